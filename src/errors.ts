@@ -1,0 +1,71 @@
+/**
+ * Typed errors. Every error a user can cause (bad file, bad policy, bad rule pack, bad config)
+ * is a LeastroleError with a stable `code`, and names the file and JSON path when there is one,
+ * so the CLI can print one line instead of a stack trace.
+ */
+
+export class LeastroleError extends Error {
+  readonly code: string;
+  readonly file: string | undefined;
+  /** JSON path inside the file, e.g. `Statement[2].Effect`. */
+  readonly path: string | undefined;
+
+  constructor(code: string, message: string, options: { file?: string; path?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.file = options.file;
+    this.path = options.path;
+  }
+
+  /** One line for a terminal: `file: path: message`. */
+  toString(): string {
+    const where = [this.file, this.path].filter((p) => p !== undefined && p !== "").join(": ");
+    return where ? `${where}: ${this.message}` : this.message;
+  }
+}
+
+/** A policy document that does not follow the IAM grammar. */
+export class PolicyParseError extends LeastroleError {
+  constructor(message: string, options: { file?: string; path?: string; cause?: unknown } = {}) {
+    super("policy-parse", message, options);
+  }
+}
+
+/** An input file that is unreadable, not JSON, truncated or of an unknown shape. */
+export class InputError extends LeastroleError {
+  constructor(message: string, options: { file?: string; path?: string; cause?: unknown } = {}) {
+    super("input", message, options);
+  }
+}
+
+/** A rule pack that cannot be loaded (bad wasm, wrong ABI, missing built-ins, opa absent). */
+export class RulePackError extends LeastroleError {
+  constructor(message: string, options: { file?: string; path?: string; cause?: unknown } = {}) {
+    super("rule-pack", message, options);
+  }
+}
+
+/** Evaluation of a rule pack failed (the wasm aborted, ran out of memory, returned a bad shape). */
+export class EvaluationError extends LeastroleError {
+  constructor(message: string, options: { file?: string; path?: string; cause?: unknown } = {}) {
+    super("evaluation", message, options);
+  }
+}
+
+/** A configuration file that does not match schemas/config.schema.json. */
+export class ConfigError extends LeastroleError {
+  constructor(message: string, options: { file?: string; path?: string; cause?: unknown } = {}) {
+    super("config", message, options);
+  }
+}
+
+/** Turn anything thrown (opa-wasm throws strings and plain objects) into an Error with a message. */
+export function toError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  if (typeof thrown === "string") return new Error(thrown);
+  if (thrown && typeof thrown === "object" && "message" in thrown && typeof (thrown as { message: unknown }).message === "string") {
+    return new Error((thrown as { message: string }).message);
+  }
+  return new Error(String(thrown));
+}
