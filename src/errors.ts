@@ -19,7 +19,7 @@ export class LeastroleError extends Error {
   }
 
   /** One line for a terminal: `file: path: message`. */
-  toString(): string {
+  override toString(): string {
     const where = [this.file, this.path].filter((p) => p !== undefined && p !== "").join(": ");
     return where ? `${where}: ${this.message}` : this.message;
   }

@@ -12,6 +12,8 @@
  * - Environment variable values never appear: only their names.
  */
 
+import type { RoleFacts } from "./facts.js";
+export type { AccessLevel, RoleFacts, ServiceGrant, StatementFacts } from "./facts.js";
 import type { UsageSection } from "./usage.js";
 
 /** Bumped on any incompatible change to this file. Rules and embedders may check it. */
@@ -173,59 +175,6 @@ export interface Role {
   functions: string[];
   source: SourceLocation | null;
   facts: RoleFacts;
-}
-
-/** Facts about a principal's permissions, computed in TypeScript with the IAM engine. */
-export interface RoleFacts {
-  /** Some attached managed policy document could not be resolved: permissions are a lower bound. */
-  incomplete: boolean;
-  /** Every Allow statement, with what it expands to. */
-  statements: StatementFacts[];
-  /** Per service: how many concrete actions are allowed, by access level. */
-  services: ServiceGrant[];
-  /** Concrete allowed actions (after denies), sorted; capped, see `actionsTruncated`. */
-  allowedActions: string[];
-  actionsTruncated: boolean;
-  /** Number of concrete actions allowed. */
-  allowedActionCount: number;
-}
-
-export type AccessLevel = "List" | "Read" | "Write" | "Permissions management" | "Tagging";
-
-export interface StatementFacts {
-  /** Where the statement lives: `inline:<name>`, or the managed policy ARN. */
-  policy: string;
-  policyKind: "inline" | "managed" | "boundary";
-  index: number;
-  sid: string | null;
-  effect: "Allow" | "Deny";
-  actions: string[];
-  notActions: string[];
-  resources: string[];
-  notResources: string[];
-  hasConditions: boolean;
-  /** `*` or `service:*` appears in Action. */
-  wildcardAction: boolean;
-  /** A pattern with a wildcard that is not `*`/`service:*` (e.g. `s3:Put*`). */
-  partialWildcardActions: string[];
-  /** `*` appears in Resource. */
-  wildcardResource: boolean;
-  /** Number of concrete actions the statement names after expansion. */
-  expandedActionCount: number;
-  accessLevels: AccessLevel[];
-  /** Concrete actions granted on `*` that do support resource-level permissions (capped at 50). */
-  resourceLevelActionsOnStar: string[];
-  /** Patterns that name no known action (unknown service or action). */
-  unknownActions: string[];
-  source: SourceLocation | null;
-}
-
-export interface ServiceGrant {
-  service: string;
-  actionCount: number;
-  /** The service's total number of actions in the catalog. */
-  serviceActionCount: number;
-  levels: { [level: string]: number };
 }
 
 /* ------------------------------------------------------------- principals */

@@ -1,0 +1,39 @@
+/**
+ * Findings: what the rule packs produce and every report consumes. The JSON form is a public
+ * contract (`leastrole audit --format json`).
+ */
+
+export type Severity = "critical" | "high" | "medium" | "low" | "info";
+
+export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low", "info"];
+
+export type ResourceType = "function" | "role" | "policy" | "principal";
+
+export interface FindingResource {
+  type: ResourceType;
+  arn: string;
+  name: string;
+}
+
+export interface Suppression {
+  reason: string;
+  /** ISO date (YYYY-MM-DD) after which the suppression no longer applies; null = no expiry. */
+  expires: string | null;
+  /** Where it came from: `config` (with file) or `tag` (with the tagged resource). */
+  origin: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  name: string;
+  severity: Severity;
+  resource: FindingResource;
+  message: string;
+  /** Structured evidence from the rule (statements, actions, functions …). */
+  evidence: { [key: string]: unknown };
+  remediation: string;
+  /** Stable hash of rule id + resource ARN + detail: the same problem keeps the same fingerprint. */
+  fingerprint: string;
+  suppressed: Suppression | null;
+  location: { file: string; line: number | null } | null;
+}

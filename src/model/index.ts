@@ -1,0 +1,4 @@
+export * from "./document.js";
+export * from "./facts.js";
+export * from "./usage.js";
+export * from "./findings.js";
