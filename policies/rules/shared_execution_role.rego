@@ -1,0 +1,65 @@
+# METADATA
+# title: Execution role shared by several functions
+# description: |
+#   One IAM role is the execution role of two or more Lambda functions (published versions and
+#   aliases count as their function). A compromised function inherits the permissions of every
+#   function sharing its role, so the role's permissions are the union of what all of them need.
+#   Sharing is worse when the functions carry different data classifications or actually use
+#   different permissions.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
+#     description: Lambda execution role
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
+#     description: Apply least-privilege permissions
+# custom:
+#   id: LR001
+#   name: shared-execution-role
+#   severity: medium
+#   category: blast-radius
+#   remediation: |
+#     Give each function its own execution role with only the permissions it uses
+#     (`leastrole generate` writes one policy per function). Share a role only between functions
+#     with the same trust requirements, sensitivity and permissions.
+package leastrole.rules.shared_execution_role
+
+import data.leastrole.lib.functions
+
+findings contains finding if {
+	some role in input.roles
+	count(role.functions) > 1
+
+	fns := [fn | some arn in role.functions; fn := functions.by_arn[arn]]
+	names := sort([fn.name | some fn in fns])
+	labels := {functions.sensitivity(fn) | some fn in fns}
+	usage_sets := {arn: functions.used_actions(arn) | some arn in role.functions; count(functions.used_actions(arn)) > 0}
+	distinct_usage := {s | some s in usage_sets}
+
+	reasons := array.concat(
+		[r | count(labels) > 1; r := "the functions carry different data classifications"],
+		[r | count(distinct_usage) > 1; r := "the functions use different permissions"],
+	)
+
+	finding := {
+		"resource": {"type": "role", "arn": role.arn, "name": role.name},
+		"message": message(role.name, names, reasons),
+		"severity": severity(reasons),
+		"evidence": {
+			"functions": names,
+			"functionCount": count(role.functions),
+			"sensitivity": sort(labels),
+			"usedActions": {arn: sort(s) | some arn, s in usage_sets},
+		},
+	}
+}
+
+severity(reasons) := "high" if count(reasons) > 0
+
+severity(reasons) := "medium" if count(reasons) == 0
+
+message(role, names, reasons) := sprintf("Role %s is the execution role of %d functions (%s)", [role, count(names), concat(", ", names)]) if {
+	count(reasons) == 0
+}
+
+message(role, names, reasons) := sprintf("Role %s is the execution role of %d functions (%s), and %s", [role, count(names), concat(", ", names), concat(" and ", reasons)]) if {
+	count(reasons) > 0
+}

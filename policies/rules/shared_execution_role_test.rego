@@ -1,0 +1,134 @@
+package leastrole.rules.shared_execution_role_test
+
+import data.leastrole.rules.shared_execution_role
+
+role(arn, fns) := {"arn": arn, "name": substring(arn, 31, -1), "functions": fns}
+
+fn(name, tags) := {"arn": sprintf("arn:aws:lambda:us-east-1:123456789012:function:%s", [name]), "name": name, "tags": tags}
+
+arn(name) := sprintf("arn:aws:lambda:us-east-1:123456789012:function:%s", [name])
+
+no_usage := {"present": false, "principals": []}
+
+usage_of(pairs) := {"present": true, "principals": [p |
+	some pair in pairs
+	p := {"functionArn": arn(pair[0]), "actions": [{"action": a, "count": 3, "deniedCount": 0} | some a in pair[1]]}
+]}
+
+test_role_with_one_function_is_not_reported if {
+	count(shared_execution_role.findings) == 0 with input as {
+		"roles": [role("arn:aws:iam::123456789012:role/solo", [arn("a")])],
+		"functions": [fn("a", {})],
+		"usage": no_usage,
+	}
+}
+
+test_role_with_no_function_is_not_reported if {
+	count(shared_execution_role.findings) == 0 with input as {
+		"roles": [role("arn:aws:iam::123456789012:role/unused", [])],
+		"functions": [],
+		"usage": no_usage,
+	}
+}
+
+test_shared_role_lists_functions_sorted if {
+	findings := shared_execution_role.findings with input as {
+		"roles": [role("arn:aws:iam::123456789012:role/shared", [arn("zeta"), arn("alpha")])],
+		"functions": [fn("zeta", {}), fn("alpha", {})],
+		"usage": no_usage,
+	}
+	count(findings) == 1
+	some f in findings
+	f.resource == {"type": "role", "arn": "arn:aws:iam::123456789012:role/shared", "name": "shared"}
+	f.evidence.functions == ["alpha", "zeta"]
+	f.evidence.functionCount == 2
+	f.severity == "medium"
+	f.message == "Role shared is the execution role of 2 functions (alpha, zeta)"
+}
+
+test_different_classification_raises_severity if {
+	findings := shared_execution_role.findings with input as {
+		"roles": [role("arn:aws:iam::123456789012:role/shared", [arn("a"), arn("b")])],
+		"functions": [fn("a", {"DataClassification": "pii"}), fn("b", {"DataClassification": "public"})],
+		"usage": no_usage,
+	}
+	some f in findings
+	f.severity == "high"
+	f.evidence.sensitivity == ["dataclassification=pii", "dataclassification=public"]
+	contains(f.message, "different data classifications")
+}
+
+test_one_labelled_one_not_differs if {
+	findings := shared_execution_role.findings with input as {
+		"roles": [role("arn:aws:iam::123456789012:role/shared", [arn("a"), arn("b")])],
+		"functions": [fn("a", {"sensitivity": "high"}), fn("b", {"team": "x"})],
+		"usage": no_usage,
+	}
+	some f in findings
+	f.severity == "high"
+	f.evidence.sensitivity == ["sensitivity=high", "unlabelled"]
+}
+
+test_same_classification_stays_medium if {
+	findings := shared_execution_role.findings with input as {
+		"roles": [role("arn:aws:iam::123456789012:role/shared", [arn("a"), arn("b")])],
+		"functions": [fn("a", {"classification": "internal"}), fn("b", {"Classification": "internal"})],
+		"usage": no_usage,
+	}
+	some f in findings
+	f.severity == "medium"
+}
+
+test_different_usage_raises_severity if {
+	findings := shared_execution_role.findings with input as {
+		"roles": [role("arn:aws:iam::123456789012:role/shared", [arn("a"), arn("b")])],
+		"functions": [fn("a", {}), fn("b", {})],
+		"usage": usage_of([["a", ["dynamodb:GetItem"]], ["b", ["s3:PutObject"]]]),
+	}
+	some f in findings
+	f.severity == "high"
+	f.evidence.usedActions[arn("a")] == ["dynamodb:GetItem"]
+	contains(f.message, "use different permissions")
+}
+
+test_same_usage_stays_medium if {
+	findings := shared_execution_role.findings with input as {
+		"roles": [role("arn:aws:iam::123456789012:role/shared", [arn("a"), arn("b")])],
+		"functions": [fn("a", {}), fn("b", {})],
+		"usage": usage_of([["a", ["sqs:SendMessage"]], ["b", ["sqs:SendMessage"]]]),
+	}
+	some f in findings
+	f.severity == "medium"
+}
+
+test_only_denied_calls_are_not_usage if {
+	findings := shared_execution_role.findings with input as {
+		"roles": [role("arn:aws:iam::123456789012:role/shared", [arn("a"), arn("b")])],
+		"functions": [fn("a", {}), fn("b", {})],
+		"usage": {"present": true, "principals": [{"functionArn": arn("a"), "actions": [{"action": "s3:GetObject", "count": 2, "deniedCount": 2}]}]},
+	}
+	some f in findings
+	f.severity == "medium"
+	f.evidence.usedActions == {}
+}
+
+test_configured_sensitivity_keys if {
+	findings := shared_execution_role.findings with input as {
+		"roles": [role("arn:aws:iam::123456789012:role/shared", [arn("a"), arn("b")])],
+		"functions": [fn("a", {"Tier": "gold"}), fn("b", {"Tier": "bronze"})],
+		"usage": no_usage,
+	}
+		with data.leastrole.config.sensitivity_tag_keys as ["tier"]
+	some f in findings
+	f.severity == "high"
+}
+
+test_aggregator_stamps_rule_name if {
+	findings := data.leastrole.findings with input as {
+		"roles": [role("arn:aws:iam::123456789012:role/shared", [arn("a"), arn("b")])],
+		"functions": [fn("a", {}), fn("b", {})],
+		"usage": no_usage,
+	}
+	some f in findings
+	f.rule == "shared_execution_role"
+}

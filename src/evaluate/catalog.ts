@@ -1,0 +1,155 @@
+/**
+ * The rule catalog: each rule's METADATA (id, name, title, severity, remediation …), extracted at
+ * build time with `opa inspect -a` and shipped beside the wasm module. The wasm module itself
+ * carries no metadata the SDK can read, so the catalog is how a finding stamped with a package
+ * name becomes a finding with a rule id and a severity.
+ */
+
+import { RulePackError } from "../errors.js";
+import { SEVERITIES, type Severity } from "../model/findings.js";
+
+export interface RelatedResource {
+  ref: string;
+  description?: string;
+}
+
+export interface RuleMetadata {
+  /** Last segment of the rule's package (`leastrole.rules.<package>`): what the entrypoint stamps. */
+  package: string;
+  /** Stable public id: `LR001` for built-in rules, the user's own prefix for theirs. */
+  id: string;
+  /** Stable kebab-case name, e.g. `shared-execution-role`. */
+  name: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  category: string;
+  remediation: string;
+  relatedResources: RelatedResource[];
+  /** Source file and line of the package declaration, relative to the pack root. */
+  file: string | null;
+  line: number | null;
+}
+
+export interface RuleCatalog {
+  /** Catalog format version. */
+  format: 1;
+  /** The OPA version that compiled the pack. */
+  opaVersion: string | null;
+  /** sha256 of the wasm module the catalog describes. */
+  wasmSha256: string | null;
+  rules: RuleMetadata[];
+}
+
+interface InspectAnnotation {
+  annotations?: {
+    scope?: string;
+    title?: string;
+    description?: string;
+    related_resources?: Array<{ ref?: string; description?: string } | string>;
+    custom?: Record<string, unknown>;
+  };
+  location?: { file?: string; row?: number };
+  path?: Array<{ type: string; value: string }>;
+}
+
+const RULE_PATH = /^data\.leastrole\.rules\.([A-Za-z_][A-Za-z0-9_]*)$/;
+
+function pathOf(a: InspectAnnotation): string {
+  return (a.path ?? []).map((p) => p.value).join(".");
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
+}
+
+/**
+ * Build a catalog from `opa inspect -a --format json` output. Every package under `…rules.<name>`
+ * must have package-scoped METADATA with `custom.id` and `custom.severity`; anything missing is
+ * reported as a RulePackError naming the file, because a rule without an id cannot be suppressed
+ * or tracked across runs.
+ */
+export function catalogFromInspect(inspect: unknown, options: { opaVersion?: string; wasmSha256?: string } = {}): RuleCatalog {
+  const annotations = ((inspect as { annotations?: InspectAnnotation[] }).annotations ?? []).filter(
+    (a) => (a.annotations?.scope ?? "package") === "package",
+  );
+  const rules: RuleMetadata[] = [];
+  for (const a of annotations) {
+    const match = RULE_PATH.exec(pathOf(a));
+    if (!match?.[1]) continue;
+    const pkg = match[1];
+    const file = a.location?.file ?? null;
+    const ann = a.annotations ?? {};
+    const custom = ann.custom ?? {};
+    const id = str(custom.id);
+    const severity = str(custom.severity)?.toLowerCase();
+    const problems: string[] = [];
+    if (!id) problems.push("custom.id is missing");
+    if (!severity || !(SEVERITIES as readonly string[]).includes(severity)) {
+      problems.push(`custom.severity must be one of ${SEVERITIES.join(", ")}`);
+    }
+    if (!str(ann.title)) problems.push("title is missing");
+    if (problems.length > 0) {
+      throw new RulePackError(`METADATA of package rules.${pkg}: ${problems.join("; ")}`, { file: file ?? undefined });
+    }
+    rules.push({
+      package: pkg,
+      id: id!,
+      name: str(custom.name) ?? pkg.replace(/_/g, "-"),
+      title: str(ann.title)!,
+      description: str(ann.description) ?? "",
+      severity: severity as Severity,
+      category: str(custom.category) ?? "general",
+      remediation: str(custom.remediation) ?? "",
+      relatedResources: (ann.related_resources ?? []).map((r) =>
+        typeof r === "string" ? { ref: r } : { ref: r.ref ?? "", ...(r.description ? { description: r.description } : {}) },
+      ),
+      file,
+      line: a.location?.row ?? null,
+    });
+  }
+  const seen = new Map<string, string>();
+  for (const r of rules) {
+    const other = seen.get(r.id);
+    if (other) throw new RulePackError(`rule id ${r.id} is used by both rules.${other} and rules.${r.package}`, { file: r.file ?? undefined });
+    seen.set(r.id, r.package);
+  }
+  rules.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { format: 1, opaVersion: options.opaVersion ?? null, wasmSha256: options.wasmSha256 ?? null, rules };
+}
+
+/** Validate a catalog read from disk (a user's pack may ship a hand-edited one). */
+export function parseCatalog(value: unknown, file?: string): RuleCatalog {
+  const fail = (msg: string): never => {
+    throw new RulePackError(`invalid rule catalog: ${msg}`, { file });
+  };
+  if (!value || typeof value !== "object") fail("not a JSON object");
+  const v = value as Partial<RuleCatalog>;
+  if (v.format !== 1) fail(`unsupported format ${JSON.stringify(v.format)} (expected 1)`);
+  if (!Array.isArray(v.rules)) fail("rules must be an array");
+  v.rules!.forEach((r, i) => {
+    if (!r || typeof r !== "object") fail(`rules[${i}] is not an object`);
+    for (const key of ["package", "id", "name", "title"] as const) {
+      if (typeof r[key] !== "string" || r[key] === "") fail(`rules[${i}].${key} must be a non-empty string`);
+    }
+    if (!(SEVERITIES as readonly string[]).includes(r.severity)) fail(`rules[${i}].severity must be one of ${SEVERITIES.join(", ")}`);
+  });
+  return {
+    format: 1,
+    opaVersion: typeof v.opaVersion === "string" ? v.opaVersion : null,
+    wasmSha256: typeof v.wasmSha256 === "string" ? v.wasmSha256 : null,
+    rules: v.rules!.map((r) => ({
+      package: r.package,
+      id: r.id,
+      name: r.name,
+      title: r.title,
+      description: r.description ?? "",
+      severity: r.severity,
+      category: r.category ?? "general",
+      remediation: r.remediation ?? "",
+      relatedResources: Array.isArray(r.relatedResources) ? r.relatedResources : [],
+      file: r.file ?? null,
+      line: r.line ?? null,
+    })),
+  };
+}

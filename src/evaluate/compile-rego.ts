@@ -1,0 +1,97 @@
+/**
+ * Compiling Rego to a wasm rule pack with the OPA CLI: `opa build -t wasm` with the single
+ * aggregating entrypoint `leastrole/findings`, no optimisation (-O=1 emits nondeterministic
+ * metadata, opa#8757), and the capabilities file that admits only built-ins opa-wasm can run, so
+ * an unsupported built-in fails here rather than in someone's audit. The catalog comes from
+ * `opa inspect -a`, i.e. from the same METADATA parser OPA uses.
+ */
+
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { RulePackError, toError } from "../errors.js";
+import { catalogFromInspect, type RuleCatalog } from "./catalog.js";
+import { builtinPackPaths } from "./locate.js";
+import { findOpaBinary } from "./opa-binary.js";
+import { readTarGz } from "./tar.js";
+
+export const PACK_ENTRYPOINT = "leastrole/findings";
+
+export interface CompiledPack {
+  wasm: Buffer;
+  catalog: RuleCatalog;
+  /** The bundle's merged data.json (data files shipped in the rule folder), or {}. */
+  data: Record<string, unknown>;
+}
+
+export interface CompileOptions {
+  /** Path of the opa binary; default $LEASTROLE_OPA or `opa` on PATH. */
+  opaPath?: string;
+  /** File and directory names to leave out (matched by `opa --ignore`). */
+  ignore?: string[];
+}
+
+function runOpa(opa: string, args: string[], dir: string): string {
+  try {
+    return execFileSync(opa, args, { encoding: "utf8", maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "pipe"] });
+  } catch (thrown) {
+    const e = thrown as { stderr?: string; stdout?: string };
+    const detail = (e.stderr || e.stdout || toError(thrown).message).trim();
+    throw new RulePackError(`opa ${args[0]} failed:\n${detail}`, { file: dir });
+  }
+}
+
+/** Compile a folder of .rego files (tests `*_test.rego` excluded) into a pack. */
+export function compileRegoPack(dir: string, options: CompileOptions = {}): CompiledPack {
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error("not a directory");
+  } catch {
+    throw new RulePackError("rule folder not found or not a directory", { file: dir });
+  }
+  const opa = findOpaBinary(options.opaPath);
+  const paths = builtinPackPaths();
+  const ignore = ["*_test.rego", ".*", "build", "node_modules", ...(options.ignore ?? [])];
+  const ignoreArgs = ignore.flatMap((p) => ["--ignore", p]);
+
+  const work = mkdtempSync(join(tmpdir(), "leastrole-pack-"));
+  try {
+    // The aggregating entrypoint is compiled in beside the user's rules, so every pack has the
+    // same contract whether or not its author wrote one.
+    const entry = join(work, "leastrole_entrypoint.rego");
+    copyFileSync(paths.entrypoint, entry);
+    const bundle = join(work, "bundle.tar.gz");
+    runOpa(
+      opa.path,
+      ["build", "-t", "wasm", "-O=0", "--capabilities", paths.capabilities, "-e", PACK_ENTRYPOINT, ...ignoreArgs, "-o", bundle, dir, entry],
+      dir,
+    );
+    const files = readTarGz(readFileSync(bundle));
+    const wasm = files.get("policy.wasm");
+    if (!wasm) throw new RulePackError("opa build produced no policy.wasm", { file: dir });
+    const dataText = files.get("data.json")?.toString("utf8");
+    const data = dataText ? (JSON.parse(dataText) as Record<string, unknown>) : {};
+
+    const inspect = JSON.parse(runOpa(opa.path, ["inspect", "-a", "--format", "json", dir], dir)) as {
+      namespaces?: Record<string, string[]>;
+    };
+    const catalog = catalogFromInspect(inspect, {
+      opaVersion: opa.version,
+      wasmSha256: createHash("sha256").update(wasm).digest("hex"),
+    });
+    // A rule package without METADATA would produce findings nobody can identify or suppress.
+    const known = new Set(catalog.rules.map((r) => r.package));
+    for (const [ns, files] of Object.entries(inspect.namespaces ?? {})) {
+      const m = /^data\.leastrole\.rules\.([A-Za-z0-9_]+)$/.exec(ns);
+      if (!m?.[1] || m[1].endsWith("_test") || known.has(m[1])) continue;
+      throw new RulePackError(
+        `package leastrole.rules.${m[1]} has no package METADATA (title, custom.id, custom.severity are required)`,
+        { file: files[0] },
+      );
+    }
+    return { wasm, catalog, data };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

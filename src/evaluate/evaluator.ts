@@ -1,0 +1,153 @@
+/**
+ * Evaluating a canonical document with one or more rule packs, in-process. The document is
+ * serialised once and handed to every pack as UTF-8 bytes (opa-wasm would otherwise stringify it
+ * again for each pack). Each pack is evaluated exactly once, through its single aggregating
+ * entrypoint. Whatever a pack does wrong (abort, out of memory, bad findings) becomes a
+ * diagnostic for that pack; the other packs still run.
+ */
+
+import { EvaluationError, RulePackError, toError } from "../errors.js";
+import type { CanonicalDocument } from "../model/document.js";
+import type { Finding } from "../model/findings.js";
+import { buildFindings, compareFindings, indexDocument, type Diagnostic } from "./findings.js";
+import { PACK_ENTRYPOINT } from "./compile-rego.js";
+import { opaWasm, type LoadedPolicy } from "./opa-wasm.js";
+import type { RulePack } from "./pack.js";
+import { applySuppressions, suppressionsFromTags, type SuppressionRule } from "./suppressions.js";
+
+/** A document already serialised to UTF-8 JSON (e.g. read from disk), to skip re-serialising it. */
+export interface EncodedDocument {
+  readonly json: ArrayBuffer;
+  /** The parsed document, used to resolve names and source locations of findings. */
+  readonly document: Partial<CanonicalDocument>;
+}
+
+export function encodeDocument(document: Partial<CanonicalDocument>, jsonText?: string): EncodedDocument {
+  const bytes = new TextEncoder().encode(jsonText ?? JSON.stringify(document));
+  // A fresh ArrayBuffer of exactly the right length: opa-wasm copies `new Uint8Array(input)`,
+  // and a Node Buffer (or a view on a pooled buffer) would be stringified instead (a silent wrong answer).
+  const json = bytes.buffer.byteLength === bytes.byteLength ? (bytes.buffer as ArrayBuffer) : bytes.slice().buffer;
+  return { json, document };
+}
+
+export interface EvaluateOptions {
+  /** Configuration visible to rules as `data.leastrole.config` (rule options). */
+  config?: Record<string, unknown>;
+  /** Suppressions from the config file; tags on roles and functions are always read too. */
+  suppressions?: SuppressionRule[];
+  /** The date (YYYY-MM-DD) that decides whether a suppression has expired. Default: today (UTC). */
+  today?: string;
+}
+
+export interface PackSummary {
+  origin: string;
+  wasmSha256: string;
+  rules: number;
+  findings: number;
+  failed: boolean;
+}
+
+export interface EvaluationResult {
+  /** Sorted: severity, rule id, resource ARN, fingerprint. Suppressed findings included, marked. */
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  packs: PackSummary[];
+  suppressions: { unused: SuppressionRule[]; expired: SuppressionRule[] };
+}
+
+// One live instance per pack, reused across evaluations (instantiation costs ~1 ms, setData more).
+const instances = new WeakMap<RulePack, { policy: LoadedPolicy; dataKey: string }>();
+
+/** Past this, an instance is dropped after use: wasm memory never shrinks while it lives. */
+const MAX_RETAINED_MEMORY = 256 * 1024 * 1024;
+
+function instanceFor(pack: RulePack, data: Record<string, unknown>): LoadedPolicy {
+  const dataKey = JSON.stringify(data);
+  const cached = instances.get(pack);
+  if (cached && cached.dataKey === dataKey) return cached.policy;
+  const policy = cached?.policy ?? opaWasm.loadPolicySync(pack.module);
+  policy.setData(data);
+  instances.set(pack, { policy, dataKey });
+  return policy;
+}
+
+function mergeData(packData: Record<string, unknown>, config: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!config) return packData;
+  const leastrole = (packData.leastrole as Record<string, unknown> | undefined) ?? {};
+  const packConfig = (leastrole.config as Record<string, unknown> | undefined) ?? {};
+  return { ...packData, leastrole: { ...leastrole, config: { ...packConfig, ...config } } };
+}
+
+/** Raw result of one pack's entrypoint. Throws EvaluationError. */
+export function evaluatePackRaw(pack: RulePack, input: EncodedDocument, config?: Record<string, unknown>): unknown {
+  let policy: LoadedPolicy;
+  try {
+    policy = instanceFor(pack, mergeData(pack.data, config));
+  } catch (thrown) {
+    instances.delete(pack);
+    throw new EvaluationError(`cannot load data into the rule pack: ${toError(thrown).message}`, { file: pack.origin, cause: thrown });
+  }
+  try {
+    const resultSet = policy.evaluate(input.json, PACK_ENTRYPOINT);
+    if (!resultSet || resultSet.length === 0) return [];
+    return resultSet[0]!.result;
+  } catch (thrown) {
+    instances.delete(pack); // the instance may be in any state after an abort
+    throw new EvaluationError(`evaluation aborted: ${toError(thrown).message}`, { file: pack.origin, cause: thrown });
+  } finally {
+    if (policy.mem.buffer.byteLength > MAX_RETAINED_MEMORY) instances.delete(pack);
+  }
+}
+
+function checkDistinctIds(packs: RulePack[]): void {
+  const owner = new Map<string, string>();
+  for (const pack of packs) {
+    for (const rule of pack.catalog.rules) {
+      const other = owner.get(rule.id);
+      if (other !== undefined && other !== pack.origin) {
+        throw new RulePackError(`rule id ${rule.id} is defined by two packs (${other} and ${pack.origin}): give custom rules their own id prefix`, {
+          file: pack.origin,
+        });
+      }
+      owner.set(rule.id, pack.origin);
+    }
+  }
+}
+
+/** Evaluate a document with the given packs, then apply suppressions. */
+export function evaluateDocument(
+  document: Partial<CanonicalDocument> | EncodedDocument,
+  packs: RulePack[],
+  options: EvaluateOptions = {},
+): EvaluationResult {
+  checkDistinctIds(packs);
+  const input = "json" in document && document.json instanceof ArrayBuffer ? (document as EncodedDocument) : encodeDocument(document as Partial<CanonicalDocument>);
+  const entities = indexDocument(input.document);
+  const diagnostics: Diagnostic[] = [];
+  const findings: Finding[] = [];
+  const summaries: PackSummary[] = [];
+  for (const pack of packs) {
+    for (const w of pack.warnings) diagnostics.push({ severity: "warning", code: "pack-warning", message: w, pack: pack.origin });
+    let raw: unknown;
+    try {
+      raw = evaluatePackRaw(pack, input, options.config);
+    } catch (thrown) {
+      diagnostics.push({ severity: "error", code: "evaluation-failed", message: toError(thrown).message, pack: pack.origin });
+      summaries.push({ origin: pack.origin, wasmSha256: pack.wasmSha256, rules: pack.catalog.rules.length, findings: 0, failed: true });
+      continue;
+    }
+    const built = buildFindings(raw, pack, entities);
+    findings.push(...built.findings);
+    diagnostics.push(...built.diagnostics);
+    summaries.push({ origin: pack.origin, wasmSha256: pack.wasmSha256, rules: pack.catalog.rules.length, findings: built.findings.length, failed: false });
+  }
+  const rules = [...(options.suppressions ?? []), ...suppressionsFromTags(input.document)];
+  const suppressed = applySuppressions(findings, rules, options.today);
+  suppressed.findings.sort(compareFindings);
+  return {
+    findings: suppressed.findings,
+    diagnostics: [...diagnostics, ...suppressed.diagnostics],
+    packs: summaries,
+    suppressions: { unused: suppressed.unused, expired: suppressed.expired },
+  };
+}

@@ -1,0 +1,216 @@
+/**
+ * Turning what a pack's entrypoint returned into Findings: every raw finding is checked against
+ * the rule contract, so a broken rule yields a diagnostic naming it instead of a crashed audit;
+ * then each gets its rule's metadata, a location from the document, and a stable fingerprint.
+ */
+
+import { createHash } from "node:crypto";
+import type { CanonicalDocument, SourceLocation } from "../model/document.js";
+import { SEVERITIES, type Finding, type FindingResource, type ResourceType, type Severity } from "../model/findings.js";
+import type { RulePack } from "./pack.js";
+
+export interface Diagnostic {
+  severity: "error" | "warning" | "info";
+  /** Stable code, e.g. `bad-finding`, `evaluation-failed`, `suppression-expired`. */
+  code: string;
+  message: string;
+  /** The rule (id, or package name when it has no catalog entry) the diagnostic is about. */
+  rule?: string;
+  pack?: string;
+}
+
+const RESOURCE_TYPES: readonly ResourceType[] = ["function", "role", "policy", "principal"];
+const SEVERITY_RANK = new Map(SEVERITIES.map((s, i) => [s, i]));
+
+export function severityRank(s: Severity): number {
+  return SEVERITY_RANK.get(s) ?? SEVERITIES.length;
+}
+
+/** Index of the document's entities by ARN, to fill in names, types and source locations. */
+export interface EntityIndex {
+  get(arn: string): { type: ResourceType; name: string; source: SourceLocation | null } | undefined;
+}
+
+export function indexDocument(doc: Partial<CanonicalDocument>): EntityIndex {
+  const map = new Map<string, { type: ResourceType; name: string; source: SourceLocation | null }>();
+  for (const fn of doc.functions ?? []) map.set(fn.arn, { type: "function", name: fn.name, source: fn.source ?? null });
+  for (const role of doc.roles ?? []) map.set(role.arn, { type: "role", name: role.name, source: role.source ?? null });
+  for (const p of doc.principals ?? []) map.set(p.arn, { type: "principal", name: p.name, source: p.source ?? null });
+  for (const [arn, pol] of Object.entries(doc.policies ?? {})) map.set(arn, { type: "policy", name: pol.name, source: pol.source ?? null });
+  return { get: (arn) => map.get(arn) };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function fingerprintOf(ruleId: string, arn: string, detail: string): string {
+  return createHash("sha256").update(`${ruleId}\u0000${arn}\u0000${detail}`).digest("hex").slice(0, 32);
+}
+
+function lastArnSegment(arn: string): string {
+  const m = /[:/]([^:/]+)$/.exec(arn);
+  return m?.[1] ?? arn;
+}
+
+/**
+ * Validate and complete the raw findings of one pack. Invalid ones are dropped with a diagnostic
+ * that says which rule produced what.
+ */
+export function buildFindings(
+  raw: unknown,
+  pack: RulePack,
+  entities: EntityIndex,
+): { findings: Finding[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const findings: Finding[] = [];
+  if (!Array.isArray(raw)) {
+    diagnostics.push({
+      severity: "error",
+      code: "bad-result",
+      message: `the pack's ${"leastrole/findings"} entrypoint returned ${raw === null ? "null" : typeof raw}, expected a set of findings`,
+      pack: pack.origin,
+    });
+    return { findings, diagnostics };
+  }
+  const unknownPackages = new Set<string>();
+  for (const item of raw) {
+    const bad = (rule: string, message: string) =>
+      diagnostics.push({ severity: "error", code: "bad-finding", message: `rule ${rule} produced an invalid finding: ${message}`, rule, pack: pack.origin });
+    if (!isObject(item)) {
+      bad("(unknown)", `expected an object, got ${JSON.stringify(item)?.slice(0, 120)}`);
+      continue;
+    }
+    const pkg = typeof item.rule === "string" ? item.rule : "(unknown)";
+    const meta = pack.ruleByPackage(pkg);
+    if (!meta && !unknownPackages.has(pkg) && pack.catalog.rules.length > 0) {
+      unknownPackages.add(pkg);
+      diagnostics.push({
+        severity: "warning",
+        code: "rule-not-in-catalog",
+        message: `rule package leastrole.rules.${pkg} has no catalog entry: its findings use the package name as id`,
+        rule: pkg,
+        pack: pack.origin,
+      });
+    }
+    const ruleId = meta?.id ?? pkg;
+
+    // resource: an object {type, arn, name} or a bare ARN string.
+    let resource: FindingResource | undefined;
+    const r = item.resource;
+    if (typeof r === "string" && r !== "") {
+      const known = entities.get(r);
+      if (known) resource = { type: known.type, arn: r, name: known.name };
+      else {
+        bad(ruleId, `resource ${JSON.stringify(r)} is a bare ARN not found in the document; give {type, arn, name}`);
+        continue;
+      }
+    } else if (isObject(r)) {
+      const arn = r.arn;
+      if (typeof arn !== "string" || arn === "") {
+        bad(ruleId, "resource.arn must be a non-empty string");
+        continue;
+      }
+      const known = entities.get(arn);
+      const type = typeof r.type === "string" ? r.type : known?.type;
+      if (!type || !(RESOURCE_TYPES as readonly string[]).includes(type)) {
+        bad(ruleId, `resource.type must be one of ${RESOURCE_TYPES.join(", ")} (got ${JSON.stringify(r.type)})`);
+        continue;
+      }
+      const name = typeof r.name === "string" && r.name !== "" ? r.name : known?.name ?? lastArnSegment(arn);
+      resource = { type: type as ResourceType, arn, name };
+    } else {
+      bad(ruleId, "resource is missing");
+      continue;
+    }
+
+    if (typeof item.message !== "string" || item.message.trim() === "") {
+      bad(ruleId, "message must be a non-empty string");
+      continue;
+    }
+    let severity: Severity = meta?.severity ?? "medium";
+    if (item.severity !== undefined) {
+      if (typeof item.severity === "string" && (SEVERITIES as readonly string[]).includes(item.severity)) severity = item.severity as Severity;
+      else {
+        bad(ruleId, `severity must be one of ${SEVERITIES.join(", ")} (got ${JSON.stringify(item.severity)})`);
+        continue;
+      }
+    }
+    if (item.evidence !== undefined && !isObject(item.evidence)) {
+      bad(ruleId, "evidence must be an object");
+      continue;
+    }
+    if (item.detail !== undefined && typeof item.detail !== "string") {
+      bad(ruleId, "detail must be a string");
+      continue;
+    }
+
+    // Location: the finding's own, else where the resource was defined (IaC inputs).
+    let location: Finding["location"] = null;
+    if (isObject(item.location) && typeof item.location.file === "string") {
+      location = { file: item.location.file, line: typeof item.location.line === "number" ? item.location.line : null };
+    } else {
+      const src = entities.get(resource.arn)?.source;
+      if (src) location = { file: src.file, line: src.line };
+    }
+
+    const detail = typeof item.detail === "string" ? item.detail : "";
+    findings.push({
+      ruleId,
+      name: meta?.name ?? pkg.replace(/_/g, "-"),
+      severity,
+      resource,
+      message: item.message,
+      evidence: (item.evidence as Record<string, unknown> | undefined) ?? {},
+      remediation: meta?.remediation ?? "",
+      fingerprint: fingerprintOf(ruleId, resource.arn, detail),
+      suppressed: null,
+      location,
+    });
+  }
+  disambiguateFingerprints(findings, diagnostics);
+  return { findings, diagnostics };
+}
+
+/**
+ * Two findings of one rule on one resource without a `detail` would share a fingerprint; keep
+ * them apart by their message, and tell the rule author once.
+ */
+function disambiguateFingerprints(findings: Finding[], diagnostics: Diagnostic[]): void {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const g = groups.get(f.fingerprint);
+    if (g) g.push(f);
+    else groups.set(f.fingerprint, [f]);
+  }
+  const told = new Set<string>();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    for (const f of group) f.fingerprint = fingerprintOf(f.ruleId, f.resource.arn, `message:${f.message}`);
+    const rule = group[0]!.ruleId;
+    if (!told.has(rule)) {
+      told.add(rule);
+      diagnostics.push({
+        severity: "info",
+        code: "ambiguous-fingerprint",
+        message: `rule ${rule} reports several findings on one resource without a "detail": fingerprints fall back to the message text`,
+        rule,
+      });
+    }
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Severity first (critical … info), then rule id, resource ARN, fingerprint: a total order. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(a.resource.arn, b.resource.arn) ||
+    cmp(a.fingerprint, b.fingerprint) ||
+    cmp(a.message, b.message)
+  );
+}

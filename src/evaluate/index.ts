@@ -1,0 +1,22 @@
+export { catalogFromInspect, parseCatalog, type RuleCatalog, type RuleMetadata, type RelatedResource } from "./catalog.js";
+export { compileRegoPack, PACK_ENTRYPOINT, type CompiledPack, type CompileOptions } from "./compile-rego.js";
+export {
+  encodeDocument,
+  evaluateDocument,
+  evaluatePackRaw,
+  type EncodedDocument,
+  type EvaluateOptions,
+  type EvaluationResult,
+  type PackSummary,
+} from "./evaluator.js";
+export { buildFindings, compareFindings, fingerprintOf, severityRank, type Diagnostic } from "./findings.js";
+export { loadBuiltinPack, loadRulePack, SDK_BUILTINS, type LoadRulePackOptions, type RulePack } from "./pack.js";
+export {
+  applySuppressions,
+  suppressionsFromTags,
+  validateSuppression,
+  SUPPRESS_TAG_PREFIX,
+  type SuppressionOutcome,
+  type SuppressionRule,
+} from "./suppressions.js";
+export { readTarGz } from "./tar.js";

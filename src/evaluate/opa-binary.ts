@@ -1,0 +1,49 @@
+/**
+ * Locating an `opa` binary at run time, for compiling a user's folder of .rego files. Users of the
+ * built-in rules never need one. Unlike scripts/opa.mjs (for developers), this never builds OPA:
+ * it takes $LEASTROLE_OPA or `opa` on PATH, and says how to get one otherwise.
+ */
+
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { RulePackError } from "../errors.js";
+
+export interface OpaBinary {
+  path: string;
+  version: string;
+}
+
+function versionOf(bin: string): string | null {
+  try {
+    const out = execFileSync(bin, ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    return /^Version:\s*(\S+)/m.exec(out)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function findOpaBinary(explicit?: string): OpaBinary {
+  const candidates: string[] = [];
+  if (explicit) candidates.push(explicit);
+  else if (process.env.LEASTROLE_OPA) candidates.push(process.env.LEASTROLE_OPA);
+  else {
+    for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+      if (dir && existsSync(join(dir, "opa"))) candidates.push(join(dir, "opa"));
+    }
+  }
+  for (const path of candidates) {
+    const version = versionOf(path);
+    if (!version) continue;
+    const major = Number.parseInt(version.split(".")[0] ?? "0", 10);
+    if (major < 1) {
+      throw new RulePackError(`${path} is OPA ${version}; compiling rules needs OPA 1.x (Rego v1 syntax)`);
+    }
+    return { path, version };
+  }
+  throw new RulePackError(
+    "compiling a folder of .rego files needs the OPA CLI (1.x), and none was found: install it " +
+      "(https://www.openpolicyagent.org/docs/#running-opa) and put `opa` on PATH or set LEASTROLE_OPA, " +
+      "or compile the pack yourself with `opa build -t wasm -e leastrole/findings` and pass the .tar.gz",
+  );
+}

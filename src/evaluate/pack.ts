@@ -1,0 +1,236 @@
+/**
+ * Rule packs: a compiled wasm module plus its catalog, loaded from the built-in pack, a user's
+ * prebuilt `.wasm` (with `catalog.json` beside it), an OPA bundle `.tar.gz`, or a folder of
+ * `.rego` files compiled on the fly. Everything about the module that can be checked before an
+ * audit is checked here: the ABI version, the exports the SDK calls, and that every built-in
+ * function the module imports is one opa-wasm can run.
+ */
+
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { RulePackError, toError } from "../errors.js";
+import { parseCatalog, type RuleCatalog, type RuleMetadata } from "./catalog.js";
+import { compileRegoPack, PACK_ENTRYPOINT, type CompileOptions } from "./compile-rego.js";
+import { builtinPackPaths } from "./locate.js";
+import { opaWasm, type LoadedPolicy } from "./opa-wasm.js";
+import { readTarGz } from "./tar.js";
+
+/** Built-ins implemented in JavaScript by @open-policy-agent/opa-wasm 1.10.0 (src/builtins/). */
+export const SDK_BUILTINS: readonly string[] = ["json.is_valid", "regex.split", "sprintf", "yaml.is_valid", "yaml.marshal", "yaml.unmarshal"];
+
+/** Exports the SDK relies on (ABI 1.x). */
+const REQUIRED_EXPORTS = ["opa_eval_ctx_new", "opa_json_dump", "opa_heap_ptr_get", "builtins", "entrypoints", "eval"];
+
+export interface RulePack {
+  /** `builtin`, or the path the pack was loaded from. */
+  origin: string;
+  module: WebAssembly.Module;
+  wasmSha256: string;
+  catalog: RuleCatalog;
+  /** Data from the bundle (data.json), merged under the run's configuration at evaluation. */
+  data: Record<string, unknown>;
+  abi: { major: number; minor: number };
+  /** Built-in functions the module calls out to the host for. */
+  hostBuiltins: string[];
+  entrypoints: string[];
+  /** Problems that do not stop the pack from running (e.g. no catalog). */
+  warnings: string[];
+  ruleByPackage(pkg: string): RuleMetadata | undefined;
+}
+
+export interface LoadRulePackOptions extends CompileOptions {
+  /** Host implementations of extra built-ins (name → function), passed through to opa-wasm. */
+  customBuiltins?: Record<string, (...args: unknown[]) => unknown>;
+}
+
+// Compiled modules by the sha256 of their bytes: compiling is the slow part of loading.
+const moduleCache = new Map<string, WebAssembly.Module>();
+
+function sha256(buf: Buffer): string {
+  return createHash("sha256").update(buf).digest("hex");
+}
+
+function readCString(mem: WebAssembly.Memory, addr: number): string {
+  const bytes = new Uint8Array(mem.buffer);
+  let end = addr;
+  while (end < bytes.length && bytes[end] !== 0) end++;
+  return new TextDecoder().decode(bytes.subarray(addr, end));
+}
+
+function globalValue(g: unknown): number | undefined {
+  if (typeof g === "number") return g;
+  if (g instanceof WebAssembly.Global) return Number(g.value);
+  return undefined;
+}
+
+/** Instantiate once to read what the module says about itself. Throws RulePackError. */
+function inspectModule(module: WebAssembly.Module, origin: string, customBuiltins: Record<string, unknown>) {
+  const exportNames = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+  const missing = REQUIRED_EXPORTS.filter((n) => !exportNames.has(n));
+  if (missing.length > 0) {
+    throw new RulePackError(`not an OPA policy module (missing exports: ${missing.join(", ")})`, { file: origin });
+  }
+  if (!exportNames.has("opa_wasm_abi_version")) {
+    throw new RulePackError("the module declares no OPA wasm ABI version (built by an OPA older than 0.27?)", { file: origin });
+  }
+  let policy: LoadedPolicy;
+  try {
+    policy = opaWasm.loadPolicySync(module, undefined, customBuiltins as Record<string, (...args: unknown[]) => unknown>);
+  } catch (thrown) {
+    throw new RulePackError(`cannot instantiate the wasm module: ${toError(thrown).message}`, { file: origin, cause: thrown });
+  }
+  const exports = policy.wasmInstance.exports as Record<string, unknown>;
+  const major = globalValue(exports.opa_wasm_abi_version);
+  const minor = globalValue(exports.opa_wasm_abi_minor_version) ?? 0;
+  if (major !== 1) throw new RulePackError(`unsupported OPA wasm ABI version ${major}.${minor} (need 1.x)`, { file: origin });
+  const dump = exports.opa_json_dump as (addr: number) => number;
+  const builtinsAddr = (exports.builtins as () => number)();
+  const hostBuiltins = Object.keys(JSON.parse(readCString(policy.mem, dump(builtinsAddr))) as Record<string, number>).sort();
+  const unavailable = hostBuiltins.filter((b) => !SDK_BUILTINS.includes(b) && !(b in customBuiltins));
+  if (unavailable.length > 0) {
+    throw new RulePackError(
+      `the rules call built-in functions that do not run in WebAssembly under Node: ${unavailable.join(", ")}. ` +
+        "Rewrite them without these built-ins (leastrole precomputes times and IAM facts in the document), " +
+        "or build with leastrole's capabilities file so that `opa build` rejects them",
+      { file: origin },
+    );
+  }
+  const entrypoints = Object.keys(policy.entrypoints).sort();
+  if (!entrypoints.includes(PACK_ENTRYPOINT)) {
+    throw new RulePackError(
+      `the module has no entrypoint ${PACK_ENTRYPOINT} (it has: ${entrypoints.join(", ") || "none"}); build it with -e ${PACK_ENTRYPOINT}`,
+      { file: origin },
+    );
+  }
+  return { abi: { major, minor }, hostBuiltins, entrypoints };
+}
+
+function compileModule(wasm: Buffer, origin: string): { module: WebAssembly.Module; hash: string } {
+  const hash = sha256(wasm);
+  let module = moduleCache.get(hash);
+  if (!module) {
+    try {
+      module = new WebAssembly.Module(wasm);
+    } catch (thrown) {
+      throw new RulePackError(`not a valid WebAssembly module: ${toError(thrown).message}`, { file: origin, cause: thrown });
+    }
+    moduleCache.set(hash, module);
+  }
+  return { module, hash };
+}
+
+function makePack(
+  origin: string,
+  wasm: Buffer,
+  catalog: RuleCatalog | null,
+  data: Record<string, unknown>,
+  options: LoadRulePackOptions,
+): RulePack {
+  const { module, hash } = compileModule(wasm, origin);
+  const info = inspectModule(module, origin, options.customBuiltins ?? {});
+  const warnings: string[] = [];
+  const effective: RuleCatalog = catalog ?? { format: 1, opaVersion: null, wasmSha256: hash, rules: [] };
+  if (!catalog) {
+    warnings.push(
+      `${origin}: no rule catalog (catalog.json) found beside the module: findings are identified by package name and default to severity medium`,
+    );
+  } else if (catalog.wasmSha256 && catalog.wasmSha256 !== hash) {
+    warnings.push(`${origin}: the catalog was built for a different module (sha256 ${catalog.wasmSha256.slice(0, 12)}…): rebuild the pack`);
+  }
+  const byPackage = new Map(effective.rules.map((r) => [r.package, r]));
+  return {
+    origin,
+    module,
+    wasmSha256: hash,
+    catalog: effective,
+    data,
+    ...info,
+    warnings,
+    ruleByPackage: (pkg) => byPackage.get(pkg),
+  };
+}
+
+function readJson(path: string): unknown {
+  const text = readFileSync(path, "utf8");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (thrown) {
+    throw new RulePackError(`not valid JSON: ${toError(thrown).message}`, { file: path });
+  }
+}
+
+let builtinPack: RulePack | undefined;
+
+/** The rule pack that ships with leastrole. */
+export function loadBuiltinPack(): RulePack {
+  if (builtinPack) return builtinPack;
+  const paths = builtinPackPaths();
+  if (!existsSync(paths.wasm) || !existsSync(paths.catalog)) {
+    throw new RulePackError(
+      "the built-in rule pack is not built (policies/build/leastrole.wasm): run `npm run build:policies` in a source checkout",
+      { file: paths.wasm },
+    );
+  }
+  builtinPack = makePack("builtin", readFileSync(paths.wasm), parseCatalog(readJson(paths.catalog), paths.catalog), {}, {});
+  return builtinPack;
+}
+
+/**
+ * Load a rule pack: `"builtin"`, a `.wasm` file (catalog from `catalog.json` or
+ * `<name>.catalog.json` beside it), an OPA bundle `.tar.gz` (policy.wasm, data.json and an
+ * optional catalog.json inside), or a folder of `.rego` files (compiled with the OPA CLI).
+ */
+export function loadRulePack(spec: string, options: LoadRulePackOptions = {}): RulePack {
+  if (spec === "builtin") return loadBuiltinPack();
+  let stat;
+  try {
+    stat = statSync(spec);
+  } catch {
+    throw new RulePackError("rule pack not found", { file: spec });
+  }
+  if (stat.isDirectory()) {
+    const compiled = compileRegoPack(spec, options);
+    return makePack(spec, compiled.wasm, compiled.catalog, compiled.data, options);
+  }
+  const bytes = readFileSync(spec);
+  if (spec.endsWith(".tar.gz") || spec.endsWith(".tgz") || (bytes[0] === 0x1f && bytes[1] === 0x8b)) {
+    let files: Map<string, Buffer>;
+    try {
+      files = readTarGz(bytes);
+    } catch (thrown) {
+      throw new RulePackError(`not a readable OPA bundle: ${toError(thrown).message}`, { file: spec, cause: thrown });
+    }
+    const wasm = files.get("policy.wasm") ?? [...files.entries()].find(([n]) => n.endsWith(".wasm"))?.[1];
+    if (!wasm) throw new RulePackError("the bundle has no policy.wasm: build it with `opa build -t wasm`", { file: spec });
+    const catalogBytes = files.get("catalog.json");
+    let catalog: RuleCatalog | null = null;
+    if (catalogBytes) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(catalogBytes.toString("utf8"));
+      } catch (thrown) {
+        throw new RulePackError(`catalog.json in the bundle is not valid JSON: ${toError(thrown).message}`, { file: spec });
+      }
+      catalog = parseCatalog(parsed, `${spec}!catalog.json`);
+    }
+    const dataBytes = files.get("data.json");
+    let data: Record<string, unknown> = {};
+    if (dataBytes) {
+      try {
+        data = JSON.parse(dataBytes.toString("utf8")) as Record<string, unknown>;
+      } catch (thrown) {
+        throw new RulePackError(`data.json in the bundle is not valid JSON: ${toError(thrown).message}`, { file: spec });
+      }
+    }
+    return makePack(spec, wasm, catalog, data, options);
+  }
+  if (bytes.subarray(0, 4).toString("latin1") !== "\0asm") {
+    throw new RulePackError("not a rule pack: expected a .wasm module, an OPA bundle .tar.gz or a folder of .rego files", { file: spec });
+  }
+  const dir = dirname(spec);
+  const candidates = [join(dir, basename(spec, ".wasm") + ".catalog.json"), join(dir, "catalog.json")];
+  const catalogPath = candidates.find((c) => existsSync(c));
+  const catalog = catalogPath ? parseCatalog(readJson(catalogPath), catalogPath) : null;
+  return makePack(spec, bytes, catalog, {}, options);
+}

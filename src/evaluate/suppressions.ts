@@ -1,0 +1,138 @@
+/**
+ * Suppressions: accepted findings, each with a reason, optionally until a date. Applied after
+ * evaluation, identically for every pack. A suppressed finding stays in the result, marked with
+ * its reason; an expired suppression lets the finding through and says so; a suppression that
+ * matched nothing is reported so stale config gets cleaned up.
+ *
+ * Sources: the config file (`suppressions:` list) and tags on the role or function, of the form
+ *   leastrole:suppress:<rule id or name> = "<reason>"            (no expiry)
+ *   leastrole:suppress:<rule id or name> = "<reason> until YYYY-MM-DD"
+ */
+
+import type { CanonicalDocument } from "../model/document.js";
+import type { Finding } from "../model/findings.js";
+import type { Diagnostic } from "./findings.js";
+
+export interface SuppressionRule {
+  /** Rule id (`LR001`), rule name (`shared-execution-role`) or `*`. */
+  rule: string;
+  /** ARN, resource name, or a glob over either (`*` any run of characters, `?` one character). */
+  resource: string;
+  /** Why the finding is accepted. Required: a suppression without a reason is rejected. */
+  reason: string;
+  /** Last day (YYYY-MM-DD, inclusive) the suppression applies; absent or null = no expiry. */
+  expires?: string | null;
+  /** Where the suppression came from, for reports: `config:<file>` or `tag:<arn>`. */
+  origin?: string;
+}
+
+export interface SuppressionOutcome {
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  /** Suppressions that matched no finding. */
+  unused: SuppressionRule[];
+  /** Suppressions past their expiry that matched a finding (which is reported again). */
+  expired: SuppressionRule[];
+}
+
+export const SUPPRESS_TAG_PREFIX = "leastrole:suppress:";
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${escaped}$`);
+}
+
+/** Suppressions declared as tags on roles and functions. */
+export function suppressionsFromTags(doc: Partial<CanonicalDocument>): SuppressionRule[] {
+  const out: SuppressionRule[] = [];
+  const entities = [...(doc.roles ?? []), ...(doc.functions ?? [])];
+  for (const e of entities) {
+    for (const [key, value] of Object.entries(e.tags ?? {})) {
+      if (!key.toLowerCase().startsWith(SUPPRESS_TAG_PREFIX)) continue;
+      const rule = key.slice(SUPPRESS_TAG_PREFIX.length).trim();
+      const m = /^(.*?)\s+until\s+(\d{4}-\d{2}-\d{2})\s*$/i.exec(value);
+      out.push({
+        rule,
+        resource: e.arn,
+        reason: (m ? m[1]! : value).trim(),
+        expires: m ? m[2]! : null,
+        origin: `tag:${e.arn}`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Problems with a suppression itself (empty reason, bad date): such entries are not applied. */
+export function validateSuppression(s: SuppressionRule): string | null {
+  if (typeof s.rule !== "string" || s.rule.trim() === "") return "rule is required";
+  if (typeof s.resource !== "string" || s.resource.trim() === "") return "resource is required";
+  if (typeof s.reason !== "string" || s.reason.trim() === "") return "a reason is required";
+  if (s.expires != null) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s.expires) || Number.isNaN(Date.parse(`${s.expires}T00:00:00Z`))) {
+      return `expires must be a date YYYY-MM-DD (got ${JSON.stringify(s.expires)})`;
+    }
+  }
+  return null;
+}
+
+function ruleMatches(rule: string, f: Finding): boolean {
+  if (rule === "*") return true;
+  const r = rule.toLowerCase();
+  return r === f.ruleId.toLowerCase() || r === f.name.toLowerCase();
+}
+
+/**
+ * Apply suppressions. `today` (YYYY-MM-DD, UTC) decides expiry; it defaults to the current date
+ * because an expiry is about the calendar, not about the data.
+ */
+export function applySuppressions(findings: Finding[], rules: SuppressionRule[], today: string = new Date().toISOString().slice(0, 10)): SuppressionOutcome {
+  const diagnostics: Diagnostic[] = [];
+  const valid: Array<{ rule: SuppressionRule; re: RegExp; used: boolean; expiredHit: boolean }> = [];
+  for (const rule of rules) {
+    const problem = validateSuppression(rule);
+    if (problem) {
+      diagnostics.push({
+        severity: "warning",
+        code: "invalid-suppression",
+        message: `suppression ${JSON.stringify({ rule: rule.rule, resource: rule.resource })}${rule.origin ? ` (${rule.origin})` : ""} ignored: ${problem}`,
+      });
+      continue;
+    }
+    valid.push({ rule, re: globToRegExp(rule.resource), used: false, expiredHit: false });
+  }
+  const out = findings.map((f) => {
+    let applied: Finding["suppressed"] = null;
+    for (const v of valid) {
+      if (!ruleMatches(v.rule.rule, f)) continue;
+      if (!v.re.test(f.resource.arn) && !v.re.test(f.resource.name)) continue;
+      const expired = v.rule.expires != null && v.rule.expires < today;
+      if (expired) {
+        v.expiredHit = true;
+        continue;
+      }
+      v.used = true;
+      if (!applied) applied = { reason: v.rule.reason, expires: v.rule.expires ?? null, origin: v.rule.origin ?? "config" };
+    }
+    return applied ? { ...f, suppressed: applied } : f;
+  });
+  const expired = valid.filter((v) => v.expiredHit && !v.used).map((v) => v.rule);
+  for (const e of expired) {
+    diagnostics.push({
+      severity: "warning",
+      code: "suppression-expired",
+      message: `suppression of ${e.rule} on ${e.resource} expired on ${e.expires} (${e.reason}): its findings are reported again`,
+      rule: e.rule,
+    });
+  }
+  const unused = valid.filter((v) => !v.used && !v.expiredHit).map((v) => v.rule);
+  for (const u of unused) {
+    diagnostics.push({
+      severity: "info",
+      code: "suppression-unused",
+      message: `suppression of ${u.rule} on ${u.resource}${u.origin ? ` (${u.origin})` : ""} matched no finding`,
+      rule: u.rule,
+    });
+  }
+  return { findings: out, diagnostics, unused, expired };
+}
