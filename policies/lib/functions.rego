@@ -3,10 +3,9 @@
 # description: Lookups shared by rules. Computed once per evaluation (complete rules are memoised).
 package leastrole.lib.functions
 
-# Functions by their unqualified ARN.
-by_arn[fn.arn] := fn if {
-	some fn in input.functions
-}
+# Functions by their unqualified ARN. A complete object (not a partial rule) so that both OPA's
+# interpreter and wasm compute it once per evaluation instead of once per lookup.
+by_arn := {fn.arn: fn | some fn in input.functions}
 
 # Tag keys that carry a data classification or sensitivity label, compared case-insensitively.
 # An organisation can override the list with data.leastrole.config.sensitivity_tag_keys.
@@ -48,10 +47,15 @@ any_sensitivity_tag(fn) if {
 	lower(k) in sensitivity_tag_keys
 }
 
-# The set of IAM actions a function was seen calling (from the usage section).
-used_actions(fn_arn) := {a.action |
+# Usage of each function's own sessions, by [role ARN, function ARN]: the usage section has one
+# entry per (account, role, session), so the pair is unique.
+usage_by_function := {[p.roleArn, p.functionArn]: p |
 	some p in input.usage.principals
-	p.functionArn == fn_arn
-	some a in p.actions
+	p.functionArn
+}
+
+# The set of IAM actions a function was seen calling successfully under a role.
+used_actions(role_arn, fn_arn) := {a.action |
+	some a in usage_by_function[[role_arn, fn_arn]].actions
 	a.count > a.deniedCount
 }

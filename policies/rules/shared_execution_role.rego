@@ -31,7 +31,11 @@ findings contains finding if {
 	fns := [fn | some arn in role.functions; fn := functions.by_arn[arn]]
 	names := sort([fn.name | some fn in fns])
 	labels := {functions.sensitivity(fn) | some fn in fns}
-	usage_sets := {arn: functions.used_actions(arn) | some arn in role.functions; count(functions.used_actions(arn)) > 0}
+	usage_sets := {arn: used |
+		some arn in role.functions
+		used := functions.used_actions(role.arn, arn)
+		count(used) > 0
+	}
 	distinct_usage := {s | some s in usage_sets}
 
 	reasons := array.concat(

@@ -1,0 +1,162 @@
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { RulePackError } from "../../src/errors.js";
+import { evaluateDocument, loadBuiltinPack, loadRulePack, readTarGz } from "../../src/evaluate/index.js";
+import { builtinPackPaths } from "../../src/evaluate/locate.js";
+import { pinnedOpa } from "../support/opa.js";
+import { syntheticDocument } from "../support/synthetic-document.js";
+
+const packs = join(import.meta.dirname, "..", "fixtures", "packs");
+let opa: string;
+
+beforeAll(() => {
+  opa = pinnedOpa();
+  process.env.LEASTROLE_OPA = opa;
+});
+
+function expectPackError(fn: () => unknown, pattern: RegExp): RulePackError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(RulePackError);
+    expect((e as Error).message).toMatch(pattern);
+    return e as RulePackError;
+  }
+  throw new Error("expected a RulePackError");
+}
+
+describe("built-in pack", () => {
+  it("loads with ABI 1.x, the aggregating entrypoint, and only SDK built-ins", () => {
+    const pack = loadBuiltinPack();
+    expect(pack.abi.major).toBe(1);
+    expect(pack.abi.minor).toBeGreaterThanOrEqual(2);
+    expect(pack.entrypoints).toContain("leastrole/findings");
+    expect(pack.hostBuiltins.every((b) => ["sprintf", "regex.split", "json.is_valid", "yaml.is_valid", "yaml.marshal", "yaml.unmarshal"].includes(b))).toBe(true);
+    const lr001 = pack.catalog.rules.find((r) => r.id === "LR001");
+    expect(lr001).toMatchObject({ package: "shared_execution_role", name: "shared-execution-role", severity: "medium", category: "blast-radius" });
+    expect(lr001?.relatedResources[0]?.ref).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+  });
+
+  it("ships a catalog that describes the shipped module", () => {
+    const pack = loadBuiltinPack();
+    expect(pack.catalog.wasmSha256).toBe(pack.wasmSha256);
+    expect(pack.warnings).toEqual([]);
+  });
+});
+
+describe("user packs", () => {
+  it("compiles a folder of .rego files and runs it beside the built-in pack", () => {
+    const custom = loadRulePack(join(packs, "custom"));
+    expect(custom.catalog.rules.map((r) => r.id)).toEqual(["ACME001"]);
+    const doc = syntheticDocument(20, 7);
+    doc.functions[0]!.tags.owner = "team-a";
+    const result = evaluateDocument(doc, [loadBuiltinPack(), custom]);
+    const acme = result.findings.filter((f) => f.ruleId === "ACME001");
+    expect(acme).toHaveLength(19);
+    expect(acme.every((f) => f.severity === "low" && f.resource.type === "function" && f.name === "function-owner-tag")).toBe(true);
+    expect(acme.map((f) => f.resource.arn)).not.toContain(doc.functions[0]!.arn);
+    expect(result.findings.some((f) => f.ruleId === "LR001")).toBe(true);
+    expect(result.packs.map((p) => [p.origin, p.failed])).toEqual([
+      ["builtin", false],
+      [join(packs, "custom"), false],
+    ]);
+  });
+
+  it("loads an OPA bundle .tar.gz with a catalog inside", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-bundle-"));
+    const entry = join(dir, "entry.rego");
+    copyFileSync(builtinPackPaths().entrypoint, entry);
+    const bundle = join(dir, "bundle.tar.gz");
+    execFileSync(opa, ["build", "-t", "wasm", "--capabilities", builtinPackPaths().capabilities, "-e", "leastrole/findings", "--ignore", "*_test.rego", "-o", bundle, join(packs, "custom"), entry]);
+    const files = readTarGz(readFileSync(bundle));
+    expect([...files.keys()]).toContain("policy.wasm");
+    // Without a catalog the pack still runs, with a warning, findings named after the package.
+    const bare = loadRulePack(bundle);
+    expect(bare.warnings.join()).toMatch(/no rule catalog/);
+    const result = evaluateDocument(syntheticDocument(3, 1), [bare]);
+    expect(result.findings.map((f) => f.ruleId)).toEqual(["no_owner_tag", "no_owner_tag", "no_owner_tag"]);
+    expect(result.findings[0]?.severity).toBe("medium");
+  });
+
+  it("loads a prebuilt .wasm with catalog.json beside it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-wasm-"));
+    const compiled = loadRulePack(join(packs, "custom"));
+    const wasmPath = join(dir, "acme.wasm");
+    const bundle = join(dir, "b.tar.gz");
+    const entry = join(dir, "entry.rego");
+    copyFileSync(builtinPackPaths().entrypoint, entry);
+    execFileSync(opa, ["build", "-t", "wasm", "--capabilities", builtinPackPaths().capabilities, "-e", "leastrole/findings", "--ignore", "*_test.rego", "-o", bundle, join(packs, "custom"), entry]);
+    writeFileSync(wasmPath, readTarGz(readFileSync(bundle)).get("policy.wasm")!);
+    writeFileSync(join(dir, "catalog.json"), JSON.stringify({ ...compiled.catalog, wasmSha256: null }));
+    const pack = loadRulePack(wasmPath);
+    expect(pack.warnings).toEqual([]);
+    const result = evaluateDocument(syntheticDocument(2, 3), [pack]);
+    expect(result.findings.map((f) => `${f.ruleId}/${f.severity}`)).toEqual(["ACME001/low", "ACME001/low"]);
+  });
+
+  it("turns every broken finding into a diagnostic naming the rule and keeps the good one", () => {
+    const result = evaluateDocument(syntheticDocument(2), [loadRulePack(join(packs, "broken"))]);
+    expect(result.findings.map((f) => f.message)).toEqual(["fine"]);
+    const messages = result.diagnostics.filter((d) => d.code === "bad-finding").map((d) => d.message);
+    expect(messages).toHaveLength(5);
+    expect(messages.every((m) => m.startsWith("rule BAD001 produced an invalid finding"))).toBe(true);
+    expect(messages.join("\n")).toMatch(/resource is missing/);
+    expect(messages.join("\n")).toMatch(/resource.type must be one of/);
+    expect(messages.join("\n")).toMatch(/message must be a non-empty string/);
+    expect(messages.join("\n")).toMatch(/severity must be one of/);
+    expect(messages.join("\n")).toMatch(/evidence must be an object/);
+  });
+
+  it("rejects a built-in that wasm cannot run at build time", () => {
+    expectPackError(() => loadRulePack(join(packs, "non-wasm-builtin")), /time\.now_ns/);
+  });
+
+  it("rejects, at load time, a module compiled with a broader capabilities file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-caps-"));
+    const caps = JSON.parse(readFileSync(builtinPackPaths().capabilities, "utf8")) as { builtins: unknown[] };
+    caps.builtins.push({ name: "time.now_ns", decl: { type: "function", result: { type: "number" } }, nondeterministic: true });
+    writeFileSync(join(dir, "caps.json"), JSON.stringify(caps));
+    const entry = join(dir, "entry.rego");
+    copyFileSync(builtinPackPaths().entrypoint, entry);
+    const bundle = join(dir, "b.tar.gz");
+    execFileSync(opa, ["build", "-t", "wasm", "--capabilities", join(dir, "caps.json"), "-e", "leastrole/findings", "-o", bundle, join(packs, "non-wasm-builtin"), entry]);
+    const err = expectPackError(() => loadRulePack(bundle), /do not run in WebAssembly under Node: time\.now_ns/);
+    expect(err.file).toBe(bundle);
+  });
+
+  it("requires METADATA on every rule package", () => {
+    const err = expectPackError(() => loadRulePack(join(packs, "no-metadata")), /leastrole\.rules\.anonymous has no package METADATA/);
+    expect(err.file).toMatch(/anonymous\.rego$/);
+  });
+
+  it("refuses a user rule that reuses a built-in id", () => {
+    const copy = loadRulePack(join(packs, "duplicate-id"));
+    expectPackError(() => evaluateDocument(syntheticDocument(2), [loadBuiltinPack(), copy]), /rule id LR001 is defined by two packs/);
+  });
+
+  it("says what is wrong with files that are not packs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-junk-"));
+    writeFileSync(join(dir, "junk.wasm"), "not wasm at all");
+    expectPackError(() => loadRulePack(join(dir, "junk.wasm")), /expected a \.wasm module, an OPA bundle/);
+    writeFileSync(join(dir, "bad.wasm"), Buffer.concat([Buffer.from("\0asm"), Buffer.from([1, 0, 0, 0, 99])]));
+    expectPackError(() => loadRulePack(join(dir, "bad.wasm")), /not a valid WebAssembly module/);
+    writeFileSync(join(dir, "bad.tar.gz"), Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3]));
+    expectPackError(() => loadRulePack(join(dir, "bad.tar.gz")), /not a readable OPA bundle/);
+    expectPackError(() => loadRulePack(join(dir, "missing")), /rule pack not found/);
+  });
+
+  it("says how to get opa when a .rego folder is given and none is installed", () => {
+    const saved = { path: process.env.PATH, opa: process.env.LEASTROLE_OPA };
+    try {
+      process.env.PATH = "/nonexistent";
+      delete process.env.LEASTROLE_OPA;
+      expectPackError(() => loadRulePack(join(packs, "custom")), /needs the OPA CLI .* put `opa` on PATH or set LEASTROLE_OPA/);
+    } finally {
+      process.env.PATH = saved.path;
+      process.env.LEASTROLE_OPA = saved.opa;
+    }
+  });
+});
