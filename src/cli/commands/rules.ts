@@ -1,0 +1,35 @@
+import type { Command } from "commander";
+import { loadBuiltinPack, loadRulePack } from "../../evaluate/pack.js";
+import { LeastroleError } from "../../errors.js";
+import { writeOutput } from "../io.js";
+
+export function registerRules(program: Command): void {
+  program
+    .command("rules")
+    .description("list the rules (built-in, and those of --rules packs)")
+    .option("--rules <pack...>", "also list the rules of these packs (.wasm, bundle .tar.gz, or folder of .rego)")
+    .option("--format <format>", "table or json", "table")
+    .action((opts: { rules?: string[]; format: string }) => {
+      const packs = [loadBuiltinPack(), ...(opts.rules ?? []).map((p) => loadRulePack(p))];
+      const rules = packs.flatMap((p) => p.catalog.rules.map((r) => ({ ...r, pack: p.origin })));
+      if (opts.format === "json") return writeOutput(JSON.stringify(rules, null, 2) + "\n", undefined);
+      const lines = rules.map((r) => `${r.id.padEnd(8)} ${r.severity.padEnd(8)} ${r.name.padEnd(30)} ${r.title}`);
+      writeOutput(`${"ID".padEnd(8)} ${"SEVERITY".padEnd(8)} ${"NAME".padEnd(30)} TITLE\n${lines.join("\n")}\n`, undefined);
+    });
+
+  program
+    .command("explain <rule>")
+    .description("explain a rule: what it finds, why it matters, how to fix it")
+    .option("--rules <pack...>", "also look in these packs")
+    .action((id: string, opts: { rules?: string[] }) => {
+      const packs = [loadBuiltinPack(), ...(opts.rules ?? []).map((p) => loadRulePack(p))];
+      const key = id.toLowerCase();
+      const rule = packs.flatMap((p) => p.catalog.rules).find((r) => r.id.toLowerCase() === key || r.name.toLowerCase() === key);
+      if (!rule) throw new LeastroleError("unknown-rule", `no rule ${JSON.stringify(id)}: \`leastrole rules\` lists them`);
+      const refs = rule.relatedResources.map((r) => `  - ${r.ref}${r.description ? ` (${r.description})` : ""}`).join("\n");
+      writeOutput(
+        `${rule.id} ${rule.name} (${rule.severity}, ${rule.category})\n${rule.title}\n\n${rule.description}\n\nHow to fix:\n${rule.remediation}\n${refs ? `\nReferences:\n${refs}\n` : ""}`,
+        undefined,
+      );
+    });
+}

@@ -1,0 +1,43 @@
+/**
+ * The `leastrole` command. A thin layer over the SDK: parse arguments, call src/, print. Every
+ * user mistake ends in one line on stderr and exit code 2, never a stack trace.
+ *
+ * Exit codes: 0 success (no finding at or above --fail-on); 1 findings at or above --fail-on;
+ * 2 bad usage, input, config or rule pack; 3 an internal error (a bug: please report it).
+ */
+
+import { CommanderError } from "commander";
+import { LeastroleError } from "../errors.js";
+import { buildProgram } from "./program.js";
+
+export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version are "errors" to commander; they already printed
+      return e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help" ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof LeastroleError) {
+      process.stderr.write(`leastrole: ${e.toString()}\n`);
+      return EXIT.usage;
+    }
+    const err = e as Error;
+    process.stderr.write(`leastrole: internal error: ${err?.message ?? String(e)}\n(this is a bug in leastrole; set LEASTROLE_DEBUG=1 for the stack trace and please report it)\n`);
+    if (process.env.LEASTROLE_DEBUG) process.stderr.write(`${err?.stack ?? ""}\n`);
+    return EXIT.internal;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  () => {
+    process.exitCode = EXIT.internal;
+  },
+);

@@ -1,0 +1,20 @@
+import { Command, Option } from "commander";
+import { registerAudit } from "./commands/audit.js";
+import { registerRules } from "./commands/rules.js";
+import { packageVersion } from "../evaluate/locate.js";
+
+export function buildProgram(): Command {
+  const program = new Command("leastrole")
+    .description("Find and fix over-privileged AWS Lambda execution roles")
+    .version(packageVersion(), "-V, --version")
+    .exitOverride()
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(`leastrole: ${s.replace(/^error: /, "")}`),
+    })
+    .showSuggestionAfterError(true)
+    .addOption(new Option("-q, --quiet", "no progress or notes on stderr"));
+  registerAudit(program);
+  registerRules(program);
+  return program;
+}

@@ -1,0 +1,78 @@
+/**
+ * The JSON findings contract (`leastrole audit --format json`), a public interface:
+ * { schemaVersion, tool: {name, version, rulesVersion, iamDataVersion}, summary, findings, diagnostics }.
+ * Keys are written in a fixed order and evidence objects with sorted keys, so that the same
+ * audit gives the same bytes.
+ */
+
+import type { EvaluationResult } from "../evaluate/evaluator.js";
+import type { CanonicalDocument } from "../model/document.js";
+import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
+
+export const REPORT_SCHEMA_VERSION = "1.0";
+
+export interface AuditSummary {
+  functions: number;
+  roles: number;
+  findings: number;
+  suppressed: number;
+  bySeverity: { [severity: string]: number };
+  /** The inputs were incomplete (unreadable files, unresolved policies, partial usage). */
+  partial: boolean;
+}
+
+export interface AuditReport {
+  schemaVersion: string;
+  tool: { name: string; version: string; rulesVersion: string; iamDataVersion: string };
+  summary: AuditSummary;
+  findings: Finding[];
+  diagnostics: EvaluationResult["diagnostics"];
+}
+
+export function summarise(document: Partial<CanonicalDocument>, findings: Finding[]): AuditSummary {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  let suppressed = 0;
+  for (const f of findings) {
+    if (f.suppressed) suppressed++;
+    else bySeverity[f.severity]++;
+  }
+  return {
+    functions: document.functions?.length ?? 0,
+    roles: document.roles?.length ?? 0,
+    findings: findings.length - suppressed,
+    suppressed,
+    bySeverity,
+    partial: document.meta?.partial === true || document.usage?.coverage?.partial === true,
+  };
+}
+
+function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, sortKeysDeep(obj[k])]));
+  }
+  return value;
+}
+
+export function toJsonReport(report: AuditReport): string {
+  const ordered = {
+    schemaVersion: report.schemaVersion,
+    tool: report.tool,
+    summary: report.summary,
+    findings: report.findings.map((f) => ({
+      ruleId: f.ruleId,
+      name: f.name,
+      severity: f.severity,
+      resource: { type: f.resource.type, arn: f.resource.arn, name: f.resource.name },
+      message: f.message,
+      evidence: sortKeysDeep(f.evidence),
+      remediation: f.remediation,
+      fingerprint: f.fingerprint,
+      suppressed: f.suppressed,
+      location: f.location,
+    })),
+    diagnostics: report.diagnostics,
+  };
+  return JSON.stringify(ordered, null, 2) + "\n";
+}

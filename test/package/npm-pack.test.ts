@@ -1,0 +1,84 @@
+/**
+ * What users install must work with Node alone: pack the package as npm would publish it, install
+ * the tarball into an empty project, and evaluate a document with the built-in rules while PATH
+ * holds neither `go` nor `opa` — both through the SDK (ESM and CommonJS) and through the CLI.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/evaluate/locate.js";
+import { syntheticDocument } from "../support/synthetic-document.js";
+
+const root = packageRoot();
+let project: string;
+let nodeOnlyPath: string;
+
+beforeAll(() => {
+  if (!existsSync(join(root, "dist", "index.js")) || !existsSync(join(root, "policies", "build", "leastrole.wasm"))) {
+    throw new Error("build first: npm run build");
+  }
+  const work = mkdtempSync(join(tmpdir(), "lr-pack-"));
+  // --ignore-scripts: the build already ran; prepack would need OPA, which users never have.
+  const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: root, encoding: "utf8" })) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const tarball = join(work, packed[0]!.filename);
+  const files = packed[0]!.files.map((f) => f.path);
+  expect(files).toContain("policies/build/leastrole.wasm");
+  expect(files).toContain("policies/build/catalog.json");
+  expect(files.some((f) => f.startsWith("src/") || f.startsWith("test/"))).toBe(false);
+
+  project = join(work, "consumer");
+  mkdirSync(project);
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--prefer-offline", tarball], { cwd: project, stdio: "pipe" });
+  writeFileSync(join(project, "doc.json"), JSON.stringify(syntheticDocument(40, 4)));
+
+  // A PATH with node and nothing else.
+  nodeOnlyPath = join(work, "bin");
+  mkdirSync(nodeOnlyPath);
+  symlinkSync(process.execPath, join(nodeOnlyPath, "node"));
+}, 180_000);
+
+function runNode(args: string[]): string {
+  return execFileSync(join(nodeOnlyPath, "node"), args, { cwd: project, encoding: "utf8", env: { PATH: nodeOnlyPath, HOME: project } });
+}
+
+describe("the installed package, with Node alone", () => {
+  it("has neither go nor opa on the PATH it runs with", () => {
+    expect(readdirSync(nodeOnlyPath)).toEqual(["node"]);
+  });
+
+  it("evaluates a document with the built-in rules through the ESM SDK", () => {
+    writeFileSync(
+      join(project, "esm.mjs"),
+      `import { auditDocument } from "leastrole";
+       import { readFileSync } from "node:fs";
+       const report = auditDocument(JSON.parse(readFileSync("doc.json", "utf8")));
+       console.log(JSON.stringify({ n: report.findings.length, ids: [...new Set(report.findings.map(f => f.ruleId))], diags: report.diagnostics.length }));`,
+    );
+    const out = JSON.parse(runNode(["esm.mjs"])) as { n: number; ids: string[]; diags: number };
+    expect(out.n).toBeGreaterThan(0);
+    expect(out.ids).toContain("LR001");
+    expect(out.diags).toBe(0);
+  });
+
+  it("evaluates through the CommonJS entry too", () => {
+    writeFileSync(
+      join(project, "cjs.cjs"),
+      `const { loadBuiltinPack, evaluateDocument } = require("leastrole");
+       const doc = JSON.parse(require("node:fs").readFileSync("doc.json", "utf8"));
+       console.log(evaluateDocument(doc, [loadBuiltinPack()]).findings.length);`,
+    );
+    expect(Number(runNode(["cjs.cjs"]))).toBeGreaterThan(0);
+  });
+
+  it("runs the CLI", () => {
+    const out = JSON.parse(runNode([join(project, "node_modules", ".bin", "leastrole"), "audit", "doc.json", "--format", "json"])) as {
+      tool: { name: string };
+      findings: Array<{ ruleId: string }>;
+    };
+    expect(out.tool.name).toBe("leastrole");
+    expect(out.findings.some((f) => f.ruleId === "LR001")).toBe(true);
+  });
+});
