@@ -61,11 +61,23 @@ const instances = new WeakMap<RulePack, { policy: LoadedPolicy; dataKey: string 
 /** Past this, an instance is dropped after use: wasm memory never shrinks while it lives. */
 const MAX_RETAINED_MEMORY = 256 * 1024 * 1024;
 
-function instanceFor(pack: RulePack, data: Record<string, unknown>): LoadedPolicy {
+/**
+ * Wasm memory the evaluation of an input of this size will need: about ten times the JSON (the
+ * parsed values, the rules' intermediate sets). Starting with that much matters: growing the
+ * memory from opa-wasm's default 320 KiB one step at a time made the first evaluation of a 16 MB
+ * document take 5.7 s instead of 0.9 s (bench/results/evaluate.md).
+ */
+function pagesFor(inputBytes: number, dataBytes: number): number {
+  return Math.ceil((10 * (inputBytes + dataBytes) + (1 << 20)) / 65536);
+}
+
+function instanceFor(pack: RulePack, data: Record<string, unknown>, inputBytes: number): LoadedPolicy {
   const dataKey = JSON.stringify(data);
-  const cached = instances.get(pack);
+  const pages = pagesFor(inputBytes, dataKey.length);
+  let cached = instances.get(pack);
+  if (cached && cached.policy.mem.buffer.byteLength < pages * 65536) cached = undefined; // too small: start afresh
   if (cached && cached.dataKey === dataKey) return cached.policy;
-  const policy = cached?.policy ?? opaWasm.loadPolicySync(pack.module);
+  const policy = cached?.policy ?? opaWasm.loadPolicySync(pack.module, { initial: pages });
   policy.setData(data);
   instances.set(pack, { policy, dataKey });
   return policy;
@@ -82,7 +94,7 @@ function mergeData(packData: Record<string, unknown>, config: Record<string, unk
 export function evaluatePackRaw(pack: RulePack, input: EncodedDocument, config?: Record<string, unknown>): unknown {
   let policy: LoadedPolicy;
   try {
-    policy = instanceFor(pack, mergeData(pack.data, config));
+    policy = instanceFor(pack, mergeData(pack.data, config), input.json.byteLength);
   } catch (thrown) {
     instances.delete(pack);
     throw new EvaluationError(`cannot load data into the rule pack: ${toError(thrown).message}`, { file: pack.origin, cause: thrown });
