@@ -2,3 +2,4 @@ export * from "./document.js";
 export * from "./facts.js";
 export * from "./usage.js";
 export * from "./findings.js";
+export * from "./config.js";

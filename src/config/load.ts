@@ -1,0 +1,118 @@
+/**
+ * Reading and validating the configuration file. YAML or JSON; validated against
+ * schemas/config.schema.json (generated from src/model/config.ts) so that every mistake comes back
+ * as one line naming the file, the place in it and what to do.
+ */
+
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { parseDocument } from "yaml";
+import { ConfigError } from "../errors.js";
+import { packageRoot } from "../evaluate/locate.js";
+import type { LeastroleConfig } from "../model/config.js";
+import type { SuppressionRule } from "../evaluate/suppressions.js";
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+type Validator = ((value: unknown) => boolean) & { errors?: AjvError[] | null };
+
+export const CONFIG_FILE_NAMES = [".leastrole.yaml", ".leastrole.yml", ".leastrole.json"];
+
+let validator: Validator | undefined;
+
+function getValidator(): Validator {
+  if (validator) return validator;
+  // ajv is CommonJS; createRequire keeps this module loadable from both our ESM and CJS builds.
+  const require = createRequire(import.meta.url);
+  const AjvModule = require("ajv") as { default: new (opts: object) => { compile(schema: unknown): Validator } };
+  const schema = JSON.parse(readFileSync(join(packageRoot(), "schemas", "config.schema.json"), "utf8")) as unknown;
+  const ajv = new AjvModule.default({ allErrors: true, strict: false });
+  validator = ajv.compile(schema);
+  return validator;
+}
+
+/** `/suppressions/0/reason` → `suppressions[0].reason` */
+function jsonPath(instancePath: string): string {
+  if (!instancePath) return "(top level)";
+  return instancePath
+    .split("/")
+    .slice(1)
+    .map((seg) => seg.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), "");
+}
+
+function describe(e: AjvError): string {
+  if (e.keyword === "additionalProperties") return `unknown key "${String(e.params.additionalProperty)}"`;
+  if (e.keyword === "required") return `"${String(e.params.missingProperty)}" is required`;
+  if (e.keyword === "enum") return `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+  if (e.keyword === "minLength" && e.params.limit === 1) return "must not be empty";
+  if (e.keyword === "pattern" && String(e.params.pattern).includes("\\d{4}")) return "must be a date YYYY-MM-DD";
+  return e.message ?? e.keyword;
+}
+
+/** Validate a parsed configuration object. Throws ConfigError with every problem, one per line. */
+export function validateConfig(value: unknown, file = "(config)"): LeastroleConfig {
+  const validate = getValidator();
+  if (!validate(value)) {
+    const problems = (validate.errors ?? [])
+      // a failed `anyOf`/`if` repeats its branches' errors: keep the specific ones
+      .filter((e) => e.keyword !== "if" && e.keyword !== "anyOf")
+      .map((e) => `${jsonPath(e.instancePath)}: ${describe(e)}`);
+    const unique = [...new Set(problems)];
+    throw new ConfigError(unique.join("\n  "), { file });
+  }
+  return value as LeastroleConfig;
+}
+
+/** Read `.leastrole.yaml`/`.yml`/`.json`. */
+export function loadConfig(file: string): LeastroleConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(code === "ENOENT" ? "config file not found" : `cannot read the config file (${code})`, { file });
+  }
+  let value: unknown;
+  if (file.endsWith(".json")) {
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      throw new ConfigError(`not valid JSON: ${(e as Error).message}`, { file });
+    }
+  } else {
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      const err = doc.errors[0]!;
+      const pos = err.linePos?.[0];
+      throw new ConfigError(`not valid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ""}: ${err.message.split("\n")[0]}`, { file });
+    }
+    value = doc.toJS() ?? {};
+  }
+  return validateConfig(value, file);
+}
+
+/** The config file in `dir` when there is one (the first of CONFIG_FILE_NAMES), else undefined. */
+export function findConfig(dir: string): string | undefined {
+  for (const name of CONFIG_FILE_NAMES) {
+    const p = join(dir, name);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+/** Suppressions of a config as the evaluator takes them, with their origin. */
+export function suppressionsOf(config: LeastroleConfig, file?: string): SuppressionRule[] {
+  return (config.suppressions ?? []).map((s) => ({ ...s, expires: s.expires ?? null, origin: file ? `config:${file}` : "config" }));
+}
+
+/** Rule pack paths of a config, resolved against the config file's folder. */
+export function packsOf(config: LeastroleConfig, file?: string): string[] {
+  const base = file ? dirname(resolve(file)) : process.cwd();
+  return (config.rules?.packs ?? []).map((p) => (isAbsolute(p) ? p : join(base, p)));
+}

@@ -1,0 +1,66 @@
+/**
+ * The configuration file (`.leastrole.yaml` or `.leastrole.json`). schemas/config.schema.json is
+ * generated from this type; a test fails when they drift apart.
+ */
+
+export interface LeastroleConfig {
+  /** Format version of this file. */
+  version?: 1;
+  /** Accepted findings. Each needs a reason; `expires` (YYYY-MM-DD, inclusive) makes it temporary. */
+  suppressions?: SuppressionConfig[];
+  /**
+   * Kept exceptions: permissions a function must keep although it was not seen using them over
+   * the window (error paths, disaster recovery, rare jobs). They are not reported as unused, and
+   * the generated policy keeps them, with their reason.
+   */
+  exceptions?: KeptException[];
+  usage?: {
+    /** Days of usage data needed before a permission can be called unused. Default 30. */
+    windowDays?: number;
+  };
+  rules?: {
+    /** Rule ids or names not to report. */
+    disable?: string[];
+    /** Extra rule packs: folders of .rego, .wasm files or OPA bundles (paths relative to this file). */
+    packs?: string[];
+    /** Options visible to every rule as data.leastrole.config. */
+    options?: RuleOptions;
+  };
+  /** `execution-roles` (default): privilege-escalation checks on Lambda execution roles; `account`: on every principal. */
+  scope?: "execution-roles" | "account";
+}
+
+export interface SuppressionConfig {
+  /** Rule id (`LR001`), rule name (`shared-execution-role`), or `*`. */
+  rule: string;
+  /** ARN, resource name, or a glob over either (`*`, `?`). */
+  resource: string;
+  /** @minLength 1 */
+  reason: string;
+  /**
+   * Last day the suppression applies (YYYY-MM-DD).
+   * @pattern ^\d{4}-\d{2}-\d{2}$
+   */
+  expires?: string;
+}
+
+export interface KeptException {
+  /** Function name or ARN, or a glob over either. */
+  function: string;
+  /**
+   * IAM actions kept (`dynamodb:RestoreTableFromBackup`, wildcards allowed).
+   * @minItems 1
+   */
+  actions: string[];
+  /** Resource ARNs the actions are kept on; default: whatever today's policy grants. */
+  resources?: string[];
+  /** @minLength 1 */
+  reason: string;
+}
+
+export interface RuleOptions {
+  /** Tag keys that carry a data classification (LR001). */
+  sensitivity_tag_keys?: string[];
+  /** Any other option a custom rule reads from data.leastrole.config. */
+  [option: string]: unknown;
+}

@@ -1,0 +1,97 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { findConfig, loadConfig, packsOf, suppressionsOf } from "../../src/config/index.js";
+import { ConfigError } from "../../src/errors.js";
+import { packageRoot } from "../../src/evaluate/locate.js";
+import { generateConfigSchema } from "../../scripts/build-config-schema.js";
+
+const dir = mkdtempSync(join(tmpdir(), "lr-config-"));
+function write(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+function problem(file: string): string {
+  try {
+    loadConfig(file);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).toString();
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("configuration file", () => {
+  it("reads a full YAML config", () => {
+    const file = write(
+      ".leastrole.yaml",
+      `version: 1
+suppressions:
+  - rule: LR001
+    resource: "arn:aws:iam::123456789012:role/legacy-*"
+    reason: split tracked in PLAT-42
+    expires: 2027-03-31
+exceptions:
+  - function: orders-*
+    actions: [dynamodb:RestoreTableFromBackup]
+    reason: disaster recovery runbook DR-7
+usage:
+  windowDays: 45
+rules:
+  disable: [LR017]
+  packs: [./org-rules]
+  options:
+    sensitivity_tag_keys: [DataClass]
+scope: account
+`,
+    );
+    const config = loadConfig(file);
+    expect(config.usage?.windowDays).toBe(45);
+    expect(config.scope).toBe("account");
+    expect(suppressionsOf(config, file)).toEqual([
+      { rule: "LR001", resource: "arn:aws:iam::123456789012:role/legacy-*", reason: "split tracked in PLAT-42", expires: "2027-03-31", origin: `config:${file}` },
+    ]);
+    expect(packsOf(config, file)).toEqual([join(dir, "org-rules")]);
+    expect(findConfig(dir)).toBe(file);
+  });
+
+  it("names the file, the place and the problem for every mistake", () => {
+    const file = write(
+      "bad.yaml",
+      `suppressions:
+  - rule: LR001
+    resource: "*"
+    reason: ""
+    expires: next week
+  - rule: LR002
+scope: everything
+usage: { windowDay: 30 }
+`,
+    );
+    const msg = problem(file);
+    expect(msg).toContain(`${file}: `);
+    expect(msg).toContain("suppressions[0].reason: must not be empty");
+    expect(msg).toContain("suppressions[0].expires: must be a date YYYY-MM-DD");
+    expect(msg).toContain('suppressions[1]: "resource" is required');
+    expect(msg).toContain('suppressions[1]: "reason" is required');
+    expect(msg).toContain('scope: must be one of "account", "execution-roles"');
+    expect(msg).toContain('usage: unknown key "windowDay"');
+  });
+
+  it("reports YAML syntax errors with line and column, and unreadable files", () => {
+    expect(problem(write("syntax.yaml", "suppressions:\n  - rule: [unclosed\n"))).toMatch(/not valid YAML at line \d+, column \d+/);
+    expect(problem(write("dup.yaml", "scope: account\nscope: account\n"))).toMatch(/not valid YAML/);
+    expect(problem(write("bad.json", "{ nope"))).toMatch(/not valid JSON/);
+    expect(problem(join(dir, "missing.yaml"))).toMatch(/config file not found/);
+  });
+
+  it("accepts an empty file as the defaults", () => {
+    expect(loadConfig(write("empty.yaml", ""))).toEqual({});
+  });
+
+  it("keeps schemas/config.schema.json in step with the LeastroleConfig type", () => {
+    expect(readFileSync(join(packageRoot(), "schemas", "config.schema.json"), "utf8")).toBe(generateConfigSchema());
+  });
+});
