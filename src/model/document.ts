@@ -12,6 +12,7 @@
  * - Environment variable values never appear: only their names.
  */
 
+import type { FunctionAnalysis, PrincipalAnalysis, RoleAnalysis } from "./analysis.js";
 import type { RoleFacts } from "./facts.js";
 export type { AccessLevel, RoleFacts, ServiceGrant, StatementFacts } from "./facts.js";
 import type { UsageSection } from "./usage.js";
@@ -174,6 +175,8 @@ export interface Role {
   /** Unqualified ARNs of the functions (any version) whose execution role this is, sorted. */
   functions: string[];
   source: SourceLocation | null;
+  /** Derived analysis for the rules (trust, escalation paths …), src/analysis/. */
+  analysis?: RoleAnalysis;
   facts: RoleFacts;
 }
 
@@ -191,6 +194,8 @@ export interface Principal {
   permissionsBoundaryArn: string | null;
   tags: { [key: string]: string };
   source: SourceLocation | null;
+  /** Derived analysis for the rules (escalation paths …), src/analysis/. */
+  analysis?: PrincipalAnalysis;
   facts: RoleFacts;
 }
 
@@ -228,6 +233,8 @@ export interface LambdaFunction {
   functionUrl: FunctionUrl | null;
   tags: { [key: string]: string };
   source: SourceLocation | null;
+  /** Derived analysis for the rules (required permissions and whether the role grants them…), src/analysis/. */
+  analysis?: FunctionAnalysis;
 }
 
 export interface FunctionVersion {
