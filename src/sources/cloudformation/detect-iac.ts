@@ -1,0 +1,26 @@
+/**
+ * Which IaC format a parsed file is, by its shape (never by its name): a Terraform plan has
+ * `format_version` and plan sections; a CloudFormation / SAM / CDK template has a `Resources` map
+ * of `{Type: "AWS::…"}` (or a template-level key CloudFormation defines).
+ */
+
+import { isRecord } from "./lambda-shapes.js";
+
+export type IacKind = "terraform-plan" | "cloudformation";
+
+export function detectIac(parsed: unknown, _file?: string): IacKind | null {
+  if (!isRecord(parsed)) return null;
+  if (typeof parsed.format_version === "string" && ("planned_values" in parsed || "resource_changes" in parsed || "configuration" in parsed)) {
+    return "terraform-plan";
+  }
+  if (typeof parsed.AWSTemplateFormatVersion === "string") return "cloudformation";
+  const resources = parsed.Resources;
+  if (isRecord(resources)) {
+    const values = Object.values(resources);
+    if (values.length > 0 && values.some((r) => isRecord(r) && typeof r.Type === "string" && /^(AWS|Custom|Alexa)::|^Custom::/.test(r.Type))) return "cloudformation";
+  }
+  if (parsed.Transform === "AWS::Serverless-2016-10-31" || (Array.isArray(parsed.Transform) && parsed.Transform.includes("AWS::Serverless-2016-10-31"))) {
+    return "cloudformation";
+  }
+  return null;
+}

@@ -1,0 +1,145 @@
+/**
+ * Pieces shared by the Terraform and CloudFormation readers: what Lambda itself writes into a
+ * function's resource policy for a permission, what kind of trigger an event source ARN is, and
+ * the synthetic ARN convention for things whose ARN is not known before deployment.
+ */
+
+import { createHash } from "node:crypto";
+import type { PolicyDocument, PolicyStatement, TriggerKind, Warning } from "../../model/document.js";
+
+/** The account / region / partition to put into synthetic ARNs when the input does not say. */
+export interface ArnContext {
+  partition: string;
+  region: string;
+  accountId: string;
+}
+
+export const UNKNOWN = "unknown";
+
+/**
+ * Synthetic ARNs, used when an ARN is only known after deployment. They have the real ARN's shape
+ * (so ARN parsing and matching keep working) with `unknown` for the parts nobody knows yet, and the
+ * name (or logical ID / Terraform address when the name is generated) as the resource part. A
+ * function's roleArn and its role's arn are built by the same function, so the normaliser joins
+ * them by ARN exactly as it does for account exports.
+ */
+export function syntheticFunctionArn(ctx: ArnContext, name: string): string {
+  return `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.accountId}:function:${name}`;
+}
+
+export function syntheticRoleArn(ctx: ArnContext, path: string, name: string): string {
+  return `arn:${ctx.partition}:iam::${ctx.accountId}:role${normalisePath(path)}${name}`;
+}
+
+export function syntheticPolicyArn(ctx: ArnContext, path: string, name: string): string {
+  return `arn:${ctx.partition}:iam::${ctx.accountId}:policy${normalisePath(path)}${name}`;
+}
+
+export function normalisePath(path: string | null | undefined): string {
+  if (!path) return "/";
+  let p = path.startsWith("/") ? path : `/${path}`;
+  if (!p.endsWith("/")) p += "/";
+  return p;
+}
+
+/** Name, path and account of a role or policy ARN (`arn:aws:iam::123:role/service/x` → x, /service/). */
+export function splitIamArn(arn: string): { accountId: string; path: string; name: string } | null {
+  const m = /^arn:[^:]*:iam::([^:]*):(?:role|policy|user|group)(\/.*)$/.exec(arn);
+  if (!m || m[2] === undefined || m[1] === undefined) return null;
+  const rest = m[2];
+  const slash = rest.lastIndexOf("/");
+  return { accountId: m[1], path: rest.slice(0, slash + 1), name: rest.slice(slash + 1) };
+}
+
+/** Region and account of a Lambda function ARN, and the name and qualifier. */
+export function splitFunctionArn(arn: string): { partition: string; region: string; accountId: string; name: string; qualifier: string | null } | null {
+  const m = /^arn:([^:]+):lambda:([^:]*):([^:]*):function:([^:]+)(?::(.+))?$/.exec(arn);
+  if (!m) return null;
+  return { partition: m[1] ?? "aws", region: m[2] ?? "", accountId: m[3] ?? "", name: m[4] ?? "", qualifier: m[5] ?? null };
+}
+
+/** What kind of event source an ESM reads from, by the service in its ARN. */
+export function triggerKindOfArn(arn: string | null): TriggerKind {
+  if (!arn) return "other";
+  const service = /^arn:[^:]+:([^:]+):/.exec(arn)?.[1];
+  switch (service) {
+    case "sqs":
+      return "sqs";
+    case "dynamodb":
+      return "dynamodb";
+    case "kinesis":
+      return "kinesis";
+    case "kafka":
+      return "kafka";
+    case "mq":
+      return "mq";
+    case "rds":
+      return "docdb";
+    default:
+      return "other";
+  }
+}
+
+export interface PermissionInput {
+  statementId: string | null;
+  action: string;
+  principal: string;
+  functionArn: string;
+  sourceArn: string | null;
+  sourceAccount: string | null;
+  principalOrgId: string | null;
+  functionUrlAuthType: string | null;
+  eventSourceToken: string | null;
+}
+
+/**
+ * The statement Lambda's AddPermission writes into the function policy (the same shape
+ * `get-policy` returns): service principals as `Service`, account IDs as the account root ARN,
+ * SourceArn as ArnLike, SourceAccount / PrincipalOrgID / FunctionUrlAuthType as StringEquals.
+ */
+export function permissionStatement(p: PermissionInput): PolicyStatement {
+  const statement: PolicyStatement = { Effect: "Allow", Action: [p.action], Resource: [p.functionArn] };
+  if (p.statementId) statement.Sid = p.statementId;
+  const principal = p.principal;
+  if (principal === "*") statement.Principal = "*";
+  else if (/^\d{12}$/.test(principal)) statement.Principal = { AWS: [`arn:aws:iam::${principal}:root`] };
+  else if (principal.startsWith("arn:")) statement.Principal = { AWS: [principal] };
+  else statement.Principal = { Service: [principal] };
+  const condition: NonNullable<PolicyStatement["Condition"]> = {};
+  const stringEquals: { [k: string]: string[] } = {};
+  if (p.sourceAccount) stringEquals["AWS:SourceAccount"] = [p.sourceAccount];
+  if (p.principalOrgId) stringEquals["aws:PrincipalOrgID"] = [p.principalOrgId];
+  if (p.functionUrlAuthType) stringEquals["lambda:FunctionUrlAuthType"] = [p.functionUrlAuthType];
+  if (p.eventSourceToken) stringEquals["lambda:EventSourceToken"] = [p.eventSourceToken];
+  if (Object.keys(stringEquals).length > 0) condition.StringEquals = stringEquals;
+  if (p.sourceArn) condition.ArnLike = { "AWS:SourceArn": [p.sourceArn] };
+  if (Object.keys(condition).length > 0) statement.Condition = condition;
+  return statement;
+}
+
+export function resourcePolicyOf(statements: PolicyStatement[]): PolicyDocument | null {
+  if (statements.length === 0) return null;
+  return { Version: "2012-10-17", Id: "default", Statement: statements };
+}
+
+export function sha256(input: string | Uint8Array): string {
+  return createHash("sha256").update(input).digest("hex");
+}
+
+export function sortWarnings(warnings: Warning[]): Warning[] {
+  return warnings.sort(
+    (a, b) =>
+      (a.file ?? "").localeCompare(b.file ?? "") ||
+      (a.path ?? "").localeCompare(b.path ?? "", "en", { numeric: true }) ||
+      a.code.localeCompare(b.code) ||
+      a.message.localeCompare(b.message),
+  );
+}
+
+export function byArn<T extends { arn: string }>(a: T, b: T): number {
+  return a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0;
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

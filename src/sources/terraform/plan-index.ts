@@ -1,0 +1,333 @@
+/**
+ * Indexes a `terraform show -json` plan: the future state of every resource (from
+ * `resource_changes[].change.after`, falling back to `planned_values` and, for data sources read
+ * at plan time, `prior_state`) and the `configuration` tree, whose references are the only link
+ * between resources while ARNs and IDs are unknown at plan time.
+ */
+
+import { InputError } from "../../errors.js";
+import { childPath, type Located } from "../cloudformation/located.js";
+import { isRecord } from "../cloudformation/lambda-shapes.js";
+
+export interface TfResource {
+  /** Full instance address: `module.api.aws_lambda_function.handler["x"]`. */
+  address: string;
+  /** Address without instance keys, as `configuration` knows it: `module.api.aws_lambda_function.handler`. */
+  configAddress: string;
+  /** Module path without instance keys ("" for the root module): `module.api`. */
+  modulePath: string;
+  mode: "managed" | "data";
+  type: string;
+  name: string;
+  values: Record<string, unknown>;
+  /** `after_unknown`: `true` where the value is only known after apply. */
+  unknown: Record<string, unknown>;
+  /** JSON path of the resource in the plan file, for warnings. */
+  jsonPath: string;
+  line: number | null;
+}
+
+export interface TfConfigResource {
+  configAddress: string;
+  modulePath: string;
+  expressions: Record<string, unknown>;
+}
+
+export interface TfModuleCall {
+  /** Path of the called module: `module.a.module.b`. */
+  path: string;
+  expressions: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+}
+
+/** What a configuration reference points at. */
+export type Resolved =
+  | { kind: "resource"; configAddress: string; attribute: string | null }
+  | { kind: "constant"; value: unknown }
+  | { kind: "unresolved"; text: string };
+
+export interface PlanIndex {
+  formatVersion: string;
+  terraformVersion: string | null;
+  errored: boolean;
+  applyable: boolean | null;
+  complete: boolean | null;
+  region: string | null;
+  resources: TfResource[];
+  byConfigAddress: Map<string, TfResource[]>;
+  config: Map<string, TfConfigResource>;
+  moduleCalls: Map<string, TfModuleCall>;
+  deletedCount: number;
+}
+
+/** `module.a["k"].module.b[0].aws_x.y[1]` → `module.a.module.b.aws_x.y` (keys may contain brackets in quotes). */
+export function stripInstanceKeys(address: string): string {
+  let out = "";
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < address.length; i++) {
+    const c = address[i];
+    if (depth > 0) {
+      if (inString) {
+        if (c === "\\") i++;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === "]") depth--;
+      continue;
+    }
+    if (c === "[") {
+      depth++;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+function moduleOf(configAddress: string, mode: string, type: string, name: string): string {
+  const suffix = `${mode === "data" ? "data." : ""}${type}.${name}`;
+  if (configAddress === suffix) return "";
+  return configAddress.endsWith(`.${suffix}`) ? configAddress.slice(0, -suffix.length - 1) : "";
+}
+
+export function indexPlan(located: Located, file: string): PlanIndex {
+  const plan = located.value;
+  if (!isRecord(plan)) throw new InputError("not a Terraform plan: expected a JSON object", { file, path: "" });
+  const formatVersion = plan.format_version;
+  if (typeof formatVersion !== "string") {
+    throw new InputError("not a Terraform plan (`terraform show -json`): no format_version", { file, path: "format_version" });
+  }
+  if (!/^(0|1)\.\d+$/.test(formatVersion)) {
+    throw new InputError(`unsupported Terraform JSON format_version ${formatVersion} (0.x and 1.x are read)`, { file, path: "format_version" });
+  }
+  if (!("planned_values" in plan) && !("resource_changes" in plan) && !("configuration" in plan)) {
+    // `terraform show -json` of a state file has `values` instead: not a plan.
+    throw new InputError("not a Terraform plan: no planned_values, resource_changes or configuration (a state file?)", { file, path: "" });
+  }
+
+  const resources: TfResource[] = [];
+  const seen = new Set<string>();
+  let deletedCount = 0;
+
+  const changes = plan.resource_changes;
+  if (changes !== undefined && !Array.isArray(changes)) throw new InputError("resource_changes must be an array", { file, path: "resource_changes" });
+  (changes ?? []).forEach((rc: unknown, i: number) => {
+    const jsonPath = childPath("resource_changes", i);
+    if (!isRecord(rc)) throw new InputError("expected an object", { file, path: jsonPath });
+    const address = rc.address;
+    const type = rc.type;
+    const name = rc.name;
+    if (typeof address !== "string" || typeof type !== "string" || typeof name !== "string") {
+      throw new InputError("resource change without address, type or name", { file, path: jsonPath });
+    }
+    // A deposed object is the old half of a create-before-destroy replacement: about to go.
+    if (rc.deposed !== undefined && rc.deposed !== null) return;
+    const change = rc.change;
+    if (!isRecord(change) || !Array.isArray(change.actions)) throw new InputError("resource change without change.actions", { file, path: childPath(jsonPath, "change") });
+    const actions = change.actions as unknown[];
+    const after = change.after;
+    if (actions.includes("delete") && !actions.includes("create")) {
+      deletedCount++;
+      return;
+    }
+    if (actions.includes("forget") || after === null || after === undefined) {
+      deletedCount++;
+      return;
+    }
+    if (!isRecord(after)) throw new InputError("change.after must be an object", { file, path: childPath(childPath(jsonPath, "change"), "after") });
+    const mode = rc.mode === "data" ? "data" : "managed";
+    const configAddress = stripInstanceKeys(address);
+    seen.add(address);
+    resources.push({
+      address,
+      configAddress,
+      modulePath: typeof rc.module_address === "string" ? stripInstanceKeys(rc.module_address) : moduleOf(configAddress, mode, type, name),
+      mode,
+      type,
+      name,
+      values: after,
+      unknown: isRecord(change.after_unknown) ? change.after_unknown : {},
+      jsonPath,
+      line: located.lineOf(jsonPath),
+    });
+  });
+
+  // Resources that have no change entry (older formats, or data sources fully read at plan time).
+  const walk = (module: unknown, path: string, dataOnly: boolean): void => {
+    if (!isRecord(module)) return;
+    const list = module.resources;
+    if (Array.isArray(list)) {
+      list.forEach((r: unknown, i: number) => {
+        const jsonPath = childPath(childPath(path, "resources"), i);
+        if (!isRecord(r) || typeof r.address !== "string" || typeof r.type !== "string" || typeof r.name !== "string") return;
+        if (seen.has(r.address)) return;
+        const mode = r.mode === "data" ? "data" : "managed";
+        if (dataOnly && mode !== "data") return;
+        const configAddress = stripInstanceKeys(r.address);
+        seen.add(r.address);
+        resources.push({
+          address: r.address,
+          configAddress,
+          modulePath: moduleOf(configAddress, mode, r.type, r.name),
+          mode,
+          type: r.type,
+          name: r.name,
+          values: isRecord(r.values) ? r.values : {},
+          unknown: {},
+          jsonPath,
+          line: located.lineOf(jsonPath),
+        });
+      });
+    }
+    const children = module.child_modules;
+    if (Array.isArray(children)) children.forEach((c, i) => walk(c, childPath(childPath(path, "child_modules"), i), dataOnly));
+  };
+  if (isRecord(plan.planned_values)) walk(plan.planned_values.root_module, "planned_values.root_module", changes !== undefined);
+  if (isRecord(plan.prior_state) && isRecord(plan.prior_state.values)) {
+    walk(plan.prior_state.values.root_module, "prior_state.values.root_module", true);
+  }
+
+  const byConfigAddress = new Map<string, TfResource[]>();
+  for (const r of resources) {
+    const list = byConfigAddress.get(r.configAddress) ?? [];
+    list.push(r);
+    byConfigAddress.set(r.configAddress, list);
+  }
+
+  const config = new Map<string, TfConfigResource>();
+  const moduleCalls = new Map<string, TfModuleCall>();
+  const walkConfig = (module: unknown, modulePath: string): void => {
+    if (!isRecord(module)) return;
+    if (Array.isArray(module.resources)) {
+      for (const r of module.resources) {
+        if (!isRecord(r) || typeof r.address !== "string") continue;
+        const configAddress = modulePath === "" ? r.address : `${modulePath}.${r.address}`;
+        config.set(configAddress, { configAddress, modulePath, expressions: isRecord(r.expressions) ? r.expressions : {} });
+      }
+    }
+    if (isRecord(module.module_calls)) {
+      for (const [name, call] of Object.entries(module.module_calls)) {
+        if (!isRecord(call)) continue;
+        const path = modulePath === "" ? `module.${name}` : `${modulePath}.module.${name}`;
+        const child = isRecord(call.module) ? call.module : {};
+        moduleCalls.set(path, {
+          path,
+          expressions: isRecord(call.expressions) ? call.expressions : {},
+          outputs: isRecord(child.outputs) ? child.outputs : {},
+        });
+        walkConfig(child, path);
+      }
+    }
+  };
+  let region: string | null = null;
+  if (isRecord(plan.configuration)) {
+    walkConfig(plan.configuration.root_module, "");
+    const providers = plan.configuration.provider_config;
+    if (isRecord(providers)) {
+      for (const [key, p] of Object.entries(providers)) {
+        if (key !== "aws" || !isRecord(p) || !isRecord(p.expressions)) continue;
+        const r = p.expressions.region;
+        if (isRecord(r) && typeof r.constant_value === "string") region = r.constant_value;
+      }
+    }
+  }
+  if (region === null && isRecord(plan.variables)) {
+    const v = plan.variables.region ?? plan.variables.aws_region;
+    if (isRecord(v) && typeof v.value === "string") region = v.value;
+  }
+
+  return {
+    formatVersion,
+    terraformVersion: typeof plan.terraform_version === "string" ? plan.terraform_version : null,
+    errored: plan.errored === true,
+    applyable: typeof plan.applyable === "boolean" ? plan.applyable : null,
+    complete: typeof plan.complete === "boolean" ? plan.complete : null,
+    region,
+    resources,
+    byConfigAddress,
+    config,
+    moduleCalls,
+    deletedCount,
+  };
+}
+
+const RESOURCE_REF = /^(data\.)?([a-z0-9_-]+)\.([A-Za-z0-9_-]+)((?:\[[^\]]*\])*)(?:\.(.+))?$/;
+
+/**
+ * Follow a configuration reference (`aws_iam_role.this.arn`, `var.role_arn`, `module.x.out`) from
+ * the module it appears in to the resource (or constant) it finally names. Module-relative
+ * references are resolved through the module_calls tree: variables through the calling module's
+ * expressions, outputs through the child's output expressions.
+ */
+export function resolveReference(index: PlanIndex, modulePath: string, ref: string, depth = 0): Resolved {
+  if (depth > 32) return { kind: "unresolved", text: ref };
+  const parts = ref.split(".");
+  const head = parts[0];
+  if (head === "var" && parts[1] !== undefined) {
+    const call = index.moduleCalls.get(modulePath);
+    if (!call) return { kind: "unresolved", text: ref };
+    const expr = call.expressions[stripInstanceKeys(parts[1])];
+    const parent = parentModule(modulePath);
+    return resolveExpression(index, parent, expr, depth + 1) ?? { kind: "unresolved", text: ref };
+  }
+  if (head === "module" && parts[1] !== undefined) {
+    const child = modulePath === "" ? `module.${stripInstanceKeys(parts[1])}` : `${modulePath}.module.${stripInstanceKeys(parts[1])}`;
+    const call = index.moduleCalls.get(child);
+    if (!call || parts[2] === undefined) return { kind: "unresolved", text: ref };
+    const out = call.outputs[stripInstanceKeys(parts[2])];
+    const expr = isRecord(out) ? out.expression : undefined;
+    return resolveExpression(index, child, expr, depth + 1) ?? { kind: "unresolved", text: ref };
+  }
+  if (head === "local" || head === "each" || head === "count" || head === "path" || head === "self" || head === "terraform") {
+    return { kind: "unresolved", text: ref };
+  }
+  const m = RESOURCE_REF.exec(ref);
+  if (!m) return { kind: "unresolved", text: ref };
+  const local = `${m[1] ?? ""}${m[2]}.${m[3]}`;
+  const configAddress = modulePath === "" ? local : `${modulePath}.${local}`;
+  if (!index.config.has(configAddress) && !index.byConfigAddress.has(configAddress)) return { kind: "unresolved", text: ref };
+  return { kind: "resource", configAddress, attribute: m[5] ?? null };
+}
+
+function parentModule(modulePath: string): string {
+  const i = modulePath.lastIndexOf(".module.");
+  return i < 0 ? "" : modulePath.slice(0, i);
+}
+
+/**
+ * Resolve a configuration expression (`{constant_value}` or `{references}`). Terraform lists each
+ * reference with and without its attribute (`aws_iam_role.x.arn`, `aws_iam_role.x`): the first
+ * that leads to a resource or a constant wins. Returns undefined for `{}` (an expression Terraform
+ * could not summarise, e.g. `jsonencode(...)`).
+ */
+export function resolveExpression(index: PlanIndex, modulePath: string, expr: unknown, depth = 0): Resolved | undefined {
+  if (!isRecord(expr)) return undefined;
+  if ("constant_value" in expr) return { kind: "constant", value: expr.constant_value };
+  const refs = expr.references;
+  if (!Array.isArray(refs) || refs.length === 0) return undefined;
+  let firstUnresolved: Resolved | undefined;
+  for (const ref of refs) {
+    if (typeof ref !== "string") continue;
+    const r = resolveReference(index, modulePath, ref, depth + 1);
+    if (r.kind !== "unresolved") return r;
+    firstUnresolved ??= r;
+  }
+  return firstUnresolved;
+}
+
+/** The expression of attribute `name` of a resource in configuration (blocks are arrays of objects). */
+export function configExpression(index: PlanIndex, r: TfResource, ...path: (string | number)[]): unknown {
+  let cur: unknown = index.config.get(r.configAddress)?.expressions;
+  for (const p of path) {
+    if (typeof p === "number") cur = Array.isArray(cur) ? cur[p] : undefined;
+    else cur = isRecord(cur) ? cur[p] : undefined;
+  }
+  return cur;
+}
+
+/** The resource instance a resolved reference names (the only instance, or the first in address order). */
+export function targetOf(index: PlanIndex, resolved: Resolved | undefined): TfResource | undefined {
+  if (!resolved || resolved.kind !== "resource") return undefined;
+  const list = index.byConfigAddress.get(resolved.configAddress);
+  return list?.[0];
+}

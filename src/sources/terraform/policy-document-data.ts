@@ -1,0 +1,112 @@
+/**
+ * `data.aws_iam_policy_document` without its rendered `json`: when a statement refers to a
+ * resource created by the same plan, Terraform defers the read and the JSON is unknown. The
+ * statement blocks are still in the plan, with the unknown elements marked in `after_unknown`;
+ * rebuilding the document from them (as the provider would) keeps every statement, with a
+ * readable placeholder (`${aws_dynamodb_table.orders.arn}`) where a value is not known yet.
+ */
+
+import { isRecord } from "../cloudformation/lambda-shapes.js";
+
+export interface Rebuilt {
+  document: Record<string, unknown>;
+  /** Placeholders that stand for values unknown at plan time. */
+  placeholders: string[];
+  /** Features whose merge the rebuild cannot reproduce (source/override documents with unknown JSON). */
+  incomplete: string[];
+}
+
+/**
+ * @param values   the data source's planned attributes (`statement`, `version`, `policy_id`, …)
+ * @param unknown  its `after_unknown` mirror
+ * @param placeholderFor  the readable placeholder for an unknown element, given the attribute path
+ */
+export function rebuildPolicyDocument(
+  values: Record<string, unknown>,
+  unknown: Record<string, unknown>,
+  placeholderFor: (statementIndex: number, attribute: string) => string,
+): Rebuilt {
+  const placeholders: string[] = [];
+  const incomplete: string[] = [];
+  const statements: Record<string, unknown>[] = [];
+  const stmtValues = Array.isArray(values.statement) ? values.statement : [];
+  const stmtUnknown = Array.isArray(unknown.statement) ? unknown.statement : [];
+
+  const list = (i: number, s: Record<string, unknown>, u: unknown, attr: string): string[] | undefined => {
+    const v = s[attr];
+    const uu = isRecord(u) ? u[attr] : undefined;
+    if (uu === true) {
+      const p = placeholderFor(i, attr);
+      placeholders.push(p);
+      return [p];
+    }
+    if (!Array.isArray(v)) return undefined;
+    const out: string[] = [];
+    v.forEach((e, j) => {
+      if (Array.isArray(uu) && uu[j] === true) {
+        const p = placeholderFor(i, attr);
+        placeholders.push(p);
+        out.push(p);
+      } else if (e !== null && e !== undefined) out.push(String(e));
+    });
+    return out.length > 0 ? out : undefined;
+  };
+
+  const principals = (i: number, s: Record<string, unknown>, u: unknown, attr: string): unknown => {
+    const blocks = s[attr];
+    if (!Array.isArray(blocks) || blocks.length === 0) return undefined;
+    const uBlocks = isRecord(u) && Array.isArray(u[attr]) ? (u[attr] as unknown[]) : [];
+    const out: Record<string, string[]> = {};
+    let star = false;
+    blocks.forEach((b, j) => {
+      if (!isRecord(b)) return;
+      const type = typeof b.type === "string" ? b.type : "AWS";
+      const ids = list(i, b, uBlocks[j], "identifiers") ?? [];
+      if (type === "*" && ids.length === 1 && ids[0] === "*") star = true;
+      else out[type] = [...(out[type] ?? []), ...ids];
+    });
+    return star && Object.keys(out).length === 0 ? "*" : out;
+  };
+
+  stmtValues.forEach((raw, i) => {
+    if (!isRecord(raw)) return;
+    const u = stmtUnknown[i];
+    const st: Record<string, unknown> = {};
+    if (typeof raw.sid === "string" && raw.sid !== "") st.Sid = raw.sid;
+    st.Effect = typeof raw.effect === "string" && raw.effect !== "" ? raw.effect : "Allow";
+    const pairs: [string, string][] = [
+      ["actions", "Action"],
+      ["not_actions", "NotAction"],
+      ["resources", "Resource"],
+      ["not_resources", "NotResource"],
+    ];
+    for (const [attr, key] of pairs) {
+      const v = list(i, raw, u, attr);
+      if (v) st[key] = v;
+    }
+    const p = principals(i, raw, u, "principals");
+    if (p !== undefined) st.Principal = p;
+    const np = principals(i, raw, u, "not_principals");
+    if (np !== undefined) st.NotPrincipal = np;
+    if (Array.isArray(raw.condition) && raw.condition.length > 0) {
+      const cond: Record<string, Record<string, string[]>> = {};
+      const uConds = isRecord(u) && Array.isArray(u.condition) ? (u.condition as unknown[]) : [];
+      raw.condition.forEach((c, j) => {
+        if (!isRecord(c) || typeof c.test !== "string" || typeof c.variable !== "string") return;
+        const values = list(i, c, uConds[j], "values") ?? [];
+        const byKey = (cond[c.test] ??= {});
+        byKey[c.variable] = [...(byKey[c.variable] ?? []), ...values];
+      });
+      st.Condition = cond;
+    }
+    statements.push(st);
+  });
+
+  for (const attr of ["source_policy_documents", "override_policy_documents", "source_json", "override_json"]) {
+    const v = values[attr];
+    if ((Array.isArray(v) && v.length > 0) || (typeof v === "string" && v !== "") || unknown[attr] === true) incomplete.push(attr);
+  }
+  const document: Record<string, unknown> = { Version: typeof values.version === "string" ? values.version : "2012-10-17", Statement: statements };
+  if (typeof values.policy_id === "string" && values.policy_id !== "") document.Id = values.policy_id;
+  return { document, placeholders, incomplete };
+}

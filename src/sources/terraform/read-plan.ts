@@ -1,0 +1,689 @@
+/**
+ * Terraform plan reader: `terraform show -json <planfile>` (format_version 0.1 to 1.x) to a
+ * SourceFragment. It reads the *future* state (what apply would create or keep), skips deleted
+ * resources, and links roles, policies and functions through `configuration` references when
+ * ARNs are unknown at plan time. Environment variable values never leave this module.
+ *
+ * Source locations point into the plan JSON (file, line of the resource's entry, Terraform
+ * address): the plan does not say which `.tf` line a resource came from, but the address does.
+ */
+
+import { PolicyParseError } from "../../errors.js";
+import { parsePolicyDocument } from "../../iam/index.js";
+import type { AttachedPolicyRef, FunctionUrl, InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Trigger, Warning } from "../../model/document.js";
+import { emptyFragment, type FunctionPatch, type RoleRecord, type SourceFragment } from "../types.js";
+import { childPath, decodeText, parseJsonLocated, type Located } from "../cloudformation/located.js";
+import {
+  UNKNOWN,
+  byArn,
+  isRecord,
+  normalisePath,
+  permissionStatement,
+  resourcePolicyOf,
+  sha256,
+  sortWarnings,
+  splitFunctionArn,
+  splitIamArn,
+  syntheticFunctionArn,
+  syntheticPolicyArn,
+  syntheticRoleArn,
+  triggerKindOfArn,
+  type ArnContext,
+} from "../cloudformation/lambda-shapes.js";
+import { configExpression, indexPlan, resolveExpression, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
+import { rebuildPolicyDocument } from "./policy-document-data.js";
+
+export interface TerraformReadOptions {
+  /** Account to put into synthetic ARNs (default `unknown`). */
+  accountId?: string;
+  /** Region when the plan's provider configuration does not say (default `unknown`). */
+  region?: string;
+  partition?: string;
+}
+
+/** Resource types whose ARN attribute tells the kind of event source. */
+const EVENT_SOURCE_TYPES: Record<string, Trigger["kind"]> = {
+  aws_sqs_queue: "sqs",
+  aws_dynamodb_table: "dynamodb",
+  aws_kinesis_stream: "kinesis",
+  aws_msk_cluster: "kafka",
+  aws_msk_serverless_cluster: "kafka",
+  aws_mq_broker: "mq",
+  aws_docdb_cluster: "docdb",
+};
+
+const SECRET_ACCESS_TYPES = new Set(["BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"]);
+
+/**
+ * Read a Terraform plan. `input` is the file's bytes (any BOM/UTF-16 handled), its text, or the
+ * already-parsed object (then lines are unknown).
+ * @throws InputError when the input is not JSON, is truncated, or is not a plan.
+ */
+export function readTerraformPlan(input: string | Uint8Array | object, file: string, options: TerraformReadOptions = {}): SourceFragment {
+  let located: Located;
+  let digest: string;
+  if (typeof input === "string" || input instanceof Uint8Array) {
+    digest = sha256(input);
+    located = parseJsonLocated(decodeTextOrThrow(input, file), file);
+  } else {
+    digest = sha256(JSON.stringify(input));
+    located = { value: input, lineOf: () => null };
+  }
+  return new PlanReader(indexPlan(located, file), file, digest, options).read();
+}
+
+function decodeTextOrThrow(input: string | Uint8Array, file: string): string {
+  try {
+    return decodeText(input);
+  } catch (error) {
+    if (error instanceof Error && "code" in error) Object.assign(error, { file });
+    throw error;
+  }
+}
+
+interface FunctionTarget {
+  fn?: { fn: LambdaFunction; statements: PolicyStatement[] };
+  arn: string;
+  qualifier: string | null;
+  /** Only a name was given (the ARN is synthetic). */
+  byName: boolean;
+}
+
+interface RoleBuild {
+  resource: TfResource;
+  record: RoleRecord;
+}
+
+class PlanReader {
+  private readonly warnings: Warning[] = [];
+  private readonly ctx: ArnContext;
+  private readonly roles = new Map<string, RoleBuild>(); // by instance address
+  private readonly policies = new Map<string, { resource: TfResource; policy: ManagedPolicy }>();
+  private readonly functions = new Map<string, { resource: TfResource; fn: LambdaFunction; statements: PolicyStatement[] }>();
+  private readonly patches = new Map<string, FunctionPatch & { statements: PolicyStatement[] }>();
+  /** Roles with a policy whose document could not be read (unknown at plan time or invalid). */
+  private readonly incomplete = new Set<string>();
+
+  constructor(
+    private readonly index: PlanIndex,
+    private readonly file: string,
+    private readonly digest: string,
+    options: TerraformReadOptions,
+  ) {
+    this.ctx = {
+      partition: options.partition ?? "aws",
+      region: index.region ?? options.region ?? UNKNOWN,
+      accountId: options.accountId ?? UNKNOWN,
+    };
+  }
+
+  read(): SourceFragment {
+    const ix = this.index;
+    if (ix.errored) {
+      this.warn("terraform-plan-errored", "error", "the plan is errored (Terraform reported errors while planning): it is not a complete desired state; findings may miss resources", "errored");
+    } else if (ix.complete === false || ix.applyable === false) {
+      this.warn("terraform-plan-incomplete", "warning", "the plan is not complete or not applyable: some resources may be missing from it", ix.complete === false ? "complete" : "applyable");
+    }
+    const ofType = (t: string): TfResource[] => ix.resources.filter((r) => r.mode === "managed" && r.type === t);
+
+    for (const r of ofType("aws_iam_policy")) this.readPolicy(r);
+    for (const r of ofType("aws_iam_role")) this.readRole(r);
+    for (const r of ofType("aws_iam_role_policy")) this.readRolePolicy(r);
+    for (const r of ofType("aws_iam_role_policy_attachment")) this.readAttachment(r);
+    for (const r of ofType("aws_iam_policy_attachment")) this.readExclusiveAttachment(r);
+    for (const r of ofType("aws_lambda_function")) this.readFunction(r);
+    for (const r of ofType("aws_lambda_permission")) this.readPermission(r);
+    for (const r of ofType("aws_lambda_event_source_mapping")) this.readEventSourceMapping(r);
+    for (const r of ofType("aws_lambda_function_url")) this.readFunctionUrl(r);
+    for (const r of ofType("aws_lambda_function_event_invoke_config")) this.readEventInvokeConfig(r);
+
+    const fragment = emptyFragment({ path: this.file, kind: "terraform-plan", sha256: this.digest, records: 0 });
+    if (this.ctx.accountId !== UNKNOWN) fragment.source.accountId = this.ctx.accountId;
+    if (this.ctx.region !== UNKNOWN) fragment.source.region = this.ctx.region;
+    for (const { record } of this.roles.values()) {
+      record.inlinePolicies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      record.attachedPolicies.sort(byArn);
+      fragment.roles.push(record);
+    }
+    fragment.roles.sort(byArn);
+    fragment.policies = [...this.policies.values()].map((p) => p.policy).sort(byArn);
+    for (const { fn, statements } of this.functions.values()) {
+      if (statements.length > 0) fn.resourcePolicy = resourcePolicyOf(statements);
+      fn.triggers.sort((a, b) => (a.eventSourceArn ?? "").localeCompare(b.eventSourceArn ?? ""));
+      fragment.functions.push(fn);
+    }
+    fragment.functions.sort(byArn);
+    for (const { statements, ...patch } of this.patches.values()) {
+      if (statements.length > 0) patch.patch.resourcePolicy = resourcePolicyOf(statements);
+      fragment.functionPatches.push(patch);
+    }
+    fragment.functionPatches.sort((a, b) => (a.functionArn ?? a.functionName ?? "").localeCompare(b.functionArn ?? b.functionName ?? "") || (a.qualifier ?? "").localeCompare(b.qualifier ?? ""));
+    const unresolved = new Set(fragment.policies.filter((p) => p.document === null).map((p) => p.arn));
+    for (const role of fragment.roles) {
+      if (role.trustPolicy === null || role.attachedPolicies.some((p) => unresolved.has(p.arn))) this.incomplete.add(role.arn);
+    }
+    fragment.incompletePrincipals = [...this.incomplete].sort();
+    fragment.partial = ix.errored || fragment.incompletePrincipals.length > 0 || this.warnings.some((w) => w.code === "terraform-external-role");
+    fragment.warnings = sortWarnings(this.warnings);
+    fragment.source.records = fragment.roles.length + fragment.policies.length + fragment.functions.length;
+    return fragment;
+  }
+
+  /* ------------------------------------------------------------ helpers */
+
+  private warn(code: string, severity: Warning["severity"], message: string, path?: string): void {
+    const w: Warning = { code, severity, message, file: this.file };
+    if (path !== undefined) w.path = path;
+    this.warnings.push(w);
+  }
+
+  private location(r: TfResource): SourceLocation {
+    return { file: this.file, line: r.line, address: r.address };
+  }
+
+  private known(r: TfResource, attr: string): unknown {
+    if (r.unknown[attr] === true) return undefined;
+    const v = r.values[attr];
+    return v === null ? undefined : v;
+  }
+
+  private knownString(r: TfResource, attr: string): string | undefined {
+    const v = this.known(r, attr);
+    return typeof v === "string" ? v : undefined;
+  }
+
+  /** Follow an attribute's configuration expression when its value is unknown at plan time. */
+  private follow(r: TfResource, ...path: (string | number)[]): Resolved | undefined {
+    return resolveExpression(this.index, r.modulePath, configExpression(this.index, r, ...path));
+  }
+
+  /** A readable stand-in for a value known only after apply: `${aws_sqs_queue.jobs.arn}`. */
+  private placeholder(resolved: Resolved | undefined, fallback: string): string {
+    if (!resolved) return `\${${fallback}}`;
+    if (resolved.kind === "resource") return `\${${resolved.configAddress}${resolved.attribute ? `.${resolved.attribute}` : ""}}`;
+    if (resolved.kind === "constant") return typeof resolved.value === "string" ? resolved.value : `\${${fallback}}`;
+    return `\${${resolved.text}}`;
+  }
+
+  /** A string attribute: its value, else the constant its expression resolves to, else a placeholder. */
+  private stringOrPlaceholder(r: TfResource, attr: string): { value: string; known: boolean } | undefined {
+    const v = this.knownString(r, attr);
+    if (v !== undefined) return { value: v, known: true };
+    if (r.unknown[attr] !== true && (r.values[attr] === null || r.values[attr] === undefined)) return undefined;
+    const res = this.follow(r, attr);
+    const target = targetOf(this.index, res);
+    if (target && res?.kind === "resource") {
+      const arn = this.arnOfTarget(target, res.attribute);
+      if (arn) return { value: arn, known: false };
+    }
+    if (res?.kind === "constant" && typeof res.value === "string") return { value: res.value, known: true };
+    return { value: this.placeholder(res, `${r.address}.${attr}`), known: false };
+  }
+
+  /** The (possibly synthetic) ARN of a resource in this plan, when we model it. */
+  private arnOfTarget(target: TfResource, attribute: string | null): string | undefined {
+    if (target.type === "aws_iam_role" && (attribute === "arn" || attribute === null)) return this.roles.get(target.address)?.record.arn;
+    if (target.type === "aws_iam_policy" && (attribute === "arn" || attribute === "id" || attribute === null)) return this.policies.get(target.address)?.policy.arn;
+    if (target.type === "aws_lambda_function" && (attribute === "arn" || attribute === null)) return this.functions.get(target.address)?.fn.arn;
+    if (attribute) {
+      const v = this.knownString(target, attribute);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  /**
+   * A policy document attribute (`policy`, `assume_role_policy`): the JSON string when known,
+   * else the `data.aws_iam_policy_document` it references (its rendered JSON, or a rebuild from
+   * its statement blocks), else null with a warning so the role is reported as partial.
+   */
+  private documentOf(r: TfResource, attr: string, value: unknown, exprPath: (string | number)[], jsonPath: string): PolicyDocument | null {
+    if (typeof value === "string" && value.trim() !== "") return this.parse(value, jsonPath);
+    const res = this.follow(r, ...exprPath);
+    const data = targetOf(this.index, res);
+    if (data && data.mode === "data" && data.type === "aws_iam_policy_document") {
+      const json = this.knownString(data, "json");
+      if (json !== undefined && json !== "") return this.parse(json, childPath(valuesPathOf(data), "json"));
+      const rebuilt = rebuildPolicyDocument(data.values, data.unknown, (i, a) => this.dataPlaceholder(data, i, a));
+      for (const feature of rebuilt.incomplete) {
+        this.warn("terraform-policy-document-partial", "warning", `${data.address}: ${feature} is merged by the provider at apply time and could not be reproduced from the plan; the document read may miss statements`, data.jsonPath);
+      }
+      if (rebuilt.placeholders.length > 0) {
+        this.warn(
+          "terraform-unknown-value",
+          "info",
+          `${r.address}.${attr}: built from ${data.address}, whose values ${[...new Set(rebuilt.placeholders)].join(", ")} are known only after apply`,
+          data.jsonPath,
+        );
+      }
+      return this.parse(rebuilt.document, data.jsonPath);
+    }
+    this.warn(
+      "terraform-unknown-policy",
+      "warning",
+      `${r.address}.${attr} is known only after apply and its expression cannot be read from the plan (${res ? this.placeholder(res, attr) : "jsonencode or a function call"}); its permissions are not analysed`,
+      jsonPath,
+    );
+    return null;
+  }
+
+  private dataPlaceholder(data: TfResource, statement: number, attribute: string): string {
+    const expr = configExpression(this.index, data, "statement", statement, attribute);
+    const refs = isRecord(expr) && Array.isArray(expr.references) ? (expr.references as unknown[]).filter((x): x is string => typeof x === "string") : [];
+    // Terraform lists `a.b.attr` and `a.b`; the attribute forms say what the value is.
+    const withAttr = [...new Set(refs.filter((x) => x.split(".").length > (x.startsWith("data.") ? 3 : 2)))];
+    return withAttr.length > 0 ? `\${${withAttr.join(", ")}}` : `\${${data.address}.statement[${statement}].${attribute}}`;
+  }
+
+  private parse(input: unknown, jsonPath: string): PolicyDocument | null {
+    try {
+      return parsePolicyDocument(input, { file: this.file, path: jsonPath });
+    } catch (error) {
+      if (!(error instanceof PolicyParseError)) throw error;
+      this.warn("invalid-policy-document", "error", `invalid policy document: ${error.message}`, error.path ?? jsonPath);
+      return null;
+    }
+  }
+
+  /** Find the role a `role` / `roles[i]` attribute means: by name, id or ARN when known, else by reference. */
+  private roleFor(r: TfResource, value: unknown, exprPath: (string | number)[]): RoleBuild | string {
+    if (typeof value === "string" && value !== "") {
+      for (const role of this.roles.values()) {
+        if (role.record.name === value || role.record.arn === value) return role;
+      }
+      const fromArn = splitIamArn(value);
+      return fromArn ? fromArn.name : value;
+    }
+    const res = this.follow(r, ...exprPath);
+    const target = targetOf(this.index, res);
+    if (target?.type === "aws_iam_role") {
+      const role = this.roles.get(target.address);
+      if (role) return role;
+    }
+    if (res?.kind === "constant" && typeof res.value === "string") return this.roleFor(r, res.value, []);
+    return this.placeholder(res, `${r.address}.role`);
+  }
+
+  private externalRole(r: TfResource, roleName: string, what: string): void {
+    this.warn(
+      "terraform-external-role",
+      "warning",
+      `${r.address} ${what} role ${roleName}, which this plan does not define: the change is not attributed to any role`,
+      r.jsonPath,
+    );
+  }
+
+  /* ------------------------------------------------------------- IAM */
+
+  private readPolicy(r: TfResource): void {
+    const name = this.knownString(r, "name") ?? r.address;
+    const path = normalisePath(this.knownString(r, "path"));
+    const arn = this.knownString(r, "arn") ?? syntheticPolicyArn(this.ctx, path, name);
+    const document = this.documentOf(r, "policy", this.known(r, "policy"), ["policy"], childPath(valuesPathOf(r), "policy"));
+    this.policies.set(r.address, {
+      resource: r,
+      policy: {
+        arn,
+        name,
+        path,
+        awsManaged: false,
+        defaultVersionId: null,
+        document,
+        resolution: document ? "input" : "unresolved",
+        otherVersions: [],
+        attachmentCount: null,
+        source: this.location(r),
+      },
+    });
+  }
+
+  private readRole(r: TfResource): void {
+    const name = this.knownString(r, "name") ?? (this.knownString(r, "name_prefix") ? `${this.knownString(r, "name_prefix")}*` : r.address);
+    const path = normalisePath(this.knownString(r, "path"));
+    const arn = this.knownString(r, "arn") ?? syntheticRoleArn(this.ctx, path, name);
+    const valuesPath = valuesPathOf(r);
+    const trustPolicy = this.documentOf(r, "assume_role_policy", this.known(r, "assume_role_policy"), ["assume_role_policy"], childPath(valuesPath, "assume_role_policy"));
+
+    const inlinePolicies: InlinePolicy[] = [];
+    const inline = this.known(r, "inline_policy");
+    if (Array.isArray(inline)) {
+      inline.forEach((block, i) => {
+        if (!isRecord(block)) return;
+        const pname = typeof block.name === "string" && block.name !== "" ? block.name : `${name}-inline-${i}`;
+        const u = Array.isArray(r.unknown.inline_policy) ? r.unknown.inline_policy[i] : undefined;
+        const policyValue = isRecord(u) && u.policy === true ? undefined : block.policy;
+        const doc = this.documentOf(r, `inline_policy[${i}].policy`, policyValue, ["inline_policy", i, "policy"], childPath(childPath(childPath(valuesPath, "inline_policy"), i), "policy"));
+        if (doc) inlinePolicies.push({ name: pname, document: doc, source: this.location(r) });
+        else this.incomplete.add(arn);
+      });
+    }
+    const attachedPolicies: AttachedPolicyRef[] = [];
+    const managed = this.known(r, "managed_policy_arns");
+    if (Array.isArray(managed)) {
+      for (const a of managed) if (typeof a === "string") attachedPolicies.push(attachedRef(a));
+    } else if (r.unknown.managed_policy_arns === true) {
+      const expr = configExpression(this.index, r, "managed_policy_arns");
+      const res = resolveExpression(this.index, r.modulePath, expr);
+      if (res?.kind === "constant" && Array.isArray(res.value)) {
+        for (const a of res.value) if (typeof a === "string") attachedPolicies.push(attachedRef(a));
+      } else if (res) {
+        const t = targetOf(this.index, res);
+        const arn = t ? this.arnOfTarget(t, res.kind === "resource" ? res.attribute : null) : undefined;
+        if (arn) attachedPolicies.push(attachedRef(arn));
+        else this.warn("terraform-unknown-value", "warning", `${r.address}.managed_policy_arns is known only after apply (${this.placeholder(res, "managed_policy_arns")})`, r.jsonPath);
+      }
+    }
+    let permissionsBoundaryArn: string | null = null;
+    const pb = this.stringOrPlaceholder(r, "permissions_boundary");
+    if (pb) permissionsBoundaryArn = pb.value;
+    const tags = stringMap(this.known(r, "tags_all")) ?? stringMap(this.known(r, "tags")) ?? {};
+    this.roles.set(r.address, {
+      resource: r,
+      record: {
+        arn,
+        name,
+        path,
+        roleId: this.knownString(r, "unique_id") ?? null,
+        accountId: splitIamArn(arn)?.accountId ?? this.ctx.accountId,
+        createDate: null,
+        trustPolicy,
+        inlinePolicies,
+        attachedPolicies,
+        permissionsBoundaryArn,
+        lastUsed: null,
+        tags,
+        source: this.location(r),
+      },
+    });
+  }
+
+  private readRolePolicy(r: TfResource): void {
+    const role = this.roleFor(r, this.known(r, "role"), ["role"]);
+    if (typeof role === "string") return this.externalRole(r, role, "adds an inline policy to");
+    const name = this.knownString(r, "name") ?? (this.knownString(r, "name_prefix") ? `${this.knownString(r, "name_prefix")}*` : r.address);
+    const valuesPath = valuesPathOf(r);
+    const document = this.documentOf(r, "policy", this.known(r, "policy"), ["policy"], childPath(valuesPath, "policy"));
+    if (!document) {
+      this.incomplete.add(role.record.arn);
+      return;
+    }
+    role.record.inlinePolicies = role.record.inlinePolicies.filter((p) => p.name !== name);
+    role.record.inlinePolicies.push({ name, document, source: this.location(r) });
+  }
+
+  private policyArnFor(r: TfResource, attr: string): string | undefined {
+    const v = this.stringOrPlaceholder(r, attr);
+    return v?.value;
+  }
+
+  private readAttachment(r: TfResource): void {
+    const role = this.roleFor(r, this.known(r, "role"), ["role"]);
+    const arn = this.policyArnFor(r, "policy_arn");
+    if (!arn) return;
+    if (typeof role === "string") return this.externalRole(r, role, `attaches ${arn} to`);
+    if (!role.record.attachedPolicies.some((p) => p.arn === arn)) role.record.attachedPolicies.push(attachedRef(arn));
+  }
+
+  /** aws_iam_policy_attachment: one policy to a list of roles (exclusively, but only the roles matter here). */
+  private readExclusiveAttachment(r: TfResource): void {
+    const arn = this.policyArnFor(r, "policy_arn");
+    if (!arn) return;
+    const roles = this.known(r, "roles");
+    const names: unknown[] = Array.isArray(roles) ? roles : [];
+    const unknownRoles = r.unknown.roles;
+    const exprRefs = configExpression(this.index, r, "roles");
+    const refs = isRecord(exprRefs) && Array.isArray(exprRefs.references) ? (exprRefs.references as unknown[]) : [];
+    const done = new Set<RoleBuild>();
+    const attach = (role: RoleBuild | string): void => {
+      if (typeof role === "string") return this.externalRole(r, role, `attaches ${arn} to`);
+      if (done.has(role)) return;
+      done.add(role);
+      if (!role.record.attachedPolicies.some((p) => p.arn === arn)) role.record.attachedPolicies.push(attachedRef(arn));
+    };
+    names.forEach((n, i) => {
+      const isUnknown = unknownRoles === true || (Array.isArray(unknownRoles) && unknownRoles[i] === true);
+      if (!isUnknown && typeof n === "string") attach(this.roleFor(r, n, []));
+    });
+    if (unknownRoles === true || (Array.isArray(unknownRoles) && unknownRoles.some((x) => x === true))) {
+      // Which list element a reference fills is not recorded: attach to every role the expression references.
+      for (const ref of refs) {
+        if (typeof ref !== "string") continue;
+        const res = resolveExpression(this.index, r.modulePath, { references: [ref] });
+        const t = targetOf(this.index, res);
+        if (t?.type === "aws_iam_role") {
+          const role = this.roles.get(t.address);
+          if (role) attach(role);
+        }
+      }
+    }
+  }
+
+  /* ----------------------------------------------------------- Lambda */
+
+  private readFunction(r: TfResource): void {
+    const nameValue = this.stringOrPlaceholder(r, "function_name");
+    const name = nameValue?.value ?? r.address;
+    const knownArn = this.knownString(r, "arn");
+    const split = knownArn ? splitFunctionArn(knownArn) : null;
+    const arn = knownArn ?? syntheticFunctionArn(this.ctx, name);
+    let roleArn: string;
+    const role = this.knownString(r, "role");
+    if (role) roleArn = role;
+    else {
+      const res = this.follow(r, "role");
+      const target = targetOf(this.index, res);
+      const viaRole = target?.type === "aws_iam_role" ? this.roles.get(target.address)?.record.arn : undefined;
+      if (viaRole) roleArn = viaRole;
+      else if (res?.kind === "constant" && typeof res.value === "string") roleArn = res.value;
+      else {
+        roleArn = syntheticRoleArn(this.ctx, "/", this.placeholder(res, `${r.address}.role`));
+        this.warn("terraform-unknown-role", "warning", `${r.address}: the execution role is known only after apply and its reference cannot be followed (${this.placeholder(res, "role")})`, r.jsonPath);
+      }
+    }
+    const block = (attr: string): Record<string, unknown> | undefined => {
+      const v = this.known(r, attr);
+      return Array.isArray(v) && isRecord(v[0]) ? v[0] : undefined;
+    };
+    const vpcBlock = block("vpc_config");
+    const subnetIds = strings(vpcBlock?.subnet_ids);
+    const securityGroupIds = strings(vpcBlock?.security_group_ids);
+    const vpc = vpcBlock && (subnetIds.length > 0 || securityGroupIds.length > 0) ? { vpcId: typeof vpcBlock.vpc_id === "string" ? vpcBlock.vpc_id : null, subnetIds, securityGroupIds } : null;
+    const tracing = block("tracing_config")?.mode;
+    const env = block("environment");
+    // Names only: the values (often secrets) are dropped right here.
+    let environmentVariableNames = isRecord(env?.variables) ? Object.keys(env.variables).sort() : [];
+    const envUnknown = Array.isArray(r.unknown.environment) && isRecord(r.unknown.environment[0]) ? r.unknown.environment[0].variables : undefined;
+    if (envUnknown === true) {
+      environmentVariableNames = [];
+      this.warn("terraform-unknown-value", "info", `${r.address}: environment variable names are known only after apply`, r.jsonPath);
+    }
+    const logging = block("logging_config");
+    const dlq = block("dead_letter_config");
+    const packageType = this.knownString(r, "package_type");
+    const fn: LambdaFunction = {
+      arn,
+      name,
+      accountId: split?.accountId ?? this.ctx.accountId,
+      region: split?.region ?? this.ctx.region,
+      runtime: this.knownString(r, "runtime") ?? null,
+      packageType: packageType === "Zip" || packageType === "Image" ? packageType : null,
+      roleArn,
+      versions: [],
+      aliases: [],
+      lastModified: null,
+      vpc,
+      tracingMode: tracing === "Active" || tracing === "PassThrough" ? tracing : null,
+      environmentVariableNames,
+      kmsKeyArn: this.knownString(r, "kms_key_arn") ?? null,
+      deadLetterTargetArn: typeof dlq?.target_arn === "string" ? dlq.target_arn : null,
+      destinations: { onSuccess: null, onFailure: null },
+      logGroup: typeof logging?.log_group === "string" && logging.log_group !== "" ? logging.log_group : `/aws/lambda/${name}`,
+      logFormat: logging?.log_format === "JSON" || logging?.log_format === "Text" ? logging.log_format : null,
+      layers: strings(this.known(r, "layers")),
+      fileSystems: (Array.isArray(this.known(r, "file_system_config")) ? (this.known(r, "file_system_config") as unknown[]) : [])
+        .map((b) => (isRecord(b) && typeof b.arn === "string" ? b.arn : null))
+        .filter((x): x is string => x !== null),
+      triggers: [],
+      resourcePolicy: null,
+      functionUrl: null,
+      tags: stringMap(this.known(r, "tags_all")) ?? stringMap(this.known(r, "tags")) ?? {},
+      source: this.location(r),
+    };
+    this.functions.set(r.address, { resource: r, fn, statements: [] });
+  }
+
+  /**
+   * The function a permission / mapping / URL targets: one of this plan's functions (by reference,
+   * name or ARN), else a patch keyed by the ARN (synthetic when only a name is given).
+   */
+  private targetFunction(r: TfResource, attr: string): FunctionTarget {
+    const value = this.knownString(r, attr);
+    const qualifier = this.knownString(r, "qualifier") ?? null;
+    if (value === undefined) {
+      const res = this.follow(r, attr);
+      const target = targetOf(this.index, res);
+      const local = target ? this.functions.get(target.address) : undefined;
+      if (local) return { fn: local, arn: local.fn.arn, qualifier, byName: false };
+      const name = res?.kind === "constant" && typeof res.value === "string" ? res.value : this.placeholder(res, `${r.address}.${attr}`);
+      return this.targetByValue(name, qualifier);
+    }
+    return this.targetByValue(value, qualifier);
+  }
+
+  private targetByValue(value: string, qualifier: string | null): FunctionTarget {
+    const split = splitFunctionArn(value);
+    const name = split ? split.name : value;
+    for (const f of this.functions.values()) {
+      if (f.fn.name === name || f.fn.arn === value) return { fn: f, arn: f.fn.arn, qualifier: qualifier ?? split?.qualifier ?? null, byName: false };
+    }
+    const arn = split ? value.split(":").slice(0, 7).join(":") : syntheticFunctionArn(this.ctx, name);
+    return { arn, qualifier: qualifier ?? split?.qualifier ?? null, byName: !split };
+  }
+
+  /**
+   * The patch for a function this plan does not define. A name-only target gets no synthetic ARN
+   * (it would never join a real function): the normaliser joins it by name and region instead.
+   */
+  private patchFor(target: { arn: string; qualifier: string | null; byName: boolean }, r: TfResource): FunctionPatch & { statements: PolicyStatement[] } {
+    const key = `${target.arn}\u0000${target.qualifier ?? ""}`;
+    let p = this.patches.get(key);
+    if (!p) {
+      const split = splitFunctionArn(target.arn);
+      p = {
+        functionArn: target.byName ? null : target.arn,
+        functionName: split?.name ?? null,
+        region: split && split.region !== UNKNOWN ? split.region : null,
+        qualifier: target.qualifier,
+        patch: {},
+        path: r.jsonPath,
+        statements: [],
+      };
+      this.patches.set(key, p);
+    }
+    return p;
+  }
+
+  private readPermission(r: TfResource): void {
+    const target = this.targetFunction(r, "function_name");
+    const str = (attr: string): string | null => this.stringOrPlaceholder(r, attr)?.value ?? null;
+    const resource = target.qualifier ? `${target.arn}:${target.qualifier}` : target.arn;
+    const statement = permissionStatement({
+      statementId: this.knownString(r, "statement_id") ?? null,
+      action: this.knownString(r, "action") ?? "lambda:InvokeFunction",
+      principal: str("principal") ?? "*",
+      functionArn: resource,
+      sourceArn: str("source_arn"),
+      sourceAccount: str("source_account"),
+      principalOrgId: str("principal_org_id"),
+      functionUrlAuthType: str("function_url_auth_type"),
+      eventSourceToken: str("event_source_token"),
+    });
+    if (target.fn) target.fn.statements.push(statement);
+    else this.patchFor(target, r).statements.push(statement);
+  }
+
+  private readEventSourceMapping(r: TfResource): void {
+    const target = this.targetFunction(r, "function_name");
+    const source = this.stringOrPlaceholder(r, "event_source_arn");
+    let kind = triggerKindOfArn(source?.known ? source.value : null);
+    if (source && !source.known) {
+      const t = targetOf(this.index, this.follow(r, "event_source_arn"));
+      if (t) kind = EVENT_SOURCE_TYPES[t.type] ?? "other";
+    }
+    const selfManaged = this.known(r, "self_managed_event_source");
+    if (Array.isArray(selfManaged) && selfManaged.length > 0) kind = "self-managed-kafka";
+    const dest = this.known(r, "destination_config");
+    const onFailure = Array.isArray(dest) && isRecord(dest[0]) && Array.isArray(dest[0].on_failure) && isRecord(dest[0].on_failure[0]) ? dest[0].on_failure[0].destination_arn : null;
+    const access = this.known(r, "source_access_configuration");
+    const secretArns = (Array.isArray(access) ? access : [])
+      .filter((a): a is Record<string, unknown> => isRecord(a) && typeof a.type === "string" && SECRET_ACCESS_TYPES.has(a.type) && typeof a.uri === "string")
+      .map((a) => a.uri as string)
+      .sort();
+    const enabled = this.known(r, "enabled");
+    const trigger: Trigger = {
+      uuid: this.knownString(r, "uuid") ?? null,
+      kind,
+      eventSourceArn: source?.value ?? null,
+      state: enabled === false ? "Disabled" : enabled === true ? "Enabled" : null,
+      onFailureDestination: typeof onFailure === "string" ? onFailure : null,
+      secretArns,
+      kmsKeyArn: this.knownString(r, "kms_key_arn") ?? null,
+    };
+    if (target.fn) target.fn.fn.triggers.push(trigger);
+    else {
+      const p = this.patchFor(target, r);
+      (p.patch.triggers ??= []).push(trigger);
+    }
+  }
+
+  private readFunctionUrl(r: TfResource): void {
+    const target = this.targetFunction(r, "function_name");
+    const auth = this.knownString(r, "authorization_type");
+    const url: FunctionUrl = {
+      authType: auth === "AWS_IAM" ? "AWS_IAM" : "NONE",
+      url: this.knownString(r, "function_url") ?? null,
+      qualifier: target.qualifier,
+    };
+    if (auth !== "AWS_IAM" && auth !== "NONE") {
+      this.warn("terraform-unknown-value", "warning", `${r.address}: authorization_type is ${auth ?? "unknown"}; read as NONE (the unsafe case)`, r.jsonPath);
+    }
+    if (target.fn) target.fn.fn.functionUrl = url;
+    else this.patchFor(target, r).patch.functionUrl = url;
+  }
+
+  private readEventInvokeConfig(r: TfResource): void {
+    const target = this.targetFunction(r, "function_name");
+    const dest = this.known(r, "destination_config");
+    const block = Array.isArray(dest) && isRecord(dest[0]) ? dest[0] : undefined;
+    const destOf = (k: string): string | null => {
+      const b = block?.[k];
+      return Array.isArray(b) && isRecord(b[0]) && typeof b[0].destination === "string" ? b[0].destination : null;
+    };
+    const destinations = { onSuccess: destOf("on_success"), onFailure: destOf("on_failure") };
+    if (target.fn) target.fn.fn.destinations = destinations;
+    else this.patchFor(target, r).patch.destinations = destinations;
+  }
+}
+
+/** Where a resource's attribute values sit in the plan file. */
+function valuesPathOf(r: TfResource): string {
+  return r.jsonPath.startsWith("resource_changes") ? childPath(childPath(r.jsonPath, "change"), "after") : childPath(r.jsonPath, "values");
+}
+
+function attachedRef(arn: string): AttachedPolicyRef {
+  return { arn, name: arn.slice(arn.lastIndexOf("/") + 1) };
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+function stringMap(v: unknown): { [k: string]: string } | undefined {
+  if (!isRecord(v)) return undefined;
+  const out: { [k: string]: string } = {};
+  for (const k of Object.keys(v).sort()) {
+    const x = v[k];
+    if (typeof x === "string") out[k] = x;
+  }
+  return out;
+}
