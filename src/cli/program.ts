@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { registerAudit } from "./commands/audit.js";
 import { registerRules } from "./commands/rules.js";
+import { registerInit } from "./commands/init.js";
 import { packageVersion } from "../evaluate/locate.js";
 
 export function buildProgram(): Command {
@@ -16,5 +17,6 @@ export function buildProgram(): Command {
     .addOption(new Option("-q, --quiet", "no progress or notes on stderr"));
   registerAudit(program);
   registerRules(program);
+  registerInit(program);
   return program;
 }

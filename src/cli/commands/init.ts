@@ -1,0 +1,46 @@
+import { existsSync, writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { InputError } from "../../errors.js";
+
+export const STARTER_CONFIG = `# leastrole configuration. Schema: node_modules/leastrole/schemas/config.schema.json
+version: 1
+
+# Days of usage (CloudTrail) a function must be covered for before a permission can be called unused.
+usage:
+  windowDays: 30
+
+# Accepted findings. A reason is required; expires (YYYY-MM-DD, inclusive) makes one temporary.
+suppressions: []
+#  - rule: LR001                      # rule id or name, or "*"
+#    resource: "arn:aws:iam::123456789012:role/legacy-*"   # ARN, name, or a glob
+#    reason: split into per-function roles, tracked in PLAT-42
+#    expires: 2027-03-31
+
+# Permissions a function keeps although unused over the window (error paths, disaster recovery).
+exceptions: []
+#  - function: orders-*
+#    actions: [dynamodb:RestoreTableFromBackup]
+#    reason: disaster-recovery runbook DR-7
+
+rules:
+  disable: []
+  packs: []            # your own Rego rules: folders of .rego, .wasm files or OPA bundles
+  options:
+    sensitivity_tag_keys: [data-classification, classification, sensitivity]
+
+# execution-roles (default) or account: where privilege escalation is checked.
+scope: execution-roles
+`;
+
+export function registerInit(program: Command): void {
+  program
+    .command("init")
+    .description("write a starter .leastrole.yaml in the current folder")
+    .option("--force", "overwrite an existing file")
+    .action((opts: { force?: boolean }) => {
+      const file = ".leastrole.yaml";
+      if (existsSync(file) && !opts.force) throw new InputError("already exists: use --force to overwrite it", { file });
+      writeFileSync(file, STARTER_CONFIG);
+      process.stderr.write(`wrote ${file}\n`);
+    });
+}

@@ -1,0 +1,44 @@
+/**
+ * Progress on stderr for long work (reading CloudTrail, collecting). One line rewritten in place
+ * when stderr is a terminal; nothing at all when it is not (a pipe, a CI log), under `--quiet`, or
+ * with CI set, so that JSON and SARIF on stdout stay clean and logs stay small.
+ */
+
+export interface Progress {
+  /** Report progress: `done` of `total` (total may be unknown), with a short label. */
+  update(label: string, done: number, total?: number): void;
+  /** A note worth keeping (one line, kept on screen). */
+  note(message: string): void;
+  done(): void;
+}
+
+export function createProgress(options: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
+  const stream = options.stream ?? process.stderr;
+  const live = !options.quiet && stream.isTTY === true && !process.env.CI;
+  let last = 0;
+  let shown = false;
+  const clear = () => {
+    if (shown) stream.write("\r\u001b[2K");
+    shown = false;
+  };
+  return {
+    update(label, done, total) {
+      if (!live) return;
+      const now = Date.now();
+      if (now - last < 100 && done !== total) return; // at most 10 redraws a second
+      last = now;
+      const pct = total ? ` ${Math.floor((100 * done) / total)}%` : "";
+      const text = `${label} ${done.toLocaleString("en")}${total ? `/${total.toLocaleString("en")}` : ""}${pct}`;
+      stream.write(`\r\u001b[2K${text.slice(0, (stream.columns ?? 80) - 1)}`);
+      shown = true;
+    },
+    note(message) {
+      if (options.quiet) return;
+      clear();
+      stream.write(`${message}\n`);
+    },
+    done() {
+      clear();
+    },
+  };
+}
