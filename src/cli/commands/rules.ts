@@ -1,4 +1,7 @@
 import type { Command } from "commander";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { compileRegoPack } from "../../evaluate/compile-rego.js";
 import { loadBuiltinPack, loadRulePack } from "../../evaluate/pack.js";
 import { LeastroleError } from "../../errors.js";
 import { writeOutput } from "../io.js";
@@ -15,6 +18,20 @@ export function registerRules(program: Command): void {
       if (opts.format === "json") return writeOutput(JSON.stringify(rules, null, 2) + "\n", undefined);
       const lines = rules.map((r) => `${r.id.padEnd(8)} ${r.severity.padEnd(8)} ${r.name.padEnd(30)} ${r.title}`);
       writeOutput(`${"ID".padEnd(8)} ${"SEVERITY".padEnd(8)} ${"NAME".padEnd(30)} TITLE\n${lines.join("\n")}\n`, undefined);
+    });
+
+  program
+    .command("build-rules <folder>")
+    .description("compile a folder of .rego rules into <name>.wasm and <name>.catalog.json (needs the opa CLI)")
+    .option("-o, --out-dir <dir>", "where to write them", ".")
+    .option("--name <name>", "file name stem (default: the folder's name)")
+    .action((folder: string, opts: { outDir: string; name?: string }) => {
+      const compiled = compileRegoPack(folder);
+      const stem = opts.name ?? basename(resolve(folder));
+      mkdirSync(opts.outDir, { recursive: true });
+      writeFileSync(join(opts.outDir, `${stem}.wasm`), compiled.wasm);
+      writeFileSync(join(opts.outDir, `${stem}.catalog.json`), JSON.stringify(compiled.catalog, null, 2) + "\n");
+      process.stderr.write(`wrote ${join(opts.outDir, stem)}.wasm and .catalog.json: ${compiled.catalog.rules.map((r) => r.id).join(", ")}\n`);
     });
 
   program

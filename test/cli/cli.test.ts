@@ -1,0 +1,96 @@
+/**
+ * The CLI as a user runs it: the built binary (dist/cli.js) spawned with real arguments, checking
+ * exit codes, stdout and the one-line errors on stderr.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/evaluate/locate.js";
+import { syntheticDocument } from "../support/synthetic-document.js";
+
+const cli = join(packageRoot(), "dist", "cli.js");
+const work = mkdtempSync(join(tmpdir(), "lr-cli-"));
+const docPath = join(work, "doc.json");
+
+function run(args: string[], cwd = work) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error("build first: npm run build");
+  writeFileSync(docPath, JSON.stringify(syntheticDocument(30, 8)));
+});
+
+describe("leastrole CLI", () => {
+  it("prints the JSON findings contract", () => {
+    const r = run(["audit", docPath, "--format", "json"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { schemaVersion: string; tool: Record<string, string>; summary: { findings: number }; findings: Array<Record<string, unknown>> };
+    expect(out.schemaVersion).toBe("1.0");
+    expect(Object.keys(out.tool)).toEqual(["name", "version", "rulesVersion", "iamDataVersion"]);
+    expect(out.summary.findings).toBe(out.findings.length);
+    expect(Object.keys(out.findings[0]!)).toEqual(["ruleId", "name", "severity", "resource", "message", "evidence", "remediation", "fingerprint", "suppressed", "location"]);
+  });
+
+  it("gives byte-identical output run after run", () => {
+    expect(run(["audit", docPath]).stdout).toBe(run(["audit", docPath]).stdout);
+  });
+
+  it("exits 1 with --fail-on when a finding reaches the threshold, 0 when none does", () => {
+    expect(run(["audit", docPath, "--fail-on", "high"]).code).toBe(1);
+    expect(run(["audit", docPath, "--fail-on", "critical"]).code).toBe(0);
+  });
+
+  it("writes to --output", () => {
+    const out = join(work, "report.json");
+    const r = run(["audit", docPath, "-o", out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(existsSync(out)).toBe(true);
+  });
+
+  it("answers every user mistake with one line and exit 2", () => {
+    for (const [args, pattern] of [
+      [["audit", join(work, "missing.json")], /missing\.json: no such file/],
+      [["audit", docPath, "--fail-on", "severe"], /argument 'severe' is invalid/],
+      [["audit", docPath, "--frobnicate"], /unknown option '--frobnicate'/],
+      [["audti"], /unknown command 'audti'/],
+      [["explain", "LR999"], /no rule "LR999"/],
+    ] as Array<[string[], RegExp]>) {
+      const r = run(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr.trim().split("\n").filter((l) => !l.startsWith("(Did you mean")).length, r.stderr).toBeLessThanOrEqual(1);
+      expect(r.stderr).toMatch(pattern);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+    writeFileSync(join(work, "notjson.json"), "{ nope");
+    const r = run(["audit", join(work, "notjson.json")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/notjson\.json: not valid JSON/);
+  });
+
+  it("lists and explains the rules", () => {
+    expect(run(["rules"]).stdout).toMatch(/^LR001\s+medium\s+shared-execution-role/m);
+    const explain = run(["explain", "shared-execution-role"]);
+    expect(explain.code).toBe(0);
+    expect(explain.stdout).toMatch(/^LR001 shared-execution-role \(medium, blast-radius\)/);
+    expect(explain.stdout).toMatch(/How to fix:/);
+  });
+
+  it("writes a starter config that it then accepts", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-init-"));
+    expect(run(["init"], dir).code).toBe(0);
+    expect(run(["init"], dir).code).toBe(2); // refuses to overwrite
+    expect(run(["init", "--force"], dir).code).toBe(0);
+  });
+
+  it("prints its version and help", () => {
+    expect(run(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const help = run(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/audit/);
+  });
+});
