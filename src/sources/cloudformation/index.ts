@@ -1,0 +1,7 @@
+/** CloudFormation / SAM / CDK template input: see docs/iac.md. */
+export { readCloudFormationTemplate, type CloudFormationReadOptions, type IacFragment, type StatementLocation } from "./read-template.js";
+export { expandSam, expandTemplate, isSamTemplate, samPolicyTemplateNames, SAM_TRANSFORM, type SamResource, type SamWarning } from "./sam.js";
+export { IntrinsicResolver, NO_VALUE, parameterValues, type IntrinsicContext } from "./intrinsics.js";
+export { detectIac, type IacKind } from "./detect-iac.js";
+export { decodeText, parseJsonLocated, parseYamlLocated, childPath, type Located } from "./located.js";
+export { syntheticFunctionArn, syntheticRoleArn, syntheticPolicyArn, type ArnContext } from "./lambda-shapes.js";

@@ -1,0 +1,344 @@
+/**
+ * CloudFormation intrinsic functions, resolved as far as a template alone allows. Parameters take
+ * their defaults (or caller overrides), conditions are evaluated from them, and references to
+ * resources become the names/ARNs CloudFormation would produce when the template fixes them
+ * (`TableName: orders` → `arn:${AWS::Partition}:dynamodb:…:table/orders`). Anything else stays
+ * symbolic in the `Fn::Sub` style: `${Orders.Arn}`, `${AWS::AccountId}` — readable, still a plain
+ * resource string for the policy parser, never silently replaced by a guess.
+ */
+
+import { isRecord } from "./lambda-shapes.js";
+
+/** Marks `!Ref AWS::NoValue`: the property or list element is removed. */
+export const NO_VALUE: unique symbol = Symbol("AWS::NoValue");
+
+export interface IntrinsicContext {
+  parameters: Record<string, unknown>;
+  conditions: Record<string, unknown>;
+  mappings: Record<string, unknown>;
+  resources: Record<string, unknown>;
+  partition: string;
+  region: string | null;
+  accountId: string | null;
+  stackName: string | null;
+  /** Role/function ARNs as the reader models them, so references and records agree. */
+  roleArn(logicalId: string): string;
+  functionArn(logicalId: string): string;
+  functionName(logicalId: string): string;
+  policyArn(logicalId: string): string;
+  /** Called when a condition cannot be decided; the resolver then keeps the first branch that has a value. */
+  onUndecidedCondition(name: string): void;
+}
+
+export class IntrinsicResolver {
+  private readonly conditionCache = new Map<string, boolean | undefined>();
+  private readonly evaluating = new Set<string>();
+
+  constructor(private readonly ctx: IntrinsicContext) {}
+
+  /** Resolve every intrinsic inside `value`; NO_VALUE elements and properties are removed. */
+  resolve(value: unknown, depth = 0): unknown {
+    if (depth > 200) return "${...}";
+    if (Array.isArray(value)) {
+      return value.map((v) => this.resolve(v, depth + 1)).filter((v) => v !== NO_VALUE);
+    }
+    if (!isRecord(value)) return value;
+    const keys = Object.keys(value);
+    if (keys.length === 1) {
+      const key = keys[0] as string;
+      if (key === "Ref" || key.startsWith("Fn::")) return this.intrinsic(key, value[key], depth);
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of keys) {
+      const v = this.resolve(value[k], depth + 1);
+      if (v !== NO_VALUE) out[k] = v;
+    }
+    return out;
+  }
+
+  /** Resolve to a string (lists joined with commas, as CloudFormation does for Ref of a list parameter). */
+  str(value: unknown): string {
+    const v = this.resolve(value);
+    if (typeof v === "string") return v;
+    if (typeof v === "number" || typeof v === "boolean") return String(v);
+    if (Array.isArray(v)) return v.map((x) => (typeof x === "string" ? x : JSON.stringify(x))).join(",");
+    if (v === NO_VALUE || v === null || v === undefined) return "";
+    return JSON.stringify(v);
+  }
+
+  private intrinsic(name: string, arg: unknown, depth: number): unknown {
+    switch (name) {
+      case "Ref":
+        return typeof arg === "string" ? this.ref(arg) : "${Ref}";
+      case "Fn::GetAtt": {
+        const parts = Array.isArray(arg) ? arg.map((a) => this.str(a)) : typeof arg === "string" ? splitGetAtt(arg) : [];
+        return this.getAtt(parts[0] ?? "", parts.slice(1).join("."));
+      }
+      case "Fn::Sub":
+        return this.sub(arg, depth);
+      case "Fn::Join": {
+        if (!Array.isArray(arg) || arg.length !== 2) return "${Fn::Join}";
+        const list = this.resolve(arg[1], depth + 1);
+        const items = Array.isArray(list) ? list : [list];
+        return items.map((x) => (typeof x === "string" ? x : this.str(x))).join(this.str(arg[0]));
+      }
+      case "Fn::If": {
+        if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== "string") return "${Fn::If}";
+        const decided = this.condition(arg[0]);
+        if (decided === true) return this.resolve(arg[1], depth + 1);
+        if (decided === false) return this.resolve(arg[2], depth + 1);
+        this.ctx.onUndecidedCondition(arg[0]);
+        const first = this.resolve(arg[1], depth + 1);
+        return first !== NO_VALUE ? first : this.resolve(arg[2], depth + 1);
+      }
+      case "Fn::Select": {
+        if (!Array.isArray(arg) || arg.length !== 2) return "${Fn::Select}";
+        const index = Number(this.str(arg[0]));
+        const list = this.resolve(arg[1], depth + 1);
+        if (Array.isArray(list) && Number.isInteger(index) && index >= 0 && index < list.length) return list[index];
+        return `\${Fn::Select:${this.str(arg[0])}}`;
+      }
+      case "Fn::Split": {
+        if (!Array.isArray(arg) || arg.length !== 2) return "${Fn::Split}";
+        const delimiter = this.str(arg[0]);
+        const source = this.str(arg[1]);
+        return delimiter === "" ? [source] : source.split(delimiter);
+      }
+      case "Fn::FindInMap": {
+        if (!Array.isArray(arg) || arg.length < 3) return "${Fn::FindInMap}";
+        const [m, a, b] = [this.str(arg[0]), this.str(arg[1]), this.str(arg[2])];
+        const map = this.ctx.mappings[m];
+        const top = isRecord(map) ? map[a] : undefined;
+        const v = isRecord(top) ? top[b] : undefined;
+        if (v !== undefined) return this.resolve(v, depth + 1);
+        return `\${${m}.${a}.${b}}`;
+      }
+      case "Fn::ImportValue":
+        return `\${ImportValue:${this.str(arg)}}`;
+      case "Fn::Base64":
+        return this.str(arg);
+      case "Fn::GetAZs":
+        return ["${AZ1}", "${AZ2}"];
+      case "Fn::Equals":
+      case "Fn::And":
+      case "Fn::Or":
+      case "Fn::Not": {
+        const v = this.conditionExpr({ [name]: arg }, 0);
+        return v === undefined ? `\${${name}}` : v;
+      }
+      default:
+        return `\${${name}}`;
+    }
+  }
+
+  ref(name: string): unknown {
+    switch (name) {
+      case "AWS::NoValue":
+        return NO_VALUE;
+      case "AWS::Partition":
+        return this.ctx.partition;
+      case "AWS::Region":
+        return this.ctx.region ?? "${AWS::Region}";
+      case "AWS::AccountId":
+        return this.ctx.accountId ?? "${AWS::AccountId}";
+      case "AWS::StackName":
+        return this.ctx.stackName ?? "${AWS::StackName}";
+      case "AWS::URLSuffix":
+        return this.ctx.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+      case "AWS::StackId":
+      case "AWS::NotificationARNs":
+        return `\${${name}}`;
+    }
+    if (name in this.ctx.parameters) {
+      const p = this.ctx.parameters[name];
+      return p === undefined ? `\${${name}}` : p;
+    }
+    const res = this.ctx.resources[name];
+    if (isRecord(res)) return this.resourceRef(name, res);
+    return `\${${name}}`;
+  }
+
+  private prop(res: Record<string, unknown>, key: string): string | undefined {
+    const props = res.Properties;
+    if (!isRecord(props) || props[key] === undefined) return undefined;
+    const v = this.resolve(props[key]);
+    return typeof v === "string" && !v.includes("${") ? v : undefined;
+  }
+
+  private region(): string {
+    return this.ctx.region ?? "${AWS::Region}";
+  }
+
+  private account(): string {
+    return this.ctx.accountId ?? "${AWS::AccountId}";
+  }
+
+  private resourceRef(id: string, res: Record<string, unknown>): string {
+    switch (res.Type) {
+      case "AWS::Lambda::Function":
+      case "AWS::Serverless::Function":
+        return this.ctx.functionName(id);
+      case "AWS::IAM::Role": {
+        const n = this.prop(res, "RoleName");
+        return n ?? `\${${id}}`;
+      }
+      case "AWS::DynamoDB::Table":
+        return this.prop(res, "TableName") ?? `\${${id}}`;
+      case "AWS::Serverless::SimpleTable":
+        return this.prop(res, "TableName") ?? `\${${id}}`;
+      case "AWS::S3::Bucket":
+        return this.prop(res, "BucketName") ?? `\${${id}}`;
+      case "AWS::Kinesis::Stream":
+        return this.prop(res, "Name") ?? `\${${id}}`;
+      case "AWS::SNS::Topic": {
+        const n = this.prop(res, "TopicName");
+        return n ? `arn:${this.ctx.partition}:sns:${this.region()}:${this.account()}:${n}` : `\${${id}}`;
+      }
+      case "AWS::SQS::Queue": {
+        const n = this.prop(res, "QueueName");
+        return n ? `https://sqs.${this.region()}.amazonaws.com/${this.account()}/${n}` : `\${${id}}`;
+      }
+      case "AWS::IAM::ManagedPolicy":
+        return this.ctx.policyArn(id);
+      default:
+        return `\${${id}}`;
+    }
+  }
+
+  getAtt(id: string, attribute: string): unknown {
+    const res = this.ctx.resources[id];
+    const symbolic = `\${${id}.${attribute}}`;
+    if (!isRecord(res)) return symbolic;
+    const p = this.ctx.partition;
+    switch (`${String(res.Type)}.${attribute}`) {
+      case "AWS::IAM::Role.Arn":
+        return this.ctx.roleArn(id);
+      case "AWS::Lambda::Function.Arn":
+      case "AWS::Serverless::Function.Arn":
+        return this.ctx.functionArn(id);
+      case "AWS::DynamoDB::Table.Arn": {
+        const n = this.prop(res, "TableName");
+        return n ? `arn:${p}:dynamodb:${this.region()}:${this.account()}:table/${n}` : symbolic;
+      }
+      case "AWS::SQS::Queue.Arn": {
+        const n = this.prop(res, "QueueName");
+        return n ? `arn:${p}:sqs:${this.region()}:${this.account()}:${n}` : symbolic;
+      }
+      case "AWS::SQS::Queue.QueueName":
+        return this.prop(res, "QueueName") ?? symbolic;
+      case "AWS::SNS::Topic.TopicName":
+        return this.prop(res, "TopicName") ?? symbolic;
+      case "AWS::SNS::Topic.TopicArn":
+        return this.resourceRef(id, res);
+      case "AWS::S3::Bucket.Arn": {
+        const n = this.prop(res, "BucketName");
+        return n ? `arn:${p}:s3:::${n}` : symbolic;
+      }
+      case "AWS::Kinesis::Stream.Arn": {
+        const n = this.prop(res, "Name");
+        return n ? `arn:${p}:kinesis:${this.region()}:${this.account()}:stream/${n}` : symbolic;
+      }
+      default:
+        return symbolic;
+    }
+  }
+
+  private sub(arg: unknown, depth: number): string {
+    let template: unknown = arg;
+    let vars: Record<string, unknown> = {};
+    if (Array.isArray(arg)) {
+      template = arg[0];
+      if (isRecord(arg[1])) vars = arg[1];
+    }
+    if (typeof template !== "string") return this.str(template);
+    return template.replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
+      if (inner.startsWith("!")) return `\${${inner.slice(1)}}`; // ${!Literal} is an escaped literal
+      const name = inner.trim();
+      if (name in vars) {
+        const v = this.resolve(vars[name], depth + 1);
+        return typeof v === "string" ? v : this.str(v);
+      }
+      if (name.includes(".") && !name.startsWith("AWS::")) {
+        const dot = name.indexOf(".");
+        const v = this.getAtt(name.slice(0, dot), name.slice(dot + 1));
+        return typeof v === "string" ? v : whole;
+      }
+      const v = this.ref(name);
+      if (v === NO_VALUE) return "";
+      return typeof v === "string" ? v : Array.isArray(v) ? v.join(",") : whole;
+    });
+  }
+
+  /** Evaluate a named condition from the template's Conditions; undefined when it cannot be decided. */
+  condition(name: string): boolean | undefined {
+    if (this.conditionCache.has(name)) return this.conditionCache.get(name);
+    if (this.evaluating.has(name)) return undefined; // a cycle: CloudFormation rejects it, we just give up
+    this.evaluating.add(name);
+    const expr = this.ctx.conditions[name];
+    const v = expr === undefined ? undefined : this.conditionExpr(expr, 0);
+    this.evaluating.delete(name);
+    this.conditionCache.set(name, v);
+    return v;
+  }
+
+  private conditionExpr(expr: unknown, depth: number): boolean | undefined {
+    if (depth > 100) return undefined;
+    if (typeof expr === "boolean") return expr;
+    if (!isRecord(expr)) return undefined;
+    const [key] = Object.keys(expr);
+    const arg = key === undefined ? undefined : expr[key];
+    switch (key) {
+      case "Condition":
+        return typeof arg === "string" ? this.condition(arg) : undefined;
+      case "Fn::Equals": {
+        if (!Array.isArray(arg) || arg.length !== 2) return undefined;
+        const a = this.str(arg[0]);
+        const b = this.str(arg[1]);
+        if (a.includes("${") || b.includes("${")) return a === b ? true : undefined;
+        return a === b;
+      }
+      case "Fn::Not": {
+        const inner = Array.isArray(arg) ? arg[0] : arg;
+        const v = this.conditionExpr(inner, depth + 1);
+        return v === undefined ? undefined : !v;
+      }
+      case "Fn::And": {
+        if (!Array.isArray(arg)) return undefined;
+        const vs = arg.map((a) => this.conditionExpr(a, depth + 1));
+        if (vs.includes(false)) return false;
+        return vs.every((v) => v === true) ? true : undefined;
+      }
+      case "Fn::Or": {
+        if (!Array.isArray(arg)) return undefined;
+        const vs = arg.map((a) => this.conditionExpr(a, depth + 1));
+        if (vs.includes(true)) return true;
+        return vs.every((v) => v === false) ? false : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+}
+
+function splitGetAtt(s: string): string[] {
+  const dot = s.indexOf(".");
+  return dot < 0 ? [s] : [s.slice(0, dot), s.slice(dot + 1)];
+}
+
+/** Parameter values: caller overrides, else `Default` (CommaDelimitedList / List<…> split on commas). */
+export function parameterValues(parameters: unknown, overrides: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!isRecord(parameters)) return out;
+  for (const [name, spec] of Object.entries(parameters)) {
+    const type = isRecord(spec) && typeof spec.Type === "string" ? spec.Type : "String";
+    let raw: unknown = overrides[name] ?? (isRecord(spec) ? spec.Default : undefined);
+    if (typeof raw === "number" || typeof raw === "boolean") raw = String(raw);
+    if (raw === undefined) {
+      out[name] = undefined;
+      continue;
+    }
+    if ((type === "CommaDelimitedList" || type.startsWith("List<")) && typeof raw === "string") out[name] = raw.split(",").map((s) => s.trim());
+    else out[name] = raw;
+  }
+  return out;
+}

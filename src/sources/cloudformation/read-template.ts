@@ -1,0 +1,566 @@
+/**
+ * CloudFormation / SAM / CDK template reader (YAML with short-form tags, or JSON) to a
+ * SourceFragment. SAM resources are first expanded as the SAM translator would (sam.ts), then
+ * every template is read the same way: roles, inline and managed policies, functions, permissions,
+ * event source mappings, URLs and event invoke configs, with intrinsics resolved where the
+ * template allows (intrinsics.ts). CDK output (`cdk.out/*.template.json`) is plain CloudFormation.
+ */
+
+import { InputError, PolicyParseError } from "../../errors.js";
+import { parsePolicyDocument } from "../../iam/index.js";
+import type { InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Trigger, Warning } from "../../model/document.js";
+import { emptyFragment, type FunctionPatch, type RoleRecord, type SourceFragment } from "../types.js";
+import { IntrinsicResolver, NO_VALUE, parameterValues } from "./intrinsics.js";
+import {
+  UNKNOWN,
+  byArn,
+  isRecord,
+  normalisePath,
+  permissionStatement,
+  resourcePolicyOf,
+  sha256,
+  sortWarnings,
+  splitFunctionArn,
+  syntheticFunctionArn,
+  syntheticPolicyArn,
+  syntheticRoleArn,
+  triggerKindOfArn,
+  type ArnContext,
+} from "./lambda-shapes.js";
+import { childPath, decodeText, parseJsonLocated, parseYamlLocated, type Located } from "./located.js";
+import { expandSam, isSamTemplate, type SamResource } from "./sam.js";
+
+export interface CloudFormationReadOptions {
+  accountId?: string;
+  region?: string;
+  partition?: string;
+  stackName?: string;
+  /** Parameter values, overriding the template's defaults. */
+  parameters?: Record<string, string>;
+}
+
+/** Where one statement of a policy was written, for findings that point at a statement. */
+export interface StatementLocation {
+  /** Role ARN (inline policies) or managed policy ARN. */
+  ownerArn: string;
+  /** Inline policy name; null for a managed policy's document. */
+  policyName: string | null;
+  statementIndex: number;
+  source: SourceLocation;
+}
+
+export type IacFragment = SourceFragment & { statementLocations: StatementLocation[] };
+
+const SECRET_ACCESS_TYPES = new Set(["BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"]);
+
+/**
+ * Read a CloudFormation, SAM or CDK template.
+ * @throws InputError when the text is not JSON/YAML, is truncated, or is not a template.
+ */
+export function readCloudFormationTemplate(input: string | Uint8Array, file: string, options: CloudFormationReadOptions = {}): IacFragment {
+  const text = decodeText(input);
+  const trimmed = text.trimStart();
+  const located: Located = trimmed.startsWith("{") || trimmed.startsWith("[") ? parseJsonLocated(text, file) : parseYamlLocated(text, file);
+  const template = located.value;
+  if (!isRecord(template)) throw new InputError("not a CloudFormation template: expected a mapping at the top level", { file, path: "" });
+  if (!isRecord(template.Resources)) throw new InputError("not a CloudFormation template: no Resources mapping", { file, path: "Resources" });
+  for (const [id, r] of Object.entries(template.Resources)) {
+    if (!isRecord(r) || typeof r.Type !== "string") throw new InputError("resource without a Type", { file, path: childPath("Resources", id) });
+  }
+  return new TemplateReader(template, located, file, sha256(input), options).read();
+}
+
+class TemplateReader {
+  private readonly warnings: Warning[] = [];
+  private readonly ctx: ArnContext;
+  private readonly resources: Record<string, SamResource>;
+  private readonly resolver: IntrinsicResolver;
+  private readonly roles = new Map<string, RoleRecord>(); // by logical ID
+  private readonly policies = new Map<string, ManagedPolicy>();
+  private readonly functions = new Map<string, { fn: LambdaFunction; statements: PolicyStatement[] }>();
+  private readonly patches = new Map<string, FunctionPatch & { statements: PolicyStatement[] }>();
+  private readonly statementLocations: StatementLocation[] = [];
+  private readonly incomplete = new Set<string>();
+  private readonly undecided = new Set<string>();
+
+  constructor(
+    private readonly template: Record<string, unknown>,
+    private readonly located: Located,
+    private readonly file: string,
+    private readonly digest: string,
+    private readonly options: CloudFormationReadOptions,
+  ) {
+    this.ctx = { partition: options.partition ?? "aws", region: options.region ?? UNKNOWN, accountId: options.accountId ?? UNKNOWN };
+    if (isSamTemplate(template)) {
+      const expanded = expandSam(template, this.ctx.partition);
+      this.resources = expanded.resources;
+      for (const w of expanded.warnings) this.warn(w.code, "warning", w.message, w.path);
+    } else {
+      this.resources = {};
+      for (const [id, r] of Object.entries(template.Resources as Record<string, Record<string, unknown>>)) {
+        const res: SamResource = { Type: r.Type as string, Properties: isRecord(r.Properties) ? r.Properties : {}, sourcePath: childPath("Resources", id) };
+        if (r.Condition !== undefined) res.Condition = r.Condition;
+        this.resources[id] = res;
+      }
+    }
+    this.resolver = new IntrinsicResolver({
+      parameters: parameterValues(template.Parameters, options.parameters ?? {}),
+      conditions: isRecord(template.Conditions) ? template.Conditions : {},
+      mappings: isRecord(template.Mappings) ? template.Mappings : {},
+      resources: this.resources as unknown as Record<string, unknown>,
+      partition: this.ctx.partition,
+      region: options.region ?? null,
+      accountId: options.accountId ?? null,
+      stackName: options.stackName ?? null,
+      roleArn: (id) => this.roleArn(id),
+      functionArn: (id) => syntheticFunctionArn(this.ctx, this.functionName(id)),
+      functionName: (id) => this.functionName(id),
+      policyArn: (id) => this.policyArn(id),
+      onUndecidedCondition: (name) => this.undecided.add(name),
+    });
+  }
+
+  read(): IacFragment {
+    const ids = Object.keys(this.resources).sort();
+    const ofType = (...types: string[]): [string, SamResource][] =>
+      ids.map((id) => [id, this.resources[id] as SamResource] as [string, SamResource]).filter(([, r]) => types.includes(r.Type) && this.included(r));
+
+    for (const [id, r] of ofType("AWS::IAM::ManagedPolicy")) this.readManagedPolicy(id, r);
+    for (const [id, r] of ofType("AWS::IAM::Role")) this.readRole(id, r);
+    for (const [id, r] of ofType("AWS::IAM::Policy", "AWS::IAM::RolePolicy")) this.readPolicyResource(id, r);
+    for (const [id, r] of ofType("AWS::IAM::ManagedPolicy")) this.attachManagedPolicy(id, r);
+    for (const [id, r] of ofType("AWS::Lambda::Function")) this.readFunction(id, r);
+    for (const [id, r] of ofType("AWS::Lambda::Permission")) this.readPermission(id, r);
+    for (const [id, r] of ofType("AWS::Lambda::EventSourceMapping")) this.readEventSourceMapping(id, r);
+    for (const [id, r] of ofType("AWS::Lambda::Url")) this.readUrl(id, r);
+    for (const [id, r] of ofType("AWS::Lambda::EventInvokeConfig")) this.readEventInvokeConfig(id, r);
+
+    for (const c of [...this.undecided].sort()) {
+      this.warn("cloudformation-undecided-condition", "warning", `condition ${c} cannot be decided from parameter defaults; where it selects a value, the first branch that has one was read`, childPath("Conditions", c));
+    }
+    const fragment = emptyFragment({ path: this.file, kind: "cloudformation", sha256: this.digest, records: 0 }) as IacFragment;
+    if (this.options.accountId) fragment.source.accountId = this.options.accountId;
+    if (this.options.region) fragment.source.region = this.options.region;
+    for (const role of this.roles.values()) {
+      role.inlinePolicies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      role.attachedPolicies.sort(byArn);
+      fragment.roles.push(role);
+    }
+    fragment.roles.sort(byArn);
+    fragment.policies = [...this.policies.values()].sort(byArn);
+    for (const { fn, statements } of this.functions.values()) {
+      if (statements.length > 0) fn.resourcePolicy = resourcePolicyOf(statements);
+      fn.triggers.sort((a, b) => (a.eventSourceArn ?? "").localeCompare(b.eventSourceArn ?? ""));
+      fragment.functions.push(fn);
+    }
+    fragment.functions.sort(byArn);
+    for (const { statements, ...patch } of this.patches.values()) {
+      if (statements.length > 0) patch.patch.resourcePolicy = resourcePolicyOf(statements);
+      fragment.functionPatches.push(patch);
+    }
+    fragment.functionPatches.sort((a, b) => (a.functionArn ?? a.functionName ?? "").localeCompare(b.functionArn ?? b.functionName ?? ""));
+    fragment.incompletePrincipals = [...this.incomplete].sort();
+    fragment.partial = fragment.incompletePrincipals.length > 0 || this.warnings.some((w) => w.code.startsWith("sam-") && w.code !== "sam-policies-ignored");
+    fragment.warnings = sortWarnings(this.warnings);
+    fragment.statementLocations = this.statementLocations.sort(
+      (a, b) => a.ownerArn.localeCompare(b.ownerArn) || (a.policyName ?? "").localeCompare(b.policyName ?? "") || a.statementIndex - b.statementIndex,
+    );
+    fragment.source.records = fragment.roles.length + fragment.policies.length + fragment.functions.length;
+    return fragment;
+  }
+
+  /* ------------------------------------------------------------ helpers */
+
+  private warn(code: string, severity: Warning["severity"], message: string, path?: string): void {
+    const w: Warning = { code, severity, message, file: this.file };
+    if (path !== undefined) w.path = path;
+    this.warnings.push(w);
+  }
+
+  private location(path: string, address: string): SourceLocation {
+    return { file: this.file, line: this.lineNear(path), address };
+  }
+
+  /** The line of `path`, or of its nearest recorded ancestor (generated resources point at their origin). */
+  private lineNear(path: string): number | null {
+    let p = path;
+    for (;;) {
+      const line = this.located.lineOf(p);
+      if (line !== null) return line;
+      const cut = Math.max(p.lastIndexOf("."), p.lastIndexOf("["));
+      if (cut <= 0) return null;
+      p = p.slice(0, cut);
+    }
+  }
+
+  /** A resource with a `Condition` that is false is not created. */
+  private included(r: SamResource): boolean {
+    if (typeof r.Condition !== "string") return true;
+    const v = this.resolver.condition(r.Condition);
+    if (v === undefined) this.undecided.add(r.Condition);
+    return v !== false;
+  }
+
+  private prop(r: SamResource, key: string): unknown {
+    const v = r.Properties[key];
+    if (v === undefined) return undefined;
+    const resolved = this.resolver.resolve(v);
+    return resolved === NO_VALUE ? undefined : resolved;
+  }
+
+  private propString(r: SamResource, key: string): string | undefined {
+    const v = this.prop(r, key);
+    return typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined;
+  }
+
+  /** A name property that is a literal (or resolves fully); generated names are not knowable. */
+  private fixedName(r: SamResource | undefined, key: string): string | undefined {
+    if (!r) return undefined;
+    const v = this.propString(r, key);
+    return v !== undefined && !v.includes("${") ? v : undefined;
+  }
+
+  private roleArn(id: string): string {
+    const r = this.resources[id];
+    const name = this.fixedName(r, "RoleName") ?? id;
+    const path = r ? normalisePath(this.fixedName(r, "Path")) : "/";
+    return syntheticRoleArn(this.ctx, path, name);
+  }
+
+  private functionName(id: string): string {
+    return this.fixedName(this.resources[id], "FunctionName") ?? id;
+  }
+
+  private policyArn(id: string): string {
+    const r = this.resources[id];
+    return syntheticPolicyArn(this.ctx, normalisePath(this.fixedName(r, "Path")), this.fixedName(r, "ManagedPolicyName") ?? id);
+  }
+
+  /** Parse a policy document after resolving intrinsics; record where each statement was written. */
+  private document(raw: unknown, path: string, owner: string, policyName: string | null): PolicyDocument | null {
+    const resolved = this.resolver.resolve(raw);
+    try {
+      const doc = parsePolicyDocument(resolved, { file: this.file, path });
+      const statementPath = childPath(path, "Statement");
+      const rawStatements = isRecord(raw) ? raw.Statement : undefined;
+      doc.Statement.forEach((_, i) => {
+        const p = Array.isArray(rawStatements) ? childPath(statementPath, i) : statementPath;
+        this.statementLocations.push({ ownerArn: owner, policyName, statementIndex: i, source: { file: this.file, line: this.lineNear(p), address: p } });
+      });
+      return doc;
+    } catch (error) {
+      if (!(error instanceof PolicyParseError)) throw error;
+      this.warn("invalid-policy-document", "error", `invalid policy document: ${error.message}`, error.path ?? path);
+      this.incomplete.add(owner);
+      return null;
+    }
+  }
+
+  /** Role logical IDs named by a `Roles` list (`!Ref Role`, or a role name). */
+  private roleIdsOf(list: unknown): { ids: string[]; external: string[] } {
+    const ids: string[] = [];
+    const external: string[] = [];
+    for (const entry of Array.isArray(list) ? list : list === undefined ? [] : [list]) {
+      if (isRecord(entry) && typeof entry.Ref === "string" && this.resources[entry.Ref]?.Type === "AWS::IAM::Role") {
+        ids.push(entry.Ref);
+        continue;
+      }
+      const name = this.resolver.str(entry);
+      const match = [...this.roles.entries()].find(([, r]) => r.name === name);
+      if (match) ids.push(match[0]);
+      else external.push(name);
+    }
+    return { ids, external };
+  }
+
+  /* ------------------------------------------------------------- IAM */
+
+  private readManagedPolicy(id: string, r: SamResource): void {
+    const arn = this.policyArn(id);
+    const path = childPath(r.sourcePath, "Properties");
+    const document = this.document(r.Properties.PolicyDocument, childPath(path, "PolicyDocument"), arn, null);
+    this.policies.set(id, {
+      arn,
+      name: this.fixedName(r, "ManagedPolicyName") ?? id,
+      path: normalisePath(this.fixedName(r, "Path")),
+      awsManaged: false,
+      defaultVersionId: null,
+      document,
+      resolution: document ? "input" : "unresolved",
+      otherVersions: [],
+      attachmentCount: null,
+      source: this.location(r.sourcePath, id),
+    });
+  }
+
+  private attachManagedPolicy(id: string, r: SamResource): void {
+    const policy = this.policies.get(id);
+    if (!policy) return;
+    const { ids, external } = this.roleIdsOf(r.Properties.Roles);
+    for (const roleId of ids) {
+      const role = this.roles.get(roleId);
+      if (role && !role.attachedPolicies.some((p) => p.arn === policy.arn)) role.attachedPolicies.push({ arn: policy.arn, name: policy.name });
+    }
+    for (const name of external) this.warn("cloudformation-external-role", "warning", `${id} is attached to role ${name}, which this template does not define`, childPath(r.sourcePath, "Properties.Roles"));
+  }
+
+  private readRole(id: string, r: SamResource): void {
+    const arn = this.roleArn(id);
+    const name = this.fixedName(r, "RoleName") ?? id;
+    const props = childPath(r.sourcePath, "Properties");
+    const generated = r.policySourcePaths !== undefined;
+    const trustPolicy = r.Properties.AssumeRolePolicyDocument === undefined ? null : this.document(r.Properties.AssumeRolePolicyDocument, generated ? r.sourcePath : childPath(props, "AssumeRolePolicyDocument"), arn, "(trust policy)");
+    if (trustPolicy === null) this.incomplete.add(arn);
+    const inlinePolicies: InlinePolicy[] = [];
+    const rawPolicies = this.resolveShallowList(r.Properties.Policies);
+    rawPolicies.forEach(({ value: p, index }) => {
+      if (!isRecord(p)) return;
+      const pname = this.resolver.str(p.PolicyName);
+      const origin = r.policySourcePaths?.[pname];
+      const path = origin ?? childPath(childPath(props, "Policies"), index);
+      const docPath = origin ?? childPath(path, "PolicyDocument");
+      const doc = this.document(p.PolicyDocument, docPath, arn, pname);
+      if (doc) inlinePolicies.push({ name: pname, document: doc, source: this.location(path, `${id}.Policies.${pname}`) });
+    });
+    const attachedPolicies: { arn: string; name: string }[] = [];
+    for (const { value } of this.resolveShallowList(r.Properties.ManagedPolicyArns)) {
+      const a = this.resolver.str(value);
+      if (a && !attachedPolicies.some((x) => x.arn === a)) attachedPolicies.push({ arn: a, name: a.slice(a.lastIndexOf("/") + 1) });
+    }
+    const boundary = this.propString(r, "PermissionsBoundary");
+    const tags: { [k: string]: string } = {};
+    const rawTags = this.prop(r, "Tags");
+    if (Array.isArray(rawTags)) for (const t of rawTags) if (isRecord(t) && typeof t.Key === "string") tags[t.Key] = String(t.Value ?? "");
+    this.roles.set(id, {
+      arn,
+      name,
+      path: normalisePath(this.fixedName(r, "Path")),
+      roleId: null,
+      accountId: this.ctx.accountId,
+      createDate: null,
+      trustPolicy,
+      inlinePolicies,
+      attachedPolicies,
+      permissionsBoundaryArn: boundary ?? null,
+      lastUsed: null,
+      tags: Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1))),
+      source: this.location(r.sourcePath, id),
+    });
+  }
+
+  /** A list property whose elements may be `Fn::If` / NoValue; keeps the original index for paths. */
+  private resolveShallowList(v: unknown): { value: unknown; index: number }[] {
+    const list = isRecord(v) && Object.keys(v).length === 1 && "Fn::If" in v ? this.resolver.resolve(v) : v;
+    if (!Array.isArray(list)) return [];
+    const out: { value: unknown; index: number }[] = [];
+    list.forEach((e, index) => {
+      if (isRecord(e) && Object.keys(e).length === 1 && ("Fn::If" in e || "Ref" in e)) {
+        // Resolve the wrapper only: its policy document is resolved (and located) by the caller.
+        const r = "Fn::If" in e ? this.resolveIfOnly(e) : e;
+        if (r === NO_VALUE) return;
+        out.push({ value: r, index });
+      } else out.push({ value: e, index });
+    });
+    return out;
+  }
+
+  private resolveIfOnly(e: Record<string, unknown>): unknown {
+    const arg = e["Fn::If"];
+    if (!Array.isArray(arg) || typeof arg[0] !== "string") return e;
+    const decided = this.resolver.condition(arg[0]);
+    const isNoValue = (x: unknown): boolean => isRecord(x) && x.Ref === "AWS::NoValue";
+    let pick: unknown;
+    if (decided === true) pick = arg[1];
+    else if (decided === false) pick = arg[2];
+    else {
+      this.undecided.add(arg[0]);
+      pick = isNoValue(arg[1]) ? arg[2] : arg[1];
+    }
+    return isNoValue(pick) ? NO_VALUE : pick;
+  }
+
+  private readPolicyResource(id: string, r: SamResource): void {
+    const name = this.resolver.str(r.Properties.PolicyName) || id;
+    const props = childPath(r.sourcePath, "Properties");
+    const roleList = r.Type === "AWS::IAM::RolePolicy" ? [r.Properties.RoleName] : r.Properties.Roles;
+    const { ids, external } = this.roleIdsOf(roleList);
+    for (const roleId of ids) {
+      const role = this.roles.get(roleId);
+      if (!role) continue;
+      const doc = this.document(r.Properties.PolicyDocument, childPath(props, "PolicyDocument"), role.arn, name);
+      if (doc) {
+        role.inlinePolicies = role.inlinePolicies.filter((p) => p.name !== name);
+        role.inlinePolicies.push({ name, document: doc, source: this.location(r.sourcePath, id) });
+      }
+    }
+    for (const n of external) this.warn("cloudformation-external-role", "warning", `${id} adds inline policy ${name} to role ${n}, which this template does not define`, childPath(props, r.Type === "AWS::IAM::RolePolicy" ? "RoleName" : "Roles"));
+  }
+
+  /* ----------------------------------------------------------- Lambda */
+
+  private readFunction(id: string, r: SamResource): void {
+    const name = this.functionName(id);
+    const arn = syntheticFunctionArn(this.ctx, name);
+    const roleArn = this.propString(r, "Role") ?? syntheticRoleArn(this.ctx, "/", `\${${id}.Role}`);
+    if (r.Properties.Role === undefined) this.warn("cloudformation-missing-role", "error", `${id} has no Role`, childPath(r.sourcePath, "Properties"));
+    const vpcRaw = this.prop(r, "VpcConfig");
+    const vpc = isRecord(vpcRaw)
+      ? {
+          vpcId: null,
+          subnetIds: strings(vpcRaw.SubnetIds),
+          securityGroupIds: strings(vpcRaw.SecurityGroupIds),
+        }
+      : null;
+    const tracing = this.prop(r, "TracingConfig");
+    const mode = isRecord(tracing) ? tracing.Mode : undefined;
+    // Names only: variable values are never resolved or copied.
+    const env = r.Properties.Environment;
+    const envVars = isRecord(env) ? env.Variables : undefined;
+    const environmentVariableNames = isRecord(envVars) ? Object.keys(envVars).sort() : [];
+    const dlq = this.prop(r, "DeadLetterConfig");
+    const logging = this.prop(r, "LoggingConfig");
+    const tagsRaw = this.prop(r, "Tags");
+    const tags: { [k: string]: string } = {};
+    if (Array.isArray(tagsRaw)) for (const t of tagsRaw) if (isRecord(t) && typeof t.Key === "string") tags[t.Key] = String(t.Value ?? "");
+    const packageType = this.propString(r, "PackageType");
+    const fn: LambdaFunction = {
+      arn,
+      name,
+      accountId: this.ctx.accountId,
+      region: this.ctx.region,
+      runtime: this.propString(r, "Runtime") ?? null,
+      packageType: packageType === "Image" ? "Image" : packageType === "Zip" || r.Properties.Runtime !== undefined ? "Zip" : null,
+      roleArn,
+      versions: [],
+      aliases: [],
+      lastModified: null,
+      vpc,
+      tracingMode: mode === "Active" || mode === "PassThrough" ? mode : null,
+      environmentVariableNames,
+      kmsKeyArn: this.propString(r, "KmsKeyArn") ?? null,
+      deadLetterTargetArn: isRecord(dlq) && typeof dlq.TargetArn === "string" ? dlq.TargetArn : null,
+      destinations: { onSuccess: null, onFailure: null },
+      logGroup: isRecord(logging) && typeof logging.LogGroup === "string" ? logging.LogGroup : `/aws/lambda/${name}`,
+      logFormat: isRecord(logging) && (logging.LogFormat === "JSON" || logging.LogFormat === "Text") ? logging.LogFormat : null,
+      layers: strings(this.prop(r, "Layers")),
+      fileSystems: (Array.isArray(this.prop(r, "FileSystemConfigs")) ? (this.prop(r, "FileSystemConfigs") as unknown[]) : [])
+        .map((f) => (isRecord(f) && typeof f.Arn === "string" ? f.Arn : null))
+        .filter((x): x is string => x !== null),
+      triggers: [],
+      resourcePolicy: null,
+      functionUrl: null,
+      tags: Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1))),
+      source: this.location(r.sourcePath, id),
+    };
+    this.functions.set(id, { fn, statements: [] });
+  }
+
+  /** The function a FunctionName / TargetFunctionArn points at: one of ours (Ref / GetAtt), else a patch. */
+  private target(raw: unknown, r: SamResource, qualifierKey?: string): { local?: { fn: LambdaFunction; statements: PolicyStatement[] }; patch?: FunctionPatch & { statements: PolicyStatement[] }; resource: string } {
+    const qualifier = qualifierKey ? (this.propString(r, qualifierKey) ?? null) : null;
+    let localId: string | undefined;
+    if (isRecord(raw) && typeof raw.Ref === "string") localId = raw.Ref;
+    else if (isRecord(raw) && Array.isArray(raw["Fn::GetAtt"]) && typeof raw["Fn::GetAtt"][0] === "string") localId = raw["Fn::GetAtt"][0];
+    else if (isRecord(raw) && typeof raw["Fn::GetAtt"] === "string") localId = raw["Fn::GetAtt"].split(".")[0];
+    const local = localId !== undefined ? this.functions.get(localId) : undefined;
+    if (local) return { local, resource: qualifier && qualifier !== "$LATEST" ? `${local.fn.arn}:${qualifier}` : local.fn.arn };
+    const value = this.resolver.str(raw);
+    const split = splitFunctionArn(value);
+    for (const f of this.functions.values()) {
+      if (f.fn.name === (split?.name ?? value)) return { local: f, resource: f.fn.arn };
+    }
+    const key = `${value}\u0000${qualifier ?? ""}`;
+    let patch = this.patches.get(key);
+    if (!patch) {
+      patch = {
+        functionArn: split ? value.split(":").slice(0, 7).join(":") : null,
+        functionName: split?.name ?? value,
+        region: split?.region ?? (this.options.region ?? null),
+        qualifier: qualifier ?? split?.qualifier ?? null,
+        patch: {},
+        path: r.sourcePath,
+        statements: [],
+      };
+      this.patches.set(key, patch);
+    }
+    return { patch, resource: split ? value : syntheticFunctionArn(this.ctx, value) };
+  }
+
+  private readPermission(id: string, r: SamResource): void {
+    const t = this.target(r.Properties.FunctionName, r);
+    const s = (k: string): string | null => this.propString(r, k) ?? null;
+    const statement = permissionStatement({
+      statementId: id,
+      action: s("Action") ?? "lambda:InvokeFunction",
+      principal: s("Principal") ?? "*",
+      functionArn: t.resource,
+      sourceArn: s("SourceArn"),
+      sourceAccount: s("SourceAccount"),
+      principalOrgId: s("PrincipalOrgID"),
+      functionUrlAuthType: s("FunctionUrlAuthType"),
+      eventSourceToken: s("EventSourceToken"),
+    });
+    if (this.prop(r, "InvokedViaFunctionUrl") === true) {
+      statement.Condition = { ...(statement.Condition ?? {}), Bool: { "lambda:InvokedViaFunctionUrl": ["true"] } };
+    }
+    (t.local ?? t.patch)?.statements.push(statement);
+  }
+
+  private readEventSourceMapping(id: string, r: SamResource): void {
+    const t = this.target(r.Properties.FunctionName, r);
+    const source = this.propString(r, "EventSourceArn") ?? null;
+    let kind = triggerKindOfArn(source);
+    const raw = r.Properties.EventSourceArn;
+    const refId = isRecord(raw) ? (typeof raw.Ref === "string" ? raw.Ref : Array.isArray(raw["Fn::GetAtt"]) ? String(raw["Fn::GetAtt"][0]) : undefined) : undefined;
+    const refType = refId ? this.resources[refId]?.Type : undefined;
+    if (kind === "other" && refType) {
+      kind = ({ "AWS::SQS::Queue": "sqs", "AWS::DynamoDB::Table": "dynamodb", "AWS::Kinesis::Stream": "kinesis", "AWS::MSK::Cluster": "kafka", "AWS::AmazonMQ::Broker": "mq", "AWS::DocDB::DBCluster": "docdb" } as Record<string, Trigger["kind"]>)[refType] ?? "other";
+    }
+    if (r.Properties.SelfManagedEventSource !== undefined) kind = "self-managed-kafka";
+    const access = this.prop(r, "SourceAccessConfigurations");
+    const secretArns = (Array.isArray(access) ? access : [])
+      .filter((a): a is Record<string, unknown> => isRecord(a) && typeof a.Type === "string" && SECRET_ACCESS_TYPES.has(a.Type) && typeof a.URI === "string")
+      .map((a) => a.URI as string)
+      .sort();
+    const dest = this.prop(r, "DestinationConfig");
+    const onFailure = isRecord(dest) && isRecord(dest.OnFailure) && typeof dest.OnFailure.Destination === "string" ? dest.OnFailure.Destination : null;
+    const enabled = this.prop(r, "Enabled");
+    const trigger: Trigger = {
+      uuid: null,
+      kind,
+      eventSourceArn: source,
+      state: enabled === false || enabled === "false" ? "Disabled" : "Enabled",
+      onFailureDestination: onFailure,
+      secretArns,
+      kmsKeyArn: this.propString(r, "KmsKeyArn") ?? null,
+    };
+    if (t.local) t.local.fn.triggers.push(trigger);
+    else if (t.patch) (t.patch.patch.triggers ??= []).push(trigger);
+    void id;
+  }
+
+  private readUrl(_id: string, r: SamResource): void {
+    const t = this.target(r.Properties.TargetFunctionArn, r, "Qualifier");
+    const auth = this.propString(r, "AuthType");
+    const url = { authType: auth === "AWS_IAM" ? ("AWS_IAM" as const) : ("NONE" as const), url: null, qualifier: this.propString(r, "Qualifier") ?? null };
+    if (auth !== "AWS_IAM" && auth !== "NONE") this.warn("cloudformation-unknown-value", "warning", `AuthType ${auth ?? "(unresolved)"} read as NONE (the unsafe case)`, childPath(r.sourcePath, "Properties.AuthType"));
+    if (t.local) t.local.fn.functionUrl = url;
+    else if (t.patch) t.patch.patch.functionUrl = url;
+  }
+
+  private readEventInvokeConfig(_id: string, r: SamResource): void {
+    const t = this.target(r.Properties.FunctionName, r);
+    const dc = this.prop(r, "DestinationConfig");
+    const destOf = (k: string): string | null => {
+      const d = isRecord(dc) ? dc[k] : undefined;
+      return isRecord(d) && typeof d.Destination === "string" ? d.Destination : null;
+    };
+    const destinations = { onSuccess: destOf("OnSuccess"), onFailure: destOf("OnFailure") };
+    if (t.local) t.local.fn.destinations = destinations;
+    else if (t.patch) t.patch.patch.destinations = destinations;
+  }
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}

@@ -1,0 +1,471 @@
+/**
+ * The part of the SAM transform (AWS::Serverless-2016-10-31) that decides a function's
+ * permissions, done the way the SAM translator does it (aws/serverless-application-model,
+ * samtranslator/model/sam_resources.py, role_utils.py, eventsources/*, policy_template_processor):
+ * an AWS::Serverless::Function becomes an AWS::Lambda::Function plus, unless `Role` is given, a
+ * role `<LogicalId>Role` with AWSLambdaBasicExecutionRole, X-Ray / VPC / event-source managed
+ * policies, one inline policy `<Role>Policy<i>` per policy document or template, the DLQ and
+ * event-invoke destination policies; plus event source mappings, permissions and the URL.
+ * Output stays in CloudFormation's intrinsic form, so the conformance test can compare it with
+ * the translator's own output, and the CloudFormation reader reads both the same way.
+ */
+
+import templatesData from "./sam-policy-templates.json" with { type: "json" };
+import managedPolicyNames from "./aws-managed-policy-names.json" with { type: "json" };
+import { childPath } from "./located.js";
+import { isRecord } from "./lambda-shapes.js";
+
+export interface SamResource {
+  Type: string;
+  Properties: Record<string, unknown>;
+  Condition?: unknown;
+  /** Template path this resource (or the part of the function it comes from) was written at. */
+  sourcePath: string;
+  /** For generated roles: the template path of each inline policy's origin, by policy name. */
+  policySourcePaths?: Record<string, string>;
+}
+
+export interface SamWarning {
+  code: string;
+  message: string;
+  path: string;
+}
+
+interface PolicyTemplate {
+  Parameters: Record<string, unknown>;
+  Definition: Record<string, unknown>;
+}
+
+const TEMPLATES = (templatesData as { Templates: Record<string, PolicyTemplate> }).Templates;
+const MANAGED_NAMES = managedPolicyNames as Record<string, string>;
+
+export const SAM_TRANSFORM = "AWS::Serverless-2016-10-31";
+
+export function isSamTemplate(template: Record<string, unknown>): boolean {
+  const t = template.Transform;
+  if (t === SAM_TRANSFORM || (Array.isArray(t) && t.includes(SAM_TRANSFORM))) return true;
+  const resources = template.Resources;
+  return isRecord(resources) && Object.values(resources).some((r) => isRecord(r) && typeof r.Type === "string" && r.Type.startsWith("AWS::Serverless::"));
+}
+
+/** The names of all SAM policy templates (81 in the shipped data). */
+export function samPolicyTemplateNames(): string[] {
+  return Object.keys(TEMPLATES).sort();
+}
+
+function managedArn(partition: string, name: string): string {
+  return `arn:${partition}:iam::aws:policy/${name}`;
+}
+
+const PULL_MANAGED_POLICY: Record<string, string> = {
+  SQS: "service-role/AWSLambdaSQSQueueExecutionRole",
+  Kinesis: "service-role/AWSLambdaKinesisExecutionRole",
+  DynamoDB: "service-role/AWSLambdaDynamoDBExecutionRole",
+  MSK: "service-role/AWSLambdaMSKExecutionRole",
+};
+
+const PUSH_PRINCIPAL: Record<string, string> = {
+  S3: "s3.amazonaws.com",
+  SNS: "sns.amazonaws.com",
+  Api: "apigateway.amazonaws.com",
+  HttpApi: "apigateway.amazonaws.com",
+  Schedule: "events.amazonaws.com",
+  CloudWatchEvent: "events.amazonaws.com",
+  EventBridgeRule: "events.amazonaws.com",
+  IoTRule: "iot.amazonaws.com",
+  Cognito: "cognito-idp.amazonaws.com",
+  AlexaSkill: "alexa-appkit.amazon.com",
+};
+
+const DESTINATION_ACTION: Record<string, string> = {
+  SQS: "sqs:SendMessage",
+  SNS: "sns:publish",
+  Lambda: "lambda:InvokeFunction",
+  EventBridge: "events:PutEvents",
+  S3Bucket: "s3:PutObject",
+};
+
+function clone<T>(v: T): T {
+  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+}
+
+/** SAM Globals merge: maps merged key by key, lists concatenated (globals first), scalars overridden. */
+function mergeGlobals(global: unknown, local: unknown): unknown {
+  if (local === undefined) return clone(global);
+  if (isRecord(global) && isRecord(local) && !isIntrinsic(global) && !isIntrinsic(local)) {
+    const out: Record<string, unknown> = clone(global);
+    for (const [k, v] of Object.entries(local)) out[k] = mergeGlobals(out[k], v);
+    return out;
+  }
+  if (Array.isArray(global) && Array.isArray(local)) return [...clone(global), ...local];
+  return local;
+}
+
+function isIntrinsic(v: unknown): v is Record<string, unknown> {
+  if (!isRecord(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && (keys[0] === "Ref" || (keys[0] ?? "").startsWith("Fn::"));
+}
+
+/**
+ * Expand the SAM resources of a template into CloudFormation resources. Non-SAM resources are
+ * returned unchanged (with their template path).
+ */
+export function expandSam(
+  template: Record<string, unknown>,
+  partition: string,
+): { resources: Record<string, SamResource>; warnings: SamWarning[] } {
+  const warnings: SamWarning[] = [];
+  const out: Record<string, SamResource> = {};
+  const resources = isRecord(template.Resources) ? template.Resources : {};
+  const globals = isRecord(template.Globals) && isRecord(template.Globals.Function) ? template.Globals.Function : {};
+
+  for (const [id, raw] of Object.entries(resources)) {
+    if (!isRecord(raw) || typeof raw.Type !== "string") continue;
+    const path = childPath("Resources", id);
+    const base: SamResource = { Type: raw.Type, Properties: isRecord(raw.Properties) ? raw.Properties : {}, sourcePath: path };
+    if (raw.Condition !== undefined) base.Condition = raw.Condition;
+    if (raw.Type === "AWS::Serverless::Function") {
+      const props: Record<string, unknown> = {};
+      const local = base.Properties;
+      for (const k of new Set([...Object.keys(globals), ...Object.keys(local)])) {
+        const v = mergeGlobals(globals[k], local[k]);
+        if (v !== undefined) props[k] = v;
+      }
+      expandFunction(id, props, base, out, warnings, partition);
+    } else if (raw.Type === "AWS::Serverless::Connector") {
+      warnings.push({ code: "sam-connector-not-expanded", message: `${id}: AWS::Serverless::Connector policies are not expanded; the permissions it grants are not analysed`, path });
+    } else if (raw.Type === "AWS::Serverless::SimpleTable") {
+      out[id] = { ...base, Type: "AWS::DynamoDB::Table" };
+    } else {
+      out[id] = base;
+      if (raw.Type.startsWith("AWS::Serverless::") || raw.Type === "AWS::Lambda::Function") {
+        // Embedded connectors on other SAM resources are not expanded either.
+        if (isRecord(raw.Connectors)) warnings.push({ code: "sam-connector-not-expanded", message: `${id}: embedded Connectors are not expanded`, path: childPath(path, "Connectors") });
+      }
+    }
+    if (isRecord(raw.Connectors) && raw.Type === "AWS::Serverless::Function") {
+      warnings.push({ code: "sam-connector-not-expanded", message: `${id}: embedded Connectors are not expanded; the permissions they grant are not analysed`, path: childPath(path, "Connectors") });
+    }
+  }
+  return { resources: out, warnings };
+}
+
+function expandFunction(
+  id: string,
+  p: Record<string, unknown>,
+  base: SamResource,
+  out: Record<string, SamResource>,
+  warnings: SamWarning[],
+  partition: string,
+): void {
+  const path = base.sourcePath;
+  const propsPath = childPath(path, "Properties");
+  const fnRef = { Ref: id };
+  const hasRole = p.Role !== undefined;
+  const roleId = `${id}Role`;
+
+  const fn: Record<string, unknown> = {};
+  const copy = ["FunctionName", "Runtime", "Handler", "PackageType", "VpcConfig", "Environment", "KmsKeyArn", "Layers", "Architectures", "LoggingConfig", "FileSystemConfigs", "MemorySize", "Timeout", "Description"];
+  for (const k of copy) if (p[k] !== undefined) fn[k] = p[k];
+  fn.Role = hasRole ? p.Role : { "Fn::GetAtt": [roleId, "Arn"] };
+  if (p.Tracing !== undefined) fn.TracingConfig = { Mode: p.Tracing };
+  if (isRecord(p.DeadLetterQueue)) fn.DeadLetterConfig = { TargetArn: p.DeadLetterQueue.TargetArn };
+  const tags: { Key: string; Value: unknown }[] = [{ Key: "lambda:createdBy", Value: "SAM" }];
+  if (isRecord(p.Tags)) for (const [k, v] of Object.entries(p.Tags)) tags.push({ Key: k, Value: v });
+  fn.Tags = tags;
+  out[id] = { Type: "AWS::Lambda::Function", Properties: fn, sourcePath: path, ...(base.Condition !== undefined ? { Condition: base.Condition } : {}) };
+
+  // ---- role (role_utils.construct_role_for_resource and SamFunction._construct_role)
+  const managed: unknown[] = [managedArn(partition, "service-role/AWSLambdaBasicExecutionRole")];
+  const policies: unknown[] = [];
+  const policySourcePaths: Record<string, string> = {};
+  if (p.Tracing !== undefined) managed.push(managedArn(partition, "AWSXrayWriteOnlyAccess"));
+  if (p.VpcConfig !== undefined) managed.push(managedArn(partition, "service-role/AWSLambdaVPCAccessExecutionRole"));
+  if (isRecord(p.DeadLetterQueue)) {
+    const action = p.DeadLetterQueue.Type === "SNS" ? "sns:Publish" : "sqs:SendMessage";
+    policies.push({ PolicyName: "DeadLetterQueuePolicy", PolicyDocument: { Version: "2012-10-17", Statement: [{ Action: action, Effect: "Allow", Resource: p.DeadLetterQueue.TargetArn }] } });
+    policySourcePaths.DeadLetterQueuePolicy = childPath(propsPath, "DeadLetterQueue");
+  }
+  // Event invoke config: the resource, and one inline policy per destination.
+  if (isRecord(p.EventInvokeConfig)) {
+    const eic = p.EventInvokeConfig;
+    const eicPath = childPath(propsPath, "EventInvokeConfig");
+    const dc = isRecord(eic.DestinationConfig) ? eic.DestinationConfig : undefined;
+    const destConfig: Record<string, unknown> = {};
+    for (const when of ["OnSuccess", "OnFailure"] as const) {
+      const d = dc?.[when];
+      if (!isRecord(d)) continue;
+      const type = typeof d.Type === "string" ? d.Type : "";
+      let dest = d.Destination;
+      if (dest === undefined && (type === "SQS" || type === "SNS")) {
+        // SAM creates the queue / topic when no destination is given.
+        const gen = `${id}EventInvokeConfig${when}${type === "SQS" ? "Queue" : "Topic"}`;
+        out[gen] = { Type: type === "SQS" ? "AWS::SQS::Queue" : "AWS::SNS::Topic", Properties: {}, sourcePath: childPath(childPath(childPath(eicPath, "DestinationConfig"), when), "Type") };
+        dest = type === "SQS" ? { "Fn::GetAtt": [gen, "Arn"] } : { Ref: gen };
+      }
+      destConfig[when] = { Destination: dest };
+      const action = DESTINATION_ACTION[type];
+      if (action && !hasRole) {
+        const name = `${id}EventInvokeConfig${when}${type}Policy`;
+        const resource = type === "S3Bucket" ? { "Fn::Sub": ["${Bucket}/*", { Bucket: dest }] } : dest;
+        policies.push({ PolicyName: name, PolicyDocument: { Statement: [{ Action: action, Effect: "Allow", Resource: resource }] } });
+        policySourcePaths[name] = childPath(childPath(eicPath, "DestinationConfig"), when);
+      }
+    }
+    const props: Record<string, unknown> = { FunctionName: fnRef, Qualifier: "$LATEST" };
+    if (Object.keys(destConfig).length > 0) props.DestinationConfig = destConfig;
+    for (const k of ["MaximumEventAgeInSeconds", "MaximumRetryAttempts"]) if (eic[k] !== undefined) props[k] = eic[k];
+    out[`${id}EventInvokeConfig`] = { Type: "AWS::Lambda::EventInvokeConfig", Properties: props, sourcePath: eicPath };
+  }
+
+  // Policies: managed names → ARNs (deduplicated), documents and templates → inline policies.
+  const entries = p.Policies === undefined ? [] : Array.isArray(p.Policies) ? p.Policies : [p.Policies];
+  const policiesPath = childPath(propsPath, "Policies");
+  entries.forEach((entry, index) => {
+    const entryPath = Array.isArray(p.Policies) ? childPath(policiesPath, index) : policiesPath;
+    const policyName = `${roleId}Policy${index}`;
+    const classified = classifyPolicy(entry);
+    if (classified.kind === "managed") {
+      const arn = typeof entry === "string" ? (MANAGED_NAMES[entry] !== undefined ? managedArn(partition, MANAGED_NAMES[entry]) : entry) : entry;
+      if (!managed.some((m) => JSON.stringify(m) === JSON.stringify(arn))) managed.push(arn);
+    } else if (classified.kind === "statement") {
+      policies.push({ PolicyName: policyName, PolicyDocument: entry });
+      policySourcePaths[policyName] = entryPath;
+    } else if (classified.kind === "if") {
+      const iff = clone(entry) as { "Fn::If": unknown[] };
+      for (const branch of [1, 2]) {
+        const b = iff["Fn::If"][branch];
+        if (!(isRecord(b) && b.Ref === "AWS::NoValue")) iff["Fn::If"][branch] = { PolicyName: policyName, PolicyDocument: expandTemplateIfAny(b, warnings, entryPath) ?? b };
+      }
+      policies.push(iff);
+      policySourcePaths[policyName] = entryPath;
+    } else if (classified.kind === "template") {
+      const doc = expandTemplate(classified.name, classified.params, warnings, entryPath);
+      if (doc) {
+        policies.push({ PolicyName: policyName, PolicyDocument: doc });
+        policySourcePaths[policyName] = entryPath;
+      }
+    } else {
+      warnings.push({ code: "sam-unknown-policy", message: `${id}: Policies entry ${index} is neither a managed policy, a policy document nor a known policy template`, path: entryPath });
+    }
+  });
+
+  // ---- events
+  const events = isRecord(p.Events) ? p.Events : {};
+  for (const [eventId, ev] of Object.entries(events)) {
+    if (!isRecord(ev) || typeof ev.Type !== "string") continue;
+    const ep = isRecord(ev.Properties) ? ev.Properties : {};
+    const evPath = childPath(childPath(propsPath, "Events"), eventId);
+    const logical = `${id}${eventId}`;
+    const type = ev.Type;
+    if (["SQS", "Kinesis", "DynamoDB", "MSK", "MQ", "SelfManagedKafka", "DocumentDB"].includes(type)) {
+      const esm: Record<string, unknown> = { FunctionName: fnRef };
+      const source = type === "SQS" ? ep.Queue : type === "MQ" ? ep.Broker : type === "DocumentDB" ? ep.Cluster : ep.Stream;
+      if (source !== undefined) esm.EventSourceArn = source;
+      const passthrough = ["BatchSize", "Enabled", "StartingPosition", "StartingPositionTimestamp", "Topics", "Queues", "SourceAccessConfigurations", "FilterCriteria", "MaximumBatchingWindowInSeconds", "FunctionResponseTypes", "KmsKeyArn", "ScalingConfig", "ProvisionedPollerConfig"];
+      for (const k of passthrough) if (ep[k] !== undefined) esm[k] = ep[k];
+      if (type === "SelfManagedKafka" && ep.KafkaBootstrapServers !== undefined) esm.SelfManagedEventSource = { Endpoints: { KafkaBootstrapServers: ep.KafkaBootstrapServers } };
+      if (isRecord(ep.DestinationConfig)) esm.DestinationConfig = ep.DestinationConfig;
+      out[logical] = { Type: "AWS::Lambda::EventSourceMapping", Properties: esm, sourcePath: evPath };
+      if (!hasRole) {
+        const pol = PULL_MANAGED_POLICY[type];
+        if (pol) {
+          const arn = managedArn(partition, pol);
+          if (!managed.includes(arn)) managed.push(arn);
+        }
+        const extra = pullPolicyDocuments(type, ep);
+        for (const doc of extra) {
+          policies.push(doc);
+          policySourcePaths[doc.PolicyName] = evPath;
+        }
+      }
+    } else if (PUSH_PRINCIPAL[type] !== undefined || type === "CloudWatchLogs") {
+      const principal = type === "CloudWatchLogs" ? { "Fn::Sub": "logs.${AWS::Region}.amazonaws.com" } : PUSH_PRINCIPAL[type];
+      const perm: Record<string, unknown> = { Action: "lambda:InvokeFunction", FunctionName: fnRef, Principal: principal };
+      const src = pushSourceArn(type, ep, logical);
+      if (src !== undefined) perm.SourceArn = src;
+      if (type === "S3") perm.SourceAccount = { Ref: "AWS::AccountId" };
+      out[`${logical}Permission`] = { Type: "AWS::Lambda::Permission", Properties: perm, sourcePath: evPath };
+    } else {
+      warnings.push({ code: "sam-event-not-modelled", message: `${id}: event ${eventId} of type ${type} is not modelled (no trigger or permission recorded)`, path: evPath });
+    }
+  }
+
+  // ---- function URL
+  if (isRecord(p.FunctionUrlConfig)) {
+    const u = p.FunctionUrlConfig;
+    const urlPath = childPath(propsPath, "FunctionUrlConfig");
+    const urlProps: Record<string, unknown> = { AuthType: u.AuthType, TargetFunctionArn: fnRef };
+    for (const k of ["Cors", "InvokeMode"]) if (u[k] !== undefined) urlProps[k] = u[k];
+    out[`${id}Url`] = { Type: "AWS::Lambda::Url", Properties: urlProps, sourcePath: urlPath };
+    if (u.AuthType === "NONE") {
+      out[`${id}UrlPublicPermissions`] = {
+        Type: "AWS::Lambda::Permission",
+        Properties: { Action: "lambda:InvokeFunctionUrl", FunctionName: fnRef, FunctionUrlAuthType: "NONE", Principal: "*" },
+        sourcePath: urlPath,
+      };
+      out[`${id}URLInvokeAllowPublicAccess`] = {
+        Type: "AWS::Lambda::Permission",
+        Properties: { Action: "lambda:InvokeFunction", FunctionName: fnRef, InvokedViaFunctionUrl: true, Principal: "*" },
+        sourcePath: urlPath,
+      };
+    }
+  }
+
+  if (hasRole) {
+    if (p.Policies !== undefined) warnings.push({ code: "sam-policies-ignored", message: `${id}: Policies are ignored because Role is set (SAM rejects this combination)`, path: policiesPath });
+    return;
+  }
+  const role: Record<string, unknown> = {
+    AssumeRolePolicyDocument: p.AssumeRolePolicyDocument ?? {
+      Version: "2012-10-17",
+      Statement: [{ Action: ["sts:AssumeRole"], Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] } }],
+    },
+    ManagedPolicyArns: managed,
+    Tags: tags,
+  };
+  if (policies.length > 0) role.Policies = policies;
+  if (p.PermissionsBoundary !== undefined) role.PermissionsBoundary = p.PermissionsBoundary;
+  if (p.RolePath !== undefined) role.Path = p.RolePath;
+  out[roleId] = {
+    Type: "AWS::IAM::Role",
+    Properties: role,
+    sourcePath: p.Policies !== undefined ? policiesPath : path,
+    policySourcePaths,
+    ...(base.Condition !== undefined ? { Condition: base.Condition } : {}),
+  };
+}
+
+type Classified =
+  | { kind: "managed" }
+  | { kind: "statement" }
+  | { kind: "if" }
+  | { kind: "template"; name: string; params: unknown }
+  | { kind: "unknown" };
+
+/** samtranslator.model.resource_policies.ResourcePolicies._get_type */
+function classifyPolicy(entry: unknown): Classified {
+  if (typeof entry === "string") return { kind: "managed" };
+  if (!isRecord(entry)) return { kind: "unknown" };
+  if (isIntrinsic(entry)) {
+    if ("Fn::If" in entry && Array.isArray(entry["Fn::If"])) {
+      const branches = (entry["Fn::If"] as unknown[]).slice(1);
+      const isDoc = branches.some((b) => isRecord(b) && !isIntrinsic(b));
+      return isDoc ? { kind: "if" } : { kind: "managed" };
+    }
+    return { kind: "managed" };
+  }
+  if ("Statement" in entry) return { kind: "statement" };
+  const keys = Object.keys(entry);
+  if (keys.length === 1 && keys[0] !== undefined && TEMPLATES[keys[0]] !== undefined) return { kind: "template", name: keys[0], params: entry[keys[0]] };
+  return { kind: "unknown" };
+}
+
+function expandTemplateIfAny(branch: unknown, warnings: SamWarning[], path: string): unknown {
+  const c = classifyPolicy(branch);
+  return c.kind === "template" ? expandTemplate(c.name, c.params, warnings, path) : undefined;
+}
+
+/**
+ * samtranslator.policy_template_processor.template.Template.to_statement: every `{"Ref": P}` whose
+ * P is a template parameter is replaced by the given value (only Ref is resolved); extra
+ * parameters are dropped; a missing one is an error (SAM refuses the template).
+ */
+export function expandTemplate(name: string, params: unknown, warnings: SamWarning[], path: string): Record<string, unknown> | undefined {
+  const t = TEMPLATES[name];
+  if (!t) return undefined;
+  const given = isRecord(params) ? params : {};
+  const missing = Object.keys(t.Parameters).filter((k) => !(k in given));
+  if (missing.length > 0) {
+    warnings.push({ code: "sam-policy-template-parameters", message: `policy template ${name} is missing parameter(s) ${missing.join(", ")}; SAM would reject it, its permissions are not analysed`, path });
+    return undefined;
+  }
+  const replace = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(replace);
+    if (!isRecord(v)) return v;
+    const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0] === "Ref" && typeof v.Ref === "string" && v.Ref in t.Parameters) return clone(given[v.Ref]);
+    const o: Record<string, unknown> = {};
+    for (const k of keys) o[k] = replace(v[k]);
+    return o;
+  };
+  return replace(clone(t.Definition)) as Record<string, unknown>;
+}
+
+/** Inline policies SAM adds to the generated role for pull sources that have no managed policy. */
+function pullPolicyDocuments(type: string, ep: Record<string, unknown>): { PolicyName: string; PolicyDocument: unknown }[] {
+  const access = Array.isArray(ep.SourceAccessConfigurations) ? ep.SourceAccessConfigurations.filter(isRecord) : [];
+  const uriOf = (...types: string[]): unknown => access.find((a) => typeof a.Type === "string" && types.includes(a.Type))?.URI;
+  const kms = ep.SecretsManagerKmsKeyId;
+  const kmsStatement = kms !== undefined ? [{ Action: ["kms:Decrypt"], Effect: "Allow", Resource: { "Fn::Sub": ["arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${KmsKeyId}", { KmsKeyId: kms }] } }] : [];
+  if (type === "MQ") {
+    return [
+      {
+        PolicyName: "SamAutoGeneratedAMQPolicy",
+        PolicyDocument: {
+          Statement: [
+            { Action: ["secretsmanager:GetSecretValue"], Effect: "Allow", Resource: uriOf("BASIC_AUTH") },
+            { Action: ["mq:DescribeBroker"], Effect: "Allow", Resource: ep.Broker },
+            ...kmsStatement,
+          ],
+        },
+      },
+    ];
+  }
+  if (type === "SelfManagedKafka") {
+    const statements: unknown[] = [];
+    const uri = uriOf("BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH");
+    if (uri !== undefined) statements.push({ Action: ["secretsmanager:GetSecretValue"], Effect: "Allow", Resource: uri });
+    if (access.some((a) => a.Type === "VPC_SUBNET" || a.Type === "VPC_SECURITY_GROUP")) {
+      statements.push({
+        Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"],
+        Effect: "Allow",
+        Resource: "*",
+      });
+    }
+    statements.push(...kmsStatement);
+    return statements.length > 0 ? [{ PolicyName: "SelfManagedKafkaExecutionRolePolicy", PolicyDocument: { Statement: statements, Version: "2012-10-17" } }] : [];
+  }
+  if (type === "DocumentDB") {
+    return [
+      {
+        PolicyName: "DocumentDBExecutionRolePolicy",
+        PolicyDocument: {
+          Statement: [
+            { Action: ["rds:DescribeDBClusters", "rds:DescribeDBClusterParameters", "rds:DescribeDBSubnetGroups"], Effect: "Allow", Resource: ep.Cluster },
+            { Action: ["secretsmanager:GetSecretValue"], Effect: "Allow", Resource: uriOf("BASIC_AUTH") },
+            ...kmsStatement,
+          ],
+        },
+      },
+    ];
+  }
+  return [];
+}
+
+/** The SourceArn SAM puts on the permission of a push event (symbolic where SAM generates the source). */
+function pushSourceArn(type: string, ep: Record<string, unknown>, logical: string): unknown {
+  switch (type) {
+    case "S3":
+      return ep.Bucket !== undefined ? { "Fn::Sub": ["arn:${AWS::Partition}:s3:::${__Bucket__}", { __Bucket__: ep.Bucket }] } : undefined;
+    case "SNS":
+      return ep.Topic;
+    case "Api":
+      return { "Fn::Sub": ["arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/${__Stage__}/*", { __ApiId__: ep.RestApiId ?? { Ref: "ServerlessRestApi" }, __Stage__: "*" }] };
+    case "HttpApi":
+      return { "Fn::Sub": ["arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/*", { __ApiId__: ep.ApiId ?? { Ref: "ServerlessHttpApi" } }] };
+    case "Schedule":
+    case "CloudWatchEvent":
+    case "EventBridgeRule":
+      return { "Fn::GetAtt": [logical, "Arn"] };
+    case "IoTRule":
+      return { "Fn::Sub": ["arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:rule/${RuleName}", { RuleName: { Ref: logical } }] };
+    case "Cognito":
+      return ep.UserPool !== undefined ? { "Fn::GetAtt": [typeof ep.UserPool === "object" && isRecord(ep.UserPool) && typeof ep.UserPool.Ref === "string" ? ep.UserPool.Ref : "UserPool", "Arn"] } : undefined;
+    case "CloudWatchLogs":
+      return { "Fn::Sub": ["arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${__LogGroupName__}:*", { __LogGroupName__: ep.LogGroupName }] };
+    default:
+      return undefined;
+  }
+}
