@@ -13,3 +13,39 @@ export {
   type OperatorFamily,
   type SetQualifier,
 } from "./condition-operators.js";
+export { ActionSet } from "./action-set.js";
+export {
+  ActionCatalog,
+  ACCESS_LEVELS,
+  loadActionCatalog,
+  loadActionCatalogSync,
+  normaliseAccessLevels,
+  type ActionInfo,
+  type LoadCatalogOptions,
+  type PatternExpansion,
+  type ResourceTypeRef,
+  type ServiceInfo,
+} from "./catalog.js";
+export { globMatches, globCovers, hasWildcard } from "./wildcard.js";
+export { arnMatches, patternCovers, narrowestPrefixPattern, parseArn, splitArn, type ArnParts, type PolicyVariables } from "./arn.js";
+export { evaluateCondition, ContextValues, type ContextValue, type RequestContext, type Tri, type ConditionResult } from "./conditions.js";
+export {
+  evaluateRequest,
+  type Decision,
+  type EvaluationInput,
+  type EvaluationRequest,
+  type EvaluationResult,
+  type NamedPolicy,
+  type PolicyKind,
+  type StatementRef,
+} from "./evaluate.js";
+export {
+  computePrincipalFacts,
+  emptyRoleFacts,
+  listActionGrants,
+  ALLOWED_ACTIONS_CAP,
+  type ActionGrant,
+  type PrincipalPolicies,
+} from "./principal-facts.js";
+export { SENSITIVE_ACTIONS } from "./sensitive-actions.js";
+export { isActionAllowed, whoCanCall, type ActionQueryOptions } from "./queries.js";

@@ -1,0 +1,134 @@
+/**
+ * A set of catalog actions as a bitset over the catalog's dense action index. Unions, differences
+ * and per-service counts of whole-account workloads (AdministratorAccess is 22,000 actions) become
+ * a few hundred word operations instead of string-set churn.
+ */
+
+export class ActionSet {
+  readonly words: Uint32Array;
+
+  constructor(readonly bitLength: number, words?: Uint32Array) {
+    this.words = words ?? new Uint32Array(Math.ceil(bitLength / 32));
+  }
+
+  clone(): ActionSet {
+    return new ActionSet(this.bitLength, this.words.slice());
+  }
+
+  add(i: number): void {
+    this.words[i >>> 5] = ((this.words[i >>> 5] as number) | (1 << (i & 31))) >>> 0;
+  }
+
+  has(i: number): boolean {
+    return (((this.words[i >>> 5] as number) >>> (i & 31)) & 1) === 1;
+  }
+
+  /** Add [from, to). */
+  addRange(from: number, to: number): void {
+    for (let i = from; i < to; ) {
+      if ((i & 31) === 0 && i + 32 <= to) {
+        this.words[i >>> 5] = 0xffffffff;
+        i += 32;
+      } else {
+        this.add(i);
+        i++;
+      }
+    }
+  }
+
+  orInPlace(other: ActionSet): this {
+    const w = this.words;
+    const o = other.words;
+    for (let k = 0; k < w.length; k++) w[k] = ((w[k] as number) | (o[k] as number)) >>> 0;
+    return this;
+  }
+
+  andInPlace(other: ActionSet): this {
+    const w = this.words;
+    const o = other.words;
+    for (let k = 0; k < w.length; k++) w[k] = ((w[k] as number) & (o[k] as number)) >>> 0;
+    return this;
+  }
+
+  /** this := this \ other */
+  andNotInPlace(other: ActionSet): this {
+    const w = this.words;
+    const o = other.words;
+    for (let k = 0; k < w.length; k++) w[k] = ((w[k] as number) & ~(o[k] as number)) >>> 0;
+    return this;
+  }
+
+  /** Complement within `universe` (the catalog's `all`, so padding bits stay clear). */
+  complementWithin(universe: ActionSet): ActionSet {
+    const out = new ActionSet(this.bitLength);
+    for (let k = 0; k < out.words.length; k++) out.words[k] = ((universe.words[k] as number) & ~(this.words[k] as number)) >>> 0;
+    return out;
+  }
+
+  isEmpty(): boolean {
+    for (const w of this.words) if (w !== 0) return false;
+    return true;
+  }
+
+  equals(other: ActionSet): boolean {
+    for (let k = 0; k < this.words.length; k++) if (this.words[k] !== other.words[k]) return false;
+    return true;
+  }
+
+  /** Is every member of this set in `other`? */
+  isSubsetOf(other: ActionSet): boolean {
+    for (let k = 0; k < this.words.length; k++) if (((this.words[k] as number) & ~(other.words[k] as number)) >>> 0 !== 0) return false;
+    return true;
+  }
+
+  count(): number {
+    let n = 0;
+    for (const w of this.words) n += popcount(w);
+    return n;
+  }
+
+  /** Members in [from, to) that are also in `mask` (when given); word-aligned `from` is fastest. */
+  countRange(from: number, to: number, mask?: ActionSet): number {
+    let n = 0;
+    const w = this.words;
+    const m = mask?.words;
+    const firstWord = from >>> 5;
+    const lastWord = (to - 1) >>> 5;
+    for (let k = firstWord; k <= lastWord; k++) {
+      let v = w[k] as number;
+      if (v === 0) continue;
+      if (m !== undefined) v &= m[k] as number;
+      if (k === firstWord && (from & 31) !== 0) v &= ~((1 << (from & 31)) - 1);
+      if (k === lastWord && (to & 31) !== 0) v &= (1 << (to & 31)) - 1;
+      n += popcount(v >>> 0);
+    }
+    return n;
+  }
+
+  /** Calls fn for each member in ascending order; stop early by returning false. */
+  forEach(fn: (i: number) => boolean | void): void {
+    const w = this.words;
+    for (let k = 0; k < w.length; k++) {
+      let v = w[k] as number;
+      while (v !== 0) {
+        const bit = 31 - Math.clz32(v & -v);
+        if (fn((k << 5) + bit) === false) return;
+        v = (v & (v - 1)) >>> 0;
+      }
+    }
+  }
+
+  toArray(): number[] {
+    const out: number[] = [];
+    this.forEach((i) => {
+      out.push(i);
+    });
+    return out;
+  }
+}
+
+export function popcount(v: number): number {
+  v = v - ((v >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}

@@ -1,0 +1,212 @@
+/**
+ * ARN matching with IAM's rules, and a small algebra of resource patterns.
+ *
+ * - An ARN has six colon-separated parts, `arn:partition:service:region:account:resource`; the
+ *   resource part keeps any further colons. Matching is per part: a wildcard in the region part
+ *   never swallows the account (AWS, "ARN format": "Each of the six colon-delimited components of
+ *   the ARN is checked separately").
+ * - `*` matches any run of characters, `?` exactly one; matching is case-sensitive.
+ * - Policy variables (`${aws:username}`, `${aws:PrincipalTag/team}`, `${s3:prefix, 'default'}`, and the
+ *   escapes `${*}`, `${?}`, `${$}`) are substituted only under Version 2012-10-17; under 2008-10-17
+ *   or without Version the text is literal. A variable with no value and no default makes the
+ *   pattern match nothing (AWS: "If the variable is not present, ... the statement does not match").
+ */
+
+import { globCovers } from "./wildcard.js";
+
+export interface ArnParts {
+  partition: string;
+  service: string;
+  region: string;
+  account: string;
+  resource: string;
+}
+
+/** Split an ARN into its parts; null when it does not have six parts. */
+export function parseArn(arn: string): ArnParts | null {
+  const parts = splitArn(arn);
+  if (parts === null || parts[0] !== "arn") return null;
+  return { partition: parts[1] as string, service: parts[2] as string, region: parts[3] as string, account: parts[4] as string, resource: parts[5] as string };
+}
+
+/** `[arn, partition, service, region, account, resource]`, or null when there are fewer than six parts. */
+export function splitArn(arn: string): string[] | null {
+  const out: string[] = [];
+  let start = 0;
+  for (let k = 0; k < 5; k++) {
+    const c = arn.indexOf(":", start);
+    if (c < 0) return null;
+    out.push(arn.slice(start, c));
+    start = c + 1;
+  }
+  out.push(arn.slice(start));
+  return out;
+}
+
+/** Values of policy variables, keyed by lower-case key name (`aws:username`, `aws:principaltag/team`). */
+export type PolicyVariables = { [lowerCaseKey: string]: string | undefined } | ReadonlyMap<string, string>;
+
+/** A token of a compiled pattern: literal text, or a wildcard. */
+type Token = string | { wild: "*" | "?" };
+
+const VARIABLE = /\$\{([^}]*)\}/g;
+
+/**
+ * Replace policy variables. Returns the token list, or null when a variable has no value (the
+ * pattern then matches nothing). Substituted values are literal text, never wildcards.
+ */
+function tokenize(pattern: string, variables: PolicyVariables | undefined): Token[] | null {
+  const tokens: Token[] = [];
+  const pushText = (text: string, literal: boolean): void => {
+    if (literal) {
+      tokens.push(text);
+      return;
+    }
+    let lit = "";
+    for (const ch of text) {
+      if (ch === "*" || ch === "?") {
+        if (lit !== "") tokens.push(lit);
+        lit = "";
+        tokens.push({ wild: ch });
+      } else lit += ch;
+    }
+    if (lit !== "") tokens.push(lit);
+  };
+  if (variables === undefined || !pattern.includes("${")) {
+    pushText(pattern, false);
+    return tokens;
+  }
+  let last = 0;
+  for (const m of pattern.matchAll(VARIABLE)) {
+    pushText(pattern.slice(last, m.index), false);
+    last = (m.index as number) + m[0].length;
+    const value = resolveVariable(m[1] as string, variables);
+    if (value === null) return null;
+    pushText(value, true);
+  }
+  pushText(pattern.slice(last), false);
+  return tokens;
+}
+
+/** `${*}` → `*` (literal), `${aws:username}` → its value, `${key, 'default'}` → value or default; null when unresolved. */
+export function resolveVariable(body: string, variables: PolicyVariables): string | null {
+  const trimmed = body.trim();
+  if (trimmed === "*" || trimmed === "?" || trimmed === "$") return trimmed;
+  let key = trimmed;
+  let fallback: string | null = null;
+  const comma = trimmed.indexOf(",");
+  if (comma >= 0) {
+    key = trimmed.slice(0, comma).trim();
+    const def = trimmed.slice(comma + 1).trim();
+    const quoted = /^'(.*)'$/.exec(def);
+    fallback = quoted ? (quoted[1] as string) : def;
+  }
+  const lower = key.toLowerCase();
+  const value = variables instanceof Map ? variables.get(lower) : (variables as { [k: string]: string | undefined })[lower];
+  if (value !== undefined) return value;
+  return fallback;
+}
+
+function tokensToRegex(tokens: Token[]): RegExp {
+  let source = "^";
+  for (const t of tokens) {
+    if (typeof t === "string") source += t.replace(/[\\^$.|?*+()[\]{}]/g, "\\$&");
+    else source += t.wild === "*" ? "[\\s\\S]*" : "[\\s\\S]";
+  }
+  return new RegExp(`${source}$`, "u");
+}
+
+const compiledCache = new Map<string, RegExp[] | RegExp>();
+
+function compileArnPattern(pattern: string, variables: PolicyVariables | undefined): RegExp[] | RegExp | null {
+  const cacheable = variables === undefined || !pattern.includes("${");
+  if (cacheable) {
+    const hit = compiledCache.get(pattern);
+    if (hit !== undefined) return hit;
+  }
+  let compiled: RegExp[] | RegExp | null;
+  const parts = splitArn(pattern);
+  if (parts === null) {
+    // Not six parts (e.g. `*`, or a malformed ARN): a plain glob over the whole string.
+    const tokens = tokenize(pattern, variables);
+    compiled = tokens === null ? null : tokensToRegex(tokens);
+  } else {
+    const regexes: RegExp[] = [];
+    compiled = regexes;
+    for (const part of parts) {
+      const tokens = tokenize(part, variables);
+      if (tokens === null) {
+        compiled = null;
+        break;
+      }
+      regexes.push(tokensToRegex(tokens));
+    }
+  }
+  if (cacheable && compiled !== null) {
+    if (compiledCache.size > 200_000) compiledCache.clear();
+    compiledCache.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * Does the resource pattern (from a Resource/NotResource element or an Arn* condition) match `arn`?
+ * `variables` given = the policy is Version 2012-10-17 and variables are substituted from it;
+ * omitted = variables are literal text (Version 2008-10-17 or none).
+ */
+export function arnMatches(pattern: string, arn: string, variables?: PolicyVariables): boolean {
+  if (pattern === "*") return true;
+  const compiled = compileArnPattern(pattern, variables);
+  if (compiled === null) return false;
+  if (compiled instanceof RegExp) return compiled.test(arn);
+  const parts = splitArn(arn);
+  if (parts === null) return false;
+  for (let k = 0; k < 6; k++) if (!(compiled[k] as RegExp).test(parts[k] as string)) return false;
+  return true;
+}
+
+/**
+ * Does pattern `a` match every ARN pattern `b` matches? Exact for patterns without policy variables
+ * (per ARN part, by glob inclusion). Patterns with `${…}` are compared as text, which is sound but
+ * may say false for a pattern that does cover.
+ */
+export function patternCovers(a: string, b: string): boolean {
+  if (a === "*" || a === b) return true;
+  if (b === "*") return false;
+  const pa = splitArn(a);
+  const pb = splitArn(b);
+  if (pa === null || pb === null) return pa === null && globCovers(a, b);
+  for (let k = 0; k < 6; k++) if (!globCovers(pa[k] as string, pb[k] as string)) return false;
+  return true;
+}
+
+/**
+ * The narrowest single pattern of the form "common prefix + `*`" (per ARN part) that matches every
+ * ARN given: `table/orders-eu`, `table/orders-us` → `table/orders-*`; parts that differ become
+ * `<common prefix>*` (regions `eu-west-1`, `eu-central-1` → `eu-*`). Identical ARNs give the ARN.
+ * Wildcards in the inputs are treated as wildcards (the prefix stops before them). Null for no input.
+ */
+export function narrowestPrefixPattern(arns: readonly string[]): string | null {
+  if (arns.length === 0) return null;
+  const first = arns[0] as string;
+  if (arns.every((a) => a === first) && !/[*?]/.test(first)) return first;
+  const split = arns.map(splitArn);
+  if (split.some((p) => p === null)) return commonPrefixPattern(arns);
+  const parts: string[] = [];
+  for (let k = 0; k < 6; k++) parts.push(commonPrefixPattern(split.map((p) => (p as string[])[k] as string)));
+  return parts.join(":");
+}
+
+function commonPrefixPattern(values: readonly string[]): string {
+  const first = values[0] as string;
+  let n = first.length;
+  for (const v of values) {
+    let i = 0;
+    while (i < n && i < v.length && v[i] === first[i]) i++;
+    n = i;
+  }
+  const wild = first.slice(0, n).search(/[*?]/);
+  if (wild >= 0) n = wild;
+  const allSame = n === first.length && values.every((v) => v.length === n);
+  return allSame ? first : `${first.slice(0, n)}*`;
+}

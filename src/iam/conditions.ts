@@ -1,0 +1,283 @@
+/**
+ * Evaluation of a statement's Condition block against a request context, in three-valued logic:
+ * true, false, or "unknown" when the answer depends on a context key the caller did not supply
+ * (and did not declare absent). "unknown" is what turns an allow into "allowed only under
+ * conditions" instead of a silent allow.
+ *
+ * Semantics (AWS, "IAM JSON policy elements: Condition operators" and "Single-valued vs.
+ * multivalued context keys"):
+ * - operators in a block are ANDed, keys under an operator are ANDed, values of one key are ORed;
+ * - condition keys are case-insensitive; String values case-sensitive unless *IgnoreCase;
+ * - a key absent from the request: `…IfExists` → true; negated operators (StringNotEquals,
+ *   NotIpAddress, ArnNotLike…) → true; `ForAllValues:` → true; `ForAnyValue:` and every other
+ *   operator → false; `Null: true` → true;
+ * - `ForAnyValue:` true when some request value matches; `ForAllValues:` true when every request
+ *   value matches; a negated operator under a qualifier is negated per request value;
+ * - without a qualifier, a multivalued request key matches when any value does (negated: none does);
+ * - policy variables in String* and Arn* condition values are substituted under Version 2012-10-17.
+ */
+
+import { arnMatches, resolveVariable, type PolicyVariables } from "./arn.js";
+import { NEGATED_OPERATORS, parseConditionOperator, type ParsedOperator } from "./condition-operators.js";
+import { cidrContains, parseCidr, parseIp } from "./ip.js";
+import { globMatches } from "./wildcard.js";
+
+export type Tri = true | false | "unknown";
+
+export type ContextValue = string | number | boolean | readonly (string | number | boolean)[];
+/** Request context: condition key → value(s). Keys are matched case-insensitively. */
+export type RequestContext = { readonly [key: string]: ContextValue };
+
+/** A normalised context: lower-case key → string values. */
+export class ContextValues {
+  readonly values = new Map<string, string[]>();
+
+  constructor(
+    context: RequestContext | undefined,
+    /** True: keys not in the context are absent from the request (AWS semantics). False: unknown. */
+    readonly complete: boolean,
+  ) {
+    if (context !== undefined) {
+      for (const [key, raw] of Object.entries(context)) {
+        const list = Array.isArray(raw) ? raw : [raw];
+        this.values.set(key.toLowerCase(), list.map((v) => (typeof v === "string" ? v : String(v))));
+      }
+    }
+  }
+
+  get(key: string): string[] | undefined {
+    return this.values.get(key.toLowerCase());
+  }
+
+  private vars: Map<string, string> | undefined;
+
+  /** Single values as policy variables (`${aws:username}`); multivalued keys cannot be variables. */
+  variables(): PolicyVariables {
+    if (this.vars === undefined) {
+      this.vars = new Map<string, string>();
+      for (const [k, v] of this.values) if (v.length === 1) this.vars.set(k, v[0] as string);
+    }
+    return this.vars;
+  }
+}
+
+export interface ConditionResult {
+  result: Tri;
+  /** Keys whose absence from the (incomplete) context made the result unknown. */
+  missingKeys: string[];
+}
+
+/**
+ * Evaluate a whole Condition element. `useVariables` is true for Version 2012-10-17 policies.
+ */
+export function evaluateCondition(
+  condition: { readonly [operator: string]: { readonly [key: string]: readonly string[] } } | undefined,
+  ctx: ContextValues,
+  useVariables: boolean,
+): ConditionResult {
+  if (condition === undefined) return { result: true, missingKeys: [] };
+  let result: Tri = true;
+  const missing: string[] = [];
+  for (const [operatorName, block] of Object.entries(condition)) {
+    const op = parseConditionOperator(operatorName);
+    for (const [key, values] of Object.entries(block)) {
+      let r: Tri;
+      if (op === null) r = false; // unreachable for parsed documents: the parser rejects unknown operators
+      else r = evaluateKey(op, key, values, ctx, useVariables, missing);
+      result = and(result, r);
+      if (result === false) return { result: false, missingKeys: [] };
+    }
+  }
+  return { result, missingKeys: result === "unknown" ? [...new Set(missing)].sort() : [] };
+}
+
+export function and(a: Tri, b: Tri): Tri {
+  if (a === false || b === false) return false;
+  if (a === true && b === true) return true;
+  return "unknown";
+}
+
+export function or(a: Tri, b: Tri): Tri {
+  if (a === true || b === true) return true;
+  if (a === false && b === false) return false;
+  return "unknown";
+}
+
+export function not(a: Tri): Tri {
+  return a === "unknown" ? a : !a;
+}
+
+function evaluateKey(op: ParsedOperator, key: string, policyValues: readonly string[], ctx: ContextValues, useVariables: boolean, missing: string[]): Tri {
+  const requestValues = ctx.get(key);
+  if (requestValues === undefined) {
+    if (!ctx.complete) {
+      missing.push(key);
+      return "unknown";
+    }
+    return absentKeyResult(op, policyValues);
+  }
+  if (op.family === "Null") {
+    // Null: "true" asks that the key be absent; it is present here.
+    return policyValues.some((v) => v.toLowerCase() === "false");
+  }
+  // Policy variables in condition values (String*, Arn*) when the policy is 2012-10-17.
+  let values: readonly string[] = policyValues;
+  let unresolved = false;
+  if (useVariables && (op.family === "String" || op.family === "Arn") && policyValues.some((v) => v.includes("${"))) {
+    const vars = ctx.variables();
+    const resolved: string[] = [];
+    for (const v of policyValues) {
+      const r = substitute(v, vars);
+      if (r === null) {
+        unresolved = true;
+        const m = /\$\{([^},]*)/.exec(v);
+        if (m && !ctx.complete) missing.push((m[1] as string).trim());
+      } else resolved.push(r);
+    }
+    values = resolved;
+    if (unresolved && !ctx.complete) return "unknown";
+  }
+  const negated = NEGATED_OPERATORS.has(op.base);
+  const positiveBase = negated ? positiveOf(op.base) : op.base;
+  const matchOne = (requestValue: string): boolean => values.some((pv) => matches(positiveBase, pv, requestValue));
+  if (op.qualifier === "ForAnyValue") {
+    return requestValues.some((rv) => (negated ? !matchOne(rv) : matchOne(rv)));
+  }
+  if (op.qualifier === "ForAllValues") {
+    return requestValues.every((rv) => (negated ? !matchOne(rv) : matchOne(rv)));
+  }
+  const any = requestValues.some(matchOne);
+  return negated ? !any : any;
+}
+
+function absentKeyResult(op: ParsedOperator, policyValues: readonly string[]): boolean {
+  if (op.family === "Null") return policyValues.some((v) => v.toLowerCase() === "true");
+  if (op.ifExists) return true;
+  if (op.qualifier === "ForAllValues") return true;
+  if (op.qualifier === "ForAnyValue") return false;
+  return NEGATED_OPERATORS.has(op.base);
+}
+
+function positiveOf(base: string): string {
+  switch (base) {
+    case "StringNotEquals":
+      return "StringEquals";
+    case "StringNotEqualsIgnoreCase":
+      return "StringEqualsIgnoreCase";
+    case "StringNotLike":
+      return "StringLike";
+    case "NumericNotEquals":
+      return "NumericEquals";
+    case "DateNotEquals":
+      return "DateEquals";
+    case "NotIpAddress":
+      return "IpAddress";
+    case "ArnNotEquals":
+      return "ArnEquals";
+    case "ArnNotLike":
+      return "ArnLike";
+    default:
+      return base;
+  }
+}
+
+/**
+ * Substitute `${…}`; null when a variable is unresolved. IAM globs have no escape character, so a
+ * `*` or `?` inside a substituted value (or from `${*}`) stays a wildcard in StringLike/Arn*
+ * matching: an approximation that errs toward matching, documented in docs/iam-engine.md.
+ */
+function substitute(value: string, vars: PolicyVariables): string | null {
+  let failed = false;
+  const out = value.replace(/\$\{([^}]*)\}/g, (_m, body: string) => {
+    const r = resolveVariable(body, vars);
+    if (r === null) {
+      failed = true;
+      return "";
+    }
+    return r;
+  });
+  return failed ? null : out;
+}
+
+function matches(base: string, policyValue: string, requestValue: string): boolean {
+  switch (base) {
+    case "StringEquals":
+      return policyValue === requestValue;
+    case "StringEqualsIgnoreCase":
+      return policyValue.toLowerCase() === requestValue.toLowerCase();
+    case "StringLike":
+      return globMatches(policyValue, requestValue, false);
+    case "NumericEquals":
+    case "NumericLessThan":
+    case "NumericLessThanEquals":
+    case "NumericGreaterThan":
+    case "NumericGreaterThanEquals":
+      return compareNumbers(base, requestValue, policyValue);
+    case "DateEquals":
+    case "DateLessThan":
+    case "DateLessThanEquals":
+    case "DateGreaterThan":
+    case "DateGreaterThanEquals":
+      return compareDates(base, requestValue, policyValue);
+    case "Bool":
+      return policyValue.toLowerCase() === requestValue.toLowerCase();
+    case "BinaryEquals":
+      return policyValue === requestValue;
+    case "IpAddress": {
+      const block = parseCidr(policyValue);
+      const addr = parseIp(requestValue);
+      return block !== null && addr !== null && cidrContains(block, addr);
+    }
+    case "ArnEquals":
+    case "ArnLike":
+      // AWS: both check each of the six ARN parts separately and both accept wildcards.
+      return arnMatches(policyValue, requestValue);
+    default:
+      return false;
+  }
+}
+
+function parseNumber(text: string): number | null {
+  if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(text)) return null;
+  return Number(text);
+}
+
+function compareNumbers(base: string, requestText: string, policyText: string): boolean {
+  const r = parseNumber(requestText);
+  const p = parseNumber(policyText);
+  if (r === null || p === null) return false;
+  return compare(base.replace("Numeric", ""), r, p);
+}
+
+/** ISO 8601 dates/times, or epoch seconds (AWS accepts both in Date conditions). */
+export function parseDate(text: string): number | null {
+  const t = text.trim();
+  if (/^\d+$/.test(t)) return Number(t) * 1000;
+  if (!/^\d{4}-\d{2}-\d{2}/.test(t)) return null;
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function compareDates(base: string, requestText: string, policyText: string): boolean {
+  const r = parseDate(requestText);
+  const p = parseDate(policyText);
+  if (r === null || p === null) return false;
+  return compare(base.replace("Date", ""), r, p);
+}
+
+function compare(relation: string, r: number, p: number): boolean {
+  switch (relation) {
+    case "Equals":
+      return r === p;
+    case "LessThan":
+      return r < p;
+    case "LessThanEquals":
+      return r <= p;
+    case "GreaterThan":
+      return r > p;
+    case "GreaterThanEquals":
+      return r >= p;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * Request evaluation: for a principal's identity policies, an optional permissions boundary and an
+ * optional resource policy, decide allowed / explicit deny / implicit deny for one request, or
+ * "conditional" when the answer depends on context keys the caller did not supply.
+ *
+ * The logic follows AWS "Policy evaluation logic" (same account unless both accounts are known and
+ * differ):
+ * 1. an explicit Deny in any of the policies wins;
+ * 2. same account: allowed when (an identity policy allows AND the boundary, if any, allows) OR the
+ *    resource policy allows the principal directly; a resource-policy grant to a role ARN is still
+ *    limited by the role's boundary, a grant to a user or a role session is not ("Evaluating
+ *    identity-based policies with permissions boundaries");
+ * 3. cross account: the identity policy (within the boundary) AND the resource policy must allow;
+ * 4. otherwise implicit deny.
+ * SCPs, RCPs, session and endpoint policies are out of scope here (the inputs do not carry them).
+ */
+
+import type { PolicyDocument, PolicyPrincipal, PolicyStatement } from "../model/document.js";
+import { arnMatches, splitArn } from "./arn.js";
+import { and, ContextValues, evaluateCondition, not, or, type RequestContext, type Tri } from "./conditions.js";
+import { globMatches } from "./wildcard.js";
+
+export type Decision = "allowed" | "explicit-deny" | "implicit-deny" | "conditional";
+
+export type PolicyKind = "inline" | "managed" | "boundary" | "resource";
+
+/** A policy with a name the explanation can point at (`inline:<name>` or the managed policy ARN). */
+export interface NamedPolicy {
+  id: string;
+  document: PolicyDocument;
+  /** Defaults to "managed" when the id is an ARN, else "inline". */
+  kind?: "inline" | "managed";
+}
+
+export interface EvaluationRequest {
+  /** `service:Action`, matched case-insensitively. */
+  action: string;
+  /** The resource ARN, or `*` for actions that take no resource. */
+  resource: string;
+  /** The calling principal (role, user, or `arn:aws:sts::…:assumed-role/…` session). */
+  principalArn?: string;
+  /** Condition keys of the request. Policy variables (`${aws:username}`) are read from here too. */
+  context?: RequestContext;
+  /**
+   * True: keys missing from `context` are absent from the request (AWS semantics: `…IfExists` holds,
+   * `Null: true` holds, StringEquals fails). False (default): they are unknown, and a statement that
+   * depends on them makes the decision "conditional".
+   */
+  contextComplete?: boolean;
+  /** Account that owns the resource, when the ARN does not say (S3). */
+  resourceAccount?: string;
+}
+
+export interface EvaluationInput {
+  identityPolicies: readonly (NamedPolicy | PolicyDocument)[];
+  permissionsBoundary?: NamedPolicy | PolicyDocument | null;
+  resourcePolicy?: NamedPolicy | PolicyDocument | null;
+  request: EvaluationRequest;
+}
+
+export interface StatementRef {
+  policy: string;
+  policyKind: PolicyKind;
+  /** Index in the policy's Statement array. */
+  index: number;
+  sid: string | null;
+  effect: "Allow" | "Deny";
+  /** "applies": matches the request; "conditional": matches only if the missing context keys allow. */
+  match: "applies" | "conditional";
+}
+
+export interface EvaluationResult {
+  decision: Decision;
+  explanation: {
+    /** One sentence for humans. */
+    summary: string;
+    /** The statements that decided (denies for a deny, grants for an allow, undecided ones for conditional). */
+    statements: StatementRef[];
+    /** Context keys that would settle a conditional decision, sorted. */
+    missingContextKeys: string[];
+  };
+}
+
+interface StatementOutcome {
+  ref: StatementRef;
+  result: Tri;
+  /** For resource-policy Allow statements: the principal matched only as an account (delegation). */
+  viaAccountOnly: boolean;
+  missingKeys: string[];
+}
+
+/** Evaluate one request. Pure; safe to call for many requests (patterns are compiled once and cached). */
+export function evaluateRequest(input: EvaluationInput): EvaluationResult {
+  const { request } = input;
+  const ctx = new ContextValues(request.context, request.contextComplete === true);
+  const identity = input.identityPolicies.flatMap((p, i) => outcomes(named(p, `identity[${i}]`), null, request, ctx));
+  const boundaryPolicy = input.permissionsBoundary ? named(input.permissionsBoundary, "permissions-boundary", "boundary") : null;
+  const boundary = boundaryPolicy ? outcomes(boundaryPolicy, null, request, ctx) : [];
+  const resourcePolicy = input.resourcePolicy ? named(input.resourcePolicy, "resource-policy", "resource") : null;
+  const resource = resourcePolicy ? outcomes(resourcePolicy, request.principalArn ?? null, request, ctx) : [];
+
+  const all = [...identity, ...boundary, ...resource];
+  const denies = all.filter((o) => o.ref.effect === "Deny");
+  const explicitDeny = denies.reduce<Tri>((acc, o) => or(acc, o.result), false);
+
+  const allowOf = (list: StatementOutcome[]): Tri => list.filter((o) => o.ref.effect === "Allow" && !o.viaAccountOnly).reduce<Tri>((acc, o) => or(acc, o.result), false);
+  const identityAllow = allowOf(identity);
+  const boundaryAllow: Tri = boundaryPolicy ? allowOf(boundary) : true;
+  const resourceAllow = allowOf(resource);
+
+  const principalAccount = request.principalArn ? accountOf(request.principalArn) : null;
+  const resourceAccount = request.resourceAccount ?? accountOf(request.resource);
+  const crossAccount = principalAccount !== null && resourceAccount !== null && principalAccount !== resourceAccount;
+  const principalIsRole = request.principalArn !== undefined && /^arn:[^:]+:iam::[^:]*:role\//.test(request.principalArn);
+
+  let allow: Tri;
+  if (crossAccount) {
+    // The resource policy must name the principal (an account-level grant delegates to the other account's identity policies).
+    const resourceAllowAny = resource.filter((o) => o.ref.effect === "Allow").reduce<Tri>((acc, o) => or(acc, o.result), false);
+    allow = and(and(identityAllow, boundaryAllow), resourcePolicy ? resourceAllowAny : false);
+  } else {
+    allow = or(and(identityAllow, boundaryAllow), principalIsRole ? and(resourceAllow, boundaryAllow) : resourceAllow);
+  }
+
+  const refs = (list: StatementOutcome[], result: Tri): StatementRef[] =>
+    list.filter((o) => o.result === result).map((o) => ({ ...o.ref, match: result === true ? "applies" : "conditional" }));
+
+  if (explicitDeny === true) {
+    return result("explicit-deny", `Explicitly denied by ${describe(refs(denies, true))}.`, refs(denies, true), []);
+  }
+  if (allow === false) {
+    const why =
+      identityAllow !== false && boundaryAllow === false
+        ? "the permissions boundary does not allow the action on this resource"
+        : crossAccount && identityAllow !== false && resourceAllow === false
+          ? "cross-account access needs the resource policy to allow it too"
+          : "no statement allows the action on this resource";
+    return result("implicit-deny", `Implicitly denied: ${why}.`, [], []);
+  }
+  const grants = all.filter((o) => o.ref.effect === "Allow");
+  if (allow === true && explicitDeny === false) {
+    return result("allowed", `Allowed by ${describe(refs(grants, true))}.`, refs(grants, true), []);
+  }
+  const undecided = [...refs(grants, "unknown"), ...refs(denies, "unknown")];
+  const missing = [...new Set(all.filter((o) => o.result === "unknown").flatMap((o) => o.missingKeys))].sort();
+  const summary =
+    explicitDeny === "unknown" && allow === true
+      ? `Allowed unless a conditional Deny applies (${describe(refs(denies, "unknown"))}); depends on ${missing.join(", ") || "the request context"}.`
+      : `Allowed only under conditions (${describe(refs(grants, "unknown"))}); depends on ${missing.join(", ") || "the request context"}.`;
+  return result("conditional", summary, undecided, missing);
+}
+
+function result(decision: Decision, summary: string, statements: StatementRef[], missingContextKeys: string[]): EvaluationResult {
+  return { decision, explanation: { summary, statements, missingContextKeys } };
+}
+
+function describe(refs: StatementRef[]): string {
+  if (refs.length === 0) return "no statement";
+  return refs
+    .slice(0, 3)
+    .map((r) => `${r.policy} Statement[${r.index}]${r.sid ? ` (${r.sid})` : ""}`)
+    .join(", ")
+    .concat(refs.length > 3 ? ` and ${refs.length - 3} more` : "");
+}
+
+function named(p: NamedPolicy | PolicyDocument, fallbackId: string, forcedKind?: PolicyKind): { id: string; kind: PolicyKind; document: PolicyDocument } {
+  if ("document" in p && "id" in p) {
+    const kind: PolicyKind = forcedKind ?? p.kind ?? (p.id.startsWith("arn:") ? "managed" : "inline");
+    return { id: p.id, kind, document: p.document };
+  }
+  return { id: fallbackId, kind: forcedKind ?? "inline", document: p as PolicyDocument };
+}
+
+function outcomes(
+  policy: { id: string; kind: PolicyKind; document: PolicyDocument },
+  principalArn: string | null,
+  request: EvaluationRequest,
+  ctx: ContextValues,
+): StatementOutcome[] {
+  const useVariables = policy.document.Version === "2012-10-17";
+  return policy.document.Statement.map((st, index) => {
+    const missingKeys: string[] = [];
+    let r: Tri = actionApplies(st, request.action) ? true : false;
+    let viaAccountOnly = false;
+    if (r !== false) r = and(r, resourceApplies(st, request.resource, ctx, useVariables, missingKeys));
+    if (r !== false && policy.kind === "resource") {
+      const p = principalApplies(st, principalArn);
+      if (p === "account") viaAccountOnly = true;
+      r = and(r, p === "account" ? true : p);
+    }
+    if (r !== false) {
+      const c = evaluateCondition(st.Condition, ctx, useVariables);
+      missingKeys.push(...c.missingKeys);
+      r = and(r, c.result);
+    }
+    return {
+      ref: { policy: policy.id, policyKind: policy.kind, index, sid: st.Sid === undefined || st.Sid === "" ? null : st.Sid, effect: st.Effect, match: "applies" },
+      result: r,
+      viaAccountOnly,
+      missingKeys: r === "unknown" ? missingKeys : [],
+    };
+  });
+}
+
+/** Action / NotAction against a concrete action, case-insensitively. */
+export function actionApplies(st: PolicyStatement, action: string): boolean {
+  if (st.Action !== undefined) return st.Action.some((p) => p === "*" || globMatches(p, action, true));
+  if (st.NotAction !== undefined) return !st.NotAction.some((p) => p === "*" || globMatches(p, action, true));
+  return false;
+}
+
+/** Resource / NotResource against an ARN. A statement with neither (trust policy) applies to any resource. */
+export function resourceApplies(st: PolicyStatement, arn: string, ctx: ContextValues, useVariables: boolean, missingKeys: string[]): Tri {
+  const any = (patterns: readonly string[]): Tri => {
+    let acc: Tri = false;
+    for (const p of patterns) {
+      acc = or(acc, patternTri(p, arn, ctx, useVariables, missingKeys));
+      if (acc === true) return true;
+    }
+    return acc;
+  };
+  if (st.Resource !== undefined) return any(st.Resource);
+  if (st.NotResource !== undefined) return not(any(st.NotResource));
+  return true;
+}
+
+function patternTri(pattern: string, arn: string, ctx: ContextValues, useVariables: boolean, missingKeys: string[]): Tri {
+  if (!useVariables || !pattern.includes("${")) return arnMatches(pattern, arn);
+  const vars = ctx.variables();
+  if (!ctx.complete) {
+    for (const m of pattern.matchAll(/\$\{([^}]*)\}/g)) {
+      const body = (m[1] as string).trim();
+      if (body === "*" || body === "?" || body === "$" || body.includes(",")) continue;
+      if (ctx.get(body) === undefined) {
+        missingKeys.push(body);
+        return "unknown";
+      }
+    }
+  }
+  return arnMatches(pattern, arn, vars);
+}
+
+/**
+ * Principal / NotPrincipal of a resource-policy statement. Returns true for a direct match, "account"
+ * when the principal matched only through its account (`123456789012` or `arn:aws:iam::123456789012:root`),
+ * which in an Allow delegates to the account's identity policies instead of granting.
+ */
+function principalApplies(st: PolicyStatement, principalArn: string | null): Tri | "account" {
+  if (st.Principal !== undefined) return principalMatch(st.Principal, principalArn);
+  if (st.NotPrincipal !== undefined) {
+    const m = principalMatch(st.NotPrincipal, principalArn);
+    return m === "unknown" ? m : m === false;
+  }
+  return true;
+}
+
+function principalMatch(principal: PolicyPrincipal, principalArn: string | null): Tri | "account" {
+  if (principal === "*") return true;
+  const aws = principal.AWS ?? [];
+  if (aws.includes("*")) return true;
+  if (principalArn === null) return aws.length > 0 ? "unknown" : false;
+  const account = accountOf(principalArn);
+  let viaAccount = false;
+  for (const id of aws) {
+    if (id === principalArn) return true;
+    if (roleMatchesSession(id, principalArn)) return true;
+    if (account !== null && (id === account || id === `arn:${partitionOf(principalArn)}:iam::${account}:root`)) viaAccount = true;
+  }
+  return viaAccount ? "account" : false;
+}
+
+/** `arn:aws:iam::1:role/path/name` matches the session `arn:aws:sts::1:assumed-role/name/session`. */
+function roleMatchesSession(roleArn: string, sessionArn: string): boolean {
+  const s = /^arn:([^:]+):sts::(\d+):assumed-role\/([^/]+)\//.exec(sessionArn);
+  const r = /^arn:([^:]+):iam::(\d+):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
+  return s !== null && r !== null && s[1] === r[1] && s[2] === r[2] && s[3] === r[3];
+}
+
+function accountOf(arn: string): string | null {
+  const parts = splitArn(arn);
+  const account = parts?.[4];
+  return account !== undefined && /^\d{12}$/.test(account) ? account : null;
+}
+
+function partitionOf(arn: string): string {
+  return splitArn(arn)?.[1] ?? "aws";
+}
