@@ -13,25 +13,45 @@ import type {
   SourceInfo,
   Warning,
 } from "../model/document.js";
+import type { UsageSection } from "../model/usage.js";
 
 /** A role as a reader sees it: everything but the derived fields the normaliser fills in. */
 export type RoleRecord = Omit<Role, "facts" | "functions" | "trustsLambda">;
 export type PrincipalRecord = Omit<Principal, "facts">;
 
-/**
- * A function as a reader sees it. Readers of per-function files (get-policy, event source
- * mappings, URL configs, tags) emit partial records keyed by ARN that the normaliser merges.
- */
+/** A function's `$LATEST` configuration as a reader sees it (triggers, URL, policy come as patches). */
 export type FunctionRecord = LambdaFunction;
 
-export interface FunctionPatch {
-  /** Function ARN, qualified or not; the normaliser strips the qualifier to join. */
+/**
+ * A published version from `list-functions --function-version ALL` (or a qualified
+ * get-function-configuration). Its role is frozen into the version and may differ from `$LATEST`.
+ */
+export interface FunctionVersionRecord {
+  /** Unqualified function ARN. */
   functionArn: string;
-  /** The qualifier (alias or version) when the patch came from a qualified ARN. */
+  version: string;
+  roleArn: string;
+  /** The version's whole configuration, used only when no `$LATEST` record exists at all. */
+  config: LambdaFunction;
+}
+
+/**
+ * Data about one function from a per-function file (get-policy, event source mappings, URL
+ * configs, event invoke configs, tags). The target is the function ARN when the file says it; the
+ * cloudmapper layout gives only the function name (in the path) and the region (in the folder).
+ */
+export interface FunctionPatch {
+  /** Unqualified function ARN, when known. */
+  functionArn: string | null;
+  functionName: string | null;
+  region: string | null;
+  /** The qualifier (alias or version) when the data came from a qualified ARN. */
   qualifier: string | null;
-  patch: Partial<Pick<LambdaFunction, "resourcePolicy" | "functionUrl" | "tags" | "destinations" | "aliases">> & {
+  patch: Partial<Pick<LambdaFunction, "resourcePolicy" | "functionUrl" | "tags" | "destinations">> & {
     triggers?: LambdaFunction["triggers"];
   };
+  /** JSON path of the record in its file, for warnings when the target function is unknown. */
+  path: string;
 }
 
 export interface SourceFragment {
@@ -40,10 +60,54 @@ export interface SourceFragment {
   principals: PrincipalRecord[];
   policies: ManagedPolicy[];
   functions: FunctionRecord[];
+  functionVersions: FunctionVersionRecord[];
   functionPatches: FunctionPatch[];
+  /**
+   * ARNs of roles and principals whose policies were read only in part (a policy document in the
+   * file was invalid): their facts are a lower bound and marked incomplete.
+   */
+  incompletePrincipals: string[];
   warnings: Warning[];
+  /** Some records of the file could not be read. */
+  partial: boolean;
+  /** Usage carried by a canonical document given as input. */
+  usage?: UsageSection;
+  /**
+   * Sources listed by a canonical document given as input: the document stands for them, so they
+   * (and not the document file) appear in `meta.sources`, which keeps normalising idempotent.
+   */
+  carriedSources?: SourceInfo[];
 }
 
 export function emptyFragment(source: SourceInfo): SourceFragment {
-  return { source, roles: [], principals: [], policies: [], functions: [], functionPatches: [], warnings: [] };
+  return {
+    source,
+    roles: [],
+    principals: [],
+    policies: [],
+    functions: [],
+    functionVersions: [],
+    functionPatches: [],
+    incompletePrincipals: [],
+    warnings: [],
+    partial: false,
+  };
+}
+
+/** Where a file sits in a collector layout, when its path says so (cloudmapper: region folder, call name, parameter). */
+export interface PathContext {
+  /** API call the collector named the file after, e.g. `lambda-get-policy`. */
+  call: string | null;
+  /** The call's parameter, taken from the file name (URL-decoded), e.g. a function name or ARN. */
+  parameter: string | null;
+  region: string | null;
+}
+
+export interface ReaderInput {
+  /** Path as given by the user. */
+  file: string;
+  sha256: string;
+  /** The file's top-level JSON values (several when documents were concatenated). */
+  values: unknown[];
+  context: PathContext;
 }

@@ -1,0 +1,17 @@
+/** JSON with object keys sorted at every level: equal values give equal text (used to compare records). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortDeep(value));
+}
+
+export function sortDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortDeep);
+  if (value !== null && typeof value === "object") {
+    const out: { [k: string]: unknown } = {};
+    for (const k of Object.keys(value).sort()) {
+      const v = (value as { [k: string]: unknown })[k];
+      if (v !== undefined) out[k] = sortDeep(v);
+    }
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,130 @@
+/**
+ * Merging fragments into one set of records, by ARN. Fragments are first sorted by source path
+ * (then content hash), so the same inputs in any order merge to the same records. Duplicates that
+ * agree are folded silently (two exports of one account overlap); duplicates that disagree keep
+ * the first and say so.
+ */
+
+import type { LambdaFunction, ManagedPolicy, SourceInfo, Warning } from "../model/document.js";
+import type { UsageSection } from "../model/usage.js";
+import type { FunctionPatch, FunctionVersionRecord, PrincipalRecord, RoleRecord, SourceFragment } from "../sources/types.js";
+import { canonicalJson } from "./canonical-json.js";
+
+export interface Merged {
+  roles: Map<string, RoleRecord>;
+  principals: Map<string, PrincipalRecord>;
+  policies: Map<string, ManagedPolicy>;
+  functions: Map<string, LambdaFunction>;
+  versions: FunctionVersionRecord[];
+  patches: FunctionPatch[];
+  incomplete: Set<string>;
+  sources: SourceInfo[];
+  warnings: Warning[];
+  partial: boolean;
+  usage: UsageSection | null;
+  /** asOf carried by canonical documents given as input. */
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function withoutSource<T extends { source: unknown }>(record: T): string {
+  const { source, ...rest } = record;
+  void source;
+  return canonicalJson(rest);
+}
+
+export function mergeFragments(input: readonly SourceFragment[]): Merged {
+  const fragments = [...input].sort((a, b) => compareStrings(a.source.path, b.source.path) || compareStrings(a.source.sha256, b.source.sha256));
+  const merged: Merged = {
+    roles: new Map(),
+    principals: new Map(),
+    policies: new Map(),
+    functions: new Map(),
+    versions: [],
+    patches: [],
+    incomplete: new Set(),
+    sources: [],
+    warnings: [],
+    partial: false,
+    usage: null,
+  };
+  const versionKeys = new Set<string>();
+  const conflict = (kind: string, arn: string, kept: string | undefined, other: string | undefined) =>
+    merged.warnings.push({
+      code: "conflicting-records",
+      severity: "warning",
+      message: `${kind} ${arn} differs between ${kept ?? "one input"} and ${other ?? "another"}; kept the first (inputs sorted by path)`,
+      ...(other ? { file: other } : {}),
+    });
+
+  for (const f of fragments) {
+    if (f.carriedSources) merged.sources.push(...f.carriedSources);
+    else merged.sources.push(f.source);
+    merged.warnings.push(...f.warnings);
+    merged.partial ||= f.partial;
+    for (const arn of f.incompletePrincipals) merged.incomplete.add(arn);
+    if (f.usage) {
+      if (merged.usage === null) merged.usage = f.usage;
+      else merged.warnings.push({ code: "several-usage-sections", severity: "warning", file: f.source.path, message: "several input documents carry usage; kept the first (inputs sorted by path)" });
+    }
+
+    for (const r of f.roles) {
+      const seen = merged.roles.get(r.arn);
+      if (!seen) merged.roles.set(r.arn, r);
+      else if (withoutSource(seen) !== withoutSource(r)) conflict("role", r.arn, seen.source?.file, r.source?.file);
+    }
+    for (const p of f.principals) {
+      const seen = merged.principals.get(p.arn);
+      if (!seen) merged.principals.set(p.arn, p);
+      else if (withoutSource(seen) !== withoutSource(p)) conflict(p.type, p.arn, seen.source?.file, p.source?.file);
+    }
+    for (const p of f.policies) mergePolicy(merged, p, conflict);
+    for (const fn of f.functions) {
+      const seen = merged.functions.get(fn.arn);
+      if (!seen) merged.functions.set(fn.arn, { ...fn });
+      else {
+        // get-function carries tags that list-functions lacks: fold them in; any other difference is a conflict.
+        const tags = { ...fn.tags, ...seen.tags };
+        if (withoutSource({ ...seen, tags: {} }) !== withoutSource({ ...fn, tags: {} })) conflict("function", fn.arn, seen.source?.file, fn.source?.file);
+        seen.tags = Object.fromEntries(Object.entries(tags).sort(([a], [b]) => compareStrings(a, b)));
+      }
+    }
+    for (const v of f.functionVersions) {
+      const key = `${v.functionArn}\u0000${v.version}`;
+      if (!versionKeys.has(key)) {
+        versionKeys.add(key);
+        merged.versions.push(v);
+      }
+    }
+    merged.patches.push(...f.functionPatches);
+  }
+  return merged;
+}
+
+function mergePolicy(merged: Merged, p: ManagedPolicy, conflict: (kind: string, arn: string, a?: string, b?: string) => void): void {
+  const seen = merged.policies.get(p.arn);
+  if (!seen) {
+    merged.policies.set(p.arn, p);
+    return;
+  }
+  // A resolved copy beats an unresolved one (a filtered export next to a full one).
+  if (seen.resolution === "unresolved" && p.resolution !== "unresolved") {
+    merged.policies.set(p.arn, { ...p, otherVersions: unionVersions(seen, p) });
+    return;
+  }
+  if (p.resolution !== "unresolved" && canonicalJson(seen.document) !== canonicalJson(p.document)) conflict("managed policy", p.arn, seen.source?.file, p.source?.file);
+  seen.otherVersions = unionVersions(seen, p);
+}
+
+function unionVersions(a: ManagedPolicy, b: ManagedPolicy): ManagedPolicy["otherVersions"] {
+  const defaultId = a.resolution !== "unresolved" ? a.defaultVersionId : b.defaultVersionId;
+  const byId = new Map<string, ManagedPolicy["otherVersions"][number]>();
+  for (const v of [...a.otherVersions, ...b.otherVersions]) if (v.versionId !== defaultId && !byId.has(v.versionId)) byId.set(v.versionId, v);
+  return [...byId.values()].sort((x, y) => {
+    const nx = Number(x.versionId.replace(/^v/, ""));
+    const ny = Number(y.versionId.replace(/^v/, ""));
+    return Number.isFinite(nx) && Number.isFinite(ny) && nx !== ny ? nx - ny : compareStrings(x.versionId, y.versionId);
+  });
+}

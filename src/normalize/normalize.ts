@@ -1,0 +1,198 @@
+/**
+ * `normalize`: sources → the canonical document. Reads files and folders (or takes fragments
+ * already read), merges them by ARN, folds published versions into functions, attaches per-function
+ * data, resolves managed policies, joins functions to roles by full ARN (paths included), marks
+ * roles that trust Lambda, computes per-principal facts with the IAM engine and records where
+ * everything came from. The output is sorted and does not depend on the order of the inputs or on
+ * the wall clock.
+ */
+
+import { InputError } from "../errors.js";
+import { packageVersion } from "../evaluate/locate.js";
+import type { Account, CanonicalDocument, LambdaFunction, Principal, Role, SourceInfo, Warning } from "../model/document.js";
+import { SCHEMA_VERSION } from "../model/document.js";
+import { emptyUsage, type UsageSection } from "../model/usage.js";
+import { parseArn } from "../sources/arns.js";
+import { readSources } from "../sources/read-sources.js";
+import { normalizeTimestamp } from "../sources/timestamps.js";
+import type { PrincipalRecord, SourceFragment } from "../sources/types.js";
+import { defaultFactsFunction, principalPolicies, type FactsFunction } from "./facts.js";
+import { applyPatches, foldVersions } from "./functions.js";
+import { compareStrings, mergeFragments } from "./merge.js";
+import { resolveManagedPolicies, type ManagedPolicyLookup } from "./policies.js";
+import { trustsLambda } from "./trust.js";
+
+export interface NormalizeOptions {
+  /** Reference instant for time arithmetic (any timestamp form); else usage window end, else newest input timestamp. */
+  asOf?: string;
+  /** Usage computed by the usage stage, put in the document as is. */
+  usage?: UsageSection;
+  /** Facts function; default: the IAM engine's computePrincipalFacts with the shipped action catalog. */
+  computeFacts?: FactsFunction;
+  /** Version of the action catalog the facts function uses (recorded in meta); set with computeFacts. */
+  iamDataVersion?: string;
+  /** AWS managed policy lookup for policies the inputs lack; null to disable. */
+  lookupManagedPolicy?: ManagedPolicyLookup | null;
+  /** Date of the managed policy data (recorded in meta). */
+  managedPolicyDataDate?: string;
+}
+
+export interface NormalizeResult {
+  document: CanonicalDocument;
+  /** Same as document.meta.warnings. */
+  warnings: Warning[];
+  /** Same as document.meta.partial. */
+  partial: boolean;
+}
+
+export async function normalize(inputs: readonly string[] | readonly SourceFragment[], options: NormalizeOptions = {}): Promise<NormalizeResult> {
+  if (inputs.every((i) => typeof i === "string")) {
+    const read = await readSources(inputs as string[]);
+    return normalizeFragments(read.fragments, options, read.warnings);
+  }
+  if (inputs.some((i) => typeof i === "string")) throw new InputError("normalize takes either paths or fragments, not a mix");
+  return normalizeFragments(inputs as SourceFragment[], options, []);
+}
+
+/** The synchronous core, for callers that already hold fragments. */
+export function normalizeFragments(fragments: readonly SourceFragment[], options: NormalizeOptions = {}, readWarnings: readonly Warning[] = []): NormalizeResult {
+  const merged = mergeFragments(fragments);
+  const warnings: Warning[] = [...readWarnings, ...merged.warnings];
+  let partial = merged.partial || readWarnings.some((w) => w.severity === "error");
+
+  // Functions and what is known about them.
+  foldVersions(merged.functions, merged.versions, warnings);
+  const fileOfPatch = new Map<object, string>();
+  for (const f of fragments) for (const p of f.functionPatches) fileOfPatch.set(p, f.source.path);
+  applyPatches(merged.functions, merged.patches, warnings, (p) => fileOfPatch.get(p));
+  const functions = [...merged.functions.values()].sort((a, b) => compareStrings(a.arn, b.arn));
+
+  // Managed policies, resolved for every principal that references one.
+  const roleRecords = [...merged.roles.values()].sort((a, b) => compareStrings(a.arn, b.arn));
+  const principalRecords = [...merged.principals.values()].sort((a, b) => compareStrings(a.arn, b.arn));
+  const lookup = options.lookupManagedPolicy === undefined ? null : options.lookupManagedPolicy;
+  resolveManagedPolicies(merged.policies, [...roleRecords, ...principalRecords], lookup, warnings);
+  const unresolved = new Set([...merged.policies.values()].filter((p) => p.resolution === "unresolved").map((p) => p.arn));
+
+  const facts = options.computeFacts ? { compute: options.computeFacts, iamDataVersion: options.iamDataVersion ?? "custom" } : defaultFactsFunction();
+
+  // Roles: which functions (any version) use them, and whether Lambda may assume them.
+  const usersOfRole = new Map<string, Set<string>>();
+  for (const fn of functions) {
+    for (const roleArn of [fn.roleArn, ...fn.versions.map((v) => v.roleArn)]) {
+      const set = usersOfRole.get(roleArn) ?? new Set<string>();
+      set.add(fn.arn);
+      usersOfRole.set(roleArn, set);
+    }
+  }
+  const roles: Role[] = roleRecords.map((r) => {
+    const computed = facts.compute(principalPolicies(r, merged.policies));
+    const incomplete = computed.incomplete || merged.incomplete.has(r.arn) || usesUnresolved(r, unresolved);
+    return { ...r, trustsLambda: trustsLambda(r.trustPolicy), functions: [...(usersOfRole.get(r.arn) ?? [])].sort(), facts: { ...computed, incomplete } };
+  });
+
+  const groupsByAccountAndName = new Map<string, PrincipalRecord>();
+  for (const p of principalRecords) if (p.type === "group") groupsByAccountAndName.set(`${p.accountId}\u0000${p.name}`, p);
+  const principals: Principal[] = principalRecords.map((p) => {
+    const groups = p.type === "user" ? p.groups.map((g) => groupsByAccountAndName.get(`${p.accountId}\u0000${g}`)).filter((g): g is PrincipalRecord => g !== undefined) : [];
+    const missingGroups = p.type === "user" ? p.groups.filter((g) => !groupsByAccountAndName.has(`${p.accountId}\u0000${g}`)) : [];
+    const computed = facts.compute(principalPolicies(p, merged.policies, groups));
+    const incomplete = computed.incomplete || merged.incomplete.has(p.arn) || usesUnresolved(p, unresolved) || groups.some((g) => usesUnresolved(g, unresolved) || merged.incomplete.has(g.arn)) || missingGroups.length > 0;
+    return { ...p, facts: { ...computed, incomplete } };
+  });
+
+  // Execution roles that are not in the inputs: the rules cannot judge those functions.
+  const knownRoles = new Set(roles.map((r) => r.arn));
+  for (const [roleArn, fns] of [...usersOfRole].sort(([a], [b]) => compareStrings(a, b))) {
+    if (knownRoles.has(roleArn)) continue;
+    partial = true;
+    const list = [...fns].sort();
+    warnings.push({
+      code: "role-not-in-inputs",
+      severity: "warning",
+      message: `execution role ${roleArn} of ${list.length === 1 ? list[0] : `${list.length} functions (${list.slice(0, 3).join(", ")}${list.length > 3 ? ", …" : ""})`} is not in the IAM inputs (add get-account-authorization-details)`,
+    });
+  }
+  if (unresolved.size > 0 && [...roles, ...principals].some((p) => usesUnresolved(p, unresolved))) partial = true;
+
+  const policies: CanonicalDocument["policies"] = {};
+  for (const arn of [...merged.policies.keys()].sort()) policies[arn] = merged.policies.get(arn)!;
+
+  const usage = options.usage ?? merged.usage ?? emptyUsage();
+  const sortedWarnings = sortWarnings(warnings);
+  partial ||= sortedWarnings.some((w) => w.severity === "error");
+
+  const document: CanonicalDocument = {
+    schemaVersion: SCHEMA_VERSION,
+    meta: {
+      generator: { name: "leastrole", version: packageVersion() },
+      iamDataVersion: facts.iamDataVersion,
+      managedPolicyDataDate: options.managedPolicyDataDate ?? (lookup ? "unknown" : "none"),
+      asOf: chooseAsOf(options, usage, fragments, roles, functions),
+      sources: sortSources(merged.sources),
+      warnings: sortedWarnings,
+      partial,
+    },
+    accounts: accountsOf(roles, principals, functions, merged.sources),
+    functions,
+    roles,
+    principals,
+    policies,
+    usage,
+  };
+  return { document, warnings: sortedWarnings, partial };
+}
+
+function usesUnresolved(p: { attachedPolicies: { arn: string }[]; permissionsBoundaryArn: string | null }, unresolved: ReadonlySet<string>): boolean {
+  return p.attachedPolicies.some((a) => unresolved.has(a.arn)) || (p.permissionsBoundaryArn !== null && unresolved.has(p.permissionsBoundaryArn));
+}
+
+function chooseAsOf(options: NormalizeOptions, usage: UsageSection, fragments: readonly SourceFragment[], roles: Role[], functions: LambdaFunction[]): string | null {
+  if (options.asOf !== undefined) {
+    const ts = normalizeTimestamp(options.asOf);
+    if (!ts) throw new InputError(`asOf is not a timestamp: ${options.asOf}`);
+    return ts;
+  }
+  if (usage.window) return normalizeTimestamp(usage.window.end) ?? usage.window.end;
+  let newest: string | null = null;
+  const consider = (t: string | null | undefined) => {
+    if (t && (newest === null || t > newest)) newest = t;
+  };
+  for (const r of roles) {
+    consider(r.createDate);
+    consider(r.lastUsed?.date);
+  }
+  for (const f of functions) consider(f.lastModified);
+  void fragments;
+  return newest;
+}
+
+function accountsOf(roles: Role[], principals: Principal[], functions: LambdaFunction[], sources: SourceInfo[]): Account[] {
+  const accounts = new Map<string, { partition: string; regions: Set<string> }>();
+  const note = (arn: string, accountId: string, region: string | null) => {
+    if (!/^\d{12}$/.test(accountId)) return; // sanitised exports use labels like `aws`: not accounts
+    const entry = accounts.get(accountId) ?? { partition: parseArn(arn)?.partition ?? "aws", regions: new Set<string>() };
+    if (region) entry.regions.add(region);
+    accounts.set(accountId, entry);
+  };
+  for (const r of roles) note(r.arn, r.accountId, null);
+  for (const p of principals) note(p.arn, p.accountId, null);
+  for (const f of functions) note(f.arn, f.accountId, f.region);
+  for (const s of sources) if (s.accountId && s.region && accounts.has(s.accountId)) accounts.get(s.accountId)!.regions.add(s.region);
+  return [...accounts]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([accountId, e]) => ({ accountId, partition: e.partition, regions: [...e.regions].sort() }));
+}
+
+function sortSources(sources: SourceInfo[]): SourceInfo[] {
+  const unique = new Map<string, SourceInfo>();
+  for (const s of sources) unique.set(`${s.path}\u0000${s.sha256}`, unique.get(`${s.path}\u0000${s.sha256}`) ?? s);
+  return [...unique.values()].sort((a, b) => compareStrings(a.path, b.path) || compareStrings(a.sha256, b.sha256));
+}
+
+function sortWarnings(warnings: Warning[]): Warning[] {
+  const key = (w: Warning) => [w.file ?? "", w.path ?? "", w.code, w.severity, w.message].join("\u0000");
+  const unique = new Map<string, Warning>();
+  for (const w of warnings) if (!unique.has(key(w))) unique.set(key(w), w);
+  return [...unique.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, w]) => w);
+}

@@ -1,0 +1,75 @@
+/**
+ * Managed policy resolution. Every managed policy a principal references (attached, or as its
+ * permissions boundary) gets a document from the input, else from the shipped AWS managed policy
+ * data (AWS managed policies only), else an explicit `resolution: "unresolved"` entry with a
+ * warning: an unresolved policy is never read as "no permissions" (the facts of every principal
+ * using it are marked incomplete).
+ */
+
+import type { ManagedPolicy, PolicyDocument, Warning } from "../model/document.js";
+import type { PrincipalRecord, RoleRecord } from "../sources/types.js";
+import { isAwsManagedPolicyArn } from "../sources/arns.js";
+import { compareStrings } from "./merge.js";
+
+/** What the shipped AWS managed policy data knows about one policy. */
+export interface ShippedManagedPolicy {
+  name: string;
+  path: string;
+  defaultVersionId: string | null;
+  document: PolicyDocument;
+}
+
+/** Looks an AWS managed policy up by ARN (any partition); null when unknown. */
+export type ManagedPolicyLookup = (arn: string) => ShippedManagedPolicy | null;
+
+export function resolveManagedPolicies(
+  policies: Map<string, ManagedPolicy>,
+  principals: ReadonlyArray<RoleRecord | PrincipalRecord>,
+  lookup: ManagedPolicyLookup | null,
+  warnings: Warning[],
+): void {
+  const users = new Map<string, string[]>();
+  for (const p of principals) {
+    const refs = [...p.attachedPolicies.map((a) => ({ arn: a.arn, name: a.name })), ...(p.permissionsBoundaryArn ? [{ arn: p.permissionsBoundaryArn, name: p.permissionsBoundaryArn.slice(p.permissionsBoundaryArn.lastIndexOf("/") + 1) }] : [])];
+    for (const ref of refs) {
+      users.set(ref.arn, [...(users.get(ref.arn) ?? []), p.arn]);
+      if (!policies.has(ref.arn)) {
+        policies.set(ref.arn, {
+          arn: ref.arn,
+          name: ref.name,
+          path: pathOf(ref.arn),
+          awsManaged: isAwsManagedPolicyArn(ref.arn),
+          defaultVersionId: null,
+          document: null,
+          resolution: "unresolved",
+          otherVersions: [],
+          attachmentCount: null,
+          source: null,
+        });
+      }
+    }
+  }
+  for (const policy of [...policies.values()].sort((a, b) => compareStrings(a.arn, b.arn))) {
+    if (policy.resolution !== "unresolved") continue;
+    const shipped = policy.awsManaged && lookup ? lookup(policy.arn) : null;
+    if (shipped) {
+      policy.document = shipped.document;
+      policy.defaultVersionId = shipped.defaultVersionId;
+      policy.resolution = "aws-managed-data";
+      continue;
+    }
+    const who = (users.get(policy.arn) ?? []).sort();
+    if (who.length === 0) continue; // listed in an export without a usable document, used by nobody here
+    warnings.push({
+      code: "unresolved-managed-policy",
+      severity: "warning",
+      message: `managed policy ${policy.arn} is not in the inputs${policy.awsManaged ? " nor in the shipped AWS managed policy data" : ""}; the permissions of ${who.length === 1 ? who[0] : `${who.length} principals (${who.slice(0, 3).join(", ")}${who.length > 3 ? ", …" : ""})`} are a lower bound`,
+    });
+  }
+}
+
+function pathOf(arn: string): string {
+  const resource = arn.slice(arn.indexOf(":policy/") + ":policy/".length);
+  const segments = resource.split("/");
+  return segments.length <= 1 ? "/" : `/${segments.slice(0, -1).join("/")}/`;
+}

@@ -1,0 +1,61 @@
+/**
+ * A canonical document given as input (a previous `leastrole normalize` output). It is validated
+ * against the schema, then taken apart into a fragment so that it merges with other inputs like any
+ * source. Derived fields (facts, role.functions, trustsLambda, analysis) are dropped and recomputed.
+ * Its `meta.sources` are carried over and it is not listed itself: normalising a document again
+ * gives the same document.
+ */
+
+import type { CanonicalDocument, LambdaFunction } from "../model/document.js";
+import { validateCanonicalDocument } from "../normalize/validate.js";
+import { FileContext, isObject } from "./record-reader.js";
+import { emptyFragment, type PrincipalRecord, type ReaderInput, type RoleRecord, type SourceFragment } from "./types.js";
+
+export function isCanonicalDocument(v: unknown): boolean {
+  return isObject(v) && typeof v["schemaVersion"] === "string" && isObject(v["meta"]) && Array.isArray(v["functions"]) && Array.isArray(v["roles"]);
+}
+
+export function readCanonicalDocument(input: ReaderInput): SourceFragment {
+  const ctx = new FileContext(input.file);
+  if (input.values.length !== 1) ctx.fail("", "a canonical document is one JSON object; found several documents");
+  const result = validateCanonicalDocument(input.values[0]);
+  if (!result.valid) {
+    const first = result.errors[0] ?? "invalid";
+    const at = first.indexOf(": ");
+    ctx.fail(at > 0 ? first.slice(0, at) : "", `not a valid canonical document: ${result.errors.slice(0, 5).join("; ")}`);
+  }
+  return fragmentFromDocument(input.values[0] as CanonicalDocument, input.file, input.sha256);
+}
+
+/** Take a canonical document apart into a fragment (also used in memory, without a file). */
+export function fragmentFromDocument(doc: CanonicalDocument, file: string, sha256: string): SourceFragment {
+  const fragment = emptyFragment({ path: file, kind: "canonical-document", sha256, records: doc.roles.length + doc.principals.length + doc.functions.length });
+  fragment.roles = doc.roles.map((r): RoleRecord => {
+    const { facts, functions, trustsLambda, analysis, ...record } = r;
+    void facts, void functions, void trustsLambda, void analysis;
+    return structuredClone(record);
+  });
+  fragment.principals = doc.principals.map((p): PrincipalRecord => {
+    const { facts, analysis, ...record } = p;
+    void facts, void analysis;
+    return structuredClone(record);
+  });
+  // Unresolved entries are re-resolved (the shipped data may know them now); resolved ones are kept.
+  fragment.policies = Object.values(doc.policies).map((p) => structuredClone(p));
+  fragment.functions = doc.functions.map((f): LambdaFunction => {
+    const { analysis, ...fn } = f;
+    void analysis;
+    return structuredClone(fn);
+  });
+  // Roles whose facts were incomplete because a policy document in their source was invalid stay incomplete.
+  const unresolved = new Set(Object.values(doc.policies).filter((p) => p.resolution === "unresolved").map((p) => p.arn));
+  fragment.incompletePrincipals = [...doc.roles, ...doc.principals]
+    .filter((r) => r.facts.incomplete && !r.attachedPolicies.some((a) => unresolved.has(a.arn)) && !(r.permissionsBoundaryArn && unresolved.has(r.permissionsBoundaryArn)))
+    .map((r) => r.arn)
+    .sort();
+  fragment.warnings = doc.meta.warnings.map((w) => ({ ...w }));
+  fragment.partial = doc.meta.partial;
+  fragment.carriedSources = doc.meta.sources.map((s) => ({ ...s }));
+  if (doc.usage.present) fragment.usage = structuredClone(doc.usage);
+  return fragment;
+}

@@ -1,0 +1,65 @@
+/**
+ * Recognise an input by its CONTENT, never by its name: which AWS call wrote it. Returns the
+ * reader to use, or why the file is not read (a known shape this stage does not use, or an
+ * unknown one). The cloudmapper collector layout only adds the function name and region that its
+ * per-function files lack (see path-context.ts).
+ */
+
+import type { SourceKind } from "../model/document.js";
+import { authorizationDetailsPages, readAuthorizationDetails } from "./iam-authorization-details.js";
+import { isCanonicalDocument, readCanonicalDocument } from "./canonical-document.js";
+import { isEventInvokeConfig, isListEventInvokeConfigs, readEventInvokeConfigs } from "./lambda-event-invoke-config.js";
+import { isEventSourceMapping, isListEventSourceMappings, readEventSourceMappings } from "./lambda-event-source-mappings.js";
+import { isLambdaFunctionsValue, readLambdaFunctions } from "./lambda-functions.js";
+import { isFunctionUrlConfig, isListFunctionUrlConfigs, readFunctionUrls } from "./lambda-function-url.js";
+import { isGetPolicy, readLambdaPolicy } from "./lambda-policy.js";
+import { isListTags, readLambdaTags } from "./lambda-tags.js";
+import { isBarePolicyDocument } from "./policy-document-file.js";
+import { isObject } from "./record-reader.js";
+import type { PathContext, ReaderInput, SourceFragment } from "./types.js";
+
+export type Detection =
+  | { kind: SourceKind; read: (input: ReaderInput) => SourceFragment }
+  | { kind: "policy-document" }
+  | { kind: "not-used"; what: string }
+  | { kind: "unknown" };
+
+/** Each value, or each element when a value is an array (arrays of pages or of records). */
+function members(values: unknown[]): unknown[] {
+  return values.flatMap((v) => (Array.isArray(v) ? v : [v]));
+}
+
+function all(values: unknown[], test: (v: unknown) => boolean): boolean {
+  const items = members(values);
+  return items.length > 0 && items.every(test);
+}
+
+export function detect(values: unknown[], context: PathContext | null = null): Detection {
+  if (values.length === 1 && isCanonicalDocument(values[0])) return { kind: "canonical-document", read: readCanonicalDocument };
+  if (authorizationDetailsPages(values)) return { kind: "iam-authorization-details", read: readAuthorizationDetails };
+  if (all(values, isLambdaFunctionsValue)) return { kind: "lambda-functions", read: readLambdaFunctions };
+  if (values.length === 1 && isGetPolicy(values[0], context)) return { kind: "lambda-policy", read: readLambdaPolicy };
+  if (all(values, (v) => isListEventSourceMappings(v) || isEventSourceMapping(v))) return { kind: "lambda-event-source-mappings", read: readEventSourceMappings };
+  if (all(values, (v) => isListFunctionUrlConfigs(v) || isFunctionUrlConfig(v))) return { kind: "lambda-function-url", read: readFunctionUrls };
+  if (all(values, (v) => isListEventInvokeConfigs(v) || isEventInvokeConfig(v))) return { kind: "lambda-event-invoke-config", read: readEventInvokeConfigs };
+  if (values.length === 1 && isListTags(values[0])) return { kind: "lambda-tags", read: readLambdaTags };
+  if (values.length === 1 && isBarePolicyDocument(values[0])) return { kind: "policy-document" };
+  const known = knownUnusedShape(values);
+  if (known) return { kind: "not-used", what: known };
+  return { kind: "unknown" };
+}
+
+/** Shapes we recognise but do not read here: said as info, so users know they were seen. */
+function knownUnusedShape(values: unknown[]): string | null {
+  const v = values[0];
+  if (isObject(v)) {
+    if (Array.isArray(v["Records"]) && members(v["Records"] as unknown[]).some((r) => isObject(r) && "eventSource" in r)) return "CloudTrail records (read by the usage stage: leastrole usage)";
+    if ("ServicesLastAccessed" in v || ("JobId" in v && Object.keys(v).length <= 3)) return "IAM Access Advisor output (read by the usage stage)";
+    if (isObject(v["Role"]) && "AssumeRolePolicyDocument" in (v["Role"] as object)) return "iam get-role output (it has no policies: use get-account-authorization-details)";
+    if (isObject(v["User"]) || isObject(v["Group"])) return "iam get-user/get-group output (use get-account-authorization-details)";
+    if ("Account" in v && "Arn" in v && "UserId" in v) return "sts get-caller-identity output";
+    if (Array.isArray(v["Regions"]) && Object.keys(v).length === 1) return "ec2 describe-regions output";
+  }
+  if (Array.isArray(v) && v.length > 0 && v.every((e) => isObject(e) && "eventSource" in e && "eventName" in e)) return "CloudTrail events (read by the usage stage: leastrole usage)";
+  return null;
+}

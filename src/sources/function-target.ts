@@ -1,0 +1,36 @@
+/**
+ * Which function a per-function file is about. The file says it (FunctionArn, possibly qualified
+ * with an alias or version), or, in the cloudmapper layout, only the path does
+ * (`<region>/lambda-get-policy/<function name>`): reading the path is legitimate there because
+ * the collector put the name nowhere else.
+ */
+
+import type { FunctionPatch, PathContext } from "./types.js";
+import { parseFunctionArn } from "./arns.js";
+import type { FileContext } from "./record-reader.js";
+
+export type Target = Pick<FunctionPatch, "functionArn" | "functionName" | "region" | "qualifier">;
+
+/** From a function ARN in the file (qualified or not) and/or the path context. */
+export function targetFrom(arnText: string | null, context: PathContext, ctx: FileContext, path: string): Target {
+  if (arnText !== null) {
+    const arn = parseFunctionArn(arnText);
+    if (!arn) ctx.fail(path, `not a Lambda function ARN: ${arnText}`);
+    return { functionArn: arn.unqualified, functionName: arn.name, region: arn.region, qualifier: arn.qualifier };
+  }
+  return fromPath(context);
+}
+
+export function fromPath(context: PathContext): Target {
+  const param = context.parameter;
+  if (param === null) return { functionArn: null, functionName: null, region: context.region, qualifier: null };
+  const arn = parseFunctionArn(param);
+  if (arn) return { functionArn: arn.unqualified, functionName: arn.name, region: arn.region, qualifier: arn.qualifier };
+  // `name` or `name:qualifier`
+  const [name, qualifier] = param.split(":");
+  return { functionArn: null, functionName: name ?? null, region: context.region, qualifier: qualifier ?? null };
+}
+
+export function hasTarget(t: Target): boolean {
+  return t.functionArn !== null || t.functionName !== null;
+}

@@ -1,0 +1,267 @@
+/**
+ * Reader for `aws iam get-account-authorization-details`: one merged output, a raw dump of several
+ * pages (an array of pages, or pages concatenated in one file), from the CLI, boto3 or a non-Python
+ * SDK (policy documents as objects, JSON strings or URL-encoded JSON strings). Every version of a
+ * managed policy is kept; the default one (IsDefaultVersion, else DefaultVersionId) is the document.
+ */
+
+import { parsePolicyDocument } from "../iam/index.js";
+import type { AttachedPolicyRef, InlinePolicy, ManagedPolicy, PolicyDocument } from "../model/document.js";
+import { isAwsManagedPolicyArn, parseArn } from "./arns.js";
+import {
+  asObject,
+  eachRecord,
+  FileContext,
+  isObject,
+  joinPath,
+  optArray,
+  optObject,
+  optString,
+  optTimestamp,
+  reqString,
+  tagsFromList,
+  type JsonObject,
+} from "./record-reader.js";
+import { emptyFragment, type PrincipalRecord, type ReaderInput, type RoleRecord, type SourceFragment } from "./types.js";
+
+const LISTS = ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"] as const;
+
+/** A page has at least one of the four lists, and every one present is an array. */
+export function isAuthorizationDetailsPage(value: unknown): value is JsonObject {
+  if (!isObject(value)) return false;
+  let seen = false;
+  for (const key of LISTS) {
+    if (key in value) {
+      if (!Array.isArray(value[key])) return false;
+      seen = true;
+    }
+  }
+  return seen;
+}
+
+/** Pages of the file: one object, an array of pages, or concatenated pages; with their JSON path. */
+export function authorizationDetailsPages(values: unknown[]): Array<{ page: JsonObject; path: string }> | null {
+  const pages: Array<{ page: JsonObject; path: string }> = [];
+  const many = values.length > 1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const base = many ? `[${i}]` : "";
+    if (isAuthorizationDetailsPage(v)) pages.push({ page: v, path: base });
+    else if (Array.isArray(v) && v.length > 0 && v.every(isAuthorizationDetailsPage)) {
+      v.forEach((p, j) => pages.push({ page: p as JsonObject, path: `${base}[${j}]` }));
+    } else return null;
+  }
+  return pages.length > 0 ? pages : null;
+}
+
+export function readAuthorizationDetails(input: ReaderInput): SourceFragment {
+  const ctx = new FileContext(input.file);
+  const fragment = emptyFragment({ path: input.file, kind: "iam-authorization-details", sha256: input.sha256, records: 0 });
+  const pages = authorizationDetailsPages(input.values) ?? ctx.fail("", "not a get-account-authorization-details output");
+  const incomplete = new Set<string>();
+
+  for (const { page, path } of pages) {
+    fragment.roles.push(...eachRecord(optArray(page, "RoleDetailList", ctx, path), ctx, joinPath(path, "RoleDetailList"), (v, p) => readRole(v, p, ctx, incomplete)));
+    fragment.principals.push(...eachRecord(optArray(page, "UserDetailList", ctx, path), ctx, joinPath(path, "UserDetailList"), (v, p) => readUser(v, p, ctx, incomplete)));
+    fragment.principals.push(...eachRecord(optArray(page, "GroupDetailList", ctx, path), ctx, joinPath(path, "GroupDetailList"), (v, p) => readGroup(v, p, ctx, incomplete)));
+    fragment.policies.push(...eachRecord(optArray(page, "Policies", ctx, path), ctx, joinPath(path, "Policies"), (v, p) => readManagedPolicy(v, p, ctx)));
+  }
+
+  // The last page of a complete dump has IsTruncated false; a truncated last page means pages are missing.
+  const last = pages[pages.length - 1]!;
+  if (last.page["IsTruncated"] === true) {
+    ctx.warn("truncated-pagination", "error", joinPath(last.path, "IsTruncated"), "the last page says IsTruncated: true: later pages are missing, so roles and policies may be missing");
+  }
+
+  const account = [...fragment.roles.map((r) => r.accountId), ...fragment.principals.map((p) => p.accountId)].find((a) => /^\d{12}$/.test(a));
+  if (account) fragment.source.accountId = account;
+  fragment.source.records = fragment.roles.length + fragment.principals.length + fragment.policies.length;
+  fragment.incompletePrincipals = [...incomplete].sort();
+  fragment.warnings = ctx.warnings;
+  fragment.partial = ctx.partial;
+  return fragment;
+}
+
+function location(ctx: FileContext, path: string) {
+  return { file: ctx.file, line: null, address: path };
+}
+
+function accountOf(arn: string, ctx: FileContext, path: string): string {
+  const parsed = parseArn(arn);
+  if (!parsed || parsed.service !== "iam") ctx.fail(joinPath(path, "Arn"), `not an IAM ARN: ${arn}`);
+  return parsed.accountId;
+}
+
+function readRole(value: unknown, path: string, ctx: FileContext, incomplete: Set<string>): RoleRecord {
+  const r = asObject(value, ctx, path);
+  const arn = reqString(r, "Arn", ctx, path);
+  const trustPolicy = optionalPolicy(r["AssumeRolePolicyDocument"], ctx, joinPath(path, "AssumeRolePolicyDocument"));
+  const inline = readInlinePolicies(r, "RolePolicyList", ctx, path, arn, incomplete);
+  const lastUsedObj = optObject(r, "RoleLastUsed", ctx, path);
+  let lastUsed: RoleRecord["lastUsed"] = null;
+  if (lastUsedObj) {
+    const lp = joinPath(path, "RoleLastUsed");
+    // `{}` means "never used in the tracking period" (IAM tracks about 400 days): keep it as nulls.
+    lastUsed = { date: optTimestamp(lastUsedObj, "LastUsedDate", ctx, lp), region: optString(lastUsedObj, "Region", ctx, lp) };
+  }
+  return {
+    arn,
+    name: reqString(r, "RoleName", ctx, path),
+    path: optString(r, "Path", ctx, path) ?? "/",
+    roleId: optString(r, "RoleId", ctx, path),
+    accountId: accountOf(arn, ctx, path),
+    createDate: optTimestamp(r, "CreateDate", ctx, path),
+    trustPolicy,
+    inlinePolicies: inline,
+    attachedPolicies: readAttached(r, ctx, path),
+    permissionsBoundaryArn: readBoundary(r, ctx, path),
+    lastUsed,
+    tags: tagsFromList(r["Tags"], ctx, joinPath(path, "Tags")),
+    source: location(ctx, path),
+  };
+}
+
+function readUser(value: unknown, path: string, ctx: FileContext, incomplete: Set<string>): PrincipalRecord {
+  const u = asObject(value, ctx, path);
+  const arn = reqString(u, "Arn", ctx, path);
+  const groups = optArray(u, "GroupList", ctx, path).map((g, i) => {
+    if (typeof g !== "string") ctx.fail(joinPath(joinPath(path, "GroupList"), i), "expected a group name");
+    return g;
+  });
+  return {
+    arn,
+    type: "user",
+    name: reqString(u, "UserName", ctx, path),
+    accountId: accountOf(arn, ctx, path),
+    inlinePolicies: readInlinePolicies(u, "UserPolicyList", ctx, path, arn, incomplete),
+    attachedPolicies: readAttached(u, ctx, path),
+    groups: [...new Set(groups)].sort(),
+    permissionsBoundaryArn: readBoundary(u, ctx, path),
+    tags: tagsFromList(u["Tags"], ctx, joinPath(path, "Tags")),
+    source: location(ctx, path),
+  };
+}
+
+function readGroup(value: unknown, path: string, ctx: FileContext, incomplete: Set<string>): PrincipalRecord {
+  const g = asObject(value, ctx, path);
+  const arn = reqString(g, "Arn", ctx, path);
+  return {
+    arn,
+    type: "group",
+    name: reqString(g, "GroupName", ctx, path),
+    accountId: accountOf(arn, ctx, path),
+    inlinePolicies: readInlinePolicies(g, "GroupPolicyList", ctx, path, arn, incomplete),
+    attachedPolicies: readAttached(g, ctx, path),
+    groups: [],
+    permissionsBoundaryArn: null,
+    tags: {},
+    source: location(ctx, path),
+  };
+}
+
+/** Inline policies; an invalid one is reported and the principal marked incomplete, the rest kept. */
+function readInlinePolicies(o: JsonObject, key: string, ctx: FileContext, path: string, ownerArn: string, incomplete: Set<string>): InlinePolicy[] {
+  const listPath = joinPath(path, key);
+  const out: InlinePolicy[] = [];
+  optArray(o, key, ctx, path).forEach((item, i) => {
+    const p = joinPath(listPath, i);
+    try {
+      const detail = asObject(item, ctx, p);
+      const name = reqString(detail, "PolicyName", ctx, p);
+      const docPath = joinPath(p, "PolicyDocument");
+      if (detail["PolicyDocument"] === undefined || detail["PolicyDocument"] === null) ctx.fail(docPath, "PolicyDocument is missing");
+      out.push({ name, document: parsePolicyDocument(detail["PolicyDocument"], { file: ctx.file, path: docPath }), source: location(ctx, p) });
+    } catch (error) {
+      ctx.report(error);
+      incomplete.add(ownerArn);
+    }
+  });
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function readAttached(o: JsonObject, ctx: FileContext, path: string): AttachedPolicyRef[] {
+  const listPath = joinPath(path, "AttachedManagedPolicies");
+  const refs = optArray(o, "AttachedManagedPolicies", ctx, path).map((item, i) => {
+    const p = joinPath(listPath, i);
+    const a = asObject(item, ctx, p);
+    const arn = reqString(a, "PolicyArn", ctx, p);
+    return { arn, name: optString(a, "PolicyName", ctx, p) ?? arn.slice(arn.lastIndexOf("/") + 1) };
+  });
+  const unique = new Map(refs.map((r) => [r.arn, r]));
+  return [...unique.values()].sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+}
+
+function readBoundary(o: JsonObject, ctx: FileContext, path: string): string | null {
+  const b = optObject(o, "PermissionsBoundary", ctx, path);
+  return b ? optString(b, "PermissionsBoundaryArn", ctx, joinPath(path, "PermissionsBoundary")) : null;
+}
+
+function optionalPolicy(value: unknown, ctx: FileContext, path: string): PolicyDocument | null {
+  if (value === undefined || value === null) return null;
+  try {
+    return parsePolicyDocument(value, { file: ctx.file, path });
+  } catch (error) {
+    ctx.report(error);
+    return null;
+  }
+}
+
+function readManagedPolicy(value: unknown, path: string, ctx: FileContext): ManagedPolicy {
+  const m = asObject(value, ctx, path);
+  const arn = reqString(m, "Arn", ctx, path);
+  const defaultVersionId = optString(m, "DefaultVersionId", ctx, path);
+  const versionsPath = joinPath(path, "PolicyVersionList");
+  const versions: Array<{ versionId: string; isDefault: boolean; document: PolicyDocument | null }> = [];
+  let invalidDefault = false;
+  optArray(m, "PolicyVersionList", ctx, path).forEach((item, i) => {
+    const p = joinPath(versionsPath, i);
+    const v = asObject(item, ctx, p);
+    const versionId = optString(v, "VersionId", ctx, p) ?? `#${i}`;
+    const isDefault = v["IsDefaultVersion"] === true || (v["IsDefaultVersion"] === undefined && versionId === defaultVersionId);
+    let document: PolicyDocument | null = null;
+    if (v["Document"] === undefined || v["Document"] === null) {
+      ctx.warn("missing-policy-document", isDefault ? "error" : "warning", joinPath(p, "Document"), `version ${versionId} of ${arn} has no document`);
+    } else {
+      try {
+        document = parsePolicyDocument(v["Document"], { file: ctx.file, path: joinPath(p, "Document") });
+      } catch (error) {
+        ctx.report(error);
+      }
+    }
+    if (isDefault && document === null) invalidDefault = true;
+    versions.push({ versionId, isDefault, document });
+  });
+  const defaults = versions.filter((v) => v.isDefault);
+  if (defaults.length > 1) ctx.warn("several-default-versions", "warning", versionsPath, `${arn} has ${defaults.length} versions marked default; using ${defaults[0]!.versionId}`);
+  const chosen = defaults[0];
+  if (versions.length > 0 && !chosen) {
+    ctx.warn("no-default-version", "error", versionsPath, `no version of ${arn} is marked default (DefaultVersionId ${defaultVersionId ?? "absent"})`);
+  }
+  const document = chosen?.document ?? null;
+  const awsManaged = isAwsManagedPolicyArn(arn);
+  const attachmentCount = typeof m["AttachmentCount"] === "number" ? m["AttachmentCount"] : null;
+  return {
+    arn,
+    name: optString(m, "PolicyName", ctx, path) ?? arn.slice(arn.lastIndexOf("/") + 1),
+    path: optString(m, "Path", ctx, path) ?? "/",
+    awsManaged,
+    defaultVersionId: chosen?.versionId ?? defaultVersionId,
+    document,
+    // A policy listed without a usable default document is resolved later (shipped data or unresolved).
+    resolution: document !== null && !invalidDefault ? "input" : "unresolved",
+    otherVersions: versions
+      .filter((v) => v !== chosen && v.document !== null)
+      .map((v) => ({ versionId: v.versionId, document: v.document! }))
+      .sort((a, b) => compareVersionIds(a.versionId, b.versionId)),
+    attachmentCount,
+    source: location(ctx, path),
+  };
+}
+
+/** `v2` before `v10`. */
+export function compareVersionIds(a: string, b: string): number {
+  const na = Number(a.replace(/^v/, ""));
+  const nb = Number(b.replace(/^v/, ""));
+  if (Number.isFinite(na) && Number.isFinite(nb) && na !== nb) return na - nb;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

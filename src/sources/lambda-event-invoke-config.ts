@@ -1,0 +1,58 @@
+/**
+ * Reader for `aws lambda get-function-event-invoke-config` (one config) and
+ * `list-function-event-invoke-configs` (`{FunctionEventInvokeConfigs: […]}`). The destinations of
+ * asynchronous invocations are called with the execution role: each one needs a permission.
+ * Empty destinations appear as `"OnSuccess": {}`.
+ */
+
+import { asObject, eachRecord, FileContext, isObject, joinPath, optObject, optString } from "./record-reader.js";
+import { targetFrom } from "./function-target.js";
+import { emptyFragment, type ReaderInput, type SourceFragment } from "./types.js";
+
+export function isEventInvokeConfig(v: unknown): boolean {
+  return (
+    isObject(v) &&
+    typeof v["FunctionArn"] === "string" &&
+    ("DestinationConfig" in v || "MaximumRetryAttempts" in v || "MaximumEventAgeInSeconds" in v) &&
+    !("UUID" in v)
+  );
+}
+
+export function isListEventInvokeConfigs(v: unknown): boolean {
+  return isObject(v) && Array.isArray(v["FunctionEventInvokeConfigs"]);
+}
+
+export function readEventInvokeConfigs(input: ReaderInput): SourceFragment {
+  const ctx = new FileContext(input.file);
+  const fragment = emptyFragment({ path: input.file, kind: "lambda-event-invoke-config", sha256: input.sha256, records: 0 });
+  const many = input.values.length > 1;
+  input.values.forEach((value, i) => {
+    const base = many ? `[${i}]` : "";
+    const read = (item: unknown, path: string) => {
+      const c = asObject(item, ctx, path);
+      const target = targetFrom(optString(c, "FunctionArn", ctx, path), input.context, ctx, joinPath(path, "FunctionArn"));
+      const dest = optObject(c, "DestinationConfig", ctx, path);
+      const dp = joinPath(path, "DestinationConfig");
+      const on = (key: string) => {
+        const o = dest ? optObject(dest, key, ctx, dp) : null;
+        return o ? optString(o, "Destination", ctx, joinPath(dp, key)) : null;
+      };
+      return { ...target, patch: { destinations: { onSuccess: on("OnSuccess"), onFailure: on("OnFailure") } }, path };
+    };
+    try {
+      const patches = isListEventInvokeConfigs(value)
+        ? eachRecord((value as { FunctionEventInvokeConfigs: unknown[] }).FunctionEventInvokeConfigs, ctx, joinPath(base, "FunctionEventInvokeConfigs"), read)
+        : eachRecord([value], ctx, base, (item) => read(item, base));
+      for (const p of patches) {
+        if (p.functionArn === null && p.functionName === null) ctx.warn("unattributable-record", "warning", p.path, "cannot tell which function this config belongs to");
+        else fragment.functionPatches.push(p);
+      }
+    } catch (error) {
+      ctx.report(error);
+    }
+  });
+  fragment.source.records = fragment.functionPatches.length;
+  fragment.warnings = ctx.warnings;
+  fragment.partial = ctx.partial;
+  return fragment;
+}

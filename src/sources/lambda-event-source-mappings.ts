@@ -1,0 +1,90 @@
+/**
+ * Reader for `aws lambda list-event-source-mappings` (`{EventSourceMappings: […]}`) and for a
+ * single mapping (`get-event-source-mapping`). A mapping is a trigger the execution role itself
+ * polls, so the role needs read access to the source (and to the secrets and keys it names).
+ */
+
+import type { Trigger, TriggerKind } from "../model/document.js";
+import { parseArn } from "./arns.js";
+import { asObject, eachRecord, FileContext, isObject, joinPath, optArray, optObject, optString, reqString } from "./record-reader.js";
+import { targetFrom } from "./function-target.js";
+import { emptyFragment, type ReaderInput, type SourceFragment } from "./types.js";
+
+export function isEventSourceMapping(v: unknown): boolean {
+  return isObject(v) && typeof v["UUID"] === "string" && typeof v["FunctionArn"] === "string";
+}
+
+export function isListEventSourceMappings(v: unknown): boolean {
+  return isObject(v) && Array.isArray(v["EventSourceMappings"]);
+}
+
+export function readEventSourceMappings(input: ReaderInput): SourceFragment {
+  const ctx = new FileContext(input.file);
+  const fragment = emptyFragment({ path: input.file, kind: "lambda-event-source-mappings", sha256: input.sha256, records: 0 });
+  const many = input.values.length > 1;
+  input.values.forEach((value, i) => {
+    const base = many ? `[${i}]` : "";
+    try {
+      const items = isListEventSourceMappings(value)
+        ? { list: (value as { EventSourceMappings: unknown[] }).EventSourceMappings, path: joinPath(base, "EventSourceMappings") }
+        : Array.isArray(value)
+          ? { list: value, path: base }
+          : { list: [value], path: "" };
+      const patches = eachRecord(items.list, ctx, items.path, (item, p) => {
+        const path = items.list.length === 1 && items.path === "" ? base : p;
+        const m = asObject(item, ctx, path);
+        const target = targetFrom(reqString(m, "FunctionArn", ctx, path), input.context, ctx, joinPath(path, "FunctionArn"));
+        return { ...target, patch: { triggers: [readTrigger(m, ctx, path)] }, path };
+      });
+      fragment.functionPatches.push(...patches);
+    } catch (error) {
+      ctx.report(error);
+    }
+  });
+  fragment.source.records = fragment.functionPatches.length;
+  const regions = new Set(fragment.functionPatches.map((p) => p.region));
+  if (regions.size === 1 && [...regions][0]) fragment.source.region = [...regions][0]!;
+  fragment.warnings = ctx.warnings;
+  fragment.partial = ctx.partial;
+  return fragment;
+}
+
+export function triggerKind(eventSourceArn: string | null, selfManaged: boolean): TriggerKind {
+  if (eventSourceArn === null) return selfManaged ? "self-managed-kafka" : "other";
+  const service = parseArn(eventSourceArn)?.service;
+  switch (service) {
+    case "sqs":
+      return "sqs";
+    case "dynamodb":
+      return "dynamodb";
+    case "kinesis":
+      return "kinesis";
+    case "kafka":
+      return "kafka";
+    case "mq":
+      return "mq";
+    case "rds": // DocumentDB clusters have rds ARNs
+      return "docdb";
+    default:
+      return "other";
+  }
+}
+
+function readTrigger(m: { [k: string]: unknown }, ctx: FileContext, path: string): Trigger {
+  const eventSourceArn = optString(m, "EventSourceArn", ctx, path);
+  const destination = optObject(m, "DestinationConfig", ctx, path);
+  const onFailure = destination ? optObject(destination, "OnFailure", ctx, joinPath(path, "DestinationConfig")) : null;
+  const sacPath = joinPath(path, "SourceAccessConfigurations");
+  const secretArns = optArray(m, "SourceAccessConfigurations", ctx, path)
+    .map((item, i) => optString(asObject(item, ctx, joinPath(sacPath, i)), "URI", ctx, joinPath(sacPath, i)))
+    .filter((uri): uri is string => uri !== null && parseArn(uri)?.service === "secretsmanager");
+  return {
+    uuid: optString(m, "UUID", ctx, path),
+    kind: triggerKind(eventSourceArn, isObject(m["SelfManagedEventSource"])),
+    eventSourceArn,
+    state: optString(m, "State", ctx, path),
+    onFailureDestination: onFailure ? optString(onFailure, "Destination", ctx, joinPath(path, "DestinationConfig.OnFailure")) : null,
+    secretArns: [...new Set(secretArns)].sort(),
+    kmsKeyArn: optString(m, "KMSKeyArn", ctx, path),
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Reader for `aws lambda get-function-url-config` (one config) and `list-function-url-configs`
+ * (`{FunctionUrlConfigs: […]}`, one per qualifier of one function). `AuthType: NONE` is a public
+ * endpoint.
+ */
+
+import type { FunctionUrl } from "../model/document.js";
+import { asObject, eachRecord, FileContext, isObject, joinPath, optString, reqString } from "./record-reader.js";
+import { targetFrom } from "./function-target.js";
+import { emptyFragment, type ReaderInput, type SourceFragment } from "./types.js";
+
+export function isFunctionUrlConfig(v: unknown): boolean {
+  return isObject(v) && typeof v["AuthType"] === "string" && (typeof v["FunctionUrl"] === "string" || typeof v["FunctionArn"] === "string");
+}
+
+export function isListFunctionUrlConfigs(v: unknown): boolean {
+  return isObject(v) && Array.isArray(v["FunctionUrlConfigs"]);
+}
+
+export function readFunctionUrls(input: ReaderInput): SourceFragment {
+  const ctx = new FileContext(input.file);
+  const fragment = emptyFragment({ path: input.file, kind: "lambda-function-url", sha256: input.sha256, records: 0 });
+  const many = input.values.length > 1;
+  input.values.forEach((value, i) => {
+    const base = many ? `[${i}]` : "";
+    try {
+      const list = isListFunctionUrlConfigs(value) ? ((value as { FunctionUrlConfigs: unknown[] }).FunctionUrlConfigs) : null;
+      const read = (item: unknown, path: string) => {
+        const c = asObject(item, ctx, path);
+        const authTypeText = reqString(c, "AuthType", ctx, path);
+        if (authTypeText !== "NONE" && authTypeText !== "AWS_IAM") ctx.fail(joinPath(path, "AuthType"), `AuthType must be NONE or AWS_IAM, found ${authTypeText}`);
+        const authType = authTypeText as FunctionUrl["authType"];
+        const target = targetFrom(optString(c, "FunctionArn", ctx, path), input.context, ctx, joinPath(path, "FunctionArn"));
+        const url: FunctionUrl = { authType, url: optString(c, "FunctionUrl", ctx, path), qualifier: target.qualifier };
+        return { ...target, patch: { functionUrl: url }, path };
+      };
+      const patches = list ? eachRecord(list, ctx, joinPath(base, "FunctionUrlConfigs"), read) : eachRecord([value], ctx, base, (item) => read(item, base));
+      for (const p of patches) {
+        if (p.functionArn === null && p.functionName === null) ctx.warn("unattributable-record", "warning", p.path, "cannot tell which function this URL config belongs to");
+        else fragment.functionPatches.push(p);
+      }
+    } catch (error) {
+      ctx.report(error);
+    }
+  });
+  fragment.source.records = fragment.functionPatches.length;
+  fragment.warnings = ctx.warnings;
+  fragment.partial = ctx.partial;
+  return fragment;
+}

@@ -1,0 +1,50 @@
+/**
+ * Reader for `aws lambda get-policy`: `{Policy, RevisionId}` where Policy is the function's
+ * resource-based policy serialised as a JSON string (the CLI documentation shows an object; both
+ * are accepted). The function is the one named by the statements' Resource, or, when the path says
+ * it (cloudmapper's `lambda-get-policy/<name>`), the one named by the path: sanitised exports keep
+ * another account in the Resource, so the path wins when both exist.
+ */
+
+import { parsePolicyDocument } from "../iam/index.js";
+import { asObject, FileContext, isObject, joinPath } from "./record-reader.js";
+import { fromPath, hasTarget, targetFrom, type Target } from "./function-target.js";
+import { emptyFragment, type PathContext, type ReaderInput, type SourceFragment } from "./types.js";
+
+/**
+ * `{Policy, RevisionId?}`. S3 get-bucket-policy, SQS, ECR and others return the same envelope, so
+ * the policy itself must be about Lambda (a `lambda:` action or a function ARN), or the collector
+ * path must say it came from Lambda.
+ */
+export function isGetPolicy(v: unknown, context: PathContext | null = null): boolean {
+  if (!isObject(v) || !("Policy" in v) || !Object.keys(v).every((k) => k === "Policy" || k === "RevisionId" || k === "ResponseMetadata")) return false;
+  const policy = v["Policy"];
+  if (typeof policy !== "string" && !isObject(policy)) return false;
+  if (context?.call) return context.call.startsWith("lambda-");
+  const text = typeof policy === "string" ? policy : JSON.stringify(policy);
+  // Cheap content test on the text (it may be URL-encoded or invalid: the reader reports that).
+  return /lambda:|:lambda:|lambda%3A/i.test(text);
+}
+
+export function readLambdaPolicy(input: ReaderInput): SourceFragment {
+  const ctx = new FileContext(input.file);
+  const fragment = emptyFragment({ path: input.file, kind: "lambda-policy", sha256: input.sha256, records: 0 });
+  if (input.values.length !== 1) ctx.fail("", "a get-policy output holds one policy; found several JSON documents");
+  const o = asObject(input.values[0], ctx, "");
+  const document = parsePolicyDocument(o["Policy"], { file: input.file, path: "Policy" });
+  let target: Target = fromPath(input.context);
+  if (!hasTarget(target) || (target.functionArn === null && target.region === null)) {
+    const resource = document.Statement.flatMap((s) => s.Resource ?? []).find((r) => r.includes(":function:"));
+    if (resource !== undefined) target = targetFrom(resource, input.context, ctx, joinPath("Policy", "Statement"));
+  }
+  if (!hasTarget(target)) {
+    ctx.warn("unattributable-record", "warning", "Policy", "cannot tell which function this policy belongs to: no function ARN in its statements and none in the path");
+  } else {
+    fragment.functionPatches.push({ ...target, patch: { resourcePolicy: document }, path: "Policy" });
+    fragment.source.records = 1;
+  }
+  if (target.region) fragment.source.region = target.region;
+  fragment.warnings = ctx.warnings;
+  fragment.partial = ctx.partial;
+  return fragment;
+}

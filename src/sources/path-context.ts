@@ -1,0 +1,41 @@
+/**
+ * What a file's path adds in a collector layout. cloudmapper's collector writes
+ * `account-data/<account>/<region>/<service>-<call>.json` for list calls and
+ * `account-data/<account>/<region>/<service>-<call>/<parameter>` for per-resource calls, where the
+ * parameter (a function name, or a URL-encoded ARN) appears nowhere in the file: for those files
+ * the path is the only place it is, so it is read from there. Nothing else is taken from paths
+ * (never the account: folder names like `demo` are labels, not account IDs).
+ */
+
+import { basename } from "node:path";
+import { parseFunctionArn } from "./arns.js";
+import type { PathContext } from "./types.js";
+
+const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const CALL = /^[a-z0-9]+-[a-z0-9-]+$/;
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export function pathContext(file: string): PathContext {
+  const segments = file.split(/[\\/]/).filter((s) => s !== "" && s !== ".");
+  // The first region folder followed by a call name: parameters may themselves contain a region
+  // (route53-list-hosted-zones-by-vpc/<region>/<vpc>).
+  for (let i = 0; i < segments.length - 1; i++) {
+    if (!REGION.test(segments[i]!)) continue;
+    const rest = segments.slice(i + 1);
+    const call = rest[0]!.replace(/\.json$/, "");
+    if (!CALL.test(call)) continue;
+    // Function names and ARNs never contain ".json": a trailing one is the collector's or the user's suffix.
+    const parameter = rest.length > 1 ? decode(rest.slice(1).join("/")).replace(/\.json$/, "") : null;
+    return { call, parameter, region: segments[i]! };
+  }
+  // Outside a collector layout, only a file named after a function ARN says which function it is about.
+  const name = decode(basename(file).replace(/\.json$/, ""));
+  return { call: null, parameter: parseFunctionArn(name) ? name : null, region: null };
+}

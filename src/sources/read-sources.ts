@@ -1,0 +1,143 @@
+/**
+ * The file and folder reader: `readSources(paths)` walks folders (sorted, so the result does not
+ * depend on the order the file system lists them), recognises each file by its content and runs
+ * the matching reader. One bad file never loses the others: its problem becomes a warning naming
+ * the file (and the JSON path), and the result is marked partial.
+ */
+
+import { lstat, readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { LeastroleError, toError } from "../errors.js";
+import type { Warning } from "../model/document.js";
+import { detect } from "./detect.js";
+import { decodeText, looksLikeJson, parseJsonDocuments, sha256 } from "./json-input.js";
+import { pathContext } from "./path-context.js";
+import { checkBarePolicyDocument } from "./policy-document-file.js";
+import type { PathContext, SourceFragment } from "./types.js";
+
+export interface ReadResult {
+  /** One fragment per file that was read, sorted by path. */
+  fragments: SourceFragment[];
+  /** Files that were skipped or could not be read, sorted by file. */
+  warnings: Warning[];
+  /** Some file could not be read (or only in part). */
+  partial: boolean;
+}
+
+export interface ReadOneOptions {
+  /** Given explicitly by the user (not found in a folder): a non-JSON file is then an error, not an info. */
+  explicit?: boolean;
+  /** Override the path context (tests, SDK callers with in-memory data). */
+  context?: PathContext;
+}
+
+/** Read one file's bytes (or text). Never throws for bad input: problems come back as warnings. */
+export function readSourceBytes(file: string, bytes: Uint8Array | string, options: ReadOneOptions = {}): { fragment: SourceFragment | null; warnings: Warning[] } {
+  try {
+    const data = typeof bytes === "string" ? Buffer.from(bytes, "utf8") : bytes;
+    const digest = sha256(data);
+    const text = decodeText(data, file);
+    if (!looksLikeJson(text)) {
+      if (options.explicit) return { fragment: null, warnings: [{ code: "not-json", severity: "error", file, message: "not a JSON file (it does not start with { or [)" }] };
+      return { fragment: null, warnings: [{ code: "skipped-non-json", severity: "info", file, message: "skipped: not a JSON file" }] };
+    }
+    const values = parseJsonDocuments(text, file);
+    const context = options.context ?? pathContext(file);
+    const detection = detect(values, context);
+    switch (detection.kind) {
+      case "unknown": {
+        const where = context.call ? ` (collector call ${context.call})` : "";
+        const layoutOnly = context.call !== null && !context.call.startsWith("lambda-") && context.call !== "iam-get-account-authorization-details";
+        return {
+          fragment: null,
+          warnings: [
+            {
+              code: "unrecognized-input",
+              // In a collector folder most files are other services' outputs: that is expected.
+              severity: layoutOnly ? "info" : "warning",
+              file,
+              message: `skipped: not an input leastrole reads${where}; accepted: get-account-authorization-details, lambda list-functions/get-function/get-function-configuration, get-policy, list-event-source-mappings, get-function-url-config, get-function-event-invoke-config, list-tags, a canonical document`,
+            },
+          ],
+        };
+      }
+      case "not-used":
+        return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: ${detection.what}` }] };
+      case "policy-document":
+        return { fragment: null, warnings: [checkBarePolicyDocument(values[0], file)] };
+      default: {
+        const fragment = detection.read({ file, sha256: digest, values, context });
+        return { fragment, warnings: [] };
+      }
+    }
+  } catch (error) {
+    return { fragment: null, warnings: [errorWarning(file, error)] };
+  }
+}
+
+function errorWarning(file: string, error: unknown): Warning {
+  if (error instanceof LeastroleError) {
+    const w: Warning = { code: error.code === "policy-parse" ? "invalid-policy-document" : "unreadable-file", severity: "error", file: error.file ?? file, message: error.message };
+    if (error.path) w.path = error.path;
+    return w;
+  }
+  return { code: "reader-defect", severity: "error", file, message: `internal error while reading: ${toError(error).message}` };
+}
+
+/** Read files and folders (recursively). Paths in the result are as given, joined with the relative path inside folders. */
+export async function readSources(paths: string[]): Promise<ReadResult> {
+  const files: Array<{ file: string; explicit: boolean }> = [];
+  const warnings: Warning[] = [];
+  for (const p of paths) {
+    try {
+      const info = await stat(p);
+      if (info.isDirectory()) await walk(p, files, warnings, new Set());
+      else files.push({ file: p, explicit: true });
+    } catch (error) {
+      warnings.push({ code: "unreadable-file", severity: "error", file: p, message: `cannot read: ${toError(error).message}` });
+    }
+  }
+  const unique = [...new Map(files.map((f) => [f.file, f])).values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const fragments: SourceFragment[] = [];
+  // Read a few files at a time: bounded memory, and the disk stays busy while JSON is parsed.
+  const BATCH = 8;
+  for (let i = 0; i < unique.length; i += BATCH) {
+    const batch = unique.slice(i, i + BATCH);
+    const results = await Promise.all(
+      batch.map(async ({ file, explicit }) => {
+        try {
+          return readSourceBytes(file, await readFile(file), { explicit });
+        } catch (error) {
+          return { fragment: null, warnings: [{ code: "unreadable-file", severity: "error", file, message: `cannot read: ${toError(error).message}` } as Warning] };
+        }
+      }),
+    );
+    for (const r of results) {
+      if (r.fragment) fragments.push(r.fragment);
+      warnings.push(...r.warnings);
+    }
+  }
+  return {
+    fragments,
+    warnings,
+    partial: warnings.some((w) => w.severity === "error") || fragments.some((f) => f.partial),
+  };
+}
+
+async function walk(dir: string, out: Array<{ file: string; explicit: boolean }>, warnings: Warning[], seen: Set<string>): Promise<void> {
+  if (seen.has(dir)) return;
+  seen.add(dir);
+  const entries = (await readdir(dir)).sort();
+  for (const name of entries) {
+    const full = join(dir, name);
+    try {
+      const info = await lstat(full);
+      // Symbolic links to folders are not followed (loops); links to files are read.
+      if (info.isDirectory()) await walk(full, out, warnings, seen);
+      else if (info.isFile()) out.push({ file: full, explicit: false });
+      else if (info.isSymbolicLink() && (await stat(full)).isFile()) out.push({ file: full, explicit: false });
+    } catch (error) {
+      warnings.push({ code: "unreadable-file", severity: "error", file: full, message: `cannot read: ${toError(error).message}` });
+    }
+  }
+}
