@@ -1,0 +1,311 @@
+/**
+ * The HTML report: one self-contained file for someone who has never used leastrole. An
+ * overview, the function→role graph (shared roles stand out), granted-versus-used bars per role,
+ * every finding with its evidence and, when given, the generated least-privilege policy.
+ *
+ * Safety: every string from the inputs goes through `esc`; the page carries a Content Security
+ * Policy that forbids any network access (default-src 'none') and allows only the one inline
+ * script whose hash it names, so even an escaping mistake could not load or run anything.
+ */
+
+import { createHash } from "node:crypto";
+import type { RuleMetadata } from "../evaluate/catalog.js";
+import type { CanonicalDocument } from "../model/document.js";
+import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
+import { REPORT_CSS, REPORT_JS } from "./html-assets.js";
+import { esc, num } from "./html-escape.js";
+import { buildGraph, graphCaption, type GraphOptions } from "./html-graph.js";
+import type { AuditReport } from "./json.js";
+import { firstParagraph, functionsByRole, partialDataReasons, roleUsage, sortKeysDeep, topFixes, type RoleUsage } from "./view.js";
+
+/** A generated least-privilege policy (from src/generate), keyed by role or function ARN. */
+export interface GeneratedFix {
+  policyJson: string;
+  /** Unified diff against today's policy. */
+  diff?: string;
+}
+
+export interface HtmlOptions {
+  fixes?: { [roleOrFunctionArn: string]: GeneratedFix };
+  /** Rule catalog, for rule titles and documentation links. */
+  catalog?: readonly RuleMetadata[];
+  /** Page title (default "leastrole audit report"). */
+  title?: string;
+  graph?: GraphOptions;
+  /** Most rows in the granted-versus-used table (default 300, the most over-granted first). */
+  maxRoleRows?: number;
+}
+
+const TITLE: Record<Severity, string> = { critical: "Critical", high: "High", medium: "Medium", low: "Low", info: "Info" };
+
+/** Severity as a class name: only the five known values (a hand-made report could hold anything). */
+function sevClass(s: string): Severity {
+  return (SEVERITIES as readonly string[]).includes(s) ? (s as Severity) : "info";
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${num(n)} ${n === 1 ? one : many}`;
+}
+
+function card(n: number, label: string, cls = ""): string {
+  return `<div class="card ${cls}${n === 0 && cls.startsWith("sev-") ? " zero" : ""}"><div class="n">${num(n)}</div><div class="l">${esc(label)}</div></div>`;
+}
+
+function diffHtml(diff: string): string {
+  return diff
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((line) => {
+      const cls = line.startsWith("+") && !line.startsWith("+++") ? "add" : line.startsWith("-") && !line.startsWith("---") ? "del" : line.startsWith("@@") ? "hunk" : "";
+      return cls ? `<span class="${cls}">${esc(line)}</span>` : esc(line);
+    })
+    .join("\n");
+}
+
+function fixBlock(label: string, fix: GeneratedFix, open: boolean): string {
+  return (
+    `<details class="fix"${open ? " open" : ""}><summary>${esc(label)}</summary>` +
+    `<pre class="policy">${esc(fix.policyJson)}</pre>` +
+    (fix.diff ? `<div class="muted">Change from today's policy:</div><pre class="diff">${diffHtml(fix.diff)}</pre>` : "") +
+    `</details>`
+  );
+}
+
+function usageRow(u: RoleUsage, fnNames: Map<string, string>): string {
+  const fns = u.functions.map((a) => fnNames.get(a) ?? a).sort();
+  const fnCell = fns.length === 0 ? `<span class="muted">none</span>` : `${num(fns.length)}${fns.length > 1 ? ' <span class="badge sev-high" title="shared role">shared</span>' : ""}<div class="bar-note">${esc(fns.slice(0, 4).join(", "))}${fns.length > 4 ? ` … +${fns.length - 4}` : ""}</div>`;
+  const granted = u.granted === null ? "not in the inputs" : `${u.grantedIsLowerBound ? "≥ " : ""}${num(u.granted)}`;
+  let bar: string;
+  let note: string;
+  if (u.status === "unknown" || u.used === null) {
+    bar = `<div class="bar unknown" title="usage unknown"></div>`;
+    note = `Usage unknown: ${esc(u.statusReason ?? "no usage data")}. Nothing is known to be unused.`;
+  } else {
+    const used = u.usedGranted ?? Math.min(u.used, u.granted ?? u.used);
+    const pct = u.granted && u.granted > 0 ? Math.min(100, (used / u.granted) * 100) : 0;
+    const pctText = u.granted && u.granted > 0 ? ` (${pct < 1 && used > 0 ? "<1" : Math.round(pct)}%)` : "";
+    bar = `<div class="bar" role="img" aria-label="${esc(`${used} of ${u.granted ?? "?"} granted actions used`)}"><div class="used" style="width:${pct.toFixed(2)}%"></div></div>`;
+    note = `${num(used)} used of ${granted} granted${pctText}` + (u.status === "partial" ? ` · <strong>partial:</strong> ${esc(u.statusReason ?? "")}` : "");
+    if (u.used > used) note += ` · ${num(u.used - used)} more called that this role's own grant does not name (allowed by another policy, e.g. a resource policy)`;
+    if (u.usedActions.length > 0) note += `<details><summary>actions used</summary><code>${esc(u.usedActions.join(", "))}</code></details>`;
+  }
+  return `<tr><td><code title="${esc(u.roleArn)}">${esc(u.roleName)}</code></td><td>${fnCell}</td><td class="num">${esc(granted)}</td><td>${bar}<div class="bar-note">${note}</div></td></tr>`;
+}
+
+export function renderHtml(report: AuditReport, document: Partial<CanonicalDocument>, options: HtmlOptions = {}): string {
+  const s = report.summary;
+  const fixes = options.fixes ?? {};
+  const rules = new Map((options.catalog ?? []).map((r) => [r.id, r]));
+  const fnsOfRole = functionsByRole(document);
+  const fnNames = new Map((document.functions ?? []).map((f) => [f.arn, f.name]));
+  const fnRole = new Map((document.functions ?? []).map((f) => [f.arn, f.roleArn]));
+  const graph = buildGraph(document, report.findings, options.graph);
+  const accounts = new Set(graph.pages.map((p) => p.accountId)).size;
+  const title = options.title ?? "leastrole audit report";
+  const body: string[] = [];
+
+  // ---------------------------------------------------------------- header and overview
+  const asOf = document.meta?.asOf ? ` · data as of ${esc(document.meta.asOf.slice(0, 10))}` : "";
+  body.push(`<header><h1>${esc(title)}</h1><div class="muted">leastrole ${esc(report.tool.version)} · rules ${esc(report.tool.rulesVersion)} · AWS action data ${esc(report.tool.iamDataVersion)}${asOf}</div></header>`);
+  body.push(
+    `<p class="lead">Every AWS Lambda function runs as an IAM <em>execution role</em>: whatever the role allows, the function's code, and anyone who takes it over, can do. ` +
+      `This report shows which functions share a role, how much of each role's permissions is actually used, and what to tighten first.</p>`,
+  );
+  body.push(`<section id="overview"><h2>Overview</h2><div class="cards">`);
+  body.push(card(s.functions, "functions"), card(s.roles, "roles"), card(graph.sharedRoles, "shared roles", graph.sharedRoles > 0 ? "shared" : ""));
+  for (const sev of SEVERITIES) body.push(card(s.bySeverity[sev] ?? 0, `${sev} findings`, `sev-${sev}`));
+  body.push(card(s.suppressed, "suppressed"));
+  body.push(`</div>`);
+  if (s.partial) {
+    const reasons = partialDataReasons(document);
+    body.push(
+      `<div class="notice partial" id="partial-notice"><strong>Partial data.</strong> Some inputs were incomplete or could not be read, so some findings may be missing and usage may be understated. Treat "unused" with care.` +
+        (reasons.length > 0 ? `<ul>${reasons.slice(0, 20).map((r) => `<li>${esc(r)}</li>`).join("")}${reasons.length > 20 ? `<li>… and ${reasons.length - 20} more</li>` : ""}</ul>` : "") +
+        `</div>`,
+    );
+  }
+  if (!document.usage?.present) {
+    body.push(`<div class="notice" id="no-usage-notice"><strong>No usage data.</strong> No CloudTrail or Access Advisor data was given, so this report cannot say which permissions are unused; granted-versus-used shows "unknown", not zero.</div>`);
+  }
+  const ruleErrors = report.diagnostics.filter((d) => d.severity !== "info");
+  if (ruleErrors.length > 0) {
+    body.push(`<div class="notice" id="diagnostics"><strong>Diagnostics.</strong><ul>${ruleErrors.map((d) => `<li>${esc(d.severity)}: ${esc(d.message)}</li>`).join("")}</ul></div>`);
+  }
+  const top = topFixes(report.findings, document, 5);
+  if (top.length > 0) {
+    body.push(`<h3>What to fix first</h3><ol class="top-fixes">`);
+    for (const fix of top) {
+      const sev = SEVERITIES.filter((x) => fix.bySeverity[x]).map((x) => `${fix.bySeverity[x]} ${x}`).join(", ");
+      const rule = rules.get(fix.ruleId);
+      body.push(
+        `<li><strong>${esc(rule?.title ?? fix.name)}</strong> <code>${esc(fix.ruleId)}</code>: clears ${plural(fix.findings, "finding")} (${esc(sev)}) across ${plural(fix.functions, "function")}.` +
+          (fix.remediation ? `<div class="muted">${esc(firstParagraph(fix.remediation))}</div>` : "") +
+          `</li>`,
+      );
+    }
+    body.push(`</ol>`);
+  }
+  body.push(`</section>`);
+
+  // ---------------------------------------------------------------- graph
+  body.push(`<section id="graph"><h2>Functions and their execution roles</h2>`);
+  body.push(
+    `<p class="lead">Each function (left) is linked to the role it runs as (right). A highlighted role with a ×N badge is shared by N functions: each of them can do everything any of them needs. Coloured dots mark the worst finding on a function or role; hover a name for its full ARN.</p>`,
+  );
+  body.push(
+    `<div class="legend"><span><i class="l-shared"></i>shared role</span><span><i class="l-single"></i>role of one function</span>` +
+      SEVERITIES.slice(0, 4).map((x) => `<span><svg width="10" height="10" aria-hidden="true"><circle cx="5" cy="5" r="5" style="fill:var(--${x})"/></svg> ${x}</span>`).join("") +
+      `</div>`,
+  );
+  if (graph.pages.length === 0) body.push(`<p class="muted">No Lambda functions in the inputs.</p>`);
+  else {
+    body.push(`<div class="graph-wrap">`);
+    body.push(`<div class="graph-nav hidden" id="graph-nav"><button type="button" id="graph-prev">← Previous</button><span id="graph-page-label"></span><button type="button" id="graph-next">Next →</button></div>`);
+    for (const [i, p] of graph.pages.entries()) {
+      body.push(`<figure class="graph-page" data-page="${i}"><figcaption>${esc(graphCaption(p, accounts))}</figcaption>${p.svg}</figure>`);
+    }
+    body.push(`</div>`);
+    if (graph.omittedUnshared > 0) {
+      body.push(`<p class="muted" id="graph-omitted">${plural(graph.omittedUnshared, "role")} used by a single function ${graph.omittedUnshared === 1 ? "is" : "are"} left out of the picture at this size; the tables below list them.</p>`);
+    }
+  }
+  body.push(`</section>`);
+
+  // ---------------------------------------------------------------- granted vs used
+  const maxRows = options.maxRoleRows ?? 300;
+  const usage = roleUsage(document).filter((u) => u.functions.length > 0);
+  const unusedOf = (u: RoleUsage) => (u.granted ?? 0) - (u.usedGranted ?? u.used ?? 0);
+  usage.sort((a, b) => Number(a.status === "unknown") - Number(b.status === "unknown") || unusedOf(b) - unusedOf(a) || (a.roleName < b.roleName ? -1 : a.roleName > b.roleName ? 1 : 0));
+  body.push(`<section id="usage"><h2>Granted versus used</h2>`);
+  body.push(
+    `<p class="lead">For each execution role: how many AWS actions it allows (granted) and how many its functions actually called${document.usage?.window ? ` between ${esc(document.usage.window.start.slice(0, 10))} and ${esc(document.usage.window.end.slice(0, 10))}` : ""} (used). <span style="color:var(--used)">Green</span> is the used share of the grant, grey the rest: a short green bar means most of the role's permissions were never exercised and are candidates for removal.</p>`,
+  );
+  if (usage.length === 0) body.push(`<p class="muted">No execution roles in the inputs.</p>`);
+  else {
+    body.push(`<table class="usage"><thead><tr><th>Role</th><th>Functions</th><th class="num">Granted</th><th>Used</th></tr></thead><tbody>`);
+    for (const u of usage.slice(0, maxRows)) body.push(usageRow(u, fnNames));
+    body.push(`</tbody></table>`);
+    if (usage.length > maxRows) body.push(`<p class="muted">${num(usage.length - maxRows)} more roles not shown (the ${num(maxRows)} with the most unused permissions are).</p>`);
+  }
+  body.push(`</section>`);
+
+  // ---------------------------------------------------------------- findings
+  const fixesFor = (f: Finding): Array<[string, GeneratedFix]> => {
+    const out: Array<[string, GeneratedFix]> = [];
+    const seen = new Set<string>();
+    const add = (arn: string, label: string) => {
+      const fix = fixes[arn];
+      if (fix && !seen.has(arn)) {
+        seen.add(arn);
+        out.push([label, fix]);
+      }
+    };
+    if (f.resource.type === "function") {
+      add(f.resource.arn, `Generated policy for function ${f.resource.name}`);
+      const role = fnRole.get(f.resource.arn);
+      if (role) add(role, `Generated policy for its role`);
+    } else if (f.resource.type === "role") {
+      add(f.resource.arn, `Generated policy for role ${f.resource.name}`);
+      for (const fn of fnsOfRole.get(f.resource.arn) ?? []) add(fn, `Generated policy for function ${fnNames.get(fn) ?? fn}`);
+    } else add(f.resource.arn, `Generated policy for ${f.resource.name}`);
+    return out;
+  };
+  const fixShown = new Set<string>();
+  const findingCard = (f: Finding): string => {
+    const sev = sevClass(f.severity);
+    const rule = rules.get(f.ruleId);
+    const fns = f.resource.type === "role" ? (fnsOfRole.get(f.resource.arn) ?? []).map((a) => fnNames.get(a) ?? a) : [];
+    const searchText = [f.ruleId, f.name, f.resource.name, f.resource.arn, f.message, ...fns].join(" ").toLowerCase();
+    const evidence = Object.keys(f.evidence).length > 0 ? `<details><summary>Evidence</summary><pre>${esc(JSON.stringify(sortKeysDeep(f.evidence), null, 2))}</pre></details>` : "";
+    const docs = rule?.relatedResources.find((r) => /^https:\/\//.test(r.ref));
+    const itemFixes = fixesFor(f);
+    return (
+      `<article class="finding sev-${sev}${f.suppressed ? " is-suppressed" : ""}" data-sev="${f.suppressed ? "suppressed" : sev}" data-text="${esc(searchText)}">` +
+      `<h3><span class="badge ${f.suppressed ? "suppressed" : `sev-${sev}`}">${f.suppressed ? "suppressed" : sev}</span> <code>${esc(f.ruleId)}</code> ${esc(rule?.title ?? f.name)}</h3>` +
+      `<p class="msg">${esc(f.message)}</p>` +
+      `<dl><dt>${esc(f.resource.type)}</dt><dd><strong>${esc(f.resource.name)}</strong> <code>${esc(f.resource.arn)}</code></dd>` +
+      (fns.length > 0 ? `<dt>functions</dt><dd>${esc(fns.join(", "))}</dd>` : "") +
+      (f.location ? `<dt>defined in</dt><dd><code>${esc(f.location.file)}${f.location.line !== null ? `:${esc(f.location.line)}` : ""}</code></dd>` : "") +
+      (f.suppressed
+        ? `<dt>suppressed</dt><dd>${esc(f.suppressed.reason)}${f.suppressed.expires ? ` (until ${esc(f.suppressed.expires)})` : ""} <span class="muted">[${esc(f.suppressed.origin)}]</span></dd>`
+        : "") +
+      (f.remediation ? `<dt>how to fix</dt><dd>${esc(f.remediation.trim())}${docs ? ` <a href="${esc(docs.ref)}" rel="noreferrer noopener">AWS docs</a>` : ""}</dd>` : "") +
+      `<dt>fingerprint</dt><dd><code>${esc(f.fingerprint)}</code></dd></dl>` +
+      evidence +
+      itemFixes
+        .map(([label, fix], i) => {
+          const first = !fixShown.has(fix.policyJson);
+          fixShown.add(fix.policyJson);
+          return fixBlock(label, fix, i === 0 && first && !f.suppressed);
+        })
+        .join("") +
+      `</article>`
+    );
+  };
+  const active = report.findings.filter((f) => !f.suppressed);
+  const suppressed = report.findings.filter((f) => f.suppressed);
+  body.push(`<section id="findings"><h2>Findings</h2>`);
+  if (active.length === 0) body.push(`<p>No findings${suppressed.length > 0 ? " (apart from the suppressed ones below)" : ""}.</p>`);
+  else {
+    body.push(
+      `<div class="filters hidden" id="filters"><input type="search" id="finding-filter" placeholder="Filter by function, role, rule or text" aria-label="Filter findings">` +
+        SEVERITIES.filter((x) => (s.bySeverity[x] ?? 0) > 0)
+          .map((x) => `<label><input type="checkbox" data-sev-toggle="${x}" checked> ${TITLE[x]}</label>`)
+          .join("") +
+        (suppressed.length > 0 ? `<label><input type="checkbox" data-sev-toggle="suppressed" checked> Suppressed</label>` : "") +
+        `<span class="muted" id="finding-count"></span></div>`,
+    );
+    for (const sev of SEVERITIES) {
+      const list = active.filter((f) => f.severity === sev);
+      if (list.length === 0) continue;
+      body.push(`<h3 class="sev-heading">${TITLE[sev]} (${num(list.length)})</h3>`);
+      for (const f of list) body.push(findingCard(f));
+    }
+  }
+  if (suppressed.length > 0) {
+    body.push(`<h3 id="suppressed">Suppressed (${num(suppressed.length)})</h3><p class="muted">Accepted by a suppression (config file or tag), with the reason given. Not counted above.</p>`);
+    for (const f of suppressed) body.push(findingCard(f));
+  }
+  body.push(`</section>`);
+
+  // ---------------------------------------------------------------- generated policies, all of them
+  const fixArns = Object.keys(fixes).sort();
+  if (fixArns.length > 0) {
+    body.push(`<section id="fixes"><h2>Generated least-privilege policies</h2>`);
+    for (const arn of fixArns) body.push(fixBlock(fnNames.get(arn) ? `function ${fnNames.get(arn)!} (${arn})` : arn, fixes[arn]!, false));
+    body.push(`</section>`);
+  }
+
+  // ---------------------------------------------------------------- inputs
+  const sources = document.meta?.sources ?? [];
+  const warnings = document.meta?.warnings ?? [];
+  body.push(`<section id="inputs"><h2>Inputs</h2>`);
+  if (sources.length === 0) body.push(`<p class="muted">The document does not list its input files.</p>`);
+  else {
+    body.push(`<table><thead><tr><th>File</th><th>Kind</th><th class="num">Records</th><th>Account / region</th></tr></thead><tbody>`);
+    for (const src of sources) {
+      body.push(`<tr><td><code>${esc(src.path)}</code></td><td>${esc(src.kind)}</td><td class="num">${num(src.records)}</td><td>${esc([src.accountId, src.region].filter(Boolean).join(" / "))}</td></tr>`);
+    }
+    body.push(`</tbody></table>`);
+  }
+  if (warnings.length > 0) {
+    body.push(`<h3>Warnings (${num(warnings.length)})</h3><ul class="warnings">`);
+    for (const w of warnings.slice(0, 200)) body.push(`<li><strong>${esc(w.severity)}</strong> ${esc([w.file, w.path].filter(Boolean).join(": "))}${w.file || w.path ? ": " : ""}${esc(w.message)}</li>`);
+    if (warnings.length > 200) body.push(`<li>… and ${num(warnings.length - 200)} more (see the JSON report)</li>`);
+    body.push(`</ul>`);
+  }
+  body.push(`</section>`);
+  body.push(`<footer>Generated by leastrole ${esc(report.tool.version)} (report schema ${esc(report.schemaVersion)}). This file is self-contained and makes no network requests.</footer>`);
+
+  const scriptHash = createHash("sha256").update(REPORT_JS, "utf8").digest("base64");
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; img-src data:; base-uri 'none'; form-action 'none'`;
+  return (
+    `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">` +
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<meta name="referrer" content="no-referrer">` +
+    `<title>${esc(title)}</title><style>${REPORT_CSS}</style></head>\n<body><main>\n` +
+    body.join("\n") +
+    `\n</main><script>${REPORT_JS}</script></body></html>\n`
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * Putting untrusted text (ARNs, tag values, rule messages: all attacker-controllable) into GitHub
+ * Markdown without letting it add HTML, links, images, @mentions or #references to a PR comment.
+ */
+
+import { stripControl } from "./view.js";
+
+/** Escape for HTML contexts (`<summary>`, attribute values). */
+export function htmlEscape(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/**
+ * Text in a Markdown paragraph: every ASCII punctuation character that Markdown or GitHub gives a
+ * meaning to is backslash-escaped (CommonMark renders `\x` as the literal x for any ASCII
+ * punctuation), and `<`, `>`, `&` become entities so no tag or entity survives. Newlines become
+ * spaces: one finding's message must not start a heading or a list.
+ */
+export function mdText(text: string): string {
+  return stripControl(text)
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/[\\`*_{}[\]()#+\-.!|~@:"'$%^=]/g, (ch) => `\\${ch}`)
+    .replace(/[&<>]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/**
+ * Inline code: literal by nature (no HTML, no mentions); the delimiter is one backtick longer
+ * than the longest run inside, and padded with spaces when the text starts or ends with one.
+ * `|` is escaped because GFM splits table cells on it even inside code spans.
+ */
+export function mdCode(text: string, inTable = false): string {
+  let t = stripControl(text).replace(/\s+/g, " ").trim();
+  if (t === "") return "` `";
+  if (inTable) t = t.replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = t.startsWith("`") || t.endsWith("`") ? " " : "";
+  return `${fence}${pad}${t}${pad}${fence}`;
+}
+
+/** A fenced code block whose fence is longer than any backtick run in the content. */
+export function mdFence(content: string, lang = ""): string {
+  const body = stripControl(content).replace(/\r\n?/g, "\n");
+  const longest = Math.max(2, ...(body.match(/`{3,}/g) ?? []).map((r) => r.length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}${lang}\n${body}\n${fence}`;
+}

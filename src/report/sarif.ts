@@ -1,0 +1,250 @@
+/**
+ * SARIF 2.1.0 for GitHub code scanning (and any other SARIF consumer).
+ *
+ * Mapping (documented in docs/reports.md):
+ * - one run; `tool.driver.rules` = the catalog's rules plus a minimal descriptor for any rule id a
+ *   finding carries that the catalog lacks (a user pack without a catalog), sorted by id;
+ * - level: critical/high → error, medium → warning, low/info → note; the rule's
+ *   `security-severity` (what GitHub sorts alerts by) from its default severity: critical 9.5,
+ *   high 8.0, medium 5.5, low 3.0; info rules get no `security-severity` (GitHub's scale has no
+ *   "none" value: anything from 0.1 reads as "low") and are not tagged `security`;
+ * - location: the finding's own file and line (IaC inputs) when it has one; otherwise the input
+ *   file the caller names (`artifactUri`, e.g. the account export or canonical document) with no
+ *   region, because GitHub drops results without a physical location; in every case also a
+ *   logical location carrying the resource ARN;
+ * - `partialFingerprints["leastrole/v1"]` = the finding's fingerprint (stable across runs);
+ * - suppressed findings keep their result, with `suppressions: [{kind: "external", status:
+ *   "accepted", justification}]`, so code scanning shows them as dismissed, not fixed.
+ */
+
+import type * as Sarif from "sarif";
+import path from "node:path";
+import type { RuleMetadata } from "../evaluate/catalog.js";
+import { severityRank } from "../evaluate/findings.js";
+import type { Finding, Severity } from "../model/findings.js";
+import type { AuditReport } from "./json.js";
+import { firstParagraph, sortKeysDeep } from "./view.js";
+
+export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
+export const LEASTROLE_INFORMATION_URI = "https://github.com/leastrole/leastrole";
+/** GitHub code scanning keeps at most this many results per run (the rest are rejected). */
+export const GITHUB_MAX_RESULTS = 25_000;
+
+export const SECURITY_SEVERITY: Record<Severity, string | null> = {
+  critical: "9.5",
+  high: "8.0",
+  medium: "5.5",
+  low: "3.0",
+  info: null,
+};
+
+export function sarifLevel(severity: Severity): Sarif.Result.level {
+  return severity === "critical" || severity === "high" ? "error" : severity === "medium" ? "warning" : "note";
+}
+
+function problemSeverity(severity: Severity): string {
+  return severity === "critical" || severity === "high" ? "error" : severity === "medium" ? "warning" : "recommendation";
+}
+
+export interface SarifOptions {
+  /**
+   * The input file results point at when a finding has no source location of its own (an account
+   * export, a canonical document). Relative to the repository root, as GitHub expects. Without it
+   * such results carry only a logical location, which is valid SARIF but which GitHub code
+   * scanning does not display.
+   */
+  artifactUri?: string;
+  /** Absolute finding locations under this directory are made relative to it (default: cwd). */
+  sourceRoot?: string;
+  /** `runAutomationDetails.id`, to upload several leastrole runs per commit (e.g. `leastrole/prod/`). */
+  category?: string;
+  /** The tool's home page (default: the project's repository). */
+  informationUri?: string;
+  /** Most results written (default 25,000, GitHub's per-run limit); the rest are counted in a notification. */
+  maxResults?: number;
+}
+
+/** A repository-relative URI with forward slashes; absolute paths outside the root become file URIs. */
+export function toArtifactUri(file: string, sourceRoot: string): string {
+  const isWindowsAbs = /^[A-Za-z]:[\\/]/.test(file);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return file;
+  let rel = file;
+  if (path.isAbsolute(file) || isWindowsAbs) {
+    const r = path.relative(sourceRoot, file);
+    if (r.startsWith("..") || path.isAbsolute(r)) return "file://" + encodeURI(file.replace(/\\/g, "/")).replace(/^(?!\/)/, "/");
+    rel = r;
+  }
+  rel = rel.replace(/\\/g, "/").replace(/^\.\//, "");
+  return encodeURI(rel).replace(/[?#]/g, (ch) => encodeURIComponent(ch));
+}
+
+function text(s: string): string {
+  // SARIF requires non-empty message strings (GitHub rejects ""), so give a placeholder.
+  const t = s.trim();
+  return t === "" ? "(none)" : t;
+}
+
+function helpOf(rule: RuleMetadata): { text: string; markdown: string } {
+  const refs = rule.relatedResources.filter((r) => r.ref);
+  const plain = [rule.description, rule.remediation ? `Remediation: ${rule.remediation}` : "", ...refs.map((r) => (r.description ? `${r.description}: ${r.ref}` : r.ref))]
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .join("\n\n");
+  const md = [
+    `**${rule.id} ${rule.title}** (${rule.severity})`,
+    rule.description.trim(),
+    rule.remediation.trim() ? `**Remediation.** ${rule.remediation.trim()}` : "",
+    refs.length > 0 ? refs.map((r) => `- [${(r.description ?? r.ref).replace(/[[\]]/g, "")}](${r.ref})`).join("\n") : "",
+  ]
+    .filter(Boolean)
+    .join("\n\n");
+  return { text: text(plain || rule.title), markdown: md };
+}
+
+/** SARIF caps short and full descriptions at 1024 characters in GitHub. */
+function cap(s: string, n = 1024): string {
+  return s.length <= n ? s : s.slice(0, n - 1) + "…";
+}
+
+function descriptor(rule: RuleMetadata): Sarif.ReportingDescriptor {
+  const securitySeverity = SECURITY_SEVERITY[rule.severity];
+  const tags = [...(securitySeverity ? ["security"] : []), "aws-lambda", "iam", rule.category].filter((t, i, all) => t && all.indexOf(t) === i);
+  const helpUri = rule.relatedResources.find((r) => /^https?:\/\//.test(r.ref))?.ref;
+  return {
+    id: rule.id,
+    name: rule.name,
+    shortDescription: { text: cap(text(rule.title)) },
+    fullDescription: { text: cap(text(firstParagraph(rule.description) || rule.title)) },
+    help: helpOf(rule),
+    ...(helpUri ? { helpUri } : {}),
+    defaultConfiguration: { level: sarifLevel(rule.severity) },
+    properties: {
+      tags,
+      precision: "high",
+      "problem.severity": problemSeverity(rule.severity),
+      ...(securitySeverity ? { "security-severity": securitySeverity } : {}),
+    },
+  };
+}
+
+/** A descriptor for a rule id seen in findings but absent from the catalog. */
+function descriptorFromFinding(f: Finding): RuleMetadata {
+  return {
+    package: f.name.replace(/-/g, "_"),
+    id: f.ruleId,
+    name: f.name,
+    title: f.name,
+    description: "",
+    severity: f.severity,
+    category: "custom",
+    remediation: f.remediation,
+    relatedResources: [],
+    file: null,
+    line: null,
+  };
+}
+
+function logicalLocation(f: Finding): Sarif.LogicalLocation {
+  return { name: f.resource.name, fullyQualifiedName: f.resource.arn, kind: "resource", properties: { resourceType: f.resource.type } };
+}
+
+function locationOf(f: Finding, options: Required<Pick<SarifOptions, "sourceRoot">> & SarifOptions): Sarif.Location {
+  const logical = [logicalLocation(f)];
+  if (f.location) {
+    const line = f.location.line;
+    return {
+      physicalLocation: {
+        artifactLocation: { uri: toArtifactUri(f.location.file, options.sourceRoot) },
+        ...(line !== null && Number.isInteger(line) && line >= 1 ? { region: { startLine: line } } : {}),
+      },
+      logicalLocations: logical,
+    };
+  }
+  if (options.artifactUri) {
+    return { physicalLocation: { artifactLocation: { uri: toArtifactUri(options.artifactUri, options.sourceRoot) } }, logicalLocations: logical };
+  }
+  return { logicalLocations: logical };
+}
+
+export function renderSarif(report: AuditReport, catalog: readonly RuleMetadata[], options: SarifOptions = {}): string {
+  const opts = { ...options, sourceRoot: options.sourceRoot ?? process.cwd() };
+  const byId = new Map<string, RuleMetadata>();
+  for (const r of catalog) if (!byId.has(r.id)) byId.set(r.id, r);
+  for (const f of report.findings) if (!byId.has(f.ruleId)) byId.set(f.ruleId, descriptorFromFinding(f));
+  const rules = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+
+  // Worst first, so that when GitHub's limit cuts results, the least important go.
+  const ordered = [...report.findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+  const max = Math.max(0, options.maxResults ?? GITHUB_MAX_RESULTS);
+  const kept = ordered.slice(0, max);
+
+  const results: Sarif.Result[] = kept.map((f) => {
+    const result: Sarif.Result = {
+      ruleId: f.ruleId,
+      ruleIndex: index.get(f.ruleId)!,
+      level: sarifLevel(f.severity),
+      message: { text: text(f.message) },
+      locations: [locationOf(f, opts)],
+      partialFingerprints: { "leastrole/v1": f.fingerprint },
+      properties: {
+        severity: f.severity,
+        resourceType: f.resource.type,
+        resourceArn: f.resource.arn,
+        ...(Object.keys(f.evidence).length > 0 ? { evidence: sortKeysDeep(f.evidence) } : {}),
+      },
+    };
+    if (f.suppressed) {
+      result.suppressions = [
+        {
+          kind: "external",
+          status: "accepted",
+          justification: text(f.suppressed.reason),
+          properties: { origin: f.suppressed.origin, expires: f.suppressed.expires },
+        },
+      ];
+    }
+    return result;
+  });
+
+  const notifications: Sarif.Notification[] = report.diagnostics.map((d) => ({
+    level: d.severity === "error" ? "error" : d.severity === "warning" ? "warning" : "note",
+    message: { text: text(d.message) },
+    descriptor: { id: d.code },
+    ...(d.rule && index.has(d.rule) ? { associatedRule: { id: d.rule, index: index.get(d.rule)! } } : {}),
+  }));
+  if (ordered.length > kept.length) {
+    notifications.push({
+      level: "warning",
+      message: { text: `${ordered.length - kept.length} of ${ordered.length} results were left out (limit ${max} per run); the least severe were dropped` },
+      descriptor: { id: "results-truncated" },
+    });
+  }
+
+  const run: Sarif.Run = {
+    tool: {
+      driver: {
+        name: "leastrole",
+        version: report.tool.version,
+        semanticVersion: /^\d+\.\d+\.\d+/.test(report.tool.version) ? report.tool.version : undefined,
+        informationUri: options.informationUri ?? LEASTROLE_INFORMATION_URI,
+        rules: rules.map(descriptor),
+        properties: { rulesVersion: report.tool.rulesVersion, iamDataVersion: report.tool.iamDataVersion },
+      },
+    },
+    invocations: [
+      {
+        executionSuccessful: !report.diagnostics.some((d) => d.severity === "error"),
+        ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
+      },
+    ],
+    results,
+    columnKind: "utf16CodeUnits",
+    properties: { summary: report.summary, reportSchemaVersion: report.schemaVersion },
+  };
+  if (!run.tool.driver.semanticVersion) delete run.tool.driver.semanticVersion;
+  if (options.category) run.automationDetails = { id: options.category };
+
+  const log: Sarif.Log = { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: [run] };
+  return JSON.stringify(log, null, 2) + "\n";
+}

@@ -1,0 +1,212 @@
+/**
+ * The terminal report: a summary, the findings grouped by function, the suppressed findings
+ * apart, then the fixes that clear the most findings. Plain ASCII layout, so CI logs and any
+ * terminal show it the same; colour only when the caller asks (the CLI decides from the TTY,
+ * NO_COLOR and FORCE_COLOR), so the function itself never looks at the environment.
+ */
+
+import pc from "picocolors";
+import type { CanonicalDocument } from "../model/document.js";
+import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
+import type { AuditReport } from "./json.js";
+import { firstParagraph, groupFindingsByFunction, partialDataReasons, sharedRoleCount, stripControl, topFixes } from "./view.js";
+
+export interface TableOptions {
+  color: boolean;
+  /** Terminal width in columns (default 100, at least 60). */
+  width?: number;
+  /** Most findings listed per function before "… and N more" (default 20). */
+  maxPerGroup?: number;
+  /** Most top fixes listed (default 5). */
+  topFixes?: number;
+}
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+const LABEL: Record<Severity, string> = { critical: "CRITICAL", high: "HIGH", medium: "MEDIUM", low: "LOW", info: "INFO" };
+
+function paint(c: Colors, severity: Severity, text: string): string {
+  switch (severity) {
+    case "critical":
+      return c.bold(c.red(text));
+    case "high":
+      return c.red(text);
+    case "medium":
+      return c.yellow(text);
+    case "low":
+      return c.cyan(text);
+    default:
+      return c.dim(text);
+  }
+}
+
+/** One line of input text: control characters removed, whitespace runs collapsed. */
+function oneLine(text: string): string {
+  return stripControl(text).replace(/\s+/g, " ").trim();
+}
+
+/** Greedy word wrap; words longer than the width (ARNs) are cut, never overflow. */
+export function wrap(text: string, width: number): string[] {
+  const w = Math.max(10, width);
+  const lines: string[] = [];
+  let line = "";
+  for (let word of oneLine(text).split(" ")) {
+    if (word === "") continue;
+    while (word.length > w) {
+      if (line) {
+        lines.push(line);
+        line = "";
+      }
+      lines.push(word.slice(0, w));
+      word = word.slice(w);
+    }
+    if (!line) line = word;
+    else if (line.length + 1 + word.length <= w) line += " " + word;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "role X" when the merged functions share it, else the distinct details. */
+function sharedDetail(details: Set<string>): string {
+  const roles = new Set([...details].map((d) => d.replace(/^.*?, role /, "")));
+  const regions = [...new Set([...details].map((d) => d.replace(/, role .*$/, "")))].sort();
+  return roles.size === 1 ? `role ${[...roles][0]!}; ${regions.join(", ")}` : [...details].sort().join("; ");
+}
+
+export function renderTable(report: AuditReport, document: Partial<CanonicalDocument>, options: TableOptions): string {
+  const c = pc.createColors(options.color);
+  const width = Math.max(60, Math.floor(options.width ?? 100));
+  const maxPerGroup = Math.max(1, options.maxPerGroup ?? 20);
+  const out: string[] = [];
+  const s = report.summary;
+
+  // ---- summary
+  const shared = sharedRoleCount(document);
+  out.push(
+    c.bold(`leastrole ${oneLine(report.tool.version)}`) +
+      ` - ${plural(s.functions, "function")}, ${plural(s.roles, "role")}` +
+      (shared > 0 ? ` (${shared} shared by several functions)` : ""),
+  );
+  const counts = SEVERITIES.map((sev) => {
+    const n = s.bySeverity[sev] ?? 0;
+    const text = `${n} ${sev}`;
+    return n > 0 ? paint(c, sev, text) : c.dim(text);
+  }).join(", ");
+  out.push(`Findings: ${s.findings === 0 ? c.green("none") : counts}${s.suppressed > 0 ? c.dim(` (+${s.suppressed} suppressed)`) : ""}`);
+  if (s.partial) {
+    const reasons = partialDataReasons(document);
+    out.push(c.yellow(`Partial data: some inputs were incomplete, so findings may be missing and usage may be understated.`));
+    for (const r of reasons.slice(0, 5)) for (const [i, l] of wrap(r, width - 4).entries()) out.push(c.yellow(`${i === 0 ? "  - " : "    "}${l}`));
+    if (reasons.length > 5) out.push(c.yellow(`  ... and ${reasons.length - 5} more (see --format json)`));
+  }
+  const problems = report.diagnostics.filter((d) => d.severity === "error");
+  if (problems.length > 0) out.push(c.red(`Rule errors: ${plural(problems.length, "diagnostic")} (a rule pack failed in part; see below)`));
+
+  // ---- findings by function
+  const groups = groupFindingsByFunction(report.findings, document);
+  const sevWidth = Math.max(...Object.values(LABEL).map((l) => l.length));
+  const idWidth = Math.min(12, Math.max(5, ...report.findings.map((f) => oneLine(f.ruleId).length)));
+  const indent = 2 + sevWidth + 1 + idWidth + 1;
+  const findingLines = (f: Finding, dim: boolean): string[] => {
+    const lines = wrap(f.message, width - indent);
+    const head = `  ${LABEL[f.severity].padEnd(sevWidth)} ${oneLine(f.ruleId).padEnd(idWidth)} `;
+    const first = dim ? c.dim(head + lines[0]) : `  ${paint(c, f.severity, LABEL[f.severity].padEnd(sevWidth))} ${c.bold(oneLine(f.ruleId).padEnd(idWidth))} ${lines[0]}`;
+    return [first, ...lines.slice(1).map((l) => (dim ? c.dim(" ".repeat(indent) + l) : " ".repeat(indent) + l))];
+  };
+  // Functions with exactly the same findings (typically those sharing a role, with nothing of
+  // their own) are listed together, so a role shared by 30 functions is one block, not 30.
+  interface Block {
+    kind: string;
+    names: string[];
+    details: Set<string>;
+    findings: Finding[];
+  }
+  const blocks: Block[] = [];
+  const byKey = new Map<string, Block>();
+  for (const g of groups) {
+    const key = g.findings.map((f) => f.fingerprint).join(",");
+    const existing = g.kind === "function" ? byKey.get(key) : undefined;
+    if (existing) {
+      existing.names.push(oneLine(g.name));
+      existing.details.add(oneLine(g.detail));
+      continue;
+    }
+    const block: Block = { kind: g.kind, names: [oneLine(g.name)], details: new Set([oneLine(g.detail)]), findings: g.findings };
+    if (g.kind === "function") byKey.set(key, block);
+    blocks.push(block);
+  }
+  const printed = new Map<string, string>();
+  for (const b of blocks) {
+    const names = b.names;
+    const listed = names.length > 10 ? `${names.slice(0, 10).join(", ")} ... and ${names.length - 10} more` : names.join(", ");
+    const head = b.kind === "function" ? (names.length === 1 ? `function ${names[0]}` : `${names.length} functions: ${listed}`) : `${b.kind} ${names[0]}`;
+    const detail = names.length === 1 ? [...b.details][0]! : sharedDetail(b.details);
+    out.push("");
+    const headLines = wrap(`${head} (${detail})`, width);
+    out.push(headLines.length === 1 ? `${c.bold(head)} ${c.dim(`(${detail})`)}` : headLines.map((l) => c.bold(l)).join("\n"));
+    for (const f of b.findings.slice(0, maxPerGroup)) {
+      const before = printed.get(f.fingerprint);
+      if (before) {
+        // Already shown in full under another function: one line pointing there.
+        out.push(c.dim(`  ${LABEL[f.severity].padEnd(sevWidth)} ${oneLine(f.ruleId).padEnd(idWidth)} on ${f.resource.type} ${oneLine(f.resource.name)}: see ${before} above`));
+        continue;
+      }
+      printed.set(f.fingerprint, names.length === 1 ? head : `function ${names[0]}`);
+      out.push(...findingLines(f, false));
+      if (f.resource.type !== b.kind) out.push(c.dim(`${" ".repeat(indent)}on ${f.resource.type} ${oneLine(f.resource.name)}`));
+    }
+    if (b.findings.length > maxPerGroup) out.push(c.dim(`  ... and ${b.findings.length - maxPerGroup} more`));
+  }
+  if (groups.length === 0 && s.findings === 0) {
+    out.push("");
+    out.push(c.green("No findings."));
+  }
+
+  // ---- suppressed, apart and dimmed, each with its reason
+  const suppressed = report.findings.filter((f) => f.suppressed);
+  if (suppressed.length > 0) {
+    out.push("");
+    out.push(c.bold(`Suppressed (${suppressed.length})`) + c.dim(" - accepted, not counted above"));
+    for (const f of suppressed) {
+      out.push(...findingLines(f, true));
+      const sup = f.suppressed!;
+      const why = `${f.resource.type} ${oneLine(f.resource.name)}: ${oneLine(sup.reason)}` + (sup.expires ? ` (until ${oneLine(sup.expires)})` : "") + ` [${oneLine(sup.origin)}]`;
+      for (const l of wrap(why, width - indent)) out.push(c.dim(" ".repeat(indent) + l));
+    }
+  }
+
+  // ---- top fixes
+  const fixes = topFixes(report.findings, document, options.topFixes ?? 5);
+  if (fixes.length > 0) {
+    out.push("");
+    out.push(c.bold("Top fixes"));
+    fixes.forEach((fix, i) => {
+      const sev = SEVERITIES.filter((sv) => fix.bySeverity[sv]).map((sv) => `${fix.bySeverity[sv]} ${sv}`).join(", ");
+      const scope = fix.functions > 0 ? `, ${plural(fix.functions, "function")}` : "";
+      out.push(`  ${i + 1}. ${c.bold(oneLine(fix.ruleId))} ${oneLine(fix.name)}: clears ${plural(fix.findings, "finding")} (${sev}) on ${plural(fix.resources, "resource")}${scope}`);
+      const remedy = firstParagraph(fix.remediation);
+      if (remedy) for (const l of wrap(remedy, width - 5)) out.push(`     ${c.dim(l)}`);
+    });
+  }
+
+  // ---- diagnostics (rule pack problems, expired or unused suppressions)
+  const notes = report.diagnostics.filter((d) => d.severity !== "info");
+  if (notes.length > 0) {
+    out.push("");
+    out.push(c.bold("Diagnostics"));
+    for (const d of notes) {
+      const text = `${d.severity}: ${oneLine(d.message)}`;
+      for (const [i, l] of wrap(text, width - 4).entries()) out.push((d.severity === "error" ? c.red : c.yellow)(`${i === 0 ? "  - " : "    "}${l}`));
+    }
+  }
+  return out.join("\n") + "\n";
+}

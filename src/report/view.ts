@@ -1,0 +1,289 @@
+/**
+ * What every human-facing report needs to know beyond the findings list: which function a
+ * finding concerns (a finding on a role concerns every function that runs with it), which fixes
+ * clear the most findings, which roles are shared, and how much of each role's grant is used.
+ * Computed once here so the table, Markdown and HTML reports cannot disagree.
+ */
+
+import { severityRank } from "../evaluate/findings.js";
+import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
+import type { Finding, Severity } from "../model/findings.js";
+
+export type GroupKind = "function" | "role" | "policy" | "principal";
+
+/** Findings that concern one function (its own and its role's), or one resource no function uses. */
+export interface FindingGroup {
+  kind: GroupKind;
+  arn: string;
+  name: string;
+  /** For functions: region and execution role; for others: why they stand alone. */
+  detail: string;
+  /** Unsuppressed findings, in report order (severity, rule, resource). */
+  findings: Finding[];
+  /** Worst severity among `findings`. */
+  worst: Severity;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function compareBySeverityThenName(a: { worst: Severity; name: string; arn: string }, b: { worst: Severity; name: string; arn: string }): number {
+  return severityRank(a.worst) - severityRank(b.worst) || cmp(a.name, b.name) || cmp(a.arn, b.arn);
+}
+
+function worstOf(findings: readonly Finding[]): Severity {
+  let worst: Severity = "info";
+  for (const f of findings) if (severityRank(f.severity) < severityRank(worst)) worst = f.severity;
+  return worst;
+}
+
+export function roleNameOf(arn: string): string {
+  const slash = arn.lastIndexOf("/");
+  return slash >= 0 ? arn.slice(slash + 1) : arn;
+}
+
+/** Functions (unqualified ARNs) that run with each role, from both sides of the document. */
+export function functionsByRole(document: Partial<CanonicalDocument>): Map<string, string[]> {
+  const byRole = new Map<string, Set<string>>();
+  const add = (role: string, fn: string) => {
+    let set = byRole.get(role);
+    if (!set) byRole.set(role, (set = new Set()));
+    set.add(fn);
+  };
+  for (const role of document.roles ?? []) for (const fn of role.functions ?? []) add(role.arn, fn);
+  for (const fn of document.functions ?? []) {
+    add(fn.roleArn, fn.arn);
+    for (const v of fn.versions ?? []) add(v.roleArn, fn.arn);
+  }
+  return new Map([...byRole].map(([role, fns]) => [role, [...fns].sort()]));
+}
+
+/**
+ * Group unsuppressed findings by the function they concern. A finding on a role appears under
+ * every function using the role (a reader asking "what is wrong with my function" must see it);
+ * a finding on a managed policy appears under the functions whose roles attach it. Findings that
+ * reach no function get a group of their own resource. Groups are ordered worst first.
+ */
+export function groupFindingsByFunction(findings: readonly Finding[], document: Partial<CanonicalDocument>): FindingGroup[] {
+  const fnByArn = new Map<string, LambdaFunction>((document.functions ?? []).map((f) => [f.arn, f]));
+  const roleByArn = new Map<string, Role>((document.roles ?? []).map((r) => [r.arn, r]));
+  const fnsOfRole = functionsByRole(document);
+  const rolesOfPolicy = new Map<string, string[]>();
+  for (const role of document.roles ?? []) {
+    for (const p of role.attachedPolicies ?? []) {
+      const list = rolesOfPolicy.get(p.arn) ?? [];
+      list.push(role.arn);
+      rolesOfPolicy.set(p.arn, list);
+    }
+  }
+
+  const groups = new Map<string, FindingGroup>();
+  const groupFor = (kind: GroupKind, arn: string, name: string, detail: string): FindingGroup => {
+    const key = `${kind}\u0000${arn}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { kind, arn, name, detail, findings: [], worst: "info" }));
+    return g;
+  };
+  const functionGroup = (fnArn: string): FindingGroup => {
+    const fn = fnByArn.get(fnArn);
+    const name = fn?.name ?? roleNameOf(fnArn.replace(/:function:/, "/"));
+    const detail = fn ? `${fn.region}, role ${roleNameOf(fn.roleArn)}` : "not in the inputs";
+    return groupFor("function", fnArn, name, detail);
+  };
+
+  for (const f of findings) {
+    if (f.suppressed) continue;
+    const arn = f.resource.arn;
+    let targets: FindingGroup[] = [];
+    if (f.resource.type === "function") targets = [functionGroup(arn)];
+    else if (f.resource.type === "role") {
+      const fns = fnsOfRole.get(arn) ?? [];
+      targets = fns.length > 0 ? fns.map(functionGroup) : [groupFor("role", arn, f.resource.name, roleByArn.has(arn) ? "used by no function" : "not in the inputs")];
+    } else if (f.resource.type === "policy") {
+      const fns = [...new Set((rolesOfPolicy.get(arn) ?? []).flatMap((r) => fnsOfRole.get(r) ?? []))].sort();
+      targets = fns.length > 0 ? fns.map(functionGroup) : [groupFor("policy", arn, f.resource.name, "attached to no function's role")];
+    } else targets = [groupFor("principal", arn, f.resource.name, "IAM user or group")];
+    for (const g of targets) g.findings.push(f);
+  }
+  const out = [...groups.values()];
+  for (const g of out) g.worst = worstOf(g.findings);
+  // Functions first, then the resources no function uses; worst first inside each.
+  const kindRank: Record<GroupKind, number> = { function: 0, role: 1, policy: 2, principal: 3 };
+  return out.sort((a, b) => kindRank[a.kind] - kindRank[b.kind] || compareBySeverityThenName(a, b));
+}
+
+/** One rule's remediation and how much applying it everywhere would clear. */
+export interface TopFix {
+  ruleId: string;
+  name: string;
+  remediation: string;
+  /** Worst severity among the findings it clears. */
+  worst: Severity;
+  findings: number;
+  bySeverity: Partial<Record<Severity, number>>;
+  /** Distinct resources the findings are on. */
+  resources: number;
+  /** Distinct functions concerned (directly or through their role). */
+  functions: number;
+}
+
+/**
+ * The fixes that clear the most unsuppressed findings: one entry per rule, ordered by findings
+ * cleared, then by the worst severity cleared, then by rule id (deterministic).
+ */
+export function topFixes(findings: readonly Finding[], document: Partial<CanonicalDocument>, limit = 5): TopFix[] {
+  const fnsOfRole = functionsByRole(document);
+  const byRule = new Map<string, { fix: TopFix; resources: Set<string>; fns: Set<string> }>();
+  for (const f of findings) {
+    if (f.suppressed) continue;
+    let entry = byRule.get(f.ruleId);
+    if (!entry) {
+      entry = {
+        fix: { ruleId: f.ruleId, name: f.name, remediation: f.remediation, worst: f.severity, findings: 0, bySeverity: {}, resources: 0, functions: 0 },
+        resources: new Set(),
+        fns: new Set(),
+      };
+      byRule.set(f.ruleId, entry);
+    }
+    const fix = entry.fix;
+    fix.findings++;
+    fix.bySeverity[f.severity] = (fix.bySeverity[f.severity] ?? 0) + 1;
+    if (severityRank(f.severity) < severityRank(fix.worst)) fix.worst = f.severity;
+    if (!fix.remediation && f.remediation) fix.remediation = f.remediation;
+    entry.resources.add(f.resource.arn);
+    if (f.resource.type === "function") entry.fns.add(f.resource.arn);
+    else if (f.resource.type === "role") for (const fn of fnsOfRole.get(f.resource.arn) ?? []) entry.fns.add(fn);
+  }
+  const fixes = [...byRule.values()].map(({ fix, resources, fns }) => ({ ...fix, resources: resources.size, functions: fns.size }));
+  fixes.sort((a, b) => b.findings - a.findings || severityRank(a.worst) - severityRank(b.worst) || cmp(a.ruleId, b.ruleId));
+  return fixes.slice(0, limit);
+}
+
+/** Granted versus used, for one role. */
+export interface RoleUsage {
+  roleArn: string;
+  roleName: string;
+  accountId: string;
+  functions: string[];
+  /** Concrete actions the role allows; null when the role is not in the inputs. */
+  granted: number | null;
+  /** Some managed policy could not be resolved: the grant is at least `granted`. */
+  grantedIsLowerBound: boolean;
+  /**
+   * `known`: usage covers the role; `partial`: usage was read only in part (used is a lower
+   * bound, unused an upper bound); `unknown`: no usage data for this role's account at all.
+   */
+  status: "known" | "partial" | "unknown";
+  /** Why usage is unknown or partial, for the reader. */
+  statusReason: string | null;
+  /** Distinct actions the role's functions called successfully; null when unknown. */
+  used: number | null;
+  /** Of those, how many the role's own grant names (null when the grant is truncated or unknown). */
+  usedGranted: number | null;
+  /** Up to 50 used actions, sorted. */
+  usedActions: string[];
+}
+
+/**
+ * Granted-versus-used per role. "Used" counts distinct actions the role's functions called
+ * successfully (calls that were all denied do not count: a denied call used nothing). Usage that
+ * was never supplied is `unknown`, never 0: drawing 0 would tell the reader every permission is
+ * unused when we simply do not know.
+ */
+export function roleUsage(document: Partial<CanonicalDocument>): RoleUsage[] {
+  const usage = document.usage;
+  const fnsOfRole = functionsByRole(document);
+  const usedByRole = new Map<string, Set<string>>();
+  for (const p of usage?.principals ?? []) {
+    if (p.sessionKind !== "function") continue;
+    let set = usedByRole.get(p.roleArn);
+    if (!set) usedByRole.set(p.roleArn, (set = new Set()));
+    for (const a of p.actions) if (a.count > a.deniedCount) set.add(a.action);
+  }
+  const coveredAccounts = new Set(usage?.coverage?.accounts ?? []);
+  const roles = new Map<string, Role>((document.roles ?? []).map((r) => [r.arn, r]));
+  const arns = new Set<string>([...roles.keys(), ...[...fnsOfRole.keys()]]);
+  const out: RoleUsage[] = [];
+  for (const arn of [...arns].sort()) {
+    const role = roles.get(arn);
+    const accountId = role?.accountId ?? /^arn:[^:]*:iam::(\d+):/.exec(arn)?.[1] ?? "";
+    let status: RoleUsage["status"] = "known";
+    let statusReason: string | null = null;
+    if (!usage?.present) {
+      status = "unknown";
+      statusReason = "no usage data (CloudTrail, Access Advisor) was supplied";
+    } else if (coveredAccounts.size > 0 && !coveredAccounts.has(accountId)) {
+      status = "unknown";
+      statusReason = `the usage data does not cover account ${accountId}`;
+    } else if (usage.coverage?.partial) {
+      status = "partial";
+      statusReason = usage.coverage.partialReasons.length > 0 ? `usage is partial: ${usage.coverage.partialReasons.join("; ")}` : "usage is partial";
+    }
+    const usedSet = usedByRole.get(arn) ?? new Set<string>();
+    const used = [...usedSet].sort();
+    let usedGranted: number | null = null;
+    if (status !== "unknown" && role && !role.facts.actionsTruncated) {
+      const granted = new Set(role.facts.allowedActions.map((a) => a.toLowerCase()));
+      usedGranted = used.filter((a) => granted.has(a.toLowerCase())).length;
+    }
+    out.push({
+      roleArn: arn,
+      roleName: role?.name ?? roleNameOf(arn),
+      accountId,
+      functions: fnsOfRole.get(arn) ?? [],
+      granted: role ? role.facts.allowedActionCount : null,
+      grantedIsLowerBound: role?.facts.incomplete ?? false,
+      status,
+      statusReason,
+      used: status === "unknown" ? null : used.length,
+      usedGranted,
+      usedActions: status === "unknown" ? [] : used.slice(0, 50),
+    });
+  }
+  return out;
+}
+
+/** Roles that are the execution role of more than one function. */
+export function sharedRoleCount(document: Partial<CanonicalDocument>): number {
+  let n = 0;
+  for (const fns of functionsByRole(document).values()) if (fns.length > 1) n++;
+  return n;
+}
+
+/** The document's warnings and the usage coverage reasons that make the data partial. */
+export function partialDataReasons(document: Partial<CanonicalDocument>): string[] {
+  const reasons: string[] = [];
+  for (const w of document.meta?.warnings ?? []) {
+    if (w.severity === "info") continue;
+    reasons.push([w.file, w.path].filter(Boolean).join(": ") + (w.file || w.path ? ": " : "") + w.message);
+  }
+  for (const r of document.usage?.coverage?.partialReasons ?? []) reasons.push(`usage: ${r}`);
+  return reasons;
+}
+
+/**
+ * Strip control characters (ESC, CR, BEL, C1 …) from text that came from the inputs: ARNs, tags
+ * and messages are attacker-controllable, and an escape sequence in a role tag must not be able
+ * to rewrite the user's terminal or a CI log.
+ */
+export function stripControl(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "");
+}
+
+/** First paragraph of a remediation, on one line. */
+export function firstParagraph(text: string): string {
+  const para = text.trim().split(/\n\s*\n/)[0] ?? "";
+  return para.replace(/\s+/g, " ").trim();
+}
+
+/** Objects with their keys sorted, recursively: evidence printed twice prints the same bytes. */
+export function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, sortKeysDeep(obj[k])]));
+  }
+  return value;
+}
