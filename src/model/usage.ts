@@ -49,7 +49,15 @@ export interface PrincipalUsage {
   functionArn: string | null;
   /** `function`, `lambda-service` (awslambda_… sessions) or `other` (any other session on the role). */
   sessionKind: "function" | "lambda-service" | "other";
+  /** The STS session name (the function name for a function's own calls). */
+  sessionName: string;
+  /** userIdentity.invokedBy when a service made the calls with the role's credentials. */
+  invokedBy: string | null;
+  /** Regions the calls were made in (awsRegion), sorted. */
+  regions: string[];
   actions: ActionUsage[];
+  /** Calls of the session that are not IAM-authorised (sts:GetCallerIdentity …), by event, with counts. */
+  unmapped: { [event: string]: number };
   firstSeen: string;
   lastSeen: string;
 }

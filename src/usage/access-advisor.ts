@@ -1,0 +1,105 @@
+/**
+ * IAM Access Advisor: `aws iam get-service-last-accessed-details --job-id …` output
+ * (input-formats.md §4). The output does not name the role; it comes from the caller, from the
+ * file name (a URL-encoded role ARN), from the cloudmapper layout (a sibling
+ * `iam-generate-service-last-accessed-details/<url-encoded ARN>` file holding the JobId), or from
+ * `LastAuthenticatedEntity` when every entry names the same role.
+ */
+
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { normaliseTime } from "./accumulate.js";
+
+export interface AccessAdvisorService {
+  namespace: string;
+  lastAuthenticated: string | null;
+  /** Action-level entries (ACTION_LEVEL jobs, tracked services only), `prefix:Action`. */
+  actions: { action: string; lastAccessed: string | null }[] | null;
+}
+
+export interface AccessAdvisorReport {
+  file: string;
+  roleArn: string | null;
+  jobType: "SERVICE_LEVEL" | "ACTION_LEVEL";
+  completedAt: string | null;
+  services: AccessAdvisorService[];
+}
+
+type Obj = { [k: string]: unknown };
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const ROLE = /^arn:[^:]+:iam::\d{12}:role\/.+$/;
+
+export function isAccessAdvisorOutput(doc: unknown): boolean {
+  return isObj(doc) && Array.isArray(doc.ServicesLastAccessed);
+}
+
+/** Parse one output; `roleArn` when the caller knows it. Throws a message for bad shapes. */
+export function parseAccessAdvisor(doc: unknown, file: string, roleArn: string | null = null): AccessAdvisorReport {
+  if (!isObj(doc) || !Array.isArray(doc.ServicesLastAccessed)) throw new Error("not a get-service-last-accessed-details output");
+  if (doc.JobStatus !== undefined && doc.JobStatus !== "COMPLETED") throw new Error(`job status is ${String(doc.JobStatus)}, not COMPLETED`);
+  const services: AccessAdvisorService[] = [];
+  const entities = new Set<string>();
+  doc.ServicesLastAccessed.forEach((s, i) => {
+    if (!isObj(s) || typeof s.ServiceNamespace !== "string") throw new Error(`ServicesLastAccessed[${i}]: no ServiceNamespace`);
+    if (typeof s.LastAuthenticatedEntity === "string") entities.add(s.LastAuthenticatedEntity);
+    const tracked = Array.isArray(s.TrackedActionsLastAccessed)
+      ? s.TrackedActionsLastAccessed.filter(isObj).filter((a) => typeof a.ActionName === "string").map((a) => ({
+          // ActionName has no service prefix (§4): joined with ServiceNamespace here.
+          action: `${s.ServiceNamespace as string}:${a.ActionName as string}`,
+          lastAccessed: typeof a.LastAccessedTime === "string" ? normaliseTime(a.LastAccessedTime) : null,
+        }))
+      : null;
+    services.push({
+      namespace: s.ServiceNamespace,
+      lastAuthenticated: typeof s.LastAuthenticated === "string" ? normaliseTime(s.LastAuthenticated) : null,
+      actions: tracked,
+    });
+  });
+  let role = roleArn ?? roleFromFileName(file) ?? roleFromCloudmapperLayout(file);
+  if (role === null && entities.size === 1) {
+    const only = [...entities][0] as string;
+    if (ROLE.test(only)) role = only;
+  }
+  return {
+    file,
+    roleArn: role,
+    jobType: doc.JobType === "ACTION_LEVEL" ? "ACTION_LEVEL" : "SERVICE_LEVEL",
+    completedAt: typeof doc.JobCompletionDate === "string" ? normaliseTime(doc.JobCompletionDate) : null,
+    services: services.sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0)),
+  };
+}
+
+function roleFromFileName(file: string): string | null {
+  try {
+    const name = decodeURIComponent(basename(file).replace(/\.json$/, ""));
+    return ROLE.test(name) ? name : null;
+  } catch {
+    return null;
+  }
+}
+
+/** cloudmapper: `…/iam-get-service-last-accessed-details/<JobId>` ↔ `…/iam-generate-…/<ARN>`. */
+function roleFromCloudmapperLayout(file: string): string | null {
+  const dir = dirname(file);
+  if (basename(dir) !== "iam-get-service-last-accessed-details") return null;
+  const jobId = basename(file).replace(/\.json$/, "");
+  const genDir = join(dirname(dir), "iam-generate-service-last-accessed-details");
+  let names: string[];
+  try {
+    names = readdirSync(genDir);
+  } catch {
+    return null;
+  }
+  for (const n of names) {
+    try {
+      const j = JSON.parse(readFileSync(join(genDir, n), "utf8")) as unknown;
+      if (isObj(j) && j.JobId === jobId) {
+        const arn = decodeURIComponent(n.replace(/\.json$/, ""));
+        return ROLE.test(arn) ? arn : null;
+      }
+    } catch {
+      // Unreadable sibling: not our concern here; the join just fails.
+    }
+  }
+  return null;
+}

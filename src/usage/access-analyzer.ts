@@ -1,0 +1,72 @@
+/**
+ * IAM Access Analyzer unused-access findings: `aws accessanalyzer get-finding-v2` output (one
+ * finding with `findingDetails`), a list of them, or `list-findings-v2` pages whose findings carry
+ * details (input-formats.md §5). Only unused-access finding types are kept; the model's
+ * `unusedPermissionDetails.actions[].action` has no service prefix and is joined here.
+ */
+
+export interface AccessAnalyzerFinding {
+  id: string;
+  /** The role (or user) ARN the finding is about. */
+  resource: string;
+  findingType: "UnusedPermission" | "UnusedIAMRole";
+  status: string;
+  analyzedAt: string | null;
+  /** UnusedPermission: per service, unused actions (`prefix:Action`) or null = whole service. */
+  services: { namespace: string; lastAccessed: string | null; actions: { action: string; lastAccessed: string | null }[] | null }[];
+  /** UnusedIAMRole: when the role was last used, if ever. */
+  roleLastAccessed: string | null;
+}
+
+type Obj = { [k: string]: unknown };
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const s = (v: unknown): string | null => (typeof v === "string" ? v : null);
+
+export function isAccessAnalyzerOutput(doc: unknown): boolean {
+  const one = (f: unknown): boolean => isObj(f) && typeof f.findingType === "string" && (Array.isArray(f.findingDetails) || typeof f.resource === "string");
+  if (Array.isArray(doc)) return doc.length > 0 && doc.every(one);
+  if (!isObj(doc)) return false;
+  if (Array.isArray(doc.findings)) return doc.findings.every(one);
+  return one(doc);
+}
+
+/** Unused-access findings in the document; other finding types are ignored. */
+export function parseAccessAnalyzer(doc: unknown): AccessAnalyzerFinding[] {
+  const list: unknown[] = Array.isArray(doc) ? doc : isObj(doc) && Array.isArray(doc.findings) ? doc.findings : [doc];
+  const out: AccessAnalyzerFinding[] = [];
+  list.forEach((f, i) => {
+    if (!isObj(f)) throw new Error(`finding ${i} is not an object`);
+    const type = f.findingType;
+    if (type !== "UnusedPermission" && type !== "UnusedIAMRole") return;
+    const resource = s(f.resource);
+    if (resource === null) throw new Error(`finding ${i} (${String(f.id)}): no resource`);
+    const services: AccessAnalyzerFinding["services"] = [];
+    let roleLastAccessed: string | null = null;
+    for (const d of Array.isArray(f.findingDetails) ? f.findingDetails : []) {
+      if (!isObj(d)) continue;
+      const u = d.unusedPermissionDetails;
+      if (isObj(u) && typeof u.serviceNamespace === "string") {
+        const ns = u.serviceNamespace;
+        services.push({
+          namespace: ns,
+          lastAccessed: s(u.lastAccessed),
+          actions: Array.isArray(u.actions)
+            ? u.actions.filter(isObj).filter((a) => typeof a.action === "string").map((a) => ({ action: `${ns}:${a.action as string}`, lastAccessed: s(a.lastAccessed) }))
+            : null,
+        });
+      }
+      const r = d.unusedIamRoleDetails;
+      if (isObj(r)) roleLastAccessed = s(r.lastAccessed);
+    }
+    out.push({
+      id: s(f.id) ?? `#${i}`,
+      resource,
+      findingType: type,
+      status: s(f.status) ?? "ACTIVE",
+      analyzedAt: s(f.analyzedAt),
+      services: services.sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0)),
+      roleLastAccessed,
+    });
+  });
+  return out;
+}

@@ -1,0 +1,293 @@
+/**
+ * Per-file accumulation. A file's events are folded into groups keyed by
+ * (role session, eventSource, eventName, errorCode, versioned) with counts, first/last seen and a
+ * capped resource sample. The result (FilePartial) is small, structured-clone friendly (it is what
+ * a worker thread posts back) and carries one fingerprint per counted event so that duplicates
+ * across files can be removed when partials are merged (aggregate.ts).
+ */
+
+import type { Warning } from "../model/document.js";
+import { partitionOf, sessionOf } from "./attribution.js";
+import type { UsageEvent } from "./event.js";
+import { fingerprint } from "./fingerprints.js";
+import { commonPrefix, resourcesOf } from "./resources.js";
+
+export interface AccumulateOptions {
+  /** Resource ARNs kept per (session, action); the prefix summary still covers all. Default 50. */
+  resourceCap?: number;
+  /** Warnings kept per file about skipped records (the rest are counted). Default 5. */
+  maxRecordWarnings?: number;
+}
+
+export interface GroupPartial {
+  principal: number;
+  eventSource: string;
+  eventName: string;
+  errorCode: string | null;
+  versioned: boolean;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  resources: string[];
+  resourcesTruncated: boolean;
+  /** Common prefix of every resource seen (null when none seen). */
+  prefix: string | null;
+}
+
+export interface PrincipalPartial {
+  accountId: string;
+  roleArn: string;
+  sessionName: string;
+  invokedBy: string | null;
+  regions: string[];
+}
+
+export interface FunctionCreation {
+  accountId: string;
+  region: string;
+  functionName: string;
+  time: string;
+}
+
+export interface FilePartial {
+  path: string;
+  format: string;
+  records: number;
+  skipped: number;
+  /** Why the file is incomplete (truncated, unreadable, not CloudTrail …); empty when complete. */
+  partialReasons: string[];
+  warnings: Warning[];
+  principals: PrincipalPartial[];
+  groups: GroupPartial[];
+  /** Triples (hash1, hash2, group index) for counted events that have an eventID. */
+  fingerprints: Uint32Array;
+  accounts: string[];
+  regions: string[];
+  days: string[];
+  dataEventRecords: number;
+  firstEvent: string | null;
+  lastEvent: string | null;
+  functionCreations: FunctionCreation[];
+}
+
+const ISO_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+/** CloudTrail writes `2023-07-10T11:54:48Z`; Lake and exports write other forms. → ISO, seconds. */
+export function normaliseTime(s: string): string | null {
+  if (ISO_SECONDS.test(s)) return s;
+  let t = s.trim();
+  if (/^\d{4}-\d\d-\d\d \d/.test(t)) t = t.replace(" ", "T");
+  if (/^\d{4}-\d\d-\d\dT[\d:.]+$/.test(t)) t += "Z";
+  const ms = /^\d+(\.\d+)?$/.test(t) ? Number(t) * 1000 : Date.parse(t);
+  if (!Number.isFinite(ms)) return null;
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+export class FileAccumulator {
+  private readonly principals: PrincipalPartial[] = [];
+  private readonly principalIndex = new Map<string, number>();
+  private readonly principalRegions: Set<string>[] = [];
+  private readonly groups: GroupPartial[] = [];
+  private readonly groupIndex = new Map<string, number>();
+  private fps = new Uint32Array(3 * 1024);
+  private nfp = 0;
+  private readonly accounts = new Set<string>();
+  private readonly regions = new Set<string>();
+  private readonly days = new Set<string>();
+  private dataEventRecords = 0;
+  private firstEvent: string | null = null;
+  private lastEvent: string | null = null;
+  private readonly creations: FunctionCreation[] = [];
+  private records = 0;
+  private skippedCount = 0;
+  readonly warnings: Warning[] = [];
+  readonly partialReasons: string[] = [];
+  private readonly resourceCap: number;
+  private readonly maxRecordWarnings: number;
+  format = "unknown";
+
+  constructor(
+    readonly path: string,
+    options: AccumulateOptions = {},
+  ) {
+    this.resourceCap = options.resourceCap ?? 50;
+    this.maxRecordWarnings = options.maxRecordWarnings ?? 5;
+  }
+
+  /** A record that cannot be counted: reported (first few per file) and counted as skipped. */
+  skip(where: string, reason: string): void {
+    this.records++;
+    this.skippedCount++;
+    if (this.skippedCount <= this.maxRecordWarnings) {
+      this.warnings.push({ code: "cloudtrail-record-skipped", severity: "warning", message: `record skipped: ${reason}`, file: this.path, path: where });
+    }
+  }
+
+  add(ev: UsageEvent, where: string): void {
+    const time = normaliseTime(ev.eventTime);
+    if (time === null) {
+      this.skip(where, `eventTime ${JSON.stringify(ev.eventTime)} is not a timestamp`);
+      return;
+    }
+    this.records++;
+    if (this.firstEvent === null || time < this.firstEvent) this.firstEvent = time;
+    if (this.lastEvent === null || time > this.lastEvent) this.lastEvent = time;
+    this.days.add(time.slice(0, 10));
+    if (ev.awsRegion !== null) this.regions.add(ev.awsRegion);
+    const account = ev.recipientAccountId ?? ev.identityAccountId;
+    if (account !== null) this.accounts.add(account);
+    if (ev.eventCategory === "Data" || ev.managementEvent === false) this.dataEventRecords++;
+
+    // Function creation dates, from any caller: they make "too new" exact when logs have them.
+    if (ev.errorCode === null && ev.eventSource === "lambda.amazonaws.com" && ev.eventName.startsWith("CreateFunction") && ev.params.functionName !== undefined && ev.awsRegion !== null && ev.recipientAccountId !== null) {
+      const fn = ev.params.functionName;
+      this.creations.push({ accountId: ev.recipientAccountId, region: ev.awsRegion, functionName: fn.startsWith("arn:") ? (fn.split(":")[6] ?? fn) : fn, time });
+    }
+
+    if (ev.eventType !== null && ev.eventType !== "AwsApiCall") return;
+    const session = sessionOf(ev);
+    if (session === null) return;
+
+    const pkey = `${session.roleArn}\n${session.sessionName}\n${session.invokedBy ?? ""}`;
+    let p = this.principalIndex.get(pkey);
+    if (p === undefined) {
+      p = this.principals.length;
+      this.principals.push({ accountId: session.accountId, roleArn: session.roleArn, sessionName: session.sessionName, invokedBy: session.invokedBy, regions: [] });
+      this.principalRegions.push(new Set());
+      this.principalIndex.set(pkey, p);
+    }
+    if (ev.awsRegion !== null) (this.principalRegions[p] as Set<string>).add(ev.awsRegion);
+
+    const versioned = ev.params.versionId !== undefined;
+    const gkey = `${p}\n${ev.eventSource}\n${ev.eventName}\n${ev.errorCode ?? ""}\n${versioned ? 1 : 0}`;
+    let gi = this.groupIndex.get(gkey);
+    let g: GroupPartial;
+    if (gi === undefined) {
+      gi = this.groups.length;
+      g = { principal: p, eventSource: ev.eventSource, eventName: ev.eventName, errorCode: ev.errorCode, versioned, count: 0, firstSeen: time, lastSeen: time, resources: [], resourcesTruncated: false, prefix: null };
+      this.groups.push(g);
+      this.groupIndex.set(gkey, gi);
+    } else {
+      g = this.groups[gi] as GroupPartial;
+    }
+    g.count++;
+    if (time < g.firstSeen) g.firstSeen = time;
+    if (time > g.lastSeen) g.lastSeen = time;
+    const res = resourcesOf({
+      eventSource: ev.eventSource,
+      region: ev.awsRegion,
+      accountId: ev.recipientAccountId ?? session.accountId,
+      partition: partitionOf(session.roleArn),
+      resources: ev.resources,
+      params: ev.params,
+    });
+    for (const r of res) addResource(g, r, this.resourceCap);
+
+    if (ev.eventId !== null) {
+      if (this.nfp + 3 > this.fps.length) {
+        const bigger = new Uint32Array(this.fps.length * 2);
+        bigger.set(this.fps);
+        this.fps = bigger;
+      }
+      const [h1, h2] = fingerprint(ev.eventId);
+      this.fps[this.nfp++] = h1;
+      this.fps[this.nfp++] = h2;
+      this.fps[this.nfp++] = gi;
+    }
+  }
+
+  /**
+   * Pre-aggregated usage (a row of the shipped SQL): `count` events of one session and call with
+   * these resources. Rows are deduplicated by the query, so no fingerprints.
+   */
+  addGroup(
+    session: { accountId: string; roleArn: string; sessionName: string; invokedBy: string | null },
+    call: { eventSource: string; eventName: string; errorCode: string | null; versioned: boolean; region: string | null },
+    count: number,
+    firstSeen: string,
+    lastSeen: string,
+    resources: string[],
+  ): void {
+    const pkey = `${session.roleArn}\n${session.sessionName}\n${session.invokedBy ?? ""}`;
+    let p = this.principalIndex.get(pkey);
+    if (p === undefined) {
+      p = this.principals.length;
+      this.principals.push({ ...session, regions: [] });
+      this.principalRegions.push(new Set());
+      this.principalIndex.set(pkey, p);
+    }
+    if (call.region !== null) (this.principalRegions[p] as Set<string>).add(call.region);
+    const gkey = `${p}\n${call.eventSource}\n${call.eventName}\n${call.errorCode ?? ""}\n${call.versioned ? 1 : 0}`;
+    let gi = this.groupIndex.get(gkey);
+    if (gi === undefined) {
+      gi = this.groups.length;
+      this.groups.push({ principal: p, eventSource: call.eventSource, eventName: call.eventName, errorCode: call.errorCode, versioned: call.versioned, count: 0, firstSeen, lastSeen, resources: [], resourcesTruncated: false, prefix: null });
+      this.groupIndex.set(gkey, gi);
+    }
+    const g = this.groups[gi] as GroupPartial;
+    g.count += count;
+    if (firstSeen < g.firstSeen) g.firstSeen = firstSeen;
+    if (lastSeen > g.lastSeen) g.lastSeen = lastSeen;
+    for (const r of resources) addResource(g, r, this.resourceCap);
+  }
+
+  /** Pre-aggregated coverage: `count` events of one account/region/day. */
+  addCoverage(account: string | null, region: string | null, day: string | null, count: number, dataEvents: number, first: string, last: string): void {
+    this.records += count;
+    this.dataEventRecords += dataEvents;
+    if (account !== null) this.accounts.add(account);
+    if (region !== null) this.regions.add(region);
+    if (day !== null) this.days.add(day);
+    if (this.firstEvent === null || first < this.firstEvent) this.firstEvent = first;
+    if (this.lastEvent === null || last > this.lastEvent) this.lastEvent = last;
+  }
+
+  addCreation(c: FunctionCreation): void {
+    this.creations.push(c);
+  }
+
+  finish(): FilePartial {
+    this.principals.forEach((p, i) => {
+      p.regions = [...(this.principalRegions[i] as Set<string>)].sort();
+    });
+    return {
+      path: this.path,
+      format: this.format,
+      records: this.records,
+      skipped: this.skippedCount,
+      partialReasons: this.partialReasons,
+      warnings: this.skippedCount > this.maxRecordWarnings
+        ? [...this.warnings, { code: "cloudtrail-record-skipped", severity: "warning", message: `${this.skippedCount - this.maxRecordWarnings} more records skipped`, file: this.path }]
+        : this.warnings,
+      principals: this.principals,
+      groups: this.groups,
+      fingerprints: this.fps.slice(0, this.nfp),
+      accounts: [...this.accounts].sort(),
+      regions: [...this.regions].sort(),
+      days: [...this.days].sort(),
+      dataEventRecords: this.dataEventRecords,
+      firstEvent: this.firstEvent,
+      lastEvent: this.lastEvent,
+      functionCreations: this.creations,
+    };
+  }
+}
+
+/** Add a resource to the capped sample (sorted on output) and widen the common prefix. */
+export function addResource(
+  g: { resources: string[]; resourcesTruncated: boolean; prefix: string | null },
+  r: string,
+  cap: number,
+): void {
+  g.prefix = g.prefix === null ? r : commonPrefix(g.prefix, r);
+  if (g.resources.includes(r)) return;
+  if (g.resources.length < cap) {
+    g.resources.push(r);
+    return;
+  }
+  // Keep the `cap` smallest ARNs: the sample then does not depend on file or worker order.
+  g.resourcesTruncated = true;
+  let max = 0;
+  for (let i = 1; i < g.resources.length; i++) if ((g.resources[i] as string) > (g.resources[max] as string)) max = i;
+  if (r < (g.resources[max] as string)) g.resources[max] = r;
+}

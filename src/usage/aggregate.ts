@@ -1,0 +1,293 @@
+/**
+ * Merging per-file partials into one UsageAggregate: duplicates removed by eventID fingerprint,
+ * event groups mapped to IAM actions, everything sorted so the result does not depend on file or
+ * worker order.
+ */
+
+import type { ActionUsage } from "../model/usage.js";
+import type { Warning } from "../model/document.js";
+import type { FilePartial, FunctionCreation, GroupPartial } from "./accumulate.js";
+import { addResource } from "./accumulate.js";
+import { eventToActions, isAccessDenied } from "./event-actions.js";
+import { FingerprintSet } from "./fingerprints.js";
+import type { AccessAdvisorReport } from "./access-advisor.js";
+import type { AccessAnalyzerFinding } from "./access-analyzer.js";
+
+export interface FileReport {
+  path: string;
+  format: string;
+  records: number;
+  skipped: number;
+  /** Empty when the file was read in full. */
+  partialReasons: string[];
+}
+
+/** One role session's usage: the compact aggregate leastrole ingests from any source. */
+export interface SessionUsage {
+  accountId: string;
+  roleArn: string;
+  sessionName: string;
+  /** userIdentity.invokedBy when a service made the calls with the role's credentials. */
+  invokedBy: string | null;
+  regions: string[];
+  firstSeen: string;
+  lastSeen: string;
+  actions: ActionUsage[];
+  /** Events of this session that are not IAM-authorised calls (GetCallerIdentity …), by name. */
+  unmapped: { [event: string]: number };
+}
+
+export interface UsageAggregate {
+  kind: "leastrole-usage-aggregate";
+  version: 1;
+  files: FileReport[];
+  coverage: {
+    accounts: string[];
+    regions: string[];
+    days: string[];
+    firstEvent: string | null;
+    lastEvent: string | null;
+    recordsRead: number;
+    recordsSkipped: number;
+    duplicatesRemoved: number;
+    dataEventRecords: number;
+    partial: boolean;
+    partialReasons: string[];
+  };
+  sessions: SessionUsage[];
+  functionCreations: FunctionCreation[];
+  accessAdvisor: AccessAdvisorReport[];
+  accessAnalyzer: AccessAnalyzerFinding[];
+  warnings: Warning[];
+}
+
+interface GroupAcc {
+  eventSource: string;
+  eventName: string;
+  errorCode: string | null;
+  versioned: boolean;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  resources: string[];
+  resourcesTruncated: boolean;
+  prefix: string | null;
+}
+
+interface SessionAcc {
+  accountId: string;
+  roleArn: string;
+  sessionName: string;
+  invokedBy: string | null;
+  regions: Set<string>;
+  groups: Map<string, GroupAcc>;
+}
+
+export class UsageAggregator {
+  private readonly seen = new FingerprintSet();
+  private readonly sessions = new Map<string, SessionAcc>();
+  private readonly files: FileReport[] = [];
+  private readonly accounts = new Set<string>();
+  private readonly regions = new Set<string>();
+  private readonly days = new Set<string>();
+  private readonly creations = new Map<string, FunctionCreation>();
+  private readonly warnings: Warning[] = [];
+  private readonly advisor: AccessAdvisorReport[] = [];
+  private readonly analyzer: AccessAnalyzerFinding[] = [];
+  private recordsRead = 0;
+  private recordsSkipped = 0;
+  private duplicates = 0;
+  private dataEventRecords = 0;
+  private firstEvent: string | null = null;
+  private lastEvent: string | null = null;
+
+  constructor(private readonly resourceCap = 50) {}
+
+  merge(part: FilePartial): void {
+    this.files.push({ path: part.path, format: part.format, records: part.records, skipped: part.skipped, partialReasons: part.partialReasons });
+    this.warnings.push(...part.warnings);
+    this.recordsRead += part.records;
+    this.recordsSkipped += part.skipped;
+    this.dataEventRecords += part.dataEventRecords;
+    for (const a of part.accounts) this.accounts.add(a);
+    for (const r of part.regions) this.regions.add(r);
+    for (const d of part.days) this.days.add(d);
+    if (part.firstEvent !== null && (this.firstEvent === null || part.firstEvent < this.firstEvent)) this.firstEvent = part.firstEvent;
+    if (part.lastEvent !== null && (this.lastEvent === null || part.lastEvent > this.lastEvent)) this.lastEvent = part.lastEvent;
+    for (const c of part.functionCreations) {
+      const k = `${c.accountId}:${c.region}:${c.functionName}`;
+      const prev = this.creations.get(k);
+      // The latest creation wins: a function deleted and re-created is as old as the last one.
+      if (prev === undefined || c.time > prev.time) this.creations.set(k, c);
+    }
+
+    // Duplicates: subtract from the group of the duplicate. A duplicate has the same time and
+    // resources as its original, so only counts change.
+    const dupCount = new Map<number, number>();
+    const fp = part.fingerprints;
+    for (let i = 0; i < fp.length; i += 3) {
+      if (!this.seen.add(fp[i] as number, fp[i + 1] as number)) {
+        const g = fp[i + 2] as number;
+        dupCount.set(g, (dupCount.get(g) ?? 0) + 1);
+        this.duplicates++;
+      }
+    }
+
+    const sessionOfPrincipal = part.principals.map((p) => {
+      const key = `${p.roleArn}\n${p.sessionName}\n${p.invokedBy ?? ""}`;
+      let s = this.sessions.get(key);
+      if (s === undefined) {
+        s = { accountId: p.accountId, roleArn: p.roleArn, sessionName: p.sessionName, invokedBy: p.invokedBy, regions: new Set(), groups: new Map() };
+        this.sessions.set(key, s);
+      }
+      for (const r of p.regions) s.regions.add(r);
+      return s;
+    });
+    part.groups.forEach((g: GroupPartial, gi) => {
+      const count = g.count - (dupCount.get(gi) ?? 0);
+      if (count <= 0) return;
+      const s = sessionOfPrincipal[g.principal] as SessionAcc;
+      const key = `${g.eventSource}\n${g.eventName}\n${g.errorCode ?? ""}\n${g.versioned ? 1 : 0}`;
+      const acc = s.groups.get(key);
+      if (acc === undefined) {
+        s.groups.set(key, { ...g, count, resources: [...g.resources] });
+      } else {
+        acc.count += count;
+        if (g.firstSeen < acc.firstSeen) acc.firstSeen = g.firstSeen;
+        if (g.lastSeen > acc.lastSeen) acc.lastSeen = g.lastSeen;
+        mergeResources(acc, g, this.resourceCap);
+      }
+    });
+  }
+
+  addWarning(w: Warning): void {
+    this.warnings.push(w);
+  }
+
+  addFileReport(r: FileReport): void {
+    this.files.push(r);
+  }
+
+  addAccessAdvisor(r: AccessAdvisorReport): void {
+    this.advisor.push(r);
+  }
+
+  addAccessAnalyzer(f: AccessAnalyzerFinding): void {
+    this.analyzer.push(f);
+  }
+
+  finish(): UsageAggregate {
+    const sessions: SessionUsage[] = [];
+    for (const s of this.sessions.values()) {
+      const actions = new Map<string, ActionUsage & { prefixAll: string | null }>();
+      const unmapped: { [event: string]: number } = {};
+      let first: string | null = null;
+      let last: string | null = null;
+      for (const g of s.groups.values()) {
+        if (first === null || g.firstSeen < first) first = g.firstSeen;
+        if (last === null || g.lastSeen > last) last = g.lastSeen;
+        const mapped = eventToActions(g.eventSource, g.eventName, g.versioned);
+        if (mapped.actions.length === 0) {
+          const k = `${g.eventSource}:${g.eventName}`;
+          unmapped[k] = (unmapped[k] ?? 0) + g.count;
+          continue;
+        }
+        for (const action of mapped.actions) {
+          let a = actions.get(action);
+          if (a === undefined) {
+            a = { action, count: 0, deniedCount: 0, firstSeen: g.firstSeen, lastSeen: g.lastSeen, resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {}, prefixAll: null };
+            actions.set(action, a);
+          }
+          a.count += g.count;
+          if (isAccessDenied(g.errorCode)) a.deniedCount += g.count;
+          if (g.errorCode !== null) a.errorCodes[g.errorCode] = (a.errorCodes[g.errorCode] ?? 0) + g.count;
+          if (g.firstSeen < a.firstSeen) a.firstSeen = g.firstSeen;
+          if (g.lastSeen > a.lastSeen) a.lastSeen = g.lastSeen;
+          const tmp = { resources: a.resources, resourcesTruncated: a.resourcesTruncated, prefix: a.prefixAll };
+          mergeResources(tmp, g, this.resourceCap);
+          a.resources = tmp.resources;
+          a.resourcesTruncated = tmp.resourcesTruncated;
+          a.prefixAll = tmp.prefix;
+        }
+      }
+      if (first === null || last === null) continue;
+      sessions.push({
+        accountId: s.accountId,
+        roleArn: s.roleArn,
+        sessionName: s.sessionName,
+        invokedBy: s.invokedBy,
+        regions: [...s.regions].sort(),
+        firstSeen: first,
+        lastSeen: last,
+        actions: [...actions.values()]
+          .map(({ prefixAll, ...a }) => ({
+            ...a,
+            resources: [...a.resources].sort(),
+            errorCodes: sortKeys(a.errorCodes),
+            resourcePrefix: prefixPattern(prefixAll, a.resources.length + (a.resourcesTruncated ? 1 : 0)),
+          }))
+          .sort((x, y) => cmp(x.action, y.action)),
+        unmapped: sortKeys(unmapped),
+      });
+    }
+    sessions.sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.sessionName, b.sessionName) || cmp(a.invokedBy ?? "", b.invokedBy ?? ""));
+    const files = [...this.files].sort((a, b) => cmp(a.path, b.path));
+    const partialReasons = files.flatMap((f) => f.partialReasons.map((r) => `${f.path}: ${r}`));
+    if (this.recordsSkipped > 0) partialReasons.push(`${this.recordsSkipped} records skipped (see warnings)`);
+    return {
+      kind: "leastrole-usage-aggregate",
+      version: 1,
+      files,
+      coverage: {
+        accounts: [...this.accounts].sort(),
+        regions: [...this.regions].sort(),
+        days: [...this.days].sort(),
+        firstEvent: this.firstEvent,
+        lastEvent: this.lastEvent,
+        recordsRead: this.recordsRead,
+        recordsSkipped: this.recordsSkipped,
+        duplicatesRemoved: this.duplicates,
+        dataEventRecords: this.dataEventRecords,
+        partial: partialReasons.length > 0,
+        partialReasons,
+      },
+      sessions,
+      functionCreations: [...this.creations.values()].sort((a, b) => cmp(a.accountId, b.accountId) || cmp(a.region, b.region) || cmp(a.functionName, b.functionName)),
+      accessAdvisor: [...this.advisor].sort((a, b) => cmp(a.roleArn ?? "", b.roleArn ?? "") || cmp(a.file, b.file)),
+      accessAnalyzer: [...this.analyzer].sort((a, b) => cmp(a.resource, b.resource) || cmp(a.id, b.id)),
+      warnings: [...this.warnings].sort((a, b) => cmp(a.file ?? "", b.file ?? "") || cmp(a.path ?? "", b.path ?? "") || cmp(a.message, b.message)),
+    };
+  }
+}
+
+function mergeResources(
+  into: { resources: string[]; resourcesTruncated: boolean; prefix: string | null },
+  from: { resources: string[]; resourcesTruncated: boolean; prefix: string | null },
+  cap: number,
+): void {
+  for (const r of from.resources) addResource(into, r, cap);
+  if (from.prefix !== null) into.prefix = into.prefix === null ? from.prefix : commonPrefixOf(into.prefix, from.prefix);
+  if (from.resourcesTruncated) into.resourcesTruncated = true;
+}
+
+function commonPrefixOf(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return a.slice(0, i);
+}
+
+/** `arn:aws:dynamodb:…:table/orders-` → `arn:aws:dynamodb:…:table/orders-*` when ≥ 2 resources. */
+function prefixPattern(prefix: string | null, distinct: number): string | null {
+  if (prefix === null || distinct < 2) return null;
+  return `${prefix}*`;
+}
+
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortKeys<T>(o: { [k: string]: T }): { [k: string]: T } {
+  const out: { [k: string]: T } = {};
+  for (const k of Object.keys(o).sort()) out[k] = o[k] as T;
+  return out;
+}

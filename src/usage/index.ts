@@ -1,0 +1,26 @@
+/**
+ * Usage: CloudTrail (S3 files, arrays, JSON Lines, lookup-events, EventBridge), rows of the
+ * shipped Athena / CloudTrail Lake query, Access Advisor and Access Analyzer → a compact
+ * aggregate per role session → labels for every granted permission. See docs/usage.md.
+ */
+
+export { readUsage, listUsageFiles, type ReadUsageOptions, type ReadUsageProgress } from "./read-usage.js";
+export { labelUsage, type LabelOptions, type UsageException } from "./labels.js";
+export { UsageAggregator, type UsageAggregate, type SessionUsage, type FileReport } from "./aggregate.js";
+export { readUsageFile, type FileResult, type ReadFileOptions } from "./read-file.js";
+export { eventToActions, servicePrefix, stripLambdaVersion, EVENT_ACTIONS, SERVICE_PREFIXES, ACCESS_DENIED_CODES, type EventMapping, type MappedEvent } from "./event-actions.js";
+export { NOT_LOGGED, DATA_EVENT_ACTIONS } from "./not-logged.js";
+export { sessionOf, type SessionRef } from "./attribution.js";
+export type { UsageEvent } from "./event.js";
+export type { AccessAdvisorReport } from "./access-advisor.js";
+export type { AccessAnalyzerFinding } from "./access-analyzer.js";
+export {
+  ATHENA_TABLE_DDL,
+  ATHENA_USAGE_QUERY,
+  LAKE_USAGE_QUERY,
+  USAGE_ROW_COLUMNS,
+  renderUsageQuery,
+  athenaToDuckDb,
+  DUCKDB_TRINO_MACROS,
+  duckDbCloudTrailView,
+} from "./sql.js";

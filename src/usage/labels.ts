@@ -1,0 +1,305 @@
+/**
+ * `labelUsage(aggregate, document, options)` → the document's UsageSection: per-session usage
+ * joined to functions, and a label for every granted action of every function's role:
+ *
+ * - used: the function's own session (or Lambda's sessions on its role) called it in the window;
+ * - unknowable: CloudTrail cannot show it (not-logged.ts), data events not known to be logged, or
+ *   the data does not cover the whole window;
+ * - too-new: the role or the function is younger than the window;
+ * - unused: none of the above, over a fully covered window.
+ *
+ * Access Advisor and Access Analyzer are merged in; where they disagree with CloudTrail the
+ * conservative label wins (never "unused" when any source saw use) and the disagreement is listed.
+ */
+
+import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
+import type { LabelledPermission, PermissionLabels, PrincipalUsage, UsageDisagreement, UsageSection } from "../model/usage.js";
+import { emptyUsage } from "../model/usage.js";
+import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
+import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
+import { isDataEventAction, notLoggedReason } from "./not-logged.js";
+
+export interface UsageException {
+  /** IAM action or pattern (`*` and `?` wildcards), case-insensitive. */
+  action: string;
+  /** Limit to a function (unqualified ARN) or role ARN; both absent = everywhere. */
+  functionArn?: string;
+  roleArn?: string;
+  /** Why it is kept (error path, disaster recovery …). Required. */
+  reason: string;
+}
+
+export interface LabelOptions {
+  /** Window length in days (default 30). */
+  windowDays?: number;
+  /** End of the window (ISO 8601); default: the day after the newest event in the data. */
+  asOf?: string | null;
+  exceptions?: UsageException[];
+  /** The trail logged data events for every resource the roles touch (default: false). */
+  dataEventsLogged?: boolean;
+  /**
+   * When the function's creation date is not in the logs, treat a lastModified inside the window
+   * as "too new" (its creation date is unknown and may be as late). Default true.
+   */
+  recentlyModifiedIsNew?: boolean;
+}
+
+type Doc = Pick<CanonicalDocument, "functions" | "roles">;
+
+const DAY = 86_400_000;
+
+export function labelUsage(aggregate: UsageAggregate, document: Doc, options: LabelOptions = {}): UsageSection {
+  const section = emptyUsage();
+  const windowDays = options.windowDays ?? 30;
+  const hasData = aggregate.files.some((f) => f.records > 0) || aggregate.accessAdvisor.length > 0 || aggregate.accessAnalyzer.length > 0;
+  section.present = hasData;
+  const cov = aggregate.coverage;
+  const endMs = options.asOf ? Date.parse(options.asOf) : cov.lastEvent ? Date.parse(cov.lastEvent.slice(0, 10)) + DAY : NaN;
+  const partialReasons = [...cov.partialReasons];
+  section.coverage = {
+    accounts: cov.accounts,
+    regions: cov.regions,
+    days: cov.days,
+    partial: cov.partial,
+    partialReasons,
+    dataEvents: options.dataEventsLogged ? "present" : cov.dataEventRecords > 0 ? "present" : "unknown",
+    recordsRead: cov.recordsRead,
+    recordsSkipped: cov.recordsSkipped,
+    duplicatesRemoved: cov.duplicatesRemoved,
+  };
+  if (!Number.isFinite(endMs)) {
+    section.principals = aggregate.sessions.map((s) => principalOf(s, null, "other"));
+    return section;
+  }
+  const startMs = endMs - windowDays * DAY;
+  const start = iso(startMs);
+  const end = iso(endMs);
+  section.window = { start, end, days: windowDays };
+  const daysSeen = new Set(cov.days);
+  const missingDays: string[] = [];
+  for (let t = startMs; t < endMs; t += DAY) {
+    const d = iso(t).slice(0, 10);
+    if (!daysSeen.has(d)) missingDays.push(d);
+  }
+
+  // Sessions → functions.
+  const fnByRoleAndName = new Map<string, LambdaFunction[]>();
+  for (const f of document.functions) {
+    for (const roleArn of new Set([f.roleArn, ...f.versions.map((v) => v.roleArn)])) {
+      const k = `${accountOf(roleArn)}/${roleNameOf(roleArn)}/${f.name}`;
+      const list = fnByRoleAndName.get(k) ?? [];
+      if (!list.includes(f)) list.push(f);
+      fnByRoleAndName.set(k, list);
+    }
+  }
+  const disagreements: UsageDisagreement[] = [];
+  const sessionsByFunction = new Map<string, SessionUsage[]>();
+  const serviceSessionsByRole = new Map<string, SessionUsage[]>();
+  for (const s of aggregate.sessions) {
+    const lambdaService = isLambdaServiceSession(s.sessionName, s.invokedBy);
+    let fn: LambdaFunction | null = null;
+    if (!lambdaService) {
+      const cands = fnByRoleAndName.get(`${s.accountId}/${roleNameOf(s.roleArn)}/${s.sessionName}`) ?? [];
+      const inRegion = cands.filter((f) => s.regions.includes(f.region));
+      const pick = cands.length === 1 ? cands : inRegion.length === 1 ? inRegion : [];
+      fn = pick[0] ?? null;
+      if (cands.length > 1 && fn === null) {
+        partialReasons.push(`session ${s.sessionName} of ${s.roleArn} matches ${cands.length} functions in different regions; not attributed`);
+      }
+    }
+    const kind = lambdaService ? "lambda-service" : fn !== null ? "function" : "other";
+    section.principals.push(principalOf(s, fn, kind));
+    if (fn !== null) sessionsByFunction.set(fn.arn, [...(sessionsByFunction.get(fn.arn) ?? []), s]);
+    if (lambdaService) serviceSessionsByRole.set(roleKey(s.roleArn), [...(serviceSessionsByRole.get(roleKey(s.roleArn)) ?? []), s]);
+  }
+
+  const rolesByKey = new Map<string, Role>(document.roles.map((r) => [roleKey(r.arn), r]));
+  const functionsByRole = new Map<string, LambdaFunction[]>();
+  for (const f of document.functions) functionsByRole.set(roleKey(f.roleArn), [...(functionsByRole.get(roleKey(f.roleArn)) ?? []), f]);
+  const creations = new Map(aggregate.functionCreations.map((c) => [`${c.accountId}:${c.region}:${c.functionName}`, c.time]));
+
+  const labelSets: PermissionLabels[] = [];
+  for (const f of [...document.functions].sort((a, b) => cmp(a.arn, b.arn))) {
+    const role = rolesByKey.get(roleKey(f.roleArn));
+    if (role === undefined) continue;
+    if (role.facts.actionsTruncated) partialReasons.push(`${role.arn}: granted actions are truncated; labels cover ${role.facts.allowedActions.length} of ${role.facts.allowedActionCount}`);
+    const own = sessionsByFunction.get(f.arn) ?? [];
+    const service = serviceSessionsByRole.get(roleKey(role.arn)) ?? [];
+    const created = creations.get(`${f.accountId}:${f.region}:${f.name}`) ?? null;
+    let tooNew: string | null = null;
+    if (role.createDate !== null && role.createDate > start) tooNew = `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window`;
+    else if (created !== null && created > start) tooNew = `function created ${created.slice(0, 10)}, inside the ${windowDays}-day window`;
+    else if (created === null && options.recentlyModifiedIsNew !== false && f.lastModified !== null && f.lastModified > start) {
+      tooNew = `function last modified ${f.lastModified.slice(0, 10)} inside the window and its creation date is not in the logs`;
+    }
+    const uncovered =
+      missingDays.length > 0
+        ? `usage data misses ${missingDays.length} of ${windowDays} days of the window (first missing: ${missingDays[0]})`
+        : !cov.accounts.includes(f.accountId)
+          ? `no usage data for account ${f.accountId}`
+          : cov.partial
+            ? "usage data is partial (see coverage.partialReasons)"
+            : null;
+    labelSets.push({
+      roleArn: role.arn,
+      functionArn: f.arn,
+      fullWindow: uncovered === null,
+      permissions: labelRole(role.facts.allowedActions, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged: options.dataEventsLogged === true }),
+    });
+  }
+  for (const ls of labelSets) {
+    const role = rolesByKey.get(roleKey(ls.roleArn)) as Role;
+    const sharedBy = (functionsByRole.get(roleKey(role.arn)) ?? []).length;
+    mergeAccessAdvisor(ls, aggregate, start, sharedBy, disagreements);
+    mergeAccessAnalyzer(ls, aggregate, disagreements);
+    applyExceptions(ls, options.exceptions ?? []);
+  }
+  section.labels = labelSets;
+  section.principals.sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.functionName ?? "", b.functionName ?? "") || cmp(a.sessionKind, b.sessionKind) || cmp(a.sessionName, b.sessionName));
+  section.disagreements = disagreements.sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.action, b.action) || cmp(a.message, b.message));
+  section.coverage.partialReasons = [...new Set(partialReasons)].sort();
+  section.coverage.partial = section.coverage.partialReasons.length > 0;
+  return section;
+}
+
+interface LabelContext {
+  start: string;
+  endMs: number;
+  tooNew: string | null;
+  uncovered: string | null;
+  dataEventsLogged: boolean;
+}
+
+function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage[], ctx: LabelContext): LabelledPermission[] {
+  const seen = new Map<string, { last: string; okCount: number; inWindow: boolean; viaService: boolean }>();
+  const note = (sessions: SessionUsage[], viaService: boolean): void => {
+    for (const s of sessions) {
+      for (const a of s.actions) {
+        const k = a.action.toLowerCase();
+        const prev = seen.get(k);
+        const inWindow = a.lastSeen >= ctx.start;
+        const ok = a.count - a.deniedCount;
+        if (prev === undefined) seen.set(k, { last: a.lastSeen, okCount: ok, inWindow, viaService });
+        else {
+          if (a.lastSeen > prev.last) prev.last = a.lastSeen;
+          prev.okCount += ok;
+          prev.inWindow ||= inWindow;
+          prev.viaService &&= viaService;
+        }
+      }
+    }
+  };
+  note(own, false);
+  note(service, true);
+  const out: LabelledPermission[] = [];
+  for (const action of [...new Set(granted)].sort()) {
+    const s = seen.get(action.toLowerCase());
+    const lastUsed = s?.last ?? null;
+    const daysSinceLastUsed = lastUsed === null ? null : Math.floor((ctx.endMs - Date.parse(lastUsed)) / DAY);
+    const base = { action, lastUsed, daysSinceLastUsed, exception: null };
+    if (s !== undefined && s.inWindow) {
+      const reason = s.viaService ? "used by Lambda on the function's behalf (awslambda_ session)" : s.okCount === 0 ? "only denied calls seen" : null;
+      out.push({ ...base, label: "used", reason, sources: ["cloudtrail"] });
+      continue;
+    }
+    const notLogged = notLoggedReason(action);
+    if (notLogged !== null) {
+      out.push({ ...base, label: "unknowable", reason: notLogged, sources: [] });
+      continue;
+    }
+    if (isDataEventAction(action) && !ctx.dataEventsLogged) {
+      out.push({ ...base, label: "unknowable", reason: "data event: logged only when the trail records data events for the resource", sources: [] });
+      continue;
+    }
+    if (ctx.tooNew !== null) {
+      out.push({ ...base, label: "too-new", reason: ctx.tooNew, sources: [] });
+      continue;
+    }
+    if (ctx.uncovered !== null) {
+      out.push({ ...base, label: "unknowable", reason: ctx.uncovered, sources: [] });
+      continue;
+    }
+    out.push({ ...base, label: "unused", reason: lastUsed === null ? "not seen in CloudTrail" : `last seen ${lastUsed.slice(0, 10)}, before the window`, sources: ["cloudtrail"] });
+  }
+  return out;
+}
+
+function mergeAccessAdvisor(ls: PermissionLabels, agg: UsageAggregate, start: string, sharedBy: number, out: UsageDisagreement[]): void {
+  for (const report of agg.accessAdvisor) {
+    if (report.roleArn === null || roleKey(report.roleArn) !== roleKey(ls.roleArn)) continue;
+    const usedServices = new Set(ls.permissions.filter((p) => p.label === "used").map((p) => serviceOf(p.action)));
+    for (const svc of report.services) {
+      const recent = svc.lastAuthenticated !== null && svc.lastAuthenticated >= start;
+      const inService = ls.permissions.filter((p) => serviceOf(p.action) === svc.namespace.toLowerCase());
+      for (const p of inService) {
+        const actionEntry = svc.actions?.find((a) => a.action.toLowerCase() === p.action.toLowerCase());
+        const actionRecent = actionEntry?.lastAccessed != null && actionEntry.lastAccessed >= start;
+        if (p.label === "unused") {
+          if (actionRecent) {
+            const msg = `Access Advisor: ${p.action} last accessed ${actionEntry?.lastAccessed}, CloudTrail shows no call by ${sharedBy > 1 ? "this function" : "the role's function"}`;
+            out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
+            if (sharedBy <= 1) Object.assign(p, { label: "used", reason: msg, lastUsed: actionEntry?.lastAccessed ?? null, sources: ["access-advisor"] });
+            else Object.assign(p, { label: "unknowable", reason: `${msg}; the role is shared by ${sharedBy} functions` });
+          } else if (recent && !usedServices.has(svc.namespace.toLowerCase()) && actionEntry === undefined) {
+            const msg = `Access Advisor: service ${svc.namespace} last accessed ${svc.lastAuthenticated}, CloudTrail shows none of its actions`;
+            out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
+            Object.assign(p, { label: "unknowable", reason: msg });
+          } else if (!recent) {
+            p.sources = [...new Set([...p.sources, "access-advisor"])].sort();
+          }
+        } else if (p.label === "used" && p.sources.includes("cloudtrail") && (svc.lastAuthenticated === null || svc.lastAuthenticated < start) && report.completedAt !== null && p.lastUsed !== null && p.lastUsed < report.completedAt) {
+          out.push({ roleArn: ls.roleArn, action: p.action, message: `CloudTrail shows ${p.action} used ${p.lastUsed}, Access Advisor reports service ${svc.namespace} ${svc.lastAuthenticated === null ? "never" : `last`} accessed${svc.lastAuthenticated === null ? "" : ` ${svc.lastAuthenticated}`}` });
+        }
+      }
+    }
+  }
+}
+
+function mergeAccessAnalyzer(ls: PermissionLabels, agg: UsageAggregate, out: UsageDisagreement[]): void {
+  for (const f of agg.accessAnalyzer) {
+    if (roleKey(f.resource) !== roleKey(ls.roleArn) || f.status !== "ACTIVE") continue;
+    for (const p of ls.permissions) {
+      const svc = f.services.find((s) => s.namespace.toLowerCase() === serviceOf(p.action));
+      const unusedByAnalyzer = f.findingType === "UnusedIAMRole" || (svc !== undefined && (svc.actions === null || svc.actions.some((a) => a.action.toLowerCase() === p.action.toLowerCase())));
+      if (!unusedByAnalyzer) continue;
+      if (p.label === "unused") p.sources = [...new Set([...p.sources, "access-analyzer"])].sort();
+      else if (p.label === "used") out.push({ roleArn: ls.roleArn, action: p.action, message: `Access Analyzer finding ${f.id} reports ${p.action} unused; ${p.sources.join(", ")} shows it used ${p.lastUsed ?? ""}`.trim() });
+    }
+  }
+}
+
+function applyExceptions(ls: PermissionLabels, exceptions: UsageException[]): void {
+  for (const ex of exceptions) {
+    if (ex.functionArn !== undefined && ex.functionArn !== ls.functionArn) continue;
+    if (ex.roleArn !== undefined && roleKey(ex.roleArn) !== roleKey(ls.roleArn)) continue;
+    const re = globToRegExp(ex.action);
+    for (const p of ls.permissions) if (re.test(p.action)) p.exception = { reason: ex.reason };
+  }
+}
+
+function principalOf(s: SessionUsage, fn: LambdaFunction | null, kind: PrincipalUsage["sessionKind"]): PrincipalUsage {
+  return {
+    accountId: s.accountId,
+    roleArn: s.roleArn,
+    functionName: fn?.name ?? null,
+    functionArn: fn?.arn ?? null,
+    sessionKind: kind,
+    sessionName: s.sessionName,
+    invokedBy: s.invokedBy,
+    regions: s.regions,
+    actions: s.actions,
+    unmapped: s.unmapped,
+    firstSeen: s.firstSeen,
+    lastSeen: s.lastSeen,
+  };
+}
+
+export function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+}
+
+const serviceOf = (action: string): string => action.slice(0, action.indexOf(":")).toLowerCase();
+const accountOf = (arn: string): string => arn.split(":")[4] ?? "";
+/** Account + role name: STS-rebuilt ARNs lack the path, so the path is not part of the key. */
+const roleKey = (arn: string): string => `${accountOf(arn)}/${roleNameOf(arn)}`;
+const iso = (ms: number): string => new Date(ms).toISOString().replace(".000Z", "Z");

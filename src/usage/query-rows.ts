@@ -1,0 +1,153 @@
+/**
+ * Ingesting the rows of the shipped aggregation query (sql.ts): Athena CSV results, CloudTrail
+ * Lake `GetQueryResults` JSON (rows of single-key objects, all values strings), or a JSON array of
+ * row objects (what DuckDB or a script writes). Every value is read as a string, as Athena CSV and
+ * Lake give them.
+ */
+
+import { partitionOf } from "./attribution.js";
+import type { FileAccumulator } from "./accumulate.js";
+import { normaliseTime } from "./accumulate.js";
+import { PARAM_KEYS, type RequestParams } from "./event.js";
+import { resourcesOf } from "./resources.js";
+import { USAGE_ROW_COLUMNS } from "./sql.js";
+
+export type QueryRow = { [column: string]: string | null };
+
+const ROLE = /^arn:[^:]+:iam::(\d{12}):role\/.+$/;
+
+/** True when a header (lower-cased column names) is ours. */
+export function isUsageRowHeader(columns: string[]): boolean {
+  return columns.includes("row_kind") && columns.includes("event_source") && columns.includes("calls");
+}
+
+/** RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF) → rows keyed by the header. */
+export function parseCsv(text: string): { header: string[]; rows: string[][] } {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  let i = 0;
+  const n = text.length;
+  let fieldStarted = false;
+  while (i < n) {
+    const c = text[i] as string;
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else field += c;
+      i++;
+      continue;
+    }
+    if (c === '"' && !fieldStarted) {
+      quoted = true;
+      fieldStarted = true;
+    } else if (c === ",") {
+      row.push(field);
+      field = "";
+      fieldStarted = false;
+    } else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+      fieldStarted = false;
+    } else {
+      field += c;
+      fieldStarted = true;
+    }
+    i++;
+  }
+  if (quoted) throw new Error("unterminated quoted field at end of file");
+  if (field !== "" || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  const header = (rows.shift() ?? []).map((h) => h.trim().toLowerCase());
+  return { header, rows };
+}
+
+/** Lake `QueryResultRows` ([[{col: value}, …], …]) → row objects. */
+export function rowsFromLake(doc: { QueryResultRows: unknown }): QueryRow[] {
+  if (!Array.isArray(doc.QueryResultRows)) throw new Error("QueryResultRows is not an array");
+  return doc.QueryResultRows.map((r, i) => {
+    if (!Array.isArray(r)) throw new Error(`QueryResultRows[${i}] is not a list of columns`);
+    const row: QueryRow = {};
+    for (const cell of r) {
+      if (typeof cell !== "object" || cell === null) continue;
+      for (const [k, v] of Object.entries(cell as { [k: string]: unknown })) row[k.toLowerCase()] = typeof v === "string" ? v : v === null ? null : String(v);
+    }
+    return row;
+  });
+}
+
+const val = (row: QueryRow, k: string): string | null => {
+  const v = row[k];
+  // Athena CSV writes NULL as an empty field; an empty string never matters for usage.
+  return v === undefined || v === null || v === "" ? null : v;
+};
+
+/** Ingest one row. Returns an error message when the row cannot be used. */
+export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | null {
+  const kind = val(row, "row_kind");
+  const calls = Number(val(row, "calls"));
+  if (!Number.isInteger(calls) || calls < 0) return `calls ${JSON.stringify(row.calls)} is not a count`;
+  const first = normaliseTime(val(row, "first_seen") ?? "");
+  const last = normaliseTime(val(row, "last_seen") ?? "");
+  if (first === null || last === null) return "first_seen/last_seen are not timestamps";
+  const account = val(row, "account_id");
+  const region = val(row, "aws_region");
+  if (kind === "coverage") {
+    const dataEvents = Number(val(row, "data_events") ?? "0");
+    acc.addCoverage(account, region, val(row, "event_day"), calls, Number.isFinite(dataEvents) ? dataEvents : 0, first, last);
+    return null;
+  }
+  if (kind === "function-created") {
+    const fn = val(row, "rp_functionname");
+    if (fn === null || account === null || region === null) return "function-created row without function, account or region";
+    acc.addCreation({ accountId: account, region, functionName: fn.startsWith("arn:") ? (fn.split(":")[6] ?? fn) : fn, time: last });
+    return null;
+  }
+  if (kind !== "usage") return `unknown row_kind ${JSON.stringify(kind)}`;
+  const roleArn = val(row, "role_arn");
+  const sessionName = val(row, "session_name");
+  const eventSource = val(row, "event_source");
+  const eventName = val(row, "event_name");
+  if (roleArn === null || sessionName === null || eventSource === null || eventName === null) return "usage row without role_arn, session_name, event_source or event_name";
+  const m = ROLE.exec(roleArn);
+  if (m === null) return `role_arn ${JSON.stringify(roleArn)} is not a role ARN`;
+  const params: RequestParams = {};
+  for (const k of PARAM_KEYS) {
+    if (k === "versionId") continue;
+    const v = val(row, `rp_${k.toLowerCase()}`);
+    if (v === null) continue;
+    if (k === "names") {
+      try {
+        const names = JSON.parse(v) as unknown;
+        if (Array.isArray(names) && names.every((x) => typeof x === "string")) params.names = names as string[];
+      } catch {
+        return `rp_names ${JSON.stringify(v)} is not a JSON array`;
+      }
+    } else (params as { [k: string]: string })[k] = v;
+  }
+  const resourceArns = (val(row, "resource_arns") ?? "").split("\u001f").filter((x) => x !== "");
+  const sessionAccount = m[1] as string;
+  const resources = resourcesOf({ eventSource, region, accountId: account ?? sessionAccount, partition: partitionOf(roleArn), resources: resourceArns, params });
+  acc.addGroup(
+    { accountId: sessionAccount, roleArn, sessionName, invokedBy: val(row, "invoked_by") },
+    { eventSource, eventName, errorCode: val(row, "error_code"), versioned: val(row, "version_id_present") === "1", region },
+    calls,
+    first,
+    last,
+    resources,
+  );
+  return null;
+}
+
+export { USAGE_ROW_COLUMNS };

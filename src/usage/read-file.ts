@@ -1,0 +1,282 @@
+/**
+ * Reading one usage file of any supported shape into a FilePartial. Runs in worker threads and
+ * in-process alike; never throws for bad input: problems become warnings and partial reasons
+ * naming the file and the position (byte offset, record index, line), and what could be read is
+ * still counted.
+ *
+ * Shapes (sniffed from content, never from the file name; gzip by magic bytes 1f 8b):
+ * - S3 delivery `{"Records":[…]}` and bare arrays of records → byte scanner (scan-records.ts)
+ * - `aws cloudtrail lookup-events` output (`Events[].CloudTrailEvent` JSON strings), or a list
+ *   of such pages
+ * - EventBridge envelopes (`detail` holds the record), single records, JSON Lines of either
+ * - rows of the shipped aggregation query: Athena CSV, Lake GetQueryResults, JSON row arrays
+ * - Access Advisor and Access Analyzer outputs (returned on the side, not as CloudTrail)
+ */
+
+import { readFileSync } from "node:fs";
+import { constants, gunzipSync } from "node:zlib";
+import type { Warning } from "../model/document.js";
+import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
+import { isAccessAdvisorOutput, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
+import { isAccessAnalyzerOutput, parseAccessAnalyzer, type AccessAnalyzerFinding } from "./access-analyzer.js";
+import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow } from "./query-rows.js";
+import { eventFromRecord, missingField } from "./record-fields.js";
+import { scanRecords } from "./scan-records.js";
+
+export interface FileResult {
+  partial: FilePartial;
+  accessAdvisor: AccessAdvisorReport[];
+  accessAnalyzer: AccessAnalyzerFinding[];
+}
+
+export interface ReadFileOptions extends AccumulateOptions {
+  /** Use the byte scanner for the bulk shapes (default true). False: JSON.parse everything. */
+  fastScan?: boolean;
+}
+
+type Obj = { [k: string]: unknown };
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Decompress when gzip; a truncated stream yields what it holds and a reason. */
+export function decode(raw: Buffer): { data: Buffer; problem: string | null } {
+  let data = raw;
+  let problem: string | null = null;
+  if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
+    try {
+      data = gunzipSync(raw);
+    } catch (e) {
+      // Truncated or corrupt: take what inflates up to the damage.
+      try {
+        data = gunzipSync(raw, { finishFlush: constants.Z_SYNC_FLUSH });
+      } catch {
+        data = Buffer.alloc(0);
+      }
+      problem = `gzip stream is damaged (${(e as Error).message}); ${data.length} bytes could be decompressed, the rest is lost`;
+    }
+  }
+  // UTF-16 LE with BOM (PowerShell redirects): re-encode as UTF-8.
+  if (data.length >= 2 && data[0] === 0xff && data[1] === 0xfe) data = Buffer.from(data.toString("utf16le", 2), "utf8");
+  return { data, problem };
+}
+
+export function readUsageFile(path: string, options: ReadFileOptions = {}): FileResult {
+  const acc = new FileAccumulator(path, options);
+  const result: FileResult = { partial: acc.finish(), accessAdvisor: [], accessAnalyzer: [] };
+  let raw: Buffer;
+  try {
+    raw = readFileSync(path);
+  } catch (e) {
+    acc.format = "unreadable";
+    acc.partialReasons.push(`cannot read file: ${(e as Error).message}`);
+    acc.warnings.push(warn("unreadable-file", `cannot read file: ${(e as Error).message}`, path));
+    result.partial = acc.finish();
+    return result;
+  }
+  const { data, problem } = decode(raw);
+  if (problem !== null) {
+    acc.partialReasons.push(problem);
+    acc.warnings.push(warn("truncated-gzip", problem, path));
+  }
+  readDecoded(data, acc, result, options);
+  result.partial = acc.finish();
+  return result;
+}
+
+/** Dispatch on content. Exported for tests that feed bytes directly. */
+export function readDecoded(data: Buffer, acc: FileAccumulator, result: FileResult, options: ReadFileOptions = {}): void {
+  const path = acc.path;
+  if (options.fastScan !== false) {
+    const outcome = scanRecords(data, {
+      event: (ev, index) => acc.add(ev, `Records[${index}]`),
+      skipped: (index, offset, reason) => acc.skip(`Records[${index}] (byte ${offset})`, reason),
+    });
+    if (outcome !== null) {
+      acc.format = outcome.format === "records" ? "cloudtrail-s3" : "cloudtrail-array";
+      if (outcome.error !== null) {
+        const msg = `JSON breaks at byte ${outcome.error.offset} (${outcome.error.message}) inside record ${outcome.records}; the ${outcome.records} records before it were counted`;
+        acc.partialReasons.push(msg);
+        acc.warnings.push(warn("truncated-json", msg, path, `Records[${outcome.records}]`));
+      }
+      return;
+    }
+  }
+  let text = data.toString("utf8");
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const trimmed = text.trimStart();
+  if (trimmed === "") {
+    acc.format = "empty";
+    if (acc.partialReasons.length === 0) acc.warnings.push(warn("empty-file", "file is empty", path, undefined, "info"));
+    return;
+  }
+  // CSV of the shipped query: the first line is our header.
+  if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) {
+    const firstLine = (trimmed.split(/\r?\n/, 1)[0] ?? "").split(",").map((h) => h.replace(/"/g, "").trim().toLowerCase());
+    if (isUsageRowHeader(firstLine)) {
+      acc.format = "usage-query-csv";
+      try {
+        const { header, rows } = parseCsv(trimmed);
+        ingestRows(acc, rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? null]))), "line");
+      } catch (e) {
+        notOurs(acc, `CSV cannot be read: ${(e as Error).message}`);
+      }
+      return;
+    }
+    notOurs(acc, "not JSON and not the CSV of the usage query");
+    return;
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(trimmed);
+  } catch (e) {
+    readJsonLines(trimmed, acc, (e as Error).message);
+    return;
+  }
+  readDocument(doc, acc, result);
+}
+
+function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): void {
+  const path = acc.path;
+  if (isAccessAdvisorOutput(doc)) {
+    acc.format = "access-advisor";
+    try {
+      const report = parseAccessAdvisor(doc, path);
+      if (report.roleArn === null) acc.warnings.push(warn("access-advisor-role-unknown", "Access Advisor output does not say which role it is about; name the file after the URL-encoded role ARN", path));
+      result.accessAdvisor.push(report);
+    } catch (e) {
+      notOurs(acc, `Access Advisor output cannot be used: ${(e as Error).message}`);
+    }
+    return;
+  }
+  if (isObj(doc) && typeof doc.JobId === "string" && Object.keys(doc).length === 1) {
+    // generate-service-last-accessed-details output: only a job id, read for the role join.
+    acc.format = "access-advisor-job";
+    return;
+  }
+  if (isAccessAnalyzerOutput(doc)) {
+    acc.format = "access-analyzer";
+    try {
+      result.accessAnalyzer.push(...parseAccessAnalyzer(doc));
+    } catch (e) {
+      notOurs(acc, `Access Analyzer output cannot be used: ${(e as Error).message}`);
+    }
+    return;
+  }
+  if (isObj(doc) && Array.isArray(doc.Records)) {
+    acc.format = "cloudtrail-s3";
+    doc.Records.forEach((r, i) => addRecord(acc, r, `Records[${i}]`));
+    return;
+  }
+  if (isObj(doc) && Array.isArray(doc.QueryResultRows)) {
+    acc.format = "usage-query-lake";
+    try {
+      ingestRows(acc, rowsFromLake(doc as { QueryResultRows: unknown }), "QueryResultRows");
+    } catch (e) {
+      notOurs(acc, (e as Error).message);
+    }
+    return;
+  }
+  const pages = isObj(doc) && Array.isArray(doc.Events) ? [doc] : Array.isArray(doc) && doc.length > 0 && doc.every((p) => isObj(p) && Array.isArray(p.Events)) ? (doc as Obj[]) : null;
+  if (pages !== null) {
+    acc.format = "cloudtrail-lookup-events";
+    pages.forEach((page, pi) => {
+      (page.Events as unknown[]).forEach((e, i) => {
+        const where = `${pages.length > 1 ? `[${pi}].` : ""}Events[${i}].CloudTrailEvent`;
+        if (!isObj(e) || typeof e.CloudTrailEvent !== "string") {
+          acc.skip(where, "no CloudTrailEvent string");
+          return;
+        }
+        let rec: unknown;
+        try {
+          rec = JSON.parse(e.CloudTrailEvent);
+        } catch (err) {
+          acc.skip(where, `CloudTrailEvent is not JSON: ${(err as Error).message}`);
+          return;
+        }
+        addRecord(acc, rec, where);
+      });
+    });
+    return;
+  }
+  if (Array.isArray(doc)) {
+    if (doc.length > 0 && doc.every((r) => isObj(r) && typeof r.row_kind === "string")) {
+      acc.format = "usage-query-json";
+      ingestRows(acc, doc as QueryRow[], "");
+      return;
+    }
+    if (doc.length > 0 && !doc.some((r) => isObj(r) && (looksLikeRecord(r) || isEnvelope(r)))) {
+      notOurs(acc, "a JSON array, but none of its elements is a CloudTrail record");
+      return;
+    }
+    acc.format = "cloudtrail-array";
+    doc.forEach((r, i) => addRecord(acc, r, `[${i}]`));
+    return;
+  }
+  if (isObj(doc) && (looksLikeRecord(doc) || isEnvelope(doc))) {
+    acc.format = isEnvelope(doc) ? "eventbridge" : "cloudtrail-record";
+    addRecord(acc, doc, "");
+    return;
+  }
+  notOurs(acc, `not CloudTrail, usage rows, Access Advisor or Access Analyzer data (top-level ${Array.isArray(doc) ? "array" : isObj(doc) ? `keys: ${Object.keys(doc).slice(0, 6).join(", ")}` : typeof doc})`);
+}
+
+function readJsonLines(text: string, acc: FileAccumulator, parseError: string): void {
+  const lines = text.split(/\r?\n/);
+  let good = 0;
+  let bad = 0;
+  acc.format = "cloudtrail-jsonl";
+  lines.forEach((line, i) => {
+    if (line.trim() === "") return;
+    let rec: unknown;
+    try {
+      rec = JSON.parse(line);
+    } catch (e) {
+      bad++;
+      acc.skip(`line ${i + 1}`, `not JSON: ${(e as Error).message}`);
+      return;
+    }
+    good++;
+    addRecord(acc, rec, `line ${i + 1}`);
+  });
+  if (good === 0) {
+    acc.format = "not-json";
+    notOurs(acc, `not JSON: ${parseError}`);
+  } else if (bad > 0) {
+    acc.partialReasons.push(`${bad} lines are not JSON`);
+  }
+}
+
+function isEnvelope(o: Obj): boolean {
+  return typeof o["detail-type"] === "string" && isObj(o.detail);
+}
+
+function looksLikeRecord(o: Obj): boolean {
+  return "eventName" in o || "eventSource" in o || "eventVersion" in o;
+}
+
+function addRecord(acc: FileAccumulator, rec: unknown, where: string): void {
+  const r = isObj(rec) && isEnvelope(rec) ? rec.detail : rec;
+  const missing = missingField(r);
+  if (missing !== null) {
+    acc.skip(where, missing);
+    return;
+  }
+  acc.add(eventFromRecord(r as Parameters<typeof eventFromRecord>[0]), where);
+}
+
+function ingestRows(acc: FileAccumulator, rows: QueryRow[], where: string): void {
+  rows.forEach((row, i) => {
+    const problem = ingestUsageRow(acc, row);
+    // CSV rows are numbered as lines (header is line 1).
+    if (problem !== null) acc.skip(where === "line" ? `line ${i + 2}` : `${where}[${i}]`, problem);
+  });
+}
+
+function notOurs(acc: FileAccumulator, message: string): void {
+  if (acc.format === "unknown" || acc.format === "cloudtrail-jsonl") acc.format = "unrecognised";
+  acc.partialReasons.push(message);
+  acc.warnings.push(warn("unrecognised-usage-file", message, acc.path));
+}
+
+function warn(code: string, message: string, file: string, path?: string, severity: Warning["severity"] = "warning"): Warning {
+  return path === undefined ? { code, severity, message, file } : { code, severity, message, file, path };
+}

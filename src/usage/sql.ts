@@ -1,0 +1,278 @@
+/**
+ * The SQL leastrole ships for organisation scale: the Athena table over the CloudTrail S3 tree,
+ * the aggregation query that produces exactly the rows `readUsage` ingests (query-rows.ts), and a
+ * CloudTrail Lake equivalent. The same text is in sql/*.sql for people browsing the repository
+ * (a test holds the two equal).
+ *
+ * Why these rows: each event falls in exactly one `usage` row (grouped by session, call, error
+ * and the raw resource material: resources[].ARN and the requestParameters keys in event.ts), so
+ * counts add up exactly and leastrole derives resource ARNs from the row with the same code as
+ * for raw records. `coverage` rows count every event per account/region/day; `function-created`
+ * rows carry the last CreateFunction per function (for "too new").
+ *
+ * Parameters (replaced by `renderUsageQuery`): {{table}}, {{start}}, {{end}} (ISO 8601 UTC,
+ * `2026-10-01T00:00:00Z`, end exclusive). Add partition predicates for Athena pruning.
+ */
+
+export const ATHENA_TABLE_DDL = `-- leastrole: Athena table over CloudTrail S3 delivery (AWS's documented CloudTrailSerde table,
+-- plus eventcategory and managementevent), partition projection by day.
+CREATE EXTERNAL TABLE IF NOT EXISTS cloudtrail_logs (
+  eventversion STRING,
+  useridentity STRUCT<
+    type: STRING, principalid: STRING, arn: STRING, accountid: STRING, invokedby: STRING,
+    accesskeyid: STRING, username: STRING,
+    sessioncontext: STRUCT<
+      attributes: STRUCT<mfaauthenticated: STRING, creationdate: STRING>,
+      sessionissuer: STRUCT<type: STRING, principalid: STRING, arn: STRING, accountid: STRING, username: STRING>>>,
+  eventtime STRING,
+  eventsource STRING,
+  eventname STRING,
+  awsregion STRING,
+  sourceipaddress STRING,
+  useragent STRING,
+  errorcode STRING,
+  errormessage STRING,
+  requestparameters STRING,
+  responseelements STRING,
+  additionaleventdata STRING,
+  requestid STRING,
+  eventid STRING,
+  resources ARRAY<STRUCT<arn: STRING, accountid: STRING, type: STRING>>,
+  eventtype STRING,
+  apiversion STRING,
+  readonly STRING,
+  recipientaccountid STRING,
+  serviceeventdetails STRING,
+  sharedeventid STRING,
+  vpcendpointid STRING,
+  eventcategory STRING,
+  managementevent BOOLEAN
+)
+PARTITIONED BY (region STRING, day STRING)
+ROW FORMAT SERDE 'com.amazon.emr.hive.serde.CloudTrailSerde'
+STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+LOCATION 's3://{{bucket}}/AWSLogs/{{account}}/CloudTrail/'
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.region.type' = 'enum',
+  'projection.region.values' = '{{regions}}',
+  'projection.day.type' = 'date',
+  'projection.day.format' = 'yyyy/MM/dd',
+  'projection.day.range' = '2020/01/01,NOW',
+  'projection.day.interval' = '1',
+  'projection.day.interval.unit' = 'DAYS',
+  'storage.location.template' = 's3://{{bucket}}/AWSLogs/{{account}}/CloudTrail/\${region}/\${day}'
+);
+`;
+
+/** The columns of every row, in order. */
+export const USAGE_ROW_COLUMNS = [
+  "row_kind",
+  "account_id",
+  "role_arn",
+  "session_name",
+  "invoked_by",
+  "aws_region",
+  "event_source",
+  "event_name",
+  "error_code",
+  "version_id_present",
+  "resource_arns",
+  "rp_bucketname",
+  "rp_key",
+  "rp_tablename",
+  "rp_queueurl",
+  "rp_topicarn",
+  "rp_targetarn",
+  "rp_keyid",
+  "rp_secretid",
+  "rp_name",
+  "rp_names",
+  "rp_functionname",
+  "rp_streamname",
+  "rp_streamarn",
+  "rp_loggroupname",
+  "rp_statemachinearn",
+  "event_day",
+  "calls",
+  "data_events",
+  "first_seen",
+  "last_seen",
+] as const;
+
+export const ATHENA_USAGE_QUERY = `-- leastrole usage aggregation (Athena engine v3 / Trino). Rows are ingested by readUsage().
+WITH deduped AS (
+  SELECT t.*, row_number() OVER (PARTITION BY eventid ORDER BY eventtime) AS rn
+  FROM {{table}} t
+  WHERE eventtime >= '{{start}}' AND eventtime < '{{end}}'
+),
+events AS (
+  SELECT
+    eventtime, eventsource, eventname, awsregion, errorcode, eventtype, eventcategory, managementevent,
+    coalesce(recipientaccountid, useridentity.accountid) AS coverage_account,
+    recipientaccountid,
+    CASE
+      WHEN useridentity.type IS NULL OR useridentity.type <> 'AssumedRole' THEN NULL
+      WHEN useridentity.sessioncontext.sessionissuer.arn IS NULL THEN
+        CASE WHEN regexp_like(useridentity.arn, '^arn:[^:]+:sts::[0-9]{12}:assumed-role/[^/]+/.+$')
+          THEN 'arn:' || regexp_extract(useridentity.arn, '^arn:([^:]+):', 1)
+            || ':iam::' || regexp_extract(useridentity.arn, '^arn:[^:]+:sts::([0-9]{12}):', 1)
+            || ':role/' || regexp_extract(useridentity.arn, '^arn:[^:]+:sts::[0-9]{12}:assumed-role/([^/]+)/', 1)
+        END
+      WHEN regexp_like(useridentity.sessioncontext.sessionissuer.arn, '^arn:[^:]+:iam::[0-9]{12}:role/.+$')
+        THEN useridentity.sessioncontext.sessionissuer.arn
+    END AS role_arn,
+    coalesce(
+      nullif(regexp_extract(useridentity.principalid, '^[^:]+:(.+)$', 1), ''),
+      nullif(regexp_extract(useridentity.arn, '^arn:[^:]+:sts::[0-9]{12}:assumed-role/[^/]+/(.+)$', 1), '')
+    ) AS session_name,
+    useridentity.invokedby AS invoked_by,
+    CASE WHEN json_extract_scalar(requestparameters, '$.versionId') IS NULL THEN 0 ELSE 1 END AS version_id_present,
+    array_join(transform(resources, r -> r.arn), chr(31)) AS resource_arns,
+    json_extract_scalar(requestparameters, '$.bucketName') AS rp_bucketname,
+    json_extract_scalar(requestparameters, '$.key') AS rp_key,
+    json_extract_scalar(requestparameters, '$.tableName') AS rp_tablename,
+    json_extract_scalar(requestparameters, '$.queueUrl') AS rp_queueurl,
+    json_extract_scalar(requestparameters, '$.topicArn') AS rp_topicarn,
+    json_extract_scalar(requestparameters, '$.targetArn') AS rp_targetarn,
+    json_extract_scalar(requestparameters, '$.keyId') AS rp_keyid,
+    json_extract_scalar(requestparameters, '$.secretId') AS rp_secretid,
+    json_extract_scalar(requestparameters, '$.name') AS rp_name,
+    json_format(json_extract(requestparameters, '$.names')) AS rp_names,
+    json_extract_scalar(requestparameters, '$.functionName') AS rp_functionname,
+    json_extract_scalar(requestparameters, '$.streamName') AS rp_streamname,
+    json_extract_scalar(requestparameters, '$.streamARN') AS rp_streamarn,
+    json_extract_scalar(requestparameters, '$.logGroupName') AS rp_loggroupname,
+    json_extract_scalar(requestparameters, '$.stateMachineArn') AS rp_statemachinearn
+  FROM deduped
+  WHERE rn = 1 OR eventid IS NULL
+)
+SELECT 'usage' AS row_kind, recipientaccountid AS account_id, role_arn, session_name, invoked_by, awsregion AS aws_region,
+  eventsource AS event_source, eventname AS event_name, errorcode AS error_code, version_id_present,
+  resource_arns, rp_bucketname, rp_key, rp_tablename, rp_queueurl, rp_topicarn, rp_targetarn, rp_keyid,
+  rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn, rp_loggroupname,
+  rp_statemachinearn, CAST(NULL AS VARCHAR) AS event_day, count(*) AS calls, 0 AS data_events,
+  min(eventtime) AS first_seen, max(eventtime) AS last_seen
+FROM events
+WHERE role_arn IS NOT NULL AND session_name IS NOT NULL AND (eventtype IS NULL OR eventtype = 'AwsApiCall')
+GROUP BY recipientaccountid, role_arn, session_name, invoked_by, awsregion, eventsource, eventname, errorcode,
+  version_id_present, resource_arns, rp_bucketname, rp_key, rp_tablename, rp_queueurl, rp_topicarn,
+  rp_targetarn, rp_keyid, rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn,
+  rp_loggroupname, rp_statemachinearn
+UNION ALL
+SELECT 'coverage', coverage_account, NULL, NULL, NULL, awsregion, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, substr(eventtime, 1, 10),
+  count(*), sum(CASE WHEN eventcategory = 'Data' OR managementevent = false THEN 1 ELSE 0 END),
+  min(eventtime), max(eventtime)
+FROM events
+GROUP BY coverage_account, awsregion, substr(eventtime, 1, 10)
+UNION ALL
+SELECT 'function-created', recipientaccountid, NULL, NULL, NULL, awsregion, eventsource, NULL, NULL, NULL, NULL,
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, rp_functionname, NULL, NULL, NULL, NULL,
+  NULL, count(*), 0, min(eventtime), max(eventtime)
+FROM events
+WHERE eventsource = 'lambda.amazonaws.com' AND eventname LIKE 'CreateFunction%' AND errorcode IS NULL
+  AND rp_functionname IS NOT NULL AND recipientaccountid IS NOT NULL AND awsregion IS NOT NULL
+GROUP BY recipientaccountid, awsregion, eventsource, rp_functionname
+`;
+
+/**
+ * CloudTrail Lake variant: columns are camelCase, `eventTime` is a timestamp and
+ * `requestParameters` a map of strings (`element_at`). Not run here (Lake is a managed service,
+ * closed to new customers since 2026-05-31); its rows have the same columns and are ingested by
+ * the same code. `names` comes back as the map's string value.
+ */
+export const LAKE_USAGE_QUERY = `-- leastrole usage aggregation, CloudTrail Lake (FROM <event data store id>).
+SELECT 'usage' AS row_kind, recipientAccountId AS account_id,
+  userIdentity.sessionContext.sessionIssuer.arn AS role_arn,
+  nullif(regexp_extract(userIdentity.principalId, '^[^:]+:(.+)$', 1), '') AS session_name,
+  userIdentity.invokedBy AS invoked_by, awsRegion AS aws_region, eventSource AS event_source,
+  eventName AS event_name, errorCode AS error_code,
+  CASE WHEN element_at(requestParameters, 'versionId') IS NULL THEN 0 ELSE 1 END AS version_id_present,
+  array_join(transform(resources, r -> r.arn), chr(31)) AS resource_arns,
+  element_at(requestParameters, 'bucketName') AS rp_bucketname, element_at(requestParameters, 'key') AS rp_key,
+  element_at(requestParameters, 'tableName') AS rp_tablename, element_at(requestParameters, 'queueUrl') AS rp_queueurl,
+  element_at(requestParameters, 'topicArn') AS rp_topicarn, element_at(requestParameters, 'targetArn') AS rp_targetarn,
+  element_at(requestParameters, 'keyId') AS rp_keyid, element_at(requestParameters, 'secretId') AS rp_secretid,
+  element_at(requestParameters, 'name') AS rp_name, element_at(requestParameters, 'names') AS rp_names,
+  element_at(requestParameters, 'functionName') AS rp_functionname, element_at(requestParameters, 'streamName') AS rp_streamname,
+  element_at(requestParameters, 'streamARN') AS rp_streamarn, element_at(requestParameters, 'logGroupName') AS rp_loggroupname,
+  element_at(requestParameters, 'stateMachineArn') AS rp_statemachinearn,
+  NULL AS event_day, count(*) AS calls, 0 AS data_events,
+  min(eventTime) AS first_seen, max(eventTime) AS last_seen
+FROM {{table}}
+WHERE eventTime >= timestamp '{{start}}' AND eventTime < timestamp '{{end}}'
+  AND userIdentity.type = 'AssumedRole' AND userIdentity.sessionContext.sessionIssuer.arn LIKE 'arn:%:iam::%:role/%'
+  AND eventType = 'AwsApiCall'
+GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26
+UNION ALL
+SELECT 'coverage', coalesce(recipientAccountId, userIdentity.accountId), NULL, NULL, NULL, awsRegion, NULL, NULL, NULL,
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+  date_format(eventTime, '%Y-%m-%d'), count(*),
+  sum(CASE WHEN eventCategory = 'Data' THEN 1 ELSE 0 END), min(eventTime), max(eventTime)
+FROM {{table}}
+WHERE eventTime >= timestamp '{{start}}' AND eventTime < timestamp '{{end}}'
+GROUP BY 2, 6, 27
+`;
+
+export interface RenderOptions {
+  table: string;
+  /** ISO 8601 UTC, inclusive. */
+  start: string;
+  /** ISO 8601 UTC, exclusive. */
+  end: string;
+}
+
+/** Fill in {{table}}, {{start}}, {{end}}; rejects values that could break out of the literal. */
+export function renderUsageQuery(sql: string, o: RenderOptions): string {
+  if (!/^[A-Za-z0-9_.\-"`]+$/.test(o.table)) throw new Error(`table name ${JSON.stringify(o.table)} has characters that are not allowed`);
+  for (const t of [o.start, o.end]) {
+    if (!/^[0-9T:.\- Z]+$/.test(t)) throw new Error(`timestamp ${JSON.stringify(t)} is not ISO 8601`);
+  }
+  return sql.replaceAll("{{table}}", o.table).replaceAll("{{start}}", o.start).replaceAll("{{end}}", o.end);
+}
+
+/**
+ * Run the Athena query on DuckDB (local runs over downloaded logs, and our test): DuckDB lacks a
+ * few Trino names, so macros supply them, and `transform(` becomes `list_transform(` (a DuckDB
+ * macro cannot take a lambda). Nothing else changes.
+ */
+export const DUCKDB_TRINO_MACROS = [
+  "CREATE OR REPLACE MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)",
+  "CREATE OR REPLACE MACRO json_format(j) AS CAST(j AS VARCHAR)",
+  "CREATE OR REPLACE MACRO regexp_like(s, p) AS regexp_matches(s, p)",
+  "CREATE OR REPLACE MACRO array_join(l, sep) AS array_to_string(l, sep)",
+];
+
+export function athenaToDuckDb(sql: string): string {
+  return sql.replace(/\btransform\(/g, "list_transform(");
+}
+
+/**
+ * A DuckDB view with the Athena table's columns over raw CloudTrail files (`{"Records":[…]}` or
+ * bare arrays; `format` picks which). requestParameters becomes JSON text like the Hive SerDe's.
+ */
+export function duckDbCloudTrailView(glob: string, format: "records" | "array", name = "cloudtrail_logs"): string {
+  const rec = `STRUCT(
+    eventVersion VARCHAR, eventTime VARCHAR, eventSource VARCHAR, eventName VARCHAR, awsRegion VARCHAR,
+    errorCode VARCHAR, eventID VARCHAR, eventType VARCHAR, eventCategory VARCHAR, managementEvent BOOLEAN,
+    recipientAccountId VARCHAR, requestParameters JSON,
+    userIdentity STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, invokedBy VARCHAR,
+      sessionContext STRUCT(sessionIssuer STRUCT(arn VARCHAR))),
+    resources STRUCT(ARN VARCHAR, accountId VARCHAR, type VARCHAR)[])`;
+  const source =
+    format === "records"
+      ? `(SELECT unnest(Records) AS r FROM read_json('${glob}', columns = {'Records': '${rec.replace(/\n\s*/g, " ")}[]'}, maximum_object_size = 1073741824))`
+      : `(SELECT json AS r FROM read_json('${glob}', format = 'array', columns = {'json': '${rec.replace(/\n\s*/g, " ")}'}, records = false, maximum_object_size = 1073741824))`;
+  return `CREATE OR REPLACE VIEW ${name} AS SELECT
+    r.eventTime AS eventtime, r.eventSource AS eventsource, r.eventName AS eventname, r.awsRegion AS awsregion,
+    r.errorCode AS errorcode, r.eventID AS eventid, r.eventType AS eventtype, r.eventCategory AS eventcategory,
+    r.managementEvent AS managementevent, r.recipientAccountId AS recipientaccountid,
+    CAST(r.requestParameters AS VARCHAR) AS requestparameters,
+    {'type': r.userIdentity.type, 'principalid': r.userIdentity.principalId, 'arn': r.userIdentity.arn,
+     'accountid': r.userIdentity.accountId, 'invokedby': r.userIdentity.invokedBy,
+     'sessioncontext': {'sessionissuer': {'arn': r.userIdentity.sessionContext.sessionIssuer.arn}}} AS useridentity,
+    list_transform(r.resources, x -> {'arn': x.ARN, 'accountid': x.accountId, 'type': x.type}) AS resources
+  FROM ${source}`;
+}
