@@ -49,3 +49,13 @@ export {
 } from "./principal-facts.js";
 export { SENSITIVE_ACTIONS } from "./sensitive-actions.js";
 export { isActionAllowed, whoCanCall, type ActionQueryOptions } from "./queries.js";
+export {
+  isAwsManagedPolicyArn,
+  loadManagedPolicyDataset,
+  lookupAwsManagedPolicy,
+  lookupAwsManagedPolicyDocument,
+  managedPolicyDataInfo,
+  MANAGED_POLICY_DATA_FILE,
+  type AwsManagedPolicy,
+  type ManagedPolicyDataset,
+} from "./managed-policies.js";
