@@ -462,8 +462,17 @@ class TemplateReader {
     if (isRecord(raw) && typeof raw.Ref === "string") localId = raw.Ref;
     else if (isRecord(raw) && Array.isArray(raw["Fn::GetAtt"]) && typeof raw["Fn::GetAtt"][0] === "string") localId = raw["Fn::GetAtt"][0];
     else if (isRecord(raw) && typeof raw["Fn::GetAtt"] === "string") localId = raw["Fn::GetAtt"].split(".")[0];
+    let aliasName: string | null = null;
+    const aliasRes = localId !== undefined ? this.resources[localId] : undefined;
+    if (localId !== undefined && aliasRes && (aliasRes.Type === "AWS::Lambda::Alias" || aliasRes.Type === "AWS::Lambda::Version")) {
+      // A Ref to an alias or version is a qualified ARN of the function it belongs to.
+      const fnRef = aliasRes.Properties.FunctionName;
+      aliasName = aliasRes.Type === "AWS::Lambda::Alias" ? (this.propString(aliasRes, "Name") ?? localId) : null;
+      localId = isRecord(fnRef) && typeof fnRef.Ref === "string" ? fnRef.Ref : localId;
+    }
     const local = localId !== undefined ? this.functions.get(localId) : undefined;
-    if (local) return { local, resource: qualifier && qualifier !== "$LATEST" ? `${local.fn.arn}:${qualifier}` : local.fn.arn };
+    const q = aliasName ?? (qualifier && qualifier !== "$LATEST" ? qualifier : null);
+    if (local) return { local, resource: q ? `${local.fn.arn}:${q}` : local.fn.arn };
     const value = this.resolver.str(raw);
     const split = splitFunctionArn(value);
     for (const f of this.functions.values()) {

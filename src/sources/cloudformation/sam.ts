@@ -175,6 +175,13 @@ function expandFunction(
   if (isRecord(p.Tags)) for (const [k, v] of Object.entries(p.Tags)) tags.push({ Key: k, Value: v });
   fn.Tags = tags;
   out[id] = { Type: "AWS::Lambda::Function", Properties: fn, sourcePath: path, ...(base.Condition !== undefined ? { Condition: base.Condition } : {}) };
+  // AutoPublishAlias: event sources and permissions target the alias `<Id>Alias<Name>`.
+  let aliasRef: { Ref: string } | undefined;
+  if (typeof p.AutoPublishAlias === "string") {
+    const aliasId = `${id}Alias${p.AutoPublishAlias}`;
+    out[aliasId] = { Type: "AWS::Lambda::Alias", Properties: { FunctionName: fnRef, Name: p.AutoPublishAlias }, sourcePath: childPath(propsPath, "AutoPublishAlias") };
+    aliasRef = { Ref: aliasId };
+  }
 
   // ---- role (role_utils.construct_role_for_resource and SamFunction._construct_role)
   const managed: unknown[] = [managedArn(partition, "service-role/AWSLambdaBasicExecutionRole")];
@@ -198,7 +205,15 @@ function expandFunction(
       if (!isRecord(d)) continue;
       const type = typeof d.Type === "string" ? d.Type : "";
       let dest = d.Destination;
-      if (dest === undefined && (type === "SQS" || type === "SNS")) {
+      const noValue = (x: unknown): boolean => isRecord(x) && x.Ref === "AWS::NoValue";
+      const iff = isRecord(dest) && Array.isArray(dest["Fn::If"]) && dest["Fn::If"].length === 3 ? (dest["Fn::If"] as unknown[]) : undefined;
+      if (iff && (type === "SQS" || type === "SNS") && (noValue(iff[1]) || noValue(iff[2]))) {
+        // SAM creates the queue / topic for the branch that has no destination (under a condition).
+        const gen = `${id}EventInvokeConfig${when}${type === "SQS" ? "Queue" : "Topic"}`;
+        out[gen] = { Type: type === "SQS" ? "AWS::SQS::Queue" : "AWS::SNS::Topic", Properties: {}, sourcePath: childPath(childPath(childPath(eicPath, "DestinationConfig"), when), "Destination") };
+        const ref = type === "SQS" ? { "Fn::GetAtt": [gen, "Arn"] } : { Ref: gen };
+        dest = { "Fn::If": [iff[0], noValue(iff[1]) ? ref : iff[1], noValue(iff[2]) ? ref : iff[2]] };
+      } else if (dest === undefined && (type === "SQS" || type === "SNS")) {
         // SAM creates the queue / topic when no destination is given.
         const gen = `${id}EventInvokeConfig${when}${type === "SQS" ? "Queue" : "Topic"}`;
         out[gen] = { Type: type === "SQS" ? "AWS::SQS::Queue" : "AWS::SNS::Topic", Properties: {}, sourcePath: childPath(childPath(childPath(eicPath, "DestinationConfig"), when), "Type") };
@@ -260,10 +275,10 @@ function expandFunction(
     const logical = `${id}${eventId}`;
     const type = ev.Type;
     if (["SQS", "Kinesis", "DynamoDB", "MSK", "MQ", "SelfManagedKafka", "DocumentDB"].includes(type)) {
-      const esm: Record<string, unknown> = { FunctionName: fnRef };
+      const esm: Record<string, unknown> = { FunctionName: aliasRef ?? fnRef };
       const source = type === "SQS" ? ep.Queue : type === "MQ" ? ep.Broker : type === "DocumentDB" ? ep.Cluster : ep.Stream;
       if (source !== undefined) esm.EventSourceArn = source;
-      const passthrough = ["BatchSize", "Enabled", "StartingPosition", "StartingPositionTimestamp", "Topics", "Queues", "SourceAccessConfigurations", "FilterCriteria", "MaximumBatchingWindowInSeconds", "FunctionResponseTypes", "KmsKeyArn", "ScalingConfig", "ProvisionedPollerConfig"];
+      const passthrough = ["BatchSize", "Enabled", "StartingPosition", "StartingPositionTimestamp", "Topics", "Queues", "SourceAccessConfigurations", "FilterCriteria", "MaximumBatchingWindowInSeconds", "FunctionResponseTypes", "KmsKeyArn", "ScalingConfig", "ProvisionedPollerConfig", "BisectBatchOnFunctionError", "MaximumRetryAttempts", "ParallelizationFactor", "MaximumRecordAgeInSeconds", "TumblingWindowInSeconds", "ConsumerGroupId", "MetricsConfig"];
       for (const k of passthrough) if (ep[k] !== undefined) esm[k] = ep[k];
       if (type === "SelfManagedKafka" && ep.KafkaBootstrapServers !== undefined) esm.SelfManagedEventSource = { Endpoints: { KafkaBootstrapServers: ep.KafkaBootstrapServers } };
       if (isRecord(ep.DestinationConfig)) esm.DestinationConfig = ep.DestinationConfig;
@@ -282,7 +297,7 @@ function expandFunction(
       }
     } else if (PUSH_PRINCIPAL[type] !== undefined || type === "CloudWatchLogs") {
       const principal = type === "CloudWatchLogs" ? { "Fn::Sub": "logs.${AWS::Region}.amazonaws.com" } : PUSH_PRINCIPAL[type];
-      const perm: Record<string, unknown> = { Action: "lambda:InvokeFunction", FunctionName: fnRef, Principal: principal };
+      const perm: Record<string, unknown> = { Action: "lambda:InvokeFunction", FunctionName: aliasRef ?? fnRef, Principal: principal };
       const src = pushSourceArn(type, ep, logical);
       if (src !== undefined) perm.SourceArn = src;
       if (type === "S3") perm.SourceAccount = { Ref: "AWS::AccountId" };
