@@ -96,7 +96,9 @@ export async function readUsage(paths: string[], options: ReadUsageOptions = {})
 function spawnWorker(): Worker {
   const here = import.meta.url;
   if (here.endsWith(".ts")) {
-    return new Worker(new URL("./worker.ts", here), { execArgv: ["--import", "tsx"] });
+    // Running from source: register tsx's loader inside the worker, then load the .ts entry.
+    const entry = JSON.stringify(new URL("./worker.ts", here).href);
+    return new Worker(`import("tsx/esm/api").then((m) => { m.register(); return import(${entry}); })`, { eval: true });
   }
   return new Worker(new URL("./usage-worker.js", here));
 }
