@@ -57,7 +57,9 @@ export function parseJsonLocated(text: string, file: string): Located {
     const pos = /position (\d+)/.exec(message);
     const offset = pos ? Number(pos[1]) : text.length;
     const line = lineAtOffset(text, offset);
-    const what = text.trim() === "" ? "empty file" : /end of (JSON )?input|Unterminated/i.test(message) ? "truncated JSON" : "invalid JSON";
+    // An error at the very end of the text means the text stopped early (a cut download, a full disk).
+    const atEnd = !pos || offset >= text.trimEnd().length;
+    const what = text.trim() === "" ? "empty file" : atEnd || /end of (JSON )?input|Unterminated/i.test(message) ? "truncated JSON" : "invalid JSON";
     throw new InputError(`${what} at line ${line}: ${message}`, { file, path: "", cause: error });
   }
   const lines = scanJsonLines(text);

@@ -1,0 +1,274 @@
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { InputError, LeastroleError } from "../../src/errors.js";
+import { detectIac, readTerraformPlan } from "../../src/sources/terraform/index.js";
+
+const corpus = "/work/shared/corpus";
+const CORPUS_PLANS = [
+  `${corpus}/checkov-tfplan-fixtures/plan_with_deleted_resources.tfplan.json`,
+  `${corpus}/checkov-tfplan-fixtures/plan_with_iam_data_block.tfplan.json`,
+  `${corpus}/checkov-tfplan-fixtures/plan_nested_child_modules.tfplan.json`,
+  `${corpus}/checkov-tfplan-fixtures/plan_with_iam_policies.tfplan.json`,
+  `${corpus}/terraform-plans/cloudgoat-lambda_privesc.plan.json`,
+];
+const APP = "test/iac/fixtures/terraform/lambda-app.plan.json";
+const ERRORED = "test/iac/fixtures/terraform/errored.plan.json";
+
+function utf16leWithBom(text: string): Uint8Array {
+  const body = Buffer.from(text, "utf16le");
+  return new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), body]));
+}
+
+describe("Terraform plans in the corpus", () => {
+  it.each(CORPUS_PLANS)("%s reads without error and is detected as a plan", (file) => {
+    const bytes = readFileSync(file);
+    expect(detectIac(JSON.parse(bytes.toString("utf8")), file)).toBe("terraform-plan");
+    const f = readTerraformPlan(bytes, file);
+    expect(f.source.kind).toBe("terraform-plan");
+    expect(f.source.path).toBe(file);
+    expect(f.source.sha256).toMatch(/^[0-9a-f]{64}$/);
+    for (const r of f.roles) {
+      expect(r.source?.file).toBe(file);
+      expect(r.source?.line).toBeGreaterThan(0);
+      expect(r.source?.address).toMatch(/aws_iam_role\./);
+    }
+  });
+
+  it("cloudgoat lambda_privesc: the lambda-trusted debug role gets AdministratorAccess through a reference-only attachment", () => {
+    const f = readTerraformPlan(readFileSync(CORPUS_PLANS[4] as string), "cloudgoat.plan.json");
+    expect(f.roles.map((r) => r.name)).toEqual(["cg-debug-role-cgidexample01", "cg-lambdaManager-role-cgidexample01"]);
+    const debug = f.roles.find((r) => r.name === "cg-debug-role-cgidexample01");
+    expect(debug?.arn).toBe("arn:aws:iam::unknown:role/cg-debug-role-cgidexample01");
+    expect(debug?.trustPolicy?.Statement[0]?.Principal).toEqual({ Service: ["lambda.amazonaws.com"] });
+    expect(debug?.attachedPolicies).toEqual([{ arn: "arn:aws:iam::aws:policy/AdministratorAccess", name: "AdministratorAccess" }]);
+    const manager = f.roles.find((r) => r.name === "cg-lambdaManager-role-cgidexample01");
+    // The customer policy's ARN is unknown at plan time: the attachment is linked by reference.
+    expect(manager?.attachedPolicies.map((p) => p.arn)).toEqual(["arn:aws:iam::unknown:policy/cg-lambdaManager-policy-cgidexample01"]);
+    const policy = f.policies.find((p) => p.name === "cg-lambdaManager-policy-cgidexample01");
+    expect(policy?.document?.Statement.flatMap((s) => s.Action ?? [])).toEqual(expect.arrayContaining(["iam:PassRole", "lambda:*"]));
+    expect(policy?.resolution).toBe("input");
+    expect(f.functions).toEqual([]);
+    // The manager role's trust policy is jsonencode() of the user's ARN, unknown at plan time:
+    // reported, and the role marked incomplete rather than "trusts nobody".
+    expect(manager?.trustPolicy).toBeNull();
+    expect(f.warnings.map((w) => [w.code, w.message])).toEqual([
+      ["terraform-unknown-policy", expect.stringContaining("aws_iam_role.lambdaManager_role.assume_role_policy is known only after apply")],
+    ]);
+    expect(f.incompletePrincipals).toEqual([manager?.arn]);
+    expect(f.partial).toBe(true);
+  });
+
+  it("plan_with_iam_policies: the inline policy joins its role by configuration reference (role unknown at plan time); CRLF JSON parses", () => {
+    const f = readTerraformPlan(readFileSync(CORPUS_PLANS[3] as string), "p.json");
+    expect(f.roles).toHaveLength(1);
+    const role = f.roles[0];
+    // The role's name is not set in configuration (generated): the address stands in for it.
+    expect(role?.name).toBe("aws_iam_role.example");
+    expect(role?.inlinePolicies.map((p) => [p.name, p.document.Statement[0]?.Action])).toEqual([["example", ["iam:*"]]]);
+    expect(role?.inlinePolicies[0]?.source).toEqual({ file: "p.json", line: 245, address: "aws_iam_role_policy.fail_1" });
+    expect(f.policies.map((p) => p.arn)).toEqual(["arn:aws:iam::unknown:policy/policy_pass"]);
+  });
+
+  it("plan_with_deleted_resources: the deleted half of a replacement is ignored; format 0.1 nested modules read", () => {
+    const deleted = readTerraformPlan(readFileSync(CORPUS_PLANS[0] as string), "d.json");
+    expect(deleted.roles).toEqual([]);
+    const nested = readTerraformPlan(readFileSync(CORPUS_PLANS[2] as string), "n.json");
+    expect(nested.functions).toEqual([]);
+    expect(nested.warnings).toEqual([]);
+  });
+
+  it("UTF-16 LE with BOM and UTF-8 with BOM give the same fragment as plain UTF-8", () => {
+    const text = readFileSync(CORPUS_PLANS[4] as string, "utf8");
+    const plain = readTerraformPlan(text, "x");
+    const u16 = readTerraformPlan(utf16leWithBom(text), "x");
+    const u8bom = readTerraformPlan(new Uint8Array(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])), "x");
+    const strip = (f: typeof plain) => ({ ...f, source: { ...f.source, sha256: "" } });
+    expect(strip(u16)).toEqual(strip(plain));
+    expect(strip(u8bom)).toEqual(strip(plain));
+  });
+
+  it("an already-parsed plan object reads the same, without line numbers", () => {
+    const text = readFileSync(CORPUS_PLANS[4] as string, "utf8");
+    const fromObject = readTerraformPlan(JSON.parse(text) as object, "x");
+    expect(fromObject.roles.map((r) => r.arn)).toEqual(readTerraformPlan(text, "x").roles.map((r) => r.arn));
+    expect(fromObject.roles[0]?.source?.line).toBeNull();
+  });
+});
+
+describe("generated plan with Lambda functions (lambda-app)", () => {
+  const f = readTerraformPlan(readFileSync(APP), APP);
+  const fn = (name: string) => f.functions.find((x) => x.name === name);
+
+  it("reads all three functions with their execution roles joined by ARN", () => {
+    expect(f.functions.map((x) => x.name)).toEqual(["api-handler", "jobs-worker", "legacy-report"]);
+    const roleArns = new Set(f.roles.map((r) => r.arn));
+    expect(fn("api-handler")?.roleArn).toBe("arn:aws:iam::unknown:role/service/api-handler-role");
+    expect(roleArns.has(fn("api-handler")?.roleArn as string)).toBe(true);
+    // Inside a child module, `role = aws_iam_role.this.arn` is module-relative.
+    expect(fn("jobs-worker")?.roleArn).toBe("arn:aws:iam::unknown:role/jobs-worker-role");
+    expect(roleArns.has(fn("jobs-worker")?.roleArn as string)).toBe(true);
+    // A literal role ARN stays as written (the role is outside the plan).
+    expect(fn("legacy-report")?.roleArn).toBe("arn:aws:iam::123456789012:role/legacy-report-role");
+    expect(fn("api-handler")?.arn).toBe("arn:aws:lambda:eu-west-1:unknown:function:api-handler");
+    expect(fn("jobs-worker")?.source?.address).toBe("module.worker.aws_lambda_function.this");
+  });
+
+  it("keeps environment variable names and never the values", () => {
+    expect(fn("api-handler")?.environmentVariableNames).toEqual(["API_TOKEN", "TABLE_NAME"]);
+    expect(JSON.stringify(f)).not.toContain("not-a-real-secret-value");
+  });
+
+  it("data.aws_iam_policy_document: rendered JSON used for the trust policy; a deferred one is rebuilt with placeholders", () => {
+    const api = f.roles.find((r) => r.name === "api-handler-role");
+    expect(api?.trustPolicy?.Statement[0]?.Principal).toEqual({ Service: ["lambda.amazonaws.com"] });
+    const orders = api?.inlinePolicies.find((p) => p.name === "orders-rw");
+    expect(orders?.document.Statement.map((s) => [s.Sid, s.Action, s.Resource])).toEqual([
+      ["OrdersReadWrite", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], ["${aws_dynamodb_table.orders.arn}", "${aws_dynamodb_table.orders.arn}"]],
+      ["Everything", ["s3:*"], ["*"]],
+    ]);
+    expect(f.warnings.find((w) => w.code === "terraform-unknown-value")?.message).toContain("data.aws_iam_policy_document.orders_rw");
+    expect(api?.inlinePolicies.find((p) => p.name === "logs")?.document.Statement[0]?.Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+  });
+
+  it("attachments: by reference to a customer policy, a literal AWS policy, managed_policy_arns, and aws_iam_policy_attachment through a module output", () => {
+    const api = f.roles.find((r) => r.name === "api-handler-role");
+    expect(api?.attachedPolicies.map((p) => p.arn)).toEqual([
+      "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+      "arn:aws:iam::unknown:policy/app/shared-read",
+    ]);
+    const worker = f.roles.find((r) => r.name === "jobs-worker-role");
+    expect(worker?.attachedPolicies.map((p) => p.arn)).toEqual([
+      "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+      "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole",
+      "arn:aws:iam::unknown:policy/app/shared-read",
+    ]);
+    expect(worker?.permissionsBoundaryArn).toBe("arn:aws:iam::123456789012:policy/boundary");
+    // legacy-report-role is not in the plan: the attachment is reported, not dropped silently.
+    expect(f.warnings.filter((w) => w.code === "terraform-external-role").map((w) => w.message)).toEqual([
+      expect.stringContaining("legacy-report-role"),
+    ]);
+  });
+
+  it("a policy built with jsonencode of unknown values is reported and the role marked incomplete", () => {
+    const w = f.warnings.find((x) => x.code === "terraform-unknown-policy");
+    expect(w?.message).toContain("module.worker.aws_iam_role_policy.queue");
+    expect(w?.path).toMatch(/^resource_changes\[\d+\]\.change\.after\.policy$/);
+    expect(f.incompletePrincipals).toEqual(["arn:aws:iam::unknown:role/jobs-worker-role"]);
+    expect(f.partial).toBe(true);
+  });
+
+  it("permission, function URL, ESM, VPC, DLQ and tracing land on the functions", () => {
+    const api = fn("api-handler");
+    expect(api?.functionUrl).toEqual({ authType: "NONE", url: null, qualifier: null });
+    expect(api?.resourcePolicy?.Statement).toEqual([
+      {
+        Sid: "AllowAPIGatewayInvoke",
+        Effect: "Allow",
+        Action: ["lambda:InvokeFunction"],
+        Resource: ["arn:aws:lambda:eu-west-1:unknown:function:api-handler"],
+        Principal: { Service: ["apigateway.amazonaws.com"] },
+        Condition: { ArnLike: { "AWS:SourceArn": ["arn:aws:execute-api:eu-west-1:123456789012:abcdef123/*/*"] } },
+      },
+    ]);
+    expect(api?.tracingMode).toBe("Active");
+    const worker = fn("jobs-worker");
+    expect(worker?.triggers).toEqual([
+      { uuid: null, kind: "sqs", eventSourceArn: "${aws_sqs_queue.jobs.arn}", state: "Enabled", onFailureDestination: null, secretArns: [], kmsKeyArn: null },
+    ]);
+    expect(worker?.vpc).toEqual({ vpcId: null, subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] });
+    expect(worker?.deadLetterTargetArn).toBe("arn:aws:sqs:eu-west-1:123456789012:jobs-dlq");
+  });
+
+  it("is deterministic and sorted", () => {
+    const again = readTerraformPlan(readFileSync(APP), APP);
+    expect(JSON.stringify(again)).toBe(JSON.stringify(f));
+    expect(f.roles.map((r) => r.arn)).toEqual([...f.roles.map((r) => r.arn)].sort());
+    expect(f.functions.map((r) => r.arn)).toEqual([...f.functions.map((r) => r.arn)].sort());
+  });
+
+  it("an account and region given by the caller go into the synthetic ARNs", () => {
+    const g = readTerraformPlan(readFileSync(APP), APP, { accountId: "111122223333" });
+    expect(g.functions.find((x) => x.name === "api-handler")?.roleArn).toBe("arn:aws:iam::111122223333:role/service/api-handler-role");
+    expect(g.roles.map((r) => r.accountId)).toEqual(["111122223333", "111122223333"]);
+  });
+});
+
+describe("errored and bad plans", () => {
+  it("an errored plan is read and reported as errored and partial", () => {
+    const f = readTerraformPlan(readFileSync(ERRORED), ERRORED);
+    expect(f.warnings.find((w) => w.code === "terraform-plan-errored")?.severity).toBe("error");
+    expect(f.partial).toBe(true);
+    expect(f.roles.map((r) => r.name)).toEqual(["errored-fn-role"]);
+  });
+
+  it("truncated JSON is an InputError naming the file and the line", () => {
+    const text = readFileSync(APP, "utf8");
+    let error: unknown;
+    try {
+      readTerraformPlan(text.slice(0, 5000), "cut.json");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).file).toBe("cut.json");
+    expect((error as InputError).message).toMatch(/^truncated JSON at line 1/);
+  });
+
+  it("wrong kinds of JSON are InputErrors with a path", () => {
+    expect(() => readTerraformPlan("[]", "a.json")).toThrow(InputError);
+    const e = (() => {
+      try {
+        readTerraformPlan('{"Resources": {}}', "b.json");
+      } catch (x) {
+        return x as InputError;
+      }
+      return undefined;
+    })();
+    expect(e?.path).toBe("format_version");
+    expect(e?.toString()).toBe("b.json: format_version: not a Terraform plan (`terraform show -json`): no format_version");
+    expect(() => readTerraformPlan('{"format_version": "1.0", "values": {}}', "state.json")).toThrow(/state file/);
+    expect(() => readTerraformPlan('{"format_version": "9.0", "planned_values": {}}', "c.json")).toThrow(/unsupported/);
+    expect(() => readTerraformPlan('{"format_version": "1.0", "resource_changes": [{"address": 1}]}', "d.json")).toThrow(InputError);
+  });
+
+  it("fuzz: arbitrary JSON never throws anything but a LeastroleError", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
+        try {
+          readTerraformPlan(JSON.stringify(value), "fuzz.json");
+        } catch (e) {
+          if (!(e instanceof LeastroleError)) throw e;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("fuzz: mutated real plans (values replaced anywhere) never crash", () => {
+    const plan = JSON.parse(readFileSync(APP, "utf8")) as unknown;
+    const paths: (string | number)[][] = [];
+    const walk = (v: unknown, p: (string | number)[]): void => {
+      paths.push(p);
+      if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
+      else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...p, k]);
+    };
+    walk(plan, []);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: paths.length - 1 }), fc.jsonValue({ maxDepth: 2 }), (i, replacement) => {
+        const copy = JSON.parse(JSON.stringify(plan)) as Record<string, unknown>;
+        const path = paths[i] as (string | number)[];
+        let cur: any = copy;
+        for (const k of path.slice(0, -1)) cur = cur[k];
+        cur[path[path.length - 1] as string] = replacement;
+        try {
+          const f = readTerraformPlan(JSON.stringify(copy), "m.json");
+          expect(JSON.stringify(f)).not.toContain("not-a-real-secret-value");
+        } catch (e) {
+          if (!(e instanceof LeastroleError)) throw e;
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
