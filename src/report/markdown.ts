@@ -46,6 +46,8 @@ function findingHead(f: Finding, fnsOfRole: Map<string, string[]>): string {
 }
 
 function findingBlock(f: Finding, fnsOfRole: Map<string, string[]>, withDetails: boolean): string {
+  // Every block ends with a blank line: without it the next finding would continue this
+  // paragraph, and a heading after </details> would be swallowed by the HTML block.
   const lines = [findingHead(f, fnsOfRole) + "  ", mdText(f.message), ""];
   if (withDetails) {
     const ev = evidenceJson(f);
@@ -55,7 +57,7 @@ function findingBlock(f: Finding, fnsOfRole: Map<string, string[]>, withDetails:
     if (f.remediation.trim()) parts.push(`**How to fix:** ${mdText(f.remediation)}`);
     lines.push("<details><summary>Evidence and fix</summary>", "", parts.join("\n\n"), "", "</details>", "");
   }
-  return lines.join("\n");
+  return lines.join("\n") + "\n";
 }
 
 /** Appends chunks while they fit, keeping room for the closing note. */

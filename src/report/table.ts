@@ -91,25 +91,40 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
 
   // ---- summary
   const shared = sharedRoleCount(document);
-  out.push(
-    c.bold(`leastrole ${oneLine(report.tool.version)}`) +
-      ` - ${plural(s.functions, "function")}, ${plural(s.roles, "role")}` +
-      (shared > 0 ? ` (${shared} shared by several functions)` : ""),
-  );
-  const counts = SEVERITIES.map((sev) => {
-    const n = s.bySeverity[sev] ?? 0;
-    const text = `${n} ${sev}`;
-    return n > 0 ? paint(c, sev, text) : c.dim(text);
-  }).join(", ");
-  out.push(`Findings: ${s.findings === 0 ? c.green("none") : counts}${s.suppressed > 0 ? c.dim(` (+${s.suppressed} suppressed)`) : ""}`);
+  const headline = `leastrole ${oneLine(report.tool.version)} - ${plural(s.functions, "function")}, ${plural(s.roles, "role")}` + (shared > 0 ? ` (${shared} shared by several functions)` : "");
+  for (const [i, l] of wrap(headline, width).entries()) out.push(i === 0 ? c.bold(l) : l);
+  // Severity counts, wrapped segment by segment so each keeps its colour.
+  const segments: Array<{ plain: string; styled: string }> = [];
+  if (s.findings === 0) segments.push({ plain: "none", styled: c.green("none") });
+  else
+    for (const sev of SEVERITIES) {
+      const n = s.bySeverity[sev] ?? 0;
+      const t = `${n} ${sev}`;
+      segments.push({ plain: t, styled: n > 0 ? paint(c, sev, t) : c.dim(t) });
+    }
+  if (s.suppressed > 0) segments.push({ plain: `(+${s.suppressed} suppressed)`, styled: c.dim(`(+${s.suppressed} suppressed)`) });
+  let plainLine = "Findings:";
+  let styledLine = "Findings:";
+  segments.forEach((seg, i) => {
+    const sep = i === 0 || seg.plain.startsWith("(") ? " " : ", ";
+    if (plainLine.length + sep.length + seg.plain.length + 1 > width) {
+      out.push(styledLine + (sep === ", " ? "," : ""));
+      plainLine = "  " + seg.plain;
+      styledLine = "  " + seg.styled;
+    } else {
+      plainLine += sep + seg.plain;
+      styledLine += sep + seg.styled;
+    }
+  });
+  out.push(styledLine);
   if (s.partial) {
     const reasons = partialDataReasons(document);
-    out.push(c.yellow(`Partial data: some inputs were incomplete, so findings may be missing and usage may be understated.`));
+    for (const l of wrap("Partial data: some inputs were incomplete, so findings may be missing and usage may be understated.", width)) out.push(c.yellow(l));
     for (const r of reasons.slice(0, 5)) for (const [i, l] of wrap(r, width - 4).entries()) out.push(c.yellow(`${i === 0 ? "  - " : "    "}${l}`));
     if (reasons.length > 5) out.push(c.yellow(`  ... and ${reasons.length - 5} more (see --format json)`));
   }
   const problems = report.diagnostics.filter((d) => d.severity === "error");
-  if (problems.length > 0) out.push(c.red(`Rule errors: ${plural(problems.length, "diagnostic")} (a rule pack failed in part; see below)`));
+  if (problems.length > 0) for (const l of wrap(`Rule errors: ${plural(problems.length, "diagnostic")} (a rule pack failed in part; see below)`, width)) out.push(c.red(l));
 
   // ---- findings by function
   const groups = groupFindingsByFunction(report.findings, document);
@@ -175,7 +190,7 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
   const suppressed = report.findings.filter((f) => f.suppressed);
   if (suppressed.length > 0) {
     out.push("");
-    out.push(c.bold(`Suppressed (${suppressed.length})`) + c.dim(" - accepted, not counted above"));
+    out.push(c.bold(`Suppressed (${suppressed.length})`) + c.dim(width >= 46 ? " - accepted, not counted above" : ""));
     for (const f of suppressed) {
       out.push(...findingLines(f, true));
       const sup = f.suppressed!;
@@ -192,7 +207,8 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
     fixes.forEach((fix, i) => {
       const sev = SEVERITIES.filter((sv) => fix.bySeverity[sv]).map((sv) => `${fix.bySeverity[sv]} ${sv}`).join(", ");
       const scope = fix.functions > 0 ? `, ${plural(fix.functions, "function")}` : "";
-      out.push(`  ${i + 1}. ${c.bold(oneLine(fix.ruleId))} ${oneLine(fix.name)}: clears ${plural(fix.findings, "finding")} (${sev}) on ${plural(fix.resources, "resource")}${scope}`);
+      const line = `${oneLine(fix.ruleId)} ${oneLine(fix.name)}: clears ${plural(fix.findings, "finding")} (${sev}) on ${plural(fix.resources, "resource")}${scope}`;
+      wrap(line, width - 5).forEach((l, k) => out.push(k === 0 ? `  ${`${i + 1}.`.padEnd(3)}${c.bold(l)}` : `     ${l}`));
       const remedy = firstParagraph(fix.remediation);
       if (remedy) for (const l of wrap(remedy, width - 5)) out.push(`     ${c.dim(l)}`);
     });

@@ -1,0 +1,115 @@
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { renderTable } from "../../src/report/index.js";
+import { wrap } from "../../src/report/table.js";
+import { hostileScenario, scenario, type Scenario } from "./fixtures.js";
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+describe("renderTable", () => {
+  let sc: Scenario;
+  let text: string;
+  beforeAll(() => {
+    sc = scenario();
+    text = renderTable(sc.report, sc.document, { color: false, width: 100 });
+  });
+
+  it("starts with the summary: functions, roles, shared roles, severity counts, suppressed", () => {
+    const lines = text.split("\n");
+    const s = sc.report.summary;
+    expect(lines[0]).toBe(`leastrole ${sc.report.tool.version} - ${s.functions} functions, ${s.roles} roles (4 shared by several functions)`);
+    expect(lines[1]).toBe(
+      `Findings: ${s.bySeverity.critical} critical, ${s.bySeverity.high} high, ${s.bySeverity.medium} medium, ${s.bySeverity.low} low, ${s.bySeverity.info} info (+1 suppressed)`,
+    );
+  });
+
+  it("lists a role finding under the functions using the role, merged when they have the same findings", () => {
+    const lr001 = sc.report.findings.find((f) => f.ruleId === "LR001" && f.severity === "medium")!;
+    const role = sc.document.roles.find((r) => r.arn === lr001.resource.arn)!;
+    const names = role.functions.map((a) => sc.document.functions.find((f) => f.arn === a)!.name);
+    const block = text.split("\n\n").find((b) => b.startsWith(`${names.length} functions: `) && names.every((n) => b.includes(n)));
+    expect(block, `a block naming ${names.join(", ")}`).toBeDefined();
+    expect(block!.replace(/\s+/g, " ")).toContain(`(role ${role.name};`);
+    // The message appears once in full, not once per function.
+    const firstWords = lr001.message.slice(0, 40);
+    expect(text.split(firstWords).length - 1).toBe(1);
+  });
+
+  it("repeats a role finding shared with a function that has findings of its own as a pointer", () => {
+    // The function with its own LR902 finding uses a single-function role: its block has both.
+    const lr902 = sc.report.findings.find((f) => f.ruleId === "LR902" && !f.suppressed)!;
+    const block = text.split("\n\n").find((b) => b.startsWith(`function ${lr902.resource.name} `))!;
+    expect(block).toContain("HIGH     LR902 Function " + lr902.resource.name);
+    expect(block).toContain("LOW      LR903 Role ");
+    expect(block).toContain("INFO     LR904");
+  });
+
+  it("puts findings that reach no function under their own resource", () => {
+    expect(text).toContain("\npolicy orphan-policy (attached to no function's role)\n");
+    expect(text).toContain("\nprincipal ci-deployer (IAM user or group)\n");
+  });
+
+  it("shows suppressed findings apart, with reason, expiry and origin, not in the counts", () => {
+    const section = text.slice(text.indexOf("Suppressed (1)")).replace(/\s+/g, " ");
+    expect(section).toContain("Public webhook endpoint, reviewed by security (SEC-1234) (until 2027-01-31) [config:.leastrole.yaml]");
+    const sup = sc.report.findings.find((f) => f.suppressed)!;
+    expect(text.slice(0, text.indexOf("Suppressed (1)"))).not.toContain(sup.message);
+  });
+
+  it("ends with top fixes ordered by findings cleared, with the remediation", () => {
+    const section = text.slice(text.indexOf("Top fixes"));
+    const lines = section.split("\n").filter((l) => /^ {2}\d\. /.test(l));
+    expect(section.replace(/\s+/g, " ")).toContain("1. LR001 shared-execution-role: clears 4 findings (3 high, 1 medium) on 4 resources, 18 functions");
+    expect(lines[1]).toMatch(/^ {2}2\. LR903 unused-permissions: clears 3 findings/);
+    expect(section).toContain("Give each function its own execution role");
+  });
+
+  it("never exceeds the width, at any width", () => {
+    for (const width of [60, 80, 100, 160]) {
+      const out = renderTable(sc.report, sc.document, { color: false, width });
+      for (const line of out.split("\n")) expect(line.length, line).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it("colours only when asked, and colour changes nothing but escape codes", () => {
+    expect(text).not.toMatch(ANSI);
+    const coloured = renderTable(sc.report, sc.document, { color: true, width: 100 });
+    expect(coloured).toMatch(ANSI);
+    expect(coloured.replace(ANSI, "")).toBe(text);
+  });
+
+  it("says when there are no findings, and warns about partial data", () => {
+    const empty = { ...sc.report, findings: [], summary: { ...sc.report.summary, findings: 0, suppressed: 0, bySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, partial: true } };
+    const doc = structuredClone(sc.document);
+    doc.meta.warnings.push({ code: "unreadable-file", severity: "warning", message: "truncated JSON", file: "lambda/functions.json" });
+    const out = renderTable(empty, doc, { color: false });
+    expect(out).toContain("Findings: none");
+    expect(out).toContain("No findings.");
+    expect(out).toContain("Partial data: some inputs were incomplete");
+    expect(out).toContain("  - lambda/functions.json: truncated JSON");
+  });
+
+  it("strips terminal control sequences that came from the inputs", () => {
+    const h = hostileScenario();
+    const out = renderTable(h.report, h.document, { color: false });
+    expect(out).not.toContain("\u001b");
+    expect(out).toContain("<script>"); // text stays readable, only control characters go
+  });
+
+  it("is deterministic", () => {
+    expect(renderTable(sc.report, sc.document, { color: false, width: 100 })).toBe(text);
+  });
+});
+
+describe("wrap", () => {
+  it("keeps every word, in order, and no line over the width", () => {
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[a-z:/*-]{1,30}$/), { maxLength: 40 }), fc.integer({ min: 10, max: 120 }), (words, width) => {
+        const lines = wrap(words.join(" "), width);
+        for (const l of lines) expect(l.length).toBeLessThanOrEqual(width);
+        expect(lines.join("").replace(/ /g, "")).toBe(words.join(""));
+      }),
+    );
+  });
+});
