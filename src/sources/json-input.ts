@@ -108,19 +108,119 @@ function splitTopLevel(text: string): Array<[number, number]> {
 
 function syntaxError(text: string, file: string, error: unknown, offset: number, docIndex: number | undefined): InputError {
   const raw = error instanceof Error ? error.message : String(error);
-  const pos = /position (\d+)/.exec(raw);
-  const truncated = /end of JSON input|Unterminated string/i.test(raw);
-  let where = "";
-  if (pos) {
-    const at = offset + Number(pos[1]);
-    const before = text.slice(0, at);
-    const line = before.split("\n").length;
-    const column = at - before.lastIndexOf("\n");
-    where = ` at line ${line}, column ${column}`;
-  }
+  // V8's messages do not always carry a position: find it with a scanner of our own.
+  const piece = docIndex === undefined ? text : text.slice(offset);
+  const found = locateJsonError(piece);
+  const at = offset + found.offset;
+  const before = text.slice(0, at);
+  const line = before.split("\n").length;
+  const column = at - before.lastIndexOf("\n");
   const doc = docIndex === undefined ? "" : ` (document ${docIndex + 1} of several concatenated)`;
-  const what = truncated ? "the JSON ends early (truncated file?)" : "not valid JSON";
+  const what = found.truncated ? "the JSON ends early (truncated file?)" : `not valid JSON: ${found.message}`;
   const options: { file: string; path?: string; cause: unknown } = { file, cause: error };
   if (docIndex !== undefined) options.path = `[${docIndex}]`;
-  return new InputError(`${what}${where}${doc}: ${raw.replace(/^JSON\.parse: /, "")}`, options);
+  void raw;
+  return new InputError(`${what} at line ${line}, column ${column}${doc}`, options);
+}
+
+/**
+ * Where the first JSON syntax error is: a small recursive-descent scanner that builds nothing.
+ * `truncated` when the text ends inside a value.
+ */
+export function locateJsonError(text: string): { offset: number; truncated: boolean; message: string } {
+  let i = 0;
+  class Stop extends Error {
+    constructor(readonly at: number, readonly truncated: boolean, message: string) {
+      super(message);
+    }
+  }
+  const ws = () => {
+    while (i < text.length && (text[i] === " " || text[i] === "\n" || text[i] === "\r" || text[i] === "\t")) i++;
+  };
+  const need = (what: string): never => {
+    if (i >= text.length) throw new Stop(i, true, "unexpected end");
+    throw new Stop(i, false, `expected ${what}, found ${JSON.stringify(text[i])}`);
+  };
+  const value = (depth: number): void => {
+    ws();
+    if (depth > 10_000) throw new Stop(i, false, "nesting too deep");
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') need("a property name in double quotes");
+        string();
+        ws();
+        if (text[i] !== ":") need("':'");
+        i++;
+        value(depth + 1);
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "}") {
+          i++;
+          return;
+        } else need("',' or '}'");
+      }
+    } else if (c === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") {
+        i++;
+        return;
+      }
+      for (;;) {
+        value(depth + 1);
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "]") {
+          i++;
+          return;
+        } else need("',' or ']'");
+      }
+    } else if (c === '"') string();
+    else if (c !== undefined && /[-0-9]/.test(c)) {
+      const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+      if (!m || m[0] === "-") need("a number");
+      i += m![0].length;
+    } else {
+      for (const lit of ["true", "false", "null"]) {
+        if (text.startsWith(lit, i)) {
+          i += lit.length;
+          return;
+        }
+        if (lit.startsWith(text.slice(i)) && i < text.length && text.length - i < lit.length) throw new Stop(text.length, true, "unexpected end");
+      }
+      need("a value");
+    }
+  };
+  const string = () => {
+    i++; // opening quote
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return;
+      }
+      if (c === 0x5c) i += 2;
+      else if (c < 0x20) throw new Stop(i, false, "control character in a string");
+      else i++;
+    }
+    throw new Stop(text.length, true, "unexpected end");
+  };
+  try {
+    value(0);
+    ws();
+    if (i < text.length) return { offset: i, truncated: false, message: `unexpected ${JSON.stringify(text[i])} after the end of the document` };
+    return { offset: text.length, truncated: false, message: "invalid JSON" };
+  } catch (e) {
+    if (e instanceof Stop) return { offset: e.at, truncated: e.truncated, message: e.message };
+    if (e instanceof RangeError) return { offset: i, truncated: false, message: "nesting too deep" };
+    throw e;
+  }
 }

@@ -1,0 +1,321 @@
+/**
+ * Every reader against the shapes AWS documents. Outputs quoted from the AWS CLI documentation
+ * (aws/aws-cli awscli/examples/lambda/*.rst) are marked [CLI-EX]; the others are built from the
+ * botocore service model shapes (input-formats.md §2) and are marked synthetic.
+ */
+import { describe, expect, it } from "vitest";
+import { mustRead, readValue } from "./helpers.js";
+
+const ACCOUNT = "123456789012";
+
+// [CLI-EX] get-function.rst
+const GET_FUNCTION = {
+  Concurrency: { ReservedConcurrentExecutions: 100 },
+  Code: { RepositoryType: "S3", Location: "https://awslambda-us-west-2-tasks.s3.us-west-2.amazonaws.com/snapshots/123456789012/my-function..." },
+  Configuration: {
+    TracingConfig: { Mode: "PassThrough" },
+    Version: "$LATEST",
+    CodeSha256: "5tT2qgzYUHoqwR616pZ2dpkn/0J1FrzJmlKidWaaCgk=",
+    FunctionName: "my-function",
+    VpcConfig: { SubnetIds: [], VpcId: "", SecurityGroupIds: [] },
+    MemorySize: 128,
+    RevisionId: "28f0fb31-5c5c-43d3-8955-03e76c5c1075",
+    CodeSize: 304,
+    FunctionArn: "arn:aws:lambda:us-west-2:123456789012:function:my-function",
+    Handler: "index.handler",
+    Role: "arn:aws:iam::123456789012:role/service-role/helloWorldPython-role-uy3l9qyq",
+    Timeout: 3,
+    LastModified: "2025-09-24T18:20:35.054+0000",
+    Runtime: "nodejs22.x",
+    Description: "",
+  },
+};
+
+// [CLI-EX] list-functions.rst (third function: two layers, one from another account)
+const LIST_FUNCTIONS = {
+  Functions: [
+    {
+      Layers: [
+        { CodeSize: 41784542, Arn: "arn:aws:lambda:us-west-2:420165488524:layer:AWSLambda-Python37-SciPy1x:2" },
+        { CodeSize: 4121, Arn: "arn:aws:lambda:us-west-2:123456789012:layer:pythonLayer:1" },
+      ],
+      TracingConfig: { Mode: "PassThrough" },
+      Version: "$LATEST",
+      FunctionName: "my-python-function",
+      VpcConfig: { SubnetIds: [], VpcId: "", SecurityGroupIds: [] },
+      FunctionArn: "arn:aws:lambda:us-west-2:123456789012:function:my-python-function",
+      Handler: "lambda_function.lambda_handler",
+      Role: "arn:aws:iam::123456789012:role/service-role/my-python-function-role-z5g7dr6n",
+      LastModified: "2025-10-01T19:40:41.643+0000",
+      Runtime: "python3.11",
+    },
+  ],
+};
+
+describe("lambda functions reader", () => {
+  it("get-function [CLI-EX]: configuration, empty VpcConfig is no VPC, default log group", () => {
+    const f = mustRead("get-function.json", GET_FUNCTION);
+    expect(f.source.kind).toBe("lambda-functions");
+    expect(f.functions).toHaveLength(1);
+    const fn = f.functions[0]!;
+    expect(fn).toMatchObject({
+      arn: "arn:aws:lambda:us-west-2:123456789012:function:my-function",
+      name: "my-function",
+      accountId: ACCOUNT,
+      region: "us-west-2",
+      runtime: "nodejs22.x",
+      roleArn: "arn:aws:iam::123456789012:role/service-role/helloWorldPython-role-uy3l9qyq",
+      vpc: null,
+      tracingMode: "PassThrough",
+      lastModified: "2025-09-24T18:20:35.054Z",
+      logGroup: "/aws/lambda/my-function",
+    });
+    expect(f.source).toMatchObject({ records: 1, region: "us-west-2", accountId: ACCOUNT });
+  });
+
+  it("list-functions [CLI-EX]: layers kept in order, including another account's", () => {
+    const fn = mustRead("list.json", LIST_FUNCTIONS).functions[0]!;
+    expect(fn.layers).toEqual(["arn:aws:lambda:us-west-2:420165488524:layer:AWSLambda-Python37-SciPy1x:2", "arn:aws:lambda:us-west-2:123456789012:layer:pythonLayer:1"]);
+  });
+
+  it("get-function Tags, environment NAMES only, KMS, DLQ, logging config, EFS, image package (synthetic)", () => {
+    const secret = "AKIAEXAMPLESECRETVALUE";
+    const f = mustRead("gf.json", {
+      Configuration: {
+        FunctionName: "worker",
+        FunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:worker",
+        Role: "arn:aws:iam::123456789012:role/app/worker-role",
+        PackageType: "Image",
+        Environment: { Variables: { Z_KEY: secret, A_TABLE: "orders-table-prod-7f3a" } },
+        KMSKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        DeadLetterConfig: { TargetArn: "arn:aws:sqs:eu-west-1:123456789012:dlq" },
+        LoggingConfig: { LogFormat: "JSON", LogGroup: "/custom/worker" },
+        FileSystemConfigs: [{ Arn: "arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-1", LocalMountPath: "/mnt/efs" }],
+        TracingConfig: { Mode: "Active" },
+        VpcConfig: { SubnetIds: ["subnet-b", "subnet-a"], SecurityGroupIds: ["sg-1"], VpcId: "vpc-1" },
+      },
+      Tags: { team: "orders", "cost-center": "42" },
+    });
+    const fn = f.functions[0]!;
+    expect(fn.environmentVariableNames).toEqual(["A_TABLE", "Z_KEY"]);
+    expect(JSON.stringify(f)).not.toContain(secret);
+    expect(JSON.stringify(f)).not.toContain("orders-table-prod-7f3a");
+    expect(fn).toMatchObject({
+      packageType: "Image",
+      runtime: null,
+      kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      deadLetterTargetArn: "arn:aws:sqs:eu-west-1:123456789012:dlq",
+      logGroup: "/custom/worker",
+      logFormat: "JSON",
+      tracingMode: "Active",
+      vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["sg-1"] },
+      fileSystems: ["arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-1"],
+    });
+    expect(Object.keys(fn.tags)).toEqual(["cost-center", "team"]);
+  });
+
+  it("FunctionVersion=ALL: published versions become version records with their own role (synthetic)", () => {
+    const base = { FunctionName: "api", Runtime: "python3.12" };
+    const f = mustRead("all.json", {
+      Functions: [
+        { ...base, FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:api:$LATEST", Version: "$LATEST", Role: "arn:aws:iam::123456789012:role/api-v2" },
+        { ...base, FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:api:1", Version: "1", Role: "arn:aws:iam::123456789012:role/api-v1" },
+        { ...base, FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:api:2", Version: "2", Role: "arn:aws:iam::123456789012:role/api-v2" },
+      ],
+    });
+    expect(f.functions.map((x) => x.arn)).toEqual(["arn:aws:lambda:us-east-1:123456789012:function:api"]);
+    expect(f.functionVersions.map((v) => [v.version, v.roleArn])).toEqual([
+      ["1", "arn:aws:iam::123456789012:role/api-v1"],
+      ["2", "arn:aws:iam::123456789012:role/api-v2"],
+    ]);
+  });
+
+  it("a function without Role is reported with its path; the other functions are kept", () => {
+    const { fragment } = readValue("two.json", {
+      Functions: [
+        { FunctionName: "a", FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:a", Runtime: "nodejs20.x" },
+        { FunctionName: "b", FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:b", Role: "arn:aws:iam::123456789012:role/b" },
+      ],
+    });
+    expect(fragment!.functions.map((f) => f.name)).toEqual(["b"]);
+    expect(fragment!.partial).toBe(true);
+    expect(fragment!.warnings[0]).toMatchObject({ severity: "error", file: "two.json", path: "Functions[0].Role" });
+  });
+});
+
+describe("get-policy reader", () => {
+  const policy = {
+    Version: "2012-10-17",
+    Id: "default",
+    Statement: [
+      {
+        Sid: "FunctionURLAllowPublicAccess",
+        Effect: "Allow",
+        Principal: "*",
+        Action: "lambda:InvokeFunctionUrl",
+        Resource: "arn:aws:lambda:us-east-1:123456789012:function:public-fn",
+        Condition: { StringEquals: { "lambda:FunctionUrlAuthType": "NONE" } },
+      },
+    ],
+  };
+  it("Policy as a JSON string (real API output): the function comes from the statement's Resource", () => {
+    const f = mustRead("policy.json", { Policy: JSON.stringify(policy), RevisionId: "r1" });
+    expect(f.source.kind).toBe("lambda-policy");
+    expect(f.functionPatches[0]).toMatchObject({ functionArn: "arn:aws:lambda:us-east-1:123456789012:function:public-fn", qualifier: null });
+    expect(f.functionPatches[0]!.patch.resourcePolicy!.Statement[0]!.Principal).toBe("*");
+  });
+  it("Policy as an object (as the CLI documentation shows it) is accepted too", () => {
+    const f = mustRead("policy.json", { Policy: policy, RevisionId: "r1" });
+    expect(f.functionPatches[0]!.patch.resourcePolicy!.Statement[0]!.Condition).toEqual({ StringEquals: { "lambda:FunctionUrlAuthType": ["NONE"] } });
+  });
+  it("an invalid policy string is an error naming file and path", () => {
+    const { fragment, warnings } = readValue("p.json", { Policy: '{"Statement": [{"Effect": "Maybe", "Action": "lambda:InvokeFunction", "Resource": "arn:aws:lambda:us-east-1:1:function:f"}]}' });
+    expect(fragment).toBeNull();
+    expect(warnings[0]).toMatchObject({ severity: "error", code: "invalid-policy-document", file: "p.json" });
+    expect(warnings[0]!.path).toMatch(/^Policy\.Statement\[0\]\.Effect/);
+  });
+  it("an S3 bucket policy in the same {Policy} envelope is not taken for a Lambda policy", () => {
+    const { fragment, warnings } = readValue("bucket-policy.json", { Policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }] }) });
+    expect(fragment).toBeNull();
+    expect(warnings[0]!.code).toBe("unrecognized-input");
+  });
+});
+
+describe("event source mappings reader (synthetic, botocore EventSourceMappingConfiguration)", () => {
+  const list = {
+    EventSourceMappings: [
+      {
+        UUID: "a1b2c3d4-5678-90ab-cdef-11111EXAMPLE",
+        BatchSize: 10,
+        EventSourceArn: "arn:aws:sqs:us-west-2:123456789012:mySQSqueue",
+        FunctionArn: "arn:aws:lambda:us-west-2:123456789012:function:my-function",
+        LastModified: 1569284520.333,
+        State: "Enabled",
+        StateTransitionReason: "USER_INITIATED",
+      },
+      {
+        UUID: "b2",
+        EventSourceArn: "arn:aws:kafka:us-west-2:123456789012:cluster/demo/abc-1",
+        FunctionArn: "arn:aws:lambda:us-west-2:123456789012:function:my-function:live",
+        State: "Enabled",
+        DestinationConfig: { OnFailure: { Destination: "arn:aws:sqs:us-west-2:123456789012:failed" } },
+        SourceAccessConfigurations: [
+          { Type: "SASL_SCRAM_512_AUTH", URI: "arn:aws:secretsmanager:us-west-2:123456789012:secret:kafka-AbC" },
+          { Type: "VPC_SUBNET", URI: "subnet:subnet-1" },
+        ],
+      },
+      { UUID: "c3", FunctionArn: "arn:aws:lambda:us-west-2:123456789012:function:my-function", SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: ["b-1:9092"] } } },
+    ],
+  };
+  it("kinds, qualifier, failure destination, secrets", () => {
+    const f = mustRead("esm.json", list);
+    expect(f.source.kind).toBe("lambda-event-source-mappings");
+    expect(f.functionPatches.map((p) => [p.functionArn, p.qualifier, p.patch.triggers![0]!.kind])).toEqual([
+      ["arn:aws:lambda:us-west-2:123456789012:function:my-function", null, "sqs"],
+      ["arn:aws:lambda:us-west-2:123456789012:function:my-function", "live", "kafka"],
+      ["arn:aws:lambda:us-west-2:123456789012:function:my-function", null, "self-managed-kafka"],
+    ]);
+    expect(f.functionPatches[1]!.patch.triggers![0]).toMatchObject({
+      onFailureDestination: "arn:aws:sqs:us-west-2:123456789012:failed",
+      secretArns: ["arn:aws:secretsmanager:us-west-2:123456789012:secret:kafka-AbC"],
+    });
+  });
+  it("a single mapping (get-event-source-mapping) is read too", () => {
+    const f = mustRead("one.json", list.EventSourceMappings[0]);
+    expect(f.functionPatches).toHaveLength(1);
+  });
+});
+
+describe("function URL and event invoke config readers", () => {
+  it("get-function-url-config (synthetic, botocore GetFunctionUrlConfigResponse)", () => {
+    const f = mustRead("url.json", {
+      FunctionUrl: "https://abcdefg.lambda-url.us-west-2.on.aws/",
+      FunctionArn: "arn:aws:lambda:us-west-2:123456789012:function:my-function",
+      AuthType: "NONE",
+      CreationTime: "2021-09-30T18:15:56.103557Z",
+      LastModifiedTime: "2021-09-30T18:15:56.103557Z",
+    });
+    expect(f.source.kind).toBe("lambda-function-url");
+    expect(f.functionPatches[0]!.patch.functionUrl).toEqual({ authType: "NONE", url: "https://abcdefg.lambda-url.us-west-2.on.aws/", qualifier: null });
+  });
+  it("list-function-url-configs with an alias qualifier", () => {
+    const f = mustRead("urls.json", { FunctionUrlConfigs: [{ FunctionUrl: "https://x.lambda-url.us-west-2.on.aws/", FunctionArn: "arn:aws:lambda:us-west-2:123456789012:function:f:prod", AuthType: "AWS_IAM" }] });
+    expect(f.functionPatches[0]).toMatchObject({ qualifier: "prod", patch: { functionUrl: { authType: "AWS_IAM", qualifier: "prod" } } });
+  });
+  it("get-function-event-invoke-config [CLI-EX]: BLUE alias, empty OnSuccess, epoch LastModified", () => {
+    const f = mustRead("eic.json", {
+      LastModified: 1577824396.653,
+      FunctionArn: "arn:aws:lambda:us-east-2:123456789012:function:my-function:BLUE",
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnSuccess: {}, OnFailure: { Destination: "arn:aws:sqs:us-east-2:123456789012:failed-invocations" } },
+    });
+    expect(f.source.kind).toBe("lambda-event-invoke-config");
+    expect(f.functionPatches[0]).toMatchObject({
+      functionArn: "arn:aws:lambda:us-east-2:123456789012:function:my-function",
+      qualifier: "BLUE",
+      patch: { destinations: { onSuccess: null, onFailure: "arn:aws:sqs:us-east-2:123456789012:failed-invocations" } },
+    });
+  });
+});
+
+describe("list-tags reader", () => {
+  it("needs the function from the path (file named after the ARN)", () => {
+    const named = mustRead("exports/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Atagged.json", { Tags: { env: "prod" } });
+    expect(named.functionPatches[0]).toMatchObject({ functionArn: "arn:aws:lambda:us-east-1:123456789012:function:tagged", patch: { tags: { env: "prod" } } });
+    const anonymous = readValue("tags.json", { Tags: { env: "prod" } });
+    expect(anonymous.fragment!.functionPatches).toEqual([]);
+    expect(anonymous.fragment!.warnings[0]!.code).toBe("unattributable-record");
+  });
+});
+
+describe("authorization details reader", () => {
+  const role = (name: string, extra: object = {}) => ({
+    Path: "/service-role/",
+    RoleName: name,
+    RoleId: "AROAEXAMPLE",
+    Arn: `arn:aws:iam::123456789012:role/service-role/${name}`,
+    CreateDate: "2019-08-07T01:43:56Z",
+    AssumeRolePolicyDocument: "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Service%22%3A%22lambda.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D",
+    RolePolicyList: [],
+    AttachedManagedPolicies: [],
+    Tags: [{ Key: "team", Value: "a" }],
+    RoleLastUsed: {},
+    ...extra,
+  });
+  it("all three policy encodings; pages as an array and concatenated; IsTruncated on the last page is partial", () => {
+    const page1 = { RoleDetailList: [role("one", { RolePolicyList: [{ PolicyName: "p", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: { Effect: "Allow", Action: "s3:GetObject", Resource: "*" } }) }] })], IsTruncated: true, Marker: "m1" };
+    const page2 = { RoleDetailList: [role("two", { RolePolicyList: [{ PolicyName: "q", PolicyDocument: { Statement: [{ Effect: "Allow", Action: ["sqs:SendMessage"], Resource: "*" }] } }] })], IsTruncated: false };
+    for (const text of [JSON.stringify([page1, page2]), JSON.stringify(page1) + "\n" + JSON.stringify(page2)]) {
+      const { fragment } = readValue("pages.json", text);
+      expect(fragment!.roles.map((r) => r.name)).toEqual(["one", "two"]);
+      expect(fragment!.roles[0]!.trustPolicy!.Statement[0]!.Principal).toEqual({ Service: ["lambda.amazonaws.com"] });
+      expect(fragment!.roles[0]!.inlinePolicies[0]!.document.Statement[0]!.Action).toEqual(["s3:GetObject"]);
+      expect(fragment!.roles[0]!.lastUsed).toEqual({ date: null, region: null });
+      expect(fragment!.partial).toBe(false);
+    }
+    const { fragment } = readValue("page1.json", page1);
+    expect(fragment!.partial).toBe(true);
+    expect(fragment!.warnings.map((w) => w.code)).toEqual(["truncated-pagination"]);
+  });
+  it("an invalid inline policy: reported with its path, the role kept and marked incomplete", () => {
+    const { fragment } = readValue("authz.json", { RoleDetailList: [role("bad", { RolePolicyList: [{ PolicyName: "broken", PolicyDocument: { Statement: [{ Effect: "Allow", Resource: "*" }] } }] })] });
+    expect(fragment!.roles).toHaveLength(1);
+    expect(fragment!.incompletePrincipals).toEqual(["arn:aws:iam::123456789012:role/service-role/bad"]);
+    expect(fragment!.warnings[0]).toMatchObject({ severity: "error", file: "authz.json" });
+    expect(fragment!.warnings[0]!.path).toMatch(/^RoleDetailList\[0\]\.RolePolicyList\[0\]\.PolicyDocument\.Statement\[0\]/);
+  });
+  it("a role without Arn is dropped with its path; the others stay", () => {
+    const { fragment } = readValue("authz.json", { RoleDetailList: [{ RoleName: "x" }, role("ok")] });
+    expect(fragment!.roles.map((r) => r.name)).toEqual(["ok"]);
+    expect(fragment!.warnings[0]).toMatchObject({ path: "RoleDetailList[0].Arn", severity: "error" });
+  });
+});
+
+describe("detection by content", () => {
+  it("file names do not matter; unknown JSON is a warning, non-JSON given explicitly an error", () => {
+    expect(mustRead("whatever.txt", GET_FUNCTION).source.kind).toBe("lambda-functions");
+    expect(readValue("x.json", { Buckets: [] }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning", file: "x.json" });
+    expect(readValue("notes.md", "# hello").warnings[0]).toMatchObject({ code: "not-json", severity: "error" });
+  });
+});
