@@ -11,6 +11,7 @@
  *    limited by the role's boundary, a grant to a user or a role session is not ("Evaluating
  *    identity-based policies with permissions boundaries");
  * 3. cross account: the identity policy (within the boundary) AND the resource policy must allow;
+ *    KMS keys behave that way in the same account too: the key policy must allow or delegate to IAM;
  * 4. otherwise implicit deny.
  * SCPs, RCPs, session and endpoint policies are out of scope here (the inputs do not carry them).
  */
@@ -86,6 +87,8 @@ interface StatementOutcome {
   result: Tri;
   /** For resource-policy Allow statements: the principal matched only as an account (delegation). */
   viaAccountOnly: boolean;
+  /** For resource-policy statements: the principal matched because the role ARN itself is named (boundary still applies). */
+  viaRoleArn: boolean;
   missingKeys: string[];
 }
 
@@ -111,7 +114,6 @@ export function evaluateRequest(input: EvaluationInput): EvaluationResult {
   const principalAccount = request.principalArn ? accountOf(request.principalArn) : null;
   const resourceAccount = request.resourceAccount ?? accountOf(request.resource);
   const crossAccount = principalAccount !== null && resourceAccount !== null && principalAccount !== resourceAccount;
-  const principalIsRole = request.principalArn !== undefined && /^arn:[^:]+:iam::[^:]*:role\//.test(request.principalArn);
 
   let allow: Tri;
   if (crossAccount) {
@@ -119,7 +121,18 @@ export function evaluateRequest(input: EvaluationInput): EvaluationResult {
     const resourceAllowAny = resource.filter((o) => o.ref.effect === "Allow").reduce<Tri>((acc, o) => or(acc, o.result), false);
     allow = and(and(identityAllow, boundaryAllow), resourcePolicy ? resourceAllowAny : false);
   } else {
-    allow = or(and(identityAllow, boundaryAllow), principalIsRole ? and(resourceAllow, boundaryAllow) : resourceAllow);
+    // A grant naming the role ARN is limited by the role's boundary; a grant to everyone ("*"), to a
+    // user or to a role session is not (AWS: "an implicit deny in a permissions boundary does limit
+    // the permissions granted to the ARN of the underlying IAM role by the resource-based policy").
+    const unbounded = allowOf(resource.filter((o) => !o.viaRoleArn));
+    const roleArnGrant = allowOf(resource.filter((o) => o.viaRoleArn));
+    // KMS keys: the key policy must allow, directly or by delegating to the account's IAM policies
+    // (AWS KMS: "Unless the key policy explicitly allows it, you cannot use IAM policies to allow
+    // access to a KMS key"). Without a key policy in the input we assume the default key policy,
+    // which delegates to IAM.
+    const kmsKey = resourcePolicy !== null && /^arn:[^:]+:kms:[^:]*:[^:]*:key\//.test(request.resource);
+    const identityPath = kmsKey ? and(and(identityAllow, boundaryAllow), accountDelegation(resource)) : and(identityAllow, boundaryAllow);
+    allow = or(or(identityPath, unbounded), and(roleArnGrant, boundaryAllow));
   }
 
   const refs = (list: StatementOutcome[], result: Tri): StatementRef[] =>
@@ -148,6 +161,11 @@ export function evaluateRequest(input: EvaluationInput): EvaluationResult {
       ? `Allowed unless a conditional Deny applies (${describe(refs(denies, "unknown"))}); depends on ${missing.join(", ") || "the request context"}.`
       : `Allowed only under conditions (${describe(refs(grants, "unknown"))}); depends on ${missing.join(", ") || "the request context"}.`;
   return result("conditional", summary, undecided, missing);
+}
+
+/** Does the resource policy allow the principal's account (delegating to IAM policies)? */
+function accountDelegation(resource: readonly StatementOutcome[]): Tri {
+  return resource.filter((o) => o.ref.effect === "Allow" && o.viaAccountOnly).reduce<Tri>((acc, o) => or(acc, o.result), false);
 }
 
 function result(decision: Decision, summary: string, statements: StatementRef[], missingContextKeys: string[]): EvaluationResult {
@@ -182,11 +200,13 @@ function outcomes(
     const missingKeys: string[] = [];
     let r: Tri = actionApplies(st, request.action) ? true : false;
     let viaAccountOnly = false;
+    let viaRoleArn = false;
     if (r !== false) r = and(r, resourceApplies(st, request.resource, ctx, useVariables, missingKeys));
     if (r !== false && policy.kind === "resource") {
       const p = principalApplies(st, principalArn);
       if (p === "account") viaAccountOnly = true;
-      r = and(r, p === "account" ? true : p);
+      if (p === "role") viaRoleArn = true;
+      r = and(r, p === "account" || p === "role" ? true : p);
     }
     if (r !== false) {
       const c = evaluateCondition(st.Condition, ctx, useVariables);
@@ -197,6 +217,7 @@ function outcomes(
       ref: { policy: policy.id, policyKind: policy.kind, index, sid: st.Sid === undefined || st.Sid === "" ? null : st.Sid, effect: st.Effect, match: "applies" },
       result: r,
       viaAccountOnly,
+      viaRoleArn,
       missingKeys: r === "unknown" ? missingKeys : [],
     };
   });
@@ -245,7 +266,7 @@ function patternTri(pattern: string, arn: string, ctx: ContextValues, useVariabl
  * when the principal matched only through its account (`123456789012` or `arn:aws:iam::123456789012:root`),
  * which in an Allow delegates to the account's identity policies instead of granting.
  */
-function principalApplies(st: PolicyStatement, principalArn: string | null): Tri | "account" {
+function principalApplies(st: PolicyStatement, principalArn: string | null): Tri | "account" | "role" {
   if (st.Principal !== undefined) return principalMatch(st.Principal, principalArn);
   if (st.NotPrincipal !== undefined) {
     const m = principalMatch(st.NotPrincipal, principalArn);
@@ -254,7 +275,8 @@ function principalApplies(st: PolicyStatement, principalArn: string | null): Tri
   return true;
 }
 
-function principalMatch(principal: PolicyPrincipal, principalArn: string | null): Tri | "account" {
+/** "role": the principal is a role (or one of its sessions) and the statement names the role ARN. */
+function principalMatch(principal: PolicyPrincipal, principalArn: string | null): Tri | "account" | "role" {
   if (principal === "*") return true;
   const aws = principal.AWS ?? [];
   if (aws.includes("*")) return true;
@@ -262,8 +284,8 @@ function principalMatch(principal: PolicyPrincipal, principalArn: string | null)
   const account = accountOf(principalArn);
   let viaAccount = false;
   for (const id of aws) {
-    if (id === principalArn) return true;
-    if (roleMatchesSession(id, principalArn)) return true;
+    if (id === principalArn) return /^arn:[^:]+:iam::[^:]*:role\//.test(id) ? "role" : true;
+    if (roleMatchesSession(id, principalArn)) return "role";
     if (account !== null && (id === account || id === `arn:${partitionOf(principalArn)}:iam::${account}:root`)) viaAccount = true;
   }
   return viaAccount ? "account" : false;
