@@ -41,11 +41,17 @@ export interface CloudFormationReadOptions {
 
 /** Where one statement of a policy was written, for findings that point at a statement. */
 export interface StatementLocation {
-  /** Role ARN (inline policies) or managed policy ARN. */
+  /** Role ARN (trust and inline policies) or managed policy ARN. */
   ownerArn: string;
-  /** Inline policy name; null for a managed policy's document. */
+  policy: "trust" | "inline" | "managed";
+  /** Inline policy name; null for trust policies and managed policy documents. */
   policyName: string | null;
+  /** Index in the parsed document's Statement array. */
   statementIndex: number;
+  /**
+   * File, line, and as address the template path of the statement (or, for statements SAM
+   * generates from a policy template, event or DLQ, the path of what generated them).
+   */
   source: SourceLocation;
 }
 
@@ -163,7 +169,7 @@ class TemplateReader {
     fragment.partial = fragment.incompletePrincipals.length > 0 || this.warnings.some((w) => w.code.startsWith("sam-") && w.code !== "sam-policies-ignored");
     fragment.warnings = sortWarnings(this.warnings);
     fragment.statementLocations = this.statementLocations.sort(
-      (a, b) => a.ownerArn.localeCompare(b.ownerArn) || (a.policyName ?? "").localeCompare(b.policyName ?? "") || a.statementIndex - b.statementIndex,
+      (a, b) => a.ownerArn.localeCompare(b.ownerArn) || a.policy.localeCompare(b.policy) || (a.policyName ?? "").localeCompare(b.policyName ?? "") || a.statementIndex - b.statementIndex,
     );
     fragment.source.records = fragment.roles.length + fragment.policies.length + fragment.functions.length;
     return fragment;
@@ -183,12 +189,16 @@ class TemplateReader {
 
   /** The line of `path`, or of its nearest recorded ancestor (generated resources point at their origin). */
   private lineNear(path: string): number | null {
+    return this.nearest(path).line;
+  }
+
+  private nearest(path: string): { line: number | null; path: string } {
     let p = path;
     for (;;) {
       const line = this.located.lineOf(p);
-      if (line !== null) return line;
+      if (line !== null) return { line, path: p };
       const cut = Math.max(p.lastIndexOf("."), p.lastIndexOf("["));
-      if (cut <= 0) return null;
+      if (cut <= 0) return { line: null, path };
       p = p.slice(0, cut);
     }
   }
@@ -237,7 +247,7 @@ class TemplateReader {
   }
 
   /** Parse a policy document after resolving intrinsics; record where each statement was written. */
-  private document(raw: unknown, path: string, owner: string, policyName: string | null): PolicyDocument | null {
+  private document(raw: unknown, path: string, owner: string, kind: StatementLocation["policy"], policyName: string | null): PolicyDocument | null {
     const resolved = this.resolver.resolve(raw);
     try {
       const doc = parsePolicyDocument(resolved, { file: this.file, path });
@@ -245,7 +255,8 @@ class TemplateReader {
       const rawStatements = isRecord(raw) ? raw.Statement : undefined;
       doc.Statement.forEach((_, i) => {
         const p = Array.isArray(rawStatements) ? childPath(statementPath, i) : statementPath;
-        this.statementLocations.push({ ownerArn: owner, policyName, statementIndex: i, source: { file: this.file, line: this.lineNear(p), address: p } });
+        const at = this.nearest(p);
+        this.statementLocations.push({ ownerArn: owner, policy: kind, policyName, statementIndex: i, source: { file: this.file, line: at.line, address: at.path } });
       });
       return doc;
     } catch (error) {
@@ -278,7 +289,7 @@ class TemplateReader {
   private readManagedPolicy(id: string, r: SamResource): void {
     const arn = this.policyArn(id);
     const path = childPath(r.sourcePath, "Properties");
-    const document = this.document(r.Properties.PolicyDocument, childPath(path, "PolicyDocument"), arn, null);
+    const document = this.document(r.Properties.PolicyDocument, childPath(path, "PolicyDocument"), arn, "managed", null);
     this.policies.set(id, {
       arn,
       name: this.fixedName(r, "ManagedPolicyName") ?? id,
@@ -309,7 +320,7 @@ class TemplateReader {
     const name = this.fixedName(r, "RoleName") ?? id;
     const props = childPath(r.sourcePath, "Properties");
     const generated = r.policySourcePaths !== undefined;
-    const trustPolicy = r.Properties.AssumeRolePolicyDocument === undefined ? null : this.document(r.Properties.AssumeRolePolicyDocument, generated ? r.sourcePath : childPath(props, "AssumeRolePolicyDocument"), arn, "(trust policy)");
+    const trustPolicy = r.Properties.AssumeRolePolicyDocument === undefined ? null : this.document(r.Properties.AssumeRolePolicyDocument, generated ? (/^Resources(\.[^.[]+|\["(?:[^"\\]|\\.)*"\])/.exec(r.sourcePath)?.[0] ?? r.sourcePath) : childPath(props, "AssumeRolePolicyDocument"), arn, "trust", null);
     if (trustPolicy === null) this.incomplete.add(arn);
     const inlinePolicies: InlinePolicy[] = [];
     const rawPolicies = this.resolveShallowList(r.Properties.Policies);
@@ -319,7 +330,7 @@ class TemplateReader {
       const origin = r.policySourcePaths?.[pname];
       const path = origin ?? childPath(childPath(props, "Policies"), index);
       const docPath = origin ?? childPath(path, "PolicyDocument");
-      const doc = this.document(p.PolicyDocument, docPath, arn, pname);
+      const doc = this.document(p.PolicyDocument, docPath, arn, "inline", pname);
       if (doc) inlinePolicies.push({ name: pname, document: doc, source: this.location(path, `${id}.Policies.${pname}`) });
     });
     const attachedPolicies: { arn: string; name: string }[] = [];
@@ -387,7 +398,7 @@ class TemplateReader {
     for (const roleId of ids) {
       const role = this.roles.get(roleId);
       if (!role) continue;
-      const doc = this.document(r.Properties.PolicyDocument, childPath(props, "PolicyDocument"), role.arn, name);
+      const doc = this.document(r.Properties.PolicyDocument, childPath(props, "PolicyDocument"), role.arn, "inline", name);
       if (doc) {
         role.inlinePolicies = role.inlinePolicies.filter((p) => p.name !== name);
         role.inlinePolicies.push({ name, document: doc, source: this.location(r.sourcePath, id) });

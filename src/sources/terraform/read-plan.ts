@@ -11,7 +11,8 @@
 import { PolicyParseError } from "../../errors.js";
 import { parsePolicyDocument } from "../../iam/index.js";
 import type { AttachedPolicyRef, FunctionUrl, InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Trigger, Warning } from "../../model/document.js";
-import { emptyFragment, type FunctionPatch, type RoleRecord, type SourceFragment } from "../types.js";
+import { emptyFragment, type FunctionPatch, type RoleRecord } from "../types.js";
+import type { IacFragment, StatementLocation } from "../cloudformation/read-template.js";
 import { childPath, decodeText, parseJsonLocated, type Located } from "../cloudformation/located.js";
 import {
   UNKNOWN,
@@ -59,7 +60,7 @@ const SECRET_ACCESS_TYPES = new Set(["BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_
  * already-parsed object (then lines are unknown).
  * @throws InputError when the input is not JSON, is truncated, or is not a plan.
  */
-export function readTerraformPlan(input: string | Uint8Array | object, file: string, options: TerraformReadOptions = {}): SourceFragment {
+export function readTerraformPlan(input: string | Uint8Array | object, file: string, options: TerraformReadOptions = {}): IacFragment {
   let located: Located;
   let digest: string;
   if (typeof input === "string" || input instanceof Uint8Array) {
@@ -117,7 +118,7 @@ class PlanReader {
     };
   }
 
-  read(): SourceFragment {
+  read(): IacFragment {
     const ix = this.index;
     if (ix.errored) {
       this.warn("terraform-plan-errored", "error", "the plan is errored (Terraform reported errors while planning): it is not a complete desired state; findings may miss resources", "errored");
@@ -137,7 +138,7 @@ class PlanReader {
     for (const r of ofType("aws_lambda_function_url")) this.readFunctionUrl(r);
     for (const r of ofType("aws_lambda_function_event_invoke_config")) this.readEventInvokeConfig(r);
 
-    const fragment = emptyFragment({ path: this.file, kind: "terraform-plan", sha256: this.digest, records: 0 });
+    const fragment = emptyFragment({ path: this.file, kind: "terraform-plan", sha256: this.digest, records: 0 }) as IacFragment;
     if (this.ctx.accountId !== UNKNOWN) fragment.source.accountId = this.ctx.accountId;
     if (this.ctx.region !== UNKNOWN) fragment.source.region = this.ctx.region;
     for (const { record } of this.roles.values()) {
@@ -166,7 +167,30 @@ class PlanReader {
     fragment.partial = ix.errored || fragment.incompletePrincipals.length > 0 || this.warnings.some((w) => w.code === "terraform-external-role");
     fragment.warnings = sortWarnings(this.warnings);
     fragment.source.records = fragment.roles.length + fragment.policies.length + fragment.functions.length;
+    fragment.statementLocations = this.statementLocations(fragment);
     return fragment;
+  }
+
+  /**
+   * A plan holds policies as JSON strings, so every statement of a policy sits on the line of its
+   * attribute; the address names the resource, the attribute and the statement index.
+   */
+  private statementLocations(fragment: IacFragment): StatementLocation[] {
+    const out: StatementLocation[] = [];
+    const add = (ownerArn: string, policy: StatementLocation["policy"], policyName: string | null, count: number, source: { file: string; line: number | null; address: string | null } | null, attr: string): void => {
+      for (let i = 0; i < count; i++) {
+        out.push({ ownerArn, policy, policyName, statementIndex: i, source: { file: this.file, line: source?.line ?? null, address: `${source?.address ?? ""}.${attr}.Statement[${i}]` } });
+      }
+    };
+    for (const role of fragment.roles) {
+      if (role.trustPolicy) add(role.arn, "trust", null, role.trustPolicy.Statement.length, role.source, "assume_role_policy");
+      for (const p of role.inlinePolicies) {
+        const fromRole = p.source?.address === role.source?.address;
+        add(role.arn, "inline", p.name, p.document.Statement.length, p.source, fromRole ? `inline_policy[${JSON.stringify(p.name)}].policy` : "policy");
+      }
+    }
+    for (const p of fragment.policies) if (p.document) add(p.arn, "managed", null, p.document.Statement.length, p.source, "policy");
+    return out;
   }
 
   /* ------------------------------------------------------------ helpers */

@@ -1,0 +1,311 @@
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { InputError, LeastroleError } from "../../src/errors.js";
+import { detectIac, parseYamlLocated, readCloudFormationTemplate } from "../../src/sources/cloudformation/index.js";
+
+const corpus = "/work/shared/corpus";
+
+function templatesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const p = join(dir, entry);
+    if (statSync(p).isDirectory()) out.push(...templatesUnder(p));
+    else if (/\.(ya?ml|json)$/.test(entry) && entry !== "policy_templates.json") out.push(p);
+  }
+  return out.sort();
+}
+
+const PATTERNS = templatesUnder(`${corpus}/serverless-patterns-sam`);
+const TRANSLATOR = templatesUnder(`${corpus}/aws-sam-translator`);
+
+/** 1-based line of the first line of `text` that equals `needle` once trimmed at the right. */
+function lineOf(text: string, needle: string): number {
+  const i = text.split("\n").findIndex((l) => l.trimEnd() === needle);
+  if (i < 0) throw new Error(`not found: ${needle}`);
+  return i + 1;
+}
+
+function read(path: string) {
+  return readCloudFormationTemplate(readFileSync(path), path);
+}
+
+describe("every template in the corpus", () => {
+  it("finds the 24 serverless-patterns templates and the 22 translator files", () => {
+    expect(PATTERNS).toHaveLength(24);
+    expect(TRANSLATOR).toHaveLength(22);
+  });
+
+  it.each([...PATTERNS, ...TRANSLATOR])("%s: every function read, joined to a role, located", (path) => {
+    const text = readFileSync(path, "utf8");
+    const parsed = path.endsWith(".json") ? JSON.parse(text) : parseYamlLocated(text, path).value;
+    expect(detectIac(parsed, path)).toBe("cloudformation");
+    const f = read(path);
+    const declared = Object.values((parsed as { Resources: Record<string, { Type: string }> }).Resources).filter((r) =>
+      ["AWS::Lambda::Function", "AWS::Serverless::Function"].includes(r.Type),
+    ).length;
+    expect(f.functions).toHaveLength(declared);
+    const roleArns = new Set(f.roles.map((r) => r.arn));
+    for (const fn of f.functions) {
+      // Every function's role is a role of the template, or a real ARN given as a literal.
+      expect(roleArns.has(fn.roleArn) || /^arn:aws:iam::\d{12}:role\//.test(fn.roleArn), `${fn.name} → ${fn.roleArn}`).toBe(true);
+      expect(fn.source?.file).toBe(path);
+      expect(fn.source?.line).toBeGreaterThan(0);
+      expect(JSON.stringify(fn)).not.toMatch(/"Environment"/);
+    }
+    for (const role of f.roles) {
+      expect(role.source?.line).toBeGreaterThan(0);
+      for (const p of role.inlinePolicies) expect(p.source?.line).toBeGreaterThan(0);
+    }
+    for (const s of f.statementLocations) expect(s.source.line).toBeGreaterThan(0);
+    const statements = f.roles.reduce((n, r) => n + (r.trustPolicy?.Statement.length ?? 0) + r.inlinePolicies.reduce((m, p) => m + p.document.Statement.length, 0), 0);
+    expect(f.statementLocations.filter((s) => s.policy !== "managed")).toHaveLength(statements);
+  });
+
+  it("reads the 45 function resources of the serverless-patterns templates", () => {
+    // SOURCE.md says 46: that count also matched `- Type: AWS::Lambda::Function` inside a
+    // CloudTrail DataResources selector (cloudtrail-lambda-slack-sam), which is not a resource.
+    expect(PATTERNS.reduce((n, p) => n + read(p).functions.length, 0)).toBe(45);
+  });
+});
+
+describe("specific templates", () => {
+  it("apigw-kinesis-lambda: SAM function with a policy template and a Kinesis event, located on the template's lines", () => {
+    const path = `${corpus}/serverless-patterns-sam/apigw-kinesis-lambda/template.yaml`;
+    const text = readFileSync(path, "utf8");
+    const f = read(path);
+    const fn = f.functions.find((x) => x.name === "LambdaConsumer");
+    expect(fn?.source).toEqual({ file: path, line: lineOf(text, "  LambdaConsumer:"), address: "LambdaConsumer" });
+    expect(fn?.roleArn).toBe("arn:aws:iam::unknown:role/LambdaConsumerRole");
+    expect(fn?.triggers.map((t) => [t.kind, t.eventSourceArn])).toEqual([["kinesis", "${KinesisStream.Arn}"]]);
+    const role = f.roles.find((r) => r.name === "LambdaConsumerRole");
+    expect(role?.attachedPolicies.map((p) => p.name)).toEqual(["AWSLambdaBasicExecutionRole", "AWSLambdaKinesisExecutionRole"]);
+    const policy = role?.inlinePolicies.find((p) => p.name === "LambdaConsumerRolePolicy0");
+    expect(policy?.document.Statement.map((s) => s.Action)).toEqual([
+      ["kinesis:ListStreams", "kinesis:DescribeLimits"],
+      ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator"],
+    ]);
+    // The generated inline policy points at the `- KinesisStreamReadPolicy:` entry that produced it.
+    expect(policy?.source?.line).toBe(lineOf(text, "      - KinesisStreamReadPolicy:"));
+    const apigw = f.roles.find((r) => r.name === "APIGatewayRole");
+    const loc = f.statementLocations.find((s) => s.ownerArn === apigw?.arn && s.policy === "inline");
+    expect(loc?.source.address).toBe("Resources.APIGatewayRole.Properties.Policies[0].PolicyDocument.Statement[0]");
+    expect(text.split("\n")[(loc?.source.line ?? 0) - 1]).toMatch(/^\s*- Effect: Allow|^\s*- Action/);
+  });
+
+  it("cloudfront-lambda-url-rust: a public Function URL and both public permissions", () => {
+    const f = read(`${corpus}/serverless-patterns-sam/cloudfront-lambda-url-rust/template.yml`);
+    const fn = f.functions[0];
+    expect(fn?.functionUrl).toEqual({ authType: "NONE", url: null, qualifier: null });
+    expect(fn?.resourcePolicy?.Statement.map((s) => [s.Action, s.Principal, s.Condition])).toEqual([
+      [["lambda:InvokeFunction"], "*", { Bool: { "lambda:InvokedViaFunctionUrl": ["true"] } }],
+      [["lambda:InvokeFunctionUrl"], "*", { StringEquals: { "lambda:FunctionUrlAuthType": ["NONE"] } }],
+    ]);
+    expect(fn?.environmentVariableNames).toEqual(["RUST_BACKTRACE", "RUST_LOG"]);
+  });
+
+  it("apigw-lambda-sfn-transcribe-translate-polly-sam: plain AWS::Lambda::Function with Role !GetAtt, six functions on one wide role", () => {
+    const f = read(`${corpus}/serverless-patterns-sam/apigw-lambda-sfn-transcribe-translate-polly-sam/template.yaml`);
+    expect(new Set(f.functions.map((x) => x.roleArn))).toEqual(new Set(["arn:aws:iam::unknown:role/capstone-translator-role"]));
+    const role = f.roles.find((r) => r.name === "capstone-translator-role");
+    expect(role?.inlinePolicies[0]?.document.Statement.flatMap((s) => s.Action)).toEqual(expect.arrayContaining(["s3:*", "states:*", "transcribe:*"]));
+    // !GetAtt of a function inside another role's policy is the same ARN as the function record.
+    const connect = f.roles.find((r) => r.name === "ConnectRouteApiRole");
+    expect(connect?.inlinePolicies[0]?.document.Statement[0]?.Resource).toEqual(
+      f.functions.filter((x) => ["translator-dev-authorizer", "translator-dev-invokeTranslator"].includes(x.name)).map((x) => x.arn),
+    );
+  });
+
+  it("lambda-microvms: !Sub with a parameter default names the role; iam:PassRole resolves to the role's ARN", () => {
+    const f = read(`${corpus}/serverless-patterns-sam/lambda-microvms-multi-tenant-ai-agents/template.yaml`);
+    expect(f.functions[0]?.name).toBe("openclaw-mt-orchestrator");
+    const orchestrator = f.roles.find((r) => r.name === "openclaw-mt-OrchestratorRole");
+    const passRole = orchestrator?.inlinePolicies[0]?.document.Statement.find((s) => s.Action?.includes("iam:PassRole"));
+    expect(passRole?.Resource).toEqual([f.roles.find((r) => r.name === "openclaw-mt-MicroVMExecutionRole")?.arn]);
+  });
+
+  it("activemq-lambda: MQ event source with its secret, and the policy SAM generates for it", () => {
+    const f = read(`${corpus}/serverless-patterns-sam/activemq-lambda/template.yaml`);
+    const fn = f.functions[0];
+    expect(fn?.triggers.map((t) => [t.kind, t.secretArns])).toEqual([["mq", ["arn:aws:secretsmanager:us-east-1:733304292857:secret:mq_secret_01-9T06KM"]]]);
+    const role = f.roles[0];
+    expect(role?.inlinePolicies.map((p) => p.name)).toEqual(["MQListenerFunctionRolePolicy0", "SamAutoGeneratedAMQPolicy"]);
+  });
+
+  it("translator sqs output (CloudFormation JSON, as CDK writes): disabled SQS mapping on the function", () => {
+    const f = read(`${corpus}/aws-sam-translator/output/sqs.json`);
+    expect(f.functions[0]?.triggers).toEqual([
+      { uuid: null, kind: "sqs", eventSourceArn: "arn:aws:sqs:us-west-2:012345678901:my-queue", state: "Disabled", onFailureDestination: null, secretArns: [], kmsKeyArn: null },
+    ]);
+  });
+
+  it("connector template: the unexpanded connector is reported and the fragment marked partial", () => {
+    const f = read(`${corpus}/aws-sam-translator/input/connector_function_to_table.yaml`);
+    expect(f.partial).toBe(true);
+    expect(f.warnings.filter((w) => w.code === "sam-connector-not-expanded")).toHaveLength(4);
+    // The literal `arn:{AWS::Partition}:…` (no $, not in !Sub) passes through unchanged.
+    expect(f.roles.find((r) => r.name === "MyRole")?.attachedPolicies[0]?.arn).toBe("arn:{AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole");
+  });
+});
+
+describe("intrinsics, Globals and conditions", () => {
+  const template = `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: {Type: String, Default: prod}
+  Buckets: {Type: CommaDelimitedList, Default: "a-bucket,b-bucket"}
+Mappings:
+  Tables: {prod: {Name: orders-prod}}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+  IsDev: !Not [!Condition IsProd]
+Globals:
+  Function:
+    Runtime: python3.12
+    Tracing: Active
+    Environment:
+      Variables: {GLOBAL_SECRET: s3cr3t-global}
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      FunctionName: !Join ["-", [api, !Ref Stage]]
+      Environment:
+        Variables: {LOCAL: !Ref Stage}
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: s3:GetObject
+              Resource: !Sub
+                - "arn:\${AWS::Partition}:s3:::\${B}/*"
+                - B: !Select [1, !Ref Buckets]
+            - !If
+              - IsDev
+              - {Effect: Allow, Action: "dynamodb:*", Resource: "*"}
+              - !Ref AWS::NoValue
+            - Effect: Allow
+              Action: dynamodb:GetItem
+              Resource: !Sub
+                - "arn:aws:dynamodb:eu-west-1:123456789012:table/\${T}"
+                - T: !FindInMap [Tables, !Ref Stage, Name]
+            - Effect: Allow
+              Action: sqs:SendMessage
+              Resource: !Select [0, !Split [",", "arn:aws:sqs:eu-west-1:123456789012:q1,arn:aws:sqs:eu-west-1:123456789012:q2"]]
+  DevOnly:
+    Type: AWS::Serverless::Function
+    Condition: IsDev
+    Properties: {Handler: x.y}
+`;
+
+  it("resolves Join, Sub with variables, Select, Split, FindInMap, If with parameter defaults; merges Globals", () => {
+    const f = readCloudFormationTemplate(template, "t.yaml");
+    expect(f.functions.map((x) => x.name)).toEqual(["api-prod"]);
+    const fn = f.functions[0];
+    expect(fn?.runtime).toBe("python3.12");
+    expect(fn?.tracingMode).toBe("Active");
+    expect(fn?.environmentVariableNames).toEqual(["GLOBAL_SECRET", "LOCAL"]);
+    expect(JSON.stringify(f)).not.toContain("s3cr3t-global");
+    const role = f.roles.find((r) => r.name === "FnRole");
+    expect(role?.attachedPolicies.map((p) => p.arn)).toEqual(["arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess", "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]);
+    expect(role?.inlinePolicies[0]?.document.Statement.map((s) => [s.Action, s.Resource])).toEqual([
+      [["s3:GetObject"], ["arn:aws:s3:::b-bucket/*"]],
+      [["dynamodb:GetItem"], ["arn:aws:dynamodb:eu-west-1:123456789012:table/orders-prod"]],
+      [["sqs:SendMessage"], ["arn:aws:sqs:eu-west-1:123456789012:q1"]],
+    ]);
+    // Statement locations keep the template's statement index (the If removed one).
+    expect(f.statementLocations.filter((s) => s.policy === "inline").map((s) => s.statementIndex)).toEqual([0, 1, 2]);
+  });
+
+  it("parameter overrides change the decision", () => {
+    const f = readCloudFormationTemplate(template, "t.yaml", { parameters: { Stage: "dev" } });
+    expect(f.functions.map((x) => x.name).sort()).toEqual(["DevOnly", "api-dev"]);
+    const role = f.roles.find((r) => r.name === "FnRole");
+    expect(role?.inlinePolicies[0]?.document.Statement.map((s) => s.Action)).toContainEqual(["dynamodb:*"]);
+  });
+});
+
+describe("bad templates", () => {
+  const error = (text: string, file = "bad.yaml"): InputError => {
+    try {
+      readCloudFormationTemplate(text, file);
+    } catch (e) {
+      if (e instanceof InputError) return e;
+      throw e;
+    }
+    throw new Error("no error");
+  };
+
+  it("YAML syntax errors name the file and line", () => {
+    const e = error("Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n   Properties: [\n");
+    expect(e.file).toBe("bad.yaml");
+    expect(e.message).toMatch(/^invalid YAML at line \d+/);
+  });
+
+  it("unknown short tags, missing Resources, resources without Type, non-mappings", () => {
+    expect(error("Resources:\n  A: !Bogus x\n").message).toBe("unknown YAML tag !Bogus");
+    expect(error("Resources:\n  A: !Bogus x\n").path).toBe("Resources.A");
+    expect(error("AWSTemplateFormatVersion: '2010-09-09'\n").path).toBe("Resources");
+    expect(error("Resources:\n  A: {Properties: {}}\n").path).toBe("Resources.A");
+    expect(error("- a\n- b\n").message).toMatch(/expected a mapping/);
+    expect(error('{"Resources": {"A": {"Type": "AWS::SQS::Queue"}', "t.json").message).toMatch(/^truncated JSON at line 1/);
+    expect(error("", "empty.yaml").message).toMatch(/expected a mapping|empty/);
+  });
+
+  it("an invalid policy document is a warning on that policy, the role marked incomplete", () => {
+    const f = readCloudFormationTemplate(
+      "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}\n      Policies:\n        - PolicyName: p\n          PolicyDocument: {Statement: [{Effect: Maybe, Action: s3:*, Resource: '*'}]}\n",
+      "r.yaml",
+    );
+    expect(f.warnings.map((w) => [w.code, w.path])).toEqual([["invalid-policy-document", "Resources.R.Properties.Policies[0].PolicyDocument.Statement[0].Effect"]]);
+    expect(f.incompletePrincipals).toEqual(["arn:aws:iam::unknown:role/R"]);
+    expect(f.partial).toBe(true);
+  });
+
+  it("fuzz: arbitrary text and arbitrary JSON never throw anything but a LeastroleError", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 6 }).map((v) => JSON.stringify(v))), (text) => {
+        try {
+          readCloudFormationTemplate(text, "fuzz");
+        } catch (e) {
+          if (!(e instanceof LeastroleError)) throw e;
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("fuzz: real templates with a value replaced anywhere never crash and never leak environment values", () => {
+    const base = JSON.parse(readFileSync(`${corpus}/aws-sam-translator/output/function_with_event_dest.json`, "utf8")) as unknown;
+    const samInput = parseYamlLocated(readFileSync(`${corpus}/aws-sam-translator/input/function_with_policy_templates.yaml`, "utf8"), "x").value;
+    const docs = [base, samInput];
+    const paths = docs.map((d) => {
+      const out: (string | number)[][] = [];
+      const walk = (v: unknown, p: (string | number)[]): void => {
+        out.push(p);
+        if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
+        else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...p, k]);
+      };
+      walk(d, []);
+      return out;
+    });
+    const intrinsic = fc.constantFrom<unknown>({ Ref: "AWS::NoValue" }, { "Fn::If": ["Nope", 1, 2] }, { "Fn::GetAtt": "x" }, { "Fn::Sub": [1] }, { Ref: "Missing" }, { "Fn::Select": [9, []] });
+    fc.assert(
+      fc.property(fc.nat(1), fc.nat(), fc.oneof(fc.jsonValue({ maxDepth: 2 }), intrinsic), (which, at, replacement) => {
+        const doc = JSON.parse(JSON.stringify(docs[which])) as Record<string, unknown>;
+        const list = paths[which] as (string | number)[][];
+        const path = list[1 + (at % (list.length - 1))] as (string | number)[];
+        let cur: any = doc;
+        for (const k of path.slice(0, -1)) cur = cur[k];
+        cur[path[path.length - 1] as string] = replacement;
+        try {
+          readCloudFormationTemplate(JSON.stringify(doc), "m.json");
+        } catch (e) {
+          if (!(e instanceof LeastroleError)) throw e;
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
