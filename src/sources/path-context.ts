@@ -12,7 +12,8 @@ import { parseFunctionArn } from "./arns.js";
 import type { PathContext } from "./types.js";
 
 const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const CALL = /^[a-z0-9]+-[a-z0-9-]+$/;
+/** `<service>-<api call in kebab case>`: the verbs read-only collectors call. */
+const CALL = /^[a-z0-9]+-(?:get|list|describe|generate|lookup|search)-[a-z0-9-]+$/;
 
 function decode(segment: string): string {
   try {

@@ -1,0 +1,196 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../src/errors.js";
+import { emptyUsage } from "../../src/model/usage.js";
+import { normalize, normalizeFragments, trustsLambda, validateCanonicalDocument } from "../../src/normalize/index.js";
+import type { PolicyDocument, RoleFacts } from "../../src/model/document.js";
+import { readSourceBytes } from "../../src/sources/read-sources.js";
+import type { SourceFragment } from "../../src/sources/types.js";
+import { buildExport, type ExportSpec } from "./export-builder.js";
+
+function fragments(files: Array<{ file: string; text: string }>): SourceFragment[] {
+  return files.map(({ file, text }) => {
+    const r = readSourceBytes(file, text);
+    if (!r.fragment) throw new Error(JSON.stringify(r.warnings));
+    return r.fragment;
+  });
+}
+
+const SPEC: ExportSpec = {
+  account: "123456789012",
+  roles: [
+    { name: "api", path: "/service-role/", trustsLambda: true, actions: ["dynamodb:GetItem"], managed: ["Shared"] },
+    { name: "api", path: "/", trustsLambda: true, actions: ["s3:*"], managed: [] }, // same name, other path
+    { name: "old", path: "/", trustsLambda: true, actions: ["sqs:SendMessage"], managed: [] },
+    { name: "unused", path: "/", trustsLambda: false, actions: [], managed: [] },
+  ],
+  functions: [
+    { name: "api", region: "us-east-1", role: 0, env: [["TABLE", "orders-secret-value"]], sqs: true, url: "NONE", version: 2 },
+    { name: "api", region: "eu-west-1", role: 1, env: [], sqs: false, url: null, version: null },
+  ],
+};
+
+describe("normalize: joins", () => {
+  const { document: doc } = normalizeFragments(fragments(buildExport(SPEC)));
+
+  it("functions join roles by full ARN, paths included (same role name, different path)", () => {
+    const byArn = Object.fromEntries(doc.roles.map((r) => [r.arn, r.functions]));
+    expect(byArn["arn:aws:iam::123456789012:role/service-role/api"]).toEqual(["arn:aws:lambda:us-east-1:123456789012:function:api"]);
+    expect(byArn["arn:aws:iam::123456789012:role/api"]).toEqual(["arn:aws:lambda:eu-west-1:123456789012:function:api"]);
+  });
+
+  it("a published version with another role keeps that role in use", () => {
+    const fn = doc.functions.find((f) => f.region === "us-east-1")!;
+    expect(fn.versions).toEqual([{ version: "1", roleArn: "arn:aws:iam::123456789012:role/old" }]);
+    expect(doc.roles.find((r) => r.name === "old")!.functions).toEqual([fn.arn]);
+  });
+
+  it("roles attached to no function and not trusting Lambda are marked as such", () => {
+    expect(doc.roles.find((r) => r.name === "unused")).toMatchObject({ functions: [], trustsLambda: false });
+  });
+
+  it("triggers, URL and resource policy attached to the right function", () => {
+    const fn = doc.functions.find((f) => f.region === "us-east-1")!;
+    expect(fn.triggers).toEqual([{ uuid: "uuid-api-0", kind: "sqs", eventSourceArn: "arn:aws:sqs:us-east-1:123456789012:api-queue", state: "Enabled", onFailureDestination: null, secretArns: [], kmsKeyArn: null }]);
+    expect(fn.functionUrl).toEqual({ authType: "NONE", url: "https://api.lambda-url.us-east-1.on.aws/", qualifier: null });
+    expect(fn.resourcePolicy!.Statement[0]!.Principal).toBe("*");
+    const other = doc.functions.find((f) => f.region === "eu-west-1")!;
+    expect(other).toMatchObject({ triggers: [], functionUrl: null, resourcePolicy: null });
+  });
+
+  it("customer managed policy resolved from the export, its other version kept; validates against the schema", () => {
+    expect(doc.policies["arn:aws:iam::123456789012:policy/Shared"]).toMatchObject({ resolution: "input", defaultVersionId: "v2" });
+    expect(doc.policies["arn:aws:iam::123456789012:policy/Shared"]!.otherVersions.map((v) => v.versionId)).toEqual(["v1"]);
+    expect(validateCanonicalDocument(doc).errors).toEqual([]);
+    expect(doc.meta.partial).toBe(false);
+    expect(doc.accounts).toEqual([{ accountId: "123456789012", partition: "aws", regions: ["eu-west-1", "us-east-1"] }]);
+  });
+
+  it("environment variable names are kept, values are not", () => {
+    expect(doc.functions.find((f) => f.region === "us-east-1")!.environmentVariableNames).toEqual(["TABLE"]);
+    expect(JSON.stringify(doc)).not.toContain("orders-secret-value");
+  });
+});
+
+describe("normalize: managed policies not in the inputs", () => {
+  const authz = {
+    RoleDetailList: [
+      {
+        Path: "/",
+        RoleName: "fn",
+        RoleId: "AROA1",
+        Arn: "arn:aws:iam::123456789012:role/fn",
+        CreateDate: "2024-01-01T00:00:00Z",
+        AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+        AttachedManagedPolicies: [{ PolicyName: "AWSLambdaBasicExecutionRole", PolicyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" }],
+      },
+    ],
+  };
+  const frag = () => fragments([{ file: "authz.json", text: JSON.stringify(authz) }]);
+
+  it("unresolved: explicit state, warning, facts incomplete, document partial", () => {
+    const { document: doc } = normalizeFragments(frag(), { lookupManagedPolicy: null });
+    expect(doc.policies["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]).toMatchObject({ resolution: "unresolved", document: null, awsManaged: true });
+    expect(doc.roles[0]!.facts.incomplete).toBe(true);
+    expect(doc.meta.partial).toBe(true);
+    expect(doc.meta.warnings.map((w) => w.code)).toContain("unresolved-managed-policy");
+  });
+
+  it("resolved from the shipped AWS managed policy data when a lookup is given", () => {
+    // The published AWSLambdaBasicExecutionRole document (AWS managed policy reference).
+    const basic: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: ["*"] }] };
+    const { document: doc } = normalizeFragments(frag(), {
+      lookupManagedPolicy: (arn) => (arn.endsWith("/AWSLambdaBasicExecutionRole") ? { name: "AWSLambdaBasicExecutionRole", path: "/service-role/", defaultVersionId: "v1", document: basic } : null),
+      managedPolicyDataDate: "2026-09-01",
+    });
+    expect(doc.policies["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]).toMatchObject({ resolution: "aws-managed-data", defaultVersionId: "v1" });
+    expect(doc.roles[0]!.facts.incomplete).toBe(false);
+    expect(doc.roles[0]!.facts.allowedActions).toEqual(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]);
+    expect(doc.meta.managedPolicyDataDate).toBe("2026-09-01");
+    expect(doc.meta.partial).toBe(false);
+  });
+
+  it("the facts function is a seam: it receives the principal's resolved policies", () => {
+    const seen: string[] = [];
+    const facts: RoleFacts = { incomplete: false, statements: [], services: [], allowedActions: [], actionsTruncated: false, allowedActionCount: 0 } as unknown as RoleFacts;
+    const { document: doc } = normalizeFragments(frag(), {
+      computeFacts: (p) => {
+        seen.push(...p.managedPolicies.map((m) => `${m.arn}:${m.document === null ? "unresolved" : "resolved"}`));
+        return { ...facts, incomplete: p.managedPolicies.some((m) => m.document === null) };
+      },
+      iamDataVersion: "test-catalog",
+    });
+    expect(seen).toEqual(["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole:unresolved"]);
+    expect(doc.meta.iamDataVersion).toBe("test-catalog");
+  });
+});
+
+describe("normalize: asOf and usage", () => {
+  const files = buildExport(SPEC);
+  it("from the caller (any timestamp form), else the usage window end, else the newest input timestamp", () => {
+    expect(normalizeFragments(fragments(files), { asOf: "2026-11-01 00:00:00+00:00" }).document.meta.asOf).toBe("2026-11-01T00:00:00.000Z");
+    const usage = { ...emptyUsage(), present: true, window: { start: "2026-10-01T00:00:00Z", end: "2026-10-31T00:00:00Z", days: 30 } };
+    const withUsage = normalizeFragments(fragments(files), { usage }).document;
+    expect(withUsage.meta.asOf).toBe("2026-10-31T00:00:00.000Z");
+    expect(withUsage.usage).toBe(usage);
+    expect(normalizeFragments(fragments(files)).document.meta.asOf).toBe("2025-03-04T05:06:07.890Z");
+  });
+  it("a bad asOf is an InputError", () => {
+    expect(() => normalizeFragments(fragments(files), { asOf: "last tuesday" })).toThrow(InputError);
+  });
+});
+
+describe("normalize: bad files never lose the others", () => {
+  it("a folder with a truncated file, an unknown JSON and a text file next to good exports", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-normalize-"));
+    for (const f of buildExport(SPEC)) {
+      mkdirSync(dirname(join(dir, f.file)), { recursive: true });
+      writeFileSync(join(dir, f.file), f.text);
+    }
+    const good = buildExport(SPEC)[0]!.text;
+    writeFileSync(join(dir, "truncated.json"), good.slice(0, good.length / 2));
+    writeFileSync(join(dir, "buckets.json"), JSON.stringify({ Buckets: [], Owner: {} }));
+    writeFileSync(join(dir, "README.txt"), "exported on Monday");
+    const { document: doc } = await normalize([dir]);
+    expect(doc.functions).toHaveLength(2);
+    expect(doc.roles).toHaveLength(4);
+    expect(doc.meta.partial).toBe(true);
+    const byFile = (name: string) => doc.meta.warnings.find((w) => w.file === join(dir, name));
+    expect(byFile("truncated.json")).toMatchObject({ severity: "error", code: "unreadable-file" });
+    expect(byFile("truncated.json")!.message).toMatch(/truncated/);
+    expect(byFile("buckets.json")).toMatchObject({ severity: "warning", code: "unrecognized-input" });
+    expect(byFile("README.txt")).toMatchObject({ severity: "info", code: "skipped-non-json" });
+    expect(validateCanonicalDocument(doc).errors).toEqual([]);
+  });
+
+  it("a missing path is an error warning, not a crash", async () => {
+    const { document: doc } = await normalize(["/nonexistent/leastrole/input.json"]);
+    expect(doc.meta.warnings[0]).toMatchObject({ severity: "error", code: "unreadable-file", file: "/nonexistent/leastrole/input.json" });
+    expect(doc.meta.partial).toBe(true);
+  });
+
+  it("data about a function that is not in the inputs is reported, not turned into a half-empty function", () => {
+    const esm = { EventSourceMappings: [{ UUID: "u", FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:ghost", EventSourceArn: "arn:aws:sqs:us-east-1:123456789012:q" }] };
+    const { document: doc } = normalizeFragments(fragments([{ file: "esm.json", text: JSON.stringify(esm) }]));
+    expect(doc.functions).toEqual([]);
+    expect(doc.meta.warnings[0]).toMatchObject({ code: "unknown-function", file: "esm.json", path: "EventSourceMappings[0]" });
+  });
+});
+
+describe("trustsLambda", () => {
+  const doc = (statement: object): PolicyDocument => ({ Version: "2012-10-17", Statement: [statement as PolicyDocument["Statement"][number]] });
+  it.each([
+    [{ Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:AssumeRole"] }, true],
+    [{ Effect: "Allow", Principal: { Service: ["edgelambda.amazonaws.com", "lambda.amazonaws.com"] }, Action: ["sts:AssumeRole"] }, true],
+    [{ Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:*"] }, true],
+    [{ Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, NotAction: ["iam:*"] }, true],
+    [{ Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:TagSession"] }, false],
+    [{ Effect: "Deny", Principal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:AssumeRole"] }, false],
+    [{ Effect: "Allow", Principal: "*", Action: ["sts:AssumeRole"] }, false],
+    [{ Effect: "Allow", Principal: { Service: ["ec2.amazonaws.com"] }, Action: ["sts:AssumeRole"] }, false],
+  ])("%j → %s", (statement, expected) => {
+    expect(trustsLambda(doc(statement))).toBe(expected);
+  });
+});

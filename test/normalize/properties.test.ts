@@ -1,0 +1,86 @@
+/**
+ * Laws of the normaliser, checked on generated exports:
+ * - deterministic, and independent of the order of the input files;
+ * - idempotent: normalising the canonical document it produced gives the same document;
+ * - no environment variable value survives anywhere in the serialised document.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { normalizeFragments, validateCanonicalDocument } from "../../src/normalize/index.js";
+import { readSourceBytes } from "../../src/sources/read-sources.js";
+import type { SourceFragment } from "../../src/sources/types.js";
+import { buildExport, type ExportSpec } from "./export-builder.js";
+
+const ACTIONS = ["s3:GetObject", "s3:Put*", "dynamodb:GetItem", "sqs:SendMessage", "kms:Decrypt", "logs:*", "iam:PassRole", "*"];
+const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
+const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/);
+
+/** Values are prefixed so that a leak is unambiguous; their tails are random (any characters). */
+const secret = fc.string({ minLength: 1, maxLength: 20 }).map((s) => `SECRET-${s}-VALUE`);
+
+const spec: fc.Arbitrary<ExportSpec> = fc
+  .record({
+    roles: fc.uniqueArray(
+      fc.record({ name, path: fc.constantFrom("/", "/service-role/", "/app/team/"), trustsLambda: fc.boolean(), actions: fc.subarray(ACTIONS), managed: fc.subarray(["Shared", "Logs"]) }),
+      { minLength: 1, maxLength: 6, selector: (r) => r.path + r.name },
+    ),
+    fnCount: fc.integer({ min: 0, max: 6 }),
+    seeds: fc.array(fc.record({ name, region: fc.constantFrom(...REGIONS), role: fc.nat(), env: fc.array(fc.tuple(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/), secret), { maxLength: 3 }), sqs: fc.boolean(), url: fc.constantFrom("NONE" as const, "AWS_IAM" as const, null), version: fc.option(fc.nat()) }), { maxLength: 6 }),
+  })
+  .map(({ roles, seeds }) => {
+    const seen = new Set<string>();
+    const functions = seeds
+      .filter((s) => !seen.has(`${s.region}/${s.name}`) && seen.add(`${s.region}/${s.name}`))
+      .map((s) => ({ ...s, role: s.role % roles.length, version: s.version === null ? null : s.version % roles.length }));
+    return { account: "123456789012", roles, functions };
+  });
+
+function read(files: Array<{ file: string; text: string }>): SourceFragment[] {
+  return files.map((f) => readSourceBytes(f.file, f.text).fragment!).filter((f) => f !== null);
+}
+
+describe("normaliser laws", () => {
+  it("deterministic and independent of file order", () => {
+    fc.assert(
+      fc.property(spec, fc.infiniteStream(fc.nat()), (s, stream) => {
+        const files = buildExport(s);
+        const keys = [...stream.take(files.length)];
+        const shuffled = files.map((f, i) => ({ f, k: keys[i]! })).sort((a, b) => a.k - b.k).map((x) => x.f);
+        const a = JSON.stringify(normalizeFragments(read(files)).document);
+        const b = JSON.stringify(normalizeFragments(read(shuffled)).document);
+        expect(b).toBe(a);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("idempotent: the document read back as an input gives the same document", () => {
+    fc.assert(
+      fc.property(spec, (s) => {
+        const doc = normalizeFragments(read(buildExport(s))).document;
+        expect(validateCanonicalDocument(doc).errors).toEqual([]);
+        const again = readSourceBytes("doc.json", JSON.stringify(doc));
+        expect(again.warnings).toEqual([]);
+        const twice = normalizeFragments([again.fragment!]).document;
+        expect(JSON.stringify(twice)).toBe(JSON.stringify(doc));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it("no environment variable value anywhere in the serialised document", () => {
+    fc.assert(
+      fc.property(spec, (s) => {
+        const doc = normalizeFragments(read(buildExport(s))).document;
+        const text = JSON.stringify(doc);
+        for (const f of s.functions) for (const [, value] of f.env) expect(text.includes(JSON.stringify(value).slice(1, -1))).toBe(false);
+        // and the names are all there
+        for (const f of s.functions) {
+          const fn = doc.functions.find((x) => x.name === f.name && x.region === f.region)!;
+          expect(fn.environmentVariableNames).toEqual([...new Set(f.env.map(([k]) => k))].sort());
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
