@@ -309,3 +309,14 @@ describe("bad templates", () => {
     );
   });
 });
+
+describe("YAML safety", () => {
+  it("an alias bomb fails fast with an InputError", () => {
+    const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 12; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`);
+    lines.push("Resources: {X: {Type: AWS::SQS::Queue, Properties: {Tags: *l}}}");
+    const started = Date.now();
+    expect(() => readCloudFormationTemplate(lines.join("\n"), "bomb.yaml")).toThrow(/too many nodes/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});

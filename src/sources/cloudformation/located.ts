@@ -189,11 +189,20 @@ export function parseYamlLocated(text: string, file: string): Located {
   const lineOfNode = (node: { range?: [number, number, number] | null | undefined }): number | null =>
     node.range ? counter.linePos(node.range[0]).line : null;
 
+  // Aliases are expanded into copies: bound the work so that a "billion laughs" file fails fast.
+  let budget = Math.max(250_000, text.length * 2);
+  const aliasTargets = new Map<object, unknown>();
   const convert = (node: unknown, path: string, depth: number): unknown => {
     if (depth > 500) throw new InputError("YAML nested too deeply", { file, path });
+    if (--budget < 0) throw new InputError("YAML aliases expand to too many nodes", { file, path });
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      // Alias.resolve searches the whole document: resolve each alias node once.
+      let target = aliasTargets.get(node);
+      if (target === undefined) {
+        target = node.resolve(doc) ?? null;
+        aliasTargets.set(node, target);
+      }
       return target ? convert(target, path, depth + 1) : null;
     }
     const yamlNode = node as YamlNode;
