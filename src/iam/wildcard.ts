@@ -43,41 +43,74 @@ export function globMatches(pattern: string, value: string, ignoreCase = false):
 }
 
 /**
- * Does glob `a` match every string glob `b` matches (L(b) ⊆ L(a))? Exact for IAM globs, by
- * dynamic programming over the two patterns: a `*` in b can stand for any string, so only a `*` in
- * a can absorb it; a `?` in b is any one character, so a literal in a cannot cover it.
+ * Does glob `a` match every string glob `b` matches (L(b) ⊆ L(a))? Exact: `b` is run symbolically
+ * through the subset automaton of `a` — a literal in b is one step, `?` is any one character, `*`
+ * is any string — over the characters of `a` plus one class for "any other character"; b is covered
+ * when every state b can end in accepts.
  */
 export function globCovers(a: string, b: string, ignoreCase = false): boolean {
   if (ignoreCase) {
     a = a.toLowerCase();
     b = b.toLowerCase();
   }
-  if (a === b) return true;
+  if (a === b || a === "*") return true;
   const A = [...a];
-  const B = [...b];
-  // dp[i][j]: A[i..] covers B[j..]
   const n = A.length;
-  const m = B.length;
-  let next: boolean[] = new Array<boolean>(m + 1).fill(false);
-  // i = n: empty pattern covers only the empty remainder
-  next[m] = true;
-  for (let i = n - 1; i >= 0; i--) {
-    const cur: boolean[] = new Array<boolean>(m + 1).fill(false);
-    const pa = A[i] as string;
-    for (let j = m; j >= 0; j--) {
-      if (pa === "*") {
-        // `*` matches nothing (skip it) or absorbs B[j] (whatever it is, a `*` included)
-        cur[j] = (next[j] as boolean) || (j < m && (cur[j + 1] as boolean));
-      } else if (j < m) {
-        const pb = B[j] as string;
-        if (pb === "*") cur[j] = false;
-        else if (pa === "?") cur[j] = next[j + 1] as boolean;
-        else cur[j] = pb !== "?" && pa === pb && (next[j + 1] as boolean);
-      } else {
-        cur[j] = false;
-      }
+  const OTHER = "\u0000other";
+  const classes = [...new Set(A.filter((c) => c !== "*" && c !== "?")), OTHER];
+
+  // NFA positions 0..n; position i = i tokens of a consumed. `*` may be skipped (epsilon).
+  const closure = (positions: Iterable<number>): number[] => {
+    const out = new Set<number>();
+    const stack = [...positions];
+    while (stack.length > 0) {
+      const p = stack.pop() as number;
+      if (out.has(p)) continue;
+      out.add(p);
+      if (p < n && A[p] === "*") stack.push(p + 1);
     }
-    next = cur;
+    return [...out].sort((x, y) => x - y);
+  };
+  const step = (state: number[], c: string): number[] => {
+    const next: number[] = [];
+    for (const p of state) {
+      if (p >= n) continue;
+      const t = A[p] as string;
+      if (t === "*") next.push(p);
+      else if (t === "?" || (t === c && c !== OTHER)) next.push(p + 1);
+    }
+    return closure(next);
+  };
+  const key = (state: number[]): string => state.join(",");
+
+  let family = new Map<string, number[]>([[key(closure([0])), closure([0])]]);
+  for (const t of b) {
+    const next = new Map<string, number[]>();
+    const add = (s: number[]): void => {
+      next.set(key(s), s);
+    };
+    for (const state of family.values()) {
+      if (t === "?") for (const c of classes) add(step(state, c));
+      else if (t === "*") {
+        // Every state reachable from `state` by any string (including the empty one).
+        const seen = new Map<string, number[]>([[key(state), state]]);
+        const queue = [state];
+        while (queue.length > 0) {
+          const s = queue.pop() as number[];
+          for (const c of classes) {
+            const r = step(s, c);
+            const k = key(r);
+            if (!seen.has(k)) {
+              seen.set(k, r);
+              queue.push(r);
+            }
+          }
+        }
+        for (const s of seen.values()) add(s);
+      } else add(step(state, classes.includes(t) ? t : OTHER));
+    }
+    family = next;
   }
-  return next[0] as boolean;
+  for (const state of family.values()) if (!state.includes(n)) return false;
+  return true;
 }

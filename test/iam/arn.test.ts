@@ -1,0 +1,117 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { arnMatches, globCovers, globMatches, narrowestPrefixPattern, parseArn, patternCovers } from "../../src/iam/index.js";
+
+describe("arnMatches", () => {
+  it("matches * and ? per ARN part, case-sensitively", () => {
+    expect(arnMatches("*", "arn:aws:s3:::b/k")).toBe(true);
+    expect(arnMatches("arn:aws:s3:::b/*", "arn:aws:s3:::b/dir/k")).toBe(true);
+    expect(arnMatches("arn:aws:s3:::B/*", "arn:aws:s3:::b/k")).toBe(false);
+    expect(arnMatches("arn:aws:lambda:us-east-1:111122223333:function:fn-?", "arn:aws:lambda:us-east-1:111122223333:function:fn-a")).toBe(true);
+    expect(arnMatches("arn:aws:lambda:us-east-1:111122223333:function:fn-?", "arn:aws:lambda:us-east-1:111122223333:function:fn-ab")).toBe(false);
+    // The resource part keeps its colons, and * there matches across them.
+    expect(arnMatches("arn:aws:logs:*:*:log-group:/aws/lambda/*", "arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f:log-stream:s")).toBe(true);
+    // A * in the region part does not swallow the account part.
+    expect(arnMatches("arn:aws:sqs:us-*:111122223333:q", "arn:aws:sqs:us-east-1:999:111122223333:q")).toBe(false);
+    expect(arnMatches("arn:aws:sqs:*:*:q", "not-an-arn")).toBe(false);
+  });
+
+  it("substitutes policy variables only when given (Version 2012-10-17)", () => {
+    const p = "arn:aws:s3:::b/home/${aws:username}/*";
+    expect(arnMatches(p, "arn:aws:s3:::b/home/Bob/x", { "aws:username": "Bob" })).toBe(true);
+    expect(arnMatches(p, "arn:aws:s3:::b/home/Alice/x", { "aws:username": "Bob" })).toBe(false);
+    expect(arnMatches(p, "arn:aws:s3:::b/home/${aws:username}/x")).toBe(true); // literal under 2008-10-17
+    expect(arnMatches(p, "arn:aws:s3:::b/home/Bob/x", {})).toBe(false); // no value, no default
+    expect(arnMatches("arn:aws:s3:::b/${aws:PrincipalTag/team, 'all'}/*", "arn:aws:s3:::b/all/x", {})).toBe(true);
+    expect(arnMatches("arn:aws:s3:::b/${*}", "arn:aws:s3:::b/*", {})).toBe(true);
+    expect(arnMatches("arn:aws:s3:::b/${*}", "arn:aws:s3:::b/x", {})).toBe(false);
+    // Keys are case-insensitive; a substituted value is literal (its * is not a wildcard).
+    expect(arnMatches(p, "arn:aws:s3:::b/home/Bob/x", new Map([["aws:username", "Bob"]]))).toBe(true);
+    expect(arnMatches(p, "arn:aws:s3:::b/home/anyone/x", { "aws:username": "*" })).toBe(false);
+  });
+
+  it("parses ARNs", () => {
+    expect(parseArn("arn:aws:iam::123456789012:role/service-role/x")).toEqual({ partition: "aws", service: "iam", region: "", account: "123456789012", resource: "role/service-role/x" });
+    expect(parseArn("arn:aws:s3")).toBeNull();
+  });
+});
+
+describe("pattern algebra", () => {
+  it("patternCovers", () => {
+    expect(patternCovers("*", "arn:aws:s3:::b/*")).toBe(true);
+    expect(patternCovers("arn:aws:s3:::b/*", "arn:aws:s3:::b/dir/*")).toBe(true);
+    expect(patternCovers("arn:aws:s3:::b/dir/*", "arn:aws:s3:::b/*")).toBe(false);
+    expect(patternCovers("arn:aws:dynamodb:*:*:table/orders-*", "arn:aws:dynamodb:us-east-1:1:table/orders-eu")).toBe(true);
+    expect(patternCovers("arn:aws:dynamodb:*:*:table/orders-?", "arn:aws:dynamodb:us-east-1:1:table/orders-*")).toBe(false);
+    expect(patternCovers("arn:aws:s3:::b/?", "arn:aws:s3:::b/?")).toBe(true);
+    expect(patternCovers("arn:aws:s3:::b/a", "arn:aws:s3:::b/?")).toBe(false);
+    expect(patternCovers("arn:aws:s3:::b/*", "*")).toBe(false);
+  });
+
+  it("narrowestPrefixPattern", () => {
+    expect(narrowestPrefixPattern(["arn:aws:dynamodb:us-east-1:1:table/orders-eu", "arn:aws:dynamodb:us-east-1:1:table/orders-us"])).toBe("arn:aws:dynamodb:us-east-1:1:table/orders-*");
+    expect(narrowestPrefixPattern(["arn:aws:sqs:eu-west-1:1:q", "arn:aws:sqs:eu-central-1:1:q"])).toBe("arn:aws:sqs:eu-*:1:q");
+    expect(narrowestPrefixPattern(["arn:aws:s3:::b/k", "arn:aws:s3:::b/k"])).toBe("arn:aws:s3:::b/k");
+    expect(narrowestPrefixPattern(["arn:aws:s3:::b/k"])).toBe("arn:aws:s3:::b/k");
+    expect(narrowestPrefixPattern([])).toBeNull();
+  });
+
+  const alphabet = fc.constantFrom("a", "b", "/", "-");
+  const arbArn = fc
+    .tuple(fc.constantFrom("aws", "aws-cn"), fc.constantFrom("s3", "sqs"), fc.constantFrom("", "us-east-1", "eu-west-1"), fc.constantFrom("", "111122223333"), fc.string({ unit: alphabet, minLength: 1, maxLength: 6 }))
+    .map((p) => `arn:${p.join(":")}`);
+  const generalise = (arn: string, rnd: number[]) => {
+    // Replace random characters with ? and random runs with *: a pattern that matches `arn`.
+    let out = "";
+    for (let i = 0; i < arn.length; i++) {
+      const r = rnd[i % rnd.length] as number;
+      if (arn[i] === ":") out += ":";
+      else if (r < 0.1) out += "?";
+      else if (r < 0.15) {
+        out += "*";
+        while (i + 1 < arn.length && arn[i + 1] !== ":" && (rnd[(i + 1) % rnd.length] as number) < 0.5) i++;
+      } else out += arn[i];
+    }
+    return out;
+  };
+  const arbRnd = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 3, maxLength: 12 });
+
+  it("property: a generalised pattern matches its ARN, and narrowestPrefixPattern matches every input", () => {
+    fc.assert(
+      fc.property(fc.array(arbArn, { minLength: 1, maxLength: 5 }), arbRnd, (arns, rnd) => {
+        for (const a of arns) expect(arnMatches(generalise(a, rnd), a)).toBe(true);
+        const p = narrowestPrefixPattern(arns) as string;
+        for (const a of arns) expect(arnMatches(p, a)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("property: patternCovers(a, b) and b matches x ⇒ a matches x (soundness)", () => {
+    fc.assert(
+      fc.property(arbArn, arbRnd, arbRnd, fc.array(arbArn, { maxLength: 10 }), (arn, r1, r2, others) => {
+        const b = generalise(arn, r1);
+        const a = generalise(b.replaceAll("*", "x"), r2); // a second generalisation, not always covering
+        if (patternCovers(a, b)) for (const x of [arn, ...others]) if (arnMatches(b, x)) expect(arnMatches(a, x)).toBe(true);
+        // A generalisation of b's match covers b when it only widens: b itself and "*".
+        expect(patternCovers(b, b)).toBe(true);
+        expect(patternCovers("*", b)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("property: globCovers agrees with brute force over short strings", () => {
+    const arbGlob = fc.string({ unit: fc.constantFrom("a", "b", "*", "?"), maxLength: 4 });
+    const strings: string[] = [""];
+    for (let len = 1; len <= 6; len++) for (const s of strings.filter((x) => x.length === len - 1)) strings.push(`${s}a`, `${s}b`);
+    fc.assert(
+      fc.property(arbGlob, arbGlob, (a, b) => {
+        const brute = strings.every((s) => !globMatches(b, s) || globMatches(a, s));
+        // Patterns of length ≤ 4: a counterexample, if any, has length ≤ 6.
+        expect(globCovers(a, b)).toBe(brute);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
