@@ -21,7 +21,7 @@ import { isAccessAdvisorOutput, parseAccessAdvisor, type AccessAdvisorReport } f
 import { isAccessAnalyzerOutput, parseAccessAnalyzer, type AccessAnalyzerFinding } from "./access-analyzer.js";
 import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow } from "./query-rows.js";
 import { eventFromRecord, missingField } from "./record-fields.js";
-import { scanRecords } from "./scan-records.js";
+import { arrayStartsWithRecord, scanRecords } from "./scan-records.js";
 
 export interface FileResult {
   partial: FilePartial;
@@ -85,7 +85,7 @@ export function readUsageFile(path: string, options: ReadFileOptions = {}): File
 /** Dispatch on content. Exported for tests that feed bytes directly. */
 export function readDecoded(data: Buffer, acc: FileAccumulator, result: FileResult, options: ReadFileOptions = {}): void {
   const path = acc.path;
-  if (options.fastScan !== false) {
+  if (options.fastScan !== false && (firstByte(data) !== 0x5b || arrayStartsWithRecord(data))) {
     const outcome = scanRecords(data, {
       event: (ev, index) => acc.add(ev, `Records[${index}]`),
       skipped: (index, offset, reason) => acc.skip(`Records[${index}] (byte ${offset})`, reason),
@@ -243,6 +243,12 @@ function readJsonLines(text: string, acc: FileAccumulator, parseError: string): 
   } else if (bad > 0) {
     acc.partialReasons.push(`${bad} lines are not JSON`);
   }
+}
+
+function firstByte(b: Buffer): number {
+  let i = b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
+  return b[i] ?? -1;
 }
 
 function isEnvelope(o: Obj): boolean {

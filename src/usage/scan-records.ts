@@ -170,6 +170,23 @@ export class RecordScanner {
     }
   }
 
+  /** See arrayStartsWithRecord. */
+  firstArrayElementIsRecord(): boolean {
+    const b = this.b;
+    if (this.n >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) this.i = 3;
+    this.ws();
+    if (b[this.i] !== LBRACKET) return false;
+    this.i++;
+    this.ws();
+    if (b[this.i] !== LBRACE) return b[this.i] === RBRACKET;
+    try {
+      return typeof this.record() !== "string";
+    } catch {
+      // Truncated inside the first record: let the scanner report it with its position.
+      return true;
+    }
+  }
+
   private emitted = 0;
   private found = false;
 
@@ -524,6 +541,16 @@ interface UiFields {
   accountId: string | null;
   invokedBy: string | null;
   issuerArn: string | null;
+}
+
+/**
+ * For a top-level array: is its first element a CloudTrail record (an object with the required
+ * fields)? Arrays of other things (query rows, lookup-events pages, EventBridge envelopes) go to
+ * the full parser, which knows them.
+ */
+export function arrayStartsWithRecord(buf: Buffer): boolean {
+  const s = new RecordScanner(buf) as unknown as { firstArrayElementIsRecord(): boolean };
+  return s.firstArrayElementIsRecord();
 }
 
 /** Scan a decompressed CloudTrail file; null when it is not `{"Records":[…]}` or an array. */

@@ -254,17 +254,19 @@ export function athenaToDuckDb(sql: string): string {
  * bare arrays; `format` picks which). requestParameters becomes JSON text like the Hive SerDe's.
  */
 export function duckDbCloudTrailView(glob: string, format: "records" | "array", name = "cloudtrail_logs"): string {
-  const rec = `STRUCT(
-    eventVersion VARCHAR, eventTime VARCHAR, eventSource VARCHAR, eventName VARCHAR, awsRegion VARCHAR,
-    errorCode VARCHAR, eventID VARCHAR, eventType VARCHAR, eventCategory VARCHAR, managementEvent BOOLEAN,
-    recipientAccountId VARCHAR, requestParameters JSON,
-    userIdentity STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, invokedBy VARCHAR,
-      sessionContext STRUCT(sessionIssuer STRUCT(arn VARCHAR))),
-    resources STRUCT(ARN VARCHAR, accountId VARCHAR, type VARCHAR)[])`;
+  const fields: [string, string][] = [
+    ["eventTime", "VARCHAR"], ["eventSource", "VARCHAR"], ["eventName", "VARCHAR"], ["awsRegion", "VARCHAR"],
+    ["errorCode", "VARCHAR"], ["eventID", "VARCHAR"], ["eventType", "VARCHAR"], ["eventCategory", "VARCHAR"],
+    ["managementEvent", "BOOLEAN"], ["recipientAccountId", "VARCHAR"], ["requestParameters", "JSON"],
+    ["userIdentity", "STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, invokedBy VARCHAR, sessionContext STRUCT(sessionIssuer STRUCT(arn VARCHAR)))"],
+    ["resources", "STRUCT(ARN VARCHAR, accountId VARCHAR, type VARCHAR)[]"],
+  ];
+  const lit = (x: string): string => `'${x.replace(/'/g, "''")}'`;
+  const struct = `STRUCT(${fields.map(([k, t]) => `${k} ${t}`).join(", ")})`;
   const source =
     format === "records"
-      ? `(SELECT unnest(Records) AS r FROM read_json('${glob}', columns = {'Records': '${rec.replace(/\n\s*/g, " ")}[]'}, maximum_object_size = 1073741824))`
-      : `(SELECT json AS r FROM read_json('${glob}', format = 'array', columns = {'json': '${rec.replace(/\n\s*/g, " ")}'}, records = false, maximum_object_size = 1073741824))`;
+      ? `(SELECT unnest(Records) AS r FROM read_json(${lit(glob)}, columns = {'Records': ${lit(`${struct}[]`)}}, maximum_object_size = 1073741824))`
+      : `(SELECT t AS r FROM read_json(${lit(glob)}, format = 'array', columns = {${fields.map(([k, t]) => `'${k}': ${lit(t)}`).join(", ")}}, maximum_object_size = 1073741824) t)`;
   return `CREATE OR REPLACE VIEW ${name} AS SELECT
     r.eventTime AS eventtime, r.eventSource AS eventsource, r.eventName AS eventname, r.awsRegion AS awsregion,
     r.errorCode AS errorcode, r.eventID AS eventid, r.eventType AS eventtype, r.eventCategory AS eventcategory,
