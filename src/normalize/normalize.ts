@@ -8,6 +8,7 @@
  */
 
 import { InputError } from "../errors.js";
+import { lookupAwsManagedPolicy, managedPolicyDataInfo } from "../iam/index.js";
 import { packageVersion } from "../evaluate/locate.js";
 import type { Account, CanonicalDocument, LambdaFunction, Principal, Role, SourceInfo, Warning } from "../model/document.js";
 import { SCHEMA_VERSION } from "../model/document.js";
@@ -31,7 +32,7 @@ export interface NormalizeOptions {
   computeFacts?: FactsFunction;
   /** Version of the action catalog the facts function uses (recorded in meta); set with computeFacts. */
   iamDataVersion?: string;
-  /** AWS managed policy lookup for policies the inputs lack; null to disable. */
+  /** AWS managed policy lookup for policies the inputs lack; default: the shipped data (src/iam); null to disable. */
   lookupManagedPolicy?: ManagedPolicyLookup | null;
   /** Date of the managed policy data (recorded in meta). */
   managedPolicyDataDate?: string;
@@ -70,7 +71,8 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   // Managed policies, resolved for every principal that references one.
   const roleRecords = [...merged.roles.values()].sort((a, b) => compareStrings(a.arn, b.arn));
   const principalRecords = [...merged.principals.values()].sort((a, b) => compareStrings(a.arn, b.arn));
-  const lookup = options.lookupManagedPolicy === undefined ? null : options.lookupManagedPolicy;
+  const shipped = options.lookupManagedPolicy === undefined ? shippedManagedPolicies(warnings) : { lookup: options.lookupManagedPolicy, date: null };
+  const lookup = shipped.lookup;
   resolveManagedPolicies(merged.policies, [...roleRecords, ...principalRecords], lookup, warnings);
   const unresolved = new Set([...merged.policies.values()].filter((p) => p.resolution === "unresolved").map((p) => p.arn));
 
@@ -127,7 +129,7 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
     meta: {
       generator: { name: "leastrole", version: packageVersion() },
       iamDataVersion: facts.iamDataVersion,
-      managedPolicyDataDate: options.managedPolicyDataDate ?? (lookup ? "unknown" : "none"),
+      managedPolicyDataDate: options.managedPolicyDataDate ?? shipped.date ?? (lookup ? "unknown" : "none"),
       asOf: chooseAsOf(options, usage, fragments, roles, functions),
       sources: sortSources(merged.sources),
       warnings: sortedWarnings,
@@ -141,6 +143,21 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
     usage,
   };
   return { document, warnings: sortedWarnings, partial };
+}
+
+/** The AWS managed policy data shipped with leastrole (src/iam); its absence is a warning, not a failure. */
+function shippedManagedPolicies(warnings: Warning[]): { lookup: ManagedPolicyLookup | null; date: string | null } {
+  try {
+    const info = managedPolicyDataInfo();
+    const lookup: ManagedPolicyLookup = (arn) => {
+      const p = lookupAwsManagedPolicy(arn);
+      return p ? { name: p.name, path: p.path, defaultVersionId: p.versionId, document: p.document } : null;
+    };
+    return { lookup, date: info.datasetDate };
+  } catch (error) {
+    warnings.push({ code: "managed-policy-data-missing", severity: "warning", message: `the shipped AWS managed policy data could not be loaded (${error instanceof Error ? error.message : String(error)}): AWS managed policies not in the inputs stay unresolved` });
+    return { lookup: null, date: null };
+  }
 }
 
 function usesUnresolved(p: { attachedPolicies: { arn: string }[]; permissionsBoundaryArn: string | null }, unresolved: ReadonlySet<string>): boolean {

@@ -123,6 +123,18 @@ describe("cloudsplaining exports (Python timestamps, several versions, groups)",
     expect(doc.meta.warnings.find((w) => w.code === "unresolved-managed-policy")!.message).toContain("arn:aws:iam::123456789012:group/anton-test");
   });
 
+  it("example_authz_v2.json: AdministratorAccess is attached to a group but not in the file: taken from the shipped data", async () => {
+    const { document: doc } = await normalize([join(CLOUDSPLAINING, "example_authz_v2.json")]);
+    expectValid(doc);
+    expect(doc.policies["arn:aws:iam::aws:policy/AdministratorAccess"]).toMatchObject({ resolution: "aws-managed-data" });
+    expect(doc.policies["arn:aws:iam::aws:policy/AdministratorAccess"]!.document!.Statement).toEqual([{ Effect: "Allow", Action: ["*"], Resource: ["*"] }]);
+    const user = doc.principals.find((p) => p.name === "BlakeBortles")!;
+    expect(user.groups).toEqual(["GOAT"]);
+    expect(user.facts.incomplete).toBe(false);
+    expect(user.facts.statements.some((s) => s.policy === "arn:aws:iam::aws:policy/AdministratorAccess" && s.wildcardAction)).toBe(true);
+    expect(doc.meta.partial).toBe(false);
+  });
+
   it("all four files together: merged by ARN; disagreeing duplicates (hand-edited fixtures) are reported", async () => {
     const { document: doc } = await normalize([CLOUDSPLAINING]);
     expectValid(doc);

@@ -112,6 +112,17 @@ describe("normalize: managed policies not in the inputs", () => {
     expect(doc.meta.partial).toBe(false);
   });
 
+  it("by default, resolved from the AWS managed policy data shipped with leastrole (src/iam)", () => {
+    const { document: doc } = normalizeFragments(frag());
+    const policy = doc.policies["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]!;
+    expect(policy).toMatchObject({ resolution: "aws-managed-data", awsManaged: true });
+    expect(policy.document!.Statement.flatMap((s) => s.Action ?? [])).toEqual(expect.arrayContaining(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]));
+    expect(doc.roles[0]!.facts.incomplete).toBe(false);
+    expect(doc.roles[0]!.facts.allowedActions).toEqual(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]);
+    expect(doc.meta.managedPolicyDataDate).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(doc.meta.partial).toBe(false);
+  });
+
   it("the facts function is a seam: it receives the principal's resolved policies", () => {
     const seen: string[] = [];
     const facts: RoleFacts = { incomplete: false, statements: [], services: [], allowedActions: [], actionsTruncated: false, allowedActionCount: 0 } as unknown as RoleFacts;
@@ -122,7 +133,7 @@ describe("normalize: managed policies not in the inputs", () => {
       },
       iamDataVersion: "test-catalog",
     });
-    expect(seen).toEqual(["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole:unresolved"]);
+    expect(seen).toEqual(["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole:resolved"]);
     expect(doc.meta.iamDataVersion).toBe("test-catalog");
   });
 });
