@@ -194,6 +194,51 @@ describe("generated plan with Lambda functions (lambda-app)", () => {
   });
 });
 
+describe("locations in the .tf configuration", () => {
+  const dir = "test/iac/fixtures/terraform/lambda-app";
+  const files = Object.fromEntries(["main.tf", "provider.tf", "modules/worker/main.tf"].map((p) => [p, readFileSync(`${dir}/${p}`, "utf8")]));
+  const lineIn = (path: string, needle: RegExp, after = 0): number => {
+    const lines = (files[path] as string).split("\n");
+    const i = lines.findIndex((l, n) => n >= after && needle.test(l));
+    if (i < 0) throw new Error(`${needle} not in ${path}`);
+    return i + 1;
+  };
+  const f = readTerraformPlan(readFileSync(APP), APP, { configFiles: files, configRoot: dir });
+
+  it("functions and roles point at their resource blocks, in child modules too", () => {
+    const api = f.functions.find((x) => x.name === "api-handler");
+    expect(api?.source).toEqual({ file: `${dir}/main.tf`, line: lineIn("main.tf", /^resource "aws_lambda_function" "api"/), address: "aws_lambda_function.api" });
+    const worker = f.functions.find((x) => x.name === "jobs-worker");
+    expect(worker?.source).toEqual({ file: `${dir}/modules/worker/main.tf`, line: lineIn("modules/worker/main.tf", /^resource "aws_lambda_function" "this"/), address: "module.worker.aws_lambda_function.this" });
+    const role = f.roles.find((r) => r.name === "jobs-worker-role");
+    expect(role?.source?.line).toBe(lineIn("modules/worker/main.tf", /^resource "aws_iam_role" "this"/));
+  });
+
+  it("policies and their statements point at the policy attribute", () => {
+    const role = f.roles.find((r) => r.name === "api-handler-role");
+    const orders = role?.inlinePolicies.find((p) => p.name === "orders-rw");
+    const block = lineIn("main.tf", /^resource "aws_iam_role_policy" "orders"/);
+    expect(orders?.source?.line).toBe(lineIn("main.tf", /^\s*policy\s*=/, block));
+    const logs = role?.inlinePolicies.find((p) => p.name === "logs");
+    expect(logs?.source?.line).toBe(lineIn("main.tf", /^\s*inline_policy\s*\{/));
+    const trust = f.statementLocations.find((s) => s.ownerArn === role?.arn && s.policy === "trust");
+    expect(trust?.source).toEqual({
+      file: `${dir}/main.tf`,
+      line: lineIn("main.tf", /^\s*assume_role_policy\s*=/, lineIn("main.tf", /^resource "aws_iam_role" "api"/)),
+      address: "aws_iam_role.api.assume_role_policy.Statement[0]",
+    });
+    expect(f.statementLocations.filter((s) => s.policyName === "orders-rw").map((s) => s.source.address)).toEqual([
+      "aws_iam_role_policy.orders.policy.Statement[0]",
+      "aws_iam_role_policy.orders.policy.Statement[1]",
+    ]);
+  });
+
+  it("without the configuration, locations point into the plan", () => {
+    const plain = readTerraformPlan(readFileSync(APP), APP);
+    expect(plain.functions.every((x) => x.source?.file === APP && x.source.line === 1)).toBe(true);
+  });
+});
+
 describe("errored and bad plans", () => {
   it("an errored plan is read and reported as errored and partial", () => {
     const f = readTerraformPlan(readFileSync(ERRORED), ERRORED);

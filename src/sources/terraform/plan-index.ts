@@ -36,6 +36,8 @@ export interface TfConfigResource {
 export interface TfModuleCall {
   /** Path of the called module: `module.a.module.b`. */
   path: string;
+  /** The call's `source` (`./modules/worker`, a registry address, a git URL). */
+  source: string | null;
   expressions: Record<string, unknown>;
   outputs: Record<string, unknown>;
 }
@@ -212,6 +214,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
         const child = isRecord(call.module) ? call.module : {};
         moduleCalls.set(path, {
           path,
+          source: typeof call.source === "string" ? call.source : null,
           expressions: isRecord(call.expressions) ? call.expressions : {},
           outputs: isRecord(child.outputs) ? child.outputs : {},
         });

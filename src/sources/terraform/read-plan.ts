@@ -33,6 +33,7 @@ import {
 } from "../cloudformation/lambda-shapes.js";
 import { configExpression, indexPlan, resolveExpression, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
 import { rebuildPolicyDocument } from "./policy-document-data.js";
+import { indexConfigBlocks, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
 
 export interface TerraformReadOptions {
   /** Account to put into synthetic ARNs (default `unknown`). */
@@ -40,6 +41,14 @@ export interface TerraformReadOptions {
   /** Region when the plan's provider configuration does not say (default `unknown`). */
   region?: string;
   partition?: string;
+  /**
+   * The configuration's `.tf` files (path relative to the configuration root → text). When given,
+   * source locations point at the `resource` blocks and policy attributes in them instead of at
+   * the (single-line) plan JSON.
+   */
+  configFiles?: TerraformConfigFiles;
+  /** Prefix for the `.tf` paths in locations (e.g. the directory as the user named it). */
+  configRoot?: string;
 }
 
 /** Resource types whose ARN attribute tells the kind of event source. */
@@ -104,6 +113,8 @@ class PlanReader {
   private readonly patches = new Map<string, FunctionPatch & { statements: PolicyStatement[] }>();
   /** Roles with a policy whose document could not be read (unknown at plan time or invalid). */
   private readonly incomplete = new Set<string>();
+  private readonly blocks: Map<string, BlockLocation> | null;
+  private readonly trustLocations = new Map<string, SourceLocation>();
 
   constructor(
     private readonly index: PlanIndex,
@@ -116,6 +127,7 @@ class PlanReader {
       region: index.region ?? options.region ?? UNKNOWN,
       accountId: options.accountId ?? UNKNOWN,
     };
+    this.blocks = options.configFiles ? indexConfigBlocks(index, options.configFiles, options.configRoot ?? "") : null;
   }
 
   read(): IacFragment {
@@ -177,19 +189,19 @@ class PlanReader {
    */
   private statementLocations(fragment: IacFragment): StatementLocation[] {
     const out: StatementLocation[] = [];
-    const add = (ownerArn: string, policy: StatementLocation["policy"], policyName: string | null, count: number, source: { file: string; line: number | null; address: string | null } | null, attr: string): void => {
+    const add = (ownerArn: string, policy: StatementLocation["policy"], policyName: string | null, count: number, source: SourceLocation | null, attr: string): void => {
       for (let i = 0; i < count; i++) {
-        out.push({ ownerArn, policy, policyName, statementIndex: i, source: { file: this.file, line: source?.line ?? null, address: `${source?.address ?? ""}.${attr}.Statement[${i}]` } });
+        out.push({ ownerArn, policy, policyName, statementIndex: i, source: { file: source?.file ?? this.file, line: source?.line ?? null, address: `${source?.address ?? ""}.${attr}.Statement[${i}]` } });
       }
     };
     for (const role of fragment.roles) {
-      if (role.trustPolicy) add(role.arn, "trust", null, role.trustPolicy.Statement.length, role.source, "assume_role_policy");
+      if (role.trustPolicy) add(role.arn, "trust", null, role.trustPolicy.Statement.length, this.trustLocations.get(role.arn) ?? role.source, "assume_role_policy");
       for (const p of role.inlinePolicies) {
         const fromRole = p.source?.address === role.source?.address;
         add(role.arn, "inline", p.name, p.document.Statement.length, p.source, fromRole ? `inline_policy[${JSON.stringify(p.name)}].policy` : "policy");
       }
     }
-    for (const p of fragment.policies) if (p.document) add(p.arn, "managed", null, p.document.Statement.length, p.source, "policy");
+    for (const { resource, policy: p } of this.policies.values()) if (p.document) add(p.arn, "managed", null, p.document.Statement.length, this.location(resource, "policy"), "policy");
     return out;
   }
 
@@ -201,7 +213,10 @@ class PlanReader {
     this.warnings.push(w);
   }
 
-  private location(r: TfResource): SourceLocation {
+  /** The resource's block in the `.tf` files when given (at `attr` when named), else its entry in the plan. */
+  private location(r: TfResource, attr?: string): SourceLocation {
+    const block = this.blocks?.get(r.configAddress);
+    if (block) return { file: block.file, line: (attr ? block.attributes.get(attr) : undefined) ?? block.line, address: r.address };
     return { file: this.file, line: r.line, address: r.address };
   }
 
@@ -377,7 +392,7 @@ class PlanReader {
         const u = Array.isArray(r.unknown.inline_policy) ? r.unknown.inline_policy[i] : undefined;
         const policyValue = isRecord(u) && u.policy === true ? undefined : block.policy;
         const doc = this.documentOf(r, `inline_policy[${i}].policy`, policyValue, ["inline_policy", i, "policy"], childPath(childPath(childPath(valuesPath, "inline_policy"), i), "policy"));
-        if (doc) inlinePolicies.push({ name: pname, document: doc, source: this.location(r) });
+        if (doc) inlinePolicies.push({ name: pname, document: doc, source: this.location(r, "inline_policy") });
         else this.incomplete.add(arn);
       });
     }
@@ -401,6 +416,7 @@ class PlanReader {
     const pb = this.stringOrPlaceholder(r, "permissions_boundary");
     if (pb) permissionsBoundaryArn = pb.value;
     const tags = stringMap(this.known(r, "tags_all")) ?? stringMap(this.known(r, "tags")) ?? {};
+    this.trustLocations.set(arn, this.location(r, "assume_role_policy"));
     this.roles.set(r.address, {
       resource: r,
       record: {
@@ -432,7 +448,7 @@ class PlanReader {
       return;
     }
     role.record.inlinePolicies = role.record.inlinePolicies.filter((p) => p.name !== name);
-    role.record.inlinePolicies.push({ name, document, source: this.location(r) });
+    role.record.inlinePolicies.push({ name, document, source: this.location(r, "policy") });
   }
 
   private policyArnFor(r: TfResource, attr: string): string | undefined {
