@@ -1,0 +1,221 @@
+/**
+ * Attribution and labels on a small hand-made account whose records follow the real corpus
+ * shapes (Invictus AssumedRole records), plus the real cloudmapper Access Advisor outputs.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { LambdaFunction, Role } from "../../src/model/document.js";
+import { labelUsage, readUsage, type UsageAggregate } from "../../src/usage/index.js";
+import { CORPUS } from "./helpers.js";
+
+const ACCT = "123456789012";
+const ROLE = `arn:aws:iam::${ACCT}:role/service-role/orders-role`;
+const FRESH_ROLE = `arn:aws:iam::${ACCT}:role/fresh-role`;
+const fnArn = (n: string): string => `arn:aws:lambda:us-east-1:${ACCT}:function:${n}`;
+
+let seq = 0;
+/** A record with the key order and nesting of a real S3-delivered AssumedRole record. */
+function call(roleArn: string, session: string, time: string, source: string, name: string, extra: { [k: string]: unknown } = {}): object {
+  const roleName = roleArn.split("/").pop() as string;
+  return {
+    eventVersion: "1.08",
+    userIdentity: {
+      type: "AssumedRole",
+      principalId: `AROATFQR7NSCWWVLB7BES:${session}`,
+      arn: `arn:aws:sts::${ACCT}:assumed-role/${roleName}/${session}`,
+      accountId: ACCT,
+      accessKeyId: "ASIATFQR7NSCXL3YK5UK",
+      sessionContext: { sessionIssuer: { type: "Role", principalId: "AROATFQR7NSCWWVLB7BES", arn: roleArn, accountId: ACCT, userName: roleName }, webIdFederationData: {}, attributes: { creationDate: time, mfaAuthenticated: "false" } },
+      ...(session.startsWith("awslambda_") ? { invokedBy: "lambda.amazonaws.com" } : {}),
+    },
+    eventTime: time,
+    eventSource: `${source}.amazonaws.com`,
+    eventName: name,
+    awsRegion: "us-east-1",
+    sourceIPAddress: "3.91.171.12",
+    userAgent: "aws-sdk-nodejs/2.1467.0 linux/v18.18.0 exec-env/AWS_Lambda_nodejs18.x",
+    requestParameters: null,
+    responseElements: null,
+    requestID: `req-${++seq}`,
+    eventID: `00000000-0000-4000-8000-${String(seq).padStart(12, "0")}`,
+    readOnly: true,
+    eventType: "AwsApiCall",
+    managementEvent: true,
+    recipientAccountId: ACCT,
+    eventCategory: "Management",
+    ...extra,
+  };
+}
+
+/** One IAM-user call per day, so the data covers every day of October 2026. */
+function background(): object[] {
+  return Array.from({ length: 31 }, (_, d) => ({
+    eventVersion: "1.08",
+    userIdentity: { type: "IAMUser", principalId: "AIDATFQR7NSC5U6Q3TMDR", arn: `arn:aws:iam::${ACCT}:user/benjamin`, accountId: ACCT, userName: "benjamin" },
+    eventTime: `2026-10-${String(d + 1).padStart(2, "0")}T08:00:00Z`,
+    eventSource: "iam.amazonaws.com",
+    eventName: "ListRoles",
+    awsRegion: "us-east-1",
+    eventID: `bg-${d}`,
+    eventType: "AwsApiCall",
+    recipientAccountId: ACCT,
+  }));
+}
+
+function role(arn: string, createDate: string, allowed: string[]): Role {
+  return {
+    arn, name: arn.split("/").pop() as string, path: "/", roleId: null, accountId: ACCT, createDate, trustPolicy: null,
+    inlinePolicies: [], attachedPolicies: [], permissionsBoundaryArn: null, lastUsed: null, tags: {}, trustsLambda: true, functions: [], source: null,
+    facts: { incomplete: false, statements: [], services: [], allowedActions: allowed, actionsTruncated: false, allowedActionCount: allowed.length },
+  };
+}
+
+function fn(name: string, roleArn: string, lastModified = "2025-05-01T00:00:00Z"): LambdaFunction {
+  return {
+    arn: fnArn(name), name, accountId: ACCT, region: "us-east-1", runtime: "nodejs20.x", packageType: "Zip", roleArn, versions: [], aliases: [],
+    lastModified, vpc: null, tracingMode: null, environmentVariableNames: [], kmsKeyArn: null, deadLetterTargetArn: null,
+    destinations: { onSuccess: null, onFailure: null }, logGroup: `/aws/lambda/${name}`, logFormat: null, layers: [], fileSystems: [], triggers: [],
+    resourcePolicy: null, functionUrl: null, tags: {}, source: null,
+  };
+}
+
+const GRANTED = ["dynamodb:GetItem", "dynamodb:PutItem", "ec2:CreateNetworkInterface", "iam:PassRole", "kms:Decrypt", "logs:PutLogEvents", "s3:ListAllMyBuckets", "secretsmanager:GetSecretValue", "sqs:DeleteMessage", "ssm:GetParameter"];
+const DOC = {
+  roles: [role(ROLE, "2025-01-01T00:00:00Z", GRANTED), role(FRESH_ROLE, "2026-10-20T00:00:00Z", ["s3:ListAllMyBuckets", "iam:PassRole"])],
+  functions: [fn("orders-api", ROLE), fn("orders-worker", ROLE), fn("fresh-fn", FRESH_ROLE)],
+};
+
+let dir: string;
+let agg: UsageAggregate;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "leastrole-labels-"));
+  const records = [
+    ...background(),
+    call(ROLE, "orders-api", "2026-10-03T10:00:00Z", "dynamodb", "GetItem", { requestParameters: { tableName: "orders", key: { pk: "HIDDEN" } }, eventCategory: "Data", managementEvent: false }),
+    call(ROLE, "orders-api", "2026-10-04T10:00:00Z", "dynamodb", "GetItem", { requestParameters: { tableName: "orders-archive" }, eventCategory: "Data", managementEvent: false }),
+    call(ROLE, "orders-api", "2026-10-05T10:00:00Z", "secretsmanager", "GetSecretValue", { requestParameters: { secretId: "prod/orders/db" } }),
+    call(ROLE, "orders-api", "2026-10-06T10:00:00Z", "kms", "Decrypt", { errorCode: "AccessDeniedException", errorMessage: "User: … is not authorized to perform: kms:Decrypt" }),
+    call(ROLE, "orders-worker", "2026-10-07T10:00:00Z", "sqs", "DeleteMessageBatch", { requestParameters: { queueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCT}/orders-queue` } }),
+    call(ROLE, "orders-worker", "2026-08-01T10:00:00Z", "ssm", "GetParameter", { requestParameters: { name: "/orders/endpoint" } }),
+    call(ROLE, "awslambda_291_20261001000000000", "2026-10-02T09:00:00Z", "ec2", "CreateNetworkInterface"),
+    call(FRESH_ROLE, "fresh-fn", "2026-10-21T10:00:00Z", "sts", "GetCallerIdentity"),
+  ];
+  writeFileSync(join(dir, "trail.json"), JSON.stringify({ Records: records }));
+  writeFileSync(join(dir, "advisor.json"), JSON.stringify({
+    JobStatus: "COMPLETED", JobType: "ACTION_LEVEL", JobCreationDate: "2026-10-31T00:00:00Z", JobCompletionDate: "2026-10-31T00:01:00Z",
+    ServicesLastAccessed: [
+      { ServiceName: "Amazon S3", ServiceNamespace: "s3", LastAuthenticated: "2026-10-15T12:00:00Z", LastAuthenticatedEntity: ROLE, TrackedActionsLastAccessed: [{ ActionName: "ListAllMyBuckets", LastAccessedTime: "2026-10-15T12:00:00Z", LastAccessedEntity: ROLE, LastAccessedRegion: "us-east-1" }] },
+      { ServiceName: "AWS Systems Manager", ServiceNamespace: "ssm", TotalAuthenticatedEntities: 0 },
+    ],
+  }));
+  writeFileSync(join(dir, encodeURIComponent(ROLE) + ".json"), "{}");
+  writeFileSync(join(dir, "analyzer.json"), JSON.stringify({
+    id: "f-1", resource: ROLE, resourceType: "AWS::IAM::Role", resourceOwnerAccount: ACCT, status: "ACTIVE", findingType: "UnusedPermission",
+    createdAt: "2026-10-30T00:00:00Z", updatedAt: "2026-10-30T00:00:00Z", analyzedAt: "2026-10-30T00:00:00Z",
+    findingDetails: [
+      { unusedPermissionDetails: { serviceNamespace: "secretsmanager", lastAccessed: "2026-06-01T00:00:00Z" } },
+      { unusedPermissionDetails: { serviceNamespace: "ssm", actions: [{ action: "GetParameter", lastAccessed: "2026-08-01T10:00:00Z" }] } },
+    ],
+  }));
+  agg = await readUsage([join(dir, "trail.json"), join(dir, "advisor.json"), join(dir, "analyzer.json")], { workers: 1 });
+});
+
+const labelsOf = (section: ReturnType<typeof labelUsage>, name: string): { [action: string]: [string, string | null] } =>
+  Object.fromEntries((section.labels.find((l) => l.functionArn === fnArn(name))?.permissions ?? []).map((p) => [p.action, [p.label, p.reason]]));
+
+describe("attribution", () => {
+  it("two functions sharing one role get separate usage; Lambda's own session is kept apart", () => {
+    const s = labelUsage(agg, DOC, { asOf: "2026-11-01T00:00:00Z" });
+    const byName = Object.fromEntries(s.principals.map((p) => [p.sessionName, [p.sessionKind, p.functionArn, p.actions.map((a) => a.action)]]));
+    expect(byName["orders-api"]).toEqual(["function", fnArn("orders-api"), ["dynamodb:GetItem", "kms:Decrypt", "secretsmanager:GetSecretValue"]]);
+    expect(byName["orders-worker"]).toEqual(["function", fnArn("orders-worker"), ["sqs:DeleteMessage", "ssm:GetParameter"]]);
+    expect(byName["awslambda_291_20261001000000000"]).toEqual(["lambda-service", null, ["ec2:CreateNetworkInterface"]]);
+    const get = s.principals.find((p) => p.sessionName === "orders-api")?.actions.find((a) => a.action === "dynamodb:GetItem");
+    expect(get?.resources).toEqual([`arn:aws:dynamodb:us-east-1:${ACCT}:table/orders`, `arn:aws:dynamodb:us-east-1:${ACCT}:table/orders-archive`]);
+    expect(get?.resourcePrefix).toBe(`arn:aws:dynamodb:us-east-1:${ACCT}:table/orders*`);
+    expect(s.principals.find((p) => p.sessionName === "orders-worker")?.actions[0]?.resources).toEqual([`arn:aws:sqs:us-east-1:${ACCT}:orders-queue`]);
+    expect(s.coverage.dataEvents).toBe("present");
+  });
+});
+
+describe("labels", () => {
+  it("used / unused / unknowable per function over a fully covered window", () => {
+    const s = labelUsage({ ...agg, accessAdvisor: [], accessAnalyzer: [] }, DOC, { asOf: "2026-11-01T00:00:00Z" });
+    expect(s.window).toEqual({ start: "2026-10-02T00:00:00Z", end: "2026-11-01T00:00:00Z", days: 30 });
+    expect(s.labels.find((l) => l.functionArn === fnArn("orders-api"))?.fullWindow).toBe(true);
+    expect(labelsOf(s, "orders-api")).toEqual({
+      "dynamodb:GetItem": ["used", null],
+      "dynamodb:PutItem": ["unknowable", "data event: logged only when the trail records data events for the resource"],
+      "ec2:CreateNetworkInterface": ["used", "used by Lambda on the function's behalf (awslambda_ session)"],
+      "iam:PassRole": ["unknowable", "iam:PassRole is authorised inside another call and never logged by CloudTrail"],
+      "kms:Decrypt": ["used", "only denied calls seen"],
+      "logs:PutLogEvents": ["unknowable", expect.stringContaining("Lambda service writes the function's logs")],
+      "s3:ListAllMyBuckets": ["unused", "not seen in CloudTrail"],
+      "secretsmanager:GetSecretValue": ["used", null],
+      "sqs:DeleteMessage": ["unknowable", expect.stringContaining("data event")],
+      "ssm:GetParameter": ["unused", "not seen in CloudTrail"],
+    });
+    const worker = labelsOf(s, "orders-worker");
+    expect(worker["sqs:DeleteMessage"]).toEqual(["used", null]);
+    expect(worker["ssm:GetParameter"]).toEqual(["unused", "last seen 2026-08-01, before the window"]);
+    const p = s.labels.find((l) => l.functionArn === fnArn("orders-worker"))?.permissions.find((x) => x.action === "ssm:GetParameter");
+    expect([p?.lastUsed, p?.daysSinceLastUsed]).toEqual(["2026-08-01T10:00:00Z", 91]);
+  });
+
+  it("data-event actions can be unused when the trail logs data events", () => {
+    const s = labelUsage({ ...agg, accessAdvisor: [], accessAnalyzer: [] }, DOC, { asOf: "2026-11-01T00:00:00Z", dataEventsLogged: true });
+    expect(labelsOf(s, "orders-api")["dynamodb:PutItem"]).toEqual(["unused", "not seen in CloudTrail"]);
+  });
+
+  it("too new: a role created inside the window", () => {
+    const s = labelUsage(agg, DOC, { asOf: "2026-11-01T00:00:00Z" });
+    expect(labelsOf(s, "fresh-fn")).toEqual({
+      "iam:PassRole": ["unknowable", expect.any(String)],
+      "s3:ListAllMyBuckets": ["too-new", "role created 2026-10-20, inside the 30-day window"],
+    });
+  });
+
+  it("never unused on partial data: a window reaching past the logs is unknowable", () => {
+    const s = labelUsage({ ...agg, accessAdvisor: [], accessAnalyzer: [] }, DOC, { asOf: "2026-11-05T00:00:00Z" });
+    expect(s.labels.find((l) => l.functionArn === fnArn("orders-api"))?.fullWindow).toBe(false);
+    expect(labelsOf(s, "orders-api")["s3:ListAllMyBuckets"]).toEqual(["unknowable", "usage data misses 4 of 30 days of the window (first missing: 2026-11-01)"]);
+    expect(s.labels.flatMap((l) => l.permissions).some((p) => p.label === "unused")).toBe(false);
+  });
+
+  it("merges Access Advisor and Access Analyzer and lists where they disagree", () => {
+    const s = labelUsage(agg, DOC, { asOf: "2026-11-01T00:00:00Z", exceptions: [{ action: "ssm:Get*", functionArn: fnArn("orders-worker"), reason: "disaster recovery runbook" }] });
+    const api = labelsOf(s, "orders-api");
+    // Advisor saw ListAllMyBuckets, CloudTrail did not, the role is shared: not unused any more.
+    expect(api["s3:ListAllMyBuckets"]?.[0]).toBe("unknowable");
+    const apiPerms = s.labels.find((l) => l.functionArn === fnArn("orders-api"))?.permissions ?? [];
+    expect(apiPerms.find((p) => p.action === "ssm:GetParameter")?.sources).toEqual(["access-advisor", "access-analyzer", "cloudtrail"]);
+    expect(s.disagreements.map((d) => [d.action, d.message])).toEqual([
+      ["s3:ListAllMyBuckets", "Access Advisor: s3:ListAllMyBuckets last accessed 2026-10-15T12:00:00Z, CloudTrail shows no call by this function"],
+      ["s3:ListAllMyBuckets", "Access Advisor: s3:ListAllMyBuckets last accessed 2026-10-15T12:00:00Z, CloudTrail shows no call by this function"],
+      ["secretsmanager:GetSecretValue", "Access Analyzer finding f-1 reports secretsmanager:GetSecretValue unused; cloudtrail shows it used 2026-10-05T10:00:00Z"],
+    ]);
+    const worker = s.labels.find((l) => l.functionArn === fnArn("orders-worker"))?.permissions ?? [];
+    expect(worker.find((p) => p.action === "ssm:GetParameter")?.exception).toEqual({ reason: "disaster recovery runbook" });
+    expect(worker.find((p) => p.action === "sqs:DeleteMessage")?.exception).toBeNull();
+  });
+
+  it("the result is deterministic and does not depend on file order", async () => {
+    const again = await readUsage([join(dir, "analyzer.json"), join(dir, "advisor.json"), join(dir, "trail.json")], { workers: 2 });
+    expect(labelUsage(again, DOC, { asOf: "2026-11-01T00:00:00Z" })).toEqual(labelUsage(agg, DOC, { asOf: "2026-11-01T00:00:00Z" }));
+  });
+});
+
+describe("Access Advisor corpus (cloudmapper demo account)", () => {
+  it("joins get-service-last-accessed-details to roles through the generate files", async () => {
+    const a = await readUsage([join(CORPUS, "cloudmapper-demo-account/account-data/demo/us-east-1/iam-get-service-last-accessed-details")], { workers: 1 });
+    expect(a.accessAdvisor.map((r) => [r.roleArn, r.services.map((s) => `${s.namespace}@${s.lastAuthenticated ?? "never"}`)])).toEqual(
+      expect.arrayContaining([["arn:aws:iam::123456789012:role/service-role/level1", ["logs@2019-04-15T04:19:00Z"]]]),
+    );
+    expect(a.accessAdvisor).toHaveLength(4);
+    expect(a.accessAdvisor.every((r) => r.roleArn !== null && r.jobType === "SERVICE_LEVEL")).toBe(true);
+    expect(a.coverage.partial).toBe(false);
+  });
+});
