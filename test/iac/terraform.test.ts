@@ -194,6 +194,69 @@ describe("generated plan with Lambda functions (lambda-app)", () => {
   });
 });
 
+describe("generated plan with count, for_each modules and exclusive attachments (fanout)", () => {
+  const FANOUT = "test/iac/fixtures/terraform/fanout.plan.json";
+  const f = readTerraformPlan(readFileSync(FANOUT), FANOUT);
+  const fn = (name: string) => f.functions.find((x) => x.name === name);
+
+  it("each instance joins its own role: count.index, literal indices and module instances", () => {
+    expect(f.functions.map((x) => [x.name, x.roleArn, x.source?.address])).toEqual([
+      ["batch-0", "arn:aws:iam::unknown:role/batch-0", "aws_lambda_function.batch[0]"],
+      ["batch-1", "arn:aws:iam::unknown:role/batch-1", "aws_lambda_function.batch[1]"],
+      ["svc-billing", "arn:aws:iam::unknown:role/svc-billing", 'module.svc["billing"].aws_lambda_function.fn'],
+      ["svc-search", "arn:aws:iam::unknown:role/svc-search", 'module.svc["search"].aws_lambda_function.fn'],
+    ]);
+    expect(f.roles.map((r) => [r.name, r.inlinePolicies.map((p) => p.name)])).toEqual([
+      ["batch-0", []],
+      ["batch-1", []],
+      ["svc-billing", ["svc-billing-data"]],
+      ["svc-search", ["svc-search-data"]],
+    ]);
+    expect(fn("svc-search")?.logGroup).toBe("/custom/svc-search");
+    expect(fn("svc-search")?.logFormat).toBe("JSON");
+  });
+
+  it("aws_iam_role_policy_attachments_exclusive sets the role's managed policies", () => {
+    expect(f.roles.find((r) => r.name === "batch-0")?.attachedPolicies).toEqual([{ arn: "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess", name: "AmazonDynamoDBReadOnlyAccess" }]);
+  });
+
+  it("stream and self-managed Kafka mappings, destinations, and a permission on an alias", () => {
+    expect(fn("batch-0")?.triggers.map((t) => [t.kind, t.eventSourceArn, t.onFailureDestination])).toEqual([
+      ["dynamodb", "arn:aws:dynamodb:eu-west-1:123456789012:table/orders/stream/2024-01-01T00:00:00.000", "arn:aws:sqs:eu-west-1:123456789012:stream-failures"],
+    ]);
+    expect(fn("batch-0")?.destinations).toEqual({ onSuccess: null, onFailure: "arn:aws:sns:eu-west-1:123456789012:batch-failures" });
+    expect(fn("batch-1")?.triggers.map((t) => [t.kind, t.secretArns])).toEqual([["self-managed-kafka", ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-creds"]]]);
+    expect(fn("batch-1")?.resourcePolicy?.Statement[0]?.Resource).toEqual(["arn:aws:lambda:eu-west-1:unknown:function:batch-1:live"]);
+  });
+
+  it("a permission on a function outside the plan becomes a patch keyed by its ARN", () => {
+    expect(f.functionPatches).toEqual([
+      {
+        functionArn: "arn:aws:lambda:eu-west-1:123456789012:function:existing-fn",
+        functionName: "existing-fn",
+        region: "eu-west-1",
+        qualifier: null,
+        path: expect.stringMatching(/^resource_changes\[\d+\]$/),
+        patch: {
+          resourcePolicy: {
+            Version: "2012-10-17",
+            Id: "default",
+            Statement: [
+              {
+                Effect: "Allow",
+                Action: ["lambda:InvokeFunction"],
+                Resource: ["arn:aws:lambda:eu-west-1:123456789012:function:existing-fn"],
+                Principal: { AWS: ["arn:aws:iam::210987654321:root"] },
+                Condition: { StringEquals: { "aws:PrincipalOrgID": ["o-abc123def4"] } },
+              },
+            ],
+          },
+        },
+      },
+    ]);
+  });
+});
+
 describe("locations in the .tf configuration", () => {
   const dir = "test/iac/fixtures/terraform/lambda-app";
   const files = Object.fromEntries(["main.tf", "provider.tf", "modules/worker/main.tf"].map((p) => [p, readFileSync(`${dir}/${p}`, "utf8")]));

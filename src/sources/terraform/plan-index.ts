@@ -16,6 +16,10 @@ export interface TfResource {
   configAddress: string;
   /** Module path without instance keys ("" for the root module): `module.api`. */
   modulePath: string;
+  /** Module instance address ("" for the root module): `module.svc["billing"]`. */
+  moduleInstance: string;
+  /** The resource's own instance key (`[0]`, `["a"]`), "" when it has none. */
+  key: string;
   mode: "managed" | "data";
   type: string;
   name: string;
@@ -44,7 +48,7 @@ export interface TfModuleCall {
 
 /** What a configuration reference points at. */
 export type Resolved =
-  | { kind: "resource"; configAddress: string; attribute: string | null }
+  | { kind: "resource"; configAddress: string; attribute: string | null; key: string | null }
   | { kind: "constant"; value: unknown }
   | { kind: "unresolved"; text: string };
 
@@ -143,6 +147,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     resources.push({
       address,
       configAddress,
+      ...instanceParts(address, mode, type, name),
       modulePath: typeof rc.module_address === "string" ? stripInstanceKeys(rc.module_address) : moduleOf(configAddress, mode, type, name),
       mode,
       type,
@@ -170,6 +175,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
         resources.push({
           address: r.address,
           configAddress,
+          ...instanceParts(r.address, mode, r.type, r.name),
           modulePath: moduleOf(configAddress, mode, r.type, r.name),
           mode,
           type: r.type,
@@ -289,7 +295,7 @@ export function resolveReference(index: PlanIndex, modulePath: string, ref: stri
   const local = `${m[1] ?? ""}${m[2]}.${m[3]}`;
   const configAddress = modulePath === "" ? local : `${modulePath}.${local}`;
   if (!index.config.has(configAddress) && !index.byConfigAddress.has(configAddress)) return { kind: "unresolved", text: ref };
-  return { kind: "resource", configAddress, attribute: m[5] ?? null };
+  return { kind: "resource", configAddress, attribute: m[5] ?? null, key: m[4] ? m[4] : null };
 }
 
 function parentModule(modulePath: string): string {
@@ -328,9 +334,38 @@ export function configExpression(index: PlanIndex, r: TfResource, ...path: (stri
   return cur;
 }
 
-/** The resource instance a resolved reference names (the only instance, or the first in address order). */
-export function targetOf(index: PlanIndex, resolved: Resolved | undefined): TfResource | undefined {
+/**
+ * The resource instance a resolved reference names, seen from resource `from`: the literal index
+ * of the reference (`aws_iam_role.batch[1]`) when there is one; else the instance in the same
+ * module instance (`module.svc["a"]` refers to its own role); else the instance with the same key
+ * as `from` (`aws_iam_role.x[count.index]`); else the only (or first) instance.
+ */
+export function targetOf(index: PlanIndex, resolved: Resolved | undefined, from?: TfResource): TfResource | undefined {
   if (!resolved || resolved.kind !== "resource") return undefined;
-  const list = index.byConfigAddress.get(resolved.configAddress);
-  return list?.[0];
+  let list = index.byConfigAddress.get(resolved.configAddress) ?? [];
+  if (resolved.key !== null) {
+    const want = normaliseKey(resolved.key);
+    const exact = list.filter((r) => normaliseKey(r.key) === want);
+    if (exact.length > 0) list = exact;
+  }
+  if (from && list.length > 1) {
+    const sameModule = list.filter((r) => r.moduleInstance === from.moduleInstance);
+    if (sameModule.length > 0) list = sameModule;
+  }
+  if (from && list.length > 1 && from.key !== "") {
+    const sameKey = list.filter((r) => r.key === from.key);
+    if (sameKey.length > 0) list = sameKey;
+  }
+  return list[0];
+}
+
+function normaliseKey(key: string): string {
+  return key.replace(/\s+/g, "");
+}
+
+function instanceParts(address: string, mode: string, type: string, name: string): { moduleInstance: string; key: string } {
+  const local = `${mode === "data" ? "data." : ""}${type}.${name}`;
+  const at = address.lastIndexOf(local);
+  if (at < 0) return { moduleInstance: "", key: "" };
+  return { moduleInstance: at > 0 ? address.slice(0, at - 1) : "", key: address.slice(at + local.length) };
 }

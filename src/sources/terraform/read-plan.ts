@@ -144,6 +144,7 @@ class PlanReader {
     for (const r of ofType("aws_iam_role_policy")) this.readRolePolicy(r);
     for (const r of ofType("aws_iam_role_policy_attachment")) this.readAttachment(r);
     for (const r of ofType("aws_iam_policy_attachment")) this.readExclusiveAttachment(r);
+    for (const r of ofType("aws_iam_role_policy_attachments_exclusive")) this.readAttachmentsExclusive(r);
     for (const r of ofType("aws_lambda_function")) this.readFunction(r);
     for (const r of ofType("aws_lambda_permission")) this.readPermission(r);
     for (const r of ofType("aws_lambda_event_source_mapping")) this.readEventSourceMapping(r);
@@ -250,7 +251,7 @@ class PlanReader {
     if (v !== undefined) return { value: v, known: true };
     if (r.unknown[attr] !== true && (r.values[attr] === null || r.values[attr] === undefined)) return undefined;
     const res = this.follow(r, attr);
-    const target = targetOf(this.index, res);
+    const target = targetOf(this.index, res, r);
     if (target && res?.kind === "resource") {
       const arn = this.arnOfTarget(target, res.attribute);
       if (arn) return { value: arn, known: false };
@@ -279,7 +280,7 @@ class PlanReader {
   private documentOf(r: TfResource, attr: string, value: unknown, exprPath: (string | number)[], jsonPath: string): PolicyDocument | null {
     if (typeof value === "string" && value.trim() !== "") return this.parse(value, jsonPath);
     const res = this.follow(r, ...exprPath);
-    const data = targetOf(this.index, res);
+    const data = targetOf(this.index, res, r);
     if (data && data.mode === "data" && data.type === "aws_iam_policy_document") {
       const json = this.knownString(data, "json");
       if (json !== undefined && json !== "") return this.parse(json, childPath(valuesPathOf(data), "json"));
@@ -334,7 +335,7 @@ class PlanReader {
       return fromArn ? fromArn.name : value;
     }
     const res = this.follow(r, ...exprPath);
-    const target = targetOf(this.index, res);
+    const target = targetOf(this.index, res, r);
     if (target?.type === "aws_iam_role") {
       const role = this.roles.get(target.address);
       if (role) return role;
@@ -406,7 +407,7 @@ class PlanReader {
       if (res?.kind === "constant" && Array.isArray(res.value)) {
         for (const a of res.value) if (typeof a === "string") attachedPolicies.push(attachedRef(a));
       } else if (res) {
-        const t = targetOf(this.index, res);
+        const t = targetOf(this.index, res, r);
         const arn = t ? this.arnOfTarget(t, res.kind === "resource" ? res.attribute : null) : undefined;
         if (arn) attachedPolicies.push(attachedRef(arn));
         else this.warn("terraform-unknown-value", "warning", `${r.address}.managed_policy_arns is known only after apply (${this.placeholder(res, "managed_policy_arns")})`, r.jsonPath);
@@ -464,6 +465,21 @@ class PlanReader {
     if (!role.record.attachedPolicies.some((p) => p.arn === arn)) role.record.attachedPolicies.push(attachedRef(arn));
   }
 
+  /** aws_iam_role_policy_attachments_exclusive: the complete list of a role's managed policies. */
+  private readAttachmentsExclusive(r: TfResource): void {
+    const role = this.roleFor(r, this.known(r, "role_name"), ["role_name"]);
+    const arns = this.known(r, "policy_arns");
+    if (!Array.isArray(arns) || r.unknown.policy_arns === true) {
+      this.warn("terraform-unknown-value", "warning", `${r.address}.policy_arns is known only after apply`, r.jsonPath);
+      if (typeof role !== "string") this.incomplete.add(role.record.arn);
+      return;
+    }
+    const list = arns.filter((a): a is string => typeof a === "string");
+    if (typeof role === "string") return this.externalRole(r, role, `sets the managed policies (${list.join(", ")}) of`);
+    // Exclusive: at apply, every attachment not listed is detached, so the list replaces what we have.
+    role.record.attachedPolicies = list.map(attachedRef);
+  }
+
   /** aws_iam_policy_attachment: one policy to a list of roles (exclusively, but only the roles matter here). */
   private readExclusiveAttachment(r: TfResource): void {
     const arn = this.policyArnFor(r, "policy_arn");
@@ -489,7 +505,7 @@ class PlanReader {
       for (const ref of refs) {
         if (typeof ref !== "string") continue;
         const res = resolveExpression(this.index, r.modulePath, { references: [ref] });
-        const t = targetOf(this.index, res);
+        const t = targetOf(this.index, res, r);
         if (t?.type === "aws_iam_role") {
           const role = this.roles.get(t.address);
           if (role) attach(role);
@@ -511,7 +527,7 @@ class PlanReader {
     if (role) roleArn = role;
     else {
       const res = this.follow(r, "role");
-      const target = targetOf(this.index, res);
+      const target = targetOf(this.index, res, r);
       const viaRole = target?.type === "aws_iam_role" ? this.roles.get(target.address)?.record.arn : undefined;
       if (viaRole) roleArn = viaRole;
       else if (res?.kind === "constant" && typeof res.value === "string") roleArn = res.value;
@@ -581,7 +597,7 @@ class PlanReader {
     const qualifier = this.knownString(r, "qualifier") ?? null;
     if (value === undefined) {
       const res = this.follow(r, attr);
-      const target = targetOf(this.index, res);
+      const target = targetOf(this.index, res, r);
       const local = target ? this.functions.get(target.address) : undefined;
       if (local) return { fn: local, arn: local.fn.arn, qualifier, byName: false };
       const name = res?.kind === "constant" && typeof res.value === "string" ? res.value : this.placeholder(res, `${r.address}.${attr}`);
@@ -647,7 +663,7 @@ class PlanReader {
     const source = this.stringOrPlaceholder(r, "event_source_arn");
     let kind = triggerKindOfArn(source?.known ? source.value : null);
     if (source && !source.known) {
-      const t = targetOf(this.index, this.follow(r, "event_source_arn"));
+      const t = targetOf(this.index, this.follow(r, "event_source_arn"), r);
       if (t) kind = EVENT_SOURCE_TYPES[t.type] ?? "other";
     }
     const selfManaged = this.known(r, "self_managed_event_source");
