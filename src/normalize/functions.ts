@@ -49,7 +49,9 @@ export function foldVersions(functions: Map<string, LambdaFunction>, versions: r
 /** Resolve each patch to a function; unknown targets become warnings. */
 export function applyPatches(functions: Map<string, LambdaFunction>, patches: readonly FunctionPatch[], warnings: Warning[], fileOf: (p: FunctionPatch) => string | undefined): void {
   const byNameRegion = new Map<string, LambdaFunction[]>();
+  const byName = new Map<string, LambdaFunction[]>();
   for (const fn of functions.values()) {
+    byName.set(fn.name, [...(byName.get(fn.name) ?? []), fn]);
     const key = `${fn.region}\u0000${fn.name}`;
     byNameRegion.set(key, [...(byNameRegion.get(key) ?? []), fn]);
   }
@@ -58,8 +60,9 @@ export function applyPatches(functions: Map<string, LambdaFunction>, patches: re
   const urls = new Map<string, FunctionUrl[]>();
   for (const patch of ordered) {
     let fn = patch.functionArn ? functions.get(patch.functionArn) : undefined;
-    if (!fn && patch.functionName && patch.region) {
-      const candidates = byNameRegion.get(`${patch.region}\u0000${patch.functionName}`) ?? [];
+    if (!fn && patch.functionName) {
+      // By name: within the region when known; without a region (IaC), only when the name is unique.
+      const candidates = patch.region ? (byNameRegion.get(`${patch.region}\u0000${patch.functionName}`) ?? []) : (byName.get(patch.functionName) ?? []);
       if (candidates.length === 1) fn = candidates[0];
     }
     if (!fn) {

@@ -190,6 +190,18 @@ describe("normalize: bad files never lose the others", () => {
   });
 });
 
+describe("normalize: per-function files in a collector layout", () => {
+  it("a get-policy file named by URL-encoded function ARN under <region>/lambda-get-policy/ attaches by that ARN", () => {
+    const files = buildExport(SPEC).filter((f) => !f.file.includes("policy-"));
+    const policy = { Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "lambda:InvokeFunction", Resource: "arn:aws:lambda:eu-west-1:999999999999:function:api" }] }) };
+    const path = "account-data/prod/eu-west-1/lambda-get-policy/" + encodeURIComponent("arn:aws:lambda:eu-west-1:123456789012:function:api");
+    const { document: doc } = normalizeFragments(fragments([...files, { file: path, text: JSON.stringify(policy) }]));
+    const fn = doc.functions.find((f) => f.region === "eu-west-1")!;
+    expect(fn.resourcePolicy!.Statement[0]!.Principal).toEqual({ Service: ["s3.amazonaws.com"] });
+    expect(doc.functions.find((f) => f.region === "us-east-1")!.resourcePolicy).toBeNull();
+  });
+});
+
 describe("trustsLambda", () => {
   const doc = (statement: object): PolicyDocument => ({ Version: "2012-10-17", Statement: [statement as PolicyDocument["Statement"][number]] });
   it.each([
