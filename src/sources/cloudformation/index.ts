@@ -5,3 +5,4 @@ export { IntrinsicResolver, NO_VALUE, parameterValues, type IntrinsicContext } f
 export { detectIac, type IacKind } from "./detect-iac.js";
 export { decodeText, parseJsonLocated, parseYamlLocated, childPath, type Located } from "./located.js";
 export { syntheticFunctionArn, syntheticRoleArn, syntheticPolicyArn, type ArnContext } from "./lambda-shapes.js";
+export { permissionRows, diffPermissions, canonicalStatement, type PermissionRow, type PermissionRowKind, type PermissionDiff } from "./permission-rows.js";

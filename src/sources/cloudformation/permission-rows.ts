@@ -1,0 +1,95 @@
+/**
+ * Permission rows: a fragment flattened into one row per thing a reviewer approves (a statement of
+ * a role's trust, inline or attached managed policy, a permissions boundary, a function's
+ * execution role, resource-policy statement, trigger or URL). Rows have a stable key that ignores
+ * Sids, order and formatting, so two fragments — two plans, a plan and the account, two template
+ * revisions — diff into exactly the permission changes, each with the file and line to look at.
+ */
+
+import type { PolicyStatement, SourceLocation } from "../../model/document.js";
+import type { SourceFragment } from "../types.js";
+
+export type PermissionRowKind =
+  | "trust-statement"
+  | "inline-statement"
+  | "managed-attachment"
+  | "managed-statement"
+  | "permissions-boundary"
+  | "execution-role"
+  | "resource-policy-statement"
+  | "trigger"
+  | "function-url";
+
+export interface PermissionRow {
+  /** Identity of the row: equal keys mean the same permission. */
+  key: string;
+  kind: PermissionRowKind;
+  /** Role ARN, managed policy ARN or function ARN the row belongs to. */
+  owner: string;
+  /** Inline policy name, attached policy ARN, … (null where the kind says it all). */
+  policy: string | null;
+  /** The permission itself, canonical (sorted lists, no Sid). */
+  value: unknown;
+  source: SourceLocation | null;
+}
+
+export interface PermissionDiff {
+  added: PermissionRow[];
+  removed: PermissionRow[];
+}
+
+/** Lists sorted, keys sorted, Sid dropped: the meaning of a statement, not its spelling. */
+export function canonicalStatement(s: PolicyStatement): unknown {
+  const { Sid: _sid, ...rest } = s;
+  return sortDeep(rest);
+}
+
+function sortDeep(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    const items = v.map(sortDeep);
+    return items.every((x) => typeof x === "string") ? [...(items as string[])].sort() : items;
+  }
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, sortDeep(o[k])]));
+  }
+  return v;
+}
+
+export function permissionRows(fragment: SourceFragment): PermissionRow[] {
+  const rows: PermissionRow[] = [];
+  const push = (kind: PermissionRowKind, owner: string, policy: string | null, value: unknown, source: SourceLocation | null): void => {
+    rows.push({ key: JSON.stringify([kind, owner, policy, value]), kind, owner, policy, value, source });
+  };
+  for (const role of fragment.roles) {
+    for (const s of role.trustPolicy?.Statement ?? []) push("trust-statement", role.arn, null, canonicalStatement(s), role.source);
+    for (const p of role.inlinePolicies) for (const s of p.document.Statement) push("inline-statement", role.arn, p.name, canonicalStatement(s), p.source);
+    for (const a of role.attachedPolicies) push("managed-attachment", role.arn, a.arn, a.arn, role.source);
+    if (role.permissionsBoundaryArn) push("permissions-boundary", role.arn, null, role.permissionsBoundaryArn, role.source);
+  }
+  for (const p of fragment.policies) for (const s of p.document?.Statement ?? []) push("managed-statement", p.arn, null, canonicalStatement(s), p.source);
+  for (const fn of fragment.functions) {
+    push("execution-role", fn.arn, null, fn.roleArn, fn.source);
+    for (const s of fn.resourcePolicy?.Statement ?? []) push("resource-policy-statement", fn.arn, null, canonicalStatement(s), fn.source);
+    for (const t of fn.triggers) push("trigger", fn.arn, null, sortDeep({ kind: t.kind, eventSourceArn: t.eventSourceArn, secretArns: t.secretArns, onFailureDestination: t.onFailureDestination }), fn.source);
+    if (fn.functionUrl) push("function-url", fn.arn, null, sortDeep(fn.functionUrl), fn.source);
+  }
+  for (const p of fragment.functionPatches) {
+    const owner = p.functionArn ?? p.functionName ?? "";
+    for (const s of p.patch.resourcePolicy?.Statement ?? []) push("resource-policy-statement", owner, null, canonicalStatement(s), null);
+    for (const t of p.patch.triggers ?? []) push("trigger", owner, null, sortDeep({ kind: t.kind, eventSourceArn: t.eventSourceArn, secretArns: t.secretArns, onFailureDestination: t.onFailureDestination }), null);
+    if (p.patch.functionUrl) push("function-url", owner, null, sortDeep(p.patch.functionUrl), null);
+  }
+  // Duplicates (the same statement twice in a policy) are one permission.
+  const unique = new Map(rows.map((r) => [r.key, r]));
+  return [...unique.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** The permission changes from `before` to `after` (rows in `after` not in `before`, and the reverse). */
+export function diffPermissions(before: SourceFragment, after: SourceFragment): PermissionDiff {
+  const a = permissionRows(before);
+  const b = permissionRows(after);
+  const inA = new Set(a.map((r) => r.key));
+  const inB = new Set(b.map((r) => r.key));
+  return { added: b.filter((r) => !inA.has(r.key)), removed: a.filter((r) => !inB.has(r.key)) };
+}
