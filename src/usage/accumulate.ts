@@ -74,7 +74,8 @@ const ISO_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 /** CloudTrail writes `2023-07-10T11:54:48Z`; Lake and exports write other forms. → ISO, seconds. */
 export function normaliseTime(s: string): string | null {
-  if (ISO_SECONDS.test(s)) return s;
+  // Fast path: CloudTrail's own form, checked by shape without a regex.
+  if (s.length === 20 && s.charCodeAt(19) === 90 && s.charCodeAt(10) === 84 && s.charCodeAt(4) === 45 && ISO_SECONDS.test(s)) return s;
   let t = s.trim();
   if (/^\d{4}-\d\d-\d\d \d/.test(t)) t = t.replace(" ", "T");
   if (/^\d{4}-\d\d-\d\dT[\d:.]+$/.test(t)) t += "Z";
@@ -85,10 +86,10 @@ export function normaliseTime(s: string): string | null {
 
 export class FileAccumulator {
   private readonly principals: PrincipalPartial[] = [];
-  private readonly principalIndex = new Map<string, number>();
+  private readonly principalIndex = new Map<string, Map<string, Map<string, number>>>();
   private readonly principalRegions: Set<string>[] = [];
   private readonly groups: GroupPartial[] = [];
-  private readonly groupIndex = new Map<string, number>();
+  private readonly groupIndex: Map<string, Map<string, number>>[] = [];
   private fps = new Uint32Array(3 * 1024);
   private nfp = 0;
   private readonly accounts = new Set<string>();
@@ -115,15 +116,16 @@ export class FileAccumulator {
   }
 
   /** A record that cannot be counted: reported (first few per file) and counted as skipped. */
-  skip(where: string, reason: string): void {
+  skip(where: string | number, reason: string): void {
     this.records++;
     this.skippedCount++;
     if (this.skippedCount <= this.maxRecordWarnings) {
-      this.warnings.push({ code: "cloudtrail-record-skipped", severity: "warning", message: `record skipped: ${reason}`, file: this.path, path: where });
+      this.warnings.push({ code: "cloudtrail-record-skipped", severity: "warning", message: `record skipped: ${reason}`, file: this.path, path: typeof where === "number" ? `Records[${where}]` : where });
     }
   }
 
-  add(ev: UsageEvent, where: string): void {
+  /** `where`: a JSON path, or the index in Records (formatted only when needed). */
+  add(ev: UsageEvent, where: string | number): void {
     const time = normaliseTime(ev.eventTime);
     if (time === null) {
       this.skip(where, `eventTime ${JSON.stringify(ev.eventTime)} is not a timestamp`);
@@ -148,28 +150,12 @@ export class FileAccumulator {
     const session = sessionOf(ev);
     if (session === null) return;
 
-    const pkey = `${session.roleArn}\n${session.sessionName}\n${session.invokedBy ?? ""}`;
-    let p = this.principalIndex.get(pkey);
-    if (p === undefined) {
-      p = this.principals.length;
-      this.principals.push({ accountId: session.accountId, roleArn: session.roleArn, sessionName: session.sessionName, invokedBy: session.invokedBy, regions: [] });
-      this.principalRegions.push(new Set());
-      this.principalIndex.set(pkey, p);
-    }
+    const p = this.principalOf(session);
     if (ev.awsRegion !== null) (this.principalRegions[p] as Set<string>).add(ev.awsRegion);
 
     const versioned = ev.params.versionId !== undefined;
-    const gkey = `${p}\n${ev.eventSource}\n${ev.eventName}\n${ev.errorCode ?? ""}\n${versioned ? 1 : 0}`;
-    let gi = this.groupIndex.get(gkey);
-    let g: GroupPartial;
-    if (gi === undefined) {
-      gi = this.groups.length;
-      g = { principal: p, eventSource: ev.eventSource, eventName: ev.eventName, errorCode: ev.errorCode, versioned, count: 0, firstSeen: time, lastSeen: time, resources: [], resourcesTruncated: false, prefix: null };
-      this.groups.push(g);
-      this.groupIndex.set(gkey, gi);
-    } else {
-      g = this.groups[gi] as GroupPartial;
-    }
+    const gi = this.groupOf(p, ev.eventSource, ev.eventName, ev.errorCode, versioned, time);
+    const g = this.groups[gi] as GroupPartial;
     g.count++;
     if (time < g.firstSeen) g.firstSeen = time;
     if (time > g.lastSeen) g.lastSeen = time;
@@ -208,22 +194,9 @@ export class FileAccumulator {
     lastSeen: string,
     resources: string[],
   ): void {
-    const pkey = `${session.roleArn}\n${session.sessionName}\n${session.invokedBy ?? ""}`;
-    let p = this.principalIndex.get(pkey);
-    if (p === undefined) {
-      p = this.principals.length;
-      this.principals.push({ ...session, regions: [] });
-      this.principalRegions.push(new Set());
-      this.principalIndex.set(pkey, p);
-    }
+    const p = this.principalOf(session);
     if (call.region !== null) (this.principalRegions[p] as Set<string>).add(call.region);
-    const gkey = `${p}\n${call.eventSource}\n${call.eventName}\n${call.errorCode ?? ""}\n${call.versioned ? 1 : 0}`;
-    let gi = this.groupIndex.get(gkey);
-    if (gi === undefined) {
-      gi = this.groups.length;
-      this.groups.push({ principal: p, eventSource: call.eventSource, eventName: call.eventName, errorCode: call.errorCode, versioned: call.versioned, count: 0, firstSeen, lastSeen, resources: [], resourcesTruncated: false, prefix: null });
-      this.groupIndex.set(gkey, gi);
-    }
+    const gi = this.groupOf(p, call.eventSource, call.eventName, call.errorCode, call.versioned, firstSeen);
     const g = this.groups[gi] as GroupPartial;
     g.count += count;
     if (firstSeen < g.firstSeen) g.firstSeen = firstSeen;
@@ -244,6 +217,38 @@ export class FileAccumulator {
 
   addCreation(c: FunctionCreation): void {
     this.creations.push(c);
+  }
+
+  /** Nested maps (role → session → invokedBy): no key string is built per record. */
+  private principalOf(session: { accountId: string; roleArn: string; sessionName: string; invokedBy: string | null }): number {
+    let bySession = this.principalIndex.get(session.roleArn);
+    if (bySession === undefined) this.principalIndex.set(session.roleArn, (bySession = new Map()));
+    let byInvoker = bySession.get(session.sessionName);
+    if (byInvoker === undefined) bySession.set(session.sessionName, (byInvoker = new Map()));
+    const inv = session.invokedBy ?? "";
+    let p = byInvoker.get(inv);
+    if (p === undefined) {
+      p = this.principals.length;
+      this.principals.push({ accountId: session.accountId, roleArn: session.roleArn, sessionName: session.sessionName, invokedBy: session.invokedBy, regions: [] });
+      this.principalRegions.push(new Set());
+      byInvoker.set(inv, p);
+    }
+    return p;
+  }
+
+  private groupOf(p: number, eventSource: string, eventName: string, errorCode: string | null, versioned: boolean, time: string): number {
+    let byName = this.groupIndex[p];
+    if (byName === undefined) this.groupIndex[p] = byName = new Map();
+    let bySource = byName.get(eventName);
+    if (bySource === undefined) byName.set(eventName, (bySource = new Map()));
+    const k = `${eventSource}${errorCode === null ? "" : `\n${errorCode}`}${versioned ? "\nv" : ""}`;
+    let gi = bySource.get(k);
+    if (gi === undefined) {
+      gi = this.groups.length;
+      this.groups.push({ principal: p, eventSource, eventName, errorCode, versioned, count: 0, firstSeen: time, lastSeen: time, resources: [], resourcesTruncated: false, prefix: null });
+      bySource.set(k, gi);
+    }
+    return gi;
   }
 
   finish(): FilePartial {
@@ -279,15 +284,26 @@ export function addResource(
   r: string,
   cap: number,
 ): void {
-  g.prefix = g.prefix === null ? r : commonPrefix(g.prefix, r);
-  if (g.resources.includes(r)) return;
-  if (g.resources.length < cap) {
-    g.resources.push(r);
+  g.prefix = g.prefix === null ? r : g.prefix.length === 0 || r.startsWith(g.prefix) ? g.prefix : commonPrefix(g.prefix, r);
+  const res = g.resources;
+  if (res.length < cap) {
+    if (!res.includes(r)) res.push(r);
     return;
   }
-  // Keep the `cap` smallest ARNs: the sample then does not depend on file or worker order.
+  // Keep the `cap` smallest ARNs: the sample then does not depend on file or worker order. The
+  // sample is full: only an ARN below its largest can change it (one compare in the usual case).
   g.resourcesTruncated = true;
-  let max = 0;
-  for (let i = 1; i < g.resources.length; i++) if ((g.resources[i] as string) > (g.resources[max] as string)) max = i;
-  if (r < (g.resources[max] as string)) g.resources[max] = r;
+  let max = maxIndex.get(res);
+  if (max === undefined) {
+    max = 0;
+    for (let i = 1; i < res.length; i++) if ((res[i] as string) > (res[max] as string)) max = i;
+    maxIndex.set(res, max);
+  }
+  if (r < (res[max] as string) && !res.includes(r)) {
+    res[max] = r;
+    maxIndex.delete(res);
+  }
 }
+
+/** Index of the largest ARN of a full sample, cached until the sample changes. */
+const maxIndex = new WeakMap<string[], number>();

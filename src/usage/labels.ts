@@ -13,6 +13,7 @@
  */
 
 import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
+import { listActionGrants, loadActionCatalogSync } from "../iam/index.js";
 import type { LabelledPermission, PermissionLabels, PrincipalUsage, UsageDisagreement, UsageSection } from "../model/usage.js";
 import { emptyUsage } from "../model/usage.js";
 import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
@@ -44,7 +45,7 @@ export interface LabelOptions {
   recentlyModifiedIsNew?: boolean;
 }
 
-type Doc = Pick<CanonicalDocument, "functions" | "roles">;
+type Doc = Pick<CanonicalDocument, "functions" | "roles"> & Partial<Pick<CanonicalDocument, "policies">>;
 
 const DAY = 86_400_000;
 
@@ -122,9 +123,9 @@ export function labelUsage(aggregate: UsageAggregate, document: Doc, options: La
   for (const f of [...document.functions].sort((a, b) => cmp(a.arn, b.arn))) {
     const role = rolesByKey.get(roleKey(f.roleArn));
     if (role === undefined) continue;
-    if (role.facts.actionsTruncated) partialReasons.push(`${role.arn}: granted actions are truncated; labels cover ${role.facts.allowedActions.length} of ${role.facts.allowedActionCount}`);
     const own = sessionsByFunction.get(f.arn) ?? [];
     const service = serviceSessionsByRole.get(roleKey(role.arn)) ?? [];
+    const granted = grantedActions(role, document, [...own, ...service], partialReasons);
     const created = creations.get(`${f.accountId}:${f.region}:${f.name}`) ?? null;
     let tooNew: string | null = null;
     if (role.createDate !== null && role.createDate > start) tooNew = `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window`;
@@ -144,7 +145,7 @@ export function labelUsage(aggregate: UsageAggregate, document: Doc, options: La
       roleArn: role.arn,
       functionArn: f.arn,
       fullWindow: uncovered === null,
-      permissions: labelRole(role.facts.allowedActions, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged: options.dataEventsLogged === true }),
+      permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged: options.dataEventsLogged === true }),
     });
   }
   for (const ls of labelSets) {
@@ -160,6 +161,29 @@ export function labelUsage(aggregate: UsageAggregate, document: Doc, options: La
   section.coverage.partialReasons = [...new Set(partialReasons)].sort();
   section.coverage.partial = section.coverage.partialReasons.length > 0;
   return section;
+}
+
+/**
+ * The actions to label. `facts.allowedActions` is capped (200); for a wider role the uncapped
+ * grants of the services the sessions used are added from the IAM engine (so every used action
+ * gets its label), and the labels are marked as covering part of the grant.
+ */
+function grantedActions(role: Role, document: Doc, sessions: SessionUsage[], partialReasons: string[]): string[] {
+  if (!role.facts.actionsTruncated) return role.facts.allowedActions;
+  const out = new Set(role.facts.allowedActions);
+  const services = new Set(sessions.flatMap((s) => s.actions.map((a) => serviceOf(a.action))));
+  const policies = document.policies;
+  if (policies !== undefined && services.size > 0) {
+    const catalog = loadActionCatalogSync();
+    const principal = {
+      inlinePolicies: role.inlinePolicies,
+      managedPolicies: role.attachedPolicies.map((a) => ({ arn: a.arn, document: policies[a.arn]?.document ?? null })),
+      permissionsBoundary: role.permissionsBoundaryArn === null ? null : { arn: role.permissionsBoundaryArn, document: policies[role.permissionsBoundaryArn]?.document ?? null },
+    };
+    for (const svc of services) for (const g of listActionGrants(principal, catalog, { service: svc })) out.add(g.action);
+  }
+  partialReasons.push(`${role.arn}: grants ${role.facts.allowedActionCount} actions; labels cover ${out.size} (the capped list plus every action of the services it used)`);
+  return [...out];
 }
 
 interface LabelContext {

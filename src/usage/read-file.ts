@@ -87,7 +87,7 @@ export function readDecoded(data: Buffer, acc: FileAccumulator, result: FileResu
   const path = acc.path;
   if (options.fastScan !== false && (firstByte(data) !== 0x5b || arrayStartsWithRecord(data))) {
     const outcome = scanRecords(data, {
-      event: (ev, index) => acc.add(ev, `Records[${index}]`),
+      event: (ev, index) => acc.add(ev, index),
       skipped: (index, offset, reason) => acc.skip(`Records[${index}] (byte ${offset})`, reason),
     });
     if (outcome !== null) {

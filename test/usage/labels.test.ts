@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { LambdaFunction, Role } from "../../src/model/document.js";
+import { computePrincipalFacts, emptyRoleFacts, loadActionCatalogSync } from "../../src/iam/index.js";
 import { labelUsage, readUsage, type UsageAggregate } from "../../src/usage/index.js";
 import { CORPUS } from "./helpers.js";
 
@@ -68,7 +69,7 @@ function role(arn: string, createDate: string, allowed: string[]): Role {
   return {
     arn, name: arn.split("/").pop() as string, path: "/", roleId: null, accountId: ACCT, createDate, trustPolicy: null,
     inlinePolicies: [], attachedPolicies: [], permissionsBoundaryArn: null, lastUsed: null, tags: {}, trustsLambda: true, functions: [], source: null,
-    facts: { incomplete: false, statements: [], services: [], allowedActions: allowed, actionsTruncated: false, allowedActionCount: allowed.length },
+    facts: { ...emptyRoleFacts(), allowedActions: allowed, allowedActionCount: allowed.length },
   };
 }
 
@@ -200,6 +201,19 @@ describe("labels", () => {
     const worker = s.labels.find((l) => l.functionArn === fnArn("orders-worker"))?.permissions ?? [];
     expect(worker.find((p) => p.action === "ssm:GetParameter")?.exception).toEqual({ reason: "disaster recovery runbook" });
     expect(worker.find((p) => p.action === "sqs:DeleteMessage")?.exception).toBeNull();
+  });
+
+  it("a role granting '*' (capped facts): every action of the services used is labelled, coverage says so", () => {
+    const admin = role(ROLE, "2025-01-01T00:00:00Z", []);
+    admin.inlinePolicies = [{ name: "admin", document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["*"], Resource: ["*"] }] }, source: null }];
+    admin.facts = computePrincipalFacts({ inlinePolicies: admin.inlinePolicies, managedPolicies: [] }, loadActionCatalogSync());
+    expect(admin.facts.actionsTruncated).toBe(true);
+    const s = labelUsage({ ...agg, accessAdvisor: [], accessAnalyzer: [] }, { roles: [admin], functions: [fn("orders-api", ROLE)], policies: {} }, { asOf: "2026-11-01T00:00:00Z" });
+    const l = labelsOf(s, "orders-api");
+    expect(l["secretsmanager:GetSecretValue"]).toEqual(["used", null]);
+    expect(l["kms:Decrypt"]).toEqual(["used", "only denied calls seen"]);
+    expect(l["secretsmanager:DeleteSecret"]).toEqual(["unused", "not seen in CloudTrail"]);
+    expect(s.coverage.partialReasons.some((r) => r.startsWith(`${ROLE}: grants ${admin.facts.allowedActionCount} actions; labels cover`))).toBe(true);
   });
 
   it("the result is deterministic and does not depend on file order", async () => {
