@@ -3,6 +3,8 @@
  *   floor      read every file and JSON.parse it (what any reader must at least do)
  *   read       readSources: detection + readers (no merge, no facts)
  *   normalize  the whole normaliser, IAM facts and managed policy resolution included
+ *   no-facts   the normaliser with a facts function that returns empty facts: its own cost
+ *              without the IAM engine (the difference is the facts computation)
  * Prints one JSON line: {phase, wallMs, maxRssKb, ...counts}.
  */
 import { readFile } from "node:fs/promises";
@@ -10,6 +12,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { normalize } from "../../src/normalize/index.js";
 import { readSources } from "../../src/sources/index.js";
+import { emptyRoleFacts } from "../../src/iam/index.js";
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
@@ -40,6 +43,9 @@ if (phase === "floor") {
 } else if (phase === "normalize") {
   const { document } = await normalize([dir]);
   counts = { functions: document.functions.length, roles: document.roles.length, policies: Object.keys(document.policies).length, warnings: document.meta.warnings.length, partial: document.meta.partial, bytes: JSON.stringify(document).length };
+} else if (phase === "no-facts") {
+  const { document } = await normalize([dir], { computeFacts: () => emptyRoleFacts(), iamDataVersion: "none" });
+  counts = { functions: document.functions.length, roles: document.roles.length, bytes: JSON.stringify(document).length };
 } else throw new Error(`unknown phase ${phase}`);
 const wallMs = performance.now() - t;
 console.log(JSON.stringify({ phase, wallMs: Math.round(wallMs), maxRssKb: process.resourceUsage().maxRSS, ...counts }));

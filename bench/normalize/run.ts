@@ -29,7 +29,7 @@ console.log(`generated ${gen.files.length} files, ${(gen.bytes / 1e6).toFixed(1)
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const results: Record<string, { wallMs: number[]; maxRssKb: number[]; last: Record<string, unknown> }> = {};
 for (let r = 0; r < runs; r++) {
-  for (const phase of ["floor", "read", "normalize"]) {
+  for (const phase of ["floor", "read", "no-facts", "normalize"]) {
     const out = execFileSync(process.execPath, ["--import", "tsx", join(root, "bench", "normalize", "phase.ts"), phase, dir], { encoding: "utf8", cwd: root, maxBuffer: 1 << 26 });
     const line = JSON.parse(out.trim().split("\n").pop()!) as { wallMs: number; maxRssKb: number };
     const entry = (results[phase] ??= { wallMs: [], maxRssKb: [], last: {} });

@@ -61,6 +61,7 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   const warnings: Warning[] = [...readWarnings, ...merged.warnings];
   let partial = merged.partial || readWarnings.some((w) => w.severity === "error");
 
+  warnings.push(...missingPages(fragments));
   // Functions and what is known about them.
   foldVersions(merged.functions, merged.versions, warnings);
   const fileOfPatch = new Map<object, string>();
@@ -143,6 +144,24 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
     usage,
   };
   return { document, warnings: sortedWarnings, partial };
+}
+
+/**
+ * A file whose last page says more follow is fine when another file of the same kind, account and
+ * region holds a final page (pages dumped one per file); otherwise pages are missing.
+ */
+function missingPages(fragments: readonly SourceFragment[]): Warning[] {
+  const key = (f: SourceFragment) => [f.source.kind, f.source.accountId ?? "", f.source.kind === "iam-authorization-details" ? "" : (f.source.region ?? "")].join("\u0000");
+  const complete = new Set(fragments.filter((f) => f.pagination && !f.pagination.truncated).map(key));
+  return fragments
+    .filter((f) => f.pagination?.truncated && !complete.has(key(f)))
+    .map((f) => ({
+      code: "truncated-pagination",
+      severity: "error" as const,
+      file: f.source.path,
+      path: f.pagination!.path,
+      message: `the last page says more pages follow, and no input holds the final page of this ${f.source.kind} output${f.source.region ? ` (${f.source.region})` : ""}: records may be missing`,
+    }));
 }
 
 /** The AWS managed policy data shipped with leastrole (src/iam); its absence is a warning, not a failure. */

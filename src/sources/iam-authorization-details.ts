@@ -69,9 +69,7 @@ export function readAuthorizationDetails(input: ReaderInput): SourceFragment {
 
   // The last page of a complete dump has IsTruncated false; a truncated last page means pages are missing.
   const last = pages[pages.length - 1]!;
-  if (last.page["IsTruncated"] === true) {
-    ctx.warn("truncated-pagination", "error", joinPath(last.path, "IsTruncated"), "the last page says IsTruncated: true: later pages are missing, so roles and policies may be missing");
-  }
+  fragment.pagination = { truncated: last.page["IsTruncated"] === true, path: joinPath(last.path, "IsTruncated") };
 
   const account = [...fragment.roles.map((r) => r.accountId), ...fragment.principals.map((p) => p.accountId)].find((a) => /^\d{12}$/.test(a));
   if (account) fragment.source.accountId = account;

@@ -79,10 +79,15 @@ export function readLambdaFunctions(input: ReaderInput): SourceFragment {
     }
   }
 
-  const regions = new Set(fragment.functions.map((f) => f.region));
+  const lastValue = values[values.length - 1];
+  if (lastValue && isListFunctions(lastValue.value)) {
+    const marker = (lastValue.value as JsonObject)["NextMarker"];
+    fragment.pagination = { truncated: typeof marker === "string" && marker !== "", path: joinPath(lastValue.path, "NextMarker") };
+  }
+  const regions = new Set([...fragment.functions, ...fragment.functionVersions.map((v) => v.config)].map((f) => f.region));
   if (regions.size === 1) fragment.source.region = [...regions][0]!;
   else if (regions.size === 0 && input.context.region) fragment.source.region = input.context.region;
-  const accounts = new Set(fragment.functions.map((f) => f.accountId));
+  const accounts = new Set([...fragment.functions, ...fragment.functionVersions.map((v) => v.config)].map((f) => f.accountId));
   if (accounts.size === 1) fragment.source.accountId = [...accounts][0]!;
   fragment.source.records = fragment.functions.length + fragment.functionVersions.length;
   fragment.warnings = ctx.warnings;

@@ -70,6 +70,12 @@ export interface SourceFragment {
   warnings: Warning[];
   /** Some records of the file could not be read. */
   partial: boolean;
+  /**
+   * For paginated outputs: whether the file's last page says more pages follow (`IsTruncated`,
+   * `NextMarker`), and the JSON path saying so. Pages are often separate files, so the
+   * normaliser decides: it is partial only when no file of the same kind, account and region holds a final page.
+   */
+  pagination?: { truncated: boolean; path: string };
   /** Usage carried by a canonical document given as input. */
   usage?: UsageSection;
   /**

@@ -4,6 +4,7 @@
  * botocore service model shapes (input-formats.md §2) and are marked synthetic.
  */
 import { describe, expect, it } from "vitest";
+import { normalizeFragments } from "../../src/normalize/index.js";
 import { mustRead, readValue } from "./helpers.js";
 
 const ACCOUNT = "123456789012";
@@ -71,6 +72,14 @@ describe("lambda functions reader", () => {
       logGroup: "/aws/lambda/my-function",
     });
     expect(f.source).toMatchObject({ records: 1, region: "us-west-2", accountId: ACCOUNT });
+  });
+
+  it("list-functions pages: NextMarker on the last page of the only file for a region is partial", () => {
+    const page = { ...LIST_FUNCTIONS, NextMarker: "abc" };
+    const f = mustRead("us-west-2.json", page);
+    expect(f.pagination).toEqual({ truncated: true, path: "NextMarker" });
+    expect(normalizeFragments([f], { lookupManagedPolicy: null }).document.meta.warnings.map((w) => w.code)).toContain("truncated-pagination");
+    expect(mustRead("all-pages.json", JSON.stringify(page) + "\n" + JSON.stringify(LIST_FUNCTIONS)).pagination).toEqual({ truncated: false, path: "[1].NextMarker" });
   });
 
   it("list-functions [CLI-EX]: layers kept in order, including another account's", () => {
@@ -294,9 +303,14 @@ describe("authorization details reader", () => {
       expect(fragment!.roles[0]!.lastUsed).toEqual({ date: null, region: null });
       expect(fragment!.partial).toBe(false);
     }
-    const { fragment } = readValue("page1.json", page1);
-    expect(fragment!.partial).toBe(true);
-    expect(fragment!.warnings.map((w) => w.code)).toEqual(["truncated-pagination"]);
+    // Pages as separate files: complete when some file has the final page, partial otherwise.
+    const p1 = readValue("page1.json", page1).fragment!;
+    const p2 = readValue("page2.json", page2).fragment!;
+    expect(p1.pagination).toEqual({ truncated: true, path: "IsTruncated" });
+    expect(normalizeFragments([p1, p2]).document.meta.partial).toBe(false);
+    const alone = normalizeFragments([p1]).document;
+    expect(alone.meta.partial).toBe(true);
+    expect(alone.meta.warnings.find((w) => w.code === "truncated-pagination")).toMatchObject({ severity: "error", file: "page1.json", path: "IsTruncated" });
   });
   it("an invalid inline policy: reported with its path, the role kept and marked incomplete", () => {
     const { fragment } = readValue("authz.json", { RoleDetailList: [role("bad", { RolePolicyList: [{ PolicyName: "broken", PolicyDocument: { Statement: [{ Effect: "Allow", Resource: "*" }] } }] })] });
