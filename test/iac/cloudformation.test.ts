@@ -320,3 +320,56 @@ describe("YAML safety", () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
+
+describe("CDK output (cdk.out/*.template.json)", () => {
+  const path = "test/iac/fixtures/cdk/AppStack.template.json";
+  const f = readCloudFormationTemplate(readFileSync(path), path);
+
+  it("is CloudFormation: the service role, its DefaultPolicy, the SQS mapping and the URL", () => {
+    expect(detectIac(JSON.parse(readFileSync(path, "utf8")), path)).toBe("cloudformation");
+    expect(f.functions.map((x) => [x.name, x.roleArn])).toEqual([["Handler886CB40B", "arn:aws:iam::unknown:role/HandlerServiceRoleFCDC14AE"]]);
+    const role = f.roles[0];
+    expect(role?.attachedPolicies).toEqual([{ arn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", name: "AWSLambdaBasicExecutionRole" }]);
+    expect(role?.inlinePolicies.map((p) => [p.name, p.document.Statement.map((s) => s.Resource)])).toEqual([
+      ["HandlerServiceRoleDefaultPolicyCBD0CC91", [["${OrdersTable315BB997.Arn}"], ["arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:app-jobs"]]],
+    ]);
+    const text = readFileSync(path, "utf8");
+    expect(role?.inlinePolicies[0]?.source?.line).toBe(lineOf(text, '  "HandlerServiceRoleDefaultPolicyCBD0CC91": {'));
+    const fn = f.functions[0];
+    expect(fn?.triggers.map((t) => [t.kind, t.eventSourceArn])).toEqual([["sqs", "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:app-jobs"]]);
+    expect(fn?.functionUrl).toEqual({ authType: "AWS_IAM", url: null, qualifier: null });
+    expect(fn?.environmentVariableNames).toEqual(["API_KEY", "TABLE_NAME"]);
+    expect(JSON.stringify(f)).not.toContain("cdk-secret-value-never-output");
+    expect(f.warnings).toEqual([]);
+  });
+
+  it("with the account and region known, ARNs are concrete", () => {
+    const g = readCloudFormationTemplate(readFileSync(path), path, { accountId: "123456789012", region: "eu-west-1" });
+    expect(g.functions[0]?.arn).toBe("arn:aws:lambda:eu-west-1:123456789012:function:Handler886CB40B");
+    expect(g.functions[0]?.triggers[0]?.eventSourceArn).toBe("arn:aws:sqs:eu-west-1:123456789012:app-jobs");
+    expect(g.roles[0]?.arn).toBe("arn:aws:iam::123456789012:role/HandlerServiceRoleFCDC14AE");
+  });
+});
+
+describe("explicit roles written as ARNs", () => {
+  it("a role ARN built with !Sub joins the template's role by name", () => {
+    const f = readCloudFormationTemplate(
+      `Resources:
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: worker-role
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}
+  F:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: a.b
+      Role: !Sub arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/worker-role
+`,
+      "t.yaml",
+    );
+    expect(f.functions[0]?.roleArn).toBe(f.roles[0]?.arn);
+    expect(f.roles[0]?.arn).toBe("arn:aws:iam::unknown:role/worker-role");
+  });
+});

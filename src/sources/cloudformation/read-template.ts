@@ -409,10 +409,29 @@ class TemplateReader {
 
   /* ----------------------------------------------------------- Lambda */
 
+  /**
+   * A role ARN written out (`!Sub arn:aws:iam::${AWS::AccountId}:role/x`) for a role this template
+   * defines: the account is not known, so match the template's role by path and name, and use
+   * its ARN so the normaliser joins them.
+   */
+  private joinRole(arn: string | undefined): string | undefined {
+    if (arn === undefined) return undefined;
+    if ([...this.roles.values()].some((r) => r.arn === arn)) return arn;
+    // The account may be symbolic (`${AWS::AccountId}` has colons of its own).
+    const m = /^arn:[^:]*:iam::(?:\$\{[^}]*\}|[^:]*):role(\/.*)$/.exec(arn);
+    if (!m?.[1]) return arn;
+    const rest = m[1];
+    const slash = rest.lastIndexOf("/");
+    const path = rest.slice(0, slash + 1);
+    const name = rest.slice(slash + 1);
+    const match = [...this.roles.values()].filter((r) => r.name === name && r.path === path);
+    return match.length === 1 && match[0] ? match[0].arn : arn;
+  }
+
   private readFunction(id: string, r: SamResource): void {
     const name = this.functionName(id);
     const arn = syntheticFunctionArn(this.ctx, name);
-    const roleArn = this.propString(r, "Role") ?? syntheticRoleArn(this.ctx, "/", `\${${id}.Role}`);
+    const roleArn = this.joinRole(this.propString(r, "Role")) ?? syntheticRoleArn(this.ctx, "/", `\${${id}.Role}`);
     if (r.Properties.Role === undefined) this.warn("cloudformation-missing-role", "error", `${id} has no Role`, childPath(r.sourcePath, "Properties"));
     const vpcRaw = this.prop(r, "VpcConfig");
     const vpc = isRecord(vpcRaw)

@@ -524,7 +524,7 @@ class PlanReader {
     const arn = knownArn ?? syntheticFunctionArn(this.ctx, name);
     let roleArn: string;
     const role = this.knownString(r, "role");
-    if (role) roleArn = role;
+    if (role) roleArn = this.joinRole(role);
     else {
       const res = this.follow(r, "role");
       const target = targetOf(this.index, res, r);
@@ -586,6 +586,17 @@ class PlanReader {
       source: this.location(r),
     };
     this.functions.set(r.address, { resource: r, fn, statements: [] });
+  }
+
+  /**
+   * A literal role ARN for a role this plan creates: the plan's role has a synthetic ARN (its
+   * account is unknown at plan time), so match it by path and name to let the normaliser join.
+   */
+  private joinRole(arn: string): string {
+    const split = splitIamArn(arn);
+    if (!split || [...this.roles.values()].some((r) => r.record.arn === arn)) return arn;
+    const match = [...this.roles.values()].filter((r) => r.record.name === split.name && r.record.path === split.path && r.record.accountId === UNKNOWN);
+    return match.length === 1 && match[0] ? match[0].record.arn : arn;
   }
 
   /**
