@@ -20,7 +20,7 @@ export function isGetPolicy(v: unknown, context: PathContext | null = null): boo
   if (!isObject(v) || !("Policy" in v) || !Object.keys(v).every((k) => k === "Policy" || k === "RevisionId" || k === "ResponseMetadata")) return false;
   const policy = v["Policy"];
   if (typeof policy !== "string" && !isObject(policy)) return false;
-  if (context?.call) return context.call.startsWith("lambda-");
+  if (context?.service) return context.service === "lambda";
   const text = typeof policy === "string" ? policy : JSON.stringify(policy);
   // Cheap content test on the text (it may be URL-encoded or invalid: the reader reports that).
   return /lambda:|:lambda:|lambda%3A/i.test(text);

@@ -5,6 +5,10 @@
  * parameter (a function name, or a URL-encoded ARN) appears nowhere in the file: for those files
  * the path is the only place it is, so it is read from there. Nothing else is taken from paths
  * (never the account: folder names like `demo` are labels, not account IDs).
+ *
+ * `leastrole collect` writes the same information as `<service>/<region>/<call>/<name>.json`
+ * (`lambda/us-east-1/list-tags/orders-api.json`): the call has no service prefix, the service is
+ * the folder above the region.
  */
 
 import { basename } from "node:path";
@@ -12,8 +16,11 @@ import { parseFunctionArn } from "./arns.js";
 import type { PathContext } from "./types.js";
 
 const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-/** `<service>-<api call in kebab case>`: the verbs read-only collectors call. */
-const CALL = /^[a-z0-9]+-(?:get|list|describe|generate|lookup|search)-[a-z0-9-]+$/;
+/** `<service>-<api call in kebab case>` (cloudmapper): the verbs read-only collectors call. */
+const SERVICE_CALL = /^([a-z0-9]+)-(?:get|list|describe|generate|lookup|search)-[a-z0-9-]+$/;
+/** `<api call in kebab case>` (leastrole collect, AWS CLI command names). */
+const BARE_CALL = /^(?:get|list|describe|generate|lookup|search)-[a-z0-9-]+$/;
+const SERVICE = /^[a-z0-9]+$/;
 
 function decode(segment: string): string {
   try {
@@ -31,12 +38,16 @@ export function pathContext(file: string): PathContext {
     if (!REGION.test(segments[i]!)) continue;
     const rest = segments.slice(i + 1);
     const call = rest[0]!.replace(/\.json$/, "");
-    if (!CALL.test(call)) continue;
+    let service: string | null;
+    const prefixed = SERVICE_CALL.exec(call);
+    if (prefixed && !BARE_CALL.test(call)) service = prefixed[1]!;
+    else if (BARE_CALL.test(call)) service = i > 0 && SERVICE.test(segments[i - 1]!) ? segments[i - 1]! : null;
+    else continue;
     // Function names and ARNs never contain ".json": a trailing one is the collector's or the user's suffix.
     const parameter = rest.length > 1 ? decode(rest.slice(1).join("/")).replace(/\.json$/, "") : null;
-    return { call, parameter, region: segments[i]! };
+    return { call, service, parameter, region: segments[i]! };
   }
   // Outside a collector layout, only a file named after a function ARN says which function it is about.
   const name = decode(basename(file).replace(/\.json$/, ""));
-  return { call: null, parameter: parseFunctionArn(name) ? name : null, region: null };
+  return { call: null, service: null, parameter: parseFunctionArn(name) ? name : null, region: null };
 }

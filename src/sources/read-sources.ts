@@ -47,7 +47,7 @@ export function readSourceBytes(file: string, bytes: Uint8Array | string, option
     switch (detection.kind) {
       case "unknown": {
         const where = context.call ? ` (collector call ${context.call})` : "";
-        const layoutOnly = context.call !== null && !context.call.startsWith("lambda-") && context.call !== "iam-get-account-authorization-details";
+        const layoutOnly = context.service !== null && context.service !== "lambda" && context.service !== "iam";
         return {
           fragment: null,
           warnings: [

@@ -102,8 +102,10 @@ export function emptyFragment(source: SourceInfo): SourceFragment {
 
 /** Where a file sits in a collector layout, when its path says so (cloudmapper: region folder, call name, parameter). */
 export interface PathContext {
-  /** API call the collector named the file after, e.g. `lambda-get-policy`. */
+  /** API call the collector named the file after, e.g. `lambda-get-policy` (cloudmapper) or `list-tags` (leastrole collect). */
   call: string | null;
+  /** The AWS service of that call (`lambda`, `s3`…), from the call name or the folder above the region. */
+  service: string | null;
   /** The call's parameter, taken from the file name (URL-decoded), e.g. a function name or ARN. */
   parameter: string | null;
   region: string | null;
