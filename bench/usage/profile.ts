@@ -3,8 +3,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { scanRecords } from "../../src/usage/scan-records.js";
+import { FileAccumulator } from "../../src/usage/accumulate.js";
 
-const dir = process.argv[2] ?? "bench/out/usage/50000";
+const dir = process.argv[2] ?? "bench/out/usage/1000000/AWSLogs/123837392027/CloudTrail/us-east-1";
 const files: string[] = [];
 const walk = (d: string): void => { for (const n of readdirSync(d)) { const p = join(d, n); if (statSync(p).isDirectory()) walk(p); else files.push(p); } };
 walk(dir);
@@ -12,6 +13,7 @@ const bufs = files.map((f) => gunzipSync(readFileSync(f)));
 const time = (label: string, f: () => void): void => { const t = process.hrtime.bigint(); const c = process.cpuUsage(); f(); const u = process.cpuUsage(c); console.log(label, "wall", Math.round(Number(process.hrtime.bigint() - t) / 1e6), "ms cpu", Math.round((u.user + u.system) / 1000), "ms"); };
 for (let round = 0; round < 3; round++) {
   time("scan", () => { let n = 0; for (const b of bufs) scanRecords(b, { event: () => n++, skipped: () => {} }); });
+  time("scan+accumulate", () => { for (const b of bufs) { const acc = new FileAccumulator("x"); scanRecords(b, { event: (ev, i) => acc.add(ev, i), skipped: () => {} }); acc.finish(); } });
   time("JSON.parse", () => { for (const b of bufs) JSON.parse(b.toString("utf8")); });
   time("toString only", () => { for (const b of bufs) b.toString("utf8"); });
 }

@@ -31,9 +31,8 @@ export function sessionOf(ev: UsageEvent): SessionRef | null {
   let roleArn = ev.issuerArn;
   let accountId: string | null = null;
   if (roleArn !== null) {
-    const m = ROLE_ARN.exec(roleArn);
-    if (m === null) return null;
-    accountId = m[2] as string;
+    accountId = roleAccount(roleArn);
+    if (accountId === null) return null;
   }
   // Session name: principalId `AROA…:<session>` survives anonymisation best; the STS ARN's last
   // segment is the fallback.
@@ -42,7 +41,8 @@ export function sessionOf(ev: UsageEvent): SessionRef | null {
     const c = ev.principalId.indexOf(":");
     if (c > 0 && c < ev.principalId.length - 1) sessionName = ev.principalId.slice(c + 1);
   }
-  if (ev.principalArn !== null) {
+  // The STS ARN is parsed only when principalId or the issuer left something unknown.
+  if (ev.principalArn !== null && (sessionName === null || roleArn === null)) {
     const m = STS_ARN.exec(ev.principalArn);
     if (m !== null) {
       sessionName ??= m[4] as string;
@@ -56,6 +56,19 @@ export function sessionOf(ev: UsageEvent): SessionRef | null {
   if (roleArn === null || accountId === null || sessionName === null) return null;
   return { accountId, roleArn, sessionName, invokedBy: ev.invokedBy };
 }
+
+/** Account of a role ARN, or null when it is not one; memoised (a trail has few roles). */
+function roleAccount(arn: string): string | null {
+  let v = roleAccounts.get(arn);
+  if (v === undefined) {
+    const m = ROLE_ARN.exec(arn);
+    v = m === null ? null : (m[2] as string);
+    if (roleAccounts.size > 100_000) roleAccounts.clear();
+    roleAccounts.set(arn, v);
+  }
+  return v;
+}
+const roleAccounts = new Map<string, string | null>();
 
 export type SessionKind = "function" | "lambda-service" | "other";
 

@@ -101,6 +101,8 @@ const RES_KEYS = new KeySet(["ARN"]);
 const PARAMS = new KeySet(PARAM_KEYS);
 const NAMES_ID = PARAMS.lookup("names");
 const TOP_KEYS = new KeySet(["Records"]);
+const INTERN_MASK = 4095;
+const INTERN_MAX_LENGTH = 160;
 
 export class RecordScanner {
   private i = 0;
@@ -448,11 +450,43 @@ export class RecordScanner {
   }
 
   private string(): string {
+    const b = this.b;
+    const n = this.n;
     const s = this.i;
-    this.skipString();
-    if (!this.esc) return this.latin1(s + 1, this.i - 1);
-    return JSON.parse(this.utf8(s, this.i)) as string;
+    // Inline string walk with a hash of the bytes: repeated values (event names, regions, ARNs of
+    // a session) are served from a small intern table instead of allocating a new string. A hit
+    // is verified byte by byte, so a hash collision only costs a miss.
+    let i = s + 1;
+    let h = 0;
+    for (;;) {
+      if (i >= n) throw new ScanError("unterminated string", s);
+      const c = b[i] as number;
+      if (c === QUOTE) break;
+      if (c === BACKSLASH || c >= 0x80) {
+        this.skipString();
+        return JSON.parse(this.utf8(s, this.i)) as string;
+      }
+      h = (Math.imul(h, 31) + c) | 0;
+      i++;
+    }
+    this.i = i + 1;
+    const len = i - s - 1;
+    if (len > INTERN_MAX_LENGTH) return this.latin1(s + 1, i);
+    const slot = (h ^ (h >>> 15)) & INTERN_MASK;
+    const cached = this.intern[slot];
+    if (cached !== undefined && cached.length === len) {
+      let j = 0;
+      const base = s + 1;
+      while (j < len && cached.charCodeAt(j) === b[base + j]) j++;
+      if (j === len) return cached;
+    }
+    const str = this.latin1(s + 1, i);
+    this.intern[slot] = str;
+    return str;
   }
+
+  /** Per-scanner intern table (see `string`). */
+  private readonly intern: (string | undefined)[] = new Array(INTERN_MASK + 1);
 
   /** b[i] is '"': move past the closing quote, noting escapes and non-ASCII bytes. */
   private skipString(): void {
