@@ -47,8 +47,12 @@ export function decodeText(input: string | Uint8Array): string {
 
 /* -------------------------------------------------------------------- JSON */
 
-/** Parse JSON and record the line of every value. A syntax error becomes an InputError with the line. */
-export function parseJsonLocated(text: string, file: string): Located {
+/**
+ * Parse JSON and record the line of every value (or, with `keepKey`, only of values reached
+ * through object keys it accepts: a 100 MB plan needs the lines of its resources, not of every
+ * attribute). A syntax error becomes an InputError with the line.
+ */
+export function parseJsonLocated(text: string, file: string, keepKey?: (key: string) => boolean): Located {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -62,7 +66,7 @@ export function parseJsonLocated(text: string, file: string): Located {
     const what = text.trim() === "" ? "empty file" : atEnd || /end of (JSON )?input|Unterminated/i.test(message) ? "truncated JSON" : "invalid JSON";
     throw new InputError(`${what} at line ${line}: ${message}`, { file, path: "", cause: error });
   }
-  const lines = scanJsonLines(text);
+  const lines = scanJsonLines(text, keepKey);
   return { value, lineOf: (path) => lines.get(path) ?? null };
 }
 
@@ -78,7 +82,7 @@ function lineAtOffset(text: string, offset: number): number {
  * because no installed library reports positions, and JSON.parse has already validated the
  * text, so the scanner can be simple.
  */
-function scanJsonLines(text: string): Map<string, number> {
+function scanJsonLines(text: string, keepKey?: (key: string) => boolean): Map<string, number> {
   const lines = new Map<string, number>();
   let i = 0;
   let line = 1;
@@ -111,14 +115,15 @@ function scanJsonLines(text: string): Map<string, number> {
     return escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
   };
   // Iterative with an explicit stack so deeply nested (or adversarial) input cannot overflow the call stack.
-  type Frame = { kind: "obj" | "arr"; path: string; index: number };
+  // A null path means "inside something not tracked": nothing below it is recorded.
+  type Frame = { kind: "obj" | "arr"; path: string | null; index: number };
   const stack: Frame[] = [];
-  let pendingPath = "";
+  let pendingPath: string | null = "";
   for (;;) {
     skipWs();
     if (i >= n) break;
     // A value starts here.
-    lines.set(pendingPath, line);
+    if (pendingPath !== null) lines.set(pendingPath, line);
     const c = text.charCodeAt(i);
     if (c === 123 /* { */ || c === 91 /* [ */) {
       stack.push({ kind: c === 123 ? "obj" : "arr", path: pendingPath, index: 0 });
@@ -153,9 +158,9 @@ function scanJsonLines(text: string): Map<string, number> {
         const key = readString();
         skipWs();
         i++; // colon
-        pendingPath = childPath(top.path, key);
+        pendingPath = top.path === null || (keepKey && !keepKey(key)) ? null : childPath(top.path, key);
       } else {
-        pendingPath = childPath(top.path, top.index);
+        pendingPath = top.path === null ? null : childPath(top.path, top.index);
         top.index++;
       }
       advanced = true;
@@ -176,7 +181,7 @@ export function parseYamlLocated(text: string, file: string): Located {
   const counter = new LineCounter();
   let doc: Document;
   try {
-    doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
+    doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false, logLevel: "error" });
   } catch (error) {
     throw new InputError(`invalid YAML: ${error instanceof Error ? error.message : String(error)}`, { file, cause: error });
   }

@@ -61,6 +61,8 @@ export interface PlanIndex {
   region: string | null;
   resources: TfResource[];
   byConfigAddress: Map<string, TfResource[]>;
+  /** Instances by `configAddress \0 moduleInstance`, so lookups stay O(1) with thousands of module instances. */
+  byModuleInstance: Map<string, TfResource[]>;
   config: Map<string, TfConfigResource>;
   moduleCalls: Map<string, TfModuleCall>;
   deletedCount: number;
@@ -196,10 +198,15 @@ export function indexPlan(located: Located, file: string): PlanIndex {
   }
 
   const byConfigAddress = new Map<string, TfResource[]>();
+  const byModuleInstance = new Map<string, TfResource[]>();
   for (const r of resources) {
     const list = byConfigAddress.get(r.configAddress) ?? [];
     list.push(r);
     byConfigAddress.set(r.configAddress, list);
+    const k = `${r.configAddress}\u0000${r.moduleInstance}`;
+    const inModule = byModuleInstance.get(k) ?? [];
+    inModule.push(r);
+    byModuleInstance.set(k, inModule);
   }
 
   const config = new Map<string, TfConfigResource>();
@@ -254,6 +261,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     region,
     resources,
     byConfigAddress,
+    byModuleInstance,
     config,
     moduleCalls,
     deletedCount,
@@ -343,14 +351,14 @@ export function configExpression(index: PlanIndex, r: TfResource, ...path: (stri
 export function targetOf(index: PlanIndex, resolved: Resolved | undefined, from?: TfResource): TfResource | undefined {
   if (!resolved || resolved.kind !== "resource") return undefined;
   let list = index.byConfigAddress.get(resolved.configAddress) ?? [];
+  if (from && list.length > 1) {
+    const sameModule = index.byModuleInstance.get(`${resolved.configAddress}\u0000${from.moduleInstance}`);
+    if (sameModule && sameModule.length > 0) list = sameModule;
+  }
   if (resolved.key !== null) {
     const want = normaliseKey(resolved.key);
     const exact = list.filter((r) => normaliseKey(r.key) === want);
     if (exact.length > 0) list = exact;
-  }
-  if (from && list.length > 1) {
-    const sameModule = list.filter((r) => r.moduleInstance === from.moduleInstance);
-    if (sameModule.length > 0) list = sameModule;
   }
   if (from && list.length > 1 && from.key !== "") {
     const sameKey = list.filter((r) => r.key === from.key);

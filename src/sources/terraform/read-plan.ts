@@ -62,6 +62,9 @@ const EVENT_SOURCE_TYPES: Record<string, Trigger["kind"]> = {
   aws_docdb_cluster: "docdb",
 };
 
+/** The plan's structure down to each resource entry: the only lines the reader looks up. */
+const PLAN_LINE_KEYS = new Set(["resource_changes", "planned_values", "prior_state", "values", "root_module", "child_modules", "resources"]);
+
 const SECRET_ACCESS_TYPES = new Set(["BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"]);
 
 /**
@@ -74,7 +77,7 @@ export function readTerraformPlan(input: string | Uint8Array | object, file: str
   let digest: string;
   if (typeof input === "string" || input instanceof Uint8Array) {
     digest = sha256(input);
-    located = parseJsonLocated(decodeTextOrThrow(input, file), file);
+    located = parseJsonLocated(decodeTextOrThrow(input, file), file, (key) => PLAN_LINE_KEYS.has(key));
   } else {
     digest = sha256(JSON.stringify(input));
     located = { value: input, lineOf: () => null };
