@@ -110,7 +110,9 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
     if (knownRoles.has(roleArn)) continue;
     partial = true;
     const list = [...fns].sort();
+    const file = merged.functions.get(list[0]!)?.source?.file;
     warnings.push({
+      ...(file ? { file } : {}),
       code: "role-not-in-inputs",
       severity: "warning",
       message: `execution role ${roleArn} of ${list.length === 1 ? list[0] : `${list.length} functions (${list.slice(0, 3).join(", ")}${list.length > 3 ? ", …" : ""})`} is not in the IAM inputs (add get-account-authorization-details)`,

@@ -29,7 +29,9 @@ export function resolveManagedPolicies(
   warnings: Warning[],
 ): void {
   const users = new Map<string, string[]>();
+  const fileOf = new Map<string, string>();
   for (const p of principals) {
+    if (p.source) fileOf.set(p.arn, p.source.file);
     const refs = [...p.attachedPolicies.map((a) => ({ arn: a.arn, name: a.name })), ...(p.permissionsBoundaryArn ? [{ arn: p.permissionsBoundaryArn, name: p.permissionsBoundaryArn.slice(p.permissionsBoundaryArn.lastIndexOf("/") + 1) }] : [])];
     for (const ref of refs) {
       users.set(ref.arn, [...(users.get(ref.arn) ?? []), p.arn]);
@@ -60,7 +62,9 @@ export function resolveManagedPolicies(
     }
     const who = (users.get(policy.arn) ?? []).sort();
     if (who.length === 0) continue; // listed in an export without a usable document, used by nobody here
+    const file = fileOf.get(who[0]!);
     warnings.push({
+      ...(file ? { file } : {}),
       code: "unresolved-managed-policy",
       severity: "warning",
       message: `managed policy ${policy.arn} is not in the inputs${policy.awsManaged ? " nor in the shipped AWS managed policy data" : ""}; the permissions of ${who.length === 1 ? who[0] : `${who.length} principals (${who.slice(0, 3).join(", ")}${who.length > 3 ? ", …" : ""})`} are a lower bound`,

@@ -19,6 +19,14 @@ const SAMPLES: Array<{ name: string; file: string; value: unknown }> = [
   }).map((f) => ({ name: f.file, file: f.file, value: JSON.parse(f.text) as unknown })),
   { name: "cloudmapper authz", file: "authz.json", value: JSON.parse(readFileSync(`${CM}/iam-get-account-authorization-details.json`, "utf8")) },
   { name: "cloudmapper get-policy", file: `${CM}/lambda-get-policy/invpclambda`, value: JSON.parse(readFileSync(`${CM}/lambda-get-policy/invpclambda`, "utf8")) },
+  {
+    name: "canonical document",
+    file: "doc.json",
+    value: normalizeFragments(
+      buildExport({ account: "123456789012", roles: [{ name: "r", path: "/", trustsLambda: true, actions: ["sqs:SendMessage"], managed: [] }], functions: [{ name: "f", region: "eu-west-1", role: 0, env: [], sqs: true, url: "AWS_IAM", version: null }] }).map((f) => readSourceBytes(f.file, f.text).fragment!),
+      { lookupManagedPolicy: null },
+    ).document,
+  },
   { name: "event invoke config", file: "eic.json", value: { FunctionArn: "arn:aws:lambda:us-east-2:123456789012:function:my-function:BLUE", MaximumRetryAttempts: 0, DestinationConfig: { OnSuccess: {}, OnFailure: { Destination: "arn:aws:sqs:us-east-2:123456789012:q" } } } },
   { name: "tags", file: "arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Af.json", value: { Tags: { a: "b" } } },
   { name: "get-function", file: "gf.json", value: { Configuration: { FunctionName: "f", FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:f", Role: "arn:aws:iam::123456789012:role/r", VpcConfig: { SubnetIds: ["s"], SecurityGroupIds: [] }, Layers: [{ Arn: "arn:aws:lambda:us-east-1:1:layer:l:1" }] }, Tags: { t: "v" } } },
