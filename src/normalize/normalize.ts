@@ -88,8 +88,21 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
       usersOfRole.set(roleArn, set);
     }
   }
+  // Many execution roles carry only managed policies (AWSLambdaBasicExecutionRole…): their facts
+  // depend on nothing but those ARNs, so they are computed once per distinct set.
+  const sharedFacts = new Map<string, ReturnType<FactsFunction>>();
+  const computeRoleFacts = (r: (typeof roleRecords)[number]) => {
+    if (r.inlinePolicies.length > 0) return facts.compute(principalPolicies(r, merged.policies));
+    const key = JSON.stringify([r.attachedPolicies.map((a) => a.arn), r.permissionsBoundaryArn]);
+    let computed = sharedFacts.get(key);
+    if (!computed) {
+      computed = facts.compute(principalPolicies(r, merged.policies));
+      sharedFacts.set(key, computed);
+    }
+    return computed;
+  };
   const roles: Role[] = roleRecords.map((r) => {
-    const computed = facts.compute(principalPolicies(r, merged.policies));
+    const computed = computeRoleFacts(r);
     const incomplete = computed.incomplete || merged.incomplete.has(r.arn) || usesUnresolved(r, unresolved);
     return { ...r, trustsLambda: trustsLambda(r.trustPolicy), functions: [...(usersOfRole.get(r.arn) ?? [])].sort(), facts: { ...computed, incomplete } };
   });
