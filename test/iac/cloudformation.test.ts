@@ -149,6 +149,18 @@ describe("specific templates", () => {
   });
 });
 
+describe("lambda-esm-msk-filters-sam", () => {
+  it("nine MSK functions: the trigger kind comes from the SAM event type when the ARN is a parameter", () => {
+    const f = read(`${corpus}/serverless-patterns-sam/lambda-esm-msk-filters-sam/template.yaml`);
+    expect(f.functions).toHaveLength(9);
+    for (const fn of f.functions) {
+      expect(fn.triggers.map((t) => [t.kind, t.eventSourceArn])).toEqual([["kafka", "StreamARNNotPassed"]]);
+      const role = f.roles.find((r) => r.arn === fn.roleArn);
+      expect(role?.attachedPolicies.map((p) => p.name)).toContain("AWSLambdaMSKExecutionRole");
+    }
+  });
+});
+
 describe("intrinsics, Globals and conditions", () => {
   const template = `AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31

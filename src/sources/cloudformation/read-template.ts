@@ -556,6 +556,7 @@ class TemplateReader {
       kind = ({ "AWS::SQS::Queue": "sqs", "AWS::DynamoDB::Table": "dynamodb", "AWS::Kinesis::Stream": "kinesis", "AWS::MSK::Cluster": "kafka", "AWS::AmazonMQ::Broker": "mq", "AWS::DocDB::DBCluster": "docdb" } as Record<string, Trigger["kind"]>)[refType] ?? "other";
     }
     if (r.Properties.SelfManagedEventSource !== undefined) kind = "self-managed-kafka";
+    if (r.triggerKind) kind = r.triggerKind;
     const access = this.prop(r, "SourceAccessConfigurations");
     const secretArns = (Array.isArray(access) ? access : [])
       .filter((a): a is Record<string, unknown> => isRecord(a) && typeof a.Type === "string" && SECRET_ACCESS_TYPES.has(a.Type) && typeof a.URI === "string")

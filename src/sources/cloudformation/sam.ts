@@ -23,7 +23,19 @@ export interface SamResource {
   sourcePath: string;
   /** For generated roles: the template path of each inline policy's origin, by policy name. */
   policySourcePaths?: Record<string, string>;
+  /** For generated event source mappings: the kind the SAM event type says (its ARN may be a parameter). */
+  triggerKind?: "sqs" | "kinesis" | "dynamodb" | "kafka" | "mq" | "self-managed-kafka" | "docdb";
 }
+
+const EVENT_TRIGGER_KIND: Record<string, NonNullable<SamResource["triggerKind"]>> = {
+  SQS: "sqs",
+  Kinesis: "kinesis",
+  DynamoDB: "dynamodb",
+  MSK: "kafka",
+  MQ: "mq",
+  SelfManagedKafka: "self-managed-kafka",
+  DocumentDB: "docdb",
+};
 
 export interface SamWarning {
   code: string;
@@ -285,7 +297,7 @@ function expandFunction(
       for (const k of passthrough) if (ep[k] !== undefined) esm[k] = ep[k];
       if (type === "SelfManagedKafka" && ep.KafkaBootstrapServers !== undefined) esm.SelfManagedEventSource = { Endpoints: { KafkaBootstrapServers: ep.KafkaBootstrapServers } };
       if (isRecord(ep.DestinationConfig)) esm.DestinationConfig = ep.DestinationConfig;
-      out[logical] = { Type: "AWS::Lambda::EventSourceMapping", Properties: esm, sourcePath: evPath };
+      out[logical] = { Type: "AWS::Lambda::EventSourceMapping", Properties: esm, sourcePath: evPath, ...(EVENT_TRIGGER_KIND[type] ? { triggerKind: EVENT_TRIGGER_KIND[type] } : {}) };
       if (!hasRole) {
         const pol = PULL_MANAGED_POLICY[type];
         if (pol) {
