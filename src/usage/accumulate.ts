@@ -286,8 +286,12 @@ export function addResource(
 ): void {
   g.prefix = g.prefix === null ? r : g.prefix.length === 0 || r.startsWith(g.prefix) ? g.prefix : commonPrefix(g.prefix, r);
   const res = g.resources;
+  let members = memberSets.get(res);
+  if (members === undefined) memberSets.set(res, (members = new Set(res)));
+  if (members.has(r)) return;
   if (res.length < cap) {
-    if (!res.includes(r)) res.push(r);
+    res.push(r);
+    members.add(r);
     return;
   }
   // Keep the `cap` smallest ARNs: the sample then does not depend on file or worker order. The
@@ -299,11 +303,30 @@ export function addResource(
     for (let i = 1; i < res.length; i++) if ((res[i] as string) > (res[max] as string)) max = i;
     maxIndex.set(res, max);
   }
-  if (r < (res[max] as string) && !res.includes(r)) {
+  const top = res[max] as string;
+  if (r < top) {
+    members.delete(top);
+    members.add(r);
     res[max] = r;
     maxIndex.delete(res);
   }
 }
 
-/** Index of the largest ARN of a full sample, cached until the sample changes. */
+/**
+ * Merge two capped samples: the `cap` smallest of the union. Each sample holds the smallest ARNs
+ * of what it saw, so this equals the sample of everything seen, in any merge order.
+ */
+export function mergeSamples(
+  into: { resources: string[]; resourcesTruncated: boolean; prefix: string | null },
+  from: { resources: string[]; resourcesTruncated: boolean; prefix: string | null },
+  cap: number,
+): void {
+  if (from.prefix !== null) into.prefix = into.prefix === null ? from.prefix : commonPrefix(into.prefix, from.prefix);
+  const union = [...new Set([...into.resources, ...from.resources])].sort();
+  into.resourcesTruncated = into.resourcesTruncated || from.resourcesTruncated || union.length > cap;
+  into.resources = union.length > cap ? union.slice(0, cap) : union;
+}
+
+/** Side tables of a sample array: its members, and the index of its largest ARN when full. */
+const memberSets = new WeakMap<string[], Set<string>>();
 const maxIndex = new WeakMap<string[], number>();

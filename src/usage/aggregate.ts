@@ -7,7 +7,7 @@
 import type { ActionUsage } from "../model/usage.js";
 import type { Warning } from "../model/document.js";
 import type { FilePartial, FunctionCreation, GroupPartial } from "./accumulate.js";
-import { addResource } from "./accumulate.js";
+import { mergeSamples } from "./accumulate.js";
 import { eventToActions, isAccessDenied } from "./event-actions.js";
 import { FingerprintSet } from "./fingerprints.js";
 import type { AccessAdvisorReport } from "./access-advisor.js";
@@ -265,15 +265,7 @@ function mergeResources(
   from: { resources: string[]; resourcesTruncated: boolean; prefix: string | null },
   cap: number,
 ): void {
-  for (const r of from.resources) addResource(into, r, cap);
-  if (from.prefix !== null) into.prefix = into.prefix === null ? from.prefix : commonPrefixOf(into.prefix, from.prefix);
-  if (from.resourcesTruncated) into.resourcesTruncated = true;
-}
-
-function commonPrefixOf(a: string, b: string): string {
-  let i = 0;
-  while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  return a.slice(0, i);
+  mergeSamples(into, from, cap);
 }
 
 /** `arn:aws:dynamodb:…:table/orders-` → `arn:aws:dynamodb:…:table/orders-*` when ≥ 2 resources. */
