@@ -11,11 +11,35 @@ export class ActionSet {
     this.words = words ?? new Uint32Array(Math.ceil(bitLength / 32));
   }
 
+  private sealed: Int32Array | undefined;
+
+  /**
+   * Mark the set immutable and index its non-zero words, so that OR-ing it into another set touches
+   * only those (statement sets are sparse: a few words out of ~940). Mutating a sealed set throws.
+   */
+  seal(): this {
+    if (this.sealed === undefined) {
+      const idx: number[] = [];
+      for (let k = 0; k < this.words.length; k++) if (this.words[k] !== 0) idx.push(k);
+      this.sealed = Int32Array.from(idx);
+    }
+    return this;
+  }
+
+  isSealed(): boolean {
+    return this.sealed !== undefined;
+  }
+
+  private checkMutable(): void {
+    if (this.sealed !== undefined) throw new Error("ActionSet is sealed (shared analysis result); clone it first");
+  }
+
   clone(): ActionSet {
     return new ActionSet(this.bitLength, this.words.slice());
   }
 
   add(i: number): void {
+    this.checkMutable();
     this.words[i >>> 5] = ((this.words[i >>> 5] as number) | (1 << (i & 31))) >>> 0;
   }
 
@@ -25,6 +49,7 @@ export class ActionSet {
 
   /** Add [from, to). */
   addRange(from: number, to: number): void {
+    this.checkMutable();
     for (let i = from; i < to; ) {
       if ((i & 31) === 0 && i + 32 <= to) {
         this.words[i >>> 5] = 0xffffffff;
@@ -37,13 +62,23 @@ export class ActionSet {
   }
 
   orInPlace(other: ActionSet): this {
+    this.checkMutable();
     const w = this.words;
     const o = other.words;
+    const sparse = other.sealed;
+    if (sparse !== undefined && sparse.length < w.length / 4) {
+      for (let j = 0; j < sparse.length; j++) {
+        const k = sparse[j] as number;
+        w[k] = ((w[k] as number) | (o[k] as number)) >>> 0;
+      }
+      return this;
+    }
     for (let k = 0; k < w.length; k++) w[k] = ((w[k] as number) | (o[k] as number)) >>> 0;
     return this;
   }
 
   andInPlace(other: ActionSet): this {
+    this.checkMutable();
     const w = this.words;
     const o = other.words;
     for (let k = 0; k < w.length; k++) w[k] = ((w[k] as number) & (o[k] as number)) >>> 0;
@@ -52,8 +87,17 @@ export class ActionSet {
 
   /** this := this \ other */
   andNotInPlace(other: ActionSet): this {
+    this.checkMutable();
     const w = this.words;
     const o = other.words;
+    const sparse = other.sealed;
+    if (sparse !== undefined && sparse.length < w.length / 4) {
+      for (let j = 0; j < sparse.length; j++) {
+        const k = sparse[j] as number;
+        w[k] = ((w[k] as number) & ~(o[k] as number)) >>> 0;
+      }
+      return this;
+    }
     for (let k = 0; k < w.length; k++) w[k] = ((w[k] as number) & ~(o[k] as number)) >>> 0;
     return this;
   }

