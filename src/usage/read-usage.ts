@@ -8,7 +8,8 @@
  * (bounded by sessions × actions × capped resources) and 8–12 bytes per event for deduplication.
  */
 
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -83,7 +84,11 @@ export async function readUsage(paths: string[], options: ReadUsageOptions = {})
     recordsRead += r.partial.records;
     options.onProgress?.({ filesDone: done, filesTotal: files.length, recordsRead, bytesRead, bytesTotal });
   };
-  const nWorkers = Math.max(1, Math.min(options.workers ?? availableParallelism(), files.length));
+  let nWorkers = Math.max(1, Math.min(options.workers ?? availableParallelism(), files.length));
+  if (nWorkers > 1 && workerEntry() === null) {
+    agg.addWarning({ code: "usage-workers-unavailable", severity: "info", message: "usage worker entry not found next to the library; reading in one thread" });
+    nWorkers = 1;
+  }
   if (nWorkers <= 1) {
     files.forEach((f, i) => mergeOne(i, readUsageFile(f.path, fileOptions)));
     return agg.finish();
@@ -92,7 +97,21 @@ export async function readUsage(paths: string[], options: ReadUsageOptions = {})
   return agg.finish();
 }
 
-/** Source runs (tsx, vitest) load the worker's .ts through tsx; built runs load worker.js. */
+/**
+ * The worker entry next to this module: `worker.ts` when running from source (tsx, vitest), else
+ * `usage-worker.js` (the build's entry for src/usage/worker.ts). Null when it is not there (a
+ * re-bundled embedding): reading then stays in-process.
+ */
+function workerEntry(): URL | null {
+  const here = import.meta.url;
+  const url = new URL(here.endsWith(".ts") ? "./worker.ts" : "./usage-worker.js", here);
+  try {
+    return url.protocol === "file:" && existsSync(fileURLToPath(url)) ? url : null;
+  } catch {
+    return null;
+  }
+}
+
 function spawnWorker(): Worker {
   const here = import.meta.url;
   if (here.endsWith(".ts")) {
