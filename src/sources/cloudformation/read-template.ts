@@ -416,7 +416,7 @@ class TemplateReader {
    */
   private joinRole(arn: string | undefined): string | undefined {
     if (arn === undefined) return undefined;
-    if ([...this.roles.values()].some((r) => r.arn === arn)) return arn;
+    if (arn.startsWith(`arn:${this.ctx.partition}:iam::${this.ctx.accountId}:role/`) || !arn.includes(":role/")) return arn;
     // The account may be symbolic (`${AWS::AccountId}` has colons of its own).
     const m = /^arn:[^:]*:iam::(?:\$\{[^}]*\}|[^:]*):role(\/.*)$/.exec(arn);
     if (!m?.[1]) return arn;

@@ -144,10 +144,10 @@ export function expandSam(
         const v = mergeGlobals(globals[k], local[k]);
         if (v !== undefined) props[k] = v;
       }
-      const before = new Set(Object.keys(out));
+      const before = base.Condition !== undefined ? new Set(Object.keys(out)) : null;
       expandFunction(id, props, base, out, warnings, partition);
       // Everything SAM generates for a conditional function carries the function's condition.
-      if (base.Condition !== undefined) for (const k of Object.keys(out)) if (!before.has(k)) (out[k] as SamResource).Condition = base.Condition;
+      if (before) for (const k of Object.keys(out)) if (!before.has(k)) (out[k] as SamResource).Condition = base.Condition;
     } else if (raw.Type === "AWS::Serverless::Connector") {
       warnings.push({ code: "sam-connector-not-expanded", message: `${id}: AWS::Serverless::Connector policies are not expanded; the permissions it grants are not analysed`, path });
     } else if (raw.Type === "AWS::Serverless::SimpleTable") {
