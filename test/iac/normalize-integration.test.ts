@@ -1,0 +1,49 @@
+/**
+ * The IaC fragments through the real normaliser: functions join their roles by the (synthetic)
+ * ARNs, the canonical document validates against its JSON Schema, and what the readers reported
+ * as partial stays partial in the document.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { normalizeFragments, validateCanonicalDocument } from "../../src/normalize/index.js";
+import { readCloudFormationTemplate } from "../../src/sources/cloudformation/index.js";
+import { readTerraformPlan } from "../../src/sources/terraform/index.js";
+
+const corpus = "/work/shared/corpus";
+
+describe("IaC fragments through the normaliser", () => {
+  it("Terraform plan: every function joined to its role, schema-valid, partial kept", () => {
+    const fragment = readTerraformPlan(readFileSync("test/iac/fixtures/terraform/lambda-app.plan.json"), "lambda-app.plan.json");
+    const { document } = normalizeFragments([fragment]);
+    const validation = validateCanonicalDocument(document);
+    expect(validation.errors ?? []).toEqual([]);
+    expect(validation.valid).toBe(true);
+    const api = document.roles.find((r) => r.name === "api-handler-role");
+    expect(api?.functions).toEqual(["arn:aws:lambda:eu-west-1:unknown:function:api-handler"]);
+    expect(api?.trustsLambda).toBe(true);
+    expect(document.roles.find((r) => r.name === "jobs-worker-role")?.functions).toEqual(["arn:aws:lambda:eu-west-1:unknown:function:jobs-worker"]);
+    expect(document.meta.partial).toBe(true);
+    expect(document.functions.map((f) => f.name)).toEqual(["api-handler", "jobs-worker", "legacy-report"]);
+  });
+
+  it("SAM template: generated roles joined, AWS managed policies resolved from the shipped data", () => {
+    const fragment = readCloudFormationTemplate(readFileSync(`${corpus}/serverless-patterns-sam/apigw-kinesis-lambda/template.yaml`), "template.yaml");
+    const { document } = normalizeFragments([fragment]);
+    expect(validateCanonicalDocument(document).valid).toBe(true);
+    const role = document.roles.find((r) => r.name === "LambdaConsumerRole");
+    expect(role?.functions).toEqual(["arn:aws:lambda:unknown:unknown:function:LambdaConsumer"]);
+    expect(document.policies["arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole"]?.resolution).toBe("aws-managed-data");
+  });
+
+  it("the whole serverless-patterns corpus normalises to schema-valid documents with every function joined", () => {
+    const dir = `${corpus}/serverless-patterns-sam`;
+    const files = ["activemq-lambda/template.yaml", "apigw-lambda-sfn-transcribe-translate-polly-sam/template.yaml", "lambda-esm-msk-filters-sam/template.yaml", "cloudfront-lambda-url-rust/template.yml", "lambda-microvms-multi-tenant-ai-agents/template.yaml"];
+    for (const f of files) {
+      const { document } = normalizeFragments([readCloudFormationTemplate(readFileSync(`${dir}/${f}`), f)]);
+      expect(validateCanonicalDocument(document).valid, f).toBe(true);
+      for (const fn of document.functions) {
+        expect(document.roles.find((r) => r.arn === fn.roleArn)?.functions, `${f}: ${fn.name}`).toContain(fn.arn);
+      }
+    }
+  });
+});
