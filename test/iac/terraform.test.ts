@@ -88,6 +88,11 @@ describe("Terraform plans in the corpus", () => {
     expect(strip(u8bom)).toEqual(strip(plain));
   });
 
+  it("UTF-16 text mistakenly decoded as UTF-8 is an InputError naming the file", () => {
+    const bytes = utf16leWithBom(readFileSync(CORPUS_PLANS[4] as string, "utf8"));
+    expect(() => readTerraformPlan(Buffer.from(bytes).toString("utf8"), "ps.json")).toThrow(expect.objectContaining({ file: "ps.json", code: "input" }));
+  });
+
   it("an already-parsed plan object reads the same, without line numbers", () => {
     const text = readFileSync(CORPUS_PLANS[4] as string, "utf8");
     const fromObject = readTerraformPlan(JSON.parse(text) as object, "x");

@@ -28,11 +28,11 @@ export function childPath(parent: string, key: string | number): string {
  * Bytes or text to a string. Plans redirected by PowerShell are UTF-16 LE with a byte-order mark,
  * Windows tools add a UTF-8 BOM; sniff the BOM rather than trust the caller.
  */
-export function decodeText(input: string | Uint8Array): string {
+export function decodeText(input: string | Uint8Array, file?: string): string {
   if (typeof input === "string") {
     // Text decoded as Latin-1 or UTF-8 from UTF-16 bytes by a careless caller: the BOM shows as ÿþ / \uFFFD\uFFFD.
     if (input.startsWith("\u00ff\u00fe") || input.startsWith("\ufffd\ufffd")) {
-      throw new InputError("the text looks like UTF-16 decoded as UTF-8; pass the raw bytes instead");
+      throw new InputError("the text looks like UTF-16 decoded as UTF-8; pass the raw bytes instead", file === undefined ? {} : { file });
     }
     return input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   }

@@ -64,7 +64,7 @@ const SECRET_ACCESS_TYPES = new Set(["BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_
  * @throws InputError when the text is not JSON/YAML, is truncated, or is not a template.
  */
 export function readCloudFormationTemplate(input: string | Uint8Array, file: string, options: CloudFormationReadOptions = {}): IacFragment {
-  const text = decodeText(input);
+  const text = decodeText(input, file);
   const trimmed = text.trimStart();
   const located: Located = trimmed.startsWith("{") || trimmed.startsWith("[") ? parseJsonLocated(text, file) : parseYamlLocated(text, file);
   const template = located.value;

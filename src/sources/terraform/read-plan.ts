@@ -77,7 +77,7 @@ export function readTerraformPlan(input: string | Uint8Array | object, file: str
   let digest: string;
   if (typeof input === "string" || input instanceof Uint8Array) {
     digest = sha256(input);
-    located = parseJsonLocated(decodeTextOrThrow(input, file), file, (key) => PLAN_LINE_KEYS.has(key));
+    located = parseJsonLocated(decodeText(input, file), file, (key) => PLAN_LINE_KEYS.has(key));
   } else {
     digest = sha256(JSON.stringify(input));
     located = { value: input, lineOf: () => null };
@@ -85,14 +85,6 @@ export function readTerraformPlan(input: string | Uint8Array | object, file: str
   return new PlanReader(indexPlan(located, file), file, digest, options).read();
 }
 
-function decodeTextOrThrow(input: string | Uint8Array, file: string): string {
-  try {
-    return decodeText(input);
-  } catch (error) {
-    if (error instanceof Error && "code" in error) Object.assign(error, { file });
-    throw error;
-  }
-}
 
 interface FunctionTarget {
   fn?: { fn: LambdaFunction; statements: PolicyStatement[] };
