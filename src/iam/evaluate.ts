@@ -223,10 +223,59 @@ function outcomes(
   });
 }
 
+/**
+ * Patterns of an Action/NotAction list grouped by lower-case service prefix, so a request only tests
+ * the patterns of its own service (ReadOnlyAccess lists ~1,800 patterns). Keyed by the list object:
+ * parsed documents must not be mutated.
+ */
+interface ActionIndex {
+  any: boolean;
+  exact: Set<string>;
+  byService: Map<string, string[]>;
+  /** Patterns whose service prefix has a wildcard. */
+  wildService: string[];
+}
+const actionIndexCache = new WeakMap<readonly string[], ActionIndex>();
+
+function actionIndex(patterns: readonly string[]): ActionIndex {
+  let index = actionIndexCache.get(patterns);
+  if (index !== undefined) return index;
+  index = { any: false, exact: new Set(), byService: new Map(), wildService: [] };
+  for (const p of patterns) {
+    const lower = p.toLowerCase();
+    if (lower === "*") {
+      index.any = true;
+      continue;
+    }
+    const colon = lower.indexOf(":");
+    const service = colon < 0 ? lower : lower.slice(0, colon);
+    if (service.includes("*") || service.includes("?")) index.wildService.push(lower);
+    else if (!lower.includes("*") && !lower.includes("?")) index.exact.add(lower);
+    else {
+      const list = index.byService.get(service);
+      if (list === undefined) index.byService.set(service, [lower]);
+      else list.push(lower);
+    }
+  }
+  actionIndexCache.set(patterns, index);
+  return index;
+}
+
+function anyActionMatches(patterns: readonly string[], action: string): boolean {
+  const index = actionIndex(patterns);
+  if (index.any) return true;
+  const lower = action.toLowerCase();
+  if (index.exact.has(lower)) return true;
+  const colon = lower.indexOf(":");
+  const candidates = index.byService.get(colon < 0 ? lower : lower.slice(0, colon));
+  if (candidates !== undefined && candidates.some((p) => globMatches(p, lower, true))) return true;
+  return index.wildService.some((p) => globMatches(p, lower, true));
+}
+
 /** Action / NotAction against a concrete action, case-insensitively. */
 export function actionApplies(st: PolicyStatement, action: string): boolean {
-  if (st.Action !== undefined) return st.Action.some((p) => p === "*" || globMatches(p, action, true));
-  if (st.NotAction !== undefined) return !st.NotAction.some((p) => p === "*" || globMatches(p, action, true));
+  if (st.Action !== undefined) return anyActionMatches(st.Action, action);
+  if (st.NotAction !== undefined) return !anyActionMatches(st.NotAction, action);
   return false;
 }
 
