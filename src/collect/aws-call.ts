@@ -1,0 +1,65 @@
+/**
+ * The one door to AWS. It takes an operation key, refuses anything not in the frozen allow-list
+ * (operations.ts), builds the command from the registry (commands.ts) and sends it, retrying
+ * throttled calls after the SDK's own retries with backoff. Nothing else in src/collect sends
+ * a command; a test scans the sources to keep it so.
+ */
+
+import { COMMANDS, type OpInput, type OpOutput } from "./commands.js";
+import type { ClientPool } from "./clients.js";
+import { CollectError } from "./errors.js";
+import { allowedOperation, type OperationKey } from "./operations.js";
+import { backoffDelay, isThrottlingError, type ThrottleRetryPolicy } from "./retry.js";
+
+export interface CallContext {
+  clients: ClientPool;
+  throttle: ThrottleRetryPolicy;
+  sleep: (ms: number) => Promise<void>;
+  /** Called before each of our own throttling retries (progress). */
+  onThrottled?: ((key: OperationKey, retry: number, delayMs: number) => void) | undefined;
+}
+
+export interface CallResult<K extends OperationKey> {
+  output: OpOutput<K>;
+  /** HTTP attempts, the SDK's retries included. */
+  attempts: number;
+}
+
+function sdkAttempts(value: unknown): number {
+  const attempts = (value as { $metadata?: { attempts?: unknown } } | null)?.$metadata?.attempts;
+  return typeof attempts === "number" && attempts > 0 ? attempts : 1;
+}
+
+export async function callAws<K extends OperationKey>(
+  ctx: CallContext,
+  key: K,
+  region: string | undefined,
+  input: OpInput<K>,
+): Promise<CallResult<K>> {
+  const allowed = allowedOperation(key);
+  const Command = COMMANDS[key];
+  if (!allowed || !Command) throw new CollectError(`${key} is not in collect's read-only operation allow-list`);
+  let attempts = 0;
+  for (let retry = 0; ; retry++) {
+    try {
+      const output = (await ctx.clients.get(allowed.service, region).send(new Command(input as never))) as OpOutput<K>;
+      attempts += sdkAttempts(output);
+      return { output, attempts };
+    } catch (error) {
+      attempts += sdkAttempts(error);
+      if (!isThrottlingError(error) || retry >= ctx.throttle.retries) {
+        if (error && typeof error === "object") (error as { collectAttempts?: number }).collectAttempts = attempts;
+        throw error;
+      }
+      const delay = backoffDelay(retry + 1, ctx.throttle);
+      ctx.onThrottled?.(key, retry + 1, delay);
+      await ctx.sleep(delay);
+    }
+  }
+}
+
+/** Attempts recorded on an error thrown by callAws. */
+export function attemptsOf(error: unknown): number {
+  const n = (error as { collectAttempts?: unknown } | null)?.collectAttempts;
+  return typeof n === "number" ? n : 1;
+}

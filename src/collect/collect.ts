@@ -1,0 +1,244 @@
+/**
+ * `collect`: read an AWS account's IAM and Lambda configuration (and optionally usage data) into
+ * the files `leastrole audit` reads, plus manifest.json. Read-only by construction (every call
+ * goes through callAws and its allow-list). A failed call is recorded and the rest collected;
+ * the manifest then says `partial: true` and why.
+ */
+
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { packageVersion } from "../evaluate/locate.js";
+import type { CallContext } from "./aws-call.js";
+import { callAws } from "./aws-call.js";
+import { ClientPool } from "./clients.js";
+import { collectAccessAdvisor } from "./collect-access-advisor.js";
+import { collectAccessAnalyzer } from "./collect-access-analyzer.js";
+import { collectLookup, collectS3Logs } from "./collect-cloudtrail.js";
+import { collectIam } from "./collect-iam.js";
+import { collectLambda } from "./collect-lambda.js";
+import { CollectError } from "./errors.js";
+import { MANIFEST_FILE, MANIFEST_VERSION, readManifest, reasonFor, type CollectManifest, type ManifestCall } from "./manifest.js";
+import { describeCloudTrail, resolveOptions, type CollectOptions, type ResolvedOptions } from "./options.js";
+import { Run } from "./run.js";
+import { OutWriter } from "./writer.js";
+
+export interface CollectResult {
+  manifest: CollectManifest;
+  /** Absolute path of manifest.json. */
+  manifestPath: string;
+  /** Absolute path of the out directory. */
+  out: string;
+}
+
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+function requestedRegions(o: ResolvedOptions): CollectManifest["options"]["regionsRequested"] {
+  return o.regions === undefined ? "default" : o.regions;
+}
+
+/** Resume only with the options the collection was started with: other options mean other files. */
+function checkResumable(prev: CollectManifest, o: ResolvedOptions, file: string): void {
+  const now = {
+    regionsRequested: requestedRegions(o),
+    accessAdvisor: o.accessAdvisor,
+    accessAnalyzer: o.accessAnalyzer,
+    cloudtrail: describeCloudTrail(o.cloudtrail),
+  };
+  const before = {
+    regionsRequested: prev.options.regionsRequested,
+    accessAdvisor: prev.options.accessAdvisor,
+    accessAnalyzer: prev.options.accessAnalyzer,
+    cloudtrail: prev.options.cloudtrail,
+  };
+  if (JSON.stringify(now) !== JSON.stringify(before)) {
+    throw new CollectError(
+      `cannot resume with different options: the collection was started with ${JSON.stringify(before)}, this run asks for ${JSON.stringify(now)}`,
+      { file },
+    );
+  }
+}
+
+export async function collect(options: CollectOptions): Promise<CollectResult> {
+  const o = resolveOptions(options);
+  const manifestPath = join(o.out, MANIFEST_FILE);
+  let previous: CollectManifest | null = null;
+  if (existsSync(o.out) && readdirSync(o.out).length > 0) {
+    if (!o.resume) {
+      throw new CollectError("the out directory is not empty: pass --resume to continue the collection there, or choose a new directory", {
+        file: o.out,
+      });
+    }
+    previous = readManifest(o.out);
+    if (previous === null) throw new CollectError("cannot resume: the out directory has no manifest.json", { file: o.out });
+    checkResumable(previous, o, manifestPath);
+  }
+  mkdirSync(o.out, { recursive: true });
+
+  const clients = new ClientPool({ profile: o.profile, endpoint: o.endpoint, credentials: o.credentials, maxAttempts: o.maxAttempts });
+  const ctx: CallContext = {
+    clients,
+    throttle: { retries: o.throttleRetries, baseMs: o.throttleBaseMs, capMs: 20_000 },
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    onThrottled: (key, retry, delayMs) =>
+      o.onProgress({ kind: "throttled", operation: key, retry, delayMs, message: `${key}: throttled, retry ${retry} in ${delayMs} ms` }),
+  };
+  const writer = new OutWriter(o.out);
+  const run = new Run(ctx, writer, new Map((previous?.calls ?? []).map((c) => [c.id, c])), o.onProgress);
+  const startedAt = new Date().toISOString();
+  let account: CollectManifest["account"] = null;
+  let regions: string[] = Array.isArray(o.regions) ? o.regions : [];
+  // Set when this run must not touch the directory's manifest (it belongs to another account).
+  let keepPreviousManifest = false;
+
+  const manifest = (complete: boolean): CollectManifest => {
+    // While running, earlier ok entries not yet revisited stay listed so a crash loses nothing.
+    const calls = new Map<string, ManifestCall>(complete ? [] : (previous?.calls ?? []).filter((c) => c.status === "ok").map((c) => [c.id, c]));
+    for (const [id, c] of run.calls) calls.set(id, c);
+    const sorted = [...calls.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const reasons = [
+      ...sorted.filter((c) => c.status === "failed").map(reasonFor),
+      ...run.degraded,
+      ...(complete ? [] : ["the collection did not finish"]),
+    ].sort();
+    return {
+      manifestVersion: MANIFEST_VERSION,
+      kind: "leastrole-collect-manifest",
+      tool: { name: "leastrole", version: packageVersion() },
+      account,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      options: {
+        profile: o.profile ?? null,
+        regionsRequested: requestedRegions(o),
+        regions,
+        accessAdvisor: o.accessAdvisor,
+        accessAnalyzer: o.accessAnalyzer,
+        cloudtrail: describeCloudTrail(o.cloudtrail),
+        window: o.window ? { start: o.window.start.toISOString(), end: o.window.end.toISOString() } : null,
+        endpoint: o.endpoint ?? null,
+      },
+      transformations: {
+        iamPolicyDocuments: "decoded-to-objects",
+        environmentVariableValues: "replaced-by-empty-string",
+        timestamps: "iso-8601-utc",
+      },
+      partial: reasons.length > 0,
+      reasons,
+      calls: sorted,
+    };
+  };
+  const save = (complete: boolean): CollectManifest => {
+    const m = manifest(complete);
+    writer.writeJson(MANIFEST_FILE, m);
+    return m;
+  };
+
+  try {
+    const defaultRegion = await clients.defaultRegion();
+    if (defaultRegion === undefined && regions.length === 0 && o.regions !== "all") {
+      throw new CollectError("no region: pass --regions, or set a region in the profile or AWS_REGION");
+    }
+    // IAM, STS and Account are global; their home region only picks the partition's endpoint.
+    const home = defaultRegion ?? regions[0] ?? "us-east-1";
+
+    run.phase("identity (sts:GetCallerIdentity)");
+    const identity = await run.unit<{ id: string; arn: string }>(
+      { service: "sts", operation: "GetCallerIdentity", region: "global" },
+      { fresh: true },
+      async () => {
+        const { output, attempts } = await callAws(ctx, "sts:GetCallerIdentity", home, {});
+        if (!output.Account || !output.Arn) throw new CollectError("GetCallerIdentity returned no account");
+        return { count: 1, attempts, data: { id: output.Account, arn: output.Arn } };
+      },
+    );
+    if (!identity.data) {
+      save(false);
+      throw new CollectError(
+        `cannot identify the account (${identity.call.errorCode}: ${identity.call.errorMessage}); check the credentials${o.profile ? ` of profile ${o.profile}` : ""}`,
+        { file: manifestPath },
+      );
+    }
+    account = { id: identity.data.id, arn: identity.data.arn, partition: identity.data.arn.split(":")[1] ?? "aws" };
+    if (previous?.account && previous.account.id !== account.id) {
+      keepPreviousManifest = true;
+      throw new CollectError(`cannot resume: the collection is of account ${previous.account.id}, these credentials are of ${account.id}`, {
+        file: manifestPath,
+      });
+    }
+
+    if (o.regions === "all") {
+      run.phase("enabled regions (account:ListRegions)");
+      const listed = await run.unit<string[]>({ service: "account", operation: "ListRegions", region: "global" }, { fresh: true }, async () => {
+        const names: string[] = [];
+        let nextToken: string | undefined;
+        let attempts = 0;
+        do {
+          const r = await callAws(ctx, "account:ListRegions", home, {
+            RegionOptStatusContains: ["ENABLED", "ENABLED_BY_DEFAULT"],
+            MaxResults: 50,
+            NextToken: nextToken,
+          });
+          attempts += r.attempts;
+          names.push(...(r.output.Regions ?? []).map((x) => x.RegionName).filter((n): n is string => typeof n === "string"));
+          nextToken = r.output.NextToken;
+        } while (nextToken);
+        return { count: names.length, attempts, data: [...new Set(names)].filter((n) => REGION_PATTERN.test(n)).sort() };
+      });
+      if (listed.data && listed.data.length > 0) regions = listed.data;
+      else {
+        regions = [home];
+        run.degraded.push(`enabled regions unknown: collected only ${home}`);
+      }
+    } else if (regions.length === 0) {
+      regions = [home];
+    }
+    save(false);
+
+    run.phase("IAM (iam:GetAccountAuthorizationDetails)");
+    const roles = await collectIam(run, home);
+    save(false);
+
+    for (const region of regions) {
+      run.phase(`Lambda in ${region}`);
+      await collectLambda(run, region, o.concurrency);
+      if (o.accessAnalyzer) {
+        run.phase(`Access Analyzer in ${region}`);
+        await collectAccessAnalyzer(run, region, o.concurrency);
+      }
+      if (o.cloudtrail?.kind === "lookup" && o.window) {
+        run.phase(`CloudTrail event history in ${region}`);
+        await collectLookup(run, region, o.window);
+      }
+      save(false);
+    }
+
+    if (o.accessAdvisor) {
+      if (roles === null) {
+        run.degraded.push("Access Advisor not collected: the IAM inventory failed, so the roles are unknown");
+      } else {
+        await collectAccessAdvisor(run, home, roles, o.concurrency, { intervalMs: o.pollIntervalMs, timeoutMs: o.pollTimeoutMs });
+      }
+      save(false);
+    }
+
+    if (o.cloudtrail?.kind === "s3" && o.window) {
+      run.phase(`CloudTrail log files under ${describeCloudTrail(o.cloudtrail)}`);
+      await collectS3Logs(run, home, o.cloudtrail, o.window, o.concurrency);
+    }
+
+    const final = save(true);
+    o.onProgress({
+      kind: "phase",
+      message: final.partial
+        ? `done, PARTIAL: ${final.reasons.length} problem(s), see ${manifestPath}`
+        : `done: ${final.calls.length} call(s) recorded in ${manifestPath}`,
+    });
+    return { manifest: final, manifestPath, out: o.out };
+  } catch (error) {
+    // Whatever stopped the run, leave a manifest that says so (and lets --resume continue).
+    if (!keepPreviousManifest && (account !== null || run.calls.size > 0)) save(false);
+    throw error;
+  } finally {
+    clients.destroy();
+  }
+}

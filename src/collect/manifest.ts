@@ -1,0 +1,103 @@
+/**
+ * manifest.json: what a collection fetched, per call, and what it could not. `audit` reads it to
+ * say its data is partial; `--resume` reads it to skip calls already done.
+ */
+
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CollectError } from "./errors.js";
+
+export const MANIFEST_FILE = "manifest.json";
+export const MANIFEST_VERSION = 1;
+
+export type CallStatus = "ok" | "failed" | "skipped";
+
+export interface ManifestCall {
+  /** `<region|global>/<service:Operation>[/<target>]`, unique; the resume key. */
+  id: string;
+  service: string;
+  operation: string;
+  /** `global` for IAM and STS, the region otherwise. */
+  region: string;
+  /** What the call was about (function name, role ARN, S3 URL); null for account-wide calls. */
+  target: string | null;
+  status: CallStatus;
+  /** Files written, relative to the out directory, sorted. */
+  files: string[];
+  /** Items collected (functions, roles, events, objects…), null when not countable. */
+  count: number | null;
+  /** The call succeeded and AWS said there is nothing (ResourceNotFoundException): no file. */
+  absent: boolean;
+  /** Why a call was skipped, or a note on a fallback. */
+  reason: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** HTTP attempts including the SDK's and our own throttling retries. */
+  attempts: number;
+  startedAt: string;
+  finishedAt: string;
+  /** Carried over from an earlier run by --resume, not called again. */
+  resumed: boolean;
+}
+
+export interface CollectManifest {
+  manifestVersion: typeof MANIFEST_VERSION;
+  /** Marks the file for content-based detection by the source readers. */
+  kind: "leastrole-collect-manifest";
+  tool: { name: "leastrole"; version: string };
+  account: { id: string; arn: string; partition: string } | null;
+  startedAt: string;
+  finishedAt: string;
+  options: {
+    profile: string | null;
+    regionsRequested: string[] | "all" | "default";
+    regions: string[];
+    accessAdvisor: boolean;
+    accessAnalyzer: boolean;
+    cloudtrail: string | null;
+    /** CloudTrail window, ISO 8601 UTC. */
+    window: { start: string; end: string } | null;
+    endpoint: string | null;
+  };
+  /** How the files differ from raw API output, so readers know what they hold. */
+  transformations: {
+    iamPolicyDocuments: "decoded-to-objects";
+    environmentVariableValues: "replaced-by-empty-string";
+    timestamps: "iso-8601-utc";
+  };
+  /** True when any call failed: the data is incomplete and findings may be missing. */
+  partial: boolean;
+  /** One line per failed call or degraded step, sorted. */
+  reasons: string[];
+  calls: ManifestCall[];
+}
+
+/** The previous manifest in `dir`, or null. A manifest that cannot be read is an error, not "none". */
+export function readManifest(dir: string): CollectManifest | null {
+  const file = join(dir, MANIFEST_FILE);
+  if (!existsSync(file)) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new CollectError(`cannot resume: the manifest is not valid JSON (${(e as Error).message})`, { file, cause: e });
+  }
+  const m = parsed as Partial<CollectManifest> | null;
+  if (!m || m.kind !== "leastrole-collect-manifest" || !Array.isArray(m.calls)) {
+    throw new CollectError("cannot resume: this is not a leastrole collect manifest", { file });
+  }
+  if (m.manifestVersion !== MANIFEST_VERSION) {
+    throw new CollectError(`cannot resume: manifest version ${String(m.manifestVersion)} is not ${MANIFEST_VERSION}`, {
+      file,
+      path: "manifestVersion",
+    });
+  }
+  return m as CollectManifest;
+}
+
+export function reasonFor(call: ManifestCall): string {
+  const what = call.target ? `${call.service}:${call.operation} ${call.target}` : `${call.service}:${call.operation}`;
+  const where = call.region === "global" ? "" : ` in ${call.region}`;
+  if (call.status === "failed") return `${what}${where} failed: ${call.errorCode ?? "Error"}: ${call.errorMessage ?? ""}`.trimEnd();
+  return `${what}${where}: ${call.reason ?? call.status}`;
+}

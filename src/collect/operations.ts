@@ -1,0 +1,199 @@
+/**
+ * The complete, frozen list of AWS API operations `collect` may call. Every call goes through
+ * `callAws` (aws-call.ts), which refuses any operation not listed here, and the command classes
+ * are imported in exactly one module (commands.ts) whose keys a test holds equal to this list.
+ * Every entry is a read: List/Get/Lookup, plus GenerateServiceLastAccessedDetails (see its note).
+ *
+ * `iamAction` is the action IAM authorises the call as (not always the operation's name:
+ * ListFindingsV2 is authorised as access-analyzer:ListFindings, ListObjectsV2 as s3:ListBucket).
+ * The minimal policy for running collect is generated from these (policy.ts).
+ */
+
+export type CollectFeature =
+  /** Always called: identity, IAM inventory, Lambda inventory. */
+  | "inventory"
+  /** `--regions all`: the account's enabled regions. */
+  | "all-regions"
+  /** `--access-advisor`. */
+  | "access-advisor"
+  /** `--access-analyzer`. */
+  | "access-analyzer"
+  /** `--cloudtrail lookup`. */
+  | "cloudtrail-lookup"
+  /** `--cloudtrail s3://bucket/prefix`. */
+  | "cloudtrail-s3";
+
+export type AwsService = "sts" | "iam" | "lambda" | "account" | "accessanalyzer" | "cloudtrail" | "s3";
+
+export interface CollectOperation {
+  readonly service: AwsService;
+  readonly operation: string;
+  /** The IAM action that authorises it; null when no permission is needed (sts:GetCallerIdentity). */
+  readonly iamAction: string | null;
+  readonly feature: CollectFeature;
+  /** Why the call is needed, and for the one whose name sounds like a write, why it is a read. */
+  readonly note: string;
+}
+
+const list: CollectOperation[] = [
+  {
+    service: "sts",
+    operation: "GetCallerIdentity",
+    iamAction: null,
+    feature: "inventory",
+    note: "Account id for the manifest. Needs no permission: AWS answers it even when an explicit deny covers sts:GetCallerIdentity.",
+  },
+  {
+    service: "iam",
+    operation: "GetAccountAuthorizationDetails",
+    iamAction: "iam:GetAccountAuthorizationDetails",
+    feature: "inventory",
+    note: "Roles, trust policies, inline and managed policies (all versions) in one paginated call.",
+  },
+  {
+    service: "lambda",
+    operation: "ListFunctions",
+    iamAction: "lambda:ListFunctions",
+    feature: "inventory",
+    note: "Functions and published versions (FunctionVersion=ALL), each with its execution role.",
+  },
+  {
+    service: "lambda",
+    operation: "GetPolicy",
+    iamAction: "lambda:GetPolicy",
+    feature: "inventory",
+    note: "The function's resource-based policy (who may invoke it).",
+  },
+  {
+    service: "lambda",
+    operation: "ListEventSourceMappings",
+    iamAction: "lambda:ListEventSourceMappings",
+    feature: "inventory",
+    note: "SQS/Kinesis/DynamoDB/Kafka/MQ triggers the execution role must be able to poll.",
+  },
+  {
+    service: "lambda",
+    operation: "GetFunctionUrlConfig",
+    iamAction: "lambda:GetFunctionUrlConfig",
+    feature: "inventory",
+    note: "Function URL and its AuthType (NONE = public).",
+  },
+  {
+    service: "lambda",
+    operation: "GetFunctionEventInvokeConfig",
+    iamAction: "lambda:GetFunctionEventInvokeConfig",
+    feature: "inventory",
+    note: "Asynchronous-invocation destinations the execution role must be able to write to.",
+  },
+  {
+    service: "lambda",
+    operation: "ListTags",
+    iamAction: "lambda:ListTags",
+    feature: "inventory",
+    note: "Function tags (suppressions can be written as tags).",
+  },
+  {
+    service: "account",
+    operation: "ListRegions",
+    iamAction: "account:ListRegions",
+    feature: "all-regions",
+    note: "The regions enabled in the account, for `--regions all`.",
+  },
+  {
+    service: "iam",
+    operation: "GenerateServiceLastAccessedDetails",
+    iamAction: "iam:GenerateServiceLastAccessedDetails",
+    feature: "access-advisor",
+    note:
+      "Starts an Access Advisor report job and returns its JobId. Despite the verb it changes no resource, policy or setting: " +
+      "it only asks IAM to compute a report that expires on its own, and the Service Authorization Reference classifies the action as Read.",
+  },
+  {
+    service: "iam",
+    operation: "GetServiceLastAccessedDetails",
+    iamAction: "iam:GetServiceLastAccessedDetails",
+    feature: "access-advisor",
+    note: "Polls the report job and reads its pages (ACTION_LEVEL granularity).",
+  },
+  {
+    service: "accessanalyzer",
+    operation: "ListAnalyzers",
+    iamAction: "access-analyzer:ListAnalyzers",
+    feature: "access-analyzer",
+    note: "Finds an unused-access analyzer (ACCOUNT_UNUSED_ACCESS or ORGANIZATION_UNUSED_ACCESS) in the region.",
+  },
+  {
+    service: "accessanalyzer",
+    operation: "ListFindingsV2",
+    iamAction: "access-analyzer:ListFindings",
+    feature: "access-analyzer",
+    note: "Unused-access findings on IAM roles. ListFindingsV2 is authorised as access-analyzer:ListFindings.",
+  },
+  {
+    service: "accessanalyzer",
+    operation: "GetFindingV2",
+    iamAction: "access-analyzer:GetFinding",
+    feature: "access-analyzer",
+    note: "A finding's details (unused services and actions). GetFindingV2 is authorised as access-analyzer:GetFinding.",
+  },
+  {
+    service: "cloudtrail",
+    operation: "LookupEvents",
+    iamAction: "cloudtrail:LookupEvents",
+    feature: "cloudtrail-lookup",
+    note: "Event history: management events of the last 90 days, per region.",
+  },
+  {
+    service: "s3",
+    operation: "ListObjectsV2",
+    iamAction: "s3:ListBucket",
+    feature: "cloudtrail-s3",
+    note: "Lists the trail's log files under the prefix. ListObjectsV2 is authorised as s3:ListBucket.",
+  },
+  {
+    service: "s3",
+    operation: "GetObject",
+    iamAction: "s3:GetObject",
+    feature: "cloudtrail-s3",
+    note: "Downloads a log file as delivered (gzip bytes kept as they are).",
+  },
+];
+
+function deepFreeze<T extends object>(items: T[]): readonly Readonly<T>[] {
+  for (const item of items) Object.freeze(item);
+  return Object.freeze(items);
+}
+
+/** The allow-list. Frozen: nothing can add an operation at run time. */
+export const COLLECT_OPERATIONS: readonly CollectOperation[] = deepFreeze(list);
+
+/** `service:Operation`, the key used by callAws and the command registry. */
+export type OperationKey =
+  | "sts:GetCallerIdentity"
+  | "iam:GetAccountAuthorizationDetails"
+  | "lambda:ListFunctions"
+  | "lambda:GetPolicy"
+  | "lambda:ListEventSourceMappings"
+  | "lambda:GetFunctionUrlConfig"
+  | "lambda:GetFunctionEventInvokeConfig"
+  | "lambda:ListTags"
+  | "account:ListRegions"
+  | "iam:GenerateServiceLastAccessedDetails"
+  | "iam:GetServiceLastAccessedDetails"
+  | "accessanalyzer:ListAnalyzers"
+  | "accessanalyzer:ListFindingsV2"
+  | "accessanalyzer:GetFindingV2"
+  | "cloudtrail:LookupEvents"
+  | "s3:ListObjectsV2"
+  | "s3:GetObject";
+
+export function operationKey(op: Pick<CollectOperation, "service" | "operation">): string {
+  return `${op.service}:${op.operation}`;
+}
+
+const byKey = new Map(COLLECT_OPERATIONS.map((op) => [operationKey(op), op]));
+
+/** The allow-list entry for a key, or undefined when the operation is not allowed. */
+export function allowedOperation(key: string): CollectOperation | undefined {
+  return byKey.get(key);
+}

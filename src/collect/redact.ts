@@ -1,0 +1,19 @@
+/**
+ * Environment variable values never reach disk: they hold secrets often enough (access keys,
+ * database passwords) that a permissions tool has no business copying them. Names are kept,
+ * because rules and generation use them (e.g. a variable naming a table or a queue), and each
+ * value becomes "" so the shape stays what the AWS CLI writes (`Variables: {NAME: string}`).
+ */
+
+export const REDACTED_VALUE = "";
+
+type WithEnvironment = { Environment?: { Variables?: Record<string, string> | undefined } | undefined };
+
+/** A copy of a FunctionConfiguration with every Environment.Variables value replaced. */
+export function redactEnvironment<T extends object>(fn: T): T {
+  const env = (fn as WithEnvironment).Environment;
+  if (!env || !env.Variables) return fn;
+  const variables: Record<string, string> = {};
+  for (const name of Object.keys(env.Variables).sort()) variables[name] = REDACTED_VALUE;
+  return { ...fn, Environment: { ...env, Variables: variables } };
+}

@@ -1,0 +1,68 @@
+/**
+ * Throttling: the SDK's standard retry strategy already retries throttled calls (maxAttempts).
+ * Long paginations (LookupEvents at 2 requests/s, thousands of GetPolicy calls) can outlast it,
+ * so callAws adds its own, slower retry around each page for throttling errors only, with
+ * exponential backoff and full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter").
+ */
+
+/** Error codes AWS services use for throttling (names of SDK exceptions or of the error code). */
+export const THROTTLING_CODES: ReadonlySet<string> = new Set([
+  "ThrottlingException",
+  "Throttling",
+  "ThrottledException",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "SlowDown",
+  "ProvisionedThroughputExceededException",
+  "BandwidthLimitExceeded",
+  "PriorRequestNotComplete",
+]);
+
+export interface ThrottleRetryPolicy {
+  /** Retries after the SDK has given up on a throttled call (0 = none). */
+  retries: number;
+  /** First backoff ceiling, ms. */
+  baseMs: number;
+  /** Largest backoff ceiling, ms. */
+  capMs: number;
+}
+
+export const DEFAULT_THROTTLE_RETRY: ThrottleRetryPolicy = Object.freeze({ retries: 5, baseMs: 1000, capMs: 20_000 });
+
+/** The error's code as AWS sent it (SDK v3 puts it in `name`; some errors carry `Code`). */
+export function awsErrorCode(error: unknown): string {
+  if (error && typeof error === "object") {
+    const e = error as { name?: unknown; Code?: unknown; code?: unknown };
+    for (const v of [e.Code, e.name, e.code]) if (typeof v === "string" && v !== "" && v !== "Error") return v;
+  }
+  return "Error";
+}
+
+export function awsErrorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || awsErrorCode(error);
+  return String(error);
+}
+
+function httpStatus(error: unknown): number | undefined {
+  const meta = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata;
+  return typeof meta?.httpStatusCode === "number" ? meta.httpStatusCode : undefined;
+}
+
+export function isThrottlingError(error: unknown): boolean {
+  if (!error || typeof error !== "object") return false;
+  if (THROTTLING_CODES.has(awsErrorCode(error))) return true;
+  const retryable = (error as { $retryable?: { throttling?: unknown } }).$retryable;
+  if (retryable?.throttling === true) return true;
+  return httpStatus(error) === 429;
+}
+
+/**
+ * Delay before retry number `retry` (1-based): uniformly random in [0, min(cap, base·2^(retry-1))].
+ * `random` returns a number in [0, 1).
+ */
+export function backoffDelay(retry: number, policy: ThrottleRetryPolicy, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, retry - 1));
+  return Math.floor(random() * ceiling);
+}

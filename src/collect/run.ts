@@ -1,0 +1,180 @@
+/**
+ * The bookkeeping of one collection: each unit of work (one API call, or one paginated call with
+ * all its pages) becomes one manifest entry; with --resume a unit the previous manifest records
+ * as ok, whose files are all still there, is carried over instead of called again.
+ */
+
+import { existsSync } from "node:fs";
+import { attemptsOf, type CallContext } from "./aws-call.js";
+import type { ManifestCall } from "./manifest.js";
+import type { AwsService } from "./operations.js";
+import type { CollectProgress } from "./options.js";
+import { awsErrorCode, awsErrorMessage } from "./retry.js";
+import type { OutWriter } from "./writer.js";
+
+export interface UnitSpec {
+  service: AwsService;
+  operation: string;
+  /** Region, or `global` for IAM/STS/account-wide calls. */
+  region: string;
+  target?: string | null | undefined;
+}
+
+export interface UnitOutcome<T> {
+  files?: string[];
+  count?: number | null;
+  absent?: boolean;
+  /** ok but degraded: recorded, and makes the collection partial. */
+  degraded?: string;
+  data?: T;
+  attempts?: number;
+}
+
+/** Thrown inside a unit to record it as skipped (nothing to collect), not failed. */
+export class SkipUnit extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+export function unitId(spec: UnitSpec): string {
+  const base = `${spec.region}/${spec.service}:${spec.operation}`;
+  return spec.target ? `${base}/${spec.target}` : base;
+}
+
+export class Run {
+  readonly calls = new Map<string, ManifestCall>();
+  readonly degraded: string[] = [];
+
+  constructor(
+    readonly ctx: CallContext,
+    readonly writer: OutWriter,
+    private readonly previous: Map<string, ManifestCall>,
+    private readonly progress: (event: CollectProgress) => void,
+  ) {}
+
+  phase(message: string): void {
+    this.progress({ kind: "phase", message });
+  }
+
+  /** The previous run's ok entry for this unit if every file it wrote still exists. */
+  resumable(spec: UnitSpec): ManifestCall | undefined {
+    const prev = this.previous.get(unitId(spec));
+    if (!prev || prev.status !== "ok") return undefined;
+    if (!prev.files.every((f) => existsSync(this.writer.abs(f)))) return undefined;
+    return prev;
+  }
+
+  /** Record the previous ok entry as resumed; false when there is none to carry over. */
+  carryOver(spec: UnitSpec): boolean {
+    const prev = this.resumable(spec);
+    if (prev) this.record({ ...prev, resumed: true });
+    return prev !== undefined;
+  }
+
+  /**
+   * Run a unit, or carry it over. Returns `data` from `fn` (undefined when resumed: the caller
+   * reads the files instead) and the manifest entry.
+   */
+  async unit<T>(spec: UnitSpec, fn: () => Promise<UnitOutcome<T>>): Promise<{ call: ManifestCall; data: T | undefined }>;
+  /** `fresh`: call even when resumable (the caller decided the earlier result is not enough). */
+  async unit<T>(
+    spec: UnitSpec,
+    how: { fresh: boolean },
+    fn: () => Promise<UnitOutcome<T>>,
+  ): Promise<{ call: ManifestCall; data: T | undefined }>;
+  async unit<T>(
+    spec: UnitSpec,
+    a: { fresh: boolean } | (() => Promise<UnitOutcome<T>>),
+    b?: () => Promise<UnitOutcome<T>>,
+  ): Promise<{ call: ManifestCall; data: T | undefined }> {
+    const fn = typeof a === "function" ? a : (b as () => Promise<UnitOutcome<T>>);
+    const fresh = typeof a === "function" ? false : a.fresh;
+    const id = unitId(spec);
+    const prev = fresh ? undefined : this.resumable(spec);
+    if (prev) {
+      const call = { ...prev, resumed: true };
+      this.record(call);
+      return { call, data: undefined };
+    }
+    const startedAt = new Date().toISOString();
+    const base = {
+      id,
+      service: spec.service,
+      operation: spec.operation,
+      region: spec.region,
+      target: spec.target ?? null,
+      startedAt,
+      resumed: false,
+    };
+    let call: ManifestCall;
+    let data: T | undefined;
+    try {
+      const outcome = await fn();
+      data = outcome.data;
+      call = {
+        ...base,
+        status: "ok",
+        files: [...(outcome.files ?? [])].sort(),
+        count: outcome.count ?? null,
+        absent: outcome.absent === true,
+        reason: outcome.degraded ?? null,
+        errorCode: null,
+        errorMessage: null,
+        attempts: outcome.attempts ?? 1,
+        finishedAt: new Date().toISOString(),
+      };
+      if (outcome.degraded) this.degraded.push(`${id}: ${outcome.degraded}`);
+    } catch (error) {
+      const skipped = error instanceof SkipUnit;
+      call = {
+        ...base,
+        status: skipped ? "skipped" : "failed",
+        files: [],
+        count: null,
+        absent: false,
+        reason: skipped ? error.reason : null,
+        errorCode: skipped ? null : awsErrorCode(error),
+        errorMessage: skipped ? null : awsErrorMessage(error),
+        attempts: skipped ? 0 : attemptsOf(error),
+        finishedAt: new Date().toISOString(),
+      };
+    }
+    this.record(call);
+    return { call, data };
+  }
+
+  private record(call: ManifestCall): void {
+    this.calls.set(call.id, call);
+    const what = call.target ? `${call.service}:${call.operation} ${call.target}` : `${call.service}:${call.operation}`;
+    const where = call.region === "global" ? "" : ` [${call.region}]`;
+    const detail =
+      call.status === "failed"
+        ? `FAILED ${call.errorCode}: ${call.errorMessage}`
+        : call.status === "skipped"
+          ? `skipped: ${call.reason}`
+          : call.resumed
+            ? "ok (resumed)"
+            : call.absent
+              ? "none"
+              : call.count !== null
+                ? `ok (${call.count})`
+                : "ok";
+    this.progress({ kind: "call", call, message: `${what}${where}: ${detail}` });
+  }
+}
+
+/** Run `fn` over `items` with at most `limit` in flight; results in input order. */
+export async function pool<I, O>(items: readonly I[], limit: number, fn: (item: I) => Promise<O>): Promise<O[]> {
+  const results = new Array<O>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= items.length) return;
+      results[i] = await fn(items[i] as I);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}

@@ -1,0 +1,50 @@
+/**
+ * Writes the collection's files. Atomic (temp file + rename) so that an interrupted run never
+ * leaves a truncated file under a final name, which is what lets --resume trust "file exists".
+ * Paths are built from API data (function names, S3 keys), so every segment is checked.
+ */
+
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
+import { CollectError } from "./errors.js";
+
+/**
+ * A path segment safe on every file system we support: API names are kept when they are plain
+ * (Lambda names are [A-Za-z0-9_-]); anything else is percent-encoded, and `.`/`..` are refused.
+ */
+export function safeSegment(name: string): string {
+  if (name === "" || name === "." || name === "..") throw new CollectError(`unsafe path segment ${JSON.stringify(name)} from API data`);
+  return name.replace(/[^A-Za-z0-9._=+@,-]/g, (c) => encodeURIComponent(c).replace(/[!'()*]/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`));
+}
+
+/** A relative path from segments, `/`-separated (what the manifest records). */
+export function relPath(...segments: string[]): string {
+  return segments.map(safeSegment).join("/");
+}
+
+/** JSON as the AWS CLI prints it: two-space indentation, Dates as ISO 8601, a final newline. */
+export function toJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+export class OutWriter {
+  constructor(readonly root: string) {}
+
+  abs(rel: string): string {
+    return join(this.root, ...rel.split("/"));
+  }
+
+  write(rel: string, data: string | Uint8Array): string {
+    const file = this.abs(rel);
+    if (!file.startsWith(this.root + sep)) throw new CollectError(`refusing to write outside the out directory: ${rel}`);
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.partial-${process.pid}`;
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+    return rel;
+  }
+
+  writeJson(rel: string, value: unknown): string {
+    return this.write(rel, toJson(value));
+  }
+}
