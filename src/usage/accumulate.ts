@@ -322,9 +322,27 @@ export function mergeSamples(
   cap: number,
 ): void {
   if (from.prefix !== null) into.prefix = into.prefix === null ? from.prefix : commonPrefix(into.prefix, from.prefix);
-  const union = [...new Set([...into.resources, ...from.resources])].sort();
-  into.resourcesTruncated = into.resourcesTruncated || from.resourcesTruncated || union.length > cap;
+  if (from.resourcesTruncated) into.resourcesTruncated = true;
+  // Sorted, its last ARN is its largest: when full, only smaller ARNs can enter (the usual case
+  // after a few files is that none does, and the merge ends after one pass).
+  if (!isSorted(into.resources)) into.resources.sort();
+  const full = into.resources.length >= cap;
+  const max = into.resources[into.resources.length - 1];
+  const have = new Set(into.resources);
+  const fresh = from.resources.filter((r) => !have.has(r) && (!full || max === undefined || r < max));
+  if (fresh.length === 0) {
+    // Everything new was at or above the full sample's largest: dropped, so truncated.
+    if (from.resources.some((r) => !have.has(r))) into.resourcesTruncated = true;
+    return;
+  }
+  const union = [...into.resources, ...fresh].sort();
+  if (union.length > cap) into.resourcesTruncated = true;
   into.resources = union.length > cap ? union.slice(0, cap) : union;
+}
+
+function isSorted(xs: string[]): boolean {
+  for (let i = 1; i < xs.length; i++) if ((xs[i - 1] as string) > (xs[i] as string)) return false;
+  return true;
 }
 
 /** Side tables of a sample array: its members, and the index of its largest ARN when full. */
