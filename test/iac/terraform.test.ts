@@ -136,6 +136,41 @@ describe("generated plan with Lambda functions (lambda-app)", () => {
     expect(api?.inlinePolicies.find((p) => p.name === "logs")?.document.Statement[0]?.Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
   });
 
+  it("a deferred data.aws_iam_policy_document: from planned_values without a change entry, and from configuration alone", () => {
+    const plan = JSON.parse(readFileSync(APP, "utf8")) as { resource_changes: { address: string }[]; planned_values: { root_module: { resources: { address: string }[] } } };
+    plan.resource_changes = plan.resource_changes.filter((r) => r.address !== "data.aws_iam_policy_document.orders_rw");
+    // planned_values marks the unknown elements as null: one placeholder each.
+    const fromPlanned = readTerraformPlan(JSON.stringify(plan), "no-change-entry.json");
+    expect(fromPlanned.roles.find((r) => r.name === "api-handler-role")?.inlinePolicies.find((p) => p.name === "orders-rw")?.document.Statement[0]?.Resource).toEqual([
+      "${aws_dynamodb_table.orders.arn}",
+      "${aws_dynamodb_table.orders.arn}",
+    ]);
+    plan.planned_values.root_module.resources = plan.planned_values.root_module.resources.filter((r) => r.address !== "data.aws_iam_policy_document.orders_rw");
+    const g = readTerraformPlan(JSON.stringify(plan), "older.json");
+    const orders = g.roles.find((r) => r.name === "api-handler-role")?.inlinePolicies.find((p) => p.name === "orders-rw");
+    expect(orders?.document.Statement.map((s) => [s.Sid, s.Effect, s.Action, s.Resource])).toEqual([
+      ["OrdersReadWrite", "Allow", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], ["${aws_dynamodb_table.orders.arn}"]],
+      ["Everything", "Allow", ["s3:*"], ["*"]],
+    ]);
+  });
+
+  it("a role looked up with data.aws_iam_role gives the function its ARN read at plan time", () => {
+    const plan = JSON.parse(readFileSync(APP, "utf8"));
+    const fn = plan.resource_changes.find((r: { address: string }) => r.address === "aws_lambda_function.legacy");
+    fn.change.after.role = null;
+    fn.change.after_unknown.role = true;
+    plan.prior_state.values.root_module.resources.push({
+      address: "data.aws_iam_role.existing", mode: "data", type: "aws_iam_role", name: "existing",
+      values: { arn: "arn:aws:iam::123456789012:role/ops/existing-role", name: "existing-role" },
+    });
+    plan.configuration.root_module.resources.push({ address: "data.aws_iam_role.existing", mode: "data", type: "aws_iam_role", name: "existing", expressions: {} });
+    const cfg = plan.configuration.root_module.resources.find((r: { address: string }) => r.address === "aws_lambda_function.legacy");
+    cfg.expressions.role = { references: ["data.aws_iam_role.existing.arn", "data.aws_iam_role.existing"] };
+    const g = readTerraformPlan(JSON.stringify(plan), "data-role.json");
+    expect(g.functions.find((x) => x.name === "legacy-report")?.roleArn).toBe("arn:aws:iam::123456789012:role/ops/existing-role");
+    expect(g.warnings.map((w) => w.code)).not.toContain("terraform-unknown-role");
+  });
+
   it("attachments: by reference to a customer policy, a literal AWS policy, managed_policy_arns, and aws_iam_policy_attachment through a module output", () => {
     const api = f.roles.find((r) => r.name === "api-handler-role");
     expect(api?.attachedPolicies.map((p) => p.arn)).toEqual([

@@ -43,7 +43,8 @@ export function rebuildPolicyDocument(
     if (!Array.isArray(v)) return undefined;
     const out: string[] = [];
     v.forEach((e, j) => {
-      if (Array.isArray(uu) && uu[j] === true) {
+      // planned_values has no after_unknown: there an unknown element is written as null.
+      if ((Array.isArray(uu) && uu[j] === true) || e === null) {
         const p = placeholderFor(i, attr);
         placeholders.push(p);
         out.push(p);

@@ -257,9 +257,10 @@ class PlanReader {
 
   /** The (possibly synthetic) ARN of a resource in this plan, when we model it. */
   private arnOfTarget(target: TfResource, attribute: string | null): string | undefined {
-    if (target.type === "aws_iam_role" && (attribute === "arn" || attribute === null)) return this.roles.get(target.address)?.record.arn;
-    if (target.type === "aws_iam_policy" && (attribute === "arn" || attribute === "id" || attribute === null)) return this.policies.get(target.address)?.policy.arn;
-    if (target.type === "aws_lambda_function" && (attribute === "arn" || attribute === null)) return this.functions.get(target.address)?.fn.arn;
+    const managed = target.mode === "managed";
+    if (managed && target.type === "aws_iam_role" && (attribute === "arn" || attribute === null)) return this.roles.get(target.address)?.record.arn;
+    if (managed && target.type === "aws_iam_policy" && (attribute === "arn" || attribute === "id" || attribute === null)) return this.policies.get(target.address)?.policy.arn;
+    if (managed && target.type === "aws_lambda_function" && (attribute === "arn" || attribute === null)) return this.functions.get(target.address)?.fn.arn;
     if (attribute) {
       const v = this.knownString(target, attribute);
       if (v !== undefined) return v;
@@ -275,7 +276,10 @@ class PlanReader {
   private documentOf(r: TfResource, attr: string, value: unknown, exprPath: (string | number)[], jsonPath: string): PolicyDocument | null {
     if (typeof value === "string" && value.trim() !== "") return this.parse(value, jsonPath);
     const res = this.follow(r, ...exprPath);
-    const data = targetOf(this.index, res, r);
+    let data = targetOf(this.index, res, r);
+    if (!data && res?.kind === "resource" && /(^|\.)data\.aws_iam_policy_document\.[^.]+$/.test(res.configAddress)) {
+      data = this.dataFromConfiguration(res.configAddress);
+    }
     if (data && data.mode === "data" && data.type === "aws_iam_policy_document") {
       const json = this.knownString(data, "json");
       if (json !== undefined && json !== "") return this.parse(json, childPath(valuesPathOf(data), "json"));
@@ -300,6 +304,69 @@ class PlanReader {
       jsonPath,
     );
     return null;
+  }
+
+  /**
+   * A `data "aws_iam_policy_document"` that is in the configuration but in no value section of the
+   * plan (older formats do not list data sources that are read during apply): its statement
+   * blocks from the configuration, constants as values and references as unknowns.
+   */
+  private dataFromConfiguration(configAddress: string): TfResource | undefined {
+    const cfg = this.index.config.get(configAddress);
+    if (!cfg) return undefined;
+    const values: Record<string, unknown> = {};
+    const unknown: Record<string, unknown> = {};
+    const constOf = (expr: unknown): { value?: unknown; unknown: boolean } =>
+      isRecord(expr) && "constant_value" in expr ? { value: expr.constant_value, unknown: false } : { unknown: isRecord(expr) && Object.keys(expr).length > 0 };
+    const blocks = (list: unknown, fields: string[], nested: Record<string, string[]> = {}): { v: unknown[]; u: unknown[] } => {
+      const v: unknown[] = [];
+      const u: unknown[] = [];
+      for (const b of Array.isArray(list) ? list : []) {
+        if (!isRecord(b)) continue;
+        const bv: Record<string, unknown> = {};
+        const bu: Record<string, unknown> = {};
+        for (const f of fields) {
+          const c = constOf(b[f]);
+          if (c.unknown) bu[f] = true;
+          else if (c.value !== undefined) bv[f] = c.value;
+        }
+        for (const [n, nf] of Object.entries(nested)) {
+          const inner = blocks(b[n], nf);
+          bv[n] = inner.v;
+          bu[n] = inner.u;
+        }
+        v.push(bv);
+        u.push(bu);
+      }
+      return { v, u };
+    };
+    const st = blocks(cfg.expressions.statement, ["sid", "effect", "actions", "not_actions", "resources", "not_resources"], {
+      principals: ["type", "identifiers"],
+      not_principals: ["type", "identifiers"],
+      condition: ["test", "variable", "values"],
+    });
+    values.statement = st.v;
+    unknown.statement = st.u;
+    for (const f of ["version", "policy_id", "source_policy_documents", "override_policy_documents"]) {
+      const c = constOf(cfg.expressions[f]);
+      if (c.unknown) unknown[f] = true;
+      else if (c.value !== undefined) values[f] = c.value;
+    }
+    const name = configAddress.slice(configAddress.lastIndexOf(".") + 1);
+    return {
+      address: configAddress,
+      configAddress,
+      modulePath: cfg.modulePath,
+      moduleInstance: cfg.modulePath,
+      key: "",
+      mode: "data",
+      type: "aws_iam_policy_document",
+      name,
+      values,
+      unknown,
+      jsonPath: "configuration",
+      line: null,
+    };
   }
 
   private dataPlaceholder(data: TfResource, statement: number, attribute: string): string {
@@ -523,8 +590,9 @@ class PlanReader {
     else {
       const res = this.follow(r, "role");
       const target = targetOf(this.index, res, r);
-      const viaRole = target?.type === "aws_iam_role" ? this.roles.get(target.address)?.record.arn : undefined;
-      if (viaRole) roleArn = viaRole;
+      // A role of this plan, or a `data "aws_iam_role"` lookup whose ARN was read at plan time.
+      const viaRole = target && res?.kind === "resource" ? this.arnOfTarget(target, res.attribute) : undefined;
+      if (viaRole) roleArn = this.joinRole(viaRole);
       else if (res?.kind === "constant" && typeof res.value === "string") roleArn = res.value;
       else {
         roleArn = syntheticRoleArn(this.ctx, "/", this.placeholder(res, `${r.address}.role`));
