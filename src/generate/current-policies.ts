@@ -1,0 +1,38 @@
+/**
+ * Today's identity policies of a role (inline and attached managed), as the IAM engine's named
+ * policies. Used for the diff and for kept exceptions without explicit resources ("keep whatever
+ * today's policy grants").
+ */
+
+import type { CanonicalDocument, PolicyDocument } from "../model/document.js";
+
+export interface CurrentPolicy {
+  /** `inline:<name>` or the managed policy ARN. */
+  id: string;
+  kind: "inline" | "managed";
+  name: string;
+  document: PolicyDocument;
+}
+
+export interface CurrentPolicies {
+  policies: CurrentPolicy[];
+  /** Attached managed policies whose document the input did not contain. */
+  unresolved: string[];
+}
+
+/** The role's identity policies in a stable order: inline by name, then managed by ARN. */
+export function currentPolicies(document: CanonicalDocument, roleArn: string): CurrentPolicies {
+  const role = document.roles.find((r) => r.arn === roleArn);
+  if (role === undefined) return { policies: [], unresolved: [] };
+  const policies: CurrentPolicy[] = [];
+  const unresolved: string[] = [];
+  for (const p of [...role.inlinePolicies].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    policies.push({ id: `inline:${p.name}`, kind: "inline", name: p.name, document: p.document });
+  }
+  for (const ref of [...role.attachedPolicies].sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0))) {
+    const doc = document.policies[ref.arn]?.document ?? null;
+    if (doc === null) unresolved.push(ref.arn);
+    else policies.push({ id: ref.arn, kind: "managed", name: ref.name, document: doc });
+  }
+  return { policies, unresolved };
+}

@@ -1,0 +1,222 @@
+/**
+ * Right-sizing diff: today's Allow statements of the role against the generated policy, statement
+ * by statement, with action counts.
+ *
+ * - removed: an action today's statement grants and the generated policy does not grant at all;
+ * - narrowed: granted by both, but today's statement grants it on resources the generated policy
+ *   does not (`dynamodb:GetItem` on `*` → on `table/orders`);
+ * - kept: today's statement grants it on nothing beyond the generated resources;
+ * - added: a generated action no statement grants today (typically configuration requirements a
+ *   broken role lacks, or kept exceptions);
+ * - widened: a generated action granted today, but not on every generated resource.
+ *
+ * Action patterns are expanded with the catalog (`s3:*` counts as every S3 action), NotAction is
+ * the complement; NotResource statements and conditions are flagged, not modelled, because the
+ * question is "which of today's grants go away", and those go away or stay whole.
+ */
+
+import type { CanonicalDocument, PolicyStatement } from "../model/document.js";
+import { currentPolicies, type CurrentPolicy } from "./current-policies.js";
+import { actionApplies, loadActionCatalogSync, patternCovers, type ActionCatalog } from "./iam.js";
+import type { PolicyBuild } from "./types.js";
+
+/** A list of actions with its exact count, per-service counts and the first names. */
+export interface ActionList {
+  count: number;
+  byService: { [service: string]: number };
+  /** Sorted, at most `ACTION_LIST_CAP`. */
+  actions: string[];
+  truncated: boolean;
+}
+
+export const ACTION_LIST_CAP = 100;
+
+export interface NarrowedAction {
+  action: string;
+  /** Today's resources for the action in this statement. */
+  from: string[];
+  /** The generated resources for the action. */
+  to: string[];
+}
+
+export interface CurrentStatementDiff {
+  /** `inline:<name>` or the managed policy ARN. */
+  policy: string;
+  policyKind: "inline" | "managed";
+  index: number;
+  sid: string | null;
+  /** Concrete catalog actions the statement grants. */
+  actionCount: number;
+  resources: string[];
+  conditional: boolean;
+  notResource: boolean;
+  removed: ActionList;
+  narrowed: NarrowedAction[];
+  kept: ActionList;
+  /** Action patterns that match nothing in the catalog (misspelt or newer than the catalog). */
+  unknownActions: string[];
+}
+
+export interface GeneratedStatementDiff {
+  sid: string;
+  actions: string[];
+  resources: string[];
+  provenance: string[];
+  /** Actions no statement grants today. */
+  added: string[];
+  /** Actions granted today, but not on every generated resource: the resources missing today. */
+  widened: { action: string; resources: string[] }[];
+}
+
+export interface PolicyDiff {
+  roleArn: string;
+  subject: string;
+  summary: {
+    currentStatements: number;
+    currentPolicies: number;
+    currentActions: number;
+    generatedStatements: number;
+    generatedActions: number;
+    removedActions: number;
+    narrowedActions: number;
+    keptActions: number;
+    addedActions: number;
+    widenedActions: number;
+  };
+  current: CurrentStatementDiff[];
+  generated: GeneratedStatementDiff[];
+  /** Attached managed policies whose document is not in the input: the diff cannot see them. */
+  unresolvedPolicies: string[];
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function actionList(names: string[]): ActionList {
+  const sorted = [...names].sort((a, b) => cmp(a.toLowerCase(), b.toLowerCase()));
+  const byService: { [s: string]: number } = {};
+  for (const n of sorted) {
+    const s = n.slice(0, n.indexOf(":"));
+    byService[s] = (byService[s] ?? 0) + 1;
+  }
+  const ordered: { [s: string]: number } = {};
+  for (const k of Object.keys(byService).sort()) ordered[k] = byService[k] as number;
+  return { count: sorted.length, byService: ordered, actions: sorted.slice(0, ACTION_LIST_CAP), truncated: sorted.length > ACTION_LIST_CAP };
+}
+
+function coveredBy(patterns: readonly string[], resource: string): boolean {
+  return patterns.some((p) => patternCovers(p, resource));
+}
+
+/** Concrete catalog actions a statement names (Action expanded; NotAction complemented). */
+function statementActions(st: PolicyStatement, catalog: ActionCatalog): string[] {
+  const set = st.Action !== undefined ? catalog.expandAllToSet(st.Action) : catalog.expandAllToSet(st.NotAction ?? []).complementWithin(catalog.all);
+  return catalog.names(set);
+}
+
+/**
+ * Diff the role's identity policies today against a generated build (one function's policy, or
+ * the union of a shared role). `subject` names what the build is for, for the report.
+ */
+export function diffPolicies(
+  document: CanonicalDocument,
+  roleArn: string,
+  build: PolicyBuild,
+  subject: string,
+  catalog: ActionCatalog = loadActionCatalogSync(),
+): PolicyDiff {
+  const { policies, unresolved } = currentPolicies(document, roleArn);
+  return diffAgainst(policies, unresolved, roleArn, build, subject, catalog);
+}
+
+export function diffAgainst(policies: readonly CurrentPolicy[], unresolved: string[], roleArn: string, build: PolicyBuild, subject: string, catalog: ActionCatalog): PolicyDiff {
+  const generated = new Map<string, string[]>();
+  for (const g of build.grants) {
+    const k = g.action.toLowerCase();
+    generated.set(k, [...(generated.get(k) ?? []), g.resource]);
+  }
+  const currentAll = new Map<string, string[]>();
+  const current: CurrentStatementDiff[] = [];
+  const allows: { policy: CurrentPolicy; st: PolicyStatement }[] = [];
+  for (const policy of policies) {
+    policy.document.Statement.forEach((st, index) => {
+      if (st.Effect !== "Allow") return;
+      allows.push({ policy, st });
+      const resources = st.Resource ?? ["*"];
+      const removed: string[] = [];
+      const kept: string[] = [];
+      const narrowed: NarrowedAction[] = [];
+      const actions = statementActions(st, catalog);
+      for (const a of actions) {
+        const k = a.toLowerCase();
+        currentAll.set(k, [...(currentAll.get(k) ?? []), ...resources]);
+        const gen = generated.get(k);
+        if (gen === undefined) removed.push(a);
+        else if (st.NotResource === undefined && resources.every((r) => coveredBy(gen, r))) kept.push(a);
+        else narrowed.push({ action: a, from: [...resources], to: [...gen].sort() });
+      }
+      current.push({
+        policy: policy.id,
+        policyKind: policy.kind,
+        index,
+        sid: st.Sid === undefined || st.Sid === "" ? null : st.Sid,
+        actionCount: actions.length,
+        resources: st.Resource ?? [],
+        conditional: st.Condition !== undefined,
+        notResource: st.NotResource !== undefined,
+        removed: actionList(removed),
+        narrowed: narrowed.sort((a, b) => cmp(a.action.toLowerCase(), b.action.toLowerCase())),
+        kept: actionList(kept),
+        unknownActions: catalog.unknownPatterns(st.Action ?? []),
+      });
+    });
+  }
+  const generatedDiff: GeneratedStatementDiff[] = build.statements.map((s) => {
+    const added: string[] = [];
+    const widened: { action: string; resources: string[] }[] = [];
+    for (const a of s.actions) {
+      // Granted today by some Allow statement (the IAM engine's action matching, so actions the
+      // catalog does not know are still compared correctly).
+      const granting = allows.filter(({ st }) => actionApplies(st, a));
+      if (granting.length === 0) {
+        added.push(a);
+        continue;
+      }
+      const today = granting.flatMap(({ st }) => st.Resource ?? (st.NotResource !== undefined ? ["*"] : []));
+      const missing = s.resources.filter((r) => !coveredBy(today, r));
+      if (missing.length > 0) widened.push({ action: a, resources: missing });
+    }
+    return { sid: s.sid, actions: s.actions, resources: s.resources, provenance: s.provenance, added, widened };
+  });
+  let narrowedActions = 0;
+  let keptActions = 0;
+  let removedActions = 0;
+  for (const [k, res] of currentAll) {
+    const gen = generated.get(k);
+    if (gen === undefined) removedActions++;
+    else if (res.every((r) => coveredBy(gen, r))) keptActions++;
+    else narrowedActions++;
+  }
+  const addedActions = new Set(generatedDiff.flatMap((g) => g.added.map((a) => a.toLowerCase()))).size;
+  const widenedActions = new Set(generatedDiff.flatMap((g) => g.widened.map((w) => w.action.toLowerCase()))).size;
+  return {
+    roleArn,
+    subject,
+    summary: {
+      currentStatements: current.length,
+      currentPolicies: policies.length,
+      currentActions: currentAll.size,
+      generatedStatements: build.statements.length,
+      generatedActions: generated.size,
+      removedActions,
+      narrowedActions,
+      keptActions,
+      addedActions,
+      widenedActions,
+    },
+    current,
+    generated: generatedDiff,
+    unresolvedPolicies: [...unresolved].sort(),
+  };
+}

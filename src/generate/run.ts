@@ -1,0 +1,104 @@
+/**
+ * `leastrole generate` in one call, for the CLI: options map one-to-one to the flags
+ * `--function X`, `--split`, `--diff`, `--format json|terraform|cloudformation|sam|markdown`,
+ * `--target inline|managed`, `--prefix-threshold N`, `--window-days N`.
+ *
+ * What is generated:
+ * - `--function X`: the policy for X alone (X's role gets it; a shared role's other functions are
+ *   unaffected only after the split).
+ * - no `--function`: every execution role in the document. Without `--split`, one policy per role,
+ *   the union of its functions' policies (the interim for shared roles); with `--split`, one new
+ *   role per function (the role-per-function split).
+ * - `--diff`: Markdown diff of each generated policy against the role's policies today, whatever
+ *   `--format` says (the diff is meant for a pull-request comment).
+ */
+
+import type { CanonicalDocument } from "../model/document.js";
+import { diffPolicies, type PolicyDiff } from "./diff.js";
+import { generateForRole, generatePolicy } from "./generate.js";
+import { loadActionCatalogSync, type ActionCatalog } from "./iam.js";
+import { renderCloudFormation, renderSamPolicies } from "./render-cloudformation.js";
+import { renderDiffMarkdown, renderPolicyMarkdown } from "./render-markdown.js";
+import { renderTerraform } from "./render-terraform.js";
+import type { GenerateOptions, PolicyBuild } from "./types.js";
+
+export type GenerateFormat = "json" | "terraform" | "cloudformation" | "sam" | "markdown";
+
+export interface GenerateRunOptions extends GenerateOptions {
+  format?: GenerateFormat;
+  /** `--function`: one function by ARN or unique name. */
+  function?: string;
+  /** `--split`: one role per function for shared roles. */
+  split?: boolean;
+  /** `--diff`: Markdown right-sizing diff against today's policies. */
+  diff?: boolean;
+}
+
+/** One generated role: what it is for, the build, and the role whose policies it replaces. */
+export interface GenerateTarget {
+  /** The function ARN, or the role ARN for a role's union. */
+  subject: string;
+  /** The role whose policies today the diff compares with. */
+  currentRoleArn: string;
+  build: PolicyBuild;
+}
+
+export interface GenerateRunResult {
+  targets: GenerateTarget[];
+  diffs: PolicyDiff[];
+  /** The rendered output in the requested format (or the Markdown diff with `diff`). */
+  output: string;
+}
+
+/** The targets `options` select, in a stable order (by role ARN, then function ARN). */
+export function selectTargets(document: CanonicalDocument, options: GenerateRunOptions, catalog: ActionCatalog): GenerateTarget[] {
+  if (options.function !== undefined) {
+    const g = generatePolicy(document, options.function, options, catalog);
+    return [{ subject: g.functionArn, currentRoleArn: g.roleArn, build: g }];
+  }
+  const roles = [...new Set(document.functions.map((f) => f.roleArn))].sort();
+  const out: GenerateTarget[] = [];
+  for (const roleArn of roles) {
+    const r = generateForRole(document, roleArn, options, catalog);
+    if (options.split === true && r.functions.length > 1) {
+      for (const f of r.functions) out.push({ subject: f.functionArn, currentRoleArn: roleArn, build: f });
+    } else {
+      const only = r.functions.length === 1 ? r.functions[0] : undefined;
+      out.push(only !== undefined ? { subject: only.functionArn, currentRoleArn: roleArn, build: only } : { subject: roleArn, currentRoleArn: roleArn, build: r.union });
+    }
+  }
+  return out;
+}
+
+/** Generate and render. Deterministic: same document and options, same bytes. */
+export function runGenerate(document: CanonicalDocument, options: GenerateRunOptions = {}, catalog: ActionCatalog = loadActionCatalogSync()): GenerateRunResult {
+  const targets = selectTargets(document, options, catalog);
+  const diffs = options.diff === true ? targets.map((t) => diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog)) : [];
+  let output: string;
+  if (options.diff === true) {
+    output = diffs.map((d, i) => renderDiffMarkdown(d, (targets[i] as GenerateTarget).build)).join("\n---\n\n");
+  } else {
+    switch (options.format ?? "json") {
+      case "terraform":
+        output = renderTerraform(targets.map((t) => ({ ...t.build, subject: t.subject })));
+        break;
+      case "cloudformation":
+        output = renderCloudFormation(targets.map((t) => ({ ...t.build, subject: t.subject })));
+        break;
+      case "sam":
+        output = targets.map((t) => renderSamPolicies({ ...t.build, subject: t.subject })).join("---\n");
+        break;
+      case "markdown":
+        output = targets.map((t) => renderPolicyMarkdown(t.build, t.subject)).join("\n---\n\n");
+        break;
+      case "json":
+        output = `${JSON.stringify(
+          targets.map((t) => ({ subject: t.subject, currentRoleArn: t.currentRoleArn, ...t.build })),
+          null,
+          2,
+        )}\n`;
+        break;
+    }
+  }
+  return { targets, diffs, output };
+}

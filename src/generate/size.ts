@@ -1,0 +1,92 @@
+/**
+ * IAM policy size limits and splitting (IAM User Guide, "IAM and AWS STS quotas"):
+ * - the inline policies of a role together: 10,240 characters;
+ * - each customer managed policy: 6,144 characters;
+ * - managed policies attached to a role: 10 by default (20 after a quota increase);
+ * "IAM does not count white space when calculating the size of a policy against these limits."
+ *
+ * We measure the compact JSON (no whitespace between tokens) and count whitespace inside strings,
+ * which can only over-estimate, so a policy we call fitting does fit.
+ *
+ * Because the inline limit is an aggregate per role, splitting one inline policy into several
+ * inline policies gains nothing: a policy that does not fit inline becomes several managed policies.
+ */
+
+import type { PolicyDocument, PolicyStatement } from "../model/document.js";
+import type { PolicyTarget, SizedPolicy } from "./types.js";
+
+export const INLINE_ROLE_POLICY_LIMIT = 10_240;
+export const MANAGED_POLICY_LIMIT = 6_144;
+export const DEFAULT_MANAGED_POLICIES_PER_ROLE = 10;
+
+/** Size as IAM counts it (upper bound): compact JSON length. */
+export function policySize(doc: PolicyDocument): number {
+  return JSON.stringify(doc).length;
+}
+
+function docOf(statements: PolicyStatement[]): PolicyDocument {
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * Split one statement whose own size exceeds `limit` into several with the same actions and
+ * consecutive slices of its resources (or, for a `*`-only statement, slices of its actions).
+ * Sids get a numeric suffix so they stay unique.
+ */
+function splitStatement(st: PolicyStatement, limit: number): PolicyStatement[] {
+  const resources = st.Resource ?? [];
+  const actions = st.Action ?? [];
+  const bySlices = resources.length > 1 ? "Resource" : "Action";
+  const items = bySlices === "Resource" ? resources : actions;
+  const out: PolicyStatement[] = [];
+  let current: string[] = [];
+  const make = (slice: string[], n: number): PolicyStatement => ({ ...st, Sid: `${st.Sid ?? "Statement"}Part${n}`, [bySlices]: slice });
+  for (const item of items) {
+    const candidate = [...current, item];
+    if (current.length > 0 && policySize(docOf([make(candidate, out.length + 1)])) > limit) {
+      out.push(make(current, out.length + 1));
+      current = [item];
+    } else current = candidate;
+  }
+  if (current.length > 0) out.push(make(current, out.length + 1));
+  return out;
+}
+
+/**
+ * Pack statements, in order, into as few documents as fit `limit` each (next-fit keeps the
+ * statement order, hence determinism and readable diffs between runs).
+ */
+export function packStatements(statements: readonly PolicyStatement[], limit: number): PolicyDocument[] {
+  const docs: PolicyStatement[][] = [];
+  let current: PolicyStatement[] = [];
+  for (const st of statements) {
+    const pieces = policySize(docOf([st])) > limit ? splitStatement(st, limit) : [st];
+    for (const piece of pieces) {
+      if (current.length > 0 && policySize(docOf([...current, piece])) > limit) {
+        docs.push(current);
+        current = [];
+      }
+      current.push(piece);
+    }
+  }
+  if (current.length > 0 || docs.length === 0) docs.push(current);
+  return docs.map(docOf);
+}
+
+/**
+ * The documents to deploy: one inline policy when it fits the role's inline budget, else managed
+ * policies within 6,144 each. `target: "managed"` always produces managed policies.
+ */
+export function sizePolicies(doc: PolicyDocument, baseName: string, target: PolicyTarget): SizedPolicy[] {
+  if (target === "inline" && policySize(doc) <= INLINE_ROLE_POLICY_LIMIT) {
+    return [{ name: baseName, kind: "inline", document: doc, size: policySize(doc), limit: INLINE_ROLE_POLICY_LIMIT }];
+  }
+  const docs = packStatements(doc.Statement, MANAGED_POLICY_LIMIT);
+  return docs.map((d, i) => ({
+    name: docs.length === 1 ? baseName : `${baseName}-${i + 1}`,
+    kind: "managed" as const,
+    document: d,
+    size: policySize(d),
+    limit: MANAGED_POLICY_LIMIT,
+  }));
+}

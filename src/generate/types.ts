@@ -1,0 +1,211 @@
+/**
+ * Types of the policy generator's public API. Options map one-to-one to the CLI's
+ * `leastrole generate` flags (`--format`, `--function`, `--split`, `--diff`, `--target`,
+ * `--prefix-threshold`).
+ */
+
+import type { KeptException } from "../model/config.js";
+import type { PolicyDocument } from "../model/document.js";
+
+/** Why a permission is in the generated policy. */
+export type Provenance =
+  | {
+      kind: "observed";
+      /** Successful calls (count minus access-denied calls) over the usage window. */
+      calls: number;
+      lastSeen: string;
+    }
+  | {
+      kind: "required";
+      /** `logs`, `vpc`, `xray`, `trigger`, `dead-letter`, `destination`, `kms-environment`, `file-system`. */
+      purpose: RequirementPurpose;
+      /** Human detail, e.g. "event source mapping 1a2b… (sqs)". */
+      detail: string;
+    }
+  | {
+      kind: "exception";
+      /** The reason given in the configuration's kept exception. */
+      reason: string;
+      /** The action pattern as written in the configuration. */
+      pattern: string;
+    };
+
+export type RequirementPurpose =
+  | "logs"
+  | "vpc"
+  | "xray"
+  | "trigger"
+  | "dead-letter"
+  | "destination"
+  | "kms-environment"
+  | "file-system";
+
+/** One permission the function's configuration needs (shape shared with src/analysis/requirements.ts). */
+export interface RequiredPermission {
+  purpose: RequirementPurpose;
+  action: string;
+  /** Resource ARN or pattern; `*` only for actions without resource-level permissions. */
+  resource: string;
+  /** Condition the grant must carry (EFS access point), operator → key → values. */
+  condition?: { [operator: string]: { [key: string]: string[] } };
+  /** Human detail naming the configuration item. */
+  detail: string;
+}
+
+/** How a resource pattern in the policy was obtained. */
+export type ScopingKind =
+  /** The exact ARN observed (or configured). */
+  | "exact"
+  /** A prefix pattern over ≥ threshold observed ARNs sharing a non-trivial prefix. */
+  | "prefix"
+  /** The sample of resources was truncated: the prefix of every resource seen (sound, wider). */
+  | "truncated-prefix"
+  /** The call named only a parent (bucket for an object action): everything under that parent. */
+  | "parent"
+  /** No resource was recorded for the call: the resource type in the account, any name. */
+  | "unnamed"
+  /** The action has no resource-level permissions: only `*` can grant it. */
+  | "no-resource-level-permissions"
+  /** The action is not in the catalog: resources kept as observed, or `*` when none. */
+  | "unknown-action"
+  /** Written as-is in the configuration (kept exception resources) or today's policy. */
+  | "as-configured";
+
+/** One (action, resource) permission with why it is there. The unit the laws are stated over. */
+export interface Grant {
+  action: string;
+  resource: string;
+  scoping: ScopingKind;
+  condition?: { [operator: string]: { [key: string]: string[] } };
+  provenance: Provenance[];
+}
+
+export interface GeneratedStatement {
+  sid: string;
+  service: string;
+  actions: string[];
+  resources: string[];
+  condition?: { [operator: string]: { [key: string]: string[] } };
+  /** Labels, sorted: `observed`, `required:<purpose>`, `exception:<reason>`. */
+  provenance: string[];
+  /** One line per provenance with details (call counts, configuration item, reason), for comments. */
+  notes: string[];
+}
+
+/** Every wildcard in a Resource, with the reason it is there. */
+export interface WildcardExplanation {
+  action: string;
+  resource: string;
+  scoping: ScopingKind;
+  reason: string;
+}
+
+export type GenerationWarningCode =
+  | "usage-absent"
+  | "no-usage-for-function"
+  | "usage-partial"
+  | "usage-window-short"
+  | "data-events-absent"
+  | "data-events-unknown"
+  | "resources-truncated"
+  | "no-resource-recorded"
+  | "parent-resource-only"
+  | "denied-calls-not-granted"
+  | "unknown-action"
+  | "unattributed-sessions"
+  | "exception-not-granted-today"
+  | "exception-unknown-action"
+  | "requirement-unknown-resource"
+  | "document-partial"
+  | "split-into-several-policies";
+
+export interface GenerationWarning {
+  code: GenerationWarningCode;
+  message: string;
+  action?: string;
+}
+
+/** A kept exception as carried into the policy (the side list). */
+export interface AppliedException {
+  /** The exception's `function` glob as written. */
+  function: string;
+  reason: string;
+  actions: string[];
+  resources: string[];
+  /** Where the resources came from: the configuration, or today's policy on the role. */
+  resourcesFrom: "configuration" | "current-policy";
+}
+
+export type PolicyTarget = "inline" | "managed";
+
+export interface GenerateOptions {
+  /** Kept exceptions from the configuration file (all of them; those matching the function apply). */
+  exceptions?: readonly KeptException[];
+  /** Days of usage the caller expects (config `usage.windowDays`); shorter data gives a warning. Default 30. */
+  windowDays?: number;
+  /**
+   * Minimum number of distinct observed ARNs of one resource type, under one parent, before they
+   * are compressed to a shared-prefix pattern (`table/orders-*`). Default 3. A truncated sample
+   * always uses a prefix (the exact list is unknown).
+   */
+  prefixThreshold?: number;
+  /**
+   * Where the policy will live, which decides the size limit: `inline` (aggregate of a role's
+   * inline policies ≤ 10,240 non-whitespace characters) or `managed` (each ≤ 6,144). An inline
+   * policy that does not fit is split into managed policies. Default `inline`.
+   */
+  target?: PolicyTarget;
+  /** Name for the role in IaC output; default: the current role's name when only this function uses it. */
+  roleName?: string;
+}
+
+/** One policy document of the output, with its measured size. */
+export interface SizedPolicy {
+  name: string;
+  kind: PolicyTarget;
+  document: PolicyDocument;
+  /** Characters excluding whitespace outside strings, as IAM counts them. */
+  size: number;
+  limit: number;
+}
+
+/** A built policy: grants, statements, the documents to deploy and the wildcards explained. */
+export interface PolicyBuild {
+  /** Name for the role in IaC output. */
+  roleName: string;
+  /** The whole policy as one document (may exceed the size limit; see `policies`). */
+  policy: PolicyDocument;
+  /** The policy as deployed: one document when it fits, else several within the limits. */
+  policies: SizedPolicy[];
+  statements: GeneratedStatement[];
+  /** Every (action, resource) granted, sorted, with provenance: what the laws are checked over. */
+  grants: Grant[];
+  wildcards: WildcardExplanation[];
+  exceptions: AppliedException[];
+  warnings: GenerationWarning[];
+}
+
+export interface GeneratedPolicy extends PolicyBuild {
+  functionArn: string;
+  functionName: string;
+  /** The function's current execution role. */
+  roleArn: string;
+  usage: {
+    present: boolean;
+    windowDays: number | null;
+    observedActions: number;
+    successfulCalls: number;
+  };
+}
+
+/** Generation for every function of a role: role-per-function split and the interim union. */
+export interface RoleGeneration {
+  roleArn: string;
+  roleName: string;
+  functions: GeneratedPolicy[];
+  /**
+   * The union of the per-function policies: what the shared role should carry until it is split.
+   * Warnings are the functions' warnings prefixed with the function name.
+   */
+  union: PolicyBuild;
+}
