@@ -84,7 +84,14 @@ export function generateRecord(r: Lcg, t: number, acct: string, region: string):
   const roleName = `svc-${fnIndex % 25}-lambda-role`;
   const fn = `svc-${fnIndex}-handler`;
   const kind = r.next();
-  const principal = `AROA${r.alnum(17)}`;
+  // A session's credentials are the same for all its calls (real logs: one userIdentity per
+  // session, e.g. 29 calls, 1 distinct userIdentity in invictus-ir): derived per function, account
+  // and hour, as a Lambda sandbox keeps its credentials for hours.
+  const hour = Math.floor(t / 3_600_000);
+  const cred = new Lcg((fnIndex * 7919 + hour * 104729 + Number(acct.slice(-6))) >>> 0);
+  const principal = `AROA${cred.alnum(17)}`;
+  const accessKeyId = `ASIA${cred.alnum(16)}`;
+  const creationDate = new Date(hour * 3_600_000).toISOString().replace(/\.\d+Z$/, "Z");
   let userIdentity: object;
   let source = `${call.source}.amazonaws.com`;
   if (kind < 0.85) {
@@ -93,11 +100,11 @@ export function generateRecord(r: Lcg, t: number, acct: string, region: string):
       principalId: `${principal}:${fn}`,
       arn: `arn:aws:sts::${acct}:assumed-role/${roleName}/${fn}`,
       accountId: acct,
-      accessKeyId: `ASIA${r.alnum(16)}`,
+      accessKeyId,
       sessionContext: {
         sessionIssuer: { type: "Role", principalId: principal, arn: `arn:aws:iam::${acct}:role/service-role/${roleName}`, accountId: acct, userName: roleName },
         webIdFederationData: {},
-        attributes: { creationDate: new Date(t - 600_000).toISOString().replace(/\.\d+Z$/, "Z"), mfaAuthenticated: "false" },
+        attributes: { creationDate, mfaAuthenticated: "false" },
       },
     };
   } else if (kind < 0.9) {
@@ -107,12 +114,12 @@ export function generateRecord(r: Lcg, t: number, acct: string, region: string):
       principalId: `${principal}:${session}`,
       arn: `arn:aws:sts::${acct}:assumed-role/${roleName}/${session}`,
       accountId: acct,
-      accessKeyId: `ASIA${r.alnum(16)}`,
+      accessKeyId,
       sessionContext: { sessionIssuer: { type: "Role", principalId: principal, arn: `arn:aws:iam::${acct}:role/service-role/${roleName}`, accountId: acct, userName: roleName }, webIdFederationData: {}, attributes: { creationDate: "2026-09-01T00:00:00Z", mfaAuthenticated: "false" } },
       invokedBy: "lambda.amazonaws.com",
     };
   } else {
-    userIdentity = { type: "IAMUser", principalId: `AIDA${r.alnum(17)}`, arn: `arn:aws:iam::${acct}:user/benjamin`, accountId: acct, accessKeyId: `AKIA${r.alnum(16)}`, userName: "benjamin", sessionContext: { sessionIssuer: {}, webIdFederationData: {}, attributes: { creationDate: "2026-09-01T00:00:00Z", mfaAuthenticated: "true" } } };
+    userIdentity = { type: "IAMUser", principalId: "AIDATFQR7NSC5U6Q3TMDR", arn: `arn:aws:iam::${acct}:user/benjamin`, accountId: acct, accessKeyId: "AKIATFQZ7NSC8Q4X21BJ", userName: "benjamin", sessionContext: { sessionIssuer: {}, webIdFederationData: {}, attributes: { creationDate: "2026-09-01T00:00:00Z", mfaAuthenticated: "true" } } };
     if (call.source === "dynamodb") source = "ec2.amazonaws.com";
   }
   const params = call.params(r, acct, region, fn);
