@@ -14,6 +14,8 @@ import { decodeText, looksLikeJson, parseJsonDocuments, sha256 } from "./json-in
 import { pathContext } from "./path-context.js";
 import { checkBarePolicyDocument } from "./policy-document-file.js";
 import type { PathContext, SourceFragment } from "./types.js";
+import { detectIac, readCloudFormationTemplate } from "./cloudformation/index.js";
+import { readTerraformPlan } from "./terraform/index.js";
 
 export interface ReadResult {
   /** One fragment per file that was read, sorted by path. */
@@ -37,11 +39,21 @@ export function readSourceBytes(file: string, bytes: Uint8Array | string, option
     const data = typeof bytes === "string" ? Buffer.from(bytes, "utf8") : bytes;
     const digest = sha256(data);
     const text = decodeText(data, file);
+    if (!looksLikeJson(text) && looksLikeYamlTemplate(text)) {
+      // CloudFormation / SAM templates in YAML: the IaC reader (src/sources/cloudformation) reads them.
+      return { fragment: readCloudFormationTemplate(data, file), warnings: [] };
+    }
     if (!looksLikeJson(text)) {
       if (options.explicit) return { fragment: null, warnings: [{ code: "not-json", severity: "error", file, message: "not a JSON file (it does not start with { or [)" }] };
       return { fragment: null, warnings: [{ code: "skipped-non-json", severity: "info", file, message: "skipped: not a JSON file" }] };
     }
     const values = parseJsonDocuments(text, file);
+    if (values.length === 1) {
+      // Terraform plans and CloudFormation/SAM/CDK templates in JSON: the IaC readers.
+      const iac = detectIac(values[0], file);
+      if (iac === "terraform-plan") return { fragment: readTerraformPlan(data, file), warnings: [] };
+      if (iac === "cloudformation") return { fragment: readCloudFormationTemplate(data, file), warnings: [] };
+    }
     const context = options.context ?? pathContext(file);
     const detection = detect(values, context);
     switch (detection.kind) {
@@ -73,6 +85,11 @@ export function readSourceBytes(file: string, bytes: Uint8Array | string, option
   } catch (error) {
     return { fragment: null, warnings: [errorWarning(file, error)] };
   }
+}
+
+/** A YAML CloudFormation/SAM template: a top-level `Resources:` key and an `AWS::` resource type. */
+function looksLikeYamlTemplate(text: string): boolean {
+  return /^Resources:\s*$/m.test(text) && /^\s+Type:\s*['"]?(?:AWS|Custom)::/m.test(text);
 }
 
 function errorWarning(file: string, error: unknown): Warning {

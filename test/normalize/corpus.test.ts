@@ -179,3 +179,26 @@ describe("cloudgoat policy versions", () => {
     expectValid(doc);
   });
 });
+
+describe("IaC inputs in the same folder walk (readers in src/sources/terraform and cloudformation)", () => {
+  it("a Terraform plan (JSON) and SAM templates (YAML) are routed to the IaC readers and normalise to valid documents", async () => {
+    const plan = (await normalize([join(CORPUS, "terraform-plans")])).document;
+    expectValid(plan);
+    expect(plan.meta.sources.map((s) => s.kind)).toEqual(["terraform-plan"]);
+    expect(plan.roles.length).toBe(2);
+    expect(plan.roles.some((r) => r.trustsLambda)).toBe(true);
+
+    const sam = (await normalize([join(CORPUS, "serverless-patterns-sam")])).document;
+    expectValid(sam);
+    expect(sam.meta.sources.length).toBe(24);
+    expect(new Set(sam.meta.sources.map((s) => s.kind))).toEqual(new Set(["cloudformation"]));
+    expect(sam.functions.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("CloudTrail files are recognised and left to the usage stage", async () => {
+    const doc = (await normalize([join(CORPUS, "stratus-red-team-detonation-logs")])).document;
+    expect(doc.meta.sources).toEqual([]);
+    expect(doc.meta.warnings.filter((w) => w.code === "input-not-used")).toHaveLength(17);
+    expect(doc.meta.partial).toBe(false);
+  });
+});
