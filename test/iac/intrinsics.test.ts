@@ -1,0 +1,90 @@
+import { readFileSync, readdirSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { IntrinsicResolver, NO_VALUE, parseYamlLocated, readCloudFormationTemplate, type IntrinsicContext } from "../../src/sources/cloudformation/index.js";
+
+function resolver(extra: Partial<IntrinsicContext> = {}): IntrinsicResolver {
+  return new IntrinsicResolver({
+    parameters: {},
+    conditions: {},
+    mappings: {},
+    resources: {},
+    partition: "aws",
+    region: null,
+    accountId: null,
+    stackName: null,
+    roleArn: (id) => `arn:aws:iam::unknown:role/${id}`,
+    functionArn: (id) => `arn:aws:lambda:unknown:unknown:function:${id}`,
+    functionName: (id) => id,
+    policyArn: (id) => `arn:aws:iam::unknown:policy/${id}`,
+    onUndecidedCondition: () => undefined,
+    ...extra,
+  });
+}
+
+const plain = fc.string().filter((s) => !s.includes("${"));
+const delimiter = fc.constantFrom(",", "|", "/", ":", "-");
+
+describe("intrinsic function laws", () => {
+  it("Fn::Sub of a string without ${} is the string", () => {
+    fc.assert(
+      fc.property(plain, (s) => {
+        expect(resolver().resolve({ "Fn::Sub": s })).toBe(s);
+      }),
+    );
+  });
+
+  it("Fn::Join(d, Fn::Split(d, s)) is s, and Fn::Select(i, list) is list[i]", () => {
+    fc.assert(
+      fc.property(delimiter, fc.string(), (d, s) => {
+        expect(resolver().resolve({ "Fn::Join": [d, { "Fn::Split": [d, s] }] })).toBe(s);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(plain, { minLength: 1 }), fc.nat(), (list, n) => {
+        const i = n % list.length;
+        expect(resolver().resolve({ "Fn::Select": [i, list] })).toBe(list[i]);
+      }),
+    );
+  });
+
+  it("Fn::Sub variables substitute exactly; ${!Literal} stays literal", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,8}$/), plain, plain, (name, value, around) => {
+        expect(resolver().resolve({ "Fn::Sub": [`${around}\${${name}}${around}`, { [name]: value }] })).toBe(`${around}${value}${around}`);
+        expect(resolver().resolve({ "Fn::Sub": `\${!${name}}` })).toBe(`\${${name}}`);
+      }),
+    );
+  });
+
+  it("Fn::If picks by the condition; AWS::NoValue removes list elements and properties", () => {
+    fc.assert(
+      fc.property(fc.boolean(), plain, plain, (cond, a, b) => {
+        const r = resolver({ conditions: { C: cond } });
+        expect(r.resolve({ "Fn::If": ["C", a, b] })).toBe(cond ? a : b);
+        expect(r.resolve([a, { "Fn::If": ["C", { Ref: "AWS::NoValue" }, b] }])).toEqual(cond ? [a] : [a, b]);
+        expect(r.resolve({ k: { Ref: "AWS::NoValue" }, j: a })).toEqual({ j: a });
+      }),
+    );
+    expect(resolver().resolve({ Ref: "AWS::NoValue" })).toBe(NO_VALUE);
+  });
+
+  it("unknowns stay symbolic and readable", () => {
+    const r = resolver({ resources: { Orders: { Type: "AWS::DynamoDB::Table", Properties: {} } } });
+    expect(r.resolve({ "Fn::GetAtt": ["Orders", "Arn"] })).toBe("${Orders.Arn}");
+    expect(r.resolve({ "Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Orders}" })).toBe("arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Orders}");
+    expect(r.resolve({ "Fn::ImportValue": "shared-table" })).toBe("${ImportValue:shared-table}");
+  });
+});
+
+describe("short-form YAML and long-form JSON are the same template", () => {
+  const dir = "/work/shared/corpus/serverless-patterns-sam";
+  const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => /template\.ya?ml$/.test(f)).sort();
+
+  it.each(files)("%s reads the same as YAML and as its JSON conversion (up to line numbers)", (f) => {
+    const text = readFileSync(`${dir}/${f}`, "utf8");
+    const asJson = JSON.stringify(parseYamlLocated(text, f).value, null, 1);
+    const strip = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (k, x) => (k === "line" || k === "sha256" ? null : k === "address" && typeof x === "string" && x.startsWith("Resources") ? null : x)));
+    expect(strip(readCloudFormationTemplate(asJson, "t"))).toEqual(strip(readCloudFormationTemplate(text, "t")));
+  });
+});
