@@ -205,6 +205,9 @@ function chooseAsOf(options: NormalizeOptions, usage: UsageSection, fragments: r
     return ts;
   }
   if (usage.window) return normalizeTimestamp(usage.window.end) ?? usage.window.end;
+  // A document given as input keeps its reference instant (the newest if several).
+  const carried = fragments.map((f) => f.carriedAsOf).filter((t): t is string => typeof t === "string").sort();
+  if (carried.length > 0) return carried[carried.length - 1]!;
   let newest: string | null = null;
   const consider = (t: string | null | undefined) => {
     if (t && (newest === null || t > newest)) newest = t;
@@ -214,7 +217,6 @@ function chooseAsOf(options: NormalizeOptions, usage: UsageSection, fragments: r
     consider(r.lastUsed?.date);
   }
   for (const f of functions) consider(f.lastModified);
-  void fragments;
   return newest;
 }
 

@@ -56,6 +56,7 @@ export function fragmentFromDocument(doc: CanonicalDocument, file: string, sha25
   fragment.warnings = doc.meta.warnings.map((w) => ({ ...w }));
   fragment.partial = doc.meta.partial;
   fragment.carriedSources = doc.meta.sources.map((s) => ({ ...s }));
+  fragment.carriedAsOf = doc.meta.asOf;
   if (doc.usage.present) fragment.usage = structuredClone(doc.usage);
   return fragment;
 }

@@ -83,6 +83,8 @@ export interface SourceFragment {
    * (and not the document file) appear in `meta.sources`, which keeps normalising idempotent.
    */
   carriedSources?: SourceInfo[];
+  /** The reference instant of a canonical document given as input (kept when re-normalising). */
+  carriedAsOf?: string | null;
 }
 
 export function emptyFragment(source: SourceInfo): SourceFragment {
