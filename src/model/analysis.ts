@@ -2,12 +2,230 @@
  * Derived analysis the rules read: facts about functions, roles and principals that need the IAM
  * engine (does the role allow what the function's configuration requires? which principals can
  * read this function's configuration? which escalation paths does this role have?). Computed in
- * src/analysis/ after normalisation. Owned by the rule-pack work (issue 6).
+ * src/analysis/ after normalisation (`analyzeDocument`). Owned by the rule-pack work (issue 6).
+ *
+ * Why in TypeScript and not in Rego: every answer here needs IAM semantics (wildcards, NotAction,
+ * conditions, denies, boundaries) or a join across entities (principals × functions). Rego compiled
+ * to wasm has no indexing, so joins there are quadratic; the rules stay linear scans over these
+ * precomputed lists. Every list is sorted so the document stays byte-stable.
+ *
+ * Reference for what each field means, per rule: docs/canonical-document-analysis.md.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface FunctionAnalysis {}
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface RoleAnalysis {}
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface PrincipalAnalysis {}
+/** The IAM engine's decision for one request (src/iam/evaluate.ts), or `no-role` when the execution role is not in the document. */
+export type RequirementDecision = "allowed" | "explicit-deny" | "implicit-deny" | "conditional" | "no-role";
+
+/** Why the function's configuration needs a permission. */
+export type RequirementPurpose =
+  | "logs"
+  | "vpc"
+  | "tracing"
+  | "trigger"
+  | "trigger-secret"
+  | "trigger-kms"
+  | "trigger-destination"
+  | "dead-letter"
+  | "destination"
+  | "environment-kms";
+
+/** A pointer to a policy statement: `policy` is `inline:<name>`, a managed policy ARN, or `boundary:<arn>`. */
+export interface StatementPointer {
+  policy: string;
+  index: number;
+  sid: string | null;
+}
+
+/** One permission the function's configuration requires of its execution role, and whether the role has it. */
+export interface Requirement {
+  purpose: RequirementPurpose;
+  /** The configuration item that needs it: the log group name, the trigger's ARN, the DLQ ARN … */
+  subject: string;
+  action: string;
+  /** The resource the request is evaluated on (`*` for actions without resource-level permissions). */
+  resource: string;
+  /**
+   * False when the function works without it in common setups (logs:CreateLogGroup when the group
+   * was created beforehand): rules report a missing optional permission at a lower severity.
+   */
+  essential: boolean;
+  decision: RequirementDecision;
+  /** The engine's one-sentence explanation. */
+  explanation: string;
+  /** The statements that decided (grants for allowed, denies for explicit-deny …). */
+  statements: StatementPointer[];
+}
+
+/** A capability the role grants that this function's configuration does not use (nor any other function of the role). */
+export interface UnneededCapability {
+  purpose: "vpc" | "tracing";
+  /** The granted actions of the capability, sorted. */
+  actions: string[];
+  statements: StatementPointer[];
+}
+
+/** A principal that can read a function's configuration (environment variables included). */
+export interface ConfigurationReader {
+  principalArn: string;
+  principalType: "role" | "user";
+  /** Which of lambda:GetFunctionConfiguration / lambda:GetFunction it can call, sorted. */
+  actions: string[];
+  /** `conditional` when only under conditions the analysis could not settle. */
+  decision: "allowed" | "conditional";
+  statements: StatementPointer[];
+}
+
+export interface FunctionAnalysis {
+  /** The execution role is in the document (else every decision is `no-role`). */
+  roleFound: boolean;
+  /** Some policy of the role could not be resolved: a missing permission may be granted by it. */
+  roleIncomplete: boolean;
+  /** Sorted by purpose, subject, action. */
+  requirements: Requirement[];
+  unneededCapabilities: UnneededCapability[];
+  /** Only computed for functions with environment variables; sorted by principal ARN, capped (see `readersTruncated`). */
+  configurationReaders: ConfigurationReader[];
+  readersTruncated: boolean;
+  readerCount: number;
+}
+
+/* ------------------------------------------------------------------ roles */
+
+export type TrustedPrincipalKind = "lambda" | "service" | "aws-account" | "aws-principal" | "federated" | "wildcard" | "canonical-user";
+
+/** One principal an Allow statement of the trust policy lets assume the role. */
+export interface TrustedPrincipal {
+  kind: TrustedPrincipalKind;
+  /** As written: `lambda.amazonaws.com`, `arn:aws:iam::111122223333:root`, `*` … */
+  identifier: string;
+  /** The account of an AWS principal (null for services, federated, wildcard). */
+  accountId: string | null;
+  /** The principal's account differs from the role's. */
+  crossAccount: boolean;
+  /** Index of the trust policy statement. */
+  statementIndex: number;
+  /** Which STS actions it may call (sts:AssumeRole, sts:AssumeRoleWithWebIdentity, sts:TagSession …). */
+  actions: string[];
+  /** Condition keys of the statement, lower case, sorted. */
+  conditionKeys: string[];
+  /**
+   * The statement has a condition that pins the caller (aws:SourceArn, aws:SourceAccount,
+   * aws:PrincipalOrgID, aws:PrincipalArn, sts:ExternalId …) with a value that is not a bare wildcard.
+   */
+  restricted: boolean;
+}
+
+export interface TrustAnalysis {
+  /** Principals of Allow statements, sorted by statement then identifier. */
+  principals: TrustedPrincipal[];
+  /** The trust policy uses NotPrincipal in an Allow (trusts everyone except the listed). */
+  notPrincipalAllow: boolean;
+}
+
+/** One Allow statement of a role's (or principal's) identity policies, with what rules LR002/LR003/LR015 need. */
+export interface GrantAnalysis {
+  /** `inline:<name>` or the managed policy ARN. */
+  policy: string;
+  policyKind: "inline" | "managed";
+  /** AWS managed (`arn:<p>:iam::aws:policy/…`): judged by LR004 instead, and not editable by the user. */
+  awsManaged: boolean;
+  index: number;
+  sid: string | null;
+  hasConditions: boolean;
+  /** `*` or `*:*` in Action. */
+  fullWildcardAction: boolean;
+  /** `service:*` patterns in Action, sorted. */
+  serviceWildcards: string[];
+  /** Other wildcard patterns (`s3:Put*`) that expand to Write or Permissions management actions, sorted. */
+  writeWildcards: string[];
+  /** Up to 20 Write / Permissions management actions the wildcard patterns expand to. */
+  wildcardWriteActionSample: string[];
+  wildcardWriteActionCount: number;
+  /** `*` in Resource. */
+  starResource: boolean;
+  /** Concrete actions granted on `*` that support resource-level permissions (capped at 25). */
+  resourceLevelActionsOnStar: string[];
+  resourceLevelActionsOnStarCount: number;
+  notAction: string[];
+  notResource: string[];
+  /** Number of concrete actions the statement grants (after NotAction complement). */
+  actionCount: number;
+}
+
+/** An AWS managed policy attached to the role whose content grants admin or service-wide access (LR004). */
+export interface FullAccessPolicy {
+  arn: string;
+  name: string;
+  /** `admin`: every action; `power-user`: every action of most services (NotAction); `service-wide`: every action of some services. */
+  kind: "admin" | "power-user" | "service-wide";
+  /** Services of which every action is granted on every resource, sorted (capped at 30). */
+  services: string[];
+  serviceCount: number;
+  /** Some of those services have Permissions management actions (iam, kms, s3 bucket policies …). */
+  permissionsManagement: boolean;
+  statements: StatementPointer[];
+}
+
+/** A privilege-escalation path (iam-tools-landscape.md §3). */
+export interface EscalationPath {
+  /** Stable id, e.g. `passrole-lambda`, `iam-put-role-policy`, `lambda-update-code`. */
+  id: string;
+  title: string;
+  /** The actions the path needs, each allowed by the engine on `resources`. */
+  actions: string[];
+  /** The resources (targets) the path reaches: concrete ARNs from the document, or `<any …>` descriptions. */
+  resources: string[];
+  statements: StatementPointer[];
+  /** True when allowed only under a condition the analysis could not settle (still a path, lower confidence). */
+  conditional: boolean;
+  why: string;
+}
+
+/** A candidate path the engine ruled out (resource constraint, condition, deny, boundary), kept as evidence. */
+export interface BlockedEscalation {
+  id: string;
+  /** The action that is not allowed. */
+  action: string;
+  reason: string;
+}
+
+/** A resource wildcard that usage shows could be narrowed to a prefix (LR017). */
+export interface ScopeSuggestion {
+  policy: string;
+  index: number;
+  /** The granted pattern, e.g. `arn:aws:dynamodb:us-east-1:123456789012:table/*`. */
+  granted: string;
+  /** The narrowest prefix covering the used resources, e.g. `…:table/orders-*`. */
+  suggested: string;
+  /** Actions of the statement that were used on those resources, sorted. */
+  actions: string[];
+  /** Resources seen (capped at 10), sorted. */
+  resources: string[];
+}
+
+export interface GrantSummary {
+  /** Services with at least one allowed action, sorted (capped at 40). */
+  services: string[];
+  actionCount: number;
+  writeActionCount: number;
+  permissionsManagementActionCount: number;
+}
+
+export interface RoleAnalysis {
+  /** The role trusts Lambda or is used by a function: rules about execution roles apply. */
+  executionRole: boolean;
+  /** Some attached managed policy (or the boundary) could not be resolved. */
+  incomplete: boolean;
+  trust: TrustAnalysis;
+  grants: GrantAnalysis[];
+  fullAccessPolicies: FullAccessPolicy[];
+  escalationPaths: EscalationPath[];
+  blockedEscalations: BlockedEscalation[];
+  scopeSuggestions: ScopeSuggestion[];
+  summary: GrantSummary;
+}
+
+export interface PrincipalAnalysis {
+  incomplete: boolean;
+  escalationPaths: EscalationPath[];
+  blockedEscalations: BlockedEscalation[];
+}

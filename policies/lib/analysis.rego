@@ -1,0 +1,51 @@
+# METADATA
+# title: Helpers over the derived analysis sections (src/analysis/)
+# description: |
+#   Resources, statement ids, execution roles, missing requirements and severity arithmetic shared
+#   by the built-in rules. Lookups are complete rules (computed once per evaluation): wasm has no
+#   rule indexing.
+package leastrole.lib.analysis
+
+role_resource(role) := {"type": "role", "arn": role.arn, "name": role.name}
+
+function_resource(fn) := {"type": "function", "arn": fn.arn, "name": fn.name}
+
+principal_resource(p) := {"type": "principal", "arn": p.arn, "name": p.name}
+
+# `policy#index`: the detail that tells apart findings of one rule on several statements of a role.
+statement_id(policy, index) := sprintf("%s#%d", [policy, index])
+
+# Roles the Lambda rules apply to: they trust Lambda or a function uses them.
+execution_roles := [role | some role in input.roles; role.analysis.executionRole]
+
+# `--scope account` (config `scope: account`): principal-wide rules (LR014) look at every role and user.
+account_scope if data.leastrole.config.scope == "account"
+
+denied_decisions := {"implicit-deny", "explicit-deny"}
+
+# Requirements of a function (for the given purposes) that its execution role does not grant.
+missing(fn, purposes) := [r |
+	some r in fn.analysis.requirements
+	r.purpose in purposes
+	r.decision in denied_decisions
+]
+
+severity_rank := {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+
+rank_severity := {0: "critical", 1: "high", 2: "medium", 3: "low", 4: "info"}
+
+# The most severe of a non-empty set or array of severities.
+max_severity(severities) := rank_severity[min([severity_rank[s] | some s in severities])]
+
+# One step less severe (a condition or an unresolved policy lowers confidence), floored at info.
+lower_severity(s) := rank_severity[min([severity_rank[s] + 1, 4])]
+
+# Unique, sorted actions of a list of requirements.
+actions_of(reqs) := sort({r.action | some r in reqs})
+
+# The name at the end of an ARN (`function:<name>`, `role/<path>/<name>`), for entities the
+# document does not describe.
+name_of_arn(arn) := segments[count(segments) - 1] if {
+	parts := split(arn, ":")
+	segments := split(parts[count(parts) - 1], "/")
+}

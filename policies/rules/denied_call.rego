@@ -1,0 +1,57 @@
+# METADATA
+# title: Calls the function made that were denied
+# description: |
+#   The function's own session (CloudTrail, usage section) made calls that AWS denied
+#   (AccessDenied and similar). Either the role lacks a permission the code needs (a latent
+#   failure), or something in the function is probing for access it should not have. Severity low:
+#   it is a signal to investigate, not an exposure by itself.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+#     description: Troubleshooting access denied error messages
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+#     description: CloudTrail record contents (errorCode)
+# custom:
+#   id: LR009
+#   name: denied-call
+#   severity: low
+#   category: usage
+#   remediation: |
+#     If the code needs the action, grant it on the specific resource; if it does not, find out why
+#     the function calls it (a dependency, a misconfiguration, or a compromise).
+package leastrole.rules.denied_call
+
+import data.leastrole.lib.analysis
+import data.leastrole.lib.functions
+
+findings contains finding if {
+	input.usage.present
+	some p in input.usage.principals
+	p.sessionKind == "function"
+	denied := [a | some a in p.actions; a.deniedCount > 0]
+	count(denied) > 0
+	resource := resource_of(p)
+	total := sum([a.deniedCount | some a in denied])
+	summary := sort([sprintf("%s (%d)", [a.action, a.deniedCount]) | some a in denied])
+	finding := {
+		"resource": resource,
+		"detail": detail(p),
+		"message": sprintf("Function %s made %d denied calls: %s", [function_name(p), total, concat(", ", summary)]),
+		"evidence": {
+			"roleArn": p.roleArn,
+			"denied": [{"action": a.action, "deniedCount": a.deniedCount, "count": a.count, "errorCodes": a.errorCodes, "resources": a.resources, "lastSeen": a.lastSeen} | some a in denied],
+		},
+	}
+}
+
+function_name(p) := p.functionName if is_string(p.functionName)
+
+function_name(p) := p.sessionName if not is_string(p.functionName)
+
+resource_of(p) := analysis.function_resource(object.get(functions.by_arn, p.functionArn, {"arn": p.functionArn, "name": function_name(p)})) if is_string(p.functionArn)
+
+# A function session that could not be joined to a function in the document: report on its role.
+resource_of(p) := {"type": "role", "arn": p.roleArn, "name": analysis.name_of_arn(p.roleArn)} if not is_string(p.functionArn)
+
+detail(p) := "" if is_string(p.functionArn)
+
+detail(p) := sprintf("session:%s", [function_name(p)]) if not is_string(p.functionArn)

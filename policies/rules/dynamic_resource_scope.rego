@@ -1,0 +1,43 @@
+# METADATA
+# title: Resource wildcard that usage shows could be a prefix
+# description: |
+#   An Allow statement of an execution role grants every resource of a type (`table/*`,
+#   `function:*`, `*`), and the function's recorded usage shows its calls under that statement all
+#   went to resources sharing a name prefix (`table/orders-eu`, `table/orders-us`). Scoping the
+#   grant to the prefix (`table/orders-*`) keeps dynamically named resources working while
+#   excluding every other resource of the type. Severity low: a refinement, given with the exact
+#   suggested pattern.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html#reference_policies_elements_resource_wildcards
+#     description: Including wildcards in resource ARNs
+# custom:
+#   id: LR017
+#   name: dynamic-resource-scope
+#   severity: low
+#   category: least-privilege
+#   remediation: |
+#     Replace the wildcard resource with the suggested prefix pattern (in the evidence), after
+#     checking that every resource the function must reach follows the naming convention.
+package leastrole.rules.dynamic_resource_scope
+
+import data.leastrole.lib.analysis
+
+findings contains finding if {
+	some role in analysis.execution_roles
+	some s in role.analysis.scopeSuggestions
+	finding := {
+		"resource": analysis.role_resource(role),
+		"detail": sprintf("%s#%d:%s", [s.policy, s.index, s.granted]),
+		"message": sprintf("Role %s: %s Statement[%d] grants %s, but its functions used only %s (%s); scope it to %s", [
+			role.name, s.policy, s.index, s.granted, concat(", ", s.resources), concat(", ", s.actions), s.suggested,
+		]),
+		"evidence": {
+			"policy": s.policy,
+			"statementIndex": s.index,
+			"granted": s.granted,
+			"suggested": s.suggested,
+			"actions": s.actions,
+			"resources": s.resources,
+		},
+	}
+}

@@ -1,0 +1,64 @@
+# METADATA
+# title: Principals can read the function's environment variables
+# description: |
+#   Principals in the inputs (roles and IAM users other than the function's own execution role)
+#   can call lambda:GetFunctionConfiguration or lambda:GetFunction on a function that has
+#   environment variables, directly or through wildcards (`lambda:Get*`, `lambda:*`, `*`, NotAction).
+#   Both calls return the variables in clear text, and variables often carry secrets, tokens and
+#   connection strings. Decided by the IAM engine per principal and function (identity policies,
+#   boundary, denies, the function's resource policy). Severity medium; low when every reader can
+#   do so only under conditions the inputs do not settle.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption
+#     description: Securing Lambda environment variables
+#   - ref: https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html
+#     description: Use Secrets Manager secrets in Lambda functions
+# custom:
+#   id: LR013
+#   name: environment-exposure
+#   severity: medium
+#   category: exposure
+#   remediation: |
+#     Move secrets out of environment variables into Secrets Manager or Parameter Store (read at
+#     run time by the execution role only), and narrow lambda:GetFunction* grants to the functions
+#     and people that need them.
+package leastrole.rules.environment_exposure
+
+import data.leastrole.lib.analysis
+
+findings contains finding if {
+	some fn in input.functions
+	count(fn.environmentVariableNames) > 0
+	fn.analysis.readerCount > 0
+	readers := fn.analysis.configurationReaders
+	names := sort([r.principalArn | some r in readers])
+	finding := {
+		"resource": analysis.function_resource(fn),
+		"severity": severity(readers),
+		"message": sprintf("Function %s has %d environment variables readable by %d principals: %s%s", [
+			fn.name, count(fn.environmentVariableNames), fn.analysis.readerCount,
+			concat(", ", array.slice(names, 0, 5)), more(fn.analysis.readerCount, 5),
+		]),
+		"evidence": {
+			"environmentVariableNames": fn.environmentVariableNames,
+			"readers": readers,
+			"readerCount": fn.analysis.readerCount,
+			"readersTruncated": fn.analysis.readersTruncated,
+		},
+	}
+}
+
+severity(readers) := "medium" if {
+	some r in readers
+	r.decision == "allowed"
+}
+
+severity(readers) := "low" if {
+	every r in readers {
+		r.decision == "conditional"
+	}
+}
+
+more(n, shown) := sprintf(" and %d more", [n - shown]) if n > shown
+
+more(n, shown) := "" if n <= shown

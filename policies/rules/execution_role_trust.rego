@@ -1,0 +1,89 @@
+# METADATA
+# title: Execution role trusts principals other than Lambda
+# description: |
+#   The trust policy of a role that Lambda assumes also lets other principals assume it: a
+#   wildcard (anyone, in any account), another AWS account or principal, a federated identity
+#   provider, or another service. Anyone who can assume the role gets the function's permissions
+#   without going through the function. Severity: a wildcard principal (or an Allow with
+#   NotPrincipal) without a condition pinning the caller is critical, with one high; a federated
+#   provider or another account without such a condition high, with one medium; a principal of
+#   the same account medium; another AWS service low.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
+#     description: Lambda execution role (trust policy)
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+#     description: The confused deputy problem
+# custom:
+#   id: LR011
+#   name: execution-role-trust
+#   severity: high
+#   category: trust
+#   remediation: |
+#     Make the trust policy allow only `lambda.amazonaws.com` (and `edgelambda.amazonaws.com` for
+#     Lambda@Edge) to call sts:AssumeRole; give other callers a role of their own.
+package leastrole.rules.execution_role_trust
+
+import data.leastrole.lib.analysis
+
+findings contains finding if {
+	some role in input.roles
+	role.trustsLambda
+	others := [p | some p in role.analysis.trust.principals; p.kind != "lambda"]
+	extra := not_principal(role)
+	count(others) + count(extra) > 0
+	severities := array.concat([principal_severity(p) | some p in others], extra)
+	described := sort({sprintf("%s %s%s", [p.kind, p.identifier, restricted_note(p)]) | some p in others})
+	finding := {
+		"resource": analysis.role_resource(role),
+		"severity": analysis.max_severity(severities),
+		"message": sprintf("Execution role %s can also be assumed by %s", [role.name, concat(", ", array.concat(described, [d | count(extra) > 0; d := "everyone but the principals in NotPrincipal"]))]),
+		"evidence": {
+			"principals": others,
+			"notPrincipalAllow": role.analysis.trust.notPrincipalAllow,
+		},
+	}
+}
+
+not_principal(role) := ["critical"] if role.analysis.trust.notPrincipalAllow
+
+not_principal(role) := [] if not role.analysis.trust.notPrincipalAllow
+
+restricted_note(p) := " (with a restricting condition)" if p.restricted
+
+restricted_note(p) := "" if not p.restricted
+
+principal_severity(p) := "critical" if {
+	p.kind == "wildcard"
+	not p.restricted
+}
+
+principal_severity(p) := "high" if {
+	p.kind == "wildcard"
+	p.restricted
+}
+
+principal_severity(p) := "high" if {
+	outside(p)
+	not p.restricted
+}
+
+principal_severity(p) := "medium" if {
+	outside(p)
+	p.restricted
+}
+
+principal_severity(p) := "medium" if {
+	p.kind in {"aws-account", "aws-principal"}
+	not p.crossAccount
+}
+
+principal_severity(p) := "low" if p.kind == "service"
+
+principal_severity(p) := "high" if p.kind == "canonical-user"
+
+outside(p) if p.kind == "federated"
+
+outside(p) if {
+	p.kind in {"aws-account", "aws-principal"}
+	p.crossAccount
+}

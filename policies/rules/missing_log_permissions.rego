@@ -1,0 +1,59 @@
+# METADATA
+# title: Execution role cannot write the function's logs
+# description: |
+#   The execution role does not allow logs:CreateLogStream and logs:PutLogEvents on the function's
+#   log group (the custom LoggingConfig group when set, else /aws/lambda/<name>), or
+#   logs:CreateLogGroup on the group. Lambda then drops the function's output: errors, audit trail
+#   and incident evidence are lost silently. Decided by the IAM engine (identity policies, denies,
+#   permissions boundary). Severity medium when streams cannot be written; low when only
+#   CreateLogGroup is missing (harmless once the group exists, e.g. created by IaC); info when a
+#   policy of the role could not be resolved (it might grant them).
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
+#     description: Sending Lambda function logs to CloudWatch Logs
+#   - ref: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaBasicExecutionRole.html
+#     description: AWSLambdaBasicExecutionRole
+# custom:
+#   id: LR005
+#   name: missing-log-permissions
+#   severity: medium
+#   category: observability
+#   remediation: |
+#     Allow logs:CreateLogStream and logs:PutLogEvents on
+#     `arn:aws:logs:<region>:<account>:log-group:<group>:*` and logs:CreateLogGroup on the group (or
+#     attach AWSLambdaBasicExecutionRole), and make sure no Deny or boundary removes them.
+package leastrole.rules.missing_log_permissions
+
+import data.leastrole.lib.analysis
+
+findings contains finding if {
+	some fn in input.functions
+	fn.analysis.roleFound
+	missing := analysis.missing(fn, {"logs"})
+	count(missing) > 0
+	actions := analysis.actions_of(missing)
+	essential := [r | some r in missing; r.essential]
+	finding := {
+		"resource": analysis.function_resource(fn),
+		"severity": severity(count(essential) > 0, fn.analysis.roleIncomplete),
+		"message": sprintf("%s %s cannot %s: its execution role does not allow %s", [
+			"Function", fn.name, what(count(essential) > 0, fn.logGroup), concat(", ", actions),
+		]),
+		"evidence": {
+			"logGroup": fn.logGroup,
+			"roleArn": fn.roleArn,
+			"missing": [{"action": r.action, "resource": r.resource, "decision": r.decision, "explanation": r.explanation} | some r in missing],
+			"roleIncomplete": fn.analysis.roleIncomplete,
+		},
+	}
+}
+
+what(true, group) := sprintf("write its logs to %s", [group])
+
+what(false, group) := sprintf("create its log group %s", [group])
+
+severity(_, true) := "info"
+
+severity(true, false) := "medium"
+
+severity(false, false) := "low"

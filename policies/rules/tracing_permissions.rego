@@ -1,0 +1,55 @@
+# METADATA
+# title: X-Ray permissions missing or unneeded
+# description: |
+#   A function with Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords; without
+#   them its traces are dropped silently (low: an observability gap, not an exposure). A role none
+#   of whose functions traces but that carries these permissions can write arbitrary trace data
+#   (low). Decided by the IAM engine; unresolved policies lower it to info.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html#services-xray-permissions
+#     description: Execution role permissions for X-Ray
+#   - ref: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSXRayDaemonWriteAccess.html
+#     description: AWSXRayDaemonWriteAccess
+# custom:
+#   id: LR007
+#   name: tracing-permissions
+#   severity: low
+#   category: configuration
+#   remediation: |
+#     For Active tracing, attach AWSXRayDaemonWriteAccess (or allow the two xray actions on `*`).
+#     Without tracing, remove them.
+package leastrole.rules.tracing_permissions
+
+import data.leastrole.lib.analysis
+
+findings contains finding if {
+	some fn in input.functions
+	fn.analysis.roleFound
+	missing := analysis.missing(fn, {"tracing"})
+	count(missing) > 0
+	actions := analysis.actions_of(missing)
+	finding := {
+		"resource": analysis.function_resource(fn),
+		"detail": "missing",
+		"severity": severity_missing(fn.analysis.roleIncomplete),
+		"message": sprintf("Function %s has Active tracing but its execution role does not allow %s", [fn.name, concat(", ", actions)]),
+		"evidence": {"roleArn": fn.roleArn, "missing": actions, "roleIncomplete": fn.analysis.roleIncomplete},
+	}
+}
+
+findings contains finding if {
+	some fn in input.functions
+	some cap in fn.analysis.unneededCapabilities
+	cap.purpose == "tracing"
+	finding := {
+		"resource": analysis.function_resource(fn),
+		"detail": "unneeded",
+		"severity": "low",
+		"message": sprintf("Function %s does not use Active tracing but its execution role allows %s", [fn.name, concat(", ", cap.actions)]),
+		"evidence": {"roleArn": fn.roleArn, "actions": cap.actions, "statements": cap.statements},
+	}
+}
+
+severity_missing(true) := "info"
+
+severity_missing(false) := "low"

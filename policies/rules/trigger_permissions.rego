@@ -1,0 +1,70 @@
+# METADATA
+# title: Execution role lacks what an event source, DLQ, destination or key needs
+# description: |
+#   Lambda uses the function's execution role, not the caller's, to poll event sources (SQS,
+#   DynamoDB and Kinesis streams, MSK, Amazon MQ, DocumentDB, self-managed Kafka secrets), to send
+#   failed events to the dead-letter queue or topic, to deliver to asynchronous destinations
+#   (SQS, SNS, Lambda, EventBridge, S3), and to decrypt the environment with a customer managed KMS
+#   key. When the role cannot, records pile up or are lost and the function fails to start.
+#   Each requirement is evaluated by the IAM engine on the exact ARN. Severity medium (data loss or
+#   outage); info when a policy of the role could not be resolved.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-permissions
+#     description: SQS event source execution role permissions
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#events-dynamodb-permissions
+#     description: DynamoDB Streams execution role permissions
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#events-kinesis-permissions
+#     description: Kinesis execution role permissions
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+#     description: Destinations and dead-letter queues
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html
+#     description: Securing environment variables
+# custom:
+#   id: LR010
+#   name: trigger-permissions
+#   severity: medium
+#   category: configuration
+#   remediation: |
+#     Grant the listed actions on the listed ARN (e.g. AWSLambdaSQSQueueExecutionRole's three
+#     actions scoped to the queue), and check that no Deny or permissions boundary removes them.
+package leastrole.rules.trigger_permissions
+
+import data.leastrole.lib.analysis
+
+purposes := {"trigger", "trigger-secret", "trigger-kms", "trigger-destination", "dead-letter", "destination", "environment-kms"}
+
+labels := {
+	"trigger": "event source",
+	"trigger-secret": "event source secret",
+	"trigger-kms": "event source filter key",
+	"trigger-destination": "event source on-failure destination",
+	"dead-letter": "dead-letter target",
+	"destination": "destination",
+	"environment-kms": "environment encryption key",
+}
+
+findings contains finding if {
+	some fn in input.functions
+	fn.analysis.roleFound
+	missing := analysis.missing(fn, purposes)
+	some key in {[r.purpose, r.subject] | some r in missing}
+	reqs := [r | some r in missing; r.purpose == key[0]; r.subject == key[1]]
+	actions := analysis.actions_of(reqs)
+	finding := {
+		"resource": analysis.function_resource(fn),
+		"detail": sprintf("%s:%s", [key[0], key[1]]),
+		"severity": severity(fn.analysis.roleIncomplete),
+		"message": sprintf("Function %s: its execution role cannot use its %s %s (missing %s)", [fn.name, labels[key[0]], key[1], concat(", ", actions)]),
+		"evidence": {
+			"purpose": key[0],
+			"subject": key[1],
+			"roleArn": fn.roleArn,
+			"missing": [{"action": r.action, "resource": r.resource, "decision": r.decision, "explanation": r.explanation} | some r in reqs],
+			"roleIncomplete": fn.analysis.roleIncomplete,
+		},
+	}
+}
+
+severity(true) := "info"
+
+severity(false) := "medium"

@@ -1,0 +1,69 @@
+# METADATA
+# title: Permissions granted but not used
+# description: |
+#   Actions the execution role grants that the function did not call during the whole usage
+#   window (default 30 days). Reported only where usage data covers the function for the whole
+#   window (`fullWindow`); actions CloudTrail cannot show (data events not logged, actions without
+#   events) are "unknowable", and actions younger than the window are "too-new": neither is
+#   reported. Actions covered by a kept exception from the configuration (error paths, disaster
+#   recovery) are not reported and are listed in the evidence with their reason. Severity medium:
+#   unused grants are the permissions an attacker inherits without the function ever needing them.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed.html
+#     description: Refining permissions using last accessed information
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html
+#     description: IAM Access Analyzer policy generation
+# custom:
+#   id: LR008
+#   name: unused-permission
+#   severity: medium
+#   category: least-privilege
+#   remediation: |
+#     Remove the unused actions from the role (`leastrole generate` writes a policy with only the
+#     used ones), or record a kept exception with its reason in the configuration.
+package leastrole.rules.unused_permission
+
+import data.leastrole.lib.analysis
+import data.leastrole.lib.functions
+
+findings contains finding if {
+	input.usage.present
+	some labels in input.usage.labels
+	labels.fullWindow == true
+	is_string(labels.functionArn)
+	unused := sort({p.action |
+		some p in labels.permissions
+		p.label == "unused"
+		p.exception == null
+	})
+	count(unused) > 0
+	kept := [{"action": p.action, "reason": p.exception.reason} |
+		some p in labels.permissions
+		p.label == "unused"
+		p.exception != null
+	]
+	fn := object.get(functions.by_arn, labels.functionArn, {"arn": labels.functionArn, "name": analysis.name_of_arn(labels.functionArn)})
+	finding := {
+		"resource": analysis.function_resource(fn),
+		"message": sprintf("Function %s did not use %d granted actions in the %d-day usage window: %s%s", [
+			fn.name, count(unused), window_days, concat(", ", array.slice(unused, 0, 8)), more(count(unused), 8),
+		]),
+		"evidence": {
+			"roleArn": labels.roleArn,
+			"unused": unused,
+			"keptExceptions": kept,
+			"unknowable": count([p | some p in labels.permissions; p.label == "unknowable"]),
+			"tooNew": count([p | some p in labels.permissions; p.label == "too-new"]),
+			"used": count([p | some p in labels.permissions; p.label == "used"]),
+			"window": input.usage.window,
+		},
+	}
+}
+
+window_days := input.usage.window.days
+
+window_days := 30 if not input.usage.window.days
+
+more(n, shown) := sprintf(" and %d more", [n - shown]) if n > shown
+
+more(n, shown) := "" if n <= shown

@@ -1,0 +1,63 @@
+# METADATA
+# title: VPC network-interface permissions missing or unneeded
+# description: |
+#   A function attached to a VPC needs its execution role to manage elastic network interfaces
+#   (ec2:CreateNetworkInterface, DescribeNetworkInterfaces, DeleteNetworkInterface,
+#   AssignPrivateIpAddresses, UnassignPrivateIpAddresses); without them Lambda cannot create or
+#   update the function's network interfaces and the function fails (medium). Conversely, a role
+#   none of whose functions is in a VPC but that carries these permissions lets a compromised
+#   function create and delete network interfaces in any subnet for no reason (low). Decided by the
+#   IAM engine; a role with an unresolved policy is reported at info.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions
+#     description: Execution role permissions for VPC functions
+#   - ref: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html
+#     description: AWSLambdaVPCAccessExecutionRole
+# custom:
+#   id: LR006
+#   name: vpc-access-permissions
+#   severity: medium
+#   category: configuration
+#   remediation: |
+#     For a VPC function, attach AWSLambdaVPCAccessExecutionRole (or allow the five ec2 actions on
+#     `*`). For a function outside any VPC, remove them (detach AWSLambdaVPCAccessExecutionRole).
+package leastrole.rules.vpc_access_permissions
+
+import data.leastrole.lib.analysis
+
+findings contains finding if {
+	some fn in input.functions
+	fn.analysis.roleFound
+	missing := analysis.missing(fn, {"vpc"})
+	count(missing) > 0
+	actions := analysis.actions_of(missing)
+	finding := {
+		"resource": analysis.function_resource(fn),
+		"detail": "missing",
+		"severity": severity_missing(fn.analysis.roleIncomplete),
+		"message": sprintf("Function %s runs in VPC %s but its execution role does not allow %s", [fn.name, object.get(fn.vpc, "vpcId", "?"), concat(", ", actions)]),
+		"evidence": {
+			"vpcId": object.get(fn.vpc, "vpcId", null),
+			"roleArn": fn.roleArn,
+			"missing": actions,
+			"roleIncomplete": fn.analysis.roleIncomplete,
+		},
+	}
+}
+
+findings contains finding if {
+	some fn in input.functions
+	some cap in fn.analysis.unneededCapabilities
+	cap.purpose == "vpc"
+	finding := {
+		"resource": analysis.function_resource(fn),
+		"detail": "unneeded",
+		"severity": "low",
+		"message": sprintf("Function %s is not in a VPC but its execution role allows %s", [fn.name, concat(", ", cap.actions)]),
+		"evidence": {"roleArn": fn.roleArn, "actions": cap.actions, "statements": cap.statements},
+	}
+}
+
+severity_missing(true) := "info"
+
+severity_missing(false) := "medium"

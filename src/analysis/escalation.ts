@@ -1,0 +1,283 @@
+/**
+ * Privilege-escalation paths of a role or IAM user (LR014), from the canonical combinations
+ * (Rhino Security Labs' 28 methods as refined by Parliament, Cloudsplaining and PMapper;
+ * /work/shared/reference/iam-tools-landscape.md §3), decided by the IAM engine, not by action names:
+ * every step is an `evaluateRequest` on a concrete or representative target with the context the
+ * step implies (`iam:PassedToService` for PassRole), so a resource constraint, a condition that
+ * fails, a deny or a permissions boundary removes the path; a NotAction grant or a wildcard that
+ * still reaches a target keeps it.
+ *
+ * Targets: the principal itself (self-escalation), the concrete roles, users, groups and functions
+ * in the document, and a representative "any X in the account" ARN whose name is a literal `*`:
+ * only a policy pattern that covers every name of that type matches it, which is exactly "granted
+ * on arbitrary X", including the ones the inputs do not show.
+ */
+import type { CanonicalDocument, LambdaFunction, Principal, Role } from "../model/document.js";
+import type { BlockedEscalation, EscalationPath, StatementPointer } from "../model/analysis.js";
+import { actionApplies, evaluateRequest, type StatementRef } from "./iam.js";
+import { principalContext } from "./context.js";
+import { accountOf, byString, isAwsManagedArn, partitionOf, pointers, type PrincipalPolicies } from "./policies.js";
+
+type TargetKind = "role" | "passable-role" | "user" | "group" | "policy" | "other-function" | "new-resource";
+
+interface Step {
+  /** Any one of these actions satisfies the step. */
+  actions: string[];
+  target: TargetKind;
+  /** For `passable-role`: the service the role is passed to (iam:PassedToService). */
+  service?: string;
+  /** For `new-resource`: the resource-type path after `arn:<p>:<svc>:<region>:<account>:`. */
+  newResource?: string;
+}
+
+interface Method {
+  id: string;
+  title: string;
+  steps: Step[];
+  why: string;
+}
+
+const pass = (service: string): Step => ({ actions: ["iam:PassRole"], target: "passable-role", service });
+const create = (actions: string[], newResource: string): Step => ({ actions, target: "new-resource", newResource });
+
+export const ESCALATION_METHODS: readonly Method[] = [
+  { id: "iam-create-policy-version", title: "New version of a managed policy", steps: [{ actions: ["iam:CreatePolicyVersion"], target: "policy" }], why: "can write a new default version of a customer managed policy, granting itself or others anything" },
+  { id: "iam-set-default-policy-version", title: "Roll back a managed policy to another version", steps: [{ actions: ["iam:SetDefaultPolicyVersion"], target: "policy" }], why: "can make an older, broader version of a customer managed policy the default" },
+  { id: "iam-put-role-policy", title: "Inline policy on a role", steps: [{ actions: ["iam:PutRolePolicy"], target: "role" }], why: "can write an inline policy granting anything to a role (itself included)" },
+  { id: "iam-attach-role-policy", title: "Attach a managed policy to a role", steps: [{ actions: ["iam:AttachRolePolicy"], target: "role" }], why: "can attach AdministratorAccess to a role (itself included)" },
+  { id: "iam-update-assume-role-policy", title: "Rewrite a role's trust policy and assume it", steps: [{ actions: ["iam:UpdateAssumeRolePolicy"], target: "role" }, { actions: ["sts:AssumeRole"], target: "role" }], why: "can make another role trust it and then assume that role" },
+  { id: "iam-put-user-policy", title: "Inline policy on a user", steps: [{ actions: ["iam:PutUserPolicy"], target: "user" }], why: "can write an inline policy granting anything to an IAM user" },
+  { id: "iam-attach-user-policy", title: "Attach a managed policy to a user", steps: [{ actions: ["iam:AttachUserPolicy"], target: "user" }], why: "can attach AdministratorAccess to an IAM user" },
+  { id: "iam-create-access-key", title: "Access key for another user", steps: [{ actions: ["iam:CreateAccessKey"], target: "user" }], why: "can mint long-term credentials for an IAM user and act as that user" },
+  { id: "iam-create-login-profile", title: "Console password for a user", steps: [{ actions: ["iam:CreateLoginProfile", "iam:UpdateLoginProfile"], target: "user" }], why: "can set a console password for an IAM user and sign in as that user" },
+  { id: "iam-put-group-policy", title: "Inline policy on a group", steps: [{ actions: ["iam:PutGroupPolicy", "iam:AttachGroupPolicy"], target: "group" }], why: "can grant anything to every member of an IAM group" },
+  { id: "iam-add-user-to-group", title: "Add a user to a group", steps: [{ actions: ["iam:AddUserToGroup"], target: "group" }], why: "can put a user into a more privileged group" },
+  { id: "sts-assume-any-role", title: "Assume any role", steps: [{ actions: ["sts:AssumeRole"], target: "new-resource", newResource: "iam:role/*" }], why: "can call sts:AssumeRole on every role name; any role that trusts its account becomes reachable" },
+  {
+    id: "passrole-lambda",
+    title: "Pass a role to a new Lambda function",
+    steps: [
+      pass("lambda.amazonaws.com"),
+      create(["lambda:CreateFunction"], "function:*"),
+      create(["lambda:InvokeFunction", "lambda:AddPermission", "lambda:CreateEventSourceMapping"], "function:*"),
+    ],
+    why: "can create a function with a more privileged role and run it (invoke, resource policy or event source)",
+  },
+  { id: "passrole-glue", title: "Pass a role to a Glue development endpoint", steps: [pass("glue.amazonaws.com"), create(["glue:CreateDevEndpoint"], "devEndpoint/*")], why: "can start a Glue endpoint that runs with a more privileged role and SSH into it" },
+  { id: "glue-update-dev-endpoint", title: "Take over a Glue development endpoint", steps: [create(["glue:UpdateDevEndpoint"], "devEndpoint/*")], why: "can add an SSH key to an existing endpoint and use its role" },
+  { id: "passrole-cloudformation", title: "Pass a role to CloudFormation", steps: [pass("cloudformation.amazonaws.com"), create(["cloudformation:CreateStack"], "stack/*/*")], why: "can create a stack whose resources are created with a more privileged role" },
+  { id: "passrole-ec2", title: "Pass a role to a new EC2 instance", steps: [pass("ec2.amazonaws.com"), create(["ec2:RunInstances"], "instance/*")], why: "can launch an instance with a more privileged instance profile and read its credentials" },
+  {
+    id: "passrole-datapipeline",
+    title: "Pass a role to Data Pipeline",
+    steps: [pass("datapipeline.amazonaws.com"), create(["datapipeline:CreatePipeline"], "pipeline/*"), create(["datapipeline:PutPipelineDefinition"], "pipeline/*")],
+    why: "can run pipeline activities with a more privileged role",
+  },
+  {
+    id: "passrole-sagemaker",
+    title: "Pass a role to a SageMaker notebook",
+    steps: [pass("sagemaker.amazonaws.com"), create(["sagemaker:CreateNotebookInstance"], "notebook-instance/*"), create(["sagemaker:CreatePresignedNotebookInstanceUrl"], "notebook-instance/*")],
+    why: "can open a notebook running with a more privileged role",
+  },
+  { id: "lambda-update-code", title: "Update another function's code", steps: [{ actions: ["lambda:UpdateFunctionCode"], target: "other-function" }], why: "can replace another function's code and run with that function's execution role" },
+  { id: "lambda-update-configuration", title: "Update another function's configuration", steps: [{ actions: ["lambda:UpdateFunctionConfiguration"], target: "other-function" }], why: "can add a malicious layer to another function and run with its execution role" },
+];
+
+/** What the document offers as targets, indexed once per analysis. */
+export interface EscalationTargets {
+  rolesByAccount: Map<string, Role[]>;
+  usersByAccount: Map<string, Principal[]>;
+  groupsByAccount: Map<string, Principal[]>;
+  functionsByAccount: Map<string, LambdaFunction[]>;
+  /** Service principals each role trusts (lower case). */
+  trustedServices: Map<string, Set<string>>;
+  regionsByAccount: Map<string, string[]>;
+}
+
+function group<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = m.get(k);
+    if (list) list.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}
+
+export function indexTargets(document: CanonicalDocument): EscalationTargets {
+  const trustedServices = new Map<string, Set<string>>();
+  for (const r of document.roles) {
+    const s = new Set<string>();
+    for (const st of r.trustPolicy?.Statement ?? []) {
+      if (st.Effect !== "Allow" || st.Principal === undefined || st.Principal === "*") continue;
+      for (const id of st.Principal.Service ?? []) s.add(id.toLowerCase());
+    }
+    trustedServices.set(r.arn, s);
+  }
+  const regions = new Map<string, string[]>();
+  for (const a of document.accounts) regions.set(a.accountId, [...a.regions].sort(byString));
+  for (const f of document.functions) {
+    const list = regions.get(f.accountId) ?? [];
+    if (!list.includes(f.region)) list.push(f.region);
+    regions.set(f.accountId, list.sort(byString));
+  }
+  return {
+    rolesByAccount: group(document.roles, (r) => r.accountId),
+    usersByAccount: group(document.principals.filter((p) => p.type === "user"), (p) => p.accountId),
+    groupsByAccount: group(document.principals.filter((p) => p.type === "group"), (p) => p.accountId),
+    functionsByAccount: group(document.functions, (f) => f.accountId),
+    trustedServices,
+    regionsByAccount: regions,
+  };
+}
+
+interface Candidate {
+  arn: string;
+  /** How the target is shown in evidence. */
+  label: string;
+}
+
+function candidates(step: Step, self: Role | Principal, targets: EscalationTargets, selfPolicies: readonly string[]): Candidate[] {
+  const account = self.accountId;
+  const p = partitionOf(self.arn);
+  const any = (type: string): Candidate => ({ arn: `arn:${p}:iam::${account}:${type}/*`, label: `<any ${type} in ${account}>` });
+  switch (step.target) {
+    case "role": {
+      const out: Candidate[] = [];
+      if ("trustsLambda" in self) out.push({ arn: self.arn, label: self.arn });
+      out.push(any("role"));
+      for (const r of targets.rolesByAccount.get(account) ?? []) if (r.arn !== self.arn) out.push({ arn: r.arn, label: r.arn });
+      return out;
+    }
+    case "passable-role": {
+      const svc = (step.service ?? "").toLowerCase();
+      const out: Candidate[] = [any("role")];
+      for (const r of targets.rolesByAccount.get(account) ?? []) {
+        if (r.arn !== self.arn && targets.trustedServices.get(r.arn)?.has(svc)) out.push({ arn: r.arn, label: r.arn });
+      }
+      return out;
+    }
+    case "user": {
+      const out: Candidate[] = [any("user")];
+      for (const u of targets.usersByAccount.get(account) ?? []) if (u.arn !== self.arn) out.push({ arn: u.arn, label: u.arn });
+      return out;
+    }
+    case "group": {
+      const out: Candidate[] = [any("group")];
+      for (const g of targets.groupsByAccount.get(account) ?? []) out.push({ arn: g.arn, label: g.arn });
+      return out;
+    }
+    case "policy": {
+      const out: Candidate[] = [any("policy")];
+      for (const arn of selfPolicies) if (!isAwsManagedArn(arn) && arn.startsWith("arn:")) out.push({ arn, label: arn });
+      return out;
+    }
+    case "other-function": {
+      const region = (targets.regionsByAccount.get(account) ?? ["us-east-1"])[0] ?? "us-east-1";
+      const out: Candidate[] = [{ arn: `arn:${p}:lambda:${region}:${account}:function:*`, label: `<any function in ${account}>` }];
+      for (const f of targets.functionsByAccount.get(account) ?? []) if (f.roleArn !== self.arn) out.push({ arn: f.arn, label: f.arn });
+      return out;
+    }
+    case "new-resource": {
+      const path = step.newResource ?? "*";
+      if (path.startsWith("iam:")) return [{ arn: `arn:${p}:iam::${account}:${path.slice(4)}`, label: `<any ${path.slice(4).replace(/\/\*$/, "")} in ${account}>` }];
+      const service = (step.actions[0] ?? "").split(":")[0] ?? "";
+      const regions = targets.regionsByAccount.get(account) ?? [];
+      const region = regions[0] ?? "us-east-1";
+      return [{ arn: `arn:${p}:${service}:${region}:${account}:${path}`, label: `<new ${service} resource in ${account}>` }];
+    }
+  }
+}
+
+interface StepOutcome {
+  ok: boolean;
+  conditional: boolean;
+  action: string;
+  reached: string[];
+  refs: StatementRef[];
+  reason: string;
+}
+
+function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPolicies, targets: EscalationTargets, selfPolicies: readonly string[]): StepOutcome {
+  let reason = "";
+  let firstAction = step.actions[0] ?? "";
+  const grantable = step.actions.filter((a) => policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, a))));
+  if (grantable.length === 0) return { ok: false, conditional: false, action: firstAction, reached: [], refs: [], reason: "no statement grants it" };
+  const list = candidates(step, self, targets, selfPolicies);
+  for (const action of grantable) {
+    firstAction = action;
+    const reached: string[] = [];
+    const refs: StatementRef[] = [];
+    let allConditional = true;
+    for (const c of list) {
+      const extra: Record<string, string> = step.service ? { "iam:PassedToService": step.service } : {};
+      const r = evaluateRequest({
+        identityPolicies: policies.identity,
+        permissionsBoundary: policies.boundary,
+        request: { action, resource: c.arn, principalArn: self.arn, context: principalContext(self.arn, extra) },
+      });
+      if (r.decision === "allowed" || r.decision === "conditional") {
+        reached.push(c.label);
+        refs.push(...r.explanation.statements);
+        if (r.decision === "allowed") allConditional = false;
+        // A grant on the "any" target covers every concrete one: stop enumerating (keeps this linear).
+        if (c.label.startsWith("<any") && r.decision === "allowed") break;
+      } else if (reason === "") reason = r.explanation.summary;
+    }
+    if (reached.length > 0) return { ok: true, conditional: allConditional, action, reached: reached.sort(byString), refs, reason: "" };
+  }
+  return { ok: false, conditional: false, action: firstAction, reached: [], refs: [], reason: reason || "not allowed on any target" };
+}
+
+export interface EscalationResult {
+  paths: EscalationPath[];
+  blocked: BlockedEscalation[];
+}
+
+/** The escalation paths of one role or IAM user. */
+export function escalationPaths(self: Role | Principal, policies: PrincipalPolicies, targets: EscalationTargets): EscalationResult {
+  const paths: EscalationPath[] = [];
+  const blocked: BlockedEscalation[] = [];
+  const selfPolicies = self.attachedPolicies.map((a) => a.arn);
+  const mayGrant = (a: string) => policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, a)));
+  for (const m of ESCALATION_METHODS) {
+    // Cheap pre-filter: a method none of whose steps any Allow statement names cannot be a path.
+    if (!m.steps.every((s) => s.actions.some(mayGrant))) {
+      if (m.steps.some((s) => s.actions.some(mayGrant))) {
+        const missing = m.steps.find((s) => !s.actions.some(mayGrant));
+        blocked.push({ id: m.id, action: missing?.actions.join(" | ") ?? "", reason: "no statement grants it" });
+      }
+      continue;
+    }
+    const outcomes: StepOutcome[] = [];
+    let failed: StepOutcome | null = null;
+    for (const s of m.steps) {
+      const o = evaluateStep(s, self, policies, targets, selfPolicies);
+      if (!o.ok) {
+        failed = o;
+        break;
+      }
+      outcomes.push(o);
+    }
+    if (failed) {
+      blocked.push({ id: m.id, action: failed.action, reason: failed.reason });
+      continue;
+    }
+    const statements: StatementPointer[] = pointers(outcomes.flatMap((o) => o.refs));
+    const resources = [...new Set(outcomes.flatMap((o) => o.reached))].sort(byString);
+    const conditional = outcomes.some((o) => o.conditional);
+    paths.push({
+      id: m.id,
+      title: m.title,
+      actions: outcomes.map((o) => o.action),
+      resources: resources.slice(0, 20),
+      statements,
+      conditional,
+      why: `${self.name} ${m.why}${conditional ? " (only under conditions the inputs do not settle)" : ""}`,
+    });
+  }
+  return { paths, blocked: blocked.sort((a, b) => byString(a.id, b.id)) };
+}
+
+export { accountOf };

@@ -1,0 +1,165 @@
+/**
+ * Per Allow statement of a principal's identity policies, what the wildcard and NotAction rules
+ * need (LR002, LR003, LR015); per attached AWS managed policy, whether its content grants admin or
+ * service-wide access (LR004, judged by content, not by name); and a summary of what the
+ * principal's Allow statements grant (LR016 "with what it grants").
+ *
+ * Expansion uses the action catalog (src/iam/catalog.ts), so `s3:Put*` is judged by what it
+ * expands to today, and actions without resource-level permissions are never flagged on `*`.
+ */
+import type { AttachedPolicyRef, PolicyStatement } from "../model/document.js";
+import type { FullAccessPolicy, GrantAnalysis, GrantSummary, StatementPointer } from "../model/analysis.js";
+import type { ActionCatalog, ActionSet, NamedPolicy } from "./iam.js";
+import { byString, isAwsManagedArn } from "./policies.js";
+
+const SAMPLE = 20;
+const STAR_SAMPLE = 25;
+
+/** The concrete actions a statement's Action/NotAction grants. */
+export function statementActionSet(catalog: ActionCatalog, st: PolicyStatement): ActionSet {
+  if (st.Action !== undefined) return catalog.expandAllToSet(st.Action);
+  if (st.NotAction !== undefined) return catalog.expandAllToSet(st.NotAction).complementWithin(catalog.all);
+  return catalog.expandAllToSet([]);
+}
+
+function writeLevels(catalog: ActionCatalog): ActionSet {
+  const out = catalog.expandAllToSet([]);
+  const w = catalog.levelSets.get("Write");
+  const p = catalog.levelSets.get("Permissions management");
+  if (w) out.orInPlace(w);
+  if (p) out.orInPlace(p);
+  return out;
+}
+
+const writeCache = new WeakMap<ActionCatalog, ActionSet>();
+export function writeOrPermissionsActions(catalog: ActionCatalog): ActionSet {
+  let s = writeCache.get(catalog);
+  if (!s) {
+    s = writeLevels(catalog);
+    writeCache.set(catalog, s);
+  }
+  return s;
+}
+
+function isWildcard(p: string): boolean {
+  return p.includes("*") || p.includes("?");
+}
+
+export function analyzeGrants(catalog: ActionCatalog, policies: readonly NamedPolicy[]): GrantAnalysis[] {
+  const out: GrantAnalysis[] = [];
+  const write = writeOrPermissionsActions(catalog);
+  for (const policy of policies) {
+    policy.document.Statement.forEach((st, index) => {
+      if (st.Effect !== "Allow") return;
+      const actions = st.Action ?? [];
+      const fullWildcardAction = actions.some((a) => a === "*" || a === "*:*");
+      const serviceWildcards = [...new Set(actions.filter((a) => /^[^:*?]+:\*$/.test(a)))].sort(byString);
+      const partial = actions.filter((a) => isWildcard(a) && a !== "*" && a !== "*:*" && !/^[^:*?]+:\*$/.test(a));
+      const writeWildcards = [...new Set(partial.filter((a) => !catalog.expandToSet(a).clone().andInPlace(write).isEmpty()))].sort(byString);
+      const wildcardSet = catalog.expandAllToSet(actions.filter(isWildcard)).andInPlace(write);
+      const granted = statementActionSet(catalog, st);
+      const starResource = (st.Resource ?? []).includes("*");
+      const onStar = starResource ? granted.clone().andInPlace(catalog.resourceLevelSet) : null;
+      out.push({
+        policy: policy.id,
+        policyKind: policy.kind === "inline" ? "inline" : "managed",
+        awsManaged: isAwsManagedArn(policy.id),
+        index,
+        sid: st.Sid === undefined || st.Sid === "" ? null : st.Sid,
+        hasConditions: st.Condition !== undefined && Object.keys(st.Condition).length > 0,
+        fullWildcardAction,
+        serviceWildcards,
+        writeWildcards,
+        wildcardWriteActionSample: catalog.names(wildcardSet, SAMPLE),
+        wildcardWriteActionCount: wildcardSet.count(),
+        starResource,
+        resourceLevelActionsOnStar: onStar ? catalog.names(onStar, STAR_SAMPLE) : [],
+        resourceLevelActionsOnStarCount: onStar ? onStar.count() : 0,
+        notAction: st.NotAction ? [...st.NotAction].sort(byString) : [],
+        notResource: st.NotResource ? [...st.NotResource].sort(byString) : [],
+        actionCount: granted.count(),
+      });
+    });
+  }
+  return out.sort((a, b) => byString(a.policy, b.policy) || a.index - b.index);
+}
+
+/** Services whose every action is in `set`, sorted. */
+function fullyCoveredServices(catalog: ActionCatalog, set: ActionSet): string[] {
+  const out: string[] = [];
+  for (const s of catalog.services.values()) {
+    if (s.actionCount > 0 && set.countRange(s.firstIndex, s.endIndex) === s.actionCount) out.push(s.service);
+  }
+  return out.sort(byString);
+}
+
+function servicesWithAny(catalog: ActionCatalog, set: ActionSet): string[] {
+  const out: string[] = [];
+  for (const s of catalog.services.values()) if (set.countRange(s.firstIndex, s.endIndex) > 0) out.push(s.service);
+  return out.sort(byString);
+}
+
+/** More services than this fully granted through NotAction is "power user", not a service policy. */
+const POWER_USER_SERVICES = 100;
+
+const fullAccessCache = new WeakMap<ActionCatalog, Map<string, FullAccessPolicy | null>>();
+
+/**
+ * Does an AWS managed policy's content grant admin or service-wide access? Only unconditional
+ * Allow statements on `Resource: "*"` count: a condition or a resource list is a scope, and a
+ * policy like AWSLambdaBasicExecutionRole (three logs actions) is never "full access".
+ */
+export function fullAccessOf(catalog: ActionCatalog, ref: AttachedPolicyRef, document: NamedPolicy["document"]): FullAccessPolicy | null {
+  let cache = fullAccessCache.get(catalog);
+  if (!cache) {
+    cache = new Map();
+    fullAccessCache.set(catalog, cache);
+  }
+  const key = `${ref.arn}\u0000${JSON.stringify(document)}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const union = catalog.expandAllToSet([]);
+  const statements: StatementPointer[] = [];
+  let admin = false;
+  let viaNotAction = false;
+  document.Statement.forEach((st, index) => {
+    if (st.Effect !== "Allow" || (st.Condition && Object.keys(st.Condition).length > 0)) return;
+    if (!(st.Resource ?? []).includes("*")) return;
+    const set = statementActionSet(catalog, st);
+    const services = fullyCoveredServices(catalog, set);
+    if (services.length === 0) return;
+    if ((st.Action ?? []).some((a) => a === "*" || a === "*:*")) admin = true;
+    if (st.NotAction !== undefined) viaNotAction = true;
+    union.orInPlace(set);
+    statements.push({ policy: ref.arn, index, sid: st.Sid === undefined || st.Sid === "" ? null : st.Sid });
+  });
+  let result: FullAccessPolicy | null = null;
+  if (statements.length > 0) {
+    const services = fullyCoveredServices(catalog, union);
+    const pm = catalog.levelSets.get("Permissions management");
+    let permissionsManagement = false;
+    if (pm) for (const name of services) {
+      const s = catalog.services.get(name);
+      if (s && union.countRange(s.firstIndex, s.endIndex, pm) > 0) permissionsManagement = true;
+    }
+    const kind = admin ? "admin" : viaNotAction && services.length > POWER_USER_SERVICES ? "power-user" : "service-wide";
+    result = { arn: ref.arn, name: ref.name, kind, services: services.slice(0, 30), serviceCount: services.length, permissionsManagement, statements };
+  }
+  cache.set(key, result);
+  return result;
+}
+
+export function summarizeGrants(catalog: ActionCatalog, policies: readonly NamedPolicy[]): GrantSummary {
+  const union = catalog.expandAllToSet([]);
+  for (const p of policies) for (const st of p.document.Statement) if (st.Effect === "Allow") union.orInPlace(statementActionSet(catalog, st));
+  const w = catalog.levelSets.get("Write");
+  const pm = catalog.levelSets.get("Permissions management");
+  return {
+    services: servicesWithAny(catalog, union).slice(0, 40),
+    actionCount: union.count(),
+    writeActionCount: w ? union.clone().andInPlace(w).count() : 0,
+    permissionsManagementActionCount: pm ? union.clone().andInPlace(pm).count() : 0,
+  };
+}
+
+export { isAwsManagedArn };

@@ -1,0 +1,106 @@
+/**
+ * The policies that apply to a principal, in the shape the IAM engine evaluates: identity policies
+ * (inline, attached managed, and for users their groups'), the permissions boundary, and whether
+ * any of them could not be resolved (then every "not allowed" is only "not shown to be allowed").
+ */
+import type { CanonicalDocument, ManagedPolicy, PolicyDocument, Principal, Role } from "../model/document.js";
+import type { StatementPointer } from "../model/analysis.js";
+import type { NamedPolicy, StatementRef } from "./iam.js";
+
+export interface PrincipalPolicies {
+  identity: NamedPolicy[];
+  boundary: NamedPolicy | null;
+  /** Some attached managed policy or the boundary has no document. */
+  incomplete: boolean;
+}
+
+/** Is this an AWS managed policy ARN (`arn:<partition>:iam::aws:policy/…`)? */
+export function isAwsManagedArn(arn: string): boolean {
+  return /^arn:[^:]+:iam::aws:policy\//.test(arn);
+}
+
+function managedDocument(policies: CanonicalDocument["policies"], arn: string): { doc: PolicyDocument | null; policy: ManagedPolicy | null } {
+  const policy = policies[arn] ?? null;
+  return { doc: policy?.document ?? null, policy };
+}
+
+/** Policies of a role or an IAM user/group (users get their groups' policies too, looked up by name). */
+export function policiesOf(
+  principal: Role | Principal,
+  document: CanonicalDocument,
+  groupsByName?: ReadonlyMap<string, Principal>,
+): PrincipalPolicies {
+  const identity: NamedPolicy[] = [];
+  let incomplete = false;
+  // Group inline policies are named `inline:<group>/<policy>`, as the normaliser names them in facts.
+  const add = (owner: Role | Principal, prefix: string) => {
+    for (const p of owner.inlinePolicies) identity.push({ id: `inline:${prefix}${p.name}`, document: p.document, kind: "inline" });
+    for (const ref of owner.attachedPolicies) {
+      const { doc } = managedDocument(document.policies, ref.arn);
+      if (doc === null) {
+        incomplete = true;
+        continue;
+      }
+      if (!identity.some((x) => x.id === ref.arn)) identity.push({ id: ref.arn, document: doc, kind: "managed" });
+    }
+  };
+  add(principal, "");
+  if ("type" in principal && principal.type === "user" && groupsByName) {
+    for (const g of principal.groups) {
+      const group = groupsByName.get(g);
+      if (group === undefined) {
+        incomplete = true;
+        continue;
+      }
+      add(group, `${g}/`);
+    }
+  }
+  let boundary: NamedPolicy | null = null;
+  if (principal.permissionsBoundaryArn) {
+    const { doc } = managedDocument(document.policies, principal.permissionsBoundaryArn);
+    if (doc === null) incomplete = true;
+    else boundary = { id: `boundary:${principal.permissionsBoundaryArn}`, document: doc, kind: "managed" };
+  }
+  // Stable order: the engine's explanations list statements in policy order.
+  identity.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { identity, boundary, incomplete };
+}
+
+/** The engine's statement reference as a compact pointer. */
+export function pointer(ref: StatementRef): StatementPointer {
+  const policy = ref.policyKind === "boundary" && !ref.policy.startsWith("boundary:") ? `boundary:${ref.policy}` : ref.policy;
+  return { policy, index: ref.index, sid: ref.sid };
+}
+
+export function pointers(refs: readonly StatementRef[]): StatementPointer[] {
+  const seen = new Set<string>();
+  const out: StatementPointer[] = [];
+  for (const r of refs) {
+    const p = pointer(r);
+    const key = `${p.policy}#${p.index}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  return out.sort(comparePointers);
+}
+
+export function comparePointers(a: StatementPointer, b: StatementPointer): number {
+  return a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : a.index - b.index;
+}
+
+/** Partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`), `aws` when it cannot be read. */
+export function partitionOf(arn: string): string {
+  const p = arn.split(":")[1];
+  return p !== undefined && p !== "" ? p : "aws";
+}
+
+/** Account of an ARN when it names a 12-digit account, else null. */
+export function accountOf(arn: string): string | null {
+  const a = arn.split(":")[4];
+  return a !== undefined && /^\d{12}$/.test(a) ? a : null;
+}
+
+export function byString(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,121 @@
+/**
+ * Which principals can read a function's configuration — environment variables included — with
+ * lambda:GetFunctionConfiguration or lambda:GetFunction (LR013).
+ *
+ * Thousands of principals × thousands of functions: per principal, the statements that can matter
+ * are those whose Action/NotAction covers one of the two actions (identity Allow and Deny, and the
+ * boundary). Principals without such an Allow are skipped at once. For the rest, when every such
+ * statement applies to `Resource: "*"` without conditions, the answer does not depend on the
+ * function and is computed once per account; only principals with resource- or condition-scoped
+ * grants are evaluated function by function, on their reduced policy set.
+ */
+import type { CanonicalDocument, LambdaFunction, PolicyDocument, PolicyStatement, Principal, Role } from "../model/document.js";
+import type { ConfigurationReader } from "../model/analysis.js";
+import { actionApplies, evaluateRequest, type NamedPolicy, type StatementRef } from "./iam.js";
+import { principalContext } from "./context.js";
+import { byString, pointers, type PrincipalPolicies } from "./policies.js";
+
+export const READ_CONFIGURATION_ACTIONS = ["lambda:GetFunction", "lambda:GetFunctionConfiguration"] as const;
+
+/** Cap on readers listed per function; the count is always exact. */
+export const MAX_READERS = 50;
+
+interface Reduced {
+  principal: Role | Principal;
+  type: "role" | "user";
+  identity: NamedPolicy[];
+  boundary: NamedPolicy | null;
+  /** The decision does not depend on the function (all relevant statements are unconditional on `*`). */
+  uniform: boolean;
+}
+
+function relevant(st: PolicyStatement): boolean {
+  return READ_CONFIGURATION_ACTIONS.some((a) => actionApplies(st, a));
+}
+
+function reduce(p: NamedPolicy): NamedPolicy | null {
+  const kept = p.document.Statement.filter(relevant);
+  if (kept.length === 0) return null;
+  const document: PolicyDocument = { ...p.document, Statement: kept };
+  return { ...p, document };
+}
+
+function uniformStatement(st: PolicyStatement): boolean {
+  const noCondition = st.Condition === undefined || Object.keys(st.Condition).length === 0;
+  return noCondition && st.Resource !== undefined && st.Resource.includes("*") && st.NotResource === undefined;
+}
+
+function prepare(principal: Role | Principal, type: "role" | "user", policies: PrincipalPolicies): Reduced | null {
+  const identity = policies.identity.map(reduce).filter((p): p is NamedPolicy => p !== null);
+  if (!identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow"))) return null;
+  // A boundary without a relevant Allow denies both actions everywhere.
+  const boundary = policies.boundary ? (reduce(policies.boundary) ?? { ...policies.boundary, document: { Statement: [] } }) : null;
+  const all = [...identity, ...(boundary ? [boundary] : [])].flatMap((p) => p.document.Statement);
+  const uniform = all.every(uniformStatement);
+  return { principal, type, identity, boundary, uniform };
+}
+
+function decide(r: Reduced, fn: LambdaFunction): ConfigurationReader | null {
+  const actions: string[] = [];
+  const refs: StatementRef[] = [];
+  let conditional = false;
+  for (const action of READ_CONFIGURATION_ACTIONS) {
+    const result = evaluateRequest({
+      identityPolicies: r.identity,
+      permissionsBoundary: r.boundary,
+      resourcePolicy: fn.resourcePolicy,
+      request: { action, resource: fn.arn, principalArn: r.principal.arn, context: principalContext(r.principal.arn) },
+    });
+    if (result.decision === "allowed" || result.decision === "conditional") {
+      actions.push(action);
+      refs.push(...result.explanation.statements);
+      if (result.decision === "conditional") conditional = true;
+    }
+  }
+  if (actions.length === 0) return null;
+  return { principalArn: r.principal.arn, principalType: r.type, actions, decision: conditional ? "conditional" : "allowed", statements: pointers(refs) };
+}
+
+export interface ReaderIndex {
+  readersOf(fn: LambdaFunction): { readers: ConfigurationReader[]; count: number };
+}
+
+/**
+ * Builds the per-principal reductions once; `readersOf` then costs O(relevant principals) per
+ * function, with one evaluation per account for the uniform ones (cached).
+ */
+export function buildReaderIndex(
+  document: CanonicalDocument,
+  policiesOf: (p: Role | Principal) => PrincipalPolicies,
+): ReaderIndex {
+  const prepared: Reduced[] = [];
+  for (const r of document.roles) {
+    const x = prepare(r, "role", policiesOf(r));
+    if (x) prepared.push(x);
+  }
+  for (const u of document.principals) {
+    if (u.type !== "user") continue;
+    const x = prepare(u, "user", policiesOf(u));
+    if (x) prepared.push(x);
+  }
+  prepared.sort((a, b) => byString(a.principal.arn, b.principal.arn));
+  // Cache for uniform principals: key = principal + function account + whether the function has a resource policy.
+  const cache = new Map<string, ConfigurationReader | null>();
+  return {
+    readersOf(fn) {
+      const readers: ConfigurationReader[] = [];
+      for (const r of prepared) {
+        // The function's own execution role sees its environment anyway.
+        if (r.principal.arn === fn.roleArn) continue;
+        let reader: ConfigurationReader | null;
+        if (r.uniform && fn.resourcePolicy === null) {
+          const key = `${r.principal.arn}\u0000${fn.accountId}`;
+          if (!cache.has(key)) cache.set(key, decide(r, fn));
+          reader = cache.get(key) ?? null;
+        } else reader = decide(r, fn);
+        if (reader) readers.push(reader);
+      }
+      return { readers: readers.slice(0, MAX_READERS), count: readers.length };
+    },
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * The permissions a function's configuration requires of its execution role, read from the
+ * configuration alone (no role needed): its log group, VPC, tracing, event source mappings,
+ * dead-letter target, destinations and environment key. The policy generator (issue 7) reuses
+ * this list to write a least-privilege policy; the rules (LR005, LR006, LR007, LR010) evaluate it
+ * against the role.
+ *
+ * Sources (AWS Lambda Developer Guide): "Lambda execution role" and AWSLambdaBasicExecutionRole
+ * (logs), "Giving Lambda functions access to resources in an Amazon VPC" (ENI actions),
+ * "Visualize Lambda function invocations using AWS X-Ray" (PutTraceSegments/PutTelemetryRecords),
+ * the "Execution role permissions" sections of each event source page (SQS, DynamoDB Streams,
+ * Kinesis, MSK, self-managed Kafka, Amazon MQ, DocumentDB), "Capturing records of asynchronous
+ * invocations" (destinations and DLQs) and "Securing environment variables" (kms:Decrypt).
+ * Table: /work/shared/reference/input-formats.md §2.3.
+ */
+import type { LambdaFunction, Trigger } from "../model/document.js";
+import type { RequirementPurpose } from "../model/analysis.js";
+import { partitionOf } from "./policies.js";
+
+export interface RequiredPermission {
+  purpose: RequirementPurpose;
+  subject: string;
+  action: string;
+  resource: string;
+  essential: boolean;
+}
+
+/** ENI management Lambda does for a VPC function (AWSLambdaVPCAccessExecutionRole). */
+export const VPC_ACTIONS = [
+  "ec2:AssignPrivateIpAddresses",
+  "ec2:CreateNetworkInterface",
+  "ec2:DeleteNetworkInterface",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:UnassignPrivateIpAddresses",
+] as const;
+
+/** Trace upload for Active tracing (AWSXRayDaemonWriteAccess's write actions). */
+export const TRACING_ACTIONS = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"] as const;
+
+/** ENI and network discovery actions Lambda's pollers need for sources inside a VPC (MSK, MQ, DocumentDB). */
+const POLLER_VPC_ACTIONS = [
+  "ec2:CreateNetworkInterface",
+  "ec2:DeleteNetworkInterface",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeSecurityGroups",
+  "ec2:DescribeSubnets",
+  "ec2:DescribeVpcs",
+];
+
+const SQS_POLL = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"];
+const DYNAMODB_STREAM = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"];
+const KINESIS_STREAM = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"];
+const KINESIS_CONSUMER = ["kinesis:DescribeStreamConsumer", "kinesis:SubscribeToShard"];
+const MSK = ["kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"];
+const MQ = ["mq:DescribeBroker"];
+const DOCDB = ["rds:DescribeDBClusterParameters", "rds:DescribeDBClusters", "rds:DescribeDBSubnetGroups"];
+
+/** Actions whose only resource is `*` in the catalog (ListStreams, Describe* on EC2 …). */
+const STAR_ONLY = new Set([
+  "dynamodb:ListStreams",
+  "ec2:CreateNetworkInterface",
+  "ec2:DeleteNetworkInterface",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeSecurityGroups",
+  "ec2:DescribeSubnets",
+  "ec2:DescribeVpcs",
+  "ec2:AssignPrivateIpAddresses",
+  "ec2:UnassignPrivateIpAddresses",
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+  "rds:DescribeDBClusterParameters",
+  "rds:DescribeDBSubnetGroups",
+]);
+
+/**
+ * ENI actions are evaluated on `*`: AWS documents them with `Resource: "*"` and Lambda creates the
+ * interface in subnets and security groups the role's policy cannot predict by name.
+ */
+function resourceFor(action: string, arn: string): string {
+  return STAR_ONLY.has(action) ? "*" : arn;
+}
+
+/** The account-and-region prefix of the function's ARNs: `arn:<p>:<svc>:<region>:<account>:`. */
+function prefix(fn: LambdaFunction, service: string): string {
+  return `arn:${partitionOf(fn.arn)}:${service}:${fn.region}:${fn.accountId}:`;
+}
+
+/** The ARN of a log group as IAM sees it (CreateLogGroup) and of its streams (CreateLogStream, PutLogEvents). */
+export function logGroupArns(fn: LambdaFunction): { group: string; streams: string } {
+  const group = `${prefix(fn, "logs")}log-group:${fn.logGroup}`;
+  // A literal `*` stream: only a policy that grants every stream of the group matches it, which is
+  // what Lambda needs (it creates a new stream per execution environment).
+  return { group, streams: `${group}:log-stream:*` };
+}
+
+/** The write action a destination ARN needs, by its service (SQS, SNS, Lambda, EventBridge, S3). */
+export function destinationPermission(arn: string): { action: string; resource: string } | null {
+  const service = arn.split(":")[2];
+  switch (service) {
+    case "sqs":
+      return { action: "sqs:SendMessage", resource: arn };
+    case "sns":
+      return { action: "sns:Publish", resource: arn };
+    case "lambda":
+      return { action: "lambda:InvokeFunction", resource: arn };
+    case "events":
+      return { action: "events:PutEvents", resource: arn };
+    case "s3":
+      // S3 destinations (on-failure) write objects into the bucket.
+      return { action: "s3:PutObject", resource: `${arn.replace(/\/\*$/, "")}/*` };
+    default:
+      return null;
+  }
+}
+
+function triggerRequirements(t: Trigger): RequiredPermission[] {
+  const out: RequiredPermission[] = [];
+  const source = t.eventSourceArn;
+  const subject = source ?? `self-managed-kafka:${t.uuid ?? "unknown"}`;
+  const add = (actions: readonly string[], arn: string, purpose: RequirementPurpose = "trigger", essential = true) => {
+    for (const action of actions) out.push({ purpose, subject, action, resource: resourceFor(action, arn), essential });
+  };
+  if (source !== null) {
+    switch (t.kind) {
+      case "sqs":
+        add(SQS_POLL, source);
+        break;
+      case "dynamodb":
+        add(DYNAMODB_STREAM, source);
+        break;
+      case "kinesis":
+        if (/\/consumer\//.test(source)) {
+          // A consumer ARN: the stream is the ARN up to /consumer/.
+          add(KINESIS_STREAM, source.replace(/\/consumer\/.*$/, ""));
+          add(KINESIS_CONSUMER, source);
+        } else add(KINESIS_STREAM, source);
+        break;
+      case "kafka":
+        add(MSK, source);
+        add(POLLER_VPC_ACTIONS, "*");
+        break;
+      case "mq":
+        add(MQ, source);
+        add(POLLER_VPC_ACTIONS, "*");
+        break;
+      case "docdb":
+        add(DOCDB, source);
+        add(POLLER_VPC_ACTIONS, "*");
+        break;
+      default:
+        break;
+    }
+  }
+  for (const secret of t.secretArns) {
+    out.push({ purpose: "trigger-secret", subject, action: "secretsmanager:GetSecretValue", resource: secret, essential: true });
+  }
+  if (t.kmsKeyArn) out.push({ purpose: "trigger-kms", subject, action: "kms:Decrypt", resource: t.kmsKeyArn, essential: true });
+  if (t.onFailureDestination) {
+    const d = destinationPermission(t.onFailureDestination);
+    if (d) out.push({ purpose: "trigger-destination", subject: t.onFailureDestination, action: d.action, resource: d.resource, essential: true });
+  }
+  return out;
+}
+
+/** Every permission the function's configuration requires, sorted and de-duplicated. */
+export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
+  const out: RequiredPermission[] = [];
+  const logs = logGroupArns(fn);
+  out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:CreateLogGroup", resource: logs.group, essential: false });
+  out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:CreateLogStream", resource: logs.streams, essential: true });
+  out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:PutLogEvents", resource: logs.streams, essential: true });
+  if (fn.vpc !== null && fn.vpc.subnetIds.length > 0) {
+    for (const action of VPC_ACTIONS) out.push({ purpose: "vpc", subject: fn.vpc.vpcId ?? "vpc", action, resource: "*", essential: true });
+  }
+  if (fn.tracingMode === "Active") {
+    for (const action of TRACING_ACTIONS) out.push({ purpose: "tracing", subject: "Active", action, resource: "*", essential: true });
+  }
+  for (const t of fn.triggers) out.push(...triggerRequirements(t));
+  if (fn.deadLetterTargetArn) {
+    const d = destinationPermission(fn.deadLetterTargetArn);
+    if (d) out.push({ purpose: "dead-letter", subject: fn.deadLetterTargetArn, action: d.action, resource: d.resource, essential: true });
+  }
+  for (const dest of [fn.destinations.onSuccess, fn.destinations.onFailure]) {
+    if (!dest) continue;
+    const d = destinationPermission(dest);
+    if (d) out.push({ purpose: "destination", subject: dest, action: d.action, resource: d.resource, essential: true });
+  }
+  if (fn.kmsKeyArn && fn.environmentVariableNames.length > 0) {
+    out.push({ purpose: "environment-kms", subject: fn.kmsKeyArn, action: "kms:Decrypt", resource: fn.kmsKeyArn, essential: true });
+  }
+  const seen = new Set<string>();
+  return out
+    .filter((r) => {
+      const key = `${r.purpose}\u0000${r.subject}\u0000${r.action}\u0000${r.resource}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => cmp(a.purpose, b.purpose) || cmp(a.subject, b.subject) || cmp(a.action, b.action) || cmp(a.resource, b.resource));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,81 @@
+/**
+ * Resource wildcards that usage could narrow (LR017): an Allow statement of an execution role
+ * grants every resource of a type (`table/*`, `*`), and the role's functions were seen using that
+ * statement's actions only on resources that share a name prefix (`table/orders-eu`,
+ * `table/orders-us` → `table/orders-*`). Prefixes come from the IAM engine's
+ * `narrowestPrefixPattern`; coverage from `patternCovers`.
+ */
+import type { CanonicalDocument, Role } from "../model/document.js";
+import type { ScopeSuggestion } from "../model/analysis.js";
+import { actionApplies, arnMatches, narrowestPrefixPattern, patternCovers, splitArn, type NamedPolicy } from "./iam.js";
+import { byString, isAwsManagedArn } from "./policies.js";
+
+/** Does the pattern cover every resource of its type (the name part is only a wildcard)? */
+export function typeWide(pattern: string): boolean {
+  if (pattern === "*") return true;
+  const parts = splitArn(pattern);
+  if (parts === null) return false;
+  const service = parts[2] ?? "";
+  const resource = parts[5] ?? "";
+  if (service === "s3") return resource === "*" || resource === "*/*";
+  return resource === "*" || /^[A-Za-z0-9_.-]+[/:]\*$/.test(resource);
+}
+
+/** Service and resource type of an ARN (`dynamodb table`), to group what a `*` grant was used on. */
+function typeKey(arn: string): string {
+  const parts = splitArn(arn);
+  if (parts === null) return arn;
+  const resource = parts[5] ?? "";
+  const type = /^([A-Za-z0-9_.-]+)[/:]/.exec(resource)?.[1] ?? "";
+  return `${parts[2] ?? ""} ${parts[3] ?? ""} ${parts[4] ?? ""} ${type}`;
+}
+
+export function scopeSuggestions(role: Role, identity: readonly NamedPolicy[], document: CanonicalDocument): ScopeSuggestion[] {
+  if (!document.usage.present) return [];
+  // What the role's function sessions did: action → resources seen.
+  const used = new Map<string, Set<string>>();
+  for (const p of document.usage.principals) {
+    if (p.roleArn !== role.arn || p.sessionKind !== "function") continue;
+    for (const a of p.actions) {
+      if (a.count <= a.deniedCount) continue;
+      const set = used.get(a.action) ?? new Set<string>();
+      for (const r of a.resources) set.add(r);
+      used.set(a.action, set);
+    }
+  }
+  if (used.size === 0) return [];
+  const out: ScopeSuggestion[] = [];
+  for (const policy of identity) {
+    if (isAwsManagedArn(policy.id)) continue;
+    policy.document.Statement.forEach((st, index) => {
+      if (st.Effect !== "Allow" || st.Resource === undefined) return;
+      for (const granted of st.Resource) {
+        if (!typeWide(granted)) continue;
+        // Used resources under this pattern, by type (a `*` grant may cover several types).
+        const groups = new Map<string, { actions: Set<string>; resources: Set<string> }>();
+        for (const [action, resources] of used) {
+          if (!actionApplies(st, action)) continue;
+          for (const r of resources) {
+            if (!arnMatches(granted, r)) continue;
+            const k = typeKey(r);
+            const g = groups.get(k) ?? { actions: new Set<string>(), resources: new Set<string>() };
+            g.actions.add(action);
+            g.resources.add(r);
+            groups.set(k, g);
+          }
+        }
+        for (const g of groups.values()) {
+          if (g.resources.size < 2) continue;
+          const resources = [...g.resources].sort(byString);
+          const suggested = narrowestPrefixPattern(resources);
+          if (suggested === null || suggested === granted || typeWide(suggested) || !patternCovers(granted, suggested)) continue;
+          // A prefix that stops inside the account or region part narrows nothing useful.
+          const parts = splitArn(suggested);
+          if (parts === null || (parts[5] ?? "").startsWith("*")) continue;
+          out.push({ policy: policy.id, index, granted, suggested, actions: [...g.actions].sort(byString), resources: resources.slice(0, 10) });
+        }
+      }
+    });
+  }
+  return out.sort((a, b) => byString(a.policy, b.policy) || a.index - b.index || byString(a.suggested, b.suggested));
+}

@@ -1,0 +1,97 @@
+/**
+ * Trust-policy analysis of a role (LR011): who may assume it, from which account, and whether a
+ * condition pins the caller. Only Allow statements trust; a Deny in a trust policy narrows and is
+ * not a principal.
+ */
+import type { PolicyDocument, PolicyStatement } from "../model/document.js";
+import type { TrustAnalysis, TrustedPrincipal, TrustedPrincipalKind } from "../model/analysis.js";
+import { accountOf, byString } from "./policies.js";
+
+/** Lambda's service principals: the regular one and Lambda@Edge's. */
+export const LAMBDA_PRINCIPALS = new Set(["lambda.amazonaws.com", "edgelambda.amazonaws.com"]);
+
+/**
+ * Condition keys that pin who can assume the role (confused-deputy protection, organisation or
+ * principal restriction, external ID). A key with only `*` values pins nothing.
+ */
+const RESTRICTING_KEYS = new Set([
+  "aws:sourcearn",
+  "aws:sourceaccount",
+  "aws:sourceorgid",
+  "aws:sourceorgpaths",
+  "aws:principalorgid",
+  "aws:principalorgpaths",
+  "aws:principalarn",
+  "aws:principalaccount",
+  "aws:userid",
+  "aws:username",
+  "sts:externalid",
+  "aws:sourcevpce",
+  "aws:sourceip",
+  "aws:sourcevpc",
+  // Web identity: the audience / subject of the token.
+  "accounts.google.com:aud",
+  "cognito-identity.amazonaws.com:aud",
+  "token.actions.githubusercontent.com:sub",
+  "token.actions.githubusercontent.com:aud",
+]);
+
+function conditionKeys(st: PolicyStatement): string[] {
+  const keys = new Set<string>();
+  for (const block of Object.values(st.Condition ?? {})) for (const k of Object.keys(block)) keys.add(k.toLowerCase());
+  return [...keys].sort(byString);
+}
+
+function restricts(st: PolicyStatement): boolean {
+  for (const [op, block] of Object.entries(st.Condition ?? {})) {
+    // `Null` and negated operators do not pin a caller by themselves.
+    if (/^Null$/i.test(op) || /Not/i.test(op.replace(/^For(All|Any)Values?:/i, ""))) continue;
+    for (const [key, values] of Object.entries(block)) {
+      const k = key.toLowerCase();
+      const pinned = RESTRICTING_KEYS.has(k) || /:(aud|sub|oaud)$/.test(k);
+      if (pinned && values.some((v) => v !== "*" && v !== "")) return true;
+    }
+  }
+  return false;
+}
+
+function kindOf(type: string, id: string): TrustedPrincipalKind {
+  if (id === "*") return "wildcard";
+  if (type === "Service") return LAMBDA_PRINCIPALS.has(id.toLowerCase()) ? "lambda" : "service";
+  if (type === "Federated") return "federated";
+  if (type === "CanonicalUser") return "canonical-user";
+  if (/^\d{12}$/.test(id) || /^arn:[^:]+:iam::\d{12}:root$/.test(id)) return "aws-account";
+  return "aws-principal";
+}
+
+export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string): TrustAnalysis {
+  const principals: TrustedPrincipal[] = [];
+  let notPrincipalAllow = false;
+  (trust?.Statement ?? []).forEach((st, statementIndex) => {
+    if (st.Effect !== "Allow") return;
+    if (st.NotPrincipal !== undefined) notPrincipalAllow = true;
+    const actions = [...(st.Action ?? st.NotAction?.map((a) => `not ${a}`) ?? [])].sort(byString);
+    const keys = conditionKeys(st);
+    const restricted = restricts(st);
+    const add = (type: string, id: string) => {
+      const kind = kindOf(type, id);
+      const accountId = kind === "aws-account" || kind === "aws-principal" ? (/^\d{12}$/.test(id) ? id : accountOf(id)) : null;
+      principals.push({
+        kind,
+        identifier: id,
+        accountId,
+        crossAccount: accountId !== null && accountId !== roleAccount,
+        statementIndex,
+        actions,
+        conditionKeys: keys,
+        restricted,
+      });
+    };
+    const p = st.Principal;
+    if (p === undefined) return;
+    if (p === "*") add("AWS", "*");
+    else for (const [type, ids] of Object.entries(p)) for (const id of ids) add(type, id);
+  });
+  principals.sort((a, b) => a.statementIndex - b.statementIndex || byString(a.identifier, b.identifier));
+  return { principals, notPrincipalAllow };
+}
