@@ -51,10 +51,13 @@ const ROW = 24;
 const GAP = 10;
 const WIDTH = 900;
 const FN_X = 8;
-const FN_W = 330;
-const ROLE_X = 560;
-const ROLE_W = 330;
-const LABEL_CHARS = 42;
+const FN_W = 400;
+const ROLE_X = 590;
+const ROLE_W = 300;
+/** Room kept at the right of a function node for its region and severity dot. */
+const FN_RIGHT = 110;
+/** Most characters of a name shown; wider glyphs are clipped by the column's clip path anyway. */
+const LABEL_CHARS = 40;
 
 function worst(a: Severity | null, b: Severity | null): Severity | null {
   if (a === null) return b;
@@ -122,8 +125,12 @@ function dot(cx: number, cy: number, s: Severity | null): string {
   return `<circle class="sev sev-${s}" cx="${cx}" cy="${cy}" r="5"><title>worst finding: ${s}</title></circle>`;
 }
 
-function renderPage(clusters: Cluster[], sev: Map<string, Severity>): string {
+function renderPage(clusters: Cluster[], sev: Map<string, Severity>, pageIndex: number): string {
   const parts: string[] = [];
+  // Names are clipped to their column so a long or wide name never runs over the region label or
+  // out of its box (ids are per page: a hidden page's clip paths must not be the ones referenced).
+  const fnClip = `lr-fn-clip-${pageIndex}`;
+  const roleClip = `lr-role-clip-${pageIndex}`;
   let y = 8;
   for (const c of clusters) {
     const shared = c.total > 1;
@@ -139,7 +146,7 @@ function renderPage(clusters: Cluster[], sev: Map<string, Severity>): string {
       g.push(
         `<path class="edge" d="M${FN_X + FN_W},${fy} C${(FN_X + FN_W + ROLE_X) / 2},${fy} ${(FN_X + FN_W + ROLE_X) / 2},${cy} ${ROLE_X},${cy}"/>`,
         `<g class="fn"><title>${esc(fn.arn)}</title><rect x="${FN_X}" y="${fy - 9}" width="${FN_W}" height="18" rx="4"/>` +
-          `<text x="${FN_X + 8}" y="${fy + 4}">${esc(label)}</text>` +
+          `<text x="${FN_X + 8}" y="${fy + 4}" clip-path="url(#${fnClip})">${esc(label)}</text>` +
           `<text class="region" x="${FN_X + FN_W - 22}" y="${fy + 4}" text-anchor="end">${esc(fn.region)}</text>` +
           dot(FN_X + FN_W - 10, fy, sev.get(fn.arn) ?? null) +
           `</g>`,
@@ -149,7 +156,7 @@ function renderPage(clusters: Cluster[], sev: Map<string, Severity>): string {
     const title = `${c.roleArn}${c.inInputs ? "" : " (not in the inputs)"}${shared ? ` — execution role of ${c.total} functions` : ""}`;
     g.push(
       `<g class="role"><title>${esc(title)}</title><rect x="${ROLE_X}" y="${cy - 11}" width="${ROLE_W}" height="22" rx="11"/>` +
-        `<text x="${ROLE_X + 12}" y="${cy + 4}">${esc(roleLabel)}</text>` +
+        `<text x="${ROLE_X + 12}" y="${cy + 4}" clip-path="url(#${roleClip})">${esc(roleLabel)}</text>` +
         (shared ? `<text class="badge" x="${ROLE_X + ROLE_W - 26}" y="${cy + 4}" text-anchor="end">×${c.total}</text>` : "") +
         dot(ROLE_X + ROLE_W - 12, cy, sev.get(c.roleArn) ?? null) +
         `</g>`,
@@ -159,8 +166,12 @@ function renderPage(clusters: Cluster[], sev: Map<string, Severity>): string {
     y += h + GAP;
   }
   const height = Math.max(40, y);
+  const defs =
+    `<defs><clipPath id="${fnClip}" clipPathUnits="userSpaceOnUse"><rect x="${FN_X}" y="0" width="${FN_W - FN_RIGHT}" height="${height}"/></clipPath>` +
+    `<clipPath id="${roleClip}" clipPathUnits="userSpaceOnUse"><rect x="${ROLE_X}" y="0" width="${ROLE_W - 60}" height="${height}"/></clipPath></defs>`;
   return (
     `<svg class="graph" role="img" aria-label="Lambda functions and their execution roles" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" xmlns="http://www.w3.org/2000/svg">` +
+    defs +
     parts.join("") +
     `</svg>`
   );
@@ -192,7 +203,7 @@ export function buildGraph(document: Partial<CanonicalDocument>, findings: reado
     let shownBefore = 0;
     const flush = () => {
       if (page.length === 0) return;
-      pages.push({ accountId, from: shownBefore + 1, to: shownBefore + count, of, svg: renderPage(page, fnSev) });
+      pages.push({ accountId, from: shownBefore + 1, to: shownBefore + count, of, svg: renderPage(page, fnSev, pages.length) });
       shownBefore += count;
       page = [];
       count = 0;

@@ -106,8 +106,8 @@ export function scenario(functions = 24, seed = 7): Scenario {
     role.facts.actionsTruncated = i === 0;
   });
   const real = auditDocument(document);
-  const shared = document.roles.find((r) => r.functions.length > 1)!;
-  const single = document.roles.find((r) => r.functions.length === 1)!;
+  const shared = document.roles.find((r) => r.functions.length > 1) ?? document.roles[0]!;
+  const single = document.roles.find((r) => r.functions.length === 1 && r !== shared) ?? document.roles[document.roles.length - 1]!;
   const fn = document.functions.find((f) => f.arn === single.functions[0])!;
   const extra: Finding[] = [
     standin("LR901", "critical", { type: "role", arn: shared.arn, name: shared.name }, `Role ${shared.name} allows * on * through AdministratorAccess`, {

@@ -24,7 +24,8 @@ describe("renderMarkdown", () => {
   });
 
   it("groups findings by severity, most severe first, each with its evidence folded in <details>", () => {
-    const order = ["### 🔴 Critical (1)", "### 🟠 High (4)", "### 🟡 Medium (2)", "### 🔵 Low (2)", "### ⚪ Info (1)"].map((h) => md.indexOf(h));
+    const b = sc.report.summary.bySeverity;
+    const order = [`### 🔴 Critical (${b.critical})`, `### 🟠 High (${b.high})`, `### 🟡 Medium (${b.medium})`, `### 🔵 Low (${b.low})`, `### ⚪ Info (${b.info})`].map((h) => md.indexOf(h));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     const critical = md.slice(order[0], order[1]);

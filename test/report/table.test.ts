@@ -58,10 +58,15 @@ describe("renderTable", () => {
   });
 
   it("ends with top fixes ordered by findings cleared, with the remediation", () => {
-    const section = text.slice(text.indexOf("Top fixes"));
-    const lines = section.split("\n").filter((l) => /^ {2}\d\. /.test(l));
-    expect(section.replace(/\s+/g, " ")).toContain("1. LR001 shared-execution-role: clears 4 findings (3 high, 1 medium) on 4 resources, 18 functions");
-    expect(lines[1]).toMatch(/^ {2}2\. LR903 unused-permissions: clears 3 findings/);
+    const section = text.slice(text.indexOf("Top fixes")).replace(/\n {5}/g, " ");
+    const entries = [...section.matchAll(/^ {2}\d\. (\S+) \S+: clears (\d+) findings? \(([^)]*)\)/gm)].map((m) => ({ rule: m[1]!, n: Number(m[2]), sev: m[3]! }));
+    expect(entries.length).toBe(Math.min(5, new Set(sc.report.findings.filter((f) => !f.suppressed).map((f) => f.ruleId)).size));
+    for (let i = 1; i < entries.length; i++) expect(entries[i - 1]!.n).toBeGreaterThanOrEqual(entries[i]!.n);
+    // Counted independently from the report: LR001's findings by severity.
+    const lr001 = sc.report.findings.filter((f) => f.ruleId === "LR001" && !f.suppressed);
+    const bySev = ["critical", "high", "medium", "low", "info"].map((sv) => [sv, lr001.filter((f) => f.severity === sv).length] as const).filter(([, n]) => n > 0);
+    const line = entries.find((e) => e.rule === "LR001")!;
+    expect(line).toEqual({ rule: "LR001", n: lr001.length, sev: bySev.map(([sv, n]) => `${n} ${sv}`).join(", ") });
     expect(section).toContain("Give each function its own execution role");
   });
 
