@@ -385,3 +385,15 @@ describe("explicit roles written as ARNs", () => {
     expect(f.roles[0]?.arn).toBe("arn:aws:iam::unknown:role/worker-role");
   });
 });
+
+describe("readIac: one entry point by content", () => {
+  it("dispatches plans, JSON templates and YAML templates, and declines anything else", async () => {
+    const { readIac } = await import("../../src/sources/cloudformation/index.js");
+    expect(readIac(readFileSync(`${corpus}/terraform-plans/cloudgoat-lambda_privesc.plan.json`), "p.json")?.source.kind).toBe("terraform-plan");
+    expect(readIac(readFileSync(`${corpus}/aws-sam-translator/output/sqs.json`), "t.json")?.source.kind).toBe("cloudformation");
+    expect(readIac(readFileSync(`${corpus}/aws-sam-translator/input/sqs.yaml`), "t.yaml")?.functions).toHaveLength(1);
+    expect(readIac('{"RoleDetailList": []}', "iam.json")).toBeNull();
+    expect(readIac("name: not a template\n", "x.yaml")).toBeNull();
+    expect(() => readIac("Resources:\n  A: !Bogus x\n", "bad.yaml")).toThrow(InputError);
+  });
+});

@@ -6,3 +6,4 @@ export { detectIac, type IacKind } from "./detect-iac.js";
 export { decodeText, parseJsonLocated, parseYamlLocated, childPath, type Located } from "./located.js";
 export { syntheticFunctionArn, syntheticRoleArn, syntheticPolicyArn, type ArnContext } from "./lambda-shapes.js";
 export { permissionRows, diffPermissions, canonicalStatement, type PermissionRow, type PermissionRowKind, type PermissionDiff } from "./permission-rows.js";
+export { readIac, type IacReadOptions } from "./read-iac.js";

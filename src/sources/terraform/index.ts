@@ -5,3 +5,4 @@ export { decodeText } from "../cloudformation/located.js";
 export { indexConfigBlocks, type TerraformConfigFiles, type BlockLocation } from "./config-locations.js";
 export { permissionRows, diffPermissions, canonicalStatement, type PermissionRow, type PermissionRowKind, type PermissionDiff } from "../cloudformation/permission-rows.js";
 export type { IacFragment, StatementLocation } from "../cloudformation/read-template.js";
+export { readIac, type IacReadOptions } from "../cloudformation/read-iac.js";
