@@ -48,6 +48,7 @@ const principal = (i: number) => `arn:aws:iam::${A}:role/fn-role-${i}`;
 
 // leastrole: probes on all roles
 let t = performance.now();
+let c0 = process.cpuUsage();
 let oursAllowed = 0;
 for (const [i, role] of roles.entries()) {
   const identityPolicies = [
@@ -61,11 +62,14 @@ for (const [i, role] of roles.entries()) {
   }
 }
 const oursAllMs = performance.now() - t;
+let c1 = process.cpuUsage(c0);
+const oursCpuMs = (c1.user + c1.system) / 1000;
 const oursPerRequestUs = (oursAllMs * 1000) / (roles.length * PROBES.length);
-console.log(`leastrole evaluateRequest: ${roles.length} roles × ${PROBES.length} probes in ${oursAllMs.toFixed(0)} ms (${oursPerRequestUs.toFixed(1)} µs/request, ${oursAllowed} allowed)`);
+console.log(`leastrole evaluateRequest: ${roles.length} roles × ${PROBES.length} probes in ${oursAllMs.toFixed(0)} ms (${oursPerRequestUs.toFixed(1)} µs/request; CPU ${oursCpuMs.toFixed(0)} ms; ${oursAllowed} allowed)`);
 
 // iam-simulate: probes on the first `simulated` roles, compared with ours
 t = performance.now();
+c0 = process.cpuUsage();
 let agree = 0;
 let disagree = 0;
 let errors = 0;
@@ -99,9 +103,13 @@ for (let i = 0; i < Math.min(simulated, roles.length); i++) {
   }
 }
 const simMs = performance.now() - t;
+c1 = process.cpuUsage(c0);
+const simCpuMs = (c1.user + c1.system) / 1000;
 const simRequests = Math.min(simulated, roles.length) * PROBES.length;
 const simPerRequestUs = (simMs * 1000) / simRequests;
-console.log(`iam-simulate runSimulation: ${simRequests} requests in ${simMs.toFixed(0)} ms (${simPerRequestUs.toFixed(0)} µs/request); agreement with leastrole ${agree}/${agree + disagree}, ${errors} errors`);
+console.log(`iam-simulate runSimulation: ${simRequests} requests in ${simMs.toFixed(0)} ms (${simPerRequestUs.toFixed(0)} µs/request; CPU ${simCpuMs.toFixed(0)} ms, includes our check); agreement with leastrole ${agree}/${agree + disagree}, ${errors} errors`);
 console.log(`  extrapolated: ${roles.length} roles × ${PROBES.length} probes = ${((simPerRequestUs * roles.length * PROBES.length) / 1e6).toFixed(1)} s`);
 console.log(`  extrapolated full effective permissions (${catalog.size} actions per role): ${((simPerRequestUs * roles.length * catalog.size) / 1e6 / 3600).toFixed(1)} h for ${roles.length} roles`);
+const { loadavg } = await import("node:os");
+console.log(`load average: ${loadavg().map((x) => x.toFixed(1)).join(", ")}`);
 console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

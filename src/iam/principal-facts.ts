@@ -145,9 +145,24 @@ function locate(policy: string, policyKind: Located["policyKind"], doc: PolicyDo
   return doc.Statement.map((statement, index) => ({ policy, policyKind, index, statement, analysis: analyse(statement, catalog), source }));
 }
 
+/**
+ * Per-catalog scratch sets for the intermediate results of computeInternal (boundary, unconditional,
+ * on-star, conditional): cleared and reused, so 10,000 roles do not allocate 40,000 bitsets for the
+ * garbage collector. computeInternal is synchronous, so there is no reentrancy.
+ */
+const scratchCache = new WeakMap<ActionCatalog, ActionSet[]>();
+function scratch(catalog: ActionCatalog, i: number): ActionSet {
+  let list = scratchCache.get(catalog);
+  if (list === undefined) scratchCache.set(catalog, (list = []));
+  let set = list[i];
+  if (set === undefined) list[i] = set = new ActionSet(catalog.bitLength);
+  else set.words.fill(0);
+  return set;
+}
+
 /** Actions allowed by a list of statements: Allow union minus unconditional Deny on `*`. */
-function allowedBy(list: readonly Located[], catalog: ActionCatalog): ActionSet {
-  const allowed = new ActionSet(catalog.bitLength);
+function allowedBy(list: readonly Located[], catalog: ActionCatalog, into?: ActionSet): ActionSet {
+  const allowed = into ?? new ActionSet(catalog.bitLength);
   for (const s of list) if (s.statement.Effect === "Allow") allowed.orInPlace(s.analysis.set);
   for (const s of list) {
     if (s.statement.Effect === "Deny" && s.analysis.allResources && !s.analysis.hasConditions) allowed.andNotInPlace(s.analysis.set);
@@ -198,17 +213,17 @@ function computeInternal(principal: PrincipalPolicies, catalog: ActionCatalog): 
   }
 
   const allowed = allowedBy(identity, catalog);
-  if (boundary !== null && boundary.document !== null) allowed.andInPlace(allowedBy(boundaryStatements, catalog));
+  if (boundary !== null && boundary.document !== null) allowed.andInPlace(allowedBy(boundaryStatements, catalog, scratch(catalog, 0)));
 
   const grants = identity.filter((s) => s.statement.Effect === "Allow");
-  const unconditional = new ActionSet(catalog.bitLength);
-  const onStar = new ActionSet(catalog.bitLength);
+  const unconditional = scratch(catalog, 1);
+  const onStar = scratch(catalog, 2);
   for (const s of grants) {
     if (!s.analysis.hasConditions) unconditional.orInPlace(s.analysis.set);
     if (s.analysis.starResource) onStar.orInPlace(s.analysis.set);
   }
   onStar.andInPlace(allowed).andInPlace(catalog.resourceLevelSet);
-  const conditional = allowed.clone().andNotInPlace(unconditional);
+  const conditional = scratch(catalog, 3).orInPlace(allowed).andNotInPlace(unconditional);
 
   // One pass over the allowed words (services are word-aligned, so each word belongs to one
   // service) gives light per-service tallies; full ServiceGrant records are built only for the
@@ -318,9 +333,11 @@ function computeInternal(principal: PrincipalPolicies, catalog: ActionCatalog): 
   return { facts, identity, allowed };
 }
 
+const EMPTY: string[] = [];
+/** Capped view of a statement list; shares the parsed document's array when short (documents are not mutated). */
 function cap(list: readonly string[] | undefined): string[] {
-  if (list === undefined) return [];
-  return list.length > STATEMENT_LIST_CAP ? list.slice(0, STATEMENT_LIST_CAP) : [...list];
+  if (list === undefined) return EMPTY;
+  return list.length > STATEMENT_LIST_CAP ? list.slice(0, STATEMENT_LIST_CAP) : (list as string[]);
 }
 
 function statementFacts(s: Located): StatementFacts {
