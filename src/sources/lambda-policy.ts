@@ -7,7 +7,7 @@
  */
 
 import { parsePolicyDocument } from "../iam/index.js";
-import { asObject, FileContext, isObject, joinPath } from "./record-reader.js";
+import { asObject, FileContext, isObject, isResponseMetadataKey, joinPath } from "./record-reader.js";
 import { fromPath, hasTarget, targetFrom, type Target } from "./function-target.js";
 import { emptyFragment, type PathContext, type ReaderInput, type SourceFragment } from "./types.js";
 
@@ -17,7 +17,7 @@ import { emptyFragment, type PathContext, type ReaderInput, type SourceFragment 
  * path must say it came from Lambda.
  */
 export function isGetPolicy(v: unknown, context: PathContext | null = null): boolean {
-  if (!isObject(v) || !("Policy" in v) || !Object.keys(v).every((k) => k === "Policy" || k === "RevisionId" || k === "ResponseMetadata")) return false;
+  if (!isObject(v) || !("Policy" in v) || !Object.keys(v).every((k) => k === "Policy" || k === "RevisionId" || isResponseMetadataKey(k))) return false;
   const policy = v["Policy"];
   if (typeof policy !== "string" && !isObject(policy)) return false;
   if (context?.service) return context.service === "lambda";

@@ -4,12 +4,12 @@
  * the file after the function ARN or name); without one the file is reported as unattributable.
  */
 
-import { asObject, FileContext, isObject, tagsFromMap } from "./record-reader.js";
+import { asObject, FileContext, isObject, isResponseMetadataKey, tagsFromMap } from "./record-reader.js";
 import { fromPath, hasTarget } from "./function-target.js";
 import { emptyFragment, type ReaderInput, type SourceFragment } from "./types.js";
 
 export function isListTags(v: unknown): boolean {
-  return isObject(v) && isObject(v["Tags"]) && Object.keys(v).every((k) => k === "Tags" || k === "ResponseMetadata");
+  return isObject(v) && isObject(v["Tags"]) && Object.keys(v).every((k) => k === "Tags" || isResponseMetadataKey(k));
 }
 
 export function readLambdaTags(input: ReaderInput): SourceFragment {

@@ -50,6 +50,11 @@ export function joinPath(base: string, key: string | number): string {
   return segment.startsWith("[") ? base + segment : `${base}.${segment}`;
 }
 
+/** Envelope keys SDK dumps add to every response: boto3 `ResponseMetadata`, JS SDK v3 `$metadata`. */
+export function isResponseMetadataKey(key: string): boolean {
+  return key === "ResponseMetadata" || key === "$metadata";
+}
+
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

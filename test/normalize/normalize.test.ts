@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { emptyUsage } from "../../src/model/usage.js";
-import { normalize, normalizeFragments, trustsLambda, validateCanonicalDocument } from "../../src/normalize/index.js";
+import { normalize, normalizeFragments, serializeCanonicalDocument, trustsLambda, validateCanonicalDocument } from "../../src/normalize/index.js";
 import type { PolicyDocument, RoleFacts } from "../../src/model/document.js";
 import { readSourceBytes } from "../../src/sources/read-sources.js";
 import type { SourceFragment } from "../../src/sources/types.js";
@@ -135,6 +135,18 @@ describe("normalize: managed policies not in the inputs", () => {
     });
     expect(seen).toEqual(["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole:resolved"]);
     expect(doc.meta.iamDataVersion).toBe("test-catalog");
+  });
+});
+
+describe("serializeCanonicalDocument", () => {
+  it("writes JSON that reads back as the same document (byte-stable for the same inputs)", () => {
+    const a = serializeCanonicalDocument(normalizeFragments(fragments(buildExport(SPEC))).document);
+    const b = serializeCanonicalDocument(normalizeFragments(fragments(buildExport(SPEC).reverse())).document);
+    expect(b).toBe(a);
+    expect(a.endsWith("}\n")).toBe(true);
+    const back = readSourceBytes("doc.json", a);
+    expect(back.fragment!.source.kind).toBe("canonical-document");
+    expect(serializeCanonicalDocument(normalizeFragments([back.fragment!]).document)).toBe(a);
   });
 });
 

@@ -183,6 +183,10 @@ describe("get-policy reader", () => {
     expect(warnings[0]).toMatchObject({ severity: "error", code: "invalid-policy-document", file: "p.json" });
     expect(warnings[0]!.path).toMatch(/^Policy\.Statement\[0\]\.Effect/);
   });
+  it("SDK dumps with response metadata (boto3 ResponseMetadata, JS SDK v3 $metadata) are recognised", () => {
+    expect(mustRead("p1.json", { Policy: JSON.stringify(policy), RevisionId: "r", ResponseMetadata: { RequestId: "x", HTTPStatusCode: 200 } }).source.kind).toBe("lambda-policy");
+    expect(mustRead("p2.json", { $metadata: { httpStatusCode: 200, attempts: 1 }, Policy: JSON.stringify(policy), RevisionId: "r" }).source.kind).toBe("lambda-policy");
+  });
   it("an S3 bucket policy in the same {Policy} envelope is not taken for a Lambda policy", () => {
     const { fragment, warnings } = readValue("bucket-policy.json", { Policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }] }) });
     expect(fragment).toBeNull();
