@@ -84,7 +84,8 @@ export async function start({ timeoutMs = 30_000 } = {}) {
     const child = spawn(bin("moto_server"), ["-H", "127.0.0.1", "-p", String(port)], {
       detached: true,
       stdio: "ignore",
-      env: { ...process.env, MOTO_CALL_RESET_API: "false" },
+      // AWS managed policies (arn:aws:iam::aws:policy/…) exist only when moto is asked to load them.
+      env: { ...process.env, MOTO_CALL_RESET_API: "false", MOTO_IAM_LOAD_MANAGED_POLICIES: "true" },
     });
     const endpoint = `http://127.0.0.1:${port}`;
     try {

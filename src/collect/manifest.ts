@@ -95,6 +95,28 @@ export function readManifest(dir: string): CollectManifest | null {
   return m as CollectManifest;
 }
 
+/** The entry with its fields in the documented order (stable, readable manifests). */
+export function canonicalCall(c: ManifestCall): ManifestCall {
+  return {
+    id: c.id,
+    service: c.service,
+    operation: c.operation,
+    region: c.region,
+    target: c.target,
+    status: c.status,
+    files: c.files,
+    count: c.count,
+    absent: c.absent,
+    reason: c.reason,
+    errorCode: c.errorCode,
+    errorMessage: c.errorMessage,
+    attempts: c.attempts,
+    startedAt: c.startedAt,
+    finishedAt: c.finishedAt,
+    resumed: c.resumed,
+  };
+}
+
 export function reasonFor(call: ManifestCall): string {
   const what = call.target ? `${call.service}:${call.operation} ${call.target}` : `${call.service}:${call.operation}`;
   const where = call.region === "global" ? "" : ` in ${call.region}`;

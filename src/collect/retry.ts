@@ -31,8 +31,21 @@ export interface ThrottleRetryPolicy {
 
 export const DEFAULT_THROTTLE_RETRY: ThrottleRetryPolicy = Object.freeze({ retries: 5, baseMs: 1000, capMs: 20_000 });
 
+/**
+ * The SDK could not parse the answer (an HTML error page, a proxy's reply, an emulator that does
+ * not implement the operation): it throws a SyntaxError or parse Error with the HTTP response
+ * attached as `$response`.
+ */
+function unparseableStatus(error: unknown): number | undefined {
+  if (!error || typeof error !== "object") return undefined;
+  const e = error as { message?: unknown; $response?: { statusCode?: unknown } };
+  if (typeof e.message !== "string" || !e.message.includes("Deserialization error")) return undefined;
+  return typeof e.$response?.statusCode === "number" ? e.$response.statusCode : 0;
+}
+
 /** The error's code as AWS sent it (SDK v3 puts it in `name`; some errors carry `Code`). */
 export function awsErrorCode(error: unknown): string {
+  if (unparseableStatus(error) !== undefined) return "UnparseableResponse";
   if (error && typeof error === "object") {
     const e = error as { name?: unknown; Code?: unknown; code?: unknown };
     for (const v of [e.Code, e.name, e.code]) if (typeof v === "string" && v !== "" && v !== "Error") return v;
@@ -40,9 +53,14 @@ export function awsErrorCode(error: unknown): string {
   return "Error";
 }
 
+/** One line: the manifest and the progress output are line-oriented. */
 export function awsErrorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || awsErrorCode(error);
-  return String(error);
+  const status = unparseableStatus(error);
+  if (status !== undefined) {
+    return `HTTP ${status}: the endpoint's answer is not an AWS API response (does the endpoint implement this operation?)`;
+  }
+  const message = error instanceof Error ? error.message || awsErrorCode(error) : String(error);
+  return message.replace(/\s*\n\s*/g, " ").trim();
 }
 
 function httpStatus(error: unknown): number | undefined {

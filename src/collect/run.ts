@@ -6,7 +6,7 @@
 
 import { existsSync } from "node:fs";
 import { attemptsOf, type CallContext } from "./aws-call.js";
-import type { ManifestCall } from "./manifest.js";
+import { canonicalCall, type ManifestCall } from "./manifest.js";
 import type { AwsService } from "./operations.js";
 import type { CollectProgress } from "./options.js";
 import { awsErrorCode, awsErrorMessage } from "./retry.js";
@@ -144,7 +144,8 @@ export class Run {
     return { call, data };
   }
 
-  private record(call: ManifestCall): void {
+  private record(entry: ManifestCall): void {
+    const call = canonicalCall(entry);
     this.calls.set(call.id, call);
     const what = call.target ? `${call.service}:${call.operation} ${call.target}` : `${call.service}:${call.operation}`;
     const where = call.region === "global" ? "" : ` [${call.region}]`;

@@ -1,0 +1,427 @@
+/**
+ * collect against moto's server mode (real HTTP, real SDK, no mocks): seeded through the SDK,
+ * collected, then read back by the source readers, normalised and audited.
+ */
+
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { GetAccountAuthorizationDetailsCommand, IAMClient } from "@aws-sdk/client-iam";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditDocument } from "../../src/audit.js";
+import { collect, CollectError, type CollectManifest, type CollectOptions, type CollectProgress } from "../../src/collect/index.js";
+import { normalize } from "../../src/normalize/index.js";
+import { startFaultProxy } from "./support/fault-proxy.js";
+import { startMoto, TEST_CREDENTIALS, type MotoServer } from "./support/moto.js";
+import { ACCOUNT, SECRET_VALUES, seedAccount, seedTrailBucket, trailObject, trailRecord, TRAIL_BUCKET, type Seeded } from "./support/seed.js";
+
+let moto: MotoServer;
+let seeded: Seeded;
+const dirs: string[] = [];
+const WINDOW = { since: "2026-01-10", until: new Date("2026-01-20T00:00:00Z") };
+const trailFiles = {
+  inWindow: trailObject("team/", "us-east-1", "2026-01-15T10:05", "AAAAAAAAAAAAAAAA", [
+    trailRecord("2026-01-15T10:01:00Z", "GetItem", "1"),
+    trailRecord("2026-01-15T10:02:00Z", "PutItem", "2"),
+  ]),
+  inWindowEu: trailObject("team/", "eu-west-1", "2026-01-19T23:55", "BBBBBBBBBBBBBBBB", [trailRecord("2026-01-19T23:50:00Z", "Query", "3")]),
+  tooOld: trailObject("team/", "us-east-1", "2025-06-01T00:00", "CCCCCCCCCCCCCCCC", [trailRecord("2025-06-01T00:00:00Z", "Scan", "4")]),
+};
+const digestKey = `team/AWSLogs/${ACCOUNT}/CloudTrail-Digest/us-east-1/2026/01/15/${ACCOUNT}_CloudTrail-Digest_us-east-1_trail_us-east-1_20260115T100500Z.json.gz`;
+
+function outDir(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), "leastrole-collect-")), "out");
+  dirs.push(dir);
+  return dir;
+}
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(relative(dir, p).split("\\").join("/"));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+const json = (dir: string, rel: string): any => JSON.parse(readFileSync(join(dir, rel), "utf8"));
+const base = (endpoint: string): Omit<CollectOptions, "out"> => ({ endpoint, credentials: TEST_CREDENTIALS, throttleBaseMs: 1 });
+
+beforeAll(async () => {
+  moto = startMoto();
+  seeded = await seedAccount(moto.endpoint);
+  await seedTrailBucket(moto.endpoint, [
+    trailFiles.inWindow,
+    trailFiles.inWindowEu,
+    trailFiles.tooOld,
+    { key: digestKey, body: Buffer.from("{}") },
+  ]);
+});
+
+afterAll(() => {
+  moto?.stop();
+  for (const d of dirs) rmSync(join(d, ".."), { recursive: true, force: true });
+});
+
+describe("collect from moto", () => {
+  let out: string;
+  let manifest: CollectManifest;
+  const progress: CollectProgress[] = [];
+
+  beforeAll(async () => {
+    out = outDir();
+    const result = await collect({
+      ...base(moto.endpoint),
+      out,
+      regions: ["us-east-1", "eu-west-1"],
+      accessAdvisor: true,
+      accessAnalyzer: true,
+      cloudtrail: `s3://${TRAIL_BUCKET}/team/`,
+      ...WINDOW,
+      pollIntervalMs: 10,
+      onProgress: (e) => progress.push(e),
+    });
+    manifest = result.manifest;
+    expect(result.manifestPath).toBe(join(out, "manifest.json"));
+  });
+
+  it("writes exactly the files audit reads, the trail's in-window log files and the manifest", () => {
+    const s3 = `cloudtrail/s3/${TRAIL_BUCKET}`;
+    expect(filesUnder(out)).toEqual(
+      [
+        "iam/get-account-authorization-details.json",
+        "lambda/eu-west-1/list-event-source-mappings.json",
+        "lambda/eu-west-1/list-functions.json",
+        "lambda/eu-west-1/list-tags/eu-helper.json",
+        "lambda/us-east-1/get-function-event-invoke-config/report-generator.json",
+        "lambda/us-east-1/get-function-url-config/report-generator.json",
+        "lambda/us-east-1/get-policy/report-generator.json",
+        "lambda/us-east-1/list-event-source-mappings.json",
+        "lambda/us-east-1/list-functions.json",
+        "lambda/us-east-1/list-tags/orders-processor.json",
+        "lambda/us-east-1/list-tags/report-generator.json",
+        "manifest.json",
+        `${s3}/${trailFiles.inWindow.key}`,
+        `${s3}/${trailFiles.inWindowEu.key}`,
+      ].sort(),
+    );
+    // Log files are copied byte for byte (gzip as delivered).
+    expect(readFileSync(join(out, s3, trailFiles.inWindow.key))).toEqual(trailFiles.inWindow.body);
+  });
+
+  it("merges IAM pages and writes policy documents as objects, as the AWS CLI does", async () => {
+    // The JS SDK hands documents on as strings. Real IAM URL-encodes them; moto 5.2.5 sends plain
+    // JSON (a moto quirk), so the URL-encoded path is covered by collect-units.test.ts instead.
+    const iam = new IAMClient({ endpoint: moto.endpoint, credentials: TEST_CREDENTIALS, region: "us-east-1" });
+    const raw = await iam.send(new GetAccountAuthorizationDetailsCommand({}));
+    iam.destroy();
+    const rawTrust = raw.RoleDetailList?.find((r) => r.RoleName === "orders-fn-role")?.AssumeRolePolicyDocument;
+    expect(typeof rawTrust).toBe("string");
+    expect(rawTrust).toMatch(/^(%7B|\{)/);
+
+    const details = json(out, "iam/get-account-authorization-details.json");
+    expect(Object.keys(details)).toEqual(["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"]);
+    expect(details.RoleDetailList.map((r: any) => r.Arn)).toEqual([seeded.roles.ci, seeded.roles.report, seeded.roles.orders].sort());
+    const orders = details.RoleDetailList.find((r: any) => r.RoleName === "orders-fn-role");
+    expect(orders.Path).toBe("/service-role/");
+    expect(orders.AssumeRolePolicyDocument.Statement[0].Principal.Service).toBe("lambda.amazonaws.com");
+    expect(orders.RolePolicyList).toHaveLength(1);
+    expect(orders.RolePolicyList[0].PolicyName).toBe("orders-inline");
+    expect(orders.RolePolicyList[0].PolicyDocument.Statement[0]).toEqual({ Sid: "Tables", Effect: "Allow", Action: "dynamodb:*", Resource: "*" });
+    expect(orders.AttachedManagedPolicies.map((p: any) => p.PolicyArn).sort()).toEqual([
+      "arn:aws:iam::123456789012:policy/orders-read-bucket",
+      "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+    ]);
+    const customer = details.Policies.find((p: any) => p.PolicyName === "orders-read-bucket");
+    expect(customer.PolicyVersionList[0].Document.Statement[0].Action).toEqual(["s3:GetObject"]);
+    // Every document in the file is an object now.
+    const docs = [
+      ...details.RoleDetailList.flatMap((r: any) => [r.AssumeRolePolicyDocument, ...r.RolePolicyList.map((p: any) => p.PolicyDocument)]),
+      ...details.Policies.flatMap((p: any) => p.PolicyVersionList.map((v: any) => v.Document)),
+    ];
+    expect(docs.length).toBeGreaterThan(4);
+    for (const d of docs) expect(typeof d).toBe("object");
+  });
+
+  it("lists functions with all versions, keeps configuration and redacts every environment variable value", () => {
+    const fns = json(out, "lambda/us-east-1/list-functions.json").Functions;
+    expect(fns.map((f: any) => f.FunctionArn)).toEqual([
+      `arn:aws:lambda:us-east-1:${ACCOUNT}:function:orders-processor:$LATEST`,
+      `arn:aws:lambda:us-east-1:${ACCOUNT}:function:orders-processor:1`,
+      `arn:aws:lambda:us-east-1:${ACCOUNT}:function:report-generator:$LATEST`,
+    ]);
+    const latest = fns.find((f: any) => f.FunctionName === "orders-processor" && f.Version === "$LATEST");
+    expect(latest.Role).toBe(seeded.roles.orders);
+    expect(latest.VpcConfig.SubnetIds).toEqual([seeded.subnet]);
+    expect(latest.TracingConfig).toEqual({ Mode: "Active" });
+    expect(latest.DeadLetterConfig).toEqual({ TargetArn: seeded.dlq });
+    expect(latest.Environment.Variables).toEqual({ AWS_SECRET_LIKE: "", DB_PASSWORD: "", TABLE: "" });
+    const version = fns.find((f: any) => f.FunctionName === "orders-processor" && f.Version === "1");
+    expect(version.Environment.Variables).toEqual({ AWS_SECRET_LIKE: "", DB_PASSWORD: "", TABLE: "" });
+    expect(json(out, "lambda/eu-west-1/list-functions.json").Functions.map((f: any) => f.FunctionName)).toEqual(["eu-helper"]);
+  });
+
+  it("writes no environment variable value anywhere (files and manifest)", () => {
+    const everything = filesUnder(out).map((f) => readFileSync(join(out, f), "latin1")).join("\n");
+    for (const secret of SECRET_VALUES) expect(everything).not.toContain(secret);
+    expect(everything).toContain("DB_PASSWORD");
+  });
+
+  it("writes triggers, the URL, the resource policy, destinations and tags in the AWS CLI's shapes", () => {
+    const esm = json(out, "lambda/us-east-1/list-event-source-mappings.json").EventSourceMappings;
+    expect(esm).toHaveLength(1);
+    expect(esm[0].EventSourceArn).toBe(seeded.ordersQueue);
+    expect(esm[0].FunctionArn).toMatch(/:function:orders-processor/);
+    expect(json(out, "lambda/eu-west-1/list-event-source-mappings.json")).toEqual({ EventSourceMappings: [] });
+
+    const url = json(out, "lambda/us-east-1/get-function-url-config/report-generator.json");
+    expect(url.AuthType).toBe("NONE");
+    expect(url.FunctionUrl).toMatch(/^https:\/\/.+\.lambda-url\.us-east-1\.on\.aws/);
+    expect(url).not.toHaveProperty("$metadata");
+
+    const policy = json(out, "lambda/us-east-1/get-policy/report-generator.json");
+    expect(Object.keys(policy).sort()).toEqual(["Policy", "RevisionId"]);
+    expect(typeof policy.Policy).toBe("string"); // kept as AWS returns it: a JSON document in a string
+    const statement = JSON.parse(policy.Policy).Statement[0];
+    expect([statement.Action, statement.Principal]).toEqual(["lambda:InvokeFunctionUrl", "*"]);
+
+    expect(json(out, "lambda/us-east-1/get-function-event-invoke-config/report-generator.json").DestinationConfig).toEqual({
+      OnFailure: { Destination: seeded.failureQueue },
+    });
+    expect(json(out, "lambda/us-east-1/list-tags/orders-processor.json")).toEqual({ Tags: { "leastrole:suppress": "LR001", team: "payments" } });
+    expect(json(out, "lambda/us-east-1/list-tags/report-generator.json")).toEqual({ Tags: {} });
+  });
+
+  it("records every call in the manifest: ok, absent, and what moto does not implement as failed", () => {
+    expect(manifest.kind).toBe("leastrole-collect-manifest");
+    expect(manifest.account).toEqual({ id: ACCOUNT, arn: expect.stringMatching(/^arn:aws:(iam|sts)::123456789012:/), partition: "aws" });
+    expect(manifest.tool.version).toBe(JSON.parse(readFileSync("package.json", "utf8")).version);
+    expect(manifest.options.regions).toEqual(["eu-west-1", "us-east-1"]);
+    expect(manifest.options.window).toEqual({ start: "2026-01-10T00:00:00.000Z", end: "2026-01-20T00:00:00.000Z" });
+    const ids = manifest.calls.map((c) => c.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(ids.length);
+    const byId = new Map(manifest.calls.map((c) => [c.id, c]));
+    const ok = (id: string) => expect(byId.get(id)?.status, id).toBe("ok");
+    ok("global/sts:GetCallerIdentity");
+    ok("global/iam:GetAccountAuthorizationDetails");
+    for (const region of ["us-east-1", "eu-west-1"]) {
+      ok(`${region}/lambda:ListFunctions`);
+      ok(`${region}/lambda:ListEventSourceMappings`);
+    }
+    expect(byId.get("global/iam:GetAccountAuthorizationDetails")?.count).toBe(3);
+    expect(byId.get("us-east-1/lambda:ListFunctions")).toMatchObject({ count: 3, files: ["lambda/us-east-1/list-functions.json"] });
+    expect(byId.get("us-east-1/lambda:GetPolicy/orders-processor")).toMatchObject({ status: "ok", absent: true, files: [] });
+    expect(byId.get("us-east-1/lambda:GetPolicy/report-generator")).toMatchObject({ status: "ok", absent: false, count: 1 });
+    expect(byId.get(`global/s3:GetObject/s3://${TRAIL_BUCKET}/team/`)).toMatchObject({ status: "ok", count: 2 });
+    expect(byId.get(`global/s3:ListObjectsV2/s3://${TRAIL_BUCKET}/team/`)).toMatchObject({ status: "ok", count: 2 });
+
+    // moto 5.2.5 implements neither Access Advisor nor Access Analyzer: recorded, the rest kept.
+    const failed = manifest.calls.filter((c) => c.status === "failed").map((c) => c.id);
+    expect(failed).toEqual([
+      "eu-west-1/accessanalyzer:GetFindingV2",
+      `global/iam:GetServiceLastAccessedDetails/${seeded.roles.report}`,
+      `global/iam:GetServiceLastAccessedDetails/${seeded.roles.orders}`,
+      "us-east-1/accessanalyzer:GetFindingV2",
+    ].sort());
+    // Access Advisor is asked only about roles Lambda can assume (not the EC2 role).
+    expect(ids.some((id) => id.includes("ci-deploy-role"))).toBe(false);
+    for (const c of manifest.calls.filter((x) => x.status === "failed")) {
+      expect(c.errorCode).toBe("UnparseableResponse");
+      expect(c.errorMessage).not.toContain("\n");
+    }
+    expect(manifest.partial).toBe(true);
+    expect(manifest.reasons).toHaveLength(4);
+    expect(manifest.reasons.every((r) => / failed: UnparseableResponse: HTTP \d+/.test(r))).toBe(true);
+  });
+
+  it("reports progress for each phase and call", () => {
+    const messages = progress.map((p) => p.message);
+    expect(messages).toContain("lambda:ListFunctions [us-east-1]: ok (3)");
+    expect(messages).toContain("lambda:GetPolicy orders-processor [us-east-1]: none");
+    expect(messages.at(-1)).toMatch(/^done, PARTIAL: 4 problem\(s\)/);
+    // One event per manifest entry, plus one per downloaded log file (summarised in the manifest).
+    expect(progress.filter((p) => p.kind === "call")).toHaveLength(manifest.calls.length + 2);
+  });
+
+  it("normalises and audits: roles, functions, trigger and public URL come through, with the expected findings", async () => {
+    const { document, warnings } = await normalize([out]);
+    const fns = new Map(document.functions.map((f) => [f.name, f]));
+    expect([...fns.keys()].sort()).toEqual(["eu-helper", "orders-processor", "report-generator"]);
+    expect(fns.get("orders-processor")?.roleArn).toBe(seeded.roles.orders);
+    expect(fns.get("orders-processor")?.environmentVariableNames).toEqual(["AWS_SECRET_LIKE", "DB_PASSWORD", "TABLE"]);
+    expect(JSON.stringify(fns.get("orders-processor")?.triggers)).toContain(seeded.ordersQueue);
+    expect(fns.get("report-generator")?.functionUrl).toMatchObject({ authType: "NONE" });
+    expect(document.roles.map((r) => r.arn).sort()).toEqual([seeded.roles.ci, seeded.roles.orders, seeded.roles.report].sort());
+    // moto's quirk: its GetPolicy puts FunctionUrlAuthType at statement level instead of in a
+    // Condition; the reader rightly flags that statement. Real AWS does not do this.
+    const policyWarnings = warnings.filter((w) => w.code === "invalid-policy-document").map((w) => w.file ?? "");
+    expect(policyWarnings.every((f) => f.endsWith("get-policy/report-generator.json"))).toBe(true);
+
+    const report = auditDocument(document);
+    const found = report.findings.map((f) => `${f.ruleId} ${JSON.stringify(f.resource)}`);
+    expect(found.some((f) => f.startsWith("LR012") && f.includes("report-generator"))).toBe(true);
+    expect(found.some((f) => f.startsWith("LR001") && f.includes("report-fn-role"))).toBe(true);
+  });
+});
+
+describe("resume", () => {
+  it("skips calls recorded as ok whose files exist, and redoes the rest", async () => {
+    const out = outDir();
+    const options = { ...base(moto.endpoint), out, regions: ["us-east-1"] };
+    const first = await collect(options);
+    expect(first.manifest.partial).toBe(false);
+    unlinkSync(join(out, "lambda/us-east-1/get-policy/report-generator.json"));
+
+    await expect(collect(options)).rejects.toThrow(/not empty: pass --resume/);
+
+    const proxy = await startFaultProxy(moto.endpoint, []);
+    try {
+      const second = await collect({ ...options, endpoint: proxy.endpoint, resume: true });
+      const byId = new Map(second.manifest.calls.map((c) => [c.id, c]));
+      expect(byId.get("us-east-1/lambda:GetPolicy/report-generator")).toMatchObject({ status: "ok", resumed: false });
+      expect(byId.get("us-east-1/lambda:ListFunctions")?.resumed).toBe(true);
+      expect(byId.get("global/iam:GetAccountAuthorizationDetails")?.resumed).toBe(true);
+      expect(byId.get("global/sts:GetCallerIdentity")?.resumed).toBe(false); // always re-checked: same account?
+      expect(existsSync(join(out, "lambda/us-east-1/get-policy/report-generator.json"))).toBe(true);
+      // Only the identity check and the missing call went to AWS.
+      expect(proxy.seen.map((s) => s.replace(/\?.*$/, ""))).toEqual([
+        "sts/us-east-1 POST /",
+        "lambda/us-east-1 GET /2015-03-31/functions/report-generator/policy",
+      ]);
+      expect(second.manifest.partial).toBe(false);
+      expect(second.manifest.calls.length).toBe(first.manifest.calls.length);
+    } finally {
+      await proxy.close();
+    }
+
+    await expect(collect({ ...options, resume: true, accessAdvisor: true })).rejects.toThrow(CollectError);
+    await expect(collect({ ...options, resume: true, accessAdvisor: true })).rejects.toThrow(/cannot resume with different options/);
+  });
+});
+
+describe("faults", () => {
+  it("retries throttled calls with backoff after the SDK gives up, and records the attempts", async () => {
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: /^lambda\/us-east-1 GET \/2015-03-31\/functions\/?\?FunctionVersion=ALL/, times: 3, fault: "throttle" }]);
+    const events: CollectProgress[] = [];
+    try {
+      const { manifest } = await collect({
+        ...base(proxy.endpoint),
+        out: outDir(),
+        regions: ["us-east-1"],
+        maxAttempts: 1,
+        throttleRetries: 5,
+        onProgress: (e) => events.push(e),
+      });
+      expect(proxy.injected).toEqual([3]);
+      const list = manifest.calls.find((c) => c.id === "us-east-1/lambda:ListFunctions");
+      expect(list).toMatchObject({ status: "ok", attempts: 4, count: 3 });
+      expect(events.filter((e) => e.kind === "throttled").map((e) => (e.kind === "throttled" ? e.retry : 0))).toEqual([1, 2, 3]);
+      expect(manifest.partial).toBe(false);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("lets the SDK's own retry strategy absorb short throttling", async () => {
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: /^lambda\/us-east-1 GET \/\d{4}-\d{2}-\d{2}\/tags\/.*report-generator/, times: 1, fault: "throttle" }]);
+    try {
+      const { manifest } = await collect({ ...base(proxy.endpoint), out: outDir(), regions: ["us-east-1"], maxAttempts: 3, throttleRetries: 0 });
+      const tags = manifest.calls.filter((c) => c.operation === "ListTags");
+      expect(tags.every((c) => c.status === "ok")).toBe(true);
+      expect(tags.map((c) => c.attempts).sort()).toEqual([1, 2]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("records a throttled call that never passes as failed and keeps the rest", async () => {
+    const proxy = await startFaultProxy(moto.endpoint, [
+      { match: /^lambda\/us-east-1 GET \/2015-03-31\/functions\/report-generator\/policy/, times: Infinity, fault: "throttle" },
+    ]);
+    try {
+      const { manifest } = await collect({ ...base(proxy.endpoint), out: outDir(), regions: ["us-east-1"], maxAttempts: 2, throttleRetries: 2 });
+      const call = manifest.calls.find((c) => c.id === "us-east-1/lambda:GetPolicy/report-generator");
+      expect(call).toMatchObject({ status: "failed", errorCode: "TooManyRequestsException", attempts: 6 });
+      expect(manifest.partial).toBe(true);
+      expect(manifest.reasons).toEqual(["lambda:GetPolicy report-generator in us-east-1 failed: TooManyRequestsException: Rate exceeded"]);
+      expect(manifest.calls.filter((c) => c.status === "ok").length).toBe(manifest.calls.length - 1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("records a failed region and keeps the others", async () => {
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: /^lambda\/eu-west-1 /, times: Infinity, fault: "deny" }]);
+    try {
+      const out = outDir();
+      const { manifest } = await collect({ ...base(proxy.endpoint), out, regions: ["eu-west-1", "us-east-1"] });
+      const failed = manifest.calls.filter((c) => c.status === "failed").map((c) => [c.id, c.errorCode]);
+      expect(failed).toEqual([
+        ["eu-west-1/lambda:ListEventSourceMappings", "AccessDeniedException"],
+        ["eu-west-1/lambda:ListFunctions", "AccessDeniedException"],
+      ]);
+      expect(existsSync(join(out, "lambda/us-east-1/list-functions.json"))).toBe(true);
+      expect(existsSync(join(out, "lambda/eu-west-1"))).toBe(false);
+      expect(manifest.partial).toBe(true);
+      expect(manifest.reasons.every((r) => r.includes("in eu-west-1 failed: AccessDeniedException"))).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("degrades --regions all when ListRegions is unavailable, and records CloudTrail lookup that moto lacks", async () => {
+    const { manifest } = await collect({ ...base(moto.endpoint), out: outDir(), regions: "all", cloudtrail: "lookup", days: 1 });
+    const byId = new Map(manifest.calls.map((c) => [c.id, c]));
+    expect(byId.get("global/account:ListRegions")?.status).toBe("failed");
+    expect(manifest.options.regions).toHaveLength(1);
+    const home = manifest.options.regions[0] as string;
+    expect(byId.get(`${home}/lambda:ListFunctions`)?.status).toBe("ok");
+    expect(byId.get(`${home}/cloudtrail:LookupEvents`)?.status).toBe("failed");
+    expect(manifest.reasons).toContain(`enabled regions unknown: collected only ${home}`);
+    expect(manifest.partial).toBe(true);
+  });
+});
+
+describe("SDK configuration", () => {
+  it("honours AWS_ENDPOINT_URL and the environment's credentials without options", async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AWS_REGION: "us-east-1",
+    });
+    try {
+      const out = outDir();
+      const { manifest } = await collect({ out });
+      expect(manifest.options).toMatchObject({ regionsRequested: "default", regions: ["us-east-1"], endpoint: null });
+      expect(manifest.partial).toBe(false);
+      expect(json(out, "lambda/us-east-1/list-functions.json").Functions).toHaveLength(3);
+    } finally {
+      for (const k of ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"]) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+    }
+  });
+
+  it("fails with one clear error when there are no usable credentials, leaving a manifest that says so", async () => {
+    const out = outDir();
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: /^sts\//, times: Infinity, fault: "deny" }]);
+    try {
+      const error = await collect({ ...base(proxy.endpoint), out, regions: ["us-east-1"], maxAttempts: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CollectError);
+      expect(String(error)).toMatch(/cannot identify the account \(AccessDeniedException: injected denial/);
+      const m = json(out, "manifest.json");
+      expect(m.partial).toBe(true);
+      expect(m.reasons).toContain("the collection did not finish");
+    } finally {
+      await proxy.close();
+    }
+  });
+});
