@@ -148,6 +148,23 @@ export function labelUsage(aggregate: UsageAggregate, document: Doc, options: La
       permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged: options.dataEventsLogged === true }),
     });
   }
+  // Roles without a function in the document but with sessions in the data: labelled per role
+  // (functionArn null) from all their sessions.
+  const otherByRole = new Map<string, SessionUsage[]>();
+  for (const s of aggregate.sessions) {
+    if (isLambdaServiceSession(s.sessionName, s.invokedBy)) continue;
+    otherByRole.set(roleKey(s.roleArn), [...(otherByRole.get(roleKey(s.roleArn)) ?? []), s]);
+  }
+  for (const role of [...document.roles].sort((a, b) => cmp(a.arn, b.arn))) {
+    const k = roleKey(role.arn);
+    if (functionsByRole.has(k) || !otherByRole.has(k)) continue;
+    const own = otherByRole.get(k) ?? [];
+    const service = serviceSessionsByRole.get(k) ?? [];
+    const granted = grantedActions(role, document, [...own, ...service], partialReasons);
+    const tooNew = role.createDate !== null && role.createDate > start ? `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window` : null;
+    const uncovered = missingDays.length > 0 ? `usage data misses ${missingDays.length} of ${windowDays} days of the window (first missing: ${missingDays[0]})` : cov.partial ? "usage data is partial (see coverage.partialReasons)" : null;
+    labelSets.push({ roleArn: role.arn, functionArn: null, fullWindow: uncovered === null, permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged: options.dataEventsLogged === true }) });
+  }
   for (const ls of labelSets) {
     const role = rolesByKey.get(roleKey(ls.roleArn)) as Role;
     const sharedBy = (functionsByRole.get(roleKey(role.arn)) ?? []).length;

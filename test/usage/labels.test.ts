@@ -216,6 +216,16 @@ describe("labels", () => {
     expect(s.coverage.partialReasons.some((r) => r.startsWith(`${ROLE}: grants ${admin.facts.allowedActionCount} actions; labels cover`))).toBe(true);
   });
 
+  it("a role with sessions but no function in the document is labelled per role", () => {
+    const ec2Role = role(`arn:aws:iam::${ACCT}:role/batch-role`, "2025-01-01T00:00:00Z", ["s3:ListAllMyBuckets", "sqs:DeleteMessage"]);
+    const extra = { ...agg, accessAdvisor: [], accessAnalyzer: [], sessions: [...agg.sessions, { accountId: ACCT, roleArn: ec2Role.arn, sessionName: "i-0dbc91f429e48eeed", invokedBy: null, regions: ["us-east-1"], firstSeen: "2026-10-09T00:00:00Z", lastSeen: "2026-10-09T00:00:00Z", unmapped: {}, actions: [{ action: "sqs:DeleteMessage", count: 3, deniedCount: 0, firstSeen: "2026-10-09T00:00:00Z", lastSeen: "2026-10-09T00:00:00Z", resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {} }] }] };
+    const s = labelUsage(extra, { ...DOC, roles: [...DOC.roles, ec2Role] }, { asOf: "2026-11-01T00:00:00Z" });
+    const l = s.labels.find((x) => x.roleArn === ec2Role.arn);
+    expect(l?.functionArn).toBeNull();
+    expect(l?.permissions.map((p) => [p.action, p.label])).toEqual([["s3:ListAllMyBuckets", "unused"], ["sqs:DeleteMessage", "used"]]);
+    expect(s.principals.find((p) => p.roleArn === ec2Role.arn)?.sessionKind).toBe("other");
+  });
+
   it("the result is deterministic and does not depend on file order", async () => {
     const again = await readUsage([join(dir, "analyzer.json"), join(dir, "advisor.json"), join(dir, "trail.json")], { workers: 2 });
     expect(labelUsage(again, DOC, { asOf: "2026-11-01T00:00:00Z" })).toEqual(labelUsage(agg, DOC, { asOf: "2026-11-01T00:00:00Z" }));
