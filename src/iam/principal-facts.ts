@@ -333,7 +333,7 @@ function computeInternal(principal: PrincipalPolicies, catalog: ActionCatalog): 
   return { facts, identity, allowed };
 }
 
-const EMPTY: string[] = [];
+const EMPTY = Object.freeze([]) as unknown as string[];
 /** Capped view of a statement list; shares the parsed document's array when short (documents are not mutated). */
 function cap(list: readonly string[] | undefined): string[] {
   if (list === undefined) return EMPTY;
