@@ -7,6 +7,7 @@
  */
 
 import { isRecord } from "../cloudformation/lambda-shapes.js";
+import type { PlanIndex, TfResource } from "./plan-index.js";
 
 export interface Rebuilt {
   document: Record<string, unknown>;
@@ -110,4 +111,67 @@ export function rebuildPolicyDocument(
   const document: Record<string, unknown> = { Version: typeof values.version === "string" ? values.version : "2012-10-17", Statement: statements };
   if (typeof values.policy_id === "string" && values.policy_id !== "") document.Id = values.policy_id;
   return { document, placeholders, incomplete };
+}
+
+/**
+ * A `data "aws_iam_policy_document"` that is in the configuration but in no value section of the
+ * plan (older formats do not list data sources that are read during apply): its statement
+ * blocks from the configuration, constants as values and references as unknowns.
+ */
+export function dataSourceFromConfiguration(index: PlanIndex, configAddress: string): TfResource | undefined {
+  const cfg = index.config.get(configAddress);
+  if (!cfg) return undefined;
+  const values: Record<string, unknown> = {};
+  const unknown: Record<string, unknown> = {};
+  const constOf = (expr: unknown): { value?: unknown; unknown: boolean } =>
+    isRecord(expr) && "constant_value" in expr ? { value: expr.constant_value, unknown: false } : { unknown: isRecord(expr) && Object.keys(expr).length > 0 };
+  const blocks = (list: unknown, fields: string[], nested: Record<string, string[]> = {}): { v: unknown[]; u: unknown[] } => {
+    const v: unknown[] = [];
+    const u: unknown[] = [];
+    for (const b of Array.isArray(list) ? list : []) {
+      if (!isRecord(b)) continue;
+      const bv: Record<string, unknown> = {};
+      const bu: Record<string, unknown> = {};
+      for (const f of fields) {
+        const c = constOf(b[f]);
+        if (c.unknown) bu[f] = true;
+        else if (c.value !== undefined) bv[f] = c.value;
+      }
+      for (const [n, nf] of Object.entries(nested)) {
+        const inner = blocks(b[n], nf);
+        bv[n] = inner.v;
+        bu[n] = inner.u;
+      }
+      v.push(bv);
+      u.push(bu);
+    }
+    return { v, u };
+  };
+  const st = blocks(cfg.expressions.statement, ["sid", "effect", "actions", "not_actions", "resources", "not_resources"], {
+    principals: ["type", "identifiers"],
+    not_principals: ["type", "identifiers"],
+    condition: ["test", "variable", "values"],
+  });
+  values.statement = st.v;
+  unknown.statement = st.u;
+  for (const f of ["version", "policy_id", "source_policy_documents", "override_policy_documents"]) {
+    const c = constOf(cfg.expressions[f]);
+    if (c.unknown) unknown[f] = true;
+    else if (c.value !== undefined) values[f] = c.value;
+  }
+  const name = configAddress.slice(configAddress.lastIndexOf(".") + 1);
+  return {
+    address: configAddress,
+    configAddress,
+    modulePath: cfg.modulePath,
+    moduleInstance: cfg.modulePath,
+    key: "",
+    mode: "data",
+    type: "aws_iam_policy_document",
+    name,
+    values,
+    unknown,
+    jsonPath: "configuration",
+    line: null,
+  };
 }

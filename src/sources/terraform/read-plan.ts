@@ -32,7 +32,7 @@ import {
   type ArnContext,
 } from "../cloudformation/lambda-shapes.js";
 import { configExpression, indexPlan, resolveExpression, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
-import { rebuildPolicyDocument } from "./policy-document-data.js";
+import { dataSourceFromConfiguration, rebuildPolicyDocument } from "./policy-document-data.js";
 import { indexConfigBlocks, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
 
 export interface TerraformReadOptions {
@@ -278,7 +278,7 @@ class PlanReader {
     const res = this.follow(r, ...exprPath);
     let data = targetOf(this.index, res, r);
     if (!data && res?.kind === "resource" && /(^|\.)data\.aws_iam_policy_document\.[^.]+$/.test(res.configAddress)) {
-      data = this.dataFromConfiguration(res.configAddress);
+      data = dataSourceFromConfiguration(this.index, res.configAddress);
     }
     if (data && data.mode === "data" && data.type === "aws_iam_policy_document") {
       const json = this.knownString(data, "json");
@@ -304,69 +304,6 @@ class PlanReader {
       jsonPath,
     );
     return null;
-  }
-
-  /**
-   * A `data "aws_iam_policy_document"` that is in the configuration but in no value section of the
-   * plan (older formats do not list data sources that are read during apply): its statement
-   * blocks from the configuration, constants as values and references as unknowns.
-   */
-  private dataFromConfiguration(configAddress: string): TfResource | undefined {
-    const cfg = this.index.config.get(configAddress);
-    if (!cfg) return undefined;
-    const values: Record<string, unknown> = {};
-    const unknown: Record<string, unknown> = {};
-    const constOf = (expr: unknown): { value?: unknown; unknown: boolean } =>
-      isRecord(expr) && "constant_value" in expr ? { value: expr.constant_value, unknown: false } : { unknown: isRecord(expr) && Object.keys(expr).length > 0 };
-    const blocks = (list: unknown, fields: string[], nested: Record<string, string[]> = {}): { v: unknown[]; u: unknown[] } => {
-      const v: unknown[] = [];
-      const u: unknown[] = [];
-      for (const b of Array.isArray(list) ? list : []) {
-        if (!isRecord(b)) continue;
-        const bv: Record<string, unknown> = {};
-        const bu: Record<string, unknown> = {};
-        for (const f of fields) {
-          const c = constOf(b[f]);
-          if (c.unknown) bu[f] = true;
-          else if (c.value !== undefined) bv[f] = c.value;
-        }
-        for (const [n, nf] of Object.entries(nested)) {
-          const inner = blocks(b[n], nf);
-          bv[n] = inner.v;
-          bu[n] = inner.u;
-        }
-        v.push(bv);
-        u.push(bu);
-      }
-      return { v, u };
-    };
-    const st = blocks(cfg.expressions.statement, ["sid", "effect", "actions", "not_actions", "resources", "not_resources"], {
-      principals: ["type", "identifiers"],
-      not_principals: ["type", "identifiers"],
-      condition: ["test", "variable", "values"],
-    });
-    values.statement = st.v;
-    unknown.statement = st.u;
-    for (const f of ["version", "policy_id", "source_policy_documents", "override_policy_documents"]) {
-      const c = constOf(cfg.expressions[f]);
-      if (c.unknown) unknown[f] = true;
-      else if (c.value !== undefined) values[f] = c.value;
-    }
-    const name = configAddress.slice(configAddress.lastIndexOf(".") + 1);
-    return {
-      address: configAddress,
-      configAddress,
-      modulePath: cfg.modulePath,
-      moduleInstance: cfg.modulePath,
-      key: "",
-      mode: "data",
-      type: "aws_iam_policy_document",
-      name,
-      values,
-      unknown,
-      jsonPath: "configuration",
-      line: null,
-    };
   }
 
   private dataPlaceholder(data: TfResource, statement: number, attribute: string): string {
