@@ -43,15 +43,15 @@ findings contains finding if {
 	}
 }
 
-function_name(p) := p.functionName if is_string(p.functionName)
+function_name(p) := p.functionName if {
+	is_string(p.functionName)
+} else := object.get(p, "sessionName", "unknown")
 
-function_name(p) := p.sessionName if not is_string(p.functionName)
-
-resource_of(p) := analysis.function_resource(object.get(functions.by_arn, p.functionArn, {"arn": p.functionArn, "name": function_name(p)})) if is_string(p.functionArn)
+resource_of(p) := analysis.function_resource(object.get(functions.by_arn, p.functionArn, {"arn": p.functionArn, "name": function_name(p)})) if is_string(object.get(p, "functionArn", null))
 
 # A function session that could not be joined to a function in the document: report on its role.
-resource_of(p) := {"type": "role", "arn": p.roleArn, "name": analysis.name_of_arn(p.roleArn)} if not is_string(p.functionArn)
+resource_of(p) := {"type": "role", "arn": p.roleArn, "name": analysis.name_of_arn(p.roleArn)} if not is_string(object.get(p, "functionArn", null))
 
-detail(p) := "" if is_string(p.functionArn)
+detail(p) := "" if is_string(object.get(p, "functionArn", null))
 
-detail(p) := sprintf("session:%s", [function_name(p)]) if not is_string(p.functionArn)
+detail(p) := sprintf("session:%s", [function_name(p)]) if not is_string(object.get(p, "functionArn", null))

@@ -34,15 +34,15 @@ import data.leastrole.lib.analysis
 findings contains finding if {
 	some role in input.roles
 	in_scope(role)
-	some path in role.analysis.escalationPaths
-	finding := path_finding(analysis.role_resource(role), "Role", role.name, path)
+	count(role.analysis.escalationPaths) > 0
+	finding := paths_finding(analysis.role_resource(role), "Role", role.name, role.analysis.escalationPaths)
 }
 
 findings contains finding if {
 	analysis.account_scope
 	some p in input.principals
-	some path in p.analysis.escalationPaths
-	finding := path_finding(analysis.principal_resource(p), principal_label(p), p.name, path)
+	count(p.analysis.escalationPaths) > 0
+	finding := paths_finding(analysis.principal_resource(p), principal_label(p), p.name, p.analysis.escalationPaths)
 }
 
 in_scope(role) if role.analysis.executionRole
@@ -53,21 +53,35 @@ principal_label(p) := "User" if p.type == "user"
 
 principal_label(p) := "Group" if p.type != "user"
 
-path_finding(resource, label, name, path) := {
+# One finding per principal (its paths in the evidence): the fix is one change to the principal's
+# policies, and twenty findings for one administrator role would drown everything else.
+paths_finding(resource, label, name, paths) := {
 	"resource": resource,
-	"detail": path.id,
-	"severity": severity(path.conditional),
-	"message": sprintf("%s %s can escalate privileges (%s): %s via %s on %s", [
-		label, name, path.title, path.why, concat(" + ", path.actions), concat(", ", array.slice(path.resources, 0, 3)),
+	"severity": analysis.max_severity([severity(p.conditional) | some p in paths]),
+	"message": sprintf("%s %s has %d privilege-escalation paths: %s%s", [
+		label, name, count(paths), concat("; ", [describe(p) | some p in array.slice(paths, 0, 3)]), more(count(paths), 3),
 	]),
 	"evidence": {
-		"path": path.id,
-		"actions": path.actions,
-		"resources": path.resources,
-		"statements": path.statements,
-		"conditional": path.conditional,
+		"pathCount": count(paths),
+		"paths": [{
+			"id": p.id,
+			"title": p.title,
+			"actions": p.actions,
+			"resources": p.resources,
+			"statements": p.statements,
+			"conditional": p.conditional,
+			"why": p.why,
+		} |
+			some p in paths
+		],
 	},
 }
+
+describe(p) := sprintf("%s (%s on %s)", [p.title, concat(" + ", p.actions), concat(", ", array.slice(p.resources, 0, 2))])
+
+more(n, shown) := sprintf("; and %d more", [n - shown]) if n > shown
+
+more(n, shown) := "" if n <= shown
 
 severity(true) := "high"
 

@@ -67,9 +67,11 @@ findings contains finding if {
 	}
 }
 
-sid_note(st) := sprintf(" (%s)", [st.Sid]) if is_string(st.Sid)
-
-sid_note(st) := "" if not is_string(st.Sid)
+# An else chain: OPA evaluates a function's arguments outside `not`, so `not is_string(st.Sid)`
+# would be undefined (not true) for a statement without a Sid.
+sid_note(st) := sprintf(" (%s)", [st.Sid]) if {
+	is_string(st.Sid)
+} else := ""
 
 invokes(st) if {
 	some a in object.get(st, "Action", [])

@@ -1,0 +1,39 @@
+package leastrole.rules.denied_call_test
+
+import data.leastrole.rules.denied_call
+
+fn_arn := "arn:aws:lambda:us-east-1:123456789012:function:api"
+
+action(name, c, denied) := {"action": name, "count": c, "deniedCount": denied, "errorCodes": {"AccessDenied": denied}, "resources": [], "lastSeen": "2026-10-30T00:00:00Z"}
+
+session(kind, fnarn, actions) := {
+	"accountId": "123456789012", "roleArn": "arn:aws:iam::123456789012:role/app-role", "functionName": "api",
+	"functionArn": fnarn, "sessionKind": kind, "sessionName": "api", "actions": actions,
+}
+
+test_denied_calls_are_reported if {
+	fs := denied_call.findings with input as {"functions": [{"arn": fn_arn, "name": "api"}], "usage": {"present": true, "principals": [session("function", fn_arn, [action("s3:GetObject", 10, 0), action("kms:Decrypt", 3, 3), action("sqs:SendMessage", 5, 1)])]}}
+	count(fs) == 1
+	some f in fs
+	f.resource.type == "function"
+	f.message == "Function api made 4 denied calls: kms:Decrypt (3), sqs:SendMessage (1)"
+	count(f.evidence.denied) == 2
+}
+
+test_no_denied_calls if {
+	count(denied_call.findings) == 0 with input as {"functions": [], "usage": {"present": true, "principals": [session("function", fn_arn, [action("s3:GetObject", 10, 0)])]}}
+}
+
+test_other_sessions_are_ignored if {
+	count(denied_call.findings) == 0 with input as {"functions": [], "usage": {"present": true, "principals": [session("other", null, [action("s3:GetObject", 1, 1)])]}}
+}
+
+test_unjoined_function_session_is_reported_on_the_role if {
+	some f in denied_call.findings with input as {"functions": [], "usage": {"present": true, "principals": [session("function", null, [action("s3:GetObject", 1, 1)])]}}
+	f.resource == {"type": "role", "arn": "arn:aws:iam::123456789012:role/app-role", "name": "app-role"}
+	f.detail == "session:api"
+}
+
+test_no_usage if {
+	count(denied_call.findings) == 0 with input as {"functions": [], "usage": {"present": false, "principals": [session("function", fn_arn, [action("s3:GetObject", 1, 1)])]}}
+}

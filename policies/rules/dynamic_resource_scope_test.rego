@@ -1,0 +1,30 @@
+package leastrole.rules.dynamic_resource_scope_test
+
+import data.leastrole.rules.dynamic_resource_scope
+
+suggestion := {
+	"policy": "inline:data", "index": 2,
+	"granted": "arn:aws:dynamodb:us-east-1:123456789012:table/*",
+	"suggested": "arn:aws:dynamodb:us-east-1:123456789012:table/orders-*",
+	"actions": ["dynamodb:GetItem", "dynamodb:PutItem"],
+	"resources": ["arn:aws:dynamodb:us-east-1:123456789012:table/orders-eu", "arn:aws:dynamodb:us-east-1:123456789012:table/orders-us"],
+}
+
+doc(exec, suggestions) := {"roles": [{"arn": "arn:aws:iam::123456789012:role/app", "name": "app", "analysis": {"executionRole": exec, "scopeSuggestions": suggestions}}]}
+
+test_suggestion_is_reported if {
+	fs := dynamic_resource_scope.findings with input as doc(true, [suggestion])
+	count(fs) == 1
+	some f in fs
+	f.detail == "inline:data#2:arn:aws:dynamodb:us-east-1:123456789012:table/*"
+	f.evidence.suggested == "arn:aws:dynamodb:us-east-1:123456789012:table/orders-*"
+	endswith(f.message, "scope it to arn:aws:dynamodb:us-east-1:123456789012:table/orders-*")
+}
+
+test_no_suggestion_no_finding if {
+	count(dynamic_resource_scope.findings) == 0 with input as doc(true, [])
+}
+
+test_non_execution_role_is_skipped if {
+	count(dynamic_resource_scope.findings) == 0 with input as doc(false, [suggestion])
+}

@@ -1,0 +1,36 @@
+package leastrole.rules.environment_exposure_test
+
+import data.leastrole.rules.environment_exposure
+
+reader(arn, decision) := {"principalArn": arn, "principalType": "user", "actions": ["lambda:GetFunctionConfiguration"], "decision": decision, "statements": []}
+
+fn(env, readers) := {
+	"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "environmentVariableNames": env,
+	"analysis": {"configurationReaders": readers, "readerCount": count(readers), "readersTruncated": false},
+}
+
+test_readers_of_environment_are_reported if {
+	fs := environment_exposure.findings with input as {"functions": [fn(["DB_PASSWORD", "TABLE"], [reader("arn:aws:iam::123456789012:user/b", "allowed"), reader("arn:aws:iam::123456789012:user/a", "conditional")])]}
+	count(fs) == 1
+	some f in fs
+	f.severity == "medium"
+	f.message == "Function api has 2 environment variables readable by 2 principals: arn:aws:iam::123456789012:user/a, arn:aws:iam::123456789012:user/b"
+}
+
+test_only_conditional_readers_is_low if {
+	some f in environment_exposure.findings with input as {"functions": [fn(["X"], [reader("arn:aws:iam::123456789012:user/a", "conditional")])]}
+	f.severity == "low"
+}
+
+test_no_environment_no_finding if {
+	count(environment_exposure.findings) == 0 with input as {"functions": [fn([], [reader("arn:aws:iam::123456789012:user/a", "allowed")])]}
+}
+
+test_no_readers_no_finding if {
+	count(environment_exposure.findings) == 0 with input as {"functions": [fn(["X"], [])]}
+}
+
+test_many_readers_summarised if {
+	some f in environment_exposure.findings with input as {"functions": [fn(["X"], [reader(sprintf("arn:aws:iam::123456789012:user/u%d", [i]), "allowed") | some i in numbers.range(1, 7)])]}
+	endswith(f.message, "and 2 more")
+}

@@ -1,0 +1,64 @@
+package leastrole.rules.execution_role_trust_test
+
+import data.leastrole.rules.execution_role_trust
+
+p(kind, id, cross, restricted) := {"kind": kind, "identifier": id, "accountId": null, "crossAccount": cross, "statementIndex": 0, "actions": ["sts:AssumeRole"], "conditionKeys": [], "restricted": restricted}
+
+lambda := p("lambda", "lambda.amazonaws.com", false, false)
+
+doc(principals, notp) := {"roles": [{"arn": "arn:aws:iam::123456789012:role/app", "name": "app", "trustsLambda": true, "analysis": {"trust": {"principals": principals, "notPrincipalAllow": notp}}}]}
+
+test_lambda_only_is_fine if {
+	count(execution_role_trust.findings) == 0 with input as doc([lambda, p("lambda", "edgelambda.amazonaws.com", false, false)], false)
+}
+
+test_unrestricted_wildcard_is_critical if {
+	some f in execution_role_trust.findings with input as doc([lambda, p("wildcard", "*", false, false)], false)
+	f.severity == "critical"
+	f.message == "Execution role app can also be assumed by wildcard *"
+}
+
+test_restricted_wildcard_is_high if {
+	some f in execution_role_trust.findings with input as doc([lambda, p("wildcard", "*", false, true)], false)
+	f.severity == "high"
+	contains(f.message, "(with a restricting condition)")
+}
+
+test_cross_account_is_high_unless_restricted if {
+	some f in execution_role_trust.findings with input as doc([lambda, p("aws-account", "arn:aws:iam::111122223333:root", true, false)], false)
+	f.severity == "high"
+	some g in execution_role_trust.findings with input as doc([lambda, p("aws-account", "arn:aws:iam::111122223333:root", true, true)], false)
+	g.severity == "medium"
+}
+
+test_same_account_principal_is_medium if {
+	some f in execution_role_trust.findings with input as doc([lambda, p("aws-principal", "arn:aws:iam::123456789012:user/dev", false, false)], false)
+	f.severity == "medium"
+}
+
+test_other_service_is_low if {
+	some f in execution_role_trust.findings with input as doc([lambda, p("service", "ec2.amazonaws.com", false, false)], false)
+	f.severity == "low"
+}
+
+test_federated_and_canonical_user_are_high if {
+	some f in execution_role_trust.findings with input as doc([p("federated", "cognito-identity.amazonaws.com", false, false), p("canonical-user", "abc", false, false)], false)
+	f.severity == "high"
+	f.message == "Execution role app can also be assumed by canonical-user abc, federated cognito-identity.amazonaws.com"
+}
+
+test_max_severity_wins if {
+	some f in execution_role_trust.findings with input as doc([p("service", "ec2.amazonaws.com", false, false), p("wildcard", "*", false, false)], false)
+	f.severity == "critical"
+}
+
+test_not_principal_allow_is_critical if {
+	some f in execution_role_trust.findings with input as doc([lambda], true)
+	f.severity == "critical"
+	contains(f.message, "everyone but the principals in NotPrincipal")
+}
+
+test_roles_not_trusting_lambda_are_skipped if {
+	d := doc([p("wildcard", "*", false, false)], false)
+	count(execution_role_trust.findings) == 0 with input as {"roles": [object.union(d.roles[0], {"trustsLambda": false})]}
+}

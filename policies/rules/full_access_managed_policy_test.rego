@@ -1,0 +1,42 @@
+package leastrole.rules.full_access_managed_policy_test
+
+import data.leastrole.rules.full_access_managed_policy
+
+policy(kind, name, services, pm) := {
+	"arn": sprintf("arn:aws:iam::aws:policy/%s", [name]), "name": name, "kind": kind,
+	"services": services, "serviceCount": count(services), "permissionsManagement": pm, "statements": [],
+}
+
+doc(policies, exec) := {"roles": [{"arn": "arn:aws:iam::123456789012:role/app", "name": "app", "analysis": {"executionRole": exec, "fullAccessPolicies": policies}}]}
+
+test_admin_is_critical if {
+	some f in full_access_managed_policy.findings with input as doc([policy("admin", "AdministratorAccess", ["s3"], true)], true)
+	f.severity == "critical"
+	f.detail == "arn:aws:iam::aws:policy/AdministratorAccess"
+	f.message == "Role app has the AWS managed policy AdministratorAccess attached, which grants every action on every resource"
+}
+
+test_power_user_is_high if {
+	some f in full_access_managed_policy.findings with input as doc([policy("power-user", "PowerUserAccess", ["a", "b", "c"], true)], true)
+	f.severity == "high"
+	contains(f.message, "every action of 3 services")
+}
+
+test_service_wide_with_permissions_management_is_high if {
+	some f in full_access_managed_policy.findings with input as doc([policy("service-wide", "AmazonS3FullAccess", ["s3", "s3-object-lambda"], true)], true)
+	f.severity == "high"
+	endswith(f.message, "every resource of s3, s3-object-lambda")
+}
+
+test_service_wide_data_only_is_medium if {
+	some f in full_access_managed_policy.findings with input as doc([policy("service-wide", "AmazonSQSFullAccess", ["sqs"], false)], true)
+	f.severity == "medium"
+}
+
+test_no_full_access_policy_no_finding if {
+	count(full_access_managed_policy.findings) == 0 with input as doc([], true)
+}
+
+test_non_execution_role_is_skipped if {
+	count(full_access_managed_policy.findings) == 0 with input as doc([policy("admin", "AdministratorAccess", [], true)], false)
+}

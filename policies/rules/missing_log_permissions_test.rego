@@ -1,0 +1,52 @@
+package leastrole.rules.missing_log_permissions_test
+
+import data.leastrole.rules.missing_log_permissions
+
+req(purpose, subject, action, decision, essential) := {
+	"purpose": purpose, "subject": subject, "action": action, "resource": sprintf("arn:%s", [action]),
+	"essential": essential, "decision": decision, "explanation": "because", "statements": [],
+}
+
+fn(reqs, over) := object.union({
+	"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "roleArn": "arn:aws:iam::123456789012:role/api",
+	"logGroup": "/custom/api", "vpc": null,
+	"analysis": {"roleFound": true, "roleIncomplete": false, "requirements": reqs, "unneededCapabilities": []},
+}, over)
+
+logs(create, stream, put) := [
+	req("logs", "/custom/api", "logs:CreateLogGroup", create, false),
+	req("logs", "/custom/api", "logs:CreateLogStream", stream, true),
+	req("logs", "/custom/api", "logs:PutLogEvents", put, true),
+]
+
+test_cannot_write_streams_is_medium if {
+	fs := missing_log_permissions.findings with input as {"functions": [fn(logs("allowed", "implicit-deny", "explicit-deny"), {})]}
+	count(fs) == 1
+	some f in fs
+	f.severity == "medium"
+	f.message == "Function api cannot write its logs to /custom/api: its execution role does not allow logs:CreateLogStream, logs:PutLogEvents"
+	count(f.evidence.missing) == 2
+}
+
+test_only_create_log_group_missing_is_low if {
+	some f in missing_log_permissions.findings with input as {"functions": [fn(logs("implicit-deny", "allowed", "allowed"), {})]}
+	f.severity == "low"
+	contains(f.message, "cannot create its log group /custom/api")
+}
+
+test_all_allowed_is_not_reported if {
+	count(missing_log_permissions.findings) == 0 with input as {"functions": [fn(logs("allowed", "allowed", "allowed"), {})]}
+}
+
+test_conditional_is_not_reported_as_missing if {
+	count(missing_log_permissions.findings) == 0 with input as {"functions": [fn(logs("conditional", "conditional", "allowed"), {})]}
+}
+
+test_unknown_role_is_not_reported if {
+	count(missing_log_permissions.findings) == 0 with input as {"functions": [fn(logs("no-role", "no-role", "no-role"), {"analysis": {"roleFound": false, "roleIncomplete": false, "requirements": logs("no-role", "no-role", "no-role")}})]}
+}
+
+test_incomplete_role_is_info if {
+	some f in missing_log_permissions.findings with input as {"functions": [fn([], {"analysis": {"roleFound": true, "roleIncomplete": true, "requirements": logs("implicit-deny", "implicit-deny", "implicit-deny")}})]}
+	f.severity == "info"
+}

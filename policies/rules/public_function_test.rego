@@ -1,0 +1,79 @@
+package leastrole.rules.public_function_test
+
+import data.leastrole.rules.public_function
+
+fn(statements, url) := {
+	"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "accountId": "123456789012",
+	"resourcePolicy": {"Version": "2012-10-17", "Statement": statements}, "functionUrl": url,
+}
+
+allow(principal, actions, condition) := {"Effect": "Allow", "Principal": principal, "Action": actions, "Resource": ["arn:aws:lambda:us-east-1:123456789012:function:api"], "Condition": condition}
+
+test_public_invoke_is_critical if {
+	fs := public_function.findings with input as {"functions": [fn([allow("*", ["lambda:InvokeFunction"], {})], null)]}
+	count(fs) == 1
+	some f in fs
+	f.severity == "critical"
+	f.detail == "statement:0:public"
+	f.message == "Function api: resource policy Statement[0] lets anyone invoke the function (Principal \"*\" without a source condition)"
+}
+
+test_aws_star_principal_with_lambda_wildcard_is_public if {
+	some f in public_function.findings with input as {"functions": [fn([allow({"AWS": ["*"]}, ["lambda:*"], {})], null)]}
+	f.severity == "critical"
+}
+
+test_public_with_source_account_is_not_public if {
+	count(public_function.findings) == 0 with input as {"functions": [fn([allow("*", ["lambda:InvokeFunction"], {"StringEquals": {"AWS:SourceAccount": ["123456789012"]}})], null)]}
+}
+
+test_service_without_source_is_medium if {
+	some f in public_function.findings with input as {"functions": [fn([object.union(allow({"Service": ["s3.amazonaws.com"]}, ["lambda:InvokeFunction"], {}), {"Sid": "s3invoke"})], null)]}
+	f.severity == "medium"
+	f.detail == "statement:0:service:s3.amazonaws.com"
+	contains(f.message, "Statement[0] (s3invoke) lets s3.amazonaws.com invoke")
+}
+
+test_service_with_source_arn_is_fine if {
+	count(public_function.findings) == 0 with input as {"functions": [fn([allow({"Service": ["sns.amazonaws.com"]}, ["lambda:InvokeFunction"], {"ArnLike": {"AWS:SourceArn": ["arn:aws:sns:us-east-1:123456789012:topic"]}})], null)]}
+}
+
+test_negated_condition_does_not_pin if {
+	some f in public_function.findings with input as {"functions": [fn([allow("*", ["lambda:InvokeFunction"], {"StringNotEquals": {"aws:SourceAccount": ["999999999999"]}})], null)]}
+	f.severity == "critical"
+}
+
+test_cross_account_is_medium if {
+	some f in public_function.findings with input as {"functions": [fn([allow({"AWS": ["arn:aws:iam::111122223333:root"]}, ["lambda:InvokeFunction"], {})], null)]}
+	f.severity == "medium"
+	f.detail == "statement:0:account:111122223333"
+}
+
+test_same_account_is_fine if {
+	count(public_function.findings) == 0 with input as {"functions": [fn([allow({"AWS": ["123456789012"]}, ["lambda:InvokeFunction"], {})], null)]}
+}
+
+test_non_invoke_actions_are_ignored if {
+	count(public_function.findings) == 0 with input as {"functions": [fn([allow("*", ["lambda:GetFunction"], {})], null)]}
+}
+
+test_deny_statements_are_ignored if {
+	count(public_function.findings) == 0 with input as {"functions": [fn([object.union(allow("*", ["lambda:InvokeFunction"], {}), {"Effect": "Deny"})], null)]}
+}
+
+test_url_none_reported_once if {
+	url_statement := allow("*", ["lambda:InvokeFunctionUrl"], {"StringEquals": {"lambda:FunctionUrlAuthType": ["NONE"]}})
+	fs := public_function.findings with input as {"functions": [fn([url_statement], {"authType": "NONE", "url": "https://x.lambda-url.us-east-1.on.aws/", "qualifier": null})]}
+	count(fs) == 1
+	some f in fs
+	f.detail == "function-url"
+	f.severity == "high"
+}
+
+test_url_with_iam_auth_is_fine if {
+	count(public_function.findings) == 0 with input as {"functions": [fn([], {"authType": "AWS_IAM", "url": "https://x", "qualifier": null})]}
+}
+
+test_no_resource_policy if {
+	count(public_function.findings) == 0 with input as {"functions": [{"arn": "a", "name": "api", "accountId": "123456789012", "resourcePolicy": null, "functionUrl": null}]}
+}

@@ -1,0 +1,31 @@
+package leastrole.rules.tracing_permissions_test
+
+import data.leastrole.rules.missing_log_permissions_test as h
+import data.leastrole.rules.tracing_permissions
+
+xray(decision) := [h.req("tracing", "Active", a, decision, true) | some a in ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]]
+
+test_active_tracing_without_xray if {
+	fs := tracing_permissions.findings with input as {"functions": [h.fn(xray("implicit-deny"), {})]}
+	count(fs) == 1
+	some f in fs
+	f.detail == "missing"
+	f.severity == "low"
+	f.message == "Function api has Active tracing but its execution role does not allow xray:PutTelemetryRecords, xray:PutTraceSegments"
+}
+
+test_active_tracing_with_xray if {
+	count(tracing_permissions.findings) == 0 with input as {"functions": [h.fn(xray("allowed"), {})]}
+}
+
+test_xray_without_tracing if {
+	f0 := h.fn([], {})
+	fn := object.union(f0, {"analysis": object.union(f0.analysis, {"unneededCapabilities": [{"purpose": "tracing", "actions": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], "statements": []}]})})
+	some f in tracing_permissions.findings with input as {"functions": [fn]}
+	f.detail == "unneeded"
+}
+
+test_incomplete_role_missing_is_info if {
+	some f in tracing_permissions.findings with input as {"functions": [h.fn([], {"analysis": {"roleFound": true, "roleIncomplete": true, "requirements": xray("implicit-deny"), "unneededCapabilities": []}})]}
+	f.severity == "info"
+}

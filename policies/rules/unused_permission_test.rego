@@ -1,0 +1,70 @@
+package leastrole.rules.unused_permission_test
+
+import data.leastrole.rules.unused_permission
+
+fn_arn := "arn:aws:lambda:us-east-1:123456789012:function:api"
+
+perm(action, label, exception) := {"action": action, "label": label, "reason": null, "lastUsed": null, "daysSinceLastUsed": null, "sources": ["cloudtrail"], "exception": exception}
+
+doc(full, perms) := {
+	"functions": [{"arn": fn_arn, "name": "api"}],
+	"usage": {
+		"present": true,
+		"window": {"start": "2026-10-01T00:00:00Z", "end": "2026-10-31T00:00:00Z", "days": 30},
+		"labels": [{"roleArn": "arn:aws:iam::123456789012:role/api", "functionArn": fn_arn, "fullWindow": full, "permissions": perms}],
+	},
+}
+
+test_unused_actions_are_reported if {
+	fs := unused_permission.findings with input as doc(true, [
+		perm("dynamodb:GetItem", "used", null),
+		perm("dynamodb:DeleteTable", "unused", null),
+		perm("s3:DeleteBucket", "unused", null),
+	])
+	count(fs) == 1
+	some f in fs
+	f.resource == {"type": "function", "arn": fn_arn, "name": "api"}
+	f.evidence.unused == ["dynamodb:DeleteTable", "s3:DeleteBucket"]
+	f.message == "Function api did not use 2 granted actions in the 30-day usage window: dynamodb:DeleteTable, s3:DeleteBucket"
+}
+
+test_not_reported_without_full_window if {
+	count(unused_permission.findings) == 0 with input as doc(false, [perm("s3:DeleteBucket", "unused", null)])
+}
+
+test_unknowable_and_too_new_are_not_unused if {
+	fs := unused_permission.findings with input as doc(true, [perm("s3:GetObject", "unknowable", null), perm("sqs:SendMessage", "too-new", null)])
+	count(fs) == 0
+}
+
+test_kept_exceptions_are_not_reported if {
+	count(unused_permission.findings) == 0 with input as doc(true, [perm("sns:Publish", "unused", {"reason": "disaster recovery"})])
+}
+
+test_kept_exceptions_listed_in_evidence if {
+	some f in unused_permission.findings with input as doc(true, [perm("sns:Publish", "unused", {"reason": "disaster recovery"}), perm("sqs:SendMessage", "unused", null), perm("s3:GetObject", "unknowable", null)])
+	f.evidence.unused == ["sqs:SendMessage"]
+	f.evidence.keptExceptions == [{"action": "sns:Publish", "reason": "disaster recovery"}]
+	f.evidence.unknowable == 1
+}
+
+test_no_usage_no_finding if {
+	d := doc(true, [perm("s3:DeleteBucket", "unused", null)])
+	count(unused_permission.findings) == 0 with input as object.union(d, {"usage": object.union(d.usage, {"present": false})})
+}
+
+test_role_level_labels_are_skipped if {
+	d := {"functions": [], "usage": {"present": true, "window": null, "labels": [{"roleArn": "r", "functionArn": null, "fullWindow": true, "permissions": [perm("s3:DeleteBucket", "unused", null)]}]}}
+	count(unused_permission.findings) == 0 with input as d
+}
+
+test_many_unused_are_summarised if {
+	some f in unused_permission.findings with input as doc(true, [perm(sprintf("s3:Action%d", [i]), "unused", null) | some i in numbers.range(1, 10)])
+	endswith(f.message, "and 2 more")
+}
+
+test_function_outside_the_document_named_from_arn if {
+	d := doc(true, [perm("s3:DeleteBucket", "unused", null)])
+	some f in unused_permission.findings with input as object.union(d, {"functions": []})
+	f.resource.name == "api"
+}

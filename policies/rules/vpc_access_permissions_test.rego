@@ -1,0 +1,34 @@
+package leastrole.rules.vpc_access_permissions_test
+
+import data.leastrole.rules.missing_log_permissions_test as h
+import data.leastrole.rules.vpc_access_permissions
+
+vpc_reqs(decision) := [h.req("vpc", "vpc-1", a, decision, true) | some a in ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces"]]
+
+test_vpc_function_without_eni_permissions if {
+	fs := vpc_access_permissions.findings with input as {"functions": [h.fn(vpc_reqs("implicit-deny"), {"vpc": {"vpcId": "vpc-1", "subnetIds": ["subnet-1"], "securityGroupIds": []}})]}
+	count(fs) == 1
+	some f in fs
+	f.detail == "missing"
+	f.severity == "medium"
+	f.message == "Function api runs in VPC vpc-1 but its execution role does not allow ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface, ec2:DescribeNetworkInterfaces"
+}
+
+test_vpc_function_with_permissions if {
+	count(vpc_access_permissions.findings) == 0 with input as {"functions": [h.fn(vpc_reqs("allowed"), {"vpc": {"vpcId": "vpc-1", "subnetIds": ["subnet-1"], "securityGroupIds": []}})]}
+}
+
+test_non_vpc_function_carrying_eni_permissions if {
+	f0 := h.fn([], {})
+	fn := object.union(f0, {"analysis": object.union(f0.analysis, {"unneededCapabilities": [{"purpose": "vpc", "actions": ["ec2:CreateNetworkInterface"], "statements": []}]})})
+	some f in vpc_access_permissions.findings with input as {"functions": [fn]}
+	f.detail == "unneeded"
+	f.severity == "low"
+	contains(f.message, "is not in a VPC but its execution role allows ec2:CreateNetworkInterface")
+}
+
+test_unneeded_tracing_is_not_a_vpc_finding if {
+	f0 := h.fn([], {})
+	fn := object.union(f0, {"analysis": object.union(f0.analysis, {"unneededCapabilities": [{"purpose": "tracing", "actions": ["xray:PutTraceSegments"], "statements": []}]})})
+	count(vpc_access_permissions.findings) == 0 with input as {"functions": [fn]}
+}

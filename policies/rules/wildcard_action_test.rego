@@ -1,0 +1,61 @@
+package leastrole.rules.wildcard_action_test
+
+import data.leastrole.rules.wildcard_action
+
+grant(over) := object.union({
+	"policy": "inline:app", "policyKind": "inline", "awsManaged": false, "index": 0, "sid": null,
+	"hasConditions": false, "fullWildcardAction": false, "serviceWildcards": [], "writeWildcards": [],
+	"wildcardWriteActionSample": [], "wildcardWriteActionCount": 0, "starResource": false,
+	"resourceLevelActionsOnStar": [], "resourceLevelActionsOnStarCount": 0, "notAction": [], "notResource": [], "actionCount": 1,
+}, over)
+
+doc(grants, exec) := {"roles": [{
+	"arn": "arn:aws:iam::123456789012:role/app", "name": "app",
+	"analysis": {"executionRole": exec, "grants": grants},
+}]}
+
+test_star_action_is_critical if {
+	fs := wildcard_action.findings with input as doc([grant({"fullWildcardAction": true, "starResource": true})], true)
+	count(fs) == 1
+	some f in fs
+	f.severity == "critical"
+	f.detail == "inline:app#0"
+	f.evidence.kind == "all"
+	contains(f.message, "every action (`*`)")
+}
+
+test_star_action_under_condition_is_high if {
+	some f in wildcard_action.findings with input as doc([grant({"fullWildcardAction": true, "hasConditions": true})], true)
+	f.severity == "high"
+}
+
+test_service_wildcard_is_high if {
+	some f in wildcard_action.findings with input as doc([grant({"serviceWildcards": ["dynamodb:*", "s3:*"]})], true)
+	f.severity == "high"
+	f.message == "Role app: inline:app Statement[0] allows every action of a service (dynamodb:*, s3:*)"
+}
+
+test_write_wildcard_is_medium if {
+	some f in wildcard_action.findings with input as doc([grant({"writeWildcards": ["s3:Put*"], "wildcardWriteActionCount": 12, "wildcardWriteActionSample": ["s3:PutObject"]})], true)
+	f.severity == "medium"
+	f.evidence.writeActionCount == 12
+	contains(f.message, "s3:Put*, which expands to 12 write")
+}
+
+test_read_only_wildcard_is_not_reported if {
+	# `s3:Get*` expands only to Read actions: the analysis leaves writeWildcards empty.
+	count(wildcard_action.findings) == 0 with input as doc([grant({"wildcardWriteActionCount": 0})], true)
+}
+
+test_aws_managed_statements_are_left_to_lr004 if {
+	count(wildcard_action.findings) == 0 with input as doc([grant({"fullWildcardAction": true, "awsManaged": true, "policy": "arn:aws:iam::aws:policy/AdministratorAccess"})], true)
+}
+
+test_roles_that_are_not_execution_roles_are_skipped if {
+	count(wildcard_action.findings) == 0 with input as doc([grant({"fullWildcardAction": true})], false)
+}
+
+test_one_finding_per_statement if {
+	fs := wildcard_action.findings with input as doc([grant({"serviceWildcards": ["s3:*"]}), grant({"index": 1, "serviceWildcards": ["sqs:*"]})], true)
+	{f.detail | some f in fs} == {"inline:app#0", "inline:app#1"}
+}
