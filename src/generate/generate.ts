@@ -170,7 +170,11 @@ function wildcardReason(g: Grant): string {
       return g.resource.endsWith("-??????") ? "Secrets Manager appends six random characters to a secret's ARN; the call named the secret without them" : "as observed";
     case "as-configured": {
       const req = g.provenance.find((p) => p.kind === "required");
-      if (req !== undefined && req.kind === "required") return `required by the configuration (${req.purpose}: ${req.detail}); the names under it are created at run time`;
+      if (req !== undefined && req.kind === "required") {
+        return g.resource === "*"
+          ? `required by the configuration (${req.purpose}: ${req.detail}); AWS documents this permission on "*" because Lambda acts on resources it creates at run time (network interfaces)`
+          : `required by the configuration (${req.purpose}: ${req.detail}); the names under it are created at run time`;
+      }
       const ex = g.provenance.find((p) => p.kind === "exception");
       if (ex !== undefined && ex.kind === "exception") return `kept exception: ${ex.reason}`;
       return "as configured";

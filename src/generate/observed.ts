@@ -128,15 +128,22 @@ export function observedGrants(actions: readonly ActionUsage[], catalog: ActionC
       push(info.action, "*", "no-resource-level-permissions");
       continue;
     }
-    for (const g of scopeResources(info, usage, place, prefixThreshold, warnings)) push(info.action, g.resource, g.scoping);
+    for (const g of scopeResources(info, usage, place, prefixThreshold, warnings, catalog)) push(info.action, g.resource, g.scoping);
   }
   return { grants, warnings, successfulCalls, observedActions };
 }
 
-function scopeResources(info: ActionInfo, usage: ActionUsage, place: Place, threshold: number, warnings: GenerationWarning[]): { resource: string; scoping: Grant["scoping"] }[] {
+function scopeResources(
+  info: ActionInfo,
+  usage: ActionUsage,
+  place: Place,
+  threshold: number,
+  warnings: GenerationWarning[],
+  catalog: ActionCatalog,
+): { resource: string; scoping: Grant["scoping"] }[] {
   const typed: { arn: string; m: FormatMatch }[] = [];
   for (const arn of usage.resources) {
-    const m = matchResourceType(info, arn);
+    const m = matchResourceType(info, arn, catalog);
     if (m !== null) typed.push({ arn, m });
   }
   if (typed.length === 0) {

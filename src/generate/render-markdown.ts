@@ -26,6 +26,11 @@ function n(x: number): string {
   return x.toLocaleString("en-US");
 }
 
+/** `1 action`, `3 actions`, `2 policies`. */
+function count(x: number, one: string, many: string): string {
+  return `${n(x)} ${x === 1 ? one : many}`;
+}
+
 function codes(xs: readonly string[], cap = 12): string {
   const shown = xs.slice(0, cap).map(mdCode).join(", ");
   return xs.length > cap ? `${shown} and ${n(xs.length - cap)} more` : shown;
@@ -70,7 +75,10 @@ function sideLists(build: PolicyBuild): string[] {
 /** The generated policy as Markdown: one table row per statement with provenance, then the JSON. */
 export function renderPolicyMarkdown(build: PolicyBuild, subject: string): string {
   const out: string[] = [`### Least-privilege policy for ${mdCode(subject)}`, ""];
-  out.push(`Role ${mdCode(build.roleName)}: ${n(build.statements.length)} statements, ${n(new Set(build.grants.map((g) => g.action.toLowerCase())).size)} actions, ${n(build.policies.length)} ${build.policies[0]?.kind ?? "inline"} polic${build.policies.length === 1 ? "y" : "ies"}.`, "");
+  out.push(
+    `Role ${mdCode(build.roleName)}: ${count(build.statements.length, "statement", "statements")}, ${count(new Set(build.grants.map((g) => g.action.toLowerCase())).size, "action", "actions")}, ${count(build.policies.length, `${build.policies[0]?.kind ?? "inline"} policy`, `${build.policies[0]?.kind ?? "inline"} policies`)}.`,
+    "",
+  );
   out.push("| Sid | Actions | Resources | Why |", "| --- | --- | --- | --- |");
   for (const s of build.statements) {
     out.push(`| ${mdCode(s.sid)} | ${codes(s.actions, 6)} | ${codes(s.resources, 4)} | ${s.provenance.map(mdText).join(", ")} |`);
@@ -84,7 +92,7 @@ export function renderDiffMarkdown(diff: PolicyDiff, build: PolicyBuild): string
   const s = diff.summary;
   const out: string[] = [`### Right-sizing ${mdCode(diff.roleArn)} for ${mdCode(diff.subject)}`, ""];
   out.push("| | statements | actions |", "| --- | ---: | ---: |");
-  out.push(`| today (${n(s.currentPolicies)} policies) | ${n(s.currentStatements)} | ${n(s.currentActions)} |`);
+  out.push(`| today (${count(s.currentPolicies, "policy", "policies")}) | ${n(s.currentStatements)} | ${n(s.currentActions)} |`);
   out.push(`| generated | ${n(s.generatedStatements)} | ${n(s.generatedActions)} |`);
   out.push("");
   out.push(`**${n(s.removedActions)}** actions removed, **${n(s.narrowedActions)}** narrowed to fewer resources, **${n(s.keptActions)}** kept, **${n(s.addedActions)}** added, **${n(s.widenedActions)}** granted on resources today's policy lacks.`, "");
@@ -96,7 +104,7 @@ export function renderDiffMarkdown(diff: PolicyDiff, build: PolicyBuild): string
     const flags = [c.conditional ? "has conditions" : "", c.notResource ? "uses NotResource" : ""].filter((f) => f !== "");
     const verdict =
       c.removed.count === c.actionCount && c.actionCount > 0 ? "**removed**" : c.removed.count === 0 && c.narrowed.length === 0 ? "kept" : "**reduced**";
-    out.push(`- ${name} — ${n(c.actionCount)} actions on ${c.resources.length > 0 ? codes(c.resources, 4) : "NotResource"}${flags.length ? ` (${flags.join(", ")})` : ""}: ${verdict}`);
+    out.push(`- ${name} — ${count(c.actionCount, "action", "actions")} on ${c.resources.length > 0 ? codes(c.resources, 4) : "NotResource"}${flags.length ? ` (${flags.join(", ")})` : ""}: ${verdict}`);
     if (c.removed.count > 0) {
       out.push(`  - removed ${n(c.removed.count)}: ${byService(c.removed.byService)}`);
       if (c.removed.count <= 20) out.push(`    ${codes(c.removed.actions, 20)}`);

@@ -13,7 +13,7 @@
  * most literal text (object over bucket).
  */
 
-import type { ActionInfo } from "./iam.js";
+import type { ActionCatalog, ActionInfo } from "./iam.js";
 
 export interface FormatMatch {
   /** Resource type key, e.g. `object`. */
@@ -52,6 +52,8 @@ function compile(type: string, format: string): CompiledFormat {
   let last = 0;
   let literalLength = 0;
   const parents: { regex: RegExp; rest: string }[] = [];
+  const naming = [...format.matchAll(PLACEHOLDER)].filter((m) => !PLACE_KEYS.has(m[1] as string)).length;
+  let namingSeen = 0;
   for (const m of format.matchAll(PLACEHOLDER)) {
     const lit = format.slice(last, m.index);
     literalLength += lit.length;
@@ -62,7 +64,10 @@ function compile(type: string, format: string): CompiledFormat {
     // Partition, region and account never contain ':'; region and account may be empty in an
     // ARN pattern only when the format leaves them out, which the literal text then shows.
     strict += PLACE_KEYS.has(name) ? "([^:]*)" : "([^/:]+)";
-    lenient += PLACE_KEYS.has(name) ? "([^:]*)" : "(.+)";
+    // Lenient: the last name takes anything (S3 keys, SSM paths); earlier names are lazy so that
+    // `bucket/a/b.pdf` splits as bucket `bucket`, key `a/b.pdf`.
+    if (!PLACE_KEYS.has(name)) namingSeen++;
+    lenient += PLACE_KEYS.has(name) ? "([^:]*)" : namingSeen < naming ? "(.+?)" : "(.+)";
     last = (m.index as number) + m[0].length;
     if (!PLACE_KEYS.has(name) && last < format.length) {
       // "Everything under this parent": the rest of the format with each placeholder as `*`.
@@ -86,19 +91,59 @@ function toMatch(f: CompiledFormat, m: RegExpExecArray): FormatMatch {
   return { type: f.type, format: f.format, values: f.names.map((name, i) => ({ name, value: m[i + 1] as string })) };
 }
 
-/** The resource type of `arn` among the action's types, or null when the ARN is of none of them. */
-export function matchResourceType(info: ActionInfo, arn: string): FormatMatch | null {
-  const formats = formatsOf(info);
-  for (const f of formats) {
-    const m = f.strict.exec(arn);
-    if (m !== null) return toMatch(f, m);
+const serviceCache = new WeakMap<ActionCatalog, Map<string, CompiledFormat[]>>();
+
+/** Every ARN format of every resource type of a service, de-duplicated. */
+function serviceFormats(catalog: ActionCatalog, service: string): CompiledFormat[] {
+  let byService = serviceCache.get(catalog);
+  if (byService === undefined) {
+    byService = new Map();
+    serviceCache.set(catalog, byService);
   }
+  let list = byService.get(service);
+  if (list === undefined) {
+    const seen = new Map<string, CompiledFormat>();
+    const s = catalog.services.get(service);
+    if (s !== undefined) {
+      for (let i = s.firstIndex; i < s.endIndex; i++) {
+        for (const t of catalog.actionAt(i)?.resourceTypes ?? []) for (const f of t.arnFormats) seen.set(`${t.name}\u0000${f}`, compile(t.name, f));
+      }
+    }
+    list = [...seen.values()];
+    byService.set(service, list);
+  }
+  return list;
+}
+
+function bestLenient(formats: readonly CompiledFormat[], arn: string): { f: CompiledFormat; m: RegExpExecArray } | null {
   let best: { f: CompiledFormat; m: RegExpExecArray } | null = null;
   for (const f of formats) {
     const m = f.lenient.exec(arn);
     if (m !== null && (best === null || f.literalLength > best.f.literalLength)) best = { f, m };
   }
-  return best === null ? null : toMatch(best.f, best.m);
+  return best;
+}
+
+/**
+ * The resource type of `arn` among the action's types, or null when the ARN is of none of them.
+ * With the catalog, a lenient match whose last name contains `/` is refused when another type of
+ * the service explains the ARN with more literal text: `arn:aws:s3:::docs/key` is an object, not
+ * a bucket named `docs/key`.
+ */
+export function matchResourceType(info: ActionInfo, arn: string, catalog?: ActionCatalog): FormatMatch | null {
+  const formats = formatsOf(info);
+  for (const f of formats) {
+    const m = f.strict.exec(arn);
+    if (m !== null) return toMatch(f, m);
+  }
+  const best = bestLenient(formats, arn);
+  if (best === null) return null;
+  const last = best.m[best.m.length - 1] ?? "";
+  if (catalog !== undefined && last.includes("/")) {
+    const other = bestLenient(serviceFormats(catalog, info.service), arn);
+    if (other !== null && other.f.literalLength > best.f.literalLength) return null;
+  }
+  return toMatch(best.f, best.m);
 }
 
 /**

@@ -4,6 +4,7 @@
  * `--prefix-threshold`).
  */
 
+import type { RequirementPurpose as AnalysisRequirementPurpose } from "../model/analysis.js";
 import type { KeptException } from "../model/config.js";
 import type { PolicyDocument } from "../model/document.js";
 
@@ -17,7 +18,7 @@ export type Provenance =
     }
   | {
       kind: "required";
-      /** `logs`, `vpc`, `xray`, `trigger`, `dead-letter`, `destination`, `kms-environment`, `file-system`. */
+      /** `logs`, `vpc`, `tracing`, `trigger`, `trigger-secret`, `dead-letter`, `destination`, `environment-kms`, `file-system` … */
       purpose: RequirementPurpose;
       /** Human detail, e.g. "event source mapping 1a2b… (sqs)". */
       detail: string;
@@ -30,15 +31,8 @@ export type Provenance =
       pattern: string;
     };
 
-export type RequirementPurpose =
-  | "logs"
-  | "vpc"
-  | "xray"
-  | "trigger"
-  | "dead-letter"
-  | "destination"
-  | "kms-environment"
-  | "file-system";
+/** The analysis stage's purposes (src/model/analysis.ts) plus `file-system`, which only generation adds so far. */
+export type RequirementPurpose = AnalysisRequirementPurpose | "file-system";
 
 /** One permission the function's configuration needs (shape shared with src/analysis/requirements.ts). */
 export interface RequiredPermission {
@@ -114,6 +108,7 @@ export type GenerationWarningCode =
   | "unknown-action"
   | "unattributed-sessions"
   | "exception-not-granted-today"
+  | "exception-on-star"
   | "exception-unknown-action"
   | "requirement-unknown-resource"
   | "document-partial"

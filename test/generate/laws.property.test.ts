@@ -1,0 +1,234 @@
+/**
+ * The laws of issue 7, checked with the IAM engine's evaluator (evaluateRequest), over random
+ * usage and configurations:
+ * 1. the generated policy allows every observed successful call (action + every resource of the
+ *    action's type, including those beyond a truncated sample) and every configuration-required call;
+ * 2. it allows no action outside the observed, required and kept-exception ones, and no resource of
+ *    an unrelated account/bucket unless a documented widening (truncated prefix, no resource
+ *    recorded, no resource-level permissions) applies;
+ * 3. generating twice gives the same bytes; 4. the order of usage records does not matter.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { configurationRequirements, generatePolicy, matchResourceType, renderCloudFormation, renderTerraform } from "../../src/generate/index.js";
+import type { KeptException } from "../../src/model/config.js";
+import type { LambdaFunction, PolicyDocument } from "../../src/model/document.js";
+import type { ActionUsage } from "../../src/model/usage.js";
+import { evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
+import { ACCOUNT, action, document, lambdaFunction, REGION, role, roleArn, session } from "./fixtures.js";
+
+const catalog = loadActionCatalogSync();
+const P = `${REGION}:${ACCOUNT}`;
+
+/** Resource makers per action family: each takes a name fragment. */
+const FAMILIES: { actions: string[]; make: (name: string, dir: string) => string }[] = [
+  { actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], make: (n) => `arn:aws:dynamodb:${P}:table/${n}` },
+  { actions: ["s3:GetObject", "s3:PutObject"], make: (n, d) => `arn:aws:s3:::bucket-${d}/${d}/${n}.json` },
+  { actions: ["s3:ListBucket"], make: (_n, d) => `arn:aws:s3:::bucket-${d}` },
+  { actions: ["sqs:SendMessage"], make: (n) => `arn:aws:sqs:${P}:${n}` },
+  { actions: ["sns:Publish"], make: (n) => `arn:aws:sns:${P}:${n}` },
+  { actions: ["ssm:GetParameter"], make: (n, d) => `arn:aws:ssm:${P}:parameter/${d}/${n}` },
+  { actions: ["kms:Decrypt"], make: (n) => `arn:aws:kms:${P}:key/${n}` },
+  { actions: ["secretsmanager:GetSecretValue"], make: (n) => `arn:aws:secretsmanager:${P}:secret:${n}-AbCdEf` },
+  { actions: ["sts:GetCallerIdentity", "xray:PutTraceSegments", "dynamodb:ListTables"], make: () => "" },
+];
+
+const nameArb = fc.tuple(fc.constantFrom("orders", "orders-eu", "orders-us", "users", "u", "audit-2026", "a"), fc.constantFrom("", "-1", "-2", "-x")).map(([a, b]) => `${a}${b}`);
+const dirArb = fc.constantFrom("in", "out", "archive");
+
+interface Observed {
+  usage: ActionUsage;
+  /** Every resource the calls touched (the sample may be truncated). */
+  all: string[];
+}
+
+const observedArb: fc.Arbitrary<Observed> = fc
+  .record({
+    family: fc.integer({ min: 0, max: FAMILIES.length - 1 }),
+    pick: fc.nat(),
+    names: fc.uniqueArray(fc.tuple(nameArb, dirArb), { minLength: 0, maxLength: 7, selector: ([n, d]) => `${n}/${d}` }),
+    count: fc.integer({ min: 1, max: 5000 }),
+    denied: fc.integer({ min: 0, max: 3 }),
+    cap: fc.integer({ min: 1, max: 8 }),
+  })
+  .map(({ family, pick, names, count, denied, cap }) => {
+    const f = FAMILIES[family] as (typeof FAMILIES)[number];
+    const name = f.actions[pick % f.actions.length] as string;
+    const all = [...new Set(names.map(([n, d]) => f.make(n, d)).filter((r) => r !== ""))].sort();
+    const truncated = all.length > cap;
+    const sample = truncated ? all.slice(0, cap) : all;
+    let prefix: string | null = null;
+    if (all.length > 1) {
+      let p = all[0] as string;
+      for (const r of all) {
+        let i = 0;
+        while (i < p.length && i < r.length && p[i] === r[i]) i++;
+        p = p.slice(0, i);
+      }
+      prefix = `${p}*`;
+    }
+    const deniedCount = Math.min(denied, count);
+    return {
+      usage: action(name, count, sample, { deniedCount, resourcesTruncated: truncated, resourcePrefix: prefix, errorCodes: deniedCount > 0 ? { AccessDenied: deniedCount } : {} }),
+      all,
+    };
+  });
+
+const configArb = fc.record({
+  vpc: fc.boolean(),
+  tracing: fc.boolean(),
+  sqsTrigger: fc.boolean(),
+  dlq: fc.boolean(),
+  s3Failure: fc.boolean(),
+  envKey: fc.boolean(),
+  efs: fc.boolean(),
+});
+
+function makeFunction(c: fc.RecordValue<typeof configArb>): LambdaFunction {
+  return lambdaFunction("law-fn", roleArn("law-role"), {
+    vpc: c.vpc ? { vpcId: "vpc-1", subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] } : null,
+    tracingMode: c.tracing ? "Active" : "PassThrough",
+    triggers: c.sqsTrigger ? [{ uuid: "u", kind: "sqs", eventSourceArn: `arn:aws:sqs:${P}:law-in`, state: "Enabled", onFailureDestination: null, secretArns: [], kmsKeyArn: null }] : [],
+    deadLetterTargetArn: c.dlq ? `arn:aws:sqs:${P}:law-dlq` : null,
+    destinations: { onSuccess: null, onFailure: c.s3Failure ? "arn:aws:s3:::law-failures" : null },
+    kmsKeyArn: c.envKey ? `arn:aws:kms:${P}:key/env` : null,
+    environmentVariableNames: c.envKey ? ["X"] : [],
+    fileSystems: c.efs ? [`arn:aws:elasticfilesystem:${P}:access-point/fsap-1`] : [],
+  });
+}
+
+const TODAY: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", Action: ["dynamodb:*"], Resource: ["*"] },
+    { Effect: "Allow", Action: ["dynamodb:RestoreTableFromBackup"], Resource: [`arn:aws:dynamodb:${P}:table/orders`] },
+  ],
+};
+
+const EXCEPTIONS: KeptException[] = [
+  { function: "law-*", actions: ["dynamodb:RestoreTableFromBackup"], reason: "disaster recovery" },
+  { function: "law-fn", actions: ["sqs:PurgeQueue"], resources: [`arn:aws:sqs:${P}:law-in`], reason: "error path: purge poison queue" },
+  { function: "other-*", actions: ["iam:CreateUser"], resources: ["*"], reason: "must not apply" },
+];
+
+function allowed(policy: PolicyDocument, act: string, resource: string, context?: { [k: string]: string }): boolean {
+  const r = evaluateRequest({ identityPolicies: [policy], request: { action: act, resource, ...(context ? { context, contextComplete: true } : {}) } });
+  return r.decision === "allowed";
+}
+
+/** A concrete request resource for a required pattern (`log-stream:*` → `log-stream:x1`). */
+function instance(pattern: string): string {
+  return pattern === "*" ? "*" : pattern.replace(/\*/g, "x1").replace(/\?/g, "q");
+}
+
+const scenarioArb = fc.record({ config: configArb, observed: fc.array(observedArb, { maxLength: 8 }), withExceptions: fc.boolean() });
+
+function build(s: fc.RecordValue<typeof scenarioArb>, shuffle?: (xs: unknown[]) => void) {
+  const fn = makeFunction(s.config);
+  // One usage record per action (the usage stage aggregates per action); split across two sessions.
+  const byAction = new Map<string, Observed>();
+  for (const o of s.observed) if (!byAction.has(o.usage.action)) byAction.set(o.usage.action, o);
+  const usages = [...byAction.values()].map((o) => ({ ...o.usage, resources: [...o.usage.resources] }));
+  const half = Math.ceil(usages.length / 2);
+  let sessions = [session(fn, usages.slice(0, half)), session(fn, usages.slice(half))];
+  if (shuffle) {
+    for (const u of usages) shuffle(u.resources);
+    for (const ss of sessions) shuffle(ss.actions);
+    shuffle(sessions);
+    sessions = [...sessions];
+  }
+  const doc = document([fn], [role(fn.roleArn, [fn.arn], [{ name: "today", document: TODAY }])], sessions);
+  return { fn, doc, observed: [...byAction.values()] };
+}
+
+describe("laws of generation (fast-check, with the IAM engine's evaluateRequest)", () => {
+  it("allows every observed successful call and every configuration-required call", () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const { fn, doc, observed } = build(s);
+        const g = generatePolicy(doc, fn.arn, s.withExceptions ? { exceptions: EXCEPTIONS } : {}, catalog);
+        for (const o of observed) {
+          if (o.usage.count - o.usage.deniedCount <= 0) continue;
+          const info = catalog.action(o.usage.action);
+          if (info === null) continue;
+          if (!info.supportsResourceLevelPermissions) {
+            expect(allowed(g.policy, o.usage.action, "*"), `${o.usage.action} on *`).toBe(true);
+            continue;
+          }
+          for (const r of o.all) {
+            if (matchResourceType(info, r, catalog) === null) continue;
+            expect(allowed(g.policy, o.usage.action, r), `${o.usage.action} on ${r}`).toBe(true);
+          }
+        }
+        for (const req of configurationRequirements(fn)) {
+          const ctx = req.condition ? Object.fromEntries(Object.values(req.condition).flatMap((kv) => Object.entries(kv).map(([k, v]) => [k, v[0] as string]))) : undefined;
+          expect(allowed(g.policy, req.action, instance(req.resource), ctx), `required ${req.action} on ${req.resource}`).toBe(true);
+        }
+        // Each split document is a valid slice: together they allow the same calls.
+        const merged: PolicyDocument = { Version: "2012-10-17", Statement: g.policies.flatMap((p) => p.document.Statement) };
+        for (const gr of g.grants) expect(allowed(merged, gr.action, instance(gr.resource), gr.condition ? { "elasticfilesystem:AccessPointArn": `arn:aws:elasticfilesystem:${P}:access-point/fsap-1` } : undefined)).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("allows no other action, and no unrelated resource without a documented widening", () => {
+    const actionIndex = fc.integer({ min: 0, max: catalog.size - 1 });
+    fc.assert(
+      fc.property(scenarioArb, fc.array(actionIndex, { minLength: 20, maxLength: 40 }), (s, picks) => {
+        const { fn, doc } = build(s);
+        const g = generatePolicy(doc, fn.arn, s.withExceptions ? { exceptions: EXCEPTIONS } : {}, catalog);
+        const granted = new Set(g.grants.map((x) => x.action.toLowerCase()));
+        const all = catalog.names(catalog.all);
+        for (const i of picks) {
+          const a = all[i % all.length] as string;
+          if (granted.has(a.toLowerCase())) continue;
+          expect(allowed(g.policy, a, "*"), `${a} on *`).toBe(false);
+          expect(allowed(g.policy, a, `arn:aws:dynamodb:${P}:table/orders`)).toBe(false);
+        }
+        // The kept exception for another function never applies.
+        expect(granted.has("iam:createuser")).toBe(false);
+        // Unrelated resources of granted actions are denied unless the grant is a documented widening.
+        const wideningKinds = new Set(["truncated-prefix", "unnamed", "no-resource-level-permissions", "unknown-action", "as-configured"]);
+        for (const a of granted) {
+          const grants = g.grants.filter((x) => x.action.toLowerCase() === a);
+          if (grants.some((x) => wideningKinds.has(x.scoping))) continue;
+          expect(allowed(g.policy, a, "arn:aws:dynamodb:eu-west-3:999999999999:table/zz-unrelated"), a).toBe(false);
+          expect(allowed(g.policy, a, "arn:aws:s3:::zz-unrelated-bucket/zz"), a).toBe(false);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("gives the same bytes twice and does not depend on the order of usage records", () => {
+    fc.assert(
+      fc.property(scenarioArb, fc.integer(), (s, seed) => {
+        const a = build(s);
+        const once = generatePolicy(a.doc, a.fn.arn, { exceptions: EXCEPTIONS }, catalog);
+        const twice = generatePolicy(a.doc, a.fn.arn, { exceptions: EXCEPTIONS }, catalog);
+        expect(JSON.stringify(twice)).toBe(JSON.stringify(once));
+        let state = seed >>> 0;
+        const rand = (): number => {
+          state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+          return state / 2 ** 32;
+        };
+        const shuffled = build(s, (xs) => {
+          for (let i = xs.length - 1; i > 0; i--) {
+            const j = Math.floor(rand() * (i + 1));
+            [xs[i], xs[j]] = [xs[j], xs[i]];
+          }
+        });
+        const other = generatePolicy(shuffled.doc, shuffled.fn.arn, { exceptions: [...EXCEPTIONS].reverse() }, catalog);
+        expect(JSON.stringify(other.policy)).toBe(JSON.stringify(once.policy));
+        expect(JSON.stringify(other.statements)).toBe(JSON.stringify(once.statements));
+        expect(JSON.stringify(other.warnings)).toBe(JSON.stringify(once.warnings));
+        const target = { ...once, subject: once.functionArn };
+        const target2 = { ...other, subject: other.functionArn };
+        expect(renderTerraform([target2])).toBe(renderTerraform([target]));
+        expect(renderCloudFormation([target2])).toBe(renderCloudFormation([target]));
+      }),
+      { numRuns: 40 },
+    );
+  });
+});

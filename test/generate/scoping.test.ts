@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import { childPatternOf, matchResourceType, observedGrants } from "../../src/generate/index.js";
+import { loadActionCatalogSync } from "../../src/iam/index.js";
+import { accountWidePattern } from "../../src/generate/resource-types.js";
+import { action } from "./fixtures.js";
+
+const catalog = loadActionCatalogSync();
+const info = (a: string) => {
+  const i = catalog.action(a);
+  if (i === null) throw new Error(`${a} not in catalog`);
+  return i;
+};
+const place = { partition: "aws", region: "us-east-1", account: "123456789012" };
+const T = (name: string) => `arn:aws:dynamodb:us-east-1:123456789012:table/${name}`;
+
+describe("resource types of observed ARNs (Service Authorization Reference formats)", () => {
+  it("tells an S3 object from its bucket, keys with slashes included", () => {
+    expect(matchResourceType(info("s3:GetObject"), "arn:aws:s3:::docs/a/b/c.pdf", catalog)?.type).toBe("object");
+    expect(matchResourceType(info("s3:GetObject"), "arn:aws:s3:::docs/a/b/c.pdf")?.values.map((v) => v.value)).toEqual(["aws", "docs", "a/b/c.pdf"]);
+    expect(matchResourceType(info("s3:GetObject"), "arn:aws:s3:::docs")).toBeNull();
+    expect(matchResourceType(info("s3:ListBucket"), "arn:aws:s3:::docs")?.type).toBe("bucket");
+    expect(matchResourceType(info("s3:ListBucket"), "arn:aws:s3:::docs/key", catalog)).toBeNull();
+  });
+
+  it("tells a DynamoDB table from its index", () => {
+    expect(matchResourceType(info("dynamodb:Query"), T("orders"))?.type).toBe("table");
+    expect(matchResourceType(info("dynamodb:Query"), `${T("orders")}/index/by-customer`)?.type).toBe("index");
+    // GetItem takes only tables: the index ARN CloudTrail may list is not its resource.
+    expect(matchResourceType(info("dynamodb:GetItem"), `${T("orders")}/index/by-customer`)?.type).not.toBe("index");
+  });
+
+  it("matches SSM parameter paths and qualified Lambda ARNs leniently", () => {
+    expect(matchResourceType(info("ssm:GetParameter"), "arn:aws:ssm:us-east-1:123456789012:parameter/app/prod/db")?.type).toBe("parameter");
+    expect(matchResourceType(info("lambda:InvokeFunction"), "arn:aws:lambda:us-east-1:123456789012:function:f:prod", catalog)?.type).toBe("function");
+    expect(matchResourceType(info("ssm:GetParameter"), "arn:aws:ssm:us-east-1:123456789012:parameter/app/prod/db", catalog)?.type).toBe("parameter");
+  });
+
+  it("derives everything-under-a-parent patterns", () => {
+    expect(childPatternOf(info("s3:GetObject"), "arn:aws:s3:::docs")).toEqual({ type: "object", pattern: "arn:aws:s3:::docs/*" });
+    expect(childPatternOf(info("logs:PutLogEvents"), "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f")).toEqual({
+      type: "log-stream",
+      pattern: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f:log-stream:*",
+    });
+    expect(childPatternOf(info("dynamodb:GetItem"), "arn:aws:s3:::docs")).toBeNull();
+  });
+
+  it("instantiates a type for an account", () => {
+    expect(accountWidePattern(info("dynamodb:GetItem"), { ...place, region: "*" })).toEqual({ type: "table", pattern: "arn:aws:dynamodb:*:123456789012:table/*" });
+  });
+});
+
+describe("observed usage → grants", () => {
+  const grantsOf = (usages: ReturnType<typeof action>[], threshold?: number) => observedGrants(usages, catalog, place, threshold);
+
+  it("keeps exact ARNs below the prefix threshold", () => {
+    const r = grantsOf([action("dynamodb:GetItem", 5, [T("orders-eu"), T("orders-us")])]);
+    expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([
+      [T("orders-eu"), "exact"],
+      [T("orders-us"), "exact"],
+    ]);
+  });
+
+  it("compresses three ARNs of one parent sharing a non-trivial prefix", () => {
+    const r = grantsOf([action("dynamodb:GetItem", 5, [T("orders-eu"), T("orders-us"), T("orders-ap")])]);
+    expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([[T("orders-*"), "prefix"]]);
+  });
+
+  it("does not compress when the shared prefix is empty (would be table/*)", () => {
+    const r = grantsOf([action("dynamodb:GetItem", 5, [T("a"), T("b"), T("c")])]);
+    expect(r.grants.map((g) => g.resource)).toEqual([T("a"), T("b"), T("c")]);
+  });
+
+  it("compresses per parent: one bucket's keys, not across buckets or accounts", () => {
+    const r = grantsOf([
+      action("s3:GetObject", 9, [
+        "arn:aws:s3:::b1/in/1.json",
+        "arn:aws:s3:::b1/in/2.json",
+        "arn:aws:s3:::b1/in/3.json",
+        "arn:aws:s3:::b2/in/1.json",
+        "arn:aws:s3:::b1", // the bucket CloudTrail lists next to the object: not GetObject's resource
+      ]),
+    ]);
+    expect(r.grants.map((g) => g.resource)).toEqual(["arn:aws:s3:::b1/in/*", "arn:aws:s3:::b2/in/1.json"]);
+  });
+
+  it("respects a custom threshold", () => {
+    const r = grantsOf([action("dynamodb:GetItem", 5, [T("orders-eu"), T("orders-us")])], 2);
+    expect(r.grants.map((g) => g.resource)).toEqual([T("orders-*")]);
+  });
+
+  it("uses the usage stage's prefix of every resource when the sample was truncated, and warns", () => {
+    const r = grantsOf([action("dynamodb:GetItem", 5000, [T("orders-0001"), T("orders-0002")], { resourcesTruncated: true, resourcePrefix: `${T("orders-")}*` })]);
+    expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([[T("orders-*"), "truncated-prefix"]]);
+    expect(r.warnings.map((w) => w.code)).toEqual(["resources-truncated"]);
+  });
+
+  it("grants everything under a parent when only the parent was recorded, and warns", () => {
+    const r = grantsOf([action("s3:GetObject", 3, ["arn:aws:s3:::reports"])]);
+    expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([["arn:aws:s3:::reports/*", "parent"]]);
+    expect(r.warnings.map((w) => w.code)).toEqual(["parent-resource-only"]);
+  });
+
+  it("scopes to the account when no resource was recorded, and warns", () => {
+    const r = grantsOf([action("dynamodb:DescribeTable", 3)]);
+    expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([["arn:aws:dynamodb:*:123456789012:table/*", "unnamed"]]);
+    expect(r.warnings.map((w) => w.code)).toEqual(["no-resource-recorded"]);
+  });
+
+  it("grants actions without resource-level permissions on * only", () => {
+    const r = grantsOf([action("sts:GetCallerIdentity", 3, ["arn:aws:sts::123456789012:assumed-role/x/y"])]);
+    expect(r.grants.map((g) => [g.action, g.resource, g.scoping])).toEqual([["sts:GetCallerIdentity", "*", "no-resource-level-permissions"]]);
+  });
+
+  it("does not grant actions whose every call was denied", () => {
+    const r = grantsOf([action("iam:PassRole", 4, [], { deniedCount: 4, errorCodes: { AccessDenied: 4 } })]);
+    expect(r.grants).toEqual([]);
+    expect(r.warnings.map((w) => w.code)).toEqual(["denied-calls-not-granted"]);
+    expect(r.observedActions).toBe(0);
+  });
+
+  it("counts only successful calls in provenance", () => {
+    const r = grantsOf([action("dynamodb:GetItem", 10, [T("t")], { deniedCount: 3, errorCodes: { AccessDenied: 3 } })]);
+    expect(r.grants[0]?.provenance).toEqual([{ kind: "observed", calls: 7, lastSeen: "2026-10-30T00:00:00Z" }]);
+    expect(r.successfulCalls).toBe(7);
+  });
+
+  it("keeps unknown actions with their observed resources and warns", () => {
+    const r = grantsOf([action("madeup:DoThing", 1, ["arn:aws:madeup:us-east-1:123456789012:thing/x"])]);
+    expect(r.grants.map((g) => [g.action, g.resource, g.scoping])).toEqual([["madeup:DoThing", "arn:aws:madeup:us-east-1:123456789012:thing/x", "unknown-action"]]);
+    expect(r.warnings.map((w) => w.code)).toEqual(["unknown-action"]);
+  });
+});
