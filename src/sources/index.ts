@@ -7,7 +7,8 @@ export { readSources, readSourceBytes, type ReadResult, type ReadOneOptions } fr
 export { detect, type Detection } from "./detect.js";
 export { fragmentFromDocument } from "./canonical-document.js";
 export { normalizeTimestamp } from "./timestamps.js";
-export { parseArn, parseFunctionArn, type ParsedArn, type ParsedFunctionArn } from "./arns.js";
+// parseArn is not re-exported: src/iam has the public one.
+export { parseFunctionArn, type ParsedFunctionArn } from "./arns.js";
 export { pathContext } from "./path-context.js";
 export {
   emptyFragment,

@@ -87,6 +87,30 @@ describe("fuzzing the readers", () => {
       );
     });
   }
+  it("environment variable values never reach warnings or documents, whatever else is broken in the file", () => {
+    const secret = fc.string({ minLength: 4, maxLength: 16 }).map((s) => `S3CR3T${s.replace(/[^A-Za-z0-9]/g, "x")}Z`);
+    fc.assert(
+      fc.property(fc.array(secret, { minLength: 1, maxLength: 3 }), fc.nat(), fc.jsonValue({ maxDepth: 2 }), fc.nat(), (secrets, at, junk, cut) => {
+        const config = {
+          FunctionName: "f",
+          FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:f",
+          Role: "arn:aws:iam::123456789012:role/r",
+          Environment: { Variables: Object.fromEntries(secrets.map((v, i) => [`K${i}`, v])) },
+          LastModified: "2019-04-30T16:26:38.618+0000",
+        };
+        const value = { Functions: [config] };
+        const all = paths(value).filter((p) => !(p.includes("Variables") && p.length > 4));
+        const mutated = JSON.stringify(setAt(value, all[at % all.length]!, junk, false));
+        for (const text of [mutated, mutated.slice(0, cut % (mutated.length + 1))]) {
+          const r = readSourceBytes("env.json", text, { explicit: true });
+          const out = JSON.stringify(r.warnings) + (r.fragment ? JSON.stringify(normalizeFragments([r.fragment], { lookupManagedPolicy: null }).document) : "");
+          for (const s of secrets) expect(out.includes(s)).toBe(false);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("arbitrary JSON and arbitrary bytes", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), fc.uint8Array({ maxLength: 200 }), (value, bytes) => {
