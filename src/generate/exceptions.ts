@@ -69,15 +69,31 @@ export function exceptionGrants(exceptions: readonly KeptException[], fn: Lambda
   return { grants, applied, warnings };
 }
 
+/**
+ * Resources today's Allow statements grant the action on. Statements that name the action exactly
+ * express intent (`dynamodb:RestoreTableFromBackup` on the orders table); when any does, only
+ * those count, so a blanket `dynamodb:*` on `*` elsewhere does not widen the exception to `*`.
+ */
 function todaysResources(current: readonly CurrentPolicy[], action: string, reason: string, warnings: GenerationWarning[]): string[] {
-  const out = new Set<string>();
+  const named = new Set<string>();
+  const matched = new Set<string>();
   let notResource = false;
+  const lower = action.toLowerCase();
   for (const p of current) {
     for (const st of p.document.Statement) {
       if (st.Effect !== "Allow" || !actionApplies(st, action)) continue;
-      if (st.Resource !== undefined) for (const r of st.Resource) out.add(r);
+      const explicit = (st.Action ?? []).some((a) => a.toLowerCase() === lower);
+      if (st.Resource !== undefined) for (const r of st.Resource) (explicit ? named : matched).add(r);
       else if (st.NotResource !== undefined) notResource = true;
     }
+  }
+  const out = named.size > 0 ? named : matched;
+  if (out.has("*")) {
+    warnings.push({
+      code: "exception-on-star",
+      action,
+      message: `kept exception "${reason}": today's policy grants ${action} on "*", so the exception keeps it on "*". Add \`resources\` to the exception to narrow it.`,
+    });
   }
   if (out.size === 0) {
     warnings.push({

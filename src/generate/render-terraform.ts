@@ -39,7 +39,8 @@ export function hclString(s: string): string {
     else if (ch.charCodeAt(0) < 0x20) out += `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
     else out += ch;
   }
-  out = out.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  // Function replacers: in a replacement string `$$` would itself mean one `$`.
+  out = out.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
   return `"${out}"`;
 }
 

@@ -1,0 +1,139 @@
+/**
+ * Output formats. Terraform is checked with the real `terraform` binary when it is installed
+ * (`terraform fmt` must leave our text unchanged, and `terraform console` must evaluate our
+ * `jsonencode(...)` to the very policy we generated); CloudFormation/SAM with the yaml package.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import YAML from "yaml";
+import { describe, expect, it } from "vitest";
+import { generatePolicy, hclString, policyExpression, renderCloudFormation, renderPolicyMarkdown, renderSamPolicies, renderTerraform } from "../../src/generate/index.js";
+import type { PolicyDocument } from "../../src/model/document.js";
+import { ordersScenario } from "./fixtures.js";
+
+const hasTerraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;
+
+function scenario(target?: "inline" | "managed") {
+  const { doc, fn } = ordersScenario();
+  const g = generatePolicy(doc, fn.arn, {
+    exceptions: [{ function: "orders-*", actions: ["dynamodb:RestoreTableFromBackup"], reason: 'disaster recovery "DR-7" ${not.a.var} %{nor.a.directive}' }],
+    ...(target ? { target } : {}),
+  });
+  return { g, t: { ...g, subject: g.functionArn } };
+}
+
+function terraform(args: string[], input: string, cwd: string): string {
+  return execFileSync("terraform", args, { input, cwd, encoding: "utf8", env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1" } });
+}
+
+describe("Terraform", () => {
+  it("escapes HCL string specials so they stay literal", () => {
+    expect(hclString('a"b\\c')).toBe('"a\\"b\\\\c"');
+    expect(hclString("arn:aws:s3:::b/${aws:username}/*")).toBe('"arn:aws:s3:::b/$${aws:username}/*"');
+    expect(hclString("%{if x}")).toBe('"%%{if x}"');
+  });
+
+  it("writes aws_iam_role with the Lambda trust policy and aws_iam_role_policy with jsonencode", () => {
+    const { t } = scenario();
+    const tf = renderTerraform([t]);
+    expect(tf).toMatch(/^resource "aws_iam_role" "orders-role" \{$/m);
+    expect(tf).toContain('Principal = { Service = "lambda.amazonaws.com" }');
+    expect(tf).toMatch(/^resource "aws_iam_role_policy" "orders-role" \{$/m);
+    expect(tf).toContain("role = aws_iam_role.orders-role.id");
+    expect(tf).toContain("policy = jsonencode({");
+    // Provenance and reasons are comments above the statements.
+    expect(tf).toContain('# kept exception (dynamodb:RestoreTableFromBackup): disaster recovery "DR-7" ${not.a.var} %{nor.a.directive}');
+    expect(tf).toMatch(/# observed dynamodb:GetItem: 1,200 successful calls/);
+    expect(tf).toMatch(/# \*: xray:PutTelemetryRecords has no resource-level permissions/);
+  });
+
+  it("splits into aws_iam_policy + attachments when the policy is managed", () => {
+    const { t } = scenario("managed");
+    const tf = renderTerraform([t]);
+    expect(tf).toMatch(/^resource "aws_iam_policy" "orders-role" \{$/m);
+    expect(tf).toMatch(/^resource "aws_iam_role_policy_attachment" "orders-role" \{$/m);
+    expect(tf).toContain("policy_arn = aws_iam_policy.orders-role.arn");
+    expect(tf).not.toContain("aws_iam_role_policy\" ");
+  });
+
+  it.skipIf(!hasTerraform)("is exactly what terraform fmt writes (so it parses), inline and managed", () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-tf-"));
+    try {
+      for (const target of ["inline", "managed"] as const) {
+        const tf = renderTerraform([scenario(target).t]);
+        expect(terraform(["fmt", "-no-color", "-"], tf, dir)).toBe(tf);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!hasTerraform)("jsonencode(...) evaluates in terraform console to the generated policy, variables and quotes included", () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-tf-"));
+    try {
+      const { g } = scenario();
+      const tricky: PolicyDocument = {
+        Version: "2012-10-17",
+        Statement: [
+          ...g.policy.Statement,
+          { Sid: "Vars", Effect: "Allow", Action: ["s3:GetObject"], Resource: ['arn:aws:s3:::b/${aws:username}/"q"\\x'], Condition: { "ForAllValues:StringLike": { "aws:TagKeys": ["%{x}", "a*"] } } },
+        ],
+      };
+      // Comments included: they must not break the expression.
+      writeFileSync(join(dir, "main.tf"), `locals {\n  p = ${policyExpression(tricky, g, "  ")}\n}\n`);
+      const out = terraform(["console"], "local.p\n", dir).trim();
+      expect(JSON.parse(JSON.parse(out) as string)).toEqual(tricky);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("CloudFormation and SAM", () => {
+  it("is a template with AWS::IAM::Role, the trust policy and the inline policy, Version quoted", () => {
+    const { g, t } = scenario();
+    const text = renderCloudFormation([t]);
+    const tpl = YAML.parse(text) as { AWSTemplateFormatVersion: string; Resources: { [id: string]: { Type: string; Properties: Record<string, unknown> } } };
+    expect(tpl.AWSTemplateFormatVersion).toBe("2010-09-09");
+    const r = tpl.Resources.OrdersRoleRole;
+    expect(r?.Type).toBe("AWS::IAM::Role");
+    expect(r?.Properties.RoleName).toBe("orders-role");
+    expect(r?.Properties.AssumeRolePolicyDocument).toEqual({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+    expect(r?.Properties.Policies).toEqual([{ PolicyName: "orders-api-least-privilege", PolicyDocument: g.policy }]);
+    // YAML 1.1 readers would take an unquoted 2012-10-17 for a date.
+    expect(text).toContain('Version: "2012-10-17"');
+    expect(text).not.toMatch(/Version: 2012/);
+    // Comments carry provenance and the exception's reason.
+    expect(text).toMatch(/# kept exception \(dynamodb:RestoreTableFromBackup\): disaster recovery/);
+    expect(text).toMatch(/# observed s3:GetObject: 300 successful calls/);
+  });
+
+  it("references split managed policies from ManagedPolicyArns", () => {
+    const { g, t } = scenario("managed");
+    const tpl = YAML.parse(renderCloudFormation([t])) as { Resources: { [id: string]: { Type: string; Properties: Record<string, unknown> } } };
+    expect(tpl.Resources.OrdersRoleRole?.Properties.ManagedPolicyArns).toEqual(g.policies.map((_p, i) => ({ Ref: `OrdersRolePolicy${i + 1}` })));
+    expect(tpl.Resources.OrdersRolePolicy1?.Type).toBe("AWS::IAM::ManagedPolicy");
+    expect(tpl.Resources.OrdersRolePolicy1?.Properties.PolicyDocument).toEqual(g.policies[0]?.document);
+  });
+
+  it("writes a SAM function's Policies list", () => {
+    const { g, t } = scenario();
+    const sam = YAML.parse(renderSamPolicies(t)) as { Policies: PolicyDocument[] };
+    expect(sam.Policies).toEqual([g.policy]);
+  });
+});
+
+describe("Markdown", () => {
+  it("lists statements with provenance, the JSON, wildcards, exceptions and warnings", () => {
+    const { g } = scenario();
+    const md = renderPolicyMarkdown(g, g.functionArn);
+    expect(md).toContain("| `DynamodbObservedKeptException` |");
+    expect(md).toContain("```json");
+    expect(md).toContain("#### Wildcards, and why");
+    expect(md).toContain("#### Kept exceptions");
+    expect(md).toContain('disaster recovery "DR-7" $\\{not.a.var\\} %\\{nor.a.directive\\}');
+    expect(md).toContain("**denied-calls-not-granted**");
+  });
+});
