@@ -14,7 +14,7 @@ import { CollectError } from "./errors.js";
  */
 export function safeSegment(name: string): string {
   if (name === "" || name === "." || name === "..") throw new CollectError(`unsafe path segment ${JSON.stringify(name)} from API data`);
-  return name.replace(/[^A-Za-z0-9._=+@,-]/g, (c) => encodeURIComponent(c).replace(/[!'()*]/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`));
+  return name.replace(/[^A-Za-z0-9._=+@,-]/gu, (c) => encodeURIComponent(c).replace(/[!'()*]/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`));
 }
 
 /** A relative path from segments, `/`-separated (what the manifest records). */
