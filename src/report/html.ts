@@ -131,7 +131,7 @@ export function renderHtml(report: AuditReport, document: Partial<CanonicalDocum
   if (ruleErrors.length > 0) {
     body.push(`<div class="notice" id="diagnostics"><strong>Diagnostics.</strong><ul>${ruleErrors.map((d) => `<li>${esc(d.severity)}: ${esc(d.message)}</li>`).join("")}</ul></div>`);
   }
-  const top = topFixes(report.findings, document, 5);
+  const top = topFixes(report.findings, document, 5, fnsOfRole);
   if (top.length > 0) {
     body.push(`<h3>What to fix first</h3><ol class="top-fixes">`);
     for (const fix of top) {
@@ -173,7 +173,7 @@ export function renderHtml(report: AuditReport, document: Partial<CanonicalDocum
 
   // ---------------------------------------------------------------- granted vs used
   const maxRows = options.maxRoleRows ?? 300;
-  const usage = roleUsage(document).filter((u) => u.functions.length > 0);
+  const usage = roleUsage(document, fnsOfRole).filter((u) => u.functions.length > 0);
   const unusedOf = (u: RoleUsage) => (u.granted ?? 0) - (u.usedGranted ?? u.used ?? 0);
   usage.sort((a, b) => Number(a.status === "unknown") - Number(b.status === "unknown") || unusedOf(b) - unusedOf(a) || (a.roleName < b.roleName ? -1 : a.roleName > b.roleName ? 1 : 0));
   body.push(`<section id="usage"><h2>Granted versus used</h2>`);

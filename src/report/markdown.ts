@@ -86,7 +86,7 @@ export function renderMarkdown(report: AuditReport, document: Partial<CanonicalD
   const budget = new Budget(limit - reserve);
   const s = report.summary;
   const fnsOfRole = functionsByRole(document);
-  const shared = sharedRoleCount(document);
+  const shared = sharedRoleCount(document, fnsOfRole);
 
   // ---- summary: always fits (bounded size)
   const head: string[] = [];
@@ -112,7 +112,7 @@ export function renderMarkdown(report: AuditReport, document: Partial<CanonicalD
   budget.add(head.join("\n") + "\n");
 
   // ---- top fixes (at most five lines)
-  const fixes = topFixes(report.findings, document, 5);
+  const fixes = topFixes(report.findings, document, 5, fnsOfRole);
   if (fixes.length > 0) {
     const lines = ["### Top fixes", ""];
     fixes.forEach((fix, i) => {

@@ -9,7 +9,7 @@ import pc from "picocolors";
 import type { CanonicalDocument } from "../model/document.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import type { AuditReport } from "./json.js";
-import { firstParagraph, groupFindingsByFunction, partialDataReasons, sharedRoleCount, stripControl, topFixes } from "./view.js";
+import { firstParagraph, functionsByRole, groupFindingsByFunction, partialDataReasons, sharedRoleCount, stripControl, topFixes } from "./view.js";
 
 export interface TableOptions {
   color: boolean;
@@ -90,7 +90,9 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
   const s = report.summary;
 
   // ---- summary
-  const shared = sharedRoleCount(document);
+  // Which functions run with which role: computed once, shared by every section.
+  const fnsOfRole = functionsByRole(document);
+  const shared = sharedRoleCount(document, fnsOfRole);
   const headline = `leastrole ${oneLine(report.tool.version)} - ${plural(s.functions, "function")}, ${plural(s.roles, "role")}` + (shared > 0 ? ` (${shared} shared by several functions)` : "");
   for (const [i, l] of wrap(headline, width).entries()) out.push(i === 0 ? c.bold(l) : l);
   // Severity counts, wrapped segment by segment so each keeps its colour.
@@ -127,7 +129,7 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
   if (problems.length > 0) for (const l of wrap(`Rule errors: ${plural(problems.length, "diagnostic")} (a rule pack failed in part; see below)`, width)) out.push(c.red(l));
 
   // ---- findings by function
-  const groups = groupFindingsByFunction(report.findings, document);
+  const groups = groupFindingsByFunction(report.findings, document, fnsOfRole);
   const sevWidth = Math.max(...Object.values(LABEL).map((l) => l.length));
   const idWidth = Math.min(12, Math.max(5, ...report.findings.map((f) => oneLine(f.ruleId).length)));
   const indent = 2 + sevWidth + 1 + idWidth + 1;
@@ -200,7 +202,7 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
   }
 
   // ---- top fixes
-  const fixes = topFixes(report.findings, document, options.topFixes ?? 5);
+  const fixes = topFixes(report.findings, document, options.topFixes ?? 5, fnsOfRole);
   if (fixes.length > 0) {
     out.push("");
     out.push(c.bold("Top fixes"));

@@ -65,10 +65,13 @@ export function functionsByRole(document: Partial<CanonicalDocument>): Map<strin
  * a finding on a managed policy appears under the functions whose roles attach it. Findings that
  * reach no function get a group of their own resource. Groups are ordered worst first.
  */
-export function groupFindingsByFunction(findings: readonly Finding[], document: Partial<CanonicalDocument>): FindingGroup[] {
+export function groupFindingsByFunction(
+  findings: readonly Finding[],
+  document: Partial<CanonicalDocument>,
+  fnsOfRole: Map<string, string[]> = functionsByRole(document),
+): FindingGroup[] {
   const fnByArn = new Map<string, LambdaFunction>((document.functions ?? []).map((f) => [f.arn, f]));
   const roleByArn = new Map<string, Role>((document.roles ?? []).map((r) => [r.arn, r]));
-  const fnsOfRole = functionsByRole(document);
   const rolesOfPolicy = new Map<string, string[]>();
   for (const role of document.roles ?? []) {
     for (const p of role.attachedPolicies ?? []) {
@@ -132,8 +135,12 @@ export interface TopFix {
  * The fixes that clear the most unsuppressed findings: one entry per rule, ordered by findings
  * cleared, then by the worst severity cleared, then by rule id (deterministic).
  */
-export function topFixes(findings: readonly Finding[], document: Partial<CanonicalDocument>, limit = 5): TopFix[] {
-  const fnsOfRole = functionsByRole(document);
+export function topFixes(
+  findings: readonly Finding[],
+  document: Partial<CanonicalDocument>,
+  limit = 5,
+  fnsOfRole: Map<string, string[]> = functionsByRole(document),
+): TopFix[] {
   const byRule = new Map<string, { fix: TopFix; resources: Set<string>; fns: Set<string> }>();
   for (const f of findings) {
     if (f.suppressed) continue;
@@ -191,9 +198,8 @@ export interface RoleUsage {
  * was never supplied is `unknown`, never 0: drawing 0 would tell the reader every permission is
  * unused when we simply do not know.
  */
-export function roleUsage(document: Partial<CanonicalDocument>): RoleUsage[] {
+export function roleUsage(document: Partial<CanonicalDocument>, fnsOfRole: Map<string, string[]> = functionsByRole(document)): RoleUsage[] {
   const usage = document.usage;
-  const fnsOfRole = functionsByRole(document);
   const usedByRole = new Map<string, Set<string>>();
   for (const p of usage?.principals ?? []) {
     if (p.sessionKind !== "function") continue;
@@ -245,9 +251,9 @@ export function roleUsage(document: Partial<CanonicalDocument>): RoleUsage[] {
 }
 
 /** Roles that are the execution role of more than one function. */
-export function sharedRoleCount(document: Partial<CanonicalDocument>): number {
+export function sharedRoleCount(document: Partial<CanonicalDocument>, fnsOfRole: Map<string, string[]> = functionsByRole(document)): number {
   let n = 0;
-  for (const fns of functionsByRole(document).values()) if (fns.length > 1) n++;
+  for (const fns of fnsOfRole.values()) if (fns.length > 1) n++;
   return n;
 }
 
