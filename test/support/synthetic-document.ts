@@ -24,7 +24,24 @@ const SERVICES = ["orders", "billing", "users", "search", "reports", "auth", "me
 const ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "s3:GetObject", "s3:PutObject", "sqs:SendMessage", "sns:Publish", "kms:Decrypt"];
 
 function emptyFacts(): Role["facts"] {
-  return { incomplete: false, statements: [], services: [], allowedActions: [], actionsTruncated: false, allowedActionCount: 0 };
+  return {
+    incomplete: false,
+    unresolvedPolicies: [],
+    hasPermissionsBoundary: false,
+    statements: [],
+    services: [],
+    servicesTruncated: false,
+    serviceCount: 0,
+    allowedActions: [],
+    actionsTruncated: false,
+    allowedActionCount: 0,
+    accessLevelCounts: { List: 0, Read: 0, Write: 0, "Permissions management": 0, Tagging: 0 },
+    fullAccessServices: [],
+    resourceLevelActionsOnStarCount: 0,
+    conditionalActionCount: 0,
+    sensitiveActions: [],
+    unknownActions: [],
+  };
 }
 
 export function syntheticDocument(functions: number, seed = 42): CanonicalDocument {
@@ -83,6 +100,10 @@ export function syntheticDocument(functions: number, seed = 42): CanonicalDocume
           functionName: name,
           functionArn: arn,
           sessionKind: "function",
+          sessionName: name,
+          invokedBy: null,
+          regions: [region],
+          unmapped: {},
           actions: [pick(ACTIONS), pick(ACTIONS)]
             .filter((a, idx, all) => all.indexOf(a) === idx)
             .sort()
