@@ -1,0 +1,44 @@
+/**
+ * docs/collect.md shows the operation list and the minimal IAM policy generated from the
+ * allow-list; this keeps the page current. `LEASTROLE_UPDATE_DOCS=1 npx vitest run
+ * test/collect/docs.test.ts` rewrites the generated blocks.
+ */
+
+import { readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { collectPolicy, operationsTable } from "../../src/collect/index.js";
+
+const page = resolve(import.meta.dirname, "../../docs/collect.md");
+
+function blocks(): Record<string, string> {
+  return {
+    operations: operationsTable(),
+    policy: ["```json", JSON.stringify(collectPolicy(), null, 2), "```"].join("\n"),
+  };
+}
+
+function render(text: string): string {
+  let out = text;
+  for (const [name, body] of Object.entries(blocks())) {
+    const re = new RegExp(`(<!-- BEGIN GENERATED: ${name} [^\\n]*-->\\n)[\\s\\S]*?(<!-- END GENERATED: ${name} -->)`);
+    if (!re.test(out)) throw new Error(`docs/collect.md has no generated block "${name}"`);
+    out = out.replace(re, (_m, begin: string, end: string) => `${begin}${body}\n${end}`);
+  }
+  return out;
+}
+
+describe("docs/collect.md", () => {
+  it("shows the current operation list and generated policy", () => {
+    const text = readFileSync(page, "utf8");
+    const expected = render(text);
+    if (process.env.LEASTROLE_UPDATE_DOCS === "1" && expected !== text) writeFileSync(page, expected);
+    else expect(text).toBe(expected);
+    expect(text.length).toBeGreaterThan(0);
+  });
+
+  it("lists every IAM action of the policy in the page", () => {
+    const text = readFileSync(page, "utf8");
+    for (const s of collectPolicy().Statement) for (const a of s.Action) expect(text).toContain(`"${a}"`);
+  });
+});
