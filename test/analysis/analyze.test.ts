@@ -1,0 +1,335 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { analyzeDocument } from "../../src/analysis/index.js";
+import { loadActionCatalogSync } from "../../src/iam/index.js";
+import type { CanonicalDocument, LambdaFunction, Role } from "../../src/model/document.js";
+import { emptyUsage } from "../../src/model/usage.js";
+import { ACCOUNT, allow, awsManaged, customerManaged, deny, documentOf, fn, functionArn, policy, role, roleArn, trigger, user } from "../fixtures/rules/builders.js";
+
+const catalog = loadActionCatalogSync();
+const analyzed = (doc: CanonicalDocument) => analyzeDocument(doc, catalog);
+const fnOf = (doc: CanonicalDocument, name: string): LambdaFunction => doc.functions.find((f) => f.name === name)!;
+const roleOf = (doc: CanonicalDocument, name: string): Role => doc.roles.find((r) => r.name === name)!;
+const decisions = (f: LambdaFunction, purpose: string) => Object.fromEntries(f.analysis!.requirements.filter((r) => r.purpose === purpose).map((r) => [r.action, r.decision]));
+
+const BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+const SQS_ROLE = "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole";
+const VPC_ROLE = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole";
+
+describe("function requirements against the execution role", () => {
+  it("AWSLambdaBasicExecutionRole grants the logs a function needs", () => {
+    const doc = analyzed(documentOf({ roles: [role("r", { managed: [BASIC] })], functions: [fn("api", "r")], policies: [awsManaged(BASIC)] }));
+    expect(decisions(fnOf(doc, "api"), "logs")).toEqual({ "logs:CreateLogGroup": "allowed", "logs:CreateLogStream": "allowed", "logs:PutLogEvents": "allowed" });
+    expect(fnOf(doc, "api").analysis!.requirements[1]!.statements).toEqual([{ policy: BASIC, index: 0, sid: null }]);
+  });
+
+  it("a policy scoped to another log group does not cover a custom LoggingConfig group", () => {
+    const scoped = policy(allow(["logs:CreateLogStream", "logs:PutLogEvents"], [`arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/api:*`]));
+    const doc = analyzed(documentOf({ roles: [role("r", { inline: { logs: scoped } })], functions: [fn("api", "r"), fn("custom", "r", { logGroup: "/shared/logs" })] }));
+    expect(decisions(fnOf(doc, "api"), "logs")).toEqual({ "logs:CreateLogGroup": "implicit-deny", "logs:CreateLogStream": "allowed", "logs:PutLogEvents": "allowed" });
+    expect(decisions(fnOf(doc, "custom"), "logs")["logs:PutLogEvents"]).toBe("implicit-deny");
+  });
+
+  it("a stream-prefix grant (log-stream:2026*) does not cover every stream", () => {
+    const narrow = policy(allow(["logs:PutLogEvents"], [`arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/api:log-stream:2026*`]));
+    const doc = analyzed(documentOf({ roles: [role("r", { inline: { logs: narrow } })], functions: [fn("api", "r")] }));
+    expect(decisions(fnOf(doc, "api"), "logs")["logs:PutLogEvents"]).toBe("implicit-deny");
+  });
+
+  it("an explicit deny and a permissions boundary remove a grant", () => {
+    const doc = analyzed(
+      documentOf({
+        roles: [
+          role("denied", { managed: [BASIC], inline: { d: policy(deny(["logs:PutLogEvents"])) } }),
+          role("bounded", { managed: [BASIC], boundary: `arn:aws:iam::${ACCOUNT}:policy/boundary` }),
+        ],
+        functions: [fn("a", "denied"), fn("b", "bounded")],
+        policies: [awsManaged(BASIC), customerManaged("boundary", policy(allow(["s3:GetObject"])))],
+      }),
+    );
+    expect(decisions(fnOf(doc, "a"), "logs")["logs:PutLogEvents"]).toBe("explicit-deny");
+    expect(fnOf(doc, "a").analysis!.requirements.find((r) => r.action === "logs:PutLogEvents")!.statements).toEqual([{ policy: "inline:d", index: 0, sid: null }]);
+    expect(decisions(fnOf(doc, "b"), "logs")["logs:PutLogEvents"]).toBe("implicit-deny");
+    expect(fnOf(doc, "b").analysis!.requirements.find((r) => r.action === "logs:PutLogEvents")!.explanation).toMatch(/boundary/);
+  });
+
+  it("a condition the analysis cannot settle makes the decision conditional, not missing", () => {
+    const cond = policy(allow(["logs:*"], ["*"], { Condition: { StringEquals: { "aws:ResourceTag/team": ["a"] } } }));
+    const doc = analyzed(documentOf({ roles: [role("r", { inline: { c: cond } })], functions: [fn("api", "r")] }));
+    expect(decisions(fnOf(doc, "api"), "logs")["logs:PutLogEvents"]).toBe("conditional");
+  });
+
+  it("a condition on the function's own region is settled", () => {
+    const cond = policy(allow(["logs:*"], ["*"], { Condition: { StringEquals: { "aws:RequestedRegion": ["eu-west-1"] } } }));
+    const doc = analyzed(documentOf({ roles: [role("r", { inline: { c: cond } })], functions: [fn("api", "r")] }));
+    expect(decisions(fnOf(doc, "api"), "logs")["logs:PutLogEvents"]).toBe("implicit-deny");
+  });
+
+  it("AWSLambdaSQSQueueExecutionRole covers an SQS trigger; nothing covers a KMS key not granted", () => {
+    const queue = `arn:aws:sqs:us-east-1:${ACCOUNT}:orders`;
+    const doc = analyzed(
+      documentOf({
+        roles: [role("r", { managed: [BASIC, SQS_ROLE] })],
+        functions: [fn("worker", "r", { triggers: [trigger("sqs", queue)], kmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/k`, environmentVariableNames: ["A"] })],
+        policies: [awsManaged(BASIC), awsManaged(SQS_ROLE)],
+      }),
+    );
+    expect(decisions(fnOf(doc, "worker"), "trigger")).toEqual({ "sqs:DeleteMessage": "allowed", "sqs:GetQueueAttributes": "allowed", "sqs:ReceiveMessage": "allowed" });
+    expect(decisions(fnOf(doc, "worker"), "environment-kms")).toEqual({ "kms:Decrypt": "implicit-deny" });
+  });
+
+  it("a role not in the document gives no-role decisions; an unresolved policy marks the role incomplete", () => {
+    const doc = analyzed(
+      documentOf({ roles: [role("r", { managed: [`arn:aws:iam::${ACCOUNT}:policy/gone`] })], functions: [fn("orphan", "missing"), fn("api", "r")], policies: [customerManaged("gone", null)] }),
+    );
+    expect(fnOf(doc, "orphan").analysis!.roleFound).toBe(false);
+    expect(new Set(fnOf(doc, "orphan").analysis!.requirements.map((r) => r.decision))).toEqual(new Set(["no-role"]));
+    expect(fnOf(doc, "api").analysis!.roleIncomplete).toBe(true);
+    expect(roleOf(doc, "r").analysis!.incomplete).toBe(true);
+  });
+
+  it("reports VPC and X-Ray permissions as unneeded only when no function of the role needs them", () => {
+    const xray = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess";
+    const policies = [awsManaged(BASIC), awsManaged(VPC_ROLE), awsManaged(xray)];
+    const lone = analyzed(documentOf({ roles: [role("r", { managed: [BASIC, VPC_ROLE, xray] })], functions: [fn("api", "r")], policies }));
+    expect(fnOf(lone, "api").analysis!.unneededCapabilities.map((c) => [c.purpose, c.actions.length])).toEqual([
+      ["vpc", 5],
+      ["tracing", 2],
+    ]);
+    const shared = analyzed(
+      documentOf({
+        roles: [role("r", { managed: [BASIC, VPC_ROLE, xray] })],
+        functions: [fn("api", "r"), fn("db", "r", { vpc: { vpcId: "vpc-1", subnetIds: ["s"], securityGroupIds: [] }, tracingMode: "Active" })],
+        policies,
+      }),
+    );
+    expect(fnOf(shared, "api").analysis!.unneededCapabilities).toEqual([]);
+    expect(decisions(fnOf(shared, "db"), "vpc")["ec2:CreateNetworkInterface"]).toBe("allowed");
+  });
+});
+
+describe("trust analysis", () => {
+  it("classifies principals and sees restricting conditions", () => {
+    const trust = policy(
+      { Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:AssumeRole"] },
+      { Effect: "Allow", Principal: { AWS: ["arn:aws:iam::111122223333:root"] }, Action: ["sts:AssumeRole"], Condition: { StringEquals: { "sts:ExternalId": ["x-123"] } } },
+      { Effect: "Allow", Principal: "*", Action: ["sts:AssumeRole"] },
+      { Effect: "Allow", Principal: { AWS: [`arn:aws:iam::${ACCOUNT}:user/dev`] }, Action: ["sts:AssumeRole"], Condition: { StringNotEquals: { "aws:PrincipalOrgID": ["o-1"] } } },
+    );
+    const doc = analyzed(documentOf({ roles: [role("r", { trust })] }));
+    const t = roleOf(doc, "r").analysis!.trust;
+    expect(t.principals.map((p) => [p.kind, p.identifier, p.crossAccount, p.restricted])).toEqual([
+      ["lambda", "lambda.amazonaws.com", false, false],
+      ["aws-account", "arn:aws:iam::111122223333:root", true, true],
+      ["wildcard", "*", false, false],
+      // A negated operator does not pin the caller.
+      ["aws-principal", `arn:aws:iam::${ACCOUNT}:user/dev`, false, false],
+    ]);
+  });
+});
+
+describe("grants and full-access managed policies (judged by content)", () => {
+  it("classifies AWS managed policies by what they grant", () => {
+    const names = ["AdministratorAccess", "PowerUserAccess", "AmazonDynamoDBFullAccess", "AmazonS3ReadOnlyAccess", "service-role/AWSLambdaBasicExecutionRole"];
+    const arns = names.map((n) => `arn:aws:iam::aws:policy/${n}`);
+    const doc = analyzed(documentOf({ roles: [role("r", { managed: arns })], policies: names.map(awsManaged) }));
+    const full = roleOf(doc, "r").analysis!.fullAccessPolicies;
+    expect(full.map((p) => [p.name, p.kind])).toEqual([
+      ["AdministratorAccess", "admin"],
+      ["AmazonDynamoDBFullAccess", "service-wide"],
+      ["PowerUserAccess", "power-user"],
+    ]);
+    expect(full.find((p) => p.name === "AmazonDynamoDBFullAccess")!.services).toContain("dynamodb");
+  });
+
+  it("describes wildcards, resource-level actions on *, NotAction and NotResource per statement", () => {
+    const doc = analyzed(
+      documentOf({
+        roles: [
+          role("r", {
+            inline: {
+              app: policy(
+                allow(["*"]),
+                allow(["dynamodb:*"], [`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/t`]),
+                allow(["s3:Put*", "s3:Get*"]),
+                allow(["s3:Get*", "s3:List*"], ["arn:aws:s3:::b/*"]),
+                allow(["xray:PutTraceSegments", "ec2:DescribeNetworkInterfaces"]),
+                { Effect: "Allow", NotAction: ["iam:*"], Resource: ["*"] },
+                { Effect: "Allow", Action: ["sqs:SendMessage"], NotResource: ["arn:aws:sqs:us-east-1:123456789012:private"] },
+              ),
+            },
+          }),
+        ],
+      }),
+    );
+    const g = roleOf(doc, "r").analysis!.grants;
+    expect(g[0]).toMatchObject({ fullWildcardAction: true, starResource: true });
+    expect(g[1]).toMatchObject({ serviceWildcards: ["dynamodb:*"], starResource: false, resourceLevelActionsOnStarCount: 0 });
+    expect(g[2]!.writeWildcards).toEqual(["s3:Put*"]);
+    const scopable = [...new Set([...catalog.expand("s3:Put*"), ...catalog.expand("s3:Get*")])].filter((a) => catalog.supportsResourceLevelPermissions(a));
+    expect(g[2]!.resourceLevelActionsOnStarCount).toBe(scopable.length);
+    expect(g[2]!.resourceLevelActionsOnStar.every((a) => scopable.includes(a))).toBe(true);
+    // Read-only wildcards are not write wildcards.
+    expect(g[3]!.writeWildcards).toEqual([]);
+    // Actions without resource-level permissions are never "resource-level on *".
+    expect(g[4]!.resourceLevelActionsOnStarCount).toBe(0);
+    expect(g[5]!.notAction).toEqual(["iam:*"]);
+    expect(g[5]!.actionCount).toBe(catalog.size - catalog.expand("iam:*").length);
+    expect(g[6]!.notResource).toEqual(["arn:aws:sqs:us-east-1:123456789012:private"]);
+  });
+});
+
+describe("privilege-escalation paths (decided by the engine)", () => {
+  const esc = (inline: ReturnType<typeof policy>, extra: { boundary?: ReturnType<typeof policy> } = {}) => {
+    const r = role("app", { inline: { p: inline }, ...(extra.boundary ? { boundary: `arn:aws:iam::${ACCOUNT}:policy/b` } : {}) });
+    const target = role("admin-fn-role", { managed: ["arn:aws:iam::aws:policy/AdministratorAccess"] });
+    const doc = analyzed(
+      documentOf({
+        roles: [r, target],
+        functions: [fn("app", "app"), fn("admin-fn", "admin-fn-role")],
+        policies: [awsManaged("AdministratorAccess"), ...(extra.boundary ? [customerManaged("b", extra.boundary)] : [])],
+      }),
+    );
+    return roleOf(doc, "app").analysis!;
+  };
+  const ids = (a: ReturnType<typeof esc>) => a.escalationPaths.map((p) => p.id);
+
+  it("finds self-escalation through iam:PutRolePolicy on its own role", () => {
+    const a = esc(policy(allow(["iam:PutRolePolicy"], [roleArn("app")])));
+    expect(ids(a)).toEqual(["iam-put-role-policy"]);
+    expect(a.escalationPaths[0]!.resources).toEqual([roleArn("app")]);
+    expect(a.escalationPaths[0]!.statements).toEqual([{ policy: "inline:p", index: 0, sid: null }]);
+  });
+
+  it("PassRole + CreateFunction + InvokeFunction is a path; a PassedToService condition for another service blocks it", () => {
+    const open = esc(policy(allow(["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"])));
+    expect(ids(open)).toContain("passrole-lambda");
+    expect(open.escalationPaths.find((p) => p.id === "passrole-lambda")!.resources).toContain("<any role in 123456789012>");
+    const ec2Only = esc(
+      policy(allow(["iam:PassRole"], ["*"], { Condition: { StringEquals: { "iam:PassedToService": ["ec2.amazonaws.com"] } } }), allow(["lambda:CreateFunction", "lambda:InvokeFunction"])),
+    );
+    expect(ids(ec2Only)).not.toContain("passrole-lambda");
+    expect(ec2Only.blockedEscalations.map((b) => b.id)).toContain("passrole-lambda");
+  });
+
+  it("PassRole limited to a named role that trusts Lambda reaches that role", () => {
+    const a = esc(policy(allow(["iam:PassRole"], [roleArn("admin-fn-role")]), allow(["lambda:CreateFunction", "lambda:InvokeFunction"])));
+    expect(a.escalationPaths.find((p) => p.id === "passrole-lambda")!.resources).toContain(roleArn("admin-fn-role"));
+  });
+
+  it("an explicit deny or a boundary removes the path", () => {
+    expect(ids(esc(policy(allow(["iam:*"]), deny(["iam:*"]))))).toEqual([]);
+    expect(ids(esc(policy(allow(["iam:*"])), { boundary: policy(allow(["s3:*"])) }))).toEqual([]);
+  });
+
+  it("a grant through NotAction is a path", () => {
+    const a = esc(policy({ Effect: "Allow", NotAction: ["s3:*"], Resource: ["*"] }));
+    expect(ids(a)).toEqual(expect.arrayContaining(["iam-attach-role-policy", "iam-put-role-policy", "passrole-lambda", "lambda-update-code", "sts-assume-any-role"]));
+  });
+
+  it("UpdateFunctionCode on its own function only is not a path; on every function it is", () => {
+    expect(ids(esc(policy(allow(["lambda:UpdateFunctionCode"], [functionArn("app")]))))).toEqual([]);
+    const a = esc(policy(allow(["lambda:UpdateFunctionCode"], [`arn:aws:lambda:*:${ACCOUNT}:function:*`])));
+    expect(ids(a)).toEqual(["lambda-update-code"]);
+    expect(a.escalationPaths[0]!.resources).toEqual(["<any function in 123456789012>"]);
+  });
+
+  it("sts:AssumeRole on one named role is not 'assume any role'", () => {
+    expect(ids(esc(policy(allow(["sts:AssumeRole"], [roleArn("admin-fn-role")]))))).toEqual([]);
+    expect(ids(esc(policy(allow(["sts:AssumeRole"]))))).toEqual(["sts-assume-any-role"]);
+  });
+
+  it("a grant under an unsettled condition is a conditional path", () => {
+    const a = esc(policy(allow(["iam:CreatePolicyVersion"], ["*"], { Condition: { Bool: { "aws:MultiFactorAuthPresent": ["true"] } } })));
+    expect(a.escalationPaths.map((p) => [p.id, p.conditional])).toEqual([["iam-create-policy-version", true]]);
+  });
+
+  it("computes paths for IAM users too (their groups' policies included)", () => {
+    const u = user("dev", { p: policy(allow(["iam:CreateAccessKey"])) });
+    const doc = analyzed(documentOf({ principals: [u, user("other")] }));
+    const a = doc.principals.find((p) => p.name === "dev")!.analysis!;
+    expect(a.escalationPaths.map((p) => p.id)).toEqual(["iam-create-access-key"]);
+  });
+});
+
+describe("who can read a function's configuration", () => {
+  const build = () => {
+    const env = { environmentVariableNames: ["DB_PASSWORD"] };
+    return analyzed(
+      documentOf({
+        roles: [role("api-role", { inline: { p: policy(allow(["lambda:*"])) } }), role("ops", { inline: { p: policy(allow(["lambda:Get*"])) }, trust: policy({ Effect: "Allow", Principal: { AWS: [`arn:aws:iam::${ACCOUNT}:root`] }, Action: ["sts:AssumeRole"] }) })],
+        principals: [
+          user("one-fn", { p: policy(allow(["lambda:GetFunctionConfiguration"], [functionArn("api")])) }),
+          user("denied", { p: policy(allow(["lambda:*"]), deny(["lambda:GetFunction*"])) }),
+          user("regional", { p: policy(allow(["lambda:GetFunction"], ["*"], { Condition: { StringEquals: { "aws:SourceVpc": ["vpc-1"] } } })) }),
+          user("none", { p: policy(allow(["s3:GetObject"])) }),
+        ],
+        functions: [fn("api", "api-role", env), fn("worker", "api-role", env), fn("plain", "api-role")],
+      }),
+    );
+  };
+
+  it("lists readers per function, excluding the function's own role, with conditional ones marked", () => {
+    const doc = build();
+    const readers = (name: string) => fnOf(doc, name).analysis!.configurationReaders.map((r) => `${r.principalArn.split(":").pop()} ${r.decision} ${r.actions.join(",")}`);
+    expect(readers("api")).toEqual([
+      "role/ops allowed lambda:GetFunction,lambda:GetFunctionConfiguration",
+      "user/one-fn allowed lambda:GetFunctionConfiguration",
+      "user/regional conditional lambda:GetFunction",
+    ]);
+    expect(readers("worker")).toEqual(["role/ops allowed lambda:GetFunction,lambda:GetFunctionConfiguration", "user/regional conditional lambda:GetFunction"]);
+    // No environment variables: not computed.
+    expect(fnOf(doc, "plain").analysis!.readerCount).toBe(0);
+  });
+
+  it("agrees with evaluating every principal on every function (property over random grants)", () => {
+    const patterns = ["lambda:*", "lambda:Get*", "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:List*", "*"];
+    const resources = ["*", functionArn("f0"), `arn:aws:lambda:us-east-1:${ACCOUNT}:function:f*`, `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:*`];
+    const grant = fc.record({ effect: fc.constantFrom("Allow", "Deny" as const), action: fc.constantFrom(...patterns), resource: fc.constantFrom(...resources) });
+    fc.assert(
+      fc.property(fc.array(fc.array(grant, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }), (users) => {
+        const principals = users.map((gs, i) =>
+          user(`u${i}`, { p: policy(...gs.map((g) => ({ Effect: g.effect as "Allow" | "Deny", Action: [g.action], Resource: [g.resource] }))) }),
+        );
+        const functions = [0, 1, 2].map((i) => fn(`f${i}`, "r", { environmentVariableNames: ["X"] }));
+        const doc = analyzed(documentOf({ roles: [role("r")], principals, functions }));
+        // Oracle: a fresh single-function document per function (no caching, no reduction across functions).
+        for (const f of functions) {
+          const alone = analyzed(documentOf({ roles: [role("r")], principals, functions: [f] }));
+          expect(fnOf(doc, f.name).analysis!.configurationReaders).toEqual(fnOf(alone, f.name).analysis!.configurationReaders);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe("scope suggestions from usage", () => {
+  it("suggests the shared prefix of the tables a table/* grant was used on", () => {
+    const table = (n: string) => `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${n}`;
+    const doc = documentOf({
+      roles: [role("r", { inline: { data: policy(allow(["dynamodb:GetItem", "dynamodb:PutItem"], [`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/*`])) } })],
+      functions: [fn("api", "r")],
+    });
+    const usage = emptyUsage();
+    usage.present = true;
+    const a = (action: string, resources: string[]) => ({ action, count: 5, deniedCount: 0, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z", resources, resourcesTruncated: false, resourcePrefix: null, errorCodes: {} });
+    usage.principals.push({
+      accountId: ACCOUNT, roleArn: roleArn("r"), functionName: "api", functionArn: functionArn("api"), sessionKind: "function", sessionName: "api", invokedBy: null, regions: ["us-east-1"],
+      actions: [a("dynamodb:GetItem", [table("orders-eu"), table("orders-us")]), a("dynamodb:PutItem", [table("orders-eu")])], unmapped: {}, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z",
+    });
+    doc.usage = usage;
+    const s = roleOf(analyzed(doc), "r").analysis!.scopeSuggestions;
+    expect(s).toEqual([{ policy: "inline:data", index: 0, granted: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/*`, suggested: table("orders-*"), actions: ["dynamodb:GetItem", "dynamodb:PutItem"], resources: [table("orders-eu"), table("orders-us")] }]);
+  });
+});
+
+describe("analyzeDocument", () => {
+  it("does not modify its input and is deterministic", () => {
+    const doc = documentOf({ roles: [role("r", { managed: [BASIC], inline: { p: policy(allow(["iam:PassRole", "lambda:*"])) } })], functions: [fn("api", "r", { environmentVariableNames: ["A"] })], principals: [user("u", { p: policy(allow(["*"])) })], policies: [awsManaged(BASIC)] });
+    const before = JSON.stringify(doc);
+    const a = JSON.stringify(analyzeDocument(doc, catalog));
+    expect(JSON.stringify(doc)).toBe(before);
+    expect(JSON.stringify(analyzeDocument(structuredClone(doc), catalog))).toBe(a);
+  });
+});

@@ -1,0 +1,118 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { requiredPermissions, destinationPermission } from "../../src/analysis/index.js";
+import { loadActionCatalogSync } from "../../src/iam/index.js";
+import { fn, trigger } from "../fixtures/rules/builders.js";
+
+const catalog = loadActionCatalogSync();
+const brief = (f: Parameters<typeof requiredPermissions>[0]) => requiredPermissions(f).map((r) => `${r.purpose} ${r.action} ${r.resource}`);
+
+describe("requiredPermissions", () => {
+  it("asks for the log group and its streams, as AWSLambdaBasicExecutionRole grants them", () => {
+    expect(brief(fn("api", "r"))).toEqual([
+      "logs logs:CreateLogGroup arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/api",
+      "logs logs:CreateLogStream arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/api:log-stream:*",
+      "logs logs:PutLogEvents arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/api:log-stream:*",
+    ]);
+    expect(requiredPermissions(fn("api", "r")).find((r) => r.action === "logs:CreateLogGroup")?.essential).toBe(false);
+  });
+
+  it("respects a custom LoggingConfig log group", () => {
+    expect(brief(fn("api", "r", { logGroup: "/shared/app-logs" }))[1]).toBe(
+      "logs logs:CreateLogStream arn:aws:logs:us-east-1:123456789012:log-group:/shared/app-logs:log-stream:*",
+    );
+  });
+
+  it("adds the five ENI actions for a VPC function and the X-Ray actions for Active tracing", () => {
+    const r = brief(fn("api", "r", { vpc: { vpcId: "vpc-1", subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] }, tracingMode: "Active" }));
+    expect(r.filter((x) => x.startsWith("vpc "))).toEqual([
+      "vpc ec2:AssignPrivateIpAddresses *",
+      "vpc ec2:CreateNetworkInterface *",
+      "vpc ec2:DeleteNetworkInterface *",
+      "vpc ec2:DescribeNetworkInterfaces *",
+      "vpc ec2:UnassignPrivateIpAddresses *",
+    ]);
+    expect(r.filter((x) => x.startsWith("tracing "))).toEqual(["tracing xray:PutTelemetryRecords *", "tracing xray:PutTraceSegments *"]);
+    // A VpcConfig with no subnets (what the API returns for a non-VPC function) is not a VPC.
+    expect(brief(fn("api", "r", { vpc: { vpcId: "", subnetIds: [], securityGroupIds: [] } })).some((x) => x.startsWith("vpc "))).toBe(false);
+  });
+
+  it("reads each event source with the actions its AWS page lists, on the source's ARN", () => {
+    const queue = "arn:aws:sqs:us-east-1:123456789012:orders";
+    const stream = "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000";
+    const consumer = "arn:aws:kinesis:us-east-1:123456789012:stream/clicks/consumer/app:1700000000";
+    const r = brief(fn("api", "r", { triggers: [trigger("sqs", queue), trigger("dynamodb", stream), trigger("kinesis", consumer)] }));
+    expect(r).toContain(`trigger sqs:ReceiveMessage ${queue}`);
+    expect(r).toContain(`trigger sqs:DeleteMessage ${queue}`);
+    expect(r).toContain(`trigger sqs:GetQueueAttributes ${queue}`);
+    expect(r).toContain(`trigger dynamodb:GetRecords ${stream}`);
+    // ListStreams takes no resource: evaluated on `*`.
+    expect(r).toContain("trigger dynamodb:ListStreams *");
+    expect(r).toContain("trigger kinesis:GetRecords arn:aws:kinesis:us-east-1:123456789012:stream/clicks");
+    expect(r).toContain(`trigger kinesis:SubscribeToShard ${consumer}`);
+  });
+
+  it("asks for the secrets, filter key and on-failure destination of a trigger", () => {
+    const secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:kafka-AbCdEf";
+    const r = brief(
+      fn("api", "r", {
+        triggers: [trigger("self-managed-kafka", null, { secretArns: [secret], kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k1", onFailureDestination: "arn:aws:s3:::failed-events" })],
+      }),
+    );
+    expect(r).toContain(`trigger-secret secretsmanager:GetSecretValue ${secret}`);
+    expect(r).toContain("trigger-kms kms:Decrypt arn:aws:kms:us-east-1:123456789012:key/k1");
+    expect(r).toContain("trigger-destination s3:PutObject arn:aws:s3:::failed-events/*");
+  });
+
+  it("maps DLQ and destinations by ARN type, and the environment key only when there are variables", () => {
+    const key = "arn:aws:kms:us-east-1:123456789012:key/env";
+    const r = brief(
+      fn("api", "r", {
+        deadLetterTargetArn: "arn:aws:sns:us-east-1:123456789012:dlq",
+        destinations: { onSuccess: "arn:aws:events:us-east-1:123456789012:event-bus/default", onFailure: "arn:aws:lambda:us-east-1:123456789012:function:on-fail" },
+        kmsKeyArn: key,
+        environmentVariableNames: ["TABLE"],
+      }),
+    );
+    expect(r).toContain("dead-letter sns:Publish arn:aws:sns:us-east-1:123456789012:dlq");
+    expect(r).toContain("destination events:PutEvents arn:aws:events:us-east-1:123456789012:event-bus/default");
+    expect(r).toContain("destination lambda:InvokeFunction arn:aws:lambda:us-east-1:123456789012:function:on-fail");
+    expect(r).toContain(`environment-kms kms:Decrypt ${key}`);
+    expect(brief(fn("api", "r", { kmsKeyArn: key })).some((x) => x.startsWith("environment-kms"))).toBe(false);
+    expect(destinationPermission("arn:aws:dynamodb:us-east-1:1:table/t")).toBeNull();
+  });
+
+  it("names only actions the AWS catalog knows, sorted and without duplicates (any configuration)", () => {
+    const arb = fc.record({
+      vpc: fc.boolean(),
+      tracing: fc.boolean(),
+      kinds: fc.subarray(["sqs", "dynamodb", "kinesis", "kafka", "mq", "docdb"] as const),
+      dlq: fc.constantFrom(null, "arn:aws:sqs:us-east-1:123456789012:dlq", "arn:aws:sns:us-east-1:123456789012:t"),
+    });
+    const sources = {
+      sqs: "arn:aws:sqs:us-east-1:123456789012:q",
+      dynamodb: "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/x",
+      kinesis: "arn:aws:kinesis:us-east-1:123456789012:stream/s",
+      kafka: "arn:aws:kafka:us-east-1:123456789012:cluster/c/uuid",
+      mq: "arn:aws:mq:us-east-1:123456789012:broker:b:id",
+      docdb: "arn:aws:rds:us-east-1:123456789012:cluster:d",
+    };
+    fc.assert(
+      fc.property(arb, (c) => {
+        const reqs = requiredPermissions(
+          fn("api", "r", {
+            vpc: c.vpc ? { vpcId: "vpc-1", subnetIds: ["s"], securityGroupIds: [] } : null,
+            tracingMode: c.tracing ? "Active" : "PassThrough",
+            triggers: c.kinds.map((k) => trigger(k, sources[k])),
+            deadLetterTargetArn: c.dlq,
+          }),
+        );
+        for (const r of reqs) expect(catalog.action(r.action), r.action).not.toBeNull();
+        const keys = reqs.map((r) => [r.purpose, r.subject, r.action, r.resource].join("\u0000"));
+        expect(new Set(keys).size).toBe(keys.length);
+        expect([...keys].sort()).toEqual(keys);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
