@@ -160,6 +160,13 @@ function scratch(catalog: ActionCatalog, i: number): ActionSet {
   return set;
 }
 
+const tallyBuffers = new WeakMap<ActionCatalog, Int32Array>();
+function tallyBuffer(catalog: ActionCatalog, fields: number): Int32Array {
+  let buf = tallyBuffers.get(catalog);
+  if (buf === undefined) tallyBuffers.set(catalog, (buf = new Int32Array(catalog.serviceList.length * fields)));
+  return buf;
+}
+
 /** Actions allowed by a list of statements: Allow union minus unconditional Deny on `*`. */
 function allowedBy(list: readonly Located[], catalog: ActionCatalog, into?: ActionSet): ActionSet {
   const allowed = into ?? new ActionSet(catalog.bitLength);
@@ -228,88 +235,100 @@ function computeInternal(principal: PrincipalPolicies, catalog: ActionCatalog): 
   // One pass over the allowed words (services are word-aligned, so each word belongs to one
   // service) gives light per-service tallies; full ServiceGrant records are built only for the
   // services kept in the capped list.
-  interface Tally {
-    position: number;
-    count: number;
-    levels: number[];
-    star: number;
-    cond: number;
-  }
-  const tallies: Tally[] = [];
-  const levelCounts: { [level: string]: number } = Object.fromEntries(ACCESS_LEVELS.map((l) => [l, 0]));
-  const levelTotals = new Array<number>(ACCESS_LEVELS.length).fill(0);
+  // Flat per-service counters in a reused buffer: [count, star, cond, level0..level4] per service.
+  const F = 3 + ACCESS_LEVELS.length;
+  const buf = tallyBuffer(catalog, F);
+  const touched: number[] = [];
+  let allowedActionCount = 0;
+  let starTotal = 0;
+  let condTotal = 0;
   const aw = allowed.words;
   const sw = onStar.words;
   const cw = conditional.words;
-  let current: Tally | null = null;
+  let position = -1;
+  let base = 0;
   for (let k = 0; k < aw.length; k++) {
     const w = aw[k] as number;
     if (w === 0) continue;
-    const position = catalog.serviceOfWord[k] as number;
-    if (current === null || current.position !== position) {
-      current = { position, count: 0, levels: new Array<number>(ACCESS_LEVELS.length).fill(0), star: 0, cond: 0 };
-      tallies.push(current);
+    const p = catalog.serviceOfWord[k] as number;
+    if (p !== position) {
+      position = p;
+      base = p * F;
+      buf.fill(0, base, base + F);
+      touched.push(p);
     }
+    let n: number;
     if (w === catalog.all.words[k]) {
       // The whole word is allowed (AdministratorAccess, NotAction): precomputed counts.
-      current.count += catalog.allWordCounts[k] as number;
-      for (let l = 0; l < ACCESS_LEVELS.length; l++) {
-        const n = (catalog.levelWordCounts[l] as Int32Array)[k] as number;
-        current.levels[l] = (current.levels[l] as number) + n;
-        levelTotals[l] = (levelTotals[l] as number) + n;
-      }
+      n = catalog.allWordCounts[k] as number;
+      for (let l = 0; l < ACCESS_LEVELS.length; l++) buf[base + 3 + l] = (buf[base + 3 + l] as number) + ((catalog.levelWordCounts[l] as Int32Array)[k] as number);
     } else {
-      current.count += popcount(w);
+      n = popcount(w);
       for (let l = 0; l < ACCESS_LEVELS.length; l++) {
-        const n = popcount((w & (catalog.levelWords[l] as Uint32Array)[k]!) >>> 0);
-        current.levels[l] = (current.levels[l] as number) + n;
-        levelTotals[l] = (levelTotals[l] as number) + n;
+        const m = (w & (catalog.levelWords[l] as Uint32Array)[k]!) >>> 0;
+        if (m !== 0) buf[base + 3 + l] = (buf[base + 3 + l] as number) + popcount(m);
       }
     }
+    buf[base] = (buf[base] as number) + n;
+    allowedActionCount += n;
     const st = sw[k] as number;
-    if (st !== 0) current.star += popcount((w & st) >>> 0);
+    if (st !== 0) {
+      const c = popcount((w & st) >>> 0);
+      buf[base + 1] = (buf[base + 1] as number) + c;
+      starTotal += c;
+    }
     const cd = cw[k] as number;
-    if (cd !== 0) current.cond += popcount((w & cd) >>> 0);
+    if (cd !== 0) {
+      const c = popcount((w & cd) >>> 0);
+      buf[base + 2] = (buf[base + 2] as number) + c;
+      condTotal += c;
+    }
   }
-  ACCESS_LEVELS.forEach((l, i) => (levelCounts[l] = levelTotals[i] as number));
-  const info = (t: Tally): ServiceInfo => catalog.serviceList[t.position] as ServiceInfo;
-  const fullAccessServices = tallies.filter((t) => t.count === info(t).actionCount).map((t) => info(t).service);
+  const levelCounts: { [level: string]: number } = {};
+  ACCESS_LEVELS.forEach((l, i) => {
+    let total = 0;
+    for (const p of touched) total += buf[p * F + 3 + i] as number;
+    levelCounts[l] = total;
+  });
+  const info = (p: number): ServiceInfo => catalog.serviceList[p] as ServiceInfo;
+  const fullAccessServices = touched.filter((p) => buf[p * F] === info(p).actionCount).map((p) => info(p).service);
 
   // Keep the document compact for near-admin principals (AdministratorAccess touches 456 services):
   // keep the services with the most sensitive grants (permissions management, then write, then
-  // most actions); fullAccessServices and sensitiveActions stay complete.
-  const PM = ACCESS_LEVELS.indexOf("Permissions management");
-  const W = ACCESS_LEVELS.indexOf("Write");
-  const kept =
-    tallies.length <= SERVICES_CAP
-      ? tallies
-      : [...tallies]
-          .sort((a, b) => (b.levels[PM] as number) - (a.levels[PM] as number) || (b.levels[W] as number) - (a.levels[W] as number) || b.count - a.count || a.position - b.position)
-          .slice(0, SERVICES_CAP)
-          .sort((a, b) => a.position - b.position);
-  const services: ServiceGrant[] = kept.map((t) => {
-    const svc = info(t);
+  // most actions); fullAccessServices and sensitiveActions stay complete. Scores are numeric (all
+  // counts < 2^16) so the selection is one numeric sort.
+  const PM = 3 + ACCESS_LEVELS.indexOf("Permissions management");
+  const W = 3 + ACCESS_LEVELS.indexOf("Write");
+  let kept = touched;
+  if (touched.length > SERVICES_CAP) {
+    const scored = touched.map((p) => ({ p, score: (buf[p * F + PM] as number) * 2 ** 32 + (buf[p * F + W] as number) * 2 ** 16 + (buf[p * F] as number) }));
+    scored.sort((a, b) => b.score - a.score || a.p - b.p);
+    kept = scored.slice(0, SERVICES_CAP).map((x) => x.p).sort((a, b) => a - b);
+  }
+  const services: ServiceGrant[] = kept.map((p) => {
+    const svc = info(p);
+    const b = p * F;
     const resources = new Set<string>();
     for (const g of grants) if (g.analysis.set.countRange(svc.firstIndex, svc.endIndex) > 0) for (const r of g.analysis.scopes) resources.add(r);
     const sorted = [...resources].sort();
     const levels: { [level: string]: number } = {};
-    t.levels.forEach((n, l) => {
-      if (n > 0) levels[ACCESS_LEVELS[l] as string] = n;
+    ACCESS_LEVELS.forEach((l, i) => {
+      const n = buf[b + 3 + i] as number;
+      if (n > 0) levels[l] = n;
     });
     return {
       service: svc.service,
-      actionCount: t.count,
+      actionCount: buf[b] as number,
       serviceActionCount: svc.actionCount,
       levels,
-      fullAccess: t.count === svc.actionCount,
+      fullAccess: buf[b] === svc.actionCount,
       resources: sorted.slice(0, SERVICE_RESOURCES_CAP),
       resourcesTruncated: sorted.length > SERVICE_RESOURCES_CAP,
-      resourceLevelActionsOnStar: t.star,
-      conditionalActionCount: t.cond,
+      resourceLevelActionsOnStar: buf[b + 1] as number,
+      conditionalActionCount: buf[b + 2] as number,
     };
   });
-  const serviceCount = tallies.length;
-  const allowedActionCount = allowed.count();
+  const serviceCount = touched.length;
   const facts: RoleFacts = {
     incomplete: unresolved.length > 0,
     unresolvedPolicies: [...new Set(unresolved)].sort(),
@@ -325,8 +344,8 @@ function computeInternal(principal: PrincipalPolicies, catalog: ActionCatalog): 
     allowedActionCount,
     accessLevelCounts: levelCounts,
     fullAccessServices,
-    resourceLevelActionsOnStarCount: onStar.count(),
-    conditionalActionCount: conditional.count(),
+    resourceLevelActionsOnStarCount: starTotal,
+    conditionalActionCount: condTotal,
     sensitiveActions: sensitiveGrants(allowed, grants, catalog),
     unknownActions: [...new Set(grants.flatMap((s) => s.analysis.unknownActions))].sort(),
   };
