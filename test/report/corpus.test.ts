@@ -4,7 +4,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditDocument } from "../../src/audit.js";
+import { auditDocument } from "../../src/audit/index.js";
 import { loadBuiltinPack } from "../../src/evaluate/pack.js";
 import type { CanonicalDocument } from "../../src/model/document.js";
 import { normalize } from "../../src/normalize/index.js";
@@ -13,6 +13,7 @@ import { chromiumAvailable, launch, openReport, screenshot } from "./browser.js"
 import { expectValidSarif } from "./sarif-schema.js";
 
 const CLOUDMAPPER = "/work/shared/corpus/cloudmapper-demo-account";
+const DEMO = new URL("../../examples/demo-account", import.meta.url).pathname;
 
 describe("reports on the cloudmapper demo account", () => {
   let doc: CanonicalDocument;
@@ -62,8 +63,8 @@ describe("reports on the cloudmapper demo account", () => {
       expect(r.errors).toEqual([]);
       expect(r.requests).toEqual([]);
       const page = r.page;
-      expect(await page.locator("svg.graph .fn title").textContent()).toBe("arn:aws:lambda:us-east-1:123456789012:function:invpclambda");
-      expect(await page.locator("svg.graph .cluster.missing .role title").textContent()).toBe(
+      expect(await page.locator("svg.graph .fn > title").textContent()).toBe("arn:aws:lambda:us-east-1:123456789012:function:invpclambda");
+      expect(await page.locator("svg.graph .cluster.missing .role > title").textContent()).toBe(
         "arn:aws:iam::123456789012:role/service-role/invpclambda (not in the inputs)",
       );
       const row = await page.locator("table.usage tbody tr").innerText();
@@ -75,5 +76,32 @@ describe("reports on the cloudmapper demo account", () => {
       await screenshot(page, "corpus-cloudmapper");
       await page.close();
     });
+  });
+});
+
+describe.skipIf(!chromiumAvailable)("HTML report of the demo account (examples/demo-account)", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("shows its shared role and every finding, with no errors or requests", async () => {
+    const doc = (await normalize([DEMO])).document;
+    const report = auditDocument(doc);
+    const shared = doc.roles.filter((r) => r.functions.length > 1);
+    expect(shared.length).toBeGreaterThan(0);
+    const r = await openReport(browser, renderHtml(report, doc, { catalog: loadBuiltinPack().catalog.rules }), "demo-account");
+    expect(r.errors).toEqual([]);
+    expect(r.requests).toEqual([]);
+    const page = r.page;
+    expect(await page.locator("svg.graph .fn").count()).toBe(doc.functions.length);
+    expect((await page.locator("svg.graph .shared .role > title").allTextContents()).map((t) => t.split(" ")[0]).sort()).toEqual(shared.map((x) => x.arn).sort());
+    expect(await page.locator("article.finding").count()).toBe(report.findings.length);
+    for (const f of report.findings) expect(await page.locator("article.finding p.msg", { hasText: f.message }).count()).toBeGreaterThan(0);
+    await screenshot(page, "demo-account");
+    await page.close();
   });
 });

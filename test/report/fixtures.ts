@@ -5,7 +5,7 @@
  * location, a suppression, and attacker-controlled strings.
  */
 
-import { auditDocument } from "../../src/audit.js";
+import { auditDocument } from "../../src/audit/index.js";
 import { loadBuiltinPack } from "../../src/evaluate/pack.js";
 import type { RuleMetadata } from "../../src/evaluate/catalog.js";
 import { compareFindings, fingerprintOf } from "../../src/evaluate/findings.js";
