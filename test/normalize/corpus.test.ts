@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CanonicalDocument } from "../../src/model/document.js";
-import { normalize, validateCanonicalDocument } from "../../src/normalize/index.js";
+import { validateCanonicalDocument } from "../../src/normalize/index.js";
+import { normalize } from "./checked.js";
 import { readSourceBytes } from "../../src/sources/read-sources.js";
 
 const CORPUS = "/work/shared/corpus";

@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
+import { emptyRoleFacts } from "../../src/iam/index.js";
 import { emptyUsage } from "../../src/model/usage.js";
-import { normalize, normalizeFragments, serializeCanonicalDocument, trustsLambda, validateCanonicalDocument } from "../../src/normalize/index.js";
+import { serializeCanonicalDocument, trustsLambda, validateCanonicalDocument } from "../../src/normalize/index.js";
+import { normalize, normalizeFragments } from "./checked.js";
 import type { PolicyDocument, RoleFacts } from "../../src/model/document.js";
 import { readSourceBytes } from "../../src/sources/read-sources.js";
 import type { SourceFragment } from "../../src/sources/types.js";
@@ -125,7 +127,7 @@ describe("normalize: managed policies not in the inputs", () => {
 
   it("the facts function is a seam: it receives the principal's resolved policies", () => {
     const seen: string[] = [];
-    const facts: RoleFacts = { incomplete: false, statements: [], services: [], allowedActions: [], actionsTruncated: false, allowedActionCount: 0 } as unknown as RoleFacts;
+    const facts: RoleFacts = emptyRoleFacts();
     const { document: doc } = normalizeFragments(frag(), {
       computeFacts: (p) => {
         seen.push(...p.managedPolicies.map((m) => `${m.arn}:${m.document === null ? "unresolved" : "resolved"}`));

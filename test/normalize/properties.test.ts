@@ -6,7 +6,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { normalizeFragments, validateCanonicalDocument } from "../../src/normalize/index.js";
+import { validateCanonicalDocument } from "../../src/normalize/index.js";
+import { normalizeFragments } from "./checked.js";
 import { readSourceBytes } from "../../src/sources/read-sources.js";
 import type { SourceFragment } from "../../src/sources/types.js";
 import { buildExport, type ExportSpec } from "./export-builder.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pathContext } from "../../src/sources/path-context.js";
-import { normalizeFragments } from "../../src/normalize/index.js";
+import { normalizeFragments } from "../normalize/checked.js";
 import { mustRead } from "./helpers.js";
 
 describe("pathContext", () => {

@@ -4,7 +4,7 @@
  * botocore service model shapes (input-formats.md §2) and are marked synthetic.
  */
 import { describe, expect, it } from "vitest";
-import { normalizeFragments } from "../../src/normalize/index.js";
+import { normalizeFragments } from "../normalize/checked.js";
 import { mustRead, readValue } from "./helpers.js";
 
 const ACCOUNT = "123456789012";
