@@ -50,8 +50,15 @@ export function findFunction(document: CanonicalDocument, ref: string): LambdaFu
   throw new FunctionNotFoundError(`function ${ref} is not in the document (${document.functions.length} functions)`);
 }
 
-function placeOf(fn: LambdaFunction): Place {
-  return { partition: fn.arn.split(":")[1] ?? "aws", region: fn.region, account: fn.accountId };
+/**
+ * Partition and account of the function; the region of its calls when they were all made in one
+ * region (sessions record awsRegion), else `*` (a call with no recorded resource may have gone to
+ * any region).
+ */
+function placeOf(fn: LambdaFunction, sessions: readonly PrincipalUsage[]): Place {
+  const regions = new Set(sessions.flatMap((s) => s.regions ?? []));
+  const region = regions.size === 1 ? ([...regions][0] as string) : "*";
+  return { partition: fn.arn.split(":")[1] ?? "aws", region, account: fn.accountId };
 }
 
 function roleNameOf(roleArn: string): string {
@@ -246,7 +253,7 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   const observed = observedGrants(
     mergeActionUsage(sessions.flatMap((s) => s.actions)),
     catalog,
-    placeOf(fn),
+    placeOf(fn, sessions),
     options.prefixThreshold ?? DEFAULT_PREFIX_THRESHOLD,
   );
   warnings.push(...observed.warnings);

@@ -156,8 +156,8 @@ function scopeResources(
       });
       return parents.map((resource) => ({ resource, scoping: "parent" }));
     }
-    // Region `*`: a call with no recorded resource may have gone to any region of the account.
-    const wide = accountWidePattern(info, { ...place, region: "*" });
+    // The caller passes region `*` unless every call of the function was made in one region.
+    const wide = accountWidePattern(info, place);
     const resource = usage.resourcesTruncated && usage.resourcePrefix !== null ? usage.resourcePrefix : (wide?.pattern ?? "*");
     warnings.push({
       code: "no-resource-recorded",

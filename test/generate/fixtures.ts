@@ -93,7 +93,11 @@ export function session(fn: LambdaFunction, actions: ActionUsage[]): PrincipalUs
     functionName: fn.name,
     functionArn: fn.arn,
     sessionKind: "function",
+    sessionName: fn.name,
+    invokedBy: null,
+    regions: [fn.region],
     actions,
+    unmapped: {},
     firstSeen: "2026-10-01T00:00:00Z",
     lastSeen: "2026-10-30T00:00:00Z",
   };

@@ -84,7 +84,9 @@ const configArb = fc.record({
   efs: fc.boolean(),
 });
 
-function makeFunction(c: fc.RecordValue<typeof configArb>): LambdaFunction {
+type Config = typeof configArb extends fc.Arbitrary<infer T> ? T : never;
+
+function makeFunction(c: Config): LambdaFunction {
   return lambdaFunction("law-fn", roleArn("law-role"), {
     vpc: c.vpc ? { vpcId: "vpc-1", subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] } : null,
     tracingMode: c.tracing ? "Active" : "PassThrough",
@@ -123,7 +125,9 @@ function instance(pattern: string): string {
 
 const scenarioArb = fc.record({ config: configArb, observed: fc.array(observedArb, { maxLength: 8 }), withExceptions: fc.boolean() });
 
-function build(s: fc.RecordValue<typeof scenarioArb>, shuffle?: (xs: unknown[]) => void) {
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
+
+function build(s: Scenario, shuffle?: (xs: unknown[]) => void) {
   const fn = makeFunction(s.config);
   // One usage record per action (the usage stage aggregates per action); split across two sessions.
   const byAction = new Map<string, Observed>();

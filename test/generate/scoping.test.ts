@@ -102,7 +102,9 @@ describe("observed usage → grants", () => {
 
   it("scopes to the account when no resource was recorded, and warns", () => {
     const r = grantsOf([action("dynamodb:DescribeTable", 3)]);
-    expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([["arn:aws:dynamodb:*:123456789012:table/*", "unnamed"]]);
+    expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([["arn:aws:dynamodb:us-east-1:123456789012:table/*", "unnamed"]]);
+    const anyRegion = observedGrants([action("dynamodb:DescribeTable", 3)], catalog, { ...place, region: "*" });
+    expect(anyRegion.grants.map((g) => g.resource)).toEqual(["arn:aws:dynamodb:*:123456789012:table/*"]);
     expect(r.warnings.map((w) => w.code)).toEqual(["no-resource-recorded"]);
   });
 

@@ -1,0 +1,238 @@
+import { describe, expect, it } from "vitest";
+import {
+  diffPolicies,
+  findFunction,
+  FunctionNotFoundError,
+  generateForRole,
+  generatePolicy,
+  INLINE_ROLE_POLICY_LIMIT,
+  MANAGED_POLICY_LIMIT,
+  packStatements,
+  policySize,
+  renderDiffMarkdown,
+  runGenerate,
+} from "../../src/generate/index.js";
+import type { PolicyDocument, PolicyStatement } from "../../src/model/document.js";
+import { evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
+import { ACCOUNT, action, document, fnArn, lambdaFunction, ordersScenario, REGION, role, roleArn, session } from "./fixtures.js";
+
+const catalog = loadActionCatalogSync();
+const allowed = (p: PolicyDocument, a: string, r: string): boolean => evaluateRequest({ identityPolicies: [p], request: { action: a, resource: r } }).decision === "allowed";
+
+describe("generatePolicy", () => {
+  it("combines observed calls, configuration requirements and kept exceptions with provenance", () => {
+    const { doc, fn } = ordersScenario();
+    const g = generatePolicy(doc, fn.name, { exceptions: [{ function: "orders-*", actions: ["dynamodb:RestoreTableFromBackup"], reason: "disaster recovery DR-7" }] }, catalog);
+    const sid = (s: string) => g.statements.find((x) => x.sid === s);
+    expect(sid("DynamodbObservedKeptException")).toMatchObject({
+      actions: ["dynamodb:GetItem", "dynamodb:RestoreTableFromBackup"],
+      resources: [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`],
+      provenance: ["exception:disaster recovery DR-7", "observed"],
+    });
+    expect(sid("LogsRequired2")?.resources).toEqual([`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/orders-api:log-stream:*`]);
+    expect(sid("SqsRequired2")).toMatchObject({ actions: ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], provenance: ["required:trigger"] });
+    expect(sid("S3Observed")?.resources).toEqual(["arn:aws:s3:::orders-docs/invoices/2026/*"]);
+    expect(sid("ElasticfilesystemRequired")?.condition).toEqual({ StringEquals: { "elasticfilesystem:AccessPointArn": [`arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:access-point/fsap-0123`] } });
+    // The side list names the exception, its resources and where they came from.
+    expect(g.exceptions).toEqual([
+      { function: "orders-*", reason: "disaster recovery DR-7", actions: ["dynamodb:RestoreTableFromBackup"], resources: [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`], resourcesFrom: "current-policy" },
+    ]);
+    // Every `*` is explained, and only actions without resource-level permissions or AWS-documented `*` requirements get it.
+    for (const w of g.wildcards.filter((x) => x.resource === "*")) {
+      const rlp = catalog.supportsResourceLevelPermissions(w.action);
+      if (rlp) expect(w.reason).toMatch(/required by the configuration/);
+      else expect(w.reason).toMatch(/no resource-level permissions/);
+    }
+    expect(g.wildcards.map((w) => w.action)).toContain("sts:GetCallerIdentity");
+    expect(g.usage).toEqual({ present: true, windowDays: 30, observedActions: 6, successfulCalls: 1200 + 40 + 300 + 12 + 3 + 5 });
+    expect(g.warnings.map((w) => w.code)).toEqual(["denied-calls-not-granted"]);
+    expect(g.policies).toHaveLength(1);
+    expect(g.policies[0]).toMatchObject({ kind: "inline", name: "orders-api-least-privilege", limit: INLINE_ROLE_POLICY_LIMIT });
+  });
+
+  it("gives configuration-only policies with a clear warning when there is no usage", () => {
+    const r = roleArn("bare-role");
+    const fn = lambdaFunction("bare", r);
+    const g = generatePolicy(document([fn], [role(r, [fn.arn])]), fn.arn, {}, catalog);
+    expect(g.policy.Statement.flatMap((s) => s.Action)).toEqual(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]);
+    expect(g.warnings.map((w) => w.code)).toEqual(["usage-absent"]);
+  });
+
+  it("warns about short windows, missing data events, partial usage and other sessions on the role", () => {
+    const r = roleArn("w-role");
+    const fn = lambdaFunction("w", r);
+    const doc = document([fn], [role(r, [fn.arn])], [session(fn, [action("sqs:SendMessage", 3, [`arn:aws:sqs:${REGION}:${ACCOUNT}:q`])]), { ...session(fn, [action("s3:ListAllMyBuckets", 1)]), sessionKind: "other", functionArn: null, functionName: null }], { windowDays: 7, dataEvents: "absent" });
+    doc.usage.coverage.partial = true;
+    doc.usage.coverage.partialReasons = ["a.json.gz: truncated gzip"];
+    const g = generatePolicy(doc, fn.arn, { windowDays: 30 }, catalog);
+    expect(g.warnings.map((w) => w.code)).toEqual(["data-events-absent", "unattributed-sessions", "usage-partial", "usage-window-short"]);
+    expect(g.warnings.find((w) => w.code === "usage-window-short")?.message).toMatch(/7 days, less than the 30-day window: the policy may be missing rare calls/);
+    // Another session's calls are not this function's.
+    expect(g.grants.some((x) => x.action === "s3:ListAllMyBuckets")).toBe(false);
+  });
+
+  it("applies exceptions by name or ARN glob, with configured resources, and skips what today's policy does not grant", () => {
+    const { doc, fn } = ordersScenario();
+    const g = generatePolicy(
+      doc,
+      fn.arn,
+      {
+        exceptions: [
+          { function: fn.arn, actions: ["sqs:PurgeQueue"], resources: [`arn:aws:sqs:${REGION}:${ACCOUNT}:orders-in`], reason: "poison queue runbook" },
+          { function: "orders-?pi", actions: ["kinesis:PutRecord"], reason: "replay path" },
+          { function: "billing-*", actions: ["iam:CreateUser"], resources: ["*"], reason: "other function" },
+          { function: "orders-*", actions: ["dynamodb:Restore*"], reason: "DR" },
+        ],
+      },
+      catalog,
+    );
+    expect(allowed(g.policy, "sqs:PurgeQueue", `arn:aws:sqs:${REGION}:${ACCOUNT}:orders-in`)).toBe(true);
+    expect(allowed(g.policy, "sqs:PurgeQueue", `arn:aws:sqs:${REGION}:${ACCOUNT}:other`)).toBe(false);
+    expect(g.grants.some((x) => x.action === "iam:CreateUser")).toBe(false);
+    expect(g.grants.some((x) => x.action === "kinesis:PutRecord")).toBe(false);
+    expect(g.warnings.some((w) => w.code === "exception-not-granted-today" && w.action === "kinesis:PutRecord")).toBe(true);
+    // dynamodb:Restore* expands to concrete actions; only the explicitly granted one keeps its table,
+    // the others come from `dynamodb:*` on `*` today and are flagged.
+    const restore = g.exceptions.find((e) => e.reason === "DR");
+    expect(restore?.actions).toEqual(catalog.expand("dynamodb:Restore*"));
+    expect(g.warnings.filter((w) => w.code === "exception-on-star").map((w) => w.action)).toEqual(catalog.expand("dynamodb:Restore*").filter((a) => a !== "dynamodb:RestoreTableFromBackup"));
+  });
+
+  it("finds functions by qualified ARN and rejects unknown or ambiguous names", () => {
+    const { doc, fn } = ordersScenario();
+    expect(findFunction(doc, `${fn.arn}:prod`).arn).toBe(fn.arn);
+    expect(() => findFunction(doc, "nope")).toThrow(FunctionNotFoundError);
+    const twin = { ...fn, arn: fnArn(fn.name, "eu-west-1"), region: "eu-west-1" };
+    const doc2 = { ...doc, functions: [...doc.functions, twin] };
+    expect(() => findFunction(doc2, fn.name)).toThrow(/ambiguous.*pass the ARN/);
+  });
+});
+
+describe("size limits", () => {
+  it("measures compact JSON and packs statements within the managed limit, splitting oversized statements", () => {
+    const st = (i: number, n: number): PolicyStatement => ({
+      Sid: `S${i}`,
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: Array.from({ length: n }, (_v, k) => `arn:aws:s3:::bucket-${i}/path/to/some/object-${String(k).padStart(5, "0")}.json`),
+    });
+    const statements = [st(1, 20), st(2, 200), st(3, 5)];
+    const docs = packStatements(statements, MANAGED_POLICY_LIMIT);
+    expect(docs.length).toBeGreaterThan(2);
+    for (const d of docs) expect(policySize(d)).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
+    // Nothing lost, order kept.
+    expect(docs.flatMap((d) => d.Statement.flatMap((s) => s.Resource ?? []))).toEqual(statements.flatMap((s) => s.Resource ?? []));
+    expect(packStatements(statements, MANAGED_POLICY_LIMIT)).toEqual(docs);
+  });
+
+  it("moves a policy over the role's inline budget into several managed policies, every call still allowed", () => {
+    const r = roleArn("big-role");
+    const fn = lambdaFunction("big", r);
+    const tables = Array.from({ length: 400 }, (_v, i) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${i}-orders`);
+    const objects = Array.from({ length: 150 }, (_v, i) => `arn:aws:s3:::bucket-${i}/k`);
+    const doc = document([fn], [role(r, [fn.arn])], [session(fn, [action("dynamodb:GetItem", 500, tables), action("s3:GetObject", 150, objects)])]);
+    const g = generatePolicy(doc, fn.arn, {}, catalog);
+    expect(policySize(g.policy)).toBeGreaterThan(INLINE_ROLE_POLICY_LIMIT);
+    expect(g.policies.length).toBeGreaterThan(1);
+    for (const p of g.policies) {
+      expect(p.kind).toBe("managed");
+      expect(p.size).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
+    }
+    expect(g.warnings.map((w) => w.code)).toContain("split-into-several-policies");
+    const merged: PolicyDocument = { Version: "2012-10-17", Statement: g.policies.flatMap((p) => p.document.Statement) };
+    for (const t of tables) expect(allowed(merged, "dynamodb:GetItem", t)).toBe(true);
+    for (const o of objects) expect(allowed(merged, "s3:GetObject", o)).toBe(true);
+    expect(new Set(g.policies.flatMap((p) => p.document.Statement.map((s) => s.Sid))).size).toBe(g.policies.flatMap((p) => p.document.Statement).length);
+  });
+});
+
+describe("shared roles: role-per-function split and the interim union", () => {
+  const r = roleArn("shared-role");
+  const a = lambdaFunction("orders-reader", r);
+  const b = lambdaFunction("orders-writer", r);
+  const T = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`;
+  const doc = document(
+    [a, b],
+    [role(r, [a.arn, b.arn], [{ name: "shared", document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["dynamodb:*"], Resource: ["*"] }] } }])],
+    [session(a, [action("dynamodb:GetItem", 10, [T])]), session(b, [action("dynamodb:PutItem", 10, [T])])],
+  );
+
+  it("gives each function only its own calls, on a new dedicated role, and the union for the shared role", () => {
+    const g = generateForRole(doc, r, {}, catalog);
+    expect(g.functions.map((f) => [f.functionName, f.roleName])).toEqual([
+      ["orders-reader", "orders-reader-role"],
+      ["orders-writer", "orders-writer-role"],
+    ]);
+    const [reader, writer] = g.functions;
+    expect(allowed(reader!.policy, "dynamodb:GetItem", T)).toBe(true);
+    expect(allowed(reader!.policy, "dynamodb:PutItem", T)).toBe(false);
+    expect(allowed(writer!.policy, "dynamodb:PutItem", T)).toBe(true);
+    expect(allowed(writer!.policy, "dynamodb:GetItem", T)).toBe(false);
+    expect(g.union.roleName).toBe("shared-role");
+    expect(allowed(g.union.policy, "dynamodb:GetItem", T)).toBe(true);
+    expect(allowed(g.union.policy, "dynamodb:PutItem", T)).toBe(true);
+    expect(allowed(g.union.policy, "logs:PutLogEvents", `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/orders-writer:log-stream:x`)).toBe(true);
+    expect(allowed(g.union.policy, "dynamodb:DeleteTable", T)).toBe(false);
+  });
+
+  it("runGenerate: --split gives one role per function, without it the union; --diff renders Markdown", () => {
+    const split = runGenerate(doc, { split: true, format: "terraform" }, catalog);
+    expect(split.targets.map((t) => t.subject)).toEqual([a.arn, b.arn]);
+    expect(split.output).toMatch(/resource "aws_iam_role" "orders-reader-role"/);
+    expect(split.output).toMatch(/resource "aws_iam_role" "orders-writer-role"/);
+    const union = runGenerate(doc, { format: "cloudformation" }, catalog);
+    expect(union.targets.map((t) => t.subject)).toEqual([r]);
+    expect(union.output).toContain("RoleName: shared-role");
+    const diff = runGenerate(doc, { diff: true }, catalog);
+    expect(diff.output).toMatch(/^### Right-sizing `arn:aws:iam::123456789012:role\/service-role\/shared-role`/);
+    expect(runGenerate(doc, { diff: true }, catalog).output).toBe(diff.output);
+    const one = runGenerate(doc, { function: "orders-reader", format: "json" }, catalog);
+    const parsed = JSON.parse(one.output) as { subject: string; policy: PolicyDocument }[];
+    expect(parsed[0]?.subject).toBe(a.arn);
+  });
+});
+
+describe("right-sizing diff", () => {
+  it("counts removed, narrowed, kept and added actions statement by statement", () => {
+    const { doc, fn } = ordersScenario();
+    const g = generatePolicy(doc, fn.arn, {}, catalog);
+    const d = diffPolicies(doc, fn.roleArn, g, fn.arn, catalog);
+    const dynamoAndS3 = catalog.expand("dynamodb:*").length + catalog.expand("s3:*").length;
+    const everything = d.current[0]!;
+    expect(everything.actionCount).toBe(dynamoAndS3);
+    expect(everything.narrowed.map((n) => n.action)).toEqual(["dynamodb:GetItem", "dynamodb:Query", "s3:GetObject", "s3:ListBucket", "s3:PutObject"]);
+    expect(everything.removed.count).toBe(dynamoAndS3 - 5);
+    expect(everything.removed.byService.dynamodb).toBe(catalog.expand("dynamodb:*").length - 2);
+    expect(everything.narrowed.find((n) => n.action === "dynamodb:GetItem")).toEqual({ action: "dynamodb:GetItem", from: ["*"], to: [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`] });
+    // Without the exception, the explicit RestoreTableFromBackup grant goes away.
+    expect(d.current[2]?.removed.actions).toEqual(["dynamodb:RestoreTableFromBackup"]);
+    expect(d.current[1]?.narrowed.map((n) => n.action)).toEqual(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]);
+    // Requirements the role lacks today are "added".
+    const added = d.generated.flatMap((s) => s.added);
+    expect(added).toEqual(expect.arrayContaining(["sqs:ReceiveMessage", "sns:Publish", "kms:Decrypt", "xray:PutTraceSegments", "ssm:GetParameter"]));
+    expect(d.summary).toMatchObject({ currentPolicies: 1, currentStatements: 3, removedActions: dynamoAndS3 - 5 + 0, narrowedActions: 8, keptActions: 0 });
+    const md = renderDiffMarkdown(d, g);
+    expect(md).toContain(`**${(dynamoAndS3 - 5).toLocaleString("en-US")}** actions removed`);
+    expect(md).toContain("- `dynamodb:GetItem`: `*` → `arn:aws:dynamodb:us-east-1:123456789012:table/orders`");
+    expect(md).toContain("#### Added or widened");
+  });
+
+  it("flags widened grants: an action granted today but not on the generated resource", () => {
+    const r = roleArn("narrow-role");
+    const fn = lambdaFunction("narrow", r);
+    const today: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["logs:*"], Resource: [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/other:*`] }] };
+    const doc = document([fn], [role(r, [fn.arn], [{ name: "p", document: today }])]);
+    const g = generatePolicy(doc, fn.arn, {}, catalog);
+    const d = diffPolicies(doc, r, g, fn.arn, catalog);
+    expect(d.generated.flatMap((s) => s.widened.map((w) => w.action))).toEqual(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]);
+    expect(d.summary.widenedActions).toBe(3);
+  });
+
+  it("reports attached managed policies it cannot see", () => {
+    const r = roleArn("m-role");
+    const fn = lambdaFunction("m", r);
+    const doc = document([fn], [role(r, [fn.arn], [], ["arn:aws:iam::123456789012:policy/unknown"])]);
+    const g = generatePolicy(doc, fn.arn, {}, catalog);
+    expect(diffPolicies(doc, r, g, fn.arn, catalog).unresolvedPolicies).toEqual(["arn:aws:iam::123456789012:policy/unknown"]);
+  });
+});
