@@ -1,5 +1,6 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { gzipSync } from "node:zlib";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
@@ -213,6 +214,25 @@ describe("normalize: per-function files in a collector layout", () => {
     const fn = doc.functions.find((f) => f.region === "eu-west-1")!;
     expect(fn.resourcePolicy!.Statement[0]!.Principal).toEqual({ Service: ["s3.amazonaws.com"] });
     expect(doc.functions.find((f) => f.region === "us-east-1")!.resourcePolicy).toBeNull();
+  });
+});
+
+describe("normalize: encodings in a folder", () => {
+  it("gzip (by magic bytes, any name), UTF-16 LE with BOM and UTF-8 with BOM give the same document as plain files", async () => {
+    const files = buildExport(SPEC);
+    const plain = mkdtempSync(join(tmpdir(), "leastrole-plain-"));
+    const encoded = mkdtempSync(join(tmpdir(), "leastrole-encoded-"));
+    files.forEach((f, i) => {
+      for (const root of [plain, encoded]) mkdirSync(dirname(join(root, f.file)), { recursive: true });
+      writeFileSync(join(plain, f.file), f.text);
+      const bytes = [gzipSync(Buffer.from(f.text)), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(f.text, "utf16le")]), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(f.text)])][i % 3]!;
+      writeFileSync(join(encoded, f.file), bytes);
+    });
+    const a = (await normalize([plain])).document;
+    const b = (await normalize([encoded])).document;
+    expect(b.functions).toEqual(a.functions.map((f) => ({ ...f, source: f.source && { ...f.source, file: f.source.file.replace(plain, encoded) } })));
+    expect(b.roles.map((r) => [r.arn, r.functions, r.facts.allowedActionCount])).toEqual(a.roles.map((r) => [r.arn, r.functions, r.facts.allowedActionCount]));
+    expect(b.meta.warnings).toEqual([]);
   });
 });
 
