@@ -10,7 +10,7 @@
 
 import { PolicyParseError } from "../../errors.js";
 import { parsePolicyDocument } from "../../iam/index.js";
-import type { AttachedPolicyRef, FunctionUrl, InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Trigger, Warning } from "../../model/document.js";
+import type { AttachedPolicyRef, InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Warning } from "../../model/document.js";
 import { emptyFragment, type FunctionPatch, type RoleRecord } from "../types.js";
 import type { IacFragment, StatementLocation } from "../cloudformation/read-template.js";
 import { childPath, decodeText, parseJsonLocated, type Located } from "../cloudformation/located.js";
@@ -19,20 +19,18 @@ import {
   byArn,
   isRecord,
   normalisePath,
-  permissionStatement,
   resourcePolicyOf,
   sha256,
   sortWarnings,
-  splitFunctionArn,
   splitIamArn,
-  syntheticFunctionArn,
   syntheticPolicyArn,
   syntheticRoleArn,
-  triggerKindOfArn,
   type ArnContext,
 } from "../cloudformation/lambda-shapes.js";
 import { configExpression, indexPlan, resolveExpression, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
 import { dataSourceFromConfiguration, rebuildPolicyDocument } from "./policy-document-data.js";
+import { readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission } from "./lambda-resources.js";
+import { stringMap } from "./values.js";
 import { indexConfigBlocks, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
 
 export interface TerraformReadOptions {
@@ -51,21 +49,10 @@ export interface TerraformReadOptions {
   configRoot?: string;
 }
 
-/** Resource types whose ARN attribute tells the kind of event source. */
-const EVENT_SOURCE_TYPES: Record<string, Trigger["kind"]> = {
-  aws_sqs_queue: "sqs",
-  aws_dynamodb_table: "dynamodb",
-  aws_kinesis_stream: "kinesis",
-  aws_msk_cluster: "kafka",
-  aws_msk_serverless_cluster: "kafka",
-  aws_mq_broker: "mq",
-  aws_docdb_cluster: "docdb",
-};
 
 /** The plan's structure down to each resource entry: the only lines the reader looks up. */
 const PLAN_LINE_KEYS = new Set(["resource_changes", "planned_values", "prior_state", "values", "root_module", "child_modules", "resources"]);
 
-const SECRET_ACCESS_TYPES = new Set(["BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"]);
 
 /**
  * Read a Terraform plan. `input` is the file's bytes (any BOM/UTF-16 handled), its text, or the
@@ -86,7 +73,7 @@ export function readTerraformPlan(input: string | Uint8Array | object, file: str
 }
 
 
-interface FunctionTarget {
+export interface FunctionTarget {
   fn?: { fn: LambdaFunction; statements: PolicyStatement[] };
   arn: string;
   qualifier: string | null;
@@ -99,22 +86,23 @@ interface RoleBuild {
   record: RoleRecord;
 }
 
-class PlanReader {
-  private readonly warnings: Warning[] = [];
-  private readonly ctx: ArnContext;
-  private readonly roles = new Map<string, RoleBuild>(); // by instance address
-  private readonly policies = new Map<string, { resource: TfResource; policy: ManagedPolicy }>();
-  private readonly functions = new Map<string, { resource: TfResource; fn: LambdaFunction; statements: PolicyStatement[] }>();
-  private readonly patches = new Map<string, FunctionPatch & { statements: PolicyStatement[] }>();
+/** The reader's state and helpers; resource readers are in this file (IAM) and lambda-resources.ts. */
+export class PlanReader {
+  readonly warnings: Warning[] = [];
+  readonly ctx: ArnContext;
+  readonly roles = new Map<string, RoleBuild>(); // by instance address
+  readonly policies = new Map<string, { resource: TfResource; policy: ManagedPolicy }>();
+  readonly functions = new Map<string, { resource: TfResource; fn: LambdaFunction; statements: PolicyStatement[] }>();
+  readonly patches = new Map<string, FunctionPatch & { statements: PolicyStatement[] }>();
   /** Roles with a policy whose document could not be read (unknown at plan time or invalid). */
-  private readonly incomplete = new Set<string>();
-  private readonly blocks: Map<string, BlockLocation> | null;
-  private readonly trustLocations = new Map<string, SourceLocation>();
+  readonly incomplete = new Set<string>();
+  readonly blocks: Map<string, BlockLocation> | null;
+  readonly trustLocations = new Map<string, SourceLocation>();
 
   constructor(
-    private readonly index: PlanIndex,
-    private readonly file: string,
-    private readonly digest: string,
+    readonly index: PlanIndex,
+    readonly file: string,
+    readonly digest: string,
     options: TerraformReadOptions,
   ) {
     this.ctx = {
@@ -140,11 +128,11 @@ class PlanReader {
     for (const r of ofType("aws_iam_role_policy_attachment")) this.readAttachment(r);
     for (const r of ofType("aws_iam_policy_attachment")) this.readExclusiveAttachment(r);
     for (const r of ofType("aws_iam_role_policy_attachments_exclusive")) this.readAttachmentsExclusive(r);
-    for (const r of ofType("aws_lambda_function")) this.readFunction(r);
-    for (const r of ofType("aws_lambda_permission")) this.readPermission(r);
-    for (const r of ofType("aws_lambda_event_source_mapping")) this.readEventSourceMapping(r);
-    for (const r of ofType("aws_lambda_function_url")) this.readFunctionUrl(r);
-    for (const r of ofType("aws_lambda_function_event_invoke_config")) this.readEventInvokeConfig(r);
+    for (const r of ofType("aws_lambda_function")) readFunction(this, r);
+    for (const r of ofType("aws_lambda_permission")) readPermission(this, r);
+    for (const r of ofType("aws_lambda_event_source_mapping")) readEventSourceMapping(this, r);
+    for (const r of ofType("aws_lambda_function_url")) readFunctionUrl(this, r);
+    for (const r of ofType("aws_lambda_function_event_invoke_config")) readEventInvokeConfig(this, r);
 
     const fragment = emptyFragment({ path: this.file, kind: "terraform-plan", sha256: this.digest, records: 0 }) as IacFragment;
     if (this.ctx.accountId !== UNKNOWN) fragment.source.accountId = this.ctx.accountId;
@@ -183,7 +171,7 @@ class PlanReader {
    * A plan holds policies as JSON strings, so every statement of a policy sits on the line of its
    * attribute; the address names the resource, the attribute and the statement index.
    */
-  private statementLocations(fragment: IacFragment): StatementLocation[] {
+  statementLocations(fragment: IacFragment): StatementLocation[] {
     const out: StatementLocation[] = [];
     const add = (ownerArn: string, policy: StatementLocation["policy"], policyName: string | null, count: number, source: SourceLocation | null, attr: string): void => {
       for (let i = 0; i < count; i++) {
@@ -203,37 +191,37 @@ class PlanReader {
 
   /* ------------------------------------------------------------ helpers */
 
-  private warn(code: string, severity: Warning["severity"], message: string, path?: string): void {
+  warn(code: string, severity: Warning["severity"], message: string, path?: string): void {
     const w: Warning = { code, severity, message, file: this.file };
     if (path !== undefined) w.path = path;
     this.warnings.push(w);
   }
 
   /** The resource's block in the `.tf` files when given (at `attr` when named), else its entry in the plan. */
-  private location(r: TfResource, attr?: string): SourceLocation {
+  location(r: TfResource, attr?: string): SourceLocation {
     const block = this.blocks?.get(r.configAddress);
     if (block) return { file: block.file, line: (attr ? block.attributes.get(attr) : undefined) ?? block.line, address: r.address };
     return { file: this.file, line: r.line, address: r.address };
   }
 
-  private known(r: TfResource, attr: string): unknown {
+  known(r: TfResource, attr: string): unknown {
     if (r.unknown[attr] === true) return undefined;
     const v = r.values[attr];
     return v === null ? undefined : v;
   }
 
-  private knownString(r: TfResource, attr: string): string | undefined {
+  knownString(r: TfResource, attr: string): string | undefined {
     const v = this.known(r, attr);
     return typeof v === "string" ? v : undefined;
   }
 
   /** Follow an attribute's configuration expression when its value is unknown at plan time. */
-  private follow(r: TfResource, ...path: (string | number)[]): Resolved | undefined {
+  follow(r: TfResource, ...path: (string | number)[]): Resolved | undefined {
     return resolveExpression(this.index, r.modulePath, configExpression(this.index, r, ...path));
   }
 
   /** A readable stand-in for a value known only after apply: `${aws_sqs_queue.jobs.arn}`. */
-  private placeholder(resolved: Resolved | undefined, fallback: string): string {
+  placeholder(resolved: Resolved | undefined, fallback: string): string {
     if (!resolved) return `\${${fallback}}`;
     if (resolved.kind === "resource") return `\${${resolved.configAddress}${resolved.attribute ? `.${resolved.attribute}` : ""}}`;
     if (resolved.kind === "constant") return typeof resolved.value === "string" ? resolved.value : `\${${fallback}}`;
@@ -241,7 +229,7 @@ class PlanReader {
   }
 
   /** A string attribute: its value, else the constant its expression resolves to, else a placeholder. */
-  private stringOrPlaceholder(r: TfResource, attr: string): { value: string; known: boolean } | undefined {
+  stringOrPlaceholder(r: TfResource, attr: string): { value: string; known: boolean } | undefined {
     const v = this.knownString(r, attr);
     if (v !== undefined) return { value: v, known: true };
     if (r.unknown[attr] !== true && (r.values[attr] === null || r.values[attr] === undefined)) return undefined;
@@ -256,7 +244,7 @@ class PlanReader {
   }
 
   /** The (possibly synthetic) ARN of a resource in this plan, when we model it. */
-  private arnOfTarget(target: TfResource, attribute: string | null): string | undefined {
+  arnOfTarget(target: TfResource, attribute: string | null): string | undefined {
     const managed = target.mode === "managed";
     if (managed && target.type === "aws_iam_role" && (attribute === "arn" || attribute === null)) return this.roles.get(target.address)?.record.arn;
     if (managed && target.type === "aws_iam_policy" && (attribute === "arn" || attribute === "id" || attribute === null)) return this.policies.get(target.address)?.policy.arn;
@@ -273,7 +261,7 @@ class PlanReader {
    * else the `data.aws_iam_policy_document` it references (its rendered JSON, or a rebuild from
    * its statement blocks), else null with a warning so the role is reported as partial.
    */
-  private documentOf(r: TfResource, attr: string, value: unknown, exprPath: (string | number)[], jsonPath: string): PolicyDocument | null {
+  documentOf(r: TfResource, attr: string, value: unknown, exprPath: (string | number)[], jsonPath: string): PolicyDocument | null {
     if (typeof value === "string" && value.trim() !== "") return this.parse(value, jsonPath);
     const res = this.follow(r, ...exprPath);
     let data = targetOf(this.index, res, r);
@@ -306,7 +294,7 @@ class PlanReader {
     return null;
   }
 
-  private dataPlaceholder(data: TfResource, statement: number, attribute: string): string {
+  dataPlaceholder(data: TfResource, statement: number, attribute: string): string {
     const expr = configExpression(this.index, data, "statement", statement, attribute);
     const refs = isRecord(expr) && Array.isArray(expr.references) ? (expr.references as unknown[]).filter((x): x is string => typeof x === "string") : [];
     // Terraform lists `a.b.attr` and `a.b`; the attribute forms say what the value is.
@@ -314,7 +302,7 @@ class PlanReader {
     return withAttr.length > 0 ? `\${${withAttr.join(", ")}}` : `\${${data.address}.statement[${statement}].${attribute}}`;
   }
 
-  private parse(input: unknown, jsonPath: string): PolicyDocument | null {
+  parse(input: unknown, jsonPath: string): PolicyDocument | null {
     try {
       return parsePolicyDocument(input, { file: this.file, path: jsonPath });
     } catch (error) {
@@ -325,7 +313,7 @@ class PlanReader {
   }
 
   /** Find the role a `role` / `roles[i]` attribute means: by name, id or ARN when known, else by reference. */
-  private roleFor(r: TfResource, value: unknown, exprPath: (string | number)[]): RoleBuild | string {
+  roleFor(r: TfResource, value: unknown, exprPath: (string | number)[]): RoleBuild | string {
     if (typeof value === "string" && value !== "") {
       for (const role of this.roles.values()) {
         if (role.record.name === value || role.record.arn === value) return role;
@@ -343,7 +331,7 @@ class PlanReader {
     return this.placeholder(res, `${r.address}.role`);
   }
 
-  private externalRole(r: TfResource, roleName: string, what: string): void {
+  externalRole(r: TfResource, roleName: string, what: string): void {
     this.warn(
       "terraform-external-role",
       "warning",
@@ -354,7 +342,7 @@ class PlanReader {
 
   /* ------------------------------------------------------------- IAM */
 
-  private readPolicy(r: TfResource): void {
+  readPolicy(r: TfResource): void {
     const name = this.knownString(r, "name") ?? r.address;
     const path = normalisePath(this.knownString(r, "path"));
     const arn = this.knownString(r, "arn") ?? syntheticPolicyArn(this.ctx, path, name);
@@ -376,7 +364,7 @@ class PlanReader {
     });
   }
 
-  private readRole(r: TfResource): void {
+  readRole(r: TfResource): void {
     const name = this.knownString(r, "name") ?? (this.knownString(r, "name_prefix") ? `${this.knownString(r, "name_prefix")}*` : r.address);
     const path = normalisePath(this.knownString(r, "path"));
     const arn = this.knownString(r, "arn") ?? syntheticRoleArn(this.ctx, path, name);
@@ -437,7 +425,7 @@ class PlanReader {
     });
   }
 
-  private readRolePolicy(r: TfResource): void {
+  readRolePolicy(r: TfResource): void {
     const role = this.roleFor(r, this.known(r, "role"), ["role"]);
     if (typeof role === "string") return this.externalRole(r, role, "adds an inline policy to");
     const name = this.knownString(r, "name") ?? (this.knownString(r, "name_prefix") ? `${this.knownString(r, "name_prefix")}*` : r.address);
@@ -451,12 +439,12 @@ class PlanReader {
     role.record.inlinePolicies.push({ name, document, source: this.location(r, "policy") });
   }
 
-  private policyArnFor(r: TfResource, attr: string): string | undefined {
+  policyArnFor(r: TfResource, attr: string): string | undefined {
     const v = this.stringOrPlaceholder(r, attr);
     return v?.value;
   }
 
-  private readAttachment(r: TfResource): void {
+  readAttachment(r: TfResource): void {
     const role = this.roleFor(r, this.known(r, "role"), ["role"]);
     const arn = this.policyArnFor(r, "policy_arn");
     if (!arn) return;
@@ -465,7 +453,7 @@ class PlanReader {
   }
 
   /** aws_iam_role_policy_attachments_exclusive: the complete list of a role's managed policies. */
-  private readAttachmentsExclusive(r: TfResource): void {
+  readAttachmentsExclusive(r: TfResource): void {
     const role = this.roleFor(r, this.known(r, "role_name"), ["role_name"]);
     const arns = this.known(r, "policy_arns");
     if (!Array.isArray(arns) || r.unknown.policy_arns === true) {
@@ -480,7 +468,7 @@ class PlanReader {
   }
 
   /** aws_iam_policy_attachment: one policy to a list of roles (exclusively, but only the roles matter here). */
-  private readExclusiveAttachment(r: TfResource): void {
+  readExclusiveAttachment(r: TfResource): void {
     const arn = this.policyArnFor(r, "policy_arn");
     if (!arn) return;
     const roles = this.known(r, "roles");
@@ -515,221 +503,17 @@ class PlanReader {
 
   /* ----------------------------------------------------------- Lambda */
 
-  private readFunction(r: TfResource): void {
-    const nameValue = this.stringOrPlaceholder(r, "function_name");
-    const name = nameValue?.value ?? r.address;
-    const knownArn = this.knownString(r, "arn");
-    const split = knownArn ? splitFunctionArn(knownArn) : null;
-    const arn = knownArn ?? syntheticFunctionArn(this.ctx, name);
-    let roleArn: string;
-    const role = this.knownString(r, "role");
-    if (role) roleArn = this.joinRole(role);
-    else {
-      const res = this.follow(r, "role");
-      const target = targetOf(this.index, res, r);
-      // A role of this plan, or a `data "aws_iam_role"` lookup whose ARN was read at plan time.
-      const viaRole = target && res?.kind === "resource" ? this.arnOfTarget(target, res.attribute) : undefined;
-      if (viaRole) roleArn = this.joinRole(viaRole);
-      else if (res?.kind === "constant" && typeof res.value === "string") roleArn = res.value;
-      else {
-        roleArn = syntheticRoleArn(this.ctx, "/", this.placeholder(res, `${r.address}.role`));
-        this.warn("terraform-unknown-role", "warning", `${r.address}: the execution role is known only after apply and its reference cannot be followed (${this.placeholder(res, "role")})`, r.jsonPath);
-      }
-    }
-    const block = (attr: string): Record<string, unknown> | undefined => {
-      const v = this.known(r, attr);
-      return Array.isArray(v) && isRecord(v[0]) ? v[0] : undefined;
-    };
-    const vpcBlock = block("vpc_config");
-    const subnetIds = strings(vpcBlock?.subnet_ids);
-    const securityGroupIds = strings(vpcBlock?.security_group_ids);
-    const vpc = vpcBlock && (subnetIds.length > 0 || securityGroupIds.length > 0) ? { vpcId: typeof vpcBlock.vpc_id === "string" ? vpcBlock.vpc_id : null, subnetIds, securityGroupIds } : null;
-    const tracing = block("tracing_config")?.mode;
-    const env = block("environment");
-    // Names only: the values (often secrets) are dropped right here.
-    let environmentVariableNames = isRecord(env?.variables) ? Object.keys(env.variables).sort() : [];
-    const envUnknown = Array.isArray(r.unknown.environment) && isRecord(r.unknown.environment[0]) ? r.unknown.environment[0].variables : undefined;
-    if (envUnknown === true) {
-      environmentVariableNames = [];
-      this.warn("terraform-unknown-value", "info", `${r.address}: environment variable names are known only after apply`, r.jsonPath);
-    }
-    const logging = block("logging_config");
-    const dlq = block("dead_letter_config");
-    const packageType = this.knownString(r, "package_type");
-    const fn: LambdaFunction = {
-      arn,
-      name,
-      accountId: split?.accountId ?? this.ctx.accountId,
-      region: split?.region ?? this.ctx.region,
-      runtime: this.knownString(r, "runtime") ?? null,
-      packageType: packageType === "Zip" || packageType === "Image" ? packageType : null,
-      roleArn,
-      versions: [],
-      aliases: [],
-      lastModified: null,
-      vpc,
-      tracingMode: tracing === "Active" || tracing === "PassThrough" ? tracing : null,
-      environmentVariableNames,
-      kmsKeyArn: this.knownString(r, "kms_key_arn") ?? null,
-      deadLetterTargetArn: typeof dlq?.target_arn === "string" ? dlq.target_arn : null,
-      destinations: { onSuccess: null, onFailure: null },
-      logGroup: typeof logging?.log_group === "string" && logging.log_group !== "" ? logging.log_group : `/aws/lambda/${name}`,
-      logFormat: logging?.log_format === "JSON" || logging?.log_format === "Text" ? logging.log_format : null,
-      layers: strings(this.known(r, "layers")),
-      fileSystems: (Array.isArray(this.known(r, "file_system_config")) ? (this.known(r, "file_system_config") as unknown[]) : [])
-        .map((b) => (isRecord(b) && typeof b.arn === "string" ? b.arn : null))
-        .filter((x): x is string => x !== null),
-      triggers: [],
-      resourcePolicy: null,
-      functionUrl: null,
-      tags: stringMap(this.known(r, "tags_all")) ?? stringMap(this.known(r, "tags")) ?? {},
-      source: this.location(r),
-    };
-    this.functions.set(r.address, { resource: r, fn, statements: [] });
-  }
-
   /**
    * A literal role ARN for a role this plan creates: the plan's role has a synthetic ARN (its
    * account is unknown at plan time), so match it by path and name to let the normaliser join.
    */
-  private joinRole(arn: string): string {
+  joinRole(arn: string): string {
     const split = splitIamArn(arn);
     if (!split || [...this.roles.values()].some((r) => r.record.arn === arn)) return arn;
     const match = [...this.roles.values()].filter((r) => r.record.name === split.name && r.record.path === split.path && r.record.accountId === UNKNOWN);
     return match.length === 1 && match[0] ? match[0].record.arn : arn;
   }
 
-  /**
-   * The function a permission / mapping / URL targets: one of this plan's functions (by reference,
-   * name or ARN), else a patch keyed by the ARN (synthetic when only a name is given).
-   */
-  private targetFunction(r: TfResource, attr: string): FunctionTarget {
-    const value = this.knownString(r, attr);
-    const qualifier = this.knownString(r, "qualifier") ?? null;
-    if (value === undefined) {
-      const res = this.follow(r, attr);
-      const target = targetOf(this.index, res, r);
-      const local = target ? this.functions.get(target.address) : undefined;
-      if (local) return { fn: local, arn: local.fn.arn, qualifier, byName: false };
-      const name = res?.kind === "constant" && typeof res.value === "string" ? res.value : this.placeholder(res, `${r.address}.${attr}`);
-      return this.targetByValue(name, qualifier);
-    }
-    return this.targetByValue(value, qualifier);
-  }
-
-  private targetByValue(value: string, qualifier: string | null): FunctionTarget {
-    const split = splitFunctionArn(value);
-    const name = split ? split.name : value;
-    for (const f of this.functions.values()) {
-      if (f.fn.name === name || f.fn.arn === value) return { fn: f, arn: f.fn.arn, qualifier: qualifier ?? split?.qualifier ?? null, byName: false };
-    }
-    const arn = split ? value.split(":").slice(0, 7).join(":") : syntheticFunctionArn(this.ctx, name);
-    return { arn, qualifier: qualifier ?? split?.qualifier ?? null, byName: !split };
-  }
-
-  /**
-   * The patch for a function this plan does not define. A name-only target gets no synthetic ARN
-   * (it would never join a real function): the normaliser joins it by name and region instead.
-   */
-  private patchFor(target: { arn: string; qualifier: string | null; byName: boolean }, r: TfResource): FunctionPatch & { statements: PolicyStatement[] } {
-    const key = `${target.arn}\u0000${target.qualifier ?? ""}`;
-    let p = this.patches.get(key);
-    if (!p) {
-      const split = splitFunctionArn(target.arn);
-      p = {
-        functionArn: target.byName ? null : target.arn,
-        functionName: split?.name ?? null,
-        region: split && split.region !== UNKNOWN ? split.region : null,
-        qualifier: target.qualifier,
-        patch: {},
-        path: r.jsonPath,
-        statements: [],
-      };
-      this.patches.set(key, p);
-    }
-    return p;
-  }
-
-  private readPermission(r: TfResource): void {
-    const target = this.targetFunction(r, "function_name");
-    const str = (attr: string): string | null => this.stringOrPlaceholder(r, attr)?.value ?? null;
-    const resource = target.qualifier ? `${target.arn}:${target.qualifier}` : target.arn;
-    const statement = permissionStatement({
-      statementId: this.knownString(r, "statement_id") ?? null,
-      action: this.knownString(r, "action") ?? "lambda:InvokeFunction",
-      principal: str("principal") ?? "*",
-      functionArn: resource,
-      sourceArn: str("source_arn"),
-      sourceAccount: str("source_account"),
-      principalOrgId: str("principal_org_id"),
-      functionUrlAuthType: str("function_url_auth_type"),
-      eventSourceToken: str("event_source_token"),
-    });
-    if (target.fn) target.fn.statements.push(statement);
-    else this.patchFor(target, r).statements.push(statement);
-  }
-
-  private readEventSourceMapping(r: TfResource): void {
-    const target = this.targetFunction(r, "function_name");
-    const source = this.stringOrPlaceholder(r, "event_source_arn");
-    let kind = triggerKindOfArn(source?.known ? source.value : null);
-    if (source && !source.known) {
-      const t = targetOf(this.index, this.follow(r, "event_source_arn"), r);
-      if (t) kind = EVENT_SOURCE_TYPES[t.type] ?? "other";
-    }
-    const selfManaged = this.known(r, "self_managed_event_source");
-    if (Array.isArray(selfManaged) && selfManaged.length > 0) kind = "self-managed-kafka";
-    const dest = this.known(r, "destination_config");
-    const onFailure = Array.isArray(dest) && isRecord(dest[0]) && Array.isArray(dest[0].on_failure) && isRecord(dest[0].on_failure[0]) ? dest[0].on_failure[0].destination_arn : null;
-    const access = this.known(r, "source_access_configuration");
-    const secretArns = (Array.isArray(access) ? access : [])
-      .filter((a): a is Record<string, unknown> => isRecord(a) && typeof a.type === "string" && SECRET_ACCESS_TYPES.has(a.type) && typeof a.uri === "string")
-      .map((a) => a.uri as string)
-      .sort();
-    const enabled = this.known(r, "enabled");
-    const trigger: Trigger = {
-      uuid: this.knownString(r, "uuid") ?? null,
-      kind,
-      eventSourceArn: source?.value ?? null,
-      state: enabled === false ? "Disabled" : enabled === true ? "Enabled" : null,
-      onFailureDestination: typeof onFailure === "string" ? onFailure : null,
-      secretArns,
-      kmsKeyArn: this.knownString(r, "kms_key_arn") ?? null,
-    };
-    if (target.fn) target.fn.fn.triggers.push(trigger);
-    else {
-      const p = this.patchFor(target, r);
-      (p.patch.triggers ??= []).push(trigger);
-    }
-  }
-
-  private readFunctionUrl(r: TfResource): void {
-    const target = this.targetFunction(r, "function_name");
-    const auth = this.knownString(r, "authorization_type");
-    const url: FunctionUrl = {
-      authType: auth === "AWS_IAM" ? "AWS_IAM" : "NONE",
-      url: this.knownString(r, "function_url") ?? null,
-      qualifier: target.qualifier,
-    };
-    if (auth !== "AWS_IAM" && auth !== "NONE") {
-      this.warn("terraform-unknown-value", "warning", `${r.address}: authorization_type is ${auth ?? "unknown"}; read as NONE (the unsafe case)`, r.jsonPath);
-    }
-    if (target.fn) target.fn.fn.functionUrl = url;
-    else this.patchFor(target, r).patch.functionUrl = url;
-  }
-
-  private readEventInvokeConfig(r: TfResource): void {
-    const target = this.targetFunction(r, "function_name");
-    const dest = this.known(r, "destination_config");
-    const block = Array.isArray(dest) && isRecord(dest[0]) ? dest[0] : undefined;
-    const destOf = (k: string): string | null => {
-      const b = block?.[k];
-      return Array.isArray(b) && isRecord(b[0]) && typeof b[0].destination === "string" ? b[0].destination : null;
-    };
-    const destinations = { onSuccess: destOf("on_success"), onFailure: destOf("on_failure") };
-    if (target.fn) target.fn.fn.destinations = destinations;
-    else this.patchFor(target, r).patch.destinations = destinations;
-  }
 }
 
 /** Where a resource's attribute values sit in the plan file. */
@@ -739,18 +523,4 @@ function valuesPathOf(r: TfResource): string {
 
 function attachedRef(arn: string): AttachedPolicyRef {
   return { arn, name: arn.slice(arn.lastIndexOf("/") + 1) };
-}
-
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-}
-
-function stringMap(v: unknown): { [k: string]: string } | undefined {
-  if (!isRecord(v)) return undefined;
-  const out: { [k: string]: string } = {};
-  for (const k of Object.keys(v).sort()) {
-    const x = v[k];
-    if (typeof x === "string") out[k] = x;
-  }
-  return out;
 }

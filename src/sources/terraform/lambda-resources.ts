@@ -1,0 +1,231 @@
+/**
+ * The Lambda resources of a Terraform plan: functions, permissions, event source mappings, URLs
+ * and event invoke configs. A resource that targets a function of the plan (by reference, name or
+ * ARN) lands on that function; one that targets a function outside the plan becomes a patch.
+ * Environment variable values are dropped here: only names leave.
+ */
+
+import type { FunctionUrl, LambdaFunction, PolicyStatement, Trigger } from "../../model/document.js";
+import type { FunctionPatch } from "../types.js";
+import { UNKNOWN, isRecord, permissionStatement, splitFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "../cloudformation/lambda-shapes.js";
+import { targetOf, type TfResource } from "./plan-index.js";
+import type { FunctionTarget, PlanReader } from "./read-plan.js";
+import { stringMap, strings } from "./values.js";
+
+/** Resource types whose ARN attribute tells the kind of event source. */
+const EVENT_SOURCE_TYPES: Record<string, Trigger["kind"]> = {
+  aws_sqs_queue: "sqs",
+  aws_dynamodb_table: "dynamodb",
+  aws_kinesis_stream: "kinesis",
+  aws_msk_cluster: "kafka",
+  aws_msk_serverless_cluster: "kafka",
+  aws_mq_broker: "mq",
+  aws_docdb_cluster: "docdb",
+};
+
+const SECRET_ACCESS_TYPES = new Set(["BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"]);
+
+export function readFunction(p: PlanReader, r: TfResource): void {
+  const nameValue = p.stringOrPlaceholder(r, "function_name");
+  const name = nameValue?.value ?? r.address;
+  const knownArn = p.knownString(r, "arn");
+  const split = knownArn ? splitFunctionArn(knownArn) : null;
+  const arn = knownArn ?? syntheticFunctionArn(p.ctx, name);
+  let roleArn: string;
+  const role = p.knownString(r, "role");
+  if (role) roleArn = p.joinRole(role);
+  else {
+    const res = p.follow(r, "role");
+    const target = targetOf(p.index, res, r);
+    // A role of this plan, or a `data "aws_iam_role"` lookup whose ARN was read at plan time.
+    const viaRole = target && res?.kind === "resource" ? p.arnOfTarget(target, res.attribute) : undefined;
+    if (viaRole) roleArn = p.joinRole(viaRole);
+    else if (res?.kind === "constant" && typeof res.value === "string") roleArn = res.value;
+    else {
+      roleArn = syntheticRoleArn(p.ctx, "/", p.placeholder(res, `${r.address}.role`));
+      p.warn("terraform-unknown-role", "warning", `${r.address}: the execution role is known only after apply and its reference cannot be followed (${p.placeholder(res, "role")})`, r.jsonPath);
+    }
+  }
+  const block = (attr: string): Record<string, unknown> | undefined => {
+    const v = p.known(r, attr);
+    return Array.isArray(v) && isRecord(v[0]) ? v[0] : undefined;
+  };
+  const vpcBlock = block("vpc_config");
+  const subnetIds = strings(vpcBlock?.subnet_ids);
+  const securityGroupIds = strings(vpcBlock?.security_group_ids);
+  const vpc = vpcBlock && (subnetIds.length > 0 || securityGroupIds.length > 0) ? { vpcId: typeof vpcBlock.vpc_id === "string" ? vpcBlock.vpc_id : null, subnetIds, securityGroupIds } : null;
+  const tracing = block("tracing_config")?.mode;
+  const env = block("environment");
+  // Names only: the values (often secrets) are dropped right here.
+  let environmentVariableNames = isRecord(env?.variables) ? Object.keys(env.variables).sort() : [];
+  const envUnknown = Array.isArray(r.unknown.environment) && isRecord(r.unknown.environment[0]) ? r.unknown.environment[0].variables : undefined;
+  if (envUnknown === true) {
+    environmentVariableNames = [];
+    p.warn("terraform-unknown-value", "info", `${r.address}: environment variable names are known only after apply`, r.jsonPath);
+  }
+  const logging = block("logging_config");
+  const dlq = block("dead_letter_config");
+  const packageType = p.knownString(r, "package_type");
+  const fn: LambdaFunction = {
+    arn,
+    name,
+    accountId: split?.accountId ?? p.ctx.accountId,
+    region: split?.region ?? p.ctx.region,
+    runtime: p.knownString(r, "runtime") ?? null,
+    packageType: packageType === "Zip" || packageType === "Image" ? packageType : null,
+    roleArn,
+    versions: [],
+    aliases: [],
+    lastModified: null,
+    vpc,
+    tracingMode: tracing === "Active" || tracing === "PassThrough" ? tracing : null,
+    environmentVariableNames,
+    kmsKeyArn: p.knownString(r, "kms_key_arn") ?? null,
+    deadLetterTargetArn: typeof dlq?.target_arn === "string" ? dlq.target_arn : null,
+    destinations: { onSuccess: null, onFailure: null },
+    logGroup: typeof logging?.log_group === "string" && logging.log_group !== "" ? logging.log_group : `/aws/lambda/${name}`,
+    logFormat: logging?.log_format === "JSON" || logging?.log_format === "Text" ? logging.log_format : null,
+    layers: strings(p.known(r, "layers")),
+    fileSystems: (Array.isArray(p.known(r, "file_system_config")) ? (p.known(r, "file_system_config") as unknown[]) : [])
+      .map((b) => (isRecord(b) && typeof b.arn === "string" ? b.arn : null))
+      .filter((x): x is string => x !== null),
+    triggers: [],
+    resourcePolicy: null,
+    functionUrl: null,
+    tags: stringMap(p.known(r, "tags_all")) ?? stringMap(p.known(r, "tags")) ?? {},
+    source: p.location(r),
+  };
+  p.functions.set(r.address, { resource: r, fn, statements: [] });
+}
+
+/**
+ * The function a permission / mapping / URL targets: one of this plan's functions (by reference,
+ * name or ARN), else a patch keyed by the ARN (synthetic when only a name is given).
+ */
+export function targetFunction(p: PlanReader, r: TfResource, attr: string): FunctionTarget {
+  const value = p.knownString(r, attr);
+  const qualifier = p.knownString(r, "qualifier") ?? null;
+  if (value === undefined) {
+    const res = p.follow(r, attr);
+    const target = targetOf(p.index, res, r);
+    const local = target ? p.functions.get(target.address) : undefined;
+    if (local) return { fn: local, arn: local.fn.arn, qualifier, byName: false };
+    const name = res?.kind === "constant" && typeof res.value === "string" ? res.value : p.placeholder(res, `${r.address}.${attr}`);
+    return targetByValue(p, name, qualifier);
+  }
+  return targetByValue(p, value, qualifier);
+}
+
+export function targetByValue(p: PlanReader, value: string, qualifier: string | null): FunctionTarget {
+  const split = splitFunctionArn(value);
+  const name = split ? split.name : value;
+  for (const f of p.functions.values()) {
+    if (f.fn.name === name || f.fn.arn === value) return { fn: f, arn: f.fn.arn, qualifier: qualifier ?? split?.qualifier ?? null, byName: false };
+  }
+  const arn = split ? value.split(":").slice(0, 7).join(":") : syntheticFunctionArn(p.ctx, name);
+  return { arn, qualifier: qualifier ?? split?.qualifier ?? null, byName: !split };
+}
+
+/**
+ * The patch for a function this plan does not define. A name-only target gets no synthetic ARN
+ * (it would never join a real function): the normaliser joins it by name and region instead.
+ */
+export function patchFor(p: PlanReader, target: { arn: string; qualifier: string | null; byName: boolean }, r: TfResource): FunctionPatch & { statements: PolicyStatement[] } {
+  const key = `${target.arn}\u0000${target.qualifier ?? ""}`;
+  let patch = p.patches.get(key);
+  if (!patch) {
+    const split = splitFunctionArn(target.arn);
+    patch = {
+      functionArn: target.byName ? null : target.arn,
+      functionName: split?.name ?? null,
+      region: split && split.region !== UNKNOWN ? split.region : null,
+      qualifier: target.qualifier,
+      patch: {},
+      path: r.jsonPath,
+      statements: [],
+    };
+    p.patches.set(key, patch);
+  }
+  return patch;
+}
+
+export function readPermission(p: PlanReader, r: TfResource): void {
+  const target = targetFunction(p, r, "function_name");
+  const str = (attr: string): string | null => p.stringOrPlaceholder(r, attr)?.value ?? null;
+  const resource = target.qualifier ? `${target.arn}:${target.qualifier}` : target.arn;
+  const statement = permissionStatement({
+    statementId: p.knownString(r, "statement_id") ?? null,
+    action: p.knownString(r, "action") ?? "lambda:InvokeFunction",
+    principal: str("principal") ?? "*",
+    functionArn: resource,
+    sourceArn: str("source_arn"),
+    sourceAccount: str("source_account"),
+    principalOrgId: str("principal_org_id"),
+    functionUrlAuthType: str("function_url_auth_type"),
+    eventSourceToken: str("event_source_token"),
+  });
+  if (target.fn) target.fn.statements.push(statement);
+  else patchFor(p, target, r).statements.push(statement);
+}
+
+export function readEventSourceMapping(p: PlanReader, r: TfResource): void {
+  const target = targetFunction(p, r, "function_name");
+  const source = p.stringOrPlaceholder(r, "event_source_arn");
+  let kind = triggerKindOfArn(source?.known ? source.value : null);
+  if (source && !source.known) {
+    const t = targetOf(p.index, p.follow(r, "event_source_arn"), r);
+    if (t) kind = EVENT_SOURCE_TYPES[t.type] ?? "other";
+  }
+  const selfManaged = p.known(r, "self_managed_event_source");
+  if (Array.isArray(selfManaged) && selfManaged.length > 0) kind = "self-managed-kafka";
+  const dest = p.known(r, "destination_config");
+  const onFailure = Array.isArray(dest) && isRecord(dest[0]) && Array.isArray(dest[0].on_failure) && isRecord(dest[0].on_failure[0]) ? dest[0].on_failure[0].destination_arn : null;
+  const access = p.known(r, "source_access_configuration");
+  const secretArns = (Array.isArray(access) ? access : [])
+    .filter((a): a is Record<string, unknown> => isRecord(a) && typeof a.type === "string" && SECRET_ACCESS_TYPES.has(a.type) && typeof a.uri === "string")
+    .map((a) => a.uri as string)
+    .sort();
+  const enabled = p.known(r, "enabled");
+  const trigger: Trigger = {
+    uuid: p.knownString(r, "uuid") ?? null,
+    kind,
+    eventSourceArn: source?.value ?? null,
+    state: enabled === false ? "Disabled" : enabled === true ? "Enabled" : null,
+    onFailureDestination: typeof onFailure === "string" ? onFailure : null,
+    secretArns,
+    kmsKeyArn: p.knownString(r, "kms_key_arn") ?? null,
+  };
+  if (target.fn) target.fn.fn.triggers.push(trigger);
+  else {
+    const patch = patchFor(p, target, r);
+    (patch.patch.triggers ??= []).push(trigger);
+  }
+}
+
+export function readFunctionUrl(p: PlanReader, r: TfResource): void {
+  const target = targetFunction(p, r, "function_name");
+  const auth = p.knownString(r, "authorization_type");
+  const url: FunctionUrl = {
+    authType: auth === "AWS_IAM" ? "AWS_IAM" : "NONE",
+    url: p.knownString(r, "function_url") ?? null,
+    qualifier: target.qualifier,
+  };
+  if (auth !== "AWS_IAM" && auth !== "NONE") {
+    p.warn("terraform-unknown-value", "warning", `${r.address}: authorization_type is ${auth ?? "unknown"}; read as NONE (the unsafe case)`, r.jsonPath);
+  }
+  if (target.fn) target.fn.fn.functionUrl = url;
+  else patchFor(p, target, r).patch.functionUrl = url;
+}
+
+export function readEventInvokeConfig(p: PlanReader, r: TfResource): void {
+  const target = targetFunction(p, r, "function_name");
+  const dest = p.known(r, "destination_config");
+  const block = Array.isArray(dest) && isRecord(dest[0]) ? dest[0] : undefined;
+  const destOf = (k: string): string | null => {
+    const b = block?.[k];
+    return Array.isArray(b) && isRecord(b[0]) && typeof b[0].destination === "string" ? b[0].destination : null;
+  };
+  const destinations = { onSuccess: destOf("on_success"), onFailure: destOf("on_failure") };
+  if (target.fn) target.fn.fn.destinations = destinations;
+  else patchFor(p, target, r).patch.destinations = destinations;
+}

@@ -1,0 +1,19 @@
+/** Small readers of Terraform attribute values. */
+
+import { isRecord } from "../cloudformation/lambda-shapes.js";
+
+/** The string elements of a list attribute (unknown or null elements dropped). */
+export function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+/** A map(string) attribute, keys sorted; undefined when it is not a map. */
+export function stringMap(v: unknown): { [k: string]: string } | undefined {
+  if (!isRecord(v)) return undefined;
+  const out: { [k: string]: string } = {};
+  for (const k of Object.keys(v).sort()) {
+    const x = v[k];
+    if (typeof x === "string") out[k] = x;
+  }
+  return out;
+}
