@@ -55,6 +55,7 @@ table{border-collapse:collapse;width:100%;background:var(--card);border:1px soli
 th,td{text-align:left;padding:7px 10px;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:13px;color:var(--muted);font-weight:600;background:var(--bg)}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+table.usage td:first-child{min-width:210px}
 .bar{position:relative;height:14px;background:var(--granted);border-radius:7px;overflow:hidden;min-width:160px}
 .bar .used{position:absolute;left:0;top:0;bottom:0;background:var(--used);border-radius:7px}
 .bar.unknown{background:repeating-linear-gradient(45deg,var(--granted),var(--granted) 6px,transparent 6px,transparent 12px);border:1px dashed var(--muted)}

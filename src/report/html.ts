@@ -282,11 +282,20 @@ export function renderHtml(report: AuditReport, document: Partial<CanonicalDocum
   body.push(`<section id="inputs"><h2>Inputs</h2>`);
   if (sources.length === 0) body.push(`<p class="muted">The document does not list its input files.</p>`);
   else {
-    body.push(`<table><thead><tr><th>File</th><th>Kind</th><th class="num">Records</th><th>Account / region</th></tr></thead><tbody>`);
-    for (const src of sources) {
-      body.push(`<tr><td><code>${esc(src.path)}</code></td><td>${esc(src.kind)}</td><td class="num">${num(src.records)}</td><td>${esc([src.accountId, src.region].filter(Boolean).join(" / "))}</td></tr>`);
+    // One row per kind of input (a CloudTrail folder is hundreds of files), every file in a fold.
+    const kinds = new Map<string, typeof sources>();
+    for (const src of sources) kinds.set(src.kind, [...(kinds.get(src.kind) ?? []), src]);
+    body.push(`<table class="inputs"><thead><tr><th>Kind</th><th class="num">Files</th><th class="num">Records</th><th>Accounts / regions</th></tr></thead><tbody>`);
+    for (const [kind, list] of [...kinds].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const where = [...new Set(list.flatMap((x) => [x.accountId, x.region].filter((v): v is string => Boolean(v))))].sort();
+      body.push(`<tr><td>${esc(kind)}</td><td class="num">${num(list.length)}</td><td class="num">${num(list.reduce((n, x) => n + x.records, 0))}</td><td>${esc(where.join(", "))}</td></tr>`);
     }
     body.push(`</tbody></table>`);
+    body.push(`<details><summary>All ${plural(sources.length, "input file")}</summary><table class="files"><thead><tr><th>File</th><th>Kind</th><th class="num">Records</th><th>sha256</th></tr></thead><tbody>`);
+    for (const src of sources) {
+      body.push(`<tr><td><code>${esc(src.path)}</code></td><td>${esc(src.kind)}</td><td class="num">${num(src.records)}</td><td><code title="${esc(src.sha256)}">${esc(src.sha256.slice(0, 12))}</code></td></tr>`);
+    }
+    body.push(`</tbody></table></details>`);
   }
   if (warnings.length > 0) {
     body.push(`<h3>Warnings (${num(warnings.length)})</h3><ul class="warnings">`);

@@ -192,6 +192,8 @@ export interface RoleUsage {
   usedActions: string[];
 }
 
+const ROLE_ARN_IN_TEXT = /arn:[a-z-]+:iam::\d{12}:role\//;
+
 /**
  * Granted-versus-used per role. "Used" counts distinct actions the role's functions called
  * successfully (calls that were all denied do not count: a denied call used nothing). Usage that
@@ -223,8 +225,13 @@ export function roleUsage(document: Partial<CanonicalDocument>, fnsOfRole: Map<s
       status = "unknown";
       statusReason = `the usage data does not cover account ${accountId}`;
     } else if (usage.coverage?.partial) {
-      status = "partial";
-      statusReason = usage.coverage.partialReasons.length > 0 ? `usage is partial: ${usage.coverage.partialReasons.join("; ")}` : "usage is partial";
+      // A reason that names a role applies to that role only; one that names none applies to all.
+      const reasons = usage.coverage.partialReasons;
+      const applicable = reasons.filter((r) => r.includes(arn) || !ROLE_ARN_IN_TEXT.test(r));
+      if (reasons.length === 0 || applicable.length > 0) {
+        status = "partial";
+        statusReason = applicable.length > 0 ? `usage is partial: ${applicable.join("; ")}` : "usage is partial";
+      }
     }
     const usedSet = usedByRole.get(arn) ?? new Set<string>();
     const used = [...usedSet].sort();

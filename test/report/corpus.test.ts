@@ -4,7 +4,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditDocument } from "../../src/audit/index.js";
+import { audit, auditDocument } from "../../src/audit/index.js";
 import { loadBuiltinPack } from "../../src/evaluate/pack.js";
 import type { CanonicalDocument } from "../../src/model/document.js";
 import { normalize } from "../../src/normalize/index.js";
@@ -72,7 +72,8 @@ describe("reports on the cloudmapper demo account", () => {
       expect(row).toContain("Usage unknown");
       expect(await page.locator("#partial-notice").innerText()).toContain("is not in the IAM inputs");
       expect(await page.locator("#findings").innerText()).toContain("No findings");
-      expect(await page.locator("#inputs table tbody tr").count()).toBe(doc.meta.sources.length);
+      expect(await page.locator("#inputs table.files tbody tr").count()).toBe(doc.meta.sources.length);
+      expect(await page.locator("#inputs table.inputs tbody tr").count()).toBe(new Set(doc.meta.sources.map((x) => x.kind)).size);
       await screenshot(page, "corpus-cloudmapper");
       await page.close();
     });
@@ -88,9 +89,9 @@ describe.skipIf(!chromiumAvailable)("HTML report of the demo account (examples/d
     await browser?.close();
   });
 
-  it("shows its shared role and every finding, with no errors or requests", async () => {
-    const doc = (await normalize([DEMO])).document;
-    const report = auditDocument(doc);
+  it("shows its shared role, every finding and the measured usage, with no errors or requests", async () => {
+    // The whole pipeline as the CLI runs it: account export and CloudTrail, so usage is known.
+    const { document: doc, report } = await audit([DEMO]);
     const shared = doc.roles.filter((r) => r.functions.length > 1);
     expect(shared.length).toBeGreaterThan(0);
     const r = await openReport(browser, renderHtml(report, doc, { catalog: loadBuiltinPack().catalog.rules }), "demo-account");
@@ -101,6 +102,10 @@ describe.skipIf(!chromiumAvailable)("HTML report of the demo account (examples/d
     expect((await page.locator("svg.graph .shared .role > title").allTextContents()).map((t) => t.split(" ")[0]).sort()).toEqual(shared.map((x) => x.arn).sort());
     expect(await page.locator("article.finding").count()).toBe(report.findings.length);
     for (const f of report.findings) expect(await page.locator("article.finding p.msg", { hasText: f.message }).count()).toBeGreaterThan(0);
+    if (doc.usage.present) {
+      expect(await page.locator("table.usage .bar.unknown").count()).toBe(0);
+      expect(await page.locator("table.usage").innerText()).toMatch(/\d+ used of [\d,]+ granted/);
+    }
     await screenshot(page, "demo-account");
     await page.close();
   });

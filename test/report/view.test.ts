@@ -138,6 +138,18 @@ describe("roleUsage", () => {
     for (const u of roleUsage(doc)) expect(u).toMatchObject({ status: "unknown", statusReason: "the usage data does not cover account 123456789012" });
   });
 
+  it("applies a partial-usage reason that names a role to that role only", () => {
+    const doc = syntheticDocument(6, 1);
+    const [a, b] = doc.roles;
+    doc.usage.coverage.partial = true;
+    doc.usage.coverage.partialReasons = [`${a!.arn}: grants 209 actions; labels cover 180`];
+    const byArn = new Map(roleUsage(doc).map((u) => [u.roleArn, u]));
+    expect(byArn.get(a!.arn)).toMatchObject({ status: "partial", statusReason: `usage is partial: ${a!.arn}: grants 209 actions; labels cover 180` });
+    expect(byArn.get(b!.arn)).toMatchObject({ status: "known", statusReason: null });
+    doc.usage.coverage.partialReasons.push("3 CloudTrail files could not be read");
+    expect(roleUsage(doc).find((u) => u.roleArn === b!.arn)).toMatchObject({ status: "partial", statusReason: "usage is partial: 3 CloudTrail files could not be read" });
+  });
+
   it("includes execution roles that are not in the inputs, with an unknown grant", () => {
     const doc = syntheticDocument(4, 2);
     doc.functions[0]!.roleArn = "arn:aws:iam::123456789012:role/path/missing-role";
