@@ -264,6 +264,13 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   const role = document.roles.find((r) => r.arn === fn.roleArn);
   const shared = role !== undefined && role.functions.filter((a) => a !== fn.arn).length > 0;
   const roleName = options.roleName ?? (shared ? `${fn.name}-role`.slice(0, 64) : roleNameOf(fn.roleArn));
+  if (fn.region === "unknown" || fn.accountId === "unknown" || [...required, ...observed.grants].some((g) => /\$\{[^}:]*\}/.test(g.resource))) {
+    warnings.push({
+      code: "unresolved-references",
+      message:
+        "Some ARNs are infrastructure-as-code references or unknown region/account (the input was a template or plan): the IAM JSON is not deployable as is; the Terraform and CloudFormation outputs keep them as references.",
+    });
+  }
   const built = build(roleName, `${fn.name}-least-privilege`.slice(0, 128), [...required, ...observed.grants, ...kept.grants], kept.applied, warnings, options);
   return {
     functionArn: fn.arn,

@@ -27,8 +27,29 @@ interface HclObject {
   inline?: boolean;
 }
 
-/** HCL string literal: quotes, backslashes and control characters escaped; `${` and `%{` doubled so they stay literal. */
-export function hclString(s: string): string {
+/**
+ * A Terraform reference as the Terraform plan reader writes unresolved values (`${aws_sqs_queue.jobs.arn}`,
+ * `${data.aws_caller_identity.current.account_id}`, `${module.x.aws_kms_key.k.arn}`): no `:`, so
+ * never an IAM policy variable (`${aws:username}`, `${s3:prefix}`, `${*}`).
+ */
+const TERRAFORM_REFERENCE = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?)+$/;
+
+/**
+ * HCL string literal: quotes, backslashes and control characters escaped; `${` and `%{` doubled so
+ * they stay literal. With `keepReferences`, `${<terraform reference>}` stays an interpolation (the
+ * document came from a Terraform plan and the value is known only after apply).
+ */
+export function hclString(s: string, keepReferences = false): string {
+  if (keepReferences && s.includes("${")) {
+    let out = "";
+    let last = 0;
+    for (const m of s.matchAll(/\$\{([^}]*)\}/g)) {
+      out += hclString(s.slice(last, m.index)).slice(1, -1);
+      out += TERRAFORM_REFERENCE.test(m[1] as string) ? m[0] : hclString(m[0]).slice(1, -1);
+      last = (m.index as number) + m[0].length;
+    }
+    return `"${out}${hclString(s.slice(last)).slice(1, -1)}"`;
+  }
   let out = "";
   for (const ch of s) {
     if (ch === "\\") out += "\\\\";
@@ -93,8 +114,8 @@ function renderEntries(entries: { key: string; value: HclValue }[], indent: stri
   return lines.join("\n");
 }
 
-function strings(xs: readonly string[], multilineOver = 100): HclTuple {
-  const items = xs.map((x) => ({ value: hclString(x), comments: [] as string[] }));
+function strings(xs: readonly string[], multilineOver = 100, keepReferences = false): HclTuple {
+  const items = xs.map((x) => ({ value: hclString(x, keepReferences), comments: [] as string[] }));
   const length = items.reduce((n, i) => n + (i.value as string).length + 2, 0);
   return { kind: "tuple", items, multiline: length > multilineOver };
 }
@@ -116,12 +137,12 @@ function conditionValue(c: NonNullable<PolicyStatement["Condition"]>): HclObject
   };
 }
 
-function statementValue(st: PolicyStatement): HclObject {
+function statementValue(st: PolicyStatement, keepReferences: boolean): HclObject {
   const entries: { key: string; value: HclValue }[] = [];
   if (st.Sid !== undefined) entries.push({ key: "Sid", value: hclString(st.Sid) });
   entries.push({ key: "Effect", value: hclString(st.Effect) });
   if (st.Action !== undefined) entries.push({ key: "Action", value: strings(st.Action) });
-  if (st.Resource !== undefined) entries.push({ key: "Resource", value: strings(st.Resource) });
+  if (st.Resource !== undefined) entries.push({ key: "Resource", value: strings(st.Resource, 100, keepReferences) });
   if (st.Condition !== undefined) entries.push({ key: "Condition", value: conditionValue(st.Condition) });
   return { kind: "object", entries };
 }
@@ -140,7 +161,7 @@ function commentsFor(st: PolicyStatement, statements: readonly GeneratedStatemen
 }
 
 /** The `jsonencode({...})` expression of a policy document, with comments above each statement. */
-export function policyExpression(doc: PolicyDocument, build?: Pick<PolicyBuild, "statements" | "wildcards">, indent = "  "): string {
+export function policyExpression(doc: PolicyDocument, build?: Pick<PolicyBuild, "statements" | "wildcards">, indent = "  ", keepReferences = false): string {
   const reasons = new Map((build?.wildcards ?? []).map((w) => [`${w.action}\u0000${w.resource}`, w.reason]));
   const value: HclObject = {
     kind: "object",
@@ -151,7 +172,7 @@ export function policyExpression(doc: PolicyDocument, build?: Pick<PolicyBuild, 
         value: {
           kind: "tuple",
           multiline: true,
-          items: doc.Statement.map((st) => ({ value: statementValue(st), comments: build ? commentsFor(st, build.statements, reasons) : [] })),
+          items: doc.Statement.map((st) => ({ value: statementValue(st, keepReferences), comments: build ? commentsFor(st, build.statements, reasons) : [] })),
         },
       },
     ],
@@ -198,6 +219,8 @@ function raw(expr: string): string {
 export interface TerraformTarget extends PolicyBuild {
   /** Shown in the header comment: the function (or role, for a union) the role is for. */
   subject: string;
+  /** The document came from a Terraform plan: keep `${aws_x.y.arn}` placeholders as interpolations. */
+  terraformReferences?: boolean;
 }
 
 /** Terraform for one role and its policies. */
@@ -210,7 +233,7 @@ export function renderTerraformRole(t: TerraformTarget): string {
   const policyName = (p: SizedPolicy, i: number): string => (t.policies.length === 1 ? id : `${id}_${i + 1}`);
   t.policies.forEach((p, i) => {
     const tfName = policyName(p, i);
-    const expr = raw(policyExpression(p.document, t, "  "));
+    const expr = raw(policyExpression(p.document, t, "  ", t.terraformReferences === true));
     if (p.kind === "inline") {
       parts.push(
         block("aws_iam_role_policy", tfName, [

@@ -73,6 +73,8 @@ export function selectTargets(document: CanonicalDocument, options: GenerateRunO
 /** Generate and render. Deterministic: same document and options, same bytes. */
 export function runGenerate(document: CanonicalDocument, options: GenerateRunOptions = {}, catalog: ActionCatalog = loadActionCatalogSync()): GenerateRunResult {
   const targets = selectTargets(document, options, catalog);
+  const kinds = new Set(document.meta.sources.map((s) => s.kind));
+  const refs = { terraformReferences: kinds.has("terraform-plan"), cloudFormationReferences: kinds.has("cloudformation") };
   const diffs = options.diff === true ? targets.map((t) => diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog)) : [];
   let output: string;
   if (options.diff === true) {
@@ -80,13 +82,13 @@ export function runGenerate(document: CanonicalDocument, options: GenerateRunOpt
   } else {
     switch (options.format ?? "json") {
       case "terraform":
-        output = renderTerraform(targets.map((t) => ({ ...t.build, subject: t.subject })));
+        output = renderTerraform(targets.map((t) => ({ ...t.build, subject: t.subject, ...refs })));
         break;
       case "cloudformation":
-        output = renderCloudFormation(targets.map((t) => ({ ...t.build, subject: t.subject })));
+        output = renderCloudFormation(targets.map((t) => ({ ...t.build, subject: t.subject, ...refs })));
         break;
       case "sam":
-        output = targets.map((t) => renderSamPolicies({ ...t.build, subject: t.subject })).join("---\n");
+        output = targets.map((t) => renderSamPolicies({ ...t.build, subject: t.subject, ...refs })).join("---\n");
         break;
       case "markdown":
         output = targets.map((t) => renderPolicyMarkdown(t.build, t.subject)).join("\n---\n\n");

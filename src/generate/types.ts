@@ -112,7 +112,8 @@ export type GenerationWarningCode =
   | "exception-unknown-action"
   | "requirement-unknown-resource"
   | "document-partial"
-  | "split-into-several-policies";
+  | "split-into-several-policies"
+  | "unresolved-references";
 
 export interface GenerationWarning {
   code: GenerationWarningCode;

@@ -137,3 +137,11 @@ describe("Markdown", () => {
     expect(md).toContain("**denied-calls-not-granted**");
   });
 });
+
+describe("Terraform references from a plan", () => {
+  it("keeps ${aws_x.y.arn} as an interpolation and escapes IAM policy variables", () => {
+    expect(hclString("${aws_sqs_queue.jobs.arn}", true)).toBe('"${aws_sqs_queue.jobs.arn}"');
+    expect(hclString("arn:aws:s3:::${aws_s3_bucket.b.bucket}/${aws:username}/*", true)).toBe('"arn:aws:s3:::${aws_s3_bucket.b.bucket}/$${aws:username}/*"');
+    expect(hclString("${aws_sqs_queue.jobs.arn}")).toBe('"$${aws_sqs_queue.jobs.arn}"');
+  });
+});

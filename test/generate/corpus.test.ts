@@ -1,0 +1,59 @@
+/**
+ * Generation on real public inputs (../shared/corpus, read-only) through the normaliser: the
+ * cloudmapper demo account's VPC function, and AWS serverless-patterns SAM templates whose ARNs are
+ * CloudFormation references.
+ */
+import { spawnSync, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import YAML from "yaml";
+import { describe, expect, it } from "vitest";
+import { cloudFormationValue, runGenerate } from "../../src/generate/index.js";
+import { normalize } from "../../src/normalize/index.js";
+
+const CORPUS = "/work/shared/corpus";
+const hasTerraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;
+
+describe("cloudmapper demo account", () => {
+  it("gives the VPC function its log group and the ENI permissions, and says the document is partial and usage absent", async () => {
+    const { document } = await normalize([join(CORPUS, "cloudmapper-demo-account")]);
+    const r = runGenerate(document, { format: "terraform" });
+    expect(r.targets.map((t) => t.subject)).toEqual(["arn:aws:lambda:us-east-1:123456789012:function:invpclambda"]);
+    const b = r.targets[0]!.build;
+    expect(b.policy.Statement.map((s) => [s.Sid, s.Action, s.Resource])).toEqual([
+      ["Ec2Required", ["ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:UnassignPrivateIpAddresses"], ["*"]],
+      ["LogsRequired", ["logs:CreateLogGroup"], ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/invpclambda"]],
+      ["LogsRequired2", ["logs:CreateLogStream", "logs:PutLogEvents"], ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/invpclambda:log-stream:*"]],
+    ]);
+    expect(b.warnings.map((w) => w.code)).toEqual(["document-partial", "usage-absent"]);
+    if (hasTerraform) {
+      const dir = mkdtempSync(join(tmpdir(), "leastrole-tf-"));
+      try {
+        expect(execFileSync("terraform", ["fmt", "-"], { input: r.output, cwd: dir, encoding: "utf8" })).toBe(r.output);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+});
+
+describe("serverless-patterns SAM templates (ARNs are CloudFormation references)", () => {
+  it("keeps the stream reference as Fn::Sub and fills the unknown region/account with pseudo parameters", async () => {
+    const { document } = await normalize([join(CORPUS, "serverless-patterns-sam/apigw-lambda-dynamodb-stream-lambda")]);
+    const r = runGenerate(document, { format: "cloudformation" });
+    const consumer = r.targets.find((t) => t.subject.endsWith(":function:ConsumerFunction"))!;
+    expect(consumer.build.warnings.map((w) => w.code)).toContain("unresolved-references");
+    const tpl = YAML.parse(r.output) as { Resources: { [id: string]: { Properties: { Policies?: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] } }[] } } } };
+    const statements = tpl.Resources.ConsumerFunctionRoleRole?.Properties.Policies?.[0]?.PolicyDocument.Statement ?? [];
+    const stream = statements.find((s) => s.Action.includes("dynamodb:GetRecords"));
+    expect(stream?.Resource).toEqual([{ "Fn::Sub": "${DynamoDBTable.StreamArn}" }]);
+    const logs = statements.find((s) => s.Action.includes("logs:PutLogEvents"));
+    expect(logs?.Resource).toEqual([{ "Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/ConsumerFunction:log-stream:*" }]);
+  });
+
+  it("Fn::Sub keeps IAM policy variables literal with ${!…}", () => {
+    expect(cloudFormationValue("arn:aws:s3:::${Bucket}/${aws:username}/*")).toEqual({ "Fn::Sub": "arn:aws:s3:::${Bucket}/${!aws:username}/*" });
+    expect(cloudFormationValue("arn:aws:s3:::b/${aws:username}/*")).toBe("arn:aws:s3:::b/${aws:username}/*");
+  });
+});
