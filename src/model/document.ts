@@ -79,6 +79,8 @@ export interface SourceInfo {
   /** Account and region the file belongs to, when it says so. */
   accountId?: string;
   region?: string;
+  /** Set (true) when part of this file could not be read or its pages are incomplete; the warnings naming the file say what. */
+  partial?: boolean;
 }
 
 export type WarningSeverity = "error" | "warning" | "info";

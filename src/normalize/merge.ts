@@ -61,7 +61,7 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
 
   for (const f of fragments) {
     if (f.carriedSources) merged.sources.push(...f.carriedSources);
-    else merged.sources.push(f.source);
+    else merged.sources.push(f.partial ? { ...f.source, partial: true } : f.source);
     merged.warnings.push(...f.warnings);
     merged.partial ||= f.partial;
     for (const arn of f.incompletePrincipals) merged.incomplete.add(arn);

@@ -61,7 +61,10 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   const warnings: Warning[] = [...readWarnings, ...merged.warnings];
   let partial = merged.partial || readWarnings.some((w) => w.severity === "error");
 
-  warnings.push(...missingPages(fragments));
+  const pageWarnings = missingPages(fragments);
+  warnings.push(...pageWarnings);
+  const incompleteFiles = new Set(pageWarnings.map((w) => w.file));
+  merged.sources = merged.sources.map((s) => (incompleteFiles.has(s.path) && !s.partial ? { ...s, partial: true } : s));
   // Functions and what is known about them.
   foldVersions(merged.functions, merged.versions, warnings);
   const fileOfPatch = new Map<object, string>();

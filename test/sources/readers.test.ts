@@ -149,6 +149,7 @@ describe("lambda functions reader", () => {
     expect(fragment!.functions.map((f) => f.name)).toEqual(["b"]);
     expect(fragment!.partial).toBe(true);
     expect(fragment!.warnings[0]).toMatchObject({ severity: "error", file: "two.json", path: "Functions[0].Role" });
+    expect(normalizeFragments([fragment!], { lookupManagedPolicy: null }).document.meta.sources[0]).toMatchObject({ path: "two.json", records: 1, partial: true });
   });
 });
 
@@ -315,6 +316,8 @@ describe("authorization details reader", () => {
     const alone = normalizeFragments([p1]).document;
     expect(alone.meta.partial).toBe(true);
     expect(alone.meta.warnings.find((w) => w.code === "truncated-pagination")).toMatchObject({ severity: "error", file: "page1.json", path: "IsTruncated" });
+    expect(alone.meta.sources[0]).toMatchObject({ path: "page1.json", partial: true });
+    expect(normalizeFragments([p1, p2]).document.meta.sources.map((s) => s.partial)).toEqual([undefined, undefined]);
   });
   it("an invalid inline policy: reported with its path, the role kept and marked incomplete", () => {
     const { fragment } = readValue("authz.json", { RoleDetailList: [role("bad", { RolePolicyList: [{ PolicyName: "broken", PolicyDocument: { Statement: [{ Effect: "Allow", Resource: "*" }] } }] })] });
