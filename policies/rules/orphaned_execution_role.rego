@@ -5,8 +5,8 @@
 #   keep their permissions, can be passed to a new function by anyone with iam:PassRole, and are
 #   rarely reviewed. Reported only when the inputs include functions of the role's account (so the
 #   role is not merely outside the exported region or account). Severity low; medium when the
-#   role grants write or permissions-management actions; high when it has a privilege-escalation
-#   path.
+#   role can write outside its own logs and traces, or manage permissions; high when it has a
+#   privilege-escalation path.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html
 #     description: Deleting roles or instance profiles
@@ -42,6 +42,7 @@ findings contains finding if {
 			"services": s.services,
 			"actionCount": s.actionCount,
 			"writeActionCount": s.writeActionCount,
+			"writeServices": s.writeServices,
 			"permissionsManagementActionCount": s.permissionsManagementActionCount,
 			"escalationPaths": [p.id | some p in role.analysis.escalationPaths],
 			"lastUsed": role.lastUsed,
@@ -49,17 +50,22 @@ findings contains finding if {
 	}
 }
 
-severity(role) := "high" if count(role.analysis.escalationPaths) > 0
+# Writing its own logs and traces is what every execution role does; writes anywhere else, or
+# permissions management, make a leftover role worth more to an attacker.
+routine_write_services := {"logs", "xray"}
 
-severity(role) := "medium" if {
-	count(role.analysis.escalationPaths) == 0
-	role.analysis.summary.writeActionCount + role.analysis.summary.permissionsManagementActionCount > 0
+significant(role) if role.analysis.summary.permissionsManagementActionCount > 0
+
+significant(role) if {
+	some s in role.analysis.summary.writeServices
+	not s in routine_write_services
 }
 
-severity(role) := "low" if {
-	count(role.analysis.escalationPaths) == 0
-	role.analysis.summary.writeActionCount + role.analysis.summary.permissionsManagementActionCount == 0
-}
+severity(role) := "high" if {
+	count(role.analysis.escalationPaths) > 0
+} else := "medium" if {
+	significant(role)
+} else := "low"
 
 # An else chain, not two rules with `not`: `lastUsed` may be null, and a reference through null
 # must fall through to the default rather than leave the message undefined.

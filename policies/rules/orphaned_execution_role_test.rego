@@ -2,11 +2,11 @@ package leastrole.rules.orphaned_execution_role_test
 
 import data.leastrole.rules.orphaned_execution_role
 
-summary(write, pm) := {"services": ["s3"], "actionCount": 10, "writeActionCount": write, "permissionsManagementActionCount": pm}
+summary(write, pm) := {"services": ["s3"], "actionCount": 10, "writeActionCount": count(write), "writeServices": write, "permissionsManagementActionCount": pm}
 
 role(over) := object.union({
 	"arn": "arn:aws:iam::123456789012:role/old", "name": "old", "accountId": "123456789012", "trustsLambda": true,
-	"functions": [], "lastUsed": null, "analysis": {"summary": summary(0, 0), "escalationPaths": []},
+	"functions": [], "lastUsed": null, "analysis": {"summary": summary([], 0), "escalationPaths": []},
 }, over)
 
 fns := [{"arn": "arn:aws:lambda:us-east-1:123456789012:function:other", "accountId": "123456789012"}]
@@ -25,9 +25,9 @@ test_last_used_in_message if {
 }
 
 test_write_raises_to_medium_and_paths_to_high if {
-	some f in orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary(3, 0), "escalationPaths": []}})], "functions": fns}
+	some f in orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary(["s3"], 0), "escalationPaths": []}})], "functions": fns}
 	f.severity == "medium"
-	some g in orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary(0, 0), "escalationPaths": [{"id": "iam-put-role-policy"}]}})], "functions": fns}
+	some g in orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary([], 0), "escalationPaths": [{"id": "iam-put-role-policy"}]}})], "functions": fns}
 	g.severity == "high"
 	g.evidence.escalationPaths == ["iam-put-role-policy"]
 }
@@ -43,4 +43,14 @@ test_role_not_trusting_lambda_is_not_reported if {
 test_account_without_function_data_is_not_reported if {
 	# Only IAM data for this account: "no function uses it" cannot be known.
 	count(orphaned_execution_role.findings) == 0 with input as {"roles": [role({})], "functions": []}
+}
+
+test_log_writes_alone_stay_low if {
+	some f in orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary(["logs", "xray"], 0), "escalationPaths": []}})], "functions": fns}
+	f.severity == "low"
+}
+
+test_permissions_management_is_medium if {
+	some f in orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary([], 2), "escalationPaths": []}})], "functions": fns}
+	f.severity == "medium"
 }

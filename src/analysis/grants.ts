@@ -11,6 +11,15 @@ import type { AttachedPolicyRef, PolicyStatement } from "../model/document.js";
 import type { FullAccessPolicy, GrantAnalysis, GrantSummary, StatementPointer } from "../model/analysis.js";
 import type { ActionCatalog, ActionSet, NamedPolicy } from "./iam.js";
 import { byString, isAwsManagedArn } from "./policies.js";
+import { VPC_ACTIONS } from "./requirements.js";
+
+/**
+ * Actions never counted as "resource-level on `*`" although the catalog says they can be scoped:
+ * the ENI actions Lambda performs for VPC functions, which AWS documents (and grants in
+ * AWSLambdaVPCAccessExecutionRole) on `Resource: "*"` because the interfaces are created on the
+ * fly in the function's subnets. Flagging the documented configuration would be a false positive.
+ */
+const DOCUMENTED_STAR_ACTIONS: readonly string[] = VPC_ACTIONS;
 
 const SAMPLE = 20;
 const STAR_SAMPLE = 25;
@@ -41,6 +50,16 @@ export function writeOrPermissionsActions(catalog: ActionCatalog): ActionSet {
   return s;
 }
 
+const documentedCache = new WeakMap<ActionCatalog, ActionSet>();
+function documentedStar(catalog: ActionCatalog): ActionSet {
+  let s = documentedCache.get(catalog);
+  if (!s) {
+    s = catalog.expandAllToSet(DOCUMENTED_STAR_ACTIONS);
+    documentedCache.set(catalog, s);
+  }
+  return s;
+}
+
 function isWildcard(p: string): boolean {
   return p.includes("*") || p.includes("?");
 }
@@ -59,7 +78,7 @@ export function analyzeGrants(catalog: ActionCatalog, policies: readonly NamedPo
       const wildcardSet = catalog.expandAllToSet(actions.filter(isWildcard)).andInPlace(write);
       const granted = statementActionSet(catalog, st);
       const starResource = (st.Resource ?? []).includes("*");
-      const onStar = starResource ? granted.clone().andInPlace(catalog.resourceLevelSet) : null;
+      const onStar = starResource ? granted.clone().andInPlace(catalog.resourceLevelSet).andNotInPlace(documentedStar(catalog)) : null;
       out.push({
         policy: policy.id,
         policyKind: policy.kind === "inline" ? "inline" : "managed",
@@ -158,6 +177,7 @@ export function summarizeGrants(catalog: ActionCatalog, policies: readonly Named
     services: servicesWithAny(catalog, union).slice(0, 40),
     actionCount: union.count(),
     writeActionCount: w ? union.clone().andInPlace(w).count() : 0,
+    writeServices: w ? servicesWithAny(catalog, union.clone().andInPlace(w)) : [],
     permissionsManagementActionCount: pm ? union.clone().andInPlace(pm).count() : 0,
   };
 }

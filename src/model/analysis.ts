@@ -207,6 +207,8 @@ export interface GrantSummary {
   services: string[];
   actionCount: number;
   writeActionCount: number;
+  /** Services with at least one allowed Write action, sorted. */
+  writeServices: string[];
   permissionsManagementActionCount: number;
 }
 
