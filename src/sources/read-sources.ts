@@ -114,7 +114,10 @@ export async function readSources(paths: string[]): Promise<ReadResult> {
       warnings.push({ code: "unreadable-file", severity: "error", file: p, message: `cannot read: ${toError(error).message}` });
     }
   }
-  const unique = [...new Map(files.map((f) => [f.file, f])).values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  // A file both named explicitly and found in a folder counts as explicit.
+  const byFile = new Map<string, { file: string; explicit: boolean }>();
+  for (const f of files) byFile.set(f.file, { file: f.file, explicit: f.explicit || (byFile.get(f.file)?.explicit ?? false) });
+  const unique = [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const fragments: SourceFragment[] = [];
   // Read a few files at a time: bounded memory, and the disk stays busy while JSON is parsed.
   const BATCH = 8;
