@@ -83,6 +83,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       o.onProgress({ kind: "throttled", operation: key, retry, delayMs, message: `${key}: throttled, retry ${retry} in ${delayMs} ms` }),
   };
   const writer = new OutWriter(o.out);
+  if (previous !== null) writer.removeLeftovers();
   const run = new Run(ctx, writer, new Map((previous?.calls ?? []).map((c) => [c.id, c])), o.onProgress);
   const startedAt = new Date().toISOString();
   let account: CollectManifest["account"] = null;

@@ -4,7 +4,7 @@
  * Paths are built from API data (function names, S3 keys), so every segment is checked.
  */
 
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, sep } from "node:path";
 import { CollectError } from "./errors.js";
 
@@ -27,6 +27,8 @@ export function toJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
+const TEMP_MARK = ".partial-";
+
 export class OutWriter {
   constructor(readonly root: string) {}
 
@@ -38,10 +40,27 @@ export class OutWriter {
     const file = this.abs(rel);
     if (!file.startsWith(this.root + sep)) throw new CollectError(`refusing to write outside the out directory: ${rel}`);
     mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.partial-${process.pid}`;
+    const tmp = `${file}${TEMP_MARK}${process.pid}`;
     writeFileSync(tmp, data);
     renameSync(tmp, file);
     return rel;
+  }
+
+  /** Remove temporary files an interrupted run left behind (they are never valid inputs). */
+  removeLeftovers(): number {
+    let removed = 0;
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, entry.name);
+        if (entry.isDirectory()) walk(p);
+        else if (entry.name.includes(TEMP_MARK)) {
+          rmSync(p);
+          removed++;
+        }
+      }
+    };
+    walk(this.root);
+    return removed;
   }
 
   writeJson(rel: string, value: unknown): string {

@@ -3,12 +3,12 @@
  * collected, then read back by the source readers, normalised and audited.
  */
 
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { GetAccountAuthorizationDetailsCommand, IAMClient } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditDocument } from "../../src/audit.js";
+import { auditDocument } from "../../src/audit/audit-document.js";
 import { collect, CollectError, type CollectManifest, type CollectOptions, type CollectProgress } from "../../src/collect/index.js";
 import { normalize } from "../../src/normalize/index.js";
 import { startFaultProxy } from "./support/fault-proxy.js";
@@ -136,7 +136,8 @@ describe("collect from moto", () => {
       "arn:aws:iam::123456789012:policy/orders-read-bucket",
       "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
     ]);
-    const customer = details.Policies.find((p: any) => p.PolicyName === "orders-read-bucket");
+    // moto 5.2.5 leaves PolicyName/PolicyId out of ManagedPolicyDetail (real IAM sends them): find by ARN.
+    const customer = details.Policies.find((p: any) => p.Arn === `arn:aws:iam::${ACCOUNT}:policy/orders-read-bucket`);
     expect(customer.PolicyVersionList[0].Document.Statement[0].Action).toEqual(["s3:GetObject"]);
     // Every document in the file is an object now.
     const docs = [
@@ -158,7 +159,7 @@ describe("collect from moto", () => {
     expect(latest.Role).toBe(seeded.roles.orders);
     expect(latest.VpcConfig.SubnetIds).toEqual([seeded.subnet]);
     expect(latest.TracingConfig).toEqual({ Mode: "Active" });
-    expect(latest.DeadLetterConfig).toEqual({ TargetArn: seeded.dlq });
+    // moto 5.2.5 accepts DeadLetterConfig but does not return it (real Lambda does); nothing to assert here.
     expect(latest.Environment.Variables).toEqual({ AWS_SECRET_LIKE: "", DB_PASSWORD: "", TABLE: "" });
     const version = fns.find((f: any) => f.FunctionName === "orders-processor" && f.Version === "1");
     expect(version.Environment.Variables).toEqual({ AWS_SECRET_LIKE: "", DB_PASSWORD: "", TABLE: "" });
@@ -276,6 +277,8 @@ describe("resume", () => {
     const first = await collect(options);
     expect(first.manifest.partial).toBe(false);
     unlinkSync(join(out, "lambda/us-east-1/get-policy/report-generator.json"));
+    // What a run killed mid-write leaves: a temporary file, never a truncated final one.
+    writeFileSync(join(out, "lambda/us-east-1/list-functions.json.partial-99999"), '{"Functions": [');
 
     await expect(collect(options)).rejects.toThrow(/not empty: pass --resume/);
 
@@ -288,6 +291,7 @@ describe("resume", () => {
       expect(byId.get("global/iam:GetAccountAuthorizationDetails")?.resumed).toBe(true);
       expect(byId.get("global/sts:GetCallerIdentity")?.resumed).toBe(false); // always re-checked: same account?
       expect(existsSync(join(out, "lambda/us-east-1/get-policy/report-generator.json"))).toBe(true);
+      expect(existsSync(join(out, "lambda/us-east-1/list-functions.json.partial-99999"))).toBe(false);
       // Only the identity check and the missing call went to AWS.
       expect(proxy.seen.map((s) => s.replace(/\?.*$/, ""))).toEqual([
         "sts/us-east-1 POST /",
