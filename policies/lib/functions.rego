@@ -47,11 +47,14 @@ any_sensitivity_tag(fn) if {
 	lower(k) in sensitivity_tag_keys
 }
 
-# Usage of each function's own sessions, by [role ARN, function ARN]: the usage section has one
-# entry per (account, role, session), so the pair is unique.
+# Usage of each function's own session, by [role ARN, function ARN]. The usage section has one
+# entry per (role, session name, invokedBy); a function's own calls are the session named after it
+# with no invokedBy, so the pair is unique. (Lambda's own `awslambda_…` sessions have no function.)
 usage_by_function := {[p.roleArn, p.functionArn]: p |
 	some p in input.usage.principals
-	p.functionArn
+	p.sessionKind == "function"
+	p.functionArn != null
+	object.get(p, "invokedBy", null) == null
 }
 
 # The set of IAM actions a function was seen calling successfully under a role.

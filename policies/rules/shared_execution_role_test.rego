@@ -12,7 +12,7 @@ no_usage := {"present": false, "principals": []}
 
 usage_of(pairs) := {"present": true, "principals": [p |
 	some pair in pairs
-	p := {"roleArn": "arn:aws:iam::123456789012:role/shared", "functionArn": arn(pair[0]), "actions": [{"action": a, "count": 3, "deniedCount": 0} | some a in pair[1]]}
+	p := {"roleArn": "arn:aws:iam::123456789012:role/shared", "functionArn": arn(pair[0]), "sessionKind": "function", "actions": [{"action": a, "count": 3, "deniedCount": 0} | some a in pair[1]]}
 ]}
 
 test_role_with_one_function_is_not_reported if {
@@ -105,7 +105,21 @@ test_only_denied_calls_are_not_usage if {
 	findings := shared_execution_role.findings with input as {
 		"roles": [role("arn:aws:iam::123456789012:role/shared", [arn("a"), arn("b")])],
 		"functions": [fn("a", {}), fn("b", {})],
-		"usage": {"present": true, "principals": [{"roleArn": "arn:aws:iam::123456789012:role/shared", "functionArn": arn("a"), "actions": [{"action": "s3:GetObject", "count": 2, "deniedCount": 2}]}]},
+		"usage": {"present": true, "principals": [{"roleArn": "arn:aws:iam::123456789012:role/shared", "functionArn": arn("a"), "sessionKind": "function", "actions": [{"action": "s3:GetObject", "count": 2, "deniedCount": 2}]}]},
+	}
+	some f in findings
+	f.severity == "medium"
+	f.evidence.usedActions == {}
+}
+
+test_lambda_service_sessions_are_not_a_function_s_usage if {
+	findings := shared_execution_role.findings with input as {
+		"roles": [role("arn:aws:iam::123456789012:role/shared", [arn("a"), arn("b")])],
+		"functions": [fn("a", {}), fn("b", {})],
+		"usage": {"present": true, "principals": [
+			{"roleArn": "arn:aws:iam::123456789012:role/shared", "functionArn": null, "sessionKind": "lambda-service", "invokedBy": "lambda.amazonaws.com", "actions": [{"action": "sqs:ReceiveMessage", "count": 1, "deniedCount": 0}]},
+			{"roleArn": "arn:aws:iam::123456789012:role/shared", "functionArn": null, "sessionKind": "lambda-service", "invokedBy": "lambda.amazonaws.com", "actions": [{"action": "sqs:DeleteMessage", "count": 1, "deniedCount": 0}]},
+		]},
 	}
 	some f in findings
 	f.severity == "medium"
