@@ -8,7 +8,7 @@
 
 import { InputError, PolicyParseError } from "../../errors.js";
 import { parsePolicyDocument } from "../../iam/index.js";
-import type { InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Trigger, Warning } from "../../model/document.js";
+import type { InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Warning } from "../../model/document.js";
 import { emptyFragment, type FunctionPatch, type RoleRecord, type SourceFragment } from "../types.js";
 import { IntrinsicResolver, NO_VALUE, parameterValues } from "./intrinsics.js";
 import {
@@ -16,19 +16,17 @@ import {
   byArn,
   isRecord,
   normalisePath,
-  permissionStatement,
   resourcePolicyOf,
   sha256,
   sortWarnings,
-  splitFunctionArn,
   syntheticFunctionArn,
   syntheticPolicyArn,
   syntheticRoleArn,
-  triggerKindOfArn,
   type ArnContext,
 } from "./lambda-shapes.js";
 import { childPath, decodeText, parseJsonLocated, parseYamlLocated, type Located } from "./located.js";
 import { expandSam, isSamTemplate, type SamResource } from "./sam.js";
+import { readEventInvokeConfig, readEventSourceMapping, readFunction, readPermission, readUrl } from "./template-lambda.js";
 
 export interface CloudFormationReadOptions {
   accountId?: string;
@@ -57,8 +55,6 @@ export interface StatementLocation {
 
 export type IacFragment = SourceFragment & { statementLocations: StatementLocation[] };
 
-const SECRET_ACCESS_TYPES = new Set(["BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"]);
-
 /**
  * Read a CloudFormation, SAM or CDK template.
  * @throws InputError when the text is not JSON/YAML, is truncated, or is not a template.
@@ -76,25 +72,26 @@ export function readCloudFormationTemplate(input: string | Uint8Array, file: str
   return new TemplateReader(template, located, file, sha256(input), options).read();
 }
 
-class TemplateReader {
-  private readonly warnings: Warning[] = [];
-  private readonly ctx: ArnContext;
-  private readonly resources: Record<string, SamResource>;
-  private readonly resolver: IntrinsicResolver;
-  private readonly roles = new Map<string, RoleRecord>(); // by logical ID
-  private readonly policies = new Map<string, ManagedPolicy>();
-  private readonly functions = new Map<string, { fn: LambdaFunction; statements: PolicyStatement[] }>();
-  private readonly patches = new Map<string, FunctionPatch & { statements: PolicyStatement[] }>();
-  private readonly statementLocations: StatementLocation[] = [];
-  private readonly incomplete = new Set<string>();
-  private readonly undecided = new Set<string>();
+/** The reader's state and helpers; IAM resources are read here, Lambda resources in template-lambda.ts. */
+export class TemplateReader {
+  readonly warnings: Warning[] = [];
+  readonly ctx: ArnContext;
+  readonly resources: Record<string, SamResource>;
+  readonly resolver: IntrinsicResolver;
+  readonly roles = new Map<string, RoleRecord>(); // by logical ID
+  readonly policies = new Map<string, ManagedPolicy>();
+  readonly functions = new Map<string, { fn: LambdaFunction; statements: PolicyStatement[] }>();
+  readonly patches = new Map<string, FunctionPatch & { statements: PolicyStatement[] }>();
+  readonly statementLocations: StatementLocation[] = [];
+  readonly incomplete = new Set<string>();
+  readonly undecided = new Set<string>();
 
   constructor(
-    private readonly template: Record<string, unknown>,
-    private readonly located: Located,
-    private readonly file: string,
-    private readonly digest: string,
-    private readonly options: CloudFormationReadOptions,
+    readonly template: Record<string, unknown>,
+    readonly located: Located,
+    readonly file: string,
+    readonly digest: string,
+    readonly options: CloudFormationReadOptions,
   ) {
     this.ctx = { partition: options.partition ?? "aws", region: options.region ?? UNKNOWN, accountId: options.accountId ?? UNKNOWN };
     if (isSamTemplate(template)) {
@@ -135,11 +132,11 @@ class TemplateReader {
     for (const [id, r] of ofType("AWS::IAM::Role")) this.readRole(id, r);
     for (const [id, r] of ofType("AWS::IAM::Policy", "AWS::IAM::RolePolicy")) this.readPolicyResource(id, r);
     for (const [id, r] of ofType("AWS::IAM::ManagedPolicy")) this.attachManagedPolicy(id, r);
-    for (const [id, r] of ofType("AWS::Lambda::Function")) this.readFunction(id, r);
-    for (const [id, r] of ofType("AWS::Lambda::Permission")) this.readPermission(id, r);
-    for (const [id, r] of ofType("AWS::Lambda::EventSourceMapping")) this.readEventSourceMapping(id, r);
-    for (const [id, r] of ofType("AWS::Lambda::Url")) this.readUrl(id, r);
-    for (const [id, r] of ofType("AWS::Lambda::EventInvokeConfig")) this.readEventInvokeConfig(id, r);
+    for (const [id, r] of ofType("AWS::Lambda::Function")) readFunction(this, id, r);
+    for (const [id, r] of ofType("AWS::Lambda::Permission")) readPermission(this, id, r);
+    for (const [id, r] of ofType("AWS::Lambda::EventSourceMapping")) readEventSourceMapping(this, id, r);
+    for (const [id, r] of ofType("AWS::Lambda::Url")) readUrl(this, id, r);
+    for (const [id, r] of ofType("AWS::Lambda::EventInvokeConfig")) readEventInvokeConfig(this, id, r);
 
     for (const c of [...this.undecided].sort()) {
       this.warn("cloudformation-undecided-condition", "warning", `condition ${c} cannot be decided from parameter defaults; where it selects a value, the first branch that has one was read`, childPath("Conditions", c));
@@ -177,22 +174,22 @@ class TemplateReader {
 
   /* ------------------------------------------------------------ helpers */
 
-  private warn(code: string, severity: Warning["severity"], message: string, path?: string): void {
+  warn(code: string, severity: Warning["severity"], message: string, path?: string): void {
     const w: Warning = { code, severity, message, file: this.file };
     if (path !== undefined) w.path = path;
     this.warnings.push(w);
   }
 
-  private location(path: string, address: string): SourceLocation {
+  location(path: string, address: string): SourceLocation {
     return { file: this.file, line: this.lineNear(path), address };
   }
 
   /** The line of `path`, or of its nearest recorded ancestor (generated resources point at their origin). */
-  private lineNear(path: string): number | null {
+  lineNear(path: string): number | null {
     return this.nearest(path).line;
   }
 
-  private nearest(path: string): { line: number | null; path: string } {
+  nearest(path: string): { line: number | null; path: string } {
     let p = path;
     for (;;) {
       const line = this.located.lineOf(p);
@@ -204,50 +201,50 @@ class TemplateReader {
   }
 
   /** A resource with a `Condition` that is false is not created. */
-  private included(r: SamResource): boolean {
+  included(r: SamResource): boolean {
     if (typeof r.Condition !== "string") return true;
     const v = this.resolver.condition(r.Condition);
     if (v === undefined) this.undecided.add(r.Condition);
     return v !== false;
   }
 
-  private prop(r: SamResource, key: string): unknown {
+  prop(r: SamResource, key: string): unknown {
     const v = r.Properties[key];
     if (v === undefined) return undefined;
     const resolved = this.resolver.resolve(v);
     return resolved === NO_VALUE ? undefined : resolved;
   }
 
-  private propString(r: SamResource, key: string): string | undefined {
+  propString(r: SamResource, key: string): string | undefined {
     const v = this.prop(r, key);
     return typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined;
   }
 
   /** A name property that is a literal (or resolves fully); generated names are not knowable. */
-  private fixedName(r: SamResource | undefined, key: string): string | undefined {
+  fixedName(r: SamResource | undefined, key: string): string | undefined {
     if (!r) return undefined;
     const v = this.propString(r, key);
     return v !== undefined && !v.includes("${") ? v : undefined;
   }
 
-  private roleArn(id: string): string {
+  roleArn(id: string): string {
     const r = this.resources[id];
     const name = this.fixedName(r, "RoleName") ?? id;
     const path = r ? normalisePath(this.fixedName(r, "Path")) : "/";
     return syntheticRoleArn(this.ctx, path, name);
   }
 
-  private functionName(id: string): string {
+  functionName(id: string): string {
     return this.fixedName(this.resources[id], "FunctionName") ?? id;
   }
 
-  private policyArn(id: string): string {
+  policyArn(id: string): string {
     const r = this.resources[id];
     return syntheticPolicyArn(this.ctx, normalisePath(this.fixedName(r, "Path")), this.fixedName(r, "ManagedPolicyName") ?? id);
   }
 
   /** Parse a policy document after resolving intrinsics; record where each statement was written. */
-  private document(raw: unknown, path: string, owner: string, kind: StatementLocation["policy"], policyName: string | null): PolicyDocument | null {
+  document(raw: unknown, path: string, owner: string, kind: StatementLocation["policy"], policyName: string | null): PolicyDocument | null {
     const resolved = this.resolver.resolve(raw);
     try {
       const doc = parsePolicyDocument(resolved, { file: this.file, path });
@@ -268,7 +265,7 @@ class TemplateReader {
   }
 
   /** Role logical IDs named by a `Roles` list (`!Ref Role`, or a role name). */
-  private roleIdsOf(list: unknown): { ids: string[]; external: string[] } {
+  roleIdsOf(list: unknown): { ids: string[]; external: string[] } {
     const ids: string[] = [];
     const external: string[] = [];
     for (const entry of Array.isArray(list) ? list : list === undefined ? [] : [list]) {
@@ -286,7 +283,7 @@ class TemplateReader {
 
   /* ------------------------------------------------------------- IAM */
 
-  private readManagedPolicy(id: string, r: SamResource): void {
+  readManagedPolicy(id: string, r: SamResource): void {
     const arn = this.policyArn(id);
     const path = childPath(r.sourcePath, "Properties");
     const document = this.document(r.Properties.PolicyDocument, childPath(path, "PolicyDocument"), arn, "managed", null);
@@ -304,7 +301,7 @@ class TemplateReader {
     });
   }
 
-  private attachManagedPolicy(id: string, r: SamResource): void {
+  attachManagedPolicy(id: string, r: SamResource): void {
     const policy = this.policies.get(id);
     if (!policy) return;
     const { ids, external } = this.roleIdsOf(r.Properties.Roles);
@@ -315,7 +312,7 @@ class TemplateReader {
     for (const name of external) this.warn("cloudformation-external-role", "warning", `${id} is attached to role ${name}, which this template does not define`, childPath(r.sourcePath, "Properties.Roles"));
   }
 
-  private readRole(id: string, r: SamResource): void {
+  readRole(id: string, r: SamResource): void {
     const arn = this.roleArn(id);
     const name = this.fixedName(r, "RoleName") ?? id;
     const props = childPath(r.sourcePath, "Properties");
@@ -360,7 +357,7 @@ class TemplateReader {
   }
 
   /** A list property whose elements may be `Fn::If` / NoValue; keeps the original index for paths. */
-  private resolveShallowList(v: unknown): { value: unknown; index: number }[] {
+  resolveShallowList(v: unknown): { value: unknown; index: number }[] {
     const list = isRecord(v) && Object.keys(v).length === 1 && "Fn::If" in v ? this.resolver.resolve(v) : v;
     if (!Array.isArray(list)) return [];
     const out: { value: unknown; index: number }[] = [];
@@ -375,7 +372,7 @@ class TemplateReader {
     return out;
   }
 
-  private resolveIfOnly(e: Record<string, unknown>): unknown {
+  resolveIfOnly(e: Record<string, unknown>): unknown {
     const arg = e["Fn::If"];
     if (!Array.isArray(arg) || typeof arg[0] !== "string") return e;
     const decided = this.resolver.condition(arg[0]);
@@ -390,7 +387,7 @@ class TemplateReader {
     return isNoValue(pick) ? NO_VALUE : pick;
   }
 
-  private readPolicyResource(id: string, r: SamResource): void {
+  readPolicyResource(id: string, r: SamResource): void {
     const name = this.resolver.str(r.Properties.PolicyName) || id;
     const props = childPath(r.sourcePath, "Properties");
     const roleList = r.Type === "AWS::IAM::RolePolicy" ? [r.Properties.RoleName] : r.Properties.Roles;
@@ -414,7 +411,7 @@ class TemplateReader {
    * defines: the account is not known, so match the template's role by path and name, and use
    * its ARN so the normaliser joins them.
    */
-  private joinRole(arn: string | undefined): string | undefined {
+  joinRole(arn: string | undefined): string | undefined {
     if (arn === undefined) return undefined;
     if (arn.startsWith(`arn:${this.ctx.partition}:iam::${this.ctx.accountId}:role/`) || !arn.includes(":role/")) return arn;
     // The account may be symbolic (`${AWS::AccountId}` has colons of its own).
@@ -428,179 +425,4 @@ class TemplateReader {
     return match.length === 1 && match[0] ? match[0].arn : arn;
   }
 
-  private readFunction(id: string, r: SamResource): void {
-    const name = this.functionName(id);
-    const arn = syntheticFunctionArn(this.ctx, name);
-    const roleArn = this.joinRole(this.propString(r, "Role")) ?? syntheticRoleArn(this.ctx, "/", `\${${id}.Role}`);
-    if (r.Properties.Role === undefined) this.warn("cloudformation-missing-role", "error", `${id} has no Role`, childPath(r.sourcePath, "Properties"));
-    const vpcRaw = this.prop(r, "VpcConfig");
-    const vpc = isRecord(vpcRaw)
-      ? {
-          vpcId: null,
-          subnetIds: strings(vpcRaw.SubnetIds),
-          securityGroupIds: strings(vpcRaw.SecurityGroupIds),
-        }
-      : null;
-    const tracing = this.prop(r, "TracingConfig");
-    const mode = isRecord(tracing) ? tracing.Mode : undefined;
-    // Names only: variable values are never resolved or copied.
-    const env = r.Properties.Environment;
-    const envVars = isRecord(env) ? env.Variables : undefined;
-    const environmentVariableNames = isRecord(envVars) ? Object.keys(envVars).sort() : [];
-    const dlq = this.prop(r, "DeadLetterConfig");
-    const logging = this.prop(r, "LoggingConfig");
-    const tagsRaw = this.prop(r, "Tags");
-    const tags: { [k: string]: string } = {};
-    if (Array.isArray(tagsRaw)) for (const t of tagsRaw) if (isRecord(t) && typeof t.Key === "string") tags[t.Key] = String(t.Value ?? "");
-    const packageType = this.propString(r, "PackageType");
-    const fn: LambdaFunction = {
-      arn,
-      name,
-      accountId: this.ctx.accountId,
-      region: this.ctx.region,
-      runtime: this.propString(r, "Runtime") ?? null,
-      packageType: packageType === "Image" ? "Image" : packageType === "Zip" || r.Properties.Runtime !== undefined ? "Zip" : null,
-      roleArn,
-      versions: [],
-      aliases: [],
-      lastModified: null,
-      vpc,
-      tracingMode: mode === "Active" || mode === "PassThrough" ? mode : null,
-      environmentVariableNames,
-      kmsKeyArn: this.propString(r, "KmsKeyArn") ?? null,
-      deadLetterTargetArn: isRecord(dlq) && typeof dlq.TargetArn === "string" ? dlq.TargetArn : null,
-      destinations: { onSuccess: null, onFailure: null },
-      logGroup: isRecord(logging) && typeof logging.LogGroup === "string" ? logging.LogGroup : `/aws/lambda/${name}`,
-      logFormat: isRecord(logging) && (logging.LogFormat === "JSON" || logging.LogFormat === "Text") ? logging.LogFormat : null,
-      layers: strings(this.prop(r, "Layers")),
-      fileSystems: (Array.isArray(this.prop(r, "FileSystemConfigs")) ? (this.prop(r, "FileSystemConfigs") as unknown[]) : [])
-        .map((f) => (isRecord(f) && typeof f.Arn === "string" ? f.Arn : null))
-        .filter((x): x is string => x !== null),
-      triggers: [],
-      resourcePolicy: null,
-      functionUrl: null,
-      tags: Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1))),
-      source: this.location(r.sourcePath, id),
-    };
-    this.functions.set(id, { fn, statements: [] });
-  }
-
-  /** The function a FunctionName / TargetFunctionArn points at: one of ours (Ref / GetAtt), else a patch. */
-  private target(raw: unknown, r: SamResource, qualifierKey?: string): { local?: { fn: LambdaFunction; statements: PolicyStatement[] }; patch?: FunctionPatch & { statements: PolicyStatement[] }; resource: string } {
-    const qualifier = qualifierKey ? (this.propString(r, qualifierKey) ?? null) : null;
-    let localId: string | undefined;
-    if (isRecord(raw) && typeof raw.Ref === "string") localId = raw.Ref;
-    else if (isRecord(raw) && Array.isArray(raw["Fn::GetAtt"]) && typeof raw["Fn::GetAtt"][0] === "string") localId = raw["Fn::GetAtt"][0];
-    else if (isRecord(raw) && typeof raw["Fn::GetAtt"] === "string") localId = raw["Fn::GetAtt"].split(".")[0];
-    let aliasName: string | null = null;
-    const aliasRes = localId !== undefined ? this.resources[localId] : undefined;
-    if (localId !== undefined && aliasRes && (aliasRes.Type === "AWS::Lambda::Alias" || aliasRes.Type === "AWS::Lambda::Version")) {
-      // A Ref to an alias or version is a qualified ARN of the function it belongs to.
-      const fnRef = aliasRes.Properties.FunctionName;
-      aliasName = aliasRes.Type === "AWS::Lambda::Alias" ? (this.propString(aliasRes, "Name") ?? localId) : null;
-      localId = isRecord(fnRef) && typeof fnRef.Ref === "string" ? fnRef.Ref : localId;
-    }
-    const local = localId !== undefined ? this.functions.get(localId) : undefined;
-    const q = aliasName ?? (qualifier && qualifier !== "$LATEST" ? qualifier : null);
-    if (local) return { local, resource: q ? `${local.fn.arn}:${q}` : local.fn.arn };
-    const value = this.resolver.str(raw);
-    const split = splitFunctionArn(value);
-    for (const f of this.functions.values()) {
-      if (f.fn.name === (split?.name ?? value)) return { local: f, resource: f.fn.arn };
-    }
-    const key = `${value}\u0000${qualifier ?? ""}`;
-    let patch = this.patches.get(key);
-    if (!patch) {
-      patch = {
-        functionArn: split ? value.split(":").slice(0, 7).join(":") : null,
-        functionName: split?.name ?? value,
-        region: split?.region ?? (this.options.region ?? null),
-        qualifier: qualifier ?? split?.qualifier ?? null,
-        patch: {},
-        path: r.sourcePath,
-        statements: [],
-      };
-      this.patches.set(key, patch);
-    }
-    return { patch, resource: split ? value : syntheticFunctionArn(this.ctx, value) };
-  }
-
-  private readPermission(id: string, r: SamResource): void {
-    const t = this.target(r.Properties.FunctionName, r);
-    const s = (k: string): string | null => this.propString(r, k) ?? null;
-    const statement = permissionStatement({
-      statementId: id,
-      action: s("Action") ?? "lambda:InvokeFunction",
-      principal: s("Principal") ?? "*",
-      functionArn: t.resource,
-      sourceArn: s("SourceArn"),
-      sourceAccount: s("SourceAccount"),
-      principalOrgId: s("PrincipalOrgID"),
-      functionUrlAuthType: s("FunctionUrlAuthType"),
-      eventSourceToken: s("EventSourceToken"),
-    });
-    if (this.prop(r, "InvokedViaFunctionUrl") === true) {
-      statement.Condition = { ...(statement.Condition ?? {}), Bool: { "lambda:InvokedViaFunctionUrl": ["true"] } };
-    }
-    (t.local ?? t.patch)?.statements.push(statement);
-  }
-
-  private readEventSourceMapping(id: string, r: SamResource): void {
-    const t = this.target(r.Properties.FunctionName, r);
-    const source = this.propString(r, "EventSourceArn") ?? null;
-    let kind = triggerKindOfArn(source);
-    const raw = r.Properties.EventSourceArn;
-    const refId = isRecord(raw) ? (typeof raw.Ref === "string" ? raw.Ref : Array.isArray(raw["Fn::GetAtt"]) ? String(raw["Fn::GetAtt"][0]) : undefined) : undefined;
-    const refType = refId ? this.resources[refId]?.Type : undefined;
-    if (kind === "other" && refType) {
-      kind = ({ "AWS::SQS::Queue": "sqs", "AWS::DynamoDB::Table": "dynamodb", "AWS::Kinesis::Stream": "kinesis", "AWS::MSK::Cluster": "kafka", "AWS::AmazonMQ::Broker": "mq", "AWS::DocDB::DBCluster": "docdb" } as Record<string, Trigger["kind"]>)[refType] ?? "other";
-    }
-    if (r.Properties.SelfManagedEventSource !== undefined) kind = "self-managed-kafka";
-    if (r.triggerKind) kind = r.triggerKind;
-    const access = this.prop(r, "SourceAccessConfigurations");
-    const secretArns = (Array.isArray(access) ? access : [])
-      .filter((a): a is Record<string, unknown> => isRecord(a) && typeof a.Type === "string" && SECRET_ACCESS_TYPES.has(a.Type) && typeof a.URI === "string")
-      .map((a) => a.URI as string)
-      .sort();
-    const dest = this.prop(r, "DestinationConfig");
-    const onFailure = isRecord(dest) && isRecord(dest.OnFailure) && typeof dest.OnFailure.Destination === "string" ? dest.OnFailure.Destination : null;
-    const enabled = this.prop(r, "Enabled");
-    const trigger: Trigger = {
-      uuid: null,
-      kind,
-      eventSourceArn: source,
-      state: enabled === false || enabled === "false" ? "Disabled" : "Enabled",
-      onFailureDestination: onFailure,
-      secretArns,
-      kmsKeyArn: this.propString(r, "KmsKeyArn") ?? null,
-    };
-    if (t.local) t.local.fn.triggers.push(trigger);
-    else if (t.patch) (t.patch.patch.triggers ??= []).push(trigger);
-    void id;
-  }
-
-  private readUrl(_id: string, r: SamResource): void {
-    const t = this.target(r.Properties.TargetFunctionArn, r, "Qualifier");
-    const auth = this.propString(r, "AuthType");
-    const url = { authType: auth === "AWS_IAM" ? ("AWS_IAM" as const) : ("NONE" as const), url: null, qualifier: this.propString(r, "Qualifier") ?? null };
-    if (auth !== "AWS_IAM" && auth !== "NONE") this.warn("cloudformation-unknown-value", "warning", `AuthType ${auth ?? "(unresolved)"} read as NONE (the unsafe case)`, childPath(r.sourcePath, "Properties.AuthType"));
-    if (t.local) t.local.fn.functionUrl = url;
-    else if (t.patch) t.patch.patch.functionUrl = url;
-  }
-
-  private readEventInvokeConfig(_id: string, r: SamResource): void {
-    const t = this.target(r.Properties.FunctionName, r);
-    const dc = this.prop(r, "DestinationConfig");
-    const destOf = (k: string): string | null => {
-      const d = isRecord(dc) ? dc[k] : undefined;
-      return isRecord(d) && typeof d.Destination === "string" ? d.Destination : null;
-    };
-    const destinations = { onSuccess: destOf("OnSuccess"), onFailure: destOf("OnFailure") };
-    if (t.local) t.local.fn.destinations = destinations;
-    else if (t.patch) t.patch.patch.destinations = destinations;
-  }
-}
-
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }

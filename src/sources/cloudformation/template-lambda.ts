@@ -1,0 +1,191 @@
+/**
+ * The Lambda resources of a CloudFormation template (after SAM expansion): functions,
+ * permissions, event source mappings, URLs and event invoke configs. Targets are found by
+ * `Ref`/`GetAtt` (aliases and versions as qualifiers) or by name/ARN; targets outside the template
+ * become patches. Environment variable values are never resolved: only their names are kept.
+ */
+
+import type { LambdaFunction, PolicyStatement, Trigger } from "../../model/document.js";
+import type { FunctionPatch } from "../types.js";
+import { isRecord, permissionStatement, splitFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "./lambda-shapes.js";
+import { childPath } from "./located.js";
+import type { SamResource } from "./sam.js";
+import type { TemplateReader } from "./read-template.js";
+
+const SECRET_ACCESS_TYPES = new Set(["BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"]);
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+export function readFunction(reader: TemplateReader, id: string, r: SamResource): void {
+  const name = reader.functionName(id);
+  const arn = syntheticFunctionArn(reader.ctx, name);
+  const roleArn = reader.joinRole(reader.propString(r, "Role")) ?? syntheticRoleArn(reader.ctx, "/", `\${${id}.Role}`);
+  if (r.Properties.Role === undefined) reader.warn("cloudformation-missing-role", "error", `${id} has no Role`, childPath(r.sourcePath, "Properties"));
+  const vpcRaw = reader.prop(r, "VpcConfig");
+  const vpc = isRecord(vpcRaw)
+    ? {
+        vpcId: null,
+        subnetIds: strings(vpcRaw.SubnetIds),
+        securityGroupIds: strings(vpcRaw.SecurityGroupIds),
+      }
+    : null;
+  const tracing = reader.prop(r, "TracingConfig");
+  const mode = isRecord(tracing) ? tracing.Mode : undefined;
+  // Names only: variable values are never resolved or copied.
+  const env = r.Properties.Environment;
+  const envVars = isRecord(env) ? env.Variables : undefined;
+  const environmentVariableNames = isRecord(envVars) ? Object.keys(envVars).sort() : [];
+  const dlq = reader.prop(r, "DeadLetterConfig");
+  const logging = reader.prop(r, "LoggingConfig");
+  const tagsRaw = reader.prop(r, "Tags");
+  const tags: { [k: string]: string } = {};
+  if (Array.isArray(tagsRaw)) for (const t of tagsRaw) if (isRecord(t) && typeof t.Key === "string") tags[t.Key] = String(t.Value ?? "");
+  const packageType = reader.propString(r, "PackageType");
+  const fn: LambdaFunction = {
+    arn,
+    name,
+    accountId: reader.ctx.accountId,
+    region: reader.ctx.region,
+    runtime: reader.propString(r, "Runtime") ?? null,
+    packageType: packageType === "Image" ? "Image" : packageType === "Zip" || r.Properties.Runtime !== undefined ? "Zip" : null,
+    roleArn,
+    versions: [],
+    aliases: [],
+    lastModified: null,
+    vpc,
+    tracingMode: mode === "Active" || mode === "PassThrough" ? mode : null,
+    environmentVariableNames,
+    kmsKeyArn: reader.propString(r, "KmsKeyArn") ?? null,
+    deadLetterTargetArn: isRecord(dlq) && typeof dlq.TargetArn === "string" ? dlq.TargetArn : null,
+    destinations: { onSuccess: null, onFailure: null },
+    logGroup: isRecord(logging) && typeof logging.LogGroup === "string" ? logging.LogGroup : `/aws/lambda/${name}`,
+    logFormat: isRecord(logging) && (logging.LogFormat === "JSON" || logging.LogFormat === "Text") ? logging.LogFormat : null,
+    layers: strings(reader.prop(r, "Layers")),
+    fileSystems: (Array.isArray(reader.prop(r, "FileSystemConfigs")) ? (reader.prop(r, "FileSystemConfigs") as unknown[]) : [])
+      .map((f) => (isRecord(f) && typeof f.Arn === "string" ? f.Arn : null))
+      .filter((x): x is string => x !== null),
+    triggers: [],
+    resourcePolicy: null,
+    functionUrl: null,
+    tags: Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1))),
+    source: reader.location(r.sourcePath, id),
+  };
+  reader.functions.set(id, { fn, statements: [] });
+}
+
+/** The function a FunctionName / TargetFunctionArn points at: one of ours (Ref / GetAtt), else a patch. */
+export function target(reader: TemplateReader, raw: unknown, r: SamResource, qualifierKey?: string): { local?: { fn: LambdaFunction; statements: PolicyStatement[] }; patch?: FunctionPatch & { statements: PolicyStatement[] }; resource: string } {
+  const qualifier = qualifierKey ? (reader.propString(r, qualifierKey) ?? null) : null;
+  let localId: string | undefined;
+  if (isRecord(raw) && typeof raw.Ref === "string") localId = raw.Ref;
+  else if (isRecord(raw) && Array.isArray(raw["Fn::GetAtt"]) && typeof raw["Fn::GetAtt"][0] === "string") localId = raw["Fn::GetAtt"][0];
+  else if (isRecord(raw) && typeof raw["Fn::GetAtt"] === "string") localId = raw["Fn::GetAtt"].split(".")[0];
+  let aliasName: string | null = null;
+  const aliasRes = localId !== undefined ? reader.resources[localId] : undefined;
+  if (localId !== undefined && aliasRes && (aliasRes.Type === "AWS::Lambda::Alias" || aliasRes.Type === "AWS::Lambda::Version")) {
+    // A Ref to an alias or version is a qualified ARN of the function it belongs to.
+    const fnRef = aliasRes.Properties.FunctionName;
+    aliasName = aliasRes.Type === "AWS::Lambda::Alias" ? (reader.propString(aliasRes, "Name") ?? localId) : null;
+    localId = isRecord(fnRef) && typeof fnRef.Ref === "string" ? fnRef.Ref : localId;
+  }
+  const local = localId !== undefined ? reader.functions.get(localId) : undefined;
+  const q = aliasName ?? (qualifier && qualifier !== "$LATEST" ? qualifier : null);
+  if (local) return { local, resource: q ? `${local.fn.arn}:${q}` : local.fn.arn };
+  const value = reader.resolver.str(raw);
+  const split = splitFunctionArn(value);
+  for (const f of reader.functions.values()) {
+    if (f.fn.name === (split?.name ?? value)) return { local: f, resource: f.fn.arn };
+  }
+  const key = `${value}\u0000${qualifier ?? ""}`;
+  let patch = reader.patches.get(key);
+  if (!patch) {
+    patch = {
+      functionArn: split ? value.split(":").slice(0, 7).join(":") : null,
+      functionName: split?.name ?? value,
+      region: split?.region ?? (reader.options.region ?? null),
+      qualifier: qualifier ?? split?.qualifier ?? null,
+      patch: {},
+      path: r.sourcePath,
+      statements: [],
+    };
+    reader.patches.set(key, patch);
+  }
+  return { patch, resource: split ? value : syntheticFunctionArn(reader.ctx, value) };
+}
+
+export function readPermission(reader: TemplateReader, id: string, r: SamResource): void {
+  const t = target(reader, r.Properties.FunctionName, r);
+  const s = (k: string): string | null => reader.propString(r, k) ?? null;
+  const statement = permissionStatement({
+    statementId: id,
+    action: s("Action") ?? "lambda:InvokeFunction",
+    principal: s("Principal") ?? "*",
+    functionArn: t.resource,
+    sourceArn: s("SourceArn"),
+    sourceAccount: s("SourceAccount"),
+    principalOrgId: s("PrincipalOrgID"),
+    functionUrlAuthType: s("FunctionUrlAuthType"),
+    eventSourceToken: s("EventSourceToken"),
+  });
+  if (reader.prop(r, "InvokedViaFunctionUrl") === true) {
+    statement.Condition = { ...(statement.Condition ?? {}), Bool: { "lambda:InvokedViaFunctionUrl": ["true"] } };
+  }
+  (t.local ?? t.patch)?.statements.push(statement);
+}
+
+export function readEventSourceMapping(reader: TemplateReader, id: string, r: SamResource): void {
+  const t = target(reader, r.Properties.FunctionName, r);
+  const source = reader.propString(r, "EventSourceArn") ?? null;
+  let kind = triggerKindOfArn(source);
+  const raw = r.Properties.EventSourceArn;
+  const refId = isRecord(raw) ? (typeof raw.Ref === "string" ? raw.Ref : Array.isArray(raw["Fn::GetAtt"]) ? String(raw["Fn::GetAtt"][0]) : undefined) : undefined;
+  const refType = refId ? reader.resources[refId]?.Type : undefined;
+  if (kind === "other" && refType) {
+    kind = ({ "AWS::SQS::Queue": "sqs", "AWS::DynamoDB::Table": "dynamodb", "AWS::Kinesis::Stream": "kinesis", "AWS::MSK::Cluster": "kafka", "AWS::AmazonMQ::Broker": "mq", "AWS::DocDB::DBCluster": "docdb" } as Record<string, Trigger["kind"]>)[refType] ?? "other";
+  }
+  if (r.Properties.SelfManagedEventSource !== undefined) kind = "self-managed-kafka";
+  if (r.triggerKind) kind = r.triggerKind;
+  const access = reader.prop(r, "SourceAccessConfigurations");
+  const secretArns = (Array.isArray(access) ? access : [])
+    .filter((a): a is Record<string, unknown> => isRecord(a) && typeof a.Type === "string" && SECRET_ACCESS_TYPES.has(a.Type) && typeof a.URI === "string")
+    .map((a) => a.URI as string)
+    .sort();
+  const dest = reader.prop(r, "DestinationConfig");
+  const onFailure = isRecord(dest) && isRecord(dest.OnFailure) && typeof dest.OnFailure.Destination === "string" ? dest.OnFailure.Destination : null;
+  const enabled = reader.prop(r, "Enabled");
+  const trigger: Trigger = {
+    uuid: null,
+    kind,
+    eventSourceArn: source,
+    state: enabled === false || enabled === "false" ? "Disabled" : "Enabled",
+    onFailureDestination: onFailure,
+    secretArns,
+    kmsKeyArn: reader.propString(r, "KmsKeyArn") ?? null,
+  };
+  if (t.local) t.local.fn.triggers.push(trigger);
+  else if (t.patch) (t.patch.patch.triggers ??= []).push(trigger);
+  void id;
+}
+
+export function readUrl(reader: TemplateReader, _id: string, r: SamResource): void {
+  const t = target(reader, r.Properties.TargetFunctionArn, r, "Qualifier");
+  const auth = reader.propString(r, "AuthType");
+  const url = { authType: auth === "AWS_IAM" ? ("AWS_IAM" as const) : ("NONE" as const), url: null, qualifier: reader.propString(r, "Qualifier") ?? null };
+  if (auth !== "AWS_IAM" && auth !== "NONE") reader.warn("cloudformation-unknown-value", "warning", `AuthType ${auth ?? "(unresolved)"} read as NONE (the unsafe case)`, childPath(r.sourcePath, "Properties.AuthType"));
+  if (t.local) t.local.fn.functionUrl = url;
+  else if (t.patch) t.patch.patch.functionUrl = url;
+}
+
+export function readEventInvokeConfig(reader: TemplateReader, _id: string, r: SamResource): void {
+  const t = target(reader, r.Properties.FunctionName, r);
+  const dc = reader.prop(r, "DestinationConfig");
+  const destOf = (k: string): string | null => {
+    const d = isRecord(dc) ? dc[k] : undefined;
+    return isRecord(d) && typeof d.Destination === "string" ? d.Destination : null;
+  };
+  const destinations = { onSuccess: destOf("OnSuccess"), onFailure: destOf("OnFailure") };
+  if (t.local) t.local.fn.destinations = destinations;
+  else if (t.patch) t.patch.patch.destinations = destinations;
+}
