@@ -5,6 +5,7 @@
 
 export { toJsonReport, summarise, REPORT_SCHEMA_VERSION, type AuditReport, type AuditSummary } from "./json.js";
 export { renderTable, type TableOptions } from "./table.js";
+export { shouldUseColor } from "./color.js";
 export {
   renderSarif,
   sarifLevel,

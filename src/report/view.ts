@@ -267,7 +267,9 @@ export function sharedRoleCount(document: Partial<CanonicalDocument>, fnsOfRole:
 /** The document's warnings and the usage coverage reasons that make the data partial. */
 export function partialDataReasons(document: Partial<CanonicalDocument>): string[] {
   const reasons: string[] = [];
-  for (const w of document.meta?.warnings ?? []) {
+  // Errors (unreadable input) before warnings, so the five lines a terminal shows are the worst.
+  const warnings = [...(document.meta?.warnings ?? [])].sort((a, b) => Number(a.severity !== "error") - Number(b.severity !== "error"));
+  for (const w of warnings) {
     if (w.severity === "info") continue;
     reasons.push([w.file, w.path].filter(Boolean).join(": ") + (w.file || w.path ? ": " : "") + w.message);
   }

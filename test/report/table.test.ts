@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { renderTable } from "../../src/report/index.js";
+import { renderTable, shouldUseColor } from "../../src/report/index.js";
 import { wrap } from "../../src/report/table.js";
 import { hostileScenario, scenario, type Scenario } from "./fixtures.js";
 
@@ -116,5 +116,22 @@ describe("wrap", () => {
         expect(lines.join("").replace(/ /g, "")).toBe(words.join(""));
       }),
     );
+  });
+});
+
+describe("shouldUseColor", () => {
+  it("follows NO_COLOR, FORCE_COLOR, the TTY and TERM=dumb; an explicit flag wins", () => {
+    expect(shouldUseColor({ isTTY: true, env: {} })).toBe(true);
+    expect(shouldUseColor({ isTTY: false, env: {} })).toBe(false);
+    expect(shouldUseColor({ isTTY: undefined, env: {} })).toBe(false);
+    expect(shouldUseColor({ isTTY: true, env: { TERM: "dumb" } })).toBe(false);
+    expect(shouldUseColor({ isTTY: true, env: { NO_COLOR: "1" } })).toBe(false);
+    expect(shouldUseColor({ isTTY: true, env: { NO_COLOR: "" } })).toBe(true); // no-color.org: empty means unset
+    expect(shouldUseColor({ isTTY: false, env: { FORCE_COLOR: "1" } })).toBe(true);
+    expect(shouldUseColor({ isTTY: false, env: { FORCE_COLOR: "" } })).toBe(true);
+    expect(shouldUseColor({ isTTY: true, env: { FORCE_COLOR: "0" } })).toBe(false);
+    expect(shouldUseColor({ isTTY: true, env: { NO_COLOR: "1", FORCE_COLOR: "1" } })).toBe(false);
+    expect(shouldUseColor({ isTTY: false, env: { NO_COLOR: "1" }, flag: true })).toBe(true);
+    expect(shouldUseColor({ isTTY: true, env: {}, flag: false })).toBe(false);
   });
 });
