@@ -3,7 +3,7 @@
  * "leastrole" and get exactly what is exported here.
  */
 
-export { auditDocument, type AuditOptions } from "./audit.js";
+export { audit, auditDocument, buildDocument, type AuditOptions, type AuditPathsOptions, type AuditResult, type BuildOptions, type BuildProgress } from "./audit/index.js";
 export * from "./errors.js";
 export * from "./model/index.js";
 export {

@@ -2,6 +2,9 @@ import { Command, Option } from "commander";
 import { registerAudit } from "./commands/audit.js";
 import { registerRules } from "./commands/rules.js";
 import { registerInit } from "./commands/init.js";
+import { registerNormalize } from "./commands/normalize.js";
+import { registerGenerate } from "./commands/generate.js";
+import { registerCollect } from "./commands/collect.js";
 import { packageVersion } from "../evaluate/locate.js";
 
 export function buildProgram(): Command {
@@ -16,6 +19,9 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .addOption(new Option("-q, --quiet", "no progress or notes on stderr"));
   registerAudit(program);
+  registerNormalize(program);
+  registerGenerate(program);
+  registerCollect(program);
   registerRules(program);
   registerInit(program);
   return program;

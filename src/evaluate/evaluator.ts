@@ -31,8 +31,8 @@ export function encodeDocument(document: Partial<CanonicalDocument>, jsonText?: 
 }
 
 export interface EvaluateOptions {
-  /** Configuration visible to rules as `data.leastrole.config` (rule options). */
-  config?: Record<string, unknown>;
+  /** Rule options, visible to rules as `data.leastrole.config` (config file: `rules.options`, `scope`). */
+  ruleOptions?: Record<string, unknown>;
   /** Suppressions from the config file; tags on roles and functions are always read too. */
   suppressions?: SuppressionRule[];
   /** The date (YYYY-MM-DD) that decides whether a suppression has expired. Default: today (UTC). */
@@ -142,7 +142,7 @@ export function evaluateDocument(
     for (const w of pack.warnings) diagnostics.push({ severity: "warning", code: "pack-warning", message: w, pack: pack.origin });
     let raw: unknown;
     try {
-      raw = evaluatePackRaw(pack, input, options.config);
+      raw = evaluatePackRaw(pack, input, options.ruleOptions);
     } catch (thrown) {
       diagnostics.push({ severity: "error", code: "evaluation-failed", message: toError(thrown).message, pack: pack.origin });
       summaries.push({ origin: pack.origin, wasmSha256: pack.wasmSha256, rules: pack.catalog.rules.length, findings: 0, failed: true });

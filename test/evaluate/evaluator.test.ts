@@ -77,7 +77,7 @@ describe("evaluateDocument", () => {
     doc.functions[0]!.tags = { tier: "gold" };
     doc.functions[1]!.tags = { tier: "silver" };
     expect(evaluateDocument(doc, [pack()]).findings[0]!.severity).toBe("medium");
-    expect(evaluateDocument(doc, [pack()], { config: { sensitivity_tag_keys: ["Tier"] } }).findings[0]!.severity).toBe("high");
+    expect(evaluateDocument(doc, [pack()], { ruleOptions: { sensitivity_tag_keys: ["Tier"] } }).findings[0]!.severity).toBe("high");
     // and the cached instance is not stuck with the previous data
     expect(evaluateDocument(doc, [pack()]).findings[0]!.severity).toBe("medium");
   });

@@ -1,32 +1,65 @@
 import { Option, type Command } from "commander";
-import { auditDocument } from "../../audit.js";
-import { InputError } from "../../errors.js";
-import { SEVERITIES, type Severity } from "../../model/findings.js";
+import { auditDocument, evaluationOptionsOf } from "../../audit/index.js";
+import { loadBuiltinPack } from "../../evaluate/pack.js";
 import { severityRank } from "../../evaluate/findings.js";
-import { toJsonReport } from "../../report/json.js";
-import { readCanonicalDocument, writeOutput } from "../io.js";
+import { SEVERITIES, type Severity } from "../../model/findings.js";
+import { renderHtml, renderMarkdown, renderSarif, renderTable, toJsonReport } from "../../report/index.js";
+import { documentFor, loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
+import { writeOutput } from "../io.js";
+import { useColor } from "../color.js";
 
-interface AuditFlags {
-  format: "json";
+interface AuditFlags extends InputFlags {
+  format: "table" | "json" | "sarif" | "markdown" | "html";
   output?: string;
   failOn?: Severity;
   rules?: string[];
+  scope?: "execution-roles" | "account";
+  sarifArtifact?: string;
 }
 
 export function registerAudit(program: Command): void {
   program
-    .command("audit <paths...>")
-    .description("audit Lambda execution roles and print the findings")
-    .addOption(new Option("--format <format>", "output format").choices(["json"]).default("json"))
+    .command("audit")
+    .argument("<paths...>", "files or folders: AWS exports, CloudTrail logs, usage query rows, Terraform plans, CloudFormation/SAM/CDK templates, canonical documents")
+    .description("audit Lambda execution roles and report the findings")
+    .addOption(new Option("-f, --format <format>", "report format").choices(["table", "json", "sarif", "markdown", "html"]).default("table"))
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity is not suppressed").choices([...SEVERITIES]))
+    .option("-c, --config <file>", "configuration file (default: .leastrole.yaml/.yml/.json in the current folder)")
     .option("--rules <pack...>", "also run these rule packs (.wasm, OPA bundle .tar.gz, or a folder of .rego)")
-    .action((paths: string[], flags: AuditFlags) => {
-      if (paths.length !== 1) throw new InputError("audit takes one canonical document for now (leastrole normalize writes it)");
-      const document = readCanonicalDocument(paths[0]!);
-      const report = auditDocument(document, { rules: flags.rules ?? [] });
-      writeOutput(toJsonReport(report), flags.output);
-      for (const d of report.diagnostics) if (d.severity !== "info") process.stderr.write(`leastrole: ${d.severity}: ${d.message}\n`);
+    .addOption(new Option("--scope <scope>", "where privilege escalation is checked").choices(["execution-roles", "account"]))
+    .option("--window-days <days>", "days of usage needed before a permission can be called unused (default 30)")
+    .option("--as-of <date>", "reference date for time arithmetic (default: the end of the usage data)")
+    .option("--sarif-artifact <path>", "SARIF: the file results without a source location point at (default: the first input file)")
+    .action(async (paths: string[], flags: AuditFlags, cmd: Command) => {
+      const quiet = cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true;
+      const progress = makeProgress({ quiet });
+      const { config, configFile } = loadConfigFor(flags);
+      const effective = flags.scope ? { ...(config ?? {}), scope: flags.scope } : config;
+      const document = await documentFor(paths, flags, effective, progress);
+      const fromConfig = evaluationOptionsOf(effective, configFile);
+      const report = auditDocument(document, { ...fromConfig, rules: [...(fromConfig.rules ?? []), ...(flags.rules ?? [])] });
+      printInputWarnings(document, progress);
+      for (const d of report.diagnostics) if (d.severity !== "info") progress.note(`leastrole: ${d.severity}: ${d.message}`);
+      const catalog = loadBuiltinPack().catalog.rules;
+      let text: string;
+      switch (flags.format) {
+        case "json":
+          text = toJsonReport(report);
+          break;
+        case "sarif":
+          text = renderSarif(report, catalog, { artifactUri: flags.sarifArtifact ?? paths[0] });
+          break;
+        case "markdown":
+          text = renderMarkdown(report, document);
+          break;
+        case "html":
+          text = renderHtml(report, document, { catalog });
+          break;
+        default:
+          text = renderTable(report, document, { color: useColor(flags.output), width: process.stdout.columns ?? 100 });
+      }
+      writeOutput(text, flags.output);
       if (flags.failOn) {
         const threshold = severityRank(flags.failOn);
         if (report.findings.some((f) => !f.suppressed && severityRank(f.severity) <= threshold)) process.exitCode = 1;

@@ -1,0 +1,43 @@
+/**
+ * `audit`: the whole pipeline behind one call — a canonical document (or the inputs to build one)
+ * in, a findings report out.
+ */
+
+import { evaluateDocument, type EvaluateOptions } from "../evaluate/evaluator.js";
+import { loadBuiltinPack, loadRulePack, type LoadRulePackOptions, type RulePack } from "../evaluate/pack.js";
+import { packageVersion } from "../evaluate/locate.js";
+import type { CanonicalDocument } from "../model/document.js";
+import { REPORT_SCHEMA_VERSION, summarise, type AuditReport } from "../report/json.js";
+
+export interface AuditOptions extends EvaluateOptions, LoadRulePackOptions {
+  /** Rule ids or names not to report (config `rules.disable`). */
+  disable?: string[];
+  /** Extra rule packs (paths: .wasm, bundle .tar.gz, folder of .rego) or loaded packs. */
+  rules?: Array<string | RulePack>;
+  /** Leave out the built-in pack (only the given packs run). */
+  noBuiltinRules?: boolean;
+}
+
+export function auditDocument(document: CanonicalDocument, options: AuditOptions = {}): AuditReport {
+  const packs: RulePack[] = [];
+  if (!options.noBuiltinRules) packs.push(loadBuiltinPack());
+  for (const r of options.rules ?? []) packs.push(typeof r === "string" ? loadRulePack(r, options) : r);
+  const result = evaluateDocument(document, packs, options);
+  if (options.disable && options.disable.length > 0) {
+    const off = new Set(options.disable.map((d) => d.toLowerCase()));
+    result.findings = result.findings.filter((f) => !off.has(f.ruleId.toLowerCase()) && !off.has(f.name.toLowerCase()));
+  }
+  const builtin = packs.find((p) => p.origin === "builtin");
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: {
+      name: "leastrole",
+      version: packageVersion(),
+      rulesVersion: builtin ? `${packageVersion()}+${builtin.wasmSha256.slice(0, 12)}` : "none",
+      iamDataVersion: document.meta?.iamDataVersion ?? "unknown",
+    },
+    summary: summarise(document, result.findings),
+    findings: result.findings,
+    diagnostics: result.diagnostics,
+  };
+}

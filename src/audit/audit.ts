@@ -1,0 +1,44 @@
+/**
+ * `audit(paths)`: the whole pipeline in one call — inputs in, findings report out.
+ */
+
+import { packsOf, suppressionsOf } from "../config/load.js";
+import type { LeastroleConfig } from "../model/config.js";
+import type { CanonicalDocument } from "../model/document.js";
+import type { AuditReport } from "../report/json.js";
+import { auditDocument, type AuditOptions } from "./audit-document.js";
+import { buildDocument, type BuildOptions } from "./build-document.js";
+
+export interface AuditPathsOptions extends BuildOptions, AuditOptions {
+  /** Path of the config file, to resolve its relative rule-pack paths and name it in reports. */
+  configFile?: string;
+}
+
+export interface AuditResult {
+  report: AuditReport;
+  document: CanonicalDocument;
+}
+
+/** Options for the evaluator that come from a config file. */
+export function evaluationOptionsOf(config: LeastroleConfig | undefined, configFile?: string): AuditOptions {
+  if (!config) return {};
+  return {
+    suppressions: suppressionsOf(config, configFile),
+    rules: packsOf(config, configFile),
+    disable: config.rules?.disable ?? [],
+    ruleOptions: { ...(config.rules?.options ?? {}), scope: config.scope ?? "execution-roles" },
+  };
+}
+
+export async function audit(paths: string[], options: AuditPathsOptions = {}): Promise<AuditResult> {
+  const document = await buildDocument(paths, options);
+  const fromConfig = evaluationOptionsOf(options.config, options.configFile);
+  const report = auditDocument(document, {
+    ...fromConfig,
+    ...options,
+    rules: [...(fromConfig.rules ?? []), ...(options.rules ?? [])],
+    suppressions: [...(fromConfig.suppressions ?? []), ...(options.suppressions ?? [])],
+    ruleOptions: { ...(fromConfig.ruleOptions ?? {}), ...(options.ruleOptions ?? {}) },
+  });
+  return { report, document };
+}

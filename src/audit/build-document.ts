@@ -1,0 +1,115 @@
+/**
+ * From the user's paths to an analysed canonical document: route the inputs, read the sources,
+ * normalise, read and label usage, then derive the analysis the rules read. One function so the
+ * CLI, the SDK and the benchmarks all run the same pipeline.
+ */
+
+import { readFile } from "node:fs/promises";
+import { analyzeDocument } from "../analysis/index.js";
+import type { LeastroleConfig } from "../model/config.js";
+import type { CanonicalDocument, Warning } from "../model/document.js";
+import { normalizeFragments } from "../normalize/index.js";
+import { readSourceBytes } from "../sources/index.js";
+import type { SourceFragment } from "../sources/types.js";
+import { labelUsage, readUsage, type UsageException } from "../usage/index.js";
+import { routeInputs } from "./route-inputs.js";
+
+export interface BuildProgress {
+  stage: "read" | "normalize" | "usage" | "analyze";
+  done: number;
+  total?: number;
+}
+
+export interface BuildOptions {
+  config?: LeastroleConfig;
+  /** Reference instant for time arithmetic; default: the end of the usage data, else the newest input timestamp. */
+  asOf?: string;
+  /** Worker threads for reading CloudTrail (default: all cores). */
+  workers?: number;
+  onProgress?: (p: BuildProgress) => void;
+  /** Milliseconds spent in each stage, filled in when given (for benchmarks and --verbose). */
+  timings?: Partial<Record<BuildProgress["stage"], number>>;
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+}
+
+/** Kept exceptions of the config, resolved to the functions of the document they name. */
+export function usageExceptions(config: LeastroleConfig | undefined, document: CanonicalDocument): UsageException[] {
+  const out: UsageException[] = [];
+  for (const e of config?.exceptions ?? []) {
+    const re = globToRegExp(e.function);
+    for (const fn of document.functions) {
+      if (!re.test(fn.name) && !re.test(fn.arn)) continue;
+      for (const action of e.actions) out.push({ action, functionArn: fn.arn, reason: e.reason });
+    }
+  }
+  return out;
+}
+
+async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>, onDone: (n: number) => void) {
+  const fragments: SourceFragment[] = [];
+  const warnings: Warning[] = [];
+  const BATCH = 8; // bounded memory, and the disk stays busy while JSON is parsed
+  for (let i = 0; i < files.length; i += BATCH) {
+    const results = await Promise.all(
+      files.slice(i, i + BATCH).map(async ({ file, explicit }) => {
+        try {
+          return readSourceBytes(file, await readFile(file), { explicit });
+        } catch (e) {
+          return { fragment: null, warnings: [{ code: "unreadable-file", severity: "error", file, message: `cannot read: ${(e as Error).message}` } as Warning] };
+        }
+      }),
+    );
+    for (const r of results) {
+      if (r.fragment) fragments.push(r.fragment);
+      warnings.push(...r.warnings);
+    }
+    onDone(Math.min(i + BATCH, files.length));
+  }
+  return { fragments, warnings };
+}
+
+export async function buildDocument(paths: string[], options: BuildOptions = {}): Promise<CanonicalDocument> {
+  const timings = options.timings;
+  const clock = (stage: BuildProgress["stage"], start: number) => {
+    if (timings) timings[stage] = (timings[stage] ?? 0) + (performance.now() - start);
+  };
+  let t = performance.now();
+  const routed = await routeInputs(paths);
+  const read = await readSourceFiles(routed.sources, (done) => options.onProgress?.({ stage: "read", done, total: routed.sources.length }));
+  clock("read", t);
+
+  t = performance.now();
+  const normalizeOptions = options.asOf ? { asOf: options.asOf } : {};
+  const { document } = normalizeFragments(read.fragments, normalizeOptions, [...routed.warnings, ...read.warnings]);
+  clock("normalize", t);
+
+  if (routed.usage.length > 0) {
+    t = performance.now();
+    const aggregate = await readUsage(routed.usage, {
+      ...(options.workers !== undefined ? { workers: options.workers } : {}),
+      onProgress: (p) => options.onProgress?.({ stage: "usage", done: p.filesDone, total: p.filesTotal }),
+    });
+    document.usage = labelUsage(aggregate, document, {
+      windowDays: options.config?.usage?.windowDays ?? 30,
+      asOf: options.asOf ?? null,
+      exceptions: usageExceptions(options.config, document),
+    });
+    // Time arithmetic follows the activity data unless the caller fixed the instant.
+    if (!options.asOf && document.usage.window) document.meta.asOf = document.usage.window.end;
+    if (document.usage.coverage.partial) document.meta.partial = true;
+    for (const f of aggregate.files) {
+      document.meta.sources.push({ path: f.path, kind: f.format.startsWith("usage-query") ? "usage-query-rows" : f.format.startsWith("access-advisor") ? "access-advisor" : f.format.startsWith("access-analyzer") ? "access-analyzer" : "cloudtrail", sha256: "", records: f.records });
+      for (const reason of f.partialReasons) document.meta.warnings.push({ code: "partial-usage-file", severity: "warning", file: f.path, message: reason });
+    }
+    document.meta.sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    clock("usage", t);
+  }
+
+  t = performance.now();
+  const analysed = analyzeDocument(document, undefined, { principals: options.config?.scope === "account" });
+  clock("analyze", t);
+  return analysed;
+}

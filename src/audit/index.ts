@@ -1,0 +1,4 @@
+export { audit, evaluationOptionsOf, type AuditPathsOptions, type AuditResult } from "./audit.js";
+export { auditDocument, type AuditOptions } from "./audit-document.js";
+export { buildDocument, usageExceptions, type BuildOptions, type BuildProgress } from "./build-document.js";
+export { routeInputs, classifyHead, type RoutedInputs } from "./route-inputs.js";

@@ -1,0 +1,105 @@
+/**
+ * Splitting the user's inputs between the two readers: activity data (CloudTrail, usage query rows,
+ * Access Advisor, Access Analyzer) goes to the usage stage, everything else to the source readers.
+ * Each file is sniffed from its first bytes (gzip decompressed on the fly), so a CloudTrail tree of
+ * a million records is never parsed twice just to be recognised.
+ */
+
+import { createReadStream, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { createGunzip } from "node:zlib";
+import { InputError } from "../errors.js";
+import type { Warning } from "../model/document.js";
+
+export interface RoutedInputs {
+  /** Files for the source readers (account exports, IaC, canonical documents); `explicit` when named by the user. */
+  sources: Array<{ file: string; explicit: boolean }>;
+  /** Files for the usage stage. */
+  usage: string[];
+  warnings: Warning[];
+}
+
+const SNIFF_BYTES = 16 * 1024;
+const SKIP_DIRS = new Set(["node_modules", ".git", "CloudTrail-Digest", "CloudTrail-Insight"]);
+
+/** The first bytes of a file as text, gunzipped when it starts with the gzip magic bytes. */
+async function head(file: string): Promise<string> {
+  const raw = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const s = createReadStream(file, { start: 0, end: SNIFF_BYTES - 1 });
+    s.on("data", (c: Buffer | string) => {
+      const b = typeof c === "string" ? Buffer.from(c) : c;
+      chunks.push(b);
+      size += b.length;
+    });
+    s.on("error", reject);
+    s.on("end", () => resolve(Buffer.concat(chunks, size)));
+  });
+  if (raw[0] !== 0x1f || raw[1] !== 0x8b) return raw.toString("utf8");
+  return new Promise<string>((resolve) => {
+    const out: Buffer[] = [];
+    let size = 0;
+    const z = createGunzip();
+    z.on("data", (c: Buffer) => {
+      out.push(c);
+      size += c.length;
+      if (size >= SNIFF_BYTES) z.destroy();
+    });
+    const done = () => resolve(Buffer.concat(out).toString("utf8"));
+    z.on("close", done);
+    z.on("error", done); // a truncated head of a larger file is expected here
+    z.end(raw);
+  });
+}
+
+/** What the start of a file says it is. */
+export function classifyHead(text: string): "usage" | "sources" {
+  const t = text.replace(/^\uFEFF/, "").trimStart();
+  if (/"eventSource"\s*:|"ServicesLastAccessed"\s*:|"CloudTrailEvent"\s*:|"findingType"\s*:\s*"Unused/.test(t)) return "usage";
+  // CSV rows of the shipped Athena query start with its header
+  if (/^"?(account_?id|accountid)"?\s*,/i.test(t) && /role_?arn/i.test(t.split("\n")[0] ?? "")) return "usage";
+  return "sources";
+}
+
+function walk(dir: string, out: string[]): void {
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith(".") || SKIP_DIRS.has(name)) continue;
+    const full = join(dir, name);
+    const st = statSync(full);
+    if (st.isDirectory()) walk(full, out);
+    else if (st.isFile()) out.push(full);
+  }
+}
+
+export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
+  const routed: RoutedInputs = { sources: [], usage: [], warnings: [] };
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      throw new InputError("no such file or folder", { file: p });
+    }
+    const explicit = !st.isDirectory();
+    const files: string[] = [];
+    if (explicit) files.push(p);
+    else walk(p, files);
+    for (const file of files) {
+      let kind: ReturnType<typeof classifyHead>;
+      try {
+        kind = classifyHead(await head(file));
+      } catch (e) {
+        routed.warnings.push({ code: "unreadable-file", severity: "error", file, message: `cannot read: ${(e as Error).message}` });
+        continue;
+      }
+      // Everything that is not activity data goes to the source readers, which also read YAML
+      // templates and say precisely what is wrong with anything else.
+      if (kind === "usage") routed.usage.push(file);
+      else routed.sources.push({ file, explicit });
+    }
+  }
+  routed.sources = [...new Map(routed.sources.map((s) => [s.file, s])).values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  routed.usage = [...new Set(routed.usage)].sort();
+  return routed;
+}

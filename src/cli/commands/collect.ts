@@ -1,0 +1,54 @@
+import type { Command } from "commander";
+import { collect } from "../../collect/index.js";
+import { InputError } from "../../errors.js";
+import { makeProgress } from "../context.js";
+
+interface CollectFlags {
+  out: string;
+  profile?: string;
+  regions?: string;
+  resume?: boolean;
+  cloudtrail?: string;
+  accessAdvisor?: boolean;
+  accessAnalyzer?: boolean;
+  since?: string;
+  days?: string;
+  endpoint?: string;
+}
+
+export function registerCollect(program: Command): void {
+  program
+    .command("collect")
+    .description("read IAM and Lambda configuration (and optionally activity) from AWS, read-only, into files audit reads")
+    .requiredOption("--out <dir>", "folder to write (empty or absent, unless --resume)")
+    .option("--profile <name>", "AWS profile (default: the standard credential chain)")
+    .option("--regions <list>", "comma-separated regions, or `all` for every enabled region (default: the profile's region)")
+    .option("--resume", "continue an interrupted run in --out, skipping calls that succeeded")
+    .option("--cloudtrail <source>", "also collect activity: `lookup` (Event history, management events) or s3://bucket/prefix (the trail's log files)")
+    .option("--access-advisor", "also collect IAM Access Advisor action-level last-accessed data for Lambda roles")
+    .option("--access-analyzer", "also collect the unused-access findings of an existing Access Analyzer unused-access analyzer")
+    .option("--since <date>", "start of the CloudTrail window")
+    .option("--days <n>", "length of the CloudTrail window ending now (default 90)")
+    .option("--endpoint <url>", "one endpoint for every service (a local emulator)")
+    .action(async (flags: CollectFlags, cmd: Command) => {
+      const progress = makeProgress({ quiet: cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true });
+      const days = flags.days === undefined ? undefined : Number(flags.days);
+      if (days !== undefined && (!Number.isInteger(days) || days < 1)) throw new InputError(`--days must be a whole number of days (got ${flags.days})`);
+      const result = await collect({
+        out: flags.out,
+        profile: flags.profile,
+        regions: flags.regions === undefined ? undefined : flags.regions === "all" ? "all" : flags.regions.split(",").map((r) => r.trim()).filter(Boolean),
+        resume: flags.resume === true,
+        cloudtrail: flags.cloudtrail,
+        accessAdvisor: flags.accessAdvisor === true,
+        accessAnalyzer: flags.accessAnalyzer === true,
+        since: flags.since,
+        days,
+        endpoint: flags.endpoint,
+        onProgress: (e) => progress.note(`leastrole: ${e.message}`),
+      });
+      progress.done();
+      const m = result.manifest as unknown as { partial?: boolean; partialReasons?: string[] };
+      process.stderr.write(`leastrole: wrote ${result.out} (manifest: ${result.manifestPath})${m.partial ? "; some calls failed: the data is partial (see the manifest)" : ""}\n`);
+    });
+}

@@ -1,0 +1,47 @@
+import { Option, type Command } from "commander";
+import { runGenerate, type GenerateFormat } from "../../generate/index.js";
+import { documentFor, loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
+import { writeOutput } from "../io.js";
+
+interface GenerateFlags extends InputFlags {
+  format: GenerateFormat;
+  output?: string;
+  function?: string;
+  split?: boolean;
+  diff?: boolean;
+  prefixThreshold?: string;
+}
+
+export function registerGenerate(program: Command): void {
+  program
+    .command("generate")
+    .argument("<paths...>", "the same inputs as audit; CloudTrail (or usage query rows) for what the functions use")
+    .description("write least-privilege policies from observed usage and what each function's configuration requires")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["json", "terraform", "cloudformation", "sam", "markdown"]).default("json"))
+    .option("-o, --output <file>", "write to a file instead of stdout")
+    .option("--function <name-or-arn>", "only this function")
+    .option("--split", "for a role shared by several functions, one role per function (default: the union per role)")
+    .option("--diff", "a Markdown right-sizing diff against today's policies (for a pull-request comment)")
+    .option("--prefix-threshold <n>", "distinct resources sharing a prefix before they become a prefix pattern (default 3)")
+    .option("-c, --config <file>", "configuration file (kept exceptions, usage window)")
+    .option("--window-days <days>", "days of usage expected (default 30)")
+    .option("--as-of <date>", "reference date for time arithmetic")
+    .action(async (paths: string[], flags: GenerateFlags, cmd: Command) => {
+      const progress = makeProgress({ quiet: cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true });
+      const { config } = loadConfigFor(flags);
+      const document = await documentFor(paths, flags, config, progress);
+      printInputWarnings(document, progress);
+      const threshold = flags.prefixThreshold === undefined ? undefined : Number(flags.prefixThreshold);
+      const result = runGenerate(document, {
+        format: flags.format,
+        ...(flags.function ? { function: flags.function } : {}),
+        ...(flags.split ? { split: true } : {}),
+        ...(flags.diff ? { diff: true } : {}),
+        ...(threshold !== undefined && Number.isInteger(threshold) && threshold >= 2 ? { prefixThreshold: threshold } : {}),
+        exceptions: config?.exceptions ?? [],
+        windowDays: config?.usage?.windowDays ?? 30,
+      });
+      for (const t of result.targets) for (const w of t.build.warnings) progress.note(`leastrole: ${t.subject}: ${typeof w === "string" ? w : (w as { message: string }).message}`);
+      writeOutput(result.output, flags.output);
+    });
+}

@@ -1,0 +1,69 @@
+/** What every command that reads inputs shares: the config file, progress, the pipeline. */
+
+import { resolve } from "node:path";
+import { buildDocument, type BuildProgress } from "../audit/build-document.js";
+import { findConfig, loadConfig } from "../config/load.js";
+import { InputError } from "../errors.js";
+import type { LeastroleConfig } from "../model/config.js";
+import type { CanonicalDocument } from "../model/document.js";
+import { createProgress, type Progress } from "./progress.js";
+
+export interface InputFlags {
+  config?: string;
+  asOf?: string;
+  windowDays?: string;
+  quiet?: boolean;
+}
+
+export function loadConfigFor(flags: InputFlags): { config: LeastroleConfig | undefined; configFile: string | undefined } {
+  const configFile = flags.config ?? findConfig(process.cwd());
+  const config = configFile ? loadConfig(configFile) : undefined;
+  if (flags.windowDays !== undefined) {
+    const n = Number(flags.windowDays);
+    if (!Number.isInteger(n) || n < 1 || n > 400) throw new InputError(`--window-days must be a whole number of days from 1 to 400 (got ${flags.windowDays})`);
+    return { config: { ...(config ?? {}), usage: { ...(config?.usage ?? {}), windowDays: n } }, configFile };
+  }
+  return { config, configFile };
+}
+
+const STAGE_LABEL: Record<BuildProgress["stage"], string> = {
+  read: "reading inputs",
+  normalize: "normalizing",
+  usage: "reading activity files",
+  analyze: "analysing",
+};
+
+export async function documentFor(paths: string[], flags: InputFlags, config: LeastroleConfig | undefined, progress: Progress): Promise<CanonicalDocument> {
+  if (paths.length === 0) throw new InputError("no inputs: give files or folders (an account export, CloudTrail logs, a Terraform plan, a template…)");
+  if (flags.asOf !== undefined && Number.isNaN(Date.parse(flags.asOf))) throw new InputError(`--as-of must be a date or date-time (got ${flags.asOf})`);
+  const document = await buildDocument(
+    paths.map((p) => resolve(p)).map((abs, i) => (paths[i]!.startsWith("/") ? abs : paths[i]!)),
+    {
+      ...(config ? { config } : {}),
+      ...(flags.asOf ? { asOf: new Date(flags.asOf).toISOString() } : {}),
+      onProgress: (p) => progress.update(STAGE_LABEL[p.stage], p.done, p.total),
+    },
+  );
+  progress.done();
+  if (document.functions.length === 0 && document.roles.length === 0 && !document.usage.present) {
+    const errors = document.meta.warnings.filter((w) => w.severity === "error");
+    const hint = errors[0] ? ` (first problem: ${errors[0].file ? `${errors[0].file}: ` : ""}${errors[0].message})` : "";
+    throw new InputError(`no inputs recognised in ${paths.join(", ")}: expected AWS exports, CloudTrail logs, Terraform plans or CloudFormation/SAM templates${hint}`);
+  }
+  return document;
+}
+
+export function makeProgress(flags: { quiet?: boolean }): Progress {
+  return createProgress({ quiet: flags.quiet === true });
+}
+
+/** Warnings of the inputs, one line each, on stderr (errors and warnings; info only when verbose). */
+export function printInputWarnings(document: CanonicalDocument, progress: Progress): void {
+  const shown = document.meta.warnings.filter((w) => w.severity !== "info");
+  for (const w of shown.slice(0, 20)) progress.note(`leastrole: ${w.severity}: ${w.file ? `${w.file}: ` : ""}${w.path ? `${w.path}: ` : ""}${w.message}`);
+  if (shown.length > 20) progress.note(`leastrole: … and ${shown.length - 20} more warnings (see meta.warnings in \`leastrole normalize\` output)`);
+  if (document.meta.partial) {
+    const reasons = shown.length > 0 ? "see the warnings above" : document.usage.coverage.partialReasons.slice(0, 3).join("; ") || "see meta.warnings";
+    progress.note(`leastrole: note: the inputs are incomplete (${reasons}): findings that need the missing data are not reported as clean`);
+  }
+}
