@@ -7,7 +7,9 @@
 #   (SQS, SNS, Lambda, EventBridge, S3), and to decrypt the environment with a customer managed KMS
 #   key. When the role cannot, records pile up or are lost and the function fails to start.
 #   Each requirement is evaluated by the IAM engine on the exact ARN. Severity medium (data loss or
-#   outage); info when a policy of the role could not be resolved.
+#   outage); low when only actions that older working setups lack are missing (kinesis:ListShards,
+#   DescribeStreamSummary); info when a policy of the role could not be resolved. A resource that
+#   is an unresolved template reference is never reported (undecidable).
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-permissions
 #     description: SQS event source execution role permissions
@@ -53,8 +55,8 @@ findings contains finding if {
 	finding := {
 		"resource": analysis.function_resource(fn),
 		"detail": sprintf("%s:%s", [key[0], key[1]]),
-		"severity": severity(fn.analysis.roleIncomplete),
-		"message": sprintf("Function %s: its execution role cannot use its %s %s (missing %s)", [fn.name, labels[key[0]], key[1], concat(", ", actions)]),
+		"severity": severity(fn.analysis.roleIncomplete, essential(reqs)),
+		"message": sprintf("Function %s: its execution role %s use its %s %s (missing %s)", [fn.name, verb(essential(reqs)), labels[key[0]], key[1], concat(", ", actions)]),
 		"evidence": {
 			"purpose": key[0],
 			"subject": key[1],
@@ -65,6 +67,16 @@ findings contains finding if {
 	}
 }
 
-severity(true) := "info"
+# A value (true/false), not a boolean rule: a rule that fails would leave the finding undefined.
+essential(reqs) := count([r | some r in reqs; r.essential]) > 0
 
-severity(false) := "medium"
+verb(true) := "cannot"
+
+verb(false) := "may not be able to"
+
+severity(true, _) := "info"
+
+severity(false, true) := "medium"
+
+# Only actions that current AWS guidance adds but older working setups lack (kinesis:ListShards …).
+severity(false, false) := "low"

@@ -47,3 +47,16 @@ test_incomplete_role_is_info if {
 	some f in trigger_permissions.findings with input as {"functions": [h.fn([], {"analysis": {"roleFound": true, "roleIncomplete": true, "requirements": [h.req("trigger", queue, "sqs:ReceiveMessage", "implicit-deny", true)]}})]}
 	f.severity == "info"
 }
+
+test_only_non_essential_missing_is_low if {
+	stream := "arn:aws:kinesis:us-east-1:123456789012:stream/clicks"
+	reqs := [h.req("trigger", stream, "kinesis:ListShards", "implicit-deny", false), h.req("trigger", stream, "kinesis:GetRecords", "allowed", true)]
+	some f in trigger_permissions.findings with input as {"functions": [h.fn(reqs, {})]}
+	f.severity == "low"
+	contains(f.message, "may not be able to use its event source")
+}
+
+test_unresolved_template_reference_is_not_missing if {
+	reqs := [h.req("trigger", "${Queue.Arn}", "sqs:ReceiveMessage", "unresolved", true)]
+	count(trigger_permissions.findings) == 0 with input as {"functions": [h.fn(reqs, {})]}
+}

@@ -5,10 +5,12 @@
  */
 import type { LambdaFunction, Role } from "../model/document.js";
 import type { Requirement, UnneededCapability } from "../model/analysis.js";
-import { evaluateRequest } from "./iam.js";
+import { actionApplies, evaluateRequest } from "./iam.js";
 import { principalContext } from "./context.js";
 import { pointers, type PrincipalPolicies } from "./policies.js";
-import { requiredPermissions, TRACING_ACTIONS, VPC_ACTIONS } from "./requirements.js";
+import { inVpc, requiredPermissions, TRACING_ACTIONS, VPC_ACTIONS } from "./requirements.js";
+
+const POLLER_VPC_KINDS = new Set(["kafka", "self-managed-kafka", "mq", "docdb"]);
 
 export function evaluateRequirements(fn: LambdaFunction, role: Role | null, policies: PrincipalPolicies | null): Requirement[] {
   return requiredPermissions(fn).map((r) => {
@@ -25,8 +27,29 @@ export function evaluateRequirements(fn: LambdaFunction, role: Role | null, poli
         context: principalContext(role.arn, { "aws:RequestedRegion": fn.region }),
       },
     });
+    if (result.decision === "implicit-deny" && hasTemplateReference(r.resource) && grantsActionSomewhere(policies, r.action)) {
+      return {
+        ...r,
+        decision: "unresolved" as const,
+        explanation: `The resource ${r.resource} is an unresolved template reference; a statement grants ${r.action} on resources that may be the same one.`,
+        statements: [],
+      };
+    }
     return { ...r, decision: result.decision, explanation: result.explanation.summary, statements: pointers(result.explanation.statements) };
   });
+}
+
+/**
+ * An IaC placeholder the readers could not resolve (`${Queue.Arn}`, `${AWS::Region}`), as opposed to
+ * an IAM policy variable (`${aws:username}`), which only appears in policies, never in a function's
+ * configuration.
+ */
+function hasTemplateReference(arn: string): boolean {
+  return /\$\{[^}]*\}/.test(arn);
+}
+
+function grantsActionSomewhere(policies: PrincipalPolicies, action: string): boolean {
+  return policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, action)));
 }
 
 /**
@@ -36,7 +59,9 @@ export function evaluateRequirements(fn: LambdaFunction, role: Role | null, poli
  */
 export function unneededCapabilities(role: Role, policies: PrincipalPolicies, fns: readonly LambdaFunction[]): UnneededCapability[] {
   const out: UnneededCapability[] = [];
-  const needsVpc = fns.some((f) => f.vpc !== null && f.vpc.subnetIds.length > 0);
+  // Event sources inside a VPC (MSK, Amazon MQ, DocumentDB, self-managed Kafka) make Lambda's
+  // pollers create network interfaces with the execution role even for a function outside any VPC.
+  const needsVpc = fns.some((f) => inVpc(f) || f.triggers.some((t) => POLLER_VPC_KINDS.has(t.kind)));
   const needsTracing = fns.some((f) => f.tracingMode === "Active");
   const check = (purpose: "vpc" | "tracing", actions: readonly string[]) => {
     const granted: string[] = [];

@@ -1,6 +1,6 @@
 /** Public API of the analysis stage: derived facts the built-in rules read. See docs/canonical-document-analysis.md. */
 export { analyzeDocument, type AnalyzeOptions } from "./analyze.js";
-export { requiredPermissions, destinationPermission, logGroupArns, VPC_ACTIONS, TRACING_ACTIONS, type RequiredPermission } from "./requirements.js";
+export { requiredPermissions, inVpc, destinationPermission, logGroupArns, VPC_ACTIONS, TRACING_ACTIONS, type RequiredPermission } from "./requirements.js";
 export { analyzeTrust, LAMBDA_PRINCIPALS } from "./trust.js";
 export { ESCALATION_METHODS } from "./escalation.js";
 export { READ_CONFIGURATION_ACTIONS, MAX_READERS } from "./readers.js";

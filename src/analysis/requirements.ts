@@ -55,6 +55,14 @@ const MSK = ["kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"];
 const MQ = ["mq:DescribeBroker"];
 const DOCDB = ["rds:DescribeDBClusterParameters", "rds:DescribeDBClusters", "rds:DescribeDBSubnetGroups"];
 
+/**
+ * Actions Lambda's current documentation and managed policies list for a source but that older,
+ * working configurations lack (Kinesis ESMs ran on DescribeStream before DescribeStreamSummary and
+ * ListShards were added; ListStreams is only used for discovery): missing ones are reported at a
+ * lower severity, as "may", not "cannot".
+ */
+const NON_ESSENTIAL = new Set(["kinesis:DescribeStreamSummary", "kinesis:ListShards", "dynamodb:ListStreams"]);
+
 /** Actions whose only resource is `*` in the catalog (ListStreams, Describe* on EC2 …). */
 const STAR_ONLY = new Set([
   "dynamodb:ListStreams",
@@ -118,7 +126,7 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
   const source = t.eventSourceArn;
   const subject = source ?? `self-managed-kafka:${t.uuid ?? "unknown"}`;
   const add = (actions: readonly string[], arn: string, purpose: RequirementPurpose = "trigger", essential = true) => {
-    for (const action of actions) out.push({ purpose, subject, action, resource: resourceFor(action, arn), essential });
+    for (const action of actions) out.push({ purpose, subject, action, resource: resourceFor(action, arn), essential: essential && !NON_ESSENTIAL.has(action) });
   };
   if (source !== null) {
     switch (t.kind) {
@@ -162,6 +170,16 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
   return out;
 }
 
+/**
+ * Is the function attached to a VPC? The API returns an empty VpcConfig (no subnets, no security
+ * groups, VpcId "") for a function outside any VPC; IaC inputs may leave the subnet list
+ * unresolved (`SubnetIds: !Ref Subnets`) while the security groups are known, which is still a VPC.
+ */
+export function inVpc(fn: LambdaFunction): boolean {
+  const v = fn.vpc;
+  return v !== null && (v.subnetIds.length > 0 || v.securityGroupIds.length > 0 || (v.vpcId !== null && v.vpcId !== ""));
+}
+
 /** Every permission the function's configuration requires, sorted and de-duplicated. */
 export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
   const out: RequiredPermission[] = [];
@@ -169,8 +187,8 @@ export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
   out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:CreateLogGroup", resource: logs.group, essential: false });
   out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:CreateLogStream", resource: logs.streams, essential: true });
   out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:PutLogEvents", resource: logs.streams, essential: true });
-  if (fn.vpc !== null && fn.vpc.subnetIds.length > 0) {
-    for (const action of VPC_ACTIONS) out.push({ purpose: "vpc", subject: fn.vpc.vpcId ?? "vpc", action, resource: "*", essential: true });
+  if (fn.vpc !== null && inVpc(fn)) {
+    for (const action of VPC_ACTIONS) out.push({ purpose: "vpc", subject: fn.vpc.vpcId || "vpc", action, resource: "*", essential: true });
   }
   if (fn.tracingMode === "Active") {
     for (const action of TRACING_ACTIONS) out.push({ purpose: "tracing", subject: "Active", action, resource: "*", essential: true });

@@ -12,8 +12,13 @@
  * Reference for what each field means, per rule: docs/canonical-document-analysis.md.
  */
 
-/** The IAM engine's decision for one request (src/iam/evaluate.ts), or `no-role` when the execution role is not in the document. */
-export type RequirementDecision = "allowed" | "explicit-deny" | "implicit-deny" | "conditional" | "no-role";
+/**
+ * The IAM engine's decision for one request (src/iam/evaluate.ts); `no-role` when the execution
+ * role is not in the document; `unresolved` when the resource is an unresolved IaC reference
+ * (`${Queue.Arn}`) that a statement granting the action may or may not cover: undecidable from the
+ * inputs, so never reported as missing.
+ */
+export type RequirementDecision = "allowed" | "explicit-deny" | "implicit-deny" | "conditional" | "no-role" | "unresolved";
 
 /** Why the function's configuration needs a permission. */
 export type RequirementPurpose =

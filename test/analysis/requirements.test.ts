@@ -33,8 +33,10 @@ describe("requiredPermissions", () => {
       "vpc ec2:UnassignPrivateIpAddresses *",
     ]);
     expect(r.filter((x) => x.startsWith("tracing "))).toEqual(["tracing xray:PutTelemetryRecords *", "tracing xray:PutTraceSegments *"]);
-    // A VpcConfig with no subnets (what the API returns for a non-VPC function) is not a VPC.
+    // An empty VpcConfig (what the API returns for a non-VPC function) is not a VPC; security groups
+    // with subnets left unresolved by an IaC reader still are.
     expect(brief(fn("api", "r", { vpc: { vpcId: "", subnetIds: [], securityGroupIds: [] } })).some((x) => x.startsWith("vpc "))).toBe(false);
+    expect(brief(fn("api", "r", { vpc: { vpcId: null, subnetIds: [], securityGroupIds: ["${LambdaSecurityGroupId}"] } })).some((x) => x.startsWith("vpc "))).toBe(true);
   });
 
   it("reads each event source with the actions its AWS page lists, on the source's ARN", () => {
