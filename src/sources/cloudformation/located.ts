@@ -20,9 +20,17 @@ const PLAIN_KEY = /^[A-Za-z0-9_$@:/-]+$/;
 /** The path of a child value: `.key` for plain keys, `["odd key"]` otherwise, `[i]` for indices. */
 export function childPath(parent: string, key: string | number): string {
   if (typeof key === "number") return `${parent}[${key}]`;
-  if (PLAIN_KEY.test(key)) return parent === "" ? key : `${parent}.${key}`;
+  let plain = plainKeys.get(key);
+  if (plain === undefined) {
+    plain = PLAIN_KEY.test(key);
+    if (plainKeys.size < 100_000) plainKeys.set(key, plain);
+  }
+  if (plain) return parent === "" ? key : `${parent}.${key}`;
   return `${parent}[${JSON.stringify(key)}]`;
 }
+
+/** Templates repeat the same few keys (Type, Properties, Effect, Action…): test each once. */
+const plainKeys = new Map<string, boolean>();
 
 /**
  * Bytes or text to a string. Plans redirected by PowerShell are UTF-16 LE with a byte-order mark,
