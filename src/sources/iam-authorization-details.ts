@@ -36,7 +36,12 @@ export function isAuthorizationDetailsPage(value: unknown): value is JsonObject 
       seen = true;
     }
   }
-  return seen;
+  if (!seen) return false;
+  // `aws iam list-policies` also returns {Policies: […]}, but without PolicyVersionList: not an export of documents.
+  const onlyPolicies = !("UserDetailList" in value) && !("GroupDetailList" in value) && !("RoleDetailList" in value);
+  const policies = value["Policies"] as unknown[] | undefined;
+  if (onlyPolicies && policies && policies.length > 0 && policies.every((p) => isObject(p) && !("PolicyVersionList" in p))) return false;
+  return true;
 }
 
 /** Pages of the file: one object, an array of pages, or concatenated pages; with their JSON path. */

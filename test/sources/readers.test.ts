@@ -334,6 +334,13 @@ describe("authorization details reader", () => {
 });
 
 describe("detection by content", () => {
+  it("iam list-policies ({Policies} without documents) is not taken for an authorization details export", () => {
+    const listPolicies = { Policies: [{ PolicyName: "AWSLambdaBasicExecutionRole", Arn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", DefaultVersionId: "v1", AttachmentCount: 3 }], IsTruncated: false };
+    const r = readValue("list-policies.json", listPolicies);
+    expect(r.fragment).toBeNull();
+    expect(r.warnings[0]).toMatchObject({ code: "input-not-used", severity: "info" });
+    expect(mustRead("filtered.json", { Policies: [] }).source.kind).toBe("iam-authorization-details");
+  });
   it("file names do not matter; unknown JSON is a warning, non-JSON given explicitly an error", () => {
     expect(mustRead("whatever.txt", GET_FUNCTION).source.kind).toBe("lambda-functions");
     expect(readValue("x.json", { Buckets: [] }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning", file: "x.json" });
