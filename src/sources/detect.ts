@@ -58,6 +58,7 @@ function knownUnusedShape(values: unknown[]): string | null {
     if (isObject(v["Role"]) && "AssumeRolePolicyDocument" in (v["Role"] as object)) return "iam get-role output (it has no policies: use get-account-authorization-details)";
     if (isObject(v["User"]) || isObject(v["Group"])) return "iam get-user/get-group output (use get-account-authorization-details)";
     if ("Account" in v && "Arn" in v && "UserId" in v) return "sts get-caller-identity output";
+    if (Array.isArray(v["Roles"]) && (v["Roles"] as unknown[]).every((r) => isObject(r) && "RoleName" in r)) return "iam list-roles output (it has no policies: use get-account-authorization-details)";
     if (Array.isArray(v["Policies"]) && (v["Policies"] as unknown[]).every((p) => isObject(p) && !("PolicyVersionList" in p))) return "iam list-policies output (no documents: use get-account-authorization-details)";
     if (Array.isArray(v["Regions"]) && Object.keys(v).length === 1) return "ec2 describe-regions output";
   }

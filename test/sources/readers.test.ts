@@ -340,6 +340,7 @@ describe("detection by content", () => {
     expect(r.fragment).toBeNull();
     expect(r.warnings[0]).toMatchObject({ code: "input-not-used", severity: "info" });
     expect(mustRead("filtered.json", { Policies: [] }).source.kind).toBe("iam-authorization-details");
+    expect(readValue("roles.json", { Roles: [{ RoleName: "r", Arn: "arn:aws:iam::123456789012:role/r" }] }).warnings[0]).toMatchObject({ code: "input-not-used", severity: "info" });
   });
   it("file names do not matter; unknown JSON is a warning, non-JSON given explicitly an error", () => {
     expect(mustRead("whatever.txt", GET_FUNCTION).source.kind).toBe("lambda-functions");
