@@ -33,12 +33,18 @@ export interface LoadedReport {
   dialogs: string[];
 }
 
-export async function openReport(browser: Browser, html: string, name: string, viewport = { width: 1280, height: 900 }): Promise<LoadedReport> {
+export async function openReport(
+  browser: Browser,
+  html: string,
+  name: string,
+  options: { viewport?: { width: number; height: number }; javaScriptEnabled?: boolean } = {},
+): Promise<LoadedReport> {
+  const viewport = options.viewport ?? { width: 1280, height: 900 };
   mkdirSync(OUTPUT_DIR, { recursive: true });
   const file = path.join(OUTPUT_DIR, `${name}.html`);
   writeFileSync(file, html);
   const url = pathToFileURL(file).href;
-  const context = await browser.newContext({ viewport, javaScriptEnabled: true });
+  const context = await browser.newContext({ viewport, javaScriptEnabled: options.javaScriptEnabled ?? true });
   const page = await context.newPage();
   const errors: string[] = [];
   const requests: string[] = [];

@@ -162,6 +162,19 @@ describe.skipIf(!chromiumAvailable)("renderHtml in headless Chromium", () => {
     await page.close();
   });
 
+  it("is readable with scripts off: every graph page shown, no dead controls", async () => {
+    const sc = scenario(260, 11);
+    const r = await openReport(browser, renderHtml(sc.report, sc.document, { catalog: sc.catalog }), "report-no-js", { javaScriptEnabled: false });
+    expectClean(r);
+    const pages = await r.page.locator("figure.graph-page").count();
+    expect(pages).toBeGreaterThan(1);
+    for (let i = 0; i < pages; i++) expect(await r.page.locator("figure.graph-page").nth(i).isVisible()).toBe(true);
+    expect(await r.page.locator("#graph-nav").isVisible()).toBe(false);
+    expect(await r.page.locator("#filters").isVisible()).toBe(false);
+    expect(await r.page.locator("article.finding:visible").count()).toBe(sc.report.findings.length);
+    await r.page.close();
+  });
+
   it("leaves the single-function roles out of the picture past maxFunctions, and says so", async () => {
     const sc = scenario(300, 2);
     const html = renderHtml(sc.report, sc.document, { graph: { maxFunctions: 100 } });
