@@ -4,7 +4,7 @@
  * today's policy grants").
  */
 
-import type { CanonicalDocument, PolicyDocument } from "../model/document.js";
+import type { CanonicalDocument, PolicyDocument, Role } from "../model/document.js";
 
 export interface CurrentPolicy {
   /** `inline:<name>` or the managed policy ARN. */
@@ -20,9 +20,21 @@ export interface CurrentPolicies {
   unresolved: string[];
 }
 
+const rolesByArn = new WeakMap<CanonicalDocument, Map<string, Role>>();
+
+/** The role by ARN (indexed once per document; documents are treated as immutable). */
+export function roleOf(document: CanonicalDocument, roleArn: string): Role | undefined {
+  let m = rolesByArn.get(document);
+  if (m === undefined) {
+    m = new Map(document.roles.map((r) => [r.arn, r]));
+    rolesByArn.set(document, m);
+  }
+  return m.get(roleArn);
+}
+
 /** The role's identity policies in a stable order: inline by name, then managed by ARN. */
 export function currentPolicies(document: CanonicalDocument, roleArn: string): CurrentPolicies {
-  const role = document.roles.find((r) => r.arn === roleArn);
+  const role = roleOf(document, roleArn);
   if (role === undefined) return { policies: [], unresolved: [] };
   const policies: CurrentPolicy[] = [];
   const unresolved: string[] = [];

@@ -7,13 +7,14 @@
  * `generateForRole` does the role-per-function split of a shared role and the interim union.
  *
  * Pure and deterministic: no clock, no environment, output sorted; the same document and options
- * give the same bytes.
+ * give the same bytes. Documents are treated as immutable: lookups are indexed once per document
+ * object (WeakMap), so mutate a copy, not a document already generated from.
  */
 
 import { LeastroleError } from "../errors.js";
 import type { CanonicalDocument, LambdaFunction } from "../model/document.js";
 import type { PrincipalUsage } from "../model/usage.js";
-import { currentPolicies } from "./current-policies.js";
+import { currentPolicies, roleOf } from "./current-policies.js";
 import { exceptionGrants } from "./exceptions.js";
 import { loadActionCatalogSync, type ActionCatalog } from "./iam.js";
 import { DEFAULT_PREFIX_THRESHOLD, mergeActionUsage, observedGrants, type Place } from "./observed.js";
@@ -31,18 +32,48 @@ export class FunctionNotFoundError extends LeastroleError {
   }
 }
 
+/** Lookups over one document, built once per document (generation of a whole account is then linear). */
+interface DocumentIndex {
+  functionByArn: Map<string, LambdaFunction>;
+  functionsByName: Map<string, LambdaFunction[]>;
+  functionsByRole: Map<string, LambdaFunction[]>;
+  sessionsByRole: Map<string, PrincipalUsage[]>;
+}
+
+const indexes = new WeakMap<CanonicalDocument, DocumentIndex>();
+
+function indexOf(document: CanonicalDocument): DocumentIndex {
+  let idx = indexes.get(document);
+  if (idx !== undefined) return idx;
+  const push = <T>(m: Map<string, T[]>, k: string, v: T): void => {
+    const list = m.get(k);
+    if (list === undefined) m.set(k, [v]);
+    else list.push(v);
+  };
+  idx = { functionByArn: new Map(), functionsByName: new Map(), functionsByRole: new Map(), sessionsByRole: new Map() };
+  for (const f of document.functions) {
+    idx.functionByArn.set(f.arn, f);
+    push(idx.functionsByName, f.name, f);
+    push(idx.functionsByRole, f.roleArn, f);
+  }
+  for (const p of document.usage.principals) push(idx.sessionsByRole, p.roleArn, p);
+  indexes.set(document, idx);
+  return idx;
+}
+
 /**
  * The function named by an unqualified or qualified ARN, or by name (unique across the document).
  * Throws FunctionNotFoundError naming the candidates when ambiguous.
  */
 export function findFunction(document: CanonicalDocument, ref: string): LambdaFunction {
   const unqualified = /^(arn:[^:]+:lambda:[^:]+:[^:]+:function:[^:]+)(:.+)?$/.exec(ref)?.[1];
+  const idx = indexOf(document);
   if (unqualified !== undefined) {
-    const fn = document.functions.find((f) => f.arn === unqualified);
+    const fn = idx.functionByArn.get(unqualified);
     if (fn === undefined) throw new FunctionNotFoundError(`function ${ref} is not in the document (${document.functions.length} functions)`);
     return fn;
   }
-  const byName = document.functions.filter((f) => f.name === ref);
+  const byName = idx.functionsByName.get(ref) ?? [];
   if (byName.length === 1) return byName[0] as LambdaFunction;
   if (byName.length > 1) {
     throw new FunctionNotFoundError(`function name ${ref} is ambiguous: ${byName.map((f) => f.arn).sort().join(", ")}; pass the ARN`);
@@ -67,9 +98,8 @@ function roleNameOf(roleArn: string): string {
 
 /** The function's own sessions: joined by ARN, or by name on its role when the join failed. */
 function sessionsOf(document: CanonicalDocument, fn: LambdaFunction): PrincipalUsage[] {
-  return document.usage.principals.filter(
+  return (indexOf(document).sessionsByRole.get(fn.roleArn) ?? []).filter(
     (p) =>
-      p.roleArn === fn.roleArn &&
       p.sessionKind === "function" &&
       (p.functionArn === fn.arn || (p.functionArn === null && p.functionName === fn.name && p.accountId === fn.accountId)),
   );
@@ -118,7 +148,7 @@ function usageWarnings(document: CanonicalDocument, fn: LambdaFunction, sessions
       message: "Whether the trail logs data events is unknown: if it does not, data-plane calls (S3 objects, DynamoDB items, SQS messages) are missing from the policy.",
     });
   }
-  const others = u.principals.filter((p) => p.roleArn === fn.roleArn && p.sessionKind === "other");
+  const others = (indexOf(document).sessionsByRole.get(fn.roleArn) ?? []).filter((p) => p.sessionKind === "other");
   if (others.length > 0) {
     w.push({
       code: "unattributed-sessions",
@@ -261,7 +291,7 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   const current = currentPolicies(document, fn.roleArn);
   const kept = exceptionGrants(options.exceptions ?? [], fn, current.policies, catalog);
   warnings.push(...kept.warnings);
-  const role = document.roles.find((r) => r.arn === fn.roleArn);
+  const role = roleOf(document, fn.roleArn);
   const shared = role !== undefined && role.functions.filter((a) => a !== fn.arn).length > 0;
   const roleName = options.roleName ?? (shared ? `${fn.name}-role`.slice(0, 64) : roleNameOf(fn.roleArn));
   if (fn.region === "unknown" || fn.accountId === "unknown" || [...required, ...observed.grants].some((g) => /\$\{[^}:]*\}/.test(g.resource))) {
@@ -291,14 +321,15 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
  * dedicated role `<function>-role`) and their union (what the shared role should carry meanwhile).
  */
 export function generateForRole(document: CanonicalDocument, roleArn: string, options: GenerateOptions = {}, catalog: ActionCatalog = loadActionCatalogSync()): RoleGeneration {
-  const role = document.roles.find((r) => r.arn === roleArn);
+  const role = roleOf(document, roleArn);
   const fnArns = new Set(role?.functions ?? []);
-  for (const f of document.functions) if (f.roleArn === roleArn) fnArns.add(f.arn);
-  const known = [...fnArns].filter((a) => document.functions.some((f) => f.arn === a)).sort();
+  const idx = indexOf(document);
+  for (const f of idx.functionsByRole.get(roleArn) ?? []) fnArns.add(f.arn);
+  const known = [...fnArns].filter((a) => idx.functionByArn.has(a)).sort();
   if (known.length === 0) throw new FunctionNotFoundError(`role ${roleArn} is not the execution role of any function in the document`);
   const shared = known.length > 1;
   const functions = known.map((a) => {
-    const fnName = document.functions.find((f) => f.arn === a)?.name ?? a;
+    const fnName = idx.functionByArn.get(a)?.name ?? a;
     const perFunction: GenerateOptions = { ...options };
     if (shared) perFunction.roleName = `${fnName}-role`.slice(0, 64);
     return generatePolicy(document, a, perFunction, catalog);

@@ -83,8 +83,15 @@ function compile(type: string, format: string): CompiledFormat {
   return compiled;
 }
 
+const formatsCache = new WeakMap<ActionInfo, CompiledFormat[]>();
+
 function formatsOf(info: ActionInfo): CompiledFormat[] {
-  return info.resourceTypes.flatMap((t) => t.arnFormats.map((f) => compile(t.name, f)));
+  let hit = formatsCache.get(info);
+  if (hit === undefined) {
+    hit = info.resourceTypes.flatMap((t) => t.arnFormats.map((f) => compile(t.name, f)));
+    formatsCache.set(info, hit);
+  }
+  return hit;
 }
 
 function toMatch(f: CompiledFormat, m: RegExpExecArray): FormatMatch {
