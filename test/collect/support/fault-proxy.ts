@@ -7,12 +7,22 @@
 
 import { createServer, request, type IncomingMessage, type Server } from "node:http";
 
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
 export interface FaultRule {
-  /** Which requests: matched against `<service>/<region> <method> <path>` from the signature scope. */
+  /**
+   * Which requests: matched against `<service>/<region> <method> <path> <body>` (service and
+   * region from the signature scope; the body carries the Action of query-protocol calls).
+   */
   match: RegExp;
   /** How many matching requests get the fault (Infinity = all). */
   times: number;
-  fault: "throttle" | "deny";
+  /** An AWS error, or an answer built by the test (for operations moto does not implement). */
+  fault: "throttle" | "deny" | ((request: { path: string; body: string; nth: number }) => Answer);
 }
 
 export interface FaultProxy {
@@ -35,13 +45,24 @@ export function startFaultProxy(target: string, rules: FaultRule[]): Promise<Fau
   const injected = rules.map(() => 0);
   const seen: string[] = [];
   const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => handle(req, Buffer.concat(chunks), res));
+  });
+  const handle = (req: IncomingMessage, body: Buffer, res: import("node:http").ServerResponse) => {
     const what = describe(req);
     seen.push(what);
-    const i = rules.findIndex((r, k) => r.match.test(what) && (injected[k] ?? 0) < r.times);
+    const full = `${what} ${body.toString("utf8")}`;
+    const i = rules.findIndex((r, k) => r.match.test(full) && (injected[k] ?? 0) < r.times);
     if (i >= 0) {
       injected[i] = (injected[i] ?? 0) + 1;
-      req.resume();
       const rule = rules[i] as FaultRule;
+      if (typeof rule.fault === "function") {
+        const answer = rule.fault({ path: req.url ?? "/", body: body.toString("utf8"), nth: injected[i] as number });
+        res.writeHead(answer.status, { "x-amzn-requestid": `stub-${seen.length}`, ...answer.headers });
+        res.end(answer.body);
+        return;
+      }
       const [code, status, message] =
         rule.fault === "throttle" ? ["TooManyRequestsException", 429, "Rate exceeded"] : ["AccessDeniedException", 403, "injected denial for this region"];
       if (/^(sts|iam)\//.test(what)) {
@@ -66,8 +87,8 @@ export function startFaultProxy(target: string, rules: FaultRule[]): Promise<Fau
       res.writeHead(502);
       res.end(String(e));
     });
-    req.pipe(forward);
-  });
+    forward.end(body);
+  };
   return new Promise((ok) => {
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
