@@ -83,11 +83,13 @@ export function normaliseGrants(grants: readonly Grant[]): Grant[] {
   for (const list of byAction.values()) {
     list.sort((a, b) => cmp(a.resource, b.resource));
     const kept: Grant[] = [];
+    // Only a pattern can cover a different resource: exact ARNs need no comparison.
+    const wide = list.filter((h) => /[*?]/.test(h.resource));
     for (const g of list) {
       // A cover is another grant whose pattern matches every ARN g's pattern matches. Ties (equal
       // languages, different text) cannot happen after merging except for equivalent spellings,
       // which the resource order breaks deterministically.
-      const cover = list.find((h) => h !== g && patternCovers(h.resource, g.resource) && !(patternCovers(g.resource, h.resource) && g.resource < h.resource));
+      const cover = wide.find((h) => h !== g && patternCovers(h.resource, g.resource) && !(patternCovers(g.resource, h.resource) && g.resource < h.resource));
       if (cover === undefined) kept.push(g);
       else cover.provenance = mergeProvenance(cover.provenance, g.provenance);
     }
