@@ -45,7 +45,7 @@ function findingHead(f: Finding, fnsOfRole: Map<string, string[]>): string {
   return `${ICON[f.severity]} **${mdCode(f.ruleId)} ${mdText(f.name)}** · ${on}${used}${where}`;
 }
 
-function findingBlock(f: Finding, fnsOfRole: Map<string, string[]>, withDetails: boolean): string {
+function findingBlock(f: Finding, fnsOfRole: Map<string, string[]>, fnNames: Map<string, string>, withDetails: boolean): string {
   // Every block ends with a blank line: without it the next finding would continue this
   // paragraph, and a heading after </details> would be swallowed by the HTML block.
   const lines = [findingHead(f, fnsOfRole) + "  ", mdText(f.message), ""];
@@ -53,6 +53,11 @@ function findingBlock(f: Finding, fnsOfRole: Map<string, string[]>, withDetails:
     const ev = evidenceJson(f);
     const parts: string[] = [];
     parts.push(`ARN: ${mdCode(f.resource.arn)}`);
+    const fns = f.resource.type === "role" ? fnsOfRole.get(f.resource.arn) ?? [] : [];
+    if (fns.length > 0) {
+      const names = fns.slice(0, 20).map((a) => mdCode(fnNames.get(a) ?? a));
+      parts.push(`Functions using it: ${names.join(", ")}${fns.length > 20 ? ` and ${fns.length - 20} more` : ""}`);
+    }
     if (ev) parts.push(mdFence(ev, "json"));
     if (f.remediation.trim()) parts.push(`**How to fix:** ${mdText(f.remediation)}`);
     lines.push("<details><summary>Evidence and fix</summary>", "", parts.join("\n\n"), "", "</details>", "");
@@ -86,6 +91,7 @@ export function renderMarkdown(report: AuditReport, document: Partial<CanonicalD
   const budget = new Budget(limit - reserve);
   const s = report.summary;
   const fnsOfRole = functionsByRole(document);
+  const fnNames = new Map((document.functions ?? []).map((fn) => [fn.arn, fn.name]));
   const shared = sharedRoleCount(document, fnsOfRole);
 
   // ---- summary: always fits (bounded size)
@@ -135,8 +141,8 @@ export function renderMarkdown(report: AuditReport, document: Partial<CanonicalD
       break;
     }
     for (const f of ofSev) {
-      if (budget.add(findingBlock(f, fnsOfRole, true))) shown++;
-      else if (budget.add(findingBlock(f, fnsOfRole, false))) {
+      if (budget.add(findingBlock(f, fnsOfRole, fnNames, true))) shown++;
+      else if (budget.add(findingBlock(f, fnsOfRole, fnNames, false))) {
         shown++;
         withoutDetails++;
       } else {

@@ -30,7 +30,11 @@ describe("renderMarkdown", () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     const critical = md.slice(order[0], order[1]);
     expect(critical).toContain("🔴 **`LR901` full\\-admin\\-access** · role `auth-role-6` (4 functions) · `infra/template.yaml:42`");
-    expect(critical).toContain('<details><summary>Evidence and fix</summary>\n\nARN: `arn:aws:iam::123456789012:role/service-role/auth-role-6`\n\n```json\n{\n  "policy": "arn:aws:iam::aws:policy/AdministratorAccess"');
+    const role = sc.document.roles.find((r) => r.name === "auth-role-6")!;
+    const names = role.functions.map((a) => "`" + sc.document.functions.find((f) => f.arn === a)!.name + "`").join(", ");
+    expect(critical).toContain(
+      `<details><summary>Evidence and fix</summary>\n\nARN: \`${role.arn}\`\n\nFunctions using it: ${names}\n\n\`\`\`json\n{\n  "policy": "arn:aws:iam::aws:policy/AdministratorAccess"`,
+    );
   });
 
   it("separates blocks with blank lines so headings after </details> render", () => {
