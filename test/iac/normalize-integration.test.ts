@@ -26,6 +26,16 @@ describe("IaC fragments through the normaliser", () => {
     expect(document.functions.map((f) => f.name)).toEqual(["api-handler", "jobs-worker", "legacy-report"]);
   });
 
+  it("Terraform users and groups are schema-valid principals", () => {
+    const fragment = readTerraformPlan(readFileSync(`${corpus}/checkov-tfplan-fixtures/plan_with_iam_policies.tfplan.json`), "p.json");
+    const { document } = normalizeFragments([fragment]);
+    expect(validateCanonicalDocument(document).valid).toBe(true);
+    expect(document.principals.map((p) => [p.type, p.name])).toEqual([
+      ["group", "example"],
+      ["user", "example"],
+    ]);
+  });
+
   it("SAM template: generated roles joined, AWS managed policies resolved from the shipped data", () => {
     const fragment = readCloudFormationTemplate(readFileSync(`${corpus}/serverless-patterns-sam/apigw-kinesis-lambda/template.yaml`), "template.yaml");
     const { document } = normalizeFragments([fragment]);

@@ -70,6 +70,20 @@ describe("Terraform plans in the corpus", () => {
     expect(f.policies.map((p) => p.arn)).toEqual(["arn:aws:iam::unknown:policy/policy_pass"]);
   });
 
+  it("users and groups become principals with their inline and attached policies", () => {
+    const iam = readTerraformPlan(readFileSync(CORPUS_PLANS[3] as string), "p.json");
+    expect(iam.principals.map((p) => [p.type, p.arn, p.inlinePolicies.map((i) => [i.name, i.document.Statement[0]?.Action])])).toEqual([
+      ["group", "arn:aws:iam::unknown:group/example", [["example", ["s3:Get*", "iam:*"]]]],
+      ["user", "arn:aws:iam::unknown:user/example", [["example", ["iam:*"]]]],
+    ]);
+    const goat = readTerraformPlan(readFileSync(CORPUS_PLANS[4] as string), "g.json");
+    // chris's policy (sts:AssumeRole on the manager role) is attached by reference: its ARN is unknown at plan time.
+    expect(goat.principals.map((p) => [p.name, p.attachedPolicies.map((a) => a.arn), p.tags])).toEqual([
+      ["chris-cgidexample01", ["arn:aws:iam::unknown:policy/cg-chris-policy-cgidexample01"], { Name: "cg-chris-cgidexample01", Scenario: "lambda-privesc", Stack: "CloudGoat" }],
+    ]);
+    expect(goat.policies.find((p) => p.name === "cg-chris-policy-cgidexample01")?.document?.Statement.flatMap((s) => s.Action ?? [])).toContain("sts:AssumeRole");
+  });
+
   it("plan_with_deleted_resources: the deleted half of a replacement is ignored; format 0.1 nested modules read", () => {
     const deleted = readTerraformPlan(readFileSync(CORPUS_PLANS[0] as string), "d.json");
     expect(deleted.roles).toEqual([]);

@@ -31,6 +31,7 @@ import { configExpression, indexPlan, resolveExpression, targetOf, type PlanInde
 import { dataSourceFromConfiguration, rebuildPolicyDocument } from "./policy-document-data.js";
 import { readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission } from "./lambda-resources.js";
 import { stringMap } from "./values.js";
+import { readMembership, readPrincipal, readPrincipalAttachment, readPrincipalPolicy, type PrincipalBuild } from "./principals.js";
 import { indexConfigBlocks, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
 
 export interface TerraformReadOptions {
@@ -96,6 +97,7 @@ export class PlanReader {
   readonly patches = new Map<string, FunctionPatch & { statements: PolicyStatement[] }>();
   /** Roles with a policy whose document could not be read (unknown at plan time or invalid). */
   readonly incomplete = new Set<string>();
+  readonly principals = new Map<string, PrincipalBuild>(); // users and groups, by instance address
   readonly blocks: Map<string, BlockLocation> | null;
   readonly trustLocations = new Map<string, SourceLocation>();
 
@@ -128,6 +130,14 @@ export class PlanReader {
     for (const r of ofType("aws_iam_role_policy_attachment")) this.readAttachment(r);
     for (const r of ofType("aws_iam_policy_attachment")) this.readExclusiveAttachment(r);
     for (const r of ofType("aws_iam_role_policy_attachments_exclusive")) this.readAttachmentsExclusive(r);
+    for (const r of ofType("aws_iam_user")) readPrincipal(this, r, "user");
+    for (const r of ofType("aws_iam_group")) readPrincipal(this, r, "group");
+    for (const r of ofType("aws_iam_user_policy")) readPrincipalPolicy(this, r, "user");
+    for (const r of ofType("aws_iam_group_policy")) readPrincipalPolicy(this, r, "group");
+    for (const r of ofType("aws_iam_user_policy_attachment")) readPrincipalAttachment(this, r, "user");
+    for (const r of ofType("aws_iam_group_policy_attachment")) readPrincipalAttachment(this, r, "group");
+    for (const r of ofType("aws_iam_user_group_membership")) readMembership(this, r, "user-groups");
+    for (const r of ofType("aws_iam_group_membership")) readMembership(this, r, "group-users");
     for (const r of ofType("aws_lambda_function")) readFunction(this, r);
     for (const r of ofType("aws_lambda_permission")) readPermission(this, r);
     for (const r of ofType("aws_lambda_event_source_mapping")) readEventSourceMapping(this, r);
@@ -143,6 +153,13 @@ export class PlanReader {
       fragment.roles.push(record);
     }
     fragment.roles.sort(byArn);
+    for (const { record } of this.principals.values()) {
+      record.inlinePolicies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      record.attachedPolicies.sort(byArn);
+      record.groups.sort();
+      fragment.principals.push(record);
+    }
+    fragment.principals.sort(byArn);
     fragment.policies = [...this.policies.values()].map((p) => p.policy).sort(byArn);
     for (const { fn, statements } of this.functions.values()) {
       if (statements.length > 0) fn.resourcePolicy = resourcePolicyOf(statements);
@@ -159,10 +176,11 @@ export class PlanReader {
     for (const role of fragment.roles) {
       if (role.trustPolicy === null || role.attachedPolicies.some((p) => unresolved.has(p.arn))) this.incomplete.add(role.arn);
     }
+    for (const principal of fragment.principals) if (principal.attachedPolicies.some((p) => unresolved.has(p.arn))) this.incomplete.add(principal.arn);
     fragment.incompletePrincipals = [...this.incomplete].sort();
     fragment.partial = ix.errored || fragment.incompletePrincipals.length > 0 || this.warnings.some((w) => w.code === "terraform-external-role");
     fragment.warnings = sortWarnings(this.warnings);
-    fragment.source.records = fragment.roles.length + fragment.policies.length + fragment.functions.length;
+    fragment.source.records = fragment.roles.length + fragment.principals.length + fragment.policies.length + fragment.functions.length;
     fragment.statementLocations = this.statementLocations(fragment);
     return fragment;
   }
@@ -185,6 +203,9 @@ export class PlanReader {
         add(role.arn, "inline", p.name, p.document.Statement.length, p.source, fromRole ? `inline_policy[${JSON.stringify(p.name)}].policy` : "policy");
       }
     }
+    for (const principal of fragment.principals) {
+      for (const p of principal.inlinePolicies) add(principal.arn, "inline", p.name, p.document.Statement.length, p.source, "policy");
+    }
     for (const { resource, policy: p } of this.policies.values()) if (p.document) add(p.arn, "managed", null, p.document.Statement.length, this.location(resource, "policy"), "policy");
     return out;
   }
@@ -195,6 +216,10 @@ export class PlanReader {
     const w: Warning = { code, severity, message, file: this.file };
     if (path !== undefined) w.path = path;
     this.warnings.push(w);
+  }
+
+  valuesPath(r: TfResource): string {
+    return valuesPathOf(r);
   }
 
   /** The resource's block in the `.tf` files when given (at `attr` when named), else its entry in the plan. */
