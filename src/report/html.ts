@@ -47,6 +47,11 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${num(n)} ${n === 1 ? one : many}`;
 }
 
+/** Escaped text with `code` spans (rule remediations use them) as <code>: escaping comes first. */
+function prose(text: string): string {
+  return esc(text).replace(/`([^`\n]+)`/g, "<code>$1</code>");
+}
+
 function card(n: number, label: string, cls = ""): string {
   return `<div class="card ${cls}${n === 0 && cls.startsWith("sev-") ? " zero" : ""}"><div class="n">${num(n)}</div><div class="l">${esc(label)}</div></div>`;
 }
@@ -139,7 +144,7 @@ export function renderHtml(report: AuditReport, document: Partial<CanonicalDocum
       const rule = rules.get(fix.ruleId);
       body.push(
         `<li><strong>${esc(rule?.title ?? fix.name)}</strong> <code>${esc(fix.ruleId)}</code>: clears ${plural(fix.findings, "finding")} (${esc(sev)}) across ${plural(fix.functions, "function")}.` +
-          (fix.remediation ? `<div class="muted">${esc(firstParagraph(fix.remediation))}</div>` : "") +
+          (fix.remediation ? `<div class="muted">${prose(firstParagraph(fix.remediation))}</div>` : "") +
           `</li>`,
       );
     }
@@ -229,7 +234,7 @@ export function renderHtml(report: AuditReport, document: Partial<CanonicalDocum
       (f.suppressed
         ? `<dt>suppressed</dt><dd>${esc(f.suppressed.reason)}${f.suppressed.expires ? ` (until ${esc(f.suppressed.expires)})` : ""} <span class="muted">[${esc(f.suppressed.origin)}]</span></dd>`
         : "") +
-      (f.remediation ? `<dt>how to fix</dt><dd>${esc(f.remediation.trim())}${docs ? ` <a href="${esc(docs.ref)}" rel="noreferrer noopener">AWS docs</a>` : ""}</dd>` : "") +
+      (f.remediation ? `<dt>how to fix</dt><dd>${prose(f.remediation.trim())}${docs ? ` <a href="${esc(docs.ref)}" rel="noreferrer noopener">AWS docs</a>` : ""}</dd>` : "") +
       `<dt>fingerprint</dt><dd><code>${esc(f.fingerprint)}</code></dd></dl>` +
       evidence +
       itemFixes

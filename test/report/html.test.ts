@@ -203,3 +203,14 @@ describe("renderHtml (static checks)", () => {
     expect(renderHtml(sc.report, sc.document, { catalog: sc.catalog })).toBe(renderHtml(sc.report, sc.document, { catalog: sc.catalog }));
   });
 });
+
+describe("remediation prose", () => {
+  it("turns `code` into <code> only after escaping, so a hostile remediation stays text", () => {
+    const sc = scenario(6, 4);
+    const f = sc.report.findings.find((x) => !x.suppressed)!;
+    f.remediation = "Run `leastrole generate` then `<img src=x onerror=alert(1)>`.";
+    const html = renderHtml(sc.report, sc.document);
+    expect(html).toContain("Run <code>leastrole generate</code> then <code>&lt;img src=x onerror=alert(1)&gt;</code>.");
+    expect(html).not.toContain("<img");
+  });
+});
