@@ -225,10 +225,19 @@ function build(roleName: string, baseName: string, grants: Grant[], exceptions: 
   const policy = toPolicyDocument(statements);
   const policies = sizePolicies(policy, baseName, options.target ?? "inline");
   const allWarnings = [...warnings];
-  if (policies.length > 1 || (policies[0]?.kind === "managed" && (options.target ?? "inline") === "inline")) {
+  const target = options.target ?? "inline";
+  if (policies.length > 1 || (policies[0]?.kind === "managed" && target === "inline")) {
+    const n = policies.length;
+    const why = target === "inline" ? "The policy exceeds the role's 10,240-character inline budget" : "The policy exceeds one managed policy's 6,144 characters";
+    const quota =
+      n > 20
+        ? " — more than the 20 managed policies a role can have even after a quota increase: split the function's work or accept wider patterns (lower --prefix-threshold)"
+        : n > 10
+          ? " — more than the default 10 managed policies per role: request a quota increase (up to 20)"
+          : "";
     allWarnings.push({
       code: "split-into-several-policies",
-      message: `The policy exceeds the role's 10,240-character inline budget; split into ${policies.length} managed polic${policies.length === 1 ? "y" : "ies"} of at most 6,144 characters${policies.length > 10 ? " (more than the default 10 managed policies per role: request a quota increase up to 20)" : ""}.`,
+      message: `${why}; split into ${n} managed polic${n === 1 ? "y" : "ies"} of at most 6,144 characters${quota}.`,
     });
   }
   return {

@@ -138,7 +138,10 @@ describe("size limits", () => {
       expect(p.kind).toBe("managed");
       expect(p.size).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
     }
-    expect(g.warnings.map((w) => w.code)).toContain("split-into-several-policies");
+    expect(g.warnings.find((w) => w.code === "split-into-several-policies")?.message).toMatch(/^The policy exceeds the role's 10,240-character inline budget; split into \d+ managed policies/);
+    const managed = generatePolicy(doc, fn.arn, { target: "managed" }, catalog);
+    expect(managed.policies.map((p) => p.document)).toEqual(g.policies.map((p) => p.document));
+    expect(managed.warnings.find((w) => w.code === "split-into-several-policies")?.message).toMatch(/^The policy exceeds one managed policy's 6,144 characters/);
     const merged: PolicyDocument = { Version: "2012-10-17", Statement: g.policies.flatMap((p) => p.document.Statement) };
     for (const t of tables) expect(allowed(merged, "dynamodb:GetItem", t)).toBe(true);
     for (const o of objects) expect(allowed(merged, "s3:GetObject", o)).toBe(true);
