@@ -5,13 +5,14 @@
  * Thousands of principals × thousands of functions: per principal, the statements that can matter
  * are those whose Action/NotAction covers one of the two actions (identity Allow and Deny, and the
  * boundary). Principals without such an Allow are skipped at once. For the rest, when every such
- * statement applies to `Resource: "*"` without conditions, the answer does not depend on the
- * function and is computed once per account; only principals with resource- or condition-scoped
- * grants are evaluated function by function, on their reduced policy set.
+ * statement applies to `Resource: "*"` without a resource-dependent condition, the answer does not
+ * depend on the function and is computed once per account; principals with resource-scoped grants
+ * are pre-matched by ARN pattern and evaluated only on the functions a pattern matches, on their
+ * reduced policy set.
  */
 import type { CanonicalDocument, LambdaFunction, PolicyDocument, PolicyStatement, Principal, Role } from "../model/document.js";
 import type { ConfigurationReader } from "../model/analysis.js";
-import { actionApplies, evaluateRequest, type NamedPolicy, type StatementRef } from "./iam.js";
+import { actionApplies, arnMatches, evaluateRequest, type NamedPolicy, type StatementRef } from "./iam.js";
 import { principalContext } from "./context.js";
 import { byString, pointers, type PrincipalPolicies } from "./policies.js";
 
@@ -25,8 +26,10 @@ interface Reduced {
   type: "role" | "user";
   identity: NamedPolicy[];
   boundary: NamedPolicy | null;
-  /** The decision does not depend on the function (all relevant statements are unconditional on `*`). */
+  /** The decision does not depend on the function (every relevant statement applies to `*`, with no resource-dependent condition). */
   uniform: boolean;
+  /** Resource patterns of the relevant Allow statements; null when one of them cannot be pre-matched (NotResource, policy variables). */
+  allowPatterns: string[] | null;
 }
 
 function relevant(st: PolicyStatement): boolean {
@@ -40,9 +43,19 @@ function reduce(p: NamedPolicy): NamedPolicy | null {
   return { ...p, document };
 }
 
+/**
+ * Condition keys whose value depends on the resource (the function): its tags, its account, Lambda's
+ * own keys. Any other key (aws:RequestedRegion, aws:SourceIp, aws:MultiFactorAuthPresent,
+ * aws:PrincipalTag/…) has the same value for every function, so the decision does not vary.
+ */
+function resourceDependentKey(key: string): boolean {
+  const k = key.toLowerCase();
+  return k.startsWith("aws:resource") || k.startsWith("lambda:");
+}
+
 function uniformStatement(st: PolicyStatement): boolean {
-  const noCondition = st.Condition === undefined || Object.keys(st.Condition).length === 0;
-  return noCondition && st.Resource !== undefined && st.Resource.includes("*") && st.NotResource === undefined;
+  const keys = Object.values(st.Condition ?? {}).flatMap((block) => Object.keys(block));
+  return !keys.some(resourceDependentKey) && st.Resource !== undefined && st.Resource.includes("*") && st.NotResource === undefined;
 }
 
 function prepare(principal: Role | Principal, type: "role" | "user", policies: PrincipalPolicies): Reduced | null {
@@ -52,7 +65,12 @@ function prepare(principal: Role | Principal, type: "role" | "user", policies: P
   const boundary = policies.boundary ? (reduce(policies.boundary) ?? { ...policies.boundary, document: { Statement: [] } }) : null;
   const all = [...identity, ...(boundary ? [boundary] : [])].flatMap((p) => p.document.Statement);
   const uniform = all.every(uniformStatement);
-  return { principal, type, identity, boundary, uniform };
+  // Cheap pre-match for the non-uniform: a function no relevant Allow pattern matches is denied
+  // without running the engine (the engine would say implicit deny).
+  const allows = identity.flatMap((p) => p.document.Statement.filter((st) => st.Effect === "Allow"));
+  const matchable = allows.every((st) => st.Resource !== undefined && st.NotResource === undefined && !st.Resource.some((r) => r.includes("${")));
+  const allowPatterns = matchable ? allows.flatMap((st) => st.Resource ?? []) : null;
+  return { principal, type, identity, boundary, uniform, allowPatterns };
 }
 
 function decide(r: Reduced, fn: LambdaFunction): ConfigurationReader | null {
@@ -112,6 +130,8 @@ export function buildReaderIndex(
           const key = `${r.principal.arn}\u0000${fn.accountId}`;
           if (!cache.has(key)) cache.set(key, decide(r, fn));
           reader = cache.get(key) ?? null;
+        } else if (fn.resourcePolicy === null && r.allowPatterns !== null && !r.allowPatterns.some((p) => arnMatches(p, fn.arn))) {
+          reader = null;
         } else reader = decide(r, fn);
         if (reader) readers.push(reader);
       }
