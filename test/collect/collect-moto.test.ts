@@ -414,6 +414,33 @@ describe("SDK configuration", () => {
     }
   });
 
+  it("--profile: credentials and region come from the named profile of the shared files", async () => {
+    const home = mkdtempSync(join(tmpdir(), "leastrole-aws-home-"));
+    dirs.push(join(home, "x"));
+    writeFileSync(join(home, "credentials"), `[audit]\naws_access_key_id = ${TEST_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${TEST_CREDENTIALS.secretAccessKey}\n`);
+    writeFileSync(join(home, "config"), "[profile audit]\nregion = eu-west-1\n");
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials"), AWS_CONFIG_FILE: join(home, "config") });
+    try {
+      const out = outDir();
+      const { manifest } = await collect({ out, endpoint: moto.endpoint, profile: "audit" });
+      expect(manifest.options).toMatchObject({ profile: "audit", regionsRequested: "default", regions: ["eu-west-1"] });
+      expect(manifest.account?.id).toBe(ACCOUNT);
+      expect(json(out, "lambda/eu-west-1/list-functions.json").Functions.map((f: any) => f.FunctionName)).toEqual(["eu-helper"]);
+
+      const error = await collect({ out: outDir(), endpoint: moto.endpoint, profile: "no-such-profile", regions: ["us-east-1"], maxAttempts: 1 }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(CollectError);
+      expect(String(error)).toMatch(/cannot identify the account .*check the credentials of profile no-such-profile/);
+    } finally {
+      for (const k of ["AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"]) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+    }
+  });
+
   it("fails with one clear error when there are no usable credentials, leaving a manifest that says so", async () => {
     const out = outDir();
     const proxy = await startFaultProxy(moto.endpoint, [{ match: /^sts\//, times: Infinity, fault: "deny" }]);
