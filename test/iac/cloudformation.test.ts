@@ -397,3 +397,53 @@ describe("readIac: one entry point by content", () => {
     expect(() => readIac("Resources:\n  A: !Bogus x\n", "bad.yaml")).toThrow(InputError);
   });
 });
+
+describe("users and groups", () => {
+  it("become principals with inline, attached and Users/Groups-attached policies and memberships", () => {
+    const f = readCloudFormationTemplate(
+      `Resources:
+  Deployers:
+    Type: AWS::IAM::Group
+    Properties:
+      GroupName: deployers
+      Policies:
+        - PolicyName: pass-lambda-roles
+          PolicyDocument: {Statement: [{Effect: Allow, Action: iam:PassRole, Resource: "*"}]}
+  Ci:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: ci
+      Path: /bots/
+      Groups: [!Ref Deployers]
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/AWSLambda_FullAccess]
+      Tags: [{Key: team, Value: platform}]
+  Extra:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: extra
+      PolicyDocument: {Statement: [{Effect: Allow, Action: lambda:UpdateFunctionCode, Resource: "*"}]}
+      Users: [!Ref Ci]
+  Shared:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      ManagedPolicyName: shared
+      PolicyDocument: {Statement: [{Effect: Allow, Action: logs:*, Resource: "*"}]}
+      Groups: [deployers]
+  Other:
+    Type: AWS::IAM::Group
+  Join:
+    Type: AWS::IAM::UserToGroupAddition
+    Properties:
+      GroupName: !Ref Other
+      Users: [ci]
+`,
+      "iam.yaml",
+    );
+    expect(f.principals.map((p) => [p.type, p.arn, p.inlinePolicies.map((i) => i.name), p.attachedPolicies.map((a) => a.arn), p.groups, p.tags])).toEqual([
+      ["group", "arn:aws:iam::unknown:group/Other", [], [], [], {}],
+      ["group", "arn:aws:iam::unknown:group/deployers", ["pass-lambda-roles"], ["arn:aws:iam::unknown:policy/shared"], [], {}],
+      ["user", "arn:aws:iam::unknown:user/bots/ci", ["extra"], ["arn:aws:iam::aws:policy/AWSLambda_FullAccess"], ["Other", "deployers"], { team: "platform" }],
+    ]);
+    expect(f.statementLocations.filter((s) => s.ownerArn.includes(":user/")).map((s) => s.policyName)).toEqual(["extra"]);
+  });
+});

@@ -9,7 +9,7 @@
 import { InputError, PolicyParseError } from "../../errors.js";
 import { parsePolicyDocument } from "../../iam/index.js";
 import type { InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Warning } from "../../model/document.js";
-import { emptyFragment, type FunctionPatch, type RoleRecord, type SourceFragment } from "../types.js";
+import { emptyFragment, type FunctionPatch, type PrincipalRecord, type RoleRecord, type SourceFragment } from "../types.js";
 import { IntrinsicResolver, NO_VALUE, parameterValues } from "./intrinsics.js";
 import {
   UNKNOWN,
@@ -27,6 +27,7 @@ import {
 import { childPath, decodeText, parseJsonLocated, parseYamlLocated, type Located } from "./located.js";
 import { expandSam, isSamTemplate, type SamResource } from "./sam.js";
 import { readEventInvokeConfig, readEventSourceMapping, readFunction, readPermission, readUrl } from "./template-lambda.js";
+import { principalsOf, readPrincipal, readUserToGroupAddition } from "./template-principals.js";
 
 export interface CloudFormationReadOptions {
   accountId?: string;
@@ -85,6 +86,7 @@ export class TemplateReader {
   readonly statementLocations: StatementLocation[] = [];
   readonly incomplete = new Set<string>();
   readonly undecided = new Set<string>();
+  readonly principals = new Map<string, PrincipalRecord>(); // users and groups, by logical ID
 
   constructor(
     readonly template: Record<string, unknown>,
@@ -130,6 +132,9 @@ export class TemplateReader {
 
     for (const [id, r] of ofType("AWS::IAM::ManagedPolicy")) this.readManagedPolicy(id, r);
     for (const [id, r] of ofType("AWS::IAM::Role")) this.readRole(id, r);
+    for (const [id, r] of ofType("AWS::IAM::Group")) readPrincipal(this, id, r);
+    for (const [id, r] of ofType("AWS::IAM::User")) readPrincipal(this, id, r);
+    for (const [id, r] of ofType("AWS::IAM::UserToGroupAddition")) readUserToGroupAddition(this, id, r);
     for (const [id, r] of ofType("AWS::IAM::Policy", "AWS::IAM::RolePolicy")) this.readPolicyResource(id, r);
     for (const [id, r] of ofType("AWS::IAM::ManagedPolicy")) this.attachManagedPolicy(id, r);
     for (const [id, r] of ofType("AWS::Lambda::Function")) readFunction(this, id, r);
@@ -150,6 +155,13 @@ export class TemplateReader {
       fragment.roles.push(role);
     }
     fragment.roles.sort(byArn);
+    for (const p of this.principals.values()) {
+      p.inlinePolicies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      p.attachedPolicies.sort(byArn);
+      p.groups.sort();
+      fragment.principals.push(p);
+    }
+    fragment.principals.sort(byArn);
     fragment.policies = [...this.policies.values()].sort(byArn);
     for (const { fn, statements } of this.functions.values()) {
       if (statements.length > 0) fn.resourcePolicy = resourcePolicyOf(statements);
@@ -168,7 +180,7 @@ export class TemplateReader {
     fragment.statementLocations = this.statementLocations.sort(
       (a, b) => a.ownerArn.localeCompare(b.ownerArn) || a.policy.localeCompare(b.policy) || (a.policyName ?? "").localeCompare(b.policyName ?? "") || a.statementIndex - b.statementIndex,
     );
-    fragment.source.records = fragment.roles.length + fragment.policies.length + fragment.functions.length;
+    fragment.source.records = fragment.roles.length + fragment.principals.length + fragment.policies.length + fragment.functions.length;
     return fragment;
   }
 
@@ -309,7 +321,12 @@ export class TemplateReader {
       const role = this.roles.get(roleId);
       if (role && !role.attachedPolicies.some((p) => p.arn === policy.arn)) role.attachedPolicies.push({ arn: policy.arn, name: policy.name });
     }
-    for (const name of external) this.warn("cloudformation-external-role", "warning", `${id} is attached to role ${name}, which this template does not define`, childPath(r.sourcePath, "Properties.Roles"));
+    for (const name of external) this.warn("cloudformation-external-role", "warning", `${id} is attached to role ${name}, which this template does not define`, childPath(childPath(r.sourcePath, "Properties"), "Roles"));
+    for (const type of ["user", "group"] as const) {
+      for (const p of principalsOf(this, r.Properties[type === "user" ? "Users" : "Groups"], type).found) {
+        if (!p.attachedPolicies.some((a) => a.arn === policy.arn)) p.attachedPolicies.push({ arn: policy.arn, name: policy.name });
+      }
+    }
   }
 
   readRole(id: string, r: SamResource): void {
@@ -391,7 +408,7 @@ export class TemplateReader {
     const name = this.resolver.str(r.Properties.PolicyName) || id;
     const props = childPath(r.sourcePath, "Properties");
     const roleList = r.Type === "AWS::IAM::RolePolicy" ? [r.Properties.RoleName] : r.Properties.Roles;
-    const { ids, external } = this.roleIdsOf(roleList);
+    const { ids, external } = roleList === undefined ? { ids: [], external: [] } : this.roleIdsOf(roleList);
     for (const roleId of ids) {
       const role = this.roles.get(roleId);
       if (!role) continue;
@@ -402,6 +419,15 @@ export class TemplateReader {
       }
     }
     for (const n of external) this.warn("cloudformation-external-role", "warning", `${id} adds inline policy ${name} to role ${n}, which this template does not define`, childPath(props, r.Type === "AWS::IAM::RolePolicy" ? "RoleName" : "Roles"));
+    if (r.Type !== "AWS::IAM::Policy") return;
+    for (const type of ["user", "group"] as const) {
+      for (const p of principalsOf(this, r.Properties[type === "user" ? "Users" : "Groups"], type).found) {
+        const doc = this.document(r.Properties.PolicyDocument, childPath(props, "PolicyDocument"), p.arn, "inline", name);
+        if (!doc) continue;
+        p.inlinePolicies = p.inlinePolicies.filter((x) => x.name !== name);
+        p.inlinePolicies.push({ name, document: doc, source: this.location(r.sourcePath, id) });
+      }
+    }
   }
 
   /* ----------------------------------------------------------- Lambda */
