@@ -17,6 +17,11 @@ export interface TableOptions {
   width?: number;
   /** Most findings listed per function before "… and N more" (default 20). */
   maxPerGroup?: number;
+  /**
+   * Most function/resource blocks listed, worst first (default: all). The rest are counted in one
+   * line; the summary and the top fixes still cover every finding.
+   */
+  maxGroups?: number;
   /** Most top fixes listed (default 5). */
   topFixes?: number;
 }
@@ -162,7 +167,8 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
     blocks.push(block);
   }
   const printed = new Map<string, string>();
-  for (const b of blocks) {
+  const maxGroups = Math.max(1, options.maxGroups ?? Infinity);
+  for (const b of blocks.slice(0, maxGroups)) {
     const names = b.names;
     const listed = names.length > 10 ? `${names.slice(0, 10).join(", ")} ... and ${names.length - 10} more` : names.join(", ");
     const head = b.kind === "function" ? (names.length === 1 ? `function ${names[0]}` : `${names.length} functions: ${listed}`) : `${b.kind} ${names[0]}`;
@@ -182,6 +188,14 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
       if (f.resource.type !== b.kind) out.push(c.dim(`${" ".repeat(indent)}on ${f.resource.type} ${oneLine(f.resource.name)}`));
     }
     if (b.findings.length > maxPerGroup) out.push(c.dim(`  ... and ${b.findings.length - maxPerGroup} more`));
+  }
+  if (blocks.length > maxGroups) {
+    const rest = blocks.slice(maxGroups);
+    const fns = rest.reduce((n, b) => n + (b.kind === "function" ? b.names.length : 0), 0);
+    const others = rest.filter((b) => b.kind !== "function").length;
+    const what = [fns > 0 ? plural(fns, "more function") : "", others > 0 ? plural(others, "more resource") : ""].filter(Boolean).join(" and ");
+    out.push("");
+    for (const l of wrap(`... ${what} with less severe findings not listed (--format html or json lists them all)`, width)) out.push(c.dim(l));
   }
   if (groups.length === 0 && s.findings === 0) {
     out.push("");

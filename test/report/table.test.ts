@@ -135,3 +135,20 @@ describe("shouldUseColor", () => {
     expect(shouldUseColor({ isTTY: true, env: {}, flag: false })).toBe(false);
   });
 });
+
+describe("renderTable maxGroups", () => {
+  it("lists the worst blocks and counts the rest", () => {
+    const sc = scenario();
+    const all = renderTable(sc.report, sc.document, { color: false });
+    const cut = renderTable(sc.report, sc.document, { color: false, maxGroups: 2 });
+    const blocks = (t: string) => t.split("\n\n").filter((b) => /^(function|\d+ functions:|policy|principal|role) /.test(b));
+    expect(blocks(cut)).toEqual(blocks(all).slice(0, 2));
+    const rest = blocks(all).slice(2);
+    const fns = rest.reduce((n, b) => n + (b.startsWith("function ") ? 1 : /^(\d+) functions:/.test(b) ? Number(/^(\d+)/.exec(b)![1]) : 0), 0);
+    const others = rest.filter((b) => /^(policy|principal|role) /.test(b)).length;
+    expect(cut.replace(/\s+/g, " ")).toContain(`... ${fns} more functions and ${others} more resources with less severe findings not listed`);
+    // Summary and top fixes are unchanged.
+    expect(cut.slice(cut.indexOf("Top fixes"))).toBe(all.slice(all.indexOf("Top fixes")));
+    expect(cut.split("\n").slice(0, 2)).toEqual(all.split("\n").slice(0, 2));
+  });
+});
