@@ -18,8 +18,8 @@ import { byString, pointers, type PrincipalPolicies } from "./policies.js";
 
 export const READ_CONFIGURATION_ACTIONS = ["lambda:GetFunction", "lambda:GetFunctionConfiguration"] as const;
 
-/** Cap on readers listed per function; the count is always exact. */
-export const MAX_READERS = 50;
+/** Cap on readers listed per function (they are evidence, and every one is wasm input); the count is always exact. */
+export const MAX_READERS = 10;
 
 interface Reduced {
   principal: Role | Principal;

@@ -87,7 +87,7 @@ export interface FunctionAnalysis {
   /** Sorted by purpose, subject, action. */
   requirements: Requirement[];
   unneededCapabilities: UnneededCapability[];
-  /** Only computed for functions with environment variables; sorted by principal ARN, capped (see `readersTruncated`). */
+  /** Only computed for functions with environment variables; sorted by principal ARN, capped at 10 (see `readersTruncated`). */
   configurationReaders: ConfigurationReader[];
   readersTruncated: boolean;
   readerCount: number;
