@@ -29,6 +29,16 @@ describe("permission rows and diffs", () => {
     expect((diff.added[0]?.value as { Action: string[] }).Action).toEqual(["logs:*", "logs:CreateLogStream", "logs:PutLogEvents"]);
   });
 
+  it("a user gaining a policy is a row for that user", () => {
+    const text = readFileSync(`${corpus}/checkov-tfplan-fixtures/plan_with_iam_policies.tfplan.json`, "utf8");
+    const before = readTerraformPlan(text, "b");
+    const after = readTerraformPlan(text.replaceAll('\\"Action\\": \\"iam:*\\"', '\\"Action\\": [\\"iam:*\\", \\"sts:AssumeRole\\"]'), "a");
+    const diff = diffPermissions(before, after);
+    expect(diff.added.map((r) => [r.kind, r.owner])).toEqual(
+      expect.arrayContaining([["inline-statement", "arn:aws:iam::unknown:user/example"]]),
+    );
+  });
+
   it("SAM input and the translator's output have the same permissions (policy templates pair)", () => {
     const sam = readCloudFormationTemplate(readFileSync(`${corpus}/aws-sam-translator/input/function_with_policy_templates.yaml`), "in");
     const cfn = readCloudFormationTemplate(readFileSync(`${corpus}/aws-sam-translator/output/function_with_policy_templates.json`), "out");

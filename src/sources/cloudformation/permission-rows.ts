@@ -15,6 +15,7 @@ export type PermissionRowKind =
   | "managed-attachment"
   | "managed-statement"
   | "permissions-boundary"
+  | "group-membership"
   | "execution-role"
   | "resource-policy-statement"
   | "trigger"
@@ -66,6 +67,13 @@ export function permissionRows(fragment: SourceFragment): PermissionRow[] {
     for (const p of role.inlinePolicies) for (const s of p.document.Statement) push("inline-statement", role.arn, p.name, canonicalStatement(s), p.source);
     for (const a of role.attachedPolicies) push("managed-attachment", role.arn, a.arn, a.arn, role.source);
     if (role.permissionsBoundaryArn) push("permissions-boundary", role.arn, null, role.permissionsBoundaryArn, role.source);
+  }
+  // Users and groups: who could pass or assume the roles.
+  for (const principal of fragment.principals) {
+    for (const p of principal.inlinePolicies) for (const s of p.document.Statement) push("inline-statement", principal.arn, p.name, canonicalStatement(s), p.source);
+    for (const a of principal.attachedPolicies) push("managed-attachment", principal.arn, a.arn, a.arn, principal.source);
+    for (const g of principal.groups) push("group-membership", principal.arn, null, g, principal.source);
+    if (principal.permissionsBoundaryArn) push("permissions-boundary", principal.arn, null, principal.permissionsBoundaryArn, principal.source);
   }
   for (const p of fragment.policies) for (const s of p.document?.Statement ?? []) push("managed-statement", p.arn, null, canonicalStatement(s), p.source);
   for (const fn of fragment.functions) {
