@@ -1,0 +1,95 @@
+/**
+ * The contract between the usage stage and generation: CloudTrail records in the shape AWS writes
+ * them (management and data events, `resources[]` with bucket and object, requestParameters) go
+ * through the real readUsage → labelUsage, and the generated policy grants each call on the
+ * resource type its action is authorised against. The corpus has no Lambda function sessions, so
+ * the records are written here, following the CloudTrail record reference.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { generatePolicy } from "../../src/generate/index.js";
+import { evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
+import type { PolicyDocument } from "../../src/model/document.js";
+import { labelUsage, readUsage } from "../../src/usage/index.js";
+import { ACCOUNT, document, lambdaFunction, REGION, role, roleArn } from "./fixtures.js";
+
+const catalog = loadActionCatalogSync();
+const ROLE = roleArn("orders-role");
+const fn = lambdaFunction("orders-api", ROLE);
+
+function record(i: number, eventSource: string, eventName: string, extra: Record<string, unknown>): Record<string, unknown> {
+  return {
+    eventVersion: "1.09",
+    userIdentity: {
+      type: "AssumedRole",
+      principalId: "AROAEXAMPLEEXAMPLE01:orders-api",
+      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/orders-role/orders-api`,
+      accountId: ACCOUNT,
+      sessionContext: { sessionIssuer: { type: "Role", principalId: "AROAEXAMPLEEXAMPLE01", arn: ROLE, accountId: ACCOUNT, userName: "orders-role" } },
+    },
+    eventTime: `2026-10-${String(1 + (i % 28)).padStart(2, "0")}T10:00:00Z`,
+    eventSource,
+    eventName,
+    awsRegion: REGION,
+    sourceIPAddress: "3.3.3.3",
+    userAgent: "aws-sdk-js/3",
+    requestID: `req-${i}`,
+    eventID: `00000000-0000-0000-0000-${String(i).padStart(12, "0")}`,
+    readOnly: true,
+    eventType: "AwsApiCall",
+    managementEvent: false,
+    recipientAccountId: ACCOUNT,
+    ...extra,
+  };
+}
+
+const records: Record<string, unknown>[] = [];
+let n = 0;
+for (const key of ["invoices/2026/a.pdf", "invoices/2026/b.pdf", "invoices/2026/c.pdf"]) {
+  records.push(
+    record(n++, "s3.amazonaws.com", "GetObject", {
+      requestParameters: { bucketName: "orders-docs", key, Host: "orders-docs.s3.amazonaws.com" },
+      resources: [
+        { type: "AWS::S3::Object", ARN: `arn:aws:s3:::orders-docs/${key}` },
+        { accountId: ACCOUNT, type: "AWS::S3::Bucket", ARN: "arn:aws:s3:::orders-docs" },
+      ],
+    }),
+  );
+}
+for (let k = 0; k < 4; k++) records.push(record(n++, "dynamodb.amazonaws.com", "GetItem", { requestParameters: { tableName: "orders", key: { id: "x" } } }));
+records.push(record(n++, "sqs.amazonaws.com", "SendMessage", { requestParameters: { queueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/fulfillment`, messageBody: "HIDDEN" } }));
+records.push(
+  record(n++, "dynamodb.amazonaws.com", "DeleteTable", { requestParameters: { tableName: "orders" }, errorCode: "AccessDenied", errorMessage: "not authorized", managementEvent: true, readOnly: false }),
+);
+
+const dir = mkdtempSync(join(tmpdir(), "leastrole-gen-pipeline-"));
+writeFileSync(join(dir, `${ACCOUNT}_CloudTrail_${REGION}_20261001T1000Z_x.json`), JSON.stringify({ Records: records }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const allowed = (p: PolicyDocument, a: string, r: string): boolean => evaluateRequest({ identityPolicies: [p], request: { action: a, resource: r } }).decision === "allowed";
+
+describe("CloudTrail → usage stage → generated policy", () => {
+  it("grants each successful call on the resource its action is authorised on, and not the denied one", async () => {
+    const aggregate = await readUsage([dir], { workers: 1 });
+    const doc = document([fn], [role(ROLE, [fn.arn])]);
+    doc.usage = labelUsage(aggregate, doc, { windowDays: 30 });
+    const mine = doc.usage.principals.filter((p) => p.functionArn === fn.arn);
+    expect(mine.map((p) => p.sessionKind)).toEqual(["function"]);
+
+    const g = generatePolicy(doc, fn.arn, { windowDays: 30 }, catalog);
+    const observed = g.statements.filter((s) => s.provenance.includes("observed"));
+    expect(observed.map((s) => [s.actions, s.resources])).toEqual([
+      [["dynamodb:GetItem"], [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`]],
+      [["s3:GetObject"], ["arn:aws:s3:::orders-docs/invoices/2026/*"]],
+      [["sqs:SendMessage"], [`arn:aws:sqs:${REGION}:${ACCOUNT}:fulfillment`]],
+    ]);
+    expect(allowed(g.policy, "s3:GetObject", "arn:aws:s3:::orders-docs/invoices/2026/a.pdf")).toBe(true);
+    // The bucket ARN CloudTrail listed next to each object is not GetObject's resource.
+    expect(allowed(g.policy, "s3:ListBucket", "arn:aws:s3:::orders-docs")).toBe(false);
+    expect(allowed(g.policy, "dynamodb:DeleteTable", `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`)).toBe(false);
+    expect(g.warnings.map((w) => w.code)).toContain("denied-calls-not-granted");
+    expect(g.usage.successfulCalls).toBe(3 + 4 + 1);
+  });
+});
