@@ -7,7 +7,7 @@
  */
 
 import type { Warning } from "../model/document.js";
-import { partitionOf, sessionOf } from "./attribution.js";
+import { partitionOf, sessionOf, type SessionRef } from "./attribution.js";
 import type { UsageEvent } from "./event.js";
 import { fingerprint } from "./fingerprints.js";
 import { commonPrefix, resourcesOf } from "./resources.js";
@@ -87,6 +87,11 @@ export function normaliseTime(s: string): string | null {
 export class FileAccumulator {
   private readonly principals: PrincipalPartial[] = [];
   private readonly principalIndex = new Map<string, Map<string, Map<string, number>>>();
+  private readonly principalByRef = new Map<SessionRef, number>();
+  private readonly sessionCache = new Map<string, { issuerArn: string | null; principalArn: string | null; invokedBy: string | null; identityType: string | null; ref: SessionRef | null }>();
+  /** Per group: members of its resource sample, and the index of its largest ARN when full. */
+  private readonly members: Set<string>[] = [];
+  private readonly maxIdx: number[] = [];
   private readonly principalRegions: Set<string>[] = [];
   private readonly groups: GroupPartial[] = [];
   private readonly groupIndex: Map<string, Map<string, number>>[] = [];
@@ -147,7 +152,19 @@ export class FileAccumulator {
     }
 
     if (ev.eventType !== null && ev.eventType !== "AwsApiCall") return;
-    const session = sessionOf(ev);
+    // A session's records share their userIdentity strings (the scanner even returns the same
+    // string objects), so the session is looked up by principalId and checked by identity.
+    let session: SessionRef | null;
+    const cached = ev.principalId === null ? undefined : this.sessionCache.get(ev.principalId);
+    if (cached !== undefined && cached.issuerArn === ev.issuerArn && cached.principalArn === ev.principalArn && cached.invokedBy === ev.invokedBy && cached.identityType === ev.identityType) {
+      session = cached.ref;
+    } else {
+      session = sessionOf(ev);
+      if (ev.principalId !== null) {
+        if (this.sessionCache.size > 10_000) this.sessionCache.clear();
+        this.sessionCache.set(ev.principalId, { issuerArn: ev.issuerArn, principalArn: ev.principalArn, invokedBy: ev.invokedBy, identityType: ev.identityType, ref: session });
+      }
+    }
     if (session === null) return;
 
     const p = this.principalOf(session);
@@ -167,7 +184,7 @@ export class FileAccumulator {
       resources: ev.resources,
       params: ev.params,
     });
-    for (const r of res) addResource(g, r, this.resourceCap);
+    for (const r of res) this.addResourceTo(gi, g, r);
 
     if (ev.eventId !== null) {
       if (this.nfp + 3 > this.fps.length) {
@@ -194,14 +211,14 @@ export class FileAccumulator {
     lastSeen: string,
     resources: string[],
   ): void {
-    const p = this.principalOf(session);
+    const p = this.principalByKey(session);
     if (call.region !== null) (this.principalRegions[p] as Set<string>).add(call.region);
     const gi = this.groupOf(p, call.eventSource, call.eventName, call.errorCode, call.versioned, firstSeen);
     const g = this.groups[gi] as GroupPartial;
     g.count += count;
     if (firstSeen < g.firstSeen) g.firstSeen = firstSeen;
     if (lastSeen > g.lastSeen) g.lastSeen = lastSeen;
-    for (const r of resources) addResource(g, r, this.resourceCap);
+    for (const r of resources) this.addResourceTo(gi, g, r);
   }
 
   /** Pre-aggregated coverage: `count` events of one account/region/day. */
@@ -219,8 +236,45 @@ export class FileAccumulator {
     this.creations.push(c);
   }
 
+  /** addResource with the group's side tables in arrays (no WeakMap lookups on the hot path). */
+  private addResourceTo(gi: number, g: GroupPartial, r: string): void {
+    g.prefix = g.prefix === null ? r : g.prefix.length === 0 || r.startsWith(g.prefix) ? g.prefix : commonPrefix(g.prefix, r);
+    let members = this.members[gi];
+    if (members === undefined) this.members[gi] = members = new Set();
+    if (members.has(r)) return;
+    const res = g.resources;
+    if (res.length < this.resourceCap) {
+      res.push(r);
+      members.add(r);
+      return;
+    }
+    g.resourcesTruncated = true;
+    let max = this.maxIdx[gi] ?? -1;
+    if (max < 0) {
+      max = 0;
+      for (let i = 1; i < res.length; i++) if ((res[i] as string) > (res[max] as string)) max = i;
+      this.maxIdx[gi] = max;
+    }
+    const top = res[max] as string;
+    if (r < top) {
+      members.delete(top);
+      members.add(r);
+      res[max] = r;
+      this.maxIdx[gi] = -1;
+    }
+  }
+
   /** Nested maps (role → session → invokedBy): no key string is built per record. */
-  private principalOf(session: { accountId: string; roleArn: string; sessionName: string; invokedBy: string | null }): number {
+  private principalOf(session: SessionRef): number {
+    let p = this.principalByRef.get(session);
+    if (p === undefined) {
+      p = this.principalByKey(session);
+      this.principalByRef.set(session, p);
+    }
+    return p;
+  }
+
+  private principalByKey(session: { accountId: string; roleArn: string; sessionName: string; invokedBy: string | null }): number {
     let bySession = this.principalIndex.get(session.roleArn);
     if (bySession === undefined) this.principalIndex.set(session.roleArn, (bySession = new Map()));
     let byInvoker = bySession.get(session.sessionName);
@@ -239,9 +293,10 @@ export class FileAccumulator {
   private groupOf(p: number, eventSource: string, eventName: string, errorCode: string | null, versioned: boolean, time: string): number {
     let byName = this.groupIndex[p];
     if (byName === undefined) this.groupIndex[p] = byName = new Map();
-    let bySource = byName.get(eventName);
-    if (bySource === undefined) byName.set(eventName, (bySource = new Map()));
-    const k = `${eventSource}${errorCode === null ? "" : `\n${errorCode}`}${versioned ? "\nv" : ""}`;
+    let bySource = byName.get(eventSource);
+    if (bySource === undefined) byName.set(eventSource, (bySource = new Map()));
+    // Successful unversioned calls (nearly all) use the event name itself as the key.
+    const k = errorCode === null && !versioned ? eventName : `${eventName}\n${errorCode ?? ""}${versioned ? "\nv" : ""}`;
     let gi = bySource.get(k);
     if (gi === undefined) {
       gi = this.groups.length;
