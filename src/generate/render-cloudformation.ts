@@ -112,8 +112,14 @@ function headerOf(targets: readonly CloudFormationTarget[]): string {
 export function renderCloudFormation(targets: readonly CloudFormationTarget[]): string {
   const resources: { [id: string]: unknown } = {};
   const annotations: { path: (string | number)[]; policy: PolicyDocument; build: PolicyBuild }[] = [];
+  const used = new Map<string, number>();
   for (const t of targets) {
-    const roleId = logicalId(t.roleName, "Role");
+    // Logical IDs are alphanumeric, so `orders-api` and `orders_api` collide: number repeats.
+    const baseName = logicalId(t.roleName, "");
+    const seen = (used.get(baseName) ?? 0) + 1;
+    used.set(baseName, seen);
+    const stem = seen === 1 ? t.roleName : `${t.roleName} ${seen}`;
+    const roleId = logicalId(stem, "Role");
     const inline = t.policies.filter((p) => p.kind === "inline");
     const managed = t.policies.filter((p) => p.kind === "managed");
     const properties: { [k: string]: unknown } = { RoleName: t.roleName, AssumeRolePolicyDocument: TRUST };
@@ -121,10 +127,10 @@ export function renderCloudFormation(targets: readonly CloudFormationTarget[]): 
       properties.Policies = inline.map((p) => ({ PolicyName: p.name, PolicyDocument: t.cloudFormationReferences ? withReferences(p.document) : p.document }));
       inline.forEach((p, i) => annotations.push({ path: ["Resources", roleId, "Properties", "Policies", i, "PolicyDocument"], policy: p.document, build: t }));
     }
-    if (managed.length > 0) properties.ManagedPolicyArns = managed.map((_p, i) => ({ Ref: logicalId(t.roleName, `Policy${i + 1}`) }));
+    if (managed.length > 0) properties.ManagedPolicyArns = managed.map((_p, i) => ({ Ref: logicalId(stem, `Policy${i + 1}`) }));
     resources[roleId] = { Type: "AWS::IAM::Role", Properties: properties };
     managed.forEach((p, i) => {
-      const id = logicalId(t.roleName, `Policy${i + 1}`);
+      const id = logicalId(stem, `Policy${i + 1}`);
       resources[id] = { Type: "AWS::IAM::ManagedPolicy", Properties: { ManagedPolicyName: p.name, PolicyDocument: t.cloudFormationReferences ? withReferences(p.document) : p.document } };
       annotations.push({ path: ["Resources", id, "Properties", "PolicyDocument"], policy: p.document, build: t });
     });

@@ -145,3 +145,20 @@ describe("Terraform references from a plan", () => {
     expect(hclString("${aws_sqs_queue.jobs.arn}")).toBe('"$${aws_sqs_queue.jobs.arn}"');
   });
 });
+
+describe("several roles in one output", () => {
+  it("keeps Terraform names and CloudFormation logical IDs unique when role names sanitise alike", () => {
+    const { t } = scenario();
+    const a = { ...t, roleName: "orders.api" };
+    const b = { ...t, roleName: "orders_api" };
+    const tf = renderTerraform([a, b]);
+    expect(tf).toMatch(/^resource "aws_iam_role" "orders_api" \{$/m);
+    expect(tf).toMatch(/^resource "aws_iam_role" "orders_api_2" \{$/m);
+    expect(tf).toContain("role = aws_iam_role.orders_api_2.id");
+    const tpl = YAML.parse(renderCloudFormation([{ ...t, roleName: "orders-api" }, { ...t, roleName: "orders_api" }])) as { Resources: { [id: string]: { Properties: { RoleName: string } } } };
+    expect(Object.entries(tpl.Resources).map(([id, r]) => [id, r.Properties.RoleName])).toEqual([
+      ["OrdersApiRole", "orders-api"],
+      ["OrdersApi2Role", "orders_api"],
+    ]);
+  });
+});
