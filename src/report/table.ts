@@ -140,9 +140,14 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
   const indent = 2 + sevWidth + 1 + idWidth + 1;
   const findingLines = (f: Finding, dim: boolean): string[] => {
     const lines = wrap(f.message, width - indent);
-    const head = `  ${LABEL[f.severity].padEnd(sevWidth)} ${oneLine(f.ruleId).padEnd(idWidth)} `;
-    const first = dim ? c.dim(head + lines[0]) : `  ${paint(c, f.severity, LABEL[f.severity].padEnd(sevWidth))} ${c.bold(oneLine(f.ruleId).padEnd(idWidth))} ${lines[0]}`;
-    return [first, ...lines.slice(1).map((l) => (dim ? c.dim(" ".repeat(indent) + l) : " ".repeat(indent) + l))];
+    // A rule id longer than its column (a user pack's) gets a line of its own, cut to the width.
+    const fullId = oneLine(f.ruleId);
+    const longId = fullId.length > idWidth;
+    const id = longId ? fullId.slice(0, width - 3 - sevWidth) : fullId.padEnd(idWidth);
+    const styledHead = dim ? c.dim(`  ${LABEL[f.severity].padEnd(sevWidth)} ${id}`) : `  ${paint(c, f.severity, LABEL[f.severity].padEnd(sevWidth))} ${c.bold(id)}`;
+    const body = lines.map((l) => (dim ? c.dim(" ".repeat(indent) + l) : " ".repeat(indent) + l));
+    if (longId) return [styledHead, ...body];
+    return [`${styledHead}${dim ? c.dim(" " + lines[0]) : " " + lines[0]}`, ...body.slice(1)];
   };
   // Functions with exactly the same findings (typically those sharing a role, with nothing of
   // their own) are listed together, so a role shared by 30 functions is one block, not 30.
@@ -180,12 +185,14 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
       const before = printed.get(f.fingerprint);
       if (before) {
         // Already shown in full under another function: one line pointing there.
-        out.push(c.dim(`  ${LABEL[f.severity].padEnd(sevWidth)} ${oneLine(f.ruleId).padEnd(idWidth)} on ${f.resource.type} ${oneLine(f.resource.name)}: see ${before} above`));
+        const pointer = wrap(`on ${f.resource.type} ${oneLine(f.resource.name)}: see ${before} above`, width - indent);
+        out.push(c.dim(`  ${LABEL[f.severity].padEnd(sevWidth)} ${oneLine(f.ruleId).slice(0, idWidth).padEnd(idWidth)} ${pointer[0]}`));
+        for (const l of pointer.slice(1)) out.push(c.dim(" ".repeat(indent) + l));
         continue;
       }
       printed.set(f.fingerprint, names.length === 1 ? head : `function ${names[0]}`);
       out.push(...findingLines(f, false));
-      if (f.resource.type !== b.kind) out.push(c.dim(`${" ".repeat(indent)}on ${f.resource.type} ${oneLine(f.resource.name)}`));
+      if (f.resource.type !== b.kind) for (const l of wrap(`on ${f.resource.type} ${oneLine(f.resource.name)}`, width - indent)) out.push(c.dim(" ".repeat(indent) + l));
     }
     if (b.findings.length > maxPerGroup) out.push(c.dim(`  ... and ${b.findings.length - maxPerGroup} more`));
   }

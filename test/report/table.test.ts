@@ -77,6 +77,36 @@ describe("renderTable", () => {
     }
   });
 
+  it("keeps within the width with 64-character names (the longest AWS allows)", () => {
+    const doc = structuredClone(sc.document);
+    const report = structuredClone(sc.report);
+    const rename = new Map<string, string>();
+    doc.roles.forEach((r, i) => rename.set(r.name, (r.name = `role-${i}-`.padEnd(64, "x"))));
+    doc.functions.forEach((f, i) => rename.set(f.name, (f.name = `fn-${i}-`.padEnd(64, "y"))));
+    for (const f of report.findings) f.resource.name = rename.get(f.resource.name) ?? f.resource.name;
+    // A function of a shared role with a finding of its own: its block differs from its siblings',
+    // so the role's finding is shown once in full and once as a pointer.
+    const role = doc.roles.find((r) => r.functions.length > 1 && report.findings.some((f) => f.resource.arn === r.arn))!;
+    const fn = doc.functions.find((f) => f.arn === role.functions[0])!;
+    report.findings.push({ ...report.findings.find((f) => f.resource.type === "function")!, resource: { type: "function", arn: fn.arn, name: fn.name }, fingerprint: "f".repeat(32), suppressed: null });
+    for (const width of [60, 100]) {
+      const out = renderTable(report, doc, { color: false, width });
+      for (const line of out.split("\n")) expect(line.length, line).toBeLessThanOrEqual(width);
+      if (width === 100) expect(out.replace(/\s+/g, " ")).toMatch(/: see function fn-\d+-y+ above/);
+    }
+  });
+
+  it("keeps within the width with a long custom rule id", () => {
+    const long = structuredClone(sc.report);
+    long.findings[0]!.ruleId = "ACME-SECURITY-PLATFORM-TEAM-RULE-000042";
+    for (const width of [60, 100]) {
+      const out = renderTable(long, sc.document, { color: false, width });
+      for (const line of out.split("\n")) expect(line.length, line).toBeLessThanOrEqual(width);
+      expect(out).toContain(`${long.findings[0]!.severity.toUpperCase()}`);
+      expect(out.replace(/\s+/g, " ")).toContain(long.findings[0]!.message.replace(/\s+/g, " ").slice(0, 30));
+    }
+  });
+
   it("colours only when asked, and colour changes nothing but escape codes", () => {
     expect(text).not.toMatch(ANSI);
     const coloured = renderTable(sc.report, sc.document, { color: true, width: 100 });
