@@ -81,6 +81,16 @@ export async function buildDocument(paths: string[], options: BuildOptions = {})
   const read = await readSourceFiles(routed.sources, (done) => options.onProgress?.({ stage: "read", done, total: routed.sources.length }));
   clock("read", t);
 
+  // A collection that did not complete makes the document partial, whatever was read.
+  for (const file of routed.manifests) {
+    try {
+      const m = JSON.parse(await readFile(file, "utf8")) as { partial?: boolean; reasons?: string[]; finishedAt?: string };
+      if (m.partial) for (const reason of m.reasons?.length ? m.reasons : ["some calls failed"]) read.warnings.push({ code: "collection-partial", severity: "error", file, message: `the collection is incomplete: ${reason}` });
+    } catch (e) {
+      read.warnings.push({ code: "unreadable-file", severity: "error", file, message: `cannot read the collect manifest: ${(e as Error).message}` });
+    }
+  }
+
   t = performance.now();
   const normalizeOptions = options.asOf ? { asOf: options.asOf } : {};
   const { document } = normalizeFragments(read.fragments, normalizeOptions, [...routed.warnings, ...read.warnings]);

@@ -16,6 +16,8 @@ export interface RoutedInputs {
   sources: Array<{ file: string; explicit: boolean }>;
   /** Files for the usage stage. */
   usage: string[];
+  /** Manifests written by `leastrole collect` (they say whether the collection was complete). */
+  manifests: string[];
   warnings: Warning[];
 }
 
@@ -54,8 +56,9 @@ async function head(file: string): Promise<string> {
 }
 
 /** What the start of a file says it is. */
-export function classifyHead(text: string): "usage" | "sources" {
+export function classifyHead(text: string): "usage" | "sources" | "manifest" {
   const t = text.replace(/^\uFEFF/, "").trimStart();
+  if (/^\{[^]*?"kind"\s*:\s*"leastrole-collect-manifest"/.test(t.slice(0, 400))) return "manifest";
   if (/"eventSource"\s*:|"ServicesLastAccessed"\s*:|"CloudTrailEvent"\s*:|"findingType"\s*:\s*"Unused/.test(t)) return "usage";
   // CSV rows of the shipped Athena query start with its header
   if (/^"?(account_?id|accountid)"?\s*,/i.test(t) && /role_?arn/i.test(t.split("\n")[0] ?? "")) return "usage";
@@ -73,7 +76,7 @@ function walk(dir: string, out: string[]): void {
 }
 
 export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
-  const routed: RoutedInputs = { sources: [], usage: [], warnings: [] };
+  const routed: RoutedInputs = { sources: [], usage: [], manifests: [], warnings: [] };
   for (const p of paths) {
     let st;
     try {
@@ -96,6 +99,7 @@ export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
       // Everything that is not activity data goes to the source readers, which also read YAML
       // templates and say precisely what is wrong with anything else.
       if (kind === "usage") routed.usage.push(file);
+      else if (kind === "manifest") routed.manifests.push(file);
       else routed.sources.push({ file, explicit });
     }
   }

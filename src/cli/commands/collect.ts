@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { collect } from "../../collect/index.js";
+import { ALL_FEATURES, collect, collectPolicy } from "../../collect/index.js";
 import { InputError } from "../../errors.js";
 import { makeProgress } from "../context.js";
 
@@ -14,13 +14,14 @@ interface CollectFlags {
   since?: string;
   days?: string;
   endpoint?: string;
+  printPolicy?: boolean;
 }
 
 export function registerCollect(program: Command): void {
   program
     .command("collect")
     .description("read IAM and Lambda configuration (and optionally activity) from AWS, read-only, into files audit reads")
-    .requiredOption("--out <dir>", "folder to write (empty or absent, unless --resume)")
+    .option("--out <dir>", "folder to write (empty or absent, unless --resume)")
     .option("--profile <name>", "AWS profile (default: the standard credential chain)")
     .option("--regions <list>", "comma-separated regions, or `all` for every enabled region (default: the profile's region)")
     .option("--resume", "continue an interrupted run in --out, skipping calls that succeeded")
@@ -30,8 +31,14 @@ export function registerCollect(program: Command): void {
     .option("--since <date>", "start of the CloudTrail window")
     .option("--days <n>", "length of the CloudTrail window ending now (default 90)")
     .option("--endpoint <url>", "one endpoint for every service (a local emulator)")
+    .option("--print-policy", "print the minimal IAM policy needed to run collect, and exit")
     .action(async (flags: CollectFlags, cmd: Command) => {
+      if (flags.printPolicy) {
+        process.stdout.write(JSON.stringify(collectPolicy({ features: [...ALL_FEATURES] }), null, 2) + "\n");
+        return;
+      }
       const progress = makeProgress({ quiet: cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true });
+      if (!flags.out) throw new InputError("--out <dir> is required: the folder to write the collected files to");
       const days = flags.days === undefined ? undefined : Number(flags.days);
       if (days !== undefined && (!Number.isInteger(days) || days < 1)) throw new InputError(`--days must be a whole number of days (got ${flags.days})`);
       const result = await collect({
@@ -48,7 +55,12 @@ export function registerCollect(program: Command): void {
         onProgress: (e) => progress.note(`leastrole: ${e.message}`),
       });
       progress.done();
-      const m = result.manifest as unknown as { partial?: boolean; partialReasons?: string[] };
-      process.stderr.write(`leastrole: wrote ${result.out} (manifest: ${result.manifestPath})${m.partial ? "; some calls failed: the data is partial (see the manifest)" : ""}\n`);
+      const m = result.manifest;
+      process.stderr.write(`leastrole: wrote ${result.out} (manifest: ${result.manifestPath})\n`);
+      if (m.partial) {
+        for (const r of m.reasons) process.stderr.write(`leastrole: incomplete: ${r}\n`);
+        process.stderr.write("leastrole: the collection is partial: audit will say so; rerun with --resume to retry the failed calls\n");
+        process.exitCode = 1;
+      }
     });
 }
