@@ -301,6 +301,12 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   const kept = exceptionGrants(options.exceptions ?? [], fn, current.policies, catalog);
   warnings.push(...kept.warnings);
   const role = roleOf(document, fn.roleArn);
+  if (role === undefined) {
+    warnings.push({
+      code: "role-not-in-input",
+      message: `The execution role ${fn.roleArn} is not in the input: kept exceptions without resources cannot read today's policy, and a diff has nothing to compare with.`,
+    });
+  }
   const shared = role !== undefined && role.functions.filter((a) => a !== fn.arn).length > 0;
   const roleName = options.roleName ?? (shared ? `${fn.name}-role`.slice(0, 64) : roleNameOf(fn.roleArn));
   if (fn.region === "unknown" || fn.accountId === "unknown" || [...required, ...observed.grants].some((g) => /\$\{[^}:]*\}/.test(g.resource))) {

@@ -113,7 +113,8 @@ export type GenerationWarningCode =
   | "requirement-unknown-resource"
   | "document-partial"
   | "split-into-several-policies"
-  | "unresolved-references";
+  | "unresolved-references"
+  | "role-not-in-input";
 
 export interface GenerationWarning {
   code: GenerationWarningCode;

@@ -26,7 +26,7 @@ describe("cloudmapper demo account", () => {
       ["LogsRequired", ["logs:CreateLogGroup"], ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/invpclambda"]],
       ["LogsRequired2", ["logs:CreateLogStream", "logs:PutLogEvents"], ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/invpclambda:log-stream:*"]],
     ]);
-    expect(b.warnings.map((w) => w.code)).toEqual(["document-partial", "usage-absent"]);
+    expect(b.warnings.map((w) => w.code)).toEqual(["document-partial", "role-not-in-input", "usage-absent"]);
     if (hasTerraform) {
       const dir = mkdtempSync(join(tmpdir(), "leastrole-tf-"));
       try {
