@@ -134,8 +134,10 @@ function evaluateKey(op: ParsedOperator, key: string, policyValues: readonly str
         if (m && !ctx.complete) missing.push((m[1] as string).trim());
       } else resolved.push(r);
     }
+    // AWS: an unresolvable variable "might cause the entire statement to be invalid": the key
+    // evaluates to false whatever the operator (negated ones included), so the statement does not apply.
+    if (unresolved) return ctx.complete ? false : "unknown";
     values = resolved;
-    if (unresolved && !ctx.complete) return "unknown";
   }
   const negated = NEGATED_OPERATORS.has(op.base);
   const positiveBase = negated ? positiveOf(op.base) : op.base;

@@ -95,7 +95,7 @@ interface StatementOutcome {
 /** Evaluate one request. Pure; safe to call for many requests (patterns are compiled once and cached). */
 export function evaluateRequest(input: EvaluationInput): EvaluationResult {
   const { request } = input;
-  const ctx = new ContextValues(request.context, request.contextComplete === true);
+  const ctx = new ContextValues(withPrincipalKeys(request.context, request.principalArn), request.contextComplete === true);
   const identity = input.identityPolicies.flatMap((p, i) => outcomes(named(p, `identity[${i}]`), null, request, ctx));
   const boundaryPolicy = input.permissionsBoundary ? named(input.permissionsBoundary, "permissions-boundary", "boundary") : null;
   const boundary = boundaryPolicy ? outcomes(boundaryPolicy, null, request, ctx) : [];
@@ -166,6 +166,25 @@ export function evaluateRequest(input: EvaluationInput): EvaluationResult {
 /** Does the resource policy allow the principal's account (delegating to IAM policies)? */
 function accountDelegation(resource: readonly StatementOutcome[]): Tri {
   return resource.filter((o) => o.ref.effect === "Allow" && o.viaAccountOnly).reduce<Tri>((acc, o) => or(acc, o.result), false);
+}
+
+/**
+ * The global keys AWS puts in every request and that follow from the principal ARN, added when the
+ * caller's context does not set them: aws:PrincipalArn (for a role session: the role ARN, path lost),
+ * aws:PrincipalAccount, and aws:username for IAM users ("Global condition context keys").
+ */
+function withPrincipalKeys(context: RequestContext | undefined, principalArn: string | undefined): RequestContext | undefined {
+  if (principalArn === undefined) return context;
+  const have = new Set(Object.keys(context ?? {}).map((k) => k.toLowerCase()));
+  const derived: { [key: string]: string } = {};
+  const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(principalArn);
+  const arn = session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : principalArn;
+  if (!have.has("aws:principalarn")) derived["aws:PrincipalArn"] = arn;
+  const account = accountOf(principalArn);
+  if (account !== null && !have.has("aws:principalaccount")) derived["aws:PrincipalAccount"] = account;
+  const user = /^arn:[^:]+:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(principalArn);
+  if (user && !have.has("aws:username")) derived["aws:username"] = user[1] as string;
+  return { ...derived, ...context };
 }
 
 function result(decision: Decision, summary: string, statements: StatementRef[], missingContextKeys: string[]): EvaluationResult {
@@ -290,24 +309,62 @@ export function resourceApplies(st: PolicyStatement, arn: string, ctx: ContextVa
     return acc;
   };
   if (st.Resource !== undefined) return any(st.Resource);
-  if (st.NotResource !== undefined) return not(any(st.NotResource));
-  return true;
+  if (st.NotResource === undefined) return true;
+  // AWS: "If AWS cannot resolve a variable this might cause the entire statement to be invalid".
+  // A NotResource pattern for this resource's service with a variable without value (and no
+  // default) makes the statement not apply: it cannot say what it excludes. In Resource such a
+  // pattern simply matches nothing (patternTri). Both as iam-simulate does.
+  if (useVariables) {
+    for (const p of st.NotResource) {
+      const unresolved = unresolvedVariables([p], ctx);
+      if (unresolved.length === 0 || !couldMatch(p, arn, ctx)) continue;
+      if (ctx.complete) return false;
+      missingKeys.push(...unresolved);
+      return "unknown";
+    }
+  }
+  return not(any(st.NotResource));
+}
+
+/**
+ * Is the pattern about this resource's service? An unresolvable variable in a pattern for another
+ * service changes nothing (it could never match); in a pattern for this service it invalidates the
+ * statement. AWS documents only that such a statement "might" be invalid; this is the reading of
+ * iam-simulate, our differential oracle, and keeps denies for other services intact.
+ */
+function couldMatch(pattern: string, arn: string, _ctx: ContextValues): boolean {
+  const p = splitArn(pattern);
+  const a = splitArn(arn);
+  if (p === null || a === null) return true;
+  return globMatches(p[2] as string, a[2] as string, false);
+}
+
+/** Keys of `${…}` variables (without default) in the patterns that the context does not supply. */
+function unresolvedVariables(patterns: readonly string[], ctx: ContextValues): string[] {
+  const out: string[] = [];
+  for (const p of patterns) {
+    if (!p.includes("${")) continue;
+    for (const m of p.matchAll(/\$\{([^}]*)\}/g)) {
+      const body = (m[1] as string).trim();
+      if (body === "*" || body === "?" || body === "$" || body.includes(",")) continue;
+      const values = ctx.get(body);
+      // Multivalued keys cannot be policy variables.
+      if (values === undefined || values.length !== 1) out.push(body);
+    }
+  }
+  return out;
 }
 
 function patternTri(pattern: string, arn: string, ctx: ContextValues, useVariables: boolean, missingKeys: string[]): Tri {
   if (!useVariables || !pattern.includes("${")) return arnMatches(pattern, arn);
-  const vars = ctx.variables();
   if (!ctx.complete) {
-    for (const m of pattern.matchAll(/\$\{([^}]*)\}/g)) {
-      const body = (m[1] as string).trim();
-      if (body === "*" || body === "?" || body === "$" || body.includes(",")) continue;
-      if (ctx.get(body) === undefined) {
-        missingKeys.push(body);
-        return "unknown";
-      }
+    const unresolved = unresolvedVariables([pattern], ctx);
+    if (unresolved.length > 0 && couldMatch(pattern, arn, ctx)) {
+      missingKeys.push(...unresolved);
+      return "unknown";
     }
   }
-  return arnMatches(pattern, arn, vars);
+  return arnMatches(pattern, arn, ctx.variables());
 }
 
 /**

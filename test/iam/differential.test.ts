@@ -1,6 +1,8 @@
 /**
  * Differential test against @cloud-copilot/iam-simulate (AGPL, devDependency, test-only) over
- * 10,000 generated policy/request pairs (fixed seed: failures reproduce). Every disagreement must be
+ * 10,000 generated policy/request pairs (fixed seed: failures reproduce). Callers are a role and a
+ * user of the account and a role of another account; policies include policy variables, account
+ * and cross-account resource-policy principals, every condition operator family. Every disagreement must be
  * fixed or belong to a class listed here with the AWS documentation that says we are right.
  */
 import fc from "fast-check";
@@ -76,6 +78,6 @@ describe("differential: evaluateRequest vs @cloud-copilot/iam-simulate", () => {
       const d = ours(c);
       counts[d] = (counts[d] ?? 0) + 1;
     }
-    for (const d of ["allowed", "explicit-deny", "implicit-deny"]) expect(counts[d] ?? 0, d).toBeGreaterThan(60);
+    for (const d of ["allowed", "explicit-deny", "implicit-deny"]) expect(counts[d] ?? 0, d).toBeGreaterThan(30); // each outcome ≥ 7.5 %
   });
 });

@@ -11,6 +11,9 @@ import { evaluateRequest, parsePolicyDocument, type Decision } from "../../../sr
 
 export const ACCOUNT = "111122223333";
 export const PRINCIPAL = `arn:aws:iam::${ACCOUNT}:role/app-role`;
+export const OTHER_ACCOUNT = "444455556666";
+/** Callers: the role (most cases), a user of the same account, a role of another account. */
+export const PRINCIPALS = [PRINCIPAL, PRINCIPAL, PRINCIPAL, `arn:aws:iam::${ACCOUNT}:user/alice`, `arn:aws:iam::${OTHER_ACCOUNT}:role/partner`];
 
 export const REQUESTS: readonly { action: string; resource: string }[] = [
   { action: "s3:GetObject", resource: "arn:aws:s3:::bucket-a/path/file.txt" },
@@ -25,6 +28,7 @@ export const REQUESTS: readonly { action: string; resource: string }[] = [
   { action: "logs:PutLogEvents", resource: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/fn-a:log-stream:s1` },
   { action: "sns:Publish", resource: `arn:aws:sns:us-east-1:${ACCOUNT}:topic-a` },
   { action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:db-AbCdEf` },
+  { action: "s3:GetObject", resource: "arn:aws:s3:::bucket-a/alice/notes.txt" },
 ];
 
 const ACTIONS = [
@@ -40,6 +44,7 @@ const RESOURCES = [
   `arn:aws:kms:us-east-1:${ACCOUNT}:key/*`, `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/*`,
   `arn:aws:logs:*:*:log-group:/aws/lambda/fn-a:*`, `arn:aws:sns:us-east-1:${ACCOUNT}:topic-a`,
   `arn:aws:secretsmanager:*:${ACCOUNT}:secret:db-*`, "arn:aws:*:us-east-1:*:*",
+  "arn:aws:s3:::bucket-a/${aws:username}/*", "arn:aws:s3:::bucket-a/${aws:PrincipalTag/team, 'alice'}/*",
 ];
 const CONDITIONS: readonly [string, string, string[]][] = [
   ["StringEquals", "aws:PrincipalTag/team", ["blue"]],
@@ -73,6 +78,9 @@ const CONDITIONS: readonly [string, string, string[]][] = [
   ["ForAllValues:StringLike", "aws:PrincipalServiceNamesList", ["lambda.*", "ec2.amazonaws.com"]],
   ["ForAnyValue:StringNotEquals", "aws:PrincipalServiceNamesList", ["lambda.amazonaws.com"]],
   ["ForAllValues:StringNotLike", "aws:PrincipalServiceNamesList", ["ec2.*"]],
+  ["StringEquals", "aws:PrincipalAccount", [ACCOUNT]],
+  ["ArnLike", "aws:PrincipalArn", ["arn:aws:iam::*:role/app-*"]],
+  ["StringLike", "s3:prefix", ["${aws:username}/*"]],
 ];
 const CONTEXT_CHOICES: { [key: string]: (string | string[])[] } = {
   "aws:PrincipalTag/team": ["blue", "red", "BLUE"],
@@ -136,7 +144,17 @@ const arbResourcePolicy = (req: { action: string; resource: string }) =>
     fc
       .array(
         arbStatement(req).chain((st) =>
-          fc.constantFrom<unknown>("*", { AWS: PRINCIPAL }, { AWS: `arn:aws:iam::${ACCOUNT}:role/other` }, { AWS: `arn:aws:iam::${ACCOUNT}:root` }).map((Principal) => ({ ...st, Principal })),
+          fc
+            .constantFrom<unknown>(
+              "*",
+              { AWS: PRINCIPAL },
+              { AWS: `arn:aws:iam::${ACCOUNT}:user/alice` },
+              { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:role/partner` },
+              { AWS: `arn:aws:iam::${ACCOUNT}:role/other` },
+              { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+              { AWS: OTHER_ACCOUNT },
+            )
+            .map((Principal) => ({ ...st, Principal })),
         ),
         { minLength: 1, maxLength: 2 },
       )
@@ -150,6 +168,7 @@ const arbContext = fc
   .map((pairs) => Object.fromEntries(pairs) as { [key: string]: string | string[] });
 
 export interface DifferentialCase {
+  principal: string;
   identityPolicies: unknown[];
   permissionsBoundary: unknown | null;
   resourcePolicy: unknown | null;
@@ -159,6 +178,7 @@ export interface DifferentialCase {
 
 export const arbCase: fc.Arbitrary<DifferentialCase> = fc.constantFrom(...REQUESTS).chain((request) =>
   fc.record({
+    principal: fc.constantFrom(...PRINCIPALS),
     identityPolicies: fc.array(arbPolicy(request), { minLength: 0, maxLength: 3 }),
     permissionsBoundary: fc.option(arbPolicy(request), { freq: 4 }),
     resourcePolicy: arbResourcePolicy(request),
@@ -169,14 +189,27 @@ export const arbCase: fc.Arbitrary<DifferentialCase> = fc.constantFrom(...REQUES
 
 const SIM_TO_OURS: { [k: string]: Decision } = { Allowed: "allowed", ExplicitlyDenied: "explicit-deny", ImplicitlyDenied: "implicit-deny" };
 
+/**
+ * The keys AWS puts in every signed request that follow from the caller (aws:PrincipalArn,
+ * aws:PrincipalAccount, aws:username for users). evaluateRequest derives them from principalArn;
+ * iam-simulate expects them in the context, so the simulation gets them explicitly.
+ */
+export function principalKeys(principal: string): { [key: string]: string } {
+  const account = principal.split(":")[4] as string;
+  const out: { [key: string]: string } = { "aws:PrincipalArn": principal, "aws:PrincipalAccount": account };
+  const user = /:user\/(?:.*\/)?([^/]+)$/.exec(principal);
+  if (user) out["aws:username"] = user[1] as string;
+  return out;
+}
+
 export async function simulate(c: DifferentialCase): Promise<{ decision: Decision | "error"; ignored: string[]; raw: unknown }> {
   const result = await runSimulation(
     {
       request: {
-        principal: PRINCIPAL,
+        principal: c.principal,
         action: c.request.action,
         resource: { resource: c.request.resource, accountId: ACCOUNT },
-        contextVariables: c.context,
+        contextVariables: { ...principalKeys(c.principal), ...c.context },
       },
       identityPolicies: c.identityPolicies.map((policy, i) => ({ name: `p${i}`, policy })),
       serviceControlPolicies: [],
@@ -198,6 +231,6 @@ export function ours(c: DifferentialCase, ignoredKeys: readonly string[] = []): 
     identityPolicies: c.identityPolicies.map((p, i) => ({ id: `p${i}`, document: parsePolicyDocument(p) })),
     permissionsBoundary: c.permissionsBoundary ? { id: "boundary", document: parsePolicyDocument(c.permissionsBoundary) } : null,
     resourcePolicy: c.resourcePolicy ? { id: "resource", document: parsePolicyDocument(c.resourcePolicy) } : null,
-    request: { action: c.request.action, resource: c.request.resource, principalArn: PRINCIPAL, resourceAccount: ACCOUNT, context, contextComplete: true },
+    request: { action: c.request.action, resource: c.request.resource, principalArn: c.principal, resourceAccount: ACCOUNT, context, contextComplete: true },
   }).decision;
 }
