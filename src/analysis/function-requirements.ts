@@ -13,20 +13,21 @@ import { inVpc, requiredPermissions, TRACING_ACTIONS, VPC_ACTIONS } from "./requ
 const POLLER_VPC_KINDS = new Set(["kafka", "self-managed-kafka", "mq", "docdb"]);
 
 export function evaluateRequirements(fn: LambdaFunction, role: Role | null, policies: PrincipalPolicies | null): Requirement[] {
-  return requiredPermissions(fn).map((r) => {
+  return requiredPermissions(fn).map(({ alternativeResources: _alternatives, ...r }) => {
     if (role === null || policies === null) {
       return { ...r, decision: "no-role" as const, explanation: `The execution role ${fn.roleArn} is not in the inputs.`, statements: [] };
     }
-    const result = evaluateRequest({
-      identityPolicies: policies.identity,
-      permissionsBoundary: policies.boundary,
-      request: {
-        action: r.action,
-        resource: r.resource,
-        principalArn: role.arn,
-        context: principalContext(role.arn, { "aws:RequestedRegion": fn.region }),
-      },
-    });
+    const evaluate = (resource: string) =>
+      evaluateRequest({
+        identityPolicies: policies.identity,
+        permissionsBoundary: policies.boundary,
+        request: { action: r.action, resource, principalArn: role.arn, context: principalContext(role.arn, { "aws:RequestedRegion": fn.region }) },
+      });
+    let result = evaluate(r.resource);
+    for (const alt of _alternatives ?? []) {
+      if (result.decision !== "implicit-deny") break;
+      result = evaluate(alt);
+    }
     if (result.decision === "implicit-deny" && hasTemplateReference(r.resource) && grantsActionSomewhere(policies, r.action)) {
       return {
         ...r,

@@ -22,6 +22,8 @@ export interface RequiredPermission {
   subject: string;
   action: string;
   resource: string;
+  /** Other forms of the resource AWS may authorize the call on; granting any one of them suffices. */
+  alternativeResources?: string[];
   essential: boolean;
 }
 
@@ -184,7 +186,9 @@ export function inVpc(fn: LambdaFunction): boolean {
 export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
   const out: RequiredPermission[] = [];
   const logs = logGroupArns(fn);
-  out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:CreateLogGroup", resource: logs.group, essential: false });
+  // CloudWatch Logs writes log-group ARNs with a trailing `:*` (DescribeLogGroups, the service
+  // authorization reference examples), and policies grant CreateLogGroup either way: both count.
+  out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:CreateLogGroup", resource: logs.group, alternativeResources: [`${logs.group}:*`], essential: false });
   out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:CreateLogStream", resource: logs.streams, essential: true });
   out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:PutLogEvents", resource: logs.streams, essential: true });
   if (fn.vpc !== null && inVpc(fn)) {

@@ -30,6 +30,13 @@ describe("function requirements against the execution role", () => {
     expect(decisions(fnOf(doc, "custom"), "logs")["logs:PutLogEvents"]).toBe("implicit-deny");
   });
 
+  it("CreateLogGroup granted on the group ARN with or without the trailing :* counts", () => {
+    for (const resource of [`arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/api`, `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/api:*`]) {
+      const doc = analyzed(documentOf({ roles: [role("r", { inline: { logs: policy(allow(["logs:CreateLogGroup"], [resource])) } })], functions: [fn("api", "r")] }));
+      expect(decisions(fnOf(doc, "api"), "logs")["logs:CreateLogGroup"], resource).toBe("allowed");
+    }
+  });
+
   it("a stream-prefix grant (log-stream:2026*) does not cover every stream", () => {
     const narrow = policy(allow(["logs:PutLogEvents"], [`arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/api:log-stream:2026*`]));
     const doc = analyzed(documentOf({ roles: [role("r", { inline: { logs: narrow } })], functions: [fn("api", "r")] }));
