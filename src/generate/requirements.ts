@@ -32,12 +32,21 @@ function s3Buckets(fn: LambdaFunction): { target: string; purpose: RequiredPermi
 
 /** Every permission the function's configuration requires, with a human detail per row. */
 export function configurationRequirements(fn: LambdaFunction): RequiredPermission[] {
-  const out: RequiredPermission[] = requiredPermissions(fn).map((r) => ({
-    purpose: r.purpose,
-    action: r.action,
-    resource: r.resource,
-    detail: r.subject,
-  }));
+  // Where AWS may authorise the call on another form of the ARN (CreateLogGroup on `log-group:<g>`
+  // or `log-group:<g>:*`), every form is granted: the call then works whichever form is checked.
+  const out: RequiredPermission[] = requiredPermissions(fn).flatMap((r) =>
+    [r.resource, ...((r as { alternativeResources?: string[] }).alternativeResources ?? [])].map((resource) => ({
+      purpose: r.purpose,
+      action: r.action,
+      resource,
+      detail: r.subject,
+    })),
+  );
+  // Granted in both forms whatever the analysis table lists (its `alternativeResources` may or may
+  // not carry it): CloudWatch Logs writes log-group ARNs with a trailing `:*`.
+  for (const r of [...out]) {
+    if (r.action === "logs:CreateLogGroup" && !r.resource.endsWith(":*")) out.push({ ...r, resource: `${r.resource}:*` });
+  }
   for (const b of s3Buckets(fn)) out.push({ purpose: b.purpose, action: "s3:ListBucket", resource: b.target, detail: `${b.detail} ${b.target}` });
   const partition = fn.arn.split(":")[1] ?? "aws";
   for (const ap of [...fn.fileSystems].sort()) {
