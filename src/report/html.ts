@@ -143,7 +143,7 @@ export function renderHtml(report: AuditReport, document: Partial<CanonicalDocum
       const sev = SEVERITIES.filter((x) => fix.bySeverity[x]).map((x) => `${fix.bySeverity[x]} ${x}`).join(", ");
       const rule = rules.get(fix.ruleId);
       body.push(
-        `<li><strong>${esc(rule?.title ?? fix.name)}</strong> <code>${esc(fix.ruleId)}</code>: clears ${plural(fix.findings, "finding")} (${esc(sev)}) across ${plural(fix.functions, "function")}.` +
+        `<li><strong>${esc(rule?.title ?? fix.name)}</strong> <code>${esc(fix.ruleId)}</code>: clears ${plural(fix.findings, "finding")} (${esc(sev)}) ${fix.functions > 0 ? `across ${plural(fix.functions, "function")}` : `on ${plural(fix.resources, "resource")} no function uses`}.` +
           (fix.remediation ? `<div class="muted">${prose(firstParagraph(fix.remediation))}</div>` : "") +
           `</li>`,
       );
