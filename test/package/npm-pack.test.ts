@@ -26,7 +26,9 @@ beforeAll(() => {
   const files = packed[0]!.files.map((f) => f.path);
   expect(files).toContain("policies/build/leastrole.wasm");
   expect(files).toContain("policies/build/catalog.json");
-  expect(files.some((f) => f.startsWith("src/") || f.startsWith("test/"))).toBe(false);
+  // Only data ships from src/ (the AWS managed policy dataset, the SAM data notice); no sources, no tests.
+  expect(files.filter((f) => f.startsWith("src/")).sort()).toEqual(["src/iam/data/aws-managed-policies.json.gz", "src/sources/cloudformation/DATA-NOTICE.md"]);
+  expect(files.some((f) => f.startsWith("test/"))).toBe(false);
 
   project = join(work, "consumer");
   mkdirSync(project);
@@ -61,6 +63,18 @@ describe("the installed package, with Node alone", () => {
     expect(out.n).toBeGreaterThan(0);
     expect(out.ids).toContain("LR001");
     expect(out.diags).toBe(0);
+  });
+
+  it("audits the demo account from files, shipped AWS managed policy data included", () => {
+    writeFileSync(
+      join(project, "demo.mjs"),
+      `import { audit } from "leastrole";
+       const { report, document } = await audit([${JSON.stringify(join(root, "examples", "demo-account"))}]);
+       console.log(JSON.stringify({ ids: [...new Set(report.findings.map(f => f.ruleId))].sort(), fns: document.functions.length }));`,
+    );
+    const out = JSON.parse(runNode(["demo.mjs"])) as { ids: string[]; fns: number };
+    expect(out.fns).toBe(5);
+    expect(out.ids).toEqual(expect.arrayContaining(["LR001", "LR004", "LR008", "LR010", "LR012", "LR016"]));
   });
 
   it("evaluates through the CommonJS entry too", () => {
