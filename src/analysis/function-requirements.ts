@@ -36,7 +36,8 @@ export function evaluateRequirements(fn: LambdaFunction, role: Role | null, poli
         statements: [],
       };
     }
-    return { ...r, decision: result.decision, explanation: result.explanation.summary, statements: pointers(result.explanation.statements) };
+    const explanation = result.decision === "allowed" ? "" : result.explanation.summary;
+    return { ...r, decision: result.decision, explanation, statements: pointers(result.explanation.statements) };
   });
 }
 

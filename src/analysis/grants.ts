@@ -21,8 +21,8 @@ import { VPC_ACTIONS } from "./requirements.js";
  */
 const DOCUMENTED_STAR_ACTIONS: readonly string[] = VPC_ACTIONS;
 
-const SAMPLE = 20;
-const STAR_SAMPLE = 25;
+const SAMPLE = 10;
+const STAR_SAMPLE = 10;
 
 /** The concrete actions a statement's Action/NotAction grants. */
 export function statementActionSet(catalog: ActionCatalog, st: PolicyStatement): ActionSet {
@@ -79,6 +79,8 @@ export function analyzeGrants(catalog: ActionCatalog, policies: readonly NamedPo
       const granted = statementActionSet(catalog, st);
       const starResource = (st.Resource ?? []).includes("*");
       const onStar = starResource ? granted.clone().andInPlace(catalog.resourceLevelSet).andNotInPlace(documentedStar(catalog)) : null;
+      const relevant = fullWildcardAction || serviceWildcards.length > 0 || writeWildcards.length > 0 || starResource || st.NotAction !== undefined || st.NotResource !== undefined;
+      if (!relevant) return;
       out.push({
         policy: policy.id,
         policyKind: policy.kind === "inline" ? "inline" : "managed",
@@ -174,7 +176,7 @@ export function summarizeGrants(catalog: ActionCatalog, policies: readonly Named
   const w = catalog.levelSets.get("Write");
   const pm = catalog.levelSets.get("Permissions management");
   return {
-    services: servicesWithAny(catalog, union).slice(0, 40),
+    services: servicesWithAny(catalog, union).slice(0, 20),
     actionCount: union.count(),
     writeActionCount: w ? union.clone().andInPlace(w).count() : 0,
     writeServices: w ? servicesWithAny(catalog, union.clone().andInPlace(w)) : [],

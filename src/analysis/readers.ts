@@ -12,14 +12,14 @@
  */
 import type { CanonicalDocument, LambdaFunction, PolicyDocument, PolicyStatement, Principal, Role } from "../model/document.js";
 import type { ConfigurationReader } from "../model/analysis.js";
-import { actionApplies, arnMatches, evaluateRequest, type NamedPolicy, type StatementRef } from "./iam.js";
+import { actionApplies, arnMatches, evaluateRequest, type NamedPolicy } from "./iam.js";
 import { principalContext } from "./context.js";
-import { byString, pointers, type PrincipalPolicies } from "./policies.js";
+import { byString, type PrincipalPolicies } from "./policies.js";
 
 export const READ_CONFIGURATION_ACTIONS = ["lambda:GetFunction", "lambda:GetFunctionConfiguration"] as const;
 
 /** Cap on readers listed per function (they are evidence, and every one is wasm input); the count is always exact. */
-export const MAX_READERS = 10;
+export const MAX_READERS = 5;
 
 interface Reduced {
   principal: Role | Principal;
@@ -75,7 +75,6 @@ function prepare(principal: Role | Principal, type: "role" | "user", policies: P
 
 function decide(r: Reduced, fn: LambdaFunction): ConfigurationReader | null {
   const actions: string[] = [];
-  const refs: StatementRef[] = [];
   let conditional = false;
   for (const action of READ_CONFIGURATION_ACTIONS) {
     const result = evaluateRequest({
@@ -86,12 +85,11 @@ function decide(r: Reduced, fn: LambdaFunction): ConfigurationReader | null {
     });
     if (result.decision === "allowed" || result.decision === "conditional") {
       actions.push(action);
-      refs.push(...result.explanation.statements);
       if (result.decision === "conditional") conditional = true;
     }
   }
   if (actions.length === 0) return null;
-  return { principalArn: r.principal.arn, principalType: r.type, actions, decision: conditional ? "conditional" : "allowed", statements: pointers(refs) };
+  return { principalArn: r.principal.arn, principalType: r.type, actions, decision: conditional ? "conditional" : "allowed" };
 }
 
 export interface ReaderIndex {

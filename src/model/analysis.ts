@@ -54,7 +54,7 @@ export interface Requirement {
    */
   essential: boolean;
   decision: RequirementDecision;
-  /** The engine's one-sentence explanation. */
+  /** The engine's one-sentence explanation; empty for `allowed` (the statements say it, and every byte is wasm input). */
   explanation: string;
   /** The statements that decided (grants for allowed, denies for explicit-deny …). */
   statements: StatementPointer[];
@@ -76,7 +76,6 @@ export interface ConfigurationReader {
   actions: string[];
   /** `conditional` when only under conditions the analysis could not settle. */
   decision: "allowed" | "conditional";
-  statements: StatementPointer[];
 }
 
 export interface FunctionAnalysis {
@@ -87,7 +86,7 @@ export interface FunctionAnalysis {
   /** Sorted by purpose, subject, action. */
   requirements: Requirement[];
   unneededCapabilities: UnneededCapability[];
-  /** Only computed for functions with environment variables; sorted by principal ARN, capped at 10 (see `readersTruncated`). */
+  /** Only computed for functions with environment variables; sorted by principal ARN, capped at 5 (see `readersTruncated`). */
   configurationReaders: ConfigurationReader[];
   readersTruncated: boolean;
   readerCount: number;
@@ -126,7 +125,11 @@ export interface TrustAnalysis {
   notPrincipalAllow: boolean;
 }
 
-/** One Allow statement of a role's (or principal's) identity policies, with what rules LR002/LR003/LR015 need. */
+/**
+ * An Allow statement of a role's identity policies that uses a wildcard action, `Resource: "*"`,
+ * NotAction or NotResource (the others concern no rule here and stay in `facts.statements`), with
+ * what rules LR002/LR003/LR015 need.
+ */
 export interface GrantAnalysis {
   /** `inline:<name>` or the managed policy ARN. */
   policy: string;
@@ -142,12 +145,12 @@ export interface GrantAnalysis {
   serviceWildcards: string[];
   /** Other wildcard patterns (`s3:Put*`) that expand to Write or Permissions management actions, sorted. */
   writeWildcards: string[];
-  /** Up to 20 Write / Permissions management actions the wildcard patterns expand to. */
+  /** Up to 10 Write / Permissions management actions the wildcard patterns expand to. */
   wildcardWriteActionSample: string[];
   wildcardWriteActionCount: number;
   /** `*` in Resource. */
   starResource: boolean;
-  /** Concrete actions granted on `*` that support resource-level permissions (capped at 25). */
+  /** Concrete actions granted on `*` that support resource-level permissions (capped at 10). */
   resourceLevelActionsOnStar: string[];
   resourceLevelActionsOnStarCount: number;
   notAction: string[];
@@ -208,7 +211,7 @@ export interface ScopeSuggestion {
 }
 
 export interface GrantSummary {
-  /** Services with at least one allowed action, sorted (capped at 40). */
+  /** Services with at least one allowed action, sorted (capped at 20). */
   services: string[];
   actionCount: number;
   writeActionCount: number;
