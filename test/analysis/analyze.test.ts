@@ -115,6 +115,33 @@ describe("function requirements against the execution role", () => {
   });
 });
 
+describe("IaC inputs and pollers", () => {
+  it("an unresolved template reference granted under another spelling is 'unresolved', not missing", () => {
+    const doc = analyzed(
+      documentOf({
+        roles: [role("r", { managed: [BASIC], inline: { poll: policy(allow(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], [`arn:aws:sqs:us-east-1:${ACCOUNT}:orders`])) } })],
+        functions: [fn("worker", "r", { triggers: [trigger("sqs", "${MessageQueue.Arn}")] }), fn("other", "r", { triggers: [trigger("kinesis", "${Stream.Arn}")] })],
+        policies: [awsManaged(BASIC)],
+      }),
+    );
+    expect(new Set(Object.values(decisions(fnOf(doc, "worker"), "trigger")))).toEqual(new Set(["unresolved"]));
+    // (A policy resource with `${AWS::Region}` is a policy variable to the engine: `conditional`, also never missing.)
+    // Not granted under any spelling: still missing.
+    expect(decisions(fnOf(doc, "other"), "trigger")["kinesis:GetRecords"]).toBe("implicit-deny");
+  });
+
+  it("ENI permissions are needed (not unneeded) for an MSK or MQ event source outside a VPC", () => {
+    const doc = analyzed(
+      documentOf({
+        roles: [role("r", { managed: [BASIC, VPC_ROLE] })],
+        functions: [fn("consumer", "r", { triggers: [trigger("mq", `arn:aws:mq:us-east-1:${ACCOUNT}:broker:b:b-1`)] })],
+        policies: [awsManaged(BASIC), awsManaged(VPC_ROLE)],
+      }),
+    );
+    expect(fnOf(doc, "consumer").analysis!.unneededCapabilities).toEqual([]);
+  });
+});
+
 describe("trust analysis", () => {
   it("classifies principals and sees restricting conditions", () => {
     const trust = policy(
