@@ -1,6 +1,6 @@
 import { defineConfig } from "tsup";
 
-// Two entry points: the SDK (ESM + CJS + declarations) and the CLI (ESM, with a shebang).
+// Entry points: the SDK (ESM + CJS + declarations), the CLI (ESM, with a shebang), the usage worker.
 export default defineConfig([
   {
     entry: { index: "src/index.ts" },
@@ -19,5 +19,14 @@ export default defineConfig([
     target: "node20",
     shims: true,
     banner: { js: "#!/usr/bin/env node" },
+  },
+  {
+    // The CloudTrail reader's worker thread, loaded by src/usage/read-usage.ts from beside the library.
+    entry: { "usage-worker": "src/usage/worker.ts" },
+    format: ["esm"],
+    sourcemap: true,
+    clean: false,
+    target: "node20",
+    shims: true,
   },
 ]);

@@ -1,11 +1,54 @@
 /**
  * leastrole's public API. Nothing else in src/ is a public import path: embedders import from
- * "leastrole" and get exactly what is exported here.
+ * "leastrole" and get exactly what is exported here. The pipeline's stages are here in order:
+ * sources → normalize → usage → analysis → evaluate → report, plus generate and collect; the IAM
+ * engine is the `iam` namespace.
  */
 
-export { audit, auditDocument, buildDocument, type AuditOptions, type AuditPathsOptions, type AuditResult, type BuildOptions, type BuildProgress } from "./audit/index.js";
+// The whole pipeline in one call
+export {
+  audit,
+  auditDocument,
+  buildDocument,
+  type AuditOptions,
+  type AuditPathsOptions,
+  type AuditResult,
+  type BuildOptions,
+  type BuildProgress,
+} from "./audit/index.js";
+
 export * from "./errors.js";
 export * from "./model/index.js";
+
+// Configuration
+export { findConfig, loadConfig, validateConfig } from "./config/index.js";
+
+// Sources and the canonical document
+export {
+  readSources,
+  readSourceBytes,
+  fragmentFromDocument,
+  emptyFragment,
+  type ReadResult,
+  type SourceFragment,
+} from "./sources/index.js";
+export {
+  normalize,
+  normalizeFragments,
+  validateCanonicalDocument,
+  serializeCanonicalDocument,
+  type NormalizeOptions,
+  type NormalizeResult,
+  type ValidationResult,
+} from "./normalize/index.js";
+
+// Usage (CloudTrail, Access Advisor, Access Analyzer)
+export { readUsage, labelUsage, type ReadUsageOptions, type LabelOptions, type UsageException, type UsageAggregate } from "./usage/index.js";
+
+// Analysis the rules read
+export { analyzeDocument, requiredPermissions, type AnalyzeOptions, type RequiredPermission } from "./analysis/index.js";
+
+// Rule packs and evaluation
 export {
   applySuppressions,
   compileRegoPack,
@@ -26,4 +69,44 @@ export {
   type RulePack,
   type SuppressionRule,
 } from "./evaluate/index.js";
-export { toJsonReport, summarise, REPORT_SCHEMA_VERSION, type AuditReport, type AuditSummary } from "./report/json.js";
+
+// Reports
+export {
+  toJsonReport,
+  summarise,
+  renderTable,
+  renderSarif,
+  renderMarkdown,
+  renderHtml,
+  shouldUseColor,
+  REPORT_SCHEMA_VERSION,
+  type AuditReport,
+  type AuditSummary,
+  type TableOptions,
+  type SarifOptions,
+  type MarkdownOptions,
+  type HtmlOptions,
+  type GeneratedFix,
+} from "./report/index.js";
+
+// Least-privilege generation
+export {
+  generatePolicy,
+  generateForRole,
+  runGenerate,
+  diffPolicies,
+  renderTerraform,
+  renderCloudFormation,
+  renderPolicyMarkdown,
+  renderDiffMarkdown,
+  type GenerateFormat,
+  type GenerateRunOptions,
+  type GenerateRunResult,
+  type PolicyDiff,
+} from "./generate/index.js";
+
+// Live collection (read-only)
+export { collect, collectPolicy, COLLECT_OPERATIONS, type CollectOptions, type CollectResult, type CollectManifest } from "./collect/index.js";
+
+// The IAM engine: policy grammar, action catalog, ARN matching, evaluation, effective permissions
+export * as iam from "./iam/index.js";

@@ -190,18 +190,29 @@ function grantedActions(role: Role, document: Doc, sessions: SessionUsage[], par
   const out = new Set(role.facts.allowedActions);
   const services = new Set(sessions.flatMap((s) => s.actions.map((a) => serviceOf(a.action))));
   const policies = document.policies;
-  if (policies !== undefined && services.size > 0) {
-    const catalog = loadActionCatalogSync();
-    const principal = {
-      inlinePolicies: role.inlinePolicies,
-      managedPolicies: role.attachedPolicies.map((a) => ({ arn: a.arn, document: policies[a.arn]?.document ?? null })),
-      permissionsBoundary: role.permissionsBoundaryArn === null ? null : { arn: role.permissionsBoundaryArn, document: policies[role.permissionsBoundaryArn]?.document ?? null },
-    };
-    for (const svc of services) for (const g of listActionGrants(principal, catalog, { service: svc })) out.add(g.action);
+  if (policies === undefined) {
+    partialReasons.push(`${role.arn}: grants ${role.facts.allowedActionCount} actions; the policies are not in the document, labels cover ${out.size}`);
+    return [...out];
   }
+  const catalog = loadActionCatalogSync();
+  const principal = {
+    inlinePolicies: role.inlinePolicies,
+    managedPolicies: role.attachedPolicies.map((a) => ({ arn: a.arn, document: policies[a.arn]?.document ?? null })),
+    permissionsBoundary: role.permissionsBoundaryArn === null ? null : { arn: role.permissionsBoundaryArn, document: policies[role.permissionsBoundaryArn]?.document ?? null },
+  };
+  // Up to FULL_LABEL_LIMIT granted actions (a full-access policy or two) every one is labelled, so
+  // the labels are complete. Beyond that (admin-like roles) only the services the sessions used are.
+  if (role.facts.allowedActionCount <= FULL_LABEL_LIMIT) {
+    for (const g of listActionGrants(principal, catalog)) out.add(g.action);
+    return [...out];
+  }
+  for (const svc of services) for (const g of listActionGrants(principal, catalog, { service: svc })) out.add(g.action);
   partialReasons.push(`${role.arn}: grants ${role.facts.allowedActionCount} actions; labels cover ${out.size} (the capped list plus every action of the services it used)`);
   return [...out];
 }
+
+/** Granted actions of a role labelled one by one; wider roles get labels for the services they used. */
+export const FULL_LABEL_LIMIT = 2000;
 
 interface LabelContext {
   start: string;

@@ -3,10 +3,11 @@ import { auditDocument, evaluationOptionsOf } from "../../audit/index.js";
 import { loadBuiltinPack } from "../../evaluate/pack.js";
 import { severityRank } from "../../evaluate/findings.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
-import { renderHtml, renderMarkdown, renderSarif, renderTable, toJsonReport } from "../../report/index.js";
+import { renderHtml, renderMarkdown, renderSarif, renderTable, shouldUseColor, toJsonReport, type GeneratedFix } from "../../report/index.js";
+import { loadRulePack } from "../../evaluate/pack.js";
+import { runGenerate } from "../../generate/index.js";
 import { documentFor, loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
 import { writeOutput } from "../io.js";
-import { useColor } from "../color.js";
 
 interface AuditFlags extends InputFlags {
   format: "table" | "json" | "sarif" | "markdown" | "html";
@@ -15,6 +16,22 @@ interface AuditFlags extends InputFlags {
   rules?: string[];
   scope?: "execution-roles" | "account";
   sarifArtifact?: string;
+  sarifCategory?: string;
+}
+
+/** The generated least-privilege policy of every function, for the HTML report. */
+function fixesFor(document: Parameters<typeof runGenerate>[0], config: { exceptions?: unknown[]; usage?: { windowDays?: number } } | undefined): Record<string, GeneratedFix> {
+  const fixes: Record<string, GeneratedFix> = {};
+  try {
+    const result = runGenerate(document, { split: true, diff: true, exceptions: (config?.exceptions ?? []) as never, windowDays: config?.usage?.windowDays ?? 30 });
+    result.targets.forEach((t, i) => {
+      const diff = result.diffs[i];
+      fixes[t.subject] = { policyJson: JSON.stringify(t.build.policy, null, 2), ...(diff ? { diff: result.output.split("\n---\n\n")[i] ?? "" } : {}) };
+    });
+  } catch {
+    // A report without fixes is still a report; generate says what went wrong when run itself.
+  }
+  return fixes;
 }
 
 export function registerAudit(program: Command): void {
@@ -31,6 +48,7 @@ export function registerAudit(program: Command): void {
     .option("--window-days <days>", "days of usage needed before a permission can be called unused (default 30)")
     .option("--as-of <date>", "reference date for time arithmetic (default: the end of the usage data)")
     .option("--sarif-artifact <path>", "SARIF: the file results without a source location point at (default: the first input file)")
+    .option("--sarif-category <id>", "SARIF: runAutomationDetails.id, to upload several leastrole runs per commit")
     .action(async (paths: string[], flags: AuditFlags, cmd: Command) => {
       const quiet = cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true;
       const progress = makeProgress({ quiet });
@@ -41,23 +59,27 @@ export function registerAudit(program: Command): void {
       const report = auditDocument(document, { ...fromConfig, rules: [...(fromConfig.rules ?? []), ...(flags.rules ?? [])] });
       printInputWarnings(document, progress);
       for (const d of report.diagnostics) if (d.severity !== "info") progress.note(`leastrole: ${d.severity}: ${d.message}`);
-      const catalog = loadBuiltinPack().catalog.rules;
+      // Every pack's rules, so SARIF and HTML describe custom rules too.
+      const catalog = [loadBuiltinPack(), ...[...(fromConfig.rules ?? []), ...(flags.rules ?? [])].map((r) => (typeof r === "string" ? loadRulePack(r) : r))].flatMap((p) => p.catalog.rules);
       let text: string;
       switch (flags.format) {
         case "json":
           text = toJsonReport(report);
           break;
         case "sarif":
-          text = renderSarif(report, catalog, { artifactUri: flags.sarifArtifact ?? paths[0] });
+          text = renderSarif(report, catalog, { artifactUri: flags.sarifArtifact ?? paths[0], ...(flags.sarifCategory ? { category: flags.sarifCategory } : {}) });
           break;
         case "markdown":
           text = renderMarkdown(report, document);
           break;
         case "html":
-          text = renderHtml(report, document, { catalog });
+          text = renderHtml(report, document, { catalog, fixes: fixesFor(document, effective) });
           break;
         default:
-          text = renderTable(report, document, { color: useColor(flags.output), width: process.stdout.columns ?? 100 });
+          text = renderTable(report, document, {
+            color: !flags.output && shouldUseColor({ isTTY: process.stdout.isTTY, env: process.env }),
+            width: process.stdout.columns ?? 100,
+          });
       }
       writeOutput(text, flags.output);
       if (flags.failOn) {
