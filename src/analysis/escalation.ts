@@ -138,56 +138,69 @@ interface Candidate {
   label: string;
 }
 
-function candidates(step: Step, self: Role | Principal, targets: EscalationTargets, selfPolicies: readonly string[]): Candidate[] {
+/**
+ * Targets of a step, lazily: the representative "any" target comes first, so a grant covering every
+ * name stops the enumeration before the (possibly thousands of) concrete targets are even built.
+ */
+function* candidates(step: Step, self: Role | Principal, targets: EscalationTargets, selfPolicies: readonly string[]): Generator<Candidate> {
   const account = self.accountId;
   const p = partitionOf(self.arn);
   const any = (type: string): Candidate => ({ arn: `arn:${p}:iam::${account}:${type}/*`, label: `<any ${type} in ${account}>` });
   switch (step.target) {
     case "role": {
-      const out: Candidate[] = [];
-      if ("trustsLambda" in self) out.push({ arn: self.arn, label: self.arn });
-      out.push(any("role"));
-      for (const r of targets.rolesByAccount.get(account) ?? []) if (r.arn !== self.arn) out.push({ arn: r.arn, label: r.arn });
-      return out;
+      if ("trustsLambda" in self) yield { arn: self.arn, label: self.arn };
+      yield any("role");
+      for (const r of targets.rolesByAccount.get(account) ?? []) if (r.arn !== self.arn) yield { arn: r.arn, label: r.arn };
+      return;
     }
     case "passable-role": {
       const svc = (step.service ?? "").toLowerCase();
-      const out: Candidate[] = [any("role")];
+      yield any("role");
       for (const r of targets.rolesByAccount.get(account) ?? []) {
-        if (r.arn !== self.arn && targets.trustedServices.get(r.arn)?.has(svc)) out.push({ arn: r.arn, label: r.arn });
+        if (r.arn !== self.arn && targets.trustedServices.get(r.arn)?.has(svc)) yield { arn: r.arn, label: r.arn };
       }
-      return out;
+      return;
     }
     case "user": {
-      const out: Candidate[] = [any("user")];
-      for (const u of targets.usersByAccount.get(account) ?? []) if (u.arn !== self.arn) out.push({ arn: u.arn, label: u.arn });
-      return out;
+      yield any("user");
+      for (const u of targets.usersByAccount.get(account) ?? []) if (u.arn !== self.arn) yield { arn: u.arn, label: u.arn };
+      return;
     }
     case "group": {
-      const out: Candidate[] = [any("group")];
-      for (const g of targets.groupsByAccount.get(account) ?? []) out.push({ arn: g.arn, label: g.arn });
-      return out;
+      yield any("group");
+      for (const g of targets.groupsByAccount.get(account) ?? []) yield { arn: g.arn, label: g.arn };
+      return;
     }
     case "policy": {
-      const out: Candidate[] = [any("policy")];
-      for (const arn of selfPolicies) if (!isAwsManagedArn(arn) && arn.startsWith("arn:")) out.push({ arn, label: arn });
-      return out;
+      yield any("policy");
+      for (const arn of selfPolicies) if (!isAwsManagedArn(arn) && arn.startsWith("arn:")) yield { arn, label: arn };
+      return;
     }
     case "other-function": {
       const region = (targets.regionsByAccount.get(account) ?? ["us-east-1"])[0] ?? "us-east-1";
-      const out: Candidate[] = [{ arn: `arn:${p}:lambda:${region}:${account}:function:*`, label: `<any function in ${account}>` }];
-      for (const f of targets.functionsByAccount.get(account) ?? []) if (f.roleArn !== self.arn) out.push({ arn: f.arn, label: f.arn });
-      return out;
+      yield { arn: `arn:${p}:lambda:${region}:${account}:function:*`, label: `<any function in ${account}>` };
+      for (const f of targets.functionsByAccount.get(account) ?? []) if (f.roleArn !== self.arn) yield { arn: f.arn, label: f.arn };
+      return;
     }
     case "new-resource": {
       const path = step.newResource ?? "*";
-      if (path.startsWith("iam:")) return [{ arn: `arn:${p}:iam::${account}:${path.slice(4)}`, label: `<any ${path.slice(4).replace(/\/\*$/, "")} in ${account}>` }];
+      if (path.startsWith("iam:")) {
+        yield { arn: `arn:${p}:iam::${account}:${path.slice(4)}`, label: `<any ${path.slice(4).replace(/\/\*$/, "")} in ${account}>` };
+        return;
+      }
       const service = (step.actions[0] ?? "").split(":")[0] ?? "";
       const regions = targets.regionsByAccount.get(account) ?? [];
       const region = regions[0] ?? "us-east-1";
-      return [{ arn: `arn:${p}:${service}:${region}:${account}:${path}`, label: `<new ${service} resource in ${account}>` }];
+      yield { arn: `arn:${p}:${service}:${region}:${account}:${path}`, label: `<new ${service} resource in ${account}>` };
+      return;
     }
   }
+}
+
+function unconditionalGrant(policies: PrincipalPolicies, action: string): boolean {
+  return policies.identity.some((p) =>
+    p.document.Statement.some((st) => st.Effect === "Allow" && (st.Condition === undefined || Object.keys(st.Condition).length === 0) && actionApplies(st, action)),
+  );
 }
 
 interface StepOutcome {
@@ -204,13 +217,12 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
   let firstAction = step.actions[0] ?? "";
   const grantable = step.actions.filter((a) => policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, a))));
   if (grantable.length === 0) return { ok: false, conditional: false, action: firstAction, reached: [], refs: [], reason: "no statement grants it" };
-  const list = candidates(step, self, targets, selfPolicies);
   for (const action of grantable) {
     firstAction = action;
     const reached: string[] = [];
     const refs: StatementRef[] = [];
     let allConditional = true;
-    for (const c of list) {
+    for (const c of candidates(step, self, targets, selfPolicies)) {
       const extra: Record<string, string> = step.service ? { "iam:PassedToService": step.service } : {};
       const r = evaluateRequest({
         identityPolicies: policies.identity,
@@ -222,7 +234,9 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
         refs.push(...r.explanation.statements);
         if (r.decision === "allowed") allConditional = false;
         // A grant on the "any" target covers every concrete one: stop enumerating (keeps this linear).
-        if (c.label.startsWith("<any") && r.decision === "allowed") break;
+        // A conditional one does too when every granting statement is conditional: no concrete
+        // target can then be allowed outright.
+        if (c.label.startsWith("<any") && (r.decision === "allowed" || !unconditionalGrant(policies, action))) break;
       } else if (reason === "") reason = r.explanation.summary;
     }
     if (reached.length > 0) return { ok: true, conditional: allConditional, action, reached: reached.sort(byString), refs, reason: "" };

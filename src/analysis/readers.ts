@@ -115,25 +115,54 @@ export function buildReaderIndex(
     if (x) prepared.push(x);
   }
   prepared.sort((a, b) => byString(a.principal.arn, b.principal.arn));
-  // Cache for uniform principals: key = principal + function account + whether the function has a resource policy.
-  const cache = new Map<string, ConfigurationReader | null>();
+  const uniform = prepared.filter((r) => r.uniform);
+  const scoped = prepared.filter((r) => !r.uniform);
+  // Uniform principals' answers per function account (same for every function of the account
+  // without a resource policy): computed once, kept sorted by principal ARN.
+  const uniformByAccount = new Map<string, ConfigurationReader[]>();
+  const uniformReaders = (fn: LambdaFunction): ConfigurationReader[] => {
+    let list = uniformByAccount.get(fn.accountId);
+    if (!list) {
+      list = uniform.map((r) => decide(r, fn)).filter((x): x is ConfigurationReader => x !== null);
+      uniformByAccount.set(fn.accountId, list);
+    }
+    return list;
+  };
   return {
     readersOf(fn) {
-      const readers: ConfigurationReader[] = [];
-      for (const r of prepared) {
-        // The function's own execution role sees its environment anyway.
+      // The function's own execution role sees its environment anyway.
+      const own = (r: { principalArn: string }) => r.principalArn === fn.roleArn;
+      const variable: ConfigurationReader[] = [];
+      const candidates = fn.resourcePolicy === null ? scoped : prepared;
+      for (const r of candidates) {
         if (r.principal.arn === fn.roleArn) continue;
-        let reader: ConfigurationReader | null;
-        if (r.uniform && fn.resourcePolicy === null) {
-          const key = `${r.principal.arn}\u0000${fn.accountId}`;
-          if (!cache.has(key)) cache.set(key, decide(r, fn));
-          reader = cache.get(key) ?? null;
-        } else if (fn.resourcePolicy === null && r.allowPatterns !== null && !r.allowPatterns.some((p) => arnMatches(p, fn.arn))) {
-          reader = null;
-        } else reader = decide(r, fn);
-        if (reader) readers.push(reader);
+        if (fn.resourcePolicy === null && r.allowPatterns !== null && !r.allowPatterns.some((p) => arnMatches(p, fn.arn))) continue;
+        const reader = decide(r, fn);
+        if (reader) variable.push(reader);
       }
-      return { readers: readers.slice(0, MAX_READERS), count: readers.length };
+      if (fn.resourcePolicy !== null) return { readers: variable.slice(0, MAX_READERS), count: variable.length };
+      const fixed = uniformReaders(fn);
+      const ownInFixed = fixed.some(own) ? 1 : 0;
+      // Merge the two sorted lists for the first MAX_READERS; the count is exact.
+      const readers: ConfigurationReader[] = [];
+      let a = 0;
+      let b = 0;
+      while (readers.length < MAX_READERS && (a < fixed.length || b < variable.length)) {
+        const x = fixed[a];
+        const y = variable[b];
+        if (x !== undefined && own(x)) {
+          a++;
+          continue;
+        }
+        if (y === undefined || (x !== undefined && x.principalArn < y.principalArn)) {
+          readers.push(x as ConfigurationReader);
+          a++;
+        } else {
+          readers.push(y);
+          b++;
+        }
+      }
+      return { readers, count: fixed.length - ownInFixed + variable.length };
     },
   };
 }
