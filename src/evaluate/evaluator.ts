@@ -59,16 +59,20 @@ export interface EvaluationResult {
 const instances = new WeakMap<RulePack, { policy: LoadedPolicy; dataKey: string }>();
 
 /** Past this, an instance is dropped after use: wasm memory never shrinks while it lives. */
-const MAX_RETAINED_MEMORY = 256 * 1024 * 1024;
+const MAX_RETAINED_MEMORY = 512 * 1024 * 1024;
 
 /**
- * Wasm memory the evaluation of an input of this size will need: about ten times the JSON (the
- * parsed values, the rules' intermediate sets). Starting with that much matters: growing the
- * memory from opa-wasm's default 320 KiB one step at a time made the first evaluation of a 16 MB
- * document take 5.7 s instead of 0.9 s (bench/results/evaluate.md).
+ * Wasm memory the evaluation of an input of this size will need. Starting with enough matters: the
+ * module grows its memory step by step, and each step may copy it. Measured on the analysed
+ * 10,000-function document (54 MB of JSON, 17 rules): starting at 10× the input the evaluation took
+ * 6.6 s, at 30× 3.5 s, with the same peak RSS (pages never touched are never resident). Capped at
+ * 3 GiB: wasm32 memory ends at 4 GiB.
  */
+const MEMORY_FACTOR = 30;
+const MAX_INITIAL_PAGES = 49_152;
+
 function pagesFor(inputBytes: number, dataBytes: number): number {
-  return Math.ceil((10 * (inputBytes + dataBytes) + (1 << 20)) / 65536);
+  return Math.min(MAX_INITIAL_PAGES, Math.ceil((MEMORY_FACTOR * (inputBytes + dataBytes) + (1 << 20)) / 65536));
 }
 
 function instanceFor(pack: RulePack, data: Record<string, unknown>, inputBytes: number): LoadedPolicy {
