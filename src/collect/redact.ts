@@ -13,7 +13,11 @@ type WithEnvironment = { Environment?: { Variables?: Record<string, string> | un
 export function redactEnvironment<T extends object>(fn: T): T {
   const env = (fn as WithEnvironment).Environment;
   if (!env || !env.Variables) return fn;
+  // defineProperty, not assignment: a variable may be named `__proto__`, and assigning that on a
+  // plain object sets its prototype instead of adding the name (found by the property test).
   const variables: Record<string, string> = {};
-  for (const name of Object.keys(env.Variables).sort()) variables[name] = REDACTED_VALUE;
+  for (const name of Object.keys(env.Variables).sort()) {
+    Object.defineProperty(variables, name, { value: REDACTED_VALUE, enumerable: true, writable: true, configurable: true });
+  }
   return { ...fn, Environment: { ...env, Variables: variables } };
 }

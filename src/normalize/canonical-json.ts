@@ -9,7 +9,8 @@ export function sortDeep(value: unknown): unknown {
     const out: { [k: string]: unknown } = {};
     for (const k of Object.keys(value).sort()) {
       const v = (value as { [k: string]: unknown })[k];
-      if (v !== undefined) out[k] = sortDeep(v);
+      // defineProperty: a key named `__proto__` (a tag, say) must stay a key, not become the prototype.
+      if (v !== undefined) Object.defineProperty(out, k, { value: sortDeep(v), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
