@@ -36,7 +36,7 @@ findings contains finding if {
 		"resource": analysis.role_resource(role),
 		"severity": severity(role),
 		"message": sprintf("Role %s trusts Lambda but no function in the inputs uses it; it grants %d actions across %d services%s", [
-			role.name, s.actionCount, count(s.services), last_used(role),
+			role.name, s.actionCount, service_count(role, s), last_used(role),
 		]),
 		"evidence": {
 			"services": s.services,
@@ -72,3 +72,8 @@ severity(role) := "high" if {
 last_used(role) := sprintf(" (last used %s)", [role.lastUsed.date]) if {
 	is_string(role.lastUsed.date)
 } else := " (never used, or last use not recorded)"
+
+# The number of services the role reaches: the facts' uncapped count (the summary's list is capped).
+service_count(role, _) := role.facts.serviceCount
+
+service_count(role, s) := count(s.services) if not role.facts.serviceCount

@@ -54,3 +54,17 @@ test_permissions_management_is_medium if {
 	some f in orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary([], 2), "escalationPaths": []}})], "functions": fns}
 	f.severity == "medium"
 }
+
+test_service_count_comes_from_the_uncapped_facts if {
+	findings := orphaned_execution_role.findings with input as {
+		"functions": [{"arn": "arn:aws:lambda:us-east-1:123456789012:function:f", "accountId": "123456789012"}],
+		"roles": [{
+			"arn": "arn:aws:iam::123456789012:role/admin", "name": "admin", "accountId": "123456789012",
+			"trustsLambda": true, "functions": [], "lastUsed": null,
+			"facts": {"serviceCount": 450},
+			"analysis": {"executionRole": true, "summary": {"services": ["a", "b"], "actionCount": 22091, "writeActionCount": 10, "writeServices": ["a"], "permissionsManagementActionCount": 1}, "escalationPaths": []},
+		}],
+	}
+	some f in findings
+	contains(f.message, "22091 actions across 450 services")
+}
