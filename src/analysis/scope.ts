@@ -67,7 +67,7 @@ export function scopeSuggestions(role: Role, identity: readonly NamedPolicy[], d
         for (const g of groups.values()) {
           if (g.resources.size < 2) continue;
           const resources = [...g.resources].sort(byString);
-          const suggested = narrowestPrefixPattern(resources);
+          const suggested = atWordBoundary(narrowestPrefixPattern(resources));
           if (suggested === null || suggested === granted || typeWide(suggested) || !patternCovers(granted, suggested)) continue;
           // A prefix that stops inside the account or region part narrows nothing useful.
           const parts = splitArn(suggested);
@@ -78,4 +78,21 @@ export function scopeSuggestions(role: Role, identity: readonly NamedPolicy[], d
     });
   }
   return out.sort((a, b) => byString(a.policy, b.policy) || a.index - b.index || byString(a.suggested, b.suggested));
+}
+
+/**
+ * A suggestion a person would write: the character-level common prefix of `billing-2026-10` and
+ * `billing-2026-11` is `billing-2026-1*`, which next year's `billing-2027-01` escapes; cut back to
+ * the last separator (`billing-2026-*`). Stops at the resource type (`table/*` is no scoping).
+ */
+export function atWordBoundary(pattern: string | null): string | null {
+  if (pattern === null || !pattern.endsWith("*")) return pattern;
+  const body = pattern.slice(0, -1);
+  if (/[-_/.:]$/.test(body)) return pattern;
+  const cut = Math.max(body.lastIndexOf("-"), body.lastIndexOf("_"), body.lastIndexOf("."), body.lastIndexOf("/"), body.lastIndexOf(":"));
+  if (cut < 0) return pattern;
+  const trimmed = `${body.slice(0, cut + 1)}*`;
+  // Keep the character-level prefix when the cut would leave only the resource type or less.
+  const resource = trimmed.split(":").slice(5).join(":");
+  return /^[^/]*\/\*$|^\*$/.test(resource) || resource === "" ? pattern : trimmed;
 }
