@@ -1,0 +1,93 @@
+/**
+ * `leastrole audit examples/demo-account` as a user runs it (the built binary), in every format:
+ * the findings the demo was made to show, SARIF that validates against the SARIF 2.1.0 schema,
+ * and no environment variable value anywhere in any output.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/evaluate/locate.js";
+import { expectValidSarif } from "../report/sarif-schema.js";
+
+const root = packageRoot();
+const cli = join(root, "dist", "cli.js");
+const demo = join("examples", "demo-account");
+const SECRETS = ["demo-Sup3rSecret-do-not-leak", "sk_live_demo_51DoNotLeakThisValue"];
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 28 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error("build first: npm run build");
+});
+
+describe("leastrole audit examples/demo-account", () => {
+  it("finds the mistakes the demo account was made to show", () => {
+    const r = run(["audit", demo, "--format", "json"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { summary: { partial: boolean; functions: number }; findings: Array<{ ruleId: string; resource: { name: string }; severity: string; message: string }> };
+    expect(out.summary.functions).toBe(5);
+    expect(out.summary.partial).toBe(false);
+    const has = (rule: string, name: string) => out.findings.some((f) => f.ruleId === rule && f.resource.name === name);
+    expect(has("LR001", "orders-shared-role")).toBe(true); // shared role
+    expect(out.findings.find((f) => f.ruleId === "LR001")?.severity).toBe("high"); // different classifications
+    expect(has("LR004", "orders-shared-role")).toBe(true); // AmazonDynamoDBFullAccess
+    expect(has("LR004", "reports-role")).toBe(true); // AmazonS3FullAccess
+    expect(has("LR010", "orders-worker")).toBe(true); // missing sqs:ReceiveMessage
+    expect(has("LR012", "orders-api")).toBe(true); // public URL
+    expect(has("LR008", "reports-generator")).toBe(true); // unused S3 permissions
+    expect(has("LR002", "billing-sync-role")).toBe(true); // dynamodb:*
+    expect(has("LR009", "billing-sync")).toBe(true); // denied GetSecretValue
+    expect(has("LR017", "billing-sync-role")).toBe(true);
+    expect(out.findings.find((f) => f.ruleId === "LR017")?.message).toContain("table/billing-2026-*");
+    expect(has("LR016", "old-etl-role")).toBe(true); // orphaned admin role
+    expect(has("LR013", "billing-sync")).toBe(true); // ci-deployer reads environments
+    // image-resizer is the good example: its unused permissions are too new to judge
+    expect(out.findings.some((f) => f.resource.name === "image-resizer" || f.resource.name === "image-resizer-role")).toBe(false);
+  });
+
+  it("fails the gate with --fail-on high", () => {
+    expect(run(["audit", demo, "--fail-on", "high", "--format", "json"]).code).toBe(1);
+  });
+
+  it("writes SARIF that validates against the SARIF 2.1.0 schema", () => {
+    const r = run(["audit", demo, "--format", "sarif"]);
+    expect(r.code).toBe(0);
+    const log = expectValidSarif(r.stdout);
+    const results = log.runs[0]!.results!;
+    expect(results.length).toBeGreaterThan(10);
+    expect(results.every((res) => res.partialFingerprints?.["leastrole/v1"])).toBe(true);
+  });
+
+  it("never prints an environment variable value, in any format", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-demo-"));
+    for (const format of ["table", "json", "sarif", "markdown", "html"]) {
+      const out = join(dir, `report.${format}`);
+      const r = run(["audit", demo, "--format", format, "-o", out]);
+      expect(r.code, `${format}: ${r.stderr}`).toBe(0);
+      const text = readFileSync(out, "utf8") + r.stderr;
+      for (const secret of SECRETS) expect(text, format).not.toContain(secret);
+    }
+    const doc = run(["normalize", demo]);
+    expect(doc.code).toBe(0);
+    for (const secret of SECRETS) expect(doc.stdout).not.toContain(secret);
+    expect(doc.stdout).toContain("DB_PASSWORD"); // the name is kept
+  });
+
+  it("generates a least-privilege policy, and a diff", () => {
+    const json = run(["generate", demo, "--function", "billing-sync"]);
+    expect(json.code).toBe(0);
+    const policy = JSON.stringify(JSON.parse(json.stdout));
+    expect(policy).toContain("arn:aws:dynamodb:us-east-1:111122223333:table/billing-2026-10");
+    expect(policy).not.toContain('"dynamodb:*"');
+    const tf = run(["generate", demo, "--function", "billing-sync", "--format", "terraform"]);
+    expect(tf.stdout).toMatch(/resource "aws_iam_role_policy"/);
+    const diff = run(["generate", demo, "--diff"]);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toMatch(/remov/i);
+  });
+});
