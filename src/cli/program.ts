@@ -5,6 +5,7 @@ import { registerInit } from "./commands/init.js";
 import { registerNormalize } from "./commands/normalize.js";
 import { registerGenerate } from "./commands/generate.js";
 import { registerCollect } from "./commands/collect.js";
+import { registerSql } from "./commands/sql.js";
 import { packageVersion } from "../evaluate/locate.js";
 
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerNormalize(program);
   registerGenerate(program);
   registerCollect(program);
+  registerSql(program);
   registerRules(program);
   registerInit(program);
   return program;

@@ -1,6 +1,6 @@
 /**
  * The shipped aggregation SQL, run with DuckDB over the corpus logs: ingesting its rows gives the
- * same usage as reading the raw files. Also: the sql/ files are the shipped text.
+ * same usage as reading the raw files.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -67,9 +67,4 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     expect(() => renderUsageQuery(ATHENA_USAGE_QUERY, { table: "x; drop", start: "2026", end: "2026" })).toThrow(/not allowed/);
   });
 
-  it("the sql/ folder holds exactly the shipped text", () => {
-    expect(readFileSync("sql/athena-table.sql", "utf8")).toBe(ATHENA_TABLE_DDL);
-    expect(readFileSync("sql/athena-usage.sql", "utf8")).toBe(ATHENA_USAGE_QUERY);
-    expect(readFileSync("sql/lake-usage.sql", "utf8")).toBe(LAKE_USAGE_QUERY);
-  });
 });
