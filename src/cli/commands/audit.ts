@@ -56,11 +56,14 @@ export function registerAudit(program: Command): void {
       const effective = flags.scope ? { ...(config ?? {}), scope: flags.scope } : config;
       const document = await documentFor(paths, flags, effective, progress);
       const fromConfig = evaluationOptionsOf(effective, configFile);
-      const report = auditDocument(document, { ...fromConfig, rules: [...(fromConfig.rules ?? []), ...(flags.rules ?? [])] });
+      // Load (and, for folders of .rego, compile) every extra pack once: the report renderers need
+      // their catalogs too.
+      const extraPacks = [...(fromConfig.rules ?? []), ...(flags.rules ?? [])].map((r) => (typeof r === "string" ? loadRulePack(r) : r));
+      const report = auditDocument(document, { ...fromConfig, rules: extraPacks });
       printInputWarnings(document, progress);
       for (const d of report.diagnostics) if (d.severity !== "info") progress.note(`leastrole: ${d.severity}: ${d.message}`);
       // Every pack's rules, so SARIF and HTML describe custom rules too.
-      const catalog = [loadBuiltinPack(), ...[...(fromConfig.rules ?? []), ...(flags.rules ?? [])].map((r) => (typeof r === "string" ? loadRulePack(r) : r))].flatMap((p) => p.catalog.rules);
+      const catalog = [loadBuiltinPack(), ...extraPacks].flatMap((p) => p.catalog.rules);
       let text: string;
       switch (flags.format) {
         case "json":
