@@ -5,6 +5,7 @@
  */
 import type { CanonicalDocument, LambdaFunction, Role } from "../../src/model/document.js";
 import { emptyUsage } from "../../src/model/usage.js";
+import { emptyRoleFacts } from "../../src/iam/index.js";
 import { SCHEMA_VERSION } from "../../src/model/document.js";
 
 /** Small fast PRNG (mulberry32): the same seed gives the same document on every machine. */
@@ -24,24 +25,7 @@ const SERVICES = ["orders", "billing", "users", "search", "reports", "auth", "me
 const ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "s3:GetObject", "s3:PutObject", "sqs:SendMessage", "sns:Publish", "kms:Decrypt"];
 
 function emptyFacts(): Role["facts"] {
-  return {
-    incomplete: false,
-    unresolvedPolicies: [],
-    hasPermissionsBoundary: false,
-    statements: [],
-    services: [],
-    servicesTruncated: false,
-    serviceCount: 0,
-    allowedActions: [],
-    actionsTruncated: false,
-    allowedActionCount: 0,
-    accessLevelCounts: { List: 0, Read: 0, Write: 0, "Permissions management": 0, Tagging: 0 },
-    fullAccessServices: [],
-    resourceLevelActionsOnStarCount: 0,
-    conditionalActionCount: 0,
-    sensitiveActions: [],
-    unknownActions: [],
-  };
+  return emptyRoleFacts();
 }
 
 export function syntheticDocument(functions: number, seed = 42): CanonicalDocument {

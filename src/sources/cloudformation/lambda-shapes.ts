@@ -4,6 +4,7 @@
  * the synthetic ARN convention for things whose ARN is not known before deployment.
  */
 
+import { triggerKind } from "../lambda-event-source-mappings.js";
 import { createHash } from "node:crypto";
 import type { PolicyDocument, PolicyStatement, TriggerKind, Warning } from "../../model/document.js";
 
@@ -58,26 +59,9 @@ export function splitFunctionArn(arn: string): { partition: string; region: stri
   return { partition: m[1] ?? "aws", region: m[2] ?? "", accountId: m[3] ?? "", name: m[4] ?? "", qualifier: m[5] ?? null };
 }
 
-/** What kind of event source an ESM reads from, by the service in its ARN. */
+/** What kind of event source an ESM reads from, by the service in its ARN (the account-export reader's rule). */
 export function triggerKindOfArn(arn: string | null): TriggerKind {
-  if (!arn) return "other";
-  const service = /^arn:[^:]+:([^:]+):/.exec(arn)?.[1];
-  switch (service) {
-    case "sqs":
-      return "sqs";
-    case "dynamodb":
-      return "dynamodb";
-    case "kinesis":
-      return "kinesis";
-    case "kafka":
-      return "kafka";
-    case "mq":
-      return "mq";
-    case "rds":
-      return "docdb";
-    default:
-      return "other";
-  }
+  return triggerKind(arn, false);
 }
 
 export interface PermissionInput {
