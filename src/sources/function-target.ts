@@ -5,7 +5,7 @@
  * the collector put the name nowhere else.
  */
 
-import type { FunctionPatch, PathContext } from "./types.js";
+import type { FunctionPatch, PathContext, SourceFragment } from "./types.js";
 import { parseFunctionArn } from "./arns.js";
 import type { FileContext } from "./record-reader.js";
 
@@ -33,4 +33,15 @@ export function fromPath(context: PathContext): Target {
 
 export function hasTarget(t: Target): boolean {
   return t.functionArn !== null || t.functionName !== null;
+}
+
+/**
+ * Keep the patches that name their function (by ARN, or by name from the path); warn about the
+ * others, which cannot be joined to anything.
+ */
+export function keepAttributable(fragment: SourceFragment, patches: Array<FunctionPatch & { path: string }>, ctx: FileContext, what: string): void {
+  for (const p of patches) {
+    if (p.functionArn === null && p.functionName === null) ctx.warn("unattributable-record", "warning", p.path, `cannot tell which function this ${what} belongs to`);
+    else fragment.functionPatches.push(p);
+  }
 }

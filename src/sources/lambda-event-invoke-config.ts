@@ -6,7 +6,7 @@
  */
 
 import { asObject, eachRecord, FileContext, isObject, joinPath, optObject, optString } from "./record-reader.js";
-import { targetFrom } from "./function-target.js";
+import { keepAttributable, targetFrom } from "./function-target.js";
 import { emptyFragment, type ReaderInput, type SourceFragment } from "./types.js";
 
 export function isEventInvokeConfig(v: unknown): boolean {
@@ -43,10 +43,7 @@ export function readEventInvokeConfigs(input: ReaderInput): SourceFragment {
       const patches = isListEventInvokeConfigs(value)
         ? eachRecord((value as { FunctionEventInvokeConfigs: unknown[] }).FunctionEventInvokeConfigs, ctx, joinPath(base, "FunctionEventInvokeConfigs"), read)
         : eachRecord([value], ctx, base, (item) => read(item, base));
-      for (const p of patches) {
-        if (p.functionArn === null && p.functionName === null) ctx.warn("unattributable-record", "warning", p.path, "cannot tell which function this config belongs to");
-        else fragment.functionPatches.push(p);
-      }
+      keepAttributable(fragment, patches, ctx, "config");
     } catch (error) {
       ctx.report(error);
     }

@@ -6,7 +6,7 @@
 
 import type { FunctionUrl } from "../model/document.js";
 import { asObject, eachRecord, FileContext, isObject, joinPath, optString, reqString } from "./record-reader.js";
-import { targetFrom } from "./function-target.js";
+import { keepAttributable, targetFrom } from "./function-target.js";
 import { emptyFragment, type ReaderInput, type SourceFragment } from "./types.js";
 
 export function isFunctionUrlConfig(v: unknown): boolean {
@@ -35,10 +35,7 @@ export function readFunctionUrls(input: ReaderInput): SourceFragment {
         return { ...target, patch: { functionUrl: url }, path };
       };
       const patches = list ? eachRecord(list, ctx, joinPath(base, "FunctionUrlConfigs"), read) : eachRecord([value], ctx, base, (item) => read(item, base));
-      for (const p of patches) {
-        if (p.functionArn === null && p.functionName === null) ctx.warn("unattributable-record", "warning", p.path, "cannot tell which function this URL config belongs to");
-        else fragment.functionPatches.push(p);
-      }
+      keepAttributable(fragment, patches, ctx, "URL config");
     } catch (error) {
       ctx.report(error);
     }

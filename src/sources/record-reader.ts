@@ -116,33 +116,37 @@ export function optTimestamp(o: JsonObject, key: string, ctx: FileContext, path:
 
 /** IAM tags: `[{Key, Value}]`. */
 export function tagsFromList(value: unknown, ctx: FileContext, path: string): { [key: string]: string } {
-  const tags: { [key: string]: string } = {};
-  if (value === undefined || value === null) return tags;
+  if (value === undefined || value === null) return {};
   if (!Array.isArray(value)) ctx.fail(path, `expected a list of {Key, Value}, found ${typeName(value)}`);
-  value.forEach((item, i) => {
+  const entries = value.map((item, i): [string, string] => {
     const p = joinPath(path, i);
     const t = asObject(item, ctx, p);
-    tags[reqString(t, "Key", ctx, p)] = typeof t["Value"] === "string" ? t["Value"] : String(t["Value"] ?? "");
+    return [reqString(t, "Key", ctx, p), typeof t["Value"] === "string" ? t["Value"] : String(t["Value"] ?? "")];
   });
-  return sortKeys(tags);
+  return sortedObject(entries);
 }
 
 /** Lambda tags: `{key: value}`. */
 export function tagsFromMap(value: unknown, ctx: FileContext, path: string): { [key: string]: string } {
   if (value === undefined || value === null) return {};
   const o = asObject(value, ctx, path);
-  const tags: { [key: string]: string } = {};
-  for (const [k, v] of Object.entries(o)) {
+  const entries = Object.entries(o).map(([k, v]): [string, string] => {
     if (typeof v !== "string") ctx.fail(joinPath(path, k), `tag value must be a string, found ${typeName(v)}`);
-    tags[k] = v;
-  }
-  return sortKeys(tags);
+    return [k, v];
+  });
+  return sortedObject(entries);
 }
 
 export function sortKeys<T>(o: { [key: string]: T }): { [key: string]: T } {
-  const out: { [key: string]: T } = {};
-  for (const k of Object.keys(o).sort()) out[k] = o[k]!;
-  return out;
+  return sortedObject(Object.keys(o).map((k): [string, T] => [k, o[k]!]));
+}
+
+/**
+ * An object from entries, keys sorted (the last of duplicate keys wins). Object.fromEntries defines
+ * properties, so a key named `__proto__` (a tag, say) stays a key instead of setting the prototype.
+ */
+export function sortedObject<T>(entries: Array<[string, T]>): { [key: string]: T } {
+  return Object.fromEntries([...new Map(entries)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**

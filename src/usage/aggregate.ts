@@ -61,18 +61,8 @@ export interface UsageAggregate {
   warnings: Warning[];
 }
 
-interface GroupAcc {
-  eventSource: string;
-  eventName: string;
-  errorCode: string | null;
-  versioned: boolean;
-  count: number;
-  firstSeen: string;
-  lastSeen: string;
-  resources: string[];
-  resourcesTruncated: boolean;
-  prefix: string | null;
-}
+/** A group as accumulated across files: a file's partial group without its file-local principal index. */
+type GroupAcc = Omit<GroupPartial, "principal">;
 
 interface SessionAcc {
   accountId: string;
