@@ -9,6 +9,7 @@
 import type { Warning } from "../model/document.js";
 import { partitionOf, sessionOf, type SessionRef } from "./attribution.js";
 import type { UsageEvent } from "./event.js";
+import { hourOf } from "./dedup.js";
 import { fingerprint } from "./fingerprints.js";
 import { commonPrefix, resourcesOf } from "./resources.js";
 
@@ -59,7 +60,10 @@ export interface FilePartial {
   warnings: Warning[];
   principals: PrincipalPartial[];
   groups: GroupPartial[];
-  /** Triples (hash1, hash2, group index) for counted events that have an eventID. */
+  /**
+   * Quadruples (hash1, hash2, group index, eventTime hour) for counted events that have an eventID:
+   * duplicates are removed across files by eventID within an hour (dedup.ts).
+   */
   fingerprints: Uint32Array;
   accounts: string[];
   regions: string[];
@@ -95,7 +99,7 @@ export class FileAccumulator {
   private readonly principalRegions: Set<string>[] = [];
   private readonly groups: GroupPartial[] = [];
   private readonly groupIndex: Map<string, Map<string, number>>[] = [];
-  private fps = new Uint32Array(3 * 1024);
+  private fps = new Uint32Array(4 * 1024);
   private nfp = 0;
   private readonly accounts = new Set<string>();
   private readonly regions = new Set<string>();
@@ -187,7 +191,7 @@ export class FileAccumulator {
     for (const r of res) this.addResourceTo(gi, g, r);
 
     if (ev.eventId !== null) {
-      if (this.nfp + 3 > this.fps.length) {
+      if (this.nfp + 4 > this.fps.length) {
         const bigger = new Uint32Array(this.fps.length * 2);
         bigger.set(this.fps);
         this.fps = bigger;
@@ -196,6 +200,7 @@ export class FileAccumulator {
       this.fps[this.nfp++] = h1;
       this.fps[this.nfp++] = h2;
       this.fps[this.nfp++] = gi;
+      this.fps[this.nfp++] = hourOf(time) >>> 0;
     }
   }
 

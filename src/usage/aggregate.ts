@@ -1,7 +1,7 @@
 /**
- * Merging per-file partials into one UsageAggregate: duplicates removed by eventID fingerprint,
- * event groups mapped to IAM actions, everything sorted so the result does not depend on file or
- * worker order.
+ * Merging per-file partials into one UsageAggregate: duplicates removed by eventID fingerprint
+ * (per eventTime hour, in memory that does not grow with the logs: dedup.ts), event groups mapped
+ * to IAM actions, everything sorted so the result does not depend on file or worker order.
  */
 
 import type { ActionUsage } from "../model/usage.js";
@@ -9,7 +9,7 @@ import type { Warning } from "../model/document.js";
 import type { FilePartial, FunctionCreation, GroupPartial } from "./accumulate.js";
 import { mergeSamples } from "./accumulate.js";
 import { eventToActions, isAccessDenied } from "./event-actions.js";
-import { FingerprintSet } from "./fingerprints.js";
+import { EventDedup, type DedupOptions } from "./dedup.js";
 import type { AccessAdvisorReport } from "./access-advisor.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
 
@@ -62,7 +62,7 @@ export interface UsageAggregate {
 }
 
 /** A group as accumulated across files: a file's partial group without its file-local principal index. */
-type GroupAcc = Omit<GroupPartial, "principal">;
+type GroupAcc = Omit<GroupPartial, "principal"> & { id: number };
 
 interface SessionAcc {
   accountId: string;
@@ -74,7 +74,10 @@ interface SessionAcc {
 }
 
 export class UsageAggregator {
-  private readonly seen = new FingerprintSet();
+  private readonly dedup: EventDedup;
+  /** Every session group, by a global id: duplicates found at the end are subtracted through it. */
+  private readonly groupList: GroupAcc[] = [];
+  private finished = false;
   private readonly sessions = new Map<string, SessionAcc>();
   private readonly files: FileReport[] = [];
   private readonly accounts = new Set<string>();
@@ -91,7 +94,12 @@ export class UsageAggregator {
   private firstEvent: string | null = null;
   private lastEvent: string | null = null;
 
-  constructor(private readonly resourceCap = 50) {}
+  constructor(
+    private readonly resourceCap = 50,
+    dedupOptions: DedupOptions = {},
+  ) {
+    this.dedup = new EventDedup(dedupOptions);
+  }
 
   merge(part: FilePartial): void {
     this.files.push({ path: part.path, format: part.format, records: part.records, skipped: part.skipped, partialReasons: part.partialReasons });
@@ -111,18 +119,6 @@ export class UsageAggregator {
       if (prev === undefined || c.time > prev.time) this.creations.set(k, c);
     }
 
-    // Duplicates: subtract from the group of the duplicate. A duplicate has the same time and
-    // resources as its original, so only counts change.
-    const dupCount = new Map<number, number>();
-    const fp = part.fingerprints;
-    for (let i = 0; i < fp.length; i += 3) {
-      if (!this.seen.add(fp[i] as number, fp[i + 1] as number)) {
-        const g = fp[i + 2] as number;
-        dupCount.set(g, (dupCount.get(g) ?? 0) + 1);
-        this.duplicates++;
-      }
-    }
-
     const sessionOfPrincipal = part.principals.map((p) => {
       const key = `${p.roleArn}\n${p.sessionName}\n${p.invokedBy ?? ""}`;
       let s = this.sessions.get(key);
@@ -133,21 +129,36 @@ export class UsageAggregator {
       for (const r of p.regions) s.regions.add(r);
       return s;
     });
-    part.groups.forEach((g: GroupPartial, gi) => {
-      const count = g.count - (dupCount.get(gi) ?? 0);
-      if (count <= 0) return;
+    const globalId = part.groups.map((g: GroupPartial) => {
       const s = sessionOfPrincipal[g.principal] as SessionAcc;
       const key = `${g.eventSource}\n${g.eventName}\n${g.errorCode ?? ""}\n${g.versioned ? 1 : 0}`;
       const acc = s.groups.get(key);
       if (acc === undefined) {
-        s.groups.set(key, { ...g, count, resources: [...g.resources] });
-      } else {
-        acc.count += count;
-        if (g.firstSeen < acc.firstSeen) acc.firstSeen = g.firstSeen;
-        if (g.lastSeen > acc.lastSeen) acc.lastSeen = g.lastSeen;
-        mergeResources(acc, g, this.resourceCap);
+        const { principal: _p, ...rest } = g;
+        const fresh = { ...rest, resources: [...g.resources], id: this.groupList.length };
+        s.groups.set(key, fresh);
+        this.groupList.push(fresh);
+        return fresh.id;
       }
+      acc.count += g.count;
+      if (g.firstSeen < acc.firstSeen) acc.firstSeen = g.firstSeen;
+      if (g.lastSeen > acc.lastSeen) acc.lastSeen = g.lastSeen;
+      mergeResources(acc, g, this.resourceCap);
+      return acc.id;
     });
+
+    // Duplicates are decided at the end (finish), per eventTime hour. A duplicate has the same
+    // time and resources as its first copy and falls in the same session group, so merging it
+    // now and subtracting its count later gives what skipping it would have.
+    const fp = part.fingerprints;
+    for (let i = 0; i < fp.length; i += 4) {
+      this.dedup.add(fp[i] as number, fp[i + 1] as number, fp[i + 3] as number, globalId[fp[i + 2] as number] as number);
+    }
+  }
+
+  /** Free the dedup buffers and spill files without finishing (reading was abandoned). */
+  dispose(): void {
+    this.dedup.dispose();
   }
 
   addWarning(w: Warning): void {
@@ -167,6 +178,12 @@ export class UsageAggregator {
   }
 
   finish(): UsageAggregate {
+    if (!this.finished) {
+      this.finished = true;
+      const { duplicates, byGroup } = this.dedup.resolve();
+      this.duplicates = duplicates;
+      for (const [id, n] of byGroup) (this.groupList[id] as GroupAcc).count -= n;
+    }
     const sessions: SessionUsage[] = [];
     for (const s of this.sessions.values()) {
       const actions = new Map<string, ActionUsage & { prefixAll: string | null }>();
@@ -174,6 +191,8 @@ export class UsageAggregator {
       let first: string | null = null;
       let last: string | null = null;
       for (const g of s.groups.values()) {
+        // Only a fingerprint collision can empty a group (its events are then all "duplicates").
+        if (g.count <= 0) continue;
         if (first === null || g.firstSeen < first) first = g.firstSeen;
         if (last === null || g.lastSeen > last) last = g.lastSeen;
         const mapped = eventToActions(g.eventSource, g.eventName, g.versioned);

@@ -5,7 +5,8 @@
  * tree or flat; digest and Insights folders skipped), read one file per worker thread across the
  * cores, and merged on the main thread in a fixed order so the result does not depend on timing.
  * Memory: each worker holds one decompressed file at a time; the main thread holds the aggregate
- * (bounded by sessions × actions × capped resources) and 8–12 bytes per event for deduplication.
+ * (bounded by sessions × actions × capped resources) and the eventID dedup buffers, which spill to
+ * a temporary directory past `dedupMemoryEntries` (dedup.ts: exact for any file order).
  */
 
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -15,6 +16,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { InputError } from "../errors.js";
 import { UsageAggregator, type UsageAggregate } from "./aggregate.js";
+import type { DedupOptions } from "./dedup.js";
 import { readUsageFile, type FileResult, type ReadFileOptions } from "./read-file.js";
 
 export interface ReadUsageProgress {
@@ -32,6 +34,10 @@ export interface ReadUsageOptions extends ReadFileOptions {
   onProgress?: (p: ReadUsageProgress) => void;
   /** Keep only files whose path passes (after the built-in digest/Insights exclusion). */
   filter?: (path: string) => boolean;
+  /** eventID fingerprints (12 bytes each) kept in memory before spilling to disk. Default 2²⁰. */
+  dedupMemoryEntries?: number;
+  /** Directory for the dedup spill files. Default: the OS temporary directory. */
+  spillDir?: string;
 }
 
 /** Folders of the S3 tree that hold no API events. */
@@ -66,7 +72,19 @@ export function listUsageFiles(paths: string[], filter?: (p: string) => boolean)
 
 export async function readUsage(paths: string[], options: ReadUsageOptions = {}): Promise<UsageAggregate> {
   const files = listUsageFiles(paths, options.filter);
-  const agg = new UsageAggregator(options.resourceCap ?? 50);
+  const dedup: DedupOptions = {};
+  if (options.dedupMemoryEntries !== undefined) dedup.memoryEntries = options.dedupMemoryEntries;
+  if (options.spillDir !== undefined) dedup.spillDir = options.spillDir;
+  const agg = new UsageAggregator(options.resourceCap ?? 50, dedup);
+  try {
+    return await readInto(agg, files, options);
+  } finally {
+    // Spill files are removed by finish(); this covers a read that failed half-way.
+    agg.dispose();
+  }
+}
+
+async function readInto(agg: UsageAggregator, files: { path: string; size: number }[], options: ReadUsageOptions): Promise<UsageAggregate> {
   const fileOptions: ReadFileOptions = {};
   if (options.fastScan !== undefined) fileOptions.fastScan = options.fastScan;
   if (options.resourceCap !== undefined) fileOptions.resourceCap = options.resourceCap;

@@ -1,0 +1,164 @@
+/**
+ * Removing duplicate deliveries with memory that does not grow with the logs.
+ *
+ * CloudTrail delivers at least once: "records are not ordered and may be duplicated" (CloudTrail
+ * user guide, finding your log files); a re-delivered event is the same record, with the same
+ * eventID and the same eventTime, in another (or the same) file. AWS states no bound on how late a
+ * re-delivery can come, and users pass files in any order, so forgetting eventIDs after a time
+ * horizon would be a guess. Instead the dedup is partitioned by what a duplicate is sure to share:
+ * the hour of its eventTime.
+ *
+ * - While files are merged, each counted event adds one entry (64-bit eventID fingerprint, the
+ *   aggregate group it was counted in) to the buffer of its eventTime hour. Nothing is decided yet.
+ * - When the buffers hold more than `memoryEntries` entries, every buffer is appended to its
+ *   hour's spill file (12 bytes per event, in a private temporary directory) and freed.
+ * - `resolve()` then takes one hour at a time, spilled entries and buffered ones together, and
+ *   finds the duplicates in it with a fingerprint set sized for that hour alone.
+ *
+ * Guarantee: the result is exactly that of one eventID set over all events (a duplicate is every
+ * event whose eventID was seen before; its group loses one count), for ANY file order and any
+ * merge order, provided the copies of an event carry the same eventTime hour, which CloudTrail's
+ * re-deliveries do. Two records with one eventID and eventTimes in different hours are not
+ * duplicates of a delivery and are both counted. Memory: `memoryEntries` × 12 bytes of buffers plus,
+ * while resolving, about 30 bytes per event of the busiest hour. Disk: 12 bytes per event, removed
+ * by `resolve()` or `dispose()`. Fingerprint collisions (which would drop one event) can only occur
+ * inside one hour: probability about n²/2⁶⁵ for n events in the busiest hour.
+ */
+
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FingerprintSet } from "./fingerprints.js";
+
+export interface DedupOptions {
+  /** Entries (12 bytes each) buffered in memory before they are written to disk. Default 2²⁰. */
+  memoryEntries?: number;
+  /** Where the private spill directory is created. Default: the OS temporary directory. */
+  spillDir?: string;
+}
+
+interface Bucket {
+  /** Triples (hash1, hash2, group). */
+  buf: Uint32Array;
+  n: number;
+  spilled: boolean;
+}
+
+const EMPTY = new Uint32Array(0);
+
+/** Hours since 1970 of a normalised `YYYY-MM-DDTHH:MM:SSZ` time (days-from-civil, no Date). */
+export function hourOf(time: string): number {
+  const d = (i: number): number => time.charCodeAt(i) - 48;
+  let y = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+  const m = d(5) * 10 + d(6);
+  const day = d(8) * 10 + d(9);
+  const h = d(11) * 10 + d(12);
+  if (m <= 2) y -= 1;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return (era * 146097 + doe - 719468) * 24 + h;
+}
+
+export class EventDedup {
+  private readonly buckets = new Map<number, Bucket>();
+  private buffered = 0;
+  private dir: string | null = null;
+  private readonly memoryEntries: number;
+  /** Spill writes so far (for tests and the benchmark notes). */
+  spills = 0;
+
+  constructor(private readonly options: DedupOptions = {}) {
+    this.memoryEntries = Math.max(1, options.memoryEntries ?? 1 << 20);
+  }
+
+  /** One counted event: its eventID fingerprint, its eventTime hour and the group it counted in. */
+  add(h1: number, h2: number, hour: number, group: number): void {
+    let b = this.buckets.get(hour);
+    if (b === undefined) this.buckets.set(hour, (b = { buf: EMPTY, n: 0, spilled: false }));
+    if (3 * b.n + 3 > b.buf.length) {
+      const bigger = new Uint32Array(Math.max(3 * 256, b.buf.length * 2));
+      bigger.set(b.buf.subarray(0, 3 * b.n));
+      b.buf = bigger;
+    }
+    const o = 3 * b.n++;
+    b.buf[o] = h1;
+    b.buf[o + 1] = h2;
+    b.buf[o + 2] = group;
+    if (++this.buffered > this.memoryEntries) this.spill();
+  }
+
+  /** Write every buffer to its hour's file and free it. */
+  private spill(): void {
+    if (this.dir === null) this.dir = mkdtempSync(join(this.options.spillDir ?? tmpdir(), "leastrole-dedup-"));
+    for (const [hour, b] of this.buckets) {
+      if (b.n === 0) continue;
+      appendFileSync(join(this.dir, `${hour}.bin`), new Uint8Array(b.buf.buffer, b.buf.byteOffset, 12 * b.n));
+      b.spilled = true;
+      b.buf = EMPTY;
+      b.n = 0;
+    }
+    this.buffered = 0;
+    this.spills++;
+  }
+
+  /**
+   * Find the duplicates, one hour at a time (hours in ascending order, entries of an hour in the
+   * order they were added, so "the first copy" is the same for any spill pattern). Returns how many
+   * were removed from each group. Removes the spill files.
+   */
+  resolve(): { duplicates: number; byGroup: Map<number, number> } {
+    const byGroup = new Map<number, number>();
+    let duplicates = 0;
+    try {
+      for (const hour of [...this.buckets.keys()].sort((a, b) => a - b)) {
+        const b = this.buckets.get(hour) as Bucket;
+        const parts: Uint32Array[] = [];
+        if (b.spilled && this.dir !== null) parts.push(readEntries(join(this.dir, `${hour}.bin`)));
+        if (b.n > 0) parts.push(b.buf.subarray(0, 3 * b.n));
+        this.buckets.delete(hour);
+        let total = 0;
+        for (const p of parts) total += p.length / 3;
+        if (total < 2) continue;
+        const seen = new FingerprintSet(Math.ceil(total / 0.7) + 1);
+        for (const p of parts) {
+          for (let i = 0; i < p.length; i += 3) {
+            if (!seen.add(p[i] as number, p[i + 1] as number)) {
+              const g = p[i + 2] as number;
+              byGroup.set(g, (byGroup.get(g) ?? 0) + 1);
+              duplicates++;
+            }
+          }
+        }
+      }
+    } finally {
+      this.dispose();
+    }
+    return { duplicates, byGroup };
+  }
+
+  /** Drop buffers and spill files (idempotent; call when reading is abandoned). */
+  dispose(): void {
+    this.buckets.clear();
+    this.buffered = 0;
+    if (this.dir !== null) {
+      rmSync(this.dir, { recursive: true, force: true });
+      this.dir = null;
+    }
+  }
+
+  /** Entries currently buffered in memory. */
+  get bufferedEntries(): number {
+    return this.buffered;
+  }
+}
+
+function readEntries(path: string): Uint32Array {
+  const raw = readFileSync(path);
+  // A Uint32Array view needs 4-byte alignment; readFileSync's buffer may sit at any offset.
+  if (raw.byteOffset % 4 === 0) return new Uint32Array(raw.buffer, raw.byteOffset, raw.length / 4);
+  const copy = new Uint32Array(raw.length / 4);
+  new Uint8Array(copy.buffer).set(raw);
+  return copy;
+}

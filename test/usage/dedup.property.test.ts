@@ -1,0 +1,151 @@
+/**
+ * Law of the deduplication that forgets (src/usage/dedup.ts): whatever the file split, the file
+ * order and the memory budget (down to spilling after every entry), the aggregate equals the one
+ * from exact deduplication: every eventID counted once, duplicatesRemoved = events − distinct.
+ * Records are the real corpus records (invictus-ir and stratus-red-team), re-delivered verbatim.
+ */
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { FileAccumulator } from "../../src/usage/accumulate.js";
+import { UsageAggregator, type UsageAggregate } from "../../src/usage/aggregate.js";
+import { EventDedup, hourOf } from "../../src/usage/dedup.js";
+import { eventFromRecord, missingField } from "../../src/usage/record-fields.js";
+import { corpusFiles, readJson } from "./helpers.js";
+
+type Rec = { [k: string]: unknown };
+let pool: Rec[];
+const spillRoot = mkdtempSync(join(tmpdir(), "leastrole-dedup-test-"));
+
+beforeAll(() => {
+  // Role-session API calls with an eventID and a usable eventTime: the records dedup applies to.
+  const seen = new Set<string>();
+  pool = corpusFiles()
+    .flatMap((f) => {
+      const doc = readJson(f) as Rec[] | { Records: Rec[] };
+      return Array.isArray(doc) ? doc : doc.Records;
+    })
+    .filter((r) => missingField(r) === null && typeof r.eventID === "string" && !seen.has(r.eventID) && (seen.add(r.eventID), true));
+});
+
+/** Does the accumulator fingerprint this record (a role-session API call with an eventID)? */
+function fingerprinted(r: Rec): boolean {
+  const acc = new FileAccumulator("one.json");
+  acc.add(eventFromRecord(r as Parameters<typeof eventFromRecord>[0]), 0);
+  return acc.finish().fingerprints.length > 0;
+}
+
+function aggregate(files: Rec[][], order: number[], dedup: { memoryEntries?: number; spillDir?: string }): UsageAggregate {
+  const agg = new UsageAggregator(50, dedup);
+  for (const fi of order) {
+    const acc = new FileAccumulator(`file-${fi}.json`);
+    (files[fi] as Rec[]).forEach((r, i) => acc.add(eventFromRecord(r as Parameters<typeof eventFromRecord>[0]), i));
+    agg.merge(acc.finish());
+  }
+  return agg.finish();
+}
+
+const noFiles = (a: UsageAggregate): Omit<UsageAggregate, "files" | "coverage"> & { coverage: Omit<UsageAggregate["coverage"], "recordsRead" | "duplicatesRemoved"> } => {
+  const { files: _f, coverage, ...rest } = a;
+  const { recordsRead: _r, duplicatesRemoved: _d, ...cov } = coverage;
+  return { ...rest, coverage: cov };
+};
+
+describe("deduplication by eventTime hour", () => {
+  it("the corpus pool spans several hours (so buckets are exercised)", () => {
+    const hours = new Set(pool.map((r) => hourOf(String(r.eventTime))));
+    expect(pool.length).toBeGreaterThan(200);
+    expect(hours.size).toBeGreaterThan(3);
+  });
+
+  it("hourOf agrees with Date for any second between 1970 and 2200", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 7_258_118_399 }), (s) => {
+        const iso = new Date(s * 1000).toISOString().replace(".000Z", "Z");
+        expect(hourOf(iso)).toBe(Math.floor(s / 3600));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("any file split, file order and memory budget gives the aggregate of exact deduplication", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(), { minLength: 1, maxLength: 400 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.infiniteStream(fc.nat()),
+        (picks, nFiles, memoryEntries, rand) => {
+          const it = rand[Symbol.iterator]();
+          const next = (): number => it.next().value as number;
+          // Each pick is a delivery of one pool record: repeats are re-deliveries, verbatim.
+          const deliveries = picks.map((p) => pool[p % Math.min(pool.length, 120)] as Rec);
+          const files: Rec[][] = Array.from({ length: nFiles }, () => []);
+          for (const d of deliveries) (files[next() % nFiles] as Rec[]).push(d);
+          const order = files.map((_, i) => i);
+          for (let i = order.length - 1; i > 0; i--) {
+            const j = next() % (i + 1);
+            [order[i], order[j]] = [order[j] as number, order[i] as number];
+          }
+          const spilled = aggregate(files, order, { memoryEntries, spillDir: spillRoot });
+          const inMemory = aggregate(files, files.map((_, i) => i), {});
+          // Exact reference: every eventID once, in one file, nothing to remove.
+          const distinct = [...new Map(deliveries.map((r) => [r.eventID as string, r])).values()];
+          const exact = aggregate([distinct], [0], {});
+
+          expect(spilled).toEqual(inMemory);
+          expect(noFiles(spilled)).toEqual(noFiles(exact));
+          // Only events counted for a role session are fingerprinted; every repeat of one is removed.
+          const repeats = deliveries.length - distinct.length;
+          const repeatsOfCounted = deliveries.filter((r) => fingerprinted(r)).length - distinct.filter((r) => fingerprinted(r)).length;
+          expect(repeatsOfCounted).toBeLessThanOrEqual(repeats);
+          expect(spilled.coverage.duplicatesRemoved).toBe(repeatsOfCounted);
+          expect(spilled.coverage.recordsRead).toBe(deliveries.length);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    // Spill directories are private and removed by finish().
+    expect(readdirSync(spillRoot)).toEqual([]);
+  });
+
+  it("EventDedup alone: duplicates per group are occurrences − 1, for any add order and budget", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 300 }), fc.integer({ min: 1, max: 50 }), (ids, memoryEntries) => {
+        const d = new EventDedup({ memoryEntries, spillDir: spillRoot });
+        // id → fixed fingerprint, hour and group, as a re-delivered record has.
+        for (const id of ids) d.add(id * 2654435761, id + 1, 490_000 + (id % 5), id % 7);
+        const { duplicates, byGroup } = d.resolve();
+        const occurrences = new Map<number, number>();
+        for (const id of ids) occurrences.set(id, (occurrences.get(id) ?? 0) + 1);
+        const expected = new Map<number, number>();
+        for (const [id, n] of occurrences) if (n > 1) expected.set(id % 7, (expected.get(id % 7) ?? 0) + n - 1);
+        expect(duplicates).toBe(ids.length - occurrences.size);
+        expect(new Map([...byGroup].sort((a, b) => a[0] - b[0]))).toEqual(new Map([...expected].sort((a, b) => a[0] - b[0])));
+      }),
+      { numRuns: 300 },
+    );
+    expect(readdirSync(spillRoot)).toEqual([]);
+  });
+
+  it("spills to disk past the budget and keeps nothing afterwards; dispose cleans up an abandoned read", () => {
+    const d = new EventDedup({ memoryEntries: 10, spillDir: spillRoot });
+    for (let i = 0; i < 95; i++) d.add(i, i, 480_000 + (i % 3), 0);
+    expect(d.spills).toBe(8); // at the 11th, 22nd … 88th entry
+    expect(d.bufferedEntries).toBe(7);
+    expect(readdirSync(spillRoot)).toHaveLength(1);
+    d.dispose();
+    expect(readdirSync(spillRoot)).toEqual([]);
+  });
+
+  it("documented limit: one eventID in two different eventTime hours is counted twice", () => {
+    const r = pool.find((x) => (x.userIdentity as Rec | undefined)?.type === "AssumedRole" && x.eventType === "AwsApiCall") as Rec;
+    const later = { ...r, eventTime: new Date(Date.parse(String(r.eventTime)) + 3_600_000).toISOString().replace(".000Z", "Z") };
+    const a = aggregate([[r], [later]], [0, 1], {});
+    expect(a.coverage.duplicatesRemoved).toBe(0);
+    const b = aggregate([[r], [r]], [1, 0], {});
+    expect(b.coverage.duplicatesRemoved).toBe(1);
+  });
+});
