@@ -14,7 +14,7 @@ import { decodeText, looksLikeJson, parseJsonDocuments, sha256 } from "./json-in
 import { pathContext } from "./path-context.js";
 import { checkBarePolicyDocument } from "./policy-document-file.js";
 import type { PathContext, SourceFragment } from "./types.js";
-import { detectIac, readCloudFormationTemplate } from "./cloudformation/index.js";
+import { detectIac, readCloudFormationTemplate, type IacReadOptions } from "./cloudformation/index.js";
 import { readTerraformPlan } from "./terraform/index.js";
 
 export interface ReadResult {
@@ -31,6 +31,8 @@ export interface ReadOneOptions {
   explicit?: boolean;
   /** Override the path context (tests, SDK callers with in-memory data). */
   context?: PathContext;
+  /** Options for the Terraform and CloudFormation readers (account, region, parameters, .tf files…). */
+  iac?: IacReadOptions;
 }
 
 /** Read one file's bytes (or text). Never throws for bad input: problems come back as warnings. */
@@ -41,7 +43,7 @@ export function readSourceBytes(file: string, bytes: Uint8Array | string, option
     const text = decodeText(data, file);
     if (!looksLikeJson(text) && looksLikeYamlTemplate(text)) {
       // CloudFormation / SAM templates in YAML: the IaC reader (src/sources/cloudformation) reads them.
-      return { fragment: readCloudFormationTemplate(data, file), warnings: [] };
+      return { fragment: readCloudFormationTemplate(data, file, options.iac), warnings: [] };
     }
     if (!looksLikeJson(text)) {
       if (options.explicit) return { fragment: null, warnings: [{ code: "not-json", severity: "error", file, message: "not a JSON file (it does not start with { or [)" }] };
@@ -51,8 +53,8 @@ export function readSourceBytes(file: string, bytes: Uint8Array | string, option
     if (values.length === 1) {
       // Terraform plans and CloudFormation/SAM/CDK templates in JSON: the IaC readers.
       const iac = detectIac(values[0], file);
-      if (iac === "terraform-plan") return { fragment: readTerraformPlan(data, file), warnings: [] };
-      if (iac === "cloudformation") return { fragment: readCloudFormationTemplate(data, file), warnings: [] };
+      if (iac === "terraform-plan") return { fragment: readTerraformPlan(data, file, options.iac), warnings: [] };
+      if (iac === "cloudformation") return { fragment: readCloudFormationTemplate(data, file, options.iac), warnings: [] };
     }
     const context = options.context ?? pathContext(file);
     const detection = detect(values, context);

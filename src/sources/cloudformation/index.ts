@@ -4,6 +4,6 @@ export { expandSam, expandTemplate, isSamTemplate, samPolicyTemplateNames, SAM_T
 export { IntrinsicResolver, NO_VALUE, parameterValues, type IntrinsicContext } from "./intrinsics.js";
 export { detectIac, type IacKind } from "./detect-iac.js";
 export { decodeText, parseJsonLocated, parseYamlLocated, childPath, type Located } from "./located.js";
-export { syntheticFunctionArn, syntheticRoleArn, syntheticPolicyArn, type ArnContext } from "./lambda-shapes.js";
+export { syntheticFunctionArn, syntheticRoleArn, syntheticPolicyArn, syntheticAccountFor, type ArnContext } from "./lambda-shapes.js";
 export { permissionRows, diffPermissions, canonicalStatement, type PermissionRow, type PermissionRowKind, type PermissionDiff } from "./permission-rows.js";
 export { readIac, type IacReadOptions } from "./read-iac.js";

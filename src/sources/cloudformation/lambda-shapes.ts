@@ -18,6 +18,17 @@ export interface ArnContext {
 export const UNKNOWN = "unknown";
 
 /**
+ * The synthetic account for one IaC file read beside others: `unknown-<8 hex of sha256(key)>`.
+ * Generated names (logical IDs, Terraform addresses) are unique only within a stack or a root
+ * module, so two templates that both define `MyFunctionRole` are two roles; without an account of
+ * their own they would get one ARN and merge. The key is the file's path (relative to the folder
+ * the user named, so that `diff old/ new/` keys both revisions of a file alike).
+ */
+export function syntheticAccountFor(key: string): string {
+  return `${UNKNOWN}-${createHash("sha256").update(key.replace(/\\/g, "/")).digest("hex").slice(0, 8)}`;
+}
+
+/**
  * Synthetic ARNs, used when an ARN is only known after deployment. They have the real ARN's shape
  * (so ARN parsing and matching keep working) with `unknown` for the parts nobody knows yet, and the
  * name (or logical ID / Terraform address when the name is generated) as the resource part. A

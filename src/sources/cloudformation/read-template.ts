@@ -36,6 +36,12 @@ export interface CloudFormationReadOptions {
   stackName?: string;
   /** Parameter values, overriding the template's defaults. */
   parameters?: Record<string, string>;
+  /**
+   * Account to put into synthetic ARNs when `accountId` is not given (default `unknown`). Callers
+   * reading several templates at once pass one per file (see `syntheticAccountFor`), so that two
+   * templates with the same logical IDs do not merge into one role.
+   */
+  syntheticAccountId?: string;
 }
 
 /** Where one statement of a policy was written, for findings that point at a statement. */
@@ -95,7 +101,7 @@ export class TemplateReader {
     readonly digest: string,
     readonly options: CloudFormationReadOptions,
   ) {
-    this.ctx = { partition: options.partition ?? "aws", region: options.region ?? UNKNOWN, accountId: options.accountId ?? UNKNOWN };
+    this.ctx = { partition: options.partition ?? "aws", region: options.region ?? UNKNOWN, accountId: options.accountId ?? options.syntheticAccountId ?? UNKNOWN };
     if (isSamTemplate(template)) {
       const expanded = expandSam(template, this.ctx.partition);
       this.resources = expanded.resources;

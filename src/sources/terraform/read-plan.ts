@@ -48,6 +48,8 @@ export interface TerraformReadOptions {
   configFiles?: TerraformConfigFiles;
   /** Prefix for the `.tf` paths in locations (e.g. the directory as the user named it). */
   configRoot?: string;
+  /** Account for synthetic ARNs when `accountId` is not given (default `unknown`; see `syntheticAccountFor`). */
+  syntheticAccountId?: string;
 }
 
 
@@ -105,12 +107,12 @@ export class PlanReader {
     readonly index: PlanIndex,
     readonly file: string,
     readonly digest: string,
-    options: TerraformReadOptions,
+    readonly options: TerraformReadOptions,
   ) {
     this.ctx = {
       partition: options.partition ?? "aws",
       region: index.region ?? options.region ?? UNKNOWN,
-      accountId: options.accountId ?? UNKNOWN,
+      accountId: options.accountId ?? options.syntheticAccountId ?? UNKNOWN,
     };
     this.blocks = options.configFiles ? indexConfigBlocks(index, options.configFiles, options.configRoot ?? "") : null;
   }
@@ -145,7 +147,7 @@ export class PlanReader {
     for (const r of ofType("aws_lambda_function_event_invoke_config")) readEventInvokeConfig(this, r);
 
     const fragment = emptyFragment({ path: this.file, kind: "terraform-plan", sha256: this.digest, records: 0 }) as IacFragment;
-    if (this.ctx.accountId !== UNKNOWN) fragment.source.accountId = this.ctx.accountId;
+    if (this.options.accountId !== undefined) fragment.source.accountId = this.options.accountId;
     if (this.ctx.region !== UNKNOWN) fragment.source.region = this.ctx.region;
     for (const { record } of this.roles.values()) {
       record.inlinePolicies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -535,7 +537,7 @@ export class PlanReader {
   joinRole(arn: string): string {
     const split = splitIamArn(arn);
     if (!split || [...this.roles.values()].some((r) => r.record.arn === arn)) return arn;
-    const match = [...this.roles.values()].filter((r) => r.record.name === split.name && r.record.path === split.path && r.record.accountId === UNKNOWN);
+    const match = [...this.roles.values()].filter((r) => r.record.name === split.name && r.record.path === split.path && r.record.accountId === this.ctx.accountId && this.options.accountId === undefined);
     return match.length === 1 && match[0] ? match[0].record.arn : arn;
   }
 
