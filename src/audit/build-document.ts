@@ -10,6 +10,7 @@ import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument, Warning } from "../model/document.js";
 import { normalizeFragments } from "../normalize/index.js";
 import { readSourceBytes } from "../sources/index.js";
+import { syntheticAccountFor, type IacReadOptions } from "../sources/cloudformation/index.js";
 import type { SourceFragment } from "../sources/types.js";
 import { labelUsage, readUsage, type UsageException } from "../usage/index.js";
 import { routeInputs } from "./route-inputs.js";
@@ -29,6 +30,13 @@ export interface BuildOptions {
   onProgress?: (p: BuildProgress) => void;
   /** Milliseconds spent in each stage, filled in when given (for benchmarks and --verbose). */
   timings?: Partial<Record<BuildProgress["stage"], number>>;
+  /** Options for the Terraform plan and CloudFormation/SAM/CDK readers (account, region, parameters, .tf files). */
+  iac?: IacReadOptions;
+  /**
+   * The key that makes a file's synthetic IaC ARNs its own when several files are read (default:
+   * the path; `leastrole diff` uses the path inside the folder given, so both revisions match).
+   */
+  iacKeyOf?: (file: string) => string;
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -48,7 +56,25 @@ export function usageExceptions(config: LeastroleConfig | undefined, document: C
   return out;
 }
 
-async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>, onDone: (n: number) => void) {
+/**
+ * Several IaC files without a real account: each gets a synthetic account of its own (logical IDs
+ * and Terraform addresses are unique only within one template or root module). Only the IaC files
+ * are read again, and only then; a single template keeps the plain `unknown` account.
+ */
+async function separateIacFiles(read: { fragments: SourceFragment[]; warnings: Warning[] }, options: BuildOptions): Promise<void> {
+  const iac = read.fragments.filter((f) => f.source.kind === "terraform-plan" || f.source.kind === "cloudformation");
+  if (iac.length < 2 || options.iac?.accountId !== undefined) return;
+  const again = new Map<string, SourceFragment>();
+  for (const f of iac) {
+    const file = f.source.path;
+    const syntheticAccountId = syntheticAccountFor(options.iacKeyOf ? options.iacKeyOf(file) : file);
+    const r = readSourceBytes(file, await readFile(file), { explicit: true, iac: { ...options.iac, syntheticAccountId } });
+    if (r.fragment) again.set(file, r.fragment);
+  }
+  read.fragments = read.fragments.map((f) => again.get(f.source.path) ?? f);
+}
+
+async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>, onDone: (n: number) => void, options: BuildOptions = {}) {
   const fragments: SourceFragment[] = [];
   const warnings: Warning[] = [];
   const BATCH = 8; // bounded memory, and the disk stays busy while JSON is parsed
@@ -56,7 +82,7 @@ async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>
     const results = await Promise.all(
       files.slice(i, i + BATCH).map(async ({ file, explicit }) => {
         try {
-          return readSourceBytes(file, await readFile(file), { explicit });
+          return readSourceBytes(file, await readFile(file), { explicit, ...(options.iac ? { iac: options.iac } : {}) });
         } catch (e) {
           return { fragment: null, warnings: [{ code: "unreadable-file", severity: "error", file, message: `cannot read: ${(e as Error).message}` } as Warning] };
         }
@@ -78,7 +104,8 @@ export async function buildDocument(paths: string[], options: BuildOptions = {})
   };
   let t = performance.now();
   const routed = await routeInputs(paths);
-  const read = await readSourceFiles(routed.sources, (done) => options.onProgress?.({ stage: "read", done, total: routed.sources.length }));
+  const read = await readSourceFiles(routed.sources, (done) => options.onProgress?.({ stage: "read", done, total: routed.sources.length }), options);
+  await separateIacFiles(read, options);
   clock("read", t);
 
   // A collection that did not complete makes the document partial, whatever was read.

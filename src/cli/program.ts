@@ -6,6 +6,7 @@ import { registerNormalize } from "./commands/normalize.js";
 import { registerGenerate } from "./commands/generate.js";
 import { registerCollect } from "./commands/collect.js";
 import { registerSql } from "./commands/sql.js";
+import { registerDiff } from "./commands/diff.js";
 import { packageVersion } from "../evaluate/locate.js";
 
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .addOption(new Option("-q, --quiet", "no progress or notes on stderr"));
   registerAudit(program);
+  registerDiff(program);
   registerNormalize(program);
   registerGenerate(program);
   registerCollect(program);

@@ -1,0 +1,339 @@
+/**
+ * `diff(before, after)`: what a change does to the permissions of Lambda functions and their
+ * roles, for code review. Each side is built and audited exactly as `audit` would (any inputs: a
+ * Terraform plan, a template, an account export, several files), then compared:
+ *
+ * - permission rows (`permissionRows`: statements of trust, inline and customer managed policies,
+ *   attachments, boundaries, execution roles, resource-policy statements, triggers, URLs) added or
+ *   removed; a removed and an added statement of the same policy are paired into one change, called
+ *   `widened` or `narrowed` when one statement's scope contains the other's;
+ * - roles that became shared (execution role of more functions than before);
+ * - findings introduced and fixed, by fingerprint (rule id + resource + detail), so a finding that
+ *   only moved to another line is neither.
+ *
+ * Everything is sorted, so the same two inputs always give the same report.
+ */
+
+import { relative, sep } from "node:path";
+import { statSync } from "node:fs";
+import type { CanonicalDocument, PolicyStatement, SourceLocation } from "../model/document.js";
+import type { Finding, Severity } from "../model/findings.js";
+import { severityRank } from "../evaluate/findings.js";
+import { permissionRows, type PermissionRow, type PermissionRowKind } from "../sources/cloudformation/permission-rows.js";
+import { emptyFragment, type SourceFragment } from "../sources/types.js";
+import type { AuditReport } from "../report/json.js";
+import { auditDocument, type AuditOptions } from "./audit-document.js";
+import { buildDocument, type BuildOptions } from "./build-document.js";
+
+export const DIFF_SCHEMA_VERSION = "1.0";
+
+export type ChangeKind = "added" | "removed" | "widened" | "narrowed" | "changed";
+
+export interface PermissionChange {
+  change: ChangeKind;
+  kind: PermissionRowKind;
+  /** ARN of the role, function, managed policy or principal the permission belongs to. */
+  owner: string;
+  ownerType: "role" | "function" | "policy" | "principal";
+  ownerName: string;
+  /** Inline policy name, attached policy ARN… (null where the kind says it all). */
+  policy: string | null;
+  /** The permission before and after (canonical: lists sorted, no Sid); null on the side without it. */
+  before: unknown;
+  after: unknown;
+  /** Where to look: the after side's location, or the before side's for a removal. */
+  source: SourceLocation | null;
+  /** Functions whose permissions this changes (the role's functions on either side), sorted. */
+  functions: string[];
+}
+
+export interface SharedRoleChange {
+  roleArn: string;
+  roleName: string;
+  /** Functions using the role before and after, sorted. */
+  before: string[];
+  after: string[];
+}
+
+export interface DiffSide {
+  inputs: string[];
+  functions: number;
+  roles: number;
+  findings: number;
+  partial: boolean;
+}
+
+export interface DiffReport {
+  schemaVersion: string;
+  tool: AuditReport["tool"];
+  before: DiffSide;
+  after: DiffSide;
+  changes: PermissionChange[];
+  sharedRoles: SharedRoleChange[];
+  findings: { introduced: Finding[]; fixed: Finding[]; unchanged: number };
+}
+
+export interface DiffOptions extends BuildOptions, AuditOptions {}
+
+export interface DiffResult {
+  report: DiffReport;
+  before: { document: CanonicalDocument; report: AuditReport };
+  after: { document: CanonicalDocument; report: AuditReport };
+}
+
+/**
+ * Synthetic IaC ARNs are keyed by the file's path inside the folder given, so `old/template.yaml`
+ * and `new/template.yaml` (two checkouts) describe the same stack, and a single file is keyed by
+ * nothing at all.
+ */
+function keyOf(roots: string[]): (file: string) => string {
+  const dirs = roots.filter((r) => {
+    try {
+      return statSync(r).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+  return (file) => {
+    if (roots.length === 1 && roots[0] === file) return "";
+    for (const d of dirs) {
+      const rel = relative(d, file);
+      if (!rel.startsWith("..") && !rel.startsWith(sep)) return rel.split(sep).join("/");
+    }
+    return file;
+  };
+}
+
+async function side(paths: string[], options: DiffOptions): Promise<{ document: CanonicalDocument; report: AuditReport }> {
+  const document = await buildDocument(paths, { ...options, iacKeyOf: keyOf(paths) });
+  return { document, report: auditDocument(document, options) };
+}
+
+export async function diff(before: string[], after: string[], options: DiffOptions = {}): Promise<DiffResult> {
+  const b = await side(before, options);
+  const a = await side(after, options);
+  return { report: diffDocuments(b, a, { before, after }), before: b, after: a };
+}
+
+/* ------------------------------------------------------------ comparing */
+
+/** The document as a fragment, for `permissionRows` (AWS managed policies: their attachment says it). */
+function fragmentOf(document: CanonicalDocument): SourceFragment {
+  const f = emptyFragment({ path: "", kind: "canonical-document", sha256: "", records: 0 });
+  f.roles = document.roles;
+  f.principals = document.principals;
+  f.policies = Object.values(document.policies).filter((p) => !p.awsManaged);
+  f.functions = document.functions;
+  return f;
+}
+
+type Owner = { type: PermissionChange["ownerType"]; name: string; functions: string[] };
+
+function owners(document: CanonicalDocument): Map<string, Owner> {
+  const m = new Map<string, Owner>();
+  for (const fn of document.functions) m.set(fn.arn, { type: "function", name: fn.name, functions: [fn.arn] });
+  for (const r of document.roles) m.set(r.arn, { type: "role", name: r.name, functions: r.functions });
+  for (const p of document.principals) m.set(p.arn, { type: "principal", name: p.name, functions: [] });
+  for (const p of Object.values(document.policies)) {
+    const users = document.roles.filter((r) => r.attachedPolicies.some((x) => x.arn === p.arn)).flatMap((r) => r.functions);
+    m.set(p.arn, { type: "policy", name: p.name, functions: [...new Set(users)].sort() });
+  }
+  return m;
+}
+
+const STATEMENT_KINDS = new Set<PermissionRowKind>(["trust-statement", "inline-statement", "managed-statement", "resource-policy-statement"]);
+/** Kinds of which an owner has one value: a new value replaces the old one. */
+const SINGLE_KINDS = new Set<PermissionRowKind>(["execution-role", "permissions-boundary", "function-url"]);
+
+function globRegExp(pattern: string, flags: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, flags);
+}
+
+/**
+ * Every pattern of `inner` is matched by some pattern of `outer`, the inner pattern read as text:
+ * `s3:*` covers `s3:Get*`, `arn:aws:s3:::b/*` covers `arn:aws:s3:::b/logs/*`. (A wildcard in the
+ * inner pattern is matched by a wildcard or, conservatively, also by `*`.)
+ */
+function covers(outer: string[] | undefined, inner: string[] | undefined, caseInsensitive: boolean): boolean {
+  if (outer === undefined || inner === undefined) return outer === inner;
+  const res = outer.map((p) => globRegExp(p, caseInsensitive ? "i" : ""));
+  return inner.every((p) => res.some((re) => re.test(p)));
+}
+
+function principalCovers(outer: PolicyStatement["Principal"], inner: PolicyStatement["Principal"]): boolean {
+  if (outer === undefined || inner === undefined) return outer === inner;
+  if (outer === "*") return true;
+  if (inner === "*") return false;
+  return Object.entries(inner).every(([type, ids]) => covers(outer[type] ?? (outer.AWS?.includes("*") ? ["*"] : []), ids, false));
+}
+
+/** Every condition of `outer` is also in `inner` (fewer conditions: a wider grant). */
+function conditionsWeaker(outer: PolicyStatement["Condition"], inner: PolicyStatement["Condition"]): boolean {
+  for (const [op, keys] of Object.entries(outer ?? {})) {
+    for (const [key, values] of Object.entries(keys)) {
+      const other = inner?.[op]?.[key];
+      if (!other || JSON.stringify([...other].sort()) !== JSON.stringify([...values].sort())) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * One element pair (Action/NotAction, Resource/NotResource): `outer` allows at least what `inner`
+ * allows. Mixed forms (Action against NotAction) are not compared: the change is just "changed".
+ */
+function elementCovers(outer: { yes?: string[]; not?: string[] }, inner: { yes?: string[]; not?: string[] }, caseInsensitive: boolean): boolean {
+  if (outer.yes === undefined && outer.not === undefined && inner.yes === undefined && inner.not === undefined) return true;
+  if (outer.yes !== undefined && inner.yes !== undefined) return covers(outer.yes, inner.yes, caseInsensitive);
+  // Not*: the outer statement excludes less (everything it excludes, the inner one excludes too).
+  if (outer.not !== undefined && inner.not !== undefined) return covers(inner.not, outer.not, caseInsensitive);
+  return false;
+}
+
+/** `outer` applies wherever `inner` applies (same effect assumed). */
+function statementCovers(outer: PolicyStatement, inner: PolicyStatement): boolean {
+  return (
+    elementCovers({ yes: outer.Action, not: outer.NotAction }, { yes: inner.Action, not: inner.NotAction }, true) &&
+    elementCovers({ yes: outer.Resource, not: outer.NotResource }, { yes: inner.Resource, not: inner.NotResource }, false) &&
+    principalCovers(outer.Principal, inner.Principal) &&
+    JSON.stringify(outer.NotPrincipal ?? null) === JSON.stringify(inner.NotPrincipal ?? null) &&
+    conditionsWeaker(outer.Condition, inner.Condition)
+  );
+}
+
+/** How a statement changed, in terms of what it permits (a wider Deny permits less). */
+export function compareStatements(before: PolicyStatement, after: PolicyStatement): ChangeKind {
+  if (before.Effect !== after.Effect) return "changed";
+  const wider = statementCovers(after, before);
+  const narrower = statementCovers(before, after);
+  if (wider === narrower) return "changed"; // equal rows never reach here; both false: a different scope
+  const grantsMore = before.Effect === "Allow" ? wider : narrower;
+  return grantsMore ? "widened" : "narrowed";
+}
+
+function overlap(a: PolicyStatement, b: PolicyStatement): number {
+  const n = (x?: string[], y?: string[]): number => (x && y ? x.filter((v) => y.includes(v)).length : 0);
+  return (a.Effect === b.Effect ? 1 : 0) + n(a.Action, b.Action) + n(a.NotAction, b.NotAction) + n(a.Resource, b.Resource) + n(a.NotResource, b.NotResource);
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Pair the removed and added rows of one owner, kind and policy: statements by most elements in
+ * common (ties: key order), single-valued kinds one to one. Unpaired rows stay added or removed.
+ */
+function pairRows(removed: PermissionRow[], added: PermissionRow[]): Array<[PermissionRow | null, PermissionRow | null]> {
+  const out: Array<[PermissionRow | null, PermissionRow | null]> = [];
+  const groupKey = (r: PermissionRow): string => JSON.stringify([r.kind, r.owner, r.policy]);
+  const addedBy = new Map<string, PermissionRow[]>();
+  for (const r of added) addedBy.set(groupKey(r), [...(addedBy.get(groupKey(r)) ?? []), r]);
+  const used = new Set<PermissionRow>();
+  for (const r of removed) {
+    const candidates = (addedBy.get(groupKey(r)) ?? []).filter((x) => !used.has(x));
+    let best: PermissionRow | null = null;
+    if (SINGLE_KINDS.has(r.kind)) best = candidates[0] ?? null;
+    else if (STATEMENT_KINDS.has(r.kind)) {
+      let score = 0;
+      for (const c of candidates) {
+        const s = overlap(r.value as PolicyStatement, c.value as PolicyStatement);
+        if (s > score) [best, score] = [c, s];
+      }
+      if (score < 2) best = null; // only the effect in common: a different statement
+    }
+    if (best) used.add(best);
+    out.push([r, best]);
+  }
+  for (const r of added) if (!used.has(r)) out.push([null, r]);
+  return out;
+}
+
+function changeOf(pair: [PermissionRow | null, PermissionRow | null]): ChangeKind {
+  const [b, a] = pair;
+  if (!a) return "removed";
+  if (!b) return "added";
+  return STATEMENT_KINDS.has(a.kind) ? compareStatements(b.value as PolicyStatement, a.value as PolicyStatement) : "changed";
+}
+
+const CHANGE_ORDER: ChangeKind[] = ["widened", "added", "changed", "narrowed", "removed"];
+
+function findingOrder(a: Finding, b: Finding): number {
+  return severityRank(a.severity) - severityRank(b.severity) || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.resource.arn, b.resource.arn) || compareStrings(a.fingerprint, b.fingerprint);
+}
+
+export function diffDocuments(
+  before: { document: CanonicalDocument; report: AuditReport },
+  after: { document: CanonicalDocument; report: AuditReport },
+  inputs: { before: string[]; after: string[] } = { before: [], after: [] },
+): DiffReport {
+  const rowsB = permissionRows(fragmentOf(before.document));
+  const rowsA = permissionRows(fragmentOf(after.document));
+  const keysB = new Set(rowsB.map((r) => r.key));
+  const keysA = new Set(rowsA.map((r) => r.key));
+  const removed = rowsB.filter((r) => !keysA.has(r.key));
+  const added = rowsA.filter((r) => !keysB.has(r.key));
+  const ownersB = owners(before.document);
+  const ownersA = owners(after.document);
+
+  const changes: PermissionChange[] = pairRows(removed, added).map((pair) => {
+    const row = (pair[1] ?? pair[0])!;
+    const o = ownersA.get(row.owner) ?? ownersB.get(row.owner);
+    const functions = [...new Set([...(ownersB.get(row.owner)?.functions ?? []), ...(ownersA.get(row.owner)?.functions ?? [])])].sort();
+    return {
+      change: changeOf(pair),
+      kind: row.kind,
+      owner: row.owner,
+      ownerType: o?.type ?? (row.owner.includes(":lambda:") ? "function" : "role"),
+      ownerName: o?.name ?? row.owner.replace(/^.*[:/]/, ""),
+      policy: row.policy,
+      before: pair[0]?.value ?? null,
+      after: pair[1]?.value ?? null,
+      source: pair[1]?.source ?? pair[0]?.source ?? null,
+      functions,
+    };
+  });
+  changes.sort(
+    (x, y) =>
+      compareStrings(x.owner, y.owner) ||
+      compareStrings(x.kind, y.kind) ||
+      compareStrings(x.policy ?? "", y.policy ?? "") ||
+      CHANGE_ORDER.indexOf(x.change) - CHANGE_ORDER.indexOf(y.change) ||
+      compareStrings(JSON.stringify(x.after ?? x.before), JSON.stringify(y.after ?? y.before)),
+  );
+
+  const sharedRoles: SharedRoleChange[] = [];
+  for (const role of after.document.roles) {
+    const was = before.document.roles.find((r) => r.arn === role.arn)?.functions ?? [];
+    const gained = role.functions.filter((f) => !was.includes(f));
+    if (role.functions.length > 1 && gained.length > 0) sharedRoles.push({ roleArn: role.arn, roleName: role.name, before: [...was], after: [...role.functions] });
+  }
+
+  const fpB = new Set(before.report.findings.map((f) => f.fingerprint));
+  const fpA = new Set(after.report.findings.map((f) => f.fingerprint));
+  const introduced = after.report.findings.filter((f) => !fpB.has(f.fingerprint)).sort(findingOrder);
+  const fixed = before.report.findings.filter((f) => !fpA.has(f.fingerprint)).sort(findingOrder);
+
+  const sideOf = (s: { document: CanonicalDocument; report: AuditReport }, paths: string[]): DiffSide => ({
+    inputs: [...paths],
+    functions: s.document.functions.length,
+    roles: s.document.roles.length,
+    findings: s.report.summary.findings,
+    partial: s.report.summary.partial,
+  });
+  return {
+    schemaVersion: DIFF_SCHEMA_VERSION,
+    tool: after.report.tool,
+    before: sideOf(before, inputs.before),
+    after: sideOf(after, inputs.after),
+    changes,
+    sharedRoles,
+    findings: { introduced, fixed, unchanged: after.report.findings.length - introduced.length },
+  };
+}
+
+/** Whether an introduced, unsuppressed finding is at or above `threshold` (what `--fail-on` checks). */
+export function introducesAtLeast(report: DiffReport, threshold: Severity): boolean {
+  const rank = severityRank(threshold);
+  return report.findings.introduced.some((f) => !f.suppressed && severityRank(f.severity) <= rank);
+}

@@ -1,0 +1,70 @@
+import { Option, type Command } from "commander";
+import { resolve } from "node:path";
+import { evaluationOptionsOf } from "../../audit/audit.js";
+import { diff, introducesAtLeast } from "../../audit/diff.js";
+import { loadRulePack } from "../../evaluate/pack.js";
+import { InputError } from "../../errors.js";
+import { SEVERITIES, type Severity } from "../../model/findings.js";
+import { renderDiffJson, renderDiffMarkdown, renderDiffTable } from "../../report/diff.js";
+import { loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
+import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
+import { writeOutput } from "../io.js";
+
+interface DiffFlags extends InputFlags, IacFlags {
+  format: "table" | "markdown" | "json";
+  output?: string;
+  failOn?: Severity;
+  before?: string[];
+  after?: string[];
+  rules?: string[];
+}
+
+/** Paths as the user wrote them when relative (reports stay portable), absolute otherwise. */
+function asGiven(paths: string[]): string[] {
+  return paths.map((p) => (p.startsWith("/") ? resolve(p) : p));
+}
+
+export function registerDiff(program: Command): void {
+  const command = program
+    .command("diff")
+    .argument("[before]", "the inputs before the change: a Terraform plan, a template, an account export folder…")
+    .argument("[after]", "the inputs after the change")
+    .description("list the permission changes between two sets of inputs (two plans, two template revisions, a plan against an account export) and the findings they introduce or fix")
+    .addOption(new Option("-f, --format <format>", "report format (markdown: for a pull-request comment)").choices(["table", "markdown", "json"]).default("table"))
+    .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .addOption(new Option("--fail-on <severity>", "exit 1 when the change introduces a finding at or above this severity (not suppressed)").choices([...SEVERITIES]))
+    .option("--before <paths...>", "more inputs for the before side")
+    .option("--after <paths...>", "more inputs for the after side")
+    .option("-c, --config <file>", "configuration file (default: .leastrole.yaml/.yml/.json in the current folder)")
+    .option("--rules <pack...>", "also run these rule packs (.wasm, OPA bundle .tar.gz, or a folder of .rego)")
+    .option("--as-of <date>", "reference date for time arithmetic");
+  addIacOptions(command).action(async (before: string | undefined, after: string | undefined, flags: DiffFlags, cmd: Command) => {
+    const quiet = cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true;
+    const progress = makeProgress({ quiet });
+    const beforePaths = asGiven([...(before !== undefined ? [before] : []), ...(flags.before ?? [])]);
+    const afterPaths = asGiven([...(after !== undefined ? [after] : []), ...(flags.after ?? [])]);
+    if (beforePaths.length === 0 || afterPaths.length === 0) throw new InputError("diff needs inputs on both sides: leastrole diff <before> <after> (or --before/--after)");
+    if (flags.asOf !== undefined && Number.isNaN(Date.parse(flags.asOf))) throw new InputError(`--as-of must be a date or date-time (got ${flags.asOf})`);
+    const { config, configFile } = loadConfigFor(flags);
+    const fromConfig = evaluationOptionsOf(config, configFile);
+    const iac = iacOptionsOf(flags);
+    const rules = [...(fromConfig.rules ?? []), ...(flags.rules ?? [])].map((r) => (typeof r === "string" ? loadRulePack(r) : r));
+    const result = await diff(beforePaths, afterPaths, {
+      ...fromConfig,
+      rules,
+      ...(config ? { config } : {}),
+      ...(iac ? { iac } : {}),
+      ...(flags.asOf ? { asOf: new Date(flags.asOf).toISOString() } : {}),
+    });
+    for (const [label, s] of [["before", result.before], ["after", result.after]] as const) {
+      if (s.document.functions.length === 0 && s.document.roles.length === 0) {
+        const first = s.document.meta.warnings.find((w) => w.severity === "error");
+        throw new InputError(`no roles or functions in the ${label} inputs (${(label === "before" ? beforePaths : afterPaths).join(", ")})${first ? `: ${first.file ? `${first.file}: ` : ""}${first.message}` : ""}`);
+      }
+      printInputWarnings(s.document, progress);
+    }
+    const text = flags.format === "json" ? renderDiffJson(result.report) : flags.format === "markdown" ? renderDiffMarkdown(result.report) : renderDiffTable(result.report);
+    writeOutput(text, flags.output);
+    if (flags.failOn && introducesAtLeast(result.report, flags.failOn)) process.exitCode = 1;
+  });
+}

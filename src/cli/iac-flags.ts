@@ -1,0 +1,82 @@
+/**
+ * The IaC options shared by `audit` and `diff`: what a Terraform plan or a template does not say
+ * (account, region, partition, CloudFormation parameters) and where the Terraform code is.
+ */
+
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { Option, type Command } from "commander";
+import { InputError } from "../errors.js";
+import type { IacReadOptions } from "../sources/cloudformation/index.js";
+
+export interface IacFlags {
+  accountId?: string;
+  region?: string;
+  partition?: string;
+  parameter?: string[];
+  tfConfig?: string;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export function addIacOptions(command: Command): Command {
+  return command
+    .option("--account-id <id>", "IaC: the 12-digit account the plan or template deploys to (default: unknown)")
+    .option("--region <region>", "IaC: the region it deploys to, when the plan or template does not say")
+    .addOption(new Option("--partition <partition>", "IaC: the AWS partition").choices(["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"]))
+    .option("--parameter <Key=Value>", "CloudFormation: a parameter value, overriding its default (repeatable)", collect)
+    .option("--tf-config <dir>", "Terraform: the configuration's folder (.tf files), so locations point at the code, not the plan");
+}
+
+/** `.tf` files under `dir` (not in `.terraform`, hidden folders or node_modules), by path relative to it. */
+function readTfFiles(dir: string): Record<string, string> {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw new InputError("no such folder (--tf-config)", { file: dir });
+  }
+  if (!st.isDirectory()) throw new InputError("--tf-config must be the folder holding the .tf files", { file: dir });
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      if (name.startsWith(".") || name === "node_modules") continue;
+      const full = join(d, name);
+      const s = statSync(full);
+      if (s.isDirectory()) walk(full);
+      else if (name.endsWith(".tf")) out[relative(dir, full).split(sep).join("/")] = readFileSync(full, "utf8");
+    }
+  };
+  walk(dir);
+  if (Object.keys(out).length === 0) throw new InputError("no .tf files in this folder (--tf-config)", { file: dir });
+  return out;
+}
+
+export function iacOptionsOf(flags: IacFlags): IacReadOptions | undefined {
+  const o: IacReadOptions = {};
+  if (flags.accountId !== undefined) {
+    if (!/^\d{12}$/.test(flags.accountId)) throw new InputError(`--account-id must be 12 digits (got ${flags.accountId})`);
+    o.accountId = flags.accountId;
+  }
+  if (flags.region !== undefined) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(flags.region)) throw new InputError(`--region must be a region code such as us-east-1 (got ${flags.region})`);
+    o.region = flags.region;
+  }
+  if (flags.partition !== undefined) o.partition = flags.partition;
+  if (flags.parameter && flags.parameter.length > 0) {
+    const params: Record<string, string> = {};
+    for (const p of flags.parameter) {
+      const eq = p.indexOf("=");
+      if (eq <= 0) throw new InputError(`--parameter must be Key=Value (got ${p})`);
+      params[p.slice(0, eq)] = p.slice(eq + 1);
+    }
+    o.parameters = params;
+  }
+  if (flags.tfConfig !== undefined) {
+    o.configFiles = readTfFiles(flags.tfConfig);
+    o.configRoot = flags.tfConfig.replace(/[\\/]+$/, "");
+  }
+  return Object.keys(o).length > 0 ? o : undefined;
+}
