@@ -1,0 +1,91 @@
+/**
+ * `leastrole diff` and the IaC flags of `audit`, run through the real command-line program
+ * (in-process: buildProgram), writing with --output so the report files can be read back.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { buildDocument } from "../../src/audit/build-document.js";
+import { buildProgram } from "../../src/cli/program.js";
+
+const work = mkdtempSync(join(tmpdir(), "lr-diff-"));
+const fx = "test/iac/fixtures/diff";
+const plan = "test/iac/fixtures/terraform/lambda-app.plan.json";
+const sam = "/work/shared/corpus/serverless-patterns-sam";
+
+async function cli(args: string[]): Promise<{ code: number; error: string | null }> {
+  process.exitCode = 0;
+  try {
+    await buildProgram().parseAsync(["node", "leastrole", "-q", ...args]);
+    return { code: Number(process.exitCode ?? 0), error: null };
+  } catch (e) {
+    return { code: 2, error: (e as Error).message };
+  } finally {
+    process.exitCode = 0;
+  }
+}
+
+afterEach(() => {
+  process.exitCode = 0;
+});
+
+describe("leastrole diff", () => {
+  it("--fail-on fails on an introduced finding, and not on findings both sides have", async () => {
+    const out = join(work, "widened.txt");
+    expect((await cli(["diff", plan, `${fx}/lambda-app.widened.plan.json`, "--fail-on", "high", "-o", out])).code).toBe(1);
+    expect(readFileSync(out, "utf8")).toContain("+ widened  inline logs: Allow logs:*, logs:CreateLogStream, logs:PutLogEvents");
+    // The plan has findings of its own (LR004…): unchanged, they do not fail a review.
+    expect((await cli(["diff", plan, plan, "--fail-on", "info", "-o", join(work, "same.txt")])).code).toBe(0);
+    // Fixing is not failing.
+    expect((await cli(["diff", `${fx}/lambda-app.widened.plan.json`, plan, "--fail-on", "low", "-o", join(work, "fixed.txt")])).code).toBe(0);
+    expect(readFileSync(join(work, "fixed.txt"), "utf8")).toMatch(/Findings fixed:\n {2}HIGH LR002/);
+  });
+
+  it("writes markdown and JSON; --before/--after add inputs to a side", async () => {
+    const md = join(work, "d.md");
+    expect((await cli(["diff", "--before", `${fx}/lambda-kinesis-lambda.yaml`, "--after", `${fx}/lambda-kinesis-lambda.edited.yaml`, "-f", "markdown", "-o", md])).code).toBe(0);
+    expect(readFileSync(md, "utf8")).toMatch(/^### leastrole: 7 permission changes/);
+    const js = join(work, "d.json");
+    expect((await cli(["diff", `${fx}/lambda-kinesis-lambda.yaml`, `${fx}/lambda-kinesis-lambda.edited.yaml`, "-f", "json", "-o", js])).code).toBe(0);
+    const report = JSON.parse(readFileSync(js, "utf8")) as { before: { inputs: string[] }; changes: unknown[] };
+    expect(report.before.inputs).toEqual([`${fx}/lambda-kinesis-lambda.yaml`]);
+    expect(report.changes).toHaveLength(7);
+  });
+
+  it("--account-id and --region make the synthetic ARNs real ones", async () => {
+    const js = join(work, "acct.json");
+    expect((await cli(["diff", `${fx}/lambda-kinesis-lambda.yaml`, `${fx}/lambda-kinesis-lambda.edited.yaml`, "--account-id", "123456789012", "--region", "eu-west-1", "-f", "json", "-o", js])).code).toBe(0);
+    const report = JSON.parse(readFileSync(js, "utf8")) as { changes: Array<{ owner: string }> };
+    expect(report.changes.map((c) => c.owner)).toContain("arn:aws:lambda:eu-west-1:123456789012:function:AuditFunction");
+    expect(report.changes.map((c) => c.owner)).toContain("arn:aws:iam::123456789012:role/ProducerFunctionRole");
+  });
+
+  it("says what is wrong with bad flags and missing sides, in one line", async () => {
+    expect((await cli(["diff", plan])).error).toMatch(/diff needs inputs on both sides/);
+    expect((await cli(["diff", plan, plan, "--account-id", "12"])).error).toMatch(/--account-id must be 12 digits/);
+    expect((await cli(["diff", plan, plan, "--parameter", "NoEquals"])).error).toMatch(/--parameter must be Key=Value/);
+    expect((await cli(["diff", plan, plan, "--tf-config", join(work, "nope")])).error).toMatch(/no such folder/);
+    expect((await cli(["diff", plan, "/nonexistent/x.json"])).error).toMatch(/no such file or folder/);
+  });
+});
+
+describe("IaC inputs read together", () => {
+  it("two templates with the same logical IDs are two stacks: their generated roles do not merge", async () => {
+    // Both define ProducerFunction / ConsumerFunction and their generated roles.
+    const doc = await buildDocument([`${fx}/lambda-kinesis-lambda.yaml`, `${sam}/lambda-kinesis-lambda/template.yaml`]);
+    expect(doc.roles).toHaveLength(4);
+    expect(doc.functions).toHaveLength(4);
+    expect(new Set(doc.roles.map((r) => r.accountId)).size).toBe(2);
+    for (const fn of doc.functions) expect(doc.roles.find((r) => r.arn === fn.roleArn)?.functions).toEqual([fn.arn]);
+    expect(doc.meta.warnings.filter((w) => /conflict/.test(w.code))).toEqual([]);
+    // One template alone keeps the plain `unknown` account of the documented convention.
+    const one = await buildDocument([`${fx}/lambda-kinesis-lambda.yaml`]);
+    expect(one.roles.map((r) => r.accountId)).toEqual(["unknown", "unknown"]);
+  });
+
+  it("with --account-id the same template read twice is one stack (the real ARNs are equal)", async () => {
+    const doc = await buildDocument([`${fx}/lambda-kinesis-lambda.yaml`, `${sam}/lambda-kinesis-lambda/template.yaml`], { iac: { accountId: "123456789012" } });
+    expect(doc.roles.map((r) => r.arn)).toEqual(["arn:aws:iam::123456789012:role/ConsumerFunctionRole", "arn:aws:iam::123456789012:role/ProducerFunctionRole"]);
+  });
+});

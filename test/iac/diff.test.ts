@@ -1,0 +1,144 @@
+/**
+ * `diff`: two sets of real inputs (corpus plans and templates, and edited copies of them in
+ * test/iac/fixtures/diff) built and audited like `audit`, then compared.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { compareStatements, diff, type DiffResult } from "../../src/audit/diff.js";
+import type { PolicyStatement } from "../../src/model/document.js";
+import { renderDiffJson, renderDiffMarkdown, renderDiffTable } from "../../src/report/diff.js";
+
+const corpus = "/work/shared/corpus";
+const fx = "test/iac/fixtures/diff";
+const cache = new Map<string, Promise<DiffResult>>();
+function run(before: string[], after: string[]): Promise<DiffResult> {
+  const key = JSON.stringify([before, after]);
+  if (!cache.has(key)) cache.set(key, diff(before, after));
+  return cache.get(key)!;
+}
+
+describe("diff of two template revisions (SAM)", () => {
+  it("lists the added statement, trigger, URL, public permissions, the new function on a shared role, and the findings they introduce", async () => {
+    const { report } = await run([`${fx}/lambda-kinesis-lambda.yaml`], [`${fx}/lambda-kinesis-lambda.edited.yaml`]);
+    expect(report.changes.map((c) => [c.change, c.ownerName, c.kind])).toEqual([
+      ["added", "ConsumerFunctionRole", "managed-attachment"],
+      ["added", "ProducerFunctionRole", "inline-statement"],
+      ["added", "AuditFunction", "execution-role"],
+      ["added", "ConsumerFunction", "function-url"],
+      ["added", "ConsumerFunction", "resource-policy-statement"],
+      ["added", "ConsumerFunction", "resource-policy-statement"],
+      ["added", "ConsumerFunction", "trigger"],
+    ]);
+    const wide = report.changes.find((c) => c.kind === "inline-statement")!;
+    expect(wide.after).toEqual({ Action: ["kinesis:*"], Effect: "Allow", Resource: ["*"] });
+    // The line of the Policies entry that was added in the edited template.
+    expect(wide.source).toMatchObject({ file: `${fx}/lambda-kinesis-lambda.edited.yaml`, line: 32 });
+    expect(wide.functions).toEqual(["arn:aws:lambda:unknown:unknown:function:AuditFunction", "arn:aws:lambda:unknown:unknown:function:ProducerFunction"]);
+    expect(report.sharedRoles).toEqual([
+      {
+        roleArn: "arn:aws:iam::unknown:role/ProducerFunctionRole",
+        roleName: "ProducerFunctionRole",
+        before: ["arn:aws:lambda:unknown:unknown:function:ProducerFunction"],
+        after: ["arn:aws:lambda:unknown:unknown:function:AuditFunction", "arn:aws:lambda:unknown:unknown:function:ProducerFunction"],
+      },
+    ]);
+    expect(report.findings.introduced.map((f) => [f.ruleId, f.resource.name])).toEqual([
+      ["LR012", "ConsumerFunction"],
+      ["LR002", "ProducerFunctionRole"],
+      ["LR012", "ConsumerFunction"],
+      ["LR001", "ProducerFunctionRole"],
+      ["LR003", "ProducerFunctionRole"],
+    ]);
+    expect(report.findings.fixed).toEqual([]);
+  });
+
+  it("the reverse diff removes what the forward diff adds and fixes what it introduces", async () => {
+    const fwd = (await run([`${fx}/lambda-kinesis-lambda.yaml`], [`${fx}/lambda-kinesis-lambda.edited.yaml`])).report;
+    const rev = (await run([`${fx}/lambda-kinesis-lambda.edited.yaml`], [`${fx}/lambda-kinesis-lambda.yaml`])).report;
+    expect(rev.changes.map((c) => c.change)).toEqual(fwd.changes.map(() => "removed"));
+    expect(rev.changes.map((c) => c.before)).toEqual(fwd.changes.map((c) => c.after));
+    expect(rev.findings.fixed.map((f) => f.fingerprint)).toEqual(fwd.findings.introduced.map((f) => f.fingerprint));
+    expect(rev.findings.introduced).toEqual([]);
+    expect(rev.sharedRoles).toEqual([]);
+  });
+
+  it("a template against itself (another path) is no change", async () => {
+    const { report } = await run([`${fx}/lambda-kinesis-lambda.yaml`], [`${corpus}/serverless-patterns-sam/lambda-kinesis-lambda/template.yaml`]);
+    expect(report.changes).toEqual([]);
+    expect(report.findings.introduced).toEqual([]);
+    expect(report.findings.fixed).toEqual([]);
+    expect(renderDiffTable(report)).toContain("No permission changes.");
+  });
+});
+
+describe("diff of two Terraform plans", () => {
+  it("a widened inline statement is one 'widened' change with the statement before and after, and the finding it introduces", async () => {
+    const { report } = await run(["test/iac/fixtures/terraform/lambda-app.plan.json"], [`${fx}/lambda-app.widened.plan.json`]);
+    expect(report.changes).toHaveLength(1);
+    const c = report.changes[0]!;
+    expect([c.change, c.kind, c.ownerName, c.policy]).toEqual(["widened", "inline-statement", "api-handler-role", "logs"]);
+    expect((c.before as PolicyStatement).Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+    expect((c.after as PolicyStatement).Action).toEqual(["logs:*", "logs:CreateLogStream", "logs:PutLogEvents"]);
+    expect(report.findings.introduced.map((f) => [f.ruleId, f.severity, f.resource.name])).toEqual([["LR002", "high", "api-handler-role"]]);
+    expect(report.findings.fixed).toEqual([]);
+  });
+
+  it("two real corpus plans: the mirror law holds and output is byte-stable", async () => {
+    const a = [`${corpus}/checkov-tfplan-fixtures/plan_with_iam_policies.tfplan.json`];
+    const b = [`${corpus}/terraform-plans/cloudgoat-lambda_privesc.plan.json`];
+    const ab = (await run(a, b)).report;
+    const ba = (await run(b, a)).report;
+    expect(ab.changes.length).toBeGreaterThan(5);
+    const keyOf = (c: (typeof ab.changes)[number], v: unknown) => JSON.stringify([c.kind, c.owner, c.policy, v]);
+    expect(ab.changes.filter((c) => c.change === "added").map((c) => keyOf(c, c.after)).sort()).toEqual(ba.changes.filter((c) => c.change === "removed").map((c) => keyOf(c, c.before)).sort());
+    expect(ab.findings.introduced.map((f) => f.fingerprint).sort()).toEqual(ba.findings.fixed.map((f) => f.fingerprint).sort());
+    const again = (await diff(a, b)).report;
+    expect(renderDiffJson(again)).toBe(renderDiffJson(ab));
+    expect(renderDiffMarkdown(again)).toBe(renderDiffMarkdown(ab));
+    expect(renderDiffTable(again)).toBe(renderDiffTable(ab));
+  });
+});
+
+describe("rendering", () => {
+  it("markdown fits a PR comment, escapes names, and says what was left out", async () => {
+    const { report } = await run([`${fx}/lambda-kinesis-lambda.yaml`], [`${fx}/lambda-kinesis-lambda.edited.yaml`]);
+    const md = renderDiffMarkdown(report);
+    expect(md).toContain("### leastrole: 7 permission changes, 5 findings introduced, 0 fixed");
+    expect(md).toContain("`Allow kinesis:* on *`");
+    expect(md).toContain("#### Findings introduced");
+    const small = renderDiffMarkdown(report, { maxLength: 2500 });
+    expect(small.length).toBeLessThan(4000);
+    expect(small).toMatch(/more changes left out to fit a comment/);
+    const json = JSON.parse(renderDiffJson(report)) as { schemaVersion: string; changes: unknown[] };
+    expect(json.schemaVersion).toBe("1.0");
+    expect(json.changes).toHaveLength(7);
+  });
+});
+
+describe("statement scope comparison", () => {
+  const st = (Action: string[], Resource: string[], extra: Partial<PolicyStatement> = {}): PolicyStatement => ({ Effect: "Allow", Action, Resource, ...extra });
+
+  it("wildcards, resources, conditions and Deny", () => {
+    expect(compareStatements(st(["s3:GetObject"], ["arn:aws:s3:::b/*"]), st(["s3:Get*"], ["arn:aws:s3:::b/*"]))).toBe("widened");
+    expect(compareStatements(st(["s3:*"], ["*"]), st(["s3:GetObject"], ["arn:aws:s3:::b/*"]))).toBe("narrowed");
+    expect(compareStatements(st(["s3:GetObject"], ["arn:aws:s3:::a/*"]), st(["s3:GetObject"], ["arn:aws:s3:::b/*"]))).toBe("changed");
+    const cond = { Condition: { StringEquals: { "aws:SourceAccount": ["123456789012"] } } };
+    expect(compareStatements(st(["sqs:SendMessage"], ["*"], cond), st(["sqs:SendMessage"], ["*"]))).toBe("widened");
+    // A wider Deny permits less.
+    expect(compareStatements({ ...st(["s3:DeleteObject"], ["*"]), Effect: "Deny" }, { ...st(["s3:Delete*"], ["*"]), Effect: "Deny" })).toBe("narrowed");
+    expect(compareStatements(st(["s3:GetObject"], ["*"]), { ...st(["s3:GetObject"], ["*"]), Effect: "Deny" })).toBe("changed");
+  });
+
+  it("law: comparing the other way gives the opposite answer", () => {
+    const actions = fc.subarray(["s3:GetObject", "s3:Get*", "s3:*", "s3:PutObject", "sqs:SendMessage", "*"], { minLength: 1 });
+    const resources = fc.subarray(["*", "arn:aws:s3:::b/*", "arn:aws:s3:::b/logs/*", "arn:aws:s3:::c"], { minLength: 1 });
+    const statement = fc.record({ Effect: fc.constantFrom("Allow" as const, "Deny" as const), Action: actions, Resource: resources });
+    const opposite = { widened: "narrowed", narrowed: "widened", changed: "changed", added: "removed", removed: "added" } as const;
+    fc.assert(
+      fc.property(statement, statement, (a, b) => {
+        expect(compareStatements(b, a)).toBe(opposite[compareStatements(a, b)]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
