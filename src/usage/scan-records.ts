@@ -103,6 +103,9 @@ const NAMES_ID = PARAMS.lookup("names");
 const TOP_KEYS = new KeySet(["Records"]);
 const INTERN_MASK = 4095;
 const UI_CACHE_MASK = 255;
+/** Entries per userIdentity cache slot, and how many leading bytes choose the slot. */
+const UI_WAYS = 4;
+const UI_PREFIX = 96;
 const INTERN_MAX_LENGTH = 160;
 
 export class RecordScanner {
@@ -284,25 +287,45 @@ export class RecordScanner {
 
   /**
    * A session's userIdentity is byte-identical across its calls (same credentials; in the corpus,
-   * 29 calls of one session share one userIdentity). Its bytes are compared with a small cache
-   * (native memcmp) before walking them: a hit costs one skip and one compare.
+   * 29 calls of one session share one userIdentity). Compare first, walk only on a miss: the
+   * candidates are the recent userIdentities that began with the same bytes (a hash of the first
+   * UI_PREFIX bytes picks a slot of UI_WAYS entries). If b[i, i + len) equals a cached value byte
+   * for byte, the value at i IS that value (a JSON object ends where its bytes say, whatever
+   * follows), so it is skipped without walking it: one native compare per candidate.
    */
   private cachedUserIdentity(): UiFields {
     const b = this.b;
     const s = this.i;
-    this.skipValue();
-    const e = this.i;
-    const len = e - s;
-    const slot = (Math.imul(len, 0x9e3779b1) ^ (b[s + (len >> 1)] as number) ^ ((b[e - 24] ?? 0) << 8) ^ ((b[s + (len >> 2)] as number) << 16)) & UI_CACHE_MASK;
-    const hit = this.uiCache[slot];
-    if (hit !== undefined && hit.bytes.length === len && b.compare(hit.bytes, 0, len, s, e) === 0) return hit.fields;
-    this.i = s;
+    const n = this.n;
+    let h = 0;
+    const pe = Math.min(n, s + UI_PREFIX);
+    for (let k = s + 1; k < pe; k++) h = (Math.imul(h, 31) + (b[k] as number)) | 0;
+    const base = ((h ^ (h >>> 15)) & UI_CACHE_MASK) * UI_WAYS;
+    const cache = this.uiCache;
+    for (let w = 0; w < UI_WAYS; w++) {
+      const hit = cache[base + w];
+      if (hit === undefined) break;
+      const len = hit.bytes.length;
+      if (s + len <= n && b.compare(hit.bytes, 0, len, s, s + len) === 0) {
+        this.i = s + len;
+        if (w > 0) {
+          // Move to the front: the next call of this session finds it first.
+          cache[base + w] = cache[base] as UiEntry;
+          cache[base] = hit;
+        }
+        return hit.fields;
+      }
+    }
     const fields = this.userIdentity();
-    this.uiCache[slot] = { bytes: Buffer.from(b.subarray(s, e)), fields };
+    for (let w = UI_WAYS - 1; w > 0; w--) {
+      const prev = cache[base + w - 1];
+      if (prev !== undefined) cache[base + w] = prev;
+    }
+    cache[base] = { bytes: Buffer.from(b.subarray(s, this.i)), fields };
     return fields;
   }
 
-  private readonly uiCache: ({ bytes: Buffer; fields: UiFields } | undefined)[] = new Array(UI_CACHE_MASK + 1);
+  private readonly uiCache: (UiEntry | undefined)[] = new Array((UI_CACHE_MASK + 1) * UI_WAYS);
 
   private userIdentity(): UiFields {
     const b = this.b;
@@ -580,6 +603,14 @@ export class RecordScanner {
    */
   private skipQuoted(at: number): number {
     const b = this.b;
+    // Most skipped strings are short (IPs, ids, versions): a JS loop over the first bytes beats the
+    // cost of a native call. A backslash or a long string goes on to indexOf.
+    const lim = Math.min(this.n, at + 48);
+    for (let i = at + 1; i < lim; i++) {
+      const c = b[i];
+      if (c === QUOTE) return i + 1;
+      if (c === BACKSLASH) break;
+    }
     let q = at;
     for (;;) {
       q = b.indexOf(QUOTE, q + 1);
@@ -602,6 +633,11 @@ export class RecordScanner {
     }
     this.i = i;
   }
+}
+
+interface UiEntry {
+  bytes: Buffer;
+  fields: UiFields;
 }
 
 interface UiFields {
