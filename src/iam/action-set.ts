@@ -110,6 +110,7 @@ export class ActionSet {
   }
 
   isEmpty(): boolean {
+    if (this.sealed !== undefined) return this.sealed.length === 0;
     for (const w of this.words) if (w !== 0) return false;
     return true;
   }
@@ -127,6 +128,12 @@ export class ActionSet {
 
   count(): number {
     let n = 0;
+    const sparse = this.sealed;
+    if (sparse !== undefined) {
+      // Statement sets are a few words out of ~700: count only those.
+      for (let j = 0; j < sparse.length; j++) n += popcount(this.words[sparse[j] as number] as number);
+      return n;
+    }
     for (const w of this.words) n += popcount(w);
     return n;
   }

@@ -89,7 +89,7 @@ export class ActionCatalog {
   /** Indexed by dense index; undefined in padding slots. */
   private readonly byIndex: (ActionInfo | undefined)[];
   private readonly byLower = new Map<string, ActionInfo>();
-  private readonly expansionCache = new Map<string, { set: ActionSet; unknownService: boolean }>();
+  private readonly expansionCache = new Map<string, { set: ActionSet; unknownService: boolean; empty: boolean }>();
   readonly size: number;
   /** Bits in an ActionSet over this catalog. */
   readonly bitLength: number;
@@ -198,7 +198,9 @@ export class ActionCatalog {
 
   /** Patterns (from the list) that match no action in the catalog, sorted and de-duplicated. */
   unknownPatterns(patterns: readonly string[]): string[] {
-    return [...new Set(patterns.filter((p) => this.expansion(p).set.isEmpty()))].sort();
+    // `empty` is computed once per cached expansion: testing the set here scanned all ~700 words for
+    // every pattern of every statement.
+    return [...new Set(patterns.filter((p) => this.expansion(p).empty))].sort();
   }
 
   /** The set of actions matched by a pattern. Cached; do not mutate the result. */
@@ -224,12 +226,13 @@ export class ActionCatalog {
     return out;
   }
 
-  private expansion(pattern: string): { set: ActionSet; unknownService: boolean } {
+  private expansion(pattern: string): { set: ActionSet; unknownService: boolean; empty: boolean } {
     const key = pattern.toLowerCase();
     let hit = this.expansionCache.get(key);
     if (hit === undefined) {
-      hit = this.computeExpansion(key);
-      hit.set.seal();
+      const computed = this.computeExpansion(key);
+      computed.set.seal();
+      hit = { ...computed, empty: computed.set.isEmpty() };
       this.expansionCache.set(key, hit);
     }
     return hit;

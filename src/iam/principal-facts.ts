@@ -201,10 +201,12 @@ export function emptyRoleFacts(): RoleFacts {
 
 /** Compute a principal's RoleFacts. Deterministic: lists are sorted, statements in policy order. */
 export function computePrincipalFacts(principal: PrincipalPolicies, catalog: ActionCatalog): RoleFacts {
-  return computeInternal(principal, catalog).facts;
+  // The allowed set does not outlive the facts (names and counts are read from it): a scratch set.
+  return computeInternal(principal, catalog, scratch(catalog, 4)).facts;
 }
 
-function computeInternal(principal: PrincipalPolicies, catalog: ActionCatalog): { facts: RoleFacts; identity: Located[]; allowed: ActionSet } {
+/** `allowedInto`: where to build the allowed set (a scratch set), else a fresh one the caller keeps. */
+function computeInternal(principal: PrincipalPolicies, catalog: ActionCatalog, allowedInto?: ActionSet): { facts: RoleFacts; identity: Located[]; allowed: ActionSet } {
   const identity: Located[] = [];
   const unresolved: string[] = [];
   for (const p of principal.inlinePolicies) identity.push(...locate(`inline:${p.name}`, "inline", p.document, p.source ?? null, catalog));
@@ -219,7 +221,7 @@ function computeInternal(principal: PrincipalPolicies, catalog: ActionCatalog): 
     else boundaryStatements = locate(boundary.arn, "boundary", boundary.document, boundary.source ?? null, catalog);
   }
 
-  const allowed = allowedBy(identity, catalog);
+  const allowed = allowedBy(identity, catalog, allowedInto);
   if (boundary !== null && boundary.document !== null) allowed.andInPlace(allowedBy(boundaryStatements, catalog, scratch(catalog, 0)));
 
   const grants = identity.filter((s) => s.statement.Effect === "Allow");

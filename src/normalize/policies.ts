@@ -34,7 +34,10 @@ export function resolveManagedPolicies(
     if (p.source) fileOf.set(p.arn, p.source.file);
     const refs = [...p.attachedPolicies.map((a) => ({ arn: a.arn, name: a.name })), ...(p.permissionsBoundaryArn ? [{ arn: p.permissionsBoundaryArn, name: p.permissionsBoundaryArn.slice(p.permissionsBoundaryArn.lastIndexOf("/") + 1) }] : [])];
     for (const ref of refs) {
-      users.set(ref.arn, [...(users.get(ref.arn) ?? []), p.arn]);
+      // Push, not copy: AWSLambdaBasicExecutionRole is attached to nearly every role (10,000 copies of a growing list).
+      const list = users.get(ref.arn);
+      if (list === undefined) users.set(ref.arn, [p.arn]);
+      else list.push(p.arn);
       if (!policies.has(ref.arn)) {
         policies.set(ref.arn, {
           arn: ref.arn,
