@@ -16,6 +16,7 @@ export {
   type BuildOptions,
   type BuildProgress,
 } from "./audit/index.js";
+export { AUDIT_STAGES, formatStageTimings, type AuditStage, type StageTimings, type TimingTotals } from "./audit/index.js";
 
 export * from "./errors.js";
 export * from "./model/index.js";

@@ -8,12 +8,13 @@ import { readFile } from "node:fs/promises";
 import { analyzeDocument } from "../analysis/index.js";
 import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument, Warning } from "../model/document.js";
-import { normalizeFragments } from "../normalize/index.js";
+import { defaultFactsFunction, normalizeFragments, type NormalizeOptions } from "../normalize/index.js";
 import { readSourceBytes } from "../sources/index.js";
 import { syntheticAccountFor, type IacReadOptions } from "../sources/cloudformation/index.js";
 import type { SourceFragment } from "../sources/types.js";
 import { labelUsage, readUsage, type UsageException } from "../usage/index.js";
 import { routeInputs } from "./route-inputs.js";
+import { addTiming, type StageTimings } from "./timings.js";
 
 export interface BuildProgress {
   stage: "read" | "normalize" | "usage" | "analyze";
@@ -28,8 +29,8 @@ export interface BuildOptions {
   /** Worker threads for reading CloudTrail (default: all cores). */
   workers?: number;
   onProgress?: (p: BuildProgress) => void;
-  /** Milliseconds spent in each stage, filled in when given (for benchmarks and --verbose). */
-  timings?: Partial<Record<BuildProgress["stage"], number>>;
+  /** Milliseconds spent in each stage (read, normalize, iamFacts, usage, analyze), added in when given (`audit --timings`, benchmarks). */
+  timings?: StageTimings;
   /** Options for the Terraform plan and CloudFormation/SAM/CDK readers (account, region, parameters, .tf files). */
   iac?: IacReadOptions;
   /**
@@ -99,9 +100,7 @@ async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>
 
 export async function buildDocument(paths: string[], options: BuildOptions = {}): Promise<CanonicalDocument> {
   const timings = options.timings;
-  const clock = (stage: BuildProgress["stage"], start: number) => {
-    if (timings) timings[stage] = (timings[stage] ?? 0) + (performance.now() - start);
-  };
+  const clock = (stage: BuildProgress["stage"], start: number) => addTiming(timings, stage, start);
   let t = performance.now();
   const routed = await routeInputs(paths);
   const read = await readSourceFiles(routed.sources, (done) => options.onProgress?.({ stage: "read", done, total: routed.sources.length }), options);
@@ -119,9 +118,29 @@ export async function buildDocument(paths: string[], options: BuildOptions = {})
   }
 
   t = performance.now();
-  const normalizeOptions = options.asOf ? { asOf: options.asOf } : {};
+  const normalizeOptions: NormalizeOptions = options.asOf ? { asOf: options.asOf } : {};
+  // The IAM facts are computed inside the normaliser: timed apart by wrapping the same default
+  // facts function the normaliser would use (only when timings are asked for).
+  let factsMs = 0;
+  if (timings) {
+    const f0 = performance.now();
+    const facts = defaultFactsFunction();
+    factsMs += performance.now() - f0;
+    normalizeOptions.iamDataVersion = facts.iamDataVersion;
+    normalizeOptions.computeFacts = (p) => {
+      const s = performance.now();
+      try {
+        return facts.compute(p);
+      } finally {
+        factsMs += performance.now() - s;
+      }
+    };
+  }
   const { document } = normalizeFragments(read.fragments, normalizeOptions, [...routed.warnings, ...read.warnings]);
-  clock("normalize", t);
+  if (timings) {
+    timings.normalize = (timings.normalize ?? 0) + (performance.now() - t - factsMs);
+    timings.iamFacts = (timings.iamFacts ?? 0) + factsMs;
+  }
 
   if (routed.usage.length > 0) {
     t = performance.now();

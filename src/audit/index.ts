@@ -2,3 +2,4 @@ export { audit, evaluationOptionsOf, type AuditPathsOptions, type AuditResult } 
 export { auditDocument, type AuditOptions } from "./audit-document.js";
 export { buildDocument, usageExceptions, type BuildOptions, type BuildProgress } from "./build-document.js";
 export { routeInputs, classifyHead, type RoutedInputs } from "./route-inputs.js";
+export { AUDIT_STAGES, formatStageTimings, type AuditStage, type StageTimings, type TimingTotals } from "./timings.js";

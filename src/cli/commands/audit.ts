@@ -1,5 +1,6 @@
 import { Option, type Command } from "commander";
-import { auditDocument, evaluationOptionsOf } from "../../audit/index.js";
+import { auditDocument, evaluationOptionsOf, formatStageTimings, type StageTimings } from "../../audit/index.js";
+import { addTiming } from "../../audit/timings.js";
 import { loadBuiltinPack } from "../../evaluate/pack.js";
 import { severityRank } from "../../evaluate/findings.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
@@ -17,6 +18,7 @@ interface AuditFlags extends InputFlags {
   scope?: "execution-roles" | "account";
   sarifArtifact?: string;
   sarifCategory?: string;
+  timings?: boolean;
 }
 
 /** The generated least-privilege policy of every function, for the HTML report. */
@@ -49,19 +51,26 @@ export function registerAudit(program: Command): void {
     .option("--as-of <date>", "reference date for time arithmetic (default: the end of the usage data)")
     .option("--sarif-artifact <path>", "SARIF: the file results without a source location point at (default: the first input file)")
     .option("--sarif-category <id>", "SARIF: runAutomationDetails.id, to upload several leastrole runs per commit")
+    .option("--timings", "print the time of each stage (read, normalize, IAM facts, usage, analysis, evaluate, report) on stderr")
     .action(async (paths: string[], flags: AuditFlags, cmd: Command) => {
+      const started = performance.now();
+      const cpuAtStart = process.cpuUsage();
+      const timings: StageTimings | undefined = flags.timings ? {} : undefined;
       const quiet = cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true;
       const progress = makeProgress({ quiet });
       const { config, configFile } = loadConfigFor(flags);
       const effective = flags.scope ? { ...(config ?? {}), scope: flags.scope } : config;
-      const document = await documentFor(paths, flags, effective, progress);
+      const document = await documentFor(paths, flags, effective, progress, timings);
       const fromConfig = evaluationOptionsOf(effective, configFile);
       // Load (and, for folders of .rego, compile) every extra pack once: the report renderers need
       // their catalogs too.
       const extraPacks = [...(fromConfig.rules ?? []), ...(flags.rules ?? [])].map((r) => (typeof r === "string" ? loadRulePack(r) : r));
+      let t = performance.now();
       const report = auditDocument(document, { ...fromConfig, rules: extraPacks });
+      addTiming(timings, "evaluate", t);
       printInputWarnings(document, progress);
       for (const d of report.diagnostics) if (d.severity !== "info") progress.note(`leastrole: ${d.severity}: ${d.message}`);
+      t = performance.now();
       // Every pack's rules, so SARIF and HTML describe custom rules too.
       const catalog = [loadBuiltinPack(), ...extraPacks].flatMap((p) => p.catalog.rules);
       let text: string;
@@ -85,6 +94,12 @@ export function registerAudit(program: Command): void {
           });
       }
       writeOutput(text, flags.output);
+      addTiming(timings, "report", t);
+      if (timings) {
+        // Printed even with --quiet: it was asked for. CPU time counts every thread (usage workers).
+        const cpu = process.cpuUsage(cpuAtStart);
+        process.stderr.write(formatStageTimings(timings, { totalMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKb: process.resourceUsage().maxRSS }));
+      }
       if (flags.failOn) {
         const threshold = severityRank(flags.failOn);
         if (report.findings.some((f) => !f.suppressed && severityRank(f.severity) <= threshold)) process.exitCode = 1;

@@ -1,0 +1,107 @@
+/**
+ * The end-to-end benchmark's inputs and the stage timings it reads: the synthetic account is the
+ * same bytes for the same arguments, `audit` reads it as it is (findings, usage labelled for the
+ * generated functions), and the timings hook (library and `audit --timings`) covers every stage.
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { generateAccount, type ScaleAccount } from "../../bench/scale/generate.js";
+import { audit, AUDIT_STAGES, formatStageTimings, type StageTimings } from "../../src/index.js";
+import { packageRoot } from "../../src/evaluate/locate.js";
+
+const work = mkdtempSync(join(tmpdir(), "lr-scale-"));
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+function hashDir(dir: string): string {
+  const h = createHash("sha256");
+  for (const f of walk(dir).sort()) h.update(`${relative(dir, f)}\0`).update(readFileSync(f));
+  return h.digest("hex");
+}
+
+let tiny: ScaleAccount;
+beforeAll(() => {
+  tiny = generateAccount(join(work, "a"), { functions: 12, records: 1500, seed: 3 });
+});
+
+describe("bench/scale/generate.ts", () => {
+  it("gives the same bytes for the same arguments, other bytes for another seed", () => {
+    const again = generateAccount(join(work, "b"), { functions: 12, records: 1500, seed: 3 });
+    const other = generateAccount(join(work, "c"), { functions: 12, records: 1500, seed: 4 });
+    expect(walk(tiny.dir).length).toBeGreaterThan(5);
+    expect(hashDir(again.dir)).toBe(hashDir(tiny.dir));
+    expect(hashDir(other.dir)).not.toBe(hashDir(tiny.dir));
+  });
+
+  it("writes one authorization-details file with every role, and the trail in the S3 delivery tree", () => {
+    const auth = JSON.parse(readFileSync(tiny.authDetailsFile, "utf8")) as { RoleDetailList: Array<{ AssumeRolePolicyDocument: unknown }>; Policies: unknown[] };
+    expect(auth.RoleDetailList).toHaveLength(tiny.roles);
+    // The AWS CLI prints policy documents as objects.
+    expect(typeof auth.RoleDetailList[0]!.AssumeRolePolicyDocument).toBe("object");
+    const trail = walk(tiny.trailDir).map((f) => relative(tiny.trailDir, f));
+    expect(trail).toHaveLength(tiny.trailFiles);
+    for (const f of trail) expect(f).toMatch(/^AWSLogs\/123456789012\/CloudTrail\/[a-z]+-[a-z]+-\d\/2026\/(10|11)\/\d\d\/123456789012_CloudTrail_[a-z0-9-]+_\d{8}T\d{4}Z_[A-Z2-7]{16}\.json\.gz$/);
+  });
+
+  it("is read as it is by audit: findings, and usage labelled for the generated functions", async () => {
+    const timings: StageTimings = {};
+    const t = performance.now();
+    const { report, document } = await audit([tiny.dir], { timings, workers: 1 });
+    const total = performance.now() - t;
+
+    expect(document.functions).toHaveLength(tiny.functions);
+    expect(document.roles).toHaveLength(tiny.roles);
+    expect(report.findings.length).toBeGreaterThan(0);
+    const ruleIds = new Set(report.findings.map((f) => f.ruleId));
+    expect(ruleIds.has("LR008")).toBe(true); // unused permissions: each function uses ~60% of its grants
+    expect(ruleIds.has("LR009")).toBe(true); // the denied calls
+
+    // Every function session is one of the generated functions, and every active one is there.
+    const arns = new Set(document.functions.map((f) => f.arn));
+    const sessions = document.usage.principals.filter((p) => p.sessionKind === "function");
+    expect(sessions.every((p) => p.functionArn !== null && arns.has(p.functionArn))).toBe(true);
+    expect(new Set(sessions.map((p) => p.functionArn)).size).toBe(tiny.activeFunctions);
+    expect(document.usage.principals.some((p) => p.sessionKind === "lambda-service")).toBe(true);
+    const labels = document.usage.labels.flatMap((l) => l.permissions.map((p) => p.label));
+    expect(labels).toContain("used");
+    expect(labels).toContain("unused");
+    expect(document.usage.coverage.recordsRead).toBeGreaterThan(1400);
+
+    // The timings hook: every stage of a run with usage, none negative, together within the wall time.
+    expect(Object.keys(timings).sort()).toEqual(AUDIT_STAGES.filter((s) => s !== "report").sort());
+    for (const ms of Object.values(timings)) expect(ms).toBeGreaterThanOrEqual(0);
+    expect(Object.values(timings).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(total);
+  });
+});
+
+describe("audit --timings", () => {
+  const cli = join(packageRoot(), "dist", "cli.js");
+
+  it("prints every stage on stderr, non-negative, summing to at most the total", () => {
+    if (!existsSync(cli)) throw new Error("build first: npm run build");
+    const r = spawnSync(process.execPath, [cli, "audit", tiny.dir, "--format", "json", "--output", join(work, "r.json"), "--timings", "--quiet"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    const rows = new Map([...r.stderr.matchAll(/^ {2}(\S+(?: \S+)?) +(\d+\.\d) ms/gm)].map((m) => [m[1]!, Number(m[2])]));
+    const stages = ["read", "normalize", "IAM facts", "usage", "analysis", "evaluate", "report"];
+    for (const s of stages) expect(rows.get(s), s).toBeGreaterThanOrEqual(0);
+    const sum = stages.reduce((a, s) => a + rows.get(s)!, 0);
+    // Each figure is rounded to 0.1 ms.
+    expect(sum).toBeLessThanOrEqual(rows.get("total")! + 0.5);
+    expect(rows.get("cpu")).toBeGreaterThan(0);
+    expect(r.stderr).toMatch(/peak rss +\d+\.\d MiB/);
+  });
+
+  it("formats a fixed table: stages that ran, the rest as other, the total", () => {
+    const text = formatStageTimings({ read: 10, usage: 30 }, { totalMs: 50 });
+    expect(text).toBe(["stage timings:", "  read             10.0 ms   20.0%", "  usage            30.0 ms   60.0%", "  other            10.0 ms   20.0%", "  total            50.0 ms", ""].join("\n"));
+  });
+});
