@@ -6,9 +6,23 @@
 import type { RequestContext } from "./iam.js";
 import { accountOf } from "./policies.js";
 
+const cache = new Map<string, RequestContext>();
+
+/**
+ * Frozen and shared per (principal, extra keys): the analysis asks for the same context hundreds of
+ * thousands of times at 10,000 functions, and the IAM engine caches what it derives from a frozen
+ * context (evaluateRequest), which a fresh object per call defeated.
+ */
 export function principalContext(principalArn: string, extra: Record<string, string> = {}): RequestContext {
+  const extraKeys = Object.keys(extra);
+  const key = extraKeys.length === 0 ? principalArn : `${principalArn}\u0000${JSON.stringify(extra)}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
   const ctx: Record<string, string> = { "aws:PrincipalArn": principalArn, ...extra };
   const account = accountOf(principalArn);
   if (account !== null) ctx["aws:PrincipalAccount"] = account;
+  // Bounded: an embedder analysing account after account must not grow it without end.
+  if (cache.size >= 200_000) cache.clear();
+  cache.set(key, Object.freeze(ctx));
   return ctx;
 }

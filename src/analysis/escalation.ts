@@ -254,7 +254,13 @@ export function escalationPaths(self: Role | Principal, policies: PrincipalPolic
   const paths: EscalationPath[] = [];
   const blocked: BlockedEscalation[] = [];
   const selfPolicies = self.attachedPolicies.map((a) => a.arn);
-  const mayGrant = (a: string) => policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, a)));
+  // Memoised per action: the methods name the same few actions (iam:PassRole…) over and over.
+  const granted = new Map<string, boolean>();
+  const mayGrant = (a: string) => {
+    let g = granted.get(a);
+    if (g === undefined) granted.set(a, (g = policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, a)))));
+    return g;
+  };
   for (const m of ESCALATION_METHODS) {
     // Cheap pre-filter: a method none of whose steps any Allow statement names cannot be a path.
     if (!m.steps.every((s) => s.actions.some(mayGrant))) {

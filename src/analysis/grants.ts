@@ -24,11 +24,24 @@ const DOCUMENTED_STAR_ACTIONS: readonly string[] = VPC_ACTIONS;
 const SAMPLE = 10;
 const STAR_SAMPLE = 10;
 
-/** The concrete actions a statement's Action/NotAction grants. */
+const statementSets = new WeakMap<ActionCatalog, WeakMap<PolicyStatement, ActionSet>>();
+
+/**
+ * The concrete actions a statement's Action/NotAction grants: sealed (read-only) and cached per
+ * statement object, as the IAM engine caches its statement analyses (documents are never mutated),
+ * so a managed policy attached to thousands of roles is expanded once, not once per role and use.
+ */
 export function statementActionSet(catalog: ActionCatalog, st: PolicyStatement): ActionSet {
-  if (st.Action !== undefined) return catalog.expandAllToSet(st.Action);
-  if (st.NotAction !== undefined) return catalog.expandAllToSet(st.NotAction).complementWithin(catalog.all);
-  return catalog.expandAllToSet([]);
+  let byStatement = statementSets.get(catalog);
+  if (byStatement === undefined) statementSets.set(catalog, (byStatement = new WeakMap()));
+  let set = byStatement.get(st);
+  if (set === undefined) {
+    if (st.Action !== undefined) set = catalog.expandAllToSet(st.Action);
+    else if (st.NotAction !== undefined) set = catalog.expandAllToSet(st.NotAction).complementWithin(catalog.all);
+    else set = catalog.expandAllToSet([]);
+    byStatement.set(st, set.seal());
+  }
+  return set;
 }
 
 function writeLevels(catalog: ActionCatalog): ActionSet {
@@ -75,12 +88,13 @@ export function analyzeGrants(catalog: ActionCatalog, policies: readonly NamedPo
       const serviceWildcards = [...new Set(actions.filter((a) => /^[^:*?]+:\*$/.test(a)))].sort(byString);
       const partial = actions.filter((a) => isWildcard(a) && a !== "*" && a !== "*:*" && !/^[^:*?]+:\*$/.test(a));
       const writeWildcards = [...new Set(partial.filter((a) => !catalog.expandToSet(a).clone().andInPlace(write).isEmpty()))].sort(byString);
+      const starResource = (st.Resource ?? []).includes("*");
+      const relevant = fullWildcardAction || serviceWildcards.length > 0 || writeWildcards.length > 0 || starResource || st.NotAction !== undefined || st.NotResource !== undefined;
+      // The sets below are built only for the statements kept (most scoped statements are not).
+      if (!relevant) return;
       const wildcardSet = catalog.expandAllToSet(actions.filter(isWildcard)).andInPlace(write);
       const granted = statementActionSet(catalog, st);
-      const starResource = (st.Resource ?? []).includes("*");
       const onStar = starResource ? granted.clone().andInPlace(catalog.resourceLevelSet).andNotInPlace(documentedStar(catalog)) : null;
-      const relevant = fullWildcardAction || serviceWildcards.length > 0 || writeWildcards.length > 0 || starResource || st.NotAction !== undefined || st.NotResource !== undefined;
-      if (!relevant) return;
       out.push({
         policy: policy.id,
         policyKind: policy.kind === "inline" ? "inline" : "managed",
@@ -175,12 +189,13 @@ export function summarizeGrants(catalog: ActionCatalog, policies: readonly Named
   for (const p of policies) for (const st of p.document.Statement) if (st.Effect === "Allow") union.orInPlace(statementActionSet(catalog, st));
   const w = catalog.levelSets.get("Write");
   const pm = catalog.levelSets.get("Permissions management");
+  const writes = w ? union.clone().andInPlace(w) : null;
   return {
     services: servicesWithAny(catalog, union).slice(0, 20),
     actionCount: union.count(),
-    writeActionCount: w ? union.clone().andInPlace(w).count() : 0,
-    writeServices: w ? servicesWithAny(catalog, union.clone().andInPlace(w)) : [],
-    permissionsManagementActionCount: pm ? union.clone().andInPlace(pm).count() : 0,
+    writeActionCount: writes ? writes.count() : 0,
+    writeServices: writes ? servicesWithAny(catalog, writes) : [],
+    permissionsManagementActionCount: pm ? union.countRange(0, union.bitLength, pm) : 0,
   };
 }
 

@@ -30,12 +30,36 @@ function typeKey(arn: string): string {
   return `${parts[2] ?? ""} ${parts[3] ?? ""} ${parts[4] ?? ""} ${type}`;
 }
 
+type UsagePrincipal = CanonicalDocument["usage"]["principals"][number];
+
+/**
+ * Function-session usage principals by role ARN, in document order. Built once per usage section:
+ * scanning every usage principal for every role was quadratic (10,000 roles × 10,000 principals).
+ */
+const sessionsByRole = new WeakMap<readonly UsagePrincipal[], { length: number; byRole: Map<string, UsagePrincipal[]> }>();
+function functionSessionsOf(document: CanonicalDocument, roleArn: string): readonly UsagePrincipal[] {
+  const all = document.usage.principals;
+  let index = sessionsByRole.get(all);
+  // Rebuilt if the list grew since (a caller that appends between two analyses).
+  if (index === undefined || index.length !== all.length) {
+    const byRole = new Map<string, UsagePrincipal[]>();
+    for (const p of all) {
+      if (p.sessionKind !== "function") continue;
+      const list = byRole.get(p.roleArn);
+      if (list === undefined) byRole.set(p.roleArn, [p]);
+      else list.push(p);
+    }
+    index = { length: all.length, byRole };
+    sessionsByRole.set(all, index);
+  }
+  return index.byRole.get(roleArn) ?? [];
+}
+
 export function scopeSuggestions(role: Role, identity: readonly NamedPolicy[], document: CanonicalDocument): ScopeSuggestion[] {
   if (!document.usage.present) return [];
   // What the role's function sessions did: action → resources seen.
   const used = new Map<string, Set<string>>();
-  for (const p of document.usage.principals) {
-    if (p.roleArn !== role.arn || p.sessionKind !== "function") continue;
+  for (const p of functionSessionsOf(document, role.arn)) {
     for (const a of p.actions) {
       if (a.count <= a.deniedCount) continue;
       const set = used.get(a.action) ?? new Set<string>();
