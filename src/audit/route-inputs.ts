@@ -62,6 +62,9 @@ export function classifyHead(text: string): "usage" | "sources" | "manifest" {
   if (/"eventSource"\s*:|"ServicesLastAccessed"\s*:|"CloudTrailEvent"\s*:|"findingType"\s*:\s*"Unused/.test(t)) return "usage";
   // CSV rows of the shipped Athena query start with its header
   if (/^"?(account_?id|accountid)"?\s*,/i.test(t) && /role_?arn/i.test(t.split("\n")[0] ?? "")) return "usage";
+  // The shipped usage query's rows (src/usage/sql.ts): Athena CSV starts with its row_kind column,
+  // Lake GetQueryResults pages are {"QueryResultRows": …}; both are what `collect` writes.
+  if (/^"?row_kind"?\s*,/i.test(t) || /^\{\s*"QueryResultRows"\s*:/.test(t)) return "usage";
   return "sources";
 }
 

@@ -17,6 +17,8 @@ export interface CallContext {
   sleep: (ms: number) => Promise<void>;
   /** Called before each of our own throttling retries (progress). */
   onThrottled?: ((key: OperationKey, retry: number, delayMs: number) => void) | undefined;
+  /** Once aborted (Ctrl-C), no new unit of work starts (Run.unit); a running query is stopped. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface CallResult<K extends OperationKey> {

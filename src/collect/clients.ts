@@ -6,6 +6,7 @@
 
 import { AccessAnalyzerClient } from "@aws-sdk/client-accessanalyzer";
 import { AccountClient } from "@aws-sdk/client-account";
+import { AthenaClient } from "@aws-sdk/client-athena";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { LambdaClient } from "@aws-sdk/client-lambda";
@@ -44,6 +45,7 @@ const CONSTRUCTORS: Record<AwsService, ClientConstructor> = {
   accessanalyzer: AccessAnalyzerClient as unknown as ClientConstructor,
   cloudtrail: CloudTrailClient as unknown as ClientConstructor,
   s3: S3Client as unknown as ClientConstructor,
+  athena: AthenaClient as unknown as ClientConstructor,
 };
 
 export class ClientPool {

@@ -2,10 +2,17 @@
  * Lambda inventory of one region: functions with all published versions, event source mappings,
  * and per function its resource policy, URL config, event invoke config and tags. Files are named
  * as `aws lambda <command>` would be run to produce them.
+ *
+ * Aliases and published versions have their own resource policies and invoke configs, and an
+ * alias its own function URL (a public alias URL is as public as one on $LATEST). So per function
+ * collect also lists the aliases and reads, with the Qualifier, each alias's policy, URL config and
+ * invoke config and each published version's policy and invoke config (versions cannot have a
+ * URL). Their files are `<call>/<name>%3A<qualifier>.json`: the path reader decodes that to
+ * `name:qualifier` (a colon is not allowed in Windows file names).
  */
 
 import { readFileSync } from "node:fs";
-import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
+import type { AliasConfiguration, FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { callAws } from "./aws-call.js";
 import { redactEnvironment } from "./redact.js";
 import { pool, type Run } from "./run.js";
@@ -60,6 +67,75 @@ export async function collectLambda(run: Run, region: string, concurrency: numbe
   // Per-function calls target the unqualified function ($LATEST entry); versions share them.
   const latest = functions.filter((f) => f.Version === "$LATEST" && f.FunctionName && f.FunctionArn);
   await pool(latest, concurrency, (fn) => collectFunction(run, region, fn.FunctionName as string, fn.FunctionArn as string));
+  // Qualified calls: per alias (from ListAliases) and per published version (from ListFunctions).
+  const versions = new Map<string, string[]>();
+  for (const f of functions) {
+    if (f.FunctionName && f.Version && f.Version !== "$LATEST") versions.set(f.FunctionName, [...(versions.get(f.FunctionName) ?? []), f.Version]);
+  }
+  const qualified: Array<{ name: string; qualifier: string; alias: boolean }> = [];
+  await pool(latest, concurrency, async (fn) => {
+    const name = fn.FunctionName as string;
+    const aliases = await listAliases(run, region, name);
+    for (const a of aliases) if (a.Name) qualified.push({ name, qualifier: a.Name, alias: true });
+    for (const v of versions.get(name) ?? []) qualified.push({ name, qualifier: v, alias: false });
+  });
+  qualified.sort((a, b) => (`${a.name}:${a.qualifier}` < `${b.name}:${b.qualifier}` ? -1 : 1));
+  await pool(qualified, concurrency, (q) => collectQualified(run, region, q.name, q.qualifier, q.alias));
+}
+
+/** `aws lambda list-aliases --function-name <name>`: `{Aliases: […]}`, all pages, sorted by name. */
+async function listAliases(run: Run, region: string, name: string): Promise<AliasConfiguration[]> {
+  const file = relPath("lambda", region, "list-aliases", `${name}.json`);
+  const { data } = await run.unit<AliasConfiguration[]>({ service: "lambda", operation: "ListAliases", region, target: name }, async () => {
+    const aliases: AliasConfiguration[] = [];
+    let marker: string | undefined;
+    let attempts = 0;
+    do {
+      const { output, attempts: a } = await callAws(run.ctx, "lambda:ListAliases", region, { FunctionName: name, Marker: marker, MaxItems: 50 });
+      attempts += a;
+      aliases.push(...(output.Aliases ?? []));
+      marker = output.NextMarker;
+    } while (marker);
+    const sorted = sortedBy(aliases, (x) => x.Name);
+    if (sorted.length === 0) return { absent: true, count: 0, data: sorted };
+    return { files: [run.writer.writeJson(file, { Aliases: sorted })], count: sorted.length, attempts, data: sorted };
+  });
+  if (data) return data;
+  // Resumed: the file is there (or there were none).
+  try {
+    return ((JSON.parse(readFileSync(run.writer.abs(file), "utf8")) as { Aliases?: AliasConfiguration[] }).Aliases ?? []);
+  } catch {
+    return [];
+  }
+}
+
+/** One qualified per-function call; "not found" (no policy, no URL, no config) is `absent`. */
+async function qualifiedCall(
+  run: Run,
+  region: string,
+  name: string,
+  qualifier: string,
+  key: "lambda:GetPolicy" | "lambda:GetFunctionUrlConfig" | "lambda:GetFunctionEventInvokeConfig",
+  dir: string,
+): Promise<void> {
+  const operation = key.slice("lambda:".length);
+  await run.unit({ service: "lambda", operation, region, target: `${name}:${qualifier}` }, async () => {
+    try {
+      const { output, attempts } = await callAws(run.ctx, key, region, { FunctionName: name, Qualifier: qualifier });
+      const file = run.writer.writeJson(relPath("lambda", region, dir, `${name}:${qualifier}.json`), withoutMetadata(output));
+      return { files: [file], count: 1, attempts };
+    } catch (e) {
+      if (isNotFound(e)) return { absent: true, count: 0 };
+      throw e;
+    }
+  });
+}
+
+async function collectQualified(run: Run, region: string, name: string, qualifier: string, alias: boolean): Promise<void> {
+  await qualifiedCall(run, region, name, qualifier, "lambda:GetPolicy", "get-policy");
+  // Function URLs exist on $LATEST and aliases only; GetFunctionUrlConfig refuses a version number.
+  if (alias) await qualifiedCall(run, region, name, qualifier, "lambda:GetFunctionUrlConfig", "get-function-url-config");
+  await qualifiedCall(run, region, name, qualifier, "lambda:GetFunctionEventInvokeConfig", "get-function-event-invoke-config");
 }
 
 async function collectFunction(run: Run, region: string, name: string, arn: string): Promise<void> {

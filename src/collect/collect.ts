@@ -14,6 +14,7 @@ import { ClientPool } from "./clients.js";
 import { collectAccessAdvisor } from "./collect-access-advisor.js";
 import { collectAccessAnalyzer } from "./collect-access-analyzer.js";
 import { collectLookup, collectS3Logs } from "./collect-cloudtrail.js";
+import { collectAthena, collectLake } from "./collect-query.js";
 import { collectIam } from "./collect-iam.js";
 import { collectLambda } from "./collect-lambda.js";
 import { CollectError } from "./errors.js";
@@ -79,6 +80,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     clients,
     throttle: { retries: o.throttleRetries, baseMs: o.throttleBaseMs, capMs: 20_000 },
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    signal: o.signal,
     onThrottled: (key, retry, delayMs) =>
       o.onProgress({ kind: "throttled", operation: key, retry, delayMs, message: `${key}: throttled, retry ${retry} in ${delayMs} ms` }),
   };
@@ -225,6 +227,13 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     if (o.cloudtrail?.kind === "s3" && o.window) {
       run.phase(`CloudTrail log files under ${describeCloudTrail(o.cloudtrail)}`);
       await collectS3Logs(run, home, o.cloudtrail, o.window, o.concurrency);
+    }
+
+    if ((o.cloudtrail?.kind === "athena" || o.cloudtrail?.kind === "lake") && o.window) {
+      const queryOptions = { pollMs: o.queryPollMs, timeoutMs: o.queryTimeoutMs, signal: o.signal };
+      run.phase(`CloudTrail usage query (${describeCloudTrail(o.cloudtrail)})`);
+      if (o.cloudtrail.kind === "athena") await collectAthena(run, home, o.cloudtrail, o.window, queryOptions);
+      else await collectLake(run, home, o.cloudtrail, o.window, queryOptions);
     }
 
     const final = save(true);

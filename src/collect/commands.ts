@@ -17,7 +17,37 @@ import {
   type GetFindingV2CommandOutput,
 } from "@aws-sdk/client-accessanalyzer";
 import { ListRegionsCommand, type ListRegionsCommandInput, type ListRegionsCommandOutput } from "@aws-sdk/client-account";
-import { LookupEventsCommand, type LookupEventsCommandInput, type LookupEventsCommandOutput } from "@aws-sdk/client-cloudtrail";
+import {
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand as AthenaGetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+  type GetQueryExecutionCommandInput,
+  type GetQueryExecutionCommandOutput,
+  type GetQueryResultsCommandInput as AthenaGetQueryResultsCommandInput,
+  type GetQueryResultsCommandOutput as AthenaGetQueryResultsCommandOutput,
+  type StartQueryExecutionCommandInput,
+  type StartQueryExecutionCommandOutput,
+  type StopQueryExecutionCommandInput,
+  type StopQueryExecutionCommandOutput,
+} from "@aws-sdk/client-athena";
+import {
+  CancelQueryCommand,
+  DescribeQueryCommand,
+  GetQueryResultsCommand as LakeGetQueryResultsCommand,
+  LookupEventsCommand,
+  StartQueryCommand,
+  type CancelQueryCommandInput,
+  type CancelQueryCommandOutput,
+  type DescribeQueryCommandInput,
+  type DescribeQueryCommandOutput,
+  type GetQueryResultsCommandInput as LakeGetQueryResultsCommandInput,
+  type GetQueryResultsCommandOutput as LakeGetQueryResultsCommandOutput,
+  type LookupEventsCommandInput,
+  type LookupEventsCommandOutput,
+  type StartQueryCommandInput,
+  type StartQueryCommandOutput,
+} from "@aws-sdk/client-cloudtrail";
 import {
   GetAccountAuthorizationDetailsCommand,
   GenerateServiceLastAccessedDetailsCommand,
@@ -36,6 +66,9 @@ import {
   GetFunctionUrlConfigCommand,
   GetFunctionEventInvokeConfigCommand,
   ListTagsCommand,
+  ListAliasesCommand,
+  type ListAliasesCommandInput,
+  type ListAliasesCommandOutput,
   type ListFunctionsCommandInput,
   type ListFunctionsCommandOutput,
   type GetPolicyCommandInput,
@@ -79,6 +112,15 @@ export interface OperationTypes {
   "cloudtrail:LookupEvents": [LookupEventsCommandInput, LookupEventsCommandOutput];
   "s3:ListObjectsV2": [ListObjectsV2CommandInput, ListObjectsV2CommandOutput];
   "s3:GetObject": [GetObjectCommandInput, GetObjectCommandOutput];
+  "lambda:ListAliases": [ListAliasesCommandInput, ListAliasesCommandOutput];
+  "athena:StartQueryExecution": [StartQueryExecutionCommandInput, StartQueryExecutionCommandOutput];
+  "athena:GetQueryExecution": [GetQueryExecutionCommandInput, GetQueryExecutionCommandOutput];
+  "athena:GetQueryResults": [AthenaGetQueryResultsCommandInput, AthenaGetQueryResultsCommandOutput];
+  "athena:StopQueryExecution": [StopQueryExecutionCommandInput, StopQueryExecutionCommandOutput];
+  "cloudtrail:StartQuery": [StartQueryCommandInput, StartQueryCommandOutput];
+  "cloudtrail:DescribeQuery": [DescribeQueryCommandInput, DescribeQueryCommandOutput];
+  "cloudtrail:GetQueryResults": [LakeGetQueryResultsCommandInput, LakeGetQueryResultsCommandOutput];
+  "cloudtrail:CancelQuery": [CancelQueryCommandInput, CancelQueryCommandOutput];
 }
 
 export type OpInput<K extends OperationKey> = OperationTypes[K][0];
@@ -106,4 +148,13 @@ export const COMMANDS: Readonly<Record<OperationKey, AnyCommandConstructor>> = O
   "cloudtrail:LookupEvents": LookupEventsCommand,
   "s3:ListObjectsV2": ListObjectsV2Command,
   "s3:GetObject": GetObjectCommand,
+  "lambda:ListAliases": ListAliasesCommand,
+  "athena:StartQueryExecution": StartQueryExecutionCommand,
+  "athena:GetQueryExecution": GetQueryExecutionCommand,
+  "athena:GetQueryResults": AthenaGetQueryResultsCommand,
+  "athena:StopQueryExecution": StopQueryExecutionCommand,
+  "cloudtrail:StartQuery": StartQueryCommand,
+  "cloudtrail:DescribeQuery": DescribeQueryCommand,
+  "cloudtrail:GetQueryResults": LakeGetQueryResultsCommand,
+  "cloudtrail:CancelQuery": CancelQueryCommand,
 });

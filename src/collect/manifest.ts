@@ -38,6 +38,22 @@ export interface ManifestCall {
   finishedAt: string;
   /** Carried over from an earlier run by --resume, not called again. */
   resumed: boolean;
+  /** Athena / CloudTrail Lake entries only: the query this call started, polled or read. */
+  query?: QueryRecord;
+}
+
+/** What the manifest keeps about an Athena or CloudTrail Lake query. */
+export interface QueryRecord {
+  /** QueryExecutionId (Athena) or QueryId (Lake). */
+  id: string;
+  /** Last state seen: QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED (Athena); QUEUED, RUNNING, FINISHED, FAILED, CANCELLED, TIMED_OUT (Lake). */
+  state: string;
+  /** AWS's StateChangeReason / ErrorMessage, or why collect stopped the query. */
+  stateReason: string | null;
+  /** Bytes the query scanned (what Athena bills), when reported. */
+  bytesScanned: number | null;
+  /** Rows of results written (header excluded). */
+  rows: number | null;
 }
 
 export interface CollectManifest {
@@ -114,6 +130,9 @@ export function canonicalCall(c: ManifestCall): ManifestCall {
     startedAt: c.startedAt,
     finishedAt: c.finishedAt,
     resumed: c.resumed,
+    ...(c.query
+      ? { query: { id: c.query.id, state: c.query.state, stateReason: c.query.stateReason, bytesScanned: c.query.bytesScanned, rows: c.query.rows } }
+      : {}),
   };
 }
 

@@ -2,7 +2,11 @@
  * The complete, frozen list of AWS API operations `collect` may call. Every call goes through
  * `callAws` (aws-call.ts), which refuses any operation not listed here, and the command classes
  * are imported in exactly one module (commands.ts) whose keys a test holds equal to this list.
- * Every entry is a read: List/Get/Lookup, plus GenerateServiceLastAccessedDetails (see its note).
+ * Every entry is a read (`access: "read"`): List/Get/Lookup/Describe, plus
+ * GenerateServiceLastAccessedDetails (see its note) — except the four `access: "query"` entries,
+ * which start or stop a query (Athena, CloudTrail Lake) and are reachable only with
+ * `--cloudtrail athena:…` or `lake:…`: they change the state of a query the run itself started
+ * and nothing else (docs/collect.md, "Read-only by construction").
  *
  * `iamAction` is the action IAM authorises the call as (not always the operation's name:
  * ListFindingsV2 is authorised as access-analyzer:ListFindings, ListObjectsV2 as s3:ListBucket).
@@ -21,9 +25,21 @@ export type CollectFeature =
   /** `--cloudtrail lookup`. */
   | "cloudtrail-lookup"
   /** `--cloudtrail s3://bucket/prefix`. */
-  | "cloudtrail-s3";
+  | "cloudtrail-s3"
+  /** `--cloudtrail athena:<database>.<table>`: runs the shipped usage query. */
+  | "cloudtrail-athena"
+  /** `--cloudtrail lake:<event data store>`: runs the shipped Lake usage query. */
+  | "cloudtrail-lake";
 
-export type AwsService = "sts" | "iam" | "lambda" | "account" | "accessanalyzer" | "cloudtrail" | "s3";
+export type AwsService = "sts" | "iam" | "lambda" | "account" | "accessanalyzer" | "cloudtrail" | "s3" | "athena";
+
+/**
+ * `read`: reads configuration or data, changes nothing. `query`: starts or stops a query
+ * (StartQueryExecution/StopQueryExecution, StartQuery/CancelQuery): the Service Authorization
+ * Reference classifies these as Write, but the only state they change is that of the query
+ * collect itself runs (and Athena writes its results to the query result location in S3).
+ */
+export type OperationAccess = "read" | "query";
 
 export interface CollectOperation {
   readonly service: AwsService;
@@ -31,6 +47,7 @@ export interface CollectOperation {
   /** The IAM action that authorises it; null when no permission is needed (sts:GetCallerIdentity). */
   readonly iamAction: string | null;
   readonly feature: CollectFeature;
+  readonly access: OperationAccess;
   /** Why the call is needed, and for the one whose name sounds like a write, why it is a read. */
   readonly note: string;
 }
@@ -41,6 +58,7 @@ const list: CollectOperation[] = [
     operation: "GetCallerIdentity",
     iamAction: null,
     feature: "inventory",
+    access: "read",
     note: "Account id for the manifest. Needs no permission: AWS answers it even when an explicit deny covers sts:GetCallerIdentity.",
   },
   {
@@ -48,6 +66,7 @@ const list: CollectOperation[] = [
     operation: "GetAccountAuthorizationDetails",
     iamAction: "iam:GetAccountAuthorizationDetails",
     feature: "inventory",
+    access: "read",
     note: "Roles, trust policies, inline and managed policies (all versions) in one paginated call.",
   },
   {
@@ -55,6 +74,7 @@ const list: CollectOperation[] = [
     operation: "ListFunctions",
     iamAction: "lambda:ListFunctions",
     feature: "inventory",
+    access: "read",
     note: "Functions and published versions (FunctionVersion=ALL), each with its execution role.",
   },
   {
@@ -62,6 +82,7 @@ const list: CollectOperation[] = [
     operation: "GetPolicy",
     iamAction: "lambda:GetPolicy",
     feature: "inventory",
+    access: "read",
     note: "The function's resource-based policy (who may invoke it).",
   },
   {
@@ -69,6 +90,7 @@ const list: CollectOperation[] = [
     operation: "ListEventSourceMappings",
     iamAction: "lambda:ListEventSourceMappings",
     feature: "inventory",
+    access: "read",
     note: "SQS/Kinesis/DynamoDB/Kafka/MQ triggers the execution role must be able to poll.",
   },
   {
@@ -76,6 +98,7 @@ const list: CollectOperation[] = [
     operation: "GetFunctionUrlConfig",
     iamAction: "lambda:GetFunctionUrlConfig",
     feature: "inventory",
+    access: "read",
     note: "Function URL and its AuthType (NONE = public).",
   },
   {
@@ -83,6 +106,7 @@ const list: CollectOperation[] = [
     operation: "GetFunctionEventInvokeConfig",
     iamAction: "lambda:GetFunctionEventInvokeConfig",
     feature: "inventory",
+    access: "read",
     note: "Asynchronous-invocation destinations the execution role must be able to write to.",
   },
   {
@@ -90,13 +114,23 @@ const list: CollectOperation[] = [
     operation: "ListTags",
     iamAction: "lambda:ListTags",
     feature: "inventory",
+    access: "read",
     note: "Function tags (suppressions can be written as tags).",
+  },
+  {
+    service: "lambda",
+    operation: "ListAliases",
+    iamAction: "lambda:ListAliases",
+    feature: "inventory",
+    access: "read",
+    note: "A function's aliases: each can have its own resource policy, function URL and invoke config (read with the Qualifier).",
   },
   {
     service: "account",
     operation: "ListRegions",
     iamAction: "account:ListRegions",
     feature: "all-regions",
+    access: "read",
     note: "The regions enabled in the account, for `--regions all`.",
   },
   {
@@ -104,6 +138,7 @@ const list: CollectOperation[] = [
     operation: "GenerateServiceLastAccessedDetails",
     iamAction: "iam:GenerateServiceLastAccessedDetails",
     feature: "access-advisor",
+    access: "read",
     note:
       "Starts an Access Advisor report job and returns its JobId. Despite the verb it changes no resource, policy or setting: " +
       "it only asks IAM to compute a report that expires on its own, and the Service Authorization Reference classifies the action as Read.",
@@ -113,6 +148,7 @@ const list: CollectOperation[] = [
     operation: "GetServiceLastAccessedDetails",
     iamAction: "iam:GetServiceLastAccessedDetails",
     feature: "access-advisor",
+    access: "read",
     note: "Polls the report job and reads its pages (ACTION_LEVEL granularity).",
   },
   {
@@ -120,6 +156,7 @@ const list: CollectOperation[] = [
     operation: "ListAnalyzers",
     iamAction: "access-analyzer:ListAnalyzers",
     feature: "access-analyzer",
+    access: "read",
     note: "Finds an unused-access analyzer (ACCOUNT_UNUSED_ACCESS or ORGANIZATION_UNUSED_ACCESS) in the region.",
   },
   {
@@ -127,6 +164,7 @@ const list: CollectOperation[] = [
     operation: "ListFindingsV2",
     iamAction: "access-analyzer:ListFindings",
     feature: "access-analyzer",
+    access: "read",
     note: "Unused-access findings on IAM roles. ListFindingsV2 is authorised as access-analyzer:ListFindings.",
   },
   {
@@ -134,6 +172,7 @@ const list: CollectOperation[] = [
     operation: "GetFindingV2",
     iamAction: "access-analyzer:GetFinding",
     feature: "access-analyzer",
+    access: "read",
     note: "A finding's details (unused services and actions). GetFindingV2 is authorised as access-analyzer:GetFinding.",
   },
   {
@@ -141,6 +180,7 @@ const list: CollectOperation[] = [
     operation: "LookupEvents",
     iamAction: "cloudtrail:LookupEvents",
     feature: "cloudtrail-lookup",
+    access: "read",
     note: "Event history: management events of the last 90 days, per region.",
   },
   {
@@ -148,6 +188,7 @@ const list: CollectOperation[] = [
     operation: "ListObjectsV2",
     iamAction: "s3:ListBucket",
     feature: "cloudtrail-s3",
+    access: "read",
     note: "Lists the trail's log files under the prefix. ListObjectsV2 is authorised as s3:ListBucket.",
   },
   {
@@ -155,7 +196,74 @@ const list: CollectOperation[] = [
     operation: "GetObject",
     iamAction: "s3:GetObject",
     feature: "cloudtrail-s3",
+    access: "read",
     note: "Downloads a log file as delivered (gzip bytes kept as they are).",
+  },
+  {
+    service: "athena",
+    operation: "StartQueryExecution",
+    iamAction: "athena:StartQueryExecution",
+    feature: "cloudtrail-athena",
+    access: "query",
+    note:
+      "Starts the shipped usage query (`leastrole sql athena-usage`) over the CloudTrail table. Classified Write: it creates a query execution, " +
+      "and Athena writes the result to the workgroup's S3 result location. It changes no table, log, policy or setting.",
+  },
+  {
+    service: "athena",
+    operation: "GetQueryExecution",
+    iamAction: "athena:GetQueryExecution",
+    feature: "cloudtrail-athena",
+    access: "read",
+    note: "Polls the query's state; records bytes scanned.",
+  },
+  {
+    service: "athena",
+    operation: "GetQueryResults",
+    iamAction: "athena:GetQueryResults",
+    feature: "cloudtrail-athena",
+    access: "read",
+    note: "Reads the result rows, page by page (Athena reads them from the S3 result location with the caller's credentials).",
+  },
+  {
+    service: "athena",
+    operation: "StopQueryExecution",
+    iamAction: "athena:StopQueryExecution",
+    feature: "cloudtrail-athena",
+    access: "query",
+    note: "Cancels collect's own query on Ctrl-C or timeout, so it stops scanning (and billing). Called only with the id StartQueryExecution returned.",
+  },
+  {
+    service: "cloudtrail",
+    operation: "StartQuery",
+    iamAction: "cloudtrail:StartQuery",
+    feature: "cloudtrail-lake",
+    access: "query",
+    note: "Starts the shipped CloudTrail Lake usage query (`leastrole sql lake-usage`) on the event data store. Classified Write: it creates a query; it changes no data store or trail.",
+  },
+  {
+    service: "cloudtrail",
+    operation: "DescribeQuery",
+    iamAction: "cloudtrail:DescribeQuery",
+    feature: "cloudtrail-lake",
+    access: "read",
+    note: "Polls the Lake query's state; records bytes scanned.",
+  },
+  {
+    service: "cloudtrail",
+    operation: "GetQueryResults",
+    iamAction: "cloudtrail:GetQueryResults",
+    feature: "cloudtrail-lake",
+    access: "read",
+    note: "Reads the Lake query's result rows, page by page.",
+  },
+  {
+    service: "cloudtrail",
+    operation: "CancelQuery",
+    iamAction: "cloudtrail:CancelQuery",
+    feature: "cloudtrail-lake",
+    access: "query",
+    note: "Cancels collect's own Lake query on Ctrl-C or timeout. Called only with the id StartQuery returned.",
   },
 ];
 
@@ -177,6 +285,7 @@ export type OperationKey =
   | "lambda:GetFunctionUrlConfig"
   | "lambda:GetFunctionEventInvokeConfig"
   | "lambda:ListTags"
+  | "lambda:ListAliases"
   | "account:ListRegions"
   | "iam:GenerateServiceLastAccessedDetails"
   | "iam:GetServiceLastAccessedDetails"
@@ -185,7 +294,15 @@ export type OperationKey =
   | "accessanalyzer:GetFindingV2"
   | "cloudtrail:LookupEvents"
   | "s3:ListObjectsV2"
-  | "s3:GetObject";
+  | "s3:GetObject"
+  | "athena:StartQueryExecution"
+  | "athena:GetQueryExecution"
+  | "athena:GetQueryResults"
+  | "athena:StopQueryExecution"
+  | "cloudtrail:StartQuery"
+  | "cloudtrail:DescribeQuery"
+  | "cloudtrail:GetQueryResults"
+  | "cloudtrail:CancelQuery";
 
 export function operationKey(op: Pick<CollectOperation, "service" | "operation">): string {
   return `${op.service}:${op.operation}`;

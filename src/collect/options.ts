@@ -8,8 +8,41 @@ import type { ClientSettings } from "./clients.js";
 import { CollectError } from "./errors.js";
 import type { ManifestCall } from "./manifest.js";
 
-/** Where CloudTrail usage comes from. Athena is not supported yet (no shipped query to run). */
-export type CloudTrailSource = { kind: "lookup" } | { kind: "s3"; bucket: string; prefix: string };
+/**
+ * Where CloudTrail usage comes from: Event history, the trail's log files, the shipped usage
+ * query run in Athena over a table of those files, or the Lake usage query on an event data store.
+ */
+export type CloudTrailSource =
+  | { kind: "lookup" }
+  | { kind: "s3"; bucket: string; prefix: string }
+  | AthenaSource
+  | LakeSource;
+
+export interface AthenaSource {
+  kind: "athena";
+  /** Data catalog; null = Athena's default (AwsDataCatalog). */
+  catalog: string | null;
+  database: string;
+  table: string;
+  /** Workgroup; null = `primary`, Athena's default. */
+  workgroup: string | null;
+  /** Query result location (s3://bucket/prefix/); null = the workgroup's. */
+  output: string | null;
+  /** Region of the table and workgroup; null = the home region. */
+  region: string | null;
+  /**
+   * Add `day` partition predicates for the window (the shipped table's projection, `yyyy/MM/dd`)
+   * so Athena reads only the window's days; false for tables without that partition.
+   */
+  dayPartitions: boolean;
+}
+
+export interface LakeSource {
+  kind: "lake";
+  /** Event data store id (the UUID) or ARN; the query's FROM uses the id. */
+  eventDataStore: string;
+  region: string | null;
+}
 
 export type CollectProgress =
   | { kind: "phase"; message: string }
@@ -25,7 +58,7 @@ export interface CollectOptions {
   regions?: string[] | "all" | undefined;
   /** `--resume`: continue in `out`, skipping calls the manifest records as ok. */
   resume?: boolean | undefined;
-  /** `--cloudtrail lookup|s3://bucket/prefix`. */
+  /** `--cloudtrail lookup|s3://bucket/prefix|athena:<db>.<table>[?…]|lake:<event data store>[?…]`. */
   cloudtrail?: string | CloudTrailSource | undefined;
   /** `--access-advisor`: ACTION_LEVEL last-accessed data for every role Lambda can assume. */
   accessAdvisor?: boolean | undefined;
@@ -52,6 +85,11 @@ export interface CollectOptions {
   /** Access Advisor polling interval and give-up time, ms. Defaults 2000 and 300000. */
   pollIntervalMs?: number | undefined;
   pollTimeoutMs?: number | undefined;
+  /** Athena/Lake query: first polling interval (doubles up to 10 s) and give-up time, ms. Defaults 1000 and 1800000 (30 min). */
+  queryPollMs?: number | undefined;
+  queryTimeoutMs?: number | undefined;
+  /** Aborting it (the CLI does on Ctrl-C) cancels a running Athena/Lake query and stops the run. */
+  signal?: AbortSignal | undefined;
   /** Progress events (the CLI prints `message` on stderr). */
   onProgress?: ((event: CollectProgress) => void) | undefined;
 }
@@ -73,23 +111,92 @@ export interface ResolvedOptions {
   concurrency: number;
   pollIntervalMs: number;
   pollTimeoutMs: number;
+  queryPollMs: number;
+  queryTimeoutMs: number;
+  signal: AbortSignal | undefined;
   onProgress: (event: CollectProgress) => void;
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const DAY_MS = 86_400_000;
 
-/** `lookup`, `s3://bucket/prefix` → a CloudTrailSource; anything else is a CollectError. */
+const S3_URL = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/;
+/** Glue/Athena names: letters, digits, underscore (hyphen tolerated, Glue allows it); quoted in the SQL. */
+const ATHENA_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,254}$/;
+const EDS_ID = /^[A-Za-z0-9][A-Za-z0-9-]{2,63}$/;
+const EDS_ARN = /^arn:[a-z-]+:cloudtrail:([a-z0-9-]+):\d{12}:eventdatastore\/([A-Za-z0-9][A-Za-z0-9-]{2,63})$/;
+
+/** `?a=b&c=d` after the source, restricted to the names the source knows. */
+function queryParams(flag: string, text: string, allowed: readonly string[]): Map<string, string> {
+  const params = new Map<string, string>();
+  if (text === "") return params;
+  for (const part of text.split("&")) {
+    const eq = part.indexOf("=");
+    const key = eq < 0 ? part : part.slice(0, eq);
+    const value = eq < 0 ? "" : decodeURIComponent(part.slice(eq + 1));
+    if (!allowed.includes(key)) throw new CollectError(`--cloudtrail ${flag}: unknown parameter ${JSON.stringify(key)} (known: ${allowed.join(", ")})`);
+    if (value === "") throw new CollectError(`--cloudtrail ${flag}: parameter ${key} has no value`);
+    if (params.has(key)) throw new CollectError(`--cloudtrail ${flag}: parameter ${key} is given twice`);
+    params.set(key, value);
+  }
+  return params;
+}
+
+function regionParam(flag: string, params: Map<string, string>): string | null {
+  const region = params.get("region") ?? null;
+  if (region !== null && !REGION.test(region)) throw new CollectError(`--cloudtrail ${flag}: region ${JSON.stringify(region)} is not a region name`);
+  return region;
+}
+
+function parseAthena(value: string): AthenaSource {
+  const [path = "", query = ""] = value.slice("athena:".length).split(/\?(.*)/s, 2);
+  const names = path.split(".");
+  const usage = 'expected athena:<database>.<table> or athena:<catalog>.<database>.<table>, then optionally ?workgroup=…&output=s3://…&region=…&partitions=none';
+  if (names.length < 2 || names.length > 3) throw new CollectError(`--cloudtrail ${JSON.stringify(value)}: ${usage}`);
+  const bad = names.filter((n) => !ATHENA_NAME.test(n));
+  if (bad.length > 0) throw new CollectError(`--cloudtrail ${JSON.stringify(value)}: ${bad.map((b) => JSON.stringify(b)).join(", ")} is not a catalog, database or table name (letters, digits, _ and -)`);
+  const params = queryParams(JSON.stringify(value), query, ["workgroup", "output", "region", "partitions"]);
+  const output = params.get("output") ?? null;
+  if (output !== null && !S3_URL.test(output)) throw new CollectError(`--cloudtrail ${JSON.stringify(value)}: output ${JSON.stringify(output)} is not an s3://bucket/prefix URL`);
+  const workgroup = params.get("workgroup") ?? null;
+  if (workgroup !== null && !/^[A-Za-z0-9._-]{1,128}$/.test(workgroup)) throw new CollectError(`--cloudtrail ${JSON.stringify(value)}: workgroup ${JSON.stringify(workgroup)} is not a workgroup name`);
+  const partitions = params.get("partitions") ?? "day";
+  if (partitions !== "day" && partitions !== "none") throw new CollectError(`--cloudtrail ${JSON.stringify(value)}: partitions must be "day" (the shipped table) or "none"`);
+  const [catalog, database, table] = names.length === 3 ? names : [null, ...names];
+  return {
+    kind: "athena",
+    catalog: catalog ?? null,
+    database: database as string,
+    table: table as string,
+    workgroup,
+    output: output === null ? null : output.endsWith("/") ? output : `${output}/`,
+    region: regionParam(JSON.stringify(value), params),
+    dayPartitions: partitions === "day",
+  };
+}
+
+function parseLake(value: string): LakeSource {
+  const [store = "", query = ""] = value.slice("lake:".length).split(/\?(.*)/s, 2);
+  const params = queryParams(JSON.stringify(value), query, ["region"]);
+  let region = regionParam(JSON.stringify(value), params);
+  const arn = EDS_ARN.exec(store);
+  if (arn) {
+    if (region !== null && region !== arn[1]) throw new CollectError(`--cloudtrail ${JSON.stringify(value)}: region ${region} differs from the ARN's ${arn[1]}`);
+    region = arn[1] ?? null;
+    return { kind: "lake", eventDataStore: arn[2] as string, region };
+  }
+  if (!EDS_ID.test(store)) throw new CollectError(`--cloudtrail ${JSON.stringify(value)}: expected lake:<event data store id or ARN>[?region=…]`);
+  return { kind: "lake", eventDataStore: store, region };
+}
+
+/** `lookup`, `s3://bucket/prefix`, `athena:…`, `lake:…` → a CloudTrailSource; anything else is a CollectError. */
 export function parseCloudTrailSource(value: string): CloudTrailSource {
   if (value === "lookup") return { kind: "lookup" };
-  const s3 = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(value);
+  const s3 = S3_URL.exec(value);
   if (s3) return { kind: "s3", bucket: s3[1] ?? "", prefix: s3[2] ?? "" };
-  if (value.startsWith("athena:")) {
-    throw new CollectError(
-      "--cloudtrail athena:… is not supported yet: leastrole does not ship its Athena usage query; use --cloudtrail lookup or --cloudtrail s3://bucket/prefix",
-    );
-  }
-  throw new CollectError(`--cloudtrail ${JSON.stringify(value)}: expected "lookup" or "s3://bucket/prefix"`);
+  if (value.startsWith("athena:")) return parseAthena(value);
+  if (value.startsWith("lake:")) return parseLake(value);
+  throw new CollectError(`--cloudtrail ${JSON.stringify(value)}: expected "lookup", "s3://bucket/prefix", "athena:<database>.<table>" or "lake:<event data store>"`);
 }
 
 function positiveInt(name: string, value: number | undefined, fallback: number, min = 1): number {
@@ -148,6 +255,9 @@ export function resolveOptions(options: CollectOptions): ResolvedOptions {
     concurrency: positiveInt("concurrency", options.concurrency, 4),
     pollIntervalMs: positiveInt("pollIntervalMs", options.pollIntervalMs, 2000, 0),
     pollTimeoutMs: positiveInt("pollTimeoutMs", options.pollTimeoutMs, 300_000, 0),
+    queryPollMs: positiveInt("queryPollMs", options.queryPollMs, 1000, 0),
+    queryTimeoutMs: positiveInt("queryTimeoutMs", options.queryTimeoutMs, 1_800_000, 0),
+    signal: options.signal,
     onProgress: options.onProgress ?? (() => {}),
   };
 }
@@ -155,5 +265,21 @@ export function resolveOptions(options: CollectOptions): ResolvedOptions {
 /** How the CloudTrail source is written in the manifest (and on the command line). */
 export function describeCloudTrail(source: CloudTrailSource | null): string | null {
   if (source === null) return null;
-  return source.kind === "lookup" ? "lookup" : `s3://${source.bucket}/${source.prefix}`;
+  switch (source.kind) {
+    case "lookup":
+      return "lookup";
+    case "s3":
+      return `s3://${source.bucket}/${source.prefix}`;
+    case "athena": {
+      const params = [
+        ...(source.workgroup !== null ? [`workgroup=${source.workgroup}`] : []),
+        ...(source.output !== null ? [`output=${source.output}`] : []),
+        ...(source.region !== null ? [`region=${source.region}`] : []),
+        ...(source.dayPartitions ? [] : ["partitions=none"]),
+      ];
+      return `athena:${[source.catalog, source.database, source.table].filter((x) => x !== null).join(".")}${params.length > 0 ? `?${params.join("&")}` : ""}`;
+    }
+    case "lake":
+      return `lake:${source.eventDataStore}${source.region !== null ? `?region=${source.region}` : ""}`;
+  }
 }

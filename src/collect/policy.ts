@@ -13,7 +13,34 @@ export interface CollectPolicyOptions {
   s3?: { bucket: string; prefix: string };
   /** ARN partition for S3 resources. Default `aws`. */
   partition?: string;
+  /**
+   * With `cloudtrail-athena`: the query result location (s3://bucket/prefix/) and the bucket of
+   * the CloudTrail logs the table reads. Without them the results statement names the bucket
+   * Athena's console creates by default (`aws-athena-query-results-*`) and the logs statement `*`.
+   */
+  athena?: { output?: string; logBucket?: string };
 }
+
+/**
+ * Actions no collect call is authorised as, but that Athena performs with the caller's
+ * credentials while it runs collect's query: it reads the table's definition from the Glue Data
+ * Catalog, reads the CloudTrail log files from S3, writes the result file (CSV and metadata) to the
+ * query result location, and reads it back for GetQueryResults. A policy without them lets
+ * StartQueryExecution succeed and the query fail (AccessDenied in the state change reason).
+ */
+export const ATHENA_DELEGATED_ACTIONS = Object.freeze({
+  glue: Object.freeze(["glue:GetDatabase", "glue:GetPartitions", "glue:GetTable"]),
+  logs: Object.freeze(["s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket"]),
+  results: Object.freeze([
+    "s3:AbortMultipartUpload",
+    "s3:GetBucketLocation",
+    "s3:GetObject",
+    "s3:ListBucket",
+    "s3:ListBucketMultipartUploads",
+    "s3:ListMultipartUploadParts",
+    "s3:PutObject",
+  ]),
+});
 
 export interface IamPolicyStatement {
   Sid: string;
@@ -35,6 +62,8 @@ export const ALL_FEATURES: readonly CollectFeature[] = Object.freeze([
   "access-analyzer",
   "cloudtrail-lookup",
   "cloudtrail-s3",
+  "cloudtrail-athena",
+  "cloudtrail-lake",
 ]);
 
 const SIDS: Record<CollectFeature, string> = {
@@ -44,6 +73,8 @@ const SIDS: Record<CollectFeature, string> = {
   "access-analyzer": "LeastroleCollectAccessAnalyzer",
   "cloudtrail-lookup": "LeastroleCollectCloudTrailLookup",
   "cloudtrail-s3": "LeastroleCollectCloudTrailS3",
+  "cloudtrail-athena": "LeastroleCollectCloudTrailAthena",
+  "cloudtrail-lake": "LeastroleCollectCloudTrailLake",
 };
 
 function actionsFor(feature: CollectFeature): string[] {
@@ -73,6 +104,27 @@ export function collectPolicy(options: CollectPolicyOptions = {}): IamPolicyDocu
         Effect: "Allow",
         Action: actions.filter((a) => a !== "s3:ListBucket"),
         Resource: `arn:${partition}:s3:::${bucket}/${prefix}*`,
+      });
+      continue;
+    }
+    if (feature === "cloudtrail-athena") {
+      statements.push({ Sid: SIDS[feature], Effect: "Allow", Action: actions, Resource: "*" });
+      statements.push({ Sid: `${SIDS[feature]}Catalog`, Effect: "Allow", Action: [...ATHENA_DELEGATED_ACTIONS.glue], Resource: "*" });
+      const logBucket = options.athena?.logBucket;
+      statements.push({
+        Sid: `${SIDS[feature]}ReadLogs`,
+        Effect: "Allow",
+        Action: [...ATHENA_DELEGATED_ACTIONS.logs],
+        Resource: logBucket ? [`arn:${partition}:s3:::${logBucket}`, `arn:${partition}:s3:::${logBucket}/*`] : "*",
+      });
+      const out = options.athena?.output ? /^s3:\/\/([^/]+)\/?(.*)$/.exec(options.athena.output) : null;
+      const bucket = out ? out[1] : "aws-athena-query-results-*";
+      const prefix = out ? (out[2] ?? "") : "";
+      statements.push({
+        Sid: `${SIDS[feature]}WriteResults`,
+        Effect: "Allow",
+        Action: [...ATHENA_DELEGATED_ACTIONS.results],
+        Resource: [`arn:${partition}:s3:::${bucket}`, `arn:${partition}:s3:::${bucket}/${prefix}*`],
       });
       continue;
     }

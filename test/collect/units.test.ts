@@ -193,9 +193,8 @@ describe("options", () => {
     expect(parseCloudTrailSource("lookup")).toEqual({ kind: "lookup" });
     expect(parseCloudTrailSource("s3://my-trail-bucket/org/AWSLogs/")).toEqual({ kind: "s3", bucket: "my-trail-bucket", prefix: "org/AWSLogs/" });
     expect(parseCloudTrailSource("s3://my-trail-bucket")).toEqual({ kind: "s3", bucket: "my-trail-bucket", prefix: "" });
-    expect(() => parseCloudTrailSource("athena:db.table")).toThrow(/not supported yet/);
     expect(() => parseCloudTrailSource("s3://")).toThrow(CollectError);
-    expect(() => parseCloudTrailSource("cloudtrail")).toThrow(/expected "lookup" or "s3:\/\/bucket\/prefix"/);
+    expect(() => parseCloudTrailSource("cloudtrail")).toThrow(/expected "lookup", "s3:\/\/bucket\/prefix", "athena:<database>.<table>" or "lake:<event data store>"/);
   });
 
   it("resolves the window from --since or --days and rejects contradictions with a message naming the flag", () => {
@@ -234,6 +233,7 @@ describe("the generated policy", () => {
       "lambda:GetFunctionEventInvokeConfig",
       "lambda:GetFunctionUrlConfig",
       "lambda:GetPolicy",
+      "lambda:ListAliases",
       "lambda:ListEventSourceMappings",
       "lambda:ListFunctions",
       "lambda:ListTags",

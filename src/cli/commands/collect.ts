@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ALL_FEATURES, collect, collectPolicy } from "../../collect/index.js";
+import { ALL_FEATURES, collect, collectPolicy, parseCloudTrailSource } from "../../collect/index.js";
 import { InputError } from "../../errors.js";
 import { makeProgress } from "../context.js";
 
@@ -25,7 +25,11 @@ export function registerCollect(program: Command): void {
     .option("--profile <name>", "AWS profile (default: the standard credential chain)")
     .option("--regions <list>", "comma-separated regions, or `all` for every enabled region (default: the profile's region)")
     .option("--resume", "continue an interrupted run in --out, skipping calls that succeeded")
-    .option("--cloudtrail <source>", "also collect activity: `lookup` (Event history, management events) or s3://bucket/prefix (the trail's log files)")
+    .option(
+      "--cloudtrail <source>",
+      "also collect activity: `lookup` (Event history, management events), s3://bucket/prefix (the trail's log files), " +
+        "athena:<database>.<table>[?workgroup=…&output=s3://…&region=…] (runs the shipped usage query in Athena) or lake:<event data store>[?region=…]",
+    )
     .option("--access-advisor", "also collect IAM Access Advisor action-level last-accessed data for Lambda roles")
     .option("--access-analyzer", "also collect the unused-access findings of an existing Access Analyzer unused-access analyzer")
     .option("--since <date>", "start of the CloudTrail window")
@@ -34,14 +38,27 @@ export function registerCollect(program: Command): void {
     .option("--print-policy", "print the minimal IAM policy needed to run collect, and exit")
     .action(async (flags: CollectFlags, cmd: Command) => {
       if (flags.printPolicy) {
-        process.stdout.write(JSON.stringify(collectPolicy({ features: [...ALL_FEATURES] }), null, 2) + "\n");
+        // With --cloudtrail athena:…?output=s3://…, the results statement is scoped to that location.
+        const source = flags.cloudtrail === undefined ? null : parseCloudTrailSource(flags.cloudtrail);
+        const athena = source?.kind === "athena" && source.output !== null ? { athena: { output: source.output } } : {};
+        process.stdout.write(JSON.stringify(collectPolicy({ features: [...ALL_FEATURES], ...athena }), null, 2) + "\n");
         return;
       }
       const progress = makeProgress({ quiet: cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true });
       if (!flags.out) throw new InputError("--out <dir> is required: the folder to write the collected files to");
       const days = flags.days === undefined ? undefined : Number(flags.days);
       if (days !== undefined && (!Number.isInteger(days) || days < 1)) throw new InputError(`--days must be a whole number of days (got ${flags.days})`);
+      // Ctrl-C: cancel a running Athena/Lake query (it would go on scanning and billing), leave a
+      // manifest that --resume continues from, and exit; a second Ctrl-C exits at once.
+      const interrupt = new AbortController();
+      const onSigint = () => {
+        if (interrupt.signal.aborted) process.exit(130);
+        process.stderr.write("leastrole: interrupted: stopping the running query (Ctrl-C again to quit at once)\n");
+        interrupt.abort();
+      };
+      process.on("SIGINT", onSigint);
       const result = await collect({
+        signal: interrupt.signal,
         out: flags.out,
         profile: flags.profile,
         regions: flags.regions === undefined ? undefined : flags.regions === "all" ? "all" : flags.regions.split(",").map((r) => r.trim()).filter(Boolean),
@@ -53,7 +70,7 @@ export function registerCollect(program: Command): void {
         days,
         endpoint: flags.endpoint,
         onProgress: (e) => progress.note(`leastrole: ${e.message}`),
-      });
+      }).finally(() => process.off("SIGINT", onSigint));
       progress.done();
       const m = result.manifest;
       process.stderr.write(`leastrole: wrote ${result.out} (manifest: ${result.manifestPath})\n`);
