@@ -143,6 +143,11 @@ export interface ManagedPolicy {
   otherVersions: { versionId: string; document: PolicyDocument }[];
   attachmentCount: number | null;
   source: SourceLocation | null;
+  /**
+   * Where each statement of `document` is written, by index (IaC inputs: the template path or the
+   * `.tf` line of the statement); absent when the input does not say (account exports).
+   */
+  statementSources?: (SourceLocation | null)[];
 }
 
 /* ------------------------------------------------------------------ roles */
@@ -151,6 +156,8 @@ export interface InlinePolicy {
   name: string;
   document: PolicyDocument;
   source: SourceLocation | null;
+  /** Where each statement is written, by index (IaC inputs); absent when the input does not say. */
+  statementSources?: (SourceLocation | null)[];
 }
 
 export interface AttachedPolicyRef {
@@ -172,6 +179,8 @@ export interface Role {
   permissionsBoundaryArn: string | null;
   lastUsed: { date: string | null; region: string | null } | null;
   tags: { [key: string]: string };
+  /** Where each trust policy statement is written, by index (IaC inputs); absent when the input does not say. */
+  trustStatementSources?: (SourceLocation | null)[];
   /** The trust policy lets lambda.amazonaws.com (or edgelambda) assume the role. */
   trustsLambda: boolean;
   /** Unqualified ARNs of the functions (any version) whose execution role this is, sorted. */

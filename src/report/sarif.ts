@@ -21,6 +21,7 @@ import type * as Sarif from "sarif";
 import path from "node:path";
 import type { RuleMetadata } from "../evaluate/catalog.js";
 import { severityRank } from "../evaluate/findings.js";
+import type { CanonicalDocument, SourceLocation } from "../model/document.js";
 import type { Finding, Severity } from "../model/findings.js";
 import type { AuditReport } from "./json.js";
 import { firstParagraph, sortKeysDeep } from "./view.js";
@@ -62,6 +63,29 @@ export interface SarifOptions {
   informationUri?: string;
   /** Most results written (default 25,000, GitHub's per-run limit); the rest are counted in a notification. */
   maxResults?: number;
+  /**
+   * The audited document: a finding about one statement (evidence `policy` + `statementIndex`)
+   * then points at that statement's own line when the input recorded it (IaC `statementSources`).
+   */
+  document?: Partial<CanonicalDocument>;
+}
+
+/**
+ * Where the statement a finding is about is written: evidence `{policy: "inline:<name>" | managed
+ * policy ARN | "trust", statementIndex}` on a role or principal, looked up in the document's
+ * `statementSources`. Null when the finding is not about a statement or the input did not say.
+ */
+export function statementSourceOf(document: Partial<CanonicalDocument> | undefined, f: Finding): SourceLocation | null {
+  const policy = f.evidence.policy;
+  const index = f.evidence.statementIndex;
+  if (!document || typeof policy !== "string" || typeof index !== "number" || !Number.isInteger(index) || index < 0) return null;
+  const owner = [...(document.roles ?? []), ...(document.principals ?? [])].find((o) => o.arn === f.resource.arn);
+  if (policy === "trust") return (owner && "trustStatementSources" in owner ? owner.trustStatementSources?.[index] : null) ?? null;
+  if (policy.startsWith("inline:")) {
+    const name = policy.slice("inline:".length);
+    return owner?.inlinePolicies.find((p) => p.name === name)?.statementSources?.[index] ?? null;
+  }
+  return document.policies?.[policy]?.statementSources?.[index] ?? null;
 }
 
 /** A repository-relative URI with forward slashes; absolute paths outside the root become file URIs. */
@@ -150,11 +174,12 @@ function logicalLocation(f: Finding): Sarif.LogicalLocation {
 
 function locationOf(f: Finding, options: Required<Pick<SarifOptions, "sourceRoot">> & SarifOptions): Sarif.Location {
   const logical = [logicalLocation(f)];
-  if (f.location) {
-    const line = f.location.line;
+  const location = statementSourceOf(options.document, f) ?? f.location;
+  if (location) {
+    const line = location.line;
     return {
       physicalLocation: {
-        artifactLocation: { uri: toArtifactUri(f.location.file, options.sourceRoot) },
+        artifactLocation: { uri: toArtifactUri(location.file, options.sourceRoot) },
         ...(line !== null && Number.isInteger(line) && line >= 1 ? { region: { startLine: line } } : {}),
       },
       logicalLocations: logical,

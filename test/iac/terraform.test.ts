@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InputError, LeastroleError } from "../../src/errors.js";
 import { detectIac, readTerraformPlan } from "../../src/sources/terraform/index.js";
+import { statementLinesFrom } from "../../src/sources/terraform/config-locations.js";
 
 const corpus = "/work/shared/corpus";
 const CORPUS_PLANS = [
@@ -331,23 +332,43 @@ describe("locations in the .tf configuration", () => {
     expect(role?.source?.line).toBe(lineIn("modules/worker/main.tf", /^resource "aws_iam_role" "this"/));
   });
 
-  it("policies and their statements point at the policy attribute", () => {
+  it("policies point at the policy attribute, statements at their own lines", () => {
     const role = f.roles.find((r) => r.name === "api-handler-role");
     const orders = role?.inlinePolicies.find((p) => p.name === "orders-rw");
     const block = lineIn("main.tf", /^resource "aws_iam_role_policy" "orders"/);
     expect(orders?.source?.line).toBe(lineIn("main.tf", /^\s*policy\s*=/, block));
     const logs = role?.inlinePolicies.find((p) => p.name === "logs");
     expect(logs?.source?.line).toBe(lineIn("main.tf", /^\s*inline_policy\s*\{/));
+    // Trust: the `statement {}` block of the data.aws_iam_policy_document the attribute names.
     const trust = f.statementLocations.find((s) => s.ownerArn === role?.arn && s.policy === "trust");
     expect(trust?.source).toEqual({
       file: `${dir}/main.tf`,
-      line: lineIn("main.tf", /^\s*assume_role_policy\s*=/, lineIn("main.tf", /^resource "aws_iam_role" "api"/)),
+      line: lineIn("main.tf", /^\s*statement\s*\{/, lineIn("main.tf", /^data "aws_iam_policy_document" "lambda_trust"/)),
       address: "aws_iam_role.api.assume_role_policy.Statement[0]",
     });
-    expect(f.statementLocations.filter((s) => s.policyName === "orders-rw").map((s) => s.source.address)).toEqual([
-      "aws_iam_role_policy.orders.policy.Statement[0]",
-      "aws_iam_role_policy.orders.policy.Statement[1]",
+    // A data document's statements: each `statement {}` block, in order.
+    const dataBlock = lineIn("main.tf", /^data "aws_iam_policy_document" "orders_rw"/);
+    const first = lineIn("main.tf", /^\s*statement\s*\{/, dataBlock);
+    expect(f.statementLocations.filter((s) => s.policyName === "orders-rw").map((s) => [s.source.address, s.source.line])).toEqual([
+      ["aws_iam_role_policy.orders.policy.Statement[0]", first],
+      ["aws_iam_role_policy.orders.policy.Statement[1]", lineIn("main.tf", /^\s*statement\s*\{/, first)],
     ]);
+    // jsonencode({ Statement = [{ … }] }): the line where the element opens.
+    expect(f.statementLocations.find((s) => s.policyName === "logs")?.source.line).toBe(lineIn("main.tf", /Statement = \[\{/, lineIn("main.tf", /^\s*inline_policy\s*\{/)));
+    const worker = f.statementLocations.find((s) => s.policy === "trust" && s.source.file.endsWith("modules/worker/main.tf"));
+    expect(worker?.source.line).toBe(lineIn("modules/worker/main.tf", /Statement = \[\{/));
+    // …and they are carried into the records, so they survive normalisation.
+    expect(orders?.statementSources?.map((s) => s?.line)).toEqual([first, lineIn("main.tf", /^\s*statement\s*\{/, first)]);
+  });
+
+  it("statement lines: HCL lists, JSON heredocs, single objects, references", () => {
+    const hcl = ["  policy = jsonencode({", "    Statement = [", "      {", '        Effect = "Allow"', "      },", "      { Effect = \"Deny\" }", "    ]", "  })", "}"];
+    expect(statementLinesFrom(hcl, 0)).toEqual([3, 6]);
+    const heredoc = ["  policy = <<EOF", "{", '  "Statement": [', '    {"Effect": "Allow", "Resource": "${aws_s3_bucket.b.arn}/*"},', '    {"Effect": "Deny"}', "  ]", "}", "EOF", "  other = 1"];
+    expect(statementLinesFrom(heredoc, 0)).toEqual([4, 5]);
+    expect(statementLinesFrom(["  policy = jsonencode({ Statement = { Effect = \"Allow\" } })"], 0)).toEqual([1]);
+    expect(statementLinesFrom(["  policy = data.aws_iam_policy_document.x.json", "  role = aws_iam_role.r.id"], 0)).toBeNull();
+    expect(statementLinesFrom(["  policy = jsonencode({ Statement = local.statements })"], 0)).toBeNull();
   });
 
   it("without the configuration, locations point into the plan", () => {

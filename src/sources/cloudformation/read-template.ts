@@ -6,6 +6,7 @@
  * template allows (intrinsics.ts). CDK output (`cdk.out/*.template.json`) is plain CloudFormation.
  */
 
+import { attachStatementSources } from "./statement-sources.js";
 import { InputError, PolicyParseError } from "../../errors.js";
 import { parsePolicyDocument } from "../../iam/index.js";
 import type { InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Warning } from "../../model/document.js";
@@ -187,6 +188,7 @@ export class TemplateReader {
       (a, b) => a.ownerArn.localeCompare(b.ownerArn) || a.policy.localeCompare(b.policy) || (a.policyName ?? "").localeCompare(b.policyName ?? "") || a.statementIndex - b.statementIndex,
     );
     fragment.source.records = fragment.roles.length + fragment.principals.length + fragment.policies.length + fragment.functions.length;
+    attachStatementSources(fragment);
     return fragment;
   }
 

@@ -17,7 +17,78 @@ export interface BlockLocation {
   line: number;
   /** Line of each top-level attribute or nested block inside the resource block. */
   attributes: Map<string, number>;
+  /**
+   * Line of each statement of a policy attribute (`policy`, `assume_role_policy`), in order: the
+   * elements of `Statement = [...]` in a `jsonencode(...)` or heredoc JSON, or the `statement {}`
+   * blocks of the `data "aws_iam_policy_document"` the attribute names.
+   */
+  statementLines: Map<string, number[]>;
+  /** `inline_policy {}` blocks by their `name`: the block's line and its statements' lines. */
+  inlinePolicies: Map<string, { line: number; statements: number[] }>;
+  /** In a `data "aws_iam_policy_document"` block: the line of each `statement {}` block. */
+  statementBlocks: number[];
 }
+
+/**
+ * The lines of the statements of a policy expression starting on line `start`: the elements of
+ * its `Statement = [...]` (HCL) or `"Statement": [...]` (JSON, also in a heredoc). Null when the
+ * expression is a reference (nothing opens on its first line) or has no statement list.
+ */
+export function statementLinesFrom(lines: readonly string[], start: number): number[] | null {
+  const stack: string[] = [];
+  const out: number[] = [];
+  let opened = false;
+  let inString = false;
+  let listDepth = -1;
+  let pendingKey = false;
+  let heredocEnd: string | null = null;
+  for (let li = start; li < lines.length; li++) {
+    const text = lines[li] ?? "";
+    if (li === start) {
+      const h = /<<-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(text);
+      if (h?.[1]) heredocEnd = h[1];
+    } else if (heredocEnd !== null && text.trim() === heredocEnd) break;
+    for (let c = li === start && heredocEnd !== null ? text.length : 0; c < text.length; c++) {
+      const ch = text[c] as string;
+      if (inString) {
+        if (ch === "\\") c++;
+        else if (ch === '"') inString = false;
+        continue;
+      }
+      const rest = text.slice(c);
+      const key = /^(?:"Statement"\s*:|Statement\s*=)/.exec(rest);
+      if (key && (c === 0 || /[\s{,]/.test(text[c - 1] as string))) {
+        pendingKey = true;
+        c += key[0].length - 1;
+        continue;
+      }
+      if (ch === '"') {
+        inString = true;
+        if (pendingKey) pendingKey = false;
+        continue;
+      }
+      if (ch === "#" || (ch === "/" && text[c + 1] === "/")) break;
+      if (ch === "{" || ch === "[" || ch === "(") {
+        if (pendingKey) {
+          if (ch === "[") listDepth = stack.length + 1;
+          else if (ch === "{") out.push(li + 1); // a single statement object
+          pendingKey = false;
+        } else if (ch === "{" && listDepth === stack.length) out.push(li + 1);
+        stack.push(ch);
+        opened = true;
+      } else if (ch === "}" || ch === "]" || ch === ")") {
+        stack.pop();
+        if (listDepth > stack.length) listDepth = -1;
+        if (opened && stack.length === 0 && heredocEnd === null) return out.length > 0 ? out : null;
+      } else if (pendingKey && !/\s/.test(ch)) pendingKey = false; // `Statement = local.x`: not literal
+    }
+    if (!opened && heredocEnd === null) return null;
+  }
+  return out.length > 0 ? out : null;
+}
+
+const POLICY_ATTRIBUTES = new Set(["policy", "assume_role_policy"]);
+const DATA_POLICY_REF = /^\s*[A-Za-z_]+\s*=\s*data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.json\s*$/;
 
 const BLOCK = /^\s*(resource|data)\s+"([^"]+)"\s+"([^"]+)"\s*\{/;
 const ATTRIBUTE = /^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(=|\{)/;
@@ -38,6 +109,7 @@ export function indexConfigBlocks(index: PlanIndex, files: TerraformConfigFiles,
     byDir.set(dir, [...(byDir.get(dir) ?? []), path]);
   }
   const out = new Map<string, BlockLocation>();
+  const dataRefs: Array<{ block: BlockLocation; attr: string; target: string }> = [];
   for (const [modulePath, dir] of dirs) {
     for (const path of byDir.get(posix.normalize(dir)) ?? []) {
       const lines = (files[path] ?? "").split(/\r?\n/);
@@ -55,12 +127,36 @@ export function indexConfigBlocks(index: PlanIndex, files: TerraformConfigFiles,
           const m = BLOCK.exec(text);
           if (m) {
             const local = `${m[1] === "data" ? "data." : ""}${m[2]}.${m[3]}`;
-            current = { file: root === "" ? path : posix.join(root, path), line: i + 1, attributes: new Map() };
+            current = { file: root === "" ? path : posix.join(root, path), line: i + 1, attributes: new Map(), statementLines: new Map(), inlinePolicies: new Map(), statementBlocks: [] };
             out.set(modulePath === "" ? local : `${modulePath}.${local}`, current);
           }
         } else if (depth === 1 && current) {
           const a = ATTRIBUTE.exec(text);
-          if (a?.[1] && !(current as BlockLocation).attributes.has(a[1])) (current as BlockLocation).attributes.set(a[1], i + 1);
+          const block = current as BlockLocation;
+          if (a?.[1] && !block.attributes.has(a[1])) block.attributes.set(a[1], i + 1);
+          if (a?.[1] === "statement" && a[2] === "{") block.statementBlocks.push(i + 1);
+          if (a?.[1] && POLICY_ATTRIBUTES.has(a[1]) && a[2] === "=" && !block.statementLines.has(a[1])) {
+            const found = statementLinesFrom(lines, i);
+            if (found) block.statementLines.set(a[1], found);
+            const ref = DATA_POLICY_REF.exec(text);
+            if (!found && ref?.[1]) dataRefs.push({ block, attr: a[1], target: `${modulePath === "" ? "" : `${modulePath}.`}data.aws_iam_policy_document.${ref[1]}` });
+          }
+          if (a?.[1] === "inline_policy" && a[2] === "{") {
+            // The block's own `name = "…"` (before its policy: HCL attributes, one per line).
+            let name: string | null = null;
+            let policyLine = -1;
+            let inner = braceDelta(text);
+            for (let j = i + 1; j < lines.length && inner > 0; j++) {
+              const l = lines[j] ?? "";
+              if (inner === 1) {
+                const n = /^\s*name\s*=\s*"([^"]*)"/.exec(l);
+                if (n?.[1] !== undefined && name === null) name = n[1];
+                if (policyLine < 0 && /^\s*policy\s*=/.test(l)) policyLine = j;
+              }
+              inner += braceDelta(l);
+            }
+            if (name !== null && !block.inlinePolicies.has(name)) block.inlinePolicies.set(name, { line: i + 1, statements: policyLine >= 0 ? (statementLinesFrom(lines, policyLine) ?? []) : [] });
+          }
         }
         depth += braceDelta(h ? text.slice(0, h.index) : text);
         if (h?.[1]) heredoc = h[1];
@@ -70,6 +166,10 @@ export function indexConfigBlocks(index: PlanIndex, files: TerraformConfigFiles,
         }
       });
     }
+  }
+  for (const r of dataRefs) {
+    const doc = out.get(r.target);
+    if (doc && doc.statementBlocks.length > 0) r.block.statementLines.set(r.attr, doc.statementBlocks);
   }
   return out;
 }

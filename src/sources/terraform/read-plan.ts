@@ -8,6 +8,7 @@
  * address): the plan does not say which `.tf` line a resource came from, but the address does.
  */
 
+import { attachStatementSources } from "../cloudformation/statement-sources.js";
 import { PolicyParseError } from "../../errors.js";
 import { parsePolicyDocument } from "../../iam/index.js";
 import type { AttachedPolicyRef, InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Warning } from "../../model/document.js";
@@ -102,6 +103,8 @@ export class PlanReader {
   readonly principals = new Map<string, PrincipalBuild>(); // users and groups, by instance address
   readonly blocks: Map<string, BlockLocation> | null;
   readonly trustLocations = new Map<string, SourceLocation>();
+  /** Statement lines in the `.tf` files of the policy a location (by identity) points at. */
+  readonly statementLines = new Map<SourceLocation, number[]>();
 
   constructor(
     readonly index: PlanIndex,
@@ -184,6 +187,7 @@ export class PlanReader {
     fragment.warnings = sortWarnings(this.warnings);
     fragment.source.records = fragment.roles.length + fragment.principals.length + fragment.policies.length + fragment.functions.length;
     fragment.statementLocations = this.statementLocations(fragment);
+    attachStatementSources(fragment);
     return fragment;
   }
 
@@ -194,8 +198,12 @@ export class PlanReader {
   statementLocations(fragment: IacFragment): StatementLocation[] {
     const out: StatementLocation[] = [];
     const add = (ownerArn: string, policy: StatementLocation["policy"], policyName: string | null, count: number, source: SourceLocation | null, attr: string): void => {
+      // Statement lines from the .tf files count only when they match the rendered document
+      // one to one (a merged source_policy_documents would shift them): else the policy's line.
+      const lines = source ? this.statementLines.get(source) : undefined;
+      const exact = lines !== undefined && lines.length === count;
       for (let i = 0; i < count; i++) {
-        out.push({ ownerArn, policy, policyName, statementIndex: i, source: { file: source?.file ?? this.file, line: source?.line ?? null, address: `${source?.address ?? ""}.${attr}.Statement[${i}]` } });
+        out.push({ ownerArn, policy, policyName, statementIndex: i, source: { file: source?.file ?? this.file, line: (exact ? lines[i] : undefined) ?? source?.line ?? null, address: `${source?.address ?? ""}.${attr}.Statement[${i}]` } });
       }
     };
     for (const role of fragment.roles) {
@@ -225,9 +233,15 @@ export class PlanReader {
   }
 
   /** The resource's block in the `.tf` files when given (at `attr` when named), else its entry in the plan. */
-  location(r: TfResource, attr?: string): SourceLocation {
+  location(r: TfResource, attr?: string, inlinePolicy?: string): SourceLocation {
     const block = this.blocks?.get(r.configAddress);
-    if (block) return { file: block.file, line: (attr ? block.attributes.get(attr) : undefined) ?? block.line, address: r.address };
+    if (block) {
+      const inline = attr === "inline_policy" && inlinePolicy !== undefined ? block.inlinePolicies.get(inlinePolicy) : undefined;
+      const loc = { file: block.file, line: inline?.line ?? (attr ? block.attributes.get(attr) : undefined) ?? block.line, address: r.address };
+      const lines = inline ? inline.statements : attr ? block.statementLines.get(attr) : undefined;
+      if (lines && lines.length > 0) this.statementLines.set(loc, lines);
+      return loc;
+    }
     return { file: this.file, line: r.line, address: r.address };
   }
 
@@ -407,7 +421,7 @@ export class PlanReader {
         const u = Array.isArray(r.unknown.inline_policy) ? r.unknown.inline_policy[i] : undefined;
         const policyValue = isRecord(u) && u.policy === true ? undefined : block.policy;
         const doc = this.documentOf(r, `inline_policy[${i}].policy`, policyValue, ["inline_policy", i, "policy"], childPath(childPath(childPath(valuesPath, "inline_policy"), i), "policy"));
-        if (doc) inlinePolicies.push({ name: pname, document: doc, source: this.location(r, "inline_policy") });
+        if (doc) inlinePolicies.push({ name: pname, document: doc, source: this.location(r, "inline_policy", pname) });
         else this.incomplete.add(arn);
       });
     }
