@@ -3,6 +3,7 @@
 import { resolve } from "node:path";
 import { buildDocument, type BuildProgress } from "../audit/build-document.js";
 import type { StageTimings } from "../audit/timings.js";
+import type { IacReadOptions } from "../sources/cloudformation/index.js";
 import { findConfig, loadConfig } from "../config/load.js";
 import { InputError } from "../errors.js";
 import type { LeastroleConfig } from "../model/config.js";
@@ -34,7 +35,7 @@ const STAGE_LABEL: Record<BuildProgress["stage"], string> = {
   analyze: "analysing",
 };
 
-export async function documentFor(paths: string[], flags: InputFlags, config: LeastroleConfig | undefined, progress: Progress, timings?: StageTimings): Promise<CanonicalDocument> {
+export async function documentFor(paths: string[], flags: InputFlags, config: LeastroleConfig | undefined, progress: Progress, timings?: StageTimings, iac?: IacReadOptions): Promise<CanonicalDocument> {
   if (paths.length === 0) throw new InputError("no inputs: give files or folders (an account export, CloudTrail logs, a Terraform plan, a template…)");
   if (flags.asOf !== undefined && Number.isNaN(Date.parse(flags.asOf))) throw new InputError(`--as-of must be a date or date-time (got ${flags.asOf})`);
   const document = await buildDocument(
@@ -44,6 +45,7 @@ export async function documentFor(paths: string[], flags: InputFlags, config: Le
       ...(flags.asOf ? { asOf: new Date(flags.asOf).toISOString() } : {}),
       onProgress: (p) => progress.update(STAGE_LABEL[p.stage], p.done, p.total),
       ...(timings ? { timings } : {}),
+      ...(iac ? { iac } : {}),
     },
   );
   progress.done();

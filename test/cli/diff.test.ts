@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildDocument } from "../../src/audit/build-document.js";
+import { iacOptionsOf } from "../../src/cli/iac-flags.js";
 import { buildProgram } from "../../src/cli/program.js";
 
 const work = mkdtempSync(join(tmpdir(), "lr-diff-"));
@@ -87,5 +88,31 @@ describe("IaC inputs read together", () => {
   it("with --account-id the same template read twice is one stack (the real ARNs are equal)", async () => {
     const doc = await buildDocument([`${fx}/lambda-kinesis-lambda.yaml`, `${sam}/lambda-kinesis-lambda/template.yaml`], { iac: { accountId: "123456789012" } });
     expect(doc.roles.map((r) => r.arn)).toEqual(["arn:aws:iam::123456789012:role/ConsumerFunctionRole", "arn:aws:iam::123456789012:role/ProducerFunctionRole"]);
+  });
+});
+
+describe("leastrole audit: IaC flags", () => {
+  it("--tf-config points SARIF at the .tf statement; --account-id makes the ARNs real", async () => {
+    const out = join(work, "audit.sarif");
+    const dir = "test/iac/fixtures/terraform/lambda-app";
+    expect((await cli(["audit", plan, "--tf-config", dir, "--account-id", "123456789012", "-f", "sarif", "-o", out])).code).toBe(0);
+    const log = JSON.parse(readFileSync(out, "utf8")) as { runs: Array<{ results: Array<{ ruleId: string; properties: { resourceArn: string; evidence?: { policy?: string } }; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }> }> }> };
+    const results = log.runs[0]!.results;
+    const s3 = results.find((r) => r.ruleId === "LR002" && r.properties.evidence?.policy === "inline:orders-rw")!;
+    const main = readFileSync(`${dir}/main.tf`, "utf8").split("\n");
+    const sid = main.findIndex((l) => /sid\s+= "Everything"/.test(l));
+    expect(s3.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: `${dir}/main.tf` }, region: { startLine: sid } }); // the `statement {` line above the sid
+    expect(s3.properties.resourceArn).toBe("arn:aws:iam::123456789012:role/service/api-handler-role");
+  });
+
+  it("--parameter overrides a CloudFormation parameter default", async () => {
+    const flags = iacOptionsOf({ parameter: ["KinesisStreamName=orders", "Empty="] });
+    expect(flags).toEqual({ parameters: { KinesisStreamName: "orders", Empty: "" } });
+    const doc = await buildDocument([`${fx}/lambda-kinesis-lambda.yaml`], { iac: flags! });
+    const text = JSON.stringify(doc.roles.find((r) => r.name === "ProducerFunctionRole")!.inlinePolicies);
+    expect(text).toContain("stream/orders");
+    expect(text).not.toContain("stream/testDataStream");
+    expect(iacOptionsOf({})).toBeUndefined();
+    expect(iacOptionsOf({ partition: "aws-cn", region: "cn-north-1" })).toEqual({ partition: "aws-cn", region: "cn-north-1" });
   });
 });

@@ -8,9 +8,10 @@ import { renderHtml, renderMarkdown, renderSarif, renderTable, shouldUseColor, t
 import { loadRulePack } from "../../evaluate/pack.js";
 import { runGenerate } from "../../generate/index.js";
 import { documentFor, loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
+import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { writeOutput } from "../io.js";
 
-interface AuditFlags extends InputFlags {
+interface AuditFlags extends InputFlags, IacFlags {
   format: "table" | "json" | "sarif" | "markdown" | "html";
   output?: string;
   failOn?: Severity;
@@ -37,22 +38,23 @@ function fixesFor(document: Parameters<typeof runGenerate>[0], config: { excepti
 }
 
 export function registerAudit(program: Command): void {
-  program
-    .command("audit")
-    .argument("<paths...>", "files or folders: AWS exports, CloudTrail logs, usage query rows, Terraform plans, CloudFormation/SAM/CDK templates, canonical documents")
-    .description("audit Lambda execution roles and report the findings")
-    .addOption(new Option("-f, --format <format>", "report format").choices(["table", "json", "sarif", "markdown", "html"]).default("table"))
-    .option("-o, --output <file>", "write the report to a file instead of stdout")
-    .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity is not suppressed").choices([...SEVERITIES]))
-    .option("-c, --config <file>", "configuration file (default: .leastrole.yaml/.yml/.json in the current folder)")
-    .option("--rules <pack...>", "also run these rule packs (.wasm, OPA bundle .tar.gz, or a folder of .rego)")
-    .addOption(new Option("--scope <scope>", "where privilege escalation is checked").choices(["execution-roles", "account"]))
-    .option("--window-days <days>", "days of usage needed before a permission can be called unused (default 30)")
-    .option("--as-of <date>", "reference date for time arithmetic (default: the end of the usage data)")
-    .option("--sarif-artifact <path>", "SARIF: the file results without a source location point at (default: the first input file)")
-    .option("--sarif-category <id>", "SARIF: runAutomationDetails.id, to upload several leastrole runs per commit")
-    .option("--timings", "print the time of each stage (read, normalize, IAM facts, usage, analysis, evaluate, report) on stderr")
-    .action(async (paths: string[], flags: AuditFlags, cmd: Command) => {
+  addIacOptions(
+    program
+      .command("audit")
+      .argument("<paths...>", "files or folders: AWS exports, CloudTrail logs, usage query rows, Terraform plans, CloudFormation/SAM/CDK templates, canonical documents")
+      .description("audit Lambda execution roles and report the findings")
+      .addOption(new Option("-f, --format <format>", "report format").choices(["table", "json", "sarif", "markdown", "html"]).default("table"))
+      .option("-o, --output <file>", "write the report to a file instead of stdout")
+      .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity is not suppressed").choices([...SEVERITIES]))
+      .option("-c, --config <file>", "configuration file (default: .leastrole.yaml/.yml/.json in the current folder)")
+      .option("--rules <pack...>", "also run these rule packs (.wasm, OPA bundle .tar.gz, or a folder of .rego)")
+      .addOption(new Option("--scope <scope>", "where privilege escalation is checked").choices(["execution-roles", "account"]))
+      .option("--window-days <days>", "days of usage needed before a permission can be called unused (default 30)")
+      .option("--as-of <date>", "reference date for time arithmetic (default: the end of the usage data)")
+      .option("--sarif-artifact <path>", "SARIF: the file results without a source location point at (default: the first input file)")
+      .option("--sarif-category <id>", "SARIF: runAutomationDetails.id, to upload several leastrole runs per commit")
+      .option("--timings", "print the time of each stage (read, normalize, IAM facts, usage, analysis, evaluate, report) on stderr"),
+  ).action(async (paths: string[], flags: AuditFlags, cmd: Command) => {
       const started = performance.now();
       const cpuAtStart = process.cpuUsage();
       const timings: StageTimings | undefined = flags.timings ? {} : undefined;
@@ -60,7 +62,7 @@ export function registerAudit(program: Command): void {
       const progress = makeProgress({ quiet });
       const { config, configFile } = loadConfigFor(flags);
       const effective = flags.scope ? { ...(config ?? {}), scope: flags.scope } : config;
-      const document = await documentFor(paths, flags, effective, progress, timings);
+      const document = await documentFor(paths, flags, effective, progress, timings, iacOptionsOf(flags));
       const fromConfig = evaluationOptionsOf(effective, configFile);
       // Load (and, for folders of .rego, compile) every extra pack once: the report renderers need
       // their catalogs too.
@@ -79,7 +81,7 @@ export function registerAudit(program: Command): void {
           text = toJsonReport(report);
           break;
         case "sarif":
-          text = renderSarif(report, catalog, { artifactUri: flags.sarifArtifact ?? paths[0], ...(flags.sarifCategory ? { category: flags.sarifCategory } : {}) });
+          text = renderSarif(report, catalog, { artifactUri: flags.sarifArtifact ?? paths[0], document, ...(flags.sarifCategory ? { category: flags.sarifCategory } : {}) });
           break;
         case "markdown":
           text = renderMarkdown(report, document);
