@@ -104,6 +104,26 @@ export function athenaRowValues(row: Row): Array<string | null> {
   return (row.Data ?? []).map((d) => (d.VarCharValue === undefined ? null : d.VarCharValue));
 }
 
+/**
+ * One GetQueryResults page → CSV lines. `header` is null for the first page: its column names come
+ * from ResultSetMetadata (or, without it, the first row), and the first row is skipped when it is
+ * the header, as Athena returns it for a SELECT. Later pages are all data.
+ */
+export function athenaResultPage(
+  output: { ResultSet?: { Rows?: Row[]; ResultSetMetadata?: { ColumnInfo?: Array<{ Name?: string }> } } },
+  header: string[] | null,
+): { header: string[]; lines: string[] } {
+  const page = output.ResultSet?.Rows ?? [];
+  if (header !== null) return { header, lines: page.map((row) => csvLine(athenaRowValues(row))) };
+  const columns = (output.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => c.Name ?? "");
+  const firstRow = page[0] ? athenaRowValues(page[0]) : [];
+  let names = columns.length > 0 ? columns : firstRow.map((v) => v ?? "");
+  if (names.length === 0 && page.length === 0) names = [...USAGE_ROW_COLUMNS]; // no rows at all: an empty result
+  checkUsageColumns(names);
+  const isHeader = page[0] !== undefined && firstRow.length === names.length && firstRow.every((v, i) => v !== null && v.toLowerCase() === names[i]?.toLowerCase());
+  return { header: names, lines: page.slice(isHeader ? 1 : 0).map((row) => csvLine(athenaRowValues(row))) };
+}
+
 /** Checks a result's column names are the usage query's (it is what the usage reader expects). */
 export function checkUsageColumns(columns: readonly string[]): void {
   const lower = columns.map((c) => c.toLowerCase());
@@ -241,24 +261,13 @@ export async function collectAthena(run: Run, homeRegion: string, source: Athena
       lines = [];
     };
     let token: string | undefined;
-    let first = true;
     do {
       const r = await callAws(run.ctx, "athena:GetQueryResults", region, { QueryExecutionId: id, NextToken: token, MaxResults: 1000 });
       attempts += r.attempts;
-      const page = r.output.ResultSet?.Rows ?? [];
-      let start = 0;
-      if (first) {
-        const columns = (r.output.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => c.Name ?? "");
-        const firstRow = page[0] ? athenaRowValues(page[0]) : [];
-        header = columns.length > 0 ? columns : firstRow.map((v) => v ?? "");
-        // A SELECT's first result row is its header (Athena's documented behaviour).
-        if (page[0] && firstRow.length === header.length && firstRow.every((v, i) => v !== null && v.toLowerCase() === (header as string[])[i]?.toLowerCase())) start = 1;
-        if (header.length === 0 && page.length === 0) header = [...USAGE_ROW_COLUMNS]; // no rows at all: an empty result
-        checkUsageColumns(header);
-        first = false;
-      }
-      for (const row of page.slice(start)) {
-        lines.push(csvLine(athenaRowValues(row)));
+      const page = athenaResultPage(r.output, header);
+      header = page.header;
+      for (const line of page.lines) {
+        lines.push(line);
         rows++;
         if (lines.length >= QUERY_ROWS_PER_FILE) flush();
       }
