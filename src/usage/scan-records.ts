@@ -52,23 +52,32 @@ const COLON = 0x3a;
 
 /** Keys are matched by length then bytes: no string is created for a key that is not wanted. */
 class KeySet {
-  private readonly byLength: (readonly [Uint8Array, number][])[] = [];
+  /** Per key length: the candidate keys' bytes and ids (plain arrays, indexed loops: this runs per key). */
+  private readonly bytesByLength: Uint8Array[][] = [];
+  private readonly idsByLength: number[][] = [];
   private readonly byName = new Map<string, number>();
   constructor(keys: readonly string[]) {
     keys.forEach((k, id) => {
       const bytes = Buffer.from(k, "latin1");
-      const list = (this.byLength[bytes.length] ??= []) as [Uint8Array, number][];
-      list.push([bytes, id]);
+      (this.bytesByLength[bytes.length] ??= []).push(new Uint8Array(bytes));
+      (this.idsByLength[bytes.length] ??= []).push(id);
       this.byName.set(k, id);
     });
+    for (let l = 0; l < this.bytesByLength.length; l++) {
+      this.bytesByLength[l] ??= [];
+      this.idsByLength[l] ??= [];
+    }
   }
   /** Id of the key in b[s, e) (unescaped bytes), or -1. */
   match(b: Uint8Array, s: number, e: number): number {
-    const cands = this.byLength[e - s];
-    if (cands === undefined) return -1;
-    outer: for (const [bytes, id] of cands) {
-      for (let j = 0; j < bytes.length; j++) if (b[s + j] !== bytes[j]) continue outer;
-      return id;
+    const len = e - s;
+    if (len >= this.bytesByLength.length) return -1;
+    const cands = this.bytesByLength[len] as Uint8Array[];
+    for (let c = 0; c < cands.length; c++) {
+      const bytes = cands[c] as Uint8Array;
+      let j = 0;
+      while (j < len && b[s + j] === bytes[j]) j++;
+      if (j === len) return (this.idsByLength[len] as number[])[c] as number;
     }
     return -1;
   }
@@ -101,6 +110,9 @@ const RES_KEYS = new KeySet(["ARN"]);
 const PARAMS = new KeySet(PARAM_KEYS);
 const NAMES_ID = PARAMS.lookup("names");
 const TOP_KEYS = new KeySet(["Records"]);
+/** Shared by the many records without resources or parameters (frozen: events are read-only). */
+const NO_RESOURCES: string[] = Object.freeze([]) as unknown as string[];
+const NO_PARAMS: RequestParams = Object.freeze({}) as RequestParams;
 const INTERN_MASK = 4095;
 const UI_CACHE_MASK = 255;
 /** Entries per userIdentity cache slot, and how many leading bytes choose the slot. */
@@ -193,6 +205,7 @@ export class RecordScanner {
     }
   }
 
+  private readonly vals: (string | null)[] = [null, null, null, null, null, null, null, null, null];
   private emitted = 0;
   private found = false;
 
@@ -226,11 +239,13 @@ export class RecordScanner {
   /** One record object → UsageEvent, or the reason it cannot be counted. */
   private record(): UsageEvent | string {
     const b = this.b;
-    const vals: (string | null)[] = [null, null, null, null, null, null, null, null, null];
+    // One array per scanner, cleared per record (the event copies what it needs out of it).
+    const vals = this.vals;
+    vals.fill(null);
     let management: boolean | null = null;
     let ui: UiFields | null = null;
-    let resources: string[] = [];
-    let params: RequestParams = {};
+    let resources: string[] = NO_RESOURCES;
+    let params: RequestParams = NO_PARAMS;
     this.i++; // {
     this.ws();
     if (b[this.i] === RBRACE) {
@@ -250,9 +265,9 @@ export class RecordScanner {
         } else if (id === R.userIdentity) {
           ui = b[this.i] === LBRACE ? this.cachedUserIdentity() : (this.skipValue(), null);
         } else if (id === R.resources) {
-          resources = b[this.i] === LBRACKET ? this.resources() : (this.skipValue(), []);
+          resources = b[this.i] === LBRACKET ? this.resources() : (this.skipValue(), NO_RESOURCES);
         } else {
-          params = b[this.i] === LBRACE ? this.params() : (this.skipValue(), {});
+          params = b[this.i] === LBRACE ? this.params() : (this.skipValue(), NO_PARAMS);
         }
         if (this.endOfMember(RBRACE)) break;
       }

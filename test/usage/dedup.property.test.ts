@@ -10,10 +10,11 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FileAccumulator } from "../../src/usage/accumulate.js";
+import { readUsage } from "../../src/usage/index.js";
 import { UsageAggregator, type UsageAggregate } from "../../src/usage/aggregate.js";
 import { EventDedup, hourOf } from "../../src/usage/dedup.js";
 import { eventFromRecord, missingField } from "../../src/usage/record-fields.js";
-import { corpusFiles, readJson } from "./helpers.js";
+import { corpusFiles, INVICTUS, readJson } from "./helpers.js";
 
 type Rec = { [k: string]: unknown };
 let pool: Rec[];
@@ -147,5 +148,12 @@ describe("deduplication by eventTime hour", () => {
     expect(a.coverage.duplicatesRemoved).toBe(0);
     const b = aggregate([[r], [r]], [1, 0], {});
     expect(b.coverage.duplicatesRemoved).toBe(1);
+  });
+
+  it("readUsage over the corpus with 2 workers, spilling every 7 entries, equals the in-memory read; nothing left on disk", async () => {
+    const inMemory = await readUsage([INVICTUS], { workers: 1 });
+    const spilled = await readUsage([INVICTUS], { workers: 2, dedupMemoryEntries: 7, spillDir: spillRoot });
+    expect(spilled).toEqual(inMemory);
+    expect(readdirSync(spillRoot)).toEqual([]);
   });
 });
