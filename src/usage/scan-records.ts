@@ -114,10 +114,11 @@ const TOP_KEYS = new KeySet(["Records"]);
 const NO_RESOURCES: string[] = Object.freeze([]) as unknown as string[];
 const NO_PARAMS: RequestParams = Object.freeze({}) as RequestParams;
 const INTERN_MASK = 4095;
-const UI_CACHE_MASK = 255;
+const UI_CACHE_MASK = 1023;
 /** Entries per userIdentity cache slot, and how many leading bytes choose the slot. */
 const UI_WAYS = 4;
 const UI_PREFIX = 96;
+const UI_CACHE: (UiEntry | undefined)[] = new Array((UI_CACHE_MASK + 1) * UI_WAYS);
 const INTERN_MAX_LENGTH = 160;
 
 export class RecordScanner {
@@ -321,7 +322,8 @@ export class RecordScanner {
       const hit = cache[base + w];
       if (hit === undefined) break;
       const len = hit.bytes.length;
-      if (s + len <= n && b.compare(hit.bytes, 0, len, s, s + len) === 0) {
+      // The prefix hash first: most entries of a slot began differently (no native call for them).
+      if (hit.prefixHash === h && s + len <= n && b.compare(hit.bytes, 0, len, s, s + len) === 0) {
         this.i = s + len;
         if (w > 0) {
           // Move to the front: the next call of this session finds it first.
@@ -336,11 +338,16 @@ export class RecordScanner {
       const prev = cache[base + w - 1];
       if (prev !== undefined) cache[base + w] = prev;
     }
-    cache[base] = { bytes: Buffer.from(b.subarray(s, this.i)), fields };
+    cache[base] = { bytes: Buffer.from(b.subarray(s, this.i)), prefixHash: h, fields };
     return fields;
   }
 
-  private readonly uiCache: (UiEntry | undefined)[] = new Array((UI_CACHE_MASK + 1) * UI_WAYS);
+  /**
+   * Shared by the scanners of a thread: CloudTrail writes a file every ~5 minutes per region and a
+   * Lambda session keeps its credentials for hours, so the next file repeats most identities.
+   * Entries are whole byte strings, checked in full, so sharing cannot mix files up.
+   */
+  private readonly uiCache = UI_CACHE;
 
   private userIdentity(): UiFields {
     const b = this.b;
@@ -652,6 +659,7 @@ export class RecordScanner {
 
 interface UiEntry {
   bytes: Buffer;
+  prefixHash: number;
   fields: UiFields;
 }
 
