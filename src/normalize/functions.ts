@@ -62,7 +62,10 @@ export function applyPatches(functions: Map<string, LambdaFunction>, patches: re
     let fn = patch.functionArn ? functions.get(patch.functionArn) : undefined;
     if (!fn && patch.functionName) {
       // By name: within the region when known; without a region (IaC), only when the name is unique.
-      const candidates = patch.region ? (byNameRegion.get(`${patch.region}\u0000${patch.functionName}`) ?? []) : (byName.get(patch.functionName) ?? []);
+      let candidates = patch.region ? (byNameRegion.get(`${patch.region}\u0000${patch.functionName}`) ?? []) : (byName.get(patch.functionName) ?? []);
+      // A function from IaC whose region is not known before deployment (`unknown`, `${AWS::Region}`)
+      // is in every region: a patch naming the region still joins it when the name is unique.
+      if (candidates.length === 0 && patch.region) candidates = (byName.get(patch.functionName) ?? []).filter((f) => f.region === "unknown" || f.region.includes("${"));
       if (candidates.length === 1) fn = candidates[0];
     }
     if (!fn) {

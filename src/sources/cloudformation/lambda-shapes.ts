@@ -70,6 +70,19 @@ export function splitFunctionArn(arn: string): { partition: string; region: stri
   return { partition: m[1] ?? "aws", region: m[2] ?? "", accountId: m[3] ?? "", name: m[4] ?? "", qualifier: m[5] ?? null };
 }
 
+/**
+ * A function ARN that may carry intrinsics (`arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:x`):
+ * `${…}` may hold colons, so they are masked before splitting. `symbolic` says some part is not known.
+ */
+export function splitSymbolicFunctionArn(arn: string): (NonNullable<ReturnType<typeof splitFunctionArn>> & { symbolic: boolean }) | null {
+  const masked = arn.replace(/\$\{[^}]*\}/g, (m) => m.replace(/:/g, "\u0000"));
+  const split = splitFunctionArn(masked);
+  if (!split) return null;
+  const unmask = (x: string): string => x.replace(/\u0000/g, ":");
+  const parts = { partition: unmask(split.partition), region: unmask(split.region), accountId: unmask(split.accountId), name: unmask(split.name), qualifier: split.qualifier === null ? null : unmask(split.qualifier) };
+  return { ...parts, symbolic: masked !== arn || parts.region === UNKNOWN || parts.accountId === UNKNOWN };
+}
+
 /** What kind of event source an ESM reads from, by the service in its ARN (the account-export reader's rule). */
 export function triggerKindOfArn(arn: string | null): TriggerKind {
   return triggerKind(arn, false);

@@ -7,7 +7,7 @@
 
 import type { LambdaFunction, PolicyStatement, Trigger } from "../../model/document.js";
 import type { FunctionPatch } from "../types.js";
-import { isRecord, permissionStatement, splitFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "./lambda-shapes.js";
+import { UNKNOWN, isRecord, permissionStatement, splitFunctionArn, splitSymbolicFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "./lambda-shapes.js";
 import { childPath } from "./located.js";
 import type { SamResource } from "./sam.js";
 import type { TemplateReader } from "./read-template.js";
@@ -16,6 +16,19 @@ const SECRET_ACCESS_TYPES = new Set(["BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+/**
+ * A list of IDs that may be known only at deployment: `!Ref SubnetsParam` without a default
+ * resolves to the placeholder `${SubnetsParam}`, kept as one symbolic entry (an empty list would
+ * say "no VPC" and hide the ENI permissions the function needs), with a note.
+ */
+function idList(reader: TemplateReader, v: unknown, path: string): string[] {
+  if (typeof v === "string") {
+    reader.warn("cloudformation-symbolic-list", "info", `${path} is known only at deployment (${v}); kept as a placeholder`, path);
+    return [v];
+  }
+  return strings(v);
 }
 
 export function readFunction(reader: TemplateReader, id: string, r: SamResource): void {
@@ -27,8 +40,8 @@ export function readFunction(reader: TemplateReader, id: string, r: SamResource)
   const vpc = isRecord(vpcRaw)
     ? {
         vpcId: null,
-        subnetIds: strings(vpcRaw.SubnetIds),
-        securityGroupIds: strings(vpcRaw.SecurityGroupIds),
+        subnetIds: idList(reader, vpcRaw.SubnetIds, childPath(childPath(childPath(r.sourcePath, "Properties"), "VpcConfig"), "SubnetIds")),
+        securityGroupIds: idList(reader, vpcRaw.SecurityGroupIds, childPath(childPath(childPath(r.sourcePath, "Properties"), "VpcConfig"), "SecurityGroupIds")),
       }
     : null;
   const tracing = reader.prop(r, "TracingConfig");
@@ -94,7 +107,8 @@ export function target(reader: TemplateReader, raw: unknown, r: SamResource, qua
   const q = aliasName ?? (qualifier && qualifier !== "$LATEST" ? qualifier : null);
   if (local) return { local, resource: q ? `${local.fn.arn}:${q}` : local.fn.arn };
   const value = reader.resolver.str(raw);
-  const split = splitFunctionArn(value);
+  // `!Sub arn:…:${AWS::Region}:${AWS::AccountId}:function:x` is still function x: joined by name.
+  const split = splitSymbolicFunctionArn(value);
   for (const f of reader.functions.values()) {
     if (f.fn.name === (split?.name ?? value)) return { local: f, resource: f.fn.arn };
   }
@@ -102,9 +116,9 @@ export function target(reader: TemplateReader, raw: unknown, r: SamResource, qua
   let patch = reader.patches.get(key);
   if (!patch) {
     patch = {
-      functionArn: split ? value.split(":").slice(0, 7).join(":") : null,
+      functionArn: split && !split.symbolic ? value.split(":").slice(0, 7).join(":") : null,
       functionName: split?.name ?? value,
-      region: split?.region ?? (reader.options.region ?? null),
+      region: split && !split.region.includes("${") && split.region !== UNKNOWN ? split.region : (reader.options.region ?? null),
       qualifier: qualifier ?? split?.qualifier ?? null,
       patch: {},
       path: r.sourcePath,
