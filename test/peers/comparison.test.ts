@@ -1,0 +1,114 @@
+/**
+ * docs/comparison.md compares leastrole with Cloudsplaining and Parliament on the corpus exports.
+ * The peers are Python tools that CI does not install, so their side is a stored fixture
+ * (test/fixtures/peers/comparison.json, written by `npx tsx bench/peers/compare.ts`; see the README
+ * there). leastrole's side is rerun here, so neither the fixture nor the doc's tables can go stale
+ * when a rule changes: regenerate both with the script (it needs the peers' venv).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { COMPARISON_FILE, EXPORTS, leastroleRuns, renderMarkdown, type Comparison } from "../../bench/peers/compare.js";
+import { CATEGORIES, countByCategory, leastroleTable, principalKey } from "../../bench/peers/normalise.js";
+
+const CORPUS = process.env.LEASTROLE_CORPUS ?? "/work/shared/corpus";
+const stored = JSON.parse(readFileSync(COMPARISON_FILE, "utf8")) as Comparison;
+const work = mkdtempSync(join(tmpdir(), "leastrole-peers-test-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("comparison normalisation", () => {
+  it("keys principals and functions by kind and name, whatever the path", () => {
+    expect(principalKey("arn:aws:iam::123456789012:role/service-role/level1")).toBe("role/level1");
+    expect(principalKey("arn:aws:iam::aws:user/USER")).toBe("user/USER");
+    expect(principalKey("arn:aws:lambda:us-east-1:123456789012:function:invpclambda")).toBe("function/invpclambda");
+  });
+
+  it("names LR014's escalation methods and refuses a rule it cannot categorise", () => {
+    const resource = { type: "role", arn: "arn:aws:iam::1:role/r", name: "r" };
+    const table = leastroleTable([
+      { ruleId: "LR014", resource, evidence: { paths: [{ id: "passrole-lambda" }, { id: "iam-put-role-policy" }] } },
+      { ruleId: "LR003", resource },
+      { ruleId: "LR003", resource },
+    ]);
+    expect(table).toEqual({ "role/r": { "privilege-escalation": ["LR014 iam-put-role-policy", "LR014 passrole-lambda"], "overly-permissive": ["LR003"] } });
+    expect(countByCategory(table)).toEqual({ "privilege-escalation": 1, "overly-permissive": 1 });
+    expect(() => leastroleTable([{ ruleId: "LR999", resource }])).toThrow(/LR999 has no comparison category/);
+  });
+
+  it("the doc's generated section is the stored comparison rendered", () => {
+    const doc = readFileSync(join(import.meta.dirname, "../../docs/comparison.md"), "utf8");
+    expect(doc).toContain(renderMarkdown(stored));
+    expect(stored.exports.map((e) => e.name)).toEqual(EXPORTS.map((e) => e.name));
+    expect(stored.categories).toEqual([...CATEGORIES]);
+  });
+});
+
+describe.skipIf(!existsSync(CORPUS))("leastrole's column of the comparison, rerun on the corpus", () => {
+  it.each(EXPORTS)("$name: the same findings as stored", async (spec) => {
+    const runs = await leastroleRuns(spec, CORPUS, mkdtempSync(join(work, "e-")));
+    const e = stored.exports.find((x) => x.name === spec.name)!;
+    expect(runs.leastrole.table).toEqual(e.tables.leastrole);
+    expect(runs["leastrole-account"].table).toEqual(e.tables["leastrole-account"]);
+    expect(runs["leastrole-as-lambda"].table).toEqual(e.tables["leastrole-as-lambda"]);
+    expect(runs.leastrole.warnings).toEqual(e.leastroleWarnings.leastrole);
+  });
+
+  // The claims docs/comparison.md makes in prose, pinned one by one.
+  it("example-authz-details: no execution role, so nothing by default; LR014 on one role and three users with --scope account", () => {
+    const e = stored.exports.find((x) => x.name === "cloudsplaining-example-authz-details")!;
+    expect(e.tables.leastrole).toEqual({});
+    expect(Object.keys(e.tables["leastrole-account"])).toEqual(["role/OverprivilegedEC2", "user/biden", "user/obama", "user/userwithlotsofpermissions"]);
+    expect(e.tables["leastrole-account"]["role/OverprivilegedEC2"]).toEqual({ "privilege-escalation": ["LR014 iam-create-access-key"] });
+    expect(e.tables["leastrole-account"]["user/biden"]).toEqual({
+      "privilege-escalation": ["LR014 lambda-update-code", "LR014 lambda-update-configuration", "LR014 passrole-lambda"],
+    });
+    // Cloudsplaining's default exclusions skip AdministratorAccess, so obama (admin through it) is clean there.
+    expect(e.cloudsplainingSkippedPolicies).toContain("AdministratorAccess");
+    expect(e.tables.cloudsplaining["user/obama"]).toBeUndefined();
+    expect(e.tables["cloudsplaining-no-exclusions"]["user/obama"]?.["privilege-escalation"]?.length).toBeGreaterThan(0);
+    // As execution roles, MyRole/MyOtherRole get LR003 for iam:PassRole & co. on "*", and no LR014:
+    // PassRole without a compute action to pass it to is not an escalation.
+    expect(e.tables["leastrole-as-lambda"]["role/MyRole"]).toEqual({ "overly-permissive": ["LR003"] });
+  });
+
+  it("as-Lambda: LR018 reports the AWS managed read-only policies Cloudsplaining calls data exfiltration; PowerUserAccess lacks 8 of its methods", () => {
+    const t = stored.exports.find((x) => x.name === "cloudsplaining-example-authz-details")!.tables;
+    for (const p of ["policy/AmazonS3ReadOnlyAccess", "policy/AWSConfigRole"]) {
+      expect(t["leastrole-as-lambda"][p], p).toEqual({ "data-exfiltration": ["LR018"] });
+      expect(t["cloudsplaining-no-exclusions"][p]?.["data-exfiltration"]?.length, p).toBeGreaterThan(0);
+    }
+    expect(t["leastrole-as-lambda"]["policy/PowerUserAccess"]?.["privilege-escalation"]).toEqual([
+      "LR014 glue-update-dev-endpoint",
+      "LR014 lambda-update-code",
+      "LR014 lambda-update-configuration",
+      "LR014 sts-assume-any-role",
+    ]);
+    expect(t.cloudsplaining["policy/PowerUserAccess"]?.["privilege-escalation"]).toContain("PowerUserAccess: ModifyEC2InstanceUserDataThenRestart");
+  });
+
+  it("as-Lambda: the known LR014 false positive on ${aws:username} in a role's policy (cloudmapper's BAD_MFA_POLICY)", () => {
+    const t = stored.exports.find((x) => x.name === "cloudmapper-demo-account")!.tables;
+    expect(t["leastrole-as-lambda"]["policy/BAD_MFA_POLICY"]).toEqual({ "privilege-escalation": ["LR014 iam-create-access-key", "LR014 iam-create-login-profile"] });
+    expect(t["parliament-per-policy"]["policy/BAD_MFA_POLICY"]?.["policy-validity"]).toContain("UNKNOWN_ACTION (BAD_MFA_POLICY)");
+  });
+
+  it("example_authz_v2: leastrole resolves AdministratorAccess from its shipped data; the export lacks its document, so both peers miss BlakeBortles", () => {
+    const e = stored.exports.find((x) => x.name === "cloudsplaining-example_authz_v2")!;
+    expect(e.tables["leastrole-account"]["user/BlakeBortles"]?.["privilege-escalation"]).toContain("LR014 iam-put-role-policy");
+    for (const run of ["cloudsplaining", "cloudsplaining-no-exclusions", "parliament", "parliament-community", "parliament-per-policy"] as const) {
+      expect(e.tables[run]["user/BlakeBortles"], run).toBeUndefined();
+    }
+  });
+
+  it("cloudmapper: Cloudsplaining drops bad_role (it shares a RoleId with level1); leastrole reports it with --scope account", () => {
+    const e = stored.exports.find((x) => x.name === "cloudmapper-demo-account")!;
+    expect(e.principals.export).toContain("role/bad_role");
+    expect(e.principals.cloudsplaining).not.toContain("role/bad_role");
+    expect(e.tables.cloudsplaining["policy/inline:dostuff"]?.["privilege-escalation"]?.length).toBeGreaterThan(0);
+    expect(e.tables["leastrole-account"]["role/bad_role"]?.["privilege-escalation"]?.length).toBeGreaterThan(0);
+    expect(e.tables.leastrole).toEqual({ "role/level1": { hygiene: ["LR016"] } });
+    // level1 (the only Lambda role) grants ecr:GetAuthorizationToken: credentials exposure for both peers, not for leastrole.
+    expect(e.tables.cloudsplaining["role/level1"]).toEqual({ "credentials-exposure": ["inline:level1: ecr:GetAuthorizationToken"] });
+  });
+});
