@@ -19,10 +19,11 @@
 
 import type { Row } from "@aws-sdk/client-athena";
 import { ATHENA_USAGE_QUERY, LAKE_USAGE_QUERY, renderUsageQuery, USAGE_ROW_COLUMNS } from "../usage/sql.js";
-import { callAws, type CallContext } from "./aws-call.js";
+import { attemptsOf, callAws, type CallContext } from "./aws-call.js";
 import { CollectError } from "./errors.js";
 import type { QueryRecord } from "./manifest.js";
 import type { AthenaSource, LakeSource } from "./options.js";
+import { awsErrorCode, awsErrorMessage } from "./retry.js";
 import { QueryError, type Run, type UnitSpec } from "./run.js";
 import { relPath } from "./writer.js";
 
@@ -178,6 +179,18 @@ async function poll(
   }
 }
 
+/**
+ * Stop collect's own query; a failure to stop (no permission, the query ended meanwhile) is
+ * reported with the query, not instead of it.
+ */
+async function stopQuery(send: () => Promise<{ attempts: number }>): Promise<{ attempts: number; error: string | null }> {
+  try {
+    return { attempts: (await send()).attempts, error: null };
+  } catch (e) {
+    return { attempts: attemptsOf(e), error: `${awsErrorCode(e)}: ${awsErrorMessage(e)}` };
+  }
+}
+
 /** Ends a run whose query was stopped because the user interrupted it. */
 function throwIfInterrupted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CollectError("interrupted: the query was cancelled and the collection stopped; run again with --resume to continue");
@@ -233,11 +246,11 @@ export async function collectAthena(run: Run, homeRegion: string, source: Athena
     let attempts = outcome.attempts;
     if (outcome.stoppedBy !== null) {
       // Our own query only: the id StartQueryExecution just returned.
-      const stop = await callAws(run.ctx, "athena:StopQueryExecution", region, { QueryExecutionId: id });
+      const stop = await stopQuery(() => callAws(run.ctx, "athena:StopQueryExecution", region, { QueryExecutionId: id }));
       attempts += stop.attempts;
       const why = outcome.stoppedBy === "timeout" ? `still ${outcome.state} after ${options.timeoutMs} ms` : "the run was interrupted";
-      record = { ...record, state: "CANCELLED", stateReason: `stopped by leastrole: ${why}` };
-      throw new QueryError(outcome.stoppedBy === "timeout" ? "QueryTimedOut" : "QueryInterrupted", `query ${id} ${why}; StopQueryExecution was called`, record, attempts);
+      record = { ...record, state: stop.error === null ? "CANCELLED" : outcome.state, stateReason: `stopped by leastrole: ${why}${stop.error === null ? "" : `; StopQueryExecution failed: ${stop.error}`}` };
+      throw new QueryError(outcome.stoppedBy === "timeout" ? "QueryTimedOut" : "QueryInterrupted", `query ${id} ${why}; ${stop.error === null ? "StopQueryExecution was called" : `StopQueryExecution failed (${stop.error}): the query may still be running`}`, record, attempts);
     }
     if (outcome.state !== "SUCCEEDED") {
       throw new QueryError(outcome.state === "CANCELLED" ? "QueryCancelled" : "QueryFailed", `query ${id} ${outcome.state}${outcome.reason ? `: ${outcome.reason}` : ""}`, record, attempts);
@@ -313,11 +326,11 @@ export async function collectLake(run: Run, homeRegion: string, source: LakeSour
     record = { id, state: outcome.state, stateReason: outcome.reason, bytesScanned: outcome.bytesScanned, rows: null };
     let attempts = outcome.attempts;
     if (outcome.stoppedBy !== null) {
-      const cancel = await callAws(run.ctx, "cloudtrail:CancelQuery", region, { QueryId: id });
+      const cancel = await stopQuery(() => callAws(run.ctx, "cloudtrail:CancelQuery", region, { QueryId: id }));
       attempts += cancel.attempts;
       const why = outcome.stoppedBy === "timeout" ? `still ${outcome.state} after ${options.timeoutMs} ms` : "the run was interrupted";
-      record = { ...record, state: "CANCELLED", stateReason: `stopped by leastrole: ${why}` };
-      throw new QueryError(outcome.stoppedBy === "timeout" ? "QueryTimedOut" : "QueryInterrupted", `query ${id} ${why}; CancelQuery was called`, record, attempts);
+      record = { ...record, state: cancel.error === null ? "CANCELLED" : outcome.state, stateReason: `stopped by leastrole: ${why}${cancel.error === null ? "" : `; CancelQuery failed: ${cancel.error}`}` };
+      throw new QueryError(outcome.stoppedBy === "timeout" ? "QueryTimedOut" : "QueryInterrupted", `query ${id} ${why}; ${cancel.error === null ? "CancelQuery was called" : `CancelQuery failed (${cancel.error}): the query may still be running`}`, record, attempts);
     }
     if (outcome.state !== "FINISHED") {
       throw new QueryError(outcome.state === "CANCELLED" ? "QueryCancelled" : "QueryFailed", `query ${id} ${outcome.state}${outcome.reason ? `: ${outcome.reason}` : ""}`, record, attempts);

@@ -133,7 +133,12 @@ function queryParams(flag: string, text: string, allowed: readonly string[]): Ma
   for (const part of text.split("&")) {
     const eq = part.indexOf("=");
     const key = eq < 0 ? part : part.slice(0, eq);
-    const value = eq < 0 ? "" : decodeURIComponent(part.slice(eq + 1));
+    let value = "";
+    try {
+      value = eq < 0 ? "" : decodeURIComponent(part.slice(eq + 1));
+    } catch {
+      throw new CollectError(`--cloudtrail ${flag}: parameter ${key} is not valid percent-encoding`);
+    }
     if (!allowed.includes(key)) throw new CollectError(`--cloudtrail ${flag}: unknown parameter ${JSON.stringify(key)} (known: ${allowed.join(", ")})`);
     if (value === "") throw new CollectError(`--cloudtrail ${flag}: parameter ${key} has no value`);
     if (params.has(key)) throw new CollectError(`--cloudtrail ${flag}: parameter ${key} is given twice`);

@@ -187,6 +187,15 @@ describe("collect --cloudtrail athena: against moto", () => {
     expect(report.findings.length).toBeGreaterThan(0);
   });
 
+  it("--resume keeps the written results and starts no new query (it would be billed again)", async () => {
+    const before = byId(manifest);
+    const again = byId((await collect({ ...base(moto.endpoint), out, cloudtrail: SOURCE, ...WINDOW, resume: true })).manifest);
+    for (const op of ["StartQueryExecution", "GetQueryExecution", "GetQueryResults"]) {
+      const id = `us-east-1/athena:${op}/cloudtrail.logs`;
+      expect(again.get(id)).toMatchObject({ status: "ok", resumed: true, query: before.get(id)?.query });
+    }
+  });
+
   it("collects the alias's own resource policy (Qualifier), which the rules then see", async () => {
     const calls = byId(manifest);
     expect(calls.get("us-east-1/lambda:ListAliases/orders-processor")).toMatchObject({ status: "ok", count: 1, files: ["lambda/us-east-1/list-aliases/orders-processor.json"] });
