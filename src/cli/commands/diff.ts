@@ -61,8 +61,13 @@ export function registerDiff(program: Command): void {
         const first = s.document.meta.warnings.find((w) => w.severity === "error");
         throw new InputError(`no roles or functions in the ${label} inputs (${(label === "before" ? beforePaths : afterPaths).join(", ")})${first ? `: ${first.file ? `${first.file}: ` : ""}${first.message}` : ""}`);
       }
-      printInputWarnings(s.document, progress);
     }
+    // The after side's warnings, and those of the before side it does not repeat (two revisions
+    // of one plan mostly share theirs).
+    const seen = new Set(result.after.document.meta.warnings.map((w) => `${w.code}\u0000${w.path ?? ""}\u0000${w.message}`));
+    const beforeOnly = result.before.document.meta.warnings.filter((w) => !seen.has(`${w.code}\u0000${w.path ?? ""}\u0000${w.message}`));
+    printInputWarnings({ ...result.before.document, meta: { ...result.before.document.meta, warnings: beforeOnly, partial: false } }, progress);
+    printInputWarnings(result.after.document, progress);
     const text = flags.format === "json" ? renderDiffJson(result.report) : flags.format === "markdown" ? renderDiffMarkdown(result.report) : renderDiffTable(result.report);
     writeOutput(text, flags.output);
     if (flags.failOn && introducesAtLeast(result.report, flags.failOn)) process.exitCode = 1;
