@@ -259,6 +259,9 @@ export class RecordScanner {
         this.colon();
         if (id < 0) {
           this.skipValue();
+        } else if (id <= R.eventTime) {
+          // eventID and eventTime are (nearly) unique per record: interning them only costs.
+          vals[id] = this.b[this.i] === QUOTE ? this.plainString() : (this.skipValue(), null);
         } else if (id <= R.eventCategory) {
           vals[id] = this.stringOrNull();
         } else if (id === R.managementEvent) {
@@ -515,6 +518,26 @@ export class RecordScanner {
     }
     this.skipValue();
     return null;
+  }
+
+  /** A string value without interning (b[i] is '"'). */
+  private plainString(): string {
+    const b = this.b;
+    const n = this.n;
+    const s = this.i;
+    let i = s + 1;
+    for (;;) {
+      if (i >= n) throw new ScanError("unterminated string", s);
+      const c = b[i] as number;
+      if (c === QUOTE) break;
+      if (c === BACKSLASH || c >= 0x80) {
+        this.skipString();
+        return JSON.parse(this.utf8(s, this.i)) as string;
+      }
+      i++;
+    }
+    this.i = i + 1;
+    return this.latin1(s + 1, i);
   }
 
   private string(): string {
