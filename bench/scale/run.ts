@@ -102,9 +102,13 @@ function repeat(f: () => Measured): Measured {
 }
 
 const STAGES = ["read", "normalize", "IAM facts", "usage", "analysis", "evaluate", "report", "other", "total"] as const;
+/** The --timings table: wall ms per stage, and process CPU ms per stage under `cpu:<stage>`. */
 function stagesOf(stderr: string): Record<string, number> {
   const rows: Record<string, number> = {};
-  for (const m of stderr.matchAll(/^ {2}(\S+(?: \S+)?) +(\d+\.\d) ms/gm)) rows[m[1]!] = Number(m[2]);
+  for (const m of stderr.matchAll(/^ {2}(\S+(?: \S+)?) +(\d+\.\d) ms(?: +[\d.]+%)?(?: +cpu +(\d+\.\d) ms)?$/gm)) {
+    rows[m[1]!] = Number(m[2]);
+    if (m[3] !== undefined) rows[`cpu:${m[1]}`] = Number(m[3]);
+  }
   return rows;
 }
 
@@ -201,7 +205,7 @@ for (const functions of sizes) {
 
     const canonicalMB = statSync(canonical).size / 1e6;
     results.push({ functions, records, account, generatedS, load, full, stages, findings, exportOnly, exportStages, norm, canonicalMB, opaEval, opaFindings, cs, pa, problems });
-    const st = (k: string) => f1((stages[k] ?? NaN) / 1000);
+    const st = (k: string) => `${f1((stages[k] ?? NaN) / 1000)} (${f1((stages[`cpu:${k}`] ?? NaN) / 1000)})`;
     e2eRows.push(
       `| ${functions.toLocaleString("en")} | ${records.toLocaleString("en")} | ${account.trailFiles} / ${f1(account.trailBytesGz / 1e6)} | ${f2(full.wallS)} | ${f2(full.cpuS)} | ${full.rssMiB.toFixed(0)} | ${STAGES.slice(0, 8).map(st).join(" | ")} | ${findings} | ${load.toFixed(1)} |`,
     );
@@ -224,7 +228,7 @@ const md = [
   `Run ${started} → ${new Date().toISOString()}; load average at start ${load0.map((l) => l.toFixed(2)).join(" ")}, at end ${load1.map((l) => l.toFixed(2)).join(" ")}.`,
   `Machine: ${machine}. ${peerVersions}; OPA ${execFileSync(opa, ["version"], { encoding: "utf8" }).split("\n")[0]!.replace("Version: ", "")}. Runs per figure: ${runs} (median by wall time).`,
   "",
-  "`leastrole audit <account> --format json --timings` (export + CloudTrail), whole process under /usr/bin/time -v; stages from --timings, seconds:",
+  "`leastrole audit <account> --format json --timings` (export + CloudTrail), whole process under /usr/bin/time -v; stages from --timings, seconds wall (CPU of the whole process during the stage, all threads):",
   "",
   `| functions | records | trail files / MB gz | wall s | CPU s | peak RSS MiB | ${STAGES.slice(0, 8).join(" | ")} | findings | load (1 min) |`,
   `|---:|---:|---:|---:|---:|---:|${"---:|".repeat(8)}---:|---:|`,

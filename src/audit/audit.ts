@@ -8,7 +8,7 @@ import type { CanonicalDocument } from "../model/document.js";
 import type { AuditReport } from "../report/json.js";
 import { auditDocument, type AuditOptions } from "./audit-document.js";
 import { buildDocument, type BuildOptions } from "./build-document.js";
-import { addTiming } from "./timings.js";
+import { addTiming, startStage } from "./timings.js";
 
 export interface AuditPathsOptions extends BuildOptions, AuditOptions {
   /** Path of the config file, to resolve its relative rule-pack paths and name it in reports. */
@@ -33,7 +33,7 @@ export function evaluationOptionsOf(config: LeastroleConfig | undefined, configF
 
 export async function audit(paths: string[], options: AuditPathsOptions = {}): Promise<AuditResult> {
   const document = await buildDocument(paths, options);
-  const t = performance.now();
+  const t = startStage();
   const fromConfig = evaluationOptionsOf(options.config, options.configFile);
   const report = auditDocument(document, {
     ...fromConfig,
@@ -42,6 +42,6 @@ export async function audit(paths: string[], options: AuditPathsOptions = {}): P
     suppressions: [...(fromConfig.suppressions ?? []), ...(options.suppressions ?? [])],
     ruleOptions: { ...(fromConfig.ruleOptions ?? {}), ...(options.ruleOptions ?? {}) },
   });
-  addTiming(options.timings, "evaluate", t);
+  addTiming(options.timings, "evaluate", t, options.cpuTimings);
   return { report, document };
 }

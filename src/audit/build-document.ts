@@ -14,7 +14,7 @@ import { syntheticAccountFor, type IacReadOptions } from "../sources/cloudformat
 import type { SourceFragment } from "../sources/types.js";
 import { labelUsage, readUsage, type UsageException } from "../usage/index.js";
 import { routeInputs } from "./route-inputs.js";
-import { addTiming, type StageTimings } from "./timings.js";
+import { addTiming, cpuNow, startStage, type StageStart, type StageTimings } from "./timings.js";
 
 export interface BuildProgress {
   stage: "read" | "normalize" | "usage" | "analyze";
@@ -31,6 +31,8 @@ export interface BuildOptions {
   onProgress?: (p: BuildProgress) => void;
   /** Milliseconds spent in each stage (read, normalize, iamFacts, usage, analyze), added in when given (`audit --timings`, benchmarks). */
   timings?: StageTimings;
+  /** The process's CPU milliseconds (every thread) in each of those stages, added in when given. */
+  cpuTimings?: StageTimings;
   /** Options for the Terraform plan and CloudFormation/SAM/CDK readers (account, region, parameters, .tf files). */
   iac?: IacReadOptions;
   /**
@@ -100,8 +102,9 @@ async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>
 
 export async function buildDocument(paths: string[], options: BuildOptions = {}): Promise<CanonicalDocument> {
   const timings = options.timings;
-  const clock = (stage: BuildProgress["stage"], start: number) => addTiming(timings, stage, start);
-  let t = performance.now();
+  const cpuTimings = options.cpuTimings;
+  const clock = (stage: BuildProgress["stage"], start: StageStart) => addTiming(timings, stage, start, cpuTimings);
+  let t = startStage();
   const routed = await routeInputs(paths);
   const read = await readSourceFiles(routed.sources, (done) => options.onProgress?.({ stage: "read", done, total: routed.sources.length }), options);
   await separateIacFiles(read, options);
@@ -117,33 +120,42 @@ export async function buildDocument(paths: string[], options: BuildOptions = {})
     }
   }
 
-  t = performance.now();
+  t = startStage();
   const normalizeOptions: NormalizeOptions = options.asOf ? { asOf: options.asOf } : {};
   // The IAM facts are computed inside the normaliser: timed apart by wrapping the same default
   // facts function the normaliser would use (only when timings are asked for).
   let factsMs = 0;
-  if (timings) {
+  let factsCpu = 0;
+  if (timings || cpuTimings) {
     const f0 = performance.now();
+    const c0 = cpuNow();
     const facts = defaultFactsFunction();
     factsMs += performance.now() - f0;
+    factsCpu += cpuNow() - c0;
     normalizeOptions.iamDataVersion = facts.iamDataVersion;
     normalizeOptions.computeFacts = (p) => {
       const s = performance.now();
+      const c = cpuTimings ? cpuNow() : 0;
       try {
         return facts.compute(p);
       } finally {
         factsMs += performance.now() - s;
+        if (cpuTimings) factsCpu += cpuNow() - c;
       }
     };
   }
   const { document } = normalizeFragments(read.fragments, normalizeOptions, [...routed.warnings, ...read.warnings]);
   if (timings) {
-    timings.normalize = (timings.normalize ?? 0) + (performance.now() - t - factsMs);
+    timings.normalize = (timings.normalize ?? 0) + (performance.now() - t.wall - factsMs);
     timings.iamFacts = (timings.iamFacts ?? 0) + factsMs;
+  }
+  if (cpuTimings) {
+    cpuTimings.normalize = (cpuTimings.normalize ?? 0) + (cpuNow() - t.cpu - factsCpu);
+    cpuTimings.iamFacts = (cpuTimings.iamFacts ?? 0) + factsCpu;
   }
 
   if (routed.usage.length > 0) {
-    t = performance.now();
+    t = startStage();
     const aggregate = await readUsage(routed.usage, {
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       onProgress: (p) => options.onProgress?.({ stage: "usage", done: p.filesDone, total: p.filesTotal }),
@@ -164,7 +176,7 @@ export async function buildDocument(paths: string[], options: BuildOptions = {})
     clock("usage", t);
   }
 
-  t = performance.now();
+  t = startStage();
   const analysed = analyzeDocument(document, undefined, { principals: options.config?.scope === "account" });
   clock("analyze", t);
   return analysed;

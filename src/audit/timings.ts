@@ -26,9 +26,29 @@ const LABEL: Record<AuditStage, string> = {
   report: "report",
 };
 
-/** Adds the time since `start` (a performance.now() reading) to a stage, when timings are kept. */
-export function addTiming(timings: StageTimings | undefined, stage: AuditStage, start: number): void {
-  if (timings) timings[stage] = (timings[stage] ?? 0) + (performance.now() - start);
+/** Wall clock (performance.now()) and process CPU (user + system, every thread), ms. */
+export interface StageStart {
+  wall: number;
+  cpu: number;
+}
+
+export function cpuNow(): number {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+}
+
+export function startStage(): StageStart {
+  return { wall: performance.now(), cpu: cpuNow() };
+}
+
+/**
+ * Adds the time since `start` to a stage: wall time to `timings`, process CPU time to `cpu`
+ * (whichever is kept). CPU counts every thread of the process, so the usage stage's worker
+ * threads are in it; on a shared machine it is the steadier figure.
+ */
+export function addTiming(timings: StageTimings | undefined, stage: AuditStage, start: StageStart, cpu?: StageTimings): void {
+  if (timings) timings[stage] = (timings[stage] ?? 0) + (performance.now() - start.wall);
+  if (cpu) cpu[stage] = (cpu[stage] ?? 0) + (cpuNow() - start.cpu);
 }
 
 export interface TimingTotals {
@@ -41,22 +61,25 @@ export interface TimingTotals {
 }
 
 /**
- * A fixed-layout table (one `<label>  <ms>  <share>` line per stage; the benchmark parses it):
+ * A fixed-layout table (one `<label>  <ms>  <share>[  cpu <ms>]` line per stage; the benchmark parses it):
  * the stages that ran, then what the stages do not cover (config, rule packs, warnings), the total,
  * and CPU time and peak RSS when given.
  */
-export function formatStageTimings(timings: StageTimings, totals: TimingTotals): string {
+export function formatStageTimings(timings: StageTimings, totals: TimingTotals, cpu?: StageTimings): string {
   const lines = ["stage timings:"];
-  const row = (label: string, ms: number, share: boolean) =>
-    `  ${label.padEnd(10)} ${ms.toFixed(1).padStart(10)} ms${share && totals.totalMs > 0 ? `${((100 * ms) / totals.totalMs).toFixed(1).padStart(7)}%` : ""}`;
+  const cpuCol = (ms: number | undefined) => (ms === undefined ? "" : `   cpu ${ms.toFixed(1).padStart(10)} ms`);
+  const row = (label: string, ms: number, share: boolean, cpuMs?: number) =>
+    `  ${label.padEnd(10)} ${ms.toFixed(1).padStart(10)} ms${share && totals.totalMs > 0 ? `${((100 * ms) / totals.totalMs).toFixed(1).padStart(7)}%` : ""}${cpuCol(cpuMs)}`;
   let sum = 0;
+  let cpuSum = 0;
   for (const stage of AUDIT_STAGES) {
     const ms = timings[stage];
     if (ms === undefined) continue;
     sum += ms;
-    lines.push(row(LABEL[stage], ms, true));
+    cpuSum += cpu?.[stage] ?? 0;
+    lines.push(row(LABEL[stage], ms, true, cpu?.[stage]));
   }
-  lines.push(row("other", Math.max(0, totals.totalMs - sum), true));
+  lines.push(row("other", Math.max(0, totals.totalMs - sum), true, cpu && totals.cpuMs !== undefined ? Math.max(0, totals.cpuMs - cpuSum) : undefined));
   lines.push(row("total", totals.totalMs, false));
   if (totals.cpuMs !== undefined) lines.push(row("cpu", totals.cpuMs, false));
   if (totals.maxRssKb !== undefined) lines.push(`  ${"peak rss".padEnd(10)} ${(totals.maxRssKb / 1024).toFixed(1).padStart(10)} MiB`);

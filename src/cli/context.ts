@@ -35,7 +35,7 @@ const STAGE_LABEL: Record<BuildProgress["stage"], string> = {
   analyze: "analysing",
 };
 
-export async function documentFor(paths: string[], flags: InputFlags, config: LeastroleConfig | undefined, progress: Progress, timings?: StageTimings, iac?: IacReadOptions): Promise<CanonicalDocument> {
+export async function documentFor(paths: string[], flags: InputFlags, config: LeastroleConfig | undefined, progress: Progress, timings?: { wall: StageTimings; cpu: StageTimings }, iac?: IacReadOptions): Promise<CanonicalDocument> {
   if (paths.length === 0) throw new InputError("no inputs: give files or folders (an account export, CloudTrail logs, a Terraform plan, a template…)");
   if (flags.asOf !== undefined && Number.isNaN(Date.parse(flags.asOf))) throw new InputError(`--as-of must be a date or date-time (got ${flags.asOf})`);
   const document = await buildDocument(
@@ -44,7 +44,7 @@ export async function documentFor(paths: string[], flags: InputFlags, config: Le
       ...(config ? { config } : {}),
       ...(flags.asOf ? { asOf: new Date(flags.asOf).toISOString() } : {}),
       onProgress: (p) => progress.update(STAGE_LABEL[p.stage], p.done, p.total),
-      ...(timings ? { timings } : {}),
+      ...(timings ? { timings: timings.wall, cpuTimings: timings.cpu } : {}),
       ...(iac ? { iac } : {}),
     },
   );

@@ -54,9 +54,13 @@ describe("bench/scale/generate.ts", () => {
 
   it("is read as it is by audit: findings, and usage labelled for the generated functions", async () => {
     const timings: StageTimings = {};
+    const cpuTimings: StageTimings = {};
     const t = performance.now();
-    const { report, document } = await audit([tiny.dir], { timings, workers: 1 });
+    const c = process.cpuUsage();
+    const { report, document } = await audit([tiny.dir], { timings, cpuTimings, workers: 1 });
     const total = performance.now() - t;
+    const used = process.cpuUsage(c);
+    const cpuTotal = (used.user + used.system) / 1000;
 
     expect(document.functions).toHaveLength(tiny.functions);
     expect(document.roles).toHaveLength(tiny.roles);
@@ -80,6 +84,10 @@ describe("bench/scale/generate.ts", () => {
     expect(Object.keys(timings).sort()).toEqual(AUDIT_STAGES.filter((s) => s !== "report").sort());
     for (const ms of Object.values(timings)) expect(ms).toBeGreaterThanOrEqual(0);
     expect(Object.values(timings).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(total);
+    expect(Object.keys(cpuTimings).sort()).toEqual(Object.keys(timings).sort());
+    for (const ms of Object.values(cpuTimings)) expect(ms).toBeGreaterThanOrEqual(0);
+    // process.cpuUsage has microsecond resolution: allow its rounding.
+    expect(Object.values(cpuTimings).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(cpuTotal + 1);
   });
 });
 
@@ -90,9 +98,13 @@ describe("audit --timings", () => {
     if (!existsSync(cli)) throw new Error("build first: npm run build");
     const r = spawnSync(process.execPath, [cli, "audit", tiny.dir, "--format", "json", "--output", join(work, "r.json"), "--timings", "--quiet"], { encoding: "utf8" });
     expect(r.status).toBe(0);
-    const rows = new Map([...r.stderr.matchAll(/^ {2}(\S+(?: \S+)?) +(\d+\.\d) ms/gm)].map((m) => [m[1]!, Number(m[2])]));
+    const matches = [...r.stderr.matchAll(/^ {2}(\S+(?: \S+)?) +(\d+\.\d) ms(?: +[\d.]+%)?(?: +cpu +(\d+\.\d) ms)?$/gm)];
+    const rows = new Map(matches.map((m) => [m[1]!, Number(m[2])]));
+    const cpuRows = new Map(matches.map((m) => [m[1]!, Number(m[3])]));
     const stages = ["read", "normalize", "IAM facts", "usage", "analysis", "evaluate", "report"];
     for (const s of stages) expect(rows.get(s), s).toBeGreaterThanOrEqual(0);
+    for (const s of stages) expect(cpuRows.get(s), s).toBeGreaterThanOrEqual(0);
+    expect(stages.reduce((a, s) => a + cpuRows.get(s)!, 0)).toBeLessThanOrEqual(rows.get("cpu")! + 0.5);
     const sum = stages.reduce((a, s) => a + rows.get(s)!, 0);
     // Each figure is rounded to 0.1 ms.
     expect(sum).toBeLessThanOrEqual(rows.get("total")! + 0.5);
@@ -103,5 +115,7 @@ describe("audit --timings", () => {
   it("formats a fixed table: stages that ran, the rest as other, the total", () => {
     const text = formatStageTimings({ read: 10, usage: 30 }, { totalMs: 50 });
     expect(text).toBe(["stage timings:", "  read             10.0 ms   20.0%", "  usage            30.0 ms   60.0%", "  other            10.0 ms   20.0%", "  total            50.0 ms", ""].join("\n"));
+    const withCpu = formatStageTimings({ read: 10 }, { totalMs: 20, cpuMs: 12 }, { read: 8 });
+    expect(withCpu).toBe(["stage timings:", "  read             10.0 ms   50.0%   cpu        8.0 ms", "  other            10.0 ms   50.0%   cpu        4.0 ms", "  total            20.0 ms", "  cpu              12.0 ms", ""].join("\n"));
   });
 });

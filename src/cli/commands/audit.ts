@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
 import { auditDocument, evaluationOptionsOf, formatStageTimings, type StageTimings } from "../../audit/index.js";
-import { addTiming } from "../../audit/timings.js";
+import { addTiming, startStage } from "../../audit/timings.js";
 import { loadBuiltinPack } from "../../evaluate/pack.js";
 import { severityRank } from "../../evaluate/findings.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
@@ -58,21 +58,22 @@ export function registerAudit(program: Command): void {
       const started = performance.now();
       const cpuAtStart = process.cpuUsage();
       const timings: StageTimings | undefined = flags.timings ? {} : undefined;
+      const cpuTimings: StageTimings | undefined = flags.timings ? {} : undefined;
       const quiet = cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true;
       const progress = makeProgress({ quiet });
       const { config, configFile } = loadConfigFor(flags);
       const effective = flags.scope ? { ...(config ?? {}), scope: flags.scope } : config;
-      const document = await documentFor(paths, flags, effective, progress, timings, iacOptionsOf(flags));
+      const document = await documentFor(paths, flags, effective, progress, timings && cpuTimings ? { wall: timings, cpu: cpuTimings } : undefined, iacOptionsOf(flags));
       const fromConfig = evaluationOptionsOf(effective, configFile);
       // Load (and, for folders of .rego, compile) every extra pack once: the report renderers need
       // their catalogs too.
       const extraPacks = [...(fromConfig.rules ?? []), ...(flags.rules ?? [])].map((r) => (typeof r === "string" ? loadRulePack(r) : r));
-      let t = performance.now();
+      let t = startStage();
       const report = auditDocument(document, { ...fromConfig, rules: extraPacks });
-      addTiming(timings, "evaluate", t);
+      addTiming(timings, "evaluate", t, cpuTimings);
       printInputWarnings(document, progress);
       for (const d of report.diagnostics) if (d.severity !== "info") progress.note(`leastrole: ${d.severity}: ${d.message}`);
-      t = performance.now();
+      t = startStage();
       // Every pack's rules, so SARIF and HTML describe custom rules too.
       const catalog = [loadBuiltinPack(), ...extraPacks].flatMap((p) => p.catalog.rules);
       let text: string;
@@ -96,11 +97,11 @@ export function registerAudit(program: Command): void {
           });
       }
       writeOutput(text, flags.output);
-      addTiming(timings, "report", t);
+      addTiming(timings, "report", t, cpuTimings);
       if (timings) {
         // Printed even with --quiet: it was asked for. CPU time counts every thread (usage workers).
         const cpu = process.cpuUsage(cpuAtStart);
-        process.stderr.write(formatStageTimings(timings, { totalMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKb: process.resourceUsage().maxRSS }));
+        process.stderr.write(formatStageTimings(timings, { totalMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKb: process.resourceUsage().maxRSS }, cpuTimings));
       }
       if (flags.failOn) {
         const threshold = severityRank(flags.failOn);
