@@ -10,6 +10,7 @@
  * state manager (`/moto-api/state-manager/set-transition`, manual progression).
  */
 
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -287,4 +288,35 @@ describe("Athena query failures against moto", () => {
       await stateManager("unset-transition", { model_name: "athena::execution" });
     }
   });
+
+  it("the CLI: Ctrl-C (SIGINT) during the query stops it and exits with an error, the manifest saying why", async () => {
+    await stateManager("set-transition", { model_name: "athena::execution", transition: { progression: "manual", times: 1_000_000 } });
+    const out = outDir();
+    try {
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts"), "collect", "--out", out, "--regions", "us-east-1", "--endpoint", moto.endpoint, "--cloudtrail", SOURCE, "--since", "2026-01-10"],
+        {
+          env: { ...process.env, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_REGION: "us-east-1", AWS_PROFILE: "" },
+          stdio: ["ignore", "ignore", "pipe"],
+        },
+      );
+      let stderr = "";
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/athena:StartQueryExecution cloudtrail\.logs \[us-east-1\]: ok/.test(stderr) && !child.killed) setTimeout(() => child.kill("SIGINT"), 200);
+      });
+      const code = await exited;
+      expect(code).not.toBe(0);
+      expect(stderr).toMatch(/interrupted: stopping the running query/);
+      expect(stderr).toMatch(/interrupted: the query was cancelled and the collection stopped/);
+      const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as CollectManifest;
+      const polled = byId(manifest).get("us-east-1/athena:GetQueryExecution/cloudtrail.logs");
+      expect(polled).toMatchObject({ status: "failed", errorCode: "QueryInterrupted" });
+      expect((await athenaState(polled?.query?.id ?? "")).state).toBe("CANCELLED");
+    } finally {
+      await stateManager("unset-transition", { model_name: "athena::execution" });
+    }
+  }, 120_000);
 });
