@@ -90,6 +90,35 @@ export {
   type GeneratedFix,
 } from "./report/index.js";
 
+// Infrastructure as code (Terraform plans, CloudFormation/SAM/CDK templates) and reviewing a change
+export {
+  readIac,
+  readTerraformPlan,
+  detectIac,
+  permissionRows,
+  diffPermissions,
+  type IacReadOptions,
+  type IacFragment,
+  type StatementLocation,
+  type PermissionRow,
+  type PermissionDiff,
+  type TerraformReadOptions,
+} from "./sources/terraform/index.js";
+export { readCloudFormationTemplate, syntheticAccountFor, type CloudFormationReadOptions } from "./sources/cloudformation/index.js";
+export {
+  diff as diffInputs,
+  diffDocuments,
+  compareStatements,
+  introducesAtLeast,
+  DIFF_SCHEMA_VERSION,
+  type DiffReport,
+  type DiffResult,
+  type DiffOptions,
+  type PermissionChange,
+  type SharedRoleChange,
+} from "./audit/diff.js";
+export { renderPermissionDiffTable, renderPermissionDiffMarkdown, renderPermissionDiffJson, type PermissionDiffMarkdownOptions } from "./report/diff.js";
+
 // Least-privilege generation
 export {
   generatePolicy,

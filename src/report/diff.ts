@@ -95,7 +95,7 @@ function findingLine(f: Finding): string {
   return `${f.severity.toUpperCase()} ${f.ruleId} ${f.resource.type} ${f.resource.name}: ${f.message}${f.suppressed ? " (suppressed)" : ""}`;
 }
 
-export function renderDiffTable(report: DiffReport): string {
+export function renderPermissionDiffTable(report: DiffReport): string {
   const out: string[] = [`leastrole diff: ${headline(report)}`];
   const side = (label: string, s: DiffReport["before"]): string =>
     `${label} ${s.inputs.join(", ")} (${s.functions} functions, ${s.roles} roles, ${s.findings} findings${s.partial ? ", incomplete inputs" : ""})`;
@@ -128,12 +128,12 @@ export function renderDiffTable(report: DiffReport): string {
   return out.map(stripControl).join("\n").replace(/\n+$/, "") + "\n";
 }
 
-export interface DiffMarkdownOptions {
+export interface PermissionDiffMarkdownOptions {
   /** Most characters written (default: GitHub's comment limit). */
   maxLength?: number;
 }
 
-export function renderDiffMarkdown(report: DiffReport, options: DiffMarkdownOptions = {}): string {
+export function renderPermissionDiffMarkdown(report: DiffReport, options: PermissionDiffMarkdownOptions = {}): string {
   const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT;
   const head: string[] = [`### leastrole: ${mdText(headline(report))}`, ""];
   if (report.before.partial || report.after.partial) head.push("> Some inputs were incomplete: see the `leastrole audit` warnings.", "");
@@ -183,6 +183,6 @@ export function renderDiffMarkdown(report: DiffReport, options: DiffMarkdownOpti
   return [...head, ...body, ...tail].join("\n").replace(/\n+$/, "") + "\n";
 }
 
-export function renderDiffJson(report: DiffReport): string {
+export function renderPermissionDiffJson(report: DiffReport): string {
   return JSON.stringify(sortKeysDeep(report), null, 2) + "\n";
 }

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compareStatements, diff, type DiffResult } from "../../src/audit/diff.js";
 import type { PolicyStatement } from "../../src/model/document.js";
-import { renderDiffJson, renderDiffMarkdown, renderDiffTable } from "../../src/report/diff.js";
+import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissionDiffTable } from "../../src/report/diff.js";
 
 const corpus = "/work/shared/corpus";
 const fx = "test/iac/fixtures/diff";
@@ -67,7 +67,7 @@ describe("diff of two template revisions (SAM)", () => {
     expect(report.changes).toEqual([]);
     expect(report.findings.introduced).toEqual([]);
     expect(report.findings.fixed).toEqual([]);
-    expect(renderDiffTable(report)).toContain("No permission changes.");
+    expect(renderPermissionDiffTable(report)).toContain("No permission changes.");
   });
 });
 
@@ -93,23 +93,23 @@ describe("diff of two Terraform plans", () => {
     expect(ab.changes.filter((c) => c.change === "added").map((c) => keyOf(c, c.after)).sort()).toEqual(ba.changes.filter((c) => c.change === "removed").map((c) => keyOf(c, c.before)).sort());
     expect(ab.findings.introduced.map((f) => f.fingerprint).sort()).toEqual(ba.findings.fixed.map((f) => f.fingerprint).sort());
     const again = (await diff(a, b)).report;
-    expect(renderDiffJson(again)).toBe(renderDiffJson(ab));
-    expect(renderDiffMarkdown(again)).toBe(renderDiffMarkdown(ab));
-    expect(renderDiffTable(again)).toBe(renderDiffTable(ab));
+    expect(renderPermissionDiffJson(again)).toBe(renderPermissionDiffJson(ab));
+    expect(renderPermissionDiffMarkdown(again)).toBe(renderPermissionDiffMarkdown(ab));
+    expect(renderPermissionDiffTable(again)).toBe(renderPermissionDiffTable(ab));
   });
 });
 
 describe("rendering", () => {
   it("markdown fits a PR comment, escapes names, and says what was left out", async () => {
     const { report } = await run([`${fx}/lambda-kinesis-lambda.yaml`], [`${fx}/lambda-kinesis-lambda.edited.yaml`]);
-    const md = renderDiffMarkdown(report);
+    const md = renderPermissionDiffMarkdown(report);
     expect(md).toContain("### leastrole: 7 permission changes, 5 findings introduced, 0 fixed");
     expect(md).toContain("`Allow kinesis:* on *`");
     expect(md).toContain("#### Findings introduced");
-    const small = renderDiffMarkdown(report, { maxLength: 2500 });
+    const small = renderPermissionDiffMarkdown(report, { maxLength: 2500 });
     expect(small.length).toBeLessThan(4000);
     expect(small).toMatch(/more changes left out to fit a comment/);
-    const json = JSON.parse(renderDiffJson(report)) as { schemaVersion: string; changes: unknown[] };
+    const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; changes: unknown[] };
     expect(json.schemaVersion).toBe("1.0");
     expect(json.changes).toHaveLength(7);
   });

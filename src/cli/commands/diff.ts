@@ -5,7 +5,7 @@ import { diff, introducesAtLeast } from "../../audit/diff.js";
 import { loadRulePack } from "../../evaluate/pack.js";
 import { InputError } from "../../errors.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
-import { renderDiffJson, renderDiffMarkdown, renderDiffTable } from "../../report/diff.js";
+import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissionDiffTable } from "../../report/diff.js";
 import { loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { writeOutput } from "../io.js";
@@ -68,7 +68,7 @@ export function registerDiff(program: Command): void {
     const beforeOnly = result.before.document.meta.warnings.filter((w) => !seen.has(`${w.code}\u0000${w.path ?? ""}\u0000${w.message}`));
     printInputWarnings({ ...result.before.document, meta: { ...result.before.document.meta, warnings: beforeOnly, partial: false } }, progress);
     printInputWarnings(result.after.document, progress);
-    const text = flags.format === "json" ? renderDiffJson(result.report) : flags.format === "markdown" ? renderDiffMarkdown(result.report) : renderDiffTable(result.report);
+    const text = flags.format === "json" ? renderPermissionDiffJson(result.report) : flags.format === "markdown" ? renderPermissionDiffMarkdown(result.report) : renderPermissionDiffTable(result.report);
     writeOutput(text, flags.output);
     if (flags.failOn && introducesAtLeast(result.report, flags.failOn)) process.exitCode = 1;
   });
