@@ -245,6 +245,9 @@ describe("Athena query failures against moto", () => {
     expect(manifest.reasons.join("\n")).toMatch(/athena:StartQueryExecution cloudtrail.logs in us-east-1 failed/);
     const { document } = await audit([out]);
     expect(document.meta.warnings.some((w) => w.code === "collection-partial" && /StartQueryExecution/.test(w.message))).toBe(true);
+    expect(document.meta.partial).toBe(true);
+    // No rows: no usage, so nothing can be labelled unused from this collection.
+    expect(document.usage.present).toBe(false);
   });
 
   it("a query still running at the timeout is stopped (StopQueryExecution), recorded as cancelled, and the collection is partial", async () => {
