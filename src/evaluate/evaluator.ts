@@ -58,8 +58,26 @@ export interface EvaluationResult {
 // One live instance per pack, reused across evaluations (instantiation costs ~1 ms, setData more).
 const instances = new WeakMap<RulePack, { policy: LoadedPolicy; dataKey: string }>();
 
-/** Past this, an instance is dropped after use: wasm memory never shrinks while it lives. */
+/**
+ * Past this, an instance is released once the process has been idle for RELEASE_AFTER_MS: wasm
+ * memory never shrinks while it lives. Not at once: a dropped memory stays resident until the
+ * garbage collector frees it, which it had not done by the next evaluation, so evaluations in a row
+ * held two large memories at once (3 evaluations of the 10,000-function document in one process
+ * peaked at 1.57 GB against 0.97 GB for one). Reused while retained, it costs nothing more.
+ */
 const MAX_RETAINED_MEMORY = 512 * 1024 * 1024;
+const RELEASE_AFTER_MS = 1000;
+const releaseTimers = new WeakMap<RulePack, ReturnType<typeof setTimeout>>();
+
+function releaseLater(pack: RulePack, policy: LoadedPolicy): void {
+  clearTimeout(releaseTimers.get(pack));
+  const timer = setTimeout(() => {
+    if (instances.get(pack)?.policy === policy) instances.delete(pack);
+    releaseTimers.delete(pack);
+  }, RELEASE_AFTER_MS);
+  timer.unref(); // never keeps the process alive
+  releaseTimers.set(pack, timer);
+}
 
 /**
  * Wasm memory the evaluation of an input of this size will need. Starting with enough matters: the
@@ -111,7 +129,7 @@ export function evaluatePackRaw(pack: RulePack, input: EncodedDocument, config?:
     instances.delete(pack); // the instance may be in any state after an abort
     throw new EvaluationError(`evaluation aborted: ${toError(thrown).message}`, { file: pack.origin, cause: thrown });
   } finally {
-    if (policy.mem.buffer.byteLength > MAX_RETAINED_MEMORY) instances.delete(pack);
+    if (instances.get(pack)?.policy === policy && policy.mem.buffer.byteLength > MAX_RETAINED_MEMORY) releaseLater(pack, policy);
   }
 }
 
