@@ -109,6 +109,8 @@ const SI_KEYS = new KeySet(["arn"]);
 const RES_KEYS = new KeySet(["ARN"]);
 const PARAMS = new KeySet(PARAM_KEYS);
 const NAMES_ID = PARAMS.lookup("names");
+const KEY_ID = PARAMS.lookup("key");
+const VERSION_ID = PARAMS.lookup("versionId");
 const TOP_KEYS = new KeySet(["Records"]);
 /** Shared by the many records without resources or parameters (frozen: events are read-only). */
 const NO_RESOURCES: string[] = Object.freeze([]) as unknown as string[];
@@ -261,7 +263,7 @@ export class RecordScanner {
           this.skipValue();
         } else if (id <= R.eventTime) {
           // eventID and eventTime are (nearly) unique per record: interning them only costs.
-          vals[id] = this.b[this.i] === QUOTE ? this.plainString() : (this.skipValue(), null);
+          vals[id] = this.plainStringOrNull();
         } else if (id <= R.eventCategory) {
           vals[id] = this.stringOrNull();
         } else if (id === R.managementEvent) {
@@ -419,7 +421,8 @@ export class RecordScanner {
           if (names !== null) p[k] = names;
         } else this.skipValue();
       } else {
-        const v = this.stringOrNull();
+        // S3 object keys and version ids are mostly unique: not interned (see plainString).
+        const v = id === KEY_ID || id === VERSION_ID ? this.plainStringOrNull() : this.stringOrNull();
         if (v === null) delete p[k];
         else p[k] = v;
       }
@@ -520,7 +523,16 @@ export class RecordScanner {
     return null;
   }
 
-  /** A string value without interning (b[i] is '"'). */
+  private plainStringOrNull(): string | null {
+    if (this.b[this.i] === QUOTE) return this.plainString();
+    this.skipValue();
+    return null;
+  }
+
+  /**
+   * A string value without interning (b[i] is '"'). For values that rarely repeat: interning them
+   * costs a hash and evicts values that do repeat from the intern table.
+   */
   private plainString(): string {
     const b = this.b;
     const n = this.n;
