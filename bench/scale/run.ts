@@ -15,7 +15,7 @@
  *
  * Every size × records pair is run. Inputs are generated once into bench/out/scale/ (gitignored)
  * and reused while the generator's sources are unchanged. The markdown table goes to stdout and
- * bench/out/scale/last-run.md, the raw figures to bench/out/scale/last-run.json.
+ * bench/out/scale/last-run-<sizes>.md, the raw figures to last-run-<sizes>.json.
  */
 
 import { execFileSync, spawnSync } from "node:child_process";
@@ -68,7 +68,7 @@ interface Measured {
 
 /** One process under /usr/bin/time -v: wall, user+system CPU (all threads and children), peak RSS. */
 function timed(cmd: string, cmdArgs: string[], opts: { stdoutFile?: string; timeoutS?: number } = {}): Measured {
-  const timeFile = join(out, "time.txt");
+  const timeFile = join(out, `time-${process.pid}.txt`);
   const r = spawnSync("/usr/bin/time", ["-v", "-o", timeFile, cmd, ...cmdArgs], {
     encoding: "utf8",
     maxBuffer: 1 << 30,
@@ -242,6 +242,8 @@ const md = [
   "",
   ...(results as Array<{ functions: number; records: number; problems: string[] }>).flatMap((r) => r.problems.map((p) => `- problem at ${r.functions}/${r.records}: ${p}`)),
 ].join("\n");
-writeFileSync(join(out, "last-run.md"), `${md}\n`);
-writeFileSync(join(out, "last-run.json"), `${JSON.stringify({ started, load0, load1, machine, results }, null, 1)}\n`);
+// One file per size set, so runs of different sizes can be kept side by side.
+const tag = `f${sizes.join("_")}-r${recordCounts.join("_")}`;
+writeFileSync(join(out, `last-run-${tag}.md`), `${md}\n`);
+writeFileSync(join(out, `last-run-${tag}.json`), `${JSON.stringify({ started, load0, load1, machine, results }, null, 1)}\n`);
 process.stdout.write(`${md}\n`);
