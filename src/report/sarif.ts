@@ -90,7 +90,9 @@ export function statementSourceOf(document: Partial<CanonicalDocument> | undefin
 
 /** A repository-relative URI with forward slashes; absolute paths outside the root become file URIs. */
 export function toArtifactUri(file: string, sourceRoot: string): string {
-  const isWindowsAbs = /^[A-Za-z]:[\\/]/.test(file);
+  // `C:\x` is a Windows path anywhere; `C:/x` only on Windows (elsewhere it is a relative path
+  // whose first folder is named `C:`).
+  const isWindowsAbs = /^[A-Za-z]:\\/.test(file) || (process.platform === "win32" && /^[A-Za-z]:\//.test(file));
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return file;
   let rel = file;
   if (path.isAbsolute(file) || isWindowsAbs) {
@@ -99,7 +101,11 @@ export function toArtifactUri(file: string, sourceRoot: string): string {
     rel = r;
   }
   rel = rel.replace(/\\/g, "/").replace(/^\.\//, "");
-  return encodeURI(rel).replace(/[?#]/g, (ch) => encodeURIComponent(ch));
+  const uri = encodeURI(rel).replace(/[?#]/g, (ch) => encodeURIComponent(ch));
+  // A colon in the first segment would read as a URI scheme (RFC 3986 §4.2): percent-encode it.
+  const slash = uri.indexOf("/");
+  const first = slash < 0 ? uri : uri.slice(0, slash);
+  return first.includes(":") ? first.replace(/:/g, "%3A") + uri.slice(first.length) : uri;
 }
 
 function text(s: string): string {

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { auditDocument } from "../../src/audit/audit-document.js";
 import { buildDocument } from "../../src/audit/build-document.js";
 import { loadBuiltinPack } from "../../src/evaluate/pack.js";
-import { renderSarif, statementSourceOf } from "../../src/report/sarif.js";
+import { renderSarif, statementSourceOf, toArtifactUri } from "../../src/report/sarif.js";
 import { expectValidSarif } from "../report/sarif-schema.js";
 
 const catalog = loadBuiltinPack().catalog.rules;
@@ -46,5 +46,15 @@ describe("SARIF locations of statement findings", () => {
     const log = expectValidSarif(renderSarif(report, catalog, { document, sourceRoot: process.cwd() })) as Sarif.Log;
     const result = log.runs[0]!.results!.find((r) => r.partialFingerprints!["leastrole/v1"] === f.fingerprint)!;
     expect(result.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: main }, region: { startLine: everything } });
+  });
+});
+
+describe("artifact URIs", () => {
+  it("a first folder named like a drive or scheme (`A:`) stays a relative reference (found by the property test)", () => {
+    expect(toArtifactUri("A:/ ", "/repo")).toBe("A%3A/%20");
+    expect(decodeURIComponent(toArtifactUri("A:/ ", "/repo"))).toBe("A:/ ");
+    expect(toArtifactUri("infra/main.tf", "/repo")).toBe("infra/main.tf");
+    expect(toArtifactUri("/repo/infra/main.tf", "/repo")).toBe("infra/main.tf");
+    expect(toArtifactUri("C:\\work\\main.tf", "/repo")).toMatch(/^file:\/\/\//);
   });
 });
