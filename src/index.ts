@@ -136,7 +136,7 @@ export {
 } from "./generate/index.js";
 
 // Live collection (read-only)
-export { collect, collectPolicy, COLLECT_OPERATIONS, type CollectOptions, type CollectResult, type CollectManifest } from "./collect/index.js";
+export { collect, collectPolicy, COLLECT_OPERATIONS, type CollectOptions, type CollectResult, type CollectManifest, type CloudTrailSource, type QueryRecord } from "./collect/index.js";
 
 // The IAM engine: policy grammar, action catalog, ARN matching, evaluation, effective permissions
 export * as iam from "./iam/index.js";

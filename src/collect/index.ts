@@ -6,7 +6,9 @@
 export { collect, type CollectResult } from "./collect.js";
 export {
   parseCloudTrailSource,
+  type AthenaSource,
   type CloudTrailSource,
+  type LakeSource,
   type CollectOptions,
   type CollectProgress,
 } from "./options.js";
@@ -17,10 +19,12 @@ export {
   type CallStatus,
   type CollectManifest,
   type ManifestCall,
+  type QueryRecord,
 } from "./manifest.js";
 export { COLLECT_OPERATIONS, type CollectFeature, type CollectOperation, type AwsService } from "./operations.js";
 export {
   ALL_FEATURES,
+  ATHENA_DELEGATED_ACTIONS,
   collectPolicy,
   operationsTable,
   type CollectPolicyOptions,
