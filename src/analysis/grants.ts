@@ -24,24 +24,11 @@ const DOCUMENTED_STAR_ACTIONS: readonly string[] = VPC_ACTIONS;
 const SAMPLE = 10;
 const STAR_SAMPLE = 10;
 
-const statementSets = new WeakMap<ActionCatalog, WeakMap<PolicyStatement, ActionSet>>();
-
-/**
- * The concrete actions a statement's Action/NotAction grants: sealed (read-only) and cached per
- * statement object, as the IAM engine caches its statement analyses (documents are never mutated),
- * so a managed policy attached to thousands of roles is expanded once, not once per role and use.
- */
+/** The concrete actions a statement's Action/NotAction grants. */
 export function statementActionSet(catalog: ActionCatalog, st: PolicyStatement): ActionSet {
-  let byStatement = statementSets.get(catalog);
-  if (byStatement === undefined) statementSets.set(catalog, (byStatement = new WeakMap()));
-  let set = byStatement.get(st);
-  if (set === undefined) {
-    if (st.Action !== undefined) set = catalog.expandAllToSet(st.Action);
-    else if (st.NotAction !== undefined) set = catalog.expandAllToSet(st.NotAction).complementWithin(catalog.all);
-    else set = catalog.expandAllToSet([]);
-    byStatement.set(st, set.seal());
-  }
-  return set;
+  if (st.Action !== undefined) return catalog.expandAllToSet(st.Action);
+  if (st.NotAction !== undefined) return catalog.expandAllToSet(st.NotAction).complementWithin(catalog.all);
+  return catalog.expandAllToSet([]);
 }
 
 function writeLevels(catalog: ActionCatalog): ActionSet {
@@ -186,7 +173,16 @@ export function fullAccessOf(catalog: ActionCatalog, ref: AttachedPolicyRef, doc
 
 export function summarizeGrants(catalog: ActionCatalog, policies: readonly NamedPolicy[]): GrantSummary {
   const union = catalog.expandAllToSet([]);
-  for (const p of policies) for (const st of p.document.Statement) if (st.Effect === "Allow") union.orInPlace(statementActionSet(catalog, st));
+  for (const p of policies) {
+    for (const st of p.document.Statement) {
+      if (st.Effect !== "Allow") continue;
+      // Action lists are OR-ed pattern by pattern from the catalog's cached expansions: no set per
+      // statement per role (a cache of them kept ~64 MB alive at 10,000 functions, a set per use
+      // was garbage).
+      if (st.Action !== undefined) for (const pattern of st.Action) union.orInPlace(catalog.expandToSet(pattern));
+      else union.orInPlace(statementActionSet(catalog, st));
+    }
+  }
   const w = catalog.levelSets.get("Write");
   const pm = catalog.levelSets.get("Permissions management");
   const writes = w ? union.clone().andInPlace(w) : null;
