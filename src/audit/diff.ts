@@ -73,7 +73,14 @@ export interface DiffReport {
   findings: { introduced: Finding[]; fixed: Finding[]; unchanged: number };
 }
 
-export interface DiffOptions extends BuildOptions, AuditOptions {}
+export interface DiffOptions extends BuildOptions, AuditOptions {
+  /**
+   * Compare only what the after side defines (its roles, functions, policies, users and groups):
+   * a plan or template against a whole account export, where everything else in the account is
+   * not part of the change.
+   */
+  onlyAfterResources?: boolean;
+}
 
 export interface DiffResult {
   report: DiffReport;
@@ -112,7 +119,7 @@ async function side(paths: string[], options: DiffOptions): Promise<{ document: 
 export async function diff(before: string[], after: string[], options: DiffOptions = {}): Promise<DiffResult> {
   const b = await side(before, options);
   const a = await side(after, options);
-  return { report: diffDocuments(b, a, { before, after }), before: b, after: a };
+  return { report: diffDocuments(b, a, { before, after }, { onlyAfterResources: options.onlyAfterResources === true }), before: b, after: a };
 }
 
 /* ------------------------------------------------------------ comparing */
@@ -237,7 +244,10 @@ function pairRows(removed: PermissionRow[], added: PermissionRow[]): Array<[Perm
     else if (STATEMENT_KINDS.has(r.kind)) {
       let score = 0;
       for (const c of candidates) {
-        const s = overlap(r.value as PolicyStatement, c.value as PolicyStatement);
+        const [x, y] = [r.value as PolicyStatement, c.value as PolicyStatement];
+        // One statement containing the other (`dynamodb:*` on `*` → two actions on a table) is
+        // the same grant rescoped, even with no element in common.
+        const s = overlap(x, y) + (x.Effect === y.Effect && (statementCovers(x, y) || statementCovers(y, x)) ? 2 : 0);
         if (s > score) [best, score] = [c, s];
       }
       if (score < 2) best = null; // only the effect in common: a different statement
@@ -266,6 +276,7 @@ export function diffDocuments(
   before: { document: CanonicalDocument; report: AuditReport },
   after: { document: CanonicalDocument; report: AuditReport },
   inputs: { before: string[]; after: string[] } = { before: [], after: [] },
+  options: { onlyAfterResources?: boolean } = {},
 ): DiffReport {
   const rowsB = permissionRows(fragmentOf(before.document));
   const rowsA = permissionRows(fragmentOf(after.document));
@@ -275,8 +286,10 @@ export function diffDocuments(
   const added = rowsA.filter((r) => !keysB.has(r.key));
   const ownersB = owners(before.document);
   const ownersA = owners(after.document);
+  // AWS managed policies are in every document that attaches them: not something the after side defines.
+  const defined = (arn: string): boolean => !options.onlyAfterResources || (ownersA.has(arn) && after.document.policies[arn]?.awsManaged !== true);
 
-  const changes: PermissionChange[] = pairRows(removed, added).map((pair) => {
+  const changes: PermissionChange[] = pairRows(removed.filter((r) => defined(r.owner)), added.filter((r) => defined(r.owner))).map((pair) => {
     const row = (pair[1] ?? pair[0])!;
     const o = ownersA.get(row.owner) ?? ownersB.get(row.owner);
     const functions = [...new Set([...(ownersB.get(row.owner)?.functions ?? []), ...(ownersA.get(row.owner)?.functions ?? [])])].sort();
@@ -311,8 +324,8 @@ export function diffDocuments(
 
   const fpB = new Set(before.report.findings.map((f) => f.fingerprint));
   const fpA = new Set(after.report.findings.map((f) => f.fingerprint));
-  const introduced = after.report.findings.filter((f) => !fpB.has(f.fingerprint)).sort(findingOrder);
-  const fixed = before.report.findings.filter((f) => !fpA.has(f.fingerprint)).sort(findingOrder);
+  const introduced = after.report.findings.filter((f) => !fpB.has(f.fingerprint) && defined(f.resource.arn)).sort(findingOrder);
+  const fixed = before.report.findings.filter((f) => !fpA.has(f.fingerprint) && defined(f.resource.arn)).sort(findingOrder);
 
   const sideOf = (s: { document: CanonicalDocument; report: AuditReport }, paths: string[]): DiffSide => ({
     inputs: [...paths],
@@ -328,7 +341,7 @@ export function diffDocuments(
     after: sideOf(after, inputs.after),
     changes,
     sharedRoles,
-    findings: { introduced, fixed, unchanged: after.report.findings.length - introduced.length },
+    findings: { introduced, fixed, unchanged: after.report.findings.filter((f) => fpB.has(f.fingerprint) && defined(f.resource.arn)).length },
   };
 }
 

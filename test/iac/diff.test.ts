@@ -99,6 +99,26 @@ describe("diff of two Terraform plans", () => {
   });
 });
 
+describe("a template against an account export", () => {
+  it("--only-after-resources: the role the template redefines is narrowed, its findings fixed; the rest of the account is not part of the change", async () => {
+    const { report } = await diff(["examples/demo-account"], [`${fx}/billing-sync-fix.yaml`], { iac: { accountId: "111122223333" }, onlyAfterResources: true });
+    expect(report.changes.map((c) => [c.change, c.ownerName, c.kind, c.policy])).toEqual([["narrowed", "billing-sync-role", "inline-statement", "billing-everything"]]);
+    const c = report.changes[0]!;
+    expect(c.before).toEqual({ Action: ["dynamodb:*"], Effect: "Allow", Resource: ["*"] });
+    expect(c.functions).toEqual(["arn:aws:lambda:us-east-1:111122223333:function:billing-sync"]);
+    expect(c.source?.file).toBe(`${fx}/billing-sync-fix.yaml`);
+    expect(report.findings.fixed.map((f) => [f.ruleId, f.resource.name])).toEqual([
+      ["LR002", "billing-sync-role"],
+      ["LR003", "billing-sync-role"],
+      ["LR017", "billing-sync-role"],
+    ]);
+    expect(report.findings.introduced).toEqual([]);
+    // Without the option every other role of the account reads as removed.
+    const all = (await diff(["examples/demo-account"], [`${fx}/billing-sync-fix.yaml`], { iac: { accountId: "111122223333" } })).report;
+    expect(all.changes.filter((x) => x.change === "removed").map((x) => x.ownerName)).toEqual(expect.arrayContaining(["old-etl-role", "reports-role"]));
+  });
+});
+
 describe("rendering", () => {
   it("markdown fits a PR comment, escapes names, and says what was left out", async () => {
     const { report } = await run([`${fx}/lambda-kinesis-lambda.yaml`], [`${fx}/lambda-kinesis-lambda.edited.yaml`]);

@@ -17,6 +17,7 @@ interface DiffFlags extends InputFlags, IacFlags {
   before?: string[];
   after?: string[];
   rules?: string[];
+  onlyAfterResources?: boolean;
 }
 
 /** Paths as the user wrote them when relative (reports stay portable), absolute otherwise. */
@@ -33,6 +34,7 @@ export function registerDiff(program: Command): void {
     .addOption(new Option("-f, --format <format>", "report format (markdown: for a pull-request comment)").choices(["table", "markdown", "json"]).default("table"))
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .addOption(new Option("--fail-on <severity>", "exit 1 when the change introduces a finding at or above this severity (not suppressed)").choices([...SEVERITIES]))
+    .option("--only-after-resources", "compare only the roles, functions and policies the after inputs define (a plan or template against a whole account export)")
     .option("--before <paths...>", "more inputs for the before side")
     .option("--after <paths...>", "more inputs for the after side")
     .option("-c, --config <file>", "configuration file (default: .leastrole.yaml/.yml/.json in the current folder)")
@@ -54,6 +56,7 @@ export function registerDiff(program: Command): void {
       rules,
       ...(config ? { config } : {}),
       ...(iac ? { iac } : {}),
+      ...(flags.onlyAfterResources ? { onlyAfterResources: true } : {}),
       ...(flags.asOf ? { asOf: new Date(flags.asOf).toISOString() } : {}),
     });
     for (const [label, s] of [["before", result.before], ["after", result.after]] as const) {
