@@ -234,12 +234,16 @@ function outcomes(
   ctx: ContextValues,
 ): StatementOutcome[] {
   const useVariables = policy.document.Version === "2012-10-17";
-  return policy.document.Statement.map((st, index) => {
+  // Only statements that apply or may apply: a `false` outcome is neutral in every use below (an OR
+  // of results, refs and missing keys of true/unknown ones), and most statements of a role are
+  // about other actions, so not building their outcomes saves most of the allocation.
+  const out: StatementOutcome[] = [];
+  policy.document.Statement.forEach((st, index) => {
+    if (!actionApplies(st, request.action)) return;
     const missingKeys: string[] = [];
-    let r: Tri = actionApplies(st, request.action) ? true : false;
     let viaAccountOnly = false;
     let viaRoleArn = false;
-    if (r !== false) r = and(r, resourceApplies(st, request.resource, ctx, useVariables, missingKeys));
+    let r: Tri = resourceApplies(st, request.resource, ctx, useVariables, missingKeys);
     if (r !== false && policy.kind === "resource") {
       const p = principalApplies(st, principalArn);
       if (p === "account") viaAccountOnly = true;
@@ -251,14 +255,16 @@ function outcomes(
       missingKeys.push(...c.missingKeys);
       r = and(r, c.result);
     }
-    return {
+    if (r === false) return;
+    out.push({
       ref: { policy: policy.id, policyKind: policy.kind, index, sid: st.Sid === undefined || st.Sid === "" ? null : st.Sid, effect: st.Effect, match: "applies" },
       result: r,
       viaAccountOnly,
       viaRoleArn,
       missingKeys: r === "unknown" ? missingKeys : [],
-    };
+    });
   });
+  return out;
 }
 
 /**
