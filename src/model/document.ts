@@ -241,6 +241,11 @@ export interface LambdaFunction {
   fileSystems: string[];
   triggers: Trigger[];
   resourcePolicy: PolicyDocument | null;
+  /**
+   * Where each resource-policy statement is written, by index (IaC: the permission resource that
+   * adds it); absent when the input does not say.
+   */
+  resourcePolicyStatementSources?: (SourceLocation | null)[];
   functionUrl: FunctionUrl | null;
   tags: { [key: string]: string };
   source: SourceLocation | null;

@@ -96,7 +96,12 @@ export function applyPatches(functions: Map<string, LambdaFunction>, patches: re
       };
     }
   }
-  for (const [arn, docs] of policies) functions.get(arn)!.resourcePolicy = mergePolicies(docs, functions.get(arn)!.resourcePolicy);
+  for (const [arn, docs] of policies) {
+    const fn = functions.get(arn)!;
+    // Statement locations index the function's own statements, which stay first unless duplicates go.
+    if (fn.resourcePolicyStatementSources && new Set(fn.resourcePolicy?.Statement.map((s) => canonicalJson(s))).size !== (fn.resourcePolicy?.Statement.length ?? 0)) delete fn.resourcePolicyStatementSources;
+    fn.resourcePolicy = mergePolicies(docs, fn.resourcePolicy);
+  }
   for (const [arn, list] of urls) functions.get(arn)!.functionUrl = pickUrl([...list, ...(functions.get(arn)!.functionUrl ? [functions.get(arn)!.functionUrl!] : [])]);
 }
 

@@ -78,7 +78,10 @@ export interface SarifOptions {
 export function statementSourceOf(document: Partial<CanonicalDocument> | undefined, f: Finding): SourceLocation | null {
   const policy = f.evidence.policy;
   const index = f.evidence.statementIndex;
-  if (!document || typeof policy !== "string" || typeof index !== "number" || !Number.isInteger(index) || index < 0) return null;
+  if (!document || typeof index !== "number" || !Number.isInteger(index) || index < 0) return null;
+  // A function's resource-policy statement (LR012): the permission resource that adds it.
+  if (f.resource.type === "function" && policy === undefined) return document.functions?.find((fn) => fn.arn === f.resource.arn)?.resourcePolicyStatementSources?.[index] ?? null;
+  if (typeof policy !== "string") return null;
   const owner = [...(document.roles ?? []), ...(document.principals ?? [])].find((o) => o.arn === f.resource.arn);
   if (policy === "trust") return (owner && "trustStatementSources" in owner ? owner.trustStatementSources?.[index] : null) ?? null;
   if (policy.startsWith("inline:")) {

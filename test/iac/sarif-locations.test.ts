@@ -49,6 +49,25 @@ describe("SARIF locations of statement findings", () => {
   });
 });
 
+describe("resource-policy statements", () => {
+  it("SAM: a public-URL finding about Statement[0] points at the FunctionUrlConfig that adds it", async () => {
+    const file = "test/iac/fixtures/diff/lambda-kinesis-lambda.edited.yaml";
+    const document = await buildDocument([file]);
+    const f = auditDocument(document).findings.find((x) => x.ruleId === "LR012" && x.evidence.statementIndex === 0)!;
+    expect(statementSourceOf(document, f)).toMatchObject({ file, line: lineOf(file, /FunctionUrlConfig:/) });
+    expect(f.location?.line).toBe(lineOf(file, /^ {2}ConsumerFunction:/));
+  });
+
+  it("Terraform: each statement keeps the aws_lambda_permission it came from, through normalisation", async () => {
+    const dir = "test/iac/fixtures/terraform/fanout";
+    const configFiles = { "main.tf": readFileSync(`${dir}/main.tf`, "utf8"), "modules/fn/main.tf": readFileSync(`${dir}/modules/fn/main.tf`, "utf8") };
+    const document = await buildDocument(["test/iac/fixtures/terraform/fanout.plan.json"], { iac: { configFiles, configRoot: dir } });
+    const fn = document.functions.find((x) => x.resourcePolicy !== null)!;
+    expect(fn.resourcePolicyStatementSources).toEqual([{ file: `${dir}/main.tf`, line: lineOf(`${dir}/main.tf`, /^resource "aws_lambda_permission" "sns_live"/), address: "aws_lambda_permission.sns_live" }]);
+    expect(fn.resourcePolicy!.Statement).toHaveLength(fn.resourcePolicyStatementSources!.length);
+  });
+});
+
 describe("artifact URIs", () => {
   it("a first folder named like a drive or scheme (`A:`) stays a relative reference (found by the property test)", () => {
     expect(toArtifactUri("A:/ ", "/repo")).toBe("A%3A/%20");

@@ -91,6 +91,8 @@ export class TemplateReader {
   readonly functions = new Map<string, { fn: LambdaFunction; statements: PolicyStatement[] }>();
   readonly patches = new Map<string, FunctionPatch & { statements: PolicyStatement[] }>();
   readonly statementLocations: StatementLocation[] = [];
+  /** The permission resource each resource-policy statement came from. */
+  readonly statementOrigins = new WeakMap<PolicyStatement, SourceLocation>();
   readonly incomplete = new Set<string>();
   readonly undecided = new Set<string>();
   readonly principals = new Map<string, PrincipalRecord>(); // users and groups, by logical ID
@@ -172,6 +174,8 @@ export class TemplateReader {
     fragment.policies = [...this.policies.values()].sort(byArn);
     for (const { fn, statements } of this.functions.values()) {
       if (statements.length > 0) fn.resourcePolicy = resourcePolicyOf(statements);
+      const origins = statements.map((s) => this.statementOrigins.get(s) ?? null);
+      if (origins.some((o) => o !== null)) fn.resourcePolicyStatementSources = origins;
       fn.triggers.sort((a, b) => (a.eventSourceArn ?? "").localeCompare(b.eventSourceArn ?? ""));
       fragment.functions.push(fn);
     }

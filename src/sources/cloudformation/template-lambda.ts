@@ -146,6 +146,7 @@ export function readPermission(reader: TemplateReader, id: string, r: SamResourc
   if (reader.prop(r, "InvokedViaFunctionUrl") === true) {
     statement.Condition = { ...(statement.Condition ?? {}), Bool: { "lambda:InvokedViaFunctionUrl": ["true"] } };
   }
+  reader.statementOrigins.set(statement, reader.location(r.sourcePath, id));
   (t.local ?? t.patch)?.statements.push(statement);
 }
 

@@ -164,6 +164,7 @@ export function readPermission(p: PlanReader, r: TfResource): void {
     functionUrlAuthType: str("function_url_auth_type"),
     eventSourceToken: str("event_source_token"),
   });
+  p.statementOrigins.set(statement, p.location(r));
   if (target.fn) target.fn.statements.push(statement);
   else patchFor(p, target, r).statements.push(statement);
 }

@@ -105,6 +105,8 @@ export class PlanReader {
   readonly trustLocations = new Map<string, SourceLocation>();
   /** Statement lines in the `.tf` files of the policy a location (by identity) points at. */
   readonly statementLines = new Map<SourceLocation, number[]>();
+  /** The `aws_lambda_permission` each resource-policy statement came from. */
+  readonly statementOrigins = new WeakMap<PolicyStatement, SourceLocation>();
 
   constructor(
     readonly index: PlanIndex,
@@ -168,6 +170,8 @@ export class PlanReader {
     fragment.policies = [...this.policies.values()].map((p) => p.policy).sort(byArn);
     for (const { fn, statements } of this.functions.values()) {
       if (statements.length > 0) fn.resourcePolicy = resourcePolicyOf(statements);
+      const origins = statements.map((s) => this.statementOrigins.get(s) ?? null);
+      if (origins.some((o) => o !== null)) fn.resourcePolicyStatementSources = origins;
       fn.triggers.sort((a, b) => (a.eventSourceArn ?? "").localeCompare(b.eventSourceArn ?? ""));
       fragment.functions.push(fn);
     }
