@@ -9,9 +9,18 @@ import type { PolicyDocument } from "../model/document.js";
 
 const LAMBDA_SERVICES = new Set(["lambda.amazonaws.com", "edgelambda.amazonaws.com"]);
 
+/** Answers per pattern: trust policies repeat the same few (`sts:AssumeRole`), and compiling a regex per role per pattern was most of the cost. */
+const covers = new Map<string, boolean>();
+
 function actionCoversAssumeRole(pattern: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
-  return re.test("sts:AssumeRole");
+  let hit = covers.get(pattern);
+  if (hit === undefined) {
+    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+    hit = re.test("sts:AssumeRole");
+    if (covers.size >= 10_000) covers.clear(); // bounded whatever the inputs
+    covers.set(pattern, hit);
+  }
+  return hit;
 }
 
 export function trustsLambda(trust: PolicyDocument | null): boolean {
