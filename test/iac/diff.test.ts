@@ -31,8 +31,8 @@ describe("diff of two template revisions (SAM)", () => {
     ]);
     const wide = report.changes.find((c) => c.kind === "inline-statement")!;
     expect(wide.after).toEqual({ Action: ["kinesis:*"], Effect: "Allow", Resource: ["*"] });
-    // The line of the Policies entry that was added in the edited template.
-    expect(wide.source).toMatchObject({ file: `${fx}/lambda-kinesis-lambda.edited.yaml`, line: 32 });
+    // The line of the statement added in the edited template (its Policies entry is the line above).
+    expect(wide.source).toEqual({ file: `${fx}/lambda-kinesis-lambda.edited.yaml`, line: 33, address: "Resources.ProducerFunction.Properties.Policies[1].Statement[0]" });
     expect(wide.functions).toEqual(["arn:aws:lambda:unknown:unknown:function:AuditFunction", "arn:aws:lambda:unknown:unknown:function:ProducerFunction"]);
     expect(report.sharedRoles).toEqual([
       {

@@ -24,7 +24,7 @@ describe("permission rows and diffs", () => {
     const diff = diffPermissions(before, after);
     expect(diff.removed.map((r) => r.kind)).toEqual(["inline-statement"]);
     expect(diff.added.map((r) => [r.kind, r.owner, r.policy, r.source?.address])).toEqual([
-      ["inline-statement", "arn:aws:iam::unknown:role/service/api-handler-role", "logs", "aws_iam_role.api"],
+      ["inline-statement", "arn:aws:iam::unknown:role/service/api-handler-role", "logs", 'aws_iam_role.api.inline_policy["logs"].policy.Statement[0]'],
     ]);
     expect((diff.added[0]?.value as { Action: string[] }).Action).toEqual(["logs:*", "logs:CreateLogStream", "logs:PutLogEvents"]);
   });

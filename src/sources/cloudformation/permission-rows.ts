@@ -63,22 +63,23 @@ export function permissionRows(fragment: SourceFragment): PermissionRow[] {
     rows.push({ key: JSON.stringify([kind, owner, policy, value]), kind, owner, policy, value, source });
   };
   for (const role of fragment.roles) {
-    for (const s of role.trustPolicy?.Statement ?? []) push("trust-statement", role.arn, null, canonicalStatement(s), role.source);
-    for (const p of role.inlinePolicies) for (const s of p.document.Statement) push("inline-statement", role.arn, p.name, canonicalStatement(s), p.source);
+    // Each statement at its own location when the reader recorded it (IaC), else its policy's.
+    (role.trustPolicy?.Statement ?? []).forEach((s, i) => push("trust-statement", role.arn, null, canonicalStatement(s), role.trustStatementSources?.[i] ?? role.source));
+    for (const p of role.inlinePolicies) p.document.Statement.forEach((s, i) => push("inline-statement", role.arn, p.name, canonicalStatement(s), p.statementSources?.[i] ?? p.source));
     for (const a of role.attachedPolicies) push("managed-attachment", role.arn, a.arn, a.arn, role.source);
     if (role.permissionsBoundaryArn) push("permissions-boundary", role.arn, null, role.permissionsBoundaryArn, role.source);
   }
   // Users and groups: who could pass or assume the roles.
   for (const principal of fragment.principals) {
-    for (const p of principal.inlinePolicies) for (const s of p.document.Statement) push("inline-statement", principal.arn, p.name, canonicalStatement(s), p.source);
+    for (const p of principal.inlinePolicies) p.document.Statement.forEach((s, i) => push("inline-statement", principal.arn, p.name, canonicalStatement(s), p.statementSources?.[i] ?? p.source));
     for (const a of principal.attachedPolicies) push("managed-attachment", principal.arn, a.arn, a.arn, principal.source);
     for (const g of principal.groups) push("group-membership", principal.arn, null, g, principal.source);
     if (principal.permissionsBoundaryArn) push("permissions-boundary", principal.arn, null, principal.permissionsBoundaryArn, principal.source);
   }
-  for (const p of fragment.policies) for (const s of p.document?.Statement ?? []) push("managed-statement", p.arn, null, canonicalStatement(s), p.source);
+  for (const p of fragment.policies) (p.document?.Statement ?? []).forEach((s, i) => push("managed-statement", p.arn, null, canonicalStatement(s), p.statementSources?.[i] ?? p.source));
   for (const fn of fragment.functions) {
     push("execution-role", fn.arn, null, fn.roleArn, fn.source);
-    for (const s of fn.resourcePolicy?.Statement ?? []) push("resource-policy-statement", fn.arn, null, canonicalStatement(s), fn.source);
+    (fn.resourcePolicy?.Statement ?? []).forEach((s, i) => push("resource-policy-statement", fn.arn, null, canonicalStatement(s), fn.resourcePolicyStatementSources?.[i] ?? fn.source));
     for (const t of fn.triggers) push("trigger", fn.arn, null, sortDeep({ kind: t.kind, eventSourceArn: t.eventSourceArn, secretArns: t.secretArns, onFailureDestination: t.onFailureDestination }), fn.source);
     if (fn.functionUrl) push("function-url", fn.arn, null, sortDeep(fn.functionUrl), fn.source);
   }
