@@ -4,11 +4,11 @@
  * from exact deduplication: every eventID counted once, duplicatesRemoved = events − distinct.
  * Records are the real corpus records (invictus-ir and stratus-red-team), re-delivered verbatim.
  */
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileAccumulator } from "../../src/usage/accumulate.js";
 import { readUsage } from "../../src/usage/index.js";
 import { UsageAggregator, type UsageAggregate } from "../../src/usage/aggregate.js";
@@ -19,6 +19,8 @@ import { corpusFiles, INVICTUS, readJson } from "./helpers.js";
 type Rec = { [k: string]: unknown };
 let pool: Rec[];
 const spillRoot = mkdtempSync(join(tmpdir(), "leastrole-dedup-test-"));
+
+afterAll(() => rmSync(spillRoot, { recursive: true, force: true }));
 
 beforeAll(() => {
   // Role-session API calls with an eventID and a usable eventTime: the records dedup applies to.
