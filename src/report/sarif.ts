@@ -8,7 +8,9 @@
  *   `security-severity` (what GitHub sorts alerts by) from its default severity: critical 9.5,
  *   high 8.0, medium 5.5, low 3.0; info rules get no `security-severity` (GitHub's scale has no
  *   "none" value: anything from 0.1 reads as "low") and are not tagged `security`;
- * - location: the finding's own file and line (IaC inputs) when it has one; otherwise the input
+ * - location: the line of the statement a finding is about (evidence `policy` + `statementIndex`)
+ *   when the document records statement locations (IaC inputs); else the finding's own file and
+ *   line (IaC inputs) when it has one; otherwise the input
  *   file the caller names (`artifactUri`, e.g. the account export or canonical document) with no
  *   region, because GitHub drops results without a physical location; in every case also a
  *   logical location carrying the resource ARN;
