@@ -19,8 +19,9 @@
  * event whose eventID was seen before; its group loses one count), for ANY file order and any
  * merge order, provided the copies of an event carry the same eventTime hour, which CloudTrail's
  * re-deliveries do. Two records with one eventID and eventTimes in different hours are not
- * duplicates of a delivery and are both counted. Memory: `memoryEntries` × 12 bytes of buffers plus,
- * while resolving, about 30 bytes per event of the busiest hour. Disk: 12 bytes per event, removed
+ * duplicates of a delivery and are both counted. Memory: at most `memoryEntries` buffered entries
+ * (12 bytes each, up to twice that with the buffers' growth slack, at least 3 KiB per hour that has
+ * entries since the last spill) plus, while resolving, about 30 bytes per event of the busiest hour. Disk: 12 bytes per event, removed
  * by `resolve()` or `dispose()`. Fingerprint collisions (which would drop one event) can only occur
  * inside one hour: probability about n²/2⁶⁵ for n events in the busiest hour.
  */
