@@ -66,11 +66,13 @@ export function usageExceptions(config: LeastroleConfig | undefined, document: C
  */
 async function separateIacFiles(read: { fragments: SourceFragment[]; warnings: Warning[] }, options: BuildOptions): Promise<void> {
   const iac = read.fragments.filter((f) => f.source.kind === "terraform-plan" || f.source.kind === "cloudformation");
-  if (iac.length < 2 || options.iac?.accountId !== undefined) return;
+  // With a key function (diff), always: both sides must key their files the same way.
+  if ((iac.length < 2 && !options.iacKeyOf) || options.iac?.accountId !== undefined) return;
   const again = new Map<string, SourceFragment>();
   for (const f of iac) {
     const file = f.source.path;
     const syntheticAccountId = syntheticAccountFor(options.iacKeyOf ? options.iacKeyOf(file) : file);
+    if (syntheticAccountId === "unknown") continue; // the first file of a diff side: read so already
     const r = readSourceBytes(file, await readFile(file), { explicit: true, iac: { ...options.iac, syntheticAccountId } });
     if (r.fragment) again.set(file, r.fragment);
   }

@@ -89,20 +89,25 @@ export interface DiffResult {
 }
 
 /**
- * Synthetic IaC ARNs are keyed by the file's path inside the folder given, so `old/template.yaml`
- * and `new/template.yaml` (two checkouts) describe the same stack, and a single file is keyed by
- * nothing at all.
+ * Keys for synthetic IaC ARNs that line up across the two sides: a file inside a folder given is
+ * keyed by its path inside it (`old/` and `new/` checkouts), a file given by name by its position
+ * among the files given by name — the first is the plain `unknown` account, so
+ * `diff base.yaml template.yaml` compares one stack whatever the names, and files added after it
+ * on one side (`--after template.yaml new-stack.yaml`) stay stacks of their own.
  */
 function keyOf(roots: string[]): (file: string) => string {
-  const dirs = roots.filter((r) => {
+  const isDir = (r: string): boolean => {
     try {
       return statSync(r).isDirectory();
     } catch {
       return false;
     }
-  });
+  };
+  const dirs = roots.filter(isDir);
+  const named = roots.filter((r) => !isDir(r));
   return (file) => {
-    if (roots.length === 1 && roots[0] === file) return "";
+    const i = named.indexOf(file);
+    if (i >= 0) return i === 0 ? "" : `#${i}`;
     for (const d of dirs) {
       const rel = relative(d, file);
       if (!rel.startsWith("..") && !rel.startsWith(sep)) return rel.split(sep).join("/");

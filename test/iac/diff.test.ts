@@ -71,6 +71,18 @@ describe("diff of two template revisions (SAM)", () => {
   });
 });
 
+describe("several templates a side", () => {
+  it("a stack added beside the base template is a stack of its own; the base still lines up", async () => {
+    // Both templates define ProducerFunction/ConsumerFunction and their roles: without separate
+    // synthetic accounts the added one would merge into the base and hide.
+    const { report } = await run([`${fx}/lambda-kinesis-lambda.yaml`], [`${fx}/lambda-kinesis-lambda.yaml`, `${corpus}/serverless-patterns-sam/lambda-kinesis-lambda/template.yaml`]);
+    const owners = [...new Set(report.changes.map((c) => c.owner))];
+    expect(report.changes.every((c) => c.change === "added")).toBe(true);
+    expect(owners.length).toBe(4); // two roles and two functions of the second stack
+    expect(owners.every((o) => /::unknown-[0-9a-f]{8}:|:unknown:unknown-[0-9a-f]{8}:/.test(o))).toBe(true);
+  });
+});
+
 describe("diff of two Terraform plans", () => {
   it("a widened inline statement is one 'widened' change with the statement before and after, and the finding it introduces", async () => {
     const { report } = await run(["test/iac/fixtures/terraform/lambda-app.plan.json"], [`${fx}/lambda-app.widened.plan.json`]);

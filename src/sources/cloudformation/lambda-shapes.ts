@@ -25,6 +25,7 @@ export const UNKNOWN = "unknown";
  * the user named, so that `diff old/ new/` keys both revisions of a file alike).
  */
 export function syntheticAccountFor(key: string): string {
+  if (key === "") return UNKNOWN; // the one (or first) file of a diff side: the documented default
   return `${UNKNOWN}-${createHash("sha256").update(key.replace(/\\/g, "/")).digest("hex").slice(0, 8)}`;
 }
 
