@@ -50,6 +50,14 @@ export async function documentFor(paths: string[], flags: InputFlags, config: Le
   );
   progress.done();
   if (document.functions.length === 0 && document.roles.length === 0 && !document.usage.present) {
+    // A recognised input with nothing in scope (a Terraform plan without IAM or Lambda resources, an
+    // export of users and groups only) is an empty audit, not a user error: a pre-deploy gate on a
+    // plan that touches no Lambda must pass. Only inputs that nothing could read are an error.
+    if (document.meta.sources.length > 0) {
+      const kinds = [...new Set(document.meta.sources.map((s) => s.kind))].sort().join(", ");
+      progress.note(`leastrole: note: nothing to audit: the inputs (${kinds}) hold no Lambda functions or IAM roles`);
+      return document;
+    }
     const errors = document.meta.warnings.filter((w) => w.severity === "error");
     const hint = errors[0] ? ` (first problem: ${errors[0].file ? `${errors[0].file}: ` : ""}${errors[0].message})` : "";
     throw new InputError(`no inputs recognised in ${paths.join(", ")}: expected AWS exports, CloudTrail logs, Terraform plans or CloudFormation/SAM templates${hint}`);

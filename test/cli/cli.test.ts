@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/evaluate/locate.js";
+import { CORPUS } from "../golden/corpus-inputs.js";
 import { syntheticDocument } from "../support/synthetic-document.js";
 
 const cli = join(packageRoot(), "dist", "cli.js");
@@ -70,6 +71,20 @@ describe("leastrole CLI", () => {
     const r = run(["audit", join(work, "notjson.json")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/notjson\.json: not valid JSON/);
+  });
+
+  it.skipIf(!existsSync(CORPUS))("passes a --fail-on gate on a recognised plan that holds no Lambda or IAM role (empty audit, a note on stderr)", () => {
+    // Real plan from checkov's fixtures: child modules with S3 buckets only.
+    const plan = join(CORPUS, "checkov-tfplan-fixtures", "plan_nested_child_modules.tfplan.json");
+    const r = run(["audit", plan, "--format", "json", "--fail-on", "low"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { findings: unknown[] }).findings).toEqual([]);
+    expect(r.stderr).toMatch(/nothing to audit: the inputs \(terraform-plan\) hold no Lambda functions or IAM roles/);
+    // An input nothing can read stays a user error.
+    writeFileSync(join(work, "other.json"), JSON.stringify({ foo: 1 }));
+    const bad = run(["audit", join(work, "other.json")]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/no inputs recognised/);
   });
 
   it("lists and explains the rules", () => {
