@@ -2,7 +2,7 @@
  * `leastrole diff` and the IaC flags of `audit`, run through the real command-line program
  * (in-process: buildProgram), writing with --output so the report files can be read back.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -68,6 +68,20 @@ describe("leastrole diff", () => {
     expect((await cli(["diff", plan, plan, "--parameter", "NoEquals"])).error).toMatch(/--parameter must be Key=Value/);
     expect((await cli(["diff", plan, plan, "--tf-config", join(work, "nope")])).error).toMatch(/no such folder/);
     expect((await cli(["diff", plan, "/nonexistent/x.json"])).error).toMatch(/no such file or folder/);
+    const unreadable = join(work, "unreadable.json");
+    writeFileSync(unreadable, JSON.stringify({ foo: 1 }));
+    expect((await cli(["diff", unreadable, plan])).error).toMatch(/no roles or functions in the before inputs/);
+  });
+
+  it("a plan that adds the first Lambda diffs against a plan with none: everything is added", async () => {
+    const empty = join(work, "empty.plan.json");
+    // A valid plan with no resources in scope (what `terraform show -json` writes for an S3-only change).
+    writeFileSync(empty, JSON.stringify({ format_version: "1.2", terraform_version: "1.9.0", planned_values: { root_module: { resources: [{ address: "aws_s3_bucket.b", mode: "managed", type: "aws_s3_bucket", name: "b", provider_name: "registry.terraform.io/hashicorp/aws", values: { bucket: "b" } }] } }, resource_changes: [], configuration: { root_module: {} } }));
+    const js = join(work, "first.json");
+    expect((await cli(["diff", empty, plan, "--fail-on", "critical", "-f", "json", "-o", js])).code).toBe(0);
+    const report = JSON.parse(readFileSync(js, "utf8")) as { changes: Array<{ change: string }> };
+    expect(report.changes.length).toBeGreaterThan(0);
+    expect(new Set(report.changes.map((c) => c.change))).toEqual(new Set(["added"]));
   });
 });
 

@@ -60,7 +60,9 @@ export function registerDiff(program: Command): void {
       ...(flags.asOf ? { asOf: new Date(flags.asOf).toISOString() } : {}),
     });
     for (const [label, s] of [["before", result.before], ["after", result.after]] as const) {
-      if (s.document.functions.length === 0 && s.document.roles.length === 0) {
+      // A recognised side with nothing in scope is legitimate (a plan that adds the first Lambda
+      // has an empty "before"); only a side nothing could read is a user error.
+      if (s.document.functions.length === 0 && s.document.roles.length === 0 && s.document.meta.sources.length === 0) {
         const first = s.document.meta.warnings.find((w) => w.severity === "error");
         throw new InputError(`no roles or functions in the ${label} inputs (${(label === "before" ? beforePaths : afterPaths).join(", ")})${first ? `: ${first.file ? `${first.file}: ` : ""}${first.message}` : ""}`);
       }
