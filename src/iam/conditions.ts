@@ -29,6 +29,8 @@ export type ContextValue = string | number | boolean | readonly (string | number
 export type RequestContext = { readonly [key: string]: ContextValue };
 
 /** A normalised context: lower-case key → string values. */
+const NO_KEYS: ReadonlySet<string> = new Set();
+
 export class ContextValues {
   readonly values = new Map<string, string[]>();
 
@@ -36,6 +38,11 @@ export class ContextValues {
     context: RequestContext | undefined,
     /** True: keys not in the context are absent from the request (AWS semantics). False: unknown. */
     readonly complete: boolean,
+    /**
+     * Lower-case keys known to be absent even when the context is incomplete: what the principal's
+     * type rules out (`aws:username` is never in a role session's request context).
+     */
+    private readonly absent: ReadonlySet<string> = NO_KEYS,
   ) {
     if (context !== undefined) {
       for (const [key, raw] of Object.entries(context)) {
@@ -47,6 +54,12 @@ export class ContextValues {
 
   get(key: string): string[] | undefined {
     return this.values.get(key.toLowerCase());
+  }
+
+  /** Is the key certainly absent from the request (not merely unknown)? */
+  knownAbsent(key: string): boolean {
+    const k = key.toLowerCase();
+    return !this.values.has(k) && (this.complete || this.absent.has(k));
   }
 
   private vars: Map<string, string> | undefined;
@@ -110,7 +123,7 @@ export function not(a: Tri): Tri {
 function evaluateKey(op: ParsedOperator, key: string, policyValues: readonly string[], ctx: ContextValues, useVariables: boolean, missing: string[]): Tri {
   const requestValues = ctx.get(key);
   if (requestValues === undefined) {
-    if (!ctx.complete) {
+    if (!ctx.knownAbsent(key)) {
       missing.push(key);
       return "unknown";
     }
@@ -126,17 +139,20 @@ function evaluateKey(op: ParsedOperator, key: string, policyValues: readonly str
   if (useVariables && (op.family === "String" || op.family === "Arn") && policyValues.some((v) => v.includes("${"))) {
     const vars = ctx.variables();
     const resolved: string[] = [];
+    let settled = false;
     for (const v of policyValues) {
       const r = substitute(v, vars);
       if (r === null) {
         unresolved = true;
         const m = /\$\{([^},]*)/.exec(v);
-        if (m && !ctx.complete) missing.push((m[1] as string).trim());
+        const varKey = m ? (m[1] as string).trim() : null;
+        if (varKey !== null && ctx.knownAbsent(varKey)) settled = true;
+        else if (varKey !== null) missing.push(varKey);
       } else resolved.push(r);
     }
     // AWS: an unresolvable variable "might cause the entire statement to be invalid": the key
     // evaluates to false whatever the operator (negated ones included), so the statement does not apply.
-    if (unresolved) return ctx.complete ? false : "unknown";
+    if (unresolved) return ctx.complete || settled ? false : "unknown";
     values = resolved;
   }
   const negated = NEGATED_OPERATORS.has(op.base);

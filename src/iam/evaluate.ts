@@ -173,6 +173,20 @@ function accountDelegation(resource: readonly StatementOutcome[]): Tri {
  * caller's context does not set them: aws:PrincipalArn (for a role session: the role ARN, path lost),
  * aws:PrincipalAccount, and aws:username for IAM users ("Global condition context keys").
  */
+/**
+ * Keys the principal's type rules out of every request it makes. `aws:username`: "requests made
+ * using the AWS account root user, IAM roles [or federated users] don't include this key" (AWS
+ * global condition keys); as a policy variable it then has no value and a Resource built from it
+ * matches nothing, so a role policy on `user/${aws:username}` grants the role nothing.
+ */
+const ABSENT_FOR_SESSIONS: ReadonlySet<string> = new Set(["aws:username"]);
+function principalAbsentKeys(context: RequestContext | undefined, principalArn: string | undefined): ReadonlySet<string> | undefined {
+  if (principalArn === undefined) return undefined;
+  if (!/^arn:[^:]+:(?:iam::\d{12}:role\/|sts::\d{12}:(?:assumed-role|federated-user)\/)/.test(principalArn)) return undefined;
+  if (context !== undefined && Object.keys(context).some((k) => k.toLowerCase() === "aws:username")) return undefined;
+  return ABSENT_FOR_SESSIONS;
+}
+
 function withPrincipalKeys(context: RequestContext | undefined, principalArn: string | undefined): RequestContext | undefined {
   if (principalArn === undefined) return context;
   const have = new Set(Object.keys(context ?? {}).map((k) => k.toLowerCase()));
@@ -197,12 +211,12 @@ const derivedContexts = new WeakMap<RequestContext, Map<string, ContextValues>>(
 function contextValues(request: EvaluationRequest): ContextValues {
   const complete = request.contextComplete === true;
   const context = request.context;
-  if (context === undefined || !Object.isFrozen(context)) return new ContextValues(withPrincipalKeys(context, request.principalArn), complete);
+  if (context === undefined || !Object.isFrozen(context)) return new ContextValues(withPrincipalKeys(context, request.principalArn), complete, principalAbsentKeys(context, request.principalArn));
   let byPrincipal = derivedContexts.get(context);
   if (byPrincipal === undefined) derivedContexts.set(context, (byPrincipal = new Map()));
   const key = `${complete ? "1" : "0"}${request.principalArn ?? ""}`;
   let values = byPrincipal.get(key);
-  if (values === undefined) byPrincipal.set(key, (values = new ContextValues(withPrincipalKeys(context, request.principalArn), complete)));
+  if (values === undefined) byPrincipal.set(key, (values = new ContextValues(withPrincipalKeys(context, request.principalArn), complete, principalAbsentKeys(context, request.principalArn))));
   return values;
 }
 
@@ -343,7 +357,7 @@ export function resourceApplies(st: PolicyStatement, arn: string, ctx: ContextVa
     for (const p of st.NotResource) {
       const unresolved = unresolvedVariables([p], ctx);
       if (unresolved.length === 0 || !couldMatch(p, arn, ctx)) continue;
-      if (ctx.complete) return false;
+      if (ctx.complete || unresolved.some((k) => ctx.knownAbsent(k))) return false;
       missingKeys.push(...unresolved);
       return "unknown";
     }
@@ -384,7 +398,8 @@ function patternTri(pattern: string, arn: string, ctx: ContextValues, useVariabl
   if (!useVariables || !pattern.includes("${")) return arnMatches(pattern, arn);
   if (!ctx.complete) {
     const unresolved = unresolvedVariables([pattern], ctx);
-    if (unresolved.length > 0 && couldMatch(pattern, arn, ctx)) {
+    // A variable whose key is known to be absent has no value: the pattern matches nothing (below).
+    if (unresolved.length > 0 && !unresolved.some((k) => ctx.knownAbsent(k)) && couldMatch(pattern, arn, ctx)) {
       missingKeys.push(...unresolved);
       return "unknown";
     }
