@@ -104,6 +104,7 @@ export const LEASTROLE_CATEGORY: Record<string, Category> = {
   LR016: "hygiene",
   LR017: "usage",
   LR018: "data-exfiltration",
+  LR019: "policy-validity",
 };
 
 /** principal key → category → sorted, unique evidence items. */

@@ -1,0 +1,57 @@
+# METADATA
+# title: Action the AWS action catalog does not know
+# description: |
+#   An Allow statement of an execution role names an action (or a wildcard pattern) that matches
+#   no action in the AWS service authorization catalog: a typo (`dynamodb:GetItems`), a service
+#   prefix that does not exist, or an action retired by AWS. IAM accepts such a policy and grants
+#   nothing for the pattern, so the permission the author meant is missing (the function gets
+#   AccessDenied on that path) and the policy misleads whoever reads it. It can also be an action
+#   newer than the shipped catalog: the message names the catalog version. AWS managed policies
+#   are left out (AWS keeps retired actions in them).
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+#     description: Actions, resources, and condition keys for AWS services
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html
+#     description: IAM Access Analyzer policy check reference (unknown actions and services)
+# custom:
+#   id: LR019
+#   name: unknown-action
+#   severity: low
+#   category: hygiene
+#   remediation: |
+#     Correct the action name (see the service's page in the Service Authorization Reference), or
+#     remove it if the service or action no longer exists.
+package leastrole.rules.unknown_action
+
+import data.leastrole.lib.analysis
+
+findings contains finding if {
+	some role in analysis.execution_roles
+	some s in role.facts.statements
+	s.effect == "Allow"
+	count(s.unknownActions) > 0
+	not aws_managed(s.policy)
+	finding := {
+		"resource": analysis.role_resource(role),
+		"detail": analysis.statement_id(s.policy, s.index),
+		"severity": "low",
+		"message": sprintf("Role %s: %s Statement[%d] allows %s, which %s no action in the AWS action catalog (iam-data %s): it grants nothing; a typo leaves the intended permission missing", [role.name, s.policy, s.index, concat(", ", s.unknownActions), verb(s.unknownActions), catalog_version]),
+		"evidence": {
+			"policy": s.policy,
+			"statementIndex": s.index,
+			"sid": s.sid,
+			"unknownActions": s.unknownActions,
+			"catalogVersion": catalog_version,
+		},
+	}
+}
+
+verb(patterns) := "names" if count(patterns) == 1
+
+verb(patterns) := "name" if count(patterns) > 1
+
+aws_managed(policy) if regex.match(`^arn:[^:]+:iam::aws:policy/`, policy)
+
+default catalog_version := "unknown"
+
+catalog_version := input.meta.iamDataVersion
