@@ -10,7 +10,11 @@ export interface UsageSection {
   present: boolean;
   window: UsageWindow | null;
   coverage: UsageCoverage;
-  /** One entry per (account, role, session): a function's own calls, or another session on the role. */
+  /**
+   * One entry per (account, role, session): a function's own calls, or another session on the
+   * role; all of a role's Lambda service sessions (awslambda_…) are one entry, `sessionName`
+   * `awslambda_*`.
+   */
   principals: PrincipalUsage[];
   /** Granted-versus-used, per function (and per role for sessions that are not functions). */
   labels: PermissionLabels[];
@@ -49,8 +53,16 @@ export interface PrincipalUsage {
   functionArn: string | null;
   /** `function`, `lambda-service` (awslambda_… sessions) or `other` (any other session on the role). */
   sessionKind: "function" | "lambda-service" | "other";
-  /** The STS session name (the function name for a function's own calls). */
+  /**
+   * The STS session name (the function name for a function's own calls); `awslambda_*` for the
+   * role's Lambda service sessions, which are aggregated into one entry per (account, role).
+   */
   sessionName: string;
+  /**
+   * Distinct STS sessions aggregated into this entry: how many awslambda_… sessions for
+   * `lambda-service`, 1 otherwise. Absent in documents written before it existed (read as 1).
+   */
+  sessionCount?: number;
   /** userIdentity.invokedBy when a service made the calls with the role's credentials. */
   invokedBy: string | null;
   /** Regions the calls were made in (awsRegion), sorted. */

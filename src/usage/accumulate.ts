@@ -7,7 +7,7 @@
  */
 
 import type { Warning } from "../model/document.js";
-import { partitionOf, sessionOf, type SessionRef } from "./attribution.js";
+import { isLambdaServiceSession, LAMBDA_SERVICE_SESSION, partitionOf, sessionOf, type SessionRef } from "./attribution.js";
 import type { UsageEvent } from "./event.js";
 import { hourOf } from "./dedup.js";
 import { fingerprint } from "./fingerprints.js";
@@ -38,9 +38,13 @@ export interface GroupPartial {
 export interface PrincipalPartial {
   accountId: string;
   roleArn: string;
+  /** The session name; LAMBDA_SERVICE_SESSION for the role's Lambda service sessions, folded. */
   sessionName: string;
+  /** For the folded Lambda service sessions: the smallest invokedBy seen (deterministic). */
   invokedBy: string | null;
   regions: string[];
+  /** The distinct session names folded into a Lambda service principal (sorted); null otherwise. */
+  sessionNames: string[] | null;
 }
 
 export interface FunctionCreation {
@@ -97,6 +101,8 @@ export class FileAccumulator {
   private readonly members: Set<string>[] = [];
   private readonly maxIdx: number[] = [];
   private readonly principalRegions: Set<string>[] = [];
+  /** Per principal: the session names folded into it (Lambda service principals only). */
+  private readonly principalSessions: (Set<string> | null)[] = [];
   private readonly groups: GroupPartial[] = [];
   private readonly groupIndex: Map<string, Map<string, number>>[] = [];
   private fps = new Uint32Array(4 * 1024);
@@ -279,18 +285,32 @@ export class FileAccumulator {
     return p;
   }
 
+  /**
+   * Lambda's own sessions on a role (awslambda_…, or invokedBy lambda.amazonaws.com) are folded
+   * into one principal per role, keyed by LAMBDA_SERVICE_SESSION; every other session keeps its
+   * own (role, session, invokedBy) entry, so functions sharing a role stay apart.
+   */
   private principalByKey(session: { accountId: string; roleArn: string; sessionName: string; invokedBy: string | null }): number {
+    const service = isLambdaServiceSession(session.sessionName, session.invokedBy);
     let bySession = this.principalIndex.get(session.roleArn);
     if (bySession === undefined) this.principalIndex.set(session.roleArn, (bySession = new Map()));
-    let byInvoker = bySession.get(session.sessionName);
-    if (byInvoker === undefined) bySession.set(session.sessionName, (byInvoker = new Map()));
-    const inv = session.invokedBy ?? "";
+    const name = service ? LAMBDA_SERVICE_SESSION : session.sessionName;
+    let byInvoker = bySession.get(name);
+    if (byInvoker === undefined) bySession.set(name, (byInvoker = new Map()));
+    // Any session named awslambda_… is a service session, so the folded key cannot collide.
+    const inv = service ? "" : (session.invokedBy ?? "");
     let p = byInvoker.get(inv);
     if (p === undefined) {
       p = this.principals.length;
-      this.principals.push({ accountId: session.accountId, roleArn: session.roleArn, sessionName: session.sessionName, invokedBy: session.invokedBy, regions: [] });
+      this.principals.push({ accountId: session.accountId, roleArn: session.roleArn, sessionName: name, invokedBy: session.invokedBy, regions: [], sessionNames: null });
       this.principalRegions.push(new Set());
+      this.principalSessions.push(service ? new Set() : null);
       byInvoker.set(inv, p);
+    }
+    if (service) {
+      (this.principalSessions[p] as Set<string>).add(session.sessionName);
+      const pr = this.principals[p] as PrincipalPartial;
+      pr.invokedBy = minInvoker(pr.invokedBy, session.invokedBy);
     }
     return p;
   }
@@ -314,6 +334,8 @@ export class FileAccumulator {
   finish(): FilePartial {
     this.principals.forEach((p, i) => {
       p.regions = [...(this.principalRegions[i] as Set<string>)].sort();
+      const names = this.principalSessions[i];
+      if (names !== null && names !== undefined) p.sessionNames = [...names].sort();
     });
     return {
       path: this.path,
@@ -336,6 +358,13 @@ export class FileAccumulator {
       functionCreations: this.creations,
     };
   }
+}
+
+/** The smallest non-null invokedBy of two: folded sessions get one, whatever the file order. */
+export function minInvoker(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a <= b ? a : b;
 }
 
 /** Add a resource to the capped sample (sorted on output) and widen the common prefix. */

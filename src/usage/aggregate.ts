@@ -7,7 +7,7 @@
 import type { ActionUsage } from "../model/usage.js";
 import type { Warning } from "../model/document.js";
 import type { FilePartial, FunctionCreation, GroupPartial } from "./accumulate.js";
-import { mergeSamples } from "./accumulate.js";
+import { mergeSamples, minInvoker } from "./accumulate.js";
 import { eventToActions, isAccessDenied } from "./event-actions.js";
 import { EventDedup, type DedupOptions } from "./dedup.js";
 import type { AccessAdvisorReport } from "./access-advisor.js";
@@ -26,7 +26,10 @@ export interface FileReport {
 export interface SessionUsage {
   accountId: string;
   roleArn: string;
+  /** The STS session name, or `awslambda_*` for all of the role's Lambda service sessions. */
   sessionName: string;
+  /** Distinct STS sessions behind this entry: 1, or how many Lambda service sessions were folded. */
+  sessionCount: number;
   /** userIdentity.invokedBy when a service made the calls with the role's credentials. */
   invokedBy: string | null;
   regions: string[];
@@ -71,6 +74,8 @@ interface SessionAcc {
   invokedBy: string | null;
   regions: Set<string>;
   groups: Map<string, GroupAcc>;
+  /** Names of the folded Lambda service sessions (their count is reported); null for others. */
+  serviceSessions: Set<string> | null;
 }
 
 export class UsageAggregator {
@@ -120,13 +125,19 @@ export class UsageAggregator {
     }
 
     const sessionOfPrincipal = part.principals.map((p) => {
-      const key = `${p.roleArn}\n${p.sessionName}\n${p.invokedBy ?? ""}`;
+      // The folded Lambda service principal is one per role, whatever invokedBy its files saw.
+      const service = p.sessionNames !== null;
+      const key = service ? `${p.roleArn}\n${p.sessionName}\n\u0000` : `${p.roleArn}\n${p.sessionName}\n${p.invokedBy ?? ""}`;
       let s = this.sessions.get(key);
       if (s === undefined) {
-        s = { accountId: p.accountId, roleArn: p.roleArn, sessionName: p.sessionName, invokedBy: p.invokedBy, regions: new Set(), groups: new Map() };
+        s = { accountId: p.accountId, roleArn: p.roleArn, sessionName: p.sessionName, invokedBy: p.invokedBy, regions: new Set(), groups: new Map(), serviceSessions: service ? new Set() : null };
         this.sessions.set(key, s);
       }
       for (const r of p.regions) s.regions.add(r);
+      if (p.sessionNames !== null && s.serviceSessions !== null) {
+        for (const n of p.sessionNames) s.serviceSessions.add(n);
+        s.invokedBy = minInvoker(s.invokedBy, p.invokedBy);
+      }
       return s;
     });
     const globalId = part.groups.map((g: GroupPartial) => {
@@ -224,6 +235,7 @@ export class UsageAggregator {
         accountId: s.accountId,
         roleArn: s.roleArn,
         sessionName: s.sessionName,
+        sessionCount: s.serviceSessions === null ? 1 : s.serviceSessions.size,
         invokedBy: s.invokedBy,
         regions: [...s.regions].sort(),
         firstSeen: first,

@@ -337,6 +337,7 @@ function principalOf(s: SessionUsage, fn: LambdaFunction | null, kind: Principal
     functionArn: fn?.arn ?? null,
     sessionKind: kind,
     sessionName: s.sessionName,
+    sessionCount: s.sessionCount,
     invokedBy: s.invokedBy,
     regions: s.regions,
     actions: s.actions,

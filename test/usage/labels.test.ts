@@ -102,6 +102,7 @@ beforeAll(async () => {
     call(ROLE, "orders-worker", "2026-10-07T10:00:00Z", "sqs", "DeleteMessageBatch", { requestParameters: { queueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCT}/orders-queue` } }),
     call(ROLE, "orders-worker", "2026-08-01T10:00:00Z", "ssm", "GetParameter", { requestParameters: { name: "/orders/endpoint" } }),
     call(ROLE, "awslambda_291_20261001000000000", "2026-10-02T09:00:00Z", "ec2", "CreateNetworkInterface"),
+    call(ROLE, "awslambda_306_20261003000000000", "2026-10-03T09:00:00Z", "ec2", "CreateNetworkInterface"),
     call(FRESH_ROLE, "fresh-fn", "2026-10-21T10:00:00Z", "sts", "GetCallerIdentity"),
   ];
   writeFileSync(join(dir, "trail.json"), JSON.stringify({ Records: records }));
@@ -133,7 +134,11 @@ describe("attribution", () => {
     const byName = Object.fromEntries(s.principals.map((p) => [p.sessionName, [p.sessionKind, p.functionArn, p.actions.map((a) => a.action)]]));
     expect(byName["orders-api"]).toEqual(["function", fnArn("orders-api"), ["dynamodb:GetItem", "kms:Decrypt", "secretsmanager:GetSecretValue"]]);
     expect(byName["orders-worker"]).toEqual(["function", fnArn("orders-worker"), ["sqs:DeleteMessage", "ssm:GetParameter"]]);
-    expect(byName["awslambda_291_20261001000000000"]).toEqual(["lambda-service", null, ["ec2:CreateNetworkInterface"]]);
+    // Lambda's sessions on the role are one entry, whatever their number.
+    expect(byName["awslambda_*"]).toEqual(["lambda-service", null, ["ec2:CreateNetworkInterface"]]);
+    const service = s.principals.filter((p) => p.sessionKind === "lambda-service");
+    expect(service.map((p) => [p.roleArn, p.sessionCount, p.actions[0]?.count, p.firstSeen, p.lastSeen])).toEqual([[ROLE, 2, 2, "2026-10-02T09:00:00Z", "2026-10-03T09:00:00Z"]]);
+    expect(s.principals.filter((p) => p.sessionKind === "function").map((p) => p.sessionCount)).toEqual([1, 1, 1]);
     const get = s.principals.find((p) => p.sessionName === "orders-api")?.actions.find((a) => a.action === "dynamodb:GetItem");
     expect(get?.resources).toEqual([`arn:aws:dynamodb:us-east-1:${ACCT}:table/orders`, `arn:aws:dynamodb:us-east-1:${ACCT}:table/orders-archive`]);
     expect(get?.resourcePrefix).toBe(`arn:aws:dynamodb:us-east-1:${ACCT}:table/orders*`);
@@ -218,7 +223,7 @@ describe("labels", () => {
 
   it("a role with sessions but no function in the document is labelled per role", () => {
     const ec2Role = role(`arn:aws:iam::${ACCT}:role/batch-role`, "2025-01-01T00:00:00Z", ["s3:ListAllMyBuckets", "sqs:DeleteMessage"]);
-    const extra = { ...agg, accessAdvisor: [], accessAnalyzer: [], sessions: [...agg.sessions, { accountId: ACCT, roleArn: ec2Role.arn, sessionName: "i-0dbc91f429e48eeed", invokedBy: null, regions: ["us-east-1"], firstSeen: "2026-10-09T00:00:00Z", lastSeen: "2026-10-09T00:00:00Z", unmapped: {}, actions: [{ action: "sqs:DeleteMessage", count: 3, deniedCount: 0, firstSeen: "2026-10-09T00:00:00Z", lastSeen: "2026-10-09T00:00:00Z", resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {} }] }] };
+    const extra = { ...agg, accessAdvisor: [], accessAnalyzer: [], sessions: [...agg.sessions, { accountId: ACCT, roleArn: ec2Role.arn, sessionName: "i-0dbc91f429e48eeed", sessionCount: 1, invokedBy: null, regions: ["us-east-1"], firstSeen: "2026-10-09T00:00:00Z", lastSeen: "2026-10-09T00:00:00Z", unmapped: {}, actions: [{ action: "sqs:DeleteMessage", count: 3, deniedCount: 0, firstSeen: "2026-10-09T00:00:00Z", lastSeen: "2026-10-09T00:00:00Z", resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {} }] }] };
     const s = labelUsage(extra, { ...DOC, roles: [...DOC.roles, ec2Role] }, { asOf: "2026-11-01T00:00:00Z" });
     const l = s.labels.find((x) => x.roleArn === ec2Role.arn);
     expect(l?.functionArn).toBeNull();
