@@ -52,13 +52,21 @@ findings contains finding if {
 			"roleArn": labels.roleArn,
 			"unused": unused,
 			"keptExceptions": kept,
-			"unknowable": count([p | some p in labels.permissions; p.label == "unknowable"]),
-			"tooNew": count([p | some p in labels.permissions; p.label == "too-new"]),
-			"used": count([p | some p in labels.permissions; p.label == "used"]),
+			"unknowable": label_count(labels, "unknowable"),
+			"tooNew": label_count(labels, "too-new"),
+			"used": label_count(labels, "used"),
 			"window": input.usage.window,
 		},
 	}
 }
+
+# How many of the role's actions carry a label. The evaluator's input for the built-in rules lists
+# only the unused permissions of each function and gives the other labels as counts (`labelCounts`,
+# src/evaluate/rules-view.ts): at 10,000 functions the full lists made the input too large for the
+# wasm memory. A full canonical document (opa eval, custom tooling) has no counts: count the list.
+label_count(labels, name) := n if {
+	n := labels.labelCounts[name]
+} else := count([p | some p in labels.permissions; p.label == name])
 
 window_days := input.usage.window.days
 

@@ -68,3 +68,33 @@ test_function_outside_the_document_named_from_arn if {
 	some f in unused_permission.findings with input as object.union(d, {"functions": []})
 	f.resource.name == "api"
 }
+
+# The evaluator's slimmed input (src/evaluate/rules-view.ts): unused permissions listed, the other
+# labels counted. Same finding as the full list.
+test_label_counts_stand_for_listed_labels if {
+	full := doc(true, [
+		perm("dynamodb:GetItem", "used", null),
+		perm("dynamodb:Query", "used", null),
+		perm("s3:GetObject", "unknowable", null),
+		perm("sqs:SendMessage", "too-new", null),
+		perm("s3:DeleteBucket", "unused", null),
+	])
+	slim_labels := {"roleArn": "arn:aws:iam::123456789012:role/api", "functionArn": fn_arn, "fullWindow": true, "permissions": [perm("s3:DeleteBucket", "unused", null)], "labelCounts": {"used": 2, "unknowable": 1, "too-new": 1, "unused": 1}}
+	slim := object.union(full, {"usage": object.union(full.usage, {"labels": [slim_labels]})})
+	fs_full := unused_permission.findings with input as full
+	fs_slim := unused_permission.findings with input as slim
+	count(fs_full) == 1
+	fs_full == fs_slim
+	some f in fs_slim
+	f.evidence.used == 2
+	f.evidence.unknowable == 1
+	f.evidence.tooNew == 1
+}
+
+test_label_counts_absent_label_is_zero if {
+	d := doc(true, [perm("s3:DeleteBucket", "unused", null)])
+	slim := object.union(d, {"usage": object.union(d.usage, {"labels": [object.union(d.usage.labels[0], {"labelCounts": {"unused": 1}})]})})
+	some f in unused_permission.findings with input as slim
+	f.evidence.used == 0
+	f.evidence.tooNew == 0
+}

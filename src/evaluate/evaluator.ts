@@ -1,8 +1,11 @@
 /**
- * Evaluating a canonical document with one or more rule packs, in-process. The document is
- * serialised once and handed to every pack as UTF-8 bytes (opa-wasm would otherwise stringify it
- * again for each pack). Each pack is evaluated exactly once, through its single aggregating
- * entrypoint. Whatever a pack does wrong (abort, out of memory, bad findings) becomes a
+ * Evaluating a canonical document with one or more rule packs, in-process. A document object is
+ * written as JSON straight into each pack's wasm memory, element by element (wasm-input.ts): the
+ * document, its whole JSON text and the wasm heap are never alive at once, which is what made the
+ * 10,000-function audit run out of heap. The built-in pack gets the built-in rules' view of the
+ * document (rules-view.ts: what no built-in rule reads left out); custom packs the whole document.
+ * A document already serialised (EncodedDocument) is handed to every pack as it is. Each pack is
+ * evaluated exactly once, through its single aggregating entrypoint. Whatever a pack does wrong (abort, out of memory, bad findings) becomes a
  * diagnostic for that pack; the other packs still run.
  */
 
@@ -13,6 +16,8 @@ import { buildFindings, compareFindings, indexDocument, type Diagnostic } from "
 import { PACK_ENTRYPOINT } from "./compile-rego.js";
 import { opaWasm, type LoadedPolicy } from "./opa-wasm.js";
 import type { RulePack } from "./pack.js";
+import { builtinRulesView } from "./rules-view.js";
+import { evaluateStreamed } from "./wasm-input.js";
 import { applySuppressions, suppressionsFromTags, type SuppressionRule } from "./suppressions.js";
 
 /** A document already serialised to UTF-8 JSON (e.g. read from disk), to skip re-serialising it. */
@@ -112,17 +117,28 @@ function mergeData(packData: Record<string, unknown>, config: Record<string, unk
   return { ...packData, leastrole: { ...leastrole, config: { ...packConfig, ...config } } };
 }
 
-/** Raw result of one pack's entrypoint. Throws EvaluationError. */
-export function evaluatePackRaw(pack: RulePack, input: EncodedDocument, config?: Record<string, unknown>): unknown {
+function isEncoded(input: EncodedDocument | Partial<CanonicalDocument>): input is EncodedDocument {
+  return "json" in input && (input as EncodedDocument).json instanceof ArrayBuffer;
+}
+
+/**
+ * Raw result of one pack's entrypoint. A document object is written straight into the wasm
+ * memory (the built-in pack: its view of it); an encoded one is copied as it is. Throws EvaluationError.
+ */
+export function evaluatePackRaw(pack: RulePack, input: EncodedDocument | Partial<CanonicalDocument>, config?: Record<string, unknown>): unknown {
   let policy: LoadedPolicy;
+  const encoded = isEncoded(input) ? input : null;
   try {
-    policy = instanceFor(pack, mergeData(pack.data, config), input.json.byteLength);
+    // Streamed input: its size is known only once written; the memory grows to fit then.
+    policy = instanceFor(pack, mergeData(pack.data, config), encoded ? encoded.json.byteLength : 0);
   } catch (thrown) {
     instances.delete(pack);
     throw new EvaluationError(`cannot load data into the rule pack: ${toError(thrown).message}`, { file: pack.origin, cause: thrown });
   }
   try {
-    const resultSet = policy.evaluate(input.json, PACK_ENTRYPOINT);
+    const resultSet = encoded
+      ? policy.evaluate(encoded.json, PACK_ENTRYPOINT)
+      : evaluateStreamed(policy, pack.origin === "builtin" ? builtinRulesView(input as Partial<CanonicalDocument>) : input, entrypointOf(policy), MEMORY_FACTOR, MAX_INITIAL_PAGES);
     if (!resultSet || resultSet.length === 0) return [];
     return resultSet[0]!.result;
   } catch (thrown) {
@@ -131,6 +147,12 @@ export function evaluatePackRaw(pack: RulePack, input: EncodedDocument, config?:
   } finally {
     if (instances.get(pack)?.policy === policy && policy.mem.buffer.byteLength > MAX_RETAINED_MEMORY) releaseLater(pack, policy);
   }
+}
+
+function entrypointOf(policy: LoadedPolicy): number {
+  const id = policy.entrypoints[PACK_ENTRYPOINT];
+  if (typeof id !== "number") throw `entrypoint ${PACK_ENTRYPOINT} is not valid in this instance`;
+  return id;
 }
 
 function checkDistinctIds(packs: RulePack[]): void {
@@ -155,8 +177,9 @@ export function evaluateDocument(
   options: EvaluateOptions = {},
 ): EvaluationResult {
   checkDistinctIds(packs);
-  const input = "json" in document && document.json instanceof ArrayBuffer ? (document as EncodedDocument) : encodeDocument(document as Partial<CanonicalDocument>);
-  const entities = indexDocument(input.document);
+  const input = document;
+  const plain = isEncoded(input) ? input.document : input;
+  const entities = indexDocument(plain);
   const diagnostics: Diagnostic[] = [];
   const findings: Finding[] = [];
   const summaries: PackSummary[] = [];
@@ -175,7 +198,7 @@ export function evaluateDocument(
     diagnostics.push(...built.diagnostics);
     summaries.push({ origin: pack.origin, wasmSha256: pack.wasmSha256, rules: pack.catalog.rules.length, findings: built.findings.length, failed: false });
   }
-  const rules = [...(options.suppressions ?? []), ...suppressionsFromTags(input.document)];
+  const rules = [...(options.suppressions ?? []), ...suppressionsFromTags(plain)];
   const suppressed = applySuppressions(findings, rules, options.today);
   suppressed.findings.sort(compareFindings);
   return {

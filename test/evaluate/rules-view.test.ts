@@ -1,0 +1,104 @@
+/**
+ * The evaluator writes its input straight into the wasm memory, and gives the built-in pack only
+ * the built-in rules' view of the document (src/evaluate/rules-view.ts). Both must be invisible in
+ * the findings: the streamed JSON is byte for byte JSON.stringify's, and the built-in rules find
+ * exactly the same on the view as on the whole document (the path every earlier test took), on a
+ * generated account with CloudTrail usage (unused, denied, shared roles, escalation) and on the
+ * hand-made edge cases.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateAccount } from "../../bench/scale/generate.js";
+import { buildDocument } from "../../src/audit/build-document.js";
+import { encodeDocument, evaluateDocument, evaluatePackRaw, loadBuiltinPack } from "../../src/evaluate/index.js";
+import { builtinRulesView } from "../../src/evaluate/rules-view.js";
+import { writeJson } from "../../src/evaluate/wasm-input.js";
+import type { CanonicalDocument } from "../../src/model/document.js";
+import { canonicalJson } from "../support/canonical-json.js";
+import { syntheticDocument } from "../support/synthetic-document.js";
+
+const work = mkdtempSync(join(tmpdir(), "lr-view-"));
+let scaled: CanonicalDocument;
+
+beforeAll(async () => {
+  const account = generateAccount(join(work, "a"), { functions: 30, records: 4000, seed: 5 });
+  scaled = await buildDocument([account.dir], { workers: 1 });
+}, 120_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function sorted(findings: unknown): string[] {
+  return (findings as unknown[]).map(canonicalJson).sort();
+}
+
+/** The whole document, serialised in one piece: what the evaluator was given before. */
+function whole(doc: Partial<CanonicalDocument>): unknown[] {
+  return evaluatePackRaw(loadBuiltinPack(), encodeDocument(doc)) as unknown[];
+}
+
+describe("writeJson", () => {
+  it("writes what JSON.stringify writes, at every streaming depth", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.integer({ min: 0, max: 5 }), (value, depth) => {
+        let out = "";
+        writeJson(value, (s) => (out += s), depth);
+        expect(out).toBe(JSON.stringify(value));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("leaves out undefined members and writes undefined array items as null, like JSON.stringify", () => {
+    const value = { a: undefined, b: [1, undefined, { c: undefined, d: "é\u2028\ud83d\ude00" }], e: null };
+    let out = "";
+    writeJson(value, (s) => (out += s), 4);
+    expect(out).toBe(JSON.stringify(value));
+  });
+});
+
+describe("the built-in rules' view", () => {
+  it("finds exactly what the whole document gives on a generated account with usage", () => {
+    const streamed = evaluatePackRaw(loadBuiltinPack(), scaled) as unknown[];
+    const reference = whole(scaled);
+    // Not a vacuous comparison: usage findings (unused, denied) and cross-function ones are there.
+    expect(reference.length).toBeGreaterThan(30);
+    expect(evaluateDocument(scaled, [loadBuiltinPack()]).findings.some((f) => f.ruleId === "LR008")).toBe(true);
+    expect(sorted(streamed)).toEqual(sorted(reference));
+  }, 60_000);
+
+  it("finds exactly what the whole document gives on synthetic documents and the edge cases", () => {
+    const edge = JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "documents", "edge-cases.json"), "utf8")) as CanonicalDocument;
+    for (const doc of [syntheticDocument(300, 2), edge]) {
+      expect(sorted(evaluatePackRaw(loadBuiltinPack(), doc))).toEqual(sorted(whole(doc)));
+    }
+  }, 60_000);
+
+  it("gives the same report through evaluateDocument, object or encoded", () => {
+    const a = evaluateDocument(scaled, [loadBuiltinPack()]);
+    const b = evaluateDocument(encodeDocument(scaled), [loadBuiltinPack()]);
+    expect(a.findings).toEqual(b.findings);
+    expect(a.diagnostics).toEqual(b.diagnostics);
+    const rules = new Set(a.findings.map((f) => f.ruleId));
+    for (const id of ["LR008", "LR009"]) expect(rules).toContain(id);
+  }, 60_000);
+
+  it("keeps only function sessions and fully covered function labels, unused permissions listed, the rest counted", () => {
+    const view = builtinRulesView(scaled) as { usage: { principals: Array<{ sessionKind: string }>; labels: Array<{ functionArn: string; permissions: Array<{ label: string }>; labelCounts: Record<string, number> }> }; policies?: unknown; accounts?: unknown };
+    expect(view.policies).toBeUndefined();
+    expect(view.accounts).toBeUndefined();
+    expect(scaled.usage.principals.some((p) => p.sessionKind !== "function")).toBe(true);
+    expect(view.usage.principals.every((p) => p.sessionKind === "function")).toBe(true);
+    expect(view.usage.principals).toHaveLength(scaled.usage.principals.filter((p) => p.sessionKind === "function").length);
+    const full = new Map(scaled.usage.labels.filter((l) => l.fullWindow && l.functionArn).map((l) => [l.functionArn, l]));
+    expect(view.usage.labels).toHaveLength(full.size);
+    for (const l of view.usage.labels) {
+      const original = full.get(l.functionArn)!;
+      expect(l.permissions.every((p) => p.label === "unused")).toBe(true);
+      expect(l.permissions).toHaveLength(original.permissions.filter((p) => p.label === "unused").length);
+      expect(Object.values(l.labelCounts).reduce((a, b) => a + b, 0)).toBe(original.permissions.length);
+    }
+  });
+});
