@@ -6,21 +6,14 @@
 
 import type { ActionUsage } from "../model/usage.js";
 import type { Warning } from "../model/document.js";
-import type { FilePartial, FunctionCreation, GroupPartial } from "./accumulate.js";
+import type { FilePartial, FileReport, FunctionCreation, GroupPartial } from "./accumulate.js";
 import { mergeSamples, minInvoker } from "./accumulate.js";
 import { eventToActions, isAccessDenied } from "./event-actions.js";
 import { EventDedup, type DedupOptions } from "./dedup.js";
 import type { AccessAdvisorReport } from "./access-advisor.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
 
-export interface FileReport {
-  path: string;
-  format: string;
-  records: number;
-  skipped: number;
-  /** Empty when the file was read in full. */
-  partialReasons: string[];
-}
+export type { FileReport } from "./accumulate.js";
 
 /** One role session's usage: the compact aggregate leastrole ingests from any source. */
 export interface SessionUsage {
@@ -107,7 +100,8 @@ export class UsageAggregator {
   }
 
   merge(part: FilePartial): void {
-    this.files.push({ path: part.path, format: part.format, records: part.records, skipped: part.skipped, partialReasons: part.partialReasons });
+    if (part.files !== undefined) this.files.push(...part.files);
+    else this.files.push({ path: part.path, format: part.format, records: part.records, skipped: part.skipped, partialReasons: part.partialReasons });
     this.warnings.push(...part.warnings);
     this.recordsRead += part.records;
     this.recordsSkipped += part.skipped;

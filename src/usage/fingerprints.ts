@@ -25,6 +25,23 @@ export function fingerprint(s: string): [number, number] {
   return [h1 >>> 0, h2 >>> 0];
 }
 
+/** fingerprint(s) written to out[at], out[at + 1]: the same hashes without a tuple per call. */
+export function fingerprintTo(s: string, out: Uint32Array, at: number): void {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
+  h2 ^= h2 >>> 16;
+  if (h1 === 0 && h2 === 0) h2 = 1;
+  out[at] = h1 >>> 0;
+  out[at + 1] = h2 >>> 0;
+}
+
 export class FingerprintSet {
   private table: Uint32Array;
   private mask: number;

@@ -73,6 +73,52 @@ function outputChunk(raw: Buffer): number {
 export function readUsageFile(path: string, options: ReadFileOptions = {}): FileResult {
   const acc = new FileAccumulator(path, options);
   const result: FileResult = { partial: acc.finish(), accessAdvisor: [], accessAnalyzer: [] };
+  readUsageFileInto(path, acc, result, options);
+  result.partial = acc.finish();
+  return result;
+}
+
+/**
+ * Read files one after another into one accumulator (a batch: one partial for all of them, see
+ * FileAccumulator.nextFile). Access Advisor / Analyzer outputs are collected on the side.
+ */
+export class BatchReader {
+  private acc: FileAccumulator | null = null;
+  private advisor: AccessAdvisorReport[] = [];
+  private analyzer: AccessAnalyzerFinding[] = [];
+
+  constructor(private readonly options: ReadFileOptions = {}) {}
+
+  /** Read one file; returns its record count. */
+  read(path: string): number {
+    let acc = this.acc;
+    if (acc === null) this.acc = acc = new FileAccumulator(path, this.options);
+    else acc.nextFile(path);
+    const sink: FileResult = { partial: EMPTY_PARTIAL, accessAdvisor: this.advisor, accessAnalyzer: this.analyzer };
+    readUsageFileInto(path, acc, sink, this.options);
+    return acc.recordsInFile;
+  }
+
+  /** Fingerprints held: flush when large, so a worker's memory does not grow with the logs. */
+  get fingerprints(): number {
+    return this.acc?.fingerprintCount ?? 0;
+  }
+
+  /** The batch so far as one result (null when no file was read); the reader starts afresh. */
+  flush(): FileResult | null {
+    const acc = this.acc;
+    if (acc === null) return null;
+    const out: FileResult = { partial: acc.finish(), accessAdvisor: this.advisor, accessAnalyzer: this.analyzer };
+    this.acc = null;
+    this.advisor = [];
+    this.analyzer = [];
+    return out;
+  }
+}
+
+const EMPTY_PARTIAL = new FileAccumulator("").finish();
+
+function readUsageFileInto(path: string, acc: FileAccumulator, result: FileResult, options: ReadFileOptions): void {
   let raw: Buffer;
   try {
     raw = readFileSync(path);
@@ -80,8 +126,7 @@ export function readUsageFile(path: string, options: ReadFileOptions = {}): File
     acc.format = "unreadable";
     acc.partialReasons.push(`cannot read file: ${(e as Error).message}`);
     acc.warnings.push(warn("unreadable-file", `cannot read file: ${(e as Error).message}`, path));
-    result.partial = acc.finish();
-    return result;
+    return;
   }
   const { data, problem } = decode(raw);
   if (problem !== null) {
@@ -89,8 +134,6 @@ export function readUsageFile(path: string, options: ReadFileOptions = {}): File
     acc.warnings.push(warn("truncated-gzip", problem, path));
   }
   readDecoded(data, acc, result, options);
-  result.partial = acc.finish();
-  return result;
 }
 
 /** Dispatch on content. Exported for tests that feed bytes directly. */

@@ -2,9 +2,11 @@
  * `readUsage(paths, options)`: every usage file under the given paths → one UsageAggregate.
  *
  * Files are found by walking directories (the S3 `AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/`
- * tree or flat; digest and Insights folders skipped), read one file per worker thread across the
- * cores, and merged on the main thread in a fixed order so the result does not depend on timing.
- * Memory: each worker holds one decompressed file at a time; the main thread holds the aggregate
+ * tree or flat; digest and Insights folders skipped), read one file at a time per worker thread
+ * across the cores into a per-worker batch, and the batches merged on the main thread (merging is
+ * order-independent, so the result does not depend on timing). Memory: each worker holds one
+ * decompressed file and a batch of at most `batchFingerprints` events' fingerprints (plus its
+ * sessions × actions aggregate); the main thread holds the aggregate
  * (bounded by sessions × actions × capped resources) and the eventID dedup buffers, which spill to
  * a temporary directory past `dedupMemoryEntries` (dedup.ts: exact for any file order).
  */
@@ -17,7 +19,7 @@ import { Worker } from "node:worker_threads";
 import { InputError } from "../errors.js";
 import { UsageAggregator, type UsageAggregate } from "./aggregate.js";
 import type { DedupOptions } from "./dedup.js";
-import { readUsageFile, type FileResult, type ReadFileOptions } from "./read-file.js";
+import { BatchReader, type FileResult, type ReadFileOptions } from "./read-file.js";
 
 export interface ReadUsageProgress {
   filesDone: number;
@@ -30,7 +32,7 @@ export interface ReadUsageProgress {
 export interface ReadUsageOptions extends ReadFileOptions {
   /** Worker threads; default: available cores (1 = read in-process, no workers). */
   workers?: number;
-  /** Called after each file is merged (in merge order). */
+  /** Called after each file is read (in the order reads complete). */
   onProgress?: (p: ReadUsageProgress) => void;
   /** Keep only files whose path passes (after the built-in digest/Insights exclusion). */
   filter?: (path: string) => boolean;
@@ -38,6 +40,8 @@ export interface ReadUsageOptions extends ReadFileOptions {
   dedupMemoryEntries?: number;
   /** Directory for the dedup spill files. Default: the OS temporary directory. */
   spillDir?: string;
+  /** A reader's batch of files is merged when it holds this many eventID fingerprints. Default 2¹⁸. */
+  batchFingerprints?: number;
 }
 
 /** Folders of the S3 tree that hold no API events. */
@@ -93,27 +97,43 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
   let bytesRead = 0;
   let recordsRead = 0;
   let done = 0;
-  const mergeOne = (i: number, r: FileResult): void => {
+  const mergeBatch = (r: FileResult): void => {
     agg.merge(r.partial);
     for (const a of r.accessAdvisor) agg.addAccessAdvisor(a);
     for (const f of r.accessAnalyzer) agg.addAccessAnalyzer(f);
+  };
+  const fileRead = (i: number, records: number): void => {
     done++;
     bytesRead += (files[i] as { size: number }).size;
-    recordsRead += r.partial.records;
+    recordsRead += records;
     options.onProgress?.({ filesDone: done, filesTotal: files.length, recordsRead, bytesRead, bytesTotal });
   };
+  const flushAt = options.batchFingerprints ?? BATCH_FINGERPRINTS;
   let nWorkers = Math.max(1, Math.min(options.workers ?? availableParallelism(), files.length));
   if (nWorkers > 1 && workerEntry() === null) {
     agg.addWarning({ code: "usage-workers-unavailable", severity: "info", message: "usage worker entry not found next to the library; reading in one thread" });
     nWorkers = 1;
   }
   if (nWorkers <= 1) {
-    files.forEach((f, i) => mergeOne(i, readUsageFile(f.path, fileOptions)));
+    const reader = new BatchReader(fileOptions);
+    files.forEach((f, i) => {
+      fileRead(i, reader.read(f.path));
+      if (reader.fingerprints >= flushAt) mergeBatch(reader.flush() as FileResult);
+    });
+    const last = reader.flush();
+    if (last !== null) mergeBatch(last);
     return agg.finish();
   }
-  await readWithWorkers(files.map((f) => f.path), nWorkers, fileOptions, mergeOne);
+  await readWithWorkers(files.map((f) => f.path), nWorkers, fileOptions, flushAt, fileRead, mergeBatch);
   return agg.finish();
 }
+
+/**
+ * Files are read in batches (one accumulator for many files, merged once: see
+ * FileAccumulator.nextFile); a batch is merged when it holds this many eventID fingerprints
+ * (16 bytes each: 4 MiB), which bounds a reader's memory whatever the size of the logs.
+ */
+const BATCH_FINGERPRINTS = 1 << 18;
 
 /**
  * The worker entry next to this module: `worker.ts` when running from source (tsx, vitest), else
@@ -141,14 +161,22 @@ function spawnWorker(): Worker {
 }
 
 /**
- * One file per worker at a time; results merged in file order (a small reorder buffer), so the
- * aggregate is identical to a sequential read whatever the scheduling.
+ * One file per worker at a time, each worker reading into its own batch; batches are merged as
+ * they arrive. Merging is order-independent (sums, minima and maxima, the smallest ARNs of a
+ * sample, sorted lists; dedup.ts is exact for any order), so the aggregate equals a sequential
+ * read whatever the scheduling.
  */
-async function readWithWorkers(paths: string[], n: number, options: ReadFileOptions, merge: (i: number, r: FileResult) => void): Promise<void> {
+async function readWithWorkers(
+  paths: string[],
+  n: number,
+  options: ReadFileOptions,
+  flushAt: number,
+  fileRead: (i: number, records: number) => void,
+  merge: (r: FileResult) => void,
+): Promise<void> {
   const workers = Array.from({ length: n }, spawnWorker);
   let next = 0;
-  let nextToMerge = 0;
-  const ready = new Map<number, FileResult>();
+  let flushed = 0;
   try {
     await new Promise<void>((resolve, reject) => {
       let finished = false;
@@ -159,31 +187,32 @@ async function readWithWorkers(paths: string[], n: number, options: ReadFileOpti
         }
       };
       const feed = (w: Worker): void => {
-        if (next >= paths.length) return;
+        if (next >= paths.length) {
+          w.postMessage({ kind: "flush" });
+          return;
+        }
         const id = next++;
-        w.postMessage({ id, path: paths[id], options });
+        w.postMessage({ kind: "read", id, path: paths[id], options, flushAt });
       };
       for (const w of workers) {
-        w.on("message", (m: { id: number; result?: FileResult; error?: string }) => {
-          if (m.error !== undefined || m.result === undefined) {
-            fail(new InputError(`reading usage file failed: ${m.error ?? "no result"}`, { file: paths[m.id] as string }));
+        w.on("message", (m: { id?: number; records?: number; error?: string; batch?: FileResult; flushed?: boolean }) => {
+          if (finished) return;
+          if (m.error !== undefined) {
+            fail(new InputError(`reading usage file failed: ${m.error}`, { file: paths[m.id ?? -1] ?? "" }));
             return;
           }
-          ready.set(m.id, m.result);
-          while (ready.has(nextToMerge)) {
-            const r = ready.get(nextToMerge) as FileResult;
-            ready.delete(nextToMerge);
-            try {
-              merge(nextToMerge, r);
-            } catch (e) {
-              fail(e);
-              return;
-            }
-            nextToMerge++;
+          try {
+            if (m.batch !== undefined) merge(m.batch);
+            if (m.id !== undefined) fileRead(m.id, m.records ?? 0);
+          } catch (e) {
+            fail(e);
+            return;
           }
-          if (nextToMerge === paths.length) {
-            finished = true;
-            resolve();
+          if (m.flushed === true) {
+            if (++flushed === workers.length) {
+              finished = true;
+              resolve();
+            }
             return;
           }
           feed(w);

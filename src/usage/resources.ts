@@ -20,9 +20,65 @@ export interface ResourceContext {
 
 const isArn = (s: string): boolean => s.startsWith("arn:");
 
-/** Resource ARNs of one call, in a stable order without duplicates. */
+const NONE: string[] = Object.freeze([]) as unknown as string[];
+
+/**
+ * The one requestParameters value the ARN is derived from, for the services where there is one;
+ * undefined when the call has none or needs several (S3 object keys, SSM `names`).
+ */
+function memoValue(eventSource: string, p: RequestParams): string | undefined {
+  switch (eventSource) {
+    case "dynamodb.amazonaws.com": return p.tableName;
+    case "sqs.amazonaws.com": return p.queueUrl;
+    case "kms.amazonaws.com": return p.keyId;
+    case "secretsmanager.amazonaws.com": return p.secretId;
+    case "lambda.amazonaws.com": return p.functionName;
+    case "logs.amazonaws.com": return p.logGroupName;
+    case "states.amazonaws.com": return p.stateMachineArn;
+    case "s3.amazonaws.com": return p.key === undefined ? p.bucketName : undefined;
+    case "ssm.amazonaws.com": return p.names === undefined ? p.name : undefined;
+    default: return undefined;
+  }
+}
+
+interface Memo {
+  eventSource: string;
+  region: string | null;
+  accountId: string | null;
+  partition: string;
+  /** The only parameter of the call's service that was set (memo valid only then). */
+  out: string[];
+}
+
+/**
+ * Most calls of a trail name a few resources over and over (a function's table, queue, secret):
+ * the ARNs are derived once per distinct (value, service, region, account, partition) and the same
+ * array, of the same strings, is returned. Same strings matter downstream: a sample's membership
+ * test hashes a string once, not once per call. Keyed by the parameter value (the scanner interns
+ * it, so its hash is cached); cleared when it grows large.
+ */
+const memo = new Map<string, Memo>();
+const MEMO_MAX = 65_536;
+
+/** Resource ARNs of one call, in a stable order without duplicates (the array is shared: read only). */
 export function resourcesOf(ctx: ResourceContext): string[] {
   if (ctx.resources.length > 0) return dedupe(ctx.resources);
+  const p = ctx.params;
+  const v = memoValue(ctx.eventSource, p);
+  if (v === undefined) return derive(ctx);
+  // Only when v is the call's sole parameter of interest is the result a function of v alone.
+  let keys = 0;
+  for (const k in p) if (p[k as keyof RequestParams] !== undefined) keys++;
+  if (keys !== 1) return derive(ctx);
+  const m = memo.get(v);
+  if (m !== undefined && m.eventSource === ctx.eventSource && m.region === ctx.region && m.accountId === ctx.accountId && m.partition === ctx.partition) return m.out;
+  const out = derive(ctx);
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(v, { eventSource: ctx.eventSource, region: ctx.region, accountId: ctx.accountId, partition: ctx.partition, out: out.length === 0 ? NONE : out });
+  return out;
+}
+
+function derive(ctx: ResourceContext): string[] {
   const p = ctx.params;
   const { region, accountId, partition } = ctx;
   const host = eventSourceHost(ctx.eventSource);
