@@ -185,8 +185,14 @@ export function labelUsage(aggregate: UsageAggregate, document: Doc, options: La
  * grants of the services the sessions used are added from the IAM engine (so every used action
  * gets its label), and the labels are marked as covering part of the grant.
  */
+// Per role: the granted actions when they do not depend on the sessions (every function of a
+// shared role, and the same catalog walk of a full-access policy, were recomputed per function).
+const grantedByRole = new WeakMap<Role, string[]>();
+
 function grantedActions(role: Role, document: Doc, sessions: SessionUsage[], partialReasons: string[]): string[] {
   if (!role.facts.actionsTruncated) return role.facts.allowedActions;
+  const cached = grantedByRole.get(role);
+  if (cached !== undefined) return cached;
   const out = new Set(role.facts.allowedActions);
   const services = new Set(sessions.flatMap((s) => s.actions.map((a) => serviceOf(a.action))));
   const policies = document.policies;
@@ -204,7 +210,9 @@ function grantedActions(role: Role, document: Doc, sessions: SessionUsage[], par
   // the labels are complete. Beyond that (admin-like roles) only the services the sessions used are.
   if (role.facts.allowedActionCount <= FULL_LABEL_LIMIT) {
     for (const g of listActionGrants(principal, catalog)) out.add(g.action);
-    return [...out];
+    const all = [...out];
+    grantedByRole.set(role, all);
+    return all;
   }
   for (const svc of services) for (const g of listActionGrants(principal, catalog, { service: svc })) out.add(g.action);
   partialReasons.push(`${role.arn}: grants ${role.facts.allowedActionCount} actions; labels cover ${out.size} (the capped list plus every action of the services it used)`);
@@ -220,6 +228,14 @@ interface LabelContext {
   tooNew: string | null;
   uncovered: string | null;
   dataEventsLogged: boolean;
+}
+
+// The same granted list (a role's, for each of its functions) sorted once.
+const sortedLists = new WeakMap<string[], string[]>();
+function sortedUnique(granted: string[]): string[] {
+  let sorted = sortedLists.get(granted);
+  if (sorted === undefined) sortedLists.set(granted, (sorted = [...new Set(granted)].sort()));
+  return sorted;
 }
 
 function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage[], ctx: LabelContext): LabelledPermission[] {
@@ -244,7 +260,7 @@ function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage
   note(own, false);
   note(service, true);
   const out: LabelledPermission[] = [];
-  for (const action of [...new Set(granted)].sort()) {
+  for (const action of sortedUnique(granted)) {
     const s = seen.get(action.toLowerCase());
     const lastUsed = s?.last ?? null;
     const daysSinceLastUsed = lastUsed === null ? null : Math.floor((ctx.endMs - Date.parse(lastUsed)) / DAY);

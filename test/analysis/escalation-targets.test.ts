@@ -1,0 +1,63 @@
+/**
+ * escalationPaths decides each concrete target once per "resource signature" (which Resource /
+ * NotResource patterns of the statements naming the action match it, and its account) and reuses
+ * the decision for every target with the same signature (src/analysis/escalation.ts). Law: the
+ * targets a PassRole → Lambda path reaches are exactly those the IAM engine allows one by one.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { analyzeDocument } from "../../src/analysis/index.js";
+import { principalContext } from "../../src/analysis/context.js";
+import { evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
+import type { PolicyStatement } from "../../src/model/document.js";
+import { ACCOUNT, allow, deny, documentOf, fn, policy, role, roleArn } from "../fixtures/rules/builders.js";
+
+const catalog = loadActionCatalogSync();
+const EC2_TRUST = policy({ Effect: "Allow", Principal: { Service: ["ec2.amazonaws.com"] }, Action: ["sts:AssumeRole"] });
+// Target roles: names with shared prefixes so patterns split them into several signatures.
+const NAMES = ["app-a", "app-b", "app-c", "db-a", "db-b", "admin-x", "admin-y", "ops-1", "ops-2", "web"];
+
+const patternArb = fc.constantFrom("*", roleArn("app-*"), roleArn("db-*"), roleArn("admin-x"), `arn:aws:iam::${ACCOUNT}:role/*`, roleArn("ops-?"), "arn:aws:iam::999999999999:role/*");
+const statementArb: fc.Arbitrary<PolicyStatement> = fc.oneof(
+  fc.record({ resources: fc.array(patternArb, { minLength: 1, maxLength: 3 }), cond: fc.constantFrom(null, "lambda.amazonaws.com", "dax.amazonaws.com") }).map(({ resources, cond }) =>
+    allow(["iam:PassRole"], resources, cond ? { Condition: { StringEquals: { "iam:PassedToService": [cond] } } } : {}),
+  ),
+  fc.array(patternArb, { minLength: 1, maxLength: 2 }).map((resources) => deny(["iam:PassRole"], resources)),
+  fc.array(patternArb, { minLength: 1, maxLength: 2 }).map((resources) => ({ Effect: "Allow" as const, Action: ["iam:PassRole"], NotResource: resources })),
+);
+
+describe("escalation targets decided once per resource signature", () => {
+  it("PassRole to Lambda reaches exactly the roles the IAM engine allows one by one", () => {
+    fc.assert(
+      fc.property(fc.array(statementArb, { minLength: 1, maxLength: 4 }), fc.boolean(), (statements, ec2Half) => {
+        const self = role("self", { inline: { p: policy(...statements, allow(["lambda:CreateFunction", "lambda:InvokeFunction"])) } });
+        const targets = NAMES.map((n, i) => role(n, ec2Half && i % 2 === 1 ? { trust: EC2_TRUST } : {}));
+        const doc = analyzeDocument(documentOf({ roles: [self, ...targets], functions: [fn("self-fn", "self")] }), catalog);
+        const path = doc.roles.find((r) => r.name === "self")!.analysis!.escalationPaths.find((p) => p.id === "passrole-lambda");
+        const decide = (arn: string) =>
+          evaluateRequest({
+            identityPolicies: [{ id: "inline:p", document: self.inlinePolicies[0]!.document }],
+            permissionsBoundary: null,
+            request: { action: "iam:PassRole", resource: arn, principalArn: self.arn, context: principalContext(self.arn, { "iam:PassedToService": "lambda.amazonaws.com" }) },
+          }).decision;
+        const reaches = (arn: string) => decide(arn) === "allowed" || decide(arn) === "conditional";
+        const any = `arn:aws:iam::${ACCOUNT}:role/*`;
+        const reachesAny = reaches(any);
+        const expected = targets
+          .filter((t, i) => !(ec2Half && i % 2 === 1))
+          .map((t) => t.arn)
+          .filter(reaches);
+        if (!reachesAny && expected.length === 0) {
+          expect(path).toBeUndefined();
+          return;
+        }
+        expect(path).toBeDefined();
+        const reached = path!.resources.filter((r) => r.startsWith("arn:"));
+        // A grant on the "any" target stops the enumeration (it covers every concrete one).
+        if (reachesAny && decide(any) === "allowed") expect(reached).toEqual([]);
+        else expect(reached).toEqual([...expected].sort());
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
