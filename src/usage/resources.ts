@@ -65,20 +65,22 @@ export function resourcesOf(ctx: ResourceContext): string[] {
   if (ctx.resources.length > 0) return dedupe(ctx.resources);
   const p = ctx.params;
   const v = memoValue(ctx.eventSource, p);
-  if (v === undefined) return derive(ctx);
+  if (v === undefined) return deriveResources(ctx);
   // Only when v is the call's sole parameter of interest is the result a function of v alone.
   let keys = 0;
   for (const k in p) if (p[k as keyof RequestParams] !== undefined) keys++;
-  if (keys !== 1) return derive(ctx);
+  if (keys !== 1) return deriveResources(ctx);
   const m = memo.get(v);
   if (m !== undefined && m.eventSource === ctx.eventSource && m.region === ctx.region && m.accountId === ctx.accountId && m.partition === ctx.partition) return m.out;
-  const out = derive(ctx);
+  const out = deriveResources(ctx);
   if (memo.size >= MEMO_MAX) memo.clear();
   memo.set(v, { eventSource: ctx.eventSource, region: ctx.region, accountId: ctx.accountId, partition: ctx.partition, out: out.length === 0 ? NONE : out });
   return out;
 }
 
-function derive(ctx: ResourceContext): string[] {
+/** resourcesOf without the memo (exported for the test that holds them equal). */
+export function deriveResources(ctx: ResourceContext): string[] {
+  if (ctx.resources.length > 0) return dedupe(ctx.resources);
   const p = ctx.params;
   const { region, accountId, partition } = ctx;
   const host = eventSourceHost(ctx.eventSource);
