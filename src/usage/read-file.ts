@@ -143,7 +143,8 @@ export function readDecoded(data: Buffer, acc: FileAccumulator, result: FileResu
     const outcome = scanRecords(data, {
       event: (ev, index) => acc.add(ev, index),
       skipped: (index, offset, reason) => acc.skip(`Records[${index}] (byte ${offset})`, reason),
-    });
+      // The accumulator keeps strings out of an event, never the event: one object serves all.
+    }, { reuseEvent: true });
     if (outcome !== null) {
       acc.format = outcome.format === "records" ? "cloudtrail-s3" : "cloudtrail-array";
       if (outcome.error !== null) {

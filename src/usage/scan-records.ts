@@ -131,7 +131,14 @@ export class RecordScanner {
   private readonly latin1: (s: number, e: number) => string;
   private readonly utf8: (s: number, e: number) => string;
 
-  constructor(private readonly b: Buffer) {
+  /** The event object handed out for every record when the sink does not keep events. */
+  private readonly reuse: UsageEvent | null;
+
+  constructor(
+    private readonly b: Buffer,
+    reuseEvent = false,
+  ) {
+    this.reuse = reuseEvent ? { eventId: null, eventTime: "", eventSource: "", eventName: "", awsRegion: null, recipientAccountId: null, errorCode: null, eventType: null, eventCategory: null, managementEvent: null, identityType: null, principalArn: null, principalId: null, identityAccountId: null, invokedBy: null, issuerArn: null, resources: NO_RESOURCES, params: NO_PARAMS } : null;
     this.n = b.length;
     // Bound once: Buffer#toString re-validates its arguments on every call.
     const buf = b as Buffer & { latin1Slice?: (s: number, e: number) => string; utf8Slice?: (s: number, e: number) => string };
@@ -284,6 +291,29 @@ export class RecordScanner {
     if (eventTime === null) return 'missing or non-string "eventTime"';
     if (eventSource === null) return 'missing or non-string "eventSource"';
     if (eventName === null) return 'missing or non-string "eventName"';
+    const ev = this.reuse;
+    if (ev !== null) {
+      // One event object per scanner, overwritten per record (see scanRecords' `reuseEvent`).
+      ev.eventId = vals[R.eventID] ?? null;
+      ev.eventTime = eventTime;
+      ev.eventSource = eventSource;
+      ev.eventName = eventName;
+      ev.awsRegion = vals[R.awsRegion] ?? null;
+      ev.recipientAccountId = vals[R.recipientAccountId] ?? null;
+      ev.errorCode = vals[R.errorCode] ?? null;
+      ev.eventType = vals[R.eventType] ?? null;
+      ev.eventCategory = vals[R.eventCategory] ?? null;
+      ev.managementEvent = management;
+      ev.identityType = ui?.type ?? null;
+      ev.principalArn = ui?.arn ?? null;
+      ev.principalId = ui?.principalId ?? null;
+      ev.identityAccountId = ui?.accountId ?? null;
+      ev.invokedBy = ui?.invokedBy ?? null;
+      ev.issuerArn = ui?.issuerArn ?? null;
+      ev.resources = resources;
+      ev.params = params;
+      return ev;
+    }
     return {
       eventId: vals[R.eventID] ?? null,
       eventTime,
@@ -717,7 +747,11 @@ export function arrayStartsWithRecord(buf: Buffer): boolean {
   return s.firstArrayElementIsRecord();
 }
 
-/** Scan a decompressed CloudTrail file; null when it is not `{"Records":[…]}` or an array. */
-export function scanRecords(buf: Buffer, sink: ScanSink): ScanOutcome | null {
-  return new RecordScanner(buf).scan(sink);
+/**
+ * Scan a decompressed CloudTrail file; null when it is not `{"Records":[…]}` or an array.
+ * `reuseEvent`: hand the sink one event object, overwritten for each record, instead of a new one
+ * per record (a sink that copies what it needs out of the event and keeps no reference to it).
+ */
+export function scanRecords(buf: Buffer, sink: ScanSink, options: { reuseEvent?: boolean } = {}): ScanOutcome | null {
+  return new RecordScanner(buf, options.reuseEvent === true).scan(sink);
 }
