@@ -40,7 +40,7 @@ export interface ReadUsageOptions extends ReadFileOptions {
   dedupMemoryEntries?: number;
   /** Directory for the dedup spill files. Default: the OS temporary directory. */
   spillDir?: string;
-  /** A reader's batch of files is merged when it holds this many eventID fingerprints. Default 2¹⁸. */
+  /** A reader's batch of files is merged when it holds this many eventID fingerprints. Default 2¹⁶. */
   batchFingerprints?: number;
 }
 
@@ -131,9 +131,9 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
 /**
  * Files are read in batches (one accumulator for many files, merged once: see
  * FileAccumulator.nextFile); a batch is merged when it holds this many eventID fingerprints
- * (16 bytes each: 4 MiB), which bounds a reader's memory whatever the size of the logs.
+ * (16 bytes each: 1 MiB), which bounds a reader's memory whatever the size of the logs.
  */
-const BATCH_FINGERPRINTS = 1 << 18;
+const BATCH_FINGERPRINTS = 1 << 16;
 
 /**
  * The worker entry next to this module: `worker.ts` when running from source (tsx, vitest), else
