@@ -28,6 +28,10 @@ interface Step {
   service?: string;
   /** For `new-resource`: the resource-type path after `arn:<p>:<svc>:<region>:<account>:`. */
   newResource?: string;
+  /** For `new-resource`: the ARN's service when it is not the action's (ec2-instance-connect acts on ec2 instances). */
+  resourceService?: string;
+  /** For `new-resource`: the step acts on an existing resource of the type (a takeover), not a new one. */
+  existing?: boolean;
 }
 
 interface Method {
@@ -39,6 +43,11 @@ interface Method {
 
 const pass = (service: string): Step => ({ actions: ["iam:PassRole"], target: "passable-role", service });
 const create = (actions: string[], newResource: string): Step => ({ actions, target: "new-resource", newResource });
+/**
+ * A step on any existing resource of a type (the account's instances, tasks, stacks, notebooks):
+ * the inputs do not list them, so "any X" is the representative target, as for new resources.
+ */
+const takeOver = (actions: string[], newResource: string, resourceService?: string): Step => ({ actions, target: "new-resource", newResource, existing: true, ...(resourceService ? { resourceService } : {}) });
 
 export const ESCALATION_METHODS: readonly Method[] = [
   { id: "iam-create-policy-version", title: "New version of a managed policy", steps: [{ actions: ["iam:CreatePolicyVersion"], target: "policy" }], why: "can write a new default version of a customer managed policy, granting itself or others anything" },
@@ -78,6 +87,57 @@ export const ESCALATION_METHODS: readonly Method[] = [
     title: "Pass a role to a SageMaker notebook",
     steps: [pass("sagemaker.amazonaws.com"), create(["sagemaker:CreateNotebookInstance"], "notebook-instance/*"), create(["sagemaker:CreatePresignedNotebookInstanceUrl"], "notebook-instance/*")],
     why: "can open a notebook running with a more privileged role",
+  },
+  // Taking over an existing compute resource's role without iam:PassRole (pathfinding.cloud ec2-002,
+  // ec2-004, ec2instanceconnect-003, ecs-006, cloudformation-005, sagemaker-004/005, bedrock-002;
+  // the methods Cloudsplaining 0.9 lists that this catalogue lacked, docs/comparison.md).
+  {
+    id: "ec2-modify-user-data",
+    title: "Rewrite an instance's user data and restart it",
+    steps: [takeOver(["ec2:ModifyInstanceAttribute"], "instance/*"), takeOver(["ec2:StopInstances"], "instance/*"), takeOver(["ec2:StartInstances"], "instance/*")],
+    why: "can replace an existing instance's user data, restart it, and run code with its instance profile's role",
+  },
+  {
+    id: "ec2-modify-launch-template",
+    title: "New default version of a launch template",
+    steps: [takeOver(["ec2:CreateLaunchTemplateVersion"], "launch-template/*"), takeOver(["ec2:ModifyLaunchTemplate"], "launch-template/*")],
+    why: "can make instances launched from an existing template (Auto Scaling) run its code with the template's instance profile",
+  },
+  {
+    id: "ec2-instance-connect-ssh",
+    title: "Push an SSH key to an instance",
+    steps: [takeOver(["ec2-instance-connect:SendSSHPublicKey"], "instance/*", "ec2")],
+    why: "can log in to an existing instance and use its instance profile's credentials",
+  },
+  { id: "ecs-execute-command", title: "Shell into a running ECS task", steps: [takeOver(["ecs:ExecuteCommand"], "task/*/*")], why: "can run commands in an existing task and use its task role" },
+  {
+    id: "cloudformation-execute-change-set",
+    title: "Change an existing stack through a change set",
+    steps: [takeOver(["cloudformation:CreateChangeSet"], "stack/*/*"), takeOver(["cloudformation:ExecuteChangeSet"], "stack/*/*")],
+    why: "can change a stack whose service role is more privileged; CloudFormation applies the change with that role",
+  },
+  {
+    id: "sagemaker-presigned-notebook-url",
+    title: "Open an existing SageMaker notebook",
+    steps: [takeOver(["sagemaker:CreatePresignedNotebookInstanceUrl"], "notebook-instance/*")],
+    why: "can open an existing notebook and run code with its execution role",
+  },
+  {
+    id: "sagemaker-notebook-lifecycle-config",
+    title: "Lifecycle script on an existing SageMaker notebook",
+    steps: [
+      takeOver(["sagemaker:CreateNotebookInstanceLifecycleConfig"], "notebook-instance-lifecycle-config/*"),
+      takeOver(["sagemaker:StopNotebookInstance"], "notebook-instance/*"),
+      takeOver(["sagemaker:UpdateNotebookInstance"], "notebook-instance/*"),
+      takeOver(["sagemaker:StartNotebookInstance"], "notebook-instance/*"),
+    ],
+    why: "can attach a start-up script to an existing notebook and restart it, running code with its execution role",
+  },
+  {
+    id: "bedrock-code-interpreter-session",
+    title: "Run code in an existing Bedrock AgentCore code interpreter",
+    steps: [takeOver(["bedrock-agentcore:StartCodeInterpreterSession"], "code-interpreter-custom/*"), takeOver(["bedrock-agentcore:InvokeCodeInterpreter"], "code-interpreter-custom/*")],
+    why: "can run code in a custom code interpreter and use its execution role",
   },
   { id: "lambda-update-code", title: "Update another function's code", steps: [{ actions: ["lambda:UpdateFunctionCode"], target: "other-function" }], why: "can replace another function's code and run with that function's execution role" },
   { id: "lambda-update-configuration", title: "Update another function's configuration", steps: [{ actions: ["lambda:UpdateFunctionConfiguration"], target: "other-function" }], why: "can add a malicious layer to another function and run with its execution role" },
@@ -211,10 +271,11 @@ function* candidates(step: Step, self: Role | Principal, targets: EscalationTarg
         yield { arn: `arn:${p}:iam::${account}:${path.slice(4)}`, label: `<any ${path.slice(4).replace(/\/\*$/, "")} in ${account}>` };
         return;
       }
-      const service = (step.actions[0] ?? "").split(":")[0] ?? "";
+      const service = step.resourceService ?? (step.actions[0] ?? "").split(":")[0] ?? "";
       const regions = targets.regionsByAccount.get(account) ?? [];
       const region = regions[0] ?? "us-east-1";
-      yield { arn: `arn:${p}:${service}:${region}:${account}:${path}`, label: `<new ${service} resource in ${account}>` };
+      const label = step.existing ? `<any ${service} ${path.split(/[/:]/)[0]} in ${account}>` : `<new ${service} resource in ${account}>`;
+      yield { arn: `arn:${p}:${service}:${region}:${account}:${path}`, label };
       return;
     }
   }

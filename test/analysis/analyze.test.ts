@@ -279,6 +279,25 @@ describe("privilege-escalation paths (decided by the engine)", () => {
     expect(a.escalationPaths.map((p) => [p.id, p.conditional])).toEqual([["iam-create-policy-version", true]]);
   });
 
+  it("takeover paths need every step on any resource of the type: user data needs modify, stop and start", () => {
+    expect(ids(esc(policy(allow(["ec2:ModifyInstanceAttribute", "ec2:StopInstances", "ec2:StartInstances"]))))).toEqual(["ec2-modify-user-data"]);
+    const path = esc(policy(allow(["ec2:ModifyInstanceAttribute", "ec2:StopInstances", "ec2:StartInstances"]))).escalationPaths[0]!;
+    expect(path.resources).toEqual(["<any ec2 instance in 123456789012>"]);
+    // One step missing, denied, or granted on a single instance only: no path.
+    expect(ids(esc(policy(allow(["ec2:ModifyInstanceAttribute", "ec2:StopInstances"]))))).toEqual([]);
+    expect(ids(esc(policy(allow(["ec2:*"]), deny(["ec2:StartInstances"]))))).not.toContain("ec2-modify-user-data");
+    const one = `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0123456789abcdef0`;
+    expect(ids(esc(policy(allow(["ec2:ModifyInstanceAttribute", "ec2:StopInstances", "ec2:StartInstances"], [one]))))).toEqual([]);
+  });
+
+  it("EC2 Instance Connect acts on ec2 instance ARNs; ECS ExecuteCommand on tasks; AgentCore on custom code interpreters", () => {
+    expect(ids(esc(policy(allow(["ec2-instance-connect:SendSSHPublicKey"], [`arn:aws:ec2:*:${ACCOUNT}:instance/*`]))))).toEqual(["ec2-instance-connect-ssh"]);
+    expect(ids(esc(policy(allow(["ecs:ExecuteCommand"], [`arn:aws:ecs:*:${ACCOUNT}:task/*`]))))).toEqual(["ecs-execute-command"]);
+    expect(ids(esc(policy(allow(["bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"], [`arn:aws:bedrock-agentcore:*:${ACCOUNT}:code-interpreter-custom/*`]))))).toEqual(["bedrock-code-interpreter-session"]);
+    // AWS's built-in interpreter (account "aws") runs with no role of the customer's.
+    expect(ids(esc(policy(allow(["bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"], ["arn:aws:bedrock-agentcore:*:aws:code-interpreter/*"]))))).toEqual([]);
+  });
+
   it("computes paths for IAM users too (their groups' policies included)", () => {
     const u = user("dev", { p: policy(allow(["iam:CreateAccessKey"])) });
     const doc = analyzed(documentOf({ principals: [u, user("other")] }));

@@ -72,19 +72,33 @@ describe.skipIf(!existsSync(CORPUS))("leastrole's column of the comparison, reru
     expect(e.tables["leastrole-as-lambda"]["role/MyRole"]).toEqual({ "overly-permissive": ["LR003"] });
   });
 
-  it("as-Lambda: LR018 reports the AWS managed read-only policies Cloudsplaining calls data exfiltration; PowerUserAccess lacks 8 of its methods", () => {
+  it("as-Lambda: LR018 reports the AWS managed read-only policies Cloudsplaining calls data exfiltration; LR014 finds Cloudsplaining's takeover methods on PowerUserAccess and AmazonEC2FullAccess", () => {
     const t = stored.exports.find((x) => x.name === "cloudsplaining-example-authz-details")!.tables;
     for (const p of ["policy/AmazonS3ReadOnlyAccess", "policy/AWSConfigRole"]) {
       expect(t["leastrole-as-lambda"][p], p).toEqual({ "data-exfiltration": ["LR018"] });
       expect(t["cloudsplaining-no-exclusions"][p]?.["data-exfiltration"]?.length, p).toBeGreaterThan(0);
     }
-    expect(t["leastrole-as-lambda"]["policy/PowerUserAccess"]?.["privilege-escalation"]).toEqual([
-      "LR014 glue-update-dev-endpoint",
-      "LR014 lambda-update-code",
-      "LR014 lambda-update-configuration",
-      "LR014 sts-assume-any-role",
-    ]);
-    expect(t.cloudsplaining["policy/PowerUserAccess"]?.["privilege-escalation"]).toContain("PowerUserAccess: ModifyEC2InstanceUserDataThenRestart");
+    // Cloudsplaining's method → leastrole's path, for every method it lists on these two policies.
+    const same: Record<string, string> = {
+      AccessExistingBedrockCodeInterpreterSession: "bedrock-code-interpreter-session",
+      CreatePresignedSageMakerNotebookUrl: "sagemaker-presigned-notebook-url",
+      EC2InstanceConnectSendSSHPublicKey: "ec2-instance-connect-ssh",
+      ECSExecuteCommandOnRunningTask: "ecs-execute-command",
+      EditExistingLambdaFunctionWithRole: "lambda-update-configuration",
+      ExecuteCloudFormationChangeSet: "cloudformation-execute-change-set",
+      ModifyEC2InstanceUserDataThenRestart: "ec2-modify-user-data",
+      ModifyExistingEC2LaunchTemplate: "ec2-modify-launch-template",
+      UpdateAndInvokeLambdaFunction: "lambda-update-code",
+      UpdateExistingGlueDevEndpoint: "glue-update-dev-endpoint",
+      UpdateLambdaFunctionAndAddPermission: "lambda-update-code",
+      UpdateSageMakerNotebookLifecycleConfig: "sagemaker-notebook-lifecycle-config",
+    };
+    for (const policy of ["PowerUserAccess", "AmazonEC2FullAccess"]) {
+      const ours = t["leastrole-as-lambda"][`policy/${policy}`]?.["privilege-escalation"] ?? [];
+      const theirs = t.cloudsplaining[`policy/${policy}`]?.["privilege-escalation"] ?? [];
+      expect(theirs.length, policy).toBeGreaterThan(0);
+      for (const m of theirs) expect(ours, `${policy}: ${m}`).toContain(`LR014 ${same[m.slice(policy.length + 2)] ?? m}`);
+    }
   });
 
   it("as-Lambda: ${aws:username} in a role's policy grants the role nothing, so no LR014 on cloudmapper's BAD_MFA_POLICY (a fixed false positive)", () => {
