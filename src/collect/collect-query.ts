@@ -183,6 +183,35 @@ async function poll(
  * Stop collect's own query; a failure to stop (no permission, the query ended meanwhile) is
  * reported with the query, not instead of it.
  */
+/**
+ * After polling one of our queries: when the wait ended early (timeout, interruption) stop the
+ * query (StopQueryExecution / CancelQuery: it would otherwise keep scanning, and billing) and fail
+ * the unit saying whether the stop worked; when it ended in any state but `success`, fail with that
+ * state; else the unit's result. The QueryError carries the record for the manifest.
+ */
+async function settleQuery(
+  outcome: PollOutcome,
+  id: string,
+  timeoutMs: number | undefined,
+  success: string,
+  stopName: string,
+  stop: () => Promise<{ attempts: number }>,
+): Promise<{ count: null; attempts: number; query: QueryRecord }> {
+  let record: QueryRecord = { id, state: outcome.state, stateReason: outcome.reason, bytesScanned: outcome.bytesScanned, rows: null };
+  let attempts = outcome.attempts;
+  if (outcome.stoppedBy !== null) {
+    const stopped = await stopQuery(stop);
+    attempts += stopped.attempts;
+    const why = outcome.stoppedBy === "timeout" ? `still ${outcome.state} after ${timeoutMs} ms` : "the run was interrupted";
+    record = { ...record, state: stopped.error === null ? "CANCELLED" : outcome.state, stateReason: `stopped by leastrole: ${why}${stopped.error === null ? "" : `; ${stopName} failed: ${stopped.error}`}` };
+    throw new QueryError(outcome.stoppedBy === "timeout" ? "QueryTimedOut" : "QueryInterrupted", `query ${id} ${why}; ${stopped.error === null ? `${stopName} was called` : `${stopName} failed (${stopped.error}): the query may still be running`}`, record, attempts);
+  }
+  if (outcome.state !== success) {
+    throw new QueryError(outcome.state === "CANCELLED" ? "QueryCancelled" : "QueryFailed", `query ${id} ${outcome.state}${outcome.reason ? `: ${outcome.reason}` : ""}`, record, attempts);
+  }
+  return { count: null, attempts, query: record };
+}
+
 async function stopQuery(send: () => Promise<{ attempts: number }>): Promise<{ attempts: number; error: string | null }> {
   try {
     return { attempts: (await send()).attempts, error: null };
@@ -242,20 +271,10 @@ export async function collectAthena(run: Run, homeRegion: string, source: Athena
       },
       ATHENA_TERMINAL,
     );
-    record = { id, state: outcome.state, stateReason: outcome.reason, bytesScanned: outcome.bytesScanned, rows: null };
-    let attempts = outcome.attempts;
-    if (outcome.stoppedBy !== null) {
-      // Our own query only: the id StartQueryExecution just returned.
-      const stop = await stopQuery(() => callAws(run.ctx, "athena:StopQueryExecution", region, { QueryExecutionId: id }));
-      attempts += stop.attempts;
-      const why = outcome.stoppedBy === "timeout" ? `still ${outcome.state} after ${options.timeoutMs} ms` : "the run was interrupted";
-      record = { ...record, state: stop.error === null ? "CANCELLED" : outcome.state, stateReason: `stopped by leastrole: ${why}${stop.error === null ? "" : `; StopQueryExecution failed: ${stop.error}`}` };
-      throw new QueryError(outcome.stoppedBy === "timeout" ? "QueryTimedOut" : "QueryInterrupted", `query ${id} ${why}; ${stop.error === null ? "StopQueryExecution was called" : `StopQueryExecution failed (${stop.error}): the query may still be running`}`, record, attempts);
-    }
-    if (outcome.state !== "SUCCEEDED") {
-      throw new QueryError(outcome.state === "CANCELLED" ? "QueryCancelled" : "QueryFailed", `query ${id} ${outcome.state}${outcome.reason ? `: ${outcome.reason}` : ""}`, record, attempts);
-    }
-    return { count: null, attempts, query: record };
+    // Our own query only: the id StartQueryExecution just returned.
+    const settled = await settleQuery(outcome, id, options.timeoutMs, "SUCCEEDED", "StopQueryExecution", () => callAws(run.ctx, "athena:StopQueryExecution", region, { QueryExecutionId: id }));
+    record = settled.query;
+    return settled;
   });
   throwIfInterrupted(options.signal);
   if (polled.call.status !== "ok") return;
@@ -323,19 +342,9 @@ export async function collectLake(run: Run, homeRegion: string, source: LakeSour
       },
       LAKE_TERMINAL,
     );
-    record = { id, state: outcome.state, stateReason: outcome.reason, bytesScanned: outcome.bytesScanned, rows: null };
-    let attempts = outcome.attempts;
-    if (outcome.stoppedBy !== null) {
-      const cancel = await stopQuery(() => callAws(run.ctx, "cloudtrail:CancelQuery", region, { QueryId: id }));
-      attempts += cancel.attempts;
-      const why = outcome.stoppedBy === "timeout" ? `still ${outcome.state} after ${options.timeoutMs} ms` : "the run was interrupted";
-      record = { ...record, state: cancel.error === null ? "CANCELLED" : outcome.state, stateReason: `stopped by leastrole: ${why}${cancel.error === null ? "" : `; CancelQuery failed: ${cancel.error}`}` };
-      throw new QueryError(outcome.stoppedBy === "timeout" ? "QueryTimedOut" : "QueryInterrupted", `query ${id} ${why}; ${cancel.error === null ? "CancelQuery was called" : `CancelQuery failed (${cancel.error}): the query may still be running`}`, record, attempts);
-    }
-    if (outcome.state !== "FINISHED") {
-      throw new QueryError(outcome.state === "CANCELLED" ? "QueryCancelled" : "QueryFailed", `query ${id} ${outcome.state}${outcome.reason ? `: ${outcome.reason}` : ""}`, record, attempts);
-    }
-    return { count: null, attempts, query: record };
+    const settled = await settleQuery(outcome, id, options.timeoutMs, "FINISHED", "CancelQuery", () => callAws(run.ctx, "cloudtrail:CancelQuery", region, { QueryId: id }));
+    record = settled.query;
+    return settled;
   });
   throwIfInterrupted(options.signal);
   if (polled.call.status !== "ok") return;
