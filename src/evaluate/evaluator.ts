@@ -1,8 +1,8 @@
 /**
  * Evaluating a canonical document with one or more rule packs, in-process. A document object is
- * written as JSON straight into each pack's wasm memory, element by element (wasm-input.ts): the
- * document, its whole JSON text and the wasm heap are never alive at once, which is what made the
- * 10,000-function audit run out of heap. The built-in pack gets the built-in rules' view of the
+ * encoded as JSON element by element into chunks outside the V8 heap and copied into each pack's
+ * wasm memory (wasm-input.ts): the document, its whole JSON text as a V8 string and the wasm heap
+ * are never alive at once, which is what made the 10,000-function audit run out of heap. The built-in pack gets the built-in rules' view of the
  * document (rules-view.ts: what no built-in rule reads left out); custom packs the whole document.
  * A document already serialised (EncodedDocument) is handed to every pack as it is. Each pack is
  * evaluated exactly once, through its single aggregating entrypoint. Whatever a pack does wrong (abort, out of memory, bad findings) becomes a
@@ -17,7 +17,7 @@ import { PACK_ENTRYPOINT } from "./compile-rego.js";
 import { opaWasm, type LoadedPolicy } from "./opa-wasm.js";
 import type { RulePack } from "./pack.js";
 import { builtinRulesView } from "./rules-view.js";
-import { evaluateStreamed } from "./wasm-input.js";
+import { encodeChunked, evaluateChunks, type ChunkSink } from "./wasm-input.js";
 import { applySuppressions, suppressionsFromTags, type SuppressionRule } from "./suppressions.js";
 
 /** A document already serialised to UTF-8 JSON (e.g. read from disk), to skip re-serialising it. */
@@ -128,17 +128,16 @@ function isEncoded(input: EncodedDocument | Partial<CanonicalDocument>): input i
 export function evaluatePackRaw(pack: RulePack, input: EncodedDocument | Partial<CanonicalDocument>, config?: Record<string, unknown>): unknown {
   let policy: LoadedPolicy;
   const encoded = isEncoded(input) ? input : null;
+  let chunks: ChunkSink | null = null;
   try {
-    // Streamed input: its size is known only once written; the memory grows to fit then.
-    policy = instanceFor(pack, mergeData(pack.data, config), encoded ? encoded.json.byteLength : 0);
+    if (!encoded) chunks = encodeChunked(pack.origin === "builtin" ? builtinRulesView(input as Partial<CanonicalDocument>) : input);
+    policy = instanceFor(pack, mergeData(pack.data, config), encoded ? encoded.json.byteLength : chunks!.length);
   } catch (thrown) {
     instances.delete(pack);
     throw new EvaluationError(`cannot load data into the rule pack: ${toError(thrown).message}`, { file: pack.origin, cause: thrown });
   }
   try {
-    const resultSet = encoded
-      ? policy.evaluate(encoded.json, PACK_ENTRYPOINT)
-      : evaluateStreamed(policy, pack.origin === "builtin" ? builtinRulesView(input as Partial<CanonicalDocument>) : input, entrypointOf(policy), MEMORY_FACTOR, MAX_INITIAL_PAGES);
+    const resultSet = encoded ? policy.evaluate(encoded.json, PACK_ENTRYPOINT) : evaluateChunks(policy, chunks!, entrypointOf(policy));
     if (!resultSet || resultSet.length === 0) return [];
     return resultSet[0]!.result;
   } catch (thrown) {

@@ -5,8 +5,10 @@
  * memory, so the document object, its whole JSON text (a V8 string) and a byte copy are alive at
  * once next to the wasm heap. At 10,000 functions that text alone is hundreds of MB of V8 heap and
  * the audit thrashed in garbage collection at the 4 GiB heap limit (bench/results/scale.md). Here
- * the input is serialised element by element (each function, role, usage entry on its own) and
- * encoded into the wasm memory as it goes: the largest string alive is one element's JSON.
+ * the input is serialised element by element (each function, role, usage entry on its own) into
+ * UTF-8 chunks outside the V8 heap, then copied into the wasm memory: the largest string alive is
+ * one element's JSON. (Not written into the wasm memory directly: the instance must be created at
+ * its final size, see evaluateChunks, and the size is known only once the input is encoded.)
  *
  * This drives opa-wasm's ABI 1.2 fast path (`opa_eval` with the input already in memory at the
  * data heap pointer) exactly as `LoadedPolicy.evaluate` of @open-policy-agent/opa-wasm 1.10.0
@@ -15,9 +17,6 @@
 
 import type { LoadedPolicy } from "./opa-wasm.js";
 
-const PAGE = 65536;
-/** wasm32 memory ends at 4 GiB (65,536 pages). */
-const MAX_PAGES = 65536;
 /** Small pieces (`{`, `"key":`, short values) are batched before encoding. */
 const FLUSH_AT = 1 << 16;
 
@@ -27,18 +26,19 @@ interface PolicyInternals {
   dataHeapPtr: number;
 }
 
-/** Appends UTF-8 bytes to a wasm memory from `start` on, growing it as needed. */
-class WasmSink {
-  private view: Uint8Array;
+/**
+ * Collects UTF-8 bytes in fixed-size chunks outside the V8 heap (ArrayBuffers are external), so
+ * the input's size is known before the wasm instance is sized for it.
+ */
+export class ChunkSink {
+  readonly chunks: Uint8Array[] = [];
+  private current: Uint8Array;
+  private used = 0;
   private pending = "";
-  offset: number;
+  length = 0;
 
-  constructor(
-    private readonly mem: WebAssembly.Memory,
-    readonly start: number,
-  ) {
-    this.view = new Uint8Array(mem.buffer);
-    this.offset = start;
+  constructor(private readonly chunkSize = 16 << 20) {
+    this.current = new Uint8Array(chunkSize);
   }
 
   write(s: string): void {
@@ -51,7 +51,15 @@ class WasmSink {
     this.encode(s);
   }
 
-  flush(): void {
+  /** Encodes what is pending and closes the last chunk; `chunks` then holds every byte. */
+  finish(): void {
+    this.flush();
+    if (this.used > 0) this.chunks.push(this.current.subarray(0, this.used));
+    this.current = new Uint8Array(0);
+    this.used = 0;
+  }
+
+  private flush(): void {
     if (this.pending.length === 0) return;
     const s = this.pending;
     this.pending = "";
@@ -62,25 +70,15 @@ class WasmSink {
     let rest = s;
     for (;;) {
       // encodeInto never splits a character: it stops before one that does not fit.
-      const { read, written } = encoder.encodeInto(rest, this.view.subarray(this.offset));
-      this.offset += written;
+      const { read, written } = encoder.encodeInto(rest, this.current.subarray(this.used));
+      this.used += written;
+      this.length += written;
       if (read === rest.length) return;
       rest = rest.slice(read);
-      this.ensure(this.offset + rest.length * 3);
+      this.chunks.push(this.current.subarray(0, this.used));
+      this.current = new Uint8Array(Math.max(this.chunkSize, 4));
+      this.used = 0;
     }
-  }
-
-  /** Grows the memory so that `end` bytes fit, at least doubling what is used (fewer grow steps). */
-  ensure(end: number): void {
-    const have = this.mem.buffer.byteLength;
-    if (end <= have) return;
-    const wantPages = Math.min(MAX_PAGES, Math.max(Math.ceil(end / PAGE), Math.ceil((2 * this.offset) / PAGE)));
-    const grow = wantPages - have / PAGE;
-    if (grow <= 0 || end > MAX_PAGES * PAGE) {
-      throw new Error(`the rules' input needs more than the 4 GiB a WebAssembly memory can hold (${Math.round(end / 2 ** 20)} MiB written so far)`);
-    }
-    this.mem.grow(grow);
-    this.view = new Uint8Array(this.mem.buffer);
   }
 }
 
@@ -127,28 +125,48 @@ export function writeJson(value: unknown, write: (s: string) => void, depth: num
 /** How deep the input is written piece by piece: document → section → entity → its fields. */
 const STREAM_DEPTH = 4;
 
+/** The input serialised to UTF-8 JSON in external chunks (see ChunkSink). */
+export function encodeChunked(input: unknown): ChunkSink {
+  const sink = new ChunkSink();
+  writeJson(input, (s) => sink.write(s), STREAM_DEPTH);
+  sink.finish();
+  return sink;
+}
+
 /**
- * Evaluates `entrypoint` of a loaded policy on `input`, written straight into its memory.
- * `memoryFactor`: the evaluation is given at least this many times the input's size of memory
- * up front (growing step by step while evaluating is slower), within the 4 GiB of wasm32.
- * Throws what opa-wasm throws (strings on an abort), or an Error when the input does not fit.
+ * Evaluates `entrypoint` of a loaded policy on an input already encoded in chunks, copied straight
+ * into its memory at the data heap pointer. The instance must have been created with room for the
+ * input and the evaluation (`initial` pages): OPA's allocator learns the memory's size when it is
+ * instantiated and grows it itself one allocation at a time past that, so memory grown from
+ * JavaScript is not used and an evaluation that has to grow made the 1,000-function audit 40×
+ * slower (129 CPU-s against 3.2). Throws what opa-wasm throws (strings on an abort).
  */
-export function evaluateStreamed(policy: LoadedPolicy, input: unknown, entrypoint: number, memoryFactor: number, maxInitialPages: number): Array<{ result: unknown }> | null {
+export function evaluateChunks(policy: LoadedPolicy, input: ChunkSink, entrypoint: number): Array<{ result: unknown }> | null {
   const internals = policy as unknown as LoadedPolicy & PolicyInternals;
   if (policy.minorVersion < 2 || typeof internals.dataHeapPtr !== "number" || typeof internals.dataAddr !== "number") {
-    return policy.evaluate(new TextEncoder().encode(JSON.stringify(input)).buffer, entrypoint);
+    const whole = new Uint8Array(input.length);
+    let at = 0;
+    for (const c of input.chunks) {
+      whole.set(c, at);
+      at += c.length;
+    }
+    return policy.evaluate(whole.buffer, entrypoint);
   }
-  const sink = new WasmSink(policy.mem, internals.dataHeapPtr);
-  writeJson(input, (s) => sink.write(s), STREAM_DEPTH);
-  sink.flush();
-  const inputAddr = sink.start;
-  const inputLen = sink.offset - sink.start;
-  const wantPages = Math.min(maxInitialPages, Math.ceil((sink.offset + memoryFactor * inputLen + (1 << 20)) / PAGE));
-  const havePages = policy.mem.buffer.byteLength / PAGE;
-  if (wantPages > havePages) policy.mem.grow(wantPages - havePages);
+  const inputAddr = internals.dataHeapPtr;
+  const inputLen = input.length;
+  if (inputAddr + inputLen > policy.mem.buffer.byteLength) {
+    throw new Error(`the rules' input (${Math.round(inputLen / 2 ** 20)} MiB) does not fit in the rule pack's memory`);
+  }
+  const bytes = new Uint8Array(policy.mem.buffer);
+  let at = inputAddr;
+  for (const c of input.chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  input.chunks.length = 0; // the copy in wasm memory is the only one needed from here
   const exports = policy.wasmInstance.exports as { opa_eval: (...args: number[]) => number };
   const resultAddr = exports.opa_eval(0, entrypoint, internals.dataAddr, inputAddr, inputLen, inputAddr + inputLen, 0);
-  const bytes = new Uint8Array(policy.mem.buffer);
-  const end = bytes.indexOf(0, resultAddr);
-  return JSON.parse(new TextDecoder().decode(bytes.subarray(resultAddr, end < 0 ? bytes.length : end))) as Array<{ result: unknown }>;
+  const out = new Uint8Array(policy.mem.buffer);
+  const end = out.indexOf(0, resultAddr);
+  return JSON.parse(new TextDecoder().decode(out.subarray(resultAddr, end < 0 ? out.length : end))) as Array<{ result: unknown }>;
 }

@@ -15,7 +15,7 @@ import { generateAccount } from "../../bench/scale/generate.js";
 import { buildDocument } from "../../src/audit/build-document.js";
 import { encodeDocument, evaluateDocument, evaluatePackRaw, loadBuiltinPack } from "../../src/evaluate/index.js";
 import { builtinRulesView } from "../../src/evaluate/rules-view.js";
-import { writeJson } from "../../src/evaluate/wasm-input.js";
+import { ChunkSink, writeJson } from "../../src/evaluate/wasm-input.js";
 import type { CanonicalDocument } from "../../src/model/document.js";
 import { canonicalJson } from "../support/canonical-json.js";
 import { syntheticDocument } from "../support/synthetic-document.js";
@@ -56,6 +56,22 @@ describe("writeJson", () => {
     let out = "";
     writeJson(value, (s) => (out += s), 4);
     expect(out).toBe(JSON.stringify(value));
+  });
+});
+
+describe("ChunkSink", () => {
+  it("holds exactly the UTF-8 bytes of the JSON, whatever the chunk size (characters never split)", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.integer({ min: 4, max: 64 }), (value, chunkSize) => {
+        const sink = new ChunkSink(chunkSize);
+        writeJson(value, (s) => sink.write(s), 4);
+        sink.finish();
+        const bytes = Buffer.concat(sink.chunks);
+        expect(sink.length).toBe(bytes.length);
+        expect(bytes.toString("utf8")).toBe(JSON.stringify(value));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
