@@ -14,7 +14,7 @@ import type { CanonicalDocument } from "../model/document.js";
 import type { Finding } from "../model/findings.js";
 import { buildFindings, compareFindings, indexDocument, type Diagnostic } from "./findings.js";
 import { PACK_ENTRYPOINT } from "./compile-rego.js";
-import { opaWasm, type LoadedPolicy } from "./opa-wasm.js";
+import { loadPolicyUnsigned, type LoadedPolicy } from "./opa-wasm.js";
 import type { RulePack } from "./pack.js";
 import { builtinRulesView } from "./rules-view.js";
 import { encodeChunked, evaluateChunks, type ChunkSink } from "./wasm-input.js";
@@ -104,7 +104,7 @@ function instanceFor(pack: RulePack, data: Record<string, unknown>, inputBytes: 
   let cached = instances.get(pack);
   if (cached && cached.policy.mem.buffer.byteLength < pages * 65536) cached = undefined; // too small: start afresh
   if (cached && cached.dataKey === dataKey) return cached.policy;
-  const policy = cached?.policy ?? opaWasm.loadPolicySync(pack.module, { initial: pages });
+  const policy = cached?.policy ?? loadPolicyUnsigned(pack.module, { initial: pages });
   policy.setData(data);
   instances.set(pack, { policy, dataKey });
   return policy;

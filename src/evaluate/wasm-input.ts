@@ -165,7 +165,8 @@ export function evaluateChunks(policy: LoadedPolicy, input: ChunkSink, entrypoin
   }
   input.chunks.length = 0; // the copy in wasm memory is the only one needed from here
   const exports = policy.wasmInstance.exports as { opa_eval: (...args: number[]) => number };
-  const resultAddr = exports.opa_eval(0, entrypoint, internals.dataAddr, inputAddr, inputLen, inputAddr + inputLen, 0);
+  // An i32 to JavaScript: an address past 2 GiB comes back negative (opa-wasm's own reader fails there).
+  const resultAddr = exports.opa_eval(0, entrypoint, internals.dataAddr, inputAddr, inputLen, inputAddr + inputLen, 0) >>> 0;
   const out = new Uint8Array(policy.mem.buffer);
   const end = out.indexOf(0, resultAddr);
   return JSON.parse(new TextDecoder().decode(out.subarray(resultAddr, end < 0 ? out.length : end))) as Array<{ result: unknown }>;

@@ -118,3 +118,20 @@ describe("the built-in rules' view", () => {
     }
   });
 });
+
+describe("loadPolicyUnsigned", () => {
+  it("returns the module's addresses unsigned and restores WebAssembly.Instance", async () => {
+    const { loadPolicyUnsigned } = await import("../../src/evaluate/opa-wasm.js");
+    const Real = WebAssembly.Instance;
+    const policy = loadPolicyUnsigned(loadBuiltinPack().module, { initial: 64 });
+    expect(WebAssembly.Instance).toBe(Real);
+    const exports = policy.wasmInstance.exports as Record<string, (...a: number[]) => number>;
+    // An address written as a negative i32 (past 2 GiB) reads back as the unsigned address.
+    const heap = exports.opa_heap_ptr_get!();
+    exports.opa_heap_ptr_set!(0x80001000 | 0);
+    expect(exports.opa_heap_ptr_get!()).toBe(0x80001000);
+    exports.opa_heap_ptr_set!(heap);
+    policy.setData({});
+    expect(policy.evaluate({ functions: [] }, "leastrole/findings")).toEqual([{ result: [] }]);
+  });
+});
