@@ -140,10 +140,10 @@ function readUsageFileInto(path: string, acc: FileAccumulator, result: FileResul
 export function readDecoded(data: Buffer, acc: FileAccumulator, result: FileResult, options: ReadFileOptions = {}): void {
   const path = acc.path;
   if (options.fastScan !== false && (firstByte(data) !== 0x5b || arrayStartsWithRecord(data))) {
+    // The accumulator keeps strings out of an event, never the event: one object serves all.
     const outcome = scanRecords(data, {
       event: (ev, index) => acc.add(ev, index),
       skipped: (index, offset, reason) => acc.skip(`Records[${index}] (byte ${offset})`, reason),
-      // The accumulator keeps strings out of an event, never the event: one object serves all.
     }, { reuseEvent: true });
     if (outcome !== null) {
       acc.format = outcome.format === "records" ? "cloudtrail-s3" : "cloudtrail-array";
