@@ -16,7 +16,8 @@
  *   at 10,000 functions. A rule that starts reading one of these must be given it here: the
  *   equivalence test compares the view with the whole document on an account where they occur.
  * - usage principals that are not a function's own session (`lambda-service`, `other`): every
- *   rule that reads `usage.principals` keeps only `sessionKind == "function"`;
+ *   rule that reads `usage.principals` keeps only `sessionKind == "function"`; of an action with
+ *   no denied call only `action`, `count` and `deniedCount` (LR009 reads the rest of denied ones);
  * - labels that LR008 skips (not `fullWindow`, or no function), and in the others every
  *   permission but the unused ones, which LR008 lists; the other labels become counts
  *   (`labelCounts`, read by `label_count` in unused_permission.rego); of each permission only
@@ -25,7 +26,7 @@
  */
 
 import type { CanonicalDocument, Role } from "../model/document.js";
-import type { PermissionLabels } from "../model/usage.js";
+import type { PermissionLabels, PrincipalUsage } from "../model/usage.js";
 
 export interface SlimPermissionLabels {
   roleArn: string;
@@ -47,6 +48,11 @@ function slimLabels(l: PermissionLabels): SlimPermissionLabels | null {
   return { roleArn: l.roleArn, functionArn: l.functionArn, fullWindow: true, permissions, labelCounts };
 }
 
+function slimPrincipal(p: PrincipalUsage): PrincipalUsage | Record<string, unknown> {
+  if (!Array.isArray(p.actions)) return p;
+  return { ...p, actions: p.actions.map((a) => (a.deniedCount > 0 ? a : { action: a.action, count: a.count, deniedCount: a.deniedCount })) };
+}
+
 function slimRole(role: Role): Record<string, unknown> {
   const { inlinePolicies: _i, attachedPolicies: _a, trustPolicy: _t, source: _s, facts, ...rest } = role;
   if (!facts) return rest;
@@ -63,7 +69,7 @@ export function builtinRulesView(document: Partial<CanonicalDocument>): Record<s
     view.usage = {
       present: usage.present,
       window: usage.window,
-      principals: (usage.principals ?? []).filter((p) => p.sessionKind === "function"),
+      principals: (usage.principals ?? []).filter((p) => p.sessionKind === "function").map(slimPrincipal),
       labels: (usage.labels ?? []).map(slimLabels).filter((l): l is SlimPermissionLabels => l !== null),
     };
   }
