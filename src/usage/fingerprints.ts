@@ -10,22 +10,12 @@
 
 /** Two independent 32-bit hashes (FNV-1a and a multiplicative variant) of a string. */
 export function fingerprint(s: string): [number, number] {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x9747b28c;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
-  }
-  h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
-  h2 ^= h2 >>> 16;
-  // 0/0 marks an empty slot.
-  if (h1 === 0 && h2 === 0) h2 = 1;
-  return [h1 >>> 0, h2 >>> 0];
+  fingerprintTo(s, scratch, 0);
+  return [scratch[0] as number, scratch[1] as number];
 }
+const scratch = new Uint32Array(2);
 
-/** fingerprint(s) written to out[at], out[at + 1]: the same hashes without a tuple per call. */
+/** fingerprint(s) written to out[at], out[at + 1], without a tuple per call (the hot path). */
 export function fingerprintTo(s: string, out: Uint32Array, at: number): void {
   let h1 = 0x811c9dc5;
   let h2 = 0x9747b28c;
@@ -37,6 +27,7 @@ export function fingerprintTo(s: string, out: Uint32Array, at: number): void {
   }
   h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
   h2 ^= h2 >>> 16;
+  // 0/0 marks an empty slot.
   if (h1 === 0 && h2 === 0) h2 = 1;
   out[at] = h1 >>> 0;
   out[at + 1] = h2 >>> 0;
