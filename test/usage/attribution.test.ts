@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readUsage, type UsageAggregate } from "../../src/usage/index.js";
 import { isLambdaServiceSession, LAMBDA_SERVICE_SESSION } from "../../src/usage/attribution.js";
+import { roleCallRecord } from "../support/cloudtrail-record.js";
 
 const ACCT = "123456789012";
 const ROLE_A = `arn:aws:iam::${ACCT}:role/service-role/orders-role`;
@@ -16,35 +17,8 @@ const ROLE_B = `arn:aws:iam::${ACCT}:role/reports-role`;
 
 let seq = 0;
 function call(roleArn: string, session: string, time: string, source: string, name: string, invokedBy?: string): object {
-  const roleName = roleArn.split("/").pop() as string;
   seq++;
-  return {
-    eventVersion: "1.08",
-    userIdentity: {
-      type: "AssumedRole",
-      principalId: `AROATFQR7NSCWWVLB7BES:${session}`,
-      arn: `arn:aws:sts::${ACCT}:assumed-role/${roleName}/${session}`,
-      accountId: ACCT,
-      accessKeyId: "ASIATFQR7NSCXL3YK5UK",
-      sessionContext: { sessionIssuer: { type: "Role", principalId: "AROATFQR7NSCWWVLB7BES", arn: roleArn, accountId: ACCT, userName: roleName }, webIdFederationData: {}, attributes: { creationDate: time, mfaAuthenticated: "false" } },
-      ...(invokedBy === undefined ? {} : { invokedBy }),
-    },
-    eventTime: time,
-    eventSource: `${source}.amazonaws.com`,
-    eventName: name,
-    awsRegion: seq % 2 === 0 ? "us-east-1" : "eu-west-1",
-    sourceIPAddress: invokedBy ?? "3.91.171.12",
-    userAgent: invokedBy ?? "aws-sdk-nodejs/2.1467.0",
-    requestParameters: null,
-    responseElements: null,
-    requestID: `req-${seq}`,
-    eventID: `00000000-0000-4000-8000-${String(seq).padStart(12, "0")}`,
-    readOnly: true,
-    eventType: "AwsApiCall",
-    managementEvent: true,
-    recipientAccountId: ACCT,
-    eventCategory: "Management",
-  };
+  return roleCallRecord({ account: ACCT, roleArn, session, time, source, name, seq, region: seq % 2 === 0 ? "us-east-1" : "eu-west-1", ...(invokedBy === undefined ? {} : { invokedBy }) });
 }
 
 let dir: string;

@@ -10,6 +10,7 @@ import type { LambdaFunction, Role } from "../../src/model/document.js";
 import { computePrincipalFacts, emptyRoleFacts, loadActionCatalogSync } from "../../src/iam/index.js";
 import { labelUsage, readUsage, type UsageAggregate } from "../../src/usage/index.js";
 import { CORPUS } from "./helpers.js";
+import { roleCallRecord } from "../support/cloudtrail-record.js";
 
 const ACCT = "123456789012";
 const ROLE = `arn:aws:iam::${ACCT}:role/service-role/orders-role`;
@@ -17,37 +18,12 @@ const FRESH_ROLE = `arn:aws:iam::${ACCT}:role/fresh-role`;
 const fnArn = (n: string): string => `arn:aws:lambda:us-east-1:${ACCT}:function:${n}`;
 
 let seq = 0;
-/** A record with the key order and nesting of a real S3-delivered AssumedRole record. */
 function call(roleArn: string, session: string, time: string, source: string, name: string, extra: { [k: string]: unknown } = {}): object {
-  const roleName = roleArn.split("/").pop() as string;
-  return {
-    eventVersion: "1.08",
-    userIdentity: {
-      type: "AssumedRole",
-      principalId: `AROATFQR7NSCWWVLB7BES:${session}`,
-      arn: `arn:aws:sts::${ACCT}:assumed-role/${roleName}/${session}`,
-      accountId: ACCT,
-      accessKeyId: "ASIATFQR7NSCXL3YK5UK",
-      sessionContext: { sessionIssuer: { type: "Role", principalId: "AROATFQR7NSCWWVLB7BES", arn: roleArn, accountId: ACCT, userName: roleName }, webIdFederationData: {}, attributes: { creationDate: time, mfaAuthenticated: "false" } },
-      ...(session.startsWith("awslambda_") ? { invokedBy: "lambda.amazonaws.com" } : {}),
-    },
-    eventTime: time,
-    eventSource: `${source}.amazonaws.com`,
-    eventName: name,
-    awsRegion: "us-east-1",
-    sourceIPAddress: "3.91.171.12",
+  return roleCallRecord({
+    account: ACCT, roleArn, session, time, source, name, seq: ++seq, extra,
     userAgent: "aws-sdk-nodejs/2.1467.0 linux/v18.18.0 exec-env/AWS_Lambda_nodejs18.x",
-    requestParameters: null,
-    responseElements: null,
-    requestID: `req-${++seq}`,
-    eventID: `00000000-0000-4000-8000-${String(seq).padStart(12, "0")}`,
-    readOnly: true,
-    eventType: "AwsApiCall",
-    managementEvent: true,
-    recipientAccountId: ACCT,
-    eventCategory: "Management",
-    ...extra,
-  };
+    ...(session.startsWith("awslambda_") ? { invokedBy: "lambda.amazonaws.com" } : {}),
+  });
 }
 
 /** One IAM-user call per day, so the data covers every day of October 2026. */
