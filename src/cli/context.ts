@@ -58,8 +58,11 @@ export async function documentFor(paths: string[], flags: InputFlags, config: Le
       progress.note(`leastrole: note: nothing to audit: the inputs (${kinds}) hold no Lambda functions or IAM roles`);
       return document;
     }
-    const errors = document.meta.warnings.filter((w) => w.severity === "error");
-    const hint = errors[0] ? ` (first problem: ${errors[0].file ? `${errors[0].file}: ` : ""}${errors[0].message})` : "";
+    // The first error, else what the readers said of a file they saw but did not use (a bare
+    // policy document, a list-roles output…): that says what to give instead.
+    const seen = new Set(["standalone-policy-document", "input-not-used"]);
+    const w = document.meta.warnings.find((x) => x.severity === "error") ?? document.meta.warnings.find((x) => seen.has(x.code)) ?? document.meta.warnings[0];
+    const hint = w ? ` (first problem: ${w.file ? `${w.file}: ` : ""}${w.message})` : "";
     throw new InputError(`no inputs recognised in ${paths.join(", ")}: expected AWS exports, CloudTrail logs, Terraform plans or CloudFormation/SAM templates${hint}`);
   }
   return document;

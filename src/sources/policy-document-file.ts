@@ -19,6 +19,6 @@ export function checkBarePolicyDocument(value: unknown, file: string): Warning {
     code: "standalone-policy-document",
     severity: "info",
     file,
-    message: `an IAM policy document (${doc.Statement.length} statement${doc.Statement.length === 1 ? "" : "s"}) attached to nothing: it is not part of the account's permissions and was not added`,
+    message: `an IAM policy document (${doc.Statement.length} statement${doc.Statement.length === 1 ? "" : "s"}) attached to nothing: it is not part of the account's permissions and was not added (leastrole audits roles: give the account export or the template that attaches it to a role)`,
   };
 }

@@ -85,6 +85,11 @@ describe("leastrole CLI", () => {
     const bad = run(["audit", join(work, "other.json")]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/no inputs recognised/);
+    // A bare policy document is seen, not read: the error says so, and what to give instead.
+    writeFileSync(join(work, "policy.json"), JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] }));
+    const bare = run(["audit", join(work, "policy.json")]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/policy\.json: an IAM policy document \(1 statement\) attached to nothing.*give the account export or the template that attaches it to a role/);
   });
 
   it("lists and explains the rules", () => {
