@@ -176,8 +176,7 @@ export function evaluateDocument(
   options: EvaluateOptions = {},
 ): EvaluationResult {
   checkDistinctIds(packs);
-  const input = document;
-  const plain = isEncoded(input) ? input.document : input;
+  const plain = isEncoded(document) ? document.document : document;
   const entities = indexDocument(plain);
   const diagnostics: Diagnostic[] = [];
   const findings: Finding[] = [];
@@ -186,7 +185,7 @@ export function evaluateDocument(
     for (const w of pack.warnings) diagnostics.push({ severity: "warning", code: "pack-warning", message: w, pack: pack.origin });
     let raw: unknown;
     try {
-      raw = evaluatePackRaw(pack, input, options.ruleOptions);
+      raw = evaluatePackRaw(pack, document, options.ruleOptions);
     } catch (thrown) {
       diagnostics.push({ severity: "error", code: "evaluation-failed", message: toError(thrown).message, pack: pack.origin });
       summaries.push({ origin: pack.origin, wasmSha256: pack.wasmSha256, rules: pack.catalog.rules.length, findings: 0, failed: true });

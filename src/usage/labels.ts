@@ -187,15 +187,16 @@ export function labelUsage(aggregate: UsageAggregate, document: Doc, options: La
  */
 // Per role: the granted actions when they do not depend on the sessions (every function of a
 // shared role, and the same catalog walk of a full-access policy, were recomputed per function).
-const grantedByRole = new WeakMap<Role, string[]>();
+// Keyed by the document's policies too: the list is derived from them.
+const grantedByRole = new WeakMap<object, WeakMap<Role, string[]>>();
 
 function grantedActions(role: Role, document: Doc, sessions: SessionUsage[], partialReasons: string[]): string[] {
   if (!role.facts.actionsTruncated) return role.facts.allowedActions;
-  const cached = grantedByRole.get(role);
+  const policies = document.policies;
+  const cached = policies === undefined ? undefined : grantedByRole.get(policies)?.get(role);
   if (cached !== undefined) return cached;
   const out = new Set(role.facts.allowedActions);
   const services = new Set(sessions.flatMap((s) => s.actions.map((a) => serviceOf(a.action))));
-  const policies = document.policies;
   if (policies === undefined) {
     partialReasons.push(`${role.arn}: grants ${role.facts.allowedActionCount} actions; the policies are not in the document, labels cover ${out.size}`);
     return [...out];
@@ -211,7 +212,9 @@ function grantedActions(role: Role, document: Doc, sessions: SessionUsage[], par
   if (role.facts.allowedActionCount <= FULL_LABEL_LIMIT) {
     for (const g of listActionGrants(principal, catalog)) out.add(g.action);
     const all = [...out];
-    grantedByRole.set(role, all);
+    let byRole = grantedByRole.get(policies);
+    if (byRole === undefined) grantedByRole.set(policies, (byRole = new WeakMap()));
+    byRole.set(role, all);
     return all;
   }
   for (const svc of services) for (const g of listActionGrants(principal, catalog, { service: svc })) out.add(g.action);
