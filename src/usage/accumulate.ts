@@ -8,10 +8,18 @@
 
 import type { Warning } from "../model/document.js";
 import { isLambdaServiceSession, LAMBDA_SERVICE_SESSION, partitionOf, sessionOf, type SessionRef } from "./attribution.js";
-import type { UsageEvent } from "./event.js";
-import { hourOf } from "./dedup.js";
+import type { RequestParams, UsageEvent } from "./event.js";
+import type { IdentityFields } from "./record-fields.js";
+import type { CompactRecords } from "./scan-wasm.js";
+import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE } from "./scan-slots.js";
 import { fingerprintTo } from "./fingerprints.js";
-import { commonPrefix, resourcesOf } from "./resources.js";
+import { hourOf } from "./dedup.js";
+import { commonPrefix, deriveResources, resourcesOf } from "./resources.js";
+
+const FP = new Uint32Array(2);
+const UNRESOLVED = -2;
+const NO_RESOURCES: string[] = Object.freeze([]) as unknown as string[];
+const NO_PARAMS: RequestParams = Object.freeze({}) as RequestParams;
 
 export interface AccumulateOptions {
   /** Resource ARNs kept per (session, action); the prefix summary still covers all. Default 50. */
@@ -116,13 +124,15 @@ export class FileAccumulator {
   private readonly principalByRef = new Map<SessionRef, number>();
   private readonly sessionCache = new Map<string, { issuerArn: string | null; principalArn: string | null; invokedBy: string | null; identityType: string | null; ref: SessionRef | null }>();
   /** Per group: members of its resource sample, and the index of its largest ARN when full. */
-  private readonly members: Set<string>[] = [];
+  private readonly members: (Set<string> | undefined)[] = [];
   private readonly maxIdx: number[] = [];
   private readonly principalRegions: Set<string>[] = [];
   /** Per principal: the region added last (see add). */
   private readonly principalLastRegion: (string | undefined)[] = [];
-  /** The time whose day was added last, the region and account added last (see add). */
-  private dayOf = "";
+  /** The day (days since the epoch) added last, the region and account added last (see noteRecord). */
+  private lastDay = NaN;
+  /** Days of counted events, as days since the epoch (written out as YYYY-MM-DD by finish). */
+  private readonly dayNumbers = new Set<number>();
   private lastRegion: string | null = null;
   private lastAccount: string | null = null;
   /** Per principal: the partition of its role ARN (aws, aws-cn, …), parsed once. */
@@ -132,6 +142,13 @@ export class FileAccumulator {
   /** Per principal: the session names folded into it (Lambda service principals only). */
   private readonly principalSessions: (Set<string> | null)[] = [];
   private readonly groups: GroupPartial[] = [];
+  /** Per group: first and last seen, in epoch seconds (ISO strings only in the partial). */
+  private readonly groupFirst: number[] = [];
+  private readonly groupLast: number[] = [];
+  /** addCompact's caches, valid for one symbol epoch of the scanner: principal per userIdentity, resources per parameter value. */
+  private symbolEpoch = -1;
+  private uiPrincipal: Int32Array | null = null;
+  private readonly paramMemo = new Map<number, { keyId: number; eventSource: string; region: string | null; accountId: string | null; partition: string; out: string[] }>();
   private readonly groupIndex: Map<string, Map<string, number>>[] = [];
   private fps = new Uint32Array(4 * 1024);
   private nfp = 0;
@@ -139,8 +156,9 @@ export class FileAccumulator {
   private readonly regions = new Set<string>();
   private readonly days = new Set<string>();
   private dataEventRecords = 0;
-  private firstEvent: string | null = null;
-  private lastEvent: string | null = null;
+  /** Epoch seconds of the first and last event counted. */
+  private firstTime = Infinity;
+  private lastTime = -Infinity;
   private readonly creations: FunctionCreation[] = [];
   /** Per file (reset by nextFile). */
   private records = 0;
@@ -175,37 +193,14 @@ export class FileAccumulator {
 
   /** `where`: a JSON path, or the index in Records (formatted only when needed). */
   add(ev: UsageEvent, where: string | number): void {
-    const time = normaliseTime(ev.eventTime);
+    const time = timeSeconds(ev.eventTime);
     if (time === null) {
       this.skip(where, `eventTime ${JSON.stringify(ev.eventTime)} is not a timestamp`);
       return;
     }
-    this.records++;
-    if (this.firstEvent === null || time < this.firstEvent) this.firstEvent = time;
-    if (this.lastEvent === null || time > this.lastEvent) this.lastEvent = time;
-    // Consecutive records mostly share the day, region and account (the scanner hands back the
-    // same region and account strings): compared with the previous record's before a Set is hashed.
-    if (!sameDay(time, this.dayOf)) {
-      this.dayOf = time;
-      this.days.add(time.slice(0, 10));
-    }
-    if (ev.awsRegion !== null && ev.awsRegion !== this.lastRegion) {
-      this.lastRegion = ev.awsRegion;
-      this.regions.add(ev.awsRegion);
-    }
     const account = ev.recipientAccountId ?? ev.identityAccountId;
-    if (account !== null && account !== this.lastAccount) {
-      this.lastAccount = account;
-      this.accounts.add(account);
-    }
-    if (ev.eventCategory === "Data" || ev.managementEvent === false) this.dataEventRecords++;
-
-    // Function creation dates, from any caller: they make "too new" exact when logs have them.
-    if (ev.errorCode === null && ev.eventSource === "lambda.amazonaws.com" && ev.eventName.startsWith("CreateFunction") && ev.params.functionName !== undefined && ev.awsRegion !== null && ev.recipientAccountId !== null) {
-      const fn = ev.params.functionName;
-      this.creations.push({ accountId: ev.recipientAccountId, region: ev.awsRegion, functionName: fn.startsWith("arn:") ? (fn.split(":")[6] ?? fn) : fn, time });
-    }
-
+    this.noteRecord(time, ev.awsRegion, account, ev.eventCategory === "Data" || ev.managementEvent === false);
+    if (ev.errorCode === null && ev.eventSource === "lambda.amazonaws.com" && ev.eventName.startsWith("CreateFunction")) this.noteCreation(ev.params, ev.awsRegion, ev.recipientAccountId, time);
     if (ev.eventType !== null && ev.eventType !== "AwsApiCall") return;
     // A session's records share their userIdentity strings (the scanner even returns the same
     // string objects), so the session is looked up by principalId and checked by identity.
@@ -221,29 +216,154 @@ export class FileAccumulator {
       }
     }
     if (session === null) return;
-
     const p = this.principalOf(session);
-    if (ev.awsRegion !== null && ev.awsRegion !== this.principalLastRegion[p]) {
-      this.principalLastRegion[p] = ev.awsRegion;
-      (this.principalRegions[p] as Set<string>).add(ev.awsRegion);
+    const gi = this.noteCall(p, time, ev.eventSource, ev.eventName, ev.errorCode, ev.params.versionId !== undefined, ev.awsRegion);
+    this.noteResources(
+      gi,
+      resourcesOf({
+        eventSource: ev.eventSource,
+        region: ev.awsRegion,
+        accountId: ev.recipientAccountId ?? session.accountId,
+        partition: this.principalPartition[p] as string,
+        resources: ev.resources,
+        params: ev.params,
+      }),
+    );
+    if (ev.eventId !== null) {
+      fingerprintTo(ev.eventId, FP, 0);
+      this.noteFingerprint(FP[0] as number, FP[1] as number, gi, time);
     }
+  }
 
-    const versioned = ev.params.versionId !== undefined;
-    const gi = this.groupOf(p, ev.eventSource, ev.eventName, ev.errorCode, versioned, time);
+  /**
+   * A record as the WebAssembly scanner reports it (scan-wasm.ts): the same steps as `add`, on
+   * symbol ids and epoch seconds instead of an event object. A session is resolved once per
+   * distinct userIdentity (its symbol), resource ARNs once per distinct parameter value. The
+   * caller has checked the required fields.
+   */
+  addCompact(c: CompactRecords, r: number, index: number): void {
+    const m = c.i32;
+    if (c.epoch !== this.symbolEpoch) {
+      // The scanner cleared its symbols: ids now name other strings.
+      this.symbolEpoch = c.epoch;
+      if (this.uiPrincipal === null) this.uiPrincipal = new Int32Array(MAX_SYMBOLS);
+      this.uiPrincipal.fill(UNRESOLVED);
+      this.paramMemo.clear();
+    }
+    let time: number;
+    if (m[r + S_TIME_STATE] === 1) {
+      time = (m[r + S_TIME] as number) >>> 0;
+    } else {
+      const text = c.text(m[r + S_TIME_STATE] as number) as string;
+      const t = timeSeconds(text);
+      if (t === null) {
+        this.skip(index, `eventTime ${JSON.stringify(text)} is not a timestamp`);
+        return;
+      }
+      time = t;
+    }
+    const source = c.text(m[r + S_SOURCE] as number) as string;
+    const name = c.text(m[r + S_NAME] as number) as string;
+    const region = c.text(m[r + S_REGION] as number);
+    const recipient = c.text(m[r + S_ACCOUNT] as number);
+    const errorCode = c.text(m[r + S_ERROR] as number);
+    const eventType = c.text(m[r + S_TYPE] as number);
+    const uiCode = m[r + S_IDENTITY] as number;
+    const ui = uiCode === -1 ? null : c.identity(uiCode, r);
+    const management = m[r + S_MANAGEMENT] as number;
+    this.noteRecord(time, region, recipient ?? ui?.accountId ?? null, management === 0 || c.text(m[r + S_CATEGORY] as number) === "Data");
+    if (errorCode === null && source === "lambda.amazonaws.com" && name.startsWith("CreateFunction")) this.noteCreation(c.params(r), region, recipient, time);
+    if (eventType !== null && eventType !== "AwsApiCall") return;
+    if (ui === null) return;
+    const p = this.compactPrincipal(uiCode, ui);
+    if (p < 0) return;
+    const gi = this.noteCall(p, time, source, name, errorCode, c.versioned(r), region);
+    const accountId = recipient ?? (this.principals[p] as PrincipalPartial).accountId;
+    const nres = m[r + S_RES_COUNT] as number;
+    if (nres > 0) {
+      this.noteResources(gi, resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: c.resourceList(r), params: NO_PARAMS }));
+    } else if ((m[r + S_PAR_COUNT] as number) > 0) {
+      this.noteResources(gi, this.compactResources(c, r, source, region, accountId, p));
+    }
+    if (m[r + S_ID_STATE] === 1) this.noteFingerprint(m[r + S_FP1] as number, m[r + S_FP2] as number, gi, time);
+  }
+
+  /** Per session key (a symbol): its principal (-1: not a role session), valid for one symbol epoch. */
+  private compactPrincipal(uiCode: number, ui: IdentityFields): number {
+    const cache = this.uiPrincipal as Int32Array;
+    let p = cache[uiCode] as number;
+    if (p === UNRESOLVED) {
+      const s = sessionOf(ui);
+      cache[uiCode] = p = s === null ? -1 : this.principalOf(s);
+    }
+    return p;
+  }
+
+  /**
+   * Resources from requestParameters. A call with one parameter of interest whose value is a
+   * symbol (a table, queue, function name …) is derived once per (symbol, service, region,
+   * account, partition), like resourcesOf's own memo; anything else goes through resourcesOf.
+   */
+  private compactResources(c: CompactRecords, r: number, eventSource: string, region: string | null, accountId: string | null, p: number): string[] {
+    const partition = this.principalPartition[p] as string;
+    const single = c.singleParam(r);
+    if (single < 0) return resourcesOf({ eventSource, region, accountId, partition, resources: NO_RESOURCES, params: c.params(r) });
+    const valueCode = c.i32[c.list + single + 1] as number;
+    const keyId = c.i32[c.list + single] as number;
+    const hit = this.paramMemo.get(valueCode);
+    if (hit !== undefined && hit.keyId === keyId && hit.eventSource === eventSource && hit.region === region && hit.accountId === accountId && hit.partition === partition) return hit.out;
+    const out = deriveResources({ eventSource, region, accountId, partition, resources: NO_RESOURCES, params: c.params(r) });
+    this.paramMemo.set(valueCode, { keyId, eventSource, region, accountId, partition, out });
+    return out;
+  }
+
+  /** Coverage of one counted record: the window, days, regions, accounts, data events. */
+  private noteRecord(time: number, region: string | null, account: string | null, dataEvent: boolean): void {
+    this.records++;
+    if (time < this.firstTime) this.firstTime = time;
+    if (time > this.lastTime) this.lastTime = time;
+    // Consecutive records mostly share the day, region and account (the scanners hand back the
+    // same region and account strings): compared with the previous record's before a Set is hashed.
+    const day = Math.floor(time / 86_400);
+    if (day !== this.lastDay) {
+      this.lastDay = day;
+      this.dayNumbers.add(day);
+    }
+    if (region !== null && region !== this.lastRegion) {
+      this.lastRegion = region;
+      this.regions.add(region);
+    }
+    if (account !== null && account !== this.lastAccount) {
+      this.lastAccount = account;
+      this.accounts.add(account);
+    }
+    if (dataEvent) this.dataEventRecords++;
+  }
+
+  /** A successful CreateFunction* call from any caller: it makes "too new" exact when logs have it. */
+  private noteCreation(params: RequestParams, region: string | null, account: string | null, time: number): void {
+    const fn = params.functionName;
+    if (fn === undefined || region === null || account === null) return;
+    this.creations.push({ accountId: account, region, functionName: fn.startsWith("arn:") ? (fn.split(":")[6] ?? fn) : fn, time: isoTime(time) });
+  }
+
+  /** Count a role session's call in its group; returns the group. */
+  private noteCall(p: number, time: number, eventSource: string, eventName: string, errorCode: string | null, versioned: boolean, region: string | null): number {
+    if (region !== null && region !== this.principalLastRegion[p]) {
+      this.principalLastRegion[p] = region;
+      (this.principalRegions[p] as Set<string>).add(region);
+    }
+    const gi = this.groupOf(p, eventSource, eventName, errorCode, versioned, time);
+    (this.groups[gi] as GroupPartial).count++;
+    if (time < (this.groupFirst[gi] as number)) this.groupFirst[gi] = time;
+    if (time > (this.groupLast[gi] as number)) this.groupLast[gi] = time;
+    return gi;
+  }
+
+  private noteResources(gi: number, res: string[]): void {
+    // The resource helpers hand back the same string for a repeated resource, and adding a
+    // resource twice changes nothing: a group's calls on one table, queue, … cost one compare each.
     const g = this.groups[gi] as GroupPartial;
-    g.count++;
-    if (time < g.firstSeen) g.firstSeen = time;
-    if (time > g.lastSeen) g.lastSeen = time;
-    const res = resourcesOf({
-      eventSource: ev.eventSource,
-      region: ev.awsRegion,
-      accountId: ev.recipientAccountId ?? session.accountId,
-      partition: this.principalPartition[p] as string,
-      resources: ev.resources,
-      params: ev.params,
-    });
-    // resourcesOf hands back the same string for a repeated resource, and adding a resource twice
-    // changes nothing: a group's calls on one table, queue, … cost one identity compare each.
     const last = this.lastResource;
     for (let k = 0; k < res.length; k++) {
       const r = res[k] as string;
@@ -251,18 +371,20 @@ export class FileAccumulator {
       this.addResourceTo(gi, g, r);
       last[gi] = r;
     }
+  }
 
-    if (ev.eventId !== null) {
-      if (this.nfp + 4 > this.fps.length) {
-        const bigger = new Uint32Array(this.fps.length * 2);
-        bigger.set(this.fps);
-        this.fps = bigger;
-      }
-      fingerprintTo(ev.eventId, this.fps, this.nfp);
-      this.fps[this.nfp + 2] = gi;
-      this.fps[this.nfp + 3] = hourOf(time) >>> 0;
-      this.nfp += 4;
+  private noteFingerprint(h1: number, h2: number, gi: number, time: number): void {
+    if (this.nfp + 4 > this.fps.length) {
+      const bigger = new Uint32Array(this.fps.length * 2);
+      bigger.set(this.fps);
+      this.fps = bigger;
     }
+    const fps = this.fps;
+    fps[this.nfp] = h1;
+    fps[this.nfp + 1] = h2;
+    fps[this.nfp + 2] = gi;
+    fps[this.nfp + 3] = Math.floor(time / 3600);
+    this.nfp += 4;
   }
 
   /**
@@ -273,8 +395,8 @@ export class FileAccumulator {
     session: { accountId: string; roleArn: string; sessionName: string; invokedBy: string | null },
     call: { eventSource: string; eventName: string; errorCode: string | null; versioned: boolean; region: string | null },
     count: number,
-    firstSeen: string,
-    lastSeen: string,
+    firstSeen: number,
+    lastSeen: number,
     resources: string[],
   ): void {
     const p = this.principalByKey(session);
@@ -282,20 +404,20 @@ export class FileAccumulator {
     const gi = this.groupOf(p, call.eventSource, call.eventName, call.errorCode, call.versioned, firstSeen);
     const g = this.groups[gi] as GroupPartial;
     g.count += count;
-    if (firstSeen < g.firstSeen) g.firstSeen = firstSeen;
-    if (lastSeen > g.lastSeen) g.lastSeen = lastSeen;
+    if (firstSeen < (this.groupFirst[gi] as number)) this.groupFirst[gi] = firstSeen;
+    if (lastSeen > (this.groupLast[gi] as number)) this.groupLast[gi] = lastSeen;
     for (const r of resources) this.addResourceTo(gi, g, r);
   }
 
   /** Pre-aggregated coverage: `count` events of one account/region/day. */
-  addCoverage(account: string | null, region: string | null, day: string | null, count: number, dataEvents: number, first: string, last: string): void {
+  addCoverage(account: string | null, region: string | null, day: string | null, count: number, dataEvents: number, first: number, last: number): void {
     this.records += count;
     this.dataEventRecords += dataEvents;
     if (account !== null) this.accounts.add(account);
     if (region !== null) this.regions.add(region);
     if (day !== null) this.days.add(day);
-    if (this.firstEvent === null || first < this.firstEvent) this.firstEvent = first;
-    if (this.lastEvent === null || last > this.lastEvent) this.lastEvent = last;
+    if (first < this.firstTime) this.firstTime = first;
+    if (last > this.lastTime) this.lastTime = last;
   }
 
   addCreation(c: FunctionCreation): void {
@@ -366,6 +488,7 @@ export class FileAccumulator {
       p = this.principals.length;
       this.principals.push({ accountId: session.accountId, roleArn: session.roleArn, sessionName: name, invokedBy: session.invokedBy, regions: [], sessionNames: null });
       this.principalRegions.push(new Set());
+      this.principalLastRegion.push(undefined);
       this.principalPartition.push(partitionOf(session.roleArn));
       this.principalSessions.push(service ? new Set() : null);
       byInvoker.set(inv, p);
@@ -378,7 +501,7 @@ export class FileAccumulator {
     return p;
   }
 
-  private groupOf(p: number, eventSource: string, eventName: string, errorCode: string | null, versioned: boolean, time: string): number {
+  private groupOf(p: number, eventSource: string, eventName: string, errorCode: string | null, versioned: boolean, time: number): number {
     let byName = this.groupIndex[p];
     if (byName === undefined) this.groupIndex[p] = byName = new Map();
     let bySource = byName.get(eventSource);
@@ -388,7 +511,14 @@ export class FileAccumulator {
     let gi = bySource.get(k);
     if (gi === undefined) {
       gi = this.groups.length;
-      this.groups.push({ principal: p, eventSource, eventName, errorCode, versioned, count: 0, firstSeen: time, lastSeen: time, resources: [], resourcesTruncated: false, prefix: null });
+      // firstSeen/lastSeen are kept as seconds in groupFirst/groupLast and written out by finish.
+      this.groups.push({ principal: p, eventSource, eventName, errorCode, versioned, count: 0, firstSeen: "", lastSeen: "", resources: [], resourcesTruncated: false, prefix: null });
+      this.groupFirst.push(time);
+      this.groupLast.push(time);
+      // Per-group side arrays grow with the groups, so they stay dense (fast elements).
+      this.lastResource.push(undefined);
+      this.members.push(undefined);
+      this.maxIdx.push(-1);
       bySource.set(k, gi);
     }
     return gi;
@@ -445,6 +575,10 @@ export class FileAccumulator {
   }
 
   private finishSingle(): FilePartial {
+    this.groups.forEach((g, i) => {
+      g.firstSeen = isoTime(this.groupFirst[i] as number);
+      g.lastSeen = isoTime(this.groupLast[i] as number);
+    });
     this.principals.forEach((p, i) => {
       p.regions = [...(this.principalRegions[i] as Set<string>)].sort();
       const names = this.principalSessions[i];
@@ -462,21 +596,54 @@ export class FileAccumulator {
       fingerprints: this.fps.slice(0, this.nfp),
       accounts: [...this.accounts].sort(),
       regions: [...this.regions].sort(),
-      days: [...this.days].sort(),
+      days: [...new Set([...this.days, ...[...this.dayNumbers].map((d) => isoTime(d * 86_400).slice(0, 10))])].sort(),
       dataEventRecords: this.dataEventRecords,
-      firstEvent: this.firstEvent,
-      lastEvent: this.lastEvent,
+      firstEvent: Number.isFinite(this.firstTime) ? isoTime(this.firstTime) : null,
+      lastEvent: Number.isFinite(this.lastTime) ? isoTime(this.lastTime) : null,
       functionCreations: this.creations,
     };
   }
 }
 
-/** Do two normalised times (YYYY-MM-DDTHH:MM:SSZ) fall on the same day? */
-function sameDay(a: string, b: string): boolean {
-  if (b.length < 10) return false;
-  for (let i = 9; i >= 0; i--) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
-  return true;
+/**
+ * A timestamp in any form normaliseTime reads → epoch seconds; null when it is not one, or names
+ * no real date (2023-02-31, hour 24: the forms Date.parse would silently roll over).
+ */
+export function timeSeconds(s: string): number | null {
+  const t = normaliseTime(s);
+  if (t === null || t.length !== 20) return null;
+  const d = (i: number): number => t.charCodeAt(i) - 48;
+  const y = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+  const mo = d(5) * 10 + d(6);
+  const day = d(8) * 10 + d(9);
+  const h = d(11) * 10 + d(12);
+  const mi = d(14) * 10 + d(15);
+  const sec = d(17) * 10 + d(18);
+  if (mo < 1 || mo > 12 || day < 1 || day > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) return null;
+  return hourOf(t) * 3600 + mi * 60 + sec;
 }
+
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+/** Epoch seconds (whole) → `YYYY-MM-DDTHH:MM:SSZ` (CloudTrail's own form). */
+export function isoTime(seconds: number): string {
+  // Date#toISOString costs ~1 µs, and a batch writes out two times per group: the date part is
+  // formatted once per day.
+  const day = Math.floor(seconds / 86_400);
+  let date = DATES.get(day);
+  if (date === undefined) {
+    date = new Date(day * 86_400_000).toISOString().slice(0, 11);
+    if (DATES.size >= 4096) DATES.clear();
+    DATES.set(day, date);
+  }
+  const s = seconds - day * 86_400;
+  return `${date}${TWO_DIGITS[Math.floor(s / 3600)]}:${TWO_DIGITS[Math.floor(s / 60) % 60]}:${TWO_DIGITS[s % 60]}Z`;
+}
+const DATES = new Map<number, string>();
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
 
 /** The smallest non-null invokedBy of two: folded sessions get one, whatever the file order. */
 export function minInvoker(a: string | null, b: string | null): string | null {

@@ -26,7 +26,7 @@ const ROLE_ARN = /^arn:([^:]+):iam::(\d{12}):role\/(.+)$/;
 const STS_ARN = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/;
 
 /** The role session that made the call, or null when the caller is not a role session. */
-export function sessionOf(ev: UsageEvent): SessionRef | null {
+export function sessionOf(ev: Pick<UsageEvent, "identityType" | "issuerArn" | "principalId" | "principalArn" | "invokedBy">): SessionRef | null {
   if (ev.identityType !== "AssumedRole") return null;
   let roleArn = ev.issuerArn;
   let accountId: string | null = null;

@@ -7,7 +7,7 @@
 
 import { partitionOf } from "./attribution.js";
 import type { FileAccumulator } from "./accumulate.js";
-import { normaliseTime } from "./accumulate.js";
+import { isoTime, timeSeconds } from "./accumulate.js";
 import { PARAM_KEYS, type RequestParams } from "./event.js";
 import { resourcesOf } from "./resources.js";
 import { USAGE_ROW_COLUMNS } from "./sql.js";
@@ -98,8 +98,8 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
   const kind = val(row, "row_kind");
   const calls = Number(val(row, "calls"));
   if (!Number.isInteger(calls) || calls < 0) return `calls ${JSON.stringify(row.calls)} is not a count`;
-  const first = normaliseTime(val(row, "first_seen") ?? "");
-  const last = normaliseTime(val(row, "last_seen") ?? "");
+  const first = timeSeconds(val(row, "first_seen") ?? "");
+  const last = timeSeconds(val(row, "last_seen") ?? "");
   if (first === null || last === null) return "first_seen/last_seen are not timestamps";
   const account = val(row, "account_id");
   const region = val(row, "aws_region");
@@ -111,7 +111,7 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
   if (kind === "function-created") {
     const fn = val(row, "rp_functionname");
     if (fn === null || account === null || region === null) return "function-created row without function, account or region";
-    acc.addCreation({ accountId: account, region, functionName: fn.startsWith("arn:") ? (fn.split(":")[6] ?? fn) : fn, time: last });
+    acc.addCreation({ accountId: account, region, functionName: fn.startsWith("arn:") ? (fn.split(":")[6] ?? fn) : fn, time: isoTime(last) });
     return null;
   }
   if (kind !== "usage") return `unknown row_kind ${JSON.stringify(kind)}`;

@@ -22,6 +22,7 @@ import { isAccessAnalyzerOutput, parseAccessAnalyzer, type AccessAnalyzerFinding
 import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow } from "./query-rows.js";
 import { eventFromRecord, missingField } from "./record-fields.js";
 import { arrayStartsWithRecord, scanRecords } from "./scan-records.js";
+import { wasmScanner } from "./scan-wasm.js";
 
 export interface FileResult {
   partial: FilePartial;
@@ -30,8 +31,11 @@ export interface FileResult {
 }
 
 export interface ReadFileOptions extends AccumulateOptions {
-  /** Use the byte scanner for the bulk shapes (default true). False: JSON.parse everything. */
-  fastScan?: boolean;
+  /**
+   * How the bulk shapes are read: the WebAssembly scanner (default, true), the JavaScript byte
+   * scanner ("js", the reference it is tested against), or JSON.parse like every other shape (false).
+   */
+  fastScan?: boolean | "js";
 }
 
 type Obj = { [k: string]: unknown };
@@ -140,11 +144,12 @@ function readUsageFileInto(path: string, acc: FileAccumulator, result: FileResul
 export function readDecoded(data: Buffer, acc: FileAccumulator, result: FileResult, options: ReadFileOptions = {}): void {
   const path = acc.path;
   if (options.fastScan !== false && (firstByte(data) !== 0x5b || arrayStartsWithRecord(data))) {
-    // The accumulator keeps strings out of an event, never the event: one object serves all.
-    const outcome = scanRecords(data, {
-      event: (ev, index) => acc.add(ev, index),
-      skipped: (index, offset, reason) => acc.skip(`Records[${index}] (byte ${offset})`, reason),
-    }, { reuseEvent: true });
+    const skipped = (index: number, offset: number, reason: string): void => acc.skip(`Records[${index}] (byte ${offset})`, reason);
+    const outcome =
+      options.fastScan === "js"
+        ? // The accumulator keeps strings out of an event, never the event: one object serves all.
+          scanRecords(data, { event: (ev, index) => acc.add(ev, index), skipped }, { reuseEvent: true })
+        : wasmScanner().scan(data, { compact: (c, r, index) => acc.addCompact(c, r, index), event: (ev, index) => acc.add(ev, index), skipped });
     if (outcome !== null) {
       acc.format = outcome.format === "records" ? "cloudtrail-s3" : "cloudtrail-array";
       if (outcome.error !== null) {

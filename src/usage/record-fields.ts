@@ -26,11 +26,27 @@ export function missingField(rec: unknown): string | null {
   return null;
 }
 
+/** The userIdentity fields usage reads (UsageEvent's names). */
+export type IdentityFields = Pick<UsageEvent, "identityType" | "principalArn" | "principalId" | "invokedBy" | "issuerArn"> & { accountId: string | null };
+
+/** The fields of a parsed userIdentity value (anything but an object gives all nulls). */
+export function identityFields(ui: unknown): IdentityFields {
+  const u = isObj(ui) ? ui : null;
+  const sc = u && isObj(u.sessionContext) ? u.sessionContext : null;
+  const si = sc && isObj(sc.sessionIssuer) ? sc.sessionIssuer : null;
+  return {
+    identityType: u ? str(u.type) : null,
+    principalArn: u ? str(u.arn) : null,
+    principalId: u ? str(u.principalId) : null,
+    accountId: u ? str(u.accountId) : null,
+    invokedBy: u ? str(u.invokedBy) : null,
+    issuerArn: si ? str(si.arn) : null,
+  };
+}
+
 /** Extract a UsageEvent; the caller has checked `missingField(rec) === null`. */
 export function eventFromRecord(rec: Obj): UsageEvent {
-  const ui = isObj(rec.userIdentity) ? rec.userIdentity : null;
-  const sc = ui && isObj(ui.sessionContext) ? ui.sessionContext : null;
-  const si = sc && isObj(sc.sessionIssuer) ? sc.sessionIssuer : null;
+  const ui = identityFields(rec.userIdentity);
   const resources: string[] = [];
   if (Array.isArray(rec.resources)) {
     for (const r of rec.resources) {
@@ -63,12 +79,12 @@ export function eventFromRecord(rec: Obj): UsageEvent {
     eventType: str(rec.eventType),
     eventCategory: str(rec.eventCategory),
     managementEvent: typeof rec.managementEvent === "boolean" ? rec.managementEvent : null,
-    identityType: ui ? str(ui.type) : null,
-    principalArn: ui ? str(ui.arn) : null,
-    principalId: ui ? str(ui.principalId) : null,
-    identityAccountId: ui ? str(ui.accountId) : null,
-    invokedBy: ui ? str(ui.invokedBy) : null,
-    issuerArn: si ? str(si.arn) : null,
+    identityType: ui.identityType,
+    principalArn: ui.principalArn,
+    principalId: ui.principalId,
+    identityAccountId: ui.accountId,
+    invokedBy: ui.invokedBy,
+    issuerArn: ui.issuerArn,
     resources,
     params,
   };

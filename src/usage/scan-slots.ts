@@ -1,0 +1,48 @@
+/**
+ * The WebAssembly scanner's output record: STRIDE 32-bit slots per record, at these positions.
+ * They mirror the S_* constants of wasm/cloudtrail-scan.ts; test/usage/scan-wasm.test.ts holds the
+ * two equal (the module exports its own).
+ */
+
+export const STRIDE = 32;
+/** Symbol ids are below this (the scanner's table size). */
+export const MAX_SYMBOLS = 1 << 15;
+/** 0 event, 1 not an object, 2 slow record (the host parses bytes [S_START, S_END) itself). */
+export const S_KIND = 0;
+/** Epoch seconds (unsigned) when S_TIME_STATE is 1. */
+export const S_TIME = 1;
+// String values: a symbol id (≥ 0), a span (≤ -2), or -1 (absent, or not a string).
+export const S_SOURCE = 2;
+export const S_NAME = 3;
+export const S_REGION = 4;
+export const S_ACCOUNT = 5;
+export const S_ERROR = 6;
+export const S_TYPE = 7;
+export const S_CATEGORY = 8;
+/** 1 true, 0 false, -1 absent or not a boolean. */
+export const S_MANAGEMENT = 9;
+/** The session key: one symbol per distinct S_UI_* six; -1 when userIdentity is absent or not an object. */
+export const S_IDENTITY = 10;
+/** eventID's fingerprint (fingerprints.ts), when S_ID_STATE is 1. */
+export const S_FP1 = 11;
+export const S_FP2 = 12;
+export const S_ID_STATE = 13;
+/** 1: seconds in S_TIME; a span: the host normalises the text; -1: absent or not a string. */
+export const S_TIME_STATE = 14;
+/** resources[].ARN values: start (in the list table) and count. */
+export const S_RES_START = 15;
+export const S_RES_COUNT = 16;
+/** requestParameters: (key id, value) pairs, `names` as (key id, count) then its values. */
+export const S_PAR_START = 17;
+export const S_PAR_COUNT = 18;
+export const S_INDEX = 19;
+/** The record's bytes in the input (offsets). */
+export const S_START = 20;
+export const S_END = 21;
+/** userIdentity: type, arn, principalId, accountId, invokedBy, sessionContext.sessionIssuer.arn. */
+export const S_UI_TYPE = 22;
+export const S_UI_ARN = 23;
+export const S_UI_PRINCIPAL = 24;
+export const S_UI_ACCOUNT = 25;
+export const S_UI_INVOKED_BY = 26;
+export const S_UI_ISSUER = 27;

@@ -1,0 +1,388 @@
+/**
+ * The host side of the WebAssembly CloudTrail scanner (wasm/cloudtrail-scan.ts, built by
+ * `npm run build:wasm` into build/wasm/). One instance per thread, reused for every file.
+ *
+ * The scanner reports records as integer slots (scan-slots.ts). Strings come back as symbol ids
+ * (ASCII, no escapes: the same bytes are the same string) that this side turns into one
+ * JavaScript string per distinct value, or as spans of the input for values that rarely repeat.
+ * Symbols live for an epoch: when the scanner's table fills up it is cleared between batches and
+ * the epoch moves on, so callers key their caches by (epoch, id).
+ */
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { packageRoot } from "../evaluate/locate.js";
+import { PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
+import { eventFromRecord, missingField, type IdentityFields } from "./record-fields.js";
+import { ScanError, type ScanOutcome } from "./scan-records.js";
+import * as S from "./scan-slots.js";
+
+/** Record keys the scanner looks for, in the order of its K_* constants. */
+const RECORD_KEYS = [
+  "eventID",
+  "eventTime",
+  "eventSource",
+  "eventName",
+  "awsRegion",
+  "recipientAccountId",
+  "errorCode",
+  "eventType",
+  "eventCategory",
+  "managementEvent",
+  "userIdentity",
+  "resources",
+  "requestParameters",
+] as const;
+/**
+ * The keys of each group the scanner knows: first the ones it reads (their positions are its ids),
+ * then keys it skips but that CloudTrail writes, which only help it predict the next key.
+ */
+const KEY_GROUPS: readonly (readonly string[])[] = [
+  ["Records"],
+  [
+    ...RECORD_KEYS,
+    "eventVersion",
+    "sourceIPAddress",
+    "userAgent",
+    "errorMessage",
+    "responseElements",
+    "additionalEventData",
+    "requestID",
+    "readOnly",
+    "apiVersion",
+    "sharedEventID",
+    "vpcEndpointId",
+    "vpcEndpointAccountId",
+    "serviceEventDetails",
+    "tlsDetails",
+    "sessionCredentialFromConsole",
+    "insightDetails",
+    "edgeDeviceDetails",
+  ],
+  ["ARN", "accountId", "type"],
+  PARAM_KEYS,
+  ["type", "arn", "principalId", "accountId", "invokedBy", "sessionContext", "accessKeyId", "userName", "identityProvider", "credentialId", "onBehalfOf", "inScopeOf"],
+  ["sessionIssuer", "webIdFederationData", "attributes", "sourceIdentity", "ec2RoleDelivery", "assumedRoot"],
+  ["arn", "type", "principalId", "accountId", "userName"],
+];
+const NAMES_ID = PARAM_KEYS.indexOf("names");
+const VERSION_ID = PARAM_KEYS.indexOf("versionId");
+
+const MESSAGES: { [code: number]: string } = {
+  1: "unexpected end of data",
+  2: "expected a key",
+  3: "expected ':'",
+  4: "expected ',' or '}'",
+  5: "expected ',' or ']'",
+  6: "unterminated string",
+  7: "expected a value",
+  8: "unexpected end of data inside a value",
+};
+
+/** What the scanner's records are handed to (read-file.ts feeds a FileAccumulator). */
+export interface CompactSink {
+  /** A record with the required fields, as slots at `r` of `c.i32`. */
+  compact(c: CompactRecords, r: number, index: number): void;
+  /** A record the scanner handed back whole (escaped strings, oversized), parsed here. */
+  event(ev: UsageEvent, index: number): void;
+  skipped(index: number, offset: number, reason: string): void;
+}
+
+/** The scanner's output as the accumulator reads it. */
+export interface CompactRecords {
+  readonly i32: Int32Array;
+  /** Index in i32 of the list table (resources and parameters). */
+  readonly list: number;
+  /** Symbol ids are valid within one epoch. */
+  readonly epoch: number;
+  /** The string of a value slot (symbol or span); null for -1. */
+  text(code: number): string | null;
+  /** The userIdentity fields of record `r`, whose session key is `code` (built once per key). */
+  identity(code: number, r: number): IdentityFields;
+  /** requestParameters of record `r`, as record-fields.ts builds them. */
+  params(r: number): RequestParams;
+  /** Has record `r` a string versionId parameter? */
+  versioned(r: number): boolean;
+  resourceList(r: number): string[];
+  /** List offset (from `list`) of record r's only parameter when it is one symbol value; else -1. */
+  singleParam(r: number): number;
+}
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  init(): number;
+  setKeys(len: number): void;
+  setParamIds(names: number, key: number, versionId: number): void;
+  input(len: number): number;
+  scan(len: number): number;
+  resetSymbols(): void;
+  symbolCount(): number;
+  arenaBytes(): number;
+  symbolInfo(): number;
+  arenaBase(): number;
+  outBase(): number;
+  spanBase(): number;
+  listBase(): number;
+  pending(): number;
+  errCode: WebAssembly.Global;
+  errAt: WebAssembly.Global;
+  emitted: WebAssembly.Global;
+  format: WebAssembly.Global;
+  found: WebAssembly.Global;
+  MAX_SYMBOLS: WebAssembly.Global;
+  ARENA_BYTES: WebAssembly.Global;
+  [slot: string]: unknown;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+/** The compiled module (synchronous: worker threads and the CLI load it once). */
+export function scannerModule(): WebAssembly.Module {
+  if (compiled === null) {
+    const path = join(packageRoot(), "build", "wasm", "cloudtrail-scan.wasm");
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      throw new Error(`the CloudTrail scanner ${path} is missing: run \`npm run build\` (it compiles src/usage/wasm with AssemblyScript)`);
+    }
+    compiled = new WebAssembly.Module(bytes);
+  }
+  return compiled;
+}
+
+type Latin1Buffer = Buffer & { latin1Slice(s: number, e: number): string; utf8Slice(s: number, e: number): string };
+
+export class WasmScanner implements CompactRecords {
+  private readonly ex: Exports;
+  i32!: Int32Array;
+  private u8!: Latin1Buffer;
+  list = 0;
+  epoch = 0;
+  private syms: (string | undefined)[] = [];
+  private ids: (IdentityFields | undefined)[] = [];
+  private readonly symInfo: number;
+  private readonly arena: number;
+  private readonly out: number;
+  private readonly spans: number;
+  private base = 0;
+  private sink: CompactSink | null = null;
+  private readonly maxSymbols: number;
+  private readonly arenaLimit: number;
+
+  /** `module`: another build of the scanner (benchmarks compare builds in one process). */
+  constructor(module: WebAssembly.Module = scannerModule()) {
+    const instance = new WebAssembly.Instance(module, { env: { flush: (n: number) => this.deliver(n) } });
+    const ex = instance.exports as unknown as Exports;
+    this.ex = ex;
+    const blob = ex.init();
+    const bytes: number[] = [];
+    KEY_GROUPS.forEach((keys, g) => {
+      for (const k of keys) bytes.push(g, k.length, ...Buffer.from(k, "latin1"));
+    });
+    this.views();
+    this.u8.set(bytes, blob);
+    ex.setKeys(bytes.length);
+    ex.setParamIds(NAMES_ID, PARAM_KEYS.indexOf("key"), VERSION_ID);
+    this.symInfo = ex.symbolInfo() >>> 2;
+    this.arena = ex.arenaBase();
+    this.out = ex.outBase() >>> 2;
+    this.spans = ex.spanBase() >>> 2;
+    this.list = ex.listBase() >>> 2;
+    this.maxSymbols = ex.MAX_SYMBOLS.value as number;
+    this.arenaLimit = ex.ARENA_BYTES.value as number;
+  }
+
+  /** The slot positions the module was built with (for the test that holds scan-slots.ts equal). */
+  slotConstants(): { [name: string]: number } {
+    const out: { [name: string]: number } = {};
+    for (const [k, v] of Object.entries(this.ex)) if (k === "STRIDE" || k === "MAX_SYMBOLS" || k.startsWith("S_")) out[k] = (v as WebAssembly.Global).value as number;
+    return out;
+  }
+
+  /** Views over the module's memory (again after it grew: growing detaches the old buffer). */
+  private views(): void {
+    const buf = this.ex.memory.buffer;
+    if (this.i32 !== undefined && this.i32.buffer === buf) return;
+    this.i32 = new Int32Array(buf);
+    this.u8 = Buffer.from(buf) as Latin1Buffer;
+  }
+
+  /**
+   * Scan a decompressed file; null when it is not `{"Records":[…]}` or a bare array (nothing was
+   * handed to the sink then). A malformed file gives the records before the damage and the error.
+   */
+  scan(data: Buffer, sink: CompactSink): ScanOutcome | null {
+    const ex = this.ex;
+    this.base = ex.input(data.length);
+    this.views();
+    this.u8.set(data, this.base);
+    this.sink = sink;
+    try {
+      const records = ex.scan(data.length);
+      if (records < 0) return null;
+      return { format: ex.format.value === 1 ? "records" : "array", records, error: null };
+    } catch (e) {
+      const code = ex.errCode.value as number;
+      // A trap (WebAssembly.RuntimeError) with an error code is malformed input; anything else is ours.
+      if (!(e instanceof Error) || e.name !== "RuntimeError" || code === 0) throw e;
+      // Records completed before the damage are still waiting in the output table.
+      const n = ex.pending();
+      if (n > 0) this.deliver(n);
+      const format = ex.format.value === 1 ? "records" : "array";
+      // A broken object without Records is not CloudTrail: the full parser reports it.
+      if (format === "records" && ex.found.value === 0) return null;
+      const message = code === 9 ? `unexpected data after the top-level ${format === "array" ? "array" : "object"}` : (MESSAGES[code] ?? `scanner error ${code}`);
+      return { format, records: ex.emitted.value as number, error: new ScanError(message, ex.errAt.value as number) };
+    } finally {
+      this.sink = null;
+    }
+  }
+
+  /** The scanner's flush: `n` records are in the output table. */
+  private deliver(n: number): void {
+    const sink = this.sink as CompactSink;
+    const m = this.i32;
+    // Keep the per-symbol arrays dense (filled in id order): ids are materialised out of order,
+    // and a sparse array would drop to a slow dictionary representation.
+    const count = this.ex.symbolCount();
+    while (this.syms.length < count) {
+      this.syms.push(undefined);
+      this.ids.push(undefined);
+    }
+    for (let k = 0; k < n; k++) {
+      const r = this.out + k * S.STRIDE;
+      const index = m[r + S.S_INDEX] as number;
+      const kind = m[r + S.S_KIND];
+      if (kind === 0) {
+        if (m[r + S.S_TIME_STATE] === -1) sink.skipped(index, m[r + S.S_START] as number, 'missing or non-string "eventTime"');
+        else if (m[r + S.S_SOURCE] === -1) sink.skipped(index, m[r + S.S_START] as number, 'missing or non-string "eventSource"');
+        else if (m[r + S.S_NAME] === -1) sink.skipped(index, m[r + S.S_START] as number, 'missing or non-string "eventName"');
+        else sink.compact(this, r, index);
+      } else if (kind === 1) {
+        sink.skipped(index, m[r + S.S_START] as number, "record is not an object");
+      } else {
+        this.slowRecord(sink, r, index);
+      }
+    }
+    // Symbols are cleared between batches, before the table is full (the scanner would then
+    // report spans: correct, but slower).
+    if (this.ex.symbolCount() > this.maxSymbols * 0.75 || this.ex.arenaBytes() > this.arenaLimit * 0.75) {
+      this.ex.resetSymbols();
+      this.syms = [];
+      this.ids = [];
+      this.epoch++;
+    }
+  }
+
+  private slowRecord(sink: CompactSink, r: number, index: number): void {
+    const m = this.i32;
+    const start = m[r + S.S_START] as number;
+    let rec: unknown;
+    try {
+      rec = JSON.parse(this.u8.utf8Slice(this.base + start, this.base + (m[r + S.S_END] as number)));
+    } catch (e) {
+      sink.skipped(index, start, `record is not valid JSON: ${(e as Error).message}`);
+      return;
+    }
+    const missing = missingField(rec);
+    if (missing !== null) sink.skipped(index, start, missing);
+    else sink.event(eventFromRecord(rec as Parameters<typeof eventFromRecord>[0]), index);
+  }
+
+  text(code: number): string | null {
+    if (code >= 0) return this.syms[code] ?? this.symbol(code);
+    if (code === -1) return null;
+    const k = this.spans + 2 * (-2 - code);
+    return this.u8.latin1Slice(this.base + (this.i32[k] as number), this.base + (this.i32[k + 1] as number));
+  }
+
+  private symbol(id: number): string {
+    const at = this.symInfo + 2 * id;
+    const off = this.arena + (this.i32[at] as number);
+    const s = this.u8.latin1Slice(off, off + (this.i32[at + 1] as number));
+    this.syms[id] = s;
+    return s;
+  }
+
+  identity(code: number, r: number): IdentityFields {
+    const cached = this.ids[code];
+    if (cached !== undefined) return cached;
+    const m = this.i32;
+    const fields: IdentityFields = {
+      identityType: this.text(m[r + S.S_UI_TYPE] as number),
+      principalArn: this.text(m[r + S.S_UI_ARN] as number),
+      principalId: this.text(m[r + S.S_UI_PRINCIPAL] as number),
+      accountId: this.text(m[r + S.S_UI_ACCOUNT] as number),
+      invokedBy: this.text(m[r + S.S_UI_INVOKED_BY] as number),
+      issuerArn: this.text(m[r + S.S_UI_ISSUER] as number),
+    };
+    this.ids[code] = fields;
+    return fields;
+  }
+
+  params(r: number): RequestParams {
+    const m = this.i32;
+    const p: { [k: string]: string | string[] } = {};
+    let i = this.list + (m[r + S.S_PAR_START] as number);
+    const e = i + (m[r + S.S_PAR_COUNT] as number);
+    while (i < e) {
+      const id = m[i] as number;
+      const k = PARAM_KEYS[id] as string;
+      const v = m[i + 1] as number;
+      i += 2;
+      // Later duplicates win, and a non-string value removes the key, as with JSON.parse.
+      delete p[k];
+      if (id === NAMES_ID) {
+        if (v >= 0) {
+          const names: string[] = [];
+          for (let j = 0; j < v; j++) names.push(this.text(m[i + j] as number) as string);
+          i += v;
+          p[k] = names;
+        }
+      } else if (v !== -1) {
+        p[k] = this.text(v) as string;
+      }
+    }
+    return p as RequestParams;
+  }
+
+  versioned(r: number): boolean {
+    const m = this.i32;
+    let i = this.list + (m[r + S.S_PAR_START] as number);
+    const e = i + (m[r + S.S_PAR_COUNT] as number);
+    let v = false;
+    while (i < e) {
+      const id = m[i] as number;
+      const val = m[i + 1] as number;
+      if (id === VERSION_ID) v = val !== -1;
+      i += id === NAMES_ID && val > 0 ? 2 + val : 2;
+    }
+    return v;
+  }
+
+  resourceList(r: number): string[] {
+    const m = this.i32;
+    const out: string[] = [];
+    const s = this.list + (m[r + S.S_RES_START] as number);
+    const n = m[r + S.S_RES_COUNT] as number;
+    for (let k = 0; k < n; k++) out.push(this.text(m[s + k] as number) as string);
+    return out;
+  }
+
+  singleParam(r: number): number {
+    const m = this.i32;
+    if (m[r + S.S_PAR_COUNT] !== 2) return -1;
+    const at = m[r + S.S_PAR_START] as number;
+    const id = m[this.list + at] as number;
+    return id !== NAMES_ID && (m[this.list + at + 1] as number) >= 0 ? at : -1;
+  }
+}
+
+let shared: WasmScanner | null = null;
+
+/** This thread's scanner. */
+export function wasmScanner(): WasmScanner {
+  shared ??= new WasmScanner();
+  return shared;
+}
