@@ -186,9 +186,14 @@ async function readWithWorkers(
           reject(e instanceof Error ? e : new Error(String(e)));
         }
       };
+      const flushSent = new Set<Worker>();
       const feed = (w: Worker): void => {
         if (next >= paths.length) {
-          w.postMessage({ kind: "flush" });
+          // After the worker's queued reads (a worker handles its messages in order).
+          if (!flushSent.has(w)) {
+            flushSent.add(w);
+            w.postMessage({ kind: "flush" });
+          }
           return;
         }
         const id = next++;
@@ -201,6 +206,8 @@ async function readWithWorkers(
             fail(new InputError(`reading usage file failed: ${m.error}`, { file: paths[m.id ?? -1] ?? "" }));
             return;
           }
+          // The next file first, so the worker is not idle while this thread merges.
+          if (m.flushed !== true) feed(w);
           try {
             if (m.batch !== undefined) merge(m.batch);
             if (m.id !== undefined) fileRead(m.id, m.records ?? 0);
@@ -208,19 +215,17 @@ async function readWithWorkers(
             fail(e);
             return;
           }
-          if (m.flushed === true) {
-            if (++flushed === workers.length) {
-              finished = true;
-              resolve();
-            }
-            return;
+          if (m.flushed === true && ++flushed === workers.length) {
+            finished = true;
+            resolve();
           }
-          feed(w);
         });
         w.on("error", fail);
         w.on("exit", (code) => {
           if (!finished && code !== 0) fail(new Error(`usage worker exited with code ${code}`));
         });
+        // Two files queued per worker: one to read, one waiting, so a worker never waits for us.
+        feed(w);
         feed(w);
       }
     });

@@ -124,6 +124,7 @@ interface Exports {
   spanBase(): number;
   listBase(): number;
   pending(): number;
+  setFlushEvery(n: number): void;
   errCode: WebAssembly.Global;
   errAt: WebAssembly.Global;
   emitted: WebAssembly.Global;
@@ -167,11 +168,15 @@ export class WasmScanner implements CompactRecords {
   private readonly spans: number;
   private base = 0;
   private sink: CompactSink | null = null;
-  private readonly maxSymbols: number;
-  private readonly arenaLimit: number;
+  private readonly symbolBudget: number;
+  private readonly arenaBudget: number;
 
-  /** `module`: another build of the scanner (benchmarks compare builds in one process). */
-  constructor(module: WebAssembly.Module = scannerModule()) {
+  /**
+   * `module`: another build of the scanner (benchmarks compare builds in one process).
+   * `symbolBudget`, `flushEvery`: reset the symbols past this many, hand records over this many at
+   * a time (tests use small values to exercise epochs; the defaults suit real logs).
+   */
+  constructor(module: WebAssembly.Module = scannerModule(), options: { symbolBudget?: number; flushEvery?: number } = {}) {
     const instance = new WebAssembly.Instance(module, { env: { flush: (n: number) => this.deliver(n) } });
     const ex = instance.exports as unknown as Exports;
     this.ex = ex;
@@ -189,8 +194,9 @@ export class WasmScanner implements CompactRecords {
     this.out = ex.outBase() >>> 2;
     this.spans = ex.spanBase() >>> 2;
     this.list = ex.listBase() >>> 2;
-    this.maxSymbols = ex.MAX_SYMBOLS.value as number;
-    this.arenaLimit = ex.ARENA_BYTES.value as number;
+    this.symbolBudget = options.symbolBudget ?? (ex.MAX_SYMBOLS.value as number) * 0.75;
+    this.arenaBudget = (ex.ARENA_BYTES.value as number) * 0.75;
+    if (options.flushEvery !== undefined) ex.setFlushEvery(options.flushEvery);
   }
 
   /** The slot positions the module was built with (for the test that holds scan-slots.ts equal). */
@@ -267,7 +273,7 @@ export class WasmScanner implements CompactRecords {
     }
     // Symbols are cleared between batches, before the table is full (the scanner would then
     // report spans: correct, but slower).
-    if (this.ex.symbolCount() > this.maxSymbols * 0.75 || this.ex.arenaBytes() > this.arenaLimit * 0.75) {
+    if (this.ex.symbolCount() > this.symbolBudget || this.ex.arenaBytes() > this.arenaBudget) {
       this.ex.resetSymbols();
       this.syms = [];
       this.ids = [];

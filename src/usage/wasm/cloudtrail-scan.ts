@@ -1033,8 +1033,15 @@ function record(index: i32): void {
   nOut++;
 }
 
+/** Records per flush (OUT_RECORDS; tests lower it to exercise many flushes and symbol resets). */
+let flushEvery: u32 = OUT_RECORDS;
+
+export function setFlushEvery(n: u32): void {
+  flushEvery = n < 1 ? 1 : n > OUT_RECORDS ? OUT_RECORDS : n;
+}
+
 function flushIfFull(): void {
-  if (nOut >= OUT_RECORDS || nSpans >= SPAN_ENTRIES / 2 || nList >= LIST_ENTRIES / 2) flushOut();
+  if (nOut >= flushEvery || nSpans >= SPAN_ENTRIES / 2 || nList >= LIST_ENTRIES / 2) flushOut();
 }
 
 function flushOut(): void {
