@@ -8,16 +8,18 @@
 
 import type { Warning } from "../model/document.js";
 import { isLambdaServiceSession, LAMBDA_SERVICE_SESSION, partitionOf, sessionOf, type SessionRef } from "./attribution.js";
-import type { RequestParams, UsageEvent } from "./event.js";
+import { PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
 import type { IdentityFields } from "./record-fields.js";
 import type { CompactRecords } from "./scan-wasm.js";
-import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE } from "./scan-slots.js";
+import { MAX_SYMBOLS, S_ACCOUNT, S_PAR_START, S_CATEGORY, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE } from "./scan-slots.js";
 import { fingerprintTo } from "./fingerprints.js";
 import { hourOf } from "./dedup.js";
 import { commonPrefix, deriveResources, resourcesOf } from "./resources.js";
 
 const FP = new Uint32Array(2);
 const UNRESOLVED = -2;
+const BUCKET_ID = PARAM_KEYS.indexOf("bucketName");
+const KEY_ID = PARAM_KEYS.indexOf("key");
 const NO_RESOURCES: string[] = Object.freeze([]) as unknown as string[];
 const NO_PARAMS: RequestParams = Object.freeze({}) as RequestParams;
 
@@ -148,6 +150,10 @@ export class FileAccumulator {
   /** addCompact's caches, valid for one symbol epoch of the scanner: principal per userIdentity, resources per parameter value. */
   private symbolEpoch = -1;
   private uiPrincipal: Int32Array | null = null;
+  /** Per principal: group by (event name symbol, event source symbol), for calls without error or version. */
+  private readonly groupBySymbols: (Map<number, number> | undefined)[] = [];
+  /** Per bucket name symbol: its ARN (and the partition it was built for). */
+  private readonly bucketArns = new Map<number, { partition: string; arn: string }>();
   private readonly paramMemo = new Map<number, { keyId: number; eventSource: string; region: string | null; accountId: string | null; partition: string; out: string[] }>();
   private readonly groupIndex: Map<string, Map<string, number>>[] = [];
   private fps = new Uint32Array(4 * 1024);
@@ -249,6 +255,8 @@ export class FileAccumulator {
       if (this.uiPrincipal === null) this.uiPrincipal = new Int32Array(MAX_SYMBOLS);
       this.uiPrincipal.fill(UNRESOLVED);
       this.paramMemo.clear();
+      this.bucketArns.clear();
+      for (const m of this.groupBySymbols) m?.clear();
     }
     let time: number;
     if (m[r + S_TIME_STATE] === 1) {
@@ -277,7 +285,7 @@ export class FileAccumulator {
     if (ui === null) return;
     const p = this.compactPrincipal(uiCode, ui);
     if (p < 0) return;
-    const gi = this.noteCall(p, time, source, name, errorCode, c.versioned(r), region);
+    const gi = this.noteCall(p, time, source, name, errorCode, c.versioned(r), region, m[r + S_SOURCE] as number, m[r + S_NAME] as number);
     const accountId = recipient ?? (this.principals[p] as PrincipalPartial).accountId;
     const nres = m[r + S_RES_COUNT] as number;
     if (nres > 0) {
@@ -306,6 +314,10 @@ export class FileAccumulator {
    */
   private compactResources(c: CompactRecords, r: number, eventSource: string, region: string | null, accountId: string | null, p: number): string[] {
     const partition = this.principalPartition[p] as string;
+    if (eventSource === "s3.amazonaws.com") {
+      const object = this.s3Object(c, r, partition);
+      if (object !== null) return object;
+    }
     const single = c.singleParam(r);
     if (single < 0) return resourcesOf({ eventSource, region, accountId, partition, resources: NO_RESOURCES, params: c.params(r) });
     const valueCode = c.i32[c.list + single + 1] as number;
@@ -315,6 +327,36 @@ export class FileAccumulator {
     const out = deriveResources({ eventSource, region, accountId, partition, resources: NO_RESOURCES, params: c.params(r) });
     this.paramMemo.set(valueCode, { keyId, eventSource, region, accountId, partition, out });
     return out;
+  }
+
+  /**
+   * An S3 object call with exactly bucketName and key (both strings): [bucket ARN, object ARN], as
+   * deriveResources gives them, with the bucket's ARN built once per bucket. Null otherwise.
+   */
+  private s3Object(c: CompactRecords, r: number, partition: string): string[] | null {
+    const m = c.i32;
+    if (m[r + S_PAR_COUNT] !== 4) return null;
+    const at = c.list + (m[r + S_PAR_START] as number);
+    const first = m[at] as number;
+    const second = m[at + 2] as number;
+    let bucket: number;
+    let key: number;
+    if (first === BUCKET_ID && second === KEY_ID) {
+      bucket = m[at + 1] as number;
+      key = m[at + 3] as number;
+    } else if (first === KEY_ID && second === BUCKET_ID) {
+      key = m[at + 1] as number;
+      bucket = m[at + 3] as number;
+    } else {
+      return null;
+    }
+    if (bucket < 0 || key === -1) return null;
+    let b = this.bucketArns.get(bucket);
+    if (b === undefined || b.partition !== partition) {
+      b = { partition, arn: `arn:${partition}:s3:::${c.text(bucket) as string}` };
+      this.bucketArns.set(bucket, b);
+    }
+    return [b.arn, `${b.arn}/${c.text(key) as string}`];
   }
 
   /** Coverage of one counted record: the window, days, regions, accounts, data events. */
@@ -348,12 +390,26 @@ export class FileAccumulator {
   }
 
   /** Count a role session's call in its group; returns the group. */
-  private noteCall(p: number, time: number, eventSource: string, eventName: string, errorCode: string | null, versioned: boolean, region: string | null): number {
+  private noteCall(p: number, time: number, eventSource: string, eventName: string, errorCode: string | null, versioned: boolean, region: string | null, sourceSym = -1, nameSym = -1): number {
     if (region !== null && region !== this.principalLastRegion[p]) {
       this.principalLastRegion[p] = region;
       (this.principalRegions[p] as Set<string>).add(region);
     }
-    const gi = this.groupOf(p, eventSource, eventName, errorCode, versioned, time);
+    let gi: number;
+    if (sourceSym >= 0 && nameSym >= 0 && errorCode === null && !versioned) {
+      // The usual call (no error, no version): one lookup by the pair of symbol ids, a small
+      // integer, instead of the nested maps keyed by strings.
+      let bySymbols = this.groupBySymbols[p];
+      if (bySymbols === undefined) this.groupBySymbols[p] = bySymbols = new Map();
+      const k = nameSym * MAX_SYMBOLS + sourceSym;
+      gi = bySymbols.get(k) ?? -1;
+      if (gi < 0) {
+        gi = this.groupOf(p, eventSource, eventName, null, false, time);
+        bySymbols.set(k, gi);
+      }
+    } else {
+      gi = this.groupOf(p, eventSource, eventName, errorCode, versioned, time);
+    }
     (this.groups[gi] as GroupPartial).count++;
     if (time < (this.groupFirst[gi] as number)) this.groupFirst[gi] = time;
     if (time > (this.groupLast[gi] as number)) this.groupLast[gi] = time;
