@@ -131,9 +131,11 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
 /**
  * Files are read in batches (one accumulator for many files, merged once: see
  * FileAccumulator.nextFile); a batch is merged when it holds this many eventID fingerprints
- * (16 bytes each: 1 MiB), which bounds a reader's memory whatever the size of the logs.
+ * (16 bytes each: 4 MiB), which bounds a reader's memory whatever the size of the logs. Merging
+ * runs on the main thread beside the workers on a small machine: at 2¹⁶ it took 1.2 of the 10.9
+ * CPU-s of a million records with 2 workers, at 2¹⁸ 0.7 (bench/results/usage.md).
  */
-const BATCH_FINGERPRINTS = 1 << 16;
+const BATCH_FINGERPRINTS = 1 << 18;
 
 /**
  * The worker entry next to this module: `worker.ts` when running from source (tsx, vitest), else

@@ -149,6 +149,12 @@ export function queueUrlToArn(url: string, partition = "aws"): string | null {
 
 function dedupe(xs: string[]): string[] {
   if (xs.length < 2) return xs;
+  // A call names a few resources, nearly always distinct: checked pairwise, without a Set.
+  if (xs.length <= 8) {
+    let distinct = true;
+    for (let i = 1; i < xs.length && distinct; i++) for (let j = 0; j < i; j++) if (xs[i] === xs[j]) distinct = false;
+    if (distinct) return xs;
+  }
   return [...new Set(xs)];
 }
 
