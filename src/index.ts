@@ -38,6 +38,7 @@ export {
   normalizeFragments,
   validateCanonicalDocument,
   serializeCanonicalDocument,
+  writeCanonicalDocument,
   type NormalizeOptions,
   type NormalizeResult,
   type ValidationResult,

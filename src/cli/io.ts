@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { InputError } from "../errors.js";
 import type { CanonicalDocument } from "../model/document.js";
 
@@ -24,6 +24,44 @@ export function readCanonicalDocument(path: string): CanonicalDocument {
     throw new InputError("not a leastrole canonical document (expected schemaVersion, functions and roles)", { file: path });
   }
   return value as CanonicalDocument;
+}
+
+/**
+ * Output produced in pieces (see writeCanonicalDocument), written in 1 MiB blocks as it comes: it
+ * may be larger than one JavaScript string can be.
+ */
+export function writeOutputStreamed(produce: (write: (s: string) => void) => void, output: string | undefined): void {
+  const toStdout = !output || output === "-";
+  let fd: number | null = null;
+  if (!toStdout) {
+    try {
+      fd = openSync(output, "w");
+    } catch (e) {
+      throw new InputError(`cannot write output (${(e as NodeJS.ErrnoException).code})`, { file: output });
+    }
+  }
+  let pending: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    const block = pending.join("");
+    pending = [];
+    size = 0;
+    if (fd === null) process.stdout.write(block);
+    else writeSync(fd, block);
+  };
+  try {
+    produce((s) => {
+      pending.push(s);
+      size += s.length;
+      if (size >= 1 << 20) flush();
+    });
+    flush();
+  } catch (e) {
+    if (fd !== null && (e as NodeJS.ErrnoException).code !== undefined) throw new InputError(`cannot write output (${(e as NodeJS.ErrnoException).code})`, { file: output as string });
+    throw e;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }
 
 export function writeOutput(text: string, output: string | undefined): void {

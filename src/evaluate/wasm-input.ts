@@ -16,6 +16,7 @@
  */
 
 import type { LoadedPolicy } from "./opa-wasm.js";
+import { writeJson } from "../normalize/write-json.js";
 
 /** Small pieces (`{`, `"key":`, short values) are batched before encoding. */
 const FLUSH_AT = 1 << 16;
@@ -83,44 +84,6 @@ export class ChunkSink {
 }
 
 const encoder = new TextEncoder();
-
-function skipped(v: unknown): boolean {
-  return v === undefined || typeof v === "function" || typeof v === "symbol";
-}
-
-/**
- * Writes `value` as JSON, byte for byte what `JSON.stringify(value)` gives for plain data (objects,
- * arrays, strings, finite numbers, booleans, null; undefined members left out, undefined array
- * items as null). The first `depth` levels are written piece by piece, deeper values by one
- * `JSON.stringify` each.
- */
-export function writeJson(value: unknown, write: (s: string) => void, depth: number): void {
-  if (depth <= 0 || value === null || typeof value !== "object" || typeof (value as { toJSON?: unknown }).toJSON === "function") {
-    write(JSON.stringify(value) ?? "null");
-    return;
-  }
-  if (Array.isArray(value)) {
-    write("[");
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) write(",");
-      const v: unknown = value[i];
-      if (skipped(v)) write("null");
-      else writeJson(v, write, depth - 1);
-    }
-    write("]");
-    return;
-  }
-  write("{");
-  let first = true;
-  for (const key of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[key];
-    if (skipped(v)) continue;
-    write(`${first ? "" : ","}${JSON.stringify(key)}:`);
-    first = false;
-    writeJson(v, write, depth - 1);
-  }
-  write("}");
-}
 
 /** How deep the input is written piece by piece: document → section → entity → its fields. */
 const STREAM_DEPTH = 4;

@@ -9,4 +9,4 @@ export { trustsLambda } from "./trust.js";
 export { defaultFactsFunction, principalPolicies, type FactsFunction, type PrincipalPolicies } from "./facts.js";
 export type { ManagedPolicyLookup, ShippedManagedPolicy } from "./policies.js";
 export { canonicalJson } from "./canonical-json.js";
-export { serializeCanonicalDocument } from "./serialize.js";
+export { serializeCanonicalDocument, writeCanonicalDocument } from "./serialize.js";

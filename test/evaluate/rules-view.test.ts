@@ -15,8 +15,9 @@ import { generateAccount } from "../../bench/scale/generate.js";
 import { buildDocument } from "../../src/audit/build-document.js";
 import { encodeDocument, evaluateDocument, evaluatePackRaw, loadBuiltinPack } from "../../src/evaluate/index.js";
 import { builtinRulesView } from "../../src/evaluate/rules-view.js";
-import { ChunkSink, writeJson } from "../../src/evaluate/wasm-input.js";
+import { ChunkSink } from "../../src/evaluate/wasm-input.js";
 import type { CanonicalDocument } from "../../src/model/document.js";
+import { writeJson } from "../../src/normalize/write-json.js";
 import { canonicalJson } from "../support/canonical-json.js";
 import { syntheticDocument } from "../support/synthetic-document.js";
 
@@ -38,26 +39,6 @@ function sorted(findings: unknown): string[] {
 function whole(doc: Partial<CanonicalDocument>): unknown[] {
   return evaluatePackRaw(loadBuiltinPack(), encodeDocument(doc)) as unknown[];
 }
-
-describe("writeJson", () => {
-  it("writes what JSON.stringify writes, at every streaming depth", () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), fc.integer({ min: 0, max: 5 }), (value, depth) => {
-        let out = "";
-        writeJson(value, (s) => (out += s), depth);
-        expect(out).toBe(JSON.stringify(value));
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it("leaves out undefined members and writes undefined array items as null, like JSON.stringify", () => {
-    const value = { a: undefined, b: [1, undefined, { c: undefined, d: "é\u2028\ud83d\ude00" }], e: null };
-    let out = "";
-    writeJson(value, (s) => (out += s), 4);
-    expect(out).toBe(JSON.stringify(value));
-  });
-});
 
 describe("ChunkSink", () => {
   it("holds exactly the UTF-8 bytes of the JSON, whatever the chunk size (characters never split)", () => {

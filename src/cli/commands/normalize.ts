@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { serializeCanonicalDocument } from "../../normalize/index.js";
+import { writeCanonicalDocument } from "../../normalize/index.js";
 import { documentFor, loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
-import { writeOutput } from "../io.js";
+import { writeOutputStreamed } from "../io.js";
 
 export function registerNormalize(program: Command): void {
   program
@@ -17,6 +17,6 @@ export function registerNormalize(program: Command): void {
       const { config } = loadConfigFor(flags);
       const document = await documentFor(paths, flags, config, progress);
       printInputWarnings(document, progress);
-      writeOutput(serializeCanonicalDocument(document), flags.output);
+      writeOutputStreamed((write) => writeCanonicalDocument(document, write), flags.output);
     });
 }

@@ -1,0 +1,38 @@
+/**
+ * writeJson against JSON.stringify: the same bytes, compact or indented, at every streaming depth;
+ * and the canonical document written in pieces is the document serialised in one string.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { serializeCanonicalDocument, writeCanonicalDocument } from "../../src/normalize/index.js";
+import { writeJson } from "../../src/normalize/write-json.js";
+import { syntheticDocument } from "../support/synthetic-document.js";
+
+function written(value: unknown, depth: number, indent?: number): string {
+  let out = "";
+  writeJson(value, (s) => (out += s), depth, indent);
+  return out;
+}
+
+describe("writeJson", () => {
+  it("writes what JSON.stringify writes, compact or indented, at every streaming depth", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.integer({ min: 0, max: 5 }), fc.constantFrom(0, 1, 2, 4), (value, depth, indent) => {
+        expect(written(value, depth, indent)).toBe(JSON.stringify(value, null, indent));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("leaves out undefined members and writes undefined array items as null, like JSON.stringify", () => {
+    const value = { a: undefined, b: [1, undefined, { c: undefined, d: "é\u2028\ud83d\ude00\n" }], e: null, f: { g: undefined }, h: [] };
+    for (const indent of [0, 2]) expect(written(value, 4, indent)).toBe(JSON.stringify(value, null, indent));
+  });
+
+  it("writes the canonical document as serializeCanonicalDocument does", () => {
+    const doc = syntheticDocument(30);
+    let out = "";
+    writeCanonicalDocument(doc, (s) => (out += s));
+    expect(out).toBe(serializeCanonicalDocument(doc));
+  });
+});
