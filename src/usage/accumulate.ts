@@ -11,7 +11,7 @@ import { isLambdaServiceSession, LAMBDA_SERVICE_SESSION, partitionOf, sessionOf,
 import { PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
 import type { IdentityFields } from "./record-fields.js";
 import type { CompactRecords } from "./scan-wasm.js";
-import { MAX_SYMBOLS, S_ACCOUNT, S_PAR_START, S_CATEGORY, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE } from "./scan-slots.js";
+import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_PAR_START, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE } from "./scan-slots.js";
 import { fingerprintTo } from "./fingerprints.js";
 import { hourOf } from "./dedup.js";
 import { commonPrefix, deriveResources, resourcesOf } from "./resources.js";
@@ -147,7 +147,7 @@ export class FileAccumulator {
   /** Per group: first and last seen, in epoch seconds (ISO strings only in the partial). */
   private readonly groupFirst: number[] = [];
   private readonly groupLast: number[] = [];
-  /** addCompact's caches, valid for one symbol epoch of the scanner: principal per userIdentity, resources per parameter value. */
+  /** addCompact's caches, valid for one symbol epoch of the scanner: principal per session key, resources per parameter value. */
   private symbolEpoch = -1;
   private uiPrincipal: Int32Array | null = null;
   /** Per principal: group by (event name symbol, event source symbol), for calls without error or version. */
@@ -244,8 +244,8 @@ export class FileAccumulator {
   /**
    * A record as the WebAssembly scanner reports it (scan-wasm.ts): the same steps as `add`, on
    * symbol ids and epoch seconds instead of an event object. A session is resolved once per
-   * distinct userIdentity (its symbol), resource ARNs once per distinct parameter value. The
-   * caller has checked the required fields.
+   * session key (a symbol), resource ARNs once per distinct parameter value. The caller has
+   * checked the required fields.
    */
   addCompact(c: CompactRecords, r: number, index: number): void {
     const m = c.i32;

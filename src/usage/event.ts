@@ -5,6 +5,27 @@
  * never materialised.
  */
 
+/**
+ * The record keys the byte scanners read, in the order of their field ids (scan-records.ts keeps
+ * eventID and eventTime first, the strings through eventCategory next; the WebAssembly scanner's
+ * K_* constants follow this order).
+ */
+export const RECORD_KEYS = [
+  "eventID",
+  "eventTime",
+  "eventSource",
+  "eventName",
+  "awsRegion",
+  "recipientAccountId",
+  "errorCode",
+  "eventType",
+  "eventCategory",
+  "managementEvent",
+  "userIdentity",
+  "resources",
+  "requestParameters",
+] as const;
+
 /** requestParameters keys read for resource ARNs; all top-level, all strings (`names`: strings). */
 export const PARAM_KEYS = [
   "bucketName",

@@ -16,7 +16,7 @@
  * values are checked only for balanced brackets and terminated strings, not full JSON grammar.
  */
 
-import { PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
+import { PARAM_KEYS, RECORD_KEYS, type RequestParams, type UsageEvent } from "./event.js";
 
 export class ScanError extends Error {
   constructor(
@@ -86,23 +86,8 @@ class KeySet {
   }
 }
 
-const REC_KEYS = [
-  "eventID",
-  "eventTime",
-  "eventSource",
-  "eventName",
-  "awsRegion",
-  "recipientAccountId",
-  "errorCode",
-  "eventType",
-  "eventCategory",
-  "managementEvent",
-  "userIdentity",
-  "resources",
-  "requestParameters",
-] as const;
-const R = Object.fromEntries(REC_KEYS.map((k, i) => [k, i])) as { [K in (typeof REC_KEYS)[number]]: number };
-const REC = new KeySet(REC_KEYS);
+const R = Object.fromEntries(RECORD_KEYS.map((k, i) => [k, i])) as { [K in (typeof RECORD_KEYS)[number]]: number };
+const REC = new KeySet(RECORD_KEYS);
 const UI_KEYS = new KeySet(["type", "arn", "principalId", "accountId", "invokedBy", "sessionContext"]);
 const SC_KEYS = new KeySet(["sessionIssuer"]);
 const SI_KEYS = new KeySet(["arn"]);

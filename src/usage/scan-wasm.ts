@@ -12,27 +12,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../evaluate/locate.js";
-import { PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
+import { PARAM_KEYS, RECORD_KEYS, type RequestParams, type UsageEvent } from "./event.js";
 import { eventFromRecord, missingField, type IdentityFields } from "./record-fields.js";
 import { ScanError, type ScanOutcome } from "./scan-records.js";
 import * as S from "./scan-slots.js";
 
-/** Record keys the scanner looks for, in the order of its K_* constants. */
-const RECORD_KEYS = [
-  "eventID",
-  "eventTime",
-  "eventSource",
-  "eventName",
-  "awsRegion",
-  "recipientAccountId",
-  "errorCode",
-  "eventType",
-  "eventCategory",
-  "managementEvent",
-  "userIdentity",
-  "resources",
-  "requestParameters",
-] as const;
 /**
  * The keys of each group the scanner knows: first the ones it reads (their positions are its ids),
  * then keys it skips but that CloudTrail writes, which only help it predict the next key.
