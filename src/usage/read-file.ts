@@ -132,7 +132,10 @@ function readUsageFileInto(path: string, acc: FileAccumulator, result: FileResul
     acc.warnings.push(warn("unreadable-file", `cannot read file: ${(e as Error).message}`, path));
     return;
   }
-  const { data, problem } = decode(raw);
+  // Gzip goes straight into the WebAssembly scanner's memory when it will read the file; UTF-16
+  // (rare: PowerShell redirects) and damaged streams take the usual way.
+  const inPlace = options.fastScan === undefined || options.fastScan === true ? wasmScanner().gunzipInPlace(raw) : null;
+  const { data, problem } = inPlace !== null && !(inPlace[0] === 0xff && inPlace[1] === 0xfe) ? { data: inPlace, problem: null } : decode(raw);
   if (problem !== null) {
     acc.partialReasons.push(problem);
     acc.warnings.push(warn("truncated-gzip", problem, path));

@@ -8,11 +8,14 @@
  * - with the symbol table cleared every few records (ids reused across epochs);
  * - over any truncation of such a file.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FileAccumulator, type FilePartial } from "../../src/usage/accumulate.js";
-import { readDecoded, type ReadFileOptions } from "../../src/usage/read-file.js";
+import { readDecoded, readUsageFile, type ReadFileOptions } from "../../src/usage/read-file.js";
 import { scannerModule, WasmScanner } from "../../src/usage/scan-wasm.js";
 import { arrayStartsWithRecord } from "../../src/usage/scan-records.js";
 import * as slots from "../../src/usage/scan-slots.js";
@@ -154,6 +157,25 @@ describe("WebAssembly scanner ≡ JSON.parse ≡ JavaScript scanner", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("inflates gzip files into the scanner's memory with the same result, damaged ones included", () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-wasm-gz-"));
+    try {
+      fc.assert(
+        fc.property(file, fc.nat(), (data, cut) => {
+          const gz = gzipSync(data);
+          const whole = join(dir, "whole.json.gz");
+          const damaged = join(dir, "damaged.json.gz");
+          writeFileSync(whole, gz);
+          writeFileSync(damaged, gz.subarray(0, 10 + (cut % Math.max(1, gz.length - 10))));
+          for (const path of [whole, damaged]) expect(readUsageFile(path, {})).toEqual(readUsageFile(path, { fastScan: "js" }));
+        }),
+        { numRuns: 100 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("reads every CloudTrail file of the corpus like the JavaScript scanner", () => {
