@@ -586,6 +586,10 @@ export class FileAccumulator {
   }
 
   /** Fingerprints buffered so far (4 numbers each): a batch is flushed when this grows large. */
+  get groupCount(): number {
+    return this.groups.length;
+  }
+
   get fingerprintCount(): number {
     return this.nfp >>> 2;
   }

@@ -40,7 +40,7 @@ export interface ReadUsageOptions extends ReadFileOptions {
   dedupMemoryEntries?: number;
   /** Directory for the dedup spill files. Default: the OS temporary directory. */
   spillDir?: string;
-  /** A reader's batch of files is merged when it holds this many eventID fingerprints. Default 2¹⁶. */
+  /** A reader's batch of files is merged when it holds this many eventID fingerprints (default 2²⁰) or 2¹⁴ groups. */
   batchFingerprints?: number;
 }
 
@@ -118,7 +118,7 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
     const reader = new BatchReader(fileOptions);
     files.forEach((f, i) => {
       fileRead(i, reader.read(f.path));
-      if (reader.fingerprints >= flushAt) mergeBatch(reader.flush() as FileResult);
+      if (reader.isFull(flushAt)) mergeBatch(reader.flush() as FileResult);
     });
     const last = reader.flush();
     if (last !== null) mergeBatch(last);
@@ -131,11 +131,12 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
 /**
  * Files are read in batches (one accumulator for many files, merged once: see
  * FileAccumulator.nextFile); a batch is merged when it holds this many eventID fingerprints
- * (16 bytes each: 4 MiB), which bounds a reader's memory whatever the size of the logs. Merging
- * runs on the main thread beside the workers on a small machine: at 2¹⁶ it took 1.2 of the 10.9
- * CPU-s of a million records with 2 workers, at 2¹⁸ 0.7 (bench/results/usage.md).
+ * (16 bytes each: 16 MiB) or many groups (BatchReader.isFull), which bounds a reader's memory
+ * whatever the size of the logs. Merging runs on the main thread beside the workers on a small
+ * machine: per million records it took 1.2 CPU-s at 2¹⁶, 0.7 at 2¹⁸, and the wall time of 2
+ * workers fell by about a tenth again at 2²⁰ (bench/results/usage.md).
  */
-const BATCH_FINGERPRINTS = 1 << 18;
+const BATCH_FINGERPRINTS = 1 << 20;
 
 /**
  * The worker entry next to this module: `worker.ts` when running from source (tsx, vitest), else

@@ -26,7 +26,7 @@ if (port !== null) {
     try {
       reader ??= new BatchReader(task.options);
       const records = reader.read(task.path);
-      post({ id: task.id, records }, reader.fingerprints >= task.flushAt ? reader.flush() : null);
+      post({ id: task.id, records }, reader.isFull(task.flushAt) ? reader.flush() : null);
     } catch (e) {
       port.postMessage({ id: task.id, error: e instanceof Error ? `${e.message}` : String(e) });
     }
