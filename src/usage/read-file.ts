@@ -32,8 +32,9 @@ export interface FileResult {
 
 export interface ReadFileOptions extends AccumulateOptions {
   /**
-   * How the bulk shapes are read: the WebAssembly scanner (default, true), the JavaScript byte
-   * scanner ("js", the reference it is tested against), or JSON.parse like every other shape (false).
+   * How the bulk shapes are read: the WebAssembly scanner (default, true; the JavaScript scanner
+   * when the module cannot be loaded), the JavaScript byte scanner ("js", the reference it is
+   * tested against), or JSON.parse like every other shape (false).
    */
   fastScan?: boolean | "js";
 }
@@ -144,7 +145,7 @@ function readUsageFileInto(path: string, acc: FileAccumulator, result: FileResul
   }
   // Gzip goes straight into the WebAssembly scanner's memory when it will read the file; UTF-16
   // (rare: PowerShell redirects) and damaged streams take the usual way.
-  const inPlace = options.fastScan === undefined || options.fastScan === true ? wasmScanner().gunzipInPlace(raw) : null;
+  const inPlace = options.fastScan === undefined || options.fastScan === true ? (wasmScanner()?.gunzipInPlace(raw) ?? null) : null;
   const { data, problem } = inPlace !== null && !(inPlace[0] === 0xff && inPlace[1] === 0xfe) ? { data: inPlace, problem: null } : decode(raw);
   if (problem !== null) {
     acc.partialReasons.push(problem);
@@ -158,11 +159,12 @@ export function readDecoded(data: Buffer, acc: FileAccumulator, result: FileResu
   const path = acc.path;
   if (options.fastScan !== false && (firstByte(data) !== 0x5b || arrayStartsWithRecord(data))) {
     const skipped = (index: number, offset: number, reason: string): void => acc.skip(`Records[${index}] (byte ${offset})`, reason);
+    const wasm = options.fastScan === "js" ? null : wasmScanner();
     const outcome =
-      options.fastScan === "js"
+      wasm === null
         ? // The accumulator keeps strings out of an event, never the event: one object serves all.
           scanRecords(data, { event: (ev, index) => acc.add(ev, index), skipped }, { reuseEvent: true })
-        : wasmScanner().scan(data, { compact: (c, r, index) => acc.addCompact(c, r, index), event: (ev, index) => acc.add(ev, index), skipped });
+        : wasm.scan(data, { compact: (c, r, index) => acc.addCompact(c, r, index), event: (ev, index) => acc.add(ev, index), skipped });
     if (outcome !== null) {
       acc.format = outcome.format === "records" ? "cloudtrail-s3" : "cloudtrail-array";
       if (outcome.error !== null) {

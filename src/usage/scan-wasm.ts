@@ -427,10 +427,20 @@ export class WasmScanner implements CompactRecords {
   }
 }
 
-let shared: WasmScanner | null = null;
+let shared: WasmScanner | null | undefined;
 
-/** This thread's scanner. */
-export function wasmScanner(): WasmScanner {
-  shared ??= new WasmScanner();
+/**
+ * This thread's scanner; null when the module cannot be loaded (leastrole re-bundled without
+ * build/wasm, a runtime without WebAssembly SIMD): readers then use the JavaScript scanner, which
+ * gives the same result, more slowly.
+ */
+export function wasmScanner(): WasmScanner | null {
+  if (shared === undefined) {
+    try {
+      shared = new WasmScanner();
+    } catch {
+      shared = null;
+    }
+  }
   return shared;
 }
