@@ -263,37 +263,45 @@ function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage
   note(own, false);
   note(service, true);
   const out: LabelledPermission[] = [];
+  // One label per granted action per function (millions at 10,000 functions): the per-action
+  // facts are looked up once per action, and each label is built in one literal.
   for (const action of sortedUnique(granted)) {
-    const s = seen.get(action.toLowerCase());
+    const info = actionInfo(action);
+    const s = seen.get(info.lower);
     const lastUsed = s?.last ?? null;
     const daysSinceLastUsed = lastUsed === null ? null : Math.floor((ctx.endMs - Date.parse(lastUsed)) / DAY);
-    const base = { action, lastUsed, daysSinceLastUsed, exception: null };
     if (s !== undefined && s.inWindow) {
-      const reason = s.viaService ? "used by Lambda on the function's behalf (awslambda_ session)" : s.okCount === 0 ? "only denied calls seen" : null;
-      out.push({ ...base, label: "used", reason, sources: ["cloudtrail"] });
-      continue;
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "used", s.viaService ? "used by Lambda on the function's behalf (awslambda_ session)" : s.okCount === 0 ? "only denied calls seen" : null, ["cloudtrail"]));
+    } else if (info.notLogged !== null) {
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", info.notLogged, []));
+    } else if (info.dataEvent && !ctx.dataEventsLogged) {
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", "data event: logged only when the trail records data events for the resource", []));
+    } else if (ctx.tooNew !== null) {
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "too-new", ctx.tooNew, []));
+    } else if (ctx.uncovered !== null) {
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.uncovered, []));
+    } else {
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unused", lastUsed === null ? "not seen in CloudTrail" : `last seen ${lastUsed.slice(0, 10)}, before the window`, ["cloudtrail"]));
     }
-    const notLogged = notLoggedReason(action);
-    if (notLogged !== null) {
-      out.push({ ...base, label: "unknowable", reason: notLogged, sources: [] });
-      continue;
-    }
-    if (isDataEventAction(action) && !ctx.dataEventsLogged) {
-      out.push({ ...base, label: "unknowable", reason: "data event: logged only when the trail records data events for the resource", sources: [] });
-      continue;
-    }
-    if (ctx.tooNew !== null) {
-      out.push({ ...base, label: "too-new", reason: ctx.tooNew, sources: [] });
-      continue;
-    }
-    if (ctx.uncovered !== null) {
-      out.push({ ...base, label: "unknowable", reason: ctx.uncovered, sources: [] });
-      continue;
-    }
-    out.push({ ...base, label: "unused", reason: lastUsed === null ? "not seen in CloudTrail" : `last seen ${lastUsed.slice(0, 10)}, before the window`, sources: ["cloudtrail"] });
   }
   return out;
 }
+
+function labelled(action: string, lastUsed: string | null, daysSinceLastUsed: number | null, label: LabelledPermission["label"], reason: string | null, sources: LabelledPermission["sources"]): LabelledPermission {
+  return { action, lastUsed, daysSinceLastUsed, exception: null, label, reason, sources };
+}
+
+/** What labelling needs to know of an action whatever the role: memoised (actions repeat across roles). */
+function actionInfo(action: string): { lower: string; notLogged: string | null; dataEvent: boolean } {
+  let info = ACTION_INFO.get(action);
+  if (info === undefined) {
+    info = { lower: action.toLowerCase(), notLogged: notLoggedReason(action), dataEvent: isDataEventAction(action) };
+    if (ACTION_INFO.size >= 100_000) ACTION_INFO.clear();
+    ACTION_INFO.set(action, info);
+  }
+  return info;
+}
+const ACTION_INFO = new Map<string, { lower: string; notLogged: string | null; dataEvent: boolean }>();
 
 function mergeAccessAdvisor(ls: PermissionLabels, agg: UsageAggregate, start: string, sharedBy: number, out: UsageDisagreement[]): void {
   for (const report of agg.accessAdvisor) {
