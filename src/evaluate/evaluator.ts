@@ -3,7 +3,8 @@
  * encoded as JSON element by element into chunks outside the V8 heap and copied into each pack's
  * wasm memory (wasm-input.ts): the document, its whole JSON text as a V8 string and the wasm heap
  * are never alive at once, which is what made the 10,000-function audit run out of heap. The built-in pack gets the built-in rules' view of the
- * document (rules-view.ts: what no built-in rule reads left out); custom packs the whole document.
+ * document (rules-view.ts: what no built-in rule reads left out), in slices of a few hundred
+ * functions (rules-slices.ts); custom packs the whole document in one piece.
  * A document already serialised (EncodedDocument) is handed to every pack as it is. Each pack is
  * evaluated exactly once, through its single aggregating entrypoint. Whatever a pack does wrong (abort, out of memory, bad findings) becomes a
  * diagnostic for that pack; the other packs still run.
@@ -17,7 +18,8 @@ import { PACK_ENTRYPOINT } from "./compile-rego.js";
 import { loadPolicyUnsigned, type LoadedPolicy } from "./opa-wasm.js";
 import type { RulePack } from "./pack.js";
 import { builtinRulesView } from "./rules-view.js";
-import { encodeChunked, evaluateChunks, type ChunkSink } from "./wasm-input.js";
+import { sliceRulesView } from "./rules-slices.js";
+import { ChunkSink, encodeChunked, evaluateChunks } from "./wasm-input.js";
 import { applySuppressions, suppressionsFromTags, type SuppressionRule } from "./suppressions.js";
 
 /** A document already serialised to UTF-8 JSON (e.g. read from disk), to skip re-serialising it. */
@@ -123,21 +125,35 @@ function isEncoded(input: EncodedDocument | Partial<CanonicalDocument>): input i
 
 /**
  * Raw result of one pack's entrypoint. A document object is written straight into the wasm
- * memory (the built-in pack: its view of it); an encoded one is copied as it is. Throws EvaluationError.
+ * memory: for the built-in pack its view of it, slice by slice (rules-slices.ts: the wasm heap
+ * holds one slice at a time; the results are concatenated); an encoded one is copied as it is.
+ * Throws EvaluationError.
  */
-export function evaluatePackRaw(pack: RulePack, input: EncodedDocument | Partial<CanonicalDocument>, config?: Record<string, unknown>): unknown {
+export function evaluatePackRaw(pack: RulePack, input: EncodedDocument | Partial<CanonicalDocument>, config?: Record<string, unknown>, sliceFunctions?: number): unknown {
+  if (isEncoded(input)) return evaluateInput(pack, input, config);
+  if (pack.origin !== "builtin") return evaluateInput(pack, encodeChunked(input), config);
+  const slices = sliceRulesView(builtinRulesView(input), sliceFunctions);
+  const results: unknown[] = [];
+  for (let i = 0; i < slices.length; i++) {
+    const raw = evaluateInput(pack, encodeChunked(slices[i]), config);
+    slices[i] = {}; // encoded: its view's arrays can go
+    if (!Array.isArray(raw)) return raw; // not a set of findings: buildFindings reports it
+    for (const r of raw) results.push(r);
+  }
+  return results;
+}
+
+function evaluateInput(pack: RulePack, input: EncodedDocument | ChunkSink, config?: Record<string, unknown>): unknown {
   let policy: LoadedPolicy;
-  const encoded = isEncoded(input) ? input : null;
-  let chunks: ChunkSink | null = null;
+  const encoded = input instanceof ChunkSink ? null : input;
   try {
-    if (!encoded) chunks = encodeChunked(pack.origin === "builtin" ? builtinRulesView(input as Partial<CanonicalDocument>) : input);
-    policy = instanceFor(pack, mergeData(pack.data, config), encoded ? encoded.json.byteLength : chunks!.length);
+    policy = instanceFor(pack, mergeData(pack.data, config), encoded ? encoded.json.byteLength : (input as ChunkSink).length);
   } catch (thrown) {
     instances.delete(pack);
     throw new EvaluationError(`cannot load data into the rule pack: ${toError(thrown).message}`, { file: pack.origin, cause: thrown });
   }
   try {
-    const resultSet = encoded ? policy.evaluate(encoded.json, PACK_ENTRYPOINT) : evaluateChunks(policy, chunks!, entrypointOf(policy));
+    const resultSet = encoded ? policy.evaluate(encoded.json, PACK_ENTRYPOINT) : evaluateChunks(policy, input as ChunkSink, entrypointOf(policy));
     if (!resultSet || resultSet.length === 0) return [];
     return resultSet[0]!.result;
   } catch (thrown) {

@@ -1,0 +1,91 @@
+/**
+ * The built-in pack evaluated slice by slice (src/evaluate/rules-slices.ts) finds exactly what it
+ * finds on the whole document: on a generated 1,000-function account with CloudTrail usage, on
+ * the hand-made edge cases, a synthetic document and the public corpus, at slice sizes that cut
+ * through every role group, at account scope (IAM users and groups) and at the default one.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateAccount } from "../../bench/scale/generate.js";
+import { analyzeDocument } from "../../src/analysis/index.js";
+import { buildDocument } from "../../src/audit/build-document.js";
+import { encodeDocument, evaluateDocument, evaluatePackRaw, loadBuiltinPack } from "../../src/evaluate/index.js";
+import { builtinRulesView } from "../../src/evaluate/rules-view.js";
+import { sliceRulesView } from "../../src/evaluate/rules-slices.js";
+import { loadActionCatalogSync } from "../../src/iam/index.js";
+import type { CanonicalDocument } from "../../src/model/document.js";
+import { normalize } from "../../src/normalize/index.js";
+import { CORPUS, corpusInputs } from "../golden/corpus-inputs.js";
+import { canonicalJson } from "../support/canonical-json.js";
+import { syntheticDocument } from "../support/synthetic-document.js";
+
+const work = mkdtempSync(join(tmpdir(), "lr-slices-"));
+let generated: CanonicalDocument;
+
+beforeAll(async () => {
+  const account = generateAccount(join(work, "a"), { functions: 1000, records: 20_000, seed: 11 });
+  generated = await buildDocument([account.dir], { workers: 1 });
+}, 300_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const SIZES = [1, 7, 50];
+const SCOPES = [undefined, { scope: "account" }];
+
+function sorted(findings: unknown): string[] {
+  return (findings as unknown[]).map(canonicalJson).sort();
+}
+
+/** Each slice size gives the whole document's findings (serialised in one piece: no view, no slices). */
+function expectSplitEqualsWhole(doc: Partial<CanonicalDocument>): number {
+  const pack = loadBuiltinPack();
+  let found = 0;
+  for (const config of SCOPES) {
+    const whole = sorted(evaluatePackRaw(pack, encodeDocument(doc), config));
+    found += whole.length;
+    for (const size of SIZES) expect(sorted(evaluatePackRaw(pack, doc, config, size)), `slices of ${size}`).toEqual(whole);
+  }
+  return found;
+}
+
+describe("the built-in pack slice by slice", () => {
+  it("finds what the whole document gives on a generated 1,000-function account with usage", () => {
+    expect(sliceRulesView(builtinRulesView(generated), 7).length).toBeGreaterThan(100);
+    // Not vacuous: usage findings (unused, denied), shared and orphaned roles are there.
+    const rules = new Set(evaluateDocument(generated, [loadBuiltinPack()]).findings.map((f) => f.ruleId));
+    for (const id of ["LR001", "LR008", "LR009"]) expect(rules).toContain(id);
+    expect(expectSplitEqualsWhole(generated)).toBeGreaterThan(1000);
+  }, 300_000);
+
+  it("finds what the whole document gives on the edge cases and a synthetic document", () => {
+    const edge = JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "documents", "edge-cases.json"), "utf8")) as CanonicalDocument;
+    for (const doc of [edge, syntheticDocument(300, 2)]) expect(expectSplitEqualsWhole(doc)).toBeGreaterThan(0);
+  }, 120_000);
+
+  it.skipIf(!existsSync(CORPUS))("finds what the whole document gives on the public corpus", async () => {
+    const catalog = loadActionCatalogSync();
+    for (const { path } of corpusInputs()) {
+      const { document } = await normalize([join(CORPUS, path)]);
+      expectSplitEqualsWhole(analyzeDocument(document, catalog));
+    }
+  }, 300_000);
+
+  it("keeps a role, its functions and their usage in one slice, and IAM users and groups in the first", () => {
+    const slices = sliceRulesView(builtinRulesView(generated), 1) as Array<{
+      functions: Array<{ arn: string; roleArn: string }>;
+      roles: Array<{ arn: string; functions: string[] }>;
+      principals?: unknown[];
+      usage: { labels: Array<{ functionArn: string }> };
+    }>;
+    for (const s of slices) {
+      const fns = new Set(s.functions.map((f) => f.arn));
+      for (const r of s.roles) for (const f of r.functions) expect(fns.has(f)).toBe(true);
+      for (const l of s.usage.labels) expect(fns.has(l.functionArn)).toBe(true);
+    }
+    expect(slices.slice(1).every((s) => s.principals === undefined || s.principals.length === 0)).toBe(true);
+    expect(slices.reduce((n, s) => n + s.functions.length, 0)).toBe(generated.functions.length);
+    expect(slices.reduce((n, s) => n + s.roles.length, 0)).toBe(generated.roles.length);
+  });
+});
