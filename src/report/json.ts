@@ -6,6 +6,7 @@
  */
 
 import type { EvaluationResult } from "../evaluate/evaluator.js";
+import { writeJson } from "../normalize/write-json.js";
 import type { CanonicalDocument } from "../model/document.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 
@@ -56,6 +57,17 @@ function sortKeysDeep(value: unknown): unknown {
 }
 
 export function toJsonReport(report: AuditReport): string {
+  const pieces: string[] = [];
+  writeJsonReport(report, (s) => pieces.push(s));
+  return pieces.join("");
+}
+
+/**
+ * The JSON report written in pieces (each finding on its own), byte for byte toJsonReport's text.
+ * Why: at 10,000 functions the report is 130 MB of text, and building it as one string was the
+ * audit's peak memory (bench/results/scale.md).
+ */
+export function writeJsonReport(report: AuditReport, write: (s: string) => void): void {
   const ordered = {
     schemaVersion: report.schemaVersion,
     tool: report.tool,
@@ -74,5 +86,6 @@ export function toJsonReport(report: AuditReport): string {
     })),
     diagnostics: report.diagnostics,
   };
-  return JSON.stringify(ordered, null, 2) + "\n";
+  writeJson(ordered, write, 2, 2);
+  write("\n");
 }

@@ -4,12 +4,13 @@ import { addTiming, startStage } from "../../audit/timings.js";
 import { loadBuiltinPack } from "../../evaluate/pack.js";
 import { severityRank } from "../../evaluate/findings.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
-import { renderHtml, renderMarkdown, renderSarif, renderTable, shouldUseColor, toJsonReport, type GeneratedFix } from "../../report/index.js";
+import { renderHtml, renderMarkdown, renderSarif, renderTable, shouldUseColor, type GeneratedFix } from "../../report/index.js";
 import { loadRulePack } from "../../evaluate/pack.js";
 import { runGenerate } from "../../generate/index.js";
 import { documentFor, loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
-import { writeOutput } from "../io.js";
+import { writeOutput, writeOutputStreamed } from "../io.js";
+import { writeJsonReport } from "../../report/json.js";
 
 interface AuditFlags extends InputFlags, IacFlags {
   format: "table" | "json" | "sarif" | "markdown" | "html";
@@ -76,10 +77,10 @@ export function registerAudit(program: Command): void {
       t = startStage();
       // Every pack's rules, so SARIF and HTML describe custom rules too.
       const catalog = [loadBuiltinPack(), ...extraPacks].flatMap((p) => p.catalog.rules);
-      let text: string;
+      let text: string | null = null;
       switch (flags.format) {
         case "json":
-          text = toJsonReport(report);
+          writeOutputStreamed((write) => writeJsonReport(report, write), flags.output);
           break;
         case "sarif":
           text = renderSarif(report, catalog, { artifactUri: flags.sarifArtifact ?? paths[0], document, ...(flags.sarifCategory ? { category: flags.sarifCategory } : {}) });
@@ -96,7 +97,7 @@ export function registerAudit(program: Command): void {
             width: process.stdout.columns ?? 100,
           });
       }
-      writeOutput(text, flags.output);
+      if (text !== null) writeOutput(text, flags.output);
       addTiming(timings, "report", t, cpuTimings);
       if (timings) {
         // Printed even with --quiet: it was asked for. CPU time counts every thread (usage workers).
