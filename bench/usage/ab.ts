@@ -11,7 +11,8 @@ import { join, resolve } from "node:path";
 
 const [a, b, nFiles = "17", nRounds = "6"] = process.argv.slice(2);
 if (a === undefined || b === undefined) throw new Error("usage: ab.ts A.js B.js [files] [rounds]");
-const dir = "bench/out/usage/1000000";
+// The 1M-record data ingest.ts generated (bench/out/usage/1000000-<generator hash>), or $DATA.
+const dir = process.env.DATA ?? join("bench/out/usage", readdirSync("bench/out/usage").filter((n) => n.startsWith("1000000-")).sort()[0] ?? "1000000");
 const files: string[] = [];
 const walk = (d: string): void => {
   for (const n of readdirSync(d).sort()) {

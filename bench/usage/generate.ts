@@ -231,7 +231,10 @@ export function generateRecord(r: Lcg, t: number, acct: string, region: string):
   // and hour, as a Lambda sandbox keeps its credentials for hours.
   const hour = Math.floor(t / 3_600_000);
   const cred = new Lcg((fnIndex * 7919 + hour * 104729 + Number(acct.slice(-6))) >>> 0);
-  const roleId = `AROA${cred.alnum(17)}`;
+  // A role's unique id (AROA…) is fixed for the role's life, whoever assumes it and when (every
+  // role in the corpus logs has one); only the session's access key changes. (Before 2026-11-29
+  // it was drawn per function and hour: up to 40 ids per role, which real logs never show.)
+  const roleId = `AROA${new Lcg((((fnIndex % 25) + 1) * 7919 + Number(acct.slice(-6))) >>> 0).alnum(17)}`;
   const accessKeyId = `ASIA${cred.alnum(16)}`;
   let userIdentity: object;
   let eventSource: string | undefined;

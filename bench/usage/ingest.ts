@@ -6,10 +6,12 @@
  *
  *   npx tsx bench/usage/ingest.ts [--records 1000000] [--files 200] [--methods a,b,c] [--runs 1]
  *
- * Data is generated (deterministic) under bench/out/usage/<records>/ when missing.
+ * Data is generated (deterministic) under bench/out/usage/<records>-<generator hash>/ when
+ * missing: a change to the generator gives new data, never a stale mix.
  */
 
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { join } from "node:path";
@@ -149,7 +151,8 @@ async function main(): Promise<void> {
   const nFiles = Number(opt("files", String(Math.round(records / 5000))));
   const methods = opt("methods", "floor-1,floor-all,duckdb,leastrole,leastrole-1").split(",");
   const runs = Number(opt("runs", "1"));
-  const dir = join("bench/out/usage", String(records));
+  const genHash = createHash("sha256").update(readFileSync("bench/usage/generate.ts")).digest("hex").slice(0, 8);
+  const dir = join("bench/out/usage", `${records}-${genHash}`);
   if (!existsSync(dir)) {
     const { generate } = await import("./generate.js");
     const g = generate(dir, nFiles, Math.round(records / nFiles));

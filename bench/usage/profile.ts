@@ -5,7 +5,7 @@ import { gunzipSync } from "node:zlib";
 import { scanRecords } from "../../src/usage/scan-records.js";
 import { FileAccumulator } from "../../src/usage/accumulate.js";
 
-const dir = process.argv[2] ?? "bench/out/usage/1000000/AWSLogs/123837392027/CloudTrail/us-east-1";
+const dir = process.argv[2] ?? join("bench/out/usage", readdirSync("bench/out/usage").filter((n) => n.startsWith("1000000-")).sort()[0] ?? "1000000");
 const files: string[] = [];
 const walk = (d: string): void => { for (const n of readdirSync(d)) { const p = join(d, n); if (statSync(p).isDirectory()) walk(p); else files.push(p); } };
 walk(dir);

@@ -64,6 +64,8 @@ export function hourOf(time: string): number {
 
 export class EventDedup {
   private readonly buckets = new Map<number, Bucket>();
+  private lastHour = Number.NaN;
+  private lastBucket: Bucket | null = null;
   private buffered = 0;
   private dir: string | null = null;
   private readonly memoryEntries: number;
@@ -76,8 +78,11 @@ export class EventDedup {
 
   /** One counted event: its eventID fingerprint, its eventTime hour and the group it counted in. */
   add(h1: number, h2: number, hour: number, group: number): void {
-    let b = this.buckets.get(hour);
-    if (b === undefined) this.buckets.set(hour, (b = { buf: EMPTY, n: 0, spilled: false }));
+    // Consecutive events mostly share an hour (a file covers a few minutes): one map lookup per run.
+    let b = this.lastHour === hour ? this.lastBucket : this.buckets.get(hour);
+    if (b === undefined || b === null) this.buckets.set(hour, (b = { buf: EMPTY, n: 0, spilled: false }));
+    this.lastHour = hour;
+    this.lastBucket = b;
     if (3 * b.n + 3 > b.buf.length) {
       const bigger = new Uint32Array(Math.max(3 * 256, b.buf.length * 2));
       bigger.set(b.buf.subarray(0, 3 * b.n));
@@ -119,6 +124,10 @@ export class EventDedup {
         if (b.spilled && this.dir !== null) parts.push(readEntries(join(this.dir, `${hour}.bin`)));
         if (b.n > 0) parts.push(b.buf.subarray(0, 3 * b.n));
         this.buckets.delete(hour);
+        if (this.lastBucket === b) {
+          this.lastHour = Number.NaN;
+          this.lastBucket = null;
+        }
         let total = 0;
         for (const p of parts) total += p.length / 3;
         if (total < 2) continue;
@@ -142,6 +151,8 @@ export class EventDedup {
   /** Drop buffers and spill files (idempotent; call when reading is abandoned). */
   dispose(): void {
     this.buckets.clear();
+    this.lastHour = Number.NaN;
+    this.lastBucket = null;
     this.buffered = 0;
     if (this.dir !== null) {
       rmSync(this.dir, { recursive: true, force: true });

@@ -137,6 +137,8 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
  * workers fell by about a tenth again at 2²⁰ (bench/results/usage.md).
  */
 const BATCH_FINGERPRINTS = 1 << 20;
+/** The share of files handed out after which every worker posts its batch (see readWithWorkers). */
+const EARLY_FLUSH = 0.85;
 
 /**
  * The worker entry next to this module: `worker.ts` when running from source (tsx, vitest), else
@@ -190,17 +192,35 @@ async function readWithWorkers(
         }
       };
       const flushSent = new Set<Worker>();
+      const queued = new Map<Worker, number>();
+      const earlySent = new Set<Worker>();
+      // Two files queued per worker (one read, one waiting) so that a worker never waits for this
+      // thread; only one near the end, so that no worker is left with two files while the others
+      // have finished.
       const feed = (w: Worker): void => {
-        if (next >= paths.length) {
-          // After the worker's queued reads (a worker handles its messages in order).
-          if (!flushSent.has(w)) {
-            flushSent.add(w);
-            w.postMessage({ kind: "flush" });
+        for (;;) {
+          if (next >= paths.length) {
+            // After the worker's queued reads (a worker handles its messages in order).
+            if (!flushSent.has(w)) {
+              flushSent.add(w);
+              w.postMessage({ kind: "flush" });
+            }
+            return;
           }
-          return;
+          // Once most files are handed out, each worker posts its batch so far: this thread merges
+          // those big batches while the workers read the last files, and what is left to merge
+          // after the last read (when the workers sit idle) is small.
+          if (next >= paths.length * EARLY_FLUSH && !earlySent.has(w)) {
+            earlySent.add(w);
+            w.postMessage({ kind: "flush-batch" });
+          }
+          const depth = paths.length - next > 2 * n ? 2 : 1;
+          const q = queued.get(w) ?? 0;
+          if (q >= depth) return;
+          queued.set(w, q + 1);
+          const id = next++;
+          w.postMessage({ kind: "read", id, path: paths[id], options, flushAt });
         }
-        const id = next++;
-        w.postMessage({ kind: "read", id, path: paths[id], options, flushAt });
       };
       for (const w of workers) {
         w.on("message", (m: { id?: number; records?: number; error?: string; batch?: FileResult; flushed?: boolean }) => {
@@ -210,7 +230,10 @@ async function readWithWorkers(
             return;
           }
           // The next file first, so the worker is not idle while this thread merges.
-          if (m.flushed !== true) feed(w);
+          if (m.id !== undefined) {
+            queued.set(w, (queued.get(w) ?? 1) - 1);
+            feed(w);
+          }
           try {
             if (m.batch !== undefined) merge(m.batch);
             if (m.id !== undefined) fileRead(m.id, m.records ?? 0);
@@ -227,8 +250,6 @@ async function readWithWorkers(
         w.on("exit", (code) => {
           if (!finished && code !== 0) fail(new Error(`usage worker exited with code ${code}`));
         });
-        // Two files queued per worker: one to read, one waiting, so a worker never waits for us.
-        feed(w);
         feed(w);
       }
     });

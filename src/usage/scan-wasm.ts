@@ -232,7 +232,10 @@ export class WasmScanner implements CompactRecords {
     const ex = this.ex;
     const base = ex.input(size);
     this.views();
-    const engine = createGunzip({ chunkSize: Math.max(size, 1 << 16) }) as unknown as ZlibEngine;
+    // The smallest chunk: the engine allocates one output buffer of chunkSize when it is made,
+    // and ours replaces it. (Made at the file's size, that was a 7.5 MB allocation per file,
+    // thrown away unused: external memory that drove most of a worker's garbage collections.)
+    const engine = createGunzip({ chunkSize: 64 }) as unknown as ZlibEngine;
     try {
       // zlib's internals (Node 20–24): if they differ, the output simply is not in place.
       if (typeof engine._processChunk !== "function" || typeof engine._outOffset !== "number") return null;

@@ -8,7 +8,7 @@
 import { parentPort } from "node:worker_threads";
 import { BatchReader, type FileResult, type ReadFileOptions } from "./read-file.js";
 
-type Task = { kind: "read"; id: number; path: string; options: ReadFileOptions; flushAt: number } | { kind: "flush" };
+type Task = { kind: "read"; id: number; path: string; options: ReadFileOptions; flushAt: number } | { kind: "flush" } | { kind: "flush-batch" };
 
 const port = parentPort;
 let reader: BatchReader | null = null;
@@ -17,6 +17,12 @@ const post = (msg: object, batch: FileResult | null): void => {
 };
 if (port !== null) {
   port.on("message", (task: Task) => {
+    if (task.kind === "flush-batch") {
+      // The batch so far, posted before the last files (the reader goes on with a new batch).
+      const batch = reader?.flush() ?? null;
+      if (batch !== null) post({}, batch);
+      return;
+    }
     if (task.kind === "flush") {
       const batch = reader?.flush() ?? null;
       reader = null;
