@@ -124,7 +124,7 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
     if (last !== null) mergeBatch(last);
     return agg.finish();
   }
-  await readWithWorkers(files.map((f) => f.path), nWorkers, fileOptions, flushAt, fileRead, mergeBatch);
+  await readWithWorkers(files, nWorkers, fileOptions, flushAt, fileRead, mergeBatch);
   return agg.finish();
 }
 
@@ -139,6 +139,9 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
 const BATCH_FINGERPRINTS = 1 << 20;
 /** The share of files handed out after which every worker posts its batch (see readWithWorkers). */
 const EARLY_FLUSH = 0.85;
+/** Gzip bytes queued per worker at most (see readWithWorkers), and files. */
+const QUEUE_BYTES = 4 << 20;
+const QUEUE_FILES = 256;
 
 /**
  * The worker entry next to this module: `worker.ts` when running from source (tsx, vitest), else
@@ -172,7 +175,7 @@ function spawnWorker(): Worker {
  * read whatever the scheduling.
  */
 async function readWithWorkers(
-  paths: string[],
+  files: { path: string; size: number }[],
   n: number,
   options: ReadFileOptions,
   flushAt: number,
@@ -192,14 +195,15 @@ async function readWithWorkers(
         }
       };
       const flushSent = new Set<Worker>();
-      const queued = new Map<Worker, number>();
+      const queued = new Map<Worker, { files: number; bytes: number }>();
+      let remaining = files.reduce((t, f) => t + f.size, 0);
       const earlySent = new Set<Worker>();
-      // Two files queued per worker (one read, one waiting) so that a worker never waits for this
-      // thread; only one near the end, so that no worker is left with two files while the others
-      // have finished.
+      // Files are queued ahead so that a worker never waits for this thread (which merges batches
+      // between messages), and less near the end, so that no worker is left with a queue while the
+      // others have finished.
       const feed = (w: Worker): void => {
         for (;;) {
-          if (next >= paths.length) {
+          if (next >= files.length) {
             // After the worker's queued reads (a worker handles its messages in order).
             if (!flushSent.has(w)) {
               flushSent.add(w);
@@ -210,28 +214,40 @@ async function readWithWorkers(
           // Once most files are handed out, each worker posts its batch so far: this thread merges
           // those big batches while the workers read the last files, and what is left to merge
           // after the last read (when the workers sit idle) is small.
-          if (next >= paths.length * EARLY_FLUSH && !earlySent.has(w)) {
+          if (next >= files.length * EARLY_FLUSH && !earlySent.has(w)) {
             earlySent.add(w);
             w.postMessage({ kind: "flush-batch" });
           }
-          const depth = paths.length - next > 2 * n ? 2 : 1;
-          const q = queued.get(w) ?? 0;
-          if (q >= depth) return;
-          queued.set(w, q + 1);
+          // Queued work per worker: QUEUE_BYTES of gzip, or its share of what is left when that is
+          // less; always one file. Small files (≈ 90 KB each at 10,000 functions) need many queued
+          // to cover a batch merge here (~200 ms); counting files (2 each) left the workers idle
+          // for a fifth of the read.
+          const q = queued.get(w) ?? { files: 0, bytes: 0 };
+          const target = Math.min(QUEUE_BYTES, remaining / (2 * n));
+          if (q.files > 0 && (q.bytes >= target || q.files >= QUEUE_FILES)) return;
           const id = next++;
-          w.postMessage({ kind: "read", id, path: paths[id], options, flushAt });
+          const size = (files[id] as { size: number }).size;
+          remaining -= size;
+          q.files++;
+          q.bytes += size;
+          queued.set(w, q);
+          w.postMessage({ kind: "read", id, path: (files[id] as { path: string }).path, options, flushAt });
         }
       };
       for (const w of workers) {
         w.on("message", (m: { id?: number; records?: number; error?: string; batch?: FileResult; flushed?: boolean }) => {
           if (finished) return;
           if (m.error !== undefined) {
-            fail(new InputError(`reading usage file failed: ${m.error}`, { file: paths[m.id ?? -1] ?? "" }));
+            fail(new InputError(`reading usage file failed: ${m.error}`, { file: files[m.id ?? -1]?.path ?? "" }));
             return;
           }
           // The next file first, so the worker is not idle while this thread merges.
           if (m.id !== undefined) {
-            queued.set(w, (queued.get(w) ?? 1) - 1);
+            const q = queued.get(w);
+            if (q !== undefined) {
+              q.files--;
+              q.bytes -= (files[m.id] as { size: number }).size;
+            }
             feed(w);
           }
           try {

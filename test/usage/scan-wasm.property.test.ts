@@ -57,7 +57,7 @@ const recordText = fc
         eventType: fc.constantFrom("AwsApiCall", "AwsServiceEvent", 7),
         managementEvent: fc.constantFrom(true, false, "yes"),
         eventCategory: fc.constantFrom("Data", "Management"),
-        resources: fc.array(fc.record({ ARN: fc.oneof(fc.constantFrom("arn:aws:s3:::b/k", "arn:aws:kms:us-east-1:111122223333:key/1"), odd, fc.constant(5)), type: fc.constant("AWS::S3::Object") }, { requiredKeys: [] }), { maxLength: 3 }),
+        resources: fc.array(fc.record({ ARN: fc.oneof(fc.constantFrom("arn:aws:s3:::b/k", "arn:aws-us-gov:s3:::bucket/a/b.json", "arn:aws:s3:::bucket-only", "arn:aws:s3:::", "arn:aws:s3:us-east-1:111122223333:accesspoint/ap", "arn:aws:kms:us-east-1:111122223333:key/1"), odd, fc.constant(5)), type: fc.constant("AWS::S3::Object") }, { requiredKeys: [] }), { maxLength: 3 }),
         eventID: fc.oneof(fc.uuid(), fc.constant(42), fc.constant("id-\u00e9")),
         userIdentity: fc.constantFrom("not an object", null),
       },

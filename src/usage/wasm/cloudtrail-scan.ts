@@ -815,6 +815,35 @@ function issuer(r: usize): void {
   }
 }
 
+/**
+ * Is [s, e) an S3 object ARN (`arn:<partition>:s3:::<bucket>/<key>`)? S3 data events name a new
+ * object in almost every record: as symbols they filled the table in ~20,000 records (a new
+ * symbol epoch each time, and every host cache keyed by symbols rebuilt), so they are spans.
+ */
+function isS3ObjectArn(s: usize, e: usize): bool {
+  // "arn:" little-endian
+  if (e - s < 14 || load<u32>(s) != 0x3a6e7261) return false;
+  let i = s + 4;
+  const lim = e < s + 24 ? e : s + 24;
+  while (i < lim && byte(i) != COLON) i++;
+  // ":s3:::"
+  if (i + 6 > e || load<u32>(i) != 0x3a33733a || load<u16>(i + 4) != 0x3a3a) return false;
+  for (let j = i + 6; j < e; j++) if (byte(j) == 0x2f) return true;
+  return false;
+}
+
+/** resources[].ARN: as stringValue, S3 object ARNs as spans. */
+function arnValue(): i32 {
+  if (pos < end && byte(pos) == QUOTE) {
+    const s = pos + 1;
+    const e = stringEnd(pos);
+    pos = e + 1;
+    return value(s, e, isS3ObjectArn(s, e) ? SPAN : NO_SLOT);
+  }
+  skipValue();
+  return -1;
+}
+
 function resources(r: usize): void {
   // A later duplicate key replaces the list.
   store<i32>(r + S_RES_START * 4, <i32>nList);
@@ -846,7 +875,7 @@ function resources(r: usize): void {
           const k = key(G_RESOURCE);
           if (keyEscaped) slow = true;
           colon();
-          if (k == 0) arn = stringValue(NO_SLOT);
+          if (k == 0) arn = arnValue();
           else skipValue();
           if (endOfMember(RBRACE)) break;
         }
