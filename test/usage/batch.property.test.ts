@@ -101,6 +101,27 @@ describe("batches", () => {
     expect(perFile.files).toHaveLength(37);
   });
 
+  it("files of any size read through one reused buffer give what each gives alone (no bytes of a bigger file before it)", async () => {
+    const d = mkdtempSync(join(tmpdir(), "leastrole-readbuf-"));
+    const source = JSON.parse(readFileSync(join(INVICTUS, "218007301253_CloudTrail_us-east-1_20230710T1200Z_iLj9fb7yyUG9X4Bf.json"), "utf8")) as { Records: { eventID?: string }[] };
+    const copies = (n: number, tag: string) => ({ Records: Array.from({ length: n }, (_, i) => source.Records.map((r, j) => ({ ...r, eventID: `${tag}-${i}-${j}` }))).flat() });
+    // Past the 1 MiB first buffer, so that it grows; small files after it read through the big buffer.
+    const big = JSON.stringify(copies(Math.ceil((3 << 20) / JSON.stringify(source).length), "big"));
+    expect(big.length).toBeGreaterThan(2 << 20);
+    writeFileSync(join(d, "a-small.json"), JSON.stringify(copies(1, "a")));
+    writeFileSync(join(d, "b-big.json"), big);
+    writeFileSync(join(d, "c-small.json.gz"), gzipSync(JSON.stringify(copies(1, "c"))));
+    writeFileSync(join(d, "d-tiny.json"), JSON.stringify({ Records: [source.Records[0]] }));
+    const together = await readUsage([d], { workers: 1 });
+    for (const f of together.files) {
+      const alone = await readUsage([f.path], { workers: 1 });
+      expect(alone.files[0], f.path).toEqual(f);
+      expect(alone.warnings, f.path).toEqual([]);
+    }
+    expect(together.warnings).toEqual([]);
+    expect(together.files.map((f) => f.records)).toEqual([source.Records.length, (JSON.parse(big) as { Records: unknown[] }).Records.length, source.Records.length, 1]);
+  });
+
   it("a damaged file inside a batch keeps its own report and warnings; the files around it are complete", async () => {
     const d = mkdtempSync(join(tmpdir(), "leastrole-batch-"));
     mkdirSync(join(d, "t"));
