@@ -158,6 +158,8 @@ export interface EscalationTargets {
    * iterations at 10,000 roles, almost all for services (glue, ec2…) no role trusts.
    */
   passableByAccountService?: Map<string, Role[]>;
+  /** Concrete candidates per kind and account (concreteCandidates), built on first use. */
+  candidateLists?: Map<string, readonly Candidate[]>;
 }
 
 function passableRoles(targets: EscalationTargets, account: string, service: string): Role[] {
@@ -221,6 +223,25 @@ interface Candidate {
   arn: string;
   /** How the target is shown in evidence. */
   label: string;
+  /** The ARN's account (accountOf), when known ahead. */
+  account?: string | null;
+}
+
+/**
+ * The concrete candidates of one kind in one account (roles, roles passable to a service, users,
+ * groups, functions), built once per document: a role's step walks every role of its account,
+ * so at 10,000 roles this list is walked ~10⁸ times, and a fresh object (and ARN parse) per
+ * element was most of the escalation analysis's time.
+ */
+function concreteCandidates(targets: EscalationTargets, key: string, build: () => readonly { arn: string }[]): readonly Candidate[] {
+  let lists = targets.candidateLists;
+  if (lists === undefined) targets.candidateLists = lists = new Map();
+  let list = lists.get(key);
+  if (list === undefined) {
+    list = build().map((t) => ({ arn: t.arn, label: t.arn, account: accountOf(t.arn) }));
+    lists.set(key, list);
+  }
+  return list;
 }
 
 /**
@@ -235,23 +256,23 @@ function* candidates(step: Step, self: Role | Principal, targets: EscalationTarg
     case "role": {
       if ("trustsLambda" in self) yield { arn: self.arn, label: self.arn };
       yield any("role");
-      for (const r of targets.rolesByAccount.get(account) ?? []) if (r.arn !== self.arn) yield { arn: r.arn, label: r.arn };
+      for (const c of concreteCandidates(targets, `role ${account}`, () => targets.rolesByAccount.get(account) ?? [])) if (c.arn !== self.arn) yield c;
       return;
     }
     case "passable-role": {
       const svc = (step.service ?? "").toLowerCase();
       yield any("role");
-      for (const r of passableRoles(targets, account, svc)) if (r.arn !== self.arn) yield { arn: r.arn, label: r.arn };
+      for (const c of concreteCandidates(targets, `passable ${account} ${svc}`, () => passableRoles(targets, account, svc))) if (c.arn !== self.arn) yield c;
       return;
     }
     case "user": {
       yield any("user");
-      for (const u of targets.usersByAccount.get(account) ?? []) if (u.arn !== self.arn) yield { arn: u.arn, label: u.arn };
+      for (const c of concreteCandidates(targets, `user ${account}`, () => targets.usersByAccount.get(account) ?? [])) if (c.arn !== self.arn) yield c;
       return;
     }
     case "group": {
       yield any("group");
-      for (const g of targets.groupsByAccount.get(account) ?? []) yield { arn: g.arn, label: g.arn };
+      yield* concreteCandidates(targets, `group ${account}`, () => targets.groupsByAccount.get(account) ?? []);
       return;
     }
     case "policy": {
@@ -304,7 +325,7 @@ interface StepOutcome {
  * which is the same for every target of a step). Null when a pattern has a policy variable (its
  * match depends on the context too): then every target is evaluated.
  */
-function resourceSignature(action: string, policies: PrincipalPolicies): ((arn: string) => string) | null {
+function resourceSignature(action: string, policies: PrincipalPolicies): ((c: Candidate) => string) | null {
   const patterns: string[][] = [];
   const docs: NamedPolicy[] = policies.boundary ? [...policies.identity, policies.boundary] : policies.identity;
   for (const p of docs) {
@@ -316,8 +337,9 @@ function resourceSignature(action: string, policies: PrincipalPolicies): ((arn: 
       patterns.push([...list]);
     }
   }
-  return (arn) => {
-    let key = accountOf(arn) ?? "";
+  return (c) => {
+    const arn = c.arn;
+    let key = (c.account !== undefined ? c.account : accountOf(arn)) ?? "";
     for (const list of patterns) {
       key += "|";
       for (const x of list) key += arnMatches(x, arn) ? "1" : "0";
@@ -344,7 +366,7 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
     const extra: Record<string, string> = step.service ? { "iam:PassedToService": step.service } : {};
     const context = principalContext(self.arn, extra);
     for (const c of candidates(step, self, targets, selfPolicies)) {
-      const key = signature?.(c.arn);
+      const key = signature?.(c);
       let r = key === undefined ? undefined : decided.get(key);
       if (r === undefined) {
         r = evaluateRequest({
