@@ -43,6 +43,25 @@ export function splitArn(arn: string): string[] | null {
   return out;
 }
 
+/**
+ * The account field of an ARN of six parts when it is 12 digits, else null: `splitArn(arn)[4]`
+ * checked against /^\d{12}$/, without building the parts (it runs twice per evaluated request).
+ */
+export function arnAccount(arn: string): string | null {
+  let i = -1;
+  for (let k = 0; k < 4; k++) {
+    i = arn.indexOf(":", i + 1);
+    if (i < 0) return null;
+  }
+  const j = arn.indexOf(":", i + 1);
+  if (j < 0 || j - i - 1 !== 12) return null;
+  for (let k = i + 1; k < j; k++) {
+    const c = arn.charCodeAt(k);
+    if (c < 48 || c > 57) return null;
+  }
+  return arn.slice(i + 1, j);
+}
+
 /** Values of policy variables, keyed by lower-case key name (`aws:username`, `aws:principaltag/team`). */
 export type PolicyVariables = { [lowerCaseKey: string]: string | undefined } | ReadonlyMap<string, string>;
 

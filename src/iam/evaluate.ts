@@ -17,7 +17,7 @@
  */
 
 import type { PolicyDocument, PolicyPrincipal, PolicyStatement } from "../model/document.js";
-import { arnMatches, splitArn } from "./arn.js";
+import { arnAccount, arnMatches, splitArn } from "./arn.js";
 import { and, ContextValues, evaluateCondition, not, or, type RequestContext, type Tri } from "./conditions.js";
 import { globMatches } from "./wildcard.js";
 
@@ -445,9 +445,7 @@ function roleMatchesSession(roleArn: string, sessionArn: string): boolean {
 }
 
 function accountOf(arn: string): string | null {
-  const parts = splitArn(arn);
-  const account = parts?.[4];
-  return account !== undefined && /^\d{12}$/.test(account) ? account : null;
+  return arnAccount(arn);
 }
 
 function partitionOf(arn: string): string {
