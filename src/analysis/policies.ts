@@ -6,6 +6,7 @@
 import type { CanonicalDocument, ManagedPolicy, PolicyDocument, Principal, Role } from "../model/document.js";
 import type { StatementPointer } from "../model/analysis.js";
 import type { NamedPolicy, StatementRef } from "./iam.js";
+import { arnAccount } from "../iam/arn.js";
 
 export interface PrincipalPolicies {
   identity: NamedPolicy[];
@@ -97,22 +98,9 @@ export function partitionOf(arn: string): string {
 
 /** Account of an ARN when it names a 12-digit account, else null. */
 export function accountOf(arn: string): string | null {
-  // The fifth field (arn:partition:service:region:account:…) when it is 12 digits. Scanned in
-  // place: this runs per escalation candidate, and split + a regular expression there cost ~2.5 s
-  // of the analysis at 10,000 roles.
-  let i = -1;
-  for (let k = 0; k < 4; k++) {
-    i = arn.indexOf(":", i + 1);
-    if (i < 0) return null;
-  }
-  const j = arn.indexOf(":", i + 1);
-  const end = j < 0 ? arn.length : j;
-  if (end - i - 1 !== 12) return null;
-  for (let k = i + 1; k < end; k++) {
-    const c = arn.charCodeAt(k);
-    if (c < 48 || c > 57) return null;
-  }
-  return arn.slice(i + 1, end);
+  // The fifth field when it is 12 digits, resource part optional; read in place (arnAccount):
+  // split + a regular expression per escalation candidate cost ~2.5 s at 10,000 roles.
+  return arnAccount(arn, 5);
 }
 
 export function byString(a: string, b: string): number {

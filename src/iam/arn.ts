@@ -44,17 +44,22 @@ export function splitArn(arn: string): string[] | null {
 }
 
 /**
- * The account field of an ARN of six parts when it is 12 digits, else null: `splitArn(arn)[4]`
- * checked against /^\d{12}$/, without building the parts (it runs twice per evaluated request).
+ * The account field of an ARN when it is 12 digits, else null: `splitArn(arn)[4]` checked against
+ * /^\d{12}$/, without building the parts (it runs twice per evaluated request and once per
+ * escalation candidate). `parts` 5 also reads `arn:aws:iam::123456789012` (no resource part).
  */
-export function arnAccount(arn: string): string | null {
+export function arnAccount(arn: string, parts: 5 | 6 = 6): string | null {
   let i = -1;
   for (let k = 0; k < 4; k++) {
     i = arn.indexOf(":", i + 1);
     if (i < 0) return null;
   }
-  const j = arn.indexOf(":", i + 1);
-  if (j < 0 || j - i - 1 !== 12) return null;
+  let j = arn.indexOf(":", i + 1);
+  if (j < 0) {
+    if (parts === 6) return null;
+    j = arn.length;
+  }
+  if (j - i - 1 !== 12) return null;
   for (let k = i + 1; k < j; k++) {
     const c = arn.charCodeAt(k);
     if (c < 48 || c > 57) return null;
