@@ -33,7 +33,9 @@ export function auditDocument(document: CanonicalDocument, options: AuditOptions
     tool: {
       name: "leastrole",
       version: packageVersion(),
-      rulesVersion: builtin ? `${packageVersion()}+${builtin.wasmSha256.slice(0, 12)}` : "none",
+      // From the Rego sources when the catalog has their hash: the same rules give the same
+      // version whichever build compiled them.
+      rulesVersion: builtin ? `${packageVersion()}+${(builtin.catalog.sourceSha256 ?? builtin.wasmSha256).slice(0, 12)}` : "none",
       iamDataVersion: document.meta?.iamDataVersion ?? "unknown",
     },
     summary: summarise(document, result.findings),

@@ -38,6 +38,12 @@ export interface RuleCatalog {
   opaVersion: string | null;
   /** sha256 of the wasm module the catalog describes. */
   wasmSha256: string | null;
+  /**
+   * sha256 of what the module was compiled from (the Rego files, the entrypoint, the capabilities
+   * and the OPA version): stable across builds, unlike the module's bytes (`opa build -t wasm`
+   * does not give the same bytes twice). Null in catalogs written before it existed.
+   */
+  sourceSha256?: string | null;
   rules: RuleMetadata[];
 }
 
@@ -138,6 +144,7 @@ export function parseCatalog(value: unknown, file?: string): RuleCatalog {
     format: 1,
     opaVersion: typeof v.opaVersion === "string" ? v.opaVersion : null,
     wasmSha256: typeof v.wasmSha256 === "string" ? v.wasmSha256 : null,
+    sourceSha256: typeof v.sourceSha256 === "string" ? v.sourceSha256 : null,
     rules: v.rules!.map((r) => ({
       package: r.package,
       id: r.id,

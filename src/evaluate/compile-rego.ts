@@ -8,9 +8,9 @@
 
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { RulePackError, toError } from "../errors.js";
 import { catalogFromInspect, type RuleCatalog } from "./catalog.js";
 import { builtinPackPaths } from "./locate.js";
@@ -41,6 +41,30 @@ function runOpa(opa: string, args: string[], dir: string): string {
     const detail = (e.stderr || e.stdout || toError(thrown).message).trim();
     throw new RulePackError(`opa ${args[0]} failed:\n${detail}`, { file: dir });
   }
+}
+
+/**
+ * sha256 of what a pack is compiled from: every .rego file opa build reads (relative path and
+ * bytes, in path order), the extra inputs (entrypoint, capabilities) and the OPA version. The
+ * report's rulesVersion is built from it: the wasm's own hash changes from build to build.
+ */
+function sourceHash(dir: string, ignore: readonly string[], extra: readonly string[], opaVersion: string | null): string {
+  const ignored = (name: string): boolean =>
+    ignore.some((p) => (p.startsWith("*") ? name.endsWith(p.slice(1)) : p.startsWith(".") && p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : name === p));
+  const files: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (ignored(e.name)) continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".rego")) files.push(p);
+    }
+  };
+  walk(dir);
+  const h = createHash("sha256").update(`opa ${opaVersion ?? "?"}\0`);
+  for (const f of files.map((f) => relative(dir, f).split("\\").join("/")).sort()) h.update(`${f}\0`).update(readFileSync(join(dir, f))).update("\0");
+  for (const f of extra) h.update(readFileSync(f)).update("\0");
+  return h.digest("hex");
 }
 
 /** Compile a folder of .rego files (tests `*_test.rego` excluded) into a pack. */
@@ -80,6 +104,7 @@ export function compileRegoPack(dir: string, options: CompileOptions = {}): Comp
       opaVersion: opa.version,
       wasmSha256: createHash("sha256").update(wasm).digest("hex"),
     });
+    catalog.sourceSha256 = sourceHash(dir, ignore, [paths.entrypoint, paths.capabilities], opa.version);
     // A rule package without METADATA would produce findings nobody can identify or suppress.
     const known = new Set(catalog.rules.map((r) => r.package));
     for (const [ns, files] of Object.entries(inspect.namespaces ?? {})) {

@@ -1,10 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, cpSync, mkdtempSync, readdirSync as readdirSyncNames, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { RulePackError } from "../../src/errors.js";
 import { evaluateDocument, loadBuiltinPack, loadRulePack, readTarGz } from "../../src/evaluate/index.js";
+import { compileRegoPack } from "../../src/evaluate/compile-rego.js";
+import { audit } from "../../src/index.js";
 import { builtinPackPaths } from "../../src/evaluate/locate.js";
 import { pinnedOpa } from "../support/opa.js";
 import { syntheticDocument } from "../support/synthetic-document.js";
@@ -26,6 +28,36 @@ function expectPackError(fn: () => unknown, pattern: RegExp): RulePackError {
     return e as RulePackError;
   }
   throw new Error("expected a RulePackError");
+}
+
+describe("rules version", () => {
+  it("the source hash is the same for every build of the same Rego and changes with a rule, while the wasm bytes need not stay the same", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-srchash-"));
+    cpSync(join(packs, "custom"), dir, { recursive: true });
+    const a = compileRegoPack(dir, { opaPath: opa });
+    const b = compileRegoPack(dir, { opaPath: opa });
+    expect(a.catalog.sourceSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(b.catalog.sourceSha256).toBe(a.catalog.sourceSha256);
+    // A test file is not compiled in, so it does not change the version either.
+    writeFileSync(join(dir, "extra_test.rego"), "package acme.extra_test\n");
+    expect(compileRegoPack(dir, { opaPath: opa }).catalog.sourceSha256).toBe(a.catalog.sourceSha256);
+    const rule = readdirRego(dir);
+    appendFileSync(join(dir, rule), "\n# changed\n");
+    expect(compileRegoPack(dir, { opaPath: opa }).catalog.sourceSha256).not.toBe(a.catalog.sourceSha256);
+  });
+
+  it("the built-in pack's catalog carries it, and the report's rulesVersion is built from it", async () => {
+    const pack = loadBuiltinPack();
+    expect(pack.catalog.sourceSha256).toMatch(/^[0-9a-f]{64}$/);
+    const { report } = await audit([join(import.meta.dirname, "..", "..", "examples", "demo-account")]);
+    expect(report.tool.rulesVersion).toBe(`${report.tool.version}+${(pack.catalog.sourceSha256 as string).slice(0, 12)}`);
+  });
+});
+
+function readdirRego(dir: string): string {
+  const name = readdirSyncNames(dir).find((n) => n.endsWith(".rego") && !n.endsWith("_test.rego"));
+  if (name === undefined) throw new Error(`no rule file in ${dir}`);
+  return name;
 }
 
 describe("built-in pack", () => {
