@@ -111,8 +111,8 @@ export function evaluateRequest(input: EvaluationInput): EvaluationResult {
   const boundaryAllow: Tri = boundaryPolicy ? allowOf(boundary) : true;
   const resourceAllow = allowOf(resource);
 
-  const principalAccount = request.principalArn ? accountOf(request.principalArn) : null;
-  const resourceAccount = request.resourceAccount ?? accountOf(request.resource);
+  const principalAccount = request.principalArn ? arnAccount(request.principalArn) : null;
+  const resourceAccount = request.resourceAccount ?? arnAccount(request.resource);
   const crossAccount = principalAccount !== null && resourceAccount !== null && principalAccount !== resourceAccount;
 
   let allow: Tri;
@@ -194,7 +194,7 @@ function withPrincipalKeys(context: RequestContext | undefined, principalArn: st
   const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(principalArn);
   const arn = session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : principalArn;
   if (!have.has("aws:principalarn")) derived["aws:PrincipalArn"] = arn;
-  const account = accountOf(principalArn);
+  const account = arnAccount(principalArn);
   if (account !== null && !have.has("aws:principalaccount")) derived["aws:PrincipalAccount"] = account;
   const user = /^arn:[^:]+:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(principalArn);
   if (user && !have.has("aws:username")) derived["aws:username"] = user[1] as string;
@@ -427,7 +427,7 @@ function principalMatch(principal: PolicyPrincipal, principalArn: string | null)
   const aws = principal.AWS ?? [];
   if (aws.includes("*")) return true;
   if (principalArn === null) return aws.length > 0 ? "unknown" : false;
-  const account = accountOf(principalArn);
+  const account = arnAccount(principalArn);
   let viaAccount = false;
   for (const id of aws) {
     if (id === principalArn) return /^arn:[^:]+:iam::[^:]*:role\//.test(id) ? "role" : true;
@@ -442,10 +442,6 @@ function roleMatchesSession(roleArn: string, sessionArn: string): boolean {
   const s = /^arn:([^:]+):sts::(\d+):assumed-role\/([^/]+)\//.exec(sessionArn);
   const r = /^arn:([^:]+):iam::(\d+):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
   return s !== null && r !== null && s[1] === r[1] && s[2] === r[2] && s[3] === r[3];
-}
-
-function accountOf(arn: string): string | null {
-  return arnAccount(arn);
 }
 
 function partitionOf(arn: string): string {

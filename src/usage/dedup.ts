@@ -124,10 +124,6 @@ export class EventDedup {
         if (b.spilled && this.dir !== null) parts.push(readEntries(join(this.dir, `${hour}.bin`)));
         if (b.n > 0) parts.push(b.buf.subarray(0, 3 * b.n));
         this.buckets.delete(hour);
-        if (this.lastBucket === b) {
-          this.lastHour = Number.NaN;
-          this.lastBucket = null;
-        }
         let total = 0;
         for (const p of parts) total += p.length / 3;
         if (total < 2) continue;

@@ -195,7 +195,7 @@ async function readWithWorkers(
         }
       };
       const flushSent = new Set<Worker>();
-      const queued = new Map<Worker, { files: number; bytes: number }>();
+      const queued = new Map(workers.map((w) => [w, { files: 0, bytes: 0 }]));
       let remaining = files.reduce((t, f) => t + f.size, 0);
       const earlySent = new Set<Worker>();
       // Files are queued ahead so that a worker never waits for this thread (which merges batches
@@ -222,7 +222,7 @@ async function readWithWorkers(
           // less; always one file. Small files (≈ 90 KB each at 10,000 functions) need many queued
           // to cover a batch merge here (~200 ms); counting files (2 each) left the workers idle
           // for a fifth of the read.
-          const q = queued.get(w) ?? { files: 0, bytes: 0 };
+          const q = queued.get(w) as { files: number; bytes: number };
           const target = Math.min(QUEUE_BYTES, remaining / (2 * n));
           if (q.files > 0 && (q.bytes >= target || q.files >= QUEUE_FILES)) return;
           const id = next++;
@@ -230,7 +230,6 @@ async function readWithWorkers(
           remaining -= size;
           q.files++;
           q.bytes += size;
-          queued.set(w, q);
           w.postMessage({ kind: "read", id, path: (files[id] as { path: string }).path, options, flushAt });
         }
       };
@@ -243,11 +242,9 @@ async function readWithWorkers(
           }
           // The next file first, so the worker is not idle while this thread merges.
           if (m.id !== undefined) {
-            const q = queued.get(w);
-            if (q !== undefined) {
-              q.files--;
-              q.bytes -= (files[m.id] as { size: number }).size;
-            }
+            const q = queued.get(w) as { files: number; bytes: number };
+            q.files--;
+            q.bytes -= (files[m.id] as { size: number }).size;
             feed(w);
           }
           try {

@@ -17,16 +17,12 @@ const post = (msg: object, batch: FileResult | null): void => {
 };
 if (port !== null) {
   port.on("message", (task: Task) => {
-    if (task.kind === "flush-batch") {
-      // The batch so far, posted before the last files (the reader goes on with a new batch).
+    if (task.kind !== "read") {
+      // "flush-batch": the batch so far, posted before the last files (the reader starts a new
+      // one); "flush": the last batch, and this worker is done.
       const batch = reader?.flush() ?? null;
-      if (batch !== null) post({}, batch);
-      return;
-    }
-    if (task.kind === "flush") {
-      const batch = reader?.flush() ?? null;
-      reader = null;
-      post({ flushed: true }, batch);
+      if (task.kind === "flush") post({ flushed: true }, batch);
+      else if (batch !== null) post({}, batch);
       return;
     }
     try {
