@@ -15,7 +15,7 @@ import type { CanonicalDocument } from "../model/document.js";
 import type { Finding } from "../model/findings.js";
 import { buildFindings, compareFindings, indexDocument, type Diagnostic } from "./findings.js";
 import { PACK_ENTRYPOINT } from "./compile-rego.js";
-import { loadPolicyUnsigned, type LoadedPolicy } from "./opa-wasm.js";
+import { loadPolicyUnsigned, withSharedCodecs, type LoadedPolicy } from "./opa-wasm.js";
 import type { RulePack } from "./pack.js";
 import { builtinRulesView } from "./rules-view.js";
 import { sliceRulesView } from "./rules-slices.js";
@@ -153,7 +153,9 @@ function evaluateInput(pack: RulePack, input: EncodedDocument | ChunkSink, confi
     throw new EvaluationError(`cannot load data into the rule pack: ${toError(thrown).message}`, { file: pack.origin, cause: thrown });
   }
   try {
-    const resultSet = encoded ? policy.evaluate(encoded.json, PACK_ENTRYPOINT) : evaluateChunks(policy, input as ChunkSink, entrypointOf(policy));
+    const resultSet = withSharedCodecs(() =>
+      encoded ? policy.evaluate(encoded.json, PACK_ENTRYPOINT) : evaluateChunks(policy, input as ChunkSink, entrypointOf(policy)),
+    );
     if (!resultSet || resultSet.length === 0) return [];
     return resultSet[0]!.result;
   } catch (thrown) {
