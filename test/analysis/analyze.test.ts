@@ -1,6 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { analyzeDocument } from "../../src/analysis/index.js";
+import { principalContext } from "../../src/analysis/context.js";
+import { MAX_READERS, READ_CONFIGURATION_ACTIONS } from "../../src/analysis/readers.js";
+import { evaluateRequest } from "../../src/iam/evaluate.js";
 import { loadActionCatalogSync } from "../../src/iam/index.js";
 import type { CanonicalDocument, LambdaFunction, Role } from "../../src/model/document.js";
 import { emptyUsage } from "../../src/model/usage.js";
@@ -354,6 +357,66 @@ describe("who can read a function's configuration", () => {
         }
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it("equals evaluating every user's whole policies against every function's resource policy (property)", () => {
+    const patterns = ["lambda:*", "lambda:Get*", "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:InvokeFunction", "*"];
+    const resources = ["*", functionArn("f0"), `arn:aws:lambda:us-east-1:${ACCOUNT}:function:f*`];
+    const grant = fc.record({ effect: fc.constantFrom("Allow", "Deny" as const), action: fc.constantFrom(...patterns), resource: fc.constantFrom(...resources) });
+    // Resource policies as Lambda writes them (InvokeFunction for a service or trigger), and ones that
+    // grant or deny reading to a user, to the account or to everyone, or through NotAction.
+    const userArn = (i: number) => `arn:aws:iam::${ACCOUNT}:user/u${i}`;
+    const resourceStatement = fc.oneof(
+      fc.constant({ Effect: "Allow" as const, Principal: { Service: ["s3.amazonaws.com"] }, Action: ["lambda:InvokeFunction"], Resource: ["*"] }),
+      fc.record({
+        Effect: fc.constantFrom("Allow" as const, "Deny" as const),
+        Principal: fc.constantFrom({ AWS: [userArn(0)] }, { AWS: [userArn(1)] }, { AWS: [`arn:aws:iam::${ACCOUNT}:root`] }, { AWS: ["*"] }),
+        Action: fc.constantFrom(["lambda:GetFunction"], ["lambda:GetFunctionConfiguration"], ["lambda:InvokeFunction"], ["lambda:*"]),
+        Resource: fc.constant(["*"]),
+      }),
+      fc.constant({ Effect: "Allow" as const, Principal: { AWS: [userArn(0)] }, NotAction: ["lambda:InvokeFunction"], Resource: ["*"] }),
+    );
+    const resourcePolicy = fc.option(fc.array(resourceStatement, { minLength: 1, maxLength: 3 }).map((st) => policy(...(st as never[]))), { nil: null });
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(grant, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }),
+        fc.array(resourcePolicy, { minLength: 3, maxLength: 3 }),
+        (users, policies) => {
+          const principals = users.map((gs, i) =>
+            user(`u${i}`, { p: policy(...gs.map((g) => ({ Effect: g.effect as "Allow" | "Deny", Action: [g.action], Resource: [g.resource] }))) }),
+          );
+          const functions = policies.map((rp, i) => fn(`f${i}`, "r", { environmentVariableNames: ["X"], resourcePolicy: rp }));
+          const doc = analyzed(documentOf({ roles: [role("r")], principals, functions }));
+          for (const f of functions) {
+            // Oracle: the IAM engine on every user's whole inline policies, no reduction or shortcut.
+            const expected = principals
+              .map((u) => {
+                const actions = READ_CONFIGURATION_ACTIONS.map((action) => ({
+                  action,
+                  decision: evaluateRequest({
+                    identityPolicies: u.inlinePolicies.map((p) => p.document),
+                    resourcePolicy: f.resourcePolicy,
+                    request: { action, resource: f.arn, principalArn: u.arn, context: principalContext(u.arn) },
+                  }).decision,
+                })).filter((a) => a.decision === "allowed" || a.decision === "conditional");
+                if (actions.length === 0) return null;
+                return {
+                  principalArn: u.arn,
+                  principalType: "user",
+                  actions: actions.map((a) => a.action),
+                  decision: actions.some((a) => a.decision === "conditional") ? "conditional" : "allowed",
+                };
+              })
+              .filter((r) => r !== null)
+              .sort((a, b) => (a.principalArn < b.principalArn ? -1 : 1));
+            const got = fnOf(doc, f.name).analysis!;
+            expect(got.configurationReaders).toEqual(expected.slice(0, MAX_READERS));
+            expect(got.readerCount).toBe(expected.length);
+          }
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 });
