@@ -31,17 +31,9 @@ findings contains finding if {
 	some labels in input.usage.labels
 	labels.fullWindow == true
 	is_string(labels.functionArn)
-	unused := sort({p.action |
-		some p in labels.permissions
-		p.label == "unused"
-		p.exception == null
-	})
+	unused := unused_actions(labels)
 	count(unused) > 0
-	kept := [{"action": p.action, "reason": p.exception.reason} |
-		some p in labels.permissions
-		p.label == "unused"
-		p.exception != null
-	]
+	kept := kept_exceptions(labels)
 	fn := object.get(functions.by_arn, labels.functionArn, {"arn": labels.functionArn, "name": analysis.name_of_arn(labels.functionArn)})
 	finding := {
 		"resource": analysis.function_resource(fn),
@@ -60,10 +52,30 @@ findings contains finding if {
 	}
 }
 
-# How many of the role's actions carry a label. The evaluator's input for the built-in rules lists
-# only the unused permissions of each function and gives the other labels as counts (`labelCounts`,
-# src/evaluate/rules-view.ts): at 10,000 functions the full lists made the input too large for the
-# wasm memory. A full canonical document (opa eval, custom tooling) has no counts: count the list.
+# The evaluator's input for the built-in rules gives, instead of each function's permission list,
+# what this rule computes from it (src/evaluate/rules-view.ts): at 10,000 functions the lists were
+# the largest part of the input. A whole canonical document (opa eval, custom tooling) has only the
+# list: compute from it.
+
+# The unused actions without a kept exception, distinct and sorted.
+unused_actions(labels) := labels.unusedActions if {
+	is_array(labels.unusedActions)
+} else := sort({p.action |
+	some p in labels.permissions
+	p.label == "unused"
+	p.exception == null
+})
+
+# The unused actions kept by an exception from the configuration, with its reason.
+kept_exceptions(labels) := labels.keptExceptions if {
+	is_array(labels.keptExceptions)
+} else := [{"action": p.action, "reason": p.exception.reason} |
+	some p in labels.permissions
+	p.label == "unused"
+	p.exception != null
+]
+
+# How many of the role's actions carry a label.
 label_count(labels, name) := n if {
 	n := labels.labelCounts[name]
 } else := count([p | some p in labels.permissions; p.label == name])

@@ -98,3 +98,27 @@ test_label_counts_absent_label_is_zero if {
 	f.evidence.used == 0
 	f.evidence.tooNew == 0
 }
+
+# The evaluator's view (src/evaluate/rules-view.ts) gives the computed lists and counts instead of
+# the permission list: the finding is the same as from the whole document.
+test_the_view_gives_the_same_finding_as_the_permission_list if {
+	listed := unused_permission.findings with input as doc(true, [
+		perm("sqs:SendMessage", "unused", null),
+		perm("sns:Publish", "unused", {"reason": "disaster recovery"}),
+		perm("dynamodb:GetItem", "used", null),
+		perm("s3:GetObject", "unknowable", null),
+		perm("dynamodb:DeleteTable", "unused", null),
+	])
+	d := doc(true, [])
+	view := object.union(d, {"usage": object.union(d.usage, {"labels": [{
+		"roleArn": "arn:aws:iam::123456789012:role/api",
+		"functionArn": fn_arn,
+		"fullWindow": true,
+		"unusedActions": ["dynamodb:DeleteTable", "sqs:SendMessage"],
+		"keptExceptions": [{"action": "sns:Publish", "reason": "disaster recovery"}],
+		"labelCounts": {"unused": 3, "used": 1, "unknowable": 1},
+	}]})})
+	from_view := unused_permission.findings with input as view
+	count(listed) == 1
+	from_view == listed
+}

@@ -82,8 +82,12 @@ describe("the built-in rules' view", () => {
     for (const id of ["LR008", "LR009"]) expect(rules).toContain(id);
   }, 60_000);
 
-  it("keeps only function sessions and fully covered function labels, unused permissions listed, the rest counted", () => {
-    const view = builtinRulesView(scaled) as { usage: { principals: Array<{ sessionKind: string }>; labels: Array<{ functionArn: string; permissions: Array<{ label: string }>; labelCounts: Record<string, number> }> }; policies?: unknown; accounts?: unknown };
+  it("keeps only function sessions and fully covered function labels, unused actions listed, the rest counted", () => {
+    const view = builtinRulesView(scaled) as {
+      usage: { principals: Array<{ sessionKind: string }>; labels: Array<{ functionArn: string; permissions?: unknown; unusedActions: string[]; keptExceptions: unknown[]; labelCounts: Record<string, number> }> };
+      policies?: unknown;
+      accounts?: unknown;
+    };
     expect(view.policies).toBeUndefined();
     expect(view.accounts).toBeUndefined();
     expect(scaled.usage.principals.some((p) => p.sessionKind !== "function")).toBe(true);
@@ -93,10 +97,50 @@ describe("the built-in rules' view", () => {
     expect(view.usage.labels).toHaveLength(full.size);
     for (const l of view.usage.labels) {
       const original = full.get(l.functionArn)!;
-      expect(l.permissions.every((p) => p.label === "unused")).toBe(true);
-      expect(l.permissions).toHaveLength(original.permissions.filter((p) => p.label === "unused").length);
+      expect(l.permissions).toBeUndefined();
+      const unused = original.permissions.filter((p) => p.label === "unused");
+      expect(l.unusedActions).toEqual([...new Set(unused.filter((p) => p.exception === null).map((p) => p.action))].sort());
+      expect(l.keptExceptions).toEqual(unused.filter((p) => p.exception !== null).map((p) => ({ action: p.action, reason: p.exception!.reason })));
       expect(Object.values(l.labelCounts).reduce((a, b) => a + b, 0)).toBe(original.permissions.length);
     }
+  });
+
+  it("gives LR008 the unused actions in OPA's order, exceptions kept in order, for any action names", () => {
+    const doc = structuredClone(scaled);
+    const label = doc.usage.labels.find((l) => l.fullWindow && l.functionArn)!;
+    const perm = (action: string, label: "unused" | "used", reason: string | null) => ({ ...label0, action, label, exception: reason === null ? null : { reason } });
+    const label0 = label.permissions[0]!;
+    // UTF-16 and UTF-8 order differ past U+FFFF (a surrogate pair sorts before U+FFFD in JavaScript).
+    label.permissions = [
+      perm("s3:z", "unused", null),
+      perm("s3:\u{1F600}", "unused", null),
+      perm("s3:\uFFFD", "unused", null),
+      perm("s3:é", "unused", null),
+      perm("s3:z", "unused", null),
+      perm("sns:Publish", "unused", "disaster recovery"),
+      perm("dynamodb:GetItem", "used", null),
+      perm("sqs:SendMessage", "unused", "error path"),
+    ];
+    const view = builtinRulesView(doc) as { usage: { labels: Array<{ functionArn: string; unusedActions: string[] }> } };
+    expect(view.usage.labels.find((l) => l.functionArn === label.functionArn)!.unusedActions).toEqual(["s3:z", "s3:é", "s3:\uFFFD", "s3:\u{1F600}"]);
+    const findings = evaluatePackRaw(loadBuiltinPack(), doc) as Array<{ rule: string; evidence: { unused?: string[] } }>;
+    expect(sorted(findings)).toEqual(sorted(whole(doc)));
+    expect(findings.some((f) => f.rule === "unused_permission" && f.evidence.unused?.includes("s3:\u{1F600}"))).toBe(true);
+  }, 60_000);
+
+  it("keeps only denied requirements, without their statements, and no source or warning list in meta", () => {
+    const view = builtinRulesView(scaled) as { functions: Array<{ arn: string; analysis: { requirements: Array<Record<string, unknown>> } }>; meta: Record<string, unknown> };
+    const all = scaled.functions.flatMap((f) => f.analysis!.requirements);
+    // Not vacuous: the generated account has granted and denied requirements, with statements.
+    expect(all.some((r) => r.decision === "allowed" && r.statements.length > 0)).toBe(true);
+    expect(all.some((r) => r.decision === "implicit-deny")).toBe(true);
+    for (const fn of view.functions) {
+      const original = scaled.functions.find((f) => f.arn === fn.arn)!.analysis!.requirements;
+      const denied = original.filter((r) => r.decision === "implicit-deny" || r.decision === "explicit-deny");
+      expect(fn.analysis.requirements).toEqual(denied.map(({ statements: _s, ...r }) => r));
+    }
+    expect(scaled.meta.sources.length).toBeGreaterThan(0);
+    expect(view.meta).toEqual({ ...scaled.meta, sources: [], warnings: [] });
   });
 });
 
