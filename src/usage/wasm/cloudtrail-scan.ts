@@ -42,14 +42,19 @@ const COLON: u32 = 0x3a;
 // ---- Layout -------------------------------------------------------------------------------------
 
 /**
- * Symbol table slots (open addressing, (hash, id + 1) pairs) and the symbols it may hold. Small
- * (128 KiB) so that it stays in a core's L2 cache beside everything else: with a lookup per string
- * value, the table's cache misses were the scanner's largest cost at 2 MiB (209 → 143 ms for
- * 85,000 records at 512 KiB, 3–5% less again at 128 KiB). When it fills, the host clears it
- * between batches (a new symbol epoch).
+ * Symbol table slots (open addressing, (hash, id + 1) pairs) and the symbols it may hold. Sized
+ * for the working set of a large account, not smaller: with a lookup per string value the table's
+ * cache misses cost (209 → 143 ms for 85,000 records going from 2 MiB to 512 KiB, 3–5% less again
+ * at 128 KiB), but at 10,000 functions the distinct session keys, principal ids and names
+ * outnumbered 8,192 symbols, the table filled every ~5,000 records and each fill (a new symbol
+ * epoch, cleared by the host between batches) made the host resolve every session again. At
+ * 512 KiB / 32,768 symbols, readUsage on the 10,000-function trail took 6.3 s against 7.3 s (medians
+ * of 7 interleaved runs), and the 1M-record benchmark of few functions was unchanged (2.49 against
+ * 2.51 s, 5 runs): bench/results/scale.md, session 5. The host keys a map by
+ * `nameSym * MAX_SYMBOLS + sourceSym`, which must stay a small integer (below 2^30): 2^15 is the most.
  */
-const SYM_SLOTS: u32 = 1 << 14;
-export const MAX_SYMBOLS: u32 = 1 << 13;
+const SYM_SLOTS: u32 = 1 << 16;
+export const MAX_SYMBOLS: u32 = 1 << 15;
 export const ARENA_BYTES: u32 = 16 << 20;
 /** Strings longer than this are reported as spans (they rarely repeat and would fill the arena). */
 const MAX_INTERNED: u32 = 256;
