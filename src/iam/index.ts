@@ -44,6 +44,7 @@ export {
   computePrincipalFacts,
   emptyRoleFacts,
   listActionGrants,
+  listGrantedActionNames,
   ALLOWED_ACTIONS_CAP,
   type ActionGrant,
   type PrincipalPolicies,

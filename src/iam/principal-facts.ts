@@ -432,6 +432,24 @@ export interface ActionGrant {
  * statements that grant it. Uncapped (AdministratorAccess gives 22,000 entries): for reports and the
  * policy generator, not for the canonical document. Filter by service to keep it small.
  */
+/**
+ * The actions of listActionGrants, names only, in the same order: for callers that need no
+ * resources or statements (usage labels), which cost most of listActionGrants at 10,000 roles.
+ */
+export function listGrantedActionNames(principal: PrincipalPolicies, catalog: ActionCatalog, options: { service?: string } = {}): string[] {
+  const { allowed } = computeInternal(principal, catalog);
+  const out: string[] = [];
+  const service = options.service?.toLowerCase();
+  const range = service !== undefined ? catalog.services.get(service) : undefined;
+  if (service !== undefined && range === undefined) return out;
+  allowed.forEach((i) => {
+    if (range !== undefined && (i < range.firstIndex || i >= range.endIndex)) return;
+    const info = catalog.actionAt(i);
+    if (info !== undefined) out.push(info.action);
+  });
+  return out;
+}
+
 export function listActionGrants(principal: PrincipalPolicies, catalog: ActionCatalog, options: { service?: string } = {}): ActionGrant[] {
   const { identity, allowed } = computeInternal(principal, catalog);
   const grants = identity.filter((s) => s.statement.Effect === "Allow");

@@ -13,7 +13,7 @@
  */
 
 import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
-import { listActionGrants, loadActionCatalogSync } from "../iam/index.js";
+import { listGrantedActionNames, loadActionCatalogSync } from "../iam/index.js";
 import type { LabelledPermission, PermissionLabels, PrincipalUsage, UsageDisagreement, UsageSection } from "../model/usage.js";
 import { emptyUsage } from "../model/usage.js";
 import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
@@ -210,14 +210,14 @@ function grantedActions(role: Role, document: Doc, sessions: SessionUsage[], par
   // Up to FULL_LABEL_LIMIT granted actions (a full-access policy or two) every one is labelled, so
   // the labels are complete. Beyond that (admin-like roles) only the services the sessions used are.
   if (role.facts.allowedActionCount <= FULL_LABEL_LIMIT) {
-    for (const g of listActionGrants(principal, catalog)) out.add(g.action);
+    for (const action of listGrantedActionNames(principal, catalog)) out.add(action);
     const all = [...out];
     let byRole = grantedByRole.get(policies);
     if (byRole === undefined) grantedByRole.set(policies, (byRole = new WeakMap()));
     byRole.set(role, all);
     return all;
   }
-  for (const svc of services) for (const g of listActionGrants(principal, catalog, { service: svc })) out.add(g.action);
+  for (const svc of services) for (const action of listGrantedActionNames(principal, catalog, { service: svc })) out.add(action);
   partialReasons.push(`${role.arn}: grants ${role.facts.allowedActionCount} actions; labels cover ${out.size} (the capped list plus every action of the services it used)`);
   return [...out];
 }

@@ -11,6 +11,7 @@ import {
   computePrincipalFacts,
   evaluateRequest,
   listActionGrants,
+  listGrantedActionNames,
   loadActionCatalog,
   parsePolicyDocument,
   type ActionCatalog,
@@ -170,7 +171,11 @@ describe("properties", () => {
           managedPolicies: [],
           permissionsBoundary: boundaryDoc ? { arn: "arn:aws:iam::1:policy/b", document: boundaryDoc } : null,
         };
-        const grants = new Set(listActionGrants(principal, catalog, { service }).map((g) => g.action));
+        const listed = listActionGrants(principal, catalog, { service }).map((g) => g.action);
+        // The names-only listing (usage labels) is the same list, in the same order, per service and whole.
+        expect(listGrantedActionNames(principal, catalog, { service })).toEqual(listed);
+        expect(listGrantedActionNames(principal, catalog)).toEqual(listActionGrants(principal, catalog).map((g) => g.action));
+        const grants = new Set(listed);
         for (const action of catalog.expand(`${service}:*`)) {
           const d = evaluateRequest({ identityPolicies: [document], permissionsBoundary: boundaryDoc, request: { action, resource: "arn:aws:s3:::b/k", contextComplete: true } }).decision;
           expect(grants.has(action), action).toBe(d === "allowed");
