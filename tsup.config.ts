@@ -1,6 +1,6 @@
 import { defineConfig } from "tsup";
 
-// Entry points: the SDK (ESM + CJS + declarations), the CLI (ESM, with a shebang), the usage worker.
+// Entry points: the SDK (ESM + CJS + declarations), the CLI (ESM, with a shebang), the workers.
 export default defineConfig([
   {
     entry: { index: "src/index.ts" },
@@ -23,6 +23,15 @@ export default defineConfig([
   {
     // The CloudTrail reader's worker thread, loaded by src/usage/read-usage.ts from beside the library.
     entry: { "usage-worker": "src/usage/worker.ts" },
+    format: ["esm"],
+    sourcemap: true,
+    clean: false,
+    target: "node20",
+    shims: true,
+  },
+  {
+    // The rule evaluator's worker thread, loaded by src/evaluate/parallel.ts from beside the library.
+    entry: { "evaluate-worker": "src/evaluate/worker.ts" },
     format: ["esm"],
     sourcemap: true,
     clean: false,

@@ -9,6 +9,7 @@
 export {
   audit,
   auditDocument,
+  auditDocumentAsync,
   buildDocument,
   type AuditOptions,
   type AuditPathsOptions,
@@ -56,6 +57,7 @@ export {
   compileRegoPack,
   encodeDocument,
   evaluateDocument,
+  evaluateDocumentAsync,
   loadBuiltinPack,
   loadRulePack,
   PACK_ENTRYPOINT,

@@ -3,7 +3,7 @@
  * in, a findings report out.
  */
 
-import { evaluateDocument, type EvaluateOptions } from "../evaluate/evaluator.js";
+import { evaluateDocument, evaluateDocumentAsync, type EvaluateOptions, type EvaluationResult } from "../evaluate/evaluator.js";
 import { loadBuiltinPack, loadRulePack, type LoadRulePackOptions, type RulePack } from "../evaluate/pack.js";
 import { packageVersion } from "../evaluate/locate.js";
 import type { CanonicalDocument } from "../model/document.js";
@@ -19,10 +19,27 @@ export interface AuditOptions extends EvaluateOptions, LoadRulePackOptions {
 }
 
 export function auditDocument(document: CanonicalDocument, options: AuditOptions = {}): AuditReport {
+  const packs = packsFor(options);
+  return reportOf(document, packs, evaluateDocument(document, packs, options), options);
+}
+
+/**
+ * auditDocument, with the built-in rules evaluated on worker threads beside this one
+ * (evaluateDocumentAsync, option `evaluateWorkers`): the same report, sooner on a large account.
+ */
+export async function auditDocumentAsync(document: CanonicalDocument, options: AuditOptions = {}): Promise<AuditReport> {
+  const packs = packsFor(options);
+  return reportOf(document, packs, await evaluateDocumentAsync(document, packs, options), options);
+}
+
+function packsFor(options: AuditOptions): RulePack[] {
   const packs: RulePack[] = [];
   if (!options.noBuiltinRules) packs.push(loadBuiltinPack());
   for (const r of options.rules ?? []) packs.push(typeof r === "string" ? loadRulePack(r, options) : r);
-  const result = evaluateDocument(document, packs, options);
+  return packs;
+}
+
+function reportOf(document: CanonicalDocument, packs: RulePack[], result: EvaluationResult, options: AuditOptions): AuditReport {
   if (options.disable && options.disable.length > 0) {
     const off = new Set(options.disable.map((d) => d.toLowerCase()));
     result.findings = result.findings.filter((f) => !off.has(f.ruleId.toLowerCase()) && !off.has(f.name.toLowerCase()));

@@ -6,7 +6,7 @@ import { packsOf, suppressionsOf } from "../config/load.js";
 import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument } from "../model/document.js";
 import type { AuditReport } from "../report/json.js";
-import { auditDocument, type AuditOptions } from "./audit-document.js";
+import { auditDocumentAsync, type AuditOptions } from "./audit-document.js";
 import { buildDocument, type BuildOptions } from "./build-document.js";
 import { addTiming, startStage } from "./timings.js";
 
@@ -35,7 +35,7 @@ export async function audit(paths: string[], options: AuditPathsOptions = {}): P
   const document = await buildDocument(paths, options);
   const t = startStage();
   const fromConfig = evaluationOptionsOf(options.config, options.configFile);
-  const report = auditDocument(document, {
+  const report = await auditDocumentAsync(document, {
     ...fromConfig,
     ...options,
     rules: [...(fromConfig.rules ?? []), ...(options.rules ?? [])],

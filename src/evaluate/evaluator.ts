@@ -15,6 +15,9 @@ import type { CanonicalDocument } from "../model/document.js";
 import type { Finding } from "../model/findings.js";
 import { buildFindings, compareFindings, indexDocument, type Diagnostic } from "./findings.js";
 import { PACK_ENTRYPOINT } from "./compile-rego.js";
+import { availableParallelism } from "node:os";
+import { pagesFor } from "./memory.js";
+import { evaluateSlicesParallel, PARALLEL_MIN_SLICES } from "./parallel.js";
 import { loadPolicyUnsigned, withSharedCodecs, type LoadedPolicy } from "./opa-wasm.js";
 import type { RulePack } from "./pack.js";
 import { builtinRulesView } from "./rules-view.js";
@@ -44,6 +47,13 @@ export interface EvaluateOptions {
   suppressions?: SuppressionRule[];
   /** The date (YYYY-MM-DD) that decides whether a suppression has expired. Default: today (UTC). */
   today?: string;
+  /**
+   * evaluateDocumentAsync only: worker threads that evaluate slices of the built-in pack's input
+   * beside the calling thread. Default: one less than the available cores, at most 3; 0: none.
+   */
+  evaluateWorkers?: number;
+  /** Functions per slice of the built-in pack's input (rules-slices.ts; default 500). */
+  sliceFunctions?: number;
 }
 
 export interface PackSummary {
@@ -86,20 +96,6 @@ function releaseLater(pack: RulePack, policy: LoadedPolicy): void {
   releaseTimers.set(pack, timer);
 }
 
-/**
- * Wasm memory the evaluation of an input of this size will need. Starting with enough matters: the
- * module grows its memory step by step, and each step may copy it. Measured on the analysed
- * 10,000-function document (54 MB of JSON, 17 rules): starting at 10× the input the evaluation took
- * 6.6 s, at 30× 3.5 s, with the same peak RSS (pages never touched are never resident). Capped at
- * 3 GiB: wasm32 memory ends at 4 GiB.
- */
-const MEMORY_FACTOR = 30;
-const MAX_INITIAL_PAGES = 49_152;
-
-function pagesFor(inputBytes: number, dataBytes: number): number {
-  return Math.min(MAX_INITIAL_PAGES, Math.ceil((MEMORY_FACTOR * (inputBytes + dataBytes) + (1 << 20)) / 65536));
-}
-
 function instanceFor(pack: RulePack, data: Record<string, unknown>, inputBytes: number): LoadedPolicy {
   const dataKey = JSON.stringify(data);
   const pages = pagesFor(inputBytes, dataKey.length);
@@ -132,7 +128,11 @@ function isEncoded(input: EncodedDocument | Partial<CanonicalDocument>): input i
 export function evaluatePackRaw(pack: RulePack, input: EncodedDocument | Partial<CanonicalDocument>, config?: Record<string, unknown>, sliceFunctions?: number): unknown {
   if (isEncoded(input)) return evaluateInput(pack, input, config);
   if (pack.origin !== "builtin") return evaluateInput(pack, encodeChunked(input), config);
-  const slices = sliceRulesView(builtinRulesView(input), sliceFunctions);
+  return evaluateSlices(pack, sliceRulesView(builtinRulesView(input), sliceFunctions), config);
+}
+
+/** Slices of the built-in view one after the other on this thread; results concatenated in order. */
+function evaluateSlices(pack: RulePack, slices: Array<Record<string, unknown>>, config?: Record<string, unknown>): unknown {
   const results: unknown[] = [];
   for (let i = 0; i < slices.length; i++) {
     const raw = evaluateInput(pack, encodeChunked(slices[i]), config);
@@ -194,6 +194,53 @@ export function evaluateDocument(
   options: EvaluateOptions = {},
 ): EvaluationResult {
   checkDistinctIds(packs);
+  return evaluateWith(document, packs, options, new Map());
+}
+
+/** Default evaluateWorkers: the other cores, at most 3 (each holds its own wasm instance). */
+function defaultWorkers(): number {
+  return Math.max(0, Math.min(availableParallelism() - 1, 3));
+}
+
+/**
+ * evaluateDocument, with the built-in pack's slices spread over worker threads and this one
+ * (parallel.ts; `evaluateWorkers`). The same result: slices are independent and their results
+ * are concatenated in order. Custom packs and an encoded document are evaluated on this thread.
+ */
+export async function evaluateDocumentAsync(
+  document: Partial<CanonicalDocument> | EncodedDocument,
+  packs: RulePack[],
+  options: EvaluateOptions = {},
+): Promise<EvaluationResult> {
+  checkDistinctIds(packs);
+  const done = new Map<RulePack, () => unknown>();
+  const threads = options.evaluateWorkers ?? defaultWorkers();
+  const builtin = packs.find((p) => p.origin === "builtin");
+  if (builtin !== undefined && threads > 0 && !isEncoded(document)) {
+    const slices = sliceRulesView(builtinRulesView(document), options.sliceFunctions);
+    if (slices.length >= PARALLEL_MIN_SLICES) {
+      try {
+        const { result } = await evaluateSlicesParallel(builtin, slices, mergeData(builtin.data, options.ruleOptions), (input) => evaluateInput(builtin, input, options.ruleOptions), threads);
+        done.set(builtin, () => result);
+      } catch (thrown) {
+        done.set(builtin, () => {
+          throw thrown;
+        });
+      }
+    } else {
+      done.set(builtin, () => evaluateSlices(builtin, slices, options.ruleOptions));
+    }
+  }
+  return evaluateWith(document, packs, options, done);
+}
+
+/** Evaluates each pack (or takes its raw result from `done`), builds findings, applies suppressions. */
+function evaluateWith(
+  document: Partial<CanonicalDocument> | EncodedDocument,
+  packs: RulePack[],
+  options: EvaluateOptions,
+  done: Map<RulePack, () => unknown>,
+): EvaluationResult {
   const plain = isEncoded(document) ? document.document : document;
   const entities = indexDocument(plain);
   const diagnostics: Diagnostic[] = [];
@@ -203,7 +250,8 @@ export function evaluateDocument(
     for (const w of pack.warnings) diagnostics.push({ severity: "warning", code: "pack-warning", message: w, pack: pack.origin });
     let raw: unknown;
     try {
-      raw = evaluatePackRaw(pack, document, options.ruleOptions);
+      const ready = done.get(pack);
+      raw = ready !== undefined ? ready() : evaluatePackRaw(pack, document, options.ruleOptions, options.sliceFunctions);
     } catch (thrown) {
       diagnostics.push({ severity: "error", code: "evaluation-failed", message: toError(thrown).message, pack: pack.origin });
       summaries.push({ origin: pack.origin, wasmSha256: pack.wasmSha256, rules: pack.catalog.rules.length, findings: 0, failed: true });

@@ -3,6 +3,7 @@ export { compileRegoPack, PACK_ENTRYPOINT, type CompiledPack, type CompileOption
 export {
   encodeDocument,
   evaluateDocument,
+  evaluateDocumentAsync,
   evaluatePackRaw,
   type EncodedDocument,
   type EvaluateOptions,

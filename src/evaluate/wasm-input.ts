@@ -39,7 +39,15 @@ export class ChunkSink {
   length = 0;
 
   constructor(private readonly chunkSize = CHUNK_SIZE) {
-    this.current = newChunk(chunkSize);
+    this.current = chunkSize === 0 ? new Uint8Array(0) : newChunk(chunkSize);
+  }
+
+  /** A finished sink holding chunks encoded elsewhere (another thread's ChunkSink). */
+  static of(chunks: Uint8Array[], length: number): ChunkSink {
+    const sink = new ChunkSink(0);
+    sink.chunks.push(...chunks);
+    sink.length = length;
+    return sink;
   }
 
   write(s: string): void {
@@ -101,6 +109,11 @@ function newChunk(size: number): Uint8Array {
   return (size === CHUNK_SIZE ? pool.pop() : undefined) ?? new Uint8Array(size);
 }
 
+/** Buffers of chunks that went to another thread and came back: into the pool, if there is room. */
+export function returnToPool(buffers: ArrayBuffer[]): void {
+  for (const b of buffers) if (pool.length < POOLED && b.byteLength === CHUNK_SIZE) pool.push(new Uint8Array(b));
+}
+
 /** Gives an input's chunks back to the pool (the input must not be read after this). */
 export function recycle(input: ChunkSink): void {
   for (const c of input.chunks) {
@@ -129,6 +142,15 @@ export function encodeChunked(input: unknown): ChunkSink {
  * slower (129 CPU-s against 3.2). Throws what opa-wasm throws (strings on an abort).
  */
 export function evaluateChunks(policy: LoadedPolicy, input: ChunkSink, entrypoint: number): Array<{ result: unknown }> | null {
+  return JSON.parse(evaluateChunksText(policy, input, entrypoint)) as Array<{ result: unknown }> | null;
+}
+
+/**
+ * evaluateChunks, with the result set as the JSON text the module wrote (a worker thread passes it
+ * on as it is). `release` gets the input once it is copied into the wasm memory (default: its
+ * chunks go back to this thread's pool).
+ */
+export function evaluateChunksText(policy: LoadedPolicy, input: ChunkSink, entrypoint: number, release: (input: ChunkSink) => void = recycle): string {
   const internals = policy as unknown as LoadedPolicy & PolicyInternals;
   if (policy.minorVersion < 2 || typeof internals.dataHeapPtr !== "number" || typeof internals.dataAddr !== "number") {
     const whole = new Uint8Array(input.length);
@@ -137,7 +159,8 @@ export function evaluateChunks(policy: LoadedPolicy, input: ChunkSink, entrypoin
       whole.set(c, at);
       at += c.length;
     }
-    return policy.evaluate(whole.buffer, entrypoint);
+    release(input);
+    return JSON.stringify(policy.evaluate(whole.buffer, entrypoint));
   }
   const inputAddr = internals.dataHeapPtr;
   const inputLen = input.length;
@@ -150,11 +173,11 @@ export function evaluateChunks(policy: LoadedPolicy, input: ChunkSink, entrypoin
     bytes.set(c, at);
     at += c.length;
   }
-  recycle(input); // the copy in wasm memory is the only one needed from here
+  release(input); // the copy in wasm memory is the only one needed from here
   const exports = policy.wasmInstance.exports as { opa_eval: (...args: number[]) => number };
   // An i32 to JavaScript: an address past 2 GiB comes back negative (opa-wasm's own reader fails there).
   const resultAddr = exports.opa_eval(0, entrypoint, internals.dataAddr, inputAddr, inputLen, inputAddr + inputLen, 0) >>> 0;
   const out = new Uint8Array(policy.mem.buffer);
   const end = out.indexOf(0, resultAddr);
-  return JSON.parse(new TextDecoder().decode(out.subarray(resultAddr, end < 0 ? out.length : end))) as Array<{ result: unknown }>;
+  return new TextDecoder().decode(out.subarray(resultAddr, end < 0 ? out.length : end));
 }

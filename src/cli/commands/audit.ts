@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { auditDocument, evaluationOptionsOf, formatStageTimings, type StageTimings } from "../../audit/index.js";
+import { auditDocumentAsync, evaluationOptionsOf, formatStageTimings, type StageTimings } from "../../audit/index.js";
 import { addTiming, startStage } from "../../audit/timings.js";
 import { loadBuiltinPack } from "../../evaluate/pack.js";
 import { severityRank } from "../../evaluate/findings.js";
@@ -70,7 +70,7 @@ export function registerAudit(program: Command): void {
       // their catalogs too.
       const extraPacks = [...(fromConfig.rules ?? []), ...(flags.rules ?? [])].map((r) => (typeof r === "string" ? loadRulePack(r) : r));
       let t = startStage();
-      const report = auditDocument(document, { ...fromConfig, rules: extraPacks });
+      const report = await auditDocumentAsync(document, { ...fromConfig, rules: extraPacks });
       addTiming(timings, "evaluate", t, cpuTimings);
       printInputWarnings(document, progress);
       for (const d of report.diagnostics) if (d.severity !== "info") progress.note(`leastrole: ${d.severity}: ${d.message}`);

@@ -1,0 +1,173 @@
+/**
+ * The built-in pack's slices (rules-slices.ts) evaluated on worker threads beside the calling
+ * thread. Why: the evaluate stage is single-threaded wasm, 6–8 s of the 10,000-function audit,
+ * while the machine's other cores sit idle; slices are independent by construction, so they can
+ * go anywhere and their results are concatenated in slice order, exactly as evaluated one after the
+ * other (test/evaluate/parallel.test.ts).
+ *
+ * The calling thread encodes every slice (the view shares the document's objects, which only it
+ * holds) and hands whole encoded slices to the workers, keeping each one a slice ahead so that it
+ * never waits; in between it evaluates slices itself. The chunk buffers travel to the worker and
+ * back (transferred, not copied) into this thread's pool (wasm-input.ts).
+ *
+ * A worker that cannot start or dies leaves its slices to this thread: the result is the same,
+ * only slower. An evaluation that fails in a worker fails the pack, as it would here.
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { EvaluationError } from "../errors.js";
+import type { RulePack } from "./pack.js";
+import { ChunkSink, encodeChunked, returnToPool } from "./wasm-input.js";
+
+/** Below this many slices the workers' start (~50 ms each, plus their instance) is not worth it. */
+export const PARALLEL_MIN_SLICES = 4;
+
+/** Slices queued per worker: the one it evaluates and the next, so it never waits for this thread. */
+const AHEAD = 2;
+
+type Reply = { id: number; text: string; buffers: ArrayBuffer[] } | { id: number; error: string; buffers: ArrayBuffer[] };
+
+function workerEntry(): URL | null {
+  const here = import.meta.url;
+  const url = new URL(here.endsWith(".ts") ? "./worker.ts" : "./evaluate-worker.js", here);
+  try {
+    return url.protocol === "file:" && existsSync(fileURLToPath(url)) ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+function spawn(entry: URL): Worker {
+  if (entry.pathname.endsWith(".ts")) {
+    // Running from source (tests): register tsx's loader inside the worker, then load the .ts entry.
+    return new Worker(`import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`, { eval: true });
+  }
+  return new Worker(entry);
+}
+
+interface Lane {
+  worker: Worker;
+  inFlight: Set<number>;
+  dead: boolean;
+}
+
+/**
+ * Evaluates every slice, on `threads` workers and this thread. `result`: the results concatenated
+ * in slice order, or the first result that is not an array (buildFindings reports it);
+ * `onWorkers`: how many slices the workers evaluated. `evaluateHere` evaluates one encoded slice on
+ * this thread (throws EvaluationError).
+ */
+export async function evaluateSlicesParallel(
+  pack: RulePack,
+  slices: Array<Record<string, unknown>>,
+  data: Record<string, unknown>,
+  evaluateHere: (input: ChunkSink) => unknown,
+  threads: number,
+): Promise<{ result: unknown; onWorkers: number }> {
+  let onWorkers = 0;
+  const results: unknown[] = new Array(slices.length);
+  const done: boolean[] = new Array(slices.length).fill(false);
+  const entry = workerEntry();
+  const lanes: Lane[] = [];
+  let failure: unknown = null;
+  // Slices a dead worker held: evaluated here.
+  const orphans: number[] = [];
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+
+  if (entry !== null) {
+    for (let i = 0; i < threads; i++) {
+      let worker: Worker;
+      try {
+        worker = spawn(entry);
+      } catch {
+        break;
+      }
+      const lane: Lane = { worker, inFlight: new Set(), dead: false };
+      worker.unref();
+      worker.on("message", (m: Reply) => {
+        returnToPool(m.buffers);
+        lane.inFlight.delete(m.id);
+        if ("error" in m) {
+          failure ??= new EvaluationError(`evaluation aborted: ${m.error}`, { file: pack.origin });
+        } else {
+          try {
+            // As evaluator.ts reads a result set: none (undefined) is no findings.
+            const set = JSON.parse(m.text) as Array<{ result: unknown }> | null;
+            results[m.id] = !set || set.length === 0 ? [] : (set[0] as { result: unknown }).result;
+          } catch (thrown) {
+            failure ??= thrown;
+          }
+        }
+        done[m.id] = true;
+        onWorkers++;
+        notify();
+      });
+      const lost = (): void => {
+        if (lane.dead) return;
+        lane.dead = true;
+        orphans.push(...lane.inFlight);
+        lane.inFlight.clear();
+        notify();
+      };
+      worker.on("error", lost);
+      worker.on("exit", lost);
+      worker.postMessage({ kind: "init", module: pack.module, data });
+      lanes.push(lane);
+    }
+  }
+
+  const encodeFor = (i: number): ChunkSink => {
+    const sink = encodeChunked(slices[i]);
+    slices[i] = {}; // encoded: its view's arrays can go
+    return sink;
+  };
+  const here = (i: number): void => {
+    results[i] = evaluateHere(encodeFor(i));
+    done[i] = true;
+  };
+  // Lets the workers' replies (and deaths) in between slices evaluated here.
+  const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+  try {
+    let next = 0;
+    while (next < slices.length && failure === null) {
+      const lane = lanes.find((l) => !l.dead && l.inFlight.size < AHEAD);
+      if (lane !== undefined) {
+        const i = next++;
+        const sink = encodeFor(i);
+        lane.inFlight.add(i);
+        const buffers = [...new Set(sink.chunks.map((c) => c.buffer as ArrayBuffer))];
+        lane.worker.postMessage({ kind: "slice", id: i, chunks: sink.chunks, length: sink.length }, buffers);
+        continue;
+      }
+      here(next++);
+      while (orphans.length > 0 && failure === null) here(orphans.shift() as number);
+      await yieldToEvents();
+    }
+    // What the workers still hold (or dropped by dying).
+    for (;;) {
+      while (orphans.length > 0 && failure === null) here(orphans.shift() as number);
+      if (failure !== null || lanes.every((l) => l.dead || l.inFlight.size === 0)) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  } finally {
+    await Promise.all(lanes.map((l) => l.worker.terminate().catch(() => undefined)));
+  }
+  if (failure !== null) throw failure;
+  const out: unknown[] = [];
+  for (let i = 0; i < results.length; i++) {
+    if (!done[i]) throw new EvaluationError(`slice ${i} of the rules' input was never evaluated`, { file: pack.origin });
+    const r = results[i];
+    if (!Array.isArray(r)) return { result: r, onWorkers };
+    for (const x of r) out.push(x);
+  }
+  return { result: out, onWorkers };
+}

@@ -1,0 +1,88 @@
+/**
+ * The built-in pack's slices evaluated on worker threads beside this one (src/evaluate/parallel.ts)
+ * give exactly what one thread gives: the same findings in the same order, the same diagnostics.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateAccount } from "../../bench/scale/generate.js";
+import { auditDocument, auditDocumentAsync } from "../../src/audit/audit-document.js";
+import { buildDocument } from "../../src/audit/build-document.js";
+import { evaluateDocument, evaluateDocumentAsync, evaluatePackRaw, loadBuiltinPack } from "../../src/evaluate/index.js";
+import { evaluateSlicesParallel } from "../../src/evaluate/parallel.js";
+import type { ChunkSink } from "../../src/evaluate/wasm-input.js";
+import { sliceRulesView } from "../../src/evaluate/rules-slices.js";
+import { builtinRulesView } from "../../src/evaluate/rules-view.js";
+import type { CanonicalDocument } from "../../src/model/document.js";
+
+const work = mkdtempSync(join(tmpdir(), "lr-parallel-"));
+let doc: CanonicalDocument;
+
+beforeAll(async () => {
+  const account = generateAccount(join(work, "a"), { functions: 40, records: 4000, seed: 9 });
+  doc = await buildDocument([account.dir], { workers: 1 });
+}, 120_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** An encoded slice as one ArrayBuffer (evaluatePackRaw's encoded-document path). */
+function concat(input: ChunkSink): ArrayBuffer {
+  const out = new Uint8Array(input.length);
+  let at = 0;
+  for (const c of input.chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out.buffer;
+}
+
+describe("evaluateDocumentAsync", () => {
+  it("gives one thread's result with 1 and 2 workers, on many slices", async () => {
+    const packs = [loadBuiltinPack()];
+    const one = evaluateDocument(doc, packs, { sliceFunctions: 3, today: "2026-11-01" });
+    // Not vacuous: enough slices for the workers to be used, and findings of many rules.
+    expect(sliceRulesView(builtinRulesView(doc), 3).length).toBeGreaterThan(8);
+    expect(new Set(one.findings.map((f) => f.ruleId)).size).toBeGreaterThan(5);
+    for (const evaluateWorkers of [1, 2]) {
+      const parallel = await evaluateDocumentAsync(doc, packs, { sliceFunctions: 3, evaluateWorkers, today: "2026-11-01" });
+      expect(parallel.findings).toEqual(one.findings);
+      expect(parallel.diagnostics).toEqual(one.diagnostics);
+      expect(parallel.packs).toEqual(one.packs);
+    }
+  }, 120_000);
+
+  it("spreads the slices over the workers and this thread, in slice order", async () => {
+    const pack = loadBuiltinPack();
+    const slices = () => sliceRulesView(builtinRulesView(doc), 3);
+    const sequential = evaluatePackRaw(pack, doc, undefined, 3) as unknown[];
+    const here: number[] = [];
+    const { result, onWorkers } = await evaluateSlicesParallel(pack, slices(), pack.data, (input) => {
+      here.push(input.length);
+      return evaluatePackRaw(pack, { json: concat(input), document: doc }) as unknown[];
+    }, 2);
+    expect(result).toEqual(sequential);
+    // Both sides took part (the workers are kept a slice ahead, so they take the first ones).
+    expect(onWorkers).toBeGreaterThan(0);
+    expect(onWorkers + here.length).toBe(slices().length);
+  }, 120_000);
+
+  it("an evaluation that fails in a worker fails the pack, with the worker's reason", async () => {
+    const pack = loadBuiltinPack();
+    // A module with no OPA exports: the worker's instance cannot be made.
+    const broken = { ...pack, module: new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])) };
+    await expect(
+      evaluateSlicesParallel(broken, sliceRulesView(builtinRulesView(doc), 3), pack.data, (input) => evaluatePackRaw(pack, { json: concat(input), document: doc }), 1),
+    ).rejects.toThrow(/evaluation aborted/);
+  }, 120_000);
+
+  it("with no workers or few slices, and through auditDocumentAsync, gives the same report", async () => {
+    const whole = evaluateDocument(doc, [loadBuiltinPack()], { today: "2026-11-01" });
+    const none = await evaluateDocumentAsync(doc, [loadBuiltinPack()], { evaluateWorkers: 0, sliceFunctions: 3, today: "2026-11-01" });
+    const few = await evaluateDocumentAsync(doc, [loadBuiltinPack()], { evaluateWorkers: 1, today: "2026-11-01" });
+    expect(none.findings).toEqual(whole.findings);
+    expect(few.findings).toEqual(whole.findings);
+    const report = await auditDocumentAsync(doc, { sliceFunctions: 4, evaluateWorkers: 1, today: "2026-11-01" });
+    expect(report).toEqual(auditDocument(doc, { today: "2026-11-01" }));
+  }, 120_000);
+});
