@@ -60,4 +60,39 @@ describe("escalation targets decided once per resource signature", () => {
       { numRuns: 150 },
     );
   });
+
+  it("roles sharing their policies (one cut of the targets, reused) each reach what the engine allows them", () => {
+    fc.assert(
+      fc.property(fc.array(statementArb, { minLength: 1, maxLength: 3 }), fc.array(statementArb, { minLength: 1, maxLength: 3 }), fc.boolean(), (shared, other, ec2Half) => {
+        const grants = (sts: PolicyStatement[]) => ({ inline: { p: policy(...sts, allow(["lambda:CreateFunction", "lambda:InvokeFunction"])) } });
+        // Two attackers with the same policy (their targets are cut once), one with its own; each is a target of the others.
+        const attackers = [role("app-self1", grants(shared)), role("db-self2", grants(shared)), role("ops-3", grants(other))];
+        const targets = NAMES.map((n, i) => role(n, ec2Half && i % 2 === 1 ? { trust: EC2_TRUST } : {}));
+        const all = [...attackers, ...targets];
+        const doc = analyzeDocument(documentOf({ roles: all, functions: attackers.map((a) => fn(`${a.name}-fn`, a.name)) }), catalog);
+        for (const attacker of attackers) {
+          const decide = (arn: string) =>
+            evaluateRequest({
+              identityPolicies: [{ id: "inline:p", document: attacker.inlinePolicies[0]!.document }],
+              permissionsBoundary: null,
+              request: { action: "iam:PassRole", resource: arn, principalArn: attacker.arn, context: principalContext(attacker.arn, { "iam:PassedToService": "lambda.amazonaws.com" }) },
+            }).decision;
+          const reaches = (arn: string) => decide(arn) === "allowed" || decide(arn) === "conditional";
+          const any = `arn:aws:iam::${ACCOUNT}:role/*`;
+          const passable = all.filter((r) => !targets.includes(r) || !(ec2Half && targets.indexOf(r) % 2 === 1));
+          const expected = passable.map((r) => r.arn).filter((arn) => arn !== attacker.arn && reaches(arn));
+          const path = doc.roles.find((r) => r.arn === attacker.arn)!.analysis!.escalationPaths.find((p) => p.id === "passrole-lambda");
+          if (!reaches(any) && expected.length === 0) {
+            expect(path).toBeUndefined();
+            continue;
+          }
+          expect(path).toBeDefined();
+          const reached = path!.resources.filter((r) => r.startsWith("arn:"));
+          if (reaches(any) && decide(any) === "allowed") expect(reached).toEqual([]);
+          else expect(reached).toEqual([...expected].sort().slice(0, 20));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
 });
