@@ -4,6 +4,7 @@
  * CLI, the SDK and the benchmarks all run the same pipeline.
  */
 
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { analyzeDocument } from "../analysis/index.js";
 import type { LeastroleConfig } from "../model/config.js";
@@ -82,22 +83,25 @@ async function separateIacFiles(read: { fragments: SourceFragment[]; warnings: W
 async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>, onDone: (n: number) => void, options: BuildOptions = {}) {
   const fragments: SourceFragment[] = [];
   const warnings: Warning[] = [];
-  const BATCH = 8; // bounded memory, and the disk stays busy while JSON is parsed
-  for (let i = 0; i < files.length; i += BATCH) {
-    const results = await Promise.all(
-      files.slice(i, i + BATCH).map(async ({ file, explicit }) => {
-        try {
-          return readSourceBytes(file, await readFile(file), { explicit, ...(options.iac ? { iac: options.iac } : {}) });
-        } catch (e) {
-          return { fragment: null, warnings: [{ code: "unreadable-file", severity: "error", file, message: `cannot read: ${(e as Error).message}` } as Warning] };
-        }
-      }),
-    );
-    for (const r of results) {
-      if (r.fragment) fragments.push(r.fragment);
-      warnings.push(...r.warnings);
+  // One file at a time, read synchronously: the reading is parsing-bound, and asynchronous reads
+  // (four round trips per file, a few at a time) left the thread idle for ~0.5 s over the 1,000
+  // files of a 10,000-function export. Progress is reported every PROGRESS_EVERY files.
+  const PROGRESS_EVERY = 8;
+  for (let i = 0; i < files.length; i++) {
+    const { file, explicit } = files[i] as { file: string; explicit: boolean };
+    let r: { fragment: SourceFragment | null; warnings: Warning[] };
+    try {
+      r = readSourceBytes(file, readFileSync(file), { explicit, ...(options.iac ? { iac: options.iac } : {}) });
+    } catch (e) {
+      r = { fragment: null, warnings: [{ code: "unreadable-file", severity: "error", file, message: `cannot read: ${(e as Error).message}` } as Warning] };
     }
-    onDone(Math.min(i + BATCH, files.length));
+    if (r.fragment) fragments.push(r.fragment);
+    warnings.push(...r.warnings);
+    if ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === files.length) {
+      onDone(i + 1);
+      // Lets progress output and signals through between files.
+      if ((i + 1) % (PROGRESS_EVERY * 16) === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
   return { fragments, warnings };
 }

@@ -5,9 +5,9 @@
  * a million records is never parsed twice just to be recognised.
  */
 
-import { createReadStream, readdirSync, statSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { createGunzip } from "node:zlib";
+import { constants, createGunzip, gunzipSync } from "node:zlib";
 import { InputError } from "../errors.js";
 import type { Warning } from "../model/document.js";
 
@@ -24,21 +24,39 @@ export interface RoutedInputs {
 const SNIFF_BYTES = 16 * 1024;
 const SKIP_DIRS = new Set(["node_modules", ".git", "CloudTrail-Digest", "CloudTrail-Insight"]);
 
-/** The first bytes of a file as text, gunzipped when it starts with the gzip magic bytes. */
-async function head(file: string): Promise<string> {
-  const raw = await new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
+/**
+ * The first bytes of a file as text, gunzipped when it starts with the gzip magic bytes: the first
+ * SNIFF_BYTES of the file, and of its decompressed text. Synchronous: the files are sniffed one
+ * after the other, and three asynchronous round trips (open, read, close) per file were ~1 s of
+ * idle waiting for an account with 3,000 files (10,000 functions and their CloudTrail).
+ */
+function head(file: string): string | Promise<string> {
+  const fd = openSync(file, "r");
+  let raw: Buffer;
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES);
     let size = 0;
-    const s = createReadStream(file, { start: 0, end: SNIFF_BYTES - 1 });
-    s.on("data", (c: Buffer | string) => {
-      const b = typeof c === "string" ? Buffer.from(c) : c;
-      chunks.push(b);
-      size += b.length;
-    });
-    s.on("error", reject);
-    s.on("end", () => resolve(Buffer.concat(chunks, size)));
-  });
+    for (;;) {
+      const n = readSync(fd, buf, size, SNIFF_BYTES - size, size);
+      if (n === 0) break;
+      size += n;
+      if (size === SNIFF_BYTES) break;
+    }
+    raw = buf.subarray(0, size);
+  } finally {
+    closeSync(fd);
+  }
   if (raw[0] !== 0x1f || raw[1] !== 0x8b) return raw.toString("utf8");
+  try {
+    // A head cut out of a larger file is a truncated stream: inflate what there is.
+    return gunzipSync(raw, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, SNIFF_BYTES).toString("utf8");
+  } catch {
+    return inflatedUntilError(raw); // damaged: what inflates before the damage
+  }
+}
+
+/** The text a damaged gzip head inflates to before its error (the readers then say what is wrong). */
+function inflatedUntilError(raw: Buffer): Promise<string> {
   return new Promise<string>((resolve) => {
     const out: Buffer[] = [];
     let size = 0;
@@ -48,9 +66,9 @@ async function head(file: string): Promise<string> {
       size += c.length;
       if (size >= SNIFF_BYTES) z.destroy();
     });
-    const done = () => resolve(Buffer.concat(out).toString("utf8"));
+    const done = () => resolve(Buffer.concat(out).subarray(0, SNIFF_BYTES).toString("utf8"));
     z.on("close", done);
-    z.on("error", done); // a truncated head of a larger file is expected here
+    z.on("error", done);
     z.end(raw);
   });
 }

@@ -1,0 +1,51 @@
+/**
+ * routeInputs sniffs each file's first bytes (gunzipped when gzip) to send activity data to the
+ * usage stage and the rest to the source readers: whole, truncated and damaged gzip included.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { routeInputs } from "../../src/audit/route-inputs.js";
+
+const dir = mkdtempSync(join(tmpdir(), "lr-route-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function trail(records: number): string {
+  const rs = Array.from({ length: records }, (_, i) => ({
+    eventVersion: "1.08",
+    eventTime: "2026-11-01T00:00:00Z",
+    eventSource: "dynamodb.amazonaws.com",
+    eventName: "GetItem",
+    awsRegion: "us-east-1",
+    requestID: `r-${i}-${Math.sin(i).toString(36)}`,
+    eventID: `e-${i}-${Math.cos(i).toString(36)}`,
+  }));
+  return JSON.stringify({ Records: rs });
+}
+
+describe("routeInputs", () => {
+  it("sends CloudTrail (plain, gzip, a gzip head past the sniffed bytes, damaged gzip) to usage, the rest to the readers", async () => {
+    const big = gzipSync(trail(3000));
+    expect(big.length).toBeGreaterThan(64 * 1024); // the sniff reads a truncated stream
+    const damaged = Buffer.from(big);
+    damaged.fill(0xff, 2048, 4096); // the deflate data breaks after its first KB
+    const files: Record<string, Buffer | string> = {
+      "a/trail.json": trail(3),
+      "a/trail.json.gz": big,
+      "a/damaged.json.gz": damaged,
+      "b/iam.json": JSON.stringify({ UserDetailList: [], RoleDetailList: [], Policies: [] }),
+      "b/iam.json.gz": gzipSync(JSON.stringify({ RoleDetailList: [] })),
+      "b/empty.json": "",
+    };
+    for (const [name, data] of Object.entries(files)) {
+      mkdirSync(join(dir, name, ".."), { recursive: true });
+      writeFileSync(join(dir, name), data);
+    }
+    const routed = await routeInputs([dir]);
+    expect(routed.usage).toEqual(["a/damaged.json.gz", "a/trail.json", "a/trail.json.gz"].map((f) => join(dir, f)));
+    expect(routed.sources.map((s) => s.file)).toEqual(["b/empty.json", "b/iam.json", "b/iam.json.gz"].map((f) => join(dir, f)));
+    expect(routed.warnings).toEqual([]);
+  });
+});
