@@ -42,6 +42,8 @@ export interface ReadUsageOptions extends ReadFileOptions {
   spillDir?: string;
   /** A reader's batch of files is merged when it holds this many eventID fingerprints (default 2²⁰) or 2¹⁴ groups. */
   batchFingerprints?: number;
+  /** Stops the reading (workers are stopped, the promise rejects): the caller no longer needs it. */
+  signal?: AbortSignal;
 }
 
 /** Folders of the S3 tree that hold no API events. */
@@ -117,6 +119,7 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
   if (nWorkers <= 1) {
     const reader = new BatchReader(fileOptions);
     files.forEach((f, i) => {
+      options.signal?.throwIfAborted();
       fileRead(i, reader.read(f.path));
       if (reader.isFull(flushAt)) mergeBatch(reader.flush() as FileResult);
     });
@@ -124,7 +127,7 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
     if (last !== null) mergeBatch(last);
     return agg.finish();
   }
-  await readWithWorkers(files, nWorkers, fileOptions, flushAt, fileRead, mergeBatch);
+  await readWithWorkers(files, nWorkers, fileOptions, flushAt, fileRead, mergeBatch, options.signal);
   return agg.finish();
 }
 
@@ -137,11 +140,8 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
  * workers fell by about a tenth again at 2²⁰ (bench/results/usage.md).
  */
 const BATCH_FINGERPRINTS = 1 << 20;
-/** The share of files handed out after which every worker posts its batch (see readWithWorkers). */
+/** The share of files taken after which every worker posts its batch (see readWithWorkers). */
 const EARLY_FLUSH = 0.85;
-/** Gzip bytes queued per worker at most (see readWithWorkers), and files. */
-const QUEUE_BYTES = 4 << 20;
-const QUEUE_FILES = 256;
 
 /**
  * The worker entry next to this module: `worker.ts` when running from source (tsx, vitest), else
@@ -169,10 +169,13 @@ function spawnWorker(): Worker {
 }
 
 /**
- * One file per worker at a time, each worker reading into its own batch; batches are merged as
- * they arrive. Merging is order-independent (sums, minima and maxima, the smallest ARNs of a
- * sample, sorted lists; dedup.ts is exact for any order), so the aggregate equals a sequential
- * read whatever the scheduling.
+ * The workers take the files one at a time from a shared counter, each reading into its own
+ * batch; batches are merged as they arrive. Merging is order-independent (sums, minima and
+ * maxima, the smallest ARNs of a sample, sorted lists; dedup.ts is exact for any order), so the
+ * aggregate equals a sequential read whatever the scheduling. The workers never wait for this
+ * thread: it only merges (earlier, it handed out files from its message handlers, and queued a few
+ * MiB per worker so that they would not wait while it merged; a thread busy elsewhere, normalising
+ * the account while the trail is read, would have starved them).
  */
 async function readWithWorkers(
   files: { path: string; size: number }[],
@@ -181,9 +184,10 @@ async function readWithWorkers(
   flushAt: number,
   fileRead: (i: number, records: number) => void,
   merge: (r: FileResult) => void,
+  signal?: AbortSignal,
 ): Promise<void> {
+  signal?.throwIfAborted();
   const workers = Array.from({ length: n }, spawnWorker);
-  let next = 0;
   let flushed = 0;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -194,58 +198,19 @@ async function readWithWorkers(
           reject(e instanceof Error ? e : new Error(String(e)));
         }
       };
-      const flushSent = new Set<Worker>();
-      const queued = new Map(workers.map((w) => [w, { files: 0, bytes: 0 }]));
-      let remaining = files.reduce((t, f) => t + f.size, 0);
-      const earlySent = new Set<Worker>();
-      // Files are queued ahead so that a worker never waits for this thread (which merges batches
-      // between messages), and less near the end, so that no worker is left with a queue while the
-      // others have finished.
-      const feed = (w: Worker): void => {
-        for (;;) {
-          if (next >= files.length) {
-            // After the worker's queued reads (a worker handles its messages in order).
-            if (!flushSent.has(w)) {
-              flushSent.add(w);
-              w.postMessage({ kind: "flush" });
-            }
-            return;
-          }
-          // Once most files are handed out, each worker posts its batch so far: this thread merges
-          // those big batches while the workers read the last files, and what is left to merge
-          // after the last read (when the workers sit idle) is small.
-          if (next >= files.length * EARLY_FLUSH && !earlySent.has(w)) {
-            earlySent.add(w);
-            w.postMessage({ kind: "flush-batch" });
-          }
-          // Queued work per worker: QUEUE_BYTES of gzip, or its share of what is left when that is
-          // less; always one file. Small files (≈ 90 KB each at 10,000 functions) need many queued
-          // to cover a batch merge here (~200 ms); counting files (2 each) left the workers idle
-          // for a fifth of the read.
-          const q = queued.get(w) as { files: number; bytes: number };
-          const target = Math.min(QUEUE_BYTES, remaining / (2 * n));
-          if (q.files > 0 && (q.bytes >= target || q.files >= QUEUE_FILES)) return;
-          const id = next++;
-          const size = (files[id] as { size: number }).size;
-          remaining -= size;
-          q.files++;
-          q.bytes += size;
-          w.postMessage({ kind: "read", id, path: (files[id] as { path: string }).path, options, flushAt });
-        }
-      };
+      signal?.addEventListener("abort", () => fail(signal.reason ?? new Error("usage reading aborted")), { once: true });
+      const next = new SharedArrayBuffer(4);
+      const paths = files.map((f) => f.path);
+      // Once most files are taken, each worker posts its batch so far: this thread merges those big
+      // batches while the workers read the last files, and what is left to merge after the last
+      // read (when the workers sit idle) is small.
+      const earlyAt = Math.floor(files.length * EARLY_FLUSH);
       for (const w of workers) {
         w.on("message", (m: { id?: number; records?: number; error?: string; batch?: FileResult; flushed?: boolean }) => {
           if (finished) return;
           if (m.error !== undefined) {
             fail(new InputError(`reading usage file failed: ${m.error}`, { file: files[m.id ?? -1]?.path ?? "" }));
             return;
-          }
-          // The next file first, so the worker is not idle while this thread merges.
-          if (m.id !== undefined) {
-            const q = queued.get(w) as { files: number; bytes: number };
-            q.files--;
-            q.bytes -= (files[m.id] as { size: number }).size;
-            feed(w);
           }
           try {
             if (m.batch !== undefined) merge(m.batch);
@@ -263,7 +228,7 @@ async function readWithWorkers(
         w.on("exit", (code) => {
           if (!finished && code !== 0) fail(new Error(`usage worker exited with code ${code}`));
         });
-        feed(w);
+        w.postMessage({ kind: "pull", files: paths, next, options, flushAt, earlyAt });
       }
     });
   } finally {

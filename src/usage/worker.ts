@@ -1,14 +1,25 @@
 /**
- * Worker thread entry: reads the files it is sent, one at a time, into one batch (BatchReader),
- * and posts the batch back when it holds many fingerprints or when asked to flush. Posting one
- * partial per batch instead of one per file saves a structured clone and a main-thread merge per
- * file. Fingerprint arrays are transferred, not copied.
+ * Worker thread entry: takes the next file of a shared list (an atomic counter in shared memory,
+ * so that no file waits for the main thread, which may be busy normalising the account), reads it
+ * into one batch (BatchReader), and posts the batch back when it holds many fingerprints, once at
+ * the early-flush point, and at the end. Posting one partial per batch instead of one per file
+ * saves a structured clone and a main-thread merge per file. Fingerprint arrays are transferred,
+ * not copied.
  */
 
 import { parentPort } from "node:worker_threads";
 import { BatchReader, type FileResult, type ReadFileOptions } from "./read-file.js";
 
-type Task = { kind: "read"; id: number; path: string; options: ReadFileOptions; flushAt: number } | { kind: "flush" } | { kind: "flush-batch" };
+interface Task {
+  kind: "pull";
+  files: string[];
+  /** Int32Array[1]: the index of the next file to take. */
+  next: SharedArrayBuffer;
+  options: ReadFileOptions;
+  flushAt: number;
+  /** Index from which on the batch so far is posted once (see EARLY_FLUSH in read-usage.ts). */
+  earlyAt: number;
+}
 
 const port = parentPort;
 let reader: BatchReader | null = null;
@@ -17,20 +28,25 @@ const post = (msg: object, batch: FileResult | null): void => {
 };
 if (port !== null) {
   port.on("message", (task: Task) => {
-    if (task.kind !== "read") {
-      // "flush-batch": the batch so far, posted before the last files (the reader starts a new
-      // one); "flush": the last batch, and this worker is done.
-      const batch = reader?.flush() ?? null;
-      if (task.kind === "flush") post({ flushed: true }, batch);
-      else if (batch !== null) post({}, batch);
-      return;
+    const next = new Int32Array(task.next);
+    let early = false;
+    for (;;) {
+      const id = Atomics.add(next, 0, 1);
+      if (id >= task.files.length) break;
+      if (!early && id >= task.earlyAt) {
+        early = true;
+        const batch = reader?.flush() ?? null;
+        if (batch !== null) post({}, batch);
+      }
+      try {
+        reader ??= new BatchReader(task.options);
+        const records = reader.read(task.files[id] as string);
+        post({ id, records }, reader.isFull(task.flushAt) ? reader.flush() : null);
+      } catch (e) {
+        port.postMessage({ id, error: e instanceof Error ? `${e.message}` : String(e) });
+        return;
+      }
     }
-    try {
-      reader ??= new BatchReader(task.options);
-      const records = reader.read(task.path);
-      post({ id: task.id, records }, reader.isFull(task.flushAt) ? reader.flush() : null);
-    } catch (e) {
-      port.postMessage({ id: task.id, error: e instanceof Error ? `${e.message}` : String(e) });
-    }
+    post({ flushed: true }, reader?.flush() ?? null);
   });
 }

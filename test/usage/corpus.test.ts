@@ -22,6 +22,15 @@ describe("corpus CloudTrail", () => {
     expect(total).toBe(1616);
   });
 
+  it("stops when its signal is aborted, before or while the workers read", async () => {
+    const paths = [INVICTUS, STRATUS];
+    await expect(readUsage(paths, { workers: 2, signal: AbortSignal.abort(new Error("not needed")) })).rejects.toThrow("not needed");
+    await expect(readUsage(paths, { workers: 1, signal: AbortSignal.abort(new Error("not needed")) })).rejects.toThrow("not needed");
+    const stop = new AbortController();
+    const reading = readUsage(paths, { workers: 2, signal: stop.signal, onProgress: () => stop.abort(new Error("enough")) });
+    await expect(reading).rejects.toThrow("enough");
+  });
+
   it("reads all files with the same aggregate from the scanner, the full parser and 2 workers", async () => {
     const paths = [INVICTUS, STRATUS];
     const seq = await readUsage(paths, { workers: 1 });
