@@ -88,8 +88,9 @@ export async function evaluateSlicesParallel(
       } catch {
         break;
       }
+      // Not unref'd: while this thread waits for the last slices, the workers are all that keeps
+      // the process alive (they are terminated in the finally below).
       const lane: Lane = { worker, inFlight: new Set(), dead: false };
-      worker.unref();
       worker.on("message", (m: Reply) => {
         returnToPool(m.buffers);
         lane.inFlight.delete(m.id);
