@@ -214,14 +214,17 @@ export async function evaluateDocumentAsync(
 ): Promise<EvaluationResult> {
   checkDistinctIds(packs);
   const done = new Map<RulePack, () => unknown>();
+  const notes: Diagnostic[] = [];
   const threads = options.evaluateWorkers ?? defaultWorkers();
   const builtin = packs.find((p) => p.origin === "builtin");
   if (builtin !== undefined && threads > 0 && !isEncoded(document)) {
     const slices = sliceRulesView(builtinRulesView(document), options.sliceFunctions);
     if (slices.length >= PARALLEL_MIN_SLICES) {
       try {
-        const { result } = await evaluateSlicesParallel(builtin, slices, mergeData(builtin.data, options.ruleOptions), (input) => evaluateInput(builtin, input, options.ruleOptions), threads);
+        const { result, problem } = await evaluateSlicesParallel(builtin, slices, mergeData(builtin.data, options.ruleOptions), (input) => evaluateInput(builtin, input, options.ruleOptions), threads);
         done.set(builtin, () => result);
+        // The findings are the same either way; the user learns why it took longer.
+        if (problem !== null) notes.push({ severity: "info", code: "evaluation-workers-unavailable", message: problem, pack: builtin.origin });
       } catch (thrown) {
         done.set(builtin, () => {
           throw thrown;
@@ -231,7 +234,9 @@ export async function evaluateDocumentAsync(
       done.set(builtin, () => evaluateSlices(builtin, slices, options.ruleOptions));
     }
   }
-  return evaluateWith(document, packs, options, done);
+  const result = evaluateWith(document, packs, options, done);
+  result.diagnostics.push(...notes);
+  return result;
 }
 
 /** Evaluates each pack (or takes its raw result from `done`), builds findings, applies suppressions. */

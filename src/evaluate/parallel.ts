@@ -64,8 +64,10 @@ export async function evaluateSlicesParallel(
   data: Record<string, unknown>,
   evaluateHere: (input: ChunkSink) => unknown,
   threads: number,
-): Promise<{ result: unknown; onWorkers: number }> {
+): Promise<{ result: unknown; onWorkers: number; problem: string | null }> {
   let onWorkers = 0;
+  // Why the workers did not all take part (no entry file, a worker that could not start or died).
+  let problem: string | null = null;
   const results: unknown[] = new Array(slices.length);
   const done: boolean[] = new Array(slices.length).fill(false);
   const entry = workerEntry();
@@ -80,12 +82,15 @@ export async function evaluateSlicesParallel(
     w?.();
   };
 
-  if (entry !== null) {
+  let finished = false;
+  if (entry === null) problem = "the evaluation worker entry is not next to the library (re-bundled?)";
+  else {
     for (let i = 0; i < threads; i++) {
       let worker: Worker;
       try {
         worker = spawn(entry);
-      } catch {
+      } catch (thrown) {
+        problem ??= `a worker thread could not start (${thrown instanceof Error ? thrown.message : String(thrown)})`;
         break;
       }
       // Not unref'd: while this thread waits for the last slices, the workers are all that keeps
@@ -109,15 +114,16 @@ export async function evaluateSlicesParallel(
         onWorkers++;
         notify();
       });
-      const lost = (): void => {
+      const lost = (thrown?: unknown): void => {
         if (lane.dead) return;
         lane.dead = true;
+        if (!finished) problem ??= `a worker thread stopped (${thrown instanceof Error ? thrown.message : "exited"}); its slices were evaluated on the calling thread`;
         orphans.push(...lane.inFlight);
         lane.inFlight.clear();
         notify();
       };
       worker.on("error", lost);
-      worker.on("exit", lost);
+      worker.on("exit", () => lost());
       worker.postMessage({ kind: "init", module: pack.module, data });
       lanes.push(lane);
     }
@@ -160,6 +166,7 @@ export async function evaluateSlicesParallel(
       });
     }
   } finally {
+    finished = true;
     await Promise.all(lanes.map((l) => l.worker.terminate().catch(() => undefined)));
   }
   if (failure !== null) throw failure;
@@ -167,8 +174,8 @@ export async function evaluateSlicesParallel(
   for (let i = 0; i < results.length; i++) {
     if (!done[i]) throw new EvaluationError(`slice ${i} of the rules' input was never evaluated`, { file: pack.origin });
     const r = results[i];
-    if (!Array.isArray(r)) return { result: r, onWorkers };
+    if (!Array.isArray(r)) return { result: r, onWorkers, problem };
     for (const x of r) out.push(x);
   }
-  return { result: out, onWorkers };
+  return { result: out, onWorkers, problem };
 }

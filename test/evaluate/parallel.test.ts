@@ -57,7 +57,7 @@ describe("evaluateDocumentAsync", () => {
     const slices = () => sliceRulesView(builtinRulesView(doc), 3);
     const sequential = evaluatePackRaw(pack, doc, undefined, 3) as unknown[];
     const here: number[] = [];
-    const { result, onWorkers } = await evaluateSlicesParallel(pack, slices(), pack.data, (input) => {
+    const { result, onWorkers, problem } = await evaluateSlicesParallel(pack, slices(), pack.data, (input) => {
       here.push(input.length);
       return evaluatePackRaw(pack, { json: concat(input), document: doc }) as unknown[];
     }, 2);
@@ -65,6 +65,7 @@ describe("evaluateDocumentAsync", () => {
     // Both sides took part (the workers are kept a slice ahead, so they take the first ones).
     expect(onWorkers).toBeGreaterThan(0);
     expect(onWorkers + here.length).toBe(slices().length);
+    expect(problem).toBeNull();
   }, 120_000);
 
   it("an evaluation that fails in a worker fails the pack, with the worker's reason", async () => {

@@ -26,6 +26,7 @@ beforeAll(() => {
   const files = packed[0]!.files.map((f) => f.path);
   expect(files).toContain("policies/build/leastrole.wasm");
   expect(files).toContain("policies/build/catalog.json");
+  expect(files).toEqual(expect.arrayContaining(["dist/usage-worker.js", "dist/evaluate-worker.js"]));
   // Only data ships from src/ (the AWS managed policy dataset, the SAM data notice); no sources, no tests.
   expect(files.filter((f) => f.startsWith("src/")).sort()).toEqual(["src/iam/data/aws-managed-policies.json.gz", "src/sources/cloudformation/DATA-NOTICE.md"]);
   expect(files.some((f) => f.startsWith("test/"))).toBe(false);
@@ -85,6 +86,21 @@ describe("the installed package, with Node alone", () => {
        console.log(evaluateDocument(doc, [loadBuiltinPack()]).findings.length);`,
     );
     expect(Number(runNode(["cjs.cjs"]))).toBeGreaterThan(0);
+  });
+
+  it("evaluates on worker threads from the ESM and CommonJS entries (the shipped worker file)", () => {
+    const body = (load: string) => `${load}
+       const doc = JSON.parse(fs.readFileSync("doc.json", "utf8"));
+       const one = lib.evaluateDocument(doc, [lib.loadBuiltinPack()], { sliceFunctions: 4 });
+       lib.evaluateDocumentAsync(doc, [lib.loadBuiltinPack()], { sliceFunctions: 4, evaluateWorkers: 2 }).then((two) =>
+         console.log(JSON.stringify({ n: two.findings.length, same: JSON.stringify(two) === JSON.stringify(one) })));`;
+    writeFileSync(join(project, "par.mjs"), body(`import * as lib from "leastrole"; import fs from "node:fs";`));
+    writeFileSync(join(project, "par.cjs"), body(`const lib = require("leastrole"); const fs = require("node:fs");`));
+    for (const file of ["par.mjs", "par.cjs"]) {
+      const out = JSON.parse(runNode([file])) as { n: number; same: boolean };
+      expect(out.n).toBeGreaterThan(0);
+      expect(out.same).toBe(true);
+    }
   });
 
   it("runs the CLI", () => {
