@@ -13,10 +13,9 @@
  * A worker that cannot start or dies leaves its slices to this thread: the result is the same,
  * only slower. An evaluation that fails in a worker fails the pack, as it would here.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { EvaluationError } from "../errors.js";
+import { startWorker, workerEntry } from "../worker-entry.js";
 import type { RulePack } from "./pack.js";
 import { ChunkSink, encodeChunked, returnToPool } from "./wasm-input.js";
 
@@ -27,24 +26,6 @@ export const PARALLEL_MIN_SLICES = 4;
 const AHEAD = 2;
 
 type Reply = { id: number; text: string; buffers: ArrayBuffer[] } | { id: number; error: string; buffers: ArrayBuffer[] };
-
-function workerEntry(): URL | null {
-  const here = import.meta.url;
-  const url = new URL(here.endsWith(".ts") ? "./worker.ts" : "./evaluate-worker.js", here);
-  try {
-    return url.protocol === "file:" && existsSync(fileURLToPath(url)) ? url : null;
-  } catch {
-    return null;
-  }
-}
-
-function spawn(entry: URL): Worker {
-  if (entry.pathname.endsWith(".ts")) {
-    // Running from source (tests): register tsx's loader inside the worker, then load the .ts entry.
-    return new Worker(`import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`, { eval: true });
-  }
-  return new Worker(entry);
-}
 
 interface Lane {
   worker: Worker;
@@ -70,7 +51,7 @@ export async function evaluateSlicesParallel(
   let problem: string | null = null;
   const results: unknown[] = new Array(slices.length);
   const done: boolean[] = new Array(slices.length).fill(false);
-  const entry = workerEntry();
+  const entry = workerEntry(import.meta.url, "./worker.ts", "./evaluate-worker.js");
   const lanes: Lane[] = [];
   let failure: unknown = null;
   // Slices a dead worker held: evaluated here.
@@ -88,7 +69,7 @@ export async function evaluateSlicesParallel(
     for (let i = 0; i < threads; i++) {
       let worker: Worker;
       try {
-        worker = spawn(entry);
+        worker = startWorker(entry);
       } catch (thrown) {
         problem ??= `a worker thread could not start (${thrown instanceof Error ? thrown.message : String(thrown)})`;
         break;

@@ -437,30 +437,28 @@ export interface ActionGrant {
  * resources or statements (usage labels), which cost most of listActionGrants at 10,000 roles.
  */
 export function listGrantedActionNames(principal: PrincipalPolicies, catalog: ActionCatalog, options: { service?: string } = {}): string[] {
-  const { allowed } = computeInternal(principal, catalog);
   const out: string[] = [];
-  const service = options.service?.toLowerCase();
-  const range = service !== undefined ? catalog.services.get(service) : undefined;
-  if (service !== undefined && range === undefined) return out;
+  forEachAllowed(computeInternal(principal, catalog).allowed, catalog, options.service, (_i, info) => out.push(info.action));
+  return out;
+}
+
+/** Each allowed action (catalog index and entry), of one service when `service` is given, in catalog order. */
+function forEachAllowed(allowed: ReturnType<typeof computeInternal>["allowed"], catalog: ActionCatalog, service: string | undefined, each: (i: number, info: NonNullable<ReturnType<ActionCatalog["actionAt"]>>) => void): void {
+  const name = service?.toLowerCase();
+  const range = name !== undefined ? catalog.services.get(name) : undefined;
+  if (name !== undefined && range === undefined) return;
   allowed.forEach((i) => {
     if (range !== undefined && (i < range.firstIndex || i >= range.endIndex)) return;
     const info = catalog.actionAt(i);
-    if (info !== undefined) out.push(info.action);
+    if (info !== undefined) each(i, info);
   });
-  return out;
 }
 
 export function listActionGrants(principal: PrincipalPolicies, catalog: ActionCatalog, options: { service?: string } = {}): ActionGrant[] {
   const { identity, allowed } = computeInternal(principal, catalog);
   const grants = identity.filter((s) => s.statement.Effect === "Allow");
   const out: ActionGrant[] = [];
-  const service = options.service?.toLowerCase();
-  const range = service !== undefined ? catalog.services.get(service) : undefined;
-  if (service !== undefined && range === undefined) return out;
-  allowed.forEach((i) => {
-    if (range !== undefined && (i < range.firstIndex || i >= range.endIndex)) return;
-    const info = catalog.actionAt(i);
-    if (info === undefined) return;
+  forEachAllowed(allowed, catalog, options.service, (i, info) => {
     const resources = new Set<string>();
     const statements: ActionGrant["statements"] = [];
     let conditional = true;

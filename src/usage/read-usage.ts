@@ -11,12 +11,12 @@
  * a temporary directory past `dedupMemoryEntries` (dedup.ts: exact for any file order).
  */
 
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readdirSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { InputError } from "../errors.js";
+import { startWorker, workerEntry } from "../worker-entry.js";
 import { UsageAggregator, type UsageAggregate } from "./aggregate.js";
 import type { DedupOptions } from "./dedup.js";
 import { BatchReader, type FileResult, type ReadFileOptions } from "./read-file.js";
@@ -112,7 +112,8 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
   };
   const flushAt = options.batchFingerprints ?? BATCH_FINGERPRINTS;
   let nWorkers = Math.max(1, Math.min(options.workers ?? availableParallelism(), files.length));
-  if (nWorkers > 1 && workerEntry() === null) {
+  const entry = nWorkers > 1 ? usageWorkerEntry() : null;
+  if (nWorkers > 1 && entry === null) {
     agg.addWarning({ code: "usage-workers-unavailable", severity: "info", message: "usage worker entry not found next to the library; reading in one thread" });
     nWorkers = 1;
   }
@@ -127,7 +128,7 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
     if (last !== null) mergeBatch(last);
     return agg.finish();
   }
-  await readWithWorkers(files, nWorkers, fileOptions, flushAt, fileRead, mergeBatch, options.signal);
+  await readWithWorkers(entry as URL, files, nWorkers, fileOptions, flushAt, fileRead, mergeBatch, options.signal);
   return agg.finish();
 }
 
@@ -143,29 +144,9 @@ const BATCH_FINGERPRINTS = 1 << 20;
 /** The share of files taken after which every worker posts its batch (see readWithWorkers). */
 const EARLY_FLUSH = 0.85;
 
-/**
- * The worker entry next to this module: `worker.ts` when running from source (tsx, vitest), else
- * `usage-worker.js` (the build's entry for src/usage/worker.ts). Null when it is not there (a
- * re-bundled embedding): reading then stays in-process.
- */
-function workerEntry(): URL | null {
-  const here = import.meta.url;
-  const url = new URL(here.endsWith(".ts") ? "./worker.ts" : "./usage-worker.js", here);
-  try {
-    return url.protocol === "file:" && existsSync(fileURLToPath(url)) ? url : null;
-  } catch {
-    return null;
-  }
-}
-
-function spawnWorker(): Worker {
-  const here = import.meta.url;
-  if (here.endsWith(".ts")) {
-    // Running from source: register tsx's loader inside the worker, then load the .ts entry.
-    const entry = JSON.stringify(new URL("./worker.ts", here).href);
-    return new Worker(`import("tsx/esm/api").then((m) => { m.register(); return import(${entry}); })`, { eval: true });
-  }
-  return new Worker(new URL("./usage-worker.js", here));
+/** This stage's worker entry (src/worker-entry.ts): null when re-bundled without it. */
+function usageWorkerEntry(): URL | null {
+  return workerEntry(import.meta.url, "./worker.ts", "./usage-worker.js");
 }
 
 /**
@@ -178,6 +159,7 @@ function spawnWorker(): Worker {
  * the account while the trail is read, would have starved them).
  */
 async function readWithWorkers(
+  entry: URL,
   files: { path: string; size: number }[],
   n: number,
   options: ReadFileOptions,
@@ -187,7 +169,7 @@ async function readWithWorkers(
   signal?: AbortSignal,
 ): Promise<void> {
   signal?.throwIfAborted();
-  const workers = Array.from({ length: n }, spawnWorker);
+  const workers = Array.from({ length: n }, () => startWorker(entry));
   let flushed = 0;
   try {
     await new Promise<void>((resolve, reject) => {

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { analyzeDocument } from "../../src/analysis/index.js";
 import { principalContext } from "../../src/analysis/context.js";
 import { evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
-import type { PolicyStatement } from "../../src/model/document.js";
+import type { PolicyStatement, Role } from "../../src/model/document.js";
 import { ACCOUNT, allow, deny, documentOf, fn, policy, role, roleArn } from "../fixtures/rules/builders.js";
 
 const catalog = loadActionCatalogSync();
@@ -26,6 +26,15 @@ const statementArb: fc.Arbitrary<PolicyStatement> = fc.oneof(
   fc.array(patternArb, { minLength: 1, maxLength: 2 }).map((resources) => ({ Effect: "Allow" as const, Action: ["iam:PassRole"], NotResource: resources })),
 );
 
+/** The engine's decision on passing `arn` to Lambda for a role whose one inline policy is `p` (the oracle). */
+function passRoleToLambda(role: Role, arn: string): string {
+  return evaluateRequest({
+    identityPolicies: [{ id: "inline:p", document: role.inlinePolicies[0]!.document }],
+    permissionsBoundary: null,
+    request: { action: "iam:PassRole", resource: arn, principalArn: role.arn, context: principalContext(role.arn, { "iam:PassedToService": "lambda.amazonaws.com" }) },
+  }).decision;
+}
+
 describe("escalation targets decided once per resource signature", () => {
   it("PassRole to Lambda reaches exactly the roles the IAM engine allows one by one", () => {
     fc.assert(
@@ -34,12 +43,7 @@ describe("escalation targets decided once per resource signature", () => {
         const targets = NAMES.map((n, i) => role(n, ec2Half && i % 2 === 1 ? { trust: EC2_TRUST } : {}));
         const doc = analyzeDocument(documentOf({ roles: [self, ...targets], functions: [fn("self-fn", "self")] }), catalog);
         const path = doc.roles.find((r) => r.name === "self")!.analysis!.escalationPaths.find((p) => p.id === "passrole-lambda");
-        const decide = (arn: string) =>
-          evaluateRequest({
-            identityPolicies: [{ id: "inline:p", document: self.inlinePolicies[0]!.document }],
-            permissionsBoundary: null,
-            request: { action: "iam:PassRole", resource: arn, principalArn: self.arn, context: principalContext(self.arn, { "iam:PassedToService": "lambda.amazonaws.com" }) },
-          }).decision;
+        const decide = (arn: string) => passRoleToLambda(self, arn);
         const reaches = (arn: string) => decide(arn) === "allowed" || decide(arn) === "conditional";
         const any = `arn:aws:iam::${ACCOUNT}:role/*`;
         const reachesAny = reaches(any);
@@ -71,12 +75,7 @@ describe("escalation targets decided once per resource signature", () => {
         const all = [...attackers, ...targets];
         const doc = analyzeDocument(documentOf({ roles: all, functions: attackers.map((a) => fn(`${a.name}-fn`, a.name)) }), catalog);
         for (const attacker of attackers) {
-          const decide = (arn: string) =>
-            evaluateRequest({
-              identityPolicies: [{ id: "inline:p", document: attacker.inlinePolicies[0]!.document }],
-              permissionsBoundary: null,
-              request: { action: "iam:PassRole", resource: arn, principalArn: attacker.arn, context: principalContext(attacker.arn, { "iam:PassedToService": "lambda.amazonaws.com" }) },
-            }).decision;
+          const decide = (arn: string) => passRoleToLambda(attacker, arn);
           const reaches = (arn: string) => decide(arn) === "allowed" || decide(arn) === "conditional";
           const any = `arn:aws:iam::${ACCOUNT}:role/*`;
           const passable = all.filter((r) => !targets.includes(r) || !(ec2Half && targets.indexOf(r) % 2 === 1));

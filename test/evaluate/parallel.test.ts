@@ -2,29 +2,21 @@
  * The built-in pack's slices evaluated on worker threads beside this one (src/evaluate/parallel.ts)
  * give exactly what one thread gives: the same findings in the same order, the same diagnostics.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateAccount } from "../../bench/scale/generate.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { auditDocument, auditDocumentAsync } from "../../src/audit/audit-document.js";
-import { buildDocument } from "../../src/audit/build-document.js";
 import { evaluateDocument, evaluateDocumentAsync, evaluatePackRaw, loadBuiltinPack } from "../../src/evaluate/index.js";
 import { evaluateSlicesParallel } from "../../src/evaluate/parallel.js";
 import type { ChunkSink } from "../../src/evaluate/wasm-input.js";
 import { sliceRulesView } from "../../src/evaluate/rules-slices.js";
 import { builtinRulesView } from "../../src/evaluate/rules-view.js";
 import type { CanonicalDocument } from "../../src/model/document.js";
+import { generatedAccountDocument } from "../support/generated-account.js";
 
-const work = mkdtempSync(join(tmpdir(), "lr-parallel-"));
+const generated = generatedAccountDocument({ functions: 40, records: 4000, seed: 9 });
 let doc: CanonicalDocument;
-
-beforeAll(async () => {
-  const account = generateAccount(join(work, "a"), { functions: 40, records: 4000, seed: 9 });
-  doc = await buildDocument([account.dir], { workers: 1 });
-}, 120_000);
-
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+beforeAll(() => {
+  doc = generated();
+});
 
 /** An encoded slice as one ArrayBuffer (evaluatePackRaw's encoded-document path). */
 function concat(input: ChunkSink): ArrayBuffer {

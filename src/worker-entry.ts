@@ -1,0 +1,27 @@
+/**
+ * Finding and starting a stage's worker thread (usage reading, rule evaluation). The entry sits
+ * next to the module that starts it: its TypeScript source when running from source (tsx, vitest),
+ * else the build's bundle of it (tsup.config.ts). Null when it is not there (leastrole re-bundled
+ * by an embedder without that file): the stage then runs on the calling thread.
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+
+/** `moduleUrl`: the starting module's import.meta.url; `source`: e.g. "./worker.ts"; `built`: e.g. "./usage-worker.js". */
+export function workerEntry(moduleUrl: string, source: string, built: string): URL | null {
+  const url = new URL(moduleUrl.endsWith(".ts") ? source : built, moduleUrl);
+  try {
+    return url.protocol === "file:" && existsSync(fileURLToPath(url)) ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+export function startWorker(entry: URL): Worker {
+  if (entry.pathname.endsWith(".ts")) {
+    // From source: register tsx's loader inside the worker, then load the .ts entry.
+    return new Worker(`import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`, { eval: true });
+  }
+  return new Worker(entry);
+}
