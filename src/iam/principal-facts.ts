@@ -206,7 +206,8 @@ export function computePrincipalFacts(principal: PrincipalPolicies, catalog: Act
 }
 
 /** `allowedInto`: where to build the allowed set (a scratch set), else a fresh one the caller keeps. */
-function computeInternal(principal: PrincipalPolicies, catalog: ActionCatalog, allowedInto?: ActionSet): { facts: RoleFacts; identity: Located[]; allowed: ActionSet } {
+/** The identity statements, located, and the allowed actions (within the boundary): the part of computeInternal that listing needs. */
+function allowedOf(principal: PrincipalPolicies, catalog: ActionCatalog, allowedInto?: ActionSet): { identity: Located[]; boundaryStatements: Located[]; allowed: ActionSet; unresolved: string[] } {
   const identity: Located[] = [];
   const unresolved: string[] = [];
   for (const p of principal.inlinePolicies) identity.push(...locate(`inline:${p.name}`, "inline", p.document, p.source ?? null, catalog));
@@ -220,9 +221,14 @@ function computeInternal(principal: PrincipalPolicies, catalog: ActionCatalog, a
     if (boundary.document === null) unresolved.push(boundary.arn);
     else boundaryStatements = locate(boundary.arn, "boundary", boundary.document, boundary.source ?? null, catalog);
   }
-
   const allowed = allowedBy(identity, catalog, allowedInto);
   if (boundary !== null && boundary.document !== null) allowed.andInPlace(allowedBy(boundaryStatements, catalog, scratch(catalog, 0)));
+  return { identity, boundaryStatements, allowed, unresolved };
+}
+
+function computeInternal(principal: PrincipalPolicies, catalog: ActionCatalog, allowedInto?: ActionSet): { facts: RoleFacts; identity: Located[]; allowed: ActionSet } {
+  const { identity, boundaryStatements, allowed, unresolved } = allowedOf(principal, catalog, allowedInto);
+  const boundary = principal.permissionsBoundary ?? null;
 
   const grants = identity.filter((s) => s.statement.Effect === "Allow");
   const unconditional = scratch(catalog, 1);
@@ -438,7 +444,7 @@ export interface ActionGrant {
  */
 export function listGrantedActionNames(principal: PrincipalPolicies, catalog: ActionCatalog, options: { service?: string } = {}): string[] {
   const out: string[] = [];
-  forEachAllowed(computeInternal(principal, catalog).allowed, catalog, options.service, (_i, info) => out.push(info.action));
+  forEachAllowed(allowedOf(principal, catalog).allowed, catalog, options.service, (_i, info) => out.push(info.action));
   return out;
 }
 
