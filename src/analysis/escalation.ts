@@ -427,26 +427,30 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
       }
       return r;
     };
-    // Notes one target's decision; true when the enumeration can stop.
-    const note = (c: Candidate, r: EvaluationResult): boolean => {
+    // Records a decision (for one target, or a group of targets with one signature): its statements,
+    // or the first denial's reason. True when it reaches the target(s); the caller lists them.
+    const record = (r: EvaluationResult): boolean => {
       if (r.decision === "allowed" || r.decision === "conditional") {
-        reached.push(c.label);
         refs.push(...r.explanation.statements);
         if (r.decision === "allowed") allConditional = false;
-        // A grant on the "any" target covers every concrete one: stop enumerating (keeps this linear).
-        // A conditional one does too when every granting statement is conditional: no concrete
-        // target can then be allowed outright.
-        if (c.label.startsWith("<any") && (r.decision === "allowed" || !unconditionalGrant(policies, action))) return true;
-      } else if (reason === "") reason = r.explanation.summary;
+        return true;
+      }
+      if (reason === "") reason = r.explanation.summary;
       return false;
     };
     for (const c of candidates(step, self, targets, selfPolicies)) {
       if (!("list" in c)) {
-        if (note(c, decide(c))) break;
+        const r = decide(c);
+        if (!record(r)) continue;
+        reached.push(c.label);
+        // A grant on the "any" target covers every concrete one: stop enumerating (keeps this linear).
+        // A conditional one does too when every granting statement is conditional: no concrete
+        // target can then be allowed outright.
+        if (c.label.startsWith("<any") && (r.decision === "allowed" || !unconditionalGrant(policies, action))) break;
         continue;
       }
       if (signature === null) {
-        for (const x of c.list) if (x.arn !== self.arn) note(x, decide(x));
+        for (const x of c.list) if (x.arn !== self.arn && record(decide(x))) reached.push(x.label);
         continue;
       }
       // One decision per group (any member stands for all: the same signature); the first denied
@@ -455,12 +459,7 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
         const first = group[0] as Candidate;
         const representative = first.arn !== self.arn ? first : group[1];
         if (representative === undefined) continue; // self alone
-        const r = decide(representative);
-        if (r.decision === "allowed" || r.decision === "conditional") {
-          for (const x of group) if (x.arn !== self.arn) reached.push(x.label);
-          refs.push(...r.explanation.statements);
-          if (r.decision === "allowed") allConditional = false;
-        } else if (reason === "") reason = r.explanation.summary;
+        if (record(decide(representative))) for (const x of group) if (x.arn !== self.arn) reached.push(x.label);
       }
     }
     if (reached.length > 0) return { ok: true, conditional: allConditional, action, reached: reached.sort(byString), refs, reason: "" };

@@ -10,12 +10,12 @@
  * diagnostic for that pack; the other packs still run.
  */
 
+import { availableParallelism } from "node:os";
 import { EvaluationError, RulePackError, toError } from "../errors.js";
 import type { CanonicalDocument } from "../model/document.js";
 import type { Finding } from "../model/findings.js";
 import { buildFindings, compareFindings, indexDocument, type Diagnostic } from "./findings.js";
 import { PACK_ENTRYPOINT } from "./compile-rego.js";
-import { availableParallelism } from "node:os";
 import { pagesFor } from "./memory.js";
 import { evaluateSlicesParallel, PARALLEL_MIN_SLICES } from "./parallel.js";
 import { loadPolicyUnsigned, withSharedCodecs, type LoadedPolicy } from "./opa-wasm.js";

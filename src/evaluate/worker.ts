@@ -50,9 +50,9 @@ port.on("message", (m: Init | Slice) => {
     policy = null;
     return;
   }
-  const buffers: ArrayBuffer[] = [];
+  // Every chunk's buffer goes back to the caller's pool, whatever happens.
+  const buffers = [...new Set(m.chunks.map((c) => c.buffer as ArrayBuffer))];
   const release = (input: ChunkSink): void => {
-    for (const c of input.chunks) buffers.push(c.buffer as ArrayBuffer);
     input.chunks.length = 0;
   };
   try {
@@ -60,11 +60,10 @@ port.on("message", (m: Init | Slice) => {
     const id = p.entrypoints[PACK_ENTRYPOINT];
     if (typeof id !== "number") throw new Error(`entrypoint ${PACK_ENTRYPOINT} is not valid in this instance`);
     const text = withSharedCodecs(() => evaluateChunksText(p, ChunkSink.of(m.chunks, m.length), id, release));
-    port.postMessage({ id: m.id, text, buffers }, [...new Set(buffers)]);
+    port.postMessage({ id: m.id, text, buffers }, buffers);
   } catch (thrown) {
     policy = null; // the instance may be in any state after an abort
     const error = thrown instanceof Error ? thrown.message : String(thrown);
-    for (const c of m.chunks) if (!buffers.includes(c.buffer as ArrayBuffer)) buffers.push(c.buffer as ArrayBuffer);
-    port.postMessage({ id: m.id, error, buffers }, [...new Set(buffers)]);
+    port.postMessage({ id: m.id, error, buffers }, buffers);
   }
 });

@@ -4,13 +4,10 @@
  * the hand-made edge cases, a synthetic document and the public corpus, at slice sizes that cut
  * through every role group, at account scope (IAM users and groups) and at the default one.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateAccount } from "../../bench/scale/generate.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { analyzeDocument } from "../../src/analysis/index.js";
-import { buildDocument } from "../../src/audit/build-document.js";
 import { encodeDocument, evaluateDocument, evaluatePackRaw, loadBuiltinPack } from "../../src/evaluate/index.js";
 import { builtinRulesView } from "../../src/evaluate/rules-view.js";
 import { sliceRulesView } from "../../src/evaluate/rules-slices.js";
@@ -19,17 +16,14 @@ import type { CanonicalDocument } from "../../src/model/document.js";
 import { normalize } from "../../src/normalize/index.js";
 import { CORPUS, corpusInputs } from "../golden/corpus-inputs.js";
 import { canonicalJson } from "../support/canonical-json.js";
+import { generatedAccountDocument } from "../support/generated-account.js";
 import { syntheticDocument } from "../support/synthetic-document.js";
 
-const work = mkdtempSync(join(tmpdir(), "lr-slices-"));
+const account = generatedAccountDocument({ functions: 1000, records: 20_000, seed: 11 }, 300_000);
 let generated: CanonicalDocument;
-
-beforeAll(async () => {
-  const account = generateAccount(join(work, "a"), { functions: 1000, records: 20_000, seed: 11 });
-  generated = await buildDocument([account.dir], { workers: 1 });
-}, 300_000);
-
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+beforeAll(() => {
+  generated = account();
+});
 
 const SIZES = [1, 7, 50];
 const SCOPES = [undefined, { scope: "account" }];

@@ -6,30 +6,24 @@
  * generated account with CloudTrail usage (unused, denied, shared roles, escalation) and on the
  * hand-made edge cases.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateAccount } from "../../bench/scale/generate.js";
-import { buildDocument } from "../../src/audit/build-document.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { encodeDocument, evaluateDocument, evaluatePackRaw, loadBuiltinPack } from "../../src/evaluate/index.js";
 import { builtinRulesView } from "../../src/evaluate/rules-view.js";
 import { ChunkSink } from "../../src/evaluate/wasm-input.js";
 import type { CanonicalDocument } from "../../src/model/document.js";
 import { writeJson } from "../../src/normalize/write-json.js";
 import { canonicalJson } from "../support/canonical-json.js";
+import { generatedAccountDocument } from "../support/generated-account.js";
 import { syntheticDocument } from "../support/synthetic-document.js";
 
-const work = mkdtempSync(join(tmpdir(), "lr-view-"));
+const account = generatedAccountDocument({ functions: 30, records: 4000, seed: 5 }, 120_000);
 let scaled: CanonicalDocument;
-
-beforeAll(async () => {
-  const account = generateAccount(join(work, "a"), { functions: 30, records: 4000, seed: 5 });
-  scaled = await buildDocument([account.dir], { workers: 1 });
-}, 120_000);
-
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+beforeAll(() => {
+  scaled = account();
+});
 
 function sorted(findings: unknown): string[] {
   return (findings as unknown[]).map(canonicalJson).sort();
