@@ -7,8 +7,13 @@
  *
  * The calling thread encodes every slice (the view shares the document's objects, which only it
  * holds) and hands whole encoded slices to the workers, keeping each one a slice ahead so that it
- * never waits; in between it evaluates slices itself. The chunk buffers travel to the worker and
- * back (transferred, not copied) into this thread's pool (wasm-input.ts).
+ * never waits; in between it evaluates slices itself. A slice reaches its worker through one of the
+ * worker's shared-memory slots (`AHEAD` per worker, sent once and grown when a slice does not fit):
+ * the encoded bytes are copied in and only the slot's number travels. Why not transfer the chunks,
+ * as this did before: every ArrayBuffer that arrives by transfer counts as new external memory of
+ * the receiving thread, and V8 answers external memory growth with full mark-compacts. The chunks
+ * coming back started 4 of them per 10,000-function evaluation, each marking the audit's ~450 MB
+ * heap on the other core while both threads evaluated (bench/results/scale.md, session 6).
  *
  * A worker that cannot start or dies leaves its slices to this thread: the result is the same,
  * only slower. An evaluation that fails in a worker fails the pack, as it would here.
@@ -17,7 +22,7 @@ import type { Worker } from "node:worker_threads";
 import { EvaluationError } from "../errors.js";
 import { startWorker, workerEntry } from "../worker-entry.js";
 import type { RulePack } from "./pack.js";
-import { ChunkSink, encodeChunked, returnToPool } from "./wasm-input.js";
+import { ChunkSink, encodeChunked, recycle } from "./wasm-input.js";
 
 /** Below this many slices the workers' start (~50 ms each, plus their instance) is not worth it. */
 export const PARALLEL_MIN_SLICES = 4;
@@ -25,19 +30,48 @@ export const PARALLEL_MIN_SLICES = 4;
 /** Slices queued per worker: the one it evaluates and the next, so it never waits for this thread. */
 const AHEAD = 2;
 
-type Reply = { id: number; text: string; buffers: ArrayBuffer[] } | { id: number; error: string; buffers: ArrayBuffer[] };
+type Reply = { id: number; text: string } | { id: number; error: string };
 
 interface Lane {
   worker: Worker;
-  inFlight: Set<number>;
+  /** Slice id → the slot holding it. */
+  inFlight: Map<number, number>;
+  /** The worker's input slots (shared memory; index = slot number) and which are free. */
+  slots: SharedArrayBuffer[];
+  free: number[];
   dead: boolean;
+}
+
+/** A slot's first size; one grows to the slice that does not fit, plus a quarter. */
+const SLOT_BYTES = 8 << 20;
+
+/** Copies an encoded slice into a free slot of the lane; the message for the worker. */
+function fill(lane: Lane, id: number, sink: ChunkSink, slotBytes: number): { kind: "slice"; id: number; slot: number; length: number; buffer?: SharedArrayBuffer } {
+  const slot = lane.free.pop() as number;
+  let buffer: SharedArrayBuffer | undefined;
+  if ((lane.slots[slot]?.byteLength ?? 0) < sink.length) {
+    buffer = new SharedArrayBuffer(Math.max(slotBytes, Math.ceil((sink.length * 1.25) / 65536) * 65536));
+    lane.slots[slot] = buffer;
+  }
+  const bytes = new Uint8Array(lane.slots[slot] as SharedArrayBuffer);
+  let at = 0;
+  for (const c of sink.chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  const length = sink.length;
+  recycle(sink);
+  lane.inFlight.set(id, slot);
+  // The slot's buffer travels once, when it is new: the worker keeps it.
+  return buffer === undefined ? { kind: "slice", id, slot, length } : { kind: "slice", id, slot, length, buffer };
 }
 
 /**
  * Evaluates every slice, on `threads` workers and this thread. `result`: the results concatenated
  * in slice order, or the first result that is not an array (buildFindings reports it);
  * `onWorkers`: how many slices the workers evaluated. `evaluateHere` evaluates one encoded slice on
- * this thread (throws EvaluationError).
+ * this thread (throws EvaluationError). `slotBytes`: the workers' input slots' first size (tests
+ * make it small, so that slots grow).
  */
 export async function evaluateSlicesParallel(
   pack: RulePack,
@@ -45,6 +79,7 @@ export async function evaluateSlicesParallel(
   data: Record<string, unknown>,
   evaluateHere: (input: ChunkSink) => unknown,
   threads: number,
+  slotBytes = SLOT_BYTES,
 ): Promise<{ result: unknown; onWorkers: number; problem: string | null }> {
   let onWorkers = 0;
   // Why the workers did not all take part (no entry file, a worker that could not start or died).
@@ -76,9 +111,10 @@ export async function evaluateSlicesParallel(
       }
       // Not unref'd: while this thread waits for the last slices, the workers are all that keeps
       // the process alive (they are terminated in the finally below).
-      const lane: Lane = { worker, inFlight: new Set(), dead: false };
+      const lane: Lane = { worker, inFlight: new Map(), slots: [], free: Array.from({ length: AHEAD }, (_, k) => AHEAD - 1 - k), dead: false };
       worker.on("message", (m: Reply) => {
-        returnToPool(m.buffers);
+        const slot = lane.inFlight.get(m.id);
+        if (slot !== undefined) lane.free.push(slot);
         lane.inFlight.delete(m.id);
         if ("error" in m) {
           failure ??= new EvaluationError(`evaluation aborted: ${m.error}`, { file: pack.origin });
@@ -99,7 +135,7 @@ export async function evaluateSlicesParallel(
         if (lane.dead) return;
         lane.dead = true;
         if (!finished) problem ??= `a worker thread stopped (${thrown instanceof Error ? thrown.message : "exited"}); its slices were evaluated on the calling thread`;
-        orphans.push(...lane.inFlight);
+        orphans.push(...lane.inFlight.keys());
         lane.inFlight.clear();
         notify();
       };
@@ -128,10 +164,7 @@ export async function evaluateSlicesParallel(
       const lane = lanes.find((l) => !l.dead && l.inFlight.size < AHEAD);
       if (lane !== undefined) {
         const i = next++;
-        const sink = encodeFor(i);
-        lane.inFlight.add(i);
-        const buffers = [...new Set(sink.chunks.map((c) => c.buffer as ArrayBuffer))];
-        lane.worker.postMessage({ kind: "slice", id: i, chunks: sink.chunks, length: sink.length }, buffers);
+        lane.worker.postMessage(fill(lane, i, encodeFor(i), slotBytes));
         continue;
       }
       here(next++);

@@ -109,11 +109,6 @@ function newChunk(size: number): Uint8Array {
   return (size === CHUNK_SIZE ? pool.pop() : undefined) ?? new Uint8Array(size);
 }
 
-/** Buffers of chunks that went to another thread and came back: into the pool, if there is room. */
-export function returnToPool(buffers: ArrayBuffer[]): void {
-  for (const b of buffers) if (pool.length < POOLED && b.byteLength === CHUNK_SIZE) pool.push(new Uint8Array(b));
-}
-
 /** Gives an input's chunks back to the pool (the input must not be read after this). */
 export function recycle(input: ChunkSink): void {
   for (const c of input.chunks) {

@@ -1,10 +1,11 @@
 /**
  * A worker thread that evaluates slices of the built-in rules' view for parallel.ts: its own
- * instance of the pack's module (compiled once, shared), the input as UTF-8 chunks encoded by the
- * calling thread, the result set back as JSON text with the chunks' buffers (for the caller's pool).
+ * instance of the pack's module (compiled once, shared), the input as UTF-8 JSON encoded by the
+ * calling thread into one of this worker's shared-memory slots, the result set back as JSON text.
  *
- * Messages in: `{ kind: "init", module, data }` once, then `{ kind: "slice", id, chunks, length }`.
- * Messages out: `{ id, text, buffers }`, or `{ id, error, buffers }` when the evaluation failed.
+ * Messages in: `{ kind: "init", module, data }` once, then `{ kind: "slice", id, slot, length,
+ * buffer? }` (`buffer`: the slot's shared memory, sent when the slot is new or has grown).
+ * Messages out: `{ id, text }`, or `{ id, error }` when the evaluation failed.
  */
 import { parentPort } from "node:worker_threads";
 import { PACK_ENTRYPOINT } from "./compile-rego.js";
@@ -21,8 +22,9 @@ interface Init {
 interface Slice {
   kind: "slice";
   id: number;
-  chunks: Uint8Array[];
+  slot: number;
   length: number;
+  buffer?: SharedArrayBuffer;
 }
 
 const port = parentPort;
@@ -31,6 +33,7 @@ if (port === null) throw new Error("src/evaluate/worker.ts runs as a worker thre
 let init: Init | null = null;
 let dataBytes = 0;
 let policy: LoadedPolicy | null = null;
+const slots: SharedArrayBuffer[] = [];
 
 function instanceFor(inputBytes: number): LoadedPolicy {
   const pages = pagesFor(inputBytes, dataBytes);
@@ -50,20 +53,22 @@ port.on("message", (m: Init | Slice) => {
     policy = null;
     return;
   }
-  // Every chunk's buffer goes back to the caller's pool, whatever happens.
-  const buffers = [...new Set(m.chunks.map((c) => c.buffer as ArrayBuffer))];
+  if (m.buffer !== undefined) slots[m.slot] = m.buffer;
+  // The slot is the caller's again once the input is copied into the wasm memory: nothing to release.
   const release = (input: ChunkSink): void => {
     input.chunks.length = 0;
   };
   try {
+    const slot = slots[m.slot];
+    if (slot === undefined) throw new Error(`input slot ${m.slot} was never sent`);
     const p = instanceFor(m.length);
     const id = p.entrypoints[PACK_ENTRYPOINT];
     if (typeof id !== "number") throw new Error(`entrypoint ${PACK_ENTRYPOINT} is not valid in this instance`);
-    const text = withSharedCodecs(() => evaluateChunksText(p, ChunkSink.of(m.chunks, m.length), id, release));
-    port.postMessage({ id: m.id, text, buffers }, buffers);
+    const text = withSharedCodecs(() => evaluateChunksText(p, ChunkSink.of([new Uint8Array(slot, 0, m.length)], m.length), id, release));
+    port.postMessage({ id: m.id, text });
   } catch (thrown) {
     policy = null; // the instance may be in any state after an abort
     const error = thrown instanceof Error ? thrown.message : String(thrown);
-    port.postMessage({ id: m.id, error, buffers }, buffers);
+    port.postMessage({ id: m.id, error });
   }
 });

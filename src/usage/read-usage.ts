@@ -144,6 +144,9 @@ const BATCH_FINGERPRINTS = 1 << 20;
 /** The share of files taken after which every worker posts its batch (see readWithWorkers). */
 const EARLY_FLUSH = 0.85;
 
+/** A reader's young generation (startWorker in worker-entry.ts says why). */
+const READER_YOUNG_GENERATION_MB = 96;
+
 /** This stage's worker entry (src/worker-entry.ts): null when re-bundled without it. */
 function usageWorkerEntry(): URL | null {
   return workerEntry(import.meta.url, "./worker.ts", "./usage-worker.js");
@@ -169,7 +172,7 @@ async function readWithWorkers(
   signal?: AbortSignal,
 ): Promise<void> {
   signal?.throwIfAborted();
-  const workers = Array.from({ length: n }, () => startWorker(entry));
+  const workers = Array.from({ length: n }, () => startWorker(entry, { youngGenerationMb: READER_YOUNG_GENERATION_MB }));
   let flushed = 0;
   try {
     await new Promise<void>((resolve, reject) => {

@@ -60,6 +60,19 @@ describe("evaluateDocumentAsync", () => {
     expect(problem).toBeNull();
   }, 120_000);
 
+  it("grows a worker's input slots for slices that do not fit, and reuses them", async () => {
+    const pack = loadBuiltinPack();
+    const slices = () => sliceRulesView(builtinRulesView(doc), 3);
+    const sequential = evaluatePackRaw(pack, doc, undefined, 3) as unknown[];
+    const sizes = slices().map((s) => JSON.stringify(s).length);
+    // Slots of 1 KiB: every first slice of a slot outgrows it, and later slices of other sizes reuse or regrow it.
+    expect(Math.min(...sizes)).toBeGreaterThan(1024);
+    expect(new Set(sizes).size).toBeGreaterThan(3);
+    const { result, onWorkers } = await evaluateSlicesParallel(pack, slices(), pack.data, (input) => evaluatePackRaw(pack, { json: concat(input), document: doc }) as unknown[], 2, 1024);
+    expect(onWorkers).toBeGreaterThan(2);
+    expect(result).toEqual(sequential);
+  }, 120_000);
+
   it("an evaluation that fails in a worker fails the pack, with the worker's reason", async () => {
     const pack = loadBuiltinPack();
     // A module with no OPA exports: the worker's instance cannot be made.
