@@ -23,7 +23,8 @@ import { roleCallRecord } from "../support/cloudtrail-record.js";
 import { corpusFiles } from "./helpers.js";
 
 const ROLES = ["arn:aws:iam::111122223333:role/service-role/orders-role", "arn:aws:iam::111122223333:role/shared", "arn:aws-cn:iam::444455556666:role/cn-role"];
-const SESSIONS = ["orders-fn", "billing-fn", "awslambda_12_20261001120000000", "caf\u00e9-fn", 'q"uote', "x".repeat(300)];
+// Several service sessions per role: the first takes the whole path, the next ones the fast one (serviceSession).
+const SESSIONS = ["orders-fn", "billing-fn", "awslambda_12_20261001120000000", "awslambda_3_20261001130000000", "awslambda_40_20261002010000000", "caf\u00e9-fn", 'q"uote', "x".repeat(300)];
 const odd = fc.constantFrom("caf\u00e9", 'with "quote"', "back\\slash", "\u65e5\u672c", "t".repeat(300), "", "a\u0000b");
 const name = fc.oneof(fc.constantFrom("orders", "orders-2026", "prefix/orders"), odd);
 const CALLS: [string, string, fc.Arbitrary<object>][] = [
@@ -63,7 +64,7 @@ const recordText = fc
       },
       { requiredKeys: [] },
     ),
-    mutation: fc.constantFrom("none", "none", "none", "duplicate", "escapedKey", "indent", "reorder", "dropSource"),
+    mutation: fc.constantFrom("none", "none", "none", "duplicate", "escapedKey", "indent", "reorder", "dropSource", "otherType", "noIssuer"),
   })
   .map((r) => {
     const [i, params] = r.call;
@@ -82,6 +83,18 @@ const recordText = fc
       case "dropSource":
         delete rec.eventSource;
         return JSON.stringify(rec);
+      case "otherType": {
+        // Not a role session, though it has a session-like principalId and an issuer.
+        const ui = rec.userIdentity as { type?: unknown } | null;
+        if (ui !== null && typeof ui === "object") ui.type = "FederatedUser";
+        return JSON.stringify(rec);
+      }
+      case "noIssuer": {
+        // The role from the STS ARN (without its path), as sessionOf falls back to.
+        const ui = rec.userIdentity as { sessionContext?: { sessionIssuer?: { arn?: unknown } } } | null;
+        if (ui !== null && typeof ui === "object") delete ui.sessionContext?.sessionIssuer?.arn;
+        return JSON.stringify(rec);
+      }
       default:
         return JSON.stringify(rec);
     }
@@ -135,6 +148,34 @@ describe("WebAssembly scanner ≡ JSON.parse ≡ JavaScript scanner", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("folds a role's Lambda service sessions into one principal, and only AssumedRole ones", () => {
+    // The first service session of a role takes the whole path; later ones the short one
+    // (FileAccumulator.serviceSession), which must agree with it on every field that decides.
+    const role = ROLES[0] as string;
+    const call = (session: string, seq: number, edit?: (ui: { type: string; sessionContext: { sessionIssuer: { arn?: string } } }) => void, invokedBy?: string) => {
+      const rec = roleCallRecord({ account: "111122223333", roleArn: role, session, time: "2026-10-02T10:00:00Z", source: "sqs", name: "ReceiveMessage", seq, ...(invokedBy === undefined ? {} : { invokedBy }) }) as { userIdentity: never };
+      edit?.(rec.userIdentity);
+      return rec;
+    };
+    const records = [
+      call("awslambda_1_20261002100000000", 1),
+      call("awslambda_2_20261002100000000", 2, undefined, "lambda.amazonaws.com"),
+      call("awslambda_3_20261002100000000", 3, (ui) => (ui.type = "FederatedUser")),
+      call("awslambda_4_20261002100000000", 4, (ui) => delete ui.sessionContext.sessionIssuer.arn),
+      call("orders-fn", 5),
+      call("awslambda_1_20261002100000000", 6),
+    ];
+    const data = Buffer.from(JSON.stringify({ Records: records }));
+    const wasm = read(data, {});
+    expect(counted(wasm)).toEqual(counted(read(data, { fastScan: false })));
+    expect(wasm.principals.map((p) => [p.roleArn, p.sessionName, p.invokedBy, p.sessionNames])).toEqual([
+      // The smallest invokedBy of its sessions (null is none).
+      [role, "awslambda_*", "lambda.amazonaws.com", ["awslambda_1_20261002100000000", "awslambda_2_20261002100000000"]],
+      ["arn:aws:iam::111122223333:role/orders-role", "awslambda_*", null, ["awslambda_4_20261002100000000"]],
+      [role, "orders-fn", null, null],
+    ]);
   });
 
   it("gives the same partial when symbols are cleared every few records", () => {
