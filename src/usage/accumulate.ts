@@ -13,6 +13,7 @@ import type { IdentityFields } from "./record-fields.js";
 import type { CompactRecords } from "./scan-wasm.js";
 import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_PAR_START, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE, S_UI_INVOKED_BY, S_UI_ISSUER, S_UI_PRINCIPAL, S_UI_TYPE } from "./scan-slots.js";
 import { fingerprintTo } from "./fingerprints.js";
+import { GroupCache } from "./group-cache.js";
 import { hourOf } from "./dedup.js";
 import { commonPrefix, deriveResources, resourcesOf } from "./resources.js";
 
@@ -152,8 +153,8 @@ export class FileAccumulator {
   /** addCompact's caches, valid for one symbol epoch of the scanner: principal per session key, resources per parameter value. */
   private symbolEpoch = -1;
   private uiPrincipal: Int32Array | null = null;
-  /** Per principal: group by (event name symbol, event source symbol), for calls without error or version. */
-  private groupBySymbols: (Map<number, number> | undefined)[] = [];
+  /** Group by (principal, event name symbol, event source symbol), for calls without error or version. */
+  private readonly groupBySymbols = new GroupCache();
   /** Per bucket name symbol: its ARN (and the partition it was built for). */
   private readonly bucketArns = new Map<number, { partition: string; arn: string }>();
   private readonly paramMemo = new Map<number, { keyId: number; eventSource: string; region: string | null; accountId: string | null; partition: string; out: string[] }>();
@@ -258,9 +259,7 @@ export class FileAccumulator {
       this.uiPrincipal.fill(UNRESOLVED);
       this.paramMemo.clear();
       this.bucketArns.clear();
-      // Dropped, not cleared one by one: at 10,000 functions there are ~20,000 principals and an
-      // epoch every ~5,000 records.
-      this.groupBySymbols = [];
+      this.groupBySymbols.clear();
     }
     let time: number;
     if (m[r + S_TIME_STATE] === 1) {
@@ -440,13 +439,11 @@ export class FileAccumulator {
     if (sourceSym >= 0 && nameSym >= 0 && errorCode === null && !versioned) {
       // The usual call (no error, no version): one lookup by the pair of symbol ids, a small
       // integer, instead of the nested maps keyed by strings.
-      let bySymbols = this.groupBySymbols[p];
-      if (bySymbols === undefined) this.groupBySymbols[p] = bySymbols = new Map();
       const k = nameSym * MAX_SYMBOLS + sourceSym;
-      gi = bySymbols.get(k) ?? -1;
+      gi = this.groupBySymbols.get(p, k);
       if (gi < 0) {
         gi = this.groupOf(p, eventSource, eventName, null, false, time);
-        bySymbols.set(k, gi);
+        this.groupBySymbols.set(p, k, gi);
       }
     } else {
       gi = this.groupOf(p, eventSource, eventName, errorCode, versioned, time);
