@@ -22,6 +22,30 @@ export interface AnalyzeOptions {
 }
 
 export function analyzeDocument(document: CanonicalDocument, catalog: ActionCatalog = loadActionCatalogSync(), options: AnalyzeOptions = {}): CanonicalDocument {
+  return completeAnalysis(analyzeIdentities(document, catalog, options), document);
+}
+
+/**
+ * The analysis of a document's identities, before its usage is known: everything analyzeDocument
+ * computes but the roles' scope suggestions (LR017), the only part that reads `usage`. Why apart:
+ * an audit computes this on the calling thread while its worker threads read CloudTrail (which
+ * does not change roles, functions, principals or policies), then completes it once the usage is
+ * in (src/audit/build-document.ts): at 10,000 functions and 1M records that took 1.5 s off the
+ * audit on 2 cores (bench/results/scale.md, session 6).
+ */
+export interface AnalysisDraft {
+  /** The entity lists analysed (the document's own arrays: completeAnalysis checks them). */
+  readonly of: { roles: readonly Role[]; functions: readonly LambdaFunction[]; principals: readonly Principal[] };
+  readonly roles: Array<{ role: Role; identity: PrincipalPolicies["identity"]; analysis: Omit<RoleAnalysis, "scopeSuggestions"> }>;
+  readonly functions: LambdaFunction[];
+  readonly principals: Principal[];
+  /** What it was made with (a draft made again uses the same). */
+  readonly catalog: ActionCatalog;
+  readonly options: AnalyzeOptions;
+}
+
+/** analyzeDocument in two steps (AnalysisDraft says why): this one reads no `usage`. */
+export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCatalog = loadActionCatalogSync(), options: AnalyzeOptions = {}): AnalysisDraft {
   const groupsByName = new Map<string, Principal>();
   for (const p of document.principals) if (p.type === "group") groupsByName.set(`${p.accountId}/${p.name}`, p);
   const policyCache = new Map<string, PrincipalPolicies>();
@@ -47,7 +71,7 @@ export function analyzeDocument(document: CanonicalDocument, catalog: ActionCata
   }
   const targets = indexTargets(document);
 
-  const roles: Role[] = document.roles.map((role) => {
+  const roles: AnalysisDraft["roles"] = document.roles.map((role) => {
     const policies = policiesFor(role);
     const fns = functionsByRole.get(role.arn) ?? [];
     const fullAccess: FullAccessPolicy[] = [];
@@ -59,7 +83,7 @@ export function analyzeDocument(document: CanonicalDocument, catalog: ActionCata
     }
     fullAccess.sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
     const esc = escalationPaths(role, policies, targets);
-    const analysis: RoleAnalysis = {
+    const analysis: Omit<RoleAnalysis, "scopeSuggestions"> = {
       executionRole: role.trustsLambda || role.functions.length > 0 || fns.length > 0,
       incomplete: policies.incomplete,
       trust: analyzeTrust(role.trustPolicy, role.accountId),
@@ -67,10 +91,9 @@ export function analyzeDocument(document: CanonicalDocument, catalog: ActionCata
       fullAccessPolicies: fullAccess,
       escalationPaths: esc.paths,
       blockedEscalations: esc.blocked,
-      scopeSuggestions: scopeSuggestions(role, policies.identity, document),
       summary: summarizeGrants(catalog, policies.identity),
     };
-    return { ...role, analysis };
+    return { role, identity: policies.identity, analysis };
   });
 
   const principals: Principal[] = document.principals.map((p) => {
@@ -105,5 +128,22 @@ export function analyzeDocument(document: CanonicalDocument, catalog: ActionCata
     return { ...fn, analysis };
   });
 
-  return { ...document, functions, roles, principals };
+  return { of: { roles: document.roles, functions: document.functions, principals: document.principals }, roles, functions, principals, catalog, options };
+}
+
+/**
+ * The analysed document: `document` (with its usage now) and the draft made of its identities.
+ * A draft of other entity lists (the document was changed in between) is made again.
+ */
+export function completeAnalysis(draft: AnalysisDraft, document: CanonicalDocument): CanonicalDocument {
+  if (draft.of.roles !== document.roles || draft.of.functions !== document.functions || draft.of.principals !== document.principals) {
+    return analyzeDocument(document, draft.catalog, draft.options);
+  }
+  const roles: Role[] = draft.roles.map(({ role, identity, analysis }) => {
+    const { summary, ...rest } = analysis;
+    // The same key order as always (scopeSuggestions before summary): the document is written as built.
+    const full: RoleAnalysis = { ...rest, scopeSuggestions: scopeSuggestions(role, identity, document), summary };
+    return { ...role, analysis: full };
+  });
+  return { ...document, functions: draft.functions, roles, principals: draft.principals };
 }

@@ -6,7 +6,7 @@
 
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { analyzeDocument } from "../analysis/index.js";
+import { analyzeIdentities, completeAnalysis, type AnalysisDraft } from "../analysis/index.js";
 import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument, Warning } from "../model/document.js";
 import { defaultFactsFunction, normalizeFragments, type NormalizeOptions } from "../normalize/index.js";
@@ -160,12 +160,33 @@ export async function buildDocument(paths: string[], options: BuildOptions = {})
     cpuTimings.iamFacts = (cpuTimings.iamFacts ?? 0) + factsCpu;
   }
 
+  const analyzeOptions = { principals: options.config?.scope === "account" };
+  let draft: AnalysisDraft | null = null;
+  // Main-thread time spent on the analysis while the usage workers read (see below).
+  let overlapMs = 0;
   if (routed.usage.length > 0) {
     t = startStage();
-    const aggregate = await readUsage(routed.usage, {
+    const stop = new AbortController();
+    const reading = readUsage(routed.usage, {
+      signal: stop.signal,
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       onProgress: (p) => options.onProgress?.({ stage: "usage", done: p.filesDone, total: p.filesTotal }),
     });
+    // The identities' analysis reads no usage: it runs here while the workers read CloudTrail (their
+    // files are handed out before readUsage returns), and their batches wait to be merged. Why:
+    // at 10,000 functions and 1M records this thread was half idle during the reading and the
+    // other cores idle during the analysis; overlapped, the audit is ~1.5 s shorter on 2 cores.
+    const a0 = performance.now();
+    try {
+      draft = analyzeIdentities(document, undefined, analyzeOptions);
+    } catch (e) {
+      // The workers would read on: stop them (their rejection is this abort) before the error goes up.
+      reading.catch(() => undefined);
+      stop.abort(e);
+      throw e;
+    }
+    overlapMs = performance.now() - a0;
+    const aggregate = await reading;
     document.usage = labelUsage(aggregate, document, {
       windowDays: options.config?.usage?.windowDays ?? 30,
       asOf: options.asOf ?? null,
@@ -183,7 +204,18 @@ export async function buildDocument(paths: string[], options: BuildOptions = {})
   }
 
   t = startStage();
-  const analysed = analyzeDocument(document, undefined, { principals: options.config?.scope === "account" });
+  const analysed = completeAnalysis(draft ?? analyzeIdentities(document, undefined, analyzeOptions), document);
   clock("analyze", t);
+  // The overlapped analysis is counted as analysis, not usage (its wall time on this thread; its
+  // CPU time taken as the same, since Node 20 has no per-thread CPU clock).
+  moveTiming(timings, cpuTimings, "usage", "analyze", overlapMs);
   return analysed;
+}
+
+function moveTiming(timings: StageTimings | undefined, cpu: StageTimings | undefined, from: "usage", to: "analyze", ms: number): void {
+  for (const t of [timings, cpu]) {
+    if (t === undefined || ms === 0) continue;
+    t[from] = Math.max(0, (t[from] ?? 0) - ms);
+    t[to] = (t[to] ?? 0) + ms;
+  }
 }

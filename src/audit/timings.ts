@@ -10,6 +10,9 @@ export const AUDIT_STAGES = ["read", "normalize", "iamFacts", "usage", "analyze"
  * (without the IAM facts); iamFacts: the IAM engine's per-principal facts (action catalog load
  * included); usage: reading and labelling CloudTrail and the other activity files; analyze: the
  * derived facts the rules read; evaluate: the rules (wasm) and findings; report: rendering and writing.
+ * With activity files, most of the analysis runs on the calling thread while the usage workers
+ * read (build-document.ts): that time is counted as analysis and taken out of usage (its CPU time
+ * taken as its wall time), so the stages still add up to the total.
  */
 export type AuditStage = (typeof AUDIT_STAGES)[number];
 
