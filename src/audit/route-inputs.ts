@@ -47,13 +47,26 @@ function head(file: string): string | Promise<string> {
     closeSync(fd);
   }
   if (raw[0] !== 0x1f || raw[1] !== 0x8b) return raw.toString("utf8");
+  // A head cut out of a larger file is a truncated stream: inflate what there is. First only its
+  // first GZIP_PROBE bytes, which give the SNIFF_BYTES of text asked for when the text compresses
+  // less than 4× (CloudTrail: ~8×, so this is ~60 KB less to inflate per file, a quarter of a second
+  // over the 2,100 files of 1M records); the same prefix of the same stream either way.
+  if (raw.length > GZIP_PROBE) {
+    try {
+      const text = gunzipSync(raw.subarray(0, GZIP_PROBE), { finishFlush: constants.Z_SYNC_FLUSH });
+      if (text.length >= SNIFF_BYTES) return text.subarray(0, SNIFF_BYTES).toString("utf8");
+    } catch {
+      // Damaged within the probe: the whole head below says what inflates before the damage.
+    }
+  }
   try {
-    // A head cut out of a larger file is a truncated stream: inflate what there is.
     return gunzipSync(raw, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, SNIFF_BYTES).toString("utf8");
   } catch {
     return inflatedUntilError(raw); // damaged: what inflates before the damage
   }
 }
+
+const GZIP_PROBE = 4 * 1024;
 
 /** The text a damaged gzip head inflates to before its error (the readers then say what is wrong). */
 function inflatedUntilError(raw: Buffer): Promise<string> {

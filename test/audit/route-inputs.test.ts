@@ -2,6 +2,7 @@
  * routeInputs sniffs each file's first bytes (gunzipped when gzip) to send activity data to the
  * usage stage and the rest to the source readers: whole, truncated and damaged gzip included.
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +26,18 @@ function trail(records: number): string {
   return JSON.stringify({ Records: rs });
 }
 
+/**
+ * JSON that compresses about 2×: the first 4 KB of its gzip (the probe) inflate to less than the
+ * sniffed 16 KB, and its first item opens with 12 KB of noise, so what tells it apart comes after
+ * what the probe alone would give.
+ */
+function noisy(wrap: (items: object[]) => object, item: (noise: string) => object): Buffer {
+  const hex = (i: number) => Array.from({ length: i === 0 ? 192 : 16 }, (_, k) => createHash("sha256").update(`${i}/${k}`).digest("hex")).join("");
+  const data = gzipSync(JSON.stringify(wrap(Array.from({ length: 40 }, (_, i) => item(hex(i))))));
+  expect(data.length).toBeGreaterThan(16 * 1024);
+  return data;
+}
+
 describe("routeInputs", () => {
   it("sends CloudTrail (plain, gzip, a gzip head past the sniffed bytes, damaged gzip) to usage, the rest to the readers", async () => {
     const big = gzipSync(trail(3000));
@@ -38,14 +51,17 @@ describe("routeInputs", () => {
       "b/iam.json": JSON.stringify({ UserDetailList: [], RoleDetailList: [], Policies: [] }),
       "b/iam.json.gz": gzipSync(JSON.stringify({ RoleDetailList: [] })),
       "b/empty.json": "",
+      // Past the probe: the whole head is inflated, as for any gzip before.
+      "c/noisy-trail.json.gz": noisy((records) => ({ Records: records }), (n) => ({ requestID: n, eventVersion: "1.08", eventSource: "s3.amazonaws.com", eventName: "GetObject" })),
+      "c/noisy-iam.json.gz": noisy((roles) => ({ RoleDetailList: roles }), (n) => ({ RoleName: "r", RoleId: n })),
     };
     for (const [name, data] of Object.entries(files)) {
       mkdirSync(join(dir, name, ".."), { recursive: true });
       writeFileSync(join(dir, name), data);
     }
     const routed = await routeInputs([dir]);
-    expect(routed.usage).toEqual(["a/damaged.json.gz", "a/trail.json", "a/trail.json.gz"].map((f) => join(dir, f)));
-    expect(routed.sources.map((s) => s.file)).toEqual(["b/empty.json", "b/iam.json", "b/iam.json.gz"].map((f) => join(dir, f)));
+    expect(routed.usage).toEqual(["a/damaged.json.gz", "a/trail.json", "a/trail.json.gz", "c/noisy-trail.json.gz"].map((f) => join(dir, f)));
+    expect(routed.sources.map((s) => s.file)).toEqual(["b/empty.json", "b/iam.json", "b/iam.json.gz", "c/noisy-iam.json.gz"].map((f) => join(dir, f)));
     expect(routed.warnings).toEqual([]);
   });
 });
