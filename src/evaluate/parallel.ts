@@ -11,9 +11,10 @@
  * worker's shared-memory slots (`AHEAD` per worker, sent once and grown when a slice does not fit):
  * the encoded bytes are copied in and only the slot's number travels. Why not transfer the chunks,
  * as this did before: every ArrayBuffer that arrives by transfer counts as new external memory of
- * the receiving thread, and V8 answers external memory growth with full mark-compacts. The chunks
- * coming back started 4 of them per 10,000-function evaluation, each marking the audit's ~450 MB
- * heap on the other core while both threads evaluated (bench/results/scale.md, session 6).
+ * the receiving thread, and V8 answers external memory growth with full mark-compacts, each marking
+ * the audit's ~450 MB heap on the other core while both threads evaluate. (The 4 such collections
+ * measured at 10,000 functions came mostly from the rule pack's instance being made again for
+ * larger slices, see memory.ts; with the slots nothing is transferred at all after the first ones.)
  *
  * A worker that cannot start or dies leaves its slices to this thread: the result is the same,
  * only slower. An evaluation that fails in a worker fails the pack, as it would here.
