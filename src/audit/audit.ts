@@ -7,6 +7,7 @@ import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument } from "../model/document.js";
 import type { AuditReport } from "../report/json.js";
 import { auditDocumentAsync, type AuditOptions } from "./audit-document.js";
+import { prepareBuiltinInstance } from "../evaluate/evaluator.js";
 import { buildDocument, type BuildOptions } from "./build-document.js";
 import { addTiming, startStage } from "./timings.js";
 
@@ -32,15 +33,18 @@ export function evaluationOptionsOf(config: LeastroleConfig | undefined, configF
 }
 
 export async function audit(paths: string[], options: AuditPathsOptions = {}): Promise<AuditResult> {
+  const fromConfig = evaluationOptionsOf(options.config, options.configFile);
+  const ruleOptions = { ...(fromConfig.ruleOptions ?? {}), ...(options.ruleOptions ?? {}) };
+  // While the heap is small (prepareBuiltinInstance says why).
+  if (!options.noBuiltinRules) prepareBuiltinInstance(ruleOptions);
   const document = await buildDocument(paths, options);
   const t = startStage();
-  const fromConfig = evaluationOptionsOf(options.config, options.configFile);
   const report = await auditDocumentAsync(document, {
     ...fromConfig,
     ...options,
     rules: [...(fromConfig.rules ?? []), ...(options.rules ?? [])],
     suppressions: [...(fromConfig.suppressions ?? []), ...(options.suppressions ?? [])],
-    ruleOptions: { ...(fromConfig.ruleOptions ?? {}), ...(options.ruleOptions ?? {}) },
+    ruleOptions,
   });
   addTiming(options.timings, "evaluate", t, options.cpuTimings);
   return { report, document };

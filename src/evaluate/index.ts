@@ -5,6 +5,7 @@ export {
   evaluateDocument,
   evaluateDocumentAsync,
   evaluatePackRaw,
+  prepareBuiltinInstance,
   type EncodedDocument,
   type EvaluateOptions,
   type EvaluationResult,

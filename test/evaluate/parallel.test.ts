@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditDocument, auditDocumentAsync } from "../../src/audit/audit-document.js";
-import { evaluateDocument, evaluateDocumentAsync, evaluatePackRaw, loadBuiltinPack } from "../../src/evaluate/index.js";
+import { evaluateDocument, evaluateDocumentAsync, evaluatePackRaw, loadBuiltinPack, prepareBuiltinInstance } from "../../src/evaluate/index.js";
 import { evaluateSlicesParallel } from "../../src/evaluate/parallel.js";
 import type { ChunkSink } from "../../src/evaluate/wasm-input.js";
 import { sliceRulesView } from "../../src/evaluate/rules-slices.js";
@@ -71,6 +71,18 @@ describe("evaluateDocumentAsync", () => {
     const { result, onWorkers } = await evaluateSlicesParallel(pack, slices(), pack.data, (input) => evaluatePackRaw(pack, { json: concat(input), document: doc }) as unknown[], 2, 1024);
     expect(onWorkers).toBeGreaterThan(2);
     expect(result).toEqual(sequential);
+  }, 120_000);
+
+  it("evaluates the same with the built-in instance made beforehand (prepareBuiltinInstance), with rule options too", async () => {
+    const packs = [loadBuiltinPack()];
+    for (const ruleOptions of [undefined, { sensitivity_tag_keys: ["tier"] }]) {
+      const options = { sliceFunctions: 3, today: "2026-11-01", ...(ruleOptions ? { ruleOptions } : {}) };
+      const before = evaluateDocument(doc, packs, options);
+      prepareBuiltinInstance(ruleOptions);
+      expect(evaluateDocument(doc, packs, options)).toEqual(before);
+      prepareBuiltinInstance(ruleOptions);
+      expect(await evaluateDocumentAsync(doc, packs, { ...options, evaluateWorkers: 1 })).toEqual(before);
+    }
   }, 120_000);
 
   it("an evaluation that fails in a worker fails the pack, with the worker's reason", async () => {

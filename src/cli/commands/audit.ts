@@ -2,6 +2,7 @@ import { Option, type Command } from "commander";
 import { auditDocumentAsync, evaluationOptionsOf, formatStageTimings, type StageTimings } from "../../audit/index.js";
 import { addTiming, startStage } from "../../audit/timings.js";
 import { loadBuiltinPack } from "../../evaluate/pack.js";
+import { prepareBuiltinInstance } from "../../evaluate/evaluator.js";
 import { severityRank } from "../../evaluate/findings.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
 import { renderHtml, renderMarkdown, renderSarif, renderTable, shouldUseColor, type GeneratedFix } from "../../report/index.js";
@@ -64,6 +65,8 @@ export function registerAudit(program: Command): void {
       const progress = makeProgress({ quiet });
       const { config, configFile } = loadConfigFor(flags);
       const effective = flags.scope ? { ...(config ?? {}), scope: flags.scope } : config;
+      // While the heap is small (prepareBuiltinInstance says why).
+      prepareBuiltinInstance(evaluationOptionsOf(effective, configFile).ruleOptions);
       const document = await documentFor(paths, flags, effective, progress, timings && cpuTimings ? { wall: timings, cpu: cpuTimings } : undefined, iacOptionsOf(flags));
       const fromConfig = evaluationOptionsOf(effective, configFile);
       // Load (and, for folders of .rego, compile) every extra pack once: the report renderers need
