@@ -65,10 +65,10 @@ export function registerAudit(program: Command): void {
       const progress = makeProgress({ quiet });
       const { config, configFile } = loadConfigFor(flags);
       const effective = flags.scope ? { ...(config ?? {}), scope: flags.scope } : config;
-      // While the heap is small (prepareBuiltinInstance says why).
-      prepareBuiltinInstance(evaluationOptionsOf(effective, configFile).ruleOptions);
-      const document = await documentFor(paths, flags, effective, progress, timings && cpuTimings ? { wall: timings, cpu: cpuTimings } : undefined, iacOptionsOf(flags));
       const fromConfig = evaluationOptionsOf(effective, configFile);
+      // While the heap is small (prepareBuiltinInstance says why).
+      prepareBuiltinInstance(fromConfig.ruleOptions);
+      const document = await documentFor(paths, flags, effective, progress, timings && cpuTimings ? { wall: timings, cpu: cpuTimings } : undefined, iacOptionsOf(flags));
       // Load (and, for folders of .rego, compile) every extra pack once: the report renderers need
       // their catalogs too.
       const extraPacks = [...(fromConfig.rules ?? []), ...(flags.rules ?? [])].map((r) => (typeof r === "string" ? loadRulePack(r) : r));
