@@ -12,11 +12,11 @@
  * only a policy pattern that covers every name of that type matches it, which is exactly "granted
  * on arbitrary X", including the ones the inputs do not show.
  */
-import type { CanonicalDocument, LambdaFunction, Principal, Role } from "../model/document.js";
+import type { CanonicalDocument, LambdaFunction, PolicyStatement, Principal, Role } from "../model/document.js";
 import type { BlockedEscalation, EscalationPath, StatementPointer } from "../model/analysis.js";
 import { actionApplies, arnMatches, evaluateRequest, type EvaluationResult, type NamedPolicy, type StatementRef } from "./iam.js";
 import { principalContext } from "./context.js";
-import { accountOf, byString, isAwsManagedArn, partitionOf, pointers, type PrincipalPolicies } from "./policies.js";
+import { accountOf, actionKeyOf, byString, ContentCache, isAwsManagedArn, partitionOf, pointers, type PrincipalPolicies } from "./policies.js";
 
 type TargetKind = "role" | "passable-role" | "user" | "group" | "policy" | "other-function" | "new-resource";
 
@@ -472,18 +472,39 @@ export interface EscalationResult {
   blocked: BlockedEscalation[];
 }
 
+const METHOD_ACTIONS: readonly string[] = [...new Set(ESCALATION_METHODS.flatMap((m) => m.steps.flatMap((s) => s.actions)))];
+const escalationActionsCache = new ContentCache<ReadonlySet<string>>();
+
+/**
+ * The escalation methods' actions a statement's Action/NotAction names (whatever its resources and
+ * conditions: the cheap pre-filter of escalationPaths). Cached by the action list, which roles
+ * repeat with their own resources: matched once per list, not once per role.
+ */
+function escalationActionsOf(st: PolicyStatement, key: string): ReadonlySet<string> {
+  const hit = escalationActionsCache.get(key);
+  if (hit !== undefined) return hit;
+  return escalationActionsCache.set(key, new Set(METHOD_ACTIONS.filter((a) => actionApplies(st, a))));
+}
+
 /** The escalation paths of one role or IAM user. */
 export function escalationPaths(self: Role | Principal, policies: PrincipalPolicies, targets: EscalationTargets): EscalationResult {
   const paths: EscalationPath[] = [];
   const blocked: BlockedEscalation[] = [];
   const selfPolicies = self.attachedPolicies.map((a) => a.arn);
-  // Memoised per action: the methods name the same few actions (iam:PassRole…) over and over.
-  const granted = new Map<string, boolean>();
-  const mayGrant = (a: string) => {
-    let g = granted.get(a);
-    if (g === undefined) granted.set(a, (g = policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, a)))));
-    return g;
-  };
+  // The methods' actions some Allow statement names, per distinct action list (escalationActionsOf).
+  const lists: ReadonlySet<string>[] = [];
+  const seen = new Set<string>();
+  for (const p of policies.identity) {
+    for (const st of p.document.Statement) {
+      if (st.Effect !== "Allow") continue;
+      const key = actionKeyOf(st);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const named = escalationActionsOf(st, key);
+      if (named.size > 0) lists.push(named);
+    }
+  }
+  const mayGrant = (a: string) => lists.some((l) => l.has(a));
   for (const m of ESCALATION_METHODS) {
     // Cheap pre-filter: a method none of whose steps any Allow statement names cannot be a path.
     if (!m.steps.every((s) => s.actions.some(mayGrant))) {

@@ -13,15 +13,18 @@ import { inVpc, requiredPermissions, TRACING_ACTIONS, VPC_ACTIONS } from "./requ
 const POLLER_VPC_KINDS = new Set(["kafka", "self-managed-kafka", "mq", "docdb"]);
 
 export function evaluateRequirements(fn: LambdaFunction, role: Role | null, policies: PrincipalPolicies | null): Requirement[] {
-  return requiredPermissions(fn).map(({ alternativeResources: _alternatives, ...r }) => {
-    if (role === null || policies === null) {
-      return { ...r, decision: "no-role" as const, explanation: `The execution role ${fn.roleArn} is not in the inputs.`, statements: [] };
-    }
+  const required = requiredPermissions(fn);
+  if (role === null || policies === null) {
+    return required.map(({ alternativeResources: _alternatives, ...r }) => ({ ...r, decision: "no-role" as const, explanation: `The execution role ${fn.roleArn} is not in the inputs.`, statements: [] }));
+  }
+  // One context per function (its region): every requirement's request shares it.
+  const context = principalContext(role.arn, { "aws:RequestedRegion": fn.region });
+  return required.map(({ alternativeResources: _alternatives, ...r }) => {
     const evaluate = (resource: string) =>
       evaluateRequest({
         identityPolicies: policies.identity,
         permissionsBoundary: policies.boundary,
-        request: { action: r.action, resource, principalArn: role.arn, context: principalContext(role.arn, { "aws:RequestedRegion": fn.region }) },
+        request: { action: r.action, resource, principalArn: role.arn, context },
       });
     let result = evaluate(r.resource);
     for (const alt of _alternatives ?? []) {

@@ -10,7 +10,7 @@
 import type { AttachedPolicyRef, PolicyStatement } from "../model/document.js";
 import type { FullAccessPolicy, GrantAnalysis, GrantSummary, StatementPointer } from "../model/analysis.js";
 import type { ActionCatalog, ActionSet, NamedPolicy } from "./iam.js";
-import { byString, isAwsManagedArn } from "./policies.js";
+import { actionKeyOf, byString, ContentCache, isAwsManagedArn } from "./policies.js";
 import { VPC_ACTIONS } from "./requirements.js";
 
 /**
@@ -64,24 +64,60 @@ function isWildcard(p: string): boolean {
   return p.includes("*") || p.includes("?");
 }
 
+/** What a statement's grant analysis computes from its actions (and whether its Resource has `*`). */
+interface ActionFacts {
+  fullWildcardAction: boolean;
+  serviceWildcards: readonly string[];
+  writeWildcards: readonly string[];
+  wildcardWriteActionSample: readonly string[];
+  wildcardWriteActionCount: number;
+  resourceLevelActionsOnStar: readonly string[];
+  resourceLevelActionsOnStarCount: number;
+  actionCount: number;
+}
+
+/** Per catalog, by starResource + NotResource presence + actionKeyOf: null when the statement is not kept. */
+const actionFactsCache = new WeakMap<ActionCatalog, ContentCache<ActionFacts | null>>();
+
+function actionFacts(catalog: ActionCatalog, st: PolicyStatement, starResource: boolean): ActionFacts | null {
+  let cache = actionFactsCache.get(catalog);
+  if (!cache) actionFactsCache.set(catalog, (cache = new ContentCache()));
+  const key = `${starResource ? 1 : 0}${st.NotResource !== undefined ? 1 : 0}${actionKeyOf(st)}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const write = writeOrPermissionsActions(catalog);
+  const actions = st.Action ?? [];
+  const fullWildcardAction = actions.some((a) => a === "*" || a === "*:*");
+  const serviceWildcards = [...new Set(actions.filter((a) => /^[^:*?]+:\*$/.test(a)))].sort(byString);
+  const partial = actions.filter((a) => isWildcard(a) && a !== "*" && a !== "*:*" && !/^[^:*?]+:\*$/.test(a));
+  const writeWildcards = [...new Set(partial.filter((a) => !catalog.expandToSet(a).clone().andInPlace(write).isEmpty()))].sort(byString);
+  const relevant = fullWildcardAction || serviceWildcards.length > 0 || writeWildcards.length > 0 || starResource || st.NotAction !== undefined || st.NotResource !== undefined;
+  // The sets below are built only for the statements kept (most scoped statements are not).
+  if (!relevant) return cache.set(key, null);
+  const wildcardSet = catalog.expandAllToSet(actions.filter(isWildcard)).andInPlace(write);
+  const granted = statementActionSet(catalog, st);
+  const onStar = starResource ? granted.clone().andInPlace(catalog.resourceLevelSet).andNotInPlace(documentedStar(catalog)) : null;
+  return cache.set(key, {
+    fullWildcardAction,
+    serviceWildcards,
+    writeWildcards,
+    wildcardWriteActionSample: catalog.names(wildcardSet, SAMPLE),
+    wildcardWriteActionCount: wildcardSet.count(),
+    resourceLevelActionsOnStar: onStar ? catalog.names(onStar, STAR_SAMPLE) : [],
+    resourceLevelActionsOnStarCount: onStar ? onStar.count() : 0,
+    actionCount: granted.count(),
+  });
+}
+
 export function analyzeGrants(catalog: ActionCatalog, policies: readonly NamedPolicy[]): GrantAnalysis[] {
   const out: GrantAnalysis[] = [];
-  const write = writeOrPermissionsActions(catalog);
   for (const policy of policies) {
     policy.document.Statement.forEach((st, index) => {
       if (st.Effect !== "Allow") return;
-      const actions = st.Action ?? [];
-      const fullWildcardAction = actions.some((a) => a === "*" || a === "*:*");
-      const serviceWildcards = [...new Set(actions.filter((a) => /^[^:*?]+:\*$/.test(a)))].sort(byString);
-      const partial = actions.filter((a) => isWildcard(a) && a !== "*" && a !== "*:*" && !/^[^:*?]+:\*$/.test(a));
-      const writeWildcards = [...new Set(partial.filter((a) => !catalog.expandToSet(a).clone().andInPlace(write).isEmpty()))].sort(byString);
       const starResource = (st.Resource ?? []).includes("*");
-      const relevant = fullWildcardAction || serviceWildcards.length > 0 || writeWildcards.length > 0 || starResource || st.NotAction !== undefined || st.NotResource !== undefined;
-      // The sets below are built only for the statements kept (most scoped statements are not).
-      if (!relevant) return;
-      const wildcardSet = catalog.expandAllToSet(actions.filter(isWildcard)).andInPlace(write);
-      const granted = statementActionSet(catalog, st);
-      const onStar = starResource ? granted.clone().andInPlace(catalog.resourceLevelSet).andNotInPlace(documentedStar(catalog)) : null;
+      const facts = actionFacts(catalog, st, starResource);
+      if (facts === null) return;
+      // Arrays copied: the facts are shared by every statement of the same actions.
       out.push({
         policy: policy.id,
         policyKind: policy.kind === "inline" ? "inline" : "managed",
@@ -89,17 +125,17 @@ export function analyzeGrants(catalog: ActionCatalog, policies: readonly NamedPo
         index,
         sid: st.Sid === undefined || st.Sid === "" ? null : st.Sid,
         hasConditions: st.Condition !== undefined && Object.keys(st.Condition).length > 0,
-        fullWildcardAction,
-        serviceWildcards,
-        writeWildcards,
-        wildcardWriteActionSample: catalog.names(wildcardSet, SAMPLE),
-        wildcardWriteActionCount: wildcardSet.count(),
+        fullWildcardAction: facts.fullWildcardAction,
+        serviceWildcards: [...facts.serviceWildcards],
+        writeWildcards: [...facts.writeWildcards],
+        wildcardWriteActionSample: [...facts.wildcardWriteActionSample],
+        wildcardWriteActionCount: facts.wildcardWriteActionCount,
         starResource,
-        resourceLevelActionsOnStar: onStar ? catalog.names(onStar, STAR_SAMPLE) : [],
-        resourceLevelActionsOnStarCount: onStar ? onStar.count() : 0,
+        resourceLevelActionsOnStar: [...facts.resourceLevelActionsOnStar],
+        resourceLevelActionsOnStarCount: facts.resourceLevelActionsOnStarCount,
         notAction: st.NotAction ? [...st.NotAction].sort(byString) : [],
         notResource: st.NotResource ? [...st.NotResource].sort(byString) : [],
-        actionCount: granted.count(),
+        actionCount: facts.actionCount,
       });
     });
   }
@@ -171,14 +207,27 @@ export function fullAccessOf(catalog: ActionCatalog, ref: AttachedPolicyRef, doc
   return result;
 }
 
+/** Per catalog, by the Allow statements' actionKeyOf in order. */
+const summaryCache = new WeakMap<ActionCatalog, ContentCache<GrantSummary>>();
+
+/** What a principal's Allow statements grant together: depends on their actions only, so cached by them. */
 export function summarizeGrants(catalog: ActionCatalog, policies: readonly NamedPolicy[]): GrantSummary {
+  let cache = summaryCache.get(catalog);
+  if (!cache) summaryCache.set(catalog, (cache = new ContentCache()));
+  let key = "";
+  for (const p of policies) for (const st of p.document.Statement) if (st.Effect === "Allow") key += `${actionKeyOf(st)}\u0000`;
+  const summary = cache.get(key) ?? cache.set(key, computeSummary(catalog, policies));
+  // Copies: the summary is shared by every principal of the same actions.
+  return { ...summary, services: [...summary.services], writeServices: [...summary.writeServices] };
+}
+
+function computeSummary(catalog: ActionCatalog, policies: readonly NamedPolicy[]): GrantSummary {
   const union = catalog.expandAllToSet([]);
   for (const p of policies) {
     for (const st of p.document.Statement) {
       if (st.Effect !== "Allow") continue;
       // Action lists are OR-ed pattern by pattern from the catalog's cached expansions: no set per
-      // statement per role (a cache of them kept ~64 MB alive at 10,000 functions, a set per use
-      // was garbage).
+      // statement (a cache of them kept ~64 MB alive at 10,000 functions, a set per use was garbage).
       if (st.Action !== undefined) for (const pattern of st.Action) union.orInPlace(catalog.expandToSet(pattern));
       else union.orInPlace(statementActionSet(catalog, st));
     }

@@ -3,7 +3,7 @@
  * (inline, attached managed, and for users their groups'), the permissions boundary, and whether
  * any of them could not be resolved (then every "not allowed" is only "not shown to be allowed").
  */
-import type { CanonicalDocument, ManagedPolicy, PolicyDocument, Principal, Role } from "../model/document.js";
+import type { CanonicalDocument, ManagedPolicy, PolicyDocument, PolicyStatement, Principal, Role } from "../model/document.js";
 import type { StatementPointer } from "../model/analysis.js";
 import type { NamedPolicy, StatementRef } from "./iam.js";
 import { arnAccount } from "../iam/arn.js";
@@ -101,6 +101,43 @@ export function accountOf(arn: string): string | null {
   // The fifth field when it is 12 digits, resource part optional; read in place (arnAccount):
   // split + a regular expression per escalation candidate cost ~2.5 s at 10,000 roles.
   return arnAccount(arn, 5);
+}
+
+const actionKeys = new WeakMap<PolicyStatement, string>();
+
+/**
+ * A statement's Action and NotAction as one string: all that what it grants depends on, apart from
+ * its resources and conditions. Why: roles repeat the same action lists with their own resources
+ * (an inline policy per role, `dynamodb:GetItem…` on its own table), so the analyses that read only
+ * the actions (grants.ts, escalation.ts) compute once per list, not once per role.
+ */
+export function actionKeyOf(st: PolicyStatement): string {
+  // Per statement object too: an AWS managed policy's statements (ReadOnlyAccess lists ~1,800
+  // actions) are the same objects in every role that attaches it. Parsed documents are not
+  // mutated (the IAM engine's pattern indexes rely on it as well).
+  let key = actionKeys.get(st);
+  if (key === undefined) {
+    key = st.Action !== undefined ? `A${JSON.stringify(st.Action)}` : st.NotAction !== undefined ? `N${JSON.stringify(st.NotAction)}` : "-";
+    actionKeys.set(st, key);
+  }
+  return key;
+}
+
+/**
+ * A cache of analysis results keyed by content, bounded: an embedder analysing account after
+ * account must not grow it without end (cleared when full; the keys of one account are few).
+ */
+export class ContentCache<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly limit = 50_000) {}
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+  set(key: string, value: V): V {
+    if (this.map.size >= this.limit) this.map.clear();
+    this.map.set(key, value);
+    return value;
+  }
 }
 
 export function byString(a: string, b: string): number {
