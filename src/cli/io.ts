@@ -27,8 +27,8 @@ export function readCanonicalDocument(path: string): CanonicalDocument {
 }
 
 /**
- * Output produced in pieces (see writeCanonicalDocument), written in 1 MiB blocks as it comes: it
- * may be larger than one JavaScript string can be.
+ * Output produced in pieces (see writeCanonicalDocument), written as it comes, small pieces
+ * gathered in 1 MiB blocks: it may be larger than one JavaScript string can be.
  */
 export function writeOutputStreamed(produce: (write: (s: string) => void) => void, output: string | undefined): void {
   const toStdout = !output || output === "-";
@@ -42,15 +42,25 @@ export function writeOutputStreamed(produce: (write: (s: string) => void) => voi
   }
   let pending: string[] = [];
   let size = 0;
-  const flush = (): void => {
-    const block = pending.join("");
-    pending = [];
-    size = 0;
+  const out = (block: string): void => {
     if (fd === null) process.stdout.write(block);
     else writeSync(fd, block);
   };
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const block = pending.join("");
+    pending = [];
+    size = 0;
+    out(block);
+  };
   try {
     produce((s) => {
+      // Large pieces (a few hundred findings at once) go out as they are, not copied into a block.
+      if (s.length >= 1 << 16) {
+        flush();
+        out(s);
+        return;
+      }
       pending.push(s);
       size += s.length;
       if (size >= 1 << 20) flush();

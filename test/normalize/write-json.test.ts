@@ -8,9 +8,9 @@ import { serializeCanonicalDocument, writeCanonicalDocument } from "../../src/no
 import { writeJson } from "../../src/normalize/write-json.js";
 import { syntheticDocument } from "../support/synthetic-document.js";
 
-function written(value: unknown, depth: number, indent?: number): string {
+function written(value: unknown, depth: number, indent?: number, items?: number, chars?: number): string {
   let out = "";
-  writeJson(value, (s) => (out += s), depth, indent);
+  writeJson(value, (s) => (out += s), depth, indent, { ...(items !== undefined ? { items } : {}), ...(chars !== undefined ? { chars } : {}) });
   return out;
 }
 
@@ -24,9 +24,21 @@ describe("writeJson", () => {
     );
   });
 
+  it("writes the same with arrays of items written whole a few at a time (chunks of 1 to 5 items, cut down past 1 to 40 characters)", () => {
+    const nested = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: "small", withCrossShrink: true }, fc.jsonValue({ maxDepth: 1 }), fc.array(tie("value"), { maxLength: 7 }), fc.dictionary(fc.string({ maxLength: 3 }), tie("value"), { maxKeys: 4 })),
+    })).value;
+    fc.assert(
+      fc.property(nested, fc.integer({ min: 0, max: 5 }), fc.constantFrom(0, 1, 2, 4), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 40 }), (value, depth, indent, items, chars) => {
+        expect(written(value, depth, indent, items, chars)).toBe(JSON.stringify(value, null, indent));
+      }),
+      { numRuns: 600 },
+    );
+  });
+
   it("leaves out undefined members and writes undefined array items as null, like JSON.stringify", () => {
     const value = { a: undefined, b: [1, undefined, { c: undefined, d: "é\u2028\ud83d\ude00\n" }], e: null, f: { g: undefined }, h: [] };
-    for (const indent of [0, 2]) expect(written(value, 4, indent)).toBe(JSON.stringify(value, null, indent));
+    for (const indent of [0, 2]) for (const items of [1, 2, 512]) expect(written(value, 4, indent, items)).toBe(JSON.stringify(value, null, indent));
   });
 
   it("writes the canonical document as serializeCanonicalDocument does", () => {
