@@ -16,7 +16,10 @@
  * active function uses about 60% of the calls it is granted, so there are unused permissions to
  * find. Deterministic: the same arguments give the same bytes.
  *
- *   npx tsx bench/scale/generate.ts <outDir> --functions N --records M [--seed S]
+ * With --access-advisor, also an Access Advisor report per role (account/iam/access-advisor/), as
+ * `leastrole collect --access-advisor` writes them.
+ *
+ *   npx tsx bench/scale/generate.ts <outDir> --functions N --records M [--seed S] [--access-advisor]
  */
 
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -24,6 +27,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { generateExport, REGIONS, type GeneratedFunction, type GeneratedRole } from "../normalize/generate-export.js";
+import { loadActionCatalogSync } from "../../src/iam/index.js";
 import { CALLS, Lcg, callOf, iamUserIdentity, roleSessionIdentity, targetOf, writeRecord, type Call, type Target } from "../usage/generate.js";
 
 export const DAYS = 35;
@@ -34,6 +38,8 @@ export interface ScaleOptions {
   functions: number;
   records: number;
   seed?: number;
+  /** Also an Access Advisor report per role, as `leastrole collect --access-advisor` writes it. */
+  accessAdvisor?: boolean;
 }
 
 export interface ScaleAccount {
@@ -51,6 +57,8 @@ export interface ScaleAccount {
   exportBytes: number;
   trailBytesGz: number;
   trailBytesRaw: number;
+  /** Access Advisor reports written (one per role with --access-advisor, else 0). */
+  accessAdvisorFiles: number;
 }
 
 /** One kind of call a function (or Lambda on its behalf) makes. */
@@ -140,6 +148,59 @@ function usageOf(rand: Lcg, fns: GeneratedFunction[], roles: Map<string, Generat
   return { usages, active };
 }
 
+/** The services an AWS managed policy of the export grants (what Access Advisor lists for it). */
+const MANAGED_SERVICES: { [name: string]: string[] } = {
+  AWSLambdaBasicExecutionRole: ["logs"],
+  AWSLambdaVPCAccessExecutionRole: ["ec2", "logs"],
+  AWSLambdaSQSQueueExecutionRole: ["logs", "sqs"],
+  AWSXrayWriteOnlyAccess: ["xray"],
+  AmazonS3ReadOnlyAccess: ["s3", "s3-object-lambda"],
+  AmazonDynamoDBFullAccess: ["application-autoscaling", "cloudwatch", "datapipeline", "dax", "dynamodb", "ec2", "iam", "kms", "lambda", "resource-groups", "sns", "tag"],
+};
+
+/**
+ * An Access Advisor report per role in the shape `leastrole collect` writes (account/iam/access-advisor/
+ * <role>.json, the job's output with the role's Arn): every service the role's policies grant (all
+ * of the catalog's for `Action: "*"`), authenticated a day before the trail ends when one of its
+ * functions called it, never otherwise; S3 with action-level entries, as AWS tracks S3 actions.
+ */
+function writeAccessAdvisor(accountDir: string, roles: readonly GeneratedRole[], functions: readonly GeneratedFunction[], usages: readonly Usage[], allServices: readonly string[]): number {
+  const usedByRole = new Map<string, Map<string, Set<string>>>();
+  for (const u of usages) {
+    if (u.denied) continue;
+    const roleArn = functions[u.fn]!.roleArn;
+    const byService = usedByRole.get(roleArn) ?? new Map<string, Set<string>>();
+    usedByRole.set(roleArn, byService);
+    const actions = byService.get(u.call.source) ?? new Set<string>();
+    byService.set(u.call.source, actions.add(u.call.name));
+  }
+  const dir = join(accountDir, "iam", "access-advisor");
+  mkdirSync(dir, { recursive: true });
+  const at = new Date(TRAIL_END - 86_400_000).toISOString();
+  const done = new Date(TRAIL_END).toISOString();
+  for (const role of roles) {
+    const services = new Set<string>();
+    for (const st of role.inlineStatements) {
+      for (const a of Array.isArray(st.Action) ? st.Action : st.Action === undefined ? [] : [st.Action]) {
+        if (a === "*") allServices.forEach((x) => services.add(x));
+        else services.add(a.slice(0, a.indexOf(":")));
+      }
+    }
+    for (const arn of role.managedArns) for (const x of MANAGED_SERVICES[arn.slice(arn.lastIndexOf("/") + 1)] ?? []) services.add(x);
+    const used = usedByRole.get(role.arn);
+    const entries = [...services].sort().map((namespace) => {
+      const calls = used?.get(namespace);
+      const entry: Record<string, unknown> = { ServiceName: namespace, ServiceNamespace: namespace };
+      if (calls !== undefined) Object.assign(entry, { LastAuthenticated: at, LastAuthenticatedEntity: role.arn, LastAuthenticatedRegion: "us-east-1", TotalAuthenticatedEntities: 1 });
+      else entry.TotalAuthenticatedEntities = 0;
+      if (namespace === "s3") entry.TrackedActionsLastAccessed = [...(calls ?? [])].sort().map((name) => ({ ActionName: name, LastAccessedEntity: role.arn, LastAccessedTime: at, LastAccessedRegion: "us-east-1" }));
+      return entry;
+    });
+    writeFileSync(join(dir, `${role.name}.json`), JSON.stringify({ Arn: role.arn, Granularity: "ACTION_LEVEL", JobId: `job-${role.id}`, JobStatus: "COMPLETED", JobType: "ACTION_LEVEL", JobCreationDate: done, JobCompletionDate: done, ServicesLastAccessed: entries }, null, 1));
+  }
+  return roles.length;
+}
+
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 const stamp = (t: number) => {
   const d = new Date(t);
@@ -160,6 +221,7 @@ export function generateAccount(outDir: string, options: ScaleOptions): ScaleAcc
   const roles = new Map(exp.roles.map((r) => [r.arn, r]));
   const rand = new Lcg(seed * 2654435761);
   const { usages, active } = usageOf(rand, exp.functions, roles, acct, exp.customerSecrets);
+  const accessAdvisorFiles = options.accessAdvisor === true ? writeAccessAdvisor(accountDir, exp.roles, exp.functions, usages, [...loadActionCatalogSync().services.keys()]) : 0;
 
   // Calls are logged in the region they were sent to: group what can happen per region.
   const byRegion = new Map<string, { ok: Usage[]; denied: Usage[] }>(REGIONS.map((g) => [g, { ok: [], denied: [] }]));
@@ -251,6 +313,7 @@ export function generateAccount(outDir: string, options: ScaleOptions): ScaleAcc
     exportBytes: exp.bytes,
     trailBytesGz: bytesGz,
     trailBytesRaw: bytesRaw,
+    accessAdvisorFiles,
   };
   return result;
 }
@@ -266,13 +329,14 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   const functions = Number(argValue(args, "functions"));
   const records = Number(argValue(args, "records"));
   const seed = Number(argValue(args, "seed") ?? 11);
+  const accessAdvisor = args.includes("--access-advisor");
   if (outDir === undefined || outDir.startsWith("--") || !Number.isFinite(functions) || !Number.isFinite(records)) {
-    console.error("usage: npx tsx bench/scale/generate.ts <outDir> --functions N --records M [--seed S]");
+    console.error("usage: npx tsx bench/scale/generate.ts <outDir> --functions N --records M [--seed S] [--access-advisor]");
     process.exit(2);
   }
   const t = performance.now();
   try {
-    const res = generateAccount(outDir, { functions, records, seed });
+    const res = generateAccount(outDir, { functions, records, seed, accessAdvisor });
     console.log(JSON.stringify({ ...res, seconds: Number(((performance.now() - t) / 1000).toFixed(1)) }));
   } catch (e) {
     console.error(`bench/scale/generate.ts: ${(e as Error).message}`);

@@ -55,7 +55,10 @@ export function parseAccessAdvisor(doc: unknown, file: string, roleArn: string |
       actions: tracked,
     });
   });
-  let role = roleArn ?? roleFromFileName(file) ?? roleFromCloudmapperLayout(file);
+  // `Arn`: the role as `leastrole collect` names it beside the job's output (its file is named by
+  // the role's name, which is not enough to find the role).
+  const named = typeof doc.Arn === "string" && ROLE.test(doc.Arn) ? doc.Arn : null;
+  let role = roleArn ?? named ?? roleFromFileName(file) ?? roleFromCloudmapperLayout(file);
   if (role === null && entities.size === 1) {
     const only = [...entities][0] as string;
     if (ROLE.test(only)) role = only;

@@ -19,6 +19,8 @@ import { emptyUsage } from "../model/usage.js";
 import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
 import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
 import { isDataEventAction, notLoggedReason } from "./not-logged.js";
+import type { AccessAdvisorReport } from "./access-advisor.js";
+import type { AccessAnalyzerFinding } from "./access-analyzer.js";
 
 export interface UsageException {
   /** IAM action or pattern (`*` and `?` wildcards), case-insensitive. */
@@ -110,13 +112,13 @@ export function labelUsage(aggregate: UsageAggregate, document: Doc, options: La
     }
     const kind = lambdaService ? "lambda-service" : fn !== null ? "function" : "other";
     section.principals.push(principalOf(s, fn, kind));
-    if (fn !== null) sessionsByFunction.set(fn.arn, [...(sessionsByFunction.get(fn.arn) ?? []), s]);
-    if (lambdaService) serviceSessionsByRole.set(roleKey(s.roleArn), [...(serviceSessionsByRole.get(roleKey(s.roleArn)) ?? []), s]);
+    if (fn !== null) pushTo(sessionsByFunction, fn.arn, s);
+    if (lambdaService) pushTo(serviceSessionsByRole, roleKey(s.roleArn), s);
   }
 
   const rolesByKey = new Map<string, Role>(document.roles.map((r) => [roleKey(r.arn), r]));
   const functionsByRole = new Map<string, LambdaFunction[]>();
-  for (const f of document.functions) functionsByRole.set(roleKey(f.roleArn), [...(functionsByRole.get(roleKey(f.roleArn)) ?? []), f]);
+  for (const f of document.functions) pushTo(functionsByRole, roleKey(f.roleArn), f);
   const creations = new Map(aggregate.functionCreations.map((c) => [`${c.accountId}:${c.region}:${c.functionName}`, c.time]));
 
   const labelSets: PermissionLabels[] = [];
@@ -153,7 +155,7 @@ export function labelUsage(aggregate: UsageAggregate, document: Doc, options: La
   const otherByRole = new Map<string, SessionUsage[]>();
   for (const s of aggregate.sessions) {
     if (isLambdaServiceSession(s.sessionName, s.invokedBy)) continue;
-    otherByRole.set(roleKey(s.roleArn), [...(otherByRole.get(roleKey(s.roleArn)) ?? []), s]);
+    pushTo(otherByRole, roleKey(s.roleArn), s);
   }
   for (const role of [...document.roles].sort((a, b) => cmp(a.arn, b.arn))) {
     const k = roleKey(role.arn);
@@ -165,12 +167,17 @@ export function labelUsage(aggregate: UsageAggregate, document: Doc, options: La
     const uncovered = missingDays.length > 0 ? `usage data misses ${missingDays.length} of ${windowDays} days of the window (first missing: ${missingDays[0]})` : cov.partial ? "usage data is partial (see coverage.partialReasons)" : null;
     labelSets.push({ roleArn: role.arn, functionArn: null, fullWindow: uncovered === null, permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged: options.dataEventsLogged === true }) });
   }
+  // By role, once: each label set looks up its own role's reports, findings and exceptions
+  // (scanning them all per label set was quadratic with an Access Advisor report for every role).
+  const advisorByRole = groupBy(aggregate.accessAdvisor, (r) => (r.roleArn === null ? null : roleKey(r.roleArn)));
+  const analyzerByRole = groupBy(aggregate.accessAnalyzer, (f) => (f.status === "ACTIVE" ? roleKey(f.resource) : null));
+  const exceptions = (options.exceptions ?? []).map((ex) => ({ ...ex, re: globToRegExp(ex.action), roleKey: ex.roleArn === undefined ? undefined : roleKey(ex.roleArn) }));
   for (const ls of labelSets) {
-    const role = rolesByKey.get(roleKey(ls.roleArn)) as Role;
-    const sharedBy = (functionsByRole.get(roleKey(role.arn)) ?? []).length;
-    mergeAccessAdvisor(ls, aggregate, start, sharedBy, disagreements);
-    mergeAccessAnalyzer(ls, aggregate, disagreements);
-    applyExceptions(ls, options.exceptions ?? []);
+    const k = roleKey(ls.roleArn);
+    const sharedBy = (functionsByRole.get(k) ?? []).length;
+    for (const report of advisorByRole.get(k) ?? []) mergeAccessAdvisor(ls, report, start, sharedBy, disagreements);
+    for (const finding of analyzerByRole.get(k) ?? []) mergeAccessAnalyzer(ls, finding, disagreements);
+    applyExceptions(ls, k, exceptions);
   }
   section.labels = labelSets;
   section.principals.sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.functionName ?? "", b.functionName ?? "") || cmp(a.sessionKind, b.sessionKind) || cmp(a.sessionName, b.sessionName));
@@ -303,56 +310,84 @@ function actionInfo(action: string): { lower: string; notLogged: string | null; 
 }
 const ACTION_INFO = new Map<string, { lower: string; notLogged: string | null; dataEvent: boolean }>();
 
-function mergeAccessAdvisor(ls: PermissionLabels, agg: UsageAggregate, start: string, sharedBy: number, out: UsageDisagreement[]): void {
-  for (const report of agg.accessAdvisor) {
-    if (report.roleArn === null || roleKey(report.roleArn) !== roleKey(ls.roleArn)) continue;
-    const usedServices = new Set(ls.permissions.filter((p) => p.label === "used").map((p) => serviceOf(p.action)));
-    for (const svc of report.services) {
-      const recent = svc.lastAuthenticated !== null && svc.lastAuthenticated >= start;
-      const inService = ls.permissions.filter((p) => serviceOf(p.action) === svc.namespace.toLowerCase());
-      for (const p of inService) {
-        const actionEntry = svc.actions?.find((a) => a.action.toLowerCase() === p.action.toLowerCase());
-        const actionRecent = actionEntry?.lastAccessed != null && actionEntry.lastAccessed >= start;
-        if (p.label === "unused") {
-          if (actionRecent) {
-            const msg = `Access Advisor: ${p.action} last accessed ${actionEntry?.lastAccessed}, CloudTrail shows no call by ${sharedBy > 1 ? "this function" : "the role's function"}`;
-            out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
-            if (sharedBy <= 1) Object.assign(p, { label: "used", reason: msg, lastUsed: actionEntry?.lastAccessed ?? null, sources: ["access-advisor"] });
-            else Object.assign(p, { label: "unknowable", reason: `${msg}; the role is shared by ${sharedBy} functions` });
-          } else if (recent && !usedServices.has(svc.namespace.toLowerCase()) && actionEntry === undefined) {
-            const msg = `Access Advisor: service ${svc.namespace} last accessed ${svc.lastAuthenticated}, CloudTrail shows none of its actions`;
-            out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
-            Object.assign(p, { label: "unknowable", reason: msg });
-          } else if (!recent) {
-            p.sources = [...new Set([...p.sources, "access-advisor"])].sort();
-          }
-        } else if (p.label === "used" && p.sources.includes("cloudtrail") && (svc.lastAuthenticated === null || svc.lastAuthenticated < start) && report.completedAt !== null && p.lastUsed !== null && p.lastUsed < report.completedAt) {
-          out.push({ roleArn: ls.roleArn, action: p.action, message: `CloudTrail shows ${p.action} used ${p.lastUsed}, Access Advisor reports service ${svc.namespace} ${svc.lastAuthenticated === null ? "never" : `last`} accessed${svc.lastAuthenticated === null ? "" : ` ${svc.lastAuthenticated}`}` });
+/** Appends to the list of a key (not a copy per item: a role can have thousands of sessions). */
+function pushTo<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [item]);
+  else list.push(item);
+}
+
+/** Items by key (null: left out), in their order. */
+function groupBy<T>(items: readonly T[], key: (t: T) => string | null): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === null) continue;
+    const list = out.get(k);
+    if (list === undefined) out.set(k, [item]);
+    else list.push(item);
+  }
+  return out;
+}
+
+/** A service's tracked actions by lower-case name (the first of each), made once per report. */
+const trackedByService = new WeakMap<AccessAdvisorReport["services"][number], Map<string, NonNullable<AccessAdvisorReport["services"][number]["actions"]>[number]>>();
+function trackedAction(svc: AccessAdvisorReport["services"][number], action: string): NonNullable<AccessAdvisorReport["services"][number]["actions"]>[number] | undefined {
+  if (svc.actions === null) return undefined;
+  let byName = trackedByService.get(svc);
+  if (byName === undefined) {
+    byName = new Map();
+    for (const a of svc.actions) if (!byName.has(a.action.toLowerCase())) byName.set(a.action.toLowerCase(), a);
+    trackedByService.set(svc, byName);
+  }
+  return byName.get(action.toLowerCase());
+}
+
+/** One Access Advisor report of the label set's role, merged into its labels. */
+function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, start: string, sharedBy: number, out: UsageDisagreement[]): void {
+  const usedServices = new Set(ls.permissions.filter((p) => p.label === "used").map((p) => serviceOf(p.action)));
+  const byService = groupBy(ls.permissions, (p) => serviceOf(p.action));
+  for (const svc of report.services) {
+    const recent = svc.lastAuthenticated !== null && svc.lastAuthenticated >= start;
+    for (const p of byService.get(svc.namespace.toLowerCase()) ?? []) {
+      const actionEntry = trackedAction(svc, p.action);
+      const actionRecent = actionEntry?.lastAccessed != null && actionEntry.lastAccessed >= start;
+      if (p.label === "unused") {
+        if (actionRecent) {
+          const msg = `Access Advisor: ${p.action} last accessed ${actionEntry?.lastAccessed}, CloudTrail shows no call by ${sharedBy > 1 ? "this function" : "the role's function"}`;
+          out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
+          if (sharedBy <= 1) Object.assign(p, { label: "used", reason: msg, lastUsed: actionEntry?.lastAccessed ?? null, sources: ["access-advisor"] });
+          else Object.assign(p, { label: "unknowable", reason: `${msg}; the role is shared by ${sharedBy} functions` });
+        } else if (recent && !usedServices.has(svc.namespace.toLowerCase()) && actionEntry === undefined) {
+          const msg = `Access Advisor: service ${svc.namespace} last accessed ${svc.lastAuthenticated}, CloudTrail shows none of its actions`;
+          out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
+          Object.assign(p, { label: "unknowable", reason: msg });
+        } else if (!recent) {
+          p.sources = [...new Set([...p.sources, "access-advisor"])].sort();
         }
+      } else if (p.label === "used" && p.sources.includes("cloudtrail") && (svc.lastAuthenticated === null || svc.lastAuthenticated < start) && report.completedAt !== null && p.lastUsed !== null && p.lastUsed < report.completedAt) {
+        out.push({ roleArn: ls.roleArn, action: p.action, message: `CloudTrail shows ${p.action} used ${p.lastUsed}, Access Advisor reports service ${svc.namespace} ${svc.lastAuthenticated === null ? "never" : `last`} accessed${svc.lastAuthenticated === null ? "" : ` ${svc.lastAuthenticated}`}` });
       }
     }
   }
 }
 
-function mergeAccessAnalyzer(ls: PermissionLabels, agg: UsageAggregate, out: UsageDisagreement[]): void {
-  for (const f of agg.accessAnalyzer) {
-    if (roleKey(f.resource) !== roleKey(ls.roleArn) || f.status !== "ACTIVE") continue;
-    for (const p of ls.permissions) {
-      const svc = f.services.find((s) => s.namespace.toLowerCase() === serviceOf(p.action));
-      const unusedByAnalyzer = f.findingType === "UnusedIAMRole" || (svc !== undefined && (svc.actions === null || svc.actions.some((a) => a.action.toLowerCase() === p.action.toLowerCase())));
-      if (!unusedByAnalyzer) continue;
-      if (p.label === "unused") p.sources = [...new Set([...p.sources, "access-analyzer"])].sort();
-      else if (p.label === "used") out.push({ roleArn: ls.roleArn, action: p.action, message: `Access Analyzer finding ${f.id} reports ${p.action} unused; ${p.sources.join(", ")} shows it used ${p.lastUsed ?? ""}`.trim() });
-    }
+/** One active Access Analyzer finding of the label set's role, merged into its labels. */
+function mergeAccessAnalyzer(ls: PermissionLabels, f: AccessAnalyzerFinding, out: UsageDisagreement[]): void {
+  for (const p of ls.permissions) {
+    const svc = f.services.find((s) => s.namespace.toLowerCase() === serviceOf(p.action));
+    const unusedByAnalyzer = f.findingType === "UnusedIAMRole" || (svc !== undefined && (svc.actions === null || svc.actions.some((a) => a.action.toLowerCase() === p.action.toLowerCase())));
+    if (!unusedByAnalyzer) continue;
+    if (p.label === "unused") p.sources = [...new Set([...p.sources, "access-analyzer"])].sort();
+    else if (p.label === "used") out.push({ roleArn: ls.roleArn, action: p.action, message: `Access Analyzer finding ${f.id} reports ${p.action} unused; ${p.sources.join(", ")} shows it used ${p.lastUsed ?? ""}`.trim() });
   }
 }
 
-function applyExceptions(ls: PermissionLabels, exceptions: UsageException[]): void {
+function applyExceptions(ls: PermissionLabels, lsRoleKey: string, exceptions: ReadonlyArray<UsageException & { re: RegExp; roleKey: string | undefined }>): void {
   for (const ex of exceptions) {
     if (ex.functionArn !== undefined && ex.functionArn !== ls.functionArn) continue;
-    if (ex.roleArn !== undefined && roleKey(ex.roleArn) !== roleKey(ls.roleArn)) continue;
-    const re = globToRegExp(ex.action);
-    for (const p of ls.permissions) if (re.test(p.action)) p.exception = { reason: ex.reason };
+    if (ex.roleKey !== undefined && ex.roleKey !== lsRoleKey) continue;
+    for (const p of ls.permissions) if (ex.re.test(p.action)) p.exception = { reason: ex.reason };
   }
 }
 

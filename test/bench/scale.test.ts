@@ -89,6 +89,20 @@ describe("bench/scale/generate.ts", () => {
     // process.cpuUsage has microsecond resolution: allow its rounding.
     expect(Object.values(cpuTimings).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(cpuTotal + 1);
   });
+
+  it("with --access-advisor, writes a report per role that audit joins to its role and merges into the labels", async () => {
+    const withAdvisor = generateAccount(join(work, "aa"), { functions: 12, records: 1500, seed: 3, accessAdvisor: true });
+    expect(withAdvisor.accessAdvisorFiles).toBe(withAdvisor.roles);
+    expect(readdirSync(join(withAdvisor.accountDir, "iam", "access-advisor"))).toHaveLength(withAdvisor.roles);
+    const { document } = await audit([withAdvisor.dir], { workers: 1 });
+    const advisorSources = document.meta.sources.filter((s) => s.kind === "access-advisor");
+    expect(advisorSources).toHaveLength(withAdvisor.roles);
+    // Every unused permission of a role whose report says the service was never used carries it as a source.
+    const sources = document.usage.labels.flatMap((l) => l.permissions.filter((p) => p.label === "unused").map((p) => p.sources));
+    expect(sources.some((s) => s.includes("access-advisor"))).toBe(true);
+    // The same account without the reports is the same account otherwise.
+    expect(hashDir(join(withAdvisor.dir, "cloudtrail"))).toBe(hashDir(join(tiny.dir, "cloudtrail")));
+  });
 });
 
 describe("audit --timings", () => {

@@ -224,3 +224,20 @@ describe("Access Advisor corpus (cloudmapper demo account)", () => {
     expect(a.coverage.partial).toBe(false);
   });
 });
+
+describe("Access Advisor as `leastrole collect` writes it", () => {
+  it("names the role by its Arn, also when no service was ever accessed (no entity to name it)", async () => {
+    const d = mkdtempSync(join(tmpdir(), "leastrole-advisor-"));
+    const file = join(d, "orders-fn-role.json");
+    writeFileSync(file, JSON.stringify({
+      Arn: ROLE, Granularity: "ACTION_LEVEL", JobId: "j-1", JobStatus: "COMPLETED", JobType: "ACTION_LEVEL", JobCreationDate: "2026-10-31T00:00:00Z", JobCompletionDate: "2026-10-31T00:01:00Z",
+      ServicesLastAccessed: [{ ServiceName: "AWS Systems Manager", ServiceNamespace: "ssm", TotalAuthenticatedEntities: 0 }],
+    }));
+    const a = await readUsage([file], { workers: 1 });
+    expect(a.accessAdvisor.map((r) => r.roleArn)).toEqual([ROLE]);
+    // Merged into the role's labels: Access Advisor confirms the unused permission.
+    const s = labelUsage({ ...agg, accessAdvisor: a.accessAdvisor, accessAnalyzer: [] }, DOC, { asOf: "2026-11-01T00:00:00Z" });
+    const p = s.labels.find((l) => l.functionArn === fnArn("orders-api"))?.permissions.find((x) => x.action === "ssm:GetParameter");
+    expect([p?.label, p?.sources]).toEqual(["unused", ["access-advisor", "cloudtrail"]]);
+  });
+});
