@@ -52,22 +52,30 @@ export interface GenerateRunResult {
 
 /** The targets `options` select, in a stable order (by role ARN, then function ARN). */
 export function selectTargets(document: CanonicalDocument, options: GenerateRunOptions, catalog: ActionCatalog): GenerateTarget[] {
+  return [...eachTarget(document, options, catalog)];
+}
+
+/**
+ * selectTargets one role at a time, for callers that use each target and let it go (the HTML
+ * report renders every function's diff: all of them at once were most of a 4 GB heap at 10,000
+ * functions).
+ */
+export function* eachTarget(document: CanonicalDocument, options: GenerateRunOptions, catalog: ActionCatalog): Generator<GenerateTarget> {
   if (options.function !== undefined) {
     const g = generatePolicy(document, options.function, options, catalog);
-    return [{ subject: g.functionArn, currentRoleArn: g.roleArn, build: g }];
+    yield { subject: g.functionArn, currentRoleArn: g.roleArn, build: g };
+    return;
   }
   const roles = [...new Set(document.functions.map((f) => f.roleArn))].sort();
-  const out: GenerateTarget[] = [];
   for (const roleArn of roles) {
     const r = generateForRole(document, roleArn, options, catalog);
     if (options.split === true && r.functions.length > 1) {
-      for (const f of r.functions) out.push({ subject: f.functionArn, currentRoleArn: roleArn, build: f });
+      for (const f of r.functions) yield { subject: f.functionArn, currentRoleArn: roleArn, build: f };
     } else {
       const only = r.functions.length === 1 ? r.functions[0] : undefined;
-      out.push(only !== undefined ? { subject: only.functionArn, currentRoleArn: roleArn, build: only } : { subject: roleArn, currentRoleArn: roleArn, build: r.union });
+      yield only !== undefined ? { subject: only.functionArn, currentRoleArn: roleArn, build: only } : { subject: roleArn, currentRoleArn: roleArn, build: r.union };
     }
   }
-  return out;
 }
 
 /** Generate and render. Deterministic: same document and options, same bytes. */

@@ -67,9 +67,9 @@ function diffHtml(diff: string): string {
     .join("\n");
 }
 
-function fixBlock(label: string, fix: GeneratedFix, open: boolean): string {
+function fixBlock(label: string, fix: GeneratedFix, open: boolean, id?: string): string {
   return (
-    `<details class="fix"${open ? " open" : ""}><summary>${esc(label)}</summary>` +
+    `<details class="fix"${id !== undefined ? ` id="${id}"` : ""}${open ? " open" : ""}><summary>${esc(label)}</summary>` +
     `<pre class="policy">${esc(fix.policyJson)}</pre>` +
     (fix.diff ? `<div class="muted">Change from today's policy:</div><pre class="diff">${diffHtml(fix.diff)}</pre>` : "") +
     `</details>`
@@ -195,14 +195,18 @@ export function renderHtml(report: AuditReport, document: Partial<CanonicalDocum
   body.push(`</section>`);
 
   // ---------------------------------------------------------------- findings
-  const fixesFor = (f: Finding): Array<[string, GeneratedFix]> => {
-    const out: Array<[string, GeneratedFix]> = [];
+  // Each generated policy's anchor in the section that lists them all.
+  const fixArns = Object.keys(fixes).sort();
+  const fixIndex = new Map(fixArns.map((arn, i) => [arn, i]));
+  const fixId = (arn: string): string => `fix-${fixIndex.get(arn) ?? 0}`;
+  const fixesFor = (f: Finding): Array<[string, GeneratedFix, string]> => {
+    const out: Array<[string, GeneratedFix, string]> = [];
     const seen = new Set<string>();
     const add = (arn: string, label: string) => {
       const fix = fixes[arn];
       if (fix && !seen.has(arn)) {
         seen.add(arn);
-        out.push([label, fix]);
+        out.push([label, fix, arn]);
       }
     };
     if (f.resource.type === "function") {
@@ -238,10 +242,14 @@ export function renderHtml(report: AuditReport, document: Partial<CanonicalDocum
       `<dt>fingerprint</dt><dd><code>${esc(f.fingerprint)}</code></dd></dl>` +
       evidence +
       itemFixes
-        .map(([label, fix], i) => {
-          const first = !fixShown.has(fix.policyJson);
+        .map(([label, fix, arn], i) => {
+          // In full the first time; then a link to it in the section of all of them. Why: a
+          // function with several findings (and each function of a shared role) repeated its
+          // policy and diff in every card: ~1 GB of HTML at 10,000 functions, past what a
+          // JavaScript string (and a browser) holds.
+          if (fixShown.has(fix.policyJson)) return `<p class="fix-ref"><a href="#${fixId(arn)}">${esc(label)}</a></p>`;
           fixShown.add(fix.policyJson);
-          return fixBlock(label, fix, i === 0 && first && !f.suppressed);
+          return fixBlock(label, fix, i === 0 && !f.suppressed);
         })
         .join("") +
       `</article>`
@@ -274,10 +282,9 @@ export function renderHtml(report: AuditReport, document: Partial<CanonicalDocum
   body.push(`</section>`);
 
   // ---------------------------------------------------------------- generated policies, all of them
-  const fixArns = Object.keys(fixes).sort();
   if (fixArns.length > 0) {
     body.push(`<section id="fixes"><h2>Generated least-privilege policies</h2>`);
-    for (const arn of fixArns) body.push(fixBlock(fnNames.get(arn) ? `function ${fnNames.get(arn)!} (${arn})` : arn, fixes[arn]!, false));
+    for (const arn of fixArns) body.push(fixBlock(fnNames.get(arn) ? `function ${fnNames.get(arn)!} (${arn})` : arn, fixes[arn]!, false, fixId(arn)));
     body.push(`</section>`);
   }
 
@@ -289,7 +296,12 @@ export function renderHtml(report: AuditReport, document: Partial<CanonicalDocum
   else {
     // One row per kind of input (a CloudTrail folder is hundreds of files), every file in a fold.
     const kinds = new Map<string, typeof sources>();
-    for (const src of sources) kinds.set(src.kind, [...(kinds.get(src.kind) ?? []), src]);
+    for (const src of sources) {
+      // Appended, not copied per file: a year of CloudTrail is ~100,000 files of one kind.
+      const list = kinds.get(src.kind);
+      if (list === undefined) kinds.set(src.kind, [src]);
+      else list.push(src);
+    }
     body.push(`<table class="inputs"><thead><tr><th>Kind</th><th class="num">Files</th><th class="num">Records</th><th>Accounts / regions</th></tr></thead><tbody>`);
     for (const [kind, list] of [...kinds].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const where = [...new Set(list.flatMap((x) => [x.accountId, x.region].filter((v): v is string => Boolean(v))))].sort();

@@ -71,6 +71,30 @@ describe("generatePolicy", () => {
     expect(g.grants.some((x) => x.action === "s3:ListAllMyBuckets")).toBe(false);
   });
 
+  it("says why usage is partial with the reasons about the data and its own role, not other roles'", () => {
+    const r = roleArn("p-role");
+    const fn = lambdaFunction("p", r);
+    const doc = document([fn], [role(r, [fn.arn])], [session(fn, [action("sqs:SendMessage", 3)])]);
+    const other = roleArn("admin-role");
+    const partialBy = (reasons: string[]) => {
+      doc.usage.coverage.partial = true;
+      doc.usage.coverage.partialReasons = reasons;
+      return generatePolicy(doc, fn.arn, {}, catalog).warnings.find((w) => w.code === "usage-partial")?.message;
+    };
+    const mine = `${r}: grants 22091 actions; labels cover 12 (the capped list plus every action of the services it used)`;
+    const theirs = `${other}: grants 22091 actions; labels cover 40 (the capped list plus every action of the services it used)`;
+    const unattributed = `session worker of ${other} matches 2 functions in different regions; not attributed`;
+    const message = partialBy(["a.json.gz: truncated gzip", mine, theirs, unattributed]);
+    expect(message).toContain("a.json.gz: truncated gzip");
+    expect(message).toContain(mine);
+    expect(message).not.toContain(other);
+    // Only other roles' reasons: nothing about this function's calls is missing.
+    expect(partialBy([theirs, unattributed])).toBeUndefined();
+    // Partial without a reason given, and many reasons: at most five listed, the rest counted.
+    expect(partialBy([])).toMatch(/\(some records skipped\)/);
+    expect(partialBy(Array.from({ length: 8 }, (_, i) => `f${i}.json.gz: truncated gzip`))).toMatch(/f4\.json\.gz: truncated gzip; and 3 more \(usage\.coverage\.partialReasons\)\)/);
+  });
+
   it("applies exceptions by name or ARN glob, with configured resources, and skips what today's policy does not grant", () => {
     const { doc, fn } = ordersScenario();
     const g = generatePolicy(

@@ -85,6 +85,14 @@ describe.skipIf(!chromiumAvailable)("renderHtml in headless Chromium", () => {
     expect(await fix.locator("pre.policy").innerText()).toContain('"s3:GetObject"');
     expect(await fix.locator("pre.diff .add").first().innerText()).toBe('+      "Action": ["s3:GetObject"],');
     expect(await fix.locator("pre.diff .del").first().innerText()).toBe('-      "Action": "*",');
+    // The policy is in full once among the findings and once in the section of all of them; the
+    // other findings of its role link to the latter.
+    const policies = await page.locator("pre.policy").count();
+    expect(policies).toBe(2);
+    const refs = page.locator("article.finding p.fix-ref a");
+    expect(await refs.count()).toBeGreaterThan(0);
+    const target = (await refs.first().getAttribute("href"))!;
+    expect(await page.locator(`#fixes details.fix${target} pre.policy`).textContent()).toContain('"s3:GetObject"');
 
     await screenshot(page, "report-24-functions");
     await page.close();

@@ -7,7 +7,8 @@ import { severityRank } from "../../evaluate/findings.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
 import { renderHtml, renderMarkdown, renderSarif, renderTable, shouldUseColor, type GeneratedFix } from "../../report/index.js";
 import { loadRulePack } from "../../evaluate/pack.js";
-import { runGenerate } from "../../generate/index.js";
+import { diffPolicies, eachTarget, renderDiffMarkdown } from "../../generate/index.js";
+import { loadActionCatalogSync } from "../../iam/index.js";
 import { documentFor, loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { writeOutput, writeOutputStreamed } from "../io.js";
@@ -25,16 +26,19 @@ interface AuditFlags extends InputFlags, IacFlags {
 }
 
 /** The generated least-privilege policy of every function, for the HTML report. */
-function fixesFor(document: Parameters<typeof runGenerate>[0], config: { exceptions?: unknown[]; usage?: { windowDays?: number } } | undefined): Record<string, GeneratedFix> {
+function fixesFor(document: Parameters<typeof eachTarget>[0], config: { exceptions?: unknown[]; usage?: { windowDays?: number } } | undefined): Record<string, GeneratedFix> {
   const fixes: Record<string, GeneratedFix> = {};
   try {
-    const result = runGenerate(document, { split: true, diff: true, exceptions: (config?.exceptions ?? []) as never, windowDays: config?.usage?.windowDays ?? 30 });
-    result.targets.forEach((t, i) => {
-      const diff = result.diffs[i];
-      fixes[t.subject] = { policyJson: JSON.stringify(t.build.policy, null, 2), ...(diff ? { diff: result.output.split("\n---\n\n")[i] ?? "" } : {}) };
-    });
+    const catalog = loadActionCatalogSync();
+    const options = { split: true, exceptions: (config?.exceptions ?? []) as never, windowDays: config?.usage?.windowDays ?? 30 };
+    // What `generate --split --diff` writes, one target at a time: only the text is kept (every
+    // build and diff held at once were most of a 4 GB heap at 10,000 functions).
+    for (const t of eachTarget(document, options, catalog)) {
+      const diff = diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog);
+      fixes[t.subject] = { policyJson: JSON.stringify(t.build.policy, null, 2), diff: renderDiffMarkdown(diff, t.build) };
+    }
   } catch {
-    // A report without fixes is still a report; generate says what went wrong when run itself.
+    // A report with the fixes made so far is still a report; generate says what went wrong when run itself.
   }
   return fixes;
 }
@@ -92,7 +96,15 @@ export function registerAudit(program: Command): void {
           text = renderMarkdown(report, document);
           break;
         case "html":
-          text = renderHtml(report, document, { catalog, fixes: fixesFor(document, effective) });
+          try {
+            text = renderHtml(report, document, { catalog, fixes: fixesFor(document, effective) });
+          } catch (e) {
+            // Past what one JavaScript string holds (~512 MiB; ~15,000 functions with every
+            // generated policy): the report without them, and a word on where they are.
+            if (!(e instanceof RangeError)) throw e;
+            progress.note("leastrole: warning: the HTML report with every generated policy is too large to build; it is written without them (run `leastrole generate --split --diff` for the policies)");
+            text = renderHtml(report, document, { catalog });
+          }
           break;
         default:
           text = renderTable(report, document, {
