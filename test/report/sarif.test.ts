@@ -3,6 +3,7 @@ import type * as Sarif from "sarif";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBuiltinPack } from "../../src/evaluate/pack.js";
 import { renderSarif, SECURITY_SEVERITY, toArtifactUri } from "../../src/report/index.js";
+import { writeSarif } from "../../src/report/sarif.js";
 import { EVIL, hostileScenario, scenario, type Scenario } from "./fixtures.js";
 import { expectValidSarif as expectValid, validateSarif as validate } from "./sarif-schema.js";
 
@@ -111,6 +112,19 @@ describe("renderSarif", () => {
     expect(parsed.runs[0]!.automationDetails).toEqual({ id: "leastrole/prod" });
     expect(parsed.runs[0]!.tool.driver.version).toBe(sc.report.tool.version);
     expect(parsed.runs[0]!.tool.driver.name).toBe("leastrole");
+  });
+
+  it("written in pieces (what the CLI does) is byte for byte the same text", () => {
+    for (const options of [{ category: "leastrole/prod" }, { artifactUri: "account/iam.json", sourceRoot: "/repo", maxResults: 3 }]) {
+      let pieces = "";
+      let count = 0;
+      writeSarif(sc.report, sc.catalog, options, (s) => {
+        pieces += s;
+        count++;
+      });
+      expect(pieces).toBe(renderSarif(sc.report, sc.catalog, options));
+      expect(count).toBeGreaterThan(10);
+    }
   });
 
   it("rule ids absent from the catalog still get a descriptor (a user pack without catalog)", () => {

@@ -5,7 +5,8 @@ import { loadBuiltinPack } from "../../evaluate/pack.js";
 import { prepareBuiltinInstance } from "../../evaluate/evaluator.js";
 import { severityRank } from "../../evaluate/findings.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
-import { renderHtml, renderMarkdown, renderSarif, renderTable, shouldUseColor, type GeneratedFix } from "../../report/index.js";
+import { renderHtml, renderMarkdown, renderTable, shouldUseColor, type GeneratedFix } from "../../report/index.js";
+import { writeSarif } from "../../report/sarif.js";
 import { loadRulePack } from "../../evaluate/pack.js";
 import { diffPolicies, eachTarget, renderDiffMarkdown } from "../../generate/index.js";
 import { loadActionCatalogSync } from "../../iam/index.js";
@@ -90,7 +91,7 @@ export function registerAudit(program: Command): void {
           writeOutputStreamed((write) => writeJsonReport(report, write), flags.output);
           break;
         case "sarif":
-          text = renderSarif(report, catalog, { artifactUri: flags.sarifArtifact ?? paths[0], document, ...(flags.sarifCategory ? { category: flags.sarifCategory } : {}) });
+          writeOutputStreamed((write) => writeSarif(report, catalog, { artifactUri: flags.sarifArtifact ?? paths[0], document, ...(flags.sarifCategory ? { category: flags.sarifCategory } : {}) }, write), flags.output);
           break;
         case "markdown":
           text = renderMarkdown(report, document);
