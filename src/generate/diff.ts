@@ -93,12 +93,8 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function actionList(names: string[]): ActionList {
-  // Each name lower-cased once, not in every comparison (a `*` statement lists ~17,000 actions).
-  const sorted = names
-    .map((name) => ({ name, lower: name.toLowerCase() }))
-    .sort((a, b) => cmp(a.lower, b.lower))
-    .map((x) => x.name);
+/** `names` already in the order of their lower-cased forms (taken in StatementActions order). */
+function actionList(sorted: string[]): ActionList {
   const byService: { [s: string]: number } = {};
   for (const n of sorted) {
     const s = n.slice(0, n.indexOf(":"));
@@ -114,9 +110,37 @@ function coveredBy(patterns: readonly string[], resource: string): boolean {
 }
 
 /** Concrete catalog actions a statement names (Action expanded; NotAction complemented). */
-function statementActions(st: PolicyStatement, catalog: ActionCatalog): string[] {
+/** A statement's concrete actions, in the order of their lower-cased names, with those names. */
+interface StatementActions {
+  names: readonly string[];
+  lower: readonly string[];
+}
+
+/**
+ * Per catalog, by the statement's Action/NotAction: roles repeat the same lists (an AWS managed
+ * policy, `Action: "*"` with its ~22,000 actions), and expanding, lower-casing and sorting them for
+ * every function's diff was most of the HTML report's time at 10,000 functions. Bounded like the
+ * analysis's caches (cleared when full).
+ */
+const statementActionsCache = new WeakMap<ActionCatalog, Map<string, StatementActions>>();
+
+function statementActions(st: PolicyStatement, catalog: ActionCatalog): StatementActions {
+  let cache = statementActionsCache.get(catalog);
+  if (cache === undefined) statementActionsCache.set(catalog, (cache = new Map()));
+  const key = JSON.stringify([st.Action ?? null, st.NotAction ?? null]);
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
   const set = st.Action !== undefined ? catalog.expandAllToSet(st.Action) : catalog.expandAllToSet(st.NotAction ?? []).complementWithin(catalog.all);
-  return catalog.names(set);
+  // A stable sort of the catalog's order: any part of it taken in this order is what sorting
+  // that part alone gives (actionList relies on it).
+  const sorted = catalog
+    .names(set)
+    .map((name) => ({ name, lower: name.toLowerCase() }))
+    .sort((a, b) => cmp(a.lower, b.lower));
+  const out: StatementActions = { names: sorted.map((x) => x.name), lower: sorted.map((x) => x.lower) };
+  if (cache.size >= 10_000) cache.clear();
+  cache.set(key, out);
+  return out;
 }
 
 /**
@@ -154,8 +178,9 @@ export function diffAgainst(policies: readonly CurrentPolicy[], unresolved: stri
       const kept: string[] = [];
       const narrowed: NarrowedAction[] = [];
       const actions = statementActions(st, catalog);
-      for (const a of actions) {
-        const k = a.toLowerCase();
+      for (let i = 0; i < actions.names.length; i++) {
+        const a = actions.names[i] as string;
+        const k = actions.lower[i] as string;
         const all = currentAll.get(k);
         if (all === undefined) currentAll.set(k, [...resources]);
         else all.push(...resources);
@@ -169,7 +194,7 @@ export function diffAgainst(policies: readonly CurrentPolicy[], unresolved: stri
         policyKind: policy.kind,
         index,
         sid: st.Sid === undefined || st.Sid === "" ? null : st.Sid,
-        actionCount: actions.length,
+        actionCount: actions.names.length,
         resources: st.Resource ?? [],
         conditional: st.Condition !== undefined,
         notResource: st.NotResource !== undefined,

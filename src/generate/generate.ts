@@ -116,6 +116,14 @@ function reasonRole(reason: string): string | null {
   return m?.[1] ?? null;
 }
 
+/** reasonRole of each reason, once per list (every function of a document has the same one). */
+const reasonRolesCache = new WeakMap<readonly string[], Array<string | null>>();
+function reasonRoles(reasons: readonly string[]): Array<string | null> {
+  let roles = reasonRolesCache.get(reasons);
+  if (roles === undefined || roles.length !== reasons.length) reasonRolesCache.set(reasons, (roles = reasons.map(reasonRole)));
+  return roles;
+}
+
 function usageWarnings(document: CanonicalDocument, fn: LambdaFunction, sessions: PrincipalUsage[], windowDays: number): GenerationWarning[] {
   const w: GenerationWarning[] = [];
   const u = document.usage;
@@ -139,10 +147,8 @@ function usageWarnings(document: CanonicalDocument, fn: LambdaFunction, sessions
     // Reasons about another role (its labels cover part of its grants, its sessions could not be
     // attributed) say nothing about this function's calls: left out, or every function's warning
     // listed the whole account's (80 KB each at 10,000 functions).
-    const reasons = u.coverage.partialReasons.filter((r) => {
-      const role = reasonRole(r);
-      return role === null || role === fn.roleArn;
-    });
+    const roles = reasonRoles(u.coverage.partialReasons);
+    const reasons = u.coverage.partialReasons.filter((_, i) => roles[i] === null || roles[i] === fn.roleArn);
     if (reasons.length > 0 || u.coverage.partialReasons.length === 0) {
       const shown = reasons.slice(0, PARTIAL_REASONS_SHOWN).join("; ");
       const more = reasons.length > PARTIAL_REASONS_SHOWN ? `; and ${reasons.length - PARTIAL_REASONS_SHOWN} more (usage.coverage.partialReasons)` : "";

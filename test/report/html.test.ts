@@ -7,6 +7,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderHtml, type GeneratedFix } from "../../src/report/index.js";
+import { writeHtml } from "../../src/report/html.js";
 import { emptyUsage } from "../../src/model/usage.js";
 import { summarise } from "../../src/report/json.js";
 import { chromiumAvailable, launch, openReport, screenshot, type LoadedReport } from "./browser.js";
@@ -220,5 +221,20 @@ describe("remediation prose", () => {
     const html = renderHtml(sc.report, sc.document);
     expect(html).toContain("Run <code>leastrole generate</code> then <code>&lt;img src=x onerror=alert(1)&gt;</code>.");
     expect(html).not.toContain("<img");
+  });
+});
+
+describe("writeHtml", () => {
+  it("writes renderHtml's page in pieces, byte for byte", () => {
+    const sc = scenario();
+    const options = { catalog: sc.catalog, fixes: fixesFor(sc) };
+    let pieces = "";
+    let count = 0;
+    writeHtml(sc.report, sc.document, options, (s) => {
+      pieces += s;
+      count++;
+    });
+    expect(pieces).toBe(renderHtml(sc.report, sc.document, options));
+    expect(count).toBeGreaterThan(10);
   });
 });

@@ -5,7 +5,8 @@ import { loadBuiltinPack } from "../../evaluate/pack.js";
 import { prepareBuiltinInstance } from "../../evaluate/evaluator.js";
 import { severityRank } from "../../evaluate/findings.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
-import { renderHtml, renderMarkdown, renderTable, shouldUseColor, type GeneratedFix } from "../../report/index.js";
+import { renderMarkdown, renderTable, shouldUseColor, type GeneratedFix } from "../../report/index.js";
+import { writeHtml } from "../../report/html.js";
 import { writeSarif } from "../../report/sarif.js";
 import { loadRulePack } from "../../evaluate/pack.js";
 import { diffPolicies, eachTarget, renderDiffMarkdown } from "../../generate/index.js";
@@ -97,15 +98,7 @@ export function registerAudit(program: Command): void {
           text = renderMarkdown(report, document);
           break;
         case "html":
-          try {
-            text = renderHtml(report, document, { catalog, fixes: fixesFor(document, effective) });
-          } catch (e) {
-            // Past what one JavaScript string holds (~512 MiB; ~15,000 functions with every
-            // generated policy): the report without them, and a word on where they are.
-            if (!(e instanceof RangeError)) throw e;
-            progress.note("leastrole: warning: the HTML report with every generated policy is too large to build; it is written without them (run `leastrole generate --split --diff` for the policies)");
-            text = renderHtml(report, document, { catalog });
-          }
+          writeOutputStreamed((write) => writeHtml(report, document, { catalog, fixes: fixesFor(document, effective) }, write), flags.output);
           break;
         default:
           text = renderTable(report, document, {
