@@ -147,3 +147,14 @@ export function hostileScenario(): Scenario {
   const findings = [f, ...sc.report.findings].sort(compareFindings);
   return { ...sc, report: { ...sc.report, findings, summary: summarise(sc.document, findings) } };
 }
+
+/** What a writer given `write` writes: the text, and in how many pieces. */
+export function writtenPieces(produce: (write: (s: string) => void) => void): { text: string; pieces: number } {
+  let text = "";
+  let pieces = 0;
+  produce((s) => {
+    text += s;
+    pieces++;
+  });
+  return { text, pieces };
+}

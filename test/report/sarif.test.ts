@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadBuiltinPack } from "../../src/evaluate/pack.js";
 import { renderSarif, SECURITY_SEVERITY, toArtifactUri } from "../../src/report/index.js";
 import { writeSarif } from "../../src/report/sarif.js";
-import { EVIL, hostileScenario, scenario, type Scenario } from "./fixtures.js";
+import { EVIL, hostileScenario, scenario, writtenPieces, type Scenario } from "./fixtures.js";
 import { expectValidSarif as expectValid, validateSarif as validate } from "./sarif-schema.js";
 
 describe("renderSarif", () => {
@@ -116,14 +116,9 @@ describe("renderSarif", () => {
 
   it("written in pieces (what the CLI does) is byte for byte the same text", () => {
     for (const options of [{ category: "leastrole/prod" }, { artifactUri: "account/iam.json", sourceRoot: "/repo", maxResults: 3 }]) {
-      let pieces = "";
-      let count = 0;
-      writeSarif(sc.report, sc.catalog, options, (s) => {
-        pieces += s;
-        count++;
-      });
-      expect(pieces).toBe(renderSarif(sc.report, sc.catalog, options));
-      expect(count).toBeGreaterThan(10);
+      const { text, pieces } = writtenPieces((write) => writeSarif(sc.report, sc.catalog, options, write));
+      expect(text).toBe(renderSarif(sc.report, sc.catalog, options));
+      expect(pieces).toBeGreaterThan(10);
     }
   });
 
