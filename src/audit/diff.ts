@@ -146,9 +146,18 @@ function owners(document: CanonicalDocument): Map<string, Owner> {
   for (const fn of document.functions) m.set(fn.arn, { type: "function", name: fn.name, functions: [fn.arn] });
   for (const r of document.roles) m.set(r.arn, { type: "role", name: r.name, functions: r.functions });
   for (const p of document.principals) m.set(p.arn, { type: "principal", name: p.name, functions: [] });
+  // The functions of the roles each policy is attached to, by policy (one pass over the roles, not
+  // one per policy).
+  const usersOf = new Map<string, string[]>();
+  for (const r of document.roles) {
+    for (const arn of new Set(r.attachedPolicies.map((x) => x.arn))) {
+      const list = usersOf.get(arn);
+      if (list === undefined) usersOf.set(arn, [...r.functions]);
+      else list.push(...r.functions);
+    }
+  }
   for (const p of Object.values(document.policies)) {
-    const users = document.roles.filter((r) => r.attachedPolicies.some((x) => x.arn === p.arn)).flatMap((r) => r.functions);
-    m.set(p.arn, { type: "policy", name: p.name, functions: [...new Set(users)].sort() });
+    m.set(p.arn, { type: "policy", name: p.name, functions: [...new Set(usersOf.get(p.arn) ?? [])].sort() });
   }
   return m;
 }
@@ -321,9 +330,12 @@ export function diffDocuments(
   );
 
   const sharedRoles: SharedRoleChange[] = [];
+  const rolesBefore = new Map<string, string[]>();
+  for (const r of before.document.roles) if (!rolesBefore.has(r.arn)) rolesBefore.set(r.arn, r.functions);
   for (const role of after.document.roles) {
-    const was = before.document.roles.find((r) => r.arn === role.arn)?.functions ?? [];
-    const gained = role.functions.filter((f) => !was.includes(f));
+    const was = rolesBefore.get(role.arn) ?? [];
+    const wasSet = new Set(was);
+    const gained = role.functions.filter((f) => !wasSet.has(f));
     if (role.functions.length > 1 && gained.length > 0) sharedRoles.push({ roleArn: role.arn, roleName: role.name, before: [...was], after: [...role.functions] });
   }
 
