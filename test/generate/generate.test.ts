@@ -184,6 +184,19 @@ describe("shared roles: role-per-function split and the interim union", () => {
     [session(a, [action("dynamodb:GetItem", 10, [T])]), session(b, [action("dynamodb:PutItem", 10, [T])])],
   );
 
+  it("the union names each function's own warnings, and says a warning about the whole input once", () => {
+    // Partial input (a warning about it all), and no calls by the writer (a warning about it alone).
+    const partialDoc = { ...doc, meta: { ...doc.meta, partial: true }, usage: { ...doc.usage, principals: doc.usage.principals.filter((p) => p.functionArn === a.arn) } };
+    const g = generateForRole(partialDoc, r, {}, catalog);
+    expect(g.functions.every((f) => f.warnings.some((w) => w.code === "document-partial"))).toBe(true);
+    const docWide = g.union.warnings.filter((w) => w.code === "document-partial");
+    expect(docWide.map((w) => w.message)).toEqual([g.functions[0]!.warnings.find((w) => w.code === "document-partial")!.message]);
+    // Function-specific warnings keep the function's name in front.
+    const own = g.union.warnings.filter((w) => w.code !== "document-partial" && w.code !== "usage-window-short" && w.code !== "data-events-absent" && w.code !== "data-events-unknown" && w.code !== "usage-absent");
+    expect(own.map((w) => w.code)).toContain("no-usage-for-function");
+    expect(own.every((w) => /^orders-(reader|writer): /.test(w.message))).toBe(true);
+  });
+
   it("gives each function only its own calls, on a new dedicated role, and the union for the shared role", () => {
     const g = generateForRole(doc, r, {}, catalog);
     expect(g.functions.map((f) => [f.functionName, f.roleName])).toEqual([

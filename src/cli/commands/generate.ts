@@ -41,7 +41,27 @@ export function registerGenerate(program: Command): void {
         exceptions: config?.exceptions ?? [],
         windowDays: config?.usage?.windowDays ?? 30,
       });
-      for (const t of result.targets) for (const w of t.build.warnings) progress.note(`leastrole: ${t.subject}: ${typeof w === "string" ? w : (w as { message: string }).message}`);
+      for (const line of warningLines(result.targets)) progress.note(line);
       writeOutput(result.output, flags.output);
     });
+}
+
+/**
+ * Each distinct warning once, in the order first met: the one target it concerns, or how many and
+ * the first. Why: a warning about the whole input ("the input document is partial") came once per
+ * generated policy, 8,500 of the 14,000 lines at 10,000 functions.
+ */
+export function warningLines(targets: ReadonlyArray<{ subject: string; build: { warnings: ReadonlyArray<string | { message: string }> } }>): string[] {
+  const subjectsOf = new Map<string, string[]>();
+  for (const t of targets) {
+    for (const w of t.build.warnings) {
+      const message = typeof w === "string" ? w : w.message;
+      const subjects = subjectsOf.get(message);
+      if (subjects === undefined) subjectsOf.set(message, [t.subject]);
+      else if (subjects[subjects.length - 1] !== t.subject) subjects.push(t.subject);
+    }
+  }
+  return [...subjectsOf].map(([message, subjects]) =>
+    subjects.length === 1 ? `leastrole: ${subjects[0]}: ${message}` : `leastrole: ${subjects.length} policies (${subjects[0]} and ${subjects.length - 1} more): ${message}`,
+  );
 }
