@@ -28,7 +28,7 @@ interface AuditFlags extends InputFlags, IacFlags {
 }
 
 /** The generated least-privilege policy of every function, for the HTML report. */
-function fixesFor(document: Parameters<typeof eachTarget>[0], config: { exceptions?: unknown[]; usage?: { windowDays?: number } } | undefined): Record<string, GeneratedFix> {
+function fixesFor(document: Parameters<typeof eachTarget>[0], config: { exceptions?: unknown[]; usage?: { windowDays?: number } } | undefined, warn: (message: string) => void): Record<string, GeneratedFix> {
   const fixes: Record<string, GeneratedFix> = {};
   try {
     const catalog = loadActionCatalogSync();
@@ -39,8 +39,10 @@ function fixesFor(document: Parameters<typeof eachTarget>[0], config: { exceptio
       const diff = diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog);
       fixes[t.subject] = { policyJson: JSON.stringify(t.build.policy, null, 2), diff: renderDiffMarkdown(diff, t.build) };
     }
-  } catch {
-    // A report with the fixes made so far is still a report; generate says what went wrong when run itself.
+  } catch (e) {
+    // A report with the fixes made so far is still a report, said to be without the others
+    // (`generate` says what went wrong in full when run itself).
+    warn(`leastrole: warning: the HTML report has generated policies for ${Object.keys(fixes).length} targets only: ${(e as Error).message}`);
   }
   return fixes;
 }
@@ -98,7 +100,7 @@ export function registerAudit(program: Command): void {
           text = renderMarkdown(report, document);
           break;
         case "html":
-          writeOutputStreamed((write) => writeHtml(report, document, { catalog, fixes: fixesFor(document, effective) }, write), flags.output);
+          writeOutputStreamed((write) => writeHtml(report, document, { catalog, fixes: fixesFor(document, effective, (m) => progress.note(m)) }, write), flags.output);
           break;
         default:
           text = renderTable(report, document, {
