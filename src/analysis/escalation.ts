@@ -16,7 +16,8 @@ import type { CanonicalDocument, LambdaFunction, PolicyStatement, Principal, Rol
 import type { BlockedEscalation, EscalationPath, StatementPointer } from "../model/analysis.js";
 import { actionApplies, arnMatches, evaluateRequest, type EvaluationResult, type NamedPolicy, type StatementRef } from "./iam.js";
 import { principalContext } from "./context.js";
-import { accountOf, actionKeyOf, byString, ContentCache, isAwsManagedArn, partitionOf, pointers, type PrincipalPolicies } from "./policies.js";
+import { ContentCache, groupBy } from "../collections.js";
+import { accountOf, actionKeyOf, byString, isAwsManagedArn, partitionOf, pointers, type PrincipalPolicies } from "./policies.js";
 
 type TargetKind = "role" | "passable-role" | "user" | "group" | "policy" | "other-function" | "new-resource";
 
@@ -183,17 +184,6 @@ function passableRoles(targets: EscalationTargets, account: string, service: str
   return index.get(`${account} ${service}`) ?? [];
 }
 
-function group<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    const list = m.get(k);
-    if (list) list.push(it);
-    else m.set(k, [it]);
-  }
-  return m;
-}
-
 export function indexTargets(document: CanonicalDocument): EscalationTargets {
   const trustedServices = new Map<string, Set<string>>();
   for (const r of document.roles) {
@@ -212,10 +202,10 @@ export function indexTargets(document: CanonicalDocument): EscalationTargets {
     regions.set(f.accountId, list.sort(byString));
   }
   return {
-    rolesByAccount: group(document.roles, (r) => r.accountId),
-    usersByAccount: group(document.principals.filter((p) => p.type === "user"), (p) => p.accountId),
-    groupsByAccount: group(document.principals.filter((p) => p.type === "group"), (p) => p.accountId),
-    functionsByAccount: group(document.functions, (f) => f.accountId),
+    rolesByAccount: groupBy(document.roles, (r) => r.accountId),
+    usersByAccount: groupBy(document.principals.filter((p) => p.type === "user"), (p) => p.accountId),
+    groupsByAccount: groupBy(document.principals.filter((p) => p.type === "group"), (p) => p.accountId),
+    functionsByAccount: groupBy(document.functions, (f) => f.accountId),
     trustedServices,
     regionsByAccount: regions,
   };

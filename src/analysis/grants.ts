@@ -10,7 +10,8 @@
 import type { AttachedPolicyRef, PolicyStatement } from "../model/document.js";
 import type { FullAccessPolicy, GrantAnalysis, GrantSummary, StatementPointer } from "../model/analysis.js";
 import type { ActionCatalog, ActionSet, NamedPolicy } from "./iam.js";
-import { actionKeyOf, byString, ContentCache, isAwsManagedArn } from "./policies.js";
+import { ContentCache } from "../collections.js";
+import { actionKeyOf, byString, isAwsManagedArn } from "./policies.js";
 import { VPC_ACTIONS } from "./requirements.js";
 
 /**

@@ -123,23 +123,6 @@ export function actionKeyOf(st: PolicyStatement): string {
   return key;
 }
 
-/**
- * A cache of analysis results keyed by content, bounded: an embedder analysing account after
- * account must not grow it without end (cleared when full; the keys of one account are few).
- */
-export class ContentCache<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly limit = 50_000) {}
-  get(key: string): V | undefined {
-    return this.map.get(key);
-  }
-  set(key: string, value: V): V {
-    if (this.map.size >= this.limit) this.map.clear();
-    this.map.set(key, value);
-    return value;
-  }
-}
-
 export function byString(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -16,6 +16,8 @@
  */
 
 import type { CanonicalDocument, PolicyStatement } from "../model/document.js";
+import { actionKeyOf } from "../analysis/index.js";
+import { ContentCache, pushTo } from "../collections.js";
 import { currentPolicies, type CurrentPolicy } from "./current-policies.js";
 import { actionApplies, loadActionCatalogSync, patternCovers, type ActionCatalog } from "./iam.js";
 import type { PolicyBuild } from "./types.js";
@@ -109,8 +111,7 @@ function coveredBy(patterns: readonly string[], resource: string): boolean {
   return patterns.some((p) => patternCovers(p, resource));
 }
 
-/** Concrete catalog actions a statement names (Action expanded; NotAction complemented). */
-/** A statement's concrete actions, in the order of their lower-cased names, with those names. */
+/** A statement's concrete catalog actions (Action expanded; NotAction complemented), in the order of their lower-cased names, with those names. */
 interface StatementActions {
   names: readonly string[];
   lower: readonly string[];
@@ -119,15 +120,14 @@ interface StatementActions {
 /**
  * Per catalog, by the statement's Action/NotAction: roles repeat the same lists (an AWS managed
  * policy, `Action: "*"` with its ~22,000 actions), and expanding, lower-casing and sorting them for
- * every function's diff was most of the HTML report's time at 10,000 functions. Bounded like the
- * analysis's caches (cleared when full).
+ * every function's diff was most of the HTML report's time at 10,000 functions.
  */
-const statementActionsCache = new WeakMap<ActionCatalog, Map<string, StatementActions>>();
+const statementActionsCache = new WeakMap<ActionCatalog, ContentCache<StatementActions>>();
 
 function statementActions(st: PolicyStatement, catalog: ActionCatalog): StatementActions {
   let cache = statementActionsCache.get(catalog);
-  if (cache === undefined) statementActionsCache.set(catalog, (cache = new Map()));
-  const key = JSON.stringify([st.Action ?? null, st.NotAction ?? null]);
+  if (cache === undefined) statementActionsCache.set(catalog, (cache = new ContentCache(10_000)));
+  const key = actionKeyOf(st);
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const set = st.Action !== undefined ? catalog.expandAllToSet(st.Action) : catalog.expandAllToSet(st.NotAction ?? []).complementWithin(catalog.all);
@@ -137,10 +137,7 @@ function statementActions(st: PolicyStatement, catalog: ActionCatalog): Statemen
     .names(set)
     .map((name) => ({ name, lower: name.toLowerCase() }))
     .sort((a, b) => cmp(a.lower, b.lower));
-  const out: StatementActions = { names: sorted.map((x) => x.name), lower: sorted.map((x) => x.lower) };
-  if (cache.size >= 10_000) cache.clear();
-  cache.set(key, out);
-  return out;
+  return cache.set(key, { names: sorted.map((x) => x.name), lower: sorted.map((x) => x.lower) });
 }
 
 /**
@@ -162,9 +159,7 @@ export function diffAgainst(policies: readonly CurrentPolicy[], unresolved: stri
   const generated = new Map<string, string[]>();
   for (const g of build.grants) {
     const k = g.action.toLowerCase();
-    const list = generated.get(k);
-    if (list === undefined) generated.set(k, [g.resource]);
-    else list.push(g.resource);
+    pushTo(generated, k, g.resource);
   }
   const currentAll = new Map<string, string[]>();
   const current: CurrentStatementDiff[] = [];

@@ -403,8 +403,8 @@ function unionWarnings(functions: readonly GeneratedPolicy[]): GenerationWarning
   for (const g of functions) {
     for (const w of g.warnings) {
       if (!DOCUMENT_WIDE.has(w.code)) out.push({ ...w, message: `${g.functionName}: ${w.message}` });
-      else if (!seen.has(`${w.code}\u0000${w.message}`)) {
-        seen.add(`${w.code}\u0000${w.message}`);
+      else if (!seen.has(w.message)) {
+        seen.add(w.message);
         out.push(w);
       }
     }

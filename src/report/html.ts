@@ -16,6 +16,7 @@ import { REPORT_CSS, REPORT_JS } from "./html-assets.js";
 import { esc, num } from "./html-escape.js";
 import { buildGraph, graphCaption, type GraphOptions } from "./html-graph.js";
 import type { AuditReport } from "./json.js";
+import { groupBy } from "../collections.js";
 import { firstParagraph, functionsByRole, partialDataReasons, roleUsage, sortKeysDeep, topFixes, type RoleUsage } from "./view.js";
 
 /** A generated least-privilege policy (from src/generate), keyed by role or function ARN. */
@@ -315,13 +316,7 @@ function htmlPage(report: AuditReport, document: Partial<CanonicalDocument>, opt
   if (sources.length === 0) body.push(`<p class="muted">The document does not list its input files.</p>`);
   else {
     // One row per kind of input (a CloudTrail folder is hundreds of files), every file in a fold.
-    const kinds = new Map<string, typeof sources>();
-    for (const src of sources) {
-      // Appended, not copied per file: a year of CloudTrail is ~100,000 files of one kind.
-      const list = kinds.get(src.kind);
-      if (list === undefined) kinds.set(src.kind, [src]);
-      else list.push(src);
-    }
+    const kinds = groupBy(sources, (src) => src.kind);
     body.push(`<table class="inputs"><thead><tr><th>Kind</th><th class="num">Files</th><th class="num">Records</th><th>Accounts / regions</th></tr></thead><tbody>`);
     for (const [kind, list] of [...kinds].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const where = [...new Set(list.flatMap((x) => [x.accountId, x.region].filter((v): v is string => Boolean(v))))].sort();

@@ -19,7 +19,8 @@ import { emptyUsage } from "../model/usage.js";
 import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
 import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
 import { isDataEventAction, notLoggedReason } from "./not-logged.js";
-import type { AccessAdvisorReport } from "./access-advisor.js";
+import type { AccessAdvisorReport, AccessAdvisorService } from "./access-advisor.js";
+import { groupBy, pushTo } from "../collections.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
 
 export interface UsageException {
@@ -310,29 +311,11 @@ function actionInfo(action: string): { lower: string; notLogged: string | null; 
 }
 const ACTION_INFO = new Map<string, { lower: string; notLogged: string | null; dataEvent: boolean }>();
 
-/** Appends to the list of a key (not a copy per item: a role can have thousands of sessions). */
-function pushTo<T>(map: Map<string, T[]>, key: string, item: T): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [item]);
-  else list.push(item);
-}
-
-/** Items by key (null: left out), in their order. */
-function groupBy<T>(items: readonly T[], key: (t: T) => string | null): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    if (k === null) continue;
-    const list = out.get(k);
-    if (list === undefined) out.set(k, [item]);
-    else list.push(item);
-  }
-  return out;
-}
+type TrackedAction = NonNullable<AccessAdvisorService["actions"]>[number];
 
 /** A service's tracked actions by lower-case name (the first of each), made once per report. */
-const trackedByService = new WeakMap<AccessAdvisorReport["services"][number], Map<string, NonNullable<AccessAdvisorReport["services"][number]["actions"]>[number]>>();
-function trackedAction(svc: AccessAdvisorReport["services"][number], action: string): NonNullable<AccessAdvisorReport["services"][number]["actions"]>[number] | undefined {
+const trackedByService = new WeakMap<AccessAdvisorService, Map<string, TrackedAction>>();
+function trackedAction(svc: AccessAdvisorService, action: string): TrackedAction | undefined {
   if (svc.actions === null) return undefined;
   let byName = trackedByService.get(svc);
   if (byName === undefined) {

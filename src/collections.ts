@@ -1,0 +1,38 @@
+/**
+ * Small collection helpers every stage uses: lists grouped by key, and a bounded cache keyed by
+ * content. Here once, so that the stages do not each grow their own.
+ */
+
+/** Appends to the list of a key (not a copy of the list per item: lists can be long). */
+export function pushTo<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [item]);
+  else list.push(item);
+}
+
+/** Items by key (a null key: left out), each list in the items' order. */
+export function groupBy<T>(items: readonly T[], key: (t: T) => string | null): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k !== null) pushTo(out, k, item);
+  }
+  return out;
+}
+
+/**
+ * A cache of results keyed by content, bounded: an embedder analysing account after account must
+ * not grow it without end (cleared when full; the keys of one account are few).
+ */
+export class ContentCache<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly limit = 50_000) {}
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+  set(key: string, value: V): V {
+    if (this.map.size >= this.limit) this.map.clear();
+    this.map.set(key, value);
+    return value;
+  }
+}
