@@ -27,7 +27,7 @@ export interface BuildOptions {
   config?: LeastroleConfig;
   /** Reference instant for time arithmetic; default: the end of the usage data, else the newest input timestamp. */
   asOf?: string;
-  /** Worker threads for reading CloudTrail (default: all cores). */
+  /** Worker threads for reading CloudTrail (default: all cores; none for under 1 MiB of files). */
   workers?: number;
   onProgress?: (p: BuildProgress) => void;
   /** Milliseconds spent in each stage (read, normalize, iamFacts, usage, analyze), added in when given (`audit --timings`, benchmarks). */

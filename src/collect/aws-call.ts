@@ -5,7 +5,7 @@
  * a command; a test scans the sources to keep it so.
  */
 
-import { COMMANDS, type OpInput, type OpOutput } from "./commands.js";
+import type { AnyCommandConstructor, OpInput, OpOutput } from "./commands.js";
 import type { ClientPool } from "./clients.js";
 import { CollectError } from "./errors.js";
 import { allowedOperation, type OperationKey } from "./operations.js";
@@ -32,6 +32,11 @@ function sdkAttempts(value: unknown): number {
   return typeof attempts === "number" && attempts > 0 ? attempts : 1;
 }
 
+// The AWS SDK's clients are loaded on the first call, not when the library or the CLI is: they are
+// ~0.25 s of startup that every command but collect would pay (and every embedder of the SDK).
+let commands: Promise<Readonly<Record<OperationKey, AnyCommandConstructor>>> | undefined;
+const loadCommands = () => (commands ??= import("./commands.js").then((m) => m.COMMANDS));
+
 export async function callAws<K extends OperationKey>(
   ctx: CallContext,
   key: K,
@@ -39,7 +44,7 @@ export async function callAws<K extends OperationKey>(
   input: OpInput<K>,
 ): Promise<CallResult<K>> {
   const allowed = allowedOperation(key);
-  const Command = COMMANDS[key];
+  const Command = allowed ? (await loadCommands())[key] : undefined;
   if (!allowed || !Command) throw new CollectError(`${key} is not in collect's read-only operation allow-list`);
   let attempts = 0;
   for (let retry = 0; ; retry++) {

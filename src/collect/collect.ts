@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { packageVersion } from "../evaluate/locate.js";
 import type { CallContext } from "./aws-call.js";
 import { callAws } from "./aws-call.js";
-import { ClientPool } from "./clients.js";
+import type { ClientPool } from "./clients.js";
 import { collectAccessAdvisor } from "./collect-access-advisor.js";
 import { collectAccessAnalyzer } from "./collect-access-analyzer.js";
 import { collectLookup, collectS3Logs } from "./collect-cloudtrail.js";
@@ -75,7 +75,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   }
   mkdirSync(o.out, { recursive: true });
 
-  const clients = new ClientPool({ profile: o.profile, endpoint: o.endpoint, credentials: o.credentials, maxAttempts: o.maxAttempts });
+  // Loaded here, not at import: the AWS SDK costs every other command ~0.25 s of startup (aws-call.ts).
+  const { ClientPool: Pool } = await import("./clients.js");
+  const clients: ClientPool = new Pool({ profile: o.profile, endpoint: o.endpoint, credentials: o.credentials, maxAttempts: o.maxAttempts });
   const ctx: CallContext = {
     clients,
     throttle: { retries: o.throttleRetries, baseMs: o.throttleBaseMs, capMs: 20_000 },

@@ -30,7 +30,7 @@ export interface ReadUsageProgress {
 }
 
 export interface ReadUsageOptions extends ReadFileOptions {
-  /** Worker threads; default: available cores (1 = read in-process, no workers). */
+  /** Worker threads; default: available cores, or none when the files total under 1 MiB (1 = read in-process, no workers). */
   workers?: number;
   /** Called after each file is read (in the order reads complete). */
   onProgress?: (p: ReadUsageProgress) => void;
@@ -111,7 +111,10 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
     options.onProgress?.({ filesDone: done, filesTotal: files.length, recordsRead, bytesRead, bytesTotal });
   };
   const flushAt = options.batchFingerprints ?? BATCH_FINGERPRINTS;
-  let nWorkers = Math.max(1, Math.min(options.workers ?? availableParallelism(), files.length));
+  // A small input is read on this thread: starting a worker (its module, its scanner) costs more
+  // than it saves below about a megabyte of logs (the demo account: 0.1 s of 0.5).
+  const defaultWorkers = bytesTotal < IN_THREAD_BYTES ? 1 : availableParallelism();
+  let nWorkers = Math.max(1, Math.min(options.workers ?? defaultWorkers, files.length));
   const entry = nWorkers > 1 ? usageWorkerEntry() : null;
   if (nWorkers > 1 && entry === null) {
     agg.addWarning({ code: "usage-workers-unavailable", severity: "info", message: "usage worker entry not found next to the library; reading in one thread" });
@@ -141,6 +144,8 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
  * workers fell by about a tenth again at 2²⁰ (bench/results/usage.md).
  */
 const BATCH_FINGERPRINTS = 1 << 20;
+/** Below this many bytes of files (as stored, compressed or not), no worker is started. */
+const IN_THREAD_BYTES = 1 << 20;
 /** The share of files taken after which every worker posts its batch (see readWithWorkers). */
 const EARLY_FLUSH = 0.85;
 

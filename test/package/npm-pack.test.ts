@@ -103,6 +103,28 @@ describe("the installed package, with Node alone", () => {
     }
   });
 
+  it("loads the AWS SDK only when collecting, from the shipped chunks", () => {
+    // The SDK's clients are a quarter of a second of startup: audit, generate and embedders never pay it.
+    const count = `Object.keys(require.cache).filter((k) => k.includes("@aws-sdk")).length`;
+    writeFileSync(
+      join(project, "lazy.mjs"),
+      `import { createRequire } from "node:module";
+       const require = createRequire(import.meta.url);
+       const lib = await import("leastrole");
+       const atImport = ${count};
+       const result = await lib.collect({ out: "collected", regions: ["us-east-1"], endpoint: "http://127.0.0.1:9", maxAttempts: 1,
+         credentials: { accessKeyId: "x", secretAccessKey: "y" }, onProgress: () => {} }).then(() => "ok", (e) => e.message);
+       console.log(JSON.stringify({ atImport, afterCollect: ${count}, result }));`,
+    );
+    writeFileSync(join(project, "lazy.cjs"), `const lib = require("leastrole"); console.log(${count});`);
+    const out = JSON.parse(runNode(["lazy.mjs"])) as { atImport: number; afterCollect: number; result: string };
+    expect(out.atImport).toBe(0);
+    expect(out.afterCollect).toBeGreaterThan(0);
+    // It got as far as calling AWS (the port is closed), so the lazily loaded clients work.
+    expect(out.result).toMatch(/ECONNREFUSED/);
+    expect(Number(runNode(["lazy.cjs"]))).toBe(0);
+  });
+
   it("runs the CLI", () => {
     const out = JSON.parse(runNode([join(project, "node_modules", ".bin", "leastrole"), "audit", "doc.json", "--format", "json"])) as {
       tool: { name: string };
