@@ -127,6 +127,7 @@ export {
   generatePolicy,
   generateForRole,
   runGenerate,
+  writeGenerate,
   diffPolicies,
   renderTerraform,
   renderCloudFormation,
@@ -135,6 +136,7 @@ export {
   type GenerateFormat,
   type GenerateRunOptions,
   type GenerateRunResult,
+  type WrittenTarget,
   type PolicyDiff,
 } from "./generate/index.js";
 

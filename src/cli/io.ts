@@ -32,19 +32,30 @@ export function readCanonicalDocument(path: string): CanonicalDocument {
  */
 export function writeOutputStreamed(produce: (write: (s: string) => void) => void, output: string | undefined): void {
   const toStdout = !output || output === "-";
+  // The file is opened (and truncated) at the first piece, not before: output that fails before
+  // producing anything (an unknown --function) leaves an existing file as it was.
   let fd: number | null = null;
-  if (!toStdout) {
+  const open = (): number => {
+    if (fd !== null) return fd;
     try {
-      fd = openSync(output, "w");
+      return (fd = openSync(output as string, "w"));
     } catch (e) {
-      throw new InputError(`cannot write output (${(e as NodeJS.ErrnoException).code})`, { file: output });
+      throw new InputError(`cannot write output (${(e as NodeJS.ErrnoException).code})`, { file: output as string });
     }
-  }
+  };
   let pending: string[] = [];
   let size = 0;
   const out = (block: string): void => {
-    if (fd === null) process.stdout.write(block);
-    else writeSync(fd, block);
+    if (toStdout) {
+      process.stdout.write(block);
+      return;
+    }
+    const to = open();
+    try {
+      writeSync(to, block);
+    } catch (e) {
+      throw new InputError(`cannot write output (${(e as NodeJS.ErrnoException).code})`, { file: output as string });
+    }
   };
   const flush = (): void => {
     if (pending.length === 0) return;
@@ -66,9 +77,7 @@ export function writeOutputStreamed(produce: (write: (s: string) => void) => voi
       if (size >= 1 << 20) flush();
     });
     flush();
-  } catch (e) {
-    if (fd !== null && (e as NodeJS.ErrnoException).code !== undefined) throw new InputError(`cannot write output (${(e as NodeJS.ErrnoException).code})`, { file: output as string });
-    throw e;
+    if (!toStdout) open();
   } finally {
     if (fd !== null) closeSync(fd);
   }

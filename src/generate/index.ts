@@ -5,7 +5,7 @@
  */
 
 export { generatePolicy, generateForRole, findFunction, explainWildcards, FunctionNotFoundError, DEFAULT_WINDOW_DAYS } from "./generate.js";
-export { runGenerate, selectTargets, eachTarget, type GenerateFormat, type GenerateRunOptions, type GenerateRunResult, type GenerateTarget } from "./run.js";
+export { runGenerate, writeGenerate, selectTargets, eachTarget, type WrittenTarget, type GenerateFormat, type GenerateRunOptions, type GenerateRunResult, type GenerateTarget } from "./run.js";
 export { configurationRequirements } from "./requirements.js";
 export { DEFAULT_PREFIX_THRESHOLD, mergeActionUsage, observedGrants } from "./observed.js";
 export { matchResourceType, childPatternOf } from "./resource-types.js";

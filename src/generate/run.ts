@@ -78,6 +78,56 @@ export function* eachTarget(document: CanonicalDocument, options: GenerateRunOpt
   }
 }
 
+/** What the CLI needs of each target once its output is written: its warnings. */
+export interface WrittenTarget {
+  subject: string;
+  build: { warnings: PolicyBuild["warnings"] };
+}
+
+/**
+ * runGenerate's output, byte for byte, written in pieces as the targets are generated (one role
+ * at a time, each diff or policy rendered and let go); returns each target's subject and warnings.
+ * Why: `generate --split --diff` at 10,000 functions held every build and every diff, then their
+ * joined text: 1.6 GB. Terraform and CloudFormation name their resources across all targets
+ * (unique names), so those two are rendered whole, as runGenerate does.
+ */
+export function writeGenerate(
+  document: CanonicalDocument,
+  options: GenerateRunOptions,
+  write: (s: string) => void,
+  catalog: ActionCatalog = loadActionCatalogSync(),
+): WrittenTarget[] {
+  const format = options.format ?? "json";
+  if (options.diff !== true && (format === "terraform" || format === "cloudformation")) {
+    const r = runGenerate(document, options, catalog);
+    write(r.output);
+    return r.targets;
+  }
+  const written: WrittenTarget[] = [];
+  const kinds = new Set(document.meta.sources.map((s) => s.kind));
+  const refs = { terraformReferences: kinds.has("terraform-plan"), cloudFormationReferences: kinds.has("cloudformation") };
+  for (const t of eachTarget(document, options, catalog)) {
+    const first = written.length === 0;
+    if (options.diff === true) {
+      if (!first) write("\n---\n\n");
+      write(renderDiffMarkdown(diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog), t.build));
+    } else if (format === "sam") {
+      if (!first) write("---\n");
+      write(renderSamPolicies({ ...t.build, subject: t.subject, ...refs }));
+    } else if (format === "markdown") {
+      if (!first) write("\n---\n\n");
+      write(renderPolicyMarkdown(t.build, t.subject));
+    } else {
+      // JSON.stringify(targets, null, 2): each item indented by two more spaces.
+      const item = JSON.stringify({ subject: t.subject, currentRoleArn: t.currentRoleArn, ...t.build }, null, 2).replaceAll("\n", "\n  ");
+      write(`${first ? "[\n" : ",\n"}  ${item}`);
+    }
+    written.push({ subject: t.subject, build: { warnings: t.build.warnings } });
+  }
+  if (options.diff !== true && format === "json") write(written.length === 0 ? "[]\n" : "\n]\n");
+  return written;
+}
+
 /** Generate and render. Deterministic: same document and options, same bytes. */
 export function runGenerate(document: CanonicalDocument, options: GenerateRunOptions = {}, catalog: ActionCatalog = loadActionCatalogSync()): GenerateRunResult {
   const targets = selectTargets(document, options, catalog);

@@ -4,7 +4,7 @@
  * and no environment variable value anywhere in any output.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -89,5 +89,17 @@ describe("leastrole audit examples/demo-account", () => {
     const diff = run(["generate", demo, "--diff"]);
     expect(diff.code).toBe(0);
     expect(diff.stdout).toMatch(/remov/i);
+  });
+
+  it("writes generate's output to a file as it goes, and leaves the file alone when there is nothing to write", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "lr-gen-")), "policy.json");
+    const ok = run(["generate", demo, "--split", "--output", out]);
+    expect(ok.code).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe(run(["generate", demo, "--split"]).stdout);
+    writeFileSync(out, "yesterday's policy\n");
+    const typo = run(["generate", demo, "--function", "no-such-function", "--output", out]);
+    expect(typo.code).not.toBe(0);
+    expect(typo.stderr).toMatch(/no-such-function/);
+    expect(readFileSync(out, "utf8")).toBe("yesterday's policy\n");
   });
 });

@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
-import { runGenerate, type GenerateFormat } from "../../generate/index.js";
+import { writeGenerate, type GenerateFormat, type GenerateRunOptions, type WrittenTarget } from "../../generate/index.js";
 import { documentFor, loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
-import { writeOutput } from "../io.js";
+import { writeOutputStreamed } from "../io.js";
 
 interface GenerateFlags extends InputFlags {
   format: GenerateFormat;
@@ -32,7 +32,7 @@ export function registerGenerate(program: Command): void {
       const document = await documentFor(paths, flags, config, progress);
       printInputWarnings(document, progress);
       const threshold = flags.prefixThreshold === undefined ? undefined : Number(flags.prefixThreshold);
-      const result = runGenerate(document, {
+      const options: GenerateRunOptions = {
         format: flags.format,
         ...(flags.function ? { function: flags.function } : {}),
         ...(flags.split ? { split: true } : {}),
@@ -40,9 +40,13 @@ export function registerGenerate(program: Command): void {
         ...(threshold !== undefined && Number.isInteger(threshold) && threshold >= 2 ? { prefixThreshold: threshold } : {}),
         exceptions: config?.exceptions ?? [],
         windowDays: config?.usage?.windowDays ?? 30,
-      });
-      for (const line of warningLines(result.targets)) progress.note(line);
-      writeOutput(result.output, flags.output);
+      };
+      // Written as each policy is made (writeGenerate): all of them at once did not fit at 10,000 functions.
+      let targets: WrittenTarget[] = [];
+      writeOutputStreamed((write) => {
+        targets = writeGenerate(document, options, write);
+      }, flags.output);
+      for (const line of warningLines(targets)) progress.note(line);
     });
 }
 
