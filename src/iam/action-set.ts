@@ -156,11 +156,19 @@ export class ActionSet {
     return n;
   }
 
-  /** Calls fn for each member in ascending order; stop early by returning false. */
-  forEach(fn: (i: number) => boolean | void): void {
+  /**
+   * Calls fn for each member in ascending order; stop early by returning false. With `from`/`to`,
+   * only members in [from, to) (one service's actions), visiting only the words that hold them.
+   */
+  forEach(fn: (i: number) => boolean | void, from = 0, to = this.bitLength): void {
     const w = this.words;
-    for (let k = 0; k < w.length; k++) {
+    if (to <= from) return;
+    const last = Math.min(w.length - 1, (to - 1) >>> 5);
+    for (let k = from >>> 5; k <= last; k++) {
       let v = w[k] as number;
+      // The first and last words may hold members outside the range.
+      if (k === from >>> 5) v = (v & (0xffffffff << (from & 31))) >>> 0;
+      if (k === (to - 1) >>> 5 && (to & 31) !== 0) v = (v & (0xffffffff >>> (32 - (to & 31)))) >>> 0;
       while (v !== 0) {
         const bit = 31 - Math.clz32(v & -v);
         if (fn((k << 5) + bit) === false) return;

@@ -453,11 +453,14 @@ function forEachAllowed(allowed: ReturnType<typeof computeInternal>["allowed"], 
   const name = service?.toLowerCase();
   const range = name !== undefined ? catalog.services.get(name) : undefined;
   if (name !== undefined && range === undefined) return;
-  allowed.forEach((i) => {
-    if (range !== undefined && (i < range.firstIndex || i >= range.endIndex)) return;
-    const info = catalog.actionAt(i);
-    if (info !== undefined) each(i, info);
-  });
+  allowed.forEach(
+    (i) => {
+      const info = catalog.actionAt(i);
+      if (info !== undefined) each(i, info);
+    },
+    range?.firstIndex ?? 0,
+    range?.endIndex ?? allowed.bitLength,
+  );
 }
 
 export function listActionGrants(principal: PrincipalPolicies, catalog: ActionCatalog, options: { service?: string } = {}): ActionGrant[] {

@@ -45,3 +45,24 @@ describe("sealed ActionSet", () => {
     expect(s.count()).toBe(3);
   });
 });
+
+describe("ActionSet.forEach over a range (one service's actions)", () => {
+  it("visits exactly the members in [from, to), in order, however the range meets the words", () => {
+    const arbRange = fc.oneof(
+      fc.tuple(fc.integer({ min: 0, max: BITS }), fc.integer({ min: 0, max: BITS })),
+      // ranges on and next to word boundaries
+      fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: -1, max: 1 }), fc.integer({ min: -1, max: 1 })).map(([a, b, da, db]) => [
+        Math.max(0, a * 32 + da),
+        Math.min(BITS, b * 32 + db),
+      ]),
+    );
+    fc.assert(
+      fc.property(arbMembers, arbRange, (members, [from, to]) => {
+        const s = setOf(members);
+        const seen: number[] = [];
+        s.forEach((i) => void seen.push(i), from, to);
+        expect(seen).toEqual([...new Set(members)].sort((x, y) => x - y).filter((i) => i >= from! && i < to!));
+      }),
+    );
+  });
+});

@@ -197,6 +197,20 @@ describe("labels", () => {
     expect(s.coverage.partialReasons.some((r) => r.startsWith(`${ROLE}: grants ${admin.facts.allowedActionCount} actions; labels cover`))).toBe(true);
   });
 
+  it("functions sharing a '*' role each get the actions of the services they used, not another's", () => {
+    const admin = role(ROLE, "2025-01-01T00:00:00Z", []);
+    admin.inlinePolicies = [{ name: "admin", document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["*"], Resource: ["*"] }] }, source: null }];
+    admin.facts = computePrincipalFacts({ inlinePolicies: admin.inlinePolicies, managedPolicies: [] }, loadActionCatalogSync());
+    const names = ["orders-api", "orders-worker"];
+    const plain = { ...agg, accessAdvisor: [], accessAnalyzer: [] };
+    const actionsOf = (s: ReturnType<typeof labelUsage>, name: string) => (s.labels.find((l) => l.functionArn === fnArn(name))?.permissions ?? []).map((p) => p.action);
+    // Together (one document: the granted lists are shared per role and services), and each alone.
+    const together = labelUsage(plain, { roles: [admin], functions: names.map((n) => fn(n, ROLE)), policies: {} }, { asOf: "2026-11-01T00:00:00Z" });
+    const alone = names.map((n) => labelUsage(plain, { roles: [admin], functions: [fn(n, ROLE)], policies: {} }, { asOf: "2026-11-01T00:00:00Z" }));
+    expect(new Set(actionsOf(alone[0]!, names[0]!).map((a) => a.split(":")[0]))).not.toEqual(new Set(actionsOf(alone[1]!, names[1]!).map((a) => a.split(":")[0])));
+    names.forEach((n, i) => expect(actionsOf(together, n)).toEqual(actionsOf(alone[i]!, n)));
+  });
+
   it("a role with sessions but no function in the document is labelled per role", () => {
     const ec2Role = role(`arn:aws:iam::${ACCT}:role/batch-role`, "2025-01-01T00:00:00Z", ["s3:ListAllMyBuckets", "sqs:DeleteMessage"]);
     const extra = { ...agg, accessAdvisor: [], accessAnalyzer: [], sessions: [...agg.sessions, { accountId: ACCT, roleArn: ec2Role.arn, sessionName: "i-0dbc91f429e48eeed", sessionCount: 1, invokedBy: null, regions: ["us-east-1"], firstSeen: "2026-10-09T00:00:00Z", lastSeen: "2026-10-09T00:00:00Z", unmapped: {}, actions: [{ action: "sqs:DeleteMessage", count: 3, deniedCount: 0, firstSeen: "2026-10-09T00:00:00Z", lastSeen: "2026-10-09T00:00:00Z", resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {} }] }] };
