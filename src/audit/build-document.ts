@@ -13,7 +13,7 @@ import { defaultFactsFunction, normalizeFragments, type NormalizeOptions } from 
 import { readSourceBytes } from "../sources/index.js";
 import { syntheticAccountFor, type IacReadOptions } from "../sources/cloudformation/index.js";
 import type { SourceFragment } from "../sources/types.js";
-import { labelUsage, readUsage, type UsageException } from "../usage/index.js";
+import { labelUsage, readUsage, type UsageAggregate, type UsageException } from "../usage/index.js";
 import { routeInputs } from "./route-inputs.js";
 import { addTiming, cpuNow, startStage, type StageStart, type StageTimings } from "./timings.js";
 
@@ -107,11 +107,46 @@ async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>
 }
 
 export async function buildDocument(paths: string[], options: BuildOptions = {}): Promise<CanonicalDocument> {
+  const t = startStage();
+  const routed = await routeInputs(paths);
+  // CloudTrail is read from here on: by one worker while this thread reads and normalises the
+  // account, by all of them once it has. Why: one core was idle for those 1.5–2 s at 10,000
+  // functions; starting every worker then slowed this thread as much as it gained (3 threads, 2 cores).
+  const stop = new AbortController();
+  let normalized: () => void = () => undefined;
+  const reading =
+    routed.usage.length === 0
+      ? null
+      : readUsage(routed.usage, {
+          signal: stop.signal,
+          moreWorkersAfter: new Promise<void>((resolve) => (normalized = resolve)),
+          ...(options.workers !== undefined ? { workers: options.workers } : {}),
+          onProgress: (p) => options.onProgress?.({ stage: "usage", done: p.filesDone, total: p.filesTotal }),
+        });
+  // Whatever fails from here on, the workers would read on: stop them (their rejection is this abort).
+  const abandon = (e: unknown): never => {
+    reading?.catch(() => undefined);
+    stop.abort(e);
+    throw e;
+  };
+  try {
+    return await buildFrom(routed, reading, normalized, t, options);
+  } catch (e) {
+    return abandon(e);
+  }
+}
+
+async function buildFrom(
+  routed: Awaited<ReturnType<typeof routeInputs>>,
+  reading: Promise<UsageAggregate> | null,
+  normalized: () => void,
+  readStart: StageStart,
+  options: BuildOptions,
+): Promise<CanonicalDocument> {
+  let t = readStart;
   const timings = options.timings;
   const cpuTimings = options.cpuTimings;
   const clock = (stage: BuildProgress["stage"], start: StageStart) => addTiming(timings, stage, start, cpuTimings);
-  let t = startStage();
-  const routed = await routeInputs(paths);
   const read = await readSourceFiles(routed.sources, (done) => options.onProgress?.({ stage: "read", done, total: routed.sources.length }), options);
   await separateIacFiles(read, options);
   clock("read", t);
@@ -160,31 +195,20 @@ export async function buildDocument(paths: string[], options: BuildOptions = {})
     cpuTimings.iamFacts = (cpuTimings.iamFacts ?? 0) + factsCpu;
   }
 
+  normalized();
+
   const analyzeOptions = { principals: options.config?.scope === "account" };
   let draft: AnalysisDraft | null = null;
   // Main-thread time spent on the analysis while the usage workers read (see below).
   let overlapMs = 0;
-  if (routed.usage.length > 0) {
+  if (reading !== null) {
     t = startStage();
-    const stop = new AbortController();
-    const reading = readUsage(routed.usage, {
-      signal: stop.signal,
-      ...(options.workers !== undefined ? { workers: options.workers } : {}),
-      onProgress: (p) => options.onProgress?.({ stage: "usage", done: p.filesDone, total: p.filesTotal }),
-    });
     // The identities' analysis reads no usage: it runs here while the workers read CloudTrail (their
     // files are handed out before readUsage returns), and their batches wait to be merged. Why:
     // at 10,000 functions and 1M records this thread was half idle during the reading and the
     // other cores idle during the analysis; overlapped, the audit is ~1.5 s shorter on 2 cores.
     const a0 = performance.now();
-    try {
-      draft = analyzeIdentities(document, undefined, analyzeOptions);
-    } catch (e) {
-      // The workers would read on: stop them (their rejection is this abort) before the error goes up.
-      reading.catch(() => undefined);
-      stop.abort(e);
-      throw e;
-    }
+    draft = analyzeIdentities(document, undefined, analyzeOptions);
     overlapMs = performance.now() - a0;
     const aggregate = await reading;
     document.usage = labelUsage(aggregate, document, {

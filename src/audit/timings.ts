@@ -12,7 +12,9 @@ export const AUDIT_STAGES = ["read", "normalize", "iamFacts", "usage", "analyze"
  * derived facts the rules read; evaluate: the rules (wasm) and findings; report: rendering and writing.
  * With activity files, most of the analysis runs on the calling thread while the usage workers
  * read (build-document.ts): that time is counted as analysis and taken out of usage (its CPU time
- * taken as its wall time), so the stages still add up to the total.
+ * taken as its wall time), so the stages still add up to the total. One reader starts at the read
+ * stage, beside this thread: its CPU time until normalisation ends counts in read, normalize and
+ * IAM facts, and its wall time in none (the usage stage starts once the account is normalised).
  */
 export type AuditStage = (typeof AUDIT_STAGES)[number];
 

@@ -44,6 +44,11 @@ export interface ReadUsageOptions extends ReadFileOptions {
   batchFingerprints?: number;
   /** Stops the reading (workers are stopped, the promise rejects): the caller no longer needs it. */
   signal?: AbortSignal;
+  /**
+   * Start one worker now and the others once this settles: for a caller that keeps one core busy
+   * until then (the audit normalises the account while the first worker reads). Default: all now.
+   */
+  moreWorkersAfter?: Promise<unknown>;
 }
 
 /** Folders of the S3 tree that hold no API events. */
@@ -131,7 +136,7 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
     if (last !== null) mergeBatch(last);
     return agg.finish();
   }
-  await readWithWorkers(entry as URL, files, nWorkers, fileOptions, flushAt, fileRead, mergeBatch, options.signal);
+  await readWithWorkers(entry as URL, files, nWorkers, fileOptions, flushAt, fileRead, mergeBatch, options.signal, options.moreWorkersAfter);
   return agg.finish();
 }
 
@@ -175,9 +180,10 @@ async function readWithWorkers(
   fileRead: (i: number, records: number) => void,
   merge: (r: FileResult) => void,
   signal?: AbortSignal,
+  moreWorkersAfter?: Promise<unknown>,
 ): Promise<void> {
   signal?.throwIfAborted();
-  const workers = Array.from({ length: n }, () => startWorker(entry, { youngGenerationMb: READER_YOUNG_GENERATION_MB }));
+  const workers: Worker[] = [];
   let flushed = 0;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -195,7 +201,10 @@ async function readWithWorkers(
       // batches while the workers read the last files, and what is left to merge after the last
       // read (when the workers sit idle) is small.
       const earlyAt = Math.floor(files.length * EARLY_FLUSH);
-      for (const w of workers) {
+      const start = (): void => {
+        if (finished) return;
+        const w = startWorker(entry, { youngGenerationMb: READER_YOUNG_GENERATION_MB });
+        workers.push(w);
         w.on("message", (m: { id?: number; records?: number; error?: string; batch?: FileResult; flushed?: boolean }) => {
           if (finished) return;
           if (m.error !== undefined) {
@@ -209,6 +218,8 @@ async function readWithWorkers(
             fail(e);
             return;
           }
+          // A worker says "flushed" once no file is left: when every started one has, the reading
+          // is done, and a worker not started yet is not needed.
           if (m.flushed === true && ++flushed === workers.length) {
             finished = true;
             resolve();
@@ -219,7 +230,13 @@ async function readWithWorkers(
           if (!finished && code !== 0) fail(new Error(`usage worker exited with code ${code}`));
         });
         w.postMessage({ kind: "pull", files: paths, next, options, flushAt, earlyAt });
-      }
+      };
+      start();
+      const more = (): void => {
+        for (let k = 1; k < n; k++) start();
+      };
+      if (moreWorkersAfter === undefined) more();
+      else moreWorkersAfter.then(more, more);
     });
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));

@@ -31,6 +31,20 @@ describe("corpus CloudTrail", () => {
     await expect(reading).rejects.toThrow("enough");
   });
 
+  it("starting the later workers when a promise settles gives the same aggregate, even if it never does", async () => {
+    const paths = [INVICTUS, STRATUS];
+    const all = await readUsage(paths, { workers: 2 });
+    // Settled at once, part-way through (after the fifth file) and never: one worker reads the rest.
+    let release: () => void = () => undefined;
+    let files = 0;
+    const partWay = readUsage(paths, { workers: 3, moreWorkersAfter: new Promise<void>((r) => (release = r)), onProgress: () => ++files === 5 && release() });
+    expect(await readUsage(paths, { workers: 2, moreWorkersAfter: Promise.resolve() })).toEqual(all);
+    expect(await partWay).toEqual(all);
+    expect(await readUsage(paths, { workers: 2, moreWorkersAfter: new Promise(() => undefined) })).toEqual(all);
+    // A rejected promise starts them too (the caller failed; its abort signal is what stops reading).
+    expect(await readUsage(paths, { workers: 2, moreWorkersAfter: Promise.reject(new Error("caller failed")) })).toEqual(all);
+  });
+
   it("reads all files with the same aggregate from the scanner, the full parser and 2 workers", async () => {
     const paths = [INVICTUS, STRATUS];
     const seq = await readUsage(paths, { workers: 1 });
