@@ -123,6 +123,9 @@ export async function buildDocument(paths: string[], options: BuildOptions = {})
           ...(options.workers !== undefined ? { workers: options.workers } : {}),
           onProgress: (p) => options.onProgress?.({ stage: "usage", done: p.filesDone, total: p.filesTotal }),
         });
+  // Awaited after the normalisation: until then a failed reading must not count as an unhandled
+  // rejection (Node would end the process); awaiting it later still throws.
+  reading?.catch(() => undefined);
   // Whatever fails from here on, the workers would read on: stop them (their rejection is this abort).
   const abandon = (e: unknown): never => {
     reading?.catch(() => undefined);
