@@ -113,15 +113,27 @@ export async function buildDocument(paths: string[], options: BuildOptions = {})
   // account, by all of them once it has. Why: one core was idle for those 1.5–2 s at 10,000
   // functions; starting every worker then slowed this thread as much as it gained (3 threads, 2 cores).
   const stop = new AbortController();
-  let normalized: () => void = () => undefined;
+  let startMoreWorkers: () => void = () => undefined;
+  // The reading's progress is told once the account is normalised (its latest state at once): a
+  // one-line progress display would otherwise flip between the two stages.
+  let usageProgress: BuildProgress | null = null;
+  let accountDone = false;
+  const normalized = (): void => {
+    accountDone = true;
+    startMoreWorkers();
+    if (usageProgress !== null) options.onProgress?.(usageProgress);
+  };
   const reading =
     routed.usage.length === 0
       ? null
       : readUsage(routed.usage, {
           signal: stop.signal,
-          moreWorkersAfter: new Promise<void>((resolve) => (normalized = resolve)),
+          moreWorkersAfter: new Promise<void>((resolve) => (startMoreWorkers = resolve)),
           ...(options.workers !== undefined ? { workers: options.workers } : {}),
-          onProgress: (p) => options.onProgress?.({ stage: "usage", done: p.filesDone, total: p.filesTotal }),
+          onProgress: (p) => {
+            usageProgress = { stage: "usage", done: p.filesDone, total: p.filesTotal };
+            if (accountDone) options.onProgress?.(usageProgress);
+          },
         });
   // Awaited after the normalisation: until then a failed reading must not count as an unhandled
   // rejection (Node would end the process); awaiting it later still throws.
