@@ -138,16 +138,12 @@ export async function buildDocument(paths: string[], options: BuildOptions = {})
   // Awaited after the normalisation: until then a failed reading must not count as an unhandled
   // rejection (Node would end the process); awaiting it later still throws.
   reading?.catch(() => undefined);
-  // Whatever fails from here on, the workers would read on: stop them (their rejection is this abort).
-  const abandon = (e: unknown): never => {
-    reading?.catch(() => undefined);
-    stop.abort(e);
-    throw e;
-  };
   try {
     return await buildFrom(routed, reading, normalized, t, options);
   } catch (e) {
-    return abandon(e);
+    // The workers would read on: stop them (their rejection is this abort, handled above).
+    stop.abort(e);
+    throw e;
   }
 }
 

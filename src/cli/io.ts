@@ -26,6 +26,10 @@ export function readCanonicalDocument(path: string): CanonicalDocument {
   return value as CanonicalDocument;
 }
 
+function cannotWrite(e: unknown, file: string): InputError {
+  return new InputError(`cannot write output (${(e as NodeJS.ErrnoException).code})`, { file });
+}
+
 /**
  * Output produced in pieces (see writeCanonicalDocument), written as it comes, small pieces
  * gathered in 1 MiB blocks: it may be larger than one JavaScript string can be.
@@ -40,7 +44,7 @@ export function writeOutputStreamed(produce: (write: (s: string) => void) => voi
     try {
       return (fd = openSync(output as string, "w"));
     } catch (e) {
-      throw new InputError(`cannot write output (${(e as NodeJS.ErrnoException).code})`, { file: output as string });
+      throw cannotWrite(e, output as string);
     }
   };
   let pending: string[] = [];
@@ -54,7 +58,7 @@ export function writeOutputStreamed(produce: (write: (s: string) => void) => voi
     try {
       writeSync(to, block);
     } catch (e) {
-      throw new InputError(`cannot write output (${(e as NodeJS.ErrnoException).code})`, { file: output as string });
+      throw cannotWrite(e, output as string);
     }
   };
   const flush = (): void => {
@@ -89,7 +93,7 @@ export function writeOutput(text: string, output: string | undefined): void {
     try {
       writeFileSync(output, text);
     } catch (e) {
-      throw new InputError(`cannot write output (${(e as NodeJS.ErrnoException).code})`, { file: output });
+      throw cannotWrite(e, output);
     }
   }
 }

@@ -104,18 +104,17 @@ export function writeGenerate(
     return r.targets;
   }
   const written: WrittenTarget[] = [];
-  const kinds = new Set(document.meta.sources.map((s) => s.kind));
-  const refs = { terraformReferences: kinds.has("terraform-plan"), cloudFormationReferences: kinds.has("cloudformation") };
+  const refs = referencesOf(document);
   for (const t of eachTarget(document, options, catalog)) {
     const first = written.length === 0;
     if (options.diff === true) {
-      if (!first) write("\n---\n\n");
+      if (!first) write(MARKDOWN_SEPARATOR);
       write(renderDiffMarkdown(diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog), t.build));
     } else if (format === "sam") {
-      if (!first) write("---\n");
+      if (!first) write(YAML_SEPARATOR);
       write(renderSamPolicies({ ...t.build, subject: t.subject, ...refs }));
     } else if (format === "markdown") {
-      if (!first) write("\n---\n\n");
+      if (!first) write(MARKDOWN_SEPARATOR);
       write(renderPolicyMarkdown(t.build, t.subject));
     } else {
       // JSON.stringify(targets, null, 2): each item indented by two more spaces.
@@ -128,15 +127,24 @@ export function writeGenerate(
   return written;
 }
 
+/** Between two targets' Markdown (policies or diffs), and between two SAM documents. */
+const MARKDOWN_SEPARATOR = "\n---\n\n";
+const YAML_SEPARATOR = "---\n";
+
+/** Whether generated Terraform and CloudFormation may refer to the inputs' own resources. */
+function referencesOf(document: CanonicalDocument): { terraformReferences: boolean; cloudFormationReferences: boolean } {
+  const kinds = new Set(document.meta.sources.map((s) => s.kind));
+  return { terraformReferences: kinds.has("terraform-plan"), cloudFormationReferences: kinds.has("cloudformation") };
+}
+
 /** Generate and render. Deterministic: same document and options, same bytes. */
 export function runGenerate(document: CanonicalDocument, options: GenerateRunOptions = {}, catalog: ActionCatalog = loadActionCatalogSync()): GenerateRunResult {
   const targets = selectTargets(document, options, catalog);
-  const kinds = new Set(document.meta.sources.map((s) => s.kind));
-  const refs = { terraformReferences: kinds.has("terraform-plan"), cloudFormationReferences: kinds.has("cloudformation") };
+  const refs = referencesOf(document);
   const diffs = options.diff === true ? targets.map((t) => diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog)) : [];
   let output: string;
   if (options.diff === true) {
-    output = diffs.map((d, i) => renderDiffMarkdown(d, (targets[i] as GenerateTarget).build)).join("\n---\n\n");
+    output = diffs.map((d, i) => renderDiffMarkdown(d, (targets[i] as GenerateTarget).build)).join(MARKDOWN_SEPARATOR);
   } else {
     switch (options.format ?? "json") {
       case "terraform":
@@ -146,10 +154,10 @@ export function runGenerate(document: CanonicalDocument, options: GenerateRunOpt
         output = renderCloudFormation(targets.map((t) => ({ ...t.build, subject: t.subject, ...refs })));
         break;
       case "sam":
-        output = targets.map((t) => renderSamPolicies({ ...t.build, subject: t.subject, ...refs })).join("---\n");
+        output = targets.map((t) => renderSamPolicies({ ...t.build, subject: t.subject, ...refs })).join(YAML_SEPARATOR);
         break;
       case "markdown":
-        output = targets.map((t) => renderPolicyMarkdown(t.build, t.subject)).join("\n---\n\n");
+        output = targets.map((t) => renderPolicyMarkdown(t.build, t.subject)).join(MARKDOWN_SEPARATOR);
         break;
       case "json":
         output = `${JSON.stringify(

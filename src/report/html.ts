@@ -126,9 +126,11 @@ export function writeHtml(report: AuditReport, document: Partial<CanonicalDocume
   write(tail);
 }
 
+const DEFAULT_TITLE = "leastrole audit report";
+
 /** The page around the body: the head (title, CSP with the script's hash, CSS) and the tail (script). */
 function htmlFrame(options: HtmlOptions): { head: string; tail: string } {
-  const title = options.title ?? "leastrole audit report";
+  const title = options.title ?? DEFAULT_TITLE;
   const scriptHash = createHash("sha256").update(REPORT_JS, "utf8").digest("base64");
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; img-src data:; base-uri 'none'; form-action 'none'`;
   return {
@@ -152,7 +154,7 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
   const fnRole = new Map((document.functions ?? []).map((f) => [f.arn, f.roleArn]));
   const graph = buildGraph(document, report.findings, options.graph);
   const accounts = new Set(graph.pages.map((p) => p.accountId)).size;
-  const title = options.title ?? "leastrole audit report";
+  const title = options.title ?? DEFAULT_TITLE;
 
   // ---------------------------------------------------------------- header and overview
   const asOf = document.meta?.asOf ? ` · data as of ${esc(document.meta.asOf.slice(0, 10))}` : "";

@@ -216,7 +216,7 @@ function grantedActions(role: Role, document: Doc, sessions: SessionUsage[], par
   // the labels are complete. Beyond that (admin-like roles) only the services the sessions used are.
   const wide = role.facts.allowedActionCount > FULL_LABEL_LIMIT;
   let byServices: Map<string, string[]> | undefined;
-  const key = [...services].sort().join(" ");
+  const key = wide ? [...services].sort().join(" ") : "";
   if (wide) {
     let byRole = wideByRole.get(policies);
     if (byRole === undefined) wideByRole.set(policies, (byRole = new WeakMap()));
