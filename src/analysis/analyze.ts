@@ -136,14 +136,46 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
  * A draft of other entity lists (the document was changed in between) is made again.
  */
 export function completeAnalysis(draft: AnalysisDraft, document: CanonicalDocument): CanonicalDocument {
+  return startCompletion(draft, document).finish();
+}
+
+/**
+ * completeAnalysis role by role, for a caller that evaluates rules while the rest is made
+ * (src/audit/pending.ts). `partial`: the analysed document with `roles[i]` not yet completed (the
+ * draft's role, without its analysis); `role(i)` completes one (once); `finish()` completes the
+ * others and gives completeAnalysis's document. A role's scope suggestions read only the usage
+ * principals, which are final before this starts.
+ */
+export interface AnalysisCompletion {
+  readonly partial: CanonicalDocument;
+  role(i: number): Role;
+  finish(): CanonicalDocument;
+}
+
+export function startCompletion(draft: AnalysisDraft, document: CanonicalDocument): AnalysisCompletion {
   if (draft.of.roles !== document.roles || draft.of.functions !== document.functions || draft.of.principals !== document.principals) {
-    return analyzeDocument(document, draft.catalog, draft.options);
+    return startCompletion(analyzeIdentities(document, draft.catalog, draft.options), document);
   }
-  const roles: Role[] = draft.roles.map(({ role, identity, analysis }) => {
-    const { summary, ...rest } = analysis;
-    // The same key order as always (scopeSuggestions before summary): the document is written as built.
-    const full: RoleAnalysis = { ...rest, scopeSuggestions: scopeSuggestions(role, identity, document), summary };
-    return { ...role, analysis: full };
-  });
-  return { ...document, functions: draft.functions, roles, principals: draft.principals };
+  const roles: Role[] = draft.roles.map(({ role }) => role);
+  const done: boolean[] = new Array(roles.length).fill(false);
+  const partial: CanonicalDocument = { ...document, functions: draft.functions, roles, principals: draft.principals };
+  const role = (i: number): Role => {
+    if (!done[i]) {
+      const { role: r, identity, analysis } = draft.roles[i]!;
+      const { summary, ...rest } = analysis;
+      // The same key order as always (scopeSuggestions before summary): the document is written as built.
+      const full: RoleAnalysis = { ...rest, scopeSuggestions: scopeSuggestions(r, identity, document), summary };
+      roles[i] = { ...r, analysis: full };
+      done[i] = true;
+    }
+    return roles[i]!;
+  };
+  return {
+    partial,
+    role,
+    finish: () => {
+      for (let i = 0; i < roles.length; i++) role(i);
+      return partial;
+    },
+  };
 }

@@ -1,5 +1,5 @@
 /** Public API of the analysis stage: derived facts the built-in rules read. See docs/canonical-document-analysis.md. */
-export { analyzeDocument, analyzeIdentities, completeAnalysis, type AnalysisDraft, type AnalyzeOptions } from "./analyze.js";
+export { analyzeDocument, analyzeIdentities, completeAnalysis, startCompletion, type AnalysisCompletion, type AnalysisDraft, type AnalyzeOptions } from "./analyze.js";
 export { actionKeyOf } from "./policies.js";
 export { requiredPermissions, inVpc, destinationPermission, logGroupArns, VPC_ACTIONS, TRACING_ACTIONS, type RequiredPermission } from "./requirements.js";
 export { analyzeTrust, LAMBDA_PRINCIPALS } from "./trust.js";

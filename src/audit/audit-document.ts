@@ -3,7 +3,8 @@
  * in, a findings report out.
  */
 
-import { evaluateDocument, evaluateDocumentAsync, type EvaluateOptions, type EvaluationResult } from "../evaluate/evaluator.js";
+import { evaluateDocument, evaluateDocumentAsync, evaluatePendingAsync, type EvaluateOptions, type EvaluationResult } from "../evaluate/evaluator.js";
+import type { PendingDocument } from "../model/pending.js";
 import { loadBuiltinPack, loadRulePack, type LoadRulePackOptions, type RulePack } from "../evaluate/pack.js";
 import { packageVersion } from "../evaluate/locate.js";
 import type { CanonicalDocument } from "../model/document.js";
@@ -30,6 +31,17 @@ export function auditDocument(document: CanonicalDocument, options: AuditOptions
 export async function auditDocumentAsync(document: CanonicalDocument, options: AuditOptions = {}): Promise<AuditReport> {
   const packs = packsFor(options);
   return reportOf(document, packs, await evaluateDocumentAsync(document, packs, options), options);
+}
+
+/**
+ * auditDocumentAsync on a document still being finished (buildPendingDocument): the rules' first
+ * slices are evaluated while the rest of the document is made. The finished document comes back
+ * with the report, which is auditDocumentAsync's on it.
+ */
+export async function auditPendingAsync(pending: PendingDocument, options: AuditOptions = {}): Promise<{ document: CanonicalDocument; report: AuditReport }> {
+  const packs = packsFor(options);
+  const { document, result } = await evaluatePendingAsync(pending, packs, options);
+  return { document, report: reportOf(document, packs, result, options) };
 }
 
 function packsFor(options: AuditOptions): RulePack[] {

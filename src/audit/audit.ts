@@ -6,10 +6,10 @@ import { packsOf, suppressionsOf } from "../config/load.js";
 import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument } from "../model/document.js";
 import type { AuditReport } from "../report/json.js";
-import { auditDocumentAsync, type AuditOptions } from "./audit-document.js";
+import { auditPendingAsync, type AuditOptions } from "./audit-document.js";
 import { prepareBuiltinInstance } from "../evaluate/evaluator.js";
-import { buildDocument, type BuildOptions } from "./build-document.js";
-import { addTiming, startStage } from "./timings.js";
+import { buildPendingDocument, type BuildOptions } from "./build-document.js";
+import { addTiming, moveTiming, startStage } from "./timings.js";
 
 export interface AuditPathsOptions extends BuildOptions, AuditOptions {
   /** Path of the config file, to resolve its relative rule-pack paths and name it in reports. */
@@ -37,9 +37,10 @@ export async function audit(paths: string[], options: AuditPathsOptions = {}): P
   const ruleOptions = { ...(fromConfig.ruleOptions ?? {}), ...(options.ruleOptions ?? {}) };
   // While the heap is small (prepareBuiltinInstance says why).
   if (!options.noBuiltinRules) prepareBuiltinInstance(ruleOptions);
-  const document = await buildDocument(paths, options);
+  // The rules' first slices are evaluated while the rest of the document is made (PendingDocument).
+  const pending = await buildPendingDocument(paths, options);
   const t = startStage();
-  const report = await auditDocumentAsync(document, {
+  const { document, report } = await auditPendingAsync(pending, {
     ...fromConfig,
     ...options,
     rules: [...(fromConfig.rules ?? []), ...(options.rules ?? [])],
@@ -47,5 +48,6 @@ export async function audit(paths: string[], options: AuditPathsOptions = {}): P
     ruleOptions,
   });
   addTiming(options.timings, "evaluate", t, options.cpuTimings);
+  moveTiming(options.timings, options.cpuTimings, "evaluate", "analyze", pending.finishingMs());
   return { report, document };
 }

@@ -6,16 +6,18 @@
 
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { analyzeIdentities, completeAnalysis, type AnalysisDraft } from "../analysis/index.js";
+import { analyzeIdentities, startCompletion, type AnalysisCompletion, type AnalysisDraft } from "../analysis/index.js";
 import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument, Warning } from "../model/document.js";
 import { defaultFactsFunction, normalizeFragments, type NormalizeOptions } from "../normalize/index.js";
 import { readSourceBytes } from "../sources/index.js";
 import { syntheticAccountFor, type IacReadOptions } from "../sources/cloudformation/index.js";
 import type { SourceFragment } from "../sources/types.js";
-import { labelUsage, readUsage, type UsageAggregate, type UsageException } from "../usage/index.js";
+import { readUsage, type UsageAggregate, type UsageException } from "../usage/index.js";
+import { startLabelling, type Labelling } from "../usage/labels.js";
+import type { PendingDocument } from "../model/pending.js";
 import { routeInputs } from "./route-inputs.js";
-import { addTiming, cpuNow, startStage, type StageStart, type StageTimings } from "./timings.js";
+import { addTiming, cpuNow, moveTiming, startStage, type StageStart, type StageTimings } from "./timings.js";
 
 export interface BuildProgress {
   stage: "read" | "normalize" | "usage" | "analyze";
@@ -107,6 +109,19 @@ async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>
 }
 
 export async function buildDocument(paths: string[], options: BuildOptions = {}): Promise<CanonicalDocument> {
+  const pending = await buildPendingDocument(paths, options);
+  const document = pending.finish();
+  // The labels and the roles' scope suggestions, made just now: analysis (its CPU taken as its wall time).
+  for (const stages of [options.timings, options.cpuTimings]) if (stages) stages.analyze = (stages.analyze ?? 0) + pending.finishingMs();
+  return document;
+}
+
+/**
+ * buildDocument but for the usage labels and the roles' scope suggestions, made when they are
+ * asked for (PendingDocument): the audit evaluates the rules' first slices while the others' are
+ * made. `finish()` gives buildDocument's document; its time is the caller's to count.
+ */
+export async function buildPendingDocument(paths: string[], options: BuildOptions = {}): Promise<PendingDocument> {
   const t = startStage();
   const routed = await routeInputs(paths);
   // CloudTrail is read from here on: by one worker while this thread reads and normalises the
@@ -153,7 +168,7 @@ async function buildFrom(
   normalized: () => void,
   readStart: StageStart,
   options: BuildOptions,
-): Promise<CanonicalDocument> {
+): Promise<PendingDocument> {
   let t = readStart;
   const timings = options.timings;
   const cpuTimings = options.cpuTimings;
@@ -210,6 +225,7 @@ async function buildFrom(
 
   const analyzeOptions = { principals: options.config?.scope === "account" };
   let draft: AnalysisDraft | null = null;
+  let labelling: Labelling | null = null;
   // Main-thread time spent on the analysis while the usage workers read (see below).
   let overlapMs = 0;
   if (reading !== null) {
@@ -222,14 +238,15 @@ async function buildFrom(
     draft = analyzeIdentities(document, undefined, analyzeOptions);
     overlapMs = performance.now() - a0;
     const aggregate = await reading;
-    document.usage = labelUsage(aggregate, document, {
+    // The labels themselves are made by the PendingDocument, as they are asked for.
+    labelling = startLabelling(aggregate, document, {
       windowDays: options.config?.usage?.windowDays ?? 30,
       asOf: options.asOf ?? null,
       exceptions: usageExceptions(options.config, document),
     });
+    document.usage = labelling.section;
     // Time arithmetic follows the activity data unless the caller fixed the instant.
     if (!options.asOf && document.usage.window) document.meta.asOf = document.usage.window.end;
-    if (document.usage.coverage.partial) document.meta.partial = true;
     for (const f of aggregate.files) {
       document.meta.sources.push({ path: f.path, kind: f.format.startsWith("usage-query") ? "usage-query-rows" : f.format.startsWith("access-advisor") ? "access-advisor" : f.format.startsWith("access-analyzer") ? "access-analyzer" : "cloudtrail", sha256: "", records: f.records });
       for (const reason of f.partialReasons) document.meta.warnings.push({ code: "partial-usage-file", severity: "warning", file: f.path, message: reason });
@@ -239,14 +256,44 @@ async function buildFrom(
   }
 
   t = startStage();
-  const analysed = completeAnalysis(draft ?? analyzeIdentities(document, undefined, analyzeOptions), document);
+  const pending = pendingOf(document, startCompletion(draft ?? analyzeIdentities(document, undefined, analyzeOptions), document), labelling);
   clock("analyze", t);
-  // The overlapped analysis is counted as analysis, not usage (its wall time on this thread; its
-  // CPU time taken as the same, since Node 20 has no per-thread CPU clock).
-  for (const stages of [timings, cpuTimings]) {
-    if (stages === undefined || overlapMs === 0) continue;
-    stages.usage = Math.max(0, (stages.usage ?? 0) - overlapMs);
-    stages.analyze = (stages.analyze ?? 0) + overlapMs;
+  // The overlapped analysis is counted as analysis, not usage (timings.ts).
+  moveTiming(timings, cpuTimings, "usage", "analyze", overlapMs);
+  return pending;
+}
+
+/** The document, its roles completed and its functions labelled as asked (PendingDocument). */
+function pendingOf(document: CanonicalDocument, completion: AnalysisCompletion, labelling: Labelling | null): PendingDocument {
+  let finished: CanonicalDocument | null = null;
+  let spent = 0;
+  // Each call timed: the caller counts this time as analysis, wherever it was asked for.
+  const timed = <T>(make: () => T): T => {
+    const t0 = performance.now();
+    try {
+      return make();
+    } finally {
+      spent += performance.now() - t0;
+    }
+  };
+  const finish = (): CanonicalDocument =>
+    (finished ??= timed(() => {
+      if (labelling !== null && labelling.finish().coverage.partial) document.meta.partial = true;
+      return completion.finish();
+    }));
+  if (labelling === null) {
+    // Nothing waits for the usage: the scope suggestions (none without usage) are made now, in the
+    // caller's analysis stage.
+    const done = (finished = completion.finish());
+    return { partial: done, deferred: false, role: (i) => done.roles[i]!, labels: () => null, finish, finishingMs: () => spent };
   }
-  return analysed;
+  const functions = document.functions;
+  return {
+    partial: completion.partial,
+    deferred: true,
+    role: (i) => timed(() => completion.role(i)),
+    labels: (i) => timed(() => labelling.labelsOf(functions[i]!)),
+    finish,
+    finishingMs: () => spent,
+  };
 }

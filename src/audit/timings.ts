@@ -8,11 +8,14 @@ export const AUDIT_STAGES = ["read", "normalize", "iamFacts", "usage", "analyze"
 /**
  * read: finding and parsing the input files; normalize: merging them into the canonical document
  * (without the IAM facts); iamFacts: the IAM engine's per-principal facts (action catalog load
- * included); usage: reading and labelling CloudTrail and the other activity files; analyze: the
- * derived facts the rules read; evaluate: the rules (wasm) and findings; report: rendering and writing.
- * With activity files, most of the analysis runs on the calling thread while the usage workers
- * read (build-document.ts): that time is counted as analysis and taken out of usage (its CPU time
- * taken as its wall time), so the stages still add up to the total. One reader starts at the read
+ * included); usage: reading CloudTrail and the other activity files; analyze: the derived facts
+ * the rules read, and the usage labels; evaluate: the rules (wasm) and findings; report: rendering
+ * and writing. Stages overlap, and time is counted where the work belongs (its CPU time taken as
+ * its wall time on the calling thread, since Node 20 has no per-thread CPU clock), so the stages
+ * still add up to the total: with activity files, most of the analysis runs on the calling thread
+ * while the usage workers read (build-document.ts), counted as analysis and taken out of usage;
+ * the audit makes the labels and the roles' scope suggestions slice by slice while the rules are
+ * evaluated (src/audit/pending.ts), counted as analysis and taken out of evaluate. One reader starts at the read
  * stage, beside this thread: its CPU time until normalisation ends counts in read, normalize and
  * IAM facts, and its wall time in none (the usage stage starts once the account is normalised).
  */
@@ -54,6 +57,15 @@ export function startStage(): StageStart {
 export function addTiming(timings: StageTimings | undefined, stage: AuditStage, start: StageStart, cpu?: StageTimings): void {
   if (timings) timings[stage] = (timings[stage] ?? 0) + (performance.now() - start.wall);
   if (cpu) cpu[stage] = (cpu[stage] ?? 0) + (cpuNow() - start.cpu);
+}
+
+/** Moves `ms` of one stage's time to another, wall and CPU alike (work of `to` done inside `from`). */
+export function moveTiming(timings: StageTimings | undefined, cpu: StageTimings | undefined, from: AuditStage, to: AuditStage, ms: number): void {
+  for (const stages of [timings, cpu]) {
+    if (stages === undefined || ms === 0) continue;
+    stages[from] = Math.max(0, (stages[from] ?? 0) - ms);
+    stages[to] = (stages[to] ?? 0) + ms;
+  }
 }
 
 export interface TimingTotals {

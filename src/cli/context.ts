@@ -1,13 +1,14 @@
 /** What every command that reads inputs shares: the config file, progress, the pipeline. */
 
 import { resolve } from "node:path";
-import { buildDocument, type BuildProgress } from "../audit/build-document.js";
+import { buildPendingDocument, type BuildProgress } from "../audit/build-document.js";
 import type { StageTimings } from "../audit/timings.js";
 import type { IacReadOptions } from "../sources/cloudformation/index.js";
 import { findConfig, loadConfig } from "../config/load.js";
 import { InputError } from "../errors.js";
 import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument } from "../model/document.js";
+import type { PendingDocument } from "../model/pending.js";
 import { createProgress, type Progress } from "./progress.js";
 
 export interface InputFlags {
@@ -36,9 +37,20 @@ const STAGE_LABEL: Record<BuildProgress["stage"], string> = {
 };
 
 export async function documentFor(paths: string[], flags: InputFlags, config: LeastroleConfig | undefined, progress: Progress, timings?: { wall: StageTimings; cpu: StageTimings }, iac?: IacReadOptions): Promise<CanonicalDocument> {
+  const pending = await pendingDocumentFor(paths, flags, config, progress, timings, iac);
+  const document = pending.finish();
+  for (const stages of [timings?.wall, timings?.cpu]) if (stages) stages.analyze = (stages.analyze ?? 0) + pending.finishingMs();
+  return document;
+}
+
+/**
+ * documentFor but for the usage labels and the roles' scope suggestions, made as they are asked for
+ * (buildPendingDocument): `audit` evaluates the rules' first slices while the others' are made.
+ */
+export async function pendingDocumentFor(paths: string[], flags: InputFlags, config: LeastroleConfig | undefined, progress: Progress, timings?: { wall: StageTimings; cpu: StageTimings }, iac?: IacReadOptions): Promise<PendingDocument> {
   if (paths.length === 0) throw new InputError("no inputs: give files or folders (an account export, CloudTrail logs, a Terraform plan, a template…)");
   if (flags.asOf !== undefined && Number.isNaN(Date.parse(flags.asOf))) throw new InputError(`--as-of must be a date or date-time (got ${flags.asOf})`);
-  const document = await buildDocument(
+  const pending = await buildPendingDocument(
     paths.map((p) => resolve(p)).map((abs, i) => (paths[i]!.startsWith("/") ? abs : paths[i]!)),
     {
       ...(config ? { config } : {}),
@@ -49,6 +61,8 @@ export async function documentFor(paths: string[], flags: InputFlags, config: Le
     },
   );
   progress.done();
+  // What is checked here is final in the pending document: its entities, sources and warnings.
+  const document = pending.partial;
   if (document.functions.length === 0 && document.roles.length === 0 && !document.usage.present) {
     // A recognised input with nothing in scope (a Terraform plan without IAM or Lambda resources, an
     // export of users and groups only) is an empty audit, not a user error: a pre-deploy gate on a
@@ -56,7 +70,7 @@ export async function documentFor(paths: string[], flags: InputFlags, config: Le
     if (document.meta.sources.length > 0) {
       const kinds = [...new Set(document.meta.sources.map((s) => s.kind))].sort().join(", ");
       progress.note(`leastrole: note: nothing to audit: the inputs (${kinds}) hold no Lambda functions or IAM roles`);
-      return document;
+      return pending;
     }
     // The first error, else what the readers said of a file they saw but did not use (a bare
     // policy document, a list-roles output…): that says what to give instead.
@@ -65,7 +79,7 @@ export async function documentFor(paths: string[], flags: InputFlags, config: Le
     const hint = w ? ` (first problem: ${w.file ? `${w.file}: ` : ""}${w.message})` : "";
     throw new InputError(`no inputs recognised in ${paths.join(", ")}: expected AWS exports, CloudTrail logs, Terraform plans or CloudFormation/SAM templates${hint}`);
   }
-  return document;
+  return pending;
 }
 
 export function makeProgress(flags: { quiet?: boolean }): Progress {

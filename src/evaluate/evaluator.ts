@@ -21,7 +21,8 @@ import { evaluateSlicesParallel, PARALLEL_MIN_SLICES } from "./parallel.js";
 import { loadPolicyUnsigned, withSharedCodecs, type LoadedPolicy } from "./opa-wasm.js";
 import { loadBuiltinPack, type RulePack } from "./pack.js";
 import { builtinRulesView } from "./rules-view.js";
-import { sliceRulesView } from "./rules-slices.js";
+import { pendingRulesSlices, sliceRulesView } from "./rules-slices.js";
+import type { PendingDocument } from "../model/pending.js";
 import { ChunkSink, encodeChunked, evaluateChunks } from "./wasm-input.js";
 import { applySuppressions, suppressionsFromTags, type SuppressionRule } from "./suppressions.js";
 
@@ -235,28 +236,65 @@ export async function evaluateDocumentAsync(
   checkDistinctIds(packs);
   const done = new Map<RulePack, () => unknown>();
   const notes: Diagnostic[] = [];
-  const threads = options.evaluateWorkers ?? defaultWorkers();
   const builtin = packs.find((p) => p.origin === "builtin");
+  const threads = options.evaluateWorkers ?? defaultWorkers();
   if (builtin !== undefined && threads > 0 && !isEncoded(document)) {
     const slices = sliceRulesView(builtinRulesView(document), options.sliceFunctions);
-    if (slices.length >= PARALLEL_MIN_SLICES) {
-      try {
-        const { result, problem } = await evaluateSlicesParallel(builtin, slices, mergeData(builtin.data, options.ruleOptions), (input) => evaluateInput(builtin, input, options.ruleOptions), threads);
-        done.set(builtin, () => result);
-        // The findings are the same either way; the user learns why it took longer.
-        if (problem !== null) notes.push({ severity: "info", code: "evaluation-workers-unavailable", message: problem, pack: builtin.origin });
-      } catch (thrown) {
-        done.set(builtin, () => {
-          throw thrown;
-        });
-      }
-    } else {
-      done.set(builtin, () => evaluateSlices(builtin, slices, options.ruleOptions));
-    }
+    if (slices.length >= PARALLEL_MIN_SLICES) await evaluateBuiltinParallel(builtin, slices, threads, options, done, notes);
+    else done.set(builtin, () => evaluateSlices(builtin, slices, options.ruleOptions));
   }
   const result = evaluateWith(document, packs, options, done);
   result.diagnostics.push(...notes);
   return result;
+}
+
+/**
+ * evaluateDocumentAsync on a document still being finished (PendingDocument: the audit's): the
+ * built-in pack's slices are made one by one as they are evaluated, the first ones by the workers
+ * while this thread makes the next; the other packs, the findings and the suppressions then get the
+ * finished document, which is returned with the result. The result is evaluateDocumentAsync's on
+ * pending.finish() (test/audit/pending.test.ts).
+ */
+export async function evaluatePendingAsync(
+  pending: PendingDocument,
+  packs: RulePack[],
+  options: EvaluateOptions = {},
+): Promise<{ document: CanonicalDocument; result: EvaluationResult }> {
+  const builtin = packs.find((p) => p.origin === "builtin");
+  const threads = options.evaluateWorkers ?? defaultWorkers();
+  const slices = builtin !== undefined && threads > 0 && pending.deferred ? pendingRulesSlices(pending, options.sliceFunctions) : null;
+  if (builtin === undefined || slices === null || slices.count < PARALLEL_MIN_SLICES) {
+    const document = pending.finish();
+    return { document, result: await evaluateDocumentAsync(document, packs, options) };
+  }
+  checkDistinctIds(packs);
+  const done = new Map<RulePack, () => unknown>();
+  const notes: Diagnostic[] = [];
+  await evaluateBuiltinParallel(builtin, slices, threads, options, done, notes);
+  const document = pending.finish();
+  const result = evaluateWith(document, packs, options, done);
+  result.diagnostics.push(...notes);
+  return { document, result };
+}
+
+async function evaluateBuiltinParallel(
+  builtin: RulePack,
+  slices: Parameters<typeof evaluateSlicesParallel>[1],
+  threads: number,
+  options: EvaluateOptions,
+  done: Map<RulePack, () => unknown>,
+  notes: Diagnostic[],
+): Promise<void> {
+  try {
+    const { result, problem } = await evaluateSlicesParallel(builtin, slices, mergeData(builtin.data, options.ruleOptions), (input) => evaluateInput(builtin, input, options.ruleOptions), threads);
+    done.set(builtin, () => result);
+    // The findings are the same either way; the user learns why it took longer.
+    if (problem !== null) notes.push({ severity: "info", code: "evaluation-workers-unavailable", message: problem, pack: builtin.origin });
+  } catch (thrown) {
+    done.set(builtin, () => {
+      throw thrown;
+    });
+  }
 }
 
 /** Evaluates each pack (or takes its raw result from `done`), builds findings, applies suppressions. */

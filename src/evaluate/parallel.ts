@@ -23,6 +23,7 @@ import type { Worker } from "node:worker_threads";
 import { EvaluationError } from "../errors.js";
 import { startWorker, workerEntry } from "../worker-entry.js";
 import type { RulePack } from "./pack.js";
+import type { RulesSlices } from "./rules-slices.js";
 import { ChunkSink, encodeChunked, recycle } from "./wasm-input.js";
 
 /** Below this many slices the workers' start (~50 ms each, plus their instance) is not worth it. */
@@ -30,13 +31,15 @@ export const PARALLEL_MIN_SLICES = 4;
 
 /** Slices queued per worker: the one it evaluates and the next, so it never waits for this thread. */
 const AHEAD = 2;
+/** Slices this thread keeps encoded for the workers before it evaluates one itself. */
+const READY = 2;
 
 type Reply = { id: number; text: string } | { id: number; error: string };
 
 interface Lane {
   worker: Worker;
-  /** Slice id → the slot holding it. */
-  inFlight: Map<number, number>;
+  /** Slice id → the slot holding it, and its length there. */
+  inFlight: Map<number, { slot: number; length: number }>;
   /** The worker's input slots (shared memory; index = slot number) and which are free. */
   slots: SharedArrayBuffer[];
   free: number[];
@@ -62,7 +65,7 @@ function fill(lane: Lane, id: number, sink: ChunkSink, slotBytes: number): { kin
   }
   const length = sink.length;
   recycle(sink);
-  lane.inFlight.set(id, slot);
+  lane.inFlight.set(id, { slot, length });
   // The slot's buffer travels once, when it is new: the worker keeps it.
   return buffer === undefined ? { kind: "slice", id, slot, length } : { kind: "slice", id, slot, length, buffer };
 }
@@ -72,26 +75,38 @@ function fill(lane: Lane, id: number, sink: ChunkSink, slotBytes: number): { kin
  * in slice order, or the first result that is not an array (buildFindings reports it);
  * `onWorkers`: how many slices the workers evaluated. `evaluateHere` evaluates one encoded slice on
  * this thread (throws EvaluationError). `slotBytes`: the workers' input slots' first size (tests
- * make it small, so that slots grow).
+ * make it small, so that slots grow); `onWorker`: told of each worker started (tests stop one).
  */
 export async function evaluateSlicesParallel(
   pack: RulePack,
-  slices: Array<Record<string, unknown>>,
+  slices: Array<Record<string, unknown>> | RulesSlices,
   data: Record<string, unknown>,
   evaluateHere: (input: ChunkSink) => unknown,
   threads: number,
   slotBytes = SLOT_BYTES,
+  onWorker?: (worker: Worker) => void,
 ): Promise<{ result: unknown; onWorkers: number; problem: string | null }> {
+  // Slices made as they are asked for (pendingRulesSlices), or given whole: each is dropped once encoded.
+  const source: RulesSlices = Array.isArray(slices)
+    ? {
+        count: slices.length,
+        slice: (i) => {
+          const s = slices[i] as Record<string, unknown>;
+          slices[i] = {}; // encoded: its view's arrays can go
+          return s;
+        },
+      }
+    : slices;
   let onWorkers = 0;
   // Why the workers did not all take part (no entry file, a worker that could not start or died).
   let problem: string | null = null;
-  const results: unknown[] = new Array(slices.length);
-  const done: boolean[] = new Array(slices.length).fill(false);
+  const results: unknown[] = new Array(source.count);
+  const done: boolean[] = new Array(source.count).fill(false);
   const entry = workerEntry(import.meta.url, "./worker.ts", "./evaluate-worker.js");
   const lanes: Lane[] = [];
   let failure: unknown = null;
-  // Slices a dead worker held: evaluated here.
-  const orphans: number[] = [];
+  // Slices a dead worker held: evaluated here, from the copy in its slot (a slice is made once).
+  const orphans: Array<{ id: number; input: ChunkSink }> = [];
   let wake: (() => void) | null = null;
   const notify = (): void => {
     const w = wake;
@@ -114,8 +129,8 @@ export async function evaluateSlicesParallel(
       // the process alive (they are terminated in the finally below).
       const lane: Lane = { worker, inFlight: new Map(), slots: [], free: Array.from({ length: AHEAD }, (_, k) => AHEAD - 1 - k), dead: false };
       worker.on("message", (m: Reply) => {
-        const slot = lane.inFlight.get(m.id);
-        if (slot !== undefined) lane.free.push(slot);
+        const held = lane.inFlight.get(m.id);
+        if (held !== undefined) lane.free.push(held.slot);
         lane.inFlight.delete(m.id);
         if ("error" in m) {
           failure ??= new EvaluationError(`evaluation aborted: ${m.error}`, { file: pack.origin });
@@ -136,7 +151,9 @@ export async function evaluateSlicesParallel(
         if (lane.dead) return;
         lane.dead = true;
         if (!finished) problem ??= `a worker thread stopped (${thrown instanceof Error ? thrown.message : "exited"}); its slices were evaluated on the calling thread`;
-        orphans.push(...lane.inFlight.keys());
+        for (const [id, { slot, length }] of lane.inFlight) {
+          orphans.push({ id, input: ChunkSink.of([new Uint8Array(lane.slots[slot] as SharedArrayBuffer, 0, length).slice()], length) });
+        }
         lane.inFlight.clear();
         notify();
       };
@@ -144,37 +161,48 @@ export async function evaluateSlicesParallel(
       worker.on("exit", () => lost());
       worker.postMessage({ kind: "init", module: pack.module, data });
       lanes.push(lane);
+      onWorker?.(worker);
     }
   }
 
-  const encodeFor = (i: number): ChunkSink => {
-    const sink = encodeChunked(slices[i]);
-    slices[i] = {}; // encoded: its view's arrays can go
-    return sink;
-  };
-  const here = (i: number): void => {
-    results[i] = evaluateHere(encodeFor(i));
+  const encodeFor = (i: number): ChunkSink => encodeChunked(source.slice(i));
+  const here = (i: number, input: ChunkSink = encodeFor(i)): void => {
+    results[i] = evaluateHere(input);
     done[i] = true;
+  };
+  const orphan = (): void => {
+    const o = orphans.shift() as { id: number; input: ChunkSink };
+    here(o.id, o.input);
   };
   // Lets the workers' replies (and deaths) in between slices evaluated here.
   const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
   try {
     let next = 0;
-    while (next < slices.length && failure === null) {
+    // Slices encoded ahead for the workers: while a worker is full this thread makes the next
+    // slices first (up to READY) and evaluates one itself only then. Why: a slice can take longer to
+    // make than to evaluate (its labels and scope suggestions made on demand, pendingRulesSlices),
+    // and a worker's replies wait while this thread evaluates: evaluating here first starved the
+    // worker (idle a third of the time at 10,000 functions).
+    const ready: Array<{ id: number; input: ChunkSink }> = [];
+    while ((next < source.count || ready.length > 0) && failure === null) {
       const lane = lanes.find((l) => !l.dead && l.inFlight.size < AHEAD);
       if (lane !== undefined) {
-        const i = next++;
-        lane.worker.postMessage(fill(lane, i, encodeFor(i), slotBytes));
+        const r = ready.shift() ?? { id: next, input: encodeFor(next++) };
+        lane.worker.postMessage(fill(lane, r.id, r.input, slotBytes));
         continue;
       }
-      here(next++);
-      while (orphans.length > 0 && failure === null) here(orphans.shift() as number);
+      if (next < source.count && ready.length < READY) ready.push({ id: next, input: encodeFor(next++) });
+      else {
+        const r = ready.shift() as { id: number; input: ChunkSink };
+        here(r.id, r.input);
+      }
+      while (orphans.length > 0 && failure === null) orphan();
       await yieldToEvents();
     }
     // What the workers still hold (or dropped by dying).
     for (;;) {
-      while (orphans.length > 0 && failure === null) here(orphans.shift() as number);
+      while (orphans.length > 0 && failure === null) orphan();
       if (failure !== null || lanes.every((l) => l.dead || l.inFlight.size === 0)) break;
       await new Promise<void>((resolve) => {
         wake = resolve;

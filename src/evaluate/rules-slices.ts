@@ -20,29 +20,34 @@
  * Custom packs may read anything and are evaluated on the whole document (evaluator.ts).
  */
 
+import type { LambdaFunction } from "../model/document.js";
+import type { PendingDocument } from "../model/pending.js";
+import type { PermissionLabels } from "../model/usage.js";
+import { rulesViewFrame, slimFunction, slimLabels, slimRole, type SlimPermissionLabels } from "./rules-view.js";
+
 /** Functions per slice: small enough for the wasm heap, large enough that per-slice costs vanish. */
 export const SLICE_FUNCTIONS = 500;
 
+/** Indices into the view's lists (`groups`: each role group's functions, in order). */
 interface Group {
-  roles: unknown[];
-  functions: unknown[];
-  principals: unknown[];
-  labels: unknown[];
+  roles: number[];
+  functions: number[];
+  principals: number[];
+  labels: number[];
+  groups: number[][];
   size: number;
 }
 
 type Entity = { arn?: unknown; roleArn?: unknown; functionArn?: unknown; accountId?: unknown; functions?: unknown };
 
+const emptyGroup = (): Group => ({ roles: [], functions: [], principals: [], labels: [], groups: [], size: 0 });
+
 /**
- * Cuts a built-in rules' view (builtinRulesView's result) into views of about `sliceFunctions`
- * functions each (a role's functions are never split, so a slice can be larger). Entities are
- * shared with the view, not copied. One slice (the view itself) when it is small enough.
+ * Which entities go in which slice (see the file's comment), as indices into the lists given; null
+ * when one slice holds everything. The first slice holds the entities of no group.
  */
-export function sliceRulesView(view: Record<string, unknown>, sliceFunctions = SLICE_FUNCTIONS): Array<Record<string, unknown>> {
-  const functions = (view.functions as Entity[] | undefined) ?? [];
-  if (functions.length <= sliceFunctions) return [view];
-  const roles = (view.roles as Entity[] | undefined) ?? [];
-  const usage = view.usage as { principals?: Entity[]; labels?: Entity[] } & Record<string, unknown> | undefined;
+function planSlices(functions: readonly Entity[], roles: readonly Entity[], principals: readonly Entity[], labels: readonly Entity[], sliceFunctions: number): Group[] | null {
+  if (functions.length <= sliceFunctions) return null;
 
   // A role's functions (any version's role: `role.functions`) may run under another role at
   // `$LATEST`: such roles are one group (union-find over role ARNs).
@@ -67,51 +72,120 @@ export function sliceRulesView(view: Record<string, unknown>, sliceFunctions = S
   const groupOf = (roleArn: string): Group => {
     const key = find(roleArn);
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { roles: [], functions: [], principals: [], labels: [], size: 0 }));
+    if (!g) groups.set(key, (g = emptyGroup()));
     return g;
   };
   const hasGroup = (roleArn: string): boolean => groups.has(find(roleArn));
   const firstOfAccount = new Map<unknown, string>();
-  for (const fn of functions) {
+  functions.forEach((fn, i) => {
     const g = groupOf(String(fn.roleArn));
-    g.functions.push(fn);
+    g.functions.push(i);
     g.size++;
     if (!firstOfAccount.has(fn.accountId)) firstOfAccount.set(fn.accountId, String(fn.roleArn));
-  }
+  });
   // Entities of no group (a role with no function in an account with none, usage of an unknown
   // function and role) go in the first slice.
-  const rest: Group = { roles: [], functions: [], principals: [], labels: [], size: 0 };
-  for (const role of roles) {
+  const rest = emptyGroup();
+  roles.forEach((role, i) => {
     const arn = String(role.arn);
-    if (hasGroup(arn)) groupOf(arn).roles.push(role);
-    else if (firstOfAccount.has(role.accountId)) groupOf(firstOfAccount.get(role.accountId)!).roles.push(role);
-    else rest.roles.push(role);
-  }
+    if (hasGroup(arn)) groupOf(arn).roles.push(i);
+    else if (firstOfAccount.has(role.accountId)) groupOf(firstOfAccount.get(role.accountId)!).roles.push(i);
+    else rest.roles.push(i);
+  });
   // Usage goes with the function it names (its name and, for LR001, its role's other functions).
   const usageGroup = (u: Entity): Group => {
     const byFunction = roleOfFunction.get(String(u.functionArn));
     if (byFunction !== undefined) return groupOf(byFunction);
     return hasGroup(String(u.roleArn)) ? groupOf(String(u.roleArn)) : rest;
   };
-  for (const p of usage?.principals ?? []) usageGroup(p).principals.push(p);
-  for (const l of usage?.labels ?? []) usageGroup(l).labels.push(l);
+  principals.forEach((p, i) => usageGroup(p).principals.push(i));
+  labels.forEach((l, i) => usageGroup(l).labels.push(i));
 
   const slices: Group[] = [rest];
   for (const g of groups.values()) {
     const last = slices[slices.length - 1]!;
-    if (last.size > 0 && last.size + g.size > sliceFunctions) slices.push({ roles: [], functions: [], principals: [], labels: [], size: 0 });
+    if (last.size > 0 && last.size + g.size > sliceFunctions) slices.push(emptyGroup());
     const into = slices[slices.length - 1]!;
     into.roles.push(...g.roles);
     into.functions.push(...g.functions);
     into.principals.push(...g.principals);
     into.labels.push(...g.labels);
+    into.groups.push(g.functions);
     into.size += g.size;
   }
-  return slices.map((s, i) => {
-    const slice: Record<string, unknown> = { ...view, roles: s.roles, functions: s.functions };
-    if (i > 0 && "principals" in view) slice.principals = [];
-    if (usage) slice.usage = { ...usage, principals: s.principals, labels: s.labels };
-    return slice;
-  });
+  return slices;
 }
 
+/** Slice `i` of a plan: the frame's other members, the slice's entities, IAM users and groups in the first only. */
+function sliceOf(frame: Record<string, unknown>, i: number, roles: unknown[], functions: unknown[], principals: unknown[], labels: unknown[]): Record<string, unknown> {
+  const slice: Record<string, unknown> = { ...frame, roles, functions };
+  if (i > 0 && "principals" in frame) slice.principals = [];
+  const usage = frame.usage as Record<string, unknown> | undefined;
+  if (usage) slice.usage = { ...usage, principals, labels };
+  return slice;
+}
+
+/**
+ * Cuts a built-in rules' view (builtinRulesView's result) into views of about `sliceFunctions`
+ * functions each (a role's functions are never split, so a slice can be larger). Entities are
+ * shared with the view, not copied. One slice (the view itself) when it is small enough.
+ */
+export function sliceRulesView(view: Record<string, unknown>, sliceFunctions = SLICE_FUNCTIONS): Array<Record<string, unknown>> {
+  const functions = (view.functions as Entity[] | undefined) ?? [];
+  const roles = (view.roles as Entity[] | undefined) ?? [];
+  const usage = view.usage as { principals?: Entity[]; labels?: Entity[] } & Record<string, unknown> | undefined;
+  const principals = usage?.principals ?? [];
+  const labels = usage?.labels ?? [];
+  const plan = planSlices(functions, roles, principals, labels, sliceFunctions);
+  if (plan === null) return [view];
+  const pick = <T>(list: readonly T[], at: number[]): T[] => at.map((k) => list[k] as T);
+  return plan.map((s, i) => sliceOf(view, i, pick(roles, s.roles), pick(functions, s.functions), pick(principals, s.principals), pick(labels, s.labels)));
+}
+
+/** Slices made one at a time, when they are asked for (each once). */
+export interface RulesSlices {
+  count: number;
+  slice(i: number): Record<string, unknown>;
+}
+
+/**
+ * The slices of a document whose roles' analysis and usage labels are still being made
+ * (src/audit/pending.ts): slice `i`'s roles and labels are finished when it is asked for, so that
+ * the first slices are evaluated while the later ones' are made. The slices are sliceRulesView's
+ * of the finished document, member for member (test/evaluate/pending-slices.test.ts): the plan is
+ * made from what is final already (functions, roles' ARNs and functions, principals), and a
+ * function's labels go with it, in its group, in the labels' order (by function ARN).
+ */
+export function pendingRulesSlices(pending: PendingDocument, sliceFunctions = SLICE_FUNCTIONS): RulesSlices | null {
+  const doc = pending.partial;
+  const frame = rulesViewFrame(doc);
+  const principals = ((frame.usage as { principals?: Entity[] } | undefined)?.principals ?? []) as Entity[];
+  const functions = doc.functions ?? [];
+  const plan = planSlices(functions, doc.roles ?? [], principals, [], sliceFunctions);
+  if (plan === null) return null;
+  return {
+    count: plan.length,
+    slice: (i) => {
+      const s = plan[i] as Group;
+      const labels: SlimPermissionLabels[] = [];
+      if (frame.usage) {
+        for (const group of s.groups) {
+          const sets = group.map((k) => pending.labels(k)).filter((l): l is PermissionLabels => l !== null);
+          sets.sort((a, b) => (a.functionArn! < b.functionArn! ? -1 : a.functionArn! > b.functionArn! ? 1 : 0));
+          for (const l of sets) {
+            const slim = slimLabels(l);
+            if (slim !== null) labels.push(slim);
+          }
+        }
+      }
+      return sliceOf(
+        frame,
+        i,
+        s.roles.map((k) => slimRole(pending.role(k))),
+        s.functions.map((k) => slimFunction(functions[k] as LambdaFunction)),
+        s.principals.map((k) => principals[k]),
+        labels,
+      );
+    },
+  };
+}

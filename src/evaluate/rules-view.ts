@@ -8,8 +8,9 @@
  * What is left out (checked against every `input.` path in policies/, and by the equivalence test
  * test/evaluate/rules-view.test.ts, which evaluates both on fixtures with usage):
  * - `accounts`, `policies` (the managed policy documents: rules read the IAM facts and analysis);
- * - of `meta`, the `sources` and `warnings` lists (rules read `meta.iamDataVersion` only): one
- *   entry per input file, 0.75 MB with 2,100 CloudTrail files, and every slice carries `meta`;
+ * - of `meta`, the `sources` and `warnings` lists and `partial` (rules read `meta.iamDataVersion`
+ *   only): one entry per input file, 0.75 MB with 2,100 CloudTrail files, and every slice carries
+ *   `meta`;
  * - of each function's requirements, those its role grants (rules read only the denied ones,
  *   `missing` in policies/lib/analysis.rego) and every requirement's `statements`: 19 of the
  *   165 MB of input at 10,000 functions were requirements;
@@ -55,7 +56,7 @@ function sortLikeOpa(list: string[]): string[] {
   return list.sort((a, b) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8")));
 }
 
-function slimLabels(l: PermissionLabels): SlimPermissionLabels | null {
+export function slimLabels(l: PermissionLabels): SlimPermissionLabels | null {
   if (l.fullWindow !== true || typeof l.functionArn !== "string") return null;
   const labelCounts: { [label: string]: number } = {};
   const unused = new Set<string>();
@@ -74,7 +75,7 @@ function slimPrincipal(p: PrincipalUsage): PrincipalUsage | Record<string, unkno
   return { ...p, actions: p.actions.map((a) => (a.deniedCount > 0 ? a : { action: a.action, count: a.count, deniedCount: a.deniedCount })) };
 }
 
-function slimRole(role: Role): Record<string, unknown> {
+export function slimRole(role: Role): Record<string, unknown> {
   const { inlinePolicies: _i, attachedPolicies: _a, trustPolicy: _t, source: _s, facts, ...rest } = role;
   if (!facts) return rest;
   const { allowedActions: _aa, services: _sv, fullAccessServices: _fa, statements, ...factsRest } = facts;
@@ -84,7 +85,7 @@ function slimRole(role: Role): Record<string, unknown> {
 /** Requirement decisions the rules read (`denied_decisions` in policies/lib/analysis.rego). */
 const DENIED = new Set(["implicit-deny", "explicit-deny"]);
 
-function slimFunction(fn: LambdaFunction): LambdaFunction | Record<string, unknown> {
+export function slimFunction(fn: LambdaFunction): LambdaFunction | Record<string, unknown> {
   const requirements = fn.analysis?.requirements;
   if (!requirements) return fn;
   const denied = requirements.filter((r) => DENIED.has(r.decision)).map(({ statements: _s, ...r }) => r);
@@ -93,18 +94,31 @@ function slimFunction(fn: LambdaFunction): LambdaFunction | Record<string, unkno
 
 /** The built-in rules' input for a document (shares the entities; nothing is copied deeply). */
 export function builtinRulesView(document: Partial<CanonicalDocument>): Record<string, unknown> {
+  const view = rulesViewFrame(document);
+  if (document.roles) view.roles = document.roles.map(slimRole);
+  if (document.functions) view.functions = document.functions.map(slimFunction);
+  if (document.usage) (view.usage as Record<string, unknown>).labels = (document.usage.labels ?? []).map(slimLabels).filter((l): l is SlimPermissionLabels => l !== null);
+  return view;
+}
+
+/**
+ * The view without its roles, functions and usage labels (their keys are there, in the document's
+ * order, holding the document's own lists until replaced): what rules-slices.ts completes slice by
+ * slice when the roles' analysis and the labels are made as the slices are evaluated.
+ */
+export function rulesViewFrame(document: Partial<CanonicalDocument>): Record<string, unknown> {
   const { accounts: _accounts, policies: _policies, usage, ...rest } = document;
   const view: Record<string, unknown> = { ...rest };
-  if (rest.meta) view.meta = { ...rest.meta, sources: [], warnings: [] };
-  if (rest.roles) view.roles = rest.roles.map(slimRole);
-  if (rest.functions) view.functions = rest.functions.map(slimFunction);
-  if (usage) {
-    view.usage = {
-      present: usage.present,
-      window: usage.window,
-      principals: (usage.principals ?? []).filter((p) => p.sessionKind === "function").map(slimPrincipal),
-      labels: (usage.labels ?? []).map(slimLabels).filter((l): l is SlimPermissionLabels => l !== null),
-    };
+  // `partial` is left out too: the audit sets it once every label is made, after the first slices.
+  if (rest.meta) {
+    const { partial: _partial, ...meta } = rest.meta;
+    view.meta = { ...meta, sources: [], warnings: [] };
   }
+  if (usage) view.usage = { present: usage.present, window: usage.window, principals: rulesViewPrincipals(usage.principals ?? []), labels: [] };
   return view;
+}
+
+/** The usage principals the rules read (their functions' own sessions), slimmed, in order. */
+export function rulesViewPrincipals(principals: readonly PrincipalUsage[]): Array<PrincipalUsage | Record<string, unknown>> {
+  return principals.filter((p) => p.sessionKind === "function").map(slimPrincipal);
 }

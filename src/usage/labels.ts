@@ -53,6 +53,24 @@ type Doc = Pick<CanonicalDocument, "functions" | "roles"> & Partial<Pick<Canonic
 const DAY = 86_400_000;
 
 export function labelUsage(aggregate: UsageAggregate, document: Doc, options: LabelOptions = {}): UsageSection {
+  return startLabelling(aggregate, document, options).finish();
+}
+
+/**
+ * labelUsage in two steps, for a caller that evaluates rules while the labels are made (the audit:
+ * src/audit/pending.ts). `section` is the usage section without its labels: coverage, window and
+ * the principals in their final order. `labelsOf(fn)` makes one function's label set (once; null
+ * when the function gets none); `finish()` makes the rest and completes the section, which is then
+ * labelUsage's, whatever was asked for before and in which order (test/usage/labelling.test.ts):
+ * every label set depends only on the aggregate, its role and its function.
+ */
+export interface Labelling {
+  readonly section: UsageSection;
+  labelsOf(fn: LambdaFunction): PermissionLabels | null;
+  finish(): UsageSection;
+}
+
+export function startLabelling(aggregate: UsageAggregate, document: Doc, options: LabelOptions = {}): Labelling {
   const section = emptyUsage();
   const windowDays = options.windowDays ?? 30;
   const hasData = aggregate.files.some((f) => f.records > 0) || aggregate.accessAdvisor.length > 0 || aggregate.accessAnalyzer.length > 0;
@@ -73,7 +91,7 @@ export function labelUsage(aggregate: UsageAggregate, document: Doc, options: La
   };
   if (!Number.isFinite(endMs)) {
     section.principals = aggregate.sessions.map((s) => principalOf(s, null, "other"));
-    return section;
+    return { section, labelsOf: () => null, finish: () => section };
   }
   const startMs = endMs - windowDays * DAY;
   const start = iso(startMs);
@@ -96,7 +114,6 @@ export function labelUsage(aggregate: UsageAggregate, document: Doc, options: La
       fnByRoleAndName.set(k, list);
     }
   }
-  const disagreements: UsageDisagreement[] = [];
   const sessionsByFunction = new Map<string, SessionUsage[]>();
   const serviceSessionsByRole = new Map<string, SessionUsage[]>();
   for (const s of aggregate.sessions) {
@@ -116,16 +133,42 @@ export function labelUsage(aggregate: UsageAggregate, document: Doc, options: La
     if (fn !== null) pushTo(sessionsByFunction, fn.arn, s);
     if (lambdaService) pushTo(serviceSessionsByRole, roleKey(s.roleArn), s);
   }
+  // The principals are final before any label is made (labels do not change them).
+  section.principals.sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.functionName ?? "", b.functionName ?? "") || cmp(a.sessionKind, b.sessionKind) || cmp(a.sessionName, b.sessionName));
 
   const rolesByKey = new Map<string, Role>(document.roles.map((r) => [roleKey(r.arn), r]));
   const functionsByRole = new Map<string, LambdaFunction[]>();
   for (const f of document.functions) pushTo(functionsByRole, roleKey(f.roleArn), f);
   const creations = new Map(aggregate.functionCreations.map((c) => [`${c.accountId}:${c.region}:${c.functionName}`, c.time]));
+  // By role, once: each label set looks up its own role's reports, findings and exceptions
+  // (scanning them all per label set was quadratic with an Access Advisor report for every role).
+  const advisorByRole = groupBy(aggregate.accessAdvisor, (r) => (r.roleArn === null ? null : roleKey(r.roleArn)));
+  const analyzerByRole = groupBy(aggregate.accessAnalyzer, (f) => (f.status === "ACTIVE" ? roleKey(f.resource) : null));
+  const exceptions = (options.exceptions ?? []).map((ex) => ({ ...ex, re: globToRegExp(ex.action), roleKey: ex.roleArn === undefined ? undefined : roleKey(ex.roleArn) }));
+  const dataEventsLogged = options.dataEventsLogged === true;
+  // Each label set's disagreements, kept with it: the section lists them in label-set order
+  // before sorting (a stable sort), whatever order the sets were made in.
+  const disagreementsOf = new Map<PermissionLabels, UsageDisagreement[]>();
+  const complete = (ls: PermissionLabels): PermissionLabels => {
+    const k = roleKey(ls.roleArn);
+    const sharedBy = (functionsByRole.get(k) ?? []).length;
+    const out: UsageDisagreement[] = [];
+    for (const report of advisorByRole.get(k) ?? []) mergeAccessAdvisor(ls, report, start, sharedBy, out);
+    for (const finding of analyzerByRole.get(k) ?? []) mergeAccessAnalyzer(ls, finding, out);
+    applyExceptions(ls, k, exceptions);
+    disagreementsOf.set(ls, out);
+    return ls;
+  };
 
-  const labelSets: PermissionLabels[] = [];
-  for (const f of [...document.functions].sort((a, b) => cmp(a.arn, b.arn))) {
+  const made = new Map<LambdaFunction, PermissionLabels | null>();
+  const labelsOf = (f: LambdaFunction): PermissionLabels | null => {
+    const known = made.get(f);
+    if (known !== undefined) return known;
     const role = rolesByKey.get(roleKey(f.roleArn));
-    if (role === undefined) continue;
+    if (role === undefined) {
+      made.set(f, null);
+      return null;
+    }
     const own = sessionsByFunction.get(f.arn) ?? [];
     const service = serviceSessionsByRole.get(roleKey(role.arn)) ?? [];
     const granted = grantedActions(role, document, [...own, ...service], partialReasons);
@@ -144,48 +187,49 @@ export function labelUsage(aggregate: UsageAggregate, document: Doc, options: La
           : cov.partial
             ? "usage data is partial (see coverage.partialReasons)"
             : null;
-    labelSets.push({
+    const ls = complete({
       roleArn: role.arn,
       functionArn: f.arn,
       fullWindow: uncovered === null,
-      permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged: options.dataEventsLogged === true }),
+      permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged }),
     });
-  }
-  // Roles without a function in the document but with sessions in the data: labelled per role
-  // (functionArn null) from all their sessions.
-  const otherByRole = new Map<string, SessionUsage[]>();
-  for (const s of aggregate.sessions) {
-    if (isLambdaServiceSession(s.sessionName, s.invokedBy)) continue;
-    pushTo(otherByRole, roleKey(s.roleArn), s);
-  }
-  for (const role of [...document.roles].sort((a, b) => cmp(a.arn, b.arn))) {
-    const k = roleKey(role.arn);
-    if (functionsByRole.has(k) || !otherByRole.has(k)) continue;
-    const own = otherByRole.get(k) ?? [];
-    const service = serviceSessionsByRole.get(k) ?? [];
-    const granted = grantedActions(role, document, [...own, ...service], partialReasons);
-    const tooNew = role.createDate !== null && role.createDate > start ? `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window` : null;
-    const uncovered = missingDays.length > 0 ? `usage data misses ${missingDays.length} of ${windowDays} days of the window (first missing: ${missingDays[0]})` : cov.partial ? "usage data is partial (see coverage.partialReasons)" : null;
-    labelSets.push({ roleArn: role.arn, functionArn: null, fullWindow: uncovered === null, permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged: options.dataEventsLogged === true }) });
-  }
-  // By role, once: each label set looks up its own role's reports, findings and exceptions
-  // (scanning them all per label set was quadratic with an Access Advisor report for every role).
-  const advisorByRole = groupBy(aggregate.accessAdvisor, (r) => (r.roleArn === null ? null : roleKey(r.roleArn)));
-  const analyzerByRole = groupBy(aggregate.accessAnalyzer, (f) => (f.status === "ACTIVE" ? roleKey(f.resource) : null));
-  const exceptions = (options.exceptions ?? []).map((ex) => ({ ...ex, re: globToRegExp(ex.action), roleKey: ex.roleArn === undefined ? undefined : roleKey(ex.roleArn) }));
-  for (const ls of labelSets) {
-    const k = roleKey(ls.roleArn);
-    const sharedBy = (functionsByRole.get(k) ?? []).length;
-    for (const report of advisorByRole.get(k) ?? []) mergeAccessAdvisor(ls, report, start, sharedBy, disagreements);
-    for (const finding of analyzerByRole.get(k) ?? []) mergeAccessAnalyzer(ls, finding, disagreements);
-    applyExceptions(ls, k, exceptions);
-  }
-  section.labels = labelSets;
-  section.principals.sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.functionName ?? "", b.functionName ?? "") || cmp(a.sessionKind, b.sessionKind) || cmp(a.sessionName, b.sessionName));
-  section.disagreements = disagreements.sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.action, b.action) || cmp(a.message, b.message));
-  section.coverage.partialReasons = [...new Set(partialReasons)].sort();
-  section.coverage.partial = section.coverage.partialReasons.length > 0;
-  return section;
+    made.set(f, ls);
+    return ls;
+  };
+
+  let finished = false;
+  const finish = (): UsageSection => {
+    if (finished) return section;
+    finished = true;
+    const labelSets: PermissionLabels[] = [];
+    for (const f of [...document.functions].sort((a, b) => cmp(a.arn, b.arn))) {
+      const ls = labelsOf(f);
+      if (ls !== null) labelSets.push(ls);
+    }
+    // Roles without a function in the document but with sessions in the data: labelled per role
+    // (functionArn null) from all their sessions.
+    const otherByRole = new Map<string, SessionUsage[]>();
+    for (const s of aggregate.sessions) {
+      if (isLambdaServiceSession(s.sessionName, s.invokedBy)) continue;
+      pushTo(otherByRole, roleKey(s.roleArn), s);
+    }
+    for (const role of [...document.roles].sort((a, b) => cmp(a.arn, b.arn))) {
+      const k = roleKey(role.arn);
+      if (functionsByRole.has(k) || !otherByRole.has(k)) continue;
+      const own = otherByRole.get(k) ?? [];
+      const service = serviceSessionsByRole.get(k) ?? [];
+      const granted = grantedActions(role, document, [...own, ...service], partialReasons);
+      const tooNew = role.createDate !== null && role.createDate > start ? `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window` : null;
+      const uncovered = missingDays.length > 0 ? `usage data misses ${missingDays.length} of ${windowDays} days of the window (first missing: ${missingDays[0]})` : cov.partial ? "usage data is partial (see coverage.partialReasons)" : null;
+      labelSets.push(complete({ roleArn: role.arn, functionArn: null, fullWindow: uncovered === null, permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged }) }));
+    }
+    section.labels = labelSets;
+    section.disagreements = labelSets.flatMap((ls) => disagreementsOf.get(ls) ?? []).sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.action, b.action) || cmp(a.message, b.message));
+    section.coverage.partialReasons = [...new Set(partialReasons)].sort();
+    section.coverage.partial = section.coverage.partialReasons.length > 0;
+    return section;
+  };
+  return { section, labelsOf, finish };
 }
 
 /**

@@ -85,6 +85,29 @@ describe("evaluateDocumentAsync", () => {
     }
   }, 120_000);
 
+  it("a worker that stops with slices in hand leaves them to this thread: the same result, and why it was slower", async () => {
+    const pack = loadBuiltinPack();
+    const sequential = evaluatePackRaw(pack, doc, undefined, 3) as unknown[];
+    const here: number[] = [];
+    // Stopped as soon as it starts: the slices posted to it before its exit is seen are in its slots only.
+    const { result, onWorkers, problem } = await evaluateSlicesParallel(
+      pack,
+      sliceRulesView(builtinRulesView(doc), 3),
+      pack.data,
+      (input) => {
+        here.push(input.length);
+        return evaluatePackRaw(pack, { json: concat(input), document: doc }) as unknown[];
+      },
+      1,
+      undefined,
+      (worker) => void worker.terminate(),
+    );
+    expect(onWorkers).toBe(0);
+    expect(here.length).toBe(sliceRulesView(builtinRulesView(doc), 3).length);
+    expect(result).toEqual(sequential);
+    expect(problem).toMatch(/a worker thread stopped/);
+  }, 120_000);
+
   it("an evaluation that fails in a worker fails the pack, with the worker's reason", async () => {
     const pack = loadBuiltinPack();
     // A module with no OPA exports: the worker's instance cannot be made.

@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
-import { auditDocumentAsync, evaluationOptionsOf, formatStageTimings, type StageTimings } from "../../audit/index.js";
-import { addTiming, startStage } from "../../audit/timings.js";
+import { auditPendingAsync, evaluationOptionsOf, formatStageTimings, type StageTimings } from "../../audit/index.js";
+import { addTiming, moveTiming, startStage } from "../../audit/timings.js";
 import { loadBuiltinPack } from "../../evaluate/pack.js";
 import { prepareBuiltinInstance } from "../../evaluate/evaluator.js";
 import { severityRank } from "../../evaluate/findings.js";
@@ -11,7 +11,7 @@ import { writeSarif } from "../../report/sarif.js";
 import { loadRulePack } from "../../evaluate/pack.js";
 import { diffPolicies, eachTarget, renderDiffMarkdown } from "../../generate/index.js";
 import { loadActionCatalogSync } from "../../iam/index.js";
-import { documentFor, loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
+import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { writeOutput, writeOutputStreamed } from "../io.js";
 import { writeJsonReport } from "../../report/json.js";
@@ -76,13 +76,16 @@ export function registerAudit(program: Command): void {
       const fromConfig = evaluationOptionsOf(effective, configFile);
       // While the heap is small (prepareBuiltinInstance says why).
       prepareBuiltinInstance(fromConfig.ruleOptions);
-      const document = await documentFor(paths, flags, effective, progress, timings && cpuTimings ? { wall: timings, cpu: cpuTimings } : undefined, iacOptionsOf(flags));
+      // The usage labels and the roles' scope suggestions are made while the rules' first slices
+      // are evaluated (PendingDocument); that time is counted as analysis.
+      const pending = await pendingDocumentFor(paths, flags, effective, progress, timings && cpuTimings ? { wall: timings, cpu: cpuTimings } : undefined, iacOptionsOf(flags));
       // Load (and, for folders of .rego, compile) every extra pack once: the report renderers need
       // their catalogs too.
       const extraPacks = [...(fromConfig.rules ?? []), ...(flags.rules ?? [])].map((r) => (typeof r === "string" ? loadRulePack(r) : r));
       let t = startStage();
-      const report = await auditDocumentAsync(document, { ...fromConfig, rules: extraPacks });
+      const { document, report } = await auditPendingAsync(pending, { ...fromConfig, rules: extraPacks });
       addTiming(timings, "evaluate", t, cpuTimings);
+      moveTiming(timings, cpuTimings, "evaluate", "analyze", pending.finishingMs());
       printInputWarnings(document, progress);
       for (const d of report.diagnostics) if (d.severity !== "info") progress.note(`leastrole: ${d.severity}: ${d.message}`);
       t = startStage();

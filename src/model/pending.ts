@@ -1,0 +1,31 @@
+/**
+ * A canonical document whose last parts are made as they are needed: the audit evaluates the
+ * built-in rules' first slices while the roles' scope suggestions and the usage labels of the
+ * later ones are still to be made (src/audit/pending.ts, src/evaluate/rules-slices.ts). Why: those
+ * were ~1.5 s on one thread at 10,000 functions, with the machine's other cores idle.
+ */
+
+import type { CanonicalDocument, Role } from "./document.js";
+import type { PermissionLabels } from "./usage.js";
+
+export interface PendingDocument {
+  /**
+   * The document as it will be but for: `roles[i]` without its analysis' scope suggestions,
+   * `usage.labels` and `usage.disagreements` empty, and coverage and `meta.partial` not final.
+   * Every list is in its final order.
+   */
+  readonly partial: CanonicalDocument;
+  /**
+   * False when nothing is left to make (no usage was read: `partial` is the finished document, and
+   * its usage, if any, came with the inputs): the rules' slices are then cut from it as a whole.
+   */
+  readonly deferred: boolean;
+  /** Role `i` finished (made once). */
+  role(i: number): Role;
+  /** The usage label set of function `i` (made once), or null when it has none. */
+  labels(i: number): PermissionLabels | null;
+  /** The finished document (made once): what buildDocument returns. */
+  finish(): CanonicalDocument;
+  /** Milliseconds spent so far in role(), labels() and finish(): analysis time, wherever it was asked for. */
+  finishingMs(): number;
+}
