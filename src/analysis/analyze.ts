@@ -141,7 +141,7 @@ export function completeAnalysis(draft: AnalysisDraft, document: CanonicalDocume
 
 /**
  * completeAnalysis role by role, for a caller that evaluates rules while the rest is made
- * (src/audit/pending.ts). `partial`: the analysed document with `roles[i]` not yet completed (the
+ * (buildPendingDocument in src/audit/build-document.ts). `partial`: the analysed document with `roles[i]` not yet completed (the
  * draft's role, without its analysis); `role(i)` completes one (once); `finish()` completes the
  * others and gives completeAnalysis's document. A role's scope suggestions read only the usage
  * principals, which are final before this starts.

@@ -15,9 +15,10 @@ export const AUDIT_STAGES = ["read", "normalize", "iamFacts", "usage", "analyze"
  * still add up to the total: with activity files, most of the analysis runs on the calling thread
  * while the usage workers read (build-document.ts), counted as analysis and taken out of usage;
  * the audit makes the labels and the roles' scope suggestions slice by slice while the rules are
- * evaluated (src/audit/pending.ts), counted as analysis and taken out of evaluate. One reader starts at the read
- * stage, beside this thread: its CPU time until normalisation ends counts in read, normalize and
- * IAM facts, and its wall time in none (the usage stage starts once the account is normalised).
+ * evaluated (buildPendingDocument), counted as analysis and taken out of evaluate. One reader
+ * starts at the read stage, beside this thread: its CPU time until normalisation ends counts in
+ * read, normalize and IAM facts, and its wall time in none (the usage stage starts once the
+ * account is normalised).
  */
 export type AuditStage = (typeof AUDIT_STAGES)[number];
 

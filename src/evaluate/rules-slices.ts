@@ -150,9 +150,9 @@ export interface RulesSlices {
 
 /**
  * The slices of a document whose roles' analysis and usage labels are still being made
- * (src/audit/pending.ts): slice `i`'s roles and labels are finished when it is asked for, so that
+ * (buildPendingDocument): slice `i`'s roles and labels are finished when it is asked for, so that
  * the first slices are evaluated while the later ones' are made. The slices are sliceRulesView's
- * of the finished document, member for member (test/evaluate/pending-slices.test.ts): the plan is
+ * of the finished document, member for member (test/audit/pending.test.ts): the plan is
  * made from what is final already (functions, roles' ARNs and functions, principals), and a
  * function's labels go with it, in its group, in the labels' order (by function ARN).
  */
@@ -171,6 +171,7 @@ export function pendingRulesSlices(pending: PendingDocument, sliceFunctions = SL
       if (frame.usage) {
         for (const group of s.groups) {
           const sets = group.map((k) => pending.labels(k)).filter((l): l is PermissionLabels => l !== null);
+          // The labels' order (a normalised document's functions are in it already; others may not be).
           sets.sort((a, b) => (a.functionArn! < b.functionArn! ? -1 : a.functionArn! > b.functionArn! ? 1 : 0));
           for (const l of sets) {
             const slim = slimLabels(l);

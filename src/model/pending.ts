@@ -1,7 +1,7 @@
 /**
  * A canonical document whose last parts are made as they are needed: the audit evaluates the
  * built-in rules' first slices while the roles' scope suggestions and the usage labels of the
- * later ones are still to be made (src/audit/pending.ts, src/evaluate/rules-slices.ts). Why: those
+ * later ones are still to be made (buildPendingDocument in src/audit/build-document.ts, src/evaluate/rules-slices.ts). Why: those
  * were ~1.5 s on one thread at 10,000 functions, with the machine's other cores idle.
  */
 

@@ -58,7 +58,7 @@ export function labelUsage(aggregate: UsageAggregate, document: Doc, options: La
 
 /**
  * labelUsage in two steps, for a caller that evaluates rules while the labels are made (the audit:
- * src/audit/pending.ts). `section` is the usage section without its labels: coverage, window and
+ * buildPendingDocument in src/audit/build-document.ts). `section` is the usage section without its labels: coverage, window and
  * the principals in their final order. `labelsOf(fn)` makes one function's label set (once; null
  * when the function gets none); `finish()` makes the rest and completes the section, which is then
  * labelUsage's, whatever was asked for before and in which order (test/usage/labelling.test.ts):
