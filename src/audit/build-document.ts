@@ -120,8 +120,11 @@ export async function buildDocument(paths: string[], options: BuildOptions = {})
  * buildDocument but for the usage labels and the roles' scope suggestions, made when they are
  * asked for (PendingDocument): the audit evaluates the rules' first slices while the others' are
  * made. `finish()` gives buildDocument's document; its time is the caller's to count.
+ * `keepLabels` false: each function's label set is handed out once and not kept, and the finished
+ * document's `usage.labels` is empty (startLabelling says why; the CLI's audit, whose reports do
+ * not read them).
  */
-export async function buildPendingDocument(paths: string[], options: BuildOptions = {}): Promise<PendingDocument> {
+export async function buildPendingDocument(paths: string[], options: BuildOptions = {}, keepLabels = true): Promise<PendingDocument> {
   const t = startStage();
   const routed = await routeInputs(paths);
   // CloudTrail is read from here on: by one worker while this thread reads and normalises the
@@ -154,7 +157,7 @@ export async function buildPendingDocument(paths: string[], options: BuildOption
   // rejection (Node would end the process); awaiting it later still throws.
   reading?.catch(() => undefined);
   try {
-    return await buildFrom(routed, reading, normalized, t, options);
+    return await buildFrom(routed, reading, normalized, t, options, keepLabels);
   } catch (e) {
     // The workers would read on: stop them (their rejection is this abort, handled above).
     stop.abort(e);
@@ -168,6 +171,7 @@ async function buildFrom(
   normalized: () => void,
   readStart: StageStart,
   options: BuildOptions,
+  keepLabels: boolean,
 ): Promise<PendingDocument> {
   let t = readStart;
   const timings = options.timings;
@@ -239,11 +243,16 @@ async function buildFrom(
     overlapMs = performance.now() - a0;
     const aggregate = await reading;
     // The labels themselves are made by the PendingDocument, as they are asked for.
-    labelling = startLabelling(aggregate, document, {
-      windowDays: options.config?.usage?.windowDays ?? 30,
-      asOf: options.asOf ?? null,
-      exceptions: usageExceptions(options.config, document),
-    });
+    labelling = startLabelling(
+      aggregate,
+      document,
+      {
+        windowDays: options.config?.usage?.windowDays ?? 30,
+        asOf: options.asOf ?? null,
+        exceptions: usageExceptions(options.config, document),
+      },
+      keepLabels,
+    );
     document.usage = labelling.section;
     // Time arithmetic follows the activity data unless the caller fixed the instant.
     if (!options.asOf && document.usage.window) document.meta.asOf = document.usage.window.end;

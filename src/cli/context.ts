@@ -47,7 +47,15 @@ export async function documentFor(paths: string[], flags: InputFlags, config: Le
  * documentFor but for the usage labels and the roles' scope suggestions, made as they are asked for
  * (buildPendingDocument): `audit` evaluates the rules' first slices while the others' are made.
  */
-export async function pendingDocumentFor(paths: string[], flags: InputFlags, config: LeastroleConfig | undefined, progress: Progress, timings?: { wall: StageTimings; cpu: StageTimings }, iac?: IacReadOptions): Promise<PendingDocument> {
+export async function pendingDocumentFor(
+  paths: string[],
+  flags: InputFlags,
+  config: LeastroleConfig | undefined,
+  progress: Progress,
+  timings?: { wall: StageTimings; cpu: StageTimings },
+  iac?: IacReadOptions,
+  keepLabels = true,
+): Promise<PendingDocument> {
   if (paths.length === 0) throw new InputError("no inputs: give files or folders (an account export, CloudTrail logs, a Terraform plan, a template…)");
   if (flags.asOf !== undefined && Number.isNaN(Date.parse(flags.asOf))) throw new InputError(`--as-of must be a date or date-time (got ${flags.asOf})`);
   const pending = await buildPendingDocument(
@@ -59,6 +67,7 @@ export async function pendingDocumentFor(paths: string[], flags: InputFlags, con
       ...(timings ? { timings: timings.wall, cpuTimings: timings.cpu } : {}),
       ...(iac ? { iac } : {}),
     },
+    keepLabels,
   );
   progress.done();
   // What is checked here is final in the pending document: its entities, sources and warnings.

@@ -21,7 +21,7 @@ import { evaluateSlicesParallel, PARALLEL_MIN_SLICES } from "./parallel.js";
 import { loadPolicyUnsigned, withSharedCodecs, type LoadedPolicy } from "./opa-wasm.js";
 import { loadBuiltinPack, type RulePack } from "./pack.js";
 import { builtinRulesView } from "./rules-view.js";
-import { pendingRulesSlices, sliceRulesView } from "./rules-slices.js";
+import { pendingRulesSlices, sliceRulesView, type RulesSlices } from "./rules-slices.js";
 import type { PendingDocument } from "../model/pending.js";
 import { ChunkSink, encodeChunked, evaluateChunks } from "./wasm-input.js";
 import { applySuppressions, suppressionsFromTags, type SuppressionRule } from "./suppressions.js";
@@ -153,11 +153,12 @@ export function evaluatePackRaw(pack: RulePack, input: EncodedDocument | Partial
 }
 
 /** Slices of the built-in view one after the other on this thread; results concatenated in order. */
-function evaluateSlices(pack: RulePack, slices: Array<Record<string, unknown>>, config?: Record<string, unknown>): unknown {
+function evaluateSlices(pack: RulePack, slices: Array<Record<string, unknown>> | RulesSlices, config?: Record<string, unknown>): unknown {
   const results: unknown[] = [];
-  for (let i = 0; i < slices.length; i++) {
-    const raw = evaluateInput(pack, encodeChunked(slices[i]), config);
-    slices[i] = {}; // encoded: its view's arrays can go
+  const count = Array.isArray(slices) ? slices.length : slices.count;
+  for (let i = 0; i < count; i++) {
+    const raw = evaluateInput(pack, encodeChunked(Array.isArray(slices) ? slices[i] : slices.slice(i)), config);
+    if (Array.isArray(slices)) slices[i] = {}; // encoded: its view's arrays can go
     if (!Array.isArray(raw)) return raw; // not a set of findings: buildFindings reports it
     for (const r of raw) results.push(r);
   }
@@ -261,16 +262,30 @@ export async function evaluatePendingAsync(
   options: EvaluateOptions = {},
 ): Promise<{ document: CanonicalDocument; result: EvaluationResult }> {
   const builtin = packs.find((p) => p.origin === "builtin");
-  const threads = options.evaluateWorkers ?? defaultWorkers();
-  const slices = builtin !== undefined && threads > 0 && pending.deferred ? pendingRulesSlices(pending, options.sliceFunctions) : null;
-  if (builtin === undefined || slices === null || slices.count < PARALLEL_MIN_SLICES) {
+  if (builtin === undefined || !pending.deferred) {
     const document = pending.finish();
     return { document, result: await evaluateDocumentAsync(document, packs, options) };
   }
+  // The built-in pack is evaluated on the pending slices, always: the finished document may not
+  // keep the usage labels (buildPendingDocument's keepLabels), which the slices carry.
   checkDistinctIds(packs);
   const done = new Map<RulePack, () => unknown>();
   const notes: Diagnostic[] = [];
-  await evaluateBuiltinParallel(builtin, slices, threads, options, done, notes);
+  const threads = options.evaluateWorkers ?? defaultWorkers();
+  const slices = pendingRulesSlices(pending, options.sliceFunctions);
+  if (threads > 0 && slices.count >= PARALLEL_MIN_SLICES) await evaluateBuiltinParallel(builtin, slices, threads, options, done, notes);
+  else {
+    // Evaluated now, while the labels are there; a failure is reported as evaluateWith would.
+    let raw: unknown;
+    try {
+      raw = evaluateSlices(builtin, slices, options.ruleOptions);
+    } catch (thrown) {
+      done.set(builtin, () => {
+        throw thrown;
+      });
+    }
+    if (!done.has(builtin)) done.set(builtin, () => raw);
+  }
   const document = pending.finish();
   const result = evaluateWith(document, packs, options, done);
   result.diagnostics.push(...notes);

@@ -156,13 +156,17 @@ export interface RulesSlices {
  * made from what is final already (functions, roles' ARNs and functions, principals), and a
  * function's labels go with it, in its group, in the labels' order (by function ARN).
  */
-export function pendingRulesSlices(pending: PendingDocument, sliceFunctions = SLICE_FUNCTIONS): RulesSlices | null {
+export function pendingRulesSlices(pending: PendingDocument, sliceFunctions = SLICE_FUNCTIONS): RulesSlices {
   const doc = pending.partial;
   const frame = rulesViewFrame(doc);
   const principals = ((frame.usage as { principals?: Entity[] } | undefined)?.principals ?? []) as Entity[];
   const functions = doc.functions ?? [];
-  const plan = planSlices(functions, doc.roles ?? [], principals, [], sliceFunctions);
-  if (plan === null) return null;
+  const roles = doc.roles ?? [];
+  // One slice (the whole view, as sliceRulesView gives it): one group of every function, whose
+  // labels are then in the labels' order, and everything else.
+  const plan = planSlices(functions, roles, principals, [], sliceFunctions) ?? [
+    { roles: [...roles.keys()], functions: [...functions.keys()], principals: [...principals.keys()], labels: [], groups: [[...functions.keys()]], size: functions.length },
+  ];
   return {
     count: plan.length,
     slice: (i) => {

@@ -24,7 +24,7 @@ export interface PendingDocument {
   role(i: number): Role;
   /** The usage label set of function `i` (made once), or null when it has none. */
   labels(i: number): PermissionLabels | null;
-  /** The finished document (made once): what buildDocument returns. */
+  /** The finished document (made once): what buildDocument returns (without `usage.labels` when made not to keep them). */
   finish(): CanonicalDocument;
   /** Milliseconds spent so far in role(), labels() and finish(): analysis time, wherever it was asked for. */
   finishingMs(): number;

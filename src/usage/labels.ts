@@ -70,7 +70,13 @@ export interface Labelling {
   finish(): UsageSection;
 }
 
-export function startLabelling(aggregate: UsageAggregate, document: Doc, options: LabelOptions = {}): Labelling {
+/**
+ * `keep`: false when the caller only reads each label set as it is handed out (the audit: the rules
+ * get a digest of it, and no report reads the labels): the sets are then not kept, and the finished
+ * section's `labels` is empty (the rest of it is the same). Why: kept, the ~2 million labels of a
+ * 10,000-function account were long-lived objects that every young-generation collection copied.
+ */
+export function startLabelling(aggregate: UsageAggregate, document: Doc, options: LabelOptions = {}, keep = true): Labelling {
   const section = emptyUsage();
   const windowDays = options.windowDays ?? 30;
   const hasData = aggregate.files.some((f) => f.records > 0) || aggregate.accessAdvisor.length > 0 || aggregate.accessAnalyzer.length > 0;
@@ -146,24 +152,25 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
   const analyzerByRole = groupBy(aggregate.accessAnalyzer, (f) => (f.status === "ACTIVE" ? roleKey(f.resource) : null));
   const exceptions = (options.exceptions ?? []).map((ex) => ({ ...ex, re: globToRegExp(ex.action), roleKey: ex.roleArn === undefined ? undefined : roleKey(ex.roleArn) }));
   const dataEventsLogged = options.dataEventsLogged === true;
-  // Each label set's disagreements, kept with it: the section lists them in label-set order
-  // before sorting (a stable sort), whatever order the sets were made in.
-  const disagreementsOf = new Map<PermissionLabels, UsageDisagreement[]>();
-  const complete = (ls: PermissionLabels): PermissionLabels => {
+  // Each label set's disagreements, by its function (or role, for a role's own set): the section
+  // lists them in label-set order before sorting (a stable sort), whatever order the sets were made in.
+  const disagreementsOf = new Map<LambdaFunction | Role, UsageDisagreement[]>();
+  const complete = (owner: LambdaFunction | Role, ls: PermissionLabels): PermissionLabels => {
     const k = roleKey(ls.roleArn);
     const sharedBy = (functionsByRole.get(k) ?? []).length;
     const out: UsageDisagreement[] = [];
     for (const report of advisorByRole.get(k) ?? []) mergeAccessAdvisor(ls, report, start, sharedBy, out);
     for (const finding of analyzerByRole.get(k) ?? []) mergeAccessAnalyzer(ls, finding, out);
     applyExceptions(ls, k, exceptions);
-    disagreementsOf.set(ls, out);
+    disagreementsOf.set(owner, out);
     return ls;
   };
 
-  const made = new Map<LambdaFunction, PermissionLabels | null>();
+  // A function's label set once made: itself (kept), DROPPED (handed out, not kept), null (none).
+  const made = new Map<LambdaFunction, PermissionLabels | typeof DROPPED | null>();
   const labelsOf = (f: LambdaFunction): PermissionLabels | null => {
     const known = made.get(f);
-    if (known !== undefined) return known;
+    if (known !== undefined && known !== DROPPED) return known;
     const role = rolesByKey.get(roleKey(f.roleArn));
     if (role === undefined) {
       made.set(f, null);
@@ -187,13 +194,13 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
           : cov.partial
             ? "usage data is partial (see coverage.partialReasons)"
             : null;
-    const ls = complete({
+    const ls = complete(f, {
       roleArn: role.arn,
       functionArn: f.arn,
       fullWindow: uncovered === null,
       permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged }),
     });
-    made.set(f, ls);
+    made.set(f, keep ? ls : DROPPED);
     return ls;
   };
 
@@ -202,9 +209,14 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
     if (finished) return section;
     finished = true;
     const labelSets: PermissionLabels[] = [];
+    // The label sets' owners in the sets' order (their disagreements are listed in it).
+    const owners: Array<LambdaFunction | Role> = [];
     for (const f of [...document.functions].sort((a, b) => cmp(a.arn, b.arn))) {
-      const ls = labelsOf(f);
-      if (ls !== null) labelSets.push(ls);
+      // Not kept: made now only if never asked for (for the coverage and disagreements it adds).
+      const ls = made.get(f) === DROPPED ? DROPPED : labelsOf(f);
+      if (ls === null) continue;
+      owners.push(f);
+      if (ls !== DROPPED && keep) labelSets.push(ls);
     }
     // Roles without a function in the document but with sessions in the data: labelled per role
     // (functionArn null) from all their sessions.
@@ -221,10 +233,12 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
       const granted = grantedActions(role, document, [...own, ...service], partialReasons);
       const tooNew = role.createDate !== null && role.createDate > start ? `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window` : null;
       const uncovered = missingDays.length > 0 ? `usage data misses ${missingDays.length} of ${windowDays} days of the window (first missing: ${missingDays[0]})` : cov.partial ? "usage data is partial (see coverage.partialReasons)" : null;
-      labelSets.push(complete({ roleArn: role.arn, functionArn: null, fullWindow: uncovered === null, permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged }) }));
+      const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: uncovered === null, permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged }) });
+      owners.push(role);
+      if (keep) labelSets.push(ls);
     }
     section.labels = labelSets;
-    section.disagreements = labelSets.flatMap((ls) => disagreementsOf.get(ls) ?? []).sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.action, b.action) || cmp(a.message, b.message));
+    section.disagreements = owners.flatMap((o) => disagreementsOf.get(o) ?? []).sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.action, b.action) || cmp(a.message, b.message));
     section.coverage.partialReasons = [...new Set(partialReasons)].sort();
     section.coverage.partial = section.coverage.partialReasons.length > 0;
     return section;
@@ -359,6 +373,9 @@ function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage
   }
   return out;
 }
+
+/** A label set handed out and not kept (startLabelling with `keep` false). */
+const DROPPED = Symbol("dropped");
 
 function labelled(action: string, lastUsed: string | null, daysSinceLastUsed: number | null, label: LabelledPermission["label"], reason: string | null, sources: LabelledPermission["sources"]): LabelledPermission {
   return { action, lastUsed, daysSinceLastUsed, exception: null, label, reason, sources };

@@ -3,9 +3,11 @@
  * and the roles' scope suggestions are made as the rules' slices ask for them, in whatever order,
  * and what comes out is what the eager pipeline gives, member for member and byte for byte: the
  * slices (pendingRulesSlices against sliceRulesView of the finished document), the finished
- * document (against buildDocument's), and the report (against auditDocument's on it).
+ * document (against buildDocument's), and the report (against auditDocument's on it), also from the
+ * CLI, which does not keep the labels in its document unless a custom rule pack may read them.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -15,7 +17,11 @@ import { auditDocument, auditPendingAsync } from "../../src/audit/audit-document
 import { buildDocument, buildPendingDocument, type BuildOptions } from "../../src/audit/build-document.js";
 import { builtinRulesView } from "../../src/evaluate/rules-view.js";
 import { pendingRulesSlices, sliceRulesView } from "../../src/evaluate/rules-slices.js";
+import { loadRulePack } from "../../src/evaluate/pack.js";
+import { packageRoot } from "../../src/evaluate/locate.js";
 import type { CanonicalDocument } from "../../src/model/document.js";
+import type { AuditReport } from "../../src/report/json.js";
+import { pinnedOpa } from "../support/opa.js";
 
 const work = mkdtempSync(join(tmpdir(), "lr-pending-"));
 let dir = "";
@@ -80,5 +86,40 @@ describe("the pending document", () => {
     const noUsage = await buildPendingDocument(exportOnly, options);
     expect(noUsage.deferred).toBe(false);
     expect(noUsage.partial).toBe(noUsage.finish());
+  }, 180_000);
+
+  it("keepLabels false: the same slices and report, a document without the labels", async () => {
+    const pending = await buildPendingDocument([dir], options, false);
+    const slices = pendingRulesSlices(pending, 31);
+    const made = Array.from({ length: slices.count }, (_, i) => text(slices.slice(i)));
+    const finished = pending.finish();
+    expect(made).toEqual(sliceRulesView(builtinRulesView(eager), 31).map(text));
+    expect(finished.usage.labels).toEqual([]);
+    expect(text({ ...finished, usage: { ...finished.usage, labels: eager.usage.labels } })).toBe(text(eager));
+    // The labels handed out are not held: asked again, a function's set is made again, equal.
+    expect(pending.labels(3)).not.toBe(pending.labels(3));
+    expect(text(pending.labels(3))).toBe(text(eager.usage.labels.find((l) => l.functionArn === eager.functions[3]!.arn)));
+  }, 180_000);
+
+  it("the CLI's report is auditDocument's, with a custom pack that reads the labels and without", () => {
+    const config = join(work, "leastrole.yml");
+    writeFileSync(config, `exceptions:\n  - function: "*-1*"\n    actions: ["s3:*", "dynamodb:*", "sqs:*", "sns:*"]\n    reason: disaster recovery\n`);
+    const custom = join(import.meta.dirname, "..", "fixtures", "packs", "usage-labels");
+    const cli = (extra: string[]): AuditReport => {
+      const out = join(work, "report.json");
+      const r = spawnSync(process.execPath, [join(packageRoot(), "dist", "cli.js"), "audit", dir, "--config", config, "--format", "json", "--output", out, "--quiet", ...extra], {
+        encoding: "utf8",
+        env: { ...process.env, LEASTROLE_OPA: pinnedOpa() },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(readFileSync(out, "utf8")) as AuditReport;
+    };
+    const today = new Date().toISOString().slice(0, 10);
+    for (const extra of [[], ["--rules", custom]]) {
+      const report = cli(extra);
+      const expected = auditDocument(eager, { today, ...(extra.length > 0 ? { rules: [loadRulePack(custom, { opaPath: pinnedOpa() })] } : {}) });
+      expect(JSON.parse(JSON.stringify(report.findings))).toEqual(JSON.parse(JSON.stringify(expected.findings)));
+      if (extra.length > 0) expect(report.findings.filter((f) => f.ruleId === "ACME002").length).toBeGreaterThan(50);
+    }
   }, 180_000);
 });

@@ -77,8 +77,11 @@ export function registerAudit(program: Command): void {
       // While the heap is small (prepareBuiltinInstance says why).
       prepareBuiltinInstance(fromConfig.ruleOptions);
       // The usage labels and the roles' scope suggestions are made while the rules' first slices
-      // are evaluated (PendingDocument); that time is counted as analysis.
-      const pending = await pendingDocumentFor(paths, flags, effective, progress, timings && cpuTimings ? { wall: timings, cpu: cpuTimings } : undefined, iacOptionsOf(flags));
+      // are evaluated (PendingDocument); that time is counted as analysis. The labels are kept only
+      // for custom rule packs (given the whole document): no report reads them, and the built-in
+      // rules get their digest slice by slice.
+      const customPacks = (fromConfig.rules?.length ?? 0) + (flags.rules?.length ?? 0) > 0;
+      const pending = await pendingDocumentFor(paths, flags, effective, progress, timings && cpuTimings ? { wall: timings, cpu: cpuTimings } : undefined, iacOptionsOf(flags), customPacks);
       // Load (and, for folders of .rego, compile) every extra pack once: the report renderers need
       // their catalogs too.
       const extraPacks = [...(fromConfig.rules ?? []), ...(flags.rules ?? [])].map((r) => (typeof r === "string" ? loadRulePack(r) : r));
