@@ -17,7 +17,7 @@ import { readUsage, type UsageAggregate, type UsageException } from "../usage/in
 import { startLabelling, type Labelling } from "../usage/labels.js";
 import type { PendingDocument } from "../model/pending.js";
 import { routeInputs } from "./route-inputs.js";
-import { addTiming, cpuNow, moveTiming, startStage, type StageStart, type StageTimings } from "./timings.js";
+import { addMs, addTiming, cpuNow, moveTiming, startStage, type StageStart, type StageTimings } from "./timings.js";
 
 export interface BuildProgress {
   stage: "read" | "normalize" | "usage" | "analyze";
@@ -111,8 +111,8 @@ async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>
 export async function buildDocument(paths: string[], options: BuildOptions = {}): Promise<CanonicalDocument> {
   const pending = await buildPendingDocument(paths, options);
   const document = pending.finish();
-  // The labels and the roles' scope suggestions, made just now: analysis (its CPU taken as its wall time).
-  for (const stages of [options.timings, options.cpuTimings]) if (stages) stages.analyze = (stages.analyze ?? 0) + pending.finishingMs();
+  // The labels and the roles' scope suggestions, made just now.
+  addMs(options.timings, options.cpuTimings, "analyze", pending.finishingMs());
   return document;
 }
 

@@ -60,6 +60,11 @@ export function addTiming(timings: StageTimings | undefined, stage: AuditStage, 
   if (cpu) cpu[stage] = (cpu[stage] ?? 0) + (cpuNow() - start.cpu);
 }
 
+/** Adds `ms` measured on the calling thread to a stage, wall and CPU alike (no per-thread CPU clock). */
+export function addMs(timings: StageTimings | undefined, cpu: StageTimings | undefined, stage: AuditStage, ms: number): void {
+  for (const stages of [timings, cpu]) if (stages !== undefined) stages[stage] = (stages[stage] ?? 0) + ms;
+}
+
 /** Moves `ms` of one stage's time to another, wall and CPU alike (work of `to` done inside `from`). */
 export function moveTiming(timings: StageTimings | undefined, cpu: StageTimings | undefined, from: AuditStage, to: AuditStage, ms: number): void {
   for (const stages of [timings, cpu]) {

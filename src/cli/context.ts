@@ -2,7 +2,7 @@
 
 import { resolve } from "node:path";
 import { buildPendingDocument, type BuildProgress } from "../audit/build-document.js";
-import type { StageTimings } from "../audit/timings.js";
+import { addMs, type StageTimings } from "../audit/timings.js";
 import type { IacReadOptions } from "../sources/cloudformation/index.js";
 import { findConfig, loadConfig } from "../config/load.js";
 import { InputError } from "../errors.js";
@@ -39,7 +39,7 @@ const STAGE_LABEL: Record<BuildProgress["stage"], string> = {
 export async function documentFor(paths: string[], flags: InputFlags, config: LeastroleConfig | undefined, progress: Progress, timings?: { wall: StageTimings; cpu: StageTimings }, iac?: IacReadOptions): Promise<CanonicalDocument> {
   const pending = await pendingDocumentFor(paths, flags, config, progress, timings, iac);
   const document = pending.finish();
-  for (const stages of [timings?.wall, timings?.cpu]) if (stages) stages.analyze = (stages.analyze ?? 0) + pending.finishingMs();
+  addMs(timings?.wall, timings?.cpu, "analyze", pending.finishingMs());
   return document;
 }
 

@@ -21,7 +21,7 @@ import { evaluateSlicesParallel, PARALLEL_MIN_SLICES } from "./parallel.js";
 import { loadPolicyUnsigned, withSharedCodecs, type LoadedPolicy } from "./opa-wasm.js";
 import { loadBuiltinPack, type RulePack } from "./pack.js";
 import { builtinRulesView } from "./rules-view.js";
-import { pendingRulesSlices, sliceRulesView, type RulesSlices } from "./rules-slices.js";
+import { pendingRulesSlices, sliceRulesView, slicesOf, type RulesSlices } from "./rules-slices.js";
 import type { PendingDocument } from "../model/pending.js";
 import { ChunkSink, encodeChunked, evaluateChunks } from "./wasm-input.js";
 import { applySuppressions, suppressionsFromTags, type SuppressionRule } from "./suppressions.js";
@@ -149,16 +149,14 @@ function isEncoded(input: EncodedDocument | Partial<CanonicalDocument>): input i
 export function evaluatePackRaw(pack: RulePack, input: EncodedDocument | Partial<CanonicalDocument>, config?: Record<string, unknown>, sliceFunctions?: number): unknown {
   if (isEncoded(input)) return evaluateInput(pack, input, config);
   if (pack.origin !== "builtin") return evaluateInput(pack, encodeChunked(input), config);
-  return evaluateSlices(pack, sliceRulesView(builtinRulesView(input), sliceFunctions), config);
+  return evaluateSlices(pack, slicesOf(sliceRulesView(builtinRulesView(input), sliceFunctions)), config);
 }
 
 /** Slices of the built-in view one after the other on this thread; results concatenated in order. */
-function evaluateSlices(pack: RulePack, slices: Array<Record<string, unknown>> | RulesSlices, config?: Record<string, unknown>): unknown {
+function evaluateSlices(pack: RulePack, slices: RulesSlices, config?: Record<string, unknown>): unknown {
   const results: unknown[] = [];
-  const count = Array.isArray(slices) ? slices.length : slices.count;
-  for (let i = 0; i < count; i++) {
-    const raw = evaluateInput(pack, encodeChunked(Array.isArray(slices) ? slices[i] : slices.slice(i)), config);
-    if (Array.isArray(slices)) slices[i] = {}; // encoded: its view's arrays can go
+  for (let i = 0; i < slices.count; i++) {
+    const raw = evaluateInput(pack, encodeChunked(slices.slice(i)), config);
     if (!Array.isArray(raw)) return raw; // not a set of findings: buildFindings reports it
     for (const r of raw) results.push(r);
   }
@@ -242,7 +240,7 @@ export async function evaluateDocumentAsync(
   if (builtin !== undefined && threads > 0 && !isEncoded(document)) {
     const slices = sliceRulesView(builtinRulesView(document), options.sliceFunctions);
     if (slices.length >= PARALLEL_MIN_SLICES) await evaluateBuiltinParallel(builtin, slices, threads, options, done, notes);
-    else done.set(builtin, () => evaluateSlices(builtin, slices, options.ruleOptions));
+    else done.set(builtin, () => evaluateSlices(builtin, slicesOf(slices), options.ruleOptions));
   }
   const result = evaluateWith(document, packs, options, done);
   result.diagnostics.push(...notes);
@@ -276,15 +274,14 @@ export async function evaluatePendingAsync(
   if (threads > 0 && slices.count >= PARALLEL_MIN_SLICES) await evaluateBuiltinParallel(builtin, slices, threads, options, done, notes);
   else {
     // Evaluated now, while the labels are there; a failure is reported as evaluateWith would.
-    let raw: unknown;
     try {
-      raw = evaluateSlices(builtin, slices, options.ruleOptions);
+      const raw = evaluateSlices(builtin, slices, options.ruleOptions);
+      done.set(builtin, () => raw);
     } catch (thrown) {
       done.set(builtin, () => {
         throw thrown;
       });
     }
-    if (!done.has(builtin)) done.set(builtin, () => raw);
   }
   const document = pending.finish();
   const result = evaluateWith(document, packs, options, done);

@@ -23,7 +23,7 @@ import type { Worker } from "node:worker_threads";
 import { EvaluationError } from "../errors.js";
 import { startWorker, workerEntry } from "../worker-entry.js";
 import type { RulePack } from "./pack.js";
-import type { RulesSlices } from "./rules-slices.js";
+import { slicesOf, type RulesSlices } from "./rules-slices.js";
 import { ChunkSink, encodeChunked, recycle } from "./wasm-input.js";
 
 /** Below this many slices the workers' start (~50 ms each, plus their instance) is not worth it. */
@@ -87,16 +87,7 @@ export async function evaluateSlicesParallel(
   onWorker?: (worker: Worker) => void,
 ): Promise<{ result: unknown; onWorkers: number; problem: string | null }> {
   // Slices made as they are asked for (pendingRulesSlices), or given whole: each is dropped once encoded.
-  const source: RulesSlices = Array.isArray(slices)
-    ? {
-        count: slices.length,
-        slice: (i) => {
-          const s = slices[i] as Record<string, unknown>;
-          slices[i] = {}; // encoded: its view's arrays can go
-          return s;
-        },
-      }
-    : slices;
+  const source = Array.isArray(slices) ? slicesOf(slices) : slices;
   let onWorkers = 0;
   // Why the workers did not all take part (no entry file, a worker that could not start or died).
   let problem: string | null = null;
@@ -166,13 +157,9 @@ export async function evaluateSlicesParallel(
   }
 
   const encodeFor = (i: number): ChunkSink => encodeChunked(source.slice(i));
-  const here = (i: number, input: ChunkSink = encodeFor(i)): void => {
-    results[i] = evaluateHere(input);
-    done[i] = true;
-  };
-  const orphan = (): void => {
-    const o = orphans.shift() as { id: number; input: ChunkSink };
-    here(o.id, o.input);
+  const here = ({ id, input }: { id: number; input: ChunkSink }): void => {
+    results[id] = evaluateHere(input);
+    done[id] = true;
   };
   // Lets the workers' replies (and deaths) in between slices evaluated here.
   const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -193,16 +180,13 @@ export async function evaluateSlicesParallel(
         continue;
       }
       if (next < source.count && ready.length < READY) ready.push({ id: next, input: encodeFor(next++) });
-      else {
-        const r = ready.shift() as { id: number; input: ChunkSink };
-        here(r.id, r.input);
-      }
-      while (orphans.length > 0 && failure === null) orphan();
+      else here(ready.shift() as { id: number; input: ChunkSink });
+      while (orphans.length > 0 && failure === null) here(orphans.shift() as { id: number; input: ChunkSink });
       await yieldToEvents();
     }
     // What the workers still hold (or dropped by dying).
     for (;;) {
-      while (orphans.length > 0 && failure === null) orphan();
+      while (orphans.length > 0 && failure === null) here(orphans.shift() as { id: number; input: ChunkSink });
       if (failure !== null || lanes.every((l) => l.dead || l.inFlight.size === 0)) break;
       await new Promise<void>((resolve) => {
         wake = resolve;

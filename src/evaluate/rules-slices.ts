@@ -148,6 +148,18 @@ export interface RulesSlices {
   slice(i: number): Record<string, unknown>;
 }
 
+/** Slices already made, each dropped from the list once taken (encoded, its view's arrays can go). */
+export function slicesOf(list: Array<Record<string, unknown>>): RulesSlices {
+  return {
+    count: list.length,
+    slice: (i) => {
+      const s = list[i] as Record<string, unknown>;
+      list[i] = {};
+      return s;
+    },
+  };
+}
+
 /**
  * The slices of a document whose roles' analysis and usage labels are still being made
  * (buildPendingDocument): slice `i`'s roles and labels are finished when it is asked for, so that

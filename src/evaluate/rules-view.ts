@@ -119,6 +119,6 @@ export function rulesViewFrame(document: Partial<CanonicalDocument>): Record<str
 }
 
 /** The usage principals the rules read (their functions' own sessions), slimmed, in order. */
-export function rulesViewPrincipals(principals: readonly PrincipalUsage[]): Array<PrincipalUsage | Record<string, unknown>> {
+function rulesViewPrincipals(principals: readonly PrincipalUsage[]): Array<PrincipalUsage | Record<string, unknown>> {
   return principals.filter((p) => p.sessionKind === "function").map(slimPrincipal);
 }

@@ -1,8 +1,9 @@
 /**
  * A canonical document whose last parts are made as they are needed: the audit evaluates the
  * built-in rules' first slices while the roles' scope suggestions and the usage labels of the
- * later ones are still to be made (buildPendingDocument in src/audit/build-document.ts, src/evaluate/rules-slices.ts). Why: those
- * were ~1.5 s on one thread at 10,000 functions, with the machine's other cores idle.
+ * later ones are still to be made (buildPendingDocument in src/audit/build-document.ts,
+ * pendingRulesSlices in src/evaluate/rules-slices.ts). Why: those were ~1.5 s on one thread at
+ * 10,000 functions, with the machine's other cores idle.
  */
 
 import type { CanonicalDocument, Role } from "./document.js";
@@ -22,7 +23,7 @@ export interface PendingDocument {
   readonly deferred: boolean;
   /** Role `i` finished (made once). */
   role(i: number): Role;
-  /** The usage label set of function `i` (made once), or null when it has none. */
+  /** The usage label set of function `i`, or null when it has none: made once, or on each call when the labels are not kept. */
   labels(i: number): PermissionLabels | null;
   /** The finished document (made once): what buildDocument returns (without `usage.labels` when made not to keep them). */
   finish(): CanonicalDocument;

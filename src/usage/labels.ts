@@ -58,11 +58,12 @@ export function labelUsage(aggregate: UsageAggregate, document: Doc, options: La
 
 /**
  * labelUsage in two steps, for a caller that evaluates rules while the labels are made (the audit:
- * buildPendingDocument in src/audit/build-document.ts). `section` is the usage section without its labels: coverage, window and
- * the principals in their final order. `labelsOf(fn)` makes one function's label set (once; null
- * when the function gets none); `finish()` makes the rest and completes the section, which is then
- * labelUsage's, whatever was asked for before and in which order (test/usage/labelling.test.ts):
- * every label set depends only on the aggregate, its role and its function.
+ * buildPendingDocument in src/audit/build-document.ts). `section` is the usage section without its
+ * labels: coverage, window and the principals in their final order. `labelsOf(fn)` makes one
+ * function's label set (once; null when the function gets none); `finish()` makes the rest and
+ * completes the section, which is then labelUsage's, whatever was asked for before and in which
+ * order (test/audit/pending.test.ts): every label set depends only on the aggregate, its role and
+ * its function.
  */
 export interface Labelling {
   readonly section: UsageSection;
@@ -109,6 +110,13 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
     const d = iso(t).slice(0, 10);
     if (!daysSeen.has(d)) missingDays.push(d);
   }
+  // Why no permission can be called unused (null: the window is covered), for all of them alike.
+  const uncoveredAll =
+    missingDays.length > 0
+      ? `usage data misses ${missingDays.length} of ${windowDays} days of the window (first missing: ${missingDays[0]})`
+      : cov.partial
+        ? "usage data is partial (see coverage.partialReasons)"
+        : null;
 
   // Sessions → functions.
   const fnByRoleAndName = new Map<string, LambdaFunction[]>();
@@ -186,14 +194,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
     else if (created === null && options.recentlyModifiedIsNew !== false && f.lastModified !== null && f.lastModified > start) {
       tooNew = `function last modified ${f.lastModified.slice(0, 10)} inside the window and its creation date is not in the logs`;
     }
-    const uncovered =
-      missingDays.length > 0
-        ? `usage data misses ${missingDays.length} of ${windowDays} days of the window (first missing: ${missingDays[0]})`
-        : !cov.accounts.includes(f.accountId)
-          ? `no usage data for account ${f.accountId}`
-          : cov.partial
-            ? "usage data is partial (see coverage.partialReasons)"
-            : null;
+    const uncovered = missingDays.length === 0 && !cov.accounts.includes(f.accountId) ? `no usage data for account ${f.accountId}` : uncoveredAll;
     const ls = complete(f, {
       roleArn: role.arn,
       functionArn: f.arn,
@@ -232,8 +233,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
       const service = serviceSessionsByRole.get(k) ?? [];
       const granted = grantedActions(role, document, [...own, ...service], partialReasons);
       const tooNew = role.createDate !== null && role.createDate > start ? `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window` : null;
-      const uncovered = missingDays.length > 0 ? `usage data misses ${missingDays.length} of ${windowDays} days of the window (first missing: ${missingDays[0]})` : cov.partial ? "usage data is partial (see coverage.partialReasons)" : null;
-      const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: uncovered === null, permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged }) });
+      const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: uncoveredAll === null, permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered: uncoveredAll, dataEventsLogged }) });
       owners.push(role);
       if (keep) labelSets.push(ls);
     }

@@ -80,11 +80,11 @@ export function registerAudit(program: Command): void {
       // are evaluated (PendingDocument); that time is counted as analysis. The labels are kept only
       // for custom rule packs (given the whole document): no report reads them, and the built-in
       // rules get their digest slice by slice.
-      const customPacks = (fromConfig.rules?.length ?? 0) + (flags.rules?.length ?? 0) > 0;
-      const pending = await pendingDocumentFor(paths, flags, effective, progress, timings && cpuTimings ? { wall: timings, cpu: cpuTimings } : undefined, iacOptionsOf(flags), customPacks);
+      const packSpecs = [...(fromConfig.rules ?? []), ...(flags.rules ?? [])];
+      const pending = await pendingDocumentFor(paths, flags, effective, progress, timings && cpuTimings ? { wall: timings, cpu: cpuTimings } : undefined, iacOptionsOf(flags), packSpecs.length > 0);
       // Load (and, for folders of .rego, compile) every extra pack once: the report renderers need
       // their catalogs too.
-      const extraPacks = [...(fromConfig.rules ?? []), ...(flags.rules ?? [])].map((r) => (typeof r === "string" ? loadRulePack(r) : r));
+      const extraPacks = packSpecs.map((r) => (typeof r === "string" ? loadRulePack(r) : r));
       let t = startStage();
       const { document, report } = await auditPendingAsync(pending, { ...fromConfig, rules: extraPacks });
       addTiming(timings, "evaluate", t, cpuTimings);
