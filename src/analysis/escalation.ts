@@ -27,8 +27,13 @@ interface Step {
   target: TargetKind;
   /** For `passable-role`: the service the role is passed to (iam:PassedToService). */
   service?: string;
-  /** For `new-resource`: the resource-type path after `arn:<p>:<svc>:<region>:<account>:`. */
+  /**
+   * For `new-resource`: the resource-type path after `arn:<p>:<svc>:<region>:<account>:`, or `*` for
+   * an action with no resource types (AWS then authorizes it on `*` only).
+   */
   newResource?: string;
+  /** For `new-resource`: a path per action, where the step's actions act on different resource types. */
+  resources?: Readonly<Record<string, string>>;
   /** For `new-resource`: the ARN's service when it is not the action's (ec2-instance-connect acts on ec2 instances). */
   resourceService?: string;
   /** For `new-resource`: the step acts on an existing resource of the type (a takeover), not a new one. */
@@ -44,6 +49,8 @@ interface Method {
 
 const pass = (service: string): Step => ({ actions: ["iam:PassRole"], target: "passable-role", service });
 const create = (actions: string[], newResource: string): Step => ({ actions, target: "new-resource", newResource });
+/** A step any one of whose actions will do, each on its own resource type (`{"glue:CreateTrigger": "trigger/*"}`). */
+const createEither = (resources: Record<string, string>): Step => ({ actions: Object.keys(resources), target: "new-resource", resources });
 /**
  * A step on any existing resource of a type (the account's instances, tasks, stacks, notebooks):
  * the inputs do not list them, so "any X" is the representative target, as for new resources.
@@ -88,6 +95,82 @@ export const ESCALATION_METHODS: readonly Method[] = [
     title: "Pass a role to a SageMaker notebook",
     steps: [pass("sagemaker.amazonaws.com"), create(["sagemaker:CreateNotebookInstance"], "notebook-instance/*"), create(["sagemaker:CreatePresignedNotebookInstanceUrl"], "notebook-instance/*")],
     why: "can open a notebook running with a more privileged role",
+  },
+  // Passing a role to other new compute (pathfinding.cloud apprunner-001, bedrock-001,
+  // cloudformation-003/004, codebuild-001/004, ec2-003, ecs-001..005, glue-003..006,
+  // sagemaker-002/003; Cloudsplaining 0.9's PassExistingRoleToNew… methods, docs/comparison.md).
+  // Where a step can be done several ways (run the task, start it, or make a service of it), any
+  // one of them will do. The resource paths follow the ARN formats of the Service Authorization
+  // Reference, wildcarded in every segment so that a grant on `task-definition/*` and one on
+  // `task-definition/*:*` both reach the new resource.
+  {
+    id: "passrole-codebuild",
+    title: "Pass a role to a new CodeBuild project",
+    steps: [pass("codebuild.amazonaws.com"), create(["codebuild:CreateProject"], "project/*"), create(["codebuild:StartBuild", "codebuild:StartBuildBatch"], "project/*")],
+    why: "can create a build project whose commands run with a more privileged service role, and start a build",
+  },
+  {
+    id: "passrole-ecs",
+    title: "Pass a role to a new ECS task",
+    steps: [
+      pass("ecs-tasks.amazonaws.com"),
+      create(["ecs:RegisterTaskDefinition"], "task-definition/*:*"),
+      createEither({ "ecs:RunTask": "task-definition/*:*", "ecs:StartTask": "task-definition/*:*", "ecs:CreateService": "service/*/*" }),
+    ],
+    why: "can register a task definition with a more privileged task role and run it (as a task or a service)",
+  },
+  {
+    id: "passrole-glue-job",
+    title: "Pass a role to a new Glue job",
+    steps: [pass("glue.amazonaws.com"), create(["glue:CreateJob"], "job/*"), createEither({ "glue:StartJobRun": "job/*", "glue:CreateTrigger": "trigger/*" })],
+    why: "can create a Glue job whose script runs with a more privileged role, and run it (directly or by a trigger)",
+  },
+  {
+    id: "glue-update-job",
+    title: "Give an existing Glue job another role",
+    steps: [pass("glue.amazonaws.com"), takeOver(["glue:UpdateJob"], "job/*"), createEither({ "glue:StartJobRun": "job/*", "glue:CreateTrigger": "trigger/*" })],
+    why: "can rewrite an existing Glue job's script and role, and run it",
+  },
+  {
+    id: "passrole-sagemaker-job",
+    title: "Pass a role to a new SageMaker training or processing job",
+    steps: [pass("sagemaker.amazonaws.com"), createEither({ "sagemaker:CreateTrainingJob": "training-job/*", "sagemaker:CreateProcessingJob": "processing-job/*" })],
+    why: "can start a training or processing job whose container runs with a more privileged role",
+  },
+  {
+    id: "passrole-ec2-spot",
+    title: "Pass a role to a new EC2 Spot Instance",
+    steps: [pass("ec2.amazonaws.com"), create(["ec2:RequestSpotInstances"], "spot-instances-request/*")],
+    why: "can request a Spot Instance with a more privileged instance profile and read its credentials",
+  },
+  {
+    id: "passrole-apprunner",
+    title: "Pass a role to a new App Runner service",
+    steps: [pass("tasks.apprunner.amazonaws.com"), create(["apprunner:CreateService"], "service/*/*")],
+    why: "can create an App Runner service whose code runs with a more privileged instance role",
+  },
+  {
+    id: "passrole-cloudformation-stackset",
+    title: "Pass a role to a new CloudFormation StackSet",
+    steps: [pass("cloudformation.amazonaws.com"), create(["cloudformation:CreateStackSet"], "*"), create(["cloudformation:CreateStackInstances"], "stackset/*:*")],
+    why: "can create a StackSet administered by a more privileged role and deploy its stacks",
+  },
+  {
+    id: "cloudformation-update-stackset",
+    title: "Change an existing StackSet with another role",
+    steps: [pass("cloudformation.amazonaws.com"), takeOver(["cloudformation:UpdateStackSet"], "stackset/*:*")],
+    why: "can change an existing StackSet's template and administration role; its stacks are updated with that role",
+  },
+  {
+    id: "passrole-bedrock-code-interpreter",
+    title: "Pass a role to a new Bedrock AgentCore code interpreter",
+    steps: [
+      pass("bedrock-agentcore.amazonaws.com"),
+      create(["bedrock-agentcore:CreateCodeInterpreter"], "*"),
+      create(["bedrock-agentcore:StartCodeInterpreterSession"], "code-interpreter-custom/*"),
+      create(["bedrock-agentcore:InvokeCodeInterpreter"], "code-interpreter-custom/*"),
+    ],
+    why: "can create a code interpreter with a more privileged execution role and run code in it",
   },
   // Taking over an existing compute resource's role without iam:PassRole (pathfinding.cloud ec2-002,
   // ec2-004, ec2instanceconnect-003, ecs-006, cloudformation-005, sagemaker-004/005, bedrock-002;
@@ -250,7 +333,7 @@ function listOf(targets: EscalationTargets, key: string, build: () => readonly {
  * Targets of a step, lazily: the representative "any" target comes first, so a grant covering every
  * name stops the enumeration before the (possibly thousands of) concrete targets are even built.
  */
-function* candidates(step: Step, self: Role | Principal, targets: EscalationTargets, selfPolicies: readonly string[]): Generator<Candidate | CandidateList> {
+function* candidates(step: Step, action: string, self: Role | Principal, targets: EscalationTargets, selfPolicies: readonly string[]): Generator<Candidate | CandidateList> {
   const account = self.accountId;
   const p = partitionOf(self.arn);
   const any = (type: string): Candidate => ({ arn: `arn:${p}:iam::${account}:${type}/*`, label: `<any ${type} in ${account}>` });
@@ -289,12 +372,16 @@ function* candidates(step: Step, self: Role | Principal, targets: EscalationTarg
       return;
     }
     case "new-resource": {
-      const path = step.newResource ?? "*";
+      const path = step.resources?.[action] ?? step.newResource ?? "*";
+      if (path === "*") {
+        yield { arn: "*", label: `<new ${action.split(":")[0]} resource in ${account}>` };
+        return;
+      }
       if (path.startsWith("iam:")) {
         yield { arn: `arn:${p}:iam::${account}:${path.slice(4)}`, label: `<any ${path.slice(4).replace(/\/\*$/, "")} in ${account}>` };
         return;
       }
-      const service = step.resourceService ?? (step.actions[0] ?? "").split(":")[0] ?? "";
+      const service = step.resourceService ?? action.split(":")[0] ?? "";
       const regions = targets.regionsByAccount.get(account) ?? [];
       const region = regions[0] ?? "us-east-1";
       const label = step.existing ? `<any ${service} ${path.split(/[/:]/)[0]} in ${account}>` : `<new ${service} resource in ${account}>`;
@@ -428,7 +515,7 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
       if (reason === "") reason = r.explanation.summary;
       return false;
     };
-    for (const c of candidates(step, self, targets, selfPolicies)) {
+    for (const c of candidates(step, action, self, targets, selfPolicies)) {
       if (!("list" in c)) {
         const r = decide(c);
         if (!record(r)) continue;

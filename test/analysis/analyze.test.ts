@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { analyzeDocument } from "../../src/analysis/index.js";
+import { readFileSync } from "node:fs";
+import { analyzeDocument, ESCALATION_METHODS } from "../../src/analysis/index.js";
 import { principalContext } from "../../src/analysis/context.js";
 import { MAX_READERS, READ_CONFIGURATION_ACTIONS } from "../../src/analysis/readers.js";
 import { evaluateRequest } from "../../src/iam/evaluate.js";
@@ -299,6 +300,109 @@ describe("privilege-escalation paths (decided by the engine)", () => {
     expect(ids(esc(policy(allow(["bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"], [`arn:aws:bedrock-agentcore:*:${ACCOUNT}:code-interpreter-custom/*`]))))).toEqual(["bedrock-code-interpreter-session"]);
     // AWS's built-in interpreter (account "aws") runs with no role of the customer's.
     expect(ids(esc(policy(allow(["bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"], ["arn:aws:bedrock-agentcore:*:aws:code-interpreter/*"]))))).toEqual([]);
+  });
+
+  describe("PassRole to other new compute: every step needed, any one way of running it", () => {
+    // A role each service can be passed: the passable-role step needs one that trusts the service.
+    const escTo = (service: string, inline: ReturnType<typeof policy>) => {
+      const trust = policy({ Effect: "Allow", Principal: { Service: [service] }, Action: ["sts:AssumeRole"] });
+      const doc = analyzed(
+        documentOf({
+          roles: [role("app", { inline: { p: inline } }), role("admin", { managed: ["arn:aws:iam::aws:policy/AdministratorAccess"], trust })],
+          functions: [fn("app", "app")],
+          policies: [awsManaged("AdministratorAccess")],
+        }),
+      );
+      return roleOf(doc, "app").analysis!;
+    };
+    const cases: { id: string; service: string; steps: string[][]; scoped?: { action: string; arn: string; reaches: boolean }[] }[] = [
+      { id: "passrole-codebuild", service: "codebuild.amazonaws.com", steps: [["codebuild:CreateProject"], ["codebuild:StartBuild", "codebuild:StartBuildBatch"]] },
+      {
+        id: "passrole-ecs",
+        service: "ecs-tasks.amazonaws.com",
+        steps: [["ecs:RegisterTaskDefinition"], ["ecs:RunTask", "ecs:StartTask", "ecs:CreateService"]],
+        scoped: [
+          { action: "ecs:RunTask", arn: `arn:aws:ecs:*:${ACCOUNT}:task-definition/*:*`, reaches: true },
+          { action: "ecs:CreateService", arn: `arn:aws:ecs:*:${ACCOUNT}:service/*`, reaches: true },
+          // RunTask acts on task definitions: a grant on services only does not run one.
+          { action: "ecs:RunTask", arn: `arn:aws:ecs:*:${ACCOUNT}:service/*`, reaches: false },
+        ],
+      },
+      {
+        id: "passrole-glue-job",
+        service: "glue.amazonaws.com",
+        steps: [["glue:CreateJob"], ["glue:StartJobRun", "glue:CreateTrigger"]],
+        scoped: [
+          { action: "glue:CreateTrigger", arn: `arn:aws:glue:*:${ACCOUNT}:trigger/*`, reaches: true },
+          { action: "glue:CreateTrigger", arn: `arn:aws:glue:*:${ACCOUNT}:job/*`, reaches: false },
+        ],
+      },
+      { id: "glue-update-job", service: "glue.amazonaws.com", steps: [["glue:UpdateJob"], ["glue:StartJobRun", "glue:CreateTrigger"]] },
+      { id: "passrole-sagemaker-job", service: "sagemaker.amazonaws.com", steps: [["sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob"]] },
+      { id: "passrole-ec2-spot", service: "ec2.amazonaws.com", steps: [["ec2:RequestSpotInstances"]] },
+      { id: "passrole-apprunner", service: "tasks.apprunner.amazonaws.com", steps: [["apprunner:CreateService"]] },
+      {
+        id: "passrole-cloudformation-stackset",
+        service: "cloudformation.amazonaws.com",
+        steps: [["cloudformation:CreateStackSet"], ["cloudformation:CreateStackInstances"]],
+        // CreateStackSet has no resource types: AWS authorizes it on "*" only, so a statement naming
+        // ARNs does not grant it, even ones matching every CloudFormation resource.
+        scoped: [
+          { action: "cloudformation:CreateStackSet", arn: `arn:aws:cloudformation:*:${ACCOUNT}:*`, reaches: false },
+          { action: "cloudformation:CreateStackInstances", arn: `arn:aws:cloudformation:*:${ACCOUNT}:stackset/*`, reaches: true },
+        ],
+      },
+      { id: "cloudformation-update-stackset", service: "cloudformation.amazonaws.com", steps: [["cloudformation:UpdateStackSet"]] },
+      {
+        id: "passrole-bedrock-code-interpreter",
+        service: "bedrock-agentcore.amazonaws.com",
+        steps: [["bedrock-agentcore:CreateCodeInterpreter"], ["bedrock-agentcore:StartCodeInterpreterSession"], ["bedrock-agentcore:InvokeCodeInterpreter"]],
+      },
+    ];
+
+    for (const c of cases) {
+      it(`${c.id}: PassRole to ${c.service} and ${c.steps.map((s) => s.join(" | ")).join(" + ")}`, () => {
+        const all = (ways: (s: string[]) => string[]) => c.steps.flatMap(ways);
+        // Each way of doing each step is enough, with every other step granted.
+        for (let k = 0; k < c.steps.length; k++) {
+          for (const way of c.steps[k]!) {
+            const actions = ["iam:PassRole", ...c.steps.flatMap((s, j) => (j === k ? [way] : [s[0]!]))];
+            const a = escTo(c.service, policy(allow(actions)));
+            expect(ids(a), actions.join(", ")).toContain(c.id);
+            const path = a.escalationPaths.find((p) => p.id === c.id)!;
+            // PassRole on "*" reaches any role, those created later included.
+            expect(path.resources).toContain(`<any role in ${ACCOUNT}>`);
+            expect(path.actions).toEqual(actions);
+          }
+        }
+        // PassRole on one role: the path reaches it when it trusts the service, not otherwise.
+        const named = (service: string) => escTo(service, policy(allow(["iam:PassRole"], [roleArn("admin")]), allow(all((s) => s))));
+        expect(named(c.service).escalationPaths.find((p) => p.id === c.id)?.resources).toContain(roleArn("admin"));
+        expect(ids(named("example.amazonaws.com"))).not.toContain(c.id);
+        // Without PassRole, without any one step, or with PassRole only to another service: no path.
+        expect(ids(escTo(c.service, policy(allow(all((s) => s)))))).not.toContain(c.id);
+        for (let k = 0; k < c.steps.length; k++) {
+          const a = escTo(c.service, policy(allow(["iam:PassRole", ...c.steps.flatMap((s, j) => (j === k ? [] : s))])));
+          expect(ids(a), `without ${c.steps[k]!.join(" | ")}`).not.toContain(c.id);
+          expect(a.blockedEscalations.map((b) => b.id)).toContain(c.id);
+        }
+        const otherService = policy(allow(["iam:PassRole"], ["*"], { Condition: { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com"] } } }), allow(all((s) => s)));
+        expect(ids(escTo(c.service, otherService))).not.toContain(c.id);
+        for (const s of c.scoped ?? []) {
+          const rest = all((x) => x).filter((x) => x !== s.action && !c.steps.find((st) => st.includes(s.action))!.includes(x));
+          const a = escTo(c.service, policy(allow(["iam:PassRole", ...rest]), allow([s.action], [s.arn])));
+          expect(ids(a).includes(c.id), `${s.action} on ${s.arn}`).toBe(s.reaches);
+        }
+      });
+    }
+  });
+
+  it("the rule's documentation lists every path, in catalogue order, and every action is a real one", () => {
+    const doc = readFileSync(new URL("../../docs/rules/LR014-privilege-escalation.md", import.meta.url), "utf8");
+    const listed = /Paths: ([^.]+)\./.exec(doc)?.[1]?.split(", ");
+    expect(listed).toEqual(ESCALATION_METHODS.map((m) => m.id));
+    const catalog = loadActionCatalogSync();
+    for (const m of ESCALATION_METHODS) for (const s of m.steps) for (const a of s.actions) expect(catalog.expand(a), `${m.id}: ${a}`).toEqual([a]);
   });
 
   it("computes paths for IAM users too (their groups' policies included)", () => {

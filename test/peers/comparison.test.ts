@@ -101,6 +101,79 @@ describe.skipIf(!existsSync(CORPUS))("leastrole's column of the comparison, reru
     }
   });
 
+  it("cloudmapper bad_role (Allow * on *): every one of Cloudsplaining's 59 escalation methods is an LR014 path", () => {
+    // Cloudsplaining 0.9.1's PRIVILEGE_ESCALATION_METHODS → the LR014 path that covers it. Several of
+    // theirs are one of ours: their variants of a step (run a task, start it, or make a service) are
+    // one step with alternatives here, and their two-step IAM combinations need only the first step.
+    const ours: Record<string, string> = {
+      AccessExistingBedrockCodeInterpreterSession: "bedrock-code-interpreter-session",
+      AddUserToGroup: "iam-add-user-to-group",
+      AttachGroupPolicy: "iam-put-group-policy",
+      AttachRolePolicy: "iam-attach-role-policy",
+      AttachRolePolicyThenUpdateAssumeRolePolicy: "iam-attach-role-policy",
+      AttachUserPolicy: "iam-attach-user-policy",
+      AttachUserPolicyThenCreateAccessKey: "iam-attach-user-policy",
+      CreateAccessKey: "iam-create-access-key",
+      CreateAndRotateAccessKey: "iam-create-access-key",
+      CreateEC2WithExistingIP: "passrole-ec2",
+      CreateLoginProfile: "iam-create-login-profile",
+      CreateNewPolicyVersion: "iam-create-policy-version",
+      CreatePolicyVersionThenAssumeRole: "iam-create-policy-version",
+      CreatePolicyVersionThenUpdateAssumeRolePolicy: "iam-create-policy-version",
+      CreatePresignedSageMakerNotebookUrl: "sagemaker-presigned-notebook-url",
+      EC2InstanceConnectSendSSHPublicKey: "ec2-instance-connect-ssh",
+      ECSExecuteCommandOnRunningTask: "ecs-execute-command",
+      EditExistingLambdaFunctionWithRole: "lambda-update-code",
+      ExecuteCloudFormationChangeSet: "cloudformation-execute-change-set",
+      ModifyEC2InstanceUserDataThenRestart: "ec2-modify-user-data",
+      ModifyExistingEC2LaunchTemplate: "ec2-modify-launch-template",
+      PassExistingRoleToCloudFormation: "passrole-cloudformation",
+      PassExistingRoleToNewAppRunnerService: "passrole-apprunner",
+      PassExistingRoleToNewBedrockCodeInterpreter: "passrole-bedrock-code-interpreter",
+      PassExistingRoleToNewCloudFormationStackSet: "passrole-cloudformation-stackset",
+      PassExistingRoleToNewCodeBuildProjectThenBuild: "passrole-codebuild",
+      PassExistingRoleToNewCodeBuildProjectThenBuildBatch: "passrole-codebuild",
+      PassExistingRoleToNewDataPipeline: "passrole-datapipeline",
+      PassExistingRoleToNewEC2SpotInstance: "passrole-ec2-spot",
+      PassExistingRoleToNewECSClusterRunTask: "passrole-ecs",
+      PassExistingRoleToNewECSClusterServiceTask: "passrole-ecs",
+      PassExistingRoleToNewECSService: "passrole-ecs",
+      PassExistingRoleToNewECSTaskViaRunTask: "passrole-ecs",
+      PassExistingRoleToNewECSTaskViaStartTask: "passrole-ecs",
+      PassExistingRoleToNewGlueDevEndpoint: "passrole-glue",
+      PassExistingRoleToNewGlueJobThenRun: "passrole-glue-job",
+      PassExistingRoleToNewGlueJobViaTrigger: "passrole-glue-job",
+      PassExistingRoleToNewLambdaThenAddPermission: "passrole-lambda",
+      PassExistingRoleToNewLambdaThenInvoke: "passrole-lambda",
+      PassExistingRoleToNewLambdaThenTriggerWithExistingDynamo: "passrole-lambda",
+      PassExistingRoleToNewLambdaThenTriggerWithNewDynamo: "passrole-lambda",
+      PassExistingRoleToNewSageMakerNotebookInstance: "passrole-sagemaker",
+      PassExistingRoleToNewSageMakerProcessingJob: "passrole-sagemaker-job",
+      PassExistingRoleToNewSageMakerTrainingJob: "passrole-sagemaker-job",
+      PassExistingRoleToUpdatedGlueJobThenRun: "glue-update-job",
+      PassExistingRoleToUpdatedGlueJobViaTrigger: "glue-update-job",
+      PassRoleToUpdateCloudFormationStackSet: "cloudformation-update-stackset",
+      PutGroupPolicy: "iam-put-group-policy",
+      PutRolePolicy: "iam-put-role-policy",
+      PutRolePolicyThenUpdateAssumeRolePolicy: "iam-put-role-policy",
+      PutUserPolicy: "iam-put-user-policy",
+      PutUserPolicyThenCreateAccessKey: "iam-put-user-policy",
+      SetExistingDefaultPolicyVersion: "iam-set-default-policy-version",
+      UpdateAndInvokeLambdaFunction: "lambda-update-code",
+      UpdateExistingGlueDevEndpoint: "glue-update-dev-endpoint",
+      UpdateLambdaFunctionAndAddPermission: "lambda-update-code",
+      UpdateLoginProfile: "iam-create-login-profile",
+      UpdateRolePolicyToAssumeIt: "iam-update-assume-role-policy",
+      UpdateSageMakerNotebookLifecycleConfig: "sagemaker-notebook-lifecycle-config",
+    };
+    const t = stored.exports.find((x) => x.name === "cloudmapper-demo-account")!.tables;
+    const theirs = (t.cloudsplaining["policy/inline:dostuff"]?.["privilege-escalation"] ?? []).map((m) => m.slice("inline:dostuff: ".length));
+    expect(theirs.length).toBe(59);
+    expect([...theirs].sort()).toEqual(Object.keys(ours).sort());
+    const found = t["leastrole-account"]["role/bad_role"]?.["privilege-escalation"] ?? [];
+    for (const m of theirs) expect(found, m).toContain(`LR014 ${ours[m]}`);
+  });
+
   it("as-Lambda: ${aws:username} in a role's policy grants the role nothing, so no LR014 on cloudmapper's BAD_MFA_POLICY (a fixed false positive)", () => {
     const t = stored.exports.find((x) => x.name === "cloudmapper-demo-account")!.tables;
     // What remains is LR019 on its retired SMS-MFA actions, as Parliament's UNKNOWN_ACTION.
