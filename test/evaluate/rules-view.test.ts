@@ -122,6 +122,19 @@ describe("the built-in rules' view", () => {
     expect(findings.some((f) => f.rule === "unused_permission" && f.evidence.unused?.includes("s3:\u{1F600}"))).toBe(true);
   }, 60_000);
 
+  it("keeps each role's escalation paths and leaves out the methods its policies rule out (no rule reads them)", () => {
+    const view = builtinRulesView(scaled) as { roles: Array<{ arn: string; analysis: Record<string, unknown> }> };
+    const blocked = scaled.roles.filter((r) => (r.analysis?.blockedEscalations.length ?? 0) > 0);
+    expect(blocked.length).toBeGreaterThan(0);
+    for (const r of view.roles) {
+      const original = scaled.roles.find((x) => x.arn === r.arn)!;
+      expect(r.analysis.blockedEscalations).toBeUndefined();
+      expect(r.analysis.escalationPaths).toEqual(original.analysis!.escalationPaths);
+    }
+    // The document keeps them: the view is a copy where it differs.
+    expect(blocked[0]!.analysis!.blockedEscalations.length).toBeGreaterThan(0);
+  });
+
   it("keeps only denied requirements, without their statements, and no source or warning list or partial flag in meta", () => {
     const view = builtinRulesView(scaled) as { functions: Array<{ arn: string; analysis: { requirements: Array<Record<string, unknown>> } }>; meta: Record<string, unknown> };
     const all = scaled.functions.flatMap((f) => f.analysis!.requirements);
