@@ -9,20 +9,46 @@
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { InputError } from "../errors.js";
+import { MAX_STRING_LENGTH } from "./large-json.js";
 
 export function sha256(bytes: Uint8Array | string): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** Decode bytes to text: gunzip when gzip, then honour a UTF-16 LE or UTF-8 byte-order mark. */
-export function decodeText(bytes: Uint8Array, file: string): string {
-  let data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** The bytes, gunzipped when gzip (sniffed by magic bytes). */
+export function gunzipped(bytes: Uint8Array, file: string): Buffer {
+  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
     try {
-      data = gunzipSync(data);
+      return gunzipSync(data);
     } catch (cause) {
       throw new InputError("gzip data is corrupt or truncated", { file, cause });
     }
+  }
+  return data;
+}
+
+/**
+ * UTF-8 bytes from which on a file is parsed from its bytes (large-json.ts), not as one string:
+ * past MAX_STRING_LENGTH the string cannot be made at all, and below it the string would double
+ * the file's memory.
+ */
+export const LARGE_JSON_BYTES = 256 << 20;
+
+/** Bytes that are parsed without being made a string: large, and not UTF-16 (which has a BOM). */
+export function isLargeUtf8(data: Buffer, threshold = LARGE_JSON_BYTES): boolean {
+  return data.length > threshold && !(data[0] === 0xff && data[1] === 0xfe) && !(data[0] === 0xfe && data[1] === 0xff);
+}
+
+/** Decode bytes to text: gunzip when gzip, then honour a UTF-16 LE or UTF-8 byte-order mark. */
+export function decodeText(bytes: Uint8Array, file: string): string {
+  return decodeGunzipped(gunzipped(bytes, file), file);
+}
+
+/** decodeText of bytes already gunzipped. */
+export function decodeGunzipped(data: Buffer, file: string): string {
+  if (data.length > MAX_STRING_LENGTH * (data[0] === 0xff || data[0] === 0xfe ? 2 : 1)) {
+    throw new InputError(`the file is too large to read as text (${data.length} bytes after decompression)`, { file });
   }
   if (data.length >= 2 && data[0] === 0xff && data[1] === 0xfe) return data.subarray(2).toString("utf16le");
   if (data.length >= 2 && data[0] === 0xfe && data[1] === 0xff) {

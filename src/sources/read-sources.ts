@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { LeastroleError, toError } from "../errors.js";
 import type { Warning } from "../model/document.js";
 import { detect } from "./detect.js";
-import { decodeText, looksLikeJson, parseJsonDocuments, sha256 } from "./json-input.js";
+import { decodeGunzipped, gunzipped, isLargeUtf8, looksLikeJson, parseJsonDocuments, sha256 } from "./json-input.js";
+import { parseLargeJson } from "./large-json.js";
 import { pathContext } from "./path-context.js";
 import { checkBarePolicyDocument } from "./policy-document-file.js";
 import type { PathContext, SourceFragment } from "./types.js";
@@ -33,6 +34,10 @@ export interface ReadOneOptions {
   context?: PathContext;
   /** Options for the Terraform and CloudFormation readers (account, region, parameters, .tf files…). */
   iac?: IacReadOptions;
+  /** Bytes (after decompression) past which JSON is parsed from the bytes (LARGE_JSON_BYTES; tests set it low). */
+  largeJsonBytes?: number;
+  /** The pieces that large JSON is parsed in (large-json.ts; tests set it low). */
+  largeJsonPieceBytes?: number;
 }
 
 /** Read one file's bytes (or text). Never throws for bad input: problems come back as warnings. */
@@ -40,52 +45,64 @@ export function readSourceBytes(file: string, bytes: Uint8Array | string, option
   try {
     const data = typeof bytes === "string" ? Buffer.from(bytes, "utf8") : bytes;
     const digest = sha256(data);
-    const text = decodeText(data, file);
+    const raw = gunzipped(data, file);
+    // Past a few hundred MB (a canonical document of 10,000 functions with usage), parsed from the bytes.
+    const text = isLargeUtf8(raw, options.largeJsonBytes) ? null : decodeGunzipped(raw, file);
+    if (text === null) {
+      if (looksLikeJson(raw.toString("utf8", 0, 4096))) return readValues(file, digest, parseLargeJson(raw, file, options.largeJsonPieceBytes), data, options);
+      return notJson(file, options);
+    }
     if (!looksLikeJson(text) && looksLikeYamlTemplate(text)) {
       // CloudFormation / SAM templates in YAML: the IaC reader (src/sources/cloudformation) reads them.
       return { fragment: readCloudFormationTemplate(data, file, options.iac), warnings: [] };
     }
-    if (!looksLikeJson(text)) {
-      if (options.explicit) return { fragment: null, warnings: [{ code: "not-json", severity: "error", file, message: "not a JSON file (it does not start with { or [)" }] };
-      return { fragment: null, warnings: [{ code: "skipped-non-json", severity: "info", file, message: "skipped: not a JSON file" }] };
-    }
-    const values = parseJsonDocuments(text, file);
-    if (values.length === 1) {
-      // Terraform plans and CloudFormation/SAM/CDK templates in JSON: the IaC readers.
-      const iac = detectIac(values[0], file);
-      if (iac === "terraform-plan") return { fragment: readTerraformPlan(data, file, options.iac), warnings: [] };
-      if (iac === "cloudformation") return { fragment: readCloudFormationTemplate(data, file, options.iac), warnings: [] };
-    }
-    const context = options.context ?? pathContext(file);
-    const detection = detect(values, context);
-    switch (detection.kind) {
-      case "unknown": {
-        const where = context.call ? ` (collector call ${context.call})` : "";
-        const layoutOnly = context.service !== null && context.service !== "lambda" && context.service !== "iam";
-        return {
-          fragment: null,
-          warnings: [
-            {
-              code: "unrecognized-input",
-              // In a collector folder most files are other services' outputs: that is expected.
-              severity: layoutOnly ? "info" : "warning",
-              file,
-              message: `skipped: not an input leastrole reads${where}; accepted: get-account-authorization-details, lambda list-functions/get-function/get-function-configuration, get-policy, list-event-source-mappings, get-function-url-config, get-function-event-invoke-config, list-tags, a canonical document`,
-            },
-          ],
-        };
-      }
-      case "not-used":
-        return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: ${detection.what}` }] };
-      case "policy-document":
-        return { fragment: null, warnings: [checkBarePolicyDocument(values[0], file)] };
-      default: {
-        const fragment = detection.read({ file, sha256: digest, values, context });
-        return { fragment, warnings: [] };
-      }
-    }
+    if (!looksLikeJson(text)) return notJson(file, options);
+    return readValues(file, digest, parseJsonDocuments(text, file), data, options);
   } catch (error) {
     return { fragment: null, warnings: [errorWarning(file, error)] };
+  }
+}
+
+function notJson(file: string, options: ReadOneOptions): { fragment: null; warnings: Warning[] } {
+  if (options.explicit) return { fragment: null, warnings: [{ code: "not-json", severity: "error", file, message: "not a JSON file (it does not start with { or [)" }] };
+  return { fragment: null, warnings: [{ code: "skipped-non-json", severity: "info", file, message: "skipped: not a JSON file" }] };
+}
+
+/** The reader for a file's JSON values (`data`: its bytes, for the IaC readers, which keep line numbers). */
+function readValues(file: string, digest: string, values: unknown[], data: Uint8Array, options: ReadOneOptions): { fragment: SourceFragment | null; warnings: Warning[] } {
+  if (values.length === 1) {
+    // Terraform plans and CloudFormation/SAM/CDK templates in JSON: the IaC readers.
+    const iac = detectIac(values[0], file);
+    if (iac === "terraform-plan") return { fragment: readTerraformPlan(data, file, options.iac), warnings: [] };
+    if (iac === "cloudformation") return { fragment: readCloudFormationTemplate(data, file, options.iac), warnings: [] };
+  }
+  const context = options.context ?? pathContext(file);
+  const detection = detect(values, context);
+  switch (detection.kind) {
+    case "unknown": {
+      const where = context.call ? ` (collector call ${context.call})` : "";
+      const layoutOnly = context.service !== null && context.service !== "lambda" && context.service !== "iam";
+      return {
+        fragment: null,
+        warnings: [
+          {
+            code: "unrecognized-input",
+            // In a collector folder most files are other services' outputs: that is expected.
+            severity: layoutOnly ? "info" : "warning",
+            file,
+            message: `skipped: not an input leastrole reads${where}; accepted: get-account-authorization-details, lambda list-functions/get-function/get-function-configuration, get-policy, list-event-source-mappings, get-function-url-config, get-function-event-invoke-config, list-tags, a canonical document`,
+          },
+        ],
+      };
+    }
+    case "not-used":
+      return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: ${detection.what}` }] };
+    case "policy-document":
+      return { fragment: null, warnings: [checkBarePolicyDocument(values[0], file)] };
+    default: {
+      const fragment = detection.read({ file, sha256: digest, values, context });
+      return { fragment, warnings: [] };
+    }
   }
 }
 
