@@ -5,9 +5,10 @@
 #   function, Glue endpoint or job, CloudFormation stack or StackSet, EC2 instance (on demand or
 #   Spot), Data Pipeline, SageMaker notebook or job, CodeBuild project, ECS task, App Runner service
 #   or Bedrock AgentCore code interpreter; take over an existing instance, task, stack, notebook or
-#   code interpreter; write or attach IAM policies, create policy versions, change a trust policy,
-#   mint access keys or passwords, add users to groups; assume any role; or replace another
-#   function's code or layers. Each step is decided by the IAM engine on its target with the context it implies
+#   code interpreter, or run commands on an instance through Systems Manager; write or attach IAM
+#   policies, create policy versions, change a trust policy, mint access keys or passwords, add
+#   users to groups; assume any role; or replace another function's code or layers. Each step is
+#   decided by the IAM engine on its target with the context it implies
 #   (iam:PassedToService for PassRole), so a resource constraint that excludes every target, a
 #   condition that fails, a Deny or a permissions boundary removes the path, while a NotAction
 #   grant or a wildcard that still reaches a target keeps it. Severity critical (the role can

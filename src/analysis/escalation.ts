@@ -193,6 +193,22 @@ export const ESCALATION_METHODS: readonly Method[] = [
     steps: [takeOver(["ec2-instance-connect:SendSSHPublicKey"], "instance/*", "ec2")],
     why: "can log in to an existing instance and use its instance profile's credentials",
   },
+  // Systems Manager runs commands and sessions as root on a managed instance ("Restricting access
+  // to root-level commands through SSM Agent", AWS Systems Manager User Guide; PMapper's ssm
+  // edges), where the instance profile's credentials are. The instance is the target; the SSM
+  // document the command names is not (the shell documents are AWS's own, in every account).
+  {
+    id: "ssm-send-command",
+    title: "Run a command on an instance through Systems Manager",
+    steps: [takeOver(["ssm:SendCommand"], "instance/*", "ec2")],
+    why: "can run commands as root on an existing instance and use its instance profile's role",
+  },
+  {
+    id: "ssm-start-session",
+    title: "Open a Session Manager shell on an instance",
+    steps: [takeOver(["ssm:StartSession"], "instance/*", "ec2")],
+    why: "can open a root shell on an existing instance and use its instance profile's role",
+  },
   { id: "ecs-execute-command", title: "Shell into a running ECS task", steps: [takeOver(["ecs:ExecuteCommand"], "task/*/*")], why: "can run commands in an existing task and use its task role" },
   {
     id: "cloudformation-execute-change-set",

@@ -302,6 +302,18 @@ describe("privilege-escalation paths (decided by the engine)", () => {
     expect(ids(esc(policy(allow(["bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"], ["arn:aws:bedrock-agentcore:*:aws:code-interpreter/*"]))))).toEqual([]);
   });
 
+  it("Systems Manager Run Command and Session Manager act on ec2 instances: any instance, not one named instance or only managed instances", () => {
+    expect(ids(esc(policy(allow(["ssm:SendCommand"]))))).toEqual(["ssm-send-command"]);
+    expect(ids(esc(policy(allow(["ssm:StartSession"], [`arn:aws:ec2:*:${ACCOUNT}:instance/*`, `arn:aws:ssm:*:${ACCOUNT}:document/*`]))))).toEqual(["ssm-start-session"]);
+    const path = esc(policy(allow(["ssm:SendCommand"]))).escalationPaths[0]!;
+    expect(path.resources).toEqual([`<any ec2 instance in ${ACCOUNT}>`]);
+    expect(ids(esc(policy(allow(["ssm:SendCommand", "ssm:StartSession"], [`arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0123456789abcdef0`]))))).toEqual([]);
+    expect(ids(esc(policy(allow(["ssm:SendCommand"], [`arn:aws:ssm:*:${ACCOUNT}:managed-instance/*`, `arn:aws:ssm:*:${ACCOUNT}:document/*`]))))).toEqual([]);
+    // Scoped by tag: the instances' tags are not in the inputs, so the path is conditional.
+    const tagged = esc(policy(allow(["ssm:SendCommand"], ["*"], { Condition: { StringEquals: { "ssm:resourceTag/env": ["dev"] } } })));
+    expect(tagged.escalationPaths.map((p) => [p.id, p.conditional])).toEqual([["ssm-send-command", true]]);
+  });
+
   describe("PassRole to other new compute: every step needed, any one way of running it", () => {
     // A role each service can be passed: the passable-role step needs one that trusts the service.
     const escTo = (service: string, inline: ReturnType<typeof policy>) => {
