@@ -26,10 +26,11 @@
 #   severity: critical
 #   category: privilege-escalation
 #   remediation: |
-#     Remove the IAM, STS and Lambda management actions from the role, or scope them to specific
+#     Remove the actions each path lists from the role (IAM, STS and Lambda management, creating
+#     or changing compute that runs with a role, Systems Manager commands), or scope them to
 #     resources that cannot lead to more privilege (iam:PassRole to one named role with an
-#     `iam:PassedToService` condition; lambda:UpdateFunctionCode to the function's own ARN), and
-#     consider a permissions boundary that denies them.
+#     `iam:PassedToService` condition; lambda:UpdateFunctionCode to the function's own ARN;
+#     ssm:SendCommand to tagged instances), and consider a permissions boundary that denies them.
 package leastrole.rules.privilege_escalation
 
 import data.leastrole.lib.analysis
