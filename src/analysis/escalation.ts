@@ -34,6 +34,11 @@ interface Step {
   newResource?: string;
   /** For `new-resource`: a path per action, where the step's actions act on different resource types. */
   resources?: Readonly<Record<string, string>>;
+  /**
+   * For `new-resource`: resources owned by AWS (no account in their ARN) any one of which will do,
+   * in place of `newResource` (the Run Command documents that run any shell command).
+   */
+  awsOwned?: readonly string[];
   /** For `new-resource`: the ARN's service when it is not the action's (ec2-instance-connect acts on ec2 instances). */
   resourceService?: string;
   /** For `new-resource`: the step acts on an existing resource of the type (a takeover), not a new one. */
@@ -195,13 +200,16 @@ export const ESCALATION_METHODS: readonly Method[] = [
   },
   // Systems Manager runs commands and sessions as root on a managed instance ("Restricting access
   // to root-level commands through SSM Agent", AWS Systems Manager User Guide; PMapper's ssm
-  // edges), where the instance profile's credentials are. The instance is the target; the SSM
-  // document the command names is not (the shell documents are AWS's own, in every account).
+  // edges), where the instance profile's credentials are. SendCommand is authorized on the
+  // instance and on the document: only AWS's shell documents run any command (AWS Backup's and
+  // GuardDuty's policies grant SendCommand on every instance with one fixed document, which is not
+  // a path). A session's document is checked only on request (ssm:SessionDocumentAccessCheck), so
+  // StartSession is decided on the instance.
   {
     id: "ssm-send-command",
     title: "Run a command on an instance through Systems Manager",
-    steps: [takeOver(["ssm:SendCommand"], "instance/*", "ec2")],
-    why: "can run commands as root on an existing instance and use its instance profile's role",
+    steps: [takeOver(["ssm:SendCommand"], "instance/*", "ec2"), { actions: ["ssm:SendCommand"], target: "new-resource", existing: true, awsOwned: ["document/AWS-RunShellScript", "document/AWS-RunPowerShellScript"] }],
+    why: "can run shell commands as root on an existing instance (AWS-RunShellScript) and use its instance profile's role",
   },
   {
     id: "ssm-start-session",
@@ -388,6 +396,12 @@ function* candidates(step: Step, action: string, self: Role | Principal, targets
       return;
     }
     case "new-resource": {
+      if (step.awsOwned) {
+        const service = action.split(":")[0] ?? "";
+        const region = (targets.regionsByAccount.get(account) ?? [])[0] ?? "us-east-1";
+        for (const owned of step.awsOwned) yield { arn: `arn:${p}:${service}:${region}::${owned}`, label: `<${service} ${owned} (AWS's)>` };
+        return;
+      }
       const path = step.resources?.[action] ?? step.newResource ?? "*";
       if (path === "*") {
         yield { arn: "*", label: `<new ${action.split(":")[0]} resource in ${account}>` };

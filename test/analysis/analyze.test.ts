@@ -302,11 +302,19 @@ describe("privilege-escalation paths (decided by the engine)", () => {
     expect(ids(esc(policy(allow(["bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"], ["arn:aws:bedrock-agentcore:*:aws:code-interpreter/*"]))))).toEqual([]);
   });
 
-  it("Systems Manager Run Command and Session Manager act on ec2 instances: any instance, not one named instance or only managed instances", () => {
+  it("Systems Manager Run Command and Session Manager act on ec2 instances (any, not one named or only managed ones); Run Command needs a shell document", () => {
     expect(ids(esc(policy(allow(["ssm:SendCommand"]))))).toEqual(["ssm-send-command"]);
     expect(ids(esc(policy(allow(["ssm:StartSession"], [`arn:aws:ec2:*:${ACCOUNT}:instance/*`, `arn:aws:ssm:*:${ACCOUNT}:document/*`]))))).toEqual(["ssm-start-session"]);
     const path = esc(policy(allow(["ssm:SendCommand"]))).escalationPaths[0]!;
-    expect(path.resources).toEqual([`<any ec2 instance in ${ACCOUNT}>`]);
+    expect(path.resources).toEqual([`<any ec2 instance in ${ACCOUNT}>`, "<ssm document/AWS-RunPowerShellScript (AWS's)>", "<ssm document/AWS-RunShellScript (AWS's)>"]);
+    // SendCommand is authorized on the document too: one fixed document (AWS Backup's and
+    // GuardDuty's policies) runs no command of the caller's choosing; a shell document does.
+    const instances = `arn:aws:ec2:*:*:instance/*`;
+    expect(ids(esc(policy(allow(["ssm:SendCommand"], [instances, "arn:aws:ssm:*:*:document/AWSEC2-CreateVssSnapshot"]))))).toEqual([]);
+    expect(ids(esc(policy(allow(["ssm:SendCommand"], [instances, "arn:aws:ssm:*:*:document/AWS-RunPowerShellScript"]))))).toEqual(["ssm-send-command"]);
+    expect(ids(esc(policy(allow(["ssm:SendCommand"], [instances, "arn:aws:ssm:*:*:document/*"]))))).toEqual(["ssm-send-command"]);
+    // The account's own documents are not AWS's: running one needs a document that runs anything.
+    expect(ids(esc(policy(allow(["ssm:SendCommand"], [instances, `arn:aws:ssm:*:${ACCOUNT}:document/*`]))))).toEqual([]);
     expect(ids(esc(policy(allow(["ssm:SendCommand", "ssm:StartSession"], [`arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0123456789abcdef0`]))))).toEqual([]);
     expect(ids(esc(policy(allow(["ssm:SendCommand"], [`arn:aws:ssm:*:${ACCOUNT}:managed-instance/*`, `arn:aws:ssm:*:${ACCOUNT}:document/*`]))))).toEqual([]);
     // Scoped by tag: the instances' tags are not in the inputs, so the path is conditional.
