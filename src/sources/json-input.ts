@@ -40,12 +40,7 @@ export function isLargeUtf8(data: Buffer, threshold = LARGE_JSON_BYTES): boolean
   return data.length > threshold && !(data[0] === 0xff && data[1] === 0xfe) && !(data[0] === 0xfe && data[1] === 0xff);
 }
 
-/** Decode bytes to text: gunzip when gzip, then honour a UTF-16 LE or UTF-8 byte-order mark. */
-export function decodeText(bytes: Uint8Array, file: string): string {
-  return decodeGunzipped(gunzipped(bytes, file), file);
-}
-
-/** decodeText of bytes already gunzipped. */
+/** Decode bytes (gunzipped) to text, honouring a UTF-16 LE/BE or UTF-8 byte-order mark. */
 export function decodeGunzipped(data: Buffer, file: string): string {
   if (data.length > MAX_STRING_LENGTH * (data[0] === 0xff || data[0] === 0xfe ? 2 : 1)) {
     throw new InputError(`the file is too large to read as text (${data.length} bytes after decompression)`, { file });

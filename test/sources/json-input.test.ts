@@ -1,7 +1,10 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import { decodeText, parseJsonDocuments } from "../../src/sources/json-input.js";
+import { decodeGunzipped, gunzipped, parseJsonDocuments } from "../../src/sources/json-input.js";
+
+/** What the reader does with a file's bytes: gunzip when gzip, then decode. */
+const decodeText = (bytes: Uint8Array, file: string): string => decodeGunzipped(gunzipped(bytes, file), file);
 
 describe("decodeText", () => {
   const json = '{"Functions": []}';
