@@ -413,7 +413,7 @@ export async function leastroleRuns(spec: ExportSpec, corpus: string, dir: strin
 
 async function compareExport(spec: ExportSpec, corpus: string, venv: string, work: string, noExclusions: string): Promise<ExportComparison> {
   const dir = mkdtempSync(join(work, "export-"));
-  const { peersInput, leastrolePaths, ad } = materialise(spec, corpus, dir);
+  const { peersInput, ad } = materialise(spec, corpus, dir);
   const { policies, groupsOfUser } = policiesOf(ad);
   const cs = cloudsplaining(venv, peersInput, dir, null, groupsOfUser);
   const csAll = cloudsplaining(venv, peersInput, dir, noExclusions, groupsOfUser);

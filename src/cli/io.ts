@@ -1,30 +1,5 @@
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { InputError } from "../errors.js";
-import type { CanonicalDocument } from "../model/document.js";
-
-export function readJsonFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, expected a file" : `cannot read (${code})`, { file: path });
-  }
-  try {
-    return JSON.parse(text.replace(/^\uFEFF/, "")) as unknown;
-  } catch (e) {
-    throw new InputError(`not valid JSON: ${(e as Error).message}`, { file: path });
-  }
-}
-
-/** A canonical document written by `leastrole normalize`. */
-export function readCanonicalDocument(path: string): CanonicalDocument {
-  const value = readJsonFile(path) as Partial<CanonicalDocument>;
-  if (!value || typeof value !== "object" || typeof value.schemaVersion !== "string" || !Array.isArray(value.functions) || !Array.isArray(value.roles)) {
-    throw new InputError("not a leastrole canonical document (expected schemaVersion, functions and roles)", { file: path });
-  }
-  return value as CanonicalDocument;
-}
 
 function cannotWrite(e: unknown, file: string): InputError {
   return new InputError(`cannot write output (${(e as NodeJS.ErrnoException).code})`, { file });

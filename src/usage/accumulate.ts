@@ -9,7 +9,6 @@
 import type { Warning } from "../model/document.js";
 import { isLambdaServiceSession, LAMBDA_SERVICE_SESSION, partitionOf, sessionOf, type SessionRef } from "./attribution.js";
 import { PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
-import type { IdentityFields } from "./record-fields.js";
 import type { CompactRecords } from "./scan-wasm.js";
 import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_PAR_START, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE, S_UI_INVOKED_BY, S_UI_ISSUER, S_UI_PRINCIPAL, S_UI_TYPE } from "./scan-slots.js";
 import { fingerprintTo } from "./fingerprints.js";

@@ -2,16 +2,14 @@
  * The shipped aggregation SQL, run with DuckDB over the corpus logs: ingesting its rows gives the
  * same usage as reading the raw files.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import {
-  ATHENA_TABLE_DDL,
   ATHENA_USAGE_QUERY,
   DUCKDB_TRINO_MACROS,
-  LAKE_USAGE_QUERY,
   USAGE_ROW_COLUMNS,
   athenaToDuckDb,
   duckDbCloudTrailView,

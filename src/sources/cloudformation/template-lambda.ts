@@ -7,7 +7,7 @@
 
 import type { LambdaFunction, PolicyStatement, Trigger } from "../../model/document.js";
 import type { FunctionPatch } from "../types.js";
-import { UNKNOWN, isRecord, permissionStatement, splitFunctionArn, splitSymbolicFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "./lambda-shapes.js";
+import { UNKNOWN, isRecord, permissionStatement, splitSymbolicFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "./lambda-shapes.js";
 import { childPath } from "./located.js";
 import type { SamResource } from "./sam.js";
 import type { TemplateReader } from "./read-template.js";
