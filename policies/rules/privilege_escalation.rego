@@ -20,6 +20,10 @@
 #     description: AWS IAM privilege escalation methods (Rhino Security Labs)
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
 #     description: Granting a user permissions to pass a role to an AWS service
+#   - ref: https://pathfinding.cloud/
+#     description: pathfinding.cloud, a catalogue of AWS privilege-escalation paths
+#   - ref: https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-restrict-root-level-commands.html
+#     description: Restricting access to root-level commands through SSM Agent
 # custom:
 #   id: LR014
 #   name: privilege-escalation
