@@ -517,7 +517,8 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
     // Thousands of concrete targets (every role that trusts Lambda, every function) usually fall
     // into a handful of signatures: one evaluation each (the 10,000-role account: 12 M evaluations
     // for roles whose PassRole is conditioned on another service).
-    const signature = resourceSignature(action, policies);
+    // A new or "any existing" resource is one or two candidates, each decided once: no signature.
+    const signature = step.target === "new-resource" ? null : resourceSignature(action, policies);
     const decided = new Map<string, EvaluationResult>();
     const extra: Record<string, string> = step.service ? { "iam:PassedToService": step.service } : {};
     const context = principalContext(self.arn, extra);
