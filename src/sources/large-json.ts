@@ -4,8 +4,7 @@
  * `buffer.toString()` fails on it before JSON.parse is reached. Here the UTF-8 bytes are parsed
  * piece by piece: a container whose bytes fit in `pieceBytes` is handed to JSON.parse whole (which
  * does the real work); a larger one is cut into its members, each parsed the same way. The
- * scanner tracks only strings and nesting; a byte is scanned once per container larger than a
- * piece around it (three or four times in a canonical document), then parsed once.
+ * scanner tracks only strings and nesting, and looks at each byte about once (parseAt).
  *
  * The result equals JSON.parse of the same text (property test in test/sources/large-json.test.ts):
  * the last of duplicate keys wins, and a `__proto__` key is an own property, as JSON.parse makes it.
@@ -28,14 +27,6 @@ const CLOSE_ARRAY = 0x5d;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 
-/** A member of a container: the key's span (objects only) and the value's span, end exclusive. */
-interface Member {
-  keyStart: number;
-  keyEnd: number;
-  start: number;
-  end: number;
-}
-
 class Malformed extends Error {
   constructor(
     readonly at: number,
@@ -56,19 +47,25 @@ function skipSpace(buf: Buffer, i: number, end: number): number {
 }
 
 /**
- * The index just past the string that opens at `i` (a quote): the next quote not escaped, found
- * with Buffer.indexOf (strings are most of the bytes, and a byte loop here was most of the time).
+ * The index just past the string that opens at `i` (a quote), or -1 when it does not close before
+ * `end`: the next quote not escaped, found with Buffer.indexOf (strings are most of the bytes).
  */
-function skipString(buf: Buffer, i: number, end: number): number {
+function stringEnd(buf: Buffer, i: number, end: number): number {
   let from = i + 1;
   for (;;) {
     const q = buf.indexOf(QUOTE, from);
-    if (q === -1 || q >= end) throw new Malformed(end, true, "unexpected end inside a string");
+    if (q === -1 || q >= end) return -1;
     let backslashes = 0;
     for (let k = q - 1; k > i && buf[k] === BACKSLASH; k--) backslashes++;
     if (backslashes % 2 === 0) return q + 1;
     from = q + 1;
   }
+}
+
+function skipString(buf: Buffer, i: number, end: number): number {
+  const e = stringEnd(buf, i, end);
+  if (e < 0) throw new Malformed(end, true, "unexpected end inside a string");
+  return e;
 }
 
 /** The index just past a scalar (number, true, false, null) that starts at `i`. */
@@ -84,58 +81,31 @@ function skipScalar(buf: Buffer, i: number, end: number): number {
 }
 
 /**
- * The container opening at `start`: where it ends, and the spans of its direct members (into
- * `members`). Checks the punctuation between members; the members themselves are checked by
- * JSON.parse when they are parsed.
+ * Where the container opening at `i` ends, when that is within `budget` bytes; -1 when it is
+ * longer (or the bytes end first: the member-by-member parse then says where). One loop with a
+ * depth counter, however deep the nesting.
  */
-function scanContainer(buf: Buffer, start: number, limit: number, members: Member[]): number {
-  const isObject = buf[start] === OPEN_OBJECT;
-  const close = isObject ? CLOSE_OBJECT : CLOSE_ARRAY;
-  let i = skipSpace(buf, start + 1, limit);
-  if (i < limit && buf[i] === close) return i + 1;
-  for (;;) {
-    let keyStart = -1;
-    let keyEnd = -1;
-    if (isObject) {
-      if (i >= limit) throw new Malformed(limit, true, "unexpected end");
-      if (buf[i] !== QUOTE) throw new Malformed(i, false, "expected a property name in double quotes");
-      keyStart = i;
-      keyEnd = i = skipString(buf, i, limit);
-      i = skipSpace(buf, i, limit);
-      if (i >= limit) throw new Malformed(limit, true, "unexpected end");
-      if (buf[i] !== COLON) throw new Malformed(i, false, "expected ':'");
-      i = skipSpace(buf, i + 1, limit);
-    }
-    if (i >= limit) throw new Malformed(limit, true, "unexpected end");
-    const valueStart = i;
-    i = skipValue(buf, i, limit);
-    members.push({ keyStart, keyEnd, start: valueStart, end: i });
-    i = skipSpace(buf, i, limit);
-    if (i >= limit) throw new Malformed(limit, true, "unexpected end");
-    const c = buf[i];
-    if (c === close) return i + 1;
-    if (c !== COMMA) throw new Malformed(i, false, `expected ',' or '${isObject ? "}" : "]"}'`);
-    i = skipSpace(buf, i + 1, limit);
-  }
-}
-
-/** The index just past the value that starts at `i` (no whitespace before it). */
-function skipValue(buf: Buffer, i: number, limit: number): number {
-  const c = buf[i];
-  if (c === QUOTE) return skipString(buf, i, limit);
-  if (c !== OPEN_OBJECT && c !== OPEN_ARRAY) return skipScalar(buf, i, limit);
-  // Nested containers: one loop with a depth counter (no recursion, however deep the nesting).
+function endWithin(buf: Buffer, i: number, limit: number, budget: number): number {
+  const stop = Math.min(limit, i + budget);
   let depth = 0;
-  for (let j = i; j < limit; j++) {
+  for (let j = i; j < stop; j++) {
     const b = buf[j] as number;
-    if (b === QUOTE) j = skipString(buf, j, limit) - 1;
-    else if (b === OPEN_OBJECT || b === OPEN_ARRAY) depth++;
+    if (b === QUOTE) {
+      const e = stringEnd(buf, j, stop);
+      if (e < 0) return -1;
+      j = e - 1;
+    } else if (b === OPEN_OBJECT || b === OPEN_ARRAY) depth++;
     else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
       depth--;
       if (depth === 0) return j + 1;
     }
   }
-  throw new Malformed(limit, true, "unexpected end");
+  return -1;
+}
+
+/** The index just past a scalar or string that starts at `i`. */
+function skipLeaf(buf: Buffer, i: number, limit: number): number {
+  return buf[i] === QUOTE ? skipString(buf, i, limit) : skipScalar(buf, i, limit);
 }
 
 function text(buf: Buffer, start: number, end: number): string {
@@ -154,24 +124,51 @@ function parsePiece(buf: Buffer, start: number, end: number): unknown {
   }
 }
 
-/** The value in [start, end); `members` when the caller has already scanned its container. */
-function parseValue(buf: Buffer, start: number, end: number, pieceBytes: number, scanned?: Member[]): unknown {
-  if (end - start <= pieceBytes) return parsePiece(buf, start, end);
+/**
+ * The value that starts at `start` and where it ends. A container that ends within `pieceBytes`
+ * is one JSON.parse; a longer one is parsed member by member (the punctuation between members is
+ * checked here, the members by JSON.parse), each member the same way. So every byte is scanned
+ * once, and the first `pieceBytes` of each larger container once more (the attempt that found it
+ * larger), then parsed once.
+ */
+function parseAt(buf: Buffer, start: number, limit: number, pieceBytes: number): { value: unknown; end: number } {
   const c = buf[start];
-  if (c !== OPEN_OBJECT && c !== OPEN_ARRAY) return parsePiece(buf, start, end); // one long string or number
-  let members = scanned;
-  if (members === undefined) {
-    members = [];
-    scanContainer(buf, start, end, members);
+  if (c !== OPEN_OBJECT && c !== OPEN_ARRAY) {
+    const end = skipLeaf(buf, start, limit);
+    return { value: parsePiece(buf, start, end), end };
   }
-  if (c === OPEN_ARRAY) return members.map((m) => parseValue(buf, m.start, m.end, pieceBytes));
-  const out: Record<string, unknown> = {};
-  for (const m of members) {
-    const key = parsePiece(buf, m.keyStart, m.keyEnd) as string;
-    // defineProperty: `out[key] = …` with the key "__proto__" would set the prototype instead.
-    Object.defineProperty(out, key, { value: parseValue(buf, m.start, m.end, pieceBytes), enumerable: true, writable: true, configurable: true });
+  const small = endWithin(buf, start, limit, pieceBytes);
+  if (small >= 0) return { value: parsePiece(buf, start, small), end: small };
+  const isObject = c === OPEN_OBJECT;
+  const close = isObject ? CLOSE_OBJECT : CLOSE_ARRAY;
+  const object: Record<string, unknown> = {};
+  const array: unknown[] = [];
+  let i = skipSpace(buf, start + 1, limit);
+  if (i < limit && buf[i] === close) return { value: isObject ? object : array, end: i + 1 };
+  for (;;) {
+    let key = "";
+    if (isObject) {
+      if (i >= limit) throw new Malformed(limit, true, "unexpected end");
+      if (buf[i] !== QUOTE) throw new Malformed(i, false, "expected a property name in double quotes");
+      const keyEnd = skipString(buf, i, limit);
+      key = parsePiece(buf, i, keyEnd) as string;
+      i = skipSpace(buf, keyEnd, limit);
+      if (i >= limit) throw new Malformed(limit, true, "unexpected end");
+      if (buf[i] !== COLON) throw new Malformed(i, false, "expected ':'");
+      i = skipSpace(buf, i + 1, limit);
+    }
+    if (i >= limit) throw new Malformed(limit, true, "unexpected end");
+    const member = parseAt(buf, i, limit, pieceBytes);
+    // defineProperty: `object[key] = …` with the key "__proto__" would set the prototype instead.
+    if (isObject) Object.defineProperty(object, key, { value: member.value, enumerable: true, writable: true, configurable: true });
+    else array.push(member.value);
+    i = skipSpace(buf, member.end, limit);
+    if (i >= limit) throw new Malformed(limit, true, "unexpected end");
+    const next = buf[i];
+    if (next === close) return { value: isObject ? object : array, end: i + 1 };
+    if (next !== COMMA) throw new Malformed(i, false, `expected ',' or '${isObject ? "}" : "]"}'`);
+    i = skipSpace(buf, i + 1, limit);
   }
-  return out;
 }
 
 function lineAndColumn(buf: Buffer, at: number): { line: number; column: number } {
@@ -197,9 +194,8 @@ export function parseLargeJson(buf: Buffer, file: string, pieceBytes = PIECE_BYT
     while (i < buf.length) {
       const c = buf[i];
       if (c !== OPEN_OBJECT && c !== OPEN_ARRAY) throw new Malformed(i, false, `unexpected ${JSON.stringify(String.fromCharCode(c as number))}`);
-      const members: Member[] = [];
-      const end = scanContainer(buf, i, buf.length, members);
-      values.push(parseValue(buf, i, end, pieceBytes, members));
+      const { value, end } = parseAt(buf, i, buf.length, pieceBytes);
+      values.push(value);
       i = skipSpace(buf, end, buf.length);
     }
   } catch (error) {
