@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
@@ -77,6 +78,11 @@ describe("parseLargeJson (JSON past V8's longest string, parsed piece by piece)"
     const large = readSourceBytes("iam.json", text, { largeJsonBytes: 1, largeJsonPieceBytes: 4 });
     expect(small.fragment).not.toBeNull();
     expect(large).toEqual(small);
+    // Gzip (sniffed by its magic bytes) is decompressed first, then parsed from the bytes the same way.
+    const gz = gzipSync(Buffer.from(text));
+    const gzLarge = readSourceBytes("iam.json.gz", gz, { largeJsonBytes: 1, largeJsonPieceBytes: 4 });
+    expect(gzLarge.fragment).not.toBeNull();
+    expect(gzLarge).toEqual(readSourceBytes("iam.json.gz", gz));
     // Not JSON at all: the same answer as for a small file.
     expect(readSourceBytes("notes.txt", "hello", { largeJsonBytes: 1 })).toEqual(readSourceBytes("notes.txt", "hello"));
     expect(readSourceBytes("bad.json", '{"a": ', { largeJsonBytes: 1 }).warnings[0]?.message).toMatch(/truncated/);
