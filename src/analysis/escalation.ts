@@ -56,6 +56,8 @@ const pass = (service: string): Step => ({ actions: ["iam:PassRole"], target: "p
 const create = (actions: string[], newResource: string): Step => ({ actions, target: "new-resource", newResource });
 /** A step any one of whose actions will do, each on its own resource type (`{"glue:CreateTrigger": "trigger/*"}`). */
 const createEither = (resources: Record<string, string>): Step => ({ actions: Object.keys(resources), target: "new-resource", resources });
+/** A step on a resource AWS owns (no account in its ARN), any one of `resources`. */
+const ownedByAws = (actions: string[], resources: string[]): Step => ({ actions, target: "new-resource", awsOwned: resources });
 /**
  * A step on any existing resource of a type (the account's instances, tasks, stacks, notebooks):
  * the inputs do not list them, so "any X" is the representative target, as for new resources.
@@ -208,7 +210,7 @@ export const ESCALATION_METHODS: readonly Method[] = [
   {
     id: "ssm-send-command",
     title: "Run a command on an instance through Systems Manager",
-    steps: [takeOver(["ssm:SendCommand"], "instance/*", "ec2"), { actions: ["ssm:SendCommand"], target: "new-resource", existing: true, awsOwned: ["document/AWS-RunShellScript", "document/AWS-RunPowerShellScript"] }],
+    steps: [takeOver(["ssm:SendCommand"], "instance/*", "ec2"), ownedByAws(["ssm:SendCommand"], ["document/AWS-RunShellScript", "document/AWS-RunPowerShellScript"])],
     why: "can run shell commands as root on an existing instance (AWS-RunShellScript) and use its instance profile's role",
   },
   {
@@ -396,24 +398,21 @@ function* candidates(step: Step, action: string, self: Role | Principal, targets
       return;
     }
     case "new-resource": {
+      const service = step.resourceService ?? action.split(":")[0] ?? "";
+      const region = (targets.regionsByAccount.get(account) ?? [])[0] ?? "us-east-1";
       if (step.awsOwned) {
-        const service = action.split(":")[0] ?? "";
-        const region = (targets.regionsByAccount.get(account) ?? [])[0] ?? "us-east-1";
         for (const owned of step.awsOwned) yield { arn: `arn:${p}:${service}:${region}::${owned}`, label: `<${service} ${owned} (AWS's)>` };
         return;
       }
       const path = step.resources?.[action] ?? step.newResource ?? "*";
       if (path === "*") {
-        yield { arn: "*", label: `<new ${action.split(":")[0]} resource in ${account}>` };
+        yield { arn: "*", label: `<new ${service} resource in ${account}>` };
         return;
       }
       if (path.startsWith("iam:")) {
         yield { arn: `arn:${p}:iam::${account}:${path.slice(4)}`, label: `<any ${path.slice(4).replace(/\/\*$/, "")} in ${account}>` };
         return;
       }
-      const service = step.resourceService ?? action.split(":")[0] ?? "";
-      const regions = targets.regionsByAccount.get(account) ?? [];
-      const region = regions[0] ?? "us-east-1";
       const label = step.existing ? `<any ${service} ${path.split(/[/:]/)[0]} in ${account}>` : `<new ${service} resource in ${account}>`;
       yield { arn: `arn:${p}:${service}:${region}:${account}:${path}`, label };
       return;

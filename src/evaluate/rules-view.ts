@@ -79,14 +79,16 @@ function slimPrincipal(p: PrincipalUsage): PrincipalUsage | Record<string, unkno
 
 export function slimRole(role: Role): Record<string, unknown> {
   const { inlinePolicies: _i, attachedPolicies: _a, trustPolicy: _t, source: _s, facts, ...rest } = role;
-  const out: Record<string, unknown> = rest;
+  const out: Record<string, unknown> = rest; // a fresh object: replacing its members leaves the role as it is
   if (rest.analysis) {
     const { blockedEscalations: _b, ...analysis } = rest.analysis;
     out.analysis = analysis;
   }
-  if (!facts) return out;
-  const { allowedActions: _aa, services: _sv, fullAccessServices: _fa, statements, ...factsRest } = facts;
-  return { ...out, facts: { ...factsRest, statements: (statements ?? []).filter((st) => (st.unknownActions?.length ?? 0) > 0) } };
+  if (facts) {
+    const { allowedActions: _aa, services: _sv, fullAccessServices: _fa, statements, ...factsRest } = facts;
+    out.facts = { ...factsRest, statements: (statements ?? []).filter((st) => (st.unknownActions?.length ?? 0) > 0) };
+  }
+  return out;
 }
 
 /** Requirement decisions the rules read (`denied_decisions` in policies/lib/analysis.rego). */
