@@ -105,6 +105,7 @@ export const LEASTROLE_CATEGORY: Record<string, Category> = {
   LR017: "usage",
   LR018: "data-exfiltration",
   LR019: "policy-validity",
+  LR020: "resource-exposure",
 };
 
 /** principal key → category → sorted, unique evidence items. */

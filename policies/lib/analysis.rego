@@ -49,3 +49,23 @@ name_of_arn(arn) := segments[count(segments) - 1] if {
 	parts := split(arn, ":")
 	segments := split(parts[count(parts) - 1], "/")
 }
+
+# A resource pattern that names every resource of its type: `*`, or an ARN whose resource part is
+# all wildcard (`arn:aws:s3:::*`, `arn:aws:s3:::*/*`,
+# `arn:aws:ssm:*:*:parameter/*`, `arn:aws:secretsmanager:*:*:secret:*`).
+every_resource(r) if r == "*"
+
+every_resource(r) if {
+	parts := split(r, ":")
+	count(parts) >= 6
+	parts[2] == "s3"
+	concat(":", array.slice(parts, 5, count(parts))) in {"*", "*/*"}
+}
+
+# Other services name a resource type first (`parameter/…`, `secret:…`, `key/…`, `table/…`).
+every_resource(r) if {
+	parts := split(r, ":")
+	count(parts) >= 6
+	parts[2] != "s3"
+	regex.match(`^([A-Za-z0-9-]+[/:])?\*$`, concat(":", array.slice(parts, 5, count(parts))))
+}

@@ -60,7 +60,7 @@ findings contains finding if {
 		"evidence": {
 			"policy": policy,
 			"actions": sort([s.action | some s in grants]),
-			"resources": sort({r | some s in grants; some r in s.resources; everything(r)}),
+			"resources": sort({r | some s in grants; some r in s.resources; analysis.every_resource(r)}),
 			"conditional": all_conditional(grants),
 		},
 	}
@@ -82,7 +82,7 @@ managed_policies_reading_all(role) := {p |
 reads_everything(s) if {
 	s.action in data_read_actions
 	some r in s.resources
-	everything(r)
+	analysis.every_resource(r)
 }
 
 aws_managed(arn) if contains(arn, ":iam::aws:policy/")
@@ -90,25 +90,6 @@ aws_managed(arn) if contains(arn, ":iam::aws:policy/")
 full_access(role, arn) if {
 	some p in role.analysis.fullAccessPolicies
 	p.arn == arn
-}
-
-# `*`, or an ARN whose resource part is all wildcard (`arn:aws:s3:::*`, `arn:aws:s3:::*/*`,
-# `arn:aws:ssm:*:*:parameter/*`, `arn:aws:secretsmanager:*:*:secret:*`).
-everything(r) if r == "*"
-
-everything(r) if {
-	parts := split(r, ":")
-	count(parts) >= 6
-	parts[2] == "s3"
-	concat(":", array.slice(parts, 5, count(parts))) in {"*", "*/*"}
-}
-
-# Other services name a resource type first (`parameter/…`, `secret:…`, `key/…`, `table/…`).
-everything(r) if {
-	parts := split(r, ":")
-	count(parts) >= 6
-	parts[2] != "s3"
-	regex.match(`^([A-Za-z0-9-]+[/:])?\*$`, concat(":", array.slice(parts, 5, count(parts))))
 }
 
 every_conditional(grants) if {

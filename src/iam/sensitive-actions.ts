@@ -1,8 +1,9 @@
 /**
  * Actions whose grant matters on its own, whatever else a principal has: the privilege-escalation
  * paths catalogued by Rhino Security Labs ("AWS IAM Privilege Escalation – Methods and Mitigation")
- * and Bishop Fox's iam-vulnerable, plus credential and data-exfiltration primitives. RoleFacts lists
- * each one that is allowed, with its resources, so Rego rules never depend on a truncated action list.
+ * and Bishop Fox's iam-vulnerable, plus credential and data-exfiltration primitives, and the writes of
+ * resource-based policies that can make a resource public or shared (LR020). RoleFacts lists each
+ * one that is allowed, with its resources, so Rego rules never depend on a truncated action list.
  */
 export const SENSITIVE_ACTIONS: readonly string[] = [
   // IAM: change one's own or another principal's permissions
@@ -53,6 +54,29 @@ export const SENSITIVE_ACTIONS: readonly string[] = [
   "ssm:GetParameter",
   "ssm:GetParameters",
   "s3:GetObject",
-  "s3:PutBucketPolicy",
   "dynamodb:Scan",
+  // Writes of a resource-based policy, ACL or sharing attribute, on the resource types IAM Access
+  // Analyzer checks for public and cross-account access (LR020 resource-policy-write; iam's own
+  // UpdateAssumeRolePolicy is above, and lambda:AddPermission with the compute actions)
+  "dynamodb:PutResourcePolicy",
+  "ec2:ModifySnapshotAttribute",
+  "ecr:SetRepositoryPolicy",
+  "elasticfilesystem:PutFileSystemPolicy",
+  "kms:CreateGrant",
+  "kms:PutKeyPolicy",
+  "lambda:AddLayerVersionPermission",
+  "rds:ModifyDBClusterSnapshotAttribute",
+  "rds:ModifyDBSnapshotAttribute",
+  "s3:PutAccessPointPolicy",
+  "s3:PutBucketAcl",
+  "s3:PutBucketPolicy",
+  "s3:PutBucketPublicAccessBlock",
+  "s3:PutObjectAcl",
+  "s3:PutObjectVersionAcl",
+  "s3express:PutBucketPolicy",
+  "secretsmanager:PutResourcePolicy",
+  "sns:AddPermission",
+  "sns:SetTopicAttributes",
+  "sqs:AddPermission",
+  "sqs:SetQueueAttributes",
 ];

@@ -119,8 +119,10 @@ describe("a template against an account export", () => {
     expect(c.before).toEqual({ Action: ["dynamodb:*"], Effect: "Allow", Resource: ["*"] });
     expect(c.functions).toEqual(["arn:aws:lambda:us-east-1:111122223333:function:billing-sync"]);
     expect(c.source?.file).toBe(`${fx}/billing-sync-fix.yaml`);
+    // dynamodb:* on * included dynamodb:PutResourcePolicy on every table (LR020).
     expect(report.findings.fixed.map((f) => [f.ruleId, f.resource.name])).toEqual([
       ["LR002", "billing-sync-role"],
+      ["LR020", "billing-sync-role"],
       ["LR003", "billing-sync-role"],
       ["LR017", "billing-sync-role"],
     ]);

@@ -1,0 +1,169 @@
+# METADATA
+# title: Execution role can change who may access a resource
+# description: |
+#   The execution role allows an action that writes a resource-based policy, an ACL or a sharing
+#   attribute of one of the resource types IAM Access Analyzer checks for public and cross-account
+#   access: s3:PutBucketPolicy, s3:PutBucketAcl, s3:PutObjectAcl, s3:PutObjectVersionAcl,
+#   s3:PutAccessPointPolicy, s3:PutBucketPublicAccessBlock, s3express:PutBucketPolicy,
+#   kms:PutKeyPolicy, kms:CreateGrant, lambda:AddPermission, lambda:AddLayerVersionPermission,
+#   sqs:AddPermission, sqs:SetQueueAttributes, sns:AddPermission, sns:SetTopicAttributes,
+#   secretsmanager:PutResourcePolicy, elasticfilesystem:PutFileSystemPolicy, ecr:SetRepositoryPolicy,
+#   ec2:ModifySnapshotAttribute, rds:ModifyDBSnapshotAttribute, rds:ModifyDBClusterSnapshotAttribute
+#   or dynamodb:PutResourcePolicy. Code running in the function, or anyone who gets its
+#   credentials, can then make the bucket, key, queue, topic, secret, snapshot or table public or
+#   share it with another account: the exposure no identity policy of the account can take back.
+#   Role trust policies (iam:UpdateAssumeRolePolicy) are LR014's. Scoped grants count too: a grant
+#   on one named bucket still lets the function publish that bucket. Decided from the role's allowed
+#   actions after Deny, permissions boundary and NotAction. Severity high when an action is granted
+#   on every resource of its type (`*`, `arn:aws:s3:::*`, `…:queue/*`); medium when only on named or
+#   prefixed resources; low when every grant has a condition; ACL writes one step lower (S3 disables
+#   ACLs on new buckets by default). One finding per role, at its most severe grant.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html
+#     description: IAM Access Analyzer, resource types supported for external access
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html
+#     description: Identity-based policies and resource-based policies
+#   - ref: https://github.com/salesforce/cloudsplaining/blob/master/docs/glossary/resource-exposure.md
+#     description: Cloudsplaining, resource exposure
+# custom:
+#   id: LR020
+#   name: resource-policy-write
+#   severity: high
+#   category: least-privilege
+#   remediation: |
+#     Remove the policy-writing actions from the execution role: a function rarely needs to change who
+#     may access a resource at run time, and resource policies belong in the template that creates
+#     the resource. When the function's job is to manage such policies (an automation or custom
+#     resource function), grant the action on the resources it manages only, with a condition where
+#     the service has one (kms:GrantIsForAWSResource for kms:CreateGrant), and suppress the finding
+#     with that reason.
+package leastrole.rules.resource_policy_write
+
+import data.leastrole.lib.analysis
+
+# Each action, and the resource type (as IAM Access Analyzer names it) whose access it changes.
+# Every action here is in the engine's SENSITIVE_ACTIONS (src/iam/sensitive-actions.ts), so the
+# facts list it whenever it is allowed (test/rules/resource-policy-write.test.ts checks both lists).
+policy_writes := {
+	"s3:PutBucketPolicy": "S3 bucket",
+	"s3:PutBucketAcl": "S3 bucket",
+	"s3:PutObjectAcl": "S3 object",
+	"s3:PutObjectVersionAcl": "S3 object",
+	"s3:PutAccessPointPolicy": "S3 access point",
+	"s3:PutBucketPublicAccessBlock": "S3 bucket",
+	"s3express:PutBucketPolicy": "S3 directory bucket",
+	"kms:PutKeyPolicy": "KMS key",
+	"kms:CreateGrant": "KMS key",
+	"lambda:AddPermission": "Lambda function",
+	"lambda:AddLayerVersionPermission": "Lambda layer",
+	"sqs:AddPermission": "SQS queue",
+	"sqs:SetQueueAttributes": "SQS queue",
+	"sns:AddPermission": "SNS topic",
+	"sns:SetTopicAttributes": "SNS topic",
+	"secretsmanager:PutResourcePolicy": "Secrets Manager secret",
+	"elasticfilesystem:PutFileSystemPolicy": "EFS file system",
+	"ecr:SetRepositoryPolicy": "ECR repository",
+	"ec2:ModifySnapshotAttribute": "EBS snapshot",
+	"rds:ModifyDBSnapshotAttribute": "RDS snapshot",
+	"rds:ModifyDBClusterSnapshotAttribute": "RDS cluster snapshot",
+	"dynamodb:PutResourcePolicy": "DynamoDB table or stream",
+}
+
+findings contains finding if {
+	some role in analysis.execution_roles
+	grants := writes(role)
+	count(grants) > 0
+	finding := {
+		"resource": analysis.role_resource(role),
+		"severity": analysis.max_severity({grant_severity(g) | some g in grants}),
+		"message": sprintf("Role %s can change who may access resources: %s", [role.name, concat(", ", [describe(g) | some g in grants])]),
+		"evidence": {
+			"actions": [{
+				"action": g.action,
+				"resourceType": policy_writes[g.action],
+				"resources": g.resources,
+				"everyResource": is_broad(g),
+				"conditional": g.conditional,
+				"grantedBy": g.grantedBy,
+			} |
+				some g in grants
+			],
+			"conditional": all_conditional(grants),
+		},
+	}
+}
+
+# The role's allowed policy writes, sorted by action (as the facts list them), except those
+# granted only through AWS managed policies that LR004 reports as full or admin access
+# (AmazonS3FullAccess, AdministratorAccess…): that finding already says the policy must go.
+writes(role) := [g |
+	some g in role.facts.sensitiveActions
+	policy_writes[g.action]
+	not only_full_access(role, g)
+]
+
+only_full_access(role, g) if {
+	every p in g.grantedBy {
+		some f in role.analysis.fullAccessPolicies
+		f.arn == p
+	}
+}
+
+# Some resource pattern of the grant names every resource of its type.
+broad(g) if {
+	some r in g.resources
+	analysis.every_resource(r)
+}
+
+is_broad(g) if broad(g)
+
+is_broad(g) := false if not broad(g)
+
+# ACL writes one step lower: S3 disables ACLs on buckets whose Object Ownership is "bucket owner
+# enforced", the default for new buckets since April 2023, and the inputs do not describe buckets.
+acl_writes := {"s3:PutBucketAcl", "s3:PutObjectAcl", "s3:PutObjectVersionAcl"}
+
+grant_severity(g) := analysis.lower_severity(base_severity(g)) if g.action in acl_writes
+
+grant_severity(g) := base_severity(g) if not g.action in acl_writes
+
+base_severity(g) := "low" if g.conditional
+
+base_severity(g) := "high" if {
+	not g.conditional
+	broad(g)
+}
+
+base_severity(g) := "medium" if {
+	not g.conditional
+	not broad(g)
+}
+
+# `s3:PutBucketPolicy (S3 bucket, every resource)`, `sqs:SetQueueAttributes (SQS queue, 2 resources, with a condition)`.
+describe(g) := sprintf("%s (%s, %s%s)", [g.action, policy_writes[g.action], scope(g), condition_note(g)])
+
+scope(g) := "every resource" if broad(g)
+
+scope(g) := "1 resource" if {
+	not broad(g)
+	count(g.resources) == 1
+}
+
+scope(g) := sprintf("%d resources", [count(g.resources)]) if {
+	not broad(g)
+	count(g.resources) != 1
+}
+
+condition_note(g) := ", with a condition" if g.conditional
+
+condition_note(g) := "" if not g.conditional
+
+every_conditional(grants) if {
+	every g in grants {
+		g.conditional
+	}
+}
+
+all_conditional(grants) if every_conditional(grants)
+
+all_conditional(grants) := false if not every_conditional(grants)

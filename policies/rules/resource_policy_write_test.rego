@@ -1,0 +1,100 @@
+package leastrole.rules.resource_policy_write_test
+
+import data.leastrole.rules.resource_policy_write
+
+s3_full := "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+
+bucket := "arn:aws:s3:::orders"
+
+queue := "arn:aws:sqs:us-east-1:123456789012:orders"
+
+grant(action, resources, by, conditional) := {"action": action, "resources": resources, "grantedBy": by, "conditional": conditional}
+
+doc(sensitive, full, exec) := {"roles": [{
+	"arn": "arn:aws:iam::123456789012:role/app", "name": "app",
+	"facts": {"sensitiveActions": sensitive},
+	"analysis": {"executionRole": exec, "fullAccessPolicies": [{"arn": a} | some a in full]},
+}]}
+
+test_bucket_policy_on_every_bucket_is_high if {
+	some f in resource_policy_write.findings with input as doc([grant("s3:PutBucketPolicy", ["*"], ["inline:app"], false)], [], true)
+	f.severity == "high"
+	f.resource.name == "app"
+	f.message == "Role app can change who may access resources: s3:PutBucketPolicy (S3 bucket, every resource)"
+	f.evidence.actions == [{
+		"action": "s3:PutBucketPolicy", "resourceType": "S3 bucket", "resources": ["*"],
+		"everyResource": true, "conditional": false, "grantedBy": ["inline:app"],
+	}]
+	f.evidence.conditional == false
+}
+
+test_every_resource_of_the_type_is_broad if {
+	some f in resource_policy_write.findings with input as doc([grant("sqs:SetQueueAttributes", ["arn:aws:sqs:*:*:*"], ["inline:app"], false)], [], true)
+	f.severity == "high"
+	some g in resource_policy_write.findings with input as doc([grant("kms:PutKeyPolicy", ["arn:aws:kms:us-east-1:123456789012:key/*"], ["inline:app"], false)], [], true)
+	g.severity == "high"
+}
+
+test_named_resource_is_medium if {
+	some f in resource_policy_write.findings with input as doc([grant("sqs:SetQueueAttributes", [queue], ["inline:app"], false)], [], true)
+	f.severity == "medium"
+	f.message == "Role app can change who may access resources: sqs:SetQueueAttributes (SQS queue, 1 resource)"
+	some a in f.evidence.actions
+	a.everyResource == false
+}
+
+test_acl_writes_are_one_step_lower if {
+	some f in resource_policy_write.findings with input as doc([grant("s3:PutObjectAcl", ["arn:aws:s3:::orders/*"], ["inline:app"], false)], [], true)
+	f.severity == "low"
+	f.message == "Role app can change who may access resources: s3:PutObjectAcl (S3 object, 1 resource)"
+	some g in resource_policy_write.findings with input as doc([grant("s3:PutBucketAcl", ["*"], ["inline:app"], false)], [], true)
+	g.severity == "medium"
+	some h in resource_policy_write.findings with input as doc([grant("s3:PutObjectVersionAcl", ["*"], ["inline:app"], true)], [], true)
+	h.severity == "info"
+}
+
+test_one_finding_per_role_with_every_action_and_the_worst_severity if {
+	findings := resource_policy_write.findings with input as doc(
+		[
+			grant("s3:PutBucketPolicy", [bucket], ["inline:app"], false),
+			grant("sns:SetTopicAttributes", ["*"], ["inline:app"], true),
+			grant("sqs:SetQueueAttributes", [queue, "arn:aws:sqs:us-east-1:123456789012:dlq"], ["inline:app"], false),
+		],
+		[], true,
+	)
+	count(findings) == 1
+	some f in findings
+	f.severity == "medium"
+	f.message == "Role app can change who may access resources: s3:PutBucketPolicy (S3 bucket, 1 resource), sns:SetTopicAttributes (SNS topic, every resource, with a condition), sqs:SetQueueAttributes (SQS queue, 2 resources)"
+	[a.action | some a in f.evidence.actions] == ["s3:PutBucketPolicy", "sns:SetTopicAttributes", "sqs:SetQueueAttributes"]
+	f.evidence.conditional == false
+}
+
+test_conditional_grants_only_are_low if {
+	some f in resource_policy_write.findings with input as doc([grant("kms:CreateGrant", ["*"], ["inline:app"], true)], [], true)
+	f.severity == "low"
+	f.evidence.conditional == true
+}
+
+test_full_access_policy_alone_is_left_to_lr004 if {
+	count(resource_policy_write.findings) == 0 with input as doc([grant("s3:PutBucketPolicy", ["*"], [s3_full], false)], [s3_full], true)
+}
+
+test_full_access_policy_with_another_grant_is_reported if {
+	some f in resource_policy_write.findings with input as doc([grant("s3:PutBucketPolicy", ["*"], ["inline:app", s3_full], false)], [s3_full], true)
+	f.severity == "high"
+}
+
+test_other_sensitive_actions_are_ignored if {
+	count(resource_policy_write.findings) == 0 with input as doc(
+		[
+			grant("s3:GetObject", ["*"], ["inline:app"], false),
+			grant("iam:PassRole", ["*"], ["inline:app"], false),
+		],
+		[], true,
+	)
+}
+
+test_non_execution_role_is_skipped if {
+	count(resource_policy_write.findings) == 0 with input as doc([grant("s3:PutBucketPolicy", ["*"], ["inline:app"], false)], [], false)
+}
