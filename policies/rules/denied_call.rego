@@ -23,7 +23,7 @@ package leastrole.rules.denied_call
 import data.leastrole.lib.analysis
 import data.leastrole.lib.functions
 
-findings contains finding if {
+findings := [finding |
 	input.usage.present
 	some p in input.usage.principals
 	p.sessionKind == "function"
@@ -41,7 +41,7 @@ findings contains finding if {
 			"denied": [{"action": a.action, "deniedCount": a.deniedCount, "count": a.count, "errorCodes": a.errorCodes, "resources": a.resources, "lastSeen": a.lastSeen} | some a in denied],
 		},
 	}
-}
+]
 
 function_name(p) := p.functionName if {
 	is_string(p.functionName)

@@ -22,7 +22,7 @@ package leastrole.rules.dynamic_resource_scope
 
 import data.leastrole.lib.analysis
 
-findings contains finding if {
+findings := [finding |
 	some role in analysis.execution_roles
 	some s in role.analysis.scopeSuggestions
 	finding := {
@@ -40,4 +40,4 @@ findings contains finding if {
 			"resources": s.resources,
 		},
 	}
-}
+]

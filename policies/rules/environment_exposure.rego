@@ -26,7 +26,7 @@ package leastrole.rules.environment_exposure
 
 import data.leastrole.lib.analysis
 
-findings contains finding if {
+findings := [finding |
 	some fn in input.functions
 	count(fn.environmentVariableNames) > 0
 	fn.analysis.readerCount > 0
@@ -46,7 +46,7 @@ findings contains finding if {
 			"readersTruncated": fn.analysis.readersTruncated,
 		},
 	}
-}
+]
 
 severity(readers) := "medium" if {
 	some r in readers

@@ -25,7 +25,7 @@ package leastrole.rules.execution_role_trust
 
 import data.leastrole.lib.analysis
 
-findings contains finding if {
+findings := [finding |
 	some role in input.roles
 	role.trustsLambda
 	others := [p | some p in role.analysis.trust.principals; p.kind != "lambda"]
@@ -42,7 +42,7 @@ findings contains finding if {
 			"notPrincipalAllow": role.analysis.trust.notPrincipalAllow,
 		},
 	}
-}
+]
 
 not_principal(role) := ["critical"] if role.analysis.trust.notPrincipalAllow
 

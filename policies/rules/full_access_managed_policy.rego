@@ -26,7 +26,7 @@ package leastrole.rules.full_access_managed_policy
 
 import data.leastrole.lib.analysis
 
-findings contains finding if {
+findings := [finding |
 	some role in analysis.execution_roles
 	some p in role.analysis.fullAccessPolicies
 	finding := {
@@ -43,7 +43,7 @@ findings contains finding if {
 			"statements": p.statements,
 		},
 	}
-}
+]
 
 severity(p) := "critical" if p.kind == "admin"
 

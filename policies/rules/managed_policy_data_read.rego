@@ -42,7 +42,7 @@ data_read_actions := {
 	"dynamodb:Scan",
 }
 
-findings contains finding if {
+findings := [finding |
 	some role in analysis.execution_roles
 	some policy in managed_policies_reading_all(role)
 	grants := [s |
@@ -64,7 +64,7 @@ findings contains finding if {
 			"conditional": all_conditional(grants),
 		},
 	}
-}
+]
 
 # AWS managed policies (not reported by LR004) through which the role reads everything. A grant
 # that a customer managed or inline policy also makes is left to LR003, which reports that

@@ -26,7 +26,7 @@ package leastrole.rules.missing_log_permissions
 
 import data.leastrole.lib.analysis
 
-findings contains finding if {
+findings := [finding |
 	some fn in input.functions
 	fn.analysis.roleFound
 	missing := analysis.missing(fn, {"logs"})
@@ -46,7 +46,7 @@ findings contains finding if {
 			"roleIncomplete": fn.analysis.roleIncomplete,
 		},
 	}
-}
+]
 
 what(true, group) := sprintf("write its logs to %s", [group])
 

@@ -23,7 +23,7 @@ package leastrole.rules.not_action_allow
 
 import data.leastrole.lib.analysis
 
-findings contains finding if {
+findings := [finding |
 	some role in analysis.execution_roles
 	some g in role.analysis.grants
 	not g.awsManaged
@@ -44,7 +44,7 @@ findings contains finding if {
 			"hasConditions": g.hasConditions,
 		},
 	}
-}
+]
 
 uses(g, "NotAction") if count(g.notAction) > 0
 

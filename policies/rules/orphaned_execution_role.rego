@@ -26,7 +26,7 @@ import data.leastrole.lib.analysis
 # Accounts for which the inputs list functions: only there is "no function uses it" meaningful.
 accounts_with_functions := {fn.accountId | some fn in input.functions}
 
-findings contains finding if {
+findings := [finding |
 	some role in input.roles
 	role.trustsLambda
 	count(role.functions) == 0
@@ -48,7 +48,7 @@ findings contains finding if {
 			"lastUsed": role.lastUsed,
 		},
 	}
-}
+]
 
 # Writing its own logs and traces is what every execution role does; writes anywhere else, or
 # permissions management, make a leftover role worth more to an attacker.

@@ -39,19 +39,21 @@ package leastrole.rules.privilege_escalation
 
 import data.leastrole.lib.analysis
 
-findings contains finding if {
+findings := array.concat(role_findings, principal_findings)
+
+role_findings := [finding |
 	some role in input.roles
 	in_scope(role)
 	count(role.analysis.escalationPaths) > 0
 	finding := paths_finding(analysis.role_resource(role), "Role", role.name, role.analysis.escalationPaths)
-}
+]
 
-findings contains finding if {
+principal_findings := [finding |
 	analysis.account_scope
 	some p in input.principals
 	count(p.analysis.escalationPaths) > 0
 	finding := paths_finding(analysis.principal_resource(p), principal_label(p), p.name, p.analysis.escalationPaths)
-}
+]
 
 in_scope(role) if role.analysis.executionRole
 

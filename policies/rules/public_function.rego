@@ -33,7 +33,9 @@ source_keys := {
 	"aws:principalaccount", "aws:principalarn", "aws:sourceowner", "aws:principalorgpaths", "aws:sourceorgpaths",
 }
 
-findings contains finding if {
+findings := array.concat(statement_findings, url_findings)
+
+statement_findings := [finding |
 	some fn in input.functions
 	some index, st in fn.resourcePolicy.Statement
 	st.Effect == "Allow"
@@ -53,9 +55,9 @@ findings contains finding if {
 			"conditionKeys": condition_keys(st),
 		},
 	}
-}
+]
 
-findings contains finding if {
+url_findings := [finding |
 	some fn in input.functions
 	fn.functionUrl.authType == "NONE"
 	finding := {
@@ -65,7 +67,7 @@ findings contains finding if {
 		"message": sprintf("Function %s has a function URL with AuthType NONE: anyone who knows the URL can invoke it", [fn.name]),
 		"evidence": {"url": fn.functionUrl.url, "qualifier": fn.functionUrl.qualifier},
 	}
-}
+]
 
 # An else chain: OPA evaluates a function's arguments outside `not`, so `not is_string(st.Sid)`
 # would be undefined (not true) for a statement without a Sid.

@@ -69,7 +69,7 @@ policy_writes := {
 	"dynamodb:PutResourcePolicy": "DynamoDB table or stream",
 }
 
-findings contains finding if {
+findings := [finding |
 	some role in analysis.execution_roles
 	grants := writes(role)
 	count(grants) > 0
@@ -91,7 +91,7 @@ findings contains finding if {
 			"conditional": all_conditional(grants),
 		},
 	}
-}
+]
 
 # The role's allowed policy writes, sorted by action (as the facts list them), except those
 # granted only through AWS managed policies that LR004 reports as full or admin access

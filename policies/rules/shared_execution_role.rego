@@ -24,7 +24,7 @@ package leastrole.rules.shared_execution_role
 
 import data.leastrole.lib.functions
 
-findings contains finding if {
+findings := [finding |
 	some role in input.roles
 	count(role.functions) > 1
 
@@ -54,7 +54,7 @@ findings contains finding if {
 			"usedActions": {arn: sort(s) | some arn, s in usage_sets},
 		},
 	}
-}
+]
 
 severity(reasons) := "high" if count(reasons) > 0
 

@@ -22,7 +22,9 @@ package leastrole.rules.tracing_permissions
 
 import data.leastrole.lib.analysis
 
-findings contains finding if {
+findings := array.concat(missing_findings, unneeded_findings)
+
+missing_findings := [finding |
 	some fn in input.functions
 	fn.analysis.roleFound
 	missing := analysis.missing(fn, {"tracing"})
@@ -35,9 +37,9 @@ findings contains finding if {
 		"message": sprintf("Function %s has Active tracing but its execution role does not allow %s", [fn.name, concat(", ", actions)]),
 		"evidence": {"roleArn": fn.roleArn, "missing": actions, "roleIncomplete": fn.analysis.roleIncomplete},
 	}
-}
+]
 
-findings contains finding if {
+unneeded_findings := [finding |
 	some fn in input.functions
 	some cap in fn.analysis.unneededCapabilities
 	cap.purpose == "tracing"
@@ -48,7 +50,7 @@ findings contains finding if {
 		"message": sprintf("Function %s does not use Active tracing but its execution role allows %s", [fn.name, concat(", ", cap.actions)]),
 		"evidence": {"roleArn": fn.roleArn, "actions": cap.actions, "statements": cap.statements},
 	}
-}
+]
 
 severity_missing(true) := "info"
 

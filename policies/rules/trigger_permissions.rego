@@ -45,7 +45,7 @@ labels := {
 	"environment-kms": "environment encryption key",
 }
 
-findings contains finding if {
+findings := [finding |
 	some fn in input.functions
 	fn.analysis.roleFound
 	missing := analysis.missing(fn, purposes)
@@ -65,7 +65,7 @@ findings contains finding if {
 			"roleIncomplete": fn.analysis.roleIncomplete,
 		},
 	}
-}
+]
 
 # A value (true/false), not a boolean rule: a rule that fails would leave the finding undefined.
 essential(reqs) := count([r | some r in reqs; r.essential]) > 0

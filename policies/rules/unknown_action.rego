@@ -25,7 +25,7 @@ package leastrole.rules.unknown_action
 
 import data.leastrole.lib.analysis
 
-findings contains finding if {
+findings := [finding |
 	some role in analysis.execution_roles
 	some s in role.facts.statements
 	s.effect == "Allow"
@@ -44,7 +44,7 @@ findings contains finding if {
 			"catalogVersion": catalog_version,
 		},
 	}
-}
+]
 
 verb(patterns) := "names" if count(patterns) == 1
 

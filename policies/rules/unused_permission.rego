@@ -26,7 +26,7 @@ package leastrole.rules.unused_permission
 import data.leastrole.lib.analysis
 import data.leastrole.lib.functions
 
-findings contains finding if {
+findings := [finding |
 	input.usage.present
 	some labels in input.usage.labels
 	labels.fullWindow == true
@@ -50,7 +50,7 @@ findings contains finding if {
 			"window": input.usage.window,
 		},
 	}
-}
+]
 
 # The evaluator's input for the built-in rules gives, instead of each function's permission list,
 # what this rule computes from it (src/evaluate/rules-view.ts): at 10,000 functions the lists were

@@ -25,7 +25,9 @@ package leastrole.rules.vpc_access_permissions
 
 import data.leastrole.lib.analysis
 
-findings contains finding if {
+findings := array.concat(missing_findings, unneeded_findings)
+
+missing_findings := [finding |
 	some fn in input.functions
 	fn.analysis.roleFound
 	missing := analysis.missing(fn, {"vpc"})
@@ -43,9 +45,9 @@ findings contains finding if {
 			"roleIncomplete": fn.analysis.roleIncomplete,
 		},
 	}
-}
+]
 
-findings contains finding if {
+unneeded_findings := [finding |
 	some fn in input.functions
 	some cap in fn.analysis.unneededCapabilities
 	cap.purpose == "vpc"
@@ -56,7 +58,7 @@ findings contains finding if {
 		"message": sprintf("Function %s is not in a VPC but its execution role allows %s", [fn.name, concat(", ", cap.actions)]),
 		"evidence": {"roleArn": fn.roleArn, "actions": cap.actions, "statements": cap.statements},
 	}
-}
+]
 
 severity_missing(true) := "info"
 

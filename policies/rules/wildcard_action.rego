@@ -26,7 +26,7 @@ package leastrole.rules.wildcard_action
 
 import data.leastrole.lib.analysis
 
-findings contains finding if {
+findings := [finding |
 	some role in analysis.execution_roles
 	some g in role.analysis.grants
 	not g.awsManaged
@@ -49,7 +49,7 @@ findings contains finding if {
 			"hasConditions": g.hasConditions,
 		},
 	}
-}
+]
 
 wildcard_kind(g) := "all" if {
 	g.fullWildcardAction

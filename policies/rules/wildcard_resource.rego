@@ -24,7 +24,7 @@ package leastrole.rules.wildcard_resource
 
 import data.leastrole.lib.analysis
 
-findings contains finding if {
+findings := [finding |
 	some role in analysis.execution_roles
 	some g in role.analysis.grants
 	not g.awsManaged
@@ -48,7 +48,7 @@ findings contains finding if {
 			"hasConditions": g.hasConditions,
 		},
 	}
-}
+]
 
 severity(true) := "low"
 

@@ -6,6 +6,7 @@
 
 import { createHash } from "node:crypto";
 import type { CanonicalDocument, SourceLocation } from "../model/document.js";
+import { canonicalJson } from "../normalize/canonical-json.js";
 import { SEVERITIES, type Finding, type FindingResource, type ResourceType, type Severity } from "../model/findings.js";
 import type { RulePack } from "./pack.js";
 
@@ -168,26 +169,40 @@ export function buildFindings(
       location,
     });
   }
-  disambiguateFingerprints(findings, diagnostics);
-  return { findings, diagnostics };
+  return { findings: disambiguateFingerprints(findings, diagnostics), diagnostics };
 }
 
 /**
- * Two findings of one rule on one resource without a `detail` would share a fingerprint; keep
- * them apart by their message, and tell the rule author once.
+ * Findings that share a fingerprint. Exact copies are one finding: a rule written as an array
+ * (`findings := [finding | …]`, as the built-in ones are, for speed) keeps a finding its
+ * comprehension yields twice, where a `contains` rule's set would not. Different findings of one
+ * rule on one resource without a `detail` are kept apart by their message, and the rule author is
+ * told once. Only findings that share a fingerprint are compared, so this costs nothing otherwise.
  */
-function disambiguateFingerprints(findings: Finding[], diagnostics: Diagnostic[]): void {
+function disambiguateFingerprints(findings: Finding[], diagnostics: Diagnostic[]): Finding[] {
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {
     const g = groups.get(f.fingerprint);
     if (g) g.push(f);
     else groups.set(f.fingerprint, [f]);
   }
+  const copies = new Set<Finding>();
   const told = new Set<string>();
   for (const group of groups.values()) {
     if (group.length < 2) continue;
-    for (const f of group) f.fingerprint = fingerprintOf(f.ruleId, f.resource.arn, `message:${f.message}`);
-    const rule = group[0]!.ruleId;
+    const seen = new Set<string>();
+    const distinct = group.filter((f) => {
+      const key = canonicalJson(f);
+      if (seen.has(key)) {
+        copies.add(f);
+        return false;
+      }
+      seen.add(key);
+      return true;
+    });
+    if (distinct.length < 2) continue;
+    for (const f of distinct) f.fingerprint = fingerprintOf(f.ruleId, f.resource.arn, `message:${f.message}`);
+    const rule = distinct[0]!.ruleId;
     if (!told.has(rule)) {
       told.add(rule);
       diagnostics.push({
@@ -198,6 +213,7 @@ function disambiguateFingerprints(findings: Finding[], diagnostics: Diagnostic[]
       });
     }
   }
+  return copies.size === 0 ? findings : findings.filter((f) => !copies.has(f));
 }
 
 function cmp(a: string, b: string): number {

@@ -122,6 +122,16 @@ describe("user packs", () => {
     expect(result.findings.map((f) => `${f.ruleId}/${f.severity}`)).toEqual(["ACME001/low", "ACME001/low"]);
   });
 
+  it("keeps one of the copies a rule written as an array yields, as a set would", () => {
+    const doc = syntheticDocument(3, 7);
+    const result = evaluateDocument(doc, [loadRulePack(join(packs, "array"))]);
+    const found = result.findings.filter((f) => f.ruleId === "ACME002");
+    // Each function has two variables (LOG_LEVEL, TABLE_NAME): the comprehension yields each finding twice.
+    expect(doc.functions.every((fn) => fn.environmentVariableNames.length === 2)).toBe(true);
+    expect(found.map((f) => f.resource.arn)).toEqual(doc.functions.map((fn) => fn.arn).sort());
+    expect(result.diagnostics.filter((d) => d.code === "ambiguous-fingerprint")).toEqual([]);
+  });
+
   it("turns every broken finding into a diagnostic naming the rule and keeps the good one", () => {
     const result = evaluateDocument(syntheticDocument(2), [loadRulePack(join(packs, "broken"))]);
     expect(result.findings.map((f) => f.message)).toEqual(["fine"]);
