@@ -11,7 +11,9 @@
 #   ec2:ModifySnapshotAttribute, rds:ModifyDBSnapshotAttribute, rds:ModifyDBClusterSnapshotAttribute
 #   or dynamodb:PutResourcePolicy. Code running in the function, or anyone who gets its
 #   credentials, can then make the bucket, key, queue, topic, secret, snapshot or table public or
-#   share it with another account: the exposure no identity policy of the account can take back.
+#   share it with another account, access that no identity policy of the account governs (only
+#   the resource's own policy, S3 Block Public Access and an organization's resource control
+#   policies do).
 #   Role trust policies (iam:UpdateAssumeRolePolicy) are LR014's. Scoped grants count too: a grant
 #   on one named bucket still lets the function publish that bucket. Decided from the role's allowed
 #   actions after Deny, permissions boundary and NotAction. Severity high when an action is granted
