@@ -6,38 +6,21 @@
  * Here the real pipeline runs on an export whose Lambda roles carry those AWS managed policies,
  * their documents resolved from the shipped AWS managed policy data, as in the corpus.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { audit } from "../../src/index.js";
+import { exportRole, writeExport } from "../support/authorization-details.js";
 
 const work = mkdtempSync(join(tmpdir(), "leastrole-lr018-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const ACCOUNT = "123456789012";
-const lambdaTrust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] };
-
-function role(name: string, managed: string[], inline: unknown[] = []) {
-  return {
-    Path: "/",
-    RoleName: name,
-    RoleId: `AROA${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}`,
-    Arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
-    CreateDate: "2026-01-01T00:00:00Z",
-    AssumeRolePolicyDocument: lambdaTrust,
-    InstanceProfileList: [],
-    RolePolicyList: inline.map((d, i) => ({ PolicyName: `inline-${i}`, PolicyDocument: d })),
-    AttachedManagedPolicies: managed.map((arn) => ({ PolicyName: arn.split("/").pop(), PolicyArn: arn })),
-    Tags: [],
-    RoleLastUsed: {},
-  };
-}
+/** A Lambda role with these AWS managed policies and inline documents. */
+const role = (name: string, managed: string[], inline: object[] = []) => exportRole(name, { managed, inline });
 
 async function lr018(roles: unknown[]) {
-  const file = join(work, `export-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify({ UserDetailList: [], GroupDetailList: [], RoleDetailList: roles, Policies: [] }));
-  const { report } = await audit([file]);
+  const { report } = await audit([writeExport(work, roles)]);
   return report.findings.filter((f) => f.ruleId === "LR018" || f.ruleId === "LR004" || f.ruleId === "LR003");
 }
 

@@ -5,42 +5,24 @@
  * policies from the shipped data, denies, boundaries and conditions. And the rule's action list
  * held to the engine's: an action the facts never list would make the rule silently blind.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { audit } from "../../src/index.js";
 import { loadActionCatalogSync, SENSITIVE_ACTIONS } from "../../src/iam/index.js";
+import { EXPORT_ACCOUNT, exportRole, writeExport } from "../support/authorization-details.js";
 
 const work = mkdtempSync(join(tmpdir(), "leastrole-lr020-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const ACCOUNT = "123456789012";
-const lambdaTrust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+const ACCOUNT = EXPORT_ACCOUNT;
 type Statement = { Effect: "Allow" | "Deny"; Action?: string | string[]; NotAction?: string | string[]; Resource: string | string[]; Condition?: object };
 const doc = (...Statement: Statement[]) => ({ Version: "2012-10-17", Statement });
-
-function role(name: string, options: { managed?: string[]; inline?: object[]; boundary?: string } = {}) {
-  return {
-    Path: "/",
-    RoleName: name,
-    RoleId: `AROA${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}`,
-    Arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
-    CreateDate: "2026-01-01T00:00:00Z",
-    AssumeRolePolicyDocument: lambdaTrust,
-    InstanceProfileList: [],
-    RolePolicyList: (options.inline ?? []).map((d, i) => ({ PolicyName: `inline-${i}`, PolicyDocument: d })),
-    AttachedManagedPolicies: (options.managed ?? []).map((arn) => ({ PolicyName: arn.split("/").pop(), PolicyArn: arn })),
-    ...(options.boundary ? { PermissionsBoundary: { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: options.boundary } } : {}),
-    Tags: [],
-    RoleLastUsed: {},
-  };
-}
+const role = exportRole;
 
 async function findingsOf(roles: unknown[], policies: unknown[] = []) {
-  const file = join(work, `export-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify({ UserDetailList: [], GroupDetailList: [], RoleDetailList: roles, Policies: policies }));
-  const { report } = await audit([file]);
+  const { report } = await audit([writeExport(work, roles, policies)]);
   return report.findings.filter((f) => f.ruleId === "LR020" || f.ruleId === "LR004");
 }
 
@@ -48,7 +30,7 @@ const actionsOf = (f: { evidence: Record<string, unknown> }) => (f.evidence.acti
 
 describe("LR020 resource-policy-write", () => {
   it("names only actions the engine lists in the facts and the catalog knows as policy writes", () => {
-    const rego = readFileSync(join(__dirname, "../../policies/rules/resource_policy_write.rego"), "utf8");
+    const rego = readFileSync(join(import.meta.dirname, "..", "..", "policies", "rules", "resource_policy_write.rego"), "utf8");
     const block = /policy_writes := \{([\s\S]*?)\n\}/.exec(rego)?.[1] ?? "";
     const actions = [...block.matchAll(/"([a-z0-9-]+:[A-Za-z]+)":/g)].map((m) => m[1] as string);
     expect(actions.length).toBe(22);
