@@ -40,6 +40,6 @@ const list = (names: string[]): string => (all || names.length <= 15 ? names : [
 console.log(`${policies.length} AWS managed policies (dataset ${dataset.sourceVersion}, ${dataset.datasetDate}), each alone on an execution role`);
 console.log(`LR004 (full or admin access, left to it): ${lr004.size}; LR020: ${lr020.length}\n`);
 console.log("| LR020 severity | policies | names |\n|---|---:|---|");
-for (const s of ["high", "medium", "low"]) console.log(`| ${s} | ${(bySeverity.get(s) ?? []).length} | ${list(bySeverity.get(s) ?? [])} |`);
+for (const s of ["critical", "high", "medium", "low", "info"].filter((x) => bySeverity.has(x))) console.log(`| ${s} | ${(bySeverity.get(s) ?? []).length} | ${list(bySeverity.get(s) ?? [])} |`);
 console.log("\n| action | policies reported with it |\n|---|---:|");
 for (const [a, n] of [...byAction].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))) console.log(`| ${a} | ${n} |`);

@@ -59,13 +59,23 @@ every_resource(r) if {
 	parts := split(r, ":")
 	count(parts) >= 6
 	parts[2] == "s3"
+	parts[3] in {"", "*"}
+	parts[4] in {"", "*"}
 	concat(":", array.slice(parts, 5, count(parts))) in {"*", "*/*"}
 }
 
-# Other services name a resource type first (`parameter/…`, `secret:…`, `key/…`, `table/…`).
+# Other services, and S3's access points and jobs (which name a region and an account), name a
+# resource type first (`parameter/…`, `secret:…`, `key/…`, `table/…`, `accesspoint/…`).
 every_resource(r) if {
 	parts := split(r, ":")
 	count(parts) >= 6
-	parts[2] != "s3"
+	not s3_bucket_style(parts)
 	regex.match(`^([A-Za-z0-9-]+[/:])?\*$`, concat(":", array.slice(parts, 5, count(parts))))
+}
+
+# `arn:aws:s3:::…`, as bucket and object ARNs are written: the resource part is a bucket name.
+s3_bucket_style(parts) if {
+	parts[2] == "s3"
+	parts[3] == ""
+	parts[4] == ""
 }

@@ -75,3 +75,9 @@ test_other_actions_are_ignored if {
 test_non_execution_role_is_skipped if {
 	count(managed_policy_data_read.findings) == 0 with input as doc([grant("s3:GetObject", ["*"], [s3_read], false)], [], false)
 }
+
+test_every_bucket_and_object_patterns_with_any_region_count if {
+	some f in managed_policy_data_read.findings with input as doc([grant("s3:GetObject", ["arn:aws:s3:*:*:*/*"], [s3_read], false)], [], true)
+	f.evidence.resources == ["arn:aws:s3:*:*:*/*"]
+	count(managed_policy_data_read.findings) == 0 with input as doc([grant("s3:GetObject", ["arn:aws:s3:::accesspoint/*"], [s3_read], false)], [], true)
+}

@@ -15,7 +15,9 @@
 #   the resource's own policy, S3 Block Public Access and an organization's resource control
 #   policies do).
 #   Role trust policies (iam:UpdateAssumeRolePolicy) are LR014's. Scoped grants count too: a grant
-#   on one named bucket still lets the function publish that bucket. Decided from the role's allowed
+#   on one named bucket still lets the function publish that bucket; for S3 a statement counts only
+#   for the writes its resources can name (a bucket policy needs the bucket's ARN, an object ACL an
+#   object's, an access point policy an access point's). Decided from the role's allowed
 #   actions after Deny, permissions boundary and NotAction. Severity high when an action is granted
 #   on every resource of its type (`*`, `arn:aws:s3:::*`, `…:queue/*`); medium when only on named or
 #   prefixed resources; low when every grant has a condition; ACL writes one step lower (S3 disables
@@ -98,11 +100,63 @@ findings := [finding |
 # The role's allowed policy writes, sorted by action (as the facts list them), except those
 # granted only through AWS managed policies that LR004 reports as full or admin access
 # (AmazonS3FullAccess, AdministratorAccess…): that finding already says the policy must go.
-writes(role) := [g |
+writes(role) := [object.union(g, {"resources": resources}) |
 	some g in role.facts.sensitiveActions
 	policy_writes[g.action]
 	not only_full_access(role, g)
+	resources := [r | some r in g.resources; can_name(g.action, r)]
+	count(resources) > 0
 ]
+
+# The facts give the resource patterns of the statements that grant an action, whatever resource
+# type the action takes. For S3, the commonest case, a pattern that cannot name the action's
+# resource is left out: a bucket's ARN has no `/` after `arn:aws:s3:::` (bucket names cannot hold
+# one), an object's always has one, and an access point's names a region and an account; so `s3:*`
+# on `arn:aws:s3:::orders/*` grants the object ACL writes but not s3:PutBucketPolicy, and on
+# `arn:aws:s3:::orders` the reverse.
+bucket_writes := {"s3:PutBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketPublicAccessBlock"}
+
+object_writes := {"s3:PutObjectAcl", "s3:PutObjectVersionAcl"}
+
+can_name(action, r) if not action in (bucket_writes | object_writes | {"s3:PutAccessPointPolicy"})
+
+# An access point's ARN names its region and account (`arn:aws:s3:us-east-1:123456789012:accesspoint/…`).
+can_name("s3:PutAccessPointPolicy", r) if not bucket_style(r)
+
+can_name(action, r) if {
+	action in bucket_writes
+	not names_an_object(r)
+}
+
+can_name(action, r) if {
+	action in object_writes
+	not literal_bucket(r)
+}
+
+# What follows `arn:<partition>:s3:::` in an S3 ARN pattern (undefined for `*` and other services,
+# which can_name then keeps).
+s3_name(r) := concat(":", array.slice(parts, 5, count(parts))) if {
+	parts := split(r, ":")
+	count(parts) >= 6
+	parts[2] == "s3"
+}
+
+bucket_style(r) if {
+	parts := split(r, ":")
+	count(parts) >= 6
+	analysis.s3_bucket_style(parts)
+}
+
+# An S3 ARN pattern with a `/` after the bucket: it matches objects (or nothing), never a bucket.
+names_an_object(r) if contains(s3_name(r), "/")
+
+# One named bucket, no wildcard that could reach into it.
+literal_bucket(r) if {
+	name := s3_name(r)
+	not contains(name, "/")
+	not contains(name, "*")
+	not contains(name, "?")
+}
 
 only_full_access(role, g) if {
 	every p in g.grantedBy {

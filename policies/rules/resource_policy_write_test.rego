@@ -98,3 +98,47 @@ test_other_sensitive_actions_are_ignored if {
 test_non_execution_role_is_skipped if {
 	count(resource_policy_write.findings) == 0 with input as doc([grant("s3:PutBucketPolicy", ["*"], ["inline:app"], false)], [], false)
 }
+
+test_s3_writes_only_on_the_resources_they_can_name if {
+	objects_only := resource_policy_write.findings with input as doc(
+		[
+			grant("s3:PutBucketPolicy", ["arn:aws:s3:::orders/*"], ["inline:app"], false),
+			grant("s3:PutObjectAcl", ["arn:aws:s3:::orders/*"], ["inline:app"], false),
+		],
+		[], true,
+	)
+	[[a.action, a.resources] | some f in objects_only; some a in f.evidence.actions] == [["s3:PutObjectAcl", ["arn:aws:s3:::orders/*"]]]
+	some f in objects_only
+	f.severity == "low"
+	bucket_and_objects := resource_policy_write.findings with input as doc(
+		[
+			grant("s3:PutBucketAcl", [bucket, "arn:aws:s3:::orders/*"], ["inline:app"], false),
+			grant("s3:PutObjectAcl", [bucket, "arn:aws:s3:::orders/*", "arn:aws:s3:::logs*"], ["inline:app"], false),
+		],
+		[], true,
+	)
+	[[a.action, a.resources] | some g in bucket_and_objects; some a in g.evidence.actions] == [
+		["s3:PutBucketAcl", [bucket]],
+		["s3:PutObjectAcl", ["arn:aws:s3:::orders/*", "arn:aws:s3:::logs*"]],
+	]
+	count(resource_policy_write.findings) == 0 with input as doc([grant("s3:PutObjectAcl", [bucket], ["inline:app"], false)], [], true)
+}
+
+test_every_bucket_pattern_names_buckets_and_objects if {
+	some f in resource_policy_write.findings with input as doc(
+		[
+			grant("s3:PutBucketPolicy", ["arn:aws:s3:::*", "*"], ["inline:app"], false),
+			grant("s3:PutObjectAcl", ["arn:aws:s3:::*"], ["inline:app"], false),
+		],
+		[], true,
+	)
+	f.severity == "high"
+	[[a.action, a.resources] | some a in f.evidence.actions] == [["s3:PutBucketPolicy", ["arn:aws:s3:::*", "*"]], ["s3:PutObjectAcl", ["arn:aws:s3:::*"]]]
+}
+
+test_access_point_policy_needs_an_access_point_pattern if {
+	count(resource_policy_write.findings) == 0 with input as doc([grant("s3:PutAccessPointPolicy", [bucket, "arn:aws:s3:::orders/*"], ["inline:app"], false)], [], true)
+	some f in resource_policy_write.findings with input as doc([grant("s3:PutAccessPointPolicy", ["arn:aws:s3:us-east-1:123456789012:accesspoint/*", bucket], ["inline:app"], false)], [], true)
+	f.severity == "high"
+	[a.resources | some a in f.evidence.actions] == [["arn:aws:s3:us-east-1:123456789012:accesspoint/*"]]
+}
