@@ -118,7 +118,11 @@ bucket_writes := {"s3:PutBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketPublicAc
 
 object_writes := {"s3:PutObjectAcl", "s3:PutObjectVersionAcl"}
 
-can_name(action, r) if not action in (bucket_writes | object_writes | {"s3:PutAccessPointPolicy"})
+can_name(action, r) if not action in (bucket_writes | object_writes | {"s3:PutAccessPointPolicy", "dynamodb:PutResourcePolicy"})
+
+# A table's or stream's ARN never holds `/index/` (table names cannot hold a `/`): a grant on the
+# indexes (`table/orders/index/*`, as read policies often add) writes no table's policy.
+can_name("dynamodb:PutResourcePolicy", r) if not contains(r, "/index/")
 
 # An access point's ARN names its region and account (`arn:aws:s3:us-east-1:123456789012:accesspoint/…`).
 can_name("s3:PutAccessPointPolicy", r) if not bucket_style(r)

@@ -142,3 +142,10 @@ test_access_point_policy_needs_an_access_point_pattern if {
 	f.severity == "high"
 	[a.resources | some a in f.evidence.actions] == [["arn:aws:s3:us-east-1:123456789012:accesspoint/*"]]
 }
+
+test_dynamodb_index_patterns_write_no_table_policy if {
+	table := "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
+	count(resource_policy_write.findings) == 0 with input as doc([grant("dynamodb:PutResourcePolicy", [sprintf("%s/index/*", [table])], ["inline:app"], false)], [], true)
+	some f in resource_policy_write.findings with input as doc([grant("dynamodb:PutResourcePolicy", [table, sprintf("%s/index/*", [table]), sprintf("%s/stream/*", [table])], ["inline:app"], false)], [], true)
+	[a.resources | some a in f.evidence.actions] == [[table, sprintf("%s/stream/*", [table])]]
+}

@@ -121,6 +121,15 @@ describe("LR020 resource-policy-write", () => {
     expect(by).toEqual({ denied: ["sqs:SetQueueAttributes"], bounded: ["sqs:SetQueueAttributes"], "not-action": ["sqs:AddPermission", "sqs:SetQueueAttributes"] });
   });
 
+  it("dynamodb:* on a table's indexes writes no table's policy; on the table it does", async () => {
+    const table = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders`;
+    const findings = await findingsOf([
+      role("indexes", { inline: [doc({ Effect: "Allow", Action: "dynamodb:*", Resource: `${table}/index/*` })] }),
+      role("table", { inline: [doc({ Effect: "Allow", Action: "dynamodb:*", Resource: [table, `${table}/index/*`] })] }),
+    ]);
+    expect(findings.map((f) => [f.resource.name, f.severity, f.message])).toEqual([["table", "medium", "Role table can change who may access resources: dynamodb:PutResourcePolicy (DynamoDB table or stream, 1 resource)"]]);
+  });
+
   it("kms:CreateGrant only for AWS resources is low: the inputs do not settle the condition", async () => {
     const [f] = await findingsOf([
       role("kms", { inline: [doc({ Effect: "Allow", Action: ["kms:CreateGrant", "kms:Decrypt"], Resource: `arn:aws:kms:us-east-1:${ACCOUNT}:key/*`, Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } } })] }),
