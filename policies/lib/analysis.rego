@@ -50,6 +50,10 @@ name_of_arn(arn) := segments[count(segments) - 1] if {
 	segments := split(parts[count(parts) - 1], "/")
 }
 
+# Whether every grant of a list (`facts.sensitiveActions` entries) has a Condition: true or false,
+# so that it can be written into evidence as well as tested.
+all_conditional(grants) := count([g | some g in grants; not g.conditional]) == 0
+
 # A resource pattern that names every resource of its type: `*`, or an ARN whose resource part is
 # all wildcard (`arn:aws:s3:::*`, `arn:aws:s3:::*/*`,
 # `arn:aws:ssm:*:*:parameter/*`, `arn:aws:secretsmanager:*:*:secret:*`).

@@ -61,7 +61,7 @@ findings := [finding |
 			"policy": policy,
 			"actions": sort([s.action | some s in grants]),
 			"resources": sort({r | some s in grants; some r in s.resources; analysis.every_resource(r)}),
-			"conditional": all_conditional(grants),
+			"conditional": analysis.all_conditional(grants),
 		},
 	}
 ]
@@ -92,16 +92,6 @@ full_access(role, arn) if {
 	p.arn == arn
 }
 
-every_conditional(grants) if {
-	every s in grants {
-		s.conditional
-	}
-}
+severity(grants) := "low" if analysis.all_conditional(grants)
 
-all_conditional(grants) if every_conditional(grants)
-
-all_conditional(grants) := false if not every_conditional(grants)
-
-severity(grants) := "low" if every_conditional(grants)
-
-severity(grants) := "medium" if not every_conditional(grants)
+severity(grants) := "medium" if not analysis.all_conditional(grants)

@@ -92,7 +92,7 @@ findings := [finding |
 			} |
 				some g in grants
 			],
-			"conditional": all_conditional(grants),
+			"conditional": analysis.all_conditional(grants),
 		},
 	}
 ]
@@ -217,13 +217,3 @@ scope(g) := sprintf("%d resources", [count(g.resources)]) if {
 condition_note(g) := ", with a condition" if g.conditional
 
 condition_note(g) := "" if not g.conditional
-
-every_conditional(grants) if {
-	every g in grants {
-		g.conditional
-	}
-}
-
-all_conditional(grants) if every_conditional(grants)
-
-all_conditional(grants) := false if not every_conditional(grants)
