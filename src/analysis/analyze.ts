@@ -87,7 +87,7 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
       executionRole: role.trustsLambda || role.functions.length > 0 || fns.length > 0,
       incomplete: policies.incomplete,
       trust: analyzeTrust(role.trustPolicy, role.accountId),
-      grants: analyzeGrants(catalog, policies.identity),
+      grants: analyzeGrants(catalog, policies.identity, policies.earliestTime),
       fullAccessPolicies: fullAccess,
       escalationPaths: esc.paths,
       blockedEscalations: esc.blocked,

@@ -15,7 +15,7 @@
 import type { CanonicalDocument, LambdaFunction, PolicyStatement, Principal, Role } from "../model/document.js";
 import type { BlockedEscalation, EscalationPath, StatementPointer } from "../model/analysis.js";
 import { actionApplies, arnMatches, evaluateRequest, type EvaluationResult, type NamedPolicy, type StatementRef } from "./iam.js";
-import { principalContext } from "./context.js";
+import { principalContext, timeOf } from "./context.js";
 import { ContentCache, groupBy } from "../collections.js";
 import { accountOf, actionKeyOf, byString, isAwsManagedArn, partitionOf, pointers, type PrincipalPolicies } from "./policies.js";
 
@@ -528,7 +528,7 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
         r = evaluateRequest({
           identityPolicies: policies.identity,
           permissionsBoundary: policies.boundary,
-          request: { action, resource: c.arn, principalArn: self.arn, context },
+          request: { action, resource: c.arn, principalArn: self.arn, context, ...timeOf(policies.earliestTime) },
         });
         if (key !== undefined) decided.set(key, r);
       }

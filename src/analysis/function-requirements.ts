@@ -6,7 +6,7 @@
 import type { LambdaFunction, Role } from "../model/document.js";
 import type { Requirement, UnneededCapability } from "../model/analysis.js";
 import { actionApplies, evaluateRequest } from "./iam.js";
-import { principalContext } from "./context.js";
+import { principalContext, timeOf } from "./context.js";
 import { pointers, type PrincipalPolicies } from "./policies.js";
 import { inVpc, requiredPermissions, TRACING_ACTIONS, VPC_ACTIONS } from "./requirements.js";
 
@@ -24,7 +24,7 @@ export function evaluateRequirements(fn: LambdaFunction, role: Role | null, poli
       evaluateRequest({
         identityPolicies: policies.identity,
         permissionsBoundary: policies.boundary,
-        request: { action: r.action, resource, principalArn: role.arn, context },
+        request: { action: r.action, resource, principalArn: role.arn, context, ...timeOf(policies.earliestTime) },
       });
     let result = evaluate(r.resource);
     for (const alt of _alternatives ?? []) {
@@ -75,7 +75,7 @@ export function unneededCapabilities(role: Role, policies: PrincipalPolicies, fn
       const r = evaluateRequest({
         identityPolicies: policies.identity,
         permissionsBoundary: policies.boundary,
-        request: { action, resource: "*", principalArn: role.arn, context: principalContext(role.arn) },
+        request: { action, resource: "*", principalArn: role.arn, context: principalContext(role.arn), ...timeOf(policies.earliestTime) },
       });
       if (r.decision === "allowed") {
         granted.push(action);

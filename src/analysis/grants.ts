@@ -10,6 +10,7 @@
 import type { AttachedPolicyRef, PolicyStatement } from "../model/document.js";
 import type { FullAccessPolicy, GrantAnalysis, GrantSummary, StatementPointer } from "../model/analysis.js";
 import type { ActionCatalog, ActionSet, NamedPolicy } from "./iam.js";
+import { conditionFrom } from "./iam.js";
 import { ContentCache } from "../collections.js";
 import { actionKeyOf, byString, isAwsManagedArn } from "./policies.js";
 import { VPC_ACTIONS } from "./requirements.js";
@@ -110,11 +111,22 @@ function actionFacts(catalog: ActionCatalog, st: PolicyStatement, starResource: 
   });
 }
 
-export function analyzeGrants(catalog: ActionCatalog, policies: readonly NamedPolicy[]): GrantAnalysis[] {
+/**
+ * `earliest`: the reference instant (PrincipalPolicies.earliestTime). A statement whose time window
+ * closed before it grants nothing and is left out; one whose only conditions are start dates before
+ * it counts as unconditional.
+ */
+export function analyzeGrants(catalog: ActionCatalog, policies: readonly NamedPolicy[], earliest: number | null = null): GrantAnalysis[] {
   const out: GrantAnalysis[] = [];
   for (const policy of policies) {
     policy.document.Statement.forEach((st, index) => {
       if (st.Effect !== "Allow") return;
+      let hasConditions = st.Condition !== undefined && Object.keys(st.Condition).length > 0;
+      if (hasConditions && earliest !== null) {
+        const from = conditionFrom(st.Condition, earliest);
+        if (from === false) return;
+        if (from === true) hasConditions = false;
+      }
       const starResource = (st.Resource ?? []).includes("*");
       const facts = actionFacts(catalog, st, starResource);
       if (facts === null) return;
@@ -125,7 +137,7 @@ export function analyzeGrants(catalog: ActionCatalog, policies: readonly NamedPo
         awsManaged: isAwsManagedArn(policy.id),
         index,
         sid: st.Sid === undefined || st.Sid === "" ? null : st.Sid,
-        hasConditions: st.Condition !== undefined && Object.keys(st.Condition).length > 0,
+        hasConditions,
         fullWildcardAction: facts.fullWildcardAction,
         serviceWildcards: [...facts.serviceWildcards],
         writeWildcards: [...facts.writeWildcards],

@@ -13,6 +13,18 @@ export interface PrincipalPolicies {
   boundary: NamedPolicy | null;
   /** Some attached managed policy or the boundary has no document. */
   incomplete: boolean;
+  /**
+   * The document's reference instant (`meta.asOf`, epoch ms), null without one (a template): the
+   * principal's requests are made at or after it, so `aws:CurrentTime` windows that closed before
+   * it grant nothing and start dates before it hold (EvaluationRequest.earliestTime).
+   */
+  earliestTime: number | null;
+}
+
+/** `meta.asOf` as epoch milliseconds, or null (absent or not a time). */
+export function earliestTimeOf(document: CanonicalDocument): number | null {
+  const t = document.meta.asOf === null ? NaN : Date.parse(document.meta.asOf);
+  return Number.isFinite(t) ? t : null;
 }
 
 /** Is this an AWS managed policy ARN (`arn:<partition>:iam::aws:policy/…`)? */
@@ -64,7 +76,7 @@ export function policiesOf(
   }
   // Stable order: the engine's explanations list statements in policy order.
   identity.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { identity, boundary, incomplete };
+  return { identity, boundary, incomplete, earliestTime: earliestTimeOf(document) };
 }
 
 /** The engine's statement reference as a compact pointer. */

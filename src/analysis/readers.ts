@@ -14,7 +14,7 @@
 import type { CanonicalDocument, LambdaFunction, PolicyDocument, PolicyStatement, Principal, Role } from "../model/document.js";
 import type { ConfigurationReader } from "../model/analysis.js";
 import { actionApplies, arnMatches, evaluateRequest, type NamedPolicy } from "./iam.js";
-import { principalContext } from "./context.js";
+import { principalContext, timeOf } from "./context.js";
 import { byString, type PrincipalPolicies } from "./policies.js";
 
 export const READ_CONFIGURATION_ACTIONS = ["lambda:GetFunction", "lambda:GetFunctionConfiguration"] as const;
@@ -33,6 +33,8 @@ interface Reduced {
   allowPatterns: string[] | null;
   /** Some identity policy has a relevant Allow: without one, only a resource policy can make it a reader. */
   identityAllows: boolean;
+  /** PrincipalPolicies.earliestTime. */
+  earliestTime: number | null;
 }
 
 function relevant(st: PolicyStatement): boolean {
@@ -73,7 +75,7 @@ function prepare(principal: Role | Principal, type: "role" | "user", policies: P
   const allows = identity.flatMap((p) => p.document.Statement.filter((st) => st.Effect === "Allow"));
   const matchable = allows.every((st) => st.Resource !== undefined && st.NotResource === undefined && !st.Resource.some((r) => r.includes("${")));
   const allowPatterns = matchable ? allows.flatMap((st) => st.Resource ?? []) : null;
-  return { principal, type, identity, boundary, uniform, allowPatterns, identityAllows };
+  return { principal, type, identity, boundary, uniform, allowPatterns, identityAllows, earliestTime: policies.earliestTime };
 }
 
 /**
@@ -97,7 +99,7 @@ function decide(r: Reduced, fn: LambdaFunction, resourcePolicy: PolicyDocument |
       identityPolicies: r.identity,
       permissionsBoundary: r.boundary,
       resourcePolicy,
-      request: { action, resource: fn.arn, principalArn: r.principal.arn, context: principalContext(r.principal.arn) },
+      request: { action, resource: fn.arn, principalArn: r.principal.arn, context: principalContext(r.principal.arn), ...timeOf(r.earliestTime) },
     });
     if (result.decision === "allowed" || result.decision === "conditional") {
       actions.push(action);

@@ -43,6 +43,12 @@ export class ContextValues {
      * type rules out (`aws:username` is never in a role session's request context).
      */
     private readonly absent: ReadonlySet<string> = NO_KEYS,
+    /**
+     * Epoch milliseconds at or after which the request is made, or null. `aws:CurrentTime` and
+     * `aws:EpochTime`, when the context does not give them, are then judged over every instant from
+     * here on (timeWindow), instead of being unknown.
+     */
+    readonly earliestTime: number | null = null,
   ) {
     if (context !== undefined) {
       for (const [key, raw] of Object.entries(context)) {
@@ -104,6 +110,19 @@ export function evaluateCondition(
   return { result, missingKeys: result === "unknown" ? [...new Set(missing)].sort() : [] };
 }
 
+/**
+ * A statement's Condition judged from `earliest` (epoch ms) on, knowing nothing of the request but
+ * its time: false when it can never hold again (a time window that has closed, whatever the other
+ * keys), true when it always holds (only time keys, all settled), "unknown" otherwise. For the
+ * statement-level facts (which statements still grant, and without condition) that have no request.
+ */
+export function conditionFrom(
+  condition: { readonly [operator: string]: { readonly [key: string]: readonly string[] } } | undefined,
+  earliest: number,
+): Tri {
+  return evaluateCondition(condition, new ContextValues(undefined, false, NO_KEYS, earliest), true).result;
+}
+
 export function and(a: Tri, b: Tri): Tri {
   if (a === false || b === false) return false;
   if (a === true && b === true) return true;
@@ -123,6 +142,13 @@ export function not(a: Tri): Tri {
 function evaluateKey(op: ParsedOperator, key: string, policyValues: readonly string[], ctx: ContextValues, useVariables: boolean, missing: string[]): Tri {
   const requestValues = ctx.get(key);
   if (requestValues === undefined) {
+    if (ctx.earliestTime !== null) {
+      const settled = timeWindow(op, key, policyValues, ctx.earliestTime);
+      if (settled !== null) {
+        if (settled === "unknown") missing.push(key);
+        return settled;
+      }
+    }
     if (!ctx.knownAbsent(key)) {
       missing.push(key);
       return "unknown";
@@ -166,6 +192,61 @@ function evaluateKey(op: ParsedOperator, key: string, policyValues: readonly str
   }
   const any = requestValues.some(matchOne);
   return negated ? !any : any;
+}
+
+const TIME_KEYS: ReadonlySet<string> = new Set(["aws:currenttime", "aws:epochtime"]);
+
+/**
+ * A condition on the time of the request (`aws:CurrentTime`, `aws:EpochTime`), judged over every
+ * instant t ≥ `earliest` (epoch ms): false when no such instant satisfies it (a window that closed
+ * before `earliest`: the statement never applies again), true when every one does (a start date
+ * already past), "unknown" when the answer changes over time (a window still open, or not yet
+ * open). Null when the operator does not compare times (the key is then judged as any other).
+ *
+ * Why a range and not one instant: the reference instant of an audit is when its inputs were taken,
+ * and the policy keeps working after it; a grant that starts next month is still a grant to report.
+ * The keys are always present in a request (AWS global condition keys), so `…IfExists` changes
+ * nothing, and a single value makes `ForAnyValue:`/`ForAllValues:` the plain test.
+ */
+export function timeWindow(op: ParsedOperator, key: string, policyValues: readonly string[], earliest: number): Tri | null {
+  const k = key.toLowerCase();
+  if (!TIME_KEYS.has(k)) return null;
+  if (op.family === "Null") return policyValues.some((v) => v.toLowerCase() === "false");
+  const parse = op.family === "Date" ? parseDate : op.family === "Numeric" && k === "aws:epochtime" ? parseEpochSeconds : null;
+  if (parse === null) return null;
+  const negated = NEGATED_OPERATORS.has(op.base);
+  const relation = (negated ? positiveOf(op.base) : op.base).replace(op.family, "");
+  let any: Tri = false;
+  for (const text of policyValues) {
+    const p = parse(text);
+    // An unparseable value matches no request (as in `matches`).
+    if (p === null) continue;
+    any = or(any, overFuture(relation, p, earliest));
+  }
+  return negated ? not(any) : any;
+}
+
+/** Does `t <relation> p` hold for every t ≥ earliest (true), none (false), or some (unknown)? */
+function overFuture(relation: string, p: number, earliest: number): Tri {
+  switch (relation) {
+    case "Equals":
+      return p < earliest ? false : "unknown";
+    case "LessThan":
+      return p <= earliest ? false : "unknown";
+    case "LessThanEquals":
+      return p < earliest ? false : "unknown";
+    case "GreaterThan":
+      return p < earliest ? true : "unknown";
+    case "GreaterThanEquals":
+      return p <= earliest ? true : "unknown";
+    default:
+      return "unknown";
+  }
+}
+
+function parseEpochSeconds(text: string): number | null {
+  const n = parseNumber(text);
+  return n === null ? null : n * 1000;
 }
 
 function absentKeyResult(op: ParsedOperator, policyValues: readonly string[]): boolean {

@@ -48,6 +48,14 @@ export interface EvaluationRequest {
    * depends on them makes the decision "conditional".
    */
   contextComplete?: boolean;
+  /**
+   * The request is made at this instant or later (ISO 8601, or epoch milliseconds). Without
+   * `aws:CurrentTime`/`aws:EpochTime` in `context`, a condition on them is then settled where every
+   * instant from here on gives the same answer: a window that closed before it never matches
+   * (the statement does not apply), a start date before it always does. Otherwise such a
+   * condition is unknown, as any key the context does not give.
+   */
+  earliestTime?: string | number;
   /** Account that owns the resource, when the ARN does not say (S3). */
   resourceAccount?: string;
 }
@@ -211,13 +219,23 @@ const derivedContexts = new WeakMap<RequestContext, Map<string, ContextValues>>(
 function contextValues(request: EvaluationRequest): ContextValues {
   const complete = request.contextComplete === true;
   const context = request.context;
-  if (context === undefined || !Object.isFrozen(context)) return new ContextValues(withPrincipalKeys(context, request.principalArn), complete, principalAbsentKeys(context, request.principalArn));
+  const earliest = earliestOf(request.earliestTime);
+  const make = () => new ContextValues(withPrincipalKeys(context, request.principalArn), complete, principalAbsentKeys(context, request.principalArn), earliest);
+  if (context === undefined || !Object.isFrozen(context)) return make();
   let byPrincipal = derivedContexts.get(context);
   if (byPrincipal === undefined) derivedContexts.set(context, (byPrincipal = new Map()));
-  const key = `${complete ? "1" : "0"}${request.principalArn ?? ""}`;
+  const key = `${complete ? "1" : "0"}${earliest ?? ""}\u0000${request.principalArn ?? ""}`;
   let values = byPrincipal.get(key);
-  if (values === undefined) byPrincipal.set(key, (values = new ContextValues(withPrincipalKeys(context, request.principalArn), complete, principalAbsentKeys(context, request.principalArn))));
+  if (values === undefined) byPrincipal.set(key, (values = make()));
   return values;
+}
+
+/** `earliestTime` as epoch milliseconds; a value that is not a time is an error, not a silent "unknown". */
+function earliestOf(t: string | number | undefined): number | null {
+  if (t === undefined) return null;
+  const ms = typeof t === "number" ? t : Date.parse(t);
+  if (!Number.isFinite(ms)) throw new TypeError(`earliestTime is not a time: ${String(t)}`);
+  return ms;
 }
 
 function result(decision: Decision, summary: string, statements: StatementRef[], missingContextKeys: string[]): EvaluationResult {

@@ -15,6 +15,7 @@ import { ACCESS_LEVELS, type ActionCatalog, type ServiceInfo } from "./catalog.j
 import { popcount } from "./action-set.js";
 import { SENSITIVE_ACTIONS } from "./sensitive-actions.js";
 import { hasWildcard } from "./wildcard.js";
+import { conditionFrom } from "./conditions.js";
 
 export const ALLOWED_ACTIONS_CAP = 200;
 export const STATEMENT_ACTIONS_ON_STAR_CAP = 10;
@@ -28,6 +29,13 @@ export interface PrincipalPolicies {
   managedPolicies: readonly { arn: string; document: PolicyDocument | null; source?: SourceLocation | null }[];
   /** The permissions boundary; `document: null` = set but unresolved. Omit or null for none. */
   permissionsBoundary?: { arn: string; document: PolicyDocument | null; source?: SourceLocation | null } | null;
+  /**
+   * The reference instant (epoch ms): the principal's requests are made at or after it. A statement
+   * whose `aws:CurrentTime`/`aws:EpochTime` window closed before it has no effect and is left out of
+   * the facts; one whose only conditions are start dates before it counts as unconditional
+   * (conditionFrom). Omit or null to judge every condition as unknown.
+   */
+  earliestTime?: number | null;
 }
 
 /** What a statement grants, independent of which principal it is attached to. */
@@ -141,8 +149,20 @@ interface Located {
   source: SourceLocation | null;
 }
 
-function locate(policy: string, policyKind: Located["policyKind"], doc: PolicyDocument, source: SourceLocation | null, catalog: ActionCatalog): Located[] {
-  return doc.Statement.map((statement, index) => ({ policy, policyKind, index, statement, analysis: analyse(statement, catalog), source }));
+function locate(policy: string, policyKind: Located["policyKind"], doc: PolicyDocument, source: SourceLocation | null, catalog: ActionCatalog, earliest: number | null): Located[] {
+  const out: Located[] = [];
+  doc.Statement.forEach((statement, index) => {
+    let analysis = analyse(statement, catalog);
+    if (analysis.hasConditions && earliest !== null) {
+      const from = conditionFrom(statement.Condition, earliest);
+      // A closed time window: the statement neither allows nor denies anything any more.
+      if (from === false) return;
+      // Only start dates already past: as good as no condition (a copy: the analysis is shared).
+      if (from === true) analysis = { ...analysis, hasConditions: false, conditionKeys: [] };
+    }
+    out.push({ policy, policyKind, index, statement, analysis, source });
+  });
+  return out;
 }
 
 /**
@@ -210,16 +230,17 @@ export function computePrincipalFacts(principal: PrincipalPolicies, catalog: Act
 function allowedOf(principal: PrincipalPolicies, catalog: ActionCatalog, allowedInto?: ActionSet): { identity: Located[]; boundaryStatements: Located[]; allowed: ActionSet; unresolved: string[] } {
   const identity: Located[] = [];
   const unresolved: string[] = [];
-  for (const p of principal.inlinePolicies) identity.push(...locate(`inline:${p.name}`, "inline", p.document, p.source ?? null, catalog));
+  const earliest = principal.earliestTime ?? null;
+  for (const p of principal.inlinePolicies) identity.push(...locate(`inline:${p.name}`, "inline", p.document, p.source ?? null, catalog, earliest));
   for (const p of principal.managedPolicies) {
     if (p.document === null) unresolved.push(p.arn);
-    else identity.push(...locate(p.arn, "managed", p.document, p.source ?? null, catalog));
+    else identity.push(...locate(p.arn, "managed", p.document, p.source ?? null, catalog, earliest));
   }
   const boundary = principal.permissionsBoundary ?? null;
   let boundaryStatements: Located[] = [];
   if (boundary !== null) {
     if (boundary.document === null) unresolved.push(boundary.arn);
-    else boundaryStatements = locate(boundary.arn, "boundary", boundary.document, boundary.source ?? null, catalog);
+    else boundaryStatements = locate(boundary.arn, "boundary", boundary.document, boundary.source ?? null, catalog, earliest);
   }
   const allowed = allowedBy(identity, catalog, allowedInto);
   if (boundary !== null && boundary.document !== null) allowed.andInPlace(allowedBy(boundaryStatements, catalog, scratch(catalog, 0)));

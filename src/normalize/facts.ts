@@ -22,6 +22,7 @@ export function principalPolicies(
   principal: RoleRecord | PrincipalRecord,
   policies: ReadonlyMap<string, ManagedPolicy>,
   groups: ReadonlyArray<PrincipalRecord> = [],
+  earliestTime: number | null = null,
 ): PrincipalPolicies {
   const managed = (arn: string) => ({ arn, document: policies.get(arn)?.document ?? null, source: policies.get(arn)?.source ?? null });
   const inline = [...principal.inlinePolicies];
@@ -35,5 +36,6 @@ export function principalPolicies(
     inlinePolicies: inline,
     managedPolicies: attached,
     permissionsBoundary: principal.permissionsBoundaryArn ? managed(principal.permissionsBoundaryArn) : null,
+    earliestTime,
   };
 }

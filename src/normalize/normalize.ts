@@ -81,6 +81,12 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   const unresolved = new Set([...merged.policies.values()].filter((p) => p.resolution === "unresolved").map((p) => p.arn));
 
   const facts = options.computeFacts ? { compute: options.computeFacts, iamDataVersion: options.iamDataVersion ?? "custom" } : defaultFactsFunction();
+  const usage = options.usage ?? merged.usage ?? emptyUsage();
+  // The document's reference instant, known before the facts: time-window conditions are judged
+  // from it on (PrincipalPolicies.earliestTime), the same instant the analysis uses (meta.asOf).
+  const asOf = chooseAsOf(options, usage, fragments, roleRecords, functions);
+  const asOfMs = asOf === null ? NaN : Date.parse(asOf);
+  const earliest = Number.isFinite(asOfMs) ? asOfMs : null;
 
   // Roles: which functions (any version) use them, and whether Lambda may assume them.
   const usersOfRole = new Map<string, Set<string>>();
@@ -95,11 +101,11 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   // depend on nothing but those ARNs, so they are computed once per distinct set.
   const sharedFacts = new Map<string, ReturnType<FactsFunction>>();
   const computeRoleFacts = (r: (typeof roleRecords)[number]) => {
-    if (r.inlinePolicies.length > 0) return facts.compute(principalPolicies(r, merged.policies));
+    if (r.inlinePolicies.length > 0) return facts.compute(principalPolicies(r, merged.policies, [], earliest));
     const key = JSON.stringify([r.attachedPolicies.map((a) => a.arn), r.permissionsBoundaryArn]);
     let computed = sharedFacts.get(key);
     if (!computed) {
-      computed = facts.compute(principalPolicies(r, merged.policies));
+      computed = facts.compute(principalPolicies(r, merged.policies, [], earliest));
       sharedFacts.set(key, computed);
     }
     return computed;
@@ -115,7 +121,7 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   const principals: Principal[] = principalRecords.map((p) => {
     const groups = p.type === "user" ? p.groups.map((g) => groupsByAccountAndName.get(`${p.accountId}\u0000${g}`)).filter((g): g is PrincipalRecord => g !== undefined) : [];
     const missingGroups = p.type === "user" ? p.groups.filter((g) => !groupsByAccountAndName.has(`${p.accountId}\u0000${g}`)) : [];
-    const computed = facts.compute(principalPolicies(p, merged.policies, groups));
+    const computed = facts.compute(principalPolicies(p, merged.policies, groups, earliest));
     const incomplete = computed.incomplete || merged.incomplete.has(p.arn) || usesUnresolved(p, unresolved) || groups.some((g) => usesUnresolved(g, unresolved) || merged.incomplete.has(g.arn)) || missingGroups.length > 0;
     return { ...p, facts: { ...computed, incomplete } };
   });
@@ -139,7 +145,6 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   const policies: CanonicalDocument["policies"] = {};
   for (const arn of [...merged.policies.keys()].sort()) policies[arn] = merged.policies.get(arn)!;
 
-  const usage = options.usage ?? merged.usage ?? emptyUsage();
   const sortedWarnings = sortWarnings(warnings);
   partial ||= sortedWarnings.some((w) => w.severity === "error");
 
@@ -149,7 +154,7 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
       generator: { name: "leastrole", version: packageVersion() },
       iamDataVersion: facts.iamDataVersion,
       managedPolicyDataDate: options.managedPolicyDataDate ?? shipped.date ?? (lookup ? "unknown" : "none"),
-      asOf: chooseAsOf(options, usage, fragments, roles, functions),
+      asOf,
       sources: sortSources(merged.sources),
       warnings: sortedWarnings,
       partial,
@@ -201,7 +206,7 @@ function usesUnresolved(p: { attachedPolicies: { arn: string }[]; permissionsBou
   return p.attachedPolicies.some((a) => unresolved.has(a.arn)) || (p.permissionsBoundaryArn !== null && unresolved.has(p.permissionsBoundaryArn));
 }
 
-function chooseAsOf(options: NormalizeOptions, usage: UsageSection, fragments: readonly SourceFragment[], roles: Role[], functions: LambdaFunction[]): string | null {
+function chooseAsOf(options: NormalizeOptions, usage: UsageSection, fragments: readonly SourceFragment[], roles: readonly Pick<Role, "createDate" | "lastUsed">[], functions: LambdaFunction[]): string | null {
   if (options.asOf !== undefined) {
     const ts = normalizeTimestamp(options.asOf);
     if (!ts) throw new InputError(`asOf is not a timestamp: ${options.asOf}`);

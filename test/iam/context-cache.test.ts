@@ -35,6 +35,24 @@ describe("request contexts", () => {
     expect(bob.decision).toBe("allowed");
   });
 
+  it("the same frozen context with another earliestTime is judged at that instant, not the first call's", () => {
+    const windowed: PolicyDocument = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["*"], Condition: { DateLessThan: { "aws:CurrentTime": ["2020-01-01T00:00:00Z"] } } }],
+    };
+    const frozen = Object.freeze({ "aws:RequestedRegion": "eu-west-1" }) as RequestContext;
+    const at = (earliestTime: string | undefined) =>
+      evaluateRequest({ identityPolicies: [windowed], request: { action: "s3:GetObject", resource: "arn:aws:s3:::b/k", principalArn: user, context: frozen, ...(earliestTime ? { earliestTime } : {}) } }).decision;
+    expect(at("2026-01-01T00:00:00Z")).toBe("implicit-deny");
+    expect(at("2019-01-01T00:00:00Z")).toBe("conditional");
+    expect(at(undefined)).toBe("conditional");
+    expect(at("2026-01-01T00:00:00Z")).toBe("implicit-deny");
+  });
+
+  it("an earliestTime that is not a time is an error naming it", () => {
+    expect(() => evaluateRequest({ identityPolicies: [policy], request: { action: "s3:GetObject", resource: "*", earliestTime: "next tuesday" } })).toThrow(/earliestTime is not a time: next tuesday/);
+  });
+
   it("an unfrozen context changed between calls is read again", () => {
     const context: Record<string, string> = { "aws:RequestedRegion": "eu-west-1" };
     const request = { action: "lambda:GetFunction", resource: "arn:aws:lambda:eu-west-1:123456789012:function:f", principalArn: user, context };
