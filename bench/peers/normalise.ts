@@ -106,6 +106,7 @@ export const LEASTROLE_CATEGORY: Record<string, Category> = {
   LR018: "data-exfiltration",
   LR019: "policy-validity",
   LR020: "resource-exposure",
+  LR021: "infrastructure-modification",
 };
 
 /** principal key → category → sorted, unique evidence items. */

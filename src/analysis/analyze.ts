@@ -10,11 +10,11 @@ import { loadActionCatalogSync, type ActionCatalog } from "./iam.js";
 import { policiesOf, type PrincipalPolicies } from "./policies.js";
 import { evaluateRequirements, unneededCapabilities } from "./function-requirements.js";
 import { analyzeTrust } from "./trust.js";
-import { analyzeGrants, fullAccessOf, summarizeGrants } from "./grants.js";
+import { analyzeGrants, broadManagedOf, fullAccessOf, LAMBDA_FEATURE_POLICIES, summarizeGrants } from "./grants.js";
 import { escalationPaths, indexTargets } from "./escalation.js";
 import { buildReaderIndex } from "./readers.js";
 import { scopeSuggestions } from "./scope.js";
-import type { FullAccessPolicy } from "../model/analysis.js";
+import type { BroadManagedPolicy, FullAccessPolicy } from "../model/analysis.js";
 
 export interface AnalyzeOptions {
   /** Compute escalation paths of IAM users too (LR014 with `--scope account`). Default true. */
@@ -75,13 +75,19 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
     const policies = policiesFor(role);
     const fns = functionsByRole.get(role.arn) ?? [];
     const fullAccess: FullAccessPolicy[] = [];
+    const broad: BroadManagedPolicy[] = [];
     for (const ref of role.attachedPolicies) {
       const doc = document.policies[ref.arn]?.document;
       if (!doc || !/^arn:[^:]+:iam::aws:policy\//.test(ref.arn)) continue;
       const f = fullAccessOf(catalog, ref, doc);
       if (f) fullAccess.push(f);
+      else if (!LAMBDA_FEATURE_POLICIES.has(ref.arn.slice(ref.arn.lastIndexOf("/") + 1))) {
+        const b = broadManagedOf(catalog, ref, doc, policies.earliestTime);
+        if (b) broad.push(b);
+      }
     }
     fullAccess.sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+    broad.sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
     const esc = escalationPaths(role, policies, targets);
     const analysis: Omit<RoleAnalysis, "scopeSuggestions"> = {
       executionRole: role.trustsLambda || role.functions.length > 0 || fns.length > 0,
@@ -89,6 +95,7 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
       trust: analyzeTrust(role.trustPolicy, role.accountId),
       grants: analyzeGrants(catalog, policies.identity, policies.earliestTime),
       fullAccessPolicies: fullAccess,
+      broadManagedPolicies: broad,
       escalationPaths: esc.paths,
       blockedEscalations: esc.blocked,
       summary: summarizeGrants(catalog, policies.identity),

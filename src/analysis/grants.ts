@@ -8,7 +8,7 @@
  * expands to today, and actions without resource-level permissions are never flagged on `*`.
  */
 import type { AttachedPolicyRef, PolicyStatement } from "../model/document.js";
-import type { FullAccessPolicy, GrantAnalysis, GrantSummary, StatementPointer } from "../model/analysis.js";
+import type { BroadManagedPolicy, FullAccessPolicy, GrantAnalysis, GrantSummary, StatementPointer } from "../model/analysis.js";
 import type { ActionCatalog, ActionSet, NamedPolicy } from "./iam.js";
 import { conditionFrom } from "./iam.js";
 import { ContentCache } from "../collections.js";
@@ -216,6 +216,101 @@ export function fullAccessOf(catalog: ActionCatalog, ref: AttachedPolicyRef, doc
     const kind = admin ? "admin" : viaNotAction && services.length > POWER_USER_SERVICES ? "power-user" : "service-wide";
     result = { arn: ref.arn, name: ref.name, kind, services: services.slice(0, 30), serviceCount: services.length, permissionsManagement, statements };
   }
+  cache.set(key, result);
+  return result;
+}
+
+/**
+ * The AWS managed policies AWS documents for Lambda features ("Working with AWS managed policies in
+ * the execution role", Lambda Developer Guide), by name: what they grant on `*` is what the feature
+ * needs (logs, ENIs, event-source reads, X-Ray, Lambda Insights), judged by LR005–LR007 and LR010,
+ * not by LR021.
+ */
+export const LAMBDA_FEATURE_POLICIES: ReadonlySet<string> = new Set([
+  "AWSLambdaBasicExecutionRole",
+  "AWSLambdaBasicDurableExecutionRolePolicy",
+  "AWSLambdaDynamoDBExecutionRole",
+  "AWSLambdaENIManagementAccess",
+  "AWSLambdaKinesisExecutionRole",
+  "AWSLambdaMSKExecutionRole",
+  "AWSLambdaSQSQueueExecutionRole",
+  "AWSLambdaVPCAccessExecutionRole",
+  "AWSXRayDaemonWriteAccess",
+  "AWSXrayWriteOnlyAccess",
+  "AmazonS3ObjectLambdaExecutionRolePolicy",
+  "CloudWatchLambdaApplicationSignalsExecutionRolePolicy",
+  "CloudWatchLambdaInsightsExecutionRolePolicy",
+]);
+
+const broadCache = new WeakMap<ActionCatalog, Map<string, BroadManagedPolicy | null>>();
+const scopableWritesCache = new WeakMap<ActionCatalog, ActionSet>();
+
+/**
+ * Write and Permissions management actions that take a resource, without the ENI actions AWS
+ * documents on `*` and without the 68 the catalog files under those levels though their names say
+ * they read (`quicksight:DescribeSpacePermissions`, `iot:ListSubscriptions`, `glue:GetQuery`): on
+ * SecurityAudit those made a read-only policy "high".
+ */
+function scopableWrites(catalog: ActionCatalog): ActionSet {
+  let s = scopableWritesCache.get(catalog);
+  if (!s) {
+    const readNamed = catalog.expandAllToSet(["*:Get*", "*:List*", "*:Describe*"]);
+    s = writeOrPermissionsActions(catalog).clone().andInPlace(catalog.resourceLevelSet).andNotInPlace(documentedStar(catalog)).andNotInPlace(readNamed);
+    scopableWritesCache.set(catalog, s);
+  }
+  return s;
+}
+
+/**
+ * Does an AWS managed policy grant, on every resource, write or permissions-management actions that
+ * AWS lets you scope to named resources (LR021)? The statements counted: Allow with `Resource: "*"`
+ * or NotResource, not closed by a time window (`earliest`, PrincipalPolicies.earliestTime).
+ * The caller leaves out full-access policies (LR004) and Lambda's own (LAMBDA_FEATURE_POLICIES).
+ * Why per policy and not per statement as LR003: an AWS managed policy cannot be edited, only
+ * replaced, so the finding is about the policy.
+ */
+export function broadManagedOf(catalog: ActionCatalog, ref: AttachedPolicyRef, document: NamedPolicy["document"], earliest: number | null): BroadManagedPolicy | null {
+  let cache = broadCache.get(catalog);
+  if (!cache) broadCache.set(catalog, (cache = new Map()));
+  const key = `${ref.arn}\u0000${earliest ?? ""}\u0000${JSON.stringify(document)}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const scopable = scopableWrites(catalog);
+  const union = catalog.expandAllToSet([]);
+  const statements: StatementPointer[] = [];
+  let conditional = true;
+  document.Statement.forEach((st, index) => {
+    if (st.Effect !== "Allow") return;
+    if (!(st.Resource ?? []).includes("*") && st.NotResource === undefined) return;
+    let hasConditions = st.Condition !== undefined && Object.keys(st.Condition).length > 0;
+    if (hasConditions && earliest !== null) {
+      const from = conditionFrom(st.Condition, earliest);
+      if (from === false) return;
+      if (from === true) hasConditions = false;
+    }
+    const set = statementActionSet(catalog, st).andInPlace(scopable);
+    if (set.isEmpty()) return;
+    union.orInPlace(set);
+    if (!hasConditions) conditional = false;
+    statements.push({ policy: ref.arn, index, sid: st.Sid === undefined || st.Sid === "" ? null : st.Sid });
+  });
+  let result: BroadManagedPolicy | null = null;
+  if (statements.length > 0) {
+    const pm = catalog.levelSets.get("Permissions management");
+    const pmActions = pm === undefined ? [] : catalog.names(union.clone().andInPlace(pm), SAMPLE);
+    result = {
+      arn: ref.arn,
+      name: ref.name,
+      actionCount: union.count(),
+      actions: catalog.names(union, SAMPLE),
+      services: servicesWithAny(catalog, union),
+      permissionsManagement: pmActions.length > 0,
+      permissionsManagementActions: pmActions,
+      conditional,
+      statements,
+    };
+  }
+  if (cache.size > 10_000) cache.clear();
   cache.set(key, result);
   return result;
 }

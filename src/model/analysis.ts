@@ -173,6 +173,29 @@ export interface FullAccessPolicy {
   statements: StatementPointer[];
 }
 
+/**
+ * An attached AWS managed policy, not full access (FullAccessPolicy) and not one of Lambda's own
+ * execution-role policies, that grants on every resource write or permissions-management actions
+ * AWS lets you scope to named resources (LR021).
+ */
+export interface BroadManagedPolicy {
+  arn: string;
+  name: string;
+  /** How many such actions (Write or Permissions management, resource-level, granted on `*`). */
+  actionCount: number;
+  /** The first 10 of them, sorted. */
+  actions: string[];
+  /** Their services, sorted. */
+  services: string[];
+  /** Some of them are Permissions management (key policies, bucket ACLs, IAM …). */
+  permissionsManagement: boolean;
+  /** The first 10 of those, sorted. */
+  permissionsManagementActions: string[];
+  /** Every statement that grants them has a condition the analysis could not settle. */
+  conditional: boolean;
+  statements: StatementPointer[];
+}
+
 /** A privilege-escalation path (iam-tools-landscape.md §3). */
 export interface EscalationPath {
   /** Stable id, e.g. `passrole-lambda`, `iam-put-role-policy`, `lambda-update-code`. */
@@ -228,6 +251,7 @@ export interface RoleAnalysis {
   trust: TrustAnalysis;
   grants: GrantAnalysis[];
   fullAccessPolicies: FullAccessPolicy[];
+  broadManagedPolicies: BroadManagedPolicy[];
   escalationPaths: EscalationPath[];
   blockedEscalations: BlockedEscalation[];
   scopeSuggestions: ScopeSuggestion[];

@@ -32,7 +32,7 @@ describe("analyzeIdentities + completeAnalysis", () => {
     const two = completeAnalysis(analyzeIdentities(before), doc);
     expect(JSON.stringify(two)).toBe(JSON.stringify(one));
     // In the order of RoleAnalysis (src/model/analysis.ts), as analyzeDocument always wrote it.
-    expect(Object.keys(two.roles[0]?.analysis ?? {})).toEqual(["executionRole", "incomplete", "trust", "grants", "fullAccessPolicies", "escalationPaths", "blockedEscalations", "scopeSuggestions", "summary"]);
+    expect(Object.keys(two.roles[0]?.analysis ?? {})).toEqual(["executionRole", "incomplete", "trust", "grants", "fullAccessPolicies", "broadManagedPolicies", "escalationPaths", "blockedEscalations", "scopeSuggestions", "summary"]);
   });
 
   it("a draft of other entity lists is made again", () => {

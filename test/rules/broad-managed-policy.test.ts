@@ -1,0 +1,88 @@
+/**
+ * LR021 broad-managed-policy through the real pipeline (export → normaliser with the shipped AWS
+ * managed policy data → analysis → compiled pack), on execution roles carrying the AWS managed
+ * policies Lambda roles are given in real accounts: broad ones reported once per policy, full
+ * access left to LR004, Lambda's own and read-only ones silent.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { audit } from "../../src/index.js";
+import { exportRole, writeExport } from "../support/authorization-details.js";
+
+const work = mkdtempSync(join(tmpdir(), "leastrole-lr021-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const aws = (path: string) => `arn:aws:iam::aws:policy/${path}`;
+
+describe("LR021 broad-managed-policy", () => {
+  it("reports broad AWS managed policies once each, leaves full access to LR004 and Lambda's own and read-only policies alone", async () => {
+    const file = writeExport(work, [
+      exportRole("vpc", { managed: [aws("service-role/AWSLambdaBasicExecutionRole"), aws("AmazonVPCFullAccess")] }),
+      exportRole("invoker", { managed: [aws("service-role/AWSLambdaRole"), aws("service-role/AWSLambdaBasicExecutionRole")] }),
+      exportRole("lambda-own", {
+        managed: [
+          aws("service-role/AWSLambdaBasicExecutionRole"),
+          aws("service-role/AWSLambdaSQSQueueExecutionRole"),
+          aws("service-role/AWSLambdaVPCAccessExecutionRole"),
+          aws("AWSXrayWriteOnlyAccess"),
+          aws("CloudWatchLambdaInsightsExecutionRolePolicy"),
+        ],
+      }),
+      exportRole("full", { managed: [aws("AmazonS3FullAccess")] }),
+      exportRole("auditor", { managed: [aws("SecurityAudit")] }),
+    ]);
+    const { report } = await audit([file]);
+    const lr021 = report.findings.filter((f) => f.ruleId === "LR021");
+    expect(lr021.map((f) => [f.resource.name, f.evidence.policy, f.severity])).toEqual([
+      ["vpc", aws("AmazonVPCFullAccess"), "high"],
+      ["invoker", aws("service-role/AWSLambdaRole"), "medium"],
+    ]);
+    const vpc = lr021[0]!.evidence;
+    expect(vpc.services).toEqual(["ec2"]);
+    expect(vpc.permissionsManagementActions).toContain("ec2:CreateNetworkInterfacePermission");
+    expect(vpc.actionCount as number).toBeGreaterThan(50);
+    // The ENI actions AWS documents for VPC functions are not among them.
+    expect(vpc.actions).not.toContain("ec2:CreateNetworkInterface");
+    const invoker = lr021[1]!.evidence;
+    expect(invoker.actions).toEqual(["lambda:InvokeFunction"]);
+    expect(invoker.statements).toEqual([{ policy: aws("service-role/AWSLambdaRole"), index: 0, sid: null }]);
+    // Full access is LR004's, once.
+    expect(report.findings.filter((f) => f.resource.name === "full").map((f) => f.ruleId)).toContain("LR004");
+  });
+
+  it("as AWS publishes a policy in the export: a condition lowers the severity, a closed time window grants nothing, a past start date is no condition", async () => {
+    // get-account-authorization-details lists the AWS managed policies in use with their documents.
+    const published = (name: string, Condition?: object) => ({
+      PolicyName: name,
+      PolicyId: `ANPA${name.toUpperCase()}`,
+      Arn: aws(name),
+      Path: "/",
+      DefaultVersionId: "v1",
+      AttachmentCount: 1,
+      IsAttachable: true,
+      PolicyVersionList: [{ VersionId: "v1", IsDefaultVersion: true, Document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: "*", ...(Condition ? { Condition } : {}) }] } }],
+    });
+    const file = writeExport(
+      work,
+      [
+        exportRole("regional", { managed: [aws("ExampleRegionalInvoke")] }),
+        exportRole("closed", { managed: [aws("ExampleWindowInvoke")] }),
+        exportRole("started", { managed: [aws("ExampleStartedInvoke")] }),
+      ],
+      [
+        published("ExampleRegionalInvoke", { StringEquals: { "aws:RequestedRegion": "eu-west-1" } }),
+        published("ExampleWindowInvoke", { DateLessThan: { "aws:CurrentTime": "2017-12-31T23:59:59Z" } }),
+        published("ExampleStartedInvoke", { DateGreaterThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } }),
+      ],
+    );
+    const { report } = await audit([file]);
+    expect(report.findings.filter((f) => f.ruleId === "LR021").map((f) => [f.resource.name, f.severity, f.evidence.conditional])).toEqual([
+      ["started", "medium", false],
+      ["regional", "low", true],
+    ]);
+    // LR003 leaves AWS managed statements to LR021.
+    expect(report.findings.filter((f) => f.ruleId === "LR003")).toEqual([]);
+  });
+});
