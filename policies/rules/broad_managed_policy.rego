@@ -45,6 +45,7 @@ findings := [finding |
 		"evidence": {
 			"policy": p.arn,
 			"actionCount": p.actionCount,
+			"blockedActionCount": p.blockedActionCount,
 			"actions": p.actions,
 			"services": p.services,
 			"permissionsManagement": p.permissionsManagement,

@@ -4,7 +4,7 @@ import data.leastrole.rules.broad_managed_policy
 
 policy(name, actions, count, pm, conditional) := {
 	"arn": sprintf("arn:aws:iam::aws:policy/%s", [name]), "name": name,
-	"actionCount": count, "actions": actions, "services": ["ec2"],
+	"actionCount": count, "blockedActionCount": 0, "actions": actions, "services": ["ec2"],
 	"permissionsManagement": pm, "permissionsManagementActions": pm_actions(pm, actions), "conditional": conditional,
 	"statements": [{"policy": sprintf("arn:aws:iam::aws:policy/%s", [name]), "index": 0, "sid": null}],
 }

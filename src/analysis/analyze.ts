@@ -6,7 +6,7 @@
  */
 import type { CanonicalDocument, LambdaFunction, Principal, Role } from "../model/document.js";
 import type { FunctionAnalysis, PrincipalAnalysis, RoleAnalysis } from "../model/analysis.js";
-import { loadActionCatalogSync, type ActionCatalog } from "./iam.js";
+import { allowedActionSet, loadActionCatalogSync, type ActionCatalog, type ActionSet } from "./iam.js";
 import { policiesOf, type PrincipalPolicies } from "./policies.js";
 import { evaluateRequirements, unneededCapabilities } from "./function-requirements.js";
 import { analyzeTrust } from "./trust.js";
@@ -76,13 +76,25 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
     const fns = functionsByRole.get(role.arn) ?? [];
     const fullAccess: FullAccessPolicy[] = [];
     const broad: BroadManagedPolicy[] = [];
+    // What the role is allowed at all (Deny on *, boundary): only for roles with a candidate policy.
+    let allowed: ActionSet | undefined;
+    const allowedOfRole = (): ActionSet =>
+      (allowed ??= allowedActionSet(
+        {
+          inlinePolicies: policies.identity.map((p) => ({ name: p.id, document: p.document })),
+          managedPolicies: [],
+          permissionsBoundary: policies.boundary ? { arn: policies.boundary.id, document: policies.boundary.document } : null,
+          earliestTime: policies.earliestTime,
+        },
+        catalog,
+      ));
     for (const ref of role.attachedPolicies) {
       const doc = document.policies[ref.arn]?.document;
       if (!doc || !/^arn:[^:]+:iam::aws:policy\//.test(ref.arn)) continue;
       const f = fullAccessOf(catalog, ref, doc);
       if (f) fullAccess.push(f);
       else if (!LAMBDA_FEATURE_POLICIES.has(ref.arn.slice(ref.arn.lastIndexOf("/") + 1))) {
-        const b = broadManagedOf(catalog, ref, doc, policies.earliestTime);
+        const b = broadManagedOf(catalog, ref, doc, policies.earliestTime, allowedOfRole);
         if (b) broad.push(b);
       }
     }

@@ -242,7 +242,14 @@ export const LAMBDA_FEATURE_POLICIES: ReadonlySet<string> = new Set([
   "CloudWatchLambdaInsightsExecutionRolePolicy",
 ]);
 
-const broadCache = new WeakMap<ActionCatalog, Map<string, BroadManagedPolicy | null>>();
+/** What a policy's statements grant broadly (the content part of broadManagedOf, cached by content). */
+interface BroadGrant {
+  union: ActionSet;
+  conditional: boolean;
+  statements: StatementPointer[];
+}
+
+const broadCache = new WeakMap<ActionCatalog, Map<string, BroadGrant | null>>();
 const scopableWritesCache = new WeakMap<ActionCatalog, ActionSet>();
 
 /**
@@ -264,12 +271,39 @@ function scopableWrites(catalog: ActionCatalog): ActionSet {
 /**
  * Does an AWS managed policy grant, on every resource, write or permissions-management actions that
  * AWS lets you scope to named resources (LR021)? The statements counted: Allow with `Resource: "*"`
- * or NotResource, not closed by a time window (`earliest`, PrincipalPolicies.earliestTime).
+ * or NotResource, not closed by a time window (`earliest`, PrincipalPolicies.earliestTime). The
+ * actions counted: those the role is allowed at all (`allowed`: after a Deny on every resource and
+ * the permissions boundary; `allowedSet`, asked only when the policy is broad), so a boundary that
+ * blocks them all leaves no finding.
  * The caller leaves out full-access policies (LR004) and Lambda's own (LAMBDA_FEATURE_POLICIES).
  * Why per policy and not per statement as LR003: an AWS managed policy cannot be edited, only
  * replaced, so the finding is about the policy.
  */
-export function broadManagedOf(catalog: ActionCatalog, ref: AttachedPolicyRef, document: NamedPolicy["document"], earliest: number | null): BroadManagedPolicy | null {
+export function broadManagedOf(catalog: ActionCatalog, ref: AttachedPolicyRef, document: NamedPolicy["document"], earliest: number | null, allowedSet: () => ActionSet | null): BroadManagedPolicy | null {
+  const grant = broadGrantOf(catalog, ref, document, earliest);
+  if (grant === null) return null;
+  // Asked only now: most roles have no broad policy, and the allowed set costs a pass over their policies.
+  const allowed = allowedSet();
+  const union = allowed === null ? grant.union : grant.union.clone().andInPlace(allowed);
+  if (union.isEmpty()) return null;
+  const pm = catalog.levelSets.get("Permissions management");
+  const pmActions = pm === undefined ? [] : catalog.names(union.clone().andInPlace(pm), SAMPLE);
+  const actionCount = union.count();
+  return {
+    arn: ref.arn,
+    name: ref.name,
+    actionCount,
+    actions: catalog.names(union, SAMPLE),
+    services: servicesWithAny(catalog, union),
+    permissionsManagement: pmActions.length > 0,
+    permissionsManagementActions: pmActions,
+    blockedActionCount: grant.union.count() - actionCount,
+    conditional: grant.conditional,
+    statements: grant.statements.map((x) => ({ ...x })),
+  };
+}
+
+function broadGrantOf(catalog: ActionCatalog, ref: AttachedPolicyRef, document: NamedPolicy["document"], earliest: number | null): BroadGrant | null {
   let cache = broadCache.get(catalog);
   if (!cache) broadCache.set(catalog, (cache = new Map()));
   const key = `${ref.arn}\u0000${earliest ?? ""}\u0000${JSON.stringify(document)}`;
@@ -294,22 +328,7 @@ export function broadManagedOf(catalog: ActionCatalog, ref: AttachedPolicyRef, d
     if (!hasConditions) conditional = false;
     statements.push({ policy: ref.arn, index, sid: st.Sid === undefined || st.Sid === "" ? null : st.Sid });
   });
-  let result: BroadManagedPolicy | null = null;
-  if (statements.length > 0) {
-    const pm = catalog.levelSets.get("Permissions management");
-    const pmActions = pm === undefined ? [] : catalog.names(union.clone().andInPlace(pm), SAMPLE);
-    result = {
-      arn: ref.arn,
-      name: ref.name,
-      actionCount: union.count(),
-      actions: catalog.names(union, SAMPLE),
-      services: servicesWithAny(catalog, union),
-      permissionsManagement: pmActions.length > 0,
-      permissionsManagementActions: pmActions,
-      conditional,
-      statements,
-    };
-  }
+  const result = statements.length > 0 ? { union: union.seal(), conditional, statements } : null;
   if (cache.size > 10_000) cache.clear();
   cache.set(key, result);
   return result;

@@ -1,6 +1,7 @@
 /** The one place src/analysis/ imports the IAM engine from: its public barrel (src/iam/index.ts). */
 export {
   actionApplies,
+  allowedActionSet,
   conditionFrom,
   evaluateRequest,
   loadActionCatalogSync,

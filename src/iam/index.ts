@@ -45,6 +45,7 @@ export {
   emptyRoleFacts,
   listActionGrants,
   listGrantedActionNames,
+  allowedActionSet,
   ALLOWED_ACTIONS_CAP,
   type ActionGrant,
   type PrincipalPolicies,

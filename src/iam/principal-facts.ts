@@ -469,6 +469,15 @@ export function listGrantedActionNames(principal: PrincipalPolicies, catalog: Ac
   return out;
 }
 
+/**
+ * The set of actions the principal is allowed (Allow statements, less unconditional Deny on every
+ * resource, within the permissions boundary; conditional grants included), as computePrincipalFacts
+ * counts them. A fresh set the caller owns.
+ */
+export function allowedActionSet(principal: PrincipalPolicies, catalog: ActionCatalog): ActionSet {
+  return allowedOf(principal, catalog).allowed;
+}
+
 /** Each allowed action (catalog index and entry), of one service when `service` is given, in catalog order. */
 function forEachAllowed(allowed: ReturnType<typeof computeInternal>["allowed"], catalog: ActionCatalog, service: string | undefined, each: (i: number, info: NonNullable<ReturnType<ActionCatalog["actionAt"]>>) => void): void {
   const name = service?.toLowerCase();

@@ -181,8 +181,13 @@ export interface FullAccessPolicy {
 export interface BroadManagedPolicy {
   arn: string;
   name: string;
-  /** How many such actions (Write or Permissions management, resource-level, granted on `*`). */
+  /**
+   * How many such actions (Write or Permissions management, resource-level, granted on `*`) the
+   * role is allowed: a Deny on every resource or the permissions boundary can block some.
+   */
   actionCount: number;
+  /** Those the policy grants but a Deny or the boundary blocks (0 usually). */
+  blockedActionCount: number;
   /** The first 10 of them, sorted. */
   actions: string[];
   /** Their services, sorted. */

@@ -52,6 +52,38 @@ describe("LR021 broad-managed-policy", () => {
     expect(report.findings.filter((f) => f.resource.name === "full").map((f) => f.ruleId)).toContain("LR004");
   });
 
+  it("counts what the role is allowed: a boundary or a Deny on every resource blocks some or all of it", async () => {
+    const boundary = (name: string, Action: string[]) => ({
+      PolicyName: name,
+      PolicyId: `ANPA${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}`,
+      Arn: `arn:aws:iam::123456789012:policy/${name}`,
+      Path: "/",
+      DefaultVersionId: "v1",
+      AttachmentCount: 1,
+      IsAttachable: true,
+      PolicyVersionList: [{ VersionId: "v1", IsDefaultVersion: true, Document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action, Resource: "*" }] } }],
+    });
+    const denyEc2 = { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "ec2:*", Resource: "*" }] };
+    const file = writeExport(
+      work,
+      [
+        exportRole("logs-only", { managed: [aws("AmazonVPCFullAccess")], boundary: "arn:aws:iam::123456789012:policy/logs-only" }),
+        exportRole("one-write", { managed: [aws("AmazonVPCFullAccess")], boundary: "arn:aws:iam::123456789012:policy/one-write" }),
+        exportRole("denied", { managed: [aws("AmazonVPCFullAccess")], inline: [denyEc2] }),
+      ],
+      [boundary("logs-only", ["logs:*"]), boundary("one-write", ["logs:*", "ec2:CreateVpc", "ec2:DeleteVpc", "ec2:DescribeVpcs"])],
+    );
+    const { report } = await audit([file]);
+    const lr021 = report.findings.filter((f) => f.ruleId === "LR021");
+    expect(lr021.map((f) => f.resource.name)).toEqual(["one-write"]);
+    // What the boundary leaves of the policy's 100: the two VPC writes (ec2:DescribeVpcs reads).
+    expect(lr021[0]!.evidence.actions).toEqual(["ec2:CreateVpc", "ec2:DeleteVpc"]);
+    expect(lr021[0]!.evidence.actionCount).toBe(2);
+    expect(lr021[0]!.evidence.blockedActionCount).toBe(98);
+    // The permissions-management actions are among those blocked: medium, not high.
+    expect(lr021[0]!.severity).toBe("medium");
+  });
+
   it("as AWS publishes a policy in the export: a condition lowers the severity, a closed time window grants nothing, a past start date is no condition", async () => {
     // get-account-authorization-details lists the AWS managed policies in use with their documents.
     const published = (name: string, Condition?: object) => ({
