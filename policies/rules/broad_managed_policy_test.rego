@@ -33,6 +33,11 @@ test_permissions_management_is_high if {
 	f.evidence.permissionsManagementActions == ["kms:CreateAlias", "kms:PutKeyPolicy"]
 }
 
+test_one_action_is_singular if {
+	some f in broad_managed_policy.findings with input as doc([policy("AWSLambdaRole", ["lambda:InvokeFunction"], 1, false, false)], true)
+	f.message == "Role app has the AWS managed policy AWSLambdaRole attached, which grants 1 write action on every resource that could be scoped to named resources (lambda:InvokeFunction)"
+}
+
 test_a_condition_lowers_one_step if {
 	some f in broad_managed_policy.findings with input as doc([policy("P", ["kms:PutKeyPolicy"], 1, true, true)], true)
 	f.severity == "medium"
