@@ -6,6 +6,11 @@
 import type { RequestContext } from "./iam.js";
 import { accountOf } from "./policies.js";
 
+/** The request fields for a principal's reference instant (PrincipalPolicies.earliestTime). */
+export function timeOf(earliestTime: number | null): { earliestTime?: number } {
+  return earliestTime === null ? {} : { earliestTime };
+}
+
 const cache = new Map<string, RequestContext>();
 
 /**
@@ -13,11 +18,6 @@ const cache = new Map<string, RequestContext>();
  * thousands of times at 10,000 functions, and the IAM engine caches what it derives from a frozen
  * context (evaluateRequest), which a fresh object per call defeated.
  */
-/** The request fields for a principal's reference instant (PrincipalPolicies.earliestTime). */
-export function timeOf(earliestTime: number | null): { earliestTime?: number } {
-  return earliestTime === null ? {} : { earliestTime };
-}
-
 export function principalContext(principalArn: string, extra: Record<string, string> = {}): RequestContext {
   const extraKeys = Object.keys(extra);
   const key = extraKeys.length === 0 ? principalArn : `${principalArn}\u0000${JSON.stringify(extra)}`;

@@ -112,6 +112,18 @@ function actionFacts(catalog: ActionCatalog, st: PolicyStatement, starResource: 
 }
 
 /**
+ * Is the statement conditional from `earliest` (PrincipalPolicies.earliestTime) on? False without a
+ * Condition or with only start dates already past; null when its time window has closed, so that it
+ * grants nothing (docs/iam-engine.md, "Time windows").
+ */
+function conditionalFrom(st: PolicyStatement, earliest: number | null): boolean | null {
+  const hasConditions = st.Condition !== undefined && Object.keys(st.Condition).length > 0;
+  if (!hasConditions || earliest === null) return hasConditions;
+  const from = conditionFrom(st.Condition, earliest);
+  return from === false ? null : from !== true;
+}
+
+/**
  * `earliest`: the reference instant (PrincipalPolicies.earliestTime). A statement whose time window
  * closed before it grants nothing and is left out; one whose only conditions are start dates before
  * it counts as unconditional.
@@ -121,12 +133,8 @@ export function analyzeGrants(catalog: ActionCatalog, policies: readonly NamedPo
   for (const policy of policies) {
     policy.document.Statement.forEach((st, index) => {
       if (st.Effect !== "Allow") return;
-      let hasConditions = st.Condition !== undefined && Object.keys(st.Condition).length > 0;
-      if (hasConditions && earliest !== null) {
-        const from = conditionFrom(st.Condition, earliest);
-        if (from === false) return;
-        if (from === true) hasConditions = false;
-      }
+      const hasConditions = conditionalFrom(st, earliest);
+      if (hasConditions === null) return;
       const starResource = (st.Resource ?? []).includes("*");
       const facts = actionFacts(catalog, st, starResource);
       if (facts === null) return;
@@ -316,12 +324,8 @@ function broadGrantOf(catalog: ActionCatalog, ref: AttachedPolicyRef, document: 
   document.Statement.forEach((st, index) => {
     if (st.Effect !== "Allow") return;
     if (!(st.Resource ?? []).includes("*") && st.NotResource === undefined) return;
-    let hasConditions = st.Condition !== undefined && Object.keys(st.Condition).length > 0;
-    if (hasConditions && earliest !== null) {
-      const from = conditionFrom(st.Condition, earliest);
-      if (from === false) return;
-      if (from === true) hasConditions = false;
-    }
+    const hasConditions = conditionalFrom(st, earliest);
+    if (hasConditions === null) return;
     const set = statementActionSet(catalog, st).andInPlace(scopable);
     if (set.isEmpty()) return;
     union.orInPlace(set);

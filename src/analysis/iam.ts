@@ -3,6 +3,7 @@ export {
   actionApplies,
   allowedActionSet,
   conditionFrom,
+  instantOf,
   evaluateRequest,
   loadActionCatalogSync,
   arnMatches,

@@ -6,6 +6,7 @@
 import type { CanonicalDocument, ManagedPolicy, PolicyDocument, PolicyStatement, Principal, Role } from "../model/document.js";
 import type { StatementPointer } from "../model/analysis.js";
 import type { NamedPolicy, StatementRef } from "./iam.js";
+import { instantOf } from "./iam.js";
 import { arnAccount } from "../iam/arn.js";
 
 export interface PrincipalPolicies {
@@ -23,8 +24,7 @@ export interface PrincipalPolicies {
 
 /** `meta.asOf` as epoch milliseconds, or null (absent or not a time). */
 export function earliestTimeOf(document: CanonicalDocument): number | null {
-  const t = document.meta.asOf === null ? NaN : Date.parse(document.meta.asOf);
-  return Number.isFinite(t) ? t : null;
+  return instantOf(document.meta.asOf);
 }
 
 /** Is this an AWS managed policy ARN (`arn:<partition>:iam::aws:policy/…`)? */

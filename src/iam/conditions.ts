@@ -348,6 +348,16 @@ function compareNumbers(base: string, requestText: string, policyText: string): 
   return compare(base.replace("Numeric", ""), r, p);
 }
 
+/**
+ * An instant given as ISO 8601 or epoch milliseconds (a document's `meta.asOf`, `earliestTime`) as
+ * epoch milliseconds; null when absent or not a time.
+ */
+export function instantOf(t: string | number | null | undefined): number | null {
+  if (t === null || t === undefined) return null;
+  const ms = typeof t === "number" ? t : Date.parse(t);
+  return Number.isFinite(ms) ? ms : null;
+}
+
 /** ISO 8601 dates/times, or epoch seconds (AWS accepts both in Date conditions). */
 export function parseDate(text: string): number | null {
   const t = text.trim();

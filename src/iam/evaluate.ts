@@ -18,7 +18,7 @@
 
 import type { PolicyDocument, PolicyPrincipal, PolicyStatement } from "../model/document.js";
 import { arnAccount, arnMatches, splitArn } from "./arn.js";
-import { and, ContextValues, evaluateCondition, not, or, type RequestContext, type Tri } from "./conditions.js";
+import { and, ContextValues, evaluateCondition, instantOf, not, or, type RequestContext, type Tri } from "./conditions.js";
 import { globMatches } from "./wildcard.js";
 
 export type Decision = "allowed" | "explicit-deny" | "implicit-deny" | "conditional";
@@ -233,8 +233,8 @@ function contextValues(request: EvaluationRequest): ContextValues {
 /** `earliestTime` as epoch milliseconds; a value that is not a time is an error, not a silent "unknown". */
 function earliestOf(t: string | number | undefined): number | null {
   if (t === undefined) return null;
-  const ms = typeof t === "number" ? t : Date.parse(t);
-  if (!Number.isFinite(ms)) throw new TypeError(`earliestTime is not a time: ${String(t)}`);
+  const ms = instantOf(t);
+  if (ms === null) throw new TypeError(`earliestTime is not a time: ${String(t)}`);
   return ms;
 }
 

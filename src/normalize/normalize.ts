@@ -8,7 +8,7 @@
  */
 
 import { InputError } from "../errors.js";
-import { lookupAwsManagedPolicy, managedPolicyDataInfo } from "../iam/index.js";
+import { instantOf, lookupAwsManagedPolicy, managedPolicyDataInfo } from "../iam/index.js";
 import { packageVersion } from "../evaluate/locate.js";
 import type { Account, CanonicalDocument, LambdaFunction, Principal, Role, SourceInfo, Warning } from "../model/document.js";
 import { SCHEMA_VERSION } from "../model/document.js";
@@ -85,8 +85,7 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   // The document's reference instant, known before the facts: time-window conditions are judged
   // from it on (PrincipalPolicies.earliestTime), the same instant the analysis uses (meta.asOf).
   const asOf = chooseAsOf(options, usage, fragments, roleRecords, functions);
-  const asOfMs = asOf === null ? NaN : Date.parse(asOf);
-  const earliest = Number.isFinite(asOfMs) ? asOfMs : null;
+  const earliest = instantOf(asOf);
 
   // Roles: which functions (any version) use them, and whether Lambda may assume them.
   const usersOfRole = new Map<string, Set<string>>();

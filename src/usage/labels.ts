@@ -13,7 +13,7 @@
  */
 
 import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
-import { listGrantedActionNames, loadActionCatalogSync } from "../iam/index.js";
+import { instantOf, listGrantedActionNames, loadActionCatalogSync } from "../iam/index.js";
 import type { LabelledPermission, PermissionLabels, PrincipalUsage, UsageDisagreement, UsageSection } from "../model/usage.js";
 import { emptyUsage } from "../model/usage.js";
 import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
@@ -48,7 +48,7 @@ export interface LabelOptions {
   recentlyModifiedIsNew?: boolean;
 }
 
-type Doc = Pick<CanonicalDocument, "functions" | "roles"> & Partial<Pick<CanonicalDocument, "policies">>;
+type Doc = Pick<CanonicalDocument, "functions" | "roles"> & Partial<Pick<CanonicalDocument, "policies" | "meta">>;
 
 const DAY = 86_400_000;
 
@@ -84,6 +84,9 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
   section.present = hasData;
   const cov = aggregate.coverage;
   const endMs = options.asOf ? Date.parse(options.asOf) : cov.lastEvent ? Date.parse(cov.lastEvent.slice(0, 10)) + DAY : NaN;
+  // The instant the facts judged time windows from (meta.asOf before the usage moves it): the labels
+  // count the same grants (docs/iam-engine.md, "Time windows").
+  const earliest = instantOf(document.meta?.asOf);
   const partialReasons = [...cov.partialReasons];
   section.coverage = {
     accounts: cov.accounts,
@@ -186,7 +189,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
     }
     const own = sessionsByFunction.get(f.arn) ?? [];
     const service = serviceSessionsByRole.get(roleKey(role.arn)) ?? [];
-    const granted = grantedActions(role, document, [...own, ...service], partialReasons);
+    const granted = grantedActions(role, document, [...own, ...service], partialReasons, earliest);
     const created = creations.get(`${f.accountId}:${f.region}:${f.name}`) ?? null;
     let tooNew: string | null = null;
     if (role.createDate !== null && role.createDate > start) tooNew = `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window`;
@@ -231,7 +234,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
       if (functionsByRole.has(k) || !otherByRole.has(k)) continue;
       const own = otherByRole.get(k) ?? [];
       const service = serviceSessionsByRole.get(k) ?? [];
-      const granted = grantedActions(role, document, [...own, ...service], partialReasons);
+      const granted = grantedActions(role, document, [...own, ...service], partialReasons, earliest);
       const tooNew = role.createDate !== null && role.createDate > start ? `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window` : null;
       const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: uncoveredAll === null, permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered: uncoveredAll, dataEventsLogged }) });
       owners.push(role);
@@ -253,18 +256,14 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
  */
 // Per role: the granted actions when they do not depend on the sessions (every function of a
 // shared role, and the same catalog walk of a full-access policy, were recomputed per function).
-// Keyed by the document's policies too: the list is derived from them.
-const grantedByRole = new WeakMap<object, WeakMap<Role, string[]>>();
-// A wider role's list depends on the services its sessions used: per role, by that set of services
-// (the functions of an admin-like role mostly use the same few; each walked the role's grant).
-const wideByRole = new WeakMap<object, WeakMap<Role, Map<string, string[]>>>();
+// Keyed by the document's policies too: the list is derived from them; then by the reference instant
+// (time windows) and, for a wider role, by the services its sessions used (the functions of an
+// admin-like role mostly use the same few; each walked the role's grant).
+const grantedByRole = new WeakMap<object, WeakMap<Role, Map<string, string[]>>>();
 
-function grantedActions(role: Role, document: Doc, sessions: SessionUsage[], partialReasons: string[]): string[] {
+function grantedActions(role: Role, document: Doc, sessions: SessionUsage[], partialReasons: string[], earliest: number | null): string[] {
   if (!role.facts.actionsTruncated) return role.facts.allowedActions;
   const policies = document.policies;
-  const cached = policies === undefined ? undefined : grantedByRole.get(policies)?.get(role);
-  if (cached !== undefined) return cached;
-  const services = new Set(sessions.flatMap((s) => s.actions.map((a) => serviceOf(a.action))));
   if (policies === undefined) {
     const capped = [...new Set(role.facts.allowedActions)];
     partialReasons.push(`${role.arn}: grants ${role.facts.allowedActionCount} actions; the policies are not in the document, labels cover ${capped.length}`);
@@ -273,35 +272,28 @@ function grantedActions(role: Role, document: Doc, sessions: SessionUsage[], par
   // Up to FULL_LABEL_LIMIT granted actions (a full-access policy or two) every one is labelled, so
   // the labels are complete. Beyond that (admin-like roles) only the services the sessions used are.
   const wide = role.facts.allowedActionCount > FULL_LABEL_LIMIT;
-  let byServices: Map<string, string[]> | undefined;
-  const key = wide ? [...services].sort().join(" ") : "";
-  if (wide) {
-    let byRole = wideByRole.get(policies);
-    if (byRole === undefined) wideByRole.set(policies, (byRole = new WeakMap()));
-    byServices = byRole.get(role);
-    if (byServices === undefined) byRole.set(role, (byServices = new Map()));
-    const list = byServices.get(key);
-    if (list !== undefined) return widePartial(role, list, partialReasons);
-  }
+  const services = wide ? new Set(sessions.flatMap((s) => s.actions.map((a) => serviceOf(a.action)))) : new Set<string>();
+  const key = `${earliest ?? ""}|${[...services].sort().join(" ")}`;
+  let byRole = grantedByRole.get(policies);
+  if (byRole === undefined) grantedByRole.set(policies, (byRole = new WeakMap()));
+  let byKey = byRole.get(role);
+  if (byKey === undefined) byRole.set(role, (byKey = new Map()));
+  const cached = byKey.get(key);
+  if (cached !== undefined) return wide ? widePartial(role, cached, partialReasons) : cached;
   const catalog = loadActionCatalogSync();
   const principal = {
     inlinePolicies: role.inlinePolicies,
     managedPolicies: role.attachedPolicies.map((a) => ({ arn: a.arn, document: policies[a.arn]?.document ?? null })),
     permissionsBoundary: role.permissionsBoundaryArn === null ? null : { arn: role.permissionsBoundaryArn, document: policies[role.permissionsBoundaryArn]?.document ?? null },
+    // As the facts: a statement whose time window has closed grants nothing to label.
+    earliestTime: earliest,
   };
   const out = new Set(role.facts.allowedActions);
-  if (!wide) {
-    for (const action of listGrantedActionNames(principal, catalog)) out.add(action);
-    const all = [...out];
-    let byRole = grantedByRole.get(policies);
-    if (byRole === undefined) grantedByRole.set(policies, (byRole = new WeakMap()));
-    byRole.set(role, all);
-    return all;
-  }
-  for (const svc of services) for (const action of listGrantedActionNames(principal, catalog, { service: svc })) out.add(action);
+  if (!wide) for (const action of listGrantedActionNames(principal, catalog)) out.add(action);
+  else for (const svc of services) for (const action of listGrantedActionNames(principal, catalog, { service: svc })) out.add(action);
   const list = [...out];
-  byServices?.set(key, list);
-  return widePartial(role, list, partialReasons);
+  byKey.set(key, list);
+  return wide ? widePartial(role, list, partialReasons) : list;
 }
 
 function widePartial(role: Role, list: string[], partialReasons: string[]): string[] {

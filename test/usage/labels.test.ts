@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { LambdaFunction, Role } from "../../src/model/document.js";
+import type { CanonicalDocument, LambdaFunction, Role } from "../../src/model/document.js";
 import { computePrincipalFacts, emptyRoleFacts, loadActionCatalogSync } from "../../src/iam/index.js";
 import { labelUsage, readUsage, type UsageAggregate } from "../../src/usage/index.js";
 import { CORPUS } from "./helpers.js";
@@ -195,6 +195,34 @@ describe("labels", () => {
     expect(l["kms:Decrypt"]).toEqual(["used", "only denied calls seen"]);
     expect(l["secretsmanager:DeleteSecret"]).toEqual(["unused", "not seen in CloudTrail"]);
     expect(s.coverage.partialReasons.some((r) => r.startsWith(`${ROLE}: grants ${admin.facts.allowedActionCount} actions; labels cover`))).toBe(true);
+  });
+
+  it("a wide role's labels leave out what a closed time window granted, as its facts do", () => {
+    const wide = role(ROLE, "2025-01-01T00:00:00Z", []);
+    wide.inlinePolicies = [
+      {
+        name: "wide",
+        document: {
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Action: ["ec2:*", "secretsmanager:GetSecretValue", "kms:Decrypt"], Resource: ["*"] },
+            // Break-glass access that ended in 2017: it grants nothing now.
+            { Effect: "Allow", Action: ["secretsmanager:DeleteSecret"], Resource: ["*"], Condition: { DateLessThan: { "aws:CurrentTime": ["2017-12-31T23:59:59Z"] } } },
+          ],
+        },
+        source: null,
+      },
+    ];
+    const asOf = "2026-11-01T00:00:00.000Z";
+    wide.facts = computePrincipalFacts({ inlinePolicies: wide.inlinePolicies, managedPolicies: [], earliestTime: Date.parse(asOf) }, loadActionCatalogSync());
+    expect(wide.facts.actionsTruncated).toBe(true);
+    const document = { roles: [wide], functions: [fn("orders-api", ROLE)], policies: {}, meta: { asOf } as CanonicalDocument["meta"] };
+    const l = labelsOf(labelUsage({ ...agg, accessAdvisor: [], accessAnalyzer: [] }, document, { asOf }), "orders-api");
+    expect(l["secretsmanager:GetSecretValue"]).toEqual(["used", null]);
+    expect(l["secretsmanager:DeleteSecret"]).toBeUndefined();
+    // Without the instant the window is unknown: the statement may still grant, and is labelled.
+    const before = labelsOf(labelUsage({ ...agg, accessAdvisor: [], accessAnalyzer: [] }, { ...document, meta: { asOf: null } as unknown as CanonicalDocument["meta"] }, { asOf }), "orders-api");
+    expect(before["secretsmanager:DeleteSecret"]).toEqual(["unused", "not seen in CloudTrail"]);
   });
 
   it("functions sharing a '*' role each get the actions of the services they used, not another's", () => {
