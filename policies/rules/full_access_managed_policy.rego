@@ -8,7 +8,9 @@
 #   or new AWS policy is judged the same way and Lambda's own execution-role policies
 #   (AWSLambdaBasicExecutionRole …) are never flagged. Severity: admin critical; power-user high;
 #   service-wide high when the services include permissions-management actions (bucket policies,
-#   key policies, IAM), medium otherwise.
+#   key policies, IAM), medium otherwise; low when the role's permissions boundary or a Deny on every
+#   resource blocks every action the policy grants (it gives the function nothing today, but one
+#   change to the boundary would).
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html#aws-managed-policies
 #     description: AWS managed policies
@@ -33,30 +35,55 @@ findings := [finding |
 		"resource": analysis.role_resource(role),
 		"detail": p.arn,
 		"severity": severity(p),
-		"message": message(role, p),
+		"message": concat("", [message(role, p), blocked_note(p)]),
 		"evidence": {
 			"policy": p.arn,
 			"kind": p.kind,
 			"services": p.services,
 			"serviceCount": p.serviceCount,
 			"permissionsManagement": p.permissionsManagement,
+			"actionCount": object.get(p, "actionCount", 0),
+			"blockedActionCount": blocked(p),
 			"statements": p.statements,
 		},
 	}
 ]
 
-severity(p) := "critical" if p.kind == "admin"
+# A document written before blockedActionCount existed blocks nothing.
+blocked(p) := object.get(p, "blockedActionCount", 0)
 
-severity(p) := "high" if p.kind == "power-user"
+# The permissions boundary or a Deny on every resource leaves the role none of the policy's
+# actions: still a policy to detach, but it gives the function nothing today.
+all_blocked(p) if {
+	blocked(p) > 0
+	blocked(p) == p.actionCount
+}
 
-severity(p) := "high" if {
+severity(p) := "low" if all_blocked(p)
+
+severity(p) := base(p) if not all_blocked(p)
+
+base(p) := "critical" if p.kind == "admin"
+
+base(p) := "high" if p.kind == "power-user"
+
+base(p) := "high" if {
 	p.kind == "service-wide"
 	p.permissionsManagement
 }
 
-severity(p) := "medium" if {
+base(p) := "medium" if {
 	p.kind == "service-wide"
 	not p.permissionsManagement
+}
+
+blocked_note(p) := "" if blocked(p) == 0
+
+blocked_note(p) := "; the permissions boundary or a Deny blocks all of them" if all_blocked(p)
+
+blocked_note(p) := sprintf("; the permissions boundary or a Deny blocks %d of its %d actions", [blocked(p), p.actionCount]) if {
+	blocked(p) > 0
+	not all_blocked(p)
 }
 
 message(role, p) := sprintf("Role %s has the AWS managed policy %s attached, which grants every action on every resource", [role.name, p.name]) if {

@@ -40,3 +40,24 @@ test_no_full_access_policy_no_finding if {
 test_non_execution_role_is_skipped if {
 	count(full_access_managed_policy.findings) == 0 with input as doc([policy("admin", "AdministratorAccess", [], true)], false)
 }
+
+blocked_policy(kind, name, pm, total, blocked) := object.union(policy(kind, name, ["s3"], pm), {"actionCount": total, "blockedActionCount": blocked})
+
+test_all_blocked_by_the_boundary_is_low if {
+	some f in full_access_managed_policy.findings with input as doc([blocked_policy("admin", "AdministratorAccess", true, 20000, 20000)], true)
+	f.severity == "low"
+	f.message == "Role app has the AWS managed policy AdministratorAccess attached, which grants every action on every resource; the permissions boundary or a Deny blocks all of them"
+	f.evidence.blockedActionCount == 20000
+}
+
+test_partly_blocked_keeps_its_severity_and_says_so if {
+	some f in full_access_managed_policy.findings with input as doc([blocked_policy("admin", "AdministratorAccess", true, 20000, 400)], true)
+	f.severity == "critical"
+	endswith(f.message, "; the permissions boundary or a Deny blocks 400 of its 20000 actions")
+}
+
+test_nothing_blocked_says_nothing if {
+	some f in full_access_managed_policy.findings with input as doc([blocked_policy("service-wide", "AmazonSQSFullAccess", false, 30, 0)], true)
+	f.severity == "medium"
+	f.message == "Role app has the AWS managed policy AmazonSQSFullAccess attached, which grants every action on every resource of s3"
+}

@@ -10,7 +10,7 @@ import { allowedActionSet, loadActionCatalogSync, type ActionCatalog, type Actio
 import { policiesOf, type PrincipalPolicies } from "./policies.js";
 import { evaluateRequirements, unneededCapabilities } from "./function-requirements.js";
 import { analyzeTrust } from "./trust.js";
-import { analyzeGrants, broadManagedOf, fullAccessOf, LAMBDA_FEATURE_POLICIES, summarizeGrants } from "./grants.js";
+import { analyzeGrants, broadManagedOf, fullAccessFor, fullAccessOf, LAMBDA_FEATURE_POLICIES, summarizeGrants } from "./grants.js";
 import { escalationPaths, indexTargets } from "./escalation.js";
 import { buildReaderIndex } from "./readers.js";
 import { scopeSuggestions } from "./scope.js";
@@ -76,10 +76,14 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
     const fns = functionsByRole.get(role.arn) ?? [];
     const fullAccess: FullAccessPolicy[] = [];
     const broad: BroadManagedPolicy[] = [];
-    // What the role is allowed at all (Deny on *, boundary): only for roles with a candidate policy.
+    // What the role is allowed at all, asked only for a role with a full-access or broad policy, and
+    // null (nothing blocked) without a boundary or a Deny: the Allow statements include the policy's.
+    const canBlock = policies.boundary !== null || policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Deny"));
     let allowed: ActionSet | undefined;
-    const allowedOfRole = (): ActionSet =>
-      (allowed ??= allowedActionSet(
+    const allowedOfRole = (): ActionSet | null =>
+      !canBlock
+        ? null
+        : (allowed ??= allowedActionSet(
         {
           inlinePolicies: policies.identity.map((p) => ({ name: p.id, document: p.document })),
           managedPolicies: [],
@@ -92,7 +96,7 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
       const doc = document.policies[ref.arn]?.document;
       if (!doc || !/^arn:[^:]+:iam::aws:policy\//.test(ref.arn)) continue;
       const f = fullAccessOf(catalog, ref, doc);
-      if (f) fullAccess.push(f);
+      if (f) fullAccess.push(fullAccessFor(f, allowedOfRole));
       else if (!LAMBDA_FEATURE_POLICIES.has(ref.arn.slice(ref.arn.lastIndexOf("/") + 1))) {
         const b = broadManagedOf(catalog, ref, doc, policies.earliestTime, allowedOfRole);
         if (b) broad.push(b);

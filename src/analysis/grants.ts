@@ -182,6 +182,20 @@ function servicesWithAny(catalog: ActionCatalog, set: ActionSet): string[] {
 const POWER_USER_SERVICES = 100;
 
 const fullAccessCache = new WeakMap<ActionCatalog, Map<string, FullAccessPolicy | null>>();
+/** The actions behind each (cached, shared) FullAccessPolicy: what a role's boundary is checked against. */
+const fullAccessUnions = new WeakMap<FullAccessPolicy, ActionSet>();
+
+/**
+ * The policy as it applies to one role: `blockedActionCount` counted against what the role is allowed
+ * (`allowedSet`: null when nothing can block, the shared object is then returned as it is).
+ */
+export function fullAccessFor(policy: FullAccessPolicy, allowedSet: () => ActionSet | null): FullAccessPolicy {
+  const union = fullAccessUnions.get(policy);
+  const allowed = allowedSet();
+  if (union === undefined || allowed === null) return policy;
+  const blocked = union.count() - union.clone().andInPlace(allowed).count();
+  return blocked === 0 ? policy : { ...policy, blockedActionCount: blocked, statements: policy.statements.map((x) => ({ ...x })) };
+}
 
 /**
  * Does an AWS managed policy's content grant admin or service-wide access? Only unconditional
@@ -222,7 +236,8 @@ export function fullAccessOf(catalog: ActionCatalog, ref: AttachedPolicyRef, doc
       if (s && union.countRange(s.firstIndex, s.endIndex, pm) > 0) permissionsManagement = true;
     }
     const kind = admin ? "admin" : viaNotAction && services.length > POWER_USER_SERVICES ? "power-user" : "service-wide";
-    result = { arn: ref.arn, name: ref.name, kind, services: services.slice(0, 30), serviceCount: services.length, permissionsManagement, statements };
+    result = { arn: ref.arn, name: ref.name, kind, services: services.slice(0, 30), serviceCount: services.length, permissionsManagement, actionCount: union.count(), blockedActionCount: 0, statements };
+    fullAccessUnions.set(result, union.seal());
   }
   cache.set(key, result);
   return result;

@@ -170,6 +170,13 @@ export interface FullAccessPolicy {
   serviceCount: number;
   /** Some of those services have Permissions management actions (iam, kms, s3 bucket policies …). */
   permissionsManagement: boolean;
+  /** The actions the policy's full-access statements grant. */
+  actionCount: number;
+  /**
+   * Those a Deny on every resource or the role's permissions boundary blocks (0 usually); equal to
+   * `actionCount` when the policy gives the role nothing.
+   */
+  blockedActionCount: number;
   statements: StatementPointer[];
 }
 

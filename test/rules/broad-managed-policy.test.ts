@@ -2,7 +2,8 @@
  * LR021 broad-managed-policy through the real pipeline (export → normaliser with the shipped AWS
  * managed policy data → analysis → compiled pack), on execution roles carrying the AWS managed
  * policies Lambda roles are given in real accounts: broad ones reported once per policy, full
- * access left to LR004, Lambda's own and read-only ones silent.
+ * access left to LR004, Lambda's own and read-only ones silent; both judged within the role's
+ * permissions boundary and its Deny statements.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -82,6 +83,37 @@ describe("LR021 broad-managed-policy", () => {
     expect(lr021[0]!.evidence.blockedActionCount).toBe(98);
     // The permissions-management actions are among those blocked: medium, not high.
     expect(lr021[0]!.severity).toBe("medium");
+  });
+
+  it("LR004 too: a boundary that blocks every action of a full-access policy makes it low, one that blocks some says how many", async () => {
+    const boundary = (name: string, Action: string[]) => ({
+      PolicyName: name,
+      PolicyId: `ANPA${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}`,
+      Arn: `arn:aws:iam::123456789012:policy/${name}`,
+      Path: "/",
+      DefaultVersionId: "v1",
+      AttachmentCount: 1,
+      IsAttachable: true,
+      PolicyVersionList: [{ VersionId: "v1", IsDefaultVersion: true, Document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action, Resource: "*" }] } }],
+    });
+    const file = writeExport(
+      work,
+      [
+        exportRole("s3-blocked", { managed: [aws("AmazonS3FullAccess")], boundary: "arn:aws:iam::123456789012:policy/logs-only" }),
+        exportRole("admin-bounded", { managed: [aws("AdministratorAccess")], boundary: "arn:aws:iam::123456789012:policy/all-but-iam" }),
+        exportRole("s3-open", { managed: [aws("AmazonS3FullAccess")] }),
+      ],
+      [boundary("logs-only", ["logs:*"]), boundary("all-but-iam", ["s3:*", "dynamodb:*", "logs:*"])],
+    );
+    const { report } = await audit([file]);
+    const lr004 = Object.fromEntries(report.findings.filter((f) => f.ruleId === "LR004").map((f) => [f.resource.name, f]));
+    expect(lr004["s3-open"]!.severity).toBe("high");
+    expect(lr004["s3-open"]!.evidence.blockedActionCount).toBe(0);
+    expect(lr004["s3-blocked"]!.severity).toBe("low");
+    expect(lr004["s3-blocked"]!.evidence.blockedActionCount).toBe(lr004["s3-blocked"]!.evidence.actionCount);
+    expect(lr004["s3-blocked"]!.message).toMatch(/blocks all of them$/);
+    expect(lr004["admin-bounded"]!.severity).toBe("critical");
+    expect(lr004["admin-bounded"]!.message).toMatch(/; the permissions boundary or a Deny blocks \d+ of its \d+ actions$/);
   });
 
   it("as AWS publishes a policy in the export: a condition lowers the severity, a closed time window grants nothing, a past start date is no condition", async () => {
