@@ -108,7 +108,7 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
     const analysis: Omit<RoleAnalysis, "scopeSuggestions"> = {
       executionRole: role.trustsLambda || role.functions.length > 0 || fns.length > 0,
       incomplete: policies.incomplete,
-      trust: analyzeTrust(role.trustPolicy, role.accountId),
+      trust: analyzeTrust(role.trustPolicy, role.accountId, policies.earliestTime),
       grants: analyzeGrants(catalog, policies.identity, policies.earliestTime),
       fullAccessPolicies: fullAccess,
       broadManagedPolicies: broad,

@@ -6,6 +6,7 @@
 import type { PolicyDocument, PolicyStatement } from "../model/document.js";
 import type { TrustAnalysis, TrustedPrincipal, TrustedPrincipalKind } from "../model/analysis.js";
 import { accountOf, byString } from "./policies.js";
+import { conditionFrom } from "./iam.js";
 
 /** Lambda's service principals: the regular one and Lambda@Edge's. */
 export const LAMBDA_PRINCIPALS = new Set(["lambda.amazonaws.com", "edgelambda.amazonaws.com"]);
@@ -64,11 +65,16 @@ function kindOf(type: string, id: string): TrustedPrincipalKind {
   return "aws-principal";
 }
 
-export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string): TrustAnalysis {
+/**
+ * `earliest`: the reference instant (PrincipalPolicies.earliestTime); a statement whose
+ * `aws:CurrentTime` window closed before it lets nobody assume the role and is left out.
+ */
+export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, earliest: number | null = null): TrustAnalysis {
   const principals: TrustedPrincipal[] = [];
   let notPrincipalAllow = false;
   (trust?.Statement ?? []).forEach((st, statementIndex) => {
     if (st.Effect !== "Allow") return;
+    if (earliest !== null && st.Condition !== undefined && conditionFrom(st.Condition, earliest) === false) return;
     if (st.NotPrincipal !== undefined) notPrincipalAllow = true;
     const actions = [...(st.Action ?? st.NotAction?.map((a) => `not ${a}`) ?? [])].sort(byString);
     const keys = conditionKeys(st);

@@ -60,6 +60,23 @@ describe("time windows (aws:CurrentTime) in an audit", () => {
     expect(started.every((p) => !p.conditional)).toBe(true);
   });
 
+  it("a cross-account trust whose window has closed lets nobody in (LR011), one still open does", async () => {
+    const trust = (Condition: object) => ({
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+        { Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole", Condition },
+      ],
+    });
+    const withTrust = (name: string, Condition: object) => ({ ...exportRole(name, { inline: getStar() }), AssumeRolePolicyDocument: trust(Condition) });
+    const file = writeExport(work, [withTrust("vendor-closed", CLOSED), withTrust("vendor-open", OPEN)]);
+    const { report, document } = await audit([file]);
+    const trusted = (name: string) => document.roles.find((r) => r.name === name)!.analysis!.trust.principals.map((p) => p.identifier);
+    expect(trusted("vendor-closed")).toEqual(["lambda.amazonaws.com"]);
+    expect(trusted("vendor-open")).toEqual(["lambda.amazonaws.com", "arn:aws:iam::999999999999:root"]);
+    expect(report.findings.filter((f) => f.ruleId === "LR011").map((f) => f.resource.name)).toEqual(["vendor-open"]);
+  });
+
   it("--as-of inside the window: the same statement is a conditional grant again", async () => {
     const file = writeExport(work, [exportRole("closed", { inline: getStar(CLOSED) })]);
     const { report, document } = await audit([file], { asOf: "2017-08-01T00:00:00Z" });
