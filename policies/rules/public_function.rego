@@ -39,6 +39,7 @@ statement_findings := [finding |
 	some fn in input.functions
 	some index, st in fn.resourcePolicy.Statement
 	st.Effect == "Allow"
+	not closed(fn, index)
 	invokes(st)
 	not url_statement_of_public_url(fn, st)
 	some issue in issues(st, fn)
@@ -68,6 +69,10 @@ url_findings := [finding |
 		"evidence": {"url": fn.functionUrl.url, "qualifier": fn.functionUrl.qualifier},
 	}
 ]
+
+# A statement whose aws:CurrentTime window closed before the document's reference instant grants
+# nothing (the analysis lists them; a document without the list closes none).
+closed(fn, index) if index in object.get(object.get(fn, "analysis", {}), "closedPolicyStatements", [])
 
 # An else chain: OPA evaluates a function's arguments outside `not`, so `not is_string(st.Sid)`
 # would be undefined (not true) for a statement without a Sid.

@@ -77,3 +77,11 @@ test_url_with_iam_auth_is_fine if {
 test_no_resource_policy if {
 	count(public_function.findings) == 0 with input as {"functions": [{"arn": "a", "name": "api", "accountId": "123456789012", "resourcePolicy": null, "functionUrl": null}]}
 }
+
+test_a_statement_whose_time_window_has_closed_is_skipped if {
+	closed := object.union(fn([allow("*", ["lambda:InvokeFunction"], {}), allow("*", ["lambda:InvokeFunction"], {})], null), {"analysis": {"closedPolicyStatements": [0]}})
+	fs := public_function.findings with input as {"functions": [closed]}
+	count(fs) == 1
+	some f in fs
+	f.detail == "statement:1:public"
+}

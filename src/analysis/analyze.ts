@@ -4,10 +4,10 @@
  * entities are shallow-copied with their `analysis` set), the input is not modified, and the
  * result depends only on the document and the catalog version.
  */
-import type { CanonicalDocument, LambdaFunction, Principal, Role } from "../model/document.js";
+import type { CanonicalDocument, LambdaFunction, PolicyDocument, Principal, Role } from "../model/document.js";
 import type { FunctionAnalysis, PrincipalAnalysis, RoleAnalysis } from "../model/analysis.js";
-import { allowedActionSet, loadActionCatalogSync, type ActionCatalog, type ActionSet } from "./iam.js";
-import { policiesOf, type PrincipalPolicies } from "./policies.js";
+import { allowedActionSet, conditionFrom, loadActionCatalogSync, type ActionCatalog, type ActionSet } from "./iam.js";
+import { earliestTimeOf, policiesOf, type PrincipalPolicies } from "./policies.js";
 import { evaluateRequirements, unneededCapabilities } from "./function-requirements.js";
 import { analyzeTrust } from "./trust.js";
 import { analyzeGrants, broadManagedOf, fullAccessFor, fullAccessOf, LAMBDA_FEATURE_POLICIES, summarizeGrants } from "./grants.js";
@@ -46,6 +46,7 @@ export interface AnalysisDraft {
 
 /** analyzeDocument in two steps (AnalysisDraft says why): this one reads no `usage`. */
 export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCatalog = loadActionCatalogSync(), options: AnalyzeOptions = {}): AnalysisDraft {
+  const earliest = earliestTimeOf(document);
   const groupsByName = new Map<string, Principal>();
   for (const p of document.principals) if (p.type === "group") groupsByName.set(`${p.accountId}/${p.name}`, p);
   const policyCache = new Map<string, PrincipalPolicies>();
@@ -147,11 +148,22 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
       configurationReaders: r.readers,
       readersTruncated: r.count > r.readers.length,
       readerCount: r.count,
+      closedPolicyStatements: closedStatements(fn.resourcePolicy, earliest),
     };
     return { ...fn, analysis };
   });
 
   return { of: { roles: document.roles, functions: document.functions, principals: document.principals }, roles, functions, principals, catalog, options };
+}
+
+/** A resource policy's statements whose time window closed before `earliest` (docs/iam-engine.md, "Time windows"). */
+function closedStatements(policy: PolicyDocument | null, earliest: number | null): number[] {
+  if (policy === null || earliest === null) return [];
+  const out: number[] = [];
+  policy.Statement.forEach((st, i) => {
+    if (st.Condition !== undefined && conditionFrom(st.Condition, earliest) === false) out.push(i);
+  });
+  return out;
 }
 
 /**

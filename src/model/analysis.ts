@@ -90,6 +90,11 @@ export interface FunctionAnalysis {
   configurationReaders: ConfigurationReader[];
   readersTruncated: boolean;
   readerCount: number;
+  /**
+   * Indexes of the function's resource-policy statements whose `aws:CurrentTime` window closed
+   * before `meta.asOf`: they grant nothing any more (LR012 skips them). Sorted; usually empty.
+   */
+  closedPolicyStatements: number[];
 }
 
 /* ------------------------------------------------------------------ roles */

@@ -4,7 +4,7 @@
  * is then: a window that closed in 2017 (cloudgoat's `iam:Get*` policy, docs/comparison.md) grants
  * nothing any more, a start date in 2020 is no restriction, a window open until 2030 is a condition.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -75,6 +75,21 @@ describe("time windows (aws:CurrentTime) in an audit", () => {
     expect(trusted("vendor-closed")).toEqual(["lambda.amazonaws.com"]);
     expect(trusted("vendor-open")).toEqual(["lambda.amazonaws.com", "arn:aws:iam::999999999999:root"]);
     expect(report.findings.filter((f) => f.ruleId === "LR011").map((f) => f.resource.name)).toEqual(["vendor-open"]);
+  });
+
+  it("a public invoke permission whose window has closed is not reported (LR012); one still open is", async () => {
+    const dir = mkdtempSync(join(work, "lambda-"));
+    const policy = (Condition: object) =>
+      JSON.stringify({ Version: "2012-10-17", Id: "default", Statement: [{ Sid: "public", Effect: "Allow", Principal: "*", Action: "lambda:InvokeFunction", Resource: "arn:aws:lambda:us-east-1:123456789012:function:FN", Condition }] });
+    const config = (name: string) => ({ FunctionName: name, FunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`, Runtime: "nodejs20.x", Role: "arn:aws:iam::123456789012:role/plain", Handler: "index.handler", LastModified: "2025-06-01T00:00:00.000+0000", PackageType: "Zip" });
+    writeFileSync(join(dir, "list-functions.json"), JSON.stringify({ Functions: [config("demo-closed"), config("demo-open")] }));
+    for (const [name, cond] of [["demo-closed", CLOSED], ["demo-open", OPEN]] as const) {
+      writeFileSync(join(dir, `get-policy-${name}.json`), JSON.stringify({ Policy: policy(cond).replace("FN", name), RevisionId: "r1" }));
+    }
+    const file = writeExport(work, [exportRole("plain", { inline: getStar() })]);
+    const { report, document } = await audit([file, dir]);
+    expect(document.functions.map((f) => [f.name, f.resourcePolicy === null])).toEqual([["demo-closed", false], ["demo-open", false]]);
+    expect(report.findings.filter((f) => f.ruleId === "LR012").map((f) => f.resource.name)).toEqual(["demo-open"]);
   });
 
   it("--as-of inside the window: the same statement is a conditional grant again", async () => {
