@@ -10,12 +10,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { audit } from "../../src/index.js";
-import { exportRole, writeExport } from "../support/authorization-details.js";
+import { exportPolicy, exportRole, writeExport } from "../support/authorization-details.js";
 
 const work = mkdtempSync(join(tmpdir(), "leastrole-lr021-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const aws = (path: string) => `arn:aws:iam::aws:policy/${path}`;
+/** A customer managed policy allowing these actions on every resource (a permissions boundary here). */
+const boundary = (name: string, Action: string[]) => exportPolicy(`arn:aws:iam::123456789012:policy/${name}`, [{ Effect: "Allow", Action, Resource: "*" }]);
 
 describe("LR021 broad-managed-policy", () => {
   it("reports broad AWS managed policies once each, leaves full access to LR004 and Lambda's own and read-only policies alone", async () => {
@@ -54,16 +56,6 @@ describe("LR021 broad-managed-policy", () => {
   });
 
   it("counts what the role is allowed: a boundary or a Deny on every resource blocks some or all of it", async () => {
-    const boundary = (name: string, Action: string[]) => ({
-      PolicyName: name,
-      PolicyId: `ANPA${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}`,
-      Arn: `arn:aws:iam::123456789012:policy/${name}`,
-      Path: "/",
-      DefaultVersionId: "v1",
-      AttachmentCount: 1,
-      IsAttachable: true,
-      PolicyVersionList: [{ VersionId: "v1", IsDefaultVersion: true, Document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action, Resource: "*" }] } }],
-    });
     const denyEc2 = { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "ec2:*", Resource: "*" }] };
     const file = writeExport(
       work,
@@ -86,16 +78,6 @@ describe("LR021 broad-managed-policy", () => {
   });
 
   it("LR004 too: a boundary that blocks every action of a full-access policy makes it low, one that blocks some says how many", async () => {
-    const boundary = (name: string, Action: string[]) => ({
-      PolicyName: name,
-      PolicyId: `ANPA${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}`,
-      Arn: `arn:aws:iam::123456789012:policy/${name}`,
-      Path: "/",
-      DefaultVersionId: "v1",
-      AttachmentCount: 1,
-      IsAttachable: true,
-      PolicyVersionList: [{ VersionId: "v1", IsDefaultVersion: true, Document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action, Resource: "*" }] } }],
-    });
     const file = writeExport(
       work,
       [
@@ -118,16 +100,7 @@ describe("LR021 broad-managed-policy", () => {
 
   it("as AWS publishes a policy in the export: a condition lowers the severity, a closed time window grants nothing, a past start date is no condition", async () => {
     // get-account-authorization-details lists the AWS managed policies in use with their documents.
-    const published = (name: string, Condition?: object) => ({
-      PolicyName: name,
-      PolicyId: `ANPA${name.toUpperCase()}`,
-      Arn: aws(name),
-      Path: "/",
-      DefaultVersionId: "v1",
-      AttachmentCount: 1,
-      IsAttachable: true,
-      PolicyVersionList: [{ VersionId: "v1", IsDefaultVersion: true, Document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: "*", ...(Condition ? { Condition } : {}) }] } }],
-    });
+    const published = (name: string, Condition?: object) => exportPolicy(aws(name), [{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: "*", ...(Condition ? { Condition } : {}) }]);
     const file = writeExport(
       work,
       [

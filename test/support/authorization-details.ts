@@ -33,3 +33,18 @@ export function writeExport(dir: string, roles: unknown[], policies: unknown[] =
   writeFileSync(file, JSON.stringify({ UserDetailList: [], GroupDetailList: [], RoleDetailList: roles, Policies: policies }));
   return file;
 }
+
+/** A managed policy as the export lists it (`Policies[]`), its default version holding these statements. */
+export function exportPolicy(arn: string, statements: object[]) {
+  const name = arn.split("/").pop() as string;
+  return {
+    PolicyName: name,
+    PolicyId: `ANPA${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}`,
+    Arn: arn,
+    Path: "/",
+    DefaultVersionId: "v1",
+    AttachmentCount: 1,
+    IsAttachable: true,
+    PolicyVersionList: [{ VersionId: "v1", IsDefaultVersion: true, Document: { Version: "2012-10-17", Statement: statements } }],
+  };
+}
