@@ -181,11 +181,14 @@ async function buildFrom(
   await separateIacFiles(read, options);
   clock("read", t);
 
-  // A collection that did not complete makes the document partial, whatever was read.
+  // A collection that did not complete makes the document partial, whatever was read; the newest
+  // collection's end is the document's reference instant when nothing more precise gives one.
+  let collectedAt: string | undefined;
   for (const file of routed.manifests) {
     try {
       const m = JSON.parse(await readFile(file, "utf8")) as { partial?: boolean; reasons?: string[]; finishedAt?: string };
       if (m.partial) for (const reason of m.reasons?.length ? m.reasons : ["some calls failed"]) read.warnings.push({ code: "collection-partial", severity: "error", file, message: `the collection is incomplete: ${reason}` });
+      if (typeof m.finishedAt === "string" && !Number.isNaN(Date.parse(m.finishedAt)) && (collectedAt === undefined || m.finishedAt > collectedAt)) collectedAt = m.finishedAt;
     } catch (e) {
       read.warnings.push({ code: "unreadable-file", severity: "error", file, message: `cannot read the collect manifest: ${(e as Error).message}` });
     }
@@ -193,6 +196,7 @@ async function buildFrom(
 
   t = startStage();
   const normalizeOptions: NormalizeOptions = options.asOf ? { asOf: options.asOf } : {};
+  if (collectedAt !== undefined) normalizeOptions.collectedAt = collectedAt;
   // The IAM facts are computed inside the normaliser: timed apart by wrapping the same default
   // facts function the normaliser would use (only when timings are asked for).
   let factsMs = 0;

@@ -24,8 +24,16 @@ import { resolveManagedPolicies, type ManagedPolicyLookup } from "./policies.js"
 import { trustsLambda } from "./trust.js";
 
 export interface NormalizeOptions {
-  /** Reference instant for time arithmetic (any timestamp form); else usage window end, else newest input timestamp. */
+  /**
+   * Reference instant for time arithmetic (any timestamp form); else the usage window's end, else a
+   * canonical document's own, else `collectedAt`, else the newest input timestamp.
+   */
   asOf?: string;
+  /**
+   * When the inputs were collected (`leastrole collect` writes `finishedAt` in its manifest): a
+   * truer instant than the newest role or function date, which can be months old.
+   */
+  collectedAt?: string;
   /** Usage computed by the usage stage, put in the document as is. */
   usage?: UsageSection;
   /** Facts function; default: the IAM engine's computePrincipalFacts with the shipped action catalog. */
@@ -215,6 +223,8 @@ function chooseAsOf(options: NormalizeOptions, usage: UsageSection, fragments: r
   // A document given as input keeps its reference instant (the newest if several).
   const carried = fragments.map((f) => f.carriedAsOf).filter((t): t is string => typeof t === "string").sort();
   if (carried.length > 0) return carried[carried.length - 1]!;
+  const collected = options.collectedAt === undefined ? null : normalizeTimestamp(options.collectedAt);
+  if (collected) return collected;
   let newest: string | null = null;
   const consider = (t: string | null | undefined) => {
     if (t && (newest === null || t > newest)) newest = t;

@@ -92,6 +92,19 @@ describe("time windows (aws:CurrentTime) in an audit", () => {
     expect(report.findings.filter((f) => f.ruleId === "LR012").map((f) => f.resource.name)).toEqual(["demo-open"]);
   });
 
+  it("a collection's end (leastrole collect's manifest) is the reference instant: a window that closed since the newest role date grants nothing", async () => {
+    const HALF_YEAR = { DateLessThan: { "aws:CurrentTime": "2026-06-30T00:00:00Z" } };
+    const dir = mkdtempSync(join(work, "collected-"));
+    writeExport(dir, [exportRole("half-year", { inline: getStar(HALF_YEAR) })]);
+    const without = await audit([dir]);
+    expect(without.document.meta.asOf).toBe("2026-01-01T00:00:00.000Z");
+    expect(forRole(without.report.findings, "LR003", "half-year")).toEqual(["low"]);
+    writeFileSync(join(dir, "manifest.json"), JSON.stringify({ kind: "leastrole-collect-manifest", manifestVersion: 1, startedAt: "2026-11-28T09:00:00.000Z", finishedAt: "2026-11-28T09:05:00.000Z", partial: false, calls: [] }));
+    const collected = await audit([dir]);
+    expect(collected.document.meta.asOf).toBe("2026-11-28T09:05:00.000Z");
+    expect(forRole(collected.report.findings, "LR003", "half-year")).toEqual([]);
+  });
+
   it("--as-of inside the window: the same statement is a conditional grant again", async () => {
     const file = writeExport(work, [exportRole("closed", { inline: getStar(CLOSED) })]);
     const { report, document } = await audit([file], { asOf: "2017-08-01T00:00:00Z" });
