@@ -6,8 +6,8 @@
  */
 import type { CanonicalDocument, LambdaFunction, PolicyDocument, Principal, Role } from "../model/document.js";
 import type { FunctionAnalysis, PrincipalAnalysis, RoleAnalysis } from "../model/analysis.js";
-import { allowedActionSet, conditionFrom, loadActionCatalogSync, type ActionCatalog, type ActionSet } from "./iam.js";
-import { earliestTimeOf, policiesOf, type PrincipalPolicies } from "./policies.js";
+import { allowedActionSet, conditionalFrom, loadActionCatalogSync, type ActionCatalog, type ActionSet } from "./iam.js";
+import { earliestTimeOf, isAwsManagedArn, policiesOf, type PrincipalPolicies } from "./policies.js";
 import { evaluateRequirements, unneededCapabilities } from "./function-requirements.js";
 import { analyzeTrust } from "./trust.js";
 import { analyzeGrants, broadManagedOf, fullAccessFor, fullAccessOf, LAMBDA_FEATURE_POLICIES, summarizeGrants } from "./grants.js";
@@ -79,23 +79,27 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
     const broad: BroadManagedPolicy[] = [];
     // What the role is allowed at all, asked only for a role with a full-access or broad policy, and
     // null (nothing blocked) without a boundary or a Deny: the Allow statements include the policy's.
-    const canBlock = policies.boundary !== null || policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Deny"));
-    let allowed: ActionSet | undefined;
-    const allowedOfRole = (): ActionSet | null =>
-      !canBlock
-        ? null
-        : (allowed ??= allowedActionSet(
-        {
-          inlinePolicies: policies.identity.map((p) => ({ name: p.id, document: p.document })),
-          managedPolicies: [],
-          permissionsBoundary: policies.boundary ? { arn: policies.boundary.id, document: policies.boundary.document } : null,
-          earliestTime: policies.earliestTime,
-        },
-        catalog,
-      ));
+    let allowed: ActionSet | null | undefined;
+    const allowedOfRole = (): ActionSet | null => {
+      if (allowed === undefined) {
+        const canBlock = policies.boundary !== null || policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Deny"));
+        allowed = !canBlock
+          ? null
+          : allowedActionSet(
+              {
+                inlinePolicies: policies.identity.map((p) => ({ name: p.id, document: p.document })),
+                managedPolicies: [],
+                permissionsBoundary: policies.boundary ? { arn: policies.boundary.id, document: policies.boundary.document } : null,
+                earliestTime: policies.earliestTime,
+              },
+              catalog,
+            );
+      }
+      return allowed;
+    };
     for (const ref of role.attachedPolicies) {
       const doc = document.policies[ref.arn]?.document;
-      if (!doc || !/^arn:[^:]+:iam::aws:policy\//.test(ref.arn)) continue;
+      if (!doc || !isAwsManagedArn(ref.arn)) continue;
       const f = fullAccessOf(catalog, ref, doc);
       if (f) fullAccess.push(fullAccessFor(f, allowedOfRole));
       else if (!LAMBDA_FEATURE_POLICIES.has(ref.arn.slice(ref.arn.lastIndexOf("/") + 1))) {
@@ -161,7 +165,7 @@ function closedStatements(policy: PolicyDocument | null, earliest: number | null
   if (policy === null || earliest === null) return [];
   const out: number[] = [];
   policy.Statement.forEach((st, i) => {
-    if (st.Condition !== undefined && conditionFrom(st.Condition, earliest) === false) out.push(i);
+    if (conditionalFrom(st, earliest) === null) out.push(i);
   });
   return out;
 }

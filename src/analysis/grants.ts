@@ -9,8 +9,7 @@
  */
 import type { AttachedPolicyRef, PolicyStatement } from "../model/document.js";
 import type { BroadManagedPolicy, FullAccessPolicy, GrantAnalysis, GrantSummary, StatementPointer } from "../model/analysis.js";
-import type { ActionCatalog, ActionSet, NamedPolicy } from "./iam.js";
-import { conditionFrom } from "./iam.js";
+import { conditionalFrom, type ActionCatalog, type ActionSet, type NamedPolicy } from "./iam.js";
 import { ContentCache } from "../collections.js";
 import { actionKeyOf, byString, isAwsManagedArn } from "./policies.js";
 import { VPC_ACTIONS } from "./requirements.js";
@@ -112,18 +111,6 @@ function actionFacts(catalog: ActionCatalog, st: PolicyStatement, starResource: 
 }
 
 /**
- * Is the statement conditional from `earliest` (PrincipalPolicies.earliestTime) on? False without a
- * Condition or with only start dates already past; null when its time window has closed, so that it
- * grants nothing (docs/iam-engine.md, "Time windows").
- */
-function conditionalFrom(st: PolicyStatement, earliest: number | null): boolean | null {
-  const hasConditions = st.Condition !== undefined && Object.keys(st.Condition).length > 0;
-  if (!hasConditions || earliest === null) return hasConditions;
-  const from = conditionFrom(st.Condition, earliest);
-  return from === false ? null : from !== true;
-}
-
-/**
  * `earliest`: the reference instant (PrincipalPolicies.earliestTime). A statement whose time window
  * closed before it grants nothing and is left out; one whose only conditions are start dates before
  * it counts as unconditional.
@@ -194,7 +181,7 @@ export function fullAccessFor(policy: FullAccessPolicy, allowedSet: () => Action
   const allowed = allowedSet();
   if (union === undefined || allowed === null) return policy;
   const blocked = union.count() - union.clone().andInPlace(allowed).count();
-  return blocked === 0 ? policy : { ...policy, blockedActionCount: blocked, statements: policy.statements.map((x) => ({ ...x })) };
+  return blocked === 0 ? policy : { ...policy, blockedActionCount: blocked };
 }
 
 /**

@@ -2,7 +2,7 @@
 export {
   actionApplies,
   allowedActionSet,
-  conditionFrom,
+  conditionalFrom,
   instantOf,
   evaluateRequest,
   loadActionCatalogSync,

@@ -6,7 +6,7 @@
 import type { PolicyDocument, PolicyStatement } from "../model/document.js";
 import type { TrustAnalysis, TrustedPrincipal, TrustedPrincipalKind } from "../model/analysis.js";
 import { accountOf, byString } from "./policies.js";
-import { conditionFrom } from "./iam.js";
+import { conditionalFrom } from "./iam.js";
 
 /** Lambda's service principals: the regular one and Lambda@Edge's. */
 export const LAMBDA_PRINCIPALS = new Set(["lambda.amazonaws.com", "edgelambda.amazonaws.com"]);
@@ -74,7 +74,7 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
   let notPrincipalAllow = false;
   (trust?.Statement ?? []).forEach((st, statementIndex) => {
     if (st.Effect !== "Allow") return;
-    if (earliest !== null && st.Condition !== undefined && conditionFrom(st.Condition, earliest) === false) return;
+    if (conditionalFrom(st, earliest) === null) return;
     if (st.NotPrincipal !== undefined) notPrincipalAllow = true;
     const actions = [...(st.Action ?? st.NotAction?.map((a) => `not ${a}`) ?? [])].sort(byString);
     const keys = conditionKeys(st);

@@ -17,6 +17,7 @@
  * - policy variables in String* and Arn* condition values are substituted under Version 2012-10-17.
  */
 
+import type { PolicyStatement } from "../model/document.js";
 import { arnMatches, resolveVariable, type PolicyVariables } from "./arn.js";
 import { NEGATED_OPERATORS, parseConditionOperator, type ParsedOperator } from "./condition-operators.js";
 import { cidrContains, parseCidr, parseIp } from "./ip.js";
@@ -121,6 +122,18 @@ export function conditionFrom(
   earliest: number,
 ): Tri {
   return evaluateCondition(condition, new ContextValues(undefined, false, NO_KEYS, earliest), true).result;
+}
+
+/**
+ * Is the statement conditional from `earliest` (PrincipalPolicies.earliestTime) on? False without a
+ * Condition or with only start dates already past; null when its time window has closed, so that it
+ * grants (or denies, or trusts) nothing (docs/iam-engine.md, "Time windows").
+ */
+export function conditionalFrom(st: PolicyStatement, earliest: number | null): boolean | null {
+  const hasConditions = st.Condition !== undefined && Object.keys(st.Condition).length > 0;
+  if (!hasConditions || earliest === null) return hasConditions;
+  const from = conditionFrom(st.Condition, earliest);
+  return from === false ? null : from !== true;
 }
 
 export function and(a: Tri, b: Tri): Tri {

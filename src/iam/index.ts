@@ -28,7 +28,7 @@ export {
 } from "./catalog.js";
 export { globMatches, globCovers, hasWildcard } from "./wildcard.js";
 export { arnMatches, patternCovers, narrowestPrefixPattern, parseArn, splitArn, type ArnParts, type PolicyVariables } from "./arn.js";
-export { evaluateCondition, conditionFrom, instantOf, ContextValues, type ContextValue, type RequestContext, type Tri, type ConditionResult } from "./conditions.js";
+export { evaluateCondition, conditionFrom, conditionalFrom, instantOf, ContextValues, type ContextValue, type RequestContext, type Tri, type ConditionResult } from "./conditions.js";
 export {
   actionApplies,
   evaluateRequest,

@@ -15,7 +15,7 @@ import { ACCESS_LEVELS, type ActionCatalog, type ServiceInfo } from "./catalog.j
 import { popcount } from "./action-set.js";
 import { SENSITIVE_ACTIONS } from "./sensitive-actions.js";
 import { hasWildcard } from "./wildcard.js";
-import { conditionFrom } from "./conditions.js";
+import { conditionalFrom } from "./conditions.js";
 
 export const ALLOWED_ACTIONS_CAP = 200;
 export const STATEMENT_ACTIONS_ON_STAR_CAP = 10;
@@ -33,7 +33,7 @@ export interface PrincipalPolicies {
    * The reference instant (epoch ms): the principal's requests are made at or after it. A statement
    * whose `aws:CurrentTime`/`aws:EpochTime` window closed before it has no effect and is left out of
    * the facts; one whose only conditions are start dates before it counts as unconditional
-   * (conditionFrom). Omit or null to judge every condition as unknown.
+   * (conditionalFrom). Omit or null to judge every condition as unknown.
    */
   earliestTime?: number | null;
 }
@@ -153,13 +153,11 @@ function locate(policy: string, policyKind: Located["policyKind"], doc: PolicyDo
   const out: Located[] = [];
   doc.Statement.forEach((statement, index) => {
     let analysis = analyse(statement, catalog);
-    if (analysis.hasConditions && earliest !== null) {
-      const from = conditionFrom(statement.Condition, earliest);
-      // A closed time window: the statement neither allows nor denies anything any more.
-      if (from === false) return;
-      // Only start dates already past: as good as no condition (a copy: the analysis is shared).
-      if (from === true) analysis = { ...analysis, hasConditions: false, conditionKeys: [] };
-    }
+    const conditional = analysis.hasConditions ? conditionalFrom(statement, earliest) : false;
+    // A closed time window: the statement neither allows nor denies anything any more.
+    if (conditional === null) return;
+    // Only start dates already past: as good as no condition (a copy: the analysis is shared).
+    if (analysis.hasConditions && !conditional) analysis = { ...analysis, hasConditions: false, conditionKeys: [] };
     out.push({ policy, policyKind, index, statement, analysis, source });
   });
   return out;
