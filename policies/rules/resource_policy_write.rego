@@ -100,13 +100,30 @@ findings := [finding |
 # The role's allowed policy writes, sorted by action (as the facts list them), except those
 # granted only through AWS managed policies that LR004 reports as full or admin access
 # (AmazonS3FullAccess, AdministratorAccess…): that finding already says the policy must go.
-writes(role) := [object.union(g, {"resources": resources}) |
+writes(role) := [object.union(g, {"resources": resources, "conditional": all_conditional(g, resources)}) |
 	some g in role.facts.sensitiveActions
 	policy_writes[g.action]
 	not only_full_access(role, g)
 	resources := [r | some r in g.resources; can_name(g.action, r)]
 	count(resources) > 0
 ]
+
+# Whether only conditional statements grant the action on these (narrowed) resources: the facts'
+# `conditional` is for all of the action's resources, some of which may have been left out.
+all_conditional(g, resources) if {
+	every r in resources {
+		conditional_only(g, r)
+	}
+}
+
+all_conditional(g, resources) := false if {
+	some r in resources
+	not conditional_only(g, r)
+}
+
+conditional_only(g, _) if g.conditional
+
+conditional_only(g, r) if r in object.get(g, "conditionalResources", [])
 
 # The facts give the resource patterns of the statements that grant an action, whatever resource
 # type the action takes. For S3, the commonest case, a pattern that cannot name the action's
@@ -175,6 +192,14 @@ broad(g) if {
 	analysis.every_resource(r)
 }
 
+# ... and is granted without a condition: `*` under a condition beside one named bucket without is
+# the named bucket's severity.
+broad_unconditional(g) if {
+	some r in g.resources
+	analysis.every_resource(r)
+	not conditional_only(g, r)
+}
+
 is_broad(g) if broad(g)
 
 is_broad(g) := false if not broad(g)
@@ -191,12 +216,12 @@ base_severity(g) := "low" if g.conditional
 
 base_severity(g) := "high" if {
 	not g.conditional
-	broad(g)
+	broad_unconditional(g)
 }
 
 base_severity(g) := "medium" if {
 	not g.conditional
-	not broad(g)
+	not broad_unconditional(g)
 }
 
 # `s3:PutBucketPolicy (S3 bucket, every resource)`, `sqs:SetQueueAttributes (SQS queue, 2 resources, with a condition)`.

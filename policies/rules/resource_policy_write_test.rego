@@ -149,3 +149,28 @@ test_dynamodb_index_patterns_write_no_table_policy if {
 	some f in resource_policy_write.findings with input as doc([grant("dynamodb:PutResourcePolicy", [table, sprintf("%s/index/*", [table]), sprintf("%s/stream/*", [table])], ["inline:app"], false)], [], true)
 	[a.resources | some a in f.evidence.actions] == [[table, sprintf("%s/stream/*", [table])]]
 }
+
+# The facts' `conditional` is for every resource of the action; once the S3 narrowing has left out
+# the object patterns, only the conditional bucket grant remains: low, as if it were alone.
+test_conditional_after_narrowing_is_low if {
+	g := object.union(grant("s3:PutBucketPolicy", [bucket, "arn:aws:s3:::orders/*"], ["inline:app"], false), {"conditionalResources": [bucket]})
+	some f in resource_policy_write.findings with input as doc([g], [], true)
+	f.severity == "low"
+	f.evidence.conditional == true
+	f.evidence.actions == [{
+		"action": "s3:PutBucketPolicy", "resourceType": "S3 bucket", "resources": [bucket],
+		"everyResource": false, "conditional": true, "grantedBy": ["inline:app"],
+	}]
+}
+
+# Every bucket under a condition, one named bucket without: the named bucket's severity (medium),
+# not every bucket's (high); the evidence still says every resource.
+test_every_resource_under_a_condition_beside_a_named_one_is_medium if {
+	g := object.union(grant("s3:PutBucketPolicy", ["*", bucket], ["inline:app"], false), {"conditionalResources": ["*"]})
+	some f in resource_policy_write.findings with input as doc([g], [], true)
+	f.severity == "medium"
+	f.evidence.conditional == false
+	some a in f.evidence.actions
+	a.everyResource == true
+	a.conditional == false
+}

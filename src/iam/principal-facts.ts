@@ -429,15 +429,21 @@ function sensitiveGrants(allowed: ActionSet, grants: readonly Located[], catalog
   for (const { action, index } of indexed) {
     if (!allowed.has(index)) continue;
     const resources = new Set<string>();
+    const unconditional = new Set<string>();
     const by = new Set<string>();
-    let conditional = true;
     for (const s of grants) {
       if (!s.analysis.set.has(index)) continue;
-      for (const r of s.analysis.scopes) resources.add(r);
+      for (const r of s.analysis.scopes) {
+        resources.add(r);
+        if (!s.analysis.hasConditions) unconditional.add(r);
+      }
       by.add(s.policy);
-      if (!s.analysis.hasConditions) conditional = false;
     }
-    out.push({ action, resources: [...resources].sort(), conditional, grantedBy: [...by].sort() });
+    const grant: SensitiveGrant = { action, resources: [...resources].sort(), conditional: unconditional.size === 0, grantedBy: [...by].sort() };
+    // Only when it says something: a rule that narrows the resources (LR020 keeps those an action
+    // can name) must know which of them only a conditional statement grants.
+    if (unconditional.size > 0 && unconditional.size < resources.size) grant.conditionalResources = grant.resources.filter((r) => !unconditional.has(r));
+    out.push(grant);
   }
   return out;
 }

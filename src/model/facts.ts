@@ -115,6 +115,11 @@ export interface SensitiveGrant {
   resources: string[];
   /** Every granting statement has a Condition. */
   conditional: boolean;
+  /**
+   * When only some granting statements have a Condition: the resource patterns that only those
+   * grant, sorted (absent when `conditional`, or when every pattern has an unconditional grant).
+   */
+  conditionalResources?: string[];
   /** Policies granting it (`inline:<name>` or ARN), sorted. */
   grantedBy: string[];
 }

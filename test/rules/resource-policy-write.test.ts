@@ -137,4 +137,32 @@ describe("LR020 resource-policy-write", () => {
     expect([f!.severity, f!.evidence.conditional, actionsOf(f!)]).toEqual(["low", true, ["kms:CreateGrant"]]);
     expect(f!.message).toBe("Role kms can change who may access resources: kms:CreateGrant (KMS key, every resource, with a condition)");
   });
+
+  it("judges the condition on the resources left after the S3 narrowing, not on every statement granting the action", async () => {
+    const vpce = { StringEquals: { "aws:SourceVpce": "vpce-1a2b3c4d" } };
+    const findings = await findingsOf([
+      // s3:* on the objects (no condition: their ACLs, low) and the bucket's policy only from one
+      // VPC endpoint: what can write the policy is only the conditional statement.
+      role("narrowed", {
+        inline: [doc({ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::orders/*" }, { Effect: "Allow", Action: "s3:PutBucketPolicy", Resource: "arn:aws:s3:::orders", Condition: vpce })],
+      }),
+      // Every bucket's policy under the condition, one bucket's without: that bucket's medium.
+      role("mixed", {
+        inline: [doc({ Effect: "Allow", Action: "s3:PutBucketPolicy", Resource: "*", Condition: vpce }, { Effect: "Allow", Action: "s3:PutBucketPolicy", Resource: "arn:aws:s3:::orders" })],
+      }),
+    ]);
+    const rows = findings.map((f) => ({
+      role: f.resource.name,
+      severity: f.severity,
+      actions: (f.evidence.actions as { action: string; conditional: boolean; everyResource: boolean }[]).map((a) => `${a.action} conditional=${a.conditional} every=${a.everyResource}`),
+    }));
+    expect(rows).toEqual([
+      { role: "mixed", severity: "medium", actions: ["s3:PutBucketPolicy conditional=false every=true"] },
+      {
+        role: "narrowed",
+        severity: "low",
+        actions: ["s3:PutBucketPolicy conditional=true every=false", "s3:PutObjectAcl conditional=false every=false", "s3:PutObjectVersionAcl conditional=false every=false"],
+      },
+    ]);
+  });
 });
