@@ -54,6 +54,13 @@ name_of_arn(arn) := segments[count(segments) - 1] if {
 # so that it can be written into evidence as well as tested.
 all_conditional(grants) := count([g | some g in grants; not g.conditional]) == 0
 
+# Whether only statements with a Condition grant a `facts.sensitiveActions` entry on its resource
+# pattern `r` (the entry's `conditional` is for all its patterns; `conditionalResources` lists the
+# conditional-only ones when only some are).
+conditional_on(g, _) if g.conditional
+
+conditional_on(g, r) if r in object.get(g, "conditionalResources", [])
+
 # A resource pattern that names every resource of its type: `*`, or an ARN whose resource part is
 # all wildcard (`arn:aws:s3:::*`, `arn:aws:s3:::*/*`,
 # `arn:aws:ssm:*:*:parameter/*`, `arn:aws:secretsmanager:*:*:secret:*`).

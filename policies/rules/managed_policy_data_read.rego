@@ -12,7 +12,7 @@
 #   AWSLambdaExecute were silent before this rule; Cloudsplaining reports the same actions as "data
 #   exfiltration" (see docs/comparison.md). Decided from the role's allowed sensitive actions, so a
 #   Deny or a permissions boundary that removes the action removes the finding. Severity medium;
-#   low when every grant of the action has a condition.
+#   low when the action is granted on every resource only under a condition.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/permissions-executionrole.html
 #     description: Lambda execution role
@@ -61,7 +61,7 @@ findings := [finding |
 			"policy": policy,
 			"actions": sort([s.action | some s in grants]),
 			"resources": sort({r | some s in grants; some r in s.resources; analysis.every_resource(r)}),
-			"conditional": analysis.all_conditional(grants),
+			"conditional": all_conditional(grants),
 		},
 	}
 ]
@@ -92,6 +92,25 @@ full_access(role, arn) if {
 	p.arn == arn
 }
 
-severity(grants) := "low" if analysis.all_conditional(grants)
+severity(grants) := "low" if all_conditional(grants)
 
-severity(grants) := "medium" if not analysis.all_conditional(grants)
+severity(grants) := "medium" if not all_conditional(grants)
+
+# Every grant reads everything only under a condition: what its unconditional statements grant
+# (a named bucket beside `*` with a condition) is not every resource.
+all_conditional(grants) if {
+	every s in grants {
+		not unconditional_everything(s)
+	}
+}
+
+all_conditional(grants) := false if {
+	some s in grants
+	unconditional_everything(s)
+}
+
+unconditional_everything(s) if {
+	some r in s.resources
+	analysis.every_resource(r)
+	not analysis.conditional_on(s, r)
+}

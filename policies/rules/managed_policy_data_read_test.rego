@@ -60,6 +60,23 @@ test_conditional_grants_are_low if {
 	f.evidence.conditional == true
 }
 
+# Every object only under a condition, one bucket's objects without: reading everything is
+# conditional, so low, though the action itself is not.
+test_every_resource_only_under_a_condition_is_low if {
+	g := object.union(grant("s3:GetObject", ["*", "arn:aws:s3:::orders/*"], [s3_read], false), {"conditionalResources": ["*"]})
+	some f in managed_policy_data_read.findings with input as doc([g], [], true)
+	f.severity == "low"
+	f.evidence.conditional == true
+	f.evidence.resources == ["*"]
+}
+
+test_every_resource_without_a_condition_stays_medium if {
+	g := object.union(grant("s3:GetObject", ["*", "arn:aws:s3:::orders/*"], [s3_read], false), {"conditionalResources": ["arn:aws:s3:::orders/*"]})
+	some f in managed_policy_data_read.findings with input as doc([g], [], true)
+	f.severity == "medium"
+	f.evidence.conditional == false
+}
+
 test_full_access_policy_is_left_to_lr004 if {
 	count(managed_policy_data_read.findings) == 0 with input as doc([grant("s3:GetObject", ["*"], ["arn:aws:iam::aws:policy/AmazonS3FullAccess"], false)], ["arn:aws:iam::aws:policy/AmazonS3FullAccess"], true)
 }

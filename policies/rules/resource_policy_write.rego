@@ -112,18 +112,14 @@ writes(role) := [object.union(g, {"resources": resources, "conditional": all_con
 # `conditional` is for all of the action's resources, some of which may have been left out.
 all_conditional(g, resources) if {
 	every r in resources {
-		conditional_only(g, r)
+		analysis.conditional_on(g, r)
 	}
 }
 
 all_conditional(g, resources) := false if {
 	some r in resources
-	not conditional_only(g, r)
+	not analysis.conditional_on(g, r)
 }
-
-conditional_only(g, _) if g.conditional
-
-conditional_only(g, r) if r in object.get(g, "conditionalResources", [])
 
 # The facts give the resource patterns of the statements that grant an action, whatever resource
 # type the action takes. For S3, the commonest case, a pattern that cannot name the action's
@@ -197,7 +193,7 @@ broad(g) if {
 broad_unconditional(g) if {
 	some r in g.resources
 	analysis.every_resource(r)
-	not conditional_only(g, r)
+	not analysis.conditional_on(g, r)
 }
 
 is_broad(g) if broad(g)
