@@ -261,7 +261,7 @@ async function buildFrom(
     // Time arithmetic follows the activity data unless the caller fixed the instant.
     if (!options.asOf && document.usage.window) document.meta.asOf = document.usage.window.end;
     for (const f of aggregate.files) {
-      document.meta.sources.push({ path: f.path, kind: f.format.startsWith("usage-query") ? "usage-query-rows" : f.format.startsWith("access-advisor") ? "access-advisor" : f.format.startsWith("access-analyzer") ? "access-analyzer" : "cloudtrail", sha256: "", records: f.records });
+      document.meta.sources.push({ path: f.path, kind: f.format.startsWith("usage-query") ? "usage-query-rows" : f.format.startsWith("access-advisor") ? "access-advisor" : f.format.startsWith("access-analyzer") ? "access-analyzer" : "cloudtrail", sha256: f.sha256, records: f.records });
       for (const reason of f.partialReasons) document.meta.warnings.push({ code: "partial-usage-file", severity: "warning", file: f.path, message: reason });
     }
     document.meta.sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -68,6 +68,8 @@ export interface FunctionCreation {
 export interface FileReport {
   path: string;
   format: string;
+  /** SHA-256 of the file's bytes as read (before gunzip), hex; "" when it could not be read. */
+  sha256: string;
   records: number;
   skipped: number;
   /** Empty when the file was read in full. */
@@ -82,6 +84,8 @@ export interface FileReport {
 export interface FilePartial {
   path: string;
   format: string;
+  /** The file's SHA-256 (see FileReport); a batch's is its last file's. */
+  sha256: string;
   /** Records read (in every file of a batch). */
   records: number;
   skipped: number;
@@ -174,6 +178,7 @@ export class FileAccumulator {
   warnings: Warning[] = [];
   partialReasons: string[] = [];
   format = "unknown";
+  sha256 = "";
   /** Files of the batch already closed by nextFile, their warnings, and their totals. */
   private readonly closed: FileReport[] = [];
   private readonly closedWarnings: Warning[] = [];
@@ -641,10 +646,11 @@ export class FileAccumulator {
     this.closeFile();
     this.path = path;
     this.format = "unknown";
+    this.sha256 = "";
   }
 
   private closeFile(): void {
-    this.closed.push({ path: this.path, format: this.format, records: this.records, skipped: this.skippedCount, partialReasons: this.partialReasons });
+    this.closed.push({ path: this.path, format: this.format, sha256: this.sha256, records: this.records, skipped: this.skippedCount, partialReasons: this.partialReasons });
     this.closedWarnings.push(...this.fileWarnings());
     this.closedRecords += this.records;
     this.closedSkipped += this.skippedCount;
@@ -663,11 +669,11 @@ export class FileAccumulator {
   finish(): FilePartial {
     if (this.closed.length > 0) {
       // A batch: close the last file too; the partial lists every file.
-      const { path, format, partialReasons } = this;
+      const { path, format, sha256, partialReasons } = this;
       this.closeFile();
       const single = this.finishSingle();
       const files = this.closed.slice();
-      return { ...single, path, format, partialReasons, files, records: this.closedRecords, skipped: this.closedSkipped, warnings: this.closedWarnings.slice() };
+      return { ...single, path, format, sha256, partialReasons, files, records: this.closedRecords, skipped: this.closedSkipped, warnings: this.closedWarnings.slice() };
     }
     return this.finishSingle();
   }
@@ -688,6 +694,7 @@ export class FileAccumulator {
     return {
       path: this.path,
       format: this.format,
+      sha256: this.sha256,
       records: this.records,
       skipped: this.skippedCount,
       partialReasons: this.partialReasons,

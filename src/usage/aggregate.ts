@@ -107,7 +107,7 @@ export class UsageAggregator {
 
   merge(part: FilePartial): void {
     if (part.files !== undefined) this.files.push(...part.files);
-    else this.files.push({ path: part.path, format: part.format, records: part.records, skipped: part.skipped, partialReasons: part.partialReasons });
+    else this.files.push({ path: part.path, format: part.format, sha256: part.sha256, records: part.records, skipped: part.skipped, partialReasons: part.partialReasons });
     this.warnings.push(...part.warnings);
     this.recordsRead += part.records;
     this.recordsSkipped += part.skipped;

@@ -13,6 +13,7 @@
  * - Access Advisor and Access Analyzer outputs (returned on the side, not as CloudTrail)
  */
 
+import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { constants, gunzipSync } from "node:zlib";
 import type { Warning } from "../model/document.js";
@@ -143,6 +144,9 @@ function readUsageFileInto(path: string, acc: FileAccumulator, result: FileResul
     acc.warnings.push(warn("unreadable-file", `cannot read file: ${(e as Error).message}`, path));
     return;
   }
+  // The bytes as stored, as every other source is hashed (meta.sources[].sha256): which logs a
+  // report was made from, and a cache key.
+  acc.sha256 = createHash("sha256").update(raw).digest("hex");
   // Gzip goes straight into the WebAssembly scanner's memory when it will read the file; UTF-16
   // (rare: PowerShell redirects) and damaged streams take the usual way.
   const inPlace = options.fastScan === undefined || options.fastScan === true ? (wasmScanner()?.gunzipInPlace(raw) ?? null) : null;

@@ -2,6 +2,8 @@
  * buildDocument starts reading CloudTrail before the account is read and normalised: a failure in
  * between must reach the caller as itself, with the readers stopped (no hang, no stray rejection).
  */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildDocument } from "../../src/audit/build-document.js";
@@ -32,5 +34,13 @@ describe("buildDocument with CloudTrail", () => {
     expect(one.usage.coverage.recordsRead).toBeGreaterThan(0);
     expect(two).toEqual(one);
     expect(auto).toEqual(one);
+  });
+
+  it("lists every CloudTrail file among the sources with its SHA-256, as the account's files", async () => {
+    const doc = await buildDocument([demo], { asOf: "2026-11-28T00:00:00Z" });
+    const trail = doc.meta.sources.filter((s) => s.kind === "cloudtrail");
+    expect(trail.length).toBeGreaterThan(1);
+    expect(doc.meta.sources.some((s) => s.kind !== "cloudtrail")).toBe(true);
+    for (const s of doc.meta.sources) expect(s.sha256, s.path).toBe(createHash("sha256").update(readFileSync(s.path)).digest("hex"));
   });
 });

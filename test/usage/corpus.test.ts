@@ -2,6 +2,7 @@
  * Every CloudTrail file in the corpus (20 Invictus S3-delivered files, 17 Stratus arrays), read
  * through the byte scanner, the full parser and worker threads, with assertions on real content.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readUsage } from "../../src/usage/index.js";
@@ -55,6 +56,8 @@ describe("corpus CloudTrail", () => {
     expect(full.coverage).toEqual(seq.coverage);
 
     expect(seq.files).toHaveLength(37);
+    // Each file's SHA-256 over its bytes as stored, as meta.sources carries it for every input.
+    for (const f of seq.files) expect(f.sha256, f.path).toBe(createHash("sha256").update(readFileSync(f.path)).digest("hex"));
     expect(seq.files.filter((f) => f.format === "cloudtrail-s3")).toHaveLength(20);
     expect(seq.files.filter((f) => f.format === "cloudtrail-array")).toHaveLength(17);
     expect(seq.coverage.recordsRead).toBe(1616);
