@@ -70,5 +70,6 @@ function reportOf(document: CanonicalDocument, packs: RulePack[], result: Evalua
     summary: summarise(document, result.findings),
     findings: result.findings,
     diagnostics: result.diagnostics,
+    warnings: document.meta?.warnings ?? [],
   };
 }

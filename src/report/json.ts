@@ -1,6 +1,9 @@
 /**
  * The JSON findings contract (`leastrole audit --format json`), a public interface:
- * { schemaVersion, tool: {name, version, rulesVersion, iamDataVersion}, summary, findings, diagnostics }.
+ * { schemaVersion, tool: {name, version, rulesVersion, iamDataVersion}, summary, findings, diagnostics,
+ * warnings }. 1.1 added `warnings`: what the inputs' readers reported (a file that could not be
+ * read, a role missing from the IAM export, data about a function the inputs do not hold), which
+ * the terminal prints on stderr and a JSON or SARIF consumer had no way to see.
  * Keys are written in a fixed order and evidence objects with sorted keys, so that the same
  * audit gives the same bytes.
  */
@@ -8,10 +11,10 @@
 import type { EvaluationResult } from "../evaluate/evaluator.js";
 import { writeJson } from "../normalize/write-json.js";
 import { sortKeysDeep } from "./view.js";
-import type { CanonicalDocument } from "../model/document.js";
+import type { CanonicalDocument, Warning } from "../model/document.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 
-export const REPORT_SCHEMA_VERSION = "1.0";
+export const REPORT_SCHEMA_VERSION = "1.1";
 
 export interface AuditSummary {
   functions: number;
@@ -29,6 +32,8 @@ export interface AuditReport {
   summary: AuditSummary;
   findings: Finding[];
   diagnostics: EvaluationResult["diagnostics"];
+  /** The canonical document's warnings (meta.warnings: code, severity, message, file, path), in its order. */
+  warnings: Warning[];
 }
 
 export function summarise(document: Partial<CanonicalDocument>, findings: Finding[]): AuditSummary {
@@ -77,6 +82,7 @@ export function writeJsonReport(report: AuditReport, write: (s: string) => void)
       location: f.location,
     })),
     diagnostics: report.diagnostics,
+    warnings: (report.warnings ?? []).map((w) => ({ code: w.code, severity: w.severity, message: w.message, file: w.file, path: w.path })),
   };
   writeJson(ordered, write, 2, 2);
   write("\n");

@@ -265,6 +265,16 @@ function sarifLog(report: AuditReport, catalog: readonly RuleMetadata[], options
     descriptor: { id: d.code },
     ...(d.rule && index.has(d.rule) ? { associatedRule: { id: d.rule, index: index.get(d.rule)! } } : {}),
   }));
+  // What the inputs' readers reported (info notes left out): a GitHub code-scanning run shows
+  // them as the tool's warnings, so a role missing from the export is not silently absent.
+  for (const w of report.warnings ?? []) {
+    if (w.severity === "info") continue;
+    notifications.push({
+      level: w.severity === "error" ? "error" : "warning",
+      message: { text: text([w.file, w.path].filter(Boolean).join(": ") + (w.file || w.path ? ": " : "") + w.message) },
+      descriptor: { id: w.code },
+    });
+  }
   if (ordered.length > kept.length) {
     notifications.push({
       level: "warning",

@@ -30,10 +30,30 @@ describe("leastrole CLI", () => {
     const r = run(["audit", docPath, "--format", "json"]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { schemaVersion: string; tool: Record<string, string>; summary: { findings: number }; findings: Array<Record<string, unknown>> };
-    expect(out.schemaVersion).toBe("1.0");
+    expect(out.schemaVersion).toBe("1.1");
     expect(Object.keys(out.tool)).toEqual(["name", "version", "rulesVersion", "iamDataVersion"]);
     expect(out.summary.findings).toBe(out.findings.length);
     expect(Object.keys(out.findings[0]!)).toEqual(["ruleId", "name", "severity", "resource", "message", "evidence", "remediation", "fingerprint", "suppressed", "location"]);
+  });
+
+  it("carries what the input readers reported in the JSON report and as SARIF notifications, not only on stderr", () => {
+    // A function whose execution role is not in the inputs: the document is partial, and says why.
+    const functions = join(work, "list-functions.json");
+    writeFileSync(functions, JSON.stringify({ Functions: [{ FunctionName: "orders", FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:orders", Runtime: "nodejs20.x", Role: "arn:aws:iam::123456789012:role/orders-role", Handler: "index.handler", LastModified: "2026-01-01T00:00:00.000+0000" }] }));
+    const json = run(["audit", functions, "--format", "json", "--quiet"]);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout) as { summary: { partial: boolean }; warnings: Array<{ code: string; severity: string; file?: string; message: string }> };
+    expect(report.summary.partial).toBe(true);
+    const missing = report.warnings.filter((w) => w.code === "role-not-in-inputs");
+    expect(missing).toHaveLength(1);
+    expect(missing[0]).toMatchObject({ severity: "warning", file: functions });
+    expect(missing[0]!.message).toContain("arn:aws:iam::123456789012:role/orders-role");
+    const sarif = JSON.parse(run(["audit", functions, "--format", "sarif", "--quiet"]).stdout) as { runs: Array<{ invocations: Array<{ executionSuccessful: boolean; toolExecutionNotifications?: Array<{ level: string; descriptor: { id: string }; message: { text: string } }> }> }> };
+    const invocation = sarif.runs[0]!.invocations[0]!;
+    expect(invocation.executionSuccessful).toBe(true);
+    const notes = (invocation.toolExecutionNotifications ?? []).filter((n) => n.descriptor.id === "role-not-in-inputs");
+    expect(notes.map((n) => n.level)).toEqual(["warning"]);
+    expect(notes[0]!.message.text).toContain(`${functions}: `);
   });
 
   it("gives byte-identical output run after run", () => {
