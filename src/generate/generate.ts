@@ -92,8 +92,10 @@ function placeOf(fn: LambdaFunction, sessions: readonly PrincipalUsage[]): Place
   return { partition: fn.arn.split(":")[1] ?? "aws", region, account: fn.accountId };
 }
 
-function roleNameOf(roleArn: string): string {
-  return roleArn.slice(roleArn.lastIndexOf("/") + 1);
+/** The role's name from its ARN; null when it is not a role ARN (a placeholder, another resource's ARN). */
+function roleNameOf(roleArn: string): string | null {
+  const m = /^arn:[^:]+:iam::[^:]*:role\/(?:.*\/)?([\w+=,.@-]{1,64})$/.exec(roleArn);
+  return m ? (m[1] as string) : null;
 }
 
 /** The function's own sessions: joined by ARN, or by name on its role when the join failed. */
@@ -336,7 +338,7 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
     });
   }
   const shared = role !== undefined && role.functions.filter((a) => a !== fn.arn).length > 0;
-  const roleName = options.roleName ?? (shared ? `${fn.name}-role`.slice(0, 64) : roleNameOf(fn.roleArn));
+  const roleName = options.roleName ?? ((shared ? null : roleNameOf(fn.roleArn)) ?? `${fn.name}-role`.slice(0, 64));
   if (fn.region === "unknown" || fn.accountId === "unknown" || [...required, ...observed.grants].some((g) => /\$\{[^}:]*\}/.test(g.resource))) {
     warnings.push({
       code: "unresolved-references",
@@ -377,7 +379,7 @@ export function generateForRole(document: CanonicalDocument, roleArn: string, op
     if (shared) perFunction.roleName = `${fnName}-role`.slice(0, 64);
     return generatePolicy(document, a, perFunction, catalog);
   });
-  const roleName = options.roleName ?? roleNameOf(roleArn);
+  const roleName = options.roleName ?? roleNameOf(roleArn) ?? `${idx.functionByArn.get(known[0] as string)?.name ?? "function"}-role`.slice(0, 64);
   const union = build(
     roleName,
     `${roleName}-least-privilege`.slice(0, 128),

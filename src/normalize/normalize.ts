@@ -140,12 +140,14 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
     partial = true;
     const list = [...fns].sort();
     const file = merged.functions.get(list[0]!)?.source?.file;
-    warnings.push({
-      ...(file ? { file } : {}),
-      code: "role-not-in-inputs",
-      severity: "warning",
-      message: `execution role ${roleArn} of ${list.length === 1 ? list[0] : `${list.length} functions (${list.slice(0, 3).join(", ")}${list.length > 3 ? ", …" : ""})`} is not in the IAM inputs (add get-account-authorization-details)`,
-    });
+    const of = list.length === 1 ? list[0] : `${list.length} functions (${list.slice(0, 3).join(", ")}${list.length > 3 ? ", …" : ""})`;
+    // No IAM export can hold what is not a role's ARN (a placeholder left in a template, another
+    // resource's ARN): adding one, as the usual advice says, would not help.
+    warnings.push(
+      isRoleArnOrReference(roleArn)
+        ? { ...(file ? { file } : {}), code: "role-not-in-inputs", severity: "warning", message: `execution role ${roleArn} of ${of} is not in the IAM inputs (add get-account-authorization-details)` }
+        : { ...(file ? { file } : {}), code: "execution-role-not-a-role-arn", severity: "warning", message: `the execution role of ${of}, ${roleArn}, is not an IAM role ARN (Lambda requires arn:<partition>:iam::<account>:role/<name>); the function cannot be judged` },
+    );
   }
   if (unresolved.size > 0 && [...roles, ...principals].some((p) => usesUnresolved(p, unresolved))) partial = true;
 
@@ -265,4 +267,9 @@ function sortWarnings(warnings: Warning[]): Warning[] {
   const unique = new Map<string, Warning>();
   for (const w of warnings) if (!unique.has(key(w))) unique.set(key(w), w);
   return [...unique.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, w]) => w);
+}
+
+/** An IAM role ARN (any account, path), or an IaC reference that stands for one (`${aws_iam_role.x.arn}`). */
+function isRoleArnOrReference(arn: string): boolean {
+  return /^arn:[a-z-]+:iam::[^:]*:role\/.+/.test(arn) || arn.includes("${");
 }

@@ -132,6 +132,19 @@ describe("generatePolicy", () => {
   });
 });
 
+describe("the new role's name", () => {
+  it("is the current role's name, path left out; a function whose role is not a role ARN gets <function>-role", () => {
+    const withRole = (arn: string) => {
+      const fn = lambdaFunction("orders-api", arn);
+      return generatePolicy(document([fn], []), fn.arn, {}, catalog).roleName;
+    };
+    expect(withRole(`arn:aws:iam::${ACCOUNT}:role/service-role/orders-role`)).toBe("orders-role");
+    // What a template left as a placeholder, or another resource's ARN: not a name IAM accepts.
+    expect(withRole("arn:aws:lambda:us-east-1:account-id:resource-id")).toBe("orders-api-role");
+    expect(withRole("${aws_iam_role.orders.arn}")).toBe("orders-api-role");
+  });
+});
+
 describe("size limits", () => {
   it("measures compact JSON and packs statements within the managed limit, splitting oversized statements", () => {
     const st = (i: number, n: number): PolicyStatement => ({

@@ -146,6 +146,43 @@ describe("Terraform references from a plan", () => {
   });
 });
 
+describe("Terraform for an input that does not say the account or region", () => {
+  const unknownArns = ["arn:aws:logs:unknown:unknown:log-group:/aws/lambda/orders:*", "arn:aws:sqs:eu-west-1:unknown:jobs", "arn:aws:s3:::b/${aws:username}/*"];
+  function targets() {
+    const { t } = scenario();
+    const document: PolicyDocument = { Version: "2012-10-17", Statement: [{ Sid: "Unknown", Effect: "Allow", Action: ["logs:PutLogEvents", "sqs:SendMessage"], Resource: unknownArns }] };
+    const target = { ...t, policies: [{ ...t.policies[0]!, document }] };
+    return [target, { ...target, roleName: "other" }];
+  }
+
+  it("fills the unknown parts from data sources of its own, declared once, and leaves known ARNs and IAM variables alone", () => {
+    const tf = renderTerraform(targets());
+    expect(tf.match(/^data "aws_caller_identity" "leastrole" \{\}$/gm)).toHaveLength(1);
+    expect(tf.match(/^data "aws_region" "leastrole" \{\}$/gm)).toHaveLength(1);
+    expect(tf).toContain('"arn:aws:logs:${data.aws_region.leastrole.name}:${data.aws_caller_identity.leastrole.account_id}:log-group:/aws/lambda/orders:*"');
+    expect(tf).toContain('"arn:aws:sqs:eu-west-1:${data.aws_caller_identity.leastrole.account_id}:jobs"');
+    expect(tf).toContain('"arn:aws:s3:::b/$${aws:username}/*"');
+    expect(tf).not.toMatch(/"arn:[^"\n]*:unknown:/);
+    expect(renderTerraform([scenario().t])).not.toContain("data ");
+  });
+
+  it.skipIf(!hasTerraform)("is what terraform fmt writes, and evaluates to the policy with the account and region filled in", () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-tf-"));
+    try {
+      const tf = renderTerraform(targets());
+      expect(terraform(["fmt", "-no-color", "-"], tf, dir)).toBe(tf);
+      // terraform console cannot read data sources without the provider: locals stand in for them.
+      const policy = /\n {2}policy = (jsonencode\(\{[\s\S]*?\n {2}\}\))\n\}/.exec(tf)?.[1] as string;
+      const withLocals = policy.replaceAll("data.aws_caller_identity.leastrole.account_id", "local.account").replaceAll("data.aws_region.leastrole.name", "local.region");
+      writeFileSync(join(dir, "main.tf"), `locals {\n  account = "123456789012"\n  region = "us-west-2"\n  p = ${withLocals}\n}\n`);
+      const out = JSON.parse(JSON.parse(terraform(["console"], "local.p\n", dir).trim()) as string) as PolicyDocument;
+      expect(out.Statement[0]!.Resource).toEqual(["arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/orders:*", "arn:aws:sqs:eu-west-1:123456789012:jobs", "arn:aws:s3:::b/${aws:username}/*"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("several roles in one output", () => {
   it("keeps Terraform names and CloudFormation logical IDs unique when role names sanitise alike", () => {
     const { t } = scenario();

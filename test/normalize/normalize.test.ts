@@ -77,6 +77,20 @@ describe("normalize: joins", () => {
   });
 });
 
+describe("normalize: execution roles the inputs do not hold", () => {
+  const listFunctions = (roles: string[]) =>
+    JSON.stringify({ Functions: roles.map((Role, i) => ({ FunctionName: `fn${i}`, FunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:fn${i}`, Runtime: "python3.12", Role, Handler: "h", LastModified: "2026-01-01T00:00:00.000+0000" })) });
+
+  it("a role ARN asks for the IAM export; anything else (a placeholder, another resource's ARN) says it is not a role ARN", () => {
+    const { document } = normalizeFragments(fragments([{ file: "functions.json", text: listFunctions(["arn:aws:iam::123456789012:role/service-role/fn0-role", "arn:aws:lambda:us-east-1:account-id:resource-id"]) }]));
+    expect(document.meta.partial).toBe(true);
+    expect(document.meta.warnings.map((w) => [w.code, w.file, w.message])).toEqual([
+      ["execution-role-not-a-role-arn", "functions.json", "the execution role of arn:aws:lambda:us-east-1:123456789012:function:fn1, arn:aws:lambda:us-east-1:account-id:resource-id, is not an IAM role ARN (Lambda requires arn:<partition>:iam::<account>:role/<name>); the function cannot be judged"],
+      ["role-not-in-inputs", "functions.json", "execution role arn:aws:iam::123456789012:role/service-role/fn0-role of arn:aws:lambda:us-east-1:123456789012:function:fn0 is not in the IAM inputs (add get-account-authorization-details)"],
+    ]);
+  });
+});
+
 describe("normalize: managed policies not in the inputs", () => {
   const authz = {
     RoleDetailList: [
