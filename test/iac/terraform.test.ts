@@ -249,6 +249,36 @@ describe("generated plan with Lambda functions (lambda-app)", () => {
   });
 });
 
+describe("the region of a plan whose provider takes it from a variable", () => {
+  // The smallest plan with one function, and the provider configuration under test.
+  const plan = (providerConfig: object, rootModule: object = {}, variables?: object) => ({
+    format_version: "1.2",
+    terraform_version: "1.9.0",
+    ...(variables ? { variables } : {}),
+    planned_values: { root_module: { resources: [{ address: "aws_lambda_function.fn", mode: "managed", type: "aws_lambda_function", name: "fn", values: { function_name: "fn", role: "arn:aws:iam::123456789012:role/fn-role", runtime: "python3.12" } }] } },
+    resource_changes: [{ address: "aws_lambda_function.fn", mode: "managed", type: "aws_lambda_function", name: "fn", change: { actions: ["create"], before: null, after: { function_name: "fn", role: "arn:aws:iam::123456789012:role/fn-role", runtime: "python3.12" }, after_unknown: {} } }],
+    configuration: { provider_config: providerConfig, root_module: rootModule },
+  });
+  const regionOf = (p: object) => readTerraformPlan(Buffer.from(JSON.stringify(p)), "plan.json").functions[0]?.arn.split(":")[3];
+  const byVar = (name: string) => ({ region: { references: [`var.${name}`] } });
+
+  it("the root provider's variable, of any name, from the plan's variable values, else its default", () => {
+    expect(regionOf(plan({ aws: { name: "aws", expressions: byVar("deploy_region") } }, {}, { deploy_region: { value: "eu-central-1" } }))).toBe("eu-central-1");
+    expect(regionOf(plan({ aws: { name: "aws", expressions: byVar("deploy_region") } }, { variables: { deploy_region: { default: "ap-south-1" } } }))).toBe("ap-south-1");
+    expect(regionOf(plan({ aws: { name: "aws", expressions: { region: { constant_value: "us-east-2" } } } }))).toBe("us-east-2");
+  });
+
+  it("a module's own provider: what the call passes (a constant, or the root's variable), else the module variable's default", () => {
+    const moduleProvider = { "module.app:aws": { name: "aws", module_address: "module.app", expressions: byVar("region") } };
+    const call = (expressions: object) => ({ module_calls: { app: { source: "./app", expressions, module: { variables: { region: { default: "us-west-2" } } } } } });
+    expect(regionOf(plan(moduleProvider, call({})))).toBe("us-west-2");
+    expect(regionOf(plan(moduleProvider, call({ region: { constant_value: "eu-west-3" } })))).toBe("eu-west-3");
+    expect(regionOf(plan(moduleProvider, call({ region: { references: ["var.where"] } }), { where: { value: "sa-east-1" } }))).toBe("sa-east-1");
+    // Passed something leastrole cannot evaluate: unknown, not the default.
+    expect(regionOf(plan(moduleProvider, call({ region: { references: ["data.aws_region.x.name"] } })))).toBe("unknown");
+  });
+});
+
 describe("generated plan with count, for_each modules and exclusive attachments (fanout)", () => {
   const FANOUT = "test/iac/fixtures/terraform/fanout.plan.json";
   const f = readTerraformPlan(readFileSync(FANOUT), FANOUT);

@@ -211,8 +211,10 @@ export function indexPlan(located: Located, file: string): PlanIndex {
 
   const config = new Map<string, TfConfigResource>();
   const moduleCalls = new Map<string, TfModuleCall>();
+  const moduleConfigs = new Map<string, Record<string, unknown>>();
   const walkConfig = (module: unknown, modulePath: string): void => {
     if (!isRecord(module)) return;
+    moduleConfigs.set(modulePath, module);
     if (Array.isArray(module.resources)) {
       for (const r of module.resources) {
         if (!isRecord(r) || typeof r.address !== "string") continue;
@@ -240,11 +242,11 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     walkConfig(plan.configuration.root_module, "");
     const providers = plan.configuration.provider_config;
     if (isRecord(providers)) {
-      for (const [key, p] of Object.entries(providers)) {
-        if (key !== "aws" || !isRecord(p) || !isRecord(p.expressions)) continue;
-        const r = p.expressions.region;
-        if (isRecord(r) && typeof r.constant_value === "string") region = r.constant_value;
-      }
+      // The root's default aws provider; else, when the only aws provider is a module's own (an
+      // older layout), that one, its variable's default standing in for a value nobody passed.
+      const aws = Object.entries(providers).filter(([key, p]) => (key === "aws" || key.endsWith(":aws")) && isRecord(p));
+      const chosen = aws.find(([key]) => key === "aws") ?? (aws.length === 1 ? aws[0] : undefined);
+      if (chosen !== undefined) region = providerRegion(chosen[0], chosen[1] as Record<string, unknown>, plan.variables, moduleConfigs, moduleCalls);
     }
   }
   if (region === null && isRecord(plan.variables)) {
@@ -376,4 +378,40 @@ function instanceParts(address: string, mode: string, type: string, name: string
   const at = address.lastIndexOf(local);
   if (at < 0) return { moduleInstance: "", key: "" };
   return { moduleInstance: at > 0 ? address.slice(0, at - 1) : "", key: address.slice(at + local.length) };
+}
+
+/**
+ * An aws provider configuration's region: its constant, or the variable it names (`var.x`),
+ * followed up the module calls: the root's from the plan's variable values, a module's from what
+ * its call passes, else the variable's default. Null when it depends on anything else (the
+ * environment, a data source, an expression).
+ */
+function providerRegion(
+  key: string,
+  provider: Record<string, unknown>,
+  rootValues: unknown,
+  moduleConfigs: ReadonlyMap<string, Record<string, unknown>>,
+  moduleCalls: ReadonlyMap<string, TfModuleCall>,
+): string | null {
+  const fromExpression = (expr: unknown, modulePath: string, depth: number): string | null => {
+    if (!isRecord(expr) || depth > 16) return null;
+    if (typeof expr.constant_value === "string") return expr.constant_value;
+    const refs = Array.isArray(expr.references) ? expr.references : [];
+    const name = refs.map((r) => (typeof r === "string" ? /^var\.([A-Za-z0-9_-]+)$/.exec(r)?.[1] : undefined)).find((n) => n !== undefined);
+    return name === undefined ? null : variable(modulePath, name, depth + 1);
+  };
+  const variable = (modulePath: string, name: string, depth: number): string | null => {
+    if (modulePath === "" && isRecord(rootValues)) {
+      const v = rootValues[name];
+      if (isRecord(v) && typeof v.value === "string") return v.value;
+    }
+    if (modulePath !== "") {
+      const passed = moduleCalls.get(modulePath)?.expressions[name];
+      if (passed !== undefined) return fromExpression(passed, parentModule(modulePath), depth);
+    }
+    const variables = moduleConfigs.get(modulePath)?.variables;
+    const declared = isRecord(variables) ? variables[name] : undefined;
+    return isRecord(declared) && typeof declared.default === "string" ? declared.default : null;
+  };
+  return fromExpression(isRecord(provider.expressions) ? provider.expressions.region : undefined, key === "aws" ? "" : key.slice(0, key.lastIndexOf(":")), 0);
 }
