@@ -104,10 +104,31 @@ pinned(st) if {
 	v != "*"
 }
 
-# The statement Lambda adds for a function URL with AuthType NONE is reported once, as the URL.
+# The statements Lambda adds for a function URL with AuthType NONE are reported once, as the URL:
+# lambda:InvokeFunctionUrl, and (required for new URLs since October 2025) lambda:InvokeFunction
+# under `Bool: lambda:InvokedViaFunctionUrl: true`, which admits only calls through the URL.
 url_statement_of_public_url(fn, st) if {
 	fn.functionUrl.authType == "NONE"
-	[lower(a) | some a in st.Action] == ["lambda:invokefunctionurl"]
+	count(st.Action) > 0
+	every a in st.Action {
+		url_only(lower(a), st)
+	}
+}
+
+url_only("lambda:invokefunctionurl", _)
+
+url_only("lambda:invokefunction", st) if via_function_url(st)
+
+# `Bool` (not BoolIfExists, which a call without the key also passes) with every value true.
+via_function_url(st) if {
+	some op, block in object.get(st, "Condition", {})
+	lower(op) == "bool"
+	some k, values in block
+	lower(k) == "lambda:invokedviafunctionurl"
+	count(values) > 0
+	every v in values {
+		lower(sprintf("%v", [v])) == "true"
+	}
 }
 
 wildcard_principal(st) if st.Principal == "*"

@@ -70,6 +70,27 @@ test_url_none_reported_once if {
 	f.severity == "high"
 }
 
+# Since October 2025 a public URL needs lambda:InvokeFunction too, which Lambda (and SAM's
+# FunctionUrlConfig) grants only through the URL: still the URL's one finding.
+test_url_none_with_invoke_function_through_the_url_reported_once if {
+	none := {"authType": "NONE", "url": "https://x.lambda-url.us-east-1.on.aws/", "qualifier": null}
+	url_statement := allow("*", ["lambda:InvokeFunctionUrl"], {"StringEquals": {"lambda:FunctionUrlAuthType": ["NONE"]}})
+	invoke_statement := allow("*", ["lambda:InvokeFunction"], {"Bool": {"lambda:InvokedViaFunctionUrl": ["true"]}})
+	fs := public_function.findings with input as {"functions": [fn([url_statement, invoke_statement], none)]}
+	[f.detail | some f in fs] == ["function-url"]
+}
+
+# ... but not when the condition lets other calls in (IfExists passes a call without the key), nor
+# when the statement grants more than the URL's calls.
+test_invoke_function_not_only_through_the_url_is_public if {
+	none := {"authType": "NONE", "url": "https://x.lambda-url.us-east-1.on.aws/", "qualifier": null}
+	if_exists := allow("*", ["lambda:InvokeFunction"], {"BoolIfExists": {"lambda:InvokedViaFunctionUrl": ["true"]}})
+	also_async := allow("*", ["lambda:InvokeFunction", "lambda:InvokeAsync"], {"Bool": {"lambda:InvokedViaFunctionUrl": ["true"]}})
+	false_value := allow("*", ["lambda:InvokeFunction"], {"Bool": {"lambda:InvokedViaFunctionUrl": ["false"]}})
+	fs := public_function.findings with input as {"functions": [fn([if_exists, also_async, false_value], none)]}
+	sort([f.detail | some f in fs]) == ["function-url", "statement:0:public", "statement:1:public", "statement:2:public"]
+}
+
 test_url_with_iam_auth_is_fine if {
 	count(public_function.findings) == 0 with input as {"functions": [fn([], {"authType": "AWS_IAM", "url": "https://x", "qualifier": null})]}
 }

@@ -50,12 +50,14 @@ describe("SARIF locations of statement findings", () => {
 });
 
 describe("resource-policy statements", () => {
-  it("SAM: a public-URL finding about Statement[0] points at the FunctionUrlConfig that adds it", async () => {
+  it("SAM: the statements a FunctionUrlConfig adds point at it; the public URL's finding (not theirs) at the function", async () => {
     const file = "test/iac/fixtures/diff/lambda-kinesis-lambda.edited.yaml";
     const document = await buildDocument([file]);
-    const f = auditDocument(document).findings.find((x) => x.ruleId === "LR012" && x.evidence.statementIndex === 0)!;
-    expect(statementSourceOf(document, f)).toMatchObject({ file, line: lineOf(file, /FunctionUrlConfig:/) });
-    expect(f.location?.line).toBe(lineOf(file, /^ {2}ConsumerFunction:/));
+    const findings = auditDocument(document).findings.filter((x) => x.ruleId === "LR012");
+    expect(findings.map((f) => [f.resource.name, f.message.includes("function URL with AuthType NONE"), f.location?.line])).toEqual([["ConsumerFunction", true, lineOf(file, /^ {2}ConsumerFunction:/)]]);
+    // What a statement finding would point at (an AWS_IAM URL's statements are reported, for one).
+    const asIfStatement = { ...findings[0]!, evidence: { statementIndex: 0 } };
+    expect(statementSourceOf(document, asIfStatement)).toMatchObject({ file, line: lineOf(file, /FunctionUrlConfig:/) });
   });
 
   it("Terraform: each statement keeps the aws_lambda_permission it came from, through normalisation", async () => {
