@@ -374,7 +374,7 @@ export function resourceApplies(st: PolicyStatement, arn: string, ctx: ContextVa
   if (useVariables) {
     for (const p of st.NotResource) {
       const unresolved = unresolvedVariables([p], ctx);
-      if (unresolved.length === 0 || !couldMatch(p, arn, ctx)) continue;
+      if (unresolved.length === 0 || !sameService(p, arn)) continue;
       if (ctx.complete || unresolved.some((k) => ctx.knownAbsent(k))) return false;
       missingKeys.push(...unresolved);
       return "unknown";
@@ -384,12 +384,23 @@ export function resourceApplies(st: PolicyStatement, arn: string, ctx: ContextVa
 }
 
 /**
- * Is the pattern about this resource's service? An unresolvable variable in a pattern for another
- * service changes nothing (it could never match); in a pattern for this service it invalidates the
- * statement. AWS documents only that such a statement "might" be invalid; this is the reading of
- * iam-simulate, our differential oracle, and keeps denies for other services intact.
+ * Could the pattern match this ARN whatever its unresolved `${…}` turn out to be? Each `${…}` read
+ * as `*` over the whole string (across `:` too, as a template's `${Queue.Arn}` may span parts): an
+ * ARN this does not match, no value can make the pattern match. So `log-group:/aws/lambda/other:*`
+ * behind `${AWS::Region}:${AWS::AccountId}` is no grant on the function's own log group (it was
+ * "conditional" when only the service was compared), while `…/${aws:username}/*` on another
+ * user's folder stays unknown.
  */
-function couldMatch(pattern: string, arn: string, _ctx: ContextValues): boolean {
+function couldMatch(pattern: string, arn: string, only?: (body: string) => boolean): boolean {
+  return globMatches(pattern.replace(/\$\{([^}]*)\}/g, (all, body: string) => (only === undefined || only(body.trim()) ? "*" : all)), arn, false);
+}
+
+/**
+ * Is the pattern about this resource's service? A NotResource pattern for it with a variable
+ * without value invalidates the statement (resourceApplies), as iam-simulate, our differential
+ * oracle, reads AWS's "might cause the entire statement to be invalid".
+ */
+function sameService(pattern: string, arn: string): boolean {
   const p = splitArn(pattern);
   const a = splitArn(arn);
   if (p === null || a === null) return true;
@@ -412,12 +423,40 @@ function unresolvedVariables(patterns: readonly string[], ctx: ContextValues): s
   return out;
 }
 
+/**
+ * Placeholders a template or plan left in a pattern (`${AWS::Region}`, `${Queue.Arn}`,
+ * `${aws_sqs_queue.jobs.arn}`): CloudFormation and Terraform replace them before IAM reads the
+ * policy, so they stand for a value whatever the policy's Version. An IAM policy variable names a
+ * context key (`aws:username`, `s3:prefix`: one colon), which IAM reads only under 2012-10-17.
+ */
+function templatePlaceholders(pattern: string): string[] {
+  const out: string[] = [];
+  for (const m of pattern.matchAll(/\$\{([^}]*)\}/g)) {
+    const body = (m[1] as string).trim();
+    if (isTemplatePlaceholder(body)) out.push(body);
+  }
+  return out;
+}
+
+function isTemplatePlaceholder(body: string): boolean {
+  return !(body === "*" || body === "?" || body === "$" || /^[A-Za-z0-9-]+:[^:]/.test(body));
+}
+
 function patternTri(pattern: string, arn: string, ctx: ContextValues, useVariables: boolean, missingKeys: string[]): Tri {
-  if (!useVariables || !pattern.includes("${")) return arnMatches(pattern, arn);
+  if (!pattern.includes("${")) return arnMatches(pattern, arn);
+  if (!useVariables) {
+    // Without 2012-10-17 IAM reads `${aws:username}` as text; a template's placeholder is still a value.
+    const placeholders = templatePlaceholders(pattern);
+    if (placeholders.length === 0) return arnMatches(pattern, arn);
+    if (!couldMatch(pattern, arn, isTemplatePlaceholder)) return false;
+    missingKeys.push(...placeholders);
+    return "unknown";
+  }
   if (!ctx.complete) {
     const unresolved = unresolvedVariables([pattern], ctx);
     // A variable whose key is known to be absent has no value: the pattern matches nothing (below).
-    if (unresolved.length > 0 && !unresolved.some((k) => ctx.knownAbsent(k)) && couldMatch(pattern, arn, ctx)) {
+    if (unresolved.length > 0 && !unresolved.some((k) => ctx.knownAbsent(k))) {
+      if (!couldMatch(pattern, arn)) return false;
       missingKeys.push(...unresolved);
       return "unknown";
     }
