@@ -56,4 +56,10 @@ describe("serverless-patterns SAM templates (ARNs are CloudFormation references)
     expect(cloudFormationValue("arn:aws:s3:::${Bucket}/${aws:username}/*")).toEqual({ "Fn::Sub": "arn:aws:s3:::${Bucket}/${!aws:username}/*" });
     expect(cloudFormationValue("arn:aws:s3:::b/${aws:username}/*")).toBe("arn:aws:s3:::b/${aws:username}/*");
   });
+
+  it("Fn::Sub keeps the pseudo parameters the reader could not fill in (a generated function name's stack)", () => {
+    expect(cloudFormationValue("arn:aws:logs:unknown:unknown:log-group:/aws/lambda/${AWS::StackName}-Worker-*:log-stream:*")).toEqual({
+      "Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${AWS::StackName}-Worker-*:log-stream:*",
+    });
+  });
 });

@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import { normalizeFragments, validateCanonicalDocument } from "../../src/normalize/index.js";
 import { readCloudFormationTemplate } from "../../src/sources/cloudformation/index.js";
 import { readTerraformPlan } from "../../src/sources/terraform/index.js";
+import { analyzeDocument } from "../../src/analysis/index.js";
+import { auditDocument } from "../../src/audit/index.js";
 
 const corpus = "/work/shared/corpus";
 
@@ -55,5 +57,43 @@ describe("IaC fragments through the normaliser", () => {
         expect(document.roles.find((r) => r.arn === fn.roleArn)?.functions, `${f}: ${fn.name}`).toContain(fn.arn);
       }
     }
+  });
+});
+
+describe("a function whose name CloudFormation generates", () => {
+  // CloudFormation names it <stack>-<logical ID>-<suffix>: only the stack's prefix is knowable.
+  const template = (logsResource: string | null) =>
+    JSON.stringify({
+      Resources: {
+        WorkerRole: {
+          Type: "AWS::IAM::Role",
+          Properties: {
+            AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+            Policies:
+              logsResource === null
+                ? []
+                : [{ PolicyName: "logs", PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: { "Fn::Sub": logsResource } }] } }],
+          },
+        },
+        Worker: { Type: "AWS::Lambda::Function", Properties: { Role: { "Fn::GetAtt": ["WorkerRole", "Arn"] }, Runtime: "python3.12", Handler: "a.b", Code: { ZipFile: "x" } } },
+      },
+    });
+  const lr005 = async (text: string, stackName?: string) => {
+    const fragment = readCloudFormationTemplate(Buffer.from(text), "template.json", stackName ? { stackName } : {});
+    const { document } = normalizeFragments([fragment]);
+    const findings = auditDocument(analyzeDocument(document)).findings;
+    return { logGroup: document.functions[0]?.logGroup, findings: findings.filter((f) => f.ruleId === "LR005").map((f) => f.severity) };
+  };
+
+  it("has the log group /aws/lambda/<stack>-<logical ID>-*: a grant on the stack's functions is no missing permission", async () => {
+    // As the CDK writes it for its own functions: the stack's name spelt out.
+    const stackGrant = template("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/orders*");
+    expect(await lr005(stackGrant)).toEqual({ logGroup: "/aws/lambda/${AWS::StackName}-Worker-*", findings: [] });
+    expect(await lr005(stackGrant, "orders")).toEqual({ logGroup: "/aws/lambda/orders-Worker-*", findings: [] });
+  });
+
+  it("still misses its logs when the role grants none, or (the stack known) only another stack's", async () => {
+    expect((await lr005(template(null))).findings).toEqual(["medium"]);
+    expect((await lr005(template("arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/billing*"), "orders")).findings).toEqual(["medium"]);
   });
 });

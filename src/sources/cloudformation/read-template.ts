@@ -96,6 +96,8 @@ export class TemplateReader {
   readonly incomplete = new Set<string>();
   readonly undecided = new Set<string>();
   readonly principals = new Map<string, PrincipalRecord>(); // users and groups, by logical ID
+  /** The stack's name when the caller gave it (generated names start with it). */
+  readonly stackName: string | null;
 
   constructor(
     readonly template: Record<string, unknown>,
@@ -117,6 +119,7 @@ export class TemplateReader {
         this.resources[id] = res;
       }
     }
+    this.stackName = options.stackName ?? null;
     this.resolver = new IntrinsicResolver({
       parameters: parameterValues(template.Parameters, options.parameters ?? {}),
       conditions: isRecord(template.Conditions) ? template.Conditions : {},

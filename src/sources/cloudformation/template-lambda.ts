@@ -31,6 +31,20 @@ function idList(reader: TemplateReader, v: unknown, path: string): string[] {
   return strings(v);
 }
 
+/**
+ * `/aws/lambda/<function name>`. Without a FunctionName, CloudFormation names the function
+ * `<stack name>-<logical ID>-<random suffix>` (both parts cut short when long: "Name type" in the
+ * CloudFormation User Guide), so the log group is only known to fit
+ * `/aws/lambda/${AWS::StackName}-<logical ID>-*`: the placeholder leaves the requirement
+ * unresolved where the role grants the action at all (a CDK stack's `/aws/lambda/<stack>*` grant
+ * is no "missing log permission"), and the stack name, when given, makes it a pattern.
+ */
+function defaultLogGroup(reader: TemplateReader, id: string, r: SamResource): string {
+  const named = reader.fixedName(r, "FunctionName");
+  if (named !== undefined) return `/aws/lambda/${named}`;
+  return `/aws/lambda/${reader.stackName ?? "${AWS::StackName}"}-${id}-*`;
+}
+
 export function readFunction(reader: TemplateReader, id: string, r: SamResource): void {
   const name = reader.functionName(id);
   const arn = syntheticFunctionArn(reader.ctx, name);
@@ -73,7 +87,7 @@ export function readFunction(reader: TemplateReader, id: string, r: SamResource)
     kmsKeyArn: reader.propString(r, "KmsKeyArn") ?? null,
     deadLetterTargetArn: isRecord(dlq) && typeof dlq.TargetArn === "string" ? dlq.TargetArn : null,
     destinations: { onSuccess: null, onFailure: null },
-    logGroup: isRecord(logging) && typeof logging.LogGroup === "string" ? logging.LogGroup : `/aws/lambda/${name}`,
+    logGroup: isRecord(logging) && typeof logging.LogGroup === "string" ? logging.LogGroup : defaultLogGroup(reader, id, r),
     logFormat: isRecord(logging) && (logging.LogFormat === "JSON" || logging.LogFormat === "Text") ? logging.LogFormat : null,
     layers: strings(reader.prop(r, "Layers")),
     fileSystems: (Array.isArray(reader.prop(r, "FileSystemConfigs")) ? (reader.prop(r, "FileSystemConfigs") as unknown[]) : [])
