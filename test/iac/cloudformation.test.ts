@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InputError, LeastroleError } from "../../src/errors.js";
 import { detectIac, parseYamlLocated, readCloudFormationTemplate } from "../../src/sources/cloudformation/index.js";
+import { expandForEach } from "../../src/sources/cloudformation/language-extensions.js";
 
 const corpus = "/work/shared/corpus";
 
@@ -256,10 +257,14 @@ describe("bad templates", () => {
   });
 
   it("unknown short tags, missing Resources, resources without Type, non-mappings", () => {
-    expect(error("Resources:\n  A: !Bogus x\n").message).toBe("unknown YAML tag !Bogus");
+    // Where, and what to give instead (a preprocessor's tag, as Rain's !Rain::Embed, is not CloudFormation's).
+    expect(error("Resources:\n  A: !Bogus x\n").message).toBe(
+      "unknown YAML tag !Bogus at line 2 (Resources.A): not a CloudFormation intrinsic function; give the template as CloudFormation receives it (after rain pkg, sam build or cdk synth)",
+    );
     expect(error("Resources:\n  A: !Bogus x\n").path).toBe("Resources.A");
     expect(error("AWSTemplateFormatVersion: '2010-09-09'\n").path).toBe("Resources");
     expect(error("Resources:\n  A: {Properties: {}}\n").path).toBe("Resources.A");
+    expect(error("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n  A:\n    Properties: {}\n").message).toBe("resource A has no Type at line 4");
     expect(error("- a\n- b\n").message).toMatch(/expected a mapping/);
     expect(error('{"Resources": {"A": {"Type": "AWS::SQS::Queue"}', "t.json").message).toMatch(/^truncated JSON at line 1/);
     expect(error("", "empty.yaml").message).toMatch(/expected a mapping|empty/);
@@ -445,5 +450,92 @@ describe("users and groups", () => {
       ["user", "arn:aws:iam::unknown:user/bots/ci", ["extra"], ["arn:aws:iam::aws:policy/AWSLambda_FullAccess"], ["Other", "deployers"], { team: "platform" }],
     ]);
     expect(f.statementLocations.filter((s) => s.ownerArn.includes(":user/")).map((s) => s.policyName)).toEqual(["extra"]);
+  });
+});
+
+describe("AWS::LanguageExtensions Fn::ForEach", () => {
+  // The SAM developer guide's example: one function per service, from a CommaDelimitedList.
+  const services = [
+    "Transform:",
+    "  - AWS::LanguageExtensions",
+    "  - AWS::Serverless-2016-10-31",
+    "Parameters:",
+    "  ServiceNames:",
+    "    Type: CommaDelimitedList",
+    '    Default: "Users,Orders,Products"',
+    "Resources:",
+    "  Fn::ForEach::Services:",
+    "    - Name",
+    "    - !Ref ServiceNames",
+    "    - ${Name}Function:",
+    "        Type: AWS::Serverless::Function",
+    "        Properties:",
+    "          Handler: index.handler",
+    "          Runtime: python3.12",
+    "          CodeUri: ./services/${Name}",
+    "          Environment:",
+    "            Variables:",
+    "              SERVICE: !Ref Name",
+    "          Policies:",
+    "            - DynamoDBReadPolicy:",
+    "                TableName: !Sub ${Name}-table",
+    "",
+  ].join("\n");
+
+  it("expands a loop over a list parameter into one function each, at the loop's line, with the identifier replaced", () => {
+    const f = readCloudFormationTemplate(services, "services.yaml");
+    expect(f.functions.map((fn) => [fn.name, fn.source?.line])).toEqual([
+      ["OrdersFunction", 12],
+      ["ProductsFunction", 12],
+      ["UsersFunction", 12],
+    ]);
+    const orders = f.roles.find((r) => r.name === "OrdersFunctionRole");
+    expect(JSON.stringify(orders?.inlinePolicies)).toContain(":table/Orders-table");
+    expect(JSON.stringify(orders?.inlinePolicies)).not.toContain("${Name}");
+  });
+
+  it("takes the collection from --parameter, and says which loop needs one when there is no default", () => {
+    expect(readCloudFormationTemplate(services, "services.yaml", { parameters: { ServiceNames: "Billing" } }).functions.map((fn) => fn.name)).toEqual(["BillingFunction"]);
+    const noDefault = services.replace('    Default: "Users,Orders,Products"\n', "");
+    expect(() => readCloudFormationTemplate(noDefault, "services.yaml")).toThrow(
+      "Resources.Fn::ForEach::Services at line 8: its collection is the parameter ServiceNames, which has no default; give it with --parameter ServiceNames=a,b",
+    );
+  });
+
+  it("nested loops, &{…} for logical IDs, a literal list, Ref to the identifier; and a loop without the transform is an error", () => {
+    const template = {
+      Transform: "AWS::LanguageExtensions",
+      Resources: {
+        "Fn::ForEach::Envs": [
+          "Env",
+          ["dev", "prod"],
+          {
+            "Fn::ForEach::Topics": [
+              "Topic",
+              ["order-created", "order-paid"],
+              { "&{Topic}${Env}Queue": { Type: "AWS::SQS::Queue", Properties: { QueueName: { "Fn::Sub": "${Env}-${Topic}" }, Tags: [{ Key: "env", Value: { Ref: "Env" } }] } } },
+            ],
+          },
+        ],
+        Worker: { Type: "AWS::Lambda::Function", Properties: { FunctionName: "worker", Role: "arn:aws:iam::123456789012:role/worker", Runtime: "python3.12", Handler: "a.b", Code: { ZipFile: "x" } } },
+      },
+    };
+    const { template: expanded } = expandForEach(template, {}, "t.json", () => null);
+    expect(Object.keys(expanded.Resources as object).sort()).toEqual(["ordercreateddevQueue", "ordercreatedprodQueue", "orderpaiddevQueue", "orderpaidprodQueue", "Worker"].sort());
+    expect((expanded.Resources as Record<string, { Properties: unknown }>).orderpaidprodQueue!.Properties).toEqual({ QueueName: { "Fn::Sub": "prod-order-paid" }, Tags: [{ Key: "env", Value: "prod" }] });
+    expect(readCloudFormationTemplate(JSON.stringify(template), "t.json").functions.map((fn) => fn.name)).toEqual(["worker"]);
+    // Whatever a loop holds, the reader gives a fragment or an InputError, never a crash.
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), fc.array(fc.string({ maxLength: 4 }), { maxLength: 4 })), fc.oneof(fc.jsonValue(), fc.dictionary(fc.constantFrom("${Id}Q", "&{Id}", "Q", "Fn::ForEach::Y"), fc.jsonValue())), (collection, fragment) => {
+        const t = JSON.stringify({ Transform: "AWS::LanguageExtensions", Parameters: { P: { Type: "CommaDelimitedList", Default: "a,b" } }, Resources: { "Fn::ForEach::X": ["Id", collection, fragment] } });
+        try {
+          readCloudFormationTemplate(t, "t.json");
+        } catch (e) {
+          expect(e).toBeInstanceOf(LeastroleError);
+        }
+      }),
+      { numRuns: 300, seed: 20261129 },
+    );
+    expect(() => readCloudFormationTemplate(JSON.stringify({ ...template, Transform: undefined }), "t.json")).toThrow(/^Fn::ForEach::Envs( at line \d+)?: Fn::ForEach needs Transform: AWS::LanguageExtensions$/);
   });
 });

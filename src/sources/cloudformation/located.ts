@@ -238,7 +238,7 @@ export function parseYamlLocated(text: string, file: string): Located {
       plain = node.items.map((item, index) => convert(item, childPath(path, index), depth + 1));
     } else plain = null;
     const tag = (yamlNode as { tag?: string }).tag;
-    if (tag && tag.startsWith("!") && !tag.startsWith("!!")) return applyShortTag(tag.slice(1), plain, file, path);
+    if (tag && tag.startsWith("!") && !tag.startsWith("!!")) return applyShortTag(tag.slice(1), plain, file, path, line);
     return plain;
   };
   const value = convert(doc.contents, "", 0);
@@ -250,10 +250,13 @@ const SHORT_TAGS = new Set([
   "And", "Equals", "If", "Not", "Or", "ToJsonString", "Length",
 ]);
 
-function applyShortTag(name: string, value: unknown, file: string, path: string): unknown {
+function applyShortTag(name: string, value: unknown, file: string, path: string, line: number | null = null): unknown {
   if (name === "Ref") return { Ref: value };
   if (name === "Condition") return { Condition: value };
-  if (!SHORT_TAGS.has(name)) throw new InputError(`unknown YAML tag !${name}`, { file, path });
+  if (!SHORT_TAGS.has(name)) {
+    // Not CloudFormation's (a preprocessor's, such as Rain's !Rain::Embed): say where, and what to give instead.
+    throw new InputError(`unknown YAML tag !${name}${line !== null ? ` at line ${line}` : ""} (${path}): not a CloudFormation intrinsic function; give the template as CloudFormation receives it (after rain pkg, sam build or cdk synth)`, { file, path });
+  }
   if (name === "GetAtt" && typeof value === "string") {
     // `!GetAtt Resource.Attribute.With.Dots`: the logical ID is everything before the first dot.
     const dot = value.indexOf(".");

@@ -27,6 +27,7 @@ import {
 } from "./lambda-shapes.js";
 import { childPath, decodeText, parseJsonLocated, parseYamlLocated, type Located } from "./located.js";
 import { expandSam, isSamTemplate, type SamResource } from "./sam.js";
+import { expandForEach, usesLanguageExtensions } from "./language-extensions.js";
 import { readEventInvokeConfig, readEventSourceMapping, readFunction, readPermission, readUrl } from "./template-lambda.js";
 import { principalsOf, readPrincipal, readUserToGroupAddition } from "./template-principals.js";
 
@@ -70,12 +71,15 @@ export type IacFragment = SourceFragment & { statementLocations: StatementLocati
 export function readCloudFormationTemplate(input: string | Uint8Array, file: string, options: CloudFormationReadOptions = {}): IacFragment {
   const text = decodeText(input, file);
   const trimmed = text.trimStart();
-  const located: Located = trimmed.startsWith("{") || trimmed.startsWith("[") ? parseJsonLocated(text, file) : parseYamlLocated(text, file);
-  const template = located.value;
-  if (!isRecord(template)) throw new InputError("not a CloudFormation template: expected a mapping at the top level", { file, path: "" });
-  if (!isRecord(template.Resources)) throw new InputError("not a CloudFormation template: no Resources mapping", { file, path: "Resources" });
-  for (const [id, r] of Object.entries(template.Resources)) {
-    if (!isRecord(r) || typeof r.Type !== "string") throw new InputError("resource without a Type", { file, path: childPath("Resources", id) });
+  let located: Located = trimmed.startsWith("{") || trimmed.startsWith("[") ? parseJsonLocated(text, file) : parseYamlLocated(text, file);
+  const parsed = located.value;
+  if (!isRecord(parsed)) throw new InputError("not a CloudFormation template: expected a mapping at the top level", { file, path: "" });
+  if (!isRecord(parsed.Resources)) throw new InputError("not a CloudFormation template: no Resources mapping", { file, path: "Resources" });
+  let template: Record<string, unknown> = parsed;
+  if (usesLanguageExtensions(template)) ({ template, located } = withForEachExpanded(template, located, file, options));
+  for (const [id, r] of Object.entries(template.Resources as Record<string, unknown>)) {
+    if (id.startsWith("Fn::ForEach::")) throw new InputError(`${id}${at(located, childPath("Resources", id))}: Fn::ForEach needs Transform: AWS::LanguageExtensions`, { file, path: childPath("Resources", id) });
+    if (!isRecord(r) || typeof r.Type !== "string") throw new InputError(`resource ${id} has no Type${at(located, childPath("Resources", id))}`, { file, path: childPath("Resources", id) });
   }
   return new TemplateReader(template, located, file, sha256(input), options).read();
 }
@@ -466,4 +470,26 @@ export class TemplateReader {
     return match.length === 1 && match[0] ? match[0].arn : arn;
   }
 
+}
+
+/** " at line N" when the template says where `path` is. */
+function at(located: Located, path: string): string {
+  const line = located.lineOf(path);
+  return line === null ? "" : ` at line ${line}`;
+}
+
+/**
+ * The template as the AWS::LanguageExtensions transform leaves it (Fn::ForEach expanded), with the
+ * lines of each copied resource taken from the pair it was copied from.
+ */
+function withForEachExpanded(template: Record<string, unknown>, located: Located, file: string, options: CloudFormationReadOptions): { template: Record<string, unknown>; located: Located } {
+  const expanded = expandForEach(template, parameterValues(template.Parameters, options.parameters ?? {}), file, (p) => located.lineOf(p));
+  const prefixes = [...expanded.origins].map(([id, origin]) => [childPath("Resources", id), origin] as const).filter(([from, to]) => from !== to);
+  const lineOf = (path: string): number | null => {
+    for (const [from, to] of prefixes) {
+      if (path === from || path.startsWith(`${from}.`) || path.startsWith(`${from}[`)) return located.lineOf(to + path.slice(from.length));
+    }
+    return located.lineOf(path);
+  };
+  return { template: expanded.template, located: { value: expanded.template, lineOf } };
 }
