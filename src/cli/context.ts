@@ -6,6 +6,7 @@ import { addMs, type StageTimings } from "../audit/timings.js";
 import type { IacReadOptions } from "../sources/cloudformation/index.js";
 import { findConfig, loadConfig } from "../config/load.js";
 import { InputError } from "../errors.js";
+import { windowCoverage } from "../usage/window-coverage.js";
 import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument } from "../model/document.js";
 import type { PendingDocument } from "../model/pending.js";
@@ -100,6 +101,13 @@ export function printInputWarnings(document: CanonicalDocument, progress: Progre
   const shown = document.meta.warnings.filter((w) => w.severity !== "info");
   for (const w of shown.slice(0, 20)) progress.note(`leastrole: ${w.severity}: ${w.file ? `${w.file}: ` : ""}${w.path ? `${w.path}: ` : ""}${w.message}`);
   if (shown.length > 20) progress.note(`leastrole: … and ${shown.length - 20} more warnings (see meta.warnings in \`leastrole normalize\` output)`);
+  // Why LR008 says nothing: the labels call no permission unused unless every day is covered.
+  const coverage = document.usage.present ? windowCoverage(document.usage) : null;
+  if (coverage !== null && coverage.covered < coverage.days) {
+    progress.note(
+      `leastrole: note: the usage data covers ${coverage.covered} of the ${coverage.days} days of its window (${coverage.missing.length} without records, the first ${coverage.missing[0]}): no permission is called unused; give the missing days, or a shorter --window-days`,
+    );
+  }
   if (document.meta.partial) {
     const reasons = shown.length > 0 ? "see the warnings above" : document.usage.coverage.partialReasons.slice(0, 3).join("; ") || "see meta.warnings";
     progress.note(`leastrole: note: the inputs are incomplete (${reasons}): findings that need the missing data are not reported as clean`);

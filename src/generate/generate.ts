@@ -19,6 +19,7 @@ import { exceptionGrants } from "./exceptions.js";
 import { loadActionCatalogSync, type ActionCatalog } from "./iam.js";
 import { DEFAULT_PREFIX_THRESHOLD, mergeActionUsage, observedGrants, type Place } from "./observed.js";
 import { configurationRequirements } from "./requirements.js";
+import { windowCoverage } from "../usage/window-coverage.js";
 import { sizePolicies } from "./size.js";
 import { groupStatements, normaliseGrants, toPolicyDocument } from "./statements.js";
 import type { AppliedException, GenerateOptions, GeneratedPolicy, GenerationWarning, Grant, PolicyBuild, RoleGeneration, WildcardExplanation } from "./types.js";
@@ -160,11 +161,19 @@ function usageWarnings(document: CanonicalDocument, fn: LambdaFunction, sessions
       });
     }
   }
-  const days = u.window?.days ?? null;
-  if (days === null || days < windowDays) {
+  // The days the logs cover, not the window's length: a window is always windowDays long, and a
+  // policy made from four days of logs in it may miss what the other 26 would have shown.
+  const coverage = windowCoverage(u);
+  if (coverage === null || coverage.days < windowDays || coverage.covered < windowDays) {
+    const covered =
+      coverage === null
+        ? "an unknown number of days, maybe less than the window"
+        : coverage.covered < coverage.days
+          ? `${coverage.covered} of the ${coverage.days} days of the window (${coverage.missing.length} without records, the first ${coverage.missing[0]})`
+          : `${coverage.days} days, less than the ${windowDays}-day window`;
     w.push({
       code: "usage-window-short",
-      message: `Usage covers ${days === null ? "an unknown number of" : days} days, less than the ${windowDays}-day window: the policy may be missing rare calls (month-end jobs, error paths). Keep them with kept exceptions.`,
+      message: `Usage covers ${covered}: the policy may be missing rare calls (month-end jobs, error paths). Keep them with kept exceptions.`,
     });
   }
   if (u.coverage.dataEvents === "absent") {

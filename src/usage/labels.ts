@@ -19,6 +19,7 @@ import { emptyUsage } from "../model/usage.js";
 import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
 import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
 import { isDataEventAction, notLoggedReason } from "./not-logged.js";
+import { missingWindowDays } from "./window-coverage.js";
 import type { AccessAdvisorReport, AccessAdvisorService } from "./access-advisor.js";
 import { groupBy, pushTo } from "../collections.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
@@ -107,12 +108,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
   const start = iso(startMs);
   const end = iso(endMs);
   section.window = { start, end, days: windowDays };
-  const daysSeen = new Set(cov.days);
-  const missingDays: string[] = [];
-  for (let t = startMs; t < endMs; t += DAY) {
-    const d = iso(t).slice(0, 10);
-    if (!daysSeen.has(d)) missingDays.push(d);
-  }
+  const missingDays = missingWindowDays(startMs, endMs, new Set(cov.days));
   // Why no permission can be called unused (null: the window is covered), for all of them alike.
   const uncoveredAll =
     missingDays.length > 0

@@ -50,6 +50,13 @@ describe("leastrole audit examples/demo-account", () => {
     expect(out.findings.some((f) => f.resource.name === "image-resizer" || f.resource.name === "image-resizer-role")).toBe(false);
   });
 
+  it("says why nothing is unused when the logs do not cover the window, and says nothing when they do", () => {
+    const long = run(["audit", demo, "--window-days", "60", "--format", "json"]);
+    expect(long.stderr).toContain("leastrole: note: the usage data covers 32 of the 60 days of its window (28 without records, the first 2026-09-29): no permission is called unused");
+    expect((JSON.parse(long.stdout) as { findings: Array<{ ruleId: string }> }).findings.some((f) => f.ruleId === "LR008")).toBe(false);
+    expect(run(["audit", demo]).stderr).not.toContain("of its window");
+  });
+
   it("fails the gate with --fail-on high", () => {
     expect(run(["audit", demo, "--fail-on", "high", "--format", "json"]).code).toBe(1);
   });

@@ -71,6 +71,18 @@ describe("generatePolicy", () => {
     expect(g.grants.some((x) => x.action === "s3:ListAllMyBuckets")).toBe(false);
   });
 
+  it("warns when the logs cover only part of the window: the window's length is not the days the logs hold", () => {
+    const r = roleArn("w-role");
+    const fn = lambdaFunction("w", r);
+    const observed = [session(fn, [action("sqs:SendMessage", 3, [`arn:aws:sqs:${REGION}:${ACCOUNT}:q`])])];
+    const partial = generatePolicy(document([fn], [role(r, [fn.arn])], observed, { windowDays: 30, coveredDays: 4 }), fn.arn, { windowDays: 30 }, catalog);
+    expect(partial.warnings.find((w) => w.code === "usage-window-short")?.message).toBe(
+      "Usage covers 4 of the 30 days of the window (26 without records, the first 2026-10-05): the policy may be missing rare calls (month-end jobs, error paths). Keep them with kept exceptions.",
+    );
+    const full = generatePolicy(document([fn], [role(r, [fn.arn])], observed, { windowDays: 30 }), fn.arn, { windowDays: 30 }, catalog);
+    expect(full.warnings.map((w) => w.code)).not.toContain("usage-window-short");
+  });
+
   it("says why usage is partial with the reasons about the data and its own role, not other roles'", () => {
     const r = roleArn("p-role");
     const fn = lambdaFunction("p", r);
