@@ -78,6 +78,15 @@ export interface Labelling {
  * section's `labels` is empty (the rest of it is the same). Why: kept, the ~2 million labels of a
  * 10,000-function account were long-lived objects that every young-generation collection copied.
  */
+/**
+ * Every record came from `aws cloudtrail lookup-events`, which returns management events (and
+ * Insights events) only, never data events (CloudTrail API Reference, LookupEvents).
+ */
+function onlyLookupEvents(aggregate: UsageAggregate): boolean {
+  const read = aggregate.files.filter((f) => f.records > 0 && (f.format.startsWith("cloudtrail") || f.format.startsWith("usage-query")));
+  return read.length > 0 && read.every((f) => f.format === "cloudtrail-lookup-events");
+}
+
 export function startLabelling(aggregate: UsageAggregate, document: Doc, options: LabelOptions = {}, keep = true): Labelling {
   const section = emptyUsage();
   const windowDays = options.windowDays ?? 30;
@@ -95,7 +104,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
     days: cov.days,
     partial: cov.partial,
     partialReasons,
-    dataEvents: options.dataEventsLogged ? "present" : cov.dataEventRecords > 0 ? "present" : "unknown",
+    dataEvents: options.dataEventsLogged ? "present" : cov.dataEventRecords > 0 ? "present" : onlyLookupEvents(aggregate) ? "absent" : "unknown",
     recordsRead: cov.recordsRead,
     recordsSkipped: cov.recordsSkipped,
     duplicatesRemoved: cov.duplicatesRemoved,

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readUsage, readUsageFile } from "../../src/usage/index.js";
+import { labelUsage, readUsage, readUsageFile } from "../../src/usage/index.js";
 import { InputError } from "../../src/errors.js";
 import { INVICTUS, readJson } from "./helpers.js";
 
@@ -45,6 +45,16 @@ describe("shapes", () => {
     expect(a.files[0]?.format).toBe("cloudtrail-lookup-events");
     expect(a.sessions).toEqual(b.sessions);
     expect(a.coverage.recordsRead).toBe(records.length);
+  });
+
+  it("lookup-events holds management events only: its data events are absent, not unknown", async () => {
+    const page = { Events: records.map((r) => ({ EventId: r.eventID, EventName: r.eventName, EventTime: 1688990000, EventSource: r.eventSource, CloudTrailEvent: JSON.stringify(r) })) };
+    const doc = { functions: [], roles: [], meta: { asOf: null } } as unknown as Parameters<typeof labelUsage>[1];
+    const lookup = labelUsage(await readUsage([write("lookup-mgmt.json", JSON.stringify(page))], { workers: 1 }), doc);
+    expect(lookup.coverage.dataEvents).toBe("absent");
+    // The same records as the trail delivers them say nothing either way; beside them, neither does the lookup.
+    expect(labelUsage(await readUsage([BIG], { workers: 1 }), doc).coverage.dataEvents).toBe("unknown");
+    expect(labelUsage(await readUsage([BIG, write("lookup-mgmt2.json", JSON.stringify(page))], { workers: 1 }), doc).coverage.dataEvents).toBe("unknown");
   });
 
   it("reads JSON Lines and EventBridge envelopes", async () => {
