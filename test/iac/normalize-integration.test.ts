@@ -85,11 +85,20 @@ describe("a function whose name CloudFormation generates", () => {
     return { logGroup: document.functions[0]?.logGroup, findings: findings.filter((f) => f.ruleId === "LR005").map((f) => f.severity) };
   };
 
-  it("has the log group /aws/lambda/<stack>-<logical ID>-*: a grant on the stack's functions is no missing permission", async () => {
+  it("has the log group /aws/lambda/<stack>-<logical ID's start>*: a grant on the stack's functions is no missing permission", async () => {
     // As the CDK writes it for its own functions: the stack's name spelt out.
     const stackGrant = template("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/orders*");
-    expect(await lr005(stackGrant)).toEqual({ logGroup: "/aws/lambda/${AWS::StackName}-Worker-*", findings: [] });
-    expect(await lr005(stackGrant, "orders")).toEqual({ logGroup: "/aws/lambda/orders-Worker-*", findings: [] });
+    expect(await lr005(stackGrant)).toEqual({ logGroup: "/aws/lambda/${AWS::StackName}-Worker*", findings: [] });
+    expect(await lr005(stackGrant, "orders")).toEqual({ logGroup: "/aws/lambda/orders-Worker*", findings: [] });
+  });
+
+  it("keeps what survives CloudFormation's cut to 64 characters: the stack's name and the logical ID's start", async () => {
+    // A CDK custom resource handler's logical ID (62 characters) in a 12-character stack: deployed
+    // as TodoAppStack-BucketNotificationsHandler050a0587b75-1BQ2LOUD7KPXI (a public deployment's name).
+    const long = template(null).replaceAll('"Worker"', '"BucketNotificationsHandler050a0587b7586bcc8ac6412a71fc8b64"').replace('"Worker":', '"BucketNotificationsHandler050a0587b7586bcc8ac6412a71fc8b64":');
+    expect((await lr005(long, "TodoAppStack")).logGroup).toBe("/aws/lambda/TodoAppStack-BucketNotificationsHandler050a0587b*");
+    expect("TodoAppStack-BucketNotificationsHandler050a0587b75-1BQ2LOUD7KPXI".startsWith("TodoAppStack-BucketNotificationsHandler050a0587b")).toBe(true);
+    expect((await lr005(long)).logGroup).toBe("/aws/lambda/${AWS::StackName}-BucketNoti*");
   });
 
   it("still misses its logs when the role grants none, or (the stack known) only another stack's", async () => {

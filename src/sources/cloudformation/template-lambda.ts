@@ -33,17 +33,24 @@ function idList(reader: TemplateReader, v: unknown, path: string): string[] {
 
 /**
  * `/aws/lambda/<function name>`. Without a FunctionName, CloudFormation names the function
- * `<stack name>-<logical ID>-<random suffix>` (both parts cut short when long: "Name type" in the
- * CloudFormation User Guide), so the log group is only known to fit
- * `/aws/lambda/${AWS::StackName}-<logical ID>-*`: the placeholder leaves the requirement
- * unresolved where the role grants the action at all (a CDK stack's `/aws/lambda/<stack>*` grant
- * is no "missing log permission"), and the stack name, when given, makes it a pattern.
+ * `<stack name>-<logical ID>-<random suffix>` ("Name type" in the CloudFormation User Guide), cut
+ * to Lambda's 64 characters: deployed names keep about 50 before the suffix, the logical ID
+ * shortened (`TodoAppStack-BucketNotificationsHandler050a0587b75-1BQ2LOUD7KPXI`). So the log
+ * group is taken as a pattern that survives the cut: the stack's name and the logical ID's first
+ * characters (10 when the stack's name is unknown, which then also stays a placeholder). The
+ * placeholder leaves the requirement unresolved where the role grants the action at all (a CDK
+ * stack's `/aws/lambda/<stack>*` grant is no "missing log permission"); a generated policy grants
+ * the pattern.
  */
 function defaultLogGroup(reader: TemplateReader, id: string, r: SamResource): string {
   const named = reader.fixedName(r, "FunctionName");
   if (named !== undefined) return `/aws/lambda/${named}`;
-  return `/aws/lambda/${reader.stackName ?? "${AWS::StackName}"}-${id}-*`;
+  if (reader.stackName !== null) return `/aws/lambda/${`${reader.stackName}-${id}`.slice(0, KEPT_BEFORE_SUFFIX)}*`;
+  return `/aws/lambda/\${AWS::StackName}-${id.slice(0, 10)}*`;
 }
+
+/** Characters of `<stack>-<logical ID>` that a generated function name keeps, a few to spare. */
+const KEPT_BEFORE_SUFFIX = 48;
 
 export function readFunction(reader: TemplateReader, id: string, r: SamResource): void {
   const name = reader.functionName(id);
