@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { InputError, LeastroleError } from "../../src/errors.js";
 import { detectIac, parseYamlLocated, readCloudFormationTemplate } from "../../src/sources/cloudformation/index.js";
 import { expandForEach } from "../../src/sources/cloudformation/language-extensions.js";
+import { configurationRequirements } from "../../src/generate/requirements.js";
+import { normalizeFragments } from "../../src/normalize/index.js";
 
 const corpus = "/work/shared/corpus";
 
@@ -537,5 +539,47 @@ describe("AWS::LanguageExtensions Fn::ForEach", () => {
       { numRuns: 300, seed: 20261129 },
     );
     expect(() => readCloudFormationTemplate(JSON.stringify({ ...template, Transform: undefined }), "t.json")).toThrow(/^Fn::ForEach::Envs( at line \d+)?: Fn::ForEach needs Transform: AWS::LanguageExtensions$/);
+  });
+});
+
+describe("dead-letter and destination targets the template leaves unresolved", () => {
+  it("are ARNs of their service with the name a reference, so the permission Lambda needs is known", () => {
+    const template = [
+      "Transform: AWS::Serverless-2016-10-31",
+      "Resources:",
+      "  Dlq:",
+      "    Type: AWS::SQS::Queue",
+      "  Alerts:",
+      "    Type: AWS::SNS::Topic",
+      "  Worker:",
+      "    Type: AWS::Serverless::Function",
+      "    Properties:",
+      "      FunctionName: worker",
+      "      Handler: i.h",
+      "      Runtime: python3.12",
+      "      CodeUri: .",
+      "      DeadLetterQueue:",
+      "        Type: SQS",
+      "        TargetArn: !GetAtt Dlq.Arn",
+      "      EventInvokeConfig:",
+      "        DestinationConfig:",
+      "          OnSuccess:",
+      "            Type: SNS",
+      "            Destination: !Ref Alerts",
+      "          OnFailure:",
+      "            Type: SQS",
+      "",
+    ].join("\n");
+    const fn = readCloudFormationTemplate(template, "t.yaml").functions[0]!;
+    expect(fn.deadLetterTargetArn).toBe("arn:aws:sqs:unknown:unknown:${Dlq.QueueName}");
+    // OnFailure without a Destination: SAM makes the queue (WorkerEventInvokeConfigOnFailureQueue).
+    expect(fn.destinations).toEqual({ onSuccess: "arn:aws:sns:unknown:unknown:${Alerts.TopicName}", onFailure: "arn:aws:sqs:unknown:unknown:${WorkerEventInvokeConfigOnFailureQueue.QueueName}" });
+    const { document } = normalizeFragments([readCloudFormationTemplate(template, "t.yaml")]);
+    const needed = configurationRequirements(document.functions[0]!).filter((r) => r.purpose === "dead-letter" || r.purpose === "destination").map((r) => `${r.action} ${r.resource}`);
+    expect(needed.sort()).toEqual([
+      "sns:Publish arn:aws:sns:unknown:unknown:${Alerts.TopicName}",
+      "sqs:SendMessage arn:aws:sqs:unknown:unknown:${Dlq.QueueName}",
+      "sqs:SendMessage arn:aws:sqs:unknown:unknown:${WorkerEventInvokeConfigOnFailureQueue.QueueName}",
+    ]);
   });
 });

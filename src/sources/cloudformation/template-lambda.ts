@@ -52,6 +52,34 @@ function defaultLogGroup(reader: TemplateReader, id: string, r: SamResource): st
 /** Characters of `<stack>-<logical ID>` that a generated function name keeps, a few to spare. */
 const KEPT_BEFORE_SUFFIX = 48;
 
+/**
+ * A dead-letter or destination target that the template leaves unresolved (`!GetAtt Queue.Arn` of
+ * a queue CloudFormation names, or the queue SAM makes for `OnFailure: {Type: SQS}`), as an ARN
+ * of its service with the name still a reference: `arn:aws:sqs:<region>:<account>:${Queue.QueueName}`.
+ * The service decides the permission Lambda needs (sqs:SendMessage, sns:Publish …); as the bare
+ * `${Queue.Arn}` it said none, and the requirement was dropped. A generated CloudFormation
+ * policy keeps `${Queue.QueueName}` as a reference.
+ */
+function typedTarget(reader: TemplateReader, value: string): string {
+  const m = /^\$\{([A-Za-z0-9]+)(?:\.(Arn|TopicArn))?\}$/.exec(value);
+  if (m === null) return value;
+  const id = m[1] as string;
+  const type = reader.resources[id]?.Type;
+  const { partition, region, accountId } = reader.ctx;
+  switch (type) {
+    case "AWS::SQS::Queue":
+      return `arn:${partition}:sqs:${region}:${accountId}:\${${id}.QueueName}`;
+    case "AWS::SNS::Topic":
+      return `arn:${partition}:sns:${region}:${accountId}:\${${id}.TopicName}`;
+    case "AWS::Events::EventBus":
+      return `arn:${partition}:events:${region}:${accountId}:event-bus/\${${id}.Name}`;
+    case "AWS::S3::Bucket":
+      return `arn:${partition}:s3:::\${${id}}`;
+    default:
+      return value;
+  }
+}
+
 export function readFunction(reader: TemplateReader, id: string, r: SamResource): void {
   const name = reader.functionName(id);
   const arn = syntheticFunctionArn(reader.ctx, name);
@@ -92,7 +120,7 @@ export function readFunction(reader: TemplateReader, id: string, r: SamResource)
     tracingMode: mode === "Active" || mode === "PassThrough" ? mode : null,
     environmentVariableNames,
     kmsKeyArn: reader.propString(r, "KmsKeyArn") ?? null,
-    deadLetterTargetArn: isRecord(dlq) && typeof dlq.TargetArn === "string" ? dlq.TargetArn : null,
+    deadLetterTargetArn: isRecord(dlq) && typeof dlq.TargetArn === "string" ? typedTarget(reader, dlq.TargetArn) : null,
     destinations: { onSuccess: null, onFailure: null },
     logGroup: isRecord(logging) && typeof logging.LogGroup === "string" ? logging.LogGroup : defaultLogGroup(reader, id, r),
     logFormat: isRecord(logging) && (logging.LogFormat === "JSON" || logging.LogFormat === "Text") ? logging.LogFormat : null,
@@ -189,7 +217,7 @@ export function readEventSourceMapping(reader: TemplateReader, id: string, r: Sa
     .map((a) => a.URI as string)
     .sort();
   const dest = reader.prop(r, "DestinationConfig");
-  const onFailure = isRecord(dest) && isRecord(dest.OnFailure) && typeof dest.OnFailure.Destination === "string" ? dest.OnFailure.Destination : null;
+  const onFailure = isRecord(dest) && isRecord(dest.OnFailure) && typeof dest.OnFailure.Destination === "string" ? typedTarget(reader, dest.OnFailure.Destination) : null;
   const enabled = reader.prop(r, "Enabled");
   const trigger: Trigger = {
     uuid: null,
@@ -219,7 +247,7 @@ export function readEventInvokeConfig(reader: TemplateReader, _id: string, r: Sa
   const dc = reader.prop(r, "DestinationConfig");
   const destOf = (k: string): string | null => {
     const d = isRecord(dc) ? dc[k] : undefined;
-    return isRecord(d) && typeof d.Destination === "string" ? d.Destination : null;
+    return isRecord(d) && typeof d.Destination === "string" ? typedTarget(reader, d.Destination) : null;
   };
   const destinations = { onSuccess: destOf("OnSuccess"), onFailure: destOf("OnFailure") };
   if (t.local) t.local.fn.destinations = destinations;
