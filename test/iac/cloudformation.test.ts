@@ -583,3 +583,40 @@ describe("dead-letter and destination targets the template leaves unresolved", (
     ]);
   });
 });
+
+describe("SAM SNS event with SqsSubscription", () => {
+  const template = (sub: string) =>
+    [
+      "Transform: AWS::Serverless-2016-10-31",
+      "Resources:",
+      "  Topic:",
+      "    Type: AWS::SNS::Topic",
+      "  Fn:",
+      "    Type: AWS::Serverless::Function",
+      "    Properties:",
+      "      FunctionName: fn",
+      "      Handler: i.h",
+      "      Runtime: python3.12",
+      "      CodeUri: .",
+      "      Events:",
+      "        Ev:",
+      "          Type: SNS",
+      "          Properties:",
+      "            Topic: !Ref Topic",
+      `            SqsSubscription: ${sub}`,
+      "",
+    ].join("\n");
+
+  it("is a queue the function polls (as the SAM translator makes it), not a permission for SNS", () => {
+    const f = readCloudFormationTemplate(template("true"), "t.yaml");
+    const fn = f.functions[0]!;
+    expect(fn.triggers.map((t) => [t.kind, t.eventSourceArn])).toEqual([["sqs", "${FnEvQueue.Arn}"]]);
+    expect(fn.resourcePolicy).toBeNull();
+    expect(f.roles[0]!.attachedPolicies.map((p) => p.name)).toContain("AWSLambdaSQSQueueExecutionRole");
+  });
+
+  it("polls the queue given as QueueArn", () => {
+    const fn = readCloudFormationTemplate(template("{QueueArn: 'arn:aws:sqs:us-east-1:123456789012:inbox', QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/inbox', BatchSize: 5}"), "t.yaml").functions[0]!;
+    expect(fn.triggers.map((t) => [t.kind, t.eventSourceArn])).toEqual([["sqs", "arn:aws:sqs:us-east-1:123456789012:inbox"]]);
+  });
+});

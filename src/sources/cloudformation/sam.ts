@@ -310,6 +310,23 @@ function expandFunction(
           policySourcePaths[doc.PolicyName] = evPath;
         }
       }
+    } else if (type === "SNS" && (ep.SqsSubscription === true || ep.SqsSubscription === "true" || isRecord(ep.SqsSubscription))) {
+      // The topic delivers to a queue the function polls (samtranslator eventsources/push.py, SNS:
+      // with SqsSubscription there is no Lambda permission, but a queue — made by SAM, or the one
+      // given as QueueArn — its subscription, and an SQS event source mapping with SQS's policy).
+      const sub = isRecord(ep.SqsSubscription) ? ep.SqsSubscription : {};
+      let queueArn = sub.QueueArn;
+      if (queueArn === undefined) {
+        out[`${logical}Queue`] = { Type: "AWS::SQS::Queue", Properties: {}, sourcePath: evPath };
+        queueArn = { "Fn::GetAtt": [`${logical}Queue`, "Arn"] };
+      }
+      const esm: Record<string, unknown> = { FunctionName: aliasRef ?? fnRef, EventSourceArn: queueArn, BatchSize: sub.BatchSize ?? 10 };
+      if (sub.Enabled !== undefined) esm.Enabled = sub.Enabled;
+      out[`${logical}EventSourceMapping`] = { Type: "AWS::Lambda::EventSourceMapping", Properties: esm, sourcePath: evPath, triggerKind: "sqs" };
+      if (!hasRole) {
+        const arn = managedArn(partition, PULL_MANAGED_POLICY.SQS as string);
+        if (!managed.includes(arn)) managed.push(arn);
+      }
     } else if (PUSH_PRINCIPAL[type] !== undefined || type === "CloudWatchLogs") {
       const principal = type === "CloudWatchLogs" ? { "Fn::Sub": "logs.${AWS::Region}.amazonaws.com" } : PUSH_PRINCIPAL[type];
       const perm: Record<string, unknown> = { Action: "lambda:InvokeFunction", FunctionName: aliasRef ?? fnRef, Principal: principal };
