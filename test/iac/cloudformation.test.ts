@@ -551,6 +551,9 @@ describe("dead-letter and destination targets the template leaves unresolved", (
       "    Type: AWS::SQS::Queue",
       "  Alerts:",
       "    Type: AWS::SNS::Topic",
+      "  Next:",
+      "    Type: AWS::Serverless::Function",
+      "    Properties: {Handler: i.h, Runtime: python3.12, CodeUri: .}",
       "  Worker:",
       "    Type: AWS::Serverless::Function",
       "    Properties:",
@@ -564,20 +567,21 @@ describe("dead-letter and destination targets the template leaves unresolved", (
       "      EventInvokeConfig:",
       "        DestinationConfig:",
       "          OnSuccess:",
-      "            Type: SNS",
-      "            Destination: !Ref Alerts",
+      "            Type: Lambda",
+      "            Destination: !GetAtt Next.Arn",
       "          OnFailure:",
       "            Type: SQS",
       "",
     ].join("\n");
-    const fn = readCloudFormationTemplate(template, "t.yaml").functions[0]!;
+    const fn = readCloudFormationTemplate(template, "t.yaml").functions.find((f) => f.name === "worker")!;
     expect(fn.deadLetterTargetArn).toBe("arn:aws:sqs:unknown:unknown:${Dlq.QueueName}");
     // OnFailure without a Destination: SAM makes the queue (WorkerEventInvokeConfigOnFailureQueue).
-    expect(fn.destinations).toEqual({ onSuccess: "arn:aws:sns:unknown:unknown:${Alerts.TopicName}", onFailure: "arn:aws:sqs:unknown:unknown:${WorkerEventInvokeConfigOnFailureQueue.QueueName}" });
+    // A function CloudFormation names: Ref gives its deployed name, the logical ID does not.
+    expect(fn.destinations).toEqual({ onSuccess: "arn:aws:lambda:unknown:unknown:function:${Next}", onFailure: "arn:aws:sqs:unknown:unknown:${WorkerEventInvokeConfigOnFailureQueue.QueueName}" });
     const { document } = normalizeFragments([readCloudFormationTemplate(template, "t.yaml")]);
-    const needed = configurationRequirements(document.functions[0]!).filter((r) => r.purpose === "dead-letter" || r.purpose === "destination").map((r) => `${r.action} ${r.resource}`);
+    const needed = configurationRequirements(document.functions.find((f) => f.name === "worker")!).filter((r) => r.purpose === "dead-letter" || r.purpose === "destination").map((r) => `${r.action} ${r.resource}`);
     expect(needed.sort()).toEqual([
-      "sns:Publish arn:aws:sns:unknown:unknown:${Alerts.TopicName}",
+      "lambda:InvokeFunction arn:aws:lambda:unknown:unknown:function:${Next}",
       "sqs:SendMessage arn:aws:sqs:unknown:unknown:${Dlq.QueueName}",
       "sqs:SendMessage arn:aws:sqs:unknown:unknown:${WorkerEventInvokeConfigOnFailureQueue.QueueName}",
     ]);

@@ -58,9 +58,18 @@ const KEPT_BEFORE_SUFFIX = 48;
  * of its service with the name still a reference: `arn:aws:sqs:<region>:<account>:${Queue.QueueName}`.
  * The service decides the permission Lambda needs (sqs:SendMessage, sns:Publish …); as the bare
  * `${Queue.Arn}` it said none, and the requirement was dropped. A generated CloudFormation
- * policy keeps `${Queue.QueueName}` as a reference.
+ * policy keeps `${Queue.QueueName}` as a reference. A function CloudFormation names is
+ * `…:function:${Fn}` for the same reason.
  */
 function typedTarget(reader: TemplateReader, value: string): string {
+  // A function of the template that CloudFormation names: its synthetic ARN (logical ID as name)
+  // joins references, but a policy must name `${Fn}` (Ref gives the deployed name).
+  const fn = /^(arn:[^:]+:lambda:[^:]+:[^:]+:function:)([A-Za-z0-9]+)$/.exec(value);
+  if (fn !== null) {
+    const r = reader.resources[fn[2] as string];
+    const isFunction = r?.Type === "AWS::Lambda::Function" || r?.Type === "AWS::Serverless::Function";
+    return isFunction && reader.fixedName(r, "FunctionName") === undefined ? `${fn[1]}\${${fn[2]}}` : value;
+  }
   const m = /^\$\{([A-Za-z0-9]+)(?:\.(Arn|TopicArn))?\}$/.exec(value);
   if (m === null) return value;
   const id = m[1] as string;
