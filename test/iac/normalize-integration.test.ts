@@ -101,6 +101,18 @@ describe("a function whose name CloudFormation generates", () => {
     expect((await lr005(long)).logGroup).toBe("/aws/lambda/${AWS::StackName}-BucketNoti*");
   });
 
+  it("a name known only at deployment (!Sub with the stack's name, a parameter without default) is that name, not a generated one", () => {
+    const named = (functionName: unknown) =>
+      readCloudFormationTemplate(
+        JSON.stringify({ Parameters: { App: { Type: "String" } }, Resources: { Worker: { Type: "AWS::Lambda::Function", Properties: { FunctionName: functionName, Role: "arn:aws:iam::123456789012:role/r", Runtime: "python3.12", Handler: "a.b", Code: { ZipFile: "x" } } } } }),
+        "t.json",
+      ).functions[0]?.logGroup;
+    expect(named({ "Fn::Sub": "${AWS::StackName}-processor" })).toBe("/aws/lambda/${AWS::StackName}-processor");
+    expect(named({ "Fn::Sub": "${App}-function" })).toBe("/aws/lambda/${App}-function");
+    expect(named("fixed")).toBe("/aws/lambda/fixed");
+    expect(named(undefined)).toBe("/aws/lambda/${AWS::StackName}-Worker*");
+  });
+
   it("still misses its logs when the role grants none, or (the stack known) only another stack's", async () => {
     expect((await lr005(template(null))).findings).toEqual(["medium"]);
     expect((await lr005(template("arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/billing*"), "orders")).findings).toEqual(["medium"]);

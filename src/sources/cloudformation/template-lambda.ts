@@ -32,7 +32,8 @@ function idList(reader: TemplateReader, v: unknown, path: string): string[] {
 }
 
 /**
- * `/aws/lambda/<function name>`. Without a FunctionName, CloudFormation names the function
+ * `/aws/lambda/<function name>` (placeholders kept when the name is known only at deployment).
+ * Without a FunctionName, CloudFormation names the function
  * `<stack name>-<logical ID>-<random suffix>` ("Name type" in the CloudFormation User Guide), cut
  * to Lambda's 64 characters: deployed names keep about 50 before the suffix, the logical ID
  * shortened (`TodoAppStack-BucketNotificationsHandler050a0587b75-1BQ2LOUD7KPXI`). So the log
@@ -45,6 +46,10 @@ function idList(reader: TemplateReader, v: unknown, path: string): string[] {
 function defaultLogGroup(reader: TemplateReader, id: string, r: SamResource): string {
   const named = reader.fixedName(r, "FunctionName");
   if (named !== undefined) return `/aws/lambda/${named}`;
+  // Named, but by something known at deployment (`!Sub ${AWS::StackName}-processor`, a parameter
+  // without default): that name, its placeholders kept, not a generated one.
+  const given = reader.propString(r, "FunctionName");
+  if (given !== undefined) return `/aws/lambda/${given}`;
   if (reader.stackName !== null) return `/aws/lambda/${`${reader.stackName}-${id}`.slice(0, KEPT_BEFORE_SUFFIX)}*`;
   return `/aws/lambda/\${AWS::StackName}-${id.slice(0, 10)}*`;
 }
