@@ -1,5 +1,5 @@
 /**
- * The IaC options shared by `audit` and `diff`: what a Terraform plan or a template does not say
+ * The IaC options shared by `audit`, `diff`, `generate` and `normalize`: what a Terraform plan or a template does not say
  * (account, region, partition, CloudFormation parameters) and where the Terraform code is.
  */
 

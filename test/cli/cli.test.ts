@@ -56,6 +56,34 @@ describe("leastrole CLI", () => {
     expect(notes[0]!.message.text).toContain(`${functions}: `);
   });
 
+  it("generate and normalize take the template's parameters, account and region, as audit does", () => {
+    const template = join(work, "queue-template.yaml");
+    writeFileSync(
+      template,
+      [
+        "Parameters:",
+        "  QueueArn: {Type: String, Default: not-an-arn}",
+        "Resources:",
+        "  Role:",
+        "    Type: AWS::IAM::Role",
+        "    Properties:",
+        "      AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}",
+        "  Fn:",
+        "    Type: AWS::Lambda::Function",
+        "    Properties: {FunctionName: fn, Role: !GetAtt Role.Arn, Runtime: python3.12, Handler: a.b, Code: {ZipFile: x}, DeadLetterConfig: {TargetArn: !Ref QueueArn}}",
+        "",
+      ].join("\n"),
+    );
+    const args = ["--parameter", "QueueArn=arn:aws:sqs:eu-west-1:123456789012:dlq", "--account-id", "123456789012", "--region", "eu-west-1"];
+    const generated = run(["generate", template, ...args, "--quiet"]);
+    expect(generated.code).toBe(0);
+    const policy = JSON.stringify(JSON.parse(generated.stdout));
+    expect(policy).toContain("arn:aws:sqs:eu-west-1:123456789012:dlq");
+    expect(policy).toContain("arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/fn");
+    const normalized = JSON.parse(run(["normalize", template, ...args, "--quiet"]).stdout) as { functions: Array<{ arn: string; deadLetterTargetArn: string }> };
+    expect(normalized.functions.map((f) => [f.arn, f.deadLetterTargetArn])).toEqual([["arn:aws:lambda:eu-west-1:123456789012:function:fn", "arn:aws:sqs:eu-west-1:123456789012:dlq"]]);
+  });
+
   it("gives byte-identical output run after run", () => {
     expect(run(["audit", docPath]).stdout).toBe(run(["audit", docPath]).stdout);
   });

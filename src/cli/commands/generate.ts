@@ -1,9 +1,10 @@
 import { Option, type Command } from "commander";
 import { writeGenerate, type GenerateFormat, type GenerateRunOptions, type WrittenTarget } from "../../generate/index.js";
 import { documentFor, loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
+import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { writeOutputStreamed } from "../io.js";
 
-interface GenerateFlags extends InputFlags {
+interface GenerateFlags extends InputFlags, IacFlags {
   format: GenerateFormat;
   output?: string;
   function?: string;
@@ -13,7 +14,8 @@ interface GenerateFlags extends InputFlags {
 }
 
 export function registerGenerate(program: Command): void {
-  program
+  addIacOptions(
+    program
     .command("generate")
     .argument("<paths...>", "the same inputs as audit; CloudTrail (or usage query rows) for what the functions use")
     .description("write least-privilege policies from observed usage and what each function's configuration requires")
@@ -25,11 +27,13 @@ export function registerGenerate(program: Command): void {
     .option("--prefix-threshold <n>", "distinct resources sharing a prefix before they become a prefix pattern (default 3)")
     .option("-c, --config <file>", "configuration file (kept exceptions, usage window)")
     .option("--window-days <days>", "days of usage expected (default 30)")
-    .option("--as-of <date>", "reference date for time arithmetic")
-    .action(async (paths: string[], flags: GenerateFlags, cmd: Command) => {
+    .option("--as-of <date>", "reference date for time arithmetic"),
+  ).action(async (paths: string[], flags: GenerateFlags, cmd: Command) => {
       const progress = makeProgress({ quiet: cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true });
       const { config } = loadConfigFor(flags);
-      const document = await documentFor(paths, flags, config, progress);
+      // The template's parameters, account and region as for audit: a policy made from parameter
+      // defaults is the wrong policy for a stack deployed with other values.
+      const document = await documentFor(paths, flags, config, progress, undefined, iacOptionsOf(flags));
       printInputWarnings(document, progress);
       const threshold = flags.prefixThreshold === undefined ? undefined : Number(flags.prefixThreshold);
       const options: GenerateRunOptions = {

@@ -1,21 +1,23 @@
 import type { Command } from "commander";
 import { writeCanonicalDocument } from "../../normalize/index.js";
 import { documentFor, loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
+import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { writeOutputStreamed } from "../io.js";
 
 export function registerNormalize(program: Command): void {
-  program
+  addIacOptions(
+    program
     .command("normalize")
     .argument("<paths...>", "files or folders: AWS exports, CloudTrail logs, Terraform plans, CloudFormation/SAM templates")
     .description("write the canonical document (the input of the rules) as JSON")
     .option("-o, --output <file>", "write to a file instead of stdout")
     .option("-c, --config <file>", "configuration file (usage window, kept exceptions, scope)")
     .option("--window-days <days>", "days of usage needed before a permission can be called unused (default 30)")
-    .option("--as-of <date>", "reference date for time arithmetic (default: the end of the usage data)")
-    .action(async (paths: string[], flags: InputFlags & { output?: string }, cmd: Command) => {
+    .option("--as-of <date>", "reference date for time arithmetic (default: the end of the usage data)"),
+  ).action(async (paths: string[], flags: InputFlags & IacFlags & { output?: string }, cmd: Command) => {
       const progress = makeProgress({ quiet: cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true });
       const { config } = loadConfigFor(flags);
-      const document = await documentFor(paths, flags, config, progress);
+      const document = await documentFor(paths, flags, config, progress, undefined, iacOptionsOf(flags));
       printInputWarnings(document, progress);
       writeOutputStreamed((write) => writeCanonicalDocument(document, write), flags.output);
     });
