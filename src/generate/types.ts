@@ -111,6 +111,7 @@ export type GenerationWarningCode =
   | "exception-on-star"
   | "exception-unknown-action"
   | "requirement-unknown-resource"
+  | "target-not-understood"
   | "document-partial"
   | "split-into-several-policies"
   | "unresolved-references"

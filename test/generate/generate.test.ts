@@ -144,6 +144,17 @@ describe("generatePolicy", () => {
   });
 });
 
+describe("targets whose service cannot be told", () => {
+  it("are said, not silently left out of the policy", () => {
+    const fn = lambdaFunction("orders-api", roleArn("orders-role"), { deadLetterTargetArn: "my-sqs-arn", destinations: { onSuccess: `arn:aws:sqs:${REGION}:${ACCOUNT}:done`, onFailure: null } });
+    const g = generatePolicy(document([fn], []), fn.arn, {}, catalog);
+    expect(g.warnings.filter((w) => w.code === "target-not-understood").map((w) => w.message)).toEqual([
+      "The dead-letter target my-sqs-arn is not an SQS, SNS, Lambda, EventBridge or S3 ARN: the permission Lambda needs to send to it is not in the policy. Give the real ARN (--parameter for a template's parameter).",
+    ]);
+    expect(allowed(g.policy, "sqs:SendMessage", `arn:aws:sqs:${REGION}:${ACCOUNT}:done`)).toBe(true);
+  });
+});
+
 describe("the new role's name", () => {
   it("is the current role's name, path left out; a function whose role is not a role ARN gets <function>-role", () => {
     const withRole = (arn: string) => {
