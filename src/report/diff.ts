@@ -88,7 +88,10 @@ function headline(report: DiffReport): string {
   const n = report.changes.length;
   const i = report.findings.introduced.filter((f) => !f.suppressed).length;
   const f = report.findings.fixed.filter((x) => !x.suppressed).length;
-  return `${n} permission change${n === 1 ? "" : "s"}, ${i} finding${i === 1 ? "" : "s"} introduced, ${f} fixed`;
+  // The suppressed ones are listed below the headline too: counted apart, not left to contradict it.
+  const si = report.findings.introduced.length - i;
+  const sf = report.findings.fixed.length - f;
+  return `${n} permission change${n === 1 ? "" : "s"}, ${i} finding${i === 1 ? "" : "s"} introduced${si > 0 ? ` (and ${si} suppressed)` : ""}, ${f} fixed${sf > 0 ? ` (and ${sf} suppressed)` : ""}`;
 }
 
 function findingLine(f: Finding): string {

@@ -134,6 +134,13 @@ describe("a template against an account export", () => {
 });
 
 describe("rendering", () => {
+  it("the headline counts the suppressed findings apart, as the list below shows them", async () => {
+    const { report } = await run([`${fx}/lambda-kinesis-lambda.yaml`], [`${fx}/lambda-kinesis-lambda.edited.yaml`]);
+    const suppressed = { ...report, findings: { ...report.findings, introduced: report.findings.introduced.map((f, i) => (i < 3 ? { ...f, suppressed: { reason: "accepted", origin: "config", expires: null } } : f)) } } as typeof report;
+    expect(renderPermissionDiffTable(suppressed).split("\n")[0]).toBe("leastrole diff: 7 permission changes, 1 finding introduced (and 3 suppressed), 0 fixed");
+    expect(renderPermissionDiffMarkdown(suppressed)).toContain("### leastrole: 7 permission changes, 1 finding introduced \\(and 3 suppressed\\), 0 fixed");
+  });
+
   it("markdown fits a PR comment, escapes names, and says what was left out", async () => {
     const { report } = await run([`${fx}/lambda-kinesis-lambda.yaml`], [`${fx}/lambda-kinesis-lambda.edited.yaml`]);
     const md = renderPermissionDiffMarkdown(report);

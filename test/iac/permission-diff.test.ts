@@ -58,7 +58,7 @@ describe("permission rows and diffs", () => {
     );
   });
 
-  it("law: reordering statements, actions and resources or renaming Sids changes no row", () => {
+  it("law: reordering statements, actions and resources, renaming Sids or respelling actions in another case changes no row", () => {
     fc.assert(
       fc.property(fc.constantFrom(...fragments), fc.integer(), (fragment, seed) => {
         const copy = JSON.parse(JSON.stringify(fragment)) as SourceFragment;
@@ -74,7 +74,9 @@ describe("permission rows and diffs", () => {
         };
         for (const role of copy.roles) {
           for (const p of role.inlinePolicies) {
-            p.document.Statement = shuffle(p.document.Statement).map((st) => ({ ...st, Sid: `S${Math.abs(s) % 97}`, ...(st.Action ? { Action: shuffle(st.Action) } : {}), ...(st.Resource ? { Resource: shuffle(st.Resource) } : {}) }));
+            // Action names respelled in another case too: IAM matches them case-insensitively.
+            const respell = (a: string): string => ((s = (s * 1103515245 + 12345) | 0) & 1 ? a.toUpperCase() : a);
+            p.document.Statement = shuffle(p.document.Statement).map((st) => ({ ...st, Sid: `S${Math.abs(s) % 97}`, ...(st.Action ? { Action: shuffle(st.Action).map(respell) } : {}), ...(st.NotAction ? { NotAction: st.NotAction.map(respell) } : {}), ...(st.Resource ? { Resource: shuffle(st.Resource) } : {}) }));
           }
           role.attachedPolicies = shuffle(role.attachedPolicies);
         }

@@ -57,10 +57,23 @@ function sortDeep(v: unknown): unknown {
   return v;
 }
 
+/**
+ * What a row's key compares: a statement's Action and NotAction in lower case, as IAM matches
+ * them (`DynamoDB:PutItem` is `dynamodb:putitem`), so that respelling an action is no change. The
+ * row keeps the spelling as written for display.
+ */
+function meaningOf(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const v = value as Record<string, unknown>;
+  if (!Array.isArray(v.Action) && !Array.isArray(v.NotAction)) return value;
+  const lower = (xs: unknown): unknown => (Array.isArray(xs) ? [...new Set(xs.map((x) => (typeof x === "string" ? x.toLowerCase() : x)))].sort() : xs);
+  return { ...v, ...(v.Action !== undefined ? { Action: lower(v.Action) } : {}), ...(v.NotAction !== undefined ? { NotAction: lower(v.NotAction) } : {}) };
+}
+
 export function permissionRows(fragment: SourceFragment): PermissionRow[] {
   const rows: PermissionRow[] = [];
   const push = (kind: PermissionRowKind, owner: string, policy: string | null, value: unknown, source: SourceLocation | null): void => {
-    rows.push({ key: JSON.stringify([kind, owner, policy, value]), kind, owner, policy, value, source });
+    rows.push({ key: JSON.stringify([kind, owner, policy, meaningOf(value)]), kind, owner, policy, value, source });
   };
   for (const role of fragment.roles) {
     // Each statement at its own location when the reader recorded it (IaC), else its policy's.
