@@ -33,7 +33,7 @@ findings := [finding |
 		"resource": analysis.role_resource(role),
 		"detail": analysis.statement_id(g.policy, g.index),
 		"severity": severity(kinds, g.hasConditions),
-		"message": sprintf("Role %s: %s Statement[%d] is an Allow with %s (grants %d actions)", [role.name, g.policy, g.index, concat(" and ", kinds), g.actionCount]),
+		"message": sprintf("Role %s: %s Statement[%d] is an Allow with %s (grants %d actions%s)", [role.name, g.policy, g.index, concat(" and ", kinds), g.actionCount, blocked_note(g)]),
 		"evidence": {
 			"policy": g.policy,
 			"statementIndex": g.index,
@@ -57,3 +57,7 @@ base(kinds) := "medium" if not "NotAction" in kinds
 severity(kinds, true) := analysis.lower_severity(base(kinds))
 
 severity(kinds, false) := base(kinds)
+
+blocked_note(g) := sprintf(" the role may use; its Deny statements or permissions boundary block %d more", [g.blockedActionCount]) if {
+	object.get(g, "blockedActionCount", 0) > 0
+} else := ""

@@ -35,8 +35,8 @@ findings := [finding |
 	finding := {
 		"resource": analysis.role_resource(role),
 		"detail": analysis.statement_id(g.policy, g.index),
-		"severity": condition_adjusted(base, g.hasConditions),
-		"message": sprintf("Role %s: %s Statement[%d] allows %s", [role.name, g.policy, g.index, describe(kind, g)]),
+		"severity": condition_adjusted(blocked_adjusted(base, g), g.hasConditions),
+		"message": sprintf("Role %s: %s Statement[%d] allows %s%s", [role.name, g.policy, g.index, describe(kind, g), blocked_note(g)]),
 		"evidence": {
 			"policy": g.policy,
 			"statementIndex": g.index,
@@ -47,6 +47,7 @@ findings := [finding |
 			"writeActionCount": g.wildcardWriteActionCount,
 			"writeActionSample": g.wildcardWriteActionSample,
 			"hasConditions": g.hasConditions,
+			"blockedActionCount": object.get(g, "blockedActionCount", 0),
 		},
 	}
 ]
@@ -57,9 +58,21 @@ wildcard_kind(g) := "all" if {
 	count(g.serviceWildcards) > 0
 } else := "write" if {
 	count(g.writeWildcards) > 0
+	g.wildcardWriteActionCount > 0
 }
 
 base_severity := {"all": "critical", "service": "high", "write": "medium"}
+
+# `*` of which the role's Deny statements or boundary leave only some services is not every
+# action: one step lower, and the message says what is left.
+blocked_adjusted(s, g) := analysis.lower_severity(s) if {
+	object.get(g, "blockedActionCount", 0) > 0
+	g.fullWildcardAction
+} else := s
+
+blocked_note(g) := sprintf("; the role's Deny statements or permissions boundary block %d of its actions, leaving %d (%s)", [g.blockedActionCount, g.actionCount, concat(", ", g.remainingServices)]) if {
+	object.get(g, "blockedActionCount", 0) > 0
+} else := ""
 
 condition_adjusted(s, true) := analysis.lower_severity(s)
 

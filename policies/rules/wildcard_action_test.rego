@@ -59,3 +59,18 @@ test_one_finding_per_statement if {
 	fs := wildcard_action.findings with input as doc([grant({"serviceWildcards": ["s3:*"]}), grant({"index": 1, "serviceWildcards": ["sqs:*"]})], true)
 	{f.detail | some f in fs} == {"inline:app#0", "inline:app#1"}
 }
+
+# `Allow *` beside `Deny NotAction [s3:*, logs:*, dynamodb:*]`: the analysis counts what is left.
+test_star_action_mostly_blocked_is_high_and_says_what_is_left if {
+	g := grant({"fullWildcardAction": true, "starResource": true, "actionCount": 392, "blockedActionCount": 21700, "remainingServices": ["dynamodb", "logs", "s3"]})
+	some f in wildcard_action.findings with input as doc([g], true)
+	f.severity == "high"
+	f.message == "Role app: inline:app Statement[0] allows every action (`*`); the role's Deny statements or permissions boundary block 21700 of its actions, leaving 392 (dynamodb, logs, s3)"
+	f.evidence.blockedActionCount == 21700
+}
+
+# A write wildcard whose writes are all blocked (only its reads left) is not a write wildcard.
+test_write_wildcard_with_every_write_blocked_is_not_reported if {
+	g := grant({"writeWildcards": ["iam:*Policy*"], "wildcardWriteActionCount": 0, "actionCount": 10, "blockedActionCount": 20, "remainingServices": ["iam"]})
+	count(wildcard_action.findings) == 0 with input as doc([g], true)
+}

@@ -114,7 +114,7 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
       executionRole: role.trustsLambda || role.functions.length > 0 || fns.length > 0,
       incomplete: policies.incomplete,
       trust: analyzeTrust(role.trustPolicy, role.accountId, policies.earliestTime),
-      grants: analyzeGrants(catalog, policies.identity, policies.earliestTime),
+      grants: analyzeGrants(catalog, policies.identity, policies.earliestTime, allowedOfRole),
       fullAccessPolicies: fullAccess,
       broadManagedPolicies: broad,
       escalationPaths: esc.paths,

@@ -115,7 +115,7 @@ function actionFacts(catalog: ActionCatalog, st: PolicyStatement, starResource: 
  * closed before it grants nothing and is left out; one whose only conditions are start dates before
  * it counts as unconditional.
  */
-export function analyzeGrants(catalog: ActionCatalog, policies: readonly NamedPolicy[], earliest: number | null = null): GrantAnalysis[] {
+export function analyzeGrants(catalog: ActionCatalog, policies: readonly NamedPolicy[], earliest: number | null = null, allowedSet: () => ActionSet | null = () => null): GrantAnalysis[] {
   const out: GrantAnalysis[] = [];
   for (const policy of policies) {
     policy.document.Statement.forEach((st, index) => {
@@ -123,8 +123,21 @@ export function analyzeGrants(catalog: ActionCatalog, policies: readonly NamedPo
       const hasConditions = conditionalFrom(st, earliest);
       if (hasConditions === null) return;
       const starResource = (st.Resource ?? []).includes("*");
-      const facts = actionFacts(catalog, st, starResource);
+      let facts = actionFacts(catalog, st, starResource);
       if (facts === null) return;
+      // What the role's Deny statements and boundary leave of the statement (asked only for a
+      // statement kept, and null for a role where nothing can block): `Allow *` beside
+      // `Deny NotAction [s3:*, logs:*]` grants the role S3 and logs, not every action.
+      const allowed = allowedSet();
+      let blocked: { blockedActionCount: number; remainingServices: string[] } | null = null;
+      if (allowed !== null) {
+        const left = withinAllowed(catalog, st, starResource, facts, allowed);
+        if (left === null) return; // the statement grants nothing the role may use
+        if (left.blockedActionCount > 0) {
+          facts = left.facts;
+          blocked = { blockedActionCount: left.blockedActionCount, remainingServices: left.remainingServices };
+        }
+      }
       // Arrays copied: the facts are shared by every statement of the same actions.
       out.push({
         policy: policy.id,
@@ -144,10 +157,38 @@ export function analyzeGrants(catalog: ActionCatalog, policies: readonly NamedPo
         notAction: st.NotAction ? [...st.NotAction].sort(byString) : [],
         notResource: st.NotResource ? [...st.NotResource].sort(byString) : [],
         actionCount: facts.actionCount,
+        ...(blocked ?? {}),
       });
     });
   }
   return out.sort((a, b) => byString(a.policy, b.policy) || a.index - b.index);
+}
+
+/**
+ * A statement's facts counted within the role's allowed actions; null when nothing is left. The
+ * wildcard flags (`*`, `service:*`, the write patterns) stay as written: they say what the author
+ * wrote, the counts what it grants.
+ */
+function withinAllowed(catalog: ActionCatalog, st: PolicyStatement, starResource: boolean, facts: ActionFacts, allowed: ActionSet): { facts: ActionFacts; blockedActionCount: number; remainingServices: string[] } | null {
+  const granted = statementActionSet(catalog, st).andInPlace(allowed);
+  const actionCount = granted.count();
+  if (actionCount === 0) return null;
+  if (actionCount === facts.actionCount) return { facts, blockedActionCount: 0, remainingServices: [] };
+  const actions = st.Action ?? [];
+  const wildcardSet = catalog.expandAllToSet(actions.filter(isWildcard)).andInPlace(writeOrPermissionsActions(catalog)).andInPlace(allowed);
+  const onStar = starResource ? granted.clone().andInPlace(catalog.resourceLevelSet).andNotInPlace(documentedStar(catalog)) : null;
+  return {
+    facts: {
+      ...facts,
+      wildcardWriteActionSample: catalog.names(wildcardSet, SAMPLE),
+      wildcardWriteActionCount: wildcardSet.count(),
+      resourceLevelActionsOnStar: onStar ? catalog.names(onStar, STAR_SAMPLE) : [],
+      resourceLevelActionsOnStarCount: onStar ? onStar.count() : 0,
+      actionCount,
+    },
+    blockedActionCount: facts.actionCount - actionCount,
+    remainingServices: servicesWithAny(catalog, granted).slice(0, 20),
+  };
 }
 
 /** Services whose every action is in `set`, sorted. */

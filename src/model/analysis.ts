@@ -160,8 +160,16 @@ export interface GrantAnalysis {
   resourceLevelActionsOnStarCount: number;
   notAction: string[];
   notResource: string[];
-  /** Number of concrete actions the statement grants (after NotAction complement). */
+  /**
+   * Number of concrete actions the statement grants (after NotAction complement), and the role may
+   * use: the counts and samples above leave out what the role's Deny statements on every resource
+   * and its permissions boundary block.
+   */
   actionCount: number;
+  /** Of the statement's actions, how many the role's Deny statements or boundary block (0 when none can). */
+  blockedActionCount?: number;
+  /** After those, every action left is in one of these services (only when some were blocked; at most 20). */
+  remainingServices?: string[];
 }
 
 /** An AWS managed policy attached to the role whose content grants admin or service-wide access (LR004). */
