@@ -11,16 +11,16 @@
  * object (WeakMap), so mutate a copy, not a document already generated from.
  */
 
+import { destinationPermission } from "../analysis/index.js";
 import { LeastroleError } from "../errors.js";
 import type { CanonicalDocument, LambdaFunction } from "../model/document.js";
 import type { PrincipalUsage } from "../model/usage.js";
+import { windowCoverage } from "../usage/window-coverage.js";
 import { currentPolicies, roleOf } from "./current-policies.js";
 import { exceptionGrants } from "./exceptions.js";
 import { loadActionCatalogSync, type ActionCatalog } from "./iam.js";
 import { DEFAULT_PREFIX_THRESHOLD, mergeActionUsage, observedGrants, type Place } from "./observed.js";
 import { configurationRequirements } from "./requirements.js";
-import { destinationPermission } from "../analysis/index.js";
-import { windowCoverage } from "../usage/window-coverage.js";
 import { sizePolicies } from "./size.js";
 import { groupStatements, normaliseGrants, toPolicyDocument } from "./statements.js";
 import type { AppliedException, GenerateOptions, GeneratedPolicy, GenerationWarning, Grant, PolicyBuild, RoleGeneration, WildcardExplanation } from "./types.js";
