@@ -7,7 +7,8 @@
 #   nothing for the pattern, so the permission the author meant is missing (the function gets
 #   AccessDenied on that path) and the policy misleads whoever reads it. It can also be an action
 #   newer than the shipped catalog: the message names the catalog version. AWS managed policies
-#   are left out (AWS keeps retired actions in them).
+#   are left out (AWS keeps retired actions in them). Names that AWS's own SAM policy templates
+#   write (SQSPollerPolicy's SQS batch API names) are info, and the message says so.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
 #     description: Actions, resources, and condition keys for AWS services
@@ -34,8 +35,8 @@ findings := [finding |
 	finding := {
 		"resource": analysis.role_resource(role),
 		"detail": analysis.statement_id(s.policy, s.index),
-		"severity": "low",
-		"message": sprintf("Role %s: %s Statement[%d] allows %s, which %s no action in the AWS action catalog (iam-data %s): it grants nothing; a typo leaves the intended permission missing", [role.name, s.policy, s.index, concat(", ", s.unknownActions), verb(s.unknownActions), catalog_version]),
+		"severity": severity(s),
+		"message": sprintf("Role %s: %s Statement[%d] allows %s, which %s no action in the AWS action catalog (iam-data %s): it grants nothing; %s", [role.name, s.policy, s.index, concat(", ", s.unknownActions), verb(s.unknownActions), catalog_version, consequence(s)]),
 		"evidence": {
 			"policy": s.policy,
 			"statementIndex": s.index,
@@ -45,6 +46,45 @@ findings := [finding |
 		},
 	}
 ]
+
+# Names that AWS's own SAM policy templates write though they are not IAM actions: the API names
+# of SQS's batch calls, authorised by sqs:DeleteMessage and sqs:ChangeMessageVisibility, which
+# SQSPollerPolicy grants beside them. In a statement that grants the authorising action too, not
+# a permission left missing: info, saying so. Written alone (a user's own policy), still low.
+# test/rules/unknown-action.test.ts holds this table equal to the shipped SAM policy templates.
+aws_template_names := {
+	"sqs:changemessagevisibilitybatch": {"template": "SQSPollerPolicy", "authorisedBy": "sqs:ChangeMessageVisibility"},
+	"sqs:deletemessagebatch": {"template": "SQSPollerPolicy", "authorisedBy": "sqs:DeleteMessage"},
+}
+
+from_aws_template(s) if {
+	granted := {lower(a) | some a in s.actions}
+	every a in s.unknownActions {
+		entry := aws_template_names[lower(a)]
+		lower(entry.authorisedBy) in granted
+	}
+}
+
+severity(s) := "info" if from_aws_template(s)
+
+severity(s) := "low" if not from_aws_template(s)
+
+consequence(s) := sprintf("AWS's SAM policy template %s writes %s, and %s, granted here too, authorise%s those calls", [
+	concat(", ", sort({aws_template_names[lower(a)].template | some a in s.unknownActions})),
+	it_or_them(s.unknownActions),
+	concat(", ", sort({aws_template_names[lower(a)].authorisedBy | some a in s.unknownActions})),
+	verb_s(s.unknownActions),
+]) if {
+	from_aws_template(s)
+} else := "a typo leaves the intended permission missing"
+
+it_or_them(patterns) := "it" if count(patterns) == 1
+
+it_or_them(patterns) := "them" if count(patterns) > 1
+
+verb_s(patterns) := "s" if count(patterns) == 1
+
+verb_s(patterns) := "" if count(patterns) > 1
 
 verb(patterns) := "names" if count(patterns) == 1
 

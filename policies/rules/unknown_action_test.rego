@@ -4,7 +4,7 @@ import data.leastrole.rules.unknown_action
 
 statement(over) := object.union({
 	"policy": "inline:app", "policyKind": "inline", "index": 0, "sid": null, "effect": "Allow",
-	"unknownActions": [],
+	"actions": [], "unknownActions": [],
 }, over)
 
 doc(statements, exec) := {
@@ -59,4 +59,28 @@ test_roles_that_are_not_execution_roles_are_skipped if {
 test_catalog_version_defaults_when_the_document_has_no_meta if {
 	some f in unknown_action.findings with input as {"roles": [{"arn": "arn:aws:iam::1:role/r", "name": "r", "facts": {"statements": [statement({"unknownActions": ["x:Y"]})]}, "analysis": {"executionRole": true}}]}
 	contains(f.message, "(iam-data unknown)")
+}
+
+# SQSPollerPolicy, as the SAM translator expands it: AWS wrote these names, not the user.
+test_names_from_aws_sam_templates_are_info_and_said_so if {
+	poller := ["sqs:ChangeMessageVisibility", "sqs:ChangeMessageVisibilityBatch", "sqs:DeleteMessage", "sqs:DeleteMessageBatch", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+	s := statement({"actions": poller, "unknownActions": ["sqs:ChangeMessageVisibilityBatch", "sqs:DeleteMessageBatch"]})
+	some f in unknown_action.findings with input as doc([s], true)
+	f.severity == "info"
+	f.message == "Role app: inline:app Statement[0] allows sqs:ChangeMessageVisibilityBatch, sqs:DeleteMessageBatch, which name no action in the AWS action catalog (iam-data 0.1.2): it grants nothing; AWS's SAM policy template SQSPollerPolicy writes them, and sqs:ChangeMessageVisibility, sqs:DeleteMessage, granted here too, authorise those calls"
+}
+
+# Written alone, as a user's own policy would: the permission meant (sqs:DeleteMessage) is missing.
+test_a_batch_name_alone_stays_low if {
+	s := statement({"actions": ["sqs:DeleteMessageBatch", "sqs:ReceiveMessage"], "unknownActions": ["sqs:DeleteMessageBatch"]})
+	some f in unknown_action.findings with input as doc([s], true)
+	f.severity == "low"
+	endswith(f.message, "a typo leaves the intended permission missing")
+}
+
+# One of them beside a real typo: the typo decides.
+test_a_typo_beside_them_stays_low if {
+	s := statement({"actions": ["sqs:DeleteMessage", "sqs:DeleteMessageBatch", "sqs:SendMesage"], "unknownActions": ["sqs:DeleteMessageBatch", "sqs:SendMesage"]})
+	some f in unknown_action.findings with input as doc([s], true)
+	f.severity == "low"
 }
