@@ -260,10 +260,15 @@ async function buildFrom(
     document.usage = labelling.section;
     // Time arithmetic follows the activity data unless the caller fixed the instant.
     if (!options.asOf && document.usage.window) document.meta.asOf = document.usage.window.end;
+    // What the usage readers said of their files (an Access Advisor report whose role is unknown,
+    // skipped records, an empty file), beside the account's warnings; a file's partial reasons as
+    // warnings of their own unless the reader already said the same.
+    const said = new Set(aggregate.warnings.map((w) => `${w.file ?? ""}\u0000${w.message}`));
     for (const f of aggregate.files) {
       document.meta.sources.push({ path: f.path, kind: f.format.startsWith("usage-query") ? "usage-query-rows" : f.format.startsWith("access-advisor") ? "access-advisor" : f.format.startsWith("access-analyzer") ? "access-analyzer" : "cloudtrail", sha256: f.sha256, records: f.records });
-      for (const reason of f.partialReasons) document.meta.warnings.push({ code: "partial-usage-file", severity: "warning", file: f.path, message: reason });
+      for (const reason of f.partialReasons) if (!said.has(`${f.path}\u0000${reason}`)) document.meta.warnings.push({ code: "partial-usage-file", severity: "warning", file: f.path, message: reason });
     }
+    document.meta.warnings.push(...aggregate.warnings);
     document.meta.sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     clock("usage", t);
   }

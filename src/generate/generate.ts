@@ -188,6 +188,15 @@ function usageWarnings(document: CanonicalDocument, fn: LambdaFunction, sessions
       message: "Whether the trail logs data events is unknown: if it does not, data-plane calls (S3 objects, DynamoDB items, SQS messages) are missing from the policy.",
     });
   }
+  // Seen used by Access Advisor (the role's last access, inside the window) but in no CloudTrail
+  // record of the function: without a call there are no resources to grant, so not in the policy.
+  const advisorOnly = (u.labels.find((l) => l.functionArn === fn.arn)?.permissions ?? []).filter((p) => p.label === "used" && p.sources.includes("access-advisor") && !p.sources.includes("cloudtrail")).map((p) => p.action);
+  if (advisorOnly.length > 0) {
+    w.push({
+      code: "used-outside-trail",
+      message: `Access Advisor saw ${advisorOnly.slice(0, 10).join(", ")}${advisorOnly.length > 10 ? ` and ${advisorOnly.length - 10} more` : ""} used inside the window, but no CloudTrail record of the function shows the call${advisorOnly.length === 1 ? "" : "s"}: not in the policy (no resources known). Keep what the function needs as kept exceptions, or give the logs that hold the calls.`,
+    });
+  }
   const others = (indexOf(document).sessionsByRole.get(fn.roleArn) ?? []).filter((p) => p.sessionKind === "other");
   if (others.length > 0) {
     w.push({

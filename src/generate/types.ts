@@ -112,6 +112,7 @@ export type GenerationWarningCode =
   | "exception-unknown-action"
   | "requirement-unknown-resource"
   | "target-not-understood"
+  | "used-outside-trail"
   | "document-partial"
   | "split-into-several-policies"
   | "unresolved-references"

@@ -246,7 +246,19 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
       if (keep) labelSets.push(ls);
     }
     section.labels = labelSets;
-    section.disagreements = owners.flatMap((o) => disagreementsOf.get(o) ?? []).sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.action, b.action) || cmp(a.message, b.message));
+    // Once each per function: a role with a service-level and an action-level report says the same
+    // thing twice of one function (two functions sharing the role each keep theirs).
+    section.disagreements = owners
+      .flatMap((o) => {
+        const seen = new Set<string>();
+        return (disagreementsOf.get(o) ?? []).filter((d) => {
+          const k = `${d.roleArn}\u0000${d.action}\u0000${d.message}`;
+          if (seen.has(k)) return false;
+          seen.add(k);
+          return true;
+        });
+      })
+      .sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.action, b.action) || cmp(a.message, b.message));
     section.coverage.partialReasons = [...new Set(partialReasons)].sort();
     section.coverage.partial = section.coverage.partialReasons.length > 0;
     return section;
@@ -427,6 +439,12 @@ function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, s
         } else if (!recent) {
           p.sources = [...new Set([...p.sources, "access-advisor"])].sort();
         }
+      } else if (p.label === "unknowable" && actionRecent && !p.sources.includes("access-advisor")) {
+        // Evidence of use needs no coverage: Access Advisor saw the action inside the window though
+        // the logs do not cover it (or never show it). The role's when it has one function.
+        const msg = `Access Advisor: ${p.action} last accessed ${actionEntry?.lastAccessed}`;
+        if (sharedBy <= 1) Object.assign(p, { label: "used", reason: msg, lastUsed: actionEntry?.lastAccessed ?? null, sources: [...new Set([...p.sources, "access-advisor"])].sort() });
+        else Object.assign(p, { reason: `${p.reason}; ${msg} by one of the ${sharedBy} functions sharing the role`, sources: [...new Set([...p.sources, "access-advisor"])].sort() });
       } else if (p.label === "used" && p.sources.includes("cloudtrail") && (svc.lastAuthenticated === null || svc.lastAuthenticated < start) && report.completedAt !== null && p.lastUsed !== null && p.lastUsed < report.completedAt) {
         out.push({ roleArn: ls.roleArn, action: p.action, message: `CloudTrail shows ${p.action} used ${p.lastUsed}, Access Advisor reports service ${svc.namespace} ${svc.lastAuthenticated === null ? "never" : `last`} accessed${svc.lastAuthenticated === null ? "" : ` ${svc.lastAuthenticated}`}` });
       }

@@ -254,6 +254,12 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
   const path = acc.path;
   if (isAccessAdvisorOutput(doc)) {
     acc.format = "access-advisor";
+    // A job still running or failed is a report of nothing yet: said and left out, without making
+    // every other input partial (CloudTrail may cover the window by itself).
+    if (isObj(doc) && doc.JobStatus !== undefined && doc.JobStatus !== "COMPLETED") {
+      acc.warnings.push(warn("access-advisor-job-not-completed", `Access Advisor job status is ${String(doc.JobStatus)}, not COMPLETED: the report is left out; fetch it again when the job has completed`, path));
+      return;
+    }
     try {
       const report = parseAccessAdvisor(doc, path);
       if (report.roleArn === null) acc.warnings.push(warn("access-advisor-role-unknown", "Access Advisor output does not say which role it is about; name the file after the URL-encoded role ARN", path));

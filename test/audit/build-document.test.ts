@@ -3,7 +3,8 @@
  * between must reach the caller as itself, with the readers stopped (no hang, no stray rejection).
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildDocument } from "../../src/audit/build-document.js";
@@ -34,6 +35,18 @@ describe("buildDocument with CloudTrail", () => {
     expect(one.usage.coverage.recordsRead).toBeGreaterThan(0);
     expect(two).toEqual(one);
     expect(auto).toEqual(one);
+  });
+
+  it("carries what the usage readers said of a file into the document's warnings (an Advisor report of no known role)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-advisor-"));
+    const report = join(dir, "report.json");
+    writeFileSync(report, JSON.stringify({ JobStatus: "COMPLETED", JobType: "SERVICE_LEVEL", JobCreationDate: "2026-11-27T00:00:00Z", JobCompletionDate: "2026-11-27T00:01:00Z", ServicesLastAccessed: [{ ServiceName: "Amazon S3", ServiceNamespace: "s3", TotalAuthenticatedEntities: 0 }] }));
+    try {
+      const doc = await buildDocument([demo, report], { asOf: "2026-11-28T00:00:00Z" });
+      expect(doc.meta.warnings.filter((w) => w.code === "access-advisor-role-unknown").map((w) => w.file)).toEqual([report]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("lists every CloudTrail file among the sources with its SHA-256, as the account's files", async () => {

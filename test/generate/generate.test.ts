@@ -144,6 +144,20 @@ describe("generatePolicy", () => {
   });
 });
 
+describe("permissions Access Advisor saw used that no CloudTrail record shows", () => {
+  it("are said, by name, not silently left out", () => {
+    const r = roleArn("w-role");
+    const fn = lambdaFunction("w", r);
+    const doc = document([fn], [role(r, [fn.arn])], [session(fn, [action("sqs:SendMessage", 3, [`arn:aws:sqs:${REGION}:${ACCOUNT}:q`])])], { windowDays: 30 });
+    const label = (a: string, sources: string[]) => ({ action: a, label: "used" as const, reason: null, lastUsed: "2026-10-20T00:00:00Z", daysSinceLastUsed: 11, sources, exception: null });
+    doc.usage.labels = [{ roleArn: r, functionArn: fn.arn, fullWindow: true, permissions: [label("s3:GetBucketLocation", ["access-advisor"]), label("sqs:SendMessage", ["access-advisor", "cloudtrail"])] }];
+    const g = generatePolicy(doc, fn.arn, { windowDays: 30 }, catalog);
+    expect(g.warnings.filter((w) => w.code === "used-outside-trail").map((w) => w.message)).toEqual([
+      "Access Advisor saw s3:GetBucketLocation used inside the window, but no CloudTrail record of the function shows the call: not in the policy (no resources known). Keep what the function needs as kept exceptions, or give the logs that hold the calls.",
+    ]);
+  });
+});
+
 describe("targets whose service cannot be told", () => {
   it("are said, not silently left out of the policy", () => {
     const fn = lambdaFunction("orders-api", roleArn("orders-role"), { deadLetterTargetArn: "my-sqs-arn", destinations: { onSuccess: `arn:aws:sqs:${REGION}:${ACCOUNT}:done`, onFailure: null } });

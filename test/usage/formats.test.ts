@@ -57,6 +57,17 @@ describe("shapes", () => {
     expect(labelUsage(await readUsage([BIG, write("lookup-mgmt2.json", JSON.stringify(page))], { workers: 1 }), doc).coverage.dataEvents).toBe("unknown");
   });
 
+  it("an Access Advisor job still running or failed is left out with a warning, and makes nothing partial", async () => {
+    const report = (status: string) => ({ JobStatus: status, JobType: "SERVICE_LEVEL", JobCreationDate: "2026-11-27T00:00:00Z", ServicesLastAccessed: [] });
+    const role = encodeURIComponent("arn:aws:iam::123456789012:role/app");
+    const a = await readUsage([write(`${role}.json`, JSON.stringify(report("IN_PROGRESS"))), BIG], { workers: 1 });
+    expect(a.accessAdvisor).toEqual([]);
+    expect(a.coverage.partial).toBe(false);
+    expect(a.warnings.map((w) => [w.code, w.message])).toEqual([["access-advisor-job-not-completed", "Access Advisor job status is IN_PROGRESS, not COMPLETED: the report is left out; fetch it again when the job has completed"]]);
+    const failed = await readUsage([write(`failed-${role}.json`, JSON.stringify(report("FAILED")))], { workers: 1 });
+    expect([failed.coverage.partial, failed.warnings.map((w) => w.code)]).toEqual([false, ["access-advisor-job-not-completed"]]);
+  });
+
   it("reads JSON Lines and EventBridge envelopes", async () => {
     const jsonl = write("events.jsonl", records.map((r) => JSON.stringify(r)).join("\n") + "\n");
     const eb = write("eb.jsonl", records.map((r) => JSON.stringify({ version: "0", "detail-type": "AWS API Call via CloudTrail", source: "aws.ec2", detail: r })).join("\n"));

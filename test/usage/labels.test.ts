@@ -167,6 +167,25 @@ describe("labels", () => {
     expect(s.labels.flatMap((l) => l.permissions).some((p) => p.label === "unused")).toBe(false);
   });
 
+  it("Access Advisor's evidence of use needs no coverage: used for a role's only function, noted for a shared role", () => {
+    // The window (from 2026-10-06) is not covered by the logs (they end 2026-10-31); Advisor saw
+    // s3:ListAllMyBuckets on 2026-10-15.
+    const alone = { ...DOC, functions: DOC.functions.filter((f) => f.name !== "orders-worker") };
+    const one = labelUsage(agg, alone, { asOf: "2026-11-05T00:00:00Z" });
+    const p = one.labels.find((l) => l.functionArn === fnArn("orders-api"))?.permissions.find((x) => x.action === "s3:ListAllMyBuckets");
+    expect([p?.label, p?.reason, p?.lastUsed, p?.sources]).toEqual(["used", "Access Advisor: s3:ListAllMyBuckets last accessed 2026-10-15T12:00:00Z", "2026-10-15T12:00:00Z", ["access-advisor"]]);
+    const shared = labelUsage(agg, DOC, { asOf: "2026-11-05T00:00:00Z" });
+    const q = shared.labels.find((l) => l.functionArn === fnArn("orders-api"))?.permissions.find((x) => x.action === "s3:ListAllMyBuckets");
+    expect([q?.label, q?.sources]).toEqual(["unknowable", ["access-advisor"]]);
+    expect(q?.reason).toContain("Access Advisor: s3:ListAllMyBuckets last accessed 2026-10-15T12:00:00Z by one of the 2 functions sharing the role");
+  });
+
+  it("a role's two Advisor reports (service and action level) give each disagreement once per function", () => {
+    const twice = labelUsage({ ...agg, accessAdvisor: [...agg.accessAdvisor, ...agg.accessAdvisor] }, DOC, { asOf: "2026-11-01T00:00:00Z" });
+    const once = labelUsage(agg, DOC, { asOf: "2026-11-01T00:00:00Z" });
+    expect(twice.disagreements).toEqual(once.disagreements);
+  });
+
   it("merges Access Advisor and Access Analyzer and lists where they disagree", () => {
     const s = labelUsage(agg, DOC, { asOf: "2026-11-01T00:00:00Z", exceptions: [{ action: "ssm:Get*", functionArn: fnArn("orders-worker"), reason: "disaster recovery runbook" }] });
     const api = labelsOf(s, "orders-api");
