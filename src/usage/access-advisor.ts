@@ -43,15 +43,15 @@ export function parseAccessAdvisor(doc: unknown, file: string, roleArn: string |
     if (!isObj(s) || typeof s.ServiceNamespace !== "string") throw new Error(`ServicesLastAccessed[${i}]: no ServiceNamespace`);
     if (typeof s.LastAuthenticatedEntity === "string") entities.add(s.LastAuthenticatedEntity);
     const tracked = Array.isArray(s.TrackedActionsLastAccessed)
-      ? s.TrackedActionsLastAccessed.filter(isObj).filter((a) => typeof a.ActionName === "string").map((a) => ({
+      ? s.TrackedActionsLastAccessed.filter(isObj).filter((a) => typeof a.ActionName === "string").map((a, j) => ({
           // ActionName has no service prefix (§4): joined with ServiceNamespace here.
           action: `${s.ServiceNamespace as string}:${a.ActionName as string}`,
-          lastAccessed: typeof a.LastAccessedTime === "string" ? normaliseTime(a.LastAccessedTime) : null,
+          lastAccessed: timeOrNull(a.LastAccessedTime, `ServicesLastAccessed[${i}].TrackedActionsLastAccessed[${j}].LastAccessedTime`),
         }))
       : null;
     services.push({
       namespace: s.ServiceNamespace,
-      lastAuthenticated: typeof s.LastAuthenticated === "string" ? normaliseTime(s.LastAuthenticated) : null,
+      lastAuthenticated: timeOrNull(s.LastAuthenticated, `ServicesLastAccessed[${i}].LastAuthenticated`),
       actions: tracked,
     });
   });
@@ -70,6 +70,17 @@ export function parseAccessAdvisor(doc: unknown, file: string, roleArn: string |
     completedAt: typeof doc.JobCompletionDate === "string" ? normaliseTime(doc.JobCompletionDate) : null,
     services: services.sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0)),
   };
+}
+
+/**
+ * A last-access time, or null when there is none. One that is there but is no timestamp is an
+ * error: read as "never accessed", it would make a used permission look unused.
+ */
+function timeOrNull(v: unknown, where: string): string | null {
+  if (v === undefined || v === null) return null;
+  const t = typeof v === "string" ? normaliseTime(v) : null;
+  if (t === null) throw new Error(`${where} ${JSON.stringify(v)} is not a timestamp`);
+  return t;
 }
 
 function roleFromFileName(file: string): string | null {

@@ -68,6 +68,15 @@ describe("shapes", () => {
     expect([failed.coverage.partial, failed.warnings.map((w) => w.code)]).toEqual([false, ["access-advisor-job-not-completed"]]);
   });
 
+  it("an Access Advisor time that is no timestamp makes the report unusable, named, not 'never accessed'", async () => {
+    const role = encodeURIComponent("arn:aws:iam::123456789012:role/app");
+    const report = { JobStatus: "COMPLETED", JobType: "SERVICE_LEVEL", JobCompletionDate: "2026-11-27T00:01:00Z", ServicesLastAccessed: [{ ServiceName: "Amazon S3", ServiceNamespace: "s3", LastAuthenticated: "30/10/2026 09:11" }] };
+    const a = await readUsage([write(`bad-date-${role}.json`, JSON.stringify(report))], { workers: 1 });
+    expect(a.accessAdvisor).toEqual([]);
+    expect(a.coverage.partial).toBe(true);
+    expect(a.warnings.map((w) => w.message)).toEqual(['Access Advisor output cannot be used: ServicesLastAccessed[0].LastAuthenticated "30/10/2026 09:11" is not a timestamp']);
+  });
+
   it("reads JSON Lines and EventBridge envelopes", async () => {
     const jsonl = write("events.jsonl", records.map((r) => JSON.stringify(r)).join("\n") + "\n");
     const eb = write("eb.jsonl", records.map((r) => JSON.stringify({ version: "0", "detail-type": "AWS API Call via CloudTrail", source: "aws.ec2", detail: r })).join("\n"));
