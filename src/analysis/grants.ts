@@ -95,19 +95,27 @@ function actionFacts(catalog: ActionCatalog, st: PolicyStatement, starResource: 
   const relevant = fullWildcardAction || serviceWildcards.length > 0 || writeWildcards.length > 0 || starResource || st.NotAction !== undefined || st.NotResource !== undefined;
   // The sets below are built only for the statements kept (most scoped statements are not).
   if (!relevant) return cache.set(key, null);
-  const wildcardSet = catalog.expandAllToSet(actions.filter(isWildcard)).andInPlace(write);
-  const granted = statementActionSet(catalog, st);
+  return cache.set(key, { fullWildcardAction, serviceWildcards, writeWildcards, ...actionCounts(catalog, actions, statementActionSet(catalog, st), starResource, null) });
+}
+
+type ActionCounts = Pick<ActionFacts, "wildcardWriteActionSample" | "wildcardWriteActionCount" | "resourceLevelActionsOnStar" | "resourceLevelActionsOnStarCount" | "actionCount">;
+
+/**
+ * What a statement's actions count to: the write actions its wildcard patterns reach, the scopable
+ * actions it grants on `*`, all it grants (`granted`, the statement's set), within `allowed` when
+ * given (the role's allowed actions).
+ */
+function actionCounts(catalog: ActionCatalog, actions: readonly string[], granted: ActionSet, starResource: boolean, allowed: ActionSet | null): ActionCounts {
+  const wildcardSet = catalog.expandAllToSet(actions.filter(isWildcard)).andInPlace(writeOrPermissionsActions(catalog));
+  if (allowed !== null) wildcardSet.andInPlace(allowed);
   const onStar = starResource ? granted.clone().andInPlace(catalog.resourceLevelSet).andNotInPlace(documentedStar(catalog)) : null;
-  return cache.set(key, {
-    fullWildcardAction,
-    serviceWildcards,
-    writeWildcards,
+  return {
     wildcardWriteActionSample: catalog.names(wildcardSet, SAMPLE),
     wildcardWriteActionCount: wildcardSet.count(),
     resourceLevelActionsOnStar: onStar ? catalog.names(onStar, STAR_SAMPLE) : [],
     resourceLevelActionsOnStarCount: onStar ? onStar.count() : 0,
     actionCount: granted.count(),
-  });
+  };
 }
 
 /**
@@ -174,18 +182,8 @@ function withinAllowed(catalog: ActionCatalog, st: PolicyStatement, starResource
   const actionCount = granted.count();
   if (actionCount === 0) return null;
   if (actionCount === facts.actionCount) return { facts, blockedActionCount: 0, remainingServices: [] };
-  const actions = st.Action ?? [];
-  const wildcardSet = catalog.expandAllToSet(actions.filter(isWildcard)).andInPlace(writeOrPermissionsActions(catalog)).andInPlace(allowed);
-  const onStar = starResource ? granted.clone().andInPlace(catalog.resourceLevelSet).andNotInPlace(documentedStar(catalog)) : null;
   return {
-    facts: {
-      ...facts,
-      wildcardWriteActionSample: catalog.names(wildcardSet, SAMPLE),
-      wildcardWriteActionCount: wildcardSet.count(),
-      resourceLevelActionsOnStar: onStar ? catalog.names(onStar, STAR_SAMPLE) : [],
-      resourceLevelActionsOnStarCount: onStar ? onStar.count() : 0,
-      actionCount,
-    },
+    facts: { ...facts, ...actionCounts(catalog, st.Action ?? [], granted, starResource, allowed) },
     blockedActionCount: facts.actionCount - actionCount,
     remainingServices: servicesWithAny(catalog, granted).slice(0, 20),
   };

@@ -20,7 +20,7 @@ import { currentPolicies, roleOf } from "./current-policies.js";
 import { exceptionGrants } from "./exceptions.js";
 import { loadActionCatalogSync, type ActionCatalog } from "./iam.js";
 import { DEFAULT_PREFIX_THRESHOLD, mergeActionUsage, observedGrants, type Place } from "./observed.js";
-import { configurationRequirements } from "./requirements.js";
+import { configurationRequirements, deliveryTargets } from "./requirements.js";
 import { sizePolicies } from "./size.js";
 import { groupStatements, normaliseGrants, toPolicyDocument } from "./statements.js";
 import type { AppliedException, GenerateOptions, GeneratedPolicy, GenerationWarning, Grant, PolicyBuild, RoleGeneration, WildcardExplanation } from "./types.js";
@@ -211,15 +211,9 @@ function requiredGrants(fn: LambdaFunction, catalog: ActionCatalog, warnings: Ge
   const out: Grant[] = [];
   // A target whose service cannot be told (a parameter's placeholder default, `<your_queue_arn>`)
   // needs a permission nobody can write: said, not silently left out.
-  const targets: Array<[string | null, string]> = [
-    [fn.deadLetterTargetArn, "dead-letter target"],
-    [fn.destinations.onSuccess, "on-success destination"],
-    [fn.destinations.onFailure, "on-failure destination"],
-    ...fn.triggers.map((t): [string | null, string] => [t.onFailureDestination, `on-failure destination of ${t.eventSourceArn ?? t.uuid ?? "an event source mapping"}`]),
-  ];
-  for (const [target, what] of targets) {
-    if (target !== null && destinationPermission(target) === null) {
-      warnings.push({ code: "target-not-understood", message: `The ${what} ${target} is not an SQS, SNS, Lambda, EventBridge or S3 ARN: the permission Lambda needs to send to it is not in the policy. Give the real ARN (--parameter for a template's parameter).` });
+  for (const { arn, detail } of deliveryTargets(fn)) {
+    if (destinationPermission(arn) === null) {
+      warnings.push({ code: "target-not-understood", message: `The ${detail} ${arn} is not an SQS, SNS, Lambda, EventBridge or S3 ARN: the permission Lambda needs to send to it is not in the policy. Give the real ARN (--parameter for a template's parameter).` });
     }
   }
   for (const r of configurationRequirements(fn)) {

@@ -15,6 +15,7 @@
 import YAML, { isScalar, type Node } from "yaml";
 import type { PolicyDocument } from "../model/document.js";
 import type { GeneratedStatement, PolicyBuild } from "./types.js";
+import { unknownPlaces } from "./unknown-places.js";
 
 /** Alphanumeric CloudFormation logical ID from any text (max 255). */
 export function logicalId(s: string, suffix: string): string {
@@ -83,18 +84,12 @@ const CFN_REFERENCE = /^(?:AWS::[A-Za-z]+|[A-Za-z0-9]+(?:\.[A-Za-z0-9.]+)?)$/;
  * and the reader's `unknown` region/account filled with the pseudo parameters.
  */
 export function cloudFormationValue(s: string): string | { "Fn::Sub": string } {
-  const parts = s.split(":");
-  const unknownPlace = s.startsWith("arn:") && parts.length >= 6 && (parts[3] === "unknown" || parts[4] === "unknown");
+  const places = unknownPlaces(s);
   const refs = [...s.matchAll(/\$\{([^}]*)\}/g)].some((m) => CFN_REFERENCE.test(m[1] as string));
-  if (!unknownPlace && !refs) return s;
-  let body = s.replace(/\$\{([^}]*)\}/g, (all, inner: string) => (CFN_REFERENCE.test(inner) ? all : `\${!${inner}}`));
-  if (unknownPlace) {
-    const p = body.split(":");
-    if (p[3] === "unknown") p[3] = "${AWS::Region}";
-    if (p[4] === "unknown") p[4] = "${AWS::AccountId}";
-    body = p.join(":");
-  }
-  return { "Fn::Sub": body };
+  if (places === null && !refs) return s;
+  // The pseudo parameters filled in are CFN_REFERENCEs: the escaping below keeps them.
+  const text = places === null ? s : [...places.head.map((p, i) => (i === 3 && places.region ? "${AWS::Region}" : i === 4 && places.account ? "${AWS::AccountId}" : p)), places.resource].join(":");
+  return { "Fn::Sub": text.replace(/\$\{([^}]*)\}/g, (all, inner: string) => (CFN_REFERENCE.test(inner) ? all : `\${!${inner}}`)) };
 }
 
 function withReferences(doc: PolicyDocument): unknown {

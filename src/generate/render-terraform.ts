@@ -11,6 +11,7 @@
 
 import type { PolicyDocument, PolicyStatement } from "../model/document.js";
 import type { GeneratedStatement, PolicyBuild, SizedPolicy } from "./types.js";
+import { unknownPlaces } from "./unknown-places.js";
 
 /** A value in the HCL we write: strings, tuples of values, objects with optional comments. */
 type HclValue = string | HclTuple | HclObject;
@@ -125,11 +126,10 @@ const UNKNOWN_REGION = "data.aws_region.leastrole.name";
 
 /** An ARN with `unknown` in its region or account part, as HCL with those parts interpolated; null otherwise. */
 function unknownPlaceArn(s: string, keepReferences: boolean): string | null {
-  if (!s.startsWith("arn:")) return null;
-  const parts = s.split(":");
-  if (parts.length < 6 || (parts[3] !== "unknown" && parts[4] !== "unknown")) return null;
-  const head = parts.slice(0, 5).map((p, i) => (i === 3 && p === "unknown" ? `\${${UNKNOWN_REGION}}` : i === 4 && p === "unknown" ? `\${${UNKNOWN_ACCOUNT}}` : hclString(p).slice(1, -1)));
-  return `"${[...head, hclString(parts.slice(5).join(":"), keepReferences).slice(1, -1)].join(":")}"`;
+  const places = unknownPlaces(s);
+  if (places === null) return null;
+  const head = places.head.map((p, i) => (i === 3 && places.region ? `\${${UNKNOWN_REGION}}` : i === 4 && places.account ? `\${${UNKNOWN_ACCOUNT}}` : hclString(p).slice(1, -1)));
+  return `"${[...head, hclString(places.resource, keepReferences).slice(1, -1)].join(":")}"`;
 }
 
 /** The data blocks the rendered HCL refers to (unknownPlaceArn), to put before it. */

@@ -19,15 +19,21 @@ import { requiredPermissions } from "../analysis/index.js";
 import type { LambdaFunction } from "../model/document.js";
 import type { RequiredPermission } from "./types.js";
 
+/** Where the function's results and failures go: its dead-letter target, destinations and event source mappings' on-failure destinations. */
+export function deliveryTargets(fn: LambdaFunction): { arn: string; purpose: RequiredPermission["purpose"]; detail: string }[] {
+  const all: Array<[string | null, RequiredPermission["purpose"], string]> = [
+    [fn.deadLetterTargetArn, "dead-letter", "dead-letter target"],
+    [fn.destinations.onSuccess, "destination", "on-success destination"],
+    [fn.destinations.onFailure, "destination", "on-failure destination"],
+    ...fn.triggers.map((t): [string | null, RequiredPermission["purpose"], string] => [t.onFailureDestination, "trigger-destination", `on-failure destination of ${t.eventSourceArn ?? t.uuid ?? "an event source mapping"}`]),
+  ];
+  return all.filter((x): x is [string, RequiredPermission["purpose"], string] => x[0] !== null).map(([arn, purpose, detail]) => ({ arn, purpose, detail }));
+}
+
 function s3Buckets(fn: LambdaFunction): { target: string; purpose: RequiredPermission["purpose"]; detail: string }[] {
-  const out: { target: string; purpose: RequiredPermission["purpose"]; detail: string }[] = [];
-  const add = (arn: string | null, purpose: RequiredPermission["purpose"], detail: string): void => {
-    if (arn !== null && arn.split(":")[2] === "s3") out.push({ target: arn.replace(/\/.*$/, ""), purpose, detail });
-  };
-  add(fn.destinations.onSuccess, "destination", "on-success destination");
-  add(fn.destinations.onFailure, "destination", "on-failure destination");
-  for (const t of fn.triggers) add(t.onFailureDestination, "trigger-destination", `on-failure destination of ${t.eventSourceArn ?? t.uuid ?? "an event source mapping"}`);
-  return out;
+  return deliveryTargets(fn)
+    .filter((d) => d.arn.split(":")[2] === "s3")
+    .map((d) => ({ target: d.arn.replace(/\/.*$/, ""), purpose: d.purpose, detail: d.detail }));
 }
 
 /** Every permission the function's configuration requires, with a human detail per row. */

@@ -437,19 +437,25 @@ function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, s
           out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
           Object.assign(p, { label: "unknowable", reason: msg });
         } else if (!recent) {
-          p.sources = [...new Set([...p.sources, "access-advisor"])].sort();
+          p.sources = withSource(p.sources, "access-advisor");
         }
       } else if (p.label === "unknowable" && actionRecent && !p.sources.includes("access-advisor")) {
         // Evidence of use needs no coverage: Access Advisor saw the action inside the window though
         // the logs do not cover it (or never show it). The role's when it has one function.
         const msg = `Access Advisor: ${p.action} last accessed ${actionEntry?.lastAccessed}`;
-        if (sharedBy <= 1) Object.assign(p, { label: "used", reason: msg, lastUsed: actionEntry?.lastAccessed ?? null, sources: [...new Set([...p.sources, "access-advisor"])].sort() });
-        else Object.assign(p, { reason: `${p.reason}; ${msg} by one of the ${sharedBy} functions sharing the role`, sources: [...new Set([...p.sources, "access-advisor"])].sort() });
+        p.sources = withSource(p.sources, "access-advisor");
+        if (sharedBy <= 1) Object.assign(p, { label: "used", reason: msg, lastUsed: actionEntry?.lastAccessed ?? null });
+        else p.reason = `${p.reason}; ${msg} by one of the ${sharedBy} functions sharing the role`;
       } else if (p.label === "used" && p.sources.includes("cloudtrail") && (svc.lastAuthenticated === null || svc.lastAuthenticated < start) && report.completedAt !== null && p.lastUsed !== null && p.lastUsed < report.completedAt) {
         out.push({ roleArn: ls.roleArn, action: p.action, message: `CloudTrail shows ${p.action} used ${p.lastUsed}, Access Advisor reports service ${svc.namespace} ${svc.lastAuthenticated === null ? "never" : `last`} accessed${svc.lastAuthenticated === null ? "" : ` ${svc.lastAuthenticated}`}` });
       }
     }
   }
+}
+
+/** The sources of a label with one more, sorted, once. */
+function withSource(sources: readonly string[], source: string): string[] {
+  return [...new Set([...sources, source])].sort();
 }
 
 /** One active Access Analyzer finding of the label set's role, merged into its labels. */
@@ -458,7 +464,7 @@ function mergeAccessAnalyzer(ls: PermissionLabels, f: AccessAnalyzerFinding, out
     const svc = f.services.find((s) => s.namespace.toLowerCase() === serviceOf(p.action));
     const unusedByAnalyzer = f.findingType === "UnusedIAMRole" || (svc !== undefined && (svc.actions === null || svc.actions.some((a) => a.action.toLowerCase() === p.action.toLowerCase())));
     if (!unusedByAnalyzer) continue;
-    if (p.label === "unused") p.sources = [...new Set([...p.sources, "access-analyzer"])].sort();
+    if (p.label === "unused") p.sources = withSource(p.sources, "access-analyzer");
     else if (p.label === "used") out.push({ roleArn: ls.roleArn, action: p.action, message: `Access Analyzer finding ${f.id} reports ${p.action} unused; ${p.sources.join(", ")} shows it used ${p.lastUsed ?? ""}`.trim() });
   }
 }
