@@ -14,7 +14,7 @@
 
 import YAML, { isScalar, type Node } from "yaml";
 import type { PolicyDocument } from "../model/document.js";
-import type { GeneratedStatement, PolicyBuild } from "./types.js";
+import type { GeneratedStatement, KeptRole, PolicyBuild } from "./types.js";
 import { unknownPlaces } from "./unknown-places.js";
 
 /** Alphanumeric CloudFormation logical ID from any text (max 255). */
@@ -70,6 +70,8 @@ export interface CloudFormationTarget extends PolicyBuild {
    * `unknown` region/account parts become `Fn::Sub` (`${AWS::Region}`, `${AWS::AccountId}`).
    */
   cloudFormationReferences?: boolean;
+  /** Today's role, when the target keeps its name: its path, and its logical ID from a template. */
+  kept?: KeptRole;
 }
 
 /**
@@ -113,14 +115,19 @@ export function renderCloudFormation(targets: readonly CloudFormationTarget[]): 
   const used = new Map<string, number>();
   for (const t of targets) {
     // Logical IDs are alphanumeric, so `orders-api` and `orders_api` collide: number repeats.
-    const baseName = logicalId(t.roleName, "");
+    // A role read from a template keeps its logical ID, so the output can take its place there.
+    const own = t.kept?.resourceName;
+    const baseName = own ?? logicalId(t.roleName, "");
     const seen = (used.get(baseName) ?? 0) + 1;
     used.set(baseName, seen);
-    const stem = seen === 1 ? t.roleName : `${t.roleName} ${seen}`;
-    const roleId = logicalId(stem, "Role");
+    const stem = seen === 1 ? (own ?? t.roleName) : `${own ?? t.roleName} ${seen}`;
+    const roleId = own !== undefined && seen === 1 ? own : logicalId(stem, "Role");
     const inline = t.policies.filter((p) => p.kind === "inline");
     const managed = t.policies.filter((p) => p.kind === "managed");
-    const properties: { [k: string]: unknown } = { RoleName: t.roleName, AssumeRolePolicyDocument: TRUST };
+    // A name the template left to CloudFormation stays so: writing the logical ID as RoleName would replace the role.
+    const properties: { [k: string]: unknown } = t.kept?.generatedName === true ? {} : { RoleName: t.roleName };
+    if (t.kept !== undefined && t.kept.path !== "/") properties.Path = t.kept.path;
+    properties.AssumeRolePolicyDocument = TRUST;
     if (inline.length > 0) {
       properties.Policies = inline.map((p) => ({ PolicyName: p.name, PolicyDocument: t.cloudFormationReferences ? withReferences(p.document) : p.document }));
       inline.forEach((p, i) => annotations.push({ path: ["Resources", roleId, "Properties", "Policies", i, "PolicyDocument"], policy: p.document, build: t }));

@@ -20,7 +20,7 @@ import { loadActionCatalogSync, type ActionCatalog } from "./iam.js";
 import { renderCloudFormation, renderSamPolicies } from "./render-cloudformation.js";
 import { renderDiffMarkdown, renderPolicyMarkdown } from "./render-markdown.js";
 import { renderTerraform } from "./render-terraform.js";
-import type { GenerateOptions, PolicyBuild } from "./types.js";
+import type { GenerateOptions, KeptRole, PolicyBuild } from "./types.js";
 
 export type GenerateFormat = "json" | "terraform" | "cloudformation" | "sam" | "markdown";
 
@@ -137,10 +137,36 @@ function referencesOf(document: CanonicalDocument): { terraformReferences: boole
   return { terraformReferences: kinds.has("terraform-plan"), cloudFormationReferences: kinds.has("cloudformation") };
 }
 
+/**
+ * What the renderers keep of each target's role today (path; logical ID or Terraform resource name
+ * when the role was read from a template or plan), for targets whose role keeps today's name.
+ */
+function keptRoles(document: CanonicalDocument): (t: GenerateTarget) => KeptRole | undefined {
+  const kinds = new Map(document.meta.sources.map((s) => [s.path, s.kind]));
+  const roles = new Map(document.roles.map((r) => [r.arn, r]));
+  return (t) => {
+    const role = roles.get(t.currentRoleArn);
+    if (role === undefined || role.name !== t.build.roleName) return undefined;
+    const kept: KeptRole = { path: role.path === "" ? "/" : role.path };
+    const kind = role.source === null ? undefined : kinds.get(role.source.file);
+    const address = role.source?.address ?? null;
+    if (kind === "cloudformation" && address !== null && /^[A-Za-z0-9]+$/.test(address)) {
+      kept.resourceName = address;
+      if (role.generatedName === true) kept.generatedName = true;
+    } else if (kind === "terraform-plan" && address !== null) {
+      // Only a root module's unindexed role: a module's or a counted one cannot be replaced by one block here.
+      const m = /^aws_iam_role\.([A-Za-z_][A-Za-z0-9_-]*)$/.exec(address);
+      if (m) kept.resourceName = m[1] as string;
+    }
+    return kept;
+  };
+}
+
 /** Generate and render. Deterministic: same document and options, same bytes. */
 export function runGenerate(document: CanonicalDocument, options: GenerateRunOptions = {}, catalog: ActionCatalog = loadActionCatalogSync()): GenerateRunResult {
   const targets = selectTargets(document, options, catalog);
   const refs = referencesOf(document);
+  const kept = keptRoles(document);
   const diffs = options.diff === true ? targets.map((t) => diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog)) : [];
   let output: string;
   if (options.diff === true) {
@@ -148,10 +174,10 @@ export function runGenerate(document: CanonicalDocument, options: GenerateRunOpt
   } else {
     switch (options.format ?? "json") {
       case "terraform":
-        output = renderTerraform(targets.map((t) => ({ ...t.build, subject: t.subject, ...refs })));
+        output = renderTerraform(targets.map((t) => ({ ...t.build, subject: t.subject, ...refs, kept: kept(t) })));
         break;
       case "cloudformation":
-        output = renderCloudFormation(targets.map((t) => ({ ...t.build, subject: t.subject, ...refs })));
+        output = renderCloudFormation(targets.map((t) => ({ ...t.build, subject: t.subject, ...refs, kept: kept(t) })));
         break;
       case "sam":
         output = targets.map((t) => renderSamPolicies({ ...t.build, subject: t.subject, ...refs })).join(YAML_SEPARATOR);

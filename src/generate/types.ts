@@ -208,3 +208,17 @@ export interface RoleGeneration {
    */
   union: PolicyBuild;
 }
+
+/**
+ * Today's role, when the generated role keeps its name: what the Terraform and CloudFormation
+ * renderers keep of it so that their output replaces the role where it is defined instead of
+ * making a second one (a role whose path or logical ID changed is a new role).
+ */
+export interface KeptRole {
+  /** IAM path ("/" when none). */
+  path: string;
+  /** The template's logical ID (CloudFormation input) or the root module's resource name (Terraform input). */
+  resourceName?: string;
+  /** The template leaves the name to CloudFormation: the output leaves `RoleName` out too. */
+  generatedName?: boolean;
+}

@@ -179,6 +179,12 @@ export interface Role {
   permissionsBoundaryArn: string | null;
   lastUsed: { date: string | null; region: string | null } | null;
   tags: { [key: string]: string };
+  /**
+   * Set (true) when the input leaves the role's name to be made at deployment (a CloudFormation
+   * role without a literal `RoleName`): `name` is then the template's logical ID, not the role's
+   * name in AWS. Absent otherwise.
+   */
+  generatedName?: boolean;
   /** Where each trust policy statement is written, by index (IaC inputs); absent when the input does not say. */
   trustStatementSources?: (SourceLocation | null)[];
   /** The trust policy lets lambda.amazonaws.com (or edgelambda) assume the role. */

@@ -44,8 +44,11 @@ describe("serverless-patterns SAM templates (ARNs are CloudFormation references)
     const r = runGenerate(document, { format: "cloudformation" });
     const consumer = r.targets.find((t) => t.subject.endsWith(":function:ConsumerFunction"))!;
     expect(consumer.build.warnings.map((w) => w.code)).toContain("unresolved-references");
-    const tpl = YAML.parse(r.output) as { Resources: { [id: string]: { Properties: { Policies?: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] } }[] } } } };
-    const statements = tpl.Resources.ConsumerFunctionRoleRole?.Properties.Policies?.[0]?.PolicyDocument.Statement ?? [];
+    const tpl = YAML.parse(r.output) as { Resources: { [id: string]: { Properties: { RoleName?: string; Policies?: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] } }[] } } } };
+    // The role SAM makes for the function keeps its logical ID, and its name stays CloudFormation's to make.
+    expect(Object.keys(tpl.Resources)).toContain("ConsumerFunctionRole");
+    expect(tpl.Resources.ConsumerFunctionRole?.Properties.RoleName).toBeUndefined();
+    const statements = tpl.Resources.ConsumerFunctionRole?.Properties.Policies?.[0]?.PolicyDocument.Statement ?? [];
     const stream = statements.find((s) => s.Action.includes("dynamodb:GetRecords"));
     expect(stream?.Resource).toEqual([{ "Fn::Sub": "${DynamoDBTable.StreamArn}" }]);
     const logs = statements.find((s) => s.Action.includes("logs:PutLogEvents"));

@@ -388,6 +388,7 @@ export class TemplateReader {
       permissionsBoundaryArn: boundary ?? null,
       lastUsed: null,
       tags: Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1))),
+      ...(this.fixedName(r, "RoleName") === undefined ? { generatedName: true } : {}),
       source: this.location(r.sourcePath, id),
     });
   }
