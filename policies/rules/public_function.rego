@@ -1,12 +1,16 @@
 # METADATA
 # title: Function invocable by the public, by any account's resources, or cross-account
 # description: |
-#   The function's resource-based policy lets someone outside the account invoke it: Principal `*`
-#   without a condition on the source (critical: anyone on the internet with AWS credentials), a
-#   service principal (s3, sns, events …) without aws:SourceArn or aws:SourceAccount (medium: the
-#   confused-deputy problem, any account's bucket or topic can trigger it), or another AWS account
-#   (medium: cross-account invoke should be deliberate). A function URL with AuthType NONE is a
-#   public HTTPS endpoint (high; suppress it when the function authenticates callers itself).
+#   The function's resource-based policy lets someone outside the account invoke, read or change
+#   it: Principal `*` without a condition pinning the source (critical: anyone with AWS
+#   credentials), a service principal (s3, sns, events …) without aws:SourceArn naming an account or
+#   aws:SourceAccount (medium: the confused-deputy problem, any account's bucket or topic can
+#   trigger it; high when it may read or change the function), or another AWS account (medium to
+#   invoke, high to read the code and environment variables or to change the function). A
+#   condition pins the source only with fixed values: a wildcard in the account, `...IfExists`,
+#   `ForAllValues:`, `Null` or a negated operator admit any caller. A function URL with AuthType
+#   NONE is a public HTTPS endpoint (high; suppress it when the function authenticates callers
+#   itself).
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
 #     description: Resource-based policies for Lambda
@@ -31,6 +35,8 @@ import data.leastrole.lib.analysis
 source_keys := {
 	"aws:sourcearn", "aws:sourceaccount", "aws:principalorgid", "aws:sourceorgid",
 	"aws:principalaccount", "aws:principalarn", "aws:sourceowner", "aws:principalorgpaths", "aws:sourceorgpaths",
+	# The Alexa skill ID that AddPermission's EventSourceToken pins an alexa-appkit grant to.
+	"lambda:eventsourcetoken",
 }
 
 findings := array.concat(statement_findings, url_findings)
@@ -40,7 +46,7 @@ statement_findings := [finding |
 	some index, st in fn.resourcePolicy.Statement
 	st.Effect == "Allow"
 	not closed(fn, index)
-	invokes(st)
+	grant(st)
 	not url_statement_of_public_url(fn, st)
 	some issue in issues(st, fn)
 	finding := {
@@ -93,15 +99,155 @@ invoke_pattern(a) if glob.match(a, [":"], "lambda:invokefunctionurl")
 
 invoke_pattern(a) if glob.match(a, [":"], "lambda:invokeasync")
 
+# Actions a function's resource policy can grant beyond invoking (AddPermission takes any function
+# action): reading the code and environment variables (GetFunction returns both, the environment
+# may hold secrets), and changing the function: its code, configuration, permissions, versions and
+# aliases, or deleting it.
+read_actions := {"lambda:getfunction", "lambda:getfunctionconfiguration"}
+
+change_actions := {
+	"lambda:updatefunctioncode", "lambda:updatefunctionconfiguration", "lambda:deletefunction",
+	"lambda:addpermission", "lambda:removepermission", "lambda:publishversion",
+	"lambda:createalias", "lambda:updatealias", "lambda:deletealias",
+	"lambda:createfunctionurlconfig", "lambda:updatefunctionurlconfig", "lambda:deletefunctionurlconfig",
+	"lambda:putfunctioneventinvokeconfig", "lambda:updatefunctioneventinvokeconfig",
+	"lambda:putfunctionconcurrency", "lambda:deletefunctionconcurrency",
+}
+
+grants_any(st, targets) if {
+	some a in object.get(st, "Action", [])
+	some t in targets
+	glob.match(lower(a), [], t)
+}
+
+# What the statement lets its principals do, the worst of it: change, read, invoke.
+grant(st) := "change" if {
+	grants_any(st, change_actions)
+} else := "read" if {
+	grants_any(st, read_actions)
+} else := "invoke" if {
+	invokes(st)
+}
+
+verb := {
+	"invoke": "invoke the function",
+	"read": "read the function's code and environment variables",
+	"change": "change the function (its code, configuration or permissions)",
+}
+
 condition_keys(st) := sort({lower(k) | some _, block in object.get(st, "Condition", {}); some k, _ in block})
 
-pinned(st) if {
+# A condition pins the caller when it requires one of the source keys to equal fixed values: every
+# value without a wildcard where an account would be matched (AWS Config's
+# lambda-function-public-access-prohibited: "fixed values that don't contain a wildcard"). Not
+# pinning: negated operators; `...IfExists` and `ForAllValues:` (true when the request has no such
+# key, as a direct call has no aws:SourceArn); `Null`; one wildcard value among fixed ones (the
+# values are ORed). Conditions are ANDed, so one pinning condition pins the statement.
+pinning_values(st) := {pins |
 	some op, block in object.get(st, "Condition", {})
-	not contains(lower(op), "not")
+	pinning_operator(trim_prefix(lower(op), "foranyvalue:"))
 	some k, values in block
-	lower(k) in source_keys
-	some v in values
-	v != "*"
+	key := lower(k)
+	key in source_keys
+	count(values) > 0
+	every v in values {
+		fixed(key, v)
+	}
+	pins := {[key, v] | some v in values}
+}
+
+pinning_operator(op) if op in {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
+
+pinned(st) if count(pinning_values(st)) > 0
+
+account_keys := {"aws:sourceaccount", "aws:principalaccount", "aws:sourceowner"}
+
+# Values that name one organisation or skill: fixed when free of wildcards.
+org_keys := {"aws:principalorgid", "aws:sourceorgid", "lambda:eventsourcetoken"}
+
+org_path_keys := {"aws:principalorgpaths", "aws:sourceorgpaths"}
+
+arn_keys := {"aws:sourcearn", "aws:principalarn"}
+
+# A template's `${AWS::AccountId}` or `${Param}` is one fixed value once deployed; `unknown` is the
+# account a template reader writes into the ARN of one of the stack's own resources
+# (`!GetAtt Rule.Arn`) when it is not told the account.
+fixed_account(a) if regex.match(`^(\d{12}|\$\{[^}]*\}|unknown)$`, a)
+
+reference(a) if regex.match(`^(\$\{[^}]*\}|unknown)$`, a)
+
+# An ARN's fifth field, the account; the fields before it may be template references holding
+# colons (`${AWS::Region}`).
+arn_account(arn) := m[0][1] if {
+	m := regex.find_all_string_submatch_n(`^arn:(?:[^:$]|\$\{[^}]*\}|\$)*:(?:[^:$]|\$\{[^}]*\}|\$)*:(?:[^:$]|\$\{[^}]*\}|\$)*:((?:[^:$]|\$\{[^}]*\}|\$)*)`, arn, 1)
+	count(m) == 1
+}
+
+fixed(key, v) if {
+	key in account_keys
+	is_string(v)
+	fixed_account(v)
+}
+
+fixed(key, v) if {
+	key in org_keys
+	is_string(v)
+	v != ""
+	not regex.match(`[*?]`, v)
+}
+
+fixed(key, v) if {
+	key in org_path_keys
+	is_string(v)
+	regex.match(`^(o-[a-z0-9]+|\$\{[^}]*\})/`, v)
+}
+
+# An ARN names its account in the fifth field; an S3 bucket's ARN names none (any account can own
+# a bucket of that name once it is free), so a bucket ARN alone does not pin the account.
+fixed(key, v) if {
+	key in arn_keys
+	is_string(v)
+	fixed_account(arn_account(v))
+}
+
+# `${Rule.Arn}`: a template resource's ARN, or a parameter holding one; fixed once deployed.
+fixed(key, v) if {
+	key in arn_keys
+	is_string(v)
+	reference(v)
+}
+
+# The accounts a pinning condition admits; "own" for an organisation, a template reference, or when
+# the function's own account is not known (nothing to compare with).
+admitted(fn, key, v) := "own" if {
+	not key in account_keys
+	not key in arn_keys
+} else := "own" if {
+	not regex.match(`^\d{12}$`, fn.accountId)
+} else := account if {
+	key in account_keys
+	account := v
+	not reference(account)
+	account != fn.accountId
+} else := account if {
+	key in arn_keys
+	account := arn_account(v)
+	not reference(account)
+	account != fn.accountId
+} else := "own"
+
+# Pinned to the function's own account (or organisation) by at least one condition.
+pinned_to_own(st, fn) if {
+	some values in pinning_values(st)
+	every pin in values {
+		admitted(fn, pin[0], pin[1]) == "own"
+	}
+}
+
+# Pinned only to other accounts: the accounts named.
+other_accounts(st, fn) := sort({a | some values in pinning_values(st); some pin in values; a := admitted(fn, pin[0], pin[1]); a != "own"}) if {
+	pinned(st)
+	not pinned_to_own(st, fn)
 }
 
 # The statements Lambda adds for a function URL with AuthType NONE are reported once, as the URL:
@@ -139,22 +285,42 @@ principal_ids(st, type) := object.get(st.Principal, type, []) if is_object(st.Pr
 
 principal_ids(st, _) := [] if not is_object(st.Principal)
 
-issues(st, fn) := {issue |
+issues(st, fn) := (({issue |
 	wildcard_principal(st)
 	not pinned(st)
-	issue := {"kind": "public", "severity": "critical", "message": "lets anyone invoke the function (Principal \"*\" without a source condition)"}
+	issue := {"kind": "public", "severity": "critical", "message": sprintf("lets anyone %s (Principal \"*\" without a source condition)", [verb[grant(st)]])}
 } | {issue |
 	some svc in principal_ids(st, "Service")
 	not pinned(st)
-	issue := {"kind": sprintf("service:%s", [svc]), "severity": "medium", "message": sprintf("lets %s invoke the function on behalf of any account (no aws:SourceArn or aws:SourceAccount)", [svc])}
-} | {issue |
+	issue := {"kind": sprintf("service:%s", [svc]), "severity": unpinned_service_severity[grant(st)], "message": sprintf("lets %s %s on behalf of any account (no aws:SourceArn with an account, nor aws:SourceAccount)", [svc, verb[grant(st)]])}
+}) | {issue |
+	wildcard_or_service(st)
+	accounts := other_accounts(st, fn)
+	issue := {"kind": sprintf("account:%s", [concat(",", accounts)]), "severity": account_severity[grant(st)], "message": sprintf("lets account %s %s (its conditions admit only %s)", [concat(", ", accounts), verb[grant(st)], plural_accounts(accounts)])}
+}) | {issue |
 	some id in principal_ids(st, "AWS")
 	id != "*"
 	account := account_of(id)
 	account != fn.accountId
-	issue := {"kind": sprintf("account:%s", [account]), "severity": "medium", "message": sprintf("lets account %s invoke the function", [account])}
+	issue := {"kind": sprintf("account:%s", [account]), "severity": account_severity[grant(st)], "message": sprintf("lets account %s %s", [account, verb[grant(st)]])}
 }
+
+unpinned_service_severity := {"invoke": "medium", "read": "high", "change": "high"}
+
+account_severity := {"invoke": "medium", "read": "high", "change": "high"}
+
+plural_accounts(accounts) := "that account" if count(accounts) == 1
+
+plural_accounts(accounts) := "those accounts" if count(accounts) > 1
+
+wildcard_or_service(st) if wildcard_principal(st)
+
+wildcard_or_service(st) if count(principal_ids(st, "Service")) > 0
 
 account_of(id) := id if regex.match(`^\d{12}$`, id)
 
-account_of(id) := split(id, ":")[4] if startswith(id, "arn:")
+# A template's `arn:aws:iam::${AWS::AccountId}:root` is the account the stack deploys to.
+account_of(id) := account if {
+	account := arn_account(id)
+	not reference(account)
+}

@@ -53,8 +53,96 @@ test_same_account_is_fine if {
 	count(public_function.findings) == 0 with input as {"functions": [fn([allow({"AWS": ["123456789012"]}, ["lambda:InvokeFunction"], {})], null)]}
 }
 
-test_non_invoke_actions_are_ignored if {
-	count(public_function.findings) == 0 with input as {"functions": [fn([allow("*", ["lambda:GetFunction"], {})], null)]}
+# A resource policy can grant any function action: reading it (GetFunction returns the code and the
+# environment variables) or changing it is worse than invoking it.
+test_non_invoke_actions_are_judged_by_what_they_let_others_do if {
+	fs := public_function.findings with input as {"functions": [fn(
+		[
+			allow("*", ["lambda:GetFunctionConfiguration"], {}),
+			allow({"AWS": ["444455556666"]}, ["lambda:GetFunction"], {}),
+			allow({"AWS": ["arn:aws:iam::444455556666:root"]}, ["lambda:*"], {}),
+			allow({"AWS": ["444455556666"]}, ["lambda:ListTags"], {}),
+		],
+		null,
+	)]}
+	got := {[f.detail, f.severity] | some f in fs}
+	got == {["statement:0:public", "critical"], ["statement:1:account:444455556666", "high"], ["statement:2:account:444455556666", "high"]}
+	some f in fs
+	f.detail == "statement:0:public"
+	f.message == "Function api: resource policy Statement[0] lets anyone read the function's code and environment variables (Principal \"*\" without a source condition)"
+	some g in fs
+	g.detail == "statement:2:account:444455556666"
+	g.message == "Function api: resource policy Statement[2] lets account 444455556666 change the function (its code, configuration or permissions)"
+}
+
+# Conditions that look like restrictions but admit any caller (AWS Config's
+# lambda-function-public-access-prohibited: only fixed values without a wildcard make a policy
+# non-public; IAM: ...IfExists and ForAllValues: are true when the request has no such key).
+test_conditions_that_do_not_pin_the_caller if {
+	unpinned := [
+		{"ArnLike": {"aws:SourceArn": ["arn:aws:sns:us-east-1:*:alerts"]}},
+		{"StringLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/*"]}},
+		{"ForAllValues:StringEquals": {"aws:PrincipalOrgID": ["o-abc123def4"]}},
+		{"StringEqualsIfExists": {"aws:SourceAccount": ["123456789012"]}},
+		{"Null": {"aws:SourceArn": ["false"]}},
+		{"StringEquals": {"aws:SourceAccount": ["123456789012", "*"]}},
+		{"StringLike": {"aws:SourceAccount": ["1234567890*"]}},
+		{"ArnLike": {"aws:SourceArn": ["arn:aws:s3:::uploads-bucket"]}},
+		{"StringLike": {"aws:PrincipalOrgID": ["o-*"]}},
+	]
+	every c in unpinned {
+		some f in public_function.findings with input as {"functions": [fn([allow("*", ["lambda:InvokeFunction"], c)], null)]}
+		f.severity == "critical"
+	}
+}
+
+test_conditions_that_pin_the_caller_to_the_own_account_or_organisation if {
+	pinned := [
+		{"StringEquals": {"aws:SourceAccount": ["123456789012"]}},
+		{"ArnLike": {"aws:SourceArn": ["arn:aws:sns:us-east-1:123456789012:*"]}},
+		{"StringEquals": {"aws:PrincipalOrgID": ["o-abc123def4"]}},
+		{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-abc123def4/r-ab12/*"]}},
+		{"StringEquals": {"aws:PrincipalAccount": ["123456789012"]}},
+		{"StringEquals": {"aws:SourceAccount": ["${AWS::AccountId}"]}},
+		{"ArnLike": {"aws:SourceArn": ["arn:aws:sns:${AWS::Region}:${AWS::AccountId}:alerts"]}},
+		{"ArnLike": {"aws:SourceArn": ["arn:aws:events:unknown:unknown:rule/EventRuleInsert"]}},
+		{"ArnLike": {"aws:SourceArn": ["${EventRuleInsert.Arn}"]}},
+		{"StringEqualsIfExists": {"aws:SourceAccount": ["123456789012"]}, "StringEquals": {"aws:PrincipalOrgID": ["o-abc123def4"]}},
+	]
+	every c in pinned {
+		count(public_function.findings) == 0 with input as {"functions": [fn([allow("*", ["lambda:InvokeFunction"], c)], null)]}
+	}
+}
+
+# Pinned, but to someone else: a cross-account grant, not a public one.
+test_conditions_that_pin_the_caller_to_another_account if {
+	fs := public_function.findings with input as {"functions": [fn(
+		[
+			allow("*", ["lambda:InvokeFunction"], {"StringEquals": {"aws:PrincipalAccount": ["444455556666"]}}),
+			allow({"Service": ["s3.amazonaws.com"]}, ["lambda:InvokeFunction"], {"StringEquals": {"aws:SourceAccount": ["444455556666"]}}),
+		],
+		null,
+	)]}
+	{[f.detail, f.severity] | some f in fs} == {["statement:0:account:444455556666", "medium"], ["statement:1:account:444455556666", "medium"]}
+	some f in fs
+	f.detail == "statement:0:account:444455556666"
+	f.message == "Function api: resource policy Statement[0] lets account 444455556666 invoke the function (its conditions admit only that account)"
+}
+
+# S3 bucket ARNs name no account: aws:SourceArn alone leaves the confused deputy (AWS Config's rule
+# asks for aws:SourceAccount with S3).
+test_s3_with_source_arn_alone_is_a_confused_deputy if {
+	some f in public_function.findings with input as {"functions": [fn([allow({"Service": ["s3.amazonaws.com"]}, ["lambda:InvokeFunction"], {"ArnLike": {"AWS:SourceArn": ["arn:aws:s3:::uploads-bucket"]}})], null)]}
+	f.detail == "statement:0:service:s3.amazonaws.com"
+	f.severity == "medium"
+}
+
+test_alexa_with_its_skill_token_is_pinned if {
+	count(public_function.findings) == 0 with input as {"functions": [fn([allow({"Service": ["alexa-appkit.amazonaws.com"]}, ["lambda:InvokeFunction"], {"StringEquals": {"lambda:EventSourceToken": ["amzn1.ask.skill.xxxx"]}})], null)]}
+}
+
+test_template_account_principal_is_the_own_account if {
+	count(public_function.findings) == 0 with input as {"functions": [fn([allow({"AWS": ["arn:aws:iam::${AWS::AccountId}:root"]}, ["lambda:InvokeFunction"], {})], null)]}
 }
 
 test_deny_statements_are_ignored if {

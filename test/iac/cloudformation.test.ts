@@ -241,6 +241,41 @@ Resources:
   });
 });
 
+describe("AWS::Lambda::Permission principals and Booleans as templates write them", () => {
+  const template = `
+Parameters:
+  PartnerAccount: {Type: String}
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: {FunctionName: fn, Handler: x.y, Runtime: python3.12, Role: arn:aws:iam::123456789012:role/r, Code: {ZipFile: x}}
+  OwnAccount:
+    Type: AWS::Lambda::Permission
+    Properties: {FunctionName: !Ref Fn, Action: lambda:InvokeFunction, Principal: !Ref AWS::AccountId}
+  Partner:
+    Type: AWS::Lambda::Permission
+    Properties: {FunctionName: !Ref Fn, Action: lambda:InvokeFunction, Principal: !Ref PartnerAccount}
+  Events:
+    Type: AWS::Lambda::Permission
+    Properties: {FunctionName: !Ref Fn, Action: lambda:InvokeFunction, Principal: events.amazonaws.com}
+  UrlInvoke:
+    Type: AWS::Lambda::Permission
+    Properties: {FunctionName: !Ref Fn, Action: lambda:InvokeFunction, Principal: "*", InvokedViaFunctionUrl: "true"}
+`;
+
+  it("an account given by reference is an AWS principal, not a service; InvokedViaFunctionUrl may be the string \"true\"", () => {
+    const f = readCloudFormationTemplate(template, "t.yaml");
+    const statements = f.functions[0]?.resourcePolicy?.Statement ?? [];
+    // In logical ID order: Events, OwnAccount, Partner, UrlInvoke.
+    expect(statements.map((s) => [s.Principal, s.Condition ?? null])).toEqual([
+      [{ Service: ["events.amazonaws.com"] }, null],
+      [{ AWS: ["${AWS::AccountId}"] }, null],
+      [{ AWS: ["${PartnerAccount}"] }, null],
+      ["*", { Bool: { "lambda:InvokedViaFunctionUrl": ["true"] } }],
+    ]);
+  });
+});
+
 describe("bad templates", () => {
   const error = (text: string, file = "bad.yaml"): InputError => {
     try {

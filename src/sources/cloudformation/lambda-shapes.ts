@@ -113,6 +113,9 @@ export function permissionStatement(p: PermissionInput): PolicyStatement {
   if (principal === "*") statement.Principal = "*";
   else if (/^\d{12}$/.test(principal)) statement.Principal = { AWS: [`arn:aws:iam::${principal}:root`] };
   else if (principal.startsWith("arn:")) statement.Principal = { AWS: [principal] };
+  // `!Ref AWS::AccountId` or a parameter the template was not given: an account (or principal
+  // ARN) once deployed, never a service (service principals are DNS names).
+  else if (/^\$\{[^}]*\}$/.test(principal)) statement.Principal = { AWS: [principal] };
   else statement.Principal = { Service: [principal] };
   const condition: NonNullable<PolicyStatement["Condition"]> = {};
   const stringEquals: { [k: string]: string[] } = {};

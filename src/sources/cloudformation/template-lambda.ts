@@ -206,7 +206,9 @@ export function readPermission(reader: TemplateReader, id: string, r: SamResourc
     functionUrlAuthType: s("FunctionUrlAuthType"),
     eventSourceToken: s("EventSourceToken"),
   });
-  if (reader.prop(r, "InvokedViaFunctionUrl") === true) {
+  // CloudFormation takes a Boolean property as `true` or as the string "true" (any case).
+  const viaUrl = reader.prop(r, "InvokedViaFunctionUrl");
+  if (viaUrl === true || (typeof viaUrl === "string" && viaUrl.toLowerCase() === "true")) {
     statement.Condition = { ...(statement.Condition ?? {}), Bool: { "lambda:InvokedViaFunctionUrl": ["true"] } };
   }
   reader.statementOrigins.set(statement, reader.location(r.sourcePath, id));
