@@ -7,6 +7,7 @@ import type { PolicyDocument, PolicyStatement } from "../model/document.js";
 import type { TrustAnalysis, TrustedPrincipal, TrustedPrincipalKind } from "../model/analysis.js";
 import { accountOf, byString } from "./policies.js";
 import { conditionalFrom } from "./iam.js";
+import { globMatches } from "../iam/wildcard.js";
 
 /** Lambda's service principals: the regular one and Lambda@Edge's. */
 export const LAMBDA_PRINCIPALS = new Set(["lambda.amazonaws.com", "edgelambda.amazonaws.com"]);
@@ -34,8 +35,13 @@ const RESTRICTING_KEYS = new Set([
   "accounts.google.com:aud",
   "cognito-identity.amazonaws.com:aud",
   "token.actions.githubusercontent.com:sub",
-  "token.actions.githubusercontent.com:aud",
 ]);
+
+/**
+ * GitHub's audience is `sts.amazonaws.com` for every repository that uses the official action: it
+ * does not tell one caller from another (the subject does).
+ */
+const NOT_RESTRICTING = new Set(["token.actions.githubusercontent.com:aud"]);
 
 function conditionKeys(st: PolicyStatement): string[] {
   const keys = new Set<string>();
@@ -43,16 +49,61 @@ function conditionKeys(st: PolicyStatement): string[] {
   return [...keys].sort(byString);
 }
 
+/** Keys whose values are accounts, or ARNs naming one in their fifth field. */
+const ACCOUNT_KEYS = new Set(["aws:sourceaccount", "aws:principalaccount"]);
+const ARN_KEYS = new Set(["aws:sourcearn", "aws:principalarn"]);
+
+/** A 12-digit account, or a template reference that is one once deployed. */
+const FIXED_ACCOUNT = /^(?:\d{12}|\$\{[^}]*\}|unknown)$/;
+
+/** An ARN's account field; the fields before it may be template references holding colons. */
+function arnAccount(arn: string): string | null {
+  const field = "(?:[^:$]|\\$\\{[^}]*\\}|\\$)*";
+  const m = new RegExp(`^arn:${field}:${field}:${field}:(${field})`).exec(arn);
+  return m ? (m[1] as string) : null;
+}
+
+/**
+ * Whether a condition value names a fixed caller for its key (AWS Config's "fixed values that don't
+ * contain a wildcard" where the caller's identity is matched): a wildcard in an account, in a
+ * GitHub subject's owner (`repo:*`), or a value that is all wildcards admits anyone.
+ */
+function fixedValue(key: string, value: unknown): boolean {
+  if (typeof value !== "string") return value !== null && value !== undefined;
+  if (value === "" || /^[*?]+$/.test(value)) return false;
+  if (ACCOUNT_KEYS.has(key)) return FIXED_ACCOUNT.test(value);
+  if (ARN_KEYS.has(key)) return /^\$\{[^}]*\}$/.test(value) || FIXED_ACCOUNT.test(arnAccount(value) ?? "");
+  if (key === "token.actions.githubusercontent.com:sub") return /^repo:[^*?/:]+\//.test(value);
+  if (key === "aws:principalorgid" || key === "aws:sourceorgid") return !/[*?]/.test(value);
+  return true;
+}
+
+/**
+ * A condition pins the caller when it requires a restricting key to match fixed values. Not
+ * pinning: `Null` and negated operators; `...IfExists` and `ForAllValues:` (both true when the
+ * request lacks the key); a wildcard value among fixed ones (values are ORed). Conditions are
+ * ANDed: one pinning condition pins the statement.
+ */
 function restricts(st: PolicyStatement): boolean {
   for (const [op, block] of Object.entries(st.Condition ?? {})) {
-    // `Null` and negated operators do not pin a caller by themselves.
-    if (/^Null$/i.test(op) || /Not/i.test(op.replace(/^For(All|Any)Values?:/i, ""))) continue;
+    const base = op.replace(/^ForAnyValue:/i, "");
+    if (/^Null$/i.test(base) || /Not/i.test(base) || /IfExists$/i.test(base) || /^ForAllValues:/i.test(base)) continue;
     for (const [key, values] of Object.entries(block)) {
       const k = key.toLowerCase();
-      const pinned = RESTRICTING_KEYS.has(k) || /:(aud|sub|oaud)$/.test(k);
-      if (pinned && values.some((v) => v !== "*" && v !== "")) return true;
+      const pinned = !NOT_RESTRICTING.has(k) && (RESTRICTING_KEYS.has(k) || /:(aud|sub|oaud)$/.test(k));
+      if (pinned && values.length > 0 && values.every((v) => fixedValue(k, v))) return true;
     }
   }
+  return false;
+}
+
+/** The actions that let a principal assume a role; sts:TagSession and sts:SetSourceIdentity only go with them. */
+const ASSUME_ACTIONS = ["sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml"];
+
+/** The statement lets its principals assume the role (not only tag the session or set a source identity). */
+function canAssume(st: PolicyStatement): boolean {
+  if (st.Action !== undefined) return st.Action.some((p) => ASSUME_ACTIONS.some((a) => globMatches(p, a, true)));
+  if (st.NotAction !== undefined) return ASSUME_ACTIONS.some((a) => !st.NotAction!.some((p) => globMatches(p, a, true)));
   return false;
 }
 
@@ -75,6 +126,7 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
   (trust?.Statement ?? []).forEach((st, statementIndex) => {
     if (st.Effect !== "Allow") return;
     if (conditionalFrom(st, earliest) === null) return;
+    if (!canAssume(st)) return;
     if (st.NotPrincipal !== undefined) notPrincipalAllow = true;
     const actions = [...(st.Action ?? st.NotAction?.map((a) => `not ${a}`) ?? [])].sort(byString);
     const keys = conditionKeys(st);

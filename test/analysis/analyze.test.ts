@@ -166,6 +166,50 @@ describe("trust analysis", () => {
   });
 });
 
+describe("trust analysis: what pins the caller (AWS Config's fixed-value rule; IAM condition semantics)", () => {
+  const star = (condition: object) => ({ Effect: "Allow" as const, Principal: "*" as const, Action: ["sts:AssumeRole"], Condition: condition });
+  const github = (sub: string) => ({
+    Effect: "Allow" as const,
+    Principal: { Federated: ["arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"] },
+    Action: ["sts:AssumeRoleWithWebIdentity"],
+    Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": ["sts.amazonaws.com"] }, StringLike: { "token.actions.githubusercontent.com:sub": [sub] } },
+  });
+  const cases: [string, object, boolean][] = [
+    ["IfExists passes a request without the key", star({ StringEqualsIfExists: { "sts:ExternalId": ["x-1"] } }), false],
+    ["a wildcard account in aws:PrincipalArn", star({ StringLike: { "aws:PrincipalArn": ["arn:aws:iam::*:role/*"] } }), false],
+    ["ForAllValues: is true without the key", star({ "ForAllValues:StringEquals": { "aws:PrincipalOrgID": ["o-abc123def4"] } }), false],
+    ["one wildcard among the values", star({ StringEquals: { "aws:PrincipalAccount": ["111122223333", "*"] } }), false],
+    ["a fixed organisation", star({ StringEquals: { "aws:PrincipalOrgID": ["o-abc123def4"] } }), true],
+    ["a fixed principal ARN", star({ ArnLike: { "aws:PrincipalArn": ["arn:aws:iam::111122223333:role/deployer-*"] } }), true],
+    ["an external ID", star({ StringEquals: { "sts:ExternalId": ["x-1"] } }), true],
+  ];
+  it.each(cases)("%s", (_name, statement, restricted) => {
+    const doc = analyzed(documentOf({ roles: [role("r", { trust: policy(statement as never) })] }));
+    expect(roleOf(doc, "r").analysis!.trust.principals.map((p) => p.restricted)).toEqual([restricted]);
+  });
+
+  it("a GitHub subject pins only with the owner fixed (IAM guide: pin sub to your organisation or repository)", () => {
+    const doc = analyzed(documentOf({ roles: [role("any", { trust: policy(github("repo:*")) }), role("mine", { trust: policy(github("repo:my-org/*")) })] }));
+    expect(roleOf(doc, "any").analysis!.trust.principals.map((p) => p.restricted)).toEqual([false]);
+    expect(roleOf(doc, "mine").analysis!.trust.principals.map((p) => p.restricted)).toEqual([true]);
+  });
+
+  it("a principal allowed only sts:TagSession or sts:SetSourceIdentity cannot assume the role", () => {
+    const trust = policy(
+      { Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:AssumeRole"] },
+      { Effect: "Allow", Principal: { AWS: ["arn:aws:iam::444455556666:root"] }, Action: ["sts:TagSession", "sts:SetSourceIdentity"] },
+      { Effect: "Allow", Principal: { AWS: ["arn:aws:iam::777788889999:root"] }, Action: ["sts:Assume*"] },
+      { Effect: "Allow", Principal: { AWS: ["arn:aws:iam::222233334444:root"] }, NotAction: ["sts:TagSession"] },
+    );
+    const doc = analyzed(documentOf({ roles: [role("r", { trust })] }));
+    expect(roleOf(doc, "r").analysis!.trust.principals.map((p) => p.identifier)).toEqual([
+      "lambda.amazonaws.com",
+      "arn:aws:iam::777788889999:root",
+      "arn:aws:iam::222233334444:root",
+    ]);
+  });
+});
+
 describe("grants and full-access managed policies (judged by content)", () => {
   it("classifies AWS managed policies by what they grant", () => {
     const names = ["AdministratorAccess", "PowerUserAccess", "AmazonDynamoDBFullAccess", "AmazonS3ReadOnlyAccess", "service-role/AWSLambdaBasicExecutionRole"];
