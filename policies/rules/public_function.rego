@@ -217,9 +217,13 @@ fixed(key, v) if {
 	reference(v)
 }
 
+# The function's own account: the document's, and the one the statement's Resource (the function's
+# ARN, as Lambda wrote it) names; an account export can be anonymised in one and not the other.
+own_accounts(fn, st) := {fn.accountId} | {a | some r in object.get(st, "Resource", []); a := arn_account(r)}
+
 # The accounts a pinning condition admits; "own" for an organisation, a template reference, or when
 # the function's own account is not known (nothing to compare with).
-admitted(fn, key, v) := "own" if {
+admitted(fn, st, key, v) := "own" if {
 	not key in account_keys
 	not key in arn_keys
 } else := "own" if {
@@ -228,24 +232,24 @@ admitted(fn, key, v) := "own" if {
 	key in account_keys
 	account := v
 	not reference(account)
-	account != fn.accountId
+	not account in own_accounts(fn, st)
 } else := account if {
 	key in arn_keys
 	account := arn_account(v)
 	not reference(account)
-	account != fn.accountId
+	not account in own_accounts(fn, st)
 } else := "own"
 
 # Pinned to the function's own account (or organisation) by at least one condition.
 pinned_to_own(st, fn) if {
 	some values in pinning_values(st)
 	every pin in values {
-		admitted(fn, pin[0], pin[1]) == "own"
+		admitted(fn, st, pin[0], pin[1]) == "own"
 	}
 }
 
 # Pinned only to other accounts: the accounts named.
-other_accounts(st, fn) := sort({a | some values in pinning_values(st); some pin in values; a := admitted(fn, pin[0], pin[1]); a != "own"}) if {
+other_accounts(st, fn) := sort({a | some values in pinning_values(st); some pin in values; a := admitted(fn, st, pin[0], pin[1]); a != "own"}) if {
 	pinned(st)
 	not pinned_to_own(st, fn)
 }

@@ -141,6 +141,13 @@ test_alexa_with_its_skill_token_is_pinned if {
 	count(public_function.findings) == 0 with input as {"functions": [fn([allow({"Service": ["alexa-appkit.amazonaws.com"]}, ["lambda:InvokeFunction"], {"StringEquals": {"lambda:EventSourceToken": ["amzn1.ask.skill.xxxx"]}})], null)]}
 }
 
+# The function ARN in the statement's Resource names the function's account too (an anonymised
+# export may carry another account in its file names than in the policy Lambda wrote).
+test_the_statement_resource_names_the_own_account if {
+	st := {"Effect": "Allow", "Principal": {"Service": ["apigateway.amazonaws.com"]}, "Action": ["lambda:InvokeFunction"], "Resource": ["arn:aws:lambda:us-east-1:653711331788:function:api"], "Condition": {"ArnLike": {"AWS:SourceArn": ["arn:aws:execute-api:us-east-1:653711331788:abc/*/*/api"]}}}
+	count(public_function.findings) == 0 with input as {"functions": [fn([st], null)]}
+}
+
 test_template_account_principal_is_the_own_account if {
 	count(public_function.findings) == 0 with input as {"functions": [fn([allow({"AWS": ["arn:aws:iam::${AWS::AccountId}:root"]}, ["lambda:InvokeFunction"], {})], null)]}
 }

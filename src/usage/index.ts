@@ -9,7 +9,7 @@ export { labelUsage, type LabelOptions, type UsageException } from "./labels.js"
 export { UsageAggregator, type UsageAggregate, type SessionUsage, type FileReport } from "./aggregate.js";
 export { readUsageFile, type FileResult, type ReadFileOptions } from "./read-file.js";
 export { eventToActions, servicePrefix, stripLambdaVersion, EVENT_ACTIONS, SERVICE_PREFIXES, ACCESS_DENIED_CODES, type EventMapping, type MappedEvent } from "./event-actions.js";
-export { NOT_LOGGED, DATA_EVENT_ACTIONS } from "./not-logged.js";
+export { NOT_LOGGED, NOT_LOGGED_SERVICES, DATA_EVENT_ACTIONS, UNCONFIRMED_ACTIONS } from "./not-logged.js";
 export { sessionOf, type SessionRef } from "./attribution.js";
 export type { UsageEvent } from "./event.js";
 export type { AccessAdvisorReport } from "./access-advisor.js";

@@ -18,7 +18,7 @@ import type { LabelledPermission, PermissionLabels, PrincipalUsage, UsageDisagre
 import { emptyUsage } from "../model/usage.js";
 import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
 import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
-import { isDataEventAction, notLoggedReason } from "./not-logged.js";
+import { isDataEventAction, isUnconfirmedAction, notLoggedReason } from "./not-logged.js";
 import { missingWindowDays } from "./window-coverage.js";
 import type { AccessAdvisorReport, AccessAdvisorService } from "./access-advisor.js";
 import { groupBy, pushTo } from "../collections.js";
@@ -371,7 +371,7 @@ function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage
     } else if (info.notLogged !== null) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", info.notLogged, []));
     } else if (info.dataEvent && !ctx.dataEventsLogged) {
-      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", "data event: logged only when the trail records data events for the resource", []));
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", info.dataEventReason, []));
     } else if (ctx.tooNew !== null) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "too-new", ctx.tooNew, []));
     } else if (ctx.uncovered !== null) {
@@ -391,16 +391,31 @@ function labelled(action: string, lastUsed: string | null, daysSinceLastUsed: nu
 }
 
 /** What labelling needs to know of an action whatever the role: memoised (actions repeat across roles). */
-function actionInfo(action: string): { lower: string; notLogged: string | null; dataEvent: boolean } {
+function actionInfo(action: string): ActionInfo {
   let info = ACTION_INFO.get(action);
   if (info === undefined) {
-    info = { lower: action.toLowerCase(), notLogged: notLoggedReason(action), dataEvent: isDataEventAction(action) };
+    // An action AWS does not say CloudTrail records is judged only as a data event would be.
+    const unconfirmed = !isDataEventAction(action) && isUnconfirmedAction(action);
+    info = {
+      lower: action.toLowerCase(),
+      notLogged: notLoggedReason(action),
+      dataEvent: isDataEventAction(action) || unconfirmed,
+      dataEventReason: unconfirmed
+        ? "AWS does not document whether CloudTrail records this call: judged only when the trail records data events for every resource"
+        : "data event: logged only when the trail records data events for the resource",
+    };
     if (ACTION_INFO.size >= 100_000) ACTION_INFO.clear();
     ACTION_INFO.set(action, info);
   }
   return info;
 }
-const ACTION_INFO = new Map<string, { lower: string; notLogged: string | null; dataEvent: boolean }>();
+interface ActionInfo {
+  lower: string;
+  notLogged: string | null;
+  dataEvent: boolean;
+  dataEventReason: string;
+}
+const ACTION_INFO = new Map<string, ActionInfo>();
 
 type TrackedAction = NonNullable<AccessAdvisorService["actions"]>[number];
 

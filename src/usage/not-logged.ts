@@ -1,14 +1,24 @@
 /**
- * Actions CloudTrail cannot show, so their absence from the logs proves nothing.
+ * Actions CloudTrail cannot show, so their absence from the logs proves nothing. A permission for
+ * one of these is `unknowable`, never `unused`: calling it unused would have `generate` drop a
+ * permission the function needs.
  *
- * - NOT_LOGGED: never an API call of their own, or made by the Lambda service for the function.
- *   iam:PassRole is authorised inside another call and never logged ("Access Analyzer policy
- *   generation … iam:PassRole is not tracked by CloudTrail", IAM user guide,
- *   access-analyzer-policy-generation); the function's own log writes and X-Ray segments are made
- *   by the Lambda runtime (input-formats.md §3.6, to be confirmed on a trail with those events).
- * - DATA_EVENT_ACTIONS: logged only when the trail has data-event selectors for them (CloudTrail
- *   user guide, "Logging data events"; Lambda guide: Invoke is a data event). Labelled unknowable
- *   unless the caller says data events were logged for every resource (`dataEventsLogged`).
+ * Three kinds, each from the service's own "Logging … API calls with AWS CloudTrail" page or the
+ * CloudTrail user guide's "Logging data events" table (researched 2026-11, quotes and URLs in
+ * docs/usage.md, "What CloudTrail cannot show"):
+ * - NOT_LOGGED / NOT_LOGGED_SERVICES: never recorded by CloudTrail (a data plane outside it, a call
+ *   authorised inside another one, or one the Lambda service makes for the function).
+ * - DATA_EVENTS: recorded only when the trail has a data-event selector for the resource type.
+ *   Labelled unknowable unless the caller says data events were logged for every resource
+ *   (`dataEventsLogged`).
+ * - UNCONFIRMED: no AWS documentation says whether CloudTrail records them (the CloudTrail table
+ *   names the resource type but not the API list). Treated as data events: judged only when data
+ *   events are logged for every resource.
+ *
+ * The list is for the actions Lambda functions commonly hold; an action not listed is taken to be a
+ * management event, logged by every trail that logs management events. A trail can still exclude
+ * some management events (KMS, the RDS Data API, read-only events); that is the trail's
+ * configuration, which the inputs do not carry (docs/usage.md says so).
  */
 
 export const NOT_LOGGED: { readonly [action: string]: string } = {
@@ -16,8 +26,38 @@ export const NOT_LOGGED: { readonly [action: string]: string } = {
   "logs:createloggroup": "the Lambda service creates the function's log group with the execution role; not seen as the function's call",
   "logs:createlogstream": "the Lambda service writes the function's logs with the execution role; not seen as the function's call",
   "logs:putlogevents": "the Lambda service writes the function's logs with the execution role; not logged by CloudTrail",
-  "xray:puttracesegments": "X-Ray segments are sent by the Lambda runtime; not logged by CloudTrail",
-  "xray:puttelemetryrecords": "X-Ray telemetry is sent by the Lambda runtime; not logged by CloudTrail",
+  "logs:getlogevents": "CloudWatch Logs GetLogEvents is not logged by CloudTrail",
+  "logs:filterlogevents": "CloudWatch Logs FilterLogEvents is not logged by CloudTrail",
+  "timestream:writerecords": "Timestream WriteRecords is not logged by CloudTrail (only management and Query calls are)",
+  "timestream:describeendpoints": "Timestream DescribeEndpoints is not logged by CloudTrail",
+  "elasticache:connect": "ElastiCache IAM authentication is checked by the cache with a presigned token; no CloudTrail event",
+  "memorydb:connect": "MemoryDB IAM authentication is checked by the cluster with a presigned token; no CloudTrail event",
+  // Absent from Lambda's list of the management events it logs.
+  "lambda:getlayerversion": "Lambda does not log GetLayerVersion to CloudTrail",
+  "lambda:listlayers": "Lambda does not log ListLayers to CloudTrail",
+  "lambda:listlayerversions": "Lambda does not log ListLayerVersions to CloudTrail",
+  "lambda:getaccountsettings": "Lambda does not log GetAccountSettings to CloudTrail",
+  "lambda:listversionsbyfunction": "Lambda does not log ListVersionsByFunction to CloudTrail",
+  "lambda:listaliases": "Lambda does not log ListAliases to CloudTrail",
+  "lambda:listtags": "Lambda does not log ListTags to CloudTrail",
+  "iot:publish": "AWS IoT data plane calls (Publish, Connect, Subscribe, Receive, shadows) are not logged by CloudTrail",
+  "iot:connect": "AWS IoT data plane calls (Publish, Connect, Subscribe, Receive, shadows) are not logged by CloudTrail",
+  "iot:subscribe": "AWS IoT data plane calls (Publish, Connect, Subscribe, Receive, shadows) are not logged by CloudTrail",
+  "iot:receive": "AWS IoT data plane calls (Publish, Connect, Subscribe, Receive, shadows) are not logged by CloudTrail",
+  "iot:getthingshadow": "AWS IoT data plane calls (Publish, Connect, Subscribe, Receive, shadows) are not logged by CloudTrail",
+  "iot:updatethingshadow": "AWS IoT data plane calls (Publish, Connect, Subscribe, Receive, shadows) are not logged by CloudTrail",
+  "iot:deletethingshadow": "AWS IoT data plane calls (Publish, Connect, Subscribe, Receive, shadows) are not logged by CloudTrail",
+  "iot:listnamedshadowsforthing": "AWS IoT data plane calls (Publish, Connect, Subscribe, Receive, shadows) are not logged by CloudTrail",
+  "iot:getretainedmessage": "AWS IoT data plane calls (Publish, Connect, Subscribe, Receive, shadows) are not logged by CloudTrail",
+  "iot:listretainedmessages": "AWS IoT data plane calls (Publish, Connect, Subscribe, Receive, shadows) are not logged by CloudTrail",
+};
+
+/** Services none of whose actions CloudTrail records (their data plane is outside it). */
+export const NOT_LOGGED_SERVICES: { readonly [service: string]: string } = {
+  "execute-api": "API Gateway's execute-api calls (Invoke, ManageConnections) are not logged by CloudTrail, which records API Gateway's management API only",
+  es: "OpenSearch HTTP calls (ESHttp*) are not logged by CloudTrail, which records the configuration API only",
+  "neptune-db": "Neptune database calls are not logged by CloudTrail, which records the Neptune management API only",
+  "rds-db": "rds-db:connect is checked by the database with a presigned token; no CloudTrail event",
 };
 
 const DATA_EVENTS: { readonly [service: string]: readonly string[] } = {
@@ -28,25 +68,68 @@ const DATA_EVENTS: { readonly [service: string]: readonly string[] } = {
     "DeleteObject", "DeleteObjectVersion", "DeleteObjectTagging", "DeleteObjectVersionTagging", "RestoreObject",
     "AbortMultipartUpload", "ListMultipartUploadParts", "ListBucket", "ListBucketVersions", "ListBucketMultipartUploads",
   ],
+  s3express: ["CreateSession"],
+  "s3-object-lambda": ["WriteGetObjectResponse"],
   dynamodb: [
     "GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "ConditionCheckItem", "Query", "Scan",
     "PartiQLSelect", "PartiQLInsert", "PartiQLUpdate", "PartiQLDelete", "GetRecords", "GetShardIterator",
   ],
-  lambda: ["InvokeFunction", "InvokeFunctionUrl"],
-  sqs: ["SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility"],
+  lambda: ["InvokeFunction", "InvokeFunctionUrl", "InvokeAsync"],
+  sqs: [
+    "SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility",
+    "GetQueueAttributes", "GetQueueUrl", "ListQueues", "ListQueueTags", "ListDeadLetterSourceQueues",
+  ],
   sns: ["Publish"],
   kinesis: ["PutRecord", "PutRecords", "GetRecords", "GetShardIterator", "SubscribeToShard"],
-  "s3-object-lambda": ["WriteGetObjectResponse"],
+  firehose: ["PutRecord", "PutRecordBatch"],
+  cloudwatch: ["PutMetricData", "GetMetricData", "GetMetricStatistics", "ListMetrics", "GetMetricWidgetImage"],
+  events: ["PutEvents", "PutPartnerEvents"],
+  xray: [
+    "PutTraceSegments", "PutTelemetryRecords", "GetSamplingTargets", "GetTraceSummaries", "BatchGetTraces", "GetTraceGraph",
+    "GetServiceGraph", "GetTimeSeriesServiceStatistics",
+  ],
+  appconfig: ["StartConfigurationSession", "GetLatestConfiguration"],
+  appsync: ["GraphQL"],
+  bedrock: [
+    "InvokeAgent", "InvokeInlineAgent", "Retrieve", "RetrieveAndGenerate", "InvokeFlow", "RenderPrompt", "ApplyGuardrail",
+    "InvokeModelWithBidirectionalStream", "GetAsyncInvoke", "StartAsyncInvoke", "ListAsyncInvokes",
+  ],
+  sagemaker: ["InvokeEndpoint", "InvokeEndpointAsync", "InvokeEndpointWithResponseStream"],
+  ses: ["SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail", "SendBulkEmail"],
+  "cognito-identity": ["GetId", "GetCredentialsForIdentity", "GetOpenIdToken", "GetOpenIdTokenForDeveloperIdentity", "UnlinkIdentity"],
+  dsql: ["DbConnect", "DbConnectAdmin"],
+  "rds-data": ["ExecuteStatement", "BatchExecuteStatement", "BeginTransaction", "CommitTransaction", "RollbackTransaction", "ExecuteSql"],
+  timestream: ["Select", "SelectValues"],
+  aoss: ["APIAccessAll", "DashboardsAccessAll"],
+  "kinesisvideo": ["GetMedia", "PutMedia", "GetMediaForFragmentList", "GetHLSStreamingSessionURL", "GetDASHStreamingSessionURL", "GetClip"],
 };
 
-export const DATA_EVENT_ACTIONS: ReadonlySet<string> = new Set(
-  Object.entries(DATA_EVENTS).flatMap(([svc, actions]) => actions.map((a) => `${svc}:${a}`.toLowerCase())),
-);
+/** Recorded or not, AWS does not say (resource types whose API lists the docs leave out). */
+const UNCONFIRMED: { readonly [service: string]: readonly string[] } = {
+  kinesis: ["ListShards", "DescribeStreamSummary"],
+  states: ["SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat", "GetActivityTask", "StartSyncExecution"],
+  logs: ["GetQueryResults"],
+  xray: ["GetSamplingRules"],
+};
+
+function actionSet(table: { readonly [service: string]: readonly string[] }): ReadonlySet<string> {
+  return new Set(Object.entries(table).flatMap(([svc, actions]) => actions.map((a) => `${svc}:${a}`.toLowerCase())));
+}
+
+export const DATA_EVENT_ACTIONS: ReadonlySet<string> = actionSet(DATA_EVENTS);
+
+export const UNCONFIRMED_ACTIONS: ReadonlySet<string> = actionSet(UNCONFIRMED);
 
 export function notLoggedReason(action: string): string | null {
-  return NOT_LOGGED[action.toLowerCase()] ?? null;
+  const lower = action.toLowerCase();
+  return NOT_LOGGED[lower] ?? NOT_LOGGED_SERVICES[lower.slice(0, lower.indexOf(":"))] ?? null;
 }
 
 export function isDataEventAction(action: string): boolean {
   return DATA_EVENT_ACTIONS.has(action.toLowerCase());
+}
+
+/** Whether CloudTrail records the action is not documented: judged only as a data event would be. */
+export function isUnconfirmedAction(action: string): boolean {
+  return UNCONFIRMED_ACTIONS.has(action.toLowerCase());
 }

@@ -147,6 +147,34 @@ describe("labels", () => {
     expect([p?.lastUsed, p?.daysSinceLastUsed]).toEqual(["2026-08-01T10:00:00Z", 91]);
   });
 
+  it("actions CloudTrail cannot show are unknowable, never unused (each service's CloudTrail page)", () => {
+    const cases: [string, "unknowable" | "unused", RegExp][] = [
+      ["firehose:PutRecordBatch", "unknowable", /^data event/],
+      ["events:PutEvents", "unknowable", /^data event/],
+      ["cloudwatch:PutMetricData", "unknowable", /^data event/],
+      ["sqs:GetQueueUrl", "unknowable", /^data event/],
+      ["xray:PutTraceSegments", "unknowable", /^data event/],
+      ["execute-api:ManageConnections", "unknowable", /execute-api calls .* not logged/],
+      ["es:ESHttpPost", "unknowable", /OpenSearch HTTP calls/],
+      ["rds-db:connect", "unknowable", /presigned token/],
+      ["lambda:GetLayerVersion", "unknowable", /does not log GetLayerVersion/],
+      ["states:SendTaskSuccess", "unknowable", /does not document/],
+      ["kms:Encrypt", "unused", /^not seen in CloudTrail$/],
+      ["bedrock:InvokeModel", "unused", /^not seen in CloudTrail$/],
+    ];
+    const actions = cases.map(([a]) => a);
+    const doc = { ...DOC, roles: DOC.roles.map((r) => (r.name === "fresh-role" ? r : { ...r, facts: { ...r.facts, allowedActions: [...new Set([...r.facts.allowedActions, ...actions])].sort() } })) };
+    const s = labelUsage({ ...agg, accessAdvisor: [], accessAnalyzer: [] }, doc, { asOf: "2026-11-01T00:00:00Z" });
+    const got = labelsOf(s, "orders-api");
+    for (const [action, label, reason] of cases) {
+      expect([action, got[action]?.[0]]).toEqual([action, label]);
+      expect(got[action]?.[1]).toMatch(reason);
+    }
+    // With data events logged everywhere, the data events and the undocumented ones are judged; the never-logged are not.
+    const all = labelsOf(labelUsage({ ...agg, accessAdvisor: [], accessAnalyzer: [] }, doc, { asOf: "2026-11-01T00:00:00Z", dataEventsLogged: true }), "orders-api");
+    expect([all["firehose:PutRecordBatch"]?.[0], all["states:SendTaskSuccess"]?.[0], all["es:ESHttpPost"]?.[0]]).toEqual(["unused", "unused", "unknowable"]);
+  });
+
   it("data-event actions can be unused when the trail logs data events", () => {
     const s = labelUsage({ ...agg, accessAdvisor: [], accessAnalyzer: [] }, DOC, { asOf: "2026-11-01T00:00:00Z", dataEventsLogged: true });
     expect(labelsOf(s, "orders-api")["dynamodb:PutItem"]).toEqual(["unused", "not seen in CloudTrail"]);
