@@ -58,15 +58,26 @@ export function applyPatches(functions: Map<string, LambdaFunction>, patches: re
   const ordered = [...patches].sort((a, b) => compareStrings(fileOf(a) ?? "", fileOf(b) ?? "") || compareStrings(a.path, b.path));
   const policies = new Map<string, PolicyDocument[]>();
   const urls = new Map<string, FunctionUrl[]>();
-  for (const patch of ordered) {
-    let fn = patch.functionArn ? functions.get(patch.functionArn) : undefined;
-    if (!fn && patch.functionName) {
+  const find = (t: Pick<FunctionPatch, "functionArn" | "functionName" | "region">): LambdaFunction | undefined => {
+    let fn = t.functionArn ? functions.get(t.functionArn) : undefined;
+    if (!fn && t.functionName) {
       // By name: within the region when known; without a region (IaC), only when the name is unique.
-      let candidates = patch.region ? (byNameRegion.get(`${patch.region}\u0000${patch.functionName}`) ?? []) : (byName.get(patch.functionName) ?? []);
+      let candidates = t.region ? (byNameRegion.get(`${t.region}\u0000${t.functionName}`) ?? []) : (byName.get(t.functionName) ?? []);
       // A function from IaC whose region is not known before deployment (`unknown`, `${AWS::Region}`)
       // is in every region: a patch naming the region still joins it when the name is unique.
-      if (candidates.length === 0 && patch.region) candidates = (byName.get(patch.functionName) ?? []).filter((f) => f.region === "unknown" || f.region.includes("${"));
+      if (candidates.length === 0 && t.region) candidates = (byName.get(t.functionName) ?? []).filter((f) => f.region === "unknown" || f.region.includes("${"));
       if (candidates.length === 1) fn = candidates[0];
+    }
+    return fn;
+  };
+  for (const original of ordered) {
+    let patch = original;
+    let fn = find(patch);
+    // The path named no function the inputs have (a qualified policy saved as `name-alias.json`):
+    // the function the data itself names.
+    if (!fn && patch.otherwise) {
+      fn = find(patch.otherwise);
+      if (fn) patch = { ...patch, ...patch.otherwise };
     }
     if (!fn) {
       const file = fileOf(patch);

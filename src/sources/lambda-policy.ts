@@ -8,6 +8,7 @@
 
 import { parsePolicyDocument } from "../iam/index.js";
 import { asObject, FileContext, isObject, isResponseMetadataKey, joinPath } from "./record-reader.js";
+import { parseFunctionArn } from "./arns.js";
 import { fromPath, hasTarget, targetFrom, type Target } from "./function-target.js";
 import { emptyFragment, type PathContext, type ReaderInput, type SourceFragment } from "./types.js";
 
@@ -33,14 +34,20 @@ export function readLambdaPolicy(input: ReaderInput): SourceFragment {
   const o = asObject(input.values[0], ctx, "");
   const document = parsePolicyDocument(o["Policy"], { file: input.file, path: "Policy" });
   let target: Target = fromPath(input.context);
+  const resource = document.Statement.flatMap((s) => s.Resource ?? []).find((r) => r.includes(":function:"));
+  let otherwise: Target | null = null;
   if (!hasTarget(target) || (target.functionArn === null && target.region === null)) {
-    const resource = document.Statement.flatMap((s) => s.Resource ?? []).find((r) => r.includes(":function:"));
     if (resource !== undefined) target = targetFrom(resource, input.context, ctx, joinPath("Policy", "Statement"));
+  } else if (resource !== undefined) {
+    // The path wins (sanitised exports keep another account in the Resource), unless it names no
+    // function: a qualified policy saved as `get-policy/<name>-<alias>.json`.
+    const arn = parseFunctionArn(resource);
+    if (arn) otherwise = { functionArn: arn.unqualified, functionName: arn.name, region: arn.region, qualifier: arn.qualifier };
   }
   if (!hasTarget(target)) {
     ctx.warn("unattributable-record", "warning", "Policy", "cannot tell which function this policy belongs to: no function ARN in its statements and none in the path");
   } else {
-    fragment.functionPatches.push({ ...target, patch: { resourcePolicy: document }, path: "Policy" });
+    fragment.functionPatches.push({ ...target, patch: { resourcePolicy: document }, path: "Policy", ...(otherwise !== null ? { otherwise } : {}) });
     fragment.source.records = 1;
   }
   if (target.region) fragment.source.region = target.region;

@@ -52,6 +52,11 @@ export interface FunctionPatch {
   };
   /** JSON path of the record in its file, for warnings when the target function is unknown. */
   path: string;
+  /**
+   * The function the data itself names, when the target above came from the file's path: used when
+   * the path names no function of the inputs.
+   */
+  otherwise?: Pick<FunctionPatch, "functionArn" | "functionName" | "region" | "qualifier">;
 }
 
 export interface SourceFragment {

@@ -229,6 +229,16 @@ describe("normalize: per-function files in a collector layout", () => {
     expect(fn.resourcePolicy!.Statement[0]!.Principal).toEqual({ Service: ["s3.amazonaws.com"] });
     expect(doc.functions.find((f) => f.region === "us-east-1")!.resourcePolicy).toBeNull();
   });
+
+  it("a qualified policy saved under a name no function has (`get-policy/api-live.json`) attaches by its Resource", () => {
+    const files = buildExport(SPEC).filter((f) => !f.file.includes("policy-"));
+    const policy = { Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "x", Effect: "Allow", Principal: "*", Action: "lambda:InvokeFunction", Resource: "arn:aws:lambda:eu-west-1:123456789012:function:api:live" }] }) };
+    const { document: doc } = normalizeFragments(fragments([...files, { file: "out/lambda/eu-west-1/get-policy/api-live.json", text: JSON.stringify(policy) }]));
+    const fn = doc.functions.find((f) => f.region === "eu-west-1")!;
+    expect(fn.resourcePolicy!.Statement.map((s) => s.Sid)).toEqual(["x"]);
+    expect(fn.aliases).toContain("live");
+    expect(doc.meta.warnings.filter((w) => w.code === "unknown-function")).toEqual([]);
+  });
 });
 
 describe("normalize: encodings in a folder", () => {
