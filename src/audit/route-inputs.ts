@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { constants, createGunzip, gunzipSync } from "node:zlib";
 import { InputError } from "../errors.js";
 import type { Warning } from "../model/document.js";
+import { topLevelKeys } from "./json-head.js";
 
 export interface RoutedInputs {
   /** Files for the source readers (account exports, IaC, canonical documents); `explicit` when named by the user. */
@@ -96,7 +97,16 @@ export function classifyHead(text: string): "usage" | "sources" | "manifest" {
   // The shipped usage query's rows (src/usage/sql.ts): Athena CSV starts with its row_kind column,
   // Lake GetQueryResults pages are {"QueryResultRows": …}; both are what `collect` writes.
   if (/^"?row_kind"?\s*,/i.test(t) || /^\{\s*"QueryResultRows"\s*:/.test(t)) return "usage";
+  if (t.startsWith("{") && isActivityObject(topLevelKeys(t))) return "usage";
   return "sources";
+}
+
+/**
+ * Activity data whose head has no record to show: a CloudTrail file delivered with no records
+ * (`{"Records": []}`: CloudTrail writes them).
+ */
+function isActivityObject(keys: string[]): boolean {
+  return keys.includes("Records");
 }
 
 function walk(dir: string, out: string[]): void {

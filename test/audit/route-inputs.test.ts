@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { routeInputs } from "../../src/audit/route-inputs.js";
+import { classifyHead, routeInputs } from "../../src/audit/route-inputs.js";
 
 const dir = mkdtempSync(join(tmpdir(), "lr-route-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,5 +63,19 @@ describe("routeInputs", () => {
     expect(routed.usage).toEqual(["a/damaged.json.gz", "a/trail.json", "a/trail.json.gz", "c/noisy-trail.json.gz"].map((f) => join(dir, f)));
     expect(routed.sources.map((s) => s.file)).toEqual(["b/empty.json", "b/iam.json", "b/iam.json.gz", "c/noisy-iam.json.gz"].map((f) => join(dir, f)));
     expect(routed.warnings).toEqual([]);
+  });
+});
+
+describe("classifyHead", () => {
+  // Heads as the AWS CLI and CloudTrail write them; each names the kind it must be routed to.
+  const heads: Array<[string, string, ReturnType<typeof classifyHead>]> = [
+    ["CloudTrail file with records", '{"Records":[{"eventVersion":"1.08","eventSource":"s3.amazonaws.com"', "usage"],
+    ["CloudTrail file with no records (CloudTrail delivers them)", '{"Records":[]}', "usage"],
+    ["the same, pretty-printed", '{\n  "Records": [\n  ]\n}\n', "usage"],
+    ["get-account-authorization-details", '{"UserDetailList":[],"RoleDetailList":[{"RoleName":"r"', "sources"],
+    ["a key named Records below the top level is not CloudTrail", '{"Functions":[{"Records":[]}]}', "sources"],
+  ];
+  it.each(heads)("%s", (_what, head, kind) => {
+    expect(classifyHead(head)).toBe(kind);
   });
 });
