@@ -94,19 +94,25 @@ export function classifyHead(text: string): "usage" | "sources" | "manifest" {
   if (/"eventSource"\s*:|"ServicesLastAccessed"\s*:|"CloudTrailEvent"\s*:|"findingType"\s*:\s*"Unused/.test(t)) return "usage";
   // CSV rows of the shipped Athena query start with its header
   if (/^"?(account_?id|accountid)"?\s*,/i.test(t) && /role_?arn/i.test(t.split("\n")[0] ?? "")) return "usage";
-  // The shipped usage query's rows (src/usage/sql.ts): Athena CSV starts with its row_kind column,
-  // Lake GetQueryResults pages are {"QueryResultRows": …}; both are what `collect` writes.
-  if (/^"?row_kind"?\s*,/i.test(t) || /^\{\s*"QueryResultRows"\s*:/.test(t)) return "usage";
+  // The shipped usage query's rows (src/usage/sql.ts): Athena CSV starts with its row_kind column.
+  if (/^"?row_kind"?\s*,/i.test(t)) return "usage";
   if (t.startsWith("{") && isActivityObject(topLevelKeys(t))) return "usage";
   return "sources";
 }
 
+/** GetQueryResults' output members (CloudTrail API Reference): the CLI prints them in this order. */
+const LAKE_RESULT_KEYS = new Set(["QueryStatus", "QueryStatistics", "QueryResultRows", "NextToken", "ErrorMessage"]);
+
 /**
- * Activity data whose head has no record to show: a CloudTrail file delivered with no records
- * (`{"Records": []}`: CloudTrail writes them).
+ * Activity data whose head has no record to show, by its top-level keys:
+ * - a CloudTrail file delivered with no records (`{"Records": []}`: CloudTrail writes them);
+ * - CloudTrail Lake GetQueryResults output, with QueryResultRows at any position (`collect` writes
+ *   it first, `aws cloudtrail get-query-results` after QueryStatus and QueryStatistics), or
+ *   without rows (a query that failed or is still running: the usage reader says so).
  */
 function isActivityObject(keys: string[]): boolean {
-  return keys.includes("Records");
+  if (keys.includes("Records") || keys.includes("QueryResultRows")) return true;
+  return keys.includes("QueryStatus") && keys.every((k) => LAKE_RESULT_KEYS.has(k));
 }
 
 function walk(dir: string, out: string[]): void {

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
+import { topLevelKeys } from "../../src/audit/json-head.js";
 import { classifyHead, routeInputs } from "../../src/audit/route-inputs.js";
 
 const dir = mkdtempSync(join(tmpdir(), "lr-route-"));
@@ -74,8 +75,26 @@ describe("classifyHead", () => {
     ["the same, pretty-printed", '{\n  "Records": [\n  ]\n}\n', "usage"],
     ["get-account-authorization-details", '{"UserDetailList":[],"RoleDetailList":[{"RoleName":"r"', "sources"],
     ["a key named Records below the top level is not CloudTrail", '{"Functions":[{"Records":[]}]}', "sources"],
+    ["Lake rows as collect writes them", '{"QueryResultRows":[[{"row_kind":"usage"}', "usage"],
+    ["aws cloudtrail get-query-results (status and statistics first)", '{\n    "QueryStatus": "FINISHED",\n    "QueryStatistics": {\n        "ResultsCount": 2,\n        "TotalResultsCount": 2\n    },\n    "QueryResultRows": [\n        [\n            {\n                "row_kind": "usage"', "usage"],
+    ["a results page with NextToken before the rows", '{"NextToken":"AAAA","QueryStatus":"FINISHED","QueryResultRows":[]}', "usage"],
+    ["a Lake query that failed (no rows)", '{"QueryStatus":"FAILED","ErrorMessage":"Query syntax error"}', "usage"],
+    ["cloudtrail describe-query output is not results", '{"QueryId":"q","QueryString":"SELECT 1","QueryStatus":"FINISHED","QueryStatistics":{}}', "sources"],
   ];
   it.each(heads)("%s", (_what, head, kind) => {
     expect(classifyHead(head)).toBe(kind);
+  });
+});
+
+describe("topLevelKeys", () => {
+  const cases: Array<[string, string, string[]]> = [
+    ["nested values and strings holding quotes, braces and commas are skipped", '{"a":{"b":[1,{"c":2}]},"d":"x\\"}{,","e":[]}', ["a", "d", "e"]],
+    ["a head cut inside a value gives the keys before the cut", '{"QueryStatus":"FINISHED","QueryResultRows":[[{"row_kind":"us', ["QueryStatus", "QueryResultRows"]],
+    ["a head cut inside a key", '{"a":1,"Query', ["a"]],
+    ["a byte-order mark and blanks before the object", '\ufeff \n{ "k" : true }', ["k"]],
+    ["not an object", '[{"a":1}]', []],
+  ];
+  it.each(cases)("%s", (_what, head, keys) => {
+    expect(topLevelKeys(head)).toEqual(keys);
   });
 });
