@@ -20,6 +20,7 @@ import type { Warning } from "../model/document.js";
 import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
 import { isAccessAdvisorOutput, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
 import { isAccessAnalyzerOutput, parseAccessAnalyzer, type AccessAnalyzerFinding } from "./access-analyzer.js";
+import { isLakeResults, lakePageOf, lakeStatusProblem } from "./lake-page.js";
 import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow } from "./query-rows.js";
 import { eventFromRecord, missingField } from "./record-fields.js";
 import { arrayStartsWithRecord, scanRecords } from "./scan-records.js";
@@ -288,8 +289,16 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
     doc.Records.forEach((r, i) => addRecord(acc, r, `Records[${i}]`));
     return;
   }
-  if (isObj(doc) && Array.isArray(doc.QueryResultRows)) {
+  if (isLakeResults(doc)) {
     acc.format = "usage-query-lake";
+    // A query not finished: what rows there are still count (a call seen is used), but the rest
+    // is missing. A finished page's completeness is decided with the other pages (lake-page.ts).
+    const problem = lakeStatusProblem(doc);
+    if (problem !== null) {
+      acc.partialReasons.push(problem);
+      acc.warnings.push(warn("lake-query-not-finished", problem, path));
+    } else acc.lakePage = lakePageOf(doc);
+    if (!Array.isArray(doc.QueryResultRows)) return;
     try {
       ingestRows(acc, rowsFromLake(doc as { QueryResultRows: unknown }), "QueryResultRows");
     } catch (e) {
