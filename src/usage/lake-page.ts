@@ -32,6 +32,22 @@ export function isLakeResults(doc: unknown): doc is Obj {
   return Array.isArray(doc.QueryResultRows) || (typeof doc.QueryStatus === "string" && Object.keys(doc).every((k) => RESULT_KEYS.has(k)));
 }
 
+/** A Lake row's column names, as written ([{column: value}, …]). */
+function columnsOf(row: unknown): string[] {
+  return Array.isArray(row) ? row.flatMap((cell) => (isObj(cell) ? Object.keys(cell) : [])) : [];
+}
+
+/**
+ * Rows of some other query (`SELECT *` gives raw events, not the shipped query's groups): one
+ * message for the file, instead of one "not a usage row" per row. Null when a row has row_kind.
+ */
+export function foreignLakeRows(rows: unknown[]): string | null {
+  if (rows.length === 0 || rows.some((r) => columnsOf(r).some((c) => c.toLowerCase() === "row_kind"))) return null;
+  const columns = columnsOf(rows[0]);
+  const shown = columns.length === 0 ? "no columns" : columns.slice(0, 6).join(", ") + (columns.length > 6 ? ", …" : "");
+  return `QueryResultRows are not rows of the shipped usage query (no row_kind column; the first row has ${shown}): run the query \`leastrole sql lake-usage\` prints in CloudTrail Lake and give its results, or let \`leastrole collect --cloudtrail lake:<event data store>\` run it`;
+}
+
 /** How to get every page: said wherever a page is missing. */
 const FETCH_ALL = "fetch every page (aws cloudtrail get-query-results --next-token …, until no NextToken is returned) and give them all, or let `leastrole collect --cloudtrail lake:<event data store>` run the query and fetch them";
 

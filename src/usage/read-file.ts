@@ -20,7 +20,7 @@ import type { Warning } from "../model/document.js";
 import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
 import { isAccessAdvisorOutput, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
 import { isAccessAnalyzerOutput, parseAccessAnalyzer, type AccessAnalyzerFinding } from "./access-analyzer.js";
-import { isLakeResults, lakePageOf, lakeStatusProblem } from "./lake-page.js";
+import { foreignLakeRows, isLakeResults, lakePageOf, lakeStatusProblem } from "./lake-page.js";
 import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow } from "./query-rows.js";
 import { eventFromRecord, missingField } from "./record-fields.js";
 import { arrayStartsWithRecord, scanRecords } from "./scan-records.js";
@@ -299,6 +299,11 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
       acc.warnings.push(warn("lake-query-not-finished", problem, path));
     } else acc.lakePage = lakePageOf(doc);
     if (!Array.isArray(doc.QueryResultRows)) return;
+    const foreign = foreignLakeRows(doc.QueryResultRows);
+    if (foreign !== null) {
+      notOurs(acc, foreign);
+      return;
+    }
     try {
       ingestRows(acc, rowsFromLake(doc as { QueryResultRows: unknown }), "QueryResultRows");
     } catch (e) {

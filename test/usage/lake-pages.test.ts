@@ -119,4 +119,19 @@ describe("CloudTrail Lake results pages", () => {
     expect(agg.files.map((f) => f.format)).toEqual(["usage-query-lake"]);
     expect(agg.warnings.map((w) => w.code)).toEqual(["lake-query-not-finished"]);
   });
+
+  it("rows of another query (raw events): one warning naming the shipped query, not one per row", async () => {
+    const raw = Array.from({ length: 50 }, (_, i) => [{ eventTime: `2026-10-27 01:29:${String(i).padStart(2, "0")}.000` }, { eventSource: "dynamodb.amazonaws.com" }, { eventName: "GetItem" }, { userIdentity: "{type=AssumedRole}" }]);
+    const [p] = files(page(raw));
+    const agg = await readUsage([p as string], { workers: 1 });
+    expect(agg.coverage.partial).toBe(true);
+    expect(agg.coverage.recordsSkipped).toBe(0);
+    expect(agg.warnings.map((w) => [w.code, w.file, w.message])).toEqual([
+      [
+        "unrecognised-usage-file",
+        p,
+        "QueryResultRows are not rows of the shipped usage query (no row_kind column; the first row has eventTime, eventSource, eventName, userIdentity): run the query `leastrole sql lake-usage` prints in CloudTrail Lake and give its results, or let `leastrole collect --cloudtrail lake:<event data store>` run it",
+      ],
+    ]);
+  });
 });
