@@ -108,10 +108,13 @@ const LAKE_RESULT_KEYS = new Set(["QueryStatus", "QueryStatistics", "QueryResult
  * - a CloudTrail file delivered with no records (`{"Records": []}`: CloudTrail writes them);
  * - CloudTrail Lake GetQueryResults output, with QueryResultRows at any position (`collect` writes
  *   it first, `aws cloudtrail get-query-results` after QueryStatus and QueryStatistics), or
- *   without rows (a query that failed or is still running: the usage reader says so).
+ *   without rows (a query that failed or is still running: the usage reader says so);
+ * - a CloudTrail digest file (the usage reader notes that it holds no events).
  */
 function isActivityObject(keys: string[]): boolean {
   if (keys.includes("Records") || keys.includes("QueryResultRows")) return true;
+  // A CloudTrail digest file named on the command line: the usage reader notes it and leaves it out.
+  if (keys.includes("digestStartTime") && keys.includes("digestEndTime")) return true;
   return keys.includes("QueryStatus") && keys.every((k) => LAKE_RESULT_KEYS.has(k));
 }
 

@@ -184,6 +184,8 @@ export class FileAccumulator {
   partialReasons: string[] = [];
   /** Set by the reader of a CloudTrail Lake results page (per file, like partialReasons). */
   lakePage: LakePage | null = null;
+  /** Insights events in the current file: left out, not counted as records (see INSIGHT_RECORD). */
+  insightRecords = 0;
   format = "unknown";
   sha256 = "";
   /** Files of the batch already closed by nextFile, their warnings, and their totals. */
@@ -668,6 +670,7 @@ export class FileAccumulator {
     this.warnings = [];
     this.partialReasons = [];
     this.lakePage = null;
+    this.insightRecords = 0;
   }
 
   private fileWarnings(): Warning[] {

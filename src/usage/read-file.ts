@@ -22,7 +22,7 @@ import { isAccessAdvisorOutput, parseAccessAdvisor, type AccessAdvisorReport } f
 import { isAccessAnalyzerOutput, parseAccessAnalyzer, type AccessAnalyzerFinding } from "./access-analyzer.js";
 import { foreignLakeRows, isLakeResults, lakePageOf, lakeStatusProblem } from "./lake-page.js";
 import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow } from "./query-rows.js";
-import { eventFromRecord, missingField } from "./record-fields.js";
+import { eventFromRecord, INSIGHT_RECORD, missingField } from "./record-fields.js";
 import { arrayStartsWithRecord, scanRecords } from "./scan-records.js";
 import { wasmScanner } from "./scan-wasm.js";
 
@@ -198,9 +198,21 @@ function readWhole(path: string): Buffer {
 
 /** Dispatch on content. Exported for tests that feed bytes directly. */
 export function readDecoded(data: Buffer, acc: FileAccumulator, result: FileResult, options: ReadFileOptions = {}): void {
+  readContent(data, acc, result, options);
+  // Said once per file, as a note: Insights events are no calls, and leaving them out loses none.
+  if (acc.insightRecords > 0) {
+    const n = acc.insightRecords;
+    acc.warnings.push(warn("cloudtrail-insights-skipped", `${n} CloudTrail Insights ${n === 1 ? "event" : "events"} left out: ${n === 1 ? "it reports" : "they report"} unusual API call or error rates, not API calls`, acc.path, undefined, "info"));
+  }
+}
+
+function readContent(data: Buffer, acc: FileAccumulator, result: FileResult, options: ReadFileOptions): void {
   const path = acc.path;
   if (options.fastScan !== false && (firstByte(data) !== 0x5b || arrayStartsWithRecord(data))) {
-    const skipped = (index: number, offset: number, reason: string): void => acc.skip(`Records[${index}] (byte ${offset})`, reason);
+    const skipped = (index: number, offset: number, reason: string): void => {
+      if (reason === INSIGHT_RECORD) acc.insightRecords++;
+      else acc.skip(`Records[${index}] (byte ${offset})`, reason);
+    };
     const wasm = options.fastScan === "js" ? null : wasmScanner();
     const outcome =
       wasm === null
@@ -282,6 +294,13 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
     } catch (e) {
       notOurs(acc, `Access Analyzer output cannot be used: ${(e as Error).message}`);
     }
+    return;
+  }
+  if (isDigest(doc)) {
+    // Log file validation: the hashes of an hour's log files, no events. Walks skip their folder;
+    // one named on the command line (or copied elsewhere) is noted, and leaves nothing partial.
+    acc.format = "cloudtrail-digest";
+    acc.warnings.push(warn("cloudtrail-digest-skipped", "a CloudTrail digest file (log file integrity validation): it holds no events, left out", path, undefined, "info"));
     return;
   }
   if (isObj(doc) && Array.isArray(doc.Records)) {
@@ -391,6 +410,11 @@ function isEnvelope(o: Obj): boolean {
   return typeof o["detail-type"] === "string" && isObj(o.detail);
 }
 
+/** A CloudTrail digest file (CloudTrail User Guide, "CloudTrail digest file structure"). */
+function isDigest(doc: unknown): boolean {
+  return isObj(doc) && typeof doc.digestStartTime === "string" && typeof doc.digestEndTime === "string" && Array.isArray(doc.logFiles);
+}
+
 function looksLikeRecord(o: Obj): boolean {
   return "eventName" in o || "eventSource" in o || "eventVersion" in o;
 }
@@ -399,7 +423,8 @@ function addRecord(acc: FileAccumulator, rec: unknown, where: string): void {
   const r = isObj(rec) && isEnvelope(rec) ? rec.detail : rec;
   const missing = missingField(r);
   if (missing !== null) {
-    acc.skip(where, missing);
+    if (missing === INSIGHT_RECORD) acc.insightRecords++;
+    else acc.skip(where, missing);
     return;
   }
   acc.add(eventFromRecord(r as Parameters<typeof eventFromRecord>[0]), where);

@@ -79,6 +79,7 @@ describe("classifyHead", () => {
     ["aws cloudtrail get-query-results (status and statistics first)", '{\n    "QueryStatus": "FINISHED",\n    "QueryStatistics": {\n        "ResultsCount": 2,\n        "TotalResultsCount": 2\n    },\n    "QueryResultRows": [\n        [\n            {\n                "row_kind": "usage"', "usage"],
     ["a results page with NextToken before the rows", '{"NextToken":"AAAA","QueryStatus":"FINISHED","QueryResultRows":[]}', "usage"],
     ["a Lake query that failed (no rows)", '{"QueryStatus":"FAILED","ErrorMessage":"Query syntax error"}', "usage"],
+    ["a CloudTrail digest file (the usage reader notes it)", '{"awsAccountId":"111122223333","digestStartTime":"2015-08-17T14:01:31Z","digestEndTime":"2015-08-17T15:01:31Z","digestS3Bucket":"b"', "usage"],
     ["cloudtrail describe-query output is not results", '{"QueryId":"q","QueryString":"SELECT 1","QueryStatus":"FINISHED","QueryStatistics":{}}', "sources"],
   ];
   it.each(heads)("%s", (_what, head, kind) => {

@@ -101,6 +101,52 @@ describe("shapes", () => {
     expect(twice.sessions).toEqual(once.sessions);
   });
 
+  // Insights events have their API inside insightDetails (no top-level eventSource): they are no
+  // calls, and leaving them out must not make the data partial (which silences every "unused").
+  const insight = (state: string, time: string) => ({ eventVersion: "1.08", eventTime: time, awsRegion: "us-east-1", eventID: `ins-${state}`, eventType: "AwsCloudTrailInsight", recipientAccountId: "123837392027", sharedEventID: "12345678-aaaa-bbbb-cccc-1234567890ab", insightDetails: { state, eventSource: "dynamodb.amazonaws.com", eventName: "UpdateTable", insightType: "ApiCallRateInsight", insightContext: { statistics: { baseline: { average: 0.01 }, insight: { average: 5 } } } }, eventCategory: "Insight" });
+  it.each([
+    ["WebAssembly scanner", true],
+    ["JavaScript scanner", "js"],
+    ["JSON.parse", false],
+  ] as const)("Insights events are left out without making the data partial, said once per file (%s)", async (_how, fastScan) => {
+    const file = write(`insights-${String(fastScan)}/123837392027_CloudTrail-Insight_us-east-1_20230710T1200Z_x.json.gz`, gzipSync(JSON.stringify({ Records: [insight("Start", "2023-07-10T11:00:00Z"), ...records.slice(0, 20), insight("End", "2023-07-10T12:00:00Z")] })));
+    const a = await readUsage([file], { workers: 1, fastScan });
+    expect(a.coverage.partial).toBe(false);
+    expect(a.coverage.recordsRead).toBe(20);
+    expect(a.coverage.recordsSkipped).toBe(0);
+    expect(a.warnings.map((w) => [w.severity, w.file, w.message])).toEqual([["info", file, "2 CloudTrail Insights events left out: they report unusual API call or error rates, not API calls"]]);
+    // Only Insights events: no usage data at all, and nothing partial.
+    const only = write(`insights-only-${String(fastScan)}.json`, JSON.stringify({ Records: [insight("Start", "2023-07-10T11:00:00Z")] }));
+    const b = await readUsage([only], { workers: 1, fastScan });
+    expect([b.coverage.partial, b.coverage.recordsRead, b.warnings.map((w) => w.message)]).toEqual([false, 0, ["1 CloudTrail Insights event left out: it reports unusual API call or error rates, not API calls"]]);
+  });
+
+  it("a digest file named explicitly is noted and left out, nothing partial", async () => {
+    // CloudTrail User Guide, "CloudTrail digest file structure" (abridged).
+    const digest = {
+      awsAccountId: "123837392027",
+      digestStartTime: "2023-07-10T11:00:00Z",
+      digestEndTime: "2023-07-10T12:00:00Z",
+      digestS3Bucket: "amzn-s3-demo-bucket",
+      digestS3Object: "AWSLogs/123837392027/CloudTrail-Digest/us-east-1/2023/07/10/123837392027_CloudTrail-Digest_us-east-1_trail_us-east-1_20230710T120000Z.json.gz",
+      digestPublicKeyFingerprint: "31e8b5433410dfb61a9dc45cc65b22ff",
+      digestSignatureAlgorithm: "SHA256withRSA",
+      newestEventTime: "2023-07-10T11:52:27Z",
+      oldestEventTime: "2023-07-10T11:02:27Z",
+      previousDigestS3Bucket: null,
+      previousDigestS3Object: null,
+      previousDigestHashValue: null,
+      previousDigestHashAlgorithm: null,
+      previousDigestSignature: null,
+      logFiles: [{ s3Bucket: "amzn-s3-demo-bucket", s3Object: "AWSLogs/123837392027/CloudTrail/us-east-1/2023/07/10/x.json.gz", hashValue: "9bb6196fc6b84d6f075a56548feca262bd99ba3c2de41b618e5b6e22c1fc71f6", hashAlgorithm: "SHA-256", newestEventTime: "2023-07-10T11:52:27Z", oldestEventTime: "2023-07-10T11:02:27Z" }],
+    };
+    const file = write("digest/123837392027_CloudTrail-Digest_us-east-1_trail_us-east-1_20230710T120000Z.json.gz", gzipSync(JSON.stringify(digest)));
+    const a = await readUsage([file, BIG], { workers: 1 });
+    expect(a.coverage.partial).toBe(false);
+    expect(a.files.find((f) => f.path === file)?.format).toBe("cloudtrail-digest");
+    expect(a.warnings.map((w) => [w.code, w.severity, w.file])).toEqual([["cloudtrail-digest-skipped", "info", file]]);
+  });
+
   it("walks the S3 tree and skips digest files", async () => {
     write("tree/AWSLogs/123837392027/CloudTrail/us-east-1/2023/07/10/x.json.gz", gzipSync(readFileSync(BIG)));
     write("tree/AWSLogs/123837392027/CloudTrail-Digest/us-east-1/2023/07/10/d.json.gz", gzipSync(JSON.stringify({ awsAccountId: "123837392027", digestStartTime: "2023-07-10T11:00:00Z" })));
