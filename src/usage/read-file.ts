@@ -8,7 +8,9 @@
  * - S3 delivery `{"Records":[…]}` and bare arrays of records → byte scanner (scan-records.ts)
  * - `aws cloudtrail lookup-events` output (`Events[].CloudTrailEvent` JSON strings), or a list
  *   of such pages
- * - EventBridge envelopes (`detail` holds the record), single records, JSON Lines of either
+ * - EventBridge envelopes (`detail` holds the record), single records, and streams of either:
+ *   JSON Lines, or objects back to back (`}{`, Firehose's S3 output; json-stream.ts), also of
+ *   whole `{"Records": […]}` files concatenated
  * - rows of the shipped aggregation query: Athena CSV, Lake GetQueryResults, JSON row arrays
  * - Access Advisor and Access Analyzer outputs (returned on the side, not as CloudTrail)
  */
@@ -22,6 +24,7 @@ import { isAccessAdvisorOutput, parseAccessAdvisor, type AccessAdvisorReport } f
 import { isAccessAnalyzerOutput, parseAccessAnalyzer, type AccessAnalyzerFinding } from "./access-analyzer.js";
 import { foreignLakeRows, isLakeResults, lakePageOf, lakeStatusProblem } from "./lake-page.js";
 import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow } from "./query-rows.js";
+import { jsonValues } from "./json-stream.js";
 import { eventFromRecord, INSIGHT_RECORD, missingField } from "./record-fields.js";
 import { arrayStartsWithRecord, scanRecords } from "./scan-records.js";
 import { wasmScanner } from "./scan-wasm.js";
@@ -222,6 +225,9 @@ function readContent(data: Buffer, acc: FileAccumulator, result: FileResult, opt
     if (outcome !== null) {
       acc.format = outcome.format === "records" ? "cloudtrail-s3" : "cloudtrail-array";
       if (outcome.error !== null) {
+        // CloudTrail files concatenated (`zcat *.json.gz > all.json`): the values after the first
+        // are read as a stream of them. Only when the scanner stopped there: no cost otherwise.
+        if (outcome.error.message.startsWith("unexpected data after the top-level") && readRest(data, outcome.error.offset, acc)) return;
         const msg = `JSON breaks at byte ${outcome.error.offset} (${outcome.error.message}) inside record ${outcome.records}; the ${outcome.records} records before it were counted`;
         acc.partialReasons.push(msg);
         acc.warnings.push(warn("truncated-json", msg, path, `Records[${outcome.records}]`));
@@ -257,7 +263,7 @@ function readContent(data: Buffer, acc: FileAccumulator, result: FileResult, opt
   try {
     doc = JSON.parse(trimmed);
   } catch (e) {
-    readJsonLines(trimmed, acc, (e as Error).message);
+    readJsonStream(trimmed, acc, (e as Error).message);
     return;
   }
   readDocument(doc, acc, result);
@@ -374,30 +380,83 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
   notOurs(acc, `not CloudTrail, usage rows, Access Advisor or Access Analyzer data (top-level ${Array.isArray(doc) ? "array" : isObj(doc) ? `keys: ${Object.keys(doc).slice(0, 6).join(", ")}` : typeof doc})`);
 }
 
-function readJsonLines(text: string, acc: FileAccumulator, parseError: string): void {
-  const lines = text.split(/\r?\n/);
-  let good = 0;
-  let bad = 0;
-  acc.format = "cloudtrail-jsonl";
-  lines.forEach((line, i) => {
-    if (line.trim() === "") return;
-    let rec: unknown;
-    try {
-      rec = JSON.parse(line);
-    } catch (e) {
-      bad++;
-      acc.skip(`line ${i + 1}`, `not JSON: ${(e as Error).message}`);
-      return;
+/**
+ * A file of several JSON values: JSON Lines, or objects back to back (`}{`, Firehose's default S3
+ * output), pretty-printed or not. Each value is a record, an EventBridge envelope or a
+ * `{"Records": […]}` object (CloudTrail files concatenated). Problems before the first value that
+ * is any of these are held: when there is none, the file is named once as not ours, not once per
+ * line as well.
+ */
+function readJsonStream(text: string, acc: FileAccumulator, parseError: string, origin?: { line: number; column: number }): boolean {
+  let usable = 0;
+  let parsed = 0;
+  let broken = 0;
+  let firstKeys: string | null = null;
+  let sameLine = false;
+  let prevLine = -1;
+  const held: Array<[string, string]> = [];
+  const problem = (where: string, reason: string): void => {
+    if (usable === 0) held.push([where, reason]);
+    else acc.skip(where, reason);
+  };
+  for (const v of jsonValues(text, origin)) {
+    const where = v.column === 1 ? `line ${v.line}` : `line ${v.line}, column ${v.column}`;
+    if (v.line === prevLine) sameLine = true;
+    prevLine = v.line;
+    if (v.error !== undefined) {
+      broken++;
+      problem(where, v.error);
+      continue;
     }
-    good++;
-    addRecord(acc, rec, `line ${i + 1}`);
-  });
-  if (good === 0) {
-    acc.format = "not-json";
-    notOurs(acc, `not JSON: ${parseError}`);
-  } else if (bad > 0) {
-    acc.partialReasons.push(`${bad} lines are not JSON`);
+    parsed++;
+    if (!readStreamValue(v.value, acc, where)) {
+      const what = isObj(v.value) ? `keys: ${Object.keys(v.value).slice(0, 6).join(", ")}` : Array.isArray(v.value) ? "an array" : typeof v.value;
+      firstKeys ??= what;
+      problem(where, `not a CloudTrail record (${what})`);
+      continue;
+    }
+    if (usable++ === 0) for (const [w, r] of held.splice(0)) acc.skip(w, r);
   }
+  if (usable === 0) {
+    if (origin !== undefined) return false;
+    acc.format = parsed === 0 ? "not-json" : "unrecognised";
+    notOurs(acc, parsed === 0 ? `not JSON: ${parseError}` : `JSON values, but none is a CloudTrail record (the first: ${firstKeys})`);
+    return false;
+  }
+  if (origin === undefined) acc.format = sameLine ? "cloudtrail-json-stream" : "cloudtrail-jsonl";
+  if (broken > 0) acc.partialReasons.push(`${broken} ${broken === 1 ? "value is" : "values are"} not JSON (see warnings)`);
+  return true;
+}
+
+/** The values after the first one of a file (from byte `offset`) as a stream; false when none is ours. */
+function readRest(data: Buffer, offset: number, acc: FileAccumulator): boolean {
+  let line = 1;
+  let lineStart = 0;
+  for (let k = data.indexOf(0x0a); k >= 0 && k < offset; k = data.indexOf(0x0a, k + 1)) {
+    line++;
+    lineStart = k + 1;
+  }
+  return readJsonStream(data.toString("utf8", offset), acc, "", { line, column: offset - lineStart + 1 });
+}
+
+/** One value of a JSON stream; false when it is none of the shapes a stream may hold. */
+function readStreamValue(v: unknown, acc: FileAccumulator, where: string): boolean {
+  if (Array.isArray(v)) {
+    // A bare array of records (or of envelopes), as one file of several concatenated.
+    if (!v.some((r) => isObj(r) && (looksLikeRecord(r) || isEnvelope(r)))) return false;
+    v.forEach((r, i) => addRecord(acc, r, `${where} [${i}]`));
+    return true;
+  }
+  if (!isObj(v)) return false;
+  if (Array.isArray(v.Records)) {
+    v.Records.forEach((r, i) => addRecord(acc, r, `${where} Records[${i}]`));
+    return true;
+  }
+  if (looksLikeRecord(v) || isEnvelope(v)) {
+    addRecord(acc, v, where);
+    return true;
+  }
+  return false;
 }
 
 function firstByte(b: Buffer): number {

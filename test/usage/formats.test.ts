@@ -89,6 +89,34 @@ describe("shapes", () => {
     }
   });
 
+  it("reads JSON objects back to back with no separator (Firehose's S3 output), like the records themselves", async () => {
+    const b = await readUsage([BIG], { workers: 1 });
+    const envelopes = records.map((r) => JSON.stringify({ version: "0", "detail-type": "AWS API Call via CloudTrail", source: "aws.ec2", detail: r })).join("");
+    const bare = records.map((r) => JSON.stringify(r)).join("");
+    // `zcat *.json.gz > all.json`: CloudTrail files one after the other (the second one pretty-printed).
+    const files = JSON.stringify({ Records: records.slice(0, 100) }) + JSON.stringify({ Records: records.slice(100) }, null, 2);
+    for (const [name, data, format] of [
+      ["eb-firehose-1-2023-07-10.gz", gzipSync(envelopes), "cloudtrail-json-stream"],
+      ["records-concat.json", bare, "cloudtrail-json-stream"],
+      ["zcat-all.json", files, "cloudtrail-s3"],
+    ] as const) {
+      for (const fastScan of [true, "js", false] as const) {
+        const a = await readUsage([write(name, data)], { workers: 1, fastScan });
+        expect([name, fastScan, a.files[0]?.format, a.coverage.partial, a.coverage.recordsRead, a.warnings]).toEqual([name, fastScan, fastScan === false && format === "cloudtrail-s3" ? "cloudtrail-json-stream" : format, false, records.length, []]);
+        expect(a.sessions).toEqual(b.sessions);
+      }
+    }
+  });
+
+  it("a JSON Lines line that breaks costs that line only, named by its line", () => {
+    const lines = records.slice(0, 10).map((r) => JSON.stringify(r));
+    lines[4] = (lines[4] as string).slice(0, 200); // cut short
+    const r = readUsageFile(write("cut-line.jsonl", lines.join("\n"))).partial;
+    expect([r.records, r.skipped]).toEqual([10, 1]);
+    expect(r.warnings.map((w) => [w.path, w.message])).toEqual([["line 5", "record skipped: a string is not closed on its line"]]);
+    expect(r.partialReasons).toEqual(["1 value is not JSON (see warnings)"]);
+  });
+
   it("removes duplicate deliveries by eventID across files", async () => {
     const d = join(dir, "dups");
     write("dups/a.json", JSON.stringify({ Records: records }));
@@ -202,6 +230,12 @@ describe("bad input", () => {
     const p = write("garbage.json", "this is not json {");
     const r = readUsageFile(p).partial;
     expect(r.partialReasons[0]).toMatch(/not JSON/);
+    // JSON that breaks on its line 1: said once, for the file, not again for the line.
+    const broken = readUsageFile(write("broken.json", '{"Records": nope}')).partial;
+    expect(broken.warnings.map((w) => [w.path, w.message])).toEqual([[undefined, expect.stringMatching(/^not JSON: Unexpected token/)]]);
+    expect(broken.skipped).toBe(0);
+    const other = readUsageFile(write("other-lines.jsonl", '{"level":"info","msg":"a"}\n{"level":"info","msg":"b"}\n')).partial;
+    expect(other.warnings.map((w) => w.message)).toEqual(["JSON values, but none is a CloudTrail record (the first: keys: level, msg)"]);
     expect(readUsageFile(write("empty.json", "")).partial.partialReasons).toEqual([]);
     await expect(readUsage([join(dir, "nope")])).rejects.toBeInstanceOf(InputError);
   });
