@@ -92,6 +92,11 @@ export function classifyHead(text: string): "usage" | "sources" | "manifest" {
   const t = text.replace(/^\uFEFF/, "").trimStart();
   if (/^\{[^]*?"kind"\s*:\s*"leastrole-collect-manifest"/.test(t.slice(0, 400))) return "manifest";
   if (/"eventSource"\s*:|"ServicesLastAccessed"\s*:|"CloudTrailEvent"\s*:|"findingType"\s*:\s*"Unused/.test(t)) return "usage";
+  // Records as JSON strings: CloudWatch Logs events of a trail's log group (filter-log-events,
+  // get-log-events, subscription data), whose messages are records.
+  if (/\\"eventSource\\"\s*:/.test(t)) return "usage";
+  // Subscription data with only the message that checks the destination (no log data).
+  if (/"messageType"\s*:\s*"CONTROL_MESSAGE"/.test(t) && !/"messageType"\s*:\s*"DATA_MESSAGE"/.test(t)) return "usage";
   // CSV rows of the shipped Athena query start with its header
   if (/^"?(account_?id|accountid)"?\s*,/i.test(t) && /role_?arn/i.test(t.split("\n")[0] ?? "")) return "usage";
   // The shipped usage query's rows (src/usage/sql.ts): Athena CSV starts with its row_kind column.

@@ -11,6 +11,8 @@
  * - EventBridge envelopes (`detail` holds the record), single records, and streams of either:
  *   JSON Lines, or objects back to back (`}{`, Firehose's S3 output; json-stream.ts), also of
  *   whole `{"Records": […]}` files concatenated
+ * - CloudTrail in CloudWatch Logs: filter-log-events and get-log-events output, subscription data
+ *   as Firehose writes it to S3 (each message is a record; cloudwatch-logs.ts)
  * - rows of the shipped aggregation query: Athena CSV, Lake GetQueryResults, JSON row arrays
  * - Access Advisor and Access Analyzer outputs (returned on the side, not as CloudTrail)
  */
@@ -24,6 +26,7 @@ import { isAccessAdvisorOutput, parseAccessAdvisor, type AccessAdvisorReport } f
 import { isAccessAnalyzerOutput, parseAccessAnalyzer, type AccessAnalyzerFinding } from "./access-analyzer.js";
 import { foreignLakeRows, isLakeResults, lakePageOf, lakeStatusProblem } from "./lake-page.js";
 import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow } from "./query-rows.js";
+import { eventMessages, isSubscriptionMessage, logEventsIncomplete, logEventsKind } from "./cloudwatch-logs.js";
 import { jsonValues } from "./json-stream.js";
 import { eventFromRecord, INSIGHT_RECORD, missingField } from "./record-fields.js";
 import { arrayStartsWithRecord, scanRecords } from "./scan-records.js";
@@ -336,6 +339,22 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
     }
     return;
   }
+  const cwl = logEventsKind(doc);
+  if (cwl !== null) {
+    acc.format = `cloudtrail-cwl-${cwl}`;
+    const incomplete = logEventsIncomplete(doc as Obj, cwl);
+    if (incomplete !== null) {
+      acc.partialReasons.push(incomplete);
+      acc.warnings.push(warn("cloudwatch-logs-more-events", incomplete, path));
+    }
+    readLogEvents(acc, eventMessages(doc as Obj, "events"));
+    return;
+  }
+  if (isSubscriptionMessage(doc)) {
+    acc.format = "cloudtrail-cwl-subscription";
+    readLogEvents(acc, eventMessages(doc as Obj, "logEvents"));
+    return;
+  }
   const pages = isObj(doc) && Array.isArray(doc.Events) ? [doc] : Array.isArray(doc) && doc.length > 0 && doc.every((p) => isObj(p) && Array.isArray(p.Events)) ? (doc as Obj[]) : null;
   if (pages !== null) {
     acc.format = "cloudtrail-lookup-events";
@@ -393,6 +412,7 @@ function readJsonStream(text: string, acc: FileAccumulator, parseError: string, 
   let broken = 0;
   let firstKeys: string | null = null;
   let sameLine = false;
+  let subscription = false;
   let prevLine = -1;
   const held: Array<[string, string]> = [];
   const problem = (where: string, reason: string): void => {
@@ -409,7 +429,9 @@ function readJsonStream(text: string, acc: FileAccumulator, parseError: string, 
       continue;
     }
     parsed++;
-    if (!readStreamValue(v.value, acc, where)) {
+    const kind = readStreamValue(v.value, acc, where, problem);
+    if (kind === "subscription") subscription = true;
+    if (kind === null) {
       const what = isObj(v.value) ? `keys: ${Object.keys(v.value).slice(0, 6).join(", ")}` : Array.isArray(v.value) ? "an array" : typeof v.value;
       firstKeys ??= what;
       problem(where, `not a CloudTrail record (${what})`);
@@ -423,7 +445,7 @@ function readJsonStream(text: string, acc: FileAccumulator, parseError: string, 
     notOurs(acc, parsed === 0 ? `not JSON: ${parseError}` : `JSON values, but none is a CloudTrail record (the first: ${firstKeys})`);
     return false;
   }
-  if (origin === undefined) acc.format = sameLine ? "cloudtrail-json-stream" : "cloudtrail-jsonl";
+  if (origin === undefined) acc.format = subscription ? "cloudtrail-cwl-subscription" : sameLine ? "cloudtrail-json-stream" : "cloudtrail-jsonl";
   if (broken > 0) acc.partialReasons.push(`${broken} ${broken === 1 ? "value is" : "values are"} not JSON (see warnings)`);
   return true;
 }
@@ -439,24 +461,68 @@ function readRest(data: Buffer, offset: number, acc: FileAccumulator): boolean {
   return readJsonStream(data.toString("utf8", offset), acc, "", { line, column: offset - lineStart + 1 });
 }
 
-/** One value of a JSON stream; false when it is none of the shapes a stream may hold. */
-function readStreamValue(v: unknown, acc: FileAccumulator, where: string): boolean {
+/** One value of a JSON stream: what it was, or null when it is none of the shapes a stream may hold. */
+function readStreamValue(v: unknown, acc: FileAccumulator, where: string, problem: (where: string, reason: string) => void): "records" | "subscription" | null {
   if (Array.isArray(v)) {
     // A bare array of records (or of envelopes), as one file of several concatenated.
-    if (!v.some((r) => isObj(r) && (looksLikeRecord(r) || isEnvelope(r)))) return false;
+    if (!v.some((r) => isObj(r) && (looksLikeRecord(r) || isEnvelope(r)))) return null;
     v.forEach((r, i) => addRecord(acc, r, `${where} [${i}]`));
-    return true;
+    return "records";
   }
-  if (!isObj(v)) return false;
+  if (!isObj(v)) return null;
+  if (isSubscriptionMessage(v)) {
+    readMessages(acc, eventMessages(v, "logEvents", `${where} `), problem);
+    return "subscription";
+  }
   if (Array.isArray(v.Records)) {
     v.Records.forEach((r, i) => addRecord(acc, r, `${where} Records[${i}]`));
-    return true;
+    return "records";
   }
   if (looksLikeRecord(v) || isEnvelope(v)) {
     addRecord(acc, v, where);
-    return true;
+    return "records";
   }
-  return false;
+  return null;
+}
+
+/**
+ * CloudWatch Logs events whose messages are CloudTrail records (cloudwatch-logs.ts). A message that
+ * is not one goes to `problem`; returns how many were.
+ */
+function readMessages(acc: FileAccumulator, messages: Iterable<[string, unknown]>, problem: (where: string, reason: string) => void): number {
+  let records = 0;
+  for (const [where, message] of messages) {
+    if (typeof message !== "string") {
+      problem(where, "log event without a message string");
+      continue;
+    }
+    let rec: unknown;
+    try {
+      rec = JSON.parse(message);
+    } catch (e) {
+      problem(where, `message is not JSON: ${(e as Error).message}`);
+      continue;
+    }
+    if (!isObj(rec) || !(looksLikeRecord(rec) || isEnvelope(rec))) {
+      problem(where, "message is not a CloudTrail record");
+      continue;
+    }
+    records++;
+    addRecord(acc, rec, where);
+  }
+  return records;
+}
+
+/** One document of CloudWatch Logs events: messages that are no records are named, or the file is not ours. */
+function readLogEvents(acc: FileAccumulator, messages: Iterable<[string, unknown]>): void {
+  const held: Array<[string, string]> = [];
+  const records = readMessages(acc, messages, (where, reason) => held.push([where, reason]));
+  if (records === 0 && held.length > 0) {
+    const [where, reason] = held[0] as [string, string];
+    notOurs(acc, `CloudWatch Logs events, but no message is a CloudTrail record (${where}: ${reason})`);
+    return;
+  }
+  for (const [where, reason] of held) acc.skip(where, reason);
 }
 
 function firstByte(b: Buffer): number {

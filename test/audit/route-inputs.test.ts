@@ -80,6 +80,11 @@ describe("classifyHead", () => {
     ["a results page with NextToken before the rows", '{"NextToken":"AAAA","QueryStatus":"FINISHED","QueryResultRows":[]}', "usage"],
     ["a Lake query that failed (no rows)", '{"QueryStatus":"FAILED","ErrorMessage":"Query syntax error"}', "usage"],
     ["a CloudTrail digest file (the usage reader notes it)", '{"awsAccountId":"111122223333","digestStartTime":"2015-08-17T14:01:31Z","digestEndTime":"2015-08-17T15:01:31Z","digestS3Bucket":"b"', "usage"],
+    ["aws logs filter-log-events of a trail's log group", '{\n    "events": [\n        {\n            "logStreamName": "111122223333_CloudTrail_us-east-1",\n            "timestamp": 1793064570000,\n            "message": "{\\"eventVersion\\":\\"1.08\\",\\"eventTime\\":\\"2026-10-27T01:29:30Z\\",\\"eventSource\\":\\"sqs.amazonaws.com\\"', "usage"],
+    ["aws logs get-log-events of a trail's log stream", '{"events":[{"timestamp":1793064570000,"message":"{\\"eventVersion\\":\\"1.08\\",\\"eventSource\\": \\"s3.amazonaws.com\\"}","ingestionTime":1795810822000}]', "usage"],
+    ["subscription data of a trail's log group", '{"messageType":"DATA_MESSAGE","owner":"111122223333","logGroup":"aws-cloudtrail-logs","logStream":"s","subscriptionFilters":["f"],"logEvents":[{"id":"1","timestamp":1,"message":"{\\"eventVersion\\":\\"1.08\\",\\"eventSource\\":\\"s3.amazonaws.com\\"', "usage"],
+    ["subscription data with only a CONTROL_MESSAGE", '{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":1,"message":"CWL CONTROL MESSAGE: Checking health of destination Firehose."}]}', "usage"],
+    ["subscription data of another log group is not CloudTrail", '{"messageType":"DATA_MESSAGE","owner":"1","logGroup":"/aws/lambda/f","logStream":"s","subscriptionFilters":["f"],"logEvents":[{"id":"1","timestamp":1,"message":"START RequestId: 1"}]}', "sources"],
     ["cloudtrail describe-query output is not results", '{"QueryId":"q","QueryString":"SELECT 1","QueryStatus":"FINISHED","QueryStatistics":{}}', "sources"],
   ];
   it.each(heads)("%s", (_what, head, kind) => {

@@ -108,6 +108,51 @@ describe("shapes", () => {
     }
   });
 
+  describe("CloudTrail delivered to CloudWatch Logs (each log event's message is a record)", () => {
+    const stream = "123837392027_CloudTrail_us-east-1";
+    const ts = (r: { [k: string]: unknown }) => Date.parse(r.eventTime as string);
+    // As the AWS CLI prints them (members in the API's order, indented by 4).
+    const filterOutput = (extra: object = {}) => JSON.stringify({ events: records.map((r, i) => ({ logStreamName: stream, timestamp: ts(r), message: JSON.stringify(r), ingestionTime: ts(r) + 60_000, eventId: String(37e50 + i) })), searchedLogStreams: [], ...extra }, null, 4);
+    const getOutput = (events = records) => JSON.stringify({ events: events.map((r) => ({ timestamp: ts(r), message: JSON.stringify(r), ingestionTime: ts(r) + 60_000 })), nextForwardToken: "f/3712", nextBackwardToken: "b/3700" }, null, 4);
+    /** Subscription data as Firehose writes it to S3: each message gzipped by CloudWatch Logs, the members back to back. */
+    const firehose = (): Buffer => {
+      const control = { messageType: "CONTROL_MESSAGE", owner: "CloudwatchLogs", logGroup: "", logStream: "", subscriptionFilters: [], logEvents: [{ id: "", timestamp: 1688990000000, message: "CWL CONTROL MESSAGE: Checking health of destination Firehose." }] };
+      const data = (part: typeof records) => ({ messageType: "DATA_MESSAGE", owner: "123837392027", logGroup: "aws-cloudtrail-logs-123837392027", logStream: stream, subscriptionFilters: ["to-firehose"], logEvents: part.map((r, i) => ({ id: String(31e54 + i), timestamp: ts(r), message: JSON.stringify(r) })) });
+      const half = Math.floor(records.length / 2);
+      return Buffer.concat([control, data(records.slice(0, half)), data(records.slice(half))].map((m) => gzipSync(JSON.stringify(m))));
+    };
+
+    it.each([
+      ["filter-log-events", () => filterOutput(), "cloudtrail-cwl-filter-log-events"],
+      ["get-log-events (its tokens are always there: no sign of more)", () => getOutput(), "cloudtrail-cwl-get-log-events"],
+      ["subscription data written by Firehose (gzip members back to back, a CONTROL_MESSAGE first)", firehose, "cloudtrail-cwl-subscription"],
+    ] as const)("%s: read like the records themselves", async (name, make, format) => {
+      const b = await readUsage([BIG], { workers: 1 });
+      const a = await readUsage([write(`cwl/${name.split(" ")[0]}.json`, make())], { workers: 1 });
+      expect([a.files[0]?.format, a.coverage.partial, a.coverage.recordsRead, a.warnings]).toEqual([format, false, records.length, []]);
+      expect(a.sessions).toEqual(b.sessions);
+    });
+
+    it.each([
+      ["filter-log-events --no-paginate (the API's nextToken)", () => filterOutput({ nextToken: "AAAA" }), /^filter-log-events output with a nextToken: more events match than it holds/],
+      ["filter-log-events --max-items (the CLI's NextToken)", () => filterOutput({ NextToken: "eyJuZXh0VG9rZW4iOiBudWxsfQ==" }), /^filter-log-events output with a nextToken/],
+      ["get-log-events with 10,000 events, the most one call returns", () => getOutput(Array.from({ length: 10_000 }, (_, i) => records[i % records.length] as (typeof records)[0])), /^get-log-events output with 10000 events, the most one call returns: the stream may hold more/],
+    ] as const)("%s: partial, said naming the file", async (_what, make, message) => {
+      const file = write(`cwl/more-${_what.split(" ")[1]}.json`, make());
+      const a = await readUsage([file], { workers: 1 });
+      expect(a.coverage.partial).toBe(true);
+      expect(a.warnings.map((w) => [w.code, w.file])).toEqual([["cloudwatch-logs-more-events", file]]);
+      expect(a.warnings[0]?.message).toMatch(message);
+    });
+
+    it("a log group that is not CloudTrail: the file is named once, not each message", () => {
+      const lambdaLogs = { messageType: "DATA_MESSAGE", owner: "123837392027", logGroup: "/aws/lambda/orders", logStream: "2023/07/10/[$LATEST]abc", subscriptionFilters: ["f"], logEvents: [{ id: "1", timestamp: 1688990000000, message: "START RequestId: 1" }, { id: "2", timestamp: 1688990000001, message: "END RequestId: 1" }] };
+      const r = readUsageFile(write("cwl/lambda.json", JSON.stringify(lambdaLogs))).partial;
+      expect(r.skipped).toBe(0);
+      expect(r.warnings.map((w) => w.message)).toEqual(["CloudWatch Logs events, but no message is a CloudTrail record (logEvents[0].message: message is not JSON: Unexpected token 'S', \"START RequestId: 1\" is not valid JSON)"]);
+    });
+  });
+
   it("a JSON Lines line that breaks costs that line only, named by its line", () => {
     const lines = records.slice(0, 10).map((r) => JSON.stringify(r));
     lines[4] = (lines[4] as string).slice(0, 200); // cut short
