@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { constants, createGunzip, gunzipSync } from "node:zlib";
 import { InputError } from "../errors.js";
 import type { Warning } from "../model/document.js";
+import { topLevelKeys } from "./json-head.js";
 
 export interface RoutedInputs {
   /** Files for the source readers (account exports, IaC, canonical documents); `explicit` when named by the user. */
@@ -91,12 +92,35 @@ export function classifyHead(text: string): "usage" | "sources" | "manifest" {
   const t = text.replace(/^\uFEFF/, "").trimStart();
   if (/^\{[^]*?"kind"\s*:\s*"leastrole-collect-manifest"/.test(t.slice(0, 400))) return "manifest";
   if (/"eventSource"\s*:|"ServicesLastAccessed"\s*:|"CloudTrailEvent"\s*:|"findingType"\s*:\s*"Unused/.test(t)) return "usage";
+  // Records as JSON strings: CloudWatch Logs events of a trail's log group (filter-log-events,
+  // get-log-events, subscription data), whose messages are records.
+  if (/\\"eventSource\\"\s*:/.test(t)) return "usage";
+  // Subscription data with only the message that checks the destination (no log data).
+  if (/"messageType"\s*:\s*"CONTROL_MESSAGE"/.test(t) && !/"messageType"\s*:\s*"DATA_MESSAGE"/.test(t)) return "usage";
   // CSV rows of the shipped Athena query start with its header
   if (/^"?(account_?id|accountid)"?\s*,/i.test(t) && /role_?arn/i.test(t.split("\n")[0] ?? "")) return "usage";
-  // The shipped usage query's rows (src/usage/sql.ts): Athena CSV starts with its row_kind column,
-  // Lake GetQueryResults pages are {"QueryResultRows": …}; both are what `collect` writes.
-  if (/^"?row_kind"?\s*,/i.test(t) || /^\{\s*"QueryResultRows"\s*:/.test(t)) return "usage";
+  // The shipped usage query's rows (src/usage/sql.ts): Athena CSV starts with its row_kind column.
+  if (/^"?row_kind"?\s*,/i.test(t)) return "usage";
+  if (t.startsWith("{") && isActivityObject(topLevelKeys(t))) return "usage";
   return "sources";
+}
+
+/** GetQueryResults' output members (CloudTrail API Reference): the CLI prints them in this order. */
+const LAKE_RESULT_KEYS = new Set(["QueryStatus", "QueryStatistics", "QueryResultRows", "NextToken", "ErrorMessage"]);
+
+/**
+ * Activity data whose head has no record to show, by its top-level keys:
+ * - a CloudTrail file delivered with no records (`{"Records": []}`: CloudTrail writes them);
+ * - CloudTrail Lake GetQueryResults output, with QueryResultRows at any position (`collect` writes
+ *   it first, `aws cloudtrail get-query-results` after QueryStatus and QueryStatistics), or
+ *   without rows (a query that failed or is still running: the usage reader says so);
+ * - a CloudTrail digest file (the usage reader notes that it holds no events).
+ */
+function isActivityObject(keys: string[]): boolean {
+  if (keys.includes("Records") || keys.includes("QueryResultRows")) return true;
+  // A CloudTrail digest file named on the command line: the usage reader notes it and leaves it out.
+  if (keys.includes("digestStartTime") && keys.includes("digestEndTime")) return true;
+  return keys.includes("QueryStatus") && keys.every((k) => LAKE_RESULT_KEYS.has(k));
 }
 
 function walk(dir: string, out: string[]): void {

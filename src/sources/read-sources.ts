@@ -90,7 +90,7 @@ function readValues(file: string, digest: string, values: unknown[], data: Uint8
             // In a collector folder most files are other services' outputs: that is expected.
             severity: layoutOnly ? "info" : "warning",
             file,
-            message: `skipped: not an input leastrole reads${where}; accepted: get-account-authorization-details, lambda list-functions/get-function/get-function-configuration, get-policy, list-event-source-mappings, get-function-url-config, get-function-event-invoke-config, list-tags, a canonical document`,
+            message: `skipped: not an input leastrole reads${where}; accepted: ${ACCEPTED_INPUTS}`,
           },
         ],
       };
@@ -105,6 +105,16 @@ function readValues(file: string, digest: string, values: unknown[], data: Uint8
     }
   }
 }
+
+/**
+ * What the "not an input" warning lists: every kind of file leastrole reads, the activity data
+ * (routed to the usage stage by routeInputs) included, so that a CloudTrail form it does not
+ * recognise is not mistaken for one it never reads (docs/usage.md lists them in full).
+ */
+const ACCEPTED_INPUTS =
+  "account data (iam get-account-authorization-details; lambda list-functions/get-function/get-function-configuration, get-policy, list-event-source-mappings, get-function-url-config, get-function-event-invoke-config, list-tags; a canonical document), " +
+  "infrastructure as code (CloudFormation/SAM/CDK templates, terraform show -json plans), " +
+  "activity data (CloudTrail log files, record arrays or JSON Lines, cloudtrail lookup-events output, EventBridge events, a trail's CloudWatch Logs events from logs filter-log-events/get-log-events or Firehose, rows of the shipped Athena or CloudTrail Lake usage query, iam get-service-last-accessed-details, Access Analyzer unused-access findings)";
 
 /** A YAML CloudFormation/SAM template: a top-level `Resources:` key and an `AWS::` resource type. */
 function looksLikeYamlTemplate(text: string): boolean {

@@ -15,6 +15,7 @@ import { fingerprintTo } from "./fingerprints.js";
 import { GroupCache } from "./group-cache.js";
 import { hourOf } from "./dedup.js";
 import { commonPrefix, deriveResources, resourcesOf } from "./resources.js";
+import type { LakePage } from "./lake-page.js";
 
 const FP = new Uint32Array(2);
 const UNRESOLVED = -2;
@@ -74,6 +75,8 @@ export interface FileReport {
   skipped: number;
   /** Empty when the file was read in full. */
   partialReasons: string[];
+  /** For a CloudTrail Lake results page: its place among its query's pages (lake-page.ts). */
+  lakePage?: LakePage;
 }
 
 /**
@@ -93,6 +96,8 @@ export interface FilePartial {
   files?: FileReport[];
   /** Why the file is incomplete (truncated, unreadable, not CloudTrail …); empty when complete. */
   partialReasons: string[];
+  /** The file's Lake page (see FileReport); a batch's files carry their own. */
+  lakePage?: LakePage;
   warnings: Warning[];
   principals: PrincipalPartial[];
   groups: GroupPartial[];
@@ -177,6 +182,10 @@ export class FileAccumulator {
   private skippedCount = 0;
   warnings: Warning[] = [];
   partialReasons: string[] = [];
+  /** Set by the reader of a CloudTrail Lake results page (per file, like partialReasons). */
+  lakePage: LakePage | null = null;
+  /** Insights events in the current file: left out, not counted as records (see INSIGHT_RECORD). */
+  insightRecords = 0;
   format = "unknown";
   sha256 = "";
   /** Files of the batch already closed by nextFile, their warnings, and their totals. */
@@ -650,7 +659,9 @@ export class FileAccumulator {
   }
 
   private closeFile(): void {
-    this.closed.push({ path: this.path, format: this.format, sha256: this.sha256, records: this.records, skipped: this.skippedCount, partialReasons: this.partialReasons });
+    const report: FileReport = { path: this.path, format: this.format, sha256: this.sha256, records: this.records, skipped: this.skippedCount, partialReasons: this.partialReasons };
+    if (this.lakePage !== null) report.lakePage = this.lakePage;
+    this.closed.push(report);
     this.closedWarnings.push(...this.fileWarnings());
     this.closedRecords += this.records;
     this.closedSkipped += this.skippedCount;
@@ -658,6 +669,8 @@ export class FileAccumulator {
     this.skippedCount = 0;
     this.warnings = [];
     this.partialReasons = [];
+    this.lakePage = null;
+    this.insightRecords = 0;
   }
 
   private fileWarnings(): Warning[] {
@@ -691,7 +704,7 @@ export class FileAccumulator {
       const names = this.principalSessions[i];
       if (names !== null && names !== undefined) p.sessionNames = [...names].sort();
     });
-    return {
+    const single: FilePartial = {
       path: this.path,
       format: this.format,
       sha256: this.sha256,
@@ -710,6 +723,8 @@ export class FileAccumulator {
       lastEvent: Number.isFinite(this.lastTime) ? isoTime(this.lastTime) : null,
       functionCreations: this.creations,
     };
+    if (this.lakePage !== null) single.lakePage = this.lakePage;
+    return single;
   }
 }
 

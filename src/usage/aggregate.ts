@@ -12,6 +12,7 @@ import { eventToActions, isAccessDenied } from "./event-actions.js";
 import { EventDedup, type DedupOptions } from "./dedup.js";
 import type { AccessAdvisorReport } from "./access-advisor.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
+import { incompleteLakePages, lakePageWarnings } from "./lake-page.js";
 
 export type { FileReport } from "./accumulate.js";
 
@@ -107,7 +108,11 @@ export class UsageAggregator {
 
   merge(part: FilePartial): void {
     if (part.files !== undefined) this.files.push(...part.files);
-    else this.files.push({ path: part.path, format: part.format, sha256: part.sha256, records: part.records, skipped: part.skipped, partialReasons: part.partialReasons });
+    else {
+      const report: FileReport = { path: part.path, format: part.format, sha256: part.sha256, records: part.records, skipped: part.skipped, partialReasons: part.partialReasons };
+      if (part.lakePage !== undefined) report.lakePage = part.lakePage;
+      this.files.push(report);
+    }
     this.warnings.push(...part.warnings);
     this.recordsRead += part.records;
     this.recordsSkipped += part.skipped;
@@ -271,7 +276,9 @@ export class UsageAggregator {
       });
     }
     sessions.sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.sessionName, b.sessionName) || cmp(a.invokedBy ?? "", b.invokedBy ?? ""));
-    const files = [...this.files].sort((a, b) => cmp(a.path, b.path));
+    // Lake results pages are complete or not together (the pages of one query given as files).
+    const lake = incompleteLakePages(this.files);
+    const files = this.files.map((f) => (lake.has(f.path) ? { ...f, partialReasons: [...f.partialReasons, lake.get(f.path) as string] } : f)).sort((a, b) => cmp(a.path, b.path));
     const partialReasons = files.flatMap((f) => f.partialReasons.map((r) => `${f.path}: ${r}`));
     if (this.recordsSkipped > 0) partialReasons.push(`${this.recordsSkipped} records skipped (see warnings)`);
     return {
@@ -295,7 +302,7 @@ export class UsageAggregator {
       functionCreations: [...this.creations.values()].sort((a, b) => cmp(a.accountId, b.accountId) || cmp(a.region, b.region) || cmp(a.functionName, b.functionName)),
       accessAdvisor: [...this.advisor].sort((a, b) => cmp(a.roleArn ?? "", b.roleArn ?? "") || cmp(a.file, b.file)),
       accessAnalyzer: [...this.analyzer].sort((a, b) => cmp(a.resource, b.resource) || cmp(a.id, b.id)),
-      warnings: [...this.warnings].sort((a, b) => cmp(a.file ?? "", b.file ?? "") || cmp(a.path ?? "", b.path ?? "") || cmp(a.message, b.message)),
+      warnings: [...this.warnings, ...lakePageWarnings(lake)].sort((a, b) => cmp(a.file ?? "", b.file ?? "") || cmp(a.path ?? "", b.path ?? "") || cmp(a.message, b.message)),
     };
   }
 }

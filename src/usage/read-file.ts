@@ -8,7 +8,11 @@
  * - S3 delivery `{"Records":[…]}` and bare arrays of records → byte scanner (scan-records.ts)
  * - `aws cloudtrail lookup-events` output (`Events[].CloudTrailEvent` JSON strings), or a list
  *   of such pages
- * - EventBridge envelopes (`detail` holds the record), single records, JSON Lines of either
+ * - EventBridge envelopes (`detail` holds the record), single records, and streams of either:
+ *   JSON Lines, or objects back to back (`}{`, Firehose's S3 output; json-stream.ts), also of
+ *   whole `{"Records": […]}` files concatenated
+ * - CloudTrail in CloudWatch Logs: filter-log-events and get-log-events output, subscription data
+ *   as Firehose writes it to S3 (each message is a record; cloudwatch-logs.ts)
  * - rows of the shipped aggregation query: Athena CSV, Lake GetQueryResults, JSON row arrays
  * - Access Advisor and Access Analyzer outputs (returned on the side, not as CloudTrail)
  */
@@ -16,12 +20,15 @@
 import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { constants, gunzipSync } from "node:zlib";
-import type { Warning } from "../model/document.js";
-import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
 import { isAccessAdvisorOutput, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
 import { isAccessAnalyzerOutput, parseAccessAnalyzer, type AccessAnalyzerFinding } from "./access-analyzer.js";
+import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
+import { eventMessages, isSubscriptionMessage, logEventsIncomplete, logEventsKind } from "./cloudwatch-logs.js";
+import { foreignLakeRows, isLakeResults, lakePageOf, lakeStatusProblem } from "./lake-page.js";
 import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow } from "./query-rows.js";
-import { eventFromRecord, missingField } from "./record-fields.js";
+import { addRecord, isEnvelope, isObj, looksLikeRecord, notOurs, warn, type Obj } from "./read-records.js";
+import { readJsonStream, readLogEvents, readRest } from "./read-stream.js";
+import { INSIGHT_RECORD } from "./record-fields.js";
 import { arrayStartsWithRecord, scanRecords } from "./scan-records.js";
 import { wasmScanner } from "./scan-wasm.js";
 
@@ -39,9 +46,6 @@ export interface ReadFileOptions extends AccumulateOptions {
    */
   fastScan?: boolean | "js";
 }
-
-type Obj = { [k: string]: unknown };
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Decompress when gzip; a truncated stream yields what it holds and a reason. */
 export function decode(raw: Buffer): { data: Buffer; problem: string | null } {
@@ -197,9 +201,21 @@ function readWhole(path: string): Buffer {
 
 /** Dispatch on content. Exported for tests that feed bytes directly. */
 export function readDecoded(data: Buffer, acc: FileAccumulator, result: FileResult, options: ReadFileOptions = {}): void {
+  readContent(data, acc, result, options);
+  // Said once per file, as a note: Insights events are no calls, and leaving them out loses none.
+  if (acc.insightRecords > 0) {
+    const n = acc.insightRecords;
+    acc.warnings.push(warn("cloudtrail-insights-skipped", `${n} CloudTrail Insights ${n === 1 ? "event" : "events"} left out: ${n === 1 ? "it reports" : "they report"} unusual API call or error rates, not API calls`, acc.path, undefined, "info"));
+  }
+}
+
+function readContent(data: Buffer, acc: FileAccumulator, result: FileResult, options: ReadFileOptions): void {
   const path = acc.path;
   if (options.fastScan !== false && (firstByte(data) !== 0x5b || arrayStartsWithRecord(data))) {
-    const skipped = (index: number, offset: number, reason: string): void => acc.skip(`Records[${index}] (byte ${offset})`, reason);
+    const skipped = (index: number, offset: number, reason: string): void => {
+      if (reason === INSIGHT_RECORD) acc.insightRecords++;
+      else acc.skip(`Records[${index}] (byte ${offset})`, reason);
+    };
     const wasm = options.fastScan === "js" ? null : wasmScanner();
     const outcome =
       wasm === null
@@ -209,6 +225,9 @@ export function readDecoded(data: Buffer, acc: FileAccumulator, result: FileResu
     if (outcome !== null) {
       acc.format = outcome.format === "records" ? "cloudtrail-s3" : "cloudtrail-array";
       if (outcome.error !== null) {
+        // CloudTrail files concatenated (`zcat *.json.gz > all.json`): the values after the first
+        // are read as a stream of them. Only when the scanner stopped there: no cost otherwise.
+        if (outcome.error.message.startsWith("unexpected data after the top-level") && readRest(data, outcome.error.offset, acc)) return;
         const msg = `JSON breaks at byte ${outcome.error.offset} (${outcome.error.message}) inside record ${outcome.records}; the ${outcome.records} records before it were counted`;
         acc.partialReasons.push(msg);
         acc.warnings.push(warn("truncated-json", msg, path, `Records[${outcome.records}]`));
@@ -244,7 +263,7 @@ export function readDecoded(data: Buffer, acc: FileAccumulator, result: FileResu
   try {
     doc = JSON.parse(trimmed);
   } catch (e) {
-    readJsonLines(trimmed, acc, (e as Error).message);
+    readJsonStream(trimmed, acc, (e as Error).message);
     return;
   }
   readDocument(doc, acc, result);
@@ -283,18 +302,54 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
     }
     return;
   }
+  if (isDigest(doc)) {
+    // Log file validation: the hashes of an hour's log files, no events. Walks skip their folder;
+    // one named on the command line (or copied elsewhere) is noted, and leaves nothing partial.
+    acc.format = "cloudtrail-digest";
+    acc.warnings.push(warn("cloudtrail-digest-skipped", "a CloudTrail digest file (log file integrity validation): it holds no events, left out", path, undefined, "info"));
+    return;
+  }
   if (isObj(doc) && Array.isArray(doc.Records)) {
     acc.format = "cloudtrail-s3";
     doc.Records.forEach((r, i) => addRecord(acc, r, `Records[${i}]`));
     return;
   }
-  if (isObj(doc) && Array.isArray(doc.QueryResultRows)) {
+  if (isLakeResults(doc)) {
     acc.format = "usage-query-lake";
+    // A query not finished: what rows there are still count (a call seen is used), but the rest
+    // is missing. A finished page's completeness is decided with the other pages (lake-page.ts).
+    const problem = lakeStatusProblem(doc);
+    if (problem !== null) {
+      acc.partialReasons.push(problem);
+      acc.warnings.push(warn("lake-query-not-finished", problem, path));
+    } else acc.lakePage = lakePageOf(doc);
+    if (!Array.isArray(doc.QueryResultRows)) return;
+    const foreign = foreignLakeRows(doc.QueryResultRows);
+    if (foreign !== null) {
+      notOurs(acc, foreign);
+      return;
+    }
     try {
       ingestRows(acc, rowsFromLake(doc as { QueryResultRows: unknown }), "QueryResultRows");
     } catch (e) {
       notOurs(acc, (e as Error).message);
     }
+    return;
+  }
+  const cwl = logEventsKind(doc);
+  if (cwl !== null) {
+    acc.format = `cloudtrail-cwl-${cwl}`;
+    const incomplete = logEventsIncomplete(doc as Obj, cwl);
+    if (incomplete !== null) {
+      acc.partialReasons.push(incomplete);
+      acc.warnings.push(warn("cloudwatch-logs-more-events", incomplete, path));
+    }
+    readLogEvents(acc, eventMessages(doc as Obj, "events"));
+    return;
+  }
+  if (isSubscriptionMessage(doc)) {
+    acc.format = "cloudtrail-cwl-subscription";
+    readLogEvents(acc, eventMessages(doc as Obj, "logEvents"));
     return;
   }
   const pages = isObj(doc) && Array.isArray(doc.Events) ? [doc] : Array.isArray(doc) && doc.length > 0 && doc.every((p) => isObj(p) && Array.isArray(p.Events)) ? (doc as Obj[]) : null;
@@ -341,54 +396,15 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
   notOurs(acc, `not CloudTrail, usage rows, Access Advisor or Access Analyzer data (top-level ${Array.isArray(doc) ? "array" : isObj(doc) ? `keys: ${Object.keys(doc).slice(0, 6).join(", ")}` : typeof doc})`);
 }
 
-function readJsonLines(text: string, acc: FileAccumulator, parseError: string): void {
-  const lines = text.split(/\r?\n/);
-  let good = 0;
-  let bad = 0;
-  acc.format = "cloudtrail-jsonl";
-  lines.forEach((line, i) => {
-    if (line.trim() === "") return;
-    let rec: unknown;
-    try {
-      rec = JSON.parse(line);
-    } catch (e) {
-      bad++;
-      acc.skip(`line ${i + 1}`, `not JSON: ${(e as Error).message}`);
-      return;
-    }
-    good++;
-    addRecord(acc, rec, `line ${i + 1}`);
-  });
-  if (good === 0) {
-    acc.format = "not-json";
-    notOurs(acc, `not JSON: ${parseError}`);
-  } else if (bad > 0) {
-    acc.partialReasons.push(`${bad} lines are not JSON`);
-  }
-}
-
 function firstByte(b: Buffer): number {
   let i = b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
   while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
   return b[i] ?? -1;
 }
 
-function isEnvelope(o: Obj): boolean {
-  return typeof o["detail-type"] === "string" && isObj(o.detail);
-}
-
-function looksLikeRecord(o: Obj): boolean {
-  return "eventName" in o || "eventSource" in o || "eventVersion" in o;
-}
-
-function addRecord(acc: FileAccumulator, rec: unknown, where: string): void {
-  const r = isObj(rec) && isEnvelope(rec) ? rec.detail : rec;
-  const missing = missingField(r);
-  if (missing !== null) {
-    acc.skip(where, missing);
-    return;
-  }
-  acc.add(eventFromRecord(r as Parameters<typeof eventFromRecord>[0]), where);
+/** A CloudTrail digest file (CloudTrail User Guide, "CloudTrail digest file structure"). */
+function isDigest(doc: unknown): boolean {
+  return isObj(doc) && typeof doc.digestStartTime === "string" && typeof doc.digestEndTime === "string" && Array.isArray(doc.logFiles);
 }
 
 function ingestRows(acc: FileAccumulator, rows: QueryRow[], where: string): void {
@@ -397,14 +413,4 @@ function ingestRows(acc: FileAccumulator, rows: QueryRow[], where: string): void
     // CSV rows are numbered as lines (header is line 1).
     if (problem !== null) acc.skip(where === "line" ? `line ${i + 2}` : `${where}[${i}]`, problem);
   });
-}
-
-function notOurs(acc: FileAccumulator, message: string): void {
-  if (acc.format === "unknown" || acc.format === "cloudtrail-jsonl") acc.format = "unrecognised";
-  acc.partialReasons.push(message);
-  acc.warnings.push(warn("unrecognised-usage-file", message, acc.path));
-}
-
-function warn(code: string, message: string, file: string, path?: string, severity: Warning["severity"] = "warning"): Warning {
-  return path === undefined ? { code, severity, message, file } : { code, severity, message, file, path };
 }

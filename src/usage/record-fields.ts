@@ -17,11 +17,21 @@ function str(v: unknown): string | null {
   return typeof v === "string" ? v : null;
 }
 
-/** Which required field is missing or not a string, if any. */
+/**
+ * CloudTrail Insights events (`eventType: "AwsCloudTrailInsight"`) say that a call rate or error
+ * rate was unusual; the API they are about is inside `insightDetails`, so they have no top-level
+ * eventSource and eventName. They are no calls: the readers leave them out without making the data
+ * partial, and say how many once per file.
+ */
+export const INSIGHT_EVENT_TYPE = "AwsCloudTrailInsight";
+/** The reason missingField and the scanners give for an Insights event (the readers count it apart). */
+export const INSIGHT_RECORD = "a CloudTrail Insights event, not an API call";
+
+/** Which required field is missing or not a string, if any (INSIGHT_RECORD for an Insights event). */
 export function missingField(rec: unknown): string | null {
   if (!isObj(rec)) return "record is not an object";
   for (const f of ["eventTime", "eventSource", "eventName"] as const) {
-    if (typeof rec[f] !== "string") return `missing or non-string "${f}"`;
+    if (typeof rec[f] !== "string") return f === "eventSource" && rec.eventType === INSIGHT_EVENT_TYPE ? INSIGHT_RECORD : `missing or non-string "${f}"`;
   }
   return null;
 }

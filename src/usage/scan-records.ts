@@ -17,6 +17,7 @@
  */
 
 import { PARAM_KEYS, RECORD_KEYS, type RequestParams, type UsageEvent } from "./event.js";
+import { INSIGHT_EVENT_TYPE, INSIGHT_RECORD } from "./record-fields.js";
 
 export class ScanError extends Error {
   constructor(
@@ -274,7 +275,7 @@ export class RecordScanner {
     const eventSource = vals[R.eventSource] ?? null;
     const eventName = vals[R.eventName] ?? null;
     if (eventTime === null) return 'missing or non-string "eventTime"';
-    if (eventSource === null) return 'missing or non-string "eventSource"';
+    if (eventSource === null) return vals[R.eventType] === INSIGHT_EVENT_TYPE ? INSIGHT_RECORD : 'missing or non-string "eventSource"';
     if (eventName === null) return 'missing or non-string "eventName"';
     const ev = this.reuse;
     if (ev !== null) {

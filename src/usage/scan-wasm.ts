@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { constants, createGunzip } from "node:zlib";
 import { packageRoot } from "../evaluate/locate.js";
 import { PARAM_KEYS, RECORD_KEYS, type RequestParams, type UsageEvent } from "./event.js";
-import { eventFromRecord, missingField, type IdentityFields } from "./record-fields.js";
+import { eventFromRecord, INSIGHT_EVENT_TYPE, INSIGHT_RECORD, missingField, type IdentityFields } from "./record-fields.js";
 import { ScanError, type ScanOutcome } from "./scan-records.js";
 import * as S from "./scan-slots.js";
 
@@ -307,7 +307,7 @@ export class WasmScanner implements CompactRecords {
       const kind = m[r + S.S_KIND];
       if (kind === 0) {
         if (m[r + S.S_TIME_STATE] === -1) sink.skipped(index, m[r + S.S_START] as number, 'missing or non-string "eventTime"');
-        else if (m[r + S.S_SOURCE] === -1) sink.skipped(index, m[r + S.S_START] as number, 'missing or non-string "eventSource"');
+        else if (m[r + S.S_SOURCE] === -1) sink.skipped(index, m[r + S.S_START] as number, this.text(m[r + S.S_TYPE] as number) === INSIGHT_EVENT_TYPE ? INSIGHT_RECORD : 'missing or non-string "eventSource"');
         else if (m[r + S.S_NAME] === -1) sink.skipped(index, m[r + S.S_START] as number, 'missing or non-string "eventName"');
         else sink.compact(this, r, index);
       } else if (kind === 1) {

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { routeInputs } from "../../src/audit/route-inputs.js";
+import { topLevelKeys } from "../../src/audit/json-head.js";
+import { classifyHead, routeInputs } from "../../src/audit/route-inputs.js";
 
 const dir = mkdtempSync(join(tmpdir(), "lr-route-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,5 +64,43 @@ describe("routeInputs", () => {
     expect(routed.usage).toEqual(["a/damaged.json.gz", "a/trail.json", "a/trail.json.gz", "c/noisy-trail.json.gz"].map((f) => join(dir, f)));
     expect(routed.sources.map((s) => s.file)).toEqual(["b/empty.json", "b/iam.json", "b/iam.json.gz", "c/noisy-iam.json.gz"].map((f) => join(dir, f)));
     expect(routed.warnings).toEqual([]);
+  });
+});
+
+describe("classifyHead", () => {
+  // Heads as the AWS CLI and CloudTrail write them; each names the kind it must be routed to.
+  const heads: Array<[string, string, ReturnType<typeof classifyHead>]> = [
+    ["CloudTrail file with records", '{"Records":[{"eventVersion":"1.08","eventSource":"s3.amazonaws.com"', "usage"],
+    ["CloudTrail file with no records (CloudTrail delivers them)", '{"Records":[]}', "usage"],
+    ["the same, pretty-printed", '{\n  "Records": [\n  ]\n}\n', "usage"],
+    ["get-account-authorization-details", '{"UserDetailList":[],"RoleDetailList":[{"RoleName":"r"', "sources"],
+    ["a key named Records below the top level is not CloudTrail", '{"Functions":[{"Records":[]}]}', "sources"],
+    ["Lake rows as collect writes them", '{"QueryResultRows":[[{"row_kind":"usage"}', "usage"],
+    ["aws cloudtrail get-query-results (status and statistics first)", '{\n    "QueryStatus": "FINISHED",\n    "QueryStatistics": {\n        "ResultsCount": 2,\n        "TotalResultsCount": 2\n    },\n    "QueryResultRows": [\n        [\n            {\n                "row_kind": "usage"', "usage"],
+    ["a results page with NextToken before the rows", '{"NextToken":"AAAA","QueryStatus":"FINISHED","QueryResultRows":[]}', "usage"],
+    ["a Lake query that failed (no rows)", '{"QueryStatus":"FAILED","ErrorMessage":"Query syntax error"}', "usage"],
+    ["a CloudTrail digest file (the usage reader notes it)", '{"awsAccountId":"111122223333","digestStartTime":"2015-08-17T14:01:31Z","digestEndTime":"2015-08-17T15:01:31Z","digestS3Bucket":"b"', "usage"],
+    ["aws logs filter-log-events of a trail's log group", '{\n    "events": [\n        {\n            "logStreamName": "111122223333_CloudTrail_us-east-1",\n            "timestamp": 1793064570000,\n            "message": "{\\"eventVersion\\":\\"1.08\\",\\"eventTime\\":\\"2026-10-27T01:29:30Z\\",\\"eventSource\\":\\"sqs.amazonaws.com\\"', "usage"],
+    ["aws logs get-log-events of a trail's log stream", '{"events":[{"timestamp":1793064570000,"message":"{\\"eventVersion\\":\\"1.08\\",\\"eventSource\\": \\"s3.amazonaws.com\\"}","ingestionTime":1795810822000}]', "usage"],
+    ["subscription data of a trail's log group", '{"messageType":"DATA_MESSAGE","owner":"111122223333","logGroup":"aws-cloudtrail-logs","logStream":"s","subscriptionFilters":["f"],"logEvents":[{"id":"1","timestamp":1,"message":"{\\"eventVersion\\":\\"1.08\\",\\"eventSource\\":\\"s3.amazonaws.com\\"', "usage"],
+    ["subscription data with only a CONTROL_MESSAGE", '{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":1,"message":"CWL CONTROL MESSAGE: Checking health of destination Firehose."}]}', "usage"],
+    ["subscription data of another log group is not CloudTrail", '{"messageType":"DATA_MESSAGE","owner":"1","logGroup":"/aws/lambda/f","logStream":"s","subscriptionFilters":["f"],"logEvents":[{"id":"1","timestamp":1,"message":"START RequestId: 1"}]}', "sources"],
+    ["cloudtrail describe-query output is not results", '{"QueryId":"q","QueryString":"SELECT 1","QueryStatus":"FINISHED","QueryStatistics":{}}', "sources"],
+  ];
+  it.each(heads)("%s", (_what, head, kind) => {
+    expect(classifyHead(head)).toBe(kind);
+  });
+});
+
+describe("topLevelKeys", () => {
+  const cases: Array<[string, string, string[]]> = [
+    ["nested values and strings holding quotes, braces and commas are skipped", '{"a":{"b":[1,{"c":2}]},"d":"x\\"}{,","e":[]}', ["a", "d", "e"]],
+    ["a head cut inside a value gives the keys before the cut", '{"QueryStatus":"FINISHED","QueryResultRows":[[{"row_kind":"us', ["QueryStatus", "QueryResultRows"]],
+    ["a head cut inside a key", '{"a":1,"Query', ["a"]],
+    ["a byte-order mark and blanks before the object", '\ufeff \n{ "k" : true }', ["k"]],
+    ["not an object", '[{"a":1}]', []],
+  ];
+  it.each(cases)("%s", (_what, head, keys) => {
+    expect(topLevelKeys(head)).toEqual(keys);
   });
 });

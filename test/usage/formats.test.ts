@@ -89,6 +89,79 @@ describe("shapes", () => {
     }
   });
 
+  it("reads JSON objects back to back with no separator (Firehose's S3 output), like the records themselves", async () => {
+    const b = await readUsage([BIG], { workers: 1 });
+    const envelopes = records.map((r) => JSON.stringify({ version: "0", "detail-type": "AWS API Call via CloudTrail", source: "aws.ec2", detail: r })).join("");
+    const bare = records.map((r) => JSON.stringify(r)).join("");
+    // `zcat *.json.gz > all.json`: CloudTrail files one after the other (the second one pretty-printed).
+    const files = JSON.stringify({ Records: records.slice(0, 100) }) + JSON.stringify({ Records: records.slice(100) }, null, 2);
+    for (const [name, data, format] of [
+      ["eb-firehose-1-2023-07-10.gz", gzipSync(envelopes), "cloudtrail-json-stream"],
+      ["records-concat.json", bare, "cloudtrail-json-stream"],
+      ["zcat-all.json", files, "cloudtrail-s3"],
+    ] as const) {
+      for (const fastScan of [true, "js", false] as const) {
+        const a = await readUsage([write(name, data)], { workers: 1, fastScan });
+        expect([name, fastScan, a.files[0]?.format, a.coverage.partial, a.coverage.recordsRead, a.warnings]).toEqual([name, fastScan, fastScan === false && format === "cloudtrail-s3" ? "cloudtrail-json-stream" : format, false, records.length, []]);
+        expect(a.sessions).toEqual(b.sessions);
+      }
+    }
+  });
+
+  describe("CloudTrail delivered to CloudWatch Logs (each log event's message is a record)", () => {
+    const stream = "123837392027_CloudTrail_us-east-1";
+    const ts = (r: { [k: string]: unknown }) => Date.parse(r.eventTime as string);
+    // As the AWS CLI prints them (members in the API's order, indented by 4).
+    const filterOutput = (extra: object = {}) => JSON.stringify({ events: records.map((r, i) => ({ logStreamName: stream, timestamp: ts(r), message: JSON.stringify(r), ingestionTime: ts(r) + 60_000, eventId: String(37e50 + i) })), searchedLogStreams: [], ...extra }, null, 4);
+    const getOutput = (events = records) => JSON.stringify({ events: events.map((r) => ({ timestamp: ts(r), message: JSON.stringify(r), ingestionTime: ts(r) + 60_000 })), nextForwardToken: "f/3712", nextBackwardToken: "b/3700" }, null, 4);
+    /** Subscription data as Firehose writes it to S3: each message gzipped by CloudWatch Logs, the members back to back. */
+    const firehose = (): Buffer => {
+      const control = { messageType: "CONTROL_MESSAGE", owner: "CloudwatchLogs", logGroup: "", logStream: "", subscriptionFilters: [], logEvents: [{ id: "", timestamp: 1688990000000, message: "CWL CONTROL MESSAGE: Checking health of destination Firehose." }] };
+      const data = (part: typeof records) => ({ messageType: "DATA_MESSAGE", owner: "123837392027", logGroup: "aws-cloudtrail-logs-123837392027", logStream: stream, subscriptionFilters: ["to-firehose"], logEvents: part.map((r, i) => ({ id: String(31e54 + i), timestamp: ts(r), message: JSON.stringify(r) })) });
+      const half = Math.floor(records.length / 2);
+      return Buffer.concat([control, data(records.slice(0, half)), data(records.slice(half))].map((m) => gzipSync(JSON.stringify(m))));
+    };
+
+    it.each([
+      ["filter-log-events", () => filterOutput(), "cloudtrail-cwl-filter-log-events"],
+      ["get-log-events (its tokens are always there: no sign of more)", () => getOutput(), "cloudtrail-cwl-get-log-events"],
+      ["subscription data written by Firehose (gzip members back to back, a CONTROL_MESSAGE first)", firehose, "cloudtrail-cwl-subscription"],
+    ] as const)("%s: read like the records themselves", async (name, make, format) => {
+      const b = await readUsage([BIG], { workers: 1 });
+      const a = await readUsage([write(`cwl/${name.split(" ")[0]}.json`, make())], { workers: 1 });
+      expect([a.files[0]?.format, a.coverage.partial, a.coverage.recordsRead, a.warnings]).toEqual([format, false, records.length, []]);
+      expect(a.sessions).toEqual(b.sessions);
+    });
+
+    it.each([
+      ["filter-log-events --no-paginate (the API's nextToken)", () => filterOutput({ nextToken: "AAAA" }), /^filter-log-events output with a nextToken: more events match than it holds/],
+      ["filter-log-events --max-items (the CLI's NextToken)", () => filterOutput({ NextToken: "eyJuZXh0VG9rZW4iOiBudWxsfQ==" }), /^filter-log-events output with a nextToken/],
+      ["get-log-events with 10,000 events, the most one call returns", () => getOutput(Array.from({ length: 10_000 }, (_, i) => records[i % records.length] as (typeof records)[0])), /^get-log-events output with 10000 events, the most one call returns: the stream may hold more/],
+    ] as const)("%s: partial, said naming the file", async (_what, make, message) => {
+      const file = write(`cwl/more-${_what.split(" ")[1]}.json`, make());
+      const a = await readUsage([file], { workers: 1 });
+      expect(a.coverage.partial).toBe(true);
+      expect(a.warnings.map((w) => [w.code, w.file])).toEqual([["cloudwatch-logs-more-events", file]]);
+      expect(a.warnings[0]?.message).toMatch(message);
+    });
+
+    it("a log group that is not CloudTrail: the file is named once, not each message", () => {
+      const lambdaLogs = { messageType: "DATA_MESSAGE", owner: "123837392027", logGroup: "/aws/lambda/orders", logStream: "2023/07/10/[$LATEST]abc", subscriptionFilters: ["f"], logEvents: [{ id: "1", timestamp: 1688990000000, message: "START RequestId: 1" }, { id: "2", timestamp: 1688990000001, message: "END RequestId: 1" }] };
+      const r = readUsageFile(write("cwl/lambda.json", JSON.stringify(lambdaLogs))).partial;
+      expect(r.skipped).toBe(0);
+      expect(r.warnings.map((w) => w.message)).toEqual(["CloudWatch Logs events, but no message is a CloudTrail record (logEvents[0].message: message is not JSON: Unexpected token 'S', \"START RequestId: 1\" is not valid JSON)"]);
+    });
+  });
+
+  it("a JSON Lines line that breaks costs that line only, named by its line", () => {
+    const lines = records.slice(0, 10).map((r) => JSON.stringify(r));
+    lines[4] = (lines[4] as string).slice(0, 200); // cut short
+    const r = readUsageFile(write("cut-line.jsonl", lines.join("\n"))).partial;
+    expect([r.records, r.skipped]).toEqual([10, 1]);
+    expect(r.warnings.map((w) => [w.path, w.message])).toEqual([["line 5", "record skipped: a string is not closed on its line"]]);
+    expect(r.partialReasons).toEqual(["1 value is not JSON (see warnings)"]);
+  });
+
   it("removes duplicate deliveries by eventID across files", async () => {
     const d = join(dir, "dups");
     write("dups/a.json", JSON.stringify({ Records: records }));
@@ -99,6 +172,52 @@ describe("shapes", () => {
     expect(roleCalls).toBeGreaterThan(0);
     expect(twice.coverage.duplicatesRemoved).toBe(roleCalls);
     expect(twice.sessions).toEqual(once.sessions);
+  });
+
+  // Insights events have their API inside insightDetails (no top-level eventSource): they are no
+  // calls, and leaving them out must not make the data partial (which silences every "unused").
+  const insight = (state: string, time: string) => ({ eventVersion: "1.08", eventTime: time, awsRegion: "us-east-1", eventID: `ins-${state}`, eventType: "AwsCloudTrailInsight", recipientAccountId: "123837392027", sharedEventID: "12345678-aaaa-bbbb-cccc-1234567890ab", insightDetails: { state, eventSource: "dynamodb.amazonaws.com", eventName: "UpdateTable", insightType: "ApiCallRateInsight", insightContext: { statistics: { baseline: { average: 0.01 }, insight: { average: 5 } } } }, eventCategory: "Insight" });
+  it.each([
+    ["WebAssembly scanner", true],
+    ["JavaScript scanner", "js"],
+    ["JSON.parse", false],
+  ] as const)("Insights events are left out without making the data partial, said once per file (%s)", async (_how, fastScan) => {
+    const file = write(`insights-${String(fastScan)}/123837392027_CloudTrail-Insight_us-east-1_20230710T1200Z_x.json.gz`, gzipSync(JSON.stringify({ Records: [insight("Start", "2023-07-10T11:00:00Z"), ...records.slice(0, 20), insight("End", "2023-07-10T12:00:00Z")] })));
+    const a = await readUsage([file], { workers: 1, fastScan });
+    expect(a.coverage.partial).toBe(false);
+    expect(a.coverage.recordsRead).toBe(20);
+    expect(a.coverage.recordsSkipped).toBe(0);
+    expect(a.warnings.map((w) => [w.severity, w.file, w.message])).toEqual([["info", file, "2 CloudTrail Insights events left out: they report unusual API call or error rates, not API calls"]]);
+    // Only Insights events: no usage data at all, and nothing partial.
+    const only = write(`insights-only-${String(fastScan)}.json`, JSON.stringify({ Records: [insight("Start", "2023-07-10T11:00:00Z")] }));
+    const b = await readUsage([only], { workers: 1, fastScan });
+    expect([b.coverage.partial, b.coverage.recordsRead, b.warnings.map((w) => w.message)]).toEqual([false, 0, ["1 CloudTrail Insights event left out: it reports unusual API call or error rates, not API calls"]]);
+  });
+
+  it("a digest file named explicitly is noted and left out, nothing partial", async () => {
+    // CloudTrail User Guide, "CloudTrail digest file structure" (abridged).
+    const digest = {
+      awsAccountId: "123837392027",
+      digestStartTime: "2023-07-10T11:00:00Z",
+      digestEndTime: "2023-07-10T12:00:00Z",
+      digestS3Bucket: "amzn-s3-demo-bucket",
+      digestS3Object: "AWSLogs/123837392027/CloudTrail-Digest/us-east-1/2023/07/10/123837392027_CloudTrail-Digest_us-east-1_trail_us-east-1_20230710T120000Z.json.gz",
+      digestPublicKeyFingerprint: "31e8b5433410dfb61a9dc45cc65b22ff",
+      digestSignatureAlgorithm: "SHA256withRSA",
+      newestEventTime: "2023-07-10T11:52:27Z",
+      oldestEventTime: "2023-07-10T11:02:27Z",
+      previousDigestS3Bucket: null,
+      previousDigestS3Object: null,
+      previousDigestHashValue: null,
+      previousDigestHashAlgorithm: null,
+      previousDigestSignature: null,
+      logFiles: [{ s3Bucket: "amzn-s3-demo-bucket", s3Object: "AWSLogs/123837392027/CloudTrail/us-east-1/2023/07/10/x.json.gz", hashValue: "9bb6196fc6b84d6f075a56548feca262bd99ba3c2de41b618e5b6e22c1fc71f6", hashAlgorithm: "SHA-256", newestEventTime: "2023-07-10T11:52:27Z", oldestEventTime: "2023-07-10T11:02:27Z" }],
+    };
+    const file = write("digest/123837392027_CloudTrail-Digest_us-east-1_trail_us-east-1_20230710T120000Z.json.gz", gzipSync(JSON.stringify(digest)));
+    const a = await readUsage([file, BIG], { workers: 1 });
+    expect(a.coverage.partial).toBe(false);
+    expect(a.files.find((f) => f.path === file)?.format).toBe("cloudtrail-digest");
+    expect(a.warnings.map((w) => [w.code, w.severity, w.file])).toEqual([["cloudtrail-digest-skipped", "info", file]]);
   });
 
   it("walks the S3 tree and skips digest files", async () => {
@@ -156,6 +275,12 @@ describe("bad input", () => {
     const p = write("garbage.json", "this is not json {");
     const r = readUsageFile(p).partial;
     expect(r.partialReasons[0]).toMatch(/not JSON/);
+    // JSON that breaks on its line 1: said once, for the file, not again for the line.
+    const broken = readUsageFile(write("broken.json", '{"Records": nope}')).partial;
+    expect(broken.warnings.map((w) => [w.path, w.message])).toEqual([[undefined, expect.stringMatching(/^not JSON: Unexpected token/)]]);
+    expect(broken.skipped).toBe(0);
+    const other = readUsageFile(write("other-lines.jsonl", '{"level":"info","msg":"a"}\n{"level":"info","msg":"b"}\n')).partial;
+    expect(other.warnings.map((w) => w.message)).toEqual(["JSON values, but none is a CloudTrail record (the first: keys: level, msg)"]);
     expect(readUsageFile(write("empty.json", "")).partial.partialReasons).toEqual([]);
     await expect(readUsage([join(dir, "nope")])).rejects.toBeInstanceOf(InputError);
   });

@@ -1,0 +1,44 @@
+/**
+ * What every usage file reader shares: how a record is counted (record-fields.ts does the
+ * checking), and how a file that is not ours is said.
+ */
+
+import type { Warning } from "../model/document.js";
+import type { FileAccumulator } from "./accumulate.js";
+import { eventFromRecord, INSIGHT_RECORD, missingField } from "./record-fields.js";
+
+export type Obj = { [k: string]: unknown };
+export const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** An EventBridge event (`detail` holds the record). */
+export function isEnvelope(o: Obj): boolean {
+  return typeof o["detail-type"] === "string" && isObj(o.detail);
+}
+
+/** An object that means to be a CloudTrail record (its fields are checked by missingField). */
+export function looksLikeRecord(o: Obj): boolean {
+  return "eventName" in o || "eventSource" in o || "eventVersion" in o;
+}
+
+/** Count one record (or the record inside an envelope), or say why it cannot be. */
+export function addRecord(acc: FileAccumulator, rec: unknown, where: string): void {
+  const r = isObj(rec) && isEnvelope(rec) ? rec.detail : rec;
+  const missing = missingField(r);
+  if (missing !== null) {
+    if (missing === INSIGHT_RECORD) acc.insightRecords++;
+    else acc.skip(where, missing);
+    return;
+  }
+  acc.add(eventFromRecord(r as Parameters<typeof eventFromRecord>[0]), where);
+}
+
+/** The file is not activity data leastrole reads: partial, with a warning naming it. */
+export function notOurs(acc: FileAccumulator, message: string): void {
+  if (acc.format === "unknown" || acc.format === "cloudtrail-jsonl") acc.format = "unrecognised";
+  acc.partialReasons.push(message);
+  acc.warnings.push(warn("unrecognised-usage-file", message, acc.path));
+}
+
+export function warn(code: string, message: string, file: string, path?: string, severity: Warning["severity"] = "warning"): Warning {
+  return path === undefined ? { code, severity, message, file } : { code, severity, message, file, path };
+}
