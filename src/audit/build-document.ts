@@ -253,6 +253,7 @@ async function buildFrom(
       {
         windowDays: options.config?.usage?.windowDays ?? 30,
         asOf: options.asOf ?? null,
+        dataEventsLogged: options.config?.usage?.dataEventsLogged === true,
         exceptions: usageExceptions(options.config, document),
       },
       keepLabels,

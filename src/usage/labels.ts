@@ -104,7 +104,9 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
     days: cov.days,
     partial: cov.partial,
     partialReasons,
-    dataEvents: options.dataEventsLogged ? "present" : cov.dataEventRecords > 0 ? "present" : onlyLookupEvents(aggregate) ? "absent" : "unknown",
+    // "logged" only on the caller's word: data-event records prove the selectors cover some
+    // resources of some services, never that every data-event call was logged.
+    dataEvents: options.dataEventsLogged ? "logged" : cov.dataEventRecords > 0 ? "present" : onlyLookupEvents(aggregate) ? "absent" : "unknown",
     recordsRead: cov.recordsRead,
     recordsSkipped: cov.recordsSkipped,
     duplicatesRemoved: cov.duplicatesRemoved,

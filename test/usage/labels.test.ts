@@ -150,6 +150,8 @@ describe("labels", () => {
   it("data-event actions can be unused when the trail logs data events", () => {
     const s = labelUsage({ ...agg, accessAdvisor: [], accessAnalyzer: [] }, DOC, { asOf: "2026-11-01T00:00:00Z", dataEventsLogged: true });
     expect(labelsOf(s, "orders-api")["dynamodb:PutItem"]).toEqual(["unused", "not seen in CloudTrail"]);
+    // Said apart from "some data events were read" (present), which generation must not take for it.
+    expect(s.coverage.dataEvents).toBe("logged");
   });
 
   it("too new: a role created inside the window", () => {
