@@ -22,6 +22,7 @@ import { loadActionCatalogSync, type ActionCatalog } from "./iam.js";
 import { DEFAULT_PREFIX_THRESHOLD, mergeActionUsage, observedGrants, type Place } from "./observed.js";
 import { configurationRequirements, deliveryTargets } from "./requirements.js";
 import { sizePolicies } from "./size.js";
+import { unattributedGrants, type UnattributedResult } from "./unattributed.js";
 import { unloggedDataEventGrants, type UnloggedDataEvents } from "./unlogged.js";
 import { isDataEventAction } from "../usage/not-logged.js";
 import { groupStatements, normaliseGrants, toPolicyDocument } from "./statements.js";
@@ -206,13 +207,6 @@ function usageWarnings(document: CanonicalDocument, fn: LambdaFunction, sessions
       message: `Access Advisor saw ${advisorOnly.slice(0, 10).join(", ")}${advisorOnly.length > 10 ? ` and ${advisorOnly.length - 10} more` : ""} used inside the window, but no CloudTrail record of the function shows the call${advisorOnly.length === 1 ? "" : "s"}: not in the policy (no resources known). Keep what the function needs as kept exceptions, or give the logs that hold the calls.`,
     });
   }
-  const others = (indexOf(document).sessionsByRole.get(fn.roleArn) ?? []).filter((p) => p.sessionKind === "other");
-  if (others.length > 0) {
-    w.push({
-      code: "unattributed-sessions",
-      message: `${others.length} session(s) on role ${fn.roleArn} are not this function's (not a Lambda session name); their calls are not in this policy.`,
-    });
-  }
   return w;
 }
 
@@ -235,6 +229,23 @@ function dataEventsWarning(document: CanonicalDocument, unlogged: UnloggedDataEv
   if (unlogged.notResource.length > 0) message += ` Granted today only through NotResource, so not kept: ${unlogged.notResource.join(", ")}; keep what the function needs with a kept exception naming its resources.`;
   message += " If the trail logs data events for every resource, set usage.dataEventsLogged: true in the configuration.";
   return { code: "data-events-not-logged", message };
+}
+
+/** Sessions on the function's role attributed to no function (`other`). */
+function otherSessionsOf(document: CanonicalDocument, fn: LambdaFunction): PrincipalUsage[] {
+  return (indexOf(document).sessionsByRole.get(fn.roleArn) ?? []).filter((p) => p.sessionKind === "other");
+}
+
+/** The role's unattributed sessions, by name, and what of their calls the policy grants. */
+function unattributedWarning(fn: LambdaFunction, others: readonly PrincipalUsage[], granted: UnattributedResult): GenerationWarning {
+  const names = [...new Set(others.map((s) => s.sessionName))].sort();
+  const shown = names.length > 5 ? `${names.slice(0, 5).join(", ")} and ${names.length - 5} more` : names.join(", ");
+  let message = `${names.length} session(s) on role ${fn.roleArn} could not be attributed to a function (${shown}); they may have been this function's.`;
+  message +=
+    granted.actions.length > 0
+      ? ` Their successful calls are granted as if they were its own (provenance unattributed): ${granted.actions.join(", ")}. Remove what this function does not need.`
+      : " They made no successful call to grant.";
+  return { code: "unattributed-sessions", message };
 }
 
 function requiredGrants(fn: LambdaFunction, catalog: ActionCatalog, warnings: GenerationWarning[]): Grant[] {
@@ -394,6 +405,11 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   const unlogged = unloggedDataEventGrants(document, role, current.policies, observedNames, catalog);
   const dataEventWarning = dataEventsWarning(document, unlogged, observed.grants.map((g) => g.action));
   if (dataEventWarning !== null) warnings.push(dataEventWarning);
+  // Calls by sessions on the role attributed to no function: they may have been this function's.
+  const others = otherSessionsOf(document, fn);
+  const unattributed = unattributedGrants(others, catalog, placeOf(fn, others), options.prefixThreshold ?? DEFAULT_PREFIX_THRESHOLD);
+  warnings.push(...unattributed.warnings);
+  if (others.length > 0) warnings.push(unattributedWarning(fn, others, unattributed));
   if (role === undefined) {
     warnings.push({
       code: "role-not-in-input",
@@ -409,7 +425,7 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
         "Some ARNs are infrastructure-as-code references or unknown region/account (the input was a template or plan): the IAM JSON is not deployable as is; the Terraform and CloudFormation outputs keep them as references.",
     });
   }
-  const built = build(roleName, `${fn.name}-least-privilege`.slice(0, 128), [...required, ...observed.grants, ...kept.grants, ...unlogged.grants], kept.applied, warnings, options);
+  const built = build(roleName, `${fn.name}-least-privilege`.slice(0, 128), [...required, ...observed.grants, ...kept.grants, ...unlogged.grants, ...unattributed.grants], kept.applied, warnings, options);
   return {
     functionArn: fn.arn,
     functionName: fn.name,

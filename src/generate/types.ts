@@ -37,6 +37,15 @@ export type Provenance =
        */
       kind: "not-logged";
       reason: string;
+    }
+  | {
+      /**
+       * A successful call by a session on the role that leastrole attributed to no function,
+       * granted as the function's own would be: the session may have been it (unattributed.ts).
+       */
+      kind: "unattributed";
+      /** Which sessions, how many successful calls, the last one. */
+      reason: string;
     };
 
 /** The analysis stage's purposes (src/model/analysis.ts) plus `file-system`, which only generation adds so far. */
@@ -88,7 +97,7 @@ export interface GeneratedStatement {
   actions: string[];
   resources: string[];
   condition?: { [operator: string]: { [key: string]: string[] } };
-  /** Labels, sorted: `observed`, `required:<purpose>`, `exception:<reason>`, `not-logged`. */
+  /** Labels, sorted: `observed`, `required:<purpose>`, `exception:<reason>`, `not-logged`, `unattributed`. */
   provenance: string[];
   /** One line per provenance with details (call counts, configuration item, reason), for comments. */
   notes: string[];

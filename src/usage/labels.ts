@@ -3,8 +3,10 @@
  * joined to functions, and a label for every granted action of every function's role:
  *
  * - used: the function's own session (or Lambda's sessions on its role) called it in the window;
- * - unknowable: CloudTrail cannot show it (not-logged.ts), data events not known to be logged, or
- *   the data does not cover the whole window;
+ * - unknowable: a session on the role that is no function's (`other`) called it in the window (it
+ *   may have been one of the role's functions under a name leastrole cannot attribute), CloudTrail
+ *   cannot show it (not-logged.ts), data events not known to be logged, or the data does not cover
+ *   the whole window;
  * - too-new: the role or the function is younger than the window;
  * - unused: none of the above, over a fully covered window.
  *
@@ -140,6 +142,10 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
   }
   const sessionsByFunction = new Map<string, SessionUsage[]>();
   const serviceSessionsByRole = new Map<string, SessionUsage[]>();
+  // Sessions on a role attributed to none of its functions: what they called is not "unused" for
+  // the role's functions (a Lambda@Edge replica's `us-east-1.<function>`, a function whose name
+  // matched several regions, a person or tool using the role: leastrole cannot tell which).
+  const otherSessionsByRole = new Map<string, SessionUsage[]>();
   for (const s of aggregate.sessions) {
     const lambdaService = isLambdaServiceSession(s.sessionName, s.invokedBy);
     let fn: LambdaFunction | null = null;
@@ -156,6 +162,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
     section.principals.push(principalOf(s, fn, kind));
     if (fn !== null) pushTo(sessionsByFunction, fn.arn, s);
     if (lambdaService) pushTo(serviceSessionsByRole, roleKey(s.roleArn), s);
+    else if (fn === null) pushTo(otherSessionsByRole, roleKey(s.roleArn), s);
   }
   // The principals are final before any label is made (labels do not change them).
   section.principals.sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.functionName ?? "", b.functionName ?? "") || cmp(a.sessionKind, b.sessionKind) || cmp(a.sessionName, b.sessionName));
@@ -196,7 +203,8 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
     }
     const own = sessionsByFunction.get(f.arn) ?? [];
     const service = serviceSessionsByRole.get(roleKey(role.arn)) ?? [];
-    const granted = grantedActions(role, document, [...own, ...service], partialReasons, earliest);
+    const others = otherSessionsByRole.get(roleKey(role.arn)) ?? NO_SESSIONS;
+    const granted = grantedActions(role, document, [...own, ...service, ...others], partialReasons, earliest);
     const created = creations.get(`${f.accountId}:${f.region}:${f.name}`) ?? null;
     let tooNew: string | null = null;
     if (role.createDate !== null && role.createDate > start) tooNew = `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window`;
@@ -209,7 +217,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
       roleArn: role.arn,
       functionArn: f.arn,
       fullWindow: uncovered === null,
-      permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged }),
+      permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged }, others),
     });
     made.set(f, keep ? ls : DROPPED);
     return ls;
@@ -339,7 +347,40 @@ function sortedUnique(granted: string[]): string[] {
   return sorted;
 }
 
-function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage[], ctx: LabelContext): LabelledPermission[] {
+const NO_SESSIONS: SessionUsage[] = [];
+
+/**
+ * What the role's unattributed sessions called inside the window, by lower-case action: the reason
+ * its label gives (null when there are none, the usual case: nothing is added per action).
+ */
+// Per role's list of such sessions (made once per labelling, shared by the role's functions).
+const otherUseCache = new WeakMap<SessionUsage[], Map<string, string>>();
+function otherUse(others: SessionUsage[], ctx: LabelContext): Map<string, string> | null {
+  if (others.length === 0) return null;
+  const cached = otherUseCache.get(others);
+  if (cached !== undefined) return cached;
+  const byAction = new Map<string, { names: string[]; calls: number }>();
+  for (const s of others) {
+    for (const a of s.actions) {
+      if (a.lastSeen < ctx.start) continue;
+      const k = a.action.toLowerCase();
+      const e = byAction.get(k) ?? { names: [], calls: 0 };
+      if (!e.names.includes(s.sessionName)) e.names.push(s.sessionName);
+      e.calls += a.count;
+      byAction.set(k, e);
+    }
+  }
+  const out = new Map<string, string>();
+  for (const [k, e] of byAction) {
+    const names = e.names.sort();
+    const shown = names.length <= 3 ? names.join(", ") : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`;
+    out.set(k, `used on this role by session${names.length === 1 ? "" : "s"} ${shown} (${e.calls} call${e.calls === 1 ? "" : "s"}), which leastrole could not attribute to a function`);
+  }
+  otherUseCache.set(others, out);
+  return out;
+}
+
+function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage[], ctx: LabelContext, others: SessionUsage[] = NO_SESSIONS): LabelledPermission[] {
   const seen = new Map<string, { last: string; okCount: number; inWindow: boolean; viaService: boolean }>();
   const note = (sessions: SessionUsage[], viaService: boolean): void => {
     for (const s of sessions) {
@@ -360,6 +401,7 @@ function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage
   };
   note(own, false);
   note(service, true);
+  const byOthers = otherUse(others, ctx);
   const out: LabelledPermission[] = [];
   // One label per granted action per function (millions at 10,000 functions): the per-action
   // facts are looked up once per action, and each label is built in one literal.
@@ -370,6 +412,8 @@ function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage
     const daysSinceLastUsed = lastUsed === null ? null : Math.floor((ctx.endMs - Date.parse(lastUsed)) / DAY);
     if (s !== undefined && s.inWindow) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "used", s.viaService ? "used by Lambda on the function's behalf (awslambda_ session)" : s.okCount === 0 ? "only denied calls seen" : null, ["cloudtrail"]));
+    } else if (byOthers !== null && byOthers.has(info.lower)) {
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", byOthers.get(info.lower) as string, ["cloudtrail"]));
     } else if (info.notLogged !== null) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", info.notLogged, []));
     } else if (info.dataEvent && !ctx.dataEventsLogged) {

@@ -9,7 +9,9 @@
  * 3. generating twice gives the same bytes; 4. the order of usage records does not matter;
  * 5. unless data events are logged for every resource, a data-event action today's policy allows
  *    and the function was not seen calling stays allowed wherever today's policy allows it (the
- *    trail's selectors may cover other resources only: its absence from the logs proves nothing).
+ *    trail's selectors may cover other resources only: its absence from the logs proves nothing);
+ * 6. an action a session on the role attributed to no function called successfully stays allowed
+ *    wherever today's policy allows it (the session may have been the function's).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -134,6 +136,8 @@ const scenarioArb = fc.record({
   observed: fc.array(observedArb, { maxLength: 8 }),
   withExceptions: fc.boolean(),
   dataEvents: fc.constantFrom("logged" as const, "present" as const, "absent" as const, "unknown" as const),
+  /** Calls by a session on the role leastrole could not attribute (`us-east-1.law-fn`). */
+  other: fc.array(observedArb, { maxLength: 3 }),
 });
 
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
@@ -152,8 +156,14 @@ function build(s: Scenario, shuffle?: (xs: unknown[]) => void) {
     shuffle(sessions);
     sessions = [...sessions];
   }
+  const others = new Map<string, Observed>();
+  for (const o of s.other) if (!others.has(o.usage.action)) others.set(o.usage.action, o);
+  if (others.size > 0) {
+    const edge = session(fn, [...others.values()].map((o) => ({ ...o.usage, resources: [...o.usage.resources] })));
+    sessions.push({ ...edge, sessionKind: "other", sessionName: `us-east-1.${fn.name}`, functionArn: null, functionName: null });
+  }
   const doc = document([fn], [role(fn.roleArn, [fn.arn], [{ name: "today", document: TODAY }])], sessions, { dataEvents: s.dataEvents });
-  return { fn, doc, observed: [...byAction.values()] };
+  return { fn, doc, observed: [...byAction.values()], other: [...others.values()] };
 }
 
 describe("laws of generation (fast-check, with the IAM engine's evaluateRequest)", () => {
@@ -234,6 +244,25 @@ describe("laws of generation (fast-check, with the IAM engine's evaluateRequest)
           }
         }
         if (s.dataEvents === "logged") expect(g.grants.some((x) => x.provenance.some((p) => p.kind === "not-logged"))).toBe(false);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("keeps what an unattributed session on the role called wherever today's policy allows it", () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const { fn, doc, other } = build(s);
+        const g = generatePolicy(doc, fn.arn, s.withExceptions ? { exceptions: EXCEPTIONS } : {}, catalog);
+        for (const o of other) {
+          if (o.usage.count - o.usage.deniedCount <= 0) continue;
+          const info = catalog.action(o.usage.action);
+          if (info === null) continue;
+          for (const r of info.supportsResourceLevelPermissions ? o.all : ["*"]) {
+            if (!allowed(TODAY, o.usage.action, r)) continue;
+            expect(allowed(g.policy, o.usage.action, r), `${o.usage.action} on ${r}`).toBe(true);
+          }
+        }
       }),
       { numRuns: 40 },
     );
