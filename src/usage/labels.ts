@@ -184,7 +184,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
     const k = roleKey(ls.roleArn);
     const sharedBy = (functionsByRole.get(k) ?? []).length;
     const out: UsageDisagreement[] = [];
-    for (const report of advisorByRole.get(k) ?? []) mergeAccessAdvisor(ls, report, start, sharedBy, out);
+    for (const report of advisorByRole.get(k) ?? []) mergeAccessAdvisor(ls, report, start, end, sharedBy, out);
     for (const finding of analyzerByRole.get(k) ?? []) mergeAccessAnalyzer(ls, finding, out);
     applyExceptions(ls, k, exceptions);
     disagreementsOf.set(owner, out);
@@ -217,7 +217,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
       roleArn: role.arn,
       functionArn: f.arn,
       fullWindow: uncovered === null,
-      permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged }, others),
+      permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered, dataEventsLogged }, others),
     });
     made.set(f, keep ? ls : DROPPED);
     return ls;
@@ -251,7 +251,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
       const service = serviceSessionsByRole.get(k) ?? [];
       const granted = grantedActions(role, document, [...own, ...service], partialReasons, earliest);
       const tooNew = role.createDate !== null && role.createDate > start ? `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window` : null;
-      const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: uncoveredAll === null, permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered: uncoveredAll, dataEventsLogged }) });
+      const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: uncoveredAll === null, permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered: uncoveredAll, dataEventsLogged }) });
       owners.push(role);
       if (keep) labelSets.push(ls);
     }
@@ -332,7 +332,9 @@ function widePartial(role: Role, list: string[], partialReasons: string[]): stri
 export const FULL_LABEL_LIMIT = 2000;
 
 interface LabelContext {
+  /** The window, [start, end): a call at or after `end` (the as-of instant) is outside it. */
   start: string;
+  end: string;
   endMs: number;
   tooNew: string | null;
   uncovered: string | null;
@@ -362,7 +364,7 @@ function otherUse(others: SessionUsage[], ctx: LabelContext): Map<string, string
   const byAction = new Map<string, { names: string[]; calls: number }>();
   for (const s of others) {
     for (const a of s.actions) {
-      if (a.lastSeen < ctx.start) continue;
+      if (windowPosition(a, ctx) === OUT) continue;
       const k = a.action.toLowerCase();
       const e = byAction.get(k) ?? { names: [], calls: 0 };
       if (!e.names.includes(s.sessionName)) e.names.push(s.sessionName);
@@ -380,20 +382,43 @@ function otherUse(others: SessionUsage[], ctx: LabelContext): Map<string, string
   return out;
 }
 
+const IN = 0;
+const MAYBE = 1;
+const OUT = 2;
+
+/**
+ * Where an action's calls fall against the window [start, end). The aggregate keeps only the
+ * first and last call: a first or last call inside means a call inside (IN); a first call before
+ * the window and a last one after it leave it open (MAYBE: never read as unused); else every call
+ * is before it or after its end (OUT: a call after the as-of instant is not a use as of then).
+ */
+function windowPosition(a: { firstSeen: string; lastSeen: string }, ctx: LabelContext): typeof IN | typeof MAYBE | typeof OUT {
+  if (a.lastSeen < ctx.start || a.firstSeen >= ctx.end) return OUT;
+  if (a.firstSeen >= ctx.start || a.lastSeen < ctx.end) return IN;
+  return MAYBE;
+}
+
 function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage[], ctx: LabelContext, others: SessionUsage[] = NO_SESSIONS): LabelledPermission[] {
-  const seen = new Map<string, { last: string; okCount: number; inWindow: boolean; viaService: boolean }>();
+  // Per action: the last call in the data, the window position of the calls (the best of the
+  // sessions'), and, for the reason of an unused label, the last call before the window and the
+  // first after its end.
+  const seen = new Map<string, Seen>();
   const note = (sessions: SessionUsage[], viaService: boolean): void => {
     for (const s of sessions) {
       for (const a of s.actions) {
         const k = a.action.toLowerCase();
         const prev = seen.get(k);
-        const inWindow = a.lastSeen >= ctx.start;
+        const position = windowPosition(a, ctx);
+        const firstAfter = a.firstSeen >= ctx.end ? a.firstSeen : null;
+        const lastBefore = a.lastSeen < ctx.start ? a.lastSeen : null;
         const ok = a.count - a.deniedCount;
-        if (prev === undefined) seen.set(k, { last: a.lastSeen, okCount: ok, inWindow, viaService });
+        if (prev === undefined) seen.set(k, { last: a.lastSeen, okCount: ok, position, lastBefore, firstAfter, viaService });
         else {
           if (a.lastSeen > prev.last) prev.last = a.lastSeen;
           prev.okCount += ok;
-          prev.inWindow ||= inWindow;
+          if (position < prev.position) prev.position = position;
+          if (lastBefore !== null && (prev.lastBefore === null || lastBefore > prev.lastBefore)) prev.lastBefore = lastBefore;
+          if (firstAfter !== null && (prev.firstAfter === null || firstAfter < prev.firstAfter)) prev.firstAfter = firstAfter;
           prev.viaService &&= viaService;
         }
       }
@@ -410,10 +435,12 @@ function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage
     const s = seen.get(info.lower);
     const lastUsed = s?.last ?? null;
     const daysSinceLastUsed = lastUsed === null ? null : Math.floor((ctx.endMs - Date.parse(lastUsed)) / DAY);
-    if (s !== undefined && s.inWindow) {
+    if (s !== undefined && s.position === IN) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "used", s.viaService ? "used by Lambda on the function's behalf (awslambda_ session)" : s.okCount === 0 ? "only denied calls seen" : null, ["cloudtrail"]));
     } else if (byOthers !== null && byOthers.has(info.lower)) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", byOthers.get(info.lower) as string, ["cloudtrail"]));
+    } else if (s !== undefined && s.position === MAYBE) {
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", "calls seen before the window and after its end; whether one fell inside it is not known", ["cloudtrail"]));
     } else if (info.notLogged !== null) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", info.notLogged, []));
     } else if (info.dataEvent && !ctx.dataEventsLogged) {
@@ -423,10 +450,27 @@ function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage
     } else if (ctx.uncovered !== null) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.uncovered, []));
     } else {
-      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unused", lastUsed === null ? "not seen in CloudTrail" : `last seen ${lastUsed.slice(0, 10)}, before the window`, ["cloudtrail"]));
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unused", unusedReason(s, ctx), ["cloudtrail"]));
     }
   }
   return out;
+}
+
+interface Seen {
+  last: string;
+  okCount: number;
+  position: number;
+  lastBefore: string | null;
+  firstAfter: string | null;
+  viaService: boolean;
+}
+
+/** Why an action no call inside the window shows is unused: never seen, seen before it, or only after its end. */
+function unusedReason(s: Seen | undefined, ctx: LabelContext): string {
+  if (s === undefined) return "not seen in CloudTrail";
+  if (s.firstAfter === null) return `last seen ${s.last.slice(0, 10)}, before the window`;
+  const after = `only after the window's end (${ctx.end.slice(0, 10)}), from ${s.firstAfter.slice(0, 10)}`;
+  return s.lastBefore === null ? `seen ${after}` : `last seen ${s.lastBefore.slice(0, 10)} before the window, then ${after}`;
 }
 
 /** A label set handed out and not kept (startLabelling with `keep` false). */
@@ -463,15 +507,21 @@ function trackedAction(svc: AccessAdvisorService, action: string): TrackedAction
   return byName.get(action.toLowerCase());
 }
 
-/** One Access Advisor report of the label set's role, merged into its labels. */
-function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, start: string, sharedBy: number, out: UsageDisagreement[]): void {
+/**
+ * One Access Advisor report of the label set's role, merged into its labels. Its times are last
+ * accesses: one inside the window [start, end) is a use in it; one after the window's end (a
+ * report made after the as-of instant) says nothing of the window, neither use nor agreement that
+ * the role went unused.
+ */
+function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, start: string, end: string, sharedBy: number, out: UsageDisagreement[]): void {
   const usedServices = new Set(ls.permissions.filter((p) => p.label === "used").map((p) => serviceOf(p.action)));
   const byService = groupBy(ls.permissions, (p) => serviceOf(p.action));
   for (const svc of report.services) {
-    const recent = svc.lastAuthenticated !== null && svc.lastAuthenticated >= start;
+    const recent = svc.lastAuthenticated !== null && svc.lastAuthenticated >= start && svc.lastAuthenticated < end;
+    const afterEnd = svc.lastAuthenticated !== null && svc.lastAuthenticated >= end;
     for (const p of byService.get(svc.namespace.toLowerCase()) ?? []) {
       const actionEntry = trackedAction(svc, p.action);
-      const actionRecent = actionEntry?.lastAccessed != null && actionEntry.lastAccessed >= start;
+      const actionRecent = actionEntry?.lastAccessed != null && actionEntry.lastAccessed >= start && actionEntry.lastAccessed < end;
       if (p.label === "unused") {
         if (actionRecent) {
           const msg = `Access Advisor: ${p.action} last accessed ${actionEntry?.lastAccessed}, CloudTrail shows no call by ${sharedBy > 1 ? "this function" : "the role's function"}`;
@@ -482,7 +532,7 @@ function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, s
           const msg = `Access Advisor: service ${svc.namespace} last accessed ${svc.lastAuthenticated}, CloudTrail shows none of its actions`;
           out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
           Object.assign(p, { label: "unknowable", reason: msg });
-        } else if (!recent) {
+        } else if (!recent && !afterEnd) {
           p.sources = withSource(p.sources, "access-advisor");
         }
       } else if (p.label === "unknowable" && actionRecent && !p.sources.includes("access-advisor")) {

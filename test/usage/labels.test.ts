@@ -273,6 +273,40 @@ describe("labels", () => {
     expect(s.principals.find((p) => p.roleArn === ec2Role.arn)?.sessionKind).toBe("other");
   });
 
+  it("a call after the as-of instant is outside the window: not a use as of then", () => {
+    // Found by the CloudTrail sweep (session 14): with --as-of 2026-11-28, a call dated 2027-01-10
+    // made the action "used". The window is [as-of − windowDays, as-of), as the coverage's days.
+    const plain = { ...agg, accessAdvisor: [], accessAnalyzer: [] };
+    const s = labelUsage(plain, DOC, { asOf: "2026-10-05T00:00:00Z", windowDays: 3 });
+    expect(s.window).toEqual({ start: "2026-10-02T00:00:00Z", end: "2026-10-05T00:00:00Z", days: 3 });
+    const api = labelsOf(s, "orders-api");
+    expect(api["dynamodb:GetItem"]).toEqual(["used", null]);
+    expect(api["secretsmanager:GetSecretValue"]).toEqual(["unused", "seen only after the window's end (2026-10-05), from 2026-10-05"]);
+    expect(api["kms:Decrypt"]).toEqual(["unused", "seen only after the window's end (2026-10-05), from 2026-10-06"]);
+    expect(labelsOf(s, "orders-worker")["ssm:GetParameter"]).toEqual(["unused", "last seen 2026-08-01, before the window"]);
+  });
+
+  it("calls before the window and after its end with none known inside leave the action unknowable", () => {
+    // The aggregate keeps a session's first and last call only: one before the window and one
+    // after its end may or may not have others between them.
+    const around = { ...agg.sessions.find((x) => x.sessionName === "orders-api")!, actions: [{ action: "ssm:GetParameter", count: 2, deniedCount: 0, firstSeen: "2026-09-01T10:00:00Z", lastSeen: "2026-10-20T10:00:00Z", resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {} }] };
+    const worker = agg.sessions.find((x) => x.sessionName === "orders-worker")!;
+    const at = (action: string, time: string) => ({ action, count: 1, deniedCount: 0, firstSeen: time, lastSeen: time, resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {} });
+    const before = { ...worker, actions: [at("ssm:GetParameter", "2026-08-01T10:00:00Z")] };
+    const after = { ...worker, actions: [at("s3:ListAllMyBuckets", "2026-10-25T10:00:00Z"), at("ssm:GetParameter", "2026-10-25T10:00:00Z")] };
+    const s = labelUsage({ ...agg, accessAdvisor: [], accessAnalyzer: [], sessions: [around, before, after] }, DOC, { asOf: "2026-10-10T00:00:00Z", windowDays: 3 });
+    expect(labelsOf(s, "orders-api")["ssm:GetParameter"]).toEqual(["unknowable", "calls seen before the window and after its end; whether one fell inside it is not known"]);
+    expect(labelsOf(s, "orders-worker")["s3:ListAllMyBuckets"]).toEqual(["unused", "seen only after the window's end (2026-10-10), from 2026-10-25"]);
+    expect(labelsOf(s, "orders-worker")["ssm:GetParameter"]).toEqual(["unused", "last seen 2026-08-01 before the window, then only after the window's end (2026-10-10), from 2026-10-25"]);
+  });
+
+  it("an Access Advisor access after the window's end is neither a use in it nor agreement that it went unused", () => {
+    // The cloudmapper-style report above says s3:ListAllMyBuckets was accessed 2026-10-15.
+    const s = labelUsage(agg, DOC, { asOf: "2026-10-10T00:00:00Z", windowDays: 7 });
+    const p = s.labels.find((l) => l.functionArn === fnArn("orders-api"))?.permissions.find((x) => x.action === "s3:ListAllMyBuckets");
+    expect([p?.label, p?.sources]).toEqual(["unused", ["cloudtrail"]]);
+  });
+
   it("the result is deterministic and does not depend on file order", async () => {
     const again = await readUsage([join(dir, "analyzer.json"), join(dir, "advisor.json"), join(dir, "trail.json")], { workers: 2 });
     expect(labelUsage(again, DOC, { asOf: "2026-11-01T00:00:00Z" })).toEqual(labelUsage(agg, DOC, { asOf: "2026-11-01T00:00:00Z" }));
