@@ -15,6 +15,7 @@ import { syntheticAccountFor, type IacReadOptions } from "../sources/cloudformat
 import type { SourceFragment } from "../sources/types.js";
 import { readUsage, type UsageAggregate, type UsageException } from "../usage/index.js";
 import { startLabelling, type Labelling } from "../usage/labels.js";
+import { unattributedSessionWarnings } from "../usage/unattributed.js";
 import type { PendingDocument } from "../model/pending.js";
 import { routeInputs } from "./route-inputs.js";
 import { addMs, addTiming, cpuNow, moveTiming, startStage, type StageStart, type StageTimings } from "./timings.js";
@@ -253,6 +254,7 @@ async function buildFrom(
       {
         windowDays: options.config?.usage?.windowDays ?? 30,
         asOf: options.asOf ?? null,
+        dataEventsLogged: options.config?.usage?.dataEventsLogged === true,
         exceptions: usageExceptions(options.config, document),
       },
       keepLabels,
@@ -269,6 +271,9 @@ async function buildFrom(
       for (const reason of f.partialReasons) if (!said.has(`${f.path}\u0000${reason}`)) document.meta.warnings.push({ code: "partial-usage-file", severity: "warning", file: f.path, message: reason });
     }
     document.meta.warnings.push(...aggregate.warnings);
+    // Sessions on an execution role that are none of its functions': their calls are unknowable,
+    // not unused, for its functions (labels.ts), and said here once per role.
+    document.meta.warnings.push(...unattributedSessionWarnings(document.usage.principals, document.functions));
     document.meta.sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     clock("usage", t);
   }

@@ -22,6 +22,9 @@ import { loadActionCatalogSync, type ActionCatalog } from "./iam.js";
 import { DEFAULT_PREFIX_THRESHOLD, mergeActionUsage, observedGrants, type Place } from "./observed.js";
 import { configurationRequirements, deliveryTargets } from "./requirements.js";
 import { sizePolicies } from "./size.js";
+import { unattributedGrants, type UnattributedResult } from "./unattributed.js";
+import { unloggedDataEventGrants, type UnloggedDataEvents } from "./unlogged.js";
+import { isDataEventAction } from "../usage/not-logged.js";
 import { groupStatements, normaliseGrants, toPolicyDocument } from "./statements.js";
 import type { AppliedException, GenerateOptions, GeneratedPolicy, GenerationWarning, Grant, PolicyBuild, RoleGeneration, WildcardExplanation } from "./types.js";
 
@@ -40,6 +43,8 @@ interface DocumentIndex {
   functionsByName: Map<string, LambdaFunction[]>;
   functionsByRole: Map<string, LambdaFunction[]>;
   sessionsByRole: Map<string, PrincipalUsage[]>;
+  /** Services with a data-event call in any session of the usage, sorted (for the data-events warning). */
+  dataEventServices: string[];
 }
 
 const indexes = new WeakMap<CanonicalDocument, DocumentIndex>();
@@ -52,13 +57,18 @@ function indexOf(document: CanonicalDocument): DocumentIndex {
     if (list === undefined) m.set(k, [v]);
     else list.push(v);
   };
-  idx = { functionByArn: new Map(), functionsByName: new Map(), functionsByRole: new Map(), sessionsByRole: new Map() };
+  idx = { functionByArn: new Map(), functionsByName: new Map(), functionsByRole: new Map(), sessionsByRole: new Map(), dataEventServices: [] };
   for (const f of document.functions) {
     idx.functionByArn.set(f.arn, f);
     push(idx.functionsByName, f.name, f);
     push(idx.functionsByRole, f.roleArn, f);
   }
-  for (const p of document.usage.principals) push(idx.sessionsByRole, p.roleArn, p);
+  const dataEventServices = new Set<string>();
+  for (const p of document.usage.principals) {
+    push(idx.sessionsByRole, p.roleArn, p);
+    for (const a of p.actions) if (isDataEventAction(a.action)) dataEventServices.add(a.action.slice(0, a.action.indexOf(":")).toLowerCase());
+  }
+  idx.dataEventServices = [...dataEventServices].sort();
   indexes.set(document, idx);
   return idx;
 }
@@ -180,12 +190,12 @@ function usageWarnings(document: CanonicalDocument, fn: LambdaFunction, sessions
   if (u.coverage.dataEvents === "absent") {
     w.push({
       code: "data-events-absent",
-      message: "The trail has no data events: object-level S3, DynamoDB item, Lambda Invoke, SQS and other data-plane calls are not in the usage and so not in the policy. Add them as kept exceptions or collect a trail with data events.",
+      message: "The trail has no data events: object-level S3, DynamoDB item, Lambda Invoke, SQS and other data-plane calls are not in the usage. The data-event actions the role grants are kept as today's policy grants them (data-events-not-logged); collect a trail with data events for every resource to narrow them.",
     });
   } else if (u.coverage.dataEvents === "unknown") {
     w.push({
       code: "data-events-unknown",
-      message: "Whether the trail logs data events is unknown: if it does not, data-plane calls (S3 objects, DynamoDB items, SQS messages) are missing from the policy.",
+      message: "Whether the trail logs data events is unknown: data-plane calls (S3 objects, DynamoDB items, SQS messages) may be missing from the usage. The data-event actions the role grants are kept as today's policy grants them (data-events-not-logged).",
     });
   }
   // Seen used by Access Advisor (the role's last access, inside the window) but in no CloudTrail
@@ -197,14 +207,45 @@ function usageWarnings(document: CanonicalDocument, fn: LambdaFunction, sessions
       message: `Access Advisor saw ${advisorOnly.slice(0, 10).join(", ")}${advisorOnly.length > 10 ? ` and ${advisorOnly.length - 10} more` : ""} used inside the window, but no CloudTrail record of the function shows the call${advisorOnly.length === 1 ? "" : "s"}: not in the policy (no resources known). Keep what the function needs as kept exceptions, or give the logs that hold the calls.`,
     });
   }
-  const others = (indexOf(document).sessionsByRole.get(fn.roleArn) ?? []).filter((p) => p.sessionKind === "other");
-  if (others.length > 0) {
-    w.push({
-      code: "unattributed-sessions",
-      message: `${others.length} session(s) on role ${fn.roleArn} are not this function's (not a Lambda session name); their calls are not in this policy.`,
-    });
-  }
   return w;
+}
+
+/**
+ * What the policy does about data events the trail may not log (unlogged.ts): the actions kept as
+ * today's policy grants them, the observed ones granted on the resources seen only, and those only
+ * NotResource grants today. Null when there is nothing to say (data events logged everywhere, no
+ * usage, or no data-event action granted or observed).
+ */
+function dataEventsWarning(document: CanonicalDocument, unlogged: UnloggedDataEvents, observedActions: readonly string[]): GenerationWarning | null {
+  const u = document.usage;
+  if (!u.present || u.coverage.dataEvents === "logged") return null;
+  const observed = [...new Set(observedActions.filter(isDataEventAction))].sort();
+  if (unlogged.kept.length === 0 && unlogged.notResource.length === 0 && observed.length === 0) return null;
+  const services = indexOf(document).dataEventServices;
+  const seen = services.length === 0 ? "the usage holds no data-event call" : `the usage holds data-event calls of ${services.join(", ")} only`;
+  let message = `Data events are not known to be logged for every resource (${seen}; CloudTrail logs them only for the resources its data-event selectors cover).`;
+  if (unlogged.kept.length > 0) message += ` Kept as today's policy grants them, since the function may call them unseen: ${unlogged.kept.join(", ")}.`;
+  if (observed.length > 0) message += ` Granted on the resources seen only: ${observed.join(", ")}; calls on resources whose data events the trail does not log are missing.`;
+  if (unlogged.notResource.length > 0) message += ` Granted today only through NotResource, so not kept: ${unlogged.notResource.join(", ")}; keep what the function needs with a kept exception naming its resources.`;
+  message += " If the trail logs data events for every resource, set usage.dataEventsLogged: true in the configuration.";
+  return { code: "data-events-not-logged", message };
+}
+
+/** Sessions on the function's role attributed to no function (`other`). */
+function otherSessionsOf(document: CanonicalDocument, fn: LambdaFunction): PrincipalUsage[] {
+  return (indexOf(document).sessionsByRole.get(fn.roleArn) ?? []).filter((p) => p.sessionKind === "other");
+}
+
+/** The role's unattributed sessions, by name, and what of their calls the policy grants. */
+function unattributedWarning(fn: LambdaFunction, others: readonly PrincipalUsage[], granted: UnattributedResult): GenerationWarning {
+  const names = [...new Set(others.map((s) => s.sessionName))].sort();
+  const shown = names.length > 5 ? `${names.slice(0, 5).join(", ")} and ${names.length - 5} more` : names.join(", ");
+  let message = `${names.length} session(s) on role ${fn.roleArn} could not be attributed to a function (${shown}); they may have been this function's.`;
+  message +=
+    granted.actions.length > 0
+      ? ` Their successful calls are granted as if they were its own (provenance unattributed): ${granted.actions.join(", ")}. Remove what this function does not need.`
+      : " They made no successful call to grant.";
+  return { code: "unattributed-sessions", message };
 }
 
 function requiredGrants(fn: LambdaFunction, catalog: ActionCatalog, warnings: GenerationWarning[]): Grant[] {
@@ -270,6 +311,8 @@ function wildcardReason(g: Grant): string {
       }
       const ex = g.provenance.find((p) => p.kind === "exception");
       if (ex !== undefined && ex.kind === "exception") return `kept exception: ${ex.reason}`;
+      const unlogged = g.provenance.find((p) => p.kind === "not-logged");
+      if (unlogged !== undefined && unlogged.kind === "not-logged") return unlogged.reason;
       return "as configured";
     }
   }
@@ -357,6 +400,16 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   const kept = exceptionGrants(options.exceptions ?? [], fn, current.policies, catalog);
   warnings.push(...kept.warnings);
   const role = roleOf(document, fn.roleArn);
+  // Before anything is left out because the logs do not show it: data events the trail may not log.
+  const observedNames = new Set(observed.grants.map((g) => g.action.toLowerCase()));
+  const unlogged = unloggedDataEventGrants(document, role, current.policies, observedNames, catalog);
+  const dataEventWarning = dataEventsWarning(document, unlogged, observed.grants.map((g) => g.action));
+  if (dataEventWarning !== null) warnings.push(dataEventWarning);
+  // Calls by sessions on the role attributed to no function: they may have been this function's.
+  const others = otherSessionsOf(document, fn);
+  const unattributed = unattributedGrants(others, catalog, placeOf(fn, others), options.prefixThreshold ?? DEFAULT_PREFIX_THRESHOLD);
+  warnings.push(...unattributed.warnings);
+  if (others.length > 0) warnings.push(unattributedWarning(fn, others, unattributed));
   if (role === undefined) {
     warnings.push({
       code: "role-not-in-input",
@@ -372,7 +425,7 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
         "Some ARNs are infrastructure-as-code references or unknown region/account (the input was a template or plan): the IAM JSON is not deployable as is; the Terraform and CloudFormation outputs keep them as references.",
     });
   }
-  const built = build(roleName, `${fn.name}-least-privilege`.slice(0, 128), [...required, ...observed.grants, ...kept.grants], kept.applied, warnings, options);
+  const built = build(roleName, `${fn.name}-least-privilege`.slice(0, 128), [...required, ...observed.grants, ...kept.grants, ...unlogged.grants, ...unattributed.grants], kept.applied, warnings, options);
   return {
     functionArn: fn.arn,
     functionName: fn.name,

@@ -12,7 +12,7 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const KIND_RANK: { [k in Provenance["kind"]]: number } = { required: 0, observed: 1, exception: 2 };
+const KIND_RANK: { [k in Provenance["kind"]]: number } = { required: 0, observed: 1, exception: 2, "not-logged": 3, unattributed: 4 };
 
 function provenanceKey(p: Provenance): string {
   switch (p.kind) {
@@ -22,12 +22,16 @@ function provenanceKey(p: Provenance): string {
       return `0\u0000${p.purpose}\u0000${p.detail}`;
     case "exception":
       return `2\u0000${p.reason}\u0000${p.pattern}`;
+    case "not-logged":
+      return `3\u0000${p.reason}`;
+    case "unattributed":
+      return `4\u0000${p.reason}`;
   }
 }
 
-/** `observed`, `required:<purpose>`, `exception:<reason>`. */
+/** `observed`, `required:<purpose>`, `exception:<reason>`, `not-logged`, `unattributed`. */
 export function provenanceLabel(p: Provenance): string {
-  return p.kind === "observed" ? "observed" : p.kind === "required" ? `required:${p.purpose}` : `exception:${p.reason}`;
+  return p.kind === "observed" || p.kind === "not-logged" || p.kind === "unattributed" ? p.kind : p.kind === "required" ? `required:${p.purpose}` : `exception:${p.reason}`;
 }
 
 function mergeProvenance(a: readonly Provenance[], b: readonly Provenance[]): Provenance[] {
@@ -164,6 +168,8 @@ function notesOf(grants: readonly Grant[]): string[] {
     for (const p of g.provenance) {
       if (p.kind === "required") lines.add(`required (${p.purpose}): ${p.detail}`);
       else if (p.kind === "exception") lines.add(`kept exception (${p.pattern}): ${p.reason}`);
+      else if (p.kind === "not-logged") lines.add(`not logged: ${p.reason}`);
+      else if (p.kind === "unattributed") lines.add(`unattributed: ${p.reason}`);
       else {
         const prev = observed.get(g.action);
         if (prev === undefined || p.calls > prev.calls) observed.set(g.action, { calls: p.calls, lastSeen: p.lastSeen });

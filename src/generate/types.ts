@@ -29,6 +29,23 @@ export type Provenance =
       reason: string;
       /** The action pattern as written in the configuration. */
       pattern: string;
+    }
+  | {
+      /**
+       * A data-event action today's role grants and the logs do not show, kept as today's policy
+       * grants it: the trail is not known to log data events for every resource (unlogged.ts).
+       */
+      kind: "not-logged";
+      reason: string;
+    }
+  | {
+      /**
+       * A successful call by a session on the role that leastrole attributed to no function,
+       * granted as the function's own would be: the session may have been it (unattributed.ts).
+       */
+      kind: "unattributed";
+      /** Which sessions, how many successful calls, the last one. */
+      reason: string;
     };
 
 /** The analysis stage's purposes (src/model/analysis.ts) plus `file-system`, which only generation adds so far. */
@@ -80,7 +97,7 @@ export interface GeneratedStatement {
   actions: string[];
   resources: string[];
   condition?: { [operator: string]: { [key: string]: string[] } };
-  /** Labels, sorted: `observed`, `required:<purpose>`, `exception:<reason>`. */
+  /** Labels, sorted: `observed`, `required:<purpose>`, `exception:<reason>`, `not-logged`, `unattributed`. */
   provenance: string[];
   /** One line per provenance with details (call counts, configuration item, reason), for comments. */
   notes: string[];
@@ -101,6 +118,7 @@ export type GenerationWarningCode =
   | "usage-window-short"
   | "data-events-absent"
   | "data-events-unknown"
+  | "data-events-not-logged"
   | "resources-truncated"
   | "no-resource-recorded"
   | "parent-resource-only"

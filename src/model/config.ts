@@ -17,6 +17,13 @@ export interface LeastroleConfig {
   usage?: {
     /** Days of usage data needed before a permission can be called unused. Default 30. */
     windowDays?: number;
+    /**
+     * The trail logs data events (S3 object, DynamoDB item, Lambda Invoke, SQS, SNS, Kinesis) for
+     * every resource the functions can reach. Only then is a data-event action the logs do not
+     * show called unused, and left out of a generated policy. Default false: data events seen for
+     * some buckets or tables say nothing of the others.
+     */
+    dataEventsLogged?: boolean;
   };
   rules?: {
     /** Rule ids or names not to report. */

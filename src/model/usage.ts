@@ -37,8 +37,14 @@ export interface UsageCoverage {
   /** True when some files could not be read or some records were skipped. */
   partial: boolean;
   partialReasons: string[];
-  /** Whether the trail had data events (S3 object, Lambda invoke, DynamoDB item …) or not known. */
-  dataEvents: "present" | "absent" | "unknown";
+  /**
+   * Data events (S3 object, Lambda invoke, DynamoDB item …): `logged` when the caller stated that
+   * the trail logs them for every resource (`dataEventsLogged`); `present` when some were read,
+   * which proves nothing for the services and resources the trail's selectors leave out; `absent`
+   * when the inputs cannot hold any (only `lookup-events` output); else `unknown`. Only `logged`
+   * lets a data-event action the logs do not show count as unused, or be left out of a policy.
+   */
+  dataEvents: "logged" | "present" | "absent" | "unknown";
   recordsRead: number;
   recordsSkipped: number;
   duplicatesRemoved: number;

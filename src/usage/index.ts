@@ -6,6 +6,7 @@
 
 export { readUsage, listUsageFiles, type ReadUsageOptions, type ReadUsageProgress } from "./read-usage.js";
 export { labelUsage, type LabelOptions, type UsageException } from "./labels.js";
+export { unattributedSessionWarnings } from "./unattributed.js";
 export { UsageAggregator, type UsageAggregate, type SessionUsage, type FileReport } from "./aggregate.js";
 export { readUsageFile, type FileResult, type ReadFileOptions } from "./read-file.js";
 export { eventToActions, servicePrefix, stripLambdaVersion, EVENT_ACTIONS, SERVICE_PREFIXES, ACCESS_DENIED_CODES, type EventMapping, type MappedEvent } from "./event-actions.js";

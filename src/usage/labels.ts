@@ -3,8 +3,10 @@
  * joined to functions, and a label for every granted action of every function's role:
  *
  * - used: the function's own session (or Lambda's sessions on its role) called it in the window;
- * - unknowable: CloudTrail cannot show it (not-logged.ts), data events not known to be logged, or
- *   the data does not cover the whole window;
+ * - unknowable: a session on the role that is no function's (`other`) called it in the window (it
+ *   may have been one of the role's functions under a name leastrole cannot attribute), CloudTrail
+ *   cannot show it (not-logged.ts), data events not known to be logged, or the data does not cover
+ *   the whole window;
  * - too-new: the role or the function is younger than the window;
  * - unused: none of the above, over a fully covered window.
  *
@@ -104,7 +106,9 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
     days: cov.days,
     partial: cov.partial,
     partialReasons,
-    dataEvents: options.dataEventsLogged ? "present" : cov.dataEventRecords > 0 ? "present" : onlyLookupEvents(aggregate) ? "absent" : "unknown",
+    // "logged" only on the caller's word: data-event records prove the selectors cover some
+    // resources of some services, never that every data-event call was logged.
+    dataEvents: options.dataEventsLogged ? "logged" : cov.dataEventRecords > 0 ? "present" : onlyLookupEvents(aggregate) ? "absent" : "unknown",
     recordsRead: cov.recordsRead,
     recordsSkipped: cov.recordsSkipped,
     duplicatesRemoved: cov.duplicatesRemoved,
@@ -138,6 +142,10 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
   }
   const sessionsByFunction = new Map<string, SessionUsage[]>();
   const serviceSessionsByRole = new Map<string, SessionUsage[]>();
+  // Sessions on a role attributed to none of its functions: what they called is not "unused" for
+  // the role's functions (a Lambda@Edge replica's `us-east-1.<function>`, a function whose name
+  // matched several regions, a person or tool using the role: leastrole cannot tell which).
+  const otherSessionsByRole = new Map<string, SessionUsage[]>();
   for (const s of aggregate.sessions) {
     const lambdaService = isLambdaServiceSession(s.sessionName, s.invokedBy);
     let fn: LambdaFunction | null = null;
@@ -154,6 +162,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
     section.principals.push(principalOf(s, fn, kind));
     if (fn !== null) pushTo(sessionsByFunction, fn.arn, s);
     if (lambdaService) pushTo(serviceSessionsByRole, roleKey(s.roleArn), s);
+    else if (fn === null) pushTo(otherSessionsByRole, roleKey(s.roleArn), s);
   }
   // The principals are final before any label is made (labels do not change them).
   section.principals.sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.functionName ?? "", b.functionName ?? "") || cmp(a.sessionKind, b.sessionKind) || cmp(a.sessionName, b.sessionName));
@@ -175,7 +184,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
     const k = roleKey(ls.roleArn);
     const sharedBy = (functionsByRole.get(k) ?? []).length;
     const out: UsageDisagreement[] = [];
-    for (const report of advisorByRole.get(k) ?? []) mergeAccessAdvisor(ls, report, start, sharedBy, out);
+    for (const report of advisorByRole.get(k) ?? []) mergeAccessAdvisor(ls, report, start, end, sharedBy, out);
     for (const finding of analyzerByRole.get(k) ?? []) mergeAccessAnalyzer(ls, finding, out);
     applyExceptions(ls, k, exceptions);
     disagreementsOf.set(owner, out);
@@ -194,7 +203,8 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
     }
     const own = sessionsByFunction.get(f.arn) ?? [];
     const service = serviceSessionsByRole.get(roleKey(role.arn)) ?? [];
-    const granted = grantedActions(role, document, [...own, ...service], partialReasons, earliest);
+    const others = otherSessionsByRole.get(roleKey(role.arn)) ?? NO_SESSIONS;
+    const granted = grantedActions(role, document, [...own, ...service, ...others], partialReasons, earliest);
     const created = creations.get(`${f.accountId}:${f.region}:${f.name}`) ?? null;
     let tooNew: string | null = null;
     if (role.createDate !== null && role.createDate > start) tooNew = `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window`;
@@ -207,7 +217,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
       roleArn: role.arn,
       functionArn: f.arn,
       fullWindow: uncovered === null,
-      permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered, dataEventsLogged }),
+      permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered, dataEventsLogged }, others),
     });
     made.set(f, keep ? ls : DROPPED);
     return ls;
@@ -241,7 +251,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
       const service = serviceSessionsByRole.get(k) ?? [];
       const granted = grantedActions(role, document, [...own, ...service], partialReasons, earliest);
       const tooNew = role.createDate !== null && role.createDate > start ? `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window` : null;
-      const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: uncoveredAll === null, permissions: labelRole(granted, own, service, { start, endMs, tooNew, uncovered: uncoveredAll, dataEventsLogged }) });
+      const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: uncoveredAll === null, permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered: uncoveredAll, dataEventsLogged }) });
       owners.push(role);
       if (keep) labelSets.push(ls);
     }
@@ -322,7 +332,9 @@ function widePartial(role: Role, list: string[], partialReasons: string[]): stri
 export const FULL_LABEL_LIMIT = 2000;
 
 interface LabelContext {
+  /** The window, [start, end): a call at or after `end` (the as-of instant) is outside it. */
   start: string;
+  end: string;
   endMs: number;
   tooNew: string | null;
   uncovered: string | null;
@@ -337,20 +349,76 @@ function sortedUnique(granted: string[]): string[] {
   return sorted;
 }
 
-function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage[], ctx: LabelContext): LabelledPermission[] {
-  const seen = new Map<string, { last: string; okCount: number; inWindow: boolean; viaService: boolean }>();
+const NO_SESSIONS: SessionUsage[] = [];
+
+/**
+ * What the role's unattributed sessions called inside the window, by lower-case action: the reason
+ * its label gives (null when there are none, the usual case: nothing is added per action).
+ */
+// Per role's list of such sessions (made once per labelling, shared by the role's functions).
+const otherUseCache = new WeakMap<SessionUsage[], Map<string, string>>();
+function otherUse(others: SessionUsage[], ctx: LabelContext): Map<string, string> | null {
+  if (others.length === 0) return null;
+  const cached = otherUseCache.get(others);
+  if (cached !== undefined) return cached;
+  const byAction = new Map<string, { names: string[]; calls: number }>();
+  for (const s of others) {
+    for (const a of s.actions) {
+      if (windowPosition(a, ctx) === OUT) continue;
+      const k = a.action.toLowerCase();
+      const e = byAction.get(k) ?? { names: [], calls: 0 };
+      if (!e.names.includes(s.sessionName)) e.names.push(s.sessionName);
+      e.calls += a.count;
+      byAction.set(k, e);
+    }
+  }
+  const out = new Map<string, string>();
+  for (const [k, e] of byAction) {
+    const names = e.names.sort();
+    const shown = names.length <= 3 ? names.join(", ") : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`;
+    out.set(k, `used on this role by session${names.length === 1 ? "" : "s"} ${shown} (${e.calls} call${e.calls === 1 ? "" : "s"}), which leastrole could not attribute to a function`);
+  }
+  otherUseCache.set(others, out);
+  return out;
+}
+
+const IN = 0;
+const MAYBE = 1;
+const OUT = 2;
+
+/**
+ * Where an action's calls fall against the window [start, end). The aggregate keeps only the
+ * first and last call: a first or last call inside means a call inside (IN); a first call before
+ * the window and a last one after it leave it open (MAYBE: never read as unused); else every call
+ * is before it or after its end (OUT: a call after the as-of instant is not a use as of then).
+ */
+function windowPosition(a: { firstSeen: string; lastSeen: string }, ctx: LabelContext): typeof IN | typeof MAYBE | typeof OUT {
+  if (a.lastSeen < ctx.start || a.firstSeen >= ctx.end) return OUT;
+  if (a.firstSeen >= ctx.start || a.lastSeen < ctx.end) return IN;
+  return MAYBE;
+}
+
+function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage[], ctx: LabelContext, others: SessionUsage[] = NO_SESSIONS): LabelledPermission[] {
+  // Per action: the last call in the data, the window position of the calls (the best of the
+  // sessions'), and, for the reason of an unused label, the last call before the window and the
+  // first after its end.
+  const seen = new Map<string, Seen>();
   const note = (sessions: SessionUsage[], viaService: boolean): void => {
     for (const s of sessions) {
       for (const a of s.actions) {
         const k = a.action.toLowerCase();
         const prev = seen.get(k);
-        const inWindow = a.lastSeen >= ctx.start;
+        const position = windowPosition(a, ctx);
+        const firstAfter = a.firstSeen >= ctx.end ? a.firstSeen : null;
+        const lastBefore = a.lastSeen < ctx.start ? a.lastSeen : null;
         const ok = a.count - a.deniedCount;
-        if (prev === undefined) seen.set(k, { last: a.lastSeen, okCount: ok, inWindow, viaService });
+        if (prev === undefined) seen.set(k, { last: a.lastSeen, okCount: ok, position, lastBefore, firstAfter, viaService });
         else {
           if (a.lastSeen > prev.last) prev.last = a.lastSeen;
           prev.okCount += ok;
-          prev.inWindow ||= inWindow;
+          if (position < prev.position) prev.position = position;
+          if (lastBefore !== null && (prev.lastBefore === null || lastBefore > prev.lastBefore)) prev.lastBefore = lastBefore;
+          if (firstAfter !== null && (prev.firstAfter === null || firstAfter < prev.firstAfter)) prev.firstAfter = firstAfter;
           prev.viaService &&= viaService;
         }
       }
@@ -358,6 +426,7 @@ function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage
   };
   note(own, false);
   note(service, true);
+  const byOthers = otherUse(others, ctx);
   const out: LabelledPermission[] = [];
   // One label per granted action per function (millions at 10,000 functions): the per-action
   // facts are looked up once per action, and each label is built in one literal.
@@ -366,8 +435,12 @@ function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage
     const s = seen.get(info.lower);
     const lastUsed = s?.last ?? null;
     const daysSinceLastUsed = lastUsed === null ? null : Math.floor((ctx.endMs - Date.parse(lastUsed)) / DAY);
-    if (s !== undefined && s.inWindow) {
+    if (s !== undefined && s.position === IN) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "used", s.viaService ? "used by Lambda on the function's behalf (awslambda_ session)" : s.okCount === 0 ? "only denied calls seen" : null, ["cloudtrail"]));
+    } else if (byOthers !== null && byOthers.has(info.lower)) {
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", byOthers.get(info.lower) as string, ["cloudtrail"]));
+    } else if (s !== undefined && s.position === MAYBE) {
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", "calls seen before the window and after its end; whether one fell inside it is not known", ["cloudtrail"]));
     } else if (info.notLogged !== null) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", info.notLogged, []));
     } else if (info.dataEvent && !ctx.dataEventsLogged) {
@@ -377,10 +450,27 @@ function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage
     } else if (ctx.uncovered !== null) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.uncovered, []));
     } else {
-      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unused", lastUsed === null ? "not seen in CloudTrail" : `last seen ${lastUsed.slice(0, 10)}, before the window`, ["cloudtrail"]));
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unused", unusedReason(s, ctx), ["cloudtrail"]));
     }
   }
   return out;
+}
+
+interface Seen {
+  last: string;
+  okCount: number;
+  position: number;
+  lastBefore: string | null;
+  firstAfter: string | null;
+  viaService: boolean;
+}
+
+/** Why an action no call inside the window shows is unused: never seen, seen before it, or only after its end. */
+function unusedReason(s: Seen | undefined, ctx: LabelContext): string {
+  if (s === undefined) return "not seen in CloudTrail";
+  if (s.firstAfter === null) return `last seen ${s.last.slice(0, 10)}, before the window`;
+  const after = `only after the window's end (${ctx.end.slice(0, 10)}), from ${s.firstAfter.slice(0, 10)}`;
+  return s.lastBefore === null ? `seen ${after}` : `last seen ${s.lastBefore.slice(0, 10)} before the window, then ${after}`;
 }
 
 /** A label set handed out and not kept (startLabelling with `keep` false). */
@@ -432,15 +522,21 @@ function trackedAction(svc: AccessAdvisorService, action: string): TrackedAction
   return byName.get(action.toLowerCase());
 }
 
-/** One Access Advisor report of the label set's role, merged into its labels. */
-function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, start: string, sharedBy: number, out: UsageDisagreement[]): void {
+/**
+ * One Access Advisor report of the label set's role, merged into its labels. Its times are last
+ * accesses: one inside the window [start, end) is a use in it; one after the window's end (a
+ * report made after the as-of instant) says nothing of the window, neither use nor agreement that
+ * the role went unused.
+ */
+function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, start: string, end: string, sharedBy: number, out: UsageDisagreement[]): void {
   const usedServices = new Set(ls.permissions.filter((p) => p.label === "used").map((p) => serviceOf(p.action)));
   const byService = groupBy(ls.permissions, (p) => serviceOf(p.action));
   for (const svc of report.services) {
-    const recent = svc.lastAuthenticated !== null && svc.lastAuthenticated >= start;
+    const recent = svc.lastAuthenticated !== null && svc.lastAuthenticated >= start && svc.lastAuthenticated < end;
+    const afterEnd = svc.lastAuthenticated !== null && svc.lastAuthenticated >= end;
     for (const p of byService.get(svc.namespace.toLowerCase()) ?? []) {
       const actionEntry = trackedAction(svc, p.action);
-      const actionRecent = actionEntry?.lastAccessed != null && actionEntry.lastAccessed >= start;
+      const actionRecent = actionEntry?.lastAccessed != null && actionEntry.lastAccessed >= start && actionEntry.lastAccessed < end;
       if (p.label === "unused") {
         if (actionRecent) {
           const msg = `Access Advisor: ${p.action} last accessed ${actionEntry?.lastAccessed}, CloudTrail shows no call by ${sharedBy > 1 ? "this function" : "the role's function"}`;
@@ -451,7 +547,7 @@ function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, s
           const msg = `Access Advisor: service ${svc.namespace} last accessed ${svc.lastAuthenticated}, CloudTrail shows none of its actions`;
           out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
           Object.assign(p, { label: "unknowable", reason: msg });
-        } else if (!recent) {
+        } else if (!recent && !afterEnd) {
           p.sources = withSource(p.sources, "access-advisor");
         }
       } else if (p.label === "unknowable" && actionRecent && !p.sources.includes("access-advisor")) {

@@ -49,6 +49,15 @@ describe("buildDocument with CloudTrail", () => {
     }
   });
 
+  it("takes the configuration's word that data events are logged for every resource, and only its word", async () => {
+    // The demo's trail holds S3, SQS and DynamoDB data events: "present", which proves nothing of
+    // other resources; "logged" only when the configuration says so.
+    const asOf = "2026-11-28T00:00:00Z";
+    const [seen, said] = await Promise.all([buildDocument([demo], { asOf }), buildDocument([demo], { asOf, config: { usage: { dataEventsLogged: true } } })]);
+    expect(seen.usage.coverage.dataEvents).toBe("present");
+    expect(said.usage.coverage.dataEvents).toBe("logged");
+  });
+
   it("lists every CloudTrail file among the sources with its SHA-256, as the account's files", async () => {
     const doc = await buildDocument([demo], { asOf: "2026-11-28T00:00:00Z" });
     const trail = doc.meta.sources.filter((s) => s.kind === "cloudtrail");

@@ -105,16 +105,19 @@ export function session(fn: LambdaFunction, actions: ActionUsage[]): PrincipalUs
 
 /**
  * A document with usage over a window of `windowDays` (default 30) from 2026-10-01, records on
- * every day of it unless `coveredDays` says how many (the first ones).
+ * every day of it unless `coveredDays` says how many (the first ones). Data events are `logged`
+ * (for every resource) unless `dataEvents` says otherwise: the usage is then the whole truth, and
+ * the policy holds what it shows; with any other value, the data-event actions the role grants and
+ * the usage does not show are kept (src/generate/unlogged.ts).
  */
-export function document(functions: LambdaFunction[], roles: Role[], principals: PrincipalUsage[] = [], options: { windowDays?: number; coveredDays?: number; dataEvents?: "present" | "absent" | "unknown"; policies?: CanonicalDocument["policies"] } = {}): CanonicalDocument {
+export function document(functions: LambdaFunction[], roles: Role[], principals: PrincipalUsage[] = [], options: { windowDays?: number; coveredDays?: number; dataEvents?: "logged" | "present" | "absent" | "unknown"; policies?: CanonicalDocument["policies"] } = {}): CanonicalDocument {
   const usage = emptyUsage();
   if (principals.length > 0 || options.windowDays !== undefined) {
     usage.present = true;
     const days = options.windowDays ?? 30;
     usage.window = { start: "2026-10-01T00:00:00Z", end: new Date(Date.UTC(2026, 9, 1 + days)).toISOString().replace(".000", ""), days };
     usage.coverage.days = Array.from({ length: options.coveredDays ?? days }, (_, i) => new Date(Date.UTC(2026, 9, 1 + i)).toISOString().slice(0, 10));
-    usage.coverage.dataEvents = options.dataEvents ?? "present";
+    usage.coverage.dataEvents = options.dataEvents ?? "logged";
   }
   usage.principals = principals;
   return {

@@ -6,7 +6,12 @@
  * 2. it allows no action outside the observed, required and kept-exception ones, and no resource of
  *    an unrelated account/bucket unless a documented widening (truncated prefix, no resource
  *    recorded, no resource-level permissions) applies;
- * 3. generating twice gives the same bytes; 4. the order of usage records does not matter.
+ * 3. generating twice gives the same bytes; 4. the order of usage records does not matter;
+ * 5. unless data events are logged for every resource, a data-event action today's policy allows
+ *    and the function was not seen calling stays allowed wherever today's policy allows it (the
+ *    trail's selectors may cover other resources only: its absence from the logs proves nothing);
+ * 6. an action a session on the role attributed to no function called successfully stays allowed
+ *    wherever today's policy allows it (the session may have been the function's).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -15,6 +20,7 @@ import type { KeptException } from "../../src/model/config.js";
 import type { LambdaFunction, PolicyDocument } from "../../src/model/document.js";
 import type { ActionUsage } from "../../src/model/usage.js";
 import { evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
+import { DATA_EVENT_ACTIONS } from "../../src/usage/not-logged.js";
 import { ACCOUNT, action, document, lambdaFunction, REGION, role, roleArn, session } from "./fixtures.js";
 
 const catalog = loadActionCatalogSync();
@@ -104,6 +110,8 @@ const TODAY: PolicyDocument = {
   Statement: [
     { Effect: "Allow", Action: ["dynamodb:*"], Resource: ["*"] },
     { Effect: "Allow", Action: ["dynamodb:RestoreTableFromBackup"], Resource: [`arn:aws:dynamodb:${P}:table/orders`] },
+    { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: ["arn:aws:s3:::bucket-in/*"] },
+    { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [`arn:aws:sqs:${P}:orders-*`] },
   ],
 };
 
@@ -123,7 +131,14 @@ function instance(pattern: string): string {
   return pattern === "*" ? "*" : pattern.replace(/\*/g, "x1").replace(/\?/g, "q");
 }
 
-const scenarioArb = fc.record({ config: configArb, observed: fc.array(observedArb, { maxLength: 8 }), withExceptions: fc.boolean() });
+const scenarioArb = fc.record({
+  config: configArb,
+  observed: fc.array(observedArb, { maxLength: 8 }),
+  withExceptions: fc.boolean(),
+  dataEvents: fc.constantFrom("logged" as const, "present" as const, "absent" as const, "unknown" as const),
+  /** Calls by a session on the role leastrole could not attribute (`us-east-1.law-fn`). */
+  other: fc.array(observedArb, { maxLength: 3 }),
+});
 
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -141,8 +156,14 @@ function build(s: Scenario, shuffle?: (xs: unknown[]) => void) {
     shuffle(sessions);
     sessions = [...sessions];
   }
-  const doc = document([fn], [role(fn.roleArn, [fn.arn], [{ name: "today", document: TODAY }])], sessions);
-  return { fn, doc, observed: [...byAction.values()] };
+  const others = new Map<string, Observed>();
+  for (const o of s.other) if (!others.has(o.usage.action)) others.set(o.usage.action, o);
+  if (others.size > 0) {
+    const edge = session(fn, [...others.values()].map((o) => ({ ...o.usage, resources: [...o.usage.resources] })));
+    sessions.push({ ...edge, sessionKind: "other", sessionName: `us-east-1.${fn.name}`, functionArn: null, functionName: null });
+  }
+  const doc = document([fn], [role(fn.roleArn, [fn.arn], [{ name: "today", document: TODAY }])], sessions, { dataEvents: s.dataEvents });
+  return { fn, doc, observed: [...byAction.values()], other: [...others.values()] };
 }
 
 describe("laws of generation (fast-check, with the IAM engine's evaluateRequest)", () => {
@@ -199,6 +220,48 @@ describe("laws of generation (fast-check, with the IAM engine's evaluateRequest)
           if (grants.some((x) => wideningKinds.has(x.scoping))) continue;
           expect(allowed(g.policy, a, "arn:aws:dynamodb:eu-west-3:999999999999:table/zz-unrelated"), a).toBe(false);
           expect(allowed(g.policy, a, "arn:aws:s3:::zz-unrelated-bucket/zz"), a).toBe(false);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("keeps every data-event action the logs may not show wherever today's policy allows it", () => {
+    const dataEventActions = [...DATA_EVENT_ACTIONS].map((a) => catalog.action(a)?.action).filter((a): a is string => a !== undefined);
+    const resources = [`arn:aws:dynamodb:${P}:table/orders`, `arn:aws:dynamodb:${P}:table/zz-other`, "arn:aws:s3:::bucket-in/in/a.json", "arn:aws:s3:::bucket-out/out/a.json", `arn:aws:sqs:${P}:orders-in`, `arn:aws:sqs:${P}:zz-other`];
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const { fn, doc, observed } = build(s);
+        const g = generatePolicy(doc, fn.arn, s.withExceptions ? { exceptions: EXCEPTIONS } : {}, catalog);
+        const seen = new Set(observed.filter((o) => o.usage.count > o.usage.deniedCount).map((o) => o.usage.action.toLowerCase()));
+        for (const a of dataEventActions) {
+          if (seen.has(a.toLowerCase())) continue;
+          for (const r of resources) {
+            if (!allowed(TODAY, a, r)) continue;
+            // Logged for every resource: the usage is the whole truth and the action may go (law 2).
+            if (s.dataEvents === "logged") continue;
+            expect(allowed(g.policy, a, r), `${a} on ${r} (data events ${s.dataEvents})`).toBe(true);
+          }
+        }
+        if (s.dataEvents === "logged") expect(g.grants.some((x) => x.provenance.some((p) => p.kind === "not-logged"))).toBe(false);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("keeps what an unattributed session on the role called wherever today's policy allows it", () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const { fn, doc, other } = build(s);
+        const g = generatePolicy(doc, fn.arn, s.withExceptions ? { exceptions: EXCEPTIONS } : {}, catalog);
+        for (const o of other) {
+          if (o.usage.count - o.usage.deniedCount <= 0) continue;
+          const info = catalog.action(o.usage.action);
+          if (info === null) continue;
+          for (const r of info.supportsResourceLevelPermissions ? o.all : ["*"]) {
+            if (!allowed(TODAY, o.usage.action, r)) continue;
+            expect(allowed(g.policy, o.usage.action, r), `${o.usage.action} on ${r}`).toBe(true);
+          }
         }
       }),
       { numRuns: 40 },

@@ -178,6 +178,8 @@ describe("labels", () => {
   it("data-event actions can be unused when the trail logs data events", () => {
     const s = labelUsage({ ...agg, accessAdvisor: [], accessAnalyzer: [] }, DOC, { asOf: "2026-11-01T00:00:00Z", dataEventsLogged: true });
     expect(labelsOf(s, "orders-api")["dynamodb:PutItem"]).toEqual(["unused", "not seen in CloudTrail"]);
+    // Said apart from "some data events were read" (present), which generation must not take for it.
+    expect(s.coverage.dataEvents).toBe("logged");
   });
 
   it("too new: a role created inside the window", () => {
@@ -281,7 +283,10 @@ describe("labels", () => {
     const actionsOf = (s: ReturnType<typeof labelUsage>, name: string) => (s.labels.find((l) => l.functionArn === fnArn(name))?.permissions ?? []).map((p) => p.action);
     // Together (one document: the granted lists are shared per role and services), and each alone.
     const together = labelUsage(plain, { roles: [admin], functions: names.map((n) => fn(n, ROLE)), policies: {} }, { asOf: "2026-11-01T00:00:00Z" });
-    const alone = names.map((n) => labelUsage(plain, { roles: [admin], functions: [fn(n, ROLE)], policies: {} }, { asOf: "2026-11-01T00:00:00Z" }));
+    // Alone, without the other function's sessions: in the data but not in the document, they would
+    // be sessions of no function on the role, whose calls count for every function of it.
+    const only = (n: string) => ({ ...plain, sessions: plain.sessions.filter((x) => !names.includes(x.sessionName) || x.sessionName === n) });
+    const alone = names.map((n) => labelUsage(only(n), { roles: [admin], functions: [fn(n, ROLE)], policies: {} }, { asOf: "2026-11-01T00:00:00Z" }));
     expect(new Set(actionsOf(alone[0]!, names[0]!).map((a) => a.split(":")[0]))).not.toEqual(new Set(actionsOf(alone[1]!, names[1]!).map((a) => a.split(":")[0])));
     names.forEach((n, i) => expect(actionsOf(together, n)).toEqual(actionsOf(alone[i]!, n)));
   });
@@ -294,6 +299,40 @@ describe("labels", () => {
     expect(l?.functionArn).toBeNull();
     expect(l?.permissions.map((p) => [p.action, p.label])).toEqual([["s3:ListAllMyBuckets", "unused"], ["sqs:DeleteMessage", "used"]]);
     expect(s.principals.find((p) => p.roleArn === ec2Role.arn)?.sessionKind).toBe("other");
+  });
+
+  it("a call after the as-of instant is outside the window: not a use as of then", () => {
+    // Found by the CloudTrail sweep (session 14): with --as-of 2026-11-28, a call dated 2027-01-10
+    // made the action "used". The window is [as-of − windowDays, as-of), as the coverage's days.
+    const plain = { ...agg, accessAdvisor: [], accessAnalyzer: [] };
+    const s = labelUsage(plain, DOC, { asOf: "2026-10-05T00:00:00Z", windowDays: 3 });
+    expect(s.window).toEqual({ start: "2026-10-02T00:00:00Z", end: "2026-10-05T00:00:00Z", days: 3 });
+    const api = labelsOf(s, "orders-api");
+    expect(api["dynamodb:GetItem"]).toEqual(["used", null]);
+    expect(api["secretsmanager:GetSecretValue"]).toEqual(["unused", "seen only after the window's end (2026-10-05), from 2026-10-05"]);
+    expect(api["kms:Decrypt"]).toEqual(["unused", "seen only after the window's end (2026-10-05), from 2026-10-06"]);
+    expect(labelsOf(s, "orders-worker")["ssm:GetParameter"]).toEqual(["unused", "last seen 2026-08-01, before the window"]);
+  });
+
+  it("calls before the window and after its end with none known inside leave the action unknowable", () => {
+    // The aggregate keeps a session's first and last call only: one before the window and one
+    // after its end may or may not have others between them.
+    const around = { ...agg.sessions.find((x) => x.sessionName === "orders-api")!, actions: [{ action: "ssm:GetParameter", count: 2, deniedCount: 0, firstSeen: "2026-09-01T10:00:00Z", lastSeen: "2026-10-20T10:00:00Z", resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {} }] };
+    const worker = agg.sessions.find((x) => x.sessionName === "orders-worker")!;
+    const at = (action: string, time: string) => ({ action, count: 1, deniedCount: 0, firstSeen: time, lastSeen: time, resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {} });
+    const before = { ...worker, actions: [at("ssm:GetParameter", "2026-08-01T10:00:00Z")] };
+    const after = { ...worker, actions: [at("s3:ListAllMyBuckets", "2026-10-25T10:00:00Z"), at("ssm:GetParameter", "2026-10-25T10:00:00Z")] };
+    const s = labelUsage({ ...agg, accessAdvisor: [], accessAnalyzer: [], sessions: [around, before, after] }, DOC, { asOf: "2026-10-10T00:00:00Z", windowDays: 3 });
+    expect(labelsOf(s, "orders-api")["ssm:GetParameter"]).toEqual(["unknowable", "calls seen before the window and after its end; whether one fell inside it is not known"]);
+    expect(labelsOf(s, "orders-worker")["s3:ListAllMyBuckets"]).toEqual(["unused", "seen only after the window's end (2026-10-10), from 2026-10-25"]);
+    expect(labelsOf(s, "orders-worker")["ssm:GetParameter"]).toEqual(["unused", "last seen 2026-08-01 before the window, then only after the window's end (2026-10-10), from 2026-10-25"]);
+  });
+
+  it("an Access Advisor access after the window's end is neither a use in it nor agreement that it went unused", () => {
+    // The cloudmapper-style report above says s3:ListAllMyBuckets was accessed 2026-10-15.
+    const s = labelUsage(agg, DOC, { asOf: "2026-10-10T00:00:00Z", windowDays: 7 });
+    const p = s.labels.find((l) => l.functionArn === fnArn("orders-api"))?.permissions.find((x) => x.action === "s3:ListAllMyBuckets");
+    expect([p?.label, p?.sources]).toEqual(["unused", ["cloudtrail"]]);
   });
 
   it("the result is deterministic and does not depend on file order", async () => {

@@ -8,6 +8,7 @@ version: 1
 # Days of usage (CloudTrail) a function must be covered for before a permission can be called unused.
 usage:
   windowDays: 30
+  # dataEventsLogged: true   # only if the trail logs data events (S3 objects, DynamoDB items …) for every resource
 
 # Accepted findings. A reason is required; expires (YYYY-MM-DD, inclusive) makes one temporary.
 suppressions: []

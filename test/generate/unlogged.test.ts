@@ -1,0 +1,92 @@
+/**
+ * Data-event actions the trail may not log (src/generate/unlogged.ts): a trail whose data-event
+ * selectors cover S3 only shows no DynamoDB item call, so a granted dynamodb:Query the function
+ * makes every day must not be left out of its policy. Found by the CloudTrail sweep (session 14):
+ * generate removed billing-sync's 79 DynamoDB actions without a word when the trail kept S3 and
+ * SQS data events but not DynamoDB's.
+ */
+import { describe, expect, it } from "vitest";
+import { diffPolicies, generatePolicy } from "../../src/generate/index.js";
+import { evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
+import type { PolicyDocument } from "../../src/model/document.js";
+import { ACCOUNT, action, document, lambdaFunction, REGION, role, roleArn, session } from "./fixtures.js";
+
+const catalog = loadActionCatalogSync();
+const allowed = (p: PolicyDocument, a: string, r: string): boolean => evaluateRequest({ identityPolicies: [p], request: { action: a, resource: r } }).decision === "allowed";
+const TABLE = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/billing-2026-11`;
+
+const TODAY: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", Action: ["dynamodb:*"], Resource: ["*"] },
+    { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: ["arn:aws:s3:::billing-exports/*"] },
+    { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [`arn:aws:sqs:${REGION}:${ACCOUNT}:billing-*`], Condition: { Bool: { "aws:SecureTransport": ["true"] } } },
+    { Effect: "Allow", Action: ["sns:Publish"], NotResource: [`arn:aws:sns:${REGION}:${ACCOUNT}:admin`] },
+    { Effect: "Deny", Action: ["dynamodb:DeleteItem"], Resource: ["*"] },
+  ],
+};
+
+function scenario(dataEvents: "logged" | "present" | "absent" | "unknown") {
+  const r = roleArn("billing-sync-role");
+  const fn = lambdaFunction("billing-sync", r);
+  // What a trail with S3 data events only shows: the S3 object calls and management calls.
+  const usage = session(fn, [action("s3:PutObject", 30, ["arn:aws:s3:::billing-exports/2026/11/a.csv"]), action("dynamodb:DescribeTable", 30, [TABLE])]);
+  const doc = document([fn], [role(r, [fn.arn], [{ name: "billing-everything", document: TODAY }])], [usage], { dataEvents });
+  return { doc, fn };
+}
+
+describe("data-event actions the trail may not log", () => {
+  for (const dataEvents of ["present", "absent", "unknown"] as const) {
+    it(`are kept as today's policy grants them when data events are ${dataEvents}`, () => {
+      const { doc, fn } = scenario(dataEvents);
+      const g = generatePolicy(doc, fn.arn, {}, catalog);
+      // The calls the function makes that the trail does not show are still allowed…
+      for (const a of ["dynamodb:Query", "dynamodb:BatchWriteItem", "dynamodb:GetItem"]) expect(allowed(g.policy, a, TABLE), a).toBe(true);
+      expect(allowed(g.policy, "s3:GetObject", "arn:aws:s3:::billing-exports/2026/11/b.csv")).toBe(true);
+      // …on today's resources only, under today's conditions (sqs:SendMessage requires TLS).
+      expect(allowed(g.policy, "s3:GetObject", "arn:aws:s3:::other-bucket/x")).toBe(false);
+      const sqs = g.statements.find((s) => s.actions.includes("sqs:SendMessage"));
+      expect(sqs).toMatchObject({ resources: [`arn:aws:sqs:${REGION}:${ACCOUNT}:billing-*`], condition: { Bool: { "aws:SecureTransport": ["true"] } }, provenance: ["not-logged"] });
+      // Management actions the usage would show stay out; Deny still applies; NotResource is not widened.
+      expect(allowed(g.policy, "dynamodb:DeleteTable", TABLE)).toBe(false);
+      expect(allowed(g.policy, "dynamodb:DeleteItem", TABLE)).toBe(false);
+      expect(allowed(g.policy, "sns:Publish", `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`)).toBe(false);
+      // The observed data event keeps its observed resource.
+      expect(g.grants.filter((x) => x.action === "s3:PutObject").map((x) => x.provenance.map((p) => p.kind))).toEqual([["observed"]]);
+
+      const w = g.warnings.find((x) => x.code === "data-events-not-logged");
+      expect(w?.message).toContain("Kept as today's policy grants them, since the function may call them unseen: dynamodb:BatchGetItem, dynamodb:BatchWriteItem, dynamodb:ConditionCheckItem,");
+      expect(w?.message).toContain("dynamodb:Query");
+      expect(w?.message).not.toContain("dynamodb:DeleteItem,");
+      expect(w?.message).toContain("the usage holds data-event calls of s3 only");
+      expect(w?.message).toContain("Granted on the resources seen only: s3:PutObject");
+      expect(w?.message).toContain("Granted today only through NotResource, so not kept: sns:Publish");
+      expect(w?.message).toContain("usage.dataEventsLogged: true");
+      expect(g.statements.find((s) => s.actions.includes("dynamodb:Query"))?.sid).toBe("DynamodbNotLogged");
+      expect(g.wildcards.find((x) => x.action === "dynamodb:Query")?.reason).toMatch(/data event the trail may not log/);
+
+      // The right-sizing diff removes DynamoDB's management actions, not its data events.
+      const d = diffPolicies(doc, fn.roleArn, g, fn.arn, catalog);
+      const removed = d.current.flatMap((c) => c.removed.actions);
+      expect(removed).toContain("dynamodb:DeleteTable");
+      expect(removed).not.toContain("dynamodb:Query");
+      expect(removed).not.toContain("dynamodb:BatchWriteItem");
+    });
+  }
+
+  it("are left out, as the usage says, only when data events are logged for every resource", () => {
+    const { doc, fn } = scenario("logged");
+    const g = generatePolicy(doc, fn.arn, {}, catalog);
+    expect(allowed(g.policy, "dynamodb:Query", TABLE)).toBe(false);
+    expect(g.grants.some((x) => x.provenance.some((p) => p.kind === "not-logged"))).toBe(false);
+    expect(g.warnings.map((w) => w.code)).not.toContain("data-events-not-logged");
+  });
+
+  it("are not added to a policy made without usage (configuration only, as said)", () => {
+    const r = roleArn("bare-role");
+    const fn = lambdaFunction("bare", r);
+    const g = generatePolicy(document([fn], [role(r, [fn.arn], [{ name: "today", document: TODAY }])], [], {}), fn.arn, {}, catalog);
+    expect(g.grants.some((x) => x.provenance.some((p) => p.kind === "not-logged"))).toBe(false);
+    expect(g.warnings.map((w) => w.code)).toEqual(["usage-absent"]);
+  });
+});
