@@ -218,15 +218,19 @@ function usageWarnings(document: CanonicalDocument, fn: LambdaFunction, sessions
  */
 function dataEventsWarning(document: CanonicalDocument, unlogged: UnloggedDataEvents, observedActions: readonly string[]): GenerationWarning | null {
   const u = document.usage;
-  if (!u.present || u.coverage.dataEvents === "logged") return null;
+  if (!u.present) return null;
+  const neverLogged = unlogged.neverLogged.length > 0 ? ` CloudTrail never records ${unlogged.neverLogged.join(", ")}: kept as today's policy grants ${unlogged.neverLogged.length === 1 ? "it" : "them"}; narrow by hand.` : "";
+  if (u.coverage.dataEvents === "logged") return neverLogged === "" ? null : { code: "data-events-not-logged", message: neverLogged.trim() };
   const observed = [...new Set(observedActions.filter(isDataEventAction))].sort();
-  if (unlogged.kept.length === 0 && unlogged.notResource.length === 0 && observed.length === 0) return null;
+  if (unlogged.kept.length === 0 && unlogged.notResource.length === 0 && observed.length === 0 && neverLogged === "") return null;
   const services = indexOf(document).dataEventServices;
   const seen = services.length === 0 ? "the usage holds no data-event call" : `the usage holds data-event calls of ${services.join(", ")} only`;
   let message = `Data events are not known to be logged for every resource (${seen}; CloudTrail logs them only for the resources its data-event selectors cover).`;
   if (unlogged.kept.length > 0) message += ` Kept as today's policy grants them, since the function may call them unseen: ${unlogged.kept.join(", ")}.`;
   if (observed.length > 0) message += ` Granted on the resources seen only: ${observed.join(", ")}; calls on resources whose data events the trail does not log are missing.`;
+  if (unlogged.loggedServices.length > 0) message += ` The function's own data-event calls of ${unlogged.loggedServices.join(", ")} are in the logs, so that service's data-event actions it was not seen calling are left out.`;
   if (unlogged.notResource.length > 0) message += ` Granted today only through NotResource, so not kept: ${unlogged.notResource.join(", ")}; keep what the function needs with a kept exception naming its resources.`;
+  message += neverLogged;
   message += " If the trail logs data events for every resource, set usage.dataEventsLogged: true in the configuration.";
   return { code: "data-events-not-logged", message };
 }

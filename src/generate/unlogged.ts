@@ -1,38 +1,53 @@
 /**
- * Data-event actions the trail may not show: kept as today's policy grants them.
+ * Actions the trail may not show: kept as today's policy grants them.
  *
- * CloudTrail logs a data event (S3 object, DynamoDB item, Lambda Invoke, SQS message …) only for
- * the resources its data-event selectors cover (CloudTrail user guide, "Logging data events"). A
- * trail with S3 data events for one bucket says nothing of DynamoDB, nor of the other buckets. So,
- * unless the user stated that data events are logged for every resource (`usage.dataEventsLogged`,
- * coverage `logged`), the absence of a data-event call from the logs proves nothing: leaving such
- * an action out of the policy could break the function (billing-sync's daily dynamodb:Query on a
- * trail whose selectors cover S3 only). Each data-event action the role grants today and the
- * function was not seen calling is kept on the resources (and under the conditions) today's Allow
- * statements grant it on, with provenance `not-logged` and a warning naming them.
+ * - Data events (S3 object, DynamoDB item, Lambda Invoke, SQS message …): CloudTrail logs them only
+ *   for the resources its data-event selectors cover (CloudTrail user guide, "Logging data events").
+ *   A trail with S3 data events for some buckets says nothing of DynamoDB. So, unless the user
+ *   stated that data events are logged for every resource (`usage.dataEventsLogged`, coverage
+ *   `logged`), or the function itself was seen making data-event calls of the service (the trail's
+ *   selectors then cover its resources of that service), the absence of a data-event call proves
+ *   nothing: leaving the action out could break the function (billing-sync's daily dynamodb:Query
+ *   on a trail whose selectors cover S3 only).
+ * - Actions CloudTrail never records (src/usage/not-logged.ts: execute-api, OpenSearch HTTP,
+ *   rds-db:connect …) and those AWS does not document: kept whatever the trail logs. The Lambda
+ *   service's own log writes are not among them: the function's requirements grant those.
  *
- * Which actions the role grants is the IAM engine's answer (unconditional Deny and the permissions
- * boundary taken into account, as for the usage labels); statements granting through NotResource
- * cannot be carried over narrowly and are named instead of being widened to `*`.
+ * Each such action the role grants today and the function was not seen calling is kept on the
+ * resources (and under the conditions) today's Allow statements grant it on, with provenance
+ * `not-logged` and a warning naming them. Which actions the role grants is the IAM engine's answer
+ * (unconditional Deny and the permissions boundary taken into account, as for the usage labels);
+ * statements granting through NotResource cannot be carried over narrowly and are named instead of
+ * being widened to `*`.
  */
 
 import type { CanonicalDocument, PolicyStatement, Role } from "../model/document.js";
-import { DATA_EVENT_ACTIONS } from "../usage/not-logged.js";
+import { DATA_EVENT_ACTIONS, isDataEventAction, NOT_LOGGED, NOT_LOGGED_SERVICES, notLoggedReason, UNCONFIRMED_ACTIONS } from "../usage/not-logged.js";
 import type { CurrentPolicy } from "./current-policies.js";
 import { actionApplies, allowedActionSet, instantOf, type ActionCatalog, type ActionSet } from "./iam.js";
 import type { Grant, Provenance } from "./types.js";
+
+/** Made by the Lambda service with the execution role, and granted by the function's requirements. */
+const SERVICE_MADE = new Set(["logs:createloggroup", "logs:createlogstream", "logs:putlogevents"]);
+
+/** Never recorded by CloudTrail, whatever the trail logs (the patterns, for the catalog). */
+const NEVER_LOGGED_PATTERNS = [...Object.keys(NOT_LOGGED).filter((a) => !SERVICE_MADE.has(a)), ...Object.keys(NOT_LOGGED_SERVICES).map((svc) => `${svc}:*`)];
 
 export const NOT_LOGGED_REASON = "data event the trail may not log for every resource: kept as today's policy grants it";
 
 export interface UnloggedDataEvents {
   grants: Grant[];
-  /** Data-event actions kept (granted today, not seen), sorted. */
+  /** Data-event (and undocumented) actions kept (granted today, not seen), sorted. */
   kept: string[];
-  /** Data-event actions granted today only through NotResource: not kept, named. */
+  /** Actions CloudTrail never records, kept (granted today), sorted. */
+  neverLogged: string[];
+  /** Actions granted today only through NotResource: not kept, named. */
   notResource: string[];
+  /** Services whose unseen data-event actions are left out: the function's own data-event calls of them are in the logs. */
+  loggedServices: string[];
 }
 
-const NONE: UnloggedDataEvents = { grants: [], kept: [], notResource: [] };
+const NONE: UnloggedDataEvents = { grants: [], kept: [], neverLogged: [], notResource: [], loggedServices: [] };
 
 /** Whether the usage lets a data-event action the logs do not show be left out of the policy. */
 export function dataEventsLoggedEverywhere(document: CanonicalDocument): boolean {
@@ -45,13 +60,22 @@ export function dataEventsLoggedEverywhere(document: CanonicalDocument): boolean
  * then configuration only, as said by `usage-absent`) or data events are logged everywhere.
  */
 export function unloggedDataEventGrants(document: CanonicalDocument, role: Role | undefined, current: readonly CurrentPolicy[], observed: ReadonlySet<string>, catalog: ActionCatalog): UnloggedDataEvents {
-  if (role === undefined || !document.usage.present || dataEventsLoggedEverywhere(document)) return NONE;
-  const granted = grantedDataEventActions(document, role, catalog).filter((a) => !observed.has(a.toLowerCase()));
-  if (granted.length === 0) return NONE;
+  if (role === undefined || !document.usage.present) return NONE;
+  const loggedEverywhere = dataEventsLoggedEverywhere(document);
+  // The function's own data-event calls of a service: the trail's selectors cover its resources there.
+  const loggedServices = new Set([...observed].filter(isDataEventAction).map(serviceOf));
+  const invisible = (a: string): boolean => {
+    const lower = a.toLowerCase();
+    if (observed.has(lower)) return false;
+    if (notLoggedReason(lower) !== null) return true;
+    return !loggedEverywhere && !loggedServices.has(serviceOf(lower));
+  };
+  const granted = grantedInvisibleActions(document, role, catalog).filter(invisible);
+  if (granted.length === 0) return { ...NONE, loggedServices: [...loggedServices].sort() };
   const grants: Grant[] = [];
   const kept: string[] = [];
+  const neverLogged: string[] = [];
   const notResource: string[] = [];
-  const provenance: Provenance[] = [{ kind: "not-logged", reason: NOT_LOGGED_REASON }];
   for (const action of granted) {
     const statements = allowing(current, action);
     const usable = statements.filter((st) => st.Resource !== undefined);
@@ -59,7 +83,9 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
       if (statements.length > 0) notResource.push(action);
       continue;
     }
-    kept.push(action);
+    const never = notLoggedReason(action);
+    (never !== null ? neverLogged : kept).push(action);
+    const provenance: Provenance[] = [{ kind: "not-logged", reason: never === null ? NOT_LOGGED_REASON : `${never}: kept as today's policy grants it` }];
     for (const st of usable) {
       for (const resource of st.Resource ?? []) {
         const g: Grant = { action, resource, scoping: "as-configured", provenance };
@@ -68,7 +94,11 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
       }
     }
   }
-  return { grants, kept: kept.sort(), notResource: notResource.sort() };
+  return { grants, kept: kept.sort(), neverLogged: neverLogged.sort(), notResource: notResource.sort(), loggedServices: [...loggedServices].sort() };
+}
+
+function serviceOf(action: string): string {
+  return action.slice(0, action.indexOf(":")).toLowerCase();
 }
 
 /** Today's Allow statements that apply to the action, in policy order. */
@@ -81,16 +111,16 @@ function allowing(current: readonly CurrentPolicy[], action: string): PolicyStat
 // Per document's policies and role: the same role is asked once per function (a shared role's,
 // and every function of an account at 10,000 functions), and the engine's walk is the cost.
 const grantedCache = new WeakMap<object, WeakMap<Role, string[]>>();
-const dataEventSets = new WeakMap<ActionCatalog, ActionSet>();
+const invisibleSets = new WeakMap<ActionCatalog, ActionSet>();
 
-/** The data-event actions the role is allowed, by the IAM engine, in catalog order. */
-function grantedDataEventActions(document: CanonicalDocument, role: Role, catalog: ActionCatalog): string[] {
+/** The actions the role is allowed that the logs may not show, by the IAM engine, in catalog order. */
+function grantedInvisibleActions(document: CanonicalDocument, role: Role, catalog: ActionCatalog): string[] {
   let byRole = grantedCache.get(document.policies);
   if (byRole === undefined) grantedCache.set(document.policies, (byRole = new WeakMap()));
   const cached = byRole.get(role);
   if (cached !== undefined) return cached;
-  let dataEvents = dataEventSets.get(catalog);
-  if (dataEvents === undefined) dataEventSets.set(catalog, (dataEvents = catalog.expandAllToSet([...DATA_EVENT_ACTIONS])));
+  let invisible = invisibleSets.get(catalog);
+  if (invisible === undefined) invisibleSets.set(catalog, (invisible = catalog.expandAllToSet([...DATA_EVENT_ACTIONS, ...UNCONFIRMED_ACTIONS, ...NEVER_LOGGED_PATTERNS])));
   const allowed = allowedActionSet(
     {
       inlinePolicies: role.inlinePolicies,
@@ -102,7 +132,7 @@ function grantedDataEventActions(document: CanonicalDocument, role: Role, catalo
     catalog,
   );
   const mine = allowed.clone();
-  mine.andInPlace(dataEvents);
+  mine.andInPlace(invisible);
   const list = catalog.names(mine);
   byRole.set(role, list);
   return list;

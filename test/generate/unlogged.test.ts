@@ -42,9 +42,10 @@ describe("data-event actions the trail may not log", () => {
       const g = generatePolicy(doc, fn.arn, {}, catalog);
       // The calls the function makes that the trail does not show are still allowed…
       for (const a of ["dynamodb:Query", "dynamodb:BatchWriteItem", "dynamodb:GetItem"]) expect(allowed(g.policy, a, TABLE), a).toBe(true);
-      expect(allowed(g.policy, "s3:GetObject", "arn:aws:s3:::billing-exports/2026/11/b.csv")).toBe(true);
-      // …on today's resources only, under today's conditions (sqs:SendMessage requires TLS).
-      expect(allowed(g.policy, "s3:GetObject", "arn:aws:s3:::other-bucket/x")).toBe(false);
+      // …except S3's: the function's own S3 data events are in the logs (the trail's selectors cover
+      // its buckets), so an S3 object action it was not seen calling is left out.
+      expect(allowed(g.policy, "s3:GetObject", "arn:aws:s3:::billing-exports/2026/11/b.csv")).toBe(false);
+      // Kept ones stay on today's resources, under today's conditions (sqs:SendMessage requires TLS).
       const sqs = g.statements.find((s) => s.actions.includes("sqs:SendMessage"));
       expect(sqs).toMatchObject({ resources: [`arn:aws:sqs:${REGION}:${ACCOUNT}:billing-*`], condition: { Bool: { "aws:SecureTransport": ["true"] } }, provenance: ["not-logged"] });
       // Management actions the usage would show stay out; Deny still applies; NotResource is not widened.
@@ -60,6 +61,7 @@ describe("data-event actions the trail may not log", () => {
       expect(w?.message).not.toContain("dynamodb:DeleteItem,");
       expect(w?.message).toContain("the usage holds data-event calls of s3 only");
       expect(w?.message).toContain("Granted on the resources seen only: s3:PutObject");
+      expect(w?.message).toContain("The function's own data-event calls of s3 are in the logs");
       expect(w?.message).toContain("Granted today only through NotResource, so not kept: sns:Publish");
       expect(w?.message).toContain("usage.dataEventsLogged: true");
       expect(g.statements.find((s) => s.actions.includes("dynamodb:Query"))?.sid).toBe("DynamodbNotLogged");
@@ -80,6 +82,20 @@ describe("data-event actions the trail may not log", () => {
     expect(allowed(g.policy, "dynamodb:Query", TABLE)).toBe(false);
     expect(g.grants.some((x) => x.provenance.some((p) => p.kind === "not-logged"))).toBe(false);
     expect(g.warnings.map((w) => w.code)).not.toContain("data-events-not-logged");
+  });
+
+  it("CloudTrail never records some actions: kept whatever the trail logs, and named", () => {
+    const r = roleArn("ws-role");
+    const fn = lambdaFunction("ws", r);
+    const api = `arn:aws:execute-api:${REGION}:${ACCOUNT}:abc123/prod/POST/@connections/*`;
+    const today: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["execute-api:ManageConnections", "dynamodb:Query"], Resource: [api, TABLE] }] };
+    for (const dataEvents of ["logged", "absent"] as const) {
+      const doc = document([fn], [role(r, [fn.arn], [{ name: "today", document: today }])], [session(fn, [action("dynamodb:Query", 3, [TABLE])])], { dataEvents });
+      const g = generatePolicy(doc, fn.arn, {}, catalog);
+      expect(allowed(g.policy, "execute-api:ManageConnections", api), dataEvents).toBe(true);
+      const w = g.warnings.find((x) => x.code === "data-events-not-logged");
+      expect(w?.message).toContain("CloudTrail never records execute-api:ManageConnections");
+    }
   });
 
   it("are not added to a policy made without usage (configuration only, as said)", () => {
