@@ -118,6 +118,27 @@ describe("CloudFormation and SAM", () => {
     expect(tpl.Resources.OrdersRolePolicy1?.Properties.PolicyDocument).toEqual(g.policies[0]?.document);
   });
 
+  it("writes no YAML anchors or aliases, which CloudFormation rejects, when roles share the trust policy", () => {
+    const { t } = scenario();
+    const text = renderCloudFormation([t, { ...t, roleName: "other" }, { ...t, roleName: "third" }]);
+    const doc = YAML.parseDocument(text);
+    let aliases = 0;
+    let anchors = 0;
+    YAML.visit(doc, {
+      Alias() {
+        aliases++;
+      },
+      Node(_k, n) {
+        if ("anchor" in n && n.anchor !== undefined) anchors++;
+      },
+    });
+    expect({ aliases, anchors }).toEqual({ aliases: 0, anchors: 0 });
+    expect(text).not.toMatch(/[:-] [&*]a\d/);
+    // A SAM Policies list whose documents are one object (two parts sharing a statement) too.
+    const shared = t.policies[0]!;
+    expect(renderSamPolicies({ ...t, policies: [shared, shared] })).not.toMatch(/[&*]a\d/);
+  });
+
   it("writes a SAM function's Policies list", () => {
     const { g, t } = scenario();
     const sam = YAML.parse(renderSamPolicies(t)) as { Policies: PolicyDocument[] };
