@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { generatePolicy, hclString, policyExpression, renderCloudFormation, renderPolicyMarkdown, renderSamPolicies, renderTerraform } from "../../src/generate/index.js";
+import { generatePolicy, hclString, logicalId, policyExpression, renderCloudFormation, renderPolicyMarkdown, renderSamPolicies, renderTerraform } from "../../src/generate/index.js";
 import type { PolicyDocument } from "../../src/model/document.js";
 import { ordersScenario } from "./fixtures.js";
 
@@ -218,5 +218,61 @@ describe("several roles in one output", () => {
       ["OrdersApiRole", "orders-api"],
       ["OrdersApi2Role", "orders_api"],
     ]);
+  });
+
+  // orders.api and orders_api sanitise alike; the numbered second one is then the third's own name.
+  const collide = ["orders.api", "orders_api", "orders_api_2"];
+
+  it("numbers around every name already used: a role whose own name is another's numbered name is not lost", () => {
+    const { t } = scenario();
+    const tpl = YAML.parse(renderCloudFormation(collide.map((roleName) => ({ ...t, roleName })))) as { Resources: { [id: string]: { Properties: { RoleName: string } } } };
+    expect(Object.values(tpl.Resources).map((r) => r.Properties.RoleName)).toEqual(collide);
+    const tf = renderTerraform(collide.map((roleName) => ({ ...t, roleName })));
+    const roles = [...tf.matchAll(/^resource "aws_iam_role" "([^"]+)" \{$/gm)].map((m) => m[1]);
+    expect(roles).toHaveLength(3);
+    expect(new Set(roles).size).toBe(3);
+    for (const n of collide) expect(tf).toContain(`name = "${n}"`);
+  });
+
+  it("keeps split policies' names (<name>_<i>, <Name>Policy<i>) apart from other roles' names", () => {
+    const { t } = scenario("managed");
+    const two = { ...t, policies: [t.policies[0]!, { ...t.policies[0]!, name: "second" }] };
+    expect(two.policies.every((p) => p.kind === "managed")).toBe(true);
+    // Terraform: role "a" has policies a_1 and a_2; a role named a_1 must not reuse a_1.
+    const tf = renderTerraform([{ ...two, roleName: "a" }, { ...t, roleName: "a_1" }]);
+    for (const type of ["aws_iam_role", "aws_iam_policy", "aws_iam_role_policy_attachment"]) {
+      const names = [...tf.matchAll(new RegExp(`^resource "${type}" "([^"]+)" \\{$`, "gm"))].map((m) => m[1]);
+      expect(new Set(names).size, `${type}: ${names.join(", ")}`).toBe(names.length);
+    }
+    // CloudFormation: role "a" has AManagedPolicy1; a role kept under that logical ID keeps it, and
+    // the other role's policies are numbered around it, each Ref naming its own policy.
+    const text = renderCloudFormation([{ ...two, roleName: "a" }, { ...t, roleName: "b", kept: { path: "/", resourceName: "APolicy1" } }]);
+    const tpl = YAML.parse(text) as { Resources: { [id: string]: { Type: string; Properties: { RoleName?: string; ManagedPolicyName?: string; ManagedPolicyArns?: { Ref: string }[] } } } };
+    expect(tpl.Resources.APolicy1?.Properties.RoleName).toBe("b");
+    const a = Object.values(tpl.Resources).find((r) => r.Properties.RoleName === "a");
+    const refs = (a?.Properties.ManagedPolicyArns ?? []).map((r) => r.Ref);
+    expect(refs).toHaveLength(2);
+    expect(refs.map((id) => tpl.Resources[id]?.Properties.ManagedPolicyName)).toEqual([two.policies[0]!.name, "second"]);
+    expect(Object.keys(tpl.Resources)).toHaveLength(2 + 2 + t.policies.length);
+  });
+
+  it("cuts a long logical ID's body, not its suffix, so a role's and its policies' IDs differ", () => {
+    const long = "x".repeat(300);
+    expect(logicalId(long, "Role")).toHaveLength(255);
+    expect(logicalId(long, "Role").endsWith("Role")).toBe(true);
+    expect(logicalId(long, "Policy1")).not.toBe(logicalId(long, "Policy2"));
+  });
+
+  it.skipIf(!hasTerraform)("declares no resource twice (terraform reads the configuration)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-tf-"));
+    try {
+      const { t } = scenario();
+      writeFileSync(join(dir, "main.tf"), renderTerraform(collide.map((roleName) => ({ ...t, roleName }))));
+      // Without the AWS provider console stops at "Missing required provider", after it checked the configuration.
+      const r = spawnSync("terraform", ["console"], { input: "1\n", cwd: dir, encoding: "utf8", env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", NO_COLOR: "1" } });
+      expect(`${r.stdout}${r.stderr}`).not.toContain("Duplicate resource");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
