@@ -18,7 +18,7 @@ import type { PrincipalUsage } from "../model/usage.js";
 import { windowCoverage } from "../usage/window-coverage.js";
 import { currentPolicies, roleOf } from "./current-policies.js";
 import { exceptionGrants } from "./exceptions.js";
-import { loadActionCatalogSync, type ActionCatalog } from "./iam.js";
+import { hasPatternWildcard, loadActionCatalogSync, type ActionCatalog } from "./iam.js";
 import { DEFAULT_PREFIX_THRESHOLD, mergeActionUsage, observedGrants, type Place } from "./observed.js";
 import { configurationRequirements, deliveryTargets } from "./requirements.js";
 import { sizePolicies } from "./size.js";
@@ -239,7 +239,8 @@ function requiredGrants(fn: LambdaFunction, catalog: ActionCatalog, warnings: Ge
 export function explainWildcards(grants: readonly Grant[]): WildcardExplanation[] {
   const out: WildcardExplanation[] = [];
   for (const g of grants) {
-    if (!/[*?]/.test(g.resource)) continue;
+    // `${*}` and `${?}` are an observed name's literal characters, not wildcards.
+    if (!hasPatternWildcard(g.resource)) continue;
     out.push({ action: g.action, resource: g.resource, scoping: g.scoping, reason: wildcardReason(g) });
   }
   return out;
@@ -365,7 +366,7 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   }
   const shared = role !== undefined && role.functions.filter((a) => a !== fn.arn).length > 0;
   const roleName = options.roleName ?? ((shared ? null : roleNameOf(fn.roleArn)) ?? `${fn.name}-role`.slice(0, 64));
-  if (fn.region === "unknown" || fn.accountId === "unknown" || [...required, ...observed.grants].some((g) => /\$\{[^}:]*\}/.test(g.resource))) {
+  if (fn.region === "unknown" || fn.accountId === "unknown" || [...required, ...observed.grants].some((g) => /\$\{(?![*?$]\})[^}:]*\}/.test(g.resource))) {
     warnings.push({
       code: "unresolved-references",
       message:

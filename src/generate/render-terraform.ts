@@ -11,6 +11,7 @@
 
 import type { PolicyDocument, PolicyStatement } from "../model/document.js";
 import type { GeneratedStatement, KeptRole, PolicyBuild } from "./types.js";
+import { hasPatternWildcard } from "./iam.js";
 import { unknownPlaces } from "./unknown-places.js";
 
 /** A value in the HCL we write: strings, tuples of values, objects with optional comments. */
@@ -179,7 +180,7 @@ function commentsFor(st: PolicyStatement, statements: readonly GeneratedStatemen
   const gen = statements.find((s) => s.sid === sid);
   const out = [...(gen?.notes ?? [])];
   for (const r of st.Resource ?? []) {
-    if (!/[*?]/.test(r)) continue;
+    if (!hasPatternWildcard(r)) continue;
     const reasons = new Set((st.Action ?? []).map((a) => wildcardReasons.get(`${a}\u0000${r}`)).filter((x): x is string => x !== undefined));
     for (const reason of [...reasons].sort()) out.push(`${r}: ${reason}`);
   }
