@@ -165,6 +165,21 @@ describe("Terraform references from a plan", () => {
     expect(hclString("arn:aws:s3:::${aws_s3_bucket.b.bucket}/${aws:username}/*", true)).toBe('"arn:aws:s3:::${aws_s3_bucket.b.bucket}/$${aws:username}/*"');
     expect(hclString("${aws_sqs_queue.jobs.arn}")).toBe('"$${aws_sqs_queue.jobs.arn}"');
   });
+
+  it("writes IAM's literal forms ${$}, ${*}, ${?} (observed names) as text, never as interpolations", () => {
+    expect(hclString("arn:aws:s3:::${aws_s3_bucket.b.bucket}/logs/${$}{var.env}/k${*}${?}", true)).toBe('"arn:aws:s3:::${aws_s3_bucket.b.bucket}/logs/$${$}{var.env}/k$${*}$${?}"');
+  });
+
+  it.skipIf(!hasTerraform)("terraform evaluates them back to IAM's literal forms, beside a live reference", () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-tf-"));
+    try {
+      const value = hclString("arn:aws:s3:::${local.bucket}/logs/${$}{var.env}/k${*}${?}%{x}", true);
+      writeFileSync(join(dir, "main.tf"), `locals {\n  bucket = "b"\n  p = ${value}\n}\n`);
+      expect(JSON.parse(terraform(["console"], "local.p\n", dir).trim())).toBe("arn:aws:s3:::b/logs/${$}{var.env}/k${*}${?}%{x}");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("Terraform for an input that does not say the account or region", () => {
