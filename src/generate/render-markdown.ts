@@ -5,13 +5,9 @@
  * ARNs and actions go in code spans.
  */
 
+import { htmlText, mdText } from "../report/markdown-escape.js";
 import type { PolicyDiff } from "./diff.js";
 import type { PolicyBuild } from "./types.js";
-
-/** Escape text so Markdown shows it literally (tables included). */
-export function mdText(s: string): string {
-  return s.replace(/[\\`*_{}[\]()<>#+!|~]/g, "\\$&").replace(/[\r\n]+/g, " ");
-}
 
 /** A code span that survives backticks in the content. */
 export function mdCode(s: string): string {
@@ -44,7 +40,9 @@ function byService(m: { [s: string]: number }, cap = 8): string {
 
 function policyJsonBlock(build: PolicyBuild): string {
   const parts = build.policies.map((p) => {
-    const title = build.policies.length === 1 ? `${p.kind} policy ${mdCode(p.name)}` : `${p.kind} policy ${mdCode(p.name)} (${n(p.size)} / ${n(p.limit)} characters)`;
+    // Raw HTML: Markdown is not parsed in <summary> (a code span's backticks would show), so <code> and HTML escaping.
+    const name = `<code>${htmlText(p.name)}</code>`;
+    const title = build.policies.length === 1 ? `${p.kind} policy ${name}` : `${p.kind} policy ${name} (${n(p.size)} / ${n(p.limit)} characters)`;
     return `<details><summary>${title}</summary>\n\n\`\`\`json\n${JSON.stringify(p.document, null, 2)}\n\`\`\`\n\n</details>`;
   });
   return parts.join("\n\n");

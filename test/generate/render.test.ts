@@ -9,8 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { generatePolicy, hclString, logicalId, policyExpression, renderCloudFormation, renderPolicyMarkdown, renderSamPolicies, renderTerraform } from "../../src/generate/index.js";
+import { diffPolicies, generatePolicy, hclString, logicalId, policyExpression, renderCloudFormation, renderDiffMarkdown, renderPolicyMarkdown, renderSamPolicies, renderTerraform } from "../../src/generate/index.js";
 import type { PolicyDocument } from "../../src/model/document.js";
+import { githubAutolinks, outsideCode } from "../support/markdown.js";
 import { ordersScenario } from "./fixtures.js";
 
 const hasTerraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;
@@ -154,8 +155,29 @@ describe("Markdown", () => {
     expect(md).toContain("```json");
     expect(md).toContain("#### Wildcards, and why");
     expect(md).toContain("#### Kept exceptions");
-    expect(md).toContain('disaster recovery "DR-7" $\\{not.a.var\\} %\\{nor.a.directive\\}');
-    expect(md).toContain("**denied-calls-not-granted**");
+    expect(md).toContain('disaster recovery \\"DR\\-7\\" \\$\\{not\\.a\\.var\\} \\%\\{nor\\.a\\.directive\\}');
+    expect(md).toContain("**denied\\-calls\\-not\\-granted**");
+  });
+});
+
+describe("Markdown and GitHub autolinks", () => {
+  it("leaves no @mention or #reference outside code, <summary> included (no backticks in raw HTML)", () => {
+    const { g } = scenario("managed");
+    const build = {
+      ...g,
+      roleName: "@octocat",
+      policies: g.policies.map((p) => ({ ...p, name: "@octocat-least-privilege #12" })),
+      exceptions: [{ function: "@octocat", reason: "ask @octocat, see #12", actions: ["s3:GetObject"], resources: [], resourcesFrom: "configuration" as const }],
+      warnings: [{ code: "usage-partial" as const, message: "Role @octocat: #12" }],
+    };
+    for (const md of [renderPolicyMarkdown(build, "@octocat"), renderDiffMarkdown(diffPolicies(ordersScenario().doc, g.roleArn, build, "@octocat"), build)]) {
+      expect(md).toContain("octocat");
+      expect(githubAutolinks(outsideCode(md))).toEqual([]);
+      for (const m of md.matchAll(/<summary>(.*?)<\/summary>/g)) {
+        expect(m[1]).not.toContain("`");
+        expect(githubAutolinks(m[1]!)).toEqual([]);
+      }
+    }
   });
 });
 
