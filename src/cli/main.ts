@@ -33,6 +33,25 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * The reader of our output went away (`leastrole normalize … | head`): the next write fails with
+ * EPIPE, as an 'error' event that nobody handled, so Node printed its stack trace and exited 1.
+ * Now the rest of the output is dropped quietly and the command ends as it would have: 0, as other
+ * command-line tools do, or 1 when --fail-on was reached (a CI step must not pass because its
+ * output was cut). Any other failure to write is one line and exit 2, as for a file.
+ */
+function onOutputError(stream: NodeJS.WriteStream): void {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    // ERR_STREAM_DESTROYED: a write after the EPIPE that closed the stream.
+    if (e.code === "EPIPE" || e.code === "ERR_STREAM_DESTROYED") return;
+    if (stream !== process.stderr) process.stderr.write(`leastrole: cannot write output (${e.code ?? e.message})\n`);
+    process.exit(EXIT.usage);
+  });
+}
+
+onOutputError(process.stdout);
+onOutputError(process.stderr);
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
