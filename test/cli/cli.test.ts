@@ -95,6 +95,21 @@ describe("leastrole CLI", () => {
     expect(code).toBe(0);
   });
 
+  it("keeps the inputs' control characters off the terminal: warnings, notes and errors on stderr", () => {
+    const template = join(work, "ansi-template.yaml");
+    // A role ARN that would retitle the terminal, clear it and turn it red (YAML double-quoted escapes).
+    writeFileSync(template, 'Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties: {FunctionName: f, Role: "arn:aws:iam::111122223333:role/r\\e]0;PWNED\\a\\e[2J\\e[31mRED\\nleastrole: note: all clear", Runtime: python3.12, Handler: i.h, Code: {ZipFile: x}}\n');
+    const audit = run(["audit", template]);
+    expect(audit.stderr).toContain("PWNED");
+    const generate = run(["generate", template, "--function", "f\u001b[2J\u0007"]);
+    expect(generate.code).toBe(2);
+    for (const stderr of [audit.stderr, generate.stderr, run(["audit", template, "--nope\u001b[2J"]).stderr]) {
+      // eslint-disable-next-line no-control-regex
+      expect(stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(stderr).not.toMatch(/^leastrole: note: all clear/m);
+    }
+  });
+
   it("gives byte-identical output run after run", () => {
     expect(run(["audit", docPath]).stdout).toBe(run(["audit", docPath]).stdout);
   });
