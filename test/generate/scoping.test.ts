@@ -35,6 +35,16 @@ describe("resource types of observed ARNs (Service Authorization Reference forma
     expect(matchResourceType(info("ssm:GetParameter"), "arn:aws:ssm:us-east-1:123456789012:parameter/app/prod/db", catalog)?.type).toBe("parameter");
   });
 
+  it("takes names with line terminators (an S3 key with LF, CR or U+2028), as S3 allows", () => {
+    for (const key of ["w/line1\nline2.csv", "w/a\rb", "w/ls\u2028ps\u2029x"]) {
+      expect(matchResourceType(info("s3:GetObject"), `arn:aws:s3:::docs/${key}`, catalog)?.values.map((v) => v.value), JSON.stringify(key)).toEqual(["aws", "docs", key]);
+      const r = observedGrants([action("s3:GetObject", 1, [`arn:aws:s3:::docs/${key}`])], catalog, place);
+      expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([[`arn:aws:s3:::docs/${key}`, "exact"]]);
+    }
+    expect(childPatternOf(info("s3:GetObject"), "arn:aws:s3:::docs")?.pattern).toBe("arn:aws:s3:::docs/*");
+    expect(matchResourceType(info("ssm:GetParameter"), "arn:aws:ssm:us-east-1:123456789012:parameter/a\nb", catalog)?.type).toBe("parameter");
+  });
+
   it("derives everything-under-a-parent patterns", () => {
     expect(childPatternOf(info("s3:GetObject"), "arn:aws:s3:::docs")).toEqual({ type: "object", pattern: "arn:aws:s3:::docs/*" });
     expect(childPatternOf(info("logs:PutLogEvents"), "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f")).toEqual({
