@@ -160,6 +160,25 @@ describe("Markdown", () => {
   });
 });
 
+describe("Markdown code", () => {
+  it("escapes | only in table cells, and shows each policy as JSON that parses back to it", () => {
+    const { g } = scenario();
+    const odd = "arn:aws:s3:::b/x|y```z\u2028w";
+    const build = { ...g, roleName: "x|y", policies: g.policies.map((p) => ({ ...p, document: { ...p.document, Statement: [...p.document.Statement, { Sid: "Odd", Effect: "Allow" as const, Action: ["s3:GetObject"], Resource: [odd] }] } })) };
+    const md = renderPolicyMarkdown({ ...build, statements: [...build.statements, { sid: "Odd", service: "s3", actions: ["s3:GetObject"], resources: [odd], provenance: ["observed"], notes: [] }] }, "arn:aws:iam::1:role/x|y");
+    expect(md).toContain("### Least-privilege policy for `arn:aws:iam::1:role/x|y`");
+    expect(md).toContain("Role `x|y`:");
+    // A fence longer than the backtick run inside; U+2028 is dropped from the shown text (stripControl).
+    expect(md).toContain("| `Odd` | `s3:GetObject` | ````arn:aws:s3:::b/x\\|y```zw```` |");
+    const diff = renderDiffMarkdown(diffPolicies(ordersScenario().doc, g.roleArn, build, "arn:aws:iam::1:role/x|y"), build);
+    expect(diff).toContain("for `arn:aws:iam::1:role/x|y`");
+    for (const text of [md, diff]) {
+      const blocks = [...text.matchAll(/^(`{3,})json\n([\s\S]*?)\n\1$/gm)].map((m) => JSON.parse(m[2]!) as PolicyDocument);
+      expect(blocks).toEqual(build.policies.map((p) => p.document));
+    }
+  });
+});
+
 describe("Markdown and GitHub autolinks", () => {
   it("leaves no @mention or #reference outside code, <summary> included (no backticks in raw HTML)", () => {
     const { g } = scenario("managed");
