@@ -1,5 +1,16 @@
 import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { InputError } from "../errors.js";
+import { stripControl } from "../report/view.js";
+
+/**
+ * Write to stderr with the control characters of the text removed (ESC, BEL, CR, C1, bidi
+ * overrides; newlines and tabs kept): messages quote input text (a template's role name, a file
+ * name, an AWS error), and `\e]0;…\a\e[2J` in one would retitle and clear the user's terminal or
+ * hide lines of a CI log.
+ */
+export function writeErr(text: string): void {
+  process.stderr.write(stripControl(text));
+}
 
 function cannotWrite(e: unknown, file: string): InputError {
   return new InputError(`cannot write output (${(e as NodeJS.ErrnoException).code})`, { file });

@@ -8,6 +8,7 @@
 
 import { CommanderError } from "commander";
 import { LeastroleError } from "../errors.js";
+import { writeErr } from "./io.js";
 import { buildProgram } from "./program.js";
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
@@ -23,15 +24,34 @@ export async function main(argv: string[]): Promise<number> {
       return e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help" ? EXIT.ok : EXIT.usage;
     }
     if (e instanceof LeastroleError) {
-      process.stderr.write(`leastrole: ${e.toString()}\n`);
+      writeErr(`leastrole: ${e.toString()}\n`);
       return EXIT.usage;
     }
     const err = e as Error;
-    process.stderr.write(`leastrole: internal error: ${err?.message ?? String(e)}\n(this is a bug in leastrole; set LEASTROLE_DEBUG=1 for the stack trace and please report it)\n`);
-    if (process.env.LEASTROLE_DEBUG) process.stderr.write(`${err?.stack ?? ""}\n`);
+    writeErr(`leastrole: internal error: ${err?.message ?? String(e)}\n(this is a bug in leastrole; set LEASTROLE_DEBUG=1 for the stack trace and please report it)\n`);
+    if (process.env.LEASTROLE_DEBUG) writeErr(`${err?.stack ?? ""}\n`);
     return EXIT.internal;
   }
 }
+
+/**
+ * The reader of our output went away (`leastrole normalize … | head`): the next write fails with
+ * EPIPE, as an 'error' event that nobody handled, so Node printed its stack trace and exited 1.
+ * Now the rest of the output is dropped quietly and the command ends as it would have: 0, as other
+ * command-line tools do, or 1 when --fail-on was reached (a CI step must not pass because its
+ * output was cut). Any other failure to write is one line and exit 2, as for a file.
+ */
+function onOutputError(stream: NodeJS.WriteStream): void {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    // ERR_STREAM_DESTROYED: a write after the EPIPE that closed the stream.
+    if (e.code === "EPIPE" || e.code === "ERR_STREAM_DESTROYED") return;
+    if (stream !== process.stderr) writeErr(`leastrole: cannot write output (${e.code ?? e.message})\n`);
+    process.exit(EXIT.usage);
+  });
+}
+
+onOutputError(process.stdout);
+onOutputError(process.stderr);
 
 main(process.argv.slice(2)).then(
   (code) => {

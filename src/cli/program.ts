@@ -8,6 +8,7 @@ import { registerCollect } from "./commands/collect.js";
 import { registerSql } from "./commands/sql.js";
 import { registerDiff } from "./commands/diff.js";
 import { packageVersion } from "../evaluate/locate.js";
+import { writeErr } from "./io.js";
 
 export function buildProgram(): Command {
   const program = new Command("leastrole")
@@ -15,7 +16,8 @@ export function buildProgram(): Command {
     .version(packageVersion(), "-V, --version")
     .exitOverride()
     .configureOutput({
-      writeErr: (s) => process.stderr.write(s),
+      // Commander's errors quote the arguments as typed.
+      writeErr: (s) => writeErr(s),
       outputError: (s, write) => write(`leastrole: ${s.replace(/^error: /, "")}`),
     })
     .showSuggestionAfterError(true)

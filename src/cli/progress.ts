@@ -4,6 +4,8 @@
  * with CI set, so that JSON and SARIF on stdout stay clean and logs stay small.
  */
 
+import { stripControl } from "../report/view.js";
+
 export interface Progress {
   /** Report progress: `done` of `total` (total may be unknown), with a short label. */
   update(label: string, done: number, total?: number): void;
@@ -35,7 +37,9 @@ export function createProgress(options: { quiet?: boolean; stream?: NodeJS.Write
     note(message) {
       if (options.quiet) return;
       clear();
-      stream.write(`${message}\n`);
+      // Notes quote input text (warnings name files, roles, keys): its control characters would
+      // reach the terminal, and a newline in it would forge a line of its own.
+      stream.write(`${stripControl(message).replace(/[\r\n]+/g, " ")}\n`);
     },
     done() {
       clear();

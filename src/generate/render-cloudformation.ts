@@ -25,7 +25,8 @@ export function logicalId(s: string, suffix: string): string {
     .map((w) => (w[0] as string).toUpperCase() + w.slice(1))
     .join("");
   const id = /^[A-Za-z]/.test(body) ? body : `R${body}`;
-  return `${id}${suffix}`.slice(0, 255);
+  // The body is cut, not the suffix: `…Role` and `…Policy1` of one long name must stay distinct.
+  return `${id.slice(0, Math.max(1, 255 - suffix.length))}${suffix}`;
 }
 
 const YAML11_SPECIAL = /^(?:[-+.0-9].*|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|)$/;
@@ -108,20 +109,58 @@ function headerOf(targets: readonly CloudFormationTarget[]): string {
   return lines.join("\n");
 }
 
+interface TargetIds {
+  roleId: string;
+  /** One per managed policy, in order. */
+  policyIds: string[];
+}
+
+/**
+ * Logical IDs for every target's role and managed policies, unique across the whole template (a
+ * repeated key in Resources would silently drop a role). Logical IDs are alphanumeric, so
+ * `orders.api` and `orders_api` both give `OrdersApi`; a repeat is numbered (`OrdersApi2Role`), and
+ * the number is checked against every ID already taken — a role named `orders_api_2` gives that
+ * same ID, and a managed policy's `…Policy1` may equal another role's ID.
+ * A role read from a template keeps its logical ID (so the output can take its place there): those
+ * are claimed first, and the other targets are numbered around them.
+ */
+function logicalIds(targets: readonly CloudFormationTarget[]): TargetIds[] {
+  const taken = new Set<string>();
+  const out: (TargetIds | undefined)[] = targets.map(() => undefined);
+  const claim = (t: CloudFormationTarget, mayKeep: boolean): TargetIds | undefined => {
+    const own = mayKeep ? t.kept?.resourceName : undefined;
+    const managed = t.policies.filter((p) => p.kind === "managed").length;
+    const base = own ?? t.roleName;
+    for (let n = 1; ; n++) {
+      const stem = n === 1 ? base : `${base} ${n}`;
+      const roleId = own !== undefined && n === 1 ? own : logicalId(stem, "Role");
+      const policyIds = Array.from({ length: managed }, (_, i) => logicalId(stem, `Policy${i + 1}`));
+      const all = [roleId, ...policyIds];
+      if (all.some((id) => taken.has(id)) || new Set(all).size !== all.length) {
+        // A kept ID that is already taken (two targets keeping one role) is not kept: numbered below.
+        if (own !== undefined) return undefined;
+        continue;
+      }
+      for (const id of all) taken.add(id);
+      return { roleId, policyIds };
+    }
+  };
+  targets.forEach((t, i) => {
+    if (t.kept?.resourceName !== undefined) out[i] = claim(t, true);
+  });
+  targets.forEach((t, i) => {
+    out[i] ??= claim(t, false);
+  });
+  return out as TargetIds[];
+}
+
 /** A CloudFormation template (YAML) with one execution role per target. */
 export function renderCloudFormation(targets: readonly CloudFormationTarget[]): string {
   const resources: { [id: string]: unknown } = {};
   const annotations: { path: (string | number)[]; policy: PolicyDocument; build: PolicyBuild }[] = [];
-  const used = new Map<string, number>();
-  for (const t of targets) {
-    // Logical IDs are alphanumeric, so `orders-api` and `orders_api` collide: number repeats.
-    // A role read from a template keeps its logical ID, so the output can take its place there.
-    const own = t.kept?.resourceName;
-    const baseName = own ?? logicalId(t.roleName, "");
-    const seen = (used.get(baseName) ?? 0) + 1;
-    used.set(baseName, seen);
-    const stem = seen === 1 ? (own ?? t.roleName) : `${own ?? t.roleName} ${seen}`;
-    const roleId = own !== undefined && seen === 1 ? own : logicalId(stem, "Role");
+  const ids = logicalIds(targets);
+  targets.forEach((t, ti) => {
+    const { roleId, policyIds } = ids[ti] as TargetIds;
     const inline = t.policies.filter((p) => p.kind === "inline");
     const managed = t.policies.filter((p) => p.kind === "managed");
     // A name the template left to CloudFormation stays so: writing the logical ID as RoleName would replace the role.
@@ -132,15 +171,17 @@ export function renderCloudFormation(targets: readonly CloudFormationTarget[]): 
       properties.Policies = inline.map((p) => ({ PolicyName: p.name, PolicyDocument: t.cloudFormationReferences ? withReferences(p.document) : p.document }));
       inline.forEach((p, i) => annotations.push({ path: ["Resources", roleId, "Properties", "Policies", i, "PolicyDocument"], policy: p.document, build: t }));
     }
-    if (managed.length > 0) properties.ManagedPolicyArns = managed.map((_p, i) => ({ Ref: logicalId(stem, `Policy${i + 1}`) }));
+    if (managed.length > 0) properties.ManagedPolicyArns = policyIds.map((id) => ({ Ref: id }));
     resources[roleId] = { Type: "AWS::IAM::Role", Properties: properties };
     managed.forEach((p, i) => {
-      const id = logicalId(stem, `Policy${i + 1}`);
+      const id = policyIds[i] as string;
       resources[id] = { Type: "AWS::IAM::ManagedPolicy", Properties: { ManagedPolicyName: p.name, PolicyDocument: t.cloudFormationReferences ? withReferences(p.document) : p.document } };
       annotations.push({ path: ["Resources", id, "Properties", "PolicyDocument"], policy: p.document, build: t });
     });
-  }
-  const doc = new YAML.Document({ AWSTemplateFormatVersion: "2010-09-09", Description: "Least-privilege Lambda execution roles generated by leastrole", Resources: resources });
+  });
+  // Every role shares the TRUST object: by default the yaml package writes a repeat as an anchor
+  // and alias (`&a1` … `*a1`), which CloudFormation rejects ("YAML aliases are not allowed").
+  const doc = new YAML.Document({ AWSTemplateFormatVersion: "2010-09-09", Description: "Least-privilege Lambda execution roles generated by leastrole", Resources: resources }, { aliasDuplicateObjects: false });
   for (const a of annotations) annotate(doc, a.path, a.policy, a.build);
   quoteAmbiguous(doc);
   doc.commentBefore = headerOf(targets);
@@ -153,7 +194,8 @@ export function renderCloudFormation(targets: readonly CloudFormationTarget[]): 
  */
 export function renderSamPolicies(t: CloudFormationTarget): string {
   const docs = t.policies.map((p) => p.document);
-  const doc = new YAML.Document({ Policies: t.cloudFormationReferences ? docs.map(withReferences) : docs });
+  // No anchors/aliases for repeated objects: CloudFormation rejects YAML aliases.
+  const doc = new YAML.Document({ Policies: t.cloudFormationReferences ? docs.map(withReferences) : docs }, { aliasDuplicateObjects: false });
   docs.forEach((d, i) => annotate(doc, ["Policies", i], d, t));
   quoteAmbiguous(doc);
   doc.commentBefore = ` Properties.Policies of the AWS::Serverless::Function for ${t.subject}, generated by leastrole.\n${headerOf([t])

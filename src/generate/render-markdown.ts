@@ -5,22 +5,11 @@
  * ARNs and actions go in code spans.
  */
 
+// One implementation of Markdown escaping for every report: a copy here escaped `|` in every code
+// span, and GitHub shows that backslash outside tables (`role/x\|y` for `role/x|y`).
+import { htmlText, mdCode, mdFence, mdText } from "../report/markdown-escape.js";
 import type { PolicyDiff } from "./diff.js";
 import type { PolicyBuild } from "./types.js";
-
-/** Escape text so Markdown shows it literally (tables included). */
-export function mdText(s: string): string {
-  return s.replace(/[\\`*_{}[\]()<>#+!|~]/g, "\\$&").replace(/[\r\n]+/g, " ");
-}
-
-/** A code span that survives backticks in the content. */
-export function mdCode(s: string): string {
-  const clean = s.replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|");
-  const runs = clean.match(/`+/g) ?? [];
-  const fence = "`".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
-  const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";
-  return `${fence}${pad}${clean}${pad}${fence}`;
-}
 
 function n(x: number): string {
   return x.toLocaleString("en-US");
@@ -31,8 +20,9 @@ function count(x: number, one: string, many: string): string {
   return `${n(x)} ${x === 1 ? one : many}`;
 }
 
-function codes(xs: readonly string[], cap = 12): string {
-  const shown = xs.slice(0, cap).map(mdCode).join(", ");
+/** Code spans, the first `cap` of them; `inTable` in a table cell (where `|` must be escaped). */
+function codes(xs: readonly string[], cap = 12, inTable = false): string {
+  const shown = xs.slice(0, cap).map((x) => mdCode(x, inTable)).join(", ");
   return xs.length > cap ? `${shown} and ${n(xs.length - cap)} more` : shown;
 }
 
@@ -42,10 +32,21 @@ function byService(m: { [s: string]: number }, cap = 8): string {
   return entries.length > cap ? `${shown}, … ${n(entries.length - cap)} more services` : shown;
 }
 
+/**
+ * The document as JSON for a code block, the characters JSON.stringify leaves raw that a terminal
+ * or Markdown reader would act on or that mdFence strips (DEL, C1, line/paragraph separators, bidi
+ * controls) written as `\uXXXX`: the same JSON value, shown as it is.
+ */
+function policyJson(document: PolicyBuild["policy"]): string {
+  return JSON.stringify(document, null, 2).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 function policyJsonBlock(build: PolicyBuild): string {
   const parts = build.policies.map((p) => {
-    const title = build.policies.length === 1 ? `${p.kind} policy ${mdCode(p.name)}` : `${p.kind} policy ${mdCode(p.name)} (${n(p.size)} / ${n(p.limit)} characters)`;
-    return `<details><summary>${title}</summary>\n\n\`\`\`json\n${JSON.stringify(p.document, null, 2)}\n\`\`\`\n\n</details>`;
+    // Raw HTML: Markdown is not parsed in <summary> (a code span's backticks would show), so <code> and HTML escaping.
+    const name = `<code>${htmlText(p.name)}</code>`;
+    const title = build.policies.length === 1 ? `${p.kind} policy ${name}` : `${p.kind} policy ${name} (${n(p.size)} / ${n(p.limit)} characters)`;
+    return `<details><summary>${title}</summary>\n\n${mdFence(policyJson(p.document), "json")}\n\n</details>`;
   });
   return parts.join("\n\n");
 }
@@ -81,7 +82,7 @@ export function renderPolicyMarkdown(build: PolicyBuild, subject: string): strin
   );
   out.push("| Sid | Actions | Resources | Why |", "| --- | --- | --- | --- |");
   for (const s of build.statements) {
-    out.push(`| ${mdCode(s.sid)} | ${codes(s.actions, 6)} | ${codes(s.resources, 4)} | ${s.provenance.map(mdText).join(", ")} |`);
+    out.push(`| ${mdCode(s.sid, true)} | ${codes(s.actions, 6, true)} | ${codes(s.resources, 4, true)} | ${s.provenance.map(mdText).join(", ")} |`);
   }
   out.push("", policyJsonBlock(build), "", ...sideLists(build));
   return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;

@@ -10,7 +10,8 @@
  */
 
 import type { PolicyDocument, PolicyStatement } from "../model/document.js";
-import type { GeneratedStatement, KeptRole, PolicyBuild, SizedPolicy } from "./types.js";
+import type { GeneratedStatement, KeptRole, PolicyBuild } from "./types.js";
+import { hasPatternWildcard } from "./iam.js";
 import { unknownPlaces } from "./unknown-places.js";
 
 /** A value in the HCL we write: strings, tuples of values, objects with optional comments. */
@@ -179,7 +180,7 @@ function commentsFor(st: PolicyStatement, statements: readonly GeneratedStatemen
   const gen = statements.find((s) => s.sid === sid);
   const out = [...(gen?.notes ?? [])];
   for (const r of st.Resource ?? []) {
-    if (!/[*?]/.test(r)) continue;
+    if (!hasPatternWildcard(r)) continue;
     const reasons = new Set((st.Action ?? []).map((a) => wildcardReasons.get(`${a}\u0000${r}`)).filter((x): x is string => x !== undefined));
     for (const reason of [...reasons].sort()) out.push(`${r}: ${reason}`);
   }
@@ -268,9 +269,8 @@ function roleBlocks(t: TerraformTarget, name: string): string {
   const roleAttributes = [{ key: "name", value: hclString(t.roleName) }];
   if (t.kept !== undefined && t.kept.path !== "/") roleAttributes.push({ key: "path", value: hclString(t.kept.path) });
   const parts: string[] = [block("aws_iam_role", id, [...roleAttributes, { key: "assume_role_policy", value: raw(`jsonencode(${render(TRUST, "  ")})`) }], header)];
-  const policyName = (p: SizedPolicy, i: number): string => (t.policies.length === 1 ? id : `${id}_${i + 1}`);
   t.policies.forEach((p, i) => {
-    const tfName = policyName(p, i);
+    const tfName = policyResourceName(t, id, i);
     const expr = raw(policyExpression(p.document, t, "  ", t.terraformReferences === true));
     if (p.kind === "inline") {
       parts.push(
@@ -298,19 +298,49 @@ function roleBlocks(t: TerraformTarget, name: string): string {
   return parts.join("\n");
 }
 
+/** The resource name of a role's `i`th policy (and its attachment): the role's, or `<role>_<i+1>` when there are several. */
+function policyResourceName(t: Pick<TerraformTarget, "policies">, id: string, i: number): string {
+  return t.policies.length === 1 ? id : `${id}_${i + 1}`;
+}
+
+/**
+ * A resource name per target, such that no name any target's blocks use (role, policies,
+ * attachments) is used by another target's: Terraform rejects a module declaring one resource twice.
+ * `orders.api` and `orders_api` both sanitise to `orders_api`; the repeat is numbered
+ * (`orders_api_2`), and the number is checked against every name already taken — a role named
+ * `orders_api_2`, or another role's second policy `orders_api_2`, has it already. One namespace for
+ * all types: conservative, and a role and its single policy share a name only within one target.
+ * A role read from the plan's root module keeps its resource name (so the output can take its place
+ * there): those are claimed first, and the other targets are numbered around them.
+ */
+function resourceNames(targets: readonly TerraformTarget[]): string[] {
+  const taken = new Set<string>();
+  const out: (string | undefined)[] = targets.map(() => undefined);
+  const claim = (t: TerraformTarget, base: string, numbered: boolean): string | undefined => {
+    for (let n = 1; ; n++) {
+      const id = n === 1 ? base : `${base}_${n}`;
+      const names = [id, ...t.policies.map((_p, i) => policyResourceName(t, id, i))];
+      if (names.some((x) => taken.has(x))) {
+        if (!numbered) return undefined;
+        continue;
+      }
+      for (const x of names) taken.add(x);
+      return id;
+    }
+  };
+  targets.forEach((t, i) => {
+    if (t.kept?.resourceName !== undefined) out[i] = claim(t, t.kept.resourceName, false);
+  });
+  targets.forEach((t, i) => {
+    out[i] ??= claim(t, t.kept?.resourceName ?? terraformName(t.roleName), true);
+  });
+  return out as string[];
+}
+
 /** Terraform for several roles (the role-per-function split), separated by blank lines. */
 export function renderTerraform(targets: readonly TerraformTarget[]): string {
-  // Resource names must be unique in a module: `a.b` and `a_b` both sanitise to `a_b`.
-  const used = new Map<string, number>();
-  const body = targets
-    .map((t) => {
-      // A role read from the plan's root module keeps its resource name, so the output can take its place.
-      const base = t.kept?.resourceName ?? terraformName(t.roleName);
-      const n = (used.get(base) ?? 0) + 1;
-      used.set(base, n);
-      return roleBlocks(t, n === 1 ? base : `${base}_${n}`);
-    })
-    .join("\n");
+  const names = resourceNames(targets);
+  const body = targets.map((t, i) => roleBlocks(t, names[i] as string)).join("\n");
   // Once for all roles: a module may declare a data source only once.
   return dataBlocksFor(body) + body;
 }

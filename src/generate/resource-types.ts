@@ -71,14 +71,16 @@ function compile(type: string, format: string): CompiledFormat {
     last = (m.index as number) + m[0].length;
     if (!PLACE_KEYS.has(name) && last < format.length) {
       // "Everything under this parent": the rest of the format with each placeholder as `*`.
-      parents.push({ regex: new RegExp(`${lenient}$`, "u"), rest: format.slice(last).replace(PLACEHOLDER, "*") });
+      parents.push({ regex: new RegExp(`${lenient}$`, "su"), rest: format.slice(last).replace(PLACEHOLDER, "*") });
     }
   }
   const tail = format.slice(last);
   literalLength += tail.length;
   strict += `${escape(tail)}$`;
   lenient += `${escape(tail)}$`;
-  const compiled: CompiledFormat = { type, format, names, strict: new RegExp(strict, "u"), lenient: new RegExp(lenient, "u"), literalLength, parents };
+  // "s": a name may hold any character, line terminators included (an S3 key with LF or U+2028);
+  // without it `.` stops there, the ARN matched no type and the call was left out of the policy.
+  const compiled: CompiledFormat = { type, format, names, strict: new RegExp(strict, "su"), lenient: new RegExp(lenient, "su"), literalLength, parents };
   cache.set(key, compiled);
   return compiled;
 }

@@ -5,7 +5,7 @@
  */
 
 import type { PolicyDocument, PolicyStatement } from "../model/document.js";
-import { patternCovers } from "./iam.js";
+import { hasPatternWildcard, patternCovers } from "./iam.js";
 import type { GeneratedStatement, Grant, Provenance, ScopingKind } from "./types.js";
 
 function cmp(a: string, b: string): number {
@@ -88,7 +88,7 @@ export function normaliseGrants(grants: readonly Grant[]): Grant[] {
     list.sort((a, b) => cmp(a.resource, b.resource));
     const kept: Grant[] = [];
     // Only a pattern can cover a different resource: exact ARNs need no comparison.
-    const wide = list.filter((h) => /[*?]/.test(h.resource));
+    const wide = list.filter((h) => hasPatternWildcard(h.resource));
     for (const g of list) {
       // A cover is another grant whose pattern matches every ARN g's pattern matches. Ties (equal
       // languages, different text) cannot happen after merging except for equivalent spellings,

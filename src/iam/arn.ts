@@ -12,7 +12,7 @@
  *   pattern match nothing (AWS: "If the variable is not present, ... the statement does not match").
  */
 
-import { globCovers } from "./wildcard.js";
+import { globCoversTokens, globTokens } from "./wildcard.js";
 
 export interface ArnParts {
   partition: string;
@@ -191,17 +191,49 @@ export function arnMatches(pattern: string, arn: string, variables?: PolicyVaria
 
 /**
  * Does pattern `a` match every ARN pattern `b` matches? Exact for patterns without policy variables
- * (per ARN part, by glob inclusion). Patterns with `${…}` are compared as text, which is sound but
- * may say false for a pattern that does cover.
+ * (per ARN part, by glob inclusion). The literal forms `${*}`, `${?}`, `${$}` are the characters
+ * they stand for (read as Version 2012-10-17, the only Version with variables: a `${*}` read as
+ * `${` + wildcard + `}` would let `b/a${*}`, the one object `b/a*`, cover `b/a${$}{x}`). Other
+ * `${…}` are compared as text, which is sound but may say false for a pattern that does cover.
  */
 export function patternCovers(a: string, b: string): boolean {
   if (a === "*" || a === b) return true;
   if (b === "*") return false;
   const pa = splitArn(a);
   const pb = splitArn(b);
-  if (pa === null || pb === null) return pa === null && globCovers(a, b);
-  for (let k = 0; k < 6; k++) if (!globCovers(pa[k] as string, pb[k] as string)) return false;
+  if (pa === null || pb === null) return pa === null && globCoversTokens(globTokens(a, true), globTokens(b, true));
+  for (let k = 0; k < 6; k++) {
+    const x = pa[k] as string;
+    const y = pb[k] as string;
+    if (x !== y && x !== "*" && !globCoversTokens(globTokens(x, true), globTokens(y, true))) return false;
+  }
   return true;
+}
+
+/**
+ * Text as an IAM policy matches it literally (Version 2012-10-17): `$`, `*` and `?` written as
+ * the policy variables with fixed values `${$}`, `${*}`, `${?}` (IAM User Guide, "IAM policy
+ * elements: Variables and tags", Special characters). Without it, an observed S3 key
+ * `u/${aws:username}/x` is a policy variable and `a*` a wildcard.
+ */
+export function policyLiteral(text: string): string {
+  return text.replace(/[$*?]/g, (c) => `\${${c}}`);
+}
+
+/**
+ * An observed ARN as a Resource that matches it alone: policyLiteral of the resource part (the
+ * part after the fifth colon, the only one where IAM reads variables); the other parts as they
+ * are. Text that is not an ARN is escaped whole.
+ */
+export function literalArn(arn: string): string {
+  const parts = splitArn(arn);
+  if (parts === null) return policyLiteral(arn);
+  return `${parts.slice(0, 5).join(":")}:${policyLiteral(parts[5] as string)}`;
+}
+
+/** True when the pattern has a wildcard `*` or `?` besides the literal forms `${*}` and `${?}`. */
+export function hasPatternWildcard(pattern: string): boolean {
+  return /[*?]/.test(pattern.replace(/\$\{[*?$]\}/g, ""));
 }
 
 /**

@@ -42,11 +42,35 @@ export function globMatches(pattern: string, value: string, ignoreCase = false):
   return compiled.test(value);
 }
 
+/** A wildcard of a glob, as a token (a literal character is a one-code-point string). */
+export interface GlobWildcard {
+  wild: "*" | "?";
+}
+export type GlobToken = string | GlobWildcard;
+
+const STAR: GlobWildcard = { wild: "*" };
+const QUESTION: GlobWildcard = { wild: "?" };
+
 /**
- * Does glob `a` match every string glob `b` matches (L(b) ⊆ L(a))? Exact: `b` is run symbolically
- * through the subset automaton of `a` — a literal in b is one step, `?` is any one character, `*`
- * is any string — over the characters of `a` plus one class for "any other character"; b is covered
- * when every state b can end in accepts.
+ * A glob as tokens. With `policyEscapes`, IAM's literal forms `${*}`, `${?}` and `${$}` (policy
+ * variables with fixed values, Version 2012-10-17) are the literal characters `*`, `?`, `$`, not
+ * wildcards; any other `${…}` stays text, character by character.
+ */
+export function globTokens(pattern: string, policyEscapes = false): GlobToken[] {
+  const out: GlobToken[] = [];
+  const chars = [...pattern];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] as string;
+    if (policyEscapes && c === "$" && chars[i + 1] === "{" && chars[i + 3] === "}" && /^[*?$]$/.test(chars[i + 2] ?? "")) {
+      out.push(chars[i + 2] as string);
+      i += 3;
+    } else out.push(c === "*" ? STAR : c === "?" ? QUESTION : c);
+  }
+  return out;
+}
+
+/**
+ * Does glob `a` match every string glob `b` matches (L(b) ⊆ L(a))? See globCoversTokens.
  */
 export function globCovers(a: string, b: string, ignoreCase = false): boolean {
   if (ignoreCase) {
@@ -54,12 +78,21 @@ export function globCovers(a: string, b: string, ignoreCase = false): boolean {
     b = b.toLowerCase();
   }
   if (a === b || a === "*") return true;
-  const A = [...a];
+  return globCoversTokens(globTokens(a), globTokens(b));
+}
+
+/**
+ * Does token glob `A` match every string token glob `B` matches? Exact: `B` is run symbolically
+ * through the subset automaton of `A` — a literal in B is one step, `?` is any one character, `*`
+ * is any string — over the literals of `A` plus one class for "any other character"; B is covered
+ * when every state B can end in accepts.
+ */
+export function globCoversTokens(A: readonly GlobToken[], B: readonly GlobToken[]): boolean {
   const n = A.length;
   const OTHER = "\u0000other";
-  const classes = [...new Set(A.filter((c) => c !== "*" && c !== "?")), OTHER];
+  const classes = [...new Set(A.filter((c): c is string => typeof c === "string")), OTHER];
 
-  // NFA positions 0..n; position i = i tokens of a consumed. `*` may be skipped (epsilon).
+  // NFA positions 0..n; position i = i tokens of A consumed. `*` may be skipped (epsilon).
   const closure = (positions: Iterable<number>): number[] => {
     const out = new Set<number>();
     const stack = [...positions];
@@ -67,7 +100,7 @@ export function globCovers(a: string, b: string, ignoreCase = false): boolean {
       const p = stack.pop() as number;
       if (out.has(p)) continue;
       out.add(p);
-      if (p < n && A[p] === "*") stack.push(p + 1);
+      if (p < n && A[p] === STAR) stack.push(p + 1);
     }
     return [...out].sort((x, y) => x - y);
   };
@@ -75,23 +108,23 @@ export function globCovers(a: string, b: string, ignoreCase = false): boolean {
     const next: number[] = [];
     for (const p of state) {
       if (p >= n) continue;
-      const t = A[p] as string;
-      if (t === "*") next.push(p);
-      else if (t === "?" || (t === c && c !== OTHER)) next.push(p + 1);
+      const t = A[p] as GlobToken;
+      if (t === STAR) next.push(p);
+      else if (t === QUESTION || (t === c && c !== OTHER)) next.push(p + 1);
     }
     return closure(next);
   };
   const key = (state: number[]): string => state.join(",");
 
   let family = new Map<string, number[]>([[key(closure([0])), closure([0])]]);
-  for (const t of b) {
+  for (const t of B) {
     const next = new Map<string, number[]>();
     const add = (s: number[]): void => {
       next.set(key(s), s);
     };
     for (const state of family.values()) {
-      if (t === "?") for (const c of classes) add(step(state, c));
-      else if (t === "*") {
+      if (t === QUESTION) for (const c of classes) add(step(state, c));
+      else if (t === STAR) {
         // Every state reachable from `state` by any string (including the empty one).
         const seen = new Map<string, number[]>([[key(state), state]]);
         const queue = [state];
@@ -107,7 +140,7 @@ export function globCovers(a: string, b: string, ignoreCase = false): boolean {
           }
         }
         for (const s of seen.values()) add(s);
-      } else add(step(state, classes.includes(t) ? t : OTHER));
+      } else add(step(state, classes.includes(t as string) ? (t as string) : OTHER));
     }
     family = next;
   }

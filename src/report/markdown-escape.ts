@@ -11,15 +11,32 @@ export function htmlEscape(text: string): string {
 }
 
 /**
+ * `@` and `#` each followed by U+2060 WORD JOINER (invisible): GitHub then sees no @mention (which
+ * notifies the user or team) and no #123 reference. A backslash does not stop either: `\@octocat`
+ * still mentions and `\#123` still links (github/markup#1168, github/cmark-gfm#181), because GitHub
+ * finds them in the rendered text. Code spans and blocks need nothing: GitHub skips `<code>`.
+ */
+export function noMentions(text: string): string {
+  return text.replace(/[@#]/g, (ch) => `${ch}\u2060`);
+}
+
+/**
+ * Text inside raw HTML of a Markdown document (`<summary>…</summary>`): Markdown is not parsed
+ * there (backticks and backslashes show as typed), so HTML-escaped, on one line, without mentions.
+ */
+export function htmlText(text: string): string {
+  return htmlEscape(noMentions(stripControl(text).replace(/\s+/g, " ").trim()));
+}
+
+/**
  * Text in a Markdown paragraph: every ASCII punctuation character that Markdown or GitHub gives a
  * meaning to is backslash-escaped (CommonMark renders `\x` as the literal x for any ASCII
  * punctuation), and `<`, `>`, `&` become entities so no tag or entity survives. Newlines become
- * spaces: one finding's message must not start a heading or a list.
+ * spaces: one finding's message must not start a heading or a list. `@` and `#` also get a word
+ * joiner (noMentions): escaped or not, GitHub would mention or link them.
  */
 export function mdText(text: string): string {
-  return stripControl(text)
-    .replace(/\s+/g, " ")
-    .trim()
+  return noMentions(stripControl(text).replace(/\s+/g, " ").trim())
     .replace(/[\\`*_{}[\]()#+\-.!|~@:"'$%^=]/g, (ch) => `\\${ch}`)
     .replace(/[&<>]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

@@ -94,6 +94,11 @@ export function statementSourceOf(document: Partial<CanonicalDocument> | undefin
   return document.policies?.[policy]?.statementSources?.[index] ?? null;
 }
 
+/** A path as a URI path: percent-encoded as encodeURI does, and `?` and `#` too (they delimit a URI's query and fragment). */
+function encodePath(p: string): string {
+  return encodeURI(p).replace(/[?#]/g, (ch) => encodeURIComponent(ch));
+}
+
 /** A repository-relative URI with forward slashes; absolute paths outside the root become file URIs. */
 export function toArtifactUri(file: string, sourceRoot: string): string {
   // `C:\x` is a Windows path anywhere; `C:/x` only on Windows (elsewhere it is a relative path
@@ -103,11 +108,13 @@ export function toArtifactUri(file: string, sourceRoot: string): string {
   let rel = file;
   if (path.isAbsolute(file) || isWindowsAbs) {
     const r = path.relative(sourceRoot, file);
-    if (r.startsWith("..") || path.isAbsolute(r)) return "file://" + encodeURI(file.replace(/\\/g, "/")).replace(/^(?!\/)/, "/");
+    // encodePath, as for a relative path: encodeURI leaves `#` and `?`, which would end the path
+    // (`/odd#dir ?x/acct` read as the file `/odd` with a fragment).
+    if (r.startsWith("..") || path.isAbsolute(r)) return "file://" + encodePath(file.replace(/\\/g, "/")).replace(/^(?!\/)/, "/");
     rel = r;
   }
   rel = rel.replace(/\\/g, "/").replace(/^\.\//, "");
-  const uri = encodeURI(rel).replace(/[?#]/g, (ch) => encodeURIComponent(ch));
+  const uri = encodePath(rel);
   // A colon in the first segment would read as a URI scheme (RFC 3986 §4.2): percent-encode it.
   const slash = uri.indexOf("/");
   const first = slash < 0 ? uri : uri.slice(0, slash);

@@ -2,7 +2,7 @@
  * The CLI as a user runs it: the built binary (dist/cli.js) spawned with real arguments, checking
  * exit codes, stdout and the one-line errors on stderr.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -82,6 +82,32 @@ describe("leastrole CLI", () => {
     expect(policy).toContain("arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/fn");
     const normalized = JSON.parse(run(["normalize", template, ...args, "--quiet"]).stdout) as { functions: Array<{ arn: string; deadLetterTargetArn: string }> };
     expect(normalized.functions.map((f) => [f.arn, f.deadLetterTargetArn])).toEqual([["arn:aws:lambda:eu-west-1:123456789012:function:fn", "arn:aws:sqs:eu-west-1:123456789012:dlq"]]);
+  });
+
+  it("stops quietly when the reader of its output goes away (| head): exit 0, no stack trace", async () => {
+    // normalize's output (~450 KB) is far more than a pipe holds: the writes after the close fail with EPIPE.
+    const child = spawn(process.execPath, [cli, "normalize", join(packageRoot(), "examples", "demo-account"), "--quiet"], { cwd: work, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+  });
+
+  it("keeps the inputs' control characters off the terminal: warnings, notes and errors on stderr", () => {
+    const template = join(work, "ansi-template.yaml");
+    // A role ARN that would retitle the terminal, clear it and turn it red (YAML double-quoted escapes).
+    writeFileSync(template, 'Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties: {FunctionName: f, Role: "arn:aws:iam::111122223333:role/r\\e]0;PWNED\\a\\e[2J\\e[31mRED\\nleastrole: note: all clear", Runtime: python3.12, Handler: i.h, Code: {ZipFile: x}}\n');
+    const audit = run(["audit", template]);
+    expect(audit.stderr).toContain("PWNED");
+    const generate = run(["generate", template, "--function", "f\u001b[2J\u0007"]);
+    expect(generate.code).toBe(2);
+    for (const stderr of [audit.stderr, generate.stderr, run(["audit", template, "--nope\u001b[2J"]).stderr]) {
+      // eslint-disable-next-line no-control-regex
+      expect(stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(stderr).not.toMatch(/^leastrole: note: all clear/m);
+    }
   });
 
   it("gives byte-identical output run after run", () => {

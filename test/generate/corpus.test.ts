@@ -60,6 +60,11 @@ describe("serverless-patterns SAM templates (ARNs are CloudFormation references)
     expect(cloudFormationValue("arn:aws:s3:::b/${aws:username}/*")).toBe("arn:aws:s3:::b/${aws:username}/*");
   });
 
+  it("IAM's literal forms ${$}, ${*}, ${?} (observed names) are never references: plain, or ${!…} inside Fn::Sub", () => {
+    expect(cloudFormationValue("arn:aws:s3:::b/exports/${$}{date}/${$}{AWS::AccountId}/k${*}${?}")).toBe("arn:aws:s3:::b/exports/${$}{date}/${$}{AWS::AccountId}/k${*}${?}");
+    expect(cloudFormationValue("arn:aws:sqs:unknown:unknown:q${$}{Queue}${*}${?}")).toEqual({ "Fn::Sub": "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:q${!$}{Queue}${!*}${!?}" });
+  });
+
   it("Fn::Sub keeps the pseudo parameters the reader could not fill in (a generated function name's stack)", () => {
     expect(cloudFormationValue("arn:aws:logs:unknown:unknown:log-group:/aws/lambda/${AWS::StackName}-Worker-*:log-stream:*")).toEqual({
       "Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${AWS::StackName}-Worker-*:log-stream:*",

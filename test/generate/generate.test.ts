@@ -170,6 +170,31 @@ describe("targets whose service cannot be told", () => {
   });
 });
 
+describe("the warning that ARNs are infrastructure-as-code references", () => {
+  const ref = "arn:aws:s3:::${Bucket}/in/*";
+  function docWith(kind: "cloudformation" | "lambda-functions") {
+    const fn = lambdaFunction("refs", roleArn("refs-role"));
+    const today: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: [ref] }] };
+    // An observed DynamoDB table whose name holds `${x}`: a name, not a reference, whatever the input.
+    const doc = document([fn], [role(fn.roleArn, [fn.arn], [{ name: "today", document: today }])], [session(fn, [action("dynamodb:GetItem", 3, [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/t\${x}`])])]);
+    doc.meta.sources = [{ path: "in", kind, sha256: "0", records: 1 }];
+    return { doc, fn };
+  }
+  const codes = (kind: "cloudformation" | "lambda-functions", exceptions = true) => {
+    const { doc, fn } = docWith(kind);
+    return generatePolicy(doc, fn.arn, exceptions ? { exceptions: [{ function: "refs", actions: ["s3:GetObject"], reason: "kept" }] } : {}, catalog).warnings.map((w) => w.code);
+  };
+
+  it("is given for a template's reference kept from today's policy, even with the account and region known", () => {
+    expect(codes("cloudformation")).toContain("unresolved-references");
+  });
+
+  it("is not given for observed names, nor for an account export's ${…} (IAM's own text)", () => {
+    expect(codes("cloudformation", false)).not.toContain("unresolved-references");
+    expect(codes("lambda-functions")).not.toContain("unresolved-references");
+  });
+});
+
 describe("the new role's name", () => {
   it("is the current role's name, path left out; a function whose role is not a role ARN gets <function>-role", () => {
     const withRole = (arn: string) => {

@@ -9,8 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { generatePolicy, hclString, policyExpression, renderCloudFormation, renderPolicyMarkdown, renderSamPolicies, renderTerraform } from "../../src/generate/index.js";
+import { diffPolicies, generatePolicy, hclString, logicalId, policyExpression, renderCloudFormation, renderDiffMarkdown, renderPolicyMarkdown, renderSamPolicies, renderTerraform } from "../../src/generate/index.js";
 import type { PolicyDocument } from "../../src/model/document.js";
+import { githubAutolinks, outsideCode } from "../support/markdown.js";
 import { ordersScenario } from "./fixtures.js";
 
 const hasTerraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;
@@ -118,6 +119,27 @@ describe("CloudFormation and SAM", () => {
     expect(tpl.Resources.OrdersRolePolicy1?.Properties.PolicyDocument).toEqual(g.policies[0]?.document);
   });
 
+  it("writes no YAML anchors or aliases, which CloudFormation rejects, when roles share the trust policy", () => {
+    const { t } = scenario();
+    const text = renderCloudFormation([t, { ...t, roleName: "other" }, { ...t, roleName: "third" }]);
+    const doc = YAML.parseDocument(text);
+    let aliases = 0;
+    let anchors = 0;
+    YAML.visit(doc, {
+      Alias() {
+        aliases++;
+      },
+      Node(_k, n) {
+        if ("anchor" in n && n.anchor !== undefined) anchors++;
+      },
+    });
+    expect({ aliases, anchors }).toEqual({ aliases: 0, anchors: 0 });
+    expect(text).not.toMatch(/[:-] [&*]a\d/);
+    // A SAM Policies list whose documents are one object (two parts sharing a statement) too.
+    const shared = t.policies[0]!;
+    expect(renderSamPolicies({ ...t, policies: [shared, shared] })).not.toMatch(/[&*]a\d/);
+  });
+
   it("writes a SAM function's Policies list", () => {
     const { g, t } = scenario();
     const sam = YAML.parse(renderSamPolicies(t)) as { Policies: PolicyDocument[] };
@@ -133,8 +155,48 @@ describe("Markdown", () => {
     expect(md).toContain("```json");
     expect(md).toContain("#### Wildcards, and why");
     expect(md).toContain("#### Kept exceptions");
-    expect(md).toContain('disaster recovery "DR-7" $\\{not.a.var\\} %\\{nor.a.directive\\}');
-    expect(md).toContain("**denied-calls-not-granted**");
+    expect(md).toContain('disaster recovery \\"DR\\-7\\" \\$\\{not\\.a\\.var\\} \\%\\{nor\\.a\\.directive\\}');
+    expect(md).toContain("**denied\\-calls\\-not\\-granted**");
+  });
+});
+
+describe("Markdown code", () => {
+  it("escapes | only in table cells, and shows each policy as JSON that parses back to it", () => {
+    const { g } = scenario();
+    const odd = "arn:aws:s3:::b/x|y```z\u2028w";
+    const build = { ...g, roleName: "x|y", policies: g.policies.map((p) => ({ ...p, document: { ...p.document, Statement: [...p.document.Statement, { Sid: "Odd", Effect: "Allow" as const, Action: ["s3:GetObject"], Resource: [odd] }] } })) };
+    const md = renderPolicyMarkdown({ ...build, statements: [...build.statements, { sid: "Odd", service: "s3", actions: ["s3:GetObject"], resources: [odd], provenance: ["observed"], notes: [] }] }, "arn:aws:iam::1:role/x|y");
+    expect(md).toContain("### Least-privilege policy for `arn:aws:iam::1:role/x|y`");
+    expect(md).toContain("Role `x|y`:");
+    // A fence longer than the backtick run inside; U+2028 is dropped from the shown text (stripControl).
+    expect(md).toContain("| `Odd` | `s3:GetObject` | ````arn:aws:s3:::b/x\\|y```zw```` |");
+    const diff = renderDiffMarkdown(diffPolicies(ordersScenario().doc, g.roleArn, build, "arn:aws:iam::1:role/x|y"), build);
+    expect(diff).toContain("for `arn:aws:iam::1:role/x|y`");
+    for (const text of [md, diff]) {
+      const blocks = [...text.matchAll(/^(`{3,})json\n([\s\S]*?)\n\1$/gm)].map((m) => JSON.parse(m[2]!) as PolicyDocument);
+      expect(blocks).toEqual(build.policies.map((p) => p.document));
+    }
+  });
+});
+
+describe("Markdown and GitHub autolinks", () => {
+  it("leaves no @mention or #reference outside code, <summary> included (no backticks in raw HTML)", () => {
+    const { g } = scenario("managed");
+    const build = {
+      ...g,
+      roleName: "@octocat",
+      policies: g.policies.map((p) => ({ ...p, name: "@octocat-least-privilege #12" })),
+      exceptions: [{ function: "@octocat", reason: "ask @octocat, see #12", actions: ["s3:GetObject"], resources: [], resourcesFrom: "configuration" as const }],
+      warnings: [{ code: "usage-partial" as const, message: "Role @octocat: #12" }],
+    };
+    for (const md of [renderPolicyMarkdown(build, "@octocat"), renderDiffMarkdown(diffPolicies(ordersScenario().doc, g.roleArn, build, "@octocat"), build)]) {
+      expect(md).toContain("octocat");
+      expect(githubAutolinks(outsideCode(md))).toEqual([]);
+      for (const m of md.matchAll(/<summary>(.*?)<\/summary>/g)) {
+        expect(m[1]).not.toContain("`");
+        expect(githubAutolinks(m[1]!)).toEqual([]);
+      }
+    }
   });
 });
 
@@ -143,6 +205,21 @@ describe("Terraform references from a plan", () => {
     expect(hclString("${aws_sqs_queue.jobs.arn}", true)).toBe('"${aws_sqs_queue.jobs.arn}"');
     expect(hclString("arn:aws:s3:::${aws_s3_bucket.b.bucket}/${aws:username}/*", true)).toBe('"arn:aws:s3:::${aws_s3_bucket.b.bucket}/$${aws:username}/*"');
     expect(hclString("${aws_sqs_queue.jobs.arn}")).toBe('"$${aws_sqs_queue.jobs.arn}"');
+  });
+
+  it("writes IAM's literal forms ${$}, ${*}, ${?} (observed names) as text, never as interpolations", () => {
+    expect(hclString("arn:aws:s3:::${aws_s3_bucket.b.bucket}/logs/${$}{var.env}/k${*}${?}", true)).toBe('"arn:aws:s3:::${aws_s3_bucket.b.bucket}/logs/$${$}{var.env}/k$${*}$${?}"');
+  });
+
+  it.skipIf(!hasTerraform)("terraform evaluates them back to IAM's literal forms, beside a live reference", () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-tf-"));
+    try {
+      const value = hclString("arn:aws:s3:::${local.bucket}/logs/${$}{var.env}/k${*}${?}%{x}", true);
+      writeFileSync(join(dir, "main.tf"), `locals {\n  bucket = "b"\n  p = ${value}\n}\n`);
+      expect(JSON.parse(terraform(["console"], "local.p\n", dir).trim())).toBe("arn:aws:s3:::b/logs/${$}{var.env}/k${*}${?}%{x}");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -197,5 +274,61 @@ describe("several roles in one output", () => {
       ["OrdersApiRole", "orders-api"],
       ["OrdersApi2Role", "orders_api"],
     ]);
+  });
+
+  // orders.api and orders_api sanitise alike; the numbered second one is then the third's own name.
+  const collide = ["orders.api", "orders_api", "orders_api_2"];
+
+  it("numbers around every name already used: a role whose own name is another's numbered name is not lost", () => {
+    const { t } = scenario();
+    const tpl = YAML.parse(renderCloudFormation(collide.map((roleName) => ({ ...t, roleName })))) as { Resources: { [id: string]: { Properties: { RoleName: string } } } };
+    expect(Object.values(tpl.Resources).map((r) => r.Properties.RoleName)).toEqual(collide);
+    const tf = renderTerraform(collide.map((roleName) => ({ ...t, roleName })));
+    const roles = [...tf.matchAll(/^resource "aws_iam_role" "([^"]+)" \{$/gm)].map((m) => m[1]);
+    expect(roles).toHaveLength(3);
+    expect(new Set(roles).size).toBe(3);
+    for (const n of collide) expect(tf).toContain(`name = "${n}"`);
+  });
+
+  it("keeps split policies' names (<name>_<i>, <Name>Policy<i>) apart from other roles' names", () => {
+    const { t } = scenario("managed");
+    const two = { ...t, policies: [t.policies[0]!, { ...t.policies[0]!, name: "second" }] };
+    expect(two.policies.every((p) => p.kind === "managed")).toBe(true);
+    // Terraform: role "a" has policies a_1 and a_2; a role named a_1 must not reuse a_1.
+    const tf = renderTerraform([{ ...two, roleName: "a" }, { ...t, roleName: "a_1" }]);
+    for (const type of ["aws_iam_role", "aws_iam_policy", "aws_iam_role_policy_attachment"]) {
+      const names = [...tf.matchAll(new RegExp(`^resource "${type}" "([^"]+)" \\{$`, "gm"))].map((m) => m[1]);
+      expect(new Set(names).size, `${type}: ${names.join(", ")}`).toBe(names.length);
+    }
+    // CloudFormation: role "a" has AManagedPolicy1; a role kept under that logical ID keeps it, and
+    // the other role's policies are numbered around it, each Ref naming its own policy.
+    const text = renderCloudFormation([{ ...two, roleName: "a" }, { ...t, roleName: "b", kept: { path: "/", resourceName: "APolicy1" } }]);
+    const tpl = YAML.parse(text) as { Resources: { [id: string]: { Type: string; Properties: { RoleName?: string; ManagedPolicyName?: string; ManagedPolicyArns?: { Ref: string }[] } } } };
+    expect(tpl.Resources.APolicy1?.Properties.RoleName).toBe("b");
+    const a = Object.values(tpl.Resources).find((r) => r.Properties.RoleName === "a");
+    const refs = (a?.Properties.ManagedPolicyArns ?? []).map((r) => r.Ref);
+    expect(refs).toHaveLength(2);
+    expect(refs.map((id) => tpl.Resources[id]?.Properties.ManagedPolicyName)).toEqual([two.policies[0]!.name, "second"]);
+    expect(Object.keys(tpl.Resources)).toHaveLength(2 + 2 + t.policies.length);
+  });
+
+  it("cuts a long logical ID's body, not its suffix, so a role's and its policies' IDs differ", () => {
+    const long = "x".repeat(300);
+    expect(logicalId(long, "Role")).toHaveLength(255);
+    expect(logicalId(long, "Role").endsWith("Role")).toBe(true);
+    expect(logicalId(long, "Policy1")).not.toBe(logicalId(long, "Policy2"));
+  });
+
+  it.skipIf(!hasTerraform)("declares no resource twice (terraform reads the configuration)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-tf-"));
+    try {
+      const { t } = scenario();
+      writeFileSync(join(dir, "main.tf"), renderTerraform(collide.map((roleName) => ({ ...t, roleName }))));
+      // Without the AWS provider console stops at "Missing required provider", after it checked the configuration.
+      const r = spawnSync("terraform", ["console"], { input: "1\n", cwd: dir, encoding: "utf8", env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", NO_COLOR: "1" } });
+      expect(`${r.stdout}${r.stderr}`).not.toContain("Duplicate resource");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

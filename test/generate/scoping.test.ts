@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { childPatternOf, matchResourceType, observedGrants } from "../../src/generate/index.js";
-import { loadActionCatalogSync } from "../../src/iam/index.js";
+import { childPatternOf, generatePolicy, matchResourceType, observedGrants } from "../../src/generate/index.js";
+import { evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
 import { accountWidePattern } from "../../src/generate/resource-types.js";
-import { action } from "./fixtures.js";
+import { action, document, lambdaFunction, role, roleArn, session } from "./fixtures.js";
 
 const catalog = loadActionCatalogSync();
 const info = (a: string) => {
@@ -33,6 +33,16 @@ describe("resource types of observed ARNs (Service Authorization Reference forma
     expect(matchResourceType(info("ssm:GetParameter"), "arn:aws:ssm:us-east-1:123456789012:parameter/app/prod/db")?.type).toBe("parameter");
     expect(matchResourceType(info("lambda:InvokeFunction"), "arn:aws:lambda:us-east-1:123456789012:function:f:prod", catalog)?.type).toBe("function");
     expect(matchResourceType(info("ssm:GetParameter"), "arn:aws:ssm:us-east-1:123456789012:parameter/app/prod/db", catalog)?.type).toBe("parameter");
+  });
+
+  it("takes names with line terminators (an S3 key with LF, CR or U+2028), as S3 allows", () => {
+    for (const key of ["w/line1\nline2.csv", "w/a\rb", "w/ls\u2028ps\u2029x"]) {
+      expect(matchResourceType(info("s3:GetObject"), `arn:aws:s3:::docs/${key}`, catalog)?.values.map((v) => v.value), JSON.stringify(key)).toEqual(["aws", "docs", key]);
+      const r = observedGrants([action("s3:GetObject", 1, [`arn:aws:s3:::docs/${key}`])], catalog, place);
+      expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([[`arn:aws:s3:::docs/${key}`, "exact"]]);
+    }
+    expect(childPatternOf(info("s3:GetObject"), "arn:aws:s3:::docs")?.pattern).toBe("arn:aws:s3:::docs/*");
+    expect(matchResourceType(info("ssm:GetParameter"), "arn:aws:ssm:us-east-1:123456789012:parameter/a\nb", catalog)?.type).toBe("parameter");
   });
 
   it("derives everything-under-a-parent patterns", () => {
@@ -130,5 +140,58 @@ describe("observed usage → grants", () => {
     const r = grantsOf([action("madeup:DoThing", 1, ["arn:aws:madeup:us-east-1:123456789012:thing/x"])]);
     expect(r.grants.map((g) => [g.action, g.resource, g.scoping])).toEqual([["madeup:DoThing", "arn:aws:madeup:us-east-1:123456789012:thing/x", "unknown-action"]]);
     expect(r.warnings.map((w) => w.code)).toEqual(["unknown-action"]);
+  });
+});
+
+describe("observed names with IAM's special characters ($, *, ?) stay literal", () => {
+  const grantsOf = (usages: ReturnType<typeof action>[], threshold?: number) => observedGrants(usages, catalog, place, threshold);
+  const O = (key: string) => `arn:aws:s3:::acme/${key}`;
+  const VAR = "reports/${aws:username}/q1 report.csv";
+  const STAR = "t/star*q?";
+
+  it("writes $, * and ? of an exact name as ${$}, ${*}, ${?} (IAM User Guide, policy variables: special characters)", () => {
+    const r = grantsOf([action("s3:GetObject", 2, [O(VAR), O(STAR), O("cost$")])]);
+    expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([
+      [O("cost${$}"), "exact"],
+      [O("reports/${$}{aws:username}/q1 report.csv"), "exact"],
+      [O("t/star${*}q${?}"), "exact"],
+    ]);
+  });
+
+  it("the policy allows the observed call and not another name the raw text would have matched", () => {
+    const fn = lambdaFunction("esc-fn", roleArn("esc-role"));
+    const doc = document([fn], [role(fn.roleArn, [fn.arn])], [session(fn, [action("s3:GetObject", 2, [O(VAR), O(STAR)])])]);
+    const g = generatePolicy(doc, fn.arn, {}, catalog);
+    const decide = (key: string) =>
+      evaluateRequest({ identityPolicies: [g.policy], request: { action: "s3:GetObject", resource: O(key), principalArn: "arn:aws:sts::123456789012:assumed-role/esc-role/esc-fn", context: {}, contextComplete: true } }).decision;
+    expect(decide(VAR)).toBe("allowed");
+    expect(decide(STAR)).toBe("allowed");
+    expect(decide("t/starXXXqZ")).toBe("implicit-deny");
+    expect(decide("t/star*qZ")).toBe("implicit-deny");
+    expect(decide("reports/bob/q1 report.csv")).toBe("implicit-deny");
+    // Not wildcards, so no "Wildcards, and why" entry for them.
+    expect(g.wildcards.map((w) => w.resource)).not.toContain(O("t/star${*}q${?}"));
+  });
+
+  it("keeps prefixes and truncated prefixes literal up to their own wildcard", () => {
+    const keys = ["x*1/a", "x*1/b", "x*1/c"].map(O);
+    expect(grantsOf([action("s3:GetObject", 3, keys)]).grants.map((g) => [g.resource, g.scoping])).toEqual([[O("x${*}1/*"), "prefix"]]);
+    // `${` never cut in two: the prefix is taken of the names, then escaped.
+    expect(grantsOf([action("s3:GetObject", 3, ["p$a", "p*b", "p?c"].map(O))]).grants.map((g) => g.resource)).toEqual([O("p*")]);
+    const truncated = grantsOf([action("s3:GetObject", 9, [O("d$1"), O("d$2")], { resourcesTruncated: true, resourcePrefix: `${O("d$")}*` })]);
+    expect(truncated.grants.map((g) => [g.resource, g.scoping])).toEqual([[O("d${$}*"), "truncated-prefix"]]);
+  });
+
+  it("keeps the secret-by-name suffix -?????? a wildcard, and escapes unknown actions' resources", () => {
+    const S = (n: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:${n}`;
+    expect(grantsOf([action("secretsmanager:GetSecretValue", 1, [S("db-??????")])]).grants.map((g) => g.resource)).toEqual([S("db-??????")]);
+    expect(grantsOf([action("madeup:DoThing", 1, ["arn:aws:madeup:us-east-1:123456789012:thing/a*"])]).grants.map((g) => g.resource)).toEqual(["arn:aws:madeup:us-east-1:123456789012:thing/a${*}"]);
+  });
+
+  it("does not fold one literal name into another whose escaped text looks like a wildcard over it", () => {
+    // As text, `a${*}` is `a${` + wildcard + `}`, which would cover `a${$}{x}`; as IAM reads it, one object each.
+    const fn = lambdaFunction("esc-fn", roleArn("esc-role"));
+    const doc = document([fn], [role(fn.roleArn, [fn.arn])], [session(fn, [action("s3:GetObject", 2, [O("a*"), O("a${x}")])])]);
+    expect(generatePolicy(doc, fn.arn, {}, catalog).grants.filter((g) => g.action === "s3:GetObject").map((g) => g.resource)).toEqual([O("a${$}{x}"), O("a${*}")]);
   });
 });

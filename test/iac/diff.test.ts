@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { compareStatements, diff, type DiffResult } from "../../src/audit/diff.js";
 import type { PolicyStatement } from "../../src/model/document.js";
 import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissionDiffTable } from "../../src/report/diff.js";
+import { githubAutolinks, outsideCode } from "../support/markdown.js";
 
 const corpus = "/work/shared/corpus";
 const fx = "test/iac/fixtures/diff";
@@ -153,6 +154,20 @@ describe("rendering", () => {
     const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; changes: unknown[] };
     expect(json.schemaVersion).toBe("1.0");
     expect(json.changes).toHaveLength(7);
+  });
+});
+
+describe("diff markdown and GitHub autolinks", () => {
+  it("leaves no @mention or #reference in names and messages from the inputs", async () => {
+    const { report } = await run([`${fx}/lambda-kinesis-lambda.yaml`], [`${fx}/lambda-kinesis-lambda.edited.yaml`]);
+    const hostile = structuredClone(report);
+    const change = hostile.changes.find((c) => c.kind === "inline-statement")!;
+    change.policy = "@octocat #12";
+    hostile.findings.introduced[0]!.message = "Role @octocat fixes #12";
+    hostile.sharedRoles[0]!.after = ["arn:aws:lambda:us-east-1:123456789012:function:@octocat"];
+    const md = renderPermissionDiffMarkdown(hostile);
+    expect(md).toContain("octocat");
+    expect(githubAutolinks(outsideCode(md))).toEqual([]);
   });
 });
 

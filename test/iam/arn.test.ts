@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { arnMatches, globCovers, globMatches, narrowestPrefixPattern, parseArn, patternCovers } from "../../src/iam/index.js";
+import { arnMatches, globCovers, globMatches, hasPatternWildcard, literalArn, narrowestPrefixPattern, parseArn, patternCovers, policyLiteral } from "../../src/iam/index.js";
 
 describe("arnMatches", () => {
   it("matches * and ? per ARN part, case-sensitively", () => {
@@ -46,6 +46,29 @@ describe("pattern algebra", () => {
     expect(patternCovers("arn:aws:s3:::b/?", "arn:aws:s3:::b/?")).toBe(true);
     expect(patternCovers("arn:aws:s3:::b/a", "arn:aws:s3:::b/?")).toBe(false);
     expect(patternCovers("arn:aws:s3:::b/*", "*")).toBe(false);
+  });
+
+  it("patternCovers reads ${*}, ${?} and ${$} as the characters (not `${`, a wildcard, `}`)", () => {
+    expect(patternCovers("arn:aws:s3:::b/a${*}", "arn:aws:s3:::b/a${$}{x}")).toBe(false);
+    expect(patternCovers("arn:aws:s3:::b/a${*}", "arn:aws:s3:::b/a${?}")).toBe(false);
+    expect(patternCovers("arn:aws:s3:::b/a*", "arn:aws:s3:::b/a${*}")).toBe(true);
+    expect(patternCovers("arn:aws:s3:::b/a?", "arn:aws:s3:::b/a${$}")).toBe(true);
+    expect(patternCovers("arn:aws:s3:::b/a${*}", "arn:aws:s3:::b/a*")).toBe(false);
+    expect(patternCovers("b/${*}*", "b/${*}x")).toBe(true);
+  });
+
+  it("policyLiteral / literalArn write $, * and ? in IAM's literal forms, in the resource part only", () => {
+    expect(policyLiteral("u/${aws:username}/a*b?")).toBe("u/${$}{aws:username}/a${*}b${?}");
+    expect(literalArn("arn:aws:s3:::b/k*")).toBe("arn:aws:s3:::b/k${*}");
+    expect(literalArn("arn:aws:ssm:us-east-1:1:parameter/a:b$")).toBe("arn:aws:ssm:us-east-1:1:parameter/a:b${$}");
+    expect(hasPatternWildcard("arn:aws:s3:::b/k${*}${?}")).toBe(false);
+    expect(hasPatternWildcard("arn:aws:s3:::b/k${*}*")).toBe(true);
+    // The engine reads the literal forms back (Version 2012-10-17): only the name itself matches.
+    for (const key of ["${aws:username}", "a*b?", "$", "x${*}y"]) {
+      const pattern = literalArn(`arn:aws:s3:::b/${key}`);
+      expect(arnMatches(pattern, `arn:aws:s3:::b/${key}`, {}), key).toBe(true);
+      expect(arnMatches(pattern, `arn:aws:s3:::b/${key.replace(/[*?]/g, "Z")}Z`, { "aws:username": "Z" }), key).toBe(false);
+    }
   });
 
   it("narrowestPrefixPattern", () => {

@@ -4,7 +4,8 @@ import { fingerprintOf } from "../../src/evaluate/findings.js";
 import type { Finding, Severity } from "../../src/model/findings.js";
 import { summarise } from "../../src/report/json.js";
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "../../src/report/index.js";
-import { htmlEscape, mdCode, mdFence, mdText } from "../../src/report/markdown-escape.js";
+import { htmlEscape, htmlText, mdCode, mdFence, mdText } from "../../src/report/markdown-escape.js";
+import { githubAutolinks, outsideCode } from "../support/markdown.js";
 import { EVIL, hostileScenario, scenario, type Scenario } from "./fixtures.js";
 
 describe("renderMarkdown", () => {
@@ -76,7 +77,8 @@ describe("renderMarkdown", () => {
     expect(full).toContain("<img"); // it is there, as code
     expect(out).not.toContain("<img");
     expect(out).not.toContain("<script");
-    expect(out).not.toMatch(/(?<![\\`])@octocat/);
+    // Escaped or not, GitHub mentions @octocat and links #1 (github/markup#1168): none may be left.
+    expect(githubAutolinks(out)).toEqual([]);
     expect(out).not.toMatch(/(?<!\\)\[x\]\(/);
     expect(out).not.toContain("\u001b");
     // The only raw HTML tags are the ones we write.
@@ -84,32 +86,6 @@ describe("renderMarkdown", () => {
     expect([...tags].sort()).toEqual(["details", "sub", "summary"]);
   });
 });
-
-/** The Markdown text with fenced code blocks and code spans removed (CommonMark rules for delimiters). */
-function outsideCode(md: string): string {
-  const noFences = md.replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1\s*$/gm, "");
-  let out = "";
-  let i = 0;
-  while (i < noFences.length) {
-    const open = /`+/.exec(noFences.slice(i));
-    if (!open) {
-      out += noFences.slice(i);
-      break;
-    }
-    const start = i + open.index;
-    out += noFences.slice(i, start);
-    const n = open[0].length;
-    const rest = noFences.slice(start + n);
-    const close = new RegExp(`(?<!\`)\`{${n}}(?!\`)`).exec(rest);
-    if (!close) {
-      out += open[0];
-      i = start + n;
-      continue;
-    }
-    i = start + n + close.index + n;
-  }
-  return out;
-}
 
 function manyFindings(n: number, messageLength: number, seed: number): Finding[] {
   const sevs: Severity[] = ["critical", "high", "medium", "low", "info"];
@@ -194,6 +170,20 @@ describe("Markdown escaping", () => {
         const fence = /^`+/.exec(out)![0];
         const body = out.slice(out.indexOf("\n") + 1, out.length - fence.length - 1);
         for (const line of body.split("\n")) expect(line.trim().startsWith(fence)).toBe(false);
+      }),
+    );
+  });
+
+  it("mdText and htmlText leave GitHub no @mention or #reference, and show the same characters", () => {
+    for (const t of ["@octocat", "team @org/team", "fixes #123", "a@b.example", "x#1"]) {
+      expect(githubAutolinks(mdText(t)), t).toEqual([]);
+      expect(githubAutolinks(htmlText(t)), t).toEqual([]);
+      // Only invisible word joiners are added: the reader sees the text as it is.
+      expect(htmlText(t).replaceAll("\u2060", "").replace(/&#(\d+);/g, (_m, c: string) => String.fromCharCode(Number(c)))).toBe(t);
+    }
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (s) => {
+        expect(githubAutolinks(mdText(s))).toEqual([]);
       }),
     );
   });

@@ -166,6 +166,15 @@ describe("toArtifactUri", () => {
     expect(toArtifactUri("a#b?.json", "/repo")).toBe("a%23b%3F.json");
   });
 
+  it("encodes # and ? in file URIs too (outside the root), so the whole path is the path", () => {
+    const uri = toArtifactUri("/tmp/odd#dir ?x/acct/iam.json", "/repo");
+    expect(uri).toBe("file:///tmp/odd%23dir%20%3Fx/acct/iam.json");
+    expect(new URL(uri).pathname).toBe("/tmp/odd%23dir%20%3Fx/acct/iam.json");
+    expect(decodeURIComponent(new URL(uri).pathname)).toBe("/tmp/odd#dir ?x/acct/iam.json");
+    expect(new URL(uri).hash).toBe("");
+    expect(new URL(uri).search).toBe("");
+  });
+
   it("always gives a valid uri-reference that decodes back to the relative path", () => {
     fc.assert(
       fc.property(fc.array(fc.stringMatching(/^[^/\\\u0000]{1,12}$/).filter((s) => s !== "." && s !== ".."), { minLength: 1, maxLength: 4 }), (segments) => {

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { ALL_FEATURES, collect, collectPolicy, parseCloudTrailSource } from "../../collect/index.js";
 import { InputError } from "../../errors.js";
 import { makeProgress } from "../context.js";
+import { writeErr } from "../io.js";
 
 interface CollectFlags {
   out: string;
@@ -73,9 +74,10 @@ export function registerCollect(program: Command): void {
       }).finally(() => process.off("SIGINT", onSigint));
       progress.done();
       const m = result.manifest;
-      process.stderr.write(`leastrole: wrote ${result.out} (manifest: ${result.manifestPath})\n`);
+      writeErr(`leastrole: wrote ${result.out} (manifest: ${result.manifestPath})\n`);
       if (m.partial) {
-        for (const r of m.reasons) process.stderr.write(`leastrole: incomplete: ${r}\n`);
+        // The reasons quote AWS's error messages.
+        for (const r of m.reasons) writeErr(`leastrole: incomplete: ${r.replace(/[\r\n]+/g, " ")}\n`);
         process.stderr.write("leastrole: the collection is partial: audit will say so; rerun with --resume to retry the failed calls\n");
         process.exitCode = 1;
       }

@@ -4,7 +4,7 @@ import { basename, join, resolve } from "node:path";
 import { compileRegoPack } from "../../evaluate/compile-rego.js";
 import { loadBuiltinPack, loadRulePack } from "../../evaluate/pack.js";
 import { LeastroleError } from "../../errors.js";
-import { writeOutput } from "../io.js";
+import { writeErr, writeOutput } from "../io.js";
 
 export function registerRules(program: Command): void {
   program
@@ -31,7 +31,7 @@ export function registerRules(program: Command): void {
       mkdirSync(opts.outDir, { recursive: true });
       writeFileSync(join(opts.outDir, `${stem}.wasm`), compiled.wasm);
       writeFileSync(join(opts.outDir, `${stem}.catalog.json`), JSON.stringify(compiled.catalog, null, 2) + "\n");
-      process.stderr.write(`wrote ${join(opts.outDir, stem)}.wasm and .catalog.json: ${compiled.catalog.rules.map((r) => r.id).join(", ")}\n`);
+      writeErr(`wrote ${join(opts.outDir, stem)}.wasm and .catalog.json: ${compiled.catalog.rules.map((r) => r.id).join(", ")}\n`);
     });
 
   program
