@@ -101,6 +101,29 @@ export interface Account {
   accountId: string;
   partition: string;
   regions: string[];
+  /**
+   * Which of the account's function lists the inputs hold. IAM is global and Lambda regional: a
+   * role no function in the inputs uses may be the execution role of a function in a region that
+   * was not read, so a rule that concludes from a function's absence (LR016) must know where it
+   * looked. Always written by the normaliser; absent in documents made before it was.
+   */
+  functionCoverage?: FunctionCoverage;
+}
+
+export interface FunctionCoverage {
+  /**
+   * Regions whose whole function list is in the inputs (a `list-functions` output read without
+   * error, its last page included), sorted.
+   */
+  regions: string[];
+  /**
+   * True when `regions` are all the regions where the account can have functions: a
+   * `leastrole collect --regions all` that listed the account's enabled regions and read the
+   * function list of each. False otherwise: a collection of some regions, a region whose
+   * ListFunctions failed, or a hand-made export (its files cannot say whether other regions have
+   * functions).
+   */
+  complete: boolean;
 }
 
 /* --------------------------------------------------------------- policies */

@@ -68,7 +68,7 @@ describe("normalize: joins", () => {
     expect(doc.policies["arn:aws:iam::123456789012:policy/Shared"]!.otherVersions.map((v) => v.versionId)).toEqual(["v1"]);
     expect(validateCanonicalDocument(doc).errors).toEqual([]);
     expect(doc.meta.partial).toBe(false);
-    expect(doc.accounts).toEqual([{ accountId: "123456789012", partition: "aws", regions: ["eu-west-1", "us-east-1"] }]);
+    expect(doc.accounts).toEqual([{ accountId: "123456789012", partition: "aws", regions: ["eu-west-1", "us-east-1"], functionCoverage: { regions: ["eu-west-1", "us-east-1"], complete: false } }]);
   });
 
   it("environment variable names are kept, values are not", () => {
@@ -263,5 +263,39 @@ describe("trustsLambda", () => {
     [{ Effect: "Allow", Principal: { Service: ["ec2.amazonaws.com"] }, Action: ["sts:AssumeRole"] }, false],
   ])("%j → %s", (statement, expected) => {
     expect(trustsLambda(doc(statement))).toBe(expected);
+  });
+});
+
+describe("normalize: which regions' function lists the inputs hold (accounts[].functionCoverage)", () => {
+  const ACCOUNT = "123456789012";
+  const authz = JSON.stringify({ RoleDetailList: [{ Path: "/", RoleName: "r", RoleId: "AROA1", Arn: `arn:aws:iam::${ACCOUNT}:role/r`, AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }, RolePolicyList: [], AttachedManagedPolicies: [] }] });
+  const config = (region: string, name: string) => ({ FunctionName: name, FunctionArn: `arn:aws:lambda:${region}:${ACCOUNT}:function:${name}`, Role: `arn:aws:iam::${ACCOUNT}:role/r`, Runtime: "python3.12", Version: "$LATEST" });
+  const coverage = (files: Array<{ file: string; text: string }>, options = {}) => normalizeFragments(fragments([{ file: "iam/authz.json", text: authz }, ...files]), options).document.accounts[0]?.functionCoverage;
+
+  it("a list-functions output covers its region; one function's get-function does not", () => {
+    expect(coverage([{ file: "a/list-functions.json", text: JSON.stringify({ Functions: [config("us-east-1", "f")] }) }])).toEqual({ regions: ["us-east-1"], complete: false });
+    expect(coverage([{ file: "a/get-function.json", text: JSON.stringify({ Configuration: config("us-east-1", "f") }) }])).toEqual({ regions: [], complete: false });
+  });
+
+  it("a list whose last page says more follow covers its region only when another file holds the final page", () => {
+    const first = { file: "p1.json", text: JSON.stringify({ Functions: [config("eu-west-1", "a")], NextMarker: "m" }) };
+    expect(coverage([first])).toEqual({ regions: [], complete: false });
+    expect(coverage([first, { file: "p2.json", text: JSON.stringify({ Functions: [config("eu-west-1", "b")] }) }])).toEqual({ regions: ["eu-west-1"], complete: false });
+  });
+
+  it("a collection of every enabled region is complete when each region's list is among the inputs, and stays so when the document is read back", () => {
+    const lists = [
+      { file: "c/lambda/us-east-1/list-functions.json", text: JSON.stringify({ Functions: [config("us-east-1", "f")] }) },
+      // An empty list names no account: the manifest does.
+      { file: "c/lambda/eu-west-1/list-functions.json", text: JSON.stringify({ Functions: [] }) },
+    ];
+    const collection = { accountId: ACCOUNT, regions: ["eu-west-1", "us-east-1"], allRegions: true, lists: [{ region: "eu-west-1", file: "c/lambda/eu-west-1/list-functions.json" }, { region: "us-east-1", file: "c/lambda/us-east-1/list-functions.json" }] };
+    const { document } = normalizeFragments(fragments([{ file: "iam/authz.json", text: authz }, ...lists]), { collections: [collection] });
+    expect(document.accounts[0]?.functionCoverage).toEqual({ regions: ["eu-west-1", "us-east-1"], complete: true });
+    expect(coverage([lists[0]!], { collections: [collection] })).toEqual({ regions: ["us-east-1"], complete: false });
+    expect(coverage(lists, { collections: [{ ...collection, allRegions: false }] })).toEqual({ regions: ["eu-west-1", "us-east-1"], complete: false });
+    // Read back as an input (nothing else in it says which lists it was made from).
+    const again = normalizeFragments(fragments([{ file: "doc.json", text: serializeCanonicalDocument(document) }])).document;
+    expect(again.accounts).toEqual(document.accounts);
   });
 });
