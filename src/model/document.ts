@@ -261,8 +261,18 @@ export interface LambdaFunction {
   environmentVariableNames: string[];
   /** Customer managed key encrypting the environment; null = AWS managed key. */
   kmsKeyArn: string | null;
+  /** `$LATEST`'s dead-letter target (DeadLetterConfig). */
   deadLetterTargetArn: string | null;
+  /** `$LATEST`'s asynchronous-invocation destinations (the unqualified event invoke config). */
   destinations: { onSuccess: string | null; onFailure: string | null };
+  /**
+   * Where the function's aliases and published versions deliver asynchronous failures and results
+   * beyond `$LATEST`'s: each qualifier has its own event invoke config, and a version keeps the
+   * DeadLetterConfig it was published with. Lambda delivers with the execution role the qualifier
+   * runs with, so these are that role's requirements as much as `$LATEST`'s are. Sorted by kind,
+   * ARN and role; absent when there are none.
+   */
+  qualifiedDeliveryTargets?: QualifiedDeliveryTarget[];
   /** The log group the function writes to: LoggingConfig.LogGroup or /aws/lambda/<name>. */
   logGroup: string;
   logFormat: "Text" | "JSON" | null;
@@ -285,6 +295,19 @@ export interface LambdaFunction {
 export interface FunctionVersion {
   version: string;
   roleArn: string;
+}
+
+export interface QualifiedDeliveryTarget {
+  kind: "dead-letter" | "on-success" | "on-failure";
+  arn: string;
+  /** The aliases and published versions that deliver there, sorted (versions first, by number). */
+  qualifiers: string[];
+  /**
+   * The execution role they run with: a version's own (frozen) role; for an alias, the function's
+   * when all its versions in the inputs run with it. Null when the inputs cannot say (an alias of a
+   * function whose versions run with different roles: it points to one the inputs do not name).
+   */
+  roleArn: string | null;
 }
 
 export interface VpcConfig {

@@ -5,7 +5,7 @@
  * is reported, not invented into a half-empty function.
  */
 
-import type { FunctionUrl, LambdaFunction, PolicyDocument, PolicyStatement, Trigger, Warning } from "../model/document.js";
+import type { FunctionUrl, LambdaFunction, PolicyDocument, PolicyStatement, QualifiedDeliveryTarget, Trigger, Warning } from "../model/document.js";
 import type { FunctionPatch, FunctionVersionRecord } from "../sources/types.js";
 import { canonicalJson } from "./canonical-json.js";
 import { compareStrings } from "./merge.js";
@@ -43,7 +43,75 @@ export function foldVersions(functions: Map<string, LambdaFunction>, versions: r
     const differing = list.filter((v) => v.roleArn !== base.roleArn).map((v) => ({ version: v.version, roleArn: v.roleArn }));
     const all = new Map([...base.versions, ...differing].map((v) => [v.version, v]));
     base.versions = [...all.values()].sort((a, b) => compareVersions(a.version, b.version));
+    // A version keeps the dead-letter target it was published with: failed events of calls to it
+    // (an alias pointing at it) go there, sent with the version's role.
+    for (const v of list) {
+      if (v.config.deadLetterTargetArn) addQualifiedDelivery(base, "dead-letter", v.config.deadLetterTargetArn, v.version, v.roleArn);
+    }
   }
+}
+
+/** Records a delivery target of an alias or version (finishDeliveryTargets groups and sorts them). */
+function addQualifiedDelivery(fn: LambdaFunction, kind: QualifiedDeliveryTarget["kind"], arn: string, qualifier: string, roleArn: string | null): void {
+  (fn.qualifiedDeliveryTargets ??= []).push({ kind, arn, qualifiers: [qualifier], roleArn });
+}
+
+/**
+ * The role a qualifier runs with: a published version's own (listed in `versions` when it differs
+ * from $LATEST's, else $LATEST's); an alias points to a version the inputs do not name, so it is
+ * $LATEST's only when no version in the inputs runs with another role.
+ */
+function roleOfQualifier(fn: LambdaFunction, qualifier: string): string | null {
+  if (/^\d+$/.test(qualifier)) return fn.versions.find((v) => v.version === qualifier)?.roleArn ?? fn.roleArn;
+  return fn.versions.length === 0 ? fn.roleArn : null;
+}
+
+const DELIVERY_LABEL: { [k in QualifiedDeliveryTarget["kind"]]: string } = { "dead-letter": "dead-letter target", "on-success": "on-success destination", "on-failure": "on-failure destination" };
+
+/**
+ * After versions and patches: the qualified delivery targets grouped by target and role (one entry
+ * lists every qualifier), without those that are $LATEST's own with the same role, sorted; the
+ * field removed when none is left. A target sent with another role than the function's, or an
+ * unknown one, is not checked against the function's role: said in a warning.
+ */
+export function finishDeliveryTargets(fn: LambdaFunction, warnings: Warning[]): void {
+  if (!fn.qualifiedDeliveryTargets) return;
+  const latest = (kind: QualifiedDeliveryTarget["kind"]) => (kind === "dead-letter" ? fn.deadLetterTargetArn : kind === "on-success" ? fn.destinations.onSuccess : fn.destinations.onFailure);
+  const groups = new Map<string, QualifiedDeliveryTarget>();
+  for (const t of fn.qualifiedDeliveryTargets) {
+    if (t.arn === latest(t.kind) && t.roleArn === fn.roleArn) continue;
+    const key = canonicalJson([t.kind, t.arn, t.roleArn]);
+    const g = groups.get(key);
+    if (g) g.qualifiers = [...new Set([...g.qualifiers, ...t.qualifiers])];
+    else groups.set(key, { ...t, qualifiers: [...t.qualifiers] });
+  }
+  const list = [...groups.values()]
+    .map((g) => ({ ...g, qualifiers: g.qualifiers.sort(compareQualifiers) }))
+    .sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.arn, b.arn) || compareStrings(a.roleArn ?? "", b.roleArn ?? ""));
+  if (list.length === 0) delete fn.qualifiedDeliveryTargets;
+  else fn.qualifiedDeliveryTargets = list;
+  for (const t of list) {
+    if (t.roleArn === fn.roleArn) continue;
+    const which = t.qualifiers.map((q) => (/^\d+$/.test(q) ? `version ${q}` : `alias ${q}`)).join(", ");
+    const file = fn.source?.file;
+    warnings.push({
+      code: "delivery-role-not-checked",
+      severity: "warning",
+      ...(file ? { file } : {}),
+      message:
+        t.roleArn === null
+          ? `${fn.arn}: the ${DELIVERY_LABEL[t.kind]} ${t.arn} of ${which}: which role the alias runs with is not known (versions of the function run with different roles), so no rule checks that it may send there, and a generated policy leaves it out`
+          : `${fn.arn}: the ${DELIVERY_LABEL[t.kind]} ${t.arn} of ${which} is sent with that version's role ${t.roleArn}, not the function's: no rule checks it, and a generated policy for the function leaves it out`,
+    });
+  }
+}
+
+/** Published versions first, by number; then aliases by name. */
+function compareQualifiers(a: string, b: string): number {
+  const va = /^\d+$/.test(a);
+  const vb = /^\d+$/.test(b);
+  if (va !== vb) return va ? -1 : 1;
+  return va ? Number(a) - Number(b) : compareStrings(a, b);
 }
 
 /** Resolve each patch to a function; unknown targets become warnings. */
@@ -88,12 +156,15 @@ export function applyPatches(functions: Map<string, LambdaFunction>, patches: re
     if (p.functionUrl) urls.set(fn.arn, [...(urls.get(fn.arn) ?? []), p.functionUrl]);
     if (p.tags) fn.tags = Object.fromEntries(Object.entries({ ...p.tags, ...fn.tags }).sort(([a], [b]) => compareStrings(a, b)));
     if (p.destinations) {
-      // The unqualified config is the function's own; a qualified one fills only what is missing.
-      const unqualified = patch.qualifier === null;
-      fn.destinations = {
-        onSuccess: unqualified ? (p.destinations.onSuccess ?? fn.destinations.onSuccess) : (fn.destinations.onSuccess ?? p.destinations.onSuccess),
-        onFailure: unqualified ? (p.destinations.onFailure ?? fn.destinations.onFailure) : (fn.destinations.onFailure ?? p.destinations.onFailure),
-      };
+      if (patch.qualifier === null || patch.qualifier === "$LATEST") {
+        fn.destinations = { onSuccess: p.destinations.onSuccess ?? fn.destinations.onSuccess, onFailure: p.destinations.onFailure ?? fn.destinations.onFailure };
+      } else {
+        // An alias's or version's own event invoke config: its destinations are as much the
+        // role's requirements as $LATEST's (asynchronous calls to `live` deliver there).
+        const role = roleOfQualifier(fn, patch.qualifier);
+        if (p.destinations.onSuccess) addQualifiedDelivery(fn, "on-success", p.destinations.onSuccess, patch.qualifier, role);
+        if (p.destinations.onFailure) addQualifiedDelivery(fn, "on-failure", p.destinations.onFailure, patch.qualifier, role);
+      }
     }
   }
   for (const [arn, docs] of policies) {

@@ -19,7 +19,7 @@ import { readSources } from "../sources/read-sources.js";
 import { normalizeTimestamp } from "../sources/timestamps.js";
 import type { PrincipalRecord, SourceFragment } from "../sources/types.js";
 import { defaultFactsFunction, principalPolicies, type FactsFunction } from "./facts.js";
-import { applyPatches, foldVersions } from "./functions.js";
+import { applyPatches, finishDeliveryTargets, foldVersions } from "./functions.js";
 import { compareStrings, mergeFragments } from "./merge.js";
 import { resolveManagedPolicies, type ManagedPolicyLookup } from "./policies.js";
 import { trustsLambda } from "./trust.js";
@@ -96,6 +96,7 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   const fileOfPatch = new Map<object, string>();
   for (const f of fragments) for (const p of f.functionPatches) fileOfPatch.set(p, f.source.path);
   applyPatches(merged.functions, merged.patches, warnings, (p) => fileOfPatch.get(p));
+  for (const fn of merged.functions.values()) finishDeliveryTargets(fn, warnings);
   const functions = [...merged.functions.values()].sort((a, b) => compareStrings(a.arn, b.arn));
 
   // Managed policies, resolved for every principal that references one.

@@ -12,6 +12,11 @@ import type { PolicyDocument, RoleFacts } from "../../src/model/document.js";
 import { readSourceBytes } from "../../src/sources/read-sources.js";
 import type { SourceFragment } from "../../src/sources/types.js";
 import { buildExport, type ExportSpec } from "./export-builder.js";
+import { requiredPermissions } from "../../src/analysis/requirements.js";
+import { analyzeDocument } from "../../src/analysis/index.js";
+import { auditDocument } from "../../src/audit/audit-document.js";
+import { loadActionCatalogSync } from "../../src/iam/index.js";
+import { deliveryTargets } from "../../src/generate/requirements.js";
 
 function fragments(files: Array<{ file: string; text: string }>): SourceFragment[] {
   return files.map(({ file, text }) => {
@@ -297,5 +302,70 @@ describe("normalize: which regions' function lists the inputs hold (accounts[].f
     // Read back as an input (nothing else in it says which lists it was made from).
     const again = normalizeFragments(fragments([{ file: "doc.json", text: serializeCanonicalDocument(document) }])).document;
     expect(again.accounts).toEqual(document.accounts);
+  });
+});
+
+describe("normalize: aliases' and published versions' dead-letter targets and destinations", () => {
+  // Found by the collect sweep: an alias's event invoke config and a version's DLQ were collected,
+  // then dropped (a qualified config only filled what $LATEST lacked; a version was kept only for
+  // a different role), so LR010 missed the permission and generate left it out.
+  const ACCOUNT = "123456789012";
+  const fnArn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:worker`;
+  const role = (n: string) => `arn:aws:iam::${ACCOUNT}:role/${n}`;
+  const authz = JSON.stringify({ RoleDetailList: ["worker-role", "old-role"].map((n, i) => ({ Path: "/", RoleName: n, RoleId: `AROA${i}`, Arn: role(n), AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }, RolePolicyList: [], AttachedManagedPolicies: [] })) });
+  const config = (version: string, roleName: string, dlq: string | null) => ({
+    FunctionName: "worker", FunctionArn: version === "$LATEST" ? fnArn : `${fnArn}:${version}`, Role: role(roleName), Runtime: "python3.12", Version: version,
+    ...(dlq ? { DeadLetterConfig: { TargetArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:${dlq}` } } : {}),
+  });
+  const invokeConfig = (qualifier: string | null, onFailure: string) => ({
+    file: `lambda/us-east-1/get-function-event-invoke-config/worker${qualifier ? `%3A${qualifier}` : ""}.json`,
+    text: JSON.stringify({ FunctionArn: qualifier ? `${fnArn}:${qualifier}` : fnArn, MaximumRetryAttempts: 2, DestinationConfig: { OnSuccess: {}, OnFailure: { Destination: `arn:aws:sns:us-east-1:${ACCOUNT}:${onFailure}` } } }),
+  });
+  const doc = (versions: unknown[], extra: Array<{ file: string; text: string }>) =>
+    normalizeFragments(fragments([{ file: "iam/authz.json", text: authz }, { file: "lambda/us-east-1/list-functions.json", text: JSON.stringify({ Functions: [config("$LATEST", "worker-role", "work-dlq"), ...versions] }) }, ...extra]));
+
+  it("an alias's destination and a version's own DLQ are the function's role's, kept with their qualifiers; $LATEST's stay its own", () => {
+    const { document, warnings } = doc([config("2", "worker-role", "work-dlq"), config("3", "worker-role", "old-dlq")], [invokeConfig(null, "failures"), invokeConfig("live", "live-failures"), invokeConfig("3", "failures")]);
+    const fn = document.functions[0]!;
+    expect(fn.deadLetterTargetArn).toBe(`arn:aws:sqs:us-east-1:${ACCOUNT}:work-dlq`);
+    expect(fn.destinations).toEqual({ onSuccess: null, onFailure: `arn:aws:sns:us-east-1:${ACCOUNT}:failures` });
+    // Version 2's DLQ and version 3's destination are $LATEST's with the same role: not repeated.
+    expect(fn.qualifiedDeliveryTargets).toEqual([
+      { kind: "dead-letter", arn: `arn:aws:sqs:us-east-1:${ACCOUNT}:old-dlq`, qualifiers: ["3"], roleArn: role("worker-role") },
+      { kind: "on-failure", arn: `arn:aws:sns:us-east-1:${ACCOUNT}:live-failures`, qualifiers: ["live"], roleArn: role("worker-role") },
+    ]);
+    expect(warnings.filter((w) => w.code === "delivery-role-not-checked")).toEqual([]);
+    const required = requiredPermissions(fn).map((r) => `${r.purpose} ${r.action} ${r.resource}`);
+    expect(required).toContain(`dead-letter sqs:SendMessage arn:aws:sqs:us-east-1:${ACCOUNT}:old-dlq`);
+    expect(required).toContain(`destination sns:Publish arn:aws:sns:us-east-1:${ACCOUNT}:live-failures`);
+    expect(deliveryTargets(fn).map((d) => d.detail)).toEqual(["dead-letter target", "on-failure destination", "dead-letter target of version 3", "on-failure destination of alias live"]);
+    // LR010: the role (no policy) cannot send to either.
+    const lr010 = auditDocument(analyzeDocument(document, loadActionCatalogSync())).findings.filter((f) => f.ruleId === "LR010").map((f) => f.message);
+    expect(lr010.some((m) => m.includes("destination arn:aws:sns:us-east-1:123456789012:live-failures (missing sns:Publish)"))).toBe(true);
+    expect(lr010.some((m) => m.includes("dead-letter target arn:aws:sqs:us-east-1:123456789012:old-dlq (missing sqs:SendMessage)"))).toBe(true);
+  });
+
+  it("a target sent with another role, or an alias's when versions run with different roles: kept, not the function's role's requirement, and said", () => {
+    const { document, warnings } = doc([config("4", "old-role", "old-dlq")], [invokeConfig("live", "live-failures")]);
+    const fn = document.functions[0]!;
+    expect(fn.versions).toEqual([{ version: "4", roleArn: role("old-role") }]);
+    expect(fn.qualifiedDeliveryTargets).toEqual([
+      { kind: "dead-letter", arn: `arn:aws:sqs:us-east-1:${ACCOUNT}:old-dlq`, qualifiers: ["4"], roleArn: role("old-role") },
+      { kind: "on-failure", arn: `arn:aws:sns:us-east-1:${ACCOUNT}:live-failures`, qualifiers: ["live"], roleArn: null },
+    ]);
+    const required = requiredPermissions(fn).map((r) => r.resource);
+    expect(required).not.toContain(`arn:aws:sqs:us-east-1:${ACCOUNT}:old-dlq`);
+    expect(required).not.toContain(`arn:aws:sns:us-east-1:${ACCOUNT}:live-failures`);
+    expect(warnings.filter((w) => w.code === "delivery-role-not-checked").map((w) => w.message)).toEqual([
+      `${fnArn}: the dead-letter target arn:aws:sqs:us-east-1:${ACCOUNT}:old-dlq of version 4 is sent with that version's role ${role("old-role")}, not the function's: no rule checks it, and a generated policy for the function leaves it out`,
+      `${fnArn}: the on-failure destination arn:aws:sns:us-east-1:${ACCOUNT}:live-failures of alias live: which role the alias runs with is not known (versions of the function run with different roles), so no rule checks that it may send there, and a generated policy leaves it out`,
+    ]);
+  });
+
+  it("read back from the canonical document, the same targets", () => {
+    const { document } = doc([config("3", "worker-role", "old-dlq")], [invokeConfig("live", "live-failures"), invokeConfig("prod", "live-failures")]);
+    expect(document.functions[0]!.qualifiedDeliveryTargets?.map((t) => t.qualifiers)).toEqual([["3"], ["live", "prod"]]);
+    const again = normalizeFragments(fragments([{ file: "doc.json", text: serializeCanonicalDocument(document) }])).document;
+    expect(again.functions).toEqual(document.functions);
   });
 });
