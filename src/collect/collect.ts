@@ -5,7 +5,7 @@
  * the manifest then says `partial: true` and why.
  */
 
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { packageVersion } from "../evaluate/locate.js";
 import type { CallContext } from "./aws-call.js";
@@ -59,11 +59,21 @@ function checkResumable(prev: CollectManifest, o: ResolvedOptions, file: string)
   }
 }
 
+/** The out directory's entries; a file there, or one that cannot be read, is the user's to fix (exit 2), said in one line. */
+function outEntries(out: string): string[] {
+  if (!statSync(out).isDirectory()) throw new CollectError("--out names a file, not a folder: choose a new directory", { file: out });
+  try {
+    return readdirSync(out);
+  } catch (e) {
+    throw new CollectError(`cannot read the out directory: ${(e as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : (e as Error).message}`, { file: out, cause: e });
+  }
+}
+
 export async function collect(options: CollectOptions): Promise<CollectResult> {
   const o = resolveOptions(options);
   const manifestPath = join(o.out, MANIFEST_FILE);
   let previous: CollectManifest | null = null;
-  if (existsSync(o.out) && readdirSync(o.out).length > 0) {
+  if (existsSync(o.out) && outEntries(o.out).length > 0) {
     if (!o.resume) {
       throw new CollectError("the out directory is not empty: pass --resume to continue the collection there, or choose a new directory", {
         file: o.out,
@@ -73,7 +83,15 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     if (previous === null) throw new CollectError("cannot resume: the out directory has no manifest.json", { file: o.out });
     checkResumable(previous, o, manifestPath);
   }
-  mkdirSync(o.out, { recursive: true });
+  try {
+    mkdirSync(o.out, { recursive: true });
+  } catch (e) {
+    // A file where a parent folder should be (ENOTDIR), no permission (EACCES), a read-only disk:
+    // the user's to fix, said in one line.
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOTDIR" ? "a part of the path is a file, not a folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : (e as Error).message;
+    throw new CollectError(`cannot create the out directory: ${why}`, { file: o.out, cause: e });
+  }
 
   // Loaded here, not at import: the AWS SDK costs every other command ~0.25 s of startup (aws-call.ts).
   const { ClientPool: Pool } = await import("./clients.js");
