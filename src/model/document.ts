@@ -282,9 +282,17 @@ export interface LambdaFunction {
   resourcePolicy: PolicyDocument | null;
   /**
    * Where each resource-policy statement is written, by index (IaC: the permission resource that
-   * adds it); absent when the input does not say.
+   * adds it; an account export: the get-policy file); absent when the input does not say.
    */
   resourcePolicyStatementSources?: (SourceLocation | null)[];
+  /**
+   * Whose policy each statement of `resourcePolicy` is, by index. The function and each of its
+   * aliases and versions have their own resource policy (GetPolicy with a Qualifier), and
+   * `resourcePolicy` is their union: a statement of alias `live` is removed with
+   * `remove-permission --qualifier live`, at its index in that policy. Absent when every statement
+   * is the function's own (unqualified) policy's, at the same index.
+   */
+  resourcePolicyStatementOrigins?: ResourcePolicyStatementOrigin[];
   functionUrl: FunctionUrl | null;
   tags: { [key: string]: string };
   source: SourceLocation | null;
@@ -295,6 +303,13 @@ export interface LambdaFunction {
 export interface FunctionVersion {
   version: string;
   roleArn: string;
+}
+
+export interface ResourcePolicyStatementOrigin {
+  /** The alias or version whose policy holds the statement; null for the function's own. */
+  qualifier: string | null;
+  /** The statement's index in that policy. */
+  index: number;
 }
 
 export interface QualifiedDeliveryTarget {

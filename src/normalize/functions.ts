@@ -5,7 +5,7 @@
  * is reported, not invented into a half-empty function.
  */
 
-import type { FunctionUrl, LambdaFunction, PolicyDocument, PolicyStatement, QualifiedDeliveryTarget, Trigger, Warning } from "../model/document.js";
+import type { FunctionUrl, LambdaFunction, PolicyDocument, PolicyStatement, QualifiedDeliveryTarget, ResourcePolicyStatementOrigin, SourceLocation, Trigger, Warning } from "../model/document.js";
 import type { FunctionPatch, FunctionVersionRecord } from "../sources/types.js";
 import { canonicalJson } from "./canonical-json.js";
 import { compareStrings } from "./merge.js";
@@ -124,7 +124,7 @@ export function applyPatches(functions: Map<string, LambdaFunction>, patches: re
     byNameRegion.set(key, [...(byNameRegion.get(key) ?? []), fn]);
   }
   const ordered = [...patches].sort((a, b) => compareStrings(fileOf(a) ?? "", fileOf(b) ?? "") || compareStrings(a.path, b.path));
-  const policies = new Map<string, PolicyDocument[]>();
+  const policies = new Map<string, QualifiedPolicy[]>();
   const urls = new Map<string, FunctionUrl[]>();
   for (const patch of ordered) {
     let fn = patch.functionArn ? functions.get(patch.functionArn) : undefined;
@@ -152,7 +152,10 @@ export function applyPatches(functions: Map<string, LambdaFunction>, patches: re
       fn.aliases = [...fn.aliases, patch.qualifier].sort();
     }
     if (p.triggers) fn.triggers = mergeTriggers(fn.triggers, p.triggers);
-    if (p.resourcePolicy) policies.set(fn.arn, [...(policies.get(fn.arn) ?? []), p.resourcePolicy]);
+    if (p.resourcePolicy) {
+      const qualifier = patch.qualifier === "$LATEST" ? null : patch.qualifier;
+      policies.set(fn.arn, [...(policies.get(fn.arn) ?? []), { document: p.resourcePolicy, qualifier, sources: p.resourcePolicyStatementSources ?? null }]);
+    }
     if (p.functionUrl) urls.set(fn.arn, [...(urls.get(fn.arn) ?? []), p.functionUrl]);
     if (p.tags) fn.tags = Object.fromEntries(Object.entries({ ...p.tags, ...fn.tags }).sort(([a], [b]) => compareStrings(a, b)));
     if (p.destinations) {
@@ -167,12 +170,7 @@ export function applyPatches(functions: Map<string, LambdaFunction>, patches: re
       }
     }
   }
-  for (const [arn, docs] of policies) {
-    const fn = functions.get(arn)!;
-    // Statement locations index the function's own statements, which stay first unless duplicates go.
-    if (fn.resourcePolicyStatementSources && new Set(fn.resourcePolicy?.Statement.map((s) => canonicalJson(s))).size !== (fn.resourcePolicy?.Statement.length ?? 0)) delete fn.resourcePolicyStatementSources;
-    fn.resourcePolicy = mergePolicies(docs, fn.resourcePolicy);
-  }
+  for (const [arn, docs] of policies) mergePolicies(functions.get(arn)!, docs);
   for (const [arn, list] of urls) functions.get(arn)!.functionUrl = pickUrl([...list, ...(functions.get(arn)!.functionUrl ? [functions.get(arn)!.functionUrl!] : [])]);
 }
 
@@ -182,26 +180,40 @@ function mergeTriggers(a: Trigger[], b: Trigger[]): Trigger[] {
   return [...byKey.values()].sort((x, y) => compareStrings(x.eventSourceArn ?? "", y.eventSourceArn ?? "") || compareStrings(x.uuid ?? "", y.uuid ?? ""));
 }
 
+/** A resource policy read from a file: the function's own (qualifier null) or an alias's or version's. */
+interface QualifiedPolicy {
+  document: PolicyDocument;
+  qualifier: string | null;
+  sources: (SourceLocation | null)[] | null;
+}
+
 /**
  * A function and its aliases each have a resource policy: the union of their statements is what
- * can invoke the function in some form (the view a reviewer needs). Duplicates are removed.
+ * can invoke the function in some form (the view a reviewer needs). Duplicates are removed, the
+ * first kept. Each statement keeps where it came from: whose policy and at which index
+ * (`resourcePolicyStatementOrigins`, so a finding names `live`'s Statement[0], not the union's
+ * Statement[1]) and its file (`resourcePolicyStatementSources`).
  */
-function mergePolicies(docs: PolicyDocument[], existing: PolicyDocument | null): PolicyDocument {
-  const all = existing ? [existing, ...docs] : docs;
-  if (all.length === 1) return all[0]!;
+function mergePolicies(fn: LambdaFunction, docs: QualifiedPolicy[]): void {
+  const entries: Array<{ statement: PolicyStatement; origin: ResourcePolicyStatementOrigin; source: SourceLocation | null }> = [];
+  const own = fn.resourcePolicy;
+  own?.Statement.forEach((statement, i) =>
+    entries.push({ statement, origin: fn.resourcePolicyStatementOrigins?.[i] ?? { qualifier: null, index: i }, source: fn.resourcePolicyStatementSources?.[i] ?? null }),
+  );
+  for (const d of docs) d.document.Statement.forEach((statement, i) => entries.push({ statement, origin: { qualifier: d.qualifier, index: i }, source: d.sources?.[i] ?? null }));
   const seen = new Set<string>();
-  const statements: PolicyStatement[] = [];
-  for (const d of all) {
-    for (const s of d.Statement) {
-      const key = canonicalJson(s);
-      if (!seen.has(key)) {
-        seen.add(key);
-        statements.push(s);
-      }
-    }
-  }
-  const first = all[0]!;
-  return { ...(first.Version ? { Version: first.Version } : {}), ...(first.Id ? { Id: first.Id } : {}), Statement: statements };
+  const kept = entries.filter((e) => {
+    const key = canonicalJson(e.statement);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const first = own ?? docs[0]!.document;
+  fn.resourcePolicy = { ...(first.Version ? { Version: first.Version } : {}), ...(first.Id ? { Id: first.Id } : {}), Statement: kept.map((e) => e.statement) };
+  if (kept.some((e, i) => e.origin.qualifier !== null || e.origin.index !== i)) fn.resourcePolicyStatementOrigins = kept.map((e) => e.origin);
+  else delete fn.resourcePolicyStatementOrigins;
+  if (kept.some((e) => e.source !== null)) fn.resourcePolicyStatementSources = kept.map((e) => e.source);
+  else delete fn.resourcePolicyStatementSources;
 }
 
 /** One URL per function in the model: the public one (NONE) if any qualifier has it, else the unqualified one. */

@@ -48,7 +48,7 @@ export interface FunctionPatch {
   region: string | null;
   /** The qualifier (alias or version) when the data came from a qualified ARN. */
   qualifier: string | null;
-  patch: Partial<Pick<LambdaFunction, "resourcePolicy" | "functionUrl" | "tags" | "destinations">> & {
+  patch: Partial<Pick<LambdaFunction, "resourcePolicy" | "resourcePolicyStatementSources" | "functionUrl" | "tags" | "destinations">> & {
     triggers?: LambdaFunction["triggers"];
   };
   /** JSON path of the record in its file, for warnings when the target function is unknown. */

@@ -249,7 +249,10 @@ describe("normalize: encodings in a folder", () => {
     });
     const a = (await normalize([plain])).document;
     const b = (await normalize([encoded])).document;
-    expect(b.functions).toEqual(a.functions.map((f) => ({ ...f, source: f.source && { ...f.source, file: f.source.file.replace(plain, encoded) } })));
+    const moved = (l: { file: string } | null) => l && { ...l, file: l.file.replace(plain, encoded) };
+    expect(b.functions).toEqual(
+      a.functions.map((f) => ({ ...f, source: moved(f.source), ...(f.resourcePolicyStatementSources ? { resourcePolicyStatementSources: f.resourcePolicyStatementSources.map(moved) } : {}) })),
+    );
     expect(b.roles.map((r) => [r.arn, r.functions, r.facts.allowedActionCount])).toEqual(a.roles.map((r) => [r.arn, r.functions, r.facts.allowedActionCount]));
     expect(b.meta.warnings).toEqual([]);
   });
@@ -367,5 +370,48 @@ describe("normalize: aliases' and published versions' dead-letter targets and de
     expect(document.functions[0]!.qualifiedDeliveryTargets?.map((t) => t.qualifiers)).toEqual([["3"], ["live", "prod"]]);
     const again = normalizeFragments(fragments([{ file: "doc.json", text: serializeCanonicalDocument(document) }])).document;
     expect(again.functions).toEqual(document.functions);
+  });
+});
+
+describe("normalize: a function's and its aliases' resource policies, merged", () => {
+  // Found by the collect sweep: alias live's public statement was reported as "Statement[1]" of the
+  // function, with no alias, where it is Statement[0] of get-policy/api%3Alive.json.
+  const ACCOUNT = "123456789012";
+  const fnArn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:api`;
+  const statement = (sid: string, resource: string, principal: unknown) => ({ Sid: sid, Effect: "Allow", Principal: principal, Action: "lambda:InvokeFunction", Resource: resource });
+  const getPolicy = (name: string, statements: unknown[]) => ({ file: `c/lambda/us-east-1/get-policy/${name}.json`, text: JSON.stringify({ Policy: JSON.stringify({ Version: "2012-10-17", Id: "default", Statement: statements }), RevisionId: "r" }) });
+  const files = [
+    { file: "c/lambda/us-east-1/list-functions.json", text: JSON.stringify({ Functions: [{ FunctionName: "api", FunctionArn: fnArn, Role: `arn:aws:iam::${ACCOUNT}:role/r`, Runtime: "python3.12", Version: "$LATEST" }] }) },
+    getPolicy("api", [statement("own", fnArn, { Service: "apigateway.amazonaws.com" })]),
+    getPolicy("api%3Alive", [statement("live-any", `${fnArn}:live`, "*")]),
+    getPolicy("api%3A1", [statement("v1-s3", `${fnArn}:1`, { Service: "s3.amazonaws.com" }), statement("v1-b", `${fnArn}:1`, { Service: "sns.amazonaws.com" })]),
+  ];
+
+  it("keeps whose policy each statement is, its index there, and its file", () => {
+    const { document } = normalizeFragments(fragments(files));
+    const fn = document.functions[0]!;
+    // In the order of the files (api%3A1.json, api%3Alive.json, api.json).
+    expect(fn.resourcePolicy!.Statement.map((s) => s.Sid)).toEqual(["v1-s3", "v1-b", "live-any", "own"]);
+    expect(fn.resourcePolicyStatementOrigins).toEqual([
+      { qualifier: "1", index: 0 },
+      { qualifier: "1", index: 1 },
+      { qualifier: "live", index: 0 },
+      { qualifier: null, index: 0 },
+    ]);
+    expect(fn.resourcePolicyStatementSources?.[2]).toEqual({ file: "c/lambda/us-east-1/get-policy/api%3Alive.json", line: null, address: "Policy.Statement[0]" });
+    // Read back as an input: the same.
+    const again = normalizeFragments(fragments([{ file: "doc.json", text: serializeCanonicalDocument(document) }])).document;
+    expect(again.functions).toEqual(document.functions);
+    // LR012 names the alias and the index remove-permission --qualifier live takes.
+    const lr012 = auditDocument(analyzeDocument(document, loadActionCatalogSync())).findings.filter((f) => f.ruleId === "LR012" && f.evidence.sid === "live-any");
+    expect(lr012.map((f) => [f.message, f.evidence.qualifier, f.evidence.statementIndexInPolicy])).toEqual([
+      ['Function api: resource policy of alias live, Statement[0] (live-any) lets anyone invoke the function (Principal "*" without a source condition)', "live", 0],
+    ]);
+  });
+
+  it("the function's own policy alone: no origins to record", () => {
+    const fn = normalizeFragments(fragments(files.slice(0, 2))).document.functions[0]!;
+    expect(fn.resourcePolicyStatementOrigins).toBeUndefined();
+    expect(fn.resourcePolicyStatementSources).toEqual([{ file: "c/lambda/us-east-1/get-policy/api.json", line: null, address: "Policy.Statement[0]" }]);
   });
 });
