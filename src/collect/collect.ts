@@ -37,6 +37,21 @@ function requestedRegions(o: ResolvedOptions): CollectManifest["options"]["regio
   return o.regions === undefined ? "default" : o.regions;
 }
 
+/**
+ * Node's socket, DNS and TLS error codes (and the SDK's timeout): AWS was never reached, so the
+ * credentials are not what failed.
+ */
+const NETWORK_ERROR = /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|EPIPE|TimeoutError|RequestTimeout|CERT_.*|UNABLE_TO_.*|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_.*)$/;
+
+/** What to check when sts:GetCallerIdentity failed: the endpoint or network when AWS was not reached, else the credentials. */
+function identityHint(code: string | null, o: ResolvedOptions): string {
+  const endpoint = o.endpoint ?? process.env.AWS_ENDPOINT_URL_STS ?? process.env.AWS_ENDPOINT_URL;
+  if (code !== null && NETWORK_ERROR.test(code)) return endpoint ? `check the endpoint ${endpoint} and the network` : "check the network (DNS, proxy, firewall)";
+  // An answer that is not AWS's: something else listens there.
+  if (code === "UnparseableResponse") return endpoint ? `check the endpoint ${endpoint}` : "check the network (a proxy answering instead of AWS?)";
+  return `check the credentials${o.profile ? ` of profile ${o.profile}` : ""}`;
+}
+
 /** Resume only with the options the collection was started with: other options mean other files. */
 function checkResumable(prev: CollectManifest, o: ResolvedOptions, file: string): void {
   const now = {
@@ -176,10 +191,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     );
     if (!identity.data) {
       save(false);
-      throw new CollectError(
-        `cannot identify the account (${identity.call.errorCode}: ${identity.call.errorMessage}); check the credentials${o.profile ? ` of profile ${o.profile}` : ""}`,
-        { file: manifestPath },
-      );
+      throw new CollectError(`cannot identify the account (${identity.call.errorCode}: ${identity.call.errorMessage}); ${identityHint(identity.call.errorCode, o)}`, {
+        file: manifestPath,
+      });
     }
     account = { id: identity.data.id, arn: identity.data.arn, partition: identity.data.arn.split(":")[1] ?? "aws" };
     if (previous?.account && previous.account.id !== account.id) {

@@ -3,6 +3,7 @@
  * collected, then read back by the source readers, normalised and audited.
  */
 
+import { createServer, type AddressInfo } from "node:net";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -439,6 +440,24 @@ describe("SDK configuration", () => {
         if (saved[k] === undefined) delete process.env[k];
         else process.env[k] = saved[k];
       }
+    }
+  });
+
+  it("an endpoint that cannot be reached is blamed on the endpoint or network, not the credentials", async () => {
+    // Found by the collect sweep: ECONNREFUSED / ENOTFOUND said "check the credentials".
+    const closed = await new Promise<number>((ok) => {
+      const server = createServer().listen(0, "127.0.0.1", () => {
+        const port = (server.address() as AddressInfo).port;
+        server.close(() => ok(port));
+      });
+    });
+    for (const [endpoint, code] of [
+      [`http://127.0.0.1:${closed}`, "ECONNREFUSED"],
+      ["http://leastrole-test.invalid", "ENOTFOUND|EAI_AGAIN"],
+    ] as const) {
+      const error = await collect({ out: outDir(), endpoint, credentials: TEST_CREDENTIALS, regions: ["us-east-1"], maxAttempts: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CollectError);
+      expect(String(error)).toMatch(new RegExp(`cannot identify the account \\((${code}): .*\\); check the endpoint ${endpoint.replace(/\./g, "\\.")} and the network$`));
     }
   });
 
