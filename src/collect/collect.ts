@@ -45,11 +45,22 @@ const NETWORK_ERROR = /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|ENOTFOUND|EAI_AGAI
 
 /** What to check when sts:GetCallerIdentity failed: the endpoint or network when AWS was not reached, else the credentials. */
 function identityHint(code: string | null, o: ResolvedOptions): string {
-  const endpoint = o.endpoint ?? process.env.AWS_ENDPOINT_URL_STS ?? process.env.AWS_ENDPOINT_URL;
+  const endpoint = o.endpoint ?? process.env.AWS_ENDPOINT_URL_STS ?? configuredEndpoint(o);
   if (code !== null && NETWORK_ERROR.test(code)) return endpoint ? `check the endpoint ${endpoint} and the network` : "check the network (DNS, proxy, firewall)";
   // An answer that is not AWS's: something else listens there.
   if (code === "UnparseableResponse") return endpoint ? `check the endpoint ${endpoint}` : "check the network (a proxy answering instead of AWS?)";
   return `check the credentials${o.profile ? ` of profile ${o.profile}` : ""}`;
+}
+
+/**
+ * The endpoint the collection read from, for the manifest: --endpoint, else AWS_ENDPOINT_URL, which
+ * the SDK honours unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is set (a collection of an emulator
+ * must not pass for one of AWS). Null: the SDK's own endpoints.
+ */
+function configuredEndpoint(o: ResolvedOptions): string | null {
+  if (o.endpoint !== undefined) return o.endpoint;
+  if (process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === "true") return null;
+  return process.env.AWS_ENDPOINT_URL || null;
 }
 
 /** Resume only with the options the collection was started with: other options mean other files. */
@@ -153,7 +164,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         accessAnalyzer: o.accessAnalyzer,
         cloudtrail: describeCloudTrail(o.cloudtrail),
         window: o.window ? { start: o.window.start.toISOString(), end: o.window.end.toISOString() } : null,
-        endpoint: o.endpoint ?? null,
+        endpoint: configuredEndpoint(o),
       },
       transformations: {
         iamPolicyDocuments: "decoded-to-objects",
