@@ -40,6 +40,7 @@ export {
   validateCanonicalDocument,
   serializeCanonicalDocument,
   writeCanonicalDocument,
+  type CollectedFunctionLists,
   type NormalizeOptions,
   type NormalizeResult,
   type ValidationResult,

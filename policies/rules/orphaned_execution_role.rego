@@ -3,10 +3,15 @@
 # description: |
 #   A role that trusts Lambda is the execution role of no function in the inputs. Leftover roles
 #   keep their permissions, can be passed to a new function by anyone with iam:PassRole, and are
-#   rarely reviewed. Reported only when the inputs include functions of the role's account (so the
-#   role is not merely outside the exported region or account). Severity low; medium when the
-#   role can write outside its own logs and traces, or manage permissions; high when it has a
-#   privilege-escalation path.
+#   rarely reviewed. IAM is global and Lambda regional, so the rule looks at which regions' function
+#   lists the inputs hold (accounts[].functionCoverage). When every region of the account was read
+#   (`collect --regions all`, every ListFunctions succeeded): severity low; medium when the role can
+#   write outside its own logs and traces, or manage permissions; high when it has a
+#   privilege-escalation path. When only some regions were read, a function in another may use the
+#   role: reported at low severity, saying so, and not at all when the role was last used in a
+#   region that was not read (IAM's RoleLastUsed). Silent for an account whose function lists are
+#   not in the inputs. In templates (placeholder account IDs), reported when the inputs define
+#   functions of the same account.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html
 #     description: Deleting roles or instance profiles
@@ -18,25 +23,75 @@
 #   severity: low
 #   category: hygiene
 #   remediation: |
-#     Delete the role if nothing uses it (check its last-used date), or remove its permissions.
+#     Check that no function in any region uses the role (its last-used date and region; `collect
+#     --regions all`), then delete it, or remove its permissions.
 package leastrole.rules.orphaned_execution_role
 
 import data.leastrole.lib.analysis
 
-# Accounts for which the inputs list functions: only there is "no function uses it" meaningful.
+# Accounts of the inputs' functions: in templates (whose account IDs are placeholders, with no
+# entry in `accounts`) "no function uses it" means "none of the template's functions".
 accounts_with_functions := {fn.accountId | some fn in input.functions}
+
+coverage(role) := c if {
+	some a in input.accounts
+	a.accountId == role.accountId
+	c := a.functionCoverage
+}
+
+account_known(role) if {
+	some a in input.accounts
+	a.accountId == role.accountId
+}
+
+# Every region of the account was read, and no function in any uses the role.
+judgement(role) := {
+	"severity": severity(role),
+	"what": "no function in any region of the account uses it",
+	"regions": coverage(role).regions,
+	"allRegions": true,
+} if coverage(role).complete
+
+# Some regions were read: a function in another may use the role. Low whatever it grants, and
+# silent when IAM saw the role used in a region that was not read (a function there, most likely).
+judgement(role) := {
+	"severity": "low",
+	"what": sprintf("no function in the regions read (%s) uses it; the account's other regions were not read (collect --regions all), and a function there may use it", [concat(", ", c.regions)]),
+	"regions": c.regions,
+	"allRegions": false,
+} if {
+	c := coverage(role)
+	not c.complete
+	count(c.regions) > 0
+	not used_where_not_read(role, c)
+}
+
+judgement(role) := {
+	"severity": severity(role),
+	"what": "no function in the inputs uses it",
+	"regions": [],
+	"allRegions": false,
+} if {
+	not account_known(role)
+	role.accountId in accounts_with_functions
+}
+
+used_where_not_read(role, c) if {
+	is_string(role.lastUsed.region)
+	not role.lastUsed.region in c.regions
+}
 
 findings := [finding |
 	some role in input.roles
 	role.trustsLambda
 	count(role.functions) == 0
-	role.accountId in accounts_with_functions
+	j := judgement(role)
 	s := role.analysis.summary
 	finding := {
 		"resource": analysis.role_resource(role),
-		"severity": severity(role),
-		"message": sprintf("Role %s trusts Lambda but no function in the inputs uses it; it grants %d actions across %d services%s", [
-			role.name, s.actionCount, service_count(role, s), last_used(role),
+		"severity": j.severity,
+		"message": sprintf("Role %s trusts Lambda but %s; it grants %d actions across %d services%s", [
+			role.name, j.what, s.actionCount, service_count(role, s), last_used(role),
 		]),
 		"evidence": {
 			"services": s.services,
@@ -46,6 +101,8 @@ findings := [finding |
 			"permissionsManagementActionCount": s.permissionsManagementActionCount,
 			"escalationPaths": [p.id | some p in role.analysis.escalationPaths],
 			"lastUsed": role.lastUsed,
+			"functionRegionsRead": j.regions,
+			"allRegionsRead": j.allRegions,
 		},
 	}
 ]
@@ -69,7 +126,10 @@ severity(role) := "high" if {
 
 # An else chain, not two rules with `not`: `lastUsed` may be null, and a reference through null
 # must fall through to the default rather than leave the message undefined.
-last_used(role) := sprintf(" (last used %s)", [role.lastUsed.date]) if {
+last_used(role) := sprintf(" (last used %s in %s)", [role.lastUsed.date, role.lastUsed.region]) if {
+	is_string(role.lastUsed.date)
+	is_string(role.lastUsed.region)
+} else := sprintf(" (last used %s)", [role.lastUsed.date]) if {
 	is_string(role.lastUsed.date)
 } else := " (never used, or last use not recorded)"
 

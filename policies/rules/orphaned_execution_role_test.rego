@@ -11,53 +11,102 @@ role(over) := object.union({
 
 fns := [{"arn": "arn:aws:lambda:us-east-1:123456789012:function:other", "accountId": "123456789012"}]
 
+# Every region of the account read (collect --regions all), or only some.
+all_read := [{"accountId": "123456789012", "functionCoverage": {"regions": ["eu-west-1", "us-east-1"], "complete": true}}]
+
+us_read := [{"accountId": "123456789012", "functionCoverage": {"regions": ["us-east-1"], "complete": false}}]
+
 test_unused_lambda_role_is_reported if {
-	fs := orphaned_execution_role.findings with input as {"roles": [role({})], "functions": fns}
+	fs := orphaned_execution_role.findings with input as {"roles": [role({})], "functions": fns, "accounts": all_read}
 	count(fs) == 1
 	some f in fs
 	f.severity == "low"
-	f.message == "Role old trusts Lambda but no function in the inputs uses it; it grants 10 actions across 1 services (never used, or last use not recorded)"
+	f.message == "Role old trusts Lambda but no function in any region of the account uses it; it grants 10 actions across 1 services (never used, or last use not recorded)"
+	f.evidence.allRegionsRead == true
+	f.evidence.functionRegionsRead == ["eu-west-1", "us-east-1"]
 }
 
 test_last_used_in_message if {
-	some f in orphaned_execution_role.findings with input as {"roles": [role({"lastUsed": {"date": "2025-03-01T00:00:00Z", "region": "us-east-1"}})], "functions": fns}
-	endswith(f.message, "(last used 2025-03-01T00:00:00Z)")
+	some f in orphaned_execution_role.findings with input as {"roles": [role({"lastUsed": {"date": "2025-03-01T00:00:00Z", "region": "us-east-1"}})], "functions": fns, "accounts": all_read}
+	endswith(f.message, "(last used 2025-03-01T00:00:00Z in us-east-1)")
 }
 
 test_write_raises_to_medium_and_paths_to_high if {
-	some f in orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary(["s3"], 0), "escalationPaths": []}})], "functions": fns}
+	some f in orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary(["s3"], 0), "escalationPaths": []}})], "functions": fns, "accounts": all_read}
 	f.severity == "medium"
-	some g in orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary([], 0), "escalationPaths": [{"id": "iam-put-role-policy"}]}})], "functions": fns}
+	some g in orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary([], 0), "escalationPaths": [{"id": "iam-put-role-policy"}]}})], "functions": fns, "accounts": all_read}
 	g.severity == "high"
 	g.evidence.escalationPaths == ["iam-put-role-policy"]
 }
 
 test_used_role_is_not_reported if {
-	count(orphaned_execution_role.findings) == 0 with input as {"roles": [role({"functions": ["arn:aws:lambda:us-east-1:123456789012:function:other"]})], "functions": fns}
+	count(orphaned_execution_role.findings) == 0 with input as {"roles": [role({"functions": ["arn:aws:lambda:us-east-1:123456789012:function:other"]})], "functions": fns, "accounts": all_read}
 }
 
 test_role_not_trusting_lambda_is_not_reported if {
-	count(orphaned_execution_role.findings) == 0 with input as {"roles": [role({"trustsLambda": false})], "functions": fns}
+	count(orphaned_execution_role.findings) == 0 with input as {"roles": [role({"trustsLambda": false})], "functions": fns, "accounts": all_read}
 }
 
 test_account_without_function_data_is_not_reported if {
 	# Only IAM data for this account: "no function uses it" cannot be known.
-	count(orphaned_execution_role.findings) == 0 with input as {"roles": [role({})], "functions": []}
+	count(orphaned_execution_role.findings) == 0 with input as {"roles": [role({})], "functions": [], "accounts": [{"accountId": "123456789012", "functionCoverage": {"regions": [], "complete": false}}]}
+	# Functions of the account, but from no region's whole list (get-function files): nor here.
+	count(orphaned_execution_role.findings) == 0 with input as {"roles": [role({})], "functions": fns, "accounts": [{"accountId": "123456789012", "functionCoverage": {"regions": [], "complete": false}}]}
+	# A document made before the coverage was recorded.
+	count(orphaned_execution_role.findings) == 0 with input as {"roles": [role({})], "functions": fns, "accounts": [{"accountId": "123456789012"}]}
+}
+
+test_some_regions_read_is_low_and_says_so if {
+	# Found by the collect sweep: a one-region collect called every role of the other regions'
+	# functions orphaned (high, "delete the role").
+	fs := orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary(["s3"], 1), "escalationPaths": [{"id": "iam-put-role-policy"}]}})], "functions": fns, "accounts": us_read}
+	count(fs) == 1
+	some f in fs
+	f.severity == "low"
+	f.message == "Role old trusts Lambda but no function in the regions read (us-east-1) uses it; the account's other regions were not read (collect --regions all), and a function there may use it; it grants 10 actions across 1 services (never used, or last use not recorded)"
+	f.evidence.allRegionsRead == false
+	f.evidence.functionRegionsRead == ["us-east-1"]
+}
+
+test_last_used_in_a_region_not_read_is_not_reported if {
+	# RoleLastUsed: the role ran in eu-west-1, whose functions the inputs do not list.
+	count(orphaned_execution_role.findings) == 0 with input as {"roles": [role({"lastUsed": {"date": "2025-03-01T00:00:00Z", "region": "eu-west-1"}})], "functions": fns, "accounts": us_read}
+	# Last used in a region read, where no function uses it now: reported (low).
+	some f in orphaned_execution_role.findings with input as {"roles": [role({"lastUsed": {"date": "2025-03-01T00:00:00Z", "region": "us-east-1"}})], "functions": fns, "accounts": us_read}
+	f.severity == "low"
+	# Every region read: RoleLastUsed does not hide it (a function used it once, none does now).
+	some g in orphaned_execution_role.findings with input as {"roles": [role({"lastUsed": {"date": "2025-03-01T00:00:00Z", "region": "eu-west-1"}})], "functions": fns, "accounts": all_read}
+	endswith(g.message, "(last used 2025-03-01T00:00:00Z in eu-west-1)")
+}
+
+test_an_empty_region_read_counts if {
+	# An account with no function at all, every region read (its lists were empty): orphaned.
+	some f in orphaned_execution_role.findings with input as {"roles": [role({})], "functions": [], "accounts": all_read}
+	f.evidence.allRegionsRead == true
+}
+
+test_templates_use_the_inputs_functions if {
+	# Template account IDs are placeholders (no entry in accounts): the template's functions are what it defines.
+	tpl := object.union(role({}), {"arn": "arn:aws:iam::unknown:role/old", "accountId": "unknown"})
+	some f in orphaned_execution_role.findings with input as {"roles": [tpl], "functions": [{"arn": "arn:aws:lambda:us-east-1:unknown:function:f", "accountId": "unknown"}], "accounts": []}
+	f.message == "Role old trusts Lambda but no function in the inputs uses it; it grants 10 actions across 1 services (never used, or last use not recorded)"
+	count(orphaned_execution_role.findings) == 0 with input as {"roles": [tpl], "functions": [], "accounts": []}
 }
 
 test_log_writes_alone_stay_low if {
-	some f in orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary(["logs", "xray"], 0), "escalationPaths": []}})], "functions": fns}
+	some f in orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary(["logs", "xray"], 0), "escalationPaths": []}})], "functions": fns, "accounts": all_read}
 	f.severity == "low"
 }
 
 test_permissions_management_is_medium if {
-	some f in orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary([], 2), "escalationPaths": []}})], "functions": fns}
+	some f in orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary([], 2), "escalationPaths": []}})], "functions": fns, "accounts": all_read}
 	f.severity == "medium"
 }
 
 test_service_count_comes_from_the_uncapped_facts if {
 	findings := orphaned_execution_role.findings with input as {
 		"functions": [{"arn": "arn:aws:lambda:us-east-1:123456789012:function:f", "accountId": "123456789012"}],
+		"accounts": all_read,
 		"roles": [{
 			"arn": "arn:aws:iam::123456789012:role/admin", "name": "admin", "accountId": "123456789012",
 			"trustsLambda": true, "functions": [], "lastUsed": null,

@@ -24,7 +24,8 @@
 #   severity: high
 #   category: exposure
 #   remediation: |
-#     Remove the statement (`aws lambda remove-permission --statement-id …`) or add a condition
+#     Remove the statement (`aws lambda remove-permission --statement-id …`, with `--qualifier` for
+#     an alias's or version's policy) or add a condition
 #     naming the source (`aws:SourceArn`, `aws:SourceAccount`, `aws:PrincipalOrgID`); use AuthType
 #     AWS_IAM for function URLs, or put the function behind API Gateway with an authorizer.
 package leastrole.rules.public_function
@@ -49,13 +50,16 @@ statement_findings := [finding |
 	grant(st)
 	not url_statement_of_public_url(fn, st)
 	some issue in issues(st, fn)
+	origin := statement_origin(fn, index)
 	finding := {
 		"resource": analysis.function_resource(fn),
-		"detail": sprintf("statement:%d:%s", [index, issue.kind]),
+		"detail": statement_detail(origin, index, issue.kind),
 		"severity": issue.severity,
-		"message": sprintf("Function %s: resource policy Statement[%d]%s %s", [fn.name, index, sid_note(st), issue.message]),
+		"message": sprintf("Function %s: %s Statement[%d]%s %s", [fn.name, policy_name(origin), origin.index, sid_note(st), issue.message]),
 		"evidence": {
 			"statementIndex": index,
+			"qualifier": origin.qualifier,
+			"statementIndexInPolicy": origin.index,
 			"sid": object.get(st, "Sid", null),
 			"principal": object.get(st, "Principal", null),
 			"actions": object.get(st, "Action", []),
@@ -75,6 +79,25 @@ url_findings := [finding |
 		"evidence": {"url": fn.functionUrl.url, "qualifier": fn.functionUrl.qualifier},
 	}
 ]
+
+# Whose policy the statement is (the function's, or an alias's or version's: each has its own, and
+# the document's is their union), and its index there: what `remove-permission --qualifier` takes.
+statement_origin(fn, index) := fn.resourcePolicyStatementOrigins[index] if {
+	is_array(fn.resourcePolicyStatementOrigins)
+} else := {"qualifier": null, "index": index}
+
+policy_name(origin) := sprintf("resource policy of version %s,", [origin.qualifier]) if {
+	is_string(origin.qualifier)
+	regex.match(`^[0-9]+$`, origin.qualifier)
+} else := sprintf("resource policy of alias %s,", [origin.qualifier]) if {
+	is_string(origin.qualifier)
+} else := "resource policy"
+
+# The function's own statements keep the union's index (their fingerprints do not change); an
+# alias's or version's are named by qualifier and their own index, which other policies do not shift.
+statement_detail(origin, index, kind) := sprintf("statement:%s:%d:%s", [origin.qualifier, origin.index, kind]) if {
+	is_string(origin.qualifier)
+} else := sprintf("statement:%d:%s", [index, kind])
 
 # A statement whose aws:CurrentTime window closed before the document's reference instant grants
 # nothing (the analysis lists them; a document without the list closes none).

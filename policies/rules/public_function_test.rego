@@ -201,3 +201,25 @@ test_a_statement_whose_time_window_has_closed_is_skipped if {
 	some f in fs
 	f.detail == "statement:1:public"
 }
+
+test_a_statement_of_an_alias_policy_is_named_by_its_alias_and_own_index if {
+	# Found by the collect sweep: alias live's public statement was reported as "Statement[1]" of the
+	# function (the union's index), with no alias: remove-permission needs --qualifier live and index 0.
+	stmts := [allow({"Service": ["s3.amazonaws.com"]}, ["lambda:InvokeFunction"], {"ArnLike": {"aws:SourceArn": ["arn:aws:s3:::b"]}, "StringEquals": {"aws:SourceAccount": ["123456789012"]}}), object.union(allow("*", ["lambda:InvokeFunction"], {}), {"Sid": "live-any"}), allow("*", ["lambda:InvokeFunction"], {})]
+	f0 := object.union(fn(stmts, null), {"resourcePolicyStatementOrigins": [{"qualifier": null, "index": 0}, {"qualifier": "live", "index": 0}, {"qualifier": "3", "index": 0}]})
+	fs := public_function.findings with input as {"functions": [f0]}
+	count(fs) == 2
+	some f in fs
+	f.evidence.statementIndex == 1
+	f.message == "Function api: resource policy of alias live, Statement[0] (live-any) lets anyone invoke the function (Principal \"*\" without a source condition)"
+	f.evidence.qualifier == "live"
+	f.evidence.statementIndexInPolicy == 0
+	f.detail == "statement:live:0:public"
+	some g in fs
+	g.evidence.statementIndex == 2
+	startswith(g.message, "Function api: resource policy of version 3, Statement[0] lets anyone")
+	# The function's own statements: as before.
+	some h in public_function.findings with input as {"functions": [fn([allow("*", ["lambda:InvokeFunction"], {})], null)]}
+	h.evidence.qualifier == null
+	h.evidence.statementIndexInPolicy == 0
+}

@@ -207,6 +207,14 @@ export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
     const d = destinationPermission(dest);
     if (d) out.push({ purpose: "destination", subject: dest, action: d.action, resource: d.resource, essential: true });
   }
+  // The aliases' and versions' own DLQs and destinations that run with this role: Lambda sends
+  // their failed events with it as well (a target sent with another role is that role's, and the
+  // normaliser warns that it is not checked).
+  for (const t of fn.qualifiedDeliveryTargets ?? []) {
+    if (t.roleArn !== fn.roleArn) continue;
+    const d = destinationPermission(t.arn);
+    if (d) out.push({ purpose: t.kind === "dead-letter" ? "dead-letter" : "destination", subject: t.arn, action: d.action, resource: d.resource, essential: true });
+  }
   if (fn.kmsKeyArn && fn.environmentVariableNames.length > 0) {
     out.push({ purpose: "environment-kms", subject: fn.kmsKeyArn, action: "kms:Decrypt", resource: fn.kmsKeyArn, essential: true });
   }

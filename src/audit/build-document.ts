@@ -6,10 +6,11 @@
 
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { analyzeIdentities, startCompletion, type AnalysisCompletion, type AnalysisDraft } from "../analysis/index.js";
 import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument, Warning } from "../model/document.js";
-import { defaultFactsFunction, normalizeFragments, type NormalizeOptions } from "../normalize/index.js";
+import { defaultFactsFunction, normalizeFragments, type CollectedFunctionLists, type NormalizeOptions } from "../normalize/index.js";
 import { readSourceBytes } from "../sources/index.js";
 import { syntheticAccountFor, type IacReadOptions } from "../sources/cloudformation/index.js";
 import type { SourceFragment } from "../sources/types.js";
@@ -185,11 +186,14 @@ async function buildFrom(
   // A collection that did not complete makes the document partial, whatever was read; the newest
   // collection's end is the document's reference instant when nothing more precise gives one.
   let collectedAt: string | undefined;
+  const collections: CollectedFunctionLists[] = [];
   for (const file of routed.manifests) {
     try {
-      const m = JSON.parse(await readFile(file, "utf8")) as { partial?: boolean; reasons?: string[]; finishedAt?: string };
+      const m = JSON.parse(await readFile(file, "utf8")) as ManifestView;
       if (m.partial) for (const reason of m.reasons?.length ? m.reasons : ["some calls failed"]) read.warnings.push({ code: "collection-partial", severity: "error", file, message: `the collection is incomplete: ${reason}` });
       if (typeof m.finishedAt === "string" && !Number.isNaN(Date.parse(m.finishedAt)) && (collectedAt === undefined || m.finishedAt > collectedAt)) collectedAt = m.finishedAt;
+      const lists = functionListsOf(m, file);
+      if (lists) collections.push(lists);
     } catch (e) {
       read.warnings.push({ code: "unreadable-file", severity: "error", file, message: `cannot read the collect manifest: ${(e as Error).message}` });
     }
@@ -198,6 +202,7 @@ async function buildFrom(
   t = startStage();
   const normalizeOptions: NormalizeOptions = options.asOf ? { asOf: options.asOf } : {};
   if (collectedAt !== undefined) normalizeOptions.collectedAt = collectedAt;
+  if (collections.length > 0) normalizeOptions.collections = collections;
   // The IAM facts are computed inside the normaliser: timed apart by wrapping the same default
   // facts function the normaliser would use (only when timings are asked for).
   let factsMs = 0;
@@ -319,4 +324,36 @@ function pendingOf(document: CanonicalDocument, completion: AnalysisCompletion, 
     finish,
     finishingMs: () => spent,
   };
+}
+
+/** What the audit reads of a collect manifest (src/collect/manifest.ts), every field checked before use. */
+interface ManifestView {
+  partial?: boolean;
+  reasons?: string[];
+  finishedAt?: string;
+  account?: { id?: unknown } | null;
+  options?: { regionsRequested?: unknown; regions?: unknown };
+  calls?: unknown;
+}
+
+/**
+ * The function lists a collection holds: per region whose lambda:ListFunctions succeeded, the file
+ * it wrote; and whether the regions read were every enabled one (`--regions all`, and
+ * account:ListRegions answered: when it fails collect reads only its home region). Null when the
+ * manifest does not say which account it is of.
+ */
+function functionListsOf(m: ManifestView, file: string): CollectedFunctionLists | null {
+  const accountId = m.account?.id;
+  if (typeof accountId !== "string" || !Array.isArray(m.calls)) return null;
+  const calls = m.calls.filter((c): c is { operation: string; service: string; region: string; status: string; files?: unknown } => typeof c === "object" && c !== null);
+  const regions = Array.isArray(m.options?.regions) ? m.options.regions.filter((r): r is string => typeof r === "string") : [];
+  const enabledListed = calls.some((c) => c.service === "account" && c.operation === "ListRegions" && c.status === "ok");
+  const lists: CollectedFunctionLists["lists"] = [];
+  for (const c of calls) {
+    if (c.service !== "lambda" || c.operation !== "ListFunctions" || c.status !== "ok" || typeof c.region !== "string") continue;
+    const files = Array.isArray(c.files) ? c.files.filter((f): f is string => typeof f === "string") : [];
+    // One file per region (listFunctionsFile); named relative to the manifest's folder.
+    if (files.length === 1) lists.push({ region: c.region, file: join(dirname(file), files[0]!) });
+  }
+  return { accountId, regions, allRegions: m.options?.regionsRequested === "all" && enabledListed, lists };
 }

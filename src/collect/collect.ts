@@ -5,7 +5,7 @@
  * the manifest then says `partial: true` and why.
  */
 
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { packageVersion } from "../evaluate/locate.js";
 import type { CallContext } from "./aws-call.js";
@@ -37,6 +37,32 @@ function requestedRegions(o: ResolvedOptions): CollectManifest["options"]["regio
   return o.regions === undefined ? "default" : o.regions;
 }
 
+/**
+ * Node's socket, DNS and TLS error codes (and the SDK's timeout): AWS was never reached, so the
+ * credentials are not what failed.
+ */
+const NETWORK_ERROR = /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|EPIPE|TimeoutError|RequestTimeout|CERT_.*|UNABLE_TO_.*|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_.*)$/;
+
+/** What to check when sts:GetCallerIdentity failed: the endpoint or network when AWS was not reached, else the credentials. */
+function identityHint(code: string | null, o: ResolvedOptions): string {
+  const endpoint = o.endpoint ?? process.env.AWS_ENDPOINT_URL_STS ?? configuredEndpoint(o);
+  if (code !== null && NETWORK_ERROR.test(code)) return endpoint ? `check the endpoint ${endpoint} and the network` : "check the network (DNS, proxy, firewall)";
+  // An answer that is not AWS's: something else listens there.
+  if (code === "UnparseableResponse") return endpoint ? `check the endpoint ${endpoint}` : "check the network (a proxy answering instead of AWS?)";
+  return `check the credentials${o.profile ? ` of profile ${o.profile}` : ""}`;
+}
+
+/**
+ * The endpoint the collection read from, for the manifest: --endpoint, else AWS_ENDPOINT_URL, which
+ * the SDK honours unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is set (a collection of an emulator
+ * must not pass for one of AWS). Null: the SDK's own endpoints.
+ */
+function configuredEndpoint(o: ResolvedOptions): string | null {
+  if (o.endpoint !== undefined) return o.endpoint;
+  if (process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === "true") return null;
+  return process.env.AWS_ENDPOINT_URL || null;
+}
+
 /** Resume only with the options the collection was started with: other options mean other files. */
 function checkResumable(prev: CollectManifest, o: ResolvedOptions, file: string): void {
   const now = {
@@ -59,11 +85,21 @@ function checkResumable(prev: CollectManifest, o: ResolvedOptions, file: string)
   }
 }
 
+/** The out directory's entries; a file there, or one that cannot be read, is the user's to fix (exit 2), said in one line. */
+function outEntries(out: string): string[] {
+  if (!statSync(out).isDirectory()) throw new CollectError("--out names a file, not a folder: choose a new directory", { file: out });
+  try {
+    return readdirSync(out);
+  } catch (e) {
+    throw new CollectError(`cannot read the out directory: ${(e as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : (e as Error).message}`, { file: out, cause: e });
+  }
+}
+
 export async function collect(options: CollectOptions): Promise<CollectResult> {
   const o = resolveOptions(options);
   const manifestPath = join(o.out, MANIFEST_FILE);
   let previous: CollectManifest | null = null;
-  if (existsSync(o.out) && readdirSync(o.out).length > 0) {
+  if (existsSync(o.out) && outEntries(o.out).length > 0) {
     if (!o.resume) {
       throw new CollectError("the out directory is not empty: pass --resume to continue the collection there, or choose a new directory", {
         file: o.out,
@@ -73,7 +109,15 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     if (previous === null) throw new CollectError("cannot resume: the out directory has no manifest.json", { file: o.out });
     checkResumable(previous, o, manifestPath);
   }
-  mkdirSync(o.out, { recursive: true });
+  try {
+    mkdirSync(o.out, { recursive: true });
+  } catch (e) {
+    // A file where a parent folder should be (ENOTDIR), no permission (EACCES), a read-only disk:
+    // the user's to fix, said in one line.
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOTDIR" ? "a part of the path is a file, not a folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : (e as Error).message;
+    throw new CollectError(`cannot create the out directory: ${why}`, { file: o.out, cause: e });
+  }
 
   // Loaded here, not at import: the AWS SDK costs every other command ~0.25 s of startup (aws-call.ts).
   const { ClientPool: Pool } = await import("./clients.js");
@@ -120,7 +164,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         accessAnalyzer: o.accessAnalyzer,
         cloudtrail: describeCloudTrail(o.cloudtrail),
         window: o.window ? { start: o.window.start.toISOString(), end: o.window.end.toISOString() } : null,
-        endpoint: o.endpoint ?? null,
+        endpoint: configuredEndpoint(o),
       },
       transformations: {
         iamPolicyDocuments: "decoded-to-objects",
@@ -158,10 +202,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     );
     if (!identity.data) {
       save(false);
-      throw new CollectError(
-        `cannot identify the account (${identity.call.errorCode}: ${identity.call.errorMessage}); check the credentials${o.profile ? ` of profile ${o.profile}` : ""}`,
-        { file: manifestPath },
-      );
+      throw new CollectError(`cannot identify the account (${identity.call.errorCode}: ${identity.call.errorMessage}); ${identityHint(identity.call.errorCode, o)}`, {
+        file: manifestPath,
+      });
     }
     account = { id: identity.data.id, arn: identity.data.arn, partition: identity.data.arn.split(":")[1] ?? "aws" };
     if (previous?.account && previous.account.id !== account.id) {

@@ -73,6 +73,7 @@ export interface CollectManifest {
     cloudtrail: string | null;
     /** CloudTrail window, ISO 8601 UTC. */
     window: { start: string; end: string } | null;
+    /** --endpoint, else AWS_ENDPOINT_URL (the SDK honours it); null: AWS's own endpoints. */
     endpoint: string | null;
   };
   /** How the files differ from raw API output, so readers know what they hold. */

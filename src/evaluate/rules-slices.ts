@@ -10,12 +10,13 @@
  * - from a role to the functions using it and to their usage (LR001 shared roles), keyed by the
  *   role: a role, its functions (`role.functions`, the functions whose `roleArn` it is) and the
  *   usage entries of that role are one group and never split;
- * - from a role with no function to "some function of the same account" (LR016 orphaned roles):
- *   such a role joins the group of the first function of its account;
+ * - from a role with no function to "some function of the same account" (LR016 orphaned roles,
+ *   for templates, whose accounts are placeholders): such a role joins the group of the first
+ *   function of its account (`accounts`, with each account's function coverage, is in every slice);
  * - from usage to the function it names (name only), which is in its role's group.
  * IAM users and groups (`principals`, LR014 at account scope) go in the first slice only, so their
  * findings come out once; sections read by every rule (`meta`, usage `present`/`window`, sources)
- * go in every slice. A rule that reaches further must be given it here: the test evaluates the
+ * and `accounts` go in every slice. A rule that reaches further must be given it here: the test evaluates the
  * whole view and the slices on a generated account and the golden corpus.
  * Custom packs may read anything and are evaluated on the whole document (evaluator.ts).
  */

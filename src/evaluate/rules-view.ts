@@ -7,7 +7,8 @@
  *
  * What is left out (checked against every `input.` path in policies/, and by the equivalence test
  * test/evaluate/rules-view.test.ts, which evaluates both on fixtures with usage):
- * - `accounts`, `policies` (the managed policy documents: rules read the IAM facts and analysis);
+ * - `policies` (the managed policy documents: rules read the IAM facts and analysis); `accounts`
+ *   stays (one small entry per account: LR016 reads its function coverage);
  * - of `meta`, the `sources` and `warnings` lists and `partial` (rules read `meta.iamDataVersion`
  *   only): one entry per input file, 0.75 MB with 2,100 CloudTrail files, and every slice carries
  *   `meta`;
@@ -116,7 +117,7 @@ export function builtinRulesView(document: Partial<CanonicalDocument>): Record<s
  * slice when the roles' analysis and the labels are made as the slices are evaluated.
  */
 export function rulesViewFrame(document: Partial<CanonicalDocument>): Record<string, unknown> {
-  const { accounts: _accounts, policies: _policies, usage, ...rest } = document;
+  const { policies: _policies, usage, ...rest } = document;
   const view: Record<string, unknown> = { ...rest };
   // `partial` is left out too: the audit sets it once every label is made, after the first slices.
   if (rest.meta) {

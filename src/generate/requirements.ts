@@ -19,13 +19,21 @@ import { requiredPermissions } from "../analysis/index.js";
 import type { LambdaFunction } from "../model/document.js";
 import type { RequiredPermission } from "./types.js";
 
-/** Where the function's results and failures go: its dead-letter target, destinations and event source mappings' on-failure destinations. */
+/** Where the function's results and failures go: its dead-letter target, destinations (its aliases' and versions' too) and event source mappings' on-failure destinations. */
 export function deliveryTargets(fn: LambdaFunction): { arn: string; purpose: RequiredPermission["purpose"]; detail: string }[] {
   const all: Array<[string | null, RequiredPermission["purpose"], string]> = [
     [fn.deadLetterTargetArn, "dead-letter", "dead-letter target"],
     [fn.destinations.onSuccess, "destination", "on-success destination"],
     [fn.destinations.onFailure, "destination", "on-failure destination"],
     ...fn.triggers.map((t): [string | null, RequiredPermission["purpose"], string] => [t.onFailureDestination, "trigger-destination", `on-failure destination of ${t.eventSourceArn ?? t.uuid ?? "an event source mapping"}`]),
+    // Aliases' and versions' own, when they run with the function's role (as requiredPermissions).
+    ...(fn.qualifiedDeliveryTargets ?? [])
+      .filter((t) => t.roleArn === fn.roleArn)
+      .map((t): [string | null, RequiredPermission["purpose"], string] => [
+        t.arn,
+        t.kind === "dead-letter" ? "dead-letter" : "destination",
+        `${t.kind === "dead-letter" ? "dead-letter target" : `${t.kind} destination`} of ${t.qualifiers.map((q) => (/^\d+$/.test(q) ? `version ${q}` : `alias ${q}`)).join(", ")}`,
+      ]),
   ];
   return all.filter((x): x is [string, RequiredPermission["purpose"], string] => x[0] !== null).map(([arn, purpose, detail]) => ({ arn, purpose, detail }));
 }

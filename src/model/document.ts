@@ -101,6 +101,29 @@ export interface Account {
   accountId: string;
   partition: string;
   regions: string[];
+  /**
+   * Which of the account's function lists the inputs hold. IAM is global and Lambda regional: a
+   * role no function in the inputs uses may be the execution role of a function in a region that
+   * was not read, so a rule that concludes from a function's absence (LR016) must know where it
+   * looked. Always written by the normaliser; absent in documents made before it was.
+   */
+  functionCoverage?: FunctionCoverage;
+}
+
+export interface FunctionCoverage {
+  /**
+   * Regions whose whole function list is in the inputs (a `list-functions` output read without
+   * error, its last page included), sorted.
+   */
+  regions: string[];
+  /**
+   * True when `regions` are all the regions where the account can have functions: a
+   * `leastrole collect --regions all` that listed the account's enabled regions and read the
+   * function list of each. False otherwise: a collection of some regions, a region whose
+   * ListFunctions failed, or a hand-made export (its files cannot say whether other regions have
+   * functions).
+   */
+  complete: boolean;
 }
 
 /* --------------------------------------------------------------- policies */
@@ -238,8 +261,18 @@ export interface LambdaFunction {
   environmentVariableNames: string[];
   /** Customer managed key encrypting the environment; null = AWS managed key. */
   kmsKeyArn: string | null;
+  /** `$LATEST`'s dead-letter target (DeadLetterConfig). */
   deadLetterTargetArn: string | null;
+  /** `$LATEST`'s asynchronous-invocation destinations (the unqualified event invoke config). */
   destinations: { onSuccess: string | null; onFailure: string | null };
+  /**
+   * Where the function's aliases and published versions deliver asynchronous failures and results
+   * beyond `$LATEST`'s: each qualifier has its own event invoke config, and a version keeps the
+   * DeadLetterConfig it was published with. Lambda delivers with the execution role the qualifier
+   * runs with, so these are that role's requirements as much as `$LATEST`'s are. Sorted by kind,
+   * ARN and role; absent when there are none.
+   */
+  qualifiedDeliveryTargets?: QualifiedDeliveryTarget[];
   /** The log group the function writes to: LoggingConfig.LogGroup or /aws/lambda/<name>. */
   logGroup: string;
   logFormat: "Text" | "JSON" | null;
@@ -249,9 +282,17 @@ export interface LambdaFunction {
   resourcePolicy: PolicyDocument | null;
   /**
    * Where each resource-policy statement is written, by index (IaC: the permission resource that
-   * adds it); absent when the input does not say.
+   * adds it; an account export: the get-policy file); absent when the input does not say.
    */
   resourcePolicyStatementSources?: (SourceLocation | null)[];
+  /**
+   * Whose policy each statement of `resourcePolicy` is, by index. The function and each of its
+   * aliases and versions have their own resource policy (GetPolicy with a Qualifier), and
+   * `resourcePolicy` is their union: a statement of alias `live` is removed with
+   * `remove-permission --qualifier live`, at its index in that policy. Absent when every statement
+   * is the function's own (unqualified) policy's, at the same index.
+   */
+  resourcePolicyStatementOrigins?: ResourcePolicyStatementOrigin[];
   functionUrl: FunctionUrl | null;
   tags: { [key: string]: string };
   source: SourceLocation | null;
@@ -262,6 +303,26 @@ export interface LambdaFunction {
 export interface FunctionVersion {
   version: string;
   roleArn: string;
+}
+
+export interface ResourcePolicyStatementOrigin {
+  /** The alias or version whose policy holds the statement; null for the function's own. */
+  qualifier: string | null;
+  /** The statement's index in that policy. */
+  index: number;
+}
+
+export interface QualifiedDeliveryTarget {
+  kind: "dead-letter" | "on-success" | "on-failure";
+  arn: string;
+  /** The aliases and published versions that deliver there, sorted (versions first, by number). */
+  qualifiers: string[];
+  /**
+   * The execution role they run with: a version's own (frozen) role; for an alias, the function's
+   * when all its versions in the inputs run with it. Null when the inputs cannot say (an alias of a
+   * function whose versions run with different roles: it points to one the inputs do not name).
+   */
+  roleArn: string | null;
 }
 
 export interface VpcConfig {

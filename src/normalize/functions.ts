@@ -5,7 +5,7 @@
  * is reported, not invented into a half-empty function.
  */
 
-import type { FunctionUrl, LambdaFunction, PolicyDocument, PolicyStatement, Trigger, Warning } from "../model/document.js";
+import type { FunctionUrl, LambdaFunction, PolicyDocument, PolicyStatement, QualifiedDeliveryTarget, ResourcePolicyStatementOrigin, SourceLocation, Trigger, Warning } from "../model/document.js";
 import type { FunctionPatch, FunctionVersionRecord } from "../sources/types.js";
 import { canonicalJson } from "./canonical-json.js";
 import { compareStrings } from "./merge.js";
@@ -43,7 +43,75 @@ export function foldVersions(functions: Map<string, LambdaFunction>, versions: r
     const differing = list.filter((v) => v.roleArn !== base.roleArn).map((v) => ({ version: v.version, roleArn: v.roleArn }));
     const all = new Map([...base.versions, ...differing].map((v) => [v.version, v]));
     base.versions = [...all.values()].sort((a, b) => compareVersions(a.version, b.version));
+    // A version keeps the dead-letter target it was published with: failed events of calls to it
+    // (an alias pointing at it) go there, sent with the version's role.
+    for (const v of list) {
+      if (v.config.deadLetterTargetArn) addQualifiedDelivery(base, "dead-letter", v.config.deadLetterTargetArn, v.version, v.roleArn);
+    }
   }
+}
+
+/** Records a delivery target of an alias or version (finishDeliveryTargets groups and sorts them). */
+function addQualifiedDelivery(fn: LambdaFunction, kind: QualifiedDeliveryTarget["kind"], arn: string, qualifier: string, roleArn: string | null): void {
+  (fn.qualifiedDeliveryTargets ??= []).push({ kind, arn, qualifiers: [qualifier], roleArn });
+}
+
+/**
+ * The role a qualifier runs with: a published version's own (listed in `versions` when it differs
+ * from $LATEST's, else $LATEST's); an alias points to a version the inputs do not name, so it is
+ * $LATEST's only when no version in the inputs runs with another role.
+ */
+function roleOfQualifier(fn: LambdaFunction, qualifier: string): string | null {
+  if (/^\d+$/.test(qualifier)) return fn.versions.find((v) => v.version === qualifier)?.roleArn ?? fn.roleArn;
+  return fn.versions.length === 0 ? fn.roleArn : null;
+}
+
+const DELIVERY_LABEL: { [k in QualifiedDeliveryTarget["kind"]]: string } = { "dead-letter": "dead-letter target", "on-success": "on-success destination", "on-failure": "on-failure destination" };
+
+/**
+ * After versions and patches: the qualified delivery targets grouped by target and role (one entry
+ * lists every qualifier), without those that are $LATEST's own with the same role, sorted; the
+ * field removed when none is left. A target sent with another role than the function's, or an
+ * unknown one, is not checked against the function's role: said in a warning.
+ */
+export function finishDeliveryTargets(fn: LambdaFunction, warnings: Warning[]): void {
+  if (!fn.qualifiedDeliveryTargets) return;
+  const latest = (kind: QualifiedDeliveryTarget["kind"]) => (kind === "dead-letter" ? fn.deadLetterTargetArn : kind === "on-success" ? fn.destinations.onSuccess : fn.destinations.onFailure);
+  const groups = new Map<string, QualifiedDeliveryTarget>();
+  for (const t of fn.qualifiedDeliveryTargets) {
+    if (t.arn === latest(t.kind) && t.roleArn === fn.roleArn) continue;
+    const key = canonicalJson([t.kind, t.arn, t.roleArn]);
+    const g = groups.get(key);
+    if (g) g.qualifiers = [...new Set([...g.qualifiers, ...t.qualifiers])];
+    else groups.set(key, { ...t, qualifiers: [...t.qualifiers] });
+  }
+  const list = [...groups.values()]
+    .map((g) => ({ ...g, qualifiers: g.qualifiers.sort(compareQualifiers) }))
+    .sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.arn, b.arn) || compareStrings(a.roleArn ?? "", b.roleArn ?? ""));
+  if (list.length === 0) delete fn.qualifiedDeliveryTargets;
+  else fn.qualifiedDeliveryTargets = list;
+  for (const t of list) {
+    if (t.roleArn === fn.roleArn) continue;
+    const which = t.qualifiers.map((q) => (/^\d+$/.test(q) ? `version ${q}` : `alias ${q}`)).join(", ");
+    const file = fn.source?.file;
+    warnings.push({
+      code: "delivery-role-not-checked",
+      severity: "warning",
+      ...(file ? { file } : {}),
+      message:
+        t.roleArn === null
+          ? `${fn.arn}: the ${DELIVERY_LABEL[t.kind]} ${t.arn} of ${which}: which role the alias runs with is not known (versions of the function run with different roles), so no rule checks that it may send there, and a generated policy leaves it out`
+          : `${fn.arn}: the ${DELIVERY_LABEL[t.kind]} ${t.arn} of ${which} is sent with that version's role ${t.roleArn}, not the function's: no rule checks it, and a generated policy for the function leaves it out`,
+    });
+  }
+}
+
+/** Published versions first, by number; then aliases by name. */
+function compareQualifiers(a: string, b: string): number {
+  const va = /^\d+$/.test(a);
+  const vb = /^\d+$/.test(b);
+  if (va !== vb) return va ? -1 : 1;
+  return va ? Number(a) - Number(b) : compareStrings(a, b);
 }
 
 /** Resolve each patch to a function; unknown targets become warnings. */
@@ -56,7 +124,7 @@ export function applyPatches(functions: Map<string, LambdaFunction>, patches: re
     byNameRegion.set(key, [...(byNameRegion.get(key) ?? []), fn]);
   }
   const ordered = [...patches].sort((a, b) => compareStrings(fileOf(a) ?? "", fileOf(b) ?? "") || compareStrings(a.path, b.path));
-  const policies = new Map<string, PolicyDocument[]>();
+  const policies = new Map<string, QualifiedPolicy[]>();
   const urls = new Map<string, FunctionUrl[]>();
   const find = (t: Pick<FunctionPatch, "functionArn" | "functionName" | "region">): LambdaFunction | undefined => {
     let fn = t.functionArn ? functions.get(t.functionArn) : undefined;
@@ -95,24 +163,25 @@ export function applyPatches(functions: Map<string, LambdaFunction>, patches: re
       fn.aliases = [...fn.aliases, patch.qualifier].sort();
     }
     if (p.triggers) fn.triggers = mergeTriggers(fn.triggers, p.triggers);
-    if (p.resourcePolicy) policies.set(fn.arn, [...(policies.get(fn.arn) ?? []), p.resourcePolicy]);
+    if (p.resourcePolicy) {
+      const qualifier = patch.qualifier === "$LATEST" ? null : patch.qualifier;
+      policies.set(fn.arn, [...(policies.get(fn.arn) ?? []), { document: p.resourcePolicy, qualifier, sources: p.resourcePolicyStatementSources ?? null }]);
+    }
     if (p.functionUrl) urls.set(fn.arn, [...(urls.get(fn.arn) ?? []), p.functionUrl]);
     if (p.tags) fn.tags = Object.fromEntries(Object.entries({ ...p.tags, ...fn.tags }).sort(([a], [b]) => compareStrings(a, b)));
     if (p.destinations) {
-      // The unqualified config is the function's own; a qualified one fills only what is missing.
-      const unqualified = patch.qualifier === null;
-      fn.destinations = {
-        onSuccess: unqualified ? (p.destinations.onSuccess ?? fn.destinations.onSuccess) : (fn.destinations.onSuccess ?? p.destinations.onSuccess),
-        onFailure: unqualified ? (p.destinations.onFailure ?? fn.destinations.onFailure) : (fn.destinations.onFailure ?? p.destinations.onFailure),
-      };
+      if (patch.qualifier === null || patch.qualifier === "$LATEST") {
+        fn.destinations = { onSuccess: p.destinations.onSuccess ?? fn.destinations.onSuccess, onFailure: p.destinations.onFailure ?? fn.destinations.onFailure };
+      } else {
+        // An alias's or version's own event invoke config: its destinations are as much the
+        // role's requirements as $LATEST's (asynchronous calls to `live` deliver there).
+        const role = roleOfQualifier(fn, patch.qualifier);
+        if (p.destinations.onSuccess) addQualifiedDelivery(fn, "on-success", p.destinations.onSuccess, patch.qualifier, role);
+        if (p.destinations.onFailure) addQualifiedDelivery(fn, "on-failure", p.destinations.onFailure, patch.qualifier, role);
+      }
     }
   }
-  for (const [arn, docs] of policies) {
-    const fn = functions.get(arn)!;
-    // Statement locations index the function's own statements, which stay first unless duplicates go.
-    if (fn.resourcePolicyStatementSources && new Set(fn.resourcePolicy?.Statement.map((s) => canonicalJson(s))).size !== (fn.resourcePolicy?.Statement.length ?? 0)) delete fn.resourcePolicyStatementSources;
-    fn.resourcePolicy = mergePolicies(docs, fn.resourcePolicy);
-  }
+  for (const [arn, docs] of policies) mergePolicies(functions.get(arn)!, docs);
   for (const [arn, list] of urls) functions.get(arn)!.functionUrl = pickUrl([...list, ...(functions.get(arn)!.functionUrl ? [functions.get(arn)!.functionUrl!] : [])]);
 }
 
@@ -122,26 +191,40 @@ function mergeTriggers(a: Trigger[], b: Trigger[]): Trigger[] {
   return [...byKey.values()].sort((x, y) => compareStrings(x.eventSourceArn ?? "", y.eventSourceArn ?? "") || compareStrings(x.uuid ?? "", y.uuid ?? ""));
 }
 
+/** A resource policy read from a file: the function's own (qualifier null) or an alias's or version's. */
+interface QualifiedPolicy {
+  document: PolicyDocument;
+  qualifier: string | null;
+  sources: (SourceLocation | null)[] | null;
+}
+
 /**
  * A function and its aliases each have a resource policy: the union of their statements is what
- * can invoke the function in some form (the view a reviewer needs). Duplicates are removed.
+ * can invoke the function in some form (the view a reviewer needs). Duplicates are removed, the
+ * first kept. Each statement keeps where it came from: whose policy and at which index
+ * (`resourcePolicyStatementOrigins`, so a finding names `live`'s Statement[0], not the union's
+ * Statement[1]) and its file (`resourcePolicyStatementSources`).
  */
-function mergePolicies(docs: PolicyDocument[], existing: PolicyDocument | null): PolicyDocument {
-  const all = existing ? [existing, ...docs] : docs;
-  if (all.length === 1) return all[0]!;
+function mergePolicies(fn: LambdaFunction, docs: QualifiedPolicy[]): void {
+  const entries: Array<{ statement: PolicyStatement; origin: ResourcePolicyStatementOrigin; source: SourceLocation | null }> = [];
+  const own = fn.resourcePolicy;
+  own?.Statement.forEach((statement, i) =>
+    entries.push({ statement, origin: fn.resourcePolicyStatementOrigins?.[i] ?? { qualifier: null, index: i }, source: fn.resourcePolicyStatementSources?.[i] ?? null }),
+  );
+  for (const d of docs) d.document.Statement.forEach((statement, i) => entries.push({ statement, origin: { qualifier: d.qualifier, index: i }, source: d.sources?.[i] ?? null }));
   const seen = new Set<string>();
-  const statements: PolicyStatement[] = [];
-  for (const d of all) {
-    for (const s of d.Statement) {
-      const key = canonicalJson(s);
-      if (!seen.has(key)) {
-        seen.add(key);
-        statements.push(s);
-      }
-    }
-  }
-  const first = all[0]!;
-  return { ...(first.Version ? { Version: first.Version } : {}), ...(first.Id ? { Id: first.Id } : {}), Statement: statements };
+  const kept = entries.filter((e) => {
+    const key = canonicalJson(e.statement);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const first = own ?? docs[0]!.document;
+  fn.resourcePolicy = { ...(first.Version ? { Version: first.Version } : {}), ...(first.Id ? { Id: first.Id } : {}), Statement: kept.map((e) => e.statement) };
+  if (kept.some((e, i) => e.origin.qualifier !== null || e.origin.index !== i)) fn.resourcePolicyStatementOrigins = kept.map((e) => e.origin);
+  else delete fn.resourcePolicyStatementOrigins;
+  if (kept.some((e) => e.source !== null)) fn.resourcePolicyStatementSources = kept.map((e) => e.source);
+  else delete fn.resourcePolicyStatementSources;
 }
 
 /** One URL per function in the model: the public one (NONE) if any qualifier has it, else the unqualified one. */

@@ -7,10 +7,11 @@
  * the wall clock.
  */
 
+import { resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { instantOf, lookupAwsManagedPolicy, managedPolicyDataInfo } from "../iam/index.js";
 import { packageVersion } from "../evaluate/locate.js";
-import type { Account, CanonicalDocument, LambdaFunction, Principal, Role, SourceInfo, Warning } from "../model/document.js";
+import type { Account, CanonicalDocument, FunctionCoverage, LambdaFunction, Principal, Role, SourceInfo, Warning } from "../model/document.js";
 import { SCHEMA_VERSION } from "../model/document.js";
 import { emptyUsage, type UsageSection } from "../model/usage.js";
 import { parseArn } from "../sources/arns.js";
@@ -18,7 +19,7 @@ import { readSources } from "../sources/read-sources.js";
 import { normalizeTimestamp } from "../sources/timestamps.js";
 import type { PrincipalRecord, SourceFragment } from "../sources/types.js";
 import { defaultFactsFunction, principalPolicies, type FactsFunction } from "./facts.js";
-import { applyPatches, foldVersions } from "./functions.js";
+import { applyPatches, finishDeliveryTargets, foldVersions } from "./functions.js";
 import { compareStrings, mergeFragments } from "./merge.js";
 import { resolveManagedPolicies, type ManagedPolicyLookup } from "./policies.js";
 import { trustsLambda } from "./trust.js";
@@ -44,6 +45,23 @@ export interface NormalizeOptions {
   lookupManagedPolicy?: ManagedPolicyLookup | null;
   /** Date of the managed policy data (recorded in meta). */
   managedPolicyDataDate?: string;
+  /**
+   * What `leastrole collect` manifests among the inputs say about each account's function lists
+   * (src/audit/build-document.ts reads them): which regions were listed, and whether those were
+   * all the enabled ones. Makes the accounts' `functionCoverage`.
+   */
+  collections?: CollectedFunctionLists[];
+}
+
+/** One collection's function lists of one account, from its manifest. */
+export interface CollectedFunctionLists {
+  accountId: string;
+  /** The regions the collection read: every enabled region when `allRegions`. */
+  regions: string[];
+  /** The collection was asked for every region and AWS (account:ListRegions) said which are enabled. */
+  allRegions: boolean;
+  /** Per region whose ListFunctions succeeded, the file it wrote, as the inputs name it. */
+  lists: { region: string; file: string }[];
 }
 
 export interface NormalizeResult {
@@ -78,6 +96,7 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   const fileOfPatch = new Map<object, string>();
   for (const f of fragments) for (const p of f.functionPatches) fileOfPatch.set(p, f.source.path);
   applyPatches(merged.functions, merged.patches, warnings, (p) => fileOfPatch.get(p));
+  for (const fn of merged.functions.values()) finishDeliveryTargets(fn, warnings);
   const functions = [...merged.functions.values()].sort((a, b) => compareStrings(a.arn, b.arn));
 
   // Managed policies, resolved for every principal that references one.
@@ -168,7 +187,7 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
       warnings: sortedWarnings,
       partial,
     },
-    accounts: accountsOf(roles, principals, functions, merged.sources),
+    accounts: accountsOf(roles, principals, functions, merged.sources, functionCoverageOf(fragments, incompleteFiles, options.collections ?? [])),
     functions,
     roles,
     principals,
@@ -239,7 +258,51 @@ function chooseAsOf(options: NormalizeOptions, usage: UsageSection, fragments: r
   return newest;
 }
 
-function accountsOf(roles: Role[], principals: Principal[], functions: LambdaFunction[], sources: SourceInfo[]): Account[] {
+/**
+ * Per account, the regions whose whole function list the inputs hold, and whether those are all
+ * the account's regions. A list counts only when its file was read in full (no unreadable record,
+ * no missing page). Only a collection of every enabled region whose lists were all read is
+ * complete: a hand-made export cannot say that no other region has functions.
+ */
+function functionCoverageOf(fragments: readonly SourceFragment[], incompleteFiles: ReadonlySet<string | undefined>, collections: readonly CollectedFunctionLists[]): Map<string, FunctionCoverage> {
+  const coverage = new Map<string, { regions: Set<string>; complete: boolean }>();
+  const entry = (accountId: string) => {
+    let e = coverage.get(accountId);
+    if (!e) coverage.set(accountId, (e = { regions: new Set(), complete: false }));
+    return e;
+  };
+  // By resolved path: a manifest names its files relative to its folder, the inputs as given.
+  const lists = new Map<string, SourceFragment>();
+  for (const f of fragments) {
+    if (!f.listedFunctionRegions || f.partial || incompleteFiles.has(f.source.path)) continue;
+    lists.set(resolve(f.source.path), f);
+    if (f.source.accountId) for (const r of f.listedFunctionRegions) entry(f.source.accountId).regions.add(r);
+  }
+  for (const c of collections) {
+    const listed = new Set(
+      c.lists
+        .filter((l) => {
+          const f = lists.get(resolve(l.file));
+          return f !== undefined && (f.source.accountId === undefined || f.source.accountId === c.accountId);
+        })
+        .map((l) => l.region),
+    );
+    const e = entry(c.accountId);
+    for (const r of listed) e.regions.add(r);
+    if (c.allRegions && c.regions.length > 0 && c.regions.every((r) => listed.has(r))) e.complete = true;
+  }
+  for (const f of fragments) {
+    for (const a of f.carriedAccounts ?? []) {
+      if (!a.functionCoverage) continue;
+      const e = entry(a.accountId);
+      for (const r of a.functionCoverage.regions) e.regions.add(r);
+      if (a.functionCoverage.complete) e.complete = true;
+    }
+  }
+  return new Map([...coverage].map(([id, e]) => [id, { regions: [...e.regions].sort(), complete: e.complete }]));
+}
+
+function accountsOf(roles: Role[], principals: Principal[], functions: LambdaFunction[], sources: SourceInfo[], coverage: ReadonlyMap<string, FunctionCoverage>): Account[] {
   const accounts = new Map<string, { partition: string; regions: Set<string> }>();
   const note = (arn: string, accountId: string, region: string | null) => {
     if (!/^\d{12}$/.test(accountId)) return; // sanitised exports use labels like `aws`: not accounts
@@ -253,7 +316,7 @@ function accountsOf(roles: Role[], principals: Principal[], functions: LambdaFun
   for (const s of sources) if (s.accountId && s.region && accounts.has(s.accountId)) accounts.get(s.accountId)!.regions.add(s.region);
   return [...accounts]
     .sort(([a], [b]) => compareStrings(a, b))
-    .map(([accountId, e]) => ({ accountId, partition: e.partition, regions: [...e.regions].sort() }));
+    .map(([accountId, e]) => ({ accountId, partition: e.partition, regions: [...e.regions].sort(), functionCoverage: coverage.get(accountId) ?? { regions: [], complete: false } }));
 }
 
 function sortSources(sources: SourceInfo[]): SourceInfo[] {

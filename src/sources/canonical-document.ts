@@ -57,6 +57,8 @@ export function fragmentFromDocument(doc: CanonicalDocument, file: string, sha25
   fragment.partial = doc.meta.partial;
   fragment.carriedSources = doc.meta.sources.map((s) => ({ ...s }));
   fragment.carriedAsOf = doc.meta.asOf;
+  // Which regions' function lists the document was made from is nowhere else in it.
+  fragment.carriedAccounts = doc.accounts.map((a) => structuredClone(a));
   if (doc.usage.present) fragment.usage = structuredClone(doc.usage);
   return fragment;
 }

@@ -89,6 +89,12 @@ export function readLambdaFunctions(input: ReaderInput): SourceFragment {
   else if (regions.size === 0 && input.context.region) fragment.source.region = input.context.region;
   const accounts = new Set([...fragment.functions, ...fragment.functionVersions.map((v) => v.config)].map((f) => f.accountId));
   if (accounts.size === 1) fragment.source.accountId = [...accounts][0]!;
+  // Only list-functions output is a region's whole list (get-function is one function): what a
+  // rule may conclude from a function's absence (LR016) depends on it. A hand-merged file of
+  // several regions' lists covers each region it holds functions of.
+  if (values.length > 0 && values.every((v) => isListFunctions(v.value))) {
+    fragment.listedFunctionRegions = regions.size > 0 ? [...regions].sort() : fragment.source.region ? [fragment.source.region] : [];
+  }
   fragment.source.records = fragment.functions.length + fragment.functionVersions.length;
   fragment.warnings = ctx.warnings;
   fragment.partial = ctx.partial;

@@ -47,7 +47,10 @@ export function readLambdaPolicy(input: ReaderInput): SourceFragment {
   if (!hasTarget(target)) {
     ctx.warn("unattributable-record", "warning", "Policy", "cannot tell which function this policy belongs to: no function ARN in its statements and none in the path");
   } else {
-    fragment.functionPatches.push({ ...target, patch: { resourcePolicy: document }, path: "Policy", ...(otherwise !== null ? { otherwise } : {}) });
+    // Each statement's file, for a report pointing at it (a function's statements and each alias's
+    // are in different files, and merged into one policy).
+    const resourcePolicyStatementSources = document.Statement.map((_, i) => ({ file: input.file, line: null, address: `Policy.Statement[${i}]` }));
+    fragment.functionPatches.push({ ...target, patch: { resourcePolicy: document, resourcePolicyStatementSources }, path: "Policy", ...(otherwise !== null ? { otherwise } : {}) });
     fragment.source.records = 1;
   }
   if (target.region) fragment.source.region = target.region;

@@ -6,6 +6,7 @@
  */
 
 import type {
+  Account,
   LambdaFunction,
   ManagedPolicy,
   Principal,
@@ -47,7 +48,7 @@ export interface FunctionPatch {
   region: string | null;
   /** The qualifier (alias or version) when the data came from a qualified ARN. */
   qualifier: string | null;
-  patch: Partial<Pick<LambdaFunction, "resourcePolicy" | "functionUrl" | "tags" | "destinations">> & {
+  patch: Partial<Pick<LambdaFunction, "resourcePolicy" | "resourcePolicyStatementSources" | "functionUrl" | "tags" | "destinations">> & {
     triggers?: LambdaFunction["triggers"];
   };
   /** JSON path of the record in its file, for warnings when the target function is unknown. */
@@ -81,6 +82,13 @@ export interface SourceFragment {
    * normaliser decides: it is partial only when no file of the same kind, account and region holds a final page.
    */
   pagination?: { truncated: boolean; path: string };
+  /**
+   * Regions whose whole function list the file is (a `list-functions` output, not one function's
+   * `get-function`): the normaliser counts them in the account's function coverage when the file
+   * was read in full. The account is `source.accountId` (unknown for an empty list outside a
+   * collection, whose manifest names it).
+   */
+  listedFunctionRegions?: string[];
   /** Usage carried by a canonical document given as input. */
   usage?: UsageSection;
   /**
@@ -90,6 +98,8 @@ export interface SourceFragment {
   carriedSources?: SourceInfo[];
   /** The reference instant of a canonical document given as input (kept when re-normalising). */
   carriedAsOf?: string | null;
+  /** The accounts of a canonical document given as input, for their function coverage (kept when re-normalising). */
+  carriedAccounts?: Account[];
 }
 
 export function emptyFragment(source: SourceInfo): SourceFragment {

@@ -3,7 +3,7 @@
  * between must reach the caller as itself, with the readers stopped (no hang, no stray rejection).
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -64,5 +64,74 @@ describe("buildDocument with CloudTrail", () => {
     expect(trail.length).toBeGreaterThan(1);
     expect(doc.meta.sources.some((s) => s.kind !== "cloudtrail")).toBe(true);
     for (const s of doc.meta.sources) expect(s.sha256, s.path).toBe(createHash("sha256").update(readFileSync(s.path)).digest("hex"));
+  });
+});
+
+describe("buildDocument: which regions' function lists a collection holds (accounts[].functionCoverage)", () => {
+  const ACCOUNT = "123456789012";
+  const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+  const role = (name: string) => ({ RoleName: name, Path: "/", RoleId: `AROA${name.toUpperCase()}`, Arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, CreateDate: "2026-01-01T00:00:00Z", AssumeRolePolicyDocument: trust, RolePolicyList: [], AttachedManagedPolicies: [], Tags: [] });
+  const fn = (region: string, name: string, roleName: string) => ({ FunctionName: name, FunctionArn: `arn:aws:lambda:${region}:${ACCOUNT}:function:${name}`, Runtime: "python3.12", Role: `arn:aws:iam::${ACCOUNT}:role/${roleName}`, Version: "$LATEST" });
+  const call = (region: string, service: string, operation: string, status: string, files: string[] = []) => ({ id: `${region}/${service}:${operation}`, service, operation, region, target: null, status, files });
+
+  /** A collection of us-east-1 (one function) and eu-west-1 (none), with the manifest given. */
+  function collection(manifest: { regionsRequested: unknown; listRegions?: string; euList?: string }): string {
+    const dir = mkdtempSync(join(tmpdir(), "lr-coverage-"));
+    const write = (rel: string, value: unknown) => {
+      const file = join(dir, rel);
+      rmSync(file, { force: true });
+      mkdirSync(join(file, ".."), { recursive: true });
+      writeFileSync(file, JSON.stringify(value));
+    };
+    write("iam/get-account-authorization-details.json", { UserDetailList: [], GroupDetailList: [], RoleDetailList: [role("used-role"), role("idle-role")], Policies: [] });
+    write("lambda/us-east-1/list-functions.json", { Functions: [fn("us-east-1", "api", "used-role")] });
+    write("lambda/eu-west-1/list-functions.json", { Functions: [] });
+    const calls = [
+      call("us-east-1", "lambda", "ListFunctions", "ok", ["lambda/us-east-1/list-functions.json"]),
+      call("eu-west-1", "lambda", "ListFunctions", manifest.euList ?? "ok", manifest.euList === "failed" ? [] : ["lambda/eu-west-1/list-functions.json"]),
+      ...(manifest.listRegions ? [call("global", "account", "ListRegions", manifest.listRegions)] : []),
+    ];
+    write("manifest.json", {
+      manifestVersion: 1,
+      kind: "leastrole-collect-manifest",
+      account: { id: ACCOUNT, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/audit/x`, partition: "aws" },
+      finishedAt: "2026-11-28T00:00:00Z",
+      options: { regionsRequested: manifest.regionsRequested, regions: ["eu-west-1", "us-east-1"] },
+      partial: false,
+      reasons: [],
+      calls,
+    });
+    return dir;
+  }
+  const coverageOf = async (paths: string[]) => (await buildDocument(paths)).accounts.find((a) => a.accountId === ACCOUNT)?.functionCoverage;
+
+  it("complete: --regions all, the enabled regions listed, every region's list read (an empty one included)", async () => {
+    const dir = collection({ regionsRequested: "all", listRegions: "ok" });
+    try {
+      expect(await coverageOf([dir])).toEqual({ regions: ["eu-west-1", "us-east-1"], complete: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("not complete: some regions asked for, enabled regions unknown, a region's list failed or left out of the inputs", async () => {
+    const dirs = [
+      collection({ regionsRequested: ["eu-west-1", "us-east-1"] }),
+      collection({ regionsRequested: "all", listRegions: "failed" }),
+      collection({ regionsRequested: "all", listRegions: "ok", euList: "failed" }),
+    ];
+    const full = collection({ regionsRequested: "all", listRegions: "ok" });
+    try {
+      expect(await coverageOf([dirs[0]!])).toEqual({ regions: ["eu-west-1", "us-east-1"], complete: false });
+      expect(await coverageOf([dirs[1]!])).toEqual({ regions: ["eu-west-1", "us-east-1"], complete: false });
+      expect(await coverageOf([dirs[2]!])).toEqual({ regions: ["us-east-1"], complete: false });
+      // The manifest and some of the folder's files: the eu-west-1 list is not among the inputs.
+      expect(await coverageOf([join(full, "manifest.json"), join(full, "iam"), join(full, "lambda/us-east-1")])).toEqual({ regions: ["us-east-1"], complete: false });
+      // Without the manifest (a hand-made export): the regions of the lists whose account is known, never complete.
+      rmSync(join(full, "manifest.json"));
+      expect(await coverageOf([full])).toEqual({ regions: ["us-east-1"], complete: false });
+    } finally {
+      for (const d of [...dirs, full]) rmSync(d, { recursive: true, force: true });
+    }
   });
 });

@@ -166,6 +166,21 @@ describe("leastrole CLI", () => {
     expect(bare.stderr).toMatch(/policy\.json: an IAM policy document \(1 statement\) attached to nothing.*give the account export or the template that attaches it to a role/);
   });
 
+  it("collect --out naming a file, or a path under a file: one line and exit 2 (found by the collect sweep: was an internal error, exit 3)", () => {
+    const file = join(work, "afile");
+    writeFileSync(file, "x");
+    // No AWS call happens before the out directory is checked: no credentials or endpoint needed.
+    for (const [out, why] of [
+      [file, /afile: --out names a file, not a folder: choose a new directory$/],
+      [join(file, "sub"), /afile\/sub: cannot create the out directory: a part of the path is a file, not a folder$/],
+    ] as const) {
+      const r = run(["collect", "--out", out, "--regions", "us-east-1"]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr.trim()).toMatch(why);
+    }
+  });
+
   it("lists and explains the rules", () => {
     expect(run(["rules"]).stdout).toMatch(/^LR001\s+medium\s+shared-execution-role/m);
     const explain = run(["explain", "shared-execution-role"]);

@@ -3,17 +3,19 @@
  * collected, then read back by the source readers, normalised and audited.
  */
 
+import { createServer, type AddressInfo } from "node:net";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { GetAccountAuthorizationDetailsCommand, IAMClient } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditDocument } from "../../src/audit/audit-document.js";
+import { buildDocument } from "../../src/audit/build-document.js";
 import { collect, CollectError, type CollectManifest, type CollectOptions, type CollectProgress } from "../../src/collect/index.js";
 import { normalize } from "../../src/normalize/index.js";
 import { startFaultProxy } from "./support/fault-proxy.js";
 import { startMoto, TEST_CREDENTIALS, type MotoServer } from "./support/moto.js";
-import { ACCOUNT, SECRET_VALUES, seedAccount, seedTrailBucket, trailObject, trailRecord, TRAIL_BUCKET, type Seeded } from "./support/seed.js";
+import { ACCOUNT, SECRET_VALUES, seedAccount, seedRegionalRoles, seedTrailBucket, trailObject, trailRecord, TRAIL_BUCKET, type Seeded } from "./support/seed.js";
 
 let moto: MotoServer;
 let seeded: Seeded;
@@ -403,7 +405,8 @@ describe("SDK configuration", () => {
     try {
       const out = outDir();
       const { manifest } = await collect({ out });
-      expect(manifest.options).toMatchObject({ regionsRequested: "default", regions: ["us-east-1"], endpoint: null });
+      // The manifest says where the data came from (found by the collect sweep: it recorded null).
+      expect(manifest.options).toMatchObject({ regionsRequested: "default", regions: ["us-east-1"], endpoint: moto.endpoint });
       expect(manifest.partial).toBe(false);
       expect(json(out, "lambda/us-east-1/list-functions.json").Functions).toHaveLength(3);
     } finally {
@@ -441,6 +444,24 @@ describe("SDK configuration", () => {
     }
   });
 
+  it("an endpoint that cannot be reached is blamed on the endpoint or network, not the credentials", async () => {
+    // Found by the collect sweep: ECONNREFUSED / ENOTFOUND said "check the credentials".
+    const closed = await new Promise<number>((ok) => {
+      const server = createServer().listen(0, "127.0.0.1", () => {
+        const port = (server.address() as AddressInfo).port;
+        server.close(() => ok(port));
+      });
+    });
+    for (const [endpoint, code] of [
+      [`http://127.0.0.1:${closed}`, "ECONNREFUSED"],
+      ["http://leastrole-test.invalid", "ENOTFOUND|EAI_AGAIN"],
+    ] as const) {
+      const error = await collect({ out: outDir(), endpoint, credentials: TEST_CREDENTIALS, regions: ["us-east-1"], maxAttempts: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CollectError);
+      expect(String(error)).toMatch(new RegExp(`cannot identify the account \\((${code}): .*\\); check the endpoint ${endpoint.replace(/\./g, "\\.")} and the network$`));
+    }
+  });
+
   it("fails with one clear error when there are no usable credentials, leaving a manifest that says so", async () => {
     const out = outDir();
     const proxy = await startFaultProxy(moto.endpoint, [{ match: /^sts\//, times: Infinity, fault: "deny" }]);
@@ -451,6 +472,73 @@ describe("SDK configuration", () => {
       const m = json(out, "manifest.json");
       expect(m.partial).toBe(true);
       expect(m.reasons).toContain("the collection did not finish");
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+// Last: it adds roles and a function in ap-southeast-2 that the tests above do not expect.
+describe("LR016 and the regions a collection read (IAM is global, Lambda regional)", () => {
+  let roles: { apac: string; leftover: string };
+  beforeAll(async () => {
+    roles = await seedRegionalRoles(moto.endpoint);
+  });
+
+  // account:ListRegions, which moto 5.2.5 lacks, answered as AWS does (REST-JSON).
+  const listRegions = {
+    match: /^account\//,
+    times: Infinity,
+    fault: () => ({
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ Regions: ["ap-southeast-2", "eu-west-1", "us-east-1"].map((RegionName) => ({ RegionName, RegionOptStatus: "ENABLED_BY_DEFAULT" })) }),
+    }),
+  };
+  const lr016 = async (out: string) => {
+    const document = await buildDocument([out]);
+    const findings = auditDocument(document).findings.filter((f) => f.ruleId === "LR016");
+    return { document, byRole: new Map(findings.map((f) => [f.resource.arn, f])) };
+  };
+
+  it("one region read: a role used in another region is not called orphaned with confidence", async () => {
+    // Found by the collect sweep: after the default one-region collect, every role used only in
+    // other regions was LR016 high, the first top fix ("Delete the role").
+    const out = outDir();
+    await collect({ ...base(moto.endpoint), out, regions: ["us-east-1"] });
+    const { document, byRole } = await lr016(out);
+    expect(document.accounts[0]?.functionCoverage).toEqual({ regions: ["us-east-1"], complete: false });
+    for (const arn of [roles.apac, roles.leftover]) {
+      expect(byRole.get(arn)?.severity).toBe("low");
+      expect(byRole.get(arn)?.message).toContain("no function in the regions read (us-east-1) uses it; the account's other regions were not read");
+    }
+  });
+
+  it("every enabled region read: only the role no function uses, at its full severity", async () => {
+    const proxy = await startFaultProxy(moto.endpoint, [listRegions]);
+    try {
+      const out = outDir();
+      const { manifest } = await collect({ ...base(proxy.endpoint), out, regions: "all" });
+      expect(manifest.options.regions).toEqual(["ap-southeast-2", "eu-west-1", "us-east-1"]);
+      const { document, byRole } = await lr016(out);
+      expect(document.accounts[0]?.functionCoverage).toEqual({ regions: ["ap-southeast-2", "eu-west-1", "us-east-1"], complete: true });
+      expect(byRole.has(roles.apac)).toBe(false);
+      expect(byRole.get(roles.leftover)).toMatchObject({ severity: "medium", evidence: { allRegionsRead: true } });
+      expect(byRole.get(roles.leftover)?.message).toContain("no function in any region of the account uses it");
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("every region asked for, but one region's function list failed: not complete", async () => {
+    const proxy = await startFaultProxy(moto.endpoint, [listRegions, { match: /^lambda\/eu-west-1 /, times: Infinity, fault: "deny" }]);
+    try {
+      const out = outDir();
+      await collect({ ...base(proxy.endpoint), out, regions: "all" });
+      const { document, byRole } = await lr016(out);
+      expect(document.accounts[0]?.functionCoverage).toEqual({ regions: ["ap-southeast-2", "us-east-1"], complete: false });
+      expect(byRole.get(roles.leftover)).toMatchObject({ severity: "low", evidence: { allRegionsRead: false } });
+      expect(byRole.has(roles.apac)).toBe(false);
     } finally {
       await proxy.close();
     }

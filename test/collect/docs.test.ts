@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { buildProgram } from "../../src/cli/program.js";
 import { collectPolicy, operationsTable } from "../../src/collect/index.js";
 
 const page = resolve(import.meta.dirname, "../../docs/collect.md");
@@ -35,6 +36,16 @@ describe("docs/collect.md", () => {
     if (process.env.LEASTROLE_UPDATE_DOCS === "1" && expected !== text) writeFileSync(page, expected);
     else expect(text).toBe(expected);
     expect(text.length).toBeGreaterThan(0);
+  });
+
+  it("lists every flag of `leastrole collect` in the options table (found by the collect sweep: --endpoint and --print-policy were missing)", () => {
+    const text = readFileSync(page, "utf8");
+    const table = text.slice(text.indexOf("## Options"), text.indexOf("## What it writes"));
+    const collect = buildProgram().commands.find((c) => c.name() === "collect")!;
+    const flags = collect.options.map((o) => o.long!).filter((f) => f !== "--since" && f !== "--days");
+    expect(flags.length).toBeGreaterThan(5);
+    // --since and --days share a row ("`--since 2026-01-01` / `--days 30`").
+    for (const flag of [...flags, "--since", "--days"]) expect(table, flag).toMatch(new RegExp("\\| [^|]*`" + flag + "[ `]"));
   });
 
   it("lists every IAM action of the policy in the page", () => {

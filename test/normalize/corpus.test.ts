@@ -80,7 +80,8 @@ describe("cloudmapper demo account (collector layout)", () => {
   });
 
   it("the account comes from ARNs (the folder is named `demo`), with the function's region", () => {
-    expect(doc.accounts).toEqual([{ accountId: "123456789012", partition: "aws", regions: ["us-east-1"] }]);
+    // A hand-made export: its function list covers us-east-1, and cannot say that no other region has functions.
+    expect(doc.accounts).toEqual([{ accountId: "123456789012", partition: "aws", regions: ["us-east-1"], functionCoverage: { regions: ["us-east-1"], complete: false } }]);
   });
 });
 
@@ -109,7 +110,7 @@ describe("cloudsplaining exports (Python timestamps, several versions, groups)",
     expect(policiesInFacts).toContain("arn:aws:iam::aws:policy/AmazonRDSFullAccess");
     expect(policiesInFacts).toContain("arn:aws:iam::aws:policy/AWSLambdaFullAccess");
     expect(doc.meta.partial).toBe(false);
-    expect(doc.accounts).toEqual([{ accountId: "012345678901", partition: "aws", regions: [] }]);
+    expect(doc.accounts).toEqual([{ accountId: "012345678901", partition: "aws", regions: [], functionCoverage: { regions: [], complete: false } }]);
   });
 
   it("managed_policy_mismatch.json: a policy attached but absent is unresolved, never 'no permissions'", async () => {

@@ -12,6 +12,11 @@ import type { PolicyDocument, RoleFacts } from "../../src/model/document.js";
 import { readSourceBytes } from "../../src/sources/read-sources.js";
 import type { SourceFragment } from "../../src/sources/types.js";
 import { buildExport, type ExportSpec } from "./export-builder.js";
+import { requiredPermissions } from "../../src/analysis/requirements.js";
+import { analyzeDocument } from "../../src/analysis/index.js";
+import { auditDocument } from "../../src/audit/audit-document.js";
+import { loadActionCatalogSync } from "../../src/iam/index.js";
+import { deliveryTargets } from "../../src/generate/requirements.js";
 
 function fragments(files: Array<{ file: string; text: string }>): SourceFragment[] {
   return files.map(({ file, text }) => {
@@ -68,7 +73,7 @@ describe("normalize: joins", () => {
     expect(doc.policies["arn:aws:iam::123456789012:policy/Shared"]!.otherVersions.map((v) => v.versionId)).toEqual(["v1"]);
     expect(validateCanonicalDocument(doc).errors).toEqual([]);
     expect(doc.meta.partial).toBe(false);
-    expect(doc.accounts).toEqual([{ accountId: "123456789012", partition: "aws", regions: ["eu-west-1", "us-east-1"] }]);
+    expect(doc.accounts).toEqual([{ accountId: "123456789012", partition: "aws", regions: ["eu-west-1", "us-east-1"], functionCoverage: { regions: ["eu-west-1", "us-east-1"], complete: false } }]);
   });
 
   it("environment variable names are kept, values are not", () => {
@@ -254,7 +259,10 @@ describe("normalize: encodings in a folder", () => {
     });
     const a = (await normalize([plain])).document;
     const b = (await normalize([encoded])).document;
-    expect(b.functions).toEqual(a.functions.map((f) => ({ ...f, source: f.source && { ...f.source, file: f.source.file.replace(plain, encoded) } })));
+    const moved = (l: { file: string } | null) => l && { ...l, file: l.file.replace(plain, encoded) };
+    expect(b.functions).toEqual(
+      a.functions.map((f) => ({ ...f, source: moved(f.source), ...(f.resourcePolicyStatementSources ? { resourcePolicyStatementSources: f.resourcePolicyStatementSources.map(moved) } : {}) })),
+    );
     expect(b.roles.map((r) => [r.arn, r.functions, r.facts.allowedActionCount])).toEqual(a.roles.map((r) => [r.arn, r.functions, r.facts.allowedActionCount]));
     expect(b.meta.warnings).toEqual([]);
   });
@@ -273,5 +281,147 @@ describe("trustsLambda", () => {
     [{ Effect: "Allow", Principal: { Service: ["ec2.amazonaws.com"] }, Action: ["sts:AssumeRole"] }, false],
   ])("%j → %s", (statement, expected) => {
     expect(trustsLambda(doc(statement))).toBe(expected);
+  });
+});
+
+describe("normalize: which regions' function lists the inputs hold (accounts[].functionCoverage)", () => {
+  const ACCOUNT = "123456789012";
+  const authz = JSON.stringify({ RoleDetailList: [{ Path: "/", RoleName: "r", RoleId: "AROA1", Arn: `arn:aws:iam::${ACCOUNT}:role/r`, AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }, RolePolicyList: [], AttachedManagedPolicies: [] }] });
+  const config = (region: string, name: string) => ({ FunctionName: name, FunctionArn: `arn:aws:lambda:${region}:${ACCOUNT}:function:${name}`, Role: `arn:aws:iam::${ACCOUNT}:role/r`, Runtime: "python3.12", Version: "$LATEST" });
+  const coverage = (files: Array<{ file: string; text: string }>, options = {}) => normalizeFragments(fragments([{ file: "iam/authz.json", text: authz }, ...files]), options).document.accounts[0]?.functionCoverage;
+
+  it("a list-functions output covers its region; one function's get-function does not", () => {
+    expect(coverage([{ file: "a/list-functions.json", text: JSON.stringify({ Functions: [config("us-east-1", "f")] }) }])).toEqual({ regions: ["us-east-1"], complete: false });
+    expect(coverage([{ file: "a/get-function.json", text: JSON.stringify({ Configuration: config("us-east-1", "f") }) }])).toEqual({ regions: [], complete: false });
+  });
+
+  it("a list whose last page says more follow covers its region only when another file holds the final page", () => {
+    const first = { file: "p1.json", text: JSON.stringify({ Functions: [config("eu-west-1", "a")], NextMarker: "m" }) };
+    expect(coverage([first])).toEqual({ regions: [], complete: false });
+    expect(coverage([first, { file: "p2.json", text: JSON.stringify({ Functions: [config("eu-west-1", "b")] }) }])).toEqual({ regions: ["eu-west-1"], complete: false });
+  });
+
+  it("a collection of every enabled region is complete when each region's list is among the inputs, and stays so when the document is read back", () => {
+    const lists = [
+      { file: "c/lambda/us-east-1/list-functions.json", text: JSON.stringify({ Functions: [config("us-east-1", "f")] }) },
+      // An empty list names no account: the manifest does.
+      { file: "c/lambda/eu-west-1/list-functions.json", text: JSON.stringify({ Functions: [] }) },
+    ];
+    const collection = { accountId: ACCOUNT, regions: ["eu-west-1", "us-east-1"], allRegions: true, lists: [{ region: "eu-west-1", file: "c/lambda/eu-west-1/list-functions.json" }, { region: "us-east-1", file: "c/lambda/us-east-1/list-functions.json" }] };
+    const { document } = normalizeFragments(fragments([{ file: "iam/authz.json", text: authz }, ...lists]), { collections: [collection] });
+    expect(document.accounts[0]?.functionCoverage).toEqual({ regions: ["eu-west-1", "us-east-1"], complete: true });
+    expect(coverage([lists[0]!], { collections: [collection] })).toEqual({ regions: ["us-east-1"], complete: false });
+    expect(coverage(lists, { collections: [{ ...collection, allRegions: false }] })).toEqual({ regions: ["eu-west-1", "us-east-1"], complete: false });
+    // Read back as an input (nothing else in it says which lists it was made from).
+    const again = normalizeFragments(fragments([{ file: "doc.json", text: serializeCanonicalDocument(document) }])).document;
+    expect(again.accounts).toEqual(document.accounts);
+  });
+});
+
+describe("normalize: aliases' and published versions' dead-letter targets and destinations", () => {
+  // Found by the collect sweep: an alias's event invoke config and a version's DLQ were collected,
+  // then dropped (a qualified config only filled what $LATEST lacked; a version was kept only for
+  // a different role), so LR010 missed the permission and generate left it out.
+  const ACCOUNT = "123456789012";
+  const fnArn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:worker`;
+  const role = (n: string) => `arn:aws:iam::${ACCOUNT}:role/${n}`;
+  const authz = JSON.stringify({ RoleDetailList: ["worker-role", "old-role"].map((n, i) => ({ Path: "/", RoleName: n, RoleId: `AROA${i}`, Arn: role(n), AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }, RolePolicyList: [], AttachedManagedPolicies: [] })) });
+  const config = (version: string, roleName: string, dlq: string | null) => ({
+    FunctionName: "worker", FunctionArn: version === "$LATEST" ? fnArn : `${fnArn}:${version}`, Role: role(roleName), Runtime: "python3.12", Version: version,
+    ...(dlq ? { DeadLetterConfig: { TargetArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:${dlq}` } } : {}),
+  });
+  const invokeConfig = (qualifier: string | null, onFailure: string) => ({
+    file: `lambda/us-east-1/get-function-event-invoke-config/worker${qualifier ? `%3A${qualifier}` : ""}.json`,
+    text: JSON.stringify({ FunctionArn: qualifier ? `${fnArn}:${qualifier}` : fnArn, MaximumRetryAttempts: 2, DestinationConfig: { OnSuccess: {}, OnFailure: { Destination: `arn:aws:sns:us-east-1:${ACCOUNT}:${onFailure}` } } }),
+  });
+  const doc = (versions: unknown[], extra: Array<{ file: string; text: string }>) =>
+    normalizeFragments(fragments([{ file: "iam/authz.json", text: authz }, { file: "lambda/us-east-1/list-functions.json", text: JSON.stringify({ Functions: [config("$LATEST", "worker-role", "work-dlq"), ...versions] }) }, ...extra]));
+
+  it("an alias's destination and a version's own DLQ are the function's role's, kept with their qualifiers; $LATEST's stay its own", () => {
+    const { document, warnings } = doc([config("2", "worker-role", "work-dlq"), config("3", "worker-role", "old-dlq")], [invokeConfig(null, "failures"), invokeConfig("live", "live-failures"), invokeConfig("3", "failures")]);
+    const fn = document.functions[0]!;
+    expect(fn.deadLetterTargetArn).toBe(`arn:aws:sqs:us-east-1:${ACCOUNT}:work-dlq`);
+    expect(fn.destinations).toEqual({ onSuccess: null, onFailure: `arn:aws:sns:us-east-1:${ACCOUNT}:failures` });
+    // Version 2's DLQ and version 3's destination are $LATEST's with the same role: not repeated.
+    expect(fn.qualifiedDeliveryTargets).toEqual([
+      { kind: "dead-letter", arn: `arn:aws:sqs:us-east-1:${ACCOUNT}:old-dlq`, qualifiers: ["3"], roleArn: role("worker-role") },
+      { kind: "on-failure", arn: `arn:aws:sns:us-east-1:${ACCOUNT}:live-failures`, qualifiers: ["live"], roleArn: role("worker-role") },
+    ]);
+    expect(warnings.filter((w) => w.code === "delivery-role-not-checked")).toEqual([]);
+    const required = requiredPermissions(fn).map((r) => `${r.purpose} ${r.action} ${r.resource}`);
+    expect(required).toContain(`dead-letter sqs:SendMessage arn:aws:sqs:us-east-1:${ACCOUNT}:old-dlq`);
+    expect(required).toContain(`destination sns:Publish arn:aws:sns:us-east-1:${ACCOUNT}:live-failures`);
+    expect(deliveryTargets(fn).map((d) => d.detail)).toEqual(["dead-letter target", "on-failure destination", "dead-letter target of version 3", "on-failure destination of alias live"]);
+    // LR010: the role (no policy) cannot send to either.
+    const lr010 = auditDocument(analyzeDocument(document, loadActionCatalogSync())).findings.filter((f) => f.ruleId === "LR010").map((f) => f.message);
+    expect(lr010.some((m) => m.includes("destination arn:aws:sns:us-east-1:123456789012:live-failures (missing sns:Publish)"))).toBe(true);
+    expect(lr010.some((m) => m.includes("dead-letter target arn:aws:sqs:us-east-1:123456789012:old-dlq (missing sqs:SendMessage)"))).toBe(true);
+  });
+
+  it("a target sent with another role, or an alias's when versions run with different roles: kept, not the function's role's requirement, and said", () => {
+    const { document, warnings } = doc([config("4", "old-role", "old-dlq")], [invokeConfig("live", "live-failures")]);
+    const fn = document.functions[0]!;
+    expect(fn.versions).toEqual([{ version: "4", roleArn: role("old-role") }]);
+    expect(fn.qualifiedDeliveryTargets).toEqual([
+      { kind: "dead-letter", arn: `arn:aws:sqs:us-east-1:${ACCOUNT}:old-dlq`, qualifiers: ["4"], roleArn: role("old-role") },
+      { kind: "on-failure", arn: `arn:aws:sns:us-east-1:${ACCOUNT}:live-failures`, qualifiers: ["live"], roleArn: null },
+    ]);
+    const required = requiredPermissions(fn).map((r) => r.resource);
+    expect(required).not.toContain(`arn:aws:sqs:us-east-1:${ACCOUNT}:old-dlq`);
+    expect(required).not.toContain(`arn:aws:sns:us-east-1:${ACCOUNT}:live-failures`);
+    expect(warnings.filter((w) => w.code === "delivery-role-not-checked").map((w) => w.message)).toEqual([
+      `${fnArn}: the dead-letter target arn:aws:sqs:us-east-1:${ACCOUNT}:old-dlq of version 4 is sent with that version's role ${role("old-role")}, not the function's: no rule checks it, and a generated policy for the function leaves it out`,
+      `${fnArn}: the on-failure destination arn:aws:sns:us-east-1:${ACCOUNT}:live-failures of alias live: which role the alias runs with is not known (versions of the function run with different roles), so no rule checks that it may send there, and a generated policy leaves it out`,
+    ]);
+  });
+
+  it("read back from the canonical document, the same targets", () => {
+    const { document } = doc([config("3", "worker-role", "old-dlq")], [invokeConfig("live", "live-failures"), invokeConfig("prod", "live-failures")]);
+    expect(document.functions[0]!.qualifiedDeliveryTargets?.map((t) => t.qualifiers)).toEqual([["3"], ["live", "prod"]]);
+    const again = normalizeFragments(fragments([{ file: "doc.json", text: serializeCanonicalDocument(document) }])).document;
+    expect(again.functions).toEqual(document.functions);
+  });
+});
+
+describe("normalize: a function's and its aliases' resource policies, merged", () => {
+  // Found by the collect sweep: alias live's public statement was reported as "Statement[1]" of the
+  // function, with no alias, where it is Statement[0] of get-policy/api%3Alive.json.
+  const ACCOUNT = "123456789012";
+  const fnArn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:api`;
+  const statement = (sid: string, resource: string, principal: unknown) => ({ Sid: sid, Effect: "Allow", Principal: principal, Action: "lambda:InvokeFunction", Resource: resource });
+  const getPolicy = (name: string, statements: unknown[]) => ({ file: `c/lambda/us-east-1/get-policy/${name}.json`, text: JSON.stringify({ Policy: JSON.stringify({ Version: "2012-10-17", Id: "default", Statement: statements }), RevisionId: "r" }) });
+  const files = [
+    { file: "c/lambda/us-east-1/list-functions.json", text: JSON.stringify({ Functions: [{ FunctionName: "api", FunctionArn: fnArn, Role: `arn:aws:iam::${ACCOUNT}:role/r`, Runtime: "python3.12", Version: "$LATEST" }] }) },
+    getPolicy("api", [statement("own", fnArn, { Service: "apigateway.amazonaws.com" })]),
+    getPolicy("api%3Alive", [statement("live-any", `${fnArn}:live`, "*")]),
+    getPolicy("api%3A1", [statement("v1-s3", `${fnArn}:1`, { Service: "s3.amazonaws.com" }), statement("v1-b", `${fnArn}:1`, { Service: "sns.amazonaws.com" })]),
+  ];
+
+  it("keeps whose policy each statement is, its index there, and its file", () => {
+    const { document } = normalizeFragments(fragments(files));
+    const fn = document.functions[0]!;
+    // In the order of the files (api%3A1.json, api%3Alive.json, api.json).
+    expect(fn.resourcePolicy!.Statement.map((s) => s.Sid)).toEqual(["v1-s3", "v1-b", "live-any", "own"]);
+    expect(fn.resourcePolicyStatementOrigins).toEqual([
+      { qualifier: "1", index: 0 },
+      { qualifier: "1", index: 1 },
+      { qualifier: "live", index: 0 },
+      { qualifier: null, index: 0 },
+    ]);
+    expect(fn.resourcePolicyStatementSources?.[2]).toEqual({ file: "c/lambda/us-east-1/get-policy/api%3Alive.json", line: null, address: "Policy.Statement[0]" });
+    // Read back as an input: the same.
+    const again = normalizeFragments(fragments([{ file: "doc.json", text: serializeCanonicalDocument(document) }])).document;
+    expect(again.functions).toEqual(document.functions);
+    // LR012 names the alias and the index remove-permission --qualifier live takes.
+    const lr012 = auditDocument(analyzeDocument(document, loadActionCatalogSync())).findings.filter((f) => f.ruleId === "LR012" && f.evidence.sid === "live-any");
+    expect(lr012.map((f) => [f.message, f.evidence.qualifier, f.evidence.statementIndexInPolicy])).toEqual([
+      ['Function api: resource policy of alias live, Statement[0] (live-any) lets anyone invoke the function (Principal "*" without a source condition)', "live", 0],
+    ]);
+  });
+
+  it("the function's own policy alone: no origins to record", () => {
+    const fn = normalizeFragments(fragments(files.slice(0, 2))).document.functions[0]!;
+    expect(fn.resourcePolicyStatementOrigins).toBeUndefined();
+    expect(fn.resourcePolicyStatementSources).toEqual([{ file: "c/lambda/us-east-1/get-policy/api.json", line: null, address: "Policy.Statement[0]" }]);
   });
 });

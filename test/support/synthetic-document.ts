@@ -143,7 +143,7 @@ export function syntheticDocument(functions: number, seed = 42): CanonicalDocume
       warnings: [],
       partial: false,
     },
-    accounts: [{ accountId: account, partition: "aws", regions: REGIONS }],
+    accounts: [{ accountId: account, partition: "aws", regions: REGIONS, functionCoverage: { regions: [...REGIONS], complete: true } }],
     functions: fns,
     roles,
     principals: [],

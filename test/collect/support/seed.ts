@@ -210,6 +210,32 @@ export async function seedAccount(endpoint: string): Promise<Seeded> {
   }
 }
 
+/**
+ * Two more execution roles: `apac-fn-role`, used only by `apac-fn` in ap-southeast-2 (a region the
+ * other tests do not collect), and `leftover-fn-role`, used by no function and allowed to write to
+ * S3 (LR016 medium when every region was read).
+ */
+export async function seedRegionalRoles(endpoint: string): Promise<{ apac: string; leftover: string }> {
+  const common = { endpoint, credentials: TEST_CREDENTIALS };
+  const iam = new IAMClient({ ...common, region: "us-east-1" });
+  const lambdaAp = new LambdaClient({ ...common, region: "ap-southeast-2" });
+  try {
+    const apac = await iam.send(new CreateRoleCommand({ RoleName: "apac-fn-role", AssumeRolePolicyDocument: JSON.stringify(LAMBDA_TRUST) }));
+    const leftover = await iam.send(new CreateRoleCommand({ RoleName: "leftover-fn-role", AssumeRolePolicyDocument: JSON.stringify(LAMBDA_TRUST) }));
+    const write = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::exports/*" }] };
+    for (const RoleName of ["apac-fn-role", "leftover-fn-role"]) {
+      await iam.send(new PutRolePolicyCommand({ RoleName, PolicyName: "write", PolicyDocument: JSON.stringify(write) }));
+    }
+    await lambdaAp.send(
+      new CreateFunctionCommand({ FunctionName: "apac-fn", Runtime: "python3.12", Handler: "index.handler", Role: apac.Role?.Arn, Code: { ZipFile: CODE } }),
+    );
+    return { apac: apac.Role?.Arn ?? "", leftover: leftover.Role?.Arn ?? "" };
+  } finally {
+    iam.destroy();
+    lambdaAp.destroy();
+  }
+}
+
 /** One CloudTrail record of the orders function's own session (AWS's record format). */
 export function trailRecord(eventTime: string, eventName: string, id: string): object {
   return {
