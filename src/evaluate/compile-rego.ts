@@ -48,7 +48,15 @@ function runOpa(opa: string, args: string[], dir: string): string {
  * bytes, in path order), the extra inputs (entrypoint, capabilities) and the OPA version. The
  * report's rulesVersion is built from it: the wasm's own hash changes from build to build.
  */
-function sourceHash(dir: string, ignore: readonly string[], extra: readonly string[], opaVersion: string | null): string {
+function sourceHash(dir: string, files: readonly string[], extra: readonly string[], opaVersion: string | null): string {
+  const h = createHash("sha256").update(`opa ${opaVersion ?? "?"}\0`);
+  for (const f of files) h.update(`${f}\0`).update(readFileSync(join(dir, f))).update("\0");
+  for (const f of extra) h.update(readFileSync(f)).update("\0");
+  return h.digest("hex");
+}
+
+/** The .rego files opa build reads in `dir` (not those `ignore` leaves out), relative, sorted. */
+function regoFiles(dir: string, ignore: readonly string[]): string[] {
   const ignored = (name: string): boolean =>
     ignore.some((p) => (p.startsWith("*") ? name.endsWith(p.slice(1)) : p.startsWith(".") && p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : name === p));
   const files: string[] = [];
@@ -61,11 +69,10 @@ function sourceHash(dir: string, ignore: readonly string[], extra: readonly stri
     }
   };
   walk(dir);
-  const h = createHash("sha256").update(`opa ${opaVersion ?? "?"}\0`);
-  for (const f of files.map((f) => relative(dir, f).split("\\").join("/")).sort()) h.update(`${f}\0`).update(readFileSync(join(dir, f))).update("\0");
-  for (const f of extra) h.update(readFileSync(f)).update("\0");
-  return h.digest("hex");
+  return files.map((f) => relative(dir, f).split("\\").join("/")).sort();
 }
+
+const WHERE_RULES_LIVE = "a rule is a .rego file with `package leastrole.rules.<name>`, its METADATA (title, custom.id, custom.severity) and `findings`";
 
 /** Compile a folder of .rego files (tests `*_test.rego` excluded) into a pack. */
 export function compileRegoPack(dir: string, options: CompileOptions = {}): CompiledPack {
@@ -74,9 +81,15 @@ export function compileRegoPack(dir: string, options: CompileOptions = {}): Comp
   } catch {
     throw new RulePackError("rule folder not found or not a directory", { file: dir });
   }
+  const ignore = ["*_test.rego", ".*", "build", "node_modules", ...(options.ignore ?? [])];
+  // A folder with nothing to compile is a mistake (a wrong path, an input folder taken for a
+  // pack), not a pack without findings: said before opa is even looked for.
+  const sources = regoFiles(dir, ignore);
+  if (sources.length === 0) {
+    throw new RulePackError(`no rules here: the folder has no .rego files other than tests (*_test.rego); ${WHERE_RULES_LIVE}`, { file: dir });
+  }
   const opa = findOpaBinary(options.opaPath);
   const paths = builtinPackPaths();
-  const ignore = ["*_test.rego", ".*", "build", "node_modules", ...(options.ignore ?? [])];
   const ignoreArgs = ignore.flatMap((p) => ["--ignore", p]);
 
   const work = mkdtempSync(join(tmpdir(), "leastrole-pack-"));
@@ -104,7 +117,7 @@ export function compileRegoPack(dir: string, options: CompileOptions = {}): Comp
       opaVersion: opa.version,
       wasmSha256: createHash("sha256").update(wasm).digest("hex"),
     });
-    catalog.sourceSha256 = sourceHash(dir, ignore, [paths.entrypoint, paths.capabilities], opa.version);
+    catalog.sourceSha256 = sourceHash(dir, sources, [paths.entrypoint, paths.capabilities], opa.version);
     // A rule package without METADATA would produce findings nobody can identify or suppress.
     const known = new Set(catalog.rules.map((r) => r.package));
     for (const [ns, files] of Object.entries(inspect.namespaces ?? {})) {
@@ -114,6 +127,9 @@ export function compileRegoPack(dir: string, options: CompileOptions = {}): Comp
         `package leastrole.rules.${m[1]} has no package METADATA (title, custom.id, custom.severity are required)`,
         { file: files[0] },
       );
+    }
+    if (catalog.rules.length === 0) {
+      throw new RulePackError(`no rules here: none of its .rego files (${sources.slice(0, 5).join(", ")}${sources.length > 5 ? ", …" : ""}) is a rule; ${WHERE_RULES_LIVE}`, { file: dir });
     }
     return { wasm, catalog, data };
   } finally {

@@ -172,6 +172,24 @@ describe("user packs", () => {
     expectPackError(() => evaluateDocument(syntheticDocument(2), [loadBuiltinPack(), copy]), /rule id LR001 is defined by two packs/);
   });
 
+  it("refuses a folder that holds no rule, naming it, instead of running a pack with no rules", () => {
+    const folder = (files: Record<string, string>): string => {
+      const dir = mkdtempSync(join(tmpdir(), "lr-norules-"));
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      return dir;
+    };
+    for (const [what, dir, pattern] of [
+      ["an empty folder", folder({}), /no \.rego files other than tests/],
+      ["only tests", folder({ "a_test.rego": "package leastrole.rules.a_test\n" }), /no \.rego files other than tests/],
+      ["an input folder", folder({ "trail.json": "{\"Records\": []}" }), /no \.rego files other than tests/],
+      ["Rego that is no rule", folder({ "helpers.rego": "package acme.helpers\n\nx := 1\n" }), /none of its \.rego files \(helpers\.rego\) is a rule/],
+    ] as Array<[string, string, RegExp]>) {
+      const err = expectPackError(() => loadRulePack(dir), pattern);
+      expect(err.file, what).toBe(dir);
+      expect(err.message, what).toMatch(/package leastrole\.rules\.<name>/);
+    }
+  });
+
   it("says what is wrong with files that are not packs", () => {
     const dir = mkdtempSync(join(tmpdir(), "lr-junk-"));
     writeFileSync(join(dir, "junk.wasm"), "not wasm at all");

@@ -13,6 +13,7 @@ import { diffPolicies, eachTarget, renderDiffMarkdown } from "../../generate/ind
 import { loadActionCatalogSync } from "../../iam/index.js";
 import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
+import { rulesOption } from "../rules-flag.js";
 import { writeOutput, writeOutputStreamed } from "../io.js";
 import { writeJsonReport } from "../../report/json.js";
 
@@ -57,7 +58,7 @@ export function registerAudit(program: Command): void {
       .option("-o, --output <file>", "write the report to a file instead of stdout")
       .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity is not suppressed").choices([...SEVERITIES]))
       .option("-c, --config <file>", "configuration file (default: .leastrole.yaml/.yml/.json in the current folder)")
-      .option("--rules <pack...>", "also run these rule packs (.wasm, OPA bundle .tar.gz, or a folder of .rego)")
+      .option(...rulesOption("also run this rule pack"))
       .addOption(new Option("--scope <scope>", "where privilege escalation is checked").choices(["execution-roles", "account"]))
       .option("--window-days <days>", "days of usage needed before a permission can be called unused (default 30)")
       .option("--as-of <date>", "reference date for time arithmetic (default: the end of the usage data)")

@@ -8,6 +8,7 @@ import { SEVERITIES, type Severity } from "../../model/findings.js";
 import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissionDiffTable } from "../../report/diff.js";
 import { loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
+import { rulesOption } from "../rules-flag.js";
 import { writeOutput } from "../io.js";
 
 interface DiffFlags extends InputFlags, IacFlags {
@@ -38,7 +39,7 @@ export function registerDiff(program: Command): void {
     .option("--before <paths...>", "more inputs for the before side")
     .option("--after <paths...>", "more inputs for the after side")
     .option("-c, --config <file>", "configuration file (default: .leastrole.yaml/.yml/.json in the current folder)")
-    .option("--rules <pack...>", "also run these rule packs (.wasm, OPA bundle .tar.gz, or a folder of .rego)")
+    .option(...rulesOption("also run this rule pack"))
     .option("--as-of <date>", "reference date for time arithmetic");
   addIacOptions(command).action(async (before: string | undefined, after: string | undefined, flags: DiffFlags, cmd: Command) => {
     const quiet = cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true;

@@ -5,12 +5,13 @@ import { compileRegoPack } from "../../evaluate/compile-rego.js";
 import { loadBuiltinPack, loadRulePack } from "../../evaluate/pack.js";
 import { LeastroleError } from "../../errors.js";
 import { writeOutput } from "../io.js";
+import { rulesOption } from "../rules-flag.js";
 
 export function registerRules(program: Command): void {
   program
     .command("rules")
     .description("list the rules (built-in, and those of --rules packs)")
-    .option("--rules <pack...>", "also list the rules of these packs (.wasm, bundle .tar.gz, or folder of .rego)")
+    .option(...rulesOption("also list the rules of this pack"))
     .option("--format <format>", "table or json", "table")
     .action((opts: { rules?: string[]; format: string }) => {
       const packs = [loadBuiltinPack(), ...(opts.rules ?? []).map((p) => loadRulePack(p))];
@@ -37,7 +38,7 @@ export function registerRules(program: Command): void {
   program
     .command("explain <rule>")
     .description("explain a rule: what it finds, why it matters, how to fix it")
-    .option("--rules <pack...>", "also look in these packs")
+    .option(...rulesOption("also look in this pack"))
     .action((id: string, opts: { rules?: string[] }) => {
       const packs = [loadBuiltinPack(), ...(opts.rules ?? []).map((p) => loadRulePack(p))];
       const key = id.toLowerCase();

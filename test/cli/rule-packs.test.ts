@@ -1,0 +1,68 @@
+/**
+ * Custom rule packs through the CLI as a user gives them (the built binary, spawned): how `--rules`
+ * is parsed, and that a pack that is wrong says so with exit code 2 instead of vanishing.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/evaluate/locate.js";
+import { pinnedOpa } from "../support/opa.js";
+
+const root = packageRoot();
+const cli = join(root, "dist", "cli.js");
+const demo = join("examples", "demo-account");
+const packs = join("test", "fixtures", "packs");
+let opa: string;
+
+function run(args: string[], cwd = root) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", LEASTROLE_OPA: opa }, maxBuffer: 1 << 28 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The findings of a JSON report (the report also lists its inputs, which differ as given). */
+function findingsOf(stdout: string): unknown {
+  return (JSON.parse(stdout) as { findings: unknown }).findings;
+}
+
+function ruleIds(stdout: string): string[] {
+  return [...new Set((JSON.parse(stdout) as { findings: Array<{ ruleId: string }> }).findings.map((f) => f.ruleId))].sort();
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error("build first: npm run build");
+  opa = pinnedOpa();
+});
+
+describe("--rules", () => {
+  it("takes one pack per flag: the inputs after it stay inputs, and it can come before them", () => {
+    const whole = run(["audit", demo, "--rules", join(packs, "custom"), "-f", "json", "-q"]);
+    expect(whole.code, whole.stderr).toBe(0);
+    const ids = ruleIds(whole.stdout);
+    // The usage findings need the CloudTrail folder: they are there only if it was read as an input.
+    expect(ids).toEqual(expect.arrayContaining(["ACME001", "LR008", "LR009", "LR017"]));
+    const split = run(["audit", join(demo, "iam"), join(demo, "lambda"), "--rules", join(packs, "custom"), join(demo, "cloudtrail"), "-f", "json", "-q"]);
+    expect(split.code, split.stderr).toBe(0);
+    expect(findingsOf(split.stdout)).toEqual(findingsOf(whole.stdout));
+    const first = run(["audit", "--rules", join(packs, "custom"), demo, "-f", "json", "-q"]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toBe(whole.stdout);
+  });
+
+  it("is repeatable, in audit, rules and explain", () => {
+    const both = ["--rules", join(packs, "custom"), "--rules", join(packs, "array")];
+    const audited = run(["audit", demo, ...both, "-f", "json", "-q"]);
+    expect(audited.code, audited.stderr).toBe(0);
+    expect(ruleIds(audited.stdout)).toEqual(expect.arrayContaining(["ACME001", "ACME002", "LR001"]));
+    const listed = run(["rules", ...both]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/^ACME001 /m);
+    expect(listed.stdout).toMatch(/^ACME002 /m);
+    for (const id of ["ACME001", "ACME002"]) expect(run(["explain", id, ...both]).code).toBe(0);
+  });
+
+  it("diff takes it the same way", () => {
+    const r = run(["diff", demo, demo, "--rules", join(packs, "custom"), "--rules", join(packs, "array"), "-f", "json", "-q"]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+});
