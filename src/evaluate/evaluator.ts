@@ -14,7 +14,7 @@ import { availableParallelism } from "node:os";
 import { EvaluationError, RulePackError, toError } from "../errors.js";
 import type { CanonicalDocument } from "../model/document.js";
 import type { Finding } from "../model/findings.js";
-import { buildFindings, compareFindings, indexDocument, type Diagnostic } from "./findings.js";
+import { buildFindings, compareFindings, indexDocument, isPackFailure, type Diagnostic } from "./findings.js";
 import { PACK_ENTRYPOINT } from "./compile-rego.js";
 import { pagesFor } from "./memory.js";
 import { evaluateSlicesParallel, PARALLEL_MIN_SLICES } from "./parallel.js";
@@ -62,6 +62,7 @@ export interface PackSummary {
   wasmSha256: string;
   rules: number;
   findings: number;
+  /** The pack did not run, or its result could not be read (isPackFailure): its findings are missing. */
   failed: boolean;
 }
 
@@ -335,7 +336,7 @@ function evaluateWith(
     const built = buildFindings(raw, pack, entities);
     findings.push(...built.findings);
     diagnostics.push(...built.diagnostics);
-    summaries.push({ origin: pack.origin, wasmSha256: pack.wasmSha256, rules: pack.catalog.rules.length, findings: built.findings.length, failed: false });
+    summaries.push({ origin: pack.origin, wasmSha256: pack.wasmSha256, rules: pack.catalog.rules.length, findings: built.findings.length, failed: built.diagnostics.some(isPackFailure) });
   }
   const rules = [...(options.suppressions ?? []), ...suppressionsFromTags(plain)];
   const suppressed = applySuppressions(findings, rules, options.today);

@@ -20,6 +20,17 @@ export interface Diagnostic {
   pack?: string;
 }
 
+/**
+ * Diagnostic codes that mean a pack's rules did not run, or what they returned could not be read
+ * (an abort, a conflict between complete rules, an entrypoint result that is no set of findings):
+ * its findings are missing, not absent, so a report without them must not pass for a clean one.
+ */
+export const PACK_FAILURE_CODES: readonly string[] = ["evaluation-failed", "bad-result"];
+
+export function isPackFailure(d: Diagnostic): boolean {
+  return d.severity === "error" && PACK_FAILURE_CODES.includes(d.code);
+}
+
 const RESOURCE_TYPES: readonly ResourceType[] = ["function", "role", "policy", "principal"];
 const SEVERITY_RANK = new Map(SEVERITIES.map((s, i) => [s, i]));
 

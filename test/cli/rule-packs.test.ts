@@ -66,3 +66,31 @@ describe("--rules", () => {
     expect(r.code, r.stderr).toBe(0);
   });
 });
+
+describe("a pack that does not run", () => {
+  const conflict = join(packs, "conflict");
+
+  it("exits 2 after writing the report, above --fail-on, and says which pack on stderr even with --quiet", () => {
+    for (const format of ["json", "table"]) {
+      const r = run(["audit", demo, "--rules", conflict, "--fail-on", "info", "-f", format, "-q"]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^leastrole: error: rule pack ${conflict}: evaluation aborted: .*conflict.*its findings are missing from the report`, "m"));
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      if (format === "json") {
+        const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string }>; diagnostics: Array<{ code: string; pack: string }> };
+        expect(report.findings.some((f) => f.ruleId === "LR001")).toBe(true); // the built-in pack ran
+        expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: "evaluation-failed", pack: conflict }));
+      }
+    }
+    // Without a failing pack, the same audit exits as --fail-on says.
+    expect(run(["audit", demo, "--rules", join(packs, "custom"), "--fail-on", "info", "-q"]).code).toBe(1);
+    expect(run(["audit", demo, "--rules", join(packs, "custom"), "-q"]).code).toBe(0);
+  });
+
+  it("makes diff exit 2 too", () => {
+    const r = run(["diff", demo, demo, "--rules", conflict, "-f", "json", "-q"]);
+    expect(r.code, r.stderr).toBe(2);
+    // Both sides failed the same way: said once.
+    expect(r.stderr.match(/rule pack .*conflict: evaluation aborted/g)).toHaveLength(1);
+  });
+});

@@ -11,7 +11,7 @@ import { writeSarif } from "../../report/sarif.js";
 import { loadRulePack } from "../../evaluate/pack.js";
 import { diffPolicies, eachTarget, renderDiffMarkdown } from "../../generate/index.js";
 import { loadActionCatalogSync } from "../../iam/index.js";
-import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, type InputFlags } from "../context.js";
+import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, printRuleDiagnostics, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { rulesOption } from "../rules-flag.js";
 import { writeOutput, writeOutputStreamed } from "../io.js";
@@ -91,7 +91,7 @@ export function registerAudit(program: Command): void {
       addTiming(timings, "evaluate", t, cpuTimings);
       moveTiming(timings, cpuTimings, "evaluate", "analyze", pending.finishingMs());
       printInputWarnings(document, progress);
-      for (const d of report.diagnostics) if (d.severity !== "info") progress.note(`leastrole: ${d.severity}: ${d.message}`);
+      const packFailed = printRuleDiagnostics(report.diagnostics, progress);
       t = startStage();
       // Every pack's rules, so SARIF and HTML describe custom rules too.
       const catalog = [loadBuiltinPack(), ...extraPacks].flatMap((p) => p.catalog.rules);
@@ -126,5 +126,8 @@ export function registerAudit(program: Command): void {
         const threshold = severityRank(flags.failOn);
         if (report.findings.some((f) => !f.suppressed && severityRank(f.severity) <= threshold)) process.exitCode = 1;
       }
+      // The report is written all the same (what the other packs found, and the diagnostics), but
+      // a pack that did not run is exit code 2, above --fail-on's 1.
+      if (packFailed) process.exitCode = 2;
     });
 }

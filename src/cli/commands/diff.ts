@@ -6,7 +6,7 @@ import { loadRulePack } from "../../evaluate/pack.js";
 import { InputError } from "../../errors.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
 import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissionDiffTable } from "../../report/diff.js";
-import { loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
+import { loadConfigFor, makeProgress, printInputWarnings, printRuleDiagnostics, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { rulesOption } from "../rules-flag.js";
 import { writeOutput } from "../io.js";
@@ -74,8 +74,11 @@ export function registerDiff(program: Command): void {
     const beforeOnly = result.before.document.meta.warnings.filter((w) => !seen.has(`${w.code}\u0000${w.path ?? ""}\u0000${w.message}`));
     printInputWarnings({ ...result.before.document, meta: { ...result.before.document.meta, warnings: beforeOnly, partial: false } }, progress);
     printInputWarnings(result.after.document, progress);
+    const packFailed = printRuleDiagnostics([...result.after.report.diagnostics, ...result.before.report.diagnostics], progress);
     const text = flags.format === "json" ? renderPermissionDiffJson(result.report) : flags.format === "markdown" ? renderPermissionDiffMarkdown(result.report) : renderPermissionDiffTable(result.report);
     writeOutput(text, flags.output);
     if (flags.failOn && introducesAtLeast(result.report, flags.failOn)) process.exitCode = 1;
+    // A pack that did not run on a side makes its findings look fixed or introduced: exit 2.
+    if (packFailed) process.exitCode = 2;
   });
 }
