@@ -52,6 +52,14 @@ export function indexDocument(doc: Partial<CanonicalDocument>): EntityIndex {
   return { get: (arn) => map.get(arn) };
 }
 
+/** Keys the entrypoint stamps on what a rule of the wrong shape gave (policies/leastrole.rego). */
+const INVALID_FINDINGS = "leastrole:invalid_findings";
+const INVALID_FINDING = "leastrole:invalid_finding";
+
+function article(typeName: string): string {
+  return `${/^[aeiou]/.test(typeName) ? "an" : "a"} ${typeName}`;
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -95,6 +103,22 @@ export function buildFindings(
     }
     const pkg = typeof item.rule === "string" ? item.rule : "(unknown)";
     const meta = pack.ruleByPackage(pkg);
+    // What the entrypoint (policies/leastrole.rego) passes through from a rule of the wrong shape.
+    if (INVALID_FINDINGS in item) {
+      const rule = meta?.id ?? pkg;
+      diagnostics.push({
+        severity: "error",
+        code: "bad-result",
+        message: `rule ${rule} (package leastrole.rules.${pkg}) defines \`findings\` as ${article(String(item[INVALID_FINDINGS]))}, not a set or an array of findings: write \`findings contains finding if { … }\``,
+        rule,
+        pack: pack.origin,
+      });
+      continue;
+    }
+    if (INVALID_FINDING in item) {
+      bad(meta?.id ?? pkg, `expected an object, got ${JSON.stringify(item[INVALID_FINDING])?.slice(0, 120)}`);
+      continue;
+    }
     if (!meta && !unknownPackages.has(pkg) && pack.catalog.rules.length > 0) {
       unknownPackages.add(pkg);
       diagnostics.push({

@@ -191,7 +191,9 @@ export function loadRulePack(spec: string, options: LoadRulePackOptions = {}): R
   }
   if (stat.isDirectory()) {
     const compiled = compileRegoPack(spec, options);
-    return makePack(spec, compiled.wasm, compiled.catalog, compiled.data, options);
+    const pack = makePack(spec, compiled.wasm, compiled.catalog, compiled.data, options);
+    pack.warnings.push(...compiled.warnings);
+    return pack;
   }
   const bytes = readFileSync(spec);
   if (spec.endsWith(".tar.gz") || spec.endsWith(".tgz") || (bytes[0] === 0x1f && bytes[1] === 0x8b)) {

@@ -145,6 +145,42 @@ describe("user packs", () => {
     expect(messages.join("\n")).toMatch(/evidence must be an object/);
   });
 
+  it("reports rules of the wrong shape, naming them, instead of dropping what they return", () => {
+    const doc = syntheticDocument(3);
+    const result = evaluateDocument(doc, [loadRulePack(join(packs, "wrong-shapes"))]);
+    // The well-formed rule beside them still reports.
+    expect(result.findings.map((f) => f.ruleId)).toEqual(["SHAPE004", "SHAPE004", "SHAPE004"]);
+    const said = result.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.rule, d.message]);
+    expect(said).toEqual(
+      expect.arrayContaining([
+        ["bad-finding", "SHAPE001", expect.stringMatching(/^rule SHAPE001 produced an invalid finding: expected an object, got "function /)],
+        ["bad-result", "SHAPE002", expect.stringMatching(/^rule SHAPE002 \(package leastrole\.rules\.object_findings\) defines `findings` as an object, not a set or an array of findings/)],
+        ["bad-result", "SHAPE003", expect.stringMatching(/^rule SHAPE003 \(package leastrole\.rules\.boolean_findings\) defines `findings` as a boolean/)],
+      ]),
+    );
+    // A result the rules did not give as findings means the pack did not run as written.
+    expect(result.packs[0]!.failed).toBe(true);
+  });
+
+  it("refuses rules written where the entrypoint never looks, and warns of a stray findings", () => {
+    const rule = (pkg: string, meta = true): string =>
+      `${meta ? "# METADATA\n# title: T\n# custom:\n#   id: ORG001\n#   severity: high\n" : ""}package ${pkg}\n\nfindings contains {"resource": fn.arn, "message": "m"} if some fn in input.functions\n`;
+    const good = readFileSync(join(packs, "custom", "no_owner_tag.rego"), "utf8");
+    for (const pkg of ["acme.rules.prod_shared_role", "leastrole.rules.org.prod_shared_role", "leastrole.prod_shared_role"]) {
+      const dir = mkdtempSync(join(tmpdir(), "lr-misplaced-"));
+      writeFileSync(join(dir, "prod_shared_role.rego"), rule(pkg));
+      writeFileSync(join(dir, "no_owner_tag.rego"), good);
+      const err = expectPackError(() => loadRulePack(dir), new RegExp(`package ${pkg.replace(/\./g, "\\.")} declares rule ORG001 in its METADATA but is not a rule package.*rename it package leastrole\\.rules\\.prod_shared_role`));
+      expect(err.file).toBe(join(dir, "prod_shared_role.rego"));
+    }
+    const dir = mkdtempSync(join(tmpdir(), "lr-stray-"));
+    writeFileSync(join(dir, "helpers.rego"), rule("acme.helpers", false));
+    writeFileSync(join(dir, "no_owner_tag.rego"), good);
+    const pack = loadRulePack(dir);
+    expect(pack.catalog.rules.map((r) => r.id)).toEqual(["ACME001"]);
+    expect(pack.warnings).toEqual([`${join(dir, "helpers.rego")}: package acme.helpers defines \`findings\`, which never run: rules run only from package leastrole.rules.<name>, one name after "rules": rename it package leastrole.rules.helpers, with METADATA`]);
+  });
+
   it("rejects a built-in that wasm cannot run at build time", () => {
     expectPackError(() => loadRulePack(join(packs, "non-wasm-builtin")), /time\.now_ns/);
   });

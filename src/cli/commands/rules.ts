@@ -28,6 +28,7 @@ export function registerRules(program: Command): void {
     .option("--name <name>", "file name stem (default: the folder's name)")
     .action((folder: string, opts: { outDir: string; name?: string }) => {
       const compiled = compileRegoPack(folder);
+      for (const w of compiled.warnings) process.stderr.write(`leastrole: warning: ${w}\n`);
       const stem = opts.name ?? basename(resolve(folder));
       mkdirSync(opts.outDir, { recursive: true });
       writeFileSync(join(opts.outDir, `${stem}.wasm`), compiled.wasm);
