@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { buildPendingDocument, type BuildProgress } from "../audit/build-document.js";
 import { addMs, type StageTimings } from "../audit/timings.js";
 import type { IacReadOptions } from "../sources/cloudformation/index.js";
-import { findConfig, loadConfig } from "../config/load.js";
+import { findConfig, loadConfig, windowDaysProblem } from "../config/load.js";
 import { InputError } from "../errors.js";
 import { isPackFailure, type Diagnostic } from "../evaluate/findings.js";
 import { windowCoverage } from "../usage/window-coverage.js";
@@ -24,9 +24,9 @@ export function loadConfigFor(flags: InputFlags): { config: LeastroleConfig | un
   const configFile = flags.config ?? findConfig(process.cwd());
   const config = configFile ? loadConfig(configFile) : undefined;
   if (flags.windowDays !== undefined) {
-    const n = Number(flags.windowDays);
-    if (!Number.isInteger(n) || n < 1 || n > 400) throw new InputError(`--window-days must be a whole number of days from 1 to 400 (got ${flags.windowDays})`);
-    return { config: { ...(config ?? {}), usage: { ...(config?.usage ?? {}), windowDays: n } }, configFile };
+    const problem = windowDaysProblem(flags.windowDays.trim() === "" ? Number.NaN : Number(flags.windowDays), flags.windowDays);
+    if (problem !== null) throw new InputError(`--window-days ${problem}`);
+    return { config: { ...(config ?? {}), usage: { ...(config?.usage ?? {}), windowDays: Number(flags.windowDays) } }, configFile };
   }
   return { config, configFile };
 }
