@@ -11,7 +11,7 @@ import { parseDocument } from "yaml";
 import { ConfigError } from "../errors.js";
 import { packageRoot } from "../evaluate/locate.js";
 import type { LeastroleConfig } from "../model/config.js";
-import type { SuppressionRule } from "../evaluate/suppressions.js";
+import { isCalendarDate, type SuppressionRule } from "../evaluate/suppressions.js";
 
 interface AjvError {
   instancePath: string;
@@ -93,7 +93,14 @@ export function validateConfig(value: unknown, file = "(config)"): LeastroleConf
     const unique = [...new Set(problems)];
     throw new ConfigError(unique.join("\n  "), { file });
   }
-  return value as LeastroleConfig;
+  // The schema's pattern takes 2027-02-30; a suppression would then expire on a day that does not
+  // exist (or, parsed by Date, on March 2nd).
+  const config = value as LeastroleConfig;
+  const badDates = (config.suppressions ?? []).flatMap((s, i) =>
+    s.expires !== undefined && !isCalendarDate(s.expires) ? [`suppressions[${i}].expires: ${s.expires} is not a day of the calendar (YYYY-MM-DD)`] : [],
+  );
+  if (badDates.length > 0) throw new ConfigError(badDates.join("\n  "), { file });
+  return config;
 }
 
 /** Read `.leastrole.yaml`/`.yml`/`.json`. */

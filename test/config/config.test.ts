@@ -92,6 +92,12 @@ usage: { windowDay: 30 }
     expect(schema.properties.usage.properties.windowDays).toMatchObject({ type: "integer", minimum: WINDOW_DAYS.min, maximum: WINDOW_DAYS.max });
   });
 
+  it("refuses a suppression that expires on a day the calendar does not have", () => {
+    const msg = problem(write("feb30.yaml", `suppressions:\n  - { rule: LR001, resource: "*", reason: r, expires: 2027-03-31 }\n  - { rule: LR002, resource: "*", reason: r, expires: 2027-02-30 }\n`));
+    expect(msg).toBe(`${join(dir, "feb30.yaml")}: suppressions[1].expires: 2027-02-30 is not a day of the calendar (YYYY-MM-DD)`);
+    expect(loadConfig(write("leap.yaml", `suppressions:\n  - { rule: LR001, resource: "*", reason: r, expires: 2028-02-29 }\n`)).suppressions?.[0]?.expires).toBe("2028-02-29");
+  });
+
   it("reports YAML syntax errors with line and column, and unreadable files", () => {
     expect(problem(write("syntax.yaml", "suppressions:\n  - rule: [unclosed\n"))).toMatch(/not valid YAML at line \d+, column \d+/);
     expect(problem(write("dup.yaml", "scope: account\nscope: account\n"))).toMatch(/not valid YAML/);
