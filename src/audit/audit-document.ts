@@ -5,7 +5,7 @@
 
 import { evaluateDocument, evaluateDocumentAsync, evaluatePendingAsync, type EvaluateOptions, type EvaluationResult } from "../evaluate/evaluator.js";
 import type { PendingDocument } from "../model/pending.js";
-import { loadBuiltinPack, loadRulePack, type LoadRulePackOptions, type RulePack } from "../evaluate/pack.js";
+import { loadRulePack, uniquePacks, type LoadRulePackOptions, type RulePack } from "../evaluate/pack.js";
 import { packageVersion } from "../evaluate/locate.js";
 import type { CanonicalDocument } from "../model/document.js";
 import { REPORT_SCHEMA_VERSION, summarise, type AuditReport } from "../report/json.js";
@@ -45,10 +45,9 @@ export async function auditPendingAsync(pending: PendingDocument, options: Audit
 }
 
 function packsFor(options: AuditOptions): RulePack[] {
-  const packs: RulePack[] = [];
-  if (!options.noBuiltinRules) packs.push(loadBuiltinPack());
-  for (const r of options.rules ?? []) packs.push(typeof r === "string" ? loadRulePack(r, options) : r);
-  return packs;
+  const specs: Array<string | RulePack> = [...(options.noBuiltinRules ? [] : ["builtin"]), ...(options.rules ?? [])];
+  // Before loading: a folder of .rego named twice is compiled once.
+  return uniquePacks(specs).map((r) => (typeof r === "string" ? loadRulePack(r, options) : r));
 }
 
 function reportOf(document: CanonicalDocument, packs: RulePack[], result: EvaluationResult, options: AuditOptions): AuditReport {

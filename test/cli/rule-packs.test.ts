@@ -3,7 +3,8 @@
  * is parsed, and that a pack that is wrong says so with exit code 2 instead of vanishing.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/evaluate/locate.js";
@@ -59,6 +60,23 @@ describe("--rules", () => {
     expect(listed.stdout).toMatch(/^ACME001 /m);
     expect(listed.stdout).toMatch(/^ACME002 /m);
     for (const id of ["ACME001", "ACME002"]) expect(run(["explain", id, ...both]).code).toBe(0);
+  });
+
+  it("runs a pack named twice once: twice on the command line, or in the config and on the command line", () => {
+    const once = run(["audit", demo, "--rules", join(packs, "custom"), "-f", "json", "-q"]);
+    expect(once.code, once.stderr).toBe(0);
+    const acme = (stdout: string) => (JSON.parse(stdout) as { findings: Array<{ ruleId: string }> }).findings.filter((f) => f.ruleId === "ACME001").length;
+    expect(acme(once.stdout)).toBeGreaterThan(0);
+    const twice = run(["audit", demo, "--rules", join(packs, "custom"), "--rules", `./${packs}/custom/`, "--rules", "builtin", "-f", "json", "-q"]);
+    expect(twice.code, twice.stderr).toBe(0);
+    expect(findingsOf(twice.stdout)).toEqual(findingsOf(once.stdout));
+    const dir = mkdtempSync(join(tmpdir(), "lr-packs-config-"));
+    writeFileSync(join(dir, ".leastrole.yaml"), `rules:\n  packs: [${JSON.stringify(join(root, packs, "custom"))}]\n`);
+    const both = run(["audit", join(root, demo), "--rules", join(root, packs, "custom"), "-f", "json", "-q"], dir);
+    expect(both.code, both.stderr).toBe(0);
+    expect(acme(both.stdout)).toBe(acme(once.stdout));
+    const listed = run(["rules", "--rules", join(packs, "custom"), "--rules", join(root, packs, "custom")]);
+    expect(listed.stdout.match(/^ACME001 /gm)).toHaveLength(1);
   });
 
   it("diff takes it the same way", () => {

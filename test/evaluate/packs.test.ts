@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { RulePackError } from "../../src/errors.js";
-import { evaluateDocument, loadBuiltinPack, loadRulePack, readTarGz } from "../../src/evaluate/index.js";
+import { evaluateDocument, evaluateDocumentAsync, loadBuiltinPack, loadRulePack, readTarGz } from "../../src/evaluate/index.js";
 import { compileRegoPack } from "../../src/evaluate/compile-rego.js";
-import { audit } from "../../src/index.js";
+import { audit, auditDocument } from "../../src/index.js";
 import { builtinPackPaths } from "../../src/evaluate/locate.js";
 import { pinnedOpa } from "../support/opa.js";
 import { syntheticDocument } from "../support/synthetic-document.js";
@@ -201,6 +201,25 @@ describe("user packs", () => {
   it("requires METADATA on every rule package", () => {
     const err = expectPackError(() => loadRulePack(join(packs, "no-metadata")), /leastrole\.rules\.anonymous has no package METADATA/);
     expect(err.file).toMatch(/anonymous\.rego$/);
+  });
+
+  it("runs a pack given twice once, however it is named", async () => {
+    const doc = syntheticDocument(4, 2);
+    const custom = join(packs, "custom");
+    const once = auditDocument(doc, { rules: [custom], today: "2026-01-01" });
+    expect(once.findings.filter((f) => f.ruleId === "ACME001")).toHaveLength(4);
+    const cwd = process.cwd();
+    try {
+      process.chdir(packs);
+      for (const rules of [[custom, custom], [custom, "./custom/"], [loadRulePack(custom), custom], ["builtin", custom, "builtin"]]) {
+        expect(auditDocument(doc, { rules, today: "2026-01-01" }).findings).toEqual(once.findings);
+      }
+    } finally {
+      process.chdir(cwd);
+    }
+    const pack = loadRulePack(custom);
+    expect(evaluateDocument(doc, [loadBuiltinPack(), pack, loadBuiltinPack(), loadRulePack(custom)]).findings).toEqual(evaluateDocument(doc, [loadBuiltinPack(), pack]).findings);
+    expect((await evaluateDocumentAsync(doc, [pack, pack], { evaluateWorkers: 0 })).findings).toHaveLength(4);
   });
 
   it("refuses a user rule that reuses a built-in id", () => {

@@ -13,7 +13,7 @@ import { diffPolicies, eachTarget, renderDiffMarkdown } from "../../generate/ind
 import { loadActionCatalogSync } from "../../iam/index.js";
 import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, printRuleDiagnostics, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
-import { rulesOption } from "../rules-flag.js";
+import { extraPackSpecs, rulesOption } from "../rules-flag.js";
 import { writeOutput, writeOutputStreamed } from "../io.js";
 import { writeJsonReport } from "../../report/json.js";
 
@@ -81,7 +81,7 @@ export function registerAudit(program: Command): void {
       // are evaluated (PendingDocument); that time is counted as analysis. The labels are kept only
       // for custom rule packs (given the whole document): no report reads them, and the built-in
       // rules get their digest slice by slice.
-      const packSpecs = [...(fromConfig.rules ?? []), ...(flags.rules ?? [])];
+      const packSpecs = extraPackSpecs(fromConfig.rules, flags.rules);
       const pending = await pendingDocumentFor(paths, flags, effective, progress, timings && cpuTimings ? { wall: timings, cpu: cpuTimings } : undefined, iacOptionsOf(flags), packSpecs.length > 0);
       // Load (and, for folders of .rego, compile) every extra pack once: the report renderers need
       // their catalogs too.

@@ -8,7 +8,7 @@ import { SEVERITIES, type Severity } from "../../model/findings.js";
 import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissionDiffTable } from "../../report/diff.js";
 import { loadConfigFor, makeProgress, printInputWarnings, printRuleDiagnostics, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
-import { rulesOption } from "../rules-flag.js";
+import { extraPackSpecs, rulesOption } from "../rules-flag.js";
 import { writeOutput } from "../io.js";
 
 interface DiffFlags extends InputFlags, IacFlags {
@@ -51,7 +51,7 @@ export function registerDiff(program: Command): void {
     const { config, configFile } = loadConfigFor(flags);
     const fromConfig = evaluationOptionsOf(config, configFile);
     const iac = iacOptionsOf(flags);
-    const rules = [...(fromConfig.rules ?? []), ...(flags.rules ?? [])].map((r) => (typeof r === "string" ? loadRulePack(r) : r));
+    const rules = extraPackSpecs(fromConfig.rules, flags.rules).map((r) => (typeof r === "string" ? loadRulePack(r) : r));
     const result = await diff(beforePaths, afterPaths, {
       ...fromConfig,
       rules,

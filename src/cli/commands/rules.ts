@@ -5,7 +5,7 @@ import { compileRegoPack } from "../../evaluate/compile-rego.js";
 import { loadBuiltinPack, loadRulePack } from "../../evaluate/pack.js";
 import { LeastroleError } from "../../errors.js";
 import { writeOutput } from "../io.js";
-import { rulesOption } from "../rules-flag.js";
+import { extraPackSpecs, rulesOption } from "../rules-flag.js";
 
 export function registerRules(program: Command): void {
   program
@@ -14,7 +14,7 @@ export function registerRules(program: Command): void {
     .option(...rulesOption("also list the rules of this pack"))
     .option("--format <format>", "table or json", "table")
     .action((opts: { rules?: string[]; format: string }) => {
-      const packs = [loadBuiltinPack(), ...(opts.rules ?? []).map((p) => loadRulePack(p))];
+      const packs = [loadBuiltinPack(), ...extraPackSpecs<string>(undefined, opts.rules).map((p) => loadRulePack(p))];
       const rules = packs.flatMap((p) => p.catalog.rules.map((r) => ({ ...r, pack: p.origin })));
       if (opts.format === "json") return writeOutput(JSON.stringify(rules, null, 2) + "\n", undefined);
       const lines = rules.map((r) => `${r.id.padEnd(8)} ${r.severity.padEnd(8)} ${r.name.padEnd(30)} ${r.title}`);
@@ -41,7 +41,7 @@ export function registerRules(program: Command): void {
     .description("explain a rule: what it finds, why it matters, how to fix it")
     .option(...rulesOption("also look in this pack"))
     .action((id: string, opts: { rules?: string[] }) => {
-      const packs = [loadBuiltinPack(), ...(opts.rules ?? []).map((p) => loadRulePack(p))];
+      const packs = [loadBuiltinPack(), ...extraPackSpecs<string>(undefined, opts.rules).map((p) => loadRulePack(p))];
       const key = id.toLowerCase();
       const rule = packs.flatMap((p) => p.catalog.rules).find((r) => r.id.toLowerCase() === key || r.name.toLowerCase() === key);
       if (!rule) throw new LeastroleError("unknown-rule", `no rule ${JSON.stringify(id)}: \`leastrole rules\` lists them`);
