@@ -79,6 +79,32 @@ describe("--rules", () => {
     expect(listed.stdout.match(/^ACME001 /gm)).toHaveLength(1);
   });
 
+  it("rules and explain refuse the id clash audit refuses", () => {
+    const copycat = join(packs, "duplicate-id");
+    for (const args of [["audit", demo], ["rules"], ["explain", "LR001"], ["explain", "ACME001", "--rules", join(packs, "custom")]]) {
+      const r = run([...args, "--rules", copycat, "-q"]);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr.trim(), args.join(" ")).toMatch(/^leastrole: .*: rule id LR001 is defined by two packs \(builtin and .*duplicate-id\): give custom rules their own id prefix$/);
+    }
+  });
+
+  it("warns of a rules.disable entry that names no rule of the packs run", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-disable-"));
+    writeFileSync(join(dir, ".leastrole.yaml"), `rules:\n  disable: [LR999, LR017, function-owner-tag, ACME001]\n`);
+    const r = run(["audit", join(root, demo), "-f", "json"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const said = r.stderr.split("\n").filter((l) => l.includes("rules.disable"));
+    expect(said).toEqual([
+      'leastrole: warning: rules.disable: "LR999" is not the id or name of a rule of the packs run, so it disables nothing (`leastrole rules` lists them)',
+      'leastrole: warning: rules.disable: "function-owner-tag" is not the id or name of a rule of the packs run, so it disables nothing (`leastrole rules` lists them)',
+      'leastrole: warning: rules.disable: "ACME001" is not the id or name of a rule of the packs run, so it disables nothing (`leastrole rules` lists them)',
+    ]);
+    // With the pack that has those rules, only the typo is left.
+    const withPack = run(["audit", join(root, demo), "--rules", join(root, packs, "custom"), "-f", "json"], dir);
+    expect(withPack.stderr.split("\n").filter((l) => l.includes("rules.disable"))).toEqual([said[0]]);
+    expect((JSON.parse(withPack.stdout) as { findings: Array<{ ruleId: string }> }).findings.some((f) => f.ruleId === "ACME001" || f.ruleId === "LR017")).toBe(false);
+  });
+
   it("diff takes it the same way", () => {
     const r = run(["diff", demo, demo, "--rules", join(packs, "custom"), "--rules", join(packs, "array"), "-f", "json", "-q"]);
     expect(r.code, r.stderr).toBe(0);

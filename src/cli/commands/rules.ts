@@ -2,10 +2,21 @@ import type { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { compileRegoPack } from "../../evaluate/compile-rego.js";
-import { loadBuiltinPack, loadRulePack } from "../../evaluate/pack.js";
+import { checkDistinctIds } from "../../evaluate/evaluator.js";
+import { loadBuiltinPack, loadRulePack, type RulePack } from "../../evaluate/pack.js";
 import { LeastroleError } from "../../errors.js";
 import { writeOutput } from "../io.js";
 import { extraPackSpecs, rulesOption } from "../rules-flag.js";
+
+/** The built-in pack and those of --rules, as `audit` would run them: each once, ids distinct. */
+function packsOf(specs: string[] | undefined, cmd: Command): RulePack[] {
+  const packs = [loadBuiltinPack(), ...extraPackSpecs<string>(undefined, specs).map((p) => loadRulePack(p))];
+  // The clash `audit` refuses (exit 2): listed or explained, one of the two rules would pass for both.
+  checkDistinctIds(packs);
+  const quiet = cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true;
+  if (!quiet) for (const w of packs.flatMap((p) => p.warnings)) process.stderr.write(`leastrole: warning: ${w}\n`);
+  return packs;
+}
 
 export function registerRules(program: Command): void {
   program
@@ -13,8 +24,8 @@ export function registerRules(program: Command): void {
     .description("list the rules (built-in, and those of --rules packs)")
     .option(...rulesOption("also list the rules of this pack"))
     .option("--format <format>", "table or json", "table")
-    .action((opts: { rules?: string[]; format: string }) => {
-      const packs = [loadBuiltinPack(), ...extraPackSpecs<string>(undefined, opts.rules).map((p) => loadRulePack(p))];
+    .action((opts: { rules?: string[]; format: string }, cmd: Command) => {
+      const packs = packsOf(opts.rules, cmd);
       const rules = packs.flatMap((p) => p.catalog.rules.map((r) => ({ ...r, pack: p.origin })));
       if (opts.format === "json") return writeOutput(JSON.stringify(rules, null, 2) + "\n", undefined);
       const lines = rules.map((r) => `${r.id.padEnd(8)} ${r.severity.padEnd(8)} ${r.name.padEnd(30)} ${r.title}`);
@@ -40,8 +51,8 @@ export function registerRules(program: Command): void {
     .command("explain <rule>")
     .description("explain a rule: what it finds, why it matters, how to fix it")
     .option(...rulesOption("also look in this pack"))
-    .action((id: string, opts: { rules?: string[] }) => {
-      const packs = [loadBuiltinPack(), ...extraPackSpecs<string>(undefined, opts.rules).map((p) => loadRulePack(p))];
+    .action((id: string, opts: { rules?: string[] }, cmd: Command) => {
+      const packs = packsOf(opts.rules, cmd);
       const key = id.toLowerCase();
       const rule = packs.flatMap((p) => p.catalog.rules).find((r) => r.id.toLowerCase() === key || r.name.toLowerCase() === key);
       if (!rule) throw new LeastroleError("unknown-rule", `no rule ${JSON.stringify(id)}: \`leastrole rules\` lists them`);
