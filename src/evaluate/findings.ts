@@ -94,11 +94,18 @@ export function buildFindings(
     return { findings, diagnostics };
   }
   const unknownPackages = new Set<string>();
+  // One diagnostic per rule and problem, with how many findings had it and the first value seen: a
+  // rule that gets a field wrong gets it wrong in every finding, and a line each buried the rest.
+  const invalid = new Map<string, { rule: string; problem: string; got: string | undefined; count: number }>();
+  const bad = (rule: string, problem: string, got?: string): void => {
+    const key = `${rule}\u0000${problem}`;
+    const seen = invalid.get(key);
+    if (seen) seen.count++;
+    else invalid.set(key, { rule, problem, got, count: 1 });
+  };
   for (const item of raw) {
-    const bad = (rule: string, message: string) =>
-      diagnostics.push({ severity: "error", code: "bad-finding", message: `rule ${rule} produced an invalid finding: ${message}`, rule, pack: pack.origin });
     if (!isObject(item)) {
-      bad("(unknown)", `expected an object, got ${JSON.stringify(item)?.slice(0, 120)}`);
+      bad("(unknown)", "a finding must be an object", JSON.stringify(item)?.slice(0, 120));
       continue;
     }
     const pkg = typeof item.rule === "string" ? item.rule : "(unknown)";
@@ -116,7 +123,7 @@ export function buildFindings(
       continue;
     }
     if (INVALID_FINDING in item) {
-      bad(meta?.id ?? pkg, `expected an object, got ${JSON.stringify(item[INVALID_FINDING])?.slice(0, 120)}`);
+      bad(meta?.id ?? pkg, "a finding must be an object", JSON.stringify(item[INVALID_FINDING])?.slice(0, 120));
       continue;
     }
     if (!meta && !unknownPackages.has(pkg) && pack.catalog.rules.length > 0) {
@@ -138,7 +145,7 @@ export function buildFindings(
       const known = entities.get(r);
       if (known) resource = { type: known.type, arn: r, name: known.name };
       else {
-        bad(ruleId, `resource ${JSON.stringify(r)} is a bare ARN not found in the document; give {type, arn, name}`);
+        bad(ruleId, "resource is a bare ARN not found in the document; give {type, arn, name}", JSON.stringify(r));
         continue;
       }
     } else if (isObject(r)) {
@@ -150,7 +157,7 @@ export function buildFindings(
       const known = entities.get(arn);
       const type = typeof r.type === "string" ? r.type : known?.type;
       if (!type || !(RESOURCE_TYPES as readonly string[]).includes(type)) {
-        bad(ruleId, `resource.type must be one of ${RESOURCE_TYPES.join(", ")} (got ${JSON.stringify(r.type)})`);
+        bad(ruleId, `resource.type must be one of ${RESOURCE_TYPES.join(", ")}`, JSON.stringify(r.type) ?? "nothing");
         continue;
       }
       const name = typeof r.name === "string" && r.name !== "" ? r.name : known?.name ?? lastArnSegment(arn);
@@ -168,7 +175,7 @@ export function buildFindings(
     if (item.severity !== undefined) {
       if (typeof item.severity === "string" && (SEVERITIES as readonly string[]).includes(item.severity)) severity = item.severity as Severity;
       else {
-        bad(ruleId, `severity must be one of ${SEVERITIES.join(", ")} (got ${JSON.stringify(item.severity)})`);
+        bad(ruleId, `severity must be one of ${SEVERITIES.join(", ")}`, JSON.stringify(item.severity));
         continue;
       }
     }
@@ -202,6 +209,17 @@ export function buildFindings(
       fingerprint: fingerprintOf(ruleId, resource.arn, detail),
       suppressed: null,
       location,
+    });
+  }
+  for (const { rule, problem, got, count } of invalid.values()) {
+    diagnostics.push({
+      severity: "error",
+      code: "bad-finding",
+      message:
+        `rule ${rule} of ${pack.origin} produced ${count === 1 ? "an invalid finding" : `${count} invalid findings`}: ${problem}` +
+        (got !== undefined ? ` (got ${got}${count > 1 ? ` in the first` : ""})` : ""),
+      rule,
+      pack: pack.origin,
     });
   }
   return { findings: disambiguateFingerprints(findings, diagnostics), diagnostics };

@@ -137,12 +137,33 @@ describe("user packs", () => {
     expect(result.findings.map((f) => f.message)).toEqual(["fine"]);
     const messages = result.diagnostics.filter((d) => d.code === "bad-finding").map((d) => d.message);
     expect(messages).toHaveLength(5);
-    expect(messages.every((m) => m.startsWith("rule BAD001 produced an invalid finding"))).toBe(true);
+    expect(messages.every((m) => m.startsWith(`rule BAD001 of ${join(packs, "broken")} produced an invalid finding: `))).toBe(true);
     expect(messages.join("\n")).toMatch(/resource is missing/);
     expect(messages.join("\n")).toMatch(/resource.type must be one of/);
     expect(messages.join("\n")).toMatch(/message must be a non-empty string/);
     expect(messages.join("\n")).toMatch(/severity must be one of/);
     expect(messages.join("\n")).toMatch(/evidence must be an object/);
+  });
+
+  it("says once per rule and problem how many findings had it, naming the pack", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-repeated-"));
+    writeFileSync(
+      join(dir, "half_done.rego"),
+      [
+        "# METADATA\n# title: T\n# custom:\n#   id: BAD002\n#   severity: low\npackage leastrole.rules.half_done\n",
+        // Every function: no message. Every role: a severity of the wrong case.
+        'findings contains {"resource": {"type": "function", "arn": fn.arn}} if some fn in input.functions',
+        'findings contains {"resource": {"type": "role", "arn": r.arn}, "message": "m", "severity": "HIGH"} if some r in input.roles',
+        "",
+      ].join("\n"),
+    );
+    const doc = syntheticDocument(12, 3);
+    const result = evaluateDocument(doc, [loadRulePack(dir)]);
+    expect(result.findings).toEqual([]);
+    expect(result.diagnostics.filter((d) => d.code === "bad-finding").map((d) => [d.rule, d.pack, d.message])).toEqual([
+      ["BAD002", dir, `rule BAD002 of ${dir} produced 12 invalid findings: message must be a non-empty string`],
+      ["BAD002", dir, `rule BAD002 of ${dir} produced ${doc.roles.length} invalid findings: severity must be one of critical, high, medium, low, info (got "HIGH" in the first)`],
+    ]);
   });
 
   it("reports rules of the wrong shape, naming them, instead of dropping what they return", () => {
@@ -153,7 +174,7 @@ describe("user packs", () => {
     const said = result.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.rule, d.message]);
     expect(said).toEqual(
       expect.arrayContaining([
-        ["bad-finding", "SHAPE001", expect.stringMatching(/^rule SHAPE001 produced an invalid finding: expected an object, got "function /)],
+        ["bad-finding", "SHAPE001", expect.stringMatching(/^rule SHAPE001 of .*wrong-shapes produced 3 invalid findings: a finding must be an object \(got "function .*" in the first\)$/)],
         ["bad-result", "SHAPE002", expect.stringMatching(/^rule SHAPE002 \(package leastrole\.rules\.object_findings\) defines `findings` as an object, not a set or an array of findings/)],
         ["bad-result", "SHAPE003", expect.stringMatching(/^rule SHAPE003 \(package leastrole\.rules\.boolean_findings\) defines `findings` as a boolean/)],
       ]),
