@@ -15,8 +15,21 @@ package leastrole
 # The built-in rules define their own `findings` as arrays for the same reason (session 11: the
 # evaluate stage's CPU 5.9–6.7 → 5.3–6.0 s at 10,000 functions); each rule's comprehension binds
 # what it iterates into the finding, so no finding appears twice. A custom rule's set works as well.
+#
+# A rule of the wrong shape must not vanish (a finding that is not an object, which object.union
+# leaves undefined; a `findings` that is an object, a boolean or a string, which `in` skips or
+# iterates): it is passed through, stamped, under a "leastrole:" key no finding uses, and the
+# TypeScript side reports it as a diagnostic naming the rule. For well-formed rules this adds a
+# type test per rule and per finding, beside the object.union that copies the whole finding.
 findings := [finding |
 	some name
-	some raw in data.leastrole.rules[name].findings
-	finding := object.union(raw, {"rule": name})
+	some raw in _collection(data.leastrole.rules[name].findings)
+	finding := _stamped(raw, name)
 ]
+
+_collection(fs) := fs if is_array(fs)
+else := fs if is_set(fs)
+else := [{"leastrole:invalid_findings": type_name(fs)}]
+
+_stamped(raw, name) := object.union(raw, {"rule": name}) if is_object(raw)
+else := {"rule": name, "leastrole:invalid_finding": raw}

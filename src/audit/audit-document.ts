@@ -4,8 +4,9 @@
  */
 
 import { evaluateDocument, evaluateDocumentAsync, evaluatePendingAsync, type EvaluateOptions, type EvaluationResult } from "../evaluate/evaluator.js";
+import type { Diagnostic } from "../evaluate/findings.js";
 import type { PendingDocument } from "../model/pending.js";
-import { loadBuiltinPack, loadRulePack, type LoadRulePackOptions, type RulePack } from "../evaluate/pack.js";
+import { loadRulePack, uniquePacks, type LoadRulePackOptions, type RulePack } from "../evaluate/pack.js";
 import { packageVersion } from "../evaluate/locate.js";
 import type { CanonicalDocument } from "../model/document.js";
 import { REPORT_SCHEMA_VERSION, summarise, type AuditReport } from "../report/json.js";
@@ -44,16 +45,34 @@ export async function auditPendingAsync(pending: PendingDocument, options: Audit
   return { document, report: reportOf(document, packs, result, options) };
 }
 
+/**
+ * Entries of rules.disable that name no rule (a typo, LR999, a rule of a pack not given): they
+ * disable nothing, which the user should hear of. Not checkable when a pack has no catalog (its
+ * rules are known only by the findings they happen to give), so then only those are matched too.
+ */
+function unknownDisabled(disable: readonly string[], packs: readonly RulePack[], result: EvaluationResult): Diagnostic[] {
+  if (packs.some((p) => p.catalog.rules.length === 0)) return [];
+  const known = new Set(packs.flatMap((p) => p.catalog.rules.flatMap((r) => [r.id.toLowerCase(), r.name.toLowerCase()])));
+  return [...new Set(disable)]
+    .filter((d) => !known.has(d.toLowerCase()))
+    .map((d) => ({
+      severity: "warning" as const,
+      code: "unknown-disabled-rule",
+      message: `rules.disable: ${JSON.stringify(d)} is not the id or name of a rule of the packs run, so it disables nothing (\`leastrole rules\` lists them)`,
+      rule: d,
+    }));
+}
+
 function packsFor(options: AuditOptions): RulePack[] {
-  const packs: RulePack[] = [];
-  if (!options.noBuiltinRules) packs.push(loadBuiltinPack());
-  for (const r of options.rules ?? []) packs.push(typeof r === "string" ? loadRulePack(r, options) : r);
-  return packs;
+  const specs: Array<string | RulePack> = [...(options.noBuiltinRules ? [] : ["builtin"]), ...(options.rules ?? [])];
+  // Before loading: a folder of .rego named twice is compiled once.
+  return uniquePacks(specs).map((r) => (typeof r === "string" ? loadRulePack(r, options) : r));
 }
 
 function reportOf(document: CanonicalDocument, packs: RulePack[], result: EvaluationResult, options: AuditOptions): AuditReport {
   if (options.disable && options.disable.length > 0) {
     const off = new Set(options.disable.map((d) => d.toLowerCase()));
+    result.diagnostics.push(...unknownDisabled(options.disable, packs, result));
     result.findings = result.findings.filter((f) => !off.has(f.ruleId.toLowerCase()) && !off.has(f.name.toLowerCase()));
   }
   const builtin = packs.find((p) => p.origin === "builtin");

@@ -4,8 +4,9 @@ import { resolve } from "node:path";
 import { buildPendingDocument, type BuildProgress } from "../audit/build-document.js";
 import { addMs, type StageTimings } from "../audit/timings.js";
 import type { IacReadOptions } from "../sources/cloudformation/index.js";
-import { findConfig, loadConfig } from "../config/load.js";
+import { findConfig, loadConfig, windowDaysProblem } from "../config/load.js";
 import { InputError } from "../errors.js";
+import { isPackFailure, type Diagnostic } from "../evaluate/findings.js";
 import { windowCoverage } from "../usage/window-coverage.js";
 import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument } from "../model/document.js";
@@ -23,9 +24,9 @@ export function loadConfigFor(flags: InputFlags): { config: LeastroleConfig | un
   const configFile = flags.config ?? findConfig(process.cwd());
   const config = configFile ? loadConfig(configFile) : undefined;
   if (flags.windowDays !== undefined) {
-    const n = Number(flags.windowDays);
-    if (!Number.isInteger(n) || n < 1 || n > 400) throw new InputError(`--window-days must be a whole number of days from 1 to 400 (got ${flags.windowDays})`);
-    return { config: { ...(config ?? {}), usage: { ...(config?.usage ?? {}), windowDays: n } }, configFile };
+    const problem = windowDaysProblem(flags.windowDays.trim() === "" ? Number.NaN : Number(flags.windowDays), flags.windowDays);
+    if (problem !== null) throw new InputError(`--window-days ${problem}`);
+    return { config: { ...(config ?? {}), usage: { ...(config?.usage ?? {}), windowDays: Number(flags.windowDays) } }, configFile };
   }
   return { config, configFile };
 }
@@ -112,4 +113,27 @@ export function printInputWarnings(document: CanonicalDocument, progress: Progre
     const reasons = shown.length > 0 ? "see the warnings above" : document.usage.coverage.partialReasons.slice(0, 3).join("; ") || "see meta.warnings";
     progress.note(`leastrole: note: the inputs are incomplete (${reasons}): findings that need the missing data are not reported as clean`);
   }
+}
+
+/**
+ * The rules' diagnostics, one line each on stderr. A pack that did not run (isPackFailure) is
+ * printed even with --quiet, and the answer is true: the command then exits 2, since the report
+ * lacks its findings and a CI gate must not pass on it as on a clean audit. Other warnings and
+ * errors are notes. Lines that several reports share (diff's two sides run the same packs) are
+ * printed once.
+ */
+export function printRuleDiagnostics(diagnostics: readonly Diagnostic[], progress: Progress): boolean {
+  let failed = false;
+  const seen = new Set<string>();
+  for (const d of diagnostics) {
+    if (d.severity === "info") continue;
+    const key = `${d.code}\u0000${d.pack ?? ""}\u0000${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (isPackFailure(d)) {
+      process.stderr.write(`leastrole: error: rule pack ${d.pack ?? "(unknown)"}: ${d.message}; its findings are missing from the report: fix the pack (exit code 2)\n`);
+      failed = true;
+    } else progress.note(`leastrole: ${d.severity}: ${d.message}`);
+  }
+  return failed;
 }

@@ -3,7 +3,8 @@
  * user mistake ends in one line on stderr and exit code 2, never a stack trace.
  *
  * Exit codes: 0 success (no finding at or above --fail-on); 1 findings at or above --fail-on;
- * 2 bad usage, input, config or rule pack; 3 an internal error (a bug: please report it).
+ * 2 bad usage, input, config or rule pack (also a pack that failed to run: the report is written
+ * without its findings); 3 an internal error (a bug: please report it).
  */
 
 import { CommanderError } from "commander";

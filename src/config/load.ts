@@ -11,7 +11,7 @@ import { parseDocument } from "yaml";
 import { ConfigError } from "../errors.js";
 import { packageRoot } from "../evaluate/locate.js";
 import type { LeastroleConfig } from "../model/config.js";
-import type { SuppressionRule } from "../evaluate/suppressions.js";
+import { isCalendarDate, type SuppressionRule } from "../evaluate/suppressions.js";
 
 interface AjvError {
   instancePath: string;
@@ -22,6 +22,19 @@ interface AjvError {
 type Validator = ((value: unknown) => boolean) & { errors?: AjvError[] | null };
 
 export const CONFIG_FILE_NAMES = [".leastrole.yaml", ".leastrole.yml", ".leastrole.json"];
+
+/**
+ * The usage window's bounds, for `usage.windowDays` and `--window-days` alike (the schema's
+ * minimum and maximum, from src/model/config.ts, are these: test/config checks). A window of a
+ * fraction of a day, none, or over a year of CloudTrail is a typo, not a setting.
+ */
+export const WINDOW_DAYS = { min: 1, max: 400 } as const;
+
+/** The one wording of a bad window, for the flag and the config file; `given` is shown as written. */
+export function windowDaysProblem(days: number, given: string): string | null {
+  if (Number.isInteger(days) && days >= WINDOW_DAYS.min && days <= WINDOW_DAYS.max) return null;
+  return `must be a whole number of days from ${WINDOW_DAYS.min} to ${WINDOW_DAYS.max} (got ${given})`;
+}
 
 let validator: Validator | undefined;
 
@@ -46,7 +59,21 @@ function jsonPath(instancePath: string): string {
     .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), "");
 }
 
-function describe(e: AjvError): string {
+/** The value at an ajv instancePath (`/usage/windowDays`) in the validated object. */
+function valueAt(value: unknown, instancePath: string): unknown {
+  let v = value;
+  for (const seg of instancePath.split("/").slice(1)) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string, unknown>)[seg.replace(/~1/g, "/").replace(/~0/g, "~")];
+  }
+  return v;
+}
+
+function describe(e: AjvError, value: unknown): string {
+  if (e.instancePath === "/usage/windowDays") {
+    const days = valueAt(value, e.instancePath);
+    return windowDaysProblem(typeof days === "number" ? days : Number.NaN, JSON.stringify(days)) ?? e.message ?? e.keyword;
+  }
   if (e.keyword === "additionalProperties") return `unknown key "${String(e.params.additionalProperty)}"`;
   if (e.keyword === "required") return `"${String(e.params.missingProperty)}" is required`;
   if (e.keyword === "enum") return `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
@@ -62,11 +89,18 @@ export function validateConfig(value: unknown, file = "(config)"): LeastroleConf
     const problems = (validate.errors ?? [])
       // a failed `anyOf`/`if` repeats its branches' errors: keep the specific ones
       .filter((e) => e.keyword !== "if" && e.keyword !== "anyOf")
-      .map((e) => `${jsonPath(e.instancePath)}: ${describe(e)}`);
+      .map((e) => `${jsonPath(e.instancePath)}: ${describe(e, value)}`);
     const unique = [...new Set(problems)];
     throw new ConfigError(unique.join("\n  "), { file });
   }
-  return value as LeastroleConfig;
+  // The schema's pattern takes 2027-02-30; a suppression would then expire on a day that does not
+  // exist (or, parsed by Date, on March 2nd).
+  const config = value as LeastroleConfig;
+  const badDates = (config.suppressions ?? []).flatMap((s, i) =>
+    s.expires !== undefined && !isCalendarDate(s.expires) ? [`suppressions[${i}].expires: ${s.expires} is not a day of the calendar (YYYY-MM-DD)`] : [],
+  );
+  if (badDates.length > 0) throw new ConfigError(badDates.join("\n  "), { file });
+  return config;
 }
 
 /** Read `.leastrole.yaml`/`.yml`/`.json`. */

@@ -24,6 +24,8 @@ export interface CompiledPack {
   catalog: RuleCatalog;
   /** The bundle's merged data.json (data files shipped in the rule folder), or {}. */
   data: Record<string, unknown>;
+  /** Problems that do not stop the pack (e.g. `findings` in a package the entrypoint never reads). */
+  warnings: string[];
 }
 
 export interface CompileOptions {
@@ -48,7 +50,15 @@ function runOpa(opa: string, args: string[], dir: string): string {
  * bytes, in path order), the extra inputs (entrypoint, capabilities) and the OPA version. The
  * report's rulesVersion is built from it: the wasm's own hash changes from build to build.
  */
-function sourceHash(dir: string, ignore: readonly string[], extra: readonly string[], opaVersion: string | null): string {
+function sourceHash(dir: string, files: readonly string[], extra: readonly string[], opaVersion: string | null): string {
+  const h = createHash("sha256").update(`opa ${opaVersion ?? "?"}\0`);
+  for (const f of files) h.update(`${f}\0`).update(readFileSync(join(dir, f))).update("\0");
+  for (const f of extra) h.update(readFileSync(f)).update("\0");
+  return h.digest("hex");
+}
+
+/** The .rego files opa build reads in `dir` (not those `ignore` leaves out), relative, sorted. */
+function regoFiles(dir: string, ignore: readonly string[]): string[] {
   const ignored = (name: string): boolean =>
     ignore.some((p) => (p.startsWith("*") ? name.endsWith(p.slice(1)) : p.startsWith(".") && p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : name === p));
   const files: string[] = [];
@@ -61,10 +71,61 @@ function sourceHash(dir: string, ignore: readonly string[], extra: readonly stri
     }
   };
   walk(dir);
-  const h = createHash("sha256").update(`opa ${opaVersion ?? "?"}\0`);
-  for (const f of files.map((f) => relative(dir, f).split("\\").join("/")).sort()) h.update(`${f}\0`).update(readFileSync(join(dir, f))).update("\0");
-  for (const f of extra) h.update(readFileSync(f)).update("\0");
-  return h.digest("hex");
+  return files.map((f) => relative(dir, f).split("\\").join("/")).sort();
+}
+
+const WHERE_RULES_LIVE = "a rule is a .rego file with `package leastrole.rules.<name>`, its METADATA (title, custom.id, custom.severity) and `findings`";
+
+interface Inspected {
+  namespaces?: Record<string, string[]>;
+  annotations?: Array<{
+    annotations?: { scope?: string; custom?: Record<string, unknown> };
+    location?: { file?: string };
+    path?: Array<{ value: string }>;
+  }>;
+}
+
+const RULE_NAMESPACE = /^data\.leastrole\.rules\.[A-Za-z0-9_]+$/;
+
+/**
+ * Rules written where the entrypoint never looks: it collects `data.leastrole.rules.<name>.findings`
+ * only, so a rule in `package acme.rules.x` or `package leastrole.rules.org.x` would compile and
+ * never run. A package that declares a rule in its METADATA (custom.id or custom.severity) there is
+ * an error; one that defines `findings` without such METADATA a warning (it may be a helper that
+ * happens to have that name).
+ */
+function misplacedRules(inspect: Inspected): { error: RulePackError | null; warnings: string[] } {
+  const where = (pkg: string): string => `rules run only from package leastrole.rules.<name>, one name after "rules": rename it package leastrole.rules.${pkg.split(".").pop()}`;
+  const isTest = (pkg: string): boolean => pkg.endsWith("_test");
+  const declared = new Set<string>();
+  for (const a of inspect.annotations ?? []) {
+    if ((a.annotations?.scope ?? "package") !== "package") continue;
+    const custom = a.annotations?.custom ?? {};
+    if (custom.id === undefined && custom.severity === undefined) continue;
+    const ns = (a.path ?? []).map((p) => p.value).join(".");
+    const pkg = ns.replace(/^data\./, "");
+    if (RULE_NAMESPACE.test(ns) || isTest(pkg)) continue;
+    declared.add(ns);
+    const id = typeof custom.id === "string" ? ` ${custom.id}` : "";
+    return { error: new RulePackError(`package ${pkg} declares rule${id} in its METADATA but is not a rule package, so it would never run: ${where(pkg)}`, { file: a.location?.file }), warnings: [] };
+  }
+  const warnings: string[] = [];
+  for (const [ns, files] of Object.entries(inspect.namespaces ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const pkg = ns.replace(/^data\./, "");
+    // `package leastrole` is the entrypoint's own (opa build has already refused a second copy).
+    if (RULE_NAMESPACE.test(ns) || isTest(pkg) || pkg === "leastrole" || declared.has(ns)) continue;
+    for (const file of files) {
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch {
+        continue;
+      }
+      // A top-level rule named findings (opa fmt puts rules in column 0).
+      if (/^(default\s+)?findings\b/m.test(text)) warnings.push(`${file}: package ${pkg} defines \`findings\`, which never run: ${where(pkg)}, with METADATA`);
+    }
+  }
+  return { error: null, warnings };
 }
 
 /** Compile a folder of .rego files (tests `*_test.rego` excluded) into a pack. */
@@ -74,9 +135,15 @@ export function compileRegoPack(dir: string, options: CompileOptions = {}): Comp
   } catch {
     throw new RulePackError("rule folder not found or not a directory", { file: dir });
   }
+  const ignore = ["*_test.rego", ".*", "build", "node_modules", ...(options.ignore ?? [])];
+  // A folder with nothing to compile is a mistake (a wrong path, an input folder taken for a
+  // pack), not a pack without findings: said before opa is even looked for.
+  const sources = regoFiles(dir, ignore);
+  if (sources.length === 0) {
+    throw new RulePackError(`no rules here: the folder has no .rego files other than tests (*_test.rego); ${WHERE_RULES_LIVE}`, { file: dir });
+  }
   const opa = findOpaBinary(options.opaPath);
   const paths = builtinPackPaths();
-  const ignore = ["*_test.rego", ".*", "build", "node_modules", ...(options.ignore ?? [])];
   const ignoreArgs = ignore.flatMap((p) => ["--ignore", p]);
 
   const work = mkdtempSync(join(tmpdir(), "leastrole-pack-"));
@@ -97,14 +164,12 @@ export function compileRegoPack(dir: string, options: CompileOptions = {}): Comp
     const dataText = files.get("data.json")?.toString("utf8");
     const data = dataText ? (JSON.parse(dataText) as Record<string, unknown>) : {};
 
-    const inspect = JSON.parse(runOpa(opa.path, ["inspect", "-a", "--format", "json", dir], dir)) as {
-      namespaces?: Record<string, string[]>;
-    };
+    const inspect = JSON.parse(runOpa(opa.path, ["inspect", "-a", "--format", "json", dir], dir)) as Inspected;
     const catalog = catalogFromInspect(inspect, {
       opaVersion: opa.version,
       wasmSha256: createHash("sha256").update(wasm).digest("hex"),
     });
-    catalog.sourceSha256 = sourceHash(dir, ignore, [paths.entrypoint, paths.capabilities], opa.version);
+    catalog.sourceSha256 = sourceHash(dir, sources, [paths.entrypoint, paths.capabilities], opa.version);
     // A rule package without METADATA would produce findings nobody can identify or suppress.
     const known = new Set(catalog.rules.map((r) => r.package));
     for (const [ns, files] of Object.entries(inspect.namespaces ?? {})) {
@@ -115,7 +180,12 @@ export function compileRegoPack(dir: string, options: CompileOptions = {}): Comp
         { file: files[0] },
       );
     }
-    return { wasm, catalog, data };
+    const misplaced = misplacedRules(inspect);
+    if (misplaced.error) throw misplaced.error;
+    if (catalog.rules.length === 0) {
+      throw new RulePackError(`no rules here: none of its .rego files (${sources.slice(0, 5).join(", ")}${sources.length > 5 ? ", …" : ""}) is a rule; ${WHERE_RULES_LIVE}`, { file: dir });
+    }
+    return { wasm, catalog, data, warnings: misplaced.warnings };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

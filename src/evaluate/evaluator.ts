@@ -14,12 +14,12 @@ import { availableParallelism } from "node:os";
 import { EvaluationError, RulePackError, toError } from "../errors.js";
 import type { CanonicalDocument } from "../model/document.js";
 import type { Finding } from "../model/findings.js";
-import { buildFindings, compareFindings, indexDocument, type Diagnostic } from "./findings.js";
+import { buildFindings, compareFindings, indexDocument, isPackFailure, type Diagnostic } from "./findings.js";
 import { PACK_ENTRYPOINT } from "./compile-rego.js";
 import { pagesFor } from "./memory.js";
 import { evaluateSlicesParallel, PARALLEL_MIN_SLICES } from "./parallel.js";
 import { loadPolicyUnsigned, withSharedCodecs, type LoadedPolicy } from "./opa-wasm.js";
-import { loadBuiltinPack, type RulePack } from "./pack.js";
+import { loadBuiltinPack, uniquePacks, type RulePack } from "./pack.js";
 import { builtinRulesView } from "./rules-view.js";
 import { pendingRulesSlices, sliceRulesView, slicesOf, type RulesSlices } from "./rules-slices.js";
 import type { PendingDocument } from "../model/pending.js";
@@ -62,6 +62,7 @@ export interface PackSummary {
   wasmSha256: string;
   rules: number;
   findings: number;
+  /** The pack did not run, or its result could not be read (isPackFailure): its findings are missing. */
   failed: boolean;
 }
 
@@ -192,7 +193,8 @@ function entrypointOf(policy: LoadedPolicy): number {
   return id;
 }
 
-function checkDistinctIds(packs: RulePack[]): void {
+/** Packs are given once each (uniquePacks): two packs here are two different files. */
+export function checkDistinctIds(packs: RulePack[]): void {
   const owner = new Map<string, string>();
   for (const pack of packs) {
     for (const rule of pack.catalog.rules) {
@@ -210,9 +212,10 @@ function checkDistinctIds(packs: RulePack[]): void {
 /** Evaluate a document with the given packs, then apply suppressions. */
 export function evaluateDocument(
   document: Partial<CanonicalDocument> | EncodedDocument,
-  packs: RulePack[],
+  given: RulePack[],
   options: EvaluateOptions = {},
 ): EvaluationResult {
+  const packs = uniquePacks(given);
   checkDistinctIds(packs);
   return evaluateWith(document, packs, options, new Map());
 }
@@ -229,9 +232,10 @@ function defaultWorkers(): number {
  */
 export async function evaluateDocumentAsync(
   document: Partial<CanonicalDocument> | EncodedDocument,
-  packs: RulePack[],
+  given: RulePack[],
   options: EvaluateOptions = {},
 ): Promise<EvaluationResult> {
+  const packs = uniquePacks(given);
   checkDistinctIds(packs);
   const done = new Map<RulePack, () => unknown>();
   const notes: Diagnostic[] = [];
@@ -256,9 +260,10 @@ export async function evaluateDocumentAsync(
  */
 export async function evaluatePendingAsync(
   pending: PendingDocument,
-  packs: RulePack[],
+  given: RulePack[],
   options: EvaluateOptions = {},
 ): Promise<{ document: CanonicalDocument; result: EvaluationResult }> {
+  const packs = uniquePacks(given);
   const builtin = packs.find((p) => p.origin === "builtin");
   if (builtin === undefined || !pending.deferred) {
     const document = pending.finish();
@@ -335,7 +340,7 @@ function evaluateWith(
     const built = buildFindings(raw, pack, entities);
     findings.push(...built.findings);
     diagnostics.push(...built.diagnostics);
-    summaries.push({ origin: pack.origin, wasmSha256: pack.wasmSha256, rules: pack.catalog.rules.length, findings: built.findings.length, failed: false });
+    summaries.push({ origin: pack.origin, wasmSha256: pack.wasmSha256, rules: pack.catalog.rules.length, findings: built.findings.length, failed: built.diagnostics.some(isPackFailure) });
   }
   const rules = [...(options.suppressions ?? []), ...suppressionsFromTags(plain)];
   const suppressed = applySuppressions(findings, rules, options.today);

@@ -20,6 +20,17 @@ export interface Diagnostic {
   pack?: string;
 }
 
+/**
+ * Diagnostic codes that mean a pack's rules did not run, or what they returned could not be read
+ * (an abort, a conflict between complete rules, an entrypoint result that is no set of findings):
+ * its findings are missing, not absent, so a report without them must not pass for a clean one.
+ */
+export const PACK_FAILURE_CODES: readonly string[] = ["evaluation-failed", "bad-result"];
+
+export function isPackFailure(d: Diagnostic): boolean {
+  return d.severity === "error" && PACK_FAILURE_CODES.includes(d.code);
+}
+
 const RESOURCE_TYPES: readonly ResourceType[] = ["function", "role", "policy", "principal"];
 const SEVERITY_RANK = new Map(SEVERITIES.map((s, i) => [s, i]));
 
@@ -39,6 +50,14 @@ export function indexDocument(doc: Partial<CanonicalDocument>): EntityIndex {
   for (const p of doc.principals ?? []) map.set(p.arn, { type: "principal", name: p.name, source: p.source ?? null });
   for (const [arn, pol] of Object.entries(doc.policies ?? {})) map.set(arn, { type: "policy", name: pol.name, source: pol.source ?? null });
   return { get: (arn) => map.get(arn) };
+}
+
+/** Keys the entrypoint stamps on what a rule of the wrong shape gave (policies/leastrole.rego). */
+const INVALID_FINDINGS = "leastrole:invalid_findings";
+const INVALID_FINDING = "leastrole:invalid_finding";
+
+function article(typeName: string): string {
+  return `${/^[aeiou]/.test(typeName) ? "an" : "a"} ${typeName}`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -75,15 +94,38 @@ export function buildFindings(
     return { findings, diagnostics };
   }
   const unknownPackages = new Set<string>();
+  // One diagnostic per rule and problem, with how many findings had it and the first value seen: a
+  // rule that gets a field wrong gets it wrong in every finding, and a line each buried the rest.
+  const invalid = new Map<string, { rule: string; problem: string; got: string | undefined; count: number }>();
+  const bad = (rule: string, problem: string, got?: string): void => {
+    const key = `${rule}\u0000${problem}`;
+    const seen = invalid.get(key);
+    if (seen) seen.count++;
+    else invalid.set(key, { rule, problem, got, count: 1 });
+  };
   for (const item of raw) {
-    const bad = (rule: string, message: string) =>
-      diagnostics.push({ severity: "error", code: "bad-finding", message: `rule ${rule} produced an invalid finding: ${message}`, rule, pack: pack.origin });
     if (!isObject(item)) {
-      bad("(unknown)", `expected an object, got ${JSON.stringify(item)?.slice(0, 120)}`);
+      bad("(unknown)", "a finding must be an object", JSON.stringify(item)?.slice(0, 120));
       continue;
     }
     const pkg = typeof item.rule === "string" ? item.rule : "(unknown)";
     const meta = pack.ruleByPackage(pkg);
+    // What the entrypoint (policies/leastrole.rego) passes through from a rule of the wrong shape.
+    if (INVALID_FINDINGS in item) {
+      const rule = meta?.id ?? pkg;
+      diagnostics.push({
+        severity: "error",
+        code: "bad-result",
+        message: `rule ${rule} (package leastrole.rules.${pkg}) defines \`findings\` as ${article(String(item[INVALID_FINDINGS]))}, not a set or an array of findings: write \`findings contains finding if { … }\``,
+        rule,
+        pack: pack.origin,
+      });
+      continue;
+    }
+    if (INVALID_FINDING in item) {
+      bad(meta?.id ?? pkg, "a finding must be an object", JSON.stringify(item[INVALID_FINDING])?.slice(0, 120));
+      continue;
+    }
     if (!meta && !unknownPackages.has(pkg) && pack.catalog.rules.length > 0) {
       unknownPackages.add(pkg);
       diagnostics.push({
@@ -103,7 +145,7 @@ export function buildFindings(
       const known = entities.get(r);
       if (known) resource = { type: known.type, arn: r, name: known.name };
       else {
-        bad(ruleId, `resource ${JSON.stringify(r)} is a bare ARN not found in the document; give {type, arn, name}`);
+        bad(ruleId, "resource is a bare ARN not found in the document; give {type, arn, name}", JSON.stringify(r));
         continue;
       }
     } else if (isObject(r)) {
@@ -115,7 +157,7 @@ export function buildFindings(
       const known = entities.get(arn);
       const type = typeof r.type === "string" ? r.type : known?.type;
       if (!type || !(RESOURCE_TYPES as readonly string[]).includes(type)) {
-        bad(ruleId, `resource.type must be one of ${RESOURCE_TYPES.join(", ")} (got ${JSON.stringify(r.type)})`);
+        bad(ruleId, `resource.type must be one of ${RESOURCE_TYPES.join(", ")}`, JSON.stringify(r.type) ?? "nothing");
         continue;
       }
       const name = typeof r.name === "string" && r.name !== "" ? r.name : known?.name ?? lastArnSegment(arn);
@@ -133,7 +175,7 @@ export function buildFindings(
     if (item.severity !== undefined) {
       if (typeof item.severity === "string" && (SEVERITIES as readonly string[]).includes(item.severity)) severity = item.severity as Severity;
       else {
-        bad(ruleId, `severity must be one of ${SEVERITIES.join(", ")} (got ${JSON.stringify(item.severity)})`);
+        bad(ruleId, `severity must be one of ${SEVERITIES.join(", ")}`, JSON.stringify(item.severity));
         continue;
       }
     }
@@ -167,6 +209,17 @@ export function buildFindings(
       fingerprint: fingerprintOf(ruleId, resource.arn, detail),
       suppressed: null,
       location,
+    });
+  }
+  for (const { rule, problem, got, count } of invalid.values()) {
+    diagnostics.push({
+      severity: "error",
+      code: "bad-finding",
+      message:
+        `rule ${rule} of ${pack.origin} produced ${count === 1 ? "an invalid finding" : `${count} invalid findings`}: ${problem}` +
+        (got !== undefined ? ` (got ${got}${count > 1 ? ` in the first` : ""})` : ""),
+      rule,
+      pack: pack.origin,
     });
   }
   return { findings: disambiguateFingerprints(findings, diagnostics), diagnostics };

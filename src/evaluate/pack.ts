@@ -7,8 +7,8 @@
  */
 
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { RulePackError, toError } from "../errors.js";
 import { parseCatalog, type RuleCatalog, type RuleMetadata } from "./catalog.js";
 import { compileRegoPack, PACK_ENTRYPOINT, type CompileOptions } from "./compile-rego.js";
@@ -191,7 +191,9 @@ export function loadRulePack(spec: string, options: LoadRulePackOptions = {}): R
   }
   if (stat.isDirectory()) {
     const compiled = compileRegoPack(spec, options);
-    return makePack(spec, compiled.wasm, compiled.catalog, compiled.data, options);
+    const pack = makePack(spec, compiled.wasm, compiled.catalog, compiled.data, options);
+    pack.warnings.push(...compiled.warnings);
+    return pack;
   }
   const bytes = readFileSync(spec);
   if (spec.endsWith(".tar.gz") || spec.endsWith(".tgz") || (bytes[0] === 0x1f && bytes[1] === 0x8b)) {
@@ -233,4 +235,33 @@ export function loadRulePack(spec: string, options: LoadRulePackOptions = {}): R
   const catalogPath = candidates.find((c) => existsSync(c));
   const catalog = catalogPath ? parseCatalog(readJson(catalogPath), catalogPath) : null;
   return makePack(spec, bytes, catalog, {}, options);
+}
+
+/**
+ * What two mentions of one pack share: its real absolute path (`builtin` for the built-in pack),
+ * whether it was given as a path (relative, absolute, through a symlink) or loaded (its origin).
+ */
+export function packKey(spec: string | RulePack): string {
+  const path = typeof spec === "string" ? spec : spec.origin;
+  if (path === "builtin") return "builtin";
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * Each pack once, in the order first given. A pack named twice (`--rules x --rules x`, or in the
+ * config's packs and on the command line) ran twice: every finding doubled, or, compiled twice, the
+ * two copies were refused as two packs defining the same ids.
+ */
+export function uniquePacks<T extends string | RulePack>(specs: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return specs.filter((s) => {
+    const key = packKey(s);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -7,6 +7,8 @@
  * Sources: the config file (`suppressions:` list) and tags on the role or function, of the form
  *   leastrole:suppress:<rule id or name> = "<reason>"            (no expiry)
  *   leastrole:suppress:<rule id or name> = "<reason> until YYYY-MM-DD"
+ * A tag that says "until" and then anything but a real date (`until 2025-3-31`, `until Q3`) is not
+ * applied, with a warning: read as part of the reason it would have suppressed forever.
  */
 
 import type { CanonicalDocument } from "../model/document.js";
@@ -50,12 +52,14 @@ export function suppressionsFromTags(doc: Partial<CanonicalDocument>): Suppressi
     for (const [key, value] of Object.entries(e.tags ?? {})) {
       if (!key.toLowerCase().startsWith(SUPPRESS_TAG_PREFIX)) continue;
       const rule = key.slice(SUPPRESS_TAG_PREFIX.length).trim();
-      const m = /^(.*?)\s+until\s+(\d{4}-\d{2}-\d{2})\s*$/i.exec(value);
+      // Everything after the last "until" is the expiry, whatever it is: validateSuppression then
+      // refuses one that is not a date, rather than the reason swallowing it.
+      const m = /^(.*)\buntil\b(.*)$/is.exec(value);
       out.push({
         rule,
         resource: e.arn,
         reason: (m ? m[1]! : value).trim(),
-        expires: m ? m[2]! : null,
+        expires: m ? m[2]!.trim() : null,
         origin: `tag:${e.arn}`,
       });
     }
@@ -63,15 +67,29 @@ export function suppressionsFromTags(doc: Partial<CanonicalDocument>): Suppressi
   return out;
 }
 
+/**
+ * A day of the calendar written YYYY-MM-DD. Not Date.parse alone: it rolls 2027-02-30 over to
+ * March 2nd, so an impossible date would pass for another one.
+ */
+export function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const t = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === text;
+}
+
+function isTag(s: SuppressionRule): boolean {
+  return s.origin?.startsWith("tag:") === true;
+}
+
 /** Problems with a suppression itself (empty reason, bad date): such entries are not applied. */
 export function validateSuppression(s: SuppressionRule): string | null {
   if (typeof s.rule !== "string" || s.rule.trim() === "") return "rule is required";
   if (typeof s.resource !== "string" || s.resource.trim() === "") return "resource is required";
   if (typeof s.reason !== "string" || s.reason.trim() === "") return "a reason is required";
-  if (s.expires != null) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(s.expires) || Number.isNaN(Date.parse(`${s.expires}T00:00:00Z`))) {
-      return `expires must be a date YYYY-MM-DD (got ${JSON.stringify(s.expires)})`;
-    }
+  if (s.expires != null && (typeof s.expires !== "string" || !isCalendarDate(s.expires))) {
+    return isTag(s)
+      ? `"until" must be followed by a date YYYY-MM-DD (got ${JSON.stringify(s.expires)}): write "<reason> until 2027-03-31", or leave "until" out of a suppression without expiry; the finding is reported meanwhile`
+      : `expires must be a date YYYY-MM-DD (got ${JSON.stringify(s.expires)})`;
   }
   return null;
 }
@@ -95,7 +113,9 @@ export function applySuppressions(findings: Finding[], rules: SuppressionRule[],
       diagnostics.push({
         severity: "warning",
         code: "invalid-suppression",
-        message: `suppression ${JSON.stringify({ rule: rule.rule, resource: rule.resource })}${rule.origin ? ` (${rule.origin})` : ""} ignored: ${problem}`,
+        message: isTag(rule)
+          ? `tag ${SUPPRESS_TAG_PREFIX}${rule.rule} on ${rule.resource} ignored: ${problem}`
+          : `suppression ${JSON.stringify({ rule: rule.rule, resource: rule.resource })}${rule.origin ? ` (${rule.origin})` : ""} ignored: ${problem}`,
       });
       continue;
     }

@@ -15,7 +15,13 @@ export interface LeastroleConfig {
    */
   exceptions?: KeptException[];
   usage?: {
-    /** Days of usage data needed before a permission can be called unused. Default 30. */
+    // The bounds are WINDOW_DAYS (src/config/load.ts), which --window-days checks too.
+    /**
+     * Days of usage data needed before a permission can be called unused, 1 to 400. Default 30.
+     * @TJS-type integer
+     * @minimum 1
+     * @maximum 400
+     */
     windowDays?: number;
     /**
      * The trail logs data events (S3 object, DynamoDB item, Lambda Invoke, SQS, SNS, Kinesis) for

@@ -134,6 +134,7 @@ describe("leastrole CLI", () => {
       [["audit", docPath, "--frobnicate"], /unknown option '--frobnicate'/],
       [["audti"], /unknown command 'audti'/],
       [["explain", "LR999"], /no rule "LR999"/],
+      [["audit", docPath, "--window-days", "30.5"], /--window-days must be a whole number of days from 1 to 400 \(got 30\.5\)/],
     ] as Array<[string[], RegExp]>) {
       const r = run(args);
       expect(r.code, args.join(" ")).toBe(2);

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findConfig, loadConfig, packsOf, suppressionsOf } from "../../src/config/index.js";
+import { WINDOW_DAYS } from "../../src/config/load.js";
 import { ConfigError } from "../../src/errors.js";
 import { packageRoot } from "../../src/evaluate/locate.js";
 import { generateConfigSchema } from "../../scripts/build-config-schema.js";
@@ -78,6 +79,23 @@ usage: { windowDay: 30 }
     expect(msg).toContain('suppressions[1]: "reason" is required');
     expect(msg).toContain('scope: must be one of "account", "execution-roles"');
     expect(msg).toContain('usage: unknown key "windowDay"');
+  });
+
+  it("holds usage.windowDays to what --window-days takes, with the same words", () => {
+    for (const [value, got] of [["-5", "-5"], ["0", "0"], ["30.5", "30.5"], ["401", "401"], ['"thirty"', '"thirty"'], ['"30"', '"30"'], ["null", "null"]] as Array<[string, string]>) {
+      const msg = problem(write(`window-${value.replace(/\W/g, "_")}.yaml`, `usage: { windowDays: ${value} }\n`));
+      expect(msg, value).toMatch(new RegExp(`: usage\\.windowDays: must be a whole number of days from 1 to 400 \\(got ${got.replace(/[.*()]/g, "\\$&")}\\)$`));
+    }
+    for (const ok of [1, 30, 400]) expect(loadConfig(write(`window-${ok}.yaml`, `usage: { windowDays: ${ok} }\n`)).usage?.windowDays).toBe(ok);
+    // The schema's bounds are the flag's.
+    const schema = JSON.parse(readFileSync(join(packageRoot(), "schemas", "config.schema.json"), "utf8")) as { properties: { usage: { properties: { windowDays: Record<string, unknown> } } } };
+    expect(schema.properties.usage.properties.windowDays).toMatchObject({ type: "integer", minimum: WINDOW_DAYS.min, maximum: WINDOW_DAYS.max });
+  });
+
+  it("refuses a suppression that expires on a day the calendar does not have", () => {
+    const msg = problem(write("feb30.yaml", `suppressions:\n  - { rule: LR001, resource: "*", reason: r, expires: 2027-03-31 }\n  - { rule: LR002, resource: "*", reason: r, expires: 2027-02-30 }\n`));
+    expect(msg).toBe(`${join(dir, "feb30.yaml")}: suppressions[1].expires: 2027-02-30 is not a day of the calendar (YYYY-MM-DD)`);
+    expect(loadConfig(write("leap.yaml", `suppressions:\n  - { rule: LR001, resource: "*", reason: r, expires: 2028-02-29 }\n`)).suppressions?.[0]?.expires).toBe("2028-02-29");
   });
 
   it("reports YAML syntax errors with line and column, and unreadable files", () => {

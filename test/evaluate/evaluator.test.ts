@@ -143,6 +143,37 @@ describe("suppressions", () => {
     expect(later.findings[0]!.suppressed).toBeNull();
   });
 
+  it("does not apply a tag whose 'until' is not a real date, and says which tag on what", () => {
+    for (const [value, got] of [
+      ["legacy, fix pending until 2025-3-31", "2025-3-31"],
+      ["legacy until 2027-02-30", "2027-02-30"],
+      ["wait until Q3", "Q3"],
+      ["legacy until", ""],
+    ]) {
+      const doc = twoFunctionsOneRole({ "leastrole:suppress:LR001": value! });
+      const { findings, diagnostics } = evaluateDocument(doc, [pack()], { today });
+      expect(findings[0]!.suppressed, value).toBeNull();
+      expect(diagnostics.filter((d) => d.code === "invalid-suppression").map((d) => d.message), value).toEqual([
+        `tag leastrole:suppress:LR001 on ${ROLE} ignored: "until" must be followed by a date YYYY-MM-DD (got ${JSON.stringify(got)}): write "<reason> until 2027-03-31", or leave "until" out of a suppression without expiry; the finding is reported meanwhile`,
+      ]);
+    }
+    // The last "until" is the expiry; without one the suppression has none.
+    const { findings } = evaluateDocument(twoFunctionsOneRole({ "leastrole:suppress:LR001": "kept until the split until 2028-02-29" }), [pack()], { today });
+    expect(findings[0]!.suppressed).toEqual({ reason: "kept until the split", expires: "2028-02-29", origin: `tag:${ROLE}` });
+    const forever = evaluateDocument(twoFunctionsOneRole({ "leastrole:suppress:LR001": "accepted: same team" }), [pack()], { today });
+    expect(forever.findings[0]!.suppressed).toEqual({ reason: "accepted: same team", expires: null, origin: `tag:${ROLE}` });
+  });
+
+  it("refuses an expiry that is no day of the calendar, which Date.parse would roll over", () => {
+    for (const expires of ["2027-02-30", "2027-04-31", "2027-13-01", "2027-00-10", "2026-02-29"]) {
+      const { findings, diagnostics } = evaluateDocument(twoFunctionsOneRole(), [pack()], { suppressions: [{ rule: "LR001", resource: ROLE, reason: "r", expires }], today });
+      expect(findings[0]!.suppressed, expires).toBeNull();
+      expect(diagnostics.find((d) => d.code === "invalid-suppression")?.message, expires).toMatch(/expires must be a date YYYY-MM-DD/);
+    }
+    const leap = evaluateDocument(twoFunctionsOneRole(), [pack()], { suppressions: [{ rule: "LR001", resource: ROLE, reason: "r", expires: "2028-02-29" }], today });
+    expect(leap.findings[0]!.suppressed?.expires).toBe("2028-02-29");
+  });
+
   it("never adds or removes findings, only marks them (property)", () => {
     const base = evaluateDocument(syntheticDocument(200, 9), [pack()], { today }).findings;
     const rule = fc.record({

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { RulePackError } from "../../src/errors.js";
-import { evaluateDocument, loadBuiltinPack, loadRulePack, readTarGz } from "../../src/evaluate/index.js";
+import { evaluateDocument, evaluateDocumentAsync, loadBuiltinPack, loadRulePack, readTarGz } from "../../src/evaluate/index.js";
 import { compileRegoPack } from "../../src/evaluate/compile-rego.js";
-import { audit } from "../../src/index.js";
+import { audit, auditDocument } from "../../src/index.js";
 import { builtinPackPaths } from "../../src/evaluate/locate.js";
 import { pinnedOpa } from "../support/opa.js";
 import { syntheticDocument } from "../support/synthetic-document.js";
@@ -137,12 +137,69 @@ describe("user packs", () => {
     expect(result.findings.map((f) => f.message)).toEqual(["fine"]);
     const messages = result.diagnostics.filter((d) => d.code === "bad-finding").map((d) => d.message);
     expect(messages).toHaveLength(5);
-    expect(messages.every((m) => m.startsWith("rule BAD001 produced an invalid finding"))).toBe(true);
+    expect(messages.every((m) => m.startsWith(`rule BAD001 of ${join(packs, "broken")} produced an invalid finding: `))).toBe(true);
     expect(messages.join("\n")).toMatch(/resource is missing/);
     expect(messages.join("\n")).toMatch(/resource.type must be one of/);
     expect(messages.join("\n")).toMatch(/message must be a non-empty string/);
     expect(messages.join("\n")).toMatch(/severity must be one of/);
     expect(messages.join("\n")).toMatch(/evidence must be an object/);
+  });
+
+  it("says once per rule and problem how many findings had it, naming the pack", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-repeated-"));
+    writeFileSync(
+      join(dir, "half_done.rego"),
+      [
+        "# METADATA\n# title: T\n# custom:\n#   id: BAD002\n#   severity: low\npackage leastrole.rules.half_done\n",
+        // Every function: no message. Every role: a severity of the wrong case.
+        'findings contains {"resource": {"type": "function", "arn": fn.arn}} if some fn in input.functions',
+        'findings contains {"resource": {"type": "role", "arn": r.arn}, "message": "m", "severity": "HIGH"} if some r in input.roles',
+        "",
+      ].join("\n"),
+    );
+    const doc = syntheticDocument(12, 3);
+    const result = evaluateDocument(doc, [loadRulePack(dir)]);
+    expect(result.findings).toEqual([]);
+    expect(result.diagnostics.filter((d) => d.code === "bad-finding").map((d) => [d.rule, d.pack, d.message])).toEqual([
+      ["BAD002", dir, `rule BAD002 of ${dir} produced 12 invalid findings: message must be a non-empty string`],
+      ["BAD002", dir, `rule BAD002 of ${dir} produced ${doc.roles.length} invalid findings: severity must be one of critical, high, medium, low, info (got "HIGH" in the first)`],
+    ]);
+  });
+
+  it("reports rules of the wrong shape, naming them, instead of dropping what they return", () => {
+    const doc = syntheticDocument(3);
+    const result = evaluateDocument(doc, [loadRulePack(join(packs, "wrong-shapes"))]);
+    // The well-formed rule beside them still reports.
+    expect(result.findings.map((f) => f.ruleId)).toEqual(["SHAPE004", "SHAPE004", "SHAPE004"]);
+    const said = result.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.rule, d.message]);
+    expect(said).toEqual(
+      expect.arrayContaining([
+        ["bad-finding", "SHAPE001", expect.stringMatching(/^rule SHAPE001 of .*wrong-shapes produced 3 invalid findings: a finding must be an object \(got "function .*" in the first\)$/)],
+        ["bad-result", "SHAPE002", expect.stringMatching(/^rule SHAPE002 \(package leastrole\.rules\.object_findings\) defines `findings` as an object, not a set or an array of findings/)],
+        ["bad-result", "SHAPE003", expect.stringMatching(/^rule SHAPE003 \(package leastrole\.rules\.boolean_findings\) defines `findings` as a boolean/)],
+      ]),
+    );
+    // A result the rules did not give as findings means the pack did not run as written.
+    expect(result.packs[0]!.failed).toBe(true);
+  });
+
+  it("refuses rules written where the entrypoint never looks, and warns of a stray findings", () => {
+    const rule = (pkg: string, meta = true): string =>
+      `${meta ? "# METADATA\n# title: T\n# custom:\n#   id: ORG001\n#   severity: high\n" : ""}package ${pkg}\n\nfindings contains {"resource": fn.arn, "message": "m"} if some fn in input.functions\n`;
+    const good = readFileSync(join(packs, "custom", "no_owner_tag.rego"), "utf8");
+    for (const pkg of ["acme.rules.prod_shared_role", "leastrole.rules.org.prod_shared_role", "leastrole.prod_shared_role"]) {
+      const dir = mkdtempSync(join(tmpdir(), "lr-misplaced-"));
+      writeFileSync(join(dir, "prod_shared_role.rego"), rule(pkg));
+      writeFileSync(join(dir, "no_owner_tag.rego"), good);
+      const err = expectPackError(() => loadRulePack(dir), new RegExp(`package ${pkg.replace(/\./g, "\\.")} declares rule ORG001 in its METADATA but is not a rule package.*rename it package leastrole\\.rules\\.prod_shared_role`));
+      expect(err.file).toBe(join(dir, "prod_shared_role.rego"));
+    }
+    const dir = mkdtempSync(join(tmpdir(), "lr-stray-"));
+    writeFileSync(join(dir, "helpers.rego"), rule("acme.helpers", false));
+    writeFileSync(join(dir, "no_owner_tag.rego"), good);
+    const pack = loadRulePack(dir);
+    expect(pack.catalog.rules.map((r) => r.id)).toEqual(["ACME001"]);
+    expect(pack.warnings).toEqual([`${join(dir, "helpers.rego")}: package acme.helpers defines \`findings\`, which never run: rules run only from package leastrole.rules.<name>, one name after "rules": rename it package leastrole.rules.helpers, with METADATA`]);
   });
 
   it("rejects a built-in that wasm cannot run at build time", () => {
@@ -167,9 +224,46 @@ describe("user packs", () => {
     expect(err.file).toMatch(/anonymous\.rego$/);
   });
 
+  it("runs a pack given twice once, however it is named", async () => {
+    const doc = syntheticDocument(4, 2);
+    const custom = join(packs, "custom");
+    const once = auditDocument(doc, { rules: [custom], today: "2026-01-01" });
+    expect(once.findings.filter((f) => f.ruleId === "ACME001")).toHaveLength(4);
+    const cwd = process.cwd();
+    try {
+      process.chdir(packs);
+      for (const rules of [[custom, custom], [custom, "./custom/"], [loadRulePack(custom), custom], ["builtin", custom, "builtin"]]) {
+        expect(auditDocument(doc, { rules, today: "2026-01-01" }).findings).toEqual(once.findings);
+      }
+    } finally {
+      process.chdir(cwd);
+    }
+    const pack = loadRulePack(custom);
+    expect(evaluateDocument(doc, [loadBuiltinPack(), pack, loadBuiltinPack(), loadRulePack(custom)]).findings).toEqual(evaluateDocument(doc, [loadBuiltinPack(), pack]).findings);
+    expect((await evaluateDocumentAsync(doc, [pack, pack], { evaluateWorkers: 0 })).findings).toHaveLength(4);
+  });
+
   it("refuses a user rule that reuses a built-in id", () => {
     const copy = loadRulePack(join(packs, "duplicate-id"));
     expectPackError(() => evaluateDocument(syntheticDocument(2), [loadBuiltinPack(), copy]), /rule id LR001 is defined by two packs/);
+  });
+
+  it("refuses a folder that holds no rule, naming it, instead of running a pack with no rules", () => {
+    const folder = (files: Record<string, string>): string => {
+      const dir = mkdtempSync(join(tmpdir(), "lr-norules-"));
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      return dir;
+    };
+    for (const [what, dir, pattern] of [
+      ["an empty folder", folder({}), /no \.rego files other than tests/],
+      ["only tests", folder({ "a_test.rego": "package leastrole.rules.a_test\n" }), /no \.rego files other than tests/],
+      ["an input folder", folder({ "trail.json": "{\"Records\": []}" }), /no \.rego files other than tests/],
+      ["Rego that is no rule", folder({ "helpers.rego": "package acme.helpers\n\nx := 1\n" }), /none of its \.rego files \(helpers\.rego\) is a rule/],
+    ] as Array<[string, string, RegExp]>) {
+      const err = expectPackError(() => loadRulePack(dir), pattern);
+      expect(err.file, what).toBe(dir);
+      expect(err.message, what).toMatch(/package leastrole\.rules\.<name>/);
+    }
   });
 
   it("says what is wrong with files that are not packs", () => {

@@ -11,8 +11,9 @@ import { writeSarif } from "../../report/sarif.js";
 import { loadRulePack } from "../../evaluate/pack.js";
 import { diffPolicies, eachTarget, renderDiffMarkdown } from "../../generate/index.js";
 import { loadActionCatalogSync } from "../../iam/index.js";
-import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, type InputFlags } from "../context.js";
+import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, printRuleDiagnostics, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
+import { extraPackSpecs, rulesOption } from "../rules-flag.js";
 import { writeOutput, writeOutputStreamed } from "../io.js";
 import { writeJsonReport } from "../../report/json.js";
 
@@ -57,7 +58,7 @@ export function registerAudit(program: Command): void {
       .option("-o, --output <file>", "write the report to a file instead of stdout")
       .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity is not suppressed").choices([...SEVERITIES]))
       .option("-c, --config <file>", "configuration file (default: .leastrole.yaml/.yml/.json in the current folder)")
-      .option("--rules <pack...>", "also run these rule packs (.wasm, OPA bundle .tar.gz, or a folder of .rego)")
+      .option(...rulesOption("also run this rule pack"))
       .addOption(new Option("--scope <scope>", "where privilege escalation is checked").choices(["execution-roles", "account"]))
       .option("--window-days <days>", "days of usage needed before a permission can be called unused (default 30)")
       .option("--as-of <date>", "reference date for time arithmetic (default: the end of the usage data)")
@@ -80,7 +81,7 @@ export function registerAudit(program: Command): void {
       // are evaluated (PendingDocument); that time is counted as analysis. The labels are kept only
       // for custom rule packs (given the whole document): no report reads them, and the built-in
       // rules get their digest slice by slice.
-      const packSpecs = [...(fromConfig.rules ?? []), ...(flags.rules ?? [])];
+      const packSpecs = extraPackSpecs(fromConfig.rules, flags.rules);
       const pending = await pendingDocumentFor(paths, flags, effective, progress, timings && cpuTimings ? { wall: timings, cpu: cpuTimings } : undefined, iacOptionsOf(flags), packSpecs.length > 0);
       // Load (and, for folders of .rego, compile) every extra pack once: the report renderers need
       // their catalogs too.
@@ -90,7 +91,7 @@ export function registerAudit(program: Command): void {
       addTiming(timings, "evaluate", t, cpuTimings);
       moveTiming(timings, cpuTimings, "evaluate", "analyze", pending.finishingMs());
       printInputWarnings(document, progress);
-      for (const d of report.diagnostics) if (d.severity !== "info") progress.note(`leastrole: ${d.severity}: ${d.message}`);
+      const packFailed = printRuleDiagnostics(report.diagnostics, progress);
       t = startStage();
       // Every pack's rules, so SARIF and HTML describe custom rules too.
       const catalog = [loadBuiltinPack(), ...extraPacks].flatMap((p) => p.catalog.rules);
@@ -125,5 +126,8 @@ export function registerAudit(program: Command): void {
         const threshold = severityRank(flags.failOn);
         if (report.findings.some((f) => !f.suppressed && severityRank(f.severity) <= threshold)) process.exitCode = 1;
       }
+      // The report is written all the same (what the other packs found, and the diagnostics), but
+      // a pack that did not run is exit code 2, above --fail-on's 1.
+      if (packFailed) process.exitCode = 2;
     });
 }

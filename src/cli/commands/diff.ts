@@ -6,8 +6,9 @@ import { loadRulePack } from "../../evaluate/pack.js";
 import { InputError } from "../../errors.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
 import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissionDiffTable } from "../../report/diff.js";
-import { loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
+import { loadConfigFor, makeProgress, printInputWarnings, printRuleDiagnostics, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
+import { extraPackSpecs, rulesOption } from "../rules-flag.js";
 import { writeOutput } from "../io.js";
 
 interface DiffFlags extends InputFlags, IacFlags {
@@ -38,7 +39,7 @@ export function registerDiff(program: Command): void {
     .option("--before <paths...>", "more inputs for the before side")
     .option("--after <paths...>", "more inputs for the after side")
     .option("-c, --config <file>", "configuration file (default: .leastrole.yaml/.yml/.json in the current folder)")
-    .option("--rules <pack...>", "also run these rule packs (.wasm, OPA bundle .tar.gz, or a folder of .rego)")
+    .option(...rulesOption("also run this rule pack"))
     .option("--as-of <date>", "reference date for time arithmetic");
   addIacOptions(command).action(async (before: string | undefined, after: string | undefined, flags: DiffFlags, cmd: Command) => {
     const quiet = cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true;
@@ -50,7 +51,7 @@ export function registerDiff(program: Command): void {
     const { config, configFile } = loadConfigFor(flags);
     const fromConfig = evaluationOptionsOf(config, configFile);
     const iac = iacOptionsOf(flags);
-    const rules = [...(fromConfig.rules ?? []), ...(flags.rules ?? [])].map((r) => (typeof r === "string" ? loadRulePack(r) : r));
+    const rules = extraPackSpecs(fromConfig.rules, flags.rules).map((r) => (typeof r === "string" ? loadRulePack(r) : r));
     const result = await diff(beforePaths, afterPaths, {
       ...fromConfig,
       rules,
@@ -73,8 +74,11 @@ export function registerDiff(program: Command): void {
     const beforeOnly = result.before.document.meta.warnings.filter((w) => !seen.has(`${w.code}\u0000${w.path ?? ""}\u0000${w.message}`));
     printInputWarnings({ ...result.before.document, meta: { ...result.before.document.meta, warnings: beforeOnly, partial: false } }, progress);
     printInputWarnings(result.after.document, progress);
+    const packFailed = printRuleDiagnostics([...result.after.report.diagnostics, ...result.before.report.diagnostics], progress);
     const text = flags.format === "json" ? renderPermissionDiffJson(result.report) : flags.format === "markdown" ? renderPermissionDiffMarkdown(result.report) : renderPermissionDiffTable(result.report);
     writeOutput(text, flags.output);
     if (flags.failOn && introducesAtLeast(result.report, flags.failOn)) process.exitCode = 1;
+    // A pack that did not run on a side makes its findings look fixed or introduced: exit 2.
+    if (packFailed) process.exitCode = 2;
   });
 }

@@ -2,18 +2,30 @@ import type { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { compileRegoPack } from "../../evaluate/compile-rego.js";
-import { loadBuiltinPack, loadRulePack } from "../../evaluate/pack.js";
+import { checkDistinctIds } from "../../evaluate/evaluator.js";
+import { loadBuiltinPack, loadRulePack, type RulePack } from "../../evaluate/pack.js";
 import { LeastroleError } from "../../errors.js";
 import { writeErr, writeOutput } from "../io.js";
+import { extraPackSpecs, rulesOption } from "../rules-flag.js";
+
+/** The built-in pack and those of --rules, as `audit` would run them: each once, ids distinct. */
+function packsOf(specs: string[] | undefined, cmd: Command): RulePack[] {
+  const packs = [loadBuiltinPack(), ...extraPackSpecs<string>(undefined, specs).map((p) => loadRulePack(p))];
+  // The clash `audit` refuses (exit 2): listed or explained, one of the two rules would pass for both.
+  checkDistinctIds(packs);
+  const quiet = cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true;
+  if (!quiet) for (const w of packs.flatMap((p) => p.warnings)) writeErr(`leastrole: warning: ${w}\n`);
+  return packs;
+}
 
 export function registerRules(program: Command): void {
   program
     .command("rules")
     .description("list the rules (built-in, and those of --rules packs)")
-    .option("--rules <pack...>", "also list the rules of these packs (.wasm, bundle .tar.gz, or folder of .rego)")
+    .option(...rulesOption("also list the rules of this pack"))
     .option("--format <format>", "table or json", "table")
-    .action((opts: { rules?: string[]; format: string }) => {
-      const packs = [loadBuiltinPack(), ...(opts.rules ?? []).map((p) => loadRulePack(p))];
+    .action((opts: { rules?: string[]; format: string }, cmd: Command) => {
+      const packs = packsOf(opts.rules, cmd);
       const rules = packs.flatMap((p) => p.catalog.rules.map((r) => ({ ...r, pack: p.origin })));
       if (opts.format === "json") return writeOutput(JSON.stringify(rules, null, 2) + "\n", undefined);
       const lines = rules.map((r) => `${r.id.padEnd(8)} ${r.severity.padEnd(8)} ${r.name.padEnd(30)} ${r.title}`);
@@ -27,6 +39,7 @@ export function registerRules(program: Command): void {
     .option("--name <name>", "file name stem (default: the folder's name)")
     .action((folder: string, opts: { outDir: string; name?: string }) => {
       const compiled = compileRegoPack(folder);
+      for (const w of compiled.warnings) writeErr(`leastrole: warning: ${w}\n`);
       const stem = opts.name ?? basename(resolve(folder));
       mkdirSync(opts.outDir, { recursive: true });
       writeFileSync(join(opts.outDir, `${stem}.wasm`), compiled.wasm);
@@ -37,9 +50,9 @@ export function registerRules(program: Command): void {
   program
     .command("explain <rule>")
     .description("explain a rule: what it finds, why it matters, how to fix it")
-    .option("--rules <pack...>", "also look in these packs")
-    .action((id: string, opts: { rules?: string[] }) => {
-      const packs = [loadBuiltinPack(), ...(opts.rules ?? []).map((p) => loadRulePack(p))];
+    .option(...rulesOption("also look in this pack"))
+    .action((id: string, opts: { rules?: string[] }, cmd: Command) => {
+      const packs = packsOf(opts.rules, cmd);
       const key = id.toLowerCase();
       const rule = packs.flatMap((p) => p.catalog.rules).find((r) => r.id.toLowerCase() === key || r.name.toLowerCase() === key);
       if (!rule) throw new LeastroleError("unknown-rule", `no rule ${JSON.stringify(id)}: \`leastrole rules\` lists them`);

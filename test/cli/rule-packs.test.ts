@@ -1,0 +1,140 @@
+/**
+ * Custom rule packs through the CLI as a user gives them (the built binary, spawned): how `--rules`
+ * is parsed, and that a pack that is wrong says so with exit code 2 instead of vanishing.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/evaluate/locate.js";
+import { pinnedOpa } from "../support/opa.js";
+
+const root = packageRoot();
+const cli = join(root, "dist", "cli.js");
+const demo = join("examples", "demo-account");
+const packs = join("test", "fixtures", "packs");
+let opa: string;
+
+function run(args: string[], cwd = root) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", LEASTROLE_OPA: opa }, maxBuffer: 1 << 28 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The findings of a JSON report (the report also lists its inputs, which differ as given). */
+function findingsOf(stdout: string): unknown {
+  return (JSON.parse(stdout) as { findings: unknown }).findings;
+}
+
+function ruleIds(stdout: string): string[] {
+  return [...new Set((JSON.parse(stdout) as { findings: Array<{ ruleId: string }> }).findings.map((f) => f.ruleId))].sort();
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error("build first: npm run build");
+  opa = pinnedOpa();
+});
+
+describe("--rules", () => {
+  it("takes one pack per flag: the inputs after it stay inputs, and it can come before them", () => {
+    const whole = run(["audit", demo, "--rules", join(packs, "custom"), "-f", "json", "-q"]);
+    expect(whole.code, whole.stderr).toBe(0);
+    const ids = ruleIds(whole.stdout);
+    // The usage findings need the CloudTrail folder: they are there only if it was read as an input.
+    expect(ids).toEqual(expect.arrayContaining(["ACME001", "LR008", "LR009", "LR017"]));
+    const split = run(["audit", join(demo, "iam"), join(demo, "lambda"), "--rules", join(packs, "custom"), join(demo, "cloudtrail"), "-f", "json", "-q"]);
+    expect(split.code, split.stderr).toBe(0);
+    expect(findingsOf(split.stdout)).toEqual(findingsOf(whole.stdout));
+    const first = run(["audit", "--rules", join(packs, "custom"), demo, "-f", "json", "-q"]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toBe(whole.stdout);
+  });
+
+  it("is repeatable, in audit, rules and explain", () => {
+    const both = ["--rules", join(packs, "custom"), "--rules", join(packs, "array")];
+    const audited = run(["audit", demo, ...both, "-f", "json", "-q"]);
+    expect(audited.code, audited.stderr).toBe(0);
+    expect(ruleIds(audited.stdout)).toEqual(expect.arrayContaining(["ACME001", "ACME002", "LR001"]));
+    const listed = run(["rules", ...both]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/^ACME001 /m);
+    expect(listed.stdout).toMatch(/^ACME002 /m);
+    for (const id of ["ACME001", "ACME002"]) expect(run(["explain", id, ...both]).code).toBe(0);
+  });
+
+  it("runs a pack named twice once: twice on the command line, or in the config and on the command line", () => {
+    const once = run(["audit", demo, "--rules", join(packs, "custom"), "-f", "json", "-q"]);
+    expect(once.code, once.stderr).toBe(0);
+    const acme = (stdout: string) => (JSON.parse(stdout) as { findings: Array<{ ruleId: string }> }).findings.filter((f) => f.ruleId === "ACME001").length;
+    expect(acme(once.stdout)).toBeGreaterThan(0);
+    const twice = run(["audit", demo, "--rules", join(packs, "custom"), "--rules", `./${packs}/custom/`, "--rules", "builtin", "-f", "json", "-q"]);
+    expect(twice.code, twice.stderr).toBe(0);
+    expect(findingsOf(twice.stdout)).toEqual(findingsOf(once.stdout));
+    const dir = mkdtempSync(join(tmpdir(), "lr-packs-config-"));
+    writeFileSync(join(dir, ".leastrole.yaml"), `rules:\n  packs: [${JSON.stringify(join(root, packs, "custom"))}]\n`);
+    const both = run(["audit", join(root, demo), "--rules", join(root, packs, "custom"), "-f", "json", "-q"], dir);
+    expect(both.code, both.stderr).toBe(0);
+    expect(acme(both.stdout)).toBe(acme(once.stdout));
+    const listed = run(["rules", "--rules", join(packs, "custom"), "--rules", join(root, packs, "custom")]);
+    expect(listed.stdout.match(/^ACME001 /gm)).toHaveLength(1);
+  });
+
+  it("rules and explain refuse the id clash audit refuses", () => {
+    const copycat = join(packs, "duplicate-id");
+    for (const args of [["audit", demo], ["rules"], ["explain", "LR001"], ["explain", "ACME001", "--rules", join(packs, "custom")]]) {
+      const r = run([...args, "--rules", copycat, "-q"]);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr.trim(), args.join(" ")).toMatch(/^leastrole: .*: rule id LR001 is defined by two packs \(builtin and .*duplicate-id\): give custom rules their own id prefix$/);
+    }
+  });
+
+  it("warns of a rules.disable entry that names no rule of the packs run", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-disable-"));
+    writeFileSync(join(dir, ".leastrole.yaml"), `rules:\n  disable: [LR999, LR017, function-owner-tag, ACME001]\n`);
+    const r = run(["audit", join(root, demo), "-f", "json"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const said = r.stderr.split("\n").filter((l) => l.includes("rules.disable"));
+    expect(said).toEqual([
+      'leastrole: warning: rules.disable: "LR999" is not the id or name of a rule of the packs run, so it disables nothing (`leastrole rules` lists them)',
+      'leastrole: warning: rules.disable: "function-owner-tag" is not the id or name of a rule of the packs run, so it disables nothing (`leastrole rules` lists them)',
+      'leastrole: warning: rules.disable: "ACME001" is not the id or name of a rule of the packs run, so it disables nothing (`leastrole rules` lists them)',
+    ]);
+    // With the pack that has those rules, only the typo is left.
+    const withPack = run(["audit", join(root, demo), "--rules", join(root, packs, "custom"), "-f", "json"], dir);
+    expect(withPack.stderr.split("\n").filter((l) => l.includes("rules.disable"))).toEqual([said[0]]);
+    expect((JSON.parse(withPack.stdout) as { findings: Array<{ ruleId: string }> }).findings.some((f) => f.ruleId === "ACME001" || f.ruleId === "LR017")).toBe(false);
+  });
+
+  it("diff takes it the same way", () => {
+    const r = run(["diff", demo, demo, "--rules", join(packs, "custom"), "--rules", join(packs, "array"), "-f", "json", "-q"]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+});
+
+describe("a pack that does not run", () => {
+  const conflict = join(packs, "conflict");
+
+  it("exits 2 after writing the report, above --fail-on, and says which pack on stderr even with --quiet", () => {
+    for (const format of ["json", "table"]) {
+      const r = run(["audit", demo, "--rules", conflict, "--fail-on", "info", "-f", format, "-q"]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^leastrole: error: rule pack ${conflict}: evaluation aborted: .*conflict.*its findings are missing from the report`, "m"));
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      if (format === "json") {
+        const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string }>; diagnostics: Array<{ code: string; pack: string }> };
+        expect(report.findings.some((f) => f.ruleId === "LR001")).toBe(true); // the built-in pack ran
+        expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: "evaluation-failed", pack: conflict }));
+      }
+    }
+    // Without a failing pack, the same audit exits as --fail-on says.
+    expect(run(["audit", demo, "--rules", join(packs, "custom"), "--fail-on", "info", "-q"]).code).toBe(1);
+    expect(run(["audit", demo, "--rules", join(packs, "custom"), "-q"]).code).toBe(0);
+  });
+
+  it("makes diff exit 2 too", () => {
+    const r = run(["diff", demo, demo, "--rules", conflict, "-f", "json", "-q"]);
+    expect(r.code, r.stderr).toBe(2);
+    // Both sides failed the same way: said once.
+    expect(r.stderr.match(/rule pack .*conflict: evaluation aborted/g)).toHaveLength(1);
+  });
+});
