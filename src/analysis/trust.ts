@@ -7,6 +7,7 @@ import type { PolicyDocument, PolicyStatement } from "../model/document.js";
 import type { TrustAnalysis, TrustedPrincipal, TrustedPrincipalKind } from "../model/analysis.js";
 import { accountOf, byString } from "./policies.js";
 import { conditionalFrom } from "./iam.js";
+import { splitArn } from "../iam/arn.js";
 import { globMatches } from "../iam/wildcard.js";
 
 /** Lambda's service principals: the regular one and Lambda@Edge's. */
@@ -56,11 +57,9 @@ const ARN_KEYS = new Set(["aws:sourcearn", "aws:principalarn"]);
 /** A 12-digit account, or a template reference that is one once deployed. */
 const FIXED_ACCOUNT = /^(?:\d{12}|\$\{[^}]*\}|unknown)$/;
 
-/** An ARN's account field; the fields before it may be template references holding colons. */
-function arnAccount(arn: string): string | null {
-  const field = "(?:[^:$]|\\$\\{[^}]*\\}|\\$)*";
-  const m = new RegExp(`^arn:${field}:${field}:${field}:(${field})`).exec(arn);
-  return m ? (m[1] as string) : null;
+/** An ARN's account field; template references before it (`${AWS::Region}`) hold colons, so they are blanked first. */
+function arnAccount(arn: string): string {
+  return splitArn(arn.replace(/\$\{[^}]*\}/g, "${}"))?.[4] ?? "";
 }
 
 /**
@@ -72,7 +71,7 @@ function fixedValue(key: string, value: unknown): boolean {
   if (typeof value !== "string") return value !== null && value !== undefined;
   if (value === "" || /^[*?]+$/.test(value)) return false;
   if (ACCOUNT_KEYS.has(key)) return FIXED_ACCOUNT.test(value);
-  if (ARN_KEYS.has(key)) return /^\$\{[^}]*\}$/.test(value) || FIXED_ACCOUNT.test(arnAccount(value) ?? "");
+  if (ARN_KEYS.has(key)) return /^\$\{[^}]*\}$/.test(value) || FIXED_ACCOUNT.test(arnAccount(value));
   if (key === "token.actions.githubusercontent.com:sub") return /^repo:[^*?/:]+\//.test(value);
   if (key === "aws:principalorgid" || key === "aws:sourceorgid") return !/[*?]/.test(value);
   return true;

@@ -18,7 +18,7 @@ import type { PrincipalUsage } from "../model/usage.js";
 import { windowCoverage } from "../usage/window-coverage.js";
 import { currentPolicies, roleOf } from "./current-policies.js";
 import { exceptionGrants } from "./exceptions.js";
-import { hasPatternWildcard, loadActionCatalogSync, type ActionCatalog } from "./iam.js";
+import { hasPatternWildcard, loadActionCatalogSync, serviceOf, type ActionCatalog } from "./iam.js";
 import { DEFAULT_PREFIX_THRESHOLD, mergeActionUsage, observedGrants, type Place } from "./observed.js";
 import { configurationRequirements, deliveryTargets } from "./requirements.js";
 import { sizePolicies } from "./size.js";
@@ -66,7 +66,7 @@ function indexOf(document: CanonicalDocument): DocumentIndex {
   const dataEventServices = new Set<string>();
   for (const p of document.usage.principals) {
     push(idx.sessionsByRole, p.roleArn, p);
-    for (const a of p.actions) if (isDataEventAction(a.action)) dataEventServices.add(a.action.slice(0, a.action.indexOf(":")).toLowerCase());
+    for (const a of p.actions) if (isDataEventAction(a.action)) dataEventServices.add(serviceOf(a.action));
   }
   idx.dataEventServices = [...dataEventServices].sort();
   indexes.set(document, idx);

@@ -14,6 +14,7 @@
  */
 
 import type { CanonicalDocument } from "../model/document.js";
+import { roleOf } from "./current-policies.js";
 import { diffPolicies, type PolicyDiff } from "./diff.js";
 import { generateForRole, generatePolicy } from "./generate.js";
 import { loadActionCatalogSync, type ActionCatalog } from "./iam.js";
@@ -143,9 +144,8 @@ function referencesOf(document: CanonicalDocument): { terraformReferences: boole
  */
 function keptRoles(document: CanonicalDocument): (t: GenerateTarget) => KeptRole | undefined {
   const kinds = new Map(document.meta.sources.map((s) => [s.path, s.kind]));
-  const roles = new Map(document.roles.map((r) => [r.arn, r]));
   return (t) => {
-    const role = roles.get(t.currentRoleArn);
+    const role = roleOf(document, t.currentRoleArn);
     if (role === undefined || role.name !== t.build.roleName) return undefined;
     const kept: KeptRole = { path: role.path === "" ? "/" : role.path };
     const kind = role.source === null ? undefined : kinds.get(role.source.file);

@@ -5,7 +5,7 @@
  */
 
 import type { PolicyDocument, PolicyStatement } from "../model/document.js";
-import { hasPatternWildcard, patternCovers } from "./iam.js";
+import { hasPatternWildcard, patternCovers, serviceOf } from "./iam.js";
 import type { GeneratedStatement, Grant, Provenance, ScopingKind } from "./types.js";
 
 function cmp(a: string, b: string): number {
@@ -108,11 +108,6 @@ function pascal(s: string): string {
     .filter((w) => w !== "")
     .map((w) => (w[0] as string).toUpperCase() + w.slice(1))
     .join("");
-}
-
-function serviceOf(action: string): string {
-  const i = action.indexOf(":");
-  return i < 0 ? action : action.slice(0, i).toLowerCase();
 }
 
 function formatCount(n: number): string {

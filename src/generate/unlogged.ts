@@ -24,7 +24,7 @@
 import type { CanonicalDocument, PolicyStatement, Role } from "../model/document.js";
 import { DATA_EVENT_ACTIONS, isDataEventAction, NOT_LOGGED, NOT_LOGGED_SERVICES, notLoggedReason, UNCONFIRMED_ACTIONS } from "../usage/not-logged.js";
 import type { CurrentPolicy } from "./current-policies.js";
-import { actionApplies, allowedActionSet, instantOf, type ActionCatalog, type ActionSet } from "./iam.js";
+import { actionApplies, allowedActionSet, instantOf, serviceOf, type ActionCatalog, type ActionSet } from "./iam.js";
 import type { Grant, Provenance } from "./types.js";
 
 /** Made by the Lambda service with the execution role, and granted by the function's requirements. */
@@ -95,10 +95,6 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
     }
   }
   return { grants, kept: kept.sort(), neverLogged: neverLogged.sort(), notResource: notResource.sort(), loggedServices: [...loggedServices].sort() };
-}
-
-function serviceOf(action: string): string {
-  return action.slice(0, action.indexOf(":")).toLowerCase();
 }
 
 /** Today's Allow statements that apply to the action, in policy order. */

@@ -267,6 +267,12 @@ export class ActionCatalog {
   }
 }
 
+/** The service prefix of an action (`dynamodb` of `DynamoDB:GetItem`), lower case; the whole text, lower case, without a colon. */
+export function serviceOf(action: string): string {
+  const i = action.indexOf(":");
+  return (i < 0 ? action : action.slice(0, i)).toLowerCase();
+}
+
 /** Normalise the catalog's access level: the first of a composite ("Tagging, Write") is AWS's primary level. */
 export function normaliseAccessLevels(raw: string): AccessLevel[] {
   const levels = raw

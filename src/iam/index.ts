@@ -20,6 +20,7 @@ export {
   loadActionCatalog,
   loadActionCatalogSync,
   normaliseAccessLevels,
+  serviceOf,
   type ActionInfo,
   type LoadCatalogOptions,
   type PatternExpansion,

@@ -15,7 +15,7 @@
  */
 
 import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
-import { instantOf, listGrantedActionNames, loadActionCatalogSync } from "../iam/index.js";
+import { instantOf, listGrantedActionNames, loadActionCatalogSync, serviceOf } from "../iam/index.js";
 import type { LabelledPermission, PermissionLabels, PrincipalUsage, UsageDisagreement, UsageSection } from "../model/usage.js";
 import { emptyUsage } from "../model/usage.js";
 import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
@@ -610,7 +610,6 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
 }
 
-const serviceOf = (action: string): string => action.slice(0, action.indexOf(":")).toLowerCase();
 const accountOf = (arn: string): string => arn.split(":")[4] ?? "";
 /** Account + role name: STS-rebuilt ARNs lack the path, so the path is not part of the key. */
 // Looked up several times per function and session (1.3 M calls at 10,000 functions): memoised,

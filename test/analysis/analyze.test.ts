@@ -181,6 +181,7 @@ describe("trust analysis: what pins the caller (AWS Config's fixed-value rule; I
     ["one wildcard among the values", star({ StringEquals: { "aws:PrincipalAccount": ["111122223333", "*"] } }), false],
     ["a fixed organisation", star({ StringEquals: { "aws:PrincipalOrgID": ["o-abc123def4"] } }), true],
     ["a fixed principal ARN", star({ ArnLike: { "aws:PrincipalArn": ["arn:aws:iam::111122223333:role/deployer-*"] } }), true],
+    ["a template's own account in an ARN", star({ ArnLike: { "aws:SourceArn": ["arn:aws:sns:${AWS::Region}:${AWS::AccountId}:alerts"] } }), true],
     ["an external ID", star({ StringEquals: { "sts:ExternalId": ["x-1"] } }), true],
   ];
   it.each(cases)("%s", (_name, statement, restricted) => {
