@@ -122,7 +122,10 @@ export const UNCONFIRMED_ACTIONS: ReadonlySet<string> = actionSet(UNCONFIRMED);
 
 export function notLoggedReason(action: string): string | null {
   const lower = action.toLowerCase();
-  return NOT_LOGGED[lower] ?? NOT_LOGGED_SERVICES[lower.slice(0, lower.indexOf(":"))] ?? null;
+  // Own keys only: `constructor:Foo` must not find Object.prototype.constructor.
+  const service = lower.slice(0, lower.indexOf(":"));
+  if (Object.hasOwn(NOT_LOGGED, lower)) return NOT_LOGGED[lower] as string;
+  return Object.hasOwn(NOT_LOGGED_SERVICES, service) ? (NOT_LOGGED_SERVICES[service] as string) : null;
 }
 
 export function isDataEventAction(action: string): boolean {

@@ -161,6 +161,9 @@ describe("labels", () => {
       ["states:SendTaskSuccess", "unknowable", /does not document/],
       ["kms:Encrypt", "unused", /^not seen in CloudTrail$/],
       ["bedrock:InvokeModel", "unused", /^not seen in CloudTrail$/],
+      // Object.prototype's names are no services.
+      ["constructor:Foo", "unused", /^not seen in CloudTrail$/],
+      ["tostring:Bar", "unused", /^not seen in CloudTrail$/],
     ];
     const actions = cases.map(([a]) => a);
     const doc = { ...DOC, roles: DOC.roles.map((r) => (r.name === "fresh-role" ? r : { ...r, facts: { ...r.facts, allowedActions: [...new Set([...r.facts.allowedActions, ...actions])].sort() } })) };
