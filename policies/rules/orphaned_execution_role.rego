@@ -33,24 +33,25 @@ import data.leastrole.lib.analysis
 # entry in `accounts`) "no function uses it" means "none of the template's functions".
 accounts_with_functions := {fn.accountId | some fn in input.functions}
 
-coverage(role) := c if {
-	some a in input.accounts
-	a.accountId == role.accountId
-	c := a.functionCoverage
-}
+# Lookups as complete rules: computed once per evaluation, not per role.
+coverage_by_account := {a.accountId: a.functionCoverage | some a in input.accounts; a.functionCoverage}
 
-account_known(role) if {
-	some a in input.accounts
-	a.accountId == role.accountId
-}
+known_accounts := {a.accountId | some a in input.accounts}
+
+coverage(role) := coverage_by_account[role.accountId]
+
+account_known(role) if role.accountId in known_accounts
 
 # Every region of the account was read, and no function in any uses the role.
 judgement(role) := {
 	"severity": severity(role),
 	"what": "no function in any region of the account uses it",
-	"regions": coverage(role).regions,
+	"regions": c.regions,
 	"allRegions": true,
-} if coverage(role).complete
+} if {
+	c := coverage(role)
+	c.complete
+}
 
 # Some regions were read: a function in another may use the role. Low whatever it grants, and
 # silent when IAM saw the role used in a region that was not read (a function there, most likely).

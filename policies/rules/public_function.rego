@@ -47,9 +47,12 @@ statement_findings := [finding |
 	some index, st in fn.resourcePolicy.Statement
 	st.Effect == "Allow"
 	not closed(fn, index)
-	grant(st)
+
+	# Computed once per statement: functions with arguments are not memoised.
+	g := grant(st)
 	not url_statement_of_public_url(fn, st)
-	some issue in issues(st, fn)
+	pins := pinning_values(st)
+	some issue in issues(st, fn, g, pins, own_accounts(fn, st))
 	origin := statement_origin(fn, index)
 	finding := {
 		"resource": analysis.function_resource(fn),
@@ -181,8 +184,6 @@ pinning_values(st) := {pins |
 
 pinning_operator(op) if op in {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
 
-pinned(st) if count(pinning_values(st)) > 0
-
 account_keys := {"aws:sourceaccount", "aws:principalaccount", "aws:sourceowner"}
 
 # Values that name one organisation or skill: fixed when free of wildcards.
@@ -246,7 +247,7 @@ own_accounts(fn, st) := {fn.accountId} | {a | some r in object.get(st, "Resource
 
 # The accounts a pinning condition admits; "own" for an organisation, a template reference, or when
 # the function's own account is not known (nothing to compare with).
-admitted(fn, st, key, v) := "own" if {
+admitted(fn, own, key, v) := "own" if {
 	not key in account_keys
 	not key in arn_keys
 } else := "own" if {
@@ -255,26 +256,26 @@ admitted(fn, st, key, v) := "own" if {
 	key in account_keys
 	account := v
 	not reference(account)
-	not account in own_accounts(fn, st)
+	not account in own
 } else := account if {
 	key in arn_keys
 	account := arn_account(v)
 	not reference(account)
-	not account in own_accounts(fn, st)
+	not account in own
 } else := "own"
 
 # Pinned to the function's own account (or organisation) by at least one condition.
-pinned_to_own(st, fn) if {
-	some values in pinning_values(st)
+pinned_to_own(fn, pins, own) if {
+	some values in pins
 	every pin in values {
-		admitted(fn, st, pin[0], pin[1]) == "own"
+		admitted(fn, own, pin[0], pin[1]) == "own"
 	}
 }
 
 # Pinned only to other accounts: the accounts named.
-other_accounts(st, fn) := sort({a | some values in pinning_values(st); some pin in values; a := admitted(fn, st, pin[0], pin[1]); a != "own"}) if {
-	pinned(st)
-	not pinned_to_own(st, fn)
+other_accounts(fn, pins, own) := sort({a | some values in pins; some pin in values; a := admitted(fn, own, pin[0], pin[1]); a != "own"}) if {
+	count(pins) > 0
+	not pinned_to_own(fn, pins, own)
 }
 
 # The statements Lambda adds for a function URL with AuthType NONE are reported once, as the URL:
@@ -312,29 +313,29 @@ principal_ids(st, type) := object.get(st.Principal, type, []) if is_object(st.Pr
 
 principal_ids(st, _) := [] if not is_object(st.Principal)
 
-issues(st, fn) := (({issue |
+# `g`: grant(st); `pins`: pinning_values(st); `own`: own_accounts(fn, st).
+issues(st, fn, g, pins, own) := (({issue |
 	wildcard_principal(st)
-	not pinned(st)
-	issue := {"kind": "public", "severity": "critical", "message": sprintf("lets anyone %s (Principal \"*\" without a source condition)", [verb[grant(st)]])}
+	count(pins) == 0
+	issue := {"kind": "public", "severity": "critical", "message": sprintf("lets anyone %s (Principal \"*\" without a source condition)", [verb[g]])}
 } | {issue |
 	some svc in principal_ids(st, "Service")
-	not pinned(st)
-	issue := {"kind": sprintf("service:%s", [svc]), "severity": unpinned_service_severity[grant(st)], "message": sprintf("lets %s %s on behalf of any account (no aws:SourceArn with an account, nor aws:SourceAccount)", [svc, verb[grant(st)]])}
+	count(pins) == 0
+	issue := {"kind": sprintf("service:%s", [svc]), "severity": outside_severity[g], "message": sprintf("lets %s %s on behalf of any account (no aws:SourceArn with an account, nor aws:SourceAccount)", [svc, verb[g]])}
 }) | {issue |
 	wildcard_or_service(st)
-	accounts := other_accounts(st, fn)
-	issue := {"kind": sprintf("account:%s", [concat(",", accounts)]), "severity": account_severity[grant(st)], "message": sprintf("lets account %s %s (its conditions admit only %s)", [concat(", ", accounts), verb[grant(st)], plural_accounts(accounts)])}
+	accounts := other_accounts(fn, pins, own)
+	issue := {"kind": sprintf("account:%s", [concat(",", accounts)]), "severity": outside_severity[g], "message": sprintf("lets account %s %s (its conditions admit only %s)", [concat(", ", accounts), verb[g], plural_accounts(accounts)])}
 }) | {issue |
 	some id in principal_ids(st, "AWS")
 	id != "*"
 	account := account_of(id)
 	account != fn.accountId
-	issue := {"kind": sprintf("account:%s", [account]), "severity": account_severity[grant(st)], "message": sprintf("lets account %s %s", [account, verb[grant(st)]])}
+	issue := {"kind": sprintf("account:%s", [account]), "severity": outside_severity[g], "message": sprintf("lets account %s %s", [account, verb[g]])}
 }
 
-unpinned_service_severity := {"invoke": "medium", "read": "high", "change": "high"}
-
-account_severity := {"invoke": "medium", "read": "high", "change": "high"}
+# A service on behalf of any account, or another account: medium to invoke, high to read or change.
+outside_severity := {"invoke": "medium", "read": "high", "change": "high"}
 
 plural_accounts(accounts) := "that account" if count(accounts) == 1
 

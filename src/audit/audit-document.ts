@@ -48,9 +48,9 @@ export async function auditPendingAsync(pending: PendingDocument, options: Audit
 /**
  * Entries of rules.disable that name no rule (a typo, LR999, a rule of a pack not given): they
  * disable nothing, which the user should hear of. Not checkable when a pack has no catalog (its
- * rules are known only by the findings they happen to give), so then only those are matched too.
+ * rules are known only by the findings they happen to give): none is reported then.
  */
-function unknownDisabled(disable: readonly string[], packs: readonly RulePack[], result: EvaluationResult): Diagnostic[] {
+function unknownDisabled(disable: readonly string[], packs: readonly RulePack[]): Diagnostic[] {
   if (packs.some((p) => p.catalog.rules.length === 0)) return [];
   const known = new Set(packs.flatMap((p) => p.catalog.rules.flatMap((r) => [r.id.toLowerCase(), r.name.toLowerCase()])));
   return [...new Set(disable)]
@@ -72,7 +72,7 @@ function packsFor(options: AuditOptions): RulePack[] {
 function reportOf(document: CanonicalDocument, packs: RulePack[], result: EvaluationResult, options: AuditOptions): AuditReport {
   if (options.disable && options.disable.length > 0) {
     const off = new Set(options.disable.map((d) => d.toLowerCase()));
-    result.diagnostics.push(...unknownDisabled(options.disable, packs, result));
+    result.diagnostics.push(...unknownDisabled(options.disable, packs));
     result.findings = result.findings.filter((f) => !off.has(f.ruleId.toLowerCase()) && !off.has(f.name.toLowerCase()));
   }
   const builtin = packs.find((p) => p.origin === "builtin");

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { constants, createGunzip, gunzipSync } from "node:zlib";
 import { InputError } from "../errors.js";
 import type { Warning } from "../model/document.js";
+import { LAKE_RESULT_KEYS } from "../usage/lake-page.js";
 import { topLevelKeys } from "./json-head.js";
 
 export interface RoutedInputs {
@@ -104,9 +105,6 @@ export function classifyHead(text: string): "usage" | "sources" | "manifest" {
   if (t.startsWith("{") && isActivityObject(topLevelKeys(t))) return "usage";
   return "sources";
 }
-
-/** GetQueryResults' output members (CloudTrail API Reference): the CLI prints them in this order. */
-const LAKE_RESULT_KEYS = new Set(["QueryStatus", "QueryStatistics", "QueryResultRows", "NextToken", "ErrorMessage"]);
 
 /**
  * Activity data whose head has no record to show, by its top-level keys:

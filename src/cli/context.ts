@@ -6,6 +6,7 @@ import { addMs, type StageTimings } from "../audit/timings.js";
 import type { IacReadOptions } from "../sources/cloudformation/index.js";
 import { findConfig, loadConfig, windowDaysProblem } from "../config/load.js";
 import { InputError } from "../errors.js";
+import { writeErr } from "./io.js";
 import { isPackFailure, type Diagnostic } from "../evaluate/findings.js";
 import { windowCoverage } from "../usage/window-coverage.js";
 import type { LeastroleConfig } from "../model/config.js";
@@ -131,7 +132,7 @@ export function printRuleDiagnostics(diagnostics: readonly Diagnostic[], progres
     if (seen.has(key)) continue;
     seen.add(key);
     if (isPackFailure(d)) {
-      process.stderr.write(`leastrole: error: rule pack ${d.pack ?? "(unknown)"}: ${d.message}; its findings are missing from the report: fix the pack (exit code 2)\n`);
+      writeErr(`leastrole: error: rule pack ${d.pack ?? "(unknown)"}: ${d.message}; its findings are missing from the report: fix the pack (exit code 2)\n`);
       failed = true;
     } else progress.note(`leastrole: ${d.severity}: ${d.message}`);
   }

@@ -97,7 +97,6 @@ const RULE_NAMESPACE = /^data\.leastrole\.rules\.[A-Za-z0-9_]+$/;
 function misplacedRules(inspect: Inspected): { error: RulePackError | null; warnings: string[] } {
   const where = (pkg: string): string => `rules run only from package leastrole.rules.<name>, one name after "rules": rename it package leastrole.rules.${pkg.split(".").pop()}`;
   const isTest = (pkg: string): boolean => pkg.endsWith("_test");
-  const declared = new Set<string>();
   for (const a of inspect.annotations ?? []) {
     if ((a.annotations?.scope ?? "package") !== "package") continue;
     const custom = a.annotations?.custom ?? {};
@@ -105,7 +104,6 @@ function misplacedRules(inspect: Inspected): { error: RulePackError | null; warn
     const ns = (a.path ?? []).map((p) => p.value).join(".");
     const pkg = ns.replace(/^data\./, "");
     if (RULE_NAMESPACE.test(ns) || isTest(pkg)) continue;
-    declared.add(ns);
     const id = typeof custom.id === "string" ? ` ${custom.id}` : "";
     return { error: new RulePackError(`package ${pkg} declares rule${id} in its METADATA but is not a rule package, so it would never run: ${where(pkg)}`, { file: a.location?.file }), warnings: [] };
   }
@@ -113,7 +111,7 @@ function misplacedRules(inspect: Inspected): { error: RulePackError | null; warn
   for (const [ns, files] of Object.entries(inspect.namespaces ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const pkg = ns.replace(/^data\./, "");
     // `package leastrole` is the entrypoint's own (opa build has already refused a second copy).
-    if (RULE_NAMESPACE.test(ns) || isTest(pkg) || pkg === "leastrole" || declared.has(ns)) continue;
+    if (RULE_NAMESPACE.test(ns) || isTest(pkg) || pkg === "leastrole") continue;
     for (const file of files) {
       let text: string;
       try {

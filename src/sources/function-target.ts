@@ -11,12 +11,18 @@ import type { FileContext } from "./record-reader.js";
 
 export type Target = Pick<FunctionPatch, "functionArn" | "functionName" | "region" | "qualifier">;
 
+/** The function a Lambda function ARN (qualified or not) names; null when it is none. */
+export function targetOfArn(text: string): Target | null {
+  const arn = parseFunctionArn(text);
+  return arn ? { functionArn: arn.unqualified, functionName: arn.name, region: arn.region, qualifier: arn.qualifier } : null;
+}
+
 /** From a function ARN in the file (qualified or not) and/or the path context. */
 export function targetFrom(arnText: string | null, context: PathContext, ctx: FileContext, path: string): Target {
   if (arnText !== null) {
-    const arn = parseFunctionArn(arnText);
-    if (!arn) ctx.fail(path, `not a Lambda function ARN: ${arnText}`);
-    return { functionArn: arn.unqualified, functionName: arn.name, region: arn.region, qualifier: arn.qualifier };
+    const target = targetOfArn(arnText);
+    if (!target) ctx.fail(path, `not a Lambda function ARN: ${arnText}`);
+    return target;
   }
   return fromPath(context);
 }
@@ -24,8 +30,8 @@ export function targetFrom(arnText: string | null, context: PathContext, ctx: Fi
 export function fromPath(context: PathContext): Target {
   const param = context.parameter;
   if (param === null) return { functionArn: null, functionName: null, region: context.region, qualifier: null };
-  const arn = parseFunctionArn(param);
-  if (arn) return { functionArn: arn.unqualified, functionName: arn.name, region: arn.region, qualifier: arn.qualifier };
+  const target = targetOfArn(param);
+  if (target) return target;
   // `name` or `name:qualifier`
   const [name, qualifier] = param.split(":");
   return { functionArn: null, functionName: name ?? null, region: context.region, qualifier: qualifier ?? null };

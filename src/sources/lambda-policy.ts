@@ -8,8 +8,7 @@
 
 import { parsePolicyDocument } from "../iam/index.js";
 import { asObject, FileContext, isObject, isResponseMetadataKey, joinPath } from "./record-reader.js";
-import { parseFunctionArn } from "./arns.js";
-import { fromPath, hasTarget, targetFrom, type Target } from "./function-target.js";
+import { fromPath, hasTarget, targetFrom, targetOfArn, type Target } from "./function-target.js";
 import { emptyFragment, type PathContext, type ReaderInput, type SourceFragment } from "./types.js";
 
 /**
@@ -41,8 +40,7 @@ export function readLambdaPolicy(input: ReaderInput): SourceFragment {
   } else if (resource !== undefined) {
     // The path wins (sanitised exports keep another account in the Resource), unless it names no
     // function: a qualified policy saved as `get-policy/<name>-<alias>.json`.
-    const arn = parseFunctionArn(resource);
-    if (arn) otherwise = { functionArn: arn.unqualified, functionName: arn.name, region: arn.region, qualifier: arn.qualifier };
+    otherwise = targetOfArn(resource);
   }
   if (!hasTarget(target)) {
     ctx.warn("unattributable-record", "warning", "Policy", "cannot tell which function this policy belongs to: no function ARN in its statements and none in the path");

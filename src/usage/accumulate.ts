@@ -14,6 +14,7 @@ import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERROR, S_FP1, S_FP2, S_ID_STATE, 
 import { fingerprintTo } from "./fingerprints.js";
 import { GroupCache } from "./group-cache.js";
 import { hourOf } from "./dedup.js";
+import { INSIGHT_RECORD } from "./record-fields.js";
 import { commonPrefix, deriveResources, resourcesOf } from "./resources.js";
 import type { LakePage } from "./lake-page.js";
 
@@ -204,8 +205,15 @@ export class FileAccumulator {
     this.maxRecordWarnings = options.maxRecordWarnings ?? 5;
   }
 
-  /** A record that cannot be counted: reported (first few per file) and counted as skipped. */
+  /**
+   * A record that cannot be counted: reported (first few per file) and counted as skipped. An
+   * Insights event is no API call: left out, neither a record nor a skip (INSIGHT_RECORD).
+   */
   skip(where: string | number, reason: string): void {
+    if (reason === INSIGHT_RECORD) {
+      this.insightRecords++;
+      return;
+    }
     this.records++;
     this.skippedCount++;
     if (this.skippedCount <= this.maxRecordWarnings) {

@@ -15,8 +15,7 @@
  *   the destination is reachable) hold no log data.
  */
 
-type Obj = { [k: string]: unknown };
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+import { isObj, type Obj } from "./read-records.js";
 
 /** GetLogEvents' most events per call (CloudWatch Logs API Reference). */
 const GET_LOG_EVENTS_MAX = 10_000;

@@ -9,6 +9,7 @@
 
 import type { Warning } from "../model/document.js";
 import type { FileReport } from "./accumulate.js";
+import { isObj, type Obj } from "./read-records.js";
 
 /** What a Lake results page says of its place among its query's pages. */
 export interface LakePage {
@@ -20,16 +21,13 @@ export interface LakePage {
   nextToken: string | null;
 }
 
-type Obj = { [k: string]: unknown };
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** GetQueryResults' output members (CloudTrail API Reference). */
-const RESULT_KEYS = new Set(["QueryStatus", "QueryStatistics", "QueryResultRows", "NextToken", "ErrorMessage"]);
+/** GetQueryResults' output members (CloudTrail API Reference): the CLI prints them in this order. */
+export const LAKE_RESULT_KEYS: ReadonlySet<string> = new Set(["QueryStatus", "QueryStatistics", "QueryResultRows", "NextToken", "ErrorMessage"]);
 
 /** GetQueryResults output: with rows, or a status and no rows (a query failed or still running). */
 export function isLakeResults(doc: unknown): doc is Obj {
   if (!isObj(doc)) return false;
-  return Array.isArray(doc.QueryResultRows) || (typeof doc.QueryStatus === "string" && Object.keys(doc).every((k) => RESULT_KEYS.has(k)));
+  return Array.isArray(doc.QueryResultRows) || (typeof doc.QueryStatus === "string" && Object.keys(doc).every((k) => LAKE_RESULT_KEYS.has(k)));
 }
 
 /** A Lake row's column names, as written ([{column: value}, …]). */

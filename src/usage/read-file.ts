@@ -28,7 +28,6 @@ import { foreignLakeRows, isLakeResults, lakePageOf, lakeStatusProblem } from ".
 import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow } from "./query-rows.js";
 import { addRecord, isEnvelope, isObj, looksLikeRecord, notOurs, warn, type Obj } from "./read-records.js";
 import { readJsonStream, readLogEvents, readRest } from "./read-stream.js";
-import { INSIGHT_RECORD } from "./record-fields.js";
 import { arrayStartsWithRecord, scanRecords } from "./scan-records.js";
 import { wasmScanner } from "./scan-wasm.js";
 
@@ -212,10 +211,7 @@ export function readDecoded(data: Buffer, acc: FileAccumulator, result: FileResu
 function readContent(data: Buffer, acc: FileAccumulator, result: FileResult, options: ReadFileOptions): void {
   const path = acc.path;
   if (options.fastScan !== false && (firstByte(data) !== 0x5b || arrayStartsWithRecord(data))) {
-    const skipped = (index: number, offset: number, reason: string): void => {
-      if (reason === INSIGHT_RECORD) acc.insightRecords++;
-      else acc.skip(`Records[${index}] (byte ${offset})`, reason);
-    };
+    const skipped = (index: number, offset: number, reason: string): void => acc.skip(`Records[${index}] (byte ${offset})`, reason);
     const wasm = options.fastScan === "js" ? null : wasmScanner();
     const outcome =
       wasm === null

@@ -5,7 +5,7 @@
 
 import type { Warning } from "../model/document.js";
 import type { FileAccumulator } from "./accumulate.js";
-import { eventFromRecord, INSIGHT_RECORD, missingField } from "./record-fields.js";
+import { eventFromRecord, missingField } from "./record-fields.js";
 
 export type Obj = { [k: string]: unknown };
 export const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -25,8 +25,7 @@ export function addRecord(acc: FileAccumulator, rec: unknown, where: string): vo
   const r = isObj(rec) && isEnvelope(rec) ? rec.detail : rec;
   const missing = missingField(r);
   if (missing !== null) {
-    if (missing === INSIGHT_RECORD) acc.insightRecords++;
-    else acc.skip(where, missing);
+    acc.skip(where, missing);
     return;
   }
   acc.add(eventFromRecord(r as Parameters<typeof eventFromRecord>[0]), where);
