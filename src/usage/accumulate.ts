@@ -7,11 +7,11 @@
  */
 
 import type { Warning } from "../model/document.js";
-import { isLambdaServiceSession, LAMBDA_SERVICE_SESSION, partitionOf, sessionOf, type SessionRef } from "./attribution.js";
+import { isLambdaServiceSession, LAMBDA_SERVICE_PREFIX, LAMBDA_SERVICE_SESSION, partitionOf, sessionOf, type SessionRef } from "./attribution.js";
 import { PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
 import type { CompactRecords } from "./scan-wasm.js";
 import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_PAR_START, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE, S_UI_INVOKED_BY, S_UI_ISSUER, S_UI_PRINCIPAL, S_UI_TYPE } from "./scan-slots.js";
-import { fingerprintTo } from "./fingerprints.js";
+import { fingerprint52, fingerprintTo } from "./fingerprints.js";
 import { GroupCache } from "./group-cache.js";
 import { hourOf } from "./dedup.js";
 import { INSIGHT_RECORD } from "./record-fields.js";
@@ -55,8 +55,13 @@ export interface PrincipalPartial {
   /** For the folded Lambda service sessions: the smallest invokedBy seen (deterministic). */
   invokedBy: string | null;
   regions: string[];
-  /** The distinct session names folded into a Lambda service principal (sorted); null otherwise. */
-  sessionNames: string[] | null;
+  /**
+   * The distinct session names folded into a Lambda service principal, as fingerprint52s (sorted);
+   * null otherwise. Only their number is reported (sessionCount); the names themselves (one per
+   * execution environment and hour, nearly one per record on a busy event source mapping) would
+   * cost a string each to keep, copy to the calling thread and merge.
+   */
+  sessionNames: number[] | null;
 }
 
 export interface FunctionCreation {
@@ -154,7 +159,7 @@ export class FileAccumulator {
   /** Per group: the resource added last (see add). */
   private readonly lastResource: (string | undefined)[] = [];
   /** Per principal: the session names folded into it (Lambda service principals only). */
-  private readonly principalSessions: (Set<string> | null)[] = [];
+  private readonly principalSessions: (Set<number> | null)[] = [];
   private readonly groups: GroupPartial[] = [];
   /** Per group: first and last seen, in epoch seconds (ISO strings only in the partial). */
   private readonly groupFirst: number[] = [];
@@ -357,12 +362,12 @@ export class FileAccumulator {
     const pid = c.text(pidCode) as string;
     const colon = pid.indexOf(":");
     if (colon <= 0 || colon === pid.length - 1) return -1;
-    const name = pid.slice(colon + 1);
     const invokedBy = c.text(m[r + S_UI_INVOKED_BY] as number);
-    if (!isLambdaServiceSession(name, invokedBy) || c.text(m[r + S_UI_TYPE] as number) !== "AssumedRole") return -1;
+    // isLambdaServiceSession of the name after the colon, without slicing it out.
+    if (!(pid.startsWith(LAMBDA_SERVICE_PREFIX, colon + 1) || invokedBy === "lambda.amazonaws.com") || c.text(m[r + S_UI_TYPE] as number) !== "AssumedRole") return -1;
     const p = this.serviceByRole.get(c.text(issuerCode) as string);
     if (p === undefined) return -1;
-    (this.principalSessions[p] as Set<string>).add(name);
+    (this.principalSessions[p] as Set<number>).add(fingerprint52(pid, colon + 1));
     const pr = this.principals[p] as PrincipalPartial;
     pr.invokedBy = minInvoker(pr.invokedBy, invokedBy);
     return p;
@@ -460,11 +465,10 @@ export class FileAccumulator {
     if (sourceSym >= 0 && nameSym >= 0 && errorCode === null && !versioned) {
       // The usual call (no error, no version): one lookup by the pair of symbol ids, a small
       // integer, instead of the nested maps keyed by strings.
-      const k = nameSym * MAX_SYMBOLS + sourceSym;
-      gi = this.groupBySymbols.get(p, k);
+      gi = this.groupBySymbols.get(p, nameSym, sourceSym);
       if (gi < 0) {
         gi = this.groupOf(p, eventSource, eventName, null, false, time);
-        this.groupBySymbols.set(p, k, gi);
+        this.groupBySymbols.set(p, nameSym, sourceSym, gi);
       }
     } else {
       gi = this.groupOf(p, eventSource, eventName, errorCode, versioned, time);
@@ -610,7 +614,7 @@ export class FileAccumulator {
     }
     if (service) {
       this.serviceByRole.set(session.roleArn, p);
-      (this.principalSessions[p] as Set<string>).add(session.sessionName);
+      (this.principalSessions[p] as Set<number>).add(fingerprint52(session.sessionName));
       const pr = this.principals[p] as PrincipalPartial;
       pr.invokedBy = minInvoker(pr.invokedBy, session.invokedBy);
     }
@@ -710,7 +714,7 @@ export class FileAccumulator {
     this.principals.forEach((p, i) => {
       p.regions = [...(this.principalRegions[i] as Set<string>)].sort();
       const names = this.principalSessions[i];
-      if (names !== null && names !== undefined) p.sessionNames = [...names].sort();
+      if (names !== null && names !== undefined) p.sessionNames = [...names].sort((a, b) => a - b);
     });
     const single: FilePartial = {
       path: this.path,

@@ -69,8 +69,8 @@ interface SessionAcc {
   regions: Set<string>;
   /** By callKey: (eventSource, eventName, versioned) as a number, with the error code as a string. */
   groups: Map<number | string, GroupAcc>;
-  /** Names of the folded Lambda service sessions (their count is reported); null for others. */
-  serviceSessions: Set<string> | null;
+  /** Fingerprints of the folded Lambda service sessions' names (their count is reported); null for others. */
+  serviceSessions: Set<number> | null;
 }
 
 export class UsageAggregator {

@@ -6,7 +6,7 @@
 
 export const STRIDE = 32;
 /** Symbol ids are below this (the scanner's table size; at most 2^15, see wasm/cloudtrail-scan.ts). */
-export const MAX_SYMBOLS = 1 << 15;
+export const MAX_SYMBOLS = 1 << 17;
 /** 0 event, 1 not an object, 2 slow record (the host parses bytes [S_START, S_END) itself). */
 export const S_KIND = 0;
 /** Epoch seconds (unsigned) when S_TIME_STATE is 1. */

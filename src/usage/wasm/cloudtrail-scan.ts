@@ -53,8 +53,8 @@ const COLON: u32 = 0x3a;
  * 2.51 s, 5 runs): bench/results/scale.md, session 5. The host keys a map by
  * `nameSym * MAX_SYMBOLS + sourceSym`, which must stay a small integer (below 2^30): 2^15 is the most.
  */
-const SYM_SLOTS: u32 = 1 << 16;
-export const MAX_SYMBOLS: u32 = 1 << 15;
+const SYM_SLOTS: u32 = 1 << 18;
+export const MAX_SYMBOLS: u32 = 1 << 17;
 export const ARENA_BYTES: u32 = 16 << 20;
 /** Strings longer than this are reported as spans (they rarely repeat and would fill the arena). */
 const MAX_INTERNED: u32 = 256;
