@@ -5,7 +5,7 @@
  */
 
 export const STRIDE = 32;
-/** Symbol ids are below this (the scanner's table size; at most 2^15, see wasm/cloudtrail-scan.ts). */
+/** Symbol ids are below this (the scanner's table size, see wasm/cloudtrail-scan.ts). */
 export const MAX_SYMBOLS = 1 << 17;
 /** 0 event, 1 not an object, 2 slow record (the host parses bytes [S_START, S_END) itself). */
 export const S_KIND = 0;

@@ -50,8 +50,10 @@ const COLON: u32 = 0x3a;
  * epoch, cleared by the host between batches) made the host resolve every session again. At
  * 512 KiB / 32,768 symbols, readUsage on the 10,000-function trail took 6.3 s against 7.3 s (medians
  * of 7 interleaved runs), and the 1M-record benchmark of few functions was unchanged (2.49 against
- * 2.51 s, 5 runs): bench/results/scale.md, session 5. The host keys a map by
- * `nameSym * MAX_SYMBOLS + sourceSym`, which must stay a small integer (below 2^30): 2^15 is the most.
+ * 2.51 s, 5 runs): bench/results/scale.md, session 5. At 32,768 the 10,000-function trail still
+ * cleared its symbols 19 times (its Lambda service sessions, awslambda_<n>_<time>, are nearly one
+ * per record); at 131,072 / 2 MiB of slots, 4 times, when the arena's budget is reached
+ * (bench/results/scale.md, session 15).
  */
 const SYM_SLOTS: u32 = 1 << 18;
 export const MAX_SYMBOLS: u32 = 1 << 17;
