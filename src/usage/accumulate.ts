@@ -10,7 +10,7 @@ import type { Warning } from "../model/document.js";
 import { isLambdaServiceSession, LAMBDA_SERVICE_PREFIX, LAMBDA_SERVICE_SESSION, partitionOf, sessionOf, type SessionRef } from "./attribution.js";
 import { PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
 import type { CompactRecords } from "./scan-wasm.js";
-import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_PAR_START, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE, S_UI_INVOKED_BY, S_UI_ISSUER, S_UI_PRINCIPAL, S_UI_TYPE } from "./scan-slots.js";
+import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_PAR_START, S_READ_ONLY, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE, S_UI_INVOKED_BY, S_UI_ISSUER, S_UI_PRINCIPAL, S_UI_TYPE } from "./scan-slots.js";
 import { fingerprint52, fingerprintTo } from "./fingerprints.js";
 import { GroupCache } from "./group-cache.js";
 import { hourOf } from "./dedup.js";
@@ -116,10 +116,27 @@ export interface FilePartial {
   regions: string[];
   days: string[];
   dataEventRecords: number;
+  /** Management events per account, sorted by account: what the trail's selectors log (trail-gaps.ts). */
+  management: ManagementCounts[];
   firstEvent: string | null;
   lastEvent: string | null;
   functionCreations: FunctionCreation[];
 }
+
+/** An account's management-event records (duplicates included: only presence is judged). */
+export interface ManagementCounts {
+  accountId: string;
+  /** Management events (not data events). */
+  events: number;
+  /** Of those, the ones with a boolean readOnly, and the ones with readOnly true. */
+  flagged: number;
+  reads: number;
+  /** Management events of kms.amazonaws.com. */
+  kms: number;
+}
+
+/** The event source of AWS KMS: a trail can leave its management events out (trail-gaps.ts). */
+const KMS_SOURCE = "kms.amazonaws.com";
 
 const ISO_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
@@ -179,6 +196,8 @@ export class FileAccumulator {
   private readonly regions = new Set<string>();
   private readonly days = new Set<string>();
   private dataEventRecords = 0;
+  private readonly management = new Map<string, ManagementCounts>();
+  private lastManagement: ManagementCounts | null = null;
   /** Epoch seconds of the first and last event counted. */
   private firstTime = Infinity;
   private lastTime = -Infinity;
@@ -234,7 +253,7 @@ export class FileAccumulator {
       return;
     }
     const account = ev.recipientAccountId ?? ev.identityAccountId;
-    this.noteRecord(time, ev.awsRegion, account, ev.eventCategory === "Data" || ev.managementEvent === false);
+    this.noteRecord(time, ev.awsRegion, account, ev.eventCategory === "Data" || ev.managementEvent === false, ev.readOnly === null ? -1 : ev.readOnly ? 1 : 0, ev.eventSource === KMS_SOURCE);
     if (ev.errorCode === null && ev.eventSource === "lambda.amazonaws.com" && ev.eventName.startsWith("CreateFunction")) this.noteCreation(ev.params, ev.awsRegion, ev.recipientAccountId, time);
     if (ev.eventType !== null && ev.eventType !== "AwsApiCall") return;
     // A session's records share their userIdentity strings (the scanner even returns the same
@@ -309,7 +328,7 @@ export class FileAccumulator {
     const management = m[r + S_MANAGEMENT] as number;
     // userIdentity's account only matters without recipientAccountId (CloudTrail always writes it).
     const account = recipient ?? (uiCode === -1 ? null : c.identity(uiCode, r).accountId);
-    this.noteRecord(time, region, account, management === 0 || c.text(m[r + S_CATEGORY] as number) === "Data");
+    this.noteRecord(time, region, account, management === 0 || c.text(m[r + S_CATEGORY] as number) === "Data", m[r + S_READ_ONLY] as number, source === KMS_SOURCE);
     if (errorCode === null && source === "lambda.amazonaws.com" && name.startsWith("CreateFunction")) this.noteCreation(c.params(r), region, recipient, time);
     if (eventType !== null && eventType !== "AwsApiCall") return;
     if (uiCode === -1) return;
@@ -425,8 +444,11 @@ export class FileAccumulator {
     return [b.arn, `${b.arn}/${c.text(key) as string}`];
   }
 
-  /** Coverage of one counted record: the window, days, regions, accounts, data events. */
-  private noteRecord(time: number, region: string | null, account: string | null, dataEvent: boolean): void {
+  /**
+   * Coverage of one counted record: the window, days, regions, accounts, data events, and the
+   * account's management events (`readOnly`: 1 true, 0 false, -1 absent).
+   */
+  private noteRecord(time: number, region: string | null, account: string | null, dataEvent: boolean, readOnly: number, kms: boolean): void {
     this.records++;
     if (time < this.firstTime) this.firstTime = time;
     if (time > this.lastTime) this.lastTime = time;
@@ -446,6 +468,20 @@ export class FileAccumulator {
       this.accounts.add(account);
     }
     if (dataEvent) this.dataEventRecords++;
+    else if (account !== null) {
+      let mc = this.lastManagement;
+      if (mc === null || mc.accountId !== account) {
+        mc = this.management.get(account) ?? null;
+        if (mc === null) this.management.set(account, (mc = { accountId: account, events: 0, flagged: 0, reads: 0, kms: 0 }));
+        this.lastManagement = mc;
+      }
+      mc.events++;
+      if (readOnly >= 0) {
+        mc.flagged++;
+        mc.reads += readOnly;
+      }
+      if (kms) mc.kms++;
+    }
   }
 
   /** A successful CreateFunction* call from any caller: it makes "too new" exact when logs have it. */
@@ -731,6 +767,7 @@ export class FileAccumulator {
       regions: [...this.regions].sort(),
       days: [...new Set([...this.days, ...[...this.dayNumbers].map((d) => isoTime(d * 86_400).slice(0, 10))])].sort(),
       dataEventRecords: this.dataEventRecords,
+      management: [...this.management.values()].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0)),
       firstEvent: Number.isFinite(this.firstTime) ? isoTime(this.firstTime) : null,
       lastEvent: Number.isFinite(this.lastTime) ? isoTime(this.lastTime) : null,
       functionCreations: this.creations,

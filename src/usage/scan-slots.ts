@@ -46,3 +46,5 @@ export const S_UI_PRINCIPAL = 24;
 export const S_UI_ACCOUNT = 25;
 export const S_UI_INVOKED_BY = 26;
 export const S_UI_ISSUER = 27;
+/** readOnly: 1 true, 0 false, -1 absent or not a boolean. */
+export const S_READ_ONLY = 28;
