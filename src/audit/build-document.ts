@@ -17,6 +17,7 @@ import type { SourceFragment } from "../sources/types.js";
 import { readUsage, type UsageAggregate, type UsageException } from "../usage/index.js";
 import { startLabelling, type Labelling } from "../usage/labels.js";
 import { unattributedSessionWarnings } from "../usage/unattributed.js";
+import { trailGapWarnings } from "../usage/trail-gaps.js";
 import type { PendingDocument } from "../model/pending.js";
 import { routeInputs } from "./route-inputs.js";
 import { addMs, addTiming, cpuNow, moveTiming, startStage, type StageStart, type StageTimings } from "./timings.js";
@@ -279,6 +280,8 @@ async function buildFrom(
     // Sessions on an execution role that are none of its functions': their calls are unknowable,
     // not unused, for its functions (labels.ts), and said here once per role.
     document.meta.warnings.push(...unattributedSessionWarnings(document.usage.principals, document.functions));
+    // A trail that leaves read or KMS management events out (trail-gaps.ts): said once per account.
+    document.meta.warnings.push(...trailGapWarnings(document.usage.coverage.managementEvents));
     document.meta.sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     clock("usage", t);
   }

@@ -235,6 +235,18 @@ function dataEventsWarning(document: CanonicalDocument, unlogged: UnloggedDataEv
   return { code: "data-events-not-logged", message };
 }
 
+/**
+ * The management-event actions the account's trail leaves out (src/usage/trail-gaps.ts: no read
+ * event, or no AWS KMS event, in the account's logs), kept as today's policy grants them.
+ */
+function managementEventsWarning(actions: readonly string[]): GenerationWarning {
+  const shown = actions.length <= 20 ? actions.join(", ") : `${actions.slice(0, 20).join(", ")} and ${actions.length - 20} more`;
+  return {
+    code: "management-events-not-logged",
+    message: `The trail appears not to log some management events of the function's account (no read event, or no AWS KMS event, among many: a write-only trail, or AWS KMS events excluded), so calls of these actions would not be in the usage. Kept as today's policy grants them: ${shown}. Give logs of a trail that records read and KMS events to narrow them.`,
+  };
+}
+
 /** Sessions on the function's role attributed to no function (`other`). */
 function otherSessionsOf(document: CanonicalDocument, fn: LambdaFunction): PrincipalUsage[] {
   return (indexOf(document).sessionsByRole.get(fn.roleArn) ?? []).filter((p) => p.sessionKind === "other");
@@ -413,6 +425,7 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   const unlogged = unloggedDataEventGrants(document, role, current.policies, observedNames, catalog);
   const dataEventWarning = dataEventsWarning(document, unlogged, observed.grants.map((g) => g.action));
   if (dataEventWarning !== null) warnings.push(dataEventWarning);
+  if (unlogged.managementNotLogged.length > 0) warnings.push(managementEventsWarning(unlogged.managementNotLogged));
   // Calls by sessions on the role attributed to no function: they may have been this function's.
   const others = otherSessionsOf(document, fn);
   const unattributed = unattributedGrants(others, catalog, placeOf(fn, others), options.prefixThreshold ?? DEFAULT_PREFIX_THRESHOLD);

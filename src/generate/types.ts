@@ -119,6 +119,7 @@ export type GenerationWarningCode =
   | "data-events-absent"
   | "data-events-unknown"
   | "data-events-not-logged"
+  | "management-events-not-logged"
   | "resources-truncated"
   | "no-resource-recorded"
   | "parent-resource-only"

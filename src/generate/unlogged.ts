@@ -9,6 +9,9 @@
  *   selectors then cover its resources of that service), the absence of a data-event call proves
  *   nothing: leaving the action out could break the function (billing-sync's daily dynamodb:Query
  *   on a trail whose selectors cover S3 only).
+ * - Management events the trail's selectors leave out (src/usage/trail-gaps.ts): on an account
+ *   whose logs hold no read event (a write-only trail), every action CloudTrail may record as a
+ *   read; on one whose logs hold no AWS KMS event (KMS events excluded), every kms action.
  * - Actions CloudTrail never records (src/usage/not-logged.ts: execute-api, OpenSearch HTTP,
  *   rds-db:connect …) and those AWS does not document: kept whatever the trail logs. The Lambda
  *   service's own log writes are not among them: the function's requirements grant those.
@@ -22,9 +25,10 @@
  */
 
 import type { CanonicalDocument, PolicyStatement, Role } from "../model/document.js";
-import { DATA_EVENT_ACTIONS, isDataEventAction, NOT_LOGGED, NOT_LOGGED_SERVICES, notLoggedReason, UNCONFIRMED_ACTIONS } from "../usage/not-logged.js";
+import { DATA_EVENT_ACTIONS, isDataEventAction, isUnconfirmedAction, NOT_LOGGED, NOT_LOGGED_SERVICES, notLoggedReason, UNCONFIRMED_ACTIONS } from "../usage/not-logged.js";
 import type { CurrentPolicy } from "./current-policies.js";
-import { actionApplies, allowedActionSet, instantOf, serviceOf, type ActionCatalog, type ActionSet } from "./iam.js";
+import { ActionSet, actionApplies, allowedActionSet, instantOf, serviceOf, type ActionCatalog } from "./iam.js";
+import { mayBeReadEvent, trailGapReasons, type TrailGapReasons } from "../usage/trail-gaps.js";
 import type { Grant, Provenance } from "./types.js";
 
 /** Made by the Lambda service with the execution role, and granted by the function's requirements. */
@@ -34,6 +38,8 @@ const SERVICE_MADE = new Set(["logs:createloggroup", "logs:createlogstream", "lo
 const NEVER_LOGGED_PATTERNS = [...Object.keys(NOT_LOGGED).filter((a) => !SERVICE_MADE.has(a)), ...Object.keys(NOT_LOGGED_SERVICES).map((svc) => `${svc}:*`)];
 
 export const NOT_LOGGED_REASON = "data event the trail may not log for every resource: kept as today's policy grants it";
+const READ_NOT_LOGGED_REASON = "read event the trail does not log (no read event in the account's logs): kept as today's policy grants it";
+const KMS_NOT_LOGGED_REASON = "AWS KMS event the trail does not log (no KMS event in the account's logs): kept as today's policy grants it";
 
 export interface UnloggedDataEvents {
   grants: Grant[];
@@ -41,13 +47,15 @@ export interface UnloggedDataEvents {
   kept: string[];
   /** Actions CloudTrail never records, kept (granted today), sorted. */
   neverLogged: string[];
+  /** Management-event actions the account's trail leaves out (trail-gaps.ts), kept, sorted. */
+  managementNotLogged: string[];
   /** Actions granted today only through NotResource: not kept, named. */
   notResource: string[];
   /** Services whose unseen data-event actions are left out: the function's own data-event calls of them are in the logs. */
   loggedServices: string[];
 }
 
-const NONE: UnloggedDataEvents = { grants: [], kept: [], neverLogged: [], notResource: [], loggedServices: [] };
+const NONE: UnloggedDataEvents = { grants: [], kept: [], neverLogged: [], managementNotLogged: [], notResource: [], loggedServices: [] };
 
 /** Whether the usage lets a data-event action the logs do not show be left out of the policy. */
 export function dataEventsLoggedEverywhere(document: CanonicalDocument): boolean {
@@ -64,17 +72,24 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
   const loggedEverywhere = dataEventsLoggedEverywhere(document);
   // The function's own data-event calls of a service: the trail's selectors cover its resources there.
   const loggedServices = new Set([...observed].filter(isDataEventAction).map(serviceOf));
-  const invisible = (a: string): boolean => {
+  const gaps = trailGapReasons(document.usage.coverage.managementEvents).get(role.accountId) ?? NO_GAPS;
+  // Why an action the logs may not show is kept (null: the logs would show it, so it is left out).
+  const unseenReason = (a: string): string | null => {
     const lower = a.toLowerCase();
-    if (observed.has(lower)) return false;
-    if (notLoggedReason(lower) !== null) return true;
-    return !loggedEverywhere && !loggedServices.has(serviceOf(lower));
+    if (observed.has(lower)) return null;
+    const never = notLoggedReason(lower);
+    if (never !== null) return `${never}: kept as today's policy grants it`;
+    if (isDataEventAction(lower) || isUnconfirmedAction(lower)) return !loggedEverywhere && !loggedServices.has(serviceOf(lower)) ? NOT_LOGGED_REASON : null;
+    if (gaps.kms !== null && lower.startsWith("kms:")) return KMS_NOT_LOGGED_REASON;
+    if (gaps.reads !== null && mayBeReadEvent(lower, catalog.accessLevel(lower))) return READ_NOT_LOGGED_REASON;
+    return null;
   };
-  const granted = grantedInvisibleActions(document, role, catalog).filter(invisible);
+  const granted = grantedInvisibleActions(document, role, catalog, gaps).filter((a) => unseenReason(a) !== null);
   if (granted.length === 0) return { ...NONE, loggedServices: [...loggedServices].sort() };
   const grants: Grant[] = [];
   const kept: string[] = [];
   const neverLogged: string[] = [];
+  const managementNotLogged: string[] = [];
   const notResource: string[] = [];
   for (const action of granted) {
     const statements = allowing(current, action);
@@ -83,9 +98,9 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
       if (statements.length > 0) notResource.push(action);
       continue;
     }
-    const never = notLoggedReason(action);
-    (never !== null ? neverLogged : kept).push(action);
-    const provenance: Provenance[] = [{ kind: "not-logged", reason: never === null ? NOT_LOGGED_REASON : `${never}: kept as today's policy grants it` }];
+    const reason = unseenReason(action) as string;
+    (notLoggedReason(action) !== null ? neverLogged : reason === READ_NOT_LOGGED_REASON || reason === KMS_NOT_LOGGED_REASON ? managementNotLogged : kept).push(action);
+    const provenance: Provenance[] = [{ kind: "not-logged", reason }];
     for (const st of usable) {
       for (const resource of st.Resource ?? []) {
         const g: Grant = { action, resource, scoping: "as-configured", provenance };
@@ -94,7 +109,7 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
       }
     }
   }
-  return { grants, kept: kept.sort(), neverLogged: neverLogged.sort(), notResource: notResource.sort(), loggedServices: [...loggedServices].sort() };
+  return { grants, kept: kept.sort(), neverLogged: neverLogged.sort(), managementNotLogged: managementNotLogged.sort(), notResource: notResource.sort(), loggedServices: [...loggedServices].sort() };
 }
 
 /** Today's Allow statements that apply to the action, in policy order. */
@@ -107,16 +122,36 @@ function allowing(current: readonly CurrentPolicy[], action: string): PolicyStat
 // Per document's policies and role: the same role is asked once per function (a shared role's,
 // and every function of an account at 10,000 functions), and the engine's walk is the cost.
 const grantedCache = new WeakMap<object, WeakMap<Role, string[]>>();
-const invisibleSets = new WeakMap<ActionCatalog, ActionSet>();
+const invisibleSets = new WeakMap<ActionCatalog, Map<string, ActionSet>>();
+const NO_GAPS: TrailGapReasons = { reads: null, kms: null };
+
+/** The actions the logs may not show, given what the account's trail leaves out (one set per kind of gap). */
+function invisibleSet(catalog: ActionCatalog, gaps: TrailGapReasons): ActionSet {
+  let byGaps = invisibleSets.get(catalog);
+  if (byGaps === undefined) invisibleSets.set(catalog, (byGaps = new Map()));
+  const key = `${gaps.reads !== null}/${gaps.kms !== null}`;
+  let set = byGaps.get(key);
+  if (set === undefined) {
+    set = catalog.expandAllToSet([...DATA_EVENT_ACTIONS, ...UNCONFIRMED_ACTIONS, ...NEVER_LOGGED_PATTERNS, ...(gaps.kms !== null ? ["kms:*"] : [])]);
+    if (gaps.reads !== null) {
+      catalog.all.forEach((i) => {
+        const a = catalog.actionAt(i);
+        if (a !== undefined && mayBeReadEvent(a.action, a.accessLevel)) (set as ActionSet).add(i);
+        return true;
+      });
+    }
+    byGaps.set(key, set);
+  }
+  return set;
+}
 
 /** The actions the role is allowed that the logs may not show, by the IAM engine, in catalog order. */
-function grantedInvisibleActions(document: CanonicalDocument, role: Role, catalog: ActionCatalog): string[] {
+function grantedInvisibleActions(document: CanonicalDocument, role: Role, catalog: ActionCatalog, gaps: TrailGapReasons): string[] {
   let byRole = grantedCache.get(document.policies);
   if (byRole === undefined) grantedCache.set(document.policies, (byRole = new WeakMap()));
   const cached = byRole.get(role);
   if (cached !== undefined) return cached;
-  let invisible = invisibleSets.get(catalog);
-  if (invisible === undefined) invisibleSets.set(catalog, (invisible = catalog.expandAllToSet([...DATA_EVENT_ACTIONS, ...UNCONFIRMED_ACTIONS, ...NEVER_LOGGED_PATTERNS])));
+  const invisible = invisibleSet(catalog, gaps);
   const allowed = allowedActionSet(
     {
       inlinePolicies: role.inlinePolicies,

@@ -45,9 +45,35 @@ export interface UsageCoverage {
    * lets a data-event action the logs do not show count as unused, or be left out of a policy.
    */
   dataEvents: "logged" | "present" | "absent" | "unknown";
+  /**
+   * Per account (sorted), what its management events show of the trail's selectors
+   * (src/usage/trail-gaps.ts): read events not logged (a write-only trail), AWS KMS events
+   * excluded. Absent when no management event was read record by record (query results, Access
+   * Advisor only), and in documents written before it existed.
+   */
+  managementEvents?: ManagementEventCoverage[];
   recordsRead: number;
   recordsSkipped: number;
   duplicatesRemoved: number;
+}
+
+export interface ManagementEventCoverage {
+  accountId: string;
+  /** Management-event records read for the account (duplicate deliveries included). */
+  events: number;
+  /** Of those, the read events (readOnly true) and the AWS KMS events. */
+  readEvents: number;
+  kmsEvents: number;
+  /**
+   * `logged` when some are reads; `not-logged` when at least 100 carry readOnly and none is a read
+   * (the trail logs write events only: reads are unknowable, never unused); else `unknown`.
+   */
+  reads: "logged" | "not-logged" | "unknown";
+  /**
+   * `logged` when some are KMS events; `not-logged` when reads are logged, there are at least 1,000
+   * and none is (the trail excludes AWS KMS events: kms actions are unknowable); else `unknown`.
+   */
+  kms: "logged" | "not-logged" | "unknown";
 }
 
 export interface PrincipalUsage {

@@ -7,11 +7,11 @@
  */
 
 import type { Warning } from "../model/document.js";
-import { isLambdaServiceSession, LAMBDA_SERVICE_SESSION, partitionOf, sessionOf, type SessionRef } from "./attribution.js";
+import { isLambdaServiceSession, LAMBDA_SERVICE_PREFIX, LAMBDA_SERVICE_SESSION, partitionOf, sessionOf, type SessionRef } from "./attribution.js";
 import { PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
 import type { CompactRecords } from "./scan-wasm.js";
-import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_PAR_START, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE, S_UI_INVOKED_BY, S_UI_ISSUER, S_UI_PRINCIPAL, S_UI_TYPE } from "./scan-slots.js";
-import { fingerprintTo } from "./fingerprints.js";
+import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_PAR_START, S_READ_ONLY, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE, S_UI_INVOKED_BY, S_UI_ISSUER, S_UI_PRINCIPAL, S_UI_TYPE } from "./scan-slots.js";
+import { fingerprint52, fingerprintTo } from "./fingerprints.js";
 import { GroupCache } from "./group-cache.js";
 import { hourOf } from "./dedup.js";
 import { INSIGHT_RECORD } from "./record-fields.js";
@@ -55,8 +55,13 @@ export interface PrincipalPartial {
   /** For the folded Lambda service sessions: the smallest invokedBy seen (deterministic). */
   invokedBy: string | null;
   regions: string[];
-  /** The distinct session names folded into a Lambda service principal (sorted); null otherwise. */
-  sessionNames: string[] | null;
+  /**
+   * The distinct session names folded into a Lambda service principal, as fingerprint52s (sorted);
+   * null otherwise. Only their number is reported (sessionCount); the names themselves (one per
+   * execution environment and hour, nearly one per record on a busy event source mapping) would
+   * cost a string each to keep, copy to the calling thread and merge.
+   */
+  sessionNames: number[] | null;
 }
 
 export interface FunctionCreation {
@@ -111,10 +116,27 @@ export interface FilePartial {
   regions: string[];
   days: string[];
   dataEventRecords: number;
+  /** Management events per account, sorted by account: what the trail's selectors log (trail-gaps.ts). */
+  management: ManagementCounts[];
   firstEvent: string | null;
   lastEvent: string | null;
   functionCreations: FunctionCreation[];
 }
+
+/** An account's management-event records (duplicates included: only presence is judged). */
+export interface ManagementCounts {
+  accountId: string;
+  /** Management events (not data events). */
+  events: number;
+  /** Of those, the ones with a boolean readOnly, and the ones with readOnly true. */
+  flagged: number;
+  reads: number;
+  /** Management events of kms.amazonaws.com. */
+  kms: number;
+}
+
+/** The event source of AWS KMS: a trail can leave its management events out (trail-gaps.ts). */
+const KMS_SOURCE = "kms.amazonaws.com";
 
 const ISO_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
@@ -154,7 +176,7 @@ export class FileAccumulator {
   /** Per group: the resource added last (see add). */
   private readonly lastResource: (string | undefined)[] = [];
   /** Per principal: the session names folded into it (Lambda service principals only). */
-  private readonly principalSessions: (Set<string> | null)[] = [];
+  private readonly principalSessions: (Set<number> | null)[] = [];
   private readonly groups: GroupPartial[] = [];
   /** Per group: first and last seen, in epoch seconds (ISO strings only in the partial). */
   private readonly groupFirst: number[] = [];
@@ -174,6 +196,8 @@ export class FileAccumulator {
   private readonly regions = new Set<string>();
   private readonly days = new Set<string>();
   private dataEventRecords = 0;
+  private readonly management = new Map<string, ManagementCounts>();
+  private lastManagement: ManagementCounts | null = null;
   /** Epoch seconds of the first and last event counted. */
   private firstTime = Infinity;
   private lastTime = -Infinity;
@@ -229,7 +253,7 @@ export class FileAccumulator {
       return;
     }
     const account = ev.recipientAccountId ?? ev.identityAccountId;
-    this.noteRecord(time, ev.awsRegion, account, ev.eventCategory === "Data" || ev.managementEvent === false);
+    this.noteRecord(time, ev.awsRegion, account, ev.eventCategory === "Data" || ev.managementEvent === false, ev.readOnly === null ? -1 : ev.readOnly ? 1 : 0, ev.eventSource === KMS_SOURCE);
     if (ev.errorCode === null && ev.eventSource === "lambda.amazonaws.com" && ev.eventName.startsWith("CreateFunction")) this.noteCreation(ev.params, ev.awsRegion, ev.recipientAccountId, time);
     if (ev.eventType !== null && ev.eventType !== "AwsApiCall") return;
     // A session's records share their userIdentity strings (the scanner even returns the same
@@ -304,7 +328,7 @@ export class FileAccumulator {
     const management = m[r + S_MANAGEMENT] as number;
     // userIdentity's account only matters without recipientAccountId (CloudTrail always writes it).
     const account = recipient ?? (uiCode === -1 ? null : c.identity(uiCode, r).accountId);
-    this.noteRecord(time, region, account, management === 0 || c.text(m[r + S_CATEGORY] as number) === "Data");
+    this.noteRecord(time, region, account, management === 0 || c.text(m[r + S_CATEGORY] as number) === "Data", m[r + S_READ_ONLY] as number, source === KMS_SOURCE);
     if (errorCode === null && source === "lambda.amazonaws.com" && name.startsWith("CreateFunction")) this.noteCreation(c.params(r), region, recipient, time);
     if (eventType !== null && eventType !== "AwsApiCall") return;
     if (uiCode === -1) return;
@@ -357,12 +381,12 @@ export class FileAccumulator {
     const pid = c.text(pidCode) as string;
     const colon = pid.indexOf(":");
     if (colon <= 0 || colon === pid.length - 1) return -1;
-    const name = pid.slice(colon + 1);
     const invokedBy = c.text(m[r + S_UI_INVOKED_BY] as number);
-    if (!isLambdaServiceSession(name, invokedBy) || c.text(m[r + S_UI_TYPE] as number) !== "AssumedRole") return -1;
+    // isLambdaServiceSession of the name after the colon, without slicing it out.
+    if (!(pid.startsWith(LAMBDA_SERVICE_PREFIX, colon + 1) || invokedBy === "lambda.amazonaws.com") || c.text(m[r + S_UI_TYPE] as number) !== "AssumedRole") return -1;
     const p = this.serviceByRole.get(c.text(issuerCode) as string);
     if (p === undefined) return -1;
-    (this.principalSessions[p] as Set<string>).add(name);
+    (this.principalSessions[p] as Set<number>).add(fingerprint52(pid, colon + 1));
     const pr = this.principals[p] as PrincipalPartial;
     pr.invokedBy = minInvoker(pr.invokedBy, invokedBy);
     return p;
@@ -420,8 +444,11 @@ export class FileAccumulator {
     return [b.arn, `${b.arn}/${c.text(key) as string}`];
   }
 
-  /** Coverage of one counted record: the window, days, regions, accounts, data events. */
-  private noteRecord(time: number, region: string | null, account: string | null, dataEvent: boolean): void {
+  /**
+   * Coverage of one counted record: the window, days, regions, accounts, data events, and the
+   * account's management events (`readOnly`: 1 true, 0 false, -1 absent).
+   */
+  private noteRecord(time: number, region: string | null, account: string | null, dataEvent: boolean, readOnly: number, kms: boolean): void {
     this.records++;
     if (time < this.firstTime) this.firstTime = time;
     if (time > this.lastTime) this.lastTime = time;
@@ -441,6 +468,20 @@ export class FileAccumulator {
       this.accounts.add(account);
     }
     if (dataEvent) this.dataEventRecords++;
+    else if (account !== null) {
+      let mc = this.lastManagement;
+      if (mc === null || mc.accountId !== account) {
+        mc = this.management.get(account) ?? null;
+        if (mc === null) this.management.set(account, (mc = { accountId: account, events: 0, flagged: 0, reads: 0, kms: 0 }));
+        this.lastManagement = mc;
+      }
+      mc.events++;
+      if (readOnly >= 0) {
+        mc.flagged++;
+        mc.reads += readOnly;
+      }
+      if (kms) mc.kms++;
+    }
   }
 
   /** A successful CreateFunction* call from any caller: it makes "too new" exact when logs have it. */
@@ -460,11 +501,10 @@ export class FileAccumulator {
     if (sourceSym >= 0 && nameSym >= 0 && errorCode === null && !versioned) {
       // The usual call (no error, no version): one lookup by the pair of symbol ids, a small
       // integer, instead of the nested maps keyed by strings.
-      const k = nameSym * MAX_SYMBOLS + sourceSym;
-      gi = this.groupBySymbols.get(p, k);
+      gi = this.groupBySymbols.get(p, nameSym, sourceSym);
       if (gi < 0) {
         gi = this.groupOf(p, eventSource, eventName, null, false, time);
-        this.groupBySymbols.set(p, k, gi);
+        this.groupBySymbols.set(p, nameSym, sourceSym, gi);
       }
     } else {
       gi = this.groupOf(p, eventSource, eventName, errorCode, versioned, time);
@@ -610,7 +650,7 @@ export class FileAccumulator {
     }
     if (service) {
       this.serviceByRole.set(session.roleArn, p);
-      (this.principalSessions[p] as Set<string>).add(session.sessionName);
+      (this.principalSessions[p] as Set<number>).add(fingerprint52(session.sessionName));
       const pr = this.principals[p] as PrincipalPartial;
       pr.invokedBy = minInvoker(pr.invokedBy, session.invokedBy);
     }
@@ -710,7 +750,7 @@ export class FileAccumulator {
     this.principals.forEach((p, i) => {
       p.regions = [...(this.principalRegions[i] as Set<string>)].sort();
       const names = this.principalSessions[i];
-      if (names !== null && names !== undefined) p.sessionNames = [...names].sort();
+      if (names !== null && names !== undefined) p.sessionNames = [...names].sort((a, b) => a - b);
     });
     const single: FilePartial = {
       path: this.path,
@@ -727,6 +767,7 @@ export class FileAccumulator {
       regions: [...this.regions].sort(),
       days: [...new Set([...this.days, ...[...this.dayNumbers].map((d) => isoTime(d * 86_400).slice(0, 10))])].sort(),
       dataEventRecords: this.dataEventRecords,
+      management: [...this.management.values()].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0)),
       firstEvent: Number.isFinite(this.firstTime) ? isoTime(this.firstTime) : null,
       lastEvent: Number.isFinite(this.lastTime) ? isoTime(this.lastTime) : null,
       functionCreations: this.creations,

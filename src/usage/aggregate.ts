@@ -6,13 +6,14 @@
 
 import type { ActionUsage } from "../model/usage.js";
 import type { Warning } from "../model/document.js";
-import type { FilePartial, FileReport, FunctionCreation, GroupPartial } from "./accumulate.js";
+import type { FilePartial, FileReport, FunctionCreation, GroupPartial, ManagementCounts } from "./accumulate.js";
 import { mergeSamples, minInvoker } from "./accumulate.js";
 import { eventToActions, isAccessDenied } from "./event-actions.js";
 import { EventDedup, type DedupOptions } from "./dedup.js";
 import type { AccessAdvisorReport } from "./access-advisor.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
 import { incompleteLakePages, lakePageWarnings } from "./lake-page.js";
+import { addCounts } from "./trail-gaps.js";
 
 export type { FileReport } from "./accumulate.js";
 
@@ -48,6 +49,8 @@ export interface UsageAggregate {
     recordsSkipped: number;
     duplicatesRemoved: number;
     dataEventRecords: number;
+    /** Per account, its management events (trail-gaps.ts); sorted. */
+    management: ManagementCounts[];
     partial: boolean;
     partialReasons: string[];
   };
@@ -69,8 +72,8 @@ interface SessionAcc {
   regions: Set<string>;
   /** By callKey: (eventSource, eventName, versioned) as a number, with the error code as a string. */
   groups: Map<number | string, GroupAcc>;
-  /** Names of the folded Lambda service sessions (their count is reported); null for others. */
-  serviceSessions: Set<string> | null;
+  /** Fingerprints of the folded Lambda service sessions' names (their count is reported); null for others. */
+  serviceSessions: Set<number> | null;
 }
 
 export class UsageAggregator {
@@ -96,6 +99,7 @@ export class UsageAggregator {
   private recordsSkipped = 0;
   private duplicates = 0;
   private dataEventRecords = 0;
+  private readonly management = new Map<string, ManagementCounts>();
   private firstEvent: string | null = null;
   private lastEvent: string | null = null;
 
@@ -117,6 +121,11 @@ export class UsageAggregator {
     this.recordsRead += part.records;
     this.recordsSkipped += part.skipped;
     this.dataEventRecords += part.dataEventRecords;
+    for (const m of part.management) {
+      const have = this.management.get(m.accountId);
+      if (have === undefined) this.management.set(m.accountId, { ...m });
+      else addCounts(have, m);
+    }
     for (const a of part.accounts) this.accounts.add(a);
     for (const r of part.regions) this.regions.add(r);
     for (const d of part.days) this.days.add(d);
@@ -295,6 +304,7 @@ export class UsageAggregator {
         recordsSkipped: this.recordsSkipped,
         duplicatesRemoved: this.duplicates,
         dataEventRecords: this.dataEventRecords,
+        management: [...this.management.values()].sort((a, b) => cmp(a.accountId, b.accountId)),
         partial: partialReasons.length > 0,
         partialReasons,
       },

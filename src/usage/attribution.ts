@@ -80,9 +80,12 @@ export type SessionKind = "function" | "lambda-service" | "other";
  */
 export const LAMBDA_SERVICE_SESSION = "awslambda_*";
 
+/** The session name prefix of Lambda's own sessions on an execution role. */
+export const LAMBDA_SERVICE_PREFIX = "awslambda_";
+
 /** Lambda's own sessions on an execution role. */
 export function isLambdaServiceSession(sessionName: string, invokedBy: string | null): boolean {
-  return sessionName.startsWith("awslambda_") || invokedBy === "lambda.amazonaws.com";
+  return sessionName.startsWith(LAMBDA_SERVICE_PREFIX) || invokedBy === "lambda.amazonaws.com";
 }
 
 /** `arn:aws:iam::123:role/a/b/name` → `name`. */

@@ -24,6 +24,7 @@ export const RECORD_KEYS = [
   "userIdentity",
   "resources",
   "requestParameters",
+  "readOnly",
 ] as const;
 
 /** requestParameters keys read for resource ARNs; all top-level, all strings (`names`: strings). */
@@ -63,6 +64,8 @@ export interface UsageEvent {
   eventCategory: string | null;
   /** `managementEvent` (absent on old records → null). */
   managementEvent: boolean | null;
+  /** `readOnly`: whether the call only reads (absent on old records, and on some events → null). */
+  readOnly: boolean | null;
   identityType: string | null;
   /** userIdentity.arn */
   principalArn: string | null;

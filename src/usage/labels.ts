@@ -22,6 +22,7 @@ import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
 import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
 import { isDataEventAction, isUnconfirmedAction, notLoggedReason } from "./not-logged.js";
 import { missingWindowDays } from "./window-coverage.js";
+import { managementCoverage, mayBeReadEvent, trailGapReasons, type TrailGapReasons } from "./trail-gaps.js";
 import type { AccessAdvisorReport, AccessAdvisorService } from "./access-advisor.js";
 import { groupBy, pushTo } from "../collections.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
@@ -113,6 +114,9 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
     recordsSkipped: cov.recordsSkipped,
     duplicatesRemoved: cov.duplicatesRemoved,
   };
+  const management = managementCoverage(cov.management ?? []);
+  if (management.length > 0) section.coverage.managementEvents = management;
+  const gapsByAccount = trailGapReasons(management);
   if (!Number.isFinite(endMs)) {
     section.principals = aggregate.sessions.map((s) => principalOf(s, null, "other"));
     return { section, labelsOf: () => null, finish: () => section };
@@ -217,7 +221,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
       roleArn: role.arn,
       functionArn: f.arn,
       fullWindow: uncovered === null,
-      permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered, dataEventsLogged }, others),
+      permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered, dataEventsLogged, gaps: gapsByAccount.get(role.accountId) ?? null }, others),
     });
     made.set(f, keep ? ls : DROPPED);
     return ls;
@@ -251,7 +255,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
       const service = serviceSessionsByRole.get(k) ?? [];
       const granted = grantedActions(role, document, [...own, ...service], partialReasons, earliest);
       const tooNew = role.createDate !== null && role.createDate > start ? `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window` : null;
-      const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: uncoveredAll === null, permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered: uncoveredAll, dataEventsLogged }) });
+      const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: uncoveredAll === null, permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered: uncoveredAll, dataEventsLogged, gaps: gapsByAccount.get(role.accountId) ?? null }) });
       owners.push(role);
       if (keep) labelSets.push(ls);
     }
@@ -339,6 +343,8 @@ interface LabelContext {
   tooNew: string | null;
   uncovered: string | null;
   dataEventsLogged: boolean;
+  /** What the role's account's trail leaves out of its management events (trail-gaps.ts); null: nothing seen. */
+  gaps: TrailGapReasons | null;
 }
 
 // The same granted list (a role's, for each of its functions) sorted once.
@@ -445,6 +451,10 @@ function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", info.notLogged, []));
     } else if (info.dataEvent && !ctx.dataEventsLogged) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", info.dataEventReason, []));
+    } else if (ctx.gaps !== null && ctx.gaps.kms !== null && info.kms) {
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.gaps.kms, []));
+    } else if (ctx.gaps !== null && ctx.gaps.reads !== null && info.read) {
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.gaps.reads, []));
     } else if (ctx.tooNew !== null) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "too-new", ctx.tooNew, []));
     } else if (ctx.uncovered !== null) {
@@ -486,9 +496,12 @@ function actionInfo(action: string): ActionInfo {
   if (info === undefined) {
     // An action AWS does not say CloudTrail records is judged only as a data event would be.
     const unconfirmed = !isDataEventAction(action) && isUnconfirmedAction(action);
+    const lower = action.toLowerCase();
     info = {
-      lower: action.toLowerCase(),
+      lower,
       notLogged: notLoggedReason(action),
+      kms: lower.startsWith("kms:"),
+      read: mayBeReadEvent(lower, loadActionCatalogSync().accessLevel(action)),
       dataEvent: isDataEventAction(action) || unconfirmed,
       dataEventReason: unconfirmed
         ? "AWS does not document whether CloudTrail records this call: judged only when the trail records data events for every resource"
@@ -502,6 +515,9 @@ function actionInfo(action: string): ActionInfo {
 interface ActionInfo {
   lower: string;
   notLogged: string | null;
+  /** An AWS KMS action; one CloudTrail may record as a read event (trail-gaps.ts). */
+  kms: boolean;
+  read: boolean;
   dataEvent: boolean;
   dataEventReason: string;
 }

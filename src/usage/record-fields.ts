@@ -89,6 +89,7 @@ export function eventFromRecord(rec: Obj): UsageEvent {
     eventType: str(rec.eventType),
     eventCategory: str(rec.eventCategory),
     managementEvent: typeof rec.managementEvent === "boolean" ? rec.managementEvent : null,
+    readOnly: typeof rec.readOnly === "boolean" ? rec.readOnly : null,
     identityType: ui.identityType,
     principalArn: ui.principalArn,
     principalId: ui.principalId,

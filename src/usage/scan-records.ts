@@ -124,7 +124,7 @@ export class RecordScanner {
     private readonly b: Buffer,
     reuseEvent = false,
   ) {
-    this.reuse = reuseEvent ? { eventId: null, eventTime: "", eventSource: "", eventName: "", awsRegion: null, recipientAccountId: null, errorCode: null, eventType: null, eventCategory: null, managementEvent: null, identityType: null, principalArn: null, principalId: null, identityAccountId: null, invokedBy: null, issuerArn: null, resources: NO_RESOURCES, params: NO_PARAMS } : null;
+    this.reuse = reuseEvent ? { eventId: null, eventTime: "", eventSource: "", eventName: "", awsRegion: null, recipientAccountId: null, errorCode: null, eventType: null, eventCategory: null, managementEvent: null, readOnly: null, identityType: null, principalArn: null, principalId: null, identityAccountId: null, invokedBy: null, issuerArn: null, resources: NO_RESOURCES, params: NO_PARAMS } : null;
     this.n = b.length;
     // Bound once: Buffer#toString re-validates its arguments on every call.
     const buf = b as Buffer & { latin1Slice?: (s: number, e: number) => string; utf8Slice?: (s: number, e: number) => string };
@@ -239,6 +239,7 @@ export class RecordScanner {
     const vals = this.vals;
     vals.fill(null);
     let management: boolean | null = null;
+    let readOnly: boolean | null = null;
     let ui: UiFields | null = null;
     let resources: string[] = NO_RESOURCES;
     let params: RequestParams = NO_PARAMS;
@@ -261,12 +262,16 @@ export class RecordScanner {
           vals[id] = this.stringOrNull();
         } else if (id === R.managementEvent) {
           management = this.booleanOrNull();
+        } else if (id === R.readOnly) {
+          readOnly = this.booleanOrNull();
         } else if (id === R.userIdentity) {
           ui = b[this.i] === LBRACE ? this.cachedUserIdentity() : (this.skipValue(), null);
         } else if (id === R.resources) {
           resources = b[this.i] === LBRACKET ? this.resources() : (this.skipValue(), NO_RESOURCES);
-        } else {
+        } else if (id === R.requestParameters) {
           params = b[this.i] === LBRACE ? this.params() : (this.skipValue(), NO_PARAMS);
+        } else {
+          this.skipValue();
         }
         if (this.endOfMember(RBRACE)) break;
       }
@@ -290,6 +295,7 @@ export class RecordScanner {
       ev.eventType = vals[R.eventType] ?? null;
       ev.eventCategory = vals[R.eventCategory] ?? null;
       ev.managementEvent = management;
+      ev.readOnly = readOnly;
       ev.identityType = ui?.type ?? null;
       ev.principalArn = ui?.arn ?? null;
       ev.principalId = ui?.principalId ?? null;
@@ -311,6 +317,7 @@ export class RecordScanner {
       eventType: vals[R.eventType] ?? null,
       eventCategory: vals[R.eventCategory] ?? null,
       managementEvent: management,
+      readOnly,
       identityType: ui?.type ?? null,
       principalArn: ui?.arn ?? null,
       principalId: ui?.principalId ?? null,

@@ -5,8 +5,8 @@
  */
 
 export const STRIDE = 32;
-/** Symbol ids are below this (the scanner's table size; at most 2^15, see wasm/cloudtrail-scan.ts). */
-export const MAX_SYMBOLS = 1 << 15;
+/** Symbol ids are below this (the scanner's table size, see wasm/cloudtrail-scan.ts). */
+export const MAX_SYMBOLS = 1 << 17;
 /** 0 event, 1 not an object, 2 slow record (the host parses bytes [S_START, S_END) itself). */
 export const S_KIND = 0;
 /** Epoch seconds (unsigned) when S_TIME_STATE is 1. */
@@ -46,3 +46,5 @@ export const S_UI_PRINCIPAL = 24;
 export const S_UI_ACCOUNT = 25;
 export const S_UI_INVOKED_BY = 26;
 export const S_UI_ISSUER = 27;
+/** readOnly: 1 true, 0 false, -1 absent or not a boolean. */
+export const S_READ_ONLY = 28;

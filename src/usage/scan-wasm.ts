@@ -33,7 +33,6 @@ const KEY_GROUPS: readonly (readonly string[])[] = [
     "responseElements",
     "additionalEventData",
     "requestID",
-    "readOnly",
     "apiVersion",
     "sharedEventID",
     "vpcEndpointId",

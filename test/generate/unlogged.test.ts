@@ -105,4 +105,40 @@ describe("data-event actions the trail may not log", () => {
     expect(g.grants.some((x) => x.provenance.some((p) => p.kind === "not-logged"))).toBe(false);
     expect(g.warnings.map((w) => w.code)).toEqual(["usage-absent"]);
   });
+  it("management events the account's trail leaves out (write-only, KMS excluded) are kept, and named", () => {
+    const r = roleArn("params-role");
+    const fn = lambdaFunction("params", r);
+    const param = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/params/*`;
+    const key = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const today: PolicyDocument = {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Action: ["ssm:GetParameter", "ssm:PutParameter"], Resource: [param] },
+        { Effect: "Allow", Action: ["kms:Decrypt"], Resource: [key] },
+        { Effect: "Allow", Action: ["sns:CreateTopic"], Resource: ["*"] },
+      ],
+    };
+    const make = (reads: "logged" | "not-logged", kms: "logged" | "not-logged" | "unknown") => {
+      const doc = document([fn], [role(r, [fn.arn], [{ name: "today", document: today }])], [session(fn, [action("sns:CreateTopic", 4, [`arn:aws:sns:${REGION}:${ACCOUNT}:orders`])])], { dataEvents: "logged" });
+      doc.usage.coverage.managementEvents = [{ accountId: ACCOUNT, events: 5000, readEvents: reads === "logged" ? 4000 : 0, kmsEvents: kms === "logged" ? 100 : 0, reads, kms }];
+      return generatePolicy(doc, fn.arn, {}, catalog);
+    };
+    // Write-only trail: the reads the function may make unseen are kept on today's resources; its unseen writes are not.
+    const writeOnly = make("not-logged", "unknown");
+    expect(allowed(writeOnly.policy, "ssm:GetParameter", `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/params/db`)).toBe(true);
+    expect(allowed(writeOnly.policy, "kms:Decrypt", key)).toBe(true);
+    expect(allowed(writeOnly.policy, "ssm:PutParameter", `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/params/db`)).toBe(false);
+    expect(writeOnly.grants.find((g) => g.action === "ssm:GetParameter")?.provenance).toEqual([{ kind: "not-logged", reason: expect.stringMatching(/^read event the trail does not log/) }]);
+    const w = writeOnly.warnings.find((x) => x.code === "management-events-not-logged");
+    expect(w?.message).toContain("Kept as today's policy grants them: kms:Decrypt, ssm:GetParameter.");
+    expect(writeOnly.warnings.find((x) => x.code === "data-events-not-logged")).toBeUndefined();
+    // KMS events excluded: kms:Decrypt only.
+    const noKms = make("logged", "not-logged");
+    expect(allowed(noKms.policy, "kms:Decrypt", key)).toBe(true);
+    expect(allowed(noKms.policy, "ssm:GetParameter", `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/params/db`)).toBe(false);
+    // A trail that logs both: neither is kept, and nothing is said.
+    const full = make("logged", "logged");
+    expect(allowed(full.policy, "kms:Decrypt", key)).toBe(false);
+    expect(full.warnings.map((x) => x.code)).not.toContain("management-events-not-logged");
+  });
 });

@@ -27,6 +27,7 @@ const event = (resources: string[], i: number): UsageEvent => ({
   eventType: "AwsApiCall",
   eventCategory: "Data",
   managementEvent: false,
+  readOnly: true,
   identityType: "AssumedRole",
   principalArn: "arn:aws:sts::123456789012:assumed-role/orders-role/orders-api",
   principalId: "AROATFQR7NSCWWVLB7BES:orders-api",

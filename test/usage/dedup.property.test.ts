@@ -50,10 +50,12 @@ function aggregate(files: Rec[][], order: number[], dedup: { memoryEntries?: num
   return agg.finish();
 }
 
-const noFiles = (a: UsageAggregate): Omit<UsageAggregate, "files" | "coverage"> & { coverage: Omit<UsageAggregate["coverage"], "recordsRead" | "duplicatesRemoved"> } => {
+// recordsRead and the management-event counts count deliveries, duplicates included: only whether
+// an account's logs hold a read or a KMS event (what trail-gaps.ts judges by) is the same.
+const noFiles = (a: UsageAggregate) => {
   const { files: _f, coverage, ...rest } = a;
-  const { recordsRead: _r, duplicatesRemoved: _d, ...cov } = coverage;
-  return { ...rest, coverage: cov };
+  const { recordsRead: _r, duplicatesRemoved: _d, management, ...cov } = coverage;
+  return { ...rest, coverage: { ...cov, management: management.map((m) => ({ accountId: m.accountId, reads: m.reads > 0, kms: m.kms > 0 })) } };
 };
 
 describe("deduplication by eventTime hour", () => {

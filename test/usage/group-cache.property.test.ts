@@ -1,15 +1,18 @@
 /**
- * GroupCache (src/usage/group-cache.ts) behaves like a Map from (principal, call) to group that is
- * emptied whenever it holds half as many entries as it has slots: a model test with small tables,
- * so that probing chains, collisions and the emptying all happen.
+ * GroupCache (src/usage/group-cache.ts) behaves like a Map from (principal, event name symbol,
+ * event source symbol) to group that is emptied whenever it holds half as many entries as it has
+ * slots: a model test with small tables, so that probing chains, collisions and the emptying all
+ * happen.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { GroupCache } from "../../src/usage/group-cache.js";
 
-type Op = { kind: "set"; p: number; c: number; g: number } | { kind: "get"; p: number; c: number } | { kind: "clear" };
+type Op = { kind: "set"; p: number; n: number; s: number; g: number } | { kind: "get"; p: number; n: number; s: number } | { kind: "clear" };
 
-const key = { p: fc.integer({ min: 0, max: 40 }), c: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 2 ** 30 - 1 })) };
+// Symbol ids anywhere in int32's non-negative range: the scanner's table may hold more than 2^15.
+const sym = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }));
+const key = { p: fc.integer({ min: 0, max: 40 }), n: sym, s: sym };
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant("set" as const), ...key, g: fc.nat() }) },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant("get" as const), ...key }) },
@@ -29,10 +32,10 @@ describe("GroupCache", () => {
             model.clear();
           } else if (o.kind === "set") {
             if (model.size >= limit) model.clear();
-            cache.set(o.p, o.c, o.g);
-            model.set(`${o.p},${o.c}`, o.g);
+            cache.set(o.p, o.n, o.s, o.g);
+            model.set(`${o.p},${o.n},${o.s}`, o.g);
           } else {
-            expect(cache.get(o.p, o.c)).toBe(model.get(`${o.p},${o.c}`) ?? -1);
+            expect(cache.get(o.p, o.n, o.s)).toBe(model.get(`${o.p},${o.n},${o.s}`) ?? -1);
           }
         }
       }),
@@ -40,11 +43,15 @@ describe("GroupCache", () => {
     );
   });
 
-  it("keeps apart keys that differ in one half only", () => {
+  it("keeps apart keys that differ in one part only", () => {
     const cache = new GroupCache(4);
-    cache.set(1, 2, 10);
-    cache.set(2, 1, 20);
-    cache.set(1, 3, 30);
-    expect([cache.get(1, 2), cache.get(2, 1), cache.get(1, 3), cache.get(3, 1)]).toEqual([10, 20, 30, -1]);
+    cache.set(1, 2, 3, 10);
+    cache.set(2, 1, 3, 20);
+    cache.set(1, 3, 2, 30);
+    cache.set(3, 2, 1, 40);
+    // The old packed key (name * 2^15 + source) made these two one key once ids passed 2^15.
+    cache.set(1, 0, 2 ** 15, 50);
+    cache.set(1, 1, 0, 60);
+    expect([cache.get(1, 2, 3), cache.get(2, 1, 3), cache.get(1, 3, 2), cache.get(3, 2, 1), cache.get(3, 1, 2), cache.get(1, 0, 2 ** 15), cache.get(1, 1, 0)]).toEqual([10, 20, 30, 40, -1, 50, 60]);
   });
 });

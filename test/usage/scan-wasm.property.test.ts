@@ -16,6 +16,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FileAccumulator, type FilePartial } from "../../src/usage/accumulate.js";
 import { readDecoded, readUsageFile, type ReadFileOptions } from "../../src/usage/read-file.js";
+import { fingerprint52 } from "../../src/usage/fingerprints.js";
 import { scannerModule, WasmScanner } from "../../src/usage/scan-wasm.js";
 import { arrayStartsWithRecord } from "../../src/usage/scan-records.js";
 import * as slots from "../../src/usage/scan-slots.js";
@@ -57,6 +58,7 @@ const recordText = fc
         errorCode: fc.oneof(fc.constantFrom("AccessDenied", "ThrottlingException"), fc.constant(null)),
         eventType: fc.constantFrom("AwsApiCall", "AwsServiceEvent", 7),
         managementEvent: fc.constantFrom(true, false, "yes"),
+        readOnly: fc.constantFrom(true, false, "true", null),
         eventCategory: fc.constantFrom("Data", "Management"),
         resources: fc.array(fc.record({ ARN: fc.oneof(fc.constantFrom("arn:aws:s3:::b/k", "arn:aws-us-gov:s3:::bucket/a/b.json", "arn:aws:s3:::bucket-only", "arn:aws:s3:::", "arn:aws:s3:us-east-1:111122223333:accesspoint/ap", "arn:aws:kms:us-east-1:111122223333:key/1"), odd, fc.constant(5)), type: fc.constant("AWS::S3::Object") }, { requiredKeys: [] }), { maxLength: 3 }),
         eventID: fc.oneof(fc.uuid(), fc.constant(42), fc.constant("id-\u00e9")),
@@ -136,10 +138,12 @@ describe("WebAssembly scanner ≡ JSON.parse ≡ JavaScript scanner", () => {
 
   it("accumulates any file of role-session records like both references", () => {
     // Not vacuous: the files give groups, resources, slow records (escapes) and skipped records.
-    const sample = fc.sample(file, { numRuns: 200, seed: 7 }).map((d) => read(d, {}));
+    const sample = fc.sample(file, { numRuns: 400, seed: 7 }).map((d) => read(d, {}));
     expect(sample.filter((p) => p.groups.some((g) => g.resources.length > 0)).length).toBeGreaterThan(20);
     expect(sample.filter((p) => p.principals.some((q) => q.sessionName === "caf\u00e9-fn")).length).toBeGreaterThan(5);
     expect(sample.filter((p) => p.skipped > 0).length).toBeGreaterThan(20);
+    // …and management events with readOnly true, false and absent or not a boolean.
+    expect(sample.filter((p) => p.management.some((m) => m.reads > 0 && m.flagged > m.reads && m.events > m.flagged)).length).toBeGreaterThan(5);
     fc.assert(
       fc.property(file, (data) => {
         const wasm = read(data, {});
@@ -172,8 +176,8 @@ describe("WebAssembly scanner ≡ JSON.parse ≡ JavaScript scanner", () => {
     expect(counted(wasm)).toEqual(counted(read(data, { fastScan: false })));
     expect(wasm.principals.map((p) => [p.roleArn, p.sessionName, p.invokedBy, p.sessionNames])).toEqual([
       // The smallest invokedBy of its sessions (null is none).
-      [role, "awslambda_*", "lambda.amazonaws.com", ["awslambda_1_20261002100000000", "awslambda_2_20261002100000000"]],
-      ["arn:aws:iam::111122223333:role/orders-role", "awslambda_*", null, ["awslambda_4_20261002100000000"]],
+      [role, "awslambda_*", "lambda.amazonaws.com", ["awslambda_1_20261002100000000", "awslambda_2_20261002100000000"].map((n) => fingerprint52(n)).sort((a, b) => a - b)],
+      ["arn:aws:iam::111122223333:role/orders-role", "awslambda_*", null, [fingerprint52("awslambda_4_20261002100000000")]],
       [role, "orders-fn", null, null],
     ]);
   });

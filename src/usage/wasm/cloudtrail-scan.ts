@@ -50,11 +50,13 @@ const COLON: u32 = 0x3a;
  * epoch, cleared by the host between batches) made the host resolve every session again. At
  * 512 KiB / 32,768 symbols, readUsage on the 10,000-function trail took 6.3 s against 7.3 s (medians
  * of 7 interleaved runs), and the 1M-record benchmark of few functions was unchanged (2.49 against
- * 2.51 s, 5 runs): bench/results/scale.md, session 5. The host keys a map by
- * `nameSym * MAX_SYMBOLS + sourceSym`, which must stay a small integer (below 2^30): 2^15 is the most.
+ * 2.51 s, 5 runs): bench/results/scale.md, session 5. At 32,768 the 10,000-function trail still
+ * cleared its symbols 19 times (its Lambda service sessions, awslambda_<n>_<time>, are nearly one
+ * per record); at 131,072 / 2 MiB of slots, 4 times, when the arena's budget is reached
+ * (bench/results/scale.md, session 15).
  */
-const SYM_SLOTS: u32 = 1 << 16;
-export const MAX_SYMBOLS: u32 = 1 << 15;
+const SYM_SLOTS: u32 = 1 << 18;
+export const MAX_SYMBOLS: u32 = 1 << 17;
 export const ARENA_BYTES: u32 = 16 << 20;
 /** Strings longer than this are reported as spans (they rarely repeat and would fill the arena). */
 const MAX_INTERNED: u32 = 256;
@@ -124,6 +126,7 @@ export const S_UI_PRINCIPAL: u32 = 24;
 export const S_UI_ACCOUNT: u32 = 25;
 export const S_UI_INVOKED_BY: u32 = 26;
 export const S_UI_ISSUER: u32 = 27;
+export const S_READ_ONLY: u32 = 28; // readOnly: 1 true, 0 false, -1 absent or not a boolean
 
 // Key groups the host defines (setKeys): 0 top level, 1 record, 2 resources[] element, 3 params,
 // 4–6 userIdentity, its sessionContext and sessionIssuer.
@@ -149,6 +152,7 @@ const K_MANAGEMENT: i32 = 9;
 const K_IDENTITY: i32 = 10;
 const K_RESOURCES: i32 = 11;
 const K_PARAMS: i32 = 12;
+const K_READ_ONLY: i32 = 13;
 
 // Error codes (the host has the messages).
 const E_END: i32 = 1;
@@ -974,6 +978,20 @@ function params(r: usize): void {
   store<i32>(r + S_PAR_COUNT * 4, <i32>(nList - start));
 }
 
+/** A JSON boolean at pos → 1 (true) or 0 (false), consumed; anything else is skipped → -1. */
+function booleanValue(): i32 {
+  if (end - pos >= 4 && load<u32>(pos) == 0x65757274) {
+    pos += 4; // "true"
+    return 1;
+  }
+  if (end - pos >= 5 && load<u32>(pos) == 0x736c6166 && byte(pos + 4) == 0x65) {
+    pos += 5; // "false"
+    return 0;
+  }
+  skipValue();
+  return -1;
+}
+
 /** One record object at pos → the next output slot. */
 function record(index: i32): void {
   const at = pos;
@@ -984,6 +1002,7 @@ function record(index: i32): void {
   store<i32>(r + S_KIND * 4, 0);
   for (let k: u32 = S_SOURCE; k <= S_CATEGORY; k++) store<i32>(r + k * 4, -1);
   store<i32>(r + S_MANAGEMENT * 4, -1);
+  store<i32>(r + S_READ_ONLY * 4, -1);
   store<i32>(r + S_IDENTITY * 4, -1);
   store<i32>(r + S_ID_STATE * 4, 0);
   store<i32>(r + S_TIME_STATE * 4, -1);
@@ -1003,7 +1022,7 @@ function record(index: i32): void {
       const k = key(G_RECORD);
       if (keyEscaped) slow = true;
       colon();
-      if (k < 0 || k > K_PARAMS) {
+      if (k < 0 || k > K_READ_ONLY) {
         skipValue();
       } else if (k == K_EVENT_ID) {
         if (pos < end && byte(pos) == QUOTE) {
@@ -1038,17 +1057,9 @@ function record(index: i32): void {
         const slot = S_SOURCE + <u32>(k - K_SOURCE);
         store<i32>(r + slot * 4, stringValue(slot));
       } else if (k == K_MANAGEMENT) {
-        let v: i32 = -1;
-        if (end - pos >= 4 && load<u32>(pos) == 0x65757274) {
-          v = 1; // "true"
-          pos += 4;
-        } else if (end - pos >= 5 && load<u32>(pos) == 0x736c6166 && byte(pos + 4) == 0x65) {
-          v = 0; // "false"
-          pos += 5;
-        } else {
-          skipValue();
-        }
-        store<i32>(r + S_MANAGEMENT * 4, v);
+        store<i32>(r + S_MANAGEMENT * 4, booleanValue());
+      } else if (k == K_READ_ONLY) {
+        store<i32>(r + S_READ_ONLY * 4, booleanValue());
       } else if (k == K_IDENTITY) {
         identity(r);
       } else if (k == K_RESOURCES) {

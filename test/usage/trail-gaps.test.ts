@@ -1,0 +1,127 @@
+/**
+ * A trail that leaves management events out (src/usage/trail-gaps.ts): a write-only trail, or one
+ * that excludes AWS KMS events. The records show it (no read among many management events, no KMS
+ * event among many with reads), and an action whose calls would be such events must then be
+ * unknowable, never unused: ssm:GetParameter or kms:Decrypt called unused on a write-only trail,
+ * and left out of a generated policy, breaks the function.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { LambdaFunction, Role } from "../../src/model/document.js";
+import { emptyRoleFacts } from "../../src/iam/index.js";
+import { labelUsage, readUsage } from "../../src/usage/index.js";
+import { managementCoverage, MIN_EVENTS_FOR_KMS, MIN_EVENTS_FOR_READS, mayBeReadEvent } from "../../src/usage/trail-gaps.js";
+import { roleCallRecord } from "../support/cloudtrail-record.js";
+
+const ACCT = "123456789012";
+const ROLE = `arn:aws:iam::${ACCT}:role/orders-role`;
+const FN = `arn:aws:lambda:us-east-1:${ACCT}:function:orders-api`;
+const GRANTED = ["dynamodb:PutItem", "ec2:CreateNetworkInterface", "kms:Decrypt", "kms:GenerateDataKey", "sns:CreateTopic", "ssm:GetParameter", "ssm:PutParameter"];
+
+const role: Role = {
+  arn: ROLE, name: "orders-role", path: "/", roleId: null, accountId: ACCT, createDate: "2025-01-01T00:00:00Z", trustPolicy: null,
+  inlinePolicies: [], attachedPolicies: [], permissionsBoundaryArn: null, lastUsed: null, tags: {}, trustsLambda: true, functions: [], source: null,
+  facts: { ...emptyRoleFacts(), allowedActions: GRANTED, allowedActionCount: GRANTED.length },
+};
+const fn: LambdaFunction = {
+  arn: FN, name: "orders-api", accountId: ACCT, region: "us-east-1", runtime: "nodejs20.x", packageType: "Zip", roleArn: ROLE, versions: [], aliases: [],
+  lastModified: "2025-05-01T00:00:00Z", vpc: null, tracingMode: null, environmentVariableNames: [], kmsKeyArn: null, deadLetterTargetArn: null,
+  destinations: { onSuccess: null, onFailure: null }, logGroup: "/aws/lambda/orders-api", logFormat: null, layers: [], fileSystems: [], triggers: [],
+  resourcePolicy: null, functionUrl: null, tags: {}, source: null,
+};
+
+let seq = 0;
+/** `n` management events a day through October 2026 by an IAM user, with this readOnly and source. */
+function background(n: number, readOnly: boolean | undefined, source = "iam.amazonaws.com", name = "ListRoles"): object[] {
+  return Array.from({ length: n }, (_, i) => ({
+    eventVersion: "1.09",
+    userIdentity: { type: "IAMUser", principalId: "AIDATFQR7NSC5U6Q3TMDR", arn: `arn:aws:iam::${ACCT}:user/ops`, accountId: ACCT, userName: "ops" },
+    eventTime: `2026-10-${String((i % 31) + 1).padStart(2, "0")}T08:${String(i % 60).padStart(2, "0")}:00Z`,
+    eventSource: source,
+    eventName: name,
+    awsRegion: "us-east-1",
+    eventID: `bg-${++seq}`,
+    eventType: "AwsApiCall",
+    ...(readOnly === undefined ? {} : { readOnly }),
+    managementEvent: true,
+    eventCategory: "Management",
+    recipientAccountId: ACCT,
+  }));
+}
+
+/** The function's own write: sns:CreateTopic once a week (readOnly false, as CloudTrail writes it). */
+function functionWrites(): object[] {
+  return [3, 10, 17, 24].map((d) =>
+    roleCallRecord({ account: ACCT, roleArn: ROLE, session: "orders-api", time: `2026-10-${String(d).padStart(2, "0")}T10:00:00Z`, source: "sns", name: "CreateTopic", seq: ++seq, extra: { readOnly: false, requestParameters: { name: "orders" } } }),
+  );
+}
+
+async function labels(records: object[]) {
+  const dir = mkdtempSync(join(tmpdir(), "lr-trail-gaps-"));
+  const file = join(dir, "trail.json");
+  writeFileSync(file, JSON.stringify({ Records: records }));
+  const agg = await readUsage([file]);
+  const usage = labelUsage(agg, { roles: [role], functions: [fn] }, { asOf: "2026-11-01T00:00:00Z", windowDays: 30 });
+  const byAction = new Map((usage.labels.find((l) => l.functionArn === FN)?.permissions ?? []).map((p) => [p.action, p]));
+  return { usage, byAction };
+}
+
+describe("what a trail leaves out of management events", () => {
+  it("is judged only from enough events", () => {
+    const c = (events: number, flagged: number, reads: number, kms: number) => managementCoverage([{ accountId: ACCT, events, flagged, reads, kms }])[0];
+    expect(c(MIN_EVENTS_FOR_READS, MIN_EVENTS_FOR_READS, 0, 0)).toMatchObject({ reads: "not-logged", kms: "unknown" });
+    expect(c(MIN_EVENTS_FOR_READS - 1, MIN_EVENTS_FOR_READS - 1, 0, 0)).toMatchObject({ reads: "unknown", kms: "unknown" });
+    // readOnly absent (records before it existed) proves nothing.
+    expect(c(5000, 10, 0, 0)).toMatchObject({ reads: "unknown" });
+    expect(c(MIN_EVENTS_FOR_KMS, MIN_EVENTS_FOR_KMS, 1, 0)).toMatchObject({ reads: "logged", kms: "not-logged" });
+    expect(c(MIN_EVENTS_FOR_KMS - 1, MIN_EVENTS_FOR_KMS - 1, 1, 0)).toMatchObject({ reads: "logged", kms: "unknown" });
+    expect(c(MIN_EVENTS_FOR_KMS, MIN_EVENTS_FOR_KMS, 1, 1)).toMatchObject({ reads: "logged", kms: "logged" });
+  });
+
+  it("takes KMS's cryptographic operations for reads, as CloudTrail does, whatever IAM's access level", () => {
+    expect(mayBeReadEvent("kms:decrypt", "Write")).toBe(true);
+    expect(mayBeReadEvent("kms:generatedatakey", "Write")).toBe(true);
+    expect(mayBeReadEvent("ssm:getparameter", "Read")).toBe(true);
+    expect(mayBeReadEvent("ec2:createnetworkinterface", "Write")).toBe(false);
+  });
+
+  it("on a write-only trail, makes read actions unknowable and says so; writes stay unused", async () => {
+    const { usage, byAction } = await labels([...background(150, false), ...functionWrites()]);
+    expect(usage.coverage.managementEvents).toEqual([{ accountId: ACCT, events: 154, readEvents: 0, kmsEvents: 0, reads: "not-logged", kms: "unknown" }]);
+    for (const a of ["ssm:GetParameter", "kms:Decrypt", "kms:GenerateDataKey"]) {
+      expect(byAction.get(a)?.label, a).toBe("unknowable");
+      expect(byAction.get(a)?.reason, a).toMatch(/no read event among the 154 management events of account 123456789012: the trail appears to log write events only/);
+    }
+    expect(byAction.get("sns:CreateTopic")?.label).toBe("used");
+    for (const a of ["ssm:PutParameter", "ec2:CreateNetworkInterface"]) expect(byAction.get(a)?.label, a).toBe("unused");
+  });
+
+  it("with reads in the logs, read actions the function did not call are unused", async () => {
+    const { usage, byAction } = await labels([...background(150, false), ...background(1, true), ...functionWrites()]);
+    expect(usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "logged", kms: "unknown" });
+    expect(byAction.get("ssm:GetParameter")?.label).toBe("unused");
+    expect(byAction.get("kms:Decrypt")?.label).toBe("unused");
+  });
+
+  it("on a trail that excludes AWS KMS events, makes kms actions unknowable only", async () => {
+    const { usage, byAction } = await labels([...background(MIN_EVENTS_FOR_KMS, true), ...functionWrites()]);
+    expect(usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "logged", kms: "not-logged", kmsEvents: 0 });
+    for (const a of ["kms:Decrypt", "kms:GenerateDataKey"]) expect(byAction.get(a)?.reason, a).toMatch(/no AWS KMS event among the 1004 management events .*exclude AWS KMS events/);
+    expect(byAction.get("ssm:GetParameter")?.label).toBe("unused");
+    // One KMS event from anyone in the account shows that the trail logs them.
+    const logged = await labels([...background(MIN_EVENTS_FOR_KMS, true), ...background(1, true, "kms.amazonaws.com", "Decrypt"), ...functionWrites()]);
+    expect(logged.byAction.get("kms:Decrypt")?.label).toBe("unused");
+  });
+
+  it("reads the same from the WebAssembly scanner and from JSON.parse (a record with an escape takes the slow path)", async () => {
+    const records = [...background(150, false), ...functionWrites()];
+    // A \u escape in a key sends that record through JSON.parse; readOnly must be read there too.
+    const text = JSON.stringify({ Records: records }).replace('"readOnly":false', '"read\\u004fnly":false');
+    const dir = mkdtempSync(join(tmpdir(), "lr-trail-gaps-"));
+    writeFileSync(join(dir, "a.json"), text);
+    const agg = await readUsage([join(dir, "a.json")]);
+    expect(agg.coverage.management).toEqual([{ accountId: ACCT, events: 154, flagged: 154, reads: 0, kms: 0 }]);
+  });
+});
