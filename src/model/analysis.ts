@@ -95,6 +95,27 @@ export interface FunctionAnalysis {
    * before `meta.asOf`: they grant nothing any more (LR012 skips them). Sorted; usually empty.
    */
   closedPolicyStatements: number[];
+  /**
+   * The Allow statements of the function's resource policy that grant a function action, open
+   * time windows only, in statement order (LR012). Absent when there are none.
+   */
+  resourcePolicyGrants?: ResourcePolicyGrant[];
+}
+
+/** What one Allow statement of a function's resource policy lets its principals do (src/analysis/resource-policy.ts). */
+export interface ResourcePolicyGrant {
+  /** Index of the statement in `resourcePolicy.Statement`. */
+  index: number;
+  /** The worst of what it allows: change the function, read its code and environment, or invoke it. */
+  access: "change" | "read" | "invoke";
+  /** The function actions LR012 judges that it grants (Action patterns expanded, NotAction complemented), lower case, sorted. */
+  actions: string[];
+  /** It grants only calls through a function URL: lambda:InvokeFunctionUrl, and lambda:InvokeFunction under `Bool` lambda:InvokedViaFunctionUrl true. */
+  urlOnly: boolean;
+  /** A condition admits only fixed callers (src/analysis/pins.ts, the rule LR011's `restricted` uses too). */
+  pinned: boolean;
+  /** Pinned only to accounts other than the function's: those, sorted; else empty. */
+  otherAccounts: string[];
 }
 
 /* ------------------------------------------------------------------ roles */

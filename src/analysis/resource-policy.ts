@@ -1,0 +1,96 @@
+/**
+ * Resource-policy analysis of a function (LR012): per Allow statement, what it lets its principals
+ * do to the function and whether its conditions pin the caller (pins.ts, the rule LR011 uses too).
+ * Computed here once per statement, not in Rego: wasm does not memoise functions with arguments,
+ * and the rule stays a linear scan over these facts.
+ */
+import type { LambdaFunction, PolicyStatement } from "../model/document.js";
+import type { ResourcePolicyGrant } from "../model/analysis.js";
+import { conditionalFrom } from "./iam.js";
+import { allowPins, arnAccount, isResourcePolicyKey, otherAccounts } from "./pins.js";
+import { globMatches } from "../iam/wildcard.js";
+
+/** Invoking: the calls Lambda authorises as lambda:InvokeFunction, InvokeFunctionUrl, InvokeAsync. */
+const INVOKE_ACTIONS = ["lambda:invokeasync", "lambda:invokefunction", "lambda:invokefunctionurl"];
+/** Reading the code and environment variables (GetFunction returns both, and the environment may hold secrets). */
+const READ_ACTIONS = ["lambda:getfunction", "lambda:getfunctionconfiguration"];
+/** Changing the function: code, configuration, permissions, versions, aliases, URLs, or deleting it (AddPermission takes any function action). */
+const CHANGE_ACTIONS = [
+  "lambda:addpermission",
+  "lambda:createalias",
+  "lambda:createfunctionurlconfig",
+  "lambda:deletealias",
+  "lambda:deletefunction",
+  "lambda:deletefunctionconcurrency",
+  "lambda:deletefunctionurlconfig",
+  "lambda:publishversion",
+  "lambda:putfunctionconcurrency",
+  "lambda:putfunctioneventinvokeconfig",
+  "lambda:removepermission",
+  "lambda:updatealias",
+  "lambda:updatefunctioncode",
+  "lambda:updatefunctionconfiguration",
+  "lambda:updatefunctioneventinvokeconfig",
+  "lambda:updatefunctionurlconfig",
+];
+const FUNCTION_ACTIONS = [...CHANGE_ACTIONS, ...INVOKE_ACTIONS, ...READ_ACTIONS].sort();
+
+/** The statement's Action (or the complement of its NotAction) covers `action`. */
+function covers(st: PolicyStatement, action: string): boolean {
+  if (st.Action !== undefined) return st.Action.some((p) => globMatches(p, action, true));
+  if (st.NotAction !== undefined) return !st.NotAction.some((p) => globMatches(p, action, true));
+  return false;
+}
+
+/**
+ * `Bool` (not BoolIfExists, which a call without the key passes) lambda:InvokedViaFunctionUrl with
+ * every value true: lambda:InvokeFunction only through a function URL (Lambda writes this
+ * statement for a URL with AuthType NONE since October 2025).
+ * https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html
+ */
+function viaFunctionUrl(st: PolicyStatement): boolean {
+  for (const [op, block] of Object.entries(st.Condition ?? {})) {
+    if (op.toLowerCase() !== "bool") continue;
+    for (const [k, values] of Object.entries(block)) {
+      if (k.toLowerCase() === "lambda:invokedviafunctionurl" && values.length > 0 && values.every((v) => String(v).toLowerCase() === "true")) return true;
+    }
+  }
+  return false;
+}
+
+/** The worst of what the actions allow: change, read, invoke. */
+function accessOf(actions: readonly string[]): ResourcePolicyGrant["access"] | null {
+  if (actions.some((a) => CHANGE_ACTIONS.includes(a))) return "change";
+  if (actions.some((a) => READ_ACTIONS.includes(a))) return "read";
+  if (actions.some((a) => INVOKE_ACTIONS.includes(a))) return "invoke";
+  return null;
+}
+
+/**
+ * The Allow statements of `fn`'s resource policy that grant a function action, in statement order.
+ * `earliest`: the reference instant; a statement whose aws:CurrentTime window closed grants nothing.
+ */
+export function resourcePolicyGrants(fn: LambdaFunction, earliest: number | null): ResourcePolicyGrant[] {
+  const statements = fn.resourcePolicy?.Statement ?? [];
+  const out: ResourcePolicyGrant[] = [];
+  statements.forEach((st, index) => {
+    if (st.Effect !== "Allow" || conditionalFrom(st, earliest) === null) return;
+    const actions = FUNCTION_ACTIONS.filter((a) => covers(st, a));
+    const access = accessOf(actions);
+    if (access === null) return;
+    const pins = allowPins(st, isResourcePolicyKey);
+    // The function's own account: the document's, and the one its Resource (the function's ARN, as
+    // Lambda wrote it) names; an anonymised export can rewrite one and not the other.
+    const own = new Set([fn.accountId, ...(st.Resource ?? []).map(arnAccount)]);
+    const via = viaFunctionUrl(st);
+    out.push({
+      index,
+      access,
+      actions,
+      urlOnly: actions.every((a) => a === "lambda:invokefunctionurl" || (a === "lambda:invokefunction" && via)),
+      pinned: pins.length > 0,
+      otherAccounts: otherAccounts(pins, own, /^\d{12}$/.test(fn.accountId)),
+    });
+  });
+  return out;
+}
