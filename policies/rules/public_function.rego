@@ -9,8 +9,9 @@
 #   invoke, high to read the code and environment variables or to change the function). A
 #   condition pins the source only with fixed values: a wildcard in the account, `...IfExists`,
 #   `ForAllValues:`, `Null` or a negated operator admit any caller. A function URL with AuthType
-#   NONE is a public HTTPS endpoint (high; suppress it when the function authenticates callers
-#   itself).
+#   NONE is a public HTTPS endpoint when the policy of its qualifier lets anyone call it (high;
+#   suppress it when the function authenticates callers itself); with no such grant it answers 403
+#   (low: one add-permission opens it).
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
 #     description: Resource-based policies for Lambda
@@ -61,14 +62,29 @@ statement_findings := [finding |
 url_findings := [finding |
 	some fn in input.functions
 	fn.functionUrl.authType == "NONE"
+	exposure := url_exposure(fn)
 	finding := {
 		"resource": analysis.function_resource(fn),
-		"detail": "function-url",
-		"severity": "high",
-		"message": sprintf("Function %s has a function URL with AuthType NONE: anyone who knows the URL can invoke it", [fn.name]),
-		"evidence": {"url": fn.functionUrl.url, "qualifier": fn.functionUrl.qualifier},
+		"detail": exposure.detail,
+		"severity": exposure.severity,
+		"message": sprintf("Function %s has a function URL with AuthType NONE%s", [fn.name, exposure.message]),
+		"evidence": {"url": fn.functionUrl.url, "qualifier": fn.functionUrl.qualifier, "publicStatements": public_url(fn).statements},
 	}
 ]
+
+# What the URL's own policy lets the public do (functions[].analysis.publicUrl): Lambda does not
+# authenticate the caller, but the policy must grant Principal "*" lambda:InvokeFunctionUrl, and,
+# for URLs created since October 2025, lambda:InvokeFunction, or the URL answers 403 Forbidden
+# (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html). A document without the analysis
+# is read as public: the URL was reported so before the analysis said what the policy grants.
+public_url(fn) := object.get(object.get(fn, "analysis", {}), "publicUrl", {"invokeFunctionUrl": true, "invokeFunction": true, "statements": []})
+
+url_exposure(fn) := {"detail": "function-url", "severity": "high", "message": ": anyone who knows the URL can invoke it"} if {
+	public_url(fn).invokeFunctionUrl
+	public_url(fn).invokeFunction
+} else := {"detail": "function-url", "severity": "high", "message": ": its resource policy lets anyone call lambda:InvokeFunctionUrl, which lets anyone invoke it through a URL created before October 2025 (newer URLs also need lambda:InvokeFunction granted)"} if {
+	public_url(fn).invokeFunctionUrl
+} else := {"detail": "function-url-not-granted", "severity": "low", "message": ", but no statement of its resource policy lets the public call it (Principal \"*\" with lambda:InvokeFunctionUrl): requests get 403 Forbidden until one is added. One add-permission makes it public: use AuthType AWS_IAM, or delete the URL, if it is not meant to be"}
 
 # Whose policy the statement is (the function's, or an alias's or version's: each has its own, and
 # the document's is their union), and its index there: what `remove-permission --qualifier` takes.

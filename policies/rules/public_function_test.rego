@@ -143,3 +143,26 @@ test_a_statement_of_an_alias_policy_is_named_by_its_alias_and_own_index if {
 	h.evidence.statementIndex == 2
 	startswith(h.message, "Function api: resource policy of version 3, Statement[0] lets anyone")
 }
+
+# What the URL exposes follows what its policy grants the public (functions[].analysis.publicUrl).
+url_fn(public_url) := object.union(fn([], {"authType": "NONE", "url": "https://x.lambda-url.us-east-1.on.aws/", "qualifier": null}, []), {"analysis": {"publicUrl": public_url}})
+
+test_url_callable_by_anyone_is_high if {
+	fs := public_function.findings with input as {"functions": [url_fn({"invokeFunctionUrl": true, "invokeFunction": true, "statements": [0, 1]})]}
+	[[f.detail, f.severity, f.message] | some f in fs] == [["function-url", "high", "Function api has a function URL with AuthType NONE: anyone who knows the URL can invoke it"]]
+}
+
+test_url_granted_invoke_function_url_only_is_high_and_says_why if {
+	fs := public_function.findings with input as {"functions": [url_fn({"invokeFunctionUrl": true, "invokeFunction": false, "statements": [0]})]}
+	[[f.detail, f.severity] | some f in fs] == [["function-url", "high"]]
+	some f in fs
+	contains(f.message, "created before October 2025")
+}
+
+test_url_nothing_grants_the_public_is_low if {
+	not_granted := [{"invokeFunctionUrl": false, "invokeFunction": false, "statements": []}, {"invokeFunctionUrl": false, "invokeFunction": true, "statements": [0]}]
+	every pu in not_granted {
+		fs := public_function.findings with input as {"functions": [url_fn(pu)]}
+		[[f.detail, f.severity] | some f in fs] == [["function-url-not-granted", "low"]]
+	}
+}

@@ -10,7 +10,7 @@ import { allowedActionSet, conditionalFrom, loadActionCatalogSync, type ActionCa
 import { earliestTimeOf, isAwsManagedArn, policiesOf, type PrincipalPolicies } from "./policies.js";
 import { evaluateRequirements, unneededCapabilities } from "./function-requirements.js";
 import { analyzeTrust } from "./trust.js";
-import { resourcePolicyGrants } from "./resource-policy.js";
+import { publicUrlGrants, resourcePolicyGrants } from "./resource-policy.js";
 import { analyzeGrants, broadManagedOf, fullAccessFor, fullAccessOf, LAMBDA_FEATURE_POLICIES, summarizeGrants } from "./grants.js";
 import { escalationPaths, indexTargets } from "./escalation.js";
 import { buildReaderIndex } from "./readers.js";
@@ -155,10 +155,10 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
       readerCount: r.count,
       closedPolicyStatements: closedStatements(fn.resourcePolicy, earliest),
     };
-    if (fn.resourcePolicy !== null) {
-      const grants = resourcePolicyGrants(fn, earliest);
-      if (grants.length > 0) analysis.resourcePolicyGrants = grants;
-    }
+    const grants = fn.resourcePolicy !== null ? resourcePolicyGrants(fn, earliest) : [];
+    if (grants.length > 0) analysis.resourcePolicyGrants = grants;
+    const publicUrl = publicUrlGrants(fn, grants);
+    if (publicUrl !== null) analysis.publicUrl = publicUrl;
     return { ...fn, analysis };
   });
 

@@ -5,7 +5,7 @@
  * and the rule stays a linear scan over these facts.
  */
 import type { LambdaFunction, PolicyStatement } from "../model/document.js";
-import type { ResourcePolicyGrant } from "../model/analysis.js";
+import type { PublicUrlGrants, ResourcePolicyGrant } from "../model/analysis.js";
 import { conditionalFrom } from "./iam.js";
 import { allowPins, arnAccount, isResourcePolicyKey, otherAccounts } from "./pins.js";
 import { globMatches } from "../iam/wildcard.js";
@@ -92,5 +92,54 @@ export function resourcePolicyGrants(fn: LambdaFunction, earliest: number | null
       otherAccounts: otherAccounts(pins, own, /^\d{12}$/.test(fn.accountId)),
     });
   });
+  return out;
+}
+
+/** Principal `*`, or `{"AWS": "*"}`: anyone, anonymous callers included. */
+function wildcardPrincipal(st: PolicyStatement): boolean {
+  return st.Principal === "*" || (typeof st.Principal === "object" && (st.Principal.AWS ?? []).includes("*"));
+}
+
+/**
+ * Whether a statement is part of the policy of `qualifier` (null: the function's own). A
+ * permission applies only to the ARN it was added for: an alias's to calls through that alias, the
+ * function's to calls of the unqualified ARN, so a URL on alias `live` answers only to `live`'s
+ * policy (https://docs.aws.amazon.com/lambda/latest/dg/using-aliases.html, "Resource policies").
+ * The statement's origin says whose policy it is; without origins (a template, one get-policy
+ * file), the qualifier its Resource names, where a wildcard covers any.
+ */
+function appliesTo(fn: LambdaFunction, index: number, st: PolicyStatement, qualifier: string | null): boolean {
+  const origins = fn.resourcePolicyStatementOrigins;
+  if (origins !== undefined) return (origins[index]?.qualifier ?? null) === qualifier;
+  const resources = st.Resource ?? [];
+  if (resources.length === 0) return qualifier === null;
+  return resources.some((r) => {
+    const m = /:function:[^:]+(?::([^:]+))?$/.exec(r);
+    if (m === null) return r.includes("*");
+    const q = m[1] === undefined || m[1] === "$LATEST" ? null : m[1];
+    return q === qualifier || (q !== null && q.includes("*"));
+  });
+}
+
+/**
+ * For a function URL with AuthType NONE, the public grants of the URL's policy: statements letting
+ * anyone (no pinning condition: an unauthenticated call carries no account or organisation) call
+ * lambda:InvokeFunctionUrl and lambda:InvokeFunction. Null without such a URL.
+ * https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html
+ */
+export function publicUrlGrants(fn: LambdaFunction, grants: readonly ResourcePolicyGrant[]): PublicUrlGrants | null {
+  if (fn.functionUrl?.authType !== "NONE") return null;
+  const qualifier = fn.functionUrl.qualifier;
+  const out: PublicUrlGrants = { invokeFunctionUrl: false, invokeFunction: false, statements: [] };
+  for (const g of grants) {
+    const st = fn.resourcePolicy!.Statement[g.index]!;
+    if (g.pinned || !wildcardPrincipal(st) || !appliesTo(fn, g.index, st, qualifier)) continue;
+    const url = g.actions.includes("lambda:invokefunctionurl");
+    const invoke = g.actions.includes("lambda:invokefunction");
+    if (!url && !invoke) continue;
+    out.invokeFunctionUrl ||= url;
+    out.invokeFunction ||= invoke;
+    out.statements.push(g.index);
+  }
   return out;
 }

@@ -100,6 +100,21 @@ export interface FunctionAnalysis {
    * time windows only, in statement order (LR012). Absent when there are none.
    */
   resourcePolicyGrants?: ResourcePolicyGrant[];
+  /**
+   * For a function URL with AuthType NONE: whether the resource policy of the URL's qualifier lets
+   * anyone (Principal `*`, no pinning condition) call it. Lambda authenticates nobody then, but
+   * the policy must still grant the public lambda:InvokeFunctionUrl, and for URLs created since
+   * October 2025 lambda:InvokeFunction too, or the URL answers 403 Forbidden. Absent without such a URL.
+   */
+  publicUrl?: PublicUrlGrants;
+}
+
+/** Which of the URL's two permissions a public, unpinned Allow of the URL's own policy grants (LR012). */
+export interface PublicUrlGrants {
+  invokeFunctionUrl: boolean;
+  invokeFunction: boolean;
+  /** Those statements' indexes in `resourcePolicy.Statement`, sorted. */
+  statements: number[];
 }
 
 /** What one Allow statement of a function's resource policy lets its principals do (src/analysis/resource-policy.ts). */
