@@ -40,7 +40,10 @@ statement_findings := [finding |
 	some g in object.get(object.get(fn, "analysis", {}), "resourcePolicyGrants", [])
 	st := fn.resourcePolicy.Statement[g.index]
 	not reported_as_url(fn, g)
-	some issue in issues(st, fn, g)
+
+	# The principals a Deny of the policy leaves (the statement's own when none takes any back).
+	principal := object.get(g, "principal", object.get(st, "Principal", null))
+	some issue in issues(principal, fn, g)
 	origin := statement_origin(fn, g.index)
 	finding := {
 		"resource": analysis.function_resource(fn),
@@ -52,7 +55,7 @@ statement_findings := [finding |
 			"qualifier": origin.qualifier,
 			"statementIndexInPolicy": origin.index,
 			"sid": object.get(st, "Sid", null),
-			"principal": object.get(st, "Principal", null),
+			"principal": principal,
 			"actions": object.get(st, "Action", []),
 			"conditionKeys": condition_keys(st),
 		},
@@ -126,32 +129,32 @@ arn_account(arn) := m[0][1] if {
 	count(m) == 1
 }
 
-wildcard_principal(st) if st.Principal == "*"
+wildcard_principal(p) if p == "*"
 
-wildcard_principal(st) if "*" in principal_ids(st, "AWS")
+wildcard_principal(p) if "*" in principal_ids(p, "AWS")
 
-principal_ids(st, type) := object.get(st.Principal, type, []) if is_object(st.Principal)
+principal_ids(p, type) := object.get(p, type, []) if is_object(p)
 
-principal_ids(st, _) := [] if not is_object(st.Principal)
+principal_ids(p, _) := [] if not is_object(p)
 
-# `g`: the statement's facts (functions[].analysis.resourcePolicyGrants, src/analysis/resource-policy.ts):
+# `p`: the principals the statement grants (after the policy's Deny statements). `g`: the statement's facts (functions[].analysis.resourcePolicyGrants, src/analysis/resource-policy.ts):
 # what it allows (`access`), whether a condition pins the caller (`pinned`, the rule LR011 uses
 # too) and, when pinned only to other accounts, those (`otherAccounts`).
-issues(st, fn, g) := (({issue |
-	wildcard_principal(st)
+issues(p, fn, g) := (({issue |
+	wildcard_principal(p)
 	not g.pinned
 	issue := {"kind": "public", "severity": "critical", "message": sprintf("lets anyone %s (Principal \"*\" without a source condition)", [verb[g.access]])}
 } | {issue |
-	some svc in principal_ids(st, "Service")
+	some svc in principal_ids(p, "Service")
 	not g.pinned
 	issue := {"kind": sprintf("service:%s", [svc]), "severity": outside_severity[g.access], "message": sprintf("lets %s %s on behalf of any account (no aws:SourceArn with an account, nor aws:SourceAccount)", [svc, verb[g.access]])}
 }) | {issue |
-	wildcard_or_service(st)
+	wildcard_or_service(p)
 	accounts := g.otherAccounts
 	count(accounts) > 0
 	issue := {"kind": sprintf("account:%s", [concat(",", accounts)]), "severity": outside_severity[g.access], "message": sprintf("lets account %s %s (its conditions admit only %s)", [concat(", ", accounts), verb[g.access], plural_accounts(accounts)])}
 }) | {issue |
-	some id in principal_ids(st, "AWS")
+	some id in principal_ids(p, "AWS")
 	id != "*"
 	account := account_of(id)
 	account != fn.accountId
@@ -165,9 +168,9 @@ plural_accounts(accounts) := "that account" if count(accounts) == 1
 
 plural_accounts(accounts) := "those accounts" if count(accounts) > 1
 
-wildcard_or_service(st) if wildcard_principal(st)
+wildcard_or_service(p) if wildcard_principal(p)
 
-wildcard_or_service(st) if count(principal_ids(st, "Service")) > 0
+wildcard_or_service(p) if count(principal_ids(p, "Service")) > 0
 
 account_of(id) := id if regex.match(`^\d{12}$`, id)
 

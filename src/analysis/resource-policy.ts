@@ -4,10 +4,11 @@
  * Computed here once per statement, not in Rego: wasm does not memoise functions with arguments,
  * and the rule stays a linear scan over these facts.
  */
-import type { LambdaFunction, PolicyStatement } from "../model/document.js";
+import type { LambdaFunction, PolicyPrincipal, PolicyStatement } from "../model/document.js";
 import type { PublicUrlGrants, ResourcePolicyGrant } from "../model/analysis.js";
 import { conditionalFrom } from "./iam.js";
-import { allowPins, arnAccount, isResourcePolicyKey, otherAccounts } from "./pins.js";
+import { allowPins, arnAccount, denyPin, isResourcePolicyKey, otherAccounts } from "./pins.js";
+import { coversActions, coversPrincipal, coversResources, everyone, notPrincipalPins, openDenies } from "./denies.js";
 import { globMatches } from "../iam/wildcard.js";
 
 /** Invoking: the calls Lambda authorises as lambda:InvokeFunction, InvokeFunctionUrl, InvokeAsync. */
@@ -67,18 +68,51 @@ function accessOf(actions: readonly string[]): ResourcePolicyGrant["access"] | n
 }
 
 /**
- * The Allow statements of `fn`'s resource policy that grant a function action, in statement order.
- * `earliest`: the reference instant; a statement whose aws:CurrentTime window closed grants nothing.
+ * The principals of an Allow that a Deny without conditions leaves, when it covers all `actions`
+ * (the whole Principal when it removes none). `*` stays `*`: a Deny naming some principals takes
+ * those back from a public grant, which still admits everyone else.
+ */
+function remainingPrincipals(st: PolicyStatement, denies: readonly PolicyStatement[], actions: readonly string[]): PolicyPrincipal | null {
+  const p = st.Principal;
+  if (p === undefined) return null;
+  const removing = denies.filter((d) => d.Condition === undefined && coversActions(d, actions) && coversResources(d, st.Resource));
+  if (removing.length === 0) return p;
+  if (p === "*") return removing.some((d) => everyone(d.Principal)) ? null : p;
+  const out: { [type: string]: string[] } = {};
+  for (const [type, ids] of Object.entries(p)) {
+    const kept = ids.filter((id) => !removing.some((d) => coversPrincipal(d, type, id)));
+    if (kept.length > 0) out[type] = kept;
+  }
+  return Object.keys(out).length > 0 ? out : null;
+}
+
+/**
+ * The Allow statements of `fn`'s resource policy that grant a function action, in statement order,
+ * after the policy's Deny statements (denies.ts). `earliest`: the reference instant; a statement
+ * whose aws:CurrentTime window closed grants nothing.
  */
 export function resourcePolicyGrants(fn: LambdaFunction, earliest: number | null): ResourcePolicyGrant[] {
   const statements = fn.resourcePolicy?.Statement ?? [];
+  const denies = openDenies(statements, earliest);
   const out: ResourcePolicyGrant[] = [];
   statements.forEach((st, index) => {
     if (st.Effect !== "Allow" || conditionalFrom(st, earliest) === null) return;
-    const actions = FUNCTION_ACTIONS.filter((a) => covers(st, a));
+    // A Deny without conditions on everyone takes its actions back.
+    const actions = FUNCTION_ACTIONS.filter((a) => covers(st, a) && !denies.some((d) => d.Condition === undefined && everyone(d.Principal) && coversActions(d, [a]) && coversResources(d, st.Resource)));
     const access = accessOf(actions);
     if (access === null) return;
+    const principal = remainingPrincipals(st, denies, actions);
+    if (principal === null) return;
     const pins = allowPins(st, isResourcePolicyKey);
+    for (const d of denies) {
+      if (!coversActions(d, actions) || !coversResources(d, st.Resource)) continue;
+      // Deny everyone unless a condition key matches: only those callers are left.
+      const pin = everyone(d.Principal) ? denyPin(d, isResourcePolicyKey) : null;
+      // Deny everyone but the principals NotPrincipal lists: only those are left of a public grant.
+      const left = everyone(principal) ? notPrincipalPins(d) : null;
+      if (pin) pins.push(pin);
+      if (left) pins.push(left);
+    }
     // The function's own account: the document's, and the one its Resource (the function's ARN, as
     // Lambda wrote it) names; an anonymised export can rewrite one and not the other.
     const own = new Set([fn.accountId, ...(st.Resource ?? []).map(arnAccount)]);
@@ -90,14 +124,10 @@ export function resourcePolicyGrants(fn: LambdaFunction, earliest: number | null
       urlOnly: actions.every((a) => a === "lambda:invokefunctionurl" || (a === "lambda:invokefunction" && via)),
       pinned: pins.length > 0,
       otherAccounts: otherAccounts(pins, own, /^\d{12}$/.test(fn.accountId)),
+      ...(principal !== st.Principal ? { principal } : {}),
     });
   });
   return out;
-}
-
-/** Principal `*`, or `{"AWS": "*"}`: anyone, anonymous callers included. */
-function wildcardPrincipal(st: PolicyStatement): boolean {
-  return st.Principal === "*" || (typeof st.Principal === "object" && (st.Principal.AWS ?? []).includes("*"));
 }
 
 /**
@@ -133,7 +163,7 @@ export function publicUrlGrants(fn: LambdaFunction, grants: readonly ResourcePol
   const out: PublicUrlGrants = { invokeFunctionUrl: false, invokeFunction: false, statements: [] };
   for (const g of grants) {
     const st = fn.resourcePolicy!.Statement[g.index]!;
-    if (g.pinned || !wildcardPrincipal(st) || !appliesTo(fn, g.index, st, qualifier)) continue;
+    if (g.pinned || !everyone(g.principal ?? st.Principal) || !appliesTo(fn, g.index, st, qualifier)) continue;
     const url = g.actions.includes("lambda:invokefunctionurl");
     const invoke = g.actions.includes("lambda:invokefunction");
     if (!url && !invoke) continue;

@@ -1,13 +1,14 @@
 /**
  * Trust-policy analysis of a role (LR011): who may assume it, from which account, and whether a
- * condition pins the caller. Only Allow statements trust; a Deny in a trust policy narrows and is
- * not a principal.
+ * condition pins the caller. Only Allow statements trust; a Deny in a trust policy narrows them
+ * (denies.ts) and is not a principal.
  */
 import type { PolicyDocument, PolicyStatement } from "../model/document.js";
 import type { TrustAnalysis, TrustedPrincipal, TrustedPrincipalKind } from "../model/analysis.js";
 import { accountOf, byString } from "./policies.js";
 import { conditionalFrom } from "./iam.js";
-import { allowPins, isTrustKey } from "./pins.js";
+import { allowPins, denyPin, isTrustKey } from "./pins.js";
+import { coversActions, coversPrincipal, coversResources, everyone, openDenies } from "./denies.js";
 import { globMatches } from "../iam/wildcard.js";
 
 /** Lambda's service principals: the regular one and Lambda@Edge's. */
@@ -22,10 +23,10 @@ function conditionKeys(st: PolicyStatement): string[] {
 /** The actions that let a principal assume a role; sts:TagSession and sts:SetSourceIdentity only go with them. */
 const ASSUME_ACTIONS = ["sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml"];
 
-/** The statement lets its principals assume the role (not only tag the session or set a source identity). */
-function canAssume(st: PolicyStatement): boolean {
-  if (st.Action !== undefined) return st.Action.some((p) => ASSUME_ACTIONS.some((a) => globMatches(p, a, true)));
-  if (st.NotAction !== undefined) return ASSUME_ACTIONS.some((a) => !st.NotAction!.some((p) => globMatches(p, a, true)));
+/** The statement's Action (or the complement of its NotAction) covers `action`: it lets its principals assume the role, not only tag the session or set a source identity. */
+function covers(st: PolicyStatement, action: string): boolean {
+  if (st.Action !== undefined) return st.Action.some((p) => globMatches(p, action, true));
+  if (st.NotAction !== undefined) return !st.NotAction.some((p) => globMatches(p, action, true));
   return false;
 }
 
@@ -45,16 +46,30 @@ function kindOf(type: string, id: string): TrustedPrincipalKind {
 export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, earliest: number | null = null): TrustAnalysis {
   const principals: TrustedPrincipal[] = [];
   let notPrincipalAllow = false;
-  (trust?.Statement ?? []).forEach((st, statementIndex) => {
+  const statements = trust?.Statement ?? [];
+  const denies = openDenies(statements, earliest);
+  statements.forEach((st, statementIndex) => {
     if (st.Effect !== "Allow") return;
     if (conditionalFrom(st, earliest) === null) return;
-    if (!canAssume(st)) return;
+    const assume = ASSUME_ACTIONS.filter((a) => covers(st, a));
+    if (assume.length === 0) return;
+    // The trust policy's Deny statements that cover every assume action the statement grants (an
+    // explicit Deny wins): without conditions they take principals back; with conditions that all
+    // negate a caller pin they let in only those callers (denies.ts).
+    const covering = denies.filter((d) => coversActions(d, assume) && coversResources(d, st.Resource));
+    const removing = covering.filter((d) => d.Condition === undefined);
+    if (removing.some((d) => everyone(d.Principal))) return;
+    const pinning = covering.filter((d) => denyPin(d, isTrustKey) !== null);
     if (st.NotPrincipal !== undefined) notPrincipalAllow = true;
     const actions = [...(st.Action ?? st.NotAction?.map((a) => `not ${a}`) ?? [])].sort(byString);
     const keys = conditionKeys(st);
     // The caller-pinning rule shared with LR012 (pins.ts).
-    const restricted = allowPins(st, isTrustKey).length > 0;
+    const pinned = allowPins(st, isTrustKey).length > 0;
     const add = (type: string, id: string) => {
+      if (removing.some((d) => coversPrincipal(d, type, id))) return;
+      // `*` beside a Deny of everyone but the principals NotPrincipal lists: only those are left.
+      const leftOf = id === "*" ? removing.filter((d) => d.NotPrincipal !== undefined && d.NotPrincipal !== "*") : [];
+      if (leftOf.some((d) => Object.entries(d.NotPrincipal as { [t: string]: string[] }).every(([t, ids]) => t === "Service" && ids.every((i) => LAMBDA_PRINCIPALS.has(i.toLowerCase()))))) return;
       const kind = kindOf(type, id);
       const accountId = kind === "aws-account" || kind === "aws-principal" ? (/^\d{12}$/.test(id) ? id : accountOf(id)) : null;
       principals.push({
@@ -65,7 +80,7 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
         statementIndex,
         actions,
         conditionKeys: keys,
-        restricted,
+        restricted: pinned || leftOf.length > 0 || pinning.some((d) => everyone(d.Principal) || (id !== "*" && coversPrincipal(d, type, id))),
       });
     };
     const p = st.Principal;

@@ -11,6 +11,7 @@
  *
  * Reference for what each field means, per rule: docs/canonical-document-analysis.md.
  */
+import type { PolicyPrincipal } from "./document.js";
 
 /**
  * The IAM engine's decision for one request (src/iam/evaluate.ts); `no-role` when the execution
@@ -127,10 +128,12 @@ export interface ResourcePolicyGrant {
   actions: string[];
   /** It grants only calls through a function URL: lambda:InvokeFunctionUrl, and lambda:InvokeFunction under `Bool` lambda:InvokedViaFunctionUrl true. */
   urlOnly: boolean;
-  /** A condition admits only fixed callers (src/analysis/pins.ts, the rule LR011's `restricted` uses too). */
+  /** A condition, or a Deny of the policy, admits only fixed callers (src/analysis/pins.ts, the rule LR011's `restricted` uses too). */
   pinned: boolean;
   /** Pinned only to accounts other than the function's: those, sorted; else empty. */
   otherAccounts: string[];
+  /** The principals a Deny of the policy leaves, when it takes some back (else the statement's Principal holds). */
+  principal?: PolicyPrincipal;
 }
 
 /* ------------------------------------------------------------------ roles */
