@@ -2,15 +2,22 @@ package leastrole.rules.public_function_test
 
 import data.leastrole.rules.public_function
 
-fn(statements, url) := {
+# The rule reads each statement's facts from the analysis (src/analysis/resource-policy.ts); which
+# conditions pin the caller is tested on the facts' side, through the compiled pack, from one case
+# table shared with LR011 (test/analysis/pins.test.ts, test/fixtures/pins-cases.ts). Here the facts
+# are given: `g(index, access, pinned, otherAccounts, urlOnly)`.
+g(index, access, pinned, others, url_only) := {"index": index, "access": access, "actions": [], "pinned": pinned, "otherAccounts": others, "urlOnly": url_only}
+
+fn(statements, url, grants) := {
 	"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "accountId": "123456789012",
 	"resourcePolicy": {"Version": "2012-10-17", "Statement": statements}, "functionUrl": url,
+	"analysis": {"resourcePolicyGrants": grants},
 }
 
 allow(principal, actions, condition) := {"Effect": "Allow", "Principal": principal, "Action": actions, "Resource": ["arn:aws:lambda:us-east-1:123456789012:function:api"], "Condition": condition}
 
 test_public_invoke_is_critical if {
-	fs := public_function.findings with input as {"functions": [fn([allow("*", ["lambda:InvokeFunction"], {})], null)]}
+	fs := public_function.findings with input as {"functions": [fn([allow("*", ["lambda:InvokeFunction"], {})], null, [g(0, "invoke", false, [], false)])]}
 	count(fs) == 1
 	some f in fs
 	f.severity == "critical"
@@ -18,110 +25,75 @@ test_public_invoke_is_critical if {
 	f.message == "Function api: resource policy Statement[0] lets anyone invoke the function (Principal \"*\" without a source condition)"
 }
 
-test_aws_star_principal_with_lambda_wildcard_is_public if {
-	some f in public_function.findings with input as {"functions": [fn([allow({"AWS": ["*"]}, ["lambda:*"], {})], null)]}
+test_aws_star_principal_is_public if {
+	some f in public_function.findings with input as {"functions": [fn([allow({"AWS": ["*"]}, ["lambda:*"], {})], null, [g(0, "change", false, [], false)])]}
 	f.severity == "critical"
 }
 
-test_public_with_source_account_is_not_public if {
-	count(public_function.findings) == 0 with input as {"functions": [fn([allow("*", ["lambda:InvokeFunction"], {"StringEquals": {"AWS:SourceAccount": ["123456789012"]}})], null)]}
+test_pinned_public_statement_is_not_reported if {
+	count(public_function.findings) == 0 with input as {"functions": [fn([allow("*", ["lambda:InvokeFunction"], {"StringEquals": {"AWS:SourceAccount": ["123456789012"]}})], null, [g(0, "invoke", true, [], false)])]}
 }
 
 test_service_without_source_is_medium if {
-	some f in public_function.findings with input as {"functions": [fn([object.union(allow({"Service": ["s3.amazonaws.com"]}, ["lambda:InvokeFunction"], {}), {"Sid": "s3invoke"})], null)]}
+	some f in public_function.findings with input as {"functions": [fn([object.union(allow({"Service": ["s3.amazonaws.com"]}, ["lambda:InvokeFunction"], {}), {"Sid": "s3invoke"})], null, [g(0, "invoke", false, [], false)])]}
 	f.severity == "medium"
 	f.detail == "statement:0:service:s3.amazonaws.com"
 	contains(f.message, "Statement[0] (s3invoke) lets s3.amazonaws.com invoke")
 }
 
-test_service_with_source_arn_is_fine if {
-	count(public_function.findings) == 0 with input as {"functions": [fn([allow({"Service": ["sns.amazonaws.com"]}, ["lambda:InvokeFunction"], {"ArnLike": {"AWS:SourceArn": ["arn:aws:sns:us-east-1:123456789012:topic"]}})], null)]}
-}
-
-test_negated_condition_does_not_pin if {
-	some f in public_function.findings with input as {"functions": [fn([allow("*", ["lambda:InvokeFunction"], {"StringNotEquals": {"aws:SourceAccount": ["999999999999"]}})], null)]}
-	f.severity == "critical"
+test_pinned_service_is_fine if {
+	count(public_function.findings) == 0 with input as {"functions": [fn([allow({"Service": ["sns.amazonaws.com"]}, ["lambda:InvokeFunction"], {"ArnLike": {"AWS:SourceArn": ["arn:aws:sns:us-east-1:123456789012:topic"]}})], null, [g(0, "invoke", true, [], false)])]}
 }
 
 test_cross_account_is_medium if {
-	some f in public_function.findings with input as {"functions": [fn([allow({"AWS": ["arn:aws:iam::111122223333:root"]}, ["lambda:InvokeFunction"], {})], null)]}
+	some f in public_function.findings with input as {"functions": [fn([allow({"AWS": ["arn:aws:iam::111122223333:root"]}, ["lambda:InvokeFunction"], {})], null, [g(0, "invoke", false, [], false)])]}
 	f.severity == "medium"
 	f.detail == "statement:0:account:111122223333"
 }
 
 test_same_account_is_fine if {
-	count(public_function.findings) == 0 with input as {"functions": [fn([allow({"AWS": ["123456789012"]}, ["lambda:InvokeFunction"], {})], null)]}
+	count(public_function.findings) == 0 with input as {"functions": [fn([allow({"AWS": ["123456789012"]}, ["lambda:InvokeFunction"], {})], null, [g(0, "invoke", false, [], false)])]}
+}
+
+test_template_account_principal_is_the_own_account if {
+	count(public_function.findings) == 0 with input as {"functions": [fn([allow({"AWS": ["arn:aws:iam::${AWS::AccountId}:root"]}, ["lambda:InvokeFunction"], {})], null, [g(0, "invoke", false, [], false)])]}
 }
 
 # A resource policy can grant any function action: reading it (GetFunction returns the code and the
 # environment variables) or changing it is worse than invoking it.
-test_non_invoke_actions_are_judged_by_what_they_let_others_do if {
+test_statements_are_judged_by_what_they_let_others_do if {
 	fs := public_function.findings with input as {"functions": [fn(
 		[
 			allow("*", ["lambda:GetFunctionConfiguration"], {}),
 			allow({"AWS": ["444455556666"]}, ["lambda:GetFunction"], {}),
 			allow({"AWS": ["arn:aws:iam::444455556666:root"]}, ["lambda:*"], {}),
-			allow({"AWS": ["444455556666"]}, ["lambda:ListTags"], {}),
 		],
 		null,
+		[g(0, "read", false, [], false), g(1, "read", false, [], false), g(2, "change", false, [], false)],
 	)]}
-	got := {[f.detail, f.severity] | some f in fs}
-	got == {["statement:0:public", "critical"], ["statement:1:account:444455556666", "high"], ["statement:2:account:444455556666", "high"]}
+	{[f.detail, f.severity] | some f in fs} == {["statement:0:public", "critical"], ["statement:1:account:444455556666", "high"], ["statement:2:account:444455556666", "high"]}
 	some f in fs
 	f.detail == "statement:0:public"
 	f.message == "Function api: resource policy Statement[0] lets anyone read the function's code and environment variables (Principal \"*\" without a source condition)"
-	some g in fs
-	g.detail == "statement:2:account:444455556666"
-	g.message == "Function api: resource policy Statement[2] lets account 444455556666 change the function (its code, configuration or permissions)"
+	some h in fs
+	h.detail == "statement:2:account:444455556666"
+	h.message == "Function api: resource policy Statement[2] lets account 444455556666 change the function (its code, configuration or permissions)"
 }
 
-# Conditions that look like restrictions but admit any caller (AWS Config's
-# lambda-function-public-access-prohibited: only fixed values without a wildcard make a policy
-# non-public; IAM: ...IfExists and ForAllValues: are true when the request has no such key).
-test_conditions_that_do_not_pin_the_caller if {
-	unpinned := [
-		{"ArnLike": {"aws:SourceArn": ["arn:aws:sns:us-east-1:*:alerts"]}},
-		{"StringLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/*"]}},
-		{"ForAllValues:StringEquals": {"aws:PrincipalOrgID": ["o-abc123def4"]}},
-		{"StringEqualsIfExists": {"aws:SourceAccount": ["123456789012"]}},
-		{"Null": {"aws:SourceArn": ["false"]}},
-		{"StringEquals": {"aws:SourceAccount": ["123456789012", "*"]}},
-		{"StringLike": {"aws:SourceAccount": ["1234567890*"]}},
-		{"ArnLike": {"aws:SourceArn": ["arn:aws:s3:::uploads-bucket"]}},
-		{"StringLike": {"aws:PrincipalOrgID": ["o-*"]}},
-	]
-	every c in unpinned {
-		some f in public_function.findings with input as {"functions": [fn([allow("*", ["lambda:InvokeFunction"], c)], null)]}
-		f.severity == "critical"
-	}
-}
-
-test_conditions_that_pin_the_caller_to_the_own_account_or_organisation if {
-	pinned := [
-		{"StringEquals": {"aws:SourceAccount": ["123456789012"]}},
-		{"ArnLike": {"aws:SourceArn": ["arn:aws:sns:us-east-1:123456789012:*"]}},
-		{"StringEquals": {"aws:PrincipalOrgID": ["o-abc123def4"]}},
-		{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-abc123def4/r-ab12/*"]}},
-		{"StringEquals": {"aws:PrincipalAccount": ["123456789012"]}},
-		{"StringEquals": {"aws:SourceAccount": ["${AWS::AccountId}"]}},
-		{"ArnLike": {"aws:SourceArn": ["arn:aws:sns:${AWS::Region}:${AWS::AccountId}:alerts"]}},
-		{"ArnLike": {"aws:SourceArn": ["arn:aws:events:unknown:unknown:rule/EventRuleInsert"]}},
-		{"ArnLike": {"aws:SourceArn": ["${EventRuleInsert.Arn}"]}},
-		{"StringEqualsIfExists": {"aws:SourceAccount": ["123456789012"]}, "StringEquals": {"aws:PrincipalOrgID": ["o-abc123def4"]}},
-	]
-	every c in pinned {
-		count(public_function.findings) == 0 with input as {"functions": [fn([allow("*", ["lambda:InvokeFunction"], c)], null)]}
-	}
+# A statement the analysis lists no grant for (closed time window, no function action) is silent.
+test_statements_without_facts_are_not_reported if {
+	count(public_function.findings) == 0 with input as {"functions": [fn([allow("*", ["lambda:InvokeFunction"], {}), allow("*", ["lambda:ListTags"], {})], null, [])]}
 }
 
 # Pinned, but to someone else: a cross-account grant, not a public one.
-test_conditions_that_pin_the_caller_to_another_account if {
+test_pinned_to_another_account if {
 	fs := public_function.findings with input as {"functions": [fn(
 		[
 			allow("*", ["lambda:InvokeFunction"], {"StringEquals": {"aws:PrincipalAccount": ["444455556666"]}}),
 			allow({"Service": ["s3.amazonaws.com"]}, ["lambda:InvokeFunction"], {"StringEquals": {"aws:SourceAccount": ["444455556666"]}}),
 		],
 		null,
+		[g(0, "invoke", true, ["444455556666"], false), g(1, "invoke", true, ["444455556666"], false)],
 	)]}
 	{[f.detail, f.severity] | some f in fs} == {["statement:0:account:444455556666", "medium"], ["statement:1:account:444455556666", "medium"]}
 	some f in fs
@@ -129,84 +101,36 @@ test_conditions_that_pin_the_caller_to_another_account if {
 	f.message == "Function api: resource policy Statement[0] lets account 444455556666 invoke the function (its conditions admit only that account)"
 }
 
-# S3 bucket ARNs name no account: aws:SourceArn alone leaves the confused deputy (AWS Config's rule
-# asks for aws:SourceAccount with S3).
-test_s3_with_source_arn_alone_is_a_confused_deputy if {
-	some f in public_function.findings with input as {"functions": [fn([allow({"Service": ["s3.amazonaws.com"]}, ["lambda:InvokeFunction"], {"ArnLike": {"AWS:SourceArn": ["arn:aws:s3:::uploads-bucket"]}})], null)]}
-	f.detail == "statement:0:service:s3.amazonaws.com"
-	f.severity == "medium"
-}
-
-test_alexa_with_its_skill_token_is_pinned if {
-	count(public_function.findings) == 0 with input as {"functions": [fn([allow({"Service": ["alexa-appkit.amazonaws.com"]}, ["lambda:InvokeFunction"], {"StringEquals": {"lambda:EventSourceToken": ["amzn1.ask.skill.xxxx"]}})], null)]}
-}
-
-# The function ARN in the statement's Resource names the function's account too (an anonymised
-# export may carry another account in its file names than in the policy Lambda wrote).
-test_the_statement_resource_names_the_own_account if {
-	st := {"Effect": "Allow", "Principal": {"Service": ["apigateway.amazonaws.com"]}, "Action": ["lambda:InvokeFunction"], "Resource": ["arn:aws:lambda:us-east-1:653711331788:function:api"], "Condition": {"ArnLike": {"AWS:SourceArn": ["arn:aws:execute-api:us-east-1:653711331788:abc/*/*/api"]}}}
-	count(public_function.findings) == 0 with input as {"functions": [fn([st], null)]}
-}
-
-test_template_account_principal_is_the_own_account if {
-	count(public_function.findings) == 0 with input as {"functions": [fn([allow({"AWS": ["arn:aws:iam::${AWS::AccountId}:root"]}, ["lambda:InvokeFunction"], {})], null)]}
-}
-
-test_deny_statements_are_ignored if {
-	count(public_function.findings) == 0 with input as {"functions": [fn([object.union(allow("*", ["lambda:InvokeFunction"], {}), {"Effect": "Deny"})], null)]}
-}
-
 test_url_none_reported_once if {
 	url_statement := allow("*", ["lambda:InvokeFunctionUrl"], {"StringEquals": {"lambda:FunctionUrlAuthType": ["NONE"]}})
-	fs := public_function.findings with input as {"functions": [fn([url_statement], {"authType": "NONE", "url": "https://x.lambda-url.us-east-1.on.aws/", "qualifier": null})]}
+	fs := public_function.findings with input as {"functions": [fn([url_statement], {"authType": "NONE", "url": "https://x.lambda-url.us-east-1.on.aws/", "qualifier": null}, [g(0, "invoke", false, [], true)])]}
 	count(fs) == 1
 	some f in fs
 	f.detail == "function-url"
 	f.severity == "high"
 }
 
-# Since October 2025 a public URL needs lambda:InvokeFunction too, which Lambda (and SAM's
-# FunctionUrlConfig) grants only through the URL: still the URL's one finding.
-test_url_none_with_invoke_function_through_the_url_reported_once if {
-	none := {"authType": "NONE", "url": "https://x.lambda-url.us-east-1.on.aws/", "qualifier": null}
-	url_statement := allow("*", ["lambda:InvokeFunctionUrl"], {"StringEquals": {"lambda:FunctionUrlAuthType": ["NONE"]}})
-	invoke_statement := allow("*", ["lambda:InvokeFunction"], {"Bool": {"lambda:InvokedViaFunctionUrl": ["true"]}})
-	fs := public_function.findings with input as {"functions": [fn([url_statement, invoke_statement], none)]}
-	[f.detail | some f in fs] == ["function-url"]
-}
-
-# ... but not when the condition lets other calls in (IfExists passes a call without the key), nor
-# when the statement grants more than the URL's calls.
+# A statement that grants more than the URL's calls is judged on its own.
 test_invoke_function_not_only_through_the_url_is_public if {
 	none := {"authType": "NONE", "url": "https://x.lambda-url.us-east-1.on.aws/", "qualifier": null}
-	if_exists := allow("*", ["lambda:InvokeFunction"], {"BoolIfExists": {"lambda:InvokedViaFunctionUrl": ["true"]}})
-	also_async := allow("*", ["lambda:InvokeFunction", "lambda:InvokeAsync"], {"Bool": {"lambda:InvokedViaFunctionUrl": ["true"]}})
-	false_value := allow("*", ["lambda:InvokeFunction"], {"Bool": {"lambda:InvokedViaFunctionUrl": ["false"]}})
-	fs := public_function.findings with input as {"functions": [fn([if_exists, also_async, false_value], none)]}
-	sort([f.detail | some f in fs]) == ["function-url", "statement:0:public", "statement:1:public", "statement:2:public"]
+	st := allow("*", ["lambda:InvokeFunction"], {"BoolIfExists": {"lambda:InvokedViaFunctionUrl": ["true"]}})
+	fs := public_function.findings with input as {"functions": [fn([st], none, [g(0, "invoke", false, [], false)])]}
+	sort([f.detail | some f in fs]) == ["function-url", "statement:0:public"]
 }
 
 test_url_with_iam_auth_is_fine if {
-	count(public_function.findings) == 0 with input as {"functions": [fn([], {"authType": "AWS_IAM", "url": "https://x", "qualifier": null})]}
+	count(public_function.findings) == 0 with input as {"functions": [fn([], {"authType": "AWS_IAM", "url": "https://x", "qualifier": null}, [])]}
 }
 
 test_no_resource_policy if {
-	count(public_function.findings) == 0 with input as {"functions": [{"arn": "a", "name": "api", "accountId": "123456789012", "resourcePolicy": null, "functionUrl": null}]}
-}
-
-test_a_statement_whose_time_window_has_closed_is_skipped if {
-	closed := object.union(fn([allow("*", ["lambda:InvokeFunction"], {}), allow("*", ["lambda:InvokeFunction"], {})], null), {"analysis": {"closedPolicyStatements": [0]}})
-	fs := public_function.findings with input as {"functions": [closed]}
-	count(fs) == 1
-	some f in fs
-	f.detail == "statement:1:public"
+	count(public_function.findings) == 0 with input as {"functions": [{"arn": "a", "name": "api", "accountId": "123456789012", "resourcePolicy": null, "functionUrl": null, "analysis": {}}]}
 }
 
 test_a_statement_of_an_alias_policy_is_named_by_its_alias_and_own_index if {
 	# Found by the collect sweep: alias live's public statement was reported as "Statement[1]" of the
 	# function (the union's index), with no alias: remove-permission needs --qualifier live and index 0.
-	stmts := [allow({"Service": ["s3.amazonaws.com"]}, ["lambda:InvokeFunction"], {"ArnLike": {"aws:SourceArn": ["arn:aws:s3:::b"]}, "StringEquals": {"aws:SourceAccount": ["123456789012"]}}), object.union(allow("*", ["lambda:InvokeFunction"], {}), {"Sid": "live-any"}), allow("*", ["lambda:InvokeFunction"], {})]
-	f0 := object.union(fn(stmts, null), {"resourcePolicyStatementOrigins": [{"qualifier": null, "index": 0}, {"qualifier": "live", "index": 0}, {"qualifier": "3", "index": 0}]})
+	stmts := [allow({"Service": ["s3.amazonaws.com"]}, ["lambda:InvokeFunction"], {"StringEquals": {"aws:SourceAccount": ["123456789012"]}}), object.union(allow("*", ["lambda:InvokeFunction"], {}), {"Sid": "live-any"}), allow("*", ["lambda:InvokeFunction"], {})]
+	f0 := object.union(fn(stmts, null, [g(0, "invoke", true, [], false), g(1, "invoke", false, [], false), g(2, "invoke", false, [], false)]), {"resourcePolicyStatementOrigins": [{"qualifier": null, "index": 0}, {"qualifier": "live", "index": 0}, {"qualifier": "3", "index": 0}]})
 	fs := public_function.findings with input as {"functions": [f0]}
 	count(fs) == 2
 	some f in fs
@@ -215,11 +139,30 @@ test_a_statement_of_an_alias_policy_is_named_by_its_alias_and_own_index if {
 	f.evidence.qualifier == "live"
 	f.evidence.statementIndexInPolicy == 0
 	f.detail == "statement:live:0:public"
-	some g in fs
-	g.evidence.statementIndex == 2
-	startswith(g.message, "Function api: resource policy of version 3, Statement[0] lets anyone")
-	# The function's own statements: as before.
-	some h in public_function.findings with input as {"functions": [fn([allow("*", ["lambda:InvokeFunction"], {})], null)]}
-	h.evidence.qualifier == null
-	h.evidence.statementIndexInPolicy == 0
+	some h in fs
+	h.evidence.statementIndex == 2
+	startswith(h.message, "Function api: resource policy of version 3, Statement[0] lets anyone")
+}
+
+# What the URL exposes follows what its policy grants the public (functions[].analysis.publicUrl).
+url_fn(public_url) := object.union(fn([], {"authType": "NONE", "url": "https://x.lambda-url.us-east-1.on.aws/", "qualifier": null}, []), {"analysis": {"publicUrl": public_url}})
+
+test_url_callable_by_anyone_is_high if {
+	fs := public_function.findings with input as {"functions": [url_fn({"invokeFunctionUrl": true, "invokeFunction": true, "statements": [0, 1]})]}
+	[[f.detail, f.severity, f.message] | some f in fs] == [["function-url", "high", "Function api has a function URL with AuthType NONE: anyone who knows the URL can invoke it"]]
+}
+
+test_url_granted_invoke_function_url_only_is_high_and_says_why if {
+	fs := public_function.findings with input as {"functions": [url_fn({"invokeFunctionUrl": true, "invokeFunction": false, "statements": [0]})]}
+	[[f.detail, f.severity] | some f in fs] == [["function-url", "high"]]
+	some f in fs
+	contains(f.message, "created before October 2025")
+}
+
+test_url_nothing_grants_the_public_is_low if {
+	not_granted := [{"invokeFunctionUrl": false, "invokeFunction": false, "statements": []}, {"invokeFunctionUrl": false, "invokeFunction": true, "statements": [0]}]
+	every pu in not_granted {
+		fs := public_function.findings with input as {"functions": [url_fn(pu)]}
+		[[f.detail, f.severity] | some f in fs] == [["function-url-not-granted", "low"]]
+	}
 }

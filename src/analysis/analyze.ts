@@ -10,6 +10,7 @@ import { allowedActionSet, conditionalFrom, loadActionCatalogSync, type ActionCa
 import { earliestTimeOf, isAwsManagedArn, policiesOf, type PrincipalPolicies } from "./policies.js";
 import { evaluateRequirements, unneededCapabilities } from "./function-requirements.js";
 import { analyzeTrust } from "./trust.js";
+import { publicUrlGrants, resourcePolicyGrants } from "./resource-policy.js";
 import { analyzeGrants, broadManagedOf, fullAccessFor, fullAccessOf, LAMBDA_FEATURE_POLICIES, summarizeGrants } from "./grants.js";
 import { escalationPaths, indexTargets } from "./escalation.js";
 import { buildReaderIndex } from "./readers.js";
@@ -154,6 +155,10 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
       readerCount: r.count,
       closedPolicyStatements: closedStatements(fn.resourcePolicy, earliest),
     };
+    const grants = fn.resourcePolicy !== null ? resourcePolicyGrants(fn, earliest) : [];
+    if (grants.length > 0) analysis.resourcePolicyGrants = grants;
+    const publicUrl = publicUrlGrants(fn, grants);
+    if (publicUrl !== null) analysis.publicUrl = publicUrl;
     return { ...fn, analysis };
   });
 

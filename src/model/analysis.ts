@@ -11,6 +11,7 @@
  *
  * Reference for what each field means, per rule: docs/canonical-document-analysis.md.
  */
+import type { PolicyPrincipal } from "./document.js";
 
 /**
  * The IAM engine's decision for one request (src/iam/evaluate.ts); `no-role` when the execution
@@ -95,6 +96,44 @@ export interface FunctionAnalysis {
    * before `meta.asOf`: they grant nothing any more (LR012 skips them). Sorted; usually empty.
    */
   closedPolicyStatements: number[];
+  /**
+   * The Allow statements of the function's resource policy that grant a function action, open
+   * time windows only, in statement order (LR012). Absent when there are none.
+   */
+  resourcePolicyGrants?: ResourcePolicyGrant[];
+  /**
+   * For a function URL with AuthType NONE: whether the resource policy of the URL's qualifier lets
+   * anyone (Principal `*`, no pinning condition) call it. Lambda authenticates nobody then, but
+   * the policy must still grant the public lambda:InvokeFunctionUrl, and for URLs created since
+   * October 2025 lambda:InvokeFunction too, or the URL answers 403 Forbidden. Absent without such a URL.
+   */
+  publicUrl?: PublicUrlGrants;
+}
+
+/** Which of the URL's two permissions a public, unpinned Allow of the URL's own policy grants (LR012). */
+export interface PublicUrlGrants {
+  invokeFunctionUrl: boolean;
+  invokeFunction: boolean;
+  /** Those statements' indexes in `resourcePolicy.Statement`, sorted. */
+  statements: number[];
+}
+
+/** What one Allow statement of a function's resource policy lets its principals do (src/analysis/resource-policy.ts). */
+export interface ResourcePolicyGrant {
+  /** Index of the statement in `resourcePolicy.Statement`. */
+  index: number;
+  /** The worst of what it allows: change the function, read its code and environment, or invoke it. */
+  access: "change" | "read" | "invoke";
+  /** The function actions LR012 judges that it grants (Action patterns expanded, NotAction complemented), lower case, sorted. */
+  actions: string[];
+  /** It grants only calls through a function URL: lambda:InvokeFunctionUrl, and lambda:InvokeFunction under `Bool` lambda:InvokedViaFunctionUrl true. */
+  urlOnly: boolean;
+  /** A condition, or a Deny of the policy, admits only fixed callers (src/analysis/pins.ts, the rule LR011's `restricted` uses too). */
+  pinned: boolean;
+  /** Pinned only to accounts other than the function's: those, sorted; else empty. */
+  otherAccounts: string[];
+  /** The principals a Deny of the policy leaves, when it takes some back (else the statement's Principal holds). */
+  principal?: PolicyPrincipal;
 }
 
 /* ------------------------------------------------------------------ roles */

@@ -1,0 +1,175 @@
+/**
+ * Resource-policy analysis of a function (LR012): per Allow statement, what it lets its principals
+ * do to the function and whether its conditions pin the caller (pins.ts, the rule LR011 uses too).
+ * Computed here once per statement, not in Rego: wasm does not memoise functions with arguments,
+ * and the rule stays a linear scan over these facts.
+ */
+import type { LambdaFunction, PolicyPrincipal, PolicyStatement } from "../model/document.js";
+import type { PublicUrlGrants, ResourcePolicyGrant } from "../model/analysis.js";
+import { conditionalFrom } from "./iam.js";
+import { allowPins, arnAccount, denyPin, isResourcePolicyKey, otherAccounts } from "./pins.js";
+import { coversActions, coversPrincipal, coversResources, everyone, notPrincipalPins, openDenies } from "./denies.js";
+import { globMatches } from "../iam/wildcard.js";
+
+/** Invoking: the calls Lambda authorises as lambda:InvokeFunction, InvokeFunctionUrl, InvokeAsync. */
+const INVOKE_ACTIONS = ["lambda:invokeasync", "lambda:invokefunction", "lambda:invokefunctionurl"];
+/** Reading the code and environment variables (GetFunction returns both, and the environment may hold secrets). */
+const READ_ACTIONS = ["lambda:getfunction", "lambda:getfunctionconfiguration"];
+/** Changing the function: code, configuration, permissions, versions, aliases, URLs, or deleting it (AddPermission takes any function action). */
+const CHANGE_ACTIONS = [
+  "lambda:addpermission",
+  "lambda:createalias",
+  "lambda:createfunctionurlconfig",
+  "lambda:deletealias",
+  "lambda:deletefunction",
+  "lambda:deletefunctionconcurrency",
+  "lambda:deletefunctionurlconfig",
+  "lambda:publishversion",
+  "lambda:putfunctionconcurrency",
+  "lambda:putfunctioneventinvokeconfig",
+  "lambda:removepermission",
+  "lambda:updatealias",
+  "lambda:updatefunctioncode",
+  "lambda:updatefunctionconfiguration",
+  "lambda:updatefunctioneventinvokeconfig",
+  "lambda:updatefunctionurlconfig",
+];
+const FUNCTION_ACTIONS = [...CHANGE_ACTIONS, ...INVOKE_ACTIONS, ...READ_ACTIONS].sort();
+
+/** The statement's Action (or the complement of its NotAction) covers `action`. */
+function covers(st: PolicyStatement, action: string): boolean {
+  if (st.Action !== undefined) return st.Action.some((p) => globMatches(p, action, true));
+  if (st.NotAction !== undefined) return !st.NotAction.some((p) => globMatches(p, action, true));
+  return false;
+}
+
+/**
+ * `Bool` (not BoolIfExists, which a call without the key passes) lambda:InvokedViaFunctionUrl with
+ * every value true: lambda:InvokeFunction only through a function URL (Lambda writes this
+ * statement for a URL with AuthType NONE since October 2025).
+ * https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html
+ */
+function viaFunctionUrl(st: PolicyStatement): boolean {
+  for (const [op, block] of Object.entries(st.Condition ?? {})) {
+    if (op.toLowerCase() !== "bool") continue;
+    for (const [k, values] of Object.entries(block)) {
+      if (k.toLowerCase() === "lambda:invokedviafunctionurl" && values.length > 0 && values.every((v) => String(v).toLowerCase() === "true")) return true;
+    }
+  }
+  return false;
+}
+
+/** The worst of what the actions allow: change, read, invoke. */
+function accessOf(actions: readonly string[]): ResourcePolicyGrant["access"] | null {
+  if (actions.some((a) => CHANGE_ACTIONS.includes(a))) return "change";
+  if (actions.some((a) => READ_ACTIONS.includes(a))) return "read";
+  if (actions.some((a) => INVOKE_ACTIONS.includes(a))) return "invoke";
+  return null;
+}
+
+/**
+ * The principals of an Allow that a Deny without conditions leaves, when it covers all `actions`
+ * (the whole Principal when it removes none). `*` stays `*`: a Deny naming some principals takes
+ * those back from a public grant, which still admits everyone else.
+ */
+function remainingPrincipals(st: PolicyStatement, denies: readonly PolicyStatement[], actions: readonly string[]): PolicyPrincipal | null {
+  const p = st.Principal;
+  if (p === undefined) return null;
+  const removing = denies.filter((d) => d.Condition === undefined && coversActions(d, actions) && coversResources(d, st.Resource));
+  if (removing.length === 0) return p;
+  if (p === "*") return removing.some((d) => everyone(d.Principal)) ? null : p;
+  const out: { [type: string]: string[] } = {};
+  for (const [type, ids] of Object.entries(p)) {
+    const kept = ids.filter((id) => !removing.some((d) => coversPrincipal(d, type, id)));
+    if (kept.length > 0) out[type] = kept;
+  }
+  return Object.keys(out).length > 0 ? out : null;
+}
+
+/**
+ * The Allow statements of `fn`'s resource policy that grant a function action, in statement order,
+ * after the policy's Deny statements (denies.ts). `earliest`: the reference instant; a statement
+ * whose aws:CurrentTime window closed grants nothing.
+ */
+export function resourcePolicyGrants(fn: LambdaFunction, earliest: number | null): ResourcePolicyGrant[] {
+  const statements = fn.resourcePolicy?.Statement ?? [];
+  const denies = openDenies(statements, earliest);
+  const out: ResourcePolicyGrant[] = [];
+  statements.forEach((st, index) => {
+    if (st.Effect !== "Allow" || conditionalFrom(st, earliest) === null) return;
+    // A Deny without conditions on everyone takes its actions back.
+    const actions = FUNCTION_ACTIONS.filter((a) => covers(st, a) && !denies.some((d) => d.Condition === undefined && everyone(d.Principal) && coversActions(d, [a]) && coversResources(d, st.Resource)));
+    const access = accessOf(actions);
+    if (access === null) return;
+    const principal = remainingPrincipals(st, denies, actions);
+    if (principal === null) return;
+    const pins = allowPins(st, isResourcePolicyKey);
+    for (const d of denies) {
+      if (!coversActions(d, actions) || !coversResources(d, st.Resource)) continue;
+      // Deny everyone unless a condition key matches: only those callers are left.
+      const pin = everyone(d.Principal) ? denyPin(d, isResourcePolicyKey) : null;
+      // Deny everyone but the principals NotPrincipal lists: only those are left of a public grant.
+      const left = everyone(principal) ? notPrincipalPins(d) : null;
+      if (pin) pins.push(pin);
+      if (left) pins.push(left);
+    }
+    // The function's own account: the document's, and the one its Resource (the function's ARN, as
+    // Lambda wrote it) names; an anonymised export can rewrite one and not the other.
+    const own = new Set([fn.accountId, ...(st.Resource ?? []).map(arnAccount)]);
+    const via = viaFunctionUrl(st);
+    out.push({
+      index,
+      access,
+      actions,
+      urlOnly: actions.every((a) => a === "lambda:invokefunctionurl" || (a === "lambda:invokefunction" && via)),
+      pinned: pins.length > 0,
+      otherAccounts: otherAccounts(pins, own, /^\d{12}$/.test(fn.accountId)),
+      ...(principal !== st.Principal ? { principal } : {}),
+    });
+  });
+  return out;
+}
+
+/**
+ * Whether a statement is part of the policy of `qualifier` (null: the function's own). A
+ * permission applies only to the ARN it was added for: an alias's to calls through that alias, the
+ * function's to calls of the unqualified ARN, so a URL on alias `live` answers only to `live`'s
+ * policy (https://docs.aws.amazon.com/lambda/latest/dg/using-aliases.html, "Resource policies").
+ * The statement's origin says whose policy it is; without origins (a template, one get-policy
+ * file), the qualifier its Resource names, where a wildcard covers any.
+ */
+function appliesTo(fn: LambdaFunction, index: number, st: PolicyStatement, qualifier: string | null): boolean {
+  const origins = fn.resourcePolicyStatementOrigins;
+  if (origins !== undefined) return (origins[index]?.qualifier ?? null) === qualifier;
+  const resources = st.Resource ?? [];
+  if (resources.length === 0) return qualifier === null;
+  return resources.some((r) => {
+    const m = /:function:[^:]+(?::([^:]+))?$/.exec(r);
+    if (m === null) return r.includes("*");
+    const q = m[1] === undefined || m[1] === "$LATEST" ? null : m[1];
+    return q === qualifier || (q !== null && q.includes("*"));
+  });
+}
+
+/**
+ * For a function URL with AuthType NONE, the public grants of the URL's policy: statements letting
+ * anyone (no pinning condition: an unauthenticated call carries no account or organisation) call
+ * lambda:InvokeFunctionUrl and lambda:InvokeFunction. Null without such a URL.
+ * https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html
+ */
+export function publicUrlGrants(fn: LambdaFunction, grants: readonly ResourcePolicyGrant[]): PublicUrlGrants | null {
+  if (fn.functionUrl?.authType !== "NONE") return null;
+  const qualifier = fn.functionUrl.qualifier;
+  const out: PublicUrlGrants = { invokeFunctionUrl: false, invokeFunction: false, statements: [] };
+  for (const g of grants) {
+    const st = fn.resourcePolicy!.Statement[g.index]!;
+    if (g.pinned || !everyone(g.principal ?? st.Principal) || !appliesTo(fn, g.index, st, qualifier)) continue;
+    const url = g.actions.includes("lambda:invokefunctionurl");
+    const invoke = g.actions.includes("lambda:invokefunction");
+    if (!url && !invoke) continue;
+    out.invokeFunctionUrl ||= url;
+    out.invokeFunction ||= invoke;
+    out.statements.push(g.index);
+  }
+  return out;
+}
