@@ -2,10 +2,15 @@ package leastrole.rules.public_function_test
 
 import data.leastrole.rules.public_function
 
+# Every statement Lambda writes has a Sid (AddPermission's StatementId): s<i> unless given.
 fn(statements, url) := {
 	"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "accountId": "123456789012",
-	"resourcePolicy": {"Version": "2012-10-17", "Statement": statements}, "functionUrl": url,
+	"resourcePolicy": {"Version": "2012-10-17", "Statement": [with_sid(st, i) | some i, st in statements]}, "functionUrl": url,
 }
+
+with_sid(st, i) := st if {
+	is_string(st.Sid)
+} else := object.union(st, {"Sid": sprintf("s%d", [i])})
 
 allow(principal, actions, condition) := {"Effect": "Allow", "Principal": principal, "Action": actions, "Resource": ["arn:aws:lambda:us-east-1:123456789012:function:api"], "Condition": condition}
 
@@ -14,8 +19,8 @@ test_public_invoke_is_critical if {
 	count(fs) == 1
 	some f in fs
 	f.severity == "critical"
-	f.detail == "statement:0:public"
-	f.message == "Function api: resource policy Statement[0] lets anyone invoke the function (Principal \"*\" without a source condition)"
+	f.detail == "statement:sid::s0:public"
+	f.message == "Function api: resource policy Statement[0] (s0) lets anyone invoke the function (Principal \"*\" without a source condition)"
 }
 
 test_aws_star_principal_with_lambda_wildcard_is_public if {
@@ -30,7 +35,7 @@ test_public_with_source_account_is_not_public if {
 test_service_without_source_is_medium if {
 	some f in public_function.findings with input as {"functions": [fn([object.union(allow({"Service": ["s3.amazonaws.com"]}, ["lambda:InvokeFunction"], {}), {"Sid": "s3invoke"})], null)]}
 	f.severity == "medium"
-	f.detail == "statement:0:service:s3.amazonaws.com"
+	f.detail == "statement:sid::s3invoke:service:s3.amazonaws.com"
 	contains(f.message, "Statement[0] (s3invoke) lets s3.amazonaws.com invoke")
 }
 
@@ -46,7 +51,7 @@ test_negated_condition_does_not_pin if {
 test_cross_account_is_medium if {
 	some f in public_function.findings with input as {"functions": [fn([allow({"AWS": ["arn:aws:iam::111122223333:root"]}, ["lambda:InvokeFunction"], {})], null)]}
 	f.severity == "medium"
-	f.detail == "statement:0:account:111122223333"
+	f.detail == "statement:sid::s0:account:111122223333"
 }
 
 test_same_account_is_fine if {
@@ -66,13 +71,13 @@ test_non_invoke_actions_are_judged_by_what_they_let_others_do if {
 		null,
 	)]}
 	got := {[f.detail, f.severity] | some f in fs}
-	got == {["statement:0:public", "critical"], ["statement:1:account:444455556666", "high"], ["statement:2:account:444455556666", "high"]}
+	got == {["statement:sid::s0:public", "critical"], ["statement:sid::s1:account:444455556666", "high"], ["statement:sid::s2:account:444455556666", "high"]}
 	some f in fs
-	f.detail == "statement:0:public"
-	f.message == "Function api: resource policy Statement[0] lets anyone read the function's code and environment variables (Principal \"*\" without a source condition)"
+	f.detail == "statement:sid::s0:public"
+	f.message == "Function api: resource policy Statement[0] (s0) lets anyone read the function's code and environment variables (Principal \"*\" without a source condition)"
 	some g in fs
-	g.detail == "statement:2:account:444455556666"
-	g.message == "Function api: resource policy Statement[2] lets account 444455556666 change the function (its code, configuration or permissions)"
+	g.detail == "statement:sid::s2:account:444455556666"
+	g.message == "Function api: resource policy Statement[2] (s2) lets account 444455556666 change the function (its code, configuration or permissions)"
 }
 
 # Conditions that look like restrictions but admit any caller (AWS Config's
@@ -123,17 +128,17 @@ test_conditions_that_pin_the_caller_to_another_account if {
 		],
 		null,
 	)]}
-	{[f.detail, f.severity] | some f in fs} == {["statement:0:account:444455556666", "medium"], ["statement:1:account:444455556666", "medium"]}
+	{[f.detail, f.severity] | some f in fs} == {["statement:sid::s0:account:444455556666", "medium"], ["statement:sid::s1:account:444455556666", "medium"]}
 	some f in fs
-	f.detail == "statement:0:account:444455556666"
-	f.message == "Function api: resource policy Statement[0] lets account 444455556666 invoke the function (its conditions admit only that account)"
+	f.detail == "statement:sid::s0:account:444455556666"
+	f.message == "Function api: resource policy Statement[0] (s0) lets account 444455556666 invoke the function (its conditions admit only that account)"
 }
 
 # S3 bucket ARNs name no account: aws:SourceArn alone leaves the confused deputy (AWS Config's rule
 # asks for aws:SourceAccount with S3).
 test_s3_with_source_arn_alone_is_a_confused_deputy if {
 	some f in public_function.findings with input as {"functions": [fn([allow({"Service": ["s3.amazonaws.com"]}, ["lambda:InvokeFunction"], {"ArnLike": {"AWS:SourceArn": ["arn:aws:s3:::uploads-bucket"]}})], null)]}
-	f.detail == "statement:0:service:s3.amazonaws.com"
+	f.detail == "statement:sid::s0:service:s3.amazonaws.com"
 	f.severity == "medium"
 }
 
@@ -183,7 +188,7 @@ test_invoke_function_not_only_through_the_url_is_public if {
 	also_async := allow("*", ["lambda:InvokeFunction", "lambda:InvokeAsync"], {"Bool": {"lambda:InvokedViaFunctionUrl": ["true"]}})
 	false_value := allow("*", ["lambda:InvokeFunction"], {"Bool": {"lambda:InvokedViaFunctionUrl": ["false"]}})
 	fs := public_function.findings with input as {"functions": [fn([if_exists, also_async, false_value], none)]}
-	sort([f.detail | some f in fs]) == ["function-url", "statement:0:public", "statement:1:public", "statement:2:public"]
+	sort([f.detail | some f in fs]) == ["function-url", "statement:sid::s0:public", "statement:sid::s1:public", "statement:sid::s2:public"]
 }
 
 test_url_with_iam_auth_is_fine if {
@@ -199,7 +204,7 @@ test_a_statement_whose_time_window_has_closed_is_skipped if {
 	fs := public_function.findings with input as {"functions": [closed]}
 	count(fs) == 1
 	some f in fs
-	f.detail == "statement:1:public"
+	f.detail == "statement:sid::s1:public"
 }
 
 test_a_statement_of_an_alias_policy_is_named_by_its_alias_and_own_index if {
@@ -214,12 +219,44 @@ test_a_statement_of_an_alias_policy_is_named_by_its_alias_and_own_index if {
 	f.message == "Function api: resource policy of alias live, Statement[0] (live-any) lets anyone invoke the function (Principal \"*\" without a source condition)"
 	f.evidence.qualifier == "live"
 	f.evidence.statementIndexInPolicy == 0
-	f.detail == "statement:live:0:public"
+	f.detail == "statement:sid:live:live-any:public"
 	some g in fs
 	g.evidence.statementIndex == 2
-	startswith(g.message, "Function api: resource policy of version 3, Statement[0] lets anyone")
+	startswith(g.message, "Function api: resource policy of version 3, Statement[0] (s2) lets anyone")
+
 	# The function's own statements: as before.
 	some h in public_function.findings with input as {"functions": [fn([allow("*", ["lambda:InvokeFunction"], {})], null)]}
 	h.evidence.qualifier == null
 	h.evidence.statementIndexInPolicy == 0
 }
+
+# Found in review: an own statement's fingerprint was built on its index in the union of the
+# function's and its aliases' policies, which moves when an alias's policy (sorted first) is added.
+test_an_alias_policy_added_first_does_not_change_the_own_statements_detail if {
+	own := object.union(allow({"Service": ["s3.amazonaws.com"]}, ["lambda:InvokeFunction"], {}), {"Sid": "s3"})
+	alone := public_function.findings with input as {"functions": [fn([own], null)]}
+	alias := object.union(allow("*", ["lambda:InvokeFunction"], {}), {"Sid": "s0"})
+	both := object.union(fn([alias, own], null), {"resourcePolicyStatementOrigins": [{"qualifier": "live", "index": 0}, {"qualifier": null, "index": 0}]})
+	together := public_function.findings with input as {"functions": [both]}
+	{f.detail | some f in alone} == {"statement:sid::s3:service:s3.amazonaws.com"}
+	{f.detail | some f in together} == {"statement:sid::s3:service:s3.amazonaws.com", "statement:sid:live:s0:public"}
+}
+
+# The analysis names each statement (src/analysis/statement-ids.ts: a content hash when there is no Sid).
+test_the_analysis_statement_id_is_used if {
+	st := json.remove(allow("*", ["lambda:InvokeFunction"], {}), ["Sid"])
+	doc := {"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "accountId": "123456789012", "functionUrl": null, "resourcePolicy": {"Statement": [st]}, "analysis": {"resourcePolicyStatementIds": ["content:0123abcd"]}}
+	{f.detail | some f in public_function.findings with input as {"functions": [doc]}} == {"statement:content:0123abcd:public"}
+}
+
+# Without analysis and Sid, the statement's content names it: its place in the list does not.
+test_without_sid_or_analysis_the_content_names_the_statement if {
+	a := allow("*", ["lambda:InvokeFunction"], {})
+	b := allow({"AWS": ["444455556666"]}, ["lambda:InvokeFunction"], {})
+	ab := {f.detail | some f in public_function.findings with input as {"functions": [unanalysed([a, b])]}}
+	ba := {f.detail | some f in public_function.findings with input as {"functions": [unanalysed([b, a])]}}
+	count(ab) == 2
+	ab == ba
+}
+
+unanalysed(statements) := {"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "accountId": "123456789012", "functionUrl": null, "resourcePolicy": {"Statement": statements}}

@@ -95,6 +95,14 @@ export interface FunctionAnalysis {
    * before `meta.asOf`: they grant nothing any more (LR012 skips them). Sorted; usually empty.
    */
   closedPolicyStatements: number[];
+  /**
+   * Each resource-policy statement's identity, by index: `sid:<qualifier>:<Sid>` (qualifier empty
+   * for the function's own policy), or `content:<hash>` for a statement without a Sid or sharing it.
+   * LR012's fingerprints use it, not the statement's index in the union of the function's and its
+   * aliases' policies, which moves when an alias's policy is added (src/analysis/statement-ids.ts).
+   * Absent for a function without a resource policy.
+   */
+  resourcePolicyStatementIds?: string[];
 }
 
 /* ------------------------------------------------------------------ roles */
