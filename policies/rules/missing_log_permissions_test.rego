@@ -7,11 +7,14 @@ req(purpose, subject, action, decision, essential) := {
 	"essential": essential, "decision": decision, "explanation": "because", "statements": [],
 }
 
-fn(reqs, over) := object.union({
-	"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "roleArn": "arn:aws:iam::123456789012:role/api",
-	"logGroup": "/custom/api", "vpc": null,
-	"analysis": {"roleFound": true, "roleIncomplete": false, "requirements": reqs, "unneededCapabilities": []},
-}, over)
+fn(reqs, over) := object.union(
+	{
+		"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "roleArn": "arn:aws:iam::123456789012:role/api",
+		"logGroup": "/custom/api", "vpc": null,
+		"analysis": {"roleFound": true, "roleIncomplete": false, "requirements": reqs, "unneededCapabilities": []},
+	},
+	over,
+)
 
 logs(create, stream, put) := [
 	req("logs", "/custom/api", "logs:CreateLogGroup", create, false),

@@ -4,10 +4,13 @@ import data.leastrole.rules.orphaned_execution_role
 
 summary(write, pm) := {"services": ["s3"], "actionCount": 10, "writeActionCount": count(write), "writeServices": write, "permissionsManagementActionCount": pm}
 
-role(over) := object.union({
-	"arn": "arn:aws:iam::123456789012:role/old", "name": "old", "accountId": "123456789012", "trustsLambda": true,
-	"functions": [], "lastUsed": null, "analysis": {"summary": summary([], 0), "escalationPaths": []},
-}, over)
+role(over) := object.union(
+	{
+		"arn": "arn:aws:iam::123456789012:role/old", "name": "old", "accountId": "123456789012", "trustsLambda": true,
+		"functions": [], "lastUsed": null, "analysis": {"summary": summary([], 0), "escalationPaths": []},
+	},
+	over,
+)
 
 fns := [{"arn": "arn:aws:lambda:us-east-1:123456789012:function:other", "accountId": "123456789012"}]
 
@@ -50,8 +53,10 @@ test_role_not_trusting_lambda_is_not_reported if {
 test_account_without_function_data_is_not_reported if {
 	# Only IAM data for this account: "no function uses it" cannot be known.
 	count(orphaned_execution_role.findings) == 0 with input as {"roles": [role({})], "functions": [], "accounts": [{"accountId": "123456789012", "functionCoverage": {"regions": [], "complete": false}}]}
+
 	# Functions of the account, but from no region's whole list (get-function files): nor here.
 	count(orphaned_execution_role.findings) == 0 with input as {"roles": [role({})], "functions": fns, "accounts": [{"accountId": "123456789012", "functionCoverage": {"regions": [], "complete": false}}]}
+
 	# A document made before the coverage was recorded.
 	count(orphaned_execution_role.findings) == 0 with input as {"roles": [role({})], "functions": fns, "accounts": [{"accountId": "123456789012"}]}
 }
@@ -71,9 +76,11 @@ test_some_regions_read_is_low_and_says_so if {
 test_last_used_in_a_region_not_read_is_not_reported if {
 	# RoleLastUsed: the role ran in eu-west-1, whose functions the inputs do not list.
 	count(orphaned_execution_role.findings) == 0 with input as {"roles": [role({"lastUsed": {"date": "2025-03-01T00:00:00Z", "region": "eu-west-1"}})], "functions": fns, "accounts": us_read}
+
 	# Last used in a region read, where no function uses it now: reported (low).
 	some f in orphaned_execution_role.findings with input as {"roles": [role({"lastUsed": {"date": "2025-03-01T00:00:00Z", "region": "us-east-1"}})], "functions": fns, "accounts": us_read}
 	f.severity == "low"
+
 	# Every region read: RoleLastUsed does not hide it (a function used it once, none does now).
 	some g in orphaned_execution_role.findings with input as {"roles": [role({"lastUsed": {"date": "2025-03-01T00:00:00Z", "region": "eu-west-1"}})], "functions": fns, "accounts": all_read}
 	endswith(g.message, "(last used 2025-03-01T00:00:00Z in eu-west-1)")

@@ -47,7 +47,7 @@ statement_findings := [finding |
 	origin := statement_origin(fn, g.index)
 	finding := {
 		"resource": analysis.function_resource(fn),
-		"detail": statement_detail(origin, g.index, issue.kind),
+		"detail": sprintf("statement:%s:%s", [statement_id(fn, g.index, origin, st), issue.kind]),
 		"severity": issue.severity,
 		"message": sprintf("Function %s: %s Statement[%d]%s %s", [fn.name, policy_name(origin), origin.index, sid_note(st), issue.message]),
 		"evidence": {
@@ -102,11 +102,21 @@ policy_name(origin) := sprintf("resource policy of version %s,", [origin.qualifi
 	is_string(origin.qualifier)
 } else := "resource policy"
 
-# The function's own statements keep the union's index (their fingerprints do not change); an
-# alias's or version's are named by qualifier and their own index, which other policies do not shift.
-statement_detail(origin, index, kind) := sprintf("statement:%s:%d:%s", [origin.qualifier, origin.index, kind]) if {
+# A statement's identity in the fingerprint: whose policy it is and its Sid (unique within one
+# policy: AddPermission's StatementId), else a hash of its content; never its index in the union,
+# which moves when an alias's policy file sorts before the function's. The analysis computes it
+# (src/analysis/statement-ids.ts); a document without analysis gets the same Sid form here, and
+# the statement's JSON in place of the hash.
+statement_id(fn, index, origin, st) := fn.analysis.resourcePolicyStatementIds[index] if {
+	is_string(fn.analysis.resourcePolicyStatementIds[index])
+} else := sprintf("sid:%s:%s", [qualifier_text(origin), st.Sid]) if {
+	is_string(st.Sid)
+	st.Sid != ""
+} else := sprintf("content:%s", [json.marshal([origin.qualifier, st])])
+
+qualifier_text(origin) := origin.qualifier if {
 	is_string(origin.qualifier)
-} else := sprintf("statement:%d:%s", [index, kind])
+} else := ""
 
 # An else chain: OPA evaluates a function's arguments outside `not`, so `not is_string(st.Sid)`
 # would be undefined (not true) for a statement without a Sid.

@@ -10,9 +10,14 @@ g(index, access, pinned, others, url_only) := {"index": index, "access": access,
 
 fn(statements, url, grants) := {
 	"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "accountId": "123456789012",
-	"resourcePolicy": {"Version": "2012-10-17", "Statement": statements}, "functionUrl": url,
+	"resourcePolicy": {"Version": "2012-10-17", "Statement": [with_sid(st, i) | some i, st in statements]}, "functionUrl": url,
 	"analysis": {"resourcePolicyGrants": grants},
 }
+
+# Every statement Lambda writes has a Sid (AddPermission's StatementId): s<i> unless given.
+with_sid(st, i) := st if {
+	is_string(st.Sid)
+} else := object.union(st, {"Sid": sprintf("s%d", [i])})
 
 allow(principal, actions, condition) := {"Effect": "Allow", "Principal": principal, "Action": actions, "Resource": ["arn:aws:lambda:us-east-1:123456789012:function:api"], "Condition": condition}
 
@@ -21,8 +26,8 @@ test_public_invoke_is_critical if {
 	count(fs) == 1
 	some f in fs
 	f.severity == "critical"
-	f.detail == "statement:0:public"
-	f.message == "Function api: resource policy Statement[0] lets anyone invoke the function (Principal \"*\" without a source condition)"
+	f.detail == "statement:sid::s0:public"
+	f.message == "Function api: resource policy Statement[0] (s0) lets anyone invoke the function (Principal \"*\" without a source condition)"
 }
 
 test_aws_star_principal_is_public if {
@@ -37,7 +42,7 @@ test_pinned_public_statement_is_not_reported if {
 test_service_without_source_is_medium if {
 	some f in public_function.findings with input as {"functions": [fn([object.union(allow({"Service": ["s3.amazonaws.com"]}, ["lambda:InvokeFunction"], {}), {"Sid": "s3invoke"})], null, [g(0, "invoke", false, [], false)])]}
 	f.severity == "medium"
-	f.detail == "statement:0:service:s3.amazonaws.com"
+	f.detail == "statement:sid::s3invoke:service:s3.amazonaws.com"
 	contains(f.message, "Statement[0] (s3invoke) lets s3.amazonaws.com invoke")
 }
 
@@ -48,7 +53,7 @@ test_pinned_service_is_fine if {
 test_cross_account_is_medium if {
 	some f in public_function.findings with input as {"functions": [fn([allow({"AWS": ["arn:aws:iam::111122223333:root"]}, ["lambda:InvokeFunction"], {})], null, [g(0, "invoke", false, [], false)])]}
 	f.severity == "medium"
-	f.detail == "statement:0:account:111122223333"
+	f.detail == "statement:sid::s0:account:111122223333"
 }
 
 test_same_account_is_fine if {
@@ -71,13 +76,13 @@ test_statements_are_judged_by_what_they_let_others_do if {
 		null,
 		[g(0, "read", false, [], false), g(1, "read", false, [], false), g(2, "change", false, [], false)],
 	)]}
-	{[f.detail, f.severity] | some f in fs} == {["statement:0:public", "critical"], ["statement:1:account:444455556666", "high"], ["statement:2:account:444455556666", "high"]}
+	{[f.detail, f.severity] | some f in fs} == {["statement:sid::s0:public", "critical"], ["statement:sid::s1:account:444455556666", "high"], ["statement:sid::s2:account:444455556666", "high"]}
 	some f in fs
-	f.detail == "statement:0:public"
-	f.message == "Function api: resource policy Statement[0] lets anyone read the function's code and environment variables (Principal \"*\" without a source condition)"
+	f.detail == "statement:sid::s0:public"
+	f.message == "Function api: resource policy Statement[0] (s0) lets anyone read the function's code and environment variables (Principal \"*\" without a source condition)"
 	some h in fs
-	h.detail == "statement:2:account:444455556666"
-	h.message == "Function api: resource policy Statement[2] lets account 444455556666 change the function (its code, configuration or permissions)"
+	h.detail == "statement:sid::s2:account:444455556666"
+	h.message == "Function api: resource policy Statement[2] (s2) lets account 444455556666 change the function (its code, configuration or permissions)"
 }
 
 # A statement the analysis lists no grant for (closed time window, no function action) is silent.
@@ -95,10 +100,10 @@ test_pinned_to_another_account if {
 		null,
 		[g(0, "invoke", true, ["444455556666"], false), g(1, "invoke", true, ["444455556666"], false)],
 	)]}
-	{[f.detail, f.severity] | some f in fs} == {["statement:0:account:444455556666", "medium"], ["statement:1:account:444455556666", "medium"]}
+	{[f.detail, f.severity] | some f in fs} == {["statement:sid::s0:account:444455556666", "medium"], ["statement:sid::s1:account:444455556666", "medium"]}
 	some f in fs
-	f.detail == "statement:0:account:444455556666"
-	f.message == "Function api: resource policy Statement[0] lets account 444455556666 invoke the function (its conditions admit only that account)"
+	f.detail == "statement:sid::s0:account:444455556666"
+	f.message == "Function api: resource policy Statement[0] (s0) lets account 444455556666 invoke the function (its conditions admit only that account)"
 }
 
 test_url_none_reported_once if {
@@ -115,7 +120,7 @@ test_invoke_function_not_only_through_the_url_is_public if {
 	none := {"authType": "NONE", "url": "https://x.lambda-url.us-east-1.on.aws/", "qualifier": null}
 	st := allow("*", ["lambda:InvokeFunction"], {"BoolIfExists": {"lambda:InvokedViaFunctionUrl": ["true"]}})
 	fs := public_function.findings with input as {"functions": [fn([st], none, [g(0, "invoke", false, [], false)])]}
-	sort([f.detail | some f in fs]) == ["function-url", "statement:0:public"]
+	sort([f.detail | some f in fs]) == ["function-url", "statement:sid::s0:public"]
 }
 
 test_url_with_iam_auth_is_fine if {
@@ -138,10 +143,10 @@ test_a_statement_of_an_alias_policy_is_named_by_its_alias_and_own_index if {
 	f.message == "Function api: resource policy of alias live, Statement[0] (live-any) lets anyone invoke the function (Principal \"*\" without a source condition)"
 	f.evidence.qualifier == "live"
 	f.evidence.statementIndexInPolicy == 0
-	f.detail == "statement:live:0:public"
+	f.detail == "statement:sid:live:live-any:public"
 	some h in fs
 	h.evidence.statementIndex == 2
-	startswith(h.message, "Function api: resource policy of version 3, Statement[0] lets anyone")
+	startswith(h.message, "Function api: resource policy of version 3, Statement[0] (s2) lets anyone")
 }
 
 # What the URL exposes follows what its policy grants the public (functions[].analysis.publicUrl).
@@ -166,3 +171,34 @@ test_url_nothing_grants_the_public_is_low if {
 		[[f.detail, f.severity] | some f in fs] == [["function-url-not-granted", "low"]]
 	}
 }
+
+# Found in review: an own statement's fingerprint was built on its index in the union of the
+# function's and its aliases' policies, which moves when an alias's policy (sorted first) is added.
+test_an_alias_policy_added_first_does_not_change_the_own_statements_detail if {
+	own := object.union(allow({"Service": ["s3.amazonaws.com"]}, ["lambda:InvokeFunction"], {}), {"Sid": "s3"})
+	alone := public_function.findings with input as {"functions": [fn([own], null, [g(0, "invoke", false, [], false)])]}
+	alias := object.union(allow("*", ["lambda:InvokeFunction"], {}), {"Sid": "s0"})
+	both := object.union(fn([alias, own], null, [g(0, "invoke", false, [], false), g(1, "invoke", false, [], false)]), {"resourcePolicyStatementOrigins": [{"qualifier": "live", "index": 0}, {"qualifier": null, "index": 0}]})
+	together := public_function.findings with input as {"functions": [both]}
+	{f.detail | some f in alone} == {"statement:sid::s3:service:s3.amazonaws.com"}
+	{f.detail | some f in together} == {"statement:sid::s3:service:s3.amazonaws.com", "statement:sid:live:s0:public"}
+}
+
+# The analysis names each statement (src/analysis/statement-ids.ts: a content hash when there is no Sid).
+test_the_analysis_statement_id_is_used if {
+	st := json.remove(allow("*", ["lambda:InvokeFunction"], {}), ["Sid"])
+	doc := {"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "accountId": "123456789012", "functionUrl": null, "resourcePolicy": {"Statement": [st]}, "analysis": {"resourcePolicyStatementIds": ["content:0123abcd"], "resourcePolicyGrants": [g(0, "invoke", false, [], false)]}}
+	{f.detail | some f in public_function.findings with input as {"functions": [doc]}} == {"statement:content:0123abcd:public"}
+}
+
+# Without a statement id from the analysis or a Sid, the statement's content names it: its place in the list does not.
+test_without_sid_or_statement_id_the_content_names_the_statement if {
+	a := allow("*", ["lambda:InvokeFunction"], {})
+	b := allow({"AWS": ["444455556666"]}, ["lambda:InvokeFunction"], {})
+	ab := {f.detail | some f in public_function.findings with input as {"functions": [unnamed([a, b])]}}
+	ba := {f.detail | some f in public_function.findings with input as {"functions": [unnamed([b, a])]}}
+	count(ab) == 2
+	ab == ba
+}
+
+unnamed(statements) := {"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "accountId": "123456789012", "functionUrl": null, "resourcePolicy": {"Statement": statements}, "analysis": {"resourcePolicyGrants": [g(i, "invoke", false, [], false) | some i, _ in statements]}}

@@ -2,8 +2,10 @@
 # title: X-Ray permissions missing or unneeded
 # description: |
 #   A function with Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords; without
-#   them its traces are dropped silently (low: an observability gap, not an exposure). A role none
-#   of whose functions traces but that carries these permissions can write arbitrary trace data
+#   them its traces are dropped silently (low: an observability gap, not an exposure). `$LATEST` and
+#   each published version running with the role count: a version keeps the TracingConfig it was
+#   published with. A role none of whose functions or versions traces but that carries these
+#   permissions can write arbitrary trace data
 #   (low). Decided by the IAM engine; unresolved policies lower it to info.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html#services-xray-permissions
@@ -34,10 +36,16 @@ missing_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": "missing",
 		"severity": severity_missing(fn.analysis.roleIncomplete),
-		"message": sprintf("Function %s has Active tracing but its execution role does not allow %s", [fn.name, concat(", ", actions)]),
+		"message": sprintf("Function %s has Active tracing%s but its execution role does not allow %s", [fn.name, which(missing[0].subject), concat(", ", actions)]),
 		"evidence": {"roleArn": fn.roleArn, "missing": actions, "roleIncomplete": fn.analysis.roleIncomplete},
 	}
 ]
+
+# The requirement's subject: "Active" for `$LATEST`, "Active (version 3)" for a published version
+# with tracing when `$LATEST` has none.
+which(subject) := trim_prefix(subject, "Active") if startswith(subject, "Active (")
+
+else := ""
 
 unneeded_findings := [finding |
 	some fn in input.functions

@@ -29,3 +29,9 @@ test_incomplete_role_missing_is_info if {
 	some f in tracing_permissions.findings with input as {"functions": [h.fn([], {"analysis": {"roleFound": true, "roleIncomplete": true, "requirements": xray("implicit-deny"), "unneededCapabilities": []}})]}
 	f.severity == "info"
 }
+
+test_a_traced_version_without_xray if {
+	reqs := [h.req("tracing", "Active (version 3)", "xray:PutTraceSegments", "implicit-deny", true)]
+	some f in tracing_permissions.findings with input as {"functions": [h.fn(reqs, {"tracingMode": "PassThrough"})]}
+	f.message == "Function api has Active tracing (version 3) but its execution role does not allow xray:PutTraceSegments"
+}

@@ -2,10 +2,13 @@ package leastrole.rules.unknown_action_test
 
 import data.leastrole.rules.unknown_action
 
-statement(over) := object.union({
-	"policy": "inline:app", "policyKind": "inline", "index": 0, "sid": null, "effect": "Allow",
-	"actions": [], "unknownActions": [],
-}, over)
+statement(over) := object.union(
+	{
+		"policy": "inline:app", "policyKind": "inline", "index": 0, "sid": null, "effect": "Allow",
+		"actions": [], "unknownActions": [],
+	},
+	over,
+)
 
 doc(statements, exec) := {
 	"meta": {"iamDataVersion": "0.1.2"},
@@ -27,11 +30,14 @@ test_typo_is_reported_with_the_catalog_version if {
 }
 
 test_one_finding_per_statement if {
-	fs := unknown_action.findings with input as doc([
-		statement({"unknownActions": ["s3:GetObjects"]}),
-		statement({"index": 1, "unknownActions": ["foo:Bar", "foo:Baz"]}),
-		statement({"index": 2}),
-	], true)
+	fs := unknown_action.findings with input as doc(
+		[
+			statement({"unknownActions": ["s3:GetObjects"]}),
+			statement({"index": 1, "unknownActions": ["foo:Bar", "foo:Baz"]}),
+			statement({"index": 2}),
+		],
+		true,
+	)
 	{f.detail | some f in fs} == {"inline:app#0", "inline:app#1"}
 	some f in fs
 	f.detail == "inline:app#1"

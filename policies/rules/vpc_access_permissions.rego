@@ -4,8 +4,10 @@
 #   A function attached to a VPC needs its execution role to manage elastic network interfaces
 #   (ec2:CreateNetworkInterface, DescribeNetworkInterfaces, DeleteNetworkInterface,
 #   AssignPrivateIpAddresses, UnassignPrivateIpAddresses); without them Lambda cannot create or
-#   update the function's network interfaces and the function fails (medium). Conversely, a role
-#   none of whose functions is in a VPC but that carries these permissions lets a compromised
+#   update the function's network interfaces and the function fails (medium). `$LATEST` and each
+#   published version running with the role count: a version keeps the VpcConfig it was published
+#   with. Conversely, a role none of whose functions or versions is in a VPC but that carries these
+#   permissions lets a compromised
 #   function create and delete network interfaces in any subnet for no reason (low). Decided by the
 #   IAM engine; a role with an unresolved policy is reported at info.
 # related_resources:
@@ -37,9 +39,11 @@ missing_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": "missing",
 		"severity": severity_missing(fn.analysis.roleIncomplete),
-		"message": sprintf("Function %s runs in VPC %s but its execution role does not allow %s", [fn.name, object.get(fn.vpc, "vpcId", "?"), concat(", ", actions)]),
+		"message": sprintf("Function %s runs in VPC %s but its execution role does not allow %s", [fn.name, missing[0].subject, concat(", ", actions)]),
 		"evidence": {
-			"vpcId": object.get(fn.vpc, "vpcId", null),
+			# `$LATEST`'s VPC; the requirement's subject names a published version's when only it is in one.
+			"vpcId": latest_vpc_id(fn),
+			"vpc": missing[0].subject,
 			"roleArn": fn.roleArn,
 			"missing": actions,
 			"roleIncomplete": fn.analysis.roleIncomplete,
@@ -59,6 +63,10 @@ unneeded_findings := [finding |
 		"evidence": {"roleArn": fn.roleArn, "actions": cap.actions, "statements": cap.statements},
 	}
 ]
+
+latest_vpc_id(fn) := fn.vpc.vpcId if {
+	is_object(fn.vpc)
+} else := null
 
 severity_missing(true) := "info"
 

@@ -32,3 +32,15 @@ test_unneeded_tracing_is_not_a_vpc_finding if {
 	fn := object.union(f0, {"analysis": object.union(f0.analysis, {"unneededCapabilities": [{"purpose": "tracing", "actions": ["xray:PutTraceSegments"], "statements": []}]})})
 	count(vpc_access_permissions.findings) == 0 with input as {"functions": [fn]}
 }
+
+# Only a published version is in the VPC ($LATEST was moved out): the requirement names it, and the
+# finding does not need `$LATEST`'s VpcConfig (null here).
+test_a_version_in_a_vpc_without_eni_permissions if {
+	reqs := [h.req("vpc", "vpc-2 (version 3)", "ec2:CreateNetworkInterface", "implicit-deny", true)]
+	fs := vpc_access_permissions.findings with input as {"functions": [h.fn(reqs, {"vpc": null, "versions": [{"version": "3", "roleArn": "arn:aws:iam::123456789012:role/api", "vpc": {"vpcId": "vpc-2", "subnetIds": ["subnet-2"], "securityGroupIds": []}}]})]}
+	count(fs) == 1
+	some f in fs
+	f.message == "Function api runs in VPC vpc-2 (version 3) but its execution role does not allow ec2:CreateNetworkInterface"
+	f.evidence.vpcId == null
+	f.evidence.vpc == "vpc-2 (version 3)"
+}

@@ -2,12 +2,15 @@ package leastrole.rules.wildcard_action_test
 
 import data.leastrole.rules.wildcard_action
 
-grant(over) := object.union({
-	"policy": "inline:app", "policyKind": "inline", "awsManaged": false, "index": 0, "sid": null,
-	"hasConditions": false, "fullWildcardAction": false, "serviceWildcards": [], "writeWildcards": [],
-	"wildcardWriteActionSample": [], "wildcardWriteActionCount": 0, "starResource": false,
-	"resourceLevelActionsOnStar": [], "resourceLevelActionsOnStarCount": 0, "notAction": [], "notResource": [], "actionCount": 1,
-}, over)
+grant(over) := object.union(
+	{
+		"policy": "inline:app", "policyKind": "inline", "awsManaged": false, "index": 0, "sid": null,
+		"hasConditions": false, "fullWildcardAction": false, "serviceWildcards": [], "writeWildcards": [],
+		"wildcardWriteActionSample": [], "wildcardWriteActionCount": 0, "starResource": false,
+		"resourceLevelActionsOnStar": [], "resourceLevelActionsOnStarCount": 0, "notAction": [], "notResource": [], "actionCount": 1,
+	},
+	over,
+)
 
 doc(grants, exec) := {"roles": [{
 	"arn": "arn:aws:iam::123456789012:role/app", "name": "app",

@@ -15,6 +15,7 @@ import { analyzeGrants, broadManagedOf, fullAccessFor, fullAccessOf, LAMBDA_FEAT
 import { escalationPaths, indexTargets } from "./escalation.js";
 import { buildReaderIndex } from "./readers.js";
 import { scopeSuggestions } from "./scope.js";
+import { resourcePolicyStatementIds } from "./statement-ids.js";
 import type { BroadManagedPolicy, FullAccessPolicy } from "../model/analysis.js";
 
 export interface AnalyzeOptions {
@@ -154,6 +155,8 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
       readersTruncated: r.count > r.readers.length,
       readerCount: r.count,
       closedPolicyStatements: closedStatements(fn.resourcePolicy, earliest),
+      // Only for functions with a resource policy: every analysis byte is wasm input.
+      ...(fn.resourcePolicy && fn.resourcePolicy.Statement.length > 0 ? { resourcePolicyStatementIds: resourcePolicyStatementIds(fn) } : {}),
     };
     const grants = fn.resourcePolicy !== null ? resourcePolicyGrants(fn, earliest) : [];
     if (grants.length > 0) analysis.resourcePolicyGrants = grants;

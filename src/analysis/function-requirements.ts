@@ -8,7 +8,7 @@ import type { Requirement, UnneededCapability } from "../model/analysis.js";
 import { actionApplies, evaluateRequest } from "./iam.js";
 import { principalContext, timeOf } from "./context.js";
 import { pointers, type PrincipalPolicies } from "./policies.js";
-import { inVpc, requiredPermissions, TRACING_ACTIONS, VPC_ACTIONS } from "./requirements.js";
+import { inVpc, requiredPermissions, runConfigurations, TRACING_ACTIONS, VPC_ACTIONS } from "./requirements.js";
 
 const POLLER_VPC_KINDS = new Set(["kafka", "self-managed-kafka", "mq", "docdb"]);
 
@@ -66,8 +66,9 @@ export function unneededCapabilities(role: Role, policies: PrincipalPolicies, fn
   const out: UnneededCapability[] = [];
   // Event sources inside a VPC (MSK, Amazon MQ, DocumentDB, self-managed Kafka) make Lambda's
   // pollers create network interfaces with the execution role even for a function outside any VPC.
-  const needsVpc = fns.some((f) => inVpc(f) || f.triggers.some((t) => POLLER_VPC_KINDS.has(t.kind)));
-  const needsTracing = fns.some((f) => f.tracingMode === "Active");
+  // Published versions running with the role count as much as $LATEST (runConfigurations).
+  const needsVpc = fns.some((f) => runConfigurations(f, role.arn).some((c) => inVpc(c)) || f.triggers.some((t) => POLLER_VPC_KINDS.has(t.kind)));
+  const needsTracing = fns.some((f) => runConfigurations(f, role.arn).some((c) => c.tracingMode === "Active"));
   const check = (purpose: "vpc" | "tracing", actions: readonly string[]) => {
     const granted: string[] = [];
     const refs = [];

@@ -177,9 +177,43 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
  * groups, VpcId "") for a function outside any VPC; IaC inputs may leave the subnet list
  * unresolved (`SubnetIds: !Ref Subnets`) while the security groups are known, which is still a VPC.
  */
-export function inVpc(fn: LambdaFunction): boolean {
+export function inVpc(fn: Pick<LambdaFunction, "vpc">): boolean {
   const v = fn.vpc;
   return v !== null && (v.subnetIds.length > 0 || v.securityGroupIds.length > 0 || (v.vpcId !== null && v.vpcId !== ""));
+}
+
+/** One configuration a function runs with: `$LATEST`'s, or a published version's. */
+export interface RunConfiguration {
+  /** null for `$LATEST`, else the version. */
+  version: string | null;
+  vpc: LambdaFunction["vpc"];
+  tracingMode: LambdaFunction["tracingMode"];
+}
+
+/**
+ * The configurations that run with `roleArn`: `$LATEST`'s when it is the function's role, and each
+ * published version's that runs with it (its own VPC and tracing when they differ, listed in
+ * `versions`). A published version keeps the VpcConfig and TracingConfig it was published with
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html: "After you publish a
+ * function version, its code, runtime, architecture, memory, layers, and most other configuration
+ * settings are immutable"; ListVersionsByFunction returns "the version-specific configuration of
+ * each"), and Lambda creates its network interfaces and uploads its traces
+ * with the version's execution role whenever it is invoked: by its qualified ARN, or an alias or
+ * trigger pointing at it. The inputs do not say which version an alias points at (list-aliases is
+ * not read), so every published version in them counts.
+ */
+export function runConfigurations(fn: LambdaFunction, roleArn: string = fn.roleArn): RunConfiguration[] {
+  const out: RunConfiguration[] = fn.roleArn === roleArn ? [{ version: null, vpc: fn.vpc, tracingMode: fn.tracingMode }] : [];
+  for (const v of fn.versions ?? []) {
+    if (v.roleArn !== roleArn) continue;
+    out.push({ version: v.version, vpc: v.vpc !== undefined ? v.vpc : fn.vpc, tracingMode: v.tracingMode !== undefined ? v.tracingMode : fn.tracingMode });
+  }
+  return out;
+}
+
+/** "vpc-0abc", or "vpc-0abc (version 3)" when only a published version is in the VPC. */
+function configurationSubject(c: RunConfiguration, what: string): string {
+  return c.version === null ? what : `${what} (version ${c.version})`;
 }
 
 /** Every permission the function's configuration requires, sorted and de-duplicated. */
@@ -191,11 +225,16 @@ export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
   out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:CreateLogGroup", resource: logs.group, alternativeResources: [`${logs.group}:*`], essential: false });
   out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:CreateLogStream", resource: logs.streams, essential: true });
   out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:PutLogEvents", resource: logs.streams, essential: true });
-  if (fn.vpc !== null && inVpc(fn)) {
-    for (const action of VPC_ACTIONS) out.push({ purpose: "vpc", subject: fn.vpc.vpcId || "vpc", action, resource: "*", essential: true });
+  // $LATEST first, then the versions running with the function's role: the first one in a VPC (or
+  // tracing) names the requirement; the actions are on `*`, one set serves them all.
+  const configurations = runConfigurations(fn);
+  const vpc = configurations.find((c) => inVpc(c));
+  if (vpc) {
+    for (const action of VPC_ACTIONS) out.push({ purpose: "vpc", subject: configurationSubject(vpc, vpc.vpc!.vpcId || "vpc"), action, resource: "*", essential: true });
   }
-  if (fn.tracingMode === "Active") {
-    for (const action of TRACING_ACTIONS) out.push({ purpose: "tracing", subject: "Active", action, resource: "*", essential: true });
+  const traced = configurations.find((c) => c.tracingMode === "Active");
+  if (traced) {
+    for (const action of TRACING_ACTIONS) out.push({ purpose: "tracing", subject: configurationSubject(traced, "Active"), action, resource: "*", essential: true });
   }
   for (const t of fn.triggers) out.push(...triggerRequirements(t));
   if (fn.deadLetterTargetArn) {

@@ -2,12 +2,14 @@
  * Resource wildcards that usage could narrow (LR017): an Allow statement of an execution role
  * grants every resource of a type (`table/*`, `*`), and the role's functions were seen using that
  * statement's actions only on resources that share a name prefix (`table/orders-eu`,
- * `table/orders-us` → `table/orders-*`). Prefixes come from the IAM engine's
- * `narrowestPrefixPattern`; coverage from `patternCovers`.
+ * `table/orders-us` → `table/orders-*`). The observed names are data: their common prefix is
+ * written as generate writes it (`literalPrefixPattern`: `$`, `*`, `?` as `${$}`, `${*}`, `${?}`),
+ * or an S3 key `u/${aws:username}/…` would suggest a policy variable and `a*b` a wildcard;
+ * coverage from `patternCovers`.
  */
 import type { CanonicalDocument, Role } from "../model/document.js";
 import type { ScopeSuggestion } from "../model/analysis.js";
-import { actionApplies, arnMatches, narrowestPrefixPattern, patternCovers, splitArn, type NamedPolicy } from "./iam.js";
+import { actionApplies, arnMatches, literalCommonPrefix, literalPrefixPattern, patternCovers, splitArn, type NamedPolicy } from "./iam.js";
 import { byString, isAwsManagedArn } from "./policies.js";
 
 /** Does the pattern cover every resource of its type (the name part is only a wildcard)? */
@@ -91,8 +93,11 @@ export function scopeSuggestions(role: Role, identity: readonly NamedPolicy[], d
         for (const g of groups.values()) {
           if (g.resources.size < 2) continue;
           const resources = [...g.resources].sort(byString);
-          const suggested = atWordBoundary(narrowestPrefixPattern(resources));
-          if (suggested === null || suggested === granted || typeWide(suggested) || !patternCovers(granted, suggested)) continue;
+          // One type of one account and region (typeKey): the names differ only in the resource part.
+          const cut = atWordBoundary(`${literalCommonPrefix(resources)}*`);
+          if (cut === null) continue;
+          const suggested = literalPrefixPattern(cut);
+          if (suggested === granted || typeWide(suggested) || !patternCovers(granted, suggested)) continue;
           // A prefix that stops inside the account or region part narrows nothing useful.
           const parts = splitArn(suggested);
           if (parts === null || (parts[5] ?? "").startsWith("*")) continue;

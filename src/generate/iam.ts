@@ -4,5 +4,5 @@
  * imports here means a change in the engine's module layout touches one file.
  */
 
-export { loadActionCatalogSync, arnMatches, narrowestPrefixPattern, patternCovers, splitArn, evaluateRequest, globMatches, actionApplies, ActionSet, allowedActionSet, instantOf, literalArn, policyLiteral, hasPatternWildcard, serviceOf } from "../iam/index.js";
+export { loadActionCatalogSync, arnMatches, narrowestPrefixPattern, patternCovers, splitArn, evaluateRequest, globMatches, actionApplies, ActionSet, allowedActionSet, instantOf, literalArn, literalCommonPrefix, literalPrefixPattern, policyLiteral, hasPatternWildcard, serviceOf } from "../iam/index.js";
 export type { ActionCatalog, ActionInfo, ResourceTypeRef, EvaluationResult } from "../iam/index.js";

@@ -23,7 +23,7 @@
 
 import type { ActionUsage } from "../model/usage.js";
 import type { ActionCatalog, ActionInfo } from "./iam.js";
-import { literalArn } from "./iam.js";
+import { literalArn, literalCommonPrefix, literalPrefixPattern } from "./iam.js";
 import { accountWidePattern, childPatternOf, matchResourceType, type FormatMatch } from "./resource-types.js";
 import type { GenerationWarning, Grant, Provenance } from "./types.js";
 
@@ -102,22 +102,6 @@ function literalHead(arn: string): string {
   return SECRET_BY_NAME.exec(arn)?.[1] ?? arn;
 }
 
-/** Longest common prefix, never ending inside a surrogate pair (a lone surrogate is not text IAM can hold). */
-function commonPrefix(values: readonly string[]): string {
-  let prefix = values[0] ?? "";
-  for (const v of values) {
-    let i = 0;
-    while (i < prefix.length && i < v.length && prefix.charCodeAt(i) === v.charCodeAt(i)) i++;
-    prefix = prefix.slice(0, i);
-  }
-  return /[\uD800-\uDBFF]$/.test(prefix) ? prefix.slice(0, -1) : prefix;
-}
-
-/** A raw prefix (of observed names, or the usage stage's `<prefix>*`) as `<literal prefix>*`. */
-function prefixPattern(prefix: string): string {
-  const head = prefix.endsWith("*") ? prefix.slice(0, -1) : prefix;
-  return `${literalArn(/[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head)}*`;
-}
 
 export interface ObservedResult {
   grants: Grant[];
@@ -219,7 +203,7 @@ function scopeResources(
       action: info.action,
       message: `${info.action}: more resources were called than the usage sample keeps; granted on the prefix of all of them, ${usage.resourcePrefix}.`,
     });
-    return [{ resource: prefixPattern(usage.resourcePrefix), scoping: "truncated-prefix" }];
+    return [{ resource: literalPrefixPattern(usage.resourcePrefix), scoping: "truncated-prefix" }];
   }
   // Group by parent (everything but the last name) and compress each group on its own.
   const groups = new Map<string, { arn: string; m: FormatMatch }[]>();
@@ -236,10 +220,10 @@ function scopeResources(
     if (arns.length >= threshold && arns.length > 1) {
       // The prefix of the observed text (one group shares partition, region and account), made
       // literal afterwards: computed on escaped text it could end inside a `${*}`.
-      const prefix = commonPrefix(arns.map(literalHead));
+      const prefix = literalCommonPrefix(arns.map(literalHead));
       // Non-trivial: the shared prefix keeps at least one character of the last name.
       if (prefix.length > parent) {
-        out.push({ resource: prefixPattern(prefix), scoping: "prefix" });
+        out.push({ resource: literalPrefixPattern(prefix), scoping: "prefix" });
         continue;
       }
     }

@@ -15,6 +15,7 @@
 import YAML, { isScalar, type Node } from "yaml";
 import type { PolicyDocument } from "../model/document.js";
 import type { GeneratedStatement, KeptRole, PolicyBuild } from "./types.js";
+import { allocateNames } from "./names.js";
 import { unknownPlaces } from "./unknown-places.js";
 
 /** Alphanumeric CloudFormation logical ID from any text (max 255). */
@@ -116,42 +117,24 @@ interface TargetIds {
 }
 
 /**
- * Logical IDs for every target's role and managed policies, unique across the whole template (a
- * repeated key in Resources would silently drop a role). Logical IDs are alphanumeric, so
- * `orders.api` and `orders_api` both give `OrdersApi`; a repeat is numbered (`OrdersApi2Role`), and
- * the number is checked against every ID already taken — a role named `orders_api_2` gives that
- * same ID, and a managed policy's `…Policy1` may equal another role's ID.
- * A role read from a template keeps its logical ID (so the output can take its place there): those
- * are claimed first, and the other targets are numbered around them.
+ * Logical IDs for every target's role and managed policies, unique across the whole template
+ * (allocateNames). Logical IDs are alphanumeric, so `orders.api` and `orders_api` both give
+ * `OrdersApi`; a repeat is numbered (`OrdersApi2Role`), and a managed policy's `…Policy1` may
+ * equal another role's ID. A role read from a template keeps its logical ID.
  */
 function logicalIds(targets: readonly CloudFormationTarget[]): TargetIds[] {
-  const taken = new Set<string>();
-  const out: (TargetIds | undefined)[] = targets.map(() => undefined);
-  const claim = (t: CloudFormationTarget, mayKeep: boolean): TargetIds | undefined => {
-    const own = mayKeep ? t.kept?.resourceName : undefined;
-    const managed = t.policies.filter((p) => p.kind === "managed").length;
-    const base = own ?? t.roleName;
-    for (let n = 1; ; n++) {
-      const stem = n === 1 ? base : `${base} ${n}`;
+  return allocateNames(
+    targets,
+    (t) => t.kept?.resourceName !== undefined,
+    (t, n, keep) => {
+      const own = keep ? t.kept?.resourceName : undefined;
+      const managed = t.policies.filter((p) => p.kind === "managed").length;
+      const stem = n === 1 ? (own ?? t.roleName) : `${own ?? t.roleName} ${n}`;
       const roleId = own !== undefined && n === 1 ? own : logicalId(stem, "Role");
-      const policyIds = Array.from({ length: managed }, (_, i) => logicalId(stem, `Policy${i + 1}`));
-      const all = [roleId, ...policyIds];
-      if (all.some((id) => taken.has(id)) || new Set(all).size !== all.length) {
-        // A kept ID that is already taken (two targets keeping one role) is not kept: numbered below.
-        if (own !== undefined) return undefined;
-        continue;
-      }
-      for (const id of all) taken.add(id);
-      return { roleId, policyIds };
-    }
-  };
-  targets.forEach((t, i) => {
-    if (t.kept?.resourceName !== undefined) out[i] = claim(t, true);
-  });
-  targets.forEach((t, i) => {
-    out[i] ??= claim(t, false);
-  });
-  return out as TargetIds[];
+      const all = [roleId, ...Array.from({ length: managed }, (_, i) => logicalId(stem, `Policy${i + 1}`))];
+      return new Set(all).size === all.length ? all : null;
+    },
+  ).map(([roleId, ...policyIds]) => ({ roleId: roleId as string, policyIds }));
 }
 
 /** A CloudFormation template (YAML) with one execution role per target. */

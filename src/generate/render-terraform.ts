@@ -12,6 +12,7 @@
 import type { PolicyDocument, PolicyStatement } from "../model/document.js";
 import type { GeneratedStatement, KeptRole, PolicyBuild } from "./types.js";
 import { hasPatternWildcard } from "./iam.js";
+import { allocateNames } from "./names.js";
 import { unknownPlaces } from "./unknown-places.js";
 
 /** A value in the HCL we write: strings, tuples of values, objects with optional comments. */
@@ -305,36 +306,22 @@ function policyResourceName(t: Pick<TerraformTarget, "policies">, id: string, i:
 
 /**
  * A resource name per target, such that no name any target's blocks use (role, policies,
- * attachments) is used by another target's: Terraform rejects a module declaring one resource twice.
- * `orders.api` and `orders_api` both sanitise to `orders_api`; the repeat is numbered
- * (`orders_api_2`), and the number is checked against every name already taken — a role named
- * `orders_api_2`, or another role's second policy `orders_api_2`, has it already. One namespace for
- * all types: conservative, and a role and its single policy share a name only within one target.
- * A role read from the plan's root module keeps its resource name (so the output can take its place
- * there): those are claimed first, and the other targets are numbered around them.
+ * attachments) is used by another target's (allocateNames): Terraform rejects a module declaring
+ * one resource twice. `orders.api` and `orders_api` both sanitise to `orders_api`; the repeat is
+ * numbered (`orders_api_2`). One namespace for all types: conservative, and a role and its single
+ * policy share a name only within one target. A role read from the plan's root module keeps its
+ * resource name.
  */
 function resourceNames(targets: readonly TerraformTarget[]): string[] {
-  const taken = new Set<string>();
-  const out: (string | undefined)[] = targets.map(() => undefined);
-  const claim = (t: TerraformTarget, base: string, numbered: boolean): string | undefined => {
-    for (let n = 1; ; n++) {
+  return allocateNames(
+    targets,
+    (t) => t.kept?.resourceName !== undefined,
+    (t, n, keep) => {
+      const base = keep ? (t.kept?.resourceName as string) : (t.kept?.resourceName ?? terraformName(t.roleName));
       const id = n === 1 ? base : `${base}_${n}`;
-      const names = [id, ...t.policies.map((_p, i) => policyResourceName(t, id, i))];
-      if (names.some((x) => taken.has(x))) {
-        if (!numbered) return undefined;
-        continue;
-      }
-      for (const x of names) taken.add(x);
-      return id;
-    }
-  };
-  targets.forEach((t, i) => {
-    if (t.kept?.resourceName !== undefined) out[i] = claim(t, t.kept.resourceName, false);
-  });
-  targets.forEach((t, i) => {
-    out[i] ??= claim(t, t.kept?.resourceName ?? terraformName(t.roleName), true);
-  });
-  return out as string[];
+      return [id, ...t.policies.map((_p, i) => policyResourceName(t, id, i))];
+    },
+  ).map((names) => names[0] as string);
 }
 
 /** Terraform for several roles (the role-per-function split), separated by blank lines. */

@@ -231,6 +231,27 @@ export function literalArn(arn: string): string {
   return `${parts.slice(0, 5).join(":")}:${policyLiteral(parts[5] as string)}`;
 }
 
+/** Longest common prefix of names, never ending inside a surrogate pair (a lone surrogate is not text IAM can hold). */
+export function literalCommonPrefix(values: readonly string[]): string {
+  let prefix = values[0] ?? "";
+  for (const v of values) {
+    let i = 0;
+    while (i < prefix.length && i < v.length && prefix.charCodeAt(i) === v.charCodeAt(i)) i++;
+    prefix = prefix.slice(0, i);
+  }
+  return /[\uD800-\uDBFF]$/.test(prefix) ? prefix.slice(0, -1) : prefix;
+}
+
+/**
+ * A raw prefix of observed names (or the usage stage's `<prefix>*`) as the Resource pattern
+ * `<literal prefix>*`: the names are data, so their `$`, `*`, `?` go in literal forms (literalArn)
+ * and only the trailing `*` is a wildcard.
+ */
+export function literalPrefixPattern(prefix: string): string {
+  const head = prefix.endsWith("*") ? prefix.slice(0, -1) : prefix;
+  return `${literalArn(/[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head)}*`;
+}
+
 /** True when the pattern has a wildcard `*` or `?` besides the literal forms `${*}` and `${?}`. */
 export function hasPatternWildcard(pattern: string): boolean {
   return /[*?]/.test(pattern.replace(/\$\{[*?$]\}/g, ""));

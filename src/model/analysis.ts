@@ -108,6 +108,14 @@ export interface FunctionAnalysis {
    * October 2025 lambda:InvokeFunction too, or the URL answers 403 Forbidden. Absent without such a URL.
    */
   publicUrl?: PublicUrlGrants;
+  /**
+   * Each resource-policy statement's identity, by index: `sid:<qualifier>:<Sid>` (qualifier empty
+   * for the function's own policy), or `content:<hash>` for a statement without a Sid or sharing it.
+   * LR012's fingerprints use it, not the statement's index in the union of the function's and its
+   * aliases' policies, which moves when an alias's policy is added (src/analysis/statement-ids.ts).
+   * Absent for a function without a resource policy.
+   */
+  resourcePolicyStatementIds?: string[];
 }
 
 /** Which of the URL's two permissions a public, unpinned Allow of the URL's own policy grants (LR012). */

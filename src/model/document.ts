@@ -251,7 +251,12 @@ export interface LambdaFunction {
   packageType: "Zip" | "Image" | null;
   /** Execution role of `$LATEST` (full ARN, path included). */
   roleArn: string;
-  /** Published versions whose role differs from `$LATEST`, and aliases. */
+  /**
+   * Published versions whose role, VPC or tracing differ from `$LATEST`'s: a version keeps the
+   * configuration it was published with (ListVersionsByFunction returns "the version-specific
+   * configuration of each"), and it runs whenever it is invoked by its qualified ARN, an alias or
+   * a trigger pointing at it.
+   */
   versions: FunctionVersion[];
   aliases: string[];
   lastModified: string | null;
@@ -303,6 +308,10 @@ export interface LambdaFunction {
 export interface FunctionVersion {
   version: string;
   roleArn: string;
+  /** The version's own VpcConfig (null: in no VPC) when it differs from `$LATEST`'s; absent when the same. */
+  vpc?: VpcConfig | null;
+  /** The version's own tracing mode when it differs from `$LATEST`'s; absent when the same. */
+  tracingMode?: "Active" | "PassThrough" | null;
 }
 
 export interface ResourcePolicyStatementOrigin {

@@ -5,7 +5,7 @@
  * is reported, not invented into a half-empty function.
  */
 
-import type { FunctionUrl, LambdaFunction, PolicyDocument, PolicyStatement, QualifiedDeliveryTarget, ResourcePolicyStatementOrigin, SourceLocation, Trigger, Warning } from "../model/document.js";
+import type { FunctionUrl, FunctionVersion, LambdaFunction, PolicyDocument, PolicyStatement, QualifiedDeliveryTarget, ResourcePolicyStatementOrigin, SourceLocation, Trigger, Warning } from "../model/document.js";
 import type { FunctionPatch, FunctionVersionRecord } from "../sources/types.js";
 import { canonicalJson } from "./canonical-json.js";
 import { compareStrings } from "./merge.js";
@@ -39,8 +39,9 @@ export function foldVersions(functions: Map<string, LambdaFunction>, versions: r
       });
     }
     const base = fn;
-    // Only versions whose frozen role differs from $LATEST are listed: they keep another role in use.
-    const differing = list.filter((v) => v.roleArn !== base.roleArn).map((v) => ({ version: v.version, roleArn: v.roleArn }));
+    // Only versions whose frozen role, VPC or tracing differ from $LATEST's are listed: they keep
+    // another role in use, or need ENI or X-Ray permissions $LATEST does not (and the reverse).
+    const differing = list.map((v) => versionDifference(base, v)).filter((v): v is FunctionVersion => v !== null);
     const all = new Map([...base.versions, ...differing].map((v) => [v.version, v]));
     base.versions = [...all.values()].sort((a, b) => compareVersions(a.version, b.version));
     // A version keeps the dead-letter target it was published with: failed events of calls to it
@@ -49,6 +50,14 @@ export function foldVersions(functions: Map<string, LambdaFunction>, versions: r
       if (v.config.deadLetterTargetArn) addQualifiedDelivery(base, "dead-letter", v.config.deadLetterTargetArn, v.version, v.roleArn);
     }
   }
+}
+
+/** What a published version runs with that `$LATEST` does not; null when nothing differs. */
+function versionDifference(latest: LambdaFunction, v: FunctionVersionRecord): FunctionVersion | null {
+  const out: FunctionVersion = { version: v.version, roleArn: v.roleArn };
+  if (canonicalJson(v.config.vpc) !== canonicalJson(latest.vpc)) out.vpc = v.config.vpc;
+  if (v.config.tracingMode !== latest.tracingMode) out.tracingMode = v.config.tracingMode;
+  return v.roleArn !== latest.roleArn || "vpc" in out || "tracingMode" in out ? out : null;
 }
 
 /** Records a delivery target of an alias or version (finishDeliveryTargets groups and sorts them). */
@@ -63,7 +72,7 @@ function addQualifiedDelivery(fn: LambdaFunction, kind: QualifiedDeliveryTarget[
  */
 function roleOfQualifier(fn: LambdaFunction, qualifier: string): string | null {
   if (/^\d+$/.test(qualifier)) return fn.versions.find((v) => v.version === qualifier)?.roleArn ?? fn.roleArn;
-  return fn.versions.length === 0 ? fn.roleArn : null;
+  return fn.versions.every((v) => v.roleArn === fn.roleArn) ? fn.roleArn : null;
 }
 
 const DELIVERY_LABEL: { [k in QualifiedDeliveryTarget["kind"]]: string } = { "dead-letter": "dead-letter target", "on-success": "on-success destination", "on-failure": "on-failure destination" };

@@ -5,7 +5,7 @@ import { analyzeDocument, ESCALATION_METHODS } from "../../src/analysis/index.js
 import { principalContext } from "../../src/analysis/context.js";
 import { MAX_READERS, READ_CONFIGURATION_ACTIONS } from "../../src/analysis/readers.js";
 import { evaluateRequest } from "../../src/iam/evaluate.js";
-import { loadActionCatalogSync } from "../../src/iam/index.js";
+import { arnMatches, literalPrefixPattern, loadActionCatalogSync } from "../../src/iam/index.js";
 import type { CanonicalDocument, LambdaFunction, Role } from "../../src/model/document.js";
 import { emptyUsage } from "../../src/model/usage.js";
 import { ACCOUNT, allow, awsManaged, customerManaged, deny, documentOf, fn, functionArn, policy, role, roleArn, trigger, user } from "../fixtures/rules/builders.js";
@@ -607,6 +607,26 @@ describe("scope suggestions from usage", () => {
     doc.usage = usage;
     const s = roleOf(analyzed(doc), "r").analysis!.scopeSuggestions;
     expect(s).toEqual([{ policy: "inline:data", index: 0, granted: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/*`, suggested: table("orders-*"), actions: ["dynamodb:GetItem", "dynamodb:PutItem"], resources: [table("orders-eu"), table("orders-us")] }]);
+  });
+
+  it("writes `$`, `*`, `?` of the observed names in IAM's literal forms, as generate does", () => {
+    // Found in review: the prefix of S3 keys `u/${x}/a*1` and `u/${x}/a*2` was suggested as
+    // `u/${x}/a*`, a policy variable; `${aws:username}` would even read the caller's name.
+    const object = (key: string) => `arn:aws:s3:::uploads/${key}`;
+    const doc = documentOf({ roles: [role("r", { inline: { data: policy(allow(["s3:GetObject"], ["arn:aws:s3:::*"])) } })], functions: [fn("api", "r")] });
+    const usage = emptyUsage();
+    usage.present = true;
+    usage.principals.push({
+      accountId: ACCOUNT, roleArn: roleArn("r"), functionName: "api", functionArn: functionArn("api"), sessionKind: "function", sessionName: "api", invokedBy: null, regions: ["us-east-1"],
+      actions: [{ action: "s3:GetObject", count: 5, deniedCount: 0, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z", resources: [object("u/${aws:username}/a*?-1"), object("u/${aws:username}/a*?-2")], resourcesTruncated: false, resourcePrefix: null, errorCodes: {} }],
+      unmapped: {}, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z",
+    });
+    doc.usage = usage;
+    const [s] = roleOf(analyzed(doc), "r").analysis!.scopeSuggestions;
+    expect(s?.suggested).toBe(literalPrefixPattern(object("u/${aws:username}/a*?-")));
+    expect(s?.suggested).toBe("arn:aws:s3:::uploads/u/${$}{aws:username}/a${*}${?}-*");
+    // It covers what was used, read as IAM reads it (Version 2012-10-17: variables substituted).
+    for (const r of s!.resources) expect(arnMatches(s!.suggested, r, {})).toBe(true);
   });
 });
 

@@ -623,6 +623,83 @@ describe("dead-letter and destination targets the template leaves unresolved", (
   });
 });
 
+describe("an event invoke config on an alias (Qualifier) is the alias's, not $LATEST's", () => {
+  // Found in review: the Qualifier of AWS::Lambda::EventInvokeConfig was ignored, and SAM's
+  // EventInvokeConfig with AutoPublishAlias was put on $LATEST where SAM puts it on the alias
+  // (samtranslator/model/sam_resources.py: `Qualifier = alias_name` when there is one).
+  const failures = "arn:aws:sqs:us-east-1:123456789012:live-failures";
+  it("AWS::Lambda::EventInvokeConfig with Qualifier: live, and one on $LATEST", () => {
+    const template = [
+      "Resources:",
+      "  Role:",
+      "    Type: AWS::IAM::Role",
+      "    Properties:",
+      "      AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}",
+      "  Worker:",
+      "    Type: AWS::Lambda::Function",
+      "    Properties: {FunctionName: worker, Handler: i.h, Runtime: python3.12, Role: !GetAtt Role.Arn, Code: {ZipFile: x}}",
+      "  Version:",
+      "    Type: AWS::Lambda::Version",
+      "    Properties: {FunctionName: !Ref Worker}",
+      "  Live:",
+      "    Type: AWS::Lambda::Alias",
+      "    Properties: {FunctionName: !Ref Worker, FunctionVersion: !GetAtt Version.Version, Name: live}",
+      "  LiveInvokeConfig:",
+      "    Type: AWS::Lambda::EventInvokeConfig",
+      "    Properties:",
+      "      FunctionName: !Ref Worker",
+      "      Qualifier: live",
+      "      MaximumRetryAttempts: 0",
+      `      DestinationConfig: {OnFailure: {Destination: "${failures}"}}`,
+      "  LatestInvokeConfig:",
+      "    Type: AWS::Lambda::EventInvokeConfig",
+      "    Properties:",
+      "      FunctionName: !Ref Worker",
+      "      Qualifier: $LATEST",
+      "      DestinationConfig: {OnFailure: {Destination: arn:aws:sqs:us-east-1:123456789012:latest-failures}}",
+      "",
+    ].join("\n");
+    const fn = readCloudFormationTemplate(template, "t.yaml").functions.find((f) => f.name === "worker")!;
+    expect(fn.destinations).toEqual({ onSuccess: null, onFailure: "arn:aws:sqs:us-east-1:123456789012:latest-failures" });
+    expect(fn.aliases).toEqual(["live"]);
+    expect(fn.qualifiedDeliveryTargets).toEqual([{ kind: "on-failure", arn: failures, qualifiers: ["live"], roleArn: fn.roleArn }]);
+    // Both are the role's requirements (the alias runs with the function's role).
+    const { document } = normalizeFragments([readCloudFormationTemplate(template, "t.yaml")]);
+    const needed = configurationRequirements(document.functions[0]!).filter((r) => r.purpose === "destination").map((r) => r.resource);
+    expect(needed.sort()).toEqual(["arn:aws:sqs:us-east-1:123456789012:latest-failures", failures]);
+  });
+
+  it("SAM's EventInvokeConfig with AutoPublishAlias is the alias's", () => {
+    const template = (alias: string) =>
+      [
+        "Transform: AWS::Serverless-2016-10-31",
+        "Resources:",
+        "  Worker:",
+        "    Type: AWS::Serverless::Function",
+        "    Properties:",
+        "      FunctionName: worker",
+        "      Handler: i.h",
+        "      Runtime: python3.12",
+        "      CodeUri: .",
+        alias,
+        "      EventInvokeConfig:",
+        "        MaximumRetryAttempts: 1",
+        "        DestinationConfig:",
+        "          OnFailure:",
+        "            Type: SQS",
+        `            Destination: ${failures}`,
+        "",
+      ].join("\n");
+    const live = readCloudFormationTemplate(template("      AutoPublishAlias: live"), "t.yaml").functions[0]!;
+    expect(live.destinations).toEqual({ onSuccess: null, onFailure: null });
+    expect(live.qualifiedDeliveryTargets).toEqual([{ kind: "on-failure", arn: failures, qualifiers: ["live"], roleArn: live.roleArn }]);
+    // Without AutoPublishAlias, SAM writes Qualifier: $LATEST.
+    const latest = readCloudFormationTemplate(template(""), "t.yaml").functions[0]!;
+    expect(latest.destinations).toEqual({ onSuccess: null, onFailure: failures });
+    expect(latest.qualifiedDeliveryTargets).toBeUndefined();
+  });
+});
+
 describe("SAM SNS event with SqsSubscription", () => {
   const template = (sub: string) =>
     [

@@ -314,6 +314,31 @@ describe("generated plan with count, for_each modules and exclusive attachments 
     expect(fn("batch-1")?.resourcePolicy?.Statement[0]?.Resource).toEqual(["arn:aws:lambda:eu-west-1:unknown:function:batch-1:live"]);
   });
 
+  it("an event invoke config with a qualifier is the alias's, not $LATEST's", () => {
+    // Found in review: aws_lambda_function_event_invoke_config's qualifier was ignored, so alias
+    // live's destinations replaced $LATEST's. The plan is the generated fanout plan with a second
+    // config on batch-1's alias, written as Terraform writes sns_live's (`qualifier =
+    // aws_lambda_alias.live.name`, known at plan time: "live").
+    const plan = JSON.parse(readFileSync(FANOUT, "utf8"));
+    const address = "aws_lambda_function_event_invoke_config.batch1_live";
+    const values = { destination_config: [{ on_failure: [{ destination: "arn:aws:sqs:eu-west-1:123456789012:live-failures" }], on_success: [] }], function_name: "batch-1", maximum_event_age_in_seconds: null, maximum_retry_attempts: 2, qualifier: "live" };
+    const common = { address, mode: "managed", type: "aws_lambda_function_event_invoke_config", name: "batch1_live", provider_name: "registry.terraform.io/hashicorp/aws" };
+    plan.planned_values.root_module.resources.push({ ...common, schema_version: 0, values, sensitive_values: { destination_config: [{ on_failure: [{}], on_success: [] }] } });
+    plan.resource_changes.push({ ...common, change: { actions: ["create"], before: null, after: values, after_unknown: { destination_config: [{ on_failure: [{}], on_success: [] }], id: true }, before_sensitive: false, after_sensitive: { destination_config: [{ on_failure: [{}], on_success: [] }] } } });
+    plan.configuration.root_module.resources.push({
+      address, mode: "managed", type: "aws_lambda_function_event_invoke_config", name: "batch1_live", provider_config_key: "aws", schema_version: 0,
+      expressions: {
+        destination_config: [{ on_failure: [{ destination: { constant_value: "arn:aws:sqs:eu-west-1:123456789012:live-failures" } }] }],
+        function_name: { references: ["aws_lambda_function.batch[1].function_name", "aws_lambda_function.batch[1]", "aws_lambda_function.batch"] },
+        qualifier: { references: ["aws_lambda_alias.live.name", "aws_lambda_alias.live"] },
+      },
+    });
+    const batch1 = readTerraformPlan(Buffer.from(JSON.stringify(plan)), FANOUT).functions.find((x) => x.name === "batch-1")!;
+    expect(batch1.destinations).toEqual({ onSuccess: null, onFailure: null });
+    expect(batch1.aliases).toEqual(["live"]);
+    expect(batch1.qualifiedDeliveryTargets).toEqual([{ kind: "on-failure", arn: "arn:aws:sqs:eu-west-1:123456789012:live-failures", qualifiers: ["live"], roleArn: batch1.roleArn }]);
+  });
+
   it("a permission on a function outside the plan becomes a patch keyed by its ARN", () => {
     expect(f.functionPatches).toEqual([
       {

@@ -419,6 +419,22 @@ describe("normalize: a function's and its aliases' resource policies, merged", (
     ]);
   });
 
+  it("an alias's policy added before the function's file does not change the own statements' LR012 fingerprints", () => {
+    // Found in review: the own statement's fingerprint was built on its index in the union, which
+    // is 0 with api.json alone and 3 once api%3A1.json and api%3Alive.json (sorted first) are read.
+    const lr012 = (inputs: typeof files) =>
+      auditDocument(analyzeDocument(normalizeFragments(fragments(inputs)).document, loadActionCatalogSync()))
+        .findings.filter((f) => f.ruleId === "LR012")
+        .map((f) => [f.evidence.sid, f.fingerprint] as const);
+    const alone = lr012(files.slice(0, 2));
+    expect(alone.map(([sid]) => sid)).toEqual(["own"]);
+    const all = lr012(files);
+    expect(all.filter(([sid]) => sid === "own")).toEqual(alone);
+    // The alias's and version's statements are findings of their own, with distinct fingerprints.
+    expect(new Set(all.map(([, fp]) => fp)).size).toBe(all.length);
+    expect(all.length).toBe(4);
+  });
+
   it("the function's own policy alone: no origins to record", () => {
     const fn = normalizeFragments(fragments(files.slice(0, 2))).document.functions[0]!;
     expect(fn.resourcePolicyStatementOrigins).toBeUndefined();

@@ -6,7 +6,7 @@
 
 import { triggerKind } from "../lambda-event-source-mappings.js";
 import { createHash } from "node:crypto";
-import type { PolicyDocument, PolicyStatement, TriggerKind, Warning } from "../../model/document.js";
+import type { LambdaFunction, PolicyDocument, PolicyStatement, TriggerKind, Warning } from "../../model/document.js";
 
 /** The account / region / partition to put into synthetic ARNs when the input does not say. */
 export interface ArnContext {
@@ -127,6 +127,28 @@ export function permissionStatement(p: PermissionInput): PolicyStatement {
   if (p.sourceArn) condition.ArnLike = { "AWS:SourceArn": [p.sourceArn] };
   if (Object.keys(condition).length > 0) statement.Condition = condition;
   return statement;
+}
+
+/**
+ * An event invoke config of a function the template or plan defines: `$LATEST`'s destinations
+ * (no qualifier, or `$LATEST`), else the alias's or version's own. Each qualifier has its own
+ * config (PutFunctionEventInvokeConfig's Qualifier,
+ * https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html), and
+ * asynchronous calls to `live` deliver where `live`'s says, with the role the alias's version runs
+ * with: the function's, as the stack publishes its versions from it. The normaliser groups these
+ * with the account export's (src/normalize/functions.ts).
+ */
+export function applyInvokeConfig(fn: LambdaFunction, qualifier: string | null, destinations: LambdaFunction["destinations"]): void {
+  if (qualifier === null || qualifier === "$LATEST") {
+    fn.destinations = destinations;
+    return;
+  }
+  if (!/^\d+$/.test(qualifier) && !fn.aliases.includes(qualifier)) fn.aliases = [...fn.aliases, qualifier].sort();
+  const targets = [
+    ["on-success", destinations.onSuccess],
+    ["on-failure", destinations.onFailure],
+  ] as const;
+  for (const [kind, arn] of targets) if (arn) (fn.qualifiedDeliveryTargets ??= []).push({ kind, arn, qualifiers: [qualifier], roleArn: fn.roleArn });
 }
 
 export function resourcePolicyOf(statements: PolicyStatement[]): PolicyDocument | null {

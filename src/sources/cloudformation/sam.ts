@@ -243,7 +243,10 @@ function expandFunction(
         policySourcePaths[name] = childPath(childPath(eicPath, "DestinationConfig"), when);
       }
     }
-    const props: Record<string, unknown> = { FunctionName: fnRef, Qualifier: "$LATEST" };
+    // SAM puts the config on the AutoPublishAlias when there is one, else on $LATEST
+    // (samtranslator/model/sam_resources.py, _construct_event_invoke_config: "if alias_name:
+    // lambda_event_invoke_config.Qualifier = alias_name else … '$LATEST'").
+    const props: Record<string, unknown> = { FunctionName: fnRef, Qualifier: typeof p.AutoPublishAlias === "string" ? p.AutoPublishAlias : "$LATEST" };
     if (Object.keys(destConfig).length > 0) props.DestinationConfig = destConfig;
     for (const k of ["MaximumEventAgeInSeconds", "MaximumRetryAttempts"]) if (eic[k] !== undefined) props[k] = eic[k];
     out[`${id}EventInvokeConfig`] = { Type: "AWS::Lambda::EventInvokeConfig", Properties: props, sourcePath: eicPath };

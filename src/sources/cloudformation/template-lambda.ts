@@ -7,7 +7,7 @@
 
 import type { LambdaFunction, PolicyStatement, Trigger } from "../../model/document.js";
 import type { FunctionPatch } from "../types.js";
-import { UNKNOWN, isRecord, permissionStatement, splitSymbolicFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "./lambda-shapes.js";
+import { UNKNOWN, applyInvokeConfig, isRecord, permissionStatement, splitSymbolicFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "./lambda-shapes.js";
 import { childPath } from "./located.js";
 import type { SamResource } from "./sam.js";
 import type { TemplateReader } from "./read-template.js";
@@ -152,7 +152,12 @@ export function readFunction(reader: TemplateReader, id: string, r: SamResource)
 }
 
 /** The function a FunctionName / TargetFunctionArn points at: one of ours (Ref / GetAtt), else a patch. */
-export function target(reader: TemplateReader, raw: unknown, r: SamResource, qualifierKey?: string): { local?: { fn: LambdaFunction; statements: PolicyStatement[] }; patch?: FunctionPatch & { statements: PolicyStatement[] }; resource: string } {
+export function target(
+  reader: TemplateReader,
+  raw: unknown,
+  r: SamResource,
+  qualifierKey?: string,
+): { local?: { fn: LambdaFunction; statements: PolicyStatement[] }; patch?: FunctionPatch & { statements: PolicyStatement[] }; resource: string; qualifier: string | null } {
   const qualifier = qualifierKey ? (reader.propString(r, qualifierKey) ?? null) : null;
   let localId: string | undefined;
   if (isRecord(raw) && typeof raw.Ref === "string") localId = raw.Ref;
@@ -168,12 +173,12 @@ export function target(reader: TemplateReader, raw: unknown, r: SamResource, qua
   }
   const local = localId !== undefined ? reader.functions.get(localId) : undefined;
   const q = aliasName ?? (qualifier && qualifier !== "$LATEST" ? qualifier : null);
-  if (local) return { local, resource: q ? `${local.fn.arn}:${q}` : local.fn.arn };
+  if (local) return { local, resource: q ? `${local.fn.arn}:${q}` : local.fn.arn, qualifier: q };
   const value = reader.resolver.str(raw);
   // `!Sub arn:…:${AWS::Region}:${AWS::AccountId}:function:x` is still function x: joined by name.
   const split = splitSymbolicFunctionArn(value);
   for (const f of reader.functions.values()) {
-    if (f.fn.name === (split?.name ?? value)) return { local: f, resource: f.fn.arn };
+    if (f.fn.name === (split?.name ?? value)) return { local: f, resource: f.fn.arn, qualifier: q ?? (split?.qualifier && split.qualifier !== "$LATEST" ? split.qualifier : null) };
   }
   const key = `${value}\u0000${qualifier ?? ""}`;
   let patch = reader.patches.get(key);
@@ -189,7 +194,7 @@ export function target(reader: TemplateReader, raw: unknown, r: SamResource, qua
     };
     reader.patches.set(key, patch);
   }
-  return { patch, resource: split ? value : syntheticFunctionArn(reader.ctx, value) };
+  return { patch, resource: split ? value : syntheticFunctionArn(reader.ctx, value), qualifier: patch.qualifier };
 }
 
 export function readPermission(reader: TemplateReader, id: string, r: SamResource): void {
@@ -259,13 +264,14 @@ export function readUrl(reader: TemplateReader, _id: string, r: SamResource): vo
 }
 
 export function readEventInvokeConfig(reader: TemplateReader, _id: string, r: SamResource): void {
-  const t = target(reader, r.Properties.FunctionName, r);
+  // Qualifier (required: `$LATEST`, an alias or a version) says whose config this is.
+  const t = target(reader, r.Properties.FunctionName, r, "Qualifier");
   const dc = reader.prop(r, "DestinationConfig");
   const destOf = (k: string): string | null => {
     const d = isRecord(dc) ? dc[k] : undefined;
     return isRecord(d) && typeof d.Destination === "string" ? typedTarget(reader, d.Destination) : null;
   };
   const destinations = { onSuccess: destOf("OnSuccess"), onFailure: destOf("OnFailure") };
-  if (t.local) t.local.fn.destinations = destinations;
+  if (t.local) applyInvokeConfig(t.local.fn, t.qualifier, destinations);
   else if (t.patch) t.patch.patch.destinations = destinations;
 }

@@ -7,7 +7,7 @@
 
 import type { FunctionUrl, LambdaFunction, PolicyStatement, Trigger } from "../../model/document.js";
 import type { FunctionPatch } from "../types.js";
-import { UNKNOWN, isRecord, permissionStatement, splitFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "../cloudformation/lambda-shapes.js";
+import { UNKNOWN, applyInvokeConfig, isRecord, permissionStatement, splitFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "../cloudformation/lambda-shapes.js";
 import { targetOf, type TfResource } from "./plan-index.js";
 import type { FunctionTarget, PlanReader } from "./read-plan.js";
 import { stringMap, strings } from "./values.js";
@@ -227,6 +227,9 @@ export function readEventInvokeConfig(p: PlanReader, r: TfResource): void {
     return Array.isArray(b) && isRecord(b[0]) && typeof b[0].destination === "string" ? b[0].destination : null;
   };
   const destinations = { onSuccess: destOf("on_success"), onFailure: destOf("on_failure") };
-  if (target.fn) target.fn.fn.destinations = destinations;
-  else patchFor(p, target, r).patch.destinations = destinations;
+  // `qualifier` (an alias name or version; none for $LATEST) says whose config this is; one known
+  // only after apply (`aws_lambda_alias.live.name` of a new alias) is still not $LATEST's.
+  const qualifier = target.qualifier ?? p.stringOrPlaceholder(r, "qualifier")?.value ?? null;
+  if (target.fn) applyInvokeConfig(target.fn.fn, qualifier, destinations);
+  else patchFor(p, { ...target, qualifier }, r).patch.destinations = destinations;
 }
