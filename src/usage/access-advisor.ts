@@ -33,6 +33,34 @@ export function isAccessAdvisorOutput(doc: unknown): boolean {
   return isObj(doc) && Array.isArray(doc.ServicesLastAccessed);
 }
 
+/**
+ * The pages of one output in a file: the output itself, or an array of outputs. The AWS CLI does
+ * not paginate get-service-last-accessed-details for you: a role with more services than
+ * `--max-items` (default 100; AdministratorAccess grants over 400) answers `IsTruncated: true`
+ * and a `Marker` for the next call (IAM API Reference, GetServiceLastAccessedDetails), so one
+ * report comes as several pages, kept in one file as an array or one after the other. Null when
+ * `doc` is neither.
+ */
+export function accessAdvisorPages(doc: unknown): Obj[] | null {
+  if (isAccessAdvisorOutput(doc)) return [doc as Obj];
+  if (Array.isArray(doc) && doc.length > 0 && doc.every(isAccessAdvisorOutput)) return doc as Obj[];
+  return null;
+}
+
+/**
+ * Pages of one job's output as one output: their services together, the last page's
+ * `IsTruncated`. Throws when the pages are of different jobs (their creation dates differ).
+ */
+export function mergeAccessAdvisorPages(pages: readonly Obj[]): Obj {
+  const first = pages[0] as Obj;
+  if (pages.length === 1) return first;
+  pages.forEach((p, i) => {
+    if (p.JobCreationDate !== first.JobCreationDate) throw new Error(`page ${i + 1} is of another job (JobCreationDate ${String(p.JobCreationDate)}, page 1: ${String(first.JobCreationDate)})`);
+  });
+  const last = pages[pages.length - 1] as Obj;
+  return { ...first, IsTruncated: last.IsTruncated, Marker: last.Marker, ServicesLastAccessed: pages.flatMap((p) => p.ServicesLastAccessed as unknown[]) };
+}
+
 /** Parse one output; `roleArn` when the caller knows it. Throws a message for bad shapes. */
 export function parseAccessAdvisor(doc: unknown, file: string, roleArn: string | null = null): AccessAdvisorReport {
   if (!isObj(doc) || !Array.isArray(doc.ServicesLastAccessed)) throw new Error("not a get-service-last-accessed-details output");

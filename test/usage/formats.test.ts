@@ -68,6 +68,42 @@ describe("shapes", () => {
     expect([failed.coverage.partial, failed.warnings.map((w) => w.code)]).toEqual([false, ["access-advisor-job-not-completed"]]);
   });
 
+  it("reads an Access Advisor report given as its pages (IsTruncated/Marker), as an array or one after the other", async () => {
+    // As `aws iam get-service-last-accessed-details --job-id … [--marker …]` prints each page: the
+    // CLI does not follow the Marker itself (IAM API Reference, GetServiceLastAccessedDetails:
+    // "If additional items exist beyond the maximum you specify, the IsTruncated response element is true").
+    const page = (services: object[], marker: string | null) => ({
+      JobStatus: "COMPLETED",
+      JobType: "SERVICE_LEVEL",
+      JobCreationDate: "2026-11-27T00:00:00.929000+00:00",
+      ServicesLastAccessed: services,
+      JobCompletionDate: "2026-11-27T00:00:01.929000+00:00",
+      IsTruncated: marker !== null,
+      ...(marker !== null ? { Marker: marker } : {}),
+    });
+    const p1 = page([{ ServiceName: "Amazon DynamoDB", LastAuthenticated: "2026-11-20T10:00:00+00:00", ServiceNamespace: "dynamodb", LastAuthenticatedEntity: "arn:aws:iam::123456789012:role/app", LastAuthenticatedRegion: "us-east-1", TotalAuthenticatedEntities: 1 }], "AAAAAgAAAAEAAAAAAAAAAQ==");
+    const p2 = page([{ ServiceName: "AWS Lambda", ServiceNamespace: "lambda", TotalAuthenticatedEntities: 0 }], null);
+    const role = encodeURIComponent("arn:aws:iam::123456789012:role/app");
+    for (const [name, text] of [
+      ["array", JSON.stringify([p1, p2], null, 4)],
+      ["concatenated", `${JSON.stringify(p1, null, 4)}\n${JSON.stringify(p2, null, 4)}\n`],
+    ]) {
+      const a = await readUsage([write(`pages-${name}/${role}.json`, text)], { workers: 1 });
+      expect([name, a.coverage.partial, a.warnings, a.files[0]?.format]).toEqual([name, false, [], "access-advisor"]);
+      expect(a.accessAdvisor.map((r) => [r.roleArn, r.services.map((s) => [s.namespace, s.lastAuthenticated])])).toEqual([
+        ["arn:aws:iam::123456789012:role/app", [["dynamodb", "2026-11-20T10:00:00Z"], ["lambda", null]]],
+      ]);
+    }
+    // The first page alone: its services are used, and the cut is said.
+    const cut = await readUsage([write(`pages-cut/${role}.json`, JSON.stringify(p1, null, 4))], { workers: 1 });
+    expect(cut.accessAdvisor.map((r) => r.services.map((s) => s.namespace))).toEqual([["dynamodb"]]);
+    expect([cut.coverage.partial, cut.warnings.map((w) => w.code)]).toEqual([false, ["access-advisor-truncated"]]);
+    // Pages of two different jobs are not one report.
+    const mixed = await readUsage([write(`pages-mixed/${role}.json`, JSON.stringify([p1, { ...p2, JobCreationDate: "2026-11-01T00:00:00Z" }]))], { workers: 1 });
+    expect(mixed.accessAdvisor).toEqual([]);
+    expect(mixed.warnings.map((w) => w.message)).toEqual(["Access Advisor output cannot be used: page 2 is of another job (JobCreationDate 2026-11-01T00:00:00Z, page 1: 2026-11-27T00:00:00.929000+00:00)"]);
+  });
+
   it("an Access Advisor time that is no timestamp makes the report unusable, named, not 'never accessed'", async () => {
     const role = encodeURIComponent("arn:aws:iam::123456789012:role/app");
     const report = { JobStatus: "COMPLETED", JobType: "SERVICE_LEVEL", JobCompletionDate: "2026-11-27T00:01:00Z", ServicesLastAccessed: [{ ServiceName: "Amazon S3", ServiceNamespace: "s3", LastAuthenticated: "30/10/2026 09:11" }] };
