@@ -34,6 +34,16 @@ export function isAccessAdvisorOutput(doc: unknown): boolean {
 }
 
 /**
+ * A get-service-last-accessed-details output, by its top-level keys, whose job has not completed:
+ * `JobStatus` and `JobCreationDate` without the services list (IN_PROGRESS or FAILED; the list is
+ * required in the API's answer, but a client may leave an empty one out). Not the
+ * `…-with-entities` output (EntityDetailsList) nor Organizations' access report (AccessDetails).
+ */
+export function isUnfinishedAccessAdvisorJob(keys: readonly string[]): boolean {
+  return keys.includes("JobStatus") && keys.includes("JobCreationDate") && !keys.includes("ServicesLastAccessed") && !keys.includes("EntityDetailsList") && !keys.includes("AccessDetails");
+}
+
+/**
  * The pages of one output in a file: the output itself, or an array of outputs. The AWS CLI does
  * not paginate get-service-last-accessed-details for you: a role with more services than
  * `--max-items` (default 100; AdministratorAccess grants over 400) answers `IsTruncated: true`
@@ -42,7 +52,7 @@ export function isAccessAdvisorOutput(doc: unknown): boolean {
  * `doc` is neither.
  */
 export function accessAdvisorPages(doc: unknown): Obj[] | null {
-  if (isAccessAdvisorOutput(doc)) return [doc as Obj];
+  if (isAccessAdvisorOutput(doc) || (isObj(doc) && isUnfinishedAccessAdvisorJob(Object.keys(doc)) && (doc.JobStatus === "IN_PROGRESS" || doc.JobStatus === "FAILED"))) return [doc as Obj];
   if (Array.isArray(doc) && doc.length > 0 && doc.every(isAccessAdvisorOutput)) return doc as Obj[];
   return null;
 }

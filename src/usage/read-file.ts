@@ -406,9 +406,15 @@ function readAccessAdvisor(pages: Obj[], acc: FileAccumulator, result: FileResul
   acc.format = "access-advisor";
   // A job still running or failed is a report of nothing yet: said and left out, without making
   // every other input partial (CloudTrail may cover the window by itself).
-  const status = pages.find((p) => p.JobStatus !== undefined && p.JobStatus !== "COMPLETED")?.JobStatus;
-  if (status !== undefined) {
-    acc.warnings.push(warn("access-advisor-job-not-completed", `Access Advisor job status is ${String(status)}, not COMPLETED: the report is left out; fetch it again when the job has completed`, path));
+  const unfinished = pages.find((p) => p.JobStatus !== undefined && p.JobStatus !== "COMPLETED");
+  if (unfinished !== undefined) {
+    // A failed job never completes: its Error says why, and only a new job gives a report.
+    const error = isObj(unfinished.Error) ? [unfinished.Error.Code, unfinished.Error.Message].filter((x) => typeof x === "string").join(": ") : "";
+    const message =
+      unfinished.JobStatus === "FAILED"
+        ? `Access Advisor job FAILED${error === "" ? "" : ` (${error})`}: the report is left out; start a new job (aws iam generate-service-last-accessed-details) and fetch its output`
+        : `Access Advisor job status is ${String(unfinished.JobStatus)}, not COMPLETED: the report is left out; fetch it again when the job has completed`;
+    acc.warnings.push(warn("access-advisor-job-not-completed", message, path));
     return;
   }
   try {

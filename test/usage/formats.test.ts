@@ -9,6 +9,7 @@ import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { labelUsage, readUsage, readUsageFile } from "../../src/usage/index.js";
 import { InputError } from "../../src/errors.js";
+import { classifyHead } from "../../src/audit/route-inputs.js";
 import { INVICTUS, readJson } from "./helpers.js";
 
 const BIG = join(INVICTUS, "218007301253_CloudTrail_us-east-1_20230710T1200Z_iLj9fb7yyUG9X4Bf.json");
@@ -68,6 +69,21 @@ describe("shapes", () => {
     expect([failed.coverage.partial, failed.warnings.map((w) => w.code)]).toEqual([false, ["access-advisor-job-not-completed"]]);
   });
 
+  it("an Access Advisor job printed without its services list is still a job not completed; a failed one says its Error and to start a new job", async () => {
+    // IN_PROGRESS: JobCompletionDate "is null if the job is still in progress" (IAM API Reference,
+    // GetServiceLastAccessedDetails); FAILED: `Error` "contains details about the reason the operation failed".
+    const role = encodeURIComponent("arn:aws:iam::123456789012:role/app");
+    const running = write(`running-bare/${role}.json`, JSON.stringify({ JobStatus: "IN_PROGRESS", JobType: "ACTION_LEVEL", JobCreationDate: "2026-11-27T00:00:00.929000+00:00" }, null, 4));
+    const failed = write(`failed-error/${role}.json`, JSON.stringify({ JobStatus: "FAILED", JobCreationDate: "2026-11-27T00:00:00Z", JobCompletionDate: "2026-11-27T00:01:00Z", ServicesLastAccessed: [], Error: { Message: "An internal error occurred.", Code: "InternalFailure" } }, null, 4));
+    for (const f of [running, failed]) expect(classifyHead(readFileSync(f, "utf8"))).toBe("usage");
+    const a = await readUsage([running, failed], { workers: 1 });
+    expect([a.coverage.partial, a.accessAdvisor]).toEqual([false, []]);
+    expect(a.warnings.map((w) => [w.code, w.message])).toEqual([
+      ["access-advisor-job-not-completed", "Access Advisor job FAILED (InternalFailure: An internal error occurred.): the report is left out; start a new job (aws iam generate-service-last-accessed-details) and fetch its output"],
+      ["access-advisor-job-not-completed", "Access Advisor job status is IN_PROGRESS, not COMPLETED: the report is left out; fetch it again when the job has completed"],
+    ]);
+  });
+
   it("reads an Access Advisor report given as its pages (IsTruncated/Marker), as an array or one after the other", async () => {
     // As `aws iam get-service-last-accessed-details --job-id … [--marker …]` prints each page: the
     // CLI does not follow the Marker itself (IAM API Reference, GetServiceLastAccessedDetails:
@@ -87,7 +103,7 @@ describe("shapes", () => {
     for (const [name, text] of [
       ["array", JSON.stringify([p1, p2], null, 4)],
       ["concatenated", `${JSON.stringify(p1, null, 4)}\n${JSON.stringify(p2, null, 4)}\n`],
-    ]) {
+    ] as const) {
       const a = await readUsage([write(`pages-${name}/${role}.json`, text)], { workers: 1 });
       expect([name, a.coverage.partial, a.warnings, a.files[0]?.format]).toEqual([name, false, [], "access-advisor"]);
       expect(a.accessAdvisor.map((r) => [r.roleArn, r.services.map((s) => [s.namespace, s.lastAuthenticated])])).toEqual([
