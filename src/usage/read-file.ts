@@ -21,7 +21,7 @@ import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { constants, gunzipSync } from "node:zlib";
 import { accessAdvisorPages, mergeAccessAdvisorPages, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
-import { isAccessAnalyzerOutput, parseAccessAnalyzer, type AccessAnalyzerFinding } from "./access-analyzer.js";
+import { isAccessAnalyzerOutput, parseAccessAnalyzer, unusedPermissionWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
 import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
 import { eventMessages, isSubscriptionMessage, logEventsIncomplete, logEventsKind } from "./cloudwatch-logs.js";
 import { foreignLakeRows, isLakeResults, lakePageOf, lakeStatusProblem } from "./lake-page.js";
@@ -287,6 +287,17 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
     acc.format = "access-analyzer";
     try {
       result.accessAnalyzer.push(...parseAccessAnalyzer(doc));
+      const bare = unusedPermissionWithoutDetails(doc);
+      if (bare.length > 0) {
+        const ids = `${bare.slice(0, 3).join(", ")}${bare.length > 3 ? ` and ${bare.length - 3} more` : ""}`;
+        acc.warnings.push(
+          warn(
+            "access-analyzer-no-details",
+            `${bare.length} UnusedPermission ${bare.length === 1 ? "finding has" : "findings have"} no findingDetails (${ids}): list-findings-v2 gives summaries only, which name no unused service or action, so ${bare.length === 1 ? "it is" : "they are"} not used. Give the output of aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each`,
+            path,
+          ),
+        );
+      }
     } catch (e) {
       notOurs(acc, `Access Analyzer output cannot be used: ${(e as Error).message}`);
     }

@@ -120,6 +120,33 @@ describe("shapes", () => {
     expect(mixed.warnings.map((w) => w.message)).toEqual(["Access Advisor output cannot be used: page 2 is of another job (JobCreationDate 2026-11-01T00:00:00Z, page 1: 2026-11-27T00:00:00.929000+00:00)"]);
   });
 
+  it("list-findings-v2 summaries of UnusedPermission findings (no findingDetails) are said to be unusable, not silently read as nothing", async () => {
+    // FindingSummaryV2 has no findingDetails; get-finding-v2 has them (Access Analyzer API Reference).
+    const summary = (id: string, findingType: string) => ({
+      analyzedAt: "2026-11-27T10:00:00+00:00",
+      createdAt: "2026-11-20T10:00:00+00:00",
+      id,
+      resource: "arn:aws:iam::123456789012:role/app",
+      resourceType: "AWS::IAM::Role",
+      resourceOwnerAccount: "123456789012",
+      status: "ACTIVE",
+      updatedAt: "2026-11-27T10:00:00+00:00",
+      findingType,
+    });
+    const page = { findings: [summary("fa8f3c3a-0001", "UnusedPermission"), summary("fa8f3c3a-0002", "UnusedIAMRole")] };
+    const a = await readUsage([write("list-findings-v2.json", JSON.stringify(page, null, 4))], { workers: 1 });
+    // The role finding needs no details and is read; the permission finding cannot be.
+    expect(a.accessAnalyzer.map((f) => [f.id, f.findingType, f.services])).toEqual([
+      ["fa8f3c3a-0001", "UnusedPermission", []],
+      ["fa8f3c3a-0002", "UnusedIAMRole", []],
+    ]);
+    expect(a.warnings.map((w) => [w.code, w.message])).toEqual([
+      ["access-analyzer-no-details", "1 UnusedPermission finding has no findingDetails (fa8f3c3a-0001): list-findings-v2 gives summaries only, which name no unused service or action, so it is not used. Give the output of aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each"],
+    ]);
+    const detailed = { ...summary("fa8f3c3a-0003", "UnusedPermission"), findingDetails: [{ unusedPermissionDetails: { serviceNamespace: "s3", actions: [{ action: "PutObject" }] } }] };
+    expect((await readUsage([write("get-finding-v2.json", JSON.stringify(detailed, null, 4))], { workers: 1 })).warnings).toEqual([]);
+  });
+
   it("an Access Advisor time that is no timestamp makes the report unusable, named, not 'never accessed'", async () => {
     const role = encodeURIComponent("arn:aws:iam::123456789012:role/app");
     const report = { JobStatus: "COMPLETED", JobType: "SERVICE_LEVEL", JobCompletionDate: "2026-11-27T00:01:00Z", ServicesLastAccessed: [{ ServiceName: "Amazon S3", ServiceNamespace: "s3", LastAuthenticated: "30/10/2026 09:11" }] };
