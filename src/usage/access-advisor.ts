@@ -121,6 +121,26 @@ function timeOrNull(v: unknown, where: string): string | null {
   return t;
 }
 
+/** Account and role name (the path left out: an ARN written by hand often lacks it). */
+const roleKey = (arn: string): string => `${arn.split(":")[4] ?? ""}/${arn.slice(arn.lastIndexOf("/") + 1)}`;
+
+/**
+ * The role the output's own entities name when it is not `roleArn`, else null. For a role's
+ * report, `LastAuthenticatedEntity` is "the role ARN that you used to generate the report" (IAM
+ * API Reference, GetServiceLastAccessedDetails): a role named there that is not the role the file
+ * name (or `Arn`) says means the file is about another role, or about a policy several entities use.
+ */
+export function otherEntityRole(doc: Obj, roleArn: string): string | null {
+  const named = new Set<string>();
+  for (const s of Array.isArray(doc.ServicesLastAccessed) ? doc.ServicesLastAccessed : []) {
+    if (!isObj(s)) continue;
+    if (typeof s.LastAuthenticatedEntity === "string") named.add(s.LastAuthenticatedEntity);
+    for (const a of Array.isArray(s.TrackedActionsLastAccessed) ? s.TrackedActionsLastAccessed : []) if (isObj(a) && typeof a.LastAccessedEntity === "string") named.add(a.LastAccessedEntity);
+  }
+  const own = roleKey(roleArn);
+  return [...named].sort().find((e) => ROLE.test(e) && roleKey(e) !== own) ?? null;
+}
+
 function roleFromFileName(file: string): string | null {
   try {
     const name = decodeURIComponent(basename(file).replace(/\.json$/, ""));

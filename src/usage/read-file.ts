@@ -20,7 +20,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { constants, gunzipSync } from "node:zlib";
-import { accessAdvisorPages, mergeAccessAdvisorPages, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
+import { accessAdvisorPages, mergeAccessAdvisorPages, otherEntityRole, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
 import { isAccessAnalyzerOutput, parseAccessAnalyzer, unusedPermissionWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
 import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
 import { eventMessages, isSubscriptionMessage, logEventsIncomplete, logEventsKind } from "./cloudwatch-logs.js";
@@ -431,6 +431,13 @@ function readAccessAdvisor(pages: Obj[], acc: FileAccumulator, result: FileResul
   try {
     const doc = mergeAccessAdvisorPages(pages);
     const report = parseAccessAdvisor(doc, path);
+    const other = report.roleArn === null ? null : otherEntityRole(doc, report.roleArn);
+    if (other !== null) {
+      // Merged into the named role's labels it would call that role's permissions used (or agree
+      // they are unused) on another principal's activity: left out, said, nothing made partial.
+      acc.warnings.push(warn("access-advisor-role-mismatch", `Access Advisor output is taken to be about ${report.roleArn} (file name or Arn), but it names ${other} as the entity that accessed services: the report is left out; name the file after the role the job was generated for`, path));
+      return;
+    }
     if (report.roleArn === null) acc.warnings.push(warn("access-advisor-role-unknown", "Access Advisor output does not say which role it is about; name the file after the URL-encoded role ARN", path));
     // The services of the pages not given are missing, not unused: only those given are merged.
     if (doc.IsTruncated === true) {
