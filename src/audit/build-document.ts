@@ -277,6 +277,7 @@ async function buildFrom(
       for (const reason of f.partialReasons) if (!said.has(`${f.path}\u0000${reason}`)) document.meta.warnings.push({ code: "partial-usage-file", severity: "warning", file: f.path, message: reason });
     }
     document.meta.warnings.push(...aggregate.warnings);
+    document.meta.warnings.push(...advisorRolesNotAudited(aggregate.accessAdvisor, document.roles));
     // Sessions on an execution role that are none of its functions': their calls are unknowable,
     // not unused, for its functions (labels.ts), and said here once per role.
     document.meta.warnings.push(...unattributedSessionWarnings(document.usage.principals, document.functions));
@@ -292,6 +293,19 @@ async function buildFrom(
   // The overlapped analysis is counted as analysis, not usage (timings.ts).
   moveTiming(timings, cpuTimings, "usage", "analyze", overlapMs);
   return pending;
+}
+
+/**
+ * Access Advisor reports about a role none of the inputs defines (another account, a typo in the
+ * file name): nothing they say can be merged, which would otherwise go unsaid. Roles are matched by
+ * account and name, as the labels match them (an ARN in a file name often lacks the role's path).
+ */
+function advisorRolesNotAudited(reports: ReadonlyArray<{ file: string; roleArn: string | null }>, roles: ReadonlyArray<{ arn: string }>): Warning[] {
+  const key = (arn: string): string => `${arn.split(":")[4] ?? ""}/${arn.slice(arn.lastIndexOf("/") + 1)}`;
+  const known = new Set(roles.map((r) => key(r.arn)));
+  return reports
+    .filter((r) => r.roleArn !== null && !known.has(key(r.roleArn)))
+    .map((r) => ({ code: "access-advisor-role-not-audited", severity: "warning" as const, file: r.file, message: `Access Advisor report about ${r.roleArn}, which is not in the IAM inputs: not used` }));
 }
 
 /** The document, its roles completed and its functions labelled as asked (PendingDocument). */

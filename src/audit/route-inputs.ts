@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { constants, createGunzip, gunzipSync } from "node:zlib";
 import { InputError } from "../errors.js";
 import type { Warning } from "../model/document.js";
+import { isUnfinishedAccessAdvisorJob } from "../usage/access-advisor.js";
 import { LAKE_RESULT_KEYS } from "../usage/lake-page.js";
 import { topLevelKeys } from "./json-head.js";
 
@@ -112,12 +113,16 @@ export function classifyHead(text: string): "usage" | "sources" | "manifest" {
  * - CloudTrail Lake GetQueryResults output, with QueryResultRows at any position (`collect` writes
  *   it first, `aws cloudtrail get-query-results` after QueryStatus and QueryStatistics), or
  *   without rows (a query that failed or is still running: the usage reader says so);
- * - a CloudTrail digest file (the usage reader notes that it holds no events).
+ * - a CloudTrail digest file (the usage reader notes that it holds no events);
+ * - an Access Advisor job still running or failed.
  */
 function isActivityObject(keys: string[]): boolean {
   if (keys.includes("Records") || keys.includes("QueryResultRows")) return true;
   // A CloudTrail digest file named on the command line: the usage reader notes it and leaves it out.
   if (keys.includes("digestStartTime") && keys.includes("digestEndTime")) return true;
+  // An Access Advisor job not finished, printed without its (empty) services list: the usage
+  // reader says the report is left out.
+  if (isUnfinishedAccessAdvisorJob(keys)) return true;
   return keys.includes("QueryStatus") && keys.every((k) => LAKE_RESULT_KEYS.has(k));
 }
 

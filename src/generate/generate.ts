@@ -447,7 +447,7 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
     warnings.push({
       code: "unresolved-references",
       message:
-        "Some ARNs are infrastructure-as-code references or unknown region/account (the input was a template or plan): the IAM JSON is not deployable as is; the Terraform and CloudFormation outputs keep them as references.",
+        "Some ARNs are infrastructure-as-code references or unknown region/account (the input was a template or plan): the IAM JSON is not deployable as is. The Terraform and CloudFormation outputs fill an unknown region/account with the deployment's own; a reference stays one only in the input's own language (a template's ${Queue.Arn} in CloudFormation, a plan's ${aws_sqs_queue.q.arn} in Terraform), in the other it is literal text IAM rejects: replace it by hand.",
     });
   }
   const built = build(roleName, `${fn.name}-least-privilege`.slice(0, 128), [...required, ...observed.grants, ...kept.grants, ...unlogged.grants, ...unattributed.grants], kept.applied, warnings, options);

@@ -33,6 +33,44 @@ export function isAccessAdvisorOutput(doc: unknown): boolean {
   return isObj(doc) && Array.isArray(doc.ServicesLastAccessed);
 }
 
+/**
+ * A get-service-last-accessed-details output, by its top-level keys, whose job has not completed:
+ * `JobStatus` and `JobCreationDate` without the services list (IN_PROGRESS or FAILED; the list is
+ * required in the API's answer, but a client may leave an empty one out). Not the
+ * `…-with-entities` output (EntityDetailsList) nor Organizations' access report (AccessDetails).
+ */
+export function isUnfinishedAccessAdvisorJob(keys: readonly string[]): boolean {
+  return keys.includes("JobStatus") && keys.includes("JobCreationDate") && !keys.includes("ServicesLastAccessed") && !keys.includes("EntityDetailsList") && !keys.includes("AccessDetails");
+}
+
+/**
+ * The pages of one output in a file: the output itself, or an array of outputs. The AWS CLI does
+ * not paginate get-service-last-accessed-details for you: a role with more services than
+ * `--max-items` (default 100; AdministratorAccess grants over 400) answers `IsTruncated: true`
+ * and a `Marker` for the next call (IAM API Reference, GetServiceLastAccessedDetails), so one
+ * report comes as several pages, kept in one file as an array or one after the other. Null when
+ * `doc` is neither.
+ */
+export function accessAdvisorPages(doc: unknown): Obj[] | null {
+  if (isAccessAdvisorOutput(doc) || (isObj(doc) && isUnfinishedAccessAdvisorJob(Object.keys(doc)) && (doc.JobStatus === "IN_PROGRESS" || doc.JobStatus === "FAILED"))) return [doc as Obj];
+  if (Array.isArray(doc) && doc.length > 0 && doc.every(isAccessAdvisorOutput)) return doc as Obj[];
+  return null;
+}
+
+/**
+ * Pages of one job's output as one output: their services together, the last page's
+ * `IsTruncated`. Throws when the pages are of different jobs (their creation dates differ).
+ */
+export function mergeAccessAdvisorPages(pages: readonly Obj[]): Obj {
+  const first = pages[0] as Obj;
+  if (pages.length === 1) return first;
+  pages.forEach((p, i) => {
+    if (p.JobCreationDate !== first.JobCreationDate) throw new Error(`page ${i + 1} is of another job (JobCreationDate ${String(p.JobCreationDate)}, page 1: ${String(first.JobCreationDate)})`);
+  });
+  const last = pages[pages.length - 1] as Obj;
+  return { ...first, IsTruncated: last.IsTruncated, Marker: last.Marker, ServicesLastAccessed: pages.flatMap((p) => p.ServicesLastAccessed as unknown[]) };
+}
+
 /** Parse one output; `roleArn` when the caller knows it. Throws a message for bad shapes. */
 export function parseAccessAdvisor(doc: unknown, file: string, roleArn: string | null = null): AccessAdvisorReport {
   if (!isObj(doc) || !Array.isArray(doc.ServicesLastAccessed)) throw new Error("not a get-service-last-accessed-details output");
@@ -81,6 +119,26 @@ function timeOrNull(v: unknown, where: string): string | null {
   const t = typeof v === "string" ? normaliseTime(v) : null;
   if (t === null) throw new Error(`${where} ${JSON.stringify(v)} is not a timestamp`);
   return t;
+}
+
+/** Account and role name (the path left out: an ARN written by hand often lacks it). */
+const roleKey = (arn: string): string => `${arn.split(":")[4] ?? ""}/${arn.slice(arn.lastIndexOf("/") + 1)}`;
+
+/**
+ * The role the output's own entities name when it is not `roleArn`, else null. For a role's
+ * report, `LastAuthenticatedEntity` is "the role ARN that you used to generate the report" (IAM
+ * API Reference, GetServiceLastAccessedDetails): a role named there that is not the role the file
+ * name (or `Arn`) says means the file is about another role, or about a policy several entities use.
+ */
+export function otherEntityRole(doc: Obj, roleArn: string): string | null {
+  const named = new Set<string>();
+  for (const s of Array.isArray(doc.ServicesLastAccessed) ? doc.ServicesLastAccessed : []) {
+    if (!isObj(s)) continue;
+    if (typeof s.LastAuthenticatedEntity === "string") named.add(s.LastAuthenticatedEntity);
+    for (const a of Array.isArray(s.TrackedActionsLastAccessed) ? s.TrackedActionsLastAccessed : []) if (isObj(a) && typeof a.LastAccessedEntity === "string") named.add(a.LastAccessedEntity);
+  }
+  const own = roleKey(roleArn);
+  return [...named].sort().find((e) => ROLE.test(e) && roleKey(e) !== own) ?? null;
 }
 
 function roleFromFileName(file: string): string | null {

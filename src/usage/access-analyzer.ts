@@ -1,7 +1,7 @@
 /**
  * IAM Access Analyzer unused-access findings: `aws accessanalyzer get-finding-v2` output (one
- * finding with `findingDetails`), a list of them, or `list-findings-v2` pages whose findings carry
- * details (input-formats.md §5). Only unused-access finding types are kept; the model's
+ * finding with `findingDetails`), a list of them, or `list-findings-v2` pages (summaries: their
+ * UnusedPermission findings have no details, see unusedPermissionWithoutDetails; input-formats.md §5). Only unused-access finding types are kept; the model's
  * `unusedPermissionDetails.actions[].action` has no service prefix and is joined here.
  */
 
@@ -28,6 +28,16 @@ export function isAccessAnalyzerOutput(doc: unknown): boolean {
   if (!isObj(doc)) return false;
   if (Array.isArray(doc.findings)) return doc.findings.every(one);
   return one(doc);
+}
+
+/**
+ * Ids of the UnusedPermission findings that carry no `findingDetails`: what `list-findings-v2`
+ * returns (FindingSummaryV2 has no details; only `get-finding-v2` gives them, Access Analyzer API
+ * Reference, GetFindingV2). Such a finding names no service or action, so it cannot be used.
+ */
+export function unusedPermissionWithoutDetails(doc: unknown): string[] {
+  const list: unknown[] = Array.isArray(doc) ? doc : isObj(doc) && Array.isArray(doc.findings) ? doc.findings : [doc];
+  return list.filter((f): f is Obj => isObj(f) && f.findingType === "UnusedPermission" && !Array.isArray(f.findingDetails)).map((f, i) => s(f.id) ?? `#${i}`);
 }
 
 /** Unused-access findings in the document; other finding types are ignored. */

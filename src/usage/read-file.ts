@@ -20,13 +20,14 @@
 import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { constants, gunzipSync } from "node:zlib";
-import { isAccessAdvisorOutput, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
-import { isAccessAnalyzerOutput, parseAccessAnalyzer, type AccessAnalyzerFinding } from "./access-analyzer.js";
+import { accessAdvisorPages, mergeAccessAdvisorPages, otherEntityRole, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
+import { isAccessAnalyzerOutput, parseAccessAnalyzer, unusedPermissionWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
 import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
 import { eventMessages, isSubscriptionMessage, logEventsIncomplete, logEventsKind } from "./cloudwatch-logs.js";
 import { foreignLakeRows, isLakeResults, lakePageOf, lakeStatusProblem } from "./lake-page.js";
 import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow } from "./query-rows.js";
 import { addRecord, isEnvelope, isObj, looksLikeRecord, notOurs, warn, type Obj } from "./read-records.js";
+import { jsonValues } from "./json-stream.js";
 import { readJsonStream, readLogEvents, readRest } from "./read-stream.js";
 import { arrayStartsWithRecord, scanRecords } from "./scan-records.js";
 import { wasmScanner } from "./scan-wasm.js";
@@ -259,6 +260,11 @@ function readContent(data: Buffer, acc: FileAccumulator, result: FileResult, opt
   try {
     doc = JSON.parse(trimmed);
   } catch (e) {
+    const pages = accessAdvisorPagesInStream(trimmed);
+    if (pages !== null) {
+      readAccessAdvisor(pages, acc, result);
+      return;
+    }
     readJsonStream(trimmed, acc, (e as Error).message);
     return;
   }
@@ -267,21 +273,9 @@ function readContent(data: Buffer, acc: FileAccumulator, result: FileResult, opt
 
 function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): void {
   const path = acc.path;
-  if (isAccessAdvisorOutput(doc)) {
-    acc.format = "access-advisor";
-    // A job still running or failed is a report of nothing yet: said and left out, without making
-    // every other input partial (CloudTrail may cover the window by itself).
-    if (isObj(doc) && doc.JobStatus !== undefined && doc.JobStatus !== "COMPLETED") {
-      acc.warnings.push(warn("access-advisor-job-not-completed", `Access Advisor job status is ${String(doc.JobStatus)}, not COMPLETED: the report is left out; fetch it again when the job has completed`, path));
-      return;
-    }
-    try {
-      const report = parseAccessAdvisor(doc, path);
-      if (report.roleArn === null) acc.warnings.push(warn("access-advisor-role-unknown", "Access Advisor output does not say which role it is about; name the file after the URL-encoded role ARN", path));
-      result.accessAdvisor.push(report);
-    } catch (e) {
-      notOurs(acc, `Access Advisor output cannot be used: ${(e as Error).message}`);
-    }
+  const advisorPages = accessAdvisorPages(doc);
+  if (advisorPages !== null) {
+    readAccessAdvisor(advisorPages, acc, result);
     return;
   }
   if (isObj(doc) && typeof doc.JobId === "string" && Object.keys(doc).length === 1) {
@@ -293,6 +287,17 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
     acc.format = "access-analyzer";
     try {
       result.accessAnalyzer.push(...parseAccessAnalyzer(doc));
+      const bare = unusedPermissionWithoutDetails(doc);
+      if (bare.length > 0) {
+        const ids = `${bare.slice(0, 3).join(", ")}${bare.length > 3 ? ` and ${bare.length - 3} more` : ""}`;
+        acc.warnings.push(
+          warn(
+            "access-analyzer-no-details",
+            `${bare.length} UnusedPermission ${bare.length === 1 ? "finding has" : "findings have"} no findingDetails (${ids}): list-findings-v2 gives summaries only, which name no unused service or action, so ${bare.length === 1 ? "it is" : "they are"} not used. Give the output of aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each`,
+            path,
+          ),
+        );
+      }
     } catch (e) {
       notOurs(acc, `Access Analyzer output cannot be used: ${(e as Error).message}`);
     }
@@ -390,6 +395,64 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
     return;
   }
   notOurs(acc, `not CloudTrail, usage rows, Access Advisor or Access Analyzer data (top-level ${Array.isArray(doc) ? "array" : isObj(doc) ? `keys: ${Object.keys(doc).slice(0, 6).join(", ")}` : typeof doc})`);
+}
+
+/**
+ * Access Advisor pages one after the other (`aws iam get-service-last-accessed-details … >> file`
+ * per `--marker`); null when the first value is no Access Advisor output (read no further then:
+ * a CloudTrail stream is not parsed twice) or when any value is not one.
+ */
+function accessAdvisorPagesInStream(text: string): Obj[] | null {
+  const pages: Obj[] = [];
+  for (const v of jsonValues(text)) {
+    if (v.error !== undefined || accessAdvisorPages(v.value) === null) return null;
+    pages.push(...(accessAdvisorPages(v.value) as Obj[]));
+  }
+  return pages.length > 0 ? pages : null;
+}
+
+/** One Access Advisor output, from its pages (accessAdvisorPages). */
+function readAccessAdvisor(pages: Obj[], acc: FileAccumulator, result: FileResult): void {
+  const path = acc.path;
+  acc.format = "access-advisor";
+  // A job still running or failed is a report of nothing yet: said and left out, without making
+  // every other input partial (CloudTrail may cover the window by itself).
+  const unfinished = pages.find((p) => p.JobStatus !== undefined && p.JobStatus !== "COMPLETED");
+  if (unfinished !== undefined) {
+    // A failed job never completes: its Error says why, and only a new job gives a report.
+    const error = isObj(unfinished.Error) ? [unfinished.Error.Code, unfinished.Error.Message].filter((x) => typeof x === "string").join(": ") : "";
+    const message =
+      unfinished.JobStatus === "FAILED"
+        ? `Access Advisor job FAILED${error === "" ? "" : ` (${error})`}: the report is left out; start a new job (aws iam generate-service-last-accessed-details) and fetch its output`
+        : `Access Advisor job status is ${String(unfinished.JobStatus)}, not COMPLETED: the report is left out; fetch it again when the job has completed`;
+    acc.warnings.push(warn("access-advisor-job-not-completed", message, path));
+    return;
+  }
+  try {
+    const doc = mergeAccessAdvisorPages(pages);
+    const report = parseAccessAdvisor(doc, path);
+    const other = report.roleArn === null ? null : otherEntityRole(doc, report.roleArn);
+    if (other !== null) {
+      // Merged into the named role's labels it would call that role's permissions used (or agree
+      // they are unused) on another principal's activity: left out, said, nothing made partial.
+      acc.warnings.push(warn("access-advisor-role-mismatch", `Access Advisor output is taken to be about ${report.roleArn} (file name or Arn), but it names ${other} as the entity that accessed services: the report is left out; name the file after the role the job was generated for`, path));
+      return;
+    }
+    if (report.roleArn === null) acc.warnings.push(warn("access-advisor-role-unknown", "Access Advisor output does not say which role it is about; name the file after the URL-encoded role ARN", path));
+    // The services of the pages not given are missing, not unused: only those given are merged.
+    if (doc.IsTruncated === true) {
+      acc.warnings.push(
+        warn(
+          "access-advisor-truncated",
+          `Access Advisor output is cut: its last page says more services follow (IsTruncated, Marker ${JSON.stringify(doc.Marker ?? null)}); only the ${report.services.length} services given are used. Fetch the next pages with --marker and keep them in this file (a JSON array of the pages, or one after the other)`,
+          path,
+        ),
+      );
+    }
+    result.accessAdvisor.push(report);
+  } catch (e) {
+    notOurs(acc, `Access Advisor output cannot be used: ${(e as Error).message}`);
+  }
 }
 
 function firstByte(b: Buffer): number {

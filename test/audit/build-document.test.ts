@@ -49,6 +49,49 @@ describe("buildDocument with CloudTrail", () => {
     }
   });
 
+  it("uses an Advisor report only for the role it is about: one whose entities name another role, or about a role not in the inputs, is said and left out", async () => {
+    // The demo's reports-generator (role reports-role, its only function) never calls s3:GetBucketLocation.
+    // Access Advisor for another role saw it inside the window; named after reports-role by mistake
+    // it would turn that unused permission into "used".
+    const dir = mkdtempSync(join(tmpdir(), "lr-advisor-"));
+    const other = "arn:aws:iam::111122223333:role/service-role/billing-sync-role";
+    const report = (entity: string) => ({
+      JobStatus: "COMPLETED",
+      JobType: "ACTION_LEVEL",
+      JobCreationDate: "2026-11-28T03:50:35.929000+00:00",
+      ServicesLastAccessed: [
+        {
+          ServiceName: "Amazon S3",
+          LastAuthenticated: "2026-11-20T10:00:00+00:00",
+          ServiceNamespace: "s3",
+          LastAuthenticatedEntity: entity,
+          LastAuthenticatedRegion: "us-east-1",
+          TotalAuthenticatedEntities: 1,
+          TrackedActionsLastAccessed: [{ ActionName: "GetBucketLocation", LastAccessedEntity: entity, LastAccessedTime: "2026-11-20T10:00:00+00:00", LastAccessedRegion: "us-east-1" }],
+        },
+      ],
+      JobCompletionDate: "2026-11-28T03:50:36.929000+00:00",
+      IsTruncated: false,
+    });
+    const named = (arn: string) => join(dir, `${encodeURIComponent(arn)}.json`);
+    const mismatched = named("arn:aws:iam::111122223333:role/reports-role");
+    const foreign = named("arn:aws:iam::444455556666:role/reports-role");
+    writeFileSync(mismatched, JSON.stringify(report(other), null, 4));
+    writeFileSync(foreign, JSON.stringify(report("arn:aws:iam::444455556666:role/reports-role"), null, 4));
+    try {
+      const doc = await buildDocument([demo, mismatched, foreign], { asOf: "2026-11-28T00:00:00Z" });
+      const label = doc.usage.labels.find((l) => l.functionArn?.endsWith(":reports-generator"))?.permissions.find((p) => p.action === "s3:GetBucketLocation");
+      expect([label?.label, label?.sources]).toEqual(["unused", ["cloudtrail"]]);
+      expect(doc.meta.warnings.filter((w) => w.code.startsWith("access-advisor")).map((w) => [w.code, w.file])).toEqual([
+        ["access-advisor-role-mismatch", mismatched],
+        ["access-advisor-role-not-audited", foreign],
+      ]);
+      expect(doc.usage.coverage.partial).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("takes the configuration's word that data events are logged for every resource, and only its word", async () => {
     // The demo's trail holds S3, SQS and DynamoDB data events: "present", which proves nothing of
     // other resources; "logged" only when the configuration says so.

@@ -98,6 +98,19 @@ describe("leastrole audit examples/demo-account", () => {
     expect(diff.stdout).toMatch(/remov/i);
   });
 
+  it("generates customer managed policies with --target managed, as docs/generate.md says", () => {
+    // IAM quotas: inline policies of a role 10,240 characters together, a managed policy 6,144
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+    const inline = JSON.parse(run(["generate", demo, "--function", "billing-sync"]).stdout) as { policies: { kind: string; limit: number }[] }[];
+    const managed = run(["generate", demo, "--function", "billing-sync", "--target", "managed"]);
+    expect(managed.code).toBe(0);
+    const out = JSON.parse(managed.stdout) as typeof inline;
+    expect([inline[0]?.policies.map((p) => [p.kind, p.limit]), out[0]?.policies.map((p) => [p.kind, p.limit])]).toEqual([[["inline", 10_240]], [["managed", 6_144]]]);
+    expect(run(["generate", demo, "--function", "billing-sync", "--target", "managed", "--format", "terraform"]).stdout).toMatch(/resource "aws_iam_policy"[^]*resource "aws_iam_role_policy_attachment"/);
+    const bad = run(["generate", demo, "--target", "attached"]);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/argument 'attached' is invalid. Allowed choices are inline, managed/)]);
+  });
+
   it("writes generate's output to a file as it goes, and leaves the file alone when there is nothing to write", () => {
     const out = join(mkdtempSync(join(tmpdir(), "lr-gen-")), "policy.json");
     const ok = run(["generate", demo, "--split", "--output", out]);

@@ -112,3 +112,35 @@ describe("observed names beside a template", () => {
     expect(targets.flatMap((t) => t.warnings.map((w) => w.code))).not.toContain("unresolved-references");
   });
 });
+
+describe("CloudFormation made from a Terraform plan", () => {
+  // The plan does not say the account (the reader writes `unknown`): the role's stack does, as
+  // ${AWS::AccountId}. Left as `unknown`, the log group ARN matched no log group (the function
+  // could not log) and cfn-lint rejected it (E3510, not an ARN).
+  const plan = join(packageRoot(), "test/iac/fixtures/terraform/lambda-app.plan.json");
+  type Resources = { [id: string]: { Properties: { Policies?: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] } }[] } } };
+  const logResources = (statements: { Action: string[]; Resource: unknown[] }[]) => statements.filter((s) => s.Action.some((a) => a.startsWith("logs:"))).flatMap((s) => s.Resource);
+
+  it("fills the plan's unknown account with ${AWS::AccountId}, in the template and in SAM's Policies", () => {
+    const cfn = run(["generate", plan, "-f", "cloudformation", "--quiet"]);
+    expect(cfn.code, cfn.stderr).toBe(0);
+    expect(cfn.stdout.split("\n").filter((l) => !l.trimStart().startsWith("#") && l.includes(":unknown:"))).toEqual([]);
+    const resources = (YAML.parse(cfn.stdout) as { Resources: Resources }).Resources;
+    const logs = logResources(Object.values(resources).flatMap((x) => x.Properties.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement));
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs.every((r) => typeof r === "object" && /^arn:aws:logs:eu-west-1:\$\{AWS::AccountId\}:log-group:\/aws\/lambda\/[a-z-]+(:\*|:log-stream:\*)?$/.test((r as { "Fn::Sub": string })["Fn::Sub"]))).toBe(true);
+    const sam = run(["generate", plan, "-f", "sam", "--quiet"]);
+    const policies = YAML.parseAllDocuments(sam.stdout).flatMap((d) => (d.toJS() as { Policies: { Statement: { Action: string[]; Resource: unknown[] }[] }[] }).Policies);
+    const samLogs = logResources(policies.flatMap((p) => p.Statement));
+    expect([samLogs.length > 0, samLogs.filter((r) => typeof r === "string" && r.includes(":unknown:"))]).toEqual([true, []]);
+  });
+
+  it.skipIf(!hasCfnLint)("is a template whose only cfn-lint error is the plan's own reference (${aws_sqs_queue.jobs.arn}, warned as unresolved)", () => {
+    const out = join(work, "from-plan.yaml");
+    expect(run(["generate", plan, "-f", "cloudformation", "--quiet", "-o", out]).code).toBe(0);
+    const lint = spawnSync("cfn-lint", ["--format", "parseable", out], { encoding: "utf8" });
+    const errors = lint.stdout.split("\n").filter((l) => l !== "");
+    expect(errors.map((l) => /:\d+:\d+:\d+:\d+:([EW]\d{4}):/.exec(l)?.[1])).toEqual(["E3510"]);
+    expect(errors[0]).toContain("${aws_sqs_queue.jobs.arn}");
+  });
+});

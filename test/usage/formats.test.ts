@@ -9,6 +9,7 @@ import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { labelUsage, readUsage, readUsageFile } from "../../src/usage/index.js";
 import { InputError } from "../../src/errors.js";
+import { classifyHead } from "../../src/audit/route-inputs.js";
 import { INVICTUS, readJson } from "./helpers.js";
 
 const BIG = join(INVICTUS, "218007301253_CloudTrail_us-east-1_20230710T1200Z_iLj9fb7yyUG9X4Bf.json");
@@ -66,6 +67,84 @@ describe("shapes", () => {
     expect(a.warnings.map((w) => [w.code, w.message])).toEqual([["access-advisor-job-not-completed", "Access Advisor job status is IN_PROGRESS, not COMPLETED: the report is left out; fetch it again when the job has completed"]]);
     const failed = await readUsage([write(`failed-${role}.json`, JSON.stringify(report("FAILED")))], { workers: 1 });
     expect([failed.coverage.partial, failed.warnings.map((w) => w.code)]).toEqual([false, ["access-advisor-job-not-completed"]]);
+  });
+
+  it("an Access Advisor job printed without its services list is still a job not completed; a failed one says its Error and to start a new job", async () => {
+    // IN_PROGRESS: JobCompletionDate "is null if the job is still in progress" (IAM API Reference,
+    // GetServiceLastAccessedDetails); FAILED: `Error` "contains details about the reason the operation failed".
+    const role = encodeURIComponent("arn:aws:iam::123456789012:role/app");
+    const running = write(`running-bare/${role}.json`, JSON.stringify({ JobStatus: "IN_PROGRESS", JobType: "ACTION_LEVEL", JobCreationDate: "2026-11-27T00:00:00.929000+00:00" }, null, 4));
+    const failed = write(`failed-error/${role}.json`, JSON.stringify({ JobStatus: "FAILED", JobCreationDate: "2026-11-27T00:00:00Z", JobCompletionDate: "2026-11-27T00:01:00Z", ServicesLastAccessed: [], Error: { Message: "An internal error occurred.", Code: "InternalFailure" } }, null, 4));
+    for (const f of [running, failed]) expect(classifyHead(readFileSync(f, "utf8"))).toBe("usage");
+    const a = await readUsage([running, failed], { workers: 1 });
+    expect([a.coverage.partial, a.accessAdvisor]).toEqual([false, []]);
+    expect(a.warnings.map((w) => [w.code, w.message])).toEqual([
+      ["access-advisor-job-not-completed", "Access Advisor job FAILED (InternalFailure: An internal error occurred.): the report is left out; start a new job (aws iam generate-service-last-accessed-details) and fetch its output"],
+      ["access-advisor-job-not-completed", "Access Advisor job status is IN_PROGRESS, not COMPLETED: the report is left out; fetch it again when the job has completed"],
+    ]);
+  });
+
+  it("reads an Access Advisor report given as its pages (IsTruncated/Marker), as an array or one after the other", async () => {
+    // As `aws iam get-service-last-accessed-details --job-id … [--marker …]` prints each page: the
+    // CLI does not follow the Marker itself (IAM API Reference, GetServiceLastAccessedDetails:
+    // "If additional items exist beyond the maximum you specify, the IsTruncated response element is true").
+    const page = (services: object[], marker: string | null) => ({
+      JobStatus: "COMPLETED",
+      JobType: "SERVICE_LEVEL",
+      JobCreationDate: "2026-11-27T00:00:00.929000+00:00",
+      ServicesLastAccessed: services,
+      JobCompletionDate: "2026-11-27T00:00:01.929000+00:00",
+      IsTruncated: marker !== null,
+      ...(marker !== null ? { Marker: marker } : {}),
+    });
+    const p1 = page([{ ServiceName: "Amazon DynamoDB", LastAuthenticated: "2026-11-20T10:00:00+00:00", ServiceNamespace: "dynamodb", LastAuthenticatedEntity: "arn:aws:iam::123456789012:role/app", LastAuthenticatedRegion: "us-east-1", TotalAuthenticatedEntities: 1 }], "AAAAAgAAAAEAAAAAAAAAAQ==");
+    const p2 = page([{ ServiceName: "AWS Lambda", ServiceNamespace: "lambda", TotalAuthenticatedEntities: 0 }], null);
+    const role = encodeURIComponent("arn:aws:iam::123456789012:role/app");
+    for (const [name, text] of [
+      ["array", JSON.stringify([p1, p2], null, 4)],
+      ["concatenated", `${JSON.stringify(p1, null, 4)}\n${JSON.stringify(p2, null, 4)}\n`],
+    ] as const) {
+      const a = await readUsage([write(`pages-${name}/${role}.json`, text)], { workers: 1 });
+      expect([name, a.coverage.partial, a.warnings, a.files[0]?.format]).toEqual([name, false, [], "access-advisor"]);
+      expect(a.accessAdvisor.map((r) => [r.roleArn, r.services.map((s) => [s.namespace, s.lastAuthenticated])])).toEqual([
+        ["arn:aws:iam::123456789012:role/app", [["dynamodb", "2026-11-20T10:00:00Z"], ["lambda", null]]],
+      ]);
+    }
+    // The first page alone: its services are used, and the cut is said.
+    const cut = await readUsage([write(`pages-cut/${role}.json`, JSON.stringify(p1, null, 4))], { workers: 1 });
+    expect(cut.accessAdvisor.map((r) => r.services.map((s) => s.namespace))).toEqual([["dynamodb"]]);
+    expect([cut.coverage.partial, cut.warnings.map((w) => w.code)]).toEqual([false, ["access-advisor-truncated"]]);
+    // Pages of two different jobs are not one report.
+    const mixed = await readUsage([write(`pages-mixed/${role}.json`, JSON.stringify([p1, { ...p2, JobCreationDate: "2026-11-01T00:00:00Z" }]))], { workers: 1 });
+    expect(mixed.accessAdvisor).toEqual([]);
+    expect(mixed.warnings.map((w) => w.message)).toEqual(["Access Advisor output cannot be used: page 2 is of another job (JobCreationDate 2026-11-01T00:00:00Z, page 1: 2026-11-27T00:00:00.929000+00:00)"]);
+  });
+
+  it("list-findings-v2 summaries of UnusedPermission findings (no findingDetails) are said to be unusable, not silently read as nothing", async () => {
+    // FindingSummaryV2 has no findingDetails; get-finding-v2 has them (Access Analyzer API Reference).
+    const summary = (id: string, findingType: string) => ({
+      analyzedAt: "2026-11-27T10:00:00+00:00",
+      createdAt: "2026-11-20T10:00:00+00:00",
+      id,
+      resource: "arn:aws:iam::123456789012:role/app",
+      resourceType: "AWS::IAM::Role",
+      resourceOwnerAccount: "123456789012",
+      status: "ACTIVE",
+      updatedAt: "2026-11-27T10:00:00+00:00",
+      findingType,
+    });
+    const page = { findings: [summary("fa8f3c3a-0001", "UnusedPermission"), summary("fa8f3c3a-0002", "UnusedIAMRole")] };
+    const a = await readUsage([write("list-findings-v2.json", JSON.stringify(page, null, 4))], { workers: 1 });
+    // The role finding needs no details and is read; the permission finding cannot be.
+    expect(a.accessAnalyzer.map((f) => [f.id, f.findingType, f.services])).toEqual([
+      ["fa8f3c3a-0001", "UnusedPermission", []],
+      ["fa8f3c3a-0002", "UnusedIAMRole", []],
+    ]);
+    expect(a.warnings.map((w) => [w.code, w.message])).toEqual([
+      ["access-analyzer-no-details", "1 UnusedPermission finding has no findingDetails (fa8f3c3a-0001): list-findings-v2 gives summaries only, which name no unused service or action, so it is not used. Give the output of aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each"],
+    ]);
+    const detailed = { ...summary("fa8f3c3a-0003", "UnusedPermission"), findingDetails: [{ unusedPermissionDetails: { serviceNamespace: "s3", actions: [{ action: "PutObject" }] } }] };
+    expect((await readUsage([write("get-finding-v2.json", JSON.stringify(detailed, null, 4))], { workers: 1 })).warnings).toEqual([]);
   });
 
   it("an Access Advisor time that is no timestamp makes the report unusable, named, not 'never accessed'", async () => {

@@ -350,7 +350,12 @@ describe("Access Advisor corpus (cloudmapper demo account)", () => {
     expect(a.accessAdvisor.map((r) => [r.roleArn, r.services.map((s) => `${s.namespace}@${s.lastAuthenticated ?? "never"}`)])).toEqual(
       expect.arrayContaining([["arn:aws:iam::123456789012:role/service-role/level1", ["logs@2019-04-15T04:19:00Z"]]]),
     );
-    expect(a.accessAdvisor).toHaveLength(4);
+    // exfiller's report (job …71) names level1 as its LastAuthenticatedEntity, a leftover of the
+    // demo's sanitisation: for a role's report that entity is "the role ARN that you used to
+    // generate the report" (IAM API Reference, GetServiceLastAccessedDetails), so the report is not
+    // exfiller's. Left out and said, not merged into exfiller's labels.
+    expect(a.accessAdvisor.map((r) => r.roleArn).sort()).toEqual(["arn:aws:iam::123456789012:role/bad_role", "arn:aws:iam::123456789012:role/level3", "arn:aws:iam::123456789012:role/service-role/level1"]);
+    expect(a.warnings.map((w) => [w.code, w.file?.endsWith("/a2b53fd9-88bc-d0b5-1b9a-af9c4af22371")])).toEqual([["access-advisor-role-mismatch", true]]);
     expect(a.accessAdvisor.every((r) => r.roleArn !== null && r.jobType === "SERVICE_LEVEL")).toBe(true);
     expect(a.coverage.partial).toBe(false);
   });
