@@ -36,8 +36,8 @@ export {
 } from "./sources/index.js";
 export type { FunctionPatch, FunctionVersionRecord, PathContext, PrincipalRecord, RoleRecord } from "./sources/types.js";
 export type { ReadOneOptions } from "./sources/read-sources.js";
+export { normalize } from "./audit/index.js";
 export {
-  normalize,
   normalizeFragments,
   validateCanonicalDocument,
   serializeCanonicalDocument,

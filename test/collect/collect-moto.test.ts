@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditDocument } from "../../src/audit/audit-document.js";
 import { buildDocument } from "../../src/audit/build-document.js";
 import { collect, CollectError, type CollectManifest, type CollectOptions, type CollectProgress } from "../../src/collect/index.js";
-import { normalize } from "../../src/normalize/index.js";
+import { normalize } from "../../src/audit/normalize-paths.js";
 import { startFaultProxy } from "./support/fault-proxy.js";
 import { startMoto, TEST_CREDENTIALS, type MotoServer } from "./support/moto.js";
 import { ACCOUNT, SECRET_VALUES, seedAccount, seedRegionalRoles, seedTrailBucket, trailObject, trailRecord, TRAIL_BUCKET, type Seeded } from "./support/seed.js";
