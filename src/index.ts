@@ -34,8 +34,10 @@ export {
   type ReadResult,
   type SourceFragment,
 } from "./sources/index.js";
+export type { FunctionPatch, FunctionVersionRecord, PathContext, PrincipalRecord, RoleRecord } from "./sources/types.js";
+export type { ReadOneOptions } from "./sources/read-sources.js";
+export { normalize } from "./audit/index.js";
 export {
-  normalize,
   normalizeFragments,
   validateCanonicalDocument,
   serializeCanonicalDocument,
@@ -45,9 +47,18 @@ export {
   type NormalizeResult,
   type ValidationResult,
 } from "./normalize/index.js";
+export type { FactsFunction } from "./normalize/facts.js";
+export type { ManagedPolicyLookup, ShippedManagedPolicy } from "./normalize/policies.js";
 
 // Usage (CloudTrail, Access Advisor, Access Analyzer)
 export { readUsage, labelUsage, type ReadUsageOptions, type LabelOptions, type UsageException, type UsageAggregate } from "./usage/index.js";
+export type { LabelDocument } from "./usage/labels.js";
+export type { ReadUsageProgress } from "./usage/read-usage.js";
+export type { AccessAdvisorReport, AccessAdvisorService } from "./usage/access-advisor.js";
+export type { AccessAnalyzerFinding } from "./usage/access-analyzer.js";
+export type { FileReport, FunctionCreation } from "./usage/accumulate.js";
+export type { LakePage } from "./usage/lake-page.js";
+export type { SessionUsage } from "./usage/aggregate.js";
 
 // Analysis the rules read
 export { analyzeDocument, requiredPermissions, type AnalyzeOptions, type RequiredPermission } from "./analysis/index.js";
@@ -76,6 +87,9 @@ export {
   type RulePack,
   type SuppressionRule,
 } from "./evaluate/index.js";
+export type { CompileOptions, CompiledPack } from "./evaluate/compile-rego.js";
+export type { RelatedResource } from "./evaluate/catalog.js";
+export type { SuppressionOutcome } from "./evaluate/suppressions.js";
 
 // Reports
 export {
@@ -95,6 +109,7 @@ export {
   type HtmlOptions,
   type GeneratedFix,
 } from "./report/index.js";
+export type { GraphOptions } from "./report/html-graph.js";
 
 // Infrastructure as code (Terraform plans, CloudFormation/SAM/CDK templates) and reviewing a change
 export {
@@ -111,6 +126,8 @@ export {
   type TerraformReadOptions,
 } from "./sources/terraform/index.js";
 export { readCloudFormationTemplate, syntheticAccountFor, type CloudFormationReadOptions } from "./sources/cloudformation/index.js";
+export type { PermissionRowKind } from "./sources/cloudformation/permission-rows.js";
+export type { TerraformConfigFiles } from "./sources/terraform/config-locations.js";
 export {
   diff as diffInputs,
   diffDocuments,
@@ -122,6 +139,8 @@ export {
   type DiffOptions,
   type PermissionChange,
   type SharedRoleChange,
+  type ChangeKind,
+  type DiffSide,
 } from "./audit/diff.js";
 export { renderPermissionDiffTable, renderPermissionDiffMarkdown, renderPermissionDiffJson, type PermissionDiffMarkdownOptions } from "./report/diff.js";
 
@@ -141,10 +160,40 @@ export {
   type GenerateRunResult,
   type WrittenTarget,
   type PolicyDiff,
+  FunctionNotFoundError,
+  type ActionList,
+  type AppliedException,
+  type CloudFormationTarget,
+  type CurrentStatementDiff,
+  type GenerateOptions,
+  type GenerateTarget,
+  type GeneratedPolicy,
+  type GeneratedStatement,
+  type GeneratedStatementDiff,
+  type GenerationWarning,
+  type GenerationWarningCode,
+  type Grant,
+  type NarrowedAction,
+  type PolicyBuild,
+  type PolicyTarget,
+  type Provenance,
+  // The model's RequirementPurpose plus "file-system" (a grant's purpose, not only a requirement's).
+  type RequirementPurpose as GenerateRequirementPurpose,
+  type RoleGeneration,
+  type ScopingKind,
+  type SizedPolicy,
+  type TerraformTarget,
+  type WildcardExplanation,
 } from "./generate/index.js";
+export type { KeptRole } from "./generate/types.js";
 
 // Live collection (read-only)
 export { collect, collectPolicy, COLLECT_OPERATIONS, type CollectOptions, type CollectResult, type CollectManifest, type CloudTrailSource, type QueryRecord } from "./collect/index.js";
+export { CollectError } from "./collect/errors.js";
+export type { AthenaSource, CollectProgress, LakeSource } from "./collect/options.js";
+export type { CallStatus, ManifestCall } from "./collect/manifest.js";
+export type { CollectFeature } from "./collect/operations.js";
+export type { CollectPolicyOptions, IamPolicyDocument, IamPolicyStatement } from "./collect/policy.js";
 
 // The IAM engine: policy grammar, action catalog, ARN matching, evaluation, effective permissions
 export * as iam from "./iam/index.js";

@@ -10,7 +10,7 @@
 import { readFile } from "node:fs/promises";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { normalize } from "../../src/normalize/index.js";
+import { normalize } from "../../src/audit/normalize-paths.js";
 import { readSources } from "../../src/sources/index.js";
 import { emptyRoleFacts } from "../../src/iam/index.js";
 

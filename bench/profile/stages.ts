@@ -20,7 +20,7 @@ import { analyzeDocument } from "../../src/analysis/index.js";
 import { evaluateDocument, loadBuiltinPack } from "../../src/evaluate/index.js";
 import { packageRoot } from "../../src/evaluate/locate.js";
 import { loadActionCatalogSync } from "../../src/iam/index.js";
-import { normalize } from "../../src/normalize/index.js";
+import { normalize } from "../../src/audit/normalize-paths.js";
 import { build } from "../analysis/analyze.js";
 
 // The bundle lives in bench/out/profile/, where the managed policy data is not next to it.

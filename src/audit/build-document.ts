@@ -19,7 +19,7 @@ import { startLabelling, type Labelling } from "../usage/labels.js";
 import { unattributedSessionWarnings } from "../usage/unattributed.js";
 import { trailGapWarnings } from "../usage/trail-gaps.js";
 import type { PendingDocument } from "../model/pending.js";
-import { routeInputs } from "./route-inputs.js";
+import { routeInputs, type RoutedInputs } from "./route-inputs.js";
 import { addMs, addTiming, cpuNow, moveTiming, startStage, type StageStart, type StageTimings } from "./timings.js";
 
 export interface BuildProgress {
@@ -111,6 +111,40 @@ async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>
   return { fragments, warnings };
 }
 
+/**
+ * The account half of the inputs, read: the source files (IaC files given synthetic accounts of
+ * their own when several), and what `leastrole collect` manifests say, as normaliser options: the
+ * newest collection's end (`collectedAt`) and each account's function lists (`collections`, which
+ * make `functionCoverage`); a collection that did not complete is an error warning, so the
+ * document is partial whatever was read. buildDocument and the SDK's normalize(paths) both read
+ * their paths this way.
+ */
+export async function readAccountInputs(
+  routed: RoutedInputs,
+  options: Pick<BuildOptions, "iac" | "iacKeyOf" | "onProgress"> = {},
+): Promise<{ fragments: SourceFragment[]; warnings: Warning[]; options: Pick<NormalizeOptions, "collectedAt" | "collections"> }> {
+  const read = await readSourceFiles(routed.sources, (done) => options.onProgress?.({ stage: "read", done, total: routed.sources.length }), options);
+  await separateIacFiles(read, options);
+  let collectedAt: string | undefined;
+  const collections: CollectedFunctionLists[] = [];
+  for (const file of routed.manifests) {
+    try {
+      const m = JSON.parse(await readFile(file, "utf8")) as ManifestView;
+      if (m.partial) for (const reason of m.reasons?.length ? m.reasons : ["some calls failed"]) read.warnings.push({ code: "collection-partial", severity: "error", file, message: `the collection is incomplete: ${reason}` });
+      if (typeof m.finishedAt === "string" && !Number.isNaN(Date.parse(m.finishedAt)) && (collectedAt === undefined || m.finishedAt > collectedAt)) collectedAt = m.finishedAt;
+      const lists = functionListsOf(m, file);
+      if (lists) collections.push(lists);
+    } catch (e) {
+      read.warnings.push({ code: "unreadable-file", severity: "error", file, message: `cannot read the collect manifest: ${(e as Error).message}` });
+    }
+  }
+  return {
+    fragments: read.fragments,
+    warnings: read.warnings,
+    options: { ...(collectedAt !== undefined ? { collectedAt } : {}), ...(collections.length > 0 ? { collections } : {}) },
+  };
+}
+
 export async function buildDocument(paths: string[], options: BuildOptions = {}): Promise<CanonicalDocument> {
   const pending = await buildPendingDocument(paths, options);
   const document = pending.finish();
@@ -180,30 +214,11 @@ async function buildFrom(
   const timings = options.timings;
   const cpuTimings = options.cpuTimings;
   const clock = (stage: BuildProgress["stage"], start: StageStart) => addTiming(timings, stage, start, cpuTimings);
-  const read = await readSourceFiles(routed.sources, (done) => options.onProgress?.({ stage: "read", done, total: routed.sources.length }), options);
-  await separateIacFiles(read, options);
+  const read = await readAccountInputs(routed, options);
   clock("read", t);
 
-  // A collection that did not complete makes the document partial, whatever was read; the newest
-  // collection's end is the document's reference instant when nothing more precise gives one.
-  let collectedAt: string | undefined;
-  const collections: CollectedFunctionLists[] = [];
-  for (const file of routed.manifests) {
-    try {
-      const m = JSON.parse(await readFile(file, "utf8")) as ManifestView;
-      if (m.partial) for (const reason of m.reasons?.length ? m.reasons : ["some calls failed"]) read.warnings.push({ code: "collection-partial", severity: "error", file, message: `the collection is incomplete: ${reason}` });
-      if (typeof m.finishedAt === "string" && !Number.isNaN(Date.parse(m.finishedAt)) && (collectedAt === undefined || m.finishedAt > collectedAt)) collectedAt = m.finishedAt;
-      const lists = functionListsOf(m, file);
-      if (lists) collections.push(lists);
-    } catch (e) {
-      read.warnings.push({ code: "unreadable-file", severity: "error", file, message: `cannot read the collect manifest: ${(e as Error).message}` });
-    }
-  }
-
   t = startStage();
-  const normalizeOptions: NormalizeOptions = options.asOf ? { asOf: options.asOf } : {};
-  if (collectedAt !== undefined) normalizeOptions.collectedAt = collectedAt;
-  if (collections.length > 0) normalizeOptions.collections = collections;
+  const normalizeOptions: NormalizeOptions = { ...read.options, ...(options.asOf ? { asOf: options.asOf } : {}) };
   // The IAM facts are computed inside the normaliser: timed apart by wrapping the same default
   // facts function the normaliser would use (only when timings are asked for).
   let factsMs = 0;

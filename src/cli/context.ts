@@ -132,7 +132,8 @@ export function printRuleDiagnostics(diagnostics: readonly Diagnostic[], progres
     if (seen.has(key)) continue;
     seen.add(key);
     if (isPackFailure(d)) {
-      writeErr(`leastrole: error: rule pack ${d.pack ?? "(unknown)"}: ${d.message}; its findings are missing from the report: fix the pack (exit code 2)\n`);
+      const missing = d.code === "bad-finding" ? "they are left out of the report" : "its findings are missing from the report";
+      writeErr(`leastrole: error: rule pack ${d.pack ?? "(unknown)"}: ${d.message}; ${missing}: fix the pack (exit code 2)\n`);
       failed = true;
     } else progress.note(`leastrole: ${d.severity}: ${d.message}`);
   }

@@ -14,6 +14,21 @@ import { buildProgram } from "./program.js";
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
 
+/**
+ * The AWS SDK for JavaScript v3 prints a 9-line NodeVersionSupportWarning ("versions published
+ * after the first week of January 2027 will require node >=22") once per process on Node < 22,
+ * i.e. on every `collect` under Node 20, which leastrole supports (package.json engines). It is
+ * advice for whoever chooses the SDK's version, here leastrole, not for its users. The SDK's
+ * documented opt-out is AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+ * (https://github.com/aws/aws-sdk-js-v3/issues/7983; @aws-sdk/core checks === "true" before it
+ * emits): it silences that warning only, and is set here only when the user has not set it, so
+ * `AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false leastrole collect` shows it again. The
+ * command line only: the SDK's `collect()` leaves an embedding process's environment alone.
+ */
+export function quietAwsSdkNodeVersionWarning(env: NodeJS.ProcessEnv = process.env): void {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -53,6 +68,7 @@ function onOutputError(stream: NodeJS.WriteStream): void {
 
 onOutputError(process.stdout);
 onOutputError(process.stderr);
+quietAwsSdkNodeVersionWarning();
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -7,7 +7,8 @@
 
 import { packKey, uniquePacks, type RulePack } from "../evaluate/pack.js";
 
-function collect(value: string, previous: string[] | undefined): string[] {
+/** An option's parser that makes it repeatable, one value a flag (`--rules`, diff's `--before`/`--after`). */
+export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 

@@ -74,6 +74,37 @@ function regoFiles(dir: string, ignore: readonly string[]): string[] {
   return files.map((f) => relative(dir, f).split("\\").join("/")).sort();
 }
 
+/**
+ * Copies of the aggregating entrypoint (`package leastrole` defining `findings`) in the user's
+ * folder, relative paths. The bundle recipe of docs/writing-rules.md once said to copy
+ * policies/leastrole.rego into the rule folder, and a folder holding one then failed here with
+ * opa's "package annotation redeclared" (the entrypoint is compiled in from the package as well).
+ * leastrole's own copy wins: the user's may be from an older version.
+ */
+function entrypointCopies(dir: string, files: readonly string[]): string[] {
+  return files.filter((f) => {
+    const text = readFileSync(join(dir, f), "utf8");
+    return /^package\s+leastrole\s*$/m.test(text) && /^findings\b/m.test(text);
+  });
+}
+
+/**
+ * The --ignore patterns that leave the entrypoint copies out. opa's --ignore matches a file's base
+ * name at any depth, so a copy is left out by its name only when no other source has that name.
+ */
+function ignoreCopies(dir: string, sources: readonly string[], copies: readonly string[]): string[] {
+  const base = (f: string): string => f.split("/").pop()!;
+  const names = [...new Set(copies.map(base))].sort();
+  for (const name of names) {
+    const other = sources.find((f) => base(f) === name && !copies.includes(f));
+    if (other) {
+      const copy = copies.find((f) => base(f) === name)!;
+      throw new RulePackError(`${copy} is a copy of leastrole's entrypoint (package leastrole), which leastrole compiles in itself: delete it`, { file: join(dir, copy) });
+    }
+  }
+  return names;
+}
+
 const WHERE_RULES_LIVE = "a rule is a .rego file with `package leastrole.rules.<name>`, its METADATA (title, custom.id, custom.severity) and `findings`";
 
 interface Inspected {
@@ -136,7 +167,12 @@ export function compileRegoPack(dir: string, options: CompileOptions = {}): Comp
   const ignore = ["*_test.rego", ".*", "build", "node_modules", ...(options.ignore ?? [])];
   // A folder with nothing to compile is a mistake (a wrong path, an input folder taken for a
   // pack), not a pack without findings: said before opa is even looked for.
-  const sources = regoFiles(dir, ignore);
+  let sources = regoFiles(dir, ignore);
+  const copies = entrypointCopies(dir, sources);
+  if (copies.length > 0) {
+    ignore.push(...ignoreCopies(dir, sources, copies));
+    sources = regoFiles(dir, ignore);
+  }
   if (sources.length === 0) {
     throw new RulePackError(`no rules here: the folder has no .rego files other than tests (*_test.rego); ${WHERE_RULES_LIVE}`, { file: dir });
   }
@@ -183,7 +219,8 @@ export function compileRegoPack(dir: string, options: CompileOptions = {}): Comp
     if (catalog.rules.length === 0) {
       throw new RulePackError(`no rules here: none of its .rego files (${sources.slice(0, 5).join(", ")}${sources.length > 5 ? ", …" : ""}) is a rule; ${WHERE_RULES_LIVE}`, { file: dir });
     }
-    return { wasm, catalog, data, warnings: misplaced.warnings };
+    const copied = copies.map((f) => `${join(dir, f)}: a copy of leastrole's entrypoint, left out (leastrole compiles in its own, policies/leastrole.rego): it can be deleted`);
+    return { wasm, catalog, data, warnings: [...copied, ...misplaced.warnings] };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

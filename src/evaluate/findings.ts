@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { CanonicalDocument, SourceLocation } from "../model/document.js";
 import { canonicalJson } from "../normalize/canonical-json.js";
 import { SEVERITIES, type Finding, type FindingResource, type ResourceType, type Severity } from "../model/findings.js";
+import type { RuleMetadata } from "./catalog.js";
 import type { RulePack } from "./pack.js";
 
 export interface Diagnostic {
@@ -22,10 +23,13 @@ export interface Diagnostic {
 
 /**
  * Diagnostic codes that mean a pack's rules did not run, or what they returned could not be read
- * (an abort, a conflict between complete rules, an entrypoint result that is no set of findings):
- * its findings are missing, not absent, so a report without them must not pass for a clean one.
+ * (an abort, a conflict between complete rules, an entrypoint result that is no set of findings,
+ * findings that break the contract: strings, no message …): findings are missing, not absent, so a
+ * report without them must not pass for a clean one. `bad-finding` is one: a rule whose findings
+ * were strings exited 0 while one whose `findings` was an object exited 2, and both are a pack
+ * that does not work as written.
  */
-export const PACK_FAILURE_CODES: readonly string[] = ["evaluation-failed", "bad-result"];
+export const PACK_FAILURE_CODES: readonly string[] = ["evaluation-failed", "bad-result", "bad-finding"];
 
 export function isPackFailure(d: Diagnostic): boolean {
   return d.severity === "error" && PACK_FAILURE_CODES.includes(d.code);
@@ -58,6 +62,12 @@ const INVALID_FINDING = "leastrole:invalid_finding";
 
 function article(typeName: string): string {
   return `${/^[aeiou]/.test(typeName) ? "an" : "a"} ${typeName}`;
+}
+
+/** `rule ID (package leastrole.rules.x, file:line)`: where to look, as far as the catalog knows. */
+function ruleRef(id: string, pkg: string, meta: RuleMetadata | undefined): string {
+  const where = meta?.file ? `, ${meta.file}${meta.line ? `:${meta.line}` : ""}` : "";
+  return pkg === "(unknown)" ? `rule ${id}` : `rule ${id} (package leastrole.rules.${pkg}${where})`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -96,34 +106,35 @@ export function buildFindings(
   const unknownPackages = new Set<string>();
   // One diagnostic per rule and problem, with how many findings had it and the first value seen: a
   // rule that gets a field wrong gets it wrong in every finding, and a line each buried the rest.
-  const invalid = new Map<string, { rule: string; problem: string; got: string | undefined; count: number }>();
-  const bad = (rule: string, problem: string, got?: string): void => {
+  const invalid = new Map<string, { rule: string; ref: string; problem: string; got: string | undefined; count: number }>();
+  const bad = (rule: string, ref: string, problem: string, got?: string): void => {
     const key = `${rule}\u0000${problem}`;
     const seen = invalid.get(key);
     if (seen) seen.count++;
-    else invalid.set(key, { rule, problem, got, count: 1 });
+    else invalid.set(key, { rule, ref, problem, got, count: 1 });
   };
   for (const item of raw) {
     if (!isObject(item)) {
-      bad("(unknown)", "a finding must be an object", JSON.stringify(item)?.slice(0, 120));
+      bad("(unknown)", ruleRef("(unknown)", "(unknown)", undefined), "a finding must be an object", JSON.stringify(item)?.slice(0, 120));
       continue;
     }
     const pkg = typeof item.rule === "string" ? item.rule : "(unknown)";
     const meta = pack.ruleByPackage(pkg);
+    const ref = ruleRef(meta?.id ?? pkg, pkg, meta);
     // What the entrypoint (policies/leastrole.rego) passes through from a rule of the wrong shape.
     if (INVALID_FINDINGS in item) {
       const rule = meta?.id ?? pkg;
       diagnostics.push({
         severity: "error",
         code: "bad-result",
-        message: `rule ${rule} (package leastrole.rules.${pkg}) defines \`findings\` as ${article(String(item[INVALID_FINDINGS]))}, not a set or an array of findings: write \`findings contains finding if { … }\``,
+        message: `${ref} defines \`findings\` as ${article(String(item[INVALID_FINDINGS]))}, not a set or an array of findings: write \`findings contains finding if { … }\``,
         rule,
         pack: pack.origin,
       });
       continue;
     }
     if (INVALID_FINDING in item) {
-      bad(meta?.id ?? pkg, "a finding must be an object", JSON.stringify(item[INVALID_FINDING])?.slice(0, 120));
+      bad(meta?.id ?? pkg, ref, "a finding must be an object", JSON.stringify(item[INVALID_FINDING])?.slice(0, 120));
       continue;
     }
     if (!meta && !unknownPackages.has(pkg) && pack.catalog.rules.length > 0) {
@@ -145,46 +156,46 @@ export function buildFindings(
       const known = entities.get(r);
       if (known) resource = { type: known.type, arn: r, name: known.name };
       else {
-        bad(ruleId, "resource is a bare ARN not found in the document; give {type, arn, name}", JSON.stringify(r));
+        bad(ruleId, ref, "resource is a bare ARN not found in the document; give {type, arn, name}", JSON.stringify(r));
         continue;
       }
     } else if (isObject(r)) {
       const arn = r.arn;
       if (typeof arn !== "string" || arn === "") {
-        bad(ruleId, "resource.arn must be a non-empty string");
+        bad(ruleId, ref, "resource.arn must be a non-empty string");
         continue;
       }
       const known = entities.get(arn);
       const type = typeof r.type === "string" ? r.type : known?.type;
       if (!type || !(RESOURCE_TYPES as readonly string[]).includes(type)) {
-        bad(ruleId, `resource.type must be one of ${RESOURCE_TYPES.join(", ")}`, JSON.stringify(r.type) ?? "nothing");
+        bad(ruleId, ref, `resource.type must be one of ${RESOURCE_TYPES.join(", ")}`, JSON.stringify(r.type) ?? "nothing");
         continue;
       }
       const name = typeof r.name === "string" && r.name !== "" ? r.name : known?.name ?? lastArnSegment(arn);
       resource = { type: type as ResourceType, arn, name };
     } else {
-      bad(ruleId, "resource is missing");
+      bad(ruleId, ref, "resource is missing");
       continue;
     }
 
     if (typeof item.message !== "string" || item.message.trim() === "") {
-      bad(ruleId, "message must be a non-empty string");
+      bad(ruleId, ref, "message must be a non-empty string");
       continue;
     }
     let severity: Severity = meta?.severity ?? "medium";
     if (item.severity !== undefined) {
       if (typeof item.severity === "string" && (SEVERITIES as readonly string[]).includes(item.severity)) severity = item.severity as Severity;
       else {
-        bad(ruleId, `severity must be one of ${SEVERITIES.join(", ")}`, JSON.stringify(item.severity));
+        bad(ruleId, ref, `severity must be one of ${SEVERITIES.join(", ")}`, JSON.stringify(item.severity));
         continue;
       }
     }
     if (item.evidence !== undefined && !isObject(item.evidence)) {
-      bad(ruleId, "evidence must be an object");
+      bad(ruleId, ref, "evidence must be an object");
       continue;
     }
     if (item.detail !== undefined && typeof item.detail !== "string") {
-      bad(ruleId, "detail must be a string");
+      bad(ruleId, ref, "detail must be a string");
       continue;
     }
 
@@ -211,12 +222,12 @@ export function buildFindings(
       location,
     });
   }
-  for (const { rule, problem, got, count } of invalid.values()) {
+  for (const { rule, ref, problem, got, count } of invalid.values()) {
     diagnostics.push({
       severity: "error",
       code: "bad-finding",
       message:
-        `rule ${rule} of ${pack.origin} produced ${count === 1 ? "an invalid finding" : `${count} invalid findings`}: ${problem}` +
+        `${ref} of ${pack.origin} produced ${count === 1 ? "an invalid finding" : `${count} invalid findings`}: ${problem}` +
         (got !== undefined ? ` (got ${got}${count > 1 ? ` in the first` : ""})` : ""),
       rule,
       pack: pack.origin,

@@ -44,6 +44,6 @@ export function findOpaBinary(explicit?: string): OpaBinary {
   throw new RulePackError(
     "compiling a folder of .rego files needs the OPA CLI (1.x), and none was found: install it " +
       "(https://www.openpolicyagent.org/docs/#running-opa) and put `opa` on PATH or set LEASTROLE_OPA, " +
-      "or compile the pack yourself with `opa build -t wasm -e leastrole/findings` and pass the .tar.gz",
+      "or pass a pack built where opa is (`leastrole build-rules`, or `opa build` with leastrole's entrypoint: docs/writing-rules.md)",
   );
 }

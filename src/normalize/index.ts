@@ -3,7 +3,7 @@
  * and validation of canonical documents against the generated schema.
  */
 
-export { normalize, normalizeFragments, type CollectedFunctionLists, type NormalizeOptions, type NormalizeResult } from "./normalize.js";
+export { normalizeFragments, type CollectedFunctionLists, type NormalizeOptions, type NormalizeResult } from "./normalize.js";
 export { validateCanonicalDocument, canonicalSchemaPath, type ValidationResult } from "./validate.js";
 export { trustsLambda } from "./trust.js";
 export { defaultFactsFunction, principalPolicies, type FactsFunction, type PrincipalPolicies } from "./facts.js";

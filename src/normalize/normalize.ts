@@ -1,6 +1,6 @@
 /**
- * `normalize`: sources → the canonical document. Reads files and folders (or takes fragments
- * already read), merges them by ARN, folds published versions into functions, attaches per-function
+ * `normalizeFragments`: sources → the canonical document. Takes the fragments the source readers
+ * made (the SDK's normalize(paths) reads files and folders for it: src/audit/normalize-paths.ts), merges them by ARN, folds published versions into functions, attaches per-function
  * data, resolves managed policies, joins functions to roles by full ARN (paths included), marks
  * roles that trust Lambda, computes per-principal facts with the IAM engine and records where
  * everything came from. The output is sorted and does not depend on the order of the inputs or on
@@ -15,7 +15,6 @@ import type { Account, CanonicalDocument, FunctionCoverage, LambdaFunction, Prin
 import { SCHEMA_VERSION } from "../model/document.js";
 import { emptyUsage, type UsageSection } from "../model/usage.js";
 import { parseArn } from "../sources/arns.js";
-import { readSources } from "../sources/read-sources.js";
 import { normalizeTimestamp } from "../sources/timestamps.js";
 import type { PrincipalRecord, SourceFragment } from "../sources/types.js";
 import { defaultFactsFunction, principalPolicies, type FactsFunction } from "./facts.js";
@@ -70,15 +69,6 @@ export interface NormalizeResult {
   warnings: Warning[];
   /** Same as document.meta.partial. */
   partial: boolean;
-}
-
-export async function normalize(inputs: readonly string[] | readonly SourceFragment[], options: NormalizeOptions = {}): Promise<NormalizeResult> {
-  if (inputs.every((i) => typeof i === "string")) {
-    const read = await readSources(inputs as string[]);
-    return normalizeFragments(read.fragments, options, read.warnings);
-  }
-  if (inputs.some((i) => typeof i === "string")) throw new InputError("normalize takes either paths or fragments, not a mix");
-  return normalizeFragments(inputs as SourceFragment[], options, []);
 }
 
 /** The synchronous core, for callers that already hold fragments. */

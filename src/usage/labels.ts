@@ -52,11 +52,12 @@ export interface LabelOptions {
   recentlyModifiedIsNew?: boolean;
 }
 
-type Doc = Pick<CanonicalDocument, "functions" | "roles"> & Partial<Pick<CanonicalDocument, "policies" | "meta">>;
+/** What labelling reads of a canonical document: its functions and roles, its policies and meta if there. */
+export type LabelDocument = Pick<CanonicalDocument, "functions" | "roles"> & Partial<Pick<CanonicalDocument, "policies" | "meta">>;
 
 const DAY = 86_400_000;
 
-export function labelUsage(aggregate: UsageAggregate, document: Doc, options: LabelOptions = {}): UsageSection {
+export function labelUsage(aggregate: UsageAggregate, document: LabelDocument, options: LabelOptions = {}): UsageSection {
   return startLabelling(aggregate, document, options).finish();
 }
 
@@ -90,7 +91,7 @@ function onlyLookupEvents(aggregate: UsageAggregate): boolean {
   return read.length > 0 && read.every((f) => f.format === "cloudtrail-lookup-events");
 }
 
-export function startLabelling(aggregate: UsageAggregate, document: Doc, options: LabelOptions = {}, keep = true): Labelling {
+export function startLabelling(aggregate: UsageAggregate, document: LabelDocument, options: LabelOptions = {}, keep = true): Labelling {
   const section = emptyUsage();
   const windowDays = options.windowDays ?? 30;
   const hasData = aggregate.files.some((f) => f.records > 0) || aggregate.accessAdvisor.length > 0 || aggregate.accessAnalyzer.length > 0;
@@ -292,7 +293,7 @@ export function startLabelling(aggregate: UsageAggregate, document: Doc, options
 // admin-like role mostly use the same few; each walked the role's grant).
 const grantedByRole = new WeakMap<object, WeakMap<Role, Map<string, string[]>>>();
 
-function grantedActions(role: Role, document: Doc, sessions: SessionUsage[], partialReasons: string[], earliest: number | null): string[] {
+function grantedActions(role: Role, document: LabelDocument, sessions: SessionUsage[], partialReasons: string[], earliest: number | null): string[] {
   if (!role.facts.actionsTruncated) return role.facts.allowedActions;
   const policies = document.policies;
   if (policies === undefined) {

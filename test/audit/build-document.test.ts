@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildDocument } from "../../src/audit/build-document.js";
+import { normalize } from "../../src/index.js";
 
 const demo = join(import.meta.dirname, "../../examples/demo-account");
 
@@ -152,6 +153,29 @@ describe("buildDocument: which regions' function lists a collection holds (accou
     const dir = collection({ regionsRequested: "all", listRegions: "ok" });
     try {
       expect(await coverageOf([dir])).toEqual({ regions: ["eu-west-1", "us-east-1"], complete: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the SDK's normalize(paths) reads the collection as buildDocument does: complete, dated by the manifest, partial when it is", async () => {
+    const dir = collection({ regionsRequested: "all", listRegions: "ok" });
+    try {
+      const { document, partial } = await normalize([dir]);
+      const built = await buildDocument([dir]);
+      expect(document.accounts.find((a) => a.accountId === ACCOUNT)?.functionCoverage).toEqual({ regions: ["eu-west-1", "us-east-1"], complete: true });
+      expect(document.accounts).toEqual(built.accounts);
+      expect(document.meta.asOf).toBe("2026-11-28T00:00:00.000Z");
+      expect(document.meta.asOf).toBe(built.meta.asOf);
+      expect(document.meta.warnings).toEqual(built.meta.warnings);
+      expect(partial).toBe(false);
+      // A collection that did not finish its calls makes the document partial, through either.
+      const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Record<string, unknown>;
+      writeFileSync(join(dir, "manifest.json"), JSON.stringify({ ...manifest, partial: true, reasons: ["lambda:GetPolicy failed"] }));
+      const again = await normalize([dir]);
+      expect(again.partial).toBe(true);
+      expect(again.warnings).toContainEqual(expect.objectContaining({ code: "collection-partial", severity: "error", file: join(dir, "manifest.json") }));
+      expect((await buildDocument([dir])).meta.partial).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

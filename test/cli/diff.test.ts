@@ -54,6 +54,39 @@ describe("leastrole diff", () => {
     expect(report.changes).toHaveLength(7);
   });
 
+  it("--before/--after take one path each, repeated for more; beside one of them, the input without a flag is the other side", async () => {
+    const a = `${fx}/lambda-kinesis-lambda.yaml`;
+    const b = `${fx}/lambda-kinesis-lambda.edited.yaml`;
+    const report = async (args: string[]) => {
+      const out = join(work, `sides-${args.join("_").replace(/[^a-z]/gi, "")}.json`);
+      const r = await cli(["diff", ...args, "-f", "json", "-o", out]);
+      expect(r.code, `${args.join(" ")}: ${r.error}`).toBe(0);
+      return JSON.parse(readFileSync(out, "utf8")) as { before: { inputs: string[] }; after: { inputs: string[] }; changes: unknown[] };
+    };
+    const plain = await report([a, b]);
+    expect(plain.changes).toHaveLength(7);
+    // `--before old new`: variadic, this put both on the before side and left the after side empty.
+    for (const args of [["--before", a, b], [a, "--after", b], ["--after", b, a], [b, "--before", a]]) {
+      const r = await report(args);
+      expect([r.before.inputs, r.after.inputs], args.join(" ")).toEqual([[a], [b]]);
+      expect(r.changes).toEqual(plain.changes);
+    }
+    // Several inputs a side: the flag repeated.
+    const several = await report(["--before", a, "--before", `${fx}/billing-sync-fix.yaml`, "--after", b, "--after", `${fx}/billing-sync-fix.yaml`]);
+    expect([several.before.inputs, several.after.inputs]).toEqual([[a, `${fx}/billing-sync-fix.yaml`], [b, `${fx}/billing-sync-fix.yaml`]]);
+  });
+
+  it("refuses inputs whose side is ambiguous, the old variadic form among them, saying how to write it", async () => {
+    const a = `${fx}/lambda-kinesis-lambda.yaml`;
+    const b = `${fx}/lambda-kinesis-lambda.edited.yaml`;
+    const c = `${fx}/billing-sync-fix.yaml`;
+    for (const args of [["--before", a, c, "--after", b, c], [a, "--after", b, c], ["--before", a, b, c], [a, b, "--before", c, "--after", c]]) {
+      const r = await cli(["diff", ...args, "-o", join(work, "ambiguous.txt")]);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.error).toMatch(/^which side is .* on\? --before and --after take one path each \(repeat the flag for more\).*--before a --before b --after c --after d$/);
+    }
+  });
+
   it("--account-id and --region make the synthetic ARNs real ones", async () => {
     const js = join(work, "acct.json");
     expect((await cli(["diff", `${fx}/lambda-kinesis-lambda.yaml`, `${fx}/lambda-kinesis-lambda.edited.yaml`, "--account-id", "123456789012", "--region", "eu-west-1", "-f", "json", "-o", js])).code).toBe(0);

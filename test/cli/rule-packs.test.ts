@@ -3,7 +3,7 @@
  * is parsed, and that a pack that is wrong says so with exit code 2 instead of vanishing.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -129,6 +129,19 @@ describe("a pack that does not run", () => {
     // Without a failing pack, the same audit exits as --fail-on says.
     expect(run(["audit", demo, "--rules", join(packs, "custom"), "--fail-on", "info", "-q"]).code).toBe(1);
     expect(run(["audit", demo, "--rules", join(packs, "custom"), "-q"]).code).toBe(0);
+  });
+
+  it("exits 2 for a rule of the wrong shape, whether its findings are strings or its `findings` is an object, naming the rule and its file", () => {
+    for (const [file, id] of [["strings.rego", "SHAPE001"], ["object_findings.rego", "SHAPE002"]] as const) {
+      const dir = mkdtempSync(join(tmpdir(), "lr-shape-"));
+      copyFileSync(join(root, packs, "wrong-shapes", file), join(dir, file));
+      for (const command of [["audit", demo], ["diff", demo, demo]]) {
+        const r = run([...command, "--rules", dir, "-f", "json", "-q"]);
+        expect(r.code, `${file} ${command[0]}: ${r.stderr}`).toBe(2);
+        expect(r.stderr).toMatch(new RegExp(`^leastrole: error: rule pack ${dir}: rule ${id} \\(package leastrole\\.rules\\.${file.slice(0, -5)}, ${join(dir, file)}:6\\) .*fix the pack \\(exit code 2\\)$`, "m"));
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+    }
   });
 
   it("makes diff exit 2 too", () => {

@@ -137,7 +137,8 @@ describe("user packs", () => {
     expect(result.findings.map((f) => f.message)).toEqual(["fine"]);
     const messages = result.diagnostics.filter((d) => d.code === "bad-finding").map((d) => d.message);
     expect(messages).toHaveLength(5);
-    expect(messages.every((m) => m.startsWith(`rule BAD001 of ${join(packs, "broken")} produced an invalid finding: `))).toBe(true);
+    const file = join(packs, "broken", "bad_shapes.rego");
+    expect(messages.every((m) => m.startsWith(`rule BAD001 (package leastrole.rules.bad_shapes, ${file}:`) && m.includes(`) of ${join(packs, "broken")} produced an invalid finding: `))).toBe(true);
     expect(messages.join("\n")).toMatch(/resource is missing/);
     expect(messages.join("\n")).toMatch(/resource.type must be one of/);
     expect(messages.join("\n")).toMatch(/message must be a non-empty string/);
@@ -161,8 +162,8 @@ describe("user packs", () => {
     const result = evaluateDocument(doc, [loadRulePack(dir)]);
     expect(result.findings).toEqual([]);
     expect(result.diagnostics.filter((d) => d.code === "bad-finding").map((d) => [d.rule, d.pack, d.message])).toEqual([
-      ["BAD002", dir, `rule BAD002 of ${dir} produced 12 invalid findings: message must be a non-empty string`],
-      ["BAD002", dir, `rule BAD002 of ${dir} produced ${doc.roles.length} invalid findings: severity must be one of critical, high, medium, low, info (got "HIGH" in the first)`],
+      ["BAD002", dir, `rule BAD002 (package leastrole.rules.half_done, ${join(dir, "half_done.rego")}:6) of ${dir} produced 12 invalid findings: message must be a non-empty string`],
+      ["BAD002", dir, `rule BAD002 (package leastrole.rules.half_done, ${join(dir, "half_done.rego")}:6) of ${dir} produced ${doc.roles.length} invalid findings: severity must be one of critical, high, medium, low, info (got "HIGH" in the first)`],
     ]);
   });
 
@@ -174,9 +175,9 @@ describe("user packs", () => {
     const said = result.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.rule, d.message]);
     expect(said).toEqual(
       expect.arrayContaining([
-        ["bad-finding", "SHAPE001", expect.stringMatching(/^rule SHAPE001 of .*wrong-shapes produced 3 invalid findings: a finding must be an object \(got "function .*" in the first\)$/)],
-        ["bad-result", "SHAPE002", expect.stringMatching(/^rule SHAPE002 \(package leastrole\.rules\.object_findings\) defines `findings` as an object, not a set or an array of findings/)],
-        ["bad-result", "SHAPE003", expect.stringMatching(/^rule SHAPE003 \(package leastrole\.rules\.boolean_findings\) defines `findings` as a boolean/)],
+        ["bad-finding", "SHAPE001", expect.stringMatching(/^rule SHAPE001 \(package leastrole\.rules\.strings, .*wrong-shapes\/strings\.rego:6\) of .*wrong-shapes produced 3 invalid findings: a finding must be an object \(got "function .*" in the first\)$/)],
+        ["bad-result", "SHAPE002", expect.stringMatching(/^rule SHAPE002 \(package leastrole\.rules\.object_findings, .*wrong-shapes\/object_findings\.rego:6\) defines `findings` as an object, not a set or an array of findings/)],
+        ["bad-result", "SHAPE003", expect.stringMatching(/^rule SHAPE003 \(package leastrole\.rules\.boolean_findings, .*\.rego:6\) defines `findings` as a boolean/)],
       ]),
     );
     // A result the rules did not give as findings means the pack did not run as written.
@@ -282,7 +283,7 @@ describe("user packs", () => {
     try {
       process.env.PATH = "/nonexistent";
       delete process.env.LEASTROLE_OPA;
-      expectPackError(() => loadRulePack(join(packs, "custom")), /needs the OPA CLI .* put `opa` on PATH or set LEASTROLE_OPA/);
+      expectPackError(() => loadRulePack(join(packs, "custom")), /needs the OPA CLI .* put `opa` on PATH or set LEASTROLE_OPA, or pass a pack built where opa is .*docs\/writing-rules\.md/);
     } finally {
       process.env.PATH = saved.path;
       process.env.LEASTROLE_OPA = saved.opa;

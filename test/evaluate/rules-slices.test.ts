@@ -13,7 +13,7 @@ import { builtinRulesView } from "../../src/evaluate/rules-view.js";
 import { sliceRulesView } from "../../src/evaluate/rules-slices.js";
 import { loadActionCatalogSync } from "../../src/iam/index.js";
 import type { CanonicalDocument } from "../../src/model/document.js";
-import { normalize } from "../../src/normalize/index.js";
+import { normalize } from "../../src/audit/normalize-paths.js";
 import { CORPUS, corpusInputs } from "../golden/corpus-inputs.js";
 import { canonicalJson } from "../support/canonical-json.js";
 import { generatedAccountDocument } from "../support/generated-account.js";

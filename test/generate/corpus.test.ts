@@ -10,7 +10,7 @@ import { join } from "node:path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { cloudFormationValue, runGenerate } from "../../src/generate/index.js";
-import { normalize } from "../../src/normalize/index.js";
+import { normalize } from "../../src/audit/normalize-paths.js";
 
 const CORPUS = "/work/shared/corpus";
 const hasTerraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import YAML from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { runGenerate } from "../../src/generate/index.js";
-import { normalize } from "../../src/normalize/index.js";
+import { normalize } from "../../src/audit/normalize-paths.js";
 
 const dir = mkdtempSync(join(tmpdir(), "leastrole-kept-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

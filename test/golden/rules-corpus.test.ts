@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { analyzeDocument } from "../../src/analysis/index.js";
 import { evaluateDocument, loadBuiltinPack, type EvaluateOptions } from "../../src/evaluate/index.js";
 import { loadActionCatalogSync } from "../../src/iam/index.js";
-import { normalize } from "../../src/normalize/index.js";
+import { normalize } from "../../src/audit/normalize-paths.js";
 import { CORPUS, corpusInputs } from "./corpus-inputs.js";
 
 const GOLDEN = join(import.meta.dirname, "rules");

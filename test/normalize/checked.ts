@@ -4,7 +4,8 @@
  * schema would reject.
  */
 import { expect } from "vitest";
-import { normalize as normalizeRaw, normalizeFragments as normalizeFragmentsRaw, validateCanonicalDocument } from "../../src/normalize/index.js";
+import { normalize as normalizeRaw } from "../../src/audit/normalize-paths.js";
+import { normalizeFragments as normalizeFragmentsRaw, validateCanonicalDocument } from "../../src/normalize/index.js";
 
 export const normalizeFragments: typeof normalizeFragmentsRaw = (...args) => {
   const result = normalizeFragmentsRaw(...args);

@@ -210,10 +210,8 @@ describe("normalize: bad files never lose the others", () => {
     expect(validateCanonicalDocument(doc).errors).toEqual([]);
   });
 
-  it("a missing path is an error warning, not a crash", async () => {
-    const { document: doc } = await normalize(["/nonexistent/leastrole/input.json"]);
-    expect(doc.meta.warnings[0]).toMatchObject({ severity: "error", code: "unreadable-file", file: "/nonexistent/leastrole/input.json" });
-    expect(doc.meta.partial).toBe(true);
+  it("a missing path is an InputError naming it, as in the CLI (a typo, not an input to skip), not a crash", async () => {
+    await expect(normalize(["/nonexistent/leastrole/input.json"])).rejects.toMatchObject({ name: "InputError", file: "/nonexistent/leastrole/input.json", message: expect.stringMatching(/no such file or folder/) });
   });
 
   it("data about a function that is not in the inputs is reported, not turned into a half-empty function", () => {

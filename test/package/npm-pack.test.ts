@@ -4,7 +4,7 @@
  * holds neither `go` nor `opa` — both through the SDK (ESM and CommonJS) and through the CLI.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -21,7 +21,7 @@ beforeAll(() => {
   }
   const work = mkdtempSync(join(tmpdir(), "lr-pack-"));
   // --ignore-scripts: the build already ran; prepack would need OPA, which users never have.
-  const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: root, encoding: "utf8" })) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: root, encoding: "utf8" })) as Array<{ filename: string; unpackedSize: number; files: Array<{ path: string }> }>;
   const tarball = join(work, packed[0]!.filename);
   const files = packed[0]!.files.map((f) => f.path);
   expect(files).toContain("policies/build/leastrole.wasm");
@@ -30,6 +30,13 @@ beforeAll(() => {
   // Only data ships from src/ (the AWS managed policy dataset, the SAM data notice); no sources, no tests.
   expect(files.filter((f) => f.startsWith("src/")).sort()).toEqual(["src/iam/data/aws-managed-policies.json.gz", "src/sources/cloudformation/DATA-NOTICE.md"]);
   expect(files.some((f) => f.startsWith("test/"))).toBe(false);
+  // A small install: no source maps (7.8 of 13.1 MB unpacked; Node reads them only under
+  // --enable-source-maps: tsup.config.ts), no examples (they are in the repository).
+  expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
+  expect(files.some((f) => f.startsWith("examples/"))).toBe(false);
+  // ...and no bundle pointing at a map that is not there (bundlers of users' code warn about those).
+  for (const f of files.filter((f) => /^dist\/.*\.c?js$/.test(f))) expect(readFileSync(join(root, f), "utf8"), f).not.toMatch(/sourceMappingURL=/);
+  expect(packed[0]!.unpackedSize).toBeLessThan(8_000_000);
 
   project = join(work, "consumer");
   mkdirSync(project);

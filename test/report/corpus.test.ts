@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audit, auditDocument } from "../../src/audit/index.js";
 import { loadBuiltinPack } from "../../src/evaluate/pack.js";
 import type { CanonicalDocument } from "../../src/model/document.js";
-import { normalize } from "../../src/normalize/index.js";
+import { normalize } from "../../src/audit/normalize-paths.js";
 import { renderHtml, renderMarkdown, renderSarif, renderTable, type AuditReport } from "../../src/report/index.js";
 import { chromiumAvailable, launch, openReport, screenshot } from "./browser.js";
 import { expectValidSarif } from "./sarif-schema.js";

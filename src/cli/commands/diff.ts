@@ -8,7 +8,7 @@ import { SEVERITIES, type Severity } from "../../model/findings.js";
 import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissionDiffTable } from "../../report/diff.js";
 import { loadConfigFor, makeProgress, printInputWarnings, printRuleDiagnostics, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
-import { extraPackSpecs, rulesOption } from "../rules-flag.js";
+import { collect, extraPackSpecs, rulesOption } from "../rules-flag.js";
 import { writeOutput } from "../io.js";
 
 interface DiffFlags extends InputFlags, IacFlags {
@@ -26,27 +26,54 @@ function asGiven(paths: string[]): string[] {
   return paths.map((p) => (p.startsWith("/") ? resolve(p) : p));
 }
 
+/**
+ * Which side each input is on. `--before`/`--after` take one path each, repeated for more: they
+ * took every path after them (`--before a b --after c d`), so `diff --before old.json new-dir`
+ * put both on the before side and left the after side empty. Inputs without a flag are
+ * `<before> <after>`; beside one side's flag, the one input without a flag is the other side.
+ * Anything else is ambiguous (the old variadic form among it) and refused, saying how to write it.
+ */
+export function sidesOf(positional: readonly string[], before: readonly string[], after: readonly string[]): { before: string[]; after: string[] } {
+  const usage = "leastrole diff <before> <after>, or with several inputs a side --before a --before b --after c --after d";
+  if (before.length === 0 && after.length === 0) {
+    if (positional.length !== 2) throw new InputError(`diff needs inputs on both sides: ${usage}`);
+    return { before: [positional[0]!], after: [positional[1]!] };
+  }
+  if (positional.length === 0) {
+    if (before.length === 0 || after.length === 0) throw new InputError(`diff needs inputs on both sides: ${usage}`);
+    return { before: [...before], after: [...after] };
+  }
+  const flagged = before.length > 0 && after.length > 0 ? null : before.length > 0 ? "after" : "before";
+  if (flagged === null || positional.length > 1) {
+    throw new InputError(
+      `which side is ${positional.map((p) => JSON.stringify(p)).join(" and ")} on? --before and --after take one path each (repeat the flag for more), ` +
+        `and an input without a flag is the other side only when there is one: ${usage}`,
+    );
+  }
+  return flagged === "after" ? { before: [...before], after: [positional[0]!] } : { before: [positional[0]!], after: [...after] };
+}
+
 export function registerDiff(program: Command): void {
   const command = program
     .command("diff")
-    .argument("[before]", "the inputs before the change: a Terraform plan, a template, an account export folder…")
-    .argument("[after]", "the inputs after the change")
+    .argument("[before]", "the input before the change: a Terraform plan, a template, an account export folder… (or --before)")
+    .argument("[after]", "the input after the change (or --after)")
     .description("list the permission changes between two sets of inputs (two plans, two template revisions, a plan against an account export) and the findings they introduce or fix")
     .addOption(new Option("-f, --format <format>", "report format (markdown: for a pull-request comment)").choices(["table", "markdown", "json"]).default("table"))
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .addOption(new Option("--fail-on <severity>", "exit 1 when the change introduces a finding at or above this severity (not suppressed)").choices([...SEVERITIES]))
     .option("--only-after-resources", "compare only the roles, functions and policies the after inputs define (a plan or template against a whole account export)")
-    .option("--before <paths...>", "more inputs for the before side")
-    .option("--after <paths...>", "more inputs for the after side")
+    .option("--before <path>", "an input of the before side; repeat for more (--before a --before b)", collect)
+    .option("--after <path>", "an input of the after side; repeat for more", collect)
     .option("-c, --config <file>", "configuration file (default: .leastrole.yaml/.yml/.json in the current folder)")
     .option(...rulesOption("also run this rule pack"))
     .option("--as-of <date>", "reference date for time arithmetic");
   addIacOptions(command).action(async (before: string | undefined, after: string | undefined, flags: DiffFlags, cmd: Command) => {
     const quiet = cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true;
     const progress = makeProgress({ quiet });
-    const beforePaths = asGiven([...(before !== undefined ? [before] : []), ...(flags.before ?? [])]);
-    const afterPaths = asGiven([...(after !== undefined ? [after] : []), ...(flags.after ?? [])]);
-    if (beforePaths.length === 0 || afterPaths.length === 0) throw new InputError("diff needs inputs on both sides: leastrole diff <before> <after> (or --before/--after)");
+    const sides = sidesOf([before, after].filter((p): p is string => p !== undefined), flags.before ?? [], flags.after ?? []);
+    const beforePaths = asGiven(sides.before);
+    const afterPaths = asGiven(sides.after);
     if (flags.asOf !== undefined && Number.isNaN(Date.parse(flags.asOf))) throw new InputError(`--as-of must be a date or date-time (got ${flags.asOf})`);
     const { config, configFile } = loadConfigFor(flags);
     const fromConfig = evaluationOptionsOf(config, configFile);
