@@ -69,8 +69,11 @@ export function addMs(timings: StageTimings | undefined, cpu: StageTimings | und
 export function moveTiming(timings: StageTimings | undefined, cpu: StageTimings | undefined, from: AuditStage, to: AuditStage, ms: number): void {
   for (const stages of [timings, cpu]) {
     if (stages === undefined || ms === 0) continue;
-    stages[from] = Math.max(0, (stages[from] ?? 0) - ms);
-    stages[to] = (stages[to] ?? 0) + ms;
+    // No more than the source stage holds: the moved time is wall time, and on a busy machine the
+    // source's CPU time can be less; moving more would make the stages add up to more than the total.
+    const moved = Math.min(ms, stages[from] ?? 0);
+    stages[from] = (stages[from] ?? 0) - moved;
+    stages[to] = (stages[to] ?? 0) + moved;
   }
 }
 
