@@ -68,6 +68,9 @@ export function fixedValue(key: string, value: unknown): boolean {
   if (ID_KEYS.has(key)) return !/[*?]/.test(value);
   if (ORG_PATH_KEYS.has(key)) return /^(?:o-[a-z0-9]+|\$\{[^}]*\})\//.test(value);
   if (key === "token.actions.githubusercontent.com:sub") return /^repo:[^*?/:]+\//.test(value);
+  // A network of every address (0.0.0.0/0, ::/0, 0.0.0.0/1 …) admits any caller: a CIDR pins only
+  // with at least 8 fixed bits (IpAddress takes CIDR blocks, IAM user guide, condition operators).
+  if (key === "aws:sourceip") return !/\/[0-7]$/.test(value.trim());
   return true;
 }
 

@@ -183,6 +183,10 @@ describe("trust analysis: what pins the caller (AWS Config's fixed-value rule; I
     ["a fixed principal ARN", star({ ArnLike: { "aws:PrincipalArn": ["arn:aws:iam::111122223333:role/deployer-*"] } }), true],
     ["a template's own account in an ARN", star({ ArnLike: { "aws:SourceArn": ["arn:aws:sns:${AWS::Region}:${AWS::AccountId}:alerts"] } }), true],
     ["an external ID", star({ StringEquals: { "sts:ExternalId": ["x-1"] } }), true],
+    // Every address: a network condition that admits anyone (found in review, session 15).
+    ["aws:SourceIp 0.0.0.0/0", star({ IpAddress: { "aws:SourceIp": ["0.0.0.0/0"] } }), false],
+    ["aws:SourceIp ::/0 beside a fixed network", star({ IpAddress: { "aws:SourceIp": ["203.0.113.0/24", "::/0"] } }), false],
+    ["aws:SourceIp of one network", star({ IpAddress: { "aws:SourceIp": ["203.0.113.0/24"] } }), true],
   ];
   it.each(cases)("%s", (_name, statement, restricted) => {
     const doc = analyzed(documentOf({ roles: [role("r", { trust: policy(statement as never) })] }));
