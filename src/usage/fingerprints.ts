@@ -17,28 +17,13 @@ const scratch = new Uint32Array(2);
 
 /** fingerprint(s) written to out[at], out[at + 1], without a tuple per call (the hot path). */
 export function fingerprintTo(s: string, out: Uint32Array, at: number): void {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x9747b28c;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
-  }
-  h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
-  h2 ^= h2 >>> 16;
+  hashFrom(s, 0, out, at);
   // 0/0 marks an empty slot.
-  if (h1 === 0 && h2 === 0) h2 = 1;
-  out[at] = h1 >>> 0;
-  out[at + 1] = h2 >>> 0;
+  if (out[at] === 0 && out[at + 1] === 0) out[at + 1] = 1;
 }
 
-/**
- * A 52-bit fingerprint of s[from…] as one number (h2's low 20 bits above h1), exact in a double:
- * a set of these counts distinct strings without keeping them. Two of n distinct strings share one
- * with a chance of about n²/2⁵³ (2·10⁻⁶ at 100,000), and would count once.
- */
-export function fingerprint52(s: string, from = 0): number {
+/** The two hashes of s[from…] into out[at], out[at + 1]. */
+function hashFrom(s: string, from: number, out: Uint32Array, at: number): void {
   let h1 = 0x811c9dc5;
   let h2 = 0x9747b28c;
   for (let i = from; i < s.length; i++) {
@@ -49,8 +34,20 @@ export function fingerprint52(s: string, from = 0): number {
   }
   h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
   h2 ^= h2 >>> 16;
-  return (h2 & 0xfffff) * 0x100000000 + (h1 >>> 0);
+  out[at] = h1 >>> 0;
+  out[at + 1] = h2 >>> 0;
 }
+
+/**
+ * A 52-bit fingerprint of s[from…] as one number (h2's low 20 bits above h1), exact in a double:
+ * a set of these counts distinct strings without keeping them. Two of n distinct strings share one
+ * with a chance of about n²/2⁵³ (2·10⁻⁶ at 100,000), and would count once.
+ */
+export function fingerprint52(s: string, from = 0): number {
+  hashFrom(s, from, scratch52, 0);
+  return ((scratch52[1] as number) & 0xfffff) * 0x100000000 + (scratch52[0] as number);
+}
+const scratch52 = new Uint32Array(2);
 
 export class FingerprintSet {
   private table: Uint32Array;
