@@ -98,6 +98,16 @@ describe("leastrole audit examples/demo-account", () => {
     expect(diff.stdout).toMatch(/remov/i);
   });
 
+  it("refuses a --prefix-threshold that is not a whole number of at least 2 (it was ignored without a word)", () => {
+    for (const bad of ["abc", "1", "2.5", ""]) {
+      const r = run(["generate", demo, "--prefix-threshold", bad, "--format", "json"]);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr, bad).toContain("--prefix-threshold must be a whole number of at least 2");
+      expect(r.stdout, bad).toBe("");
+    }
+    expect(run(["generate", demo, "--prefix-threshold", "4", "--format", "json"]).code).toBe(0);
+  });
+
   it("generates customer managed policies with --target managed, as docs/generate.md says", () => {
     // IAM quotas: inline policies of a role 10,240 characters together, a managed policy 6,144
     // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).

@@ -3,6 +3,7 @@ import { writeGenerate, type GenerateFormat, type GenerateRunOptions, type Writt
 import { documentFor, loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { writeOutputStreamed } from "../io.js";
+import { InputError } from "../../errors.js";
 
 interface GenerateFlags extends InputFlags, IacFlags {
   format: GenerateFormat;
@@ -32,20 +33,22 @@ export function registerGenerate(program: Command): void {
     .option("--window-days <days>", "days of usage expected (default 30)")
     .option("--as-of <date>", "reference date for time arithmetic"),
   ).action(async (paths: string[], flags: GenerateFlags, cmd: Command) => {
+      const threshold = flags.prefixThreshold === undefined ? undefined : Number(flags.prefixThreshold.trim() === "" ? Number.NaN : flags.prefixThreshold);
+      // A value that is not a whole number of at least 2 was ignored without a word (the sweep of session 15).
+      if (threshold !== undefined && !(Number.isInteger(threshold) && threshold >= 2)) throw new InputError(`--prefix-threshold must be a whole number of at least 2, not ${JSON.stringify(flags.prefixThreshold)}`);
       const progress = makeProgress({ quiet: cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true });
       const { config } = loadConfigFor(flags);
       // The template's parameters, account and region as for audit: a policy made from parameter
       // defaults is the wrong policy for a stack deployed with other values.
       const document = await documentFor(paths, flags, config, progress, undefined, iacOptionsOf(flags));
       printInputWarnings(document, progress);
-      const threshold = flags.prefixThreshold === undefined ? undefined : Number(flags.prefixThreshold);
       const options: GenerateRunOptions = {
         format: flags.format,
         ...(flags.function ? { function: flags.function } : {}),
         ...(flags.split ? { split: true } : {}),
         ...(flags.diff ? { diff: true } : {}),
         target: flags.target,
-        ...(threshold !== undefined && Number.isInteger(threshold) && threshold >= 2 ? { prefixThreshold: threshold } : {}),
+        ...(threshold !== undefined ? { prefixThreshold: threshold } : {}),
         exceptions: config?.exceptions ?? [],
         windowDays: config?.usage?.windowDays ?? 30,
       };
