@@ -43,7 +43,7 @@ statement_findings := [finding |
 
 	# The principals a Deny of the policy leaves (the statement's own when none takes any back).
 	principal := object.get(g, "principal", object.get(st, "Principal", null))
-	some issue in issues(principal, fn, g)
+	some issue in statement_issues(principal, fn, g)
 	origin := statement_origin(fn, g.index)
 	finding := {
 		"resource": analysis.function_resource(fn),
@@ -170,6 +170,16 @@ issues(p, fn, g) := (({issue |
 	account != fn.accountId
 	issue := {"kind": sprintf("account:%s", [account]), "severity": outside_severity[g.access], "message": sprintf("lets account %s %s", [account, verb[g.access]])}
 }
+
+# A URL's public statement left behind when the URL was switched to AWS_IAM (`dormantUrl`): it
+# grants nothing now, and makes the function public the moment the URL is set back to NONE.
+statement_issues(p, fn, g) := {issue |
+	wildcard_principal(p)
+	not g.pinned
+	issue := {"kind": "public-url-dormant", "severity": "low", "message": "lets anyone call the function through a URL with AuthType NONE; its URL uses AWS_IAM, so this grants nothing now, but switching the URL to NONE makes the function public at once: remove the statement if the URL is not meant to be public"}
+} if {
+	object.get(g, "dormantUrl", false)
+} else := issues(p, fn, g)
 
 # A service on behalf of any account, or another account: medium to invoke, high to read or change.
 outside_severity := {"invoke": "medium", "read": "high", "change": "high"}

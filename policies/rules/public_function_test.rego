@@ -202,3 +202,12 @@ test_without_sid_or_statement_id_the_content_names_the_statement if {
 }
 
 unnamed(statements) := {"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "accountId": "123456789012", "functionUrl": null, "resourcePolicy": {"Statement": statements}, "analysis": {"resourcePolicyGrants": [g(i, "invoke", false, [], false) | some i, _ in statements]}}
+
+# A URL's public statement left behind when the URL was switched to AWS_IAM (the analysis's
+# `dormantUrl`): low, once, instead of a critical public grant.
+test_a_dormant_url_statement_is_low if {
+	st := allow("*", ["lambda:InvokeFunctionUrl"], {"StringEquals": {"lambda:FunctionUrlAuthType": ["NONE"]}})
+	dormant := object.union(g(0, "invoke", false, [], true), {"dormantUrl": true})
+	fs := public_function.findings with input as {"functions": [fn([st], {"authType": "AWS_IAM", "url": "https://x.lambda-url.us-east-1.on.aws/", "qualifier": null}, [dormant])]}
+	[[f.detail, f.severity] | some f in fs] == [["statement:sid::s0:public-url-dormant", "low"]]
+}

@@ -59,6 +59,17 @@ function viaFunctionUrl(st: PolicyStatement): boolean {
   return false;
 }
 
+/** Whether a condition admits only calls through a URL with AuthType NONE (`StringEquals lambda:FunctionUrlAuthType NONE`). */
+function requiresAuthTypeNone(st: PolicyStatement): boolean {
+  for (const [op, block] of Object.entries(st.Condition ?? {})) {
+    if (!/^String(Equals|EqualsIgnoreCase|Like)$/i.test(op)) continue;
+    for (const [k, values] of Object.entries(block)) {
+      if (k.toLowerCase() === "lambda:functionurlauthtype" && values.length > 0 && values.every((v) => String(v).toUpperCase() === "NONE")) return true;
+    }
+  }
+  return false;
+}
+
 /** The worst of what the actions allow: change, read, invoke. */
 function accessOf(actions: readonly string[]): ResourcePolicyGrant["access"] | null {
   if (actions.some((a) => CHANGE_ACTIONS.includes(a))) return "change";
@@ -117,16 +128,31 @@ export function resourcePolicyGrants(fn: LambdaFunction, earliest: number | null
     // Lambda wrote it) names; an anonymised export can rewrite one and not the other.
     const own = new Set([fn.accountId, ...(st.Resource ?? []).map(arnAccount)]);
     const via = viaFunctionUrl(st);
+    const urlOnly = actions.every((a) => a === "lambda:invokefunctionurl" || (a === "lambda:invokefunction" && via));
+    // The statement Lambda writes for a URL with AuthType NONE, left behind when the URL was
+    // switched to AWS_IAM: a call through that URL carries lambda:FunctionUrlAuthType AWS_IAM, so
+    // the condition never holds (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+    const dormantUrl = urlOnly && requiresAuthTypeNone(st) && fn.functionUrl?.authType === "AWS_IAM" && appliesTo(fn, index, st, fn.functionUrl.qualifier);
     out.push({
       index,
       access,
       actions,
-      urlOnly: actions.every((a) => a === "lambda:invokefunctionurl" || (a === "lambda:invokefunction" && via)),
+      urlOnly,
+      ...(dormantUrl ? { dormantUrl: true } : {}),
       pinned: pins.length > 0,
       otherAccounts: otherAccounts(pins, own, /^\d{12}$/.test(fn.accountId)),
       ...(principal !== st.Principal ? { principal } : {}),
     });
   });
+  // lambda:InvokeFunction through the URL is only half of what a URL call needs: with no live grant
+  // of lambda:InvokeFunctionUrl in the URL's policy (only dormant ones), it grants nothing either.
+  const url = fn.functionUrl;
+  if (url?.authType === "AWS_IAM" && out.some((g) => g.dormantUrl)) {
+    const mine = out.filter((g) => appliesTo(fn, g.index, statements[g.index]!, url.qualifier));
+    if (!mine.some((g) => !g.dormantUrl && g.actions.includes("lambda:invokefunctionurl"))) {
+      for (const g of mine) if (g.urlOnly && !g.actions.includes("lambda:invokefunctionurl")) g.dormantUrl = true;
+    }
+  }
   return out;
 }
 

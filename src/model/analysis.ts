@@ -136,6 +136,14 @@ export interface ResourcePolicyGrant {
   actions: string[];
   /** It grants only calls through a function URL: lambda:InvokeFunctionUrl, and lambda:InvokeFunction under `Bool` lambda:InvokedViaFunctionUrl true. */
   urlOnly: boolean;
+  /**
+   * A URL-only grant under `lambda:FunctionUrlAuthType: NONE` while the URL of the statement's
+   * qualifier uses AWS_IAM: it grants nothing now (an IAM-authenticated call carries AWS_IAM), and
+   * would make the function public if the URL were switched to NONE. Also lambda:InvokeFunction
+   * through that URL when the policy's only lambda:InvokeFunctionUrl grants are such: a URL call
+   * needs both. Absent otherwise.
+   */
+  dormantUrl?: boolean;
   /** A condition, or a Deny of the policy, admits only fixed callers (src/analysis/pins.ts, the rule LR011's `restricted` uses too). */
   pinned: boolean;
   /** Pinned only to accounts other than the function's: those, sorted; else empty. */

@@ -72,3 +72,28 @@ describe("LR012: a function URL with AuthType NONE", () => {
     expect(lr012({ functionUrl: url("live"), aliases: ["live"], resourcePolicy: policyOf(urlStatements(functionArn("api"))) }).map(([s]) => s)).toEqual(["low"]);
   });
 });
+
+describe("LR012: a URL's public statements left behind when the URL was switched to AWS_IAM", () => {
+  const iam = (qualifier: string | null = null): FunctionUrl => ({ ...url(qualifier), authType: "AWS_IAM" });
+
+  it("grant nothing now: one low finding per statement, not a critical public grant (the 10,000-function benchmark had 260)", () => {
+    // lambda:InvokeFunctionUrl under FunctionUrlAuthType NONE is dormant, and so is lambda:InvokeFunction
+    // through the URL: a call through a URL needs both granted.
+    const got = lr012({ functionUrl: iam(), resourcePolicy: policyOf(urlStatements(functionArn("api"))) });
+    expect(got.map(([s]) => s)).toEqual(["low", "low"]);
+    expect(got[0]![1]).toContain("its URL uses AWS_IAM, so this grants nothing now, but switching the URL to NONE makes the function public at once");
+    // One statement alone, as the 10,000-function benchmark's functions have it.
+    expect(lr012({ functionUrl: iam(), resourcePolicy: policyOf([urlStatements(functionArn("api"))[0]!]) }).map(([s]) => s)).toEqual(["low"]);
+  });
+
+  it("still count when the URL is on another qualifier, or the statement has no auth-type condition", () => {
+    const st = urlStatements(functionArn("api"))[0]!;
+    // The URL is alias live's; the statement is in the function's own policy, whose URL the inputs do not show.
+    expect(lr012({ functionUrl: iam("live"), resourcePolicy: policyOf([st]) }, [{ qualifier: null, index: 0 }]).map(([s]) => s)).toEqual(["critical"]);
+    // Without the auth-type condition, anyone with AWS credentials may call the AWS_IAM URL, and the
+    // InvokeFunction statement beside it is live too.
+    const { Condition: _c, ...unconditional } = st;
+    expect(lr012({ functionUrl: iam(), resourcePolicy: policyOf([unconditional, urlStatements(functionArn("api"))[1]!]) }).map(([s]) => s)).toEqual(["critical", "critical"]);
+    expect(lr012({ functionUrl: null, resourcePolicy: policyOf([st]) }).map(([s]) => s)).toEqual(["critical"]);
+  });
+});
