@@ -276,6 +276,8 @@ async function buildFrom(
         windowDays: options.config?.usage?.windowDays ?? 30,
         asOf: options.asOf ?? null,
         dataEventsLogged: options.config?.usage?.dataEventsLogged === true,
+        ...(options.config?.usage?.readEventsLogged !== undefined ? { readEventsLogged: options.config.usage.readEventsLogged } : {}),
+        ...(options.config?.usage?.kmsEventsLogged !== undefined ? { kmsEventsLogged: options.config.usage.kmsEventsLogged } : {}),
         exceptions: usageExceptions(options.config, document),
       },
       keepLabels,

@@ -30,6 +30,18 @@ export interface LeastroleConfig {
      * some buckets or tables say nothing of the others.
      */
     dataEventsLogged?: boolean;
+    /**
+     * Whether the trail logs read management events, when you know (its ReadWriteType). Unset: judged
+     * from the logs (an account with at least 100 management events and no read logs writes only).
+     * false: reads are not logged, so actions CloudTrail records as reads are never called unused.
+     */
+    readEventsLogged?: boolean;
+    /**
+     * Whether the trail logs AWS KMS events, when you know (ExcludeManagementEventSources). Unset:
+     * judged from the logs (an account with at least 1,000 management events, reads among them, and
+     * no KMS event excludes them). false: kms actions are never called unused.
+     */
+    kmsEventsLogged?: boolean;
   };
   rules?: {
     /** Rule ids or names not to report. */

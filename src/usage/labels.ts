@@ -45,6 +45,9 @@ export interface LabelOptions {
   exceptions?: UsageException[];
   /** The trail logged data events for every resource the roles touch (default: false). */
   dataEventsLogged?: boolean;
+  /** The configuration's word on the trail's management events (trail-gaps.ts); unset: judged from the records. */
+  readEventsLogged?: boolean;
+  kmsEventsLogged?: boolean;
   /**
    * When the function's creation date is not in the logs, treat a lastModified inside the window
    * as "too new" (its creation date is unknown and may be as late). Default true.
@@ -115,7 +118,8 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     recordsSkipped: cov.recordsSkipped,
     duplicatesRemoved: cov.duplicatesRemoved,
   };
-  const management = managementCoverage(cov.management ?? []);
+  const said = { ...(options.readEventsLogged !== undefined ? { readEventsLogged: options.readEventsLogged } : {}), ...(options.kmsEventsLogged !== undefined ? { kmsEventsLogged: options.kmsEventsLogged } : {}) };
+  const management = managementCoverage(cov.management ?? [], said);
   if (management.length > 0) section.coverage.managementEvents = management;
   const gapsByAccount = trailGapReasons(management);
   if (!Number.isFinite(endMs)) {

@@ -29,13 +29,20 @@ export const MIN_EVENTS_FOR_READS = 100;
 /** Management events needed before "no KMS event among them" means KMS events are excluded. */
 export const MIN_EVENTS_FOR_KMS = 1000;
 
-/** Per account (sorted), what its management events show of the trail's selectors. */
-export function managementCoverage(counts: readonly ManagementCounts[]): ManagementEventCoverage[] {
+/** What the user says of the trail (configuration `usage.readEventsLogged`, `usage.kmsEventsLogged`): it wins over the records. */
+export interface TrailStatement {
+  readEventsLogged?: boolean;
+  kmsEventsLogged?: boolean;
+}
+
+/** Per account (sorted), what its management events show of the trail's selectors, or what the user said of them. */
+export function managementCoverage(counts: readonly ManagementCounts[], said: TrailStatement = {}): ManagementEventCoverage[] {
+  const stated = (v: boolean | undefined) => (v === undefined ? null : v ? ("logged" as const) : ("not-logged" as const));
   return [...counts]
     .sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0))
     .map((c) => {
-      const reads = c.reads > 0 ? "logged" : c.flagged >= MIN_EVENTS_FOR_READS ? "not-logged" : "unknown";
-      const kms = c.kms > 0 ? "logged" : reads === "logged" && c.events >= MIN_EVENTS_FOR_KMS ? "not-logged" : "unknown";
+      const reads = stated(said.readEventsLogged) ?? (c.reads > 0 ? "logged" : c.flagged >= MIN_EVENTS_FOR_READS ? "not-logged" : "unknown");
+      const kms = stated(said.kmsEventsLogged) ?? (c.kms > 0 ? "logged" : reads === "logged" && c.events >= MIN_EVENTS_FOR_KMS ? "not-logged" : "unknown");
       return { accountId: c.accountId, events: c.events, readEvents: c.reads, kmsEvents: c.kms, reads, kms };
     });
 }
@@ -71,8 +78,9 @@ export interface TrailGapReasons {
 export function trailGapReasons(coverage: readonly ManagementEventCoverage[] | undefined): Map<string, TrailGapReasons> {
   const out = new Map<string, TrailGapReasons>();
   for (const c of coverage ?? []) {
-    const reads = c.reads === "not-logged" ? `no read event among the ${c.events} management events of account ${c.accountId}: the trail appears to log write events only, so read calls are not in the logs` : null;
-    const kms = c.kms === "not-logged" ? `no AWS KMS event among the ${c.events} management events of account ${c.accountId}: the trail appears to exclude AWS KMS events` : null;
+    // The records' own evidence, or (with reads or KMS events in them) the configuration's word.
+    const reads = c.reads !== "not-logged" ? null : c.readEvents === 0 ? `no read event among the ${c.events} management events of account ${c.accountId}: the trail appears to log write events only, so read calls are not in the logs` : `the configuration says the trail does not log read events (usage.readEventsLogged: false)`;
+    const kms = c.kms !== "not-logged" ? null : c.kmsEvents === 0 && c.reads !== "not-logged" ? `no AWS KMS event among the ${c.events} management events of account ${c.accountId}: the trail appears to exclude AWS KMS events` : `the configuration says the trail does not log AWS KMS events (usage.kmsEventsLogged: false)`;
     if (reads !== null || kms !== null) out.set(c.accountId, { reads, kms });
   }
   return out;
@@ -82,12 +90,11 @@ export function trailGapReasons(coverage: readonly ManagementEventCoverage[] | u
 export function trailGapWarnings(coverage: readonly ManagementEventCoverage[] | undefined): Warning[] {
   const out: Warning[] = [];
   for (const r of trailGapReasons(coverage).values()) {
-    // Only one of the two at a time: KMS events are judged only where reads are logged.
-    const reason = (r.reads ?? r.kms) as string;
+    const reasons = [r.reads, r.kms].filter((x): x is string => x !== null).join("; ");
     out.push({
       code: "trail-management-events-excluded",
       severity: "warning",
-      message: `${reason}. The actions whose calls would be such events count as unknowable, never unused, and generate keeps them as today's policy grants them.`,
+      message: `${reasons}. The actions whose calls would be such events count as unknowable, never unused, and generate keeps them as today's policy grants them.`,
     });
   }
   return out;

@@ -58,12 +58,12 @@ function functionWrites(): object[] {
   );
 }
 
-async function labels(records: object[]) {
+async function labels(records: object[], said: { readEventsLogged?: boolean; kmsEventsLogged?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "lr-trail-gaps-"));
   const file = join(dir, "trail.json");
   writeFileSync(file, JSON.stringify({ Records: records }));
   const agg = await readUsage([file]);
-  const usage = labelUsage(agg, { roles: [role], functions: [fn] }, { asOf: "2026-11-01T00:00:00Z", windowDays: 30 });
+  const usage = labelUsage(agg, { roles: [role], functions: [fn] }, { asOf: "2026-11-01T00:00:00Z", windowDays: 30, ...said });
   const byAction = new Map((usage.labels.find((l) => l.functionArn === FN)?.permissions ?? []).map((p) => [p.action, p]));
   return { usage, byAction };
 }
@@ -123,5 +123,17 @@ describe("what a trail leaves out of management events", () => {
     writeFileSync(join(dir, "a.json"), text);
     const agg = await readUsage([join(dir, "a.json")]);
     expect(agg.coverage.management).toEqual([{ accountId: ACCT, events: 154, flagged: 154, reads: 0, kms: 0 }]);
+  });
+
+  it("follows the configuration when it says what the trail logs (usage.readEventsLogged, usage.kmsEventsLogged)", async () => {
+    // An account that truly calls no KMS: the user says the trail logs KMS events, so kms:Decrypt is unused.
+    const kmsLogged = await labels([...background(MIN_EVENTS_FOR_KMS, true), ...functionWrites()], { kmsEventsLogged: true });
+    expect(kmsLogged.usage.coverage.managementEvents?.[0]).toMatchObject({ kms: "logged", kmsEvents: 0 });
+    expect(kmsLogged.byAction.get("kms:Decrypt")?.label).toBe("unused");
+    // A trail the user knows to be write-only, with a few reads from another trail's files mixed in.
+    const writeOnly = await labels([...background(150, false), ...background(2, true), ...functionWrites()], { readEventsLogged: false });
+    expect(writeOnly.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "not-logged", readEvents: 2 });
+    expect(writeOnly.byAction.get("ssm:GetParameter")).toMatchObject({ label: "unknowable", reason: "the configuration says the trail does not log read events (usage.readEventsLogged: false)" });
+    expect(writeOnly.byAction.get("ssm:PutParameter")?.label).toBe("unused");
   });
 });

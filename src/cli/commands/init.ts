@@ -9,6 +9,8 @@ version: 1
 usage:
   windowDays: 30
   # dataEventsLogged: true   # only if the trail logs data events (S3 objects, DynamoDB items …) for every resource
+  # readEventsLogged: false  # the trail logs write management events only (judged from the logs when unset)
+  # kmsEventsLogged: false   # the trail excludes AWS KMS events (judged from the logs when unset)
 
 # Accepted findings. A reason is required; expires (YYYY-MM-DD, inclusive) makes one temporary.
 suppressions: []
