@@ -114,7 +114,8 @@ export function classifyHead(text: string): "usage" | "sources" | "manifest" {
  *   it first, `aws cloudtrail get-query-results` after QueryStatus and QueryStatistics), or
  *   without rows (a query that failed or is still running: the usage reader says so);
  * - a CloudTrail digest file (the usage reader notes that it holds no events);
- * - an Access Advisor job still running or failed.
+ * - an Access Advisor job still running or failed;
+ * - a trail's event selectors (what its management events include).
  */
 function isActivityObject(keys: string[]): boolean {
   if (keys.includes("Records") || keys.includes("QueryResultRows")) return true;
@@ -123,6 +124,8 @@ function isActivityObject(keys: string[]): boolean {
   // An Access Advisor job not finished, printed without its (empty) services list: the usage
   // reader says the report is left out.
   if (isUnfinishedAccessAdvisorJob(keys)) return true;
+  // A trail's event selectors (get-event-selectors, get-event-data-store): what its logs include.
+  if ((keys.includes("TrailARN") || keys.includes("EventDataStoreArn")) && (keys.includes("EventSelectors") || keys.includes("AdvancedEventSelectors"))) return true;
   return keys.includes("QueryStatus") && keys.every((k) => LAKE_RESULT_KEYS.has(k));
 }
 

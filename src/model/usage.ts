@@ -74,6 +74,8 @@ export interface ManagementEventCoverage {
    * and none is (the trail excludes AWS KMS events: kms actions are unknowable); else `unknown`.
    */
   kms: "logged" | "not-logged" | "unknown";
+  /** Set when `reads` and `kms` come from the trails' event selectors (get-event-selectors output), not the records: whose. */
+  statedBy?: string;
 }
 
 export interface PrincipalUsage {

@@ -14,6 +14,7 @@ import type { AccessAdvisorReport } from "./access-advisor.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
 import { incompleteLakePages, lakePageWarnings } from "./lake-page.js";
 import { addCounts } from "./trail-gaps.js";
+import type { TrailSelectors } from "./event-selectors.js";
 
 export type { FileReport } from "./accumulate.js";
 
@@ -58,6 +59,8 @@ export interface UsageAggregate {
   functionCreations: FunctionCreation[];
   accessAdvisor: AccessAdvisorReport[];
   accessAnalyzer: AccessAnalyzerFinding[];
+  /** Trails' event selectors given with the logs (get-event-selectors output), sorted by trail. */
+  trails: TrailSelectors[];
   warnings: Warning[];
 }
 
@@ -95,6 +98,7 @@ export class UsageAggregator {
   private readonly warnings: Warning[] = [];
   private readonly advisor: AccessAdvisorReport[] = [];
   private readonly analyzer: AccessAnalyzerFinding[] = [];
+  private readonly trails: TrailSelectors[] = [];
   private recordsRead = 0;
   private recordsSkipped = 0;
   private duplicates = 0;
@@ -221,6 +225,10 @@ export class UsageAggregator {
     this.analyzer.push(f);
   }
 
+  addTrail(t: TrailSelectors): void {
+    this.trails.push(t);
+  }
+
   finish(): UsageAggregate {
     if (!this.finished) {
       this.finished = true;
@@ -312,6 +320,7 @@ export class UsageAggregator {
       functionCreations: [...this.creations.values()].sort((a, b) => cmp(a.accountId, b.accountId) || cmp(a.region, b.region) || cmp(a.functionName, b.functionName)),
       accessAdvisor: [...this.advisor].sort((a, b) => cmp(a.roleArn ?? "", b.roleArn ?? "") || cmp(a.file, b.file)),
       accessAnalyzer: [...this.analyzer].sort((a, b) => cmp(a.resource, b.resource) || cmp(a.id, b.id)),
+      trails: [...this.trails].sort((a, b) => cmp(a.trail, b.trail) || Number(a.readEvents) - Number(b.readEvents) || Number(a.kmsEvents) - Number(b.kmsEvents)),
       warnings: [...this.warnings, ...lakePageWarnings(lake)].sort((a, b) => cmp(a.file ?? "", b.file ?? "") || cmp(a.path ?? "", b.path ?? "") || cmp(a.message, b.message)),
     };
   }

@@ -23,6 +23,7 @@ import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
 import { isDataEventAction, isUnconfirmedAction, notLoggedReason } from "./not-logged.js";
 import { missingWindowDays } from "./window-coverage.js";
 import { managementCoverage, mayBeReadEvent, trailGapReasons, type TrailGapReasons } from "./trail-gaps.js";
+import { statementOfTrails } from "./event-selectors.js";
 import type { AccessAdvisorReport, AccessAdvisorService } from "./access-advisor.js";
 import { groupBy, pushTo } from "../collections.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
@@ -118,7 +119,11 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     recordsSkipped: cov.recordsSkipped,
     duplicatesRemoved: cov.duplicatesRemoved,
   };
-  const said = { ...(options.readEventsLogged !== undefined ? { readEventsLogged: options.readEventsLogged } : {}), ...(options.kmsEventsLogged !== undefined ? { kmsEventsLogged: options.kmsEventsLogged } : {}) };
+  // The configuration's word first, then the trails' event selectors given with the logs, then the records.
+  const configured = options.readEventsLogged !== undefined || options.kmsEventsLogged !== undefined;
+  const said = configured
+    ? { ...(options.readEventsLogged !== undefined ? { readEventsLogged: options.readEventsLogged } : {}), ...(options.kmsEventsLogged !== undefined ? { kmsEventsLogged: options.kmsEventsLogged } : {}) }
+    : statementOfTrails(aggregate.trails ?? []);
   const management = managementCoverage(cov.management ?? [], said);
   if (management.length > 0) section.coverage.managementEvents = management;
   const gapsByAccount = trailGapReasons(management);

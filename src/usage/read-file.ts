@@ -27,6 +27,7 @@ import { eventMessages, isSubscriptionMessage, logEventsIncomplete, logEventsKin
 import { foreignLakeRows, isLakeResults, lakePageOf, lakeStatusProblem } from "./lake-page.js";
 import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow } from "./query-rows.js";
 import { addRecord, isEnvelope, isObj, looksLikeRecord, notOurs, warn, type Obj } from "./read-records.js";
+import { isEventSelectorsOutput, parseEventSelectors, type TrailSelectors } from "./event-selectors.js";
 import { jsonValues } from "./json-stream.js";
 import { readJsonStream, readLogEvents, readRest } from "./read-stream.js";
 import { arrayStartsWithRecord, scanRecords } from "./scan-records.js";
@@ -36,6 +37,8 @@ export interface FileResult {
   partial: FilePartial;
   accessAdvisor: AccessAdvisorReport[];
   accessAnalyzer: AccessAnalyzerFinding[];
+  /** Trails' event selectors (get-event-selectors output): what their management events include. */
+  trails: TrailSelectors[];
 }
 
 export interface ReadFileOptions extends AccumulateOptions {
@@ -82,7 +85,7 @@ function outputChunk(raw: Buffer): number {
 
 export function readUsageFile(path: string, options: ReadFileOptions = {}): FileResult {
   const acc = new FileAccumulator(path, options);
-  const result: FileResult = { partial: acc.finish(), accessAdvisor: [], accessAnalyzer: [] };
+  const result: FileResult = { partial: acc.finish(), accessAdvisor: [], accessAnalyzer: [], trails: [] };
   readUsageFileInto(path, acc, result, options);
   result.partial = acc.finish();
   return result;
@@ -96,6 +99,7 @@ export class BatchReader {
   private acc: FileAccumulator | null = null;
   private advisor: AccessAdvisorReport[] = [];
   private analyzer: AccessAnalyzerFinding[] = [];
+  private trails: TrailSelectors[] = [];
 
   constructor(private readonly options: ReadFileOptions = {}) {}
 
@@ -104,7 +108,7 @@ export class BatchReader {
     let acc = this.acc;
     if (acc === null) this.acc = acc = new FileAccumulator(path, this.options);
     else acc.nextFile(path);
-    const sink: FileResult = { partial: EMPTY_PARTIAL, accessAdvisor: this.advisor, accessAnalyzer: this.analyzer };
+    const sink: FileResult = { partial: EMPTY_PARTIAL, accessAdvisor: this.advisor, accessAnalyzer: this.analyzer, trails: this.trails };
     readUsageFileInto(path, acc, sink, this.options);
     return acc.recordsInFile;
   }
@@ -123,10 +127,11 @@ export class BatchReader {
   flush(): FileResult | null {
     const acc = this.acc;
     if (acc === null) return null;
-    const out: FileResult = { partial: acc.finish(), accessAdvisor: this.advisor, accessAnalyzer: this.analyzer };
+    const out: FileResult = { partial: acc.finish(), accessAdvisor: this.advisor, accessAnalyzer: this.analyzer, trails: this.trails };
     this.acc = null;
     this.advisor = [];
     this.analyzer = [];
+    this.trails = [];
     return out;
   }
 }
@@ -281,6 +286,11 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
   if (isObj(doc) && typeof doc.JobId === "string" && Object.keys(doc).length === 1) {
     // generate-service-last-accessed-details output: only a job id, read for the role join.
     acc.format = "access-advisor-job";
+    return;
+  }
+  if (isEventSelectorsOutput(doc)) {
+    acc.format = "cloudtrail-event-selectors";
+    result.trails.push(parseEventSelectors(doc));
     return;
   }
   if (isAccessAnalyzerOutput(doc)) {

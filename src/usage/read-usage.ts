@@ -108,6 +108,7 @@ async function readInto(agg: UsageAggregator, files: { path: string; size: numbe
     agg.merge(r.partial);
     for (const a of r.accessAdvisor) agg.addAccessAdvisor(a);
     for (const f of r.accessAnalyzer) agg.addAccessAnalyzer(f);
+    for (const t of r.trails ?? []) agg.addTrail(t);
   };
   const fileRead = (i: number, records: number): void => {
     done++;

@@ -33,6 +33,8 @@ export const MIN_EVENTS_FOR_KMS = 1000;
 export interface TrailStatement {
   readEventsLogged?: boolean;
   kmsEventsLogged?: boolean;
+  /** Who says so, for the reasons: the configuration (default), or a trail's event selectors. */
+  source?: string;
 }
 
 /** Per account (sorted), what its management events show of the trail's selectors, or what the user said of them. */
@@ -43,7 +45,9 @@ export function managementCoverage(counts: readonly ManagementCounts[], said: Tr
     .map((c) => {
       const reads = stated(said.readEventsLogged) ?? (c.reads > 0 ? "logged" : c.flagged >= MIN_EVENTS_FOR_READS ? "not-logged" : "unknown");
       const kms = stated(said.kmsEventsLogged) ?? (c.kms > 0 ? "logged" : reads === "logged" && c.events >= MIN_EVENTS_FOR_KMS ? "not-logged" : "unknown");
-      return { accountId: c.accountId, events: c.events, readEvents: c.reads, kmsEvents: c.kms, reads, kms };
+      const out: ManagementEventCoverage = { accountId: c.accountId, events: c.events, readEvents: c.reads, kmsEvents: c.kms, reads, kms };
+      if (said.source !== undefined && (said.readEventsLogged !== undefined || said.kmsEventsLogged !== undefined)) out.statedBy = said.source;
+      return out;
     });
 }
 
@@ -79,8 +83,9 @@ export function trailGapReasons(coverage: readonly ManagementEventCoverage[] | u
   const out = new Map<string, TrailGapReasons>();
   for (const c of coverage ?? []) {
     // The records' own evidence, or (with reads or KMS events in them) the configuration's word.
-    const reads = c.reads !== "not-logged" ? null : c.readEvents === 0 ? `no read event among the ${c.events} management events of account ${c.accountId}: the trail appears to log write events only, so read calls are not in the logs` : `the configuration says the trail does not log read events (usage.readEventsLogged: false)`;
-    const kms = c.kms !== "not-logged" ? null : c.kmsEvents === 0 && c.reads !== "not-logged" ? `no AWS KMS event among the ${c.events} management events of account ${c.accountId}: the trail appears to exclude AWS KMS events` : `the configuration says the trail does not log AWS KMS events (usage.kmsEventsLogged: false)`;
+    const by = c.statedBy ?? "the configuration";
+    const reads = c.reads !== "not-logged" ? null : c.statedBy === undefined && c.readEvents === 0 ? `no read event among the ${c.events} management events of account ${c.accountId}: the trail appears to log write events only, so read calls are not in the logs` : `${by} ${c.statedBy === undefined ? "says the trail does not log read events (usage.readEventsLogged: false)" : "log no read management events"}`;
+    const kms = c.kms !== "not-logged" ? null : c.statedBy === undefined && c.kmsEvents === 0 && c.reads !== "not-logged" ? `no AWS KMS event among the ${c.events} management events of account ${c.accountId}: the trail appears to exclude AWS KMS events` : `${by} ${c.statedBy === undefined ? "says the trail does not log AWS KMS events (usage.kmsEventsLogged: false)" : "exclude AWS KMS events"}`;
     if (reads !== null || kms !== null) out.set(c.accountId, { reads, kms });
   }
   return out;

@@ -109,7 +109,7 @@ const file = fc.tuple(fc.array(fc.oneof({ weight: 12, arbitrary: recordText }, {
 
 function read(data: Buffer, options: ReadFileOptions): FilePartial {
   const acc = new FileAccumulator("f.json");
-  readDecoded(data, acc, { partial: acc.finish(), accessAdvisor: [], accessAnalyzer: [] }, options);
+  readDecoded(data, acc, { partial: acc.finish(), accessAdvisor: [], accessAnalyzer: [], trails: [] }, options);
   return acc.finish();
 }
 

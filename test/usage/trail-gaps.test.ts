@@ -13,6 +13,7 @@ import type { LambdaFunction, Role } from "../../src/model/document.js";
 import { emptyRoleFacts } from "../../src/iam/index.js";
 import { labelUsage, readUsage } from "../../src/usage/index.js";
 import { managementCoverage, MIN_EVENTS_FOR_KMS, MIN_EVENTS_FOR_READS, mayBeReadEvent } from "../../src/usage/trail-gaps.js";
+import { classifyHead } from "../../src/audit/route-inputs.js";
 import { roleCallRecord } from "../support/cloudtrail-record.js";
 
 const ACCT = "123456789012";
@@ -58,11 +59,16 @@ function functionWrites(): object[] {
   );
 }
 
-async function labels(records: object[], said: { readEventsLogged?: boolean; kmsEventsLogged?: boolean } = {}) {
+async function labels(records: object[], said: { readEventsLogged?: boolean; kmsEventsLogged?: boolean } = {}, selectors: object[] = []) {
   const dir = mkdtempSync(join(tmpdir(), "lr-trail-gaps-"));
   const file = join(dir, "trail.json");
   writeFileSync(file, JSON.stringify({ Records: records }));
-  const agg = await readUsage([file]);
+  const extra = selectors.map((sel, i) => {
+    const f = join(dir, `event-selectors-${i}.json`);
+    writeFileSync(f, JSON.stringify(sel, null, 4));
+    return f;
+  });
+  const agg = await readUsage([file, ...extra]);
   const usage = labelUsage(agg, { roles: [role], functions: [fn] }, { asOf: "2026-11-01T00:00:00Z", windowDays: 30, ...said });
   const byAction = new Map((usage.labels.find((l) => l.functionArn === FN)?.permissions ?? []).map((p) => [p.action, p]));
   return { usage, byAction };
@@ -135,5 +141,37 @@ describe("what a trail leaves out of management events", () => {
     expect(writeOnly.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "not-logged", readEvents: 2 });
     expect(writeOnly.byAction.get("ssm:GetParameter")).toMatchObject({ label: "unknowable", reason: "the configuration says the trail does not log read events (usage.readEventsLogged: false)" });
     expect(writeOnly.byAction.get("ssm:PutParameter")?.label).toBe("unused");
+  });
+
+  // `aws cloudtrail get-event-selectors --trail-name …` output, as the CLI prints it.
+  const TRAIL = `arn:aws:cloudtrail:us-east-1:${ACCT}:trail/management`;
+  const basic = (readWriteType: string, exclude: string[] = []) => ({ TrailARN: TRAIL, EventSelectors: [{ ReadWriteType: readWriteType, IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: exclude }] });
+  const advanced = (fields: object[]) => ({ TrailARN: TRAIL, AdvancedEventSelectors: [{ Name: "Management events", FieldSelectors: [{ Field: "eventCategory", Equals: ["Management"] }, ...fields] }] });
+
+  it("takes the trail's event selectors, given with the logs, over too few records to judge", async () => {
+    expect(classifyHead(JSON.stringify(basic("WriteOnly"), null, 4))).toBe("usage");
+    // 10 management events: too few to judge from the records, but the selectors say WriteOnly.
+    // (31 below: one a day, so that the window is covered and an unlogged read is the only reason.)
+    const writeOnly = await labels([...background(10, false), ...functionWrites()], {}, [basic("WriteOnly")]);
+    expect(writeOnly.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "not-logged", statedBy: `the event selectors of ${TRAIL}` });
+    expect(writeOnly.byAction.get("ssm:GetParameter")).toMatchObject({ label: "unknowable", reason: `the event selectors of ${TRAIL} log no read management events` });
+    // Advanced selectors excluding AWS KMS events.
+    const noKms = await labels([...background(31, true), ...functionWrites()], {}, [advanced([{ Field: "eventSource", NotEquals: ["kms.amazonaws.com"] }])]);
+    expect(noKms.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "logged", kms: "not-logged" });
+    expect(noKms.byAction.get("kms:Decrypt")?.reason).toBe(`the event selectors of ${TRAIL} exclude AWS KMS events`);
+    expect(noKms.byAction.get("ssm:GetParameter")?.label).toBe("unused");
+    // Basic selectors with KMS excluded; advanced ones for writes only.
+    expect((await labels(functionWrites(), {}, [basic("All", ["kms.amazonaws.com"])])).usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "logged", kms: "not-logged" });
+    expect((await labels(functionWrites(), {}, [advanced([{ Field: "readOnly", Equals: ["false"] }])])).usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "not-logged", kms: "logged" });
+    // A full trail: both logged, even though these records hold no KMS event among 1,000.
+    const full = await labels([...background(MIN_EVENTS_FOR_KMS, true), ...functionWrites()], {}, [basic("All")]);
+    expect(full.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "logged", kms: "logged" });
+    expect(full.byAction.get("kms:Decrypt")?.label).toBe("unused");
+    // Two trails: the union of what they log.
+    const both = await labels([...background(150, false), ...functionWrites()], {}, [basic("WriteOnly"), { ...basic("ReadOnly"), TrailARN: `${TRAIL}-reads` }]);
+    expect(both.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "logged" });
+    // The configuration wins over the selectors.
+    const configured = await labels([...background(10, false), ...functionWrites()], { readEventsLogged: true }, [basic("WriteOnly")]);
+    expect(configured.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "logged" });
   });
 });
