@@ -74,8 +74,12 @@ export interface ManagementEventCoverage {
    * and none is (the trail excludes AWS KMS events: kms actions are unknowable); else `unknown`.
    */
   kms: "logged" | "not-logged" | "unknown";
-  /** Set when `reads` and `kms` come from the trails' event selectors (get-event-selectors output), not the records: whose. */
-  statedBy?: string;
+  /**
+   * Who said what `reads` and `kms` are, when not the records: the configuration
+   * (`usage.readEventsLogged`, `usage.kmsEventsLogged`) or the trails' event selectors
+   * (get-event-selectors output). Absent when both were judged from the records.
+   */
+  statedBy?: { reads?: string; kms?: string };
 }
 
 export interface PrincipalUsage {

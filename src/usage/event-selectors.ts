@@ -14,6 +14,8 @@
  * Data-event selectors are not read here: data events stay as `usage.dataEventsLogged` says.
  */
 
+import type { TrailStatement } from "./trail-gaps.js";
+
 export interface TrailSelectors {
   /** The trail's or event data store's ARN. */
   trail: string;
@@ -63,12 +65,9 @@ export function parseEventSelectors(doc: Obj): TrailSelectors {
 }
 
 /** What the trails given together log, as trail-gaps.ts takes it; nothing when none was given. */
-export function statementOfTrails(trails: readonly TrailSelectors[]): { readEventsLogged?: boolean; kmsEventsLogged?: boolean; source?: string } {
+export function statementOfTrails(trails: readonly TrailSelectors[]): TrailStatement {
   if (trails.length === 0) return {};
   const names = [...new Set(trails.map((t) => t.trail))].sort();
-  return {
-    readEventsLogged: trails.some((t) => t.readEvents),
-    kmsEventsLogged: trails.some((t) => t.kmsEvents),
-    source: `the event selectors of ${names.length === 1 ? names[0] : `${names.length} trails`}`,
-  };
+  const by = `the event selectors of ${names.length === 1 ? names[0] : `${names.length} trails`}`;
+  return { reads: { logged: trails.some((t) => t.readEvents), by }, kms: { logged: trails.some((t) => t.kmsEvents), by } };
 }

@@ -119,11 +119,13 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     recordsSkipped: cov.recordsSkipped,
     duplicatesRemoved: cov.duplicatesRemoved,
   };
-  // The configuration's word first, then the trails' event selectors given with the logs, then the records.
-  const configured = options.readEventsLogged !== undefined || options.kmsEventsLogged !== undefined;
-  const said = configured
-    ? { ...(options.readEventsLogged !== undefined ? { readEventsLogged: options.readEventsLogged } : {}), ...(options.kmsEventsLogged !== undefined ? { kmsEventsLogged: options.kmsEventsLogged } : {}) }
-    : statementOfTrails(aggregate.trails ?? []);
+  // Per kind of event: the configuration's word first, then the trails' event selectors given with
+  // the logs, then (managementCoverage) the records.
+  const trails = statementOfTrails(aggregate.trails ?? []);
+  const said = {
+    ...(options.readEventsLogged !== undefined ? { reads: { logged: options.readEventsLogged, by: "the configuration (usage.readEventsLogged)" } } : trails.reads !== undefined ? { reads: trails.reads } : {}),
+    ...(options.kmsEventsLogged !== undefined ? { kms: { logged: options.kmsEventsLogged, by: "the configuration (usage.kmsEventsLogged)" } } : trails.kms !== undefined ? { kms: trails.kms } : {}),
+  };
   const management = managementCoverage(cov.management ?? [], said);
   if (management.length > 0) section.coverage.managementEvents = management;
   const gapsByAccount = trailGapReasons(management);

@@ -29,24 +29,31 @@ export const MIN_EVENTS_FOR_READS = 100;
 /** Management events needed before "no KMS event among them" means KMS events are excluded. */
 export const MIN_EVENTS_FOR_KMS = 1000;
 
-/** What the user says of the trail (configuration `usage.readEventsLogged`, `usage.kmsEventsLogged`): it wins over the records. */
-export interface TrailStatement {
-  readEventsLogged?: boolean;
-  kmsEventsLogged?: boolean;
-  /** Who says so, for the reasons: the configuration (default), or a trail's event selectors. */
-  source?: string;
+/**
+ * What is said of the trail rather than judged from its records, per kind of event: `logged`, and
+ * `by` whom (the configuration's key, or a trail's event selectors). It wins over the records.
+ */
+export interface Stated {
+  logged: boolean;
+  by: string;
 }
 
-/** Per account (sorted), what its management events show of the trail's selectors, or what the user said of them. */
+export interface TrailStatement {
+  reads?: Stated;
+  kms?: Stated;
+}
+
+/** Per account (sorted), what its management events show of the trail's selectors, or what is said of them. */
 export function managementCoverage(counts: readonly ManagementCounts[], said: TrailStatement = {}): ManagementEventCoverage[] {
-  const stated = (v: boolean | undefined) => (v === undefined ? null : v ? ("logged" as const) : ("not-logged" as const));
+  const stated = (s: Stated | undefined) => (s === undefined ? null : s.logged ? ("logged" as const) : ("not-logged" as const));
+  const statedBy = { ...(said.reads !== undefined ? { reads: said.reads.by } : {}), ...(said.kms !== undefined ? { kms: said.kms.by } : {}) };
   return [...counts]
     .sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0))
     .map((c) => {
-      const reads = stated(said.readEventsLogged) ?? (c.reads > 0 ? "logged" : c.flagged >= MIN_EVENTS_FOR_READS ? "not-logged" : "unknown");
-      const kms = stated(said.kmsEventsLogged) ?? (c.kms > 0 ? "logged" : reads === "logged" && c.events >= MIN_EVENTS_FOR_KMS ? "not-logged" : "unknown");
+      const reads = stated(said.reads) ?? (c.reads > 0 ? "logged" : c.flagged >= MIN_EVENTS_FOR_READS ? "not-logged" : "unknown");
+      const kms = stated(said.kms) ?? (c.kms > 0 ? "logged" : reads === "logged" && c.events >= MIN_EVENTS_FOR_KMS ? "not-logged" : "unknown");
       const out: ManagementEventCoverage = { accountId: c.accountId, events: c.events, readEvents: c.reads, kmsEvents: c.kms, reads, kms };
-      if (said.source !== undefined && (said.readEventsLogged !== undefined || said.kmsEventsLogged !== undefined)) out.statedBy = said.source;
+      if (said.reads !== undefined || said.kms !== undefined) out.statedBy = statedBy;
       return out;
     });
 }
@@ -82,10 +89,11 @@ export interface TrailGapReasons {
 export function trailGapReasons(coverage: readonly ManagementEventCoverage[] | undefined): Map<string, TrailGapReasons> {
   const out = new Map<string, TrailGapReasons>();
   for (const c of coverage ?? []) {
-    // The records' own evidence, or (with reads or KMS events in them) the configuration's word.
-    const by = c.statedBy ?? "the configuration";
-    const reads = c.reads !== "not-logged" ? null : c.statedBy === undefined && c.readEvents === 0 ? `no read event among the ${c.events} management events of account ${c.accountId}: the trail appears to log write events only, so read calls are not in the logs` : `${by} ${c.statedBy === undefined ? "says the trail does not log read events (usage.readEventsLogged: false)" : "log no read management events"}`;
-    const kms = c.kms !== "not-logged" ? null : c.statedBy === undefined && c.kmsEvents === 0 && c.reads !== "not-logged" ? `no AWS KMS event among the ${c.events} management events of account ${c.accountId}: the trail appears to exclude AWS KMS events` : `${by} ${c.statedBy === undefined ? "says the trail does not log AWS KMS events (usage.kmsEventsLogged: false)" : "exclude AWS KMS events"}`;
+    // Whoever said so, or else the records' own evidence.
+    const readsBy = c.statedBy?.reads;
+    const kmsBy = c.statedBy?.kms;
+    const reads = c.reads !== "not-logged" ? null : readsBy !== undefined ? `${readsBy} says the trail does not log read management events` : `no read event among the ${c.events} management events of account ${c.accountId}: the trail appears to log write events only, so read calls are not in the logs`;
+    const kms = c.kms !== "not-logged" ? null : kmsBy !== undefined ? `${kmsBy} says the trail excludes AWS KMS events` : `no AWS KMS event among the ${c.events} management events of account ${c.accountId}: the trail appears to exclude AWS KMS events`;
     if (reads !== null || kms !== null) out.set(c.accountId, { reads, kms });
   }
   return out;

@@ -139,7 +139,7 @@ describe("what a trail leaves out of management events", () => {
     // A trail the user knows to be write-only, with a few reads from another trail's files mixed in.
     const writeOnly = await labels([...background(150, false), ...background(2, true), ...functionWrites()], { readEventsLogged: false });
     expect(writeOnly.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "not-logged", readEvents: 2 });
-    expect(writeOnly.byAction.get("ssm:GetParameter")).toMatchObject({ label: "unknowable", reason: "the configuration says the trail does not log read events (usage.readEventsLogged: false)" });
+    expect(writeOnly.byAction.get("ssm:GetParameter")).toMatchObject({ label: "unknowable", reason: "the configuration (usage.readEventsLogged) says the trail does not log read management events" });
     expect(writeOnly.byAction.get("ssm:PutParameter")?.label).toBe("unused");
   });
 
@@ -153,12 +153,12 @@ describe("what a trail leaves out of management events", () => {
     // 10 management events: too few to judge from the records, but the selectors say WriteOnly.
     // (31 below: one a day, so that the window is covered and an unlogged read is the only reason.)
     const writeOnly = await labels([...background(10, false), ...functionWrites()], {}, [basic("WriteOnly")]);
-    expect(writeOnly.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "not-logged", statedBy: `the event selectors of ${TRAIL}` });
-    expect(writeOnly.byAction.get("ssm:GetParameter")).toMatchObject({ label: "unknowable", reason: `the event selectors of ${TRAIL} log no read management events` });
+    expect(writeOnly.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "not-logged", statedBy: { reads: `the event selectors of ${TRAIL}`, kms: `the event selectors of ${TRAIL}` } });
+    expect(writeOnly.byAction.get("ssm:GetParameter")).toMatchObject({ label: "unknowable", reason: `the event selectors of ${TRAIL} says the trail does not log read management events` });
     // Advanced selectors excluding AWS KMS events.
     const noKms = await labels([...background(31, true), ...functionWrites()], {}, [advanced([{ Field: "eventSource", NotEquals: ["kms.amazonaws.com"] }])]);
     expect(noKms.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "logged", kms: "not-logged" });
-    expect(noKms.byAction.get("kms:Decrypt")?.reason).toBe(`the event selectors of ${TRAIL} exclude AWS KMS events`);
+    expect(noKms.byAction.get("kms:Decrypt")?.reason).toBe(`the event selectors of ${TRAIL} says the trail excludes AWS KMS events`);
     expect(noKms.byAction.get("ssm:GetParameter")?.label).toBe("unused");
     // Basic selectors with KMS excluded; advanced ones for writes only.
     expect((await labels(functionWrites(), {}, [basic("All", ["kms.amazonaws.com"])])).usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "logged", kms: "not-logged" });
@@ -173,5 +173,15 @@ describe("what a trail leaves out of management events", () => {
     // The configuration wins over the selectors.
     const configured = await labels([...background(10, false), ...functionWrites()], { readEventsLogged: true }, [basic("WriteOnly")]);
     expect(configured.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "logged" });
+    // Per kind of event: the configuration on KMS, the selectors on reads.
+    const mixed = await labels([...background(10, false), ...functionWrites()], { kmsEventsLogged: false }, [basic("WriteOnly")]);
+    expect(mixed.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "not-logged", kms: "not-logged", statedBy: { reads: `the event selectors of ${TRAIL}`, kms: "the configuration (usage.kmsEventsLogged)" } });
+  });
+
+  it("names the configuration as the reason when it says so, even where the records alone hold no read (found in review)", async () => {
+    // 35 management events, none a read: too few to judge. The reason must not claim the records showed it.
+    const { usage, byAction } = await labels([...background(31, false), ...functionWrites()], { readEventsLogged: false });
+    expect(usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "not-logged", readEvents: 0, statedBy: { reads: "the configuration (usage.readEventsLogged)" } });
+    expect(byAction.get("ssm:GetParameter")?.reason).toBe("the configuration (usage.readEventsLogged) says the trail does not log read management events");
   });
 });
