@@ -7,7 +7,7 @@
  */
 
 import type { Warning } from "../model/document.js";
-import { isLambdaServiceSession, LAMBDA_SERVICE_PREFIX, LAMBDA_SERVICE_SESSION, partitionOf, sessionOf, type SessionRef } from "./attribution.js";
+import { isLambdaServiceSession, LAMBDA_SERVICE_SESSION, partitionOf, sessionOf, type SessionRef } from "./attribution.js";
 import { PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
 import type { CompactRecords } from "./scan-wasm.js";
 import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_PAR_START, S_READ_ONLY, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE, S_UI_INVOKED_BY, S_UI_ISSUER, S_UI_PRINCIPAL, S_UI_TYPE } from "./scan-slots.js";
@@ -61,7 +61,7 @@ export interface PrincipalPartial {
    * execution environment and hour, nearly one per record on a busy event source mapping) would
    * cost a string each to keep, copy to the calling thread and merge.
    */
-  sessionNames: number[] | null;
+  sessionFingerprints: number[] | null;
 }
 
 export interface FunctionCreation {
@@ -382,8 +382,8 @@ export class FileAccumulator {
     const colon = pid.indexOf(":");
     if (colon <= 0 || colon === pid.length - 1) return -1;
     const invokedBy = c.text(m[r + S_UI_INVOKED_BY] as number);
-    // isLambdaServiceSession of the name after the colon, without slicing it out.
-    if (!(pid.startsWith(LAMBDA_SERVICE_PREFIX, colon + 1) || invokedBy === "lambda.amazonaws.com") || c.text(m[r + S_UI_TYPE] as number) !== "AssumedRole") return -1;
+    // The session name is the principal id after its colon: judged and fingerprinted in place, not sliced out.
+    if (!isLambdaServiceSession(pid, invokedBy, colon + 1) || c.text(m[r + S_UI_TYPE] as number) !== "AssumedRole") return -1;
     const p = this.serviceByRole.get(c.text(issuerCode) as string);
     if (p === undefined) return -1;
     (this.principalSessions[p] as Set<number>).add(fingerprint52(pid, colon + 1));
@@ -641,7 +641,7 @@ export class FileAccumulator {
     let p = byInvoker.get(inv);
     if (p === undefined) {
       p = this.principals.length;
-      this.principals.push({ accountId: session.accountId, roleArn: session.roleArn, sessionName: name, invokedBy: session.invokedBy, regions: [], sessionNames: null });
+      this.principals.push({ accountId: session.accountId, roleArn: session.roleArn, sessionName: name, invokedBy: session.invokedBy, regions: [], sessionFingerprints: null });
       this.principalRegions.push(new Set());
       this.principalLastRegion.push(undefined);
       this.principalPartition.push(partitionOf(session.roleArn));
@@ -750,7 +750,7 @@ export class FileAccumulator {
     this.principals.forEach((p, i) => {
       p.regions = [...(this.principalRegions[i] as Set<string>)].sort();
       const names = this.principalSessions[i];
-      if (names !== null && names !== undefined) p.sessionNames = [...names].sort((a, b) => a - b);
+      if (names !== null && names !== undefined) p.sessionFingerprints = [...names].sort((a, b) => a - b);
     });
     const single: FilePartial = {
       path: this.path,

@@ -144,7 +144,7 @@ export class UsageAggregator {
 
     const sessionOfPrincipal = part.principals.map((p) => {
       // The folded Lambda service principal is one per role, whatever invokedBy its files saw.
-      const service = p.sessionNames !== null;
+      const service = p.sessionFingerprints !== null;
       let byName = this.sessions.get(p.roleArn);
       if (byName === undefined) this.sessions.set(p.roleArn, (byName = new Map()));
       let byInvoker = byName.get(p.sessionName);
@@ -157,8 +157,8 @@ export class UsageAggregator {
         this.sessionList.push(s);
       }
       for (const r of p.regions) s.regions.add(r);
-      if (p.sessionNames !== null && s.serviceSessions !== null) {
-        for (const n of p.sessionNames) s.serviceSessions.add(n);
+      if (p.sessionFingerprints !== null && s.serviceSessions !== null) {
+        for (const n of p.sessionFingerprints) s.serviceSessions.add(n);
         s.invokedBy = minInvoker(s.invokedBy, p.invokedBy);
       }
       return s;

@@ -81,11 +81,11 @@ export type SessionKind = "function" | "lambda-service" | "other";
 export const LAMBDA_SERVICE_SESSION = "awslambda_*";
 
 /** The session name prefix of Lambda's own sessions on an execution role. */
-export const LAMBDA_SERVICE_PREFIX = "awslambda_";
+const LAMBDA_SERVICE_PREFIX = "awslambda_";
 
-/** Lambda's own sessions on an execution role. */
-export function isLambdaServiceSession(sessionName: string, invokedBy: string | null): boolean {
-  return sessionName.startsWith(LAMBDA_SERVICE_PREFIX) || invokedBy === "lambda.amazonaws.com";
+/** Lambda's own sessions on an execution role; `from`: where the session name starts in `sessionName` (after a principal id's colon). */
+export function isLambdaServiceSession(sessionName: string, invokedBy: string | null, from = 0): boolean {
+  return sessionName.startsWith(LAMBDA_SERVICE_PREFIX, from) || invokedBy === "lambda.amazonaws.com";
 }
 
 /** `arn:aws:iam::123:role/a/b/name` → `name`. */

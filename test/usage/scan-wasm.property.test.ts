@@ -174,7 +174,7 @@ describe("WebAssembly scanner ≡ JSON.parse ≡ JavaScript scanner", () => {
     const data = Buffer.from(JSON.stringify({ Records: records }));
     const wasm = read(data, {});
     expect(counted(wasm)).toEqual(counted(read(data, { fastScan: false })));
-    expect(wasm.principals.map((p) => [p.roleArn, p.sessionName, p.invokedBy, p.sessionNames])).toEqual([
+    expect(wasm.principals.map((p) => [p.roleArn, p.sessionName, p.invokedBy, p.sessionFingerprints])).toEqual([
       // The smallest invokedBy of its sessions (null is none).
       [role, "awslambda_*", "lambda.amazonaws.com", ["awslambda_1_20261002100000000", "awslambda_2_20261002100000000"].map((n) => fingerprint52(n)).sort((a, b) => a - b)],
       ["arn:aws:iam::111122223333:role/orders-role", "awslambda_*", null, [fingerprint52("awslambda_4_20261002100000000")]],
