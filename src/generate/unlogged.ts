@@ -121,15 +121,17 @@ function allowing(current: readonly CurrentPolicy[], action: string): PolicyStat
 
 // Per document's policies and role: the same role is asked once per function (a shared role's,
 // and every function of an account at 10,000 functions), and the engine's walk is the cost.
-const grantedCache = new WeakMap<object, WeakMap<Role, string[]>>();
+const grantedCache = new WeakMap<object, WeakMap<Role, Map<string, string[]>>>();
 const invisibleSets = new WeakMap<ActionCatalog, Map<string, ActionSet>>();
 const NO_GAPS: TrailGapReasons = { reads: null, kms: null };
+
+const gapsKey = (gaps: TrailGapReasons): string => `${gaps.reads !== null}/${gaps.kms !== null}`;
 
 /** The actions the logs may not show, given what the account's trail leaves out (one set per kind of gap). */
 function invisibleSet(catalog: ActionCatalog, gaps: TrailGapReasons): ActionSet {
   let byGaps = invisibleSets.get(catalog);
   if (byGaps === undefined) invisibleSets.set(catalog, (byGaps = new Map()));
-  const key = `${gaps.reads !== null}/${gaps.kms !== null}`;
+  const key = gapsKey(gaps);
   let set = byGaps.get(key);
   if (set === undefined) {
     set = catalog.expandAllToSet([...DATA_EVENT_ACTIONS, ...UNCONFIRMED_ACTIONS, ...NEVER_LOGGED_PATTERNS, ...(gaps.kms !== null ? ["kms:*"] : [])]);
@@ -149,7 +151,11 @@ function invisibleSet(catalog: ActionCatalog, gaps: TrailGapReasons): ActionSet 
 function grantedInvisibleActions(document: CanonicalDocument, role: Role, catalog: ActionCatalog, gaps: TrailGapReasons): string[] {
   let byRole = grantedCache.get(document.policies);
   if (byRole === undefined) grantedCache.set(document.policies, (byRole = new WeakMap()));
-  const cached = byRole.get(role);
+  let byGaps = byRole.get(role);
+  if (byGaps === undefined) byRole.set(role, (byGaps = new Map()));
+  // The same role and policies with other trail gaps (another document's usage) give another list.
+  const key = gapsKey(gaps);
+  const cached = byGaps.get(key);
   if (cached !== undefined) return cached;
   const invisible = invisibleSet(catalog, gaps);
   const allowed = allowedActionSet(
@@ -165,6 +171,6 @@ function grantedInvisibleActions(document: CanonicalDocument, role: Role, catalo
   const mine = allowed.clone();
   mine.andInPlace(invisible);
   const list = catalog.names(mine);
-  byRole.set(role, list);
+  byGaps.set(key, list);
   return list;
 }

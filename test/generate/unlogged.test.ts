@@ -136,6 +136,12 @@ describe("data-event actions the trail may not log", () => {
     const noKms = make("logged", "not-logged");
     expect(allowed(noKms.policy, "kms:Decrypt", key)).toBe(true);
     expect(allowed(noKms.policy, "ssm:GetParameter", `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/params/db`)).toBe(false);
+    // The same roles and policies with another usage section: what is kept follows the usage, not a
+    // cache of the first answer (found in review: the granted-and-unseen list was cached per role only).
+    const shared = document([fn], [role(r, [fn.arn], [{ name: "today", document: today }])], [session(fn, [action("sns:CreateTopic", 4, [`arn:aws:sns:${REGION}:${ACCOUNT}:orders`])])], { dataEvents: "logged" });
+    const asSaid = (reads: "logged" | "not-logged") => ({ ...shared, usage: { ...shared.usage, coverage: { ...shared.usage.coverage, managementEvents: [{ accountId: ACCOUNT, events: 5000, readEvents: reads === "logged" ? 4000 : 0, kmsEvents: 100, reads, kms: "logged" as const }] } } });
+    expect(allowed(generatePolicy(asSaid("logged"), fn.arn, {}, catalog).policy, "ssm:GetParameter", `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/params/db`)).toBe(false);
+    expect(allowed(generatePolicy(asSaid("not-logged"), fn.arn, {}, catalog).policy, "ssm:GetParameter", `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/params/db`)).toBe(true);
     // A trail that logs both: neither is kept, and nothing is said.
     const full = make("logged", "logged");
     expect(allowed(full.policy, "kms:Decrypt", key)).toBe(false);
