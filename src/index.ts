@@ -57,7 +57,7 @@ export type { ReadUsageProgress } from "./usage/read-usage.js";
 export type { AccessAdvisorReport, AccessAdvisorService } from "./usage/access-advisor.js";
 export type { AccessAnalyzerFinding } from "./usage/access-analyzer.js";
 export type { FileReport, FunctionCreation, ManagementCounts } from "./usage/accumulate.js";
-export type { TrailSelectors } from "./usage/event-selectors.js";
+export type { DataEventSelection, TrailSelectors } from "./usage/event-selectors.js";
 export type { LakePage } from "./usage/lake-page.js";
 export type { SessionUsage } from "./usage/aggregate.js";
 

@@ -231,7 +231,7 @@ function dataEventsWarning(document: CanonicalDocument, unlogged: UnloggedDataEv
   if (unlogged.loggedServices.length > 0) message += ` The function's own data-event calls of ${unlogged.loggedServices.join(", ")} are in the logs, so that service's data-event actions it was not seen calling are left out.`;
   if (unlogged.notResource.length > 0) message += ` Granted today only through NotResource, so not kept: ${unlogged.notResource.join(", ")}; keep what the function needs with a kept exception naming its resources.`;
   message += neverLogged;
-  message += " If the trail logs data events for every resource, set usage.dataEventsLogged: true in the configuration.";
+  message += " If the trail logs data events for every resource, set usage.dataEventsLogged: true in the configuration; or give its event selectors (aws cloudtrail get-event-selectors) with the logs, and the resource types they log for every resource are judged.";
   return { code: "data-events-not-logged", message };
 }
 

@@ -5,7 +5,8 @@
  *   for the resources its data-event selectors cover (CloudTrail user guide, "Logging data events").
  *   A trail with S3 data events for some buckets says nothing of DynamoDB. So, unless the user
  *   stated that data events are logged for every resource (`usage.dataEventsLogged`, coverage
- *   `logged`), or the function itself was seen making data-event calls of the service (the trail's
+ *   `logged`), or the trail's event selectors log the action's resource type for every resource
+ *   (coverage `dataEventSelectors`), or the function itself was seen making data-event calls of the service (the trail's
  *   selectors then cover its resources of that service), the absence of a data-event call proves
  *   nothing: leaving the action out could break the function (billing-sync's daily dynamodb:Query
  *   on a trail whose selectors cover S3 only).
@@ -25,7 +26,7 @@
  */
 
 import type { CanonicalDocument, PolicyStatement, Role } from "../model/document.js";
-import { DATA_EVENT_ACTIONS, isDataEventAction, isUnconfirmedAction, NOT_LOGGED, NOT_LOGGED_SERVICES, notLoggedReason, UNCONFIRMED_ACTIONS } from "../usage/not-logged.js";
+import { DATA_EVENT_ACTIONS, dataEventTypeOf, isDataEventAction, isUnconfirmedAction, NOT_LOGGED, NOT_LOGGED_SERVICES, notLoggedReason, UNCONFIRMED_ACTIONS } from "../usage/not-logged.js";
 import type { CurrentPolicy } from "./current-policies.js";
 import { ActionSet, actionApplies, allowedActionSet, instantOf, serviceOf, type ActionCatalog } from "./iam.js";
 import { mayBeReadEvent, trailGapReasons, type TrailGapReasons } from "../usage/trail-gaps.js";
@@ -73,13 +74,19 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
   // The function's own data-event calls of a service: the trail's selectors cover its resources there.
   const loggedServices = new Set([...observed].filter(isDataEventAction).map(serviceOf));
   const gaps = trailGapReasons(document.usage.coverage.managementEvents).get(role.accountId) ?? NO_GAPS;
+  // Data-event types the trails' selectors log for every resource: their calls are all in the logs.
+  const loggedTypes = new Set((document.usage.coverage.dataEventSelectors ?? []).filter((t) => t.logged === "all").map((t) => t.type));
+  const typeLogged = (lower: string): boolean => {
+    const type = dataEventTypeOf(lower);
+    return type !== null && loggedTypes.has(type);
+  };
   // Why an action the logs may not show is kept (null: the logs would show it, so it is left out).
   const unseenReason = (a: string): string | null => {
     const lower = a.toLowerCase();
     if (observed.has(lower)) return null;
     const never = notLoggedReason(lower);
     if (never !== null) return `${never}: kept as today's policy grants it`;
-    if (isDataEventAction(lower) || isUnconfirmedAction(lower)) return !loggedEverywhere && !loggedServices.has(serviceOf(lower)) ? NOT_LOGGED_REASON : null;
+    if (isDataEventAction(lower) || isUnconfirmedAction(lower)) return !loggedEverywhere && !loggedServices.has(serviceOf(lower)) && !typeLogged(lower) ? NOT_LOGGED_REASON : null;
     if (gaps.kms !== null && lower.startsWith("kms:")) return KMS_NOT_LOGGED_REASON;
     if (gaps.reads !== null && mayBeReadEvent(lower, catalog.accessLevel(lower))) return READ_NOT_LOGGED_REASON;
     return null;

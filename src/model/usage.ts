@@ -52,9 +52,27 @@ export interface UsageCoverage {
    * Advisor only), and in documents written before it existed.
    */
   managementEvents?: ManagementEventCoverage[];
+  /**
+   * Per data-event resource type the trails' event selectors name (get-event-selectors or
+   * get-event-data-store output given with the logs; src/usage/event-selectors.ts), sorted by type.
+   * A type logged `all` shows every call of its actions (src/usage/not-logged.ts,
+   * dataEventTypeOf): they are judged like management events. Absent when no selectors were given.
+   */
+  dataEventSelectors?: DataEventTypeCoverage[];
   recordsRead: number;
   recordsSkipped: number;
   duplicatesRemoved: number;
+}
+
+export interface DataEventTypeCoverage {
+  /** `resources.type`, e.g. AWS::S3::Object. */
+  type: string;
+  /** `all`: every resource's read and write events are logged; `some`: fewer, as `limits` says. */
+  logged: "all" | "some";
+  /** What keeps it from `all` (sorted: "reads only", "3 resource ARN prefixes (…)", "eventName Equals GetObject"); empty when `all`. */
+  limits: string[];
+  /** The trails or event data stores whose selectors name the type (sorted ARNs). */
+  statedBy: string[];
 }
 
 export interface ManagementEventCoverage {

@@ -11,9 +11,19 @@
  * selector with `eventCategory` Equals `Management` logs management events, `readOnly` Equals
  * `true` or `false` narrows them to reads or writes, and `eventSource` NotEquals excludes sources.
  * Several selectors, and several trails given together, log the union of what each logs.
- * Data-event selectors are not read here: data events stay as `usage.dataEventsLogged` says.
+ *
+ * Data events (CloudTrail user guide, "Logging data events"; API Reference, DataResource): a basic
+ * selector's DataResources name a type (AWS::S3::Object, AWS::Lambda::Function,
+ * AWS::DynamoDB::Table) and ARN prefixes, where the service's bare prefix (`arn:aws:s3`,
+ * `arn:aws:s3:::`, `arn:aws:lambda`, `arn:aws:dynamodb`) means every resource, current and future;
+ * its ReadWriteType applies to them too. An advanced selector with `eventCategory` Equals `Data`
+ * names one `resources.type`; `readOnly` narrows it to reads or writes, and any other field
+ * (`resources.ARN`, `eventName`, `userIdentity.arn` …) to some calls only. A type is logged `all`
+ * when some selectors log every resource of it for reads and for writes, without another filter:
+ * only then is a call missing from the logs a call not made (labels.ts, generate's unlogged.ts).
  */
 
+import type { DataEventTypeCoverage } from "../model/usage.js";
 import type { TrailStatement } from "./trail-gaps.js";
 
 export interface TrailSelectors {
@@ -22,7 +32,21 @@ export interface TrailSelectors {
   /** Whether some selector logs read management events, and one logs them with AWS KMS's. */
   readEvents: boolean;
   kmsEvents: boolean;
+  /** Per data-event resource type a selector names (sorted by type): what it logs of it. */
+  dataEvents?: DataEventSelection[];
 }
+
+/** What one trail's selectors log of a data-event resource type: its read events and its write events. */
+export interface DataEventSelection {
+  /** `resources.type`, e.g. AWS::S3::Object. */
+  type: string;
+  /** `all`: every resource's; `some`: fewer (see `limits`); `none`. */
+  reads: "all" | "some" | "none";
+  writes: "all" | "some" | "none";
+  /** What keeps them from `all` (sorted, e.g. "reads only", "resources.ARN StartsWith arn:aws:s3:::logs/"); empty when both are. */
+  limits: string[];
+}
+
 
 type Obj = { [k: string]: unknown };
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -41,9 +65,15 @@ export function parseEventSelectors(doc: Obj): TrailSelectors {
   const trail = (typeof doc.TrailARN === "string" ? doc.TrailARN : doc.EventDataStoreArn) as string;
   let readEvents = false;
   let kmsEvents = false;
+  const data = new DataEventUnion();
   for (const sel of Array.isArray(doc.EventSelectors) ? doc.EventSelectors : []) {
-    if (!isObj(sel) || sel.IncludeManagementEvents === false) continue;
+    if (!isObj(sel)) continue;
     const rw = typeof sel.ReadWriteType === "string" ? sel.ReadWriteType : "All";
+    // Data resources are logged whatever IncludeManagementEvents says.
+    for (const r of Array.isArray(sel.DataResources) ? sel.DataResources : []) {
+      if (isObj(r) && typeof r.Type === "string") data.addBasic(r.Type, strings(r.Values), rw);
+    }
+    if (sel.IncludeManagementEvents === false) continue;
     const reads = rw === "All" || rw === "ReadOnly";
     const kms = !strings(sel.ExcludeManagementEventSources).includes(KMS);
     readEvents ||= reads;
@@ -53,6 +83,10 @@ export function parseEventSelectors(doc: Obj): TrailSelectors {
     if (!isObj(sel)) continue;
     const fields = (Array.isArray(sel.FieldSelectors) ? sel.FieldSelectors : []).filter(isObj);
     const field = (name: string) => fields.find((f) => f.Field === name);
+    if (strings(field("eventCategory")?.Equals).includes("Data")) {
+      data.addAdvanced(fields);
+      continue;
+    }
     if (!strings(field("eventCategory")?.Equals).includes("Management")) continue;
     const readOnly = field("readOnly");
     const reads = readOnly === undefined || strings(readOnly.Equals).includes("true") || (readOnly.Equals === undefined && !strings(readOnly.NotEquals).includes("true"));
@@ -61,7 +95,125 @@ export function parseEventSelectors(doc: Obj): TrailSelectors {
     readEvents ||= reads;
     kmsEvents ||= kms;
   }
-  return { trail, readEvents, kmsEvents };
+  const dataEvents = data.selections();
+  return dataEvents.length > 0 ? { trail, readEvents, kmsEvents, dataEvents } : { trail, readEvents, kmsEvents };
+}
+
+/** How much of a type's read (or write) events the selectors so far log. */
+type Reach = "all" | "some" | "none";
+
+/**
+ * The union of a trail's data-event selectors, per resource type: its reads and its writes each
+ * reach every resource (`all`), some (`some`) or none, with what limited a `some`.
+ */
+class DataEventUnion {
+  private readonly byType = new Map<string, { reads: Reach; writes: Reach; limits: Set<string> }>();
+
+  /** A basic selector's DataResource: the service's bare ARN prefix means every resource. */
+  addBasic(type: string, values: string[], readWriteType: string): void {
+    const every = values.some((v) => isWholeServicePrefix(type, v));
+    const scope: Reach = every ? "all" : values.length > 0 ? "some" : "none";
+    const limits = every || values.length === 0 ? [] : [`${values.length} resource ARN prefix${values.length === 1 ? "" : "es"} (${values.slice(0, 3).join(", ")}${values.length > 3 ? " …" : ""})`];
+    const reads = readWriteType === "WriteOnly" ? "none" : scope;
+    const writes = readWriteType === "ReadOnly" ? "none" : scope;
+    this.add(type, reads, writes, [...limits, ...(readWriteType === "ReadOnly" ? ["reads only"] : readWriteType === "WriteOnly" ? ["writes only"] : [])]);
+  }
+
+  /** An advanced selector of eventCategory Data: one resources.type, narrowed by readOnly and by any other field. */
+  addAdvanced(fields: Obj[]): void {
+    const types = strings(fields.find((f) => f.Field === "resources.type")?.Equals);
+    if (types.length === 0) return;
+    let reads: Reach = "all";
+    let writes: Reach = "all";
+    const limits: string[] = [];
+    for (const f of fields) {
+      const name = typeof f.Field === "string" ? f.Field : "";
+      if (name === "eventCategory" || name === "resources.type") continue;
+      if (name === "readOnly") {
+        const only = readOnlyValue(f);
+        if (only === "true") {
+          writes = "none";
+          limits.push("reads only");
+        } else if (only === "false") {
+          reads = "none";
+          limits.push("writes only");
+        }
+        continue;
+      }
+      const ops = ["Equals", "StartsWith", "EndsWith", "NotEquals", "NotStartsWith", "NotEndsWith"].filter((op) => f[op] !== undefined);
+      for (const op of ops) limits.push(`${name} ${op} ${strings(f[op]).join(", ")}`.trim());
+    }
+    // Any filter but readOnly leaves some calls of the type out.
+    const narrowed = limits.some((l) => l !== "reads only" && l !== "writes only");
+    if (narrowed) {
+      if (reads === "all") reads = "some";
+      if (writes === "all") writes = "some";
+    }
+    for (const type of types) this.add(type, reads, writes, limits);
+  }
+
+  private add(type: string, reads: Reach, writes: Reach, limits: string[]): void {
+    const e = this.byType.get(type) ?? { reads: "none" as Reach, writes: "none" as Reach, limits: new Set<string>() };
+    e.reads = wider(e.reads, reads);
+    e.writes = wider(e.writes, writes);
+    for (const l of limits) e.limits.add(l);
+    this.byType.set(type, e);
+  }
+
+  selections(): DataEventSelection[] {
+    return [...this.byType]
+      .filter(([, e]) => e.reads !== "none" || e.writes !== "none")
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([type, e]) => ({ type, reads: e.reads, writes: e.writes, limits: e.reads === "all" && e.writes === "all" ? [] : [...e.limits].sort() }));
+  }
+}
+
+function wider(a: Reach, b: Reach): Reach {
+  return a === "all" || b === "all" ? "all" : a === "some" || b === "some" ? "some" : "none";
+}
+
+/** `readOnly`'s value as a field selector gives it ("true", "false"), or null when it does not narrow. */
+function readOnlyValue(f: Obj): "true" | "false" | null {
+  const eq = strings(f.Equals);
+  if (eq.length === 1) return eq[0] === "true" ? "true" : eq[0] === "false" ? "false" : null;
+  const ne = strings(f.NotEquals);
+  if (ne.length === 1) return ne[0] === "true" ? "false" : ne[0] === "false" ? "true" : null;
+  return null;
+}
+
+/**
+ * A basic DataResource value meaning every resource of its type: the service's bare ARN prefix in
+ * any partition (`arn:aws:s3`, `arn:aws:s3:::`, `arn:aws-cn:lambda`, `arn:aws:dynamodb`).
+ */
+function isWholeServicePrefix(type: string, value: string): boolean {
+  const service = type === "AWS::S3::Object" ? "s3" : type === "AWS::Lambda::Function" ? "lambda" : type === "AWS::DynamoDB::Table" ? "dynamodb" : null;
+  if (service === null) return false;
+  return new RegExp(`^arn:aws(?:-[a-z-]+)?:${service}(?::+)?$`).test(value);
+}
+
+/**
+ * What the trails given together log of each data-event type (sorted by type): `all` when between
+ * them every resource's reads and writes are logged, else `some` with the trails' limits; `by`
+ * names the trails whose selectors name the type.
+ */
+export function dataEventsOfTrails(trails: readonly TrailSelectors[]): DataEventTypeCoverage[] {
+  const byType = new Map<string, { reads: Reach; writes: Reach; limits: Set<string>; by: Set<string> }>();
+  for (const t of trails) {
+    for (const d of t.dataEvents ?? []) {
+      const e = byType.get(d.type) ?? { reads: "none" as Reach, writes: "none" as Reach, limits: new Set<string>(), by: new Set<string>() };
+      e.reads = wider(e.reads, d.reads);
+      e.writes = wider(e.writes, d.writes);
+      for (const l of d.limits) e.limits.add(l);
+      e.by.add(t.trail);
+      byType.set(d.type, e);
+    }
+  }
+  return [...byType]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([type, e]) => {
+      const all = e.reads === "all" && e.writes === "all";
+      return { type, logged: all ? ("all" as const) : ("some" as const), limits: all ? [] : [...e.limits].sort(), statedBy: [...e.by].sort() };
+    });
 }
 
 /** What the trails given together log, as trail-gaps.ts takes it; nothing when none was given. */

@@ -20,10 +20,10 @@ import type { LabelledPermission, PermissionLabels, PrincipalUsage, UsageDisagre
 import { emptyUsage } from "../model/usage.js";
 import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
 import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
-import { isDataEventAction, isUnconfirmedAction, notLoggedReason } from "./not-logged.js";
+import { dataEventTypeOf, isDataEventAction, isUnconfirmedAction, notLoggedReason } from "./not-logged.js";
 import { missingWindowDays } from "./window-coverage.js";
 import { managementCoverage, mayBeReadEvent, trailGapReasons, type TrailGapReasons } from "./trail-gaps.js";
-import { statementOfTrails } from "./event-selectors.js";
+import { dataEventsOfTrails, statementOfTrails } from "./event-selectors.js";
 import type { AccessAdvisorReport, AccessAdvisorService } from "./access-advisor.js";
 import { groupBy, pushTo } from "../collections.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
@@ -128,6 +128,11 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   };
   const management = managementCoverage(cov.management ?? [], said);
   if (management.length > 0) section.coverage.managementEvents = management;
+  // Data events by type, as the trails' selectors log them: a type logged for every resource shows
+  // every call of its actions (dataEventTypeOf), so they are judged without usage.dataEventsLogged.
+  const dataEventSelectors = dataEventsOfTrails(aggregate.trails ?? []);
+  if (dataEventSelectors.length > 0) section.coverage.dataEventSelectors = dataEventSelectors;
+  const dataTypes = dataTypeVerdicts(dataEventSelectors);
   const gapsByAccount = trailGapReasons(management);
   if (!Number.isFinite(endMs)) {
     section.principals = aggregate.sessions.map((s) => principalOf(s, null, "other"));
@@ -233,7 +238,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
       roleArn: role.arn,
       functionArn: f.arn,
       fullWindow: uncovered === null,
-      permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered, dataEventsLogged, gaps: gapsByAccount.get(role.accountId) ?? null }, others),
+      permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered, dataEventsLogged, dataTypes, gaps: gapsByAccount.get(role.accountId) ?? null }, others),
     });
     made.set(f, keep ? ls : DROPPED);
     return ls;
@@ -267,7 +272,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
       const service = serviceSessionsByRole.get(k) ?? [];
       const granted = grantedActions(role, document, [...own, ...service], partialReasons, earliest);
       const tooNew = role.createDate !== null && role.createDate > start ? `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window` : null;
-      const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: uncoveredAll === null, permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered: uncoveredAll, dataEventsLogged, gaps: gapsByAccount.get(role.accountId) ?? null }) });
+      const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: uncoveredAll === null, permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered: uncoveredAll, dataEventsLogged, dataTypes, gaps: gapsByAccount.get(role.accountId) ?? null }) });
       owners.push(role);
       if (keep) labelSets.push(ls);
     }
@@ -355,6 +360,11 @@ interface LabelContext {
   tooNew: string | null;
   uncovered: string | null;
   dataEventsLogged: boolean;
+  /**
+   * Per data-event resource type the trails' selectors name: null when every resource's calls are
+   * logged (its actions are judged), else why a call of it may be missing from the logs.
+   */
+  dataTypes: ReadonlyMap<string, string | null>;
   /** What the role's account's trail leaves out of its management events (trail-gaps.ts); null: nothing seen. */
   gaps: TrailGapReasons | null;
 }
@@ -461,11 +471,14 @@ function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", "calls seen before the window and after its end; whether one fell inside it is not known", ["cloudtrail"]));
     } else if (info.notLogged !== null) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", info.notLogged, []));
-    } else if (info.dataEvent && !ctx.dataEventsLogged) {
-      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", info.dataEventReason, []));
-    } else if (ctx.gaps !== null && ctx.gaps.kms !== null && info.kms) {
+    } else if (info.dataEvent && !ctx.dataEventsLogged && (info.dataType === null || ctx.dataTypes.get(info.dataType) !== null)) {
+      const bySelectors = info.dataType === null ? undefined : ctx.dataTypes.get(info.dataType);
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", bySelectors ?? info.dataEventReason, []));
+      // A data event logged (by the configuration's word or its type's selectors) is no management
+      // event: what the trail leaves out of those does not hide it.
+    } else if (ctx.gaps !== null && ctx.gaps.kms !== null && info.kms && !info.dataEvent) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.gaps.kms, []));
-    } else if (ctx.gaps !== null && ctx.gaps.reads !== null && info.read) {
+    } else if (ctx.gaps !== null && ctx.gaps.reads !== null && info.read && !info.dataEvent) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.gaps.reads, []));
     } else if (ctx.tooNew !== null) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "too-new", ctx.tooNew, []));
@@ -495,6 +508,19 @@ function unusedReason(s: Seen | undefined, ctx: LabelContext): string {
   return s.lastBefore === null ? `seen ${after}` : `last seen ${s.lastBefore.slice(0, 10)} before the window, then ${after}`;
 }
 
+/**
+ * Per data-event type the selectors name: null when logged for every resource (judged), else the
+ * reason a label gives for an action of the type (unknowable).
+ */
+function dataTypeVerdicts(types: ReadonlyArray<{ type: string; logged: "all" | "some"; limits: string[]; statedBy: string[] }>): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const t of types) {
+    const by = t.statedBy.length === 1 ? t.statedBy[0] : `${t.statedBy.length} trails`;
+    out.set(t.type, t.logged === "all" ? null : `data event: the event selectors of ${by} log ${t.type} for some calls only (${t.limits.join("; ")})`);
+  }
+  return out;
+}
+
 /** A label set handed out and not kept (startLabelling with `keep` false). */
 const DROPPED = Symbol("dropped");
 
@@ -515,6 +541,7 @@ function actionInfo(action: string): ActionInfo {
       kms: lower.startsWith("kms:"),
       read: mayBeReadEvent(lower, loadActionCatalogSync().accessLevel(action)),
       dataEvent: isDataEventAction(action) || unconfirmed,
+      dataType: dataEventTypeOf(action),
       dataEventReason: unconfirmed
         ? "AWS does not document whether CloudTrail records this call: judged only when the trail records data events for every resource"
         : "data event: logged only when the trail records data events for the resource",
@@ -531,6 +558,8 @@ interface ActionInfo {
   kms: boolean;
   read: boolean;
   dataEvent: boolean;
+  /** The data-event resource type it is recorded under, when its selectors are read (not-logged.ts). */
+  dataType: string | null;
   dataEventReason: string;
 }
 const ACTION_INFO = new Map<string, ActionInfo>();

@@ -104,6 +104,40 @@ const DATA_EVENTS: { readonly [service: string]: readonly string[] } = {
   "kinesisvideo": ["GetMedia", "PutMedia", "GetMediaForFragmentList", "GetHLSStreamingSessionURL", "GetDASHStreamingSessionURL", "GetClip"],
 };
 
+/**
+ * The data-event resource type (`resources.type` of an event selector) under which CloudTrail
+ * records each data-event action, for the types whose selectors leastrole reads (event-selectors.ts).
+ * A trail whose selectors log one of these types for every resource, reads and writes, shows every
+ * call of its actions: they can then be judged unused like management events.
+ *
+ * Only types whose actions map to one type without doubt are listed (CloudTrail user guide,
+ * "Logging data events", and the DataResource API reference for the three basic types). Left out,
+ * so judged only under `usage.dataEventsLogged`: SNS Publish (a topic, a platform endpoint or a
+ * phone number: three cases, one of which no selector covers), and the newer types whose API lists
+ * the guide does not give.
+ */
+const DATA_EVENT_TYPES: { readonly [type: string]: { readonly [service: string]: readonly string[] } } = {
+  "AWS::S3::Object": { s3: DATA_EVENTS.s3 as readonly string[] },
+  "AWS::DynamoDB::Table": { dynamodb: (DATA_EVENTS.dynamodb as readonly string[]).filter((a) => a !== "GetRecords" && a !== "GetShardIterator") },
+  "AWS::DynamoDB::Stream": { dynamodb: ["GetRecords", "GetShardIterator"] },
+  "AWS::Lambda::Function": { lambda: ["InvokeFunction", "InvokeAsync"] },
+  "AWS::SQS::Queue": { sqs: DATA_EVENTS.sqs as readonly string[] },
+  "AWS::Kinesis::Stream": { kinesis: ["PutRecord", "PutRecords", "GetRecords", "GetShardIterator"] },
+  "AWS::Kinesis::StreamConsumer": { kinesis: ["SubscribeToShard"] },
+};
+
+const TYPE_OF_ACTION: ReadonlyMap<string, string> = new Map(
+  Object.entries(DATA_EVENT_TYPES).flatMap(([type, table]) => [...actionSet(table)].map((a) => [a, type] as const)),
+);
+
+/** The data-event resource type the action is recorded under, when leastrole reads selectors for it (null otherwise). */
+export function dataEventTypeOf(action: string): string | null {
+  return TYPE_OF_ACTION.get(action.toLowerCase()) ?? null;
+}
+
+/** The data-event resource types whose selectors are read (sorted). */
+export const JUDGED_DATA_EVENT_TYPES: readonly string[] = Object.keys(DATA_EVENT_TYPES).sort();
+
 /** Recorded or not, AWS does not say (resource types whose API lists the docs leave out). */
 const UNCONFIRMED: { readonly [service: string]: readonly string[] } = {
   kinesis: ["ListShards", "DescribeStreamSummary"],
