@@ -277,6 +277,7 @@ async function buildFrom(
         asOf: options.asOf ?? null,
         dataEventsLogged: options.config?.usage?.dataEventsLogged === true,
         ...(options.config?.usage?.readEventsLogged !== undefined ? { readEventsLogged: options.config.usage.readEventsLogged } : {}),
+        ...(options.config?.usage?.writeEventsLogged !== undefined ? { writeEventsLogged: options.config.usage.writeEventsLogged } : {}),
         ...(options.config?.usage?.kmsEventsLogged !== undefined ? { kmsEventsLogged: options.config.usage.kmsEventsLogged } : {}),
         exceptions: usageExceptions(options.config, document),
       },

@@ -243,7 +243,7 @@ function managementEventsWarning(actions: readonly string[]): GenerationWarning 
   const shown = actions.length <= 20 ? actions.join(", ") : `${actions.slice(0, 20).join(", ")} and ${actions.length - 20} more`;
   return {
     code: "management-events-not-logged",
-    message: `The trail does not log some management events of the function's account (read events, or AWS KMS events: the logs show it, or the configuration or the trail's event selectors say so; see the trail-management-events-excluded warning), so calls of these actions would not be in the usage. Kept as today's policy grants them: ${shown}. Give logs of a trail that records read and KMS events to narrow them.`,
+    message: `The trail does not log some management events of the function's account (read events, write events, or AWS KMS events: the logs show it, or the configuration or the trail's event selectors say so; see the trail-management-events-excluded warning), so calls of these actions would not be in the usage. Kept as today's policy grants them: ${shown}. Give logs of a trail that records all management events to narrow them.`,
   };
 }
 

@@ -12,7 +12,8 @@
  *   on a trail whose selectors cover S3 only).
  * - Management events the trail's selectors leave out (src/usage/trail-gaps.ts): on an account
  *   whose logs hold no read event (a write-only trail), every action CloudTrail may record as a
- *   read; on one whose logs hold no AWS KMS event (KMS events excluded), every kms action.
+ *   read; no write event (a read-only trail), every other action; no AWS KMS event (KMS events
+ *   excluded), every kms action; no management event at all (a data-events trail), all of them.
  * - Actions CloudTrail never records (src/usage/not-logged.ts: execute-api, OpenSearch HTTP,
  *   rds-db:connect …) and those AWS does not document: kept whatever the trail logs. The Lambda
  *   service's own log writes are not among them: the function's requirements grant those.
@@ -41,6 +42,7 @@ const NEVER_LOGGED_PATTERNS = [...Object.keys(NOT_LOGGED).filter((a) => !SERVICE
 export const NOT_LOGGED_REASON = "data event the trail may not log for every resource: kept as today's policy grants it";
 const READ_NOT_LOGGED_REASON = "read event the trail does not log (no read event in the account's logs): kept as today's policy grants it";
 const KMS_NOT_LOGGED_REASON = "AWS KMS event the trail does not log (no KMS event in the account's logs): kept as today's policy grants it";
+const WRITE_NOT_LOGGED_REASON = "write event the trail does not log (a trail of reads or of data events only): kept as today's policy grants it";
 
 export interface UnloggedDataEvents {
   grants: Grant[];
@@ -88,7 +90,9 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
     if (never !== null) return `${never}: kept as today's policy grants it`;
     if (isDataEventAction(lower) || isUnconfirmedAction(lower)) return !loggedEverywhere && !loggedServices.has(serviceOf(lower)) && !typeLogged(lower) ? NOT_LOGGED_REASON : null;
     if (gaps.kms !== null && lower.startsWith("kms:")) return KMS_NOT_LOGGED_REASON;
-    if (gaps.reads !== null && mayBeReadEvent(lower, catalog.accessLevel(lower))) return READ_NOT_LOGGED_REASON;
+    const read = mayBeReadEvent(lower, catalog.accessLevel(lower));
+    if (gaps.reads !== null && read) return READ_NOT_LOGGED_REASON;
+    if ((gaps.writes ?? null) !== null && !read && !SERVICE_MADE.has(lower)) return WRITE_NOT_LOGGED_REASON;
     return null;
   };
   const granted = grantedInvisibleActions(document, role, catalog, gaps).filter((a) => unseenReason(a) !== null);
@@ -106,7 +110,7 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
       continue;
     }
     const reason = unseenReason(action) as string;
-    (notLoggedReason(action) !== null ? neverLogged : reason === READ_NOT_LOGGED_REASON || reason === KMS_NOT_LOGGED_REASON ? managementNotLogged : kept).push(action);
+    (notLoggedReason(action) !== null ? neverLogged : reason === READ_NOT_LOGGED_REASON || reason === WRITE_NOT_LOGGED_REASON || reason === KMS_NOT_LOGGED_REASON ? managementNotLogged : kept).push(action);
     const provenance: Provenance[] = [{ kind: "not-logged", reason }];
     for (const st of usable) {
       for (const resource of st.Resource ?? []) {
@@ -132,7 +136,7 @@ const grantedCache = new WeakMap<object, WeakMap<Role, Map<string, string[]>>>()
 const invisibleSets = new WeakMap<ActionCatalog, Map<string, ActionSet>>();
 const NO_GAPS: TrailGapReasons = { reads: null, kms: null };
 
-const gapsKey = (gaps: TrailGapReasons): string => `${gaps.reads !== null}/${gaps.kms !== null}`;
+const gapsKey = (gaps: TrailGapReasons): string => `${gaps.reads !== null}/${(gaps.writes ?? null) !== null}/${gaps.kms !== null}`;
 
 /** The actions the logs may not show, given what the account's trail leaves out (one set per kind of gap). */
 function invisibleSet(catalog: ActionCatalog, gaps: TrailGapReasons): ActionSet {
@@ -142,10 +146,14 @@ function invisibleSet(catalog: ActionCatalog, gaps: TrailGapReasons): ActionSet 
   let set = byGaps.get(key);
   if (set === undefined) {
     set = catalog.expandAllToSet([...DATA_EVENT_ACTIONS, ...UNCONFIRMED_ACTIONS, ...NEVER_LOGGED_PATTERNS, ...(gaps.kms !== null ? ["kms:*"] : [])]);
-    if (gaps.reads !== null) {
+    const writes = (gaps.writes ?? null) !== null;
+    if (gaps.reads !== null || writes) {
       catalog.all.forEach((i) => {
         const a = catalog.actionAt(i);
-        if (a !== undefined && mayBeReadEvent(a.action, a.accessLevel)) (set as ActionSet).add(i);
+        if (a === undefined) return true;
+        const read = mayBeReadEvent(a.action, a.accessLevel);
+        // The Lambda service's own log writes are the function's requirements, not kept here.
+        if (read ? gaps.reads !== null : writes && !SERVICE_MADE.has(a.action.toLowerCase())) (set as ActionSet).add(i);
         return true;
       });
     }

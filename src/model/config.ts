@@ -37,6 +37,12 @@ export interface LeastroleConfig {
      */
     readEventsLogged?: boolean;
     /**
+     * Whether the trail logs write management events, when you know (a ReadOnly trail does not).
+     * Unset: judged from the logs (at least 1,000 management events and no write, or at least 100
+     * data events and no management event). false: write actions are never called unused.
+     */
+    writeEventsLogged?: boolean;
+    /**
      * Whether the trail logs AWS KMS events, when you know (ExcludeManagementEventSources). Unset:
      * judged from the logs (an account with at least 1,000 management events, reads among them, and
      * no KMS event excludes them). false: kms actions are never called unused.

@@ -93,11 +93,20 @@ export interface ManagementEventCoverage {
    */
   kms: "logged" | "not-logged" | "unknown";
   /**
-   * Who said what `reads` and `kms` are, when not the records: the configuration
-   * (`usage.readEventsLogged`, `usage.kmsEventsLogged`) or the trails' event selectors
-   * (get-event-selectors output). Absent when both were judged from the records.
+   * `logged` when some are writes (readOnly false); `not-logged` when at least 1,000 carry readOnly
+   * and none is a write (a ReadOnly trail), or when the account's logs hold at least 100 data events
+   * and no management event (a trail logging none: reads and KMS are then `not-logged` too); else
+   * `unknown`. Absent in documents written before it existed.
    */
-  statedBy?: { reads?: string; kms?: string };
+  writes?: "logged" | "not-logged" | "unknown";
+  /** The account's data-event records (absent in documents written before it existed). */
+  dataEvents?: number;
+  /**
+   * Who said what `reads`, `writes` and `kms` are, when not the records: the configuration
+   * (`usage.readEventsLogged`, `usage.writeEventsLogged`, `usage.kmsEventsLogged`) or the trails'
+   * event selectors (get-event-selectors output). Absent when all were judged from the records.
+   */
+  statedBy?: { reads?: string; writes?: string; kms?: string };
 }
 
 export interface PrincipalUsage {

@@ -133,6 +133,8 @@ export interface ManagementCounts {
   reads: number;
   /** Management events of kms.amazonaws.com. */
   kms: number;
+  /** The account's data-event records (not management events). */
+  dataEvents: number;
 }
 
 /** The event source of AWS KMS: a trail can leave its management events out (trail-gaps.ts). */
@@ -467,14 +469,22 @@ export class FileAccumulator {
       this.lastAccount = account;
       this.accounts.add(account);
     }
-    if (dataEvent) this.dataEventRecords++;
-    else if (account !== null) {
-      let mc = this.lastManagement;
-      if (mc === null || mc.accountId !== account) {
-        mc = this.management.get(account) ?? null;
-        if (mc === null) this.management.set(account, (mc = { accountId: account, events: 0, flagged: 0, reads: 0, kms: 0 }));
-        this.lastManagement = mc;
-      }
+    if (account === null) {
+      if (dataEvent) this.dataEventRecords++;
+      return;
+    }
+    let mc = this.lastManagement;
+    if (mc === null || mc.accountId !== account) {
+      mc = this.management.get(account) ?? null;
+      if (mc === null) this.management.set(account, (mc = { accountId: account, events: 0, flagged: 0, reads: 0, kms: 0, dataEvents: 0 }));
+      this.lastManagement = mc;
+    }
+    // An account's data events count too: many of them and no management event says the trail
+    // logs none (trail-gaps.ts).
+    if (dataEvent) {
+      this.dataEventRecords++;
+      mc.dataEvents++;
+    } else {
       mc.events++;
       if (readOnly >= 0) {
         mc.flagged++;

@@ -6,7 +6,7 @@
  * (trail-gaps.ts): a WriteOnly trail, or one excluding AWS KMS events, however few records there are.
  *
  * Basic selectors (CloudTrail API Reference, EventSelector): IncludeManagementEvents (default
- * true), ReadWriteType (All, ReadOnly, WriteOnly; default All), ExcludeManagementEventSources
+ * true), ReadWriteType (All, ReadOnly, WriteOnly; default All: a ReadOnly trail logs no write), ExcludeManagementEventSources
  * (kms.amazonaws.com, rdsdata.amazonaws.com). Advanced selectors (AdvancedFieldSelector): a
  * selector with `eventCategory` Equals `Management` logs management events, `readOnly` Equals
  * `true` or `false` narrows them to reads or writes, and `eventSource` NotEquals excludes sources.
@@ -32,6 +32,8 @@ export interface TrailSelectors {
   /** Whether some selector logs read management events, and one logs them with AWS KMS's. */
   readEvents: boolean;
   kmsEvents: boolean;
+  /** Whether some selector logs write management events (absent in values made before it existed: taken as true). */
+  writeEvents?: boolean;
   /** Per data-event resource type a selector names (sorted by type): what it logs of it. */
   dataEvents?: DataEventSelection[];
 }
@@ -64,6 +66,7 @@ const KMS = "kms.amazonaws.com";
 export function parseEventSelectors(doc: Obj): TrailSelectors {
   const trail = (typeof doc.TrailARN === "string" ? doc.TrailARN : doc.EventDataStoreArn) as string;
   let readEvents = false;
+  let writeEvents = false;
   let kmsEvents = false;
   const data = new DataEventUnion();
   for (const sel of Array.isArray(doc.EventSelectors) ? doc.EventSelectors : []) {
@@ -77,6 +80,7 @@ export function parseEventSelectors(doc: Obj): TrailSelectors {
     const reads = rw === "All" || rw === "ReadOnly";
     const kms = !strings(sel.ExcludeManagementEventSources).includes(KMS);
     readEvents ||= reads;
+    writeEvents ||= rw === "All" || rw === "WriteOnly";
     kmsEvents ||= kms;
   }
   for (const sel of Array.isArray(doc.AdvancedEventSelectors) ? doc.AdvancedEventSelectors : []) {
@@ -90,13 +94,15 @@ export function parseEventSelectors(doc: Obj): TrailSelectors {
     if (!strings(field("eventCategory")?.Equals).includes("Management")) continue;
     const readOnly = field("readOnly");
     const reads = readOnly === undefined || strings(readOnly.Equals).includes("true") || (readOnly.Equals === undefined && !strings(readOnly.NotEquals).includes("true"));
+    const writes = readOnly === undefined || strings(readOnly.Equals).includes("false") || (readOnly.Equals === undefined && !strings(readOnly.NotEquals).includes("false"));
     const source = field("eventSource");
     const kms = source === undefined || (!strings(source.NotEquals).includes(KMS) && (source.Equals === undefined || strings(source.Equals).includes(KMS)));
     readEvents ||= reads;
+    writeEvents ||= writes;
     kmsEvents ||= kms;
   }
   const dataEvents = data.selections();
-  return dataEvents.length > 0 ? { trail, readEvents, kmsEvents, dataEvents } : { trail, readEvents, kmsEvents };
+  return dataEvents.length > 0 ? { trail, readEvents, writeEvents, kmsEvents, dataEvents } : { trail, readEvents, writeEvents, kmsEvents };
 }
 
 /** How much of a type's read (or write) events the selectors so far log. */
@@ -221,5 +227,9 @@ export function statementOfTrails(trails: readonly TrailSelectors[]): TrailState
   if (trails.length === 0) return {};
   const names = [...new Set(trails.map((t) => t.trail))].sort();
   const by = `the event selectors of ${names.length === 1 ? names[0] : `${names.length} trails`}`;
-  return { reads: { logged: trails.some((t) => t.readEvents), by }, kms: { logged: trails.some((t) => t.kmsEvents), by } };
+  return {
+    reads: { logged: trails.some((t) => t.readEvents), by },
+    writes: { logged: trails.some((t) => t.writeEvents !== false), by },
+    kms: { logged: trails.some((t) => t.kmsEvents), by },
+  };
 }

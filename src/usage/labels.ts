@@ -48,6 +48,7 @@ export interface LabelOptions {
   dataEventsLogged?: boolean;
   /** The configuration's word on the trail's management events (trail-gaps.ts); unset: judged from the records. */
   readEventsLogged?: boolean;
+  writeEventsLogged?: boolean;
   kmsEventsLogged?: boolean;
   /**
    * When the function's creation date is not in the logs, treat a lastModified inside the window
@@ -124,6 +125,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   const trails = statementOfTrails(aggregate.trails ?? []);
   const said = {
     ...(options.readEventsLogged !== undefined ? { reads: { logged: options.readEventsLogged, by: "the configuration (usage.readEventsLogged)" } } : trails.reads !== undefined ? { reads: trails.reads } : {}),
+    ...(options.writeEventsLogged !== undefined ? { writes: { logged: options.writeEventsLogged, by: "the configuration (usage.writeEventsLogged)" } } : trails.writes !== undefined ? { writes: trails.writes } : {}),
     ...(options.kmsEventsLogged !== undefined ? { kms: { logged: options.kmsEventsLogged, by: "the configuration (usage.kmsEventsLogged)" } } : trails.kms !== undefined ? { kms: trails.kms } : {}),
   };
   const management = managementCoverage(cov.management ?? [], said);
@@ -480,6 +482,8 @@ function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.gaps.kms, []));
     } else if (ctx.gaps !== null && ctx.gaps.reads !== null && info.read && !info.dataEvent) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.gaps.reads, []));
+    } else if (ctx.gaps !== null && (ctx.gaps.writes ?? null) !== null && !info.read && !info.dataEvent) {
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.gaps.writes as string, []));
     } else if (ctx.tooNew !== null) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "too-new", ctx.tooNew, []));
     } else if (ctx.uncovered !== null) {

@@ -18,6 +18,11 @@
  *
  * Below the thresholds the logs are too few to tell, and the management events are taken as
  * logged (`unknown`), as before this check existed.
+ *
+ * The other two gaps, rarer: a ReadOnly trail (no write among at least 1,000 management events:
+ * with Lambda functions at work, the Lambda service's CreateLogStream alone is a write), and a
+ * trail of data events only (IncludeManagementEvents false: at least 100 data events and not one
+ * management event), whose logs show no management call at all.
  */
 
 import type { Warning } from "../model/document.js";
@@ -40,20 +45,31 @@ export interface Stated {
 
 export interface TrailStatement {
   reads?: Stated;
+  writes?: Stated;
   kms?: Stated;
 }
+
+/** Write management events needed before "no write among them" means writes are not logged (a ReadOnly trail). */
+export const MIN_EVENTS_FOR_WRITES = 1000;
 
 /** Per account (sorted), what its management events show of the trail's selectors, or what is said of them. */
 export function managementCoverage(counts: readonly ManagementCounts[], said: TrailStatement = {}): ManagementEventCoverage[] {
   const stated = (s: Stated | undefined) => (s === undefined ? null : s.logged ? ("logged" as const) : ("not-logged" as const));
-  const statedBy = { ...(said.reads !== undefined ? { reads: said.reads.by } : {}), ...(said.kms !== undefined ? { kms: said.kms.by } : {}) };
+  const statedBy = {
+    ...(said.reads !== undefined ? { reads: said.reads.by } : {}),
+    ...(said.writes !== undefined ? { writes: said.writes.by } : {}),
+    ...(said.kms !== undefined ? { kms: said.kms.by } : {}),
+  };
   return [...counts]
     .sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0))
     .map((c) => {
-      const reads = stated(said.reads) ?? (c.reads > 0 ? "logged" : c.flagged >= MIN_EVENTS_FOR_READS ? "not-logged" : "unknown");
-      const kms = stated(said.kms) ?? (c.kms > 0 ? "logged" : reads === "logged" && c.events >= MIN_EVENTS_FOR_KMS ? "not-logged" : "unknown");
-      const out: ManagementEventCoverage = { accountId: c.accountId, events: c.events, readEvents: c.reads, kmsEvents: c.kms, reads, kms };
-      if (said.reads !== undefined || said.kms !== undefined) out.statedBy = statedBy;
+      // Many data events and not one management event: the trail logs none (a data-events trail).
+      const none = c.events === 0 && (c.dataEvents ?? 0) >= MIN_EVENTS_FOR_READS;
+      const writes = stated(said.writes) ?? (c.flagged > c.reads ? "logged" : none || (c.flagged >= MIN_EVENTS_FOR_WRITES && c.reads === c.flagged) ? "not-logged" : "unknown");
+      const reads = stated(said.reads) ?? (c.reads > 0 ? "logged" : none || c.flagged >= MIN_EVENTS_FOR_READS ? "not-logged" : "unknown");
+      const kms = stated(said.kms) ?? (c.kms > 0 ? "logged" : none || (reads === "logged" && c.events >= MIN_EVENTS_FOR_KMS) ? "not-logged" : "unknown");
+      const out: ManagementEventCoverage = { accountId: c.accountId, events: c.events, readEvents: c.reads, kmsEvents: c.kms, reads, kms, writes, dataEvents: c.dataEvents ?? 0 };
+      if (Object.keys(statedBy).length > 0) out.statedBy = statedBy;
       return out;
     });
 }
@@ -64,6 +80,7 @@ export function addCounts(a: ManagementCounts, b: ManagementCounts): void {
   a.flagged += b.flagged;
   a.reads += b.reads;
   a.kms += b.kms;
+  a.dataEvents = (a.dataEvents ?? 0) + (b.dataEvents ?? 0);
 }
 
 /**
@@ -83,6 +100,8 @@ export function mayBeReadEvent(action: string, accessLevel: string | null): bool
 /** The reasons an account's labels give for actions its trail does not log (null: none). */
 export interface TrailGapReasons {
   reads: string | null;
+  /** Write management events not logged (a ReadOnly trail, or one logging no management event). */
+  writes?: string | null;
   kms: string | null;
 }
 
@@ -91,10 +110,14 @@ export function trailGapReasons(coverage: readonly ManagementEventCoverage[] | u
   for (const c of coverage ?? []) {
     // Whoever said so, or else the records' own evidence.
     const readsBy = c.statedBy?.reads;
+    const writesBy = c.statedBy?.writes;
     const kmsBy = c.statedBy?.kms;
-    const reads = c.reads !== "not-logged" ? null : readsBy !== undefined ? `${readsBy} says the trail does not log read management events` : `no read event among the ${c.events} management events of account ${c.accountId}: the trail appears to log write events only, so read calls are not in the logs`;
-    const kms = c.kms !== "not-logged" ? null : kmsBy !== undefined ? `${kmsBy} says the trail excludes AWS KMS events` : `no AWS KMS event among the ${c.events} management events of account ${c.accountId}: the trail appears to exclude AWS KMS events`;
-    if (reads !== null || kms !== null) out.set(c.accountId, { reads, kms });
+    // Judged from the records with no management event at all: one reason for every kind.
+    const none = c.events === 0 ? `no management event among the ${c.dataEvents ?? 0} records of account ${c.accountId}, all data events: the trail appears to log no management events` : null;
+    const reads = c.reads !== "not-logged" ? null : readsBy !== undefined ? `${readsBy} says the trail does not log read management events` : none ?? `no read event among the ${c.events} management events of account ${c.accountId}: the trail appears to log write events only, so read calls are not in the logs`;
+    const writes = c.writes !== "not-logged" ? null : writesBy !== undefined ? `${writesBy} says the trail does not log write management events` : none ?? `no write event among the ${c.events} management events of account ${c.accountId}: the trail appears to log read events only, so write calls are not in the logs`;
+    const kms = c.kms !== "not-logged" ? null : kmsBy !== undefined ? `${kmsBy} says the trail excludes AWS KMS events` : none ?? `no AWS KMS event among the ${c.events} management events of account ${c.accountId}: the trail appears to exclude AWS KMS events`;
+    if (reads !== null || writes !== null || kms !== null) out.set(c.accountId, { reads, writes, kms });
   }
   return out;
 }
@@ -103,7 +126,7 @@ export function trailGapReasons(coverage: readonly ManagementEventCoverage[] | u
 export function trailGapWarnings(coverage: readonly ManagementEventCoverage[] | undefined): Warning[] {
   const out: Warning[] = [];
   for (const r of trailGapReasons(coverage).values()) {
-    const reasons = [r.reads, r.kms].filter((x): x is string => x !== null).join("; ");
+    const reasons = [...new Set([r.reads, r.writes ?? null, r.kms].filter((x): x is string => x !== null))].join("; ");
     out.push({
       code: "trail-management-events-excluded",
       severity: "warning",

@@ -146,5 +146,22 @@ describe("data-event actions the trail may not log", () => {
     const full = make("logged", "logged");
     expect(allowed(full.policy, "kms:Decrypt", key)).toBe(false);
     expect(full.warnings.map((x) => x.code)).not.toContain("management-events-not-logged");
+    // A read-only trail: the unseen writes are kept, the reads (which it logs) are not.
+    const shows = (writes: "logged" | "not-logged", reads: "logged" | "not-logged") => {
+      const doc = document([fn], [role(r, [fn.arn], [{ name: "today", document: today }])], [session(fn, [action("ssm:GetParameter", 4, [`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/params/db`])])], { dataEvents: "logged" });
+      doc.usage.coverage.managementEvents = [{ accountId: ACCOUNT, events: 5000, readEvents: 5000, kmsEvents: 100, reads, kms: "logged", writes }];
+      return generatePolicy(doc, fn.arn, {}, catalog);
+    };
+    const readOnly = shows("not-logged", "logged");
+    expect(allowed(readOnly.policy, "ssm:PutParameter", `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/params/db`)).toBe(true);
+    expect(allowed(readOnly.policy, "sns:CreateTopic", `arn:aws:sns:${REGION}:${ACCOUNT}:orders`)).toBe(true);
+    expect(allowed(readOnly.policy, "kms:Decrypt", key)).toBe(false);
+    expect(readOnly.grants.find((g) => g.action === "ssm:PutParameter")?.provenance).toEqual([{ kind: "not-logged", reason: expect.stringMatching(/^write event the trail does not log/) }]);
+    expect(readOnly.warnings.find((x) => x.code === "management-events-not-logged")?.message).toContain("Kept as today's policy grants them: sns:CreateTopic, ssm:PutParameter.");
+    // The Lambda service's own log writes stay the requirements', not kept as unlogged writes.
+    expect(readOnly.grants.filter((g) => g.action.startsWith("logs:")).every((g) => g.provenance.every((p) => p.kind !== "not-logged"))).toBe(true);
+    // No management event logged at all: today's grants are all kept.
+    const none = shows("not-logged", "not-logged");
+    for (const [a, res] of [["ssm:PutParameter", `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/params/db`], ["kms:Decrypt", key], ["sns:CreateTopic", "*"]] as const) expect(allowed(none.policy, a, res), a).toBe(true);
   });
 });

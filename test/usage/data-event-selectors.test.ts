@@ -58,7 +58,7 @@ describe("data-event selectors", () => {
       TrailARN: "arn:aws:cloudtrail:us-east-1:123837392027:trail/stratus-red-team-ctes-trail-qyxyekjbtk",
       EventSelectors: [{ ReadWriteType: "ReadOnly", IncludeManagementEvents: false, DataResources: [{ Type: "AWS::S3::Object", Values: [] }, { Type: "AWS::Lambda::Function", Values: [] }], ExcludeManagementEventSources: [] }],
     };
-    expect(parseEventSelectors(stratus)).toEqual({ trail: stratus.TrailARN, readEvents: false, kmsEvents: false });
+    expect(parseEventSelectors(stratus)).toEqual({ trail: stratus.TrailARN, readEvents: false, writeEvents: false, kmsEvents: false });
   });
 
   it("take named buckets, one read/write type, or any field but readOnly as some calls only", () => {

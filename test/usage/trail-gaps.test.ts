@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import type { LambdaFunction, Role } from "../../src/model/document.js";
 import { emptyRoleFacts } from "../../src/iam/index.js";
 import { labelUsage, readUsage } from "../../src/usage/index.js";
-import { managementCoverage, MIN_EVENTS_FOR_KMS, MIN_EVENTS_FOR_READS, mayBeReadEvent } from "../../src/usage/trail-gaps.js";
+import { managementCoverage, MIN_EVENTS_FOR_KMS, MIN_EVENTS_FOR_READS, MIN_EVENTS_FOR_WRITES, mayBeReadEvent, trailGapWarnings } from "../../src/usage/trail-gaps.js";
 import { classifyHead } from "../../src/audit/route-inputs.js";
 import { roleCallRecord } from "../support/cloudtrail-record.js";
 
@@ -59,7 +59,7 @@ function functionWrites(): object[] {
   );
 }
 
-async function labels(records: object[], said: { readEventsLogged?: boolean; kmsEventsLogged?: boolean } = {}, selectors: object[] = []) {
+async function labels(records: object[], said: { readEventsLogged?: boolean; writeEventsLogged?: boolean; kmsEventsLogged?: boolean; dataEventsLogged?: boolean } = {}, selectors: object[] = []) {
   const dir = mkdtempSync(join(tmpdir(), "lr-trail-gaps-"));
   const file = join(dir, "trail.json");
   writeFileSync(file, JSON.stringify({ Records: records }));
@@ -76,7 +76,7 @@ async function labels(records: object[], said: { readEventsLogged?: boolean; kms
 
 describe("what a trail leaves out of management events", () => {
   it("is judged only from enough events", () => {
-    const c = (events: number, flagged: number, reads: number, kms: number) => managementCoverage([{ accountId: ACCT, events, flagged, reads, kms }])[0];
+    const c = (events: number, flagged: number, reads: number, kms: number, dataEvents = 0) => managementCoverage([{ accountId: ACCT, events, flagged, reads, kms, dataEvents }])[0];
     expect(c(MIN_EVENTS_FOR_READS, MIN_EVENTS_FOR_READS, 0, 0)).toMatchObject({ reads: "not-logged", kms: "unknown" });
     expect(c(MIN_EVENTS_FOR_READS - 1, MIN_EVENTS_FOR_READS - 1, 0, 0)).toMatchObject({ reads: "unknown", kms: "unknown" });
     // readOnly absent (records before it existed) proves nothing.
@@ -84,6 +84,13 @@ describe("what a trail leaves out of management events", () => {
     expect(c(MIN_EVENTS_FOR_KMS, MIN_EVENTS_FOR_KMS, 1, 0)).toMatchObject({ reads: "logged", kms: "not-logged" });
     expect(c(MIN_EVENTS_FOR_KMS - 1, MIN_EVENTS_FOR_KMS - 1, 1, 0)).toMatchObject({ reads: "logged", kms: "unknown" });
     expect(c(MIN_EVENTS_FOR_KMS, MIN_EVENTS_FOR_KMS, 1, 1)).toMatchObject({ reads: "logged", kms: "logged" });
+    // Writes: logged when one is seen; not logged only when none is among many (a ReadOnly trail).
+    expect(c(10, 10, 9, 0)).toMatchObject({ writes: "logged" });
+    expect(c(MIN_EVENTS_FOR_WRITES, MIN_EVENTS_FOR_WRITES, MIN_EVENTS_FOR_WRITES, 1)).toMatchObject({ reads: "logged", writes: "not-logged", kms: "logged" });
+    expect(c(MIN_EVENTS_FOR_WRITES - 1, MIN_EVENTS_FOR_WRITES - 1, MIN_EVENTS_FOR_WRITES - 1, 1)).toMatchObject({ writes: "unknown" });
+    // A trail of data events only: many data events, no management event, so none is logged.
+    expect(c(0, 0, 0, 0, MIN_EVENTS_FOR_READS)).toMatchObject({ reads: "not-logged", writes: "not-logged", kms: "not-logged", dataEvents: MIN_EVENTS_FOR_READS });
+    expect(c(0, 0, 0, 0, MIN_EVENTS_FOR_READS - 1)).toMatchObject({ reads: "unknown", writes: "unknown", kms: "unknown" });
   });
 
   it("takes KMS's cryptographic operations for reads, as CloudTrail does, whatever IAM's access level", () => {
@@ -95,7 +102,7 @@ describe("what a trail leaves out of management events", () => {
 
   it("on a write-only trail, makes read actions unknowable and says so; writes stay unused", async () => {
     const { usage, byAction } = await labels([...background(150, false), ...functionWrites()]);
-    expect(usage.coverage.managementEvents).toEqual([{ accountId: ACCT, events: 154, readEvents: 0, kmsEvents: 0, reads: "not-logged", kms: "unknown" }]);
+    expect(usage.coverage.managementEvents).toEqual([{ accountId: ACCT, events: 154, readEvents: 0, kmsEvents: 0, reads: "not-logged", kms: "unknown", writes: "logged", dataEvents: 0 }]);
     for (const a of ["ssm:GetParameter", "kms:Decrypt", "kms:GenerateDataKey"]) {
       expect(byAction.get(a)?.label, a).toBe("unknowable");
       expect(byAction.get(a)?.reason, a).toMatch(/no read event among the 154 management events of account 123456789012: the trail appears to log write events only/);
@@ -128,7 +135,7 @@ describe("what a trail leaves out of management events", () => {
     const dir = mkdtempSync(join(tmpdir(), "lr-trail-gaps-"));
     writeFileSync(join(dir, "a.json"), text);
     const agg = await readUsage([join(dir, "a.json")]);
-    expect(agg.coverage.management).toEqual([{ accountId: ACCT, events: 154, flagged: 154, reads: 0, kms: 0 }]);
+    expect(agg.coverage.management).toEqual([{ accountId: ACCT, events: 154, flagged: 154, reads: 0, kms: 0, dataEvents: 0 }]);
   });
 
   it("follows the configuration when it says what the trail logs (usage.readEventsLogged, usage.kmsEventsLogged)", async () => {
@@ -176,6 +183,41 @@ describe("what a trail leaves out of management events", () => {
     // Per kind of event: the configuration on KMS, the selectors on reads.
     const mixed = await labels([...background(10, false), ...functionWrites()], { kmsEventsLogged: false }, [basic("WriteOnly")]);
     expect(mixed.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "not-logged", kms: "not-logged", statedBy: { reads: `the event selectors of ${TRAIL}`, kms: "the configuration (usage.kmsEventsLogged)" } });
+  });
+
+  it("on a read-only trail, makes write actions unknowable; reads stay judged", async () => {
+    // 1,000 management events, all reads: not one write, though Lambda's CreateLogStream alone is one.
+    const { usage, byAction } = await labels([...background(MIN_EVENTS_FOR_WRITES, true), ...background(2, true, "kms.amazonaws.com", "Decrypt")]);
+    expect(usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "logged", writes: "not-logged", kms: "logged" });
+    for (const a of ["ssm:PutParameter", "sns:CreateTopic", "ec2:CreateNetworkInterface"]) {
+      expect(byAction.get(a), a).toMatchObject({ label: "unknowable", reason: `no write event among the ${MIN_EVENTS_FOR_WRITES + 2} management events of account ${ACCT}: the trail appears to log read events only, so write calls are not in the logs` });
+    }
+    expect(byAction.get("ssm:GetParameter")?.label).toBe("unused");
+    expect(byAction.get("kms:Decrypt")?.label).toBe("unused");
+    expect(usage.coverage.managementEvents && trailGapWarnings(usage.coverage.managementEvents).map((w) => w.message)).toEqual([expect.stringContaining("the trail appears to log read events only")]);
+    // Said by the selectors (ReadWriteType ReadOnly) or the configuration, however few the records.
+    const bySelectors = await labels([...background(31, true)], {}, [basic("ReadOnly")]);
+    expect(bySelectors.byAction.get("ssm:PutParameter")).toMatchObject({ label: "unknowable", reason: `the event selectors of ${TRAIL} says the trail does not log write management events` });
+    const byConfig = await labels([...background(31, true)], { writeEventsLogged: false });
+    expect(byConfig.usage.coverage.managementEvents?.[0]).toMatchObject({ writes: "not-logged", statedBy: { writes: "the configuration (usage.writeEventsLogged)" } });
+    // One write shows that writes are logged.
+    expect((await labels([...background(MIN_EVENTS_FOR_WRITES, true), ...functionWrites()])).byAction.get("ssm:PutParameter")?.label).toBe("unused");
+  });
+
+  it("on a trail of data events only, makes every management action unknowable", async () => {
+    // The function's DynamoDB item writes every day, as a data-events trail delivers them; no management event.
+    const items = Array.from({ length: MIN_EVENTS_FOR_READS + 24 }, (_, i) =>
+      roleCallRecord({ account: ACCT, roleArn: ROLE, session: "orders-api", time: `2026-10-${String((i % 31) + 1).padStart(2, "0")}T10:${String(i % 60).padStart(2, "0")}:00Z`, source: "dynamodb", name: "PutItem", seq: ++seq, extra: { readOnly: false, managementEvent: false, eventCategory: "Data", resources: [{ type: "AWS::DynamoDB::Table", ARN: `arn:aws:dynamodb:us-east-1:${ACCT}:table/orders` }] } }),
+    );
+    const { usage, byAction } = await labels(items, { dataEventsLogged: true });
+    expect(usage.coverage.managementEvents).toEqual([{ accountId: ACCT, events: 0, readEvents: 0, kmsEvents: 0, reads: "not-logged", writes: "not-logged", kms: "not-logged", dataEvents: items.length }]);
+    expect(byAction.get("dynamodb:PutItem")?.label).toBe("used");
+    for (const a of ["ssm:GetParameter", "ssm:PutParameter", "kms:Decrypt", "sns:CreateTopic", "ec2:CreateNetworkInterface"]) {
+      expect(byAction.get(a), a).toMatchObject({ label: "unknowable", reason: `no management event among the ${items.length} records of account ${ACCT}, all data events: the trail appears to log no management events` });
+    }
+    // The selectors of such a trail say so too (IncludeManagementEvents false).
+    const said = await labels(functionWrites(), {}, [{ TrailARN: TRAIL, EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: false, DataResources: [{ Type: "AWS::DynamoDB::Table", Values: ["arn:aws:dynamodb"] }] }] }]);
+    expect(said.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "not-logged", writes: "not-logged", kms: "not-logged" });
   });
 
   it("names the configuration as the reason when it says so, even where the records alone hold no read (found in review)", async () => {

@@ -10,6 +10,7 @@ usage:
   windowDays: 30
   # dataEventsLogged: true   # only if the trail logs data events (S3 objects, DynamoDB items …) for every resource
   # readEventsLogged: false  # the trail logs write management events only (judged from the logs when unset)
+  # writeEventsLogged: false # the trail logs read management events only (judged from the logs when unset)
   # kmsEventsLogged: false   # the trail excludes AWS KMS events (judged from the logs when unset)
 
 # Accepted findings. A reason is required; expires (YYYY-MM-DD, inclusive) makes one temporary.
