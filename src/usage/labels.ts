@@ -128,7 +128,11 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     ...(options.writeEventsLogged !== undefined ? { writes: { logged: options.writeEventsLogged, by: "the configuration (usage.writeEventsLogged)" } } : trails.writes !== undefined ? { writes: trails.writes } : {}),
     ...(options.kmsEventsLogged !== undefined ? { kms: { logged: options.kmsEventsLogged, by: "the configuration (usage.kmsEventsLogged)" } } : trails.kms !== undefined ? { kms: trails.kms } : {}),
   };
-  const management = managementCoverage(cov.management ?? [], said);
+  // What the configuration or the selectors say holds for every account in the data, also those
+  // whose records were not counted one by one (usage-query rows from Athena or CloudTrail Lake).
+  const counted = cov.management ?? [];
+  const uncounted = Object.keys(said).length === 0 ? [] : cov.accounts.filter((a) => !counted.some((c) => c.accountId === a)).map((accountId) => ({ accountId, events: 0, flagged: 0, reads: 0, kms: 0, dataEvents: 0 }));
+  const management = managementCoverage([...counted, ...uncounted], said);
   if (management.length > 0) section.coverage.managementEvents = management;
   // Data events by type, as the trails' selectors log them: a type logged for every resource shows
   // every call of its actions (dataEventTypeOf), so they are judged without usage.dataEventsLogged.

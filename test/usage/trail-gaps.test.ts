@@ -220,6 +220,26 @@ describe("what a trail leaves out of management events", () => {
     expect(said.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "not-logged", writes: "not-logged", kms: "not-logged" });
   });
 
+  it("applies what the selectors say to the accounts of usage-query rows too, which are not counted record by record", async () => {
+    // CloudTrail Lake rows (GetQueryResults), and the event data store's selectors: writes only.
+    const t = "2026-10-05 10:00:00.000";
+    const row = (cols: { [k: string]: string }) => Object.entries(cols).map(([k, v]) => ({ [k]: v }));
+    const rows = [
+      row({ row_kind: "coverage", account_id: ACCT, aws_region: "us-east-1", event_day: "2026-10-05", calls: "40", data_events: "0", first_seen: t, last_seen: t }),
+      row({ row_kind: "usage", account_id: ACCT, role_arn: ROLE, session_name: "orders-api", aws_region: "us-east-1", event_source: "sns.amazonaws.com", event_name: "CreateTopic", version_id_present: "0", calls: "3", first_seen: t, last_seen: t }),
+    ];
+    const store = { EventDataStoreArn: `arn:aws:cloudtrail:us-east-1:${ACCT}:eventdatastore/EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE`, Name: "management-writes", Status: "ENABLED", AdvancedEventSelectors: [{ Name: "writes", FieldSelectors: [{ Field: "eventCategory", Equals: ["Management"] }, { Field: "readOnly", Equals: ["false"] }] }] };
+    const dir = mkdtempSync(join(tmpdir(), "lr-trail-gaps-lake-"));
+    writeFileSync(join(dir, "results.json"), JSON.stringify({ QueryStatus: "FINISHED", QueryResultRows: rows }));
+    writeFileSync(join(dir, "event-data-store.json"), JSON.stringify(store, null, 4));
+    const agg = await readUsage([join(dir, "results.json"), join(dir, "event-data-store.json")]);
+    expect(agg.coverage.management).toEqual([]);
+    const usage = labelUsage(agg, { roles: [role], functions: [fn] }, { asOf: "2026-11-01T00:00:00Z", windowDays: 30 });
+    expect(usage.coverage.managementEvents).toEqual([
+      { accountId: ACCT, events: 0, readEvents: 0, kmsEvents: 0, dataEvents: 0, reads: "not-logged", writes: "logged", kms: "logged", statedBy: { reads: `the event selectors of ${store.EventDataStoreArn}`, writes: `the event selectors of ${store.EventDataStoreArn}`, kms: `the event selectors of ${store.EventDataStoreArn}` } },
+    ]);
+  });
+
   it("names the configuration as the reason when it says so, even where the records alone hold no read (found in review)", async () => {
     // 35 management events, none a read: too few to judge. The reason must not claim the records showed it.
     const { usage, byAction } = await labels([...background(31, false), ...functionWrites()], { readEventsLogged: false });
