@@ -18,7 +18,7 @@ import { collectAthena, collectLake } from "./collect-query.js";
 import { collectIam } from "./collect-iam.js";
 import { collectLambda } from "./collect-lambda.js";
 import { CollectError } from "./errors.js";
-import { MANIFEST_FILE, MANIFEST_VERSION, readManifest, reasonFor, type CollectManifest, type ManifestCall } from "./manifest.js";
+import { isNotPartial, MANIFEST_FILE, MANIFEST_VERSION, readManifest, reasonFor, type CollectManifest, type ManifestCall } from "./manifest.js";
 import { describeCloudTrail, resolveOptions, type CollectOptions, type ResolvedOptions } from "./options.js";
 import { Run } from "./run.js";
 import { OutWriter } from "./writer.js";
@@ -145,10 +145,11 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     for (const [id, c] of run.calls) calls.set(id, c);
     const sorted = [...calls.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const reasons = [
-      ...sorted.filter((c) => c.status === "failed").map(reasonFor),
+      ...sorted.filter((c) => c.status === "failed" && !isNotPartial(c)).map(reasonFor),
       ...run.degraded,
       ...(complete ? [] : ["the collection did not finish"]),
     ].sort();
+    const notes = [...sorted.filter(isNotPartial).map(reasonFor), ...run.notes].sort();
     return {
       manifestVersion: MANIFEST_VERSION,
       kind: "leastrole-collect-manifest",
@@ -173,6 +174,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       },
       partial: reasons.length > 0,
       reasons,
+      notes,
       calls: sorted,
     };
   };
