@@ -15,6 +15,7 @@ import { collectAccessAdvisor } from "./collect-access-advisor.js";
 import { collectAccessAnalyzer } from "./collect-access-analyzer.js";
 import { collectLookup, collectS3Logs } from "./collect-cloudtrail.js";
 import { collectAthena, collectLake } from "./collect-query.js";
+import { collectEventDataStore, collectTrailSelectors } from "./collect-trails.js";
 import { collectIam } from "./collect-iam.js";
 import { collectLambda } from "./collect-lambda.js";
 import { CollectError } from "./errors.js";
@@ -268,6 +269,19 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       } else {
         await collectAccessAdvisor(run, home, roles, o.concurrency, { intervalMs: o.pollIntervalMs, timeoutMs: o.pollTimeoutMs });
       }
+      save(false);
+    }
+
+    // What the logs read include: the trails' or the event data store's event selectors
+    // (collect-trails.ts). Not with lookup: Event history holds every management event, whatever the trails log.
+    if ((o.cloudtrail?.kind === "s3" || o.cloudtrail?.kind === "athena") && o.window) {
+      run.phase(`what the trails that log ${regions.join(", ")} include (cloudtrail:DescribeTrails, cloudtrail:GetEventSelectors)`);
+      await collectTrailSelectors(run, regions, o.cloudtrail, account?.id ?? null, o.concurrency);
+      save(false);
+    }
+    if (o.cloudtrail?.kind === "lake" && o.window) {
+      run.phase(`what the event data store includes (cloudtrail:GetEventDataStore ${o.cloudtrail.eventDataStore})`);
+      await collectEventDataStore(run, home, o.cloudtrail);
       save(false);
     }
 
