@@ -131,6 +131,8 @@ export async function readAccountInputs(
     try {
       const m = JSON.parse(await readFile(file, "utf8")) as ManifestView;
       if (m.partial) for (const reason of m.reasons?.length ? m.reasons : ["some calls failed"]) read.warnings.push({ code: "collection-partial", severity: "error", file, message: `the collection is incomplete: ${reason}` });
+      // What the collection could not read without being incomplete (a trail's event selectors: judged from the records instead).
+      for (const note of Array.isArray(m.notes) ? m.notes : []) if (typeof note === "string") read.warnings.push({ code: "collection-note", severity: "info", file, message: note });
       if (typeof m.finishedAt === "string" && !Number.isNaN(Date.parse(m.finishedAt)) && (collectedAt === undefined || m.finishedAt > collectedAt)) collectedAt = m.finishedAt;
       const lists = functionListsOf(m, file);
       if (lists) collections.push(lists);
@@ -365,6 +367,7 @@ function pendingOf(document: CanonicalDocument, completion: AnalysisCompletion, 
 interface ManifestView {
   partial?: boolean;
   reasons?: string[];
+  notes?: unknown;
   finishedAt?: string;
   account?: { id?: unknown } | null;
   options?: { regionsRequested?: unknown; regions?: unknown };

@@ -15,10 +15,11 @@ import { collectAccessAdvisor } from "./collect-access-advisor.js";
 import { collectAccessAnalyzer } from "./collect-access-analyzer.js";
 import { collectLookup, collectS3Logs } from "./collect-cloudtrail.js";
 import { collectAthena, collectLake } from "./collect-query.js";
+import { collectEventDataStore, collectTrailSelectors } from "./collect-trails.js";
 import { collectIam } from "./collect-iam.js";
 import { collectLambda } from "./collect-lambda.js";
 import { CollectError } from "./errors.js";
-import { MANIFEST_FILE, MANIFEST_VERSION, readManifest, reasonFor, type CollectManifest, type ManifestCall } from "./manifest.js";
+import { isNotPartial, MANIFEST_FILE, MANIFEST_VERSION, readManifest, reasonFor, type CollectManifest, type ManifestCall } from "./manifest.js";
 import { describeCloudTrail, resolveOptions, type CollectOptions, type ResolvedOptions } from "./options.js";
 import { Run } from "./run.js";
 import { OutWriter } from "./writer.js";
@@ -145,10 +146,11 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     for (const [id, c] of run.calls) calls.set(id, c);
     const sorted = [...calls.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const reasons = [
-      ...sorted.filter((c) => c.status === "failed").map(reasonFor),
+      ...sorted.filter((c) => c.status === "failed" && !isNotPartial(c)).map(reasonFor),
       ...run.degraded,
       ...(complete ? [] : ["the collection did not finish"]),
     ].sort();
+    const notes = [...sorted.filter(isNotPartial).map(reasonFor), ...run.notes].sort();
     return {
       manifestVersion: MANIFEST_VERSION,
       kind: "leastrole-collect-manifest",
@@ -173,6 +175,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       },
       partial: reasons.length > 0,
       reasons,
+      notes,
       calls: sorted,
     };
   };
@@ -266,6 +269,19 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       } else {
         await collectAccessAdvisor(run, home, roles, o.concurrency, { intervalMs: o.pollIntervalMs, timeoutMs: o.pollTimeoutMs });
       }
+      save(false);
+    }
+
+    // What the logs read include: the trails' or the event data store's event selectors
+    // (collect-trails.ts). Not with lookup: Event history holds every management event, whatever the trails log.
+    if ((o.cloudtrail?.kind === "s3" || o.cloudtrail?.kind === "athena") && o.window) {
+      run.phase(`what the trails that log ${regions.join(", ")} include (cloudtrail:DescribeTrails, cloudtrail:GetEventSelectors)`);
+      await collectTrailSelectors(run, regions, o.cloudtrail, account?.id ?? null, o.concurrency);
+      save(false);
+    }
+    if (o.cloudtrail?.kind === "lake" && o.window) {
+      run.phase(`what the event data store includes (cloudtrail:GetEventDataStore ${o.cloudtrail.eventDataStore})`);
+      await collectEventDataStore(run, home, o.cloudtrail);
       save(false);
     }
 

@@ -34,6 +34,9 @@ import {
 import {
   CancelQueryCommand,
   DescribeQueryCommand,
+  DescribeTrailsCommand,
+  GetEventDataStoreCommand,
+  GetEventSelectorsCommand,
   GetQueryResultsCommand as LakeGetQueryResultsCommand,
   LookupEventsCommand,
   StartQueryCommand,
@@ -41,6 +44,12 @@ import {
   type CancelQueryCommandOutput,
   type DescribeQueryCommandInput,
   type DescribeQueryCommandOutput,
+  type DescribeTrailsCommandInput,
+  type DescribeTrailsCommandOutput,
+  type GetEventDataStoreCommandInput,
+  type GetEventDataStoreCommandOutput,
+  type GetEventSelectorsCommandInput,
+  type GetEventSelectorsCommandOutput,
   type GetQueryResultsCommandInput as LakeGetQueryResultsCommandInput,
   type GetQueryResultsCommandOutput as LakeGetQueryResultsCommandOutput,
   type LookupEventsCommandInput,
@@ -121,6 +130,9 @@ export interface OperationTypes {
   "cloudtrail:DescribeQuery": [DescribeQueryCommandInput, DescribeQueryCommandOutput];
   "cloudtrail:GetQueryResults": [LakeGetQueryResultsCommandInput, LakeGetQueryResultsCommandOutput];
   "cloudtrail:CancelQuery": [CancelQueryCommandInput, CancelQueryCommandOutput];
+  "cloudtrail:GetEventDataStore": [GetEventDataStoreCommandInput, GetEventDataStoreCommandOutput];
+  "cloudtrail:DescribeTrails": [DescribeTrailsCommandInput, DescribeTrailsCommandOutput];
+  "cloudtrail:GetEventSelectors": [GetEventSelectorsCommandInput, GetEventSelectorsCommandOutput];
 }
 
 export type OpInput<K extends OperationKey> = OperationTypes[K][0];
@@ -157,4 +169,7 @@ export const COMMANDS: Readonly<Record<OperationKey, AnyCommandConstructor>> = O
   "cloudtrail:DescribeQuery": DescribeQueryCommand,
   "cloudtrail:GetQueryResults": LakeGetQueryResultsCommand,
   "cloudtrail:CancelQuery": CancelQueryCommand,
+  "cloudtrail:GetEventDataStore": GetEventDataStoreCommand,
+  "cloudtrail:DescribeTrails": DescribeTrailsCommand,
+  "cloudtrail:GetEventSelectors": GetEventSelectorsCommand,
 });

@@ -28,7 +28,10 @@ export interface ManifestCall {
   count: number | null;
   /** The call succeeded and AWS said there is nothing (ResourceNotFoundException): no file. */
   absent: boolean;
-  /** Why a call was skipped, or a note on a fallback. */
+  /**
+   * Why a call was skipped, or a note on a fallback. On a failed call: why its failure does not
+   * make the collection partial (it is then listed in `notes`, not `reasons`).
+   */
   reason: string | null;
   errorCode: string | null;
   errorMessage: string | null;
@@ -82,10 +85,15 @@ export interface CollectManifest {
     environmentVariableValues: "replaced-by-empty-string";
     timestamps: "iso-8601-utc";
   };
-  /** True when any call failed: the data is incomplete and findings may be missing. */
+  /** True when any call failed (but those `notes` lists): the data is incomplete and findings may be missing. */
   partial: boolean;
   /** One line per failed call or degraded step, sorted. */
   reasons: string[];
+  /**
+   * One line per call that failed without making the collection incomplete, or per thing it
+   * could not settle (what the trails log: `audit` then judges it from the records), sorted.
+   */
+  notes: string[];
   calls: ManifestCall[];
 }
 
@@ -137,9 +145,17 @@ export function canonicalCall(c: ManifestCall): ManifestCall {
   };
 }
 
+/** A failed call whose failure does not make the collection partial (see ManifestCall.reason). */
+export function isNotPartial(call: ManifestCall): boolean {
+  return call.status === "failed" && call.reason !== null;
+}
+
 export function reasonFor(call: ManifestCall): string {
   const what = call.target ? `${call.service}:${call.operation} ${call.target}` : `${call.service}:${call.operation}`;
   const where = call.region === "global" ? "" : ` in ${call.region}`;
-  if (call.status === "failed") return `${what}${where} failed: ${call.errorCode ?? "Error"}: ${call.errorMessage ?? ""}`.trimEnd();
+  if (call.status === "failed") {
+    const failed = `${what}${where} failed: ${call.errorCode ?? "Error"}: ${call.errorMessage ?? ""}`.trimEnd();
+    return call.reason === null ? failed : `${failed} (${call.reason})`;
+  }
   return `${what}${where}: ${call.reason ?? call.status}`;
 }

@@ -29,7 +29,12 @@ export type CollectFeature =
   /** `--cloudtrail athena:<database>.<table>`: runs the shipped usage query. */
   | "cloudtrail-athena"
   /** `--cloudtrail lake:<event data store>`: runs the shipped Lake usage query. */
-  | "cloudtrail-lake";
+  | "cloudtrail-lake"
+  /**
+   * `--cloudtrail s3://…` or `athena:…`: the trails that log the regions read, and their event
+   * selectors (what the logs include). Implied by `cloudtrail-s3` and `cloudtrail-athena` in the policy.
+   */
+  | "cloudtrail-trails";
 
 export type AwsService = "sts" | "iam" | "lambda" | "account" | "accessanalyzer" | "cloudtrail" | "s3" | "athena";
 
@@ -265,6 +270,32 @@ const list: CollectOperation[] = [
     access: "query",
     note: "Cancels collect's own Lake query on Ctrl-C or timeout. Called only with the id StartQuery returned.",
   },
+  {
+    service: "cloudtrail",
+    operation: "GetEventDataStore",
+    iamAction: "cloudtrail:GetEventDataStore",
+    feature: "cloudtrail-lake",
+    access: "read",
+    note: "The event data store's advanced event selectors: whether it holds read management events and AWS KMS events.",
+  },
+  {
+    service: "cloudtrail",
+    operation: "DescribeTrails",
+    iamAction: "cloudtrail:DescribeTrails",
+    feature: "cloudtrail-trails",
+    access: "read",
+    note:
+      "The trails that log each region read (includeShadowTrails: multi-region and organization trails homed elsewhere are listed too), " +
+      "with where they deliver (S3 bucket and prefix).",
+  },
+  {
+    service: "cloudtrail",
+    operation: "GetEventSelectors",
+    iamAction: "cloudtrail:GetEventSelectors",
+    feature: "cloudtrail-trails",
+    access: "read",
+    note: "A trail's event selectors, in its home region: whether its logs hold read management events and AWS KMS events.",
+  },
 ];
 
 function deepFreeze<T extends object>(items: T[]): readonly Readonly<T>[] {
@@ -302,7 +333,10 @@ export type OperationKey =
   | "cloudtrail:StartQuery"
   | "cloudtrail:DescribeQuery"
   | "cloudtrail:GetQueryResults"
-  | "cloudtrail:CancelQuery";
+  | "cloudtrail:CancelQuery"
+  | "cloudtrail:GetEventDataStore"
+  | "cloudtrail:DescribeTrails"
+  | "cloudtrail:GetEventSelectors";
 
 export function operationKey(op: Pick<CollectOperation, "service" | "operation">): string {
   return `${op.service}:${op.operation}`;

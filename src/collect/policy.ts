@@ -7,7 +7,10 @@
 import { COLLECT_OPERATIONS, type CollectFeature } from "./operations.js";
 
 export interface CollectPolicyOptions {
-  /** Features the policy must allow; default all. `inventory` is always included. */
+  /**
+   * Features the policy must allow; default all. `inventory` is always included, and
+   * `cloudtrail-trails` with `cloudtrail-s3` or `cloudtrail-athena` (collect reads the trails' event selectors with them).
+   */
   features?: readonly CollectFeature[];
   /** With `cloudtrail-s3`: restrict S3 to this bucket and prefix instead of `*`. */
   s3?: { bucket: string; prefix: string };
@@ -64,6 +67,7 @@ export const ALL_FEATURES: readonly CollectFeature[] = Object.freeze([
   "cloudtrail-s3",
   "cloudtrail-athena",
   "cloudtrail-lake",
+  "cloudtrail-trails",
 ]);
 
 const SIDS: Record<CollectFeature, string> = {
@@ -75,6 +79,7 @@ const SIDS: Record<CollectFeature, string> = {
   "cloudtrail-s3": "LeastroleCollectCloudTrailS3",
   "cloudtrail-athena": "LeastroleCollectCloudTrailAthena",
   "cloudtrail-lake": "LeastroleCollectCloudTrailLake",
+  "cloudtrail-trails": "LeastroleCollectCloudTrailTrails",
 };
 
 function actionsFor(feature: CollectFeature): string[] {
@@ -84,6 +89,8 @@ function actionsFor(feature: CollectFeature): string[] {
 
 export function collectPolicy(options: CollectPolicyOptions = {}): IamPolicyDocument {
   const wanted = new Set<CollectFeature>(["inventory", ...(options.features ?? ALL_FEATURES)]);
+  // Reading the trail's log files (s3://) or querying them (athena:) also reads what the trails log.
+  if (wanted.has("cloudtrail-s3") || wanted.has("cloudtrail-athena")) wanted.add("cloudtrail-trails");
   const partition = options.partition ?? "aws";
   const statements: IamPolicyStatement[] = [];
   for (const feature of ALL_FEATURES) {

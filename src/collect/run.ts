@@ -46,6 +46,17 @@ export class QueryError extends Error {
   }
 }
 
+export interface UnitHow {
+  /** Call even when resumable (the caller decided the earlier result is not enough). */
+  fresh?: boolean;
+  /**
+   * The unit's failure does not make the collection partial, and this says why (the failed
+   * entry's `reason`; the manifest lists it under `notes`, not `reasons`): what it reads only
+   * refines what `audit` can judge without it.
+   */
+  failureNote?: string;
+}
+
 /** Thrown inside a unit to record it as skipped (nothing to collect), not failed. */
 export class SkipUnit extends Error {
   constructor(readonly reason: string) {
@@ -61,6 +72,8 @@ export function unitId(spec: UnitSpec): string {
 export class Run {
   readonly calls = new Map<string, ManifestCall>();
   readonly degraded: string[] = [];
+  /** What the collection could not settle without being incomplete (manifest `notes`). */
+  readonly notes: string[] = [];
 
   constructor(
     readonly ctx: CallContext,
@@ -93,21 +106,18 @@ export class Run {
    * reads the files instead) and the manifest entry.
    */
   async unit<T>(spec: UnitSpec, fn: () => Promise<UnitOutcome<T>>): Promise<{ call: ManifestCall; data: T | undefined }>;
-  /** `fresh`: call even when resumable (the caller decided the earlier result is not enough). */
+  /** `how`: see UnitHow. */
+  async unit<T>(spec: UnitSpec, how: UnitHow, fn: () => Promise<UnitOutcome<T>>): Promise<{ call: ManifestCall; data: T | undefined }>;
   async unit<T>(
     spec: UnitSpec,
-    how: { fresh: boolean },
-    fn: () => Promise<UnitOutcome<T>>,
-  ): Promise<{ call: ManifestCall; data: T | undefined }>;
-  async unit<T>(
-    spec: UnitSpec,
-    a: { fresh: boolean } | (() => Promise<UnitOutcome<T>>),
+    a: UnitHow | (() => Promise<UnitOutcome<T>>),
     b?: () => Promise<UnitOutcome<T>>,
   ): Promise<{ call: ManifestCall; data: T | undefined }> {
     // Interrupted: start nothing new; collect() saves a manifest that --resume continues from.
     if (this.ctx.signal?.aborted) throw new CollectError("interrupted: the collection stopped; run again with --resume to continue");
     const fn = typeof a === "function" ? a : (b as () => Promise<UnitOutcome<T>>);
-    const fresh = typeof a === "function" ? false : a.fresh;
+    const how: UnitHow = typeof a === "function" ? {} : a;
+    const fresh = how.fresh === true;
     const id = unitId(spec);
     const prev = fresh ? undefined : this.resumable(spec);
     if (prev) {
@@ -152,7 +162,7 @@ export class Run {
         files: [],
         count: null,
         absent: false,
-        reason: skipped ? error.reason : null,
+        reason: skipped ? error.reason : (how.failureNote ?? null),
         errorCode: skipped ? null : awsErrorCode(error),
         errorMessage: skipped ? null : awsErrorMessage(error),
         attempts: skipped ? 0 : error instanceof QueryError ? error.attempts : attemptsOf(error),
@@ -171,7 +181,7 @@ export class Run {
     const where = call.region === "global" ? "" : ` [${call.region}]`;
     const detail =
       call.status === "failed"
-        ? `FAILED ${call.errorCode}: ${call.errorMessage}`
+        ? `FAILED ${call.errorCode}: ${call.errorMessage}${call.reason !== null ? ` (${call.reason})` : ""}`
         : call.status === "skipped"
           ? `skipped: ${call.reason}`
           : call.resumed

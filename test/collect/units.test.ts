@@ -240,7 +240,7 @@ describe("the generated policy", () => {
     ]);
   });
 
-  it("scopes S3 to the trail bucket and prefix when given", () => {
+  it("scopes S3 to the trail bucket and prefix when given, and reads the trails' event selectors with it", () => {
     const p = collectPolicy({ features: ["cloudtrail-s3"], s3: { bucket: "trail", prefix: "org/" }, partition: "aws-us-gov" });
     expect(p.Statement.slice(1)).toEqual([
       {
@@ -251,7 +251,12 @@ describe("the generated policy", () => {
         Condition: { StringLike: { "s3:prefix": ["org/*"] } },
       },
       { Sid: "LeastroleCollectCloudTrailS3Read", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws-us-gov:s3:::trail/org/*" },
+      // collect reads what the trails delivering there log (collect-trails.ts), so the feature implies it.
+      { Sid: "LeastroleCollectCloudTrailTrails", Effect: "Allow", Action: ["cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors"], Resource: "*" },
     ]);
+    expect(collectPolicy({ features: ["cloudtrail-athena"] }).Statement.some((s) => s.Sid === "LeastroleCollectCloudTrailTrails")).toBe(true);
+    expect(collectPolicy({ features: ["cloudtrail-lookup"] }).Statement.map((s) => s.Sid)).toEqual(["LeastroleCollectInventory", "LeastroleCollectCloudTrailLookup"]);
+    expect(collectPolicy({ features: ["cloudtrail-lake"] }).Statement.at(-1)?.Action).toContain("cloudtrail:GetEventDataStore");
   });
 });
 

@@ -75,6 +75,8 @@ export function registerCollect(program: Command): void {
       progress.done();
       const m = result.manifest;
       writeErr(`leastrole: wrote ${result.out} (manifest: ${result.manifestPath})\n`);
+      // What could not be read without the collection being incomplete (a trail's event selectors).
+      for (const n of m.notes) writeErr(`leastrole: note: ${n.replace(/[\r\n]+/g, " ")}\n`);
       if (m.partial) {
         // The reasons quote AWS's error messages.
         for (const r of m.reasons) writeErr(`leastrole: incomplete: ${r.replace(/[\r\n]+/g, " ")}\n`);
