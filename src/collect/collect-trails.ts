@@ -139,8 +139,8 @@ export async function collectTrailSelectors(
     if (said.size > 1) {
       run.notes.push(
         `${trails.length} trails log ${regions.join(", ")} and they do not log the same: collect cannot tell which one's logs the Athena table holds, ` +
-          "so audit takes what any of them logs; if the table holds one trail's logs, remove the other trails' files from cloudtrail/get-event-selectors/ " +
-          "or say what is logged in the configuration (usage.readEventsLogged, usage.kmsEventsLogged)",
+          "so audit takes what any of them logs, unless the logs show that reads or writes are missing; if the table holds one trail's logs, remove the other trails' files from cloudtrail/get-event-selectors/ " +
+          "or say what is logged in the configuration (usage.readEventsLogged, usage.writeEventsLogged, usage.kmsEventsLogged)",
       );
     }
   }

@@ -124,9 +124,9 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   // the logs, then (managementCoverage) the records.
   const trails = statementOfTrails(aggregate.trails ?? []);
   const said = {
-    ...(options.readEventsLogged !== undefined ? { reads: { logged: options.readEventsLogged, by: "the configuration (usage.readEventsLogged)" } } : trails.reads !== undefined ? { reads: trails.reads } : {}),
-    ...(options.writeEventsLogged !== undefined ? { writes: { logged: options.writeEventsLogged, by: "the configuration (usage.writeEventsLogged)" } } : trails.writes !== undefined ? { writes: trails.writes } : {}),
-    ...(options.kmsEventsLogged !== undefined ? { kms: { logged: options.kmsEventsLogged, by: "the configuration (usage.kmsEventsLogged)" } } : trails.kms !== undefined ? { kms: trails.kms } : {}),
+    ...(options.readEventsLogged !== undefined ? { reads: { logged: options.readEventsLogged, by: "the configuration (usage.readEventsLogged)", final: true } } : trails.reads !== undefined ? { reads: trails.reads } : {}),
+    ...(options.writeEventsLogged !== undefined ? { writes: { logged: options.writeEventsLogged, by: "the configuration (usage.writeEventsLogged)", final: true } } : trails.writes !== undefined ? { writes: trails.writes } : {}),
+    ...(options.kmsEventsLogged !== undefined ? { kms: { logged: options.kmsEventsLogged, by: "the configuration (usage.kmsEventsLogged)", final: true } } : trails.kms !== undefined ? { kms: trails.kms } : {}),
   };
   // What the configuration or the selectors say holds for every account in the data, also those
   // whose records were not counted one by one (usage-query rows from Athena or CloudTrail Lake).

@@ -41,6 +41,14 @@ export const MIN_EVENTS_FOR_KMS = 1000;
 export interface Stated {
   logged: boolean;
   by: string;
+  /**
+   * The configuration's word: it wins whatever the records show. A trail's event selectors saying
+   * a kind is logged give way to records that show it is not (at least as many events as the
+   * judgement needs, none of the kind): the logs read are then not all that trail's (Athena over
+   * another trail's bucket, selectors of the wrong trail), and a call missing from them is not a
+   * call not made.
+   */
+  final?: boolean;
 }
 
 export interface TrailStatement {
@@ -54,20 +62,24 @@ export const MIN_EVENTS_FOR_WRITES = 1000;
 
 /** Per account (sorted), what its management events show of the trail's selectors, or what is said of them. */
 export function managementCoverage(counts: readonly ManagementCounts[], said: TrailStatement = {}): ManagementEventCoverage[] {
-  const stated = (s: Stated | undefined) => (s === undefined ? null : s.logged ? ("logged" as const) : ("not-logged" as const));
-  const statedBy = {
-    ...(said.reads !== undefined ? { reads: said.reads.by } : {}),
-    ...(said.writes !== undefined ? { writes: said.writes.by } : {}),
-    ...(said.kms !== undefined ? { kms: said.kms.by } : {}),
-  };
+  type Verdict = "logged" | "not-logged" | "unknown";
   return [...counts]
     .sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0))
     .map((c) => {
+      const statedBy: { reads?: string; writes?: string; kms?: string } = {};
       // Many data events and not one management event: the trail logs none (a data-events trail).
       const none = c.events === 0 && (c.dataEvents ?? 0) >= MIN_EVENTS_FOR_READS;
-      const writes = stated(said.writes) ?? (c.flagged > c.reads ? "logged" : none || (c.flagged >= MIN_EVENTS_FOR_WRITES && c.reads === c.flagged) ? "not-logged" : "unknown");
-      const reads = stated(said.reads) ?? (c.reads > 0 ? "logged" : none || c.flagged >= MIN_EVENTS_FOR_READS ? "not-logged" : "unknown");
-      const kms = stated(said.kms) ?? (c.kms > 0 ? "logged" : none || (reads === "logged" && c.events >= MIN_EVENTS_FOR_KMS) ? "not-logged" : "unknown");
+      // What was said, unless it says logged where the records show it is not (Stated.final).
+      // KMS's judgement is weaker (an account may truly call no KMS): the selectors win there.
+      const decide = (kind: "reads" | "writes" | "kms", judged: Verdict): Verdict => {
+        const s = said[kind];
+        if (s === undefined || (!s.final && s.logged && judged === "not-logged" && (kind !== "kms" || none))) return judged;
+        statedBy[kind] = s.by;
+        return s.logged ? "logged" : "not-logged";
+      };
+      const writes = decide("writes", c.flagged > c.reads ? "logged" : none || (c.flagged >= MIN_EVENTS_FOR_WRITES && c.reads === c.flagged) ? "not-logged" : "unknown");
+      const reads = decide("reads", c.reads > 0 ? "logged" : none || c.flagged >= MIN_EVENTS_FOR_READS ? "not-logged" : "unknown");
+      const kms = decide("kms", c.kms > 0 ? "logged" : none || (reads === "logged" && c.events >= MIN_EVENTS_FOR_KMS) ? "not-logged" : "unknown");
       const out: ManagementEventCoverage = { accountId: c.accountId, events: c.events, readEvents: c.reads, kmsEvents: c.kms, reads, kms, writes, dataEvents: c.dataEvents ?? 0 };
       if (Object.keys(statedBy).length > 0) out.statedBy = statedBy;
       return out;

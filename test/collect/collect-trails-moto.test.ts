@@ -206,8 +206,8 @@ describe("collect --cloudtrail: which trails", () => {
       `cloudtrail/get-event-selectors/${ACCOUNT}/us-east-1/team-trail.json`,
     ]);
     expect(manifest.notes).toEqual([
-      "2 trails log us-east-1 and they do not log the same: collect cannot tell which one's logs the Athena table holds, so audit takes what any of them logs; " +
-        "if the table holds one trail's logs, remove the other trails' files from cloudtrail/get-event-selectors/ or say what is logged in the configuration (usage.readEventsLogged, usage.kmsEventsLogged)",
+      "2 trails log us-east-1 and they do not log the same: collect cannot tell which one's logs the Athena table holds, so audit takes what any of them logs, unless the logs show that reads or writes are missing; " +
+        "if the table holds one trail's logs, remove the other trails' files from cloudtrail/get-event-selectors/ or say what is logged in the configuration (usage.readEventsLogged, usage.writeEventsLogged, usage.kmsEventsLogged)",
     ]);
   });
 

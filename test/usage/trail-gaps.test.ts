@@ -175,8 +175,18 @@ describe("what a trail leaves out of management events", () => {
     expect(full.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "logged", kms: "logged" });
     expect(full.byAction.get("kms:Decrypt")?.label).toBe("unused");
     // Two trails: the union of what they log.
-    const both = await labels([...background(150, false), ...functionWrites()], {}, [basic("WriteOnly"), { ...basic("ReadOnly"), TrailARN: `${TRAIL}-reads` }]);
-    expect(both.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "logged" });
+    const both = await labels([...background(10, false), ...functionWrites()], {}, [basic("WriteOnly"), { ...basic("ReadOnly"), TrailARN: `${TRAIL}-reads` }]);
+    expect(both.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "logged", statedBy: { reads: "the event selectors of 2 trails" } });
+    // Selectors saying reads are logged give way to logs that show they are not (150 management
+    // events, no read): the logs read are not that trail's, or not all of them (Athena over another
+    // trail's bucket). A read missing from them is not a read not made.
+    const contradicted = await labels([...background(150, false), ...functionWrites()], {}, [basic("All")]);
+    expect(contradicted.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "not-logged", writes: "logged", statedBy: { writes: `the event selectors of ${TRAIL}`, kms: `the event selectors of ${TRAIL}` } });
+    expect(contradicted.usage.coverage.managementEvents?.[0]?.statedBy?.reads).toBeUndefined();
+    expect(contradicted.byAction.get("ssm:GetParameter")).toMatchObject({ label: "unknowable", reason: expect.stringMatching(/^no read event among the 154 management events/) });
+    // The configuration's word is final, whatever the records show.
+    const configuredLogged = await labels([...background(150, false), ...functionWrites()], { readEventsLogged: true });
+    expect(configuredLogged.byAction.get("ssm:GetParameter")?.label).toBe("unused");
     // The configuration wins over the selectors.
     const configured = await labels([...background(10, false), ...functionWrites()], { readEventsLogged: true }, [basic("WriteOnly")]);
     expect(configured.usage.coverage.managementEvents?.[0]).toMatchObject({ reads: "logged" });
