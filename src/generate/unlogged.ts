@@ -54,7 +54,7 @@ export interface UnloggedDataEvents {
   managementNotLogged: string[];
   /** Actions granted today only through NotResource: not kept, named. */
   notResource: string[];
-  /** Services whose unseen data-event actions are left out: the function's own data-event calls of them are in the logs. */
+  /** Services whose unseen data-event actions are left out because the function's own data-event calls of them are in the logs (no selectors naming their type were given). */
   loggedServices: string[];
 }
 
@@ -76,19 +76,29 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
   // The function's own data-event calls of a service: the trail's selectors cover its resources there.
   const loggedServices = new Set([...observed].filter(isDataEventAction).map(serviceOf));
   const gaps = trailGapReasons(document.usage.coverage.managementEvents).get(role.accountId) ?? NO_GAPS;
-  // Data-event types the trails' selectors log for every resource: their calls are all in the logs.
-  const loggedTypes = new Set((document.usage.coverage.dataEventSelectors ?? []).filter((t) => t.logged === "all").map((t) => t.type));
-  const typeLogged = (lower: string): boolean => {
+  // What the trails' selectors log of the action's data-event type, when they name it: `all`, every
+  // call is in the logs; `some`, a call may be missing. That is known, where "the function's own
+  // data-event calls of the service are in the logs, so the selectors cover its resources there"
+  // is a guess (selectors naming one bucket show its calls and none of another's): the selectors
+  // win over it.
+  const selected = new Map((document.usage.coverage.dataEventSelectors ?? []).map((t) => [t.type, t.logged] as const));
+  const unseenDataEventLogged = (lower: string): boolean => {
     const type = dataEventTypeOf(lower);
-    return type !== null && loggedTypes.has(type);
+    const said = type === null ? undefined : selected.get(type);
+    if (said !== undefined) return said === "all";
+    if (!loggedServices.has(serviceOf(lower))) return false;
+    guessed.add(serviceOf(lower));
+    return true;
   };
+  // The services whose unseen data-event actions were left out on that guess (said in the warning).
+  const guessed = new Set<string>();
   // Why an action the logs may not show is kept (null: the logs would show it, so it is left out).
   const unseenReason = (a: string): string | null => {
     const lower = a.toLowerCase();
     if (observed.has(lower)) return null;
     const never = notLoggedReason(lower);
     if (never !== null) return `${never}: kept as today's policy grants it`;
-    if (isDataEventAction(lower) || isUnconfirmedAction(lower)) return !loggedEverywhere && !loggedServices.has(serviceOf(lower)) && !typeLogged(lower) ? NOT_LOGGED_REASON : null;
+    if (isDataEventAction(lower) || isUnconfirmedAction(lower)) return !loggedEverywhere && !unseenDataEventLogged(lower) ? NOT_LOGGED_REASON : null;
     if (gaps.kms !== null && lower.startsWith("kms:")) return KMS_NOT_LOGGED_REASON;
     const read = mayBeReadEvent(lower, catalog.accessLevel(lower));
     if (gaps.reads !== null && read) return READ_NOT_LOGGED_REASON;
@@ -96,7 +106,7 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
     return null;
   };
   const granted = grantedInvisibleActions(document, role, catalog, gaps).filter((a) => unseenReason(a) !== null);
-  if (granted.length === 0) return { ...NONE, loggedServices: [...loggedServices].sort() };
+  if (granted.length === 0) return { ...NONE, loggedServices: [...guessed].sort() };
   const grants: Grant[] = [];
   const kept: string[] = [];
   const neverLogged: string[] = [];
@@ -120,7 +130,7 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
       }
     }
   }
-  return { grants, kept: kept.sort(), neverLogged: neverLogged.sort(), managementNotLogged: managementNotLogged.sort(), notResource: notResource.sort(), loggedServices: [...loggedServices].sort() };
+  return { grants, kept: kept.sort(), neverLogged: neverLogged.sort(), managementNotLogged: managementNotLogged.sort(), notResource: notResource.sort(), loggedServices: [...guessed].sort() };
 }
 
 /** Today's Allow statements that apply to the action, in policy order. */

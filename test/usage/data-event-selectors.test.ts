@@ -205,4 +205,20 @@ describe("generate under data-event selectors", () => {
     expect(kept(after)).not.toContain("s3:GetObject");
     expect(kept(after)).toContain("dynamodb:Query");
   });
+
+  it("take the selectors' word over the guess from the function's own data-event calls", () => {
+    const r = roleArn("uploads-role");
+    const f = lambdaFunction("uploads", r);
+    // The function's PutObject calls on the uploads bucket are in the logs. Without selectors that
+    // is taken to mean the trail logs its S3 data events, so an unseen s3:GetObject is left out…
+    const doc = document([f], [roleOf(r, [f.arn], [{ name: "today", document: today }])], [session(f, [action("s3:PutObject", 30, ["arn:aws:s3:::uploads/a.csv"])])], { dataEvents: "present" });
+    const guessed = generatePolicy(doc, f.arn, {}, catalog);
+    expect(allowed(guessed.policy, "s3:GetObject", "arn:aws:s3:::config/settings.json")).toBe(false);
+    expect(guessed.warnings.find((w) => w.code === "data-events-not-logged")?.message).toContain("The function's own data-event calls of s3 are in the logs");
+    // …but selectors naming the uploads bucket only show nothing of the config bucket it reads.
+    doc.usage.coverage.dataEventSelectors = [{ type: "AWS::S3::Object", logged: "some", limits: ["1 resource ARN prefix (arn:aws:s3:::uploads/)"], statedBy: [TRAIL] }];
+    const said = generatePolicy(doc, f.arn, {}, catalog);
+    expect(allowed(said.policy, "s3:GetObject", "arn:aws:s3:::config/settings.json")).toBe(true);
+    expect(said.warnings.find((w) => w.code === "data-events-not-logged")?.message).not.toContain("The function's own data-event calls of s3");
+  });
 });
