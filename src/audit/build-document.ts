@@ -18,6 +18,7 @@ import { readUsage, type UsageAggregate, type UsageException } from "../usage/in
 import { startLabelling, type Labelling } from "../usage/labels.js";
 import { unattributedSessionWarnings } from "../usage/unattributed.js";
 import { trailGapWarnings } from "../usage/trail-gaps.js";
+import { trailLoggingWarnings } from "../usage/trail-logging.js";
 import type { PendingDocument } from "../model/pending.js";
 import { routeInputs, type RoutedInputs } from "./route-inputs.js";
 import { addMs, addTiming, cpuNow, moveTiming, startStage, type StageStart, type StageTimings } from "./timings.js";
@@ -303,6 +304,8 @@ async function buildFrom(
     document.meta.warnings.push(...unattributedSessionWarnings(document.usage.principals, document.functions));
     // A trail that leaves read or KMS management events out (trail-gaps.ts): said once per account.
     document.meta.warnings.push(...trailGapWarnings(document.usage.coverage.managementEvents));
+    // Trails stopped, deleted or reconfigured inside the window (trail-logging.ts).
+    if (document.usage.window) document.meta.warnings.push(...trailLoggingWarnings(document.usage.coverage.trailLoggingGaps ?? [], aggregate.trailChanges ?? [], document.usage.window.start, document.usage.window.end));
     document.meta.sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     clock("usage", t);
   }

@@ -59,9 +59,28 @@ export interface UsageCoverage {
    * dataEventTypeOf): they are judged like management events. Absent when no selectors were given.
    */
   dataEventSelectors?: DataEventTypeCoverage[];
+  /**
+   * Trails stopped (StopLogging) or deleted (DeleteTrail) inside the window, from those calls in
+   * the logs (src/usage/trail-logging.ts), in time order. Absent when there are none.
+   */
+  trailLoggingGaps?: TrailLoggingGap[];
   recordsRead: number;
   recordsSkipped: number;
   duplicatesRemoved: number;
+}
+
+/** A span in which a trail logged nothing (src/usage/trail-logging.ts). */
+export interface TrailLoggingGap {
+  accountId: string;
+  /** The trail's name. */
+  trail: string;
+  /** What opened the span. */
+  event: "StopLogging" | "DeleteTrail";
+  from: string;
+  /** StartLogging's time; null when the logs read hold none after it. */
+  to: string | null;
+  /** Whether these are that trail's logs (its event selectors were given with them): the usage is then partial. */
+  logsRead: boolean;
 }
 
 export interface DataEventTypeCoverage {

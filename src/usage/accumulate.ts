@@ -71,6 +71,24 @@ export interface FunctionCreation {
   time: string;
 }
 
+/**
+ * A successful call that starts, stops or reconfigures a trail's logging (StopLogging,
+ * StartLogging, DeleteTrail, UpdateTrail, PutEventSelectors): while a trail is stopped or after it
+ * is deleted, its logs miss every call (src/usage/trail-logging.ts).
+ */
+export interface TrailChange {
+  accountId: string;
+  region: string | null;
+  /** requestParameters.name, the trail's name or ARN (null for PutEventSelectors, whose key the readers do not keep). */
+  trail: string | null;
+  event: string;
+  time: string;
+}
+
+/** The CloudTrail calls that change what a trail logs. */
+const TRAIL_CHANGE_EVENTS = new Set(["StopLogging", "StartLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutAdvancedEventSelectors"]);
+const CLOUDTRAIL_SOURCE = "cloudtrail.amazonaws.com";
+
 /** What one file held and whether it was read in full (the aggregate lists one per file). */
 export interface FileReport {
   path: string;
@@ -121,6 +139,7 @@ export interface FilePartial {
   firstEvent: string | null;
   lastEvent: string | null;
   functionCreations: FunctionCreation[];
+  trailChanges: TrailChange[];
 }
 
 /** An account's management-event records (duplicates included: only presence is judged). */
@@ -204,6 +223,7 @@ export class FileAccumulator {
   private firstTime = Infinity;
   private lastTime = -Infinity;
   private readonly creations: FunctionCreation[] = [];
+  private readonly trailChanges: TrailChange[] = [];
   /** Per file (reset by nextFile). */
   private records = 0;
   private skippedCount = 0;
@@ -257,6 +277,7 @@ export class FileAccumulator {
     const account = ev.recipientAccountId ?? ev.identityAccountId;
     this.noteRecord(time, ev.awsRegion, account, ev.eventCategory === "Data" || ev.managementEvent === false, ev.readOnly === null ? -1 : ev.readOnly ? 1 : 0, ev.eventSource === KMS_SOURCE);
     if (ev.errorCode === null && ev.eventSource === "lambda.amazonaws.com" && ev.eventName.startsWith("CreateFunction")) this.noteCreation(ev.params, ev.awsRegion, ev.recipientAccountId, time);
+    if (ev.errorCode === null && ev.eventSource === CLOUDTRAIL_SOURCE && TRAIL_CHANGE_EVENTS.has(ev.eventName)) this.noteTrailChange(ev.eventName, ev.params, ev.awsRegion, account, time);
     if (ev.eventType !== null && ev.eventType !== "AwsApiCall") return;
     // A session's records share their userIdentity strings (the scanner even returns the same
     // string objects), so the session is looked up by principalId and checked by identity.
@@ -332,6 +353,7 @@ export class FileAccumulator {
     const account = recipient ?? (uiCode === -1 ? null : c.identity(uiCode, r).accountId);
     this.noteRecord(time, region, account, management === 0 || c.text(m[r + S_CATEGORY] as number) === "Data", m[r + S_READ_ONLY] as number, source === KMS_SOURCE);
     if (errorCode === null && source === "lambda.amazonaws.com" && name.startsWith("CreateFunction")) this.noteCreation(c.params(r), region, recipient, time);
+    if (errorCode === null && source === CLOUDTRAIL_SOURCE && TRAIL_CHANGE_EVENTS.has(name)) this.noteTrailChange(name, c.params(r), region, account, time);
     if (eventType !== null && eventType !== "AwsApiCall") return;
     if (uiCode === -1) return;
     const p = this.compactPrincipal(c, uiCode, r);
@@ -499,6 +521,11 @@ export class FileAccumulator {
     const fn = params.functionName;
     if (fn === undefined || region === null || account === null) return;
     this.creations.push({ accountId: account, region, functionName: fn.startsWith("arn:") ? (fn.split(":")[6] ?? fn) : fn, time: isoTime(time) });
+  }
+
+  private noteTrailChange(event: string, params: RequestParams, region: string | null, account: string | null, time: number): void {
+    if (account === null) return;
+    this.trailChanges.push({ accountId: account, region, trail: params.name ?? null, event, time: isoTime(time) });
   }
 
   /** Count a role session's call in its group; returns the group. */
@@ -781,6 +808,7 @@ export class FileAccumulator {
       firstEvent: Number.isFinite(this.firstTime) ? isoTime(this.firstTime) : null,
       lastEvent: Number.isFinite(this.lastTime) ? isoTime(this.lastTime) : null,
       functionCreations: this.creations,
+      trailChanges: this.trailChanges,
     };
     if (this.lakePage !== null) single.lakePage = this.lakePage;
     return single;

@@ -6,7 +6,7 @@
 
 import type { ActionUsage } from "../model/usage.js";
 import type { Warning } from "../model/document.js";
-import type { FilePartial, FileReport, FunctionCreation, GroupPartial, ManagementCounts } from "./accumulate.js";
+import type { FilePartial, FileReport, FunctionCreation, GroupPartial, ManagementCounts, TrailChange } from "./accumulate.js";
 import { mergeSamples, minInvoker } from "./accumulate.js";
 import { eventToActions, isAccessDenied } from "./event-actions.js";
 import { EventDedup, type DedupOptions } from "./dedup.js";
@@ -57,6 +57,8 @@ export interface UsageAggregate {
   };
   sessions: SessionUsage[];
   functionCreations: FunctionCreation[];
+  /** Calls that started, stopped or reconfigured a trail (trail-logging.ts), sorted, duplicates removed. */
+  trailChanges?: TrailChange[];
   accessAdvisor: AccessAdvisorReport[];
   accessAnalyzer: AccessAnalyzerFinding[];
   /** Trails' event selectors given with the logs (get-event-selectors output), sorted by trail. */
@@ -95,6 +97,7 @@ export class UsageAggregator {
   private readonly regions = new Set<string>();
   private readonly days = new Set<string>();
   private readonly creations = new Map<string, FunctionCreation>();
+  private readonly trailChanges = new Map<string, TrailChange>();
   private readonly warnings: Warning[] = [];
   private readonly advisor: AccessAdvisorReport[] = [];
   private readonly analyzer: AccessAnalyzerFinding[] = [];
@@ -135,6 +138,8 @@ export class UsageAggregator {
     for (const d of part.days) this.days.add(d);
     if (part.firstEvent !== null && (this.firstEvent === null || part.firstEvent < this.firstEvent)) this.firstEvent = part.firstEvent;
     if (part.lastEvent !== null && (this.lastEvent === null || part.lastEvent > this.lastEvent)) this.lastEvent = part.lastEvent;
+    // Delivered twice (CloudTrail delivers at least once), a change is one change.
+    for (const c of part.trailChanges ?? []) this.trailChanges.set(`${c.accountId}\u0000${c.region}\u0000${c.trail}\u0000${c.event}\u0000${c.time}`, c);
     for (const c of part.functionCreations) {
       const k = `${c.accountId}:${c.region}:${c.functionName}`;
       const prev = this.creations.get(k);
@@ -318,6 +323,7 @@ export class UsageAggregator {
       },
       sessions,
       functionCreations: [...this.creations.values()].sort((a, b) => cmp(a.accountId, b.accountId) || cmp(a.region, b.region) || cmp(a.functionName, b.functionName)),
+      trailChanges: [...this.trailChanges.values()].sort((a, b) => cmp(a.time, b.time) || cmp(a.accountId, b.accountId) || cmp(a.trail ?? "", b.trail ?? "") || cmp(a.event, b.event) || cmp(a.region ?? "", b.region ?? "")),
       accessAdvisor: [...this.advisor].sort((a, b) => cmp(a.roleArn ?? "", b.roleArn ?? "") || cmp(a.file, b.file)),
       accessAnalyzer: [...this.analyzer].sort((a, b) => cmp(a.resource, b.resource) || cmp(a.id, b.id)),
       trails: [...this.trails].sort((a, b) => cmp(a.trail, b.trail) || Number(a.readEvents) - Number(b.readEvents) || Number(a.kmsEvents) - Number(b.kmsEvents)),

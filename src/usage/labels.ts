@@ -23,7 +23,8 @@ import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
 import { dataEventTypeOf, isDataEventAction, isUnconfirmedAction, notLoggedReason } from "./not-logged.js";
 import { missingWindowDays } from "./window-coverage.js";
 import { managementCoverage, mayBeReadEvent, trailGapReasons, type TrailGapReasons } from "./trail-gaps.js";
-import { dataEventsOfTrails, statementOfTrails } from "./event-selectors.js";
+import { dataEventsOfTrails, statementOfTrails, type TrailSelectors } from "./event-selectors.js";
+import { gapReason, loggingGaps } from "./trail-logging.js";
 import type { AccessAdvisorReport, AccessAdvisorService } from "./access-advisor.js";
 import { groupBy, pushTo } from "../collections.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
@@ -149,11 +150,16 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   const end = iso(endMs);
   section.window = { start, end, days: windowDays };
   const missingDays = missingWindowDays(startMs, endMs, new Set(cov.days));
+  // Trails stopped or deleted inside the window: partial when they are the trails read.
+  const gaps = loggingGaps(aggregate.trailChanges ?? [], start, end, trailsRead(aggregate.trails ?? []));
+  if (gaps.length > 0) section.coverage.trailLoggingGaps = gaps;
+  const gapReasons = gaps.filter((g) => g.logsRead).map(gapReason);
+  partialReasons.push(...gapReasons);
   // Why no permission can be called unused (null: the window is covered), for all of them alike.
   const uncoveredAll =
     missingDays.length > 0
       ? `usage data misses ${missingDays.length} of ${windowDays} days of the window (first missing: ${missingDays[0]})`
-      : cov.partial
+      : cov.partial || gapReasons.length > 0
         ? "usage data is partial (see coverage.partialReasons)"
         : null;
 
@@ -514,6 +520,16 @@ function unusedReason(s: Seen | undefined, ctx: LabelContext): string {
   if (s.firstAfter === null) return `last seen ${s.last.slice(0, 10)}, before the window`;
   const after = `only after the window's end (${ctx.end.slice(0, 10)}), from ${s.firstAfter.slice(0, 10)}`;
   return s.lastBefore === null ? `seen ${after}` : `last seen ${s.lastBefore.slice(0, 10)} before the window, then ${after}`;
+}
+
+/** `<account>/<trail name>` of the trails whose event selectors were given with the logs. */
+function trailsRead(trails: readonly TrailSelectors[]): Set<string> {
+  const out = new Set<string>();
+  for (const t of trails) {
+    const m = /^arn:[^:]+:cloudtrail:[^:]*:(\d{12}):trail\/(.+)$/.exec(t.trail);
+    if (m) out.add(`${m[1]}/${m[2]}`);
+  }
+  return out;
 }
 
 /**
