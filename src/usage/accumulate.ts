@@ -86,7 +86,7 @@ export interface TrailChange {
 }
 
 /** The CloudTrail calls that change what a trail logs. */
-const TRAIL_CHANGE_EVENTS = new Set(["StopLogging", "StartLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutAdvancedEventSelectors"]);
+const TRAIL_CHANGE_EVENTS = new Set(["StopLogging", "StartLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"]);
 const CLOUDTRAIL_SOURCE = "cloudtrail.amazonaws.com";
 
 /** What one file held and whether it was read in full (the aggregate lists one per file). */

@@ -71,7 +71,7 @@ export function trailLoggingWarnings(gaps: readonly TrailLoggingGap[], changes: 
       ? `${gapReason(g)}, so no permission is called unused (the usage is partial). Give another trail's logs for that time, or a window that leaves it out.`
       : `CloudTrail trail ${g.trail} of account ${g.accountId} ${g.event === "DeleteTrail" ? "was deleted" : "stopped logging"} at ${g.from}${g.to === null ? " and did not log again in the logs read" : ` until ${g.to}`} (${g.event} in the logs). If these are that trail's logs, calls in that time are missing and a permission used only then looks unused; give its event selectors (aws cloudtrail get-event-selectors) with the logs and leastrole treats the usage as partial.`,
   }));
-  const reconfigured = changes.filter((c) => (c.event === "PutEventSelectors" || c.event === "PutAdvancedEventSelectors" || c.event === "UpdateTrail") && c.time >= start && c.time < end);
+  const reconfigured = changes.filter((c) => (c.event === "PutEventSelectors" || c.event === "UpdateTrail") && c.time >= start && c.time < end);
   if (reconfigured.length > 0) {
     const shown = reconfigured.slice(0, 5).map((c) => `${c.event}${c.trail === null ? "" : ` on ${trailName(c.trail)}`} (account ${c.accountId}) at ${c.time}`);
     out.push({
