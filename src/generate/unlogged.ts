@@ -31,6 +31,7 @@ import { DATA_EVENT_ACTIONS, dataEventTypeOf, isDataEventAction, isUnconfirmedAc
 import type { CurrentPolicy } from "./current-policies.js";
 import { ActionSet, actionApplies, allowedActionSet, instantOf, serviceOf, type ActionCatalog } from "./iam.js";
 import { mayBeReadEvent, trailGapReasons, type TrailGapReasons } from "../usage/trail-gaps.js";
+import { grantsWithinPrefixes } from "../usage/data-event-scope.js";
 import type { Grant, Provenance } from "./types.js";
 
 /** Made by the Lambda service with the execution role, and granted by the function's requirements. */
@@ -81,11 +82,16 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
   // data-event calls of the service are in the logs, so the selectors cover its resources there"
   // is a guess (selectors naming one bucket show its calls and none of another's): the selectors
   // win over it.
-  const selected = new Map((document.usage.coverage.dataEventSelectors ?? []).map((t) => [t.type, t.logged] as const));
+  const selected = new Map((document.usage.coverage.dataEventSelectors ?? []).map((t) => [t.type, t] as const));
+  // A managed policy whose document is unknown may grant anything: no prefix judgement then.
+  const unresolved = role.attachedPolicies.some((a) => (document.policies[a.arn]?.document ?? null) === null);
+  const statements = unresolved ? [] : current.flatMap((p) => p.document.Statement);
   const unseenDataEventLogged = (lower: string): boolean => {
     const type = dataEventTypeOf(lower);
     const said = type === null ? undefined : selected.get(type);
-    if (said !== undefined) return said === "all";
+    // `some`: still every call, when today's grants of this S3 object action all lie under the
+    // prefixes whose calls are logged (data-event-scope.ts).
+    if (said !== undefined) return said.logged === "all" || grantsWithinPrefixes(statements, lower, said.prefixes ?? []);
     if (!loggedServices.has(serviceOf(lower))) return false;
     guessed.add(serviceOf(lower));
     return true;

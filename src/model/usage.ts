@@ -92,6 +92,12 @@ export interface DataEventTypeCoverage {
   limits: string[];
   /** The trails or event data stores whose selectors name the type (sorted ARNs). */
   statedBy: string[];
+  /**
+   * AWS::S3::Object logged `some`: the object ARN prefixes (`arn:aws:s3:::bucket/…`) whose reads
+   * and writes are all logged, sorted. A role whose every grant of an S3 object action lies under
+   * them is judged on it (src/usage/data-event-scope.ts). Absent when none is known.
+   */
+  prefixes?: string[];
 }
 
 export interface ManagementEventCoverage {

@@ -24,6 +24,7 @@
  */
 
 import type { DataEventTypeCoverage } from "../model/usage.js";
+import { isObjectPrefix } from "./data-event-scope.js";
 import type { TrailStatement } from "./trail-gaps.js";
 
 export interface TrailSelectors {
@@ -47,6 +48,12 @@ export interface DataEventSelection {
   writes: "all" | "some" | "none";
   /** What keeps them from `all` (sorted, e.g. "reads only", "resources.ARN StartsWith arn:aws:s3:::logs/"); empty when both are. */
   limits: string[];
+  /**
+   * AWS::S3::Object only: the object ARN prefixes whose reads, and whose writes, are logged in full
+   * when not every object's are (data-event-scope.ts). Absent when none is known.
+   */
+  readPrefixes?: string[];
+  writePrefixes?: string[];
 }
 
 
@@ -113,7 +120,7 @@ type Reach = "all" | "some" | "none";
  * reach every resource (`all`), some (`some`) or none, with what limited a `some`.
  */
 class DataEventUnion {
-  private readonly byType = new Map<string, { reads: Reach; writes: Reach; limits: Set<string> }>();
+  private readonly byType = new Map<string, { reads: Reach; writes: Reach; limits: Set<string>; readPrefixes: Set<string>; writePrefixes: Set<string> }>();
 
   /** A basic selector's DataResource: the service's bare ARN prefix means every resource. */
   addBasic(type: string, values: string[], readWriteType: string): void {
@@ -122,7 +129,9 @@ class DataEventUnion {
     const limits = every || values.length === 0 ? [] : [`${values.length} resource ARN prefix${values.length === 1 ? "" : "es"} (${values.slice(0, 3).join(", ")}${values.length > 3 ? " …" : ""})`];
     const reads = readWriteType === "WriteOnly" ? "none" : scope;
     const writes = readWriteType === "ReadOnly" ? "none" : scope;
-    this.add(type, reads, writes, [...limits, ...(readWriteType === "ReadOnly" ? ["reads only"] : readWriteType === "WriteOnly" ? ["writes only"] : [])]);
+    // S3 object prefixes (a bucket and a slash, then a key prefix): their calls are all logged.
+    const prefixes = type === "AWS::S3::Object" && scope === "some" ? values.filter(isObjectPrefix) : [];
+    this.add(type, reads, writes, [...limits, ...(readWriteType === "ReadOnly" ? ["reads only"] : readWriteType === "WriteOnly" ? ["writes only"] : [])], reads === "none" ? [] : prefixes, writes === "none" ? [] : prefixes);
   }
 
   /** An advanced selector of eventCategory Data: one resources.type, narrowed by readOnly and by any other field. */
@@ -155,14 +164,21 @@ class DataEventUnion {
       if (reads === "all") reads = "some";
       if (writes === "all") writes = "some";
     }
-    for (const type of types) this.add(type, reads, writes, limits);
+    // S3 objects filtered by resources.ARN StartsWith alone (with readOnly at most): the prefixes' calls are all logged.
+    const others = fields.filter((f) => f.Field !== "eventCategory" && f.Field !== "resources.type" && f.Field !== "readOnly");
+    const arn = others.length === 1 && others[0]?.Field === "resources.ARN" ? others[0] : undefined;
+    const onlyStartsWith = arn !== undefined && ["Equals", "EndsWith", "NotEquals", "NotStartsWith", "NotEndsWith"].every((op) => arn[op] === undefined);
+    const prefixes = onlyStartsWith && types.length === 1 && types[0] === "AWS::S3::Object" ? strings(arn?.StartsWith).filter(isObjectPrefix) : [];
+    for (const type of types) this.add(type, reads, writes, limits, reads === "none" ? [] : prefixes, writes === "none" ? [] : prefixes);
   }
 
-  private add(type: string, reads: Reach, writes: Reach, limits: string[]): void {
-    const e = this.byType.get(type) ?? { reads: "none" as Reach, writes: "none" as Reach, limits: new Set<string>() };
+  private add(type: string, reads: Reach, writes: Reach, limits: string[], readPrefixes: string[] = [], writePrefixes: string[] = []): void {
+    const e = this.byType.get(type) ?? { reads: "none" as Reach, writes: "none" as Reach, limits: new Set<string>(), readPrefixes: new Set<string>(), writePrefixes: new Set<string>() };
     e.reads = wider(e.reads, reads);
     e.writes = wider(e.writes, writes);
     for (const l of limits) e.limits.add(l);
+    for (const p of readPrefixes) e.readPrefixes.add(p);
+    for (const p of writePrefixes) e.writePrefixes.add(p);
     this.byType.set(type, e);
   }
 
@@ -170,7 +186,12 @@ class DataEventUnion {
     return [...this.byType]
       .filter(([, e]) => e.reads !== "none" || e.writes !== "none")
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([type, e]) => ({ type, reads: e.reads, writes: e.writes, limits: e.reads === "all" && e.writes === "all" ? [] : [...e.limits].sort() }));
+      .map(([type, e]) => {
+        const out: DataEventSelection = { type, reads: e.reads, writes: e.writes, limits: e.reads === "all" && e.writes === "all" ? [] : [...e.limits].sort() };
+        if (e.reads !== "all" && e.readPrefixes.size > 0) out.readPrefixes = [...e.readPrefixes].sort();
+        if (e.writes !== "all" && e.writePrefixes.size > 0) out.writePrefixes = [...e.writePrefixes].sort();
+        return out;
+      });
   }
 }
 
@@ -203,13 +224,15 @@ function isWholeServicePrefix(type: string, value: string): boolean {
  * names the trails whose selectors name the type.
  */
 export function dataEventsOfTrails(trails: readonly TrailSelectors[]): DataEventTypeCoverage[] {
-  const byType = new Map<string, { reads: Reach; writes: Reach; limits: Set<string>; by: Set<string> }>();
+  const byType = new Map<string, { reads: Reach; writes: Reach; limits: Set<string>; by: Set<string>; readPrefixes: Set<string>; writePrefixes: Set<string> }>();
   for (const t of trails) {
     for (const d of t.dataEvents ?? []) {
-      const e = byType.get(d.type) ?? { reads: "none" as Reach, writes: "none" as Reach, limits: new Set<string>(), by: new Set<string>() };
+      const e = byType.get(d.type) ?? { reads: "none" as Reach, writes: "none" as Reach, limits: new Set<string>(), by: new Set<string>(), readPrefixes: new Set<string>(), writePrefixes: new Set<string>() };
       e.reads = wider(e.reads, d.reads);
       e.writes = wider(e.writes, d.writes);
       for (const l of d.limits) e.limits.add(l);
+      for (const p of d.readPrefixes ?? []) e.readPrefixes.add(p);
+      for (const p of d.writePrefixes ?? []) e.writePrefixes.add(p);
       e.by.add(t.trail);
       byType.set(d.type, e);
     }
@@ -218,8 +241,22 @@ export function dataEventsOfTrails(trails: readonly TrailSelectors[]): DataEvent
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([type, e]) => {
       const all = e.reads === "all" && e.writes === "all";
-      return { type, logged: all ? ("all" as const) : ("some" as const), limits: all ? [] : [...e.limits].sort(), statedBy: [...e.by].sort() };
+      const out: DataEventTypeCoverage = { type, logged: all ? "all" : "some", limits: all ? [] : [...e.limits].sort(), statedBy: [...e.by].sort() };
+      const prefixes = all ? [] : bothLogged(e.reads === "all" ? null : [...e.readPrefixes], e.writes === "all" ? null : [...e.writePrefixes]);
+      if (prefixes.length > 0) out.prefixes = prefixes;
+      return out;
     });
+}
+
+/**
+ * The prefixes under which both reads and writes are logged (null: every object's are): a read
+ * prefix inside a write prefix, or the other way round.
+ */
+function bothLogged(reads: string[] | null, writes: string[] | null): string[] {
+  if (reads === null) return [...(writes ?? [])].sort();
+  if (writes === null) return [...reads].sort();
+  const inside = (p: string, of: string[]) => of.some((q) => p.startsWith(q));
+  return [...new Set([...reads.filter((p) => inside(p, writes)), ...writes.filter((p) => inside(p, reads))])].sort();
 }
 
 /** What the trails given together log, as trail-gaps.ts takes it; nothing when none was given. */

@@ -14,7 +14,7 @@
  * conservative label wins (never "unused" when any source saw use) and the disagreement is listed.
  */
 
-import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
+import type { CanonicalDocument, LambdaFunction, PolicyDocument, Role } from "../model/document.js";
 import { instantOf, listGrantedActionNames, loadActionCatalogSync, serviceOf } from "../iam/index.js";
 import type { LabelledPermission, PermissionLabels, PrincipalUsage, UsageDisagreement, UsageSection } from "../model/usage.js";
 import { emptyUsage } from "../model/usage.js";
@@ -25,6 +25,7 @@ import { missingWindowDays } from "./window-coverage.js";
 import { managementCoverage, mayBeReadEvent, trailGapReasons, type TrailGapReasons } from "./trail-gaps.js";
 import { dataEventsOfTrails, statementOfTrails, type TrailSelectors } from "./event-selectors.js";
 import { gapReason, loggingGaps } from "./trail-logging.js";
+import { grantsWithinPrefixes } from "./data-event-scope.js";
 import type { AccessAdvisorReport, AccessAdvisorService } from "./access-advisor.js";
 import { groupBy, pushTo } from "../collections.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
@@ -140,6 +141,10 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   const dataEventSelectors = dataEventsOfTrails(aggregate.trails ?? []);
   if (dataEventSelectors.length > 0) section.coverage.dataEventSelectors = dataEventSelectors;
   const dataTypes = dataTypeVerdicts(dataEventSelectors);
+  // S3 object prefixes logged in full when not every object is: a role granting an object action
+  // only under them is judged on it (data-event-scope.ts).
+  const objectPrefixes = dataEventSelectors.find((t) => t.type === "AWS::S3::Object" && t.logged === "some")?.prefixes ?? [];
+  const objectsLogged = objectsLoggedOf(objectPrefixes, document.policies);
   const gapsByAccount = trailGapReasons(management);
   if (!Number.isFinite(endMs)) {
     section.principals = aggregate.sessions.map((s) => principalOf(s, null, "other"));
@@ -250,7 +255,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
       roleArn: role.arn,
       functionArn: f.arn,
       fullWindow: uncovered === null,
-      permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered, dataEventsLogged, dataTypes, gaps: gapsByAccount.get(role.accountId) ?? null }, others),
+      permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered, dataEventsLogged, dataTypes, objectsLogged: objectsLogged(role), gaps: gapsByAccount.get(role.accountId) ?? null }, others),
     });
     made.set(f, keep ? ls : DROPPED);
     return ls;
@@ -284,7 +289,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
       const service = serviceSessionsByRole.get(k) ?? [];
       const granted = grantedActions(role, document, [...own, ...service], partialReasons, earliest);
       const tooNew = role.createDate !== null && role.createDate > start ? `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window` : null;
-      const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: uncoveredAll === null, permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered: uncoveredAll, dataEventsLogged, dataTypes, gaps: gapsByAccount.get(role.accountId) ?? null }) });
+      const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: uncoveredAll === null, permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered: uncoveredAll, dataEventsLogged, dataTypes, objectsLogged: objectsLogged(role), gaps: gapsByAccount.get(role.accountId) ?? null }) });
       owners.push(role);
       if (keep) labelSets.push(ls);
     }
@@ -377,6 +382,8 @@ interface LabelContext {
    * logged (its actions are judged), else why a call of it may be missing from the logs.
    */
   dataTypes: ReadonlyMap<string, string | null>;
+  /** Whether the role grants this S3 object action only under prefixes whose calls are all logged (null: no such prefix). */
+  objectsLogged: ((action: string) => boolean) | null;
   /** What the role's account's trail leaves out of its management events (trail-gaps.ts); null: nothing seen. */
   gaps: TrailGapReasons | null;
 }
@@ -483,7 +490,7 @@ function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", "calls seen before the window and after its end; whether one fell inside it is not known", ["cloudtrail"]));
     } else if (info.notLogged !== null) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", info.notLogged, []));
-    } else if (info.dataEvent && !ctx.dataEventsLogged && (info.dataType === null || ctx.dataTypes.get(info.dataType) !== null)) {
+    } else if (info.dataEvent && !ctx.dataEventsLogged && (info.dataType === null || ctx.dataTypes.get(info.dataType) !== null) && !(ctx.objectsLogged?.(action) ?? false)) {
       const bySelectors = info.dataType === null ? undefined : ctx.dataTypes.get(info.dataType);
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", bySelectors ?? info.dataEventReason, []));
       // A data event logged (by the configuration's word or its type's selectors) is no management
@@ -520,6 +527,32 @@ function unusedReason(s: Seen | undefined, ctx: LabelContext): string {
   if (s.firstAfter === null) return `last seen ${s.last.slice(0, 10)}, before the window`;
   const after = `only after the window's end (${ctx.end.slice(0, 10)}), from ${s.firstAfter.slice(0, 10)}`;
   return s.lastBefore === null ? `seen ${after}` : `last seen ${s.lastBefore.slice(0, 10)} before the window, then ${after}`;
+}
+
+/**
+ * Per role (its function's label sets share it), whether it grants an S3 object action only under
+ * the logged prefixes. Null without such prefixes, or without the policies' documents.
+ */
+function objectsLoggedOf(prefixes: readonly string[], policies: LabelDocument["policies"]): (role: Role) => ((action: string) => boolean) | null {
+  if (prefixes.length === 0 || policies === undefined) return () => null;
+  const byRole = new WeakMap<Role, (action: string) => boolean>();
+  return (role) => {
+    let check = byRole.get(role);
+    if (check === undefined) {
+      const managed = role.attachedPolicies.map((a) => policies[a.arn]?.document ?? null);
+      // A managed policy whose document is unknown may grant anything: nothing is judged.
+      const statements = managed.includes(null) ? null : [...role.inlinePolicies.flatMap((p) => p.document.Statement), ...managed.flatMap((d) => (d as PolicyDocument).Statement)];
+      const memo = new Map<string, boolean>();
+      check = (action) => {
+        if (statements === null) return false;
+        let v = memo.get(action);
+        if (v === undefined) memo.set(action, (v = grantsWithinPrefixes(statements, action, prefixes)));
+        return v;
+      };
+      byRole.set(role, check);
+    }
+    return check;
+  };
 }
 
 /** `<account>/<trail name>` of the trails whose event selectors were given with the logs. */

@@ -15,6 +15,7 @@ import type { LambdaFunction, Role } from "../../src/model/document.js";
 import { dataEventsOfTrails, parseEventSelectors } from "../../src/usage/event-selectors.js";
 import { labelUsage, readUsage } from "../../src/usage/index.js";
 import { dataEventTypeOf } from "../../src/usage/not-logged.js";
+import { grantsWithinPrefixes } from "../../src/usage/data-event-scope.js";
 import { roleCallRecord } from "../support/cloudtrail-record.js";
 import { generatePolicy } from "../../src/generate/index.js";
 import { evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
@@ -63,7 +64,9 @@ describe("data-event selectors", () => {
 
   it("take named buckets, one read/write type, or any field but readOnly as some calls only", () => {
     const bucket = parseEventSelectors(basic([{ Type: "AWS::S3::Object", Values: ["arn:aws:s3:::amzn-s3-demo-bucket/"] }]));
-    expect(bucket.dataEvents).toEqual([{ type: "AWS::S3::Object", reads: "some", writes: "some", limits: ["1 resource ARN prefix (arn:aws:s3:::amzn-s3-demo-bucket/)"] }]);
+    expect(bucket.dataEvents).toEqual([
+      { type: "AWS::S3::Object", reads: "some", writes: "some", limits: ["1 resource ARN prefix (arn:aws:s3:::amzn-s3-demo-bucket/)"], readPrefixes: ["arn:aws:s3:::amzn-s3-demo-bucket/"], writePrefixes: ["arn:aws:s3:::amzn-s3-demo-bucket/"] },
+    ]);
     expect(parseEventSelectors(basic([{ Type: "AWS::S3::Object", Values: ["arn:aws:s3"] }], "WriteOnly")).dataEvents).toEqual([{ type: "AWS::S3::Object", reads: "none", writes: "all", limits: ["writes only"] }]);
     expect(parseEventSelectors(advanced([type("AWS::S3::Object"), { Field: "resources.ARN", StartsWith: ["arn:aws:s3:::orders-"] }])).dataEvents).toEqual([
       { type: "AWS::S3::Object", reads: "some", writes: "some", limits: ["resources.ARN StartsWith arn:aws:s3:::orders-"] },
@@ -125,7 +128,7 @@ function records(readOnlyManagement = true): object[] {
   }).flat();
 }
 
-async function labels(selectors: object[], said: { dataEventsLogged?: boolean; readEventsLogged?: boolean } = {}) {
+async function labels(selectors: object[], said: { dataEventsLogged?: boolean; readEventsLogged?: boolean } = {}, who: Role = role) {
   const dir = mkdtempSync(join(tmpdir(), "lr-data-selectors-"));
   const file = join(dir, "trail.json");
   writeFileSync(file, JSON.stringify({ Records: records() }));
@@ -134,7 +137,7 @@ async function labels(selectors: object[], said: { dataEventsLogged?: boolean; r
     writeFileSync(f, JSON.stringify(sel, null, 4));
     return f;
   });
-  const usage = labelUsage(await readUsage([file, ...extra]), { roles: [role], functions: [fn] }, { asOf: "2026-11-01T00:00:00Z", windowDays: 30, ...said });
+  const usage = labelUsage(await readUsage([file, ...extra]), { roles: [who], functions: [fn], policies: {} }, { asOf: "2026-11-01T00:00:00Z", windowDays: 30, ...said });
   const byAction = new Map((usage.labels.find((l) => l.functionArn === FN)?.permissions ?? []).map((p) => [p.action, p]));
   return { usage, byAction };
 }
@@ -177,6 +180,54 @@ describe("labels under data-event selectors", () => {
   });
 });
 
+describe("S3 object data events logged for some prefixes", () => {
+  it("are read from basic Values and advanced resources.ARN StartsWith, reads and writes apart", () => {
+    expect(parseEventSelectors(basic([{ Type: "AWS::S3::Object", Values: ["arn:aws:s3:::exports/", "arn:aws:s3:::logs"] }])).dataEvents).toEqual([
+      { type: "AWS::S3::Object", reads: "some", writes: "some", limits: ["2 resource ARN prefixes (arn:aws:s3:::exports/, arn:aws:s3:::logs)"], readPrefixes: ["arn:aws:s3:::exports/"], writePrefixes: ["arn:aws:s3:::exports/"] },
+    ]);
+    expect(parseEventSelectors(basic([{ Type: "AWS::S3::Object", Values: ["arn:aws:s3:::exports/"] }], "ReadOnly")).dataEvents?.[0]).toMatchObject({ readPrefixes: ["arn:aws:s3:::exports/"] });
+    expect(parseEventSelectors(basic([{ Type: "AWS::S3::Object", Values: ["arn:aws:s3:::exports/"] }], "ReadOnly")).dataEvents?.[0]?.writePrefixes).toBeUndefined();
+    expect(parseEventSelectors(advanced([type("AWS::S3::Object"), { Field: "resources.ARN", StartsWith: ["arn:aws:s3:::exports/reports/"] }])).dataEvents?.[0]).toMatchObject({ readPrefixes: ["arn:aws:s3:::exports/reports/"], writePrefixes: ["arn:aws:s3:::exports/reports/"] });
+    // Another filter beside the ARN: some of the prefix's calls are left out, so no prefix is known.
+    const filtered = parseEventSelectors(advanced([type("AWS::S3::Object"), { Field: "resources.ARN", StartsWith: ["arn:aws:s3:::exports/"] }, { Field: "eventName", Equals: ["PutObject"] }])).dataEvents?.[0];
+    expect(filtered?.readPrefixes).toBeUndefined();
+    expect(parseEventSelectors(advanced([type("AWS::S3::Object"), { Field: "resources.ARN", NotStartsWith: ["arn:aws:s3:::exports/"] }])).dataEvents?.[0]?.readPrefixes).toBeUndefined();
+    // Across trails: a prefix counts where its reads and its writes are both logged.
+    const reads = parseEventSelectors(basic([{ Type: "AWS::S3::Object", Values: ["arn:aws:s3:::exports/"] }], "ReadOnly"));
+    const writes = { ...parseEventSelectors(basic([{ Type: "AWS::S3::Object", Values: ["arn:aws:s3:::exports/reports/"] }], "WriteOnly")), trail: `${TRAIL}-w` };
+    expect(dataEventsOfTrails([reads, writes])[0]).toMatchObject({ logged: "some", prefixes: ["arn:aws:s3:::exports/reports/"] });
+    expect(dataEventsOfTrails([reads])[0]?.prefixes).toBeUndefined();
+  });
+
+  it("judge a grant only when every Allow of the object action lies under them", () => {
+    const P = ["arn:aws:s3:::exports/"];
+    const allow = (Action: string[], Resource: string[], extra: object = {}) => ({ Effect: "Allow" as const, Action, Resource, ...extra });
+    expect(grantsWithinPrefixes([allow(["s3:GetObject"], ["arn:aws:s3:::exports/*"])], "s3:GetObject", P)).toBe(true);
+    expect(grantsWithinPrefixes([allow(["s3:Get*"], ["arn:aws:s3:::exports/reports/${aws:PrincipalTag/team}/*"], { Condition: { Bool: { "aws:SecureTransport": ["true"] } } })], "s3:GetObject", P)).toBe(true);
+    expect(grantsWithinPrefixes([allow(["s3:GetObject"], ["arn:aws:s3:::exports/*"]), allow(["s3:*"], ["arn:aws:s3:::other/*"])], "s3:GetObject", P)).toBe(false);
+    for (const r of ["*", "arn:aws:s3:::exp*/a", "arn:aws:s3:::exports", "arn:aws:s3:::exports-archive/*"]) expect(grantsWithinPrefixes([allow(["s3:GetObject"], [r])], "s3:GetObject", P), r).toBe(false);
+    expect(grantsWithinPrefixes([{ Effect: "Allow", Action: ["s3:GetObject"], NotResource: ["arn:aws:s3:::secret/*"] }], "s3:GetObject", P)).toBe(false);
+    // A Deny takes away only; a bucket-level call's resource is the bucket, which no object prefix names.
+    expect(grantsWithinPrefixes([allow(["s3:GetObject"], ["arn:aws:s3:::exports/*"]), { Effect: "Deny", Action: ["s3:*"], Resource: ["*"] }], "s3:GetObject", P)).toBe(true);
+    expect(grantsWithinPrefixes([allow(["s3:ListBucket"], ["arn:aws:s3:::exports/*"])], "s3:ListBucket", P)).toBe(false);
+    expect(grantsWithinPrefixes([], "s3:GetObject", P)).toBe(false);
+  });
+
+  it("make the object actions of a role scoped under them unused when not called; a wider role's stay unknowable", async () => {
+    const scoped: Role = { ...role, inlinePolicies: [{ name: "exports", source: null, document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: ["arn:aws:s3:::exports/*"] }, { Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: ["*"] }] } }] };
+    const selectors = [basic([{ Type: "AWS::S3::Object", Values: ["arn:aws:s3:::exports/"] }])];
+    const { usage, byAction } = await labels(selectors, {}, scoped);
+    expect(usage.coverage.dataEventSelectors?.[0]).toMatchObject({ type: "AWS::S3::Object", logged: "some", prefixes: ["arn:aws:s3:::exports/"] });
+    expect(byAction.get("s3:PutObject")?.label).toBe("used");
+    expect(byAction.get("s3:GetObject")).toMatchObject({ label: "unused", reason: "not seen in CloudTrail" });
+    expect(byAction.get("s3:DeleteObject")?.label).toBe("unused");
+    expect(byAction.get("dynamodb:GetItem")?.label).toBe("unknowable");
+    const wide: Role = { ...scoped, inlinePolicies: [{ name: "wide", source: null, document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:*"], Resource: ["*"] }] } }] };
+    const other = await labels(selectors, {}, wide);
+    expect(other.byAction.get("s3:GetObject")?.label).toBe("unknowable");
+  });
+});
+
 // ---- generate: the types logged for every resource are left out when unseen
 
 describe("generate under data-event selectors", () => {
@@ -204,6 +255,20 @@ describe("generate under data-event selectors", () => {
     expect(kept(before)).toContain("s3:GetObject");
     expect(kept(after)).not.toContain("s3:GetObject");
     expect(kept(after)).toContain("dynamodb:Query");
+  });
+
+  it("leave out an unseen S3 object action granted only under the logged prefixes", () => {
+    const r = roleArn("exports-role");
+    const f = lambdaFunction("exports", r);
+    const policy = (resource: string): PolicyDocument => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: [resource] }] });
+    const make = (resource: string) => {
+      const doc = document([f], [roleOf(r, [f.arn], [{ name: "today", document: policy(resource) }])], [session(f, [action("s3:PutObject", 30, ["arn:aws:s3:::exports/a.csv"])])], { dataEvents: "present" });
+      doc.usage.coverage.dataEventSelectors = [{ type: "AWS::S3::Object", logged: "some", limits: ["1 resource ARN prefix (arn:aws:s3:::exports/)"], statedBy: [TRAIL], prefixes: ["arn:aws:s3:::exports/"] }];
+      return generatePolicy(doc, f.arn, {}, catalog);
+    };
+    expect(allowed(make("arn:aws:s3:::exports/*").policy, "s3:GetObject", "arn:aws:s3:::exports/b.csv")).toBe(false);
+    // Granted on every bucket today: a read of another bucket would not be in the logs, so it is kept.
+    expect(allowed(make("*").policy, "s3:GetObject", "arn:aws:s3:::config/settings.json")).toBe(true);
   });
 
   it("take the selectors' word over the guess from the function's own data-event calls", () => {

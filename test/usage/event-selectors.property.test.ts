@@ -57,7 +57,7 @@ describe("event selectors (laws)", () => {
         const before = logged([parseEventSelectors(doc)]);
         const key = "EventSelectors" in doc ? "EventSelectors" : "AdvancedEventSelectors";
         const extra = (more as object[]).filter((s) => (key === "EventSelectors" ? "ReadWriteType" in s : "FieldSelectors" in s));
-        const list = (doc as Record<string, object[]>)[key] as object[];
+        const list = (doc as unknown as Record<string, object[]>)[key] as object[];
         const grown = logged([parseEventSelectors({ ...doc, [key]: [...list, ...extra] })]);
         for (const k of ["reads", "writes", "kms"] as const) if (before[k]) expect(grown[k], k).toBe(true);
         for (const t of before.all) expect(grown.all).toContain(t);
