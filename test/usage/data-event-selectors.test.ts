@@ -10,13 +10,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { emptyRoleFacts } from "../../src/iam/index.js";
-import type { LambdaFunction, Role } from "../../src/model/document.js";
+import type { Role } from "../../src/model/document.js";
 import { dataEventsOfTrails, parseEventSelectors } from "../../src/usage/event-selectors.js";
 import { labelUsage, readUsage } from "../../src/usage/index.js";
 import { dataEventTypeOf } from "../../src/usage/not-logged.js";
 import { grantsWithinPrefixes } from "../../src/usage/data-event-scope.js";
 import { roleCallRecord } from "../support/cloudtrail-record.js";
+import { roleWithFunction } from "./helpers.js";
 import { generatePolicy } from "../../src/generate/index.js";
 import { evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
 import type { PolicyDocument } from "../../src/model/document.js";
@@ -105,17 +105,7 @@ describe("data-event selectors", () => {
 const ROLE = `arn:aws:iam::${ACCT}:role/exports-role`;
 const FN = `arn:aws:lambda:us-east-1:${ACCT}:function:exports`;
 const GRANTED = ["dynamodb:GetItem", "lambda:InvokeFunction", "s3:DeleteObject", "s3:GetObject", "s3:PutObject", "sns:Publish", "ssm:GetParameter"];
-const role: Role = {
-  arn: ROLE, name: "exports-role", path: "/", roleId: null, accountId: ACCT, createDate: "2025-01-01T00:00:00Z", trustPolicy: null,
-  inlinePolicies: [], attachedPolicies: [], permissionsBoundaryArn: null, lastUsed: null, tags: {}, trustsLambda: true, functions: [], source: null,
-  facts: { ...emptyRoleFacts(), allowedActions: GRANTED, allowedActionCount: GRANTED.length },
-};
-const fn: LambdaFunction = {
-  arn: FN, name: "exports", accountId: ACCT, region: "us-east-1", runtime: "nodejs20.x", packageType: "Zip", roleArn: ROLE, versions: [], aliases: [],
-  lastModified: "2025-05-01T00:00:00Z", vpc: null, tracingMode: null, environmentVariableNames: [], kmsKeyArn: null, deadLetterTargetArn: null,
-  destinations: { onSuccess: null, onFailure: null }, logGroup: "/aws/lambda/exports", logFormat: null, layers: [], fileSystems: [], triggers: [],
-  resourcePolicy: null, functionUrl: null, tags: {}, source: null,
-};
+const { role, fn } = roleWithFunction(ACCT, "exports-role", "exports", GRANTED);
 
 /** The function's S3 PutObject data event every day of October 2026 (one a day covers the window). */
 function records(readOnlyManagement = true): object[] {

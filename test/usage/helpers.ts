@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { eventFromRecord, missingField } from "../../src/usage/record-fields.js";
 import type { UsageEvent } from "../../src/usage/event.js";
 import { scanRecords } from "../../src/usage/scan-records.js";
+import { emptyRoleFacts } from "../../src/iam/index.js";
+import type { LambdaFunction, Role } from "../../src/model/document.js";
 
 export const CORPUS = "/work/shared/corpus";
 export const INVICTUS = join(CORPUS, "invictus-ir-aws-dataset/CloudTrail");
@@ -28,4 +30,24 @@ export function scannedEvents(buf: Buffer): { events: (UsageEvent | string)[]; o
 
 export function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, "utf8"));
+}
+
+/**
+ * An execution role granting `granted` (the IAM engine's answer, as the labels read it; no policy
+ * documents) and its one function in us-east-1, for the usage labels' tests.
+ */
+export function roleWithFunction(account: string, roleName: string, functionName: string, granted: string[]): { role: Role; fn: LambdaFunction } {
+  const roleArn = `arn:aws:iam::${account}:role/${roleName}`;
+  const role: Role = {
+    arn: roleArn, name: roleName, path: "/", roleId: null, accountId: account, createDate: "2025-01-01T00:00:00Z", trustPolicy: null,
+    inlinePolicies: [], attachedPolicies: [], permissionsBoundaryArn: null, lastUsed: null, tags: {}, trustsLambda: true, functions: [], source: null,
+    facts: { ...emptyRoleFacts(), allowedActions: granted, allowedActionCount: granted.length },
+  };
+  const fn: LambdaFunction = {
+    arn: `arn:aws:lambda:us-east-1:${account}:function:${functionName}`, name: functionName, accountId: account, region: "us-east-1", runtime: "nodejs20.x", packageType: "Zip", roleArn, versions: [], aliases: [],
+    lastModified: "2025-05-01T00:00:00Z", vpc: null, tracingMode: null, environmentVariableNames: [], kmsKeyArn: null, deadLetterTargetArn: null,
+    destinations: { onSuccess: null, onFailure: null }, logGroup: `/aws/lambda/${functionName}`, logFormat: null, layers: [], fileSystems: [], triggers: [],
+    resourcePolicy: null, functionUrl: null, tags: {}, source: null,
+  };
+  return { role, fn };
 }

@@ -9,29 +9,18 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { LambdaFunction, Role } from "../../src/model/document.js";
-import { emptyRoleFacts } from "../../src/iam/index.js";
 import { labelUsage, readUsage } from "../../src/usage/index.js";
 import { managementCoverage, MIN_EVENTS_FOR_KMS, MIN_EVENTS_FOR_READS, MIN_EVENTS_FOR_WRITES, mayBeReadEvent, trailGapWarnings } from "../../src/usage/trail-gaps.js";
 import { classifyHead } from "../../src/audit/route-inputs.js";
 import { roleCallRecord } from "../support/cloudtrail-record.js";
+import { roleWithFunction } from "./helpers.js";
 
 const ACCT = "123456789012";
 const ROLE = `arn:aws:iam::${ACCT}:role/orders-role`;
 const FN = `arn:aws:lambda:us-east-1:${ACCT}:function:orders-api`;
 const GRANTED = ["dynamodb:PutItem", "ec2:CreateNetworkInterface", "kms:Decrypt", "kms:GenerateDataKey", "sns:CreateTopic", "ssm:GetParameter", "ssm:PutParameter"];
 
-const role: Role = {
-  arn: ROLE, name: "orders-role", path: "/", roleId: null, accountId: ACCT, createDate: "2025-01-01T00:00:00Z", trustPolicy: null,
-  inlinePolicies: [], attachedPolicies: [], permissionsBoundaryArn: null, lastUsed: null, tags: {}, trustsLambda: true, functions: [], source: null,
-  facts: { ...emptyRoleFacts(), allowedActions: GRANTED, allowedActionCount: GRANTED.length },
-};
-const fn: LambdaFunction = {
-  arn: FN, name: "orders-api", accountId: ACCT, region: "us-east-1", runtime: "nodejs20.x", packageType: "Zip", roleArn: ROLE, versions: [], aliases: [],
-  lastModified: "2025-05-01T00:00:00Z", vpc: null, tracingMode: null, environmentVariableNames: [], kmsKeyArn: null, deadLetterTargetArn: null,
-  destinations: { onSuccess: null, onFailure: null }, logGroup: "/aws/lambda/orders-api", logFormat: null, layers: [], fileSystems: [], triggers: [],
-  resourcePolicy: null, functionUrl: null, tags: {}, source: null,
-};
+const { role, fn } = roleWithFunction(ACCT, "orders-role", "orders-api", GRANTED);
 
 let seq = 0;
 /** `n` management events a day through October 2026 by an IAM user, with this readOnly and source. */

@@ -9,12 +9,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { emptyRoleFacts } from "../../src/iam/index.js";
-import type { LambdaFunction, Role } from "../../src/model/document.js";
 import { labelUsage, readUsage } from "../../src/usage/index.js";
 import { loggingGaps, trailLoggingWarnings } from "../../src/usage/trail-logging.js";
 import { roleCallRecord } from "../support/cloudtrail-record.js";
-import { INVICTUS, STRATUS } from "./helpers.js";
+import { INVICTUS, STRATUS, roleWithFunction } from "./helpers.js";
 
 describe("trail logging changes in the corpus", () => {
   it("finds Stratus's StopLogging and DeleteTrail, and says them", async () => {
@@ -61,17 +59,7 @@ const ACCT = "123456789012";
 const ROLE = `arn:aws:iam::${ACCT}:role/orders-role`;
 const FN = `arn:aws:lambda:us-east-1:${ACCT}:function:orders-api`;
 const GRANTED = ["sns:CreateTopic", "ssm:PutParameter"];
-const role: Role = {
-  arn: ROLE, name: "orders-role", path: "/", roleId: null, accountId: ACCT, createDate: "2025-01-01T00:00:00Z", trustPolicy: null,
-  inlinePolicies: [], attachedPolicies: [], permissionsBoundaryArn: null, lastUsed: null, tags: {}, trustsLambda: true, functions: [], source: null,
-  facts: { ...emptyRoleFacts(), allowedActions: GRANTED, allowedActionCount: GRANTED.length },
-};
-const fn: LambdaFunction = {
-  arn: FN, name: "orders-api", accountId: ACCT, region: "us-east-1", runtime: "nodejs20.x", packageType: "Zip", roleArn: ROLE, versions: [], aliases: [],
-  lastModified: "2025-05-01T00:00:00Z", vpc: null, tracingMode: null, environmentVariableNames: [], kmsKeyArn: null, deadLetterTargetArn: null,
-  destinations: { onSuccess: null, onFailure: null }, logGroup: "/aws/lambda/orders-api", logFormat: null, layers: [], fileSystems: [], triggers: [],
-  resourcePolicy: null, functionUrl: null, tags: {}, source: null,
-};
+const { role, fn } = roleWithFunction(ACCT, "orders-role", "orders-api", GRANTED);
 const TRAIL = `arn:aws:cloudtrail:us-east-1:${ACCT}:trail/main`;
 
 /** The function's sns:CreateTopic every day of October 2026, and ops stopping and starting the trail. */
