@@ -10,15 +10,16 @@
  *   authorised inside another one, or one the Lambda service makes for the function).
  * - DATA_EVENTS: recorded only when the trail has a data-event selector for the resource type.
  *   Labelled unknowable unless the caller says data events were logged for every resource
- *   (`dataEventsLogged`).
+ *   (`dataEventsLogged`), or the trail's selectors given with the logs log the action's type for
+ *   every resource (DATA_EVENT_TYPES below; event-selectors.ts).
  * - UNCONFIRMED: no AWS documentation says whether CloudTrail records them (the CloudTrail table
  *   names the resource type but not the API list). Treated as data events: judged only when data
  *   events are logged for every resource.
  *
  * The list is for the actions Lambda functions commonly hold; an action not listed is taken to be a
- * management event, logged by every trail that logs management events. A trail can still exclude
- * some management events (KMS, the RDS Data API, read-only events); that is the trail's
- * configuration, which the inputs do not carry (docs/usage.md says so).
+ * management event, logged by every trail that logs management events. A trail can still leave
+ * some out (reads, writes, KMS, the RDS Data API, or all of them): its selectors, when given, say
+ * so, and otherwise its records show it (trail-gaps.ts).
  */
 
 export const NOT_LOGGED: { readonly [action: string]: string } = {
