@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CollectError } from "./errors.js";
+import { printable } from "../printable.js";
 
 export const MANIFEST_FILE = "manifest.json";
 export const MANIFEST_VERSION = 1;
@@ -112,7 +113,7 @@ export function readManifest(dir: string): CollectManifest | null {
     throw new CollectError("cannot resume: this is not a leastrole collect manifest", { file });
   }
   if (m.manifestVersion !== MANIFEST_VERSION) {
-    throw new CollectError(`cannot resume: manifest version ${String(m.manifestVersion)} is not ${MANIFEST_VERSION}`, {
+    throw new CollectError(`cannot resume: manifest version ${printable(m.manifestVersion)} is not ${MANIFEST_VERSION}`, {
       file,
       path: "manifestVersion",
     });

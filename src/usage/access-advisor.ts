@@ -9,6 +9,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { normaliseTime } from "./accumulate.js";
+import { printable } from "../printable.js";
 
 export interface AccessAdvisorService {
   namespace: string;
@@ -65,7 +66,7 @@ export function mergeAccessAdvisorPages(pages: readonly Obj[]): Obj {
   const first = pages[0] as Obj;
   if (pages.length === 1) return first;
   pages.forEach((p, i) => {
-    if (p.JobCreationDate !== first.JobCreationDate) throw new Error(`page ${i + 1} is of another job (JobCreationDate ${String(p.JobCreationDate)}, page 1: ${String(first.JobCreationDate)})`);
+    if (p.JobCreationDate !== first.JobCreationDate) throw new Error(`page ${i + 1} is of another job (JobCreationDate ${printable(p.JobCreationDate)}, page 1: ${printable(first.JobCreationDate)})`);
   });
   const last = pages[pages.length - 1] as Obj;
   return { ...first, IsTruncated: last.IsTruncated, Marker: last.Marker, ServicesLastAccessed: pages.flatMap((p) => p.ServicesLastAccessed as unknown[]) };
@@ -74,7 +75,7 @@ export function mergeAccessAdvisorPages(pages: readonly Obj[]): Obj {
 /** Parse one output; `roleArn` when the caller knows it. Throws a message for bad shapes. */
 export function parseAccessAdvisor(doc: unknown, file: string, roleArn: string | null = null): AccessAdvisorReport {
   if (!isObj(doc) || !Array.isArray(doc.ServicesLastAccessed)) throw new Error("not a get-service-last-accessed-details output");
-  if (doc.JobStatus !== undefined && doc.JobStatus !== "COMPLETED") throw new Error(`job status is ${String(doc.JobStatus)}, not COMPLETED`);
+  if (doc.JobStatus !== undefined && doc.JobStatus !== "COMPLETED") throw new Error(`job status is ${printable(doc.JobStatus)}, not COMPLETED`);
   const services: AccessAdvisorService[] = [];
   const entities = new Set<string>();
   doc.ServicesLastAccessed.forEach((s, i) => {

@@ -5,6 +5,8 @@
  * `unusedPermissionDetails.actions[].action` has no service prefix and is joined here.
  */
 
+import { printable } from "../printable.js";
+
 export interface AccessAnalyzerFinding {
   id: string;
   /** The role (or user) ARN the finding is about. */
@@ -49,7 +51,7 @@ export function parseAccessAnalyzer(doc: unknown): AccessAnalyzerFinding[] {
     const type = f.findingType;
     if (type !== "UnusedPermission" && type !== "UnusedIAMRole") return;
     const resource = s(f.resource);
-    if (resource === null) throw new Error(`finding ${i} (${String(f.id)}): no resource`);
+    if (resource === null) throw new Error(`finding ${i} (${printable(f.id)}): no resource`);
     const services: AccessAnalyzerFinding["services"] = [];
     let roleLastAccessed: string | null = null;
     for (const d of Array.isArray(f.findingDetails) ? f.findingDetails : []) {

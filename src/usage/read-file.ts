@@ -32,6 +32,7 @@ import { jsonValues } from "./json-stream.js";
 import { readJsonStream, readLogEvents, readRest } from "./read-stream.js";
 import { arrayStartsWithRecord, scanRecords } from "./scan-records.js";
 import { wasmScanner } from "./scan-wasm.js";
+import { printable } from "../printable.js";
 
 export interface FileResult {
   partial: FilePartial;
@@ -434,7 +435,7 @@ function readAccessAdvisor(pages: Obj[], acc: FileAccumulator, result: FileResul
     const message =
       unfinished.JobStatus === "FAILED"
         ? `Access Advisor job FAILED${error === "" ? "" : ` (${error})`}: the report is left out; start a new job (aws iam generate-service-last-accessed-details) and fetch its output`
-        : `Access Advisor job status is ${String(unfinished.JobStatus)}, not COMPLETED: the report is left out; fetch it again when the job has completed`;
+        : `Access Advisor job status is ${printable(unfinished.JobStatus)}, not COMPLETED: the report is left out; fetch it again when the job has completed`;
     acc.warnings.push(warn("access-advisor-job-not-completed", message, path));
     return;
   }

@@ -330,6 +330,20 @@ describe("bad templates", () => {
     );
   });
 
+  it("reads a tag value that is an object whose toString is no function (the fuzz test's counterexample, seed -188456939)", () => {
+    const odd = { toString: "" };
+    const template = {
+      Resources: {
+        Role: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }, Tags: [{ Key: "team", Value: odd }] } },
+        User: { Type: "AWS::IAM::User", Properties: { Tags: [{ Key: "team", Value: odd }] } },
+        Fn: { Type: "AWS::Lambda::Function", Properties: { Role: { "Fn::GetAtt": ["Role", "Arn"] }, Runtime: "nodejs20.x", Handler: "i.h", Code: { ZipFile: "x" }, Tags: [{ Key: "team", Value: odd }, { Key: "stage", Value: { Ref: "AWS::Region" } }] } },
+      },
+    };
+    const text = JSON.stringify(readCloudFormationTemplate(JSON.stringify(template), "odd.json"));
+    // Written as JSON; an intrinsic is resolved.
+    expect(text).toContain('"team":"{\\"toString\\":\\"\\"}"');
+  });
+
   it("fuzz: real templates with a value replaced anywhere never crash and never leak environment values", () => {
     const base = JSON.parse(readFileSync(`${corpus}/aws-sam-translator/output/function_with_event_dest.json`, "utf8")) as unknown;
     const samInput = parseYamlLocated(readFileSync(`${corpus}/aws-sam-translator/input/function_with_policy_templates.yaml`, "utf8"), "x").value;

@@ -67,6 +67,9 @@ describe("shapes", () => {
     expect(a.warnings.map((w) => [w.code, w.message])).toEqual([["access-advisor-job-not-completed", "Access Advisor job status is IN_PROGRESS, not COMPLETED: the report is left out; fetch it again when the job has completed"]]);
     const failed = await readUsage([write(`failed-${role}.json`, JSON.stringify(report("FAILED")))], { workers: 1 });
     expect([failed.coverage.partial, failed.warnings.map((w) => w.code)]).toEqual([false, ["access-advisor-job-not-completed"]]);
+    // A status that is no string is quoted as JSON, not a TypeError (String() of {"toString": ""} throws).
+    const odd = await readUsage([write(`odd-${role}.json`, JSON.stringify({ ...report("x"), JobStatus: { toString: "" } }))], { workers: 1 });
+    expect(odd.warnings.map((w) => w.message)).toEqual(['Access Advisor job status is {"toString":""}, not COMPLETED: the report is left out; fetch it again when the job has completed']);
   });
 
   it("an Access Advisor job printed without its services list is still a job not completed; a failed one says its Error and to start a new job", async () => {

@@ -210,7 +210,7 @@ export class IntrinsicResolver {
     const symbolic = `\${${id}.${attribute}}`;
     if (!isRecord(res)) return symbolic;
     const p = this.ctx.partition;
-    switch (`${String(res.Type)}.${attribute}`) {
+    switch (`${typeof res.Type === "string" ? res.Type : ""}.${attribute}`) {
       case "AWS::IAM::Role.Arn":
         return this.ctx.roleArn(id);
       case "AWS::Lambda::Function.Arn":

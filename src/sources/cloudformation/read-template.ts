@@ -246,6 +246,17 @@ export class TemplateReader {
     return resolved === NO_VALUE ? undefined : resolved;
   }
 
+  /**
+   * A Tags property in its list form (`[{Key, Value}]`): values resolved as strings (an intrinsic
+   * is resolved, anything else written as JSON). `String(value)` threw on a value such as
+   * `{"toString": ""}` (found by the template fuzz test).
+   */
+  tagsOf(raw: unknown): { [k: string]: string } {
+    const tags: { [k: string]: string } = {};
+    if (Array.isArray(raw)) for (const t of raw) if (isRecord(t) && typeof t.Key === "string") tags[t.Key] = this.resolver.str(t.Value ?? "");
+    return tags;
+  }
+
   propString(r: SamResource, key: string): string | undefined {
     const v = this.prop(r, key);
     return typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined;
@@ -372,9 +383,7 @@ export class TemplateReader {
       if (a && !attachedPolicies.some((x) => x.arn === a)) attachedPolicies.push({ arn: a, name: a.slice(a.lastIndexOf("/") + 1) });
     }
     const boundary = this.propString(r, "PermissionsBoundary");
-    const tags: { [k: string]: string } = {};
-    const rawTags = this.prop(r, "Tags");
-    if (Array.isArray(rawTags)) for (const t of rawTags) if (isRecord(t) && typeof t.Key === "string") tags[t.Key] = String(t.Value ?? "");
+    const tags = this.tagsOf(this.prop(r, "Tags"));
     this.roles.set(id, {
       arn,
       name,

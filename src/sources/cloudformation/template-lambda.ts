@@ -115,9 +115,7 @@ export function readFunction(reader: TemplateReader, id: string, r: SamResource)
   const environmentVariableNames = isRecord(envVars) ? Object.keys(envVars).sort() : [];
   const dlq = reader.prop(r, "DeadLetterConfig");
   const logging = reader.prop(r, "LoggingConfig");
-  const tagsRaw = reader.prop(r, "Tags");
-  const tags: { [k: string]: string } = {};
-  if (Array.isArray(tagsRaw)) for (const t of tagsRaw) if (isRecord(t) && typeof t.Key === "string") tags[t.Key] = String(t.Value ?? "");
+  const tags = reader.tagsOf(reader.prop(r, "Tags"));
   const packageType = reader.propString(r, "PackageType");
   const fn: LambdaFunction = {
     arn,

@@ -44,8 +44,7 @@ export function readPrincipal(reader: TemplateReader, id: string, r: SamResource
     if (a && !record.attachedPolicies.some((x) => x.arn === a)) record.attachedPolicies.push({ arn: a, name: a.slice(a.lastIndexOf("/") + 1) });
   }
   if (type === "user") for (const { value } of reader.resolveShallowList(r.Properties.Groups)) record.groups.push(groupName(reader, value));
-  const tags = reader.prop(r, "Tags");
-  if (Array.isArray(tags)) for (const t of tags) if (isRecord(t) && typeof t.Key === "string") record.tags[t.Key] = String(t.Value ?? "");
+  Object.assign(record.tags, reader.tagsOf(reader.prop(r, "Tags")));
   record.tags = Object.fromEntries(Object.entries(record.tags).sort(([a], [b]) => (a < b ? -1 : 1)));
   reader.principals.set(id, record);
 }
