@@ -8,6 +8,7 @@
 import { InputError, LeastroleError, toError } from "../errors.js";
 import type { Warning, WarningSeverity } from "../model/document.js";
 import { normalizeTimestamp } from "./timestamps.js";
+import { printable } from "../printable.js";
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -121,7 +122,7 @@ export function tagsFromList(value: unknown, ctx: FileContext, path: string): { 
   const entries = value.map((item, i): [string, string] => {
     const p = joinPath(path, i);
     const t = asObject(item, ctx, p);
-    return [reqString(t, "Key", ctx, p), typeof t["Value"] === "string" ? t["Value"] : String(t["Value"] ?? "")];
+    return [reqString(t, "Key", ctx, p), typeof t["Value"] === "string" ? t["Value"] : printable(t["Value"] ?? "")];
   });
   return sortedObject(entries);
 }

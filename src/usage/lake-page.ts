@@ -10,6 +10,7 @@
 import type { Warning } from "../model/document.js";
 import type { FileReport } from "./accumulate.js";
 import { isObj, type Obj } from "./read-records.js";
+import { printable } from "../printable.js";
 
 /** What a Lake results page says of its place among its query's pages. */
 export interface LakePage {
@@ -60,7 +61,7 @@ export function lakeStatusProblem(doc: Obj): string | null {
   if (status === "QUEUED" || status === "RUNNING") {
     return `CloudTrail Lake query status is ${status}, not FINISHED: its rows are not all there yet; get the results again once the query has finished`;
   }
-  return `CloudTrail Lake query status is ${String(status)}${error}, not FINISHED: it has no complete results; run the query again (leastrole sql lake-usage), or let \`leastrole collect --cloudtrail lake:<event data store>\` run it`;
+  return `CloudTrail Lake query status is ${printable(status)}${error}, not FINISHED: it has no complete results; run the query again (leastrole sql lake-usage), or let \`leastrole collect --cloudtrail lake:<event data store>\` run it`;
 }
 
 /** The page's place among its query's pages (call only for a finished query). */

@@ -11,6 +11,7 @@ import { isoTime, timeSeconds } from "./accumulate.js";
 import { PARAM_KEYS, type RequestParams } from "./event.js";
 import { resourcesOf } from "./resources.js";
 import { USAGE_ROW_COLUMNS } from "./sql.js";
+import { printable } from "../printable.js";
 
 export type QueryRow = { [column: string]: string | null };
 
@@ -81,7 +82,7 @@ export function rowsFromLake(doc: { QueryResultRows: unknown }): QueryRow[] {
     const row: QueryRow = {};
     for (const cell of r) {
       if (typeof cell !== "object" || cell === null) continue;
-      for (const [k, v] of Object.entries(cell as { [k: string]: unknown })) row[k.toLowerCase()] = typeof v === "string" ? v : v === null ? null : String(v);
+      for (const [k, v] of Object.entries(cell as { [k: string]: unknown })) row[k.toLowerCase()] = typeof v === "string" ? v : v === null ? null : printable(v);
     }
     return row;
   });

@@ -11,6 +11,7 @@ import { UNKNOWN, applyInvokeConfig, isRecord, permissionStatement, splitSymboli
 import { childPath } from "./located.js";
 import type { SamResource } from "./sam.js";
 import type { TemplateReader } from "./read-template.js";
+import { printable } from "../../printable.js";
 
 const SECRET_ACCESS_TYPES = new Set(["BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"]);
 
@@ -223,7 +224,7 @@ export function readEventSourceMapping(reader: TemplateReader, id: string, r: Sa
   const source = reader.propString(r, "EventSourceArn") ?? null;
   let kind = triggerKindOfArn(source);
   const raw = r.Properties.EventSourceArn;
-  const refId = isRecord(raw) ? (typeof raw.Ref === "string" ? raw.Ref : Array.isArray(raw["Fn::GetAtt"]) ? String(raw["Fn::GetAtt"][0]) : undefined) : undefined;
+  const refId = isRecord(raw) ? (typeof raw.Ref === "string" ? raw.Ref : Array.isArray(raw["Fn::GetAtt"]) ? printable(raw["Fn::GetAtt"][0]) : undefined) : undefined;
   const refType = refId ? reader.resources[refId]?.Type : undefined;
   if (kind === "other" && refType) {
     kind = ({ "AWS::SQS::Queue": "sqs", "AWS::DynamoDB::Table": "dynamodb", "AWS::Kinesis::Stream": "kinesis", "AWS::MSK::Cluster": "kafka", "AWS::AmazonMQ::Broker": "mq", "AWS::DocDB::DBCluster": "docdb" } as Record<string, Trigger["kind"]>)[refType] ?? "other";
