@@ -344,6 +344,34 @@ describe("bad templates", () => {
     expect(text).toContain('"team":"{\\"toString\\":\\"\\"}"');
   });
 
+  it("an object that cannot be made a string, at every place of real templates, never crashes them", () => {
+    const odd = { toString: "", valueOf: "" };
+    const docs = [
+      JSON.parse(readFileSync(`${corpus}/aws-sam-translator/output/function_with_event_dest.json`, "utf8")) as unknown,
+      parseYamlLocated(readFileSync(`${corpus}/aws-sam-translator/input/function_with_policy_templates.yaml`, "utf8"), "x").value,
+    ];
+    for (const d of docs) {
+      const all: (string | number)[][] = [];
+      const walk = (v: unknown, p: (string | number)[]): void => {
+        if (p.length > 0) all.push(p);
+        if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
+        else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...p, k]);
+      };
+      walk(d, []);
+      for (const path of all) {
+        const doc = JSON.parse(JSON.stringify(d)) as Record<string, unknown>;
+        let cur: any = doc;
+        for (const k of path.slice(0, -1)) cur = cur[k];
+        cur[path[path.length - 1] as string] = odd;
+        try {
+          readCloudFormationTemplate(JSON.stringify(doc), "m.json");
+        } catch (e) {
+          if (!(e instanceof LeastroleError)) throw new Error(`${path.join(".")}: ${(e as Error).message}`);
+        }
+      }
+    }
+  });
+
   it("fuzz: real templates with a value replaced anywhere never crash and never leak environment values", () => {
     const base = JSON.parse(readFileSync(`${corpus}/aws-sam-translator/output/function_with_event_dest.json`, "utf8")) as unknown;
     const samInput = parseYamlLocated(readFileSync(`${corpus}/aws-sam-translator/input/function_with_policy_templates.yaml`, "utf8"), "x").value;

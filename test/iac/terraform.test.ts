@@ -483,6 +483,29 @@ describe("errored and bad plans", () => {
     );
   });
 
+  it("an object that cannot be made a string ({toString: \"\"}), at every place of a real plan, never crashes it", () => {
+    const plan = JSON.parse(readFileSync(APP, "utf8")) as unknown;
+    const odd = { toString: "", valueOf: "" };
+    const all: (string | number)[][] = [];
+    const walk = (v: unknown, p: (string | number)[]): void => {
+      if (p.length > 0) all.push(p);
+      if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
+      else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...p, k]);
+    };
+    walk(plan, []);
+    for (const path of all) {
+      const copy = JSON.parse(JSON.stringify(plan)) as Record<string, unknown>;
+      let cur: any = copy;
+      for (const k of path.slice(0, -1)) cur = cur[k];
+      cur[path[path.length - 1] as string] = odd;
+      try {
+        readTerraformPlan(JSON.stringify(copy), "m.json");
+      } catch (e) {
+        if (!(e instanceof LeastroleError)) throw new Error(`${path.join(".")}: ${(e as Error).message}`, { cause: e });
+      }
+    }
+  });
+
   it("fuzz: mutated real plans (values replaced anywhere) never crash", () => {
     const plan = JSON.parse(readFileSync(APP, "utf8")) as unknown;
     const paths: (string | number)[][] = [];

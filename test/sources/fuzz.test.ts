@@ -87,6 +87,16 @@ describe("fuzzing the readers", () => {
       );
     });
   }
+  // An object whose toString and valueOf are not functions: String(x) and `${x}` throw a TypeError
+  // on it (a CloudFormation tag value of this shape crashed the template reader). Put at every
+  // place of every sample in turn, it must come out as warnings or a valid document.
+  for (const sample of SAMPLES) {
+    it(`${sample.name}: an object that cannot be made a string, at every place`, () => {
+      const odd = { toString: "", valueOf: "" };
+      for (const path of paths(sample.value)) check(sample.file, JSON.stringify(setAt(sample.value, path, odd, false)));
+    });
+  }
+
   it("environment variable values never reach warnings or documents, whatever else is broken in the file", () => {
     const secret = fc.string({ minLength: 4, maxLength: 16 }).map((s) => `S3CR3T${s.replace(/[^A-Za-z0-9]/g, "x")}Z`);
     fc.assert(

@@ -8,6 +8,7 @@
 
 import { isRecord } from "../cloudformation/lambda-shapes.js";
 import type { PlanIndex, TfResource } from "./plan-index.js";
+import { printable } from "../../printable.js";
 
 export interface Rebuilt {
   document: Record<string, unknown>;
@@ -49,7 +50,7 @@ export function rebuildPolicyDocument(
         const p = placeholderFor(i, attr);
         placeholders.push(p);
         out.push(p);
-      } else if (e !== null && e !== undefined) out.push(String(e));
+      } else if (e !== null && e !== undefined) out.push(printable(e));
     });
     return out.length > 0 ? out : undefined;
   };
