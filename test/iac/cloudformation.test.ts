@@ -7,6 +7,7 @@ import { detectIac, parseYamlLocated, readCloudFormationTemplate } from "../../s
 import { expandForEach } from "../../src/sources/cloudformation/language-extensions.js";
 import { configurationRequirements } from "../../src/generate/requirements.js";
 import { normalizeFragments } from "../../src/normalize/index.js";
+import { jsonPaths, withValueAt, type JsonPath } from "../support/json-paths.js";
 
 const corpus = "/work/shared/corpus";
 
@@ -351,20 +352,9 @@ describe("bad templates", () => {
       parseYamlLocated(readFileSync(`${corpus}/aws-sam-translator/input/function_with_policy_templates.yaml`, "utf8"), "x").value,
     ];
     for (const d of docs) {
-      const all: (string | number)[][] = [];
-      const walk = (v: unknown, p: (string | number)[]): void => {
-        if (p.length > 0) all.push(p);
-        if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
-        else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...p, k]);
-      };
-      walk(d, []);
-      for (const path of all) {
-        const doc = JSON.parse(JSON.stringify(d)) as Record<string, unknown>;
-        let cur: any = doc;
-        for (const k of path.slice(0, -1)) cur = cur[k];
-        cur[path[path.length - 1] as string] = odd;
+      for (const path of jsonPaths(d).slice(1)) {
         try {
-          readCloudFormationTemplate(JSON.stringify(doc), "m.json");
+          readCloudFormationTemplate(JSON.stringify(withValueAt(d, path, odd)), "m.json");
         } catch (e) {
           if (!(e instanceof LeastroleError)) throw new Error(`${path.join(".")}: ${(e as Error).message}`);
         }
@@ -376,27 +366,14 @@ describe("bad templates", () => {
     const base = JSON.parse(readFileSync(`${corpus}/aws-sam-translator/output/function_with_event_dest.json`, "utf8")) as unknown;
     const samInput = parseYamlLocated(readFileSync(`${corpus}/aws-sam-translator/input/function_with_policy_templates.yaml`, "utf8"), "x").value;
     const docs = [base, samInput];
-    const paths = docs.map((d) => {
-      const out: (string | number)[][] = [];
-      const walk = (v: unknown, p: (string | number)[]): void => {
-        out.push(p);
-        if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
-        else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...p, k]);
-      };
-      walk(d, []);
-      return out;
-    });
+    const paths = docs.map((d) => jsonPaths(d));
     const intrinsic = fc.constantFrom<unknown>({ Ref: "AWS::NoValue" }, { "Fn::If": ["Nope", 1, 2] }, { "Fn::GetAtt": "x" }, { "Fn::Sub": [1] }, { Ref: "Missing" }, { "Fn::Select": [9, []] });
     fc.assert(
       fc.property(fc.nat(1), fc.nat(), fc.oneof(fc.jsonValue({ maxDepth: 2 }), intrinsic), (which, at, replacement) => {
-        const doc = JSON.parse(JSON.stringify(docs[which])) as Record<string, unknown>;
-        const list = paths[which] as (string | number)[][];
-        const path = list[1 + (at % (list.length - 1))] as (string | number)[];
-        let cur: any = doc;
-        for (const k of path.slice(0, -1)) cur = cur[k];
-        cur[path[path.length - 1] as string] = replacement;
+        const list = paths[which] as JsonPath[];
+        const path = list[1 + (at % (list.length - 1))] as JsonPath;
         try {
-          readCloudFormationTemplate(JSON.stringify(doc), "m.json");
+          readCloudFormationTemplate(JSON.stringify(withValueAt(docs[which], path, replacement)), "m.json");
         } catch (e) {
           if (!(e instanceof LeastroleError)) throw e;
         }

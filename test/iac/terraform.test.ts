@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InputError, LeastroleError } from "../../src/errors.js";
 import { detectIac, readTerraformPlan } from "../../src/sources/terraform/index.js";
+import { jsonPaths, withValueAt, type JsonPath } from "../support/json-paths.js";
 import { statementLinesFrom } from "../../src/sources/terraform/config-locations.js";
 
 const corpus = "/work/shared/corpus";
@@ -486,20 +487,9 @@ describe("errored and bad plans", () => {
   it("an object that cannot be made a string ({toString: \"\"}), at every place of a real plan, never crashes it", () => {
     const plan = JSON.parse(readFileSync(APP, "utf8")) as unknown;
     const odd = { toString: "", valueOf: "" };
-    const all: (string | number)[][] = [];
-    const walk = (v: unknown, p: (string | number)[]): void => {
-      if (p.length > 0) all.push(p);
-      if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
-      else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...p, k]);
-    };
-    walk(plan, []);
-    for (const path of all) {
-      const copy = JSON.parse(JSON.stringify(plan)) as Record<string, unknown>;
-      let cur: any = copy;
-      for (const k of path.slice(0, -1)) cur = cur[k];
-      cur[path[path.length - 1] as string] = odd;
+    for (const path of jsonPaths(plan).slice(1)) {
       try {
-        readTerraformPlan(JSON.stringify(copy), "m.json");
+        readTerraformPlan(JSON.stringify(withValueAt(plan, path, odd)), "m.json");
       } catch (e) {
         if (!(e instanceof LeastroleError)) throw new Error(`${path.join(".")}: ${(e as Error).message}`, { cause: e });
       }
@@ -508,22 +498,11 @@ describe("errored and bad plans", () => {
 
   it("fuzz: mutated real plans (values replaced anywhere) never crash", () => {
     const plan = JSON.parse(readFileSync(APP, "utf8")) as unknown;
-    const paths: (string | number)[][] = [];
-    const walk = (v: unknown, p: (string | number)[]): void => {
-      paths.push(p);
-      if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
-      else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...p, k]);
-    };
-    walk(plan, []);
+    const paths = jsonPaths(plan);
     fc.assert(
       fc.property(fc.integer({ min: 1, max: paths.length - 1 }), fc.jsonValue({ maxDepth: 2 }), (i, replacement) => {
-        const copy = JSON.parse(JSON.stringify(plan)) as Record<string, unknown>;
-        const path = paths[i] as (string | number)[];
-        let cur: any = copy;
-        for (const k of path.slice(0, -1)) cur = cur[k];
-        cur[path[path.length - 1] as string] = replacement;
         try {
-          const f = readTerraformPlan(JSON.stringify(copy), "m.json");
+          const f = readTerraformPlan(JSON.stringify(withValueAt(plan, paths[i] as JsonPath, replacement)), "m.json");
           expect(JSON.stringify(f)).not.toContain("not-a-real-secret-value");
         } catch (e) {
           if (!(e instanceof LeastroleError)) throw e;
