@@ -276,7 +276,7 @@ const list: CollectOperation[] = [
     iamAction: "cloudtrail:GetEventDataStore",
     feature: "cloudtrail-lake",
     access: "read",
-    note: "The event data store's advanced event selectors: whether it holds read management events and AWS KMS events.",
+    note: "The event data store's advanced event selectors: which management events (reads, writes, AWS KMS) and data events it holds.",
   },
   {
     service: "cloudtrail",
@@ -294,7 +294,7 @@ const list: CollectOperation[] = [
     iamAction: "cloudtrail:GetEventSelectors",
     feature: "cloudtrail-trails",
     access: "read",
-    note: "A trail's event selectors, in its home region: whether its logs hold read management events and AWS KMS events.",
+    note: "A trail's event selectors, in its home region: which management events (reads, writes, AWS KMS) and data events its logs hold.",
   },
 ];
 

@@ -108,7 +108,7 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
     if (gaps.kms !== null && lower.startsWith("kms:")) return KMS_NOT_LOGGED_REASON;
     const read = mayBeReadEvent(lower, catalog.accessLevel(lower));
     if (gaps.reads !== null && read) return READ_NOT_LOGGED_REASON;
-    if ((gaps.writes ?? null) !== null && !read && !SERVICE_MADE.has(lower)) return WRITE_NOT_LOGGED_REASON;
+    if (gaps.writes !== null && !read && !SERVICE_MADE.has(lower)) return WRITE_NOT_LOGGED_REASON;
     return null;
   };
   const granted = grantedInvisibleActions(document, role, catalog, gaps).filter((a) => unseenReason(a) !== null);
@@ -150,9 +150,9 @@ function allowing(current: readonly CurrentPolicy[], action: string): PolicyStat
 // and every function of an account at 10,000 functions), and the engine's walk is the cost.
 const grantedCache = new WeakMap<object, WeakMap<Role, Map<string, string[]>>>();
 const invisibleSets = new WeakMap<ActionCatalog, Map<string, ActionSet>>();
-const NO_GAPS: TrailGapReasons = { reads: null, kms: null };
+const NO_GAPS: TrailGapReasons = { reads: null, writes: null, kms: null };
 
-const gapsKey = (gaps: TrailGapReasons): string => `${gaps.reads !== null}/${(gaps.writes ?? null) !== null}/${gaps.kms !== null}`;
+const gapsKey = (gaps: TrailGapReasons): string => `${gaps.reads !== null}/${gaps.writes !== null}/${gaps.kms !== null}`;
 
 /** The actions the logs may not show, given what the account's trail leaves out (one set per kind of gap). */
 function invisibleSet(catalog: ActionCatalog, gaps: TrailGapReasons): ActionSet {
@@ -162,7 +162,7 @@ function invisibleSet(catalog: ActionCatalog, gaps: TrailGapReasons): ActionSet 
   let set = byGaps.get(key);
   if (set === undefined) {
     set = catalog.expandAllToSet([...DATA_EVENT_ACTIONS, ...UNCONFIRMED_ACTIONS, ...NEVER_LOGGED_PATTERNS, ...(gaps.kms !== null ? ["kms:*"] : [])]);
-    const writes = (gaps.writes ?? null) !== null;
+    const writes = gaps.writes !== null;
     if (gaps.reads !== null || writes) {
       catalog.all.forEach((i) => {
         const a = catalog.actionAt(i);

@@ -100,12 +100,11 @@ export function parseEventSelectors(doc: Obj): TrailSelectors {
     }
     if (!strings(field("eventCategory")?.Equals).includes("Management")) continue;
     const readOnly = field("readOnly");
-    const reads = readOnly === undefined || strings(readOnly.Equals).includes("true") || (readOnly.Equals === undefined && !strings(readOnly.NotEquals).includes("true"));
-    const writes = readOnly === undefined || strings(readOnly.Equals).includes("false") || (readOnly.Equals === undefined && !strings(readOnly.NotEquals).includes("false"));
+    const only = readOnly === undefined ? null : readOnlyValue(readOnly);
     const source = field("eventSource");
     const kms = source === undefined || (!strings(source.NotEquals).includes(KMS) && (source.Equals === undefined || strings(source.Equals).includes(KMS)));
-    readEvents ||= reads;
-    writeEvents ||= writes;
+    readEvents ||= only !== "false";
+    writeEvents ||= only !== "true";
     kmsEvents ||= kms;
   }
   const dataEvents = data.selections();
@@ -172,7 +171,7 @@ class DataEventUnion {
     for (const type of types) this.add(type, reads, writes, limits, reads === "none" ? [] : prefixes, writes === "none" ? [] : prefixes);
   }
 
-  private add(type: string, reads: Reach, writes: Reach, limits: string[], readPrefixes: string[] = [], writePrefixes: string[] = []): void {
+  add(type: string, reads: Reach, writes: Reach, limits: readonly string[], readPrefixes: readonly string[] = [], writePrefixes: readonly string[] = []): void {
     const e = this.byType.get(type) ?? { reads: "none" as Reach, writes: "none" as Reach, limits: new Set<string>(), readPrefixes: new Set<string>(), writePrefixes: new Set<string>() };
     e.reads = wider(e.reads, reads);
     e.writes = wider(e.writes, writes);
@@ -224,28 +223,22 @@ function isWholeServicePrefix(type: string, value: string): boolean {
  * names the trails whose selectors name the type.
  */
 export function dataEventsOfTrails(trails: readonly TrailSelectors[]): DataEventTypeCoverage[] {
-  const byType = new Map<string, { reads: Reach; writes: Reach; limits: Set<string>; by: Set<string>; readPrefixes: Set<string>; writePrefixes: Set<string> }>();
+  // The trails' selections joined as one trail's selectors are (DataEventUnion).
+  const union = new DataEventUnion();
+  const by = new Map<string, Set<string>>();
   for (const t of trails) {
     for (const d of t.dataEvents ?? []) {
-      const e = byType.get(d.type) ?? { reads: "none" as Reach, writes: "none" as Reach, limits: new Set<string>(), by: new Set<string>(), readPrefixes: new Set<string>(), writePrefixes: new Set<string>() };
-      e.reads = wider(e.reads, d.reads);
-      e.writes = wider(e.writes, d.writes);
-      for (const l of d.limits) e.limits.add(l);
-      for (const p of d.readPrefixes ?? []) e.readPrefixes.add(p);
-      for (const p of d.writePrefixes ?? []) e.writePrefixes.add(p);
-      e.by.add(t.trail);
-      byType.set(d.type, e);
+      union.add(d.type, d.reads, d.writes, d.limits, d.readPrefixes, d.writePrefixes);
+      by.set(d.type, (by.get(d.type) ?? new Set<string>()).add(t.trail));
     }
   }
-  return [...byType]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([type, e]) => {
-      const all = e.reads === "all" && e.writes === "all";
-      const out: DataEventTypeCoverage = { type, logged: all ? "all" : "some", limits: all ? [] : [...e.limits].sort(), statedBy: [...e.by].sort() };
-      const prefixes = all ? [] : bothLogged(e.reads === "all" ? null : [...e.readPrefixes], e.writes === "all" ? null : [...e.writePrefixes]);
-      if (prefixes.length > 0) out.prefixes = prefixes;
-      return out;
-    });
+  return union.selections().map((d) => {
+    const all = d.reads === "all" && d.writes === "all";
+    const out: DataEventTypeCoverage = { type: d.type, logged: all ? "all" : "some", limits: d.limits, statedBy: [...(by.get(d.type) ?? [])].sort() };
+    const prefixes = all ? [] : bothLogged(d.reads === "all" ? null : (d.readPrefixes ?? []), d.writes === "all" ? null : (d.writePrefixes ?? []));
+    if (prefixes.length > 0) out.prefixes = prefixes;
+    return out;
+  });
 }
 
 /**

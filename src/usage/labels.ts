@@ -133,7 +133,8 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   // What the configuration or the selectors say holds for every account in the data, also those
   // whose records were not counted one by one (usage-query rows from Athena or CloudTrail Lake).
   const counted = cov.management ?? [];
-  const uncounted = Object.keys(said).length === 0 ? [] : cov.accounts.filter((a) => !counted.some((c) => c.accountId === a)).map((accountId) => ({ accountId, events: 0, flagged: 0, reads: 0, kms: 0, dataEvents: 0 }));
+  const countedIds = new Set(counted.map((c) => c.accountId));
+  const uncounted = Object.keys(said).length === 0 ? [] : cov.accounts.filter((a) => !countedIds.has(a)).map((accountId) => ({ accountId, events: 0, flagged: 0, reads: 0, kms: 0, dataEvents: 0 }));
   const management = managementCoverage([...counted, ...uncounted], said);
   if (management.length > 0) section.coverage.managementEvents = management;
   // Data events by type, as the trails' selectors log them: a type logged for every resource shows
@@ -499,8 +500,8 @@ function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.gaps.kms, []));
     } else if (ctx.gaps !== null && ctx.gaps.reads !== null && info.read && !info.dataEvent) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.gaps.reads, []));
-    } else if (ctx.gaps !== null && (ctx.gaps.writes ?? null) !== null && !info.read && !info.dataEvent) {
-      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.gaps.writes as string, []));
+    } else if (ctx.gaps !== null && ctx.gaps.writes !== null && !info.read && !info.dataEvent) {
+      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.gaps.writes, []));
     } else if (ctx.tooNew !== null) {
       out.push(labelled(action, lastUsed, daysSinceLastUsed, "too-new", ctx.tooNew, []));
     } else if (ctx.uncovered !== null) {

@@ -68,7 +68,7 @@ export function managementCoverage(counts: readonly ManagementCounts[], said: Tr
     .map((c) => {
       const statedBy: { reads?: string; writes?: string; kms?: string } = {};
       // Many data events and not one management event: the trail logs none (a data-events trail).
-      const none = c.events === 0 && (c.dataEvents ?? 0) >= MIN_EVENTS_FOR_READS;
+      const none = c.events === 0 && c.dataEvents >= MIN_EVENTS_FOR_READS;
       // What was said, unless it says logged where the records show it is not (Stated.final).
       // KMS's judgement is weaker (an account may truly call no KMS): the selectors win there.
       const decide = (kind: "reads" | "writes" | "kms", judged: Verdict): Verdict => {
@@ -80,7 +80,7 @@ export function managementCoverage(counts: readonly ManagementCounts[], said: Tr
       const writes = decide("writes", c.flagged > c.reads ? "logged" : none || (c.flagged >= MIN_EVENTS_FOR_WRITES && c.reads === c.flagged) ? "not-logged" : "unknown");
       const reads = decide("reads", c.reads > 0 ? "logged" : none || c.flagged >= MIN_EVENTS_FOR_READS ? "not-logged" : "unknown");
       const kms = decide("kms", c.kms > 0 ? "logged" : none || (reads === "logged" && c.events >= MIN_EVENTS_FOR_KMS) ? "not-logged" : "unknown");
-      const out: ManagementEventCoverage = { accountId: c.accountId, events: c.events, readEvents: c.reads, kmsEvents: c.kms, reads, kms, writes, dataEvents: c.dataEvents ?? 0 };
+      const out: ManagementEventCoverage = { accountId: c.accountId, events: c.events, readEvents: c.reads, kmsEvents: c.kms, reads, kms, writes, dataEvents: c.dataEvents };
       if (Object.keys(statedBy).length > 0) out.statedBy = statedBy;
       return out;
     });
@@ -92,7 +92,7 @@ export function addCounts(a: ManagementCounts, b: ManagementCounts): void {
   a.flagged += b.flagged;
   a.reads += b.reads;
   a.kms += b.kms;
-  a.dataEvents = (a.dataEvents ?? 0) + (b.dataEvents ?? 0);
+  a.dataEvents += b.dataEvents;
 }
 
 /**
@@ -113,7 +113,7 @@ export function mayBeReadEvent(action: string, accessLevel: string | null): bool
 export interface TrailGapReasons {
   reads: string | null;
   /** Write management events not logged (a ReadOnly trail, or one logging no management event). */
-  writes?: string | null;
+  writes: string | null;
   kms: string | null;
 }
 
@@ -138,7 +138,7 @@ export function trailGapReasons(coverage: readonly ManagementEventCoverage[] | u
 export function trailGapWarnings(coverage: readonly ManagementEventCoverage[] | undefined): Warning[] {
   const out: Warning[] = [];
   for (const r of trailGapReasons(coverage).values()) {
-    const reasons = [...new Set([r.reads, r.writes ?? null, r.kms].filter((x): x is string => x !== null))].join("; ");
+    const reasons = [...new Set([r.reads, r.writes, r.kms].filter((x): x is string => x !== null))].join("; ");
     out.push({
       code: "trail-management-events-excluded",
       severity: "warning",

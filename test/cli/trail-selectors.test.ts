@@ -53,9 +53,12 @@ describe("leastrole audit with the trail's event selectors", () => {
     const r = audit({ TrailARN: TRAIL, EventSelectors: [{ ReadWriteType: "WriteOnly", IncludeManagementEvents: true, ExcludeManagementEventSources: [], DataResources: [] }] });
     const w = r.warnings.find((x) => x.code === "trail-management-events-excluded");
     expect(w?.message).toContain(`the event selectors of ${TRAIL} says the trail does not log read management events`);
+    const reads = (u: string[] | undefined) => (u ?? []).filter((a) => /:(Get|List|Describe)/.test(a));
+    // Without the selectors the logs judge reads: billing-sync's unused ones include some.
+    expect(reads(lr008(audit(null), "billing-sync")?.unused).length).toBeGreaterThan(0);
     for (const name of ["billing-sync", "orders-api", "reports-generator"]) {
-      const unused = lr008(r, name)?.unused ?? [];
-      expect(unused.filter((a) => /:(Get|List|Describe)/.test(a)), name).toEqual([]);
+      expect(lr008(r, name)?.unused, name).toBeDefined();
+      expect(reads(lr008(r, name)?.unused), name).toEqual([]);
     }
   });
 });
