@@ -65,7 +65,7 @@ function syntheticAccount(n: number, seed = 7): CanonicalDocument {
         tracingMode: r() < 0.3 ? "Active" : "PassThrough", environmentVariableNames: [], kmsKeyArn: null, deadLetterTargetArn: null,
         destinations: { onSuccess: null, onFailure: null }, logGroup: `/aws/lambda/${name}`, logFormat: "Text", layers: [], fileSystems: [],
         triggers: r() < 0.3 ? [{ uuid: `u${functions.length}`, kind: "sqs", eventSourceArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:in-${functions.length}`, state: "Enabled", onFailureDestination: null, secretArns: [], kmsKeyArn: null }] : [],
-        resourcePolicy: null, functionUrl: null, tags: {}, source: null,
+        resourcePolicy: null, functionUrls: [], tags: {}, source: null,
       });
       const actions: ActionUsage[] = [];
       for (const [action, make] of TEMPLATES.filter(() => r() < 0.8)) {

@@ -62,31 +62,48 @@ statement_findings := [finding |
 	}
 ]
 
+# One finding per URL with AuthType NONE: the unqualified function's and each alias's (their
+# policies differ, so one can be public and the other not).
 url_findings := [finding |
 	some fn in input.functions
-	fn.functionUrl.authType == "NONE"
-	exposure := url_exposure(fn)
+	some url in object.get(fn, "functionUrls", [])
+	url.authType == "NONE"
+	public := public_url(fn, url.qualifier)
+	exposure := url_exposure(public)
 	finding := {
 		"resource": analysis.function_resource(fn),
-		"detail": exposure.detail,
+		"detail": url_detail(exposure.detail, url.qualifier),
 		"severity": exposure.severity,
-		"message": sprintf("Function %s has a function URL with AuthType NONE%s", [fn.name, exposure.message]),
-		"evidence": {"url": fn.functionUrl.url, "qualifier": fn.functionUrl.qualifier, "publicStatements": public_url(fn).statements},
+		"message": sprintf("Function %s has a function URL%s with AuthType NONE%s", [fn.name, url_of(url.qualifier), exposure.message]),
+		"evidence": {"url": url.url, "qualifier": url.qualifier, "publicStatements": public.statements},
 	}
 ]
 
-# What the URL's own policy lets the public do (functions[].analysis.publicUrl): Lambda does not
-# authenticate the caller, but the policy must grant Principal "*" lambda:InvokeFunctionUrl, and,
-# for URLs created since October 2025, lambda:InvokeFunction, or the URL answers 403 Forbidden
-# (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html). A document without the analysis
-# is read as public: the URL was reported so before the analysis said what the policy grants.
-public_url(fn) := object.get(object.get(fn, "analysis", {}), "publicUrl", {"invokeFunctionUrl": true, "invokeFunction": true, "statements": []})
+# The unqualified URL keeps the detail it had before aliases' URLs were read (stable fingerprints).
+url_detail(detail, qualifier) := sprintf("%s:%s", [detail, qualifier]) if {
+	is_string(qualifier)
+} else := detail
 
-url_exposure(fn) := {"detail": "function-url", "severity": "high", "message": ": anyone who knows the URL can invoke it"} if {
-	public_url(fn).invokeFunctionUrl
-	public_url(fn).invokeFunction
+url_of(qualifier) := sprintf(" (alias %s)", [qualifier]) if {
+	is_string(qualifier)
+} else := ""
+
+# What the URL's own policy lets the public do (functions[].analysis.publicUrls, the entry of the
+# URL's qualifier): Lambda does not authenticate the caller, but the policy must grant Principal
+# "*" lambda:InvokeFunctionUrl, and, for URLs created since October 2025, lambda:InvokeFunction,
+# or the URL answers 403 Forbidden (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+# A document without the analysis is read as public: the URL was reported so before the analysis
+# said what the policy grants.
+public_url(fn, qualifier) := p if {
+	some p in object.get(object.get(fn, "analysis", {}), "publicUrls", [])
+	p.qualifier == qualifier
+} else := {"invokeFunctionUrl": true, "invokeFunction": true, "statements": []}
+
+url_exposure(public) := {"detail": "function-url", "severity": "high", "message": ": anyone who knows the URL can invoke it"} if {
+	public.invokeFunctionUrl
+	public.invokeFunction
 } else := {"detail": "function-url", "severity": "high", "message": ": its resource policy lets anyone call lambda:InvokeFunctionUrl, which lets anyone invoke it through a URL created before October 2025 (newer URLs also need lambda:InvokeFunction granted)"} if {
-	public_url(fn).invokeFunctionUrl
+	public.invokeFunctionUrl
 } else := {"detail": "function-url-not-granted", "severity": "low", "message": ", but no statement of its resource policy lets the public call it (Principal \"*\" with lambda:InvokeFunctionUrl): requests get 403 Forbidden until one is added. One add-permission makes it public: use AuthType AWS_IAM, or delete the URL, if it is not meant to be"}
 
 # Whose policy the statement is (the function's, or an alias's or version's: each has its own, and
@@ -208,5 +225,7 @@ reference(a) if regex.match(`^(\$\{[^}]*\}|unknown)$`, a)
 # true`, which admits only calls through the URL (`urlOnly`).
 reported_as_url(fn, g) if {
 	g.urlOnly
-	fn.functionUrl.authType == "NONE"
+	not object.get(g, "dormantUrl", false)
+	some url in object.get(fn, "functionUrls", [])
+	url.authType == "NONE"
 }

@@ -10,7 +10,7 @@ g(index, access, pinned, others, url_only) := {"index": index, "access": access,
 
 fn(statements, url, grants) := {
 	"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "accountId": "123456789012",
-	"resourcePolicy": {"Version": "2012-10-17", "Statement": [with_sid(st, i) | some i, st in statements]}, "functionUrl": url,
+	"resourcePolicy": {"Version": "2012-10-17", "Statement": [with_sid(st, i) | some i, st in statements]}, "functionUrls": [u | some u in [url]; u != null],
 	"analysis": {"resourcePolicyGrants": grants},
 }
 
@@ -128,7 +128,7 @@ test_url_with_iam_auth_is_fine if {
 }
 
 test_no_resource_policy if {
-	count(public_function.findings) == 0 with input as {"functions": [{"arn": "a", "name": "api", "accountId": "123456789012", "resourcePolicy": null, "functionUrl": null, "analysis": {}}]}
+	count(public_function.findings) == 0 with input as {"functions": [{"arn": "a", "name": "api", "accountId": "123456789012", "resourcePolicy": null, "functionUrls": [], "analysis": {}}]}
 }
 
 test_a_statement_of_an_alias_policy_is_named_by_its_alias_and_own_index if {
@@ -149,8 +149,37 @@ test_a_statement_of_an_alias_policy_is_named_by_its_alias_and_own_index if {
 	startswith(h.message, "Function api: resource policy of version 3, Statement[0] (s2) lets anyone")
 }
 
-# What the URL exposes follows what its policy grants the public (functions[].analysis.publicUrl).
-url_fn(public_url) := object.union(fn([], {"authType": "NONE", "url": "https://x.lambda-url.us-east-1.on.aws/", "qualifier": null}, []), {"analysis": {"publicUrl": public_url}})
+# What the URL exposes follows what its policy grants the public (functions[].analysis.publicUrls).
+url_fn(public_url) := object.union(fn([], {"authType": "NONE", "url": "https://x.lambda-url.us-east-1.on.aws/", "qualifier": null}, []), {"analysis": {"publicUrls": [object.union(public_url, {"qualifier": null})]}})
+
+# The unqualified function and each alias have their own URL and policy: here the function's URL
+# answers 403 while alias live's is public. Before, only one URL per function was kept (the
+# unqualified one), and the public alias URL went unreported.
+test_each_url_is_judged_by_its_own_qualifier if {
+	unqualified := {"authType": "NONE", "url": "https://a.lambda-url.us-east-1.on.aws/", "qualifier": null}
+	live := {"authType": "NONE", "url": "https://b.lambda-url.us-east-1.on.aws/", "qualifier": "live"}
+	iam := {"authType": "AWS_IAM", "url": "https://c.lambda-url.us-east-1.on.aws/", "qualifier": "beta"}
+	f := object.union(fn([], null, []), {"functionUrls": [unqualified, iam, live], "analysis": {"publicUrls": [
+		{"qualifier": null, "invokeFunctionUrl": false, "invokeFunction": false, "statements": []},
+		{"qualifier": "live", "invokeFunctionUrl": true, "invokeFunction": true, "statements": [0, 1]},
+	]}})
+	fs := public_function.findings with input as {"functions": [f]}
+	{[x.detail, x.severity, x.evidence.qualifier, x.evidence.url] | some x in fs} == {
+		["function-url-not-granted", "low", null, "https://a.lambda-url.us-east-1.on.aws/"],
+		["function-url:live", "high", "live", "https://b.lambda-url.us-east-1.on.aws/"],
+	}
+	some h in fs
+	h.severity == "high"
+	h.message == "Function api has a function URL (alias live) with AuthType NONE: anyone who knows the URL can invoke it"
+	h.evidence.publicStatements == [0, 1]
+}
+
+# A document without the analysis (a custom pipeline) reads every NONE URL as public.
+test_a_url_without_analysis_is_read_as_public if {
+	f := object.remove(object.union(fn([], null, []), {"functionUrls": [{"authType": "NONE", "url": null, "qualifier": "live"}]}), ["analysis"])
+	fs := public_function.findings with input as {"functions": [f]}
+	[[x.detail, x.severity] | some x in fs] == [["function-url:live", "high"]]
+}
 
 test_url_callable_by_anyone_is_high if {
 	fs := public_function.findings with input as {"functions": [url_fn({"invokeFunctionUrl": true, "invokeFunction": true, "statements": [0, 1]})]}
@@ -187,7 +216,7 @@ test_an_alias_policy_added_first_does_not_change_the_own_statements_detail if {
 # The analysis names each statement (src/analysis/statement-ids.ts: a content hash when there is no Sid).
 test_the_analysis_statement_id_is_used if {
 	st := json.remove(allow("*", ["lambda:InvokeFunction"], {}), ["Sid"])
-	doc := {"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "accountId": "123456789012", "functionUrl": null, "resourcePolicy": {"Statement": [st]}, "analysis": {"resourcePolicyStatementIds": ["content:0123abcd"], "resourcePolicyGrants": [g(0, "invoke", false, [], false)]}}
+	doc := {"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "accountId": "123456789012", "functionUrls": [], "resourcePolicy": {"Statement": [st]}, "analysis": {"resourcePolicyStatementIds": ["content:0123abcd"], "resourcePolicyGrants": [g(0, "invoke", false, [], false)]}}
 	{f.detail | some f in public_function.findings with input as {"functions": [doc]}} == {"statement:content:0123abcd:public"}
 }
 
@@ -201,7 +230,7 @@ test_without_sid_or_statement_id_the_content_names_the_statement if {
 	ab == ba
 }
 
-unnamed(statements) := {"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "accountId": "123456789012", "functionUrl": null, "resourcePolicy": {"Statement": statements}, "analysis": {"resourcePolicyGrants": [g(i, "invoke", false, [], false) | some i, _ in statements]}}
+unnamed(statements) := {"arn": "arn:aws:lambda:us-east-1:123456789012:function:api", "name": "api", "accountId": "123456789012", "functionUrls": [], "resourcePolicy": {"Statement": statements}, "analysis": {"resourcePolicyGrants": [g(i, "invoke", false, [], false) | some i, _ in statements]}}
 
 # A URL's public statement left behind when the URL was switched to AWS_IAM (the analysis's
 # `dormantUrl`): low, once, instead of a critical public grant.

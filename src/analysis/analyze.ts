@@ -160,8 +160,8 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
     };
     const grants = fn.resourcePolicy !== null ? resourcePolicyGrants(fn, earliest) : [];
     if (grants.length > 0) analysis.resourcePolicyGrants = grants;
-    const publicUrl = publicUrlGrants(fn, grants);
-    if (publicUrl !== null) analysis.publicUrl = publicUrl;
+    const publicUrls = publicUrlGrants(fn, grants);
+    if (publicUrls.length > 0) analysis.publicUrls = publicUrls;
     return { ...fn, analysis };
   });
 

@@ -132,7 +132,9 @@ export function resourcePolicyGrants(fn: LambdaFunction, earliest: number | null
     // The statement Lambda writes for a URL with AuthType NONE, left behind when the URL was
     // switched to AWS_IAM: a call through that URL carries lambda:FunctionUrlAuthType AWS_IAM, so
     // the condition never holds (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
-    const dormantUrl = urlOnly && requiresAuthTypeNone(st) && fn.functionUrl?.authType === "AWS_IAM" && appliesTo(fn, index, st, fn.functionUrl.qualifier);
+    // Each qualifier has its own URL and policy: dormant when every URL the statement is for uses AWS_IAM.
+    const urls = fn.functionUrls.filter((u) => appliesTo(fn, index, st, u.qualifier));
+    const dormantUrl = urlOnly && requiresAuthTypeNone(st) && urls.length > 0 && urls.every((u) => u.authType === "AWS_IAM");
     out.push({
       index,
       access,
@@ -146,11 +148,13 @@ export function resourcePolicyGrants(fn: LambdaFunction, earliest: number | null
   });
   // lambda:InvokeFunction through the URL is only half of what a URL call needs: with no live grant
   // of lambda:InvokeFunctionUrl in the URL's policy (only dormant ones), it grants nothing either.
-  const url = fn.functionUrl;
-  if (url?.authType === "AWS_IAM" && out.some((g) => g.dormantUrl)) {
-    const mine = out.filter((g) => appliesTo(fn, g.index, statements[g.index]!, url.qualifier));
-    if (!mine.some((g) => !g.dormantUrl && g.actions.includes("lambda:invokefunctionurl"))) {
-      for (const g of mine) if (g.urlOnly && !g.actions.includes("lambda:invokefunctionurl")) g.dormantUrl = true;
+  if (out.some((g) => g.dormantUrl)) {
+    for (const url of fn.functionUrls) {
+      if (url.authType !== "AWS_IAM") continue;
+      const mine = out.filter((g) => appliesTo(fn, g.index, statements[g.index]!, url.qualifier));
+      if (!mine.some((g) => !g.dormantUrl && g.actions.includes("lambda:invokefunctionurl"))) {
+        for (const g of mine) if (g.urlOnly && !g.actions.includes("lambda:invokefunctionurl")) g.dormantUrl = true;
+      }
     }
   }
   return out;
@@ -178,24 +182,27 @@ function appliesTo(fn: LambdaFunction, index: number, st: PolicyStatement, quali
 }
 
 /**
- * For a function URL with AuthType NONE, the public grants of the URL's policy: statements letting
- * anyone (no pinning condition: an unauthenticated call carries no account or organisation) call
- * lambda:InvokeFunctionUrl and lambda:InvokeFunction. Null without such a URL.
+ * For each function URL with AuthType NONE (the unqualified function's, an alias's), the public
+ * grants of that URL's own policy: statements letting anyone (no pinning condition: an
+ * unauthenticated call carries no account or organisation) call lambda:InvokeFunctionUrl and
+ * lambda:InvokeFunction. Empty without such a URL.
  * https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html
  */
-export function publicUrlGrants(fn: LambdaFunction, grants: readonly ResourcePolicyGrant[]): PublicUrlGrants | null {
-  if (fn.functionUrl?.authType !== "NONE") return null;
-  const qualifier = fn.functionUrl.qualifier;
-  const out: PublicUrlGrants = { invokeFunctionUrl: false, invokeFunction: false, statements: [] };
-  for (const g of grants) {
-    const st = fn.resourcePolicy!.Statement[g.index]!;
-    if (g.pinned || !everyone(g.principal ?? st.Principal) || !appliesTo(fn, g.index, st, qualifier)) continue;
-    const url = g.actions.includes("lambda:invokefunctionurl");
-    const invoke = g.actions.includes("lambda:invokefunction");
-    if (!url && !invoke) continue;
-    out.invokeFunctionUrl ||= url;
-    out.invokeFunction ||= invoke;
-    out.statements.push(g.index);
-  }
-  return out;
+export function publicUrlGrants(fn: LambdaFunction, grants: readonly ResourcePolicyGrant[]): PublicUrlGrants[] {
+  return fn.functionUrls
+    .filter((u) => u.authType === "NONE")
+    .map((u) => {
+      const out: PublicUrlGrants = { qualifier: u.qualifier, invokeFunctionUrl: false, invokeFunction: false, statements: [] };
+      for (const g of grants) {
+        const st = fn.resourcePolicy!.Statement[g.index]!;
+        if (g.pinned || !everyone(g.principal ?? st.Principal) || !appliesTo(fn, g.index, st, u.qualifier)) continue;
+        const url = g.actions.includes("lambda:invokefunctionurl");
+        const invoke = g.actions.includes("lambda:invokefunction");
+        if (!url && !invoke) continue;
+        out.invokeFunctionUrl ||= url;
+        out.invokeFunction ||= invoke;
+        out.statements.push(g.index);
+      }
+      return out;
+    });
 }

@@ -102,12 +102,13 @@ export interface FunctionAnalysis {
    */
   resourcePolicyGrants?: ResourcePolicyGrant[];
   /**
-   * For a function URL with AuthType NONE: whether the resource policy of the URL's qualifier lets
-   * anyone (Principal `*`, no pinning condition) call it. Lambda authenticates nobody then, but
-   * the policy must still grant the public lambda:InvokeFunctionUrl, and for URLs created since
-   * October 2025 lambda:InvokeFunction too, or the URL answers 403 Forbidden. Absent without such a URL.
+   * For each function URL with AuthType NONE, in `functionUrls` order: whether the resource policy
+   * of the URL's qualifier lets anyone (Principal `*`, no pinning condition) call it. Lambda
+   * authenticates nobody then, but the policy must still grant the public lambda:InvokeFunctionUrl,
+   * and for URLs created since October 2025 lambda:InvokeFunction too, or the URL answers 403
+   * Forbidden. Absent without such a URL.
    */
-  publicUrl?: PublicUrlGrants;
+  publicUrls?: PublicUrlGrants[];
   /**
    * Each resource-policy statement's identity, by index: `sid:<qualifier>:<Sid>` (qualifier empty
    * for the function's own policy), or `content:<hash>` for a statement without a Sid or sharing it.
@@ -120,6 +121,8 @@ export interface FunctionAnalysis {
 
 /** Which of the URL's two permissions a public, unpinned Allow of the URL's own policy grants (LR012). */
 export interface PublicUrlGrants {
+  /** The URL's qualifier (null: the unqualified function's URL). */
+  qualifier: string | null;
   invokeFunctionUrl: boolean;
   invokeFunction: boolean;
   /** Those statements' indexes in `resourcePolicy.Statement`, sorted. */

@@ -18,7 +18,7 @@ export type { AccessLevel, RoleFacts, ServiceGrant, StatementFacts } from "./fac
 import type { UsageSection } from "./usage.js";
 
 /** Bumped on any incompatible change to this file. Rules and embedders may check it. */
-export const SCHEMA_VERSION = "1.0";
+export const SCHEMA_VERSION = "1.1";
 
 export interface CanonicalDocument {
   schemaVersion: string;
@@ -298,7 +298,11 @@ export interface LambdaFunction {
    * is the function's own (unqualified) policy's, at the same index.
    */
   resourcePolicyStatementOrigins?: ResourcePolicyStatementOrigin[];
-  functionUrl: FunctionUrl | null;
+  /**
+   * The function's URLs: one per qualifier at most (the unqualified function's, and an alias's
+   * each), the unqualified first, then by qualifier. Empty when it has none or the inputs do not say.
+   */
+  functionUrls: FunctionUrl[];
   tags: { [key: string]: string };
   source: SourceLocation | null;
   /** Derived analysis for the rules (required permissions and whether the role grants them…), src/analysis/. */

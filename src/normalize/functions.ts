@@ -191,7 +191,8 @@ export function applyPatches(functions: Map<string, LambdaFunction>, patches: re
     }
   }
   for (const [arn, docs] of policies) mergePolicies(functions.get(arn)!, docs);
-  for (const [arn, list] of urls) functions.get(arn)!.functionUrl = pickUrl([...list, ...(functions.get(arn)!.functionUrl ? [functions.get(arn)!.functionUrl!] : [])]);
+  // Every function, not only those with URL files: a template can declare two URLs of one qualifier.
+  for (const fn of functions.values()) fn.functionUrls = functionUrlsOf([...fn.functionUrls, ...(urls.get(fn.arn) ?? [])]);
 }
 
 function mergeTriggers(a: Trigger[], b: Trigger[]): Trigger[] {
@@ -237,12 +238,21 @@ function mergePolicies(fn: LambdaFunction, docs: QualifiedPolicy[]): void {
 }
 
 /** One URL per function in the model: the public one (NONE) if any qualifier has it, else the unqualified one. */
-function pickUrl(list: FunctionUrl[]): FunctionUrl {
-  return [...list].sort(
-    (a, b) =>
-      (a.authType === "NONE" ? 0 : 1) - (b.authType === "NONE" ? 0 : 1) ||
-      (a.qualifier === null ? 0 : 1) - (b.qualifier === null ? 0 : 1) ||
-      compareStrings(a.qualifier ?? "", b.qualifier ?? "") ||
-      compareStrings(a.url ?? "", b.url ?? ""),
-  )[0]!;
+/**
+ * A function's URLs, one per qualifier (Lambda allows one for the unqualified function and one per
+ * alias), the unqualified first. Of two descriptions of one qualifier's URL (two files, one stale),
+ * the public one (NONE) is kept, then the one giving the address: whatever the files' order.
+ */
+export function functionUrlsOf(list: readonly FunctionUrl[]): FunctionUrl[] {
+  const byQualifier = new Map<string, FunctionUrl>();
+  for (const given of list) {
+    const url = given.qualifier === "$LATEST" ? { ...given, qualifier: null } : given;
+    const had = byQualifier.get(url.qualifier ?? "");
+    if (had === undefined || preferredUrl(url, had) < 0) byQualifier.set(url.qualifier ?? "", url);
+  }
+  return [...byQualifier.values()].sort((a, b) => (a.qualifier === null ? 0 : 1) - (b.qualifier === null ? 0 : 1) || compareStrings(a.qualifier ?? "", b.qualifier ?? ""));
+}
+
+function preferredUrl(a: FunctionUrl, b: FunctionUrl): number {
+  return (a.authType === "NONE" ? 0 : 1) - (b.authType === "NONE" ? 0 : 1) || (a.url !== null ? 0 : 1) - (b.url !== null ? 0 : 1) || compareStrings(a.url ?? "", b.url ?? "");
 }

@@ -6,7 +6,7 @@
  * gives the same document.
  */
 
-import type { CanonicalDocument, LambdaFunction } from "../model/document.js";
+import { SCHEMA_VERSION, type CanonicalDocument, type LambdaFunction } from "../model/document.js";
 import { validateCanonicalDocument } from "../normalize/validate.js";
 import { FileContext, isObject } from "./record-reader.js";
 import { emptyFragment, type PrincipalRecord, type ReaderInput, type RoleRecord, type SourceFragment } from "./types.js";
@@ -18,13 +18,30 @@ export function isCanonicalDocument(v: unknown): boolean {
 export function readCanonicalDocument(input: ReaderInput): SourceFragment {
   const ctx = new FileContext(input.file);
   if (input.values.length !== 1) ctx.fail("", "a canonical document is one JSON object; found several documents");
-  const result = validateCanonicalDocument(input.values[0]);
+  const value = upgraded(input.values[0]);
+  const result = validateCanonicalDocument(value);
   if (!result.valid) {
     const first = result.errors[0] ?? "invalid";
     const at = first.indexOf(": ");
     ctx.fail(at > 0 ? first.slice(0, at) : "", `not a valid canonical document: ${result.errors.slice(0, 5).join("; ")}`);
   }
-  return fragmentFromDocument(input.values[0] as CanonicalDocument, input.file, input.sha256);
+  return fragmentFromDocument(value as CanonicalDocument, input.file, input.sha256);
+}
+
+/**
+ * A document of an earlier schema version in today's shape, where the change is mechanical.
+ * 1.0 → 1.1: a function's one `functionUrl` (or null) became `functionUrls` (one per qualifier),
+ * and its analysis' `publicUrl` became `publicUrls` (the analysis is recomputed anyway).
+ */
+function upgraded(value: unknown): unknown {
+  if (!isObject(value) || value["schemaVersion"] !== "1.0" || !Array.isArray(value["functions"])) return value;
+  const functions = value["functions"].map((f: unknown) => {
+    if (!isObject(f) || !("functionUrl" in f)) return f;
+    const { functionUrl, analysis, ...rest } = f;
+    void analysis;
+    return { ...rest, functionUrls: functionUrl === null ? [] : [functionUrl] };
+  });
+  return { ...value, schemaVersion: SCHEMA_VERSION, functions };
 }
 
 /** Take a canonical document apart into a fragment (also used in memory, without a file). */

@@ -162,7 +162,7 @@ function readConfiguration(value: unknown, path: string, ctx: FileContext, tags:
     fileSystems: readArns(c, "FileSystemConfigs", ctx, path),
     triggers: [],
     resourcePolicy: null,
-    functionUrl: null,
+    functionUrls: [],
     tags: tags ?? {},
     source: { file: ctx.file, line: null, address: path },
   };

@@ -7,6 +7,7 @@
 
 import type {
   Account,
+  FunctionUrl,
   LambdaFunction,
   ManagedPolicy,
   Principal,
@@ -48,8 +49,10 @@ export interface FunctionPatch {
   region: string | null;
   /** The qualifier (alias or version) when the data came from a qualified ARN. */
   qualifier: string | null;
-  patch: Partial<Pick<LambdaFunction, "resourcePolicy" | "resourcePolicyStatementSources" | "functionUrl" | "tags" | "destinations">> & {
+  patch: Partial<Pick<LambdaFunction, "resourcePolicy" | "resourcePolicyStatementSources" | "tags" | "destinations">> & {
     triggers?: LambdaFunction["triggers"];
+    /** The URL of the patch's qualifier (get-function-url-config, AWS::Lambda::Url, aws_lambda_function_url). */
+    functionUrl?: FunctionUrl;
   };
   /** JSON path of the record in its file, for warnings when the target function is unknown. */
   path: string;

@@ -281,7 +281,7 @@ describe("collect from moto", () => {
     expect(fns.get("orders-processor")?.roleArn).toBe(seeded.roles.orders);
     expect(fns.get("orders-processor")?.environmentVariableNames).toEqual(["AWS_SECRET_LIKE", "DB_PASSWORD", "TABLE"]);
     expect(JSON.stringify(fns.get("orders-processor")?.triggers)).toContain(seeded.ordersQueue);
-    expect(fns.get("report-generator")?.functionUrl).toMatchObject({ authType: "NONE" });
+    expect(fns.get("report-generator")?.functionUrls).toMatchObject([{ authType: "NONE" }]);
     expect(document.roles.map((r) => r.arn).sort()).toEqual([seeded.roles.ci, seeded.roles.orders, seeded.roles.report].sort());
     // moto's quirk: its GetPolicy puts FunctionUrlAuthType at statement level instead of in a
     // Condition; the reader rightly flags that statement. Real AWS does not do this.

@@ -227,8 +227,8 @@ describe("collect --cloudtrail athena: against moto", () => {
       }),
     );
     const { report, document } = await audit([out], { asOf: "2026-01-20T00:00:00Z" });
-    expect(document.functions.find((f) => f.name === "orders-processor")?.functionUrl).toMatchObject({ authType: "NONE", qualifier: "live" });
-    const url = report.findings.find((f) => f.ruleId === "LR012" && /function URL with AuthType NONE/.test(f.message) && JSON.stringify(f.resource).includes("orders-processor"));
+    expect(document.functions.find((f) => f.name === "orders-processor")?.functionUrls).toMatchObject([{ authType: "NONE", qualifier: "live" }]);
+    const url = report.findings.find((f) => f.ruleId === "LR012" && /function URL (\(alias live\) )?with AuthType NONE/.test(f.message) && JSON.stringify(f.resource).includes("orders-processor"));
     expect(url?.evidence).toMatchObject({ qualifier: "live", url: "https://abcdefghijklmnopqrstuvwxyz0123.lambda-url.us-east-1.on.aws/" });
   });
 });

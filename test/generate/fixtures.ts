@@ -43,7 +43,7 @@ export function lambdaFunction(name: string, role: string, extra: Partial<Lambda
     fileSystems: [],
     triggers: [],
     resourcePolicy: null,
-    functionUrl: null,
+    functionUrls: [],
     tags: {},
     source: null,
     ...extra,

@@ -98,10 +98,27 @@ describe("specific templates", () => {
     expect(text.split("\n")[(loc?.source.line ?? 0) - 1]).toMatch(/^\s*- Effect: Allow|^\s*- Action/);
   });
 
+  it("a URL on the function and one on its alias: both kept (one URL per function was kept before)", () => {
+    const template = {
+      Resources: {
+        Fn: { Type: "AWS::Lambda::Function", Properties: { FunctionName: "api", Role: "arn:aws:iam::123456789012:role/r", Runtime: "python3.12", Handler: "a.h", Code: { ZipFile: "x" } } },
+        Live: { Type: "AWS::Lambda::Alias", Properties: { FunctionName: { Ref: "Fn" }, FunctionVersion: "1", Name: "live" } },
+        LiveUrl: { Type: "AWS::Lambda::Url", Properties: { TargetFunctionArn: { Ref: "Fn" }, Qualifier: "live", AuthType: "NONE" } },
+        OwnUrl: { Type: "AWS::Lambda::Url", Properties: { TargetFunctionArn: { "Fn::GetAtt": ["Fn", "Arn"] }, AuthType: "AWS_IAM" } },
+      },
+    };
+    const f = readCloudFormationTemplate(Buffer.from(JSON.stringify(template)), "t.json");
+    const { document } = normalizeFragments([f]);
+    expect(document.functions[0]!.functionUrls).toEqual([
+      { authType: "AWS_IAM", url: null, qualifier: null },
+      { authType: "NONE", url: null, qualifier: "live" },
+    ]);
+  });
+
   it("cloudfront-lambda-url-rust: a public Function URL and both public permissions", () => {
     const f = read(`${corpus}/serverless-patterns-sam/cloudfront-lambda-url-rust/template.yml`);
     const fn = f.functions[0];
-    expect(fn?.functionUrl).toEqual({ authType: "NONE", url: null, qualifier: null });
+    expect(fn?.functionUrls).toEqual([{ authType: "NONE", url: null, qualifier: null }]);
     expect(fn?.resourcePolicy?.Statement.map((s) => [s.Action, s.Principal, s.Condition])).toEqual([
       [["lambda:InvokeFunction"], "*", { Bool: { "lambda:InvokedViaFunctionUrl": ["true"] } }],
       [["lambda:InvokeFunctionUrl"], "*", { StringEquals: { "lambda:FunctionUrlAuthType": ["NONE"] } }],
@@ -410,7 +427,7 @@ describe("CDK output (cdk.out/*.template.json)", () => {
     expect(role?.inlinePolicies[0]?.source?.line).toBe(lineOf(text, '  "HandlerServiceRoleDefaultPolicyCBD0CC91": {'));
     const fn = f.functions[0];
     expect(fn?.triggers.map((t) => [t.kind, t.eventSourceArn])).toEqual([["sqs", "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:app-jobs"]]);
-    expect(fn?.functionUrl).toEqual({ authType: "AWS_IAM", url: null, qualifier: null });
+    expect(fn?.functionUrls).toEqual([{ authType: "AWS_IAM", url: null, qualifier: null }]);
     expect(fn?.environmentVariableNames).toEqual(["API_KEY", "TABLE_NAME"]);
     expect(JSON.stringify(f)).not.toContain("cdk-secret-value-never-output");
     expect(f.warnings).toEqual([]);

@@ -62,7 +62,7 @@ describe("SAM translator conformance", () => {
     const roles = (f: typeof fromSam) =>
       f.roles.map((r) => ({ arn: r.arn, trust: r.trustPolicy, inline: r.inlinePolicies.map((p) => ({ name: p.name, document: p.document })), attached: r.attachedPolicies, boundary: r.permissionsBoundaryArn }));
     const functions = (f: typeof fromSam) =>
-      f.functions.map((fn) => ({ arn: fn.arn, roleArn: fn.roleArn, triggers: fn.triggers, policy: fn.resourcePolicy, url: fn.functionUrl, destinations: fn.destinations, dlq: fn.deadLetterTargetArn, tracing: fn.tracingMode }));
+      f.functions.map((fn) => ({ arn: fn.arn, roleArn: fn.roleArn, triggers: fn.triggers, policy: fn.resourcePolicy, urls: fn.functionUrls, destinations: fn.destinations, dlq: fn.deadLetterTargetArn, tracing: fn.tracingMode }));
     if (name === "connector_function_to_table") {
       // Connectors are not expanded (reported as a warning and a partial fragment): the
       // translator's connector policies are extra managed policies on the roles.

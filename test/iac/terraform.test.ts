@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InputError, LeastroleError } from "../../src/errors.js";
 import { detectIac, readTerraformPlan } from "../../src/sources/terraform/index.js";
+import { normalizeFragments } from "../../src/normalize/index.js";
 import { jsonPaths, withValueAt, type JsonPath } from "../support/json-paths.js";
 import { statementLinesFrom } from "../../src/sources/terraform/config-locations.js";
 
@@ -216,7 +217,7 @@ describe("generated plan with Lambda functions (lambda-app)", () => {
 
   it("permission, function URL, ESM, VPC, DLQ and tracing land on the functions", () => {
     const api = fn("api-handler");
-    expect(api?.functionUrl).toEqual({ authType: "NONE", url: null, qualifier: null });
+    expect(api?.functionUrls).toEqual([{ authType: "NONE", url: null, qualifier: null }]);
     expect(api?.resourcePolicy?.Statement).toEqual([
       {
         Sid: "AllowAPIGatewayInvoke",
@@ -247,6 +248,31 @@ describe("generated plan with Lambda functions (lambda-app)", () => {
     const g = readTerraformPlan(readFileSync(APP), APP, { accountId: "111122223333" });
     expect(g.functions.find((x) => x.name === "api-handler")?.roleArn).toBe("arn:aws:iam::111122223333:role/service/api-handler-role");
     expect(g.roles.map((r) => r.accountId)).toEqual(["111122223333", "111122223333"]);
+  });
+});
+
+describe("a function's URLs in a plan", () => {
+  it("a URL on the function and one on its alias: both kept (one URL per function was kept before)", () => {
+    const fnValues = { function_name: "api", role: "arn:aws:iam::123456789012:role/r", runtime: "python3.12" };
+    const resource = (address: string, type: string, values: object) => ({ address, mode: "managed", type, name: address.split(".")[1], values });
+    const urls = [
+      resource("aws_lambda_function_url.live", "aws_lambda_function_url", { function_name: "api", qualifier: "live", authorization_type: "NONE" }),
+      resource("aws_lambda_function_url.own", "aws_lambda_function_url", { function_name: "api", authorization_type: "AWS_IAM" }),
+    ];
+    const resources = [resource("aws_lambda_function.api", "aws_lambda_function", fnValues), ...urls];
+    const plan = {
+      format_version: "1.2",
+      terraform_version: "1.9.0",
+      planned_values: { root_module: { resources } },
+      resource_changes: resources.map((r) => ({ address: r.address, mode: "managed", type: r.type, name: r.name, change: { actions: ["create"], before: null, after: r.values, after_unknown: {} } })),
+      configuration: { provider_config: { aws: { name: "aws", expressions: { region: { constant_value: "us-east-1" } } } }, root_module: {} },
+    };
+    const f = readTerraformPlan(Buffer.from(JSON.stringify(plan)), "plan.json");
+    const { document } = normalizeFragments([f]);
+    expect(document.functions[0]!.functionUrls).toEqual([
+      { authType: "AWS_IAM", url: null, qualifier: null },
+      { authType: "NONE", url: null, qualifier: "live" },
+    ]);
   });
 });
 

@@ -62,10 +62,10 @@ describe("normalize: joins", () => {
   it("triggers, URL and resource policy attached to the right function", () => {
     const fn = doc.functions.find((f) => f.region === "us-east-1")!;
     expect(fn.triggers).toEqual([{ uuid: "uuid-api-0", kind: "sqs", eventSourceArn: "arn:aws:sqs:us-east-1:123456789012:api-queue", state: "Enabled", onFailureDestination: null, secretArns: [], kmsKeyArn: null }]);
-    expect(fn.functionUrl).toEqual({ authType: "NONE", url: "https://api.lambda-url.us-east-1.on.aws/", qualifier: null });
+    expect(fn.functionUrls).toEqual([{ authType: "NONE", url: "https://api.lambda-url.us-east-1.on.aws/", qualifier: null }]);
     expect(fn.resourcePolicy!.Statement[0]!.Principal).toBe("*");
     const other = doc.functions.find((f) => f.region === "eu-west-1")!;
-    expect(other).toMatchObject({ triggers: [], functionUrl: null, resourcePolicy: null });
+    expect(other).toMatchObject({ triggers: [], functionUrls: [], resourcePolicy: null });
   });
 
   it("customer managed policy resolved from the export, its other version kept; validates against the schema", () => {
@@ -378,6 +378,58 @@ describe("normalize: aliases' and published versions' dead-letter targets and de
     expect(document.functions[0]!.qualifiedDeliveryTargets?.map((t) => t.qualifiers)).toEqual([["3"], ["live", "prod"]]);
     const again = normalizeFragments(fragments([{ file: "doc.json", text: serializeCanonicalDocument(document) }])).document;
     expect(again.functions).toEqual(document.functions);
+  });
+});
+
+describe("normalize: a function's URLs, one per qualifier", () => {
+  // Lambda allows a URL for the unqualified function and one per alias; list-function-url-configs
+  // gives them all. Only one was kept (the unqualified one when both used NONE), so a public URL on
+  // alias live whose policy grants anyone was not reported when the function's own URL answered 403.
+  const ACCOUNT = "123456789012";
+  const fnArn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:api`;
+  const urlStatements = (resource: string) => [
+    { Sid: "FunctionURLAllowPublicAccess", Effect: "Allow", Principal: "*", Action: "lambda:InvokeFunctionUrl", Resource: resource, Condition: { StringEquals: { "lambda:FunctionUrlAuthType": "NONE" } } },
+    { Sid: "FunctionURLInvokeAllowPublicAccess", Effect: "Allow", Principal: "*", Action: "lambda:InvokeFunction", Resource: resource, Condition: { Bool: { "lambda:InvokedViaFunctionUrl": "true" } } },
+  ];
+  const config = (qualifier: string | null, authType: string) => ({ FunctionUrl: `https://${qualifier ?? "own"}.lambda-url.us-east-1.on.aws/`, FunctionArn: qualifier ? `${fnArn}:${qualifier}` : fnArn, AuthType: authType, CreationTime: "2026-01-01T00:00:00.000Z" });
+  const files = [
+    { file: "c/lambda/us-east-1/list-functions.json", text: JSON.stringify({ Functions: [{ FunctionName: "api", FunctionArn: fnArn, Role: `arn:aws:iam::${ACCOUNT}:role/r`, Runtime: "python3.12", Version: "$LATEST" }] }) },
+    { file: "c/lambda/us-east-1/list-function-url-configs/api.json", text: JSON.stringify({ FunctionUrlConfigs: [config(null, "NONE"), config("live", "NONE"), config("beta", "AWS_IAM")] }) },
+    { file: "c/lambda/us-east-1/get-policy/api%3Alive.json", text: JSON.stringify({ Policy: JSON.stringify({ Version: "2012-10-17", Id: "default", Statement: urlStatements(`${fnArn}:live`) }), RevisionId: "r" }) },
+  ];
+
+  it("keeps every URL, the unqualified first, and LR012 judges each by its own qualifier's policy", () => {
+    const { document } = normalizeFragments(fragments(files));
+    const fn = document.functions[0]!;
+    expect(fn.functionUrls.map((u) => [u.qualifier, u.authType])).toEqual([[null, "NONE"], ["beta", "AWS_IAM"], ["live", "NONE"]]);
+    const lr012 = auditDocument(analyzeDocument(document, loadActionCatalogSync())).findings.filter((f) => f.ruleId === "LR012");
+    expect(lr012.map((f) => [f.severity, f.evidence.qualifier, f.evidence.url]).sort()).toEqual([
+      ["high", "live", "https://live.lambda-url.us-east-1.on.aws/"],
+      ["low", null, "https://own.lambda-url.us-east-1.on.aws/"],
+    ]);
+  });
+
+  it("of two descriptions of one qualifier's URL, keeps the public one whatever the files' order; read back, the same", () => {
+    const stale = { file: "c/lambda/us-east-1/get-function-url-config/api%3Alive.json", text: JSON.stringify(config("live", "AWS_IAM")) };
+    for (const inputs of [[...files, stale], [stale, ...files]]) {
+      const { document } = normalizeFragments(fragments(inputs));
+      expect(document.functions[0]!.functionUrls.filter((u) => u.qualifier === "live").map((u) => u.authType)).toEqual(["NONE"]);
+      const again = normalizeFragments(fragments([{ file: "doc.json", text: serializeCanonicalDocument(document) }])).document;
+      expect(again.functions).toEqual(document.functions);
+    }
+  });
+
+  it("a canonical document of schema 1.0 (one functionUrl) is read as today's", () => {
+    const { document } = normalizeFragments(fragments(files.slice(0, 1)));
+    const old = JSON.parse(serializeCanonicalDocument(document)) as Record<string, unknown> & { functions: Array<Record<string, unknown>> };
+    old.schemaVersion = "1.0";
+    for (const f of old.functions) {
+      delete f.functionUrls;
+      f.functionUrl = { authType: "NONE", url: null, qualifier: "live" };
+    }
+    const again = normalizeFragments(fragments([{ file: "old.json", text: JSON.stringify(old) }])).document;
+    expect(again.schemaVersion).toBe("1.1");
+    expect(again.functions[0]!.functionUrls).toEqual([{ authType: "NONE", url: null, qualifier: "live" }]);
   });
 });
 

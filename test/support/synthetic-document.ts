@@ -73,7 +73,7 @@ export function syntheticDocument(functions: number, seed = 42): CanonicalDocume
         fileSystems: [],
         triggers: [],
         resourcePolicy: null,
-        functionUrl: null,
+        functionUrls: [],
         tags,
         source: null,
       });

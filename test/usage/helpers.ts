@@ -47,7 +47,7 @@ export function roleWithFunction(account: string, roleName: string, functionName
     arn: `arn:aws:lambda:us-east-1:${account}:function:${functionName}`, name: functionName, accountId: account, region: "us-east-1", runtime: "nodejs20.x", packageType: "Zip", roleArn, versions: [], aliases: [],
     lastModified: "2025-05-01T00:00:00Z", vpc: null, tracingMode: null, environmentVariableNames: [], kmsKeyArn: null, deadLetterTargetArn: null,
     destinations: { onSuccess: null, onFailure: null }, logGroup: `/aws/lambda/${functionName}`, logFormat: null, layers: [], fileSystems: [], triggers: [],
-    resourcePolicy: null, functionUrl: null, tags: {}, source: null,
+    resourcePolicy: null, functionUrls: [], tags: {}, source: null,
   };
   return { role, fn };
 }

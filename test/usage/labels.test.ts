@@ -54,7 +54,7 @@ function fn(name: string, roleArn: string, lastModified = "2025-05-01T00:00:00Z"
     arn: fnArn(name), name, accountId: ACCT, region: "us-east-1", runtime: "nodejs20.x", packageType: "Zip", roleArn, versions: [], aliases: [],
     lastModified, vpc: null, tracingMode: null, environmentVariableNames: [], kmsKeyArn: null, deadLetterTargetArn: null,
     destinations: { onSuccess: null, onFailure: null }, logGroup: `/aws/lambda/${name}`, logFormat: null, layers: [], fileSystems: [], triggers: [],
-    resourcePolicy: null, functionUrl: null, tags: {}, source: null,
+    resourcePolicy: null, functionUrls: [], tags: {}, source: null,
   };
 }
 

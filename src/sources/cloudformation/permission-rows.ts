@@ -94,13 +94,15 @@ export function permissionRows(fragment: SourceFragment): PermissionRow[] {
     push("execution-role", fn.arn, null, fn.roleArn, fn.source);
     (fn.resourcePolicy?.Statement ?? []).forEach((s, i) => push("resource-policy-statement", fn.arn, null, canonicalStatement(s), fn.resourcePolicyStatementSources?.[i] ?? fn.source));
     for (const t of fn.triggers) push("trigger", fn.arn, null, sortDeep({ kind: t.kind, eventSourceArn: t.eventSourceArn, secretArns: t.secretArns, onFailureDestination: t.onFailureDestination }), fn.source);
-    if (fn.functionUrl) push("function-url", fn.arn, null, sortDeep(fn.functionUrl), fn.source);
+    // One URL per qualifier: an alias's URL is owned by the alias's ARN, so that it pairs with its own.
+    for (const url of fn.functionUrls) push("function-url", url.qualifier ? `${fn.arn}:${url.qualifier}` : fn.arn, null, sortDeep(url), fn.source);
   }
   for (const p of fragment.functionPatches) {
     const owner = p.functionArn ?? p.functionName ?? "";
     for (const s of p.patch.resourcePolicy?.Statement ?? []) push("resource-policy-statement", owner, null, canonicalStatement(s), null);
     for (const t of p.patch.triggers ?? []) push("trigger", owner, null, sortDeep({ kind: t.kind, eventSourceArn: t.eventSourceArn, secretArns: t.secretArns, onFailureDestination: t.onFailureDestination }), null);
-    if (p.patch.functionUrl) push("function-url", owner, null, sortDeep(p.patch.functionUrl), null);
+    const url = p.patch.functionUrl;
+    if (url) push("function-url", url.qualifier ? `${owner}:${url.qualifier}` : owner, null, sortDeep(url), null);
   }
   // Duplicates (the same statement twice in a policy) are one permission.
   const unique = new Map(rows.map((r) => [r.key, r]));

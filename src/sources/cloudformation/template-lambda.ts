@@ -143,7 +143,7 @@ export function readFunction(reader: TemplateReader, id: string, r: SamResource)
       .filter((x): x is string => x !== null),
     triggers: [],
     resourcePolicy: null,
-    functionUrl: null,
+    functionUrls: [],
     tags: Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1))),
     source: reader.location(r.sourcePath, id),
   };
@@ -258,7 +258,7 @@ export function readUrl(reader: TemplateReader, _id: string, r: SamResource): vo
   const auth = reader.propString(r, "AuthType");
   const url = { authType: auth === "AWS_IAM" ? ("AWS_IAM" as const) : ("NONE" as const), url: null, qualifier: reader.propString(r, "Qualifier") ?? null };
   if (auth !== "AWS_IAM" && auth !== "NONE") reader.warn("cloudformation-unknown-value", "warning", `AuthType ${auth ?? "(unresolved)"} read as NONE (the unsafe case)`, childPath(r.sourcePath, "Properties.AuthType"));
-  if (t.local) t.local.fn.functionUrl = url;
+  if (t.local) t.local.fn.functionUrls.push(url);
   else if (t.patch) t.patch.patch.functionUrl = url;
 }
 

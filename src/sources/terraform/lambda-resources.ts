@@ -91,7 +91,7 @@ export function readFunction(p: PlanReader, r: TfResource): void {
       .filter((x): x is string => x !== null),
     triggers: [],
     resourcePolicy: null,
-    functionUrl: null,
+    functionUrls: [],
     tags: stringMap(p.known(r, "tags_all")) ?? stringMap(p.known(r, "tags")) ?? {},
     source: p.location(r),
   };
@@ -214,7 +214,7 @@ export function readFunctionUrl(p: PlanReader, r: TfResource): void {
   if (auth !== "AWS_IAM" && auth !== "NONE") {
     p.warn("terraform-unknown-value", "warning", `${r.address}: authorization_type is ${auth ?? "unknown"}; read as NONE (the unsafe case)`, r.jsonPath);
   }
-  if (target.fn) target.fn.fn.functionUrl = url;
+  if (target.fn) target.fn.fn.functionUrls.push(url);
   else patchFor(p, target, r).patch.functionUrl = url;
 }
 
