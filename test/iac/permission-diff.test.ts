@@ -29,6 +29,19 @@ describe("permission rows and diffs", () => {
     expect((diff.added[0]?.value as { Action: string[] }).Action).toEqual(["logs:*", "logs:CreateLogStream", "logs:PutLogEvents"]);
   });
 
+  it("a URL added on an alias is one added row, owned by the alias's ARN; the function's own URL is unchanged", () => {
+    const resources = {
+      Fn: { Type: "AWS::Lambda::Function", Properties: { FunctionName: "api", Role: "arn:aws:iam::123456789012:role/r", Runtime: "python3.12", Handler: "a.h", Code: { ZipFile: "x" } } },
+      OwnUrl: { Type: "AWS::Lambda::Url", Properties: { TargetFunctionArn: { Ref: "Fn" }, AuthType: "AWS_IAM" } },
+    };
+    const before = readCloudFormationTemplate(Buffer.from(JSON.stringify({ Resources: resources })), "before.json");
+    const liveUrl = { Type: "AWS::Lambda::Url", Properties: { TargetFunctionArn: { Ref: "Fn" }, Qualifier: "live", AuthType: "NONE" } };
+    const after = readCloudFormationTemplate(Buffer.from(JSON.stringify({ Resources: { ...resources, LiveUrl: liveUrl } })), "after.json");
+    const diff = diffPermissions(before, after);
+    expect(diff.removed).toEqual([]);
+    expect(diff.added.map((r) => [r.kind, r.owner.replace(/^.*:function:/, ""), r.value])).toEqual([["function-url", "api:live", { authType: "NONE", qualifier: "live", url: null }]]);
+  });
+
   it("a user gaining a policy is a row for that user", () => {
     const text = readFileSync(`${corpus}/checkov-tfplan-fixtures/plan_with_iam_policies.tfplan.json`, "utf8");
     const before = readTerraformPlan(text, "b");
