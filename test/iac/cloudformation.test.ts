@@ -115,6 +115,33 @@ describe("specific templates", () => {
     ]);
   });
 
+  it("SAM FunctionUrlConfig with AutoPublishAlias: the URL and its public permissions are the alias's (as samtranslator writes them)", () => {
+    const template = {
+      Transform: "AWS::Serverless-2016-10-31",
+      Resources: {
+        Api: { Type: "AWS::Serverless::Function", Properties: { FunctionName: "api", Runtime: "python3.12", Handler: "a.h", CodeUri: "s3://b/k.zip", AutoPublishAlias: "live", FunctionUrlConfig: { AuthType: "NONE" } } },
+      },
+    };
+    const f = readCloudFormationTemplate(Buffer.from(JSON.stringify(template)), "sam.json");
+    const { document } = normalizeFragments([f]);
+    const fn = document.functions[0]!;
+    expect(fn.functionUrls).toEqual([{ authType: "NONE", url: null, qualifier: "live" }]);
+    expect(fn.resourcePolicy?.Statement.map((s) => [s.Action, s.Resource])).toEqual([
+      [["lambda:InvokeFunction"], [`${fn.arn}:live`]],
+      [["lambda:InvokeFunctionUrl"], [`${fn.arn}:live`]],
+    ]);
+    // A URL whose TargetFunctionArn is `!Ref` an alias is that alias's, without a Qualifier.
+    const cfn = {
+      Resources: {
+        Fn: { Type: "AWS::Lambda::Function", Properties: { FunctionName: "api", Role: "arn:aws:iam::123456789012:role/r", Runtime: "python3.12", Handler: "a.h", Code: { ZipFile: "x" } } },
+        Live: { Type: "AWS::Lambda::Alias", Properties: { FunctionName: { Ref: "Fn" }, FunctionVersion: "1", Name: "live" } },
+        Url: { Type: "AWS::Lambda::Url", Properties: { TargetFunctionArn: { Ref: "Live" }, AuthType: "NONE" } },
+      },
+    };
+    const g = normalizeFragments([readCloudFormationTemplate(Buffer.from(JSON.stringify(cfn)), "cfn.json")]).document;
+    expect(g.functions[0]!.functionUrls).toEqual([{ authType: "NONE", url: null, qualifier: "live" }]);
+  });
+
   it("cloudfront-lambda-url-rust: a public Function URL and both public permissions", () => {
     const f = read(`${corpus}/serverless-patterns-sam/cloudfront-lambda-url-rust/template.yml`);
     const fn = f.functions[0];

@@ -346,18 +346,21 @@ function expandFunction(
   if (isRecord(p.FunctionUrlConfig)) {
     const u = p.FunctionUrlConfig;
     const urlPath = childPath(propsPath, "FunctionUrlConfig");
-    const urlProps: Record<string, unknown> = { AuthType: u.AuthType, TargetFunctionArn: fnRef };
+    // With AutoPublishAlias the URL and its public permissions are the alias's, not $LATEST's
+    // (samtranslator's _construct_function_url and _construct_url_permission).
+    const urlTarget = aliasRef ?? fnRef;
+    const urlProps: Record<string, unknown> = { AuthType: u.AuthType, TargetFunctionArn: urlTarget };
     for (const k of ["Cors", "InvokeMode"]) if (u[k] !== undefined) urlProps[k] = u[k];
     out[`${id}Url`] = { Type: "AWS::Lambda::Url", Properties: urlProps, sourcePath: urlPath };
     if (u.AuthType === "NONE") {
       out[`${id}UrlPublicPermissions`] = {
         Type: "AWS::Lambda::Permission",
-        Properties: { Action: "lambda:InvokeFunctionUrl", FunctionName: fnRef, FunctionUrlAuthType: "NONE", Principal: "*" },
+        Properties: { Action: "lambda:InvokeFunctionUrl", FunctionName: urlTarget, FunctionUrlAuthType: "NONE", Principal: "*" },
         sourcePath: urlPath,
       };
       out[`${id}URLInvokeAllowPublicAccess`] = {
         Type: "AWS::Lambda::Permission",
-        Properties: { Action: "lambda:InvokeFunction", FunctionName: fnRef, InvokedViaFunctionUrl: true, Principal: "*" },
+        Properties: { Action: "lambda:InvokeFunction", FunctionName: urlTarget, InvokedViaFunctionUrl: true, Principal: "*" },
         sourcePath: urlPath,
       };
     }

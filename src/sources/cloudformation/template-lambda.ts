@@ -256,7 +256,9 @@ export function readEventSourceMapping(reader: TemplateReader, id: string, r: Sa
 export function readUrl(reader: TemplateReader, _id: string, r: SamResource): void {
   const t = target(reader, r.Properties.TargetFunctionArn, r, "Qualifier");
   const auth = reader.propString(r, "AuthType");
-  const url = { authType: auth === "AWS_IAM" ? ("AWS_IAM" as const) : ("NONE" as const), url: null, qualifier: reader.propString(r, "Qualifier") ?? null };
+  // The qualifier is the Qualifier property's, or the alias a TargetFunctionArn `!Ref LiveAlias` names
+  // (as SAM writes it for AutoPublishAlias).
+  const url = { authType: auth === "AWS_IAM" ? ("AWS_IAM" as const) : ("NONE" as const), url: null, qualifier: t.qualifier };
   if (auth !== "AWS_IAM" && auth !== "NONE") reader.warn("cloudformation-unknown-value", "warning", `AuthType ${auth ?? "(unresolved)"} read as NONE (the unsafe case)`, childPath(r.sourcePath, "Properties.AuthType"));
   if (t.local) t.local.fn.functionUrls.push(url);
   else if (t.patch) t.patch.patch.functionUrl = url;
