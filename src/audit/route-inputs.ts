@@ -129,9 +129,16 @@ function isActivityObject(keys: string[]): boolean {
   return keys.includes("QueryStatus") && keys.every((k) => LAKE_RESULT_KEYS.has(k));
 }
 
+/**
+ * An AWS CDK asset staged in a cloud assembly (`cdk.out/asset.<sha256>/`, or `asset.<sha256>.<ext>`
+ * for a file): the function's code or a Docker context, whose package.json and other JSON files
+ * are no input of ours, said otherwise as one warning each.
+ */
+const CDK_ASSET = /^asset\.[0-9a-f]{64}(\.|$)/;
+
 function walk(dir: string, out: string[]): void {
   for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith(".") || SKIP_DIRS.has(name)) continue;
+    if (name.startsWith(".") || SKIP_DIRS.has(name) || CDK_ASSET.test(name)) continue;
     const full = join(dir, name);
     const st = statSync(full);
     if (st.isDirectory()) walk(full, out);

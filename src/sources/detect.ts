@@ -61,6 +61,16 @@ function knownUnusedShape(values: unknown[]): string | null {
     if (Array.isArray(v["Roles"]) && (v["Roles"] as unknown[]).every((r) => isObject(r) && "RoleName" in r)) return "iam list-roles output (it has no policies: use get-account-authorization-details)";
     if (Array.isArray(v["Policies"]) && (v["Policies"] as unknown[]).every((p) => isObject(p) && !("PolicyVersionList" in p))) return "iam list-policies output (no documents: use get-account-authorization-details)";
     if (Array.isArray(v["Regions"]) && Object.keys(v).length === 1) return "ec2 describe-regions output";
+    // An AWS CDK cloud assembly (`cdk synth`'s cdk.out): its stacks' *.template.json are the
+    // templates read; these files describe the assembly. Said briefly, as `leastrole audit cdk.out`
+    // meets all four.
+    const keys = Object.keys(v);
+    if (typeof v["version"] === "string") {
+      if (isObject(v["artifacts"])) return "AWS CDK cloud assembly manifest (the stacks' *.template.json files are read)";
+      if (v["version"] === "tree-0.1" && isObject(v["tree"])) return "AWS CDK construct tree (the stacks' *.template.json files are read)";
+      if ((isObject(v["files"]) || isObject(v["dockerImages"])) && keys.every((k) => k === "version" || k === "files" || k === "dockerImages")) return "AWS CDK asset manifest";
+      if (keys.length === 1) return "AWS CDK cloud assembly version marker (cdk.out)";
+    }
     if (Array.isArray(v["Aliases"]) && (v["Aliases"] as unknown[]).every((a) => isObject(a) && "AliasArn" in a)) {
       return "lambda list-aliases output (each alias's policy, URL and invoke config are read from their qualified get-* outputs)";
     }
