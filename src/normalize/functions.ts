@@ -237,7 +237,6 @@ function mergePolicies(fn: LambdaFunction, docs: QualifiedPolicy[]): void {
   else delete fn.resourcePolicyStatementSources;
 }
 
-/** One URL per function in the model: the public one (NONE) if any qualifier has it, else the unqualified one. */
 /**
  * A function's URLs, one per qualifier (Lambda allows one for the unqualified function and one per
  * alias), the unqualified first. Of two descriptions of one qualifier's URL (two files, one stale),

@@ -11,6 +11,7 @@ import { normalizeFragments } from "./checked.js";
 import { readSourceBytes } from "../../src/sources/read-sources.js";
 import type { SourceFragment } from "../../src/sources/types.js";
 import { buildExport, type ExportSpec } from "./export-builder.js";
+import { functionUrlsOf } from "../../src/normalize/functions.js";
 
 const ACTIONS = ["s3:GetObject", "s3:Put*", "dynamodb:GetItem", "sqs:SendMessage", "kms:Decrypt", "logs:*", "iam:PassRole", "*"];
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
@@ -82,6 +83,34 @@ describe("normaliser laws", () => {
         }
       }),
       { numRuns: 40 },
+    );
+  });
+});
+
+describe("a function's URLs (functionUrlsOf)", () => {
+  const url = fc.record({
+    authType: fc.constantFrom("NONE" as const, "AWS_IAM" as const),
+    url: fc.option(fc.constantFrom("https://a.lambda-url.us-east-1.on.aws/", "https://b.lambda-url.us-east-1.on.aws/"), { nil: null }),
+    qualifier: fc.constantFrom(null, "$LATEST", "live", "beta"),
+  });
+
+  it("one per qualifier ($LATEST is the unqualified one), the public one of a qualifier kept, whatever the order; applying it again changes nothing", () => {
+    fc.assert(
+      fc.property(fc.array(url, { maxLength: 8 }), fc.array(fc.nat()), (list, keys) => {
+        const got = functionUrlsOf(list);
+        const shuffled = list.map((u, i) => [keys[i] ?? 0, u] as const).sort((a, b) => a[0] - b[0]).map(([, u]) => u);
+        expect(functionUrlsOf(shuffled)).toEqual(got);
+        expect(functionUrlsOf(got)).toEqual(got);
+        const qualifiers = got.map((u) => u.qualifier);
+        expect(new Set(qualifiers).size).toBe(qualifiers.length);
+        expect(qualifiers).not.toContain("$LATEST");
+        expect(new Set(qualifiers)).toEqual(new Set(list.map((u) => (u.qualifier === "$LATEST" ? null : u.qualifier))));
+        for (const u of got) {
+          const same = list.filter((x) => (x.qualifier === "$LATEST" ? null : x.qualifier) === u.qualifier);
+          if (same.some((x) => x.authType === "NONE")) expect(u.authType).toBe("NONE");
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });
