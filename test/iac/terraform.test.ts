@@ -276,6 +276,47 @@ describe("a function's URLs in a plan", () => {
   });
 });
 
+describe("a plan's mappings, permissions and URLs on an alias it creates (function_name = aws_lambda_alias.live.arn)", () => {
+  // The alias's ARN is unknown until applied: these were dropped as "data about function
+  // ${aws_lambda_alias.live.arn}, which is not in the function inputs", the queue's trigger with them.
+  const resource = (address: string, type: string, values: object) => ({ address, mode: "managed", type, name: address.split(".")[1]!, values });
+  const resources = [
+    resource("aws_lambda_function.api", "aws_lambda_function", { function_name: "api", role: "arn:aws:iam::123456789012:role/r", runtime: "python3.12" }),
+    resource("aws_lambda_alias.live", "aws_lambda_alias", { function_name: "api", function_version: "1", name: "live" }),
+    resource("aws_lambda_function_url.live", "aws_lambda_function_url", { authorization_type: "NONE" }),
+    resource("aws_lambda_event_source_mapping.jobs", "aws_lambda_event_source_mapping", { event_source_arn: "arn:aws:sqs:us-east-1:123456789012:jobs", enabled: true }),
+    resource("aws_lambda_permission.url", "aws_lambda_permission", { action: "lambda:InvokeFunctionUrl", principal: "*", function_url_auth_type: "NONE", statement_id: "FunctionURLAllowPublicAccess" }),
+  ];
+  const toAlias = { function_name: { references: ["aws_lambda_alias.live.arn", "aws_lambda_alias.live"] } };
+  const plan = {
+    format_version: "1.2",
+    terraform_version: "1.9.0",
+    planned_values: { root_module: { resources } },
+    resource_changes: resources.map((r) => ({ address: r.address, mode: "managed", type: r.type, name: r.name, change: { actions: ["create"], before: null, after: r.values, after_unknown: r.address.startsWith("aws_lambda_alias") || r.address.startsWith("aws_lambda_function.") ? {} : { function_name: true } } })),
+    configuration: {
+      provider_config: { aws: { name: "aws", expressions: { region: { constant_value: "us-east-1" } } } },
+      root_module: {
+        resources: [
+          { address: "aws_lambda_function.api", mode: "managed", type: "aws_lambda_function", name: "api", expressions: { function_name: { constant_value: "api" } } },
+          { address: "aws_lambda_alias.live", mode: "managed", type: "aws_lambda_alias", name: "live", expressions: { function_name: { references: ["aws_lambda_function.api.function_name", "aws_lambda_function.api"] }, name: { constant_value: "live" } } },
+          { address: "aws_lambda_function_url.live", mode: "managed", type: "aws_lambda_function_url", name: "live", expressions: toAlias },
+          { address: "aws_lambda_event_source_mapping.jobs", mode: "managed", type: "aws_lambda_event_source_mapping", name: "jobs", expressions: toAlias },
+          { address: "aws_lambda_permission.url", mode: "managed", type: "aws_lambda_permission", name: "url", expressions: toAlias },
+        ],
+      },
+    },
+  };
+
+  it("are the alias's function's, qualified by the alias", () => {
+    const { document } = normalizeFragments([readTerraformPlan(Buffer.from(JSON.stringify(plan)), "plan.json")]);
+    const fn = document.functions[0]!;
+    expect(fn.functionUrls).toEqual([{ authType: "NONE", url: null, qualifier: "live" }]);
+    expect(fn.triggers.map((t) => t.eventSourceArn)).toEqual(["arn:aws:sqs:us-east-1:123456789012:jobs"]);
+    expect(fn.resourcePolicy?.Statement.map((st) => [st.Sid, st.Resource])).toEqual([["FunctionURLAllowPublicAccess", [`${fn.arn}:live`]]]);
+    expect(document.meta.warnings.filter((w) => w.code === "unknown-function")).toEqual([]);
+  });
+});
+
 describe("the region of a plan whose provider takes it from a variable", () => {
   // The smallest plan with one function, and the provider configuration under test.
   const plan = (providerConfig: object, rootModule: object = {}, variables?: object) => ({

@@ -100,7 +100,10 @@ export function readFunction(p: PlanReader, r: TfResource): void {
 
 /**
  * The function a permission / mapping / URL targets: one of this plan's functions (by reference,
- * name or ARN), else a patch keyed by the ARN (synthetic when only a name is given).
+ * name or ARN), else a patch keyed by the ARN (synthetic when only a name is given). A reference
+ * to an alias of the plan (`function_name = aws_lambda_alias.live.arn`, unknown until applied) is
+ * the alias's function, qualified by the alias's name: the mapping, permission or URL is the
+ * alias's (it was dropped as data about an unknown function).
  */
 export function targetFunction(p: PlanReader, r: TfResource, attr: string): FunctionTarget {
   const value = p.knownString(r, attr);
@@ -108,6 +111,10 @@ export function targetFunction(p: PlanReader, r: TfResource, attr: string): Func
   if (value === undefined) {
     const res = p.follow(r, attr);
     const target = targetOf(p.index, res, r);
+    if (target?.type === "aws_lambda_alias" && target !== r) {
+      const fn = targetFunction(p, target, "function_name");
+      return { ...fn, qualifier: qualifier ?? p.knownString(target, "name") ?? fn.qualifier };
+    }
     const local = target ? p.functions.get(target.address) : undefined;
     if (local) return { fn: local, arn: local.fn.arn, qualifier, byName: false };
     const name = res?.kind === "constant" && typeof res.value === "string" ? res.value : p.placeholder(res, `${r.address}.${attr}`);
