@@ -8,7 +8,10 @@
  *   export alone (the same input: no CloudTrail) — and beside the full audit for scale;
  * - `opa eval` with the built-in rules (as a rego bundle, as bench/evaluate.ts builds it) on the
  *   canonical document `leastrole normalize` writes (analysed: what audit evaluates), against the
- *   evaluate stage of the audit; the findings counts are checked equal.
+ *   evaluate stage of the audit; the findings counts are checked equal;
+ * - the read-and-parse floor (bench/scale/floor.mjs: every input file read, gunzipped and
+ *   JSON.parse'd on all cores), against the whole audit: the ratio reads the audit's time against
+ *   the machine of the day, whose speed moved 1.9× between two sessions (results/scale.md).
  *
  *   npm run build && npx tsx bench/scale/run.ts --sizes 100,1000 --records 100000 [--runs 1]
  *     [--seed 11] [--peers-venv /tmp/peers-venv] [--no-peers] [--peer-timeout 1800]
@@ -144,6 +147,7 @@ const started = new Date().toISOString();
 const results: object[] = [];
 const e2eRows: string[] = [];
 const peerRows: string[] = [];
+const floorRows: string[] = [];
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "–");
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : "–");
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(1)}×` : "–");
@@ -171,6 +175,10 @@ for (const functions of sizes) {
       const f = fail(w, m);
       if (f) problems.push(f);
     }
+
+    // The read-and-parse floor of the same folder, right after the audit.
+    const floor = repeat(() => timed(process.execPath, [join(root, "bench", "scale", "floor.mjs"), account.dir]));
+    if (fail("read-and-parse floor", floor)) problems.push(fail("read-and-parse floor", floor)!);
 
     // opa eval on the canonical document audit evaluates (leastrole normalize writes it analysed).
     const canonical = join(dir, "canonical.json");
@@ -204,7 +212,8 @@ for (const functions of sizes) {
     }
 
     const canonicalMB = statSync(canonical).size / 1e6;
-    results.push({ functions, records, account, generatedS, load, full, stages, findings, exportOnly, exportStages, norm, canonicalMB, opaEval, opaFindings, cs, pa, problems });
+    results.push({ functions, records, account, generatedS, load, full, stages, findings, exportOnly, exportStages, floor, norm, canonicalMB, opaEval, opaFindings, cs, pa, problems });
+    floorRows.push(`| ${functions.toLocaleString("en")} | ${records.toLocaleString("en")} | ${f2(full.wallS)} / ${f2(full.cpuS)} | ${f2(floor.wallS)} / ${f2(floor.cpuS)} / ${floor.rssMiB.toFixed(0)} | ${ratio(full.wallS, floor.wallS)} | ${ratio(full.cpuS, floor.cpuS)} |`);
     const st = (k: string) => `${f1((stages[k] ?? NaN) / 1000)} (${f1((stages[`cpu:${k}`] ?? NaN) / 1000)})`;
     e2eRows.push(
       `| ${functions.toLocaleString("en")} | ${records.toLocaleString("en")} | ${account.trailFiles} / ${f1(account.trailBytesGz / 1e6)} | ${f2(full.wallS)} | ${f2(full.cpuS)} | ${full.rssMiB.toFixed(0)} | ${STAGES.slice(0, 8).map(st).join(" | ")} | ${findings} | ${load.toFixed(1)} |`,
@@ -215,7 +224,7 @@ for (const functions of sizes) {
         (pa ? `${f2(pa.wallS)} / ${f2(pa.cpuS)} / ${pa.rssMiB.toFixed(0)} | ${ratio(pa.wallS, exportOnly.wallS)} (CPU ${ratio(pa.cpuS, exportOnly.cpuS)}) | ` : "– | – | ") +
         `${f1(canonicalMB)} | ${f2(opaEval.wallS)} / ${opaEval.rssMiB.toFixed(0)} | ${f2((stages.evaluate ?? NaN) / 1000)} | ${ratio(opaEval.wallS, (stages.evaluate ?? NaN) / 1000)} |`,
     );
-    process.stderr.write(`${e2eRows.at(-1)}\n${peerRows.at(-1)}\n${problems.map((p) => `  problem: ${p}\n`).join("")}`);
+    process.stderr.write(`${e2eRows.at(-1)}\n${peerRows.at(-1)}\n${floorRows.at(-1)}\n${problems.map((p) => `  problem: ${p}\n`).join("")}`);
   }
 }
 
@@ -239,6 +248,12 @@ const md = [
   "| functions | leastrole audit (export only) | Cloudsplaining scan | ratio vs export-only | ratio vs full audit | Parliament | ratio vs export-only | canonical MB | `opa eval` wall s / RSS | audit evaluate stage s | ratio opa ÷ evaluate |",
   "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ...peerRows,
+  "",
+  "The same audit against the read-and-parse floor of its input folder (`node bench/scale/floor.mjs <dir>`: every file read, gunzipped and `JSON.parse`d on all cores), wall s / CPU s (/ peak RSS MiB):",
+  "",
+  "| functions | records | leastrole audit | read-and-parse floor | audit ÷ floor, wall | audit ÷ floor, CPU |",
+  "|---:|---:|---:|---:|---:|---:|",
+  ...floorRows,
   "",
   ...(results as Array<{ functions: number; records: number; problems: string[] }>).flatMap((r) => r.problems.map((p) => `- problem at ${r.functions}/${r.records}: ${p}`)),
 ].join("\n");
