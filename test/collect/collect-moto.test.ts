@@ -5,9 +5,8 @@
 
 import { spawnSync } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { GetAccountAuthorizationDetailsCommand, IAMClient } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditDocument } from "../../src/audit/audit-document.js";
@@ -16,11 +15,12 @@ import { collect, CollectError, type CollectManifest, type CollectOptions, type 
 import { normalize } from "../../src/audit/normalize-paths.js";
 import { startFaultProxy } from "./support/fault-proxy.js";
 import { startMoto, TEST_CREDENTIALS, type MotoServer } from "./support/moto.js";
+import { filesUnder, json, outDirs } from "./support/out-dirs.js";
 import { ACCOUNT, SECRET_VALUES, seedAccount, seedRegionalRoles, seedTrailBucket, trailObject, trailRecord, TRAIL_BUCKET, type Seeded } from "./support/seed.js";
 
 let moto: MotoServer;
 let seeded: Seeded;
-const dirs: string[] = [];
+const { outDir, removeAll } = outDirs("leastrole-collect-");
 const WINDOW = { since: "2026-01-10", until: new Date("2026-01-20T00:00:00Z") };
 const trailFiles = {
   inWindow: trailObject("team/", "us-east-1", "2026-01-15T10:05", "AAAAAAAAAAAAAAAA", [
@@ -32,26 +32,6 @@ const trailFiles = {
 };
 const digestKey = `team/AWSLogs/${ACCOUNT}/CloudTrail-Digest/us-east-1/2026/01/15/${ACCOUNT}_CloudTrail-Digest_us-east-1_trail_us-east-1_20260115T100500Z.json.gz`;
 
-function outDir(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), "leastrole-collect-")), "out");
-  dirs.push(dir);
-  return dir;
-}
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p).split("\\").join("/"));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
-const json = (dir: string, rel: string): any => JSON.parse(readFileSync(join(dir, rel), "utf8"));
 const base = (endpoint: string): Omit<CollectOptions, "out"> => ({ endpoint, credentials: TEST_CREDENTIALS, throttleBaseMs: 1 });
 
 beforeAll(async () => {
@@ -67,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   moto?.stop();
-  for (const d of dirs) rmSync(join(d, ".."), { recursive: true, force: true });
+  removeAll();
 });
 
 describe("collect from moto", () => {
@@ -441,8 +421,8 @@ describe("SDK configuration", () => {
   });
 
   it("--profile: credentials and region come from the named profile of the shared files", async () => {
-    const home = mkdtempSync(join(tmpdir(), "leastrole-aws-home-"));
-    dirs.push(join(home, "x"));
+    // A temporary folder of its own (the parent of an unused output folder), removed after the file.
+    const home = join(outDir(), "..");
     writeFileSync(join(home, "credentials"), `[audit]\naws_access_key_id = ${TEST_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${TEST_CREDENTIALS.secretAccessKey}\n`);
     writeFileSync(join(home, "config"), "[profile audit]\nregion = eu-west-1\n");
     const saved = { ...process.env };

@@ -9,8 +9,7 @@
  * Its own moto server: the trails it creates would change what the other collect tests read.
  */
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { CloudTrailClient, CreateTrailCommand, PutEventSelectorsCommand } from "@aws-sdk/client-cloudtrail";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
@@ -21,10 +20,11 @@ import { collect, type CollectManifest, type CollectOptions } from "../../src/co
 import { deliversUnder } from "../../src/collect/collect-trails.js";
 import { startFaultProxy, type Answer } from "./support/fault-proxy.js";
 import { startMoto, TEST_CREDENTIALS, type MotoServer } from "./support/moto.js";
+import { filesUnder, json, outDirs } from "./support/out-dirs.js";
 import { ACCOUNT, seedAccount, seedTrailBucket, trailObject, trailRecord, TRAIL_BUCKET } from "./support/seed.js";
 
 let moto: MotoServer;
-const dirs: string[] = [];
+const { outDir, removeAll } = outDirs("leastrole-collect-trails-");
 const WINDOW = { since: "2026-01-10", until: new Date("2026-01-20T00:00:00Z") };
 const arn = (region: string, name: string, account = ACCOUNT) => `arn:aws:cloudtrail:${region}:${account}:trail/${name}`;
 /** A WriteOnly trail (basic selectors) of us-east-1, delivering under team/. */
@@ -42,26 +42,6 @@ const WRITES_WITHOUT_KMS = [
   },
 ];
 
-function outDir(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), "leastrole-collect-trails-")), "out");
-  dirs.push(dir);
-  return dir;
-}
-
-function filesUnder(dir: string, under: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p).split("\\").join("/"));
-    }
-  };
-  walk(join(dir, under));
-  return out.sort();
-}
-
-const json = (dir: string, rel: string): any => JSON.parse(readFileSync(join(dir, rel), "utf8"));
 const base = (endpoint: string): Omit<CollectOptions, "out"> => ({ endpoint, credentials: TEST_CREDENTIALS, throttleBaseMs: 1, ...WINDOW });
 const byId = (m: CollectManifest) => new Map(m.calls.map((c) => [c.id, c]));
 const jsonAnswer = (value: unknown, status = 200): Answer => ({ status, headers: { "content-type": "application/x-amz-json-1.1" }, body: JSON.stringify(value) });
@@ -110,7 +90,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   moto?.stop();
-  for (const d of dirs) rmSync(join(d, ".."), { recursive: true, force: true });
+  removeAll();
 });
 
 describe("collect --cloudtrail s3://…: the event selectors of the trails that deliver there", () => {
