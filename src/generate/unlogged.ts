@@ -111,21 +111,23 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
     if (gaps.writes !== null && !read && !SERVICE_MADE.has(lower)) return WRITE_NOT_LOGGED_REASON;
     return null;
   };
-  const granted = grantedInvisibleActions(document, role, catalog, gaps).filter((a) => unseenReason(a) !== null);
+  const granted = grantedInvisibleActions(document, role, catalog, gaps).flatMap((a) => {
+    const reason = unseenReason(a);
+    return reason === null ? [] : [[a, reason] as const];
+  });
   if (granted.length === 0) return { ...NONE, loggedServices: [...guessed].sort() };
   const grants: Grant[] = [];
   const kept: string[] = [];
   const neverLogged: string[] = [];
   const managementNotLogged: string[] = [];
   const notResource: string[] = [];
-  for (const action of granted) {
+  for (const [action, reason] of granted) {
     const statements = allowing(current, action);
     const usable = statements.filter((st) => st.Resource !== undefined);
     if (usable.length === 0) {
       if (statements.length > 0) notResource.push(action);
       continue;
     }
-    const reason = unseenReason(action) as string;
     (notLoggedReason(action) !== null ? neverLogged : reason === READ_NOT_LOGGED_REASON || reason === WRITE_NOT_LOGGED_REASON || reason === KMS_NOT_LOGGED_REASON ? managementNotLogged : kept).push(action);
     const provenance: Provenance[] = [{ kind: "not-logged", reason }];
     for (const st of usable) {

@@ -252,11 +252,15 @@ function bothLogged(reads: string[] | null, writes: string[] | null): string[] {
   return [...new Set([...reads.filter((p) => inside(p, writes)), ...writes.filter((p) => inside(p, reads))])].sort();
 }
 
+/** `the event selectors of <trail>`, or `of <n> trails`: who says what the logs hold. */
+export function selectorsOf(trails: readonly string[]): string {
+  return `the event selectors of ${trails.length === 1 ? trails[0] : `${trails.length} trails`}`;
+}
+
 /** What the trails given together log, as trail-gaps.ts takes it; nothing when none was given. */
 export function statementOfTrails(trails: readonly TrailSelectors[]): TrailStatement {
   if (trails.length === 0) return {};
-  const names = [...new Set(trails.map((t) => t.trail))].sort();
-  const by = `the event selectors of ${names.length === 1 ? names[0] : `${names.length} trails`}`;
+  const by = selectorsOf([...new Set(trails.map((t) => t.trail))].sort());
   return {
     reads: { logged: trails.some((t) => t.readEvents), by },
     writes: { logged: trails.some((t) => t.writeEvents !== false), by },

@@ -23,8 +23,8 @@ import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
 import { dataEventTypeOf, isDataEventAction, isUnconfirmedAction, notLoggedReason } from "./not-logged.js";
 import { missingWindowDays } from "./window-coverage.js";
 import { managementCoverage, mayBeReadEvent, trailGapReasons, type TrailGapReasons } from "./trail-gaps.js";
-import { dataEventsOfTrails, statementOfTrails, type TrailSelectors } from "./event-selectors.js";
-import { gapReason, loggingGaps } from "./trail-logging.js";
+import { dataEventsOfTrails, selectorsOf, statementOfTrails } from "./event-selectors.js";
+import { gapReason, loggingGaps, trailsRead } from "./trail-logging.js";
 import { grantsWithinPrefixes } from "./data-event-scope.js";
 import type { AccessAdvisorReport, AccessAdvisorService } from "./access-advisor.js";
 import { groupBy, pushTo } from "../collections.js";
@@ -157,7 +157,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   section.window = { start, end, days: windowDays };
   const missingDays = missingWindowDays(startMs, endMs, new Set(cov.days));
   // Trails stopped or deleted inside the window: partial when they are the trails read.
-  const gaps = loggingGaps(aggregate.trailChanges ?? [], start, end, trailsRead(aggregate.trails ?? []));
+  const gaps = loggingGaps(aggregate.trailChanges ?? [], start, end, trailsRead((aggregate.trails ?? []).map((t) => t.trail)));
   if (gaps.length > 0) section.coverage.trailLoggingGaps = gaps;
   const gapReasons = gaps.filter((g) => g.logsRead).map(gapReason);
   partialReasons.push(...gapReasons);
@@ -556,16 +556,6 @@ function objectsLoggedOf(prefixes: readonly string[], policies: LabelDocument["p
   };
 }
 
-/** `<account>/<trail name>` of the trails whose event selectors were given with the logs. */
-function trailsRead(trails: readonly TrailSelectors[]): Set<string> {
-  const out = new Set<string>();
-  for (const t of trails) {
-    const m = /^arn:[^:]+:cloudtrail:[^:]*:(\d{12}):trail\/(.+)$/.exec(t.trail);
-    if (m) out.add(`${m[1]}/${m[2]}`);
-  }
-  return out;
-}
-
 /**
  * Per data-event type the selectors name: null when logged for every resource (judged), else the
  * reason a label gives for an action of the type (unknowable).
@@ -573,8 +563,7 @@ function trailsRead(trails: readonly TrailSelectors[]): Set<string> {
 function dataTypeVerdicts(types: ReadonlyArray<{ type: string; logged: "all" | "some"; limits: string[]; statedBy: string[] }>): Map<string, string | null> {
   const out = new Map<string, string | null>();
   for (const t of types) {
-    const by = t.statedBy.length === 1 ? t.statedBy[0] : `${t.statedBy.length} trails`;
-    out.set(t.type, t.logged === "all" ? null : `data event: the event selectors of ${by} log ${t.type} for some calls only (${t.limits.join("; ")})`);
+    out.set(t.type, t.logged === "all" ? null : `data event: ${selectorsOf(t.statedBy)} log ${t.type} for some calls only (${t.limits.join("; ")})`);
   }
   return out;
 }

@@ -23,15 +23,30 @@ export function trailName(nameOrArn: string): string {
   return at >= 0 ? nameOrArn.slice(at + ":trail/".length) : nameOrArn;
 }
 
+/** `<account>/<trail name>`: how a trail is known across the records and the selectors. */
+function trailKey(accountId: string, nameOrArn: string): string {
+  return `${accountId}/${trailName(nameOrArn)}`;
+}
+
+/** The keys of the trails whose event selectors were given with the logs (their ARNs name the account). */
+export function trailsRead(trailArns: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const arn of trailArns) {
+    const account = /^arn:[^:]+:cloudtrail:[^:]*:(\d{12}):trail\//.exec(arn)?.[1];
+    if (account !== undefined) out.add(trailKey(account, arn));
+  }
+  return out;
+}
+
 /**
  * The stopped or deleted spans of each trail that overlap [start, end), in time order. `read`: the
- * names (per account) of the trails whose logs these are, from their selectors.
+ * trails whose logs these are, from their selectors (trailsRead).
  */
 export function loggingGaps(changes: readonly TrailChange[], start: string, end: string, read: ReadonlySet<string>): TrailLoggingGap[] {
   const byTrail = new Map<string, TrailChange[]>();
   for (const c of changes) {
     if (c.trail === null || (c.event !== "StopLogging" && c.event !== "StartLogging" && c.event !== "DeleteTrail")) continue;
-    const k = `${c.accountId}/${trailName(c.trail)}`;
+    const k = trailKey(c.accountId, c.trail);
     const list = byTrail.get(k) ?? [];
     list.push(c);
     byTrail.set(k, list);
