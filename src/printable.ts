@@ -11,3 +11,11 @@ export function printable(value: unknown): string {
     return Object.prototype.toString.call(value);
   }
 }
+
+/**
+ * A count with its noun for a message: "1 function", "3 functions". `show` formats the number
+ * (the HTML and Markdown reports group its digits).
+ */
+export function plural(n: number, one: string, many = `${one}s`, show: (n: number) => string = String): string {
+  return `${show(n)} ${n === 1 ? one : many}`;
+}

@@ -40,6 +40,16 @@ max_severity(severities) := rank_severity[min([severity_rank[s] | some s in seve
 # One step less severe (a condition or an unresolved policy lowers confidence), floored at info.
 lower_severity(s) := rank_severity[min([severity_rank[s] + 1, 4])]
 
+# A count with its noun, for messages: "1 action", "3 actions" (the noun's plural takes an s).
+counted(n, noun) := sprintf("%d %s", [n, noun]) if n == 1
+
+counted(n, noun) := sprintf("%d %ss", [n, noun]) if n != 1
+
+# " and 3 more" after a list cut to its first `shown` items; "" when nothing was cut.
+more(n, shown) := sprintf(" and %d more", [n - shown]) if n > shown
+
+more(n, shown) := "" if n <= shown
+
 # Unique, sorted actions of a list of requirements.
 actions_of(reqs) := sort({r.action | some r in reqs})
 

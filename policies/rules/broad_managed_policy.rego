@@ -37,10 +37,10 @@ findings := [finding |
 		"resource": analysis.role_resource(role),
 		"detail": p.arn,
 		"severity": severity(p),
-		"message": sprintf("Role %s has the AWS managed policy %s attached, which grants %d %s on every resource that could be scoped to named resources (%s%s)", [
-			role.name, p.name, p.actionCount, noun(p.actionCount),
+		"message": sprintf("Role %s has the AWS managed policy %s attached, which grants %s on every resource that could be scoped to named resources (%s%s)", [
+			role.name, p.name, analysis.counted(p.actionCount, "write action"),
 			concat(", ", array.slice(p.actions, 0, 5)),
-			more(p.actionCount, 5),
+			analysis.more(p.actionCount, 5),
 		]),
 		"evidence": {
 			"policy": p.arn,
@@ -65,11 +65,3 @@ severity(p) := base(p) if not p.conditional
 severity(p) := lower[base(p)] if p.conditional
 
 lower := {"high": "medium", "medium": "low"}
-
-noun(1) := "write action"
-
-noun(n) := "write actions" if n != 1
-
-more(n, shown) := sprintf(" and %d more", [n - shown]) if n > shown
-
-more(n, shown) := "" if n <= shown

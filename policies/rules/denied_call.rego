@@ -35,7 +35,7 @@ findings := [finding |
 	finding := {
 		"resource": resource,
 		"detail": detail(p),
-		"message": sprintf("Function %s made %d denied calls: %s", [function_name(p), total, concat(", ", summary)]),
+		"message": sprintf("Function %s made %s: %s", [function_name(p), analysis.counted(total, "denied call"), concat(", ", summary)]),
 		"evidence": {
 			"roleArn": p.roleArn,
 			"denied": [{"action": a.action, "deniedCount": a.deniedCount, "count": a.count, "errorCodes": a.errorCodes, "resources": a.resources, "lastSeen": a.lastSeen} | some a in denied],

@@ -35,9 +35,9 @@ findings := [finding |
 	finding := {
 		"resource": analysis.function_resource(fn),
 		"severity": severity(readers),
-		"message": sprintf("Function %s has %d environment variables readable by %d principals: %s%s", [
-			fn.name, count(fn.environmentVariableNames), fn.analysis.readerCount,
-			concat(", ", array.slice(names, 0, 5)), more(fn.analysis.readerCount, 5),
+		"message": sprintf("Function %s has %s readable by %s: %s%s", [
+			fn.name, analysis.counted(count(fn.environmentVariableNames), "environment variable"), analysis.counted(fn.analysis.readerCount, "principal"),
+			concat(", ", array.slice(names, 0, 5)), analysis.more(fn.analysis.readerCount, 5),
 		]),
 		"evidence": {
 			"environmentVariableNames": fn.environmentVariableNames,
@@ -58,7 +58,3 @@ severity(readers) := "low" if {
 		r.decision == "conditional"
 	}
 }
-
-more(n, shown) := sprintf(" and %d more", [n - shown]) if n > shown
-
-more(n, shown) := "" if n <= shown

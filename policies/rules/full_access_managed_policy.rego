@@ -90,7 +90,7 @@ message(role, p) := sprintf("Role %s has the AWS managed policy %s attached, whi
 	p.kind == "admin"
 }
 
-message(role, p) := sprintf("Role %s has the AWS managed policy %s attached, which grants every action of %d services", [role.name, p.name, p.serviceCount]) if {
+message(role, p) := sprintf("Role %s has the AWS managed policy %s attached, which grants every action of %s", [role.name, p.name, analysis.counted(p.serviceCount, "service")]) if {
 	p.kind == "power-user"
 }
 

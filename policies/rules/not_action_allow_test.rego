@@ -33,5 +33,5 @@ test_aws_managed_is_skipped if {
 test_not_action_counts_what_the_role_may_use if {
 	g := h.grant({"notAction": ["iam:*"], "actionCount": 1, "blockedActionCount": 21837, "remainingServices": ["s3"]})
 	some f in not_action_allow.findings with input as h.doc([g], true)
-	f.message == "Role app: inline:app Statement[0] is an Allow with NotAction (grants 1 actions the role may use; its Deny statements or permissions boundary block 21837 more)"
+	f.message == "Role app: inline:app Statement[0] is an Allow with NotAction (grants 1 action the role may use; its Deny statements or permissions boundary block 21837 more)"
 }

@@ -91,8 +91,8 @@ findings := [finding |
 	finding := {
 		"resource": analysis.role_resource(role),
 		"severity": j.severity,
-		"message": sprintf("Role %s trusts Lambda but %s; it grants %d actions across %d services%s", [
-			role.name, j.what, s.actionCount, service_count(role, s), last_used(role),
+		"message": sprintf("Role %s trusts Lambda but %s; it grants %s across %s%s", [
+			role.name, j.what, analysis.counted(s.actionCount, "action"), analysis.counted(service_count(role, s), "service"), last_used(role),
 		]),
 		"evidence": {
 			"services": s.services,

@@ -24,7 +24,7 @@ test_unused_lambda_role_is_reported if {
 	count(fs) == 1
 	some f in fs
 	f.severity == "low"
-	f.message == "Role old trusts Lambda but no function in any region of the account uses it; it grants 10 actions across 1 services (never used, or last use not recorded)"
+	f.message == "Role old trusts Lambda but no function in any region of the account uses it; it grants 10 actions across 1 service (never used, or last use not recorded)"
 	f.evidence.allRegionsRead == true
 	f.evidence.functionRegionsRead == ["eu-west-1", "us-east-1"]
 }
@@ -68,7 +68,7 @@ test_some_regions_read_is_low_and_says_so if {
 	count(fs) == 1
 	some f in fs
 	f.severity == "low"
-	f.message == "Role old trusts Lambda but no function in the regions read (us-east-1) uses it; the account's other regions were not read (collect --regions all), and a function there may use it; it grants 10 actions across 1 services (never used, or last use not recorded)"
+	f.message == "Role old trusts Lambda but no function in the regions read (us-east-1) uses it; the account's other regions were not read (collect --regions all), and a function there may use it; it grants 10 actions across 1 service (never used, or last use not recorded)"
 	f.evidence.allRegionsRead == false
 	f.evidence.functionRegionsRead == ["us-east-1"]
 }
@@ -96,7 +96,7 @@ test_templates_use_the_inputs_functions if {
 	# Template account IDs are placeholders (no entry in accounts): the template's functions are what it defines.
 	tpl := object.union(role({}), {"arn": "arn:aws:iam::unknown:role/old", "accountId": "unknown"})
 	some f in orphaned_execution_role.findings with input as {"roles": [tpl], "functions": [{"arn": "arn:aws:lambda:us-east-1:unknown:function:f", "accountId": "unknown"}], "accounts": []}
-	f.message == "Role old trusts Lambda but no function in the inputs uses it; it grants 10 actions across 1 services (never used, or last use not recorded)"
+	f.message == "Role old trusts Lambda but no function in the inputs uses it; it grants 10 actions across 1 service (never used, or last use not recorded)"
 	count(orphaned_execution_role.findings) == 0 with input as {"roles": [tpl], "functions": [], "accounts": []}
 }
 

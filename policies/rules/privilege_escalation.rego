@@ -68,8 +68,8 @@ principal_label(p) := "Group" if p.type != "user"
 paths_finding(resource, label, name, paths) := {
 	"resource": resource,
 	"severity": analysis.max_severity([severity(p.conditional) | some p in paths]),
-	"message": sprintf("%s %s has %d privilege-escalation paths: %s%s", [
-		label, name, count(paths), concat("; ", [describe(p) | some p in array.slice(paths, 0, 3)]), more(count(paths), 3),
+	"message": sprintf("%s %s has %s: %s%s", [
+		label, name, analysis.counted(count(paths), "privilege-escalation path"), concat("; ", [describe(p) | some p in array.slice(paths, 0, 3)]), more(count(paths), 3),
 	]),
 	"evidence": {
 		"pathCount": count(paths),

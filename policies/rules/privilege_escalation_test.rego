@@ -14,7 +14,7 @@ test_execution_role_with_path_is_critical if {
 	some f in fs
 	f.severity == "critical"
 	f.evidence.pathCount == 1
-	f.message == "Role app has 1 privilege-escalation paths: Title iam-put-role-policy (iam:PutRolePolicy on arn:aws:iam::123456789012:role/app)"
+	f.message == "Role app has 1 privilege-escalation path: Title iam-put-role-policy (iam:PutRolePolicy on arn:aws:iam::123456789012:role/app)"
 }
 
 test_conditional_only_is_high if {

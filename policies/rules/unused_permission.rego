@@ -37,8 +37,8 @@ findings := [finding |
 	fn := object.get(functions.by_arn, labels.functionArn, {"arn": labels.functionArn, "name": analysis.name_of_arn(labels.functionArn)})
 	finding := {
 		"resource": analysis.function_resource(fn),
-		"message": sprintf("Function %s did not use %d granted actions in the %d-day usage window: %s%s", [
-			fn.name, count(unused), window_days, concat(", ", array.slice(unused, 0, 8)), more(count(unused), 8),
+		"message": sprintf("Function %s did not use %s in the %d-day usage window: %s%s", [
+			fn.name, analysis.counted(count(unused), "granted action"), window_days, concat(", ", array.slice(unused, 0, 8)), analysis.more(count(unused), 8),
 		]),
 		"evidence": {
 			"roleArn": labels.roleArn,
@@ -83,7 +83,3 @@ label_count(labels, name) := n if {
 window_days := input.usage.window.days
 
 window_days := 30 if not input.usage.window.days
-
-more(n, shown) := sprintf(" and %d more", [n - shown]) if n > shown
-
-more(n, shown) := "" if n <= shown

@@ -82,4 +82,4 @@ describe("all", _) := "every action (`*`)"
 
 describe("service", g) := sprintf("every action of a service (%s)", [concat(", ", g.serviceWildcards)])
 
-describe("write", g) := sprintf("%s, which expands to %d write or permissions-management actions", [concat(", ", g.writeWildcards), g.wildcardWriteActionCount])
+describe("write", g) := sprintf("%s, which expands to %s", [concat(", ", g.writeWildcards), analysis.counted(g.wildcardWriteActionCount, "write or permissions-management action")])

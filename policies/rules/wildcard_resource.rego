@@ -34,10 +34,10 @@ findings := [finding |
 		"resource": analysis.role_resource(role),
 		"detail": analysis.statement_id(g.policy, g.index),
 		"severity": severity(g.hasConditions),
-		"message": sprintf("Role %s: %s Statement[%d] grants %d actions on Resource \"*\" that can be scoped to specific resources (%s%s)", [
-			role.name, g.policy, g.index, g.resourceLevelActionsOnStarCount,
+		"message": sprintf("Role %s: %s Statement[%d] grants %s on Resource \"*\" that can be scoped to specific resources (%s%s)", [
+			role.name, g.policy, g.index, analysis.counted(g.resourceLevelActionsOnStarCount, "action"),
 			concat(", ", array.slice(g.resourceLevelActionsOnStar, 0, 5)),
-			more(g.resourceLevelActionsOnStarCount, 5),
+			analysis.more(g.resourceLevelActionsOnStarCount, 5),
 		]),
 		"evidence": {
 			"policy": g.policy,
@@ -53,7 +53,3 @@ findings := [finding |
 severity(true) := "low"
 
 severity(false) := "medium"
-
-more(n, shown) := sprintf(" and %d more", [n - shown]) if n > shown
-
-more(n, shown) := "" if n <= shown

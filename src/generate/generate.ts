@@ -13,6 +13,7 @@
 
 import { destinationPermission } from "../analysis/index.js";
 import { LeastroleError } from "../errors.js";
+import { plural } from "../printable.js";
 import type { CanonicalDocument, LambdaFunction } from "../model/document.js";
 import type { PrincipalUsage } from "../model/usage.js";
 import { windowCoverage } from "../usage/window-coverage.js";
@@ -82,7 +83,7 @@ export function findFunction(document: CanonicalDocument, ref: string): LambdaFu
   const idx = indexOf(document);
   if (unqualified !== undefined) {
     const fn = idx.functionByArn.get(unqualified);
-    if (fn === undefined) throw new FunctionNotFoundError(`function ${ref} is not in the document (${document.functions.length} functions)`);
+    if (fn === undefined) throw new FunctionNotFoundError(`function ${ref} is not in the document (${plural(document.functions.length, "function")})`);
     return fn;
   }
   const byName = idx.functionsByName.get(ref) ?? [];
@@ -90,7 +91,7 @@ export function findFunction(document: CanonicalDocument, ref: string): LambdaFu
   if (byName.length > 1) {
     throw new FunctionNotFoundError(`function name ${ref} is ambiguous: ${byName.map((f) => f.arn).sort().join(", ")}; pass the ARN`);
   }
-  throw new FunctionNotFoundError(`function ${ref} is not in the document (${document.functions.length} functions)`);
+  throw new FunctionNotFoundError(`function ${ref} is not in the document (${plural(document.functions.length, "function")})`);
 }
 
 /**

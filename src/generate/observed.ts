@@ -122,7 +122,7 @@ export function observedGrants(actions: readonly ActionUsage[], catalog: ActionC
       warnings.push({
         code: "denied-calls-not-granted",
         action: usage.action,
-        message: `${usage.action}: all ${usage.count} calls were denied (AccessDenied); not granted. If the function needs it, add a kept exception.`,
+        message: `${usage.action}: ${usage.count === 1 ? "its one call was" : `all ${usage.count} calls were`} denied (AccessDenied); not granted. If the function needs it, add a kept exception.`,
       });
       continue;
     }

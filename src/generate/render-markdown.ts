@@ -8,6 +8,7 @@
 // One implementation of Markdown escaping for every report: a copy here escaped `|` in every code
 // span, and GitHub shows that backslash outside tables (`role/x\|y` for `role/x|y`).
 import { htmlText, mdCode, mdFence, mdText } from "../report/markdown-escape.js";
+import { plural } from "../printable.js";
 import type { PolicyDiff } from "./diff.js";
 import type { PolicyBuild } from "./types.js";
 
@@ -17,7 +18,7 @@ function n(x: number): string {
 
 /** `1 action`, `3 actions`, `2 policies`. */
 function count(x: number, one: string, many: string): string {
-  return `${n(x)} ${x === 1 ? one : many}`;
+  return plural(x, one, many, n);
 }
 
 /** Code spans, the first `cap` of them; `inTable` in a table cell (where `|` must be escaped). */

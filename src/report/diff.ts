@@ -7,6 +7,7 @@ import type { DiffReport, PermissionChange } from "../audit/diff.js";
 import type { PolicyStatement, SourceLocation } from "../model/document.js";
 import type { Finding } from "../model/findings.js";
 import { mdCode, mdText } from "./markdown-escape.js";
+import { plural } from "../printable.js";
 import { GITHUB_COMMENT_LIMIT } from "./markdown.js";
 import { sortKeysDeep, stripControl } from "./view.js";
 
@@ -101,7 +102,7 @@ function findingLine(f: Finding): string {
 export function renderPermissionDiffTable(report: DiffReport): string {
   const out: string[] = [`leastrole diff: ${headline(report)}`];
   const side = (label: string, s: DiffReport["before"]): string =>
-    `${label} ${s.inputs.join(", ")} (${s.functions} functions, ${s.roles} roles, ${s.findings} findings${s.partial ? ", incomplete inputs" : ""})`;
+    `${label} ${s.inputs.join(", ")} (${plural(s.functions, "function")}, ${plural(s.roles, "role")}, ${plural(s.findings, "finding")}${s.partial ? ", incomplete inputs" : ""})`;
   out.push(side("before:", report.before), side("after: ", report.after), "");
   if (report.changes.length === 0) out.push("No permission changes.", "");
   for (const g of groups(report)) {

@@ -17,6 +17,7 @@ import { esc, num } from "./html-escape.js";
 import { buildGraph, graphCaption, type GraphOptions } from "./html-graph.js";
 import type { AuditReport } from "./json.js";
 import { groupBy } from "../collections.js";
+import { plural as countOf } from "../printable.js";
 import { firstParagraph, functionsByRole, partialDataReasons, roleUsage, sortKeysDeep, topFixes, type RoleUsage } from "./view.js";
 
 /** A generated least-privilege policy (from src/generate), keyed by role or function ARN. */
@@ -45,7 +46,7 @@ function sevClass(s: string): Severity {
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
-  return `${num(n)} ${n === 1 ? one : many}`;
+  return countOf(n, one, many, num);
 }
 
 /** Escaped text with `code` spans (rule remediations use them) as <code>: escaping comes first. */

@@ -8,6 +8,7 @@
 import type { CanonicalDocument } from "../model/document.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import type { AuditReport } from "./json.js";
+import { plural } from "../printable.js";
 import { htmlEscape, mdCode, mdFence, mdText } from "./markdown-escape.js";
 import { functionsByRole, partialDataReasons, sharedRoleCount, sortKeysDeep, topFixes } from "./view.js";
 
@@ -26,10 +27,6 @@ const TITLE: Record<Severity, string> = { critical: "Critical", high: "High", me
 
 /** Evidence longer than this is cut inside its block (one finding must not eat the comment). */
 const MAX_EVIDENCE = 4_000;
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 function evidenceJson(f: Finding): string | null {
   if (Object.keys(f.evidence).length === 0) return null;

@@ -6,6 +6,7 @@
  */
 
 import pc from "picocolors";
+import { plural } from "../printable.js";
 import type { CanonicalDocument } from "../model/document.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import type { AuditReport } from "./json.js";
@@ -74,10 +75,6 @@ export function wrap(text: string, width: number): string[] {
   }
   if (line || lines.length === 0) lines.push(line);
   return lines;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** "role X" when the merged functions share it, else the distinct details. */

@@ -6,6 +6,7 @@
 
 import type { ActionUsage } from "../model/usage.js";
 import type { Warning } from "../model/document.js";
+import { plural } from "../printable.js";
 import type { FilePartial, FileReport, FunctionCreation, GroupPartial, ManagementCounts, TrailChange } from "./accumulate.js";
 import { mergeSamples, minInvoker } from "./accumulate.js";
 import { eventToActions, isAccessDenied } from "./event-actions.js";
@@ -302,7 +303,7 @@ export class UsageAggregator {
     const lake = incompleteLakePages(this.files);
     const files = this.files.map((f) => (lake.has(f.path) ? { ...f, partialReasons: [...f.partialReasons, lake.get(f.path) as string] } : f)).sort((a, b) => cmp(a.path, b.path));
     const partialReasons = files.flatMap((f) => f.partialReasons.map((r) => `${f.path}: ${r}`));
-    if (this.recordsSkipped > 0) partialReasons.push(`${this.recordsSkipped} records skipped (see warnings)`);
+    if (this.recordsSkipped > 0) partialReasons.push(`${plural(this.recordsSkipped, "record")} skipped (see warnings)`);
     return {
       kind: "leastrole-usage-aggregate",
       version: 1,
