@@ -11,7 +11,10 @@
 #   role: reported at low severity, saying so, and not at all when the role was last used in a
 #   region that was not read (IAM's RoleLastUsed). Silent for an account whose function lists are
 #   not in the inputs. In templates (placeholder account IDs), reported when the inputs define
-#   functions of the same account.
+#   functions of the same account. A role that Lambda runs something else with is in use and not
+#   reported: a Lambda Managed Instances capacity provider's or a network connector's operator
+#   role, a MicroVM image's build role (`lambdaServiceUses`, from templates, plans and
+#   `list-capacity-providers`).
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html
 #     description: Deleting roles or instance profiles
@@ -77,6 +80,10 @@ judgement(role) := {
 	role.accountId in accounts_with_functions
 }
 
+# A capacity provider, network connector or MicroVM image runs with the role: deleting it would
+# break them, however many functions use it.
+lambda_runs_other_resources(role) if count(role.lambdaServiceUses) > 0
+
 used_where_not_read(role, c) if {
 	is_string(role.lastUsed.region)
 	not role.lastUsed.region in c.regions
@@ -86,6 +93,7 @@ findings := [finding |
 	some role in input.roles
 	role.trustsLambda
 	count(role.functions) == 0
+	not lambda_runs_other_resources(role)
 	j := judgement(role)
 	s := role.analysis.summary
 	finding := {

@@ -46,6 +46,15 @@ test_used_role_is_not_reported if {
 	count(orphaned_execution_role.findings) == 0 with input as {"roles": [role({"functions": ["arn:aws:lambda:us-east-1:123456789012:function:other"]})], "functions": fns, "accounts": all_read}
 }
 
+test_role_lambda_runs_another_resource_with_is_not_reported if {
+	# A capacity provider's operator role: Lambda launches the provider's instances with it.
+	operator := role({"lambdaServiceUses": [{"kind": "capacity-provider-operator", "resource": "arn:aws:lambda:us-east-1:123456789012:capacity-provider:cp"}]})
+	count(orphaned_execution_role.findings) == 0 with input as {"roles": [operator], "functions": fns, "accounts": all_read}
+
+	# An empty list is no use.
+	count(orphaned_execution_role.findings) == 1 with input as {"roles": [role({"lambdaServiceUses": []})], "functions": fns, "accounts": all_read}
+}
+
 test_role_not_trusting_lambda_is_not_reported if {
 	count(orphaned_execution_role.findings) == 0 with input as {"roles": [role({"trustsLambda": false})], "functions": fns, "accounts": all_read}
 }

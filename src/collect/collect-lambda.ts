@@ -1,6 +1,6 @@
 /**
  * Lambda inventory of one region: functions with all published versions, event source mappings,
- * and per function its resource policy, URL config, event invoke config and tags. Files are named
+ * Lambda Managed Instances capacity providers (for their operator roles), and per function its resource policy, URL config, event invoke config and tags. Files are named
  * as `aws lambda <command>` would be run to produce them.
  *
  * Aliases and published versions have their own resource policies and invoke configs, and an
@@ -60,6 +60,28 @@ export async function collectLambda(run: Run, region: string, concurrency: numbe
     const file = run.writer.writeJson(relPath("lambda", region, "list-event-source-mappings.json"), { EventSourceMappings: sorted });
     return { files: [file], count: sorted.length, attempts };
   });
+
+  // A capacity provider's operator role trusts Lambda and no function names it. Without the list
+  // LR016 may call it a leftover, nothing more: its failure (a region without Lambda Managed
+  // Instances, an emulator without the API) leaves the collection complete, with a note.
+  await run.unit(
+    { service: "lambda", operation: "ListCapacityProviders", region },
+    { failureNote: "capacity providers not listed: their operator roles may be reported as execution roles no function uses (LR016)" },
+    async () => {
+      const providers: object[] = [];
+      let marker: string | undefined;
+      let attempts = 0;
+      do {
+        const { output, attempts: a } = await callAws(run.ctx, "lambda:ListCapacityProviders", region, { Marker: marker, MaxItems: 50 });
+        attempts += a;
+        providers.push(...(output.CapacityProviders ?? []));
+        marker = output.NextMarker;
+      } while (marker);
+      const sorted = sortedBy(providers as { CapacityProviderArn?: string }[], (p) => p.CapacityProviderArn);
+      const file = run.writer.writeJson(relPath("lambda", region, "list-capacity-providers.json"), { CapacityProviders: sorted });
+      return { files: [file], count: sorted.length, attempts };
+    },
+  );
 
   if (call.status !== "ok") return;
   const functions =

@@ -72,6 +72,7 @@ import {
   ListFunctionsCommand,
   GetPolicyCommand,
   ListEventSourceMappingsCommand,
+  ListCapacityProvidersCommand,
   GetFunctionUrlConfigCommand,
   GetFunctionEventInvokeConfigCommand,
   ListTagsCommand,
@@ -84,6 +85,8 @@ import {
   type GetPolicyCommandOutput,
   type ListEventSourceMappingsCommandInput,
   type ListEventSourceMappingsCommandOutput,
+  type ListCapacityProvidersCommandInput,
+  type ListCapacityProvidersCommandOutput,
   type GetFunctionUrlConfigCommandInput,
   type GetFunctionUrlConfigCommandOutput,
   type GetFunctionEventInvokeConfigCommandInput,
@@ -109,6 +112,7 @@ export interface OperationTypes {
   "lambda:ListFunctions": [ListFunctionsCommandInput, ListFunctionsCommandOutput];
   "lambda:GetPolicy": [GetPolicyCommandInput, GetPolicyCommandOutput];
   "lambda:ListEventSourceMappings": [ListEventSourceMappingsCommandInput, ListEventSourceMappingsCommandOutput];
+  "lambda:ListCapacityProviders": [ListCapacityProvidersCommandInput, ListCapacityProvidersCommandOutput];
   "lambda:GetFunctionUrlConfig": [GetFunctionUrlConfigCommandInput, GetFunctionUrlConfigCommandOutput];
   "lambda:GetFunctionEventInvokeConfig": [GetFunctionEventInvokeConfigCommandInput, GetFunctionEventInvokeConfigCommandOutput];
   "lambda:ListTags": [ListTagsCommandInput, ListTagsCommandOutput];
@@ -148,6 +152,7 @@ export const COMMANDS: Readonly<Record<OperationKey, AnyCommandConstructor>> = O
   "lambda:ListFunctions": ListFunctionsCommand,
   "lambda:GetPolicy": GetPolicyCommand,
   "lambda:ListEventSourceMappings": ListEventSourceMappingsCommand,
+  "lambda:ListCapacityProviders": ListCapacityProvidersCommand,
   "lambda:GetFunctionUrlConfig": GetFunctionUrlConfigCommand,
   "lambda:GetFunctionEventInvokeConfig": GetFunctionEventInvokeConfigCommand,
   "lambda:ListTags": ListTagsCommand,

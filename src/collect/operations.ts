@@ -100,6 +100,14 @@ const list: CollectOperation[] = [
   },
   {
     service: "lambda",
+    operation: "ListCapacityProviders",
+    iamAction: "lambda:ListCapacityProviders",
+    feature: "inventory",
+    access: "read",
+    note: "Lambda Managed Instances capacity providers: their operator roles trust Lambda and are in use though no function names them.",
+  },
+  {
+    service: "lambda",
     operation: "GetFunctionUrlConfig",
     iamAction: "lambda:GetFunctionUrlConfig",
     feature: "inventory",
@@ -313,6 +321,7 @@ export type OperationKey =
   | "lambda:ListFunctions"
   | "lambda:GetPolicy"
   | "lambda:ListEventSourceMappings"
+  | "lambda:ListCapacityProviders"
   | "lambda:GetFunctionUrlConfig"
   | "lambda:GetFunctionEventInvokeConfig"
   | "lambda:ListTags"

@@ -61,6 +61,7 @@ export type SourceKind =
   | "lambda-function-url"
   | "lambda-event-invoke-config"
   | "lambda-tags"
+  | "lambda-capacity-providers"
   | "cloudtrail"
   | "usage-query-rows"
   | "access-advisor"
@@ -214,10 +215,32 @@ export interface Role {
   trustsLambda: boolean;
   /** Unqualified ARNs of the functions (any version) whose execution role this is, sorted. */
   functions: string[];
+  /**
+   * Lambda resources other than functions that the Lambda service runs with this role (see
+   * LambdaServiceUse): a role that trusts Lambda and that no function names may still be in use.
+   * Sorted by kind, then resource; absent when the inputs name none.
+   */
+  lambdaServiceUses?: LambdaServiceUse[];
   source: SourceLocation | null;
   /** Derived analysis for the rules (trust, escalation paths …), src/analysis/. */
   analysis?: RoleAnalysis;
   facts: RoleFacts;
+}
+
+/**
+ * A Lambda resource that is not a function and that Lambda runs with a role of the account, from
+ * templates, plans and `list-capacity-providers` output:
+ * - `capacity-provider-operator`: a Lambda Managed Instances capacity provider's operator role
+ *   (`PermissionsConfig.CapacityProviderOperatorRoleArn`), with which Lambda launches and manages
+ *   the provider's EC2 instances;
+ * - `network-connector-operator`: a network connector's `OperatorRole`, with which Lambda manages
+ *   the connector's network interfaces in a VPC;
+ * - `microvm-image-build`: a MicroVM image's `BuildRoleArn`, with which Lambda builds the image.
+ */
+export interface LambdaServiceUse {
+  kind: "capacity-provider-operator" | "network-connector-operator" | "microvm-image-build";
+  /** The resource's ARN when the input gives it, else its name or the template's logical ID. */
+  resource: string;
 }
 
 /* ------------------------------------------------------------- principals */

@@ -7,7 +7,7 @@
 
 import type { LambdaFunction, ManagedPolicy, SourceInfo, Warning } from "../model/document.js";
 import type { UsageSection } from "../model/usage.js";
-import type { FunctionPatch, FunctionVersionRecord, PrincipalRecord, RoleRecord, SourceFragment } from "../sources/types.js";
+import type { FunctionPatch, FunctionVersionRecord, PrincipalRecord, RoleRecord, RoleUseRecord, SourceFragment } from "../sources/types.js";
 import { canonicalJson } from "./canonical-json.js";
 
 export interface Merged {
@@ -17,6 +17,8 @@ export interface Merged {
   functions: Map<string, LambdaFunction>;
   versions: FunctionVersionRecord[];
   patches: FunctionPatch[];
+  /** Roles Lambda resources other than functions run with: the fragments' and those a canonical document's roles carry. */
+  roleUses: RoleUseRecord[];
   incomplete: Set<string>;
   sources: SourceInfo[];
   warnings: Warning[];
@@ -44,6 +46,7 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
     functions: new Map(),
     versions: [],
     patches: [],
+    roleUses: [],
     incomplete: new Set(),
     sources: [],
     warnings: [],
@@ -70,7 +73,12 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
       else merged.warnings.push({ code: "several-usage-sections", severity: "warning", file: f.source.path, message: "several input documents carry usage; kept the first (inputs sorted by path)" });
     }
 
-    for (const r of f.roles) {
+    if (f.roleUses) merged.roleUses.push(...f.roleUses);
+    for (const record of f.roles) {
+      // A canonical document's role carries its uses: they join the others, so that the role
+      // compares equal to the same role read from an export.
+      const { lambdaServiceUses, ...r } = record;
+      for (const u of lambdaServiceUses ?? []) merged.roleUses.push({ ...u, roleArn: r.arn });
       const seen = merged.roles.get(r.arn);
       if (!seen) merged.roles.set(r.arn, r);
       else if (withoutSource(seen) !== withoutSource(r)) conflict("role", r.arn, seen.source?.file, r.source?.file);

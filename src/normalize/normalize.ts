@@ -11,12 +11,12 @@ import { resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { instantOf, lookupAwsManagedPolicy, managedPolicyDataInfo } from "../iam/index.js";
 import { packageVersion } from "../evaluate/locate.js";
-import type { Account, CanonicalDocument, FunctionCoverage, LambdaFunction, Principal, Role, SourceInfo, Warning } from "../model/document.js";
+import type { Account, CanonicalDocument, FunctionCoverage, LambdaFunction, LambdaServiceUse, Principal, Role, SourceInfo, Warning } from "../model/document.js";
 import { SCHEMA_VERSION } from "../model/document.js";
 import { emptyUsage, type UsageSection } from "../model/usage.js";
 import { parseArn } from "../sources/arns.js";
 import { normalizeTimestamp } from "../sources/timestamps.js";
-import type { PrincipalRecord, SourceFragment } from "../sources/types.js";
+import type { PrincipalRecord, RoleUseRecord, SourceFragment } from "../sources/types.js";
 import { defaultFactsFunction, principalPolicies, type FactsFunction } from "./facts.js";
 import { applyPatches, finishDeliveryTargets, foldVersions } from "./functions.js";
 import { compareStrings, mergeFragments } from "./merge.js";
@@ -126,10 +126,14 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
     }
     return computed;
   };
+  const serviceUses = lambdaServiceUsesByRole(merged.roleUses);
   const roles: Role[] = roleRecords.map((r) => {
     const computed = computeRoleFacts(r);
     const incomplete = computed.incomplete || merged.incomplete.has(r.arn) || usesUnresolved(r, unresolved);
-    return { ...r, trustsLambda: trustsLambda(r.trustPolicy), functions: [...(usersOfRole.get(r.arn) ?? [])].sort(), facts: { ...computed, incomplete } };
+    const role: Role = { ...r, trustsLambda: trustsLambda(r.trustPolicy), functions: [...(usersOfRole.get(r.arn) ?? [])].sort(), facts: { ...computed, incomplete } };
+    const uses = serviceUses.get(r.arn);
+    if (uses) role.lambdaServiceUses = uses;
+    return role;
   });
 
   const groupsByAccountAndName = new Map<string, PrincipalRecord>();
@@ -325,4 +329,21 @@ function sortWarnings(warnings: Warning[]): Warning[] {
 /** An IAM role ARN (any account, path), or an IaC reference that stands for one (`${aws_iam_role.x.arn}`). */
 function isRoleArnOrReference(arn: string): boolean {
   return /^arn:[a-z-]+:iam::[^:]*:role\/.+/.test(arn) || arn.includes("${");
+}
+
+/**
+ * Per role ARN, the Lambda resources other than functions that run with it: distinct, sorted by
+ * kind then resource. Uses of roles the inputs do not hold are dropped with them (no rule reads a
+ * role that is not in the document).
+ */
+function lambdaServiceUsesByRole(records: readonly RoleUseRecord[]): Map<string, LambdaServiceUse[]> {
+  const byRole = new Map<string, Map<string, LambdaServiceUse>>();
+  for (const { roleArn, kind, resource } of records) {
+    const uses = byRole.get(roleArn) ?? new Map<string, LambdaServiceUse>();
+    uses.set(`${kind}\u0000${resource}`, { kind, resource });
+    byRole.set(roleArn, uses);
+  }
+  const out = new Map<string, LambdaServiceUse[]>();
+  for (const [arn, uses] of byRole) out.set(arn, [...uses.values()].sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.resource, b.resource)));
+  return out;
 }

@@ -59,6 +59,20 @@ export function functionsByRole(document: Partial<CanonicalDocument>): Map<strin
   return new Map([...byRole].map(([role, fns]) => [role, [...fns].sort()]));
 }
 
+const SERVICE_USE: Record<NonNullable<Role["lambdaServiceUses"]>[number]["kind"], string> = {
+  "capacity-provider-operator": "operator role of capacity provider",
+  "network-connector-operator": "operator role of network connector",
+  "microvm-image-build": "build role of MicroVM image",
+};
+
+/** What a role no function uses is for, when Lambda runs something else with it. */
+function unusedRoleDetail(role: Role): string {
+  const uses = role.lambdaServiceUses ?? [];
+  if (uses.length === 0) return "used by no function";
+  // A resource's name is the end of its ARN (`…:capacity-provider:fleet`).
+  return uses.map((u) => `${SERVICE_USE[u.kind]} ${u.resource.slice(u.resource.lastIndexOf(":") + 1)}`).join(", ");
+}
+
 /**
  * Group unsuppressed findings by the function they concern. A finding on a role appears under
  * every function using the role (a reader asking "what is wrong with my function" must see it);
@@ -102,7 +116,8 @@ export function groupFindingsByFunction(
     if (f.resource.type === "function") targets = [functionGroup(arn)];
     else if (f.resource.type === "role") {
       const fns = fnsOfRole.get(arn) ?? [];
-      targets = fns.length > 0 ? fns.map(functionGroup) : [groupFor("role", arn, f.resource.name, roleByArn.has(arn) ? "used by no function" : "not in the inputs")];
+      const role = roleByArn.get(arn);
+      targets = fns.length > 0 ? fns.map(functionGroup) : [groupFor("role", arn, f.resource.name, role ? unusedRoleDetail(role) : "not in the inputs")];
     } else if (f.resource.type === "policy") {
       const fns = [...new Set((rolesOfPolicy.get(arn) ?? []).flatMap((r) => fnsOfRole.get(r) ?? []))].sort();
       targets = fns.length > 0 ? fns.map(functionGroup) : [groupFor("policy", arn, f.resource.name, "attached to no function's role")];

@@ -14,6 +14,7 @@ import { isLambdaFunctionsValue, readLambdaFunctions } from "./lambda-functions.
 import { isFunctionUrlConfig, isListFunctionUrlConfigs, readFunctionUrls } from "./lambda-function-url.js";
 import { isGetPolicy, readLambdaPolicy } from "./lambda-policy.js";
 import { isListTags, readLambdaTags } from "./lambda-tags.js";
+import { isCapacityProvidersOutput, readCapacityProviders } from "./lambda-capacity-providers.js";
 import { isBarePolicyDocument } from "./policy-document-file.js";
 import { isObject } from "./record-reader.js";
 import type { PathContext, ReaderInput, SourceFragment } from "./types.js";
@@ -43,6 +44,7 @@ export function detect(values: unknown[], context: PathContext | null = null): D
   if (all(values, (v) => isListFunctionUrlConfigs(v) || isFunctionUrlConfig(v))) return { kind: "lambda-function-url", read: readFunctionUrls };
   if (all(values, (v) => isListEventInvokeConfigs(v) || isEventInvokeConfig(v))) return { kind: "lambda-event-invoke-config", read: readEventInvokeConfigs };
   if (values.length === 1 && isListTags(values[0])) return { kind: "lambda-tags", read: readLambdaTags };
+  if (all(values, isCapacityProvidersOutput)) return { kind: "lambda-capacity-providers", read: readCapacityProviders };
   if (values.length === 1 && isBarePolicyDocument(values[0])) return { kind: "policy-document" };
   const known = knownUnusedShape(values);
   if (known) return { kind: "not-used", what: known };

@@ -9,6 +9,7 @@ import type {
   Account,
   FunctionUrl,
   LambdaFunction,
+  LambdaServiceUse,
   ManagedPolicy,
   Principal,
   Role,
@@ -63,6 +64,11 @@ export interface FunctionPatch {
   otherwise?: Pick<FunctionPatch, "functionArn" | "functionName" | "region" | "qualifier">;
 }
 
+/** A role a Lambda resource other than a function runs with; the normaliser puts it on the role of that ARN. */
+export interface RoleUseRecord extends LambdaServiceUse {
+  roleArn: string;
+}
+
 export interface SourceFragment {
   source: SourceInfo;
   roles: RoleRecord[];
@@ -71,6 +77,8 @@ export interface SourceFragment {
   functions: FunctionRecord[];
   functionVersions: FunctionVersionRecord[];
   functionPatches: FunctionPatch[];
+  /** Roles that capacity providers, network connectors or MicroVM images of the file run with (absent: none). */
+  roleUses?: RoleUseRecord[];
   /**
    * ARNs of roles and principals whose policies were read only in part (a policy document in the
    * file was invalid): their facts are a lower bound and marked incomplete.

@@ -144,6 +144,21 @@ describe("collect: operations moto lacks, answered in AWS's wire formats", () =>
         },
       },
       { match: /^cloudtrail\/eu-west-1 POST \/ /, times: Infinity, fault: () => json({ Events: [] }, "application/x-amz-json-1.1") },
+      {
+        // Lambda Managed Instances (API version 2025-11-30; moto answers 404 "Not yet implemented").
+        match: /^lambda\/us-east-1 GET \/2025-11-30\/capacity-providers/,
+        times: Infinity,
+        fault: ({ path }) => {
+          const provider = (name: string) => ({
+            CapacityProviderArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:capacity-provider:${name}`,
+            State: "Active",
+            PermissionsConfig: { CapacityProviderOperatorRoleArn: `arn:aws:iam::${ACCOUNT}:role/lmi-operator` },
+            LastModified: "2026-01-02T03:04:05.000+0000",
+          });
+          return new URL(path, "http://x").searchParams.get("Marker") === "m2" ? json({ CapacityProviders: [provider("fleet-a")] }) : json({ CapacityProviders: [provider("fleet-b")], NextMarker: "m2" });
+        },
+      },
+      { match: /^lambda\/eu-west-1 GET \/2025-11-30\/capacity-providers/, times: Infinity, fault: () => json({ CapacityProviders: [] }) },
     ]);
     out = join(mkdtempSync(join(tmpdir(), "leastrole-collect-emulated-")), "out");
     ({ manifest } = await collect({
@@ -202,6 +217,15 @@ describe("collect: operations moto lacks, answered in AWS's wire formats", () =>
     ]);
     const entry = manifest.calls.find((c) => c.id === `global/iam:GetServiceLastAccessedDetails/${seeded.roles.orders}`);
     expect(entry).toMatchObject({ status: "ok", count: 2, attempts: 4, files: ["iam/access-advisor/orders-fn-role.json"] });
+  });
+
+  it("lists the capacity providers of each region, every page, sorted", () => {
+    expect(read("lambda/us-east-1/list-capacity-providers.json").CapacityProviders.map((p: any) => [p.CapacityProviderArn.split(":").pop(), p.PermissionsConfig.CapacityProviderOperatorRoleArn])).toEqual([
+      ["fleet-a", `arn:aws:iam::${ACCOUNT}:role/lmi-operator`],
+      ["fleet-b", `arn:aws:iam::${ACCOUNT}:role/lmi-operator`],
+    ]);
+    expect(manifest.calls.find((c) => c.id === "us-east-1/lambda:ListCapacityProviders")).toMatchObject({ status: "ok", count: 2, files: ["lambda/us-east-1/list-capacity-providers.json"] });
+    expect(read("lambda/eu-west-1/list-capacity-providers.json")).toEqual({ CapacityProviders: [] });
   });
 
   it("writes unused-access findings with every page of their details", () => {

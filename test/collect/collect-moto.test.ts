@@ -227,13 +227,17 @@ describe("collect from moto", () => {
     expect(byId.get(`global/s3:ListObjectsV2/s3://${TRAIL_BUCKET}/team/`)).toMatchObject({ status: "ok", count: 2 });
 
     // moto 5.2.5 implements neither Access Advisor nor Access Analyzer: recorded, the rest kept.
+    // Nor ListCapacityProviders: recorded too, with a note, and the collection not partial for it.
     const failed = manifest.calls.filter((c) => c.status === "failed").map((c) => c.id);
     expect(failed).toEqual([
       "eu-west-1/accessanalyzer:GetFindingV2",
+      "eu-west-1/lambda:ListCapacityProviders",
       `global/iam:GetServiceLastAccessedDetails/${seeded.roles.report}`,
       `global/iam:GetServiceLastAccessedDetails/${seeded.roles.orders}`,
       "us-east-1/accessanalyzer:GetFindingV2",
+      "us-east-1/lambda:ListCapacityProviders",
     ].sort());
+    expect(manifest.notes.filter((n) => n.includes("capacity providers not listed"))).toHaveLength(2);
     // Access Advisor is asked only about roles Lambda can assume (not the EC2 role).
     expect(ids.some((id) => id.includes("ci-deploy-role"))).toBe(false);
     for (const c of manifest.calls.filter((x) => x.status === "failed")) {
@@ -297,10 +301,11 @@ describe("resume", () => {
       expect(byId.get("global/sts:GetCallerIdentity")?.resumed).toBe(false); // always re-checked: same account?
       expect(existsSync(join(out, "lambda/us-east-1/get-policy/report-generator.json"))).toBe(true);
       expect(existsSync(join(out, "lambda/us-east-1/list-functions.json.partial-99999"))).toBe(false);
-      // Only the identity check and the missing call went to AWS.
-      expect(proxy.seen.map((s) => s.replace(/\?.*$/, ""))).toEqual([
-        "sts/us-east-1 POST /",
+      // Only the identity check, the missing call and the failed one (moto lacks ListCapacityProviders) went to AWS.
+      expect(proxy.seen.map((s) => s.replace(/\?.*$/, "")).sort()).toEqual([
         "lambda/us-east-1 GET /2015-03-31/functions/report-generator/policy",
+        "lambda/us-east-1 GET /2025-11-30/capacity-providers",
+        "sts/us-east-1 POST /",
       ]);
       expect(second.manifest.partial).toBe(false);
       expect(second.manifest.calls.length).toBe(first.manifest.calls.length);
@@ -358,7 +363,8 @@ describe("faults", () => {
       expect(call).toMatchObject({ status: "failed", errorCode: "TooManyRequestsException", attempts: 6 });
       expect(manifest.partial).toBe(true);
       expect(manifest.reasons).toEqual(["lambda:GetPolicy report-generator in us-east-1 failed: TooManyRequestsException: Rate exceeded"]);
-      expect(manifest.calls.filter((c) => c.status === "ok").length).toBe(manifest.calls.length - 1);
+      // The other failed call is the one moto lacks (a note, not a reason).
+      expect(manifest.calls.filter((c) => c.status !== "ok").map((c) => c.id)).toEqual(["us-east-1/lambda:GetPolicy/report-generator", "us-east-1/lambda:ListCapacityProviders"]);
     } finally {
       await proxy.close();
     }
@@ -371,8 +377,10 @@ describe("faults", () => {
       const { manifest } = await collect({ ...base(proxy.endpoint), out, regions: ["eu-west-1", "us-east-1"] });
       const failed = manifest.calls.filter((c) => c.status === "failed").map((c) => [c.id, c.errorCode]);
       expect(failed).toEqual([
+        ["eu-west-1/lambda:ListCapacityProviders", "AccessDeniedException"],
         ["eu-west-1/lambda:ListEventSourceMappings", "AccessDeniedException"],
         ["eu-west-1/lambda:ListFunctions", "AccessDeniedException"],
+        ["us-east-1/lambda:ListCapacityProviders", "UnparseableResponse"],
       ]);
       expect(existsSync(join(out, "lambda/us-east-1/list-functions.json"))).toBe(true);
       expect(existsSync(join(out, "lambda/eu-west-1"))).toBe(false);

@@ -55,6 +55,7 @@ const EXPECTED = [
   "lambda:GetFunctionUrlConfig",
   "lambda:GetPolicy",
   "lambda:ListAliases",
+  "lambda:ListCapacityProviders",
   "lambda:ListEventSourceMappings",
   "lambda:ListFunctions",
   "lambda:ListTags",

@@ -234,6 +234,7 @@ describe("the generated policy", () => {
       "lambda:GetFunctionUrlConfig",
       "lambda:GetPolicy",
       "lambda:ListAliases",
+      "lambda:ListCapacityProviders",
       "lambda:ListEventSourceMappings",
       "lambda:ListFunctions",
       "lambda:ListTags",

@@ -173,6 +173,52 @@ describe("specific templates", () => {
     expect(passRole?.Resource).toEqual([f.roles.find((r) => r.name === "openclaw-mt-MicroVMExecutionRole")?.arn]);
   });
 
+  it("lambda-microvms: the network connector's operator role and the MicroVM image's build role are Lambda's, not leftovers", () => {
+    const f = read(`${corpus}/serverless-patterns-sam/lambda-microvms-multi-tenant-ai-agents/template.yaml`);
+    const arnOf = (name: string) => f.roles.find((r) => r.name === name)!.arn;
+    expect(f.roleUses).toEqual([
+      { roleArn: arnOf("openclaw-mt-NetworkConnectorOperatorRole"), kind: "network-connector-operator", resource: "openclaw-mt-egress" },
+      { roleArn: arnOf("openclaw-mt-MicroVMBuildRole"), kind: "microvm-image-build", resource: "openclaw-mt-openclaw" },
+    ]);
+    const { document } = normalizeFragments([f]);
+    const uses = Object.fromEntries(document.roles.map((r) => [r.name, r.lambdaServiceUses?.map((u) => u.kind) ?? []]));
+    expect(uses).toMatchObject({ "openclaw-mt-NetworkConnectorOperatorRole": ["network-connector-operator"], "openclaw-mt-MicroVMBuildRole": ["microvm-image-build"], "openclaw-mt-OrchestratorRole": [] });
+  });
+
+  it("a capacity provider's operator role: a literal name, !GetAtt, and a role of another stack given by ARN", () => {
+    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+    const template = {
+      Resources: {
+        Operator: { Type: "AWS::IAM::Role", Properties: { RoleName: "lmi-operator", AssumeRolePolicyDocument: trust, ManagedPolicyArns: ["arn:aws:iam::aws:policy/AWSLambdaManagedEC2ResourceOperator"] } },
+        Named: { Type: "AWS::Lambda::CapacityProvider", Properties: { CapacityProviderName: "fleet", VpcConfig: { SubnetIds: ["subnet-1"] }, PermissionsConfig: { CapacityProviderOperatorRoleArn: { "Fn::GetAtt": ["Operator", "Arn"] } } } },
+        Shared: { Type: "AWS::Lambda::CapacityProvider", Properties: { VpcConfig: { SubnetIds: ["subnet-1"] }, PermissionsConfig: { CapacityProviderOperatorRoleArn: "arn:aws:iam::123456789012:role/platform/shared-operator" } } },
+      },
+    };
+    const f = readCloudFormationTemplate(Buffer.from(JSON.stringify(template)), "t.json");
+    expect(f.roleUses).toEqual([
+      { roleArn: f.roles[0]!.arn, kind: "capacity-provider-operator", resource: "fleet" },
+      { roleArn: "arn:aws:iam::123456789012:role/platform/shared-operator", kind: "capacity-provider-operator", resource: "Shared" },
+    ]);
+  });
+
+  it("SAM capacity providers and network connectors: the operator role SAM makes unless OperatorRole is given", () => {
+    const template = {
+      Transform: "AWS::Serverless-2016-10-31",
+      Resources: {
+        Fleet: { Type: "AWS::Serverless::CapacityProvider", Properties: { CapacityProviderName: "fleet", VpcConfig: { SubnetIds: ["subnet-1"], SecurityGroupIds: ["sg-1"] } } },
+        Egress: { Type: "AWS::Serverless::NetworkConnector", Properties: { OperatorRole: "arn:aws:iam::123456789012:role/egress-operator", VpcConfig: { SubnetIds: ["subnet-1"] } } },
+      },
+    };
+    const f = readCloudFormationTemplate(Buffer.from(JSON.stringify(template)), "t.json");
+    // Only the capacity provider gets a generated role: the connector names its own.
+    expect(f.roles.map((r) => [r.name, r.attachedPolicies.map((p) => p.arn)])).toEqual([["FleetOperatorRole", ["arn:aws:iam::aws:policy/AWSLambdaManagedEC2ResourceOperator"]]]);
+    expect(f.roles[0]!.trustPolicy?.Statement[0]?.Principal).toEqual({ Service: ["lambda.amazonaws.com"] });
+    expect(f.roleUses).toEqual([
+      { roleArn: f.roles[0]!.arn, kind: "capacity-provider-operator", resource: "fleet" },
+      { roleArn: "arn:aws:iam::123456789012:role/egress-operator", kind: "network-connector-operator", resource: "Egress" },
+    ]);
+  });
+
   it("activemq-lambda: MQ event source with its secret, and the policy SAM generates for it", () => {
     const f = read(`${corpus}/serverless-patterns-sam/activemq-lambda/template.yaml`);
     const fn = f.functions[0];

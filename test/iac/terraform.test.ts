@@ -317,6 +317,47 @@ describe("a plan's mappings, permissions and URLs on an alias it creates (functi
   });
 });
 
+describe("a Lambda Managed Instances capacity provider (aws_lambda_capacity_provider)", () => {
+  // Its operator role trusts Lambda and no function names it: without the provider it read as a leftover role (LR016).
+  const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+  const resource = (address: string, type: string, values: object) => ({ address, mode: "managed", type, name: address.split(".")[1]!, values });
+  const resources = [
+    resource("aws_iam_role.operator", "aws_iam_role", { name: "lmi-operator", path: "/", assume_role_policy: trust }),
+    resource("aws_lambda_capacity_provider.fleet", "aws_lambda_capacity_provider", { name: "fleet", permissions_config: [{}], vpc_config: [{ subnet_ids: ["subnet-1"] }] }),
+    resource("aws_lambda_capacity_provider.shared", "aws_lambda_capacity_provider", { name: "shared", permissions_config: [{ capacity_provider_operator_role_arn: "arn:aws:iam::123456789012:role/platform/shared-operator" }] }),
+  ];
+  const plan = {
+    format_version: "1.2",
+    terraform_version: "1.13.0",
+    planned_values: { root_module: { resources } },
+    resource_changes: resources.map((r) => ({
+      address: r.address, mode: "managed", type: r.type, name: r.name,
+      change: { actions: ["create"], before: null, after: r.values, after_unknown: r.name === "fleet" ? { arn: true, permissions_config: [{ capacity_provider_operator_role_arn: true }] } : { arn: true } },
+    })),
+    configuration: {
+      provider_config: { aws: { name: "aws", expressions: { region: { constant_value: "us-east-1" } } } },
+      root_module: {
+        resources: [
+          { address: "aws_iam_role.operator", mode: "managed", type: "aws_iam_role", name: "operator", expressions: { name: { constant_value: "lmi-operator" } } },
+          { address: "aws_lambda_capacity_provider.fleet", mode: "managed", type: "aws_lambda_capacity_provider", name: "fleet", expressions: { name: { constant_value: "fleet" }, permissions_config: [{ capacity_provider_operator_role_arn: { references: ["aws_iam_role.operator.arn", "aws_iam_role.operator"] } }] } },
+          { address: "aws_lambda_capacity_provider.shared", mode: "managed", type: "aws_lambda_capacity_provider", name: "shared", expressions: { name: { constant_value: "shared" } } },
+        ],
+      },
+    },
+  };
+
+  it("its operator role, followed to the plan's role or given as an ARN, is Lambda's", () => {
+    const fragment = readTerraformPlan(Buffer.from(JSON.stringify(plan)), "plan.json");
+    const operator = fragment.roles[0]!.arn;
+    expect(fragment.roleUses).toEqual([
+      { roleArn: operator, kind: "capacity-provider-operator", resource: "fleet" },
+      { roleArn: "arn:aws:iam::123456789012:role/platform/shared-operator", kind: "capacity-provider-operator", resource: "shared" },
+    ]);
+    const { document } = normalizeFragments([fragment]);
+    expect(document.roles[0]!.lambdaServiceUses).toEqual([{ kind: "capacity-provider-operator", resource: "fleet" }]);
+  });
+});
+
 describe("the region of a plan whose provider takes it from a variable", () => {
   // The smallest plan with one function, and the provider configuration under test.
   const plan = (providerConfig: object, rootModule: object = {}, variables?: object) => ({

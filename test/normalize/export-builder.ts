@@ -1,6 +1,7 @@
 /**
  * Builds AWS export files (the shapes the CLI writes) for tests: an authorization-details export,
- * list-functions per region, event source mappings, URL configs and get-policy outputs. Used by
+ * list-functions per region, event source mappings, URL configs, get-policy and
+ * list-capacity-providers outputs. Used by
  * the property tests and the fuzzers; the benchmark has its own larger generator.
  */
 
@@ -8,6 +9,8 @@ export interface ExportSpec {
   account: string;
   roles: Array<{ name: string; path: string; trustsLambda: boolean; actions: string[]; managed: string[] }>;
   functions: Array<{ name: string; region: string; role: number; env: Array<[string, string]>; sqs: boolean; url: "NONE" | "AWS_IAM" | null; version: number | null }>;
+  /** Lambda Managed Instances capacity providers, each with its operator role (an index into `roles`). */
+  capacityProviders?: Array<{ name: string; region: string; role: number }>;
 }
 
 export function roleArn(spec: ExportSpec, i: number): string {
@@ -75,6 +78,14 @@ export function buildExport(spec: ExportSpec): Array<{ file: string; text: strin
         text: JSON.stringify({ Policy: JSON.stringify({ Version: "2012-10-17", Id: "default", Statement: [{ Sid: "url", Effect: "Allow", Principal: "*", Action: "lambda:InvokeFunctionUrl", Resource: arn, Condition: { StringEquals: { "lambda:FunctionUrlAuthType": f.url } } }] }), RevisionId: "r" }),
       });
     }
+  }
+  for (const region of [...new Set((spec.capacityProviders ?? []).map((c) => c.region))].sort()) {
+    const providers = (spec.capacityProviders ?? []).filter((c) => c.region === region).map((c) => ({
+      CapacityProviderArn: `arn:aws:lambda:${region}:${spec.account}:capacity-provider:${c.name}`,
+      State: "Active",
+      PermissionsConfig: { CapacityProviderOperatorRoleArn: roleArn(spec, c.role) },
+    }));
+    files.push({ file: `lambda/${region}/capacity-providers.json`, text: JSON.stringify({ CapacityProviders: providers }) });
   }
   return files;
 }

@@ -10,7 +10,7 @@ import { validateCanonicalDocument } from "../../src/normalize/index.js";
 import { normalizeFragments } from "./checked.js";
 import { readSourceBytes } from "../../src/sources/read-sources.js";
 import type { SourceFragment } from "../../src/sources/types.js";
-import { buildExport, type ExportSpec } from "./export-builder.js";
+import { buildExport, roleArn, type ExportSpec } from "./export-builder.js";
 import { functionUrlsOf } from "../../src/normalize/functions.js";
 
 const ACTIONS = ["s3:GetObject", "s3:Put*", "dynamodb:GetItem", "sqs:SendMessage", "kms:Decrypt", "logs:*", "iam:PassRole", "*"];
@@ -27,14 +27,16 @@ const spec: fc.Arbitrary<ExportSpec> = fc
       { minLength: 1, maxLength: 6, selector: (r) => r.path + r.name },
     ),
     fnCount: fc.integer({ min: 0, max: 6 }),
+    providers: fc.uniqueArray(fc.record({ name, region: fc.constantFrom(...REGIONS), role: fc.nat() }), { maxLength: 3, selector: (c) => `${c.region}/${c.name}` }),
     seeds: fc.array(fc.record({ name, region: fc.constantFrom(...REGIONS), role: fc.nat(), env: fc.array(fc.tuple(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/), secret), { maxLength: 3 }), sqs: fc.boolean(), url: fc.constantFrom("NONE" as const, "AWS_IAM" as const, null), version: fc.option(fc.nat()) }), { maxLength: 6 }),
   })
-  .map(({ roles, seeds }) => {
+  .map(({ roles, seeds, providers }) => {
     const seen = new Set<string>();
     const functions = seeds
       .filter((s) => !seen.has(`${s.region}/${s.name}`) && seen.add(`${s.region}/${s.name}`))
       .map((s) => ({ ...s, role: s.role % roles.length, version: s.version === null ? null : s.version % roles.length }));
-    return { account: "123456789012", roles, functions };
+    const capacityProviders = providers.map((c) => ({ ...c, role: c.role % roles.length }));
+    return { account: "123456789012", roles, functions, capacityProviders };
   });
 
 function read(files: Array<{ file: string; text: string }>): SourceFragment[] {
@@ -61,6 +63,11 @@ describe("normaliser laws", () => {
       fc.property(spec, fc.option(fc.date({ min: new Date("2020-01-01"), max: new Date("2030-01-01"), noInvalidDate: true })), (s, asOf) => {
         const doc = normalizeFragments(read(buildExport(s)), asOf ? { asOf: asOf.toISOString() } : {}).document;
         expect(validateCanonicalDocument(doc).errors).toEqual([]);
+        // Each capacity provider's use is on its operator role, and survives the round trip below.
+        for (const c of s.capacityProviders ?? []) {
+          const use = { kind: "capacity-provider-operator", resource: `arn:aws:lambda:${c.region}:${s.account}:capacity-provider:${c.name}` };
+          expect(doc.roles.find((r) => r.arn === roleArn(s, c.role))?.lambdaServiceUses).toContainEqual(use);
+        }
         const again = readSourceBytes("doc.json", JSON.stringify(doc));
         expect(again.warnings).toEqual([]);
         const twice = normalizeFragments([again.fragment!]).document;

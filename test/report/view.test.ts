@@ -78,6 +78,25 @@ describe("groupFindingsByFunction", () => {
   });
 });
 
+describe("a role no function uses", () => {
+  it("says what Lambda runs with it, when it runs something else (a capacity provider's operator role)", () => {
+    const doc = syntheticDocument(4, 1);
+    const base = doc.roles[0]!;
+    const operator = { ...base, arn: "arn:aws:iam::123456789012:role/lmi-operator", name: "lmi-operator", functions: [], lambdaServiceUses: [{ kind: "capacity-provider-operator" as const, resource: "arn:aws:lambda:us-east-1:123456789012:capacity-provider:fleet" }] };
+    const leftover = { ...base, arn: "arn:aws:iam::123456789012:role/leftover", name: "leftover", functions: [] };
+    const withRoles = { ...doc, roles: [...doc.roles, operator, leftover] };
+    const finding = (arn: string, name: string): Finding => ({
+      ruleId: "LR003", name: "wildcard-resource", severity: "medium", resource: { type: "role", arn, name }, message: "m", evidence: {},
+      remediation: "", fingerprint: fingerprintOf("LR003", arn, "0"), suppressed: null, location: null,
+    });
+    const groups = groupFindingsByFunction([finding(operator.arn, operator.name), finding(leftover.arn, leftover.name)], withRoles);
+    expect(groups.map((g) => [g.name, g.detail])).toEqual([
+      ["leftover", "used by no function"],
+      ["lmi-operator", "operator role of capacity provider fleet"],
+    ]);
+  });
+});
+
 describe("topFixes", () => {
   const doc = syntheticDocument(20, 3);
   it("accounts for every unsuppressed finding once, ordered by findings cleared", () => {

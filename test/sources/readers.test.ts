@@ -283,6 +283,68 @@ describe("list-tags reader", () => {
   });
 });
 
+describe("list-capacity-providers reader (synthetic, Lambda API Reference ListCapacityProviders)", () => {
+  const provider = (name: string, role: string) => ({
+    CapacityProviderArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:capacity-provider:${name}`,
+    State: "Active",
+    VpcConfig: { SubnetIds: ["subnet-0a1b"], SecurityGroupIds: ["sg-0c2d"] },
+    PermissionsConfig: { CapacityProviderOperatorRoleArn: `arn:aws:iam::${ACCOUNT}:role/${role}` },
+    InstanceRequirements: { Architectures: ["arm64"] },
+    CapacityProviderScalingConfig: { MaxVCpuCount: 40, ScalingMode: "Auto" },
+    LastModified: "2026-10-02T09:14:07.000+0000",
+  });
+  const operatorRole = {
+    RoleDetailList: [
+      {
+        Path: "/",
+        RoleName: "lmi-operator",
+        RoleId: "AROAEXAMPLEOP",
+        Arn: `arn:aws:iam::${ACCOUNT}:role/lmi-operator`,
+        CreateDate: "2026-10-01T00:00:00Z",
+        AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+        RolePolicyList: [],
+        AttachedManagedPolicies: [],
+        Tags: [],
+        RoleLastUsed: {},
+      },
+    ],
+    UserDetailList: [],
+    GroupDetailList: [],
+    Policies: [],
+  };
+
+  it("puts each provider's operator role use on the role of the IAM export, whatever the file order", () => {
+    const list = mustRead("lambda/us-east-1/list-capacity-providers.json", { CapacityProviders: [provider("cp-b", "lmi-operator"), provider("cp-a", "lmi-operator")] });
+    expect(list.source).toMatchObject({ kind: "lambda-capacity-providers", records: 2, region: "us-east-1", accountId: ACCOUNT });
+    const iam = mustRead("iam.json", operatorRole);
+    for (const order of [[list, iam], [iam, list]]) {
+      const role = normalizeFragments(order, { lookupManagedPolicy: null }).document.roles[0]!;
+      expect(role.lambdaServiceUses).toEqual([
+        { kind: "capacity-provider-operator", resource: `arn:aws:lambda:us-east-1:${ACCOUNT}:capacity-provider:cp-a` },
+        { kind: "capacity-provider-operator", resource: `arn:aws:lambda:us-east-1:${ACCOUNT}:capacity-provider:cp-b` },
+      ]);
+    }
+    // A role no provider names carries no list at all.
+    expect(normalizeFragments([iam], { lookupManagedPolicy: null }).document.roles[0]!.lambdaServiceUses).toBeUndefined();
+  });
+
+  it("reads get-capacity-provider too; a provider without its operator role is an error naming it; a cut list is partial", () => {
+    const one = mustRead("get-capacity-provider.json", { CapacityProvider: provider("cp-a", "lmi-operator") });
+    expect(one.roleUses).toEqual([{ roleArn: `arn:aws:iam::${ACCOUNT}:role/lmi-operator`, kind: "capacity-provider-operator", resource: `arn:aws:lambda:us-east-1:${ACCOUNT}:capacity-provider:cp-a` }]);
+    const { PermissionsConfig: _p, ...noRole } = provider("cp-x", "r");
+    const bad = mustRead("list.json", { CapacityProviders: [noRole, provider("cp-a", "lmi-operator")] });
+    expect(bad.roleUses).toHaveLength(1);
+    expect(bad.partial).toBe(true);
+    expect(bad.warnings[0]).toMatchObject({ severity: "error", file: "list.json", path: "CapacityProviders[0].PermissionsConfig" });
+    expect(bad.warnings[0]!.message).toContain("capacity provider arn:aws:lambda:us-east-1:123456789012:capacity-provider:cp-x names no operator role");
+    const cut = mustRead("page1.json", { CapacityProviders: [provider("cp-a", "lmi-operator")], NextMarker: "eyJ" });
+    expect(normalizeFragments([cut], { lookupManagedPolicy: null }).document.meta.warnings.map((w) => w.code)).toContain("truncated-pagination");
+    const pages = mustRead("pages.json", [{ CapacityProviders: [provider("cp-a", "lmi-operator")], NextMarker: "eyJ" }, { CapacityProviders: [provider("cp-b", "lmi-operator")] }]);
+    expect(pages.roleUses!.map((u) => u.resource.split(":").pop())).toEqual(["cp-a", "cp-b"]);
+    expect(normalizeFragments([pages], { lookupManagedPolicy: null }).document.meta.warnings.map((w) => w.code)).not.toContain("truncated-pagination");
+  });
+});
+
 describe("authorization details reader", () => {
   const role = (name: string, extra: object = {}) => ({
     Path: "/service-role/",
@@ -350,7 +412,7 @@ describe("detection by content", () => {
   it("the unknown-input warning names every kind of input, activity data included", () => {
     const message = readValue("x.json", { Buckets: [] }).warnings[0]?.message ?? "";
     expect(message).toMatch(/^skipped: not an input leastrole reads; accepted: account data \(iam get-account-authorization-details; /);
-    for (const named of ["a canonical document", "CloudFormation/SAM/CDK templates", "terraform show -json plans", "CloudTrail log files", "cloudtrail lookup-events output", "EventBridge events", "filter-log-events/get-log-events or Firehose", "Athena or CloudTrail Lake usage query", "iam get-service-last-accessed-details", "Access Analyzer unused-access findings"]) {
+    for (const named of ["a canonical document", "list-capacity-providers", "CloudFormation/SAM/CDK templates", "terraform show -json plans", "CloudTrail log files", "cloudtrail lookup-events output", "EventBridge events", "filter-log-events/get-log-events or Firehose", "Athena or CloudTrail Lake usage query", "iam get-service-last-accessed-details", "Access Analyzer unused-access findings"]) {
       expect(message).toContain(named);
     }
   });

@@ -10,7 +10,7 @@ import { attachStatementSources } from "./statement-sources.js";
 import { InputError, PolicyParseError } from "../../errors.js";
 import { parsePolicyDocument } from "../../iam/index.js";
 import type { InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Warning } from "../../model/document.js";
-import { emptyFragment, type FunctionPatch, type PrincipalRecord, type RoleRecord, type SourceFragment } from "../types.js";
+import { emptyFragment, type FunctionPatch, type PrincipalRecord, type RoleRecord, type RoleUseRecord, type SourceFragment } from "../types.js";
 import { IntrinsicResolver, NO_VALUE, parameterValues } from "./intrinsics.js";
 import {
   UNKNOWN,
@@ -99,6 +99,7 @@ export class TemplateReader {
   readonly statementOrigins = new WeakMap<PolicyStatement, SourceLocation>();
   readonly incomplete = new Set<string>();
   readonly undecided = new Set<string>();
+  readonly roleUses: RoleUseRecord[] = [];
   readonly principals = new Map<string, PrincipalRecord>(); // users and groups, by logical ID
   /** The stack's name when the caller gave it (generated names start with it). */
   readonly stackName: string | null;
@@ -158,6 +159,9 @@ export class TemplateReader {
     for (const [id, r] of ofType("AWS::Lambda::EventSourceMapping")) readEventSourceMapping(this, id, r);
     for (const [id, r] of ofType("AWS::Lambda::Url")) readUrl(this, id, r);
     for (const [id, r] of ofType("AWS::Lambda::EventInvokeConfig")) readEventInvokeConfig(this, id, r);
+    for (const [id, r] of ofType("AWS::Lambda::CapacityProvider")) this.readRoleUse(id, r, "capacity-provider-operator", "PermissionsConfig.CapacityProviderOperatorRoleArn", "CapacityProviderName");
+    for (const [id, r] of ofType("AWS::Lambda::NetworkConnector")) this.readRoleUse(id, r, "network-connector-operator", "OperatorRole", "Name");
+    for (const [id, r] of ofType("AWS::Lambda::MicrovmImage")) this.readRoleUse(id, r, "microvm-image-build", "BuildRoleArn", "Name");
 
     for (const c of [...this.undecided].sort()) {
       this.warn("cloudformation-undecided-condition", "warning", `condition ${c} cannot be decided from parameter defaults; where it selects a value, the first branch that has one was read`, childPath("Conditions", c));
@@ -192,6 +196,7 @@ export class TemplateReader {
       fragment.functionPatches.push(patch);
     }
     fragment.functionPatches.sort((a, b) => (a.functionArn ?? a.functionName ?? "").localeCompare(b.functionArn ?? b.functionName ?? ""));
+    if (this.roleUses.length > 0) fragment.roleUses = this.roleUses;
     fragment.incompletePrincipals = [...this.incomplete].sort();
     fragment.partial = fragment.incompletePrincipals.length > 0 || this.warnings.some((w) => w.code.startsWith("sam-") && w.code !== "sam-policies-ignored");
     fragment.warnings = sortWarnings(this.warnings);
@@ -201,6 +206,21 @@ export class TemplateReader {
     fragment.source.records = fragment.roles.length + fragment.principals.length + fragment.policies.length + fragment.functions.length;
     attachStatementSources(fragment);
     return fragment;
+  }
+
+  /**
+   * A capacity provider, network connector or MicroVM image: the role Lambda runs it with (a
+   * property holding the role's ARN, `!GetAtt Role.Arn` or a literal), so that the role is known to
+   * be in use although no function names it.
+   */
+  private readRoleUse(id: string, r: SamResource, kind: RoleUseRecord["kind"], property: string, nameProperty: string): void {
+    const [head, leaf] = property.split(".") as [string, string | undefined];
+    const value = leaf === undefined ? this.prop(r, head) : (() => {
+      const block = this.prop(r, head);
+      return isRecord(block) ? block[leaf] : undefined;
+    })();
+    if (typeof value !== "string" || value === "") return;
+    this.roleUses.push({ roleArn: this.joinRole(value) ?? value, kind, resource: this.fixedName(r, nameProperty) ?? id });
   }
 
   /* ------------------------------------------------------------ helpers */

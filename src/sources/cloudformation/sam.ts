@@ -5,7 +5,9 @@
  * an AWS::Serverless::Function becomes an AWS::Lambda::Function plus, unless `Role` is given, a
  * role `<LogicalId>Role` with AWSLambdaBasicExecutionRole, X-Ray / VPC / event-source managed
  * policies, one inline policy `<Role>Policy<i>` per policy document or template, the DLQ and
- * event-invoke destination policies; plus event source mappings, permissions and the URL.
+ * event-invoke destination policies; plus event source mappings, permissions and the URL. A
+ * capacity provider or network connector becomes its Lambda resource and, unless `OperatorRole` is
+ * given, the operator role SAM makes for it.
  * Output stays in CloudFormation's intrinsic form, so the conformance test can compare it with
  * the translator's own output, and the CloudFormation reader reads both the same way.
  */
@@ -152,6 +154,8 @@ export function expandSam(
       warnings.push({ code: "sam-connector-not-expanded", message: `${id}: AWS::Serverless::Connector policies are not expanded; the permissions it grants are not analysed`, path });
     } else if (raw.Type === "AWS::Serverless::SimpleTable") {
       out[id] = { ...base, Type: "AWS::DynamoDB::Table" };
+    } else if (raw.Type in OPERATED) {
+      expandOperated(id, OPERATED[raw.Type] as Operated, base, out, partition);
     } else {
       out[id] = base;
       if (raw.Type.startsWith("AWS::Serverless::") || raw.Type === "AWS::Lambda::Function") {
@@ -164,6 +168,58 @@ export function expandSam(
     }
   }
   return { resources: out, warnings };
+}
+
+/**
+ * SAM resources that Lambda runs with an operator role, and what they become: the Lambda resource,
+ * and unless `OperatorRole` is given a role `<LogicalId>OperatorRole` that trusts
+ * lambda.amazonaws.com with the AWS managed policy made for it (SAM developer guide, "Generated
+ * CloudFormation resources" for AWS::Serverless::CapacityProvider and ::NetworkConnector).
+ */
+interface Operated {
+  type: string;
+  /** The Lambda resource's name property, from SAM's property of the same meaning. */
+  name: [sam: string, cfn: string];
+  /** Where the Lambda resource holds the role's ARN. */
+  roleProperty: (arn: unknown) => Record<string, unknown>;
+  managedPolicy: string;
+}
+
+const OPERATED: Record<string, Operated> = {
+  "AWS::Serverless::CapacityProvider": {
+    type: "AWS::Lambda::CapacityProvider",
+    name: ["CapacityProviderName", "CapacityProviderName"],
+    roleProperty: (arn) => ({ PermissionsConfig: { CapacityProviderOperatorRoleArn: arn } }),
+    managedPolicy: "AWSLambdaManagedEC2ResourceOperator",
+  },
+  "AWS::Serverless::NetworkConnector": {
+    type: "AWS::Lambda::NetworkConnector",
+    name: ["Name", "Name"],
+    roleProperty: (arn) => ({ OperatorRole: arn }),
+    managedPolicy: "AWSLambdaNetworkConnectorOperatorPolicy",
+  },
+};
+
+function expandOperated(id: string, spec: Operated, base: SamResource, out: Record<string, SamResource>, partition: string): void {
+  const p = base.Properties;
+  const roleId = `${id}OperatorRole`;
+  const roleArn = p.OperatorRole ?? { "Fn::GetAtt": [roleId, "Arn"] };
+  const props: Record<string, unknown> = { ...spec.roleProperty(roleArn) };
+  if (p[spec.name[0]] !== undefined) props[spec.name[1]] = p[spec.name[0]];
+  out[id] = { ...base, Type: spec.type, Properties: props };
+  if (p.OperatorRole !== undefined) return;
+  out[roleId] = {
+    Type: "AWS::IAM::Role",
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [{ Action: ["sts:AssumeRole"], Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] } }],
+      },
+      ManagedPolicyArns: [managedArn(partition, spec.managedPolicy)],
+    },
+    sourcePath: base.sourcePath,
+    ...(base.Condition !== undefined ? { Condition: base.Condition } : {}),
+  };
 }
 
 function expandFunction(

@@ -240,3 +240,26 @@ export function readEventInvokeConfig(p: PlanReader, r: TfResource): void {
   if (target.fn) applyInvokeConfig(target.fn.fn, qualifier, destinations);
   else patchFor(p, { ...target, qualifier }, r).patch.destinations = destinations;
 }
+
+/**
+ * A Lambda Managed Instances capacity provider: the operator role Lambda manages its instances
+ * with (`permissions_config.capacity_provider_operator_role_arn`), known or followed to a role of
+ * the plan, so that the role is known to be in use although no function names it.
+ */
+export function readCapacityProvider(p: PlanReader, r: TfResource): void {
+  const attr = "capacity_provider_operator_role_arn";
+  const block = p.known(r, "permissions_config");
+  const first = Array.isArray(block) ? block[0] : block;
+  let roleArn = isRecord(first) && typeof first[attr] === "string" && first[attr] !== "" ? p.joinRole(first[attr]) : undefined;
+  if (roleArn === undefined) {
+    // A nested block is a list in the configuration's expressions (an object in newer schemas).
+    const res = p.follow(r, "permissions_config", 0, attr) ?? p.follow(r, "permissions_config", attr);
+    const target = targetOf(p.index, res, r);
+    const viaRole = target && res?.kind === "resource" ? p.arnOfTarget(target, res.attribute) : undefined;
+    if (viaRole) roleArn = p.joinRole(viaRole);
+    else if (res?.kind === "constant" && typeof res.value === "string") roleArn = p.joinRole(res.value);
+  }
+  if (roleArn === undefined) return;
+  p.roleUses.push({ roleArn, kind: "capacity-provider-operator", resource: p.knownString(r, "arn") ?? p.knownString(r, "name") ?? r.address });
+}
+

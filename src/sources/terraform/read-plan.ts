@@ -12,7 +12,7 @@ import { attachStatementSources } from "../cloudformation/statement-sources.js";
 import { PolicyParseError } from "../../errors.js";
 import { parsePolicyDocument } from "../../iam/index.js";
 import type { AttachedPolicyRef, InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Warning } from "../../model/document.js";
-import { emptyFragment, type FunctionPatch, type RoleRecord } from "../types.js";
+import { emptyFragment, type FunctionPatch, type RoleRecord, type RoleUseRecord } from "../types.js";
 import type { IacFragment, StatementLocation } from "../cloudformation/read-template.js";
 import { childPath, decodeText, parseJsonLocated, type Located } from "../cloudformation/located.js";
 import {
@@ -30,7 +30,7 @@ import {
 } from "../cloudformation/lambda-shapes.js";
 import { configExpression, indexPlan, resolveExpression, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
 import { dataSourceFromConfiguration, rebuildPolicyDocument } from "./policy-document-data.js";
-import { readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission } from "./lambda-resources.js";
+import { readCapacityProvider, readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission } from "./lambda-resources.js";
 import { stringMap } from "./values.js";
 import { readMembership, readPrincipal, readPrincipalAttachment, readPrincipalPolicy, type PrincipalBuild } from "./principals.js";
 import { indexConfigBlocks, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
@@ -98,6 +98,7 @@ export class PlanReader {
   readonly policies = new Map<string, { resource: TfResource; policy: ManagedPolicy }>();
   readonly functions = new Map<string, { resource: TfResource; fn: LambdaFunction; statements: PolicyStatement[] }>();
   readonly patches = new Map<string, FunctionPatch & { statements: PolicyStatement[] }>();
+  readonly roleUses: RoleUseRecord[] = [];
   /** Roles with a policy whose document could not be read (unknown at plan time or invalid). */
   readonly incomplete = new Set<string>();
   readonly principals = new Map<string, PrincipalBuild>(); // users and groups, by instance address
@@ -150,6 +151,7 @@ export class PlanReader {
     for (const r of ofType("aws_lambda_event_source_mapping")) readEventSourceMapping(this, r);
     for (const r of ofType("aws_lambda_function_url")) readFunctionUrl(this, r);
     for (const r of ofType("aws_lambda_function_event_invoke_config")) readEventInvokeConfig(this, r);
+    for (const r of ofType("aws_lambda_capacity_provider")) readCapacityProvider(this, r);
 
     const fragment = emptyFragment({ path: this.file, kind: "terraform-plan", sha256: this.digest, records: 0 }) as IacFragment;
     if (this.options.accountId !== undefined) fragment.source.accountId = this.options.accountId;
@@ -181,6 +183,7 @@ export class PlanReader {
       fragment.functionPatches.push(patch);
     }
     fragment.functionPatches.sort((a, b) => (a.functionArn ?? a.functionName ?? "").localeCompare(b.functionArn ?? b.functionName ?? "") || (a.qualifier ?? "").localeCompare(b.qualifier ?? ""));
+    if (this.roleUses.length > 0) fragment.roleUses = this.roleUses;
     const unresolved = new Set(fragment.policies.filter((p) => p.document === null).map((p) => p.arn));
     for (const role of fragment.roles) {
       if (role.trustPolicy === null || role.attachedPolicies.some((p) => unresolved.has(p.arn))) this.incomplete.add(role.arn);
