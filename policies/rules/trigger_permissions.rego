@@ -1,11 +1,14 @@
 # METADATA
-# title: Execution role lacks what an event source, DLQ, destination or key needs
+# title: Execution role lacks what an event source, DLQ, destination, key or durable execution needs
 # description: |
 #   Lambda uses the function's execution role, not the caller's, to poll event sources (SQS,
 #   DynamoDB and Kinesis streams, MSK, Amazon MQ, DocumentDB, self-managed Kafka secrets), to send
 #   failed events to the dead-letter queue or topic, to deliver to asynchronous destinations
 #   (SQS, SNS, Lambda, EventBridge, S3), and to decrypt the environment with a customer managed KMS
-#   key. When the role cannot, records pile up or are lost and the function fails to start.
+#   key; a durable function's executions checkpoint their progress with it
+#   (lambda:CheckpointDurableExecution, lambda:GetDurableExecutionState on `function:<name>:*`).
+#   When the role cannot, records pile up or are lost, the function fails to start, or every
+#   durable execution fails at its first step.
 #   Each requirement is evaluated by the IAM engine on the exact ARN. Severity medium (data loss or
 #   outage); low when only actions that older working setups lack are missing (kinesis:ListShards,
 #   DescribeStreamSummary); info when a policy of the role could not be resolved. A resource that
@@ -21,6 +24,8 @@
 #     description: Destinations and dead-letter queues
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html
 #     description: Securing environment variables
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/durable-security.html
+#     description: Security and permissions for Lambda durable functions
 # custom:
 #   id: LR010
 #   name: trigger-permissions
@@ -33,7 +38,7 @@ package leastrole.rules.trigger_permissions
 
 import data.leastrole.lib.analysis
 
-purposes := {"trigger", "trigger-secret", "trigger-kms", "trigger-destination", "dead-letter", "destination", "environment-kms"}
+purposes := {"trigger", "trigger-secret", "trigger-kms", "trigger-destination", "dead-letter", "destination", "environment-kms", "durable"}
 
 labels := {
 	"trigger": "event source",
@@ -43,6 +48,7 @@ labels := {
 	"dead-letter": "dead-letter target",
 	"destination": "destination",
 	"environment-kms": "environment encryption key",
+	"durable": "durable executions",
 }
 
 findings := [finding |

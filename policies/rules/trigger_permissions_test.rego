@@ -34,6 +34,20 @@ test_one_finding_per_subject if {
 	contains(f.message, "dead-letter target")
 }
 
+test_durable_function_without_checkpoint_permissions if {
+	executions := "arn:aws:lambda:us-east-1:123456789012:function:api:*"
+	reqs := [
+		h.req("durable", executions, "lambda:CheckpointDurableExecution", "implicit-deny", true),
+		h.req("durable", executions, "lambda:GetDurableExecutionState", "implicit-deny", true),
+	]
+	fs := trigger_permissions.findings with input as {"functions": [h.fn(reqs, {})]}
+	count(fs) == 1
+	some f in fs
+	f.severity == "medium"
+	f.detail == sprintf("durable:%s", [executions])
+	f.message == sprintf("Function api: its execution role cannot use its durable executions %s (missing lambda:CheckpointDurableExecution, lambda:GetDurableExecutionState)", [executions])
+}
+
 test_everything_granted if {
 	reqs := [h.req("trigger", queue, "sqs:ReceiveMessage", "allowed", true), h.req("destination", dlq, "sns:Publish", "conditional", true)]
 	count(trigger_permissions.findings) == 0 with input as {"functions": [h.fn(reqs, {})]}

@@ -10,7 +10,8 @@
  * "Visualize Lambda function invocations using AWS X-Ray" (PutTraceSegments/PutTelemetryRecords),
  * the "Execution role permissions" sections of each event source page (SQS, DynamoDB Streams,
  * Kinesis, MSK, self-managed Kafka, Amazon MQ, DocumentDB), "Capturing records of asynchronous
- * invocations" (destinations and DLQs) and "Securing environment variables" (kms:Decrypt).
+ * invocations" (destinations and DLQs), "Securing environment variables" (kms:Decrypt) and
+ * "Security and permissions for Lambda durable functions" (checkpoints).
  * Table: /work/shared/reference/input-formats.md §2.3.
  */
 import type { LambdaFunction, Trigger } from "../model/document.js";
@@ -35,6 +36,14 @@ export const VPC_ACTIONS = [
   "ec2:DescribeNetworkInterfaces",
   "ec2:UnassignPrivateIpAddresses",
 ] as const;
+
+/**
+ * What a durable function's executions call with the execution role to checkpoint and replay
+ * (AWSLambdaBasicDurableExecutionRolePolicy's Lambda actions). Lambda authorizes them on the
+ * durable execution's ARN, `function:<name>:<version>/durable-execution/<name>/<id>`, so a grant on
+ * the unqualified function ARN does not match; AWS's example grants `function:<name>:*`.
+ */
+export const DURABLE_ACTIONS = ["lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"] as const;
 
 /** Trace upload for Active tracing (AWSXRayDaemonWriteAccess's write actions). */
 export const TRACING_ACTIONS = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"] as const;
@@ -253,6 +262,12 @@ export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
     if (t.roleArn !== fn.roleArn) continue;
     const d = destinationPermission(t.arn);
     if (d) out.push({ purpose: t.kind === "dead-letter" ? "dead-letter" : "destination", subject: t.arn, action: d.action, resource: d.resource, essential: true });
+  }
+  if (fn.durable) {
+    // A literal `*` qualifier: only a grant on every version's executions (`function:<name>:*`, or
+    // wider) matches it, which is what the function needs ($LATEST and each version it publishes).
+    const executions = `${fn.arn}:*`;
+    for (const action of DURABLE_ACTIONS) out.push({ purpose: "durable", subject: executions, action, resource: executions, essential: true });
   }
   if (fn.kmsKeyArn && fn.environmentVariableNames.length > 0) {
     out.push({ purpose: "environment-kms", subject: fn.kmsKeyArn, action: "kms:Decrypt", resource: fn.kmsKeyArn, essential: true });

@@ -32,7 +32,8 @@ export type RequirementPurpose =
   | "trigger-destination"
   | "dead-letter"
   | "destination"
-  | "environment-kms";
+  | "environment-kms"
+  | "durable";
 
 /** A pointer to a policy statement: `policy` is `inline:<name>`, a managed policy ARN, or `boundary:<arn>`. */
 export interface StatementPointer {

@@ -18,7 +18,7 @@ export type { AccessLevel, RoleFacts, ServiceGrant, StatementFacts } from "./fac
 import type { UsageSection } from "./usage.js";
 
 /** Bumped on any incompatible change to this file. Rules and embedders may check it. */
-export const SCHEMA_VERSION = "1.1";
+export const SCHEMA_VERSION = "1.2";
 
 export interface CanonicalDocument {
   schemaVersion: string;
@@ -285,6 +285,12 @@ export interface LambdaFunction {
   lastModified: string | null;
   vpc: VpcConfig | null;
   tracingMode: "Active" | "PassThrough" | null;
+  /**
+   * Set (true) for a durable function (DurableConfig, set when the function is created): its
+   * durable executions checkpoint their progress with the execution role, which therefore needs
+   * lambda:CheckpointDurableExecution and lambda:GetDurableExecutionState on them. Absent otherwise.
+   */
+  durable?: true;
   /** Names only; values never leave the normaliser. Sorted. */
   environmentVariableNames: string[];
   /** Customer managed key encrypting the environment; null = AWS managed key. */

@@ -32,9 +32,13 @@ export function readCanonicalDocument(input: ReaderInput): SourceFragment {
  * A document of an earlier schema version in today's shape, where the change is mechanical.
  * 1.0 → 1.1: a function's one `functionUrl` (or null) became `functionUrls` (one per qualifier),
  * and its analysis' `publicUrl` became `publicUrls` (the analysis is recomputed anyway).
+ * 1.1 → 1.2: optional fields only (a role's `lambdaServiceUses`, a function's `durable`, the
+ * `lambda-capacity-providers` source kind): a 1.1 document is a 1.2 document without them.
  */
 function upgraded(value: unknown): unknown {
-  if (!isObject(value) || value["schemaVersion"] !== "1.0" || !Array.isArray(value["functions"])) return value;
+  if (!isObject(value) || !Array.isArray(value["functions"])) return value;
+  if (value["schemaVersion"] === "1.1") return { ...value, schemaVersion: SCHEMA_VERSION };
+  if (value["schemaVersion"] !== "1.0") return value;
   const functions = value["functions"].map((f: unknown) => {
     if (!isObject(f) || !("functionUrl" in f)) return f;
     const { functionUrl, analysis, ...rest } = f;

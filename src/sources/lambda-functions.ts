@@ -152,6 +152,7 @@ function readConfiguration(value: unknown, path: string, ctx: FileContext, tags:
     lastModified: optTimestamp(c, "LastModified", ctx, path),
     vpc: readVpc(c, ctx, path),
     tracingMode: tracingModeText === "Active" || tracingModeText === "PassThrough" ? tracingModeText : null,
+    ...(optObject(c, "DurableConfig", ctx, path) ? { durable: true as const } : {}),
     environmentVariableNames,
     kmsKeyArn: optString(c, "KMSKeyArn", ctx, path),
     deadLetterTargetArn: dlq ? optString(dlq, "TargetArn", ctx, joinPath(path, "DeadLetterConfig")) : null,

@@ -142,6 +142,9 @@ export const JUDGED_DATA_EVENT_TYPES: readonly string[] = Object.keys(DATA_EVENT
 /** Recorded or not, AWS does not say (resource types whose API lists the docs leave out). */
 const UNCONFIRMED: { readonly [service: string]: readonly string[] } = {
   kinesis: ["ListShards", "DescribeStreamSummary"],
+  // A durable function's checkpoints (the durable SDK calls them with the execution role, many
+  // times per execution): Lambda's CloudTrail page does not list them either way.
+  lambda: ["CheckpointDurableExecution", "GetDurableExecutionState"],
   states: ["SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat", "GetActivityTask", "StartSyncExecution"],
   logs: ["GetQueryResults"],
   xray: ["GetSamplingRules"],

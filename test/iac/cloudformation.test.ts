@@ -219,6 +219,24 @@ describe("specific templates", () => {
     ]);
   });
 
+  it("a durable function (DurableConfig): CloudFormation's is durable; SAM's role gets the durable basic policy, as samtranslator writes it", () => {
+    const cfn = { Resources: { Saga: { Type: "AWS::Lambda::Function", Properties: { Role: "arn:aws:iam::123456789012:role/r", Runtime: "nodejs24.x", Handler: "i.h", Code: { ZipFile: "x" }, DurableConfig: { ExecutionTimeout: 3600 } } } } };
+    expect(readCloudFormationTemplate(Buffer.from(JSON.stringify(cfn)), "t.json").functions[0]!.durable).toBe(true);
+    const sam = {
+      Transform: "AWS::Serverless-2016-10-31",
+      Resources: {
+        Saga: { Type: "AWS::Serverless::Function", Properties: { Runtime: "nodejs24.x", Handler: "i.h", CodeUri: ".", DurableConfig: { ExecutionTimeout: 3600, RetentionPeriodInDays: 7 } } },
+        Plain: { Type: "AWS::Serverless::Function", Properties: { Runtime: "nodejs24.x", Handler: "i.h", CodeUri: "." } },
+      },
+    };
+    const f = readCloudFormationTemplate(Buffer.from(JSON.stringify(sam)), "t.json");
+    expect(f.functions.map((fn) => [fn.name, fn.durable ?? false])).toEqual([["Plain", false], ["Saga", true]]);
+    expect(f.roles.map((r) => [r.name, r.attachedPolicies.map((p) => p.arn)])).toEqual([
+      ["PlainRole", ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]],
+      ["SagaRole", ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy"]],
+    ]);
+  });
+
   it("activemq-lambda: MQ event source with its secret, and the policy SAM generates for it", () => {
     const f = read(`${corpus}/serverless-patterns-sam/activemq-lambda/template.yaml`);
     const fn = f.functions[0];

@@ -358,6 +358,25 @@ describe("a Lambda Managed Instances capacity provider (aws_lambda_capacity_prov
   });
 });
 
+describe("a durable function (aws_lambda_function durable_config)", () => {
+  it("is durable; a function without the block is not", () => {
+    const resource = (address: string, values: object) => ({ address, mode: "managed", type: "aws_lambda_function", name: address.split(".")[1]!, values });
+    const resources = [
+      resource("aws_lambda_function.saga", { function_name: "saga", role: "arn:aws:iam::123456789012:role/r", runtime: "nodejs24.x", durable_config: [{ execution_timeout: 3600, retention_period: 14 }] }),
+      resource("aws_lambda_function.plain", { function_name: "plain", role: "arn:aws:iam::123456789012:role/r", runtime: "nodejs24.x", durable_config: [] }),
+    ];
+    const plan = {
+      format_version: "1.2",
+      terraform_version: "1.13.0",
+      planned_values: { root_module: { resources } },
+      resource_changes: resources.map((r) => ({ address: r.address, mode: "managed", type: r.type, name: r.name, change: { actions: ["create"], before: null, after: r.values, after_unknown: { arn: true } } })),
+      configuration: { provider_config: { aws: { name: "aws", expressions: { region: { constant_value: "us-east-1" } } } }, root_module: { resources: [] } },
+    };
+    const fragment = readTerraformPlan(Buffer.from(JSON.stringify(plan)), "plan.json");
+    expect(fragment.functions.map((f) => [f.name, f.durable ?? false])).toEqual([["plain", false], ["saga", true]]);
+  });
+});
+
 describe("the region of a plan whose provider takes it from a variable", () => {
   // The smallest plan with one function, and the provider configuration under test.
   const plan = (providerConfig: object, rootModule: object = {}, variables?: object) => ({

@@ -428,8 +428,16 @@ describe("normalize: a function's URLs, one per qualifier", () => {
       f.functionUrl = { authType: "NONE", url: null, qualifier: "live" };
     }
     const again = normalizeFragments(fragments([{ file: "old.json", text: JSON.stringify(old) }])).document;
-    expect(again.schemaVersion).toBe("1.1");
+    expect(again.schemaVersion).toBe("1.2");
     expect(again.functions[0]!.functionUrls).toEqual([{ authType: "NONE", url: null, qualifier: "live" }]);
+  });
+
+  it("a canonical document of schema 1.1 (before the optional lambdaServiceUses and durable) is read as today's, unchanged", () => {
+    const { document } = normalizeFragments(fragments(files.slice(0, 1)));
+    const old = JSON.parse(serializeCanonicalDocument(document)) as Record<string, unknown>;
+    old.schemaVersion = "1.1";
+    const again = normalizeFragments(fragments([{ file: "old.json", text: JSON.stringify(old) }])).document;
+    expect(again).toEqual(document);
   });
 });
 

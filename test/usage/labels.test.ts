@@ -159,6 +159,9 @@ describe("labels", () => {
       ["rds-db:connect", "unknowable", /presigned token/],
       ["lambda:GetLayerVersion", "unknowable", /does not log GetLayerVersion/],
       ["states:SendTaskSuccess", "unknowable", /does not document/],
+      // A durable function's checkpoints: not listed by Lambda's CloudTrail page either way.
+      ["lambda:CheckpointDurableExecution", "unknowable", /does not document/],
+      ["lambda:GetDurableExecutionState", "unknowable", /does not document/],
       ["kms:Encrypt", "unused", /^not seen in CloudTrail$/],
       ["bedrock:InvokeModel", "unused", /^not seen in CloudTrail$/],
       // Object.prototype's names are no services.

@@ -237,7 +237,7 @@ function expandFunction(
   const roleId = `${id}Role`;
 
   const fn: Record<string, unknown> = {};
-  const copy = ["FunctionName", "Runtime", "Handler", "PackageType", "VpcConfig", "Environment", "KmsKeyArn", "Layers", "Architectures", "LoggingConfig", "FileSystemConfigs", "MemorySize", "Timeout", "Description"];
+  const copy = ["FunctionName", "Runtime", "Handler", "PackageType", "VpcConfig", "Environment", "KmsKeyArn", "Layers", "Architectures", "LoggingConfig", "FileSystemConfigs", "MemorySize", "Timeout", "Description", "DurableConfig"];
   for (const k of copy) if (p[k] !== undefined) fn[k] = p[k];
   fn.Role = hasRole ? p.Role : { "Fn::GetAtt": [roleId, "Arn"] };
   if (p.Tracing !== undefined) fn.TracingConfig = { Mode: p.Tracing };
@@ -255,7 +255,9 @@ function expandFunction(
   }
 
   // ---- role (role_utils.construct_role_for_resource and SamFunction._construct_role)
-  const managed: unknown[] = [managedArn(partition, "service-role/AWSLambdaBasicExecutionRole")];
+  // A durable function's role gets the basic policy with the checkpoint actions instead
+  // (samtranslator SamFunction._construct_role, aws/serverless-application-model#3854).
+  const managed: unknown[] = [managedArn(partition, p.DurableConfig !== undefined ? "service-role/AWSLambdaBasicDurableExecutionRolePolicy" : "service-role/AWSLambdaBasicExecutionRole")];
   const policies: unknown[] = [];
   const policySourcePaths: Record<string, string> = {};
   if (p.Tracing !== undefined) managed.push(managedArn(partition, "AWSXrayWriteOnlyAccess"));

@@ -131,6 +131,7 @@ export function readFunction(reader: TemplateReader, id: string, r: SamResource)
     lastModified: null,
     vpc,
     tracingMode: mode === "Active" || mode === "PassThrough" ? mode : null,
+    ...(isRecord(reader.prop(r, "DurableConfig")) ? { durable: true as const } : {}),
     environmentVariableNames,
     kmsKeyArn: reader.propString(r, "KmsKeyArn") ?? null,
     deadLetterTargetArn: isRecord(dlq) && typeof dlq.TargetArn === "string" ? typedTarget(reader, dlq.TargetArn) : null,

@@ -79,6 +79,7 @@ export function readFunction(p: PlanReader, r: TfResource): void {
     lastModified: null,
     vpc,
     tracingMode: tracing === "Active" || tracing === "PassThrough" ? tracing : null,
+    ...(block("durable_config") || (Array.isArray(r.unknown.durable_config) && r.unknown.durable_config.length > 0) ? { durable: true as const } : {}),
     environmentVariableNames,
     kmsKeyArn: p.knownString(r, "kms_key_arn") ?? null,
     deadLetterTargetArn: typeof dlq?.target_arn === "string" ? dlq.target_arn : null,
