@@ -27,36 +27,22 @@ export async function collectLambda(run: Run, region: string, concurrency: numbe
   const { call, data } = await run.unit<FunctionConfiguration[]>(
     { service: "lambda", operation: "ListFunctions", region },
     async () => {
-      const functions: FunctionConfiguration[] = [];
-      let marker: string | undefined;
-      let attempts = 0;
-      do {
-        const { output, attempts: a } = await callAws(run.ctx, "lambda:ListFunctions", region, {
-          FunctionVersion: "ALL",
-          Marker: marker,
-          MaxItems: 50,
-        });
-        attempts += a;
-        functions.push(...(output.Functions ?? []).map(redactEnvironment));
-        marker = output.NextMarker;
-      } while (marker);
-      const sorted = sortedBy(functions, (f) => f.FunctionArn);
+      const { items, attempts } = await allPages(async (Marker) => {
+        const { output, attempts } = await callAws(run.ctx, "lambda:ListFunctions", region, { FunctionVersion: "ALL", Marker, MaxItems: 50 });
+        return { items: output.Functions, next: output.NextMarker, attempts };
+      });
+      const sorted = sortedBy(items.map(redactEnvironment), (f) => f.FunctionArn);
       const file = run.writer.writeJson(listFunctionsFile(region), { Functions: sorted });
       return { files: [file], count: sorted.length, attempts, data: sorted };
     },
   );
 
   await run.unit({ service: "lambda", operation: "ListEventSourceMappings", region }, async () => {
-    const mappings: object[] = [];
-    let marker: string | undefined;
-    let attempts = 0;
-    do {
-      const { output, attempts: a } = await callAws(run.ctx, "lambda:ListEventSourceMappings", region, { Marker: marker, MaxItems: 100 });
-      attempts += a;
-      mappings.push(...(output.EventSourceMappings ?? []));
-      marker = output.NextMarker;
-    } while (marker);
-    const sorted = sortedBy(mappings as { UUID?: string }[], (m) => m.UUID);
+    const { items, attempts } = await allPages(async (Marker) => {
+      const { output, attempts } = await callAws(run.ctx, "lambda:ListEventSourceMappings", region, { Marker, MaxItems: 100 });
+      return { items: output.EventSourceMappings, next: output.NextMarker, attempts };
+    });
+    const sorted = sortedBy(items, (m) => m.UUID);
     const file = run.writer.writeJson(relPath("lambda", region, "list-event-source-mappings.json"), { EventSourceMappings: sorted });
     return { files: [file], count: sorted.length, attempts };
   });
@@ -68,16 +54,11 @@ export async function collectLambda(run: Run, region: string, concurrency: numbe
     { service: "lambda", operation: "ListCapacityProviders", region },
     { failureNote: "capacity providers not listed: their operator roles may be reported as execution roles no function uses (LR016)" },
     async () => {
-      const providers: object[] = [];
-      let marker: string | undefined;
-      let attempts = 0;
-      do {
-        const { output, attempts: a } = await callAws(run.ctx, "lambda:ListCapacityProviders", region, { Marker: marker, MaxItems: 50 });
-        attempts += a;
-        providers.push(...(output.CapacityProviders ?? []));
-        marker = output.NextMarker;
-      } while (marker);
-      const sorted = sortedBy(providers as { CapacityProviderArn?: string }[], (p) => p.CapacityProviderArn);
+      const { items, attempts } = await allPages(async (Marker) => {
+        const { output, attempts } = await callAws(run.ctx, "lambda:ListCapacityProviders", region, { Marker, MaxItems: 50 });
+        return { items: output.CapacityProviders, next: output.NextMarker, attempts };
+      });
+      const sorted = sortedBy(items, (p) => p.CapacityProviderArn);
       const file = run.writer.writeJson(relPath("lambda", region, "list-capacity-providers.json"), { CapacityProviders: sorted });
       return { files: [file], count: sorted.length, attempts };
     },
@@ -105,20 +86,32 @@ export async function collectLambda(run: Run, region: string, concurrency: numbe
   await pool(qualified, concurrency, (q) => collectQualified(run, region, q.name, q.qualifier, q.alias));
 }
 
+/**
+ * Every page of a Lambda list call (`Marker` in, `NextMarker` out: ListFunctions, ListAliases,
+ * ListEventSourceMappings, ListCapacityProviders), and the HTTP attempts they took.
+ */
+async function allPages<T>(page: (marker: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined; attempts: number }>): Promise<{ items: T[]; attempts: number }> {
+  const items: T[] = [];
+  let marker: string | undefined;
+  let attempts = 0;
+  do {
+    const p = await page(marker);
+    attempts += p.attempts;
+    items.push(...(p.items ?? []));
+    marker = p.next;
+  } while (marker);
+  return { items, attempts };
+}
+
 /** `aws lambda list-aliases --function-name <name>`: `{Aliases: […]}`, all pages, sorted by name. */
 async function listAliases(run: Run, region: string, name: string): Promise<AliasConfiguration[]> {
   const file = relPath("lambda", region, "list-aliases", `${name}.json`);
   const { data } = await run.unit<AliasConfiguration[]>({ service: "lambda", operation: "ListAliases", region, target: name }, async () => {
-    const aliases: AliasConfiguration[] = [];
-    let marker: string | undefined;
-    let attempts = 0;
-    do {
-      const { output, attempts: a } = await callAws(run.ctx, "lambda:ListAliases", region, { FunctionName: name, Marker: marker, MaxItems: 50 });
-      attempts += a;
-      aliases.push(...(output.Aliases ?? []));
-      marker = output.NextMarker;
-    } while (marker);
-    const sorted = sortedBy(aliases, (x) => x.Name);
+    const { items, attempts } = await allPages(async (Marker) => {
+      const { output, attempts } = await callAws(run.ctx, "lambda:ListAliases", region, { FunctionName: name, Marker, MaxItems: 50 });
+      return { items: output.Aliases, next: output.NextMarker, attempts };
+    });
+    const sorted = sortedBy(items, (x) => x.Name);
     if (sorted.length === 0) return { absent: true, count: 0, data: sorted };
     return { files: [run.writer.writeJson(file, { Aliases: sorted })], count: sorted.length, attempts, data: sorted };
   });
