@@ -159,9 +159,9 @@ export class TemplateReader {
     for (const [id, r] of ofType("AWS::Lambda::EventSourceMapping")) readEventSourceMapping(this, id, r);
     for (const [id, r] of ofType("AWS::Lambda::Url")) readUrl(this, id, r);
     for (const [id, r] of ofType("AWS::Lambda::EventInvokeConfig")) readEventInvokeConfig(this, id, r);
-    for (const [id, r] of ofType("AWS::Lambda::CapacityProvider")) this.readRoleUse(id, r, "capacity-provider-operator", "PermissionsConfig.CapacityProviderOperatorRoleArn", "CapacityProviderName");
-    for (const [id, r] of ofType("AWS::Lambda::NetworkConnector")) this.readRoleUse(id, r, "network-connector-operator", "OperatorRole", "Name");
-    for (const [id, r] of ofType("AWS::Lambda::MicrovmImage")) this.readRoleUse(id, r, "microvm-image-build", "BuildRoleArn", "Name");
+    for (const [id, r] of ofType("AWS::Lambda::CapacityProvider")) this.readRoleUse(id, r, "capacity-provider-operator", ["PermissionsConfig", "CapacityProviderOperatorRoleArn"], "CapacityProviderName");
+    for (const [id, r] of ofType("AWS::Lambda::NetworkConnector")) this.readRoleUse(id, r, "network-connector-operator", ["OperatorRole"], "Name");
+    for (const [id, r] of ofType("AWS::Lambda::MicrovmImage")) this.readRoleUse(id, r, "microvm-image-build", ["BuildRoleArn"], "Name");
 
     for (const c of [...this.undecided].sort()) {
       this.warn("cloudformation-undecided-condition", "warning", `condition ${c} cannot be decided from parameter defaults; where it selects a value, the first branch that has one was read`, childPath("Conditions", c));
@@ -213,12 +213,9 @@ export class TemplateReader {
    * property holding the role's ARN, `!GetAtt Role.Arn` or a literal), so that the role is known to
    * be in use although no function names it.
    */
-  private readRoleUse(id: string, r: SamResource, kind: RoleUseRecord["kind"], property: string, nameProperty: string): void {
-    const [head, leaf] = property.split(".") as [string, string | undefined];
-    const value = leaf === undefined ? this.prop(r, head) : (() => {
-      const block = this.prop(r, head);
-      return isRecord(block) ? block[leaf] : undefined;
-    })();
+  private readRoleUse(id: string, r: SamResource, kind: RoleUseRecord["kind"], [property, ...inside]: [string, ...string[]], nameProperty: string): void {
+    let value: unknown = this.prop(r, property); // resolved, nested values included
+    for (const key of inside) value = isRecord(value) ? value[key] : undefined;
     if (typeof value !== "string" || value === "") return;
     this.roleUses.push({ roleArn: this.joinRole(value) ?? value, kind, resource: this.fixedName(r, nameProperty) ?? id });
   }

@@ -171,8 +171,9 @@ export function expandSam(
 }
 
 /**
- * SAM resources that Lambda runs with an operator role, and what they become: the Lambda resource,
- * and unless `OperatorRole` is given a role `<LogicalId>OperatorRole` that trusts
+ * SAM resources that Lambda runs with an operator role, and what they become: the Lambda resource
+ * (with its name and role only: nothing else of it is read), and unless `OperatorRole` is given a
+ * role `<LogicalId>OperatorRole` that trusts
  * lambda.amazonaws.com with the AWS managed policy made for it (SAM developer guide, "Generated
  * CloudFormation resources" for AWS::Serverless::CapacityProvider and ::NetworkConnector).
  */
