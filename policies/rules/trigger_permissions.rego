@@ -33,7 +33,9 @@
 #   category: configuration
 #   remediation: |
 #     Grant the listed actions on the listed ARN (e.g. AWSLambdaSQSQueueExecutionRole's three
-#     actions scoped to the queue), and check that no Deny or permissions boundary removes them.
+#     actions scoped to the queue; for a durable function the two checkpoint actions on
+#     `function:<name>:*`, as AWSLambdaBasicDurableExecutionRolePolicy grants them on `*`), and check
+#     that no Deny or permissions boundary removes them.
 package leastrole.rules.trigger_permissions
 
 import data.leastrole.lib.analysis
