@@ -13,8 +13,8 @@
 #   not in the inputs. In templates (placeholder account IDs), reported when the inputs define
 #   functions of the same account. A role that Lambda runs something else with is in use and not
 #   reported: a Lambda Managed Instances capacity provider's or a network connector's operator
-#   role, a MicroVM image's build role (`lambdaServiceUses`, from templates, plans and
-#   `list-capacity-providers`).
+#   role, a MicroVM image's build role, a web function's execution role (`lambdaServiceUses`, from
+#   templates, plans and `list-capacity-providers`).
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html
 #     description: Deleting roles or instance profiles
@@ -80,8 +80,8 @@ judgement(role) := {
 	role.accountId in accounts_with_functions
 }
 
-# A capacity provider, network connector or MicroVM image runs with the role: deleting it would
-# break them, however many functions use it.
+# A capacity provider, network connector, MicroVM image or web function runs with the role:
+# deleting it would break them, however many functions use it.
 lambda_runs_other_resources(role) if count(role.lambdaServiceUses) > 0
 
 used_where_not_read(role, c) if {

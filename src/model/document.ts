@@ -235,10 +235,13 @@ export interface Role {
  *   the provider's EC2 instances;
  * - `network-connector-operator`: a network connector's `OperatorRole`, with which Lambda manages
  *   the connector's network interfaces in a VPC;
- * - `microvm-image-build`: a MicroVM image's `BuildRoleArn`, with which Lambda builds the image.
+ * - `microvm-image-build`: a MicroVM image's `BuildRoleArn`, with which Lambda builds the image;
+ * - `web-function-execution`: a Lambda web function revision's `ServiceConfig.ExecutionRoleArn`,
+ *   with which the web function's code runs. Web functions are not read as functions (their
+ *   configuration, endpoints and usage are not analysed): this only says the role is in use.
  */
 export interface LambdaServiceUse {
-  kind: "capacity-provider-operator" | "network-connector-operator" | "microvm-image-build";
+  kind: "capacity-provider-operator" | "network-connector-operator" | "microvm-image-build" | "web-function-execution";
   /** The resource's ARN when the input gives it, else its name or the template's logical ID. */
   resource: string;
 }

@@ -63,6 +63,7 @@ const SERVICE_USE: Record<NonNullable<Role["lambdaServiceUses"]>[number]["kind"]
   "capacity-provider-operator": "operator role of capacity provider",
   "network-connector-operator": "operator role of network connector",
   "microvm-image-build": "build role of MicroVM image",
+  "web-function-execution": "execution role of web function",
 };
 
 /** What a role no function uses is for, when Lambda runs something else with it. */

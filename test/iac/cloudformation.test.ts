@@ -219,6 +219,28 @@ describe("specific templates", () => {
     ]);
   });
 
+  it("a web function's execution role (AWS::Lambda::WebFunctionRevision, SAM's AWS::Serverless::WebFunction) is in use", () => {
+    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+    const cfn = {
+      Resources: {
+        WebRole: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: trust } },
+        Web: { Type: "AWS::Lambda::WebFunction", Properties: { FunctionName: "storefront" } },
+        WebRevision: {
+          Type: "AWS::Lambda::WebFunctionRevision",
+          Properties: { FunctionName: "storefront", BuildConfig: { RuntimeConfig: { Runtime: "nodejs24.x" } }, ServiceConfig: { ExecutionRoleArn: { "Fn::GetAtt": ["WebRole", "Arn"] }, TimeoutSeconds: 30 } },
+        },
+      },
+    };
+    const f = readCloudFormationTemplate(Buffer.from(JSON.stringify(cfn)), "t.json");
+    expect(f.roleUses).toEqual([{ roleArn: f.roles[0]!.arn, kind: "web-function-execution", resource: "storefront" }]);
+    expect(f.functions).toEqual([]);
+    // SAM: the revision, and the role SAM generates (AWSLambdaBasicExecutionRole) when ExecutionRoleArn is absent.
+    const sam = { Transform: "AWS::Serverless-2016-10-31", Resources: { Shop: { Type: "AWS::Serverless::WebFunction", Properties: { FunctionName: "shop", CodeUri: "s3://b/k.zip", Runtime: "nodejs24.x" } } } };
+    const s = readCloudFormationTemplate(Buffer.from(JSON.stringify(sam)), "t.json");
+    expect(s.roles.map((r) => [r.name, r.attachedPolicies.map((p) => p.arn)])).toEqual([["ShopRole", ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]]]);
+    expect(s.roleUses).toEqual([{ roleArn: s.roles[0]!.arn, kind: "web-function-execution", resource: "shop" }]);
+  });
+
   it("a durable function (DurableConfig): CloudFormation's is durable; SAM's role gets the durable basic policy, as samtranslator writes it", () => {
     const cfn = { Resources: { Saga: { Type: "AWS::Lambda::Function", Properties: { Role: "arn:aws:iam::123456789012:role/r", Runtime: "nodejs24.x", Handler: "i.h", Code: { ZipFile: "x" }, DurableConfig: { ExecutionTimeout: 3600 } } } } };
     expect(readCloudFormationTemplate(Buffer.from(JSON.stringify(cfn)), "t.json").functions[0]!.durable).toBe(true);

@@ -325,6 +325,8 @@ describe("a Lambda Managed Instances capacity provider (aws_lambda_capacity_prov
     resource("aws_iam_role.operator", "aws_iam_role", { name: "lmi-operator", path: "/", assume_role_policy: trust }),
     resource("aws_lambda_capacity_provider.fleet", "aws_lambda_capacity_provider", { name: "fleet", permissions_config: [{}], vpc_config: [{ subnet_ids: ["subnet-1"] }] }),
     resource("aws_lambda_capacity_provider.shared", "aws_lambda_capacity_provider", { name: "shared", permissions_config: [{ capacity_provider_operator_role_arn: "arn:aws:iam::123456789012:role/platform/shared-operator" }] }),
+    // A web function revision's execution role, the same way (aws_lambdaweb_function_revision service_config).
+    resource("aws_lambdaweb_function_revision.shop", "aws_lambdaweb_function_revision", { function_name: "shop", service_config: [{}] }),
   ];
   const plan = {
     format_version: "1.2",
@@ -332,7 +334,7 @@ describe("a Lambda Managed Instances capacity provider (aws_lambda_capacity_prov
     planned_values: { root_module: { resources } },
     resource_changes: resources.map((r) => ({
       address: r.address, mode: "managed", type: r.type, name: r.name,
-      change: { actions: ["create"], before: null, after: r.values, after_unknown: r.name === "fleet" ? { arn: true, permissions_config: [{ capacity_provider_operator_role_arn: true }] } : { arn: true } },
+      change: { actions: ["create"], before: null, after: r.values, after_unknown: r.name === "fleet" ? { arn: true, permissions_config: [{ capacity_provider_operator_role_arn: true }] } : r.name === "shop" ? { arn: true, service_config: [{ execution_role_arn: true }] } : { arn: true } },
     })),
     configuration: {
       provider_config: { aws: { name: "aws", expressions: { region: { constant_value: "us-east-1" } } } },
@@ -341,6 +343,7 @@ describe("a Lambda Managed Instances capacity provider (aws_lambda_capacity_prov
           { address: "aws_iam_role.operator", mode: "managed", type: "aws_iam_role", name: "operator", expressions: { name: { constant_value: "lmi-operator" } } },
           { address: "aws_lambda_capacity_provider.fleet", mode: "managed", type: "aws_lambda_capacity_provider", name: "fleet", expressions: { name: { constant_value: "fleet" }, permissions_config: [{ capacity_provider_operator_role_arn: { references: ["aws_iam_role.operator.arn", "aws_iam_role.operator"] } }] } },
           { address: "aws_lambda_capacity_provider.shared", mode: "managed", type: "aws_lambda_capacity_provider", name: "shared", expressions: { name: { constant_value: "shared" } } },
+          { address: "aws_lambdaweb_function_revision.shop", mode: "managed", type: "aws_lambdaweb_function_revision", name: "shop", expressions: { function_name: { constant_value: "shop" }, service_config: [{ execution_role_arn: { references: ["aws_iam_role.operator.arn", "aws_iam_role.operator"] } }] } },
         ],
       },
     },
@@ -352,9 +355,13 @@ describe("a Lambda Managed Instances capacity provider (aws_lambda_capacity_prov
     expect(fragment.roleUses).toEqual([
       { roleArn: operator, kind: "capacity-provider-operator", resource: "fleet" },
       { roleArn: "arn:aws:iam::123456789012:role/platform/shared-operator", kind: "capacity-provider-operator", resource: "shared" },
+      { roleArn: operator, kind: "web-function-execution", resource: "shop" },
     ]);
     const { document } = normalizeFragments([fragment]);
-    expect(document.roles[0]!.lambdaServiceUses).toEqual([{ kind: "capacity-provider-operator", resource: "fleet" }]);
+    expect(document.roles[0]!.lambdaServiceUses).toEqual([
+      { kind: "capacity-provider-operator", resource: "fleet" },
+      { kind: "web-function-execution", resource: "shop" },
+    ]);
   });
 });
 

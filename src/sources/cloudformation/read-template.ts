@@ -162,6 +162,7 @@ export class TemplateReader {
     for (const [id, r] of ofType("AWS::Lambda::CapacityProvider")) this.readRoleUse(id, r, "capacity-provider-operator", ["PermissionsConfig", "CapacityProviderOperatorRoleArn"], "CapacityProviderName");
     for (const [id, r] of ofType("AWS::Lambda::NetworkConnector")) this.readRoleUse(id, r, "network-connector-operator", ["OperatorRole"], "Name");
     for (const [id, r] of ofType("AWS::Lambda::MicrovmImage")) this.readRoleUse(id, r, "microvm-image-build", ["BuildRoleArn"], "Name");
+    for (const [id, r] of ofType("AWS::Lambda::WebFunctionRevision")) this.readRoleUse(id, r, "web-function-execution", ["ServiceConfig", "ExecutionRoleArn"], "FunctionName");
 
     for (const c of [...this.undecided].sort()) {
       this.warn("cloudformation-undecided-condition", "warning", `condition ${c} cannot be decided from parameter defaults; where it selects a value, the first branch that has one was read`, childPath("Conditions", c));
@@ -209,7 +210,7 @@ export class TemplateReader {
   }
 
   /**
-   * A capacity provider, network connector or MicroVM image: the role Lambda runs it with (a
+   * A capacity provider, network connector, MicroVM image or web function revision: the role Lambda runs it with (a
    * property holding the role's ARN, `!GetAtt Role.Arn` or a literal), so that the role is known to
    * be in use although no function names it.
    */

@@ -6,8 +6,8 @@
  * role `<LogicalId>Role` with AWSLambdaBasicExecutionRole, X-Ray / VPC / event-source managed
  * policies, one inline policy `<Role>Policy<i>` per policy document or template, the DLQ and
  * event-invoke destination policies; plus event source mappings, permissions and the URL. A
- * capacity provider or network connector becomes its Lambda resource and, unless `OperatorRole` is
- * given, the operator role SAM makes for it.
+ * capacity provider, network connector or web function becomes its Lambda resource (a web function
+ * its revision) and, unless its role is given, the role SAM makes for it.
  * Output stays in CloudFormation's intrinsic form, so the conformance test can compare it with
  * the translator's own output, and the CloudFormation reader reads both the same way.
  */
@@ -171,16 +171,21 @@ export function expandSam(
 }
 
 /**
- * SAM resources that Lambda runs with an operator role, and what they become: the Lambda resource
- * (with its name and role only: nothing else of it is read), and unless `OperatorRole` is given a
- * role `<LogicalId>OperatorRole` that trusts
+ * SAM resources that Lambda runs with a role, and what they become: the Lambda resource (with its
+ * name and role only: nothing else of it is read), and unless the role is given (`OperatorRole`,
+ * a web function's `ExecutionRoleArn`) a role `<LogicalId>OperatorRole` (`<LogicalId>Role`) that trusts
  * lambda.amazonaws.com with the AWS managed policy made for it (SAM developer guide, "Generated
  * CloudFormation resources" for AWS::Serverless::CapacityProvider and ::NetworkConnector).
  */
 interface Operated {
   type: string;
+  /** The Lambda resource's logical ID suffix (a web function's revision is `<Id>Revision`). */
+  idSuffix: string;
   /** The Lambda resource's name property, from SAM's property of the same meaning. */
   name: [sam: string, cfn: string];
+  /** SAM's property naming the role, and the generated role's logical ID suffix when it is absent. */
+  roleParam: string;
+  roleSuffix: string;
   /** Where the Lambda resource holds the role's ARN. */
   roleProperty: (arn: unknown) => Record<string, unknown>;
   managedPolicy: string;
@@ -189,26 +194,42 @@ interface Operated {
 const OPERATED: Record<string, Operated> = {
   "AWS::Serverless::CapacityProvider": {
     type: "AWS::Lambda::CapacityProvider",
+    idSuffix: "",
     name: ["CapacityProviderName", "CapacityProviderName"],
+    roleParam: "OperatorRole",
+    roleSuffix: "OperatorRole",
     roleProperty: (arn) => ({ PermissionsConfig: { CapacityProviderOperatorRoleArn: arn } }),
     managedPolicy: "AWSLambdaManagedEC2ResourceOperator",
   },
   "AWS::Serverless::NetworkConnector": {
     type: "AWS::Lambda::NetworkConnector",
+    idSuffix: "",
     name: ["Name", "Name"],
+    roleParam: "OperatorRole",
+    roleSuffix: "OperatorRole",
     roleProperty: (arn) => ({ OperatorRole: arn }),
     managedPolicy: "AWSLambdaNetworkConnectorOperatorPolicy",
+  },
+  // A web function's code runs with this role; the web function itself is not read as a function.
+  "AWS::Serverless::WebFunction": {
+    type: "AWS::Lambda::WebFunctionRevision",
+    idSuffix: "Revision",
+    name: ["FunctionName", "FunctionName"],
+    roleParam: "ExecutionRoleArn",
+    roleSuffix: "Role",
+    roleProperty: (arn) => ({ ServiceConfig: { ExecutionRoleArn: arn } }),
+    managedPolicy: "service-role/AWSLambdaBasicExecutionRole",
   },
 };
 
 function expandOperated(id: string, spec: Operated, base: SamResource, out: Record<string, SamResource>, partition: string): void {
   const p = base.Properties;
-  const roleId = `${id}OperatorRole`;
-  const roleArn = p.OperatorRole ?? { "Fn::GetAtt": [roleId, "Arn"] };
-  const props: Record<string, unknown> = { ...spec.roleProperty(roleArn) };
+  const roleId = `${id}${spec.roleSuffix}`;
+  const given = p[spec.roleParam];
+  const props: Record<string, unknown> = { ...spec.roleProperty(given ?? { "Fn::GetAtt": [roleId, "Arn"] }) };
   if (p[spec.name[0]] !== undefined) props[spec.name[1]] = p[spec.name[0]];
-  out[id] = { ...base, Type: spec.type, Properties: props };
-  if (p.OperatorRole !== undefined) return;
+  out[`${id}${spec.idSuffix}`] = { ...base, Type: spec.type, Properties: props };
+  if (given !== undefined) return;
   out[roleId] = {
     Type: "AWS::IAM::Role",
     Properties: {

@@ -6,7 +6,7 @@
  */
 
 import type { FunctionUrl, LambdaFunction, PolicyStatement, Trigger } from "../../model/document.js";
-import type { FunctionPatch } from "../types.js";
+import type { FunctionPatch, RoleUseRecord } from "../types.js";
 import { UNKNOWN, applyInvokeConfig, isRecord, permissionStatement, splitFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "../cloudformation/lambda-shapes.js";
 import { targetOf, type TfResource } from "./plan-index.js";
 import type { FunctionTarget, PlanReader } from "./read-plan.js";
@@ -243,24 +243,35 @@ export function readEventInvokeConfig(p: PlanReader, r: TfResource): void {
 }
 
 /**
- * A Lambda Managed Instances capacity provider: the operator role Lambda manages its instances
- * with (`permissions_config.capacity_provider_operator_role_arn`), known or followed to a role of
- * the plan, so that the role is known to be in use although no function names it.
+ * Lambda resources other than functions that run with a role of the plan: a Lambda Managed
+ * Instances capacity provider (its operator role, with which Lambda manages its instances) and a
+ * web function revision (the role its code runs with; web functions are not read as functions).
  */
-export function readCapacityProvider(p: PlanReader, r: TfResource): void {
-  const attr = "capacity_provider_operator_role_arn";
-  const block = p.known(r, "permissions_config");
+const ROLE_USES: Record<string, { kind: RoleUseRecord["kind"]; block: string; attribute: string; name: string }> = {
+  aws_lambda_capacity_provider: { kind: "capacity-provider-operator", block: "permissions_config", attribute: "capacity_provider_operator_role_arn", name: "name" },
+  aws_lambdaweb_function_revision: { kind: "web-function-execution", block: "service_config", attribute: "execution_role_arn", name: "function_name" },
+};
+
+export const ROLE_USE_TYPES = Object.keys(ROLE_USES);
+
+/**
+ * The role such a resource runs with, known or followed to a role of the plan, so that the role is
+ * known to be in use although no function names it.
+ */
+export function readRoleUse(p: PlanReader, r: TfResource): void {
+  const spec = ROLE_USES[r.type];
+  if (!spec) return;
+  const block = p.known(r, spec.block);
   const first = Array.isArray(block) ? block[0] : block;
-  let roleArn = isRecord(first) && typeof first[attr] === "string" && first[attr] !== "" ? p.joinRole(first[attr]) : undefined;
+  let roleArn = isRecord(first) && typeof first[spec.attribute] === "string" && first[spec.attribute] !== "" ? p.joinRole(first[spec.attribute] as string) : undefined;
   if (roleArn === undefined) {
     // A nested block is a list in the configuration's expressions (an object in newer schemas).
-    const res = p.follow(r, "permissions_config", 0, attr) ?? p.follow(r, "permissions_config", attr);
+    const res = p.follow(r, spec.block, 0, spec.attribute) ?? p.follow(r, spec.block, spec.attribute);
     const target = targetOf(p.index, res, r);
     const viaRole = target && res?.kind === "resource" ? p.arnOfTarget(target, res.attribute) : undefined;
     if (viaRole) roleArn = p.joinRole(viaRole);
     else if (res?.kind === "constant" && typeof res.value === "string") roleArn = p.joinRole(res.value);
   }
   if (roleArn === undefined) return;
-  p.roleUses.push({ roleArn, kind: "capacity-provider-operator", resource: p.knownString(r, "arn") ?? p.knownString(r, "name") ?? r.address });
+  p.roleUses.push({ roleArn, kind: spec.kind, resource: p.knownString(r, "arn") ?? p.knownString(r, spec.name) ?? r.address });
 }
-

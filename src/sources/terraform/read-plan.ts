@@ -30,7 +30,7 @@ import {
 } from "../cloudformation/lambda-shapes.js";
 import { configExpression, indexPlan, resolveExpression, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
 import { dataSourceFromConfiguration, rebuildPolicyDocument } from "./policy-document-data.js";
-import { readCapacityProvider, readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission } from "./lambda-resources.js";
+import { readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission, readRoleUse, ROLE_USE_TYPES } from "./lambda-resources.js";
 import { stringMap } from "./values.js";
 import { readMembership, readPrincipal, readPrincipalAttachment, readPrincipalPolicy, type PrincipalBuild } from "./principals.js";
 import { indexConfigBlocks, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
@@ -151,7 +151,7 @@ export class PlanReader {
     for (const r of ofType("aws_lambda_event_source_mapping")) readEventSourceMapping(this, r);
     for (const r of ofType("aws_lambda_function_url")) readFunctionUrl(this, r);
     for (const r of ofType("aws_lambda_function_event_invoke_config")) readEventInvokeConfig(this, r);
-    for (const r of ofType("aws_lambda_capacity_provider")) readCapacityProvider(this, r);
+    for (const type of ROLE_USE_TYPES) for (const r of ofType(type)) readRoleUse(this, r);
 
     const fragment = emptyFragment({ path: this.file, kind: "terraform-plan", sha256: this.digest, records: 0 }) as IacFragment;
     if (this.options.accountId !== undefined) fragment.source.accountId = this.options.accountId;
