@@ -6,7 +6,7 @@
  */
 
 import { severityRank } from "../evaluate/findings.js";
-import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
+import type { CanonicalDocument, LambdaFunction, LambdaServiceUse, Role } from "../model/document.js";
 import type { Finding, Severity } from "../model/findings.js";
 
 export type GroupKind = "function" | "role" | "policy" | "principal";
@@ -59,7 +59,7 @@ export function functionsByRole(document: Partial<CanonicalDocument>): Map<strin
   return new Map([...byRole].map(([role, fns]) => [role, [...fns].sort()]));
 }
 
-const SERVICE_USE: Record<NonNullable<Role["lambdaServiceUses"]>[number]["kind"], string> = {
+const SERVICE_USE: Record<LambdaServiceUse["kind"], string> = {
   "capacity-provider-operator": "operator role of capacity provider",
   "network-connector-operator": "operator role of network connector",
   "microvm-image-build": "build role of MicroVM image",

@@ -35,12 +35,8 @@ export function readFunction(p: PlanReader, r: TfResource): void {
   const role = p.knownString(r, "role");
   if (role) roleArn = p.joinRole(role);
   else {
-    const res = p.follow(r, "role");
-    const target = targetOf(p.index, res, r);
-    // A role of this plan, or a `data "aws_iam_role"` lookup whose ARN was read at plan time.
-    const viaRole = target && res?.kind === "resource" ? p.arnOfTarget(target, res.attribute) : undefined;
-    if (viaRole) roleArn = p.joinRole(viaRole);
-    else if (res?.kind === "constant" && typeof res.value === "string") roleArn = res.value;
+    const { arn: followed, res } = p.followRoleArn(r, "role");
+    if (followed !== undefined) roleArn = followed;
     else {
       roleArn = syntheticRoleArn(p.ctx, "/", p.placeholder(res, `${r.address}.role`));
       p.warn("terraform-unknown-role", "warning", `${r.address}: the execution role is known only after apply and its reference cannot be followed (${p.placeholder(res, "role")})`, r.jsonPath);
@@ -266,11 +262,8 @@ export function readRoleUse(p: PlanReader, r: TfResource): void {
   let roleArn = isRecord(first) && typeof first[spec.attribute] === "string" && first[spec.attribute] !== "" ? p.joinRole(first[spec.attribute] as string) : undefined;
   if (roleArn === undefined) {
     // A nested block is a list in the configuration's expressions (an object in newer schemas).
-    const res = p.follow(r, spec.block, 0, spec.attribute) ?? p.follow(r, spec.block, spec.attribute);
-    const target = targetOf(p.index, res, r);
-    const viaRole = target && res?.kind === "resource" ? p.arnOfTarget(target, res.attribute) : undefined;
-    if (viaRole) roleArn = p.joinRole(viaRole);
-    else if (res?.kind === "constant" && typeof res.value === "string") roleArn = p.joinRole(res.value);
+    const inList = p.followRoleArn(r, spec.block, 0, spec.attribute);
+    roleArn = (inList.res !== undefined ? inList : p.followRoleArn(r, spec.block, spec.attribute)).arn;
   }
   if (roleArn === undefined) return;
   p.roleUses.push({ roleArn, kind: spec.kind, resource: p.knownString(r, "arn") ?? p.knownString(r, spec.name) ?? r.address });

@@ -268,6 +268,20 @@ export class PlanReader {
     return resolveExpression(this.index, r.modulePath, configExpression(this.index, r, ...path));
   }
 
+  /**
+   * The role ARN an attribute holding one leads to when its value is unknown at plan time: a role of
+   * this plan or a `data "aws_iam_role"` lookup read at plan time (joined to the plan's roles), else
+   * the string constant its expression resolves to. `res`, the resolved expression, names what could
+   * not be followed.
+   */
+  followRoleArn(r: TfResource, ...path: (string | number)[]): { arn: string | undefined; res: Resolved | undefined } {
+    const res = this.follow(r, ...path);
+    const target = targetOf(this.index, res, r);
+    const viaRole = target && res?.kind === "resource" ? this.arnOfTarget(target, res.attribute) : undefined;
+    if (viaRole) return { arn: this.joinRole(viaRole), res };
+    return { arn: res?.kind === "constant" && typeof res.value === "string" ? res.value : undefined, res };
+  }
+
   /** A readable stand-in for a value known only after apply: `${aws_sqs_queue.jobs.arn}`. */
   placeholder(resolved: Resolved | undefined, fallback: string): string {
     if (!resolved) return `\${${fallback}}`;
