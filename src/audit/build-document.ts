@@ -6,13 +6,13 @@
 
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { analyzeIdentities, startCompletion, type AnalysisCompletion, type AnalysisDraft } from "../analysis/index.js";
 import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument, Warning } from "../model/document.js";
 import { defaultFactsFunction, normalizeFragments, type CollectedFunctionLists, type NormalizeOptions } from "../normalize/index.js";
 import { readSourceBytes } from "../sources/index.js";
-import { syntheticAccountFor, type IacReadOptions } from "../sources/cloudformation/index.js";
+import { cdkAssemblyOptions, syntheticAccountFor, type IacReadOptions } from "../sources/cloudformation/index.js";
 import type { SourceFragment } from "../sources/types.js";
 import { readUsage, type UsageAggregate, type UsageException } from "../usage/index.js";
 import { startLabelling, type Labelling } from "../usage/labels.js";
@@ -71,22 +71,52 @@ export function usageExceptions(config: LeastroleConfig | undefined, document: C
  * and Terraform addresses are unique only within one template or root module). Only the IaC files
  * are read again, and only then; a single template keeps the plain `unknown` account.
  */
-async function separateIacFiles(read: { fragments: SourceFragment[]; warnings: Warning[] }, options: BuildOptions): Promise<void> {
+async function separateIacFiles(read: { fragments: SourceFragment[]; warnings: Warning[] }, options: BuildOptions, perFile: IacPerFile): Promise<void> {
   const iac = read.fragments.filter((f) => f.source.kind === "terraform-plan" || f.source.kind === "cloudformation");
   // With a key function (diff), always: both sides must key their files the same way.
   if ((iac.length < 2 && !options.iacKeyOf) || options.iac?.accountId !== undefined) return;
   const again = new Map<string, SourceFragment>();
   for (const f of iac) {
     const file = f.source.path;
-    const syntheticAccountId = syntheticAccountFor(options.iacKeyOf ? options.iacKeyOf(file) : file);
+    if (perFile.optionsOf(file)?.accountId !== undefined) continue; // a CDK stack whose manifest names its account
+    // A CDK nested stack shares its parent stack's unknown account.
+    const keyFile = perFile.stackTemplateOf(file);
+    const syntheticAccountId = syntheticAccountFor(options.iacKeyOf ? options.iacKeyOf(keyFile) : keyFile);
     if (syntheticAccountId === "unknown") continue; // the first file of a diff side: read so already
-    const r = readSourceBytes(file, await readFile(file), { explicit: true, iac: { ...options.iac, syntheticAccountId } });
+    const r = readSourceBytes(file, await readFile(file), { explicit: true, iac: { ...perFile.optionsOf(file), syntheticAccountId } });
     if (r.fragment) again.set(file, r.fragment);
   }
   read.fragments = read.fragments.map((f) => again.get(f.source.path) ?? f);
 }
 
-async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>, onDone: (n: number) => void, options: BuildOptions = {}) {
+/**
+ * The IaC reader's options for each file: the caller's (`--account-id`, `--region`, parameters),
+ * and for a CDK cloud assembly's templates, the account, region and stack name its manifest gives
+ * them (cdk-assembly.ts). The manifest is the more precise: where it names a stack's account or
+ * region, that is the one used; the caller's fill in what it leaves unknown.
+ */
+interface IacPerFile {
+  optionsOf(file: string): IacReadOptions | undefined;
+  /** The file whose key names the file's synthetic account: itself, or its CDK stack's template. */
+  stackTemplateOf(file: string): string;
+}
+
+function iacOptionsPerFile(files: string[], iac: IacReadOptions | undefined): IacPerFile {
+  const assembly = cdkAssemblyOptions(files);
+  return {
+    optionsOf: (file) => {
+      const stack = assembly.get(resolve(file));
+      return stack ? { ...iac, ...stack.options } : iac;
+    },
+    stackTemplateOf: (file) => {
+      const stack = assembly.get(resolve(file));
+      // Keyed as the caller named the files: the stack template's path relative to this one's folder.
+      return stack ? join(dirname(file), relative(dirname(resolve(file)), stack.stackTemplate)) : file;
+    },
+  };
+}
+
+async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>, onDone: (n: number) => void, iacFor: IacPerFile) {
   const fragments: SourceFragment[] = [];
   const warnings: Warning[] = [];
   // One file at a time, read synchronously: the reading is parsing-bound, and asynchronous reads
@@ -97,7 +127,8 @@ async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>
     const { file, explicit } = files[i] as { file: string; explicit: boolean };
     let r: { fragment: SourceFragment | null; warnings: Warning[] };
     try {
-      r = readSourceBytes(file, readFileSync(file), { explicit, ...(options.iac ? { iac: options.iac } : {}) });
+      const iac = iacFor.optionsOf(file);
+      r = readSourceBytes(file, readFileSync(file), { explicit, ...(iac ? { iac } : {}) });
     } catch (e) {
       r = { fragment: null, warnings: [{ code: "unreadable-file", severity: "error", file, message: `cannot read: ${(e as Error).message}` } as Warning] };
     }
@@ -124,8 +155,9 @@ export async function readAccountInputs(
   routed: RoutedInputs,
   options: Pick<BuildOptions, "iac" | "iacKeyOf" | "onProgress"> = {},
 ): Promise<{ fragments: SourceFragment[]; warnings: Warning[]; options: Pick<NormalizeOptions, "collectedAt" | "collections"> }> {
-  const read = await readSourceFiles(routed.sources, (done) => options.onProgress?.({ stage: "read", done, total: routed.sources.length }), options);
-  await separateIacFiles(read, options);
+  const iacFor = iacOptionsPerFile(routed.sources.map((s) => s.file), options.iac);
+  const read = await readSourceFiles(routed.sources, (done) => options.onProgress?.({ stage: "read", done, total: routed.sources.length }), iacFor);
+  await separateIacFiles(read, options, iacFor);
   let collectedAt: string | undefined;
   const collections: CollectedFunctionLists[] = [];
   for (const file of routed.manifests) {

@@ -23,8 +23,8 @@ function collect(value: string, previous: string[] | undefined): string[] {
 
 export function addIacOptions(command: Command): Command {
   return command
-    .option("--account-id <id>", "IaC: the 12-digit account the plan or template deploys to (default: unknown)")
-    .option("--region <region>", "IaC: the region it deploys to, when the plan or template does not say")
+    .option("--account-id <id>", "IaC: the 12-digit account the plan or template deploys to (default: unknown; a CDK assembly's manifest says each stack's)")
+    .option("--region <region>", "IaC: the region it deploys to, when the plan, template or CDK manifest does not say")
     .addOption(new Option("--partition <partition>", "IaC: the AWS partition").choices(["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"]))
     .option("--parameter <Key=Value>", "CloudFormation: a parameter value, overriding its default (repeatable)", collect)
     .option("--tf-config <dir>", "Terraform: the configuration's folder (.tf files), so locations point at the code, not the plan");

@@ -35,12 +35,14 @@ describe("a CDK cloud assembly folder", () => {
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout) as { functions: Array<{ roleArn: string }>; roles: Array<{ name: string; inlinePolicies: unknown[]; attachedPolicies: unknown[] }>; meta: { warnings: Array<{ code: string; severity: string; file?: string; message: string }> } };
     expect(doc.functions).toHaveLength(1);
-    expect(doc.roles.map((x) => [x.name, x.inlinePolicies.length, x.attachedPolicies.length])).toEqual([["HandlerServiceRoleFCDC14AE", 1, 1]]);
+    // The manifest names the stack (environment-agnostic: no account or region): CloudFormation
+    // names the role <stack>-<logical ID>-<suffix>.
+    expect(doc.roles.map((x) => [x.name, x.inlinePolicies.length, x.attachedPolicies.length])).toEqual([["AppStack-HandlerServiceRoleFCDC14AE", 1, 1]]);
     const said = doc.meta.warnings.map((w) => [w.code, w.severity, (w.file ?? "").slice(out.length + 1), w.message]);
     expect(said).toEqual([
       ["input-not-used", "info", "AppStack.assets.json", "skipped: AWS CDK asset manifest"],
       ["input-not-used", "info", "cdk.out", "skipped: AWS CDK cloud assembly version marker (cdk.out)"],
-      ["input-not-used", "info", "manifest.json", "skipped: AWS CDK cloud assembly manifest (the stacks' *.template.json files are read)"],
+      ["input-not-used", "info", "manifest.json", "skipped: AWS CDK cloud assembly manifest (the stacks' *.template.json files are read, with the account, region and name it gives each stack)"],
       ["input-not-used", "info", "tree.json", "skipped: AWS CDK construct tree (the stacks' *.template.json files are read)"],
     ]);
     // Nothing on stderr: no warning for the assembly's files or the staged code.

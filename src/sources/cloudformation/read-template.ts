@@ -35,7 +35,16 @@ export interface CloudFormationReadOptions {
   accountId?: string;
   region?: string;
   partition?: string;
+  /** The stack's name: the value of `AWS::StackName`, and what the names CloudFormation generates start with. */
   stackName?: string;
+  /**
+   * What the names CloudFormation generates start with (default: `stackName`): a role, function,
+   * managed policy, user or group without its name property is named `<namePrefix>-<logical ID>`,
+   * the part of its real name (`<stack>-<logical ID>-<random suffix>`) that can be known; without a
+   * prefix, by its logical ID. A nested stack's resources take `<parent stack>-<its logical ID>`, as
+   * CloudFormation names the nested stack so (cdk-assembly.ts), while its `AWS::StackName` stays unknown.
+   */
+  namePrefix?: string;
   /** Parameter values, overriding the template's defaults. */
   parameters?: Record<string, string>;
   /**
@@ -103,6 +112,8 @@ export class TemplateReader {
   readonly principals = new Map<string, PrincipalRecord>(); // users and groups, by logical ID
   /** The stack's name when the caller gave it (generated names start with it). */
   readonly stackName: string | null;
+  /** What generated names start with (options.namePrefix, else the stack's name), or null. */
+  readonly namePrefix: string | null;
 
   constructor(
     readonly template: Record<string, unknown>,
@@ -125,6 +136,7 @@ export class TemplateReader {
       }
     }
     this.stackName = options.stackName ?? null;
+    this.namePrefix = options.namePrefix ?? options.stackName ?? null;
     this.resolver = new IntrinsicResolver({
       parameters: parameterValues(template.Parameters, options.parameters ?? {}),
       conditions: isRecord(template.Conditions) ? template.Conditions : {},
@@ -218,7 +230,7 @@ export class TemplateReader {
     let value: unknown = this.prop(r, property); // resolved, nested values included
     for (const key of inside) value = isRecord(value) ? value[key] : undefined;
     if (typeof value !== "string" || value === "") return;
-    this.roleUses.push({ roleArn: this.joinRole(value) ?? value, kind, resource: this.fixedName(r, nameProperty) ?? id });
+    this.roleUses.push({ roleArn: this.joinRole(value) ?? value, kind, resource: this.fixedName(r, nameProperty) ?? this.generatedName(id) });
   }
 
   /* ------------------------------------------------------------ helpers */
@@ -289,18 +301,23 @@ export class TemplateReader {
 
   roleArn(id: string): string {
     const r = this.resources[id];
-    const name = this.fixedName(r, "RoleName") ?? id;
+    const name = this.fixedName(r, "RoleName") ?? this.generatedName(id);
     const path = r ? normalisePath(this.fixedName(r, "Path")) : "/";
     return syntheticRoleArn(this.ctx, path, name);
   }
 
   functionName(id: string): string {
-    return this.fixedName(this.resources[id], "FunctionName") ?? id;
+    return this.fixedName(this.resources[id], "FunctionName") ?? this.generatedName(id);
+  }
+
+  /** The knowable start of the name CloudFormation gives a resource without a name property. */
+  generatedName(id: string): string {
+    return this.namePrefix === null ? id : `${this.namePrefix}-${id}`;
   }
 
   policyArn(id: string): string {
     const r = this.resources[id];
-    return syntheticPolicyArn(this.ctx, normalisePath(this.fixedName(r, "Path")), this.fixedName(r, "ManagedPolicyName") ?? id);
+    return syntheticPolicyArn(this.ctx, normalisePath(this.fixedName(r, "Path")), this.fixedName(r, "ManagedPolicyName") ?? this.generatedName(id));
   }
 
   /** Parse a policy document after resolving intrinsics; record where each statement was written. */
@@ -349,7 +366,7 @@ export class TemplateReader {
     const document = this.document(r.Properties.PolicyDocument, childPath(path, "PolicyDocument"), arn, "managed", null);
     this.policies.set(id, {
       arn,
-      name: this.fixedName(r, "ManagedPolicyName") ?? id,
+      name: this.fixedName(r, "ManagedPolicyName") ?? this.generatedName(id),
       path: normalisePath(this.fixedName(r, "Path")),
       awsManaged: false,
       defaultVersionId: null,
@@ -379,7 +396,7 @@ export class TemplateReader {
 
   readRole(id: string, r: SamResource): void {
     const arn = this.roleArn(id);
-    const name = this.fixedName(r, "RoleName") ?? id;
+    const name = this.fixedName(r, "RoleName") ?? this.generatedName(id);
     const props = childPath(r.sourcePath, "Properties");
     const generated = r.policySourcePaths !== undefined;
     const trustPolicy = r.Properties.AssumeRolePolicyDocument === undefined ? null : this.document(r.Properties.AssumeRolePolicyDocument, generated ? (/^Resources(\.[^.[]+|\["(?:[^"\\]|\\.)*"\])/.exec(r.sourcePath)?.[0] ?? r.sourcePath) : childPath(props, "AssumeRolePolicyDocument"), arn, "trust", null);

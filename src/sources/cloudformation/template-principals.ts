@@ -16,7 +16,7 @@ const TYPE_OF: Record<string, "user" | "group"> = { "AWS::IAM::User": "user", "A
 export function readPrincipal(reader: TemplateReader, id: string, r: SamResource): void {
   const type = TYPE_OF[r.Type];
   if (!type) return;
-  const name = reader.fixedName(r, type === "user" ? "UserName" : "GroupName") ?? id;
+  const name = reader.fixedName(r, type === "user" ? "UserName" : "GroupName") ?? reader.generatedName(id);
   const path = normalisePath(reader.fixedName(r, "Path"));
   const arn = `arn:${reader.ctx.partition}:iam::${reader.ctx.accountId}:${type}${path}${name}`;
   const props = childPath(r.sourcePath, "Properties");

@@ -1,0 +1,146 @@
+/**
+ * What a CDK cloud assembly (`cdk synth`'s `cdk.out`) says about its templates that the templates
+ * do not say themselves: the account and region each stack deploys to (`environment:
+ * "aws://<account>/<region>"` of its `aws:cloudformation:stack` artifact in manifest.json) and the
+ * stack's name (`properties.stackName`, else the artifact's id). A CDK template refers to its
+ * account and region only as `AWS::AccountId` / `AWS::Region`, so without this every stack of an
+ * app was read in an unknown account of its own: two stacks in different accounts were taken as
+ * possibly one (a role of one read as able to read another's functions), and two stacks of the
+ * same class in one account could not be told apart.
+ *
+ * A nested stack's template (`<id>.nested.template.json`) has no artifact: its parent's
+ * `AWS::CloudFormation::Stack` resource names it, by `aws:asset:path` metadata when the CDK CLI
+ * synthesised it, else through the parent's asset manifest (the object key its TemplateURL ends
+ * with). It deploys to its parent's account and region, as a stack named `<parent>-<logical ID>-
+ * <random suffix>`: its own resources are named after `<parent>-<logical ID>` (namePrefix), and
+ * its `AWS::StackName` stays unknown.
+ *
+ * Environment-agnostic stacks (`aws://unknown-account/unknown-region`) get only their name.
+ * Nested assemblies (a Stage's `assembly-<Stage>/`) have manifests of their own, found the same
+ * way: next to the templates.
+ */
+
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import type { CloudFormationReadOptions } from "./read-template.js";
+
+/** What the assembly gives a template's reader; fields the manifest leaves unknown are absent. */
+export type AssemblyStackOptions = Pick<CloudFormationReadOptions, "accountId" | "region" | "stackName" | "namePrefix">;
+
+/** A template of an assembly: its reader's options, and the top-level stack's template it deploys with. */
+export interface AssemblyTemplate {
+  options: AssemblyStackOptions;
+  /**
+   * The template of the stack artifact (itself, or the parent of a nested stack at any depth): an
+   * environment-agnostic stack and its nested stacks share one unknown account, so they are keyed
+   * by this file when several templates are read (syntheticAccountFor).
+   */
+  stackTemplate: string;
+}
+
+/** How deep nested stacks are followed (CloudFormation itself allows five levels). */
+const MAX_NESTING = 8;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return undefined; // the file is read (and its error said) by the source readers
+  }
+}
+
+/** `aws://123456789012/eu-west-1` → account and region, each only when known. */
+function environmentOf(env: unknown): Pick<AssemblyStackOptions, "accountId" | "region"> {
+  const out: Pick<AssemblyStackOptions, "accountId" | "region"> = {};
+  const m = typeof env === "string" ? /^aws:\/\/([^/]*)\/(.*)$/.exec(env) : null;
+  if (!m) return out;
+  if (/^\d{12}$/.test(m[1] as string)) out.accountId = m[1] as string;
+  if (/^[a-z]{2}(-[a-z]+)+-\d+$/.test(m[2] as string)) out.region = m[2] as string;
+  return out;
+}
+
+/** A nested template's file name for each `AWS::CloudFormation::Stack` of a parent template, by logical ID. */
+function nestedTemplates(dir: string, template: unknown, assetFiles: Map<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!isRecord(template) || !isRecord(template.Resources)) return out;
+  for (const [id, r] of Object.entries(template.Resources)) {
+    if (!isRecord(r) || r.Type !== "AWS::CloudFormation::Stack") continue;
+    const path = isRecord(r.Metadata) ? r.Metadata["aws:asset:path"] : undefined;
+    if (typeof path === "string") {
+      out.set(id, resolve(dir, path));
+      continue;
+    }
+    // Synthesised without the CLI's asset metadata: the TemplateURL ends with the asset's object key.
+    const url = isRecord(r.Properties) ? JSON.stringify(r.Properties.TemplateURL ?? "") : "";
+    for (const [objectKey, file] of assetFiles) {
+      if (url.includes(`/${objectKey}`)) {
+        out.set(id, resolve(dir, file));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Object key → source file of the `file` assets (templates) in the folder's asset manifests. */
+function templateAssets(dir: string, manifest: Record<string, unknown>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const artifact of Object.values(isRecord(manifest.artifacts) ? manifest.artifacts : {})) {
+    if (!isRecord(artifact) || artifact.type !== "cdk:asset-manifest" || !isRecord(artifact.properties)) continue;
+    const file = artifact.properties.file;
+    const assets = typeof file === "string" ? readJson(join(dir, file)) : undefined;
+    if (!isRecord(assets) || !isRecord(assets.files)) continue;
+    for (const asset of Object.values(assets.files)) {
+      if (!isRecord(asset) || !isRecord(asset.source) || typeof asset.source.path !== "string" || !asset.source.path.endsWith(".template.json")) continue;
+      for (const d of Object.values(isRecord(asset.destinations) ? asset.destinations : {})) {
+        if (isRecord(d) && typeof d.objectKey === "string") out.set(d.objectKey, asset.source.path);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * For the template files among `files`, what their cloud assembly says (files of no assembly are
+ * absent), by resolved path. Reads only the manifest.json next to a `*.template.json` file, the
+ * asset manifests it names, and the stack templates that have nested stacks.
+ */
+export function cdkAssemblyOptions(files: string[]): Map<string, AssemblyTemplate> {
+  const out = new Map<string, AssemblyTemplate>();
+  const dirs = new Set(files.filter((f) => f.endsWith(".template.json")).map((f) => dirname(resolve(f))));
+  for (const dir of [...dirs].sort()) {
+    const manifestFile = join(dir, "manifest.json");
+    if (!existsSync(manifestFile)) continue;
+    const manifest = readJson(manifestFile);
+    if (!isRecord(manifest) || !isRecord(manifest.artifacts)) continue;
+    let assets: Map<string, string> | undefined;
+    const visit = (file: string, options: AssemblyStackOptions, prefix: string, depth: number, stackTemplate: string): void => {
+      if (out.has(file)) return;
+      out.set(file, { options, stackTemplate });
+      if (depth >= MAX_NESTING || !existsSync(file)) return;
+      // Only templates with nested stacks need reading here; CDK names them <id>.nested.template.json.
+      const text = readFileSync(file, "utf8");
+      if (!text.includes("AWS::CloudFormation::Stack")) return;
+      assets ??= templateAssets(dir, manifest);
+      for (const [id, nested] of nestedTemplates(dir, readJson(file), assets)) {
+        const child: AssemblyStackOptions = { namePrefix: `${prefix}-${id}` };
+        if (options.accountId !== undefined) child.accountId = options.accountId;
+        if (options.region !== undefined) child.region = options.region;
+        visit(nested, child, child.namePrefix as string, depth + 1, stackTemplate);
+      }
+    };
+    for (const [id, artifact] of Object.entries(manifest.artifacts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (!isRecord(artifact) || artifact.type !== "aws:cloudformation:stack" || !isRecord(artifact.properties)) continue;
+      const templateFile = artifact.properties.templateFile;
+      if (typeof templateFile !== "string" || basename(templateFile) !== templateFile) continue;
+      const stackName = typeof artifact.properties.stackName === "string" ? artifact.properties.stackName : id;
+      const file = join(dir, templateFile);
+      visit(file, { ...environmentOf(artifact.environment), stackName }, stackName, 0, file);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,140 @@
+/**
+ * `leastrole audit cdk.out` on what `cdk synth` really writes (test/iac/fixtures/cdk-synth: aws-cdk-lib
+ * 2.276.0, three instances of one stack: one in 111122223333/eu-west-1, one in a Stage in
+ * 444455556666/us-east-1, one environment-agnostic; each with a nested stack). The templates name
+ * their account and region only as AWS::AccountId / AWS::Region: the manifest says where each stack
+ * deploys and what it is called, and the reader takes both from it.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/evaluate/locate.js";
+import { cdkAssemblyOptions } from "../../src/sources/cloudformation/index.js";
+
+const cli = join(packageRoot(), "dist", "cli.js");
+const fixture = join(packageRoot(), "test", "iac", "fixtures", "cdk-synth", "cdk.out");
+const work = mkdtempSync(join(tmpdir(), "lr-cdk-synth-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface Doc {
+  functions: Array<{ name: string; arn: string; accountId: string; region: string; roleArn: string; logGroup: string | null }>;
+  roles: Array<{ arn: string }>;
+  meta: { warnings: Array<{ code: string; severity: string; file?: string; message: string }> };
+}
+
+function normalize(dir: string): { doc: Doc; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, "normalize", dir], { encoding: "utf8", maxBuffer: 1 << 26 });
+  expect(r.status, r.stderr).toBe(0);
+  return { doc: JSON.parse(r.stdout) as Doc, stderr: r.stderr };
+}
+
+const NESTED = "NestedNestedStackNestedNestedStackResourceDEFDAA4D";
+
+describe("a CDK cloud assembly as cdk synth writes it", () => {
+  it("gives each template the account, region and stack name its manifest says, a nested stack its parent's", () => {
+    const options = cdkAssemblyOptions([
+      join(fixture, "OrdersStack.template.json"),
+      join(fixture, "OrdersStackNestedB84F9012.nested.template.json"),
+      join(fixture, "Sandbox.template.json"),
+      join(fixture, "SandboxNestedAE8D6C5C.nested.template.json"),
+      join(fixture, "assembly-Prod", "ProdOrdersStack2EDBF9CE.template.json"),
+      join(fixture, "assembly-Prod", "ProdOrdersStackNested21266590.nested.template.json"),
+    ]);
+    const rel = (file: string) => file.slice(resolve(fixture).length + 1);
+    expect(Object.fromEntries([...options].map(([file, o]) => [rel(file), o.options]))).toEqual({
+      "OrdersStack.template.json": { accountId: "111122223333", region: "eu-west-1", stackName: "OrdersStack" },
+      "OrdersStackNestedB84F9012.nested.template.json": { accountId: "111122223333", region: "eu-west-1", namePrefix: `OrdersStack-${NESTED}` },
+      // Environment-agnostic: its name only.
+      "Sandbox.template.json": { stackName: "Sandbox" },
+      "SandboxNestedAE8D6C5C.nested.template.json": { namePrefix: `Sandbox-${NESTED}` },
+      "assembly-Prod/ProdOrdersStack2EDBF9CE.template.json": { accountId: "444455556666", region: "us-east-1", stackName: "Prod-OrdersStack" },
+      "assembly-Prod/ProdOrdersStackNested21266590.nested.template.json": { accountId: "444455556666", region: "us-east-1", namePrefix: `Prod-OrdersStack-${NESTED}` },
+    });
+    // A nested stack deploys with its parent: an environment-agnostic one shares its unknown account.
+    expect(Object.fromEntries([...options].map(([file, o]) => [rel(file), rel(o.stackTemplate)]))).toMatchObject({
+      "SandboxNestedAE8D6C5C.nested.template.json": "Sandbox.template.json",
+      "assembly-Prod/ProdOrdersStackNested21266590.nested.template.json": "assembly-Prod/ProdOrdersStack2EDBF9CE.template.json",
+    });
+    // Files of no assembly are not in the map.
+    expect(cdkAssemblyOptions([join(packageRoot(), "test", "iac", "fixtures", "cdk", "AppStack.template.json")]).size).toBe(0);
+  });
+
+  it("reads every stack's functions into their own account and region, named as CloudFormation starts their names", () => {
+    const { doc, stderr } = normalize(fixture);
+    // Twelve functions a stack (the CDK's own handlers included), none merged with another stack's.
+    expect(doc.functions).toHaveLength(36);
+    const where = (prefix: string) => [...new Set(doc.functions.filter((f) => f.name.startsWith(`${prefix}-`)).map((f) => `${f.accountId}/${f.region}`))];
+    expect(where("OrdersStack")).toEqual(["111122223333/eu-west-1"]);
+    expect(where("Prod-OrdersStack")).toEqual(["444455556666/us-east-1"]);
+    expect(where("Sandbox")).toHaveLength(1);
+    expect(where("Sandbox")[0]).toMatch(/^unknown-[0-9a-f]+\/unknown$/);
+    const api = doc.functions.find((f) => f.name === "OrdersStack-ApiF70053CD");
+    expect(api).toMatchObject({
+      arn: "arn:aws:lambda:eu-west-1:111122223333:function:OrdersStack-ApiF70053CD",
+      roleArn: "arn:aws:iam::111122223333:role/OrdersStack-ApiServiceRole1BD550DA",
+      logGroup: "/aws/lambda/OrdersStack-ApiF70053CD*",
+    });
+    // The nested stack's function: its parent's account, named after the nested stack.
+    expect(doc.functions.find((f) => f.name.endsWith("NestedFn2B60CC45") && f.accountId === "111122223333")).toMatchObject({
+      name: `OrdersStack-${NESTED}-NestedFn2B60CC45`,
+      roleArn: `arn:aws:iam::111122223333:role/OrdersStack-${NESTED}-NestedFnServiceRole828B1201`,
+      // Its stack's name ends in a random suffix: the log group stays a pattern on the logical ID.
+      logGroup: "/aws/lambda/${AWS::StackName}-NestedFn2B*",
+    });
+    // The assembly's other files are said once each, as info (the per-stack metadata and the
+    // validation report are new in cdk.out since 2025).
+    const said = doc.meta.warnings.filter((w) => w.severity !== "info").map((w) => [w.code, w.file, w.message]);
+    expect(said).toEqual([]);
+    expect(doc.meta.warnings.filter((w) => /metadata\.json$|validation-report\.json$/.test(w.file ?? "")).map((w) => w.message)).toEqual([
+      "skipped: AWS CDK stack metadata (the stacks' *.template.json files are read)",
+      "skipped: AWS CDK stack metadata (the stacks' *.template.json files are read)",
+      "skipped: AWS CDK stack metadata (the stacks' *.template.json files are read)",
+      "skipped: AWS CDK policy validation report",
+    ]);
+    expect(stderr).not.toMatch(/warning/);
+  });
+
+  it("does not take a role of another stack's account as a reader of a function's environment (LR013)", () => {
+    const r = spawnSync(process.execPath, [cli, "audit", fixture, "--format", "json", "--quiet"], { encoding: "utf8", maxBuffer: 1 << 26 });
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; resource: { arn: string }; evidence: { readers?: Array<{ principalArn: string }> } }> };
+    const readers = (arn: string) => report.findings.find((f) => f.ruleId === "LR013" && f.resource.arn === arn)?.evidence.readers?.map((x) => x.principalArn);
+    // AmazonDynamoDBFullAccess grants lambda:GetFunctionConfiguration on *: the shared role of the
+    // same account reads the API function's variables; Prod's (another account, no resource policy)
+    // does not; the Sandbox's may be in the same account (it deploys wherever it is pointed).
+    const orders = readers("arn:aws:lambda:eu-west-1:111122223333:function:OrdersStack-ApiF70053CD") ?? [];
+    expect(orders).toContain("arn:aws:iam::111122223333:role/OrdersStack-SharedRoleD1D02F7E");
+    expect(orders.filter((a) => a.includes("444455556666"))).toEqual([]);
+    expect(orders.some((a) => a.endsWith(":role/Sandbox-SharedRoleD1D02F7E"))).toBe(true);
+    expect(readers("arn:aws:lambda:us-east-1:444455556666:function:Prod-OrdersStack-ApiF70053CD")?.filter((a) => a.includes("111122223333"))).toEqual([]);
+  });
+
+  it("finds a nested stack's template through the asset manifest when synthesised without the CLI's asset metadata", () => {
+    const out = join(work, "no-metadata");
+    cpSync(fixture, out, { recursive: true });
+    // As `node app.js` writes it without the CLI's context: no aws:asset:path on the nested stack.
+    const parent = join(out, "OrdersStack.template.json");
+    const template = JSON.parse(readFileSync(parent, "utf8")) as { Resources: Record<string, { Metadata?: Record<string, unknown> }> };
+    const nested = template.Resources[NESTED];
+    expect(nested?.Metadata?.["aws:asset:path"]).toBe("OrdersStackNestedB84F9012.nested.template.json");
+    delete nested?.Metadata;
+    writeFileSync(parent, JSON.stringify(template));
+    expect(cdkAssemblyOptions([parent, join(out, "OrdersStackNestedB84F9012.nested.template.json")]).get(resolve(out, "OrdersStackNestedB84F9012.nested.template.json"))?.options).toEqual({
+      accountId: "111122223333",
+      region: "eu-west-1",
+      namePrefix: `OrdersStack-${NESTED}`,
+    });
+  });
+
+  it("lets --account-id and --region fill in what an environment-agnostic stack leaves unknown, not override the manifest", () => {
+    const r = spawnSync(process.execPath, [cli, "normalize", fixture, "--account-id", "777788889999", "--region", "ap-south-1"], { encoding: "utf8", maxBuffer: 1 << 26 });
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as Doc;
+    const where = (prefix: string) => [...new Set(doc.functions.filter((f) => f.name.startsWith(`${prefix}-`)).map((f) => `${f.accountId}/${f.region}`))];
+    expect(where("OrdersStack")).toEqual(["111122223333/eu-west-1"]);
+    expect(where("Prod-OrdersStack")).toEqual(["444455556666/us-east-1"]);
+    expect(where("Sandbox")).toEqual(["777788889999/ap-south-1"]);
+  });
+});
