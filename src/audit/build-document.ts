@@ -12,7 +12,7 @@ import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument, Warning } from "../model/document.js";
 import { defaultFactsFunction, normalizeFragments, type CollectedFunctionLists, type NormalizeOptions } from "../normalize/index.js";
 import { readSourceBytes } from "../sources/index.js";
-import { cdkAssemblyOptions, syntheticAccountFor, type IacReadOptions } from "../sources/cloudformation/index.js";
+import { cdkAssemblyOptions, serverlessStateOptions, syntheticAccountFor, type IacReadOptions } from "../sources/cloudformation/index.js";
 import type { SourceFragment } from "../sources/types.js";
 import { readUsage, type UsageAggregate, type UsageException } from "../usage/index.js";
 import { startLabelling, type Labelling } from "../usage/labels.js";
@@ -92,8 +92,9 @@ async function separateIacFiles(read: { fragments: SourceFragment[]; warnings: W
 /**
  * The IaC reader's options for each file: the caller's (`--account-id`, `--region`, parameters),
  * and for a CDK cloud assembly's templates, the account, region and stack name its manifest gives
- * them (cdk-assembly.ts). The manifest is the more precise: where it names a stack's account or
- * region, that is the one used; the caller's fill in what it leaves unknown.
+ * them (cdk-assembly.ts); for a Serverless Framework build's, the region and stack name of its
+ * serverless-state.json (serverless-state.ts). Those are the more precise: where they name a
+ * stack's account or region, that is the one used; the caller's fill in what they leave unknown.
  */
 interface IacPerFile {
   optionsOf(file: string): IacReadOptions | undefined;
@@ -102,7 +103,7 @@ interface IacPerFile {
 }
 
 function iacOptionsPerFile(files: string[], iac: IacReadOptions | undefined): IacPerFile {
-  const assembly = cdkAssemblyOptions(files);
+  const assembly = new Map([...cdkAssemblyOptions(files), ...serverlessStateOptions(files)]);
   return {
     optionsOf: (file) => {
       const stack = assembly.get(resolve(file));

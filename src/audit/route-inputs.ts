@@ -136,9 +136,17 @@ function isActivityObject(keys: string[]): boolean {
  */
 const CDK_ASSET = /^asset\.[0-9a-f]{64}(\.|$)/;
 
+/**
+ * The one hidden folder walked: the Serverless Framework's build output, where `serverless package`
+ * writes the service's compiled CloudFormation (its serverless.yml is no template). Other hidden
+ * folders are tools' caches and copies (.git, .terraform's modules, .aws-sam's built copy of the
+ * template beside it).
+ */
+const WALKED_HIDDEN = new Set([".serverless"]);
+
 function walk(dir: string, out: string[]): void {
   for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith(".") || SKIP_DIRS.has(name) || CDK_ASSET.test(name)) continue;
+    if ((name.startsWith(".") && !WALKED_HIDDEN.has(name)) || SKIP_DIRS.has(name) || CDK_ASSET.test(name)) continue;
     const full = join(dir, name);
     const st = statSync(full);
     if (st.isDirectory()) walk(full, out);

@@ -74,6 +74,9 @@ function knownUnusedShape(values: unknown[]): string | null {
       if (keys.length === 1) return "AWS CDK cloud assembly version marker (cdk.out)";
       if (v["title"] === "Validation Report" && Array.isArray(v["pluginReports"])) return "AWS CDK policy validation report";
     }
+    if (isObject(v["service"]) && isObject((v["service"] as Record<string, unknown>)["provider"]) && "package" in v) {
+      return "Serverless Framework state (the compiled cloudformation-template-*-stack.json files are read, with the region and stack name it gives them)";
+    }
     // A stack's construct metadata (`<Stack>.metadata.json`, cdk.out since 2025): construct paths to their annotations.
     if (keys.length > 0 && keys.every((k) => k.startsWith("/") && Array.isArray(v[k]) && (v[k] as unknown[]).every((e) => isObject(e) && typeof e["type"] === "string"))) {
       return "AWS CDK stack metadata (the stacks' *.template.json files are read)";

@@ -6,7 +6,7 @@
  */
 
 import { lstat, readdir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { LeastroleError, toError } from "../errors.js";
 import type { Warning } from "../model/document.js";
 import { detect } from "./detect.js";
@@ -80,6 +80,10 @@ function readValues(file: string, digest: string, values: unknown[], data: Uint8
   const detection = detect(values, context);
   switch (detection.kind) {
     case "unknown": {
+      // A project's own files met in a folder walk (`leastrole audit .` in a CDK or Serverless
+      // project): said as info, not as a warning listing every accepted input.
+      const project = options.explicit ? null : PROJECT_FILE.exec(basename(file));
+      if (project) return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: a project file (${project[0]}), not an input` }] };
       const where = context.call ? ` (collector call ${context.call})` : "";
       const layoutOnly = context.service !== null && context.service !== "lambda" && context.service !== "iam";
       return {
@@ -105,6 +109,9 @@ function readValues(file: string, digest: string, values: unknown[], data: Uint8
     }
   }
 }
+
+/** Files of a Node, CDK or TypeScript project, by name: in a folder walk they are no input anybody meant. */
+const PROJECT_FILE = /^(?:package|package-lock|npm-shrinkwrap|tsconfig(?:\.[\w-]+)?|jsconfig|cdk|cdk\.context|tslint|lerna|nx|turbo|renovate|biome|deno|composer)\.json$/;
 
 /**
  * What the "not an input" warning lists: every kind of file leastrole reads, the activity data

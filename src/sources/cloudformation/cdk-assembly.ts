@@ -25,11 +25,11 @@ import { basename, dirname, join, resolve } from "node:path";
 import type { CloudFormationReadOptions } from "./read-template.js";
 
 /** What the assembly gives a template's reader; fields the manifest leaves unknown are absent. */
-export type AssemblyStackOptions = Pick<CloudFormationReadOptions, "accountId" | "region" | "stackName" | "namePrefix">;
+export type StackReadOptions = Pick<CloudFormationReadOptions, "accountId" | "region" | "stackName" | "namePrefix">;
 
 /** A template of an assembly: its reader's options, and the top-level stack's template it deploys with. */
-export interface AssemblyTemplate {
-  options: AssemblyStackOptions;
+export interface StackTemplateContext {
+  options: StackReadOptions;
   /**
    * The template of the stack artifact (itself, or the parent of a nested stack at any depth): an
    * environment-agnostic stack and its nested stacks share one unknown account, so they are keyed
@@ -54,8 +54,8 @@ function readJson(file: string): unknown {
 }
 
 /** `aws://123456789012/eu-west-1` → account and region, each only when known. */
-function environmentOf(env: unknown): Pick<AssemblyStackOptions, "accountId" | "region"> {
-  const out: Pick<AssemblyStackOptions, "accountId" | "region"> = {};
+function environmentOf(env: unknown): Pick<StackReadOptions, "accountId" | "region"> {
+  const out: Pick<StackReadOptions, "accountId" | "region"> = {};
   const m = typeof env === "string" ? /^aws:\/\/([^/]*)\/(.*)$/.exec(env) : null;
   if (!m) return out;
   if (/^\d{12}$/.test(m[1] as string)) out.accountId = m[1] as string;
@@ -109,8 +109,8 @@ function templateAssets(dir: string, manifest: Record<string, unknown>): Map<str
  * absent), by resolved path. Reads only the manifest.json next to a `*.template.json` file, the
  * asset manifests it names, and the stack templates that have nested stacks.
  */
-export function cdkAssemblyOptions(files: string[]): Map<string, AssemblyTemplate> {
-  const out = new Map<string, AssemblyTemplate>();
+export function cdkAssemblyOptions(files: string[]): Map<string, StackTemplateContext> {
+  const out = new Map<string, StackTemplateContext>();
   const dirs = new Set(files.filter((f) => f.endsWith(".template.json")).map((f) => dirname(resolve(f))));
   for (const dir of [...dirs].sort()) {
     const manifestFile = join(dir, "manifest.json");
@@ -118,7 +118,7 @@ export function cdkAssemblyOptions(files: string[]): Map<string, AssemblyTemplat
     const manifest = readJson(manifestFile);
     if (!isRecord(manifest) || !isRecord(manifest.artifacts)) continue;
     let assets: Map<string, string> | undefined;
-    const visit = (file: string, options: AssemblyStackOptions, prefix: string, depth: number, stackTemplate: string): void => {
+    const visit = (file: string, options: StackReadOptions, prefix: string, depth: number, stackTemplate: string): void => {
       if (out.has(file)) return;
       out.set(file, { options, stackTemplate });
       if (depth >= MAX_NESTING || !existsSync(file)) return;
@@ -127,7 +127,7 @@ export function cdkAssemblyOptions(files: string[]): Map<string, AssemblyTemplat
       if (!text.includes("AWS::CloudFormation::Stack")) return;
       assets ??= templateAssets(dir, manifest);
       for (const [id, nested] of nestedTemplates(dir, readJson(file), assets)) {
-        const child: AssemblyStackOptions = { namePrefix: `${prefix}-${id}` };
+        const child: StackReadOptions = { namePrefix: `${prefix}-${id}` };
         if (options.accountId !== undefined) child.accountId = options.accountId;
         if (options.region !== undefined) child.region = options.region;
         visit(nested, child, child.namePrefix as string, depth + 1, stackTemplate);

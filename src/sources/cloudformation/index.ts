@@ -7,4 +7,5 @@ export { decodeText, parseJsonLocated, parseYamlLocated, childPath, type Located
 export { syntheticFunctionArn, syntheticRoleArn, syntheticPolicyArn, syntheticAccountFor, type ArnContext } from "./lambda-shapes.js";
 export { permissionRows, diffPermissions, canonicalStatement, type PermissionRow, type PermissionRowKind, type PermissionDiff } from "./permission-rows.js";
 export { readIac, type IacReadOptions } from "./read-iac.js";
-export { cdkAssemblyOptions, type AssemblyStackOptions, type AssemblyTemplate } from "./cdk-assembly.js";
+export { cdkAssemblyOptions, type StackReadOptions, type StackTemplateContext } from "./cdk-assembly.js";
+export { serverlessStateOptions } from "./serverless-state.js";
