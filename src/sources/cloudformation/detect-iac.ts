@@ -10,6 +10,12 @@ export type IacKind = "terraform-plan" | "cloudformation";
 
 export function detectIac(parsed: unknown, _file?: string): IacKind | null {
   if (!isRecord(parsed)) return null;
+  // `aws cloudformation get-template` output: the template is its TemplateBody (an object, or YAML or JSON text).
+  if ("TemplateBody" in parsed && Object.keys(parsed).every((k) => k === "TemplateBody" || k === "StagesAvailable")) {
+    const body = parsed.TemplateBody;
+    if (typeof body === "string") return /^\s*"?Resources"?\s*:/m.test(body) ? "cloudformation" : null;
+    return detectIac(body);
+  }
   if (typeof parsed.format_version === "string" && ("planned_values" in parsed || "resource_changes" in parsed || "configuration" in parsed)) {
     return "terraform-plan";
   }

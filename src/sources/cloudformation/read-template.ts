@@ -79,8 +79,8 @@ export type IacFragment = SourceFragment & { statementLocations: StatementLocati
  */
 export function readCloudFormationTemplate(input: string | Uint8Array, file: string, options: CloudFormationReadOptions = {}): IacFragment {
   const text = decodeText(input, file);
-  const trimmed = text.trimStart();
-  let located: Located = trimmed.startsWith("{") || trimmed.startsWith("[") ? parseJsonLocated(text, file) : parseYamlLocated(text, file);
+  let located = parseTemplateText(text, file);
+  if (isGetTemplateOutput(located.value)) located = templateBodyOf(located, file);
   const parsed = located.value;
   if (!isRecord(parsed)) throw new InputError("not a CloudFormation template: expected a mapping at the top level", { file, path: "" });
   if (!isRecord(parsed.Resources)) throw new InputError("not a CloudFormation template: no Resources mapping", { file, path: "Resources" });
@@ -91,6 +91,32 @@ export function readCloudFormationTemplate(input: string | Uint8Array, file: str
     if (!isRecord(r) || typeof r.Type !== "string") throw new InputError(`resource ${id} has no Type${at(located, childPath("Resources", id))}`, { file, path: childPath("Resources", id) });
   }
   return new TemplateReader(template, located, file, sha256(input), options).read();
+}
+
+function parseTemplateText(text: string, file: string): Located {
+  const trimmed = text.trimStart();
+  return trimmed.startsWith("{") || trimmed.startsWith("[") ? parseJsonLocated(text, file) : parseYamlLocated(text, file);
+}
+
+/**
+ * `aws cloudformation get-template` output: `{TemplateBody, StagesAvailable}`, how a deployed
+ * stack's template is fetched (`--template-stage Processed` gives it after its transforms, a SAM
+ * template expanded by CloudFormation itself). TemplateBody is the template as an object when it
+ * was JSON, as a string when it was YAML.
+ */
+export function isGetTemplateOutput(v: unknown): v is { TemplateBody: unknown } {
+  return isRecord(v) && "TemplateBody" in v && Object.keys(v).every((k) => k === "TemplateBody" || k === "StagesAvailable") && (isRecord(v.TemplateBody) || typeof v.TemplateBody === "string");
+}
+
+/** The template inside get-template output, its paths the template's own; lines are the file's (an object) or none (a string). */
+function templateBodyOf(outer: Located, file: string): Located {
+  const body = (outer.value as { TemplateBody: unknown }).TemplateBody;
+  if (typeof body === "string") {
+    // Lines of the string, which the file holds on one line: not lines anybody can open.
+    const inner = parseTemplateText(body, file);
+    return { value: inner.value, lineOf: () => null };
+  }
+  return { value: body, lineOf: (path) => outer.lineOf(path === "" ? "TemplateBody" : path.startsWith("[") ? `TemplateBody${path}` : `TemplateBody.${path}`) };
 }
 
 /** The reader's state and helpers; IAM resources are read here, Lambda resources in template-lambda.ts. */
