@@ -147,6 +147,8 @@ const WALKED_HIDDEN = new Set([".serverless"]);
 function walk(dir: string, out: string[]): void {
   for (const name of readdirSync(dir).sort()) {
     if ((name.startsWith(".") && !WALKED_HIDDEN.has(name)) || SKIP_DIRS.has(name) || CDK_ASSET.test(name)) continue;
+    // Terraform's copy of the state before the last apply, beside terraform.tfstate: an older version of the same resources.
+    if (name.endsWith(".tfstate.backup")) continue;
     const full = join(dir, name);
     const st = statSync(full);
     if (st.isDirectory()) walk(full, out);

@@ -600,7 +600,8 @@ describe("errored and bad plans", () => {
     })();
     expect(e?.path).toBe("format_version");
     expect(e?.toString()).toBe("b.json: format_version: not a Terraform plan (`terraform show -json`): no format_version");
-    expect(() => readTerraformPlan('{"format_version": "1.0", "values": {}}', "state.json")).toThrow(/state file/);
+    // A state's values without a root module: neither a plan nor a state (test/iac/terraform-state.test.ts reads real ones).
+    expect(() => readTerraformPlan('{"format_version": "1.0", "values": {}}', "state.json")).toThrow(/not a Terraform plan or state/);
     expect(() => readTerraformPlan('{"format_version": "9.0", "planned_values": {}}', "c.json")).toThrow(/unsupported/);
     expect(() => readTerraformPlan('{"format_version": "1.0", "resource_changes": [{"address": 1}]}', "d.json")).toThrow(InputError);
   });

@@ -5,6 +5,7 @@
  */
 
 import { isRecord } from "./lambda-shapes.js";
+import { terraformStateKind } from "../terraform/plan-index.js";
 
 export type IacKind = "terraform-plan" | "cloudformation";
 
@@ -19,6 +20,8 @@ export function detectIac(parsed: unknown, _file?: string): IacKind | null {
   if (typeof parsed.format_version === "string" && ("planned_values" in parsed || "resource_changes" in parsed || "configuration" in parsed)) {
     return "terraform-plan";
   }
+  // A Terraform state (`terraform show -json` without a plan, or `terraform state pull`): read by the plan reader.
+  if (terraformStateKind(parsed) !== null) return "terraform-plan";
   if (typeof parsed.AWSTemplateFormatVersion === "string") return "cloudformation";
   const resources = parsed.Resources;
   if (isRecord(resources)) {

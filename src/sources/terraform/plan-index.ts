@@ -68,6 +68,21 @@ export interface PlanIndex {
   deletedCount: number;
 }
 
+function addressMaps(resources: TfResource[]): Pick<PlanIndex, "byConfigAddress" | "byModuleInstance"> {
+  const byConfigAddress = new Map<string, TfResource[]>();
+  const byModuleInstance = new Map<string, TfResource[]>();
+  for (const r of resources) {
+    const list = byConfigAddress.get(r.configAddress) ?? [];
+    list.push(r);
+    byConfigAddress.set(r.configAddress, list);
+    const k = `${r.configAddress}\u0000${r.moduleInstance}`;
+    const inModule = byModuleInstance.get(k) ?? [];
+    inModule.push(r);
+    byModuleInstance.set(k, inModule);
+  }
+  return { byConfigAddress, byModuleInstance };
+}
+
 /** `module.a["k"].module.b[0].aws_x.y[1]` → `module.a.module.b.aws_x.y` (keys may contain brackets in quotes). */
 export function stripInstanceKeys(address: string): string {
   let out = "";
@@ -98,9 +113,101 @@ function moduleOf(configAddress: string, mode: string, type: string, name: strin
   return configAddress.endsWith(`.${suffix}`) ? configAddress.slice(0, -suffix.length - 1) : "";
 }
 
+/**
+ * A Terraform state: `terraform show -json` without a plan file (`{format_version, values:
+ * {root_module}}`), or the state itself (`terraform state pull`, `terraform.tfstate`, the backend's
+ * object: `{version: 4, resources: [{module, mode, type, name, instances: [{index_key, attributes}]}]}`).
+ * What Terraform last applied, every value known: read as a plan that changes nothing.
+ */
+export type TerraformStateKind = "show-json" | "tfstate";
+
+export function terraformStateKind(v: unknown): TerraformStateKind | null {
+  if (!isRecord(v)) return null;
+  if (typeof v.format_version === "string" && isRecord(v.values) && isRecord(v.values.root_module) && !("planned_values" in v) && !("resource_changes" in v) && !("configuration" in v)) return "show-json";
+  if (v.version === 4 && typeof v.terraform_version === "string" && Array.isArray(v.resources) && typeof v.lineage === "string") return "tfstate";
+  return null;
+}
+
+/** A tfstate resource instance's address, as `terraform show -json` writes it: `module.m["k"].data.aws_x.y[0]`. */
+function stateAddress(module: string, mode: string, type: string, name: string, indexKey: unknown): string {
+  const key = typeof indexKey === "number" ? `[${indexKey}]` : typeof indexKey === "string" ? `[${JSON.stringify(indexKey)}]` : "";
+  return `${module === "" ? "" : `${module}.`}${mode === "data" ? "data." : ""}${type}.${name}${key}`;
+}
+
+/** The instances of a raw state (version 4), deposed objects left out. */
+function tfstateResources(state: Record<string, unknown>, located: Located): TfResource[] {
+  const out: TfResource[] = [];
+  (state.resources as unknown[]).forEach((r: unknown, i: number) => {
+    if (!isRecord(r) || typeof r.type !== "string" || typeof r.name !== "string" || !Array.isArray(r.instances)) return;
+    const mode = r.mode === "data" ? "data" : "managed";
+    const module = typeof r.module === "string" ? r.module : "";
+    r.instances.forEach((inst: unknown, j: number) => {
+      if (!isRecord(inst) || inst.deposed !== undefined || !isRecord(inst.attributes)) return;
+      const address = stateAddress(module, mode, r.type as string, r.name as string, inst.index_key);
+      const configAddress = stripInstanceKeys(address);
+      const jsonPath = childPath(childPath(childPath(childPath("resources", i), "instances"), j), "attributes");
+      out.push({
+        address,
+        configAddress,
+        ...instanceParts(address, mode, r.type as string, r.name as string),
+        modulePath: stripInstanceKeys(module),
+        mode,
+        type: r.type as string,
+        name: r.name as string,
+        values: inst.attributes,
+        unknown: {},
+        jsonPath,
+        line: located.lineOf(jsonPath),
+      });
+    });
+  });
+  return out;
+}
+
+/** Where a state was applied, from what its resources say (there is no provider configuration in it). */
+function stateRegion(resources: TfResource[]): string | null {
+  for (const r of resources) {
+    if (r.mode === "data" && r.type === "aws_region") {
+      const name = r.values.region ?? r.values.name;
+      if (typeof name === "string" && name !== "") return name;
+    }
+  }
+  for (const r of resources) {
+    const arn = r.values.arn;
+    const m = typeof arn === "string" ? /^arn:[^:]+:(?:lambda|sqs|dynamodb|sns|kinesis|logs):([a-z]{2}(?:-[a-z]+)+-\d+):/.exec(arn) : null;
+    if (m) return m[1] as string;
+  }
+  return null;
+}
+
 export function indexPlan(located: Located, file: string): PlanIndex {
-  const plan = located.value;
-  if (!isRecord(plan)) throw new InputError("not a Terraform plan: expected a JSON object", { file, path: "" });
+  const parsed = located.value;
+  if (!isRecord(parsed)) throw new InputError("not a Terraform plan: expected a JSON object", { file, path: "" });
+  let plan: Record<string, unknown> = parsed;
+  const state = terraformStateKind(plan);
+  if (state === "tfstate") {
+    const resources = tfstateResources(plan, located);
+    return {
+      formatVersion: "1.0",
+      terraformVersion: plan.terraform_version as string,
+      errored: false,
+      applyable: null,
+      complete: null,
+      region: stateRegion(resources),
+      resources,
+      ...addressMaps(resources),
+      config: new Map(),
+      moduleCalls: new Map(),
+      deletedCount: 0,
+    };
+  }
+  if (state === "show-json") {
+    // Walked below as planned values with nothing changing; its paths stay the file's own.
+    const values = plan.values as Record<string, unknown>;
+    const outer = located;
+    located = { value: outer.value, lineOf: (path) => outer.lineOf(path.replace(/^planned_values/, "values")) };
+    plan = { format_version: plan.format_version, terraform_version: plan.terraform_version, planned_values: values };
+  }
   const formatVersion = plan.format_version;
   if (typeof formatVersion !== "string") {
     throw new InputError("not a Terraform plan (`terraform show -json`): no format_version", { file, path: "format_version" });
@@ -109,8 +216,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     throw new InputError(`unsupported Terraform JSON format_version ${formatVersion} (0.x and 1.x are read)`, { file, path: "format_version" });
   }
   if (!("planned_values" in plan) && !("resource_changes" in plan) && !("configuration" in plan)) {
-    // `terraform show -json` of a state file has `values` instead: not a plan.
-    throw new InputError("not a Terraform plan: no planned_values, resource_changes or configuration (a state file?)", { file, path: "" });
+    throw new InputError("not a Terraform plan or state: no planned_values, resource_changes or configuration, nor a state's values", { file, path: "" });
   }
 
   const resources: TfResource[] = [];
@@ -197,17 +303,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     walk(plan.prior_state.values.root_module, "prior_state.values.root_module", true);
   }
 
-  const byConfigAddress = new Map<string, TfResource[]>();
-  const byModuleInstance = new Map<string, TfResource[]>();
-  for (const r of resources) {
-    const list = byConfigAddress.get(r.configAddress) ?? [];
-    list.push(r);
-    byConfigAddress.set(r.configAddress, list);
-    const k = `${r.configAddress}\u0000${r.moduleInstance}`;
-    const inModule = byModuleInstance.get(k) ?? [];
-    inModule.push(r);
-    byModuleInstance.set(k, inModule);
-  }
+  const { byConfigAddress, byModuleInstance } = addressMaps(resources);
 
   const config = new Map<string, TfConfigResource>();
   const moduleCalls = new Map<string, TfModuleCall>();
@@ -253,6 +349,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     const v = plan.variables.region ?? plan.variables.aws_region;
     if (isRecord(v) && typeof v.value === "string") region = v.value;
   }
+  if (region === null && state !== null) region = stateRegion(resources);
 
   return {
     formatVersion,

@@ -55,7 +55,7 @@ export interface TerraformReadOptions {
 
 
 /** The plan's structure down to each resource entry: the only lines the reader looks up. */
-const PLAN_LINE_KEYS = new Set(["resource_changes", "planned_values", "prior_state", "values", "root_module", "child_modules", "resources"]);
+const PLAN_LINE_KEYS = new Set(["resource_changes", "planned_values", "prior_state", "values", "root_module", "child_modules", "resources", "instances", "attributes"]);
 
 
 /**
