@@ -76,13 +76,18 @@ describe("a CDK cloud assembly as cdk synth writes it", () => {
       roleArn: "arn:aws:iam::111122223333:role/OrdersStack-ApiServiceRole1BD550DA",
       logGroup: "/aws/lambda/OrdersStack-ApiF70053CD*",
     });
-    // The nested stack's function: its parent's account, named after the nested stack.
-    expect(doc.functions.find((f) => f.name.endsWith("NestedFn2B60CC45") && f.accountId === "111122223333")).toMatchObject({
-      name: `OrdersStack-${NESTED}-NestedFn2B60CC45`,
-      roleArn: `arn:aws:iam::111122223333:role/OrdersStack-${NESTED}-NestedFnServiceRole828B1201`,
+    // The nested stack's function: its parent's account, named after the nested stack. The name
+    // would pass Lambda's and IAM's 64 characters: the prefix is cut and a digest of it ends it.
+    expect(doc.functions.find((f) => f.name.includes("NestedFn2B60CC45") && f.accountId === "111122223333")).toMatchObject({
+      name: "OrdersStack-NestedNestedStackNestedNes-NestedFn2B60CC45-8ecaf3f6",
+      roleArn: "arn:aws:iam::111122223333:role/OrdersStack-NestedNestedSta-NestedFnServiceRole828B1201-8ecaf3f6",
       // Its stack's name ends in a random suffix: the log group stays a pattern on the logical ID.
       logGroup: "/aws/lambda/${AWS::StackName}-NestedFn2B*",
     });
+    // Every name fits (the CDK's own handlers' logical IDs are up to 70 characters), and no two
+    // stacks' resources share one.
+    expect(Math.max(...doc.functions.map((f) => f.name.length), ...doc.roles.map((r) => r.arn.slice(r.arn.lastIndexOf("/") + 1).length))).toBeLessThanOrEqual(64);
+    expect(new Set(doc.roles.map((r) => r.arn)).size).toBe(36);
     // The assembly's other files are said once each, as info (the per-stack metadata and the
     // validation report are new in cdk.out since 2025).
     const said = doc.meta.warnings.filter((w) => w.severity !== "info").map((w) => [w.code, w.file, w.message]);
@@ -109,6 +114,17 @@ describe("a CDK cloud assembly as cdk synth writes it", () => {
     expect(orders.filter((a) => a.includes("444455556666"))).toEqual([]);
     expect(orders.some((a) => a.endsWith(":role/Sandbox-SharedRoleD1D02F7E"))).toBe(true);
     expect(readers("arn:aws:lambda:us-east-1:444455556666:function:Prod-OrdersStack-ApiF70053CD")?.filter((a) => a.includes("111122223333"))).toEqual([]);
+  });
+
+  it("generates CloudFormation that keeps each role's logical ID, whatever the length of its name", () => {
+    const r = spawnSync(process.execPath, [cli, "generate", fixture, "--format", "cloudformation"], { encoding: "utf8", maxBuffer: 1 << 26 });
+    expect(r.status, r.stderr).toBe(0);
+    // The first stack's (OrdersStack's) eleven roles are today's, by logical ID, their names left to
+    // CloudFormation (no RoleName, which would replace the role).
+    const template = JSON.parse(readFileSync(join(fixture, "OrdersStack.template.json"), "utf8")) as { Resources: Record<string, { Type: string; Properties: { Role?: { "Fn::GetAtt": [string, string] } } }> };
+    const roleIds = [...new Set(Object.values(template.Resources).flatMap((x) => (x.Type === "AWS::Lambda::Function" && x.Properties.Role ? [x.Properties.Role["Fn::GetAtt"][0]] : [])))];
+    expect(roleIds).toHaveLength(10); // eleven functions, two sharing one role
+    for (const id of [...roleIds, "NestedFnServiceRole828B1201"]) expect(r.stdout).toMatch(new RegExp(`^  ${id}:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:`, "m"));
   });
 
   it("finds a nested stack's template through the asset manifest when synthesised without the CLI's asset metadata", () => {

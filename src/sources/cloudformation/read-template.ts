@@ -119,6 +119,9 @@ function templateBodyOf(outer: Located, file: string): Located {
   return { value: body, lineOf: (path) => outer.lineOf(path === "" ? "TemplateBody" : path.startsWith("[") ? `TemplateBody${path}` : `TemplateBody.${path}`) };
 }
 
+/** Role and function names stop at 64 characters (IAM, Lambda). */
+const MAX_GENERATED_NAME = 64;
+
 /** The reader's state and helpers; IAM resources are read here, Lambda resources in template-lambda.ts. */
 export class TemplateReader {
   readonly warnings: Warning[] = [];
@@ -338,7 +341,17 @@ export class TemplateReader {
 
   /** The knowable start of the name CloudFormation gives a resource without a name property. */
   generatedName(id: string): string {
-    return this.namePrefix === null ? id : `${this.namePrefix}-${id}`;
+    if (this.namePrefix === null) return id;
+    const full = `${this.namePrefix}-${id}`;
+    if (full.length <= MAX_GENERATED_NAME) return full;
+    // Longer than IAM and Lambda allow (CloudFormation cuts both parts to fit, then adds its random
+    // suffix): the prefix is cut and a digest of it ends the name, so two stacks' resources stay
+    // two, and the name stays one IAM accepts (`generate` keeps such a role). A logical ID too long
+    // for even that is cut too (a template's resources are told apart by their logical ID anyway).
+    const digest = sha256(this.namePrefix).slice(0, 8);
+    const room = MAX_GENERATED_NAME - id.length - digest.length - 2;
+    if (room >= 1) return `${this.namePrefix.slice(0, room)}-${id}-${digest}`;
+    return `${id.slice(0, MAX_GENERATED_NAME - digest.length - 1)}-${digest}`;
   }
 
   policyArn(id: string): string {
