@@ -60,7 +60,6 @@ export function readFunction(p: PlanReader, r: TfResource): void {
     p.warn("terraform-unknown-value", "info", `${r.address}: environment variable names are known only after apply`, r.jsonPath);
   }
   const logging = block("logging_config");
-  const dlq = block("dead_letter_config");
   const packageType = p.knownString(r, "package_type");
   const fn: LambdaFunction = {
     arn,
@@ -77,8 +76,8 @@ export function readFunction(p: PlanReader, r: TfResource): void {
     tracingMode: tracing === "Active" || tracing === "PassThrough" ? tracing : null,
     ...(block("durable_config") || (Array.isArray(r.unknown.durable_config) && r.unknown.durable_config.length > 0) ? { durable: true as const } : {}),
     environmentVariableNames,
-    kmsKeyArn: p.knownString(r, "kms_key_arn") ?? null,
-    deadLetterTargetArn: typeof dlq?.target_arn === "string" ? dlq.target_arn : null,
+    kmsKeyArn: p.arnAt(r, "kms_key_arn"),
+    deadLetterTargetArn: p.arnAt(r, "dead_letter_config", 0, "target_arn"),
     destinations: { onSuccess: null, onFailure: null },
     logGroup: typeof logging?.log_group === "string" && logging.log_group !== "" ? logging.log_group : `/aws/lambda/${name}`,
     logFormat: logging?.log_format === "JSON" || logging?.log_format === "Text" ? logging.log_format : null,
@@ -104,7 +103,8 @@ export function readFunction(p: PlanReader, r: TfResource): void {
  */
 export function targetFunction(p: PlanReader, r: TfResource, attr: string): FunctionTarget {
   const value = p.knownString(r, attr);
-  const qualifier = p.knownString(r, "qualifier") ?? null;
+  // `||`: a state holds "" for the unqualified function (aws_lambda_function_url, aws_lambda_permission).
+  const qualifier = p.knownString(r, "qualifier") || null;
   if (value === undefined) {
     const res = p.follow(r, attr);
     const target = targetOf(p.index, res, r);
@@ -183,8 +183,7 @@ export function readEventSourceMapping(p: PlanReader, r: TfResource): void {
   }
   const selfManaged = p.known(r, "self_managed_event_source");
   if (Array.isArray(selfManaged) && selfManaged.length > 0) kind = "self-managed-kafka";
-  const dest = p.known(r, "destination_config");
-  const onFailure = Array.isArray(dest) && isRecord(dest[0]) && Array.isArray(dest[0].on_failure) && isRecord(dest[0].on_failure[0]) ? dest[0].on_failure[0].destination_arn : null;
+  const onFailure = p.arnAt(r, "destination_config", 0, "on_failure", 0, "destination_arn");
   const access = p.known(r, "source_access_configuration");
   const secretArns = (Array.isArray(access) ? access : [])
     .filter((a): a is Record<string, unknown> => isRecord(a) && typeof a.type === "string" && SECRET_ACCESS_TYPES.has(a.type) && typeof a.uri === "string")
@@ -196,9 +195,9 @@ export function readEventSourceMapping(p: PlanReader, r: TfResource): void {
     kind,
     eventSourceArn: source?.value ?? null,
     state: enabled === false ? "Disabled" : enabled === true ? "Enabled" : null,
-    onFailureDestination: typeof onFailure === "string" ? onFailure : null,
+    onFailureDestination: onFailure,
     secretArns,
-    kmsKeyArn: p.knownString(r, "kms_key_arn") ?? null,
+    kmsKeyArn: p.arnAt(r, "kms_key_arn"),
   };
   if (target.fn) target.fn.fn.triggers.push(trigger);
   else {
@@ -224,16 +223,11 @@ export function readFunctionUrl(p: PlanReader, r: TfResource): void {
 
 export function readEventInvokeConfig(p: PlanReader, r: TfResource): void {
   const target = targetFunction(p, r, "function_name");
-  const dest = p.known(r, "destination_config");
-  const block = Array.isArray(dest) && isRecord(dest[0]) ? dest[0] : undefined;
-  const destOf = (k: string): string | null => {
-    const b = block?.[k];
-    return Array.isArray(b) && isRecord(b[0]) && typeof b[0].destination === "string" ? b[0].destination : null;
-  };
+  const destOf = (k: string): string | null => p.arnAt(r, "destination_config", 0, k, 0, "destination");
   const destinations = { onSuccess: destOf("on_success"), onFailure: destOf("on_failure") };
   // `qualifier` (an alias name or version; none for $LATEST) says whose config this is; one known
   // only after apply (`aws_lambda_alias.live.name` of a new alias) is still not $LATEST's.
-  const qualifier = target.qualifier ?? p.stringOrPlaceholder(r, "qualifier")?.value ?? null;
+  const qualifier = target.qualifier ?? (p.stringOrPlaceholder(r, "qualifier")?.value || null);
   if (target.fn) applyInvokeConfig(target.fn.fn, qualifier, destinations);
   else patchFor(p, { ...target, qualifier }, r).patch.destinations = destinations;
 }

@@ -77,6 +77,35 @@ export function readTerraformPlan(input: string | Uint8Array | object, file: str
 }
 
 
+/** How the ARN of a resource type a function's targets name is made from its name (`name` attribute). */
+const TYPED_ARNS: Record<string, { service: string; prefix: string; name: string; global?: true }> = {
+  aws_sqs_queue: { service: "sqs", prefix: "", name: "name" },
+  aws_sns_topic: { service: "sns", prefix: "", name: "name" },
+  aws_kms_key: { service: "kms", prefix: "key/", name: "key_id" },
+  aws_cloudwatch_event_bus: { service: "events", prefix: "event-bus/", name: "name" },
+  aws_s3_bucket: { service: "s3", prefix: "", name: "bucket", global: true },
+};
+
+function valueAt(v: unknown, path: (string | number)[]): unknown {
+  let cur = v;
+  for (const k of path) {
+    if (typeof k === "number" ? !Array.isArray(cur) : !isRecord(cur)) return undefined;
+    cur = (cur as Record<string | number, unknown>)[k];
+  }
+  return cur;
+}
+
+/** `after_unknown` marks a value, or a whole block above it, `true`. */
+function unknownAt(unknown: unknown, path: (string | number)[]): boolean {
+  let cur = unknown;
+  for (const k of path) {
+    if (cur === true) return true;
+    if (typeof k === "number" ? !Array.isArray(cur) : !isRecord(cur)) return false;
+    cur = (cur as Record<string | number, unknown>)[k];
+  }
+  return cur === true;
+}
+
 export interface FunctionTarget {
   fn?: { fn: LambdaFunction; statements: PolicyStatement[] };
   arn: string;
@@ -303,6 +332,39 @@ export class PlanReader {
     }
     if (res?.kind === "constant" && typeof res.value === "string") return { value: res.value, known: true };
     return { value: this.placeholder(res, `${r.address}.${attr}`), known: false };
+  }
+
+  /**
+   * An ARN attribute at `path`, nested blocks included (`dead_letter_config`, 0, `target_arn`): its
+   * value; when known only after apply (a queue, topic or key made by the same plan, the usual
+   * case), the ARN of the resource its expression names: one this plan models, else one of its
+   * service with the name the plan knows or a reference (`arn:aws:sqs:<region>:<account>:dlq`,
+   * `…:key/${aws_kms_key.k.key_id}`), so that the permission Lambda needs on it is still
+   * required; else a placeholder. Null when the attribute is not set. Before, such a target was
+   * dropped: no requirement, no finding, and a generated policy without it.
+   */
+  arnAt(r: TfResource, ...path: (string | number)[]): string | null {
+    const value = valueAt(r.values, path);
+    if (typeof value === "string" && value !== "") return value;
+    if (!unknownAt(r.unknown, path)) return null;
+    const res = this.follow(r, ...path);
+    const target = targetOf(this.index, res, r);
+    if (target && res?.kind === "resource") {
+      const arn = this.arnOfTarget(target, res.attribute) ?? this.typedArn(target, res.configAddress, res.attribute);
+      if (arn) return arn;
+    }
+    if (res?.kind === "constant" && typeof res.value === "string") return res.value;
+    return this.placeholder(res, `${r.address}.${path.join(".")}`);
+  }
+
+  /** The ARN of a queue, topic, key, event bus or bucket of this plan whose ARN is known only after apply. */
+  private typedArn(target: TfResource, configAddress: string, attribute: string | null): string | undefined {
+    if (target.mode !== "managed" || (attribute !== "arn" && attribute !== null)) return undefined;
+    const shape = TYPED_ARNS[target.type];
+    if (!shape) return undefined;
+    const name = this.knownString(target, shape.name) ?? `\${${configAddress}.${shape.name}}`;
+    const { partition, region, accountId } = this.ctx;
+    return shape.global ? `arn:${partition}:${shape.service}:::${shape.prefix}${name}` : `arn:${partition}:${shape.service}:${region}:${accountId}:${shape.prefix}${name}`;
   }
 
   /** The (possibly synthetic) ARN of a resource in this plan, when we model it. */
