@@ -22,6 +22,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { isRecord } from "./lambda-shapes.js";
 import type { CloudFormationReadOptions } from "./read-template.js";
 
 /** What the assembly gives a template's reader; fields the manifest leaves unknown are absent. */
@@ -40,10 +41,6 @@ export interface StackTemplateContext {
 
 /** How deep nested stacks are followed (CloudFormation itself allows five levels). */
 const MAX_NESTING = 8;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function readJson(file: string): unknown {
   try {

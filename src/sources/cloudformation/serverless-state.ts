@@ -15,12 +15,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { StackTemplateContext } from "./cdk-assembly.js";
+import { isRecord } from "./lambda-shapes.js";
 
 const TEMPLATES = ["cloudformation-template-update-stack.json", "cloudformation-template-create-stack.json"];
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function stringOf(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" && !v.includes("${") ? v : undefined;
