@@ -144,6 +144,23 @@ describe("a CDK cloud assembly as cdk synth writes it", () => {
     });
   });
 
+  it("takes a manifest it cannot use as no manifest: unparsable, a template that is a folder, a nested path that leads nowhere", () => {
+    const out = join(work, "odd");
+    cpSync(fixture, out, { recursive: true });
+    const parent = join(out, "OrdersStack.template.json");
+    const template = JSON.parse(readFileSync(parent, "utf8")) as { Resources: Record<string, { Metadata?: Record<string, unknown> }> };
+    (template.Resources[NESTED] as { Metadata: Record<string, unknown> }).Metadata = { "aws:asset:path": "." };
+    writeFileSync(parent, JSON.stringify(template));
+    expect(cdkAssemblyOptions([parent]).get(resolve(parent))?.options).toEqual({ accountId: "111122223333", region: "eu-west-1", stackName: "OrdersStack" });
+    writeFileSync(join(out, "manifest.json"), "{ not json");
+    expect(cdkAssemblyOptions([parent]).size).toBe(0);
+    // A stack whose template is a folder, or outside the assembly: nothing for the templates given, no error.
+    writeFileSync(join(out, "manifest.json"), JSON.stringify({ version: "55.0.0", artifacts: { S: { type: "aws:cloudformation:stack", environment: "aws://x/y", properties: { templateFile: "assembly-Prod" } } } }));
+    expect(cdkAssemblyOptions([parent]).get(resolve(parent))).toBeUndefined();
+    writeFileSync(join(out, "manifest.json"), JSON.stringify({ version: "55.0.0", artifacts: { S: { type: "aws:cloudformation:stack", environment: "aws://x/y", properties: { templateFile: "../../etc/passwd" } } } }));
+    expect(cdkAssemblyOptions([parent]).size).toBe(0);
+  });
+
   it("lets --account-id and --region fill in what an environment-agnostic stack leaves unknown, not override the manifest", () => {
     const r = spawnSync(process.execPath, [cli, "normalize", fixture, "--account-id", "777788889999", "--region", "ap-south-1"], { encoding: "utf8", maxBuffer: 1 << 26 });
     expect(r.status, r.stderr).toBe(0);

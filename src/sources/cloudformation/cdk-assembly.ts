@@ -118,9 +118,14 @@ export function cdkAssemblyOptions(files: string[]): Map<string, StackTemplateCo
     const visit = (file: string, options: StackReadOptions, prefix: string, depth: number, stackTemplate: string): void => {
       if (out.has(file)) return;
       out.set(file, { options, stackTemplate });
-      if (depth >= MAX_NESTING || !existsSync(file)) return;
+      if (depth >= MAX_NESTING) return;
       // Only templates with nested stacks need reading here; CDK names them <id>.nested.template.json.
-      const text = readFileSync(file, "utf8");
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch {
+        return; // missing or not a file: the source readers say what is wrong with what is there
+      }
       if (!text.includes("AWS::CloudFormation::Stack")) return;
       assets ??= templateAssets(dir, manifest);
       for (const [id, nested] of nestedTemplates(dir, readJson(file), assets)) {
