@@ -93,6 +93,9 @@ function inflatedUntilError(raw: Buffer): Promise<string> {
 export function classifyHead(text: string): "usage" | "sources" | "manifest" {
   const t = text.replace(/^\uFEFF/, "").trimStart();
   if (/^\{[^]*?"kind"\s*:\s*"leastrole-collect-manifest"/.test(t.slice(0, 400))) return "manifest";
+  // The events services hand a function (`aws:s3`, `aws:sqs` … records: a SAM project's
+  // events/*.json, `sam local generate-event`), not CloudTrail's (`s3.amazonaws.com`): no activity.
+  if (/"(?:eventSource|EventSource)"\s*:\s*"aws:/.test(t) && !/"eventSource"\s*:\s*"[\w.-]+\.amazonaws\.com"/.test(t)) return "sources";
   if (/"eventSource"\s*:|"ServicesLastAccessed"\s*:|"CloudTrailEvent"\s*:|"findingType"\s*:\s*"Unused/.test(t)) return "usage";
   // Records as JSON strings: CloudWatch Logs events of a trail's log group (filter-log-events,
   // get-log-events, subscription data), whose messages are records.

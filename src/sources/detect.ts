@@ -51,10 +51,28 @@ export function detect(values: unknown[], context: PathContext | null = null): D
   return { kind: "unknown" };
 }
 
+/**
+ * The event a service invokes a function with: S3, SQS, SNS, DynamoDB, Kinesis … records
+ * (`eventSource`/`EventSource` "aws:<service>"), an API Gateway or function URL request, an
+ * EventBridge event that is not a CloudTrail record. Test events of this shape sit in every SAM
+ * project (`sam init` writes events/event.json).
+ */
+function isLambdaEventPayload(v: Record<string, unknown>): boolean {
+  const records = v["Records"];
+  if (Array.isArray(records) && records.length > 0) {
+    return records.every((r) => isObject(r) && typeof (r["eventSource"] ?? r["EventSource"]) === "string" && String(r["eventSource"] ?? r["EventSource"]).startsWith("aws:"));
+  }
+  if (typeof v["httpMethod"] === "string" && ("requestContext" in v || "resource" in v || "path" in v)) return true;
+  if (v["version"] === "2.0" && typeof v["routeKey"] === "string" && typeof v["rawPath"] === "string") return true;
+  const detail = v["detail"];
+  return typeof v["detail-type"] === "string" && typeof v["source"] === "string" && !(isObject(detail) && "eventName" in detail && "eventSource" in detail);
+}
+
 /** Shapes we recognise but do not read here: said as info, so users know they were seen. */
 function knownUnusedShape(values: unknown[]): string | null {
   const v = values[0];
   if (isObject(v)) {
+    if (isLambdaEventPayload(v)) return "a Lambda event payload (what a service hands a function, as in a SAM project's events/ or sam local generate-event), not activity data";
     if (Array.isArray(v["Records"]) && members(v["Records"] as unknown[]).some((r) => isObject(r) && "eventSource" in r)) return "CloudTrail records (read by the usage stage: leastrole usage)";
     if ("ServicesLastAccessed" in v || ("JobId" in v && Object.keys(v).length <= 3)) return "IAM Access Advisor output (read by the usage stage)";
     if (isObject(v["Role"]) && "AssumeRolePolicyDocument" in (v["Role"] as object)) return "iam get-role output (it has no policies: use get-account-authorization-details)";

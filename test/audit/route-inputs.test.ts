@@ -3,13 +3,15 @@
  * usage stage and the rest to the source readers: whole, truncated and damaged gzip included.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { topLevelKeys } from "../../src/audit/json-head.js";
 import { classifyHead, routeInputs } from "../../src/audit/route-inputs.js";
+import { packageRoot } from "../../src/evaluate/locate.js";
+import { readSourceBytes } from "../../src/sources/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "lr-route-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -102,5 +104,20 @@ describe("topLevelKeys", () => {
   ];
   it.each(cases)("%s", (_what, head, keys) => {
     expect(topLevelKeys(head)).toEqual(keys);
+  });
+});
+
+describe("Lambda event payloads (a SAM project's events/*.json)", () => {
+  const dir = join(packageRoot(), "test", "iac", "fixtures", "sam-project-events");
+
+  it("go to the source readers, which say what they are, not to the usage stage as CloudTrail", async () => {
+    for (const name of ["s3.json", "sqs.json", "api.json", "schedule.json"]) expect(classifyHead(readFileSync(join(dir, name), "utf8")), name).toBe("sources");
+    const said = (name: string) => readSourceBytes(join(dir, name), readFileSync(join(dir, name)), { explicit: false }).warnings.map((w) => [w.code, w.severity]);
+    for (const name of ["s3.json", "sqs.json", "api.json", "schedule.json"]) expect(said(name), name).toEqual([["input-not-used", "info"]]);
+  });
+
+  it("a CloudTrail record with an aws:… value elsewhere, and an EventBridge envelope of one, are still activity", () => {
+    expect(classifyHead('{"Records":[{"eventSource":"s3.amazonaws.com","eventName":"GetObject","requestParameters":{"source":"aws:s3"}}]}')).toBe("usage");
+    expect(classifyHead('{"version":"0","detail-type":"AWS API Call via CloudTrail","source":"aws.s3","detail":{"eventSource":"s3.amazonaws.com","eventName":"PutObject"}}')).toBe("usage");
   });
 });
