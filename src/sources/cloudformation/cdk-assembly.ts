@@ -39,7 +39,7 @@ export interface StackTemplateContext {
   stackTemplate: string;
 }
 
-/** How deep nested stacks are followed (CloudFormation itself allows five levels). */
+/** How deep nested stacks are followed: a bound for a manifest nobody wrote by hand (a template visited once either way). */
 const MAX_NESTING = 8;
 
 function readJson(file: string): unknown {

@@ -6,13 +6,14 @@
 
 import { isRecord } from "./lambda-shapes.js";
 import { terraformStateKind } from "../terraform/plan-index.js";
+import { isGetTemplateOutput } from "./read-template.js";
 
 export type IacKind = "terraform-plan" | "cloudformation";
 
 export function detectIac(parsed: unknown, _file?: string): IacKind | null {
   if (!isRecord(parsed)) return null;
   // `aws cloudformation get-template` output: the template is its TemplateBody (an object, or YAML or JSON text).
-  if ("TemplateBody" in parsed && Object.keys(parsed).every((k) => k === "TemplateBody" || k === "StagesAvailable")) {
+  if (isGetTemplateOutput(parsed)) {
     const body = parsed.TemplateBody;
     if (typeof body === "string") return /^\s*"?Resources"?\s*:/m.test(body) ? "cloudformation" : null;
     return detectIac(body);
