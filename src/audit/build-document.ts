@@ -12,7 +12,7 @@ import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument, Warning } from "../model/document.js";
 import { defaultFactsFunction, normalizeFragments, type CollectedFunctionLists, type NormalizeOptions } from "../normalize/index.js";
 import { readSourceBytes } from "../sources/index.js";
-import { cdkAssemblyOptions, serverlessStateOptions, syntheticAccountFor, type IacReadOptions } from "../sources/cloudformation/index.js";
+import { cdkAssemblyOptions, samConfigOptions, serverlessStateOptions, syntheticAccountFor, type IacReadOptions } from "../sources/cloudformation/index.js";
 import type { SourceFragment } from "../sources/types.js";
 import { readUsage, type UsageAggregate, type UsageException } from "../usage/index.js";
 import { startLabelling, type Labelling } from "../usage/labels.js";
@@ -95,6 +95,8 @@ async function separateIacFiles(read: { fragments: SourceFragment[]; warnings: W
  * them (cdk-assembly.ts); for a Serverless Framework build's, the region and stack name of its
  * serverless-state.json (serverless-state.ts). Those are the more precise: where they name a
  * stack's account or region, that is the one used; the caller's fill in what they leave unknown.
+ * A SAM project's samconfig (sam-config.ts) is the other way round: the stack name, region and
+ * parameter values it deploys with, which the caller's flags override, as they do `sam deploy`'s.
  */
 interface IacPerFile {
   optionsOf(file: string): IacReadOptions | undefined;
@@ -103,11 +105,14 @@ interface IacPerFile {
 }
 
 function iacOptionsPerFile(files: string[], iac: IacReadOptions | undefined): IacPerFile {
-  const assembly = new Map([...cdkAssemblyOptions(files), ...serverlessStateOptions(files)]);
+  const assembly = new Map([...samConfigOptions(files), ...cdkAssemblyOptions(files), ...serverlessStateOptions(files)]);
   return {
     optionsOf: (file) => {
       const stack = assembly.get(resolve(file));
-      return stack ? { ...iac, ...stack.options } : iac;
+      if (!stack) return iac;
+      if (!stack.flagsWin) return { ...iac, ...stack.options };
+      const parameters = { ...stack.options.parameters, ...iac?.parameters };
+      return { ...stack.options, ...iac, ...(Object.keys(parameters).length > 0 ? { parameters } : {}) };
     },
     stackTemplateOf: (file) => {
       const stack = assembly.get(resolve(file));

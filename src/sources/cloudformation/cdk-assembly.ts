@@ -26,7 +26,7 @@ import { isRecord } from "./lambda-shapes.js";
 import type { CloudFormationReadOptions } from "./read-template.js";
 
 /** What the assembly gives a template's reader; fields the manifest leaves unknown are absent. */
-export type StackReadOptions = Pick<CloudFormationReadOptions, "accountId" | "region" | "stackName" | "namePrefix">;
+export type StackReadOptions = Pick<CloudFormationReadOptions, "accountId" | "region" | "stackName" | "namePrefix" | "parameters">;
 
 /** A template of an assembly: its reader's options, and the top-level stack's template it deploys with. */
 export interface StackTemplateContext {
@@ -37,6 +37,12 @@ export interface StackTemplateContext {
    * by this file when several templates are read (syntheticAccountFor).
    */
   stackTemplate: string;
+  /**
+   * The caller's options (`--region`, `--parameter`) win over these: what a tool's configuration
+   * says the user would override on its own command line (samconfig), not where a stack is
+   * deployed (a CDK manifest, whose account and region win).
+   */
+  flagsWin?: true;
 }
 
 /** How deep nested stacks are followed: a bound for a manifest nobody wrote by hand (a template visited once either way). */

@@ -9,3 +9,4 @@ export { permissionRows, diffPermissions, canonicalStatement, type PermissionRow
 export { readIac, type IacReadOptions } from "./read-iac.js";
 export { cdkAssemblyOptions, type StackReadOptions, type StackTemplateContext } from "./cdk-assembly.js";
 export { serverlessStateOptions } from "./serverless-state.js";
+export { samConfigOptions, parseParameterOverrides } from "./sam-config.js";
