@@ -64,8 +64,21 @@ export function readSourceBytes(file: string, bytes: Uint8Array | string, option
 }
 
 function notJson(file: string, options: ReadOneOptions): { fragment: null; warnings: Warning[] } {
-  if (options.explicit) return { fragment: null, warnings: [{ code: "not-json", severity: "error", file, message: "not a JSON file (it does not start with { or [)" }] };
+  const hint = toolConfigHint(basename(file));
+  if (options.explicit) return { fragment: null, warnings: [{ code: "not-json", severity: "error", file, message: `not a JSON file (it does not start with { or [)${hint ? `: ${hint}` : ""}` }] };
+  // A hint is what "no inputs recognised" shows first (cli/context.ts): what to give instead.
+  if (hint) return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: ${hint}` }] };
   return { fragment: null, warnings: [{ code: "skipped-non-json", severity: "info", file, message: "skipped: not a JSON file" }] };
+}
+
+/**
+ * A deployment tool's own configuration, which says what to deploy in the tool's terms, not in
+ * CloudFormation's: the hint names the output leastrole reads instead.
+ */
+function toolConfigHint(name: string): string | null {
+  if (/^serverless\.(?:ya?ml|json|ts|js|cjs|mjs)$/.test(name)) return "a Serverless Framework service's configuration; its compiled template is read from .serverless/ after `serverless package`";
+  if (name === "cdk.json") return "a CDK app's configuration; its templates are read from cdk.out after `cdk synth`";
+  return null;
 }
 
 /** The reader for a file's JSON values (`data`: its bytes, for the IaC readers, which keep line numbers). */
@@ -83,7 +96,8 @@ function readValues(file: string, digest: string, values: unknown[], data: Uint8
       // A project's own files met in a folder walk (`leastrole audit .` in a CDK or Serverless
       // project): said as info, not as a warning listing every accepted input.
       const project = options.explicit ? null : PROJECT_FILE.exec(basename(file));
-      if (project) return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: a project file (${project[0]}), not an input` }] };
+      const hint = toolConfigHint(basename(file));
+      if (project || (hint && !options.explicit)) return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: ${hint ?? `a project file (${project?.[0]}), not an input`}` }] };
       const where = context.call ? ` (collector call ${context.call})` : "";
       const layoutOnly = context.service !== null && context.service !== "lambda" && context.service !== "iam";
       return {

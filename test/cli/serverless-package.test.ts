@@ -44,7 +44,7 @@ describe("a Serverless Framework service after serverless package", () => {
     expect(said[".serverless/serverless-state.json"]).toBe(
       "skipped: Serverless Framework state (the compiled cloudformation-template-*-stack.json files are read, with the region and stack name it gives them)",
     );
-    expect(said["serverless.yml"]).toBe("skipped: not a JSON file");
+    expect(said["serverless.yml"]).toBe("skipped: a Serverless Framework service's configuration; its compiled template is read from .serverless/ after `serverless package`");
   });
 
   it("takes the region and the stack's name from the state, and the account from --account-id", () => {
@@ -62,6 +62,19 @@ describe("a Serverless Framework service after serverless package", () => {
     expect(normalize(bare).roles.map((r) => r.name)).toEqual(["IamRoleLambdaExecution"]);
   });
 
+  it("says what to give instead when a service was not packaged, or a CDK app not synthesised", () => {
+    const service = join(work, "not-packaged");
+    cpSync(join(fixture, "serverless.yml"), join(service, "serverless.yml"), { recursive: true });
+    cpSync(join(fixture, "handler.js"), join(service, "handler.js"));
+    const r = spawnSync(process.execPath, [cli, "audit", service], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no inputs recognised .*first problem: .*serverless\.yml: skipped: a Serverless Framework service's configuration; its compiled template is read from \.serverless\/ after `serverless package`/);
+    const app = join(work, "not-synthesised");
+    cpSync(join(fixture, "handler.js"), join(app, "handler.js"), { recursive: true });
+    writeFileSync(join(app, "cdk.json"), JSON.stringify({ app: "npx ts-node --prefer-ts-exts bin/app.ts" }));
+    expect(spawnSync(process.execPath, [cli, "audit", app], { encoding: "utf8" }).stderr).toMatch(/first problem: .*cdk\.json: skipped: a CDK app's configuration; its templates are read from cdk\.out after `cdk synth`/);
+  });
+
   it("says a project's own files are project files in a folder walk, and still warns when one is named", () => {
     const project = join(work, "cdk-project");
     cpSync(join(packageRoot(), "test", "iac", "fixtures", "cdk-synth", "cdk.out"), join(project, "cdk.out"), { recursive: true });
@@ -69,11 +82,11 @@ describe("a Serverless Framework service after serverless package", () => {
     const doc = normalize(project);
     expect(doc.meta.warnings.filter((w) => w.message.startsWith("skipped: a project file")).map((w) => (w.file ?? "").slice(project.length + 1))).toEqual([
       "cdk.context.json",
-      "cdk.json",
       "package-lock.json",
       "package.json",
       "tsconfig.json",
     ]);
+    expect(doc.meta.warnings.find((w) => w.file === join(project, "cdk.json"))?.message).toBe("skipped: a CDK app's configuration; its templates are read from cdk.out after `cdk synth`");
     const named = spawnSync(process.execPath, [cli, "normalize", join(project, "package.json"), join(project, "cdk.out")], { encoding: "utf8", maxBuffer: 1 << 26 });
     expect(named.stderr).toMatch(/package\.json: skipped: not an input leastrole reads/);
   });
