@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { Option, type Command } from "commander";
 import { InputError } from "../errors.js";
+import { isRegionCode } from "../iam/index.js";
 import type { IacReadOptions } from "../sources/cloudformation/index.js";
 
 export interface IacFlags {
@@ -61,7 +62,7 @@ export function iacOptionsOf(flags: IacFlags): IacReadOptions | undefined {
     o.accountId = flags.accountId;
   }
   if (flags.region !== undefined) {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(flags.region)) throw new InputError(`--region must be a region code such as us-east-1 (got ${flags.region})`);
+    if (!isRegionCode(flags.region)) throw new InputError(`--region must be a region code such as us-east-1 (got ${flags.region})`);
     o.region = flags.region;
   }
   if (flags.partition !== undefined) o.partition = flags.partition;

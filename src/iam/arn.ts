@@ -48,6 +48,11 @@ export function splitArn(arn: string): string[] | null {
  * /^\d{12}$/, without building the parts (it runs twice per evaluated request and once per
  * escalation candidate). `parts` 5 also reads `arn:aws:iam::123456789012` (no resource part).
  */
+/** A region code as AWS writes them (`us-east-1`, `ap-southeast-2`, `us-gov-west-1`): the one check for a region given or read. */
+export function isRegionCode(s: string): boolean {
+  return /^[a-z]{2}(-[a-z]+)+-\d+$/.test(s);
+}
+
 export function arnAccount(arn: string, parts: 5 | 6 = 6): string | null {
   let i = -1;
   for (let k = 0; k < 4; k++) {

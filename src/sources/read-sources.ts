@@ -95,9 +95,9 @@ function readValues(file: string, digest: string, values: unknown[], data: Uint8
     case "unknown": {
       // A project's own files met in a folder walk (`leastrole audit .` in a CDK or Serverless
       // project): said as info, not as a warning listing every accepted input.
-      const project = options.explicit ? null : PROJECT_FILE.exec(basename(file));
-      const hint = toolConfigHint(basename(file));
-      if (project || (hint && !options.explicit)) return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: ${hint ?? `a project file (${project?.[0]}), not an input`}` }] };
+      const name = basename(file);
+      const seen = options.explicit ? null : (toolConfigHint(name) ?? (PROJECT_FILE.test(name) ? `a project file (${name}), not an input` : null));
+      if (seen) return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: ${seen}` }] };
       const where = context.call ? ` (collector call ${context.call})` : "";
       const layoutOnly = context.service !== null && context.service !== "lambda" && context.service !== "iam";
       return {

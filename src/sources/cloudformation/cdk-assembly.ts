@@ -22,6 +22,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { isRegionCode } from "../../iam/index.js";
 import { isRecord } from "./lambda-shapes.js";
 import type { CloudFormationReadOptions } from "./read-template.js";
 
@@ -62,7 +63,7 @@ function environmentOf(env: unknown): Pick<StackReadOptions, "accountId" | "regi
   const m = typeof env === "string" ? /^aws:\/\/([^/]*)\/(.*)$/.exec(env) : null;
   if (!m) return out;
   if (/^\d{12}$/.test(m[1] as string)) out.accountId = m[1] as string;
-  if (/^[a-z]{2}(-[a-z]+)+-\d+$/.test(m[2] as string)) out.region = m[2] as string;
+  if (isRegionCode(m[2] as string)) out.region = m[2] as string;
   return out;
 }
 
@@ -134,7 +135,13 @@ export function cdkAssemblyOptions(files: string[]): Map<string, StackTemplateCo
       }
       if (!text.includes("AWS::CloudFormation::Stack")) return;
       assets ??= templateAssets(dir, manifest);
-      for (const [id, nested] of nestedTemplates(dir, readJson(file), assets)) {
+      let template: unknown;
+      try {
+        template = JSON.parse(text);
+      } catch {
+        return;
+      }
+      for (const [id, nested] of nestedTemplates(dir, template, assets)) {
         const child: StackReadOptions = { namePrefix: `${prefix}-${id}` };
         if (options.accountId !== undefined) child.accountId = options.accountId;
         if (options.region !== undefined) child.region = options.region;

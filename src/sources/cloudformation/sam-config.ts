@@ -17,6 +17,7 @@ import { dirname, join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { parse as parseYaml } from "yaml";
 import type { StackTemplateContext } from "./cdk-assembly.js";
+import { isRegionCode } from "../../iam/index.js";
 import { isRecord } from "./lambda-shapes.js";
 
 const CONFIG_FILES = ["samconfig.toml", "samconfig.yaml", "samconfig.yml"];
@@ -72,7 +73,7 @@ export function samConfigOptions(files: string[]): Map<string, StackTemplateCont
     if (target !== undefined ? target !== path : !TEMPLATE_FILES.some((n) => join(dir, n) === path)) continue;
     const options: StackTemplateContext["options"] = {};
     if (typeof merged.stack_name === "string" && merged.stack_name !== "") options.stackName = merged.stack_name;
-    if (typeof merged.region === "string" && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(merged.region)) options.region = merged.region;
+    if (typeof merged.region === "string" && isRegionCode(merged.region)) options.region = merged.region;
     const parameters = parseParameterOverrides(merged.parameter_overrides);
     if (Object.keys(parameters).length > 0) options.parameters = parameters;
     out.set(path, { options, stackTemplate: path, flagsWin: true });

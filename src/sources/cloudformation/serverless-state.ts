@@ -15,6 +15,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { StackTemplateContext } from "./cdk-assembly.js";
+import { isRegionCode } from "../../iam/index.js";
 import { isRecord } from "./lambda-shapes.js";
 
 const TEMPLATES = ["cloudformation-template-update-stack.json", "cloudformation-template-create-stack.json"];
@@ -44,7 +45,7 @@ export function serverlessStateOptions(files: string[]): Map<string, StackTempla
     const region = stringOf(provider.region);
     const stackName = stringOf(provider.stackName) ?? (name !== undefined && stage !== undefined ? `${name}-${stage}` : undefined);
     const options: StackTemplateContext["options"] = {};
-    if (region !== undefined && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) options.region = region;
+    if (region !== undefined && isRegionCode(region)) options.region = region;
     if (stackName !== undefined) options.stackName = stackName;
     // Both templates are versions of one stack: one key, so they share an unknown account.
     const update = join(dir, TEMPLATES[0] as string);

@@ -8,6 +8,7 @@
 import { InputError } from "../../errors.js";
 import { childPath, type Located } from "../cloudformation/located.js";
 import { isRecord } from "../cloudformation/lambda-shapes.js";
+import { valueAtPath } from "./values.js";
 
 export interface TfResource {
   /** Full instance address: `module.api.aws_lambda_function.handler["x"]`. */
@@ -433,12 +434,7 @@ export function resolveExpression(index: PlanIndex, modulePath: string, expr: un
 
 /** The expression of attribute `name` of a resource in configuration (blocks are arrays of objects). */
 export function configExpression(index: PlanIndex, r: TfResource, ...path: (string | number)[]): unknown {
-  let cur: unknown = index.config.get(r.configAddress)?.expressions;
-  for (const p of path) {
-    if (typeof p === "number") cur = Array.isArray(cur) ? cur[p] : undefined;
-    else cur = isRecord(cur) ? cur[p] : undefined;
-  }
-  return cur;
+  return valueAtPath(index.config.get(r.configAddress)?.expressions, path);
 }
 
 /**

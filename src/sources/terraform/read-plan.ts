@@ -31,7 +31,7 @@ import {
 import { configExpression, indexPlan, resolveExpression, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
 import { dataSourceFromConfiguration, rebuildPolicyDocument } from "./policy-document-data.js";
 import { readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission, readRoleUse, ROLE_USE_TYPES } from "./lambda-resources.js";
-import { stringMap } from "./values.js";
+import { stringMap, valueAtPath } from "./values.js";
 import { readMembership, readPrincipal, readPrincipalAttachment, readPrincipalPolicy, type PrincipalBuild } from "./principals.js";
 import { indexConfigBlocks, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
 
@@ -85,15 +85,6 @@ const TYPED_ARNS: Record<string, { service: string; prefix: string; name: string
   aws_cloudwatch_event_bus: { service: "events", prefix: "event-bus/", name: "name" },
   aws_s3_bucket: { service: "s3", prefix: "", name: "bucket", global: true },
 };
-
-function valueAt(v: unknown, path: (string | number)[]): unknown {
-  let cur = v;
-  for (const k of path) {
-    if (typeof k === "number" ? !Array.isArray(cur) : !isRecord(cur)) return undefined;
-    cur = (cur as Record<string | number, unknown>)[k];
-  }
-  return cur;
-}
 
 /** `after_unknown` marks a value, or a whole block above it, `true`. */
 function unknownAt(unknown: unknown, path: (string | number)[]): boolean {
@@ -324,14 +315,23 @@ export class PlanReader {
     const v = this.knownString(r, attr);
     if (v !== undefined) return { value: v, known: true };
     if (r.unknown[attr] !== true && (r.values[attr] === null || r.values[attr] === undefined)) return undefined;
-    const res = this.follow(r, attr);
+    return this.followUnknown(r, [attr], false);
+  }
+
+  /**
+   * A value known only after apply, through its expression: the (possibly synthetic) ARN of the
+   * resource it names, with `typed` also one built from the name of a queue, topic, key, bus or
+   * bucket (typedArn); else the constant it resolves to; else a placeholder.
+   */
+  private followUnknown(r: TfResource, path: (string | number)[], typed: boolean): { value: string; known: boolean } {
+    const res = this.follow(r, ...path);
     const target = targetOf(this.index, res, r);
     if (target && res?.kind === "resource") {
-      const arn = this.arnOfTarget(target, res.attribute);
+      const arn = this.arnOfTarget(target, res.attribute) ?? (typed ? this.typedArn(target, res.configAddress, res.attribute) : undefined);
       if (arn) return { value: arn, known: false };
     }
     if (res?.kind === "constant" && typeof res.value === "string") return { value: res.value, known: true };
-    return { value: this.placeholder(res, `${r.address}.${attr}`), known: false };
+    return { value: this.placeholder(res, `${r.address}.${path.join(".")}`), known: false };
   }
 
   /**
@@ -344,17 +344,9 @@ export class PlanReader {
    * dropped: no requirement, no finding, and a generated policy without it.
    */
   arnAt(r: TfResource, ...path: (string | number)[]): string | null {
-    const value = valueAt(r.values, path);
+    const value = valueAtPath(r.values, path);
     if (typeof value === "string" && value !== "") return value;
-    if (!unknownAt(r.unknown, path)) return null;
-    const res = this.follow(r, ...path);
-    const target = targetOf(this.index, res, r);
-    if (target && res?.kind === "resource") {
-      const arn = this.arnOfTarget(target, res.attribute) ?? this.typedArn(target, res.configAddress, res.attribute);
-      if (arn) return arn;
-    }
-    if (res?.kind === "constant" && typeof res.value === "string") return res.value;
-    return this.placeholder(res, `${r.address}.${path.join(".")}`);
+    return unknownAt(r.unknown, path) ? this.followUnknown(r, path, true).value : null;
   }
 
   /** The ARN of a queue, topic, key, event bus or bucket of this plan whose ARN is known only after apply. */

@@ -2,6 +2,16 @@
 
 import { isRecord } from "../cloudformation/lambda-shapes.js";
 
+/** The value at `path` (keys into objects, indices into lists), undefined where the path leads nowhere. */
+export function valueAtPath(v: unknown, path: readonly (string | number)[]): unknown {
+  let cur = v;
+  for (const k of path) {
+    if (typeof k === "number" ? !Array.isArray(cur) : !isRecord(cur)) return undefined;
+    cur = (cur as Record<string | number, unknown>)[k];
+  }
+  return cur;
+}
+
 /** The string elements of a list attribute (unknown or null elements dropped). */
 export function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
