@@ -12,6 +12,7 @@ import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument, Warning } from "../model/document.js";
 import { defaultFactsFunction, normalizeFragments, type CollectedFunctionLists, type NormalizeOptions } from "../normalize/index.js";
 import { readSourceBytes } from "../sources/index.js";
+import { tfConfigBeside } from "../sources/terraform/config-files.js";
 import { cdkAssemblyOptions, samConfigOptions, serverlessStateOptions, syntheticAccountFor, type IacReadOptions } from "../sources/cloudformation/index.js";
 import type { SourceFragment } from "../sources/types.js";
 import { readUsage, type UsageAggregate, type UsageException } from "../usage/index.js";
@@ -109,7 +110,7 @@ function iacOptionsPerFile(files: string[], iac: IacReadOptions | undefined): Ia
   return {
     optionsOf: (file) => {
       const stack = assembly.get(resolve(file));
-      if (!stack) return iac;
+      if (!stack) return iac?.configFiles || !file.endsWith(".json") ? iac : withConfigBeside(file, iac);
       if (!stack.flagsWin) return { ...iac, ...stack.options };
       const parameters = { ...stack.options.parameters, ...iac?.parameters };
       return { ...stack.options, ...iac, ...(Object.keys(parameters).length > 0 ? { parameters } : {}) };
@@ -120,6 +121,12 @@ function iacOptionsPerFile(files: string[], iac: IacReadOptions | undefined): Ia
       return stack ? join(dirname(file), relative(dirname(resolve(file)), stack.stackTemplate)) : file;
     },
   };
+}
+
+/** A Terraform plan's options with the `.tf` files of its own folder, when it holds any (config-files.ts). */
+function withConfigBeside(file: string, iac: IacReadOptions | undefined): IacReadOptions | undefined {
+  const found = tfConfigBeside(file);
+  return found ? { ...iac, ...found, configDiscovered: true } : iac;
 }
 
 async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>, onDone: (n: number) => void, iacFor: IacPerFile) {

@@ -3,12 +3,12 @@
  * (account, region, partition, CloudFormation parameters) and where the Terraform code is.
  */
 
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { statSync } from "node:fs";
 import { Option, type Command } from "commander";
 import { InputError } from "../errors.js";
 import { isRegionCode } from "../iam/index.js";
 import type { IacReadOptions } from "../sources/cloudformation/index.js";
+import { readTfFiles } from "../sources/terraform/config-files.js";
 
 export interface IacFlags {
   accountId?: string;
@@ -28,11 +28,11 @@ export function addIacOptions(command: Command): Command {
     .option("--region <region>", "IaC: the region it deploys to, when the plan, template or CDK manifest does not say")
     .addOption(new Option("--partition <partition>", "IaC: the AWS partition").choices(["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"]))
     .option("--parameter <Key=Value>", "CloudFormation: a parameter value, overriding its default (repeatable)", collect)
-    .option("--tf-config <dir>", "Terraform: the configuration's folder (.tf files), so locations point at the code, not the plan");
+    .option("--tf-config <dir>", "Terraform: the configuration's folder (.tf files): locations point at the code, and policies the plan knows only after apply are read from it (default: the plan's own folder, when it holds the configuration)");
 }
 
-/** `.tf` files under `dir` (not in `.terraform`, hidden folders or node_modules), by path relative to it. */
-function readTfFiles(dir: string): Record<string, string> {
+/** The `.tf` files of `--tf-config`, with errors that name the flag. */
+function readTfConfigFlag(dir: string): Record<string, string> {
   let st;
   try {
     st = statSync(dir);
@@ -40,17 +40,7 @@ function readTfFiles(dir: string): Record<string, string> {
     throw new InputError("no such folder (--tf-config)", { file: dir });
   }
   if (!st.isDirectory()) throw new InputError("--tf-config must be the folder holding the .tf files", { file: dir });
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      if (name.startsWith(".") || name === "node_modules") continue;
-      const full = join(d, name);
-      const s = statSync(full);
-      if (s.isDirectory()) walk(full);
-      else if (name.endsWith(".tf")) out[relative(dir, full).split(sep).join("/")] = readFileSync(full, "utf8");
-    }
-  };
-  walk(dir);
+  const out = readTfFiles(dir);
   if (Object.keys(out).length === 0) throw new InputError("no .tf files in this folder (--tf-config)", { file: dir });
   return out;
 }
@@ -76,7 +66,7 @@ export function iacOptionsOf(flags: IacFlags): IacReadOptions | undefined {
     o.parameters = params;
   }
   if (flags.tfConfig !== undefined) {
-    o.configFiles = readTfFiles(flags.tfConfig);
+    o.configFiles = readTfConfigFlag(flags.tfConfig);
     o.configRoot = flags.tfConfig.replace(/[\\/]+$/, "");
   }
   return Object.keys(o).length > 0 ? o : undefined;

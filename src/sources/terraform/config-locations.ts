@@ -87,6 +87,32 @@ export function statementLinesFrom(lines: readonly string[], start: number): num
   return out.length > 0 ? out : null;
 }
 
+/**
+ * The folder (relative to the configuration root) of each module path the plan calls: the root's
+ * is `.`; local sources (`./modules/x`) are followed, registry and git modules are not on disk.
+ */
+export function moduleDirs(index: PlanIndex): Map<string, string> {
+  const dirs = new Map<string, string>([["", "."]]);
+  // Parents before children: module paths sort that way.
+  for (const call of [...index.moduleCalls.values()].sort((a, b) => a.path.length - b.path.length)) {
+    const parent = call.path.includes(".module.") ? call.path.slice(0, call.path.lastIndexOf(".module.")) : "";
+    const parentDir = dirs.get(parent);
+    if (parentDir !== undefined && call.source && /^\.\.?\//.test(call.source)) dirs.set(call.path, posix.normalize(posix.join(parentDir, call.source)));
+  }
+  return dirs;
+}
+
+/** The `.tf` files of each folder, sorted. */
+export function tfFilesByDir(files: TerraformConfigFiles): Map<string, string[]> {
+  const byDir = new Map<string, string[]>();
+  for (const path of Object.keys(files).sort()) {
+    if (!path.endsWith(".tf")) continue;
+    const dir = posix.dirname(path.replace(/\\/g, "/"));
+    byDir.set(dir, [...(byDir.get(dir) ?? []), path]);
+  }
+  return byDir;
+}
+
 const POLICY_ATTRIBUTES = new Set(["policy", "assume_role_policy"]);
 const DATA_POLICY_REF = /^\s*[A-Za-z_]+\s*=\s*data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.json\s*$/;
 
@@ -95,19 +121,8 @@ const ATTRIBUTE = /^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(=|\{)/;
 
 /** Index every resource and data block of the configuration by its module-qualified address. */
 export function indexConfigBlocks(index: PlanIndex, files: TerraformConfigFiles, root = ""): Map<string, BlockLocation> {
-  const dirs = new Map<string, string>([["", "."]]);
-  // Parents before children: module paths sort that way.
-  for (const call of [...index.moduleCalls.values()].sort((a, b) => a.path.length - b.path.length)) {
-    const parent = call.path.includes(".module.") ? call.path.slice(0, call.path.lastIndexOf(".module.")) : "";
-    const parentDir = dirs.get(parent);
-    if (parentDir !== undefined && call.source && /^\.\.?\//.test(call.source)) dirs.set(call.path, posix.normalize(posix.join(parentDir, call.source)));
-  }
-  const byDir = new Map<string, string[]>();
-  for (const path of Object.keys(files).sort()) {
-    if (!path.endsWith(".tf")) continue;
-    const dir = posix.dirname(path.replace(/\\/g, "/"));
-    byDir.set(dir, [...(byDir.get(dir) ?? []), path]);
-  }
+  const dirs = moduleDirs(index);
+  const byDir = tfFilesByDir(files);
   const out = new Map<string, BlockLocation>();
   const dataRefs: Array<{ block: BlockLocation; attr: string; target: string }> = [];
   for (const [modulePath, dir] of dirs) {

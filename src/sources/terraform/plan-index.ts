@@ -60,12 +60,19 @@ export interface PlanIndex {
   applyable: boolean | null;
   complete: boolean | null;
   region: string | null;
+  /**
+   * The account the plan deploys to, when it says: the one account every read
+   * `data "aws_caller_identity"` returned (none, or several through aliased providers: null).
+   */
+  accountId: string | null;
   resources: TfResource[];
   byConfigAddress: Map<string, TfResource[]>;
   /** Instances by `configAddress \0 moduleInstance`, so lookups stay O(1) with thousands of module instances. */
   byModuleInstance: Map<string, TfResource[]>;
   config: Map<string, TfConfigResource>;
   moduleCalls: Map<string, TfModuleCall>;
+  /** The root module's input variables and their values for this plan (`variables.<name>.value`). */
+  variables: Map<string, unknown>;
   deletedCount: number;
 }
 
@@ -195,10 +202,12 @@ export function indexPlan(located: Located, file: string): PlanIndex {
       applyable: null,
       complete: null,
       region: stateRegion(resources),
+      accountId: callerAccount(resources),
       resources,
       ...addressMaps(resources),
       config: new Map(),
       moduleCalls: new Map(),
+      variables: new Map(),
       deletedCount: 0,
     };
   }
@@ -359,13 +368,32 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     applyable: typeof plan.applyable === "boolean" ? plan.applyable : null,
     complete: typeof plan.complete === "boolean" ? plan.complete : null,
     region,
+    accountId: callerAccount(resources),
     resources,
     byConfigAddress,
     byModuleInstance,
     config,
     moduleCalls,
+    variables: rootVariables(plan.variables),
     deletedCount,
   };
+}
+
+function callerAccount(resources: readonly TfResource[]): string | null {
+  const ids = new Set<string>();
+  for (const r of resources) {
+    if (r.mode !== "data" || r.type !== "aws_caller_identity") continue;
+    const id = r.values.account_id;
+    if (typeof id === "string" && /^\d{12}$/.test(id) && r.unknown.account_id !== true) ids.add(id);
+  }
+  return ids.size === 1 ? ([...ids][0] as string) : null;
+}
+
+function rootVariables(v: unknown): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  if (!isRecord(v)) return out;
+  for (const [name, entry] of Object.entries(v)) if (isRecord(entry) && "value" in entry) out.set(name, entry.value);
+  return out;
 }
 
 const RESOURCE_REF = /^(data\.)?([a-z0-9_-]+)\.([A-Za-z0-9_-]+)((?:\[[^\]]*\])*)(?:\.(.+))?$/;

@@ -31,9 +31,12 @@ import {
 import { configExpression, indexPlan, resolveExpression, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
 import { dataSourceFromConfiguration, rebuildPolicyDocument } from "./policy-document-data.js";
 import { readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission, readRoleUse, ROLE_USE_TYPES } from "./lambda-resources.js";
-import { stringMap, valueAtPath } from "./values.js";
+import { stringMap, unknownAt, valueAtPath } from "./values.js";
 import { readMembership, readPrincipal, readPrincipalAttachment, readPrincipalPolicy, type PrincipalBuild } from "./principals.js";
 import { indexConfigBlocks, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
+import { TerraformConfig } from "./config-expressions.js";
+import { ConfigValues } from "./config-values.js";
+import { Unknown } from "./hcl/evaluate.js";
 
 export interface TerraformReadOptions {
   /** Account to put into synthetic ARNs (default `unknown`). */
@@ -49,6 +52,12 @@ export interface TerraformReadOptions {
   configFiles?: TerraformConfigFiles;
   /** Prefix for the `.tf` paths in locations (e.g. the directory as the user named it). */
   configRoot?: string;
+  /**
+   * The `.tf` files were found beside the plan, not named by the user: they are used only when
+   * they declare a resource of the plan's root module (a folder of plans and unrelated code is not
+   * mistaken for the plans' configuration).
+   */
+  configDiscovered?: boolean;
   /** Account for synthetic ARNs when `accountId` is not given (default `unknown`; see `syntheticAccountFor`). */
   syntheticAccountId?: string;
 }
@@ -78,24 +87,24 @@ export function readTerraformPlan(input: string | Uint8Array | object, file: str
 
 
 /** How the ARN of a resource type a function's targets name is made from its name (`name` attribute). */
-const TYPED_ARNS: Record<string, { service: string; prefix: string; name: string; global?: true }> = {
+/**
+ * ARNs that follow from a name the plan knows, for resources whose `arn` it knows only after
+ * apply. `scope`: regional (region and account), `account` (IAM: no region), `global` (S3: neither).
+ */
+const TYPED_ARNS: Record<string, { service: string; prefix: string; name: string; scope?: "account" | "global" }> = {
   aws_sqs_queue: { service: "sqs", prefix: "", name: "name" },
   aws_sns_topic: { service: "sns", prefix: "", name: "name" },
   aws_kms_key: { service: "kms", prefix: "key/", name: "key_id" },
   aws_cloudwatch_event_bus: { service: "events", prefix: "event-bus/", name: "name" },
-  aws_s3_bucket: { service: "s3", prefix: "", name: "bucket", global: true },
+  aws_s3_bucket: { service: "s3", prefix: "", name: "bucket", scope: "global" },
+  aws_dynamodb_table: { service: "dynamodb", prefix: "table/", name: "name" },
+  aws_kinesis_stream: { service: "kinesis", prefix: "stream/", name: "name" },
+  aws_lambda_function: { service: "lambda", prefix: "function:", name: "function_name" },
+  aws_cloudwatch_log_group: { service: "logs", prefix: "log-group:", name: "name" },
+  aws_sfn_state_machine: { service: "states", prefix: "stateMachine:", name: "name" },
+  aws_iam_role: { service: "iam", prefix: "role/", name: "name", scope: "account" },
 };
 
-/** `after_unknown` marks a value, or a whole block above it, `true`. */
-function unknownAt(unknown: unknown, path: (string | number)[]): boolean {
-  let cur = unknown;
-  for (const k of path) {
-    if (cur === true) return true;
-    if (typeof k === "number" ? !Array.isArray(cur) : !isRecord(cur)) return false;
-    cur = (cur as Record<string | number, unknown>)[k];
-  }
-  return cur === true;
-}
 
 export interface FunctionTarget {
   fn?: { fn: LambdaFunction; statements: PolicyStatement[] };
@@ -138,10 +147,33 @@ export class PlanReader {
     this.ctx = {
       partition: options.partition ?? "aws",
       region: index.region ?? options.region ?? UNKNOWN,
-      accountId: options.accountId ?? options.syntheticAccountId ?? UNKNOWN,
+      accountId: index.accountId ?? options.accountId ?? options.syntheticAccountId ?? UNKNOWN,
     };
-    this.blocks = options.configFiles ? indexConfigBlocks(index, options.configFiles, options.configRoot ?? "") : null;
+    let blocks = options.configFiles ? indexConfigBlocks(index, options.configFiles, options.configRoot ?? "") : null;
+    if (blocks && options.configDiscovered && ![...index.config.values()].some((c) => c.modulePath === "" && blocks?.has(c.configAddress))) blocks = null;
+    this.blocks = blocks;
+    if (options.configFiles && blocks) {
+      const config = new TerraformConfig(index, options.configFiles, options.configRoot ?? "");
+      if (options.configDiscovered) {
+        this.warn("terraform-config-beside", "info", `the Terraform configuration beside the plan (${options.configRoot || "."}) gives locations and the policies the plan knows only after apply; --tf-config names another folder`);
+      }
+      for (const e of config.errors) {
+        this.warnings.push({
+          code: "terraform-config-syntax",
+          severity: "warning",
+          message: `line ${e.line}: ${e.message}; the expressions of this file are not read (policies the plan knows only after apply stay unread)`,
+          file: e.file,
+        });
+      }
+      this.configValues = new ConfigValues(
+        { index, ctx: this.ctx, arnOf: (target, configAddress, attribute) => this.arnOfTarget(target, attribute) ?? this.typedArn(target, configAddress, attribute) },
+        config,
+      );
+    }
   }
+
+  /** The configuration's expressions, evaluated against this plan (null without `--tf-config`). */
+  readonly configValues: ConfigValues | null = null;
 
   read(): IacFragment {
     const ix = this.index;
@@ -349,14 +381,16 @@ export class PlanReader {
     return unknownAt(r.unknown, path) ? this.followUnknown(r, path, true).value : null;
   }
 
-  /** The ARN of a queue, topic, key, event bus or bucket of this plan whose ARN is known only after apply. */
-  private typedArn(target: TfResource, configAddress: string, attribute: string | null): string | undefined {
+  /** The ARN of a queue, topic, key, table, role… of this plan whose ARN is known only after apply, from its name. */
+  typedArn(target: TfResource, configAddress: string, attribute: string | null): string | undefined {
     if (target.mode !== "managed" || (attribute !== "arn" && attribute !== null)) return undefined;
     const shape = TYPED_ARNS[target.type];
     if (!shape) return undefined;
     const name = this.knownString(target, shape.name) ?? `\${${configAddress}.${shape.name}}`;
     const { partition, region, accountId } = this.ctx;
-    return shape.global ? `arn:${partition}:${shape.service}:::${shape.prefix}${name}` : `arn:${partition}:${shape.service}:${region}:${accountId}:${shape.prefix}${name}`;
+    if (shape.scope === "global") return `arn:${partition}:${shape.service}:::${shape.prefix}${name}`;
+    if (shape.scope === "account") return `arn:${partition}:${shape.service}::${accountId}:${shape.prefix}${name}`;
+    return `arn:${partition}:${shape.service}:${region}:${accountId}:${shape.prefix}${name}`;
   }
 
   /** The (possibly synthetic) ARN of a resource in this plan, when we model it. */
@@ -401,13 +435,84 @@ export class PlanReader {
       }
       return this.parse(rebuilt.document, data.jsonPath);
     }
+    const fromConfig = this.documentFromConfig(r, attr, exprPath, jsonPath);
+    if (fromConfig !== undefined) return fromConfig;
     this.warn(
       "terraform-unknown-policy",
       "warning",
-      `${r.address}.${attr} is known only after apply and its expression cannot be read from the plan (${res ? this.placeholder(res, attr) : "jsonencode or a function call"}); its permissions are not analysed`,
+      `${r.address}.${attr} is known only after apply and its expression cannot be read from the plan (${res ? this.placeholder(res, attr) : "jsonencode or a function call"}); its permissions are not analysed${this.configValues ? "" : " (give the configuration's folder with --tf-config to read it from the .tf files)"}`,
       jsonPath,
     );
     return null;
+  }
+
+  /**
+   * A policy the plan knows only after apply, evaluated from its expression in the `.tf` files
+   * (`jsonencode({…})`, a heredoc with interpolations, `templatefile` is not read). Values known
+   * only after apply become the ARN the plan lets us build (`arn:aws:sqs:<region>:<account>:jobs`)
+   * or a placeholder (`${aws_x.y.arn}`), which may stand only in Resource, NotResource and
+   * condition values: a placeholder action or principal would be a guess, so the policy is then
+   * left unread. Undefined when the configuration does not have the expression.
+   */
+  private documentFromConfig(r: TfResource, attr: string, exprPath: (string | number)[], jsonPath: string): PolicyDocument | null | undefined {
+    const cv = this.configValues;
+    if (!cv) return undefined;
+    const path = this.configPath(r, exprPath);
+    const at = path ? cv.config.attributeAt(r.configAddress, path) : undefined;
+    if (!at) return undefined;
+    const where = `${at.file}:${at.line}`;
+    const { value, placeholders } = cv.evaluate(at, r);
+    if (typeof value !== "string" || value.trim() === "") {
+      const what = value instanceof Unknown ? value.text : at.expr.span.text;
+      this.warn(
+        "terraform-unknown-policy",
+        "warning",
+        `${r.address}.${attr} is known only after apply, and its expression in ${where} cannot be evaluated here (${abbreviate(what)}); its permissions are not analysed`,
+        jsonPath,
+      );
+      return null;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      this.warn("invalid-policy-document", "error", `invalid policy document: ${r.address}.${attr} in ${where} does not evaluate to JSON`, jsonPath);
+      return null;
+    }
+    const guessed = placeholdersOutsideResources(parsed);
+    if (guessed.length > 0) {
+      this.warn(
+        "terraform-unknown-policy",
+        "warning",
+        `${r.address}.${attr} is known only after apply, and its expression in ${where} has ${guessed.join(", ")} where an action, effect or principal must be known; its permissions are not analysed`,
+        jsonPath,
+      );
+      return null;
+    }
+    const unique = [...new Set(placeholders)];
+    this.warn(
+      "terraform-policy-from-config",
+      "info",
+      `${r.address}.${attr}: known only after apply; read from its expression in ${where}${unique.length > 0 ? `, with ${unique.join(", ")} known only after apply` : ""}`,
+      jsonPath,
+    );
+    return this.parse(parsed, jsonPath);
+  }
+
+  /**
+   * The path of an attribute in the `.tf` block. `inline_policy` is a set in the provider, so the
+   * plan's order is not the file's: the block is found by its `name`.
+   */
+  private configPath(r: TfResource, exprPath: (string | number)[]): (string | number)[] | undefined {
+    if (exprPath[0] !== "inline_policy" || typeof exprPath[1] !== "number") return exprPath;
+    const name = valueAtPath(r.values, ["inline_policy", exprPath[1], "name"]);
+    const cv = this.configValues;
+    if (typeof name !== "string" || !cv) return undefined;
+    for (let i = 0; ; i++) {
+      const at = cv.config.attributeAt(r.configAddress, ["inline_policy", i, "name"]);
+      if (!at) return undefined;
+      if (cv.evaluate(at, r).value === name) return ["inline_policy", i, ...exprPath.slice(2)];
+    }
   }
 
   dataPlaceholder(data: TfResource, statement: number, attribute: string): string {
@@ -639,4 +744,38 @@ function valuesPathOf(r: TfResource): string {
 
 function attachedRef(arn: string): AttachedPolicyRef {
   return { arn, name: arn.slice(arn.lastIndexOf("/") + 1) };
+}
+
+function abbreviate(text: string): string {
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > 100 ? `${one.slice(0, 97)}...` : one;
+}
+
+/**
+ * Placeholders (`${…}`) anywhere but in Resource, NotResource, Sid and condition values: an
+ * action, effect or principal known only after apply cannot be judged.
+ */
+function placeholdersOutsideResources(doc: unknown): string[] {
+  const found: string[] = [];
+  const scan = (v: unknown): void => {
+    if (typeof v === "string") {
+      const m = v.match(/\$\{[^}]*\}/g);
+      if (m) found.push(...m);
+    } else if (Array.isArray(v)) v.forEach(scan);
+    else if (isRecord(v)) Object.values(v).forEach(scan);
+  };
+  const statements = isRecord(doc) ? doc.Statement : undefined;
+  for (const st of Array.isArray(statements) ? statements : [statements]) {
+    if (!isRecord(st)) continue;
+    for (const [k, v] of Object.entries(st)) {
+      if (k === "Resource" || k === "NotResource" || k === "Sid") continue;
+      if (k === "Condition" && isRecord(v)) {
+        // Condition keys must be known; their values may be placeholders.
+        for (const byKey of Object.values(v)) if (isRecord(byKey)) scan(Object.keys(byKey));
+        continue;
+      }
+      scan(v);
+    }
+  }
+  return [...new Set(found)];
 }

@@ -12,6 +12,17 @@ export function valueAtPath(v: unknown, path: readonly (string | number)[]): unk
   return cur;
 }
 
+/** `after_unknown` marks a value, or a whole block above it, `true`. */
+export function unknownAt(unknown: unknown, path: readonly (string | number)[]): boolean {
+  let cur = unknown;
+  for (const k of path) {
+    if (cur === true) return true;
+    if (typeof k === "number" ? !Array.isArray(cur) : !isRecord(cur)) return false;
+    cur = (cur as Record<string | number, unknown>)[k];
+  }
+  return cur === true;
+}
+
 /** The string elements of a list attribute (unknown or null elements dropped). */
 export function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];

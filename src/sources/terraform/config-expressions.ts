@@ -1,0 +1,139 @@
+/**
+ * The expressions of the Terraform configuration (`--tf-config`), parsed (hcl/parse.ts) and
+ * indexed by the plan's module paths: each resource's block, each module's locals, variables'
+ * defaults, module calls and outputs. The plan reader evaluates a policy from here when the plan
+ * knows it only after apply, which is the usual case for `jsonencode({… aws_x.y.arn …})` naming a
+ * resource created by the same plan.
+ */
+
+import { posix } from "node:path";
+import type { Attribute, Block, Body, Expr } from "./hcl/ast.js";
+import { HclSyntaxError } from "./hcl/ast.js";
+import { parseHcl } from "./hcl/parse.js";
+import { moduleDirs, tfFilesByDir, type TerraformConfigFiles } from "./config-locations.js";
+import type { PlanIndex } from "./plan-index.js";
+
+export interface ConfigExpression {
+  expr: Expr;
+  /** The `.tf` file, as the user named it (joined to the configuration root). */
+  file: string;
+  line: number;
+  /** The module path it belongs to (`""` for the root, `module.a.module.b`). */
+  modulePath: string;
+}
+
+export interface ConfigParseError {
+  file: string;
+  line: number;
+  message: string;
+}
+
+interface ModuleScope {
+  locals: Map<string, ConfigExpression>;
+  variableDefaults: Map<string, ConfigExpression>;
+  outputs: Map<string, ConfigExpression>;
+  /** `module "name" {}` blocks of this module, by name. */
+  calls: Map<string, { block: Block; file: string }>;
+}
+
+export class TerraformConfig {
+  readonly errors: ConfigParseError[] = [];
+  private readonly resources = new Map<string, { block: Block; file: string; modulePath: string }>();
+  private readonly modules = new Map<string, ModuleScope>();
+
+  constructor(index: PlanIndex, files: TerraformConfigFiles, root = "") {
+    const byDir = tfFilesByDir(files);
+    const parsed = new Map<string, Body | null>();
+    for (const [modulePath, dir] of moduleDirs(index)) {
+      const scope: ModuleScope = { locals: new Map(), variableDefaults: new Map(), outputs: new Map(), calls: new Map() };
+      this.modules.set(modulePath, scope);
+      for (const path of byDir.get(posix.normalize(dir)) ?? []) {
+        const file = root === "" ? path : posix.join(root, path);
+        if (!parsed.has(path)) parsed.set(path, this.parse(files[path] ?? "", file));
+        const body = parsed.get(path);
+        if (body) this.indexBody(body, file, modulePath, scope);
+      }
+    }
+  }
+
+  private parse(text: string, file: string): Body | null {
+    try {
+      return parseHcl(text);
+    } catch (error) {
+      if (!(error instanceof HclSyntaxError)) throw error;
+      this.errors.push({ file, line: error.line, message: error.message });
+      return null;
+    }
+  }
+
+  private indexBody(body: Body, file: string, modulePath: string, scope: ModuleScope): void {
+    const at = (a: Attribute): ConfigExpression => ({ expr: a.expr, file, line: a.span.line, modulePath });
+    for (const b of body.blocks) {
+      if ((b.type === "resource" || b.type === "data") && b.labels.length === 2) {
+        const local = `${b.type === "data" ? "data." : ""}${b.labels[0]}.${b.labels[1]}`;
+        this.resources.set(modulePath === "" ? local : `${modulePath}.${local}`, { block: b, file, modulePath });
+      } else if (b.type === "locals") {
+        for (const a of b.body.attributes) scope.locals.set(a.name, at(a));
+      } else if (b.type === "variable" && b.labels[0] !== undefined) {
+        const d = b.body.attributes.find((a) => a.name === "default");
+        if (d) scope.variableDefaults.set(b.labels[0], at(d));
+      } else if (b.type === "output" && b.labels[0] !== undefined) {
+        const v = b.body.attributes.find((a) => a.name === "value");
+        if (v) scope.outputs.set(b.labels[0], at(v));
+      } else if (b.type === "module" && b.labels[0] !== undefined) {
+        scope.calls.set(b.labels[0], { block: b, file });
+      }
+    }
+  }
+
+  /**
+   * The expression at `path` in a resource's block: an attribute, or one inside its nested blocks
+   * (`inline_policy`, 0, `policy`). Undefined when the block is not in the configuration, or the
+   * path goes through a `dynamic` block (its instances are not numbered in the text).
+   */
+  attributeAt(configAddress: string, path: readonly (string | number)[]): ConfigExpression | undefined {
+    const found = this.resources.get(configAddress);
+    if (!found) return undefined;
+    let body = found.block.body;
+    for (let i = 0; i < path.length; i++) {
+      const step = path[i];
+      if (typeof step !== "string") return undefined;
+      const next = path[i + 1];
+      if (typeof next === "number") {
+        if (body.blocks.some((b) => b.type === "dynamic" && b.labels[0] === step)) return undefined;
+        const blocks = body.blocks.filter((b) => b.type === step);
+        const b = blocks[next];
+        if (!b) return undefined;
+        body = b.body;
+        i++;
+        continue;
+      }
+      if (i !== path.length - 1) return undefined;
+      const a = body.attributes.find((x) => x.name === step);
+      return a ? { expr: a.expr, file: found.file, line: a.span.line, modulePath: found.modulePath } : undefined;
+    }
+    return undefined;
+  }
+
+  local(modulePath: string, name: string): ConfigExpression | undefined {
+    return this.modules.get(modulePath)?.locals.get(name);
+  }
+
+  variableDefault(modulePath: string, name: string): ConfigExpression | undefined {
+    return this.modules.get(modulePath)?.variableDefaults.get(name);
+  }
+
+  output(modulePath: string, name: string): ConfigExpression | undefined {
+    return this.modules.get(modulePath)?.outputs.get(name);
+  }
+
+  /** The argument `name` of the call that made module `modulePath`, as written in its parent. */
+  moduleArgument(modulePath: string, name: string): ConfigExpression | undefined {
+    const i = modulePath.lastIndexOf("module.");
+    if (i < 0) return undefined;
+    const parent = i === 0 ? "" : modulePath.slice(0, i - 1);
+    const call = this.modules.get(parent)?.calls.get(modulePath.slice(i + "module.".length));
+    const a = call?.block.body.attributes.find((x) => x.name === name);
+    return call && a ? { expr: a.expr, file: call.file, line: a.span.line, modulePath: parent } : undefined;
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Evaluating a configuration expression (config-expressions.ts) against the plan: `var.x` is the
+ * plan's variable value or the module call's argument, `local.x` and `module.m.out` are evaluated
+ * from their own expressions, `aws_x.y.attr` is the plan's value for that instance, and an ARN the
+ * plan knows only after apply is the one the reader builds for it (role, policy, function, queue,
+ * table…). Anything else stays unknown and is written as a placeholder.
+ */
+
+import { applyPath, evaluate, Unknown, type EvalContext, type HclValue, type PathStep } from "./hcl/evaluate.js";
+import type { ConfigExpression, TerraformConfig } from "./config-expressions.js";
+import { resolveReference, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
+import { unknownAt, valueAtPath } from "./values.js";
+import { UNKNOWN, type ArnContext } from "../cloudformation/lambda-shapes.js";
+
+/** What the evaluation needs of the plan reader. */
+export interface PlanValues {
+  readonly index: PlanIndex;
+  readonly ctx: ArnContext;
+  /** The ARN the reader gives a resource of the plan whose ARN is known only after apply. */
+  arnOf(target: TfResource, configAddress: string, attribute: string): string | undefined;
+}
+
+interface Env {
+  modulePath: string;
+  /** The resource instance whose block is evaluated: what `each` and `count` mean. */
+  self: TfResource | null;
+  depth: number;
+}
+
+const MAX_DEPTH = 24;
+
+export interface Evaluated {
+  value: HclValue;
+  /** Placeholders (`${aws_sqs_queue.q.arn}`) written where a value is known only after apply. */
+  placeholders: string[];
+}
+
+export class ConfigValues {
+  private readonly localCache = new Map<string, Evaluated>();
+  private readonly visiting = new Set<string>();
+
+  constructor(
+    readonly plan: PlanValues,
+    readonly config: TerraformConfig,
+  ) {}
+
+  /** Evaluate an expression of `self`'s block (or of a module's locals when `self` is null). */
+  evaluate(at: ConfigExpression, self: TfResource | null): Evaluated {
+    const placeholders: string[] = [];
+    const value = this.eval(at, { modulePath: at.modulePath, self, depth: 0 }, placeholders);
+    return { value, placeholders };
+  }
+
+  private eval(at: ConfigExpression, env: Env, placeholders: string[]): HclValue {
+    if (env.depth > MAX_DEPTH) return new Unknown(at.expr.span.text);
+    const ctx: EvalContext = { placeholders, resolve: (root, path, text) => this.resolve(root, path, text, env, placeholders) };
+    return evaluate(at.expr, ctx);
+  }
+
+  private resolve(root: string, path: PathStep[], text: string, env: Env, placeholders: string[]): HclValue | undefined {
+    const name = path[0] && "attr" in path[0] ? path[0].attr : undefined;
+    const deeper = (modulePath: string, self: TfResource | null): Env => ({ modulePath, self, depth: env.depth + 1 });
+    switch (root) {
+      case "var": {
+        if (name === undefined) return undefined;
+        const v = this.variable(name, env, placeholders);
+        return v === undefined ? undefined : applyPath(v, path.slice(1), text);
+      }
+      case "local": {
+        if (name === undefined) return undefined;
+        const key = `${env.modulePath}\u0000${name}`;
+        let cached = this.localCache.get(key);
+        if (!cached) {
+          const at = this.config.local(env.modulePath, name);
+          if (!at || this.visiting.has(key)) return undefined;
+          this.visiting.add(key);
+          // Locals cannot use each or count, so one evaluation serves every use; each use records its placeholders.
+          const own: string[] = [];
+          cached = { value: this.eval(at, deeper(env.modulePath, null), own), placeholders: own };
+          this.localCache.set(key, cached);
+          this.visiting.delete(key);
+        }
+        placeholders.push(...cached.placeholders);
+        return applyPath(cached.value, path.slice(1), text);
+      }
+      case "module": {
+        const out = path[1] && "attr" in path[1] ? path[1].attr : undefined;
+        if (name === undefined || out === undefined) return undefined;
+        const child = env.modulePath === "" ? `module.${name}` : `${env.modulePath}.module.${name}`;
+        const at = this.config.output(child, out);
+        if (at) return applyPath(this.eval(at, deeper(child, null), placeholders), path.slice(2), text);
+        return this.resolved(resolveReference(this.plan.index, env.modulePath, text), env, text);
+      }
+      case "count":
+        return name === "index" && env.self ? instanceKey(env.self) : undefined;
+      case "each":
+        return this.each(name, env, placeholders);
+      case "path":
+      case "terraform":
+      case "self":
+        return undefined;
+    }
+    return this.resource(root, path, text, env);
+  }
+
+  /** `var.name`: the root's value in the plan; a module's argument as its call writes it; else its default. */
+  private variable(name: string, env: Env, placeholders: string[]): HclValue | undefined {
+    if (env.modulePath === "" && this.plan.index.variables.has(name)) return this.plan.index.variables.get(name) as HclValue;
+    if (env.modulePath !== "") {
+      const arg = this.config.moduleArgument(env.modulePath, name);
+      if (arg) return this.eval(arg, { modulePath: arg.modulePath, self: null, depth: env.depth + 1 }, placeholders);
+      const viaPlan = resolveReference(this.plan.index, env.modulePath, `var.${name}`);
+      if (viaPlan.kind !== "unresolved") return this.resolved(viaPlan, env, `var.${name}`);
+    }
+    const d = this.config.variableDefault(env.modulePath, name);
+    return d ? this.eval(d, { modulePath: env.modulePath, self: null, depth: env.depth + 1 }, placeholders) : undefined;
+  }
+
+  /** `each.key` and `each.value` of the instance being read (its key in the plan's address). */
+  private each(name: string | undefined, env: Env, placeholders: string[]): HclValue | undefined {
+    const key = env.self ? instanceKey(env.self) : undefined;
+    if (typeof key !== "string") return undefined;
+    if (name === "key") return key;
+    if (name !== "value" || !env.self) return undefined;
+    const forEach = this.config.attributeAt(env.self.configAddress, ["for_each"]);
+    if (!forEach) return undefined;
+    const coll = this.eval(forEach, { modulePath: env.modulePath, self: null, depth: env.depth + 1 }, placeholders);
+    if (Array.isArray(coll)) return coll.includes(key) ? key : undefined;
+    return applyPath(coll, [{ attr: key }], `each.value`);
+  }
+
+  private resolved(res: Resolved, env: Env, text: string): HclValue | undefined {
+    if (res.kind === "constant") return res.value as HclValue;
+    if (res.kind !== "resource") return undefined;
+    const target = targetOf(this.plan.index, res, env.self ?? undefined);
+    return target ? this.attribute(target, res.configAddress, res.attribute ? res.attribute.split(".") : [], text) : undefined;
+  }
+
+  /** `aws_x.y[key].attr…` and `data.aws_x.y[key].attr…`. */
+  private resource(root: string, path: PathStep[], text: string, env: Env): HclValue | undefined {
+    const data = root === "data";
+    const parts = data ? path.slice(1) : path;
+    const type = data ? (path[0] && "attr" in path[0] ? path[0].attr : undefined) : root;
+    const name = parts[0] && "attr" in parts[0] ? parts[0].attr : undefined;
+    if (type === undefined || name === undefined) return undefined;
+    let rest = parts.slice(1);
+    let key: string | null = null;
+    const first = rest[0];
+    if (first && "index" in first) {
+      key = `[${typeof first.index === "number" ? first.index : JSON.stringify(first.index)}]`;
+      rest = rest.slice(1);
+    }
+    const local = `${data ? "data." : ""}${type}.${name}`;
+    const configAddress = env.modulePath === "" ? local : `${env.modulePath}.${local}`;
+    const target = targetOf(this.plan.index, { kind: "resource", configAddress, attribute: null, key }, env.self ?? undefined);
+    if (!target) return undefined;
+    const attrPath = rest.map((s) => ("attr" in s ? s.attr : s.index));
+    return this.attribute(target, configAddress, attrPath, text);
+  }
+
+  private attribute(target: TfResource, configAddress: string, attrPath: (string | number)[], text: string): HclValue | undefined {
+    if (attrPath.length === 0) return undefined;
+    const v = valueAtPath(target.values, attrPath);
+    if (v !== undefined && v !== null && !unknownAt(target.unknown, attrPath)) return v as HclValue;
+    const attr = attrPath[0];
+    if (attrPath.length !== 1 || typeof attr !== "string") return new Unknown(text);
+    return this.plan.arnOf(target, configAddress, attr) ?? wellKnownData(target, attr, this.plan.ctx) ?? new Unknown(text);
+  }
+}
+
+/** The instance key of a resource from its address: `[0]` → 0, `["a"]` → "a". */
+function instanceKey(r: TfResource): string | number | undefined {
+  const m = /^\[(?:(\d+)|"((?:[^"\\]|\\.)*)")\]$/.exec(r.key);
+  if (!m) return undefined;
+  if (m[1] !== undefined) return Number(m[1]);
+  try {
+    return JSON.parse(`"${m[2] ?? ""}"`) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Data sources whose answer is the account, region or partition the plan is read in. */
+function wellKnownData(target: TfResource, attr: string, ctx: ArnContext): string | undefined {
+  if (target.mode !== "data") return undefined;
+  const known = (v: string): string | undefined => (v === UNKNOWN ? undefined : v);
+  if (target.type === "aws_caller_identity" && attr === "account_id") return known(ctx.accountId);
+  if (target.type === "aws_region" && (attr === "name" || attr === "region" || attr === "id")) return known(ctx.region);
+  if (target.type === "aws_partition" && attr === "partition") return ctx.partition;
+  return undefined;
+}

@@ -1,0 +1,70 @@
+/**
+ * The syntax tree of HCL's native syntax (the `.tf` language), as far as leastrole reads it: every
+ * construct of the grammar is parsed, so that a real configuration never fails to parse on a
+ * feature we do not evaluate; evaluation (evaluate.ts) then gives "unknown" for what it does not
+ * support. Spec: github.com/hashicorp/hcl, hclsyntax/spec.md.
+ */
+
+/** Where a node starts (1-based line) and what it says. */
+export interface Span {
+  line: number;
+  /** The node's source text (for messages and placeholders: `${aws_sqs_queue.q.arn}`). */
+  text: string;
+}
+
+export interface Body {
+  attributes: Attribute[];
+  blocks: Block[];
+}
+
+export interface Attribute {
+  name: string;
+  expr: Expr;
+  span: Span;
+}
+
+export interface Block {
+  type: string;
+  labels: string[];
+  body: Body;
+  span: Span;
+}
+
+/** One step of a traversal after its root: `.name`, `[expr]`, or a splat (`.*` attribute-only, `[*]` full). */
+export type Step = { kind: "attr"; name: string } | { kind: "index"; key: Expr } | { kind: "splat"; full: boolean };
+
+export type TemplatePart = { kind: "text"; text: string } | { kind: "interp"; expr: Expr } | { kind: "directive"; text: string };
+
+export type Expr =
+  | { kind: "literal"; value: string | number | boolean | null; span: Span }
+  | { kind: "template"; parts: TemplatePart[]; span: Span }
+  | { kind: "tuple"; items: Expr[]; span: Span }
+  | { kind: "object"; items: { key: Expr; value: Expr }[]; span: Span }
+  | { kind: "variable"; name: string; span: Span }
+  | { kind: "traversal"; target: Expr; steps: Step[]; span: Span }
+  | { kind: "call"; name: string; args: Expr[]; expandFinal: boolean; span: Span }
+  | { kind: "unary"; op: "!" | "-"; operand: Expr; span: Span }
+  | { kind: "binary"; op: string; left: Expr; right: Expr; span: Span }
+  | { kind: "conditional"; condition: Expr; then: Expr; else: Expr; span: Span }
+  | {
+      kind: "for";
+      object: boolean;
+      keyVar: string | null;
+      valueVar: string;
+      collection: Expr;
+      key: Expr | null;
+      value: Expr;
+      condition: Expr | null;
+      group: boolean;
+      span: Span;
+    }
+  | { kind: "paren"; expr: Expr; span: Span };
+
+export class HclSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(message);
+  }
+}

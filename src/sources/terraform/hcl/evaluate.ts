@@ -1,0 +1,369 @@
+/**
+ * Evaluation of HCL expressions to JSON values, for the policies a plan leaves unknown. What
+ * cannot be known here (a reference the caller cannot resolve, a function we do not implement, a
+ * template directive) evaluates to `Unknown`, carrying the expression's text; `jsonencode` and
+ * templates write an unknown value as the placeholder `${text}` and record it, so that a policy
+ * whose Resource is known only after apply is still read, with the placeholder in its place.
+ */
+
+import type { Expr, Step } from "./ast.js";
+
+/** A value that cannot be known from the configuration and the plan; `text` is the expression's source. */
+export class Unknown {
+  constructor(readonly text: string) {}
+}
+
+export type HclValue = string | number | boolean | null | HclValue[] | { [key: string]: HclValue } | Unknown;
+
+/** One step of a reference after its root name, evaluated: attribute names and index keys. */
+export type PathStep = { attr: string } | { index: string | number };
+
+export interface EvalContext {
+  /**
+   * The value of a reference to something outside the expression: `var.x`, `local.x`,
+   * `aws_sqs_queue.q.arn`, `data.aws_region.current.name`, `each.key`… `path` is every step after
+   * the root name, as far as it could be evaluated; the resolver applies what it does not use
+   * itself with `applyPath`. Undefined when it cannot be resolved.
+   */
+  resolve(root: string, path: PathStep[], text: string): HclValue | undefined;
+  /** Placeholders written into strings, in order (for the reader's "known only after apply" note). */
+  placeholders: string[];
+}
+
+const isObject = (v: HclValue): v is { [key: string]: HclValue } => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Unknown);
+
+/** True when the value holds no Unknown anywhere. */
+export function isKnown(v: HclValue): boolean {
+  if (v instanceof Unknown) return false;
+  if (Array.isArray(v)) return v.every(isKnown);
+  if (isObject(v)) return Object.values(v).every(isKnown);
+  return true;
+}
+
+export function evaluate(e: Expr, ctx: EvalContext, scope: ReadonlyMap<string, HclValue> = new Map()): HclValue {
+  return new Evaluator(ctx).eval(e, scope);
+}
+
+/** Apply steps to a value: attributes of objects, indices of lists and keys of maps. */
+export function applyPath(v: HclValue, path: readonly PathStep[], text: string): HclValue {
+  let cur = v;
+  for (const step of path) {
+    if (cur instanceof Unknown) return cur;
+    const key = "attr" in step ? step.attr : step.index;
+    if (Array.isArray(cur) && typeof key === "number") cur = cur[key] ?? new Unknown(text);
+    else if (Array.isArray(cur) && typeof key === "string" && /^\d+$/.test(key)) cur = cur[Number(key)] ?? new Unknown(text);
+    else if (isObject(cur) && Object.hasOwn(cur, String(key))) cur = cur[String(key)] as HclValue;
+    else return new Unknown(text);
+  }
+  return cur;
+}
+
+class Evaluator {
+  constructor(readonly ctx: EvalContext) {}
+
+  eval(e: Expr, scope: ReadonlyMap<string, HclValue>): HclValue {
+    switch (e.kind) {
+      case "literal":
+        return e.value;
+      case "paren":
+        return this.eval(e.expr, scope);
+      case "template":
+        return this.template(e, scope);
+      case "tuple":
+        return e.items.map((x) => this.eval(x, scope));
+      case "object": {
+        const out: { [key: string]: HclValue } = {};
+        for (const item of e.items) {
+          const k = this.eval(item.key, scope);
+          if (typeof k !== "string" && typeof k !== "number" && typeof k !== "boolean") return new Unknown(e.span.text);
+          out[String(k)] = this.eval(item.value, scope);
+        }
+        return out;
+      }
+      case "variable":
+        return this.reference(e.name, [], e.span.text, scope);
+      case "traversal":
+        return this.traversal(e, scope);
+      case "call":
+        return this.call(e, scope);
+      case "unary": {
+        const v = this.eval(e.operand, scope);
+        if (e.op === "!") return typeof v === "boolean" ? !v : new Unknown(e.span.text);
+        return typeof v === "number" ? -v : new Unknown(e.span.text);
+      }
+      case "binary":
+        return this.binary(e, scope);
+      case "conditional": {
+        const c = this.eval(e.condition, scope);
+        if (typeof c !== "boolean") return new Unknown(e.span.text);
+        return this.eval(c ? e.then : e.else, scope);
+      }
+      case "for":
+        return this.forExpr(e, scope);
+    }
+  }
+
+  template(e: Expr & { kind: "template" }, scope: ReadonlyMap<string, HclValue>): HclValue {
+    if (e.parts.some((p) => p.kind === "directive")) return new Unknown(e.span.text);
+    // A template that is one interpolation and nothing else is that value, not its string form.
+    if (e.parts.length === 1 && e.parts[0]?.kind === "interp") return this.eval(e.parts[0].expr, scope);
+    let out = "";
+    for (const p of e.parts) {
+      if (p.kind === "text") out += p.text;
+      else if (p.kind === "interp") {
+        const v = this.eval(p.expr, scope);
+        if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out += String(v);
+        else out += this.placeholder(v instanceof Unknown ? v.text : p.expr.span.text);
+      }
+    }
+    return out;
+  }
+
+  placeholder(text: string): string {
+    const t = text.trim();
+    const p = t.startsWith("${") ? t : `\${${t}}`;
+    this.ctx.placeholders.push(p);
+    return p;
+  }
+
+  /** A reference: a for variable of the enclosing scope, else the caller's resolver. */
+  reference(root: string, steps: Step[], text: string, scope: ReadonlyMap<string, HclValue>): HclValue {
+    const path: PathStep[] = [];
+    let rest: Step[] = [];
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i] as Step;
+      if (s.kind === "attr") path.push({ attr: s.name });
+      else if (s.kind === "index") {
+        const k = this.eval(s.key, scope);
+        if (typeof k !== "string" && typeof k !== "number") return new Unknown(text);
+        path.push({ index: k });
+      } else {
+        rest = steps.slice(i);
+        break;
+      }
+    }
+    let v: HclValue;
+    if (scope.has(root)) v = applyPath(scope.get(root) as HclValue, path, text);
+    else v = this.ctx.resolve(root, path, text) ?? new Unknown(text);
+    return rest.length > 0 ? this.applySteps(v, rest, text, scope) : v;
+  }
+
+  traversal(e: Expr & { kind: "traversal" }, scope: ReadonlyMap<string, HclValue>): HclValue {
+    if (e.target.kind === "variable") return this.reference(e.target.name, e.steps, e.span.text, scope);
+    return this.applySteps(this.eval(e.target, scope), e.steps, e.span.text, scope);
+  }
+
+  applySteps(v: HclValue, steps: readonly Step[], text: string, scope: ReadonlyMap<string, HclValue>): HclValue {
+    let cur = v;
+    for (let i = 0; i < steps.length; i++) {
+      if (cur instanceof Unknown) return new Unknown(text);
+      const s = steps[i] as Step;
+      if (s.kind === "splat") {
+        // `list[*].attr`: the remaining steps applied to each element (a non-list is a one-element list).
+        const list = Array.isArray(cur) ? cur : cur === null ? [] : [cur];
+        const rest = steps.slice(i + 1);
+        return list.map((x) => this.applySteps(x, rest, text, scope));
+      }
+      const key = s.kind === "attr" ? s.name : this.eval(s.key, scope);
+      if (typeof key !== "string" && typeof key !== "number") return new Unknown(text);
+      cur = applyPath(cur, [typeof key === "number" ? { index: key } : { attr: key }], text);
+    }
+    return cur;
+  }
+
+  binary(e: Expr & { kind: "binary" }, scope: ReadonlyMap<string, HclValue>): HclValue {
+    const l = this.eval(e.left, scope);
+    // `&&` and `||` do not short-circuit in HCL, but an unknown side on a decided result is harmless.
+    const r = this.eval(e.right, scope);
+    if (l instanceof Unknown || r instanceof Unknown) return new Unknown(e.span.text);
+    switch (e.op) {
+      case "==":
+        return JSON.stringify(l) === JSON.stringify(r);
+      case "!=":
+        return JSON.stringify(l) !== JSON.stringify(r);
+      case "&&":
+      case "||":
+        if (typeof l !== "boolean" || typeof r !== "boolean") return new Unknown(e.span.text);
+        return e.op === "&&" ? l && r : l || r;
+    }
+    const a = typeof l === "string" && /^-?\d+(\.\d+)?$/.test(l) ? Number(l) : l;
+    const b = typeof r === "string" && /^-?\d+(\.\d+)?$/.test(r) ? Number(r) : r;
+    if (typeof a !== "number" || typeof b !== "number") return new Unknown(e.span.text);
+    switch (e.op) {
+      case "+":
+        return a + b;
+      case "-":
+        return a - b;
+      case "*":
+        return a * b;
+      case "/":
+        return b === 0 ? new Unknown(e.span.text) : a / b;
+      case "%":
+        return b === 0 ? new Unknown(e.span.text) : a % b;
+      case "<":
+        return a < b;
+      case ">":
+        return a > b;
+      case "<=":
+        return a <= b;
+      case ">=":
+        return a >= b;
+    }
+    return new Unknown(e.span.text);
+  }
+
+  forExpr(e: Expr & { kind: "for" }, scope: ReadonlyMap<string, HclValue>): HclValue {
+    const coll = this.eval(e.collection, scope);
+    let entries: [HclValue, HclValue][];
+    if (Array.isArray(coll)) entries = coll.map((v, i) => [i, v]);
+    else if (isObject(coll)) entries = Object.keys(coll).sort().map((k) => [k, coll[k] as HclValue]);
+    else return new Unknown(e.span.text);
+    const list: HclValue[] = [];
+    const obj: { [key: string]: HclValue } = {};
+    for (const [k, v] of entries) {
+      const inner = new Map(scope);
+      inner.set(e.valueVar, v);
+      if (e.keyVar !== null) inner.set(e.keyVar, k);
+      if (e.condition) {
+        const c = this.eval(e.condition, inner);
+        if (typeof c !== "boolean") return new Unknown(e.span.text);
+        if (!c) continue;
+      }
+      const value = this.eval(e.value, inner);
+      if (!e.object) {
+        list.push(value);
+        continue;
+      }
+      const key = this.eval(e.key as Expr, inner);
+      if (typeof key !== "string" && typeof key !== "number" && typeof key !== "boolean") return new Unknown(e.span.text);
+      const ks = String(key);
+      if (e.group) obj[ks] = [...((obj[ks] as HclValue[] | undefined) ?? []), value];
+      else if (Object.hasOwn(obj, ks)) return new Unknown(e.span.text); // Terraform: duplicate key error
+      else obj[ks] = value;
+    }
+    return e.object ? obj : list;
+  }
+
+  call(e: Expr & { kind: "call" }, scope: ReadonlyMap<string, HclValue>): HclValue {
+    let args = e.args.map((a) => this.eval(a, scope));
+    if (e.expandFinal) {
+      const last = args[args.length - 1];
+      if (!Array.isArray(last)) return new Unknown(e.span.text);
+      args = [...args.slice(0, -1), ...last];
+    }
+    const fn = FUNCTIONS[e.name];
+    if (!fn) return new Unknown(e.span.text);
+    // jsonencode writes unknown parts as placeholders; every other function needs known arguments.
+    if (e.name === "jsonencode") return this.jsonencode(args[0] ?? null);
+    if (e.name === "try") return args.find((a) => isKnown(a)) ?? new Unknown(e.span.text);
+    if (!args.every(isKnown)) return new Unknown(e.span.text);
+    const out = fn(args as Known[]);
+    return out === undefined ? new Unknown(e.span.text) : out;
+  }
+
+  jsonencode(v: HclValue): string {
+    const plain = (x: HclValue): unknown => {
+      if (x instanceof Unknown) return this.placeholder(x.text);
+      if (Array.isArray(x)) return x.map(plain);
+      if (isObject(x)) {
+        // Terraform's jsonencode writes keys in lexical order.
+        const o: Record<string, unknown> = {};
+        for (const k of Object.keys(x).sort()) o[k] = plain(x[k] as HclValue);
+        return o;
+      }
+      return x;
+    };
+    return JSON.stringify(plain(v));
+  }
+}
+
+type Known = Exclude<HclValue, Unknown>;
+type Fn = (args: Known[]) => HclValue | undefined;
+
+const str = (v: Known | undefined): string | undefined => (typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined);
+const list = (v: Known | undefined): Known[] | undefined => (Array.isArray(v) ? (v as Known[]) : undefined);
+
+/** The functions policies are written with; any other call is unknown, never guessed. */
+const FUNCTIONS: Record<string, Fn> = {
+  jsonencode: () => undefined, // handled in Evaluator.call
+  try: () => undefined, // handled in Evaluator.call
+  jsondecode: ([s]) => {
+    if (typeof s !== "string") return undefined;
+    try {
+      return JSON.parse(s) as HclValue;
+    } catch {
+      return undefined;
+    }
+  },
+  concat: (args) => (args.every(Array.isArray) ? (args as Known[][]).flat() : undefined),
+  flatten: ([l]) => (Array.isArray(l) ? flattenDeep(l) : undefined),
+  merge: (args) => (args.every((a) => a === null || (typeof a === "object" && !Array.isArray(a))) ? Object.assign({}, ...args) : undefined),
+  distinct: ([l]) => (Array.isArray(l) ? dedupe(l) : undefined),
+  compact: ([l]) => (Array.isArray(l) ? l.filter((x) => x !== null && x !== "") : undefined),
+  tolist: ([l]) => (Array.isArray(l) ? l : undefined),
+  toset: ([l]) => (Array.isArray(l) ? dedupe(l).sort(compareKnown) : undefined),
+  tostring: ([v]) => str(v),
+  join: ([sep, l]) => {
+    const items = list(l)?.map(str);
+    return typeof sep === "string" && items && items.every((x) => x !== undefined) ? items.join(sep) : undefined;
+  },
+  split: ([sep, s]) => (typeof sep === "string" && typeof s === "string" && sep !== "" ? s.split(sep) : undefined),
+  lower: ([s]) => (typeof s === "string" ? s.toLowerCase() : undefined),
+  upper: ([s]) => (typeof s === "string" ? s.toUpperCase() : undefined),
+  trimspace: ([s]) => (typeof s === "string" ? s.trim() : undefined),
+  // Only literal replacement: a `/regex/` pattern is Go's RE2, which we do not reproduce.
+  replace: ([s, from, to]) => (typeof s === "string" && typeof from === "string" && typeof to === "string" && !/^\/.*\/$/.test(from) ? s.split(from).join(to) : undefined),
+  format: (args) => format(args),
+  coalesce: (args) => args.find((a) => a !== null && a !== ""),
+  coalescelist: (args) => args.find((a) => Array.isArray(a) && a.length > 0),
+  length: ([v]) => (Array.isArray(v) ? v.length : typeof v === "string" ? [...v].length : v !== null && typeof v === "object" ? Object.keys(v).length : undefined),
+  element: ([l, i]) => (Array.isArray(l) && l.length > 0 && typeof i === "number" ? l[((Math.floor(i) % l.length) + l.length) % l.length] : undefined),
+  lookup: ([m, k, d]) => (m !== null && typeof m === "object" && !Array.isArray(m) && typeof k === "string" ? (Object.hasOwn(m, k) ? m[k] : d) : undefined),
+  keys: ([m]) => (m !== null && typeof m === "object" && !Array.isArray(m) ? Object.keys(m).sort() : undefined),
+  values: ([m]) => (m !== null && typeof m === "object" && !Array.isArray(m) ? Object.keys(m).sort().map((k) => m[k] as HclValue) : undefined),
+  contains: ([l, v]) => (Array.isArray(l) ? l.some((x) => JSON.stringify(x) === JSON.stringify(v)) : undefined),
+  startswith: ([s, p]) => (typeof s === "string" && typeof p === "string" ? s.startsWith(p) : undefined),
+  endswith: ([s, p]) => (typeof s === "string" && typeof p === "string" ? s.endsWith(p) : undefined),
+  sort: ([l]) => (Array.isArray(l) && l.every((x) => typeof x === "string") ? [...(l as string[])].sort() : undefined),
+};
+
+function flattenDeep(l: readonly HclValue[]): HclValue[] {
+  return l.flatMap((x) => (Array.isArray(x) ? flattenDeep(x) : [x]));
+}
+
+function dedupe(l: HclValue[]): HclValue[] {
+  const seen = new Set<string>();
+  return l.filter((x) => {
+    const k = JSON.stringify(x);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function compareKnown(a: HclValue, b: HclValue): number {
+  const x = JSON.stringify(a);
+  const y = JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Terraform's `format` for the verbs policies use (%s, %d, %v, %q, %%); anything else is unknown. */
+function format(args: Known[]): string | undefined {
+  const [spec, ...rest] = args;
+  if (typeof spec !== "string") return undefined;
+  let i = 0;
+  let failed = false;
+  const out = spec.replace(/%(%|s|d|v|q)/g, (_m, verb: string) => {
+    if (verb === "%") return "%";
+    const v = rest[i++];
+    if (verb === "d") {
+      if (typeof v !== "number") failed = true;
+      return String(v);
+    }
+    const s = str(v);
+    if (s === undefined) failed = true;
+    return verb === "q" ? JSON.stringify(s) : (s ?? "");
+  });
+  if (failed || /%[^%sdvq]/.test(spec.replace(/%%/g, ""))) return undefined;
+  return out;
+}

@@ -1,0 +1,134 @@
+/**
+ * A plan whose policies name resources made by the same plan (test/iac/fixtures/
+ * terraform-config-policies: a real `terraform plan` against moto). The plan has each policy as
+ * unknown and its expression as `{}` or bare references: before, every one was "not analysed", a
+ * `s3:*` among them. With the configuration (beside the plan, or --tf-config) each is evaluated
+ * from its `.tf` expression; only the `templatefile(…)` stays unread.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/evaluate/locate.js";
+import { readTfFiles } from "../../src/sources/terraform/config-files.js";
+import { readTerraformPlan } from "../../src/sources/terraform/index.js";
+
+const cli = join(packageRoot(), "dist", "cli.js");
+const fixture = join(packageRoot(), "test", "iac", "fixtures", "terraform-config-policies");
+const work = mkdtempSync(join(tmpdir(), "lr-tfcfg-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface Warn {
+  code: string;
+  severity: string;
+  file?: string;
+  message: string;
+}
+interface Doc {
+  roles: Array<{ name: string; inlinePolicies: Array<{ name: string; document: { Statement: Array<{ Action?: string[]; Resource?: string[] }> } }>; attachedPolicies: Array<{ arn: string }> }>;
+  policies: Record<string, { name: string; document: { Statement: Array<{ Action?: string[]; Resource?: string[] }> } }>;
+  meta: { warnings: Warn[] };
+}
+
+function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+}
+
+describe("policies known only after apply, read from the configuration", () => {
+  const plan = join(fixture, "plan.json");
+  const raw = JSON.parse(readFileSync(plan, "utf8")) as { resource_changes: Array<{ address: string; change: { after_unknown: Record<string, unknown> } }> };
+
+  it("are unknown in the plan itself", () => {
+    const unknown = raw.resource_changes.filter((r) => r.address.includes("aws_iam_") && r.change.after_unknown.policy === true).map((r) => r.address);
+    expect(unknown).toEqual(["aws_iam_policy.logs", "aws_iam_role_policy.per_action[\"deleter\"]", "aws_iam_role_policy.per_action[\"reader\"]", "aws_iam_role_policy.process_orders", "aws_iam_role_policy.templated"]);
+  });
+
+  it("without the configuration: each is reported unread, and the warning says how to read it", () => {
+    const alone = join(work, "alone");
+    cpSync(plan, join(alone, "plan.json"), { recursive: true });
+    const r = run(["normalize", join(alone, "plan.json")]);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as Doc;
+    const unread = doc.meta.warnings.filter((w) => w.code === "terraform-unknown-policy");
+    expect(unread).toHaveLength(6);
+    expect(unread.every((w) => w.message.includes("give the configuration's folder with --tf-config"))).toBe(true);
+  });
+
+  it("beside the plan: every policy but the template file is evaluated, with the ARNs the plan lets us build", () => {
+    const r = run(["normalize", plan]);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as Doc;
+    const w = doc.meta.warnings;
+    expect(w.find((x) => x.code === "terraform-config-beside")?.message).toContain("the Terraform configuration beside the plan");
+    expect(w.filter((x) => x.code === "terraform-policy-from-config").map((x) => x.message.replace(/ in .*$/, "")).sort()).toEqual([
+      "aws_iam_policy.logs.policy: known only after apply; read from its expression",
+      'aws_iam_role_policy.per_action["deleter"].policy: known only after apply; read from its expression',
+      'aws_iam_role_policy.per_action["reader"].policy: known only after apply; read from its expression',
+      "aws_iam_role_policy.process_orders.policy: known only after apply; read from its expression",
+      "module.worker.aws_iam_role.worker.inline_policy[0].policy: known only after apply; read from its expression",
+    ]);
+    const unread = w.filter((x) => x.code === "terraform-unknown-policy");
+    expect(unread.map((x) => x.message)).toEqual([expect.stringMatching(/^aws_iam_role_policy\.templated\.policy is known only after apply, and its expression in .*main\.tf:138 cannot be evaluated here \(templatefile\(/)]);
+
+    const role = doc.roles.find((x) => x.name === "process-orders-prod");
+    const inline = Object.fromEntries((role?.inlinePolicies ?? []).map((p) => [p.name, p.document.Statement.map((s) => [s.Action, s.Resource])]));
+    // jsonencode with concat and a local made by a for expression; the account is the one
+    // data.aws_caller_identity read while planning, the table's ARN built from its planned name.
+    expect(inline.orders).toEqual([
+      [
+        ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+        ["arn:aws:dynamodb:eu-west-1:123456789012:table/orders-prod", "arn:aws:dynamodb:eu-west-1:123456789012:table/orders-prod/index/by-customer", "arn:aws:dynamodb:eu-west-1:123456789012:table/orders-prod/index/by-date"],
+      ],
+      [["sqs:SendMessage"], ["arn:aws:sqs:eu-west-1:123456789012:fulfillment-prod"]],
+      [["s3:*"], ["arn:aws:s3:::receipts-prod-example/*"]],
+    ]);
+    // for_each: each instance its own action (each.value).
+    expect(inline.reader).toEqual([[["dynamodb:GetItem"], ["arn:aws:dynamodb:eu-west-1:123456789012:table/orders-prod"]]]);
+    expect(inline.deleter).toEqual([[["dynamodb:DeleteItem"], ["arn:aws:dynamodb:eu-west-1:123456789012:table/orders-prod"]]]);
+    // A heredoc with data sources, a local and the role's own ARN interpolated.
+    const logs = doc.policies["arn:aws:iam::123456789012:policy/process-orders-prod-logs"];
+    expect(logs?.document.Statement.map((s) => [s.Action, s.Resource])).toEqual([
+      [["logs:CreateLogStream", "logs:PutLogEvents"], ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/process-orders-prod:*"]],
+      [["iam:PassRole"], ["arn:aws:iam::123456789012:role/process-orders-prod"]],
+    ]);
+    // A module's inline_policy blocks found by name (a set: the plan lists "queue" first), var.queue_arn from the call.
+    const worker = doc.roles.find((x) => x.name === "worker-prod");
+    expect(Object.fromEntries((worker?.inlinePolicies ?? []).map((p) => [p.name, p.document.Statement.map((s) => s.Resource)]))).toEqual({
+      queue: [["arn:aws:sqs:eu-west-1:123456789012:fulfillment-prod"]],
+      tables: [["arn:aws:dynamodb:eu-west-1:123456789012:table/orders-prod", "arn:aws:dynamodb:eu-west-1:123456789012:table/customers-prod"]],
+    });
+  });
+
+  it("the audit finds the s3:* the plan hid, at its line in main.tf", () => {
+    const r = run(["audit", plan, "--format", "json", "--quiet"]);
+    const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; severity: string; message: string; location?: { file: string; line: number } }> };
+    const lr002 = report.findings.filter((f) => f.ruleId === "LR002");
+    expect(lr002.map((f) => [f.severity, f.message, f.location?.file.endsWith("terraform-config-policies/main.tf")])).toEqual([["high", "Role process-orders-prod: inline:orders Statement[2] allows every action of a service (s3:*)", true]]);
+    // The logs policy's grants count: only logs:CreateLogGroup is missing.
+    expect(report.findings.filter((f) => f.ruleId === "LR005" && f.message.includes("process-orders-prod")).map((f) => f.message)).toEqual([expect.stringContaining("does not allow logs:CreateLogGroup")]);
+  });
+
+  it("--tf-config gives the same policies from another folder; SDK callers pass configFiles", () => {
+    const elsewhere = join(work, "plans");
+    cpSync(plan, join(elsewhere, "plan.json"), { recursive: true });
+    const viaFlag = JSON.parse(run(["normalize", join(elsewhere, "plan.json"), "--tf-config", fixture]).stdout) as Doc;
+    const beside = JSON.parse(run(["normalize", plan]).stdout) as Doc;
+    expect(viaFlag.roles.map((x) => x.inlinePolicies)).toEqual(beside.roles.map((x) => x.inlinePolicies));
+    const sdk = readTerraformPlan(readFileSync(plan), "plan.json", { configFiles: readTfFiles(fixture) });
+    expect(sdk.warnings.filter((x) => x.code === "terraform-unknown-policy")).toHaveLength(1);
+  });
+
+  it("a .tf file that does not parse is named with its line, and the rest is still read", () => {
+    const broken = join(work, "broken");
+    cpSync(fixture, broken, { recursive: true });
+    const text = readFileSync(join(broken, "modules", "worker", "main.tf"), "utf8").replace('variable "tables" { type = list(string) }', 'variable "tables" { type = list(string) ]');
+    writeFileSync(join(broken, "modules", "worker", "main.tf"), text);
+    const doc = JSON.parse(run(["normalize", join(broken, "plan.json")]).stdout) as Doc;
+    const syntax = doc.meta.warnings.filter((x) => x.code === "terraform-config-syntax");
+    expect(syntax.map((x) => [x.file?.endsWith("modules/worker/main.tf"), x.message.split(";")[0]])).toEqual([[true, "line 3: expected a new line after type, found ']'"]]);
+    // The root module's policies are still read; the module's unknown one is reported unread.
+    expect(doc.meta.warnings.filter((x) => x.code === "terraform-policy-from-config")).toHaveLength(4);
+    expect(doc.meta.warnings.filter((x) => x.code === "terraform-unknown-policy").map((x) => x.message.split(" ")[0]).sort()).toEqual(["aws_iam_role_policy.templated.policy", "module.worker.aws_iam_role.worker.inline_policy[0].policy"]);
+  });
+});

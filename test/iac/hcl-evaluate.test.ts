@@ -1,0 +1,128 @@
+/**
+ * Evaluating HCL expressions (src/sources/terraform/hcl/evaluate.ts): Terraform's results for the
+ * forms policies are written in, unknown values written as placeholders only where a string is
+ * made, and a law: any JSON value written as HCL comes back from `jsonencode` unchanged.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { applyPath, evaluate, Unknown, type EvalContext, type HclValue, type PathStep } from "../../src/sources/terraform/hcl/evaluate.js";
+import { parseHclExpression } from "../../src/sources/terraform/hcl/parse.js";
+
+/** A resolver over a fixed set of references (`var.x`, `aws_sqs_queue.q.arn`…); the rest is unknown. */
+function ctxOf(refs: Record<string, HclValue>): EvalContext {
+  return {
+    placeholders: [],
+    // The longest prefix of the reference that is in `refs`, the rest applied to its value.
+    resolve: (root: string, path: PathStep[], text: string) => {
+      for (let n = path.length; n >= 0; n--) {
+        const key = [root, ...path.slice(0, n).map((p) => ("attr" in p ? p.attr : `[${JSON.stringify(p.index)}]`))].join(".");
+        if (Object.hasOwn(refs, key)) return applyPath(refs[key] as HclValue, path.slice(n), text);
+      }
+      return undefined;
+    },
+  };
+}
+
+const run = (src: string, refs: Record<string, HclValue> = {}): { value: HclValue; placeholders: string[] } => {
+  const ctx = ctxOf(refs);
+  return { value: evaluate(parseHclExpression(src), ctx), placeholders: ctx.placeholders };
+};
+const v = (src: string, refs: Record<string, HclValue> = {}): HclValue => run(src, refs).value;
+
+describe("evaluating HCL", () => {
+  it("jsonencode writes keys in lexical order, as Terraform does", () => {
+    expect(v('jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })')).toBe(
+      '{"Statement":[{"Action":"s3:GetObject","Effect":"Allow","Resource":"*"}],"Version":"2012-10-17"}',
+    );
+  });
+
+  it("references, templates, and a template that is one interpolation keeps its value's type", () => {
+    const refs = { "var.env": "prod", "var.tables": ["a", "b"], "aws_sqs_queue.q.arn": "arn:aws:sqs:eu-west-1:111122223333:q" };
+    expect(v('"orders-${var.env}"', refs)).toBe("orders-prod");
+    expect(v('"${var.tables}"', refs)).toEqual(["a", "b"]);
+    expect(v("aws_sqs_queue.q.arn", refs)).toBe("arn:aws:sqs:eu-west-1:111122223333:q");
+    expect(v("var.tables[1]", refs)).toBe("b");
+  });
+
+  it("an unknown value is a placeholder where a string is made, and Unknown elsewhere", () => {
+    const r = run('jsonencode({ Resource = ["${aws_dynamodb_table.t.arn}/index/*", aws_sqs_queue.q.arn] })');
+    expect(r.value).toBe('{"Resource":["${aws_dynamodb_table.t.arn}/index/*","${aws_sqs_queue.q.arn}"]}');
+    expect(r.placeholders).toEqual(["${aws_dynamodb_table.t.arn}", "${aws_sqs_queue.q.arn}"]);
+    expect(v("upper(var.unknown)")).toBeInstanceOf(Unknown);
+    expect((v("var.a == 1 ? 2 : 3") as Unknown).text).toBe("var.a == 1 ? 2 : 3");
+  });
+
+  it("for expressions, conditionals, splats and the functions policies use", () => {
+    const refs = { "var.tables": ["orders", "customers"], "var.on": true, "var.m": { b: 2, a: 1 }, "aws_sqs_queue.q": [{ arn: "q1" }, { arn: "q2" }] };
+    expect(v('[for t in var.tables : "table/${t}" if t != "customers"]', refs)).toEqual(["table/orders"]);
+    expect(v("{for k, n in var.m : n => k}", refs)).toEqual({ "1": "a", "2": "b" });
+    expect(v('{for t in ["a", "b", "a"] : t => t...}')).toEqual({ a: ["a", "a"], b: ["b"] });
+    expect(v('var.on ? ["x"] : []', refs)).toEqual(["x"]);
+    expect(v("aws_sqs_queue.q[*].arn", refs)).toEqual(["q1", "q2"]);
+    expect(v('concat(["a"], ["b"], [])')).toEqual(["a", "b"]);
+    expect(v('flatten([["a"], [["b"]]])')).toEqual(["a", "b"]);
+    expect(v('merge({ a = 1 }, { a = 2, b = 3 })')).toEqual({ a: 2, b: 3 });
+    expect(v('distinct(["a", "b", "a"])')).toEqual(["a", "b"]);
+    expect(v('toset(["b", "a", "b"])')).toEqual(["a", "b"]);
+    expect(v('join(",", ["a", "b"])')).toBe("a,b");
+    expect(v('format("arn:aws:s3:::%s/%s", "b", "*")')).toBe("arn:aws:s3:::b/*");
+    expect(v('format("%08.3f", 1)')).toBeInstanceOf(Unknown);
+    expect(v('replace("a-b-c", "-", "_")')).toBe("a_b_c");
+    expect(v('replace("a-b", "/-/", "_")')).toBeInstanceOf(Unknown); // RE2 patterns are not reproduced
+    expect(v('lookup({ a = "x" }, "b", "d")')).toBe("d");
+    expect(v('jsondecode("{\\"a\\": [1]}")')).toEqual({ a: [1] });
+    expect(v("try(var.missing, \"fallback\")")).toBe("fallback");
+    expect(v('concat(["a"], list...)', { list: [["b"]] })).toEqual(["a", "b"]);
+    expect(v("1 + 2 * 3 - 4 % 3")).toBe(6);
+    expect(v("templatefile(\"p.tpl\", {})")).toBeInstanceOf(Unknown);
+  });
+
+  it("a template directive is not evaluated: the whole template is unknown", () => {
+    expect(v('"%{ if true }a%{ endif }"')).toBeInstanceOf(Unknown);
+  });
+
+  it("heredoc JSON with interpolations", () => {
+    const src = 'x = <<-EOT\n  {"Resource": "arn:aws:logs:${var.region}:${var.account}:log-group:/aws/lambda/${var.name}:*"}\n  EOT\n';
+    const expr = parseHclExpression(src.slice(src.indexOf("<<")));
+    const ctx = ctxOf({ "var.region": "eu-west-1", "var.account": "111122223333", "var.name": "fn" });
+    expect(JSON.parse(evaluate(expr, ctx) as string)).toEqual({ Resource: "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/fn:*" });
+  });
+});
+
+/** A JSON value written as an HCL expression, with the spellings Terraform users mix. */
+function toHcl(value: unknown, style: number): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return hclString(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return `[${value.map((x) => toHcl(x, style)).join(style % 2 === 0 ? ", " : ",\n")}${style % 3 === 0 && value.length > 0 ? "," : ""}]`;
+  const entries = Object.entries(value as Record<string, unknown>).map(([k, x], i) => {
+    const key = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) && !["true", "false", "null", "for"].includes(k) && i % 2 === 0 ? k : hclString(k);
+    return `${key} ${style % 2 === 0 ? "=" : ":"} ${toHcl(x, style)}`;
+  });
+  return `{${entries.join(style % 2 === 0 ? ", " : "\n")}}`;
+}
+
+function hclString(s: string): string {
+  const escaped = JSON.stringify(s)
+    .replace(/\$\{/g, "$${")
+    .replace(/%\{/g, "%%{");
+  return escaped;
+}
+
+describe("a law", () => {
+  it("jsonencode of any JSON value written as HCL gives back that value", () => {
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: "small" }, fc.string(), fc.integer(), fc.boolean(), fc.constant(null), tie("array"), tie("object")),
+      array: fc.array(tie("value"), { maxLength: 4 }),
+      object: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), tie("value"), { maxKeys: 4 }),
+    })).value;
+    fc.assert(
+      fc.property(json, fc.nat(5), (value, style) => {
+        const out = evaluate(parseHclExpression(`jsonencode(${toHcl(value, style)})`), ctxOf({}));
+        expect(typeof out).toBe("string");
+        expect(JSON.parse(out as string)).toEqual(value);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

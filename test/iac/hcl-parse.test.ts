@@ -1,0 +1,170 @@
+/**
+ * The HCL parser (src/sources/terraform/hcl/parse.ts) on the constructs of the native syntax spec
+ * (hashicorp/hcl hclsyntax/spec.md) and on the configurations in this repository's fixtures, and
+ * its errors: a line and what was expected, never a stack trace.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/evaluate/locate.js";
+import type { Expr } from "../../src/sources/terraform/hcl/ast.js";
+import { parseHcl, parseHclExpression } from "../../src/sources/terraform/hcl/parse.js";
+
+const kinds = (e: Expr): unknown => {
+  switch (e.kind) {
+    case "literal":
+      return e.value;
+    case "template":
+      return { t: e.parts.map((p) => (p.kind === "text" ? p.text : p.kind === "interp" ? kinds(p.expr) : `%${p.text}`)) };
+    case "tuple":
+      return e.items.map(kinds);
+    case "object":
+      return { o: e.items.map((i) => [kinds(i.key), kinds(i.value)]) };
+    case "variable":
+      return `$${e.name}`;
+    case "traversal":
+      return { tr: [kinds(e.target), ...e.steps.map((s) => (s.kind === "attr" ? `.${s.name}` : s.kind === "index" ? ["[]", kinds(s.key)] : s.full ? "[*]" : ".*"))] };
+    case "call":
+      return { call: e.name, args: e.args.map(kinds), ...(e.expandFinal ? { expand: true } : {}) };
+    case "unary":
+      return [e.op, kinds(e.operand)];
+    case "binary":
+      return [kinds(e.left), e.op, kinds(e.right)];
+    case "conditional":
+      return { if: kinds(e.condition), then: kinds(e.then), else: kinds(e.else) };
+    case "for":
+      return { for: [e.keyVar, e.valueVar], in: kinds(e.collection), key: e.key ? kinds(e.key) : null, value: kinds(e.value), if: e.condition ? kinds(e.condition) : null, group: e.group };
+    case "paren":
+      return { p: kinds(e.expr) };
+  }
+};
+const x = (src: string): unknown => kinds(parseHclExpression(src));
+
+describe("HCL expressions", () => {
+  it("literals, numbers and templates with escapes and interpolations", () => {
+    expect(x("true")).toBe(true);
+    expect(x("null")).toBe(null);
+    expect(x("1.5e3")).toBe(1500);
+    expect(x(String.raw`"a\"b\\c\n\u00e9"`)).toEqual({ t: ['a"b\\c\né'] });
+    expect(x('"arn:${data.aws_partition.p.partition}:s3:::${var.bucket}/*"')).toEqual({ t: ["arn:", { tr: ["$data", ".aws_partition", ".p", ".partition"] }, ":s3:::", { tr: ["$var", ".bucket"] }, "/*"] });
+    // `$${` and `%%{` are the literal text `${` and `%{`; `~` strip markers are accepted.
+    expect(x('"$${aws:username} %%{x}"')).toEqual({ t: ["${aws:username} %{x}"] });
+    expect(x('"${~ var.a ~}"')).toEqual({ t: [{ tr: ["$var", ".a"] }] });
+    expect(x('"%{ if var.on }yes%{ endif }"')).toEqual({ t: ["%%{ if var.on }", "yes", "%%{ endif }"] });
+  });
+
+  it("operators by precedence, unary operators, conditionals and parentheses", () => {
+    expect(x("1 + 2 * 3")).toEqual([1, "+", [2, "*", 3]]);
+    expect(x("a || b && !c")).toEqual(["$a", "||", ["$b", "&&", ["!", "$c"]]]);
+    expect(x("var.n >= 2 ? \"many\" : \"one\"")).toEqual({ if: [{ tr: ["$var", ".n"] }, ">=", 2], then: { t: ["many"] }, else: { t: ["one"] } });
+    expect(x("-(1 - 2)")).toEqual(["-", { p: [1, "-", 2] }]);
+    expect(x("a != b == c")).toEqual([["$a", "!=", "$b"], "==", "$c"]);
+  });
+
+  it("traversals: attributes, indices, legacy .0 indices and both splats", () => {
+    expect(x('aws_iam_role.r["a b"].arn')).toEqual({ tr: ["$aws_iam_role", ".r", ["[]", { t: ["a b"] }], ".arn"] });
+    expect(x("aws_instance.x.0.id")).toEqual({ tr: ["$aws_instance", ".x", ["[]", 0], ".id"] });
+    expect(x("aws_sqs_queue.q[*].arn")).toEqual({ tr: ["$aws_sqs_queue", ".q", "[*]", ".arn"] });
+    expect(x("aws_sqs_queue.q.*.arn")).toEqual({ tr: ["$aws_sqs_queue", ".q", ".*", ".arn"] });
+    expect(x("func(1)[0]")).toEqual({ tr: [{ call: "func", args: [1] }, ["[]", 0]] });
+  });
+
+  it("calls: varargs expansion, provider functions, nested calls over lines", () => {
+    expect(x("concat(a, b...)")).toEqual({ call: "concat", args: ["$a", "$b"], expand: true });
+    expect(x('provider::aws::arn_parse("arn:aws:s3:::b")')).toEqual({ call: "provider::aws::arn_parse", args: [{ t: ["arn:aws:s3:::b"] }] });
+    expect(x("jsonencode({\n  a = [\n    1,\n    2,\n  ]\n})")).toEqual({ call: "jsonencode", args: [{ o: [["a", [1, 2]]] }] });
+  });
+
+  it("objects: = and : separators, commas or new lines, bare, quoted and parenthesised keys", () => {
+    expect(x('{ a = 1, "b" : 2\n c = 3 }')).toEqual({ o: [["a", 1], [{ t: ["b"] }, 2], ["c", 3]] });
+    // A bare identifier key is its name; a parenthesised one is an expression.
+    expect(x("{ (var.k) = 1 }")).toEqual({ o: [[{ p: { tr: ["$var", ".k"] } }, 1]] });
+  });
+
+  it("for expressions: lists, objects, two variables, conditions and grouping", () => {
+    expect(x("[for s in var.list : upper(s) if s != \"\"]")).toEqual({ for: [null, "s"], in: { tr: ["$var", ".list"] }, key: null, value: { call: "upper", args: ["$s"] }, if: ["$s", "!=", { t: [] }], group: false });
+    expect(x("{for k, v in var.map : v => k...}")).toEqual({ for: ["k", "v"], in: { tr: ["$var", ".map"] }, key: "$v", value: "$k", if: null, group: true });
+  });
+
+  it("heredocs: the body is a template; <<- removes the common indent", () => {
+    const doc = parseHcl('p = <<-EOT\n    {\n      "Resource": "${aws_s3_bucket.b.arn}"\n    }\n  EOT\nq = 1\n');
+    expect(doc.attributes.map((a) => a.name)).toEqual(["p", "q"]);
+    expect(kinds(doc.attributes[0]?.expr as Expr)).toEqual({ t: ['{\n  "Resource": "', { tr: ["$aws_s3_bucket", ".b", ".arn"] }, '"\n}\n'] });
+    // The interpolation's line is the file's, not the heredoc's.
+    const interp = (doc.attributes[0]?.expr as Expr & { kind: "template" }).parts[1];
+    expect(interp?.kind === "interp" && interp.expr.span.line).toBe(3);
+    // In a heredoc, a backslash is text (no escapes).
+    expect(kinds(parseHcl("p = <<EOT\na\\nb\nEOT\n").attributes[0]?.expr as Expr)).toEqual({ t: ["a\\nb\n"] });
+  });
+});
+
+describe("HCL bodies", () => {
+  it("attributes and blocks with quoted and bare labels, one-line blocks, comments of three kinds", () => {
+    const body = parseHcl(
+      [
+        "# a comment",
+        'resource "aws_iam_role" "r" { # trailing',
+        "  name = \"x\" // another",
+        "  /* a block",
+        "     comment */",
+        "  inline_policy {",
+        '    name = "p"',
+        "  }",
+        "}",
+        'data aws_iam_policy_document "d" { version = "2012-10-17" }',
+        "locals {}",
+      ].join("\r\n"),
+    );
+    expect(body.blocks.map((b) => [b.type, b.labels, b.span.line])).toEqual([
+      ["resource", ["aws_iam_role", "r"], 2],
+      ["data", ["aws_iam_policy_document", "d"], 10],
+      ["locals", [], 11],
+    ]);
+    expect(body.blocks[0]?.body.blocks[0]?.body.attributes[0]?.span.line).toBe(7);
+    expect(body.blocks[1]?.body.attributes.map((a) => a.name)).toEqual(["version"]);
+  });
+
+  it("a byte order mark and a file without a final new line", () => {
+    expect(parseHcl('\uFEFFa = "b"').attributes[0]?.name).toBe("a");
+  });
+
+  it("every .tf file of the repository's fixtures parses", () => {
+    const root = join(packageRoot(), "test");
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const n of readdirSync(d)) {
+        const p = join(d, n);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (n.endsWith(".tf")) files.push(p);
+      }
+    };
+    walk(root);
+    expect(files.length).toBeGreaterThanOrEqual(12);
+    const failures = files.flatMap((f) => {
+      try {
+        parseHcl(readFileSync(f, "utf8"));
+        return [];
+      } catch (e) {
+        return [`${relative(root, f)}: ${(e as Error).message}`];
+      }
+    });
+    expect(failures).toEqual([]);
+  });
+
+  it("errors name the line and what was expected", () => {
+    const err = (src: string): string => {
+      try {
+        parseHcl(src);
+        return "parsed";
+      } catch (e) {
+        return `${(e as { line: number }).line}: ${(e as Error).message}`;
+      }
+    };
+    expect(err('a = 1\nb = "open\n')).toBe("2: a quoted string cannot span lines (use a heredoc)");
+    expect(err("resource \"x\" \"y\" {\n  a = 1\n")).toBe("3: expected '}', found end of file");
+    expect(err("a = 1 b = 2")).toBe("1: expected a new line after a, found 'b'");
+    expect(err("p = <<EOT\nno end\n")).toBe("3: unterminated heredoc: no line 'EOT'");
+    expect(err("a = [1, 2\n")).toBe("2: expected ',' or ']' in a list, found end of file");
+    expect(err("= 1")).toBe("1: expected an attribute or block name, found '='");
+  });
+});
