@@ -116,6 +116,7 @@ export type { GraphOptions } from "./report/html-graph.js";
 export {
   readIac,
   readTerraformPlan,
+  readTfFiles,
   detectIac,
   permissionRows,
   diffPermissions,

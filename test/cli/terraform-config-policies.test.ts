@@ -132,3 +132,36 @@ describe("policies known only after apply, read from the configuration", () => {
     expect(doc.meta.warnings.filter((x) => x.code === "terraform-unknown-policy").map((x) => x.message.split(" ")[0]).sort()).toEqual(["aws_iam_role_policy.templated.policy", "module.worker.aws_iam_role.worker.inline_policy[0].policy"]);
   });
 });
+
+describe("a module terraform init installed from a registry or git", () => {
+  const installed = join(packageRoot(), "test", "iac", "fixtures", "terraform-installed-module");
+
+  it("is found through .terraform/modules/modules.json, and its policy evaluated with the caller's arguments", () => {
+    // The project folder, as a user gives it: the walk skips .terraform/, the plan reads it.
+    const r = run(["audit", installed, "--format", "json", "--quiet"]);
+    const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; message: string; location?: { file: string; line: number } }>; warnings: Warn[] };
+    expect(report.warnings.filter((w) => w.severity !== "info")).toEqual([]);
+    expect(report.warnings.find((w) => w.code === "terraform-policy-from-config")?.message).toMatch(/^module\.api\.aws_iam_role_policy\.statements\.policy: known only after apply; read from its expression in .*\.terraform\/modules\/api\/lambda\/main\.tf:18$/);
+    const lr002 = report.findings.filter((f) => f.ruleId === "LR002");
+    expect(lr002.map((f) => [f.message, f.location?.file.endsWith(".terraform/modules/api/lambda/main.tf"), f.location?.line])).toEqual([["Role orders-api: inline:statements Statement[0] allows every action of a service (sqs:*)", true, 7]]);
+  });
+
+  it("reads the for expression over the caller's map: one statement per key, in key order", () => {
+    const doc = JSON.parse(run(["normalize", join(installed, "plan.json")]).stdout) as Doc;
+    const role = doc.roles.find((x) => x.name === "orders-api");
+    expect(role?.inlinePolicies.map((p) => p.document.Statement)).toEqual([
+      [
+        { Sid: "Queue", Effect: "Allow", Action: ["sqs:*"], Resource: ["arn:aws:sqs:us-east-2:unknown:jobs"] },
+        { Sid: "Table", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:Query"], Resource: ["arn:aws:dynamodb:us-east-2:unknown:table/orders", "arn:aws:dynamodb:us-east-2:unknown:table/orders/index/*"] },
+      ],
+    ]);
+  });
+
+  it("without modules.json (never initialised here), the module's policy stays unread", () => {
+    const copy = join(work, "not-initialised");
+    cpSync(installed, copy, { recursive: true });
+    rmSync(join(copy, ".terraform"), { recursive: true });
+    const doc = JSON.parse(run(["normalize", join(copy, "plan.json")]).stdout) as Doc;
+    expect(doc.meta.warnings.filter((w) => w.code === "terraform-unknown-policy").map((w) => w.message.split(" ")[0])).toEqual(["module.api.aws_iam_role_policy.statements.policy"]);
+  });
+});

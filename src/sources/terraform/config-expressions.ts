@@ -44,7 +44,7 @@ export class TerraformConfig {
   constructor(index: PlanIndex, files: TerraformConfigFiles, root = "") {
     const byDir = tfFilesByDir(files);
     const parsed = new Map<string, Body | null>();
-    for (const [modulePath, dir] of moduleDirs(index)) {
+    for (const [modulePath, dir] of moduleDirs(index, files)) {
       const scope: ModuleScope = { locals: new Map(), variableDefaults: new Map(), outputs: new Map(), calls: new Map() };
       this.modules.set(modulePath, scope);
       for (const path of byDir.get(posix.normalize(dir)) ?? []) {

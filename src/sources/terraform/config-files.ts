@@ -8,7 +8,15 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import type { TerraformConfigFiles } from "./config-locations.js";
 
-/** `.tf` files under `dir` (not in `.terraform`, other hidden folders or node_modules), by path relative to it. */
+/** Where `terraform init` records the folder of every module it installed, by module key. */
+export const MODULES_MANIFEST = ".terraform/modules/modules.json";
+
+/**
+ * `.tf` files under `dir` (not in hidden folders or node_modules), by path relative to it; and,
+ * when `terraform init` has run there, the modules it installed from a registry or git
+ * (`.terraform/modules/<key>/…`, listed by MODULES_MANIFEST, which is kept under its own path so
+ * that module paths can be matched to their folders: config-locations.ts moduleDirs).
+ */
 export function readTfFiles(dir: string): TerraformConfigFiles {
   const out: TerraformConfigFiles = {};
   const walk = (d: string): void => {
@@ -21,6 +29,48 @@ export function readTfFiles(dir: string): TerraformConfigFiles {
     }
   };
   walk(dir);
+  let manifest: string | null = null;
+  try {
+    manifest = readFileSync(join(dir, MODULES_MANIFEST), "utf8");
+  } catch {
+    return out; // not initialised here: local modules only
+  }
+  out[MODULES_MANIFEST] = manifest;
+  for (const m of installedModules(manifest)) {
+    // An installed module's own folder only: its nested modules have entries of their own.
+    const moduleDir = join(dir, m.dir);
+    if (!m.dir.startsWith(".terraform/")) continue;
+    try {
+      for (const name of readdirSync(moduleDir).sort()) {
+        if (name.endsWith(".tf") && statSync(join(moduleDir, name)).isFile()) out[`${m.dir}/${name}`] = readFileSync(join(moduleDir, name), "utf8");
+      }
+    } catch {
+      // listed but not on disk (a stale manifest): that module keeps the plan's locations
+    }
+  }
+  return out;
+}
+
+/**
+ * The modules.json entries: `Key` is the module path without `module.` (`a.b` for
+ * `module.a.module.b`), `Dir` the folder relative to the configuration root, with `/`.
+ */
+export function installedModules(manifest: string): Array<{ path: string; dir: string }> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(manifest);
+  } catch {
+    return [];
+  }
+  const list = parsed !== null && typeof parsed === "object" ? (parsed as { Modules?: unknown }).Modules : undefined;
+  if (!Array.isArray(list)) return [];
+  const out: Array<{ path: string; dir: string }> = [];
+  for (const m of list) {
+    if (m === null || typeof m !== "object") continue;
+    const { Key: key, Dir: dir } = m as { Key?: unknown; Dir?: unknown };
+    if (typeof key !== "string" || key === "" || typeof dir !== "string") continue;
+    out.push({ path: key.split(".").map((k) => `module.${k}`).join("."), dir: dir.replace(/\\/g, "/").replace(/\/$/, "") });
+  }
   return out;
 }
 

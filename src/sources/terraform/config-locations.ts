@@ -8,6 +8,7 @@
 
 import { posix } from "node:path";
 import type { PlanIndex } from "./plan-index.js";
+import { installedModules, MODULES_MANIFEST } from "./config-files.js";
 
 /** `.tf` files by path (relative to the configuration root, `/` separators) → their text. */
 export type TerraformConfigFiles = { [path: string]: string };
@@ -89,14 +90,21 @@ export function statementLinesFrom(lines: readonly string[], start: number): num
 
 /**
  * The folder (relative to the configuration root) of each module path the plan calls: the root's
- * is `.`; local sources (`./modules/x`) are followed, registry and git modules are not on disk.
+ * is `.`; those `terraform init` installed, from its modules.json (registry and git modules are
+ * in `.terraform/modules/`); else local sources (`./modules/x`) followed from the parent's folder.
  */
-export function moduleDirs(index: PlanIndex): Map<string, string> {
+export function moduleDirs(index: PlanIndex, files?: TerraformConfigFiles): Map<string, string> {
   const dirs = new Map<string, string>([["", "."]]);
+  // What `terraform init` installed (registry and git modules too) says it best.
+  const manifest = files?.[MODULES_MANIFEST];
+  if (manifest !== undefined) {
+    for (const m of installedModules(manifest)) if (index.moduleCalls.has(m.path)) dirs.set(m.path, posix.normalize(m.dir));
+  }
   // Parents before children: module paths sort that way.
   for (const call of [...index.moduleCalls.values()].sort((a, b) => a.path.length - b.path.length)) {
     const parent = call.path.includes(".module.") ? call.path.slice(0, call.path.lastIndexOf(".module.")) : "";
     const parentDir = dirs.get(parent);
+    if (dirs.has(call.path)) continue;
     if (parentDir !== undefined && call.source && /^\.\.?\//.test(call.source)) dirs.set(call.path, posix.normalize(posix.join(parentDir, call.source)));
   }
   return dirs;
@@ -121,7 +129,7 @@ const ATTRIBUTE = /^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(=|\{)/;
 
 /** Index every resource and data block of the configuration by its module-qualified address. */
 export function indexConfigBlocks(index: PlanIndex, files: TerraformConfigFiles, root = ""): Map<string, BlockLocation> {
-  const dirs = moduleDirs(index);
+  const dirs = moduleDirs(index, files);
   const byDir = tfFilesByDir(files);
   const out = new Map<string, BlockLocation>();
   const dataRefs: Array<{ block: BlockLocation; attr: string; target: string }> = [];

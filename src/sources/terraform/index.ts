@@ -6,3 +6,4 @@ export { indexConfigBlocks, type TerraformConfigFiles, type BlockLocation } from
 export { permissionRows, diffPermissions, canonicalStatement, type PermissionRow, type PermissionRowKind, type PermissionDiff } from "../cloudformation/permission-rows.js";
 export type { IacFragment, StatementLocation } from "../cloudformation/read-template.js";
 export { readIac, type IacReadOptions } from "../cloudformation/read-iac.js";
+export { readTfFiles } from "./config-files.js";
