@@ -51,7 +51,7 @@ describe("policies known only after apply, read from the configuration", () => {
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout) as Doc;
     const unread = doc.meta.warnings.filter((w) => w.code === "terraform-unknown-policy");
-    expect(unread).toHaveLength(6);
+    expect(unread).toHaveLength(7);
     expect(unread.every((w) => w.message.includes("give the configuration's folder with --tf-config"))).toBe(true);
   });
 
@@ -63,6 +63,7 @@ describe("policies known only after apply, read from the configuration", () => {
     expect(w.find((x) => x.code === "terraform-config-beside")?.message).toContain("the Terraform configuration beside the plan");
     expect(w.filter((x) => x.code === "terraform-policy-from-config").map((x) => x.message.replace(/ in .*$/, "")).sort()).toEqual([
       "aws_iam_policy.logs.policy: known only after apply; read from its expression",
+      "aws_iam_role.ops.assume_role_policy: known only after apply; read from its expression",
       'aws_iam_role_policy.per_action["deleter"].policy: known only after apply; read from its expression',
       'aws_iam_role_policy.per_action["reader"].policy: known only after apply; read from its expression',
       "aws_iam_role_policy.process_orders.policy: known only after apply; read from its expression",
@@ -92,6 +93,9 @@ describe("policies known only after apply, read from the configuration", () => {
       [["logs:CreateLogStream", "logs:PutLogEvents"], ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/process-orders-prod:*"]],
       [["iam:PassRole"], ["arn:aws:iam::123456789012:role/process-orders-prod"]],
     ]);
+    // A trust policy naming a user of the same plan: the user's ARN, with its path.
+    const ops = (doc.roles as Array<{ name: string; trustPolicy?: { Statement: unknown[] } }>).find((x) => x.name === "ops");
+    expect(ops?.trustPolicy?.Statement).toEqual([{ Effect: "Allow", Action: ["sts:AssumeRole"], Principal: { AWS: ["arn:aws:iam::123456789012:user/ci/deployer"] } }]);
     // A module's inline_policy blocks found by name (a set: the plan lists "queue" first), var.queue_arn from the call.
     const worker = doc.roles.find((x) => x.name === "worker-prod");
     expect(Object.fromEntries((worker?.inlinePolicies ?? []).map((p) => [p.name, p.document.Statement.map((s) => s.Resource)]))).toEqual({
@@ -128,7 +132,7 @@ describe("policies known only after apply, read from the configuration", () => {
     const syntax = doc.meta.warnings.filter((x) => x.code === "terraform-config-syntax");
     expect(syntax.map((x) => [x.file?.endsWith("modules/worker/main.tf"), x.message.split(";")[0]])).toEqual([[true, "line 3: expected a new line after type, found ']'"]]);
     // The root module's policies are still read; the module's unknown one is reported unread.
-    expect(doc.meta.warnings.filter((x) => x.code === "terraform-policy-from-config")).toHaveLength(4);
+    expect(doc.meta.warnings.filter((x) => x.code === "terraform-policy-from-config")).toHaveLength(5);
     expect(doc.meta.warnings.filter((x) => x.code === "terraform-unknown-policy").map((x) => x.message.split(" ")[0]).sort()).toEqual(["aws_iam_role_policy.templated.policy", "module.worker.aws_iam_role.worker.inline_policy[0].policy"]);
   });
 });

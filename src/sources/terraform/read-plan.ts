@@ -103,6 +103,7 @@ const TYPED_ARNS: Record<string, { service: string; prefix: string; name: string
   aws_cloudwatch_log_group: { service: "logs", prefix: "log-group:", name: "name" },
   aws_sfn_state_machine: { service: "states", prefix: "stateMachine:", name: "name" },
   aws_iam_role: { service: "iam", prefix: "role/", name: "name", scope: "account" },
+  aws_iam_user: { service: "iam", prefix: "user/", name: "name", scope: "account" },
 };
 
 
@@ -389,7 +390,8 @@ export class PlanReader {
     const name = this.knownString(target, shape.name) ?? `\${${configAddress}.${shape.name}}`;
     const { partition, region, accountId } = this.ctx;
     if (shape.scope === "global") return `arn:${partition}:${shape.service}:::${shape.prefix}${name}`;
-    if (shape.scope === "account") return `arn:${partition}:${shape.service}::${accountId}:${shape.prefix}${name}`;
+    // IAM: `role/<path><name>`, the path `/` unless the plan says otherwise.
+    if (shape.scope === "account") return `arn:${partition}:${shape.service}::${accountId}:${shape.prefix.slice(0, -1)}${normalisePath(this.knownString(target, "path"))}${name}`;
     return `arn:${partition}:${shape.service}:${region}:${accountId}:${shape.prefix}${name}`;
   }
 
