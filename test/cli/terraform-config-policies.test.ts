@@ -70,7 +70,7 @@ describe("policies known only after apply, read from the configuration", () => {
       "module.worker.aws_iam_role.worker.inline_policy[0].policy: known only after apply; read from its expression",
     ]);
     const unread = w.filter((x) => x.code === "terraform-unknown-policy");
-    expect(unread.map((x) => x.message)).toEqual([expect.stringMatching(/^aws_iam_role_policy\.templated\.policy is known only after apply, and its expression in .*main\.tf:138 cannot be evaluated here \(templatefile\(/)]);
+    expect(unread.map((x) => x.message)).toEqual([expect.stringMatching(/^aws_iam_role_policy\.templated\.policy is known only after apply, and its expression in .*main\.tf:139 cannot be evaluated here \(templatefile\(/)]);
 
     const role = doc.roles.find((x) => x.name === "process-orders-prod");
     const inline = Object.fromEntries((role?.inlinePolicies ?? []).map((p) => [p.name, p.document.Statement.map((s) => [s.Action, s.Resource])]));
@@ -111,6 +111,23 @@ describe("policies known only after apply, read from the configuration", () => {
     expect(lr002.map((f) => [f.severity, f.message, f.location?.file.endsWith("terraform-config-policies/main.tf")])).toEqual([["high", "Role process-orders-prod: inline:orders Statement[2] allows every action of a service (s3:*)", true]]);
     // The logs policy's grants count: only logs:CreateLogGroup is missing.
     expect(report.findings.filter((f) => f.ruleId === "LR005" && f.message.includes("process-orders-prod")).map((f) => f.message)).toEqual([expect.stringContaining("does not allow logs:CreateLogGroup")]);
+  });
+
+  it("environment variable names the plan knows only after apply are read from the code, never a value", () => {
+    const secret = "fixture-secret-value-7f3a";
+    expect(readFileSync(join(fixture, "main.tf"), "utf8")).toContain(secret);
+    const normalized = run(["normalize", plan]);
+    const doc = JSON.parse(normalized.stdout) as Doc & { functions: Array<{ name: string; environmentVariableNames: string[]; kmsKeyArn: string | null }> };
+    expect(doc.functions.find((f) => f.name === "process-orders-prod")?.environmentVariableNames).toEqual(["API_KEY", "QUEUE_URL", "TABLE"]);
+    expect(doc.meta.warnings.find((w) => w.code === "terraform-value-from-config")?.message).toMatch(/^aws_lambda_function\.process_orders: environment variable names known only after apply; read from .*main\.tf:151 \(names only\)$/);
+    // With names, the customer managed key that encrypts them must be usable: LR010 says it is not.
+    const audit = run(["audit", plan, "--format", "json", "--quiet"]);
+    const report = JSON.parse(audit.stdout) as { findings: Array<{ ruleId: string; message: string }> };
+    expect(report.findings.filter((f) => f.ruleId === "LR010").map((f) => f.message)).toEqual([
+      "Function process-orders-prod: its execution role cannot use its environment encryption key arn:aws:kms:eu-west-1:123456789012:key/${aws_kms_key.env.key_id} (missing kms:Decrypt)",
+    ]);
+    const outputs = [normalized.stdout, normalized.stderr, audit.stdout, audit.stderr, ...["table", "sarif", "markdown"].map((f) => run(["audit", plan, "--format", f]).stdout)];
+    for (const out of outputs) expect(out).not.toContain(secret);
   });
 
   it("--tf-config gives the same policies from another folder; SDK callers pass configFiles", () => {

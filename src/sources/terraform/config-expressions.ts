@@ -137,3 +137,19 @@ export class TerraformConfig {
     return call && a ? { expr: a.expr, file: call.file, line: a.span.line, modulePath: parent } : undefined;
   }
 }
+
+/**
+ * The keys of an object constructor whose keys are all written out (`{ TABLE = …, "QUEUE" = … }`),
+ * without evaluating a value: for environment variables, whose names are wanted and whose values
+ * must never be read. Undefined for any other expression (`merge(…)`, `var.env`, a `for`).
+ */
+export function literalObjectKeys(expr: Expr): string[] | undefined {
+  if (expr.kind !== "object") return undefined;
+  const keys: string[] = [];
+  for (const { key } of expr.items) {
+    if (key.kind === "literal" && typeof key.value === "string") keys.push(key.value);
+    else if (key.kind === "template" && key.parts.every((p) => p.kind === "text")) keys.push(key.parts.map((p) => (p.kind === "text" ? p.text : "")).join(""));
+    else return undefined;
+  }
+  return keys;
+}

@@ -56,8 +56,11 @@ export function readFunction(p: PlanReader, r: TfResource): void {
   let environmentVariableNames = isRecord(env?.variables) ? Object.keys(env.variables).sort() : [];
   const envUnknown = Array.isArray(r.unknown.environment) && isRecord(r.unknown.environment[0]) ? r.unknown.environment[0].variables : undefined;
   if (envUnknown === true) {
-    environmentVariableNames = [];
-    p.warn("terraform-unknown-value", "info", `${r.address}: environment variable names are known only after apply`, r.jsonPath);
+    // One unknown value makes Terraform mark the whole map unknown; the names are still in the code.
+    const written = p.configObjectKeys(r, ["environment", 0, "variables"]);
+    environmentVariableNames = written ? [...written.keys].sort() : [];
+    if (written) p.warn("terraform-value-from-config", "info", `${r.address}: environment variable names known only after apply; read from ${written.where} (names only)`, r.jsonPath);
+    else p.warn("terraform-unknown-value", "info", `${r.address}: environment variable names are known only after apply`, r.jsonPath);
   }
   const logging = block("logging_config");
   const packageType = p.knownString(r, "package_type");

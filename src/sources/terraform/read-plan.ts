@@ -34,7 +34,7 @@ import { readEventInvokeConfig, readEventSourceMapping, readFunction, readFuncti
 import { stringMap, unknownAt, valueAtPath } from "./values.js";
 import { readMembership, readPrincipal, readPrincipalAttachment, readPrincipalPolicy, type PrincipalBuild } from "./principals.js";
 import { indexConfigBlocks, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
-import { TerraformConfig } from "./config-expressions.js";
+import { literalObjectKeys, TerraformConfig } from "./config-expressions.js";
 import { ConfigValues } from "./config-values.js";
 import { Unknown } from "./hcl/evaluate.js";
 
@@ -499,6 +499,13 @@ export class PlanReader {
       jsonPath,
     );
     return this.parse(parsed, jsonPath);
+  }
+
+  /** The keys of an object attribute as the `.tf` block writes them (literalObjectKeys), when the plan knows them only after apply. */
+  configObjectKeys(r: TfResource, path: (string | number)[]): { keys: string[]; where: string } | undefined {
+    const at = this.configValues?.config.attributeAt(r.configAddress, path);
+    const keys = at ? literalObjectKeys(at.expr) : undefined;
+    return at && keys ? { keys, where: `${at.file}:${at.line}` } : undefined;
   }
 
   /**
