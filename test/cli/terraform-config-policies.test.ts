@@ -186,3 +186,31 @@ describe("a module terraform init installed from a registry or git", () => {
     expect(doc.meta.warnings.filter((w) => w.code === "terraform-unknown-policy").map((w) => w.message.split(" ")[0])).toEqual(["module.api.aws_iam_role_policy.statements.policy"]);
   });
 });
+
+describe("a policy document with dynamic statements, deferred to apply", () => {
+  const dynamic = join(packageRoot(), "test", "iac", "fixtures", "terraform-dynamic-statements");
+  const statementsOf = (doc: Doc): unknown => Object.values(doc.policies).map((p) => p.document.Statement);
+
+  it("without the configuration: the resources are placeholders of the statement attribute", () => {
+    const alone = join(work, "dynamic-alone");
+    cpSync(join(dynamic, "plan.json"), join(alone, "plan.json"), { recursive: true });
+    const doc = JSON.parse(run(["normalize", join(alone, "plan.json")]).stdout) as Doc;
+    expect(statementsOf(doc)).toEqual([
+      [
+        { Effect: "Allow", Sid: "queue", Action: ["sqs:*"], Resource: ["${data.aws_iam_policy_document.additional.statement[0].resources}"] },
+        { Effect: "Allow", Sid: "table", Action: ["dynamodb:GetItem", "dynamodb:Query"], Resource: ["${data.aws_iam_policy_document.additional.statement[1].resources}"] },
+      ],
+    ]);
+  });
+
+  it("with it: each expanded statement's resources, evaluated with its iterator", () => {
+    const doc = JSON.parse(run(["normalize", join(dynamic, "plan.json")]).stdout) as Doc;
+    expect(statementsOf(doc)).toEqual([
+      [
+        { Effect: "Allow", Sid: "queue", Action: ["sqs:*"], Resource: ["arn:aws:sqs:eu-west-1:unknown:jobs"] },
+        { Effect: "Allow", Sid: "table", Action: ["dynamodb:GetItem", "dynamodb:Query"], Resource: ["arn:aws:dynamodb:eu-west-1:unknown:table/orders"] },
+      ],
+    ]);
+    expect(doc.meta.warnings.filter((w) => w.severity !== "info")).toEqual([]);
+  });
+});

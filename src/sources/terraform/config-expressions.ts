@@ -115,6 +115,11 @@ export class TerraformConfig {
     return undefined;
   }
 
+  /** A resource or data block as written (`data.aws_iam_policy_document.x`, module-qualified). */
+  block(configAddress: string): { block: Block; file: string; modulePath: string } | undefined {
+    return this.resources.get(configAddress);
+  }
+
   local(modulePath: string, name: string): ConfigExpression | undefined {
     return this.modules.get(modulePath)?.locals.get(name);
   }

@@ -8,6 +8,7 @@
 
 import { applyPath, evaluate, Unknown, type EvalContext, type HclValue, type PathStep } from "./hcl/evaluate.js";
 import type { ConfigExpression, TerraformConfig } from "./config-expressions.js";
+import type { Body } from "./hcl/ast.js";
 import { resolveReference, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
 import { unknownAt, valueAtPath } from "./values.js";
 import { UNKNOWN, type ArnContext } from "../cloudformation/lambda-shapes.js";
@@ -44,17 +45,50 @@ export class ConfigValues {
     readonly config: TerraformConfig,
   ) {}
 
-  /** Evaluate an expression of `self`'s block (or of a module's locals when `self` is null). */
-  evaluate(at: ConfigExpression, self: TfResource | null): Evaluated {
+  /**
+   * Evaluate an expression of `self`'s block (or of a module's locals when `self` is null);
+   * `scope` holds a dynamic block's iterator (`statement` → `{key, value}`).
+   */
+  evaluate(at: ConfigExpression, self: TfResource | null, scope?: ReadonlyMap<string, HclValue>): Evaluated {
     const placeholders: string[] = [];
-    const value = this.eval(at, { modulePath: at.modulePath, self, depth: 0 }, placeholders);
+    const value = this.eval(at, { modulePath: at.modulePath, self, depth: 0 }, placeholders, scope);
     return { value, placeholders };
   }
 
-  private eval(at: ConfigExpression, env: Env, placeholders: string[]): HclValue {
+  private eval(at: ConfigExpression, env: Env, placeholders: string[], scope?: ReadonlyMap<string, HclValue>): HclValue {
     if (env.depth > MAX_DEPTH) return new Unknown(at.expr.span.text);
     const ctx: EvalContext = { placeholders, resolve: (root, path, text) => this.resolve(root, path, text, env, placeholders) };
-    return evaluate(at.expr, ctx);
+    return evaluate(at.expr, ctx, scope);
+  }
+
+  /**
+   * The `statement` blocks of a `data "aws_iam_policy_document"` in the order Terraform expands
+   * them: each static block, and each element of a `dynamic "statement"` block's `for_each`
+   * (a map's keys in lexical order, a list's elements in order) with its iterator in scope.
+   * Undefined when the block is not in the configuration or a `for_each` cannot be evaluated.
+   */
+  policyDocumentStatements(data: TfResource): Array<{ body: Body; scope: Map<string, HclValue>; file: string; modulePath: string }> | undefined {
+    const found = this.config.block(data.configAddress);
+    if (!found) return undefined;
+    const out: Array<{ body: Body; scope: Map<string, HclValue>; file: string; modulePath: string }> = [];
+    for (const b of found.block.body.blocks) {
+      if (b.type === "statement") out.push({ body: b.body, scope: new Map(), file: found.file, modulePath: found.modulePath });
+      else if (b.type === "dynamic" && b.labels[0] === "statement") {
+        const forEach = b.body.attributes.find((a) => a.name === "for_each");
+        const content = b.body.blocks.find((c) => c.type === "content");
+        if (!forEach || !content) return undefined;
+        const iterAttr = b.body.attributes.find((a) => a.name === "iterator");
+        const iterator = iterAttr?.expr.kind === "variable" ? iterAttr.expr.name : "statement";
+        const coll = this.evaluate({ expr: forEach.expr, file: found.file, line: forEach.span.line, modulePath: found.modulePath }, data).value;
+        let entries: [HclValue, HclValue][];
+        // A list's key is its index; a set's (which this evaluator holds as a list) is the element.
+        if (Array.isArray(coll)) entries = coll.map((v, i) => [typeof v === "string" ? v : i, v]);
+        else if (coll !== null && typeof coll === "object" && !(coll instanceof Unknown)) entries = Object.keys(coll).sort().map((k) => [k, coll[k] as HclValue]);
+        else return undefined;
+        for (const [key, value] of entries) out.push({ body: content.body, scope: new Map([[iterator, { key, value } as HclValue]]), file: found.file, modulePath: found.modulePath });
+      }
+    }
+    return out;
   }
 
   private resolve(root: string, path: PathStep[], text: string, env: Env, placeholders: string[]): HclValue | undefined {

@@ -22,11 +22,13 @@ export interface Rebuilt {
  * @param values   the data source's planned attributes (`statement`, `version`, `policy_id`, …)
  * @param unknown  its `after_unknown` mirror
  * @param placeholderFor  the readable placeholder for an unknown element, given the attribute path
+ * @param fromConfig  a statement's (not_)actions/(not_)resources evaluated from the `.tf` files, when they are given
  */
 export function rebuildPolicyDocument(
   values: Record<string, unknown>,
   unknown: Record<string, unknown>,
   placeholderFor: (statementIndex: number, attribute: string) => string,
+  fromConfig?: (statementIndex: number, attribute: string) => { values: string[]; placeholders: string[] } | undefined,
 ): Rebuilt {
   const placeholders: string[] = [];
   const incomplete: string[] = [];
@@ -34,9 +36,16 @@ export function rebuildPolicyDocument(
   const stmtValues = Array.isArray(values.statement) ? values.statement : [];
   const stmtUnknown = Array.isArray(unknown.statement) ? unknown.statement : [];
 
-  const list = (i: number, s: Record<string, unknown>, u: unknown, attr: string): string[] | undefined => {
+  const list = (i: number, s: Record<string, unknown>, u: unknown, attr: string, top = false): string[] | undefined => {
     const v = s[attr];
     const uu = isRecord(u) ? u[attr] : undefined;
+    // A statement's own list with unknown parts: its expression in the .tf files, when given, evaluated.
+    const partly = uu === true || (Array.isArray(uu) && uu.includes(true)) || (Array.isArray(v) && v.includes(null));
+    const evaluated = top && partly ? fromConfig?.(i, attr) : undefined;
+    if (evaluated) {
+      placeholders.push(...evaluated.placeholders);
+      return evaluated.values.length > 0 ? evaluated.values : undefined;
+    }
     if (uu === true) {
       const p = placeholderFor(i, attr);
       placeholders.push(p);
@@ -84,7 +93,7 @@ export function rebuildPolicyDocument(
       ["not_resources", "NotResource"],
     ];
     for (const [attr, key] of pairs) {
-      const v = list(i, raw, u, attr);
+      const v = list(i, raw, u, attr, true);
       if (v) st[key] = v;
     }
     const p = principals(i, raw, u, "principals");

@@ -423,7 +423,7 @@ export class PlanReader {
     if (data && data.mode === "data" && data.type === "aws_iam_policy_document") {
       const json = this.knownString(data, "json");
       if (json !== undefined && json !== "") return this.parse(json, childPath(valuesPathOf(data), "json"));
-      const rebuilt = rebuildPolicyDocument(data.values, data.unknown, (i, a) => this.dataPlaceholder(data, i, a));
+      const rebuilt = rebuildPolicyDocument(data.values, data.unknown, (i, a) => this.dataPlaceholder(data, i, a), this.statementFromConfig(data));
       for (const feature of rebuilt.incomplete) {
         this.warn("terraform-policy-document-partial", "warning", `${data.address}: ${feature} is merged by the provider at apply time and could not be reproduced from the plan; the document read may miss statements`, data.jsonPath);
       }
@@ -522,6 +522,36 @@ export class PlanReader {
       if (!at) return undefined;
       if (cv.evaluate(at, r).value === name) return ["inline_policy", i, ...exprPath.slice(2)];
     }
+  }
+
+  /**
+   * A `data "aws_iam_policy_document"`'s statement attribute evaluated from its `.tf` block
+   * (static or dynamic statements), for the lists the plan knows only in part. Unknown elements
+   * that remain are placeholders; a list that is not all strings is not used.
+   */
+  private statementFromConfig(data: TfResource): ((i: number, attr: string) => { values: string[]; placeholders: string[] } | undefined) | undefined {
+    const cv = this.configValues;
+    const statements = cv?.policyDocumentStatements(data);
+    const planned = Array.isArray(data.values.statement) ? data.values.statement.length : 0;
+    if (!cv || !statements || statements.length !== planned) return undefined;
+    return (i, attr) => {
+      const st = statements[i];
+      const a = st?.body.attributes.find((x) => x.name === attr);
+      if (!st || !a) return undefined;
+      const { value, placeholders } = cv.evaluate({ expr: a.expr, file: st.file, line: a.span.line, modulePath: st.modulePath }, data, st.scope);
+      const items = typeof value === "string" ? [value] : Array.isArray(value) ? value : null;
+      if (!items) return undefined;
+      const out: string[] = [];
+      for (const x of items) {
+        if (typeof x === "string") out.push(x);
+        else if (x instanceof Unknown) {
+          const p = x.text.startsWith("${") ? x.text : `\${${x.text}}`;
+          placeholders.push(p);
+          out.push(p);
+        } else return undefined;
+      }
+      return { values: out, placeholders };
+    };
   }
 
   dataPlaceholder(data: TfResource, statement: number, attribute: string): string {

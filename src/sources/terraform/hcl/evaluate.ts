@@ -256,7 +256,8 @@ class Evaluator {
     // jsonencode writes unknown parts as placeholders; every other function needs known arguments.
     if (e.name === "jsonencode") return this.jsonencode(args[0] ?? null);
     if (e.name === "try") return args.find((a) => isKnown(a)) ?? new Unknown(e.span.text);
-    if (!args.every(isKnown)) return new Unknown(e.span.text);
+    // Functions that only move values around may carry unknown parts through; the others need every part.
+    if (STRUCTURAL.has(e.name) ? args.some((a) => a instanceof Unknown) : !args.every(isKnown)) return new Unknown(e.span.text);
     const out = fn(args as Known[]);
     return out === undefined ? new Unknown(e.span.text) : out;
   }
@@ -278,6 +279,13 @@ class Evaluator {
 }
 
 type Known = Exclude<HclValue, Unknown>;
+
+/**
+ * Functions whose result only selects or moves parts of their arguments, so an unknown part (a
+ * queue ARN known after apply inside a statement's map) is carried through, not fatal. Their
+ * keys and indices must still be known: an unknown argument itself is.
+ */
+const STRUCTURAL = new Set(["lookup", "merge", "concat", "flatten", "tolist", "element", "coalescelist", "keys", "length"]);
 type Fn = (args: Known[]) => HclValue | undefined;
 
 const str = (v: Known | undefined): string | undefined => (typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined);
