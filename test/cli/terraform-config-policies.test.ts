@@ -51,7 +51,7 @@ describe("policies known only after apply, read from the configuration", () => {
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout) as Doc;
     const unread = doc.meta.warnings.filter((w) => w.code === "terraform-unknown-policy");
-    expect(unread).toHaveLength(7);
+    expect(unread).toHaveLength(12);
     expect(unread.every((w) => w.message.includes("give the configuration's folder with --tf-config"))).toBe(true);
   });
 
@@ -68,6 +68,11 @@ describe("policies known only after apply, read from the configuration", () => {
       'aws_iam_role_policy.per_action["reader"].policy: known only after apply; read from its expression',
       "aws_iam_role_policy.process_orders.policy: known only after apply; read from its expression",
       "module.worker.aws_iam_role.worker.inline_policy[0].policy: known only after apply; read from its expression",
+      "module.worker.aws_iam_role.worker.inline_policy[1].policy: known only after apply; read from its expression",
+      'module.workers["qa"].aws_iam_role.worker.inline_policy[0].policy: known only after apply; read from its expression',
+      'module.workers["qa"].aws_iam_role.worker.inline_policy[1].policy: known only after apply; read from its expression',
+      'module.workers["staging"].aws_iam_role.worker.inline_policy[0].policy: known only after apply; read from its expression',
+      'module.workers["staging"].aws_iam_role.worker.inline_policy[1].policy: known only after apply; read from its expression',
     ]);
     const unread = w.filter((x) => x.code === "terraform-unknown-policy");
     expect(unread.map((x) => x.message)).toEqual([expect.stringMatching(/^aws_iam_role_policy\.templated\.policy is known only after apply, and its expression in .*main\.tf:139 cannot be evaluated here \(templatefile\(/)]);
@@ -100,8 +105,14 @@ describe("policies known only after apply, read from the configuration", () => {
     const worker = doc.roles.find((x) => x.name === "worker-prod");
     expect(Object.fromEntries((worker?.inlinePolicies ?? []).map((p) => [p.name, p.document.Statement.map((s) => s.Resource)]))).toEqual({
       queue: [["arn:aws:sqs:eu-west-1:123456789012:fulfillment-prod"]],
+      reports: [["arn:aws:sqs:eu-west-1:123456789012:fulfillment-prod", "arn:aws:s3:::reports-prod/*"]],
       tables: [["arn:aws:dynamodb:eu-west-1:123456789012:table/orders-prod", "arn:aws:dynamodb:eu-west-1:123456789012:table/customers-prod"]],
     });
+    // The same module called with for_each: each instance's var.env is its own key (each.key in the module block).
+    for (const env of ["qa", "staging"]) {
+      const r = doc.roles.find((x) => x.name === `worker-${env}`);
+      expect(r?.inlinePolicies.find((p) => p.name === "reports")?.document.Statement.map((s) => s.Resource)).toEqual([["arn:aws:sqs:eu-west-1:123456789012:fulfillment-prod", `arn:aws:s3:::reports-${env}/*`]]);
+    }
   });
 
   it("the audit finds the s3:* the plan hid, at its line in main.tf", () => {
@@ -150,7 +161,15 @@ describe("policies known only after apply, read from the configuration", () => {
     expect(syntax.map((x) => [x.file?.endsWith("modules/worker/main.tf"), x.message.split(";")[0]])).toEqual([[true, "line 3: expected a new line after type, found ']'"]]);
     // The root module's policies are still read; the module's unknown one is reported unread.
     expect(doc.meta.warnings.filter((x) => x.code === "terraform-policy-from-config")).toHaveLength(5);
-    expect(doc.meta.warnings.filter((x) => x.code === "terraform-unknown-policy").map((x) => x.message.split(" ")[0]).sort()).toEqual(["aws_iam_role_policy.templated.policy", "module.worker.aws_iam_role.worker.inline_policy[0].policy"]);
+    expect(doc.meta.warnings.filter((x) => x.code === "terraform-unknown-policy").map((x) => x.message.split(" ")[0]).sort()).toEqual([
+      "aws_iam_role_policy.templated.policy",
+      "module.worker.aws_iam_role.worker.inline_policy[0].policy",
+      "module.worker.aws_iam_role.worker.inline_policy[1].policy",
+      'module.workers["qa"].aws_iam_role.worker.inline_policy[0].policy',
+      'module.workers["qa"].aws_iam_role.worker.inline_policy[1].policy',
+      'module.workers["staging"].aws_iam_role.worker.inline_policy[0].policy',
+      'module.workers["staging"].aws_iam_role.worker.inline_policy[1].policy',
+    ]);
   });
 });
 

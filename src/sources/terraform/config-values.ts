@@ -23,8 +23,16 @@ export interface PlanValues {
 
 interface Env {
   modulePath: string;
-  /** The resource instance whose block is evaluated: what `each` and `count` mean. */
+  /** The resource instance whose block is evaluated: what `each` and `count` mean there. */
   self: TfResource | null;
+  /**
+   * The module instance the evaluation started in (`module.svc["billing"]`): inside a module
+   * called with for_each or count, its variables, locals and resources are that instance's, and a
+   * module block's own `each.key` is its key there.
+   */
+  instance: string;
+  /** Set while evaluating the arguments of `module "<this path>"` in its caller: what `each` means there. */
+  moduleCall?: string;
   depth: number;
 }
 
@@ -51,7 +59,7 @@ export class ConfigValues {
    */
   evaluate(at: ConfigExpression, self: TfResource | null, scope?: ReadonlyMap<string, HclValue>): Evaluated {
     const placeholders: string[] = [];
-    const value = this.eval(at, { modulePath: at.modulePath, self, depth: 0 }, placeholders, scope);
+    const value = this.eval(at, { modulePath: at.modulePath, self, instance: self?.moduleInstance ?? "", depth: 0 }, placeholders, scope);
     return { value, placeholders };
   }
 
@@ -93,7 +101,7 @@ export class ConfigValues {
 
   private resolve(root: string, path: PathStep[], text: string, env: Env, placeholders: string[]): HclValue | undefined {
     const name = path[0] && "attr" in path[0] ? path[0].attr : undefined;
-    const deeper = (modulePath: string, self: TfResource | null): Env => ({ modulePath, self, depth: env.depth + 1 });
+    const deeper = (modulePath: string, self: TfResource | null): Env => ({ modulePath, self, instance: env.instance, depth: env.depth + 1 });
     switch (root) {
       case "var": {
         if (name === undefined) return undefined;
@@ -102,7 +110,8 @@ export class ConfigValues {
       }
       case "local": {
         if (name === undefined) return undefined;
-        const key = `${env.modulePath}\u0000${name}`;
+        // Per module instance: a module called with for_each has one set of locals per key.
+        const key = `${instanceOf(env.instance, env.modulePath)}\u0000${env.modulePath}\u0000${name}`;
         let cached = this.localCache.get(key);
         if (!cached) {
           const at = this.config.local(env.modulePath, name);
@@ -125,8 +134,10 @@ export class ConfigValues {
         if (at) return applyPath(this.eval(at, deeper(child, null), placeholders), path.slice(2), text);
         return this.resolved(resolveReference(this.plan.index, env.modulePath, text), env, text);
       }
-      case "count":
-        return name === "index" && env.self ? instanceKey(env.self) : undefined;
+      case "count": {
+        const key = env.self ? instanceKey(env.self.key) : undefined;
+        return name === "index" && typeof key === "number" ? key : undefined;
+      }
       case "each":
         return this.each(name, env, placeholders);
       case "path":
@@ -142,23 +153,33 @@ export class ConfigValues {
     if (env.modulePath === "" && this.plan.index.variables.has(name)) return this.plan.index.variables.get(name) as HclValue;
     if (env.modulePath !== "") {
       const arg = this.config.moduleArgument(env.modulePath, name);
-      if (arg) return this.eval(arg, { modulePath: arg.modulePath, self: null, depth: env.depth + 1 }, placeholders);
+      // Evaluated in the caller, where `each` is this module instance's key (moduleEach).
+      if (arg) return this.eval(arg, { modulePath: arg.modulePath, self: null, instance: env.instance, depth: env.depth + 1, moduleCall: env.modulePath }, placeholders);
       const viaPlan = resolveReference(this.plan.index, env.modulePath, `var.${name}`);
       if (viaPlan.kind !== "unresolved") return this.resolved(viaPlan, env, `var.${name}`);
     }
     const d = this.config.variableDefault(env.modulePath, name);
-    return d ? this.eval(d, { modulePath: env.modulePath, self: null, depth: env.depth + 1 }, placeholders) : undefined;
+    return d ? this.eval(d, { modulePath: env.modulePath, self: null, instance: env.instance, depth: env.depth + 1 }, placeholders) : undefined;
   }
 
-  /** `each.key` and `each.value` of the instance being read (its key in the plan's address). */
+  /**
+   * `each.key` and `each.value`: of the resource instance being read (its key in the plan's
+   * address), or, in a module block's argument, of that module's instance.
+   */
   private each(name: string | undefined, env: Env, placeholders: string[]): HclValue | undefined {
-    const key = env.self ? instanceKey(env.self) : undefined;
+    let key: string | number | undefined;
+    let forEach: ConfigExpression | undefined;
+    if (env.moduleCall !== undefined) {
+      key = instanceKey(keyOfModule(env.instance, env.moduleCall));
+      forEach = this.config.moduleArgument(env.moduleCall, "for_each");
+    } else if (env.self) {
+      key = instanceKey(env.self.key);
+      forEach = this.config.attributeAt(env.self.configAddress, ["for_each"]);
+    }
     if (typeof key !== "string") return undefined;
     if (name === "key") return key;
-    if (name !== "value" || !env.self) return undefined;
-    const forEach = this.config.attributeAt(env.self.configAddress, ["for_each"]);
-    if (!forEach) return undefined;
-    const coll = this.eval(forEach, { modulePath: env.modulePath, self: null, depth: env.depth + 1 }, placeholders);
+    if (name !== "value" || !forEach) return undefined;
+    const coll = this.eval(forEach, { modulePath: forEach.modulePath, self: null, instance: env.instance, depth: env.depth + 1 }, placeholders);
     if (Array.isArray(coll)) return coll.includes(key) ? key : undefined;
     return applyPath(coll, [{ attr: key }], `each.value`);
   }
@@ -166,7 +187,7 @@ export class ConfigValues {
   private resolved(res: Resolved, env: Env, text: string): HclValue | undefined {
     if (res.kind === "constant") return res.value as HclValue;
     if (res.kind !== "resource") return undefined;
-    const target = targetOf(this.plan.index, res, env.self ?? undefined);
+    const target = targetOf(this.plan.index, res, fromOf(env));
     return target ? this.attribute(target, res.configAddress, res.attribute ? res.attribute.split(".") : [], text) : undefined;
   }
 
@@ -186,7 +207,7 @@ export class ConfigValues {
     }
     const local = `${data ? "data." : ""}${type}.${name}`;
     const configAddress = env.modulePath === "" ? local : `${env.modulePath}.${local}`;
-    const target = targetOf(this.plan.index, { kind: "resource", configAddress, attribute: null, key }, env.self ?? undefined);
+    const target = targetOf(this.plan.index, { kind: "resource", configAddress, attribute: null, key }, fromOf(env));
     if (!target) return undefined;
     const attrPath = rest.map((s) => ("attr" in s ? s.attr : s.index));
     return this.attribute(target, configAddress, attrPath, text);
@@ -202,9 +223,9 @@ export class ConfigValues {
   }
 }
 
-/** The instance key of a resource from its address: `[0]` → 0, `["a"]` → "a". */
-function instanceKey(r: TfResource): string | number | undefined {
-  const m = /^\[(?:(\d+)|"((?:[^"\\]|\\.)*)")\]$/.exec(r.key);
+/** An instance key as the plan writes it: `[0]` → 0, `["a"]` → "a". */
+function instanceKey(written: string | undefined): string | number | undefined {
+  const m = written === undefined ? null : /^\[(?:(\d+)|"((?:[^"\\]|\\.)*)")\]$/.exec(written);
   if (!m) return undefined;
   if (m[1] !== undefined) return Number(m[1]);
   try {
@@ -212,6 +233,34 @@ function instanceKey(r: TfResource): string | number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The module instances of a resource's address, outermost first: `module.a["x"].module.b[0]` → two. */
+function moduleSegments(instance: string): Array<{ name: string; key: string }> {
+  return [...instance.matchAll(/module\.([A-Za-z0-9_-]+)((?:\["(?:[^"\\]|\\.)*"\]|\[\d+\])?)/g)].map((m) => ({ name: m[1] as string, key: m[2] ?? "" }));
+}
+
+/** The part of `instance` that is module path `modulePath`'s instance (`module.svc["a"]` for `module.svc`). */
+function instanceOf(instance: string, modulePath: string): string {
+  const depth = modulePath === "" ? 0 : modulePath.split(".module.").length;
+  return moduleSegments(instance)
+    .slice(0, depth)
+    .map((s) => `module.${s.name}${s.key}`)
+    .join(".");
+}
+
+/** The key of the call `module "<modulePath>"` in `instance` (`["billing"]`), undefined when it has none. */
+function keyOfModule(instance: string, modulePath: string): string | undefined {
+  const depth = modulePath.split(".module.").length;
+  const seg = moduleSegments(instance)[depth - 1];
+  return seg && seg.key !== "" ? seg.key : undefined;
+}
+
+/** What instance lookups (targetOf) start from: the resource read, else the module instance. */
+function fromOf(env: Env): TfResource | undefined {
+  if (env.self) return env.self;
+  const moduleInstance = instanceOf(env.instance, env.modulePath);
+  return moduleInstance === "" ? undefined : ({ moduleInstance, key: "" } as TfResource);
 }
 
 /** Data sources whose answer is the account, region or partition the plan is read in. */
