@@ -14,7 +14,7 @@ import { cpus } from "node:os";
 import { parse as parseYaml } from "yaml";
 import { readCloudFormationTemplate } from "../../src/sources/cloudformation/index.js";
 import { readTerraformPlan } from "../../src/sources/terraform/index.js";
-import { buildPlan, buildTemplate } from "./synthetic.js";
+import { buildPlan, buildPlanUnknownPolicies, buildTemplate, configFiles } from "./synthetic.js";
 
 const N = Number(process.argv[2] ?? 2000);
 
@@ -32,6 +32,13 @@ function time<T>(fn: () => T, runs = 3): { ms: number; result: T } {
 const planText = buildPlan(N);
 const tf = time(() => readTerraformPlan(planText, "bench.plan.json"));
 const tfRef = time(() => JSON.parse(planText));
+// Policies known only after apply: read from the .tf expressions (HCL parsed, evaluated per
+// module instance) against the same plan without the configuration (each policy left unread).
+const unknownText = buildPlanUnknownPolicies(N);
+const files = configFiles();
+const tfConfig = time(() => readTerraformPlan(unknownText, "bench.plan.json", { configFiles: files }));
+const tfNoConfig = time(() => readTerraformPlan(unknownText, "bench.plan.json"));
+const readFromConfig = tfConfig.result.warnings.filter((w) => w.code === "terraform-policy-from-config").length;
 const samFns = Math.max(1, Math.round(N / 4));
 const samText = buildTemplate(samFns);
 const cfn = time(() => readCloudFormationTemplate(samText, "bench.yaml"));
@@ -40,5 +47,6 @@ const cfnRef = time(() => parseYaml(samText, { logLevel: "error" }));
 const mb = (s: string) => (Buffer.byteLength(s) / 1e6).toFixed(1);
 console.log(`machine: ${cpus()[0]?.model ?? "?"} x${cpus().length}, node ${process.version}`);
 console.log(`terraform plan: ${N} functions, ${mb(planText)} MB -> readTerraformPlan ${tf.ms.toFixed(0)} ms (${tf.result.functions.length} functions, ${tf.result.roles.length} roles); JSON.parse alone ${tfRef.ms.toFixed(0)} ms`);
+console.log(`terraform plan, policies known only after apply: ${N} functions, ${mb(unknownText)} MB -> with the .tf configuration ${tfConfig.ms.toFixed(0)} ms (${readFromConfig} policies read from it); without ${tfNoConfig.ms.toFixed(0)} ms (${tfNoConfig.result.warnings.filter((w) => w.code === "terraform-unknown-policy").length} left unread)`);
 console.log(`SAM template: ${samFns} functions, ${mb(samText)} MB -> readCloudFormationTemplate ${cfn.ms.toFixed(0)} ms (${cfn.result.functions.length} functions, ${cfn.result.roles.length} roles); yaml.parse alone ${cfnRef.ms.toFixed(0)} ms`);
 console.log(`peak RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);

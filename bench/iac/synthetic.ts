@@ -21,6 +21,29 @@ export function buildPlan(n: number): string {
   return JSON.stringify(out);
 }
 
+/**
+ * The same plan with every inline policy known only after apply (as when it names a resource the
+ * plan creates): `after.policy` gone and marked in `after_unknown`, the planned value dropped.
+ * With `configFiles()` (the fixture's .tf files) the reader evaluates each one from its
+ * expression, once per module instance.
+ */
+export function buildPlanUnknownPolicies(n: number): string {
+  const plan = JSON.parse(buildPlan(n));
+  for (const c of plan.resource_changes) {
+    if (c.type !== "aws_iam_role_policy") continue;
+    delete c.change.after.policy;
+    c.change.after_unknown = { ...c.change.after_unknown, policy: true };
+  }
+  for (const m of plan.planned_values.root_module.child_modules) for (const r of m.resources) if (r.type === "aws_iam_role_policy") delete r.values.policy;
+  return JSON.stringify(plan);
+}
+
+/** The fanout fixture's configuration, as `--tf-config` reads it. */
+export function configFiles(): Record<string, string> {
+  const dir = "test/iac/fixtures/terraform/fanout";
+  return { "main.tf": readFileSync(`${dir}/main.tf`, "utf8"), "modules/fn/main.tf": readFileSync(`${dir}/modules/fn/main.tf`, "utf8") };
+}
+
 export function buildTemplate(n: number): string {
   const lines = ["Transform: AWS::Serverless-2016-10-31", "Globals:", "  Function:", "    Runtime: python3.12", "    Tracing: Active", "Resources:"];
   for (let i = 0; i < n; i++) {
