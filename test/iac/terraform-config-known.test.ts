@@ -1,0 +1,59 @@
+/**
+ * A law of reading the configuration beside a plan: it only fills in what the plan knows only
+ * after apply. On plans and states whose policies are all known, the document read with the
+ * `.tf` files is the one read without them, but for where things are (locations) and the notes.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/evaluate/locate.js";
+import { normalizeFragments } from "../../src/normalize/index.js";
+import { readTerraformPlan, readTfFiles } from "../../src/sources/terraform/index.js";
+
+const fixtures = join(packageRoot(), "test", "iac", "fixtures");
+
+/** The document without locations and warnings: what the plan says, not where. */
+function content(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(content);
+  if (v === null || typeof v !== "object") return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (k === "source" || k === "location" || k === "locations" || k.endsWith("StatementSources") || k === "statementSources" || k === "warnings" || k === "sources") continue;
+    out[k] = content(x);
+  }
+  return out;
+}
+
+describe("the configuration fills in only what the plan knows only after apply", () => {
+  const cases: Array<[string, string, string]> = [
+    ["a state: every value known", "terraform-state/show-state.json", "terraform-state/config"],
+    ["a plan with its module (fanout)", "terraform/fanout.plan.json", "terraform/fanout"],
+  ];
+  for (const [what, planPath, configDir] of cases) {
+    it(what, () => {
+      const bytes = readFileSync(join(fixtures, planPath));
+      const without = readTerraformPlan(bytes, "plan.json");
+      const withConfig = readTerraformPlan(bytes, "plan.json", { configFiles: readTfFiles(join(fixtures, configDir)) });
+      // Nothing was unknown, so nothing was read from the code.
+      expect(withConfig.warnings.filter((w) => w.code === "terraform-policy-from-config" || w.code === "terraform-value-from-config")).toEqual([]);
+      expect(without.functions.length + without.roles.length).toBeGreaterThan(0);
+      expect(content(normalizeFragments([withConfig]).document)).toEqual(content(normalizeFragments([without]).document));
+    });
+  }
+
+  it("a plan with values known only after apply (lambda-app): those are read from the code", () => {
+    const bytes = readFileSync(join(fixtures, "terraform/lambda-app.plan.json"));
+    const without = readTerraformPlan(bytes, "plan.json");
+    const withConfig = readTerraformPlan(bytes, "plan.json", { configFiles: readTfFiles(join(fixtures, "terraform/lambda-app")) });
+    // A jsonencode policy naming var.queue_arn (a queue of the same plan): unread, then read.
+    expect(without.warnings.filter((w) => w.code === "terraform-unknown-policy").map((w) => w.message.split(" ")[0])).toEqual(["module.worker.aws_iam_role_policy.queue.policy"]);
+    expect(withConfig.warnings.filter((w) => w.code === "terraform-unknown-policy")).toEqual([]);
+    const statements = (f: typeof without, name: string) => f.roles.flatMap((r) => r.inlinePolicies.filter((p) => p.name === name).map((p) => p.document.Statement.map((st) => st.Resource)));
+    expect(statements(without, "queue-consume")).toEqual([]);
+    expect(statements(withConfig, "queue-consume")).toEqual([[["arn:aws:sqs:eu-west-1:unknown:jobs"]]]);
+    // A deferred policy document: the plan gives the statement, the code its two resources, where
+    // the placeholders of the statement attribute had made both the table's ARN.
+    expect(statements(without, "orders-rw")).toEqual([[["${aws_dynamodb_table.orders.arn}", "${aws_dynamodb_table.orders.arn}"], ["*"]]]);
+    expect(statements(withConfig, "orders-rw")).toEqual([[["arn:aws:dynamodb:eu-west-1:unknown:table/orders", "arn:aws:dynamodb:eu-west-1:unknown:table/orders/index/*"], ["*"]]]);
+  });
+});
