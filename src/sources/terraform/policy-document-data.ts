@@ -16,6 +16,8 @@ export interface Rebuilt {
   placeholders: string[];
   /** Features whose merge the rebuild cannot reproduce (source/override documents with unknown JSON). */
   incomplete: string[];
+  /** How many statement lists were taken from the `.tf` files (`fromConfig`). */
+  fromConfig: number;
 }
 
 /**
@@ -33,6 +35,7 @@ export function rebuildPolicyDocument(
   const placeholders: string[] = [];
   const incomplete: string[] = [];
   const statements: Record<string, unknown>[] = [];
+  let readFromConfig = 0;
   const stmtValues = Array.isArray(values.statement) ? values.statement : [];
   const stmtUnknown = Array.isArray(unknown.statement) ? unknown.statement : [];
 
@@ -43,6 +46,7 @@ export function rebuildPolicyDocument(
     const partly = uu === true || (Array.isArray(uu) && uu.includes(true)) || (Array.isArray(v) && v.includes(null));
     const evaluated = top && partly ? fromConfig?.(i, attr) : undefined;
     if (evaluated) {
+      readFromConfig++;
       placeholders.push(...evaluated.placeholders);
       return evaluated.values.length > 0 ? evaluated.values : undefined;
     }
@@ -120,7 +124,7 @@ export function rebuildPolicyDocument(
   }
   const document: Record<string, unknown> = { Version: typeof values.version === "string" ? values.version : "2012-10-17", Statement: statements };
   if (typeof values.policy_id === "string" && values.policy_id !== "") document.Id = values.policy_id;
-  return { document, placeholders, incomplete };
+  return { document, placeholders, incomplete, fromConfig: readFromConfig };
 }
 
 /**

@@ -427,6 +427,9 @@ export class PlanReader {
       for (const feature of rebuilt.incomplete) {
         this.warn("terraform-policy-document-partial", "warning", `${data.address}: ${feature} is merged by the provider at apply time and could not be reproduced from the plan; the document read may miss statements`, data.jsonPath);
       }
+      if (rebuilt.fromConfig > 0) {
+        this.warn("terraform-policy-from-config", "info", `${r.address}.${attr}: built from ${data.address}, known only after apply; ${rebuilt.fromConfig} statement list${rebuilt.fromConfig === 1 ? "" : "s"} read from its block in the .tf files`, data.jsonPath);
+      }
       if (rebuilt.placeholders.length > 0) {
         this.warn(
           "terraform-unknown-value",
