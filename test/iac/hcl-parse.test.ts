@@ -7,7 +7,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/evaluate/locate.js";
-import type { Expr } from "../../src/sources/terraform/hcl/ast.js";
+import fc from "fast-check";
+import { HclSyntaxError, type Expr } from "../../src/sources/terraform/hcl/ast.js";
+import { evaluate } from "../../src/sources/terraform/hcl/evaluate.js";
 import { parseHcl, parseHclExpression } from "../../src/sources/terraform/hcl/parse.js";
 
 const kinds = (e: Expr): unknown => {
@@ -166,5 +168,43 @@ describe("HCL bodies", () => {
     expect(err("p = <<EOT\nno end\n")).toBe("3: unterminated heredoc: no line 'EOT'");
     expect(err("a = [1, 2\n")).toBe("2: expected ',' or ']' in a list, found end of file");
     expect(err("= 1")).toBe("1: expected an attribute or block name, found '='");
+    expect(err(`a = ${"[".repeat(100_000)}`)).toMatch(/^1: expressions nested too deeply$/);
+  });
+});
+
+describe("laws of the parser and the evaluator on any input", () => {
+  const sample = readFileSync(join(packageRoot(), "test", "iac", "fixtures", "terraform-config-policies", "main.tf"), "utf8");
+  const alphabet = fc.constantFrom(..."{}[]()\"'$%~<>=!?:,.*/#\\-+\n\t abc_0123EOT".split(""));
+
+  it("a file either parses or fails with HclSyntaxError and a line inside it, never another error", () => {
+    const mutated = fc.tuple(fc.nat(sample.length), fc.nat(40), fc.string({ unit: alphabet, maxLength: 12 })).map(([at, cut, insert]) => sample.slice(0, at) + insert + sample.slice(at + cut));
+    fc.assert(
+      fc.property(fc.oneof(mutated, fc.string({ unit: alphabet, maxLength: 200 })), (text) => {
+        try {
+          parseHcl(text);
+        } catch (e) {
+          expect(e).toBeInstanceOf(HclSyntaxError);
+          expect((e as HclSyntaxError).line).toBeGreaterThanOrEqual(1);
+          expect((e as HclSyntaxError).line).toBeLessThanOrEqual(text.split("\n").length + 1);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("evaluating whatever parses never throws: a value, or Unknown", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: alphabet, maxLength: 80 }), (text) => {
+        let expr: Expr;
+        try {
+          expr = parseHclExpression(text);
+        } catch {
+          return;
+        }
+        const v = evaluate(expr, { placeholders: [], resolve: () => undefined });
+        expect(v === undefined).toBe(false);
+      }),
+      { numRuns: 600 },
+    );
   });
 });

@@ -18,10 +18,16 @@ const ID_CONTINUE = /[A-Za-z0-9_-]/;
 /** Parse one `.tf` file. Throws HclSyntaxError with the line of the first problem. */
 export function parseHcl(text: string): Body {
   const p = new Parser(text.replace(/^\uFEFF/, ""));
-  const body = p.body(false);
-  p.ws(true);
-  if (!p.eof()) p.fail(`unexpected ${p.describe()}`);
-  return body;
+  try {
+    const body = p.body(false);
+    p.ws(true);
+    if (!p.eof()) p.fail(`unexpected ${p.describe()}`);
+    return body;
+  } catch (error) {
+    // Brackets nested thousands deep exhaust the stack: a file error like any other, not a crash.
+    if (error instanceof RangeError) throw new HclSyntaxError("expressions nested too deeply", p.line);
+    throw error;
+  }
 }
 
 /** Parse a single expression (used for a heredoc's or a test's text). */
