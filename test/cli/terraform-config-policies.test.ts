@@ -233,3 +233,14 @@ describe("a policy document with dynamic statements, deferred to apply", () => {
     expect(doc.meta.warnings.filter((w) => w.severity !== "info")).toEqual([]);
   });
 });
+
+describe("a Terraform configuration without its plan", () => {
+  it("says to give the plan (or state), and that the .tf files are read beside it", () => {
+    const only = join(work, "config-only");
+    cpSync(join(fixture, "main.tf"), join(only, "main.tf"), { recursive: true });
+    const r = run(["audit", only]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("main.tf: skipped: Terraform configuration; its plan is read (`terraform plan -out plan.bin && terraform show -json plan.bin > plan.json`");
+    expect(r.stderr).not.toContain("Error:");
+  });
+});
