@@ -205,7 +205,11 @@ export function buildFindings(
       location = { file: item.location.file, line: typeof item.location.line === "number" ? item.location.line : null };
     } else {
       const src = entities.get(resource.arn)?.source;
-      if (src) location = { file: src.file, line: src.line };
+      if (src) {
+        location = { file: src.file, line: src.line };
+        if (src.address) location.address = src.address;
+        if (src.construct) location.construct = src.construct;
+      }
     }
 
     const detail = typeof item.detail === "string" ? item.detail : "";

@@ -404,4 +404,9 @@ export interface SourceLocation {
   line: number | null;
   /** JSON pointer or logical address (Terraform address, CloudFormation logical ID). */
   address: string | null;
+  /**
+   * The AWS CDK construct path of the resource (its `aws:cdk:path` metadata in a synthesised
+   * template, `OrdersStack/Api/ServiceRole/Resource`): where a CDK user changes it.
+   */
+  construct?: string;
 }

@@ -35,5 +35,15 @@ export interface Finding {
   /** Stable hash of rule id + resource ARN + detail: the same problem keeps the same fingerprint. */
   fingerprint: string;
   suppressed: Suppression | null;
-  location: { file: string; line: number | null } | null;
+  location: FindingLocation | null;
+}
+
+/** Where a finding's resource (or statement) is defined. */
+export interface FindingLocation {
+  file: string;
+  line: number | null;
+  /** Which entry of the file: a Terraform address (`module.workers["qa"].aws_iam_role.worker`), a CloudFormation logical ID, an export's entry (`RoleDetailList[3]`). */
+  address?: string;
+  /** The AWS CDK construct path, for a synthesised template's resource. */
+  construct?: string;
 }

@@ -18,7 +18,7 @@ import { buildGraph, graphCaption, type GraphOptions } from "./html-graph.js";
 import type { AuditReport } from "./json.js";
 import { groupBy } from "../collections.js";
 import { plural as countOf } from "../printable.js";
-import { firstParagraph, functionsByRole, partialDataReasons, roleUsage, sortKeysDeep, topFixes, type RoleUsage } from "./view.js";
+import { firstParagraph, functionsByRole, locationName, partialDataReasons, roleUsage, sortKeysDeep, topFixes, type RoleUsage } from "./view.js";
 
 /** A generated least-privilege policy (from src/generate), keyed by role or function ARN. */
 export interface GeneratedFix {
@@ -282,7 +282,7 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
       `<p class="msg">${esc(f.message)}</p>` +
       `<dl><dt>${esc(f.resource.type)}</dt><dd><strong>${esc(f.resource.name)}</strong> <code>${esc(f.resource.arn)}</code></dd>` +
       (fns.length > 0 ? `<dt>functions</dt><dd>${esc(fns.join(", "))}</dd>` : "") +
-      (f.location ? `<dt>defined in</dt><dd><code>${esc(f.location.file)}${f.location.line !== null ? `:${esc(f.location.line)}` : ""}</code></dd>` : "") +
+      (f.location ? `<dt>defined in</dt><dd><code>${esc(f.location.file)}${f.location.line !== null ? `:${esc(f.location.line)}` : ""}</code>${locationName(f.location) ? ` <code>${esc(locationName(f.location))}</code>` : ""}</dd>` : "") +
       (f.suppressed
         ? `<dt>suppressed</dt><dd>${esc(f.suppressed.reason)}${f.suppressed.expires ? ` (until ${esc(f.suppressed.expires)})` : ""} <span class="muted">[${esc(f.suppressed.origin)}]</span></dd>`
         : "") +

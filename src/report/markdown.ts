@@ -10,7 +10,7 @@ import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import type { AuditReport } from "./json.js";
 import { plural } from "../printable.js";
 import { htmlEscape, mdCode, mdFence, mdText } from "./markdown-escape.js";
-import { functionsByRole, partialDataReasons, sharedRoleCount, sortKeysDeep, topFixes } from "./view.js";
+import { functionsByRole, locationName, partialDataReasons, sharedRoleCount, sortKeysDeep, topFixes } from "./view.js";
 
 /** GitHub's limit on an issue or pull-request comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -38,7 +38,8 @@ function findingHead(f: Finding, fnsOfRole: Map<string, string[]>): string {
   const on = `${f.resource.type} ${mdCode(f.resource.name)}`;
   const fns = f.resource.type === "role" ? (fnsOfRole.get(f.resource.arn) ?? []).length : 0;
   const used = fns > 0 ? ` (${plural(fns, "function")})` : "";
-  const where = f.location ? ` · ${mdCode(f.location.file + (f.location.line !== null ? `:${f.location.line}` : ""))}` : "";
+  const named = locationName(f.location);
+  const where = f.location ? ` · ${mdCode(f.location.file + (f.location.line !== null ? `:${f.location.line}` : ""))}${named ? ` ${mdCode(named)}` : ""}` : "";
   return `${ICON[f.severity]} **${mdCode(f.ruleId)} ${mdText(f.name)}** · ${on}${used}${where}`;
 }
 

@@ -26,7 +26,7 @@ import { severityRank } from "../evaluate/findings.js";
 import type { CanonicalDocument, SourceLocation } from "../model/document.js";
 import type { Finding, Severity } from "../model/findings.js";
 import type { AuditReport } from "./json.js";
-import { firstParagraph, sortKeysDeep } from "./view.js";
+import { firstParagraph, locationName, sortKeysDeep } from "./view.js";
 import { writeJson } from "../normalize/write-json.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -193,6 +193,9 @@ function logicalLocation(f: Finding): Sarif.LogicalLocation {
 
 function locationOf(f: Finding, options: Required<Pick<SarifOptions, "sourceRoot">> & SarifOptions): Sarif.Location {
   const logical = [logicalLocation(f)];
+  // Where the resource is declared in the code: the CDK construct path or the Terraform address.
+  const declared = locationName(f.location);
+  if (declared) logical.push({ fullyQualifiedName: declared, kind: "declaration" });
   const location = statementSourceOf(options.document, f) ?? f.location;
   if (location) {
     const line = location.line;

@@ -24,6 +24,15 @@ export interface FindingGroup {
   worst: Severity;
 }
 
+/**
+ * What names a finding's resource inside its file, for a person: the CDK construct path when the
+ * template was synthesised (`OrdersStack/Api/ServiceRole/Resource`), else the Terraform address,
+ * logical ID or export entry. Null when the location has neither.
+ */
+export function locationName(location: Finding["location"]): string | null {
+  return location?.construct ?? location?.address ?? null;
+}
+
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -171,3 +171,26 @@ describe("a CDK cloud assembly as cdk synth writes it", () => {
     expect(where("Sandbox")).toEqual(["777788889999/ap-south-1"]);
   });
 });
+
+describe("findings on a CDK app name the construct to change", () => {
+  const audit = (format: string): string => spawnSync(process.execPath, [cli, "audit", fixture, "--format", format, "--quiet"], { encoding: "utf8", maxBuffer: 1 << 26 }).stdout;
+
+  it("in the JSON report: the template line, the logical ID and the construct path", () => {
+    const report = JSON.parse(audit("json")) as { findings: Array<{ ruleId: string; resource: { name: string }; location: { file: string; line: number; address?: string; construct?: string } | null }> };
+    const shared = report.findings.filter((f) => f.ruleId === "LR004").map((f) => [f.location?.file.replace(/^.*cdk\.out\//, ""), f.location?.address, f.location?.construct]);
+    expect(shared).toEqual([
+      ["OrdersStack.template.json", "SharedRoleD1D02F7E", "OrdersStack/SharedRole/Resource"],
+      ["assembly-Prod/ProdOrdersStack2EDBF9CE.template.json", "SharedRoleD1D02F7E", "Prod/OrdersStack/SharedRole/Resource"],
+      ["Sandbox.template.json", "SharedRoleD1D02F7E", "Sandbox/SharedRole/Resource"],
+    ]);
+    // Every finding on this app's resources has its construct: the CDK writes aws:cdk:path on each.
+    expect(report.findings.filter((f) => f.location !== null && f.location.construct === undefined)).toEqual([]);
+  });
+
+  it("in Markdown and SARIF", () => {
+    expect(audit("markdown")).toContain("`OrdersStack/SharedRole/Resource`");
+    const sarif = JSON.parse(audit("sarif")) as { runs: Array<{ results: Array<{ locations: Array<{ logicalLocations: Array<{ fullyQualifiedName: string; kind: string }> }> }> }> };
+    const declared = sarif.runs[0]?.results.flatMap((r) => r.locations.flatMap((l) => l.logicalLocations.filter((x) => x.kind === "declaration").map((x) => x.fullyQualifiedName)));
+    expect(declared).toContain("Prod/OrdersStack/SharedRole/Resource");
+  });
+});

@@ -120,6 +120,13 @@ describe("policies known only after apply, read from the configuration", () => {
     const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; severity: string; message: string; location?: { file: string; line: number } }> };
     const lr002 = report.findings.filter((f) => f.ruleId === "LR002");
     expect(lr002.map((f) => [f.severity, f.message, f.location?.file.endsWith("terraform-config-policies/main.tf")])).toEqual([["high", "Role process-orders-prod: inline:orders Statement[2] allows every action of a service (s3:*)", true]]);
+    // Three functions of one module block share its line; the address says which instance.
+    const lr005 = report.findings.filter((f) => f.ruleId === "LR005" && f.message.includes("worker-")) as Array<{ location?: { file: string; line: number; address?: string } }>;
+    expect(lr005.map((f) => [f.location?.line, f.location?.address])).toEqual([
+      [48, "module.worker.aws_lambda_function.worker"],
+      [48, 'module.workers["qa"].aws_lambda_function.worker'],
+      [48, 'module.workers["staging"].aws_lambda_function.worker'],
+    ]);
     // The logs policy's grants count: only logs:CreateLogGroup is missing.
     expect(report.findings.filter((f) => f.ruleId === "LR005" && f.message.includes("process-orders-prod")).map((f) => f.message)).toEqual([expect.stringContaining("does not allow logs:CreateLogGroup")]);
   });

@@ -69,7 +69,13 @@ describe("evaluateDocument", () => {
   it("takes the location of a finding from where its resource was defined", () => {
     const doc = twoFunctionsOneRole();
     doc.roles[0]!.source = { file: "template.yaml", line: 42, address: "SharedRole" };
-    expect(evaluateDocument(doc, [pack()]).findings[0]!.location).toEqual({ file: "template.yaml", line: 42 });
+    expect(evaluateDocument(doc, [pack()]).findings[0]!.location).toEqual({ file: "template.yaml", line: 42, address: "SharedRole" });
+    // A synthesised CDK resource also names its construct.
+    doc.roles[0]!.source = { file: "cdk.out/App.template.json", line: 7, address: "SharedRoleD1D02F7E", construct: "App/SharedRole/Resource" };
+    expect(evaluateDocument(doc, [pack()]).findings[0]!.location).toEqual({ file: "cdk.out/App.template.json", line: 7, address: "SharedRoleD1D02F7E", construct: "App/SharedRole/Resource" });
+    // An export's entry has no line, only its place in the file.
+    doc.roles[0]!.source = { file: "authz.json", line: null, address: "RoleDetailList[3]" };
+    expect(evaluateDocument(doc, [pack()]).findings[0]!.location).toEqual({ file: "authz.json", line: null, address: "RoleDetailList[3]" });
   });
 
   it("passes rule options from the configuration to the rules", () => {

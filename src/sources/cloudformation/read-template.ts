@@ -127,6 +127,8 @@ export class TemplateReader {
   readonly warnings: Warning[] = [];
   readonly ctx: ArnContext;
   readonly resources: Record<string, SamResource>;
+  /** Each resource's CDK construct path (`aws:cdk:path` metadata), by logical ID. */
+  readonly constructs = new Map<string, string>();
   readonly resolver: IntrinsicResolver;
   readonly roles = new Map<string, RoleRecord>(); // by logical ID
   readonly policies = new Map<string, ManagedPolicy>();
@@ -152,6 +154,10 @@ export class TemplateReader {
     readonly options: CloudFormationReadOptions,
   ) {
     this.ctx = { partition: options.partition ?? "aws", region: options.region ?? UNKNOWN, accountId: options.accountId ?? options.syntheticAccountId ?? UNKNOWN };
+    for (const [id, r] of Object.entries(isRecord(template.Resources) ? template.Resources : {})) {
+      const path = isRecord(r) && isRecord(r.Metadata) ? r.Metadata["aws:cdk:path"] : undefined;
+      if (typeof path === "string" && path !== "") this.constructs.set(id, path);
+    }
     if (isSamTemplate(template)) {
       const expanded = expandSam(template, this.ctx.partition);
       this.resources = expanded.resources;
@@ -271,7 +277,11 @@ export class TemplateReader {
   }
 
   location(path: string, address: string): SourceLocation {
-    return { file: this.file, line: this.lineNear(path), address };
+    const loc: SourceLocation = { file: this.file, line: this.lineNear(path), address };
+    // A CDK-synthesised resource says where it is in the app: its construct path.
+    const construct = this.constructs.get(address.split(".")[0] ?? "");
+    if (construct !== undefined) loc.construct = construct;
+    return loc;
   }
 
   /** The line of `path`, or of its nearest recorded ancestor (generated resources point at their origin). */
