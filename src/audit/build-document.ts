@@ -12,7 +12,7 @@ import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument, Warning } from "../model/document.js";
 import { defaultFactsFunction, normalizeFragments, type CollectedFunctionLists, type NormalizeOptions } from "../normalize/index.js";
 import { readSourceBytes } from "../sources/index.js";
-import { tfConfigBeside } from "../sources/terraform/config-files.js";
+import { tfConfigBeside, type ConfigBeside } from "../sources/terraform/config-files.js";
 import { cdkAssemblyOptions, samConfigOptions, serverlessStateOptions, syntheticAccountFor, type IacReadOptions } from "../sources/cloudformation/index.js";
 import type { SourceFragment } from "../sources/types.js";
 import { readUsage, type UsageAggregate, type UsageException } from "../usage/index.js";
@@ -107,10 +107,11 @@ interface IacPerFile {
 
 function iacOptionsPerFile(files: string[], iac: IacReadOptions | undefined): IacPerFile {
   const assembly = new Map([...samConfigOptions(files), ...cdkAssemblyOptions(files), ...serverlessStateOptions(files)]);
+  const beside = new Map<string, ConfigBeside | null>();
   return {
     optionsOf: (file) => {
       const stack = assembly.get(resolve(file));
-      if (!stack) return iac?.configFiles || !file.endsWith(".json") ? iac : withConfigBeside(file, iac);
+      if (!stack) return iac?.configFiles || !file.endsWith(".json") ? iac : withConfigBeside(file, iac, beside);
       if (!stack.flagsWin) return { ...iac, ...stack.options };
       const parameters = { ...stack.options.parameters, ...iac?.parameters };
       return { ...stack.options, ...iac, ...(Object.keys(parameters).length > 0 ? { parameters } : {}) };
@@ -124,8 +125,8 @@ function iacOptionsPerFile(files: string[], iac: IacReadOptions | undefined): Ia
 }
 
 /** A Terraform plan's options with the `.tf` files of its own folder, when it holds any (config-files.ts). */
-function withConfigBeside(file: string, iac: IacReadOptions | undefined): IacReadOptions | undefined {
-  const found = tfConfigBeside(file);
+function withConfigBeside(file: string, iac: IacReadOptions | undefined, beside: Map<string, ConfigBeside | null>): IacReadOptions | undefined {
+  const found = tfConfigBeside(file, beside);
   return found ? { ...iac, ...found, configDiscovered: true } : iac;
 }
 

@@ -74,17 +74,18 @@ export function installedModules(manifest: string): Array<{ path: string; dir: s
   return out;
 }
 
-const beside = new Map<string, { configFiles: TerraformConfigFiles; configRoot: string } | null>();
+export type ConfigBeside = { configFiles: TerraformConfigFiles; configRoot: string };
 
 /**
  * The configuration in the folder of `file` when that folder holds `.tf` files itself, else
  * undefined. The plan reader uses it only if it declares resources of the plan's root module.
- * Remembered per folder: a folder of plans is read once.
+ * `beside` remembers each folder for one build (a folder of plans is read once; the next build,
+ * in a long-running SDK caller, reads the files again).
  */
-export function tfConfigBeside(file: string): { configFiles: TerraformConfigFiles; configRoot: string } | undefined {
+export function tfConfigBeside(file: string, beside: Map<string, ConfigBeside | null>): ConfigBeside | undefined {
   const dir = dirname(file);
   if (!beside.has(dir)) {
-    let found: { configFiles: TerraformConfigFiles; configRoot: string } | null = null;
+    let found: ConfigBeside | null = null;
     try {
       if (readdirSync(dir).some((n) => n.endsWith(".tf") && !n.startsWith("."))) found = { configFiles: readTfFiles(dir), configRoot: dir === "." ? "" : dir };
     } catch {
