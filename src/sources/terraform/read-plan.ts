@@ -86,7 +86,6 @@ export function readTerraformPlan(input: string | Uint8Array | object, file: str
 }
 
 
-/** How the ARN of a resource type a function's targets name is made from its name (`name` attribute). */
 /**
  * ARNs that follow from a name the plan knows, for resources whose `arn` it knows only after
  * apply. `scope`: regional (region and account), `account` (IAM: no region), `global` (S3: neither).
@@ -133,6 +132,8 @@ export class PlanReader {
   readonly incomplete = new Set<string>();
   readonly principals = new Map<string, PrincipalBuild>(); // users and groups, by instance address
   readonly blocks: Map<string, BlockLocation> | null;
+  /** The configuration's expressions, evaluated against this plan (null without the `.tf` files). */
+  readonly configValues: ConfigValues | null = null;
   readonly trustLocations = new Map<string, SourceLocation>();
   /** Statement lines in the `.tf` files of the policy a location (by identity) points at. */
   readonly statementLines = new Map<SourceLocation, number[]>();
@@ -173,8 +174,6 @@ export class PlanReader {
     }
   }
 
-  /** The configuration's expressions, evaluated against this plan (null without `--tf-config`). */
-  readonly configValues: ConfigValues | null = null;
 
   read(): IacFragment {
     const ix = this.index;

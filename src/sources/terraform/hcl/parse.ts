@@ -185,9 +185,9 @@ class Parser {
     for (;;) {
       const save = { pos: this.pos, line: this.line };
       this.ws(nl);
-      const op = (Parser.LEVELS[level] ?? []).find((o) => this.startsWith(o) && !(o === "=" || (o === "<" && this.peek(1) === "<")));
-      // `=>` (a for expression's arrow) and `==` must not read as `=`; `<<` is a heredoc, not `<`.
-      if (!op || (op === "-" && this.peek(1) === ">")) {
+      // `<<` starts a heredoc, not a comparison (`=>`, a for expression's arrow, matches no operator).
+      const op = (Parser.LEVELS[level] ?? []).find((o) => this.startsWith(o) && !(o === "<" && this.peek(1) === "<"));
+      if (!op) {
         this.pos = save.pos;
         this.line = save.line;
         return left;
