@@ -56,4 +56,13 @@ describe("the configuration fills in only what the plan knows only after apply",
     expect(statements(without, "orders-rw")).toEqual([[["${aws_dynamodb_table.orders.arn}", "${aws_dynamodb_table.orders.arn}"], ["*"]]]);
     expect(statements(withConfig, "orders-rw")).toEqual([[["arn:aws:dynamodb:eu-west-1:unknown:table/orders", "arn:aws:dynamodb:eu-west-1:unknown:table/orders/index/*"], ["*"]]]);
   });
+
+  it("a module called with count: each instance's arguments with its own count.index", () => {
+    const dir = join(fixtures, "terraform-module-count");
+    const plan = readTerraformPlan(readFileSync(join(dir, "plan.json")), "plan.json", { configFiles: readTfFiles(dir) });
+    expect(plan.roles.map((r) => [r.name, r.inlinePolicies.map((p) => p.document.Statement.map((st) => st.Resource))])).toEqual([
+      ["shard-0", [[["arn:aws:sqs:us-west-2:unknown:jobs", "arn:aws:s3:::shard-0-archive/*"]]]],
+      ["shard-1", [[["arn:aws:sqs:us-west-2:unknown:jobs", "arn:aws:s3:::shard-1-archive/*"]]]],
+    ]);
+  });
 });

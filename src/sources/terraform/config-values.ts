@@ -135,7 +135,8 @@ export class ConfigValues {
         return this.resolved(resolveReference(this.plan.index, env.modulePath, text), env, text);
       }
       case "count": {
-        const key = env.self ? instanceKey(env.self.key) : undefined;
+        // The resource's own index, or in a module block's argument, that module instance's.
+        const key = env.moduleCall !== undefined ? instanceKey(keyOfModule(env.instance, env.moduleCall)) : env.self ? instanceKey(env.self.key) : undefined;
         return name === "index" && typeof key === "number" ? key : undefined;
       }
       case "each":
@@ -153,7 +154,7 @@ export class ConfigValues {
     if (env.modulePath === "" && this.plan.index.variables.has(name)) return this.plan.index.variables.get(name) as HclValue;
     if (env.modulePath !== "") {
       const arg = this.config.moduleArgument(env.modulePath, name);
-      // Evaluated in the caller, where `each` is this module instance's key (moduleEach).
+      // Evaluated in the caller, where `each` and `count` are this module instance's (see each()).
       if (arg) return this.eval(arg, { modulePath: arg.modulePath, self: null, instance: env.instance, depth: env.depth + 1, moduleCall: env.modulePath }, placeholders);
       const viaPlan = resolveReference(this.plan.index, env.modulePath, `var.${name}`);
       if (viaPlan.kind !== "unresolved") return this.resolved(viaPlan, env, `var.${name}`);
