@@ -125,8 +125,8 @@ function readValues(file: string, digest: string, values: unknown[], data: Uint8
   }
 }
 
-/** Files of a Node, CDK or TypeScript project, by name: in a folder walk they are no input anybody meant. */
-const PROJECT_FILE = /^(?:package|package-lock|npm-shrinkwrap|tsconfig(?:\.[\w-]+)?|jsconfig|cdk|cdk\.context|tslint|lerna|nx|turbo|renovate|biome|deno|composer)\.json$/;
+/** Files of a Node, CDK or TypeScript project, by name: in a folder walk they are no input anybody meant (cdk.json has its own hint: toolConfigHint). */
+const PROJECT_FILE = /^(?:package|package-lock|npm-shrinkwrap|tsconfig(?:\.[\w-]+)?|jsconfig|cdk\.context|tslint|lerna|nx|turbo|renovate|biome|deno|composer)\.json$/;
 
 /**
  * What the "not an input" warning lists: every kind of file leastrole reads, the activity data

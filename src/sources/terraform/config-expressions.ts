@@ -8,7 +8,7 @@
 
 import { posix } from "node:path";
 import type { Attribute, Block, Body, Expr } from "./hcl/ast.js";
-import { HclSyntaxError } from "./hcl/ast.js";
+import { HclSyntaxError, staticText } from "./hcl/ast.js";
 import { parseHcl } from "./hcl/parse.js";
 import { moduleDirs, tfFilesByDir, type TerraformConfigFiles } from "./config-locations.js";
 import type { PlanIndex } from "./plan-index.js";
@@ -152,9 +152,9 @@ export function literalObjectKeys(expr: Expr): string[] | undefined {
   if (expr.kind !== "object") return undefined;
   const keys: string[] = [];
   for (const { key } of expr.items) {
-    if (key.kind === "literal" && typeof key.value === "string") keys.push(key.value);
-    else if (key.kind === "template" && key.parts.every((p) => p.kind === "text")) keys.push(key.parts.map((p) => (p.kind === "text" ? p.text : "")).join(""));
-    else return undefined;
+    const name = key.kind === "literal" && typeof key.value === "string" ? key.value : staticText(key);
+    if (name === undefined) return undefined;
+    keys.push(name);
   }
   return keys;
 }

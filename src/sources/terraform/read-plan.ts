@@ -36,7 +36,7 @@ import { readMembership, readPrincipal, readPrincipalAttachment, readPrincipalPo
 import { indexConfigBlocks, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
 import { literalObjectKeys, TerraformConfig } from "./config-expressions.js";
 import { ConfigValues } from "./config-values.js";
-import { Unknown } from "./hcl/evaluate.js";
+import { placeholderOf, Unknown } from "./hcl/evaluate.js";
 
 export interface TerraformReadOptions {
   /** Account to put into synthetic ARNs (default `unknown`). */
@@ -547,7 +547,7 @@ export class PlanReader {
       for (const x of items) {
         if (typeof x === "string") out.push(x);
         else if (x instanceof Unknown) {
-          const p = x.text.startsWith("${") ? x.text : `\${${x.text}}`;
+          const p = placeholderOf(x.text);
           placeholders.push(p);
           out.push(p);
         } else return undefined;

@@ -60,6 +60,12 @@ export type Expr =
     }
   | { kind: "paren"; expr: Expr; span: Span };
 
+/** A template's text when it is only text (`"orders"`, not `"orders-${var.env}"`), else undefined. */
+export function staticText(e: Expr): string | undefined {
+  if (e.kind !== "template" || e.parts.some((p) => p.kind !== "text")) return undefined;
+  return e.parts.map((p) => (p.kind === "text" ? p.text : "")).join("");
+}
+
 export class HclSyntaxError extends Error {
   constructor(
     message: string,

@@ -32,6 +32,12 @@ export interface EvalContext {
 
 const isObject = (v: HclValue): v is { [key: string]: HclValue } => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Unknown);
 
+/** How an unknown value is written into a string: `${aws_sqs_queue.q.arn}` (the expression's text, once wrapped). */
+export function placeholderOf(text: string): string {
+  const t = text.trim();
+  return t.startsWith("${") ? t : `\${${t}}`;
+}
+
 /** True when the value holds no Unknown anywhere. */
 export function isKnown(v: HclValue): boolean {
   if (v instanceof Unknown) return false;
@@ -120,8 +126,7 @@ class Evaluator {
   }
 
   placeholder(text: string): string {
-    const t = text.trim();
-    const p = t.startsWith("${") ? t : `\${${t}}`;
+    const p = placeholderOf(text);
     this.ctx.placeholders.push(p);
     return p;
   }

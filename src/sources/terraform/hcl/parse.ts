@@ -10,7 +10,7 @@
  * a native peer dependency). The grammar is small and fully specified (hclsyntax/spec.md).
  */
 
-import { HclSyntaxError, type Attribute, type Block, type Body, type Expr, type Span, type Step, type TemplatePart } from "./ast.js";
+import { HclSyntaxError, staticText, type Attribute, type Block, type Body, type Expr, type Span, type Step, type TemplatePart } from "./ast.js";
 
 const ID_START = /[A-Za-z_]/;
 const ID_CONTINUE = /[A-Za-z0-9_-]/;
@@ -132,9 +132,9 @@ class Parser {
         const labels: string[] = [];
         while (this.peek() !== "{") {
           if (this.peek() === '"') {
-            const t = this.quoted();
-            if (t.parts.some((p) => p.kind !== "text")) this.fail("a block label cannot hold an interpolation");
-            labels.push(t.parts.map((p) => (p.kind === "text" ? p.text : "")).join(""));
+            const label = staticText(this.quoted());
+            if (label === undefined) this.fail("a block label cannot hold an interpolation");
+            labels.push(label);
           } else {
             const l = this.ident();
             if (l === null) this.fail(`expected '=' or a block, found ${this.describe()} after ${name}`);
