@@ -3,7 +3,7 @@
  * terraform-config-policies: a real `terraform plan` against moto). The plan has each policy as
  * unknown and its expression as `{}` or bare references: before, every one was "not analysed", a
  * `s3:*` among them. With the configuration (beside the plan, or --tf-config) each is evaluated
- * from its `.tf` expression; only the `templatefile(…)` stays unread.
+ * from its `.tf` expression, the `templatefile(…)` with its template file.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -55,7 +55,7 @@ describe("policies known only after apply, read from the configuration", () => {
     expect(unread.every((w) => w.message.includes("give the configuration's folder with --tf-config"))).toBe(true);
   });
 
-  it("beside the plan: every policy but the template file is evaluated, with the ARNs the plan lets us build", () => {
+  it("beside the plan: every policy is evaluated, a template file too, with the ARNs the plan lets us build", () => {
     const r = run(["normalize", plan]);
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout) as Doc;
@@ -67,6 +67,7 @@ describe("policies known only after apply, read from the configuration", () => {
       'aws_iam_role_policy.per_action["deleter"].policy: known only after apply; read from its expression',
       'aws_iam_role_policy.per_action["reader"].policy: known only after apply; read from its expression',
       "aws_iam_role_policy.process_orders.policy: known only after apply; read from its expression",
+      "aws_iam_role_policy.templated.policy: known only after apply; read from its expression",
       "module.worker.aws_iam_role.worker.inline_policy[0].policy: known only after apply; read from its expression",
       "module.worker.aws_iam_role.worker.inline_policy[1].policy: known only after apply; read from its expression",
       'module.workers["qa"].aws_iam_role.worker.inline_policy[0].policy: known only after apply; read from its expression',
@@ -74,8 +75,7 @@ describe("policies known only after apply, read from the configuration", () => {
       'module.workers["staging"].aws_iam_role.worker.inline_policy[0].policy: known only after apply; read from its expression',
       'module.workers["staging"].aws_iam_role.worker.inline_policy[1].policy: known only after apply; read from its expression',
     ]);
-    const unread = w.filter((x) => x.code === "terraform-unknown-policy");
-    expect(unread.map((x) => x.message)).toEqual([expect.stringMatching(/^aws_iam_role_policy\.templated\.policy is known only after apply, and its expression in .*main\.tf:139 cannot be evaluated here \(templatefile\(/)]);
+    expect(w.filter((x) => x.code === "terraform-unknown-policy")).toEqual([]);
 
     const role = doc.roles.find((x) => x.name === "process-orders-prod");
     const inline = Object.fromEntries((role?.inlinePolicies ?? []).map((p) => [p.name, p.document.Statement.map((s) => [s.Action, s.Resource])]));
@@ -89,6 +89,9 @@ describe("policies known only after apply, read from the configuration", () => {
       [["sqs:SendMessage"], ["arn:aws:sqs:eu-west-1:123456789012:fulfillment-prod"]],
       [["s3:*"], ["arn:aws:s3:::receipts-prod-example/*"]],
     ]);
+    // templatefile("${path.module}/policy.json.tpl", { queue = aws_sqs_queue.fulfillment.arn }): the
+    // template file read from the configuration's folder, its variable the queue's built ARN.
+    expect(inline.templated).toEqual([[["sqs:ReceiveMessage"], ["arn:aws:sqs:eu-west-1:123456789012:fulfillment-prod"]]]);
     // for_each: each instance its own action (each.value).
     expect(inline.reader).toEqual([[["dynamodb:GetItem"], ["arn:aws:dynamodb:eu-west-1:123456789012:table/orders-prod"]]]);
     expect(inline.deleter).toEqual([[["dynamodb:DeleteItem"], ["arn:aws:dynamodb:eu-west-1:123456789012:table/orders-prod"]]]);
@@ -154,8 +157,12 @@ describe("policies known only after apply, read from the configuration", () => {
     const viaFlag = JSON.parse(run(["normalize", join(elsewhere, "plan.json"), "--tf-config", fixture]).stdout) as Doc;
     const beside = JSON.parse(run(["normalize", plan]).stdout) as Doc;
     expect(viaFlag.roles.map((x) => x.inlinePolicies)).toEqual(beside.roles.map((x) => x.inlinePolicies));
-    const sdk = readTerraformPlan(readFileSync(plan), "plan.json", { configFiles: readTfFiles(fixture) });
-    expect(sdk.warnings.filter((x) => x.code === "terraform-unknown-policy")).toHaveLength(1);
+    // In memory, a template file is read only when the caller says where the configuration is on disk
+    // (configRoot) or passes the template among the files.
+    const unread = (o: Parameters<typeof readTerraformPlan>[2]): string[] => readTerraformPlan(readFileSync(plan), "plan.json", o).warnings.filter((x) => x.code === "terraform-unknown-policy").map((x) => x.message.split(" ")[0] as string);
+    expect(unread({ configFiles: readTfFiles(fixture) })).toEqual(["aws_iam_role_policy.templated.policy"]);
+    expect(unread({ configFiles: readTfFiles(fixture), configRoot: fixture })).toEqual([]);
+    expect(unread({ configFiles: { ...readTfFiles(fixture), "policy.json.tpl": readFileSync(join(fixture, "policy.json.tpl"), "utf8") } })).toEqual([]);
   });
 
   it("a .tf file that does not parse is named with its line, and the rest is still read", () => {
@@ -167,9 +174,8 @@ describe("policies known only after apply, read from the configuration", () => {
     const syntax = doc.meta.warnings.filter((x) => x.code === "terraform-config-syntax");
     expect(syntax.map((x) => [x.file?.endsWith("modules/worker/main.tf"), x.message.split(";")[0]])).toEqual([[true, "line 3: expected a new line after type, found ']'"]]);
     // The root module's policies are still read; the module's unknown one is reported unread.
-    expect(doc.meta.warnings.filter((x) => x.code === "terraform-policy-from-config")).toHaveLength(5);
+    expect(doc.meta.warnings.filter((x) => x.code === "terraform-policy-from-config")).toHaveLength(6);
     expect(doc.meta.warnings.filter((x) => x.code === "terraform-unknown-policy").map((x) => x.message.split(" ")[0]).sort()).toEqual([
-      "aws_iam_role_policy.templated.policy",
       "module.worker.aws_iam_role.worker.inline_policy[0].policy",
       "module.worker.aws_iam_role.worker.inline_policy[1].policy",
       'module.workers["qa"].aws_iam_role.worker.inline_policy[0].policy',

@@ -3,7 +3,10 @@
  * forms policies are written in, unknown values written as placeholders only where a string is
  * made, and a law: any JSON value written as HCL comes back from `jsonencode` unchanged.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
+import { packageRoot } from "../../src/evaluate/locate.js";
 import { describe, expect, it } from "vitest";
 import { applyPath, evaluate, Unknown, type EvalContext, type HclValue, type PathStep } from "../../src/sources/terraform/hcl/evaluate.js";
 import { parseHclExpression } from "../../src/sources/terraform/hcl/parse.js";
@@ -74,11 +77,47 @@ describe("evaluating HCL", () => {
     expect(v("try(var.missing, \"fallback\")")).toBe("fallback");
     expect(v('concat(["a"], list...)', { list: [["b"]] })).toEqual(["a", "b"]);
     expect(v("1 + 2 * 3 - 4 % 3")).toBe(6);
+    // Without a way to read files, file and templatefile are unknown.
     expect(v("templatefile(\"p.tpl\", {})")).toBeInstanceOf(Unknown);
   });
 
-  it("a template directive is not evaluated: the whole template is unknown", () => {
-    expect(v('"%{ if true }a%{ endif }"')).toBeInstanceOf(Unknown);
+  it("templates as Terraform renders them: directives and strip markers (recorded with `terraform console`)", () => {
+    const recorded = JSON.parse(readFileSync(join(packageRoot(), "test", "iac", "fixtures", "hcl-templates", "rendered.json"), "utf8")) as {
+      vars: Record<string, HclValue>;
+      cases: Array<{ template: string; rendered: string }>;
+    };
+    expect(recorded.cases.length).toBeGreaterThanOrEqual(200);
+    for (const c of recorded.cases) {
+      const ctx: EvalContext = { ...ctxOf({}), readFile: (path) => (path === "t.tftpl" ? c.template : undefined) };
+      const vars = Object.entries(recorded.vars).map(([k, x]) => `${k} = jsondecode(${JSON.stringify(JSON.stringify(x))})`);
+      expect({ template: c.template, rendered: evaluate(parseHclExpression(`templatefile("t.tftpl", { ${vars.join(", ")} })`), ctx) }).toEqual(c);
+    }
+  });
+
+  it("file and templatefile read through the context; a value known only after apply becomes its placeholder", () => {
+    const files: Record<string, string> = {
+      "modules/fn/policy.json.tftpl": '{"Statement":[{"Effect":"Allow","Action":"sqs:ReceiveMessage","Resource":[%{ for i, q in queues }%{ if i > 0 },%{ endif }"${q}"%{ endfor }]}]}',
+      "policy.json": '{"Statement":[]}',
+      "uses-var.tftpl": "${var.region}",
+    };
+    const ctx: EvalContext = { ...ctxOf({ "path.module": "modules/fn", "aws_sqs_queue.dlq.arn": "arn:aws:sqs:eu-west-1:111122223333:dlq" }), readFile: (path) => files[path] };
+    const value = evaluate(parseHclExpression('templatefile("${path.module}/policy.json.tftpl", { queues = [aws_sqs_queue.jobs.arn, aws_sqs_queue.dlq.arn] })'), ctx);
+    expect(JSON.parse(value as string)).toEqual({ Statement: [{ Effect: "Allow", Action: "sqs:ReceiveMessage", Resource: ["${aws_sqs_queue.jobs.arn}", "arn:aws:sqs:eu-west-1:111122223333:dlq"] }] });
+    expect(ctx.placeholders).toEqual(["${aws_sqs_queue.jobs.arn}"]);
+    expect(evaluate(parseHclExpression('file("policy.json")'), ctx)).toBe('{"Statement":[]}');
+    // In a template file only its variables are in scope (Terraform: "Invalid reference").
+    expect(evaluate(parseHclExpression('templatefile("uses-var.tftpl", {})'), ctx)).toBeInstanceOf(Unknown);
+    // A file that cannot be read, vars that are not an object, a directive over an unknown list: unknown, never a guess.
+    expect(evaluate(parseHclExpression('file("missing.json")'), ctx)).toBeInstanceOf(Unknown);
+    expect(evaluate(parseHclExpression('templatefile("policy.json", "x")'), ctx)).toBeInstanceOf(Unknown);
+    expect(evaluate(parseHclExpression('templatefile("${path.module}/policy.json.tftpl", { queues = aws_sqs_queue.all[*].arn })'), ctx)).toBeInstanceOf(Unknown);
+  });
+
+  it("a directive over a value known only after apply leaves the template unknown", () => {
+    expect(v('"%{ if true }a%{ endif }"')).toBe("a");
+    expect(v('"%{ if var.on }a%{ endif }"')).toBeInstanceOf(Unknown);
+    expect(v('"%{ for x in var.l }${x}%{ endfor }"', { "var.l": ["a", "b"] })).toBe("ab");
+    expect(v('"%{ for x in var.l }${x}%{ endfor }"')).toBeInstanceOf(Unknown);
   });
 
   it("heredoc JSON with interpolations", () => {

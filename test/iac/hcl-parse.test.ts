@@ -8,16 +8,16 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/evaluate/locate.js";
 import fc from "fast-check";
-import { HclSyntaxError, type Expr } from "../../src/sources/terraform/hcl/ast.js";
-import { evaluate } from "../../src/sources/terraform/hcl/evaluate.js";
-import { parseHcl, parseHclExpression } from "../../src/sources/terraform/hcl/parse.js";
+import { HclSyntaxError, type Expr, type TemplatePart } from "../../src/sources/terraform/hcl/ast.js";
+import { evaluate, Unknown } from "../../src/sources/terraform/hcl/evaluate.js";
+import { parseHcl, parseHclExpression, parseHclTemplate } from "../../src/sources/terraform/hcl/parse.js";
 
 const kinds = (e: Expr): unknown => {
   switch (e.kind) {
     case "literal":
       return e.value;
     case "template":
-      return { t: e.parts.map((p) => (p.kind === "text" ? p.text : p.kind === "interp" ? kinds(p.expr) : `%${p.text}`)) };
+      return { t: parts(e.parts) };
     case "tuple":
       return e.items.map(kinds);
     case "object":
@@ -40,6 +40,13 @@ const kinds = (e: Expr): unknown => {
       return { p: kinds(e.expr) };
   }
 };
+const parts = (ps: TemplatePart[]): unknown[] =>
+  ps.map((p) => {
+    if (p.kind === "text") return p.text;
+    if (p.kind === "interp") return kinds(p.expr);
+    if (p.kind === "if") return { "%if": kinds(p.condition), then: parts(p.then), else: parts(p.else) };
+    return { "%for": [p.keyVar, p.valueVar], in: kinds(p.collection), body: parts(p.body) };
+  });
 const x = (src: string): unknown => kinds(parseHclExpression(src));
 
 describe("HCL expressions", () => {
@@ -52,7 +59,36 @@ describe("HCL expressions", () => {
     // `$${` and `%%{` are the literal text `${` and `%{`; `~` strip markers are accepted.
     expect(x('"$${aws:username} %%{x}"')).toEqual({ t: ["${aws:username} %{x}"] });
     expect(x('"${~ var.a ~}"')).toEqual({ t: [{ tr: ["$var", ".a"] }] });
-    expect(x('"%{ if var.on }yes%{ endif }"')).toEqual({ t: ["%%{ if var.on }", "yes", "%%{ endif }"] });
+    expect(x('"%{ if var.on }yes%{ endif }"')).toEqual({ t: [{ "%if": { tr: ["$var", ".on"] }, then: ["yes"], else: [] }] });
+  });
+
+  it("template directives nest, and strip markers remove the whitespace beside them (spec: Template Directives, Template Interpolation Unwrapping)", () => {
+    expect(x('"a %{ for k, v in var.m }[${k}]%{ endfor } b"')).toEqual({
+      t: ["a ", { "%for": ["k", "v"], in: { tr: ["$var", ".m"] }, body: ["[", "$k", "]"] }, " b"],
+    });
+    expect(x('"%{ if a }x%{ else }%{ if b }y%{ endif }%{ endif }"')).toEqual({ t: [{ "%if": "$a", then: ["x"], else: [{ "%if": "$b", then: ["y"], else: [] }] }] });
+    // `~` strips the whitespace of the one line's worth of text beside it (Terraform's scanner cuts
+    // template text after each newline), so directives on lines of their own leave no blank line.
+    const doc = parseHcl('p = <<EOT\n[\n  %{~ for t in var.tables ~}\n  "${t}",\n  %{~ endfor ~}\n  "x"\n]\nEOT\n');
+    expect(kinds(doc.attributes[0]?.expr as Expr)).toEqual({ t: ["[\n", { "%for": [null, "t"], in: { tr: ["$var", ".tables"] }, body: ['  "', "$t", '",\n'] }, '  "x"\n]\n'] });
+    expect(x('"a  ${~ b ~}  c"')).toEqual({ t: ["a", "$b", "c"] });
+    expect(x('"a  ${ b }  c"')).toEqual({ t: ["a  ", "$b", "  c"] });
+  });
+
+  it("a directive out of place is an error at its own line", () => {
+    const err = (src: string): string => {
+      try {
+        parseHcl(src);
+        return "parsed";
+      } catch (e) {
+        return `${(e as HclSyntaxError).line}: ${(e as Error).message}`;
+      }
+    };
+    expect(err('a = 1\np = <<EOT\nx\n%{ endfor }\nEOT\n')).toBe("4: %{ endfor } without a matching %{ for }");
+    expect(err('p = "%{ if a }x%{ else }y%{ else }z%{ endif }"')).toBe("1: %{ else } without a matching %{ if }");
+    expect(err('p = <<EOT\n\n%{ for x in y }\nEOT\n')).toBe("3: %{ for } without its %{ endfor }");
+    expect(err('p = "%{ while x }"')).toBe("1: expected for, if, else, endif or endfor after '%{', found 'while'");
+    expect(err('p = "%{ for x y }"')).toBe("1: expected 'in' in a %{ for } directive");
   });
 
   it("operators by precedence, unary operators, conditionals and parentheses", () => {
@@ -205,6 +241,28 @@ describe("laws of the parser and the evaluator on any input", () => {
         expect(v === undefined).toBe(false);
       }),
       { numRuns: 600 },
+    );
+  });
+
+  it("a template file of any mix of text, interpolations, directives and strip markers parses or fails with a line in it; rendering never throws", () => {
+    const fragment = fc.constantFrom("%{ if a }", "%{~ if b ~}", "%{ else }", "%{ endif ~}", "%{ for x in l }", "%{~ for k, v in m }", "%{ endfor }", "${x}", "${~ v ~}", "${", "%{", "}", "~", " ", "\n", "\t", "text", "$${", "%%{", '"');
+    fc.assert(
+      fc.property(fc.array(fragment, { maxLength: 24 }), (pieces) => {
+        const text = pieces.join("");
+        const files = { "t.tftpl": text };
+        const ctx = { placeholders: [], resolve: () => undefined, readFile: (p: string) => files[p as "t.tftpl"] };
+        try {
+          parseHclTemplate(text);
+        } catch (e) {
+          expect(e).toBeInstanceOf(HclSyntaxError);
+          expect((e as HclSyntaxError).line).toBeGreaterThanOrEqual(1);
+          expect((e as HclSyntaxError).line).toBeLessThanOrEqual(text.split("\n").length + 1);
+          return;
+        }
+        const v = evaluate(parseHclExpression('templatefile("t.tftpl", { a = true, b = false, l = ["p", "q"], m = { k = "w" }, x = "X", v = "V" })'), ctx);
+        expect(typeof v === "string" || v instanceof Unknown).toBe(true);
+      }),
+      { numRuns: 1500 },
     );
   });
 });

@@ -6,12 +6,16 @@
  * resource created by the same plan.
  */
 
-import { posix } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { isAbsolute, join, posix } from "node:path";
 import type { Attribute, Block, Body, Expr } from "./hcl/ast.js";
 import { HclSyntaxError, staticText } from "./hcl/ast.js";
 import { parseHcl } from "./hcl/parse.js";
 import { moduleDirs, tfFilesByDir, type TerraformConfigFiles } from "./config-locations.js";
 import type { PlanIndex } from "./plan-index.js";
+
+/** Larger than any file a policy is read from (IAM's largest policy is 10,240 characters). */
+const MAX_READ_FILE = 1024 * 1024;
 
 export interface ConfigExpression {
   expr: Expr;
@@ -41,10 +45,23 @@ export class TerraformConfig {
   private readonly resources = new Map<string, { block: Block; file: string; modulePath: string }>();
   private readonly modules = new Map<string, ModuleScope>();
 
-  constructor(index: PlanIndex, files: TerraformConfigFiles, root = "") {
+  private readonly dirs: Map<string, string>;
+
+  /**
+   * `root` prefixes the `.tf` paths in locations; `diskRoot`, when given, is the folder on disk
+   * that `file(…)` and `templatefile(…)` paths are read from when `files` does not hold them
+   * (Terraform resolves them from the folder it runs in, the configuration's root).
+   */
+  constructor(
+    index: PlanIndex,
+    private readonly files: TerraformConfigFiles,
+    root = "",
+    private readonly diskRoot?: string,
+  ) {
     const byDir = tfFilesByDir(files);
     const parsed = new Map<string, Body | null>();
-    for (const [modulePath, dir] of moduleDirs(index, files)) {
+    this.dirs = moduleDirs(index, files);
+    for (const [modulePath, dir] of this.dirs) {
       const scope: ModuleScope = { locals: new Map(), variableDefaults: new Map(), outputs: new Map(), calls: new Map() };
       this.modules.set(modulePath, scope);
       for (const path of byDir.get(posix.normalize(dir)) ?? []) {
@@ -118,6 +135,29 @@ export class TerraformConfig {
   /** A resource or data block as written (`data.aws_iam_policy_document.x`, module-qualified). */
   block(configAddress: string): { block: Block; file: string; modulePath: string } | undefined {
     return this.resources.get(configAddress);
+  }
+
+  /** `path.module`: the module's folder relative to the root, as Terraform gives it (`.`, `modules/fn`, `.terraform/modules/x`). */
+  moduleDir(modulePath: string): string | undefined {
+    return this.dirs.get(modulePath);
+  }
+
+  /**
+   * A file the configuration reads with `file` or `templatefile`, by the path as evaluated
+   * (`modules/fn/policy.json.tftpl`): from the files given, else from disk under `diskRoot`.
+   * Undefined when it cannot be read, is not a regular file, or is larger than a policy could be.
+   */
+  readFile(path: string): string | undefined {
+    const key = posix.normalize(path.replace(/\\/g, "/"));
+    if (Object.hasOwn(this.files, key)) return this.files[key];
+    if (this.diskRoot === undefined) return undefined;
+    const full = isAbsolute(path) ? path : join(this.diskRoot === "" ? "." : this.diskRoot, path);
+    try {
+      const st = statSync(full);
+      return st.isFile() && st.size <= MAX_READ_FILE ? readFileSync(full, "utf8") : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   local(modulePath: string, name: string): ConfigExpression | undefined {

@@ -5,17 +5,20 @@
  */
 
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join, posix, relative, sep } from "node:path";
 import type { TerraformConfigFiles } from "./config-locations.js";
+import { HclSyntaxError, staticText } from "./hcl/ast.js";
+import { parseHcl } from "./hcl/parse.js";
 
 /** Where `terraform init` records the folder of every module it installed, by module key. */
 export const MODULES_MANIFEST = ".terraform/modules/modules.json";
 
 /**
- * `.tf` files under `dir` (not in hidden folders or node_modules), by path relative to it; and,
- * when `terraform init` has run there, the modules it installed from a registry or git
- * (`.terraform/modules/<key>/…`, listed by MODULES_MANIFEST, which is kept under its own path so
- * that module paths can be matched to their folders: config-locations.ts moduleDirs).
+ * `.tf` files under `dir` (not in hidden folders or node_modules), by path relative to it; the
+ * local modules it calls from outside it (`../../modules/fn/main.tf`); and, when `terraform init`
+ * has run there, the modules it installed from a registry or git (`.terraform/modules/<key>/…`,
+ * listed by MODULES_MANIFEST, which is kept under its own path so that module paths can be
+ * matched to their folders: config-locations.ts moduleDirs).
  */
 export function readTfFiles(dir: string): TerraformConfigFiles {
   const out: TerraformConfigFiles = {};
@@ -29,26 +32,62 @@ export function readTfFiles(dir: string): TerraformConfigFiles {
     }
   };
   walk(dir);
+  /** One module's own folder (relative to `dir`): its nested modules are found on their own. */
+  const readModule = (rel: string): void => {
+    try {
+      for (const name of readdirSync(join(dir, rel)).sort()) {
+        if (name.endsWith(".tf") && statSync(join(dir, rel, name)).isFile()) out[`${rel}/${name}`] = readFileSync(join(dir, rel, name), "utf8");
+      }
+    } catch {
+      // listed but not on disk (a stale manifest, a moved module): that module keeps the plan's locations
+    }
+  };
   let manifest: string | null = null;
   try {
     manifest = readFileSync(join(dir, MODULES_MANIFEST), "utf8");
   } catch {
-    return out; // not initialised here: local modules only
+    manifest = null; // not initialised here: local modules only
   }
-  out[MODULES_MANIFEST] = manifest;
-  for (const m of installedModules(manifest)) {
-    // An installed module's own folder only: its nested modules have entries of their own.
-    const moduleDir = join(dir, m.dir);
-    if (!m.dir.startsWith(".terraform/")) continue;
-    try {
-      for (const name of readdirSync(moduleDir).sort()) {
-        if (name.endsWith(".tf") && statSync(join(moduleDir, name)).isFile()) out[`${m.dir}/${name}`] = readFileSync(join(moduleDir, name), "utf8");
-      }
-    } catch {
-      // listed but not on disk (a stale manifest): that module keeps the plan's locations
+  if (manifest !== null) {
+    out[MODULES_MANIFEST] = manifest;
+    for (const m of installedModules(manifest)) if (m.dir.startsWith(".terraform/")) readModule(m.dir);
+  }
+  // Local modules outside the folder (`source = "../../modules/fn"` from `envs/prod`, the usual
+  // layout of one folder per environment), and theirs in turn.
+  const seen = new Set<string>();
+  const pending = Object.keys(out).filter((f) => f.endsWith(".tf"));
+  for (let f = pending.shift(); f !== undefined && seen.size < MAX_OUTSIDE_MODULES; f = pending.shift()) {
+    for (const source of localModuleSources(out[f] as string)) {
+      const rel = posix.normalize(posix.join(posix.dirname(f), source));
+      if (!rel.startsWith("../") || seen.has(rel)) continue;
+      seen.add(rel);
+      const before = new Set(Object.keys(out));
+      readModule(rel);
+      pending.push(...Object.keys(out).filter((k) => !before.has(k)));
     }
   }
   return out;
+}
+
+/** More local module folders outside the configuration than any real one has (a loop guard). */
+const MAX_OUTSIDE_MODULES = 500;
+
+/** The `source` of each `module` block whose source is a local path (`./x`, `../x`); none when the file does not parse. */
+function localModuleSources(text: string): string[] {
+  if (!text.includes("module")) return [];
+  try {
+    return parseHcl(text)
+      .blocks.filter((b) => b.type === "module")
+      .map((b) => {
+        const a = b.body.attributes.find((x) => x.name === "source");
+        return a ? staticText(a.expr) : undefined;
+      })
+      .filter((x): x is string => x !== undefined && /^\.\.?\//.test(x.replace(/\\/g, "/")))
+      .map((x) => x.replace(/\\/g, "/"));
+  } catch (error) {
+    if (error instanceof HclSyntaxError) return []; // reported by the reader, with its line
+    throw error;
+  }
 }
 
 /**

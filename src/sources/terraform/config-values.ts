@@ -65,7 +65,7 @@ export class ConfigValues {
 
   private eval(at: ConfigExpression, env: Env, placeholders: string[], scope?: ReadonlyMap<string, HclValue>): HclValue {
     if (env.depth > MAX_DEPTH) return new Unknown(at.expr.span.text);
-    const ctx: EvalContext = { placeholders, resolve: (root, path, text) => this.resolve(root, path, text, env, placeholders) };
+    const ctx: EvalContext = { placeholders, resolve: (root, path, text) => this.resolve(root, path, text, env, placeholders), readFile: (path) => this.config.readFile(path) };
     return evaluate(at.expr, ctx, scope);
   }
 
@@ -142,6 +142,9 @@ export class ConfigValues {
       case "each":
         return this.each(name, env, placeholders);
       case "path":
+        // Relative to the root, as Terraform gives them; path.cwd is an absolute path of the machine that planned.
+        if (name === "module") return this.config.moduleDir(env.modulePath);
+        return name === "root" ? "." : undefined;
       case "terraform":
       case "self":
         return undefined;

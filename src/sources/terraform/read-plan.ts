@@ -50,7 +50,11 @@ export interface TerraformReadOptions {
    * the (single-line) plan JSON.
    */
   configFiles?: TerraformConfigFiles;
-  /** Prefix for the `.tf` paths in locations (e.g. the directory as the user named it). */
+  /**
+   * Prefix for the `.tf` paths in locations (e.g. the directory as the user named it); when given,
+   * also the folder that `file(…)` and `templatefile(…)` read from, for the files `configFiles`
+   * does not hold.
+   */
   configRoot?: string;
   /**
    * The `.tf` files were found beside the plan, not named by the user: they are used only when
@@ -155,7 +159,7 @@ export class PlanReader {
     if (blocks && options.configDiscovered && ![...index.config.values()].some((c) => c.modulePath === "" && blocks?.has(c.configAddress))) blocks = null;
     this.blocks = blocks;
     if (options.configFiles && blocks) {
-      const config = new TerraformConfig(index, options.configFiles, options.configRoot ?? "");
+      const config = new TerraformConfig(index, options.configFiles, options.configRoot ?? "", options.configRoot);
       if (options.configDiscovered) {
         this.warn("terraform-config-beside", "info", `the Terraform configuration beside the plan (${options.configRoot || "."}) gives locations and the policies the plan knows only after apply; --tf-config names another folder`);
       }

@@ -33,7 +33,16 @@ export interface Block {
 /** One step of a traversal after its root: `.name`, `[expr]`, or a splat (`.*` attribute-only, `[*]` full). */
 export type Step = { kind: "attr"; name: string } | { kind: "index"; key: Expr } | { kind: "splat"; full: boolean };
 
-export type TemplatePart = { kind: "text"; text: string } | { kind: "interp"; expr: Expr } | { kind: "directive"; text: string };
+/**
+ * A template's parts, with `~` strip markers already applied to the text beside them. `%{ for }`
+ * and `%{ if }` directives are nested: their bodies are the parts up to the matching
+ * `%{ endfor }` / `%{ else }` / `%{ endif }`.
+ */
+export type TemplatePart =
+  | { kind: "text"; text: string }
+  | { kind: "interp"; expr: Expr }
+  | { kind: "for"; keyVar: string | null; valueVar: string; collection: Expr; body: TemplatePart[]; line: number }
+  | { kind: "if"; condition: Expr; then: TemplatePart[]; else: TemplatePart[]; line: number };
 
 export type Expr =
   | { kind: "literal"; value: string | number | boolean | null; span: Span }

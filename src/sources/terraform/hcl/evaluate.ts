@@ -1,12 +1,14 @@
 /**
  * Evaluation of HCL expressions to JSON values, for the policies a plan leaves unknown. What
  * cannot be known here (a reference the caller cannot resolve, a function we do not implement, a
- * template directive) evaluates to `Unknown`, carrying the expression's text; `jsonencode` and
- * templates write an unknown value as the placeholder `${text}` and record it, so that a policy
- * whose Resource is known only after apply is still read, with the placeholder in its place.
+ * template directive over a collection known only after apply) evaluates to `Unknown`, carrying
+ * the expression's text; `jsonencode` and templates write an unknown value as the placeholder
+ * `${text}` and record it, so that a policy whose Resource is known only after apply is still
+ * read, with the placeholder in its place.
  */
 
-import type { Expr, Step } from "./ast.js";
+import { HclSyntaxError, type Expr, type Step, type TemplatePart } from "./ast.js";
+import { parseHclTemplate } from "./parse.js";
 
 /** A value that cannot be known from the configuration and the plan; `text` is the expression's source. */
 export class Unknown {
@@ -28,6 +30,12 @@ export interface EvalContext {
   resolve(root: string, path: PathStep[], text: string): HclValue | undefined;
   /** Placeholders written into strings, in order (for the reader's "known only after apply" note). */
   placeholders: string[];
+  /**
+   * The text of a file the configuration reads with `file` or `templatefile`, by the path as the
+   * expression gives it (Terraform resolves it from the folder it runs in, the configuration's
+   * root); undefined when it cannot be read. Without it, those calls are unknown.
+   */
+  readFile?(path: string): string | undefined;
 }
 
 const isObject = (v: HclValue): v is { [key: string]: HclValue } => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Unknown);
@@ -110,16 +118,41 @@ class Evaluator {
   }
 
   template(e: Expr & { kind: "template" }, scope: ReadonlyMap<string, HclValue>): HclValue {
-    if (e.parts.some((p) => p.kind === "directive")) return new Unknown(e.span.text);
     // A template that is one interpolation and nothing else is that value, not its string form.
     if (e.parts.length === 1 && e.parts[0]?.kind === "interp") return this.eval(e.parts[0].expr, scope);
+    return this.render(e.parts, scope) ?? new Unknown(e.span.text);
+  }
+
+  /**
+   * A template's parts as one string: an unknown interpolated value is written as its placeholder;
+   * a directive whose condition or collection is unknown makes the whole template unknown
+   * (undefined), since the text it would give cannot be known.
+   */
+  render(parts: readonly TemplatePart[], scope: ReadonlyMap<string, HclValue>): string | undefined {
     let out = "";
-    for (const p of e.parts) {
+    for (const p of parts) {
       if (p.kind === "text") out += p.text;
       else if (p.kind === "interp") {
         const v = this.eval(p.expr, scope);
         if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out += String(v);
         else out += this.placeholder(v instanceof Unknown ? v.text : p.expr.span.text);
+      } else if (p.kind === "if") {
+        const c = this.eval(p.condition, scope);
+        if (typeof c !== "boolean") return undefined;
+        const branch = this.render(c ? p.then : p.else, scope);
+        if (branch === undefined) return undefined;
+        out += branch;
+      } else {
+        const entries = entriesOf(this.eval(p.collection, scope));
+        if (!entries) return undefined;
+        for (const [k, v] of entries) {
+          const inner = new Map(scope);
+          inner.set(p.valueVar, v);
+          if (p.keyVar !== null) inner.set(p.keyVar, k);
+          const body = this.render(p.body, inner);
+          if (body === undefined) return undefined;
+          out += body;
+        }
       }
     }
     return out;
@@ -218,11 +251,8 @@ class Evaluator {
   }
 
   forExpr(e: Expr & { kind: "for" }, scope: ReadonlyMap<string, HclValue>): HclValue {
-    const coll = this.eval(e.collection, scope);
-    let entries: [HclValue, HclValue][];
-    if (Array.isArray(coll)) entries = coll.map((v, i) => [i, v]);
-    else if (isObject(coll)) entries = Object.keys(coll).sort().map((k) => [k, coll[k] as HclValue]);
-    else return new Unknown(e.span.text);
+    const entries = entriesOf(this.eval(e.collection, scope));
+    if (!entries) return new Unknown(e.span.text);
     const list: HclValue[] = [];
     const obj: { [key: string]: HclValue } = {};
     for (const [k, v] of entries) {
@@ -256,6 +286,7 @@ class Evaluator {
       if (!Array.isArray(last)) return new Unknown(e.span.text);
       args = [...args.slice(0, -1), ...last];
     }
+    if (e.name === "file" || e.name === "templatefile") return this.fileCall(e, args);
     const fn = FUNCTIONS[e.name];
     if (!fn) return new Unknown(e.span.text);
     // jsonencode writes unknown parts as placeholders; every other function needs known arguments.
@@ -265,6 +296,29 @@ class Evaluator {
     if (STRUCTURAL.has(e.name) ? args.some((a) => a instanceof Unknown) : !args.every(isKnown)) return new Unknown(e.span.text);
     const out = fn(args as Known[]);
     return out === undefined ? new Unknown(e.span.text) : out;
+  }
+
+  /**
+   * `file(path)` is the file's text; `templatefile(path, vars)` renders it as a template in which
+   * only `vars` are in scope (Terraform allows nothing else there, not even another templatefile).
+   * A value of `vars` known only after apply is written as its placeholder, as in any template.
+   */
+  fileCall(e: Expr & { kind: "call" }, args: HclValue[]): HclValue {
+    const [path, vars] = args;
+    const text = typeof path === "string" ? this.ctx.readFile?.(path) : undefined;
+    if (text === undefined) return new Unknown(e.span.text);
+    if (e.name === "file") return args.length === 1 ? text : new Unknown(e.span.text);
+    if (args.length !== 2 || vars === undefined || !isObject(vars)) return new Unknown(e.span.text);
+    let template: Expr;
+    try {
+      template = parseHclTemplate(text);
+    } catch (error) {
+      if (error instanceof HclSyntaxError) return new Unknown(e.span.text);
+      throw error;
+    }
+    const inner = new Evaluator({ placeholders: this.ctx.placeholders, resolve: () => undefined });
+    const out = inner.eval(template, new Map(Object.entries(vars)));
+    return out instanceof Unknown ? new Unknown(e.span.text) : out;
   }
 
   jsonencode(v: HclValue): string {
@@ -284,6 +338,13 @@ class Evaluator {
 }
 
 type Known = Exclude<HclValue, Unknown>;
+
+/** What `for` iterates: a list's (index, element) pairs, a map's (key, value) pairs in key order. */
+function entriesOf(coll: HclValue): Array<[HclValue, HclValue]> | undefined {
+  if (Array.isArray(coll)) return coll.map((v, i) => [i, v]);
+  if (isObject(coll)) return Object.keys(coll).sort().map((k) => [k, coll[k] as HclValue]);
+  return undefined;
+}
 
 /**
  * Functions whose result only selects or moves parts of their arguments, so an unknown part (a

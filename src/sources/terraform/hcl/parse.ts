@@ -30,6 +30,22 @@ export function parseHcl(text: string): Body {
   }
 }
 
+/**
+ * Parse a template file (what `templatefile` reads): the whole text is a template, as a heredoc's
+ * body is, with interpolations and directives and no escapes. Throws HclSyntaxError.
+ */
+export function parseHclTemplate(text: string): Expr & { kind: "template" } {
+  const src = text.replace(/^\uFEFF/, "");
+  const p = new Parser(src);
+  try {
+    const parts = p.templateParts(() => false, false);
+    return { kind: "template", parts, span: { line: 1, text: src } };
+  } catch (error) {
+    if (error instanceof RangeError) throw new HclSyntaxError("expressions nested too deeply", p.line);
+    throw error;
+  }
+}
+
 /** Parse a single expression (used for a heredoc's or a test's text). */
 export function parseHclExpression(text: string): Expr {
   const p = new Parser(text);
@@ -456,12 +472,15 @@ class Parser {
     return { kind: "template", parts, span: this.span(start, line) };
   }
 
-  /** Template text up to `end()`: literal text, `${…}` interpolations and `%{…}` directives. */
+  /**
+   * Template text up to `end()`: literal text, `${…}` interpolations and `%{…}` directives, with
+   * `~` strip markers applied and `for`/`if` directives nested (templateTree).
+   */
   templateParts(end: (p: Parser) => boolean, escapes: boolean): TemplatePart[] {
-    const parts: TemplatePart[] = [];
+    const flat: FlatPart[] = [];
     let text = "";
     const flush = (): void => {
-      if (text !== "") parts.push({ kind: "text", text });
+      if (text !== "") flat.push({ kind: "text", text });
       text = "";
     };
     while (!this.eof() && !end(this)) {
@@ -473,25 +492,17 @@ class Parser {
       } else if (this.startsWith("${")) {
         flush();
         this.advance(2);
-        if (this.peek() === "~") this.advance();
+        const stripBefore = this.strip();
         this.ws(true);
         const expr = this.expr(true);
         this.ws(true);
-        if (this.peek() === "~") this.advance();
+        const stripAfter = this.strip();
         if (this.peek() !== "}") this.fail(`expected '}' to close an interpolation, found ${this.describe()}`);
         this.advance();
-        parts.push({ kind: "interp", expr });
+        flat.push({ kind: "interp", expr, stripBefore, stripAfter });
       } else if (this.startsWith("%{")) {
         flush();
-        const s = this.pos;
-        this.advance(2);
-        while (!this.eof() && this.peek() !== "}") {
-          if (this.peek() === '"') this.quoted();
-          else this.advance();
-        }
-        if (this.eof()) this.fail("unterminated template directive");
-        this.advance();
-        parts.push({ kind: "directive", text: this.src.slice(s, this.pos) });
+        flat.push(this.directive());
       } else if (escapes && c === "\\") {
         text += this.escape();
       } else {
@@ -500,7 +511,52 @@ class Parser {
       }
     }
     flush();
-    return parts;
+    return templateTree(flat, this.baseLine, !escapes);
+  }
+
+  /** A `~` strip marker at the cursor, consumed. */
+  strip(): boolean {
+    if (this.peek() !== "~") return false;
+    this.advance();
+    return true;
+  }
+
+  /** One `%{ … }` directive: `for k, v in coll`, `if cond`, `else`, `endif` or `endfor`. */
+  directive(): FlatPart {
+    const line = this.line;
+    this.advance(2);
+    const stripBefore = this.strip();
+    this.ws(true);
+    const word = this.ident();
+    let head: Partial<Extract<FlatPart, { kind: "directive" }>> = {};
+    if (word === "for") {
+      this.ws(true);
+      const first = this.ident();
+      if (first === null) this.fail("expected a variable name after %{ for");
+      this.ws(true);
+      let second: string | null = null;
+      if (this.peek() === ",") {
+        this.advance();
+        this.ws(true);
+        second = this.ident();
+        if (second === null) this.fail("expected a second variable name after ','");
+        this.ws(true);
+      }
+      if (this.ident() !== "in") this.fail("expected 'in' in a %{ for } directive");
+      this.ws(true);
+      head = second === null ? { keyVar: null, valueVar: first } : { keyVar: first, valueVar: second };
+      head.expr = this.expr(true);
+    } else if (word === "if") {
+      this.ws(true);
+      head.expr = this.expr(true);
+    } else if (word !== "else" && word !== "endif" && word !== "endfor") {
+      this.fail(`expected for, if, else, endif or endfor after '%{', found ${word === null ? this.describe() : `'${word}'`}`);
+    }
+    this.ws(true);
+    const stripAfter = this.strip();
+    if (this.peek() !== "}") this.fail(`expected '}' to close a template directive, found ${this.describe()}`);
+    this.advance();
+    return { kind: "directive", word, ...head, stripBefore, stripAfter, line };
   }
 
   escape(): string {
@@ -558,4 +614,90 @@ class Parser {
     const parts = inner.templateParts(() => false, false);
     return { kind: "template", parts, span: this.span(start, line) };
   }
+}
+
+/** A template part as read, before strip markers are applied and directives nested. */
+type FlatPart =
+  | { kind: "text"; text: string }
+  | { kind: "interp"; expr: Expr; stripBefore: boolean; stripAfter: boolean }
+  | {
+      kind: "directive";
+      word: "for" | "if" | "else" | "endif" | "endfor";
+      keyVar?: string | null;
+      valueVar?: string;
+      expr?: Expr;
+      stripBefore: boolean;
+      stripAfter: boolean;
+      line: number;
+    };
+
+/**
+ * Apply strip markers and nest `for`/`if` directives. A directive out of place is a syntax error
+ * at its own line, as Terraform reports it.
+ *
+ * What a `~` strips is what Terraform strips, checked against `terraform console` (1.11): its
+ * scanner cuts the text of a heredoc or template file after each newline, and the marker trims
+ * the whitespace of the one piece beside it. So `${~ x}` after "a\n  " leaves "a\n"; after
+ * "a\n" it leaves "a". A quoted string (`lines` false) is one piece, whatever its escapes.
+ */
+function templateTree(flat: FlatPart[], baseLine: number, lines: boolean): TemplatePart[] {
+  const texts = flat.map((p) => (p.kind === "text" ? p.text : ""));
+  flat.forEach((p, i) => {
+    if (p.kind === "text") return;
+    if (p.stripBefore && flat[i - 1]?.kind === "text") texts[i - 1] = stripEnd(texts[i - 1] as string, lines);
+    if (p.stripAfter && flat[i + 1]?.kind === "text") texts[i + 1] = stripStart(texts[i + 1] as string, lines);
+  });
+  const root: TemplatePart[] = [];
+  type Open = { part: Extract<TemplatePart, { kind: "for" | "if" }>; outer: TemplatePart[]; inElse: boolean };
+  const open: Open[] = [];
+  let out = root;
+  const wrong = (line: number, message: string): never => {
+    throw new HclSyntaxError(message, line + baseLine);
+  };
+  flat.forEach((p, i) => {
+    if (p.kind === "text") {
+      if (texts[i] !== "") out.push({ kind: "text", text: texts[i] as string });
+    } else if (p.kind === "interp") out.push({ kind: "interp", expr: p.expr });
+    else if (p.word === "for" || p.word === "if") {
+      const part: Open["part"] =
+        p.word === "for"
+          ? { kind: "for", keyVar: p.keyVar ?? null, valueVar: p.valueVar as string, collection: p.expr as Expr, body: [], line: p.line + baseLine }
+          : { kind: "if", condition: p.expr as Expr, then: [], else: [], line: p.line + baseLine };
+      out.push(part);
+      open.push({ part, outer: out, inElse: false });
+      out = part.kind === "for" ? part.body : part.then;
+    } else {
+      const top = open[open.length - 1];
+      const want = p.word === "endfor" ? "for" : "if";
+      if (!top || top.part.kind !== want || (p.word === "else" && top.inElse)) wrong(p.line, `%{ ${p.word} } without a matching %{ ${want} }`);
+      const t = top as Open;
+      if (p.word === "else") {
+        t.inElse = true;
+        out = (t.part as Extract<TemplatePart, { kind: "if" }>).else;
+      } else {
+        open.pop();
+        out = t.outer;
+      }
+    }
+  });
+  const unclosed = open[open.length - 1];
+  if (unclosed) wrong(unclosed.part.line - baseLine, `%{ ${unclosed.part.kind} } without its %{ end${unclosed.part.kind} }`);
+  return root;
+}
+
+/** The text with the whitespace of its last piece removed (the piece after its last-but-final newline). */
+function stripEnd(text: string, lines: boolean): string {
+  let cut = 0;
+  if (lines) {
+    const from = text.endsWith("\n") ? text.length - 2 : text.length - 1;
+    cut = from < 0 ? 0 : text.lastIndexOf("\n", from) + 1;
+  }
+  return text.slice(0, cut) + text.slice(cut).replace(/\s+$/u, "");
+}
+
+/** The text with the leading whitespace of its first piece (up to and including its first newline) removed. */
+function stripStart(text: string, lines: boolean): string {
+  const nl = lines ? text.indexOf("\n") : -1;
+  const end = nl < 0 ? text.length : nl + 1;
+  return text.slice(0, end).replace(/^\s+/u, "") + text.slice(end);
 }

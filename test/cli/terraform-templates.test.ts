@@ -1,0 +1,123 @@
+/**
+ * Policies rendered from template files by a module outside the plan's folder
+ * (test/iac/fixtures/terraform-templates: a real `terraform plan` against moto, run in
+ * `envs/prod`, calling `../../modules/fn`). The plan knows neither policy; the reader follows the
+ * module's local source out of the folder, reads `templatefile(…)`'s file from the module's
+ * folder (`path.module`) and renders its `%{ for }` and `%{ if }` directives as Terraform would.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/evaluate/locate.js";
+import { readTfFiles } from "../../src/sources/terraform/config-files.js";
+import { readTerraformPlan } from "../../src/sources/terraform/index.js";
+
+const cli = join(packageRoot(), "dist", "cli.js");
+const fixture = join(packageRoot(), "test", "iac", "fixtures", "terraform-templates");
+const prod = join(fixture, "envs", "prod");
+const work = mkdtempSync(join(tmpdir(), "lr-tftpl-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface Warn {
+  code: string;
+  severity: string;
+  message: string;
+}
+interface Statement {
+  Sid?: string;
+  Action?: string[];
+  Resource?: string[];
+}
+interface Doc {
+  roles: Array<{ name: string; inlinePolicies: Array<{ name: string; document: { Statement: Statement[] } }>; trustPolicy?: { Statement: unknown[] } }>;
+  meta: { warnings: Warn[] };
+}
+
+function normalize(args: string[]): Doc {
+  const r = spawnSync(process.execPath, [cli, "normalize", ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+  expect(r.stderr).not.toMatch(/Error|at .*\.js:/);
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout) as Doc;
+}
+
+const policies = (doc: Doc): Record<string, Array<[string | undefined, string[] | undefined, string[] | undefined]>> =>
+  Object.fromEntries(doc.roles.map((r) => [r.name, (r.inlinePolicies.find((p) => p.name === "access")?.document.Statement ?? []).map((s) => [s.Sid, s.Action, s.Resource] as [string | undefined, string[] | undefined, string[] | undefined])]));
+
+const logs = (fn: string): [string, string[], string[]] => ["Logs", ["logs:CreateLogStream", "logs:PutLogEvents"], [`arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/${fn}:*`]];
+const queue: [string, string[], string[]] = ["Queue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], ["arn:aws:sqs:eu-central-1:123456789012:jobs-prod"]];
+const table = "arn:aws:dynamodb:eu-central-1:123456789012:table/orders-prod";
+const expected = {
+  "orders-prod": [logs("orders-prod"), ["Tables", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], [table, `${table}/index/*`]], queue, ["Receipts", ["s3:*"], ["arn:aws:s3:::receipts-prod-example/*"]]],
+  "reports-prod": [logs("reports-prod"), ["Tables", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], [table]], queue],
+};
+
+describe("a module outside the plan's folder renders its policy from a template file", () => {
+  it("the plan itself knows neither policy", () => {
+    const plan = JSON.parse(readFileSync(join(prod, "plan.json"), "utf8")) as { resource_changes: Array<{ address: string; change: { after_unknown: Record<string, unknown> } }> };
+    expect(plan.resource_changes.filter((r) => r.address.includes("aws_iam_") && r.change.after_unknown.policy === true).map((r) => r.address)).toEqual(["module.orders.aws_iam_role_policy.fn", "module.reports.aws_iam_role_policy.fn"]);
+  });
+
+  it("the configuration's files include the module from ../../modules/fn", () => {
+    expect(Object.keys(readTfFiles(prod)).sort()).toEqual(["../../modules/fn/main.tf", "main.tf"]);
+  });
+
+  it("beside the plan: each instance's template rendered with its own arguments, as Terraform renders it", () => {
+    const doc = normalize([join(prod, "plan.json")]);
+    expect(policies(doc)).toEqual(expected);
+    const w = doc.meta.warnings;
+    expect(w.filter((x) => x.code === "terraform-unknown-policy")).toEqual([]);
+    expect(w.filter((x) => x.code === "terraform-policy-from-config").map((x) => x.message.replace(/ in .*?(modules\/fn\/main\.tf:\d+)$/, " in $1"))).toEqual([
+      "module.orders.aws_iam_role_policy.fn.policy: known only after apply; read from its expression in modules/fn/main.tf:22",
+      "module.reports.aws_iam_role_policy.fn.policy: known only after apply; read from its expression in modules/fn/main.tf:22",
+    ]);
+    // The trust policy, file("${path.module}/trust.json"), the plan knows: read from the plan.
+    expect(doc.roles.map((r) => r.trustPolicy?.Statement)).toEqual([
+      [{ Effect: "Allow", Action: ["sts:AssumeRole"], Principal: { Service: ["lambda.amazonaws.com"] } }],
+      [{ Effect: "Allow", Action: ["sts:AssumeRole"], Principal: { Service: ["lambda.amazonaws.com"] } }],
+    ]);
+  });
+
+  it("the audit finds the s3:* that only one instance's template gives, at the module's code", () => {
+    const r = spawnSync(process.execPath, [cli, "audit", prod, "--format", "json", "--quiet"], { encoding: "utf8" });
+    const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; message: string; location?: { file: string; line: number; address?: string } }> };
+    expect(report.findings.filter((f) => f.ruleId === "LR002").map((f) => [f.message, f.location?.file.replace(/\\/g, "/").endsWith("terraform-templates/modules/fn/main.tf"), f.location?.address])).toEqual([
+      ["Role orders-prod: inline:access Statement[3] allows every action of a service (s3:*)", true, "module.orders.aws_iam_role.fn"],
+    ]);
+  });
+
+  it("--tf-config from elsewhere, and with terraform init's modules.json, give the same policies", () => {
+    const plans = join(work, "plans");
+    mkdirSync(plans);
+    cpSync(join(prod, "plan.json"), join(plans, "plan.json"));
+    expect(policies(normalize([join(plans, "plan.json"), "--tf-config", prod]))).toEqual(expected);
+    // Without the configuration the two policies are reported unread, not guessed.
+    expect(normalize([join(plans, "plan.json")]).meta.warnings.filter((x) => x.code === "terraform-unknown-policy")).toHaveLength(2);
+
+    const initialised = join(work, "initialised");
+    cpSync(fixture, initialised, { recursive: true });
+    const manifest = '{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"orders","Source":"../../modules/fn","Dir":"../../modules/fn"},{"Key":"reports","Source":"../../modules/fn","Dir":"../../modules/fn"}]}';
+    mkdirSync(join(initialised, "envs", "prod", ".terraform", "modules"), { recursive: true });
+    writeFileSync(join(initialised, "envs", "prod", ".terraform", "modules", "modules.json"), manifest);
+    expect(policies(normalize([join(initialised, "envs", "prod", "plan.json")]))).toEqual(expected);
+  });
+
+  it("a template file that is missing leaves that policy unread, with the reason", () => {
+    const broken = join(work, "missing-template");
+    cpSync(fixture, broken, { recursive: true });
+    rmSync(join(broken, "modules", "fn", "policy.json.tftpl"));
+    const doc = normalize([join(broken, "envs", "prod", "plan.json")]);
+    expect(policies(doc)).toEqual({ "orders-prod": [], "reports-prod": [] });
+    const unread = doc.meta.warnings.filter((x) => x.code === "terraform-unknown-policy").map((x) => x.message);
+    expect(unread).toHaveLength(2);
+    expect(unread[0]).toMatch(/^module\.orders\.aws_iam_role_policy\.fn\.policy is known only after apply, and its expression in .*modules\/fn\/main\.tf:22 cannot be evaluated here \(templatefile\(/);
+  });
+
+  it("SDK callers: configFiles alone follow the module; configRoot lets the template be read", () => {
+    const plan = readFileSync(join(prod, "plan.json"));
+    const unread = (o: Parameters<typeof readTerraformPlan>[2]): number => readTerraformPlan(plan, "plan.json", o).warnings.filter((x) => x.code === "terraform-unknown-policy").length;
+    expect(unread({ configFiles: readTfFiles(prod) })).toBe(2);
+    expect(unread({ configFiles: readTfFiles(prod), configRoot: prod })).toBe(0);
+  });
+});
