@@ -31,7 +31,11 @@ interface Statement {
   Resource?: string[];
 }
 interface Doc {
-  roles: Array<{ name: string; inlinePolicies: Array<{ name: string; document: { Statement: Statement[] } }>; trustPolicy?: { Statement: unknown[] } }>;
+  roles: Array<{
+    name: string;
+    inlinePolicies: Array<{ name: string; document: { Statement: Statement[] }; statementSources?: Array<{ file: string; line: number }> }>;
+    trustPolicy?: { Statement: unknown[] };
+  }>;
   meta: { warnings: Warn[] };
 }
 
@@ -79,12 +83,29 @@ describe("a module outside the plan's folder renders its policy from a template 
     ]);
   });
 
-  it("the audit finds the s3:* that only one instance's template gives, at the module's code", () => {
+  it("each statement's line is its line in the template file, whatever the directives left out", () => {
+    const doc = normalize([join(prod, "plan.json")]);
+    const where = Object.fromEntries(doc.roles.map((r) => [r.name, (r.inlinePolicies[0]?.statementSources ?? []).map((x) => `${x.file.replace(/\\/g, "/").split("/").slice(-3).join("/")}:${x.line}`)]));
+    // Lines 4, 10, 20 and 26 of modules/fn/policy.json.tftpl open the Logs, Tables, Queue and Receipts statements.
+    expect(where).toEqual({
+      "orders-prod": ["modules/fn/policy.json.tftpl:4", "modules/fn/policy.json.tftpl:10", "modules/fn/policy.json.tftpl:20", "modules/fn/policy.json.tftpl:26"],
+      "reports-prod": ["modules/fn/policy.json.tftpl:4", "modules/fn/policy.json.tftpl:10", "modules/fn/policy.json.tftpl:20"],
+    });
+    const lines = readFileSync(join(fixture, "modules", "fn", "policy.json.tftpl"), "utf8").split("\n");
+    expect([4, 10, 20, 26].map((n) => lines[n]?.trim())).toEqual(['"Sid": "Logs",', '"Sid": "Tables",', '"Sid": "Queue",', '"Sid": "Receipts",']);
+  });
+
+  it("the audit finds the s3:* that only one instance's template gives; SARIF points at its line in the template", () => {
     const r = spawnSync(process.execPath, [cli, "audit", prod, "--format", "json", "--quiet"], { encoding: "utf8" });
     const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; message: string; location?: { file: string; line: number; address?: string } }> };
     expect(report.findings.filter((f) => f.ruleId === "LR002").map((f) => [f.message, f.location?.file.replace(/\\/g, "/").endsWith("terraform-templates/modules/fn/main.tf"), f.location?.address])).toEqual([
       ["Role orders-prod: inline:access Statement[3] allows every action of a service (s3:*)", true, "module.orders.aws_iam_role.fn"],
     ]);
+    const sarif = JSON.parse(spawnSync(process.execPath, [cli, "audit", prod, "--format", "sarif", "--quiet"], { encoding: "utf8" }).stdout) as {
+      runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }> }>;
+    };
+    const lr002 = sarif.runs[0]?.results.filter((x) => x.ruleId === "LR002").map((x) => x.locations[0]?.physicalLocation);
+    expect(lr002?.map((l) => [l?.artifactLocation.uri.endsWith("terraform-templates/modules/fn/policy.json.tftpl"), l?.region.startLine])).toEqual([[true, 26]]);
   });
 
   it("--tf-config from elsewhere, and with terraform init's modules.json, give the same policies", () => {

@@ -5,7 +5,7 @@ import { InputError, LeastroleError } from "../../src/errors.js";
 import { detectIac, readTerraformPlan } from "../../src/sources/terraform/index.js";
 import { normalizeFragments } from "../../src/normalize/index.js";
 import { jsonPaths, withValueAt, type JsonPath } from "../support/json-paths.js";
-import { statementLinesFrom } from "../../src/sources/terraform/config-locations.js";
+import { statementLinesFrom, statementOffsets } from "../../src/sources/terraform/config-locations.js";
 
 const corpus = "/work/shared/corpus";
 const CORPUS_PLANS = [
@@ -559,6 +559,34 @@ describe("locations in the .tf configuration", () => {
     expect(statementLinesFrom(["  policy = jsonencode({ Statement = { Effect = \"Allow\" } })"], 0)).toEqual([1]);
     expect(statementLinesFrom(["  policy = data.aws_iam_policy_document.x.json", "  role = aws_iam_role.r.id"], 0)).toBeNull();
     expect(statementLinesFrom(["  policy = jsonencode({ Statement = local.statements })"], 0)).toBeNull();
+  });
+
+  it("statement offsets in a policy's JSON text: each element of Statement, however the text is laid out (law)", () => {
+    const statement = fc.record({ Sid: fc.string(), Effect: fc.constantFrom("Allow", "Deny"), Action: fc.array(fc.string()), Condition: fc.dictionary(fc.string(), fc.jsonValue()) });
+    fc.assert(
+      fc.property(fc.array(statement, { maxLength: 6 }), fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 3 }), fc.constantFrom(0, 1, 2, "\t"), fc.boolean(), (statements, extra, indent, first) => {
+        const doc = first ? { Statement: statements, ...extra, Version: "2012-10-17" } : { ...extra, Version: "2012-10-17", Statement: statements };
+        const json = JSON.stringify(doc, null, indent);
+        const offsets = statementOffsets(json);
+        expect(offsets?.length).toBe(statements.length);
+        // Each offset opens an object, and the first whole JSON value there is that statement.
+        offsets?.forEach((o, i) => {
+          let value: unknown;
+          for (let k = json.indexOf("}", o); k >= 0 && value === undefined; k = json.indexOf("}", k + 1)) {
+            try {
+              value = JSON.parse(json.slice(o, k + 1));
+            } catch {
+              value = undefined;
+            }
+          }
+          expect(value).toEqual(JSON.parse(JSON.stringify(statements[i])));
+        });
+      }),
+      { numRuns: 300 },
+    );
+    expect(statementOffsets('{"Statement": {"Effect": "Allow"}}')).toEqual([14]);
+    expect(statementOffsets('{"Version": "2012-10-17"}')).toBeNull();
+    expect(statementOffsets("[]")).toBeNull();
   });
 
   it("without the configuration, locations point into the plan", () => {

@@ -46,6 +46,7 @@ export class TerraformConfig {
   private readonly modules = new Map<string, ModuleScope>();
 
   private readonly dirs: Map<string, string>;
+  private readonly read = new Map<string, string | undefined>();
 
   /**
    * `root` prefixes the `.tf` paths in locations; `diskRoot`, when given, is the folder on disk
@@ -55,7 +56,7 @@ export class TerraformConfig {
   constructor(
     index: PlanIndex,
     private readonly files: TerraformConfigFiles,
-    root = "",
+    private readonly root = "",
     private readonly diskRoot?: string,
   ) {
     const byDir = tfFilesByDir(files);
@@ -151,13 +152,24 @@ export class TerraformConfig {
     const key = posix.normalize(path.replace(/\\/g, "/"));
     if (Object.hasOwn(this.files, key)) return this.files[key];
     if (this.diskRoot === undefined) return undefined;
-    const full = isAbsolute(path) ? path : join(this.diskRoot === "" ? "." : this.diskRoot, path);
-    try {
-      const st = statSync(full);
-      return st.isFile() && st.size <= MAX_READ_FILE ? readFileSync(full, "utf8") : undefined;
-    } catch {
-      return undefined;
+    // Each module instance renders the same template: read it once.
+    if (!this.read.has(key)) {
+      const full = isAbsolute(path) ? path : join(this.diskRoot === "" ? "." : this.diskRoot, path);
+      let text: string | undefined;
+      try {
+        const st = statSync(full);
+        text = st.isFile() && st.size <= MAX_READ_FILE ? readFileSync(full, "utf8") : undefined;
+      } catch {
+        text = undefined;
+      }
+      this.read.set(key, text);
     }
+    return this.read.get(key);
+  }
+
+  /** A path relative to the configuration's root as locations name files (under the root as the user named it). */
+  displayPath(path: string): string {
+    return this.root === "" || isAbsolute(path) ? posix.normalize(path) : posix.join(this.root, path);
   }
 
   local(modulePath: string, name: string): ConfigExpression | undefined {

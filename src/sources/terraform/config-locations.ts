@@ -215,3 +215,60 @@ function braceDelta(line: string): number {
   }
   return delta;
 }
+
+/**
+ * Where each statement of a policy's JSON text starts: the offset of every element of its
+ * top-level `"Statement"` array, or of the object when Statement is one object. Null when the
+ * text has no Statement. For a policy rendered from a template file, these offsets are mapped
+ * back to the template's lines. `json` must be valid JSON (it has been parsed already).
+ */
+export function statementOffsets(json: string): number[] | null {
+  let i = skipSpace(json, 0);
+  if (json[i] !== "{") return null;
+  i++;
+  for (;;) {
+    i = skipSpace(json, i);
+    if (i >= json.length || json[i] === "}") return null;
+    const keyEnd = skipJson(json, i);
+    const key = JSON.parse(json.slice(i, keyEnd)) as string;
+    i = skipSpace(json, skipSpace(json, keyEnd) + 1); // past the ':'
+    if (key === "Statement") {
+      if (json[i] === "{") return [i];
+      if (json[i] !== "[") return null;
+      const out: number[] = [];
+      for (let j = skipSpace(json, i + 1); j < json.length && json[j] !== "]"; j = skipSpace(json, j)) {
+        out.push(j);
+        j = skipSpace(json, skipJson(json, j));
+        if (json[j] === ",") j++;
+      }
+      return out;
+    }
+    i = skipSpace(json, skipJson(json, i));
+    if (json[i] === ",") i++;
+  }
+}
+
+function skipSpace(s: string, i: number): number {
+  while (i < s.length && (s[i] === " " || s[i] === "\n" || s[i] === "\r" || s[i] === "\t")) i++;
+  return i;
+}
+
+/** The offset just past the JSON value starting at `i`. */
+function skipJson(s: string, i: number): number {
+  const c = s[i];
+  if (c === '"') {
+    for (i++; i < s.length && s[i] !== '"'; i++) if (s[i] === "\\") i++;
+    return i + 1;
+  }
+  if (c === "{" || c === "[") {
+    const close = c === "{" ? "}" : "]";
+    for (i = skipSpace(s, i + 1); i < s.length && s[i] !== close; i = skipSpace(s, i)) {
+      if (c === "{") i = skipSpace(s, skipSpace(s, skipJson(s, i)) + 1); // a key and its ':'
+      i = skipSpace(s, skipJson(s, i));
+      if (s[i] === ",") i++;
+    }
+    return i + 1;
+  }
+  while (i < s.length && !/[\s,\]}]/.test(s[i] as string)) i++;
+  return i;
+}

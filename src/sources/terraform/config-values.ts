@@ -6,7 +6,7 @@
  * table…). Anything else stays unknown and is written as a placeholder.
  */
 
-import { applyPath, evaluate, Unknown, type EvalContext, type HclValue, type PathStep } from "./hcl/evaluate.js";
+import { applyPath, evaluate, Unknown, type EvalContext, type HclValue, type PathStep, type RenderedFile } from "./hcl/evaluate.js";
 import type { ConfigExpression, TerraformConfig } from "./config-expressions.js";
 import type { Body } from "./hcl/ast.js";
 import { resolveReference, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
@@ -42,6 +42,8 @@ export interface Evaluated {
   value: HclValue;
   /** Placeholders (`${aws_sqs_queue.q.arn}`) written where a value is known only after apply. */
   placeholders: string[];
+  /** Template files rendered on the way (`templatefile`), with their lines. */
+  rendered?: RenderedFile[];
 }
 
 export class ConfigValues {
@@ -59,13 +61,15 @@ export class ConfigValues {
    */
   evaluate(at: ConfigExpression, self: TfResource | null, scope?: ReadonlyMap<string, HclValue>): Evaluated {
     const placeholders: string[] = [];
-    const value = this.eval(at, { modulePath: at.modulePath, self, instance: self?.moduleInstance ?? "", depth: 0 }, placeholders, scope);
-    return { value, placeholders };
+    const rendered: RenderedFile[] = [];
+    const value = this.eval(at, { modulePath: at.modulePath, self, instance: self?.moduleInstance ?? "", depth: 0 }, placeholders, scope, rendered);
+    return { value, placeholders, rendered };
   }
 
-  private eval(at: ConfigExpression, env: Env, placeholders: string[], scope?: ReadonlyMap<string, HclValue>): HclValue {
+  private eval(at: ConfigExpression, env: Env, placeholders: string[], scope?: ReadonlyMap<string, HclValue>, rendered?: RenderedFile[]): HclValue {
     if (env.depth > MAX_DEPTH) return new Unknown(at.expr.span.text);
     const ctx: EvalContext = { placeholders, resolve: (root, path, text) => this.resolve(root, path, text, env, placeholders), readFile: (path) => this.config.readFile(path) };
+    if (rendered) ctx.rendered = rendered;
     return evaluate(at.expr, ctx, scope);
   }
 

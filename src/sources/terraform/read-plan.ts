@@ -33,10 +33,10 @@ import { dataSourceFromConfiguration, rebuildPolicyDocument } from "./policy-doc
 import { readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission, readRoleUse, ROLE_USE_TYPES } from "./lambda-resources.js";
 import { stringMap, unknownAt, valueAtPath } from "./values.js";
 import { readMembership, readPrincipal, readPrincipalAttachment, readPrincipalPolicy, type PrincipalBuild } from "./principals.js";
-import { indexConfigBlocks, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
+import { indexConfigBlocks, statementOffsets, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
 import { literalObjectKeys, TerraformConfig } from "./config-expressions.js";
 import { ConfigValues } from "./config-values.js";
-import { placeholderOf, Unknown } from "./hcl/evaluate.js";
+import { placeholderOf, renderedLine, Unknown } from "./hcl/evaluate.js";
 
 export interface TerraformReadOptions {
   /** Account to put into synthetic ARNs (default `unknown`). */
@@ -141,6 +141,8 @@ export class PlanReader {
   readonly trustLocations = new Map<string, SourceLocation>();
   /** Statement lines in the `.tf` files of the policy a location (by identity) points at. */
   readonly statementLines = new Map<SourceLocation, number[]>();
+  /** Policies rendered from a template file (`templatefile`): that file, and each statement's line in it. */
+  readonly templateStatements = new WeakMap<PolicyDocument, { file: string; lines: number[] }>();
   /** The `aws_lambda_permission` each resource-policy statement came from. */
   readonly statementOrigins = new WeakMap<PolicyStatement, SourceLocation>();
 
@@ -260,26 +262,30 @@ export class PlanReader {
    */
   statementLocations(fragment: IacFragment): StatementLocation[] {
     const out: StatementLocation[] = [];
-    const add = (ownerArn: string, policy: StatementLocation["policy"], policyName: string | null, count: number, source: SourceLocation | null, attr: string): void => {
+    const add = (ownerArn: string, policy: StatementLocation["policy"], policyName: string | null, document: PolicyDocument, source: SourceLocation | null, attr: string): void => {
+      const count = document.Statement.length;
       // Statement lines from the .tf files count only when they match the rendered document
       // one to one (a merged source_policy_documents would shift them): else the policy's line.
-      const lines = source ? this.statementLines.get(source) : undefined;
+      // A policy rendered from a template file has its statements' lines in that file.
+      const template = this.templateStatements.get(document);
+      const lines = template?.lines ?? (source ? this.statementLines.get(source) : undefined);
       const exact = lines !== undefined && lines.length === count;
+      const file = template?.file ?? source?.file ?? this.file;
       for (let i = 0; i < count; i++) {
-        out.push({ ownerArn, policy, policyName, statementIndex: i, source: { file: source?.file ?? this.file, line: (exact ? lines[i] : undefined) ?? source?.line ?? null, address: `${source?.address ?? ""}.${attr}.Statement[${i}]` } });
+        out.push({ ownerArn, policy, policyName, statementIndex: i, source: { file, line: (exact ? lines[i] : undefined) ?? source?.line ?? null, address: `${source?.address ?? ""}.${attr}.Statement[${i}]` } });
       }
     };
     for (const role of fragment.roles) {
-      if (role.trustPolicy) add(role.arn, "trust", null, role.trustPolicy.Statement.length, this.trustLocations.get(role.arn) ?? role.source, "assume_role_policy");
+      if (role.trustPolicy) add(role.arn, "trust", null, role.trustPolicy, this.trustLocations.get(role.arn) ?? role.source, "assume_role_policy");
       for (const p of role.inlinePolicies) {
         const fromRole = p.source?.address === role.source?.address;
-        add(role.arn, "inline", p.name, p.document.Statement.length, p.source, fromRole ? `inline_policy[${JSON.stringify(p.name)}].policy` : "policy");
+        add(role.arn, "inline", p.name, p.document, p.source, fromRole ? `inline_policy[${JSON.stringify(p.name)}].policy` : "policy");
       }
     }
     for (const principal of fragment.principals) {
-      for (const p of principal.inlinePolicies) add(principal.arn, "inline", p.name, p.document.Statement.length, p.source, "policy");
+      for (const p of principal.inlinePolicies) add(principal.arn, "inline", p.name, p.document, p.source, "policy");
     }
-    for (const { resource, policy: p } of this.policies.values()) if (p.document) add(p.arn, "managed", null, p.document.Statement.length, this.location(resource, "policy"), "policy");
+    for (const { resource, policy: p } of this.policies.values()) if (p.document) add(p.arn, "managed", null, p.document, this.location(resource, "policy"), "policy");
     return out;
   }
 
@@ -469,7 +475,7 @@ export class PlanReader {
     const at = path ? cv.config.attributeAt(r.configAddress, path) : undefined;
     if (!at) return undefined;
     const where = `${at.file}:${at.line}`;
-    const { value, placeholders } = cv.evaluate(at, r);
+    const { value, placeholders, rendered } = cv.evaluate(at, r);
     if (typeof value !== "string" || value.trim() === "") {
       const what = value instanceof Unknown ? value.text : at.expr.span.text;
       this.warn(
@@ -504,7 +510,15 @@ export class PlanReader {
       `${r.address}.${attr}: known only after apply; read from its expression in ${where}${unique.length > 0 ? `, with ${unique.join(", ")} known only after apply` : ""}`,
       jsonPath,
     );
-    return this.parse(parsed, jsonPath);
+    const doc = this.parse(parsed, jsonPath);
+    // The policy is a template file's text: its statements are at their lines in that file.
+    const template = rendered?.find((f) => f.text === value);
+    const offsets = template ? statementOffsets(value) : null;
+    if (doc && template && offsets && offsets.length === doc.Statement.length) {
+      const lines = offsets.map((o) => renderedLine(template, o));
+      if (lines.every((l) => l !== undefined)) this.templateStatements.set(doc, { file: cv.config.displayPath(template.path), lines: lines as number[] });
+    }
+    return doc;
   }
 
   /** The keys of an object attribute as the `.tf` block writes them (literalObjectKeys), when the plan knows them only after apply. */

@@ -39,7 +39,7 @@ export type Step = { kind: "attr"; name: string } | { kind: "index"; key: Expr }
  * `%{ endfor }` / `%{ else }` / `%{ endif }`.
  */
 export type TemplatePart =
-  | { kind: "text"; text: string }
+  | { kind: "text"; text: string; /** The line its first character is on. */ line: number }
   | { kind: "interp"; expr: Expr }
   | { kind: "for"; keyVar: string | null; valueVar: string; collection: Expr; body: TemplatePart[]; line: number }
   | { kind: "if"; condition: Expr; then: TemplatePart[]; else: TemplatePart[]; line: number };

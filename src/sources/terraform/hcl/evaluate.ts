@@ -36,6 +36,30 @@ export interface EvalContext {
    * root); undefined when it cannot be read. Without it, those calls are unknown.
    */
   readFile?(path: string): string | undefined;
+  /** Each template file rendered, when given: for the lines its statements came from. */
+  rendered?: RenderedFile[];
+}
+
+/** A template file's rendering, with the template's line for each offset where one starts: `[offset, line]`, ascending. */
+export interface RenderedFile {
+  path: string;
+  text: string;
+  lines: Array<[number, number]>;
+}
+
+/** The template line the rendered character at `offset` came from. */
+export function renderedLine(file: RenderedFile, offset: number): number | undefined {
+  let found: number | undefined;
+  for (const [at, line] of file.lines) {
+    if (at > offset) break;
+    found = line;
+  }
+  return found;
+}
+
+interface Rendering {
+  text: string;
+  lines: Array<[number, number]> | null;
 }
 
 const isObject = (v: HclValue): v is { [key: string]: HclValue } => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Unknown);
@@ -117,45 +141,46 @@ class Evaluator {
     }
   }
 
-  template(e: Expr & { kind: "template" }, scope: ReadonlyMap<string, HclValue>): HclValue {
+  template(e: Expr & { kind: "template" }, scope: ReadonlyMap<string, HclValue>, lines: Array<[number, number]> | null = null): HclValue {
     // A template that is one interpolation and nothing else is that value, not its string form.
     if (e.parts.length === 1 && e.parts[0]?.kind === "interp") return this.eval(e.parts[0].expr, scope);
-    return this.render(e.parts, scope) ?? new Unknown(e.span.text);
+    const out: Rendering = { text: "", lines };
+    return this.render(e.parts, scope, out) ? out.text : new Unknown(e.span.text);
   }
 
   /**
-   * A template's parts as one string: an unknown interpolated value is written as its placeholder;
-   * a directive whose condition or collection is unknown makes the whole template unknown
-   * (undefined), since the text it would give cannot be known.
+   * Append a template's parts to `out`: an unknown interpolated value is written as its
+   * placeholder; a directive whose condition or collection is unknown makes the whole template
+   * unknown (false), since the text it would give cannot be known.
    */
-  render(parts: readonly TemplatePart[], scope: ReadonlyMap<string, HclValue>): string | undefined {
-    let out = "";
+  render(parts: readonly TemplatePart[], scope: ReadonlyMap<string, HclValue>, out: Rendering): boolean {
     for (const p of parts) {
-      if (p.kind === "text") out += p.text;
-      else if (p.kind === "interp") {
+      if (p.kind === "text") {
+        if (out.lines) {
+          out.lines.push([out.text.length, p.line]);
+          for (let i = p.text.indexOf("\n"), n = 1; i >= 0 && i < p.text.length - 1; i = p.text.indexOf("\n", i + 1), n++) out.lines.push([out.text.length + i + 1, p.line + n]);
+        }
+        out.text += p.text;
+      } else if (p.kind === "interp") {
+        out.lines?.push([out.text.length, p.expr.span.line]);
         const v = this.eval(p.expr, scope);
-        if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out += String(v);
-        else out += this.placeholder(v instanceof Unknown ? v.text : p.expr.span.text);
+        if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out.text += String(v);
+        else out.text += this.placeholder(v instanceof Unknown ? v.text : p.expr.span.text);
       } else if (p.kind === "if") {
         const c = this.eval(p.condition, scope);
-        if (typeof c !== "boolean") return undefined;
-        const branch = this.render(c ? p.then : p.else, scope);
-        if (branch === undefined) return undefined;
-        out += branch;
+        if (typeof c !== "boolean" || !this.render(c ? p.then : p.else, scope, out)) return false;
       } else {
         const entries = entriesOf(this.eval(p.collection, scope));
-        if (!entries) return undefined;
+        if (!entries) return false;
         for (const [k, v] of entries) {
           const inner = new Map(scope);
           inner.set(p.valueVar, v);
           if (p.keyVar !== null) inner.set(p.keyVar, k);
-          const body = this.render(p.body, inner);
-          if (body === undefined) return undefined;
-          out += body;
+          if (!this.render(p.body, inner, out)) return false;
         }
       }
     }
-    return out;
+    return true;
   }
 
   placeholder(text: string): string {
@@ -306,10 +331,10 @@ class Evaluator {
   fileCall(e: Expr & { kind: "call" }, args: HclValue[]): HclValue {
     const [path, vars] = args;
     const text = typeof path === "string" ? this.ctx.readFile?.(path) : undefined;
-    if (text === undefined) return new Unknown(e.span.text);
+    if (text === undefined || typeof path !== "string") return new Unknown(e.span.text);
     if (e.name === "file") return args.length === 1 ? text : new Unknown(e.span.text);
     if (args.length !== 2 || vars === undefined || !isObject(vars)) return new Unknown(e.span.text);
-    let template: Expr;
+    let template: Expr & { kind: "template" };
     try {
       template = parseHclTemplate(text);
     } catch (error) {
@@ -317,8 +342,11 @@ class Evaluator {
       throw error;
     }
     const inner = new Evaluator({ placeholders: this.ctx.placeholders, resolve: () => undefined });
-    const out = inner.eval(template, new Map(Object.entries(vars)));
-    return out instanceof Unknown ? new Unknown(e.span.text) : out;
+    const lines: Array<[number, number]> = [];
+    const out = inner.template(template, new Map(Object.entries(vars)), lines);
+    if (out instanceof Unknown) return new Unknown(e.span.text);
+    if (typeof out === "string") this.ctx.rendered?.push({ path, text: out, lines });
+    return out;
   }
 
   jsonencode(v: HclValue): string {

@@ -479,12 +479,14 @@ class Parser {
   templateParts(end: (p: Parser) => boolean, escapes: boolean): TemplatePart[] {
     const flat: FlatPart[] = [];
     let text = "";
+    let textLine = this.line;
     const flush = (): void => {
-      if (text !== "") flat.push({ kind: "text", text });
+      if (text !== "") flat.push({ kind: "text", text, line: textLine + this.baseLine });
       text = "";
     };
     while (!this.eof() && !end(this)) {
       const c = this.peek();
+      if (text === "") textLine = this.line;
       if (escapes && c === "\n") this.fail("a quoted string cannot span lines (use a heredoc)");
       if (this.startsWith("$${") || this.startsWith("%%{")) {
         text += `${c}{`;
@@ -618,7 +620,7 @@ class Parser {
 
 /** A template part as read, before strip markers are applied and directives nested. */
 type FlatPart =
-  | { kind: "text"; text: string }
+  | { kind: "text"; text: string; line: number }
   | { kind: "interp"; expr: Expr; stripBefore: boolean; stripAfter: boolean }
   | {
       kind: "directive";
@@ -642,10 +644,16 @@ type FlatPart =
  */
 function templateTree(flat: FlatPart[], baseLine: number, lines: boolean): TemplatePart[] {
   const texts = flat.map((p) => (p.kind === "text" ? p.text : ""));
+  // Newlines a strip marker removed from the start of a text: it now starts that many lines later.
+  const linesStripped = flat.map(() => 0);
   flat.forEach((p, i) => {
     if (p.kind === "text") return;
     if (p.stripBefore && flat[i - 1]?.kind === "text") texts[i - 1] = stripEnd(texts[i - 1] as string, lines);
-    if (p.stripAfter && flat[i + 1]?.kind === "text") texts[i + 1] = stripStart(texts[i + 1] as string, lines);
+    if (p.stripAfter && flat[i + 1]?.kind === "text") {
+      const before = texts[i + 1] as string;
+      texts[i + 1] = stripStart(before, lines);
+      linesStripped[i + 1] = before.slice(0, before.length - (texts[i + 1] as string).length).split("\n").length - 1;
+    }
   });
   const root: TemplatePart[] = [];
   type Open = { part: Extract<TemplatePart, { kind: "for" | "if" }>; outer: TemplatePart[]; inElse: boolean };
@@ -656,7 +664,8 @@ function templateTree(flat: FlatPart[], baseLine: number, lines: boolean): Templ
   };
   flat.forEach((p, i) => {
     if (p.kind === "text") {
-      if (texts[i] !== "") out.push({ kind: "text", text: texts[i] as string });
+      const text = texts[i] as string;
+      if (text !== "") out.push({ kind: "text", text, line: p.line + (linesStripped[i] ?? 0) });
     } else if (p.kind === "interp") out.push({ kind: "interp", expr: p.expr });
     else if (p.word === "for" || p.word === "if") {
       const part: Open["part"] =
