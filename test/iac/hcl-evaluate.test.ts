@@ -94,6 +94,14 @@ describe("evaluating HCL", () => {
     }
   });
 
+  it("functions as Terraform computes them (recorded with `terraform console`)", () => {
+    const recorded = JSON.parse(readFileSync(join(packageRoot(), "test", "iac", "fixtures", "hcl-templates", "rendered.json"), "utf8")) as { functions: Array<{ expression: string; value: unknown }> };
+    expect(recorded.functions.length).toBeGreaterThanOrEqual(40);
+    for (const f of recorded.functions) expect({ expression: f.expression, value: v(f.expression) }).toEqual(f);
+    // What Terraform rejects is unknown here, never a guess.
+    for (const bad of ['formatlist("%s", ["a"], ["b", "c"])', 'one(["a", "b"])', 'slice(["a"], 1, 3)', 'index(["a"], "z")', 'zipmap(["a"], [])', 'substr("abc", 4, 1)']) expect(v(bad)).toBeInstanceOf(Unknown);
+  });
+
   it("file and templatefile read through the context; a value known only after apply becomes its placeholder", () => {
     const files: Record<string, string> = {
       "modules/fn/policy.json.tftpl": '{"Statement":[{"Effect":"Allow","Action":"sqs:ReceiveMessage","Resource":[%{ for i, q in queues }%{ if i > 0 },%{ endif }"${q}"%{ endfor }]}]}',

@@ -403,7 +403,7 @@ const FUNCTIONS: Record<string, Fn> = {
   distinct: ([l]) => (Array.isArray(l) ? dedupe(l) : undefined),
   compact: ([l]) => (Array.isArray(l) ? l.filter((x) => x !== null && x !== "") : undefined),
   tolist: ([l]) => (Array.isArray(l) ? l : undefined),
-  toset: ([l]) => (Array.isArray(l) ? dedupe(l).sort(compareKnown) : undefined),
+  toset: ([l]) => (Array.isArray(l) ? toSet(l) : undefined),
   tostring: ([v]) => str(v),
   join: ([sep, l]) => {
     const items = list(l)?.map(str);
@@ -427,7 +427,61 @@ const FUNCTIONS: Record<string, Fn> = {
   startswith: ([s, p]) => (typeof s === "string" && typeof p === "string" ? s.startsWith(p) : undefined),
   endswith: ([s, p]) => (typeof s === "string" && typeof p === "string" ? s.endsWith(p) : undefined),
   sort: ([l]) => (Array.isArray(l) && l.every((x) => typeof x === "string") ? [...(l as string[])].sort() : undefined),
+  formatlist: (args) => formatlist(args),
+  trimprefix: ([s, p]) => (typeof s === "string" && typeof p === "string" ? (p !== "" && s.startsWith(p) ? s.slice(p.length) : s) : undefined),
+  trimsuffix: ([s, p]) => (typeof s === "string" && typeof p === "string" ? (p !== "" && s.endsWith(p) ? s.slice(0, s.length - p.length) : s) : undefined),
+  trim: ([s, cut]) => {
+    if (typeof s !== "string" || typeof cut !== "string") return undefined;
+    const set = new Set(cut);
+    const chars = [...s];
+    let a = 0;
+    let b = chars.length;
+    while (a < b && set.has(chars[a] as string)) a++;
+    while (b > a && set.has(chars[b - 1] as string)) b--;
+    return chars.slice(a, b).join("");
+  },
+  chomp: ([s]) => (typeof s === "string" ? s.replace(/(?:\r\n|\n|\r)+$/, "") : undefined),
+  strcontains: ([s, sub]) => (typeof s === "string" && typeof sub === "string" ? s.includes(sub) : undefined),
+  substr: ([s, offset, length]) => {
+    if (typeof s !== "string" || typeof offset !== "number" || typeof length !== "number") return undefined;
+    const chars = [...s];
+    const start = offset < 0 ? chars.length + offset : offset;
+    if (start < 0 || start > chars.length) return undefined;
+    return chars.slice(start, length < 0 ? undefined : start + length).join("");
+  },
+  // Sensitivity is a plan-time mark, not part of the value.
+  sensitive: ([v]) => v,
+  nonsensitive: ([v]) => v,
+  tomap: ([m]) => (m !== null && typeof m === "object" && !Array.isArray(m) ? m : undefined),
+  zipmap: ([k, v]) => {
+    if (!Array.isArray(k) || !Array.isArray(v) || k.length !== v.length || !k.every((x) => typeof x === "string")) return undefined;
+    return Object.fromEntries(k.map((x, i) => [x, v[i] as HclValue]));
+  },
+  one: ([l]) => (Array.isArray(l) && l.length <= 1 ? (l[0] ?? null) : undefined),
+  slice: ([l, a, b]) => (Array.isArray(l) && typeof a === "number" && typeof b === "number" && a >= 0 && a <= b && b <= l.length ? l.slice(a, b) : undefined),
+  reverse: ([l]) => (Array.isArray(l) ? [...l].reverse() : undefined),
+  index: ([l, v]) => {
+    if (!Array.isArray(l)) return undefined;
+    const i = l.findIndex((x) => JSON.stringify(x) === JSON.stringify(v));
+    return i < 0 ? undefined : i;
+  },
+  setunion: (args) => (args.every(Array.isArray) ? toSet((args as Known[][]).flat()) : undefined),
+  setintersection: (args) => {
+    if (!args.every(Array.isArray) || args.length === 0) return undefined;
+    const [first, ...rest] = args as Known[][];
+    return toSet((first as Known[]).filter((x) => rest.every((r) => r.some((y) => JSON.stringify(y) === JSON.stringify(x)))));
+  },
+  setsubtract: ([a, b]) => (Array.isArray(a) && Array.isArray(b) ? toSet(a.filter((x) => !b.some((y) => JSON.stringify(y) === JSON.stringify(x)))) : undefined),
+  alltrue: ([l]) => (Array.isArray(l) && l.every((x) => typeof x === "boolean") ? l.every((x) => x) : undefined),
+  anytrue: ([l]) => (Array.isArray(l) && l.every((x) => typeof x === "boolean") ? l.some((x) => x) : undefined),
 };
+
+/** A set as Terraform lists it: no duplicates, in order (strings lexically, numbers numerically). */
+function toSet(l: HclValue[]): HclValue[] {
+  const items = dedupe(l);
+  if (items.every((x) => typeof x === "number")) return (items as number[]).sort((a, b) => a - b);
+  return items.every((x) => typeof x === "string") ? (items as string[]).sort() : items.sort(compareKnown);
+}
 
 function flattenDeep(l: readonly HclValue[]): HclValue[] {
   return l.flatMap((x) => (Array.isArray(x) ? flattenDeep(x) : [x]));
@@ -447,6 +501,24 @@ function compareKnown(a: HclValue, b: HclValue): number {
   const x = JSON.stringify(a);
   const y = JSON.stringify(b);
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * `formatlist(spec, …)`: `format` once per element; list arguments must all be as long, any other
+ * argument is repeated (Terraform's rule).
+ */
+function formatlist(args: Known[]): string[] | undefined {
+  const [spec, ...rest] = args;
+  const lengths = new Set(rest.filter(Array.isArray).map((l) => (l as Known[]).length));
+  if (typeof spec !== "string" || lengths.size !== 1) return undefined;
+  const n = [...lengths][0] as number;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = format([spec, ...rest.map((a) => (Array.isArray(a) ? ((a as Known[])[i] as Known) : a))]);
+    if (s === undefined) return undefined;
+    out.push(s);
+  }
+  return out;
 }
 
 /** Terraform's `format` for the verbs policies use (%s, %d, %v, %q, %%); anything else is unknown. */
