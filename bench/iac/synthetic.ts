@@ -44,6 +44,37 @@ export function configFiles(): Record<string, string> {
   return { "main.tf": readFileSync(`${dir}/main.tf`, "utf8"), "modules/fn/main.tf": readFileSync(`${dir}/modules/fn/main.tf`, "utf8") };
 }
 
+/**
+ * The same configuration with the module's policy written as a template file
+ * (`templatefile("${path.module}/policy.json.tftpl", { name = var.name })`, a `%{ for }` over its
+ * actions), the file among the configuration's files: the same policies, rendered per instance.
+ */
+export function configFilesWithTemplate(): Record<string, string> {
+  const files = configFiles();
+  const jsonencoded = /policy = jsonencode\(\{[\s\S]*?\n {2}\}\)/;
+  const module = files["modules/fn/main.tf"] as string;
+  if (!jsonencoded.test(module)) throw new Error("the fanout fixture's policy is no longer a jsonencode({…}): update the benchmark");
+  files["modules/fn/main.tf"] = module.replace(jsonencoded, 'policy = templatefile("${path.module}/policy.json.tftpl", { name = var.name, actions = ["s3:GetObject"] })');
+  files["modules/fn/policy.json.tftpl"] = [
+    "{",
+    '  "Version": "2012-10-17",',
+    '  "Statement": [',
+    "    {",
+    '      "Effect": "Allow",',
+    '      "Action": [',
+    '        %{~ for i, a in actions ~}',
+    '        "${a}"%{ if i < length(actions) - 1 },%{ endif }',
+    "        %{~ endfor ~}",
+    "      ],",
+    '      "Resource": "arn:aws:s3:::svc-${name}/*"',
+    "    }",
+    "  ]",
+    "}",
+    "",
+  ].join("\n");
+  return files;
+}
+
 export function buildTemplate(n: number): string {
   const lines = ["Transform: AWS::Serverless-2016-10-31", "Globals:", "  Function:", "    Runtime: python3.12", "    Tracing: Active", "Resources:"];
   for (let i = 0; i < n; i++) {
