@@ -60,7 +60,12 @@ const expected = {
 describe("a module outside the plan's folder renders its policy from a template file", () => {
   it("the plan itself knows neither policy", () => {
     const plan = JSON.parse(readFileSync(join(prod, "plan.json"), "utf8")) as { resource_changes: Array<{ address: string; change: { after_unknown: Record<string, unknown> } }> };
-    expect(plan.resource_changes.filter((r) => r.address.includes("aws_iam_") && r.change.after_unknown.policy === true).map((r) => r.address)).toEqual(["module.orders.aws_iam_role_policy.fn", "module.reports.aws_iam_role_policy.fn"]);
+    expect(plan.resource_changes.filter((r) => r.address.includes("aws_iam_") && r.change.after_unknown.policy === true).map((r) => r.address)).toEqual([
+      'module.orders.aws_iam_role_policy.extra["dead-letters"]',
+      "module.orders.aws_iam_role_policy.fn",
+      'module.reports.aws_iam_role_policy.extra["dead-letters"]',
+      "module.reports.aws_iam_role_policy.fn",
+    ]);
   });
 
   it("the configuration's files include the module from ../../modules/fn", () => {
@@ -72,10 +77,21 @@ describe("a module outside the plan's folder renders its policy from a template 
     expect(policies(doc)).toEqual(expected);
     const w = doc.meta.warnings;
     expect(w.filter((x) => x.code === "terraform-unknown-policy")).toEqual([]);
-    expect(w.filter((x) => x.code === "terraform-policy-from-config").map((x) => x.message.replace(/ in .*?(modules\/fn\/main\.tf:\d+)$/, " in $1"))).toEqual([
+    expect(w.filter((x) => x.code === "terraform-policy-from-config").map((x) => x.message.replace(/ in .*?(modules\/fn\/main\.tf:\d+)$/, " in $1")).sort()).toEqual([
+      'module.orders.aws_iam_role_policy.extra["dead-letters"].policy: known only after apply; read from its expression in modules/fn/main.tf:43',
       "module.orders.aws_iam_role_policy.fn.policy: known only after apply; read from its expression in modules/fn/main.tf:22",
+      'module.reports.aws_iam_role_policy.extra["dead-letters"].policy: known only after apply; read from its expression in modules/fn/main.tf:43',
       "module.reports.aws_iam_role_policy.fn.policy: known only after apply; read from its expression in modules/fn/main.tf:22",
     ]);
+    // for_each over fileset("${path.module}/policies", "*.json.tftpl"): each file's policy, each.value its file name.
+    // The plan knows "tracing" (its template uses no value known only after apply); "dead-letters" is rendered here.
+    for (const role of doc.roles) {
+      const extra = Object.fromEntries(role.inlinePolicies.filter((p) => p.name !== "access").map((p) => [p.name, p.document.Statement.map((x) => [x.Action, x.Resource])]));
+      expect(extra).toEqual({
+        "dead-letters": [[["sqs:SendMessage"], ["arn:aws:sqs:eu-central-1:123456789012:jobs-prod"]]],
+        tracing: [[["xray:PutTraceSegments", "xray:PutTelemetryRecords"], ["*"]]],
+      });
+    }
     // The trust policy, file("${path.module}/trust.json"), the plan knows: read from the plan.
     expect(doc.roles.map((r) => r.trustPolicy?.Statement)).toEqual([
       [{ Effect: "Allow", Action: ["sts:AssumeRole"], Principal: { Service: ["lambda.amazonaws.com"] } }],
@@ -85,7 +101,10 @@ describe("a module outside the plan's folder renders its policy from a template 
 
   it("each statement's line is its line in the template file, whatever the directives left out", () => {
     const doc = normalize([join(prod, "plan.json")]);
-    const where = Object.fromEntries(doc.roles.map((r) => [r.name, (r.inlinePolicies[0]?.statementSources ?? []).map((x) => `${x.file.replace(/\\/g, "/").split("/").slice(-3).join("/")}:${x.line}`)]));
+    const at = (r: Doc["roles"][number], name: string): string[] => (r.inlinePolicies.find((p) => p.name === name)?.statementSources ?? []).map((x) => `${x.file.replace(/\\/g, "/").split("/").slice(-3).join("/")}:${x.line}`);
+    const where = Object.fromEntries(doc.roles.map((r) => [r.name, at(r, "access")]));
+    // The file fileset found, for each instance.
+    expect(doc.roles.map((r) => at(r, "dead-letters"))).toEqual([["fn/policies/dead-letters.json.tftpl:4"], ["fn/policies/dead-letters.json.tftpl:4"]]);
     // Lines 4, 10, 20 and 26 of modules/fn/policy.json.tftpl open the Logs, Tables, Queue and Receipts statements.
     expect(where).toEqual({
       "orders-prod": ["modules/fn/policy.json.tftpl:4", "modules/fn/policy.json.tftpl:10", "modules/fn/policy.json.tftpl:20", "modules/fn/policy.json.tftpl:26"],
@@ -113,8 +132,8 @@ describe("a module outside the plan's folder renders its policy from a template 
     mkdirSync(plans);
     cpSync(join(prod, "plan.json"), join(plans, "plan.json"));
     expect(policies(normalize([join(plans, "plan.json"), "--tf-config", prod]))).toEqual(expected);
-    // Without the configuration the two policies are reported unread, not guessed.
-    expect(normalize([join(plans, "plan.json")]).meta.warnings.filter((x) => x.code === "terraform-unknown-policy")).toHaveLength(2);
+    // Without the configuration the four policies are reported unread, not guessed.
+    expect(normalize([join(plans, "plan.json")]).meta.warnings.filter((x) => x.code === "terraform-unknown-policy")).toHaveLength(4);
 
     const initialised = join(work, "initialised");
     cpSync(fixture, initialised, { recursive: true });
@@ -130,7 +149,7 @@ describe("a module outside the plan's folder renders its policy from a template 
     rmSync(join(broken, "modules", "fn", "policy.json.tftpl"));
     const doc = normalize([join(broken, "envs", "prod", "plan.json")]);
     expect(policies(doc)).toEqual({ "orders-prod": [], "reports-prod": [] });
-    const unread = doc.meta.warnings.filter((x) => x.code === "terraform-unknown-policy").map((x) => x.message);
+    const unread = doc.meta.warnings.filter((x) => x.code === "terraform-unknown-policy" && x.message.includes("aws_iam_role_policy.fn.")).map((x) => x.message).sort();
     expect(unread).toHaveLength(2);
     expect(unread[0]).toMatch(/^module\.orders\.aws_iam_role_policy\.fn\.policy is known only after apply, and its expression in .*modules\/fn\/main\.tf:22 cannot be evaluated here \(templatefile\(/);
   });
@@ -138,7 +157,7 @@ describe("a module outside the plan's folder renders its policy from a template 
   it("SDK callers: configFiles alone follow the module; configRoot lets the template be read", () => {
     const plan = readFileSync(join(prod, "plan.json"));
     const unread = (o: Parameters<typeof readTerraformPlan>[2]): number => readTerraformPlan(plan, "plan.json", o).warnings.filter((x) => x.code === "terraform-unknown-policy").length;
-    expect(unread({ configFiles: readTfFiles(prod) })).toBe(2);
+    expect(unread({ configFiles: readTfFiles(prod) })).toBe(4);
     expect(unread({ configFiles: readTfFiles(prod), configRoot: prod })).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { packageRoot } from "../../src/evaluate/locate.js";
+import { globToRegExp } from "../../src/sources/terraform/config-expressions.js";
 import { describe, expect, it } from "vitest";
 import { applyPath, evaluate, Unknown, type EvalContext, type HclValue, type PathStep } from "../../src/sources/terraform/hcl/evaluate.js";
 import { parseHclExpression } from "../../src/sources/terraform/hcl/parse.js";
@@ -100,6 +101,36 @@ describe("evaluating HCL", () => {
     for (const f of recorded.functions) expect({ expression: f.expression, value: v(f.expression) }).toEqual(f);
     // What Terraform rejects is unknown here, never a guess.
     for (const bad of ['formatlist("%s", ["a"], ["b", "c"])', 'one(["a", "b"])', 'slice(["a"], 1, 3)', 'index(["a"], "z")', 'zipmap(["a"], [])', 'substr("abc", 4, 1)']) expect(v(bad)).toBeInstanceOf(Unknown);
+  });
+
+  it("fileset globs as Terraform matches them (recorded with `terraform console` on the same files)", () => {
+    const files = [".hidden.json", "a.json", "b.json", "d.txt", "f-1.json", "sub/c.json", "sub/deeper/e.json"];
+    const cases: Record<string, string[] | null> = {
+      "*.json": [".hidden.json", "a.json", "b.json", "f-1.json"],
+      "**/*.json": [".hidden.json", "a.json", "b.json", "f-1.json", "sub/c.json", "sub/deeper/e.json"],
+      "**": files,
+      "{a,d}.*": ["a.json", "d.txt"],
+      "[ab].json": ["a.json", "b.json"],
+      "[^ab].json": [],
+      "?.json": ["a.json", "b.json"],
+      "sub/**": ["sub/c.json", "sub/deeper/e.json"],
+      "sub/*/*.json": ["sub/deeper/e.json"],
+      "*-?.json": ["f-1.json"],
+      "[a-b].json": ["a.json", "b.json"],
+      "{*.txt,sub/*.json}": null, // Terraform: "syntax error in pattern"
+    };
+    for (const [pattern, expected] of Object.entries(cases)) {
+      const re = globToRegExp(pattern);
+      expect({ pattern, matched: re ? files.filter((f) => re.test(f)) : null }).toEqual({ pattern, matched: expected });
+    }
+    // Any pattern gives a matcher or undefined (a pattern Terraform would reject), never an exception.
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(..."*?[]{},^!-/\\a.b".split("")), maxLength: 16 }), (pattern) => {
+        const re = globToRegExp(pattern);
+        expect(re === undefined || re instanceof RegExp).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("file and templatefile read through the context; a value known only after apply becomes its placeholder", () => {

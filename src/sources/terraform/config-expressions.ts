@@ -6,7 +6,7 @@
  * resource created by the same plan.
  */
 
-import { readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, posix } from "node:path";
 import type { Attribute, Block, Body, Expr } from "./hcl/ast.js";
 import { HclSyntaxError, staticText } from "./hcl/ast.js";
@@ -47,6 +47,7 @@ export class TerraformConfig {
 
   private readonly dirs: Map<string, string>;
   private readonly read = new Map<string, string | undefined>();
+  private readonly listed = new Map<string, string[] | undefined>();
 
   /**
    * `root` prefixes the `.tf` paths in locations; `diskRoot`, when given, is the folder on disk
@@ -167,6 +168,34 @@ export class TerraformConfig {
     return this.read.get(key);
   }
 
+  /**
+   * `fileset(path, pattern)`: the regular files under `path` (from the root) whose path relative to
+   * it matches the glob `pattern` (`*`, `**`, `?`, `[class]`, `{a,b}`), sorted, as Terraform gives
+   * them; a folder that does not exist gives none, as in Terraform. The files on disk under
+   * `diskRoot` and those among the configuration's files. Undefined when the folder is too large
+   * to list here or the pattern is not one we read.
+   */
+  fileset(path: string, pattern: string): string[] | undefined {
+    const key = `${path}\u0000${pattern}`;
+    if (this.listed.has(key)) return this.listed.get(key);
+    const match = globToRegExp(pattern);
+    let out: string[] | undefined;
+    if (match) {
+      const found = new Set<string>();
+      const base = posix.normalize(path.replace(/\\/g, "/")).replace(/\/$/, "");
+      for (const f of Object.keys(this.files)) {
+        const rel = base === "." ? f : f.startsWith(`${base}/`) ? f.slice(base.length + 1) : undefined;
+        if (rel !== undefined && match.test(rel)) found.add(rel);
+      }
+      const listedAll = this.diskRoot === undefined || listFiles(isAbsolute(path) ? path : join(this.diskRoot === "" ? "." : this.diskRoot, path), (rel) => {
+        if (match.test(rel)) found.add(rel);
+      });
+      out = listedAll ? [...found].sort() : undefined;
+    }
+    this.listed.set(key, out);
+    return out;
+  }
+
   /** A path relative to the configuration's root as locations name files (under the root as the user named it). */
   displayPath(path: string): string {
     return this.root === "" || isAbsolute(path) ? posix.normalize(path) : posix.join(this.root, path);
@@ -209,4 +238,106 @@ export function literalObjectKeys(expr: Expr): string[] | undefined {
     keys.push(name);
   }
   return keys;
+}
+
+/** More files than a folder of policies holds: past this, fileset is not answered (a guard). */
+const MAX_LISTED = 20_000;
+
+/** Every regular file under `dir`, by `/`-separated path relative to it; false when there are too many. A missing folder has none. */
+function listFiles(dir: string, onFile: (rel: string) => void): boolean {
+  let count = 0;
+  const walk = (d: string, prefix: string): boolean => {
+    let names: string[];
+    try {
+      names = readdirSync(d);
+    } catch {
+      return true;
+    }
+    for (const name of names) {
+      if (++count > MAX_LISTED) return false;
+      let st;
+      try {
+        st = statSync(join(d, name));
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) {
+        if (!walk(join(d, name), `${prefix}${name}/`)) return false;
+      } else if (st.isFile()) onFile(`${prefix}${name}`);
+    }
+    return true;
+  };
+  return walk(dir, "");
+}
+
+/**
+ * A glob of Terraform's `fileset` as a regular expression over `/`-separated paths: `*` and `?`
+ * within one path segment, `**` across segments (and `**` then a slash also matching no folder
+ * at all), `[class]` and `[^class]`, `{a,b}`. Undefined for a pattern that does not close.
+ */
+export function globToRegExp(pattern: string): RegExp | undefined {
+  const body = globBody(pattern, 0, false);
+  if (!body || body.end !== pattern.length) return undefined;
+  try {
+    return new RegExp(`^${body.source}$`, "u");
+  } catch {
+    return undefined; // a class such as [z-a], which Terraform rejects too
+  }
+}
+
+function globBody(p: string, start: number, inAlternatives: boolean): { source: string; end: number } | undefined {
+  let out = "";
+  let i = start;
+  while (i < p.length) {
+    const c = p[i] as string;
+    if (inAlternatives && (c === "," || c === "}")) break;
+    if (inAlternatives && c === "/") return undefined; // Terraform: "syntax error in pattern"
+    if (c === "*") {
+      if (p[i + 1] === "*") {
+        if (p[i + 2] === "/") {
+          out += "(?:.*/)?";
+          i += 3;
+        } else {
+          out += ".*";
+          i += 2;
+        }
+      } else {
+        out += "[^/]*";
+        i++;
+      }
+    } else if (c === "?") {
+      out += "[^/]";
+      i++;
+    } else if (c === "[") {
+      const close = p.indexOf("]", i + 2);
+      if (close < 0) return undefined;
+      const negated = p[i + 1] === "^" || p[i + 1] === "!";
+      const cls = p.slice(i + (negated ? 2 : 1), close).replace(/[\\\]^]/g, "\\$&");
+      out += negated ? `[^/${cls}]` : `(?!/)[${cls}]`;
+      i = close + 1;
+    } else if (c === "{") {
+      const alternatives: string[] = [];
+      let j = i + 1;
+      for (;;) {
+        const alt = globBody(p, j, true);
+        if (!alt || alt.end >= p.length) return undefined;
+        alternatives.push(alt.source);
+        j = alt.end + 1;
+        if (p[alt.end] === "}") break;
+      }
+      out += `(?:${alternatives.join("|")})`;
+      i = j;
+    } else if (c === "\\" && i + 1 < p.length) {
+      out += escapeRegExp(p[i + 1] as string);
+      i += 2;
+    } else {
+      out += escapeRegExp(c);
+      i++;
+    }
+  }
+  return { source: out, end: i };
+}
+
+function escapeRegExp(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }

@@ -68,7 +68,7 @@ export class ConfigValues {
 
   private eval(at: ConfigExpression, env: Env, placeholders: string[], scope?: ReadonlyMap<string, HclValue>, rendered?: RenderedFile[]): HclValue {
     if (env.depth > MAX_DEPTH) return new Unknown(at.expr.span.text);
-    const ctx: EvalContext = { placeholders, resolve: (root, path, text) => this.resolve(root, path, text, env, placeholders), readFile: (path) => this.config.readFile(path) };
+    const ctx: EvalContext = { placeholders, resolve: (root, path, text) => this.resolve(root, path, text, env, placeholders), readFile: (path) => this.config.readFile(path), fileset: (path, pattern) => this.config.fileset(path, pattern) };
     if (rendered) ctx.rendered = rendered;
     return evaluate(at.expr, ctx, scope);
   }

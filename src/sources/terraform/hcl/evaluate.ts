@@ -36,6 +36,8 @@ export interface EvalContext {
    * root); undefined when it cannot be read. Without it, those calls are unknown.
    */
   readFile?(path: string): string | undefined;
+  /** `fileset(path, pattern)`: the matching files under `path`, sorted; undefined when they cannot be listed. */
+  fileset?(path: string, pattern: string): string[] | undefined;
   /** Each template file rendered, when given: for the lines its statements came from. */
   rendered?: RenderedFile[];
 }
@@ -312,6 +314,11 @@ class Evaluator {
       args = [...args.slice(0, -1), ...last];
     }
     if (e.name === "file" || e.name === "templatefile") return this.fileCall(e, args);
+    if (e.name === "fileset") {
+      const [path, pattern] = args;
+      const files = typeof path === "string" && typeof pattern === "string" && args.length === 2 ? this.ctx.fileset?.(path, pattern) : undefined;
+      return files ?? new Unknown(e.span.text);
+    }
     const fn = FUNCTIONS[e.name];
     if (!fn) return new Unknown(e.span.text);
     // jsonencode writes unknown parts as placeholders; every other function needs known arguments.
