@@ -103,8 +103,12 @@ describe("a module outside the plan's folder renders its policy from a template 
     const doc = normalize([join(prod, "plan.json")]);
     const at = (r: Doc["roles"][number], name: string): string[] => (r.inlinePolicies.find((p) => p.name === name)?.statementSources ?? []).map((x) => `${x.file.replace(/\\/g, "/").split("/").slice(-3).join("/")}:${x.line}`);
     const where = Object.fromEntries(doc.roles.map((r) => [r.name, at(r, "access")]));
-    // The file fileset found, for each instance.
+    // The file fileset found, for each instance; and where the plan knows the policy (tracing, and
+    // the trust policy read with file()), the file is read again only to place its statements.
     expect(doc.roles.map((r) => at(r, "dead-letters"))).toEqual([["fn/policies/dead-letters.json.tftpl:4"], ["fn/policies/dead-letters.json.tftpl:4"]]);
+    expect(doc.roles.map((r) => at(r, "tracing"))).toEqual([["fn/policies/tracing.json.tftpl:4"], ["fn/policies/tracing.json.tftpl:4"]]);
+    const trust = (doc.roles as Array<{ trustStatementSources?: Array<{ file: string; line: number }> }>).map((r) => (r.trustStatementSources ?? []).map((x) => `${x.file.replace(/\\/g, "/").split("/").slice(-2).join("/")}:${x.line}`));
+    expect(trust).toEqual([["fn/trust.json:4"], ["fn/trust.json:4"]]);
     // Lines 4, 10, 20 and 26 of modules/fn/policy.json.tftpl open the Logs, Tables, Queue and Receipts statements.
     expect(where).toEqual({
       "orders-prod": ["modules/fn/policy.json.tftpl:4", "modules/fn/policy.json.tftpl:10", "modules/fn/policy.json.tftpl:20", "modules/fn/policy.json.tftpl:26"],

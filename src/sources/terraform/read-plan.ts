@@ -36,7 +36,7 @@ import { readMembership, readPrincipal, readPrincipalAttachment, readPrincipalPo
 import { indexConfigBlocks, statementOffsets, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
 import { literalObjectKeys, TerraformConfig } from "./config-expressions.js";
 import { ConfigValues } from "./config-values.js";
-import { placeholderOf, renderedLine, Unknown } from "./hcl/evaluate.js";
+import { placeholderOf, renderedLine, Unknown, type RenderedFile } from "./hcl/evaluate.js";
 
 export interface TerraformReadOptions {
   /** Account to put into synthetic ARNs (default `unknown`). */
@@ -423,7 +423,11 @@ export class PlanReader {
    * its statement blocks), else null with a warning so the role is reported as partial.
    */
   documentOf(r: TfResource, attr: string, value: unknown, exprPath: (string | number)[], jsonPath: string): PolicyDocument | null {
-    if (typeof value === "string" && value.trim() !== "") return this.parse(value, jsonPath);
+    if (typeof value === "string" && value.trim() !== "") {
+      const doc = this.parse(value, jsonPath);
+      if (doc && this.configValues) this.locateKnownTemplate(doc, r, exprPath);
+      return doc;
+    }
     const res = this.follow(r, ...exprPath);
     let data = targetOf(this.index, res, r);
     if (!data && res?.kind === "resource" && /(^|\.)data\.aws_iam_policy_document\.[^.]+$/.test(res.configAddress)) {
@@ -511,14 +515,43 @@ export class PlanReader {
       jsonPath,
     );
     const doc = this.parse(parsed, jsonPath);
-    // The policy is a template file's text: its statements are at their lines in that file.
-    const template = rendered?.find((f) => f.text === value);
-    const offsets = template ? statementOffsets(value) : null;
-    if (doc && template && offsets && offsets.length === doc.Statement.length) {
-      const lines = offsets.map((o) => renderedLine(template, o));
-      if (lines.every((l) => l !== undefined)) this.templateStatements.set(doc, { file: cv.config.displayPath(template.path), lines: lines as number[] });
-    }
+    if (doc) this.noteTemplateLines(doc, value, rendered ?? []);
     return doc;
+  }
+
+  /**
+   * When a policy is a template file's text, its statements are at their lines in that file
+   * (not at the `templatefile(…)` call): noted for statementLocations when the rendering has as
+   * many statements as the document.
+   */
+  private noteTemplateLines(doc: PolicyDocument, text: string, rendered: RenderedFile[]): void {
+    const template = rendered.find((f) => f.text === text);
+    const offsets = template && this.configValues ? statementOffsets(text) : null;
+    if (!template || !offsets || offsets.length !== doc.Statement.length) return;
+    const lines = offsets.map((o) => renderedLine(template, o));
+    if (lines.every((l) => l !== undefined)) this.templateStatements.set(doc, { file: (this.configValues as ConfigValues).config.displayPath(template.path), lines: lines as number[] });
+  }
+
+  /**
+   * A policy the plan knows that the configuration writes as `templatefile(…)` or `file(…)`: read
+   * again here only to place its statements at their lines in that file. The plan's text is
+   * what is analysed; the rendering counts only when it is the same document.
+   */
+  private locateKnownTemplate(doc: PolicyDocument, r: TfResource, exprPath: (string | number)[]): void {
+    const cv = this.configValues;
+    const path = cv ? this.configPath(r, exprPath) : undefined;
+    const at = cv && path ? cv.config.attributeAt(r.configAddress, path) : undefined;
+    if (!cv || !at || at.expr.kind !== "call" || (at.expr.name !== "templatefile" && at.expr.name !== "file")) return;
+    const { value, rendered } = cv.evaluate(at, r);
+    if (typeof value !== "string") return;
+    let same = false;
+    try {
+      // Parsed quietly: a rendering that differs is only not used for locations.
+      same = JSON.stringify(parsePolicyDocument(JSON.parse(value), { file: this.file, path: "" })) === JSON.stringify(doc);
+    } catch {
+      same = false;
+    }
+    if (same) this.noteTemplateLines(doc, value, rendered ?? []);
   }
 
   /** The keys of an object attribute as the `.tf` block writes them (literalObjectKeys), when the plan knows them only after apply. */

@@ -38,7 +38,7 @@ export interface EvalContext {
   readFile?(path: string): string | undefined;
   /** `fileset(path, pattern)`: the matching files under `path`, sorted; undefined when they cannot be listed. */
   fileset?(path: string, pattern: string): string[] | undefined;
-  /** Each template file rendered, when given: for the lines its statements came from. */
+  /** Each file read (`file`) or rendered (`templatefile`), when given: for the lines its statements came from. */
   rendered?: RenderedFile[];
 }
 
@@ -339,7 +339,13 @@ class Evaluator {
     const [path, vars] = args;
     const text = typeof path === "string" ? this.ctx.readFile?.(path) : undefined;
     if (text === undefined || typeof path !== "string") return new Unknown(e.span.text);
-    if (e.name === "file") return args.length === 1 ? text : new Unknown(e.span.text);
+    if (e.name === "file") {
+      if (args.length !== 1) return new Unknown(e.span.text);
+      const lines: Array<[number, number]> = [[0, 1]];
+      for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lines.push([i + 1, lines.length + 1]);
+      this.ctx.rendered?.push({ path, text, lines });
+      return text;
+    }
     if (args.length !== 2 || vars === undefined || !isObject(vars)) return new Unknown(e.span.text);
     let template: Expr & { kind: "template" };
     try {
