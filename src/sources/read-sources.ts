@@ -42,6 +42,11 @@ export interface ReadOneOptions {
 
 /** Read one file's bytes (or text). Never throws for bad input: problems come back as warnings. */
 export function readSourceBytes(file: string, bytes: Uint8Array | string, options: ReadOneOptions = {}): { fragment: SourceFragment | null; warnings: Warning[] } {
+  // A Terraform template file met in a folder walk is part of a configuration, not an input,
+  // even when it looks like JSON (`{"Resource": "${queue_arn}"}`, or a `%{ for }` that is not JSON).
+  if (!options.explicit && TERRAFORM_TEMPLATE.test(basename(file))) {
+    return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: ${TERRAFORM_TEMPLATE_HINT}` }] };
+  }
   try {
     const data = typeof bytes === "string" ? Buffer.from(bytes, "utf8") : bytes;
     const digest = sha256(data);
@@ -124,6 +129,11 @@ function readValues(file: string, digest: string, values: unknown[], data: Uint8
     }
   }
 }
+
+/** Terraform's template files by their usual extensions (`.tftpl` is the one Terraform's documentation recommends). */
+const TERRAFORM_TEMPLATE = /\.(?:tftpl|tpl|tmpl)$/;
+const TERRAFORM_TEMPLATE_HINT =
+  "a Terraform template file; the plan beside the configuration that renders it (templatefile) is read, and the template with it";
 
 /** Files of a Node, CDK or TypeScript project, by name: in a folder walk they are no input anybody meant (cdk.json has its own hint: toolConfigHint). */
 const PROJECT_FILE = /^(?:package|package-lock|npm-shrinkwrap|tsconfig(?:\.[\w-]+)?|jsconfig|cdk\.context|tslint|lerna|nx|turbo|renovate|biome|deno|composer)\.json$/;

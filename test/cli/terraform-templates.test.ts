@@ -131,6 +131,19 @@ describe("a module outside the plan's folder renders its policy from a template 
     expect(lr002?.map((l) => [l?.artifactLocation.uri.endsWith("terraform-templates/modules/fn/policy.json.tftpl"), l?.region.startLine])).toEqual([[true, 26]]);
   });
 
+  it("auditing the repository's root: the template files are part of the configuration, not inputs (no error)", () => {
+    const r = spawnSync(process.execPath, [cli, "audit", fixture, "--format", "json", "--quiet"], { encoding: "utf8" });
+    const report = JSON.parse(r.stdout) as { findings: unknown[]; warnings: Array<Warn & { file?: string }> };
+    expect(report.warnings.filter((w) => w.severity !== "info")).toEqual([]);
+    const templates = report.warnings.filter((w) => w.file?.endsWith(".tftpl")).map((w) => [w.code, w.file?.replace(/\\/g, "/").split("/").slice(-2).join("/"), w.message.split(";")[0]]);
+    expect(templates).toEqual([
+      ["input-not-used", "policies/dead-letters.json.tftpl", "skipped: a Terraform template file"],
+      ["input-not-used", "policies/tracing.json.tftpl", "skipped: a Terraform template file"],
+      ["input-not-used", "fn/policy.json.tftpl", "skipped: a Terraform template file"],
+    ]);
+    expect(report.findings).toHaveLength(6);
+  });
+
   it("--tf-config from elsewhere, and with terraform init's modules.json, give the same policies", () => {
     const plans = join(work, "plans");
     mkdirSync(plans);
