@@ -118,6 +118,20 @@ describe("a module outside the plan's folder renders its policy from a template 
     expect([4, 10, 20, 26].map((n) => lines[n]?.trim())).toEqual(['"Sid": "Logs",', '"Sid": "Tables",', '"Sid": "Queue",', '"Sid": "Receipts",']);
   });
 
+  it("a template rendered in a local (policy = local.policy) keeps its statements' lines", () => {
+    const copy = join(work, "via-local");
+    cpSync(fixture, copy, { recursive: true });
+    const main = join(copy, "modules", "fn", "main.tf");
+    const text = readFileSync(main, "utf8");
+    const call = text.slice(text.indexOf('  policy = templatefile("${path.module}/policy.json.tftpl"'), text.indexOf("})\n}", text.indexOf("policy.json.tftpl")) + 2);
+    writeFileSync(main, `${text.replace(call, "  policy = local.access")}\nlocals {\n  access = ${call.replace(/^\s*policy = /, "")}\n}\n`);
+    expect(readFileSync(main, "utf8")).toMatch(/policy = local\.access\n[\s\S]*access = templatefile\("\$\{path\.module\}\/policy\.json\.tftpl"/);
+    const doc = normalize([join(copy, "envs", "prod", "plan.json")]);
+    expect(policies(doc)).toEqual(expected);
+    const orders = doc.roles.find((r) => r.name === "orders-prod")?.inlinePolicies.find((p) => p.name === "access");
+    expect(orders?.statementSources?.map((x) => `${x.file.replace(/\\/g, "/").split("/").slice(-2).join("/")}:${x.line}`)).toEqual(["fn/policy.json.tftpl:4", "fn/policy.json.tftpl:10", "fn/policy.json.tftpl:20", "fn/policy.json.tftpl:26"]);
+  });
+
   it("the audit finds the s3:* that only one instance's template gives; SARIF points at its line in the template", () => {
     const r = spawnSync(process.execPath, [cli, "audit", prod, "--format", "json", "--quiet"], { encoding: "utf8" });
     const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; message: string; location?: { file: string; line: number; address?: string } }> };

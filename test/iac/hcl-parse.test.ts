@@ -48,6 +48,15 @@ const parts = (ps: TemplatePart[]): unknown[] =>
     return { "%for": [p.keyVar, p.valueVar], in: kinds(p.collection), body: parts(p.body) };
   });
 const x = (src: string): unknown => kinds(parseHclExpression(src));
+/** A file's parse error as "line: message", or "parsed". */
+const err = (src: string): string => {
+  try {
+    parseHcl(src);
+    return "parsed";
+  } catch (e) {
+    return `${(e as HclSyntaxError).line}: ${(e as Error).message}`;
+  }
+};
 
 describe("HCL expressions", () => {
   it("literals, numbers and templates with escapes and interpolations", () => {
@@ -76,14 +85,6 @@ describe("HCL expressions", () => {
   });
 
   it("a directive out of place is an error at its own line", () => {
-    const err = (src: string): string => {
-      try {
-        parseHcl(src);
-        return "parsed";
-      } catch (e) {
-        return `${(e as HclSyntaxError).line}: ${(e as Error).message}`;
-      }
-    };
     expect(err('a = 1\np = <<EOT\nx\n%{ endfor }\nEOT\n')).toBe("4: %{ endfor } without a matching %{ for }");
     expect(err('p = "%{ if a }x%{ else }y%{ else }z%{ endif }"')).toBe("1: %{ else } without a matching %{ if }");
     expect(err('p = <<EOT\n\n%{ for x in y }\nEOT\n')).toBe("3: %{ for } without its %{ endfor }");
@@ -190,14 +191,6 @@ describe("HCL bodies", () => {
   });
 
   it("errors name the line and what was expected", () => {
-    const err = (src: string): string => {
-      try {
-        parseHcl(src);
-        return "parsed";
-      } catch (e) {
-        return `${(e as { line: number }).line}: ${(e as Error).message}`;
-      }
-    };
     expect(err('a = 1\nb = "open\n')).toBe("2: a quoted string cannot span lines (use a heredoc)");
     expect(err("resource \"x\" \"y\" {\n  a = 1\n")).toBe("3: expected '}', found end of file");
     expect(err("a = 1 b = 2")).toBe("1: expected a new line after a, found 'b'");

@@ -42,7 +42,7 @@ export interface Evaluated {
   value: HclValue;
   /** Placeholders (`${aws_sqs_queue.q.arn}`) written where a value is known only after apply. */
   placeholders: string[];
-  /** Template files rendered on the way (`templatefile`), with their lines. */
+  /** Files read (`file`) or rendered (`templatefile`) on the way, locals and module arguments included, with their lines. */
   rendered?: RenderedFile[];
 }
 
@@ -68,7 +68,7 @@ export class ConfigValues {
 
   private eval(at: ConfigExpression, env: Env, placeholders: string[], scope?: ReadonlyMap<string, HclValue>, rendered?: RenderedFile[]): HclValue {
     if (env.depth > MAX_DEPTH) return new Unknown(at.expr.span.text);
-    const ctx: EvalContext = { placeholders, resolve: (root, path, text) => this.resolve(root, path, text, env, placeholders), readFile: (path) => this.config.readFile(path), fileset: (path, pattern) => this.config.fileset(path, pattern) };
+    const ctx: EvalContext = { placeholders, resolve: (root, path, text) => this.resolve(root, path, text, env, placeholders, rendered), readFile: (path) => this.config.readFile(path), fileset: (path, pattern) => this.config.fileset(path, pattern) };
     if (rendered) ctx.rendered = rendered;
     return evaluate(at.expr, ctx, scope);
   }
@@ -103,13 +103,13 @@ export class ConfigValues {
     return out;
   }
 
-  private resolve(root: string, path: PathStep[], text: string, env: Env, placeholders: string[]): HclValue | undefined {
+  private resolve(root: string, path: PathStep[], text: string, env: Env, placeholders: string[], rendered?: RenderedFile[]): HclValue | undefined {
     const name = path[0] && "attr" in path[0] ? path[0].attr : undefined;
     const deeper = (modulePath: string, self: TfResource | null): Env => ({ modulePath, self, instance: env.instance, depth: env.depth + 1 });
     switch (root) {
       case "var": {
         if (name === undefined) return undefined;
-        const v = this.variable(name, env, placeholders);
+        const v = this.variable(name, env, placeholders, rendered);
         return v === undefined ? undefined : applyPath(v, path.slice(1), text);
       }
       case "local": {
@@ -121,13 +121,16 @@ export class ConfigValues {
           const at = this.config.local(env.modulePath, name);
           if (!at || this.visiting.has(key)) return undefined;
           this.visiting.add(key);
-          // Locals cannot use each or count, so one evaluation serves every use; each use records its placeholders.
+          // Locals cannot use each or count, so one evaluation serves every use; each use records
+          // its placeholders, and the files it read (`policy = local.policy` of a templatefile).
           const own: string[] = [];
-          cached = { value: this.eval(at, deeper(env.modulePath, null), own), placeholders: own };
+          const files: RenderedFile[] = [];
+          cached = { value: this.eval(at, deeper(env.modulePath, null), own, undefined, files), placeholders: own, rendered: files };
           this.localCache.set(key, cached);
           this.visiting.delete(key);
         }
         placeholders.push(...cached.placeholders);
+        if (rendered && cached.rendered) rendered.push(...cached.rendered);
         return applyPath(cached.value, path.slice(1), text);
       }
       case "module": {
@@ -135,7 +138,7 @@ export class ConfigValues {
         if (name === undefined || out === undefined) return undefined;
         const child = env.modulePath === "" ? `module.${name}` : `${env.modulePath}.module.${name}`;
         const at = this.config.output(child, out);
-        if (at) return applyPath(this.eval(at, deeper(child, null), placeholders), path.slice(2), text);
+        if (at) return applyPath(this.eval(at, deeper(child, null), placeholders, undefined, rendered), path.slice(2), text);
         return this.resolved(resolveReference(this.plan.index, env.modulePath, text), env, text);
       }
       case "count": {
@@ -157,17 +160,17 @@ export class ConfigValues {
   }
 
   /** `var.name`: the root's value in the plan; a module's argument as its call writes it; else its default. */
-  private variable(name: string, env: Env, placeholders: string[]): HclValue | undefined {
+  private variable(name: string, env: Env, placeholders: string[], rendered?: RenderedFile[]): HclValue | undefined {
     if (env.modulePath === "" && this.plan.index.variables.has(name)) return this.plan.index.variables.get(name) as HclValue;
     if (env.modulePath !== "") {
       const arg = this.config.moduleArgument(env.modulePath, name);
       // Evaluated in the caller, where `each` and `count` are this module instance's (see each()).
-      if (arg) return this.eval(arg, { modulePath: arg.modulePath, self: null, instance: env.instance, depth: env.depth + 1, moduleCall: env.modulePath }, placeholders);
+      if (arg) return this.eval(arg, { modulePath: arg.modulePath, self: null, instance: env.instance, depth: env.depth + 1, moduleCall: env.modulePath }, placeholders, undefined, rendered);
       const viaPlan = resolveReference(this.plan.index, env.modulePath, `var.${name}`);
       if (viaPlan.kind !== "unresolved") return this.resolved(viaPlan, env, `var.${name}`);
     }
     const d = this.config.variableDefault(env.modulePath, name);
-    return d ? this.eval(d, { modulePath: env.modulePath, self: null, instance: env.instance, depth: env.depth + 1 }, placeholders) : undefined;
+    return d ? this.eval(d, { modulePath: env.modulePath, self: null, instance: env.instance, depth: env.depth + 1 }, placeholders, undefined, rendered) : undefined;
   }
 
   /**
