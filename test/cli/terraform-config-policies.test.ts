@@ -257,3 +257,27 @@ describe("a Terraform configuration without its plan", () => {
     expect(r.stderr).not.toContain("Error:");
   });
 });
+
+describe("a policy naming every instance of resources made with count and for_each", () => {
+  const splat = join(packageRoot(), "test", "iac", "fixtures", "terraform-splat");
+
+  it("splats, values() and for over the instances give each instance's ARN, in Terraform's order", () => {
+    const plan = JSON.parse(readFileSync(join(splat, "plan.json"), "utf8")) as { resource_changes: Array<{ address: string; change: { after_unknown: Record<string, unknown> } }> };
+    expect(plan.resource_changes.find((r) => r.address === "aws_iam_role_policy.ingest")?.change.after_unknown.policy).toBe(true);
+    const r = run(["normalize", join(splat, "plan.json")]);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as Doc;
+    const statements = doc.roles.find((x) => x.name === "ingest")?.inlinePolicies[0]?.document.Statement.map((x) => [x.Action, x.Resource]);
+    const table = (t: string): string => `arn:aws:dynamodb:ap-southeast-2:123456789012:table/${t}-prod`;
+    expect(statements).toEqual([
+      // aws_sqs_queue.shard[*].arn: a list in count order.
+      [["sqs:ReceiveMessage", "sqs:DeleteMessage"], [0, 1, 2].map((i) => `arn:aws:sqs:ap-southeast-2:123456789012:ingest-shard-${i}`)],
+      // values(aws_dynamodb_table.t)[*].arn and a for over the map: in key order.
+      [["dynamodb:PutItem"], [table("customers"), table("orders")]],
+      [["dynamodb:Query"], [`${table("customers")}/index/*`, `${table("orders")}/index/*`]],
+      [["dynamodb:DeleteTable"], [table("orders")]],
+    ]);
+    // Nothing left as a placeholder: the policy is read whole.
+    expect(doc.meta.warnings.find((w) => w.code === "terraform-policy-from-config")?.message).toMatch(/^aws_iam_role_policy\.ingest\.policy: known only after apply; read from its expression in .*main\.tf:53$/);
+  });
+});

@@ -218,10 +218,55 @@ export class ConfigValues {
     }
     const local = `${data ? "data." : ""}${type}.${name}`;
     const configAddress = env.modulePath === "" ? local : `${env.modulePath}.${local}`;
+    // `aws_sqs_queue.shard` of a resource with count or for_each, without a key: all its
+    // instances, a list (count) or a map by key (for_each), for `[*].arn`, `values(…)`, `for`.
+    if (key === null) {
+      const all = this.instances(configAddress, env);
+      if (all) return applyPath(this.collection(all, configAddress, local), rest, text);
+    }
     const target = targetOf(this.plan.index, { kind: "resource", configAddress, attribute: null, key }, fromOf(env));
     if (!target) return undefined;
+    // The resource itself (`aws_sqs_queue.q[*].arn`, `[for q in [aws_sqs_queue.q] : …]`): its object.
+    if (rest.length === 0) return this.instanceObject(target, configAddress, `${local}${key ?? ""}`);
     const attrPath = rest.map((s) => ("attr" in s ? s.attr : s.index));
     return this.attribute(target, configAddress, attrPath, text);
+  }
+
+  /** The instances of a resource with count or for_each in the module instance evaluated; undefined when it has neither. */
+  private instances(configAddress: string, env: Env): TfResource[] | undefined {
+    const from = fromOf(env);
+    const moduleInstance = from?.moduleInstance ?? "";
+    const list = this.plan.index.byModuleInstance.get(`${configAddress}\u0000${moduleInstance}`) ?? [];
+    return list.length > 0 && list.every((r) => r.key !== "") ? list : undefined;
+  }
+
+  /**
+   * The value of a counted resource (a list in index order) or a for_each one (a map by key): each
+   * instance's planned values, an attribute known only after apply its ARN when the reader can
+   * build it, else unknown (written as `${aws_x.y[k].attr}` where a string is made).
+   */
+  private collection(all: TfResource[], configAddress: string, written: string): HclValue {
+    const keyed = all.map((r) => ({ r, k: instanceKey(r.key) }));
+    const objectOf = (r: TfResource, k: string | number | undefined): HclValue => this.instanceObject(r, configAddress, `${written}[${typeof k === "number" ? k : JSON.stringify(k)}]`);
+    if (keyed.every((x) => typeof x.k === "number")) {
+      const list: HclValue[] = [];
+      for (const { r, k } of [...keyed].sort((a, b) => (a.k as number) - (b.k as number))) list.push(objectOf(r, k));
+      return list;
+    }
+    if (!keyed.every((x) => typeof x.k === "string")) return new Unknown(written);
+    const map: { [key: string]: HclValue } = {};
+    for (const { r, k } of keyed) map[k as string] = objectOf(r, k);
+    return map;
+  }
+
+  /** One instance as an object: its planned values, and each attribute known only after apply as attribute() gives it. */
+  private instanceObject(r: TfResource, configAddress: string, written: string): HclValue {
+    const out: { [key: string]: HclValue } = {};
+    for (const [name, v] of Object.entries(r.values)) out[name] = v as HclValue;
+    for (const name of Object.keys(r.unknown)) {
+      if (r.unknown[name] === true) out[name] = this.attribute(r, configAddress, [name], `${written}.${name}`) ?? new Unknown(`${written}.${name}`);
+    }
+    return out;
   }
 
   private attribute(target: TfResource, configAddress: string, attrPath: (string | number)[], text: string): HclValue | undefined {

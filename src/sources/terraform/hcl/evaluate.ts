@@ -392,7 +392,7 @@ function entriesOf(coll: HclValue): Array<[HclValue, HclValue]> | undefined {
  * queue ARN known after apply inside a statement's map) is carried through, not fatal. Their
  * keys and indices must still be known: an unknown argument itself is.
  */
-const STRUCTURAL = new Set(["lookup", "merge", "concat", "flatten", "tolist", "element", "coalescelist", "keys", "length"]);
+const STRUCTURAL = new Set(["lookup", "merge", "concat", "flatten", "tolist", "element", "coalescelist", "keys", "length", "values", "reverse", "slice", "one", "tomap", "zipmap"]);
 type Fn = (args: Known[]) => HclValue | undefined;
 
 const str = (v: Known | undefined): string | undefined => (typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined);
