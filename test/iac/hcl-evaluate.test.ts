@@ -159,6 +159,14 @@ describe("evaluating HCL", () => {
     expect(v('"%{ for x in var.l }${x}%{ endfor }"')).toBeInstanceOf(Unknown);
   });
 
+  it("a placeholder written into JSON text keeps it JSON: no quote, backslash or line break of the expression", () => {
+    const src = 'x = <<-EOT\n  {"Resource": ["${aws_sqs_queue.q["a"].url}", "${join("\\\\n", [\n  aws_sqs_queue.q["b"].url])}"]}\n  EOT\n';
+    const ctx = ctxOf({});
+    const value = evaluate(parseHclExpression(src.slice(src.indexOf("<<"))), ctx) as string;
+    expect(JSON.parse(value)).toEqual({ Resource: ["${aws_sqs_queue.q['a'].url}", "${join('//n', [ aws_sqs_queue.q['b'].url])}"] });
+    expect(ctx.placeholders).toEqual(["${aws_sqs_queue.q['a'].url}", "${join('//n', [ aws_sqs_queue.q['b'].url])}"]);
+  });
+
   it("heredoc JSON with interpolations", () => {
     const src = 'x = <<-EOT\n  {"Resource": "arn:aws:logs:${var.region}:${var.account}:log-group:/aws/lambda/${var.name}:*"}\n  EOT\n';
     const expr = parseHclExpression(src.slice(src.indexOf("<<")));

@@ -66,9 +66,14 @@ interface Rendering {
 
 const isObject = (v: HclValue): v is { [key: string]: HclValue } => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Unknown);
 
-/** How an unknown value is written into a string: `${aws_sqs_queue.q.arn}` (the expression's text, once wrapped). */
+/**
+ * How an unknown value is written into a string: `${aws_sqs_queue.q.arn}` (the expression's text,
+ * once wrapped). It may land inside a JSON string of a heredoc or template file, so it holds no
+ * double quote, backslash or line break: `${aws_sqs_queue.q["a"].url}` is written
+ * `${aws_sqs_queue.q['a'].url}`, and an expression over several lines is put on one.
+ */
 export function placeholderOf(text: string): string {
-  const t = text.trim();
+  const t = text.trim().replace(/"/g, "'").replace(/\\/g, "/").replace(/\s+/g, " ");
   return t.startsWith("${") ? t : `\${${t}}`;
 }
 
