@@ -419,7 +419,8 @@ const FUNCTIONS: Record<string, Fn> = {
   flatten: ([l]) => (Array.isArray(l) ? flattenDeep(l) : undefined),
   merge: (args) => (args.every((a) => a === null || (typeof a === "object" && !Array.isArray(a))) ? Object.assign({}, ...args) : undefined),
   distinct: ([l]) => (Array.isArray(l) ? dedupe(l) : undefined),
-  compact: ([l]) => (Array.isArray(l) ? l.filter((x) => x !== null && x !== "") : undefined),
+  // A list of strings: numbers and bools are converted, as Terraform converts them.
+  compact: ([l]) => (Array.isArray(l) && l.every((x) => x === null || str(x as Known) !== undefined) ? l.filter((x) => x !== null && x !== "").map((x) => str(x as Known) as string) : undefined),
   tolist: ([l]) => (Array.isArray(l) ? l : undefined),
   toset: ([l]) => (Array.isArray(l) ? toSet(l) : undefined),
   tostring: ([v]) => str(v),
@@ -427,24 +428,34 @@ const FUNCTIONS: Record<string, Fn> = {
     const items = list(l)?.map(str);
     return typeof sep === "string" && items && items.every((x) => x !== undefined) ? items.join(sep) : undefined;
   },
-  split: ([sep, s]) => (typeof sep === "string" && typeof s === "string" && sep !== "" ? s.split(sep) : undefined),
+  split: ([sep, s]) => (typeof sep === "string" && typeof s === "string" ? (sep === "" ? [...s] : s.split(sep)) : undefined),
   lower: ([s]) => (typeof s === "string" ? s.toLowerCase() : undefined),
   upper: ([s]) => (typeof s === "string" ? s.toUpperCase() : undefined),
   trimspace: ([s]) => (typeof s === "string" ? s.trim() : undefined),
   // Only literal replacement: a `/regex/` pattern is Go's RE2, which we do not reproduce.
-  replace: ([s, from, to]) => (typeof s === "string" && typeof from === "string" && typeof to === "string" && !/^\/.*\/$/.test(from) ? s.split(from).join(to) : undefined),
+  replace: ([s, from, to]) => {
+    if (typeof s !== "string" || typeof from !== "string" || typeof to !== "string" || /^\/.*\/$/.test(from)) return undefined;
+    // Go's strings.Replace: an empty search string matches at every character boundary, both ends included.
+    return from === "" ? `${to}${[...s].join(to)}${s === "" ? "" : to}` : s.split(from).join(to);
+  },
   format: (args) => format(args),
   coalesce: (args) => args.find((a) => a !== null && a !== ""),
   coalescelist: (args) => args.find((a) => Array.isArray(a) && a.length > 0),
   length: ([v]) => (Array.isArray(v) ? v.length : typeof v === "string" ? [...v].length : v !== null && typeof v === "object" ? Object.keys(v).length : undefined),
-  element: ([l, i]) => (Array.isArray(l) && l.length > 0 && typeof i === "number" ? l[((Math.floor(i) % l.length) + l.length) % l.length] : undefined),
+  // Go's remainder, as Terraform takes it: a negative index wraps only when it divides evenly (-1 of one element).
+  element: ([l, i]) => {
+    if (!Array.isArray(l) || l.length === 0 || typeof i !== "number") return undefined;
+    const k = Math.trunc(i) % l.length;
+    return k < 0 ? undefined : l[Math.abs(k)];
+  },
   lookup: ([m, k, d]) => (m !== null && typeof m === "object" && !Array.isArray(m) && typeof k === "string" ? (Object.hasOwn(m, k) ? m[k] : d) : undefined),
   keys: ([m]) => (m !== null && typeof m === "object" && !Array.isArray(m) ? Object.keys(m).sort() : undefined),
   values: ([m]) => (m !== null && typeof m === "object" && !Array.isArray(m) ? Object.keys(m).sort().map((k) => m[k] as HclValue) : undefined),
   contains: ([l, v]) => (Array.isArray(l) ? l.some((x) => JSON.stringify(x) === JSON.stringify(v)) : undefined),
   startswith: ([s, p]) => (typeof s === "string" && typeof p === "string" ? s.startsWith(p) : undefined),
   endswith: ([s, p]) => (typeof s === "string" && typeof p === "string" ? s.endsWith(p) : undefined),
-  sort: ([l]) => (Array.isArray(l) && l.every((x) => typeof x === "string") ? [...(l as string[])].sort() : undefined),
+  // A list of strings (numbers and bools converted), in lexical order.
+  sort: ([l]) => (Array.isArray(l) && l.every((x) => str(x as Known) !== undefined) ? l.map((x) => str(x as Known) as string).sort() : undefined),
   formatlist: (args) => formatlist(args),
   trimprefix: ([s, p]) => (typeof s === "string" && typeof p === "string" ? (p !== "" && s.startsWith(p) ? s.slice(p.length) : s) : undefined),
   trimsuffix: ([s, p]) => (typeof s === "string" && typeof p === "string" ? (p !== "" && s.endsWith(p) ? s.slice(0, s.length - p.length) : s) : undefined),
@@ -464,7 +475,8 @@ const FUNCTIONS: Record<string, Fn> = {
     if (typeof s !== "string" || typeof offset !== "number" || typeof length !== "number") return undefined;
     const chars = [...s];
     const start = offset < 0 ? chars.length + offset : offset;
-    if (start < 0 || start > chars.length) return undefined;
+    if (start < 0 || (length === 0 && offset < 0)) return undefined; // Terraform's own edge cases, not reproduced
+    if (start >= chars.length || length === 0) return "";
     return chars.slice(start, length < 0 ? undefined : start + length).join("");
   },
   // Sensitivity is a plan-time mark, not part of the value.
@@ -472,8 +484,8 @@ const FUNCTIONS: Record<string, Fn> = {
   nonsensitive: ([v]) => v,
   tomap: ([m]) => (m !== null && typeof m === "object" && !Array.isArray(m) ? m : undefined),
   zipmap: ([k, v]) => {
-    if (!Array.isArray(k) || !Array.isArray(v) || k.length !== v.length || !k.every((x) => typeof x === "string")) return undefined;
-    return Object.fromEntries(k.map((x, i) => [x, v[i] as HclValue]));
+    if (!Array.isArray(k) || !Array.isArray(v) || k.length !== v.length || !k.every((x) => str(x as Known) !== undefined)) return undefined;
+    return Object.fromEntries(k.map((x, i) => [str(x as Known) as string, v[i] as HclValue]));
   },
   one: ([l]) => (Array.isArray(l) && l.length <= 1 ? (l[0] ?? null) : undefined),
   slice: ([l, a, b]) => (Array.isArray(l) && typeof a === "number" && typeof b === "number" && a >= 0 && a <= b && b <= l.length ? l.slice(a, b) : undefined),
@@ -483,20 +495,36 @@ const FUNCTIONS: Record<string, Fn> = {
     const i = l.findIndex((x) => JSON.stringify(x) === JSON.stringify(v));
     return i < 0 ? undefined : i;
   },
-  setunion: (args) => (args.every(Array.isArray) ? toSet((args as Known[][]).flat()) : undefined),
+  setunion: (args) => (args.every(Array.isArray) ? toSet(unified(args as Known[][]).flat()) : undefined),
   setintersection: (args) => {
     if (!args.every(Array.isArray) || args.length === 0) return undefined;
-    const [first, ...rest] = args as Known[][];
-    return toSet((first as Known[]).filter((x) => rest.every((r) => r.some((y) => JSON.stringify(y) === JSON.stringify(x)))));
+    const [first, ...rest] = unified(args as Known[][]);
+    return toSet((first as HclValue[]).filter((x) => rest.every((r) => r.some((y) => JSON.stringify(y) === JSON.stringify(x)))));
   },
-  setsubtract: ([a, b]) => (Array.isArray(a) && Array.isArray(b) ? toSet(a.filter((x) => !b.some((y) => JSON.stringify(y) === JSON.stringify(x)))) : undefined),
+  setsubtract: (args) => {
+    if (args.length !== 2 || !args.every(Array.isArray)) return undefined;
+    const [a, b] = unified(args as Known[][]) as [HclValue[], HclValue[]];
+    return toSet(a.filter((x) => !b.some((y) => JSON.stringify(y) === JSON.stringify(x))));
+  },
   alltrue: ([l]) => (Array.isArray(l) && l.every((x) => typeof x === "boolean") ? l.every((x) => x) : undefined),
   anytrue: ([l]) => (Array.isArray(l) && l.every((x) => typeof x === "boolean") ? l.some((x) => x) : undefined),
 };
 
-/** A set as Terraform lists it: no duplicates, in order (strings lexically, numbers numerically). */
+/** The lists of a set function as one element type: strings when strings meet numbers or bools anywhere among them. */
+function unified(lists: HclValue[][]): HclValue[][] {
+  const types = new Set(lists.flat().map((x) => typeof x));
+  const toStrings = types.has("string") && (types.has("number") || types.has("boolean"));
+  return toStrings ? lists.map((l) => l.map((x) => (typeof x === "number" || typeof x === "boolean" ? String(x) : x))) : lists;
+}
+
+/**
+ * A set as Terraform lists it: of one type (strings, numbers and bools mixed become strings),
+ * no duplicates, in order (strings lexically, numbers numerically).
+ */
 function toSet(l: HclValue[]): HclValue[] {
-  const items = dedupe(l);
+  const scalars = l.every((x) => typeof x === "string" || typeof x === "number" || typeof x === "boolean");
+  const mixed = scalars && new Set(l.map((x) => typeof x)).size > 1;
+  const items = dedupe(mixed ? l.map((x) => String(x)) : l);
   if (items.every((x) => typeof x === "number")) return (items as number[]).sort((a, b) => a - b);
   return items.every((x) => typeof x === "string") ? (items as string[]).sort() : items.sort(compareKnown);
 }
