@@ -173,6 +173,22 @@ describe("evaluating HCL", () => {
     expect(v('"%{ for x in var.l }${x}%{ endfor }"')).toBeInstanceOf(Unknown);
   });
 
+  it("numbers and operators as Terraform's arbitrary-precision numbers give them, else unknown (checked with terraform console)", () => {
+    expect(v("0.1 + 0.2")).toBe(0.3);
+    expect(v("7 / 2")).toBe(3.5);
+    expect(v('"x${3 * 1.5}"')).toBe("x4.5");
+    expect(v('-"9"')).toBe(-9);
+    expect(v('"10" + 1')).toBe(11);
+    // A conditional's branches share a type: a number against a quoted string is a string.
+    expect(v('true ? 10 : "x"')).toBe("10");
+    expect(v("true ? 10 : 20")).toBe(10);
+    // Terraform writes 1/3 with 155 digits, 1e21 and 2e-7 with every digit: not reproduced, unknown.
+    for (const x of ["1 / 3", "tostring(1e21)", "jsonencode([0.5, 2e-7])", "9007199254740993 * 2", "1.5 % 1"]) expect(v(x)).toBeInstanceOf(Unknown);
+    // Only strings, numbers and bools can be interpolated: a known list makes the template unknown.
+    expect(v('"a${["x"]}b"')).toBeInstanceOf(Unknown);
+    expect(v('"a${null}b"')).toBeInstanceOf(Unknown);
+  });
+
   it("a placeholder written into JSON text keeps it JSON: no quote, backslash or line break of the expression", () => {
     const src = 'x = <<-EOT\n  {"Resource": ["${aws_sqs_queue.q["a"].url}", "${join("\\\\n", [\n  aws_sqs_queue.q["b"].url])}"]}\n  EOT\n';
     const ctx = ctxOf({});

@@ -134,14 +134,21 @@ class Evaluator {
       case "unary": {
         const v = this.eval(e.operand, scope);
         if (e.op === "!") return typeof v === "boolean" ? !v : new Unknown(e.span.text);
-        return typeof v === "number" ? -v : new Unknown(e.span.text);
+        const n = typeof v === "string" && NUMERIC.test(v) ? Number(v) : v;
+        return typeof n === "number" ? -n : new Unknown(e.span.text);
       }
       case "binary":
         return this.binary(e, scope);
       case "conditional": {
         const c = this.eval(e.condition, scope);
         if (typeof c !== "boolean") return new Unknown(e.span.text);
-        return this.eval(c ? e.then : e.else, scope);
+        const chosen = this.eval(c ? e.then : e.else, scope);
+        // Terraform gives both branches one type: a number or bool against a string (a quoted
+        // string on the other side: that much is known without evaluating it) becomes a string.
+        const other = c ? e.else : e.then;
+        const otherIsString = (other.kind === "literal" && typeof other.value === "string") || (other.kind === "template" && !(other.parts.length === 1 && other.parts[0]?.kind === "interp"));
+        if ((typeof chosen === "number" || typeof chosen === "boolean") && otherIsString) return str(chosen) ?? new Unknown(e.span.text);
+        return chosen;
       }
       case "for":
         return this.forExpr(e, scope);
@@ -171,8 +178,13 @@ class Evaluator {
       } else if (p.kind === "interp") {
         out.lines?.push([out.text.length, p.expr.span.line]);
         const v = this.eval(p.expr, scope);
-        if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out.text += String(v);
-        else out.text += this.placeholder(v instanceof Unknown ? v.text : p.expr.span.text);
+        if (v instanceof Unknown) out.text += this.placeholder(v.text);
+        else {
+          // Only strings, numbers and bools can be interpolated (Terraform rejects the rest).
+          const text = v === null || typeof v === "object" ? undefined : str(v);
+          if (text === undefined) return false;
+          out.text += text;
+        }
       } else if (p.kind === "if") {
         const c = this.eval(p.condition, scope);
         if (typeof c !== "boolean" || !this.render(c ? p.then : p.else, scope, out)) return false;
@@ -256,20 +268,20 @@ class Evaluator {
         if (typeof l !== "boolean" || typeof r !== "boolean") return new Unknown(e.span.text);
         return e.op === "&&" ? l && r : l || r;
     }
-    const a = typeof l === "string" && /^-?\d+(\.\d+)?$/.test(l) ? Number(l) : l;
-    const b = typeof r === "string" && /^-?\d+(\.\d+)?$/.test(r) ? Number(r) : r;
+    const a = typeof l === "string" && NUMERIC.test(l) ? Number(l) : l;
+    const b = typeof r === "string" && NUMERIC.test(r) ? Number(r) : r;
     if (typeof a !== "number" || typeof b !== "number") return new Unknown(e.span.text);
     switch (e.op) {
       case "+":
-        return a + b;
+        return exactly(a + b, e.span.text);
       case "-":
-        return a - b;
+        return exactly(a - b, e.span.text);
       case "*":
-        return a * b;
+        return exactly(a * b, e.span.text);
       case "/":
-        return b === 0 ? new Unknown(e.span.text) : a / b;
+        return b === 0 ? new Unknown(e.span.text) : exactly(a / b, e.span.text, true);
       case "%":
-        return b === 0 ? new Unknown(e.span.text) : a % b;
+        return b === 0 || !Number.isInteger(a) || !Number.isInteger(b) ? new Unknown(e.span.text) : a % b;
       case "<":
         return a < b;
       case ">":
@@ -327,7 +339,7 @@ class Evaluator {
     const fn = FUNCTIONS[e.name];
     if (!fn) return new Unknown(e.span.text);
     // jsonencode writes unknown parts as placeholders; every other function needs known arguments.
-    if (e.name === "jsonencode") return this.jsonencode(args[0] ?? null);
+    if (e.name === "jsonencode") return this.jsonencode(args[0] ?? null, e.span.text);
     if (e.name === "try") return args.find((a) => isKnown(a)) ?? new Unknown(e.span.text);
     // Functions that only move values around may carry unknown parts through; the others need every part.
     if (STRUCTURAL.has(e.name) ? args.some((a) => a instanceof Unknown) : !args.every(isKnown)) return new Unknown(e.span.text);
@@ -367,7 +379,9 @@ class Evaluator {
     return out;
   }
 
-  jsonencode(v: HclValue): string {
+  /** Unknown when a number in it would be written with an exponent (Terraform writes every digit). */
+  jsonencode(v: HclValue, text: string): HclValue {
+    let exponent = false;
     const plain = (x: HclValue): unknown => {
       if (x instanceof Unknown) return this.placeholder(x.text);
       if (Array.isArray(x)) return x.map(plain);
@@ -377,9 +391,11 @@ class Evaluator {
         for (const k of Object.keys(x).sort()) o[k] = plain(x[k] as HclValue);
         return o;
       }
+      if (typeof x === "number" && str(x) === undefined) exponent = true;
       return x;
     };
-    return JSON.stringify(plain(v));
+    const out = JSON.stringify(plain(v));
+    return exponent ? new Unknown(text) : out;
   }
 }
 
@@ -400,7 +416,28 @@ function entriesOf(coll: HclValue): Array<[HclValue, HclValue]> | undefined {
 const STRUCTURAL = new Set(["lookup", "merge", "concat", "flatten", "tolist", "element", "coalescelist", "keys", "length", "values", "reverse", "slice", "one", "tomap", "zipmap"]);
 type Fn = (args: Known[]) => HclValue | undefined;
 
-const str = (v: Known | undefined): string | undefined => (typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined);
+/**
+ * A value as Terraform writes it in a string. Terraform's numbers are arbitrary-precision and
+ * never written with an exponent: a number JavaScript would write as `1e+21` is not written here.
+ */
+const str = (v: Known | undefined): string | undefined =>
+  typeof v === "string" ? v : typeof v === "number" ? (/e/i.test(String(v)) ? undefined : String(v)) : typeof v === "boolean" ? String(v) : undefined;
+
+/** A string Terraform converts to a number where one is needed (`"10" + 1`, `-"9"`). */
+const NUMERIC = /^-?\d+(\.\d+)?$/;
+
+/**
+ * An arithmetic result as Terraform's arbitrary-precision numbers give it: a sum, difference or
+ * product of short decimals is rounded back to 15 significant digits (0.1 + 0.2 is 0.3); a
+ * quotient that does not end within them (1 / 3) is unknown, as is an integer past 2^53.
+ */
+function exactly(r: number, text: string, quotient = false): HclValue {
+  if (!Number.isFinite(r)) return new Unknown(text);
+  if (Number.isInteger(r)) return Number.isSafeInteger(r) ? r : new Unknown(text);
+  const digits = String(r).replace(/^-?0*\.?0*|\.|e.*$/g, "").length;
+  if (quotient) return digits <= 15 ? r : new Unknown(text);
+  return Number(r.toPrecision(15));
+}
 const list = (v: Known | undefined): Known[] | undefined => (Array.isArray(v) ? (v as Known[]) : undefined);
 
 /** The functions policies are written with; any other call is unknown, never guessed. */
