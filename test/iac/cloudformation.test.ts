@@ -516,6 +516,26 @@ describe("bad templates", () => {
     }
   });
 
+  it("the name of an Object method, at every place of real templates, is no entry of any table (Ref: valueOf crashed a condition)", () => {
+    const docs = [
+      JSON.parse(readFileSync(`${corpus}/aws-sam-translator/output/function_with_event_dest.json`, "utf8")) as unknown,
+      parseYamlLocated(readFileSync(`${corpus}/aws-sam-translator/input/function_with_event_dest.yaml`, "utf8"), "x").value,
+    ];
+    const crashes: string[] = [];
+    for (const d of docs) {
+      for (const path of jsonPaths(d).slice(1)) {
+        for (const name of ["valueOf", "constructor", "__proto__"]) {
+          try {
+            readCloudFormationTemplate(JSON.stringify(withValueAt(d, path, name)), "m.json");
+          } catch (e) {
+            if (!(e instanceof LeastroleError)) crashes.push(`${path.join(".")} = ${name}: ${(e as Error).message}`);
+          }
+        }
+      }
+    }
+    expect(crashes).toEqual([]);
+  });
+
   it("fuzz: real templates with a value replaced anywhere never crash and never leak environment values", () => {
     const base = JSON.parse(readFileSync(`${corpus}/aws-sam-translator/output/function_with_event_dest.json`, "utf8")) as unknown;
     const samInput = parseYamlLocated(readFileSync(`${corpus}/aws-sam-translator/input/function_with_policy_templates.yaml`, "utf8"), "x").value;

@@ -7,6 +7,7 @@
  * resource string for the policy parser, never silently replaced by a guess.
  */
 
+import { own } from "../../collections.js";
 import { isRecord } from "./lambda-shapes.js";
 
 /** Marks `!Ref AWS::NoValue`: the property or list element is removed. */
@@ -107,9 +108,9 @@ export class IntrinsicResolver {
       case "Fn::FindInMap": {
         if (!Array.isArray(arg) || arg.length < 3) return "${Fn::FindInMap}";
         const [m, a, b] = [this.str(arg[0]), this.str(arg[1]), this.str(arg[2])];
-        const map = this.ctx.mappings[m];
-        const top = isRecord(map) ? map[a] : undefined;
-        const v = isRecord(top) ? top[b] : undefined;
+        const map = own(this.ctx.mappings, m);
+        const top = isRecord(map) ? own(map, a) : undefined;
+        const v = isRecord(top) ? own(top, b) : undefined;
         if (v !== undefined) return this.resolve(v, depth + 1);
         return `\${${m}.${a}.${b}}`;
       }
@@ -149,11 +150,11 @@ export class IntrinsicResolver {
       case "AWS::NotificationARNs":
         return `\${${name}}`;
     }
-    if (name in this.ctx.parameters) {
+    if (Object.hasOwn(this.ctx.parameters, name)) {
       const p = this.ctx.parameters[name];
       return p === undefined ? `\${${name}}` : p;
     }
-    const res = this.ctx.resources[name];
+    const res = own(this.ctx.resources, name);
     if (isRecord(res)) return this.resourceRef(name, res);
     return `\${${name}}`;
   }
@@ -206,7 +207,7 @@ export class IntrinsicResolver {
   }
 
   getAtt(id: string, attribute: string): unknown {
-    const res = this.ctx.resources[id];
+    const res = own(this.ctx.resources, id);
     const symbolic = `\${${id}.${attribute}}`;
     if (!isRecord(res)) return symbolic;
     const p = this.ctx.partition;
@@ -274,7 +275,7 @@ export class IntrinsicResolver {
     if (this.conditionCache.has(name)) return this.conditionCache.get(name);
     if (this.evaluating.has(name)) return undefined; // a cycle: CloudFormation rejects it, we just give up
     this.evaluating.add(name);
-    const expr = this.ctx.conditions[name];
+    const expr = own(this.ctx.conditions, name);
     const v = expr === undefined ? undefined : this.conditionExpr(expr, 0);
     this.evaluating.delete(name);
     this.conditionCache.set(name, v);
@@ -331,7 +332,7 @@ export function parameterValues(parameters: unknown, overrides: Record<string, s
   if (!isRecord(parameters)) return out;
   for (const [name, spec] of Object.entries(parameters)) {
     const type = isRecord(spec) && typeof spec.Type === "string" ? spec.Type : "String";
-    let raw: unknown = overrides[name] ?? (isRecord(spec) ? spec.Default : undefined);
+    let raw: unknown = own(overrides, name) ?? (isRecord(spec) ? spec.Default : undefined);
     if (typeof raw === "number" || typeof raw === "boolean") raw = String(raw);
     if (raw === undefined) {
       out[name] = undefined;

@@ -11,6 +11,7 @@
  * resource properties, Outputs), as the transform allows.
  */
 
+import { own } from "../../collections.js";
 import { InputError } from "../../errors.js";
 import { childPath } from "./located.js";
 
@@ -48,7 +49,7 @@ export function expandForEach(template: Record<string, unknown>, parameters: Rec
     const v = substitute(raw, bindings);
     if (Array.isArray(v) && v.every((x) => typeof x === "string" || typeof x === "number")) return v.map(String);
     if (isRecord(v) && typeof v.Ref === "string" && Object.keys(v).length === 1) {
-      const p = parameters[v.Ref];
+      const p = own(parameters, v.Ref);
       if (Array.isArray(p)) return p.map(String);
       if (typeof p === "string") return p.split(",").map((s) => s.trim());
       throw new InputError(`${loopPath}${where(loopPath)}: its collection is the parameter ${v.Ref}, which has no default; give it with --parameter ${v.Ref}=a,b`, { file, path: loopPath });

@@ -163,7 +163,8 @@ export class TemplateReader {
       this.resources = expanded.resources;
       for (const w of expanded.warnings) this.warn(w.code, "warning", w.message, w.path);
     } else {
-      this.resources = {};
+      // No prototype: a logical ID or a Ref named `constructor` finds no resource.
+      this.resources = Object.create(null) as Record<string, SamResource>;
       for (const [id, r] of Object.entries(template.Resources as Record<string, Record<string, unknown>>)) {
         const res: SamResource = { Type: r.Type as string, Properties: isRecord(r.Properties) ? r.Properties : {}, sourcePath: childPath("Resources", id) };
         if (r.Condition !== undefined) res.Condition = r.Condition;

@@ -131,7 +131,8 @@ export function expandSam(
   partition: string,
 ): { resources: Record<string, SamResource>; warnings: SamWarning[] } {
   const warnings: SamWarning[] = [];
-  const out: Record<string, SamResource> = {};
+  // No prototype: a logical ID or a Ref named `constructor` finds no resource.
+  const out = Object.create(null) as Record<string, SamResource>;
   const resources = isRecord(template.Resources) ? template.Resources : {};
   const globals = isRecord(template.Globals) && isRecord(template.Globals.Function) ? template.Globals.Function : {};
 
