@@ -115,6 +115,9 @@ describe("evaluating HCL", () => {
     expect(same / recorded.functions.filter((f) => !f.error).length).toBeGreaterThan(0.85);
     // What Terraform rejects is unknown here, never a guess.
     for (const bad of ['formatlist("%s", ["a"], ["b", "c"])', 'one(["a", "b"])', 'slice(["a"], 1, 3)', 'index(["a"], "z")', 'zipmap(["a"], [])', 'element(["a", "b"], -1)']) expect(v(bad)).toBeInstanceOf(Unknown);
+    // A function named like an Object method is no function (Terraform: "Call to unknown function").
+    for (const bad of ['constructor("x")', "toString()", "valueOf(1)"]) expect(v(bad)).toBeInstanceOf(Unknown);
+    expect(v("var.m.constructor", { "var.m": { a: "1" } })).toBeInstanceOf(Unknown);
   });
 
   it("fileset globs as Terraform matches them (recorded with `terraform console` on the same files)", () => {

@@ -6,7 +6,7 @@ import { isRecord } from "../cloudformation/lambda-shapes.js";
 export function valueAtPath(v: unknown, path: readonly (string | number)[]): unknown {
   let cur = v;
   for (const k of path) {
-    if (typeof k === "number" ? !Array.isArray(cur) : !isRecord(cur)) return undefined;
+    if (typeof k === "number" ? !Array.isArray(cur) : !isRecord(cur) || !Object.hasOwn(cur, k)) return undefined;
     cur = (cur as Record<string | number, unknown>)[k];
   }
   return cur;
@@ -17,7 +17,7 @@ export function unknownAt(unknown: unknown, path: readonly (string | number)[]):
   let cur = unknown;
   for (const k of path) {
     if (cur === true) return true;
-    if (typeof k === "number" ? !Array.isArray(cur) : !isRecord(cur)) return false;
+    if (typeof k === "number" ? !Array.isArray(cur) : !isRecord(cur) || !Object.hasOwn(cur, k)) return false;
     cur = (cur as Record<string | number, unknown>)[k];
   }
   return cur === true;

@@ -9,6 +9,7 @@
 
 import { HclSyntaxError, type Expr, type Step, type TemplatePart } from "./ast.js";
 import { parseHclTemplate } from "./parse.js";
+import { own } from "../../../collections.js";
 
 /** A value that cannot be known from the configuration and the plan; `text` is the expression's source. */
 export class Unknown {
@@ -336,7 +337,7 @@ class Evaluator {
       const files = typeof path === "string" && typeof pattern === "string" && args.length === 2 ? this.ctx.fileset?.(path, pattern) : undefined;
       return files ?? new Unknown(e.span.text);
     }
-    const fn = FUNCTIONS[e.name];
+    const fn = own(FUNCTIONS, e.name);
     if (!fn) return new Unknown(e.span.text);
     // jsonencode writes unknown parts as placeholders; every other function needs known arguments.
     if (e.name === "jsonencode") return this.jsonencode(args[0] ?? null, e.span.text);
