@@ -157,7 +157,7 @@ export function expandSam(
     } else if (raw.Type === "AWS::Serverless::SimpleTable") {
       out[id] = { ...base, Type: "AWS::DynamoDB::Table" };
     } else if (own(OPERATED, raw.Type) !== undefined) {
-      expandOperated(id, own(OPERATED, raw.Type) as Operated, base, out, partition);
+      expandOperated(id, OPERATED[raw.Type] as Operated, base, out, partition);
     } else {
       out[id] = base;
       if (raw.Type.startsWith("AWS::Serverless::") || raw.Type === "AWS::Lambda::Function") {
@@ -382,7 +382,7 @@ function expandFunction(
       for (const k of passthrough) if (ep[k] !== undefined) esm[k] = ep[k];
       if (type === "SelfManagedKafka" && ep.KafkaBootstrapServers !== undefined) esm.SelfManagedEventSource = { Endpoints: { KafkaBootstrapServers: ep.KafkaBootstrapServers } };
       if (isRecord(ep.DestinationConfig)) esm.DestinationConfig = ep.DestinationConfig;
-      out[logical] = { Type: "AWS::Lambda::EventSourceMapping", Properties: esm, sourcePath: evPath, ...(own(EVENT_TRIGGER_KIND, type) ? { triggerKind: own(EVENT_TRIGGER_KIND, type) } : {}) };
+      out[logical] = { Type: "AWS::Lambda::EventSourceMapping", Properties: esm, sourcePath: evPath, ...(own(EVENT_TRIGGER_KIND, type) ? { triggerKind: EVENT_TRIGGER_KIND[type] } : {}) };
       if (!hasRole) {
         const pol = own(PULL_MANAGED_POLICY, type);
         if (pol) {
@@ -413,7 +413,7 @@ function expandFunction(
         if (!managed.includes(arn)) managed.push(arn);
       }
     } else if (own(PUSH_PRINCIPAL, type) !== undefined || type === "CloudWatchLogs") {
-      const principal = type === "CloudWatchLogs" ? { "Fn::Sub": "logs.${AWS::Region}.amazonaws.com" } : own(PUSH_PRINCIPAL, type);
+      const principal = type === "CloudWatchLogs" ? { "Fn::Sub": "logs.${AWS::Region}.amazonaws.com" } : PUSH_PRINCIPAL[type];
       const perm: Record<string, unknown> = { Action: "lambda:InvokeFunction", FunctionName: aliasRef ?? fnRef, Principal: principal };
       const src = pushSourceArn(type, ep, logical);
       if (src !== undefined) perm.SourceArn = src;

@@ -155,7 +155,7 @@ export class TerraformConfig {
     if (this.diskRoot === undefined) return undefined;
     // Each module instance renders the same template: read it once.
     if (!this.read.has(key)) {
-      const full = isAbsolute(path) ? path : join(this.diskRoot === "" ? "." : this.diskRoot, path);
+      const full = this.onDisk(path);
       let text: string | undefined;
       try {
         const st = statSync(full);
@@ -187,13 +187,18 @@ export class TerraformConfig {
         const rel = base === "." ? f : f.startsWith(`${base}/`) ? f.slice(base.length + 1) : undefined;
         if (rel !== undefined && match.test(rel)) found.add(rel);
       }
-      const listedAll = this.diskRoot === undefined || listFiles(isAbsolute(path) ? path : join(this.diskRoot === "" ? "." : this.diskRoot, path), (rel) => {
+      const listedAll = this.diskRoot === undefined || listFiles(this.onDisk(path), (rel) => {
         if (match.test(rel)) found.add(rel);
       });
       out = listedAll ? [...found].sort() : undefined;
     }
     this.listed.set(key, out);
     return out;
+  }
+
+  /** Where a path the configuration gives (relative to its root, as Terraform resolves it) is on disk; only with a `diskRoot`. */
+  private onDisk(path: string): string {
+    return isAbsolute(path) ? path : join(this.diskRoot || ".", path);
   }
 
   /** A path relative to the configuration's root as locations name files (under the root as the user named it). */

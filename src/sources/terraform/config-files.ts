@@ -32,15 +32,19 @@ export function readTfFiles(dir: string): TerraformConfigFiles {
     }
   };
   walk(dir);
-  /** One module's own folder (relative to `dir`): its nested modules are found on their own. */
-  const readModule = (rel: string): void => {
+  /** One module's own folder (relative to `dir`), its files' keys: its nested modules are found on their own. */
+  const readModule = (rel: string): string[] => {
+    const added: string[] = [];
     try {
       for (const name of readdirSync(join(dir, rel)).sort()) {
-        if (name.endsWith(".tf") && statSync(join(dir, rel, name)).isFile()) out[`${rel}/${name}`] = readFileSync(join(dir, rel, name), "utf8");
+        if (!name.endsWith(".tf") || !statSync(join(dir, rel, name)).isFile()) continue;
+        out[`${rel}/${name}`] = readFileSync(join(dir, rel, name), "utf8");
+        added.push(`${rel}/${name}`);
       }
     } catch {
       // listed but not on disk (a stale manifest, a moved module): that module keeps the plan's locations
     }
+    return added;
   };
   let manifest: string | null = null;
   try {
@@ -61,9 +65,7 @@ export function readTfFiles(dir: string): TerraformConfigFiles {
       const rel = posix.normalize(posix.join(posix.dirname(f), source));
       if (!rel.startsWith("../") || seen.has(rel)) continue;
       seen.add(rel);
-      const before = new Set(Object.keys(out));
-      readModule(rel);
-      pending.push(...Object.keys(out).filter((k) => !before.has(k)));
+      pending.push(...readModule(rel));
     }
   }
   return out;
@@ -74,7 +76,8 @@ const MAX_OUTSIDE_MODULES = 500;
 
 /** The `source` of each `module` block whose source is a local path (`./x`, `../x`); none when the file does not parse. */
 function localModuleSources(text: string): string[] {
-  if (!text.includes("module")) return [];
+  // Only a file with a module block is parsed here (the reader parses every file again later).
+  if (!/^\s*module\b/m.test(text)) return [];
   try {
     return parseHcl(text)
       .blocks.filter((b) => b.type === "module")

@@ -515,7 +515,7 @@ export class PlanReader {
       jsonPath,
     );
     const doc = this.parse(parsed, jsonPath);
-    if (doc) this.noteTemplateLines(doc, value, rendered ?? []);
+    if (doc) this.noteTemplateLines(doc, value, rendered ?? [], cv.config);
     return doc;
   }
 
@@ -524,12 +524,12 @@ export class PlanReader {
    * (not at the `templatefile(…)` call): noted for statementLocations when the rendering has as
    * many statements as the document.
    */
-  private noteTemplateLines(doc: PolicyDocument, text: string, rendered: RenderedFile[]): void {
+  private noteTemplateLines(doc: PolicyDocument, text: string, rendered: RenderedFile[], config: TerraformConfig): void {
     const template = rendered.find((f) => f.text === text);
-    const offsets = template && this.configValues ? statementOffsets(text) : null;
+    const offsets = template ? statementOffsets(text) : null;
     if (!template || !offsets || offsets.length !== doc.Statement.length) return;
     const lines = offsets.map((o) => renderedLine(template, o));
-    if (lines.every((l) => l !== undefined)) this.templateStatements.set(doc, { file: (this.configValues as ConfigValues).config.displayPath(template.path), lines: lines as number[] });
+    if (lines.every((l) => l !== undefined)) this.templateStatements.set(doc, { file: config.displayPath(template.path), lines: lines as number[] });
   }
 
   /**
@@ -551,7 +551,7 @@ export class PlanReader {
     } catch {
       same = false;
     }
-    if (same) this.noteTemplateLines(doc, value, rendered ?? []);
+    if (same) this.noteTemplateLines(doc, value, rendered ?? [], cv.config);
   }
 
   /** The keys of an object attribute as the `.tf` block writes them (literalObjectKeys), when the plan knows them only after apply. */

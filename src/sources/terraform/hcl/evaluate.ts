@@ -424,6 +424,8 @@ type Fn = (args: Known[]) => HclValue | undefined;
 const str = (v: Known | undefined): string | undefined =>
   typeof v === "string" ? v : typeof v === "number" ? (/e/i.test(String(v)) ? undefined : String(v)) : typeof v === "boolean" ? String(v) : undefined;
 
+const list = (v: Known | undefined): Known[] | undefined => (Array.isArray(v) ? (v as Known[]) : undefined);
+
 /** A string Terraform converts to a number where one is needed (`"10" + 1`, `-"9"`). */
 const NUMERIC = /^-?\d+(\.\d+)?$/;
 
@@ -439,7 +441,6 @@ function exactly(r: number, text: string, quotient = false): HclValue {
   if (quotient) return digits <= 15 ? r : new Unknown(text);
   return Number(r.toPrecision(15));
 }
-const list = (v: Known | undefined): Known[] | undefined => (Array.isArray(v) ? (v as Known[]) : undefined);
 
 /** The functions policies are written with; any other call is unknown, never guessed. */
 const FUNCTIONS: Record<string, Fn> = {
