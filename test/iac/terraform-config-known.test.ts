@@ -66,3 +66,50 @@ describe("the configuration fills in only what the plan knows only after apply",
     ]);
   });
 });
+
+describe("module outputs (terraform-module-outputs: real plan, module for_each and count)", () => {
+  const dir = join(fixtures, "terraform-module-outputs");
+  const bytes = readFileSync(join(dir, "plan.json"));
+  const roleOf = (f: ReturnType<typeof readTerraformPlan>) => Object.fromEntries(f.functions.map((fn) => [fn.name, fn.roleArn]));
+
+  it("a function given another instance's role (module.fn[\"orders\"].role_arn) runs with that role", () => {
+    const plan = readTerraformPlan(bytes, "plan.json", { configFiles: readTfFiles(dir) });
+    expect(roleOf(plan)).toEqual({
+      audit: "arn:aws:iam::unknown:role/orders-role",
+      dispatch: "arn:aws:iam::unknown:role/dispatch",
+      orders: "arn:aws:iam::unknown:role/orders-role",
+      reports: "arn:aws:iam::unknown:role/reports-role",
+      "worker-0": "arn:aws:iam::unknown:role/worker-0-role",
+      "worker-1": "arn:aws:iam::unknown:role/worker-1-role",
+    });
+    expect(plan.warnings.filter((w) => w.code === "terraform-unknown-role")).toEqual([]);
+    // The module makes no role for it (count = 0): there are five roles, not six.
+    expect(plan.roles.map((r) => r.name).sort()).toEqual(["dispatch", "orders-role", "reports-role", "worker-0-role", "worker-1-role"]);
+  });
+
+  it("module instances named without a key: values(module.fn)[*] in key order, module.worker[*] in index order", () => {
+    const plan = readTerraformPlan(bytes, "plan.json", { configFiles: readTfFiles(dir) });
+    const dispatch = plan.roles.find((r) => r.name === "dispatch");
+    expect(dispatch?.inlinePolicies.map((p) => p.document.Statement.map((st) => st.Resource))).toEqual([
+      [
+        [
+          "arn:aws:lambda:eu-west-1:unknown:function:orders",
+          "arn:aws:lambda:eu-west-1:unknown:function:reports",
+          "arn:aws:lambda:eu-west-1:unknown:function:worker-0",
+          "arn:aws:lambda:eu-west-1:unknown:function:worker-1",
+          "arn:aws:lambda:eu-west-1:unknown:function:audit",
+        ],
+      ],
+    ]);
+    expect(plan.warnings.filter((w) => w.code === "terraform-unknown-policy")).toEqual([]);
+  });
+
+  it("without the .tf files, the condition's operand (create_role = false) is not taken for the role", () => {
+    const plan = readTerraformPlan(bytes, "plan.json");
+    // The plan lists var.create_role first among the expression's references; the role is the
+    // one var.role_arn leads to. Without the code, which instance of module.fn is a guess the
+    // plan's references cannot settle (they drop the key), so only the shape is checked here.
+    const audit = roleOf(plan).audit;
+    expect(audit).toMatch(/^arn:aws:iam::unknown:role\/(orders|reports)-role$/);
+  });
+});

@@ -218,6 +218,12 @@ export class TerraformConfig {
     return this.modules.get(modulePath)?.outputs.get(name);
   }
 
+  /** The names of module `modulePath`'s outputs; undefined when the module is not in the configuration. */
+  outputNames(modulePath: string): string[] | undefined {
+    const m = this.modules.get(modulePath);
+    return m ? [...m.outputs.keys()] : undefined;
+  }
+
   /** The argument `name` of the call that made module `modulePath`, as written in its parent. */
   moduleArgument(modulePath: string, name: string): ConfigExpression | undefined {
     const i = modulePath.lastIndexOf("module.");

@@ -133,14 +133,8 @@ export class ConfigValues {
         if (rendered && cached.rendered) rendered.push(...cached.rendered);
         return applyPath(cached.value, path.slice(1), text);
       }
-      case "module": {
-        const out = path[1] && "attr" in path[1] ? path[1].attr : undefined;
-        if (name === undefined || out === undefined) return undefined;
-        const child = env.modulePath === "" ? `module.${name}` : `${env.modulePath}.module.${name}`;
-        const at = this.config.output(child, out);
-        if (at) return applyPath(this.eval(at, deeper(child, null), placeholders, undefined, rendered), path.slice(2), text);
-        return this.resolved(resolveReference(this.plan.index, env.modulePath, text), env, text);
-      }
+      case "module":
+        return name === undefined ? undefined : this.moduleReference(name, path.slice(1), text, env, placeholders, rendered);
       case "count": {
         // The resource's own index, or in a module block's argument, that module instance's.
         const key = env.moduleCall !== undefined ? instanceKey(keyOfModule(env.instance, env.moduleCall)) : env.self ? instanceKey(env.self.key) : undefined;
@@ -157,6 +151,100 @@ export class ConfigValues {
         return undefined;
     }
     return this.resource(root, path, text, env);
+  }
+
+  /**
+   * `module.m.out` and `module.m["k"].out`: the output's expression, evaluated in that module
+   * instance (its `var.x` is that instance's argument, its resources that instance's). A module
+   * called with count or for_each named without a key (`module.m[*].out`, `values(module.m)`,
+   * `[for k, m in module.m : m.out]`) is all its instances, a list in index order (count) or a
+   * map by key (for_each), each an object of its outputs, evaluated only when read.
+   */
+  private moduleReference(name: string, rest: PathStep[], text: string, env: Env, placeholders: string[], rendered?: RenderedFile[]): HclValue | undefined {
+    const child = env.modulePath === "" ? `module.${name}` : `${env.modulePath}.module.${name}`;
+    const caller = instanceOf(env.instance, env.modulePath);
+    const instance = (key: string): string => `${caller === "" ? "" : `${caller}.`}module.${name}${key}`;
+    const objectOf = (key: string): HclValue => this.moduleObject(child, instance(key), env, placeholders, rendered) ?? new Unknown(`module.${name}${key}`);
+    let key = "";
+    const first = rest[0];
+    if (first && "index" in first) {
+      key = writtenKey(first.index);
+      rest = rest.slice(1);
+    } else {
+      const keys = this.moduleKeys(child, caller, env);
+      if (keys === null) return new Unknown(text);
+      if (keys !== undefined) {
+        let all: HclValue;
+        if (keys.every((k) => typeof k === "number")) all = keys.map((k) => objectOf(writtenKey(k)));
+        else {
+          const map: { [key: string]: HclValue } = {};
+          for (const k of keys) map[k] = objectOf(writtenKey(k));
+          all = map;
+        }
+        return applyPath(all, rest, text);
+      }
+    }
+    const out = rest[0] && "attr" in rest[0] ? rest[0].attr : undefined;
+    if (out === undefined) return rest.length === 0 ? objectOf(key) : undefined;
+    const at = this.config.output(child, out);
+    if (at) return applyPath(this.eval(at, { modulePath: child, self: null, instance: instance(key), depth: env.depth + 1 }, placeholders, undefined, rendered), rest.slice(1), text);
+    return this.resolved(resolveReference(this.plan.index, env.modulePath, text), env, text);
+  }
+
+  /**
+   * The keys of module call `child`'s instances: numbers for count, strings for for_each (sorted,
+   * as Terraform orders a map); undefined when it has neither; null when they cannot be known.
+   * From the call's own `count` / `for_each` when they evaluate, else from the instances the plan
+   * has resources in.
+   */
+  private moduleKeys(child: string, caller: string, env: Env): Array<string | number> | null | undefined {
+    const forEach = this.config.moduleArgument(child, "for_each");
+    const count = this.config.moduleArgument(child, "count");
+    if (!forEach && !count) return undefined;
+    const at = (forEach ?? count) as ConfigExpression;
+    // Only the keys are wanted: placeholders of the values are not this evaluation's.
+    const v = this.eval(at, { modulePath: at.modulePath, self: null, instance: env.instance, depth: env.depth + 1 }, []);
+    if (count) {
+      if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_INSTANCES) return Array.from({ length: v }, (_, i) => i);
+    } else if (Array.isArray(v)) {
+      // A set of strings: its elements are the keys.
+      if (v.every((x) => typeof x === "string")) return [...new Set(v as string[])].sort();
+    } else if (v !== null && typeof v === "object" && !(v instanceof Unknown)) {
+      return Object.keys(v).sort();
+    }
+    const prefix = `${caller === "" ? "" : `${caller}.`}module.${child.slice(child.lastIndexOf("module.") + "module.".length)}[`;
+    const seen = new Map<string, string | number>();
+    for (const r of this.plan.index.resources) {
+      if (!r.moduleInstance.startsWith(prefix)) continue;
+      const m = /^\[(?:\d+|"(?:[^"\\]|\\.)*")\]/.exec(r.moduleInstance.slice(prefix.length - 1));
+      const k = m ? instanceKey(m[0]) : undefined;
+      if (m && k !== undefined) seen.set(m[0], k);
+    }
+    if (seen.size === 0) return null;
+    const keys = [...seen.values()];
+    if (keys.every((k) => typeof k === "number")) return (keys as number[]).sort((a, b) => a - b);
+    return keys.every((k) => typeof k === "string") ? (keys as string[]).sort() : null;
+  }
+
+  /** Module instance `instance` as an object of its outputs, each evaluated when first read. */
+  private moduleObject(child: string, instance: string, env: Env, placeholders: string[], rendered?: RenderedFile[]): HclValue | undefined {
+    const names = this.config.outputNames(child);
+    if (!names) return undefined;
+    const obj: { [key: string]: HclValue } = {};
+    for (const n of names) {
+      let value: HclValue | undefined;
+      Object.defineProperty(obj, n, {
+        enumerable: true,
+        get: () => {
+          if (value === undefined) {
+            const at = this.config.output(child, n) as ConfigExpression;
+            value = this.eval(at, { modulePath: child, self: null, instance, depth: env.depth + 1 }, placeholders, undefined, rendered);
+          }
+          return value;
+        },
+      });
+    }
+    return obj;
   }
 
   /** `var.name`: the root's value in the plan; a module's argument as its call writes it; else its default. */
@@ -213,7 +301,7 @@ export class ConfigValues {
     let key: string | null = null;
     const first = rest[0];
     if (first && "index" in first) {
-      key = `[${typeof first.index === "number" ? first.index : JSON.stringify(first.index)}]`;
+      key = writtenKey(first.index);
       rest = rest.slice(1);
     }
     const local = `${data ? "data." : ""}${type}.${name}`;
@@ -277,6 +365,14 @@ export class ConfigValues {
     if (attrPath.length !== 1 || typeof attr !== "string") return new Unknown(text);
     return this.plan.arnOf(target, configAddress, attr) ?? wellKnownData(target, attr, this.plan.ctx) ?? new Unknown(text);
   }
+}
+
+/** More instances than a module call is read with (a guard against `count = 1e9`). */
+const MAX_INSTANCES = 10_000;
+
+/** A key as the plan writes it in an address: 0 → `[0]`, "a" → `["a"]`. */
+function writtenKey(key: string | number): string {
+  return `[${typeof key === "number" ? key : JSON.stringify(key)}]`;
 }
 
 /** An instance key as the plan writes it: `[0]` → 0, `["a"]` → "a". */

@@ -451,13 +451,25 @@ export function resolveExpression(index: PlanIndex, modulePath: string, expr: un
   const refs = expr.references;
   if (!Array.isArray(refs) || refs.length === 0) return undefined;
   let firstUnresolved: Resolved | undefined;
+  let operand: Resolved | undefined;
   for (const ref of refs) {
     if (typeof ref !== "string") continue;
     const r = resolveReference(index, modulePath, ref, depth + 1);
+    // A boolean, number or null among several references is most often a condition's operand
+    // (`var.create_role ? aws_iam_role.this[0].arn : var.role_arn`), not the value, and a
+    // resource with no instance in the plan (count = 0) the branch not taken: a later reference
+    // to a resource or a string is taken before either.
+    const operandLike =
+      (r.kind === "constant" && (r.value === null || typeof r.value === "boolean" || typeof r.value === "number")) ||
+      (r.kind === "resource" && (index.byConfigAddress.get(r.configAddress)?.length ?? 0) === 0);
+    if (operandLike && refs.length > 1) {
+      operand ??= r;
+      continue;
+    }
     if (r.kind !== "unresolved") return r;
     firstUnresolved ??= r;
   }
-  return firstUnresolved;
+  return operand ?? firstUnresolved;
 }
 
 /** The expression of attribute `name` of a resource in configuration (blocks are arrays of objects). */

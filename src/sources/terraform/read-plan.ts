@@ -338,10 +338,28 @@ export class PlanReader {
    */
   followRoleArn(r: TfResource, ...path: (string | number)[]): { arn: string | undefined; res: Resolved | undefined } {
     const res = this.follow(r, ...path);
+    // The expression itself first: `var.create_role ? aws_iam_role.this[0].arn : var.role_arn`
+    // lists every reference it makes, and only evaluating it says which one is the value.
+    const evaluated = this.stringFromConfig(r, path);
+    if (evaluated !== undefined) return { arn: this.joinRole(evaluated), res };
     const target = targetOf(this.index, res, r);
     const viaRole = target && res?.kind === "resource" ? this.arnOfTarget(target, res.attribute) : undefined;
     if (viaRole) return { arn: this.joinRole(viaRole), res };
     return { arn: res?.kind === "constant" && typeof res.value === "string" ? res.value : undefined, res };
+  }
+
+  /**
+   * A string attribute known only after apply, evaluated from its expression in the `.tf` files
+   * with Terraform's semantics (a conditional takes its branch, a module output is its instance's).
+   * Undefined without the configuration, or when the value is not a whole string known here
+   * (the ARN the reader builds for a resource of this plan counts as known).
+   */
+  private stringFromConfig(r: TfResource, path: (string | number)[]): string | undefined {
+    const cv = this.configValues;
+    const at = cv?.config.attributeAt(r.configAddress, path);
+    if (!cv || !at) return undefined;
+    const { value, placeholders } = cv.evaluate(at, r);
+    return typeof value === "string" && value !== "" && placeholders.length === 0 ? value : undefined;
   }
 
   /** A readable stand-in for a value known only after apply: `${aws_sqs_queue.jobs.arn}`. */
@@ -373,6 +391,8 @@ export class PlanReader {
       if (arn) return { value: arn, known: false };
     }
     if (res?.kind === "constant" && typeof res.value === "string") return { value: res.value, known: true };
+    const evaluated = this.stringFromConfig(r, path);
+    if (evaluated !== undefined) return { value: evaluated, known: false };
     return { value: this.placeholder(res, `${r.address}.${path.join(".")}`), known: false };
   }
 
