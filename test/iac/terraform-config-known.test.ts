@@ -104,12 +104,31 @@ describe("module outputs (terraform-module-outputs: real plan, module for_each a
     expect(plan.warnings.filter((w) => w.code === "terraform-unknown-policy")).toEqual([]);
   });
 
-  it("without the .tf files, the condition's operand (create_role = false) is not taken for the role", () => {
+  it("a dead-letter queue of a dynamic block, and a mapping and a permission naming module.fn[\"reports\"].function_arn", () => {
+    const plan = readTerraformPlan(bytes, "plan.json", { configFiles: readTfFiles(dir) });
+    const { document } = normalizeFragments([plan]);
+    const fn = (name: string) => document.functions.find((f) => f.name === name);
+    // `dynamic "dead_letter_config" { for_each = var.dlq_arn == null ? [] : [true] … }`: the
+    // queue of the same plan, by the ARN the reader builds for it (a placeholder before).
+    expect(fn("orders")?.deadLetterTargetArn).toBe("arn:aws:sqs:eu-west-1:unknown:failed");
+    expect(fn("worker-0")?.deadLetterTargetArn).toBeNull();
+    // The reports instance's, not the first instance's (orders had both before).
+    expect(fn("reports")?.triggers.map((t) => [t.kind, t.eventSourceArn])).toEqual([["sqs", "arn:aws:sqs:eu-west-1:unknown:jobs"]]);
+    expect(fn("reports")?.resourcePolicy?.Statement.map((st) => st.Sid)).toEqual(["s3-uploads"]);
+    expect(fn("orders")?.triggers).toEqual([]);
+    expect(fn("orders")?.resourcePolicy).toBeNull();
+  });
+
+  it("without the .tf files: the condition's operand is not the role, and module.fn[\"reports\"] leads into that instance", () => {
     const plan = readTerraformPlan(bytes, "plan.json");
-    // The plan lists var.create_role first among the expression's references; the role is the
-    // one var.role_arn leads to. Without the code, which instance of module.fn is a guess the
-    // plan's references cannot settle (they drop the key), so only the shape is checked here.
-    const audit = roleOf(plan).audit;
-    expect(audit).toMatch(/^arn:aws:iam::unknown:role\/(orders|reports)-role$/);
+    // The plan lists var.create_role (false) first among the expression's references, then
+    // aws_iam_role.this[0] (no instance in module.audit), then var.role_arn: the last is the value.
+    // Its chain names module.fn["orders"], whose role it is (not the first instance by chance).
+    expect(roleOf(plan).audit).toBe("arn:aws:iam::unknown:role/orders-role");
+    const { document } = normalizeFragments([plan]);
+    const fn = (name: string) => document.functions.find((f) => f.name === name);
+    expect(fn("reports")?.triggers.map((t) => t.kind)).toEqual(["sqs"]);
+    expect(fn("reports")?.resourcePolicy?.Statement.map((st) => st.Sid)).toEqual(["s3-uploads"]);
+    expect(fn("orders")?.triggers).toEqual([]);
   });
 });

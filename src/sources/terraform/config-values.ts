@@ -9,7 +9,7 @@
 import { applyPath, evaluate, Unknown, type EvalContext, type HclValue, type PathStep, type RenderedFile } from "./hcl/evaluate.js";
 import type { ConfigExpression, TerraformConfig } from "./config-expressions.js";
 import type { Body } from "./hcl/ast.js";
-import { resolveReference, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
+import { moduleSegments, resolveReference, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
 import { unknownAt, valueAtPath } from "./values.js";
 import { UNKNOWN, type ArnContext } from "../cloudformation/lambda-shapes.js";
 
@@ -37,6 +37,14 @@ interface Env {
 }
 
 const MAX_DEPTH = 24;
+
+/** One nested block as Terraform expands it: its body, and the `dynamic` iterators in scope there. */
+export interface BlockInstance {
+  body: Body;
+  scope: Map<string, HclValue>;
+  file: string;
+  modulePath: string;
+}
 
 export interface Evaluated {
   value: HclValue;
@@ -75,29 +83,67 @@ export class ConfigValues {
 
   /**
    * The `statement` blocks of a `data "aws_iam_policy_document"` in the order Terraform expands
-   * them: each static block, and each element of a `dynamic "statement"` block's `for_each`
-   * (a map's keys in lexical order, a list's elements in order) with its iterator in scope.
-   * Undefined when the block is not in the configuration or a `for_each` cannot be evaluated.
+   * them (nestedBlocks). Undefined when the block is not in the configuration or a `for_each`
+   * cannot be evaluated.
    */
-  policyDocumentStatements(data: TfResource): Array<{ body: Body; scope: Map<string, HclValue>; file: string; modulePath: string }> | undefined {
+  policyDocumentStatements(data: TfResource): BlockInstance[] | undefined {
     const found = this.config.block(data.configAddress);
+    return found ? this.nestedBlocks(data, found.block.body, "statement", found.file, found.modulePath, new Map()) : undefined;
+  }
+
+  /**
+   * The expression at `path` in `r`'s block (`dead_letter_config`, 0, `target_arn`), through
+   * nested blocks written out or made by a `dynamic` block, evaluated with each `dynamic`
+   * block's iterator in scope. Undefined when the configuration does not have it. For list
+   * blocks: a set block's instances (`inline_policy`) are not in the plan's order.
+   */
+  evaluateAt(r: TfResource, path: readonly (string | number)[]): Evaluated | undefined {
+    const found = this.config.block(r.configAddress);
     if (!found) return undefined;
-    const out: Array<{ body: Body; scope: Map<string, HclValue>; file: string; modulePath: string }> = [];
-    for (const b of found.block.body.blocks) {
-      if (b.type === "statement") out.push({ body: b.body, scope: new Map(), file: found.file, modulePath: found.modulePath });
-      else if (b.type === "dynamic" && b.labels[0] === "statement") {
+    let body = found.block.body;
+    let scope: Map<string, HclValue> = new Map();
+    for (let i = 0; i < path.length; i++) {
+      const step = path[i];
+      if (typeof step !== "string") return undefined;
+      const next = path[i + 1];
+      if (typeof next === "number") {
+        const instance = this.nestedBlocks(r, body, step, found.file, found.modulePath, scope)?.[next];
+        if (!instance) return undefined;
+        body = instance.body;
+        scope = instance.scope;
+        i++;
+        continue;
+      }
+      if (i !== path.length - 1) return undefined;
+      const a = body.attributes.find((x) => x.name === step);
+      return a ? this.evaluate({ expr: a.expr, file: found.file, line: a.span.line, modulePath: found.modulePath }, r, scope) : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * The nested blocks of `type` in `body`, in the order Terraform expands them: each block written
+   * out, and each element of a `dynamic "<type>"` block's `for_each` (a map's keys in lexical
+   * order, a list's elements in order) with its iterator (`<type>`, or the block's `iterator`)
+   * in scope beside the enclosing ones. Undefined when a `for_each` cannot be evaluated.
+   */
+  private nestedBlocks(r: TfResource, body: Body, type: string, file: string, modulePath: string, outer: ReadonlyMap<string, HclValue>): BlockInstance[] | undefined {
+    const out: BlockInstance[] = [];
+    for (const b of body.blocks) {
+      if (b.type === type) out.push({ body: b.body, scope: new Map(outer), file, modulePath });
+      else if (b.type === "dynamic" && b.labels[0] === type) {
         const forEach = b.body.attributes.find((a) => a.name === "for_each");
         const content = b.body.blocks.find((c) => c.type === "content");
         if (!forEach || !content) return undefined;
         const iterAttr = b.body.attributes.find((a) => a.name === "iterator");
-        const iterator = iterAttr?.expr.kind === "variable" ? iterAttr.expr.name : "statement";
-        const coll = this.evaluate({ expr: forEach.expr, file: found.file, line: forEach.span.line, modulePath: found.modulePath }, data).value;
+        const iterator = iterAttr?.expr.kind === "variable" ? iterAttr.expr.name : type;
+        const coll = this.evaluate({ expr: forEach.expr, file, line: forEach.span.line, modulePath }, r, outer).value;
         let entries: [HclValue, HclValue][];
         // A list's key is its index; a set's (which this evaluator holds as a list) is the element.
         if (Array.isArray(coll)) entries = coll.map((v, i) => [typeof v === "string" ? v : i, v]);
         else if (coll !== null && typeof coll === "object" && !(coll instanceof Unknown)) entries = Object.keys(coll).sort().map((k) => [k, coll[k] as HclValue]);
         else return undefined;
-        for (const [key, value] of entries) out.push({ body: content.body, scope: new Map([[iterator, { key, value } as HclValue]]), file: found.file, modulePath: found.modulePath });
+        for (const [key, value] of entries) out.push({ body: content.body, scope: new Map([...outer, [iterator, { key, value } as HclValue]]), file, modulePath });
       }
     }
     return out;
@@ -385,11 +431,6 @@ function instanceKey(written: string | undefined): string | number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The module instances of a resource's address, outermost first: `module.a["x"].module.b[0]` → two. */
-function moduleSegments(instance: string): Array<{ name: string; key: string }> {
-  return [...instance.matchAll(/module\.([A-Za-z0-9_-]+)((?:\["(?:[^"\\]|\\.)*"\]|\[\d+\])?)/g)].map((m) => ({ name: m[1] as string, key: m[2] ?? "" }));
 }
 
 /** The part of `instance` that is module path `modulePath`'s instance (`module.svc["a"]` for `module.svc`). */

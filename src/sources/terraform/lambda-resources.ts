@@ -109,6 +109,11 @@ export function targetFunction(p: PlanReader, r: TfResource, attr: string): Func
   // `||`: a state holds "" for the unqualified function (aws_lambda_function_url, aws_lambda_permission).
   const qualifier = p.knownString(r, "qualifier") || null;
   if (value === undefined) {
+    // The expression first, where the configuration is given: `module.fn["orders"].function_name`
+    // names one instance, which the plan's reference list (keys dropped) does not.
+    const evaluated = p.stringFromConfig(r, [attr]);
+    const byConfig = evaluated === undefined ? undefined : targetByValue(p, evaluated, qualifier);
+    if (byConfig?.fn) return byConfig;
     const res = p.follow(r, attr);
     const target = targetOf(p.index, res, r);
     if (target?.type === "aws_lambda_alias" && target !== r) {

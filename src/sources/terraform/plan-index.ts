@@ -49,7 +49,14 @@ export interface TfModuleCall {
 
 /** What a configuration reference points at. */
 export type Resolved =
-  | { kind: "resource"; configAddress: string; attribute: string | null; key: string | null }
+  | {
+      kind: "resource";
+      configAddress: string;
+      attribute: string | null;
+      key: string | null;
+      /** The module instance the reference leads into, when the chain named it (`module.fn["reports"]`). */
+      moduleInstance?: string;
+    }
   | { kind: "constant"; value: unknown }
   | { kind: "unresolved"; text: string };
 
@@ -404,7 +411,7 @@ const RESOURCE_REF = /^(data\.)?([a-z0-9_-]+)\.([A-Za-z0-9_-]+)((?:\[[^\]]*\])*)
  * references are resolved through the module_calls tree: variables through the calling module's
  * expressions, outputs through the child's output expressions.
  */
-export function resolveReference(index: PlanIndex, modulePath: string, ref: string, depth = 0): Resolved {
+export function resolveReference(index: PlanIndex, modulePath: string, ref: string, depth = 0, instance?: string): Resolved {
   if (depth > 32) return { kind: "unresolved", text: ref };
   const parts = ref.split(".");
   const head = parts[0];
@@ -413,7 +420,8 @@ export function resolveReference(index: PlanIndex, modulePath: string, ref: stri
     if (!call) return { kind: "unresolved", text: ref };
     const expr = call.expressions[stripInstanceKeys(parts[1])];
     const parent = parentModule(modulePath);
-    return resolveExpression(index, parent, expr, depth + 1) ?? { kind: "unresolved", text: ref };
+    const parentInstance = instance === undefined ? undefined : moduleSegments(instance).slice(0, -1).map((m) => `module.${m.name}${m.key}`).join(".");
+    return resolveExpression(index, parent, expr, depth + 1, parentInstance) ?? { kind: "unresolved", text: ref };
   }
   if (head === "module" && parts[1] !== undefined) {
     const child = modulePath === "" ? `module.${stripInstanceKeys(parts[1])}` : `${modulePath}.module.${stripInstanceKeys(parts[1])}`;
@@ -421,7 +429,9 @@ export function resolveReference(index: PlanIndex, modulePath: string, ref: stri
     if (!call || parts[2] === undefined) return { kind: "unresolved", text: ref };
     const out = call.outputs[stripInstanceKeys(parts[2])];
     const expr = isRecord(out) ? out.expression : undefined;
-    return resolveExpression(index, child, expr, depth + 1) ?? { kind: "unresolved", text: ref };
+    // `module.fn["reports"].out` names one instance: what the output leads to is that instance's.
+    const childInstance = instance === undefined ? undefined : `${instance === "" ? "" : `${instance}.`}module.${parts[1]}`;
+    return resolveExpression(index, child, expr, depth + 1, childInstance) ?? { kind: "unresolved", text: ref };
   }
   if (head === "local" || head === "each" || head === "count" || head === "path" || head === "self" || head === "terraform") {
     return { kind: "unresolved", text: ref };
@@ -431,7 +441,14 @@ export function resolveReference(index: PlanIndex, modulePath: string, ref: stri
   const local = `${m[1] ?? ""}${m[2]}.${m[3]}`;
   const configAddress = modulePath === "" ? local : `${modulePath}.${local}`;
   if (!index.config.has(configAddress) && !index.byConfigAddress.has(configAddress)) return { kind: "unresolved", text: ref };
-  return { kind: "resource", configAddress, attribute: m[5] ?? null, key: m[4] ? m[4] : null };
+  const resolved: Resolved = { kind: "resource", configAddress, attribute: m[5] ?? null, key: m[4] ? m[4] : null };
+  if (instance !== undefined) resolved.moduleInstance = instance;
+  return resolved;
+}
+
+/** The module instances of an instance address, outermost first: `module.a["x"].module.b[0]` → two. */
+export function moduleSegments(instance: string): Array<{ name: string; key: string }> {
+  return [...instance.matchAll(/module\.([A-Za-z0-9_-]+)((?:\["(?:[^"\\]|\\.)*"\]|\[\d+\])?)/g)].map((x) => ({ name: x[1] as string, key: x[2] ?? "" }));
 }
 
 function parentModule(modulePath: string): string {
@@ -445,7 +462,7 @@ function parentModule(modulePath: string): string {
  * that leads to a resource or a constant wins. Returns undefined for `{}` (an expression Terraform
  * could not summarise, e.g. `jsonencode(...)`).
  */
-export function resolveExpression(index: PlanIndex, modulePath: string, expr: unknown, depth = 0): Resolved | undefined {
+export function resolveExpression(index: PlanIndex, modulePath: string, expr: unknown, depth = 0, instance?: string): Resolved | undefined {
   if (!isRecord(expr)) return undefined;
   if ("constant_value" in expr) return { kind: "constant", value: expr.constant_value };
   const refs = expr.references;
@@ -454,7 +471,7 @@ export function resolveExpression(index: PlanIndex, modulePath: string, expr: un
   let operand: Resolved | undefined;
   for (const ref of refs) {
     if (typeof ref !== "string") continue;
-    const r = resolveReference(index, modulePath, ref, depth + 1);
+    const r = resolveReference(index, modulePath, ref, depth + 1, instance);
     // A boolean, number or null among several references is most often a condition's operand
     // (`var.create_role ? aws_iam_role.this[0].arn : var.role_arn`), not the value, and a
     // resource with no instance in the plan (count = 0) the branch not taken: a later reference
@@ -486,7 +503,9 @@ export function configExpression(index: PlanIndex, r: TfResource, ...path: (stri
 export function targetOf(index: PlanIndex, resolved: Resolved | undefined, from?: TfResource): TfResource | undefined {
   if (!resolved || resolved.kind !== "resource") return undefined;
   let list = index.byConfigAddress.get(resolved.configAddress) ?? [];
-  if (from && list.length > 1) {
+  const named = resolved.moduleInstance === undefined ? undefined : index.byModuleInstance.get(`${resolved.configAddress}\u0000${resolved.moduleInstance}`);
+  if (named && named.length > 0) list = named;
+  else if (from && list.length > 1) {
     const sameModule = index.byModuleInstance.get(`${resolved.configAddress}\u0000${from.moduleInstance}`);
     if (sameModule && sameModule.length > 0) list = sameModule;
   }

@@ -327,7 +327,7 @@ export class PlanReader {
 
   /** Follow an attribute's configuration expression when its value is unknown at plan time. */
   follow(r: TfResource, ...path: (string | number)[]): Resolved | undefined {
-    return resolveExpression(this.index, r.modulePath, configExpression(this.index, r, ...path));
+    return resolveExpression(this.index, r.modulePath, configExpression(this.index, r, ...path), 0, r.moduleInstance);
   }
 
   /**
@@ -354,11 +354,10 @@ export class PlanReader {
    * Undefined without the configuration, or when the value is not a whole string known here
    * (the ARN the reader builds for a resource of this plan counts as known).
    */
-  private stringFromConfig(r: TfResource, path: (string | number)[]): string | undefined {
-    const cv = this.configValues;
-    const at = cv?.config.attributeAt(r.configAddress, path);
-    if (!cv || !at) return undefined;
-    const { value, placeholders } = cv.evaluate(at, r);
+  stringFromConfig(r: TfResource, path: (string | number)[]): string | undefined {
+    const evaluated = this.configValues?.evaluateAt(r, path);
+    if (!evaluated) return undefined;
+    const { value, placeholders } = evaluated;
     return typeof value === "string" && value !== "" && placeholders.length === 0 ? value : undefined;
   }
 
