@@ -132,3 +132,37 @@ describe("module outputs (terraform-module-outputs: real plan, module for_each a
     expect(fn("orders")?.triggers).toEqual([]);
   });
 });
+
+describe("values known only after apply, in the shapes Lambda modules write (terraform-unknown-shapes: real plan)", () => {
+  const dir = join(fixtures, "terraform-unknown-shapes");
+  const bytes = readFileSync(join(dir, "plan.json"));
+  const read = (withConfig: boolean) => {
+    const plan = readTerraformPlan(bytes, "plan.json", withConfig ? { configFiles: readTfFiles(dir) } : {});
+    const fn = normalizeFragments([plan]).document.functions.find((f) => f.name === "shapes");
+    if (!fn) throw new Error("no function");
+    return fn;
+  };
+
+  it("a VPC function whose subnets and security groups the plan makes is in a VPC (with or without the .tf files)", () => {
+    for (const withConfig of [false, true]) {
+      expect(read(withConfig).vpc).toEqual({ vpcId: null, subnetIds: ["${aws_subnet.a.id}"], securityGroupIds: ["${aws_security_group.fn.id}"] });
+    }
+  });
+
+  it("a permission on the version the plan publishes is that version's", () => {
+    for (const withConfig of [false, true]) {
+      const st = read(withConfig).resourcePolicy?.Statement.find((s) => s.Sid === "VersionOnly");
+      expect(st?.Resource).toEqual(["arn:aws:lambda:eu-central-1:unknown:function:shapes:${aws_lambda_function.f.version}"]);
+    }
+  });
+
+  it("with the .tf files: a dynamic block's dead-letter queue, each.value's event source and source ARN", () => {
+    const fn = read(true);
+    expect(fn.deadLetterTargetArn).toBe("arn:aws:sqs:eu-central-1:unknown:fn-dlq");
+    expect(fn.triggers.map((t) => [t.kind, t.eventSourceArn])).toEqual([["sqs", "arn:aws:sqs:eu-central-1:unknown:jobs"]]);
+    const api = fn.resourcePolicy?.Statement.find((s) => JSON.stringify(s.Principal).includes("apigateway"));
+    // The API's execution ARN in the plan's account, its id known only after apply: a source
+    // pinned to this account (LR012 called it "on behalf of any account" with a bare placeholder).
+    expect(api?.Condition).toEqual({ ArnLike: { "AWS:SourceArn": ["arn:aws:execute-api:eu-central-1:unknown:${aws_api_gateway_rest_api.api.id}/*/*/*"] } });
+  });
+});

@@ -186,8 +186,10 @@ export class ConfigValues {
         const key = env.moduleCall !== undefined ? instanceKey(keyOfModule(env.instance, env.moduleCall)) : env.self ? instanceKey(env.self.key) : undefined;
         return name === "index" && typeof key === "number" ? key : undefined;
       }
-      case "each":
-        return this.each(name, env, placeholders);
+      case "each": {
+        const v = this.each(name, env, placeholders);
+        return v === undefined ? undefined : applyPath(v, path.slice(1), text);
+      }
       case "path":
         // Relative to the root, as Terraform gives them; path.cwd is an absolute path of the machine that planned.
         if (name === "module") return this.config.moduleDir(env.modulePath);

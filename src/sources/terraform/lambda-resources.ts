@@ -10,7 +10,7 @@ import type { FunctionPatch, RoleUseRecord } from "../types.js";
 import { UNKNOWN, applyInvokeConfig, isRecord, permissionStatement, splitFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "../cloudformation/lambda-shapes.js";
 import { targetOf, type TfResource } from "./plan-index.js";
 import type { FunctionTarget, PlanReader } from "./read-plan.js";
-import { stringMap, strings } from "./values.js";
+import { stringMap, strings, unknownAt, valueAtPath } from "./values.js";
 
 /** Resource types whose ARN attribute tells the kind of event source. */
 const EVENT_SOURCE_TYPES: Record<string, Trigger["kind"]> = {
@@ -47,8 +47,8 @@ export function readFunction(p: PlanReader, r: TfResource): void {
     return Array.isArray(v) && isRecord(v[0]) ? v[0] : undefined;
   };
   const vpcBlock = block("vpc_config");
-  const subnetIds = strings(vpcBlock?.subnet_ids);
-  const securityGroupIds = strings(vpcBlock?.security_group_ids);
+  const subnetIds = idsWithUnknowns(p, r, ["vpc_config", 0, "subnet_ids"]);
+  const securityGroupIds = idsWithUnknowns(p, r, ["vpc_config", 0, "security_group_ids"]);
   const vpc = vpcBlock && (subnetIds.length > 0 || securityGroupIds.length > 0) ? { vpcId: typeof vpcBlock.vpc_id === "string" ? vpcBlock.vpc_id : null, subnetIds, securityGroupIds } : null;
   const tracing = block("tracing_config")?.mode;
   const env = block("environment");
@@ -98,6 +98,19 @@ export function readFunction(p: PlanReader, r: TfResource): void {
 }
 
 /**
+ * A list of ids the plan may know only after apply (`subnet_ids = [aws_subnet.a.id]` of a subnet
+ * made by the same plan): the known ones, and a placeholder for what is unknown (the reference it
+ * names: `${aws_subnet.a.id}`), so that a function given subnets is in a VPC. Before, such a
+ * function was read as outside any VPC (LR006 asked to remove the permissions it needs).
+ */
+function idsWithUnknowns(p: PlanReader, r: TfResource, path: (string | number)[]): string[] {
+  const known = strings(valueAtPath(r.values, path));
+  const unknown = unknownAt(r.unknown, path) || (Array.isArray(valueAtPath(r.unknown, path)) && (valueAtPath(r.unknown, path) as unknown[]).some((u) => u === true));
+  if (!unknown) return known;
+  return [...known, p.placeholder(p.follow(r, ...path), `${r.address}.${path.join(".")}`)];
+}
+
+/**
  * The function a permission / mapping / URL targets: one of this plan's functions (by reference,
  * name or ARN), else a patch keyed by the ARN (synthetic when only a name is given). A reference
  * to an alias of the plan (`function_name = aws_lambda_alias.live.arn`, unknown until applied) is
@@ -107,7 +120,9 @@ export function readFunction(p: PlanReader, r: TfResource): void {
 export function targetFunction(p: PlanReader, r: TfResource, attr: string): FunctionTarget {
   const value = p.knownString(r, attr);
   // `||`: a state holds "" for the unqualified function (aws_lambda_function_url, aws_lambda_permission).
-  const qualifier = p.knownString(r, "qualifier") || null;
+  // A qualifier known only after apply (`qualifier = aws_lambda_function.f.version` of a function
+  // published by the same plan) is a version's, not the unqualified function's: a placeholder.
+  const qualifier = p.knownString(r, "qualifier") || (r.unknown.qualifier === true ? p.stringOrPlaceholder(r, "qualifier")?.value ?? null : null);
   if (value === undefined) {
     // The expression first, where the configuration is given: `module.fn["orders"].function_name`
     // names one instance, which the plan's reference list (keys dropped) does not.
@@ -184,8 +199,10 @@ export function readPermission(p: PlanReader, r: TfResource): void {
 export function readEventSourceMapping(p: PlanReader, r: TfResource): void {
   const target = targetFunction(p, r, "function_name");
   const source = p.stringOrPlaceholder(r, "event_source_arn");
-  let kind = triggerKindOfArn(source?.known ? source.value : null);
-  if (source && !source.known) {
+  // A value known only after apply may still be an ARN the reader built (a queue of this plan,
+  // through `each.value.event_source_arn`): its service says the kind.
+  let kind = triggerKindOfArn(source?.value.startsWith("arn:") ? source.value : null);
+  if (source && !source.known && kind === "other") {
     const t = targetOf(p.index, p.follow(r, "event_source_arn"), r);
     if (t) kind = EVENT_SOURCE_TYPES[t.type] ?? "other";
   }

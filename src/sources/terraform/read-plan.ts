@@ -352,13 +352,14 @@ export class PlanReader {
    * A string attribute known only after apply, evaluated from its expression in the `.tf` files
    * with Terraform's semantics (a conditional takes its branch, a module output is its instance's).
    * Undefined without the configuration, or when the value is not a whole string known here
-   * (the ARN the reader builds for a resource of this plan counts as known).
+   * (the ARN the reader builds for a resource of this plan counts as known); with `partial`, a
+   * string with placeholders in it (an API's execution ARN and its route pattern) counts too.
    */
-  stringFromConfig(r: TfResource, path: (string | number)[]): string | undefined {
+  stringFromConfig(r: TfResource, path: (string | number)[], partial = false): string | undefined {
     const evaluated = this.configValues?.evaluateAt(r, path);
     if (!evaluated) return undefined;
     const { value, placeholders } = evaluated;
-    return typeof value === "string" && value !== "" && placeholders.length === 0 ? value : undefined;
+    return typeof value === "string" && value !== "" && (partial || placeholders.length === 0) ? value : undefined;
   }
 
   /** A readable stand-in for a value known only after apply: `${aws_sqs_queue.jobs.arn}`. */
@@ -383,6 +384,12 @@ export class PlanReader {
    * bucket (typedArn); else the constant it resolves to; else a placeholder.
    */
   private followUnknown(r: TfResource, path: (string | number)[], typed: boolean): { value: string; known: boolean } {
+    // The expression itself first, where the configuration is given: a conditional takes its
+    // branch, `each.value.x` its instance's, and a template its whole text
+    // (`"${aws_api_gateway_rest_api.api.execution_arn}/*"`, where the reference list gives only
+    // the API). A placeholder inside what the code writes says more than one for the whole value.
+    const evaluated = this.stringFromConfig(r, path, true);
+    if (evaluated !== undefined) return { value: evaluated, known: false };
     const res = this.follow(r, ...path);
     const target = targetOf(this.index, res, r);
     if (target && res?.kind === "resource") {
@@ -390,10 +397,9 @@ export class PlanReader {
       if (arn) return { value: arn, known: false };
     }
     if (res?.kind === "constant" && typeof res.value === "string") return { value: res.value, known: true };
-    const evaluated = this.stringFromConfig(r, path);
-    if (evaluated !== undefined) return { value: evaluated, known: false };
     return { value: this.placeholder(res, `${r.address}.${path.join(".")}`), known: false };
   }
+
 
   /**
    * An ARN attribute at `path`, nested blocks included (`dead_letter_config`, 0, `target_arn`): its
@@ -412,11 +418,16 @@ export class PlanReader {
 
   /** The ARN of a queue, topic, key, table, role… of this plan whose ARN is known only after apply, from its name. */
   typedArn(target: TfResource, configAddress: string, attribute: string | null): string | undefined {
+    const { partition, region, accountId } = this.ctx;
+    // An API's execution ARN (a permission's `source_arn = "${aws_api_gateway_rest_api.api.execution_arn}/*"`):
+    // the plan's region and account, the API's id once it is made.
+    if (target.mode === "managed" && attribute === "execution_arn" && (target.type === "aws_api_gateway_rest_api" || target.type === "aws_apigatewayv2_api")) {
+      return `arn:${partition}:execute-api:${region}:${accountId}:${this.knownString(target, "id") ?? `\${${configAddress}.id}`}`;
+    }
     if (target.mode !== "managed" || (attribute !== "arn" && attribute !== null)) return undefined;
     const shape = TYPED_ARNS[target.type];
     if (!shape) return undefined;
     const name = this.knownString(target, shape.name) ?? `\${${configAddress}.${shape.name}}`;
-    const { partition, region, accountId } = this.ctx;
     if (shape.scope === "global") return `arn:${partition}:${shape.service}:::${shape.prefix}${name}`;
     // IAM: `role/<path><name>`, the path `/` unless the plan says otherwise.
     if (shape.scope === "account") return `arn:${partition}:${shape.service}::${accountId}:${shape.prefix.slice(0, -1)}${normalisePath(this.knownString(target, "path"))}${name}`;

@@ -1,0 +1,45 @@
+/**
+ * The audit of a plan whose function settings are known only after apply, in the shapes Lambda
+ * modules write them (test/iac/fixtures/terraform-unknown-shapes: a real `terraform plan` against
+ * moto). Each finding here was wrong before: LR006 told a VPC function to drop its ENI permissions,
+ * the event source was "other" and the dead-letter queue a placeholder (no LR010: the missing
+ * permissions were never required), and LR012 called an API Gateway permission "on behalf of any
+ * account".
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/evaluate/locate.js";
+
+const cli = join(packageRoot(), "dist", "cli.js");
+const plan = join(packageRoot(), "test", "iac", "fixtures", "terraform-unknown-shapes", "plan.json");
+
+interface Report {
+  findings: Array<{ ruleId: string; message: string }>;
+}
+
+function audit(...extra: string[]): Report {
+  const r = spawnSync(process.execPath, [cli, "audit", plan, "--format", "json", "--quiet", ...extra], { encoding: "utf8", maxBuffer: 1 << 26 });
+  expect(r.stderr).toBe("");
+  return JSON.parse(r.stdout) as Report;
+}
+
+describe("audit of settings known only after apply (terraform-unknown-shapes)", () => {
+  it("requires what the function's triggers and dead-letter queue need, and keeps its VPC permissions", () => {
+    const findings = audit().findings.map((f) => `${f.ruleId} ${f.message}`).sort();
+    expect(findings).toEqual([
+      "LR010 Function shapes: its execution role cannot use its dead-letter target arn:aws:sqs:eu-central-1:unknown:fn-dlq (missing sqs:SendMessage)",
+      "LR010 Function shapes: its execution role cannot use its event source arn:aws:sqs:eu-central-1:unknown:jobs (missing sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:ReceiveMessage)",
+    ]);
+  });
+
+  it("generate grants the queue actions and the ENI actions the VPC needs", () => {
+    const r = spawnSync(process.execPath, [cli, "generate", plan, "--format", "json", "--quiet"], { encoding: "utf8", maxBuffer: 1 << 26 });
+    const actions = new Set<string>();
+    JSON.stringify(JSON.parse(r.stdout)).replace(/"((?:sqs|ec2):[A-Za-z]+)"/g, (_, a: string) => {
+      actions.add(a);
+      return "";
+    });
+    for (const a of ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces"]) expect(actions).toContain(a);
+  });
+});
