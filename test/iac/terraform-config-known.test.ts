@@ -166,3 +166,26 @@ describe("values known only after apply, in the shapes Lambda modules write (ter
     expect(api?.Condition).toEqual({ ArnLike: { "AWS:SourceArn": ["arn:aws:execute-api:eu-central-1:unknown:${aws_api_gateway_rest_api.api.id}/*/*/*"] } });
   });
 });
+
+describe("a role that cannot be followed says where its expression is", () => {
+  const dir = join(fixtures, "terraform-unknown-shapes");
+  // The plan's reference list for the role removed, and the code's role an undefined local.
+  const plan = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8")) as { configuration: { root_module: { resources: Array<{ address: string; expressions: Record<string, unknown> }> } } };
+  for (const r of plan.configuration.root_module.resources) if (r.address === "aws_lambda_function.f") delete r.expressions.role;
+  const files = readTfFiles(dir);
+  const text = (files["main.tf"] as string).replace("role          = aws_iam_role.r.arn", "role          = local.missing");
+
+  it("with the .tf files: the file, line and expression", () => {
+    const read = readTerraformPlan(plan, "plan.json", { configFiles: { ...files, "main.tf": text } });
+    expect(read.warnings.filter((w) => w.code === "terraform-unknown-role").map((w) => w.message)).toEqual([
+      "aws_lambda_function.f: the execution role is known only after apply, and its expression in main.tf:49 cannot be evaluated here (local.missing)",
+    ]);
+  });
+
+  it("without them: the attribute", () => {
+    const read = readTerraformPlan(plan, "plan.json");
+    expect(read.warnings.filter((w) => w.code === "terraform-unknown-role").map((w) => w.message)).toEqual([
+      "aws_lambda_function.f: the execution role is known only after apply, and its reference cannot be followed (${aws_lambda_function.f.role})",
+    ]);
+  });
+});

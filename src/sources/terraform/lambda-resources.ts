@@ -39,7 +39,7 @@ export function readFunction(p: PlanReader, r: TfResource): void {
     if (followed !== undefined) roleArn = followed;
     else {
       roleArn = syntheticRoleArn(p.ctx, "/", p.placeholder(res, `${r.address}.role`));
-      p.warn("terraform-unknown-role", "warning", `${r.address}: the execution role is known only after apply and its reference cannot be followed (${p.placeholder(res, "role")})`, r.jsonPath);
+      p.warn("terraform-unknown-role", "warning", `${r.address}: the execution role is known only after apply, and ${p.unfollowed(r, ["role"], res)}`, r.jsonPath);
     }
   }
   const block = (attr: string): Record<string, unknown> | undefined => {

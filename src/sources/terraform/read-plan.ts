@@ -362,6 +362,17 @@ export class PlanReader {
     return typeof value === "string" && value !== "" && (partial || placeholders.length === 0) ? value : undefined;
   }
 
+  /**
+   * Why a value known only after apply could not be followed, for a warning: its expression in
+   * the `.tf` files (`modules/fn/main.tf:40, lookup(var.roles, var.kind)`) when given, else the
+   * reference the plan names.
+   */
+  unfollowed(r: TfResource, path: (string | number)[], res: Resolved | undefined): string {
+    const at = this.configValues?.config.attributeAt(r.configAddress, path);
+    if (at) return `its expression in ${at.file}:${at.line} cannot be evaluated here (${abbreviate(at.expr.span.text)})`;
+    return `its reference cannot be followed (${this.placeholder(res, `${r.address}.${path.join(".")}`)})`;
+  }
+
   /** A readable stand-in for a value known only after apply: `${aws_sqs_queue.jobs.arn}`. */
   placeholder(resolved: Resolved | undefined, fallback: string): string {
     if (!resolved) return `\${${fallback}}`;
