@@ -118,6 +118,15 @@ describe("evaluating HCL", () => {
     // A function named like an Object method is no function (Terraform: "Call to unknown function").
     for (const bad of ['constructor("x")', "toString()", "valueOf(1)"]) expect(v(bad)).toBeInstanceOf(Unknown);
     expect(v("var.m.constructor", { "var.m": { a: "1" } })).toBeInstanceOf(Unknown);
+    // A key named like Object's own is a key like any other: `__proto__` was dropped (and set the
+    // object's prototype), `constructor` found Object's.
+    expect(v('jsonencode({ "__proto__" = "x", a = 1 })')).toBe('{"__proto__":"x","a":1}');
+    expect(v('jsonencode(merge({ a = 1 }, { "__proto__" = { b = 2 } }))')).toBe('{"__proto__":{"b":2},"a":1}');
+    expect(v('jsonencode({ for k in ["__proto__", "a"] : k => 1 })')).toBe('{"__proto__":1,"a":1}');
+    expect(v('jsonencode(zipmap(["__proto__"], [1]))')).toBe('{"__proto__":1}');
+    expect(v('keys({ "__proto__" = 1 })')).toEqual(["__proto__"]);
+    expect(v('lookup({ a = 1 }, "constructor", "d")')).toBe("d");
+    expect(v('lookup(jsondecode("{}"), "hasOwnProperty", "d")')).toBe("d");
   });
 
   it("fileset globs as Terraform matches them (recorded with `terraform console` on the same files)", () => {

@@ -6,7 +6,7 @@
  * table…). Anything else stays unknown and is written as a placeholder.
  */
 
-import { applyPath, evaluate, Unknown, type EvalContext, type HclValue, type PathStep, type RenderedFile } from "./hcl/evaluate.js";
+import { applyPath, evaluate, record, Unknown, type EvalContext, type HclValue, type PathStep, type RenderedFile } from "./hcl/evaluate.js";
 import type { ConfigExpression, TerraformConfig } from "./config-expressions.js";
 import type { Body } from "./hcl/ast.js";
 import { moduleSegments, resolveReference, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
@@ -225,7 +225,7 @@ export class ConfigValues {
         let all: HclValue;
         if (keys.every((k) => typeof k === "number")) all = keys.map((k) => objectOf(writtenKey(k)));
         else {
-          const map: { [key: string]: HclValue } = {};
+          const map = record();
           for (const k of keys) map[k] = objectOf(writtenKey(k));
           all = map;
         }
@@ -278,7 +278,7 @@ export class ConfigValues {
   private moduleObject(child: string, instance: string, env: Env, placeholders: string[], rendered?: RenderedFile[]): HclValue | undefined {
     const names = this.config.outputNames(child);
     if (!names) return undefined;
-    const obj: { [key: string]: HclValue } = {};
+    const obj = record();
     for (const n of names) {
       let value: HclValue | undefined;
       Object.defineProperty(obj, n, {
@@ -390,14 +390,14 @@ export class ConfigValues {
       return list;
     }
     if (!keyed.every((x) => typeof x.k === "string")) return new Unknown(written);
-    const map: { [key: string]: HclValue } = {};
+    const map = record();
     for (const { r, k } of keyed) map[k as string] = objectOf(r, k);
     return map;
   }
 
   /** One instance as an object: its planned values, and each attribute known only after apply as attribute() gives it. */
   private instanceObject(r: TfResource, configAddress: string, written: string): HclValue {
-    const out: { [key: string]: HclValue } = {};
+    const out = record();
     for (const [name, v] of Object.entries(r.values)) out[name] = v as HclValue;
     for (const name of Object.keys(r.unknown)) {
       if (r.unknown[name] === true) out[name] = this.attribute(r, configAddress, [name], `${written}.${name}`) ?? new Unknown(`${written}.${name}`);

@@ -73,6 +73,14 @@ const isObject = (v: HclValue): v is { [key: string]: HclValue } => typeof v ===
  * double quote, backslash or line break: `${aws_sqs_queue.q["a"].url}` is written
  * `${aws_sqs_queue.q['a'].url}`, and an expression over several lines is put on one.
  */
+/**
+ * An object value: without a prototype, so that a key such as `__proto__` or `constructor` is a
+ * key like any other (`{ "__proto__" = "x" }` was dropped, and `o[k] = v` set the prototype).
+ */
+export function record(): { [key: string]: HclValue } {
+  return Object.create(null) as { [key: string]: HclValue };
+}
+
 export function placeholderOf(text: string): string {
   const t = text.trim().replace(/"/g, "'").replace(/\\/g, "/").replace(/\s+/g, " ");
   return t.startsWith("${") ? t : `\${${t}}`;
@@ -118,7 +126,7 @@ class Evaluator {
       case "tuple":
         return e.items.map((x) => this.eval(x, scope));
       case "object": {
-        const out: { [key: string]: HclValue } = {};
+        const out = record();
         for (const item of e.items) {
           const k = this.eval(item.key, scope);
           if (typeof k !== "string" && typeof k !== "number" && typeof k !== "boolean") return new Unknown(e.span.text);
@@ -299,7 +307,7 @@ class Evaluator {
     const entries = entriesOf(this.eval(e.collection, scope));
     if (!entries) return new Unknown(e.span.text);
     const list: HclValue[] = [];
-    const obj: { [key: string]: HclValue } = {};
+    const obj = record();
     for (const [k, v] of entries) {
       const inner = new Map(scope);
       inner.set(e.valueVar, v);
@@ -388,7 +396,7 @@ class Evaluator {
       if (Array.isArray(x)) return x.map(plain);
       if (isObject(x)) {
         // Terraform's jsonencode writes keys in lexical order.
-        const o: Record<string, unknown> = {};
+        const o: Record<string, unknown> = Object.create(null);
         for (const k of Object.keys(x).sort()) o[k] = plain(x[k] as HclValue);
         return o;
       }
@@ -456,7 +464,7 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   concat: (args) => (args.every(Array.isArray) ? (args as Known[][]).flat() : undefined),
   flatten: ([l]) => (Array.isArray(l) ? flattenDeep(l) : undefined),
-  merge: (args) => (args.every((a) => a === null || (typeof a === "object" && !Array.isArray(a))) ? Object.assign({}, ...args) : undefined),
+  merge: (args) => (args.every((a) => a === null || (typeof a === "object" && !Array.isArray(a))) ? Object.assign(record(), ...args) : undefined),
   distinct: ([l]) => (Array.isArray(l) ? dedupe(l) : undefined),
   // A list of strings: numbers and bools are converted, as Terraform converts them.
   compact: ([l]) => (Array.isArray(l) && l.every((x) => x === null || str(x as Known) !== undefined) ? l.filter((x) => x !== null && x !== "").map((x) => str(x as Known) as string) : undefined),
