@@ -12,10 +12,12 @@ import { describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/evaluate/locate.js";
 
 const cli = join(packageRoot(), "dist", "cli.js");
-const plan = join(packageRoot(), "test", "iac", "fixtures", "terraform-unknown-shapes", "plan.json");
+const fixtures = join(packageRoot(), "test", "iac", "fixtures");
+const plan = join(fixtures, "terraform-unknown-shapes", "plan.json");
 
 interface Report {
   findings: Array<{ ruleId: string; message: string }>;
+  warnings: Array<{ code: string; message: string }>;
 }
 
 function audit(...extra: string[]): Report {
@@ -41,5 +43,16 @@ describe("audit of settings known only after apply (terraform-unknown-shapes)", 
       return "";
     });
     for (const a of ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces"]) expect(actions).toContain(a);
+  });
+});
+
+describe("a root of module calls only (terraform-module-root)", () => {
+  it("the .tf files beside the plan are its configuration: the module's policy is read from them", () => {
+    const r = spawnSync(process.execPath, [cli, "audit", join(fixtures, "terraform-module-root", "plan.json"), "--format", "json", "--quiet"], { encoding: "utf8", maxBuffer: 1 << 26 });
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.warnings.map((w) => w.code).sort()).toEqual(["terraform-config-beside", "terraform-policy-from-config"]);
+    // Read whole, not partial: the one finding is the missing log permissions.
+    expect(report.warnings.map((w) => w.code)).not.toContain("terraform-unknown-policy");
+    expect(report.findings.map((f) => f.ruleId)).toEqual(["LR005"]);
   });
 });

@@ -158,10 +158,19 @@ export class PlanReader {
       accountId: index.accountId ?? options.accountId ?? options.syntheticAccountId ?? UNKNOWN,
     };
     let blocks = options.configFiles ? indexConfigBlocks(index, options.configFiles, options.configRoot ?? "") : null;
-    if (blocks && options.configDiscovered && ![...index.config.values()].some((c) => c.modulePath === "" && blocks?.has(c.configAddress))) blocks = null;
+    let config = options.configFiles && blocks ? new TerraformConfig(index, options.configFiles, options.configRoot ?? "", options.configRoot) : null;
+    // The .tf files found beside the plan are its configuration when they hold one of its root
+    // resources or root module calls (a root of module calls only is the usual use of a module).
+    if (config && options.configDiscovered) {
+      const rootResource = [...index.config.values()].some((c) => c.modulePath === "" && blocks?.has(c.configAddress));
+      const rootCall = [...index.moduleCalls.keys()].some((k) => !k.includes(".module.") && config?.moduleArgument(k, "source") !== undefined);
+      if (!rootResource && !rootCall) {
+        blocks = null;
+        config = null;
+      }
+    }
     this.blocks = blocks;
-    if (options.configFiles && blocks) {
-      const config = new TerraformConfig(index, options.configFiles, options.configRoot ?? "", options.configRoot);
+    if (options.configFiles && blocks && config) {
       if (options.configDiscovered) {
         this.warn("terraform-config-beside", "info", `the Terraform configuration beside the plan (${options.configRoot || "."}) gives locations and the policies the plan knows only after apply; --tf-config names another folder`);
       }
