@@ -56,3 +56,22 @@ describe("a root of module calls only (terraform-module-root)", () => {
     expect(report.findings.map((f) => f.ruleId)).toEqual(["LR005"]);
   });
 });
+
+describe("a wrapper module (terraform-wrapper)", () => {
+  it("finds what each function's evaluated policies and triggers say", () => {
+    const r = spawnSync(process.execPath, [cli, "audit", join(fixtures, "terraform-wrapper", "plan.json"), "--format", "json", "--quiet"], { encoding: "utf8", maxBuffer: 1 << 26 });
+    const report = JSON.parse(r.stdout) as Report;
+    const of = (fn: string) => report.findings.filter((f) => f.message.startsWith(`Function ${fn} `) || f.message.startsWith(`Function ${fn}:`) || f.message.startsWith(`Role ${fn} `) || f.message.startsWith(`Role ${fn}:`));
+    const byRule = (fn: string) => of(fn).map((f) => f.ruleId).sort();
+    // The wrapper's functions: s3:* on * (read from the .tf files), and the alias's on-failure
+    // queue their role cannot send to; none for the on-success block that is not there.
+    expect(byRule("orders")).toEqual(["LR002", "LR003", "LR005", "LR010", "LR020"]);
+    expect(of("orders").filter((f) => f.ruleId === "LR010").map((f) => f.message)).toEqual([
+      "Function orders: its execution role cannot use its destination arn:aws:sqs:eu-central-1:unknown:failed (missing sqs:SendMessage)",
+    ]);
+    // The directly called module: its stream, through the alias the mapping names.
+    expect(of("ingest").filter((f) => f.ruleId === "LR010").map((f) => f.message)).toEqual([
+      "Function ingest: its execution role cannot use its event source arn:aws:dynamodb:eu-central-1:unknown:table/orders/stream/${aws_dynamodb_table.orders.stream_label} (missing dynamodb:DescribeStream, dynamodb:GetRecords, dynamodb:GetShardIterator, dynamodb:ListStreams)",
+    ]);
+  });
+});

@@ -75,7 +75,18 @@ describe("evaluating HCL", () => {
     expect(v('replace("a-b", "/-/", "_")')).toBeInstanceOf(Unknown); // RE2 patterns are not reproduced
     expect(v('lookup({ a = "x" }, "b", "d")')).toBe("d");
     expect(v('jsondecode("{\\"a\\": [1]}")')).toEqual({ a: [1] });
-    expect(v("try(var.missing, \"fallback\")")).toBe("fallback");
+    // try: the first argument that is not an error; an unknown one is returned as it is (Terraform
+    // returns unknown: the value it will have), never passed over for the fallback.
+    expect(v("try(var.missing, \"fallback\")")).toBeInstanceOf(Unknown);
+    expect(v('try({ a = 1 }.b, "d")')).toBe("d");
+    expect(v('try(["a"][3], "d")')).toBe("d");
+    expect(v('try("${{ a = 1 }.b}-x", "d")')).toBe("d");
+    expect(v('try(upper({ a = 1 }.b), "d")')).toBe("d");
+    expect(v('try([{ a = 1 }.b], "d")')).toBe("d");
+    expect(v('try(x.arn, "d")', { x: { arn: new Unknown("aws_sqs_queue.q.arn") } })).toBeInstanceOf(Unknown);
+    expect(v('try([x.arn, "b"], "d")', { x: { arn: new Unknown("aws_sqs_queue.q.arn") } })).toEqual([new Unknown("aws_sqs_queue.q.arn"), "b"]);
+    expect(v("try({ a = 1 }.b, null)")).toBeNull();
+    expect(v('try(x.missing, x.arn, "d")', { x: { arn: "arn:aws:sqs:eu-west-1:1:q" } })).toBe("arn:aws:sqs:eu-west-1:1:q");
     expect(v('concat(["a"], list...)', { list: [["b"]] })).toEqual(["a", "b"]);
     expect(v("1 + 2 * 3 - 4 % 3")).toBe(6);
     // Without a way to read files, file and templatefile are unknown.

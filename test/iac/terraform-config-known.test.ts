@@ -189,3 +189,45 @@ describe("a role that cannot be followed says where its expression is", () => {
     ]);
   });
 });
+
+describe("a wrapper module and a module's own idioms (terraform-wrapper: real plan)", () => {
+  const dir = join(fixtures, "terraform-wrapper");
+  const bytes = readFileSync(join(dir, "plan.json"));
+  const withConfig = readTerraformPlan(bytes, "plan.json", { configFiles: readTfFiles(dir) });
+  const { document } = normalizeFragments([withConfig]);
+  const inline = (role: string, name: string) => document.roles.find((r) => r.name === role)?.inlinePolicies.find((p) => p.name === name)?.document.Statement;
+
+  it("a policy document whose whole statement list is known only after apply is evaluated from its block", () => {
+    for (const role of ["orders", "reports"]) {
+      // Keys in lexical order; the Sid is the key without its hyphen (replace with a regular expression).
+      expect(inline(role, "inline")).toEqual([
+        { Effect: "Allow", Sid: "publish", Action: ["sns:Publish"], Resource: ["arn:aws:sns:eu-central-1:unknown:alerts"] },
+        { Effect: "Allow", Sid: "s3all", Action: ["s3:*"], Resource: ["*"] },
+      ]);
+    }
+    expect(withConfig.warnings.filter((w) => w.code === "terraform-unknown-policy")).toEqual([]);
+  });
+
+  it("without the .tf files, that policy is unread with a warning, never a policy with no statement", () => {
+    const plan = readTerraformPlan(bytes, "plan.json");
+    expect(plan.warnings.filter((w) => w.code === "terraform-unknown-policy").map((w) => w.message.split(":")[0])).toEqual([
+      'module.lambdas.module.wrapper["orders"].aws_iam_role_policy.inline[0].policy',
+      'module.lambdas.module.wrapper["reports"].aws_iam_role_policy.inline[0].policy',
+    ]);
+    expect(plan.roles.flatMap((r) => r.inlinePolicies.filter((p) => p.name === "inline"))).toEqual([]);
+  });
+
+  it("try passes over an instance that does not exist (count = 0) to the log group made here", () => {
+    expect(inline("orders", "logs")?.[0]?.Resource).toEqual([
+      "arn:aws:logs:eu-central-1:unknown:log-group:/aws/lambda/orders:*",
+      "arn:aws:logs:eu-central-1:unknown:log-group:/aws/lambda/orders:*:*",
+    ]);
+  });
+
+  it("a stream and a rule from maps, the mapping naming the alias through try", () => {
+    const ingest = document.functions.find((f) => f.name === "ingest");
+    expect(ingest?.triggers.map((t) => [t.kind, t.eventSourceArn])).toEqual([["dynamodb", "arn:aws:dynamodb:eu-central-1:unknown:table/orders/stream/${aws_dynamodb_table.orders.stream_label}"]]);
+    expect(ingest?.resourcePolicy?.Statement.map((s) => s.Condition)).toEqual([{ ArnLike: { "AWS:SourceArn": ["arn:aws:events:eu-central-1:unknown:rule/nightly"] } }]);
+    expect(withConfig.warnings.filter((w) => w.code === "function-not-in-inputs" || w.message.includes("local.alias_arn"))).toEqual([]);
+  });
+});

@@ -62,13 +62,21 @@ export function readTfFiles(dir: string): TerraformConfigFiles {
   const pending = Object.keys(out).filter((f) => f.endsWith(".tf"));
   for (let f = pending.shift(); f !== undefined && seen.size < MAX_OUTSIDE_MODULES; f = pending.shift()) {
     for (const source of localModuleSources(out[f] as string)) {
-      const rel = posix.normalize(posix.join(posix.dirname(f), source));
+      const rel = normalizeDir(posix.join(posix.dirname(f), source));
       if (!rel.startsWith("../") || seen.has(rel)) continue;
       seen.add(rel);
       pending.push(...readModule(rel));
     }
   }
   return out;
+}
+
+/**
+ * A folder path as the readers key it: normalised, without a trailing slash (`source = "../"`
+ * of a wrapper calling its parent module joins to `modules/fn/`, in which no file would be found).
+ */
+export function normalizeDir(path: string): string {
+  return posix.normalize(path).replace(/(.)\/+$/, "$1");
 }
 
 /** More local module folders outside the configuration than any real one has (a loop guard). */

@@ -8,7 +8,7 @@
 
 import { posix } from "node:path";
 import type { PlanIndex } from "./plan-index.js";
-import { installedModules, MODULES_MANIFEST } from "./config-files.js";
+import { installedModules, MODULES_MANIFEST, normalizeDir } from "./config-files.js";
 
 /** `.tf` files by path (relative to the configuration root, `/` separators) → their text. */
 export type TerraformConfigFiles = { [path: string]: string };
@@ -98,14 +98,14 @@ export function moduleDirs(index: PlanIndex, files?: TerraformConfigFiles): Map<
   // What `terraform init` installed (registry and git modules too) says it best.
   const manifest = files?.[MODULES_MANIFEST];
   if (manifest !== undefined) {
-    for (const m of installedModules(manifest)) if (index.moduleCalls.has(m.path)) dirs.set(m.path, posix.normalize(m.dir));
+    for (const m of installedModules(manifest)) if (index.moduleCalls.has(m.path)) dirs.set(m.path, normalizeDir(m.dir));
   }
   // Parents before children: module paths sort that way.
   for (const call of [...index.moduleCalls.values()].sort((a, b) => a.path.length - b.path.length)) {
     const parent = call.path.includes(".module.") ? call.path.slice(0, call.path.lastIndexOf(".module.")) : "";
     const parentDir = dirs.get(parent);
     if (dirs.has(call.path)) continue;
-    if (parentDir !== undefined && call.source && /^\.\.?\//.test(call.source)) dirs.set(call.path, posix.normalize(posix.join(parentDir, call.source)));
+    if (parentDir !== undefined && call.source && /^\.\.?(?:\/|$)/.test(call.source)) dirs.set(call.path, normalizeDir(posix.join(parentDir, call.source)));
   }
   return dirs;
 }
@@ -115,7 +115,7 @@ export function tfFilesByDir(files: TerraformConfigFiles): Map<string, string[]>
   const byDir = new Map<string, string[]>();
   for (const path of Object.keys(files).sort()) {
     if (!path.endsWith(".tf")) continue;
-    const dir = posix.dirname(path.replace(/\\/g, "/"));
+    const dir = normalizeDir(posix.dirname(posix.normalize(path.replace(/\\/g, "/"))));
     byDir.set(dir, [...(byDir.get(dir) ?? []), path]);
   }
   return byDir;

@@ -121,6 +121,11 @@ export class ConfigValues {
     return undefined;
   }
 
+  /** The nested blocks of `type` inside block instance `inst` of `r` (a statement's `principals`, `condition`). */
+  blocksIn(r: TfResource, inst: BlockInstance, type: string): BlockInstance[] | undefined {
+    return this.nestedBlocks(r, inst.body, type, inst.file, inst.modulePath, inst.scope);
+  }
+
   /**
    * The nested blocks of `type` in `body`, in the order Terraform expands them: each block written
    * out, and each element of a `dynamic "<type>"` block's `for_each` (a map's keys in lexical
@@ -356,12 +361,18 @@ export class ConfigValues {
     const configAddress = env.modulePath === "" ? local : `${env.modulePath}.${local}`;
     // `aws_sqs_queue.shard` of a resource with count or for_each, without a key: all its
     // instances, a list (count) or a map by key (for_each), for `[*].arn`, `values(…)`, `for`.
+    const none = (this.plan.index.byConfigAddress.get(configAddress)?.length ?? 0) === 0 && this.plan.index.config.has(configAddress);
     if (key === null) {
       const all = this.instances(configAddress, env);
       if (all) return applyPath(this.collection(all, configAddress, local), rest, text);
+      // No instance at all (`count = 0`, an empty `for_each`): an empty list or map.
+      if (none && this.config.attributeAt(configAddress, ["count"])) return applyPath([], rest, text);
+      if (none && this.config.attributeAt(configAddress, ["for_each"])) return applyPath(record(), rest, text);
     }
     const target = targetOf(this.plan.index, { kind: "resource", configAddress, attribute: null, key }, fromOf(env));
-    if (!target) return undefined;
+    // An instance of a resource the plan makes none of (`aws_iam_role.this[0]` with `count = 0`):
+    // Terraform's "Invalid index", which `try` passes over.
+    if (!target) return none && key !== null ? new Unknown(text, true) : undefined;
     // The resource itself (`aws_sqs_queue.q[*].arn`, `[for q in [aws_sqs_queue.q] : …]`): its object.
     if (rest.length === 0) return this.instanceObject(target, configAddress, `${local}${key ?? ""}`);
     const attrPath = rest.map((s) => ("attr" in s ? s.attr : s.index));

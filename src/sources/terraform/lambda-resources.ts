@@ -8,6 +8,7 @@
 import type { FunctionUrl, LambdaFunction, PolicyStatement, Trigger } from "../../model/document.js";
 import type { FunctionPatch, RoleUseRecord } from "../types.js";
 import { UNKNOWN, applyInvokeConfig, isRecord, permissionStatement, splitFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "../cloudformation/lambda-shapes.js";
+import { own } from "../../collections.js";
 import { targetOf, type TfResource } from "./plan-index.js";
 import type { FunctionTarget, PlanReader } from "./read-plan.js";
 import { stringMap, strings, unknownAt, valueAtPath } from "./values.js";
@@ -204,7 +205,9 @@ export function readEventSourceMapping(p: PlanReader, r: TfResource): void {
   let kind = triggerKindOfArn(source?.value.startsWith("arn:") ? source.value : null);
   if (source && !source.known && kind === "other") {
     const t = targetOf(p.index, p.follow(r, "event_source_arn"), r);
-    if (t) kind = EVENT_SOURCE_TYPES[t.type] ?? "other";
+    // Else the resource a placeholder names (`${aws_msk_cluster.c.arn}`, evaluated from the code).
+    const type = t?.type ?? /^\$\{(?:module\.[^.]+\.)*([a-z0-9_]+)\./.exec(source.value)?.[1];
+    if (type !== undefined) kind = own(EVENT_SOURCE_TYPES, type) ?? "other";
   }
   const selfManaged = p.known(r, "self_managed_event_source");
   if (Array.isArray(selfManaged) && selfManaged.length > 0) kind = "self-managed-kafka";

@@ -24,6 +24,7 @@ import {
   sha256,
   sortWarnings,
   splitIamArn,
+  syntheticFunctionArn,
   syntheticPolicyArn,
   syntheticRoleArn,
   type ArnContext,
@@ -35,8 +36,8 @@ import { stringMap, unknownAt, valueAtPath } from "./values.js";
 import { readMembership, readPrincipal, readPrincipalAttachment, readPrincipalPolicy, type PrincipalBuild } from "./principals.js";
 import { indexConfigBlocks, statementOffsets, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
 import { literalObjectKeys, TerraformConfig } from "./config-expressions.js";
-import { ConfigValues } from "./config-values.js";
-import { placeholderOf, renderedLine, Unknown, type RenderedFile } from "./hcl/evaluate.js";
+import { ConfigValues, type BlockInstance } from "./config-values.js";
+import { placeholderOf, renderedLine, Unknown, type HclValue, type RenderedFile } from "./hcl/evaluate.js";
 
 export interface TerraformReadOptions {
   /** Account to put into synthetic ARNs (default `unknown`). */
@@ -368,6 +369,8 @@ export class PlanReader {
     const evaluated = this.configValues?.evaluateAt(r, path);
     if (!evaluated) return undefined;
     const { value, placeholders } = evaluated;
+    // A value unknown as a whole is its placeholder (`each.value` = `${aws_dynamodb_table.t.stream_arn}`).
+    if (partial && value instanceof Unknown && !value.error) return placeholderOf(value.text);
     return typeof value === "string" && value !== "" && (partial || placeholders.length === 0) ? value : undefined;
   }
 
@@ -444,6 +447,18 @@ export class PlanReader {
     if (target.mode === "managed" && attribute === "execution_arn" && (target.type === "aws_api_gateway_rest_api" || target.type === "aws_apigatewayv2_api")) {
       return `arn:${partition}:execute-api:${region}:${accountId}:${this.knownString(target, "id") ?? `\${${configAddress}.id}`}`;
     }
+    // A table's stream (a mapping's `event_source_arn = aws_dynamodb_table.t.stream_arn`): its
+    // label is set when the stream is made.
+    if (target.mode === "managed" && attribute === "stream_arn" && target.type === "aws_dynamodb_table") {
+      const table = this.knownString(target, "name") ?? `\${${configAddress}.name}`;
+      return `arn:${partition}:dynamodb:${region}:${accountId}:table/${table}/stream/${this.knownString(target, "stream_label") ?? `\${${configAddress}.stream_label}`}`;
+    }
+    // An EventBridge rule (a permission's `source_arn`): `rule/<name>` on the default bus, `rule/<bus>/<name>` on another.
+    if (target.mode === "managed" && (attribute === "arn" || attribute === null) && target.type === "aws_cloudwatch_event_rule") {
+      const name = this.knownString(target, "name") ?? `\${${configAddress}.name}`;
+      const bus = this.knownString(target, "event_bus_name");
+      return `arn:${partition}:events:${region}:${accountId}:rule/${bus && bus !== "default" && !bus.startsWith("arn:") ? `${bus}/` : ""}${name}`;
+    }
     if (target.mode !== "managed" || (attribute !== "arn" && attribute !== null)) return undefined;
     const shape = TYPED_ARNS[target.type];
     if (!shape) return undefined;
@@ -460,6 +475,15 @@ export class PlanReader {
     if (managed && target.type === "aws_iam_role" && (attribute === "arn" || attribute === null)) return this.roles.get(target.address)?.record.arn;
     if (managed && target.type === "aws_iam_policy" && (attribute === "arn" || attribute === "id" || attribute === null)) return this.policies.get(target.address)?.policy.arn;
     if (managed && target.type === "aws_lambda_function" && (attribute === "arn" || attribute === null)) return this.functions.get(target.address)?.fn.arn;
+    // An alias made by the plan (`local.alias_arn = try(aws_lambda_alias.live[0].arn, "")`): its
+    // function's ARN qualified by its name, so that what names it is the alias's.
+    if (managed && target.type === "aws_lambda_alias" && attribute === "arn") {
+      const fn = this.knownString(target, "function_name");
+      const name = this.knownString(target, "name");
+      if (fn === undefined || name === undefined) return undefined;
+      const base = fn.startsWith("arn:") ? fn.split(":").slice(0, 7).join(":") : ([...this.functions.values()].find((f) => f.fn.name === fn)?.fn.arn ?? syntheticFunctionArn(this.ctx, fn));
+      return `${base}:${name}`;
+    }
     if (attribute) {
       const v = this.knownString(target, attribute);
       if (v !== undefined) return v;
@@ -486,7 +510,28 @@ export class PlanReader {
     if (data && data.mode === "data" && data.type === "aws_iam_policy_document") {
       const json = this.knownString(data, "json");
       if (json !== undefined && json !== "") return this.parse(json, childPath(valuesPathOf(data), "json"));
-      const rebuilt = rebuildPolicyDocument(data.values, data.unknown, (i, a) => this.dataPlaceholder(data, i, a), this.statementFromConfig(data));
+      let values = data.values;
+      let unknown = data.unknown;
+      // The statement list itself known only after apply (a `dynamic "statement"` over a value
+      // with an unknown part, as a wrapper module passes one): the plan has no statement at all.
+      // Evaluated from the block in the .tf files, or the policy is unread: never an empty one.
+      if (unknown.statement === true) {
+        const evaluated = this.dataStatementsFromConfig(data);
+        const guessed = evaluated ? placeholdersOutsideResources(rebuildPolicyDocument({ ...values, statement: evaluated }, {}, () => "").document) : [];
+        if (!evaluated || guessed.length > 0) {
+          this.warn(
+            "terraform-unknown-policy",
+            "warning",
+            `${r.address}.${attr}: built from ${data.address}, whose statements are known only after apply${evaluated ? ` and have ${guessed.join(", ")} where an action, effect or principal must be known` : this.configValues ? " and cannot be evaluated from its block in the .tf files" : ""}; its permissions are not analysed${this.configValues ? "" : " (give the configuration's folder with --tf-config to read it from the .tf files)"}`,
+            data.jsonPath,
+          );
+          return null;
+        }
+        values = { ...values, statement: evaluated };
+        unknown = { ...unknown, statement: [] };
+        this.warn("terraform-policy-from-config", "info", `${r.address}.${attr}: built from ${data.address}, whose statements are known only after apply; ${evaluated.length} statement${evaluated.length === 1 ? "" : "s"} read from its block in the .tf files`, data.jsonPath);
+      }
+      const rebuilt = rebuildPolicyDocument(values, unknown, (i, a) => this.dataPlaceholder(data, i, a), unknown === data.unknown ? this.statementFromConfig(data) : undefined);
       for (const feature of rebuilt.incomplete) {
         this.warn("terraform-policy-document-partial", "warning", `${data.address}: ${feature} is merged by the provider at apply time and could not be reproduced from the plan; the document read may miss statements`, data.jsonPath);
       }
@@ -655,6 +700,57 @@ export class PlanReader {
       }
       return { values: out, placeholders };
     };
+  }
+
+  /**
+   * The statements of a `data "aws_iam_policy_document"` evaluated from its block in the `.tf`
+   * files, in the shape the plan gives them (`actions`, `resources`, `principals {type,
+   * identifiers}`, `condition {test, variable, values}`), a value known only after apply as its
+   * placeholder. Undefined without the configuration, or when a part cannot be evaluated.
+   */
+  private dataStatementsFromConfig(data: TfResource): Record<string, unknown>[] | undefined {
+    const cv = this.configValues;
+    const blocks = cv?.policyDocumentStatements(data);
+    if (!cv || !blocks) return undefined;
+    // Set when a part is neither a value nor unknown after apply (an error, a list of objects…).
+    let failed = false;
+    const value = (inst: BlockInstance, name: string): HclValue | undefined => {
+      const a = inst.body.attributes.find((x) => x.name === name);
+      return a ? cv.evaluate({ expr: a.expr, file: inst.file, line: a.span.line, modulePath: inst.modulePath }, data, inst.scope).value : undefined;
+    };
+    const text = (inst: BlockInstance, name: string): string | null => {
+      const v = value(inst, name);
+      if (v === undefined || v === null || typeof v === "string") return v ?? null;
+      failed = true;
+      return null;
+    };
+    const list = (inst: BlockInstance, name: string): string[] | null => {
+      const v = value(inst, name);
+      if (v === undefined || v === null) return null;
+      const out: string[] = [];
+      for (const x of Array.isArray(v) ? v : [v]) {
+        if (typeof x === "string") out.push(x);
+        else if (x instanceof Unknown && !x.error) out.push(placeholderOf(x.text));
+        else failed = true;
+      }
+      return out;
+    };
+    const statements: Record<string, unknown>[] = [];
+    for (const st of blocks) {
+      const out: Record<string, unknown> = { sid: text(st, "sid"), effect: text(st, "effect") };
+      for (const name of ["actions", "not_actions", "resources", "not_resources"]) out[name] = list(st, name);
+      for (const kind of ["principals", "not_principals"]) {
+        const principals = cv.blocksIn(data, st, kind);
+        if (!principals) return undefined;
+        out[kind] = principals.map((p) => ({ type: text(p, "type"), identifiers: list(p, "identifiers") }));
+      }
+      const conditions = cv.blocksIn(data, st, "condition");
+      if (!conditions) return undefined;
+      out.condition = conditions.map((c) => ({ test: text(c, "test"), variable: text(c, "variable"), values: list(c, "values") }));
+      statements.push(out);
+    }
+    if (failed) return undefined;
+    return statements;
   }
 
   dataPlaceholder(data: TfResource, statement: number, attribute: string): string {

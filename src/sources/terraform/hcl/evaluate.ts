@@ -13,7 +13,28 @@ import { own } from "../../../collections.js";
 
 /** A value that cannot be known from the configuration and the plan; `text` is the expression's source. */
 export class Unknown {
-  constructor(readonly text: string) {}
+  /**
+   * `error`: Terraform itself would fail here (an attribute or index a known value does not have,
+   * a call it rejects), which `try` passes over; otherwise the value is only not known here (known
+   * after apply, or beyond this evaluator), which `try` returns as Terraform does.
+   */
+  constructor(
+    readonly text: string,
+    readonly error = false,
+  ) {}
+}
+
+/** Whether `v` holds an error anywhere (Terraform fails on the whole expression then). */
+export function hasError(v: HclValue): boolean {
+  if (v instanceof Unknown) return v.error;
+  if (Array.isArray(v)) return v.some(hasError);
+  if (typeof v === "object" && v !== null) return Object.values(v).some(hasError);
+  return false;
+}
+
+/** An Unknown for `text` that keeps an error of the value it comes from. */
+function unknownFrom(v: HclValue, text: string): Unknown {
+  return new Unknown(text, v instanceof Unknown && v.error);
 }
 
 export type HclValue = string | number | boolean | null | HclValue[] | { [key: string]: HclValue } | Unknown;
@@ -63,6 +84,8 @@ export function renderedLine(file: RenderedFile, offset: number): number | undef
 interface Rendering {
   text: string;
   lines: Array<[number, number]> | null;
+  /** Set when an interpolated value is an error: the template is one too. */
+  error?: boolean;
 }
 
 const isObject = (v: HclValue): v is { [key: string]: HclValue } => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Unknown);
@@ -104,10 +127,11 @@ export function applyPath(v: HclValue, path: readonly PathStep[], text: string):
   for (const step of path) {
     if (cur instanceof Unknown) return cur;
     const key = "attr" in step ? step.attr : step.index;
-    if (Array.isArray(cur) && typeof key === "number") cur = cur[key] ?? new Unknown(text);
-    else if (Array.isArray(cur) && typeof key === "string" && /^\d+$/.test(key)) cur = cur[Number(key)] ?? new Unknown(text);
+    // A known value without that index or attribute: Terraform's "Invalid index" / "Unsupported attribute".
+    if (Array.isArray(cur) && typeof key === "number") cur = cur[key] ?? new Unknown(text, true);
+    else if (Array.isArray(cur) && typeof key === "string" && /^\d+$/.test(key)) cur = cur[Number(key)] ?? new Unknown(text, true);
     else if (isObject(cur) && Object.hasOwn(cur, String(key))) cur = cur[String(key)] as HclValue;
-    else return new Unknown(text);
+    else return new Unknown(text, true);
   }
   return cur;
 }
@@ -142,15 +166,15 @@ class Evaluator {
         return this.call(e, scope);
       case "unary": {
         const v = this.eval(e.operand, scope);
-        if (e.op === "!") return typeof v === "boolean" ? !v : new Unknown(e.span.text);
+        if (e.op === "!") return typeof v === "boolean" ? !v : unknownFrom(v, e.span.text);
         const n = typeof v === "string" && NUMERIC.test(v) ? Number(v) : v;
-        return typeof n === "number" ? -n : new Unknown(e.span.text);
+        return typeof n === "number" ? -n : unknownFrom(v, e.span.text);
       }
       case "binary":
         return this.binary(e, scope);
       case "conditional": {
         const c = this.eval(e.condition, scope);
-        if (typeof c !== "boolean") return new Unknown(e.span.text);
+        if (typeof c !== "boolean") return unknownFrom(c, e.span.text);
         const chosen = this.eval(c ? e.then : e.else, scope);
         // Terraform gives both branches one type: a number or bool against a string (a quoted
         // string on the other side: that much is known without evaluating it) becomes a string.
@@ -168,7 +192,7 @@ class Evaluator {
     // A template that is one interpolation and nothing else is that value, not its string form.
     if (e.parts.length === 1 && e.parts[0]?.kind === "interp") return this.eval(e.parts[0].expr, scope);
     const out: Rendering = { text: "", lines };
-    return this.render(e.parts, scope, out) ? out.text : new Unknown(e.span.text);
+    return this.render(e.parts, scope, out) ? out.text : new Unknown(e.span.text, out.error === true);
   }
 
   /**
@@ -187,6 +211,10 @@ class Evaluator {
       } else if (p.kind === "interp") {
         out.lines?.push([out.text.length, p.expr.span.line]);
         const v = this.eval(p.expr, scope);
+        if (v instanceof Unknown && v.error) {
+          out.error = true;
+          return false;
+        }
         if (v instanceof Unknown) out.text += this.placeholder(v.text);
         else {
           // Only strings, numbers and bools can be interpolated (Terraform rejects the rest).
@@ -235,7 +263,11 @@ class Evaluator {
     }
     let v: HclValue;
     if (scope.has(root)) v = applyPath(scope.get(root) as HclValue, path, text);
-    else v = this.ctx.resolve(root, path, text) ?? new Unknown(text);
+    else {
+      // `null` is a value (`locals { on_success = null }`); only undefined is unresolved.
+      const resolved = this.ctx.resolve(root, path, text);
+      v = resolved === undefined ? new Unknown(text) : resolved;
+    }
     return rest.length > 0 ? this.applySteps(v, rest, text, scope) : v;
   }
 
@@ -247,7 +279,7 @@ class Evaluator {
   applySteps(v: HclValue, steps: readonly Step[], text: string, scope: ReadonlyMap<string, HclValue>): HclValue {
     let cur = v;
     for (let i = 0; i < steps.length; i++) {
-      if (cur instanceof Unknown) return new Unknown(text);
+      if (cur instanceof Unknown) return unknownFrom(cur, text);
       const s = steps[i] as Step;
       if (s.kind === "splat") {
         // `list[*].attr`: the remaining steps applied to each element (a non-list is a one-element list).
@@ -266,7 +298,7 @@ class Evaluator {
     const l = this.eval(e.left, scope);
     // `&&` and `||` do not short-circuit in HCL, but an unknown side on a decided result is harmless.
     const r = this.eval(e.right, scope);
-    if (l instanceof Unknown || r instanceof Unknown) return new Unknown(e.span.text);
+    if (l instanceof Unknown || r instanceof Unknown) return new Unknown(e.span.text, hasError(l) || hasError(r));
     switch (e.op) {
       case "==":
         return JSON.stringify(l) === JSON.stringify(r);
@@ -304,8 +336,9 @@ class Evaluator {
   }
 
   forExpr(e: Expr & { kind: "for" }, scope: ReadonlyMap<string, HclValue>): HclValue {
-    const entries = entriesOf(this.eval(e.collection, scope));
-    if (!entries) return new Unknown(e.span.text);
+    const collection = this.eval(e.collection, scope);
+    const entries = entriesOf(collection);
+    if (!entries) return unknownFrom(collection, e.span.text);
     const list: HclValue[] = [];
     const obj = record();
     for (const [k, v] of entries) {
@@ -334,6 +367,13 @@ class Evaluator {
 
   call(e: Expr & { kind: "call" }, scope: ReadonlyMap<string, HclValue>): HclValue {
     let args = e.args.map((a) => this.eval(a, scope));
+    // `try` returns the first argument that is not an error, unknown or not, as Terraform does
+    // (its value once known); any other call fails on an argument that is an error.
+    if (e.name === "try") {
+      const i = args.findIndex((a) => !hasError(a));
+      return i < 0 ? new Unknown(e.span.text, true) : (args[i] as HclValue);
+    }
+    if (args.some(hasError)) return new Unknown(e.span.text, true);
     if (e.expandFinal) {
       const last = args[args.length - 1];
       if (!Array.isArray(last)) return new Unknown(e.span.text);
@@ -349,11 +389,12 @@ class Evaluator {
     if (!fn) return new Unknown(e.span.text);
     // jsonencode writes unknown parts as placeholders; every other function needs known arguments.
     if (e.name === "jsonencode") return this.jsonencode(args[0] ?? null, e.span.text);
-    if (e.name === "try") return args.find((a) => isKnown(a)) ?? new Unknown(e.span.text);
     // Functions that only move values around may carry unknown parts through; the others need every part.
     if (STRUCTURAL.has(e.name) ? args.some((a) => a instanceof Unknown) : !args.every(isKnown)) return new Unknown(e.span.text);
     const out = fn(args as Known[]);
-    return out === undefined ? new Unknown(e.span.text) : out;
+    // Every argument known and the call refused: Terraform rejects it too (the function
+    // differential against `terraform console` holds these to Terraform's errors).
+    return out === NOT_HERE ? new Unknown(e.span.text) : out === undefined ? new Unknown(e.span.text, true) : out;
   }
 
   /**
@@ -423,7 +464,13 @@ function entriesOf(coll: HclValue): Array<[HclValue, HclValue]> | undefined {
  * keys and indices must still be known: an unknown argument itself is.
  */
 const STRUCTURAL = new Set(["lookup", "merge", "concat", "flatten", "tolist", "element", "coalescelist", "keys", "length", "values", "reverse", "slice", "one", "tomap", "zipmap"]);
-type Fn = (args: Known[]) => HclValue | undefined;
+/**
+ * A function's answer: its value; undefined where Terraform rejects the call (an error, which
+ * `try` passes over); NOT_HERE where Terraform has an answer this evaluator does not compute
+ * (a regular expression it does not take on, a verb it does not format): unknown, not an error.
+ */
+const NOT_HERE: unique symbol = Symbol("not computed here");
+type Fn = (args: Known[]) => HclValue | undefined | typeof NOT_HERE;
 
 /**
  * A value as Terraform writes it in a string. Terraform's numbers are arbitrary-precision and
@@ -481,7 +528,8 @@ const FUNCTIONS: Record<string, Fn> = {
   trimspace: ([s]) => (typeof s === "string" ? s.trim() : undefined),
   // Only literal replacement: a `/regex/` pattern is Go's RE2, which we do not reproduce.
   replace: ([s, from, to]) => {
-    if (typeof s !== "string" || typeof from !== "string" || typeof to !== "string" || /^\/.*\/$/.test(from)) return undefined;
+    if (typeof s !== "string" || typeof from !== "string" || typeof to !== "string") return undefined;
+    if (/^\/.*\/$/.test(from)) return replaceRegex(s, from.slice(1, -1), to);
     // Go's strings.Replace: an empty search string matches at every character boundary, both ends included.
     return from === "" ? `${to}${[...s].join(to)}${s === "" ? "" : to}` : s.split(from).join(to);
   },
@@ -600,7 +648,7 @@ function compareKnown(a: HclValue, b: HclValue): number {
  * `formatlist(spec, …)`: `format` once per element; list arguments must all be as long, any other
  * argument is repeated (Terraform's rule).
  */
-function formatlist(args: Known[]): string[] | undefined {
+function formatlist(args: Known[]): string[] | undefined | typeof NOT_HERE {
   const [spec, ...rest] = args;
   const lengths = new Set(rest.filter(Array.isArray).map((l) => (l as Known[]).length));
   if (typeof spec !== "string" || lengths.size !== 1) return undefined;
@@ -608,14 +656,29 @@ function formatlist(args: Known[]): string[] | undefined {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const s = format([spec, ...rest.map((a) => (Array.isArray(a) ? ((a as Known[])[i] as Known) : a))]);
-    if (s === undefined) return undefined;
+    if (s === undefined || s === NOT_HERE) return s;
     out.push(s);
   }
   return out;
 }
 
 /** Terraform's `format` for the verbs policies use (%s, %d, %v, %q, %%); anything else is unknown. */
-function format(args: Known[]): string | undefined {
+/**
+ * `replace(s, "/re/", "")`: the matches removed (a module's Sid made from a map key by removing
+ * every character that is not a letter or digit). Only with an empty replacement (Go and JavaScript differ on
+ * `$` expansions and on empty matches next to a match; removing makes neither matter) and a
+ * pattern both RE2 and JavaScript read alike (no lookaround, back-reference or named group).
+ */
+function replaceRegex(s: string, pattern: string, to: string): string | typeof NOT_HERE {
+  if (to !== "" || /\(\?[=!<]|\\[1-9kpP]/.test(pattern)) return NOT_HERE;
+  try {
+    return s.replace(new RegExp(pattern, "gu"), "");
+  } catch {
+    return NOT_HERE;
+  }
+}
+
+function format(args: Known[]): string | undefined | typeof NOT_HERE {
   const [spec, ...rest] = args;
   if (typeof spec !== "string") return undefined;
   let i = 0;
@@ -631,6 +694,7 @@ function format(args: Known[]): string | undefined {
     if (s === undefined) failed = true;
     return verb === "q" ? JSON.stringify(s) : (s ?? "");
   });
-  if (failed || /%[^%sdvq]/.test(spec.replace(/%%/g, ""))) return undefined;
-  return out;
+  if (failed) return undefined;
+  // A verb or flag not computed here (`%5s`, `%x`, `%.2f`): Terraform formats it, we do not.
+  return /%[^%sdvq]/.test(spec.replace(/%%/g, "")) ? NOT_HERE : out;
 }
