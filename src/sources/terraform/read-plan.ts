@@ -349,8 +349,9 @@ export class PlanReader {
   followRoleArn(r: TfResource, ...path: (string | number)[]): { arn: string | undefined; res: Resolved | undefined } {
     const res = this.follow(r, ...path);
     // The expression itself first: `var.create_role ? aws_iam_role.this[0].arn : var.role_arn`
-    // lists every reference it makes, and only evaluating it says which one is the value.
-    const evaluated = this.stringFromConfig(r, path);
+    // lists every reference it makes, and only evaluating it says which one is the value. One
+    // resource and nothing else (`aws_iam_role.this.arn`) says it already.
+    const evaluated = this.oneResource(r, path) ? undefined : this.stringFromConfig(r, path);
     if (evaluated !== undefined) return { arn: this.joinRole(evaluated), res };
     const target = targetOf(this.index, res, r);
     const viaRole = target && res?.kind === "resource" ? this.arnOfTarget(target, res.attribute) : undefined;
@@ -372,6 +373,18 @@ export class PlanReader {
     // A value unknown as a whole is its placeholder (`each.value` = `${aws_dynamodb_table.t.stream_arn}`).
     if (partial && value instanceof Unknown && !value.error) return placeholderOf(value.text);
     return typeof value === "string" && value !== "" && (partial || placeholders.length === 0) ? value : undefined;
+  }
+
+  /**
+   * Whether the attribute's expression, as the plan summarises it, is one resource's attribute and
+   * nothing else (`aws_iam_role.this.arn` and its prefix `aws_iam_role.this`): its value is then
+   * what the reference list names, and evaluating the `.tf` text would say no more.
+   */
+  private oneResource(r: TfResource, path: (string | number)[]): boolean {
+    const expr = configExpression(this.index, r, ...path);
+    const refs = isRecord(expr) && Array.isArray(expr.references) ? (expr.references as unknown[]) : [];
+    const longest = refs.reduce<string>((a, b) => (typeof b === "string" && b.length > a.length ? b : a), "");
+    return longest !== "" && !/^(var|local|module|each|count|path|self|terraform)\./.test(longest) && refs.every((x) => typeof x === "string" && longest.startsWith(x));
   }
 
   /**
@@ -411,7 +424,7 @@ export class PlanReader {
     // branch, `each.value.x` its instance's, and a template its whole text
     // (`"${aws_api_gateway_rest_api.api.execution_arn}/*"`, where the reference list gives only
     // the API). A placeholder inside what the code writes says more than one for the whole value.
-    const evaluated = this.stringFromConfig(r, path, true);
+    const evaluated = this.oneResource(r, path) ? undefined : this.stringFromConfig(r, path, true);
     if (evaluated !== undefined) return { value: evaluated, known: false };
     const res = this.follow(r, ...path);
     const target = targetOf(this.index, res, r);
