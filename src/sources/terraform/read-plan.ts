@@ -424,7 +424,7 @@ export class PlanReader {
     // branch, `each.value.x` its instance's, and a template its whole text
     // (`"${aws_api_gateway_rest_api.api.execution_arn}/*"`, where the reference list gives only
     // the API). A placeholder inside what the code writes says more than one for the whole value.
-    const evaluated = this.oneResource(r, path) ? undefined : this.stringFromConfig(r, path, true);
+    const evaluated = this.stringFromConfig(r, path, true);
     if (evaluated !== undefined) return { value: evaluated, known: false };
     const res = this.follow(r, ...path);
     const target = targetOf(this.index, res, r);
