@@ -332,6 +332,12 @@ export function parameterValues(parameters: unknown, overrides: Record<string, s
   if (!isRecord(parameters)) return out;
   for (const [name, spec] of Object.entries(parameters)) {
     const type = isRecord(spec) && typeof spec.Type === "string" ? spec.Type : "String";
+    // An SSM parameter type: what is given (default or override) is the SSM parameter's name;
+    // its value is read from SSM at deployment, so it is not known here (`${Name}`).
+    if (type.startsWith("AWS::SSM::Parameter::Value<")) {
+      out[name] = undefined;
+      continue;
+    }
     let raw: unknown = own(overrides, name) ?? (isRecord(spec) ? spec.Default : undefined);
     if (typeof raw === "number" || typeof raw === "boolean") raw = String(raw);
     if (raw === undefined) {

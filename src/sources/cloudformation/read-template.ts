@@ -12,6 +12,7 @@ import { parsePolicyDocument } from "../../iam/index.js";
 import type { InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Warning } from "../../model/document.js";
 import { emptyFragment, type FunctionPatch, type PrincipalRecord, type RoleRecord, type RoleUseRecord, type SourceFragment } from "../types.js";
 import { IntrinsicResolver, NO_VALUE, parameterValues } from "./intrinsics.js";
+import { own } from "../../collections.js";
 import {
   UNKNOWN,
   byArn,
@@ -159,7 +160,25 @@ export class TemplateReader {
       if (typeof path === "string" && path !== "") this.constructs.set(id, path);
     }
     if (isSamTemplate(template)) {
-      const expanded = expandSam(template, this.ctx.partition);
+      const parameters = parameterValues(template.Parameters, options.parameters ?? {});
+      // Conditions depend on parameters only: decided before the expansion, for the SAM
+      // properties whose meaning they change (`Role: !If [HasRole, …, !Ref AWS::NoValue]`).
+      const conditions = new IntrinsicResolver({
+        parameters,
+        conditions: isRecord(template.Conditions) ? template.Conditions : {},
+        mappings: isRecord(template.Mappings) ? template.Mappings : {},
+        resources: {},
+        partition: this.ctx.partition,
+        region: options.region ?? null,
+        accountId: options.accountId ?? null,
+        stackName: options.stackName ?? null,
+        roleArn: (id) => `\${${id}.Arn}`,
+        functionArn: (id) => `\${${id}.Arn}`,
+        functionName: (id) => `\${${id}}`,
+        policyArn: (id) => `\${${id}}`,
+        onUndecidedCondition: () => undefined,
+      });
+      const expanded = expandSam(template, this.ctx.partition, parameters, (name) => conditions.condition(name));
       this.resources = expanded.resources;
       for (const w of expanded.warnings) this.warn(w.code, "warning", w.message, w.path);
     } else {
@@ -173,6 +192,16 @@ export class TemplateReader {
     }
     this.stackName = options.stackName ?? null;
     this.namePrefix = options.namePrefix ?? options.stackName ?? null;
+    if (isRecord(template.Parameters)) {
+      // Said only where a resource uses it (not CDK's BootstrapVersion, which every stack has).
+      const used = JSON.stringify(template.Resources ?? {});
+      for (const [name, spec] of Object.entries(template.Parameters)) {
+        const type = isRecord(spec) && typeof spec.Type === "string" ? spec.Type : "";
+        if (!type.startsWith("AWS::SSM::Parameter::Value<") || !(used.includes(JSON.stringify({ Ref: name })) || used.includes(`\${${name}}`))) continue;
+        const ssm = own(options.parameters ?? {}, name) ?? (isRecord(spec) && typeof spec.Default === "string" ? spec.Default : undefined);
+        this.warn("cloudformation-ssm-parameter", "info", `parameter ${name} (${type}) is the value of SSM parameter ${ssm ?? "(none given)"} at deployment, not known here: written as \${${name}}`, childPath("Parameters", name));
+      }
+    }
     this.resolver = new IntrinsicResolver({
       parameters: parameterValues(template.Parameters, options.parameters ?? {}),
       conditions: isRecord(template.Conditions) ? template.Conditions : {},
@@ -195,6 +224,14 @@ export class TemplateReader {
     const ofType = (...types: string[]): [string, SamResource][] =>
       ids.map((id) => [id, this.resources[id] as SamResource] as [string, SamResource]).filter(([, r]) => types.includes(r.Type) && this.included(r));
 
+    // Nested stacks hold functions and roles of their own, in a template this file does not
+    // have: said, so the audit is partial rather than clean.
+    for (const [id, r] of ofType("AWS::CloudFormation::Stack", "AWS::Serverless::Application")) {
+      this.warn("cloudformation-nested-stack", "warning", `${id}: a nested stack (${r.Type}) is not read: the functions and roles of its own template are not in this audit; give that template too (for a deployed stack, get-template of the nested stack)`, r.sourcePath);
+    }
+    for (const [id, r] of ofType("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")) {
+      this.warn("input-not-used", "info", `${id}: a state machine (${r.Type}) is not a Lambda resource; the role it runs with is not audited unless a function uses it`, r.sourcePath);
+    }
     for (const [id, r] of ofType("AWS::IAM::ManagedPolicy")) this.readManagedPolicy(id, r);
     for (const [id, r] of ofType("AWS::IAM::Role")) this.readRole(id, r);
     for (const [id, r] of ofType("AWS::IAM::Group")) readPrincipal(this, id, r);
@@ -487,9 +524,16 @@ export class TemplateReader {
     });
   }
 
-  /** A list property whose elements may be `Fn::If` / NoValue; keeps the original index for paths. */
+  /**
+   * A list property whose elements may be `Fn::If` / NoValue; keeps the original index for paths.
+   * The whole list may be an intrinsic too (`ManagedPolicyArns: !Ref PolicyArnsParam`, a
+   * CommaDelimitedList, or `Fn::Split`): resolved; one that cannot be is a placeholder element
+   * (`${PolicyArnsParam}`), never an empty list.
+   */
   resolveShallowList(v: unknown): { value: unknown; index: number }[] {
-    const list = isRecord(v) && Object.keys(v).length === 1 && "Fn::If" in v ? this.resolver.resolve(v) : v;
+    const whole = isRecord(v) && Object.keys(v).length === 1 && ("Fn::If" in v || "Ref" in v || "Fn::Split" in v || "Fn::FindInMap" in v);
+    let list = whole ? this.resolver.resolve(v) : v;
+    if (whole && typeof list === "string") list = [list];
     if (!Array.isArray(list)) return [];
     const out: { value: unknown; index: number }[] = [];
     list.forEach((e, index) => {

@@ -129,6 +129,8 @@ function isIntrinsic(v: unknown): v is Record<string, unknown> {
 export function expandSam(
   template: Record<string, unknown>,
   partition: string,
+  parameters: Record<string, unknown> = {},
+  decide: (condition: string) => boolean | undefined = () => undefined,
 ): { resources: Record<string, SamResource>; warnings: SamWarning[] } {
   const warnings: SamWarning[] = [];
   // No prototype: a logical ID or a Ref named `constructor` finds no resource.
@@ -147,6 +149,22 @@ export function expandSam(
       for (const k of new Set([...Object.keys(globals), ...Object.keys(local)])) {
         const v = mergeGlobals(globals[k], local[k]);
         if (v !== undefined) props[k] = v;
+      }
+      // SAM takes `AutoPublishAlias: !Ref Stage`, a template parameter, as that parameter's value.
+      const alias = props.AutoPublishAlias;
+      if (isRecord(alias) && typeof alias.Ref === "string") {
+        const value = own(parameters, alias.Ref);
+        if (typeof value === "string" && value !== "") props.AutoPublishAlias = value;
+        else warnings.push({ code: "sam-alias-unknown", message: `${id}: AutoPublishAlias is the parameter ${alias.Ref}, which has no value here (give --parameter ${alias.Ref}=<alias>); its event sources, URL and permissions are read as the unqualified function's`, path: childPath(childPath(path, "Properties"), "AutoPublishAlias") });
+      }
+      // `Role: !If [HasRole, <arn>, !Ref AWS::NoValue]` with the condition decided false: no
+      // Role, so SAM makes the role from Policies (serverless-application-model#3842).
+      const role = props.Role;
+      if (isRecord(role) && Object.keys(role).length === 1 && Array.isArray(role["Fn::If"]) && typeof role["Fn::If"][0] === "string") {
+        const decided = decide(role["Fn::If"][0]);
+        const chosen: unknown = decided === undefined ? role : role["Fn::If"][decided ? 1 : 2];
+        if (isRecord(chosen) && chosen.Ref === "AWS::NoValue") delete props.Role;
+        else if (decided !== undefined) props.Role = chosen;
       }
       const before = base.Condition !== undefined ? new Set(Object.keys(out)) : null;
       expandFunction(id, props, base, out, warnings, partition);
@@ -394,6 +412,14 @@ function expandFunction(
           policies.push(doc);
           policySourcePaths[doc.PolicyName] = evPath;
         }
+        // `DestinationConfig.OnFailure.Type` SQS or SNS: SAM gives the role the permission to send
+        // there (samtranslator's sqs_send_message_role_policy / sns_publish_role_policy).
+        const onFailure = isRecord(ep.DestinationConfig) && isRecord(ep.DestinationConfig.OnFailure) ? ep.DestinationConfig.OnFailure : undefined;
+        if (onFailure?.Destination !== undefined && (onFailure.Type === "SQS" || onFailure.Type === "SNS")) {
+          const name = `${logical}${onFailure.Type}Policy`;
+          policies.push({ PolicyName: name, PolicyDocument: { Statement: [{ Action: onFailure.Type === "SQS" ? "sqs:SendMessage" : "sns:publish", Effect: "Allow", Resource: onFailure.Destination }] } });
+          policySourcePaths[name] = evPath;
+        }
       }
     } else if (type === "SNS" && (ep.SqsSubscription === true || ep.SqsSubscription === "true" || isRecord(ep.SqsSubscription))) {
       // The topic delivers to a queue the function polls (samtranslator eventsources/push.py, SNS:
@@ -449,7 +475,7 @@ function expandFunction(
   }
 
   if (hasRole) {
-    if (p.Policies !== undefined) warnings.push({ code: "sam-policies-ignored", message: `${id}: Policies are ignored because Role is set (SAM rejects this combination)`, path: policiesPath });
+    if (p.Policies !== undefined) warnings.push({ code: "sam-policies-ignored", message: `${id}: Policies are ignored because Role is set (SAM adds them to no role)`, path: policiesPath });
     return;
   }
   const role: Record<string, unknown> = {

@@ -1,0 +1,156 @@
+/**
+ * Templates read as SAM and CloudFormation deploy them: each case is a shape a test run over
+ * public SAM and CloudFormation templates found read wrongly (written here in our own words).
+ */
+import { describe, expect, it } from "vitest";
+import { readCloudFormationTemplate } from "../../src/sources/cloudformation/index.js";
+import { normalizeFragments } from "../../src/normalize/index.js";
+
+const SAM = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n";
+const read = (yaml: string, parameters?: Record<string, string>) => readCloudFormationTemplate(Buffer.from(yaml), "template.yaml", parameters ? { parameters } : {});
+const doc = (yaml: string) => normalizeFragments([read(yaml)]).document;
+
+describe("templates as SAM and CloudFormation deploy them", () => {
+  it("an SSM parameter type is the value SSM holds at deployment, not the parameter's name", () => {
+    const t = `${SAM}Parameters:
+  OrdersTableArn:
+    Type: AWS::SSM::Parameter::Value<String>
+    Default: /shared/orders-table-arn
+Resources:
+  Reader:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "x"
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: dynamodb:GetItem
+              Resource: !Ref OrdersTableArn
+`;
+    for (const f of [read(t), read(t, { OrdersTableArn: "/other/name" })]) {
+      expect(f.roles.flatMap((r) => r.inlinePolicies.flatMap((p) => p.document.Statement.flatMap((s) => s.Resource ?? [])))).toEqual(["${OrdersTableArn}"]);
+      expect(f.warnings.filter((w) => w.code === "cloudformation-ssm-parameter").map((w) => w.severity)).toEqual(["info"]);
+    }
+  });
+
+  it("ManagedPolicyArns given whole by a list parameter are attached (AdministratorAccess was dropped)", () => {
+    const d = doc(`AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  ExtraPolicyArns:
+    Type: CommaDelimitedList
+    Default: arn:aws:iam::aws:policy/AdministratorAccess,arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess
+Resources:
+  FnRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - { Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }
+      ManagedPolicyArns: !Ref ExtraPolicyArns
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !GetAtt FnRole.Arn
+      Code: { ZipFile: "x" }
+`);
+    expect(d.roles[0]?.attachedPolicies.map((a) => a.arn)).toEqual(["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]);
+  });
+
+  it("a nested stack or application is said to be unread, not passed over", () => {
+    const f = read(`${SAM}Resources:
+  Orders:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: ./orders/template.yaml
+  Billing:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: https://example.com/billing.yaml
+`);
+    expect(f.warnings.filter((w) => w.code === "cloudformation-nested-stack").map((w) => [w.severity, w.message.split(":")[0]])).toEqual([
+      ["warning", "Billing"],
+      ["warning", "Orders"],
+    ]);
+  });
+
+  it("AutoPublishAlias given by a parameter: the URL and its permissions are the alias's", () => {
+    const d = doc(`${SAM}Parameters:
+  Stage:
+    Type: String
+    Default: prod
+Resources:
+  Api:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "x"
+      AutoPublishAlias: !Ref Stage
+      FunctionUrlConfig:
+        AuthType: NONE
+`);
+    const fn = d.functions[0];
+    expect(fn?.functionUrls.map((u) => u.qualifier)).toEqual(["prod"]);
+    expect(fn?.resourcePolicy?.Statement.flatMap((s) => s.Resource ?? [])).toEqual(["arn:aws:lambda:unknown:unknown:function:Api:prod", "arn:aws:lambda:unknown:unknown:function:Api:prod"]);
+  });
+
+  it("a stream's on-failure destination of Type SQS gives the generated role sqs:SendMessage (no LR010 to raise)", () => {
+    const f = read(`${SAM}Resources:
+  Stream:
+    Type: AWS::Kinesis::Stream
+    Properties: { ShardCount: 1 }
+  Failures:
+    Type: AWS::SQS::Queue
+  Consumer:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "x"
+      Events:
+        Records:
+          Type: Kinesis
+          Properties:
+            Stream: !GetAtt Stream.Arn
+            StartingPosition: LATEST
+            DestinationConfig:
+              OnFailure:
+                Type: SQS
+                Destination: !GetAtt Failures.Arn
+`);
+    const policy = f.roles[0]?.inlinePolicies.find((p) => p.name === "ConsumerRecordsSQSPolicy");
+    expect(policy?.document.Statement.map((s) => [s.Action, s.Resource])).toEqual([[["sqs:SendMessage"], ["${Failures.Arn}"]]]);
+  });
+
+  it("Role: !If [HasRole, …, !Ref AWS::NoValue] decided false: SAM makes the role from Policies", () => {
+    const f = read(`${SAM}Parameters:
+  ExistingRoleArn:
+    Type: String
+    Default: ""
+Conditions:
+  HasRole: !Not [!Equals [!Ref ExistingRoleArn, ""]]
+Resources:
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "x"
+      Role: !If [HasRole, !Ref ExistingRoleArn, !Ref AWS::NoValue]
+      Policies:
+        - S3ReadPolicy:
+            BucketName: reports
+`);
+    expect(f.functions[0]?.roleArn).toBe("arn:aws:iam::unknown:role/WorkerRole");
+    expect(f.roles.map((r) => r.name)).toEqual(["WorkerRole"]);
+    expect(f.warnings.filter((w) => w.code === "sam-policies-ignored")).toEqual([]);
+    // Given a role, SAM uses it and makes none.
+    const given = read(`${SAM}Parameters:\n  ExistingRoleArn:\n    Type: String\n    Default: arn:aws:iam::111122223333:role/shared\nConditions:\n  HasRole: !Not [!Equals [!Ref ExistingRoleArn, ""]]\nResources:\n  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      InlineCode: "x"\n      Role: !If [HasRole, !Ref ExistingRoleArn, !Ref AWS::NoValue]\n`);
+    expect(given.functions[0]?.roleArn).toBe("arn:aws:iam::111122223333:role/shared");
+    expect(given.roles).toEqual([]);
+  });
+});
