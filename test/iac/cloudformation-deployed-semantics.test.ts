@@ -153,4 +153,27 @@ Resources:
     expect(given.functions[0]?.roleArn).toBe("arn:aws:iam::111122223333:role/shared");
     expect(given.roles).toEqual([]);
   });
+
+  it("an MSK event with a client certificate gives SAM's role the secret (MSKExecutionRolePolicy)", () => {
+    const f = read(`${SAM}Resources:
+  Consumer:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "x"
+      Events:
+        Orders:
+          Type: MSK
+          Properties:
+            Stream: arn:aws:kafka:eu-west-1:111122223333:cluster/orders/abcd-1234
+            Topics: [orders]
+            StartingPosition: LATEST
+            SourceAccessConfigurations:
+              - Type: CLIENT_CERTIFICATE_TLS_AUTH
+                URI: arn:aws:secretsmanager:eu-west-1:111122223333:secret:kafka-cert-AbCdEf
+`);
+    const policy = f.roles[0]?.inlinePolicies.find((p) => p.name === "MSKExecutionRolePolicy");
+    expect(policy?.document.Statement.map((s) => [s.Action, s.Resource])).toEqual([[["secretsmanager:GetSecretValue"], ["arn:aws:secretsmanager:eu-west-1:111122223333:secret:kafka-cert-AbCdEf"]]]);
+  });
 });

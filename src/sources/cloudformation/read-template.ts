@@ -130,6 +130,8 @@ export class TemplateReader {
   readonly resources: Record<string, SamResource>;
   /** Each resource's CDK construct path (`aws:cdk:path` metadata), by logical ID. */
   readonly constructs = new Map<string, string>();
+  /** Nested stacks whose template is an asset of a CDK cloud assembly (read with the assembly). */
+  private readonly assetStacks = new Set<string>();
   readonly resolver: IntrinsicResolver;
   readonly roles = new Map<string, RoleRecord>(); // by logical ID
   readonly policies = new Map<string, ManagedPolicy>();
@@ -158,6 +160,8 @@ export class TemplateReader {
     for (const [id, r] of Object.entries(isRecord(template.Resources) ? template.Resources : {})) {
       const path = isRecord(r) && isRecord(r.Metadata) ? r.Metadata["aws:cdk:path"] : undefined;
       if (typeof path === "string" && path !== "") this.constructs.set(id, path);
+      // A CDK nested stack: its template is an asset of the same cloud assembly, read with it.
+      if (isRecord(r) && isRecord(r.Metadata) && typeof r.Metadata["aws:asset:path"] === "string") this.assetStacks.add(id);
     }
     if (isSamTemplate(template)) {
       const parameters = parameterValues(template.Parameters, options.parameters ?? {});
@@ -227,6 +231,7 @@ export class TemplateReader {
     // Nested stacks hold functions and roles of their own, in a template this file does not
     // have: said, so the audit is partial rather than clean.
     for (const [id, r] of ofType("AWS::CloudFormation::Stack", "AWS::Serverless::Application")) {
+      if (this.assetStacks.has(id)) continue;
       this.warn("cloudformation-nested-stack", "warning", `${id}: a nested stack (${r.Type}) is not read: the functions and roles of its own template are not in this audit; give that template too (for a deployed stack, get-template of the nested stack)`, r.sourcePath);
     }
     for (const [id, r] of ofType("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")) {

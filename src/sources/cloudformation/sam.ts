@@ -574,6 +574,11 @@ function pullPolicyDocuments(type: string, ep: Record<string, unknown>): { Polic
       },
     ];
   }
+  if (type === "MSK") {
+    // samtranslator's MSK.get_policy_statements: the client certificate's secret (Lambda takes one).
+    const uri = uriOf("CLIENT_CERTIFICATE_TLS_AUTH");
+    return uri === undefined ? [] : [{ PolicyName: "MSKExecutionRolePolicy", PolicyDocument: { Statement: [{ Action: ["secretsmanager:GetSecretValue"], Effect: "Allow", Resource: uri }] } }];
+  }
   if (type === "SelfManagedKafka") {
     const statements: unknown[] = [];
     const uri = uriOf("BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH");
