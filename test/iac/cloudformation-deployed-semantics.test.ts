@@ -7,6 +7,13 @@ import { readCloudFormationTemplate } from "../../src/sources/cloudformation/ind
 import { normalizeFragments } from "../../src/normalize/index.js";
 
 const SAM = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n";
+/** A SAM function's type and properties every case needs; the case adds its own below. */
+const FUNCTION = `    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "x"
+`;
 const read = (yaml: string, parameters?: Record<string, string>) => readCloudFormationTemplate(Buffer.from(yaml), "template.yaml", parameters ? { parameters } : {});
 const doc = (yaml: string) => normalizeFragments([read(yaml)]).document;
 
@@ -18,12 +25,7 @@ describe("templates as SAM and CloudFormation deploy them", () => {
     Default: /shared/orders-table-arn
 Resources:
   Reader:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: "x"
-      Policies:
+${FUNCTION}      Policies:
         - Statement:
             - Effect: Allow
               Action: dynamodb:GetItem
@@ -84,12 +86,7 @@ Resources:
     Default: prod
 Resources:
   Api:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: "x"
-      AutoPublishAlias: !Ref Stage
+${FUNCTION}      AutoPublishAlias: !Ref Stage
       FunctionUrlConfig:
         AuthType: NONE
 `);
@@ -106,12 +103,7 @@ Resources:
   Failures:
     Type: AWS::SQS::Queue
   Consumer:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: "x"
-      Events:
+${FUNCTION}      Events:
         Records:
           Type: Kinesis
           Properties:
@@ -135,12 +127,7 @@ Conditions:
   HasRole: !Not [!Equals [!Ref ExistingRoleArn, ""]]
 Resources:
   Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: "x"
-      Role: !If [HasRole, !Ref ExistingRoleArn, !Ref AWS::NoValue]
+${FUNCTION}      Role: !If [HasRole, !Ref ExistingRoleArn, !Ref AWS::NoValue]
       Policies:
         - S3ReadPolicy:
             BucketName: reports
@@ -149,7 +136,7 @@ Resources:
     expect(f.roles.map((r) => r.name)).toEqual(["WorkerRole"]);
     expect(f.warnings.filter((w) => w.code === "sam-policies-ignored")).toEqual([]);
     // Given a role, SAM uses it and makes none.
-    const given = read(`${SAM}Parameters:\n  ExistingRoleArn:\n    Type: String\n    Default: arn:aws:iam::111122223333:role/shared\nConditions:\n  HasRole: !Not [!Equals [!Ref ExistingRoleArn, ""]]\nResources:\n  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      InlineCode: "x"\n      Role: !If [HasRole, !Ref ExistingRoleArn, !Ref AWS::NoValue]\n`);
+    const given = read(`${SAM}Parameters:\n  ExistingRoleArn:\n    Type: String\n    Default: arn:aws:iam::111122223333:role/shared\nConditions:\n  HasRole: !Not [!Equals [!Ref ExistingRoleArn, ""]]\nResources:\n  Worker:\n${FUNCTION}      Role: !If [HasRole, !Ref ExistingRoleArn, !Ref AWS::NoValue]\n`);
     expect(given.functions[0]?.roleArn).toBe("arn:aws:iam::111122223333:role/shared");
     expect(given.roles).toEqual([]);
   });
@@ -157,12 +144,7 @@ Resources:
   it("an MSK event with a client certificate gives SAM's role the secret (MSKExecutionRolePolicy)", () => {
     const f = read(`${SAM}Resources:
   Consumer:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: "x"
-      Events:
+${FUNCTION}      Events:
         Orders:
           Type: MSK
           Properties:
