@@ -158,4 +158,28 @@ ${FUNCTION}      Events:
     const policy = f.roles[0]?.inlinePolicies.find((p) => p.name === "MSKExecutionRolePolicy");
     expect(policy?.document.Statement.map((s) => [s.Action, s.Resource])).toEqual([[["secretsmanager:GetSecretValue"], ["arn:aws:secretsmanager:eu-west-1:111122223333:secret:kafka-cert-AbCdEf"]]]);
   });
+
+  it("!Ref Handler.Alias and !Ref Handler.Version (SAM's referable properties) name the function's alias and version", () => {
+    const d = doc(`${SAM}Resources:
+  Handler:
+${FUNCTION}      AutoPublishAlias: live
+  FromPartner:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Handler.Alias
+      Principal: "444455556666"
+  FromTopic:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Handler.Version
+      Principal: sns.amazonaws.com
+      SourceArn: arn:aws:sns:eu-west-1:111122223333:orders
+`);
+    expect(d.functions[0]?.resourcePolicy?.Statement.map((s) => [s.Sid, s.Resource])).toEqual([
+      ["FromPartner", ["arn:aws:lambda:unknown:unknown:function:Handler:live"]],
+      ["FromTopic", ["arn:aws:lambda:unknown:unknown:function:Handler:${Handler.Version}"]],
+    ]);
+  });
 });

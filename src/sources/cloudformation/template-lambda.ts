@@ -164,7 +164,16 @@ export function target(
   else if (isRecord(raw) && Array.isArray(raw["Fn::GetAtt"]) && typeof raw["Fn::GetAtt"][0] === "string") localId = raw["Fn::GetAtt"][0];
   else if (isRecord(raw) && typeof raw["Fn::GetAtt"] === "string") localId = raw["Fn::GetAtt"].split(".")[0];
   let aliasName: string | null = null;
-  const aliasRes = localId !== undefined ? reader.resources[localId] : undefined;
+  // SAM's referable properties of a function (`!Ref Handler.Alias`, `!Ref Handler.Version`): the
+  // alias AutoPublishAlias makes, or the version it publishes (its number known at deployment).
+  const referable = localId !== undefined ? /^(.+)\.(Alias|Version)$/.exec(localId) : null;
+  if (referable?.[1] !== undefined && reader.functions.has(referable[1])) {
+    const fnId = referable[1];
+    const alias = Object.values(reader.resources).find((res) => res.Type === "AWS::Lambda::Alias" && isRecord(res.Properties.FunctionName) && res.Properties.FunctionName.Ref === fnId);
+    aliasName = referable[2] === "Alias" ? (alias ? (reader.propString(alias, "Name") ?? null) : null) : `\${${fnId}.Version}`;
+    localId = fnId;
+  }
+  const aliasRes = localId !== undefined && aliasName === null ? reader.resources[localId] : undefined;
   if (localId !== undefined && aliasRes && (aliasRes.Type === "AWS::Lambda::Alias" || aliasRes.Type === "AWS::Lambda::Version")) {
     // A Ref to an alias or version is a qualified ARN of the function it belongs to.
     const fnRef = aliasRes.Properties.FunctionName;
