@@ -425,7 +425,9 @@ export class PlanReader {
     // (`"${aws_api_gateway_rest_api.api.execution_arn}/*"`, where the reference list gives only
     // the API). A placeholder inside what the code writes says more than one for the whole value.
     const evaluated = this.stringFromConfig(r, path, true);
-    if (evaluated !== undefined) return { value: evaluated, known: false };
+    // Only a placeholder for the whole value: what the plan's references give comes first.
+    const whole = evaluated !== undefined && /^\$\{[^}]*\}$/.test(evaluated);
+    if (evaluated !== undefined && !whole) return { value: evaluated, known: false };
     const res = this.follow(r, ...path);
     const target = targetOf(this.index, res, r);
     if (target && res?.kind === "resource") {
@@ -433,7 +435,7 @@ export class PlanReader {
       if (arn) return { value: arn, known: false };
     }
     if (res?.kind === "constant" && typeof res.value === "string") return { value: res.value, known: true };
-    return { value: this.placeholder(res, `${r.address}.${path.join(".")}`), known: false };
+    return { value: evaluated ?? this.placeholder(res, `${r.address}.${path.join(".")}`), known: false };
   }
 
 
