@@ -163,37 +163,6 @@ export class TemplateReader {
       // A CDK nested stack: its template is an asset of the same cloud assembly, read with it.
       if (isRecord(r) && isRecord(r.Metadata) && typeof r.Metadata["aws:asset:path"] === "string") this.assetStacks.add(id);
     }
-    if (isSamTemplate(template)) {
-      const parameters = parameterValues(template.Parameters, options.parameters ?? {});
-      // Conditions depend on parameters only: decided before the expansion, for the SAM
-      // properties whose meaning they change (`Role: !If [HasRole, …, !Ref AWS::NoValue]`).
-      const conditions = new IntrinsicResolver({
-        parameters,
-        conditions: isRecord(template.Conditions) ? template.Conditions : {},
-        mappings: isRecord(template.Mappings) ? template.Mappings : {},
-        resources: {},
-        partition: this.ctx.partition,
-        region: options.region ?? null,
-        accountId: options.accountId ?? null,
-        stackName: options.stackName ?? null,
-        roleArn: (id) => `\${${id}.Arn}`,
-        functionArn: (id) => `\${${id}.Arn}`,
-        functionName: (id) => `\${${id}}`,
-        policyArn: (id) => `\${${id}}`,
-        onUndecidedCondition: () => undefined,
-      });
-      const expanded = expandSam(template, this.ctx.partition, parameters, (name) => conditions.condition(name));
-      this.resources = expanded.resources;
-      for (const w of expanded.warnings) this.warn(w.code, "warning", w.message, w.path);
-    } else {
-      // No prototype: a logical ID or a Ref named `constructor` finds no resource.
-      this.resources = Object.create(null) as Record<string, SamResource>;
-      for (const [id, r] of Object.entries(template.Resources as Record<string, Record<string, unknown>>)) {
-        const res: SamResource = { Type: r.Type as string, Properties: isRecord(r.Properties) ? r.Properties : {}, sourcePath: childPath("Resources", id) };
-        if (r.Condition !== undefined) res.Condition = r.Condition;
-        this.resources[id] = res;
-      }
-    }
     this.stackName = options.stackName ?? null;
     this.namePrefix = options.namePrefix ?? options.stackName ?? null;
     if (isRecord(template.Parameters)) {
@@ -206,8 +175,12 @@ export class TemplateReader {
         this.warn("cloudformation-ssm-parameter", "info", `parameter ${name} (${type}) is the value of SSM parameter ${ssm ?? "(none given)"} at deployment, not known here: written as \${${name}}`, childPath("Parameters", name));
       }
     }
+    // No prototype: a logical ID or a Ref named `constructor` finds no resource. Filled below,
+    // after the SAM expansion, which the resolver's conditions serve (they depend on parameters only).
+    this.resources = Object.create(null) as Record<string, SamResource>;
+    const parameters = parameterValues(template.Parameters, options.parameters ?? {});
     this.resolver = new IntrinsicResolver({
-      parameters: parameterValues(template.Parameters, options.parameters ?? {}),
+      parameters,
       conditions: isRecord(template.Conditions) ? template.Conditions : {},
       mappings: isRecord(template.Mappings) ? template.Mappings : {},
       resources: this.resources as unknown as Record<string, unknown>,
@@ -221,6 +194,18 @@ export class TemplateReader {
       policyArn: (id) => this.policyArn(id),
       onUndecidedCondition: (name) => this.undecided.add(name),
     });
+    if (isSamTemplate(template)) {
+      // `Role: !If [HasRole, …, !Ref AWS::NoValue]`: SAM properties whose meaning a condition changes.
+      const expanded = expandSam(template, this.ctx.partition, parameters, (name) => this.resolver.condition(name));
+      Object.assign(this.resources, expanded.resources);
+      for (const w of expanded.warnings) this.warn(w.code, "warning", w.message, w.path);
+    } else {
+      for (const [id, r] of Object.entries(template.Resources as Record<string, Record<string, unknown>>)) {
+        const res: SamResource = { Type: r.Type as string, Properties: isRecord(r.Properties) ? r.Properties : {}, sourcePath: childPath("Resources", id) };
+        if (r.Condition !== undefined) res.Condition = r.Condition;
+        this.resources[id] = res;
+      }
+    }
   }
 
   read(): IacFragment {

@@ -9,7 +9,7 @@
 import { applyPath, evaluate, record, Unknown, type EvalContext, type HclValue, type PathStep, type RenderedFile } from "./hcl/evaluate.js";
 import type { ConfigExpression, TerraformConfig } from "./config-expressions.js";
 import type { Body } from "./hcl/ast.js";
-import { moduleSegments, resolveReference, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
+import { childInstance, moduleSegments, resolveReference, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
 import { unknownAt, valueAtPath } from "./values.js";
 import { UNKNOWN, type ArnContext } from "../cloudformation/lambda-shapes.js";
 
@@ -214,9 +214,9 @@ export class ConfigValues {
    * map by key (for_each), each an object of its outputs, evaluated only when read.
    */
   private moduleReference(name: string, rest: PathStep[], text: string, env: Env, placeholders: string[], rendered?: RenderedFile[]): HclValue | undefined {
-    const child = env.modulePath === "" ? `module.${name}` : `${env.modulePath}.module.${name}`;
+    const child = childInstance(env.modulePath, `module.${name}`);
     const caller = instanceOf(env.instance, env.modulePath);
-    const instance = (key: string): string => `${caller === "" ? "" : `${caller}.`}module.${name}${key}`;
+    const instance = (key: string): string => childInstance(caller, `module.${name}${key}`);
     const objectOf = (key: string): HclValue => this.moduleObject(child, instance(key), env, placeholders, rendered) ?? new Unknown(`module.${name}${key}`);
     let key = "";
     const first = rest[0];
@@ -224,18 +224,9 @@ export class ConfigValues {
       key = writtenKey(first.index);
       rest = rest.slice(1);
     } else {
-      const keys = this.moduleKeys(child, caller, env);
+      const keys = this.moduleKeys(name, child, caller, env);
       if (keys === null) return new Unknown(text);
-      if (keys !== undefined) {
-        let all: HclValue;
-        if (keys.every((k) => typeof k === "number")) all = keys.map((k) => objectOf(writtenKey(k)));
-        else {
-          const map = record();
-          for (const k of keys) map[k] = objectOf(writtenKey(k));
-          all = map;
-        }
-        return applyPath(all, rest, text);
-      }
+      if (keys !== undefined) return applyPath(keyedValue(keys, (k) => objectOf(writtenKey(k)), text), rest, text);
     }
     const out = rest[0] && "attr" in rest[0] ? rest[0].attr : undefined;
     if (out === undefined) return rest.length === 0 ? objectOf(key) : undefined;
@@ -250,7 +241,7 @@ export class ConfigValues {
    * From the call's own `count` / `for_each` when they evaluate, else from the instances the plan
    * has resources in.
    */
-  private moduleKeys(child: string, caller: string, env: Env): Array<string | number> | null | undefined {
+  private moduleKeys(name: string, child: string, caller: string, env: Env): Array<string | number> | null | undefined {
     const forEach = this.config.moduleArgument(child, "for_each");
     const count = this.config.moduleArgument(child, "count");
     if (!forEach && !count) return undefined;
@@ -265,17 +256,15 @@ export class ConfigValues {
     } else if (v !== null && typeof v === "object" && !(v instanceof Unknown)) {
       return Object.keys(v).sort();
     }
-    const prefix = `${caller === "" ? "" : `${caller}.`}module.${child.slice(child.lastIndexOf("module.") + "module.".length)}[`;
-    const seen = new Map<string, string | number>();
+    const within = childInstance(caller, `module.${name}[`);
+    const depth = moduleSegments(caller).length;
+    const seen = new Set<string | number>();
     for (const r of this.plan.index.resources) {
-      if (!r.moduleInstance.startsWith(prefix)) continue;
-      const m = /^\[(?:\d+|"(?:[^"\\]|\\.)*")\]/.exec(r.moduleInstance.slice(prefix.length - 1));
-      const k = m ? instanceKey(m[0]) : undefined;
-      if (m && k !== undefined) seen.set(m[0], k);
+      const k = r.moduleInstance.startsWith(within) ? instanceKey(moduleSegments(r.moduleInstance)[depth]?.key) : undefined;
+      if (k !== undefined) seen.add(k);
     }
-    if (seen.size === 0) return null;
-    const keys = [...seen.values()];
-    if (keys.every((k) => typeof k === "number")) return (keys as number[]).sort((a, b) => a - b);
+    const keys = [...seen];
+    if (keys.every((k) => typeof k === "number")) return keys.length === 0 ? null : (keys as number[]).sort((a, b) => a - b);
     return keys.every((k) => typeof k === "string") ? (keys as string[]).sort() : null;
   }
 
@@ -393,17 +382,9 @@ export class ConfigValues {
    * build it, else unknown (written as `${aws_x.y[k].attr}` where a string is made).
    */
   private collection(all: TfResource[], configAddress: string, written: string): HclValue {
-    const keyed = all.map((r) => ({ r, k: instanceKey(r.key) }));
-    const objectOf = (r: TfResource, k: string | number | undefined): HclValue => this.instanceObject(r, configAddress, `${written}[${typeof k === "number" ? k : JSON.stringify(k)}]`);
-    if (keyed.every((x) => typeof x.k === "number")) {
-      const list: HclValue[] = [];
-      for (const { r, k } of [...keyed].sort((a, b) => (a.k as number) - (b.k as number))) list.push(objectOf(r, k));
-      return list;
-    }
-    if (!keyed.every((x) => typeof x.k === "string")) return new Unknown(written);
-    const map = record();
-    for (const { r, k } of keyed) map[k as string] = objectOf(r, k);
-    return map;
+    const byKey = new Map(all.map((r) => [instanceKey(r.key), r]));
+    if (byKey.has(undefined)) return new Unknown(written);
+    return keyedValue([...byKey.keys()] as Array<string | number>, (k) => this.instanceObject(byKey.get(k) as TfResource, configAddress, `${written}${writtenKey(k)}`), written);
   }
 
   /** One instance as an object: its planned values, and each attribute known only after apply as attribute() gives it. */
@@ -428,6 +409,19 @@ export class ConfigValues {
 
 /** More instances than a module call is read with (a guard against `count = 1e9`). */
 const MAX_INSTANCES = 10_000;
+
+/**
+ * The instances of a resource or module with count or for_each, as Terraform gives them named
+ * without a key: a list in index order (count), a map by key (for_each); unknown when the keys
+ * are of both kinds.
+ */
+function keyedValue(keys: Array<string | number>, valueOf: (key: string | number) => HclValue, written: string): HclValue {
+  if (keys.every((k) => typeof k === "number")) return [...(keys as number[])].sort((a, b) => a - b).map(valueOf);
+  if (!keys.every((k) => typeof k === "string")) return new Unknown(written);
+  const map = record();
+  for (const k of keys) map[k] = valueOf(k);
+  return map;
+}
 
 /** A key as the plan writes it in an address: 0 → `[0]`, "a" → `["a"]`. */
 function writtenKey(key: string | number): string {

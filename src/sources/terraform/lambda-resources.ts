@@ -106,7 +106,8 @@ export function readFunction(p: PlanReader, r: TfResource): void {
  */
 function idsWithUnknowns(p: PlanReader, r: TfResource, path: (string | number)[]): string[] {
   const known = strings(valueAtPath(r.values, path));
-  const unknown = unknownAt(r.unknown, path) || (Array.isArray(valueAtPath(r.unknown, path)) && (valueAtPath(r.unknown, path) as unknown[]).some((u) => u === true));
+  const marks = valueAtPath(r.unknown, path);
+  const unknown = unknownAt(r.unknown, path) || (Array.isArray(marks) && marks.includes(true));
   if (!unknown) return known;
   return [...known, p.placeholder(p.follow(r, ...path), `${r.address}.${path.join(".")}`)];
 }

@@ -430,8 +430,8 @@ export function resolveReference(index: PlanIndex, modulePath: string, ref: stri
     const out = call.outputs[stripInstanceKeys(parts[2])];
     const expr = isRecord(out) ? out.expression : undefined;
     // `module.fn["reports"].out` names one instance: what the output leads to is that instance's.
-    const childInstance = instance === undefined ? undefined : `${instance === "" ? "" : `${instance}.`}module.${parts[1]}`;
-    return resolveExpression(index, child, expr, depth + 1, childInstance) ?? { kind: "unresolved", text: ref };
+    const inChild = instance === undefined ? undefined : childInstance(instance, `module.${parts[1]}`);
+    return resolveExpression(index, child, expr, depth + 1, inChild) ?? { kind: "unresolved", text: ref };
   }
   if (head === "local" || head === "each" || head === "count" || head === "path" || head === "self" || head === "terraform") {
     return { kind: "unresolved", text: ref };
@@ -444,6 +444,11 @@ export function resolveReference(index: PlanIndex, modulePath: string, ref: stri
   const resolved: Resolved = { kind: "resource", configAddress, attribute: m[5] ?? null, key: m[4] ? m[4] : null };
   if (instance !== undefined) resolved.moduleInstance = instance;
   return resolved;
+}
+
+/** An address inside `parent` (a module path or instance, `""` for the root): `module.a["x"].module.b`. */
+export function childInstance(parent: string, segment: string): string {
+  return parent === "" ? segment : `${parent}.${segment}`;
 }
 
 /** The module instances of an instance address, outermost first: `module.a["x"].module.b[0]` → two. */
