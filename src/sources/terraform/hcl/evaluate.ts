@@ -373,6 +373,13 @@ class Evaluator {
       const i = args.findIndex((a) => !hasError(a));
       return i < 0 ? new Unknown(e.span.text, true) : (args[i] as HclValue);
     }
+    // `can` is whether its argument evaluates without an error: unknown while the argument is
+    // (Terraform cannot tell yet either), never itself an error.
+    if (e.name === "can") {
+      if (args.length !== 1) return new Unknown(e.span.text, true);
+      const [arg] = args as [HclValue];
+      return hasError(arg) ? false : arg instanceof Unknown ? new Unknown(e.span.text) : true;
+    }
     if (args.some(hasError)) return new Unknown(e.span.text, true);
     if (e.expandFinal) {
       const last = args[args.length - 1];
@@ -501,6 +508,7 @@ function exactly(r: number, text: string, quotient = false): HclValue {
 const FUNCTIONS: Record<string, Fn> = {
   jsonencode: () => undefined, // handled in Evaluator.call
   try: () => undefined, // handled in Evaluator.call
+  can: () => undefined, // handled in Evaluator.call
   jsondecode: ([s]) => {
     if (typeof s !== "string") return undefined;
     try {
@@ -517,7 +525,10 @@ const FUNCTIONS: Record<string, Fn> = {
   compact: ([l]) => (Array.isArray(l) && l.every((x) => x === null || str(x as Known) !== undefined) ? l.filter((x) => x !== null && x !== "").map((x) => str(x as Known) as string) : undefined),
   tolist: ([l]) => (Array.isArray(l) ? l : undefined),
   toset: ([l]) => (Array.isArray(l) ? toSet(l) : undefined),
-  tostring: ([v]) => str(v),
+  tostring: ([v]) => (v === null ? null : str(v)),
+  // Terraform converts a string of a number or a bool; any other string is an error.
+  tonumber: ([v]) => (v === null || typeof v === "number" ? v : typeof v === "string" && NUMERIC.test(v) ? Number(v) : undefined),
+  tobool: ([v]) => (v === null || typeof v === "boolean" ? v : v === "true" ? true : v === "false" ? false : undefined),
   join: ([sep, l]) => {
     const items = list(l)?.map(str);
     return typeof sep === "string" && items && items.every((x) => x !== undefined) ? items.join(sep) : undefined;
