@@ -182,4 +182,57 @@ ${FUNCTION}      AutoPublishAlias: live
       ["FromTopic", ["arn:aws:lambda:unknown:unknown:function:Handler:${Handler.Version}"]],
     ]);
   });
+
+  it("a Lambda authorizer gets the permission SAM gives API Gateway to call it (REST by default, HTTP only when asked)", () => {
+    const d = doc(`${SAM}Globals:
+  Api:
+    Auth:
+      Authorizers:
+        Token:
+          FunctionArn: !GetAtt RestAuth.Arn
+        Quiet:
+          FunctionArn: !GetAtt QuietAuth.Arn
+          DisableFunctionDefaultPermissions: true
+Resources:
+  RestAuth:
+${FUNCTION}  QuietAuth:
+${FUNCTION}  Orders:
+${FUNCTION}      Events:
+        Get:
+          Type: Api
+          Properties: { Path: /orders, Method: get }
+  HttpAuth:
+${FUNCTION}  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        Authorizers:
+          Asked:
+            FunctionArn: !GetAtt HttpAuth.Arn
+            EnableFunctionDefaultPermissions: true
+          Default:
+            FunctionArn: !GetAtt HttpAuth.Arn
+`);
+    const statements = (name: string) =>
+      (d.functions.find((f) => f.name === name)?.resourcePolicy?.Statement ?? []).map((s) => [s.Sid, s.Principal, s.Condition]);
+    // The implicit REST API (an Api event naming none) takes its authorizers from Globals.Api.
+    expect(statements("RestAuth")).toEqual([
+      ["ServerlessRestApiTokenAuthorizerPermission", { Service: ["apigateway.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": ["arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${ServerlessRestApi}/authorizers/*"] } }],
+    ]);
+    expect(statements("QuietAuth")).toEqual([]);
+    expect(statements("HttpAuth")).toEqual([
+      ["HttpAskedAuthorizerPermission", { Service: ["apigateway.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": ["arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${Http}/authorizers/*"] } }],
+    ]);
+    // No event names the implicit API: SAM makes none, and no permission for it.
+    const noImplicit = doc(`${SAM}Globals:
+  Api:
+    Auth:
+      Authorizers:
+        Token:
+          FunctionArn: !GetAtt RestAuth.Arn
+Resources:
+  RestAuth:
+${FUNCTION}`);
+    expect(noImplicit.functions[0]?.resourcePolicy).toBeNull();
+  });
 });

@@ -170,6 +170,11 @@ export function expandSam(
       expandFunction(id, props, base, out, warnings, partition);
       // Everything SAM generates for a conditional function carries the function's condition.
       if (before) for (const k of Object.keys(out)) if (!before.has(k)) (out[k] as SamResource).Condition = base.Condition;
+    } else if (raw.Type === "AWS::Serverless::Api" || raw.Type === "AWS::Serverless::HttpApi") {
+      out[id] = base;
+      const kind = raw.Type === "AWS::Serverless::Api" ? "Api" : "HttpApi";
+      const auth = mergeGlobals(apiGlobals(template, kind).Auth, base.Properties.Auth);
+      authorizerPermissions(id, kind, auth, childPath(childPath(path, "Properties"), "Auth"), base.Condition, out);
     } else if (raw.Type === "AWS::Serverless::Connector") {
       warnings.push({ code: "sam-connector-not-expanded", message: `${id}: AWS::Serverless::Connector policies are not expanded; the permissions it grants are not analysed`, path });
     } else if (raw.Type === "AWS::Serverless::SimpleTable") {
@@ -187,8 +192,60 @@ export function expandSam(
       warnings.push({ code: "sam-connector-not-expanded", message: `${id}: embedded Connectors are not expanded; the permissions they grant are not analysed`, path: childPath(path, "Connectors") });
     }
   }
+  // The APIs SAM makes for events that name none (ServerlessRestApi, ServerlessHttpApi) take
+  // their authorizers from the Globals.
+  for (const [kind, implicit] of [["Api", "ServerlessRestApi"], ["HttpApi", "ServerlessHttpApi"]] as const) {
+    if (out[implicit] !== undefined || !usesImplicitApi(resources, kind)) continue;
+    authorizerPermissions(implicit, kind, apiGlobals(template, kind).Auth, childPath(childPath("Globals", kind), "Auth"), undefined, out);
+  }
   return { resources: out, warnings };
 }
+
+function apiGlobals(template: Record<string, unknown>, kind: "Api" | "HttpApi"): Record<string, unknown> {
+  const g = isRecord(template.Globals) ? template.Globals[kind] : undefined;
+  return isRecord(g) ? g : {};
+}
+
+/** Whether a function has an event of this API type that names no API (SAM then makes one). */
+function usesImplicitApi(resources: Record<string, unknown>, kind: "Api" | "HttpApi"): boolean {
+  return Object.values(resources).some((r) => {
+    if (!isRecord(r) || r.Type !== "AWS::Serverless::Function" || !isRecord(r.Properties) || !isRecord(r.Properties.Events)) return false;
+    return Object.values(r.Properties.Events).some((ev) => {
+      if (!isRecord(ev) || ev.Type !== kind) return false;
+      const ep = isRecord(ev.Properties) ? ev.Properties : {};
+      return (kind === "Api" ? ep.RestApiId : ep.ApiId) === undefined;
+    });
+  });
+}
+
+/**
+ * The permission SAM gives API Gateway to call each Lambda authorizer of an API,
+ * `<Api><Name>AuthorizerPermission` on `execute-api:…:<api>/authorizers/*` (samtranslator's
+ * api_generator and http_api_generator, `_construct_authorizer_lambda_permission`): for a REST
+ * API unless `DisableFunctionDefaultPermissions`, for an HTTP API only with
+ * `EnableFunctionDefaultPermissions: true`.
+ */
+function authorizerPermissions(apiId: string, kind: "Api" | "HttpApi", auth: unknown, authPath: string, condition: unknown, out: Record<string, SamResource>): void {
+  if (!isRecord(auth) || !isRecord(auth.Authorizers)) return;
+  for (const [name, a] of Object.entries(auth.Authorizers)) {
+    if (!isRecord(a) || a.FunctionArn === undefined) continue;
+    const on = kind === "Api" ? !isTrue(a.DisableFunctionDefaultPermissions) : isTrue(a.EnableFunctionDefaultPermissions);
+    if (!on) continue;
+    out[`${apiId}${name}AuthorizerPermission`] = {
+      Type: "AWS::Lambda::Permission",
+      Properties: {
+        Action: "lambda:InvokeFunction",
+        FunctionName: a.FunctionArn,
+        Principal: "apigateway.amazonaws.com",
+        SourceArn: { "Fn::Sub": ["arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/authorizers/*", { __ApiId__: { Ref: apiId } }] },
+      },
+      sourcePath: childPath(childPath(authPath, "Authorizers"), name),
+      ...(condition !== undefined ? { Condition: condition } : {}),
+    };
+  }
+}
+
+const isTrue = (v: unknown): boolean => v === true || v === "true";
 
 /**
  * SAM resources that Lambda runs with a role, and what they become: the Lambda resource (with its
