@@ -38,6 +38,8 @@ interface ModuleScope {
   outputs: Map<string, ConfigExpression>;
   /** `module "name" {}` blocks of this module, by name. */
   calls: Map<string, { block: Block; file: string }>;
+  /** Each `provider "aws"` block's `region`, by its local key (`aws`, `aws.<alias>`). */
+  providerRegions: Map<string, ConfigExpression>;
 }
 
 export class TerraformConfig {
@@ -64,7 +66,7 @@ export class TerraformConfig {
     const parsed = new Map<string, Body | null>();
     this.dirs = moduleDirs(index, files);
     for (const [modulePath, dir] of this.dirs) {
-      const scope: ModuleScope = { locals: new Map(), variableDefaults: new Map(), outputs: new Map(), calls: new Map() };
+      const scope: ModuleScope = { locals: new Map(), variableDefaults: new Map(), outputs: new Map(), calls: new Map(), providerRegions: new Map() };
       this.modules.set(modulePath, scope);
       for (const path of byDir.get(posix.normalize(dir)) ?? []) {
         const file = root === "" ? path : posix.join(root, path);
@@ -101,6 +103,11 @@ export class TerraformConfig {
         if (v) scope.outputs.set(b.labels[0], at(v));
       } else if (b.type === "module" && b.labels[0] !== undefined) {
         scope.calls.set(b.labels[0], { block: b, file });
+      } else if (b.type === "provider" && b.labels[0] === "aws") {
+        const alias = b.body.attributes.find((a) => a.name === "alias");
+        const name = alias ? staticText(alias.expr) : undefined;
+        const region = b.body.attributes.find((a) => a.name === "region");
+        if (region && (alias === undefined || name !== undefined)) scope.providerRegions.set(name === undefined ? "aws" : `aws.${name}`, at(region));
       }
     }
   }
@@ -212,6 +219,12 @@ export class TerraformConfig {
 
   variableDefault(modulePath: string, name: string): ConfigExpression | undefined {
     return this.modules.get(modulePath)?.variableDefaults.get(name);
+  }
+
+  /** The `region` expression of the provider configuration a plan keys `aws.x` (root) or `module.m:aws.x`. */
+  providerRegion(key: string): ConfigExpression | undefined {
+    const at = key.lastIndexOf(":");
+    return this.modules.get(at < 0 ? "" : key.slice(0, at))?.providerRegions.get(at < 0 ? key : key.slice(at + 1));
   }
 
   output(modulePath: string, name: string): ConfigExpression | undefined {

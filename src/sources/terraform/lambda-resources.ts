@@ -31,7 +31,8 @@ export function readFunction(p: PlanReader, r: TfResource): void {
   const name = nameValue?.value ?? r.address;
   const knownArn = p.knownString(r, "arn");
   const split = knownArn ? splitFunctionArn(knownArn) : null;
-  const arn = knownArn ?? syntheticFunctionArn(p.ctx, name);
+  const ctx = p.ctxOf(r);
+  const arn = knownArn ?? syntheticFunctionArn(ctx, name);
   let roleArn: string;
   const role = p.knownString(r, "role");
   if (role) roleArn = p.joinRole(role);
@@ -68,8 +69,8 @@ export function readFunction(p: PlanReader, r: TfResource): void {
   const fn: LambdaFunction = {
     arn,
     name,
-    accountId: split?.accountId ?? p.ctx.accountId,
-    region: split?.region ?? p.ctx.region,
+    accountId: split?.accountId ?? ctx.accountId,
+    region: split?.region ?? ctx.region,
     runtime: p.knownString(r, "runtime") ?? null,
     packageType: packageType === "Zip" || packageType === "Image" ? packageType : null,
     roleArn,

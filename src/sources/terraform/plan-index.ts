@@ -36,6 +36,12 @@ export interface TfConfigResource {
   configAddress: string;
   modulePath: string;
   expressions: Record<string, unknown>;
+  /**
+   * The provider configuration it is made with, as the plan's `provider_config` keys it
+   * (`aws`, `aws.us_east_1`, `module.x:aws`): Terraform follows a module call's `providers`
+   * map back to the configuration that is passed in.
+   */
+  providerKey: string | null;
 }
 
 export interface TfModuleCall {
@@ -67,6 +73,11 @@ export interface PlanIndex {
   applyable: boolean | null;
   complete: boolean | null;
   region: string | null;
+  /**
+   * The region of each aws provider configuration that sets one, by its `provider_config` key:
+   * its constant or variable's value, or null when the plan gives only an expression's references.
+   */
+  providerRegions: Map<string, string | null>;
   /**
    * The account the plan deploys to, when it says: the one account every read
    * `data "aws_caller_identity"` returned (none, or several through aliased providers: null).
@@ -212,6 +223,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
       accountId: callerAccount(resources),
       resources,
       ...addressMaps(resources),
+      providerRegions: new Map(),
       config: new Map(),
       moduleCalls: new Map(),
       variables: new Map(),
@@ -332,7 +344,8 @@ export function indexPlan(located: Located, file: string): PlanIndex {
       for (const r of module.resources) {
         if (!isRecord(r) || typeof r.address !== "string") continue;
         const configAddress = modulePath === "" ? r.address : `${modulePath}.${r.address}`;
-        config.set(configAddress, { configAddress, modulePath, expressions: isRecord(r.expressions) ? r.expressions : {} });
+        const providerKey = typeof r.provider_config_key === "string" ? r.provider_config_key : null;
+        config.set(configAddress, { configAddress, modulePath, expressions: isRecord(r.expressions) ? r.expressions : {}, providerKey });
       }
     }
     if (isRecord(module.module_calls)) {
@@ -351,15 +364,23 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     }
   };
   let region: string | null = null;
+  const providerRegions = new Map<string, string | null>();
   if (isRecord(plan.configuration)) {
     walkConfig(plan.configuration.root_module, "");
     const providers = plan.configuration.provider_config;
     if (isRecord(providers)) {
-      // The root's default aws provider; else, when the only aws provider is a module's own (an
-      // older layout), that one, its variable's default standing in for a value nobody passed.
+      for (const [key, p] of Object.entries(providers)) {
+        // Only a configuration that sets its region: one that does not (a module's entry for the
+        // provider it inherits, with no expressions) is made where the plan's default is.
+        const sets = isRecord(p) && isRecord(p.expressions) && p.expressions.region !== undefined;
+        if (sets && (p.name === "aws" || (typeof p.full_name === "string" && p.full_name.endsWith("hashicorp/aws")))) providerRegions.set(key, providerRegion(key, p, plan.variables, moduleConfigs, moduleCalls));
+      }
+      // The plan's region: the root's default aws provider's; else, when the only aws provider
+      // is a module's own (an older layout), that one's, its variable's default standing in for
+      // a value nobody passed.
       const aws = Object.entries(providers).filter(([key, p]) => (key === "aws" || key.endsWith(":aws")) && isRecord(p));
       const chosen = aws.find(([key]) => key === "aws") ?? (aws.length === 1 ? aws[0] : undefined);
-      if (chosen !== undefined) region = providerRegion(chosen[0], chosen[1] as Record<string, unknown>, plan.variables, moduleConfigs, moduleCalls);
+      if (chosen !== undefined) region = providerRegions.get(chosen[0]) ?? null;
     }
   }
   if (region === null && isRecord(plan.variables)) {
@@ -375,6 +396,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     applyable: typeof plan.applyable === "boolean" ? plan.applyable : null,
     complete: typeof plan.complete === "boolean" ? plan.complete : null,
     region,
+    providerRegions,
     accountId: callerAccount(resources),
     resources,
     byConfigAddress,
@@ -570,5 +592,6 @@ function providerRegion(
     const declared = isRecord(variables) ? variables[name] : undefined;
     return isRecord(declared) && typeof declared.default === "string" ? declared.default : null;
   };
-  return fromExpression(isRecord(provider.expressions) ? provider.expressions.region : undefined, key === "aws" ? "" : key.slice(0, key.lastIndexOf(":")), 0);
+  // `module.x:aws.alias` is module.x's; `aws` and `aws.alias` are the root's.
+  return fromExpression(isRecord(provider.expressions) ? provider.expressions.region : undefined, key.includes(":") ? key.slice(0, key.lastIndexOf(":")) : "", 0);
 }

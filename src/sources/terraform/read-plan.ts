@@ -10,7 +10,7 @@
 
 import { attachStatementSources } from "../cloudformation/statement-sources.js";
 import { PolicyParseError } from "../../errors.js";
-import { parsePolicyDocument } from "../../iam/index.js";
+import { isRegionCode, parsePolicyDocument } from "../../iam/index.js";
 import type { AttachedPolicyRef, InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Warning } from "../../model/document.js";
 import { emptyFragment, type FunctionPatch, type RoleRecord, type RoleUseRecord } from "../types.js";
 import type { IacFragment, StatementLocation } from "../cloudformation/read-template.js";
@@ -140,6 +140,8 @@ export class PlanReader {
   /** The configuration's expressions, evaluated against this plan (null without the `.tf` files). */
   readonly configValues: ConfigValues | null = null;
   readonly trustLocations = new Map<string, SourceLocation>();
+  /** Provider configurations already noted as of unknown region. */
+  private readonly unknownRegions = new Set<string>();
   /** Statement lines in the `.tf` files of the policy a location (by identity) points at. */
   readonly statementLines = new Map<SourceLocation, number[]>();
   /** Policies rendered from a template file (`templatefile`): that file, and each statement's line in it. */
@@ -335,6 +337,44 @@ export class PlanReader {
     return typeof v === "string" ? v : undefined;
   }
 
+  /**
+   * The region a resource is made in: its own `region` argument (hashicorp/aws 6), else its
+   * provider configuration's (`provider = aws.us_east_1`, or a module given `providers = { aws =
+   * aws.dr }`), else the plan's. An aliased provider whose region the plan does not say is
+   * `unknown` (with a note), never the default provider's: a Lambda@Edge function or a disaster
+   * recovery copy would otherwise be read in the wrong region, and two copies of one function in
+   * two regions as one.
+   */
+  regionOf(r: TfResource): string {
+    const own = this.knownString(r, "region");
+    if (own !== undefined && isRegionCode(own)) return own;
+    const key = this.index.config.get(r.configAddress)?.providerKey;
+    if (key === undefined || key === null || !this.index.providerRegions.has(key)) return this.ctx.region;
+    const region = this.index.providerRegions.get(key) ?? this.configRegion(key);
+    if (region !== null) return region;
+    // The default provider's region the plan cannot say is the plan's (`--region`), as it always was.
+    if (key === "aws") return this.ctx.region;
+    if (!this.unknownRegions.has(key)) {
+      this.unknownRegions.add(key);
+      this.warn("terraform-unknown-region", "info", `${r.address}: made with provider ${key}, whose region the plan does not give as a constant or a variable's value (the .tf files, given with --tf-config, would say it); the ARNs of its resources say unknown`, r.jsonPath);
+    }
+    return UNKNOWN;
+  }
+
+  /** A provider configuration's region evaluated from its block in the `.tf` files (`region = local.dr_region`). */
+  private configRegion(key: string): string | null {
+    const at = this.configValues?.config.providerRegion(key);
+    if (!at || !this.configValues) return null;
+    const v = this.configValues.evaluate(at, null).value;
+    return typeof v === "string" && isRegionCode(v) ? v : null;
+  }
+
+  /** The ARN context of a resource: the plan's partition and account, the resource's region. */
+  ctxOf(r: TfResource): ArnContext {
+    const region = this.regionOf(r);
+    return region === this.ctx.region ? this.ctx : { ...this.ctx, region };
+  }
+
   /** Follow an attribute's configuration expression when its value is unknown at plan time. */
   follow(r: TfResource, ...path: (string | number)[]): Resolved | undefined {
     return resolveExpression(this.index, r.modulePath, configExpression(this.index, r, ...path), 0, r.moduleInstance);
@@ -456,7 +496,7 @@ export class PlanReader {
 
   /** The ARN of a queue, topic, key, table, role… of this plan whose ARN is known only after apply, from its name. */
   typedArn(target: TfResource, configAddress: string, attribute: string | null): string | undefined {
-    const { partition, region, accountId } = this.ctx;
+    const { partition, region, accountId } = this.ctxOf(target);
     // An API's execution ARN (a permission's `source_arn = "${aws_api_gateway_rest_api.api.execution_arn}/*"`):
     // the plan's region and account, the API's id once it is made.
     if (target.mode === "managed" && attribute === "execution_arn" && (target.type === "aws_api_gateway_rest_api" || target.type === "aws_apigatewayv2_api")) {
