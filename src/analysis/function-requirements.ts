@@ -3,7 +3,7 @@
  * the IAM engine, and finds the VPC and X-Ray capabilities a role grants that none of its
  * functions needs (LR005, LR006, LR007, LR010).
  */
-import type { LambdaFunction, Role } from "../model/document.js";
+import type { LambdaFunction, PolicyDocument, Role } from "../model/document.js";
 import type { Requirement, UnneededCapability } from "../model/analysis.js";
 import { actionApplies, evaluateRequest } from "./iam.js";
 import { principalContext, timeOf } from "./context.js";
@@ -53,8 +53,15 @@ function hasTemplateReference(arn: string): boolean {
   return /\$\{[^}]*\}/.test(arn);
 }
 
+/**
+ * Whether the action could be allowed on some resource: an identity policy grants it somewhere,
+ * and so does the permissions boundary when there is one. A boundary that grants it nowhere
+ * denies it whatever the reference turns out to name (before, such a deny was "unresolved" and
+ * LR010 stayed silent).
+ */
 function grantsActionSomewhere(policies: PrincipalPolicies, action: string): boolean {
-  return policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, action)));
+  const grants = (p: { document: PolicyDocument }) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, action));
+  return policies.identity.some(grants) && (policies.boundary === null || grants(policies.boundary));
 }
 
 /**

@@ -29,10 +29,13 @@ export function resolveManagedPolicies(
   warnings: Warning[],
 ): void {
   const users = new Map<string, string[]>();
+  // Policies attached somewhere (their grants are missing) and used as a boundary (it can only take away).
+  const attached = new Set<string>();
   const fileOf = new Map<string, string>();
   for (const p of principals) {
     if (p.source) fileOf.set(p.arn, p.source.file);
     const refs = [...p.attachedPolicies.map((a) => ({ arn: a.arn, name: a.name })), ...(p.permissionsBoundaryArn ? [{ arn: p.permissionsBoundaryArn, name: p.permissionsBoundaryArn.slice(p.permissionsBoundaryArn.lastIndexOf("/") + 1) }] : [])];
+    for (const a of p.attachedPolicies) attached.add(a.arn);
     for (const ref of refs) {
       // Push, not copy: AWSLambdaBasicExecutionRole is attached to nearly every role (10,000 copies of a growing list).
       const list = users.get(ref.arn);
@@ -70,9 +73,21 @@ export function resolveManagedPolicies(
       ...(file ? { file } : {}),
       code: "unresolved-managed-policy",
       severity: "warning",
-      message: `managed policy ${policy.arn} is not in the inputs${policy.awsManaged ? " nor in the shipped AWS managed policy data" : ""}; the permissions of ${who.length === 1 ? who[0] : `${who.length} principals (${who.slice(0, 3).join(", ")}${who.length > 3 ? ", …" : ""})`} are a lower bound`,
+      message: `managed policy ${policy.arn} is not in the inputs${policy.awsManaged ? " nor in the shipped AWS managed policy data" : ""}; ${unresolvedEffect(attached.has(policy.arn), who)}`,
     });
   }
+}
+
+/**
+ * What a policy missing from the inputs does to its principals' permissions: an attached one's
+ * grants are missing (what they are granted is a lower bound); a permissions boundary can only
+ * take permissions away (what their policies grant is an upper bound).
+ */
+function unresolvedEffect(isAttached: boolean, who: readonly string[]): string {
+  const whom = who.length === 1 ? (who[0] as string) : `${who.length} principals (${who.slice(0, 3).join(", ")}${who.length > 3 ? ", …" : ""})`;
+  return isAttached
+    ? `the permissions of ${whom} are a lower bound`
+    : `it is the permissions boundary of ${whom}, whose permissions are at most what their policies grant (an upper bound: the boundary may take some away)`;
 }
 
 function pathOf(arn: string): string {

@@ -134,6 +134,26 @@ describe("IaC inputs and pollers", () => {
     expect(decisions(fnOf(doc, "other"), "trigger")["kinesis:GetRecords"]).toBe("implicit-deny");
   });
 
+  it("a reference the identity policies may grant but the boundary grants nowhere is denied, not 'unresolved'", () => {
+    const BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/boundary`;
+    // Granted under another spelling than the function's reference (the queue's literal ARN).
+    const poll = policy(allow(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], [`arn:aws:sqs:us-east-1:${ACCOUNT}:jobs`]));
+    const bounded = (boundary: ReturnType<typeof policy>) =>
+      analyzed(
+        documentOf({
+          roles: [role("r", { managed: [BASIC], inline: { poll }, boundary: BOUNDARY })],
+          functions: [fn("worker", "r", { triggers: [trigger("sqs", "${Queue.Arn}")] })],
+          policies: [awsManaged(BASIC), customerManaged("boundary", boundary)],
+        }),
+      );
+    // The boundary allows logs, S3 and DynamoDB only: no queue, whatever ${Queue.Arn} names.
+    const narrow = bounded(policy(allow(["logs:*", "s3:*", "dynamodb:*"], ["*"])));
+    expect(new Set(Object.values(decisions(fnOf(narrow, "worker"), "trigger")))).toEqual(new Set(["implicit-deny"]));
+    // A boundary that allows SQS somewhere leaves the reference unresolved, as before.
+    const wide = bounded(policy(allow(["logs:*", "sqs:*"], ["*"])));
+    expect(new Set(Object.values(decisions(fnOf(wide, "worker"), "trigger")))).toEqual(new Set(["unresolved"]));
+  });
+
   it("ENI permissions are needed (not unneeded) for an MSK or MQ event source outside a VPC", () => {
     const doc = analyzed(
       documentOf({

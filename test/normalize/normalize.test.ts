@@ -118,6 +118,18 @@ describe("normalize: managed policies not in the inputs", () => {
     expect(doc.roles[0]!.facts.incomplete).toBe(true);
     expect(doc.meta.partial).toBe(true);
     expect(doc.meta.warnings.map((w) => w.code)).toContain("unresolved-managed-policy");
+    expect(doc.meta.warnings.find((w) => w.code === "unresolved-managed-policy")?.message).toMatch(/the permissions of arn:aws:iam::123456789012:role\/fn are a lower bound$/);
+  });
+
+  it("an unresolved permissions boundary can only take away: the role's grants are an upper bound, not a lower one", () => {
+    const bounded = structuredClone(authz);
+    const r = bounded.RoleDetailList[0] as Record<string, unknown>;
+    r.PermissionsBoundary = { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: "arn:aws:iam::123456789012:policy/boundary" };
+    const { document: doc } = normalizeFragments(fragments([{ file: "authz.json", text: JSON.stringify(bounded) }]), { lookupManagedPolicy: null });
+    const message = doc.meta.warnings.find((w) => w.code === "unresolved-managed-policy" && w.message.includes("policy/boundary"))?.message;
+    expect(message).toContain("it is the permissions boundary of arn:aws:iam::123456789012:role/fn");
+    expect(message).toContain("an upper bound");
+    expect(message).not.toContain("lower bound");
   });
 
   it("resolved from the shipped AWS managed policy data when a lookup is given", () => {
