@@ -235,4 +235,35 @@ Resources:
 ${FUNCTION}`);
     expect(noImplicit.functions[0]?.resourcePolicy).toBeNull();
   });
+
+  it("a destination naming a function of the stack is `${Fn}` once the stack's name is known, and a named bus is its ARN", () => {
+    const t = `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Bus:
+    Type: AWS::Events::EventBus
+    Properties: { Name: orders-events }
+  Target:
+    Type: AWS::Lambda::Function
+    Properties: { Runtime: python3.12, Handler: index.handler, Role: arn:aws:iam::111122223333:role/r, Code: { ZipFile: "x" } }
+  Chain:
+    Type: AWS::Lambda::Function
+    Properties: { Runtime: python3.12, Handler: index.handler, Role: arn:aws:iam::111122223333:role/r, Code: { ZipFile: "x" } }
+  ChainInvokeConfig:
+    Type: AWS::Lambda::EventInvokeConfig
+    Properties:
+      FunctionName: !Ref Chain
+      Qualifier: $LATEST
+      DestinationConfig:
+        OnSuccess: { Destination: !GetAtt Target.Arn }
+        OnFailure: { Destination: !GetAtt Bus.Arn }
+`;
+    // As a CDK assembly reads it: the stack's name prefixes the names CloudFormation makes.
+    const f = readCloudFormationTemplate(Buffer.from(t), "template.yaml", { stackName: "MiscStack", accountId: "111122223333", region: "eu-west-1" });
+    const chain = normalizeFragments([f]).document.functions.find((x) => x.name.startsWith("MiscStack-Chain"));
+    // CloudFormation names the target `MiscStack-Target-<suffix>`: a policy must name it `${Target}`, not `MiscStack-Target`.
+    expect(chain?.destinations).toEqual({
+      onSuccess: "arn:aws:lambda:eu-west-1:111122223333:function:${Target}",
+      onFailure: "arn:aws:events:eu-west-1:111122223333:event-bus/orders-events",
+    });
+  });
 });

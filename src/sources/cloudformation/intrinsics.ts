@@ -190,6 +190,7 @@ export class IntrinsicResolver {
       case "AWS::S3::Bucket":
         return this.prop(res, "BucketName") ?? `\${${id}}`;
       case "AWS::Kinesis::Stream":
+      case "AWS::Events::EventBus":
         return this.prop(res, "Name") ?? `\${${id}}`;
       case "AWS::SNS::Topic": {
         const n = this.prop(res, "TopicName");
@@ -234,6 +235,12 @@ export class IntrinsicResolver {
       case "AWS::S3::Bucket.Arn": {
         const n = this.prop(res, "BucketName");
         return n ? `arn:${p}:s3:::${n}` : symbolic;
+      }
+      case "AWS::Events::EventBus.Name":
+        return this.prop(res, "Name") ?? symbolic;
+      case "AWS::Events::EventBus.Arn": {
+        const n = this.prop(res, "Name");
+        return n ? `arn:${p}:events:${this.region()}:${this.account()}:event-bus/${n}` : symbolic;
       }
       case "AWS::Kinesis::Stream.Arn": {
         const n = this.prop(res, "Name");

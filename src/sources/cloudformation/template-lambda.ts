@@ -67,14 +67,30 @@ const KEPT_BEFORE_SUFFIX = 48;
  * policy keeps `${Queue.QueueName}` as a reference. A function CloudFormation names is
  * `…:function:${Fn}` for the same reason.
  */
+/** The template's functions CloudFormation names, by the synthetic name their ARNs carry. */
+function unnamedFunctions(reader: TemplateReader): Map<string, string> {
+  let out = unnamed.get(reader);
+  if (out === undefined) {
+    out = new Map();
+    for (const [id, r] of Object.entries(reader.resources)) {
+      const isFunction = r?.Type === "AWS::Lambda::Function" || r?.Type === "AWS::Serverless::Function";
+      if (isFunction && reader.fixedName(r, "FunctionName") === undefined) out.set(reader.generatedName(id), id);
+    }
+    unnamed.set(reader, out);
+  }
+  return out;
+}
+const unnamed = new WeakMap<TemplateReader, Map<string, string>>();
+
 function typedTarget(reader: TemplateReader, value: string): string {
   // A function of the template that CloudFormation names: its synthetic ARN (logical ID as name)
   // joins references, but a policy must name `${Fn}` (Ref gives the deployed name).
-  const fn = /^(arn:[^:]+:lambda:[^:]+:[^:]+:function:)([A-Za-z0-9]+)$/.exec(value);
+  // The synthetic name is the logical ID, or `<stack>-<logical ID>` when the stack's name is known
+  // (a CDK assembly's manifest gives it).
+  const fn = /^(arn:[^:]+:lambda:[^:]+:[^:]+:function:)([A-Za-z0-9-]+)$/.exec(value);
   if (fn !== null) {
-    const r = reader.resources[fn[2] as string];
-    const isFunction = r?.Type === "AWS::Lambda::Function" || r?.Type === "AWS::Serverless::Function";
-    return isFunction && reader.fixedName(r, "FunctionName") === undefined ? `${fn[1]}\${${fn[2]}}` : value;
+    const id = unnamedFunctions(reader).get(fn[2] as string);
+    return id !== undefined ? `${fn[1]}\${${id}}` : value;
   }
   const m = /^\$\{([A-Za-z0-9]+)(?:\.(Arn|TopicArn))?\}$/.exec(value);
   if (m === null) return value;
