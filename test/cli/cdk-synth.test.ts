@@ -45,12 +45,29 @@ describe("a CDK cloud assembly as cdk synth writes it", () => {
     const rel = (file: string) => file.slice(resolve(fixture).length + 1);
     expect(Object.fromEntries([...options].map(([file, o]) => [rel(file), o.options]))).toEqual({
       "OrdersStack.template.json": { accountId: "111122223333", region: "eu-west-1", stackName: "OrdersStack" },
-      "OrdersStackNestedB84F9012.nested.template.json": { accountId: "111122223333", region: "eu-west-1", namePrefix: `OrdersStack-${NESTED}` },
+      // What the parent passes its nested stack (references to its resources, typed as ARNs).
+      "OrdersStackNestedB84F9012.nested.template.json": {
+        accountId: "111122223333",
+        region: "eu-west-1",
+        namePrefix: `OrdersStack-${NESTED}`,
+        parameters: {
+          referencetoOrdersStackKeyCF520566Arn: "arn:aws:kms:eu-west-1:111122223333:key/${Key961B73FD}",
+          referencetoOrdersStackOrdersD9A4697FArn: "arn:aws:dynamodb:eu-west-1:111122223333:table/${OrdersA9B65338}",
+        },
+      },
       // Environment-agnostic: its name only.
       "Sandbox.template.json": { stackName: "Sandbox" },
       "SandboxNestedAE8D6C5C.nested.template.json": { namePrefix: `Sandbox-${NESTED}` },
       "assembly-Prod/ProdOrdersStack2EDBF9CE.template.json": { accountId: "444455556666", region: "us-east-1", stackName: "Prod-OrdersStack" },
-      "assembly-Prod/ProdOrdersStackNested21266590.nested.template.json": { accountId: "444455556666", region: "us-east-1", namePrefix: `Prod-OrdersStack-${NESTED}` },
+      "assembly-Prod/ProdOrdersStackNested21266590.nested.template.json": {
+        accountId: "444455556666",
+        region: "us-east-1",
+        namePrefix: `Prod-OrdersStack-${NESTED}`,
+        parameters: {
+          referencetoProdOrdersStackKey79C0AAEAArn: "arn:aws:kms:us-east-1:444455556666:key/${Key961B73FD}",
+          referencetoProdOrdersStackOrdersCDF949D1Arn: "arn:aws:dynamodb:us-east-1:444455556666:table/${OrdersA9B65338}",
+        },
+      },
     });
     // A nested stack deploys with its parent: an environment-agnostic one shares its unknown account.
     expect(Object.fromEntries([...options].map(([file, o]) => [rel(file), rel(o.stackTemplate)]))).toMatchObject({
@@ -141,6 +158,7 @@ describe("a CDK cloud assembly as cdk synth writes it", () => {
       accountId: "111122223333",
       region: "eu-west-1",
       namePrefix: `OrdersStack-${NESTED}`,
+      parameters: expect.objectContaining({ referencetoOrdersStackOrdersD9A4697FArn: "arn:aws:dynamodb:eu-west-1:111122223333:table/${OrdersA9B65338}" }),
     });
   });
 

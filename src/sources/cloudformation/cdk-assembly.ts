@@ -24,10 +24,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { isRegionCode } from "../../iam/index.js";
 import { isRecord } from "./lambda-shapes.js";
-import type { CloudFormationReadOptions } from "./read-template.js";
+import { templateLinks, type CloudFormationReadOptions } from "./read-template.js";
 
 /** What the assembly gives a template's reader; fields the manifest leaves unknown are absent. */
-export type StackReadOptions = Pick<CloudFormationReadOptions, "accountId" | "region" | "stackName" | "namePrefix" | "parameters">;
+export type StackReadOptions = Pick<CloudFormationReadOptions, "accountId" | "region" | "stackName" | "namePrefix" | "parameters" | "imports">;
 
 /** A template of an assembly: its reader's options, and the top-level stack's template it deploys with. */
 export interface StackTemplateContext {
@@ -122,9 +122,13 @@ export function cdkAssemblyOptions(files: string[]): Map<string, StackTemplateCo
     const manifest = readJson(manifestFile);
     if (!isRecord(manifest) || !isRecord(manifest.artifacts)) continue;
     let assets: Map<string, string> | undefined;
+    // This assembly's templates in the order they were found (a parent before its nested stacks).
+    const found: string[] = [];
+    const nestedOf = new Map<string, Array<[id: string, file: string]>>();
     const visit = (file: string, options: StackReadOptions, prefix: string, depth: number, stackTemplate: string): void => {
       if (out.has(file)) return;
       out.set(file, { options, stackTemplate });
+      found.push(file);
       if (depth >= MAX_NESTING) return;
       // Only templates with nested stacks need reading here; CDK names them <id>.nested.template.json.
       let text: string;
@@ -142,6 +146,8 @@ export function cdkAssemblyOptions(files: string[]): Map<string, StackTemplateCo
         return;
       }
       for (const [id, nested] of nestedTemplates(dir, template, assets)) {
+        if (!nestedOf.has(file)) nestedOf.set(file, []);
+        nestedOf.get(file)?.push([id, nested]);
         const child: StackReadOptions = { namePrefix: `${prefix}-${id}` };
         if (options.accountId !== undefined) child.accountId = options.accountId;
         if (options.region !== undefined) child.region = options.region;
@@ -156,6 +162,63 @@ export function cdkAssemblyOptions(files: string[]): Map<string, StackTemplateCo
       const file = join(dir, templateFile);
       visit(file, { ...environmentOf(artifact.environment), stackName }, stackName, 0, file);
     }
+    linkStacks(found, nestedOf, out);
   }
   return out;
+}
+
+/**
+ * The values the stacks of one assembly pass each other, which CDK writes as `Fn::ImportValue`
+ * of another stack's export (a queue or role of one stack used in another) and as a nested
+ * stack's parameters (`referenceto<Parent><Id>Arn`). Without them a function's event source was
+ * `${ImportValue:…}` of no known kind (no permission required, LR010 silent, `generate` without
+ * it) and a role from another stack was not found. Exports are by account and region, as
+ * CloudFormation keeps them; an environment-agnostic stack's stay references.
+ */
+function linkStacks(found: readonly string[], nestedOf: ReadonlyMap<string, Array<[string, string]>>, out: Map<string, StackTemplateContext>): void {
+  const envOf = (o: StackReadOptions) => `${o.accountId ?? "?"}/${o.region ?? "?"}`;
+  const text = (file: string): string | undefined => {
+    try {
+      return readFileSync(file, "utf8");
+    } catch {
+      return undefined;
+    }
+  };
+  const links = (file: string, options: StackReadOptions) => {
+    // An environment-agnostic stack's ARNs carry an account made up per stack when it is read
+    // (syntheticAccountFor): its values would not match them. Left as references.
+    if (options.accountId === undefined || options.region === undefined) return undefined;
+    const t = text(file);
+    if (t === undefined || (!t.includes('"Export"') && !t.includes("AWS::CloudFormation::Stack"))) return undefined;
+    try {
+      return templateLinks(t, file, options);
+    } catch {
+      return undefined; // not a template: its own reader says what is wrong
+    }
+  };
+  const exports = new Map<string, Record<string, string>>();
+  for (const file of found) {
+    const ctx = out.get(file);
+    const e = ctx ? links(file, ctx.options)?.exports : undefined;
+    if (!ctx || !e || Object.keys(e).length === 0) continue;
+    const env = envOf(ctx.options);
+    exports.set(env, { ...exports.get(env), ...e });
+  }
+  for (const file of found) {
+    const ctx = out.get(file);
+    const e = ctx ? exports.get(envOf(ctx.options)) : undefined;
+    if (ctx && e) ctx.options.imports = e;
+  }
+  // Parents before their nested stacks, so a parameter passed down two levels arrives.
+  for (const file of found) {
+    const children = nestedOf.get(file);
+    const ctx = out.get(file);
+    if (!children || !ctx) continue;
+    const passed = links(file, ctx.options)?.nestedParameters ?? {};
+    for (const [id, child] of children) {
+      const c = out.get(child);
+      const params = passed[id];
+      if (c && params && Object.keys(params).length > 0) c.options.parameters = { ...params, ...c.options.parameters };
+    }
+  }
 }

@@ -22,6 +22,8 @@ export interface IntrinsicContext {
   region: string | null;
   accountId: string | null;
   stackName: string | null;
+  /** What `Fn::ImportValue` names: the values other stacks of the same deployment export. */
+  imports?: Readonly<Record<string, string>>;
   /** Role/function ARNs as the reader models them, so references and records agree. */
   roleArn(logicalId: string): string;
   functionArn(logicalId: string): string;
@@ -114,8 +116,10 @@ export class IntrinsicResolver {
         if (v !== undefined) return this.resolve(v, depth + 1);
         return `\${${m}.${a}.${b}}`;
       }
-      case "Fn::ImportValue":
-        return `\${ImportValue:${this.str(arg)}}`;
+      case "Fn::ImportValue": {
+        const name = this.str(arg);
+        return own(this.ctx.imports ?? {}, name) ?? `\${ImportValue:${name}}`;
+      }
       case "Fn::Base64":
         return this.str(arg);
       case "Fn::GetAZs":

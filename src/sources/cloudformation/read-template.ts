@@ -29,7 +29,7 @@ import {
 import { childPath, decodeText, parseJsonLocated, parseYamlLocated, type Located } from "./located.js";
 import { expandSam, isSamTemplate, type SamResource } from "./sam.js";
 import { expandForEach, usesLanguageExtensions } from "./language-extensions.js";
-import { readEventInvokeConfig, readEventSourceMapping, readFunction, readPermission, readUrl } from "./template-lambda.js";
+import { linkedValue, readEventInvokeConfig, readEventSourceMapping, readFunction, readPermission, readUrl } from "./template-lambda.js";
 import { principalsOf, readPrincipal, readUserToGroupAddition } from "./template-principals.js";
 
 export interface CloudFormationReadOptions {
@@ -48,6 +48,12 @@ export interface CloudFormationReadOptions {
   namePrefix?: string;
   /** Parameter values, overriding the template's defaults. */
   parameters?: Record<string, string>;
+  /**
+   * What `Fn::ImportValue` names, by export name: the values the other stacks of the same
+   * deployment export (a CDK assembly's stacks, `templateLinks`). Without it an import stays
+   * `${ImportValue:<name>}`.
+   */
+  imports?: Record<string, string>;
   /**
    * Account to put into synthetic ARNs when `accountId` is not given (default `unknown`). Callers
    * reading several templates at once pass one per file (see `syntheticAccountFor`), so that two
@@ -92,6 +98,43 @@ export function readCloudFormationTemplate(input: string | Uint8Array, file: str
     if (!isRecord(r) || typeof r.Type !== "string") throw new InputError(`resource ${id} has no Type${at(located, childPath("Resources", id))}`, { file, path: childPath("Resources", id) });
   }
   return new TemplateReader(template, located, file, sha256(input), options).read();
+}
+
+/**
+ * What a template gives the other templates it deploys with, resolved as its own reader resolves
+ * them: the values it exports (`Outputs.<X>.Export.Name` → `Value`), and the parameters it passes
+ * to each nested stack (`AWS::CloudFormation::Stack` `Parameters`, by the nested stack's logical
+ * ID). A reference to one of its resources CloudFormation names is written as an ARN of that
+ * resource's type (`arn:aws:sqs:<region>:<account>:${Jobs.QueueName}`), so that the template
+ * reading it knows what it is. Values that do not resolve to a string are left out.
+ */
+export function templateLinks(input: string | Uint8Array, file: string, options: CloudFormationReadOptions = {}): { exports: Record<string, string>; nestedParameters: Record<string, Record<string, string>> } {
+  const exports: Record<string, string> = Object.create(null) as Record<string, string>;
+  const nestedParameters: Record<string, Record<string, string>> = Object.create(null) as Record<string, Record<string, string>>;
+  const located = parseTemplateText(decodeText(input, file), file);
+  const template = located.value;
+  if (!isRecord(template) || !isRecord(template.Resources) || usesLanguageExtensions(template)) return { exports, nestedParameters };
+  const reader = new TemplateReader(template, located, file, "", options);
+  const value = (v: unknown): string | undefined => {
+    const resolved = reader.resolver.resolve(v);
+    return typeof resolved === "string" ? linkedValue(reader, resolved) : undefined;
+  };
+  for (const output of Object.values(isRecord(template.Outputs) ? template.Outputs : {})) {
+    if (!isRecord(output) || !isRecord(output.Export)) continue;
+    const name = value(output.Export.Name);
+    const v = value(output.Value);
+    if (name !== undefined && !name.includes("${") && v !== undefined) exports[name] = v;
+  }
+  for (const [id, r] of Object.entries(template.Resources)) {
+    if (!isRecord(r) || r.Type !== "AWS::CloudFormation::Stack" || !isRecord(r.Properties) || !isRecord(r.Properties.Parameters)) continue;
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r.Properties.Parameters)) {
+      const s = value(v);
+      if (s !== undefined) params[k] = s;
+    }
+    nestedParameters[id] = params;
+  }
+  return { exports, nestedParameters };
 }
 
 function parseTemplateText(text: string, file: string): Located {
@@ -188,6 +231,7 @@ export class TemplateReader {
       region: options.region ?? null,
       accountId: options.accountId ?? null,
       stackName: options.stackName ?? null,
+      ...(options.imports ? { imports: options.imports } : {}),
       roleArn: (id) => this.roleArn(id),
       functionArn: (id) => syntheticFunctionArn(this.ctx, this.functionName(id)),
       functionName: (id) => this.functionName(id),

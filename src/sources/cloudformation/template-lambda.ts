@@ -82,6 +82,26 @@ function unnamedFunctions(reader: TemplateReader): Map<string, string> {
 }
 const unnamed = new WeakMap<TemplateReader, Map<string, string>>();
 
+/**
+ * A value leaving its template (an export, a nested stack's parameter): a reference to a resource
+ * CloudFormation names becomes an ARN of its type, so the template that reads it knows a queue or
+ * a stream from anything else (typedTarget, and the streams an event source mapping reads).
+ */
+export function linkedValue(reader: TemplateReader, value: string): string {
+  const m = /^\$\{([A-Za-z0-9]+)\.(Arn|StreamArn)\}$/.exec(value);
+  const type = m ? reader.resources[m[1] as string]?.Type : undefined;
+  if (m && type) {
+    const id = m[1] as string;
+    const { partition, region, accountId } = reader.ctx;
+    // `${Id}` is what Ref gives: the stream's and table's name, the key's id.
+    if (type === "AWS::Kinesis::Stream" && m[2] === "Arn") return `arn:${partition}:kinesis:${region}:${accountId}:stream/\${${id}}`;
+    if (type === "AWS::DynamoDB::Table" && m[2] === "Arn") return `arn:${partition}:dynamodb:${region}:${accountId}:table/\${${id}}`;
+    if (type === "AWS::KMS::Key" && m[2] === "Arn") return `arn:${partition}:kms:${region}:${accountId}:key/\${${id}}`;
+    if (type === "AWS::DynamoDB::Table" && m[2] === "StreamArn") return `arn:${partition}:dynamodb:${region}:${accountId}:table/\${${id}}/stream/\${${id}.StreamArn}`;
+  }
+  return typedTarget(reader, value);
+}
+
 function typedTarget(reader: TemplateReader, value: string): string {
   // A function of the template that CloudFormation names: its synthetic ARN (logical ID as name)
   // joins references, but a policy must name `${Fn}` (Ref gives the deployed name).

@@ -1,0 +1,41 @@
+/**
+ * Stacks of one CDK app that use each other's resources, as `cdk synth` writes them
+ * (test/iac/fixtures/cdk-cross-stack, real aws-cdk-lib 2.276.0 output): `Fn::ImportValue` of
+ * another stack's export, and the parameters a parent passes its nested stack. Each is read as
+ * the value the other template exports or passes, in the account and region the manifest gives.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildDocument } from "../../src/audit/build-document.js";
+import { packageRoot } from "../../src/evaluate/locate.js";
+
+const dir = join(packageRoot(), "test", "iac", "fixtures", "cdk-cross-stack", "cdk.out");
+
+describe("references between the stacks of a CDK assembly", () => {
+  it("an imported queue, stream, table stream and role are what the exporting stack made; a nested stack's parameters what its parent passed", async () => {
+    const doc = await buildDocument([dir], { workers: 1 });
+    const of = (prefix: string) => doc.functions.find((f) => f.name.startsWith(prefix));
+    const trigger = (prefix: string) => of(prefix)?.triggers.map((t) => [t.kind, t.eventSourceArn]);
+    const ARN = "arn:aws:%s:eu-west-1:111122223333:";
+    const arn = (service: string, rest: string) => ARN.replace("%s", service) + rest;
+    expect(trigger("Compute-OrderWorker")).toEqual([["sqs", arn("sqs", "${OrdersA9B65338.QueueName}")]]);
+    expect(trigger("Compute-ClickReader")).toEqual([["kinesis", arn("kinesis", "stream/${Clicks81B5095A}")]]);
+    expect(trigger("Compute-CartWatcher")).toEqual([["dynamodb", arn("dynamodb", "table/${CartsEE95721F}/stream/${CartsEE95721F.StreamArn}")]]);
+    // The nested stack's worker polls the queue its parent passed down.
+    expect(trigger("Compute-ReportsNestedStackReportsN-ReportWorker")).toEqual([["sqs", arn("sqs", "${OrdersA9B65338.QueueName}")]]);
+    // The role of the data stack, read from that stack: one role for two functions (LR001's case).
+    const shared = "arn:aws:iam::111122223333:role/Data-SharedDACC02AA";
+    expect(of("Compute-Notifier")?.roleArn).toBe(shared);
+    expect(of("Compute-ReportsNestedStackReportsNest-Publisher")?.roleArn).toBe(shared);
+    expect(doc.roles.some((r) => r.arn === shared)).toBe(true);
+    // The poll permissions are required of the worker's role. CDK granted them on the same import,
+    // which names the queue only once deployed: conditional, never missing.
+    const needs = of("Compute-OrderWorker")?.analysis?.requirements.filter((r) => r.purpose === "trigger").map((r) => [r.action, r.decision]);
+    expect(needs).toEqual([
+      ["sqs:DeleteMessage", "conditional"],
+      ["sqs:GetQueueAttributes", "conditional"],
+      ["sqs:ReceiveMessage", "conditional"],
+    ]);
+    expect(JSON.stringify(doc.functions)).not.toContain("ImportValue");
+  });
+});
