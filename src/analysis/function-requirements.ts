@@ -15,21 +15,28 @@ const POLLER_VPC_KINDS = new Set(["kafka", "self-managed-kafka", "mq", "docdb"])
 export function evaluateRequirements(fn: LambdaFunction, role: Role | null, policies: PrincipalPolicies | null): Requirement[] {
   const required = requiredPermissions(fn);
   if (role === null || policies === null) {
-    return required.map(({ alternativeResources: _alternatives, ...r }) => ({ ...r, decision: "no-role" as const, explanation: `The execution role ${fn.roleArn} is not in the inputs.`, statements: [] }));
+    return required.map(({ alternativeResources: _alternatives, alternativeActions: _actions, ...r }) => ({ ...r, decision: "no-role" as const, explanation: `The execution role ${fn.roleArn} is not in the inputs.`, statements: [] }));
   }
   // One context per function (its region): every requirement's request shares it.
   const context = principalContext(role.arn, { "aws:RequestedRegion": fn.region });
-  return required.map(({ alternativeResources: _alternatives, ...r }) => {
-    const evaluate = (resource: string) =>
+  return required.map(({ alternativeResources: _alternatives, alternativeActions: _actions, ...r }) => {
+    const evaluate = (resource: string, action = r.action) =>
       evaluateRequest({
         identityPolicies: policies.identity,
         permissionsBoundary: policies.boundary,
-        request: { action: r.action, resource, principalArn: role.arn, context, ...timeOf(policies.earliestTime) },
+        request: { action, resource, principalArn: role.arn, context, ...timeOf(policies.earliestTime) },
       });
     let result = evaluate(r.resource);
     for (const alt of _alternatives ?? []) {
       if (result.decision !== "implicit-deny") break;
       result = evaluate(alt);
+    }
+    // An action AWS accepts in its place (kafka:DescribeCluster for DescribeClusterV2): allowed
+    // when that one is; the requirement keeps the action `generate` writes.
+    for (const action of _actions ?? []) {
+      if (result.decision === "allowed") break;
+      const other = evaluate(r.resource, action);
+      if (other.decision === "allowed") result = other;
     }
     if (result.decision === "implicit-deny" && hasTemplateReference(r.resource) && grantsActionSomewhere(policies, r.action)) {
       return {

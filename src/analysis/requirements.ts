@@ -25,6 +25,8 @@ export interface RequiredPermission {
   resource: string;
   /** Other forms of the resource AWS may authorize the call on; granting any one of them suffices. */
   alternativeResources?: string[];
+  /** Actions AWS accepts instead of this one; granting any one of them suffices. */
+  alternativeActions?: string[];
   essential: boolean;
 }
 
@@ -156,6 +158,10 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
         break;
       case "kafka":
         add(MSK, source);
+        // "You only need to add one of either kafka:DescribeCluster or kafka:DescribeClusterV2"
+        // (Lambda developer guide, MSK event source permissions); a serverless cluster needs V2,
+        // which the ARN does not tell: V2 is what `generate` writes.
+        for (const r of out) if (r.action === "kafka:DescribeClusterV2") r.alternativeActions = ["kafka:DescribeCluster"];
         add(POLLER_VPC_ACTIONS, "*");
         break;
       case "mq":

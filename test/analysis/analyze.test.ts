@@ -134,6 +134,27 @@ describe("IaC inputs and pollers", () => {
     expect(decisions(fnOf(doc, "other"), "trigger")["kinesis:GetRecords"]).toBe("implicit-deny");
   });
 
+  it("an MSK source: kafka:DescribeCluster granted in place of DescribeClusterV2 is enough (AWS takes either)", () => {
+    const cluster = `arn:aws:kafka:us-east-1:${ACCOUNT}:cluster/orders/0b5c7e2a-1f3d-4c2b-9a8e-5d6f7a8b9c0d-2`;
+    const grant = (describe: string) =>
+      decisions(
+        fnOf(
+          analyzed(
+            documentOf({
+              roles: [role("r", { managed: [BASIC], inline: { msk: policy(allow([describe, "kafka:GetBootstrapBrokers"], [cluster])) } })],
+              functions: [fn("consumer", "r", { triggers: [trigger("kafka", cluster)] })],
+              policies: [awsManaged(BASIC)],
+            }),
+          ),
+          "consumer",
+        ),
+        "trigger",
+      );
+    expect(grant("kafka:DescribeCluster")["kafka:DescribeClusterV2"]).toBe("allowed");
+    expect(grant("kafka:DescribeClusterV2")["kafka:DescribeClusterV2"]).toBe("allowed");
+    expect(grant("kafka:ListClusters")["kafka:DescribeClusterV2"]).toBe("implicit-deny");
+  });
+
   it("a reference the identity policies may grant but the boundary grants nowhere is denied, not 'unresolved'", () => {
     const BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/boundary`;
     // Granted under another spelling than the function's reference (the queue's literal ARN).
