@@ -237,7 +237,7 @@ export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
   const logs = logGroupArns(fn);
   // CloudWatch Logs writes log-group ARNs with a trailing `:*` (DescribeLogGroups, the service
   // authorization reference examples), and policies grant CreateLogGroup either way: both count.
-  out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:CreateLogGroup", resource: logs.group, alternativeResources: [`${logs.group}:*`], essential: false });
+  if (fn.logGroupCreated !== true) out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:CreateLogGroup", resource: logs.group, alternativeResources: [`${logs.group}:*`], essential: false });
   out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:CreateLogStream", resource: logs.streams, essential: true });
   out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:PutLogEvents", resource: logs.streams, essential: true });
   // $LATEST first, then the versions running with the function's role: the first one in a VPC (or

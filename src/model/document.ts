@@ -312,6 +312,12 @@ export interface LambdaFunction {
   qualifiedDeliveryTargets?: QualifiedDeliveryTarget[];
   /** The log group the function writes to: LoggingConfig.LogGroup or /aws/lambda/<name>. */
   logGroup: string;
+  /**
+   * The log group is made by the same template or plan as the function (an `AWS::Logs::LogGroup`
+   * or `aws_cloudwatch_log_group` of that name, as the Serverless Framework and CDK make one):
+   * Lambda never creates it, so logs:CreateLogGroup is not required. Absent when not known.
+   */
+  logGroupCreated?: true;
   logFormat: "Text" | "JSON" | null;
   layers: string[];
   fileSystems: string[];

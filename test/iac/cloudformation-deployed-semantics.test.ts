@@ -266,4 +266,35 @@ Resources:
       onFailure: "arn:aws:events:eu-west-1:111122223333:event-bus/orders-events",
     });
   });
+
+  it("a log group the stack makes (Serverless Framework, CDK) is one Lambda never creates", () => {
+    const d = doc(`AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  OwnLogGroup:
+    Type: AWS::Logs::LogGroup
+    Properties: { LogGroupName: /aws/lambda/orders-dev-own }
+  Own:
+    Type: AWS::Lambda::Function
+    DependsOn: [OwnLogGroup]
+    Properties: { FunctionName: orders-dev-own, Runtime: python3.12, Handler: index.handler, Role: arn:aws:iam::111122223333:role/r, Code: { ZipFile: "x" } }
+  Unnamed:
+    Type: AWS::Logs::LogGroup
+  Custom:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::111122223333:role/r
+      Code: { ZipFile: "x" }
+      LoggingConfig: { LogGroup: !Ref Unnamed }
+  Plain:
+    Type: AWS::Lambda::Function
+    Properties: { FunctionName: orders-dev-plain, Runtime: python3.12, Handler: index.handler, Role: arn:aws:iam::111122223333:role/r, Code: { ZipFile: "x" } }
+`);
+    expect(Object.fromEntries(d.functions.map((f) => [f.logGroup, f.logGroupCreated ?? false]))).toEqual({
+      "/aws/lambda/orders-dev-own": true,
+      "${Unnamed}": true,
+      "/aws/lambda/orders-dev-plain": false,
+    });
+  });
 });

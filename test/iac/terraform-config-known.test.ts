@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/evaluate/locate.js";
 import { normalizeFragments } from "../../src/normalize/index.js";
+import { analyzeDocument } from "../../src/analysis/index.js";
 import { readTerraformPlan, readTfFiles } from "../../src/sources/terraform/index.js";
 
 const fixtures = join(packageRoot(), "test", "iac", "fixtures");
@@ -196,6 +197,16 @@ describe("a wrapper module and a module's own idioms (terraform-wrapper: real pl
   const withConfig = readTerraformPlan(bytes, "plan.json", { configFiles: readTfFiles(dir) });
   const { document } = normalizeFragments([withConfig]);
   const inline = (role: string, name: string) => document.roles.find((r) => r.name === role)?.inlinePolicies.find((p) => p.name === name)?.document.Statement;
+
+  it("a log group the plan makes is one Lambda never creates: no logs:CreateLogGroup required", () => {
+    expect(document.functions.map((f) => [f.name, f.logGroupCreated])).toEqual([
+      ["ingest", true],
+      ["orders", true],
+      ["reports", true],
+    ]);
+    const analysed = analyzeDocument(normalizeFragments([withConfig]).document);
+    expect(analysed.functions.flatMap((f) => f.analysis?.requirements.filter((r) => r.action === "logs:CreateLogGroup") ?? [])).toEqual([]);
+  });
 
   it("a policy document whose whole statement list is known only after apply is evaluated from its block", () => {
     for (const role of ["orders", "reports"]) {

@@ -282,6 +282,9 @@ export class TemplateReader {
     for (const [id, r] of ofType("AWS::Lambda::NetworkConnector")) this.readRoleUse(id, r, "network-connector-operator", ["OperatorRole"], "Name");
     for (const [id, r] of ofType("AWS::Lambda::MicrovmImage")) this.readRoleUse(id, r, "microvm-image-build", ["BuildRoleArn"], "Name");
     for (const [id, r] of ofType("AWS::Lambda::WebFunctionRevision")) this.readRoleUse(id, r, "web-function-execution", ["ServiceConfig", "ExecutionRoleArn"], "FunctionName");
+    // A log group the stack makes (Ref is its name, `${Id}` when CloudFormation names it).
+    const groups = new Set(ofType("AWS::Logs::LogGroup").map(([id, r]) => this.propString(r, "LogGroupName") ?? `\${${id}}`));
+    for (const { fn } of this.functions.values()) if (groups.has(fn.logGroup)) fn.logGroupCreated = true;
 
     for (const c of [...this.undecided].sort()) {
       this.warn("cloudformation-undecided-condition", "warning", `condition ${c} cannot be decided from parameter defaults; where it selects a value, the first branch that has one was read`, childPath("Conditions", c));

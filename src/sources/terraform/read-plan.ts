@@ -222,6 +222,9 @@ export class PlanReader {
     for (const r of ofType("aws_lambda_function_url")) readFunctionUrl(this, r);
     for (const r of ofType("aws_lambda_function_event_invoke_config")) readEventInvokeConfig(this, r);
     for (const type of ROLE_USE_TYPES) for (const r of ofType(type)) readRoleUse(this, r);
+    // A log group the plan makes, in the function's region: Lambda never needs to create it.
+    const groups = new Set(ofType("aws_cloudwatch_log_group").map((r) => `${this.regionOf(r)} ${this.knownString(r, "name") ?? ""}`));
+    for (const { fn } of this.functions.values()) if (groups.has(`${fn.region} ${fn.logGroup}`)) fn.logGroupCreated = true;
 
     const fragment = emptyFragment({ path: this.file, kind: "terraform-plan", sha256: this.digest, records: 0 }) as IacFragment;
     if (this.options.accountId !== undefined) fragment.source.accountId = this.options.accountId;
