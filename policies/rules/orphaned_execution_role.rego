@@ -10,8 +10,9 @@
 #   privilege-escalation path. When only some regions were read, a function in another may use the
 #   role: reported at low severity, saying so, and not at all when the role was last used in a
 #   region that was not read (IAM's RoleLastUsed). Silent for an account whose function lists are
-#   not in the inputs. In templates (placeholder account IDs), reported when the inputs define
-#   functions of the same account. A role that Lambda runs something else with is in use and not
+#   not in the inputs. In templates (placeholder account IDs, or an account given with
+#   --account-id whose roles and functions all come from templates and plans), reported when the
+#   inputs define functions of the same account. A role that Lambda runs something else with is in use and not
 #   reported: a Lambda Managed Instances capacity provider's or a network connector's operator
 #   role, a MicroVM image's build role, a web function's execution role (`lambdaServiceUses`, from
 #   templates, plans and `list-capacity-providers`).
@@ -76,9 +77,15 @@ judgement(role) := {
 	"regions": [],
 	"allRegions": false,
 } if {
-	not account_known(role)
+	defined_by_templates(role)
 	role.accountId in accounts_with_functions
 }
+
+# The account's functions are the ones the inputs' templates and plans define: a placeholder
+# account, or a real one (--account-id) whose roles and functions all come from them.
+defined_by_templates(role) if not account_known(role)
+
+defined_by_templates(role) if coverage(role).definedByIac
 
 # A capacity provider, network connector, MicroVM image or web function runs with the role:
 # deleting it would break them, however many functions use it.

@@ -109,6 +109,15 @@ test_templates_use_the_inputs_functions if {
 	count(orphaned_execution_role.findings) == 0 with input as {"roles": [tpl], "functions": [], "accounts": []}
 }
 
+test_templates_with_a_real_account_use_the_inputs_functions if {
+	# --account-id given for templates only: the account is known, no region's list was read, and
+	# its roles and functions are the templates' own (definedByIac).
+	iac := [{"accountId": "123456789012", "functionCoverage": {"regions": [], "complete": false, "definedByIac": true}}]
+	some f in orphaned_execution_role.findings with input as {"roles": [role({})], "functions": fns, "accounts": iac}
+	f.message == "Role old trusts Lambda but no function in the inputs uses it; it grants 10 actions across 1 service (never used, or last use not recorded)"
+	count(orphaned_execution_role.findings) == 0 with input as {"roles": [role({})], "functions": [], "accounts": iac}
+}
+
 test_log_writes_alone_stay_low if {
 	some f in orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary(["logs", "xray"], 0), "escalationPaths": []}})], "functions": fns, "accounts": all_read}
 	f.severity == "low"

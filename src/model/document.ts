@@ -125,6 +125,12 @@ export interface FunctionCoverage {
    * functions).
    */
   complete: boolean;
+  /**
+   * The account's roles and functions all come from templates and plans (given `--account-id`):
+   * its functions are the ones they define, as for a template's placeholder account, so a role of
+   * theirs that none of them uses is unused (LR016). Absent otherwise.
+   */
+  definedByIac?: true;
 }
 
 /* --------------------------------------------------------------- policies */

@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { instantOf, lookupAwsManagedPolicy, managedPolicyDataInfo } from "../iam/index.js";
 import { packageVersion } from "../evaluate/locate.js";
-import type { Account, CanonicalDocument, FunctionCoverage, LambdaFunction, LambdaServiceUse, Principal, Role, SourceInfo, Warning } from "../model/document.js";
+import type { Account, CanonicalDocument, FunctionCoverage, LambdaFunction, LambdaServiceUse, Principal, Role, SourceInfo, SourceLocation, Warning } from "../model/document.js";
 import { SCHEMA_VERSION } from "../model/document.js";
 import { emptyUsage, type UsageSection } from "../model/usage.js";
 import { parseArn } from "../sources/arns.js";
@@ -297,21 +297,29 @@ function functionCoverageOf(fragments: readonly SourceFragment[], incompleteFile
 }
 
 function accountsOf(roles: Role[], principals: Principal[], functions: LambdaFunction[], sources: SourceInfo[], coverage: ReadonlyMap<string, FunctionCoverage>): Account[] {
-  const accounts = new Map<string, { partition: string; regions: Set<string> }>();
-  const note = (arn: string, accountId: string, region: string | null) => {
+  const accounts = new Map<string, { partition: string; regions: Set<string>; iacOnly: boolean }>();
+  const iacFiles = new Set(sources.filter((s) => IAC_KINDS.has(s.kind)).map((s) => s.path));
+  const note = (arn: string, accountId: string, region: string | null, from: SourceLocation | null | undefined) => {
     if (!/^\d{12}$/.test(accountId)) return; // sanitised exports use labels like `aws`: not accounts
-    const entry = accounts.get(accountId) ?? { partition: parseArn(arn)?.partition ?? "aws", regions: new Set<string>() };
+    const entry = accounts.get(accountId) ?? { partition: parseArn(arn)?.partition ?? "aws", regions: new Set<string>(), iacOnly: true };
     if (region) entry.regions.add(region);
+    if (!from || !iacFiles.has(from.file)) entry.iacOnly = false;
     accounts.set(accountId, entry);
   };
-  for (const r of roles) note(r.arn, r.accountId, null);
-  for (const p of principals) note(p.arn, p.accountId, null);
-  for (const f of functions) note(f.arn, f.accountId, f.region);
+  for (const r of roles) note(r.arn, r.accountId, null, r.source);
+  for (const p of principals) note(p.arn, p.accountId, null, p.source);
+  for (const f of functions) note(f.arn, f.accountId, f.region, f.source);
   for (const s of sources) if (s.accountId && s.region && accounts.has(s.accountId)) accounts.get(s.accountId)!.regions.add(s.region);
   return [...accounts]
     .sort(([a], [b]) => compareStrings(a, b))
-    .map(([accountId, e]) => ({ accountId, partition: e.partition, regions: [...e.regions].sort(), functionCoverage: coverage.get(accountId) ?? { regions: [], complete: false } }));
+    .map(([accountId, e]) => {
+      const c = coverage.get(accountId) ?? { regions: [], complete: false };
+      return { accountId, partition: e.partition, regions: [...e.regions].sort(), functionCoverage: e.iacOnly && c.regions.length === 0 && !c.complete ? { ...c, definedByIac: true as const } : c };
+    });
 }
+
+/** Sources whose functions are the ones a deployment defines (templates, plans). */
+const IAC_KINDS = new Set<SourceInfo["kind"]>(["cloudformation", "terraform-plan"]);
 
 function sortSources(sources: SourceInfo[]): SourceInfo[] {
   const unique = new Map<string, SourceInfo>();

@@ -297,4 +297,12 @@ Resources:
       "/aws/lambda/orders-dev-plain": false,
     });
   });
+
+  it("an account given to templates alone is defined by them: its roles and functions are the templates' (LR016 judges against them)", () => {
+    const t = `${SAM}Resources:
+  Api:
+${FUNCTION}`;
+    const f = readCloudFormationTemplate(Buffer.from(t), "template.yaml", { accountId: "123456789012", region: "us-east-1" });
+    expect(normalizeFragments([f]).document.accounts.map((a) => a.functionCoverage)).toEqual([{ regions: [], complete: false, definedByIac: true }]);
+  });
 });
