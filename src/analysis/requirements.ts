@@ -74,7 +74,9 @@ const DOCDB = ["rds:DescribeDBClusterParameters", "rds:DescribeDBClusters", "rds
  * ListShards were added; ListStreams is only used for discovery): missing ones are reported at a
  * lower severity, as "may", not "cannot".
  */
-const NON_ESSENTIAL = new Set(["kinesis:DescribeStreamSummary", "kinesis:ListShards", "dynamodb:ListStreams"]);
+// DescribeStreamConsumer: AWSLambdaKinesisExecutionRole, the policy Lambda's guide gives Kinesis
+// sources, enhanced fan-out included, does not grant it.
+const NON_ESSENTIAL = new Set(["kinesis:DescribeStreamSummary", "kinesis:ListShards", "dynamodb:ListStreams", "kinesis:DescribeStreamConsumer"]);
 
 /** Actions whose only resource is `*` in the catalog (ListStreams, Describe* on EC2 …). */
 const STAR_ONLY = new Set([
@@ -151,8 +153,11 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
         break;
       case "kinesis":
         if (/\/consumer\//.test(source)) {
-          // A consumer ARN: the stream is the ARN up to /consumer/.
+          // A consumer ARN: the stream is the ARN up to /consumer/. An enhanced fan-out consumer
+          // works with DescribeStreamSummary in place of DescribeStream (the Serverless Framework's
+          // `consumer: true` grants only the former).
           add(KINESIS_STREAM, source.replace(/\/consumer\/.*$/, ""));
+          for (const r of out) if (r.action === "kinesis:DescribeStream") r.alternativeActions = ["kinesis:DescribeStreamSummary"];
           add(KINESIS_CONSUMER, source);
         } else add(KINESIS_STREAM, source);
         break;

@@ -155,6 +155,22 @@ describe("IaC inputs and pollers", () => {
     expect(grant("kafka:ListClusters")["kafka:DescribeClusterV2"]).toBe("implicit-deny");
   });
 
+  it("an enhanced fan-out consumer: DescribeStreamSummary stands for DescribeStream, DescribeStreamConsumer is not essential", () => {
+    const stream = `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/big`;
+    const consumer = `${stream}/consumer/fanout:1700000000`;
+    // What the Serverless Framework grants for `consumer: true`.
+    const grants = policy(
+      allow(["kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStreamSummary", "kinesis:ListShards"], [stream]),
+      allow(["kinesis:SubscribeToShard"], [consumer]),
+    );
+    const f = fnOf(
+      analyzed(documentOf({ roles: [role("r", { managed: [BASIC], inline: { efo: grants } })], functions: [fn("fanout", "r", { triggers: [trigger("kinesis", consumer)] })], policies: [awsManaged(BASIC)] })),
+      "fanout",
+    );
+    const missing = f.analysis!.requirements.filter((r) => r.purpose === "trigger" && r.decision !== "allowed").map((r) => [r.action, r.essential]);
+    expect(missing).toEqual([["kinesis:DescribeStreamConsumer", false]]);
+  });
+
   it("a reference the identity policies may grant but the boundary grants nowhere is denied, not 'unresolved'", () => {
     const BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/boundary`;
     // Granted under another spelling than the function's reference (the queue's literal ARN).

@@ -305,4 +305,22 @@ ${FUNCTION}`;
     const f = readCloudFormationTemplate(Buffer.from(t), "template.yaml", { accountId: "123456789012", region: "us-east-1" });
     expect(normalizeFragments([f]).document.accounts.map((a) => a.functionCoverage)).toEqual([{ regions: [], complete: false, definedByIac: true }]);
   });
+
+  it("an enhanced fan-out consumer (Ref of AWS::Kinesis::StreamConsumer) is a Kinesis source read through its stream", () => {
+    const d = doc(`AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Consumer:
+    Type: AWS::Kinesis::StreamConsumer
+    Properties: { StreamARN: "arn:aws:kinesis:us-east-1:123456789012:stream/big", ConsumerName: fanout }
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: { FunctionName: fanout, Runtime: python3.12, Handler: index.handler, Role: arn:aws:iam::123456789012:role/r, Code: { ZipFile: "x" } }
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties: { FunctionName: !Ref Fn, EventSourceArn: !Ref Consumer, StartingPosition: LATEST }
+`);
+    expect(d.functions[0]?.triggers.map((t) => [t.kind, t.eventSourceArn])).toEqual([
+      ["kinesis", "arn:aws:kinesis:us-east-1:123456789012:stream/big/consumer/fanout:${Consumer.ConsumerCreationTimestamp}"],
+    ]);
+  });
 });

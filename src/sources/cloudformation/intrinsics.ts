@@ -206,9 +206,21 @@ export class IntrinsicResolver {
       }
       case "AWS::IAM::ManagedPolicy":
         return this.ctx.policyArn(id);
+      case "AWS::Kinesis::StreamConsumer":
+        return this.consumerArn(id, res) ?? `\${${id}}`;
       default:
         return `\${${id}}`;
     }
+  }
+
+  /**
+   * An enhanced fan-out consumer's ARN (what Ref and ConsumerARN give):
+   * `<stream ARN>/consumer/<name>:<creation timestamp>`, the timestamp known once it is made.
+   */
+  private consumerArn(id: string, res: Record<string, unknown>): string | undefined {
+    const stream = this.prop(res, "StreamARN");
+    const name = this.prop(res, "ConsumerName");
+    return stream && name ? `${stream}/consumer/${name}:\${${id}.ConsumerCreationTimestamp}` : undefined;
   }
 
   getAtt(id: string, attribute: string): unknown {
@@ -246,6 +258,8 @@ export class IntrinsicResolver {
         const n = this.prop(res, "Name");
         return n ? `arn:${p}:events:${this.region()}:${this.account()}:event-bus/${n}` : symbolic;
       }
+      case "AWS::Kinesis::StreamConsumer.ConsumerARN":
+        return this.consumerArn(id, res) ?? symbolic;
       case "AWS::Kinesis::Stream.Arn": {
         const n = this.prop(res, "Name");
         return n ? `arn:${p}:kinesis:${this.region()}:${this.account()}:stream/${n}` : symbolic;
