@@ -7,7 +7,9 @@
 #   and incident evidence are lost silently. Decided by the IAM engine (identity policies, denies,
 #   permissions boundary). Severity medium when streams cannot be written; low when only
 #   CreateLogGroup is missing (harmless once the group exists, e.g. created by IaC); info when a
-#   policy of the role could not be resolved (it might grant them).
+#   policy of the role could not be resolved (it might grant them), and when an explicit Deny of the
+#   role is all that blocks them: logging turned off on purpose (the Serverless Framework's
+#   `disableLogs: true` writes such a Deny), said so rather than called a broken role.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
 #     description: Sending Lambda function logs to CloudWatch Logs
@@ -35,9 +37,9 @@ findings := [finding |
 	essential := [r | some r in missing; r.essential]
 	finding := {
 		"resource": analysis.function_resource(fn),
-		"severity": severity(count(essential) > 0, fn.analysis.roleIncomplete),
-		"message": sprintf("%s %s cannot %s: its execution role does not allow %s", [
-			"Function", fn.name, what(count(essential) > 0, fn.logGroup), concat(", ", actions),
+		"severity": severity(count(essential) > 0, fn.analysis.roleIncomplete, denied_on_purpose(missing)),
+		"message": sprintf("%s %s cannot %s: its execution role %s %s%s", [
+			"Function", fn.name, what(count(essential) > 0, fn.logGroup), verb(denied_on_purpose(missing)), concat(", ", actions), purpose(denied_on_purpose(missing)),
 		]),
 		"evidence": {
 			"logGroup": fn.logGroup,
@@ -52,8 +54,25 @@ what(true, group) := sprintf("write its logs to %s", [group])
 
 what(false, group) := sprintf("create its log group %s", [group])
 
-severity(_, true) := "info"
+# Every missing permission is refused by an explicit Deny: someone wrote it to stop the logs.
+denied_on_purpose(missing) if {
+	every r in missing {
+		r.decision == "explicit-deny"
+	}
+} else := false
 
-severity(true, false) := "medium"
+verb(true) := "denies"
 
-severity(false, false) := "low"
+verb(false) := "does not allow"
+
+purpose(true) := " (an explicit Deny: logging turned off on purpose, as the Serverless Framework's disableLogs does; remove the Deny to keep its output)"
+
+purpose(false) := ""
+
+severity(_, true, _) := "info"
+
+severity(_, false, true) := "info"
+
+severity(true, false, false) := "medium"
+
+severity(false, false, false) := "low"

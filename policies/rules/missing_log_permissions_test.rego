@@ -31,6 +31,17 @@ test_cannot_write_streams_is_medium if {
 	count(f.evidence.missing) == 2
 }
 
+test_an_explicit_deny_alone_is_logging_turned_off_on_purpose if {
+	# The Serverless Framework's disableLogs: true writes a Deny of logs:PutLogEvents on the group.
+	some f in missing_log_permissions.findings with input as {"functions": [fn(logs("allowed", "allowed", "explicit-deny"), {})]}
+	f.severity == "info"
+	f.message == "Function api cannot write its logs to /custom/api: its execution role denies logs:PutLogEvents (an explicit Deny: logging turned off on purpose, as the Serverless Framework's disableLogs does; remove the Deny to keep its output)"
+
+	# A Deny beside a permission simply not granted: a broken role, as before.
+	some g in missing_log_permissions.findings with input as {"functions": [fn(logs("allowed", "implicit-deny", "explicit-deny"), {})]}
+	g.severity == "medium"
+}
+
 test_only_create_log_group_missing_is_low if {
 	some f in missing_log_permissions.findings with input as {"functions": [fn(logs("implicit-deny", "allowed", "allowed"), {})]}
 	f.severity == "low"
