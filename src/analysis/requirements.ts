@@ -185,6 +185,8 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
     out.push({ purpose: "trigger-secret", subject, action: "secretsmanager:GetSecretValue", resource: secret, essential: true });
   }
   if (t.kmsKeyArn) out.push({ purpose: "trigger-kms", subject, action: "kms:Decrypt", resource: t.kmsKeyArn, essential: true });
+  // Lambda's poller reads an SSE-KMS queue's or stream's records with the execution role.
+  if (t.sourceKmsKeyArn && t.sourceKmsKeyArn !== t.kmsKeyArn) out.push({ purpose: "trigger-kms", subject, action: "kms:Decrypt", resource: t.sourceKmsKeyArn, essential: true });
   if (t.onFailureDestination) {
     const d = destinationPermission(t.onFailureDestination);
     if (d) out.push({ purpose: "trigger-destination", subject: t.onFailureDestination, action: d.action, resource: d.resource, essential: true });

@@ -400,6 +400,13 @@ export interface Trigger {
   /** Secrets Manager ARNs from SourceAccessConfigurations (BASIC_AUTH, SASL…). */
   secretArns: string[];
   kmsKeyArn: string | null;
+  /**
+   * The customer managed key the source queue or stream is encrypted with, when the same template
+   * or plan makes the source (SQS `KmsMasterKeyId`, a Kinesis stream's key): reading it needs
+   * kms:Decrypt on that key. Absent when not known, or when the source uses its service's AWS
+   * managed key (`alias/aws/sqs`), whose key policy lets the account's principals use it.
+   */
+  sourceKmsKeyArn?: string;
 }
 
 export interface FunctionUrl {

@@ -298,12 +298,15 @@ function functionCoverageOf(fragments: readonly SourceFragment[], incompleteFile
 
 function accountsOf(roles: Role[], principals: Principal[], functions: LambdaFunction[], sources: SourceInfo[], coverage: ReadonlyMap<string, FunctionCoverage>): Account[] {
   const accounts = new Map<string, { partition: string; regions: Set<string>; iacOnly: boolean }>();
-  const iacFiles = new Set(sources.filter((s) => IAC_KINDS.has(s.kind)).map((s) => s.path));
+  // Located in a file of another kind (an export): not the templates' alone. A template's
+  // entities may point at files that are no input of their own (a plan's `.tf` configuration).
+  const otherFiles = new Set(sources.filter((s) => !IAC_KINDS.has(s.kind)).map((s) => s.path));
+  const anyIac = sources.some((s) => IAC_KINDS.has(s.kind));
   const note = (arn: string, accountId: string, region: string | null, from: SourceLocation | null | undefined) => {
     if (!/^\d{12}$/.test(accountId)) return; // sanitised exports use labels like `aws`: not accounts
     const entry = accounts.get(accountId) ?? { partition: parseArn(arn)?.partition ?? "aws", regions: new Set<string>(), iacOnly: true };
     if (region) entry.regions.add(region);
-    if (!from || !iacFiles.has(from.file)) entry.iacOnly = false;
+    if (!anyIac || !from || otherFiles.has(from.file)) entry.iacOnly = false;
     accounts.set(accountId, entry);
   };
   for (const r of roles) note(r.arn, r.accountId, null, r.source);

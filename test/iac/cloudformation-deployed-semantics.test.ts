@@ -323,4 +323,39 @@ Resources:
       ["kinesis", "arn:aws:kinesis:us-east-1:123456789012:stream/big/consumer/fanout:${Consumer.ConsumerCreationTimestamp}"],
     ]);
   });
+
+  it("a queue or stream of the template encrypted with a customer managed key: its poller needs kms:Decrypt on the key", () => {
+    const d = doc(`AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties: { KmsMasterKeyId: !Ref Key }
+  Managed:
+    Type: AWS::SQS::Queue
+    Properties: { KmsMasterKeyId: alias/aws/sqs }
+  Clicks:
+    Type: AWS::Kinesis::Stream
+    Properties: { StreamEncryption: { EncryptionType: KMS, KeyId: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" } }
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: { FunctionName: worker, Runtime: python3.12, Handler: index.handler, Role: arn:aws:iam::123456789012:role/r, Code: { ZipFile: "x" } }
+  FromJobs:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties: { FunctionName: !Ref Fn, EventSourceArn: !GetAtt Jobs.Arn }
+  FromManaged:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties: { FunctionName: !Ref Fn, EventSourceArn: !GetAtt Managed.Arn }
+  FromClicks:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties: { FunctionName: !Ref Fn, EventSourceArn: !GetAtt Clicks.Arn, StartingPosition: LATEST }
+`);
+    // Mappings in logical-ID order: FromClicks, FromJobs, FromManaged.
+    expect(d.functions[0]?.triggers.map((t) => t.sourceKmsKeyArn ?? null)).toEqual([
+      "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      "arn:aws:kms:unknown:unknown:key/${Key}",
+      null, // the AWS managed key: its key policy lets the account's principals use it
+    ]);
+  });
 });

@@ -35,6 +35,8 @@ describe("functions in the region of their provider configuration", () => {
     // The DR queue is made in the DR region: its trigger and the role's grant name it there.
     const dr = doc.functions.find((f) => f.name === "dr-worker");
     expect(dr?.triggers.map((t) => t.eventSourceArn)).toEqual(["arn:aws:sqs:eu-central-1:unknown:dr-jobs"]);
+    // Encrypted with a key of the plan: reading it needs kms:Decrypt on that key, in that region.
+    expect(dr?.triggers.map((t) => t.sourceKmsKeyArn)).toEqual(["arn:aws:kms:eu-central-1:unknown:key/${aws_kms_key.dr_jobs.key_id}"]);
     const grants = fragment.roles.flatMap((r) => r.inlinePolicies.flatMap((p) => p.document.Statement.flatMap((s) => s.Resource ?? [])));
     expect(grants).toContain("arn:aws:sqs:eu-central-1:unknown:dr-jobs");
     expect(grants.filter((g) => g.includes("dr-jobs"))).toEqual(["arn:aws:sqs:eu-central-1:unknown:dr-jobs"]);

@@ -285,6 +285,7 @@ export function readEventSourceMapping(reader: TemplateReader, id: string, r: Sa
   const dest = reader.prop(r, "DestinationConfig");
   const onFailure = isRecord(dest) && isRecord(dest.OnFailure) && typeof dest.OnFailure.Destination === "string" ? typedTarget(reader, dest.OnFailure.Destination) : null;
   const enabled = reader.prop(r, "Enabled");
+  const sourceKey = refId !== undefined ? sourceKmsKey(reader, refId) : null;
   const trigger: Trigger = {
     uuid: null,
     kind,
@@ -294,9 +295,30 @@ export function readEventSourceMapping(reader: TemplateReader, id: string, r: Sa
     secretArns,
     kmsKeyArn: reader.propString(r, "KmsKeyArn") ?? null,
   };
+  if (sourceKey) trigger.sourceKmsKeyArn = sourceKey;
   if (t.local) t.local.fn.triggers.push(trigger);
   else if (t.patch) (t.patch.patch.triggers ??= []).push(trigger);
   void id;
+}
+
+/**
+ * The customer managed key of a queue or stream of the template that a mapping reads (an SQS
+ * queue's `KmsMasterKeyId`, a stream's `StreamEncryption.KeyId`), as a key ARN: a key of the
+ * template by `Ref` is `key/${Key}`. Null for none and for an alias (the AWS managed
+ * `alias/aws/sqs` needs no grant; another names a key only at run time).
+ */
+function sourceKmsKey(reader: TemplateReader, id: string): string | null {
+  const res = reader.resources[id];
+  if (!res || (res.Type !== "AWS::SQS::Queue" && res.Type !== "AWS::Kinesis::Stream")) return null;
+  const raw = res.Type === "AWS::SQS::Queue" ? res.Properties.KmsMasterKeyId : isRecord(res.Properties.StreamEncryption) ? res.Properties.StreamEncryption.KeyId : undefined;
+  if (raw === undefined) return null;
+  const key = reader.resolver.resolve(raw);
+  if (typeof key !== "string" || key.startsWith("alias/") || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(key)) return null;
+  if (key.startsWith("arn:")) return key;
+  const { partition, region, accountId } = reader.ctx;
+  const ref = /^\$\{([A-Za-z0-9]+)\}$/.exec(key);
+  if (ref && reader.resources[ref[1] as string]?.Type !== "AWS::KMS::Key") return key;
+  return key.startsWith("${") && !ref ? key : `arn:${partition}:kms:${region}:${accountId}:key/${key}`;
 }
 
 export function readUrl(reader: TemplateReader, _id: string, r: SamResource): void {

@@ -229,11 +229,38 @@ export function readEventSourceMapping(p: PlanReader, r: TfResource): void {
     secretArns,
     kmsKeyArn: p.arnAt(r, "kms_key_arn"),
   };
+  const sourceKey = sourceKmsKey(p, r, source?.known ? source.value : null);
+  if (sourceKey) trigger.sourceKmsKeyArn = sourceKey;
   if (target.fn) target.fn.fn.triggers.push(trigger);
   else {
     const patch = patchFor(p, target, r);
     (patch.patch.triggers ??= []).push(trigger);
   }
+}
+
+/**
+ * The customer managed key of a queue or stream the plan makes that a mapping reads: the queue's
+ * `kms_master_key_id`, a KMS-encrypted stream's `kms_key_id`, as a key ARN (an id is put in the
+ * queue's region and account; a key of this plan known only after apply, its built ARN). Null for
+ * none, an alias (the AWS managed `alias/aws/sqs` needs no grant; another alias names a key only
+ * at run time) or a source the plan does not make.
+ */
+function sourceKmsKey(p: PlanReader, r: TfResource, knownArn: string | null): string | null {
+  const followed = targetOf(p.index, p.follow(r, "event_source_arn"), r);
+  const source =
+    followed && (followed.type === "aws_sqs_queue" || followed.type === "aws_kinesis_stream")
+      ? followed
+      : knownArn
+        ? p.index.resources.find((x) => x.mode === "managed" && (x.type === "aws_sqs_queue" || x.type === "aws_kinesis_stream") && x.values.arn === knownArn)
+        : undefined;
+  if (!source) return null;
+  const attr = source.type === "aws_sqs_queue" ? "kms_master_key_id" : "kms_key_id";
+  if (source.type === "aws_kinesis_stream" && p.knownString(source, "encryption_type") !== "KMS") return null;
+  const key = p.arnAt(source, attr);
+  if (key === null || key.startsWith("alias/") || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(key)) return null;
+  if (key.startsWith("arn:") || (key.startsWith("${") && !/\.(id|key_id)\}$/.test(key))) return key;
+  const { partition, region, accountId } = p.ctxOf(source);
+  return `arn:${partition}:kms:${region}:${accountId}:key/${key}`;
 }
 
 export function readFunctionUrl(p: PlanReader, r: TfResource): void {
