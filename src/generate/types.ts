@@ -124,6 +124,7 @@ export type GenerationWarningCode =
   | "no-resource-recorded"
   | "parent-resource-only"
   | "denied-calls-not-granted"
+  | "denied-resources-not-granted"
   | "unknown-action"
   | "unattributed-sessions"
   | "exception-not-granted-today"

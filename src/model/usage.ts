@@ -178,6 +178,20 @@ export interface ActionUsage {
   resourcePrefix: string | null;
   /** Error codes seen (AccessDenied, …) with counts. */
   errorCodes: { [code: string]: number };
+  /**
+   * Present when some call was denied (`deniedCount` > 0): the resources of the calls that were
+   * not denied, sampled as `resources` is. `resources` mixes both, and a resource seen only in
+   * denied calls is no evidence the function may use it (generate grants from this sample).
+   * Absent in documents written before it existed; `resources` are then all there is.
+   */
+  authorized?: ResourceSample;
+}
+
+/** A capped sample of resource ARNs, as `ActionUsage` keeps them. */
+export interface ResourceSample {
+  resources: string[];
+  resourcesTruncated: boolean;
+  resourcePrefix: string | null;
 }
 
 export type PermissionLabel = "used" | "unused" | "unknowable" | "too-new";

@@ -244,7 +244,7 @@ export class UsageAggregator {
     }
     const sessions: SessionUsage[] = [];
     for (const s of this.sessionList) {
-      const actions = new Map<string, ActionUsage & { prefixAll: string | null }>();
+      const actions = new Map<string, ActionUsage & { prefixAll: string | null; ok: Sample }>();
       const unmapped: { [event: string]: number } = {};
       let first: string | null = null;
       let last: string | null = null;
@@ -262,11 +262,14 @@ export class UsageAggregator {
         for (const action of mapped.actions) {
           let a = actions.get(action);
           if (a === undefined) {
-            a = { action, count: 0, deniedCount: 0, firstSeen: g.firstSeen, lastSeen: g.lastSeen, resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {}, prefixAll: null };
+            a = { action, count: 0, deniedCount: 0, firstSeen: g.firstSeen, lastSeen: g.lastSeen, resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {}, prefixAll: null, ok: { resources: [], resourcesTruncated: false, prefix: null } };
             actions.set(action, a);
           }
           a.count += g.count;
-          if (isAccessDenied(g.errorCode)) a.deniedCount += g.count;
+          const denied = isAccessDenied(g.errorCode);
+          if (denied) a.deniedCount += g.count;
+          // The calls that were not denied, sampled apart: only they show a resource the function may use.
+          else mergeResources(a.ok, g, this.resourceCap);
           if (g.errorCode !== null) a.errorCodes[g.errorCode] = (a.errorCodes[g.errorCode] ?? 0) + g.count;
           if (g.firstSeen < a.firstSeen) a.firstSeen = g.firstSeen;
           if (g.lastSeen > a.lastSeen) a.lastSeen = g.lastSeen;
@@ -288,11 +291,14 @@ export class UsageAggregator {
         firstSeen: first,
         lastSeen: last,
         actions: [...actions.values()]
-          .map(({ prefixAll, ...a }) => ({
+          .map(({ prefixAll, ok, ...a }): ActionUsage => ({
             ...a,
             resources: [...a.resources].sort(),
             errorCodes: sortKeys(a.errorCodes),
             resourcePrefix: prefixPattern(prefixAll, a.resources.length + (a.resourcesTruncated ? 1 : 0)),
+            ...(a.deniedCount > 0
+              ? { authorized: { resources: [...ok.resources].sort(), resourcesTruncated: ok.resourcesTruncated, resourcePrefix: prefixPattern(ok.prefix, ok.resources.length + (ok.resourcesTruncated ? 1 : 0)) } }
+              : {}),
           }))
           .sort((x, y) => cmp(x.action, y.action)),
         unmapped: sortKeys(unmapped),
@@ -333,8 +339,10 @@ export class UsageAggregator {
   }
 }
 
+type Sample = { resources: string[]; resourcesTruncated: boolean; prefix: string | null };
+
 function mergeResources(
-  into: { resources: string[]; resourcesTruncated: boolean; prefix: string | null },
+  into: Sample,
   from: { resources: string[]; resourcesTruncated: boolean; prefix: string | null },
   cap: number,
 ): void {

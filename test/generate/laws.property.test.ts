@@ -48,8 +48,26 @@ const dirArb = fc.constantFrom("in", "out", "archive");
 
 interface Observed {
   usage: ActionUsage;
-  /** Every resource the calls touched (the sample may be truncated). */
+  /** Every resource the successful calls touched (the sample may be truncated). */
   all: string[];
+  /** Resources only denied calls touched (in `usage.resources`, not in `usage.authorized`). */
+  deniedOnly: string[];
+}
+
+/** The usage stage's capped sample of `all` (the `cap` smallest) and the prefix of every one. */
+function sampleOf(all: string[], cap: number): { resources: string[]; resourcesTruncated: boolean; resourcePrefix: string | null } {
+  const truncated = all.length > cap;
+  let prefix: string | null = null;
+  if (all.length > 1) {
+    let p = all[0] as string;
+    for (const r of all) {
+      let i = 0;
+      while (i < p.length && i < r.length && p[i] === r[i]) i++;
+      p = p.slice(0, i);
+    }
+    prefix = `${p}*`;
+  }
+  return { resources: truncated ? all.slice(0, cap) : all, resourcesTruncated: truncated, resourcePrefix: prefix };
 }
 
 const observedArb: fc.Arbitrary<Observed> = fc
@@ -59,29 +77,22 @@ const observedArb: fc.Arbitrary<Observed> = fc
     names: fc.uniqueArray(fc.tuple(nameArb, dirArb), { minLength: 0, maxLength: 7, selector: ([n, d]) => `${n}/${d}` }),
     count: fc.integer({ min: 1, max: 5000 }),
     denied: fc.integer({ min: 0, max: 3 }),
+    /** Resources of the denied calls (some also used by successful calls). */
+    deniedNames: fc.uniqueArray(fc.tuple(nameArb, dirArb), { minLength: 0, maxLength: 3, selector: ([n, d]) => `${n}/${d}` }),
     cap: fc.integer({ min: 1, max: 8 }),
   })
-  .map(({ family, pick, names, count, denied, cap }) => {
+  .map(({ family, pick, names, count, denied, deniedNames, cap }) => {
     const f = FAMILIES[family] as (typeof FAMILIES)[number];
     const name = f.actions[pick % f.actions.length] as string;
-    const all = [...new Set(names.map(([n, d]) => f.make(n, d)).filter((r) => r !== ""))].sort();
-    const truncated = all.length > cap;
-    const sample = truncated ? all.slice(0, cap) : all;
-    let prefix: string | null = null;
-    if (all.length > 1) {
-      let p = all[0] as string;
-      for (const r of all) {
-        let i = 0;
-        while (i < p.length && i < r.length && p[i] === r[i]) i++;
-        p = p.slice(0, i);
-      }
-      prefix = `${p}*`;
-    }
+    const made = (xs: [string, string][]): string[] => [...new Set(xs.map(([n, d]) => f.make(n, d)).filter((r) => r !== ""))].sort();
     const deniedCount = Math.min(denied, count);
-    return {
-      usage: action(name, count, sample, { deniedCount, resourcesTruncated: truncated, resourcePrefix: prefix, errorCodes: deniedCount > 0 ? { AccessDenied: deniedCount } : {} }),
-      all,
-    };
+    const all = deniedCount === count ? [] : made(names);
+    // As the usage stage writes it: `resources` over every call, `authorized` over those not denied.
+    const deniedResources = deniedCount > 0 ? made(deniedNames) : [];
+    const every = [...new Set([...all, ...deniedResources])].sort();
+    const usage = action(name, count, [], { deniedCount, ...sampleOf(every, cap), errorCodes: deniedCount > 0 ? { AccessDenied: deniedCount } : {} });
+    if (deniedCount > 0) usage.authorized = sampleOf(all, cap);
+    return { usage, all, deniedOnly: deniedResources.filter((r) => !all.includes(r)) };
   });
 
 const configArb = fc.record({
@@ -238,6 +249,43 @@ describe("laws of generation (fast-check, with the IAM engine's evaluateRequest)
         }
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it("grants nothing from a resource seen only in denied calls: the policy is the one without them", () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const { fn, doc, observed, other } = build(s);
+        const g = generatePolicy(doc, fn.arn, s.withExceptions ? { exceptions: EXCEPTIONS } : {}, catalog);
+        // The same usage with the denied calls' resources never recorded (the calls still counted).
+        const without: Scenario = {
+          ...s,
+          observed: s.observed.map((o) => (o.usage.authorized === undefined ? o : { ...o, usage: { ...o.usage, ...o.usage.authorized, authorized: undefined }, deniedOnly: [] })),
+          other: s.other.map((o) => (o.usage.authorized === undefined ? o : { ...o, usage: { ...o.usage, ...o.usage.authorized, authorized: undefined }, deniedOnly: [] })),
+        };
+        const b = build(without);
+        const h = generatePolicy(b.doc, b.fn.arn, s.withExceptions ? { exceptions: EXCEPTIONS } : {}, catalog);
+        expect(JSON.stringify(g.policy)).toBe(JSON.stringify(h.policy));
+        for (const o of observed) {
+          if (o.deniedOnly.length === 0 || o.usage.count <= o.usage.deniedCount) continue;
+          const info = catalog.action(o.usage.action);
+          if (info === null || !info.supportsResourceLevelPermissions) continue;
+          const own = g.grants.filter((x) => x.action === info.action);
+          // Named one by one, a denied-only resource is not among them; and it is reported.
+          if (own.every((x) => x.scoping === "exact")) {
+            const usedElsewhere = new Set(other.filter((x) => x.usage.action === o.usage.action).flatMap((x) => x.all));
+            for (const r of o.deniedOnly) if (!usedElsewhere.has(r)) expect(allowed(g.policy, o.usage.action, r), `${o.usage.action} on ${r} (denied only)`).toBe(false);
+          }
+          // Reported when the sample shows one (outside the authorized calls' prefix when their sample
+          // is truncated: that grant may cover it, or a successful call beyond the sample), or shows
+          // that there are some beyond it.
+          const ok = o.usage.authorized;
+          const head = ok?.resourcesTruncated === true && ok.resourcePrefix !== null ? ok.resourcePrefix.slice(0, -1) : null;
+          const shown = o.deniedOnly.some((r) => o.usage.resources.includes(r) && (head === null || !r.startsWith(head))) || (o.usage.resourcesTruncated && ok?.resourcesTruncated === false);
+          if (shown) expect(g.warnings.some((w) => w.code === "denied-resources-not-granted" && w.action === o.usage.action)).toBe(true);
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 

@@ -93,3 +93,56 @@ describe("CloudTrail → usage stage → generated policy", () => {
     expect(g.usage.successfulCalls).toBe(3 + 4 + 1);
   });
 });
+
+/** Records of the orders-api session → readUsage → labelUsage → generatePolicy. */
+async function generateFrom(recs: Record<string, unknown>[]) {
+  const d = mkdtempSync(join(tmpdir(), "leastrole-gen-pipeline-"));
+  try {
+    writeFileSync(join(d, `${ACCOUNT}_CloudTrail_${REGION}_20261001T1000Z_y.json`), JSON.stringify({ Records: recs }));
+    const aggregate = await readUsage([d], { workers: 1 });
+    const doc = document([fn], [role(ROLE, [fn.arn])]);
+    doc.usage = labelUsage(aggregate, doc, { windowDays: 30 });
+    return generatePolicy(doc, fn.arn, { windowDays: 30 }, catalog);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+}
+
+const observedOf = (g: Awaited<ReturnType<typeof generateFrom>>): [string[], string[]][] => g.statements.filter((s) => s.provenance.includes("observed")).map((s) => [s.actions, s.resources]);
+
+describe("denied calls' resources", () => {
+  const s3Get = (i: number, key: string, denied: boolean) =>
+    record(i, "s3.amazonaws.com", "GetObject", {
+      requestParameters: { bucketName: "orders-docs", key, Host: "orders-docs.s3.amazonaws.com" },
+      resources: [
+        { type: "AWS::S3::Object", ARN: `arn:aws:s3:::orders-docs/${key}` },
+        { accountId: ACCOUNT, type: "AWS::S3::Bucket", ARN: "arn:aws:s3:::orders-docs" },
+      ],
+      ...(denied ? { errorCode: "AccessDenied", errorMessage: "Access Denied" } : {}),
+    });
+
+  it("does not grant an object only a denied call touched, and says so", async () => {
+    const g = await generateFrom([s3Get(0, "exports/x.csv", false), s3Get(1, "exports/y.csv", false), s3Get(2, "payroll/2026.csv", true)]);
+    expect(observedOf(g)).toEqual([[["s3:GetObject"], ["arn:aws:s3:::orders-docs/exports/x.csv", "arn:aws:s3:::orders-docs/exports/y.csv"]]]);
+    expect(allowed(g.policy, "s3:GetObject", "arn:aws:s3:::orders-docs/payroll/2026.csv")).toBe(false);
+    const w = g.warnings.filter((x) => x.code === "denied-resources-not-granted");
+    expect(w.map((x) => x.action)).toEqual(["s3:GetObject"]);
+    expect(w[0]?.message).toContain("arn:aws:s3:::orders-docs/payroll/2026.csv");
+    // The bucket ARN listed beside the denied object was also listed by the successful calls: not named.
+    expect(w[0]?.message).not.toContain("orders-docs,");
+  });
+
+  it("does not let a denied call's resource widen a prefix", async () => {
+    const secret = (i: number, id: string, denied: boolean) =>
+      record(i, "secretsmanager.amazonaws.com", "GetSecretValue", {
+        requestParameters: { secretId: id },
+        managementEvent: true,
+        ...(denied ? { errorCode: "AccessDeniedException", errorMessage: "not authorized" } : {}),
+      });
+    const g = await generateFrom([secret(0, "orders/prod/db", false), secret(1, "orders/prod/token", false), secret(2, "orders/billing/card-key", true)]);
+    const S = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:`;
+    expect(observedOf(g)).toEqual([[["secretsmanager:GetSecretValue"], [`${S}orders/prod/db-??????`, `${S}orders/prod/token-??????`]]]);
+    expect(allowed(g.policy, "secretsmanager:GetSecretValue", `${S}orders/billing/card-key-AbCdEf`)).toBe(false);
+    expect(g.warnings.find((x) => x.code === "denied-resources-not-granted")?.message).toContain(`${S}orders/billing/card-key-??????`);
+  });
+});
