@@ -315,7 +315,9 @@ function wildcardReason(g: Grant): string {
     case "parent":
       return "CloudTrail named only the parent resource: everything under it";
     case "unnamed":
-      return "no resource was recorded for the calls: the resource type in the account, any name";
+      return g.resource === "*"
+        ? "no resource was recorded for the calls, and the action's one resource type is optional (a call may name none): only \"*\" grants such a call"
+        : "no resource was recorded for the calls: the resource type in the account, any name";
     case "unknown-action":
       return "the action is not in the catalog, so its resource types are unknown";
     case "exact":

@@ -11,7 +11,8 @@
  * 3. A truncated sample (more resources seen than kept) → the usage stage's prefix of *every*
  *    resource seen, which is sound (it covers the unseen ones) but may be wide; warned.
  * 4. Only a parent recorded (the bucket of an object action) → everything under it; warned.
- * 5. No resource recorded at all → the resource type in the function's account, any name; warned.
+ * 5. No resource recorded at all → the resource type in the function's account, any name; `*` when
+ *    the action's one resource type is optional (the call may name none); warned.
  * Calls that only ever failed with AccessDenied are not granted (they never succeeded); warned.
  * Resources come from the calls that were not denied only (`ActionUsage.authorized`): a resource
  * seen only in denied calls is no evidence the function may use it, nor may it widen a prefix; warned.
@@ -26,7 +27,7 @@
 import type { ActionUsage, ResourceSample } from "../model/usage.js";
 import type { ActionCatalog, ActionInfo } from "./iam.js";
 import { literalArn, literalCommonPrefix, literalPrefixPattern } from "./iam.js";
-import { accountWidePattern, childPatternOf, matchResourceType, type FormatMatch } from "./resource-types.js";
+import { accountWidePattern, callableWithoutResource, childPatternOf, matchResourceType, type FormatMatch } from "./resource-types.js";
 import type { GenerationWarning, Grant, Provenance } from "./types.js";
 
 export const DEFAULT_PREFIX_THRESHOLD = 3;
@@ -254,7 +255,9 @@ function scopeResources(
       return parents.map((resource) => ({ resource, scoping: "parent" }));
     }
     // The caller passes region `*` unless every call of the function was made in one region.
-    const wide = accountWidePattern(info, place);
+    // An action whose one resource type is optional may be called naming none of it (PutMetricData
+    // names no dataset): only `*` grants such a call (callableWithoutResource).
+    const wide = callableWithoutResource(info) ? null : accountWidePattern(info, place);
     const resource = usage.resourcesTruncated && usage.resourcePrefix !== null ? usage.resourcePrefix : (wide?.pattern ?? "*");
     warnings.push({
       code: "no-resource-recorded",

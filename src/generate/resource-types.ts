@@ -171,6 +171,18 @@ export function childPatternOf(info: ActionInfo, arn: string): { type: string; p
 }
 
 /**
+ * Whether a call of the action may name no resource of any of its types, so that a call that
+ * recorded none is granted only by `*`. The Service Authorization Reference marks required types
+ * with `*` and says of the others "you can choose to use one of the optional resource types": an
+ * action with one type, optional, may be called without it (`cloudwatch:PutMetricData`, `dataset`;
+ * AWS's CloudWatch policies grant it on `*`). Several optional types are alternatives the call
+ * names one of (`s3:GetObject`: `object` or `accesspointobject`), as is any required type.
+ */
+export function callableWithoutResource(info: ActionInfo): boolean {
+  return info.resourceTypes.length === 1 && info.resourceTypes.every((t) => !t.required);
+}
+
+/**
  * The action's first required resource type (else its first type) instantiated for an account:
  * partition, region and account filled in, every name `*`. Used when a call recorded no resource.
  */

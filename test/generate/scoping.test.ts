@@ -118,6 +118,25 @@ describe("observed usage → grants", () => {
     expect(r.warnings.map((w) => w.code)).toEqual(["no-resource-recorded"]);
   });
 
+  it("grants * when no resource was recorded and the action's one resource type is optional", () => {
+    // CloudWatch's metric calls name no dataset; the catalog lists `dataset` as optional, and AWS's
+    // CloudWatch policies grant them on *. A dataset/* pattern denies every such call.
+    for (const a of ["cloudwatch:PutMetricData", "cloudwatch:GetMetricData", "cloudwatch:ListMetrics"]) {
+      const r = grantsOf([action(a, 2)]);
+      expect(r.grants.map((g) => [g.resource, g.scoping]), a).toEqual([["*", "unnamed"]]);
+      expect(r.warnings.map((w) => w.code)).toEqual(["no-resource-recorded"]);
+    }
+    const fn = lambdaFunction("metrics-fn", roleArn("metrics-role"));
+    const doc = document([fn], [role(fn.roleArn, [fn.arn])], [session(fn, [action("cloudwatch:PutMetricData", 2)])]);
+    const g = generatePolicy(doc, fn.arn, {}, catalog);
+    expect(evaluateRequest({ identityPolicies: [g.policy], request: { action: "cloudwatch:PutMetricData", resource: "*" } }).decision).toBe("allowed");
+    expect(g.wildcards.find((w) => w.action === "cloudwatch:PutMetricData")?.reason).toContain("one resource type is optional");
+    // A required type (DynamoDB's table), or optional types that are alternatives of which a call
+    // names one (S3's object and access point object), keep the account-wide pattern.
+    expect(grantsOf([action("dynamodb:Query", 1)]).grants.map((g) => g.resource)).toEqual(["arn:aws:dynamodb:us-east-1:123456789012:table/*"]);
+    expect(grantsOf([action("s3:GetObject", 1)]).grants.map((g) => g.resource)).not.toContain("*");
+  });
+
   it("grants actions without resource-level permissions on * only", () => {
     const r = grantsOf([action("sts:GetCallerIdentity", 3, ["arn:aws:sts::123456789012:assumed-role/x/y"])]);
     expect(r.grants.map((g) => [g.action, g.resource, g.scoping])).toEqual([["sts:GetCallerIdentity", "*", "no-resource-level-permissions"]]);
