@@ -113,7 +113,7 @@ export function deriveResources(ctx: ResourceContext): string[] {
       }
       break;
     case "secretsmanager":
-      if (p.secretId !== undefined) push(isArn(p.secretId) ? p.secretId : regional("secretsmanager", `secret:${p.secretId}-??????`));
+      if (p.secretId !== undefined) push(isArn(p.secretId) ? secretArn(p.secretId) : regional("secretsmanager", `secret:${p.secretId}-??????`));
       break;
     case "ssm": {
       const names = p.names ?? (p.name !== undefined ? [p.name] : []);
@@ -137,6 +137,19 @@ export function deriveResources(ctx: ResourceContext): string[] {
       break;
   }
   return dedupe(out);
+}
+
+/**
+ * A secret named by ARN. Secrets Manager adds `-` and six random characters to a secret's name to
+ * make its ARN, and takes an ARN without them (a partial ARN) as naming the secret; an ARN that
+ * ends in a hyphen and six characters it takes as complete (SecretId in the Secrets Manager API
+ * reference: that is why a name should not end so). The same rule here: a complete ARN is kept
+ * exactly, a partial one gets the `-??????` a secret named by name gets.
+ */
+function secretArn(arn: string): string {
+  const name = /:secret:(.*)$/s.exec(arn)?.[1];
+  if (name === undefined || /-[A-Za-z0-9]{6}$/.test(name)) return arn;
+  return `${arn}-??????`;
 }
 
 /** `https://sqs.us-east-1.amazonaws.com/123456789012/orders` → `arn:aws:sqs:us-east-1:123456789012:orders`. */

@@ -1,0 +1,33 @@
+/**
+ * Resource ARNs derived from requestParameters when a record has no resources[] (management
+ * events of Secrets Manager, Lambda …), in the forms each API documents for its parameters.
+ */
+import { describe, expect, it } from "vitest";
+import { deriveResources, resourcesOf, type ResourceContext } from "../../src/usage/resources.js";
+
+const ctx = (eventSource: string, params: ResourceContext["params"]): ResourceContext => ({ eventSource, region: "eu-west-1", accountId: "210987654321", partition: "aws", resources: [], params });
+/** Both entry points (the memoised one and the reference) give the same. */
+const arns = (eventSource: string, params: ResourceContext["params"]): string[] => {
+  const a = deriveResources(ctx(eventSource, params));
+  expect(resourcesOf(ctx(eventSource, params))).toEqual(a);
+  return a;
+};
+
+describe("Secrets Manager SecretId", () => {
+  const S = "arn:aws:secretsmanager:eu-west-1:210987654321:secret:";
+  it("gives a secret named by name its random suffix as ??????", () => {
+    expect(arns("secretsmanager.amazonaws.com", { secretId: "billing/stripe" })).toEqual([`${S}billing/stripe-??????`]);
+  });
+
+  it("completes a partial ARN (without the -XXXXXX suffix) the same way", () => {
+    expect(arns("secretsmanager.amazonaws.com", { secretId: `${S}billing/stripe` })).toEqual([`${S}billing/stripe-??????`]);
+    expect(arns("secretsmanager.amazonaws.com", { secretId: `${S}billing/api-key` })).toEqual([`${S}billing/api-key-??????`]);
+  });
+
+  it("keeps a complete ARN (ending in - and six characters) exactly, as Secrets Manager reads it", () => {
+    expect(arns("secretsmanager.amazonaws.com", { secretId: `${S}billing/stripe-Q1w2E3` })).toEqual([`${S}billing/stripe-Q1w2E3`]);
+    // A name that itself ends so is read as complete by Secrets Manager too (the API reference
+    // advises against such names).
+    expect(arns("secretsmanager.amazonaws.com", { secretId: `${S}billing/key-abcdef` })).toEqual([`${S}billing/key-abcdef`]);
+  });
+});
