@@ -121,7 +121,7 @@ export function deriveResources(ctx: ResourceContext): string[] {
       break;
     }
     case "lambda":
-      if (p.functionName !== undefined) push(isArn(p.functionName) ? p.functionName : regional("lambda", `function:${p.functionName}`));
+      if (p.functionName !== undefined) push(functionArn(p.functionName, region, partition, regional));
       break;
     case "kinesis":
       if (p.streamARN !== undefined) push(p.streamARN);
@@ -150,6 +150,19 @@ function secretArn(arn: string): string {
   const name = /:secret:(.*)$/s.exec(arn)?.[1];
   if (name === undefined || /-[A-Za-z0-9]{6}$/.test(name)) return arn;
   return `${arn}-??????`;
+}
+
+/**
+ * Lambda's FunctionName takes a name (`my-function`, `my-function:v1` with a qualifier), a full
+ * ARN, or a partial ARN (`123456789012:function:my-function[:qualifier]`, Lambda API reference):
+ * the partial ARN names its account, the call's region is the function's.
+ */
+function functionArn(name: string, region: string | null, partition: string, regional: (service: string, rest: string) => string | null): string | null {
+  if (isArn(name)) return name;
+  const partial = /^(\d{12}):function:(.+)$/s.exec(name);
+  // The partial ARN's own account, not the call's (recipientAccountId is the caller's account).
+  if (partial !== null) return region === null ? null : `arn:${partition}:lambda:${region}:${partial[1] as string}:function:${partial[2] as string}`;
+  return regional("lambda", `function:${name}`);
 }
 
 /** `https://sqs.us-east-1.amazonaws.com/123456789012/orders` → `arn:aws:sqs:us-east-1:123456789012:orders`. */

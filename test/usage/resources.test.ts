@@ -31,3 +31,18 @@ describe("Secrets Manager SecretId", () => {
     expect(arns("secretsmanager.amazonaws.com", { secretId: `${S}billing/key-abcdef` })).toEqual([`${S}billing/key-abcdef`]);
   });
 });
+
+describe("Lambda FunctionName", () => {
+  const F = "arn:aws:lambda:eu-west-1:";
+  it("takes a name, a qualified name, a full ARN and a partial ARN (account:function:name)", () => {
+    expect(arns("lambda.amazonaws.com", { functionName: "resize" })).toEqual([`${F}210987654321:function:resize`]);
+    expect(arns("lambda.amazonaws.com", { functionName: "resize:live" })).toEqual([`${F}210987654321:function:resize:live`]);
+    expect(arns("lambda.amazonaws.com", { functionName: `${F}210987654321:function:resize` })).toEqual([`${F}210987654321:function:resize`]);
+    expect(arns("lambda.amazonaws.com", { functionName: "210987654321:function:resize" })).toEqual([`${F}210987654321:function:resize`]);
+    expect(arns("lambda.amazonaws.com", { functionName: "210987654321:function:resize:3" })).toEqual([`${F}210987654321:function:resize:3`]);
+  });
+
+  it("keeps a partial ARN's own account (another account's function)", () => {
+    expect(arns("lambda.amazonaws.com", { functionName: "555566667777:function:shared-enricher" })).toEqual([`${F}555566667777:function:shared-enricher`]);
+  });
+});
