@@ -88,6 +88,7 @@ export interface TrailChange {
 /** The CloudTrail calls that change what a trail logs. */
 const TRAIL_CHANGE_EVENTS = new Set(["StopLogging", "StartLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"]);
 const CLOUDTRAIL_SOURCE = "cloudtrail.amazonaws.com";
+const DYNAMODB_SOURCE = "dynamodb.amazonaws.com";
 
 /** What one file held and whether it was read in full (the aggregate lists one per file). */
 export interface FileReport {
@@ -362,7 +363,9 @@ export class FileAccumulator {
     const accountId = recipient ?? (this.principals[p] as PrincipalPartial).accountId;
     const nres = m[r + S_RES_COUNT] as number;
     if (nres > 0) {
-      this.noteResources(gi, resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: c.resourceList(r), params: NO_PARAMS }));
+      // resources[] says it all but for a DynamoDB call's index (requestParameters.indexName, resourcesOf).
+      const params = source === DYNAMODB_SOURCE && (m[r + S_PAR_COUNT] as number) > 0 ? c.params(r) : NO_PARAMS;
+      this.noteResources(gi, resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: c.resourceList(r), params }));
     } else if ((m[r + S_PAR_COUNT] as number) > 0) {
       this.noteResources(gi, this.compactResources(c, r, source, region, accountId, p));
     }

@@ -45,6 +45,8 @@ export const PARAM_KEYS = [
   "streamARN",
   "logGroupName",
   "stateMachineArn",
+  // DynamoDB Query/Scan on a secondary index: the index is a resource of its own (table/<t>/index/<i>).
+  "indexName",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];

@@ -62,7 +62,7 @@ const MEMO_MAX = 65_536;
 
 /** Resource ARNs of one call, in a stable order without duplicates (the array is shared: read only). */
 export function resourcesOf(ctx: ResourceContext): string[] {
-  if (ctx.resources.length > 0) return dedupe(ctx.resources);
+  if (ctx.resources.length > 0) return withResourcesList(ctx);
   const p = ctx.params;
   const v = memoValue(ctx.eventSource, p);
   if (v === undefined) return deriveResources(ctx);
@@ -80,7 +80,7 @@ export function resourcesOf(ctx: ResourceContext): string[] {
 
 /** resourcesOf without the memo (exported for the test that holds them equal). */
 export function deriveResources(ctx: ResourceContext): string[] {
-  if (ctx.resources.length > 0) return dedupe(ctx.resources);
+  if (ctx.resources.length > 0) return withResourcesList(ctx);
   const p = ctx.params;
   const { region, accountId, partition } = ctx;
   const host = eventSourceHost(ctx.eventSource);
@@ -92,7 +92,11 @@ export function deriveResources(ctx: ResourceContext): string[] {
   };
   switch (host) {
     case "dynamodb":
-      if (p.tableName !== undefined) push(isArn(p.tableName) ? p.tableName : regional("dynamodb", `table/${p.tableName}`));
+      if (p.tableName !== undefined) {
+        const table = isArn(p.tableName) ? p.tableName : regional("dynamodb", `table/${p.tableName}`);
+        push(table);
+        if (table !== null) push(indexArn(table, p));
+      }
       break;
     case "s3":
       if (p.bucketName !== undefined) {
@@ -137,6 +141,23 @@ export function deriveResources(ctx: ResourceContext): string[] {
       break;
   }
   return dedupe(out);
+}
+
+/**
+ * resources[] as the record lists them, plus what it leaves out: a DynamoDB Query or Scan on a
+ * secondary index lists the table only, but is authorised against the index
+ * (`table/<t>/index/<i>`, Service Authorization Reference), named by requestParameters.indexName.
+ */
+function withResourcesList(ctx: ResourceContext): string[] {
+  const p = ctx.params;
+  if (p.indexName === undefined || p.tableName === undefined || eventSourceHost(ctx.eventSource) !== "dynamodb") return dedupe(ctx.resources);
+  const table = isArn(p.tableName) ? p.tableName : ctx.resources.find((r) => r.endsWith(`:table/${p.tableName}`));
+  return table === undefined ? dedupe(ctx.resources) : dedupe([...ctx.resources, indexArn(table, p) as string]);
+}
+
+/** The index a DynamoDB call names (indexName), under its table's ARN; null when none. */
+function indexArn(table: string, p: RequestParams): string | null {
+  return p.indexName === undefined || p.indexName === "" ? null : `${table}/index/${p.indexName}`;
 }
 
 /**

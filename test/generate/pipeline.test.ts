@@ -146,3 +146,19 @@ describe("denied calls' resources", () => {
     expect(g.warnings.find((x) => x.code === "denied-resources-not-granted")?.message).toContain(`${S}orders/billing/card-key-??????`);
   });
 });
+
+describe("resources CloudTrail's resources[] leaves out", () => {
+  it("grants a DynamoDB Query on the index it ran on (requestParameters.indexName), with and without resources[]", async () => {
+    const T = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/invoices`;
+    const query = (i: number, withList: boolean) =>
+      record(i, "dynamodb.amazonaws.com", "Query", {
+        requestParameters: { tableName: "invoices", indexName: "by-due-date", keyConditionExpression: "dueDate = :d", limit: 25 },
+        ...(withList ? { resources: [{ accountId: ACCOUNT, type: "AWS::DynamoDB::Table", ARN: T }] } : {}),
+      });
+    for (const withList of [true, false]) {
+      const g = await generateFrom([query(0, withList)]);
+      expect(allowed(g.policy, "dynamodb:Query", `${T}/index/by-due-date`), `resources[] ${withList}`).toBe(true);
+      expect(allowed(g.policy, "dynamodb:Query", `${T}/index/by-customer`)).toBe(false);
+    }
+  });
+});

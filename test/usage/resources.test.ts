@@ -46,3 +46,14 @@ describe("Lambda FunctionName", () => {
     expect(arns("lambda.amazonaws.com", { functionName: "555566667777:function:shared-enricher" })).toEqual([`${F}555566667777:function:shared-enricher`]);
   });
 });
+
+describe("DynamoDB indexName", () => {
+  const T = "arn:aws:dynamodb:eu-west-1:210987654321:table/";
+  it("names the index a Query or Scan ran on, with resources[] (the table only) and without", () => {
+    expect(arns("dynamodb.amazonaws.com", { tableName: "invoices", indexName: "by-due-date" })).toEqual([`${T}invoices`, `${T}invoices/index/by-due-date`]);
+    const listed = { ...ctx("dynamodb.amazonaws.com", { tableName: "invoices", indexName: "by-due-date" }), resources: [`${T}invoices`] };
+    expect(resourcesOf(listed)).toEqual([`${T}invoices`, `${T}invoices/index/by-due-date`]);
+    expect(deriveResources(listed)).toEqual([`${T}invoices`, `${T}invoices/index/by-due-date`]);
+    expect(arns("dynamodb.amazonaws.com", { tableName: `${T}invoices`, indexName: "by-due-date" })).toEqual([`${T}invoices`, `${T}invoices/index/by-due-date`]);
+  });
+});
