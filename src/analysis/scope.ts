@@ -65,7 +65,9 @@ export function scopeSuggestions(role: Role, identity: readonly NamedPolicy[], d
     for (const a of p.actions) {
       if (a.count <= a.deniedCount) continue;
       const set = used.get(a.action) ?? new Set<string>();
-      for (const r of a.resources) set.add(r);
+      // The resources of the calls that were not denied (`authorized` when some were): a
+      // resource seen only in a denied call is not one the role needs.
+      for (const r of (a.authorized ?? a).resources) set.add(r);
       used.set(a.action, set);
     }
   }

@@ -670,6 +670,22 @@ describe("scope suggestions from usage", () => {
     expect(s).toEqual([{ policy: "inline:data", index: 0, granted: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/*`, suggested: table("orders-*"), actions: ["dynamodb:GetItem", "dynamodb:PutItem"], resources: [table("orders-eu"), table("orders-us")] }]);
   });
 
+  it("scopes from the calls that were not denied: a table seen only in an AccessDenied call is not one the role needs", () => {
+    const table = (n: string) => `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${n}`;
+    const doc = documentOf({ roles: [role("r", { inline: { data: policy(allow(["dynamodb:GetItem"], [`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/*`])) } })], functions: [fn("api", "r")] });
+    const usage = emptyUsage();
+    usage.present = true;
+    const sample = { resources: [table("orders-eu"), table("orders-us")], resourcesTruncated: false, resourcePrefix: null };
+    usage.principals.push({
+      accountId: ACCOUNT, roleArn: roleArn("r"), functionName: "api", functionArn: functionArn("api"), sessionKind: "function", sessionName: "api", invokedBy: null, regions: ["us-east-1"],
+      // The denied call was on `payroll`: with it the common prefix would be `table/*` again.
+      actions: [{ action: "dynamodb:GetItem", count: 6, deniedCount: 1, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z", resources: [...sample.resources, table("payroll")], resourcesTruncated: false, resourcePrefix: null, errorCodes: { AccessDeniedException: 1 }, authorized: sample }],
+      unmapped: {}, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z",
+    });
+    doc.usage = usage;
+    expect(roleOf(analyzed(doc), "r").analysis!.scopeSuggestions.map((s) => s.suggested)).toEqual([table("orders-*")]);
+  });
+
   it("writes `$`, `*`, `?` of the observed names in IAM's literal forms, as generate does", () => {
     // Found in review: the prefix of S3 keys `u/${x}/a*1` and `u/${x}/a*2` was suggested as
     // `u/${x}/a*`, a policy variable; `${aws:username}` would even read the caller's name.
