@@ -358,4 +358,27 @@ Resources:
       null, // the AWS managed key: its key policy lets the account's principals use it
     ]);
   });
+
+  it("the Serverless Framework's existing-bucket event (Custom::S3) is the permission its handler adds at deployment", () => {
+    const d = doc(`AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  OnUploadLambdaFunction:
+    Type: AWS::Lambda::Function
+    Properties: { FunctionName: svc-dev-onUpload, Runtime: python3.12, Handler: index.handler, Role: arn:aws:iam::123456789012:role/r, Code: { ZipFile: "x" } }
+  CustomDashresourceDashexistingDashs3LambdaFunction:
+    Type: AWS::Lambda::Function
+    Properties: { FunctionName: svc-dev-custom-resource-existing-s3, Runtime: nodejs20.x, Handler: s3/handler.handler, Role: arn:aws:iam::123456789012:role/cr, Code: { ZipFile: "x" } }
+  OnUploadCustomS31:
+    Type: Custom::S3
+    Properties:
+      ServiceToken: !GetAtt CustomDashresourceDashexistingDashs3LambdaFunction.Arn
+      FunctionName: svc-dev-onUpload
+      BucketName: uploads-bucket
+      BucketConfigs: [{ Event: "s3:ObjectCreated:*", Rules: [] }]
+`);
+    const statements = d.functions.find((f) => f.name === "svc-dev-onUpload")?.resourcePolicy?.Statement;
+    expect(statements?.map((s) => [s.Sid, s.Principal, s.Condition])).toEqual([
+      ["OnUploadCustomS31", { Service: ["s3.amazonaws.com"] }, { StringEquals: { "AWS:SourceAccount": ["${AWS::AccountId}"] }, ArnLike: { "AWS:SourceArn": ["arn:aws:s3:::uploads-bucket"] } }],
+    ]);
+  });
 });

@@ -137,6 +137,32 @@ export function templateLinks(input: string | Uint8Array, file: string, options:
   return { exports, nestedParameters };
 }
 
+/**
+ * The Serverless Framework's `s3: { existing: true }` event: no AWS::Lambda::Permission in the
+ * template, but a `Custom::S3` resource whose handler (`CustomDashresourceDashexistingDashs3…`)
+ * calls lambda:AddPermission at deployment, for `s3.amazonaws.com` on the bucket with the stack's
+ * account as source (serverless lib/plugins/aws/custom-resources/resources/s3). Read as that
+ * permission; before, the function's invokers were silently incomplete.
+ */
+function existingBucketPermission(r: SamResource): SamResource | undefined {
+  const token = r.Properties.ServiceToken;
+  const handler = isRecord(token) && Array.isArray(token["Fn::GetAtt"]) ? token["Fn::GetAtt"][0] : undefined;
+  if (typeof handler !== "string" || !handler.startsWith("CustomDashresourceDashexistingDashs3")) return undefined;
+  const { FunctionName, BucketName } = r.Properties;
+  if (FunctionName === undefined || BucketName === undefined) return undefined;
+  return {
+    Type: "AWS::Lambda::Permission",
+    Properties: {
+      Action: "lambda:InvokeFunction",
+      FunctionName,
+      Principal: "s3.amazonaws.com",
+      SourceArn: { "Fn::Sub": ["arn:${AWS::Partition}:s3:::${Bucket}", { Bucket: BucketName }] },
+      SourceAccount: { Ref: "AWS::AccountId" },
+    },
+    sourcePath: r.sourcePath,
+  };
+}
+
 function parseTemplateText(text: string, file: string): Located {
   const trimmed = text.trimStart();
   return trimmed.startsWith("{") || trimmed.startsWith("[") ? parseJsonLocated(text, file) : parseYamlLocated(text, file);
@@ -275,6 +301,10 @@ export class TemplateReader {
     for (const [id, r] of ofType("AWS::IAM::ManagedPolicy")) this.attachManagedPolicy(id, r);
     for (const [id, r] of ofType("AWS::Lambda::Function")) readFunction(this, id, r);
     for (const [id, r] of ofType("AWS::Lambda::Permission")) readPermission(this, id, r);
+    for (const [id, r] of ofType("Custom::S3")) {
+      const permission = existingBucketPermission(r);
+      if (permission) readPermission(this, id, permission);
+    }
     for (const [id, r] of ofType("AWS::Lambda::EventSourceMapping")) readEventSourceMapping(this, id, r);
     for (const [id, r] of ofType("AWS::Lambda::Url")) readUrl(this, id, r);
     for (const [id, r] of ofType("AWS::Lambda::EventInvokeConfig")) readEventInvokeConfig(this, id, r);
