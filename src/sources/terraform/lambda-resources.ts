@@ -229,7 +229,7 @@ export function readEventSourceMapping(p: PlanReader, r: TfResource): void {
     secretArns,
     kmsKeyArn: p.arnAt(r, "kms_key_arn"),
   };
-  const sourceKey = sourceKmsKey(p, r, source?.known ? source.value : null);
+  const sourceKey = kind === "sqs" || kind === "kinesis" ? sourceKmsKey(p, r, source?.known ? source.value : null) : null;
   if (sourceKey) trigger.sourceKmsKeyArn = sourceKey;
   if (target.fn) target.fn.fn.triggers.push(trigger);
   else {
