@@ -274,7 +274,15 @@ function requiredGrants(fn: LambdaFunction, catalog: ActionCatalog, warnings: Ge
       warnings.push({ code: "target-not-understood", message: `The ${detail} ${arn} is not an SQS, SNS, Lambda, EventBridge or S3 ARN: the permission Lambda needs to send to it is not in the policy. Give the real ARN (--parameter for a template's parameter).` });
     }
   }
+  const loggingOff = loggingDeniedOnPurpose(fn);
+  if (loggingOff.length > 0) {
+    warnings.push({
+      code: "logging-denied-on-purpose",
+      message: `The execution role denies ${loggingOff.join(", ")} on ${fn.logGroup} with an explicit Deny: logging turned off on purpose (the Serverless Framework's disableLogs writes such a Deny), so the logs permissions are not granted. To keep the function's output, remove the Deny and generate again.`,
+    });
+  }
   for (const r of configurationRequirements(fn)) {
+    if (loggingOff.length > 0 && r.purpose === "logs") continue;
     // Actions that take no resource are granted on `*` whatever the table says.
     const rlp = catalog.supportsResourceLevelPermissions(r.action);
     const resource = rlp === false ? "*" : r.resource;
@@ -291,6 +299,16 @@ function requiredGrants(fn: LambdaFunction, catalog: ActionCatalog, warnings: Ge
     out.push(grant);
   }
   return out;
+}
+
+/**
+ * The logs actions the role refuses the function by an explicit Deny alone (every logs
+ * requirement it lacks is explicitly denied, as LR005 judges it "on purpose"); none otherwise,
+ * or when the document was not analysed.
+ */
+function loggingDeniedOnPurpose(fn: LambdaFunction): string[] {
+  const lacking = (fn.analysis?.requirements ?? []).filter((r) => r.purpose === "logs" && r.decision !== "allowed");
+  return lacking.length > 0 && lacking.every((r) => r.decision === "explicit-deny") ? lacking.map((r) => r.action).sort() : [];
 }
 
 /** Every Resource with a wildcard, with the reason for it. */

@@ -125,6 +125,7 @@ export type GenerationWarningCode =
   | "parent-resource-only"
   | "denied-calls-not-granted"
   | "denied-resources-not-granted"
+  | "logging-denied-on-purpose"
   | "unknown-action"
   | "unattributed-sessions"
   | "exception-not-granted-today"

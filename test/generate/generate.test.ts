@@ -13,6 +13,7 @@ import {
   runGenerate,
 } from "../../src/generate/index.js";
 import type { PolicyDocument, PolicyStatement } from "../../src/model/document.js";
+import type { FunctionAnalysis } from "../../src/model/analysis.js";
 import { evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
 import { ACCOUNT, action, document, fnArn, lambdaFunction, ordersScenario, REGION, role, roleArn, session } from "./fixtures.js";
 
@@ -167,6 +168,33 @@ describe("targets whose service cannot be told", () => {
       "The dead-letter target my-sqs-arn is not an SQS, SNS, Lambda, EventBridge or S3 ARN: the permission Lambda needs to send to it is not in the policy. Give the real ARN (--parameter for a template's parameter).",
     ]);
     expect(allowed(g.policy, "sqs:SendMessage", `arn:aws:sqs:${REGION}:${ACCOUNT}:done`)).toBe(true);
+  });
+});
+
+describe("logging the role turns off on purpose", () => {
+  it("is not turned back on: an explicit Deny of the function's log writes leaves the logs ungranted, with a warning", () => {
+    const logs = (r: string, decision: "allowed" | "explicit-deny" | "implicit-deny") => ({ purpose: "logs" as const, subject: "/aws/lambda/quiet", action: r, resource: "x", essential: r !== "logs:CreateLogGroup", decision, explanation: "", statements: [] });
+    const analysis = (put: "explicit-deny" | "implicit-deny"): FunctionAnalysis => ({
+      roleFound: true,
+      roleIncomplete: false,
+      requirements: [logs("logs:CreateLogGroup", "allowed"), logs("logs:CreateLogStream", "allowed"), logs("logs:PutLogEvents", put)],
+      unneededCapabilities: [],
+      configurationReaders: [],
+      readersTruncated: false,
+      readerCount: 0,
+      closedPolicyStatements: [],
+    });
+    const quiet = lambdaFunction("quiet", roleArn("r"), { analysis: analysis("explicit-deny") });
+    const g = generatePolicy(document([quiet], []), quiet.arn, {}, catalog);
+    expect(g.warnings.filter((w) => w.code === "logging-denied-on-purpose").map((w) => w.message)).toEqual([
+      "The execution role denies logs:PutLogEvents on /aws/lambda/quiet with an explicit Deny: logging turned off on purpose (the Serverless Framework's disableLogs writes such a Deny), so the logs permissions are not granted. To keep the function's output, remove the Deny and generate again.",
+    ]);
+    expect(allowed(g.policy, "logs:PutLogEvents", `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/quiet:log-stream:x`)).toBe(false);
+    // Not granted because it is simply missing: a broken role, which generate mends.
+    const broken = lambdaFunction("quiet", roleArn("r"), { analysis: analysis("implicit-deny") });
+    const h = generatePolicy(document([broken], []), broken.arn, {}, catalog);
+    expect(h.warnings.filter((w) => w.code === "logging-denied-on-purpose")).toEqual([]);
+    expect(allowed(h.policy, "logs:PutLogEvents", `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/quiet:log-stream:x`)).toBe(true);
   });
 });
 
