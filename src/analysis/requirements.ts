@@ -17,6 +17,7 @@
 import type { LambdaFunction, Trigger } from "../model/document.js";
 import type { RequirementPurpose } from "../model/analysis.js";
 import { partitionOf } from "./policies.js";
+import { own } from "../collections.js";
 
 export interface RequiredPermission {
   purpose: RequirementPurpose;
@@ -140,8 +141,13 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
   const out: RequiredPermission[] = [];
   const source = t.eventSourceArn;
   const subject = source ?? `self-managed-kafka:${t.uuid ?? "unknown"}`;
-  const add = (actions: readonly string[], arn: string, purpose: RequirementPurpose = "trigger", essential = true) => {
-    for (const action of actions) out.push({ purpose, subject, action, resource: resourceFor(action, arn), essential: essential && !NON_ESSENTIAL.has(action) });
+  const add = (actions: readonly string[], arn: string, alternatives: Readonly<Record<string, string[]>> = {}) => {
+    for (const action of actions) {
+      const r: RequiredPermission = { purpose: "trigger", subject, action, resource: resourceFor(action, arn), essential: !NON_ESSENTIAL.has(action) };
+      const instead = own(alternatives, action);
+      if (instead) r.alternativeActions = instead;
+      out.push(r);
+    }
   };
   if (source !== null) {
     switch (t.kind) {
@@ -156,17 +162,15 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
           // A consumer ARN: the stream is the ARN up to /consumer/. An enhanced fan-out consumer
           // works with DescribeStreamSummary in place of DescribeStream (the Serverless Framework's
           // `consumer: true` grants only the former).
-          add(KINESIS_STREAM, source.replace(/\/consumer\/.*$/, ""));
-          for (const r of out) if (r.action === "kinesis:DescribeStream") r.alternativeActions = ["kinesis:DescribeStreamSummary"];
+          add(KINESIS_STREAM, source.replace(/\/consumer\/.*$/, ""), { "kinesis:DescribeStream": ["kinesis:DescribeStreamSummary"] });
           add(KINESIS_CONSUMER, source);
         } else add(KINESIS_STREAM, source);
         break;
       case "kafka":
-        add(MSK, source);
         // "You only need to add one of either kafka:DescribeCluster or kafka:DescribeClusterV2"
         // (Lambda developer guide, MSK event source permissions); a serverless cluster needs V2,
         // which the ARN does not tell: V2 is what `generate` writes.
-        for (const r of out) if (r.action === "kafka:DescribeClusterV2") r.alternativeActions = ["kafka:DescribeCluster"];
+        add(MSK, source, { "kafka:DescribeClusterV2": ["kafka:DescribeCluster"] });
         add(POLLER_VPC_ACTIONS, "*");
         break;
       case "mq":

@@ -184,12 +184,13 @@ function linkStacks(found: readonly string[], nestedOf: ReadonlyMap<string, Arra
       return undefined;
     }
   };
-  const links = (file: string, options: StackReadOptions) => {
+  // `needs`: what the template must say for it to be read at all (exports, nested stacks).
+  const links = (file: string, options: StackReadOptions, needs: string) => {
     // An environment-agnostic stack's ARNs carry an account made up per stack when it is read
     // (syntheticAccountFor): its values would not match them. Left as references.
     if (options.accountId === undefined || options.region === undefined) return undefined;
     const t = text(file);
-    if (t === undefined || (!t.includes('"Export"') && !t.includes("AWS::CloudFormation::Stack"))) return undefined;
+    if (t === undefined || !t.includes(needs)) return undefined;
     try {
       return templateLinks(t, file, options);
     } catch {
@@ -199,7 +200,7 @@ function linkStacks(found: readonly string[], nestedOf: ReadonlyMap<string, Arra
   const exports = new Map<string, Record<string, string>>();
   for (const file of found) {
     const ctx = out.get(file);
-    const e = ctx ? links(file, ctx.options)?.exports : undefined;
+    const e = ctx ? links(file, ctx.options, '"Export"')?.exports : undefined;
     if (!ctx || !e || Object.keys(e).length === 0) continue;
     const env = envOf(ctx.options);
     exports.set(env, { ...exports.get(env), ...e });
@@ -214,7 +215,7 @@ function linkStacks(found: readonly string[], nestedOf: ReadonlyMap<string, Arra
     const children = nestedOf.get(file);
     const ctx = out.get(file);
     if (!children || !ctx) continue;
-    const passed = links(file, ctx.options)?.nestedParameters ?? {};
+    const passed = links(file, ctx.options, "AWS::CloudFormation::Stack")?.nestedParameters ?? {};
     for (const [id, child] of children) {
       const c = out.get(child);
       const params = passed[id];

@@ -85,6 +85,15 @@ export function splitSymbolicFunctionArn(arn: string): (NonNullable<ReturnType<t
 }
 
 /** What kind of event source an ESM reads from, by the service in its ARN (the account-export reader's rule). */
+/**
+ * A KMS key given by alias (`alias/x`, or its ARN): an event source encrypted so names no key a
+ * grant can be written for (an alias is resolved at run time; AWS managed `alias/aws/sqs` needs
+ * no grant at all).
+ */
+export function isKmsAlias(key: string): boolean {
+  return key.startsWith("alias/") || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(key);
+}
+
 export function triggerKindOfArn(arn: string | null): TriggerKind {
   return triggerKind(arn, false);
 }

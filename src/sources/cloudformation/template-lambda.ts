@@ -7,7 +7,7 @@
 
 import type { LambdaFunction, PolicyStatement, Trigger } from "../../model/document.js";
 import type { FunctionPatch } from "../types.js";
-import { UNKNOWN, applyInvokeConfig, isRecord, permissionStatement, splitSymbolicFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "./lambda-shapes.js";
+import { UNKNOWN, applyInvokeConfig, isKmsAlias, isRecord, permissionStatement, splitSymbolicFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "./lambda-shapes.js";
 import { childPath } from "./located.js";
 import type { SamResource } from "./sam.js";
 import type { TemplateReader } from "./read-template.js";
@@ -313,7 +313,7 @@ function sourceKmsKey(reader: TemplateReader, id: string): string | null {
   const raw = res.Type === "AWS::SQS::Queue" ? res.Properties.KmsMasterKeyId : isRecord(res.Properties.StreamEncryption) ? res.Properties.StreamEncryption.KeyId : undefined;
   if (raw === undefined) return null;
   const key = reader.resolver.resolve(raw);
-  if (typeof key !== "string" || key.startsWith("alias/") || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(key)) return null;
+  if (typeof key !== "string" || isKmsAlias(key)) return null;
   if (key.startsWith("arn:")) return key;
   const { partition, region, accountId } = reader.ctx;
   const ref = /^\$\{([A-Za-z0-9]+)\}$/.exec(key);

@@ -7,7 +7,7 @@
 
 import type { FunctionUrl, LambdaFunction, PolicyStatement, Trigger } from "../../model/document.js";
 import type { FunctionPatch, RoleUseRecord } from "../types.js";
-import { UNKNOWN, applyInvokeConfig, isRecord, permissionStatement, splitFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "../cloudformation/lambda-shapes.js";
+import { UNKNOWN, applyInvokeConfig, isKmsAlias, isRecord, permissionStatement, splitFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "../cloudformation/lambda-shapes.js";
 import { own } from "../../collections.js";
 import { targetOf, type TfResource } from "./plan-index.js";
 import type { FunctionTarget, PlanReader } from "./read-plan.js";
@@ -257,7 +257,7 @@ function sourceKmsKey(p: PlanReader, r: TfResource, knownArn: string | null): st
   const attr = source.type === "aws_sqs_queue" ? "kms_master_key_id" : "kms_key_id";
   if (source.type === "aws_kinesis_stream" && p.knownString(source, "encryption_type") !== "KMS") return null;
   const key = p.arnAt(source, attr);
-  if (key === null || key.startsWith("alias/") || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(key)) return null;
+  if (key === null || isKmsAlias(key)) return null;
   if (key.startsWith("arn:") || (key.startsWith("${") && !/\.(id|key_id)\}$/.test(key))) return key;
   const { partition, region, accountId } = p.ctxOf(source);
   return `arn:${partition}:kms:${region}:${accountId}:key/${key}`;

@@ -140,8 +140,8 @@ export class PlanReader {
   /** The configuration's expressions, evaluated against this plan (null without the `.tf` files). */
   readonly configValues: ConfigValues | null = null;
   readonly trustLocations = new Map<string, SourceLocation>();
-  /** Provider configurations already noted as of unknown region. */
-  private readonly unknownRegions = new Set<string>();
+  /** The region of each provider configuration, once found (providerRegion). */
+  private readonly regionByProvider = new Map<string, string>();
   /** Statement lines in the `.tf` files of the policy a location (by identity) points at. */
   readonly statementLines = new Map<SourceLocation, number[]>();
   /** Policies rendered from a template file (`templatefile`): that file, and each statement's line in it. */
@@ -353,14 +353,21 @@ export class PlanReader {
     if (own !== undefined && isRegionCode(own)) return own;
     const key = this.index.config.get(r.configAddress)?.providerKey;
     if (key === undefined || key === null || !this.index.providerRegions.has(key)) return this.ctx.region;
+    let region = this.regionByProvider.get(key);
+    if (region === undefined) {
+      region = this.providerRegion(key, r);
+      this.regionByProvider.set(key, region);
+    }
+    return region;
+  }
+
+  /** A provider configuration's region, found once; `r`, its first resource, names it in the note. */
+  private providerRegion(key: string, r: TfResource): string {
     const region = this.index.providerRegions.get(key) ?? this.configRegion(key);
     if (region !== null) return region;
     // The default provider's region the plan cannot say is the plan's (`--region`), as it always was.
     if (key === "aws") return this.ctx.region;
-    if (!this.unknownRegions.has(key)) {
-      this.unknownRegions.add(key);
-      this.warn("terraform-unknown-region", "info", `${r.address}: made with provider ${key}, whose region the plan does not give as a constant or a variable's value (the .tf files, given with --tf-config, would say it); the ARNs of its resources say unknown`, r.jsonPath);
-    }
+    this.warn("terraform-unknown-region", "info", `${r.address}: made with provider ${key}, whose region the plan does not give as a constant or a variable's value (the .tf files, given with --tf-config, would say it); the ARNs of its resources say unknown`, r.jsonPath);
     return UNKNOWN;
   }
 
