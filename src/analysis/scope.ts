@@ -61,9 +61,13 @@ export function scopeSuggestions(role: Role, identity: readonly NamedPolicy[], d
   if (!document.usage.present) return [];
   // What the role's function sessions did: action → resources seen.
   const used = new Map<string, Set<string>>();
+  // Actions some of whose calls named no resource the records show (an SNS Publish to a phone
+  // number, authorised on `*`): what they used is unknown, so no grant of theirs is narrowed.
+  const unnamed = new Set<string>();
   for (const p of functionSessionsOf(document, role.arn)) {
     for (const a of p.actions) {
       if (a.count <= a.deniedCount) continue;
+      if ((a.unnamedCalls ?? 0) > 0) unnamed.add(a.action);
       const set = used.get(a.action) ?? new Set<string>();
       // The resources of the calls that were not denied (`authorized` when some were): a
       // resource seen only in a denied call is not one the role needs.
@@ -79,6 +83,7 @@ export function scopeSuggestions(role: Role, identity: readonly NamedPolicy[], d
       if (st.Effect !== "Allow" || st.Resource === undefined) return;
       for (const granted of st.Resource) {
         if (!typeWide(granted)) continue;
+        if ([...unnamed].some((action) => actionApplies(st, action))) continue;
         // Used resources under this pattern, by type (a `*` grant may cover several types).
         const groups = new Map<string, { actions: Set<string>; resources: Set<string> }>();
         for (const [action, resources] of used) {

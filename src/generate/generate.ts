@@ -334,8 +334,8 @@ function wildcardReason(g: Grant): string {
       return "CloudTrail named only the parent resource: everything under it";
     case "unnamed":
       return g.resource === "*"
-        ? "no resource was recorded for the calls, and the action's one resource type is optional (a call may name none): only \"*\" grants such a call"
-        : "no resource was recorded for the calls: the resource type in the account, any name";
+        ? "calls named no resource, and the action may be called without one (its one resource type is optional, or an SNS Publish to a phone number): only \"*\" grants such a call"
+        : "calls named no resource CloudTrail records: the resource type in the account, any name";
     case "unknown-action":
       return "the action is not in the catalog, so its resource types are unknown";
     case "exact":

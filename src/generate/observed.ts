@@ -27,7 +27,7 @@
 import type { ActionUsage, ResourceSample } from "../model/usage.js";
 import type { ActionCatalog, ActionInfo } from "./iam.js";
 import { literalArn, literalCommonPrefix, literalPrefixPattern } from "./iam.js";
-import { accountWidePattern, callableWithoutResource, childPatternOf, matchResourceType, type FormatMatch } from "./resource-types.js";
+import { childPatternOf, matchResourceType, unnamedCallResource, type FormatMatch } from "./resource-types.js";
 import type { GenerationWarning, Grant, Provenance } from "./types.js";
 
 export const DEFAULT_PREFIX_THRESHOLD = 3;
@@ -54,6 +54,7 @@ export function mergeActionUsage(records: readonly ActionUsage[]): ActionUsage[]
     if (prev.authorized !== undefined || r.authorized !== undefined) prev.authorized = mergeSample(authorizedSample(prev), authorizedSample(r));
     prev.count += r.count;
     prev.deniedCount += r.deniedCount;
+    if (r.unnamedCalls !== undefined) prev.unnamedCalls = (prev.unnamedCalls ?? 0) + r.unnamedCalls;
     if (r.firstSeen < prev.firstSeen) prev.firstSeen = r.firstSeen;
     if (r.lastSeen > prev.lastSeen) prev.lastSeen = r.lastSeen;
     prev.resources = [...new Set([...prev.resources, ...r.resources])];
@@ -256,9 +257,9 @@ function scopeResources(
     }
     // The caller passes region `*` unless every call of the function was made in one region.
     // An action whose one resource type is optional may be called naming none of it (PutMetricData
-    // names no dataset): only `*` grants such a call (callableWithoutResource).
-    const wide = callableWithoutResource(info) ? null : accountWidePattern(info, place);
-    const resource = usage.resourcesTruncated && usage.resourcePrefix !== null ? usage.resourcePrefix : (wide?.pattern ?? "*");
+    // names no dataset), as may an SNS Publish to a phone number: only `*` grants such a call
+    // (unnamedCallResource).
+    const resource = usage.resourcesTruncated && usage.resourcePrefix !== null ? usage.resourcePrefix : unnamedCallResource(info, place);
     warnings.push({
       code: "no-resource-recorded",
       action: info.action,
@@ -274,7 +275,7 @@ function scopeResources(
       action: info.action,
       message: `${info.action}: more resources were called than the usage sample keeps; granted on the prefix of all of them, ${usage.resourcePrefix}.`,
     });
-    return [{ resource: literalPrefixPattern(usage.resourcePrefix), scoping: "truncated-prefix" }];
+    return [{ resource: literalPrefixPattern(usage.resourcePrefix), scoping: "truncated-prefix" }, ...unnamedGrants(info, usage, place, warnings)];
   }
   // Group by parent (everything but the last name) and compress each group on its own.
   const groups = new Map<string, { arn: string; m: FormatMatch }[]>();
@@ -300,5 +301,24 @@ function scopeResources(
     }
     for (const arn of arns) out.push({ resource: observedResource(arn), scoping: "exact" });
   }
-  return out;
+  return [...out, ...unnamedGrants(info, usage, place, warnings)];
+}
+
+/**
+ * Some successful calls named a resource and some did not (`unnamedCalls`): an SNS Publish to a
+ * topic and one to a phone number. The named ones are scoped as usual; the others are granted
+ * what grants a call without a resource (unnamedCallResource), or the policy would refuse them.
+ */
+function unnamedGrants(info: ActionInfo, usage: ActionUsage, place: Place, warnings: GenerationWarning[]): { resource: string; scoping: Grant["scoping"] }[] {
+  const n = usage.unnamedCalls ?? 0;
+  if (n <= 0) return [];
+  const resource = unnamedCallResource(info, place);
+  warnings.push({
+    code: "calls-without-resource",
+    action: info.action,
+    message:
+      `${info.action}: ${n === 1 ? "1 successful call" : `${n} successful calls`} named no ${info.resourceTypes.map((t) => t.name).join("/")} in its CloudTrail record` +
+      `${resource === "*" ? " (such a call, an SNS Publish to a phone number say, is authorised on *)" : ""}; granted on ${resource} beside the resources the other calls named. Review and narrow by hand.`,
+  });
+  return [{ resource, scoping: "unnamed" }];
 }

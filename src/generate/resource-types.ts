@@ -183,6 +183,24 @@ export function callableWithoutResource(info: ActionInfo): boolean {
 }
 
 /**
+ * Actions whose calls may name none of the action's resource types although the Service
+ * Authorization Reference marks one required, and are then authorised on `*`: an SNS Publish with
+ * a PhoneNumber (an SMS) instead of a TopicArn or TargetArn (SNS API reference, Publish). A grant
+ * on topics alone refuses it.
+ */
+const STAR_WITHOUT_RESOURCE: ReadonlySet<string> = new Set(["sns:publish"]);
+
+/**
+ * What grants a call that named no resource leastrole reads: `*` when the call can name none (an
+ * optional resource type, or STAR_WITHOUT_RESOURCE), else any resource of the action's type in
+ * the function's account (the call named one we could not read).
+ */
+export function unnamedCallResource(info: ActionInfo, place: { partition: string; region: string; account: string }): string {
+  if (callableWithoutResource(info) || STAR_WITHOUT_RESOURCE.has(info.action.toLowerCase())) return "*";
+  return accountWidePattern(info, place)?.pattern ?? "*";
+}
+
+/**
  * The action's first required resource type (else its first type) instantiated for an account:
  * partition, region and account filled in, every name `*`. Used when a call recorded no resource.
  */

@@ -122,6 +122,7 @@ export type GenerationWarningCode =
   | "management-events-not-logged"
   | "resources-truncated"
   | "no-resource-recorded"
+  | "calls-without-resource"
   | "parent-resource-only"
   | "denied-calls-not-granted"
   | "denied-resources-not-granted"

@@ -185,6 +185,14 @@ export interface ActionUsage {
    * Absent in documents written before it existed; `resources` are then all there is.
    */
   authorized?: ResourceSample;
+  /**
+   * Calls that were not denied and named no resource leastrole reads from the record (present
+   * only when some did). An SNS Publish to a phone number names no topic and is authorised on
+   * `*`; an SSM GetParametersByPath names a path, not a parameter. Either way `resources` does not
+   * show everything the function used this action on: generation covers these calls too, and the
+   * audit does not suggest narrowing a grant they may have needed.
+   */
+  unnamedCalls?: number;
 }
 
 /** A capped sample of resource ARNs, as `ActionUsage` keeps them. */

@@ -15,7 +15,7 @@ import { fingerprint52, fingerprintTo } from "./fingerprints.js";
 import { GroupCache } from "./group-cache.js";
 import { hourOf } from "./dedup.js";
 import { INSIGHT_RECORD } from "./record-fields.js";
-import { commonPrefix, deriveResources, resourcesOf } from "./resources.js";
+import { commonPrefix, copySourceOf, deriveResources, resourcesOf, type CopySource } from "./resources.js";
 import type { LakePage } from "./lake-page.js";
 
 const FP = new Uint32Array(2);
@@ -45,6 +45,12 @@ export interface GroupPartial {
   resourcesTruncated: boolean;
   /** Common prefix of every resource seen (null when none seen). */
   prefix: string | null;
+  /**
+   * Calls of the group that named no resource leastrole reads (an SNS Publish to a phone number,
+   * an SSM call by path): what they were authorised on is not in the sample. Duplicates of such a
+   * call count twice here (the dedup happens after the merge); the aggregate caps it at `count`.
+   */
+  unnamed: number;
 }
 
 export interface PrincipalPartial {
@@ -89,6 +95,7 @@ export interface TrailChange {
 const TRAIL_CHANGE_EVENTS = new Set(["StopLogging", "StartLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"]);
 const CLOUDTRAIL_SOURCE = "cloudtrail.amazonaws.com";
 const DYNAMODB_SOURCE = "dynamodb.amazonaws.com";
+const S3_SOURCE = "s3.amazonaws.com";
 
 /** What one file held and whether it was read in full (the aggregate lists one per file). */
 export interface FileReport {
@@ -296,21 +303,26 @@ export class FileAccumulator {
     if (session === null) return;
     const p = this.principalOf(session);
     const gi = this.noteCall(p, time, ev.eventSource, ev.eventName, ev.errorCode, ev.params.versionId !== undefined, ev.awsRegion);
-    this.noteResources(
-      gi,
-      resourcesOf({
-        eventSource: ev.eventSource,
-        region: ev.awsRegion,
-        accountId: ev.recipientAccountId ?? session.accountId,
-        partition: this.principalPartition[p] as string,
-        resources: ev.resources,
-        params: ev.params,
-      }),
-    );
+    const partition = this.principalPartition[p] as string;
+    const copy = ev.eventSource === S3_SOURCE ? copySourceOf(ev.eventSource, ev.eventName, ev.params, partition) : null;
+    const resources = resourcesOf({ eventSource: ev.eventSource, region: ev.awsRegion, accountId: ev.recipientAccountId ?? session.accountId, partition, resources: ev.resources, params: ev.params });
+    this.noteResources(gi, copy === null ? resources : copyDestination(resources, copy));
+    const half = copy === null ? -1 : this.noteCopySource(p, time, ev.eventSource, copy, ev.errorCode, ev.awsRegion);
     if (ev.eventId !== null) {
       fingerprintTo(ev.eventId, FP, 0);
       this.noteFingerprint(FP[0] as number, FP[1] as number, gi, time);
+      if (half >= 0) this.noteFingerprint(copyFingerprint(FP[0] as number), FP[1] as number, half, time);
     }
+  }
+
+  /**
+   * The read half of an S3 copy, counted as a call of its own (resources.ts COPY_SOURCE_SUFFIX):
+   * the same session, time and error, the source object as its resource. Returns its group.
+   */
+  private noteCopySource(p: number, time: number, eventSource: string, copy: CopySource, errorCode: string | null, region: string | null): number {
+    const gi = this.noteCall(p, time, eventSource, copy.eventName, errorCode, copy.versioned, region);
+    this.noteResources(gi, copy.resources);
+    return gi;
   }
 
   /**
@@ -362,14 +374,24 @@ export class FileAccumulator {
     const gi = this.noteCall(p, time, source, name, errorCode, c.versioned(r), region, m[r + S_SOURCE] as number, m[r + S_NAME] as number);
     const accountId = recipient ?? (this.principals[p] as PrincipalPartial).accountId;
     const nres = m[r + S_RES_COUNT] as number;
-    if (nres > 0) {
+    const copy = source === S3_SOURCE && (name === "CopyObject" || name === "UploadPartCopy") ? copySourceOf(source, name, c.params(r), this.principalPartition[p] as string) : null;
+    if (copy !== null) {
+      const resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: nres > 0 ? c.resourceList(r) : NO_RESOURCES, params: c.params(r) });
+      this.noteResources(gi, copyDestination(resources, copy));
+    } else if (nres > 0) {
       // resources[] says it all but for a DynamoDB call's index (requestParameters.indexName, resourcesOf).
       const params = source === DYNAMODB_SOURCE && (m[r + S_PAR_COUNT] as number) > 0 ? c.params(r) : NO_PARAMS;
       this.noteResources(gi, resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: c.resourceList(r), params }));
     } else if ((m[r + S_PAR_COUNT] as number) > 0) {
       this.noteResources(gi, this.compactResources(c, r, source, region, accountId, p));
+    } else {
+      (this.groups[gi] as GroupPartial).unnamed++;
     }
-    if (m[r + S_ID_STATE] === 1) this.noteFingerprint(m[r + S_FP1] as number, m[r + S_FP2] as number, gi, time);
+    const half = copy === null ? -1 : this.noteCopySource(p, time, source, copy, errorCode, region);
+    if (m[r + S_ID_STATE] === 1) {
+      this.noteFingerprint(m[r + S_FP1] as number, m[r + S_FP2] as number, gi, time);
+      if (half >= 0) this.noteFingerprint(copyFingerprint(m[r + S_FP1] as number), m[r + S_FP2] as number, half, time);
+    }
   }
 
   /** Per session key (a symbol): its principal (-1: not a role session), valid for one symbol epoch. */
@@ -559,6 +581,10 @@ export class FileAccumulator {
     // The resource helpers hand back the same string for a repeated resource, and adding a
     // resource twice changes nothing: a group's calls on one table, queue, … cost one compare each.
     const g = this.groups[gi] as GroupPartial;
+    if (res.length === 0) {
+      g.unnamed++;
+      return;
+    }
     const last = this.lastResource;
     for (let k = 0; k < res.length; k++) {
       const r = res[k] as string;
@@ -601,6 +627,7 @@ export class FileAccumulator {
     g.count += count;
     if (firstSeen < (this.groupFirst[gi] as number)) this.groupFirst[gi] = firstSeen;
     if (lastSeen > (this.groupLast[gi] as number)) this.groupLast[gi] = lastSeen;
+    if (resources.length === 0) g.unnamed += count;
     for (const r of resources) this.addResourceTo(gi, g, r);
   }
 
@@ -708,7 +735,7 @@ export class FileAccumulator {
     if (gi === undefined) {
       gi = this.groups.length;
       // firstSeen/lastSeen are kept as seconds in groupFirst/groupLast and written out by finish.
-      this.groups.push({ principal: p, eventSource, eventName, errorCode, versioned, count: 0, firstSeen: "", lastSeen: "", resources: [], resourcesTruncated: false, prefix: null });
+      this.groups.push({ principal: p, eventSource, eventName, errorCode, versioned, count: 0, firstSeen: "", lastSeen: "", resources: [], resourcesTruncated: false, prefix: null, unnamed: 0 });
       this.groupFirst.push(time);
       this.groupLast.push(time);
       // Per-group side arrays grow with the groups, so they stay dense (fast elements).
@@ -961,3 +988,25 @@ function isSorted(xs: string[]): boolean {
 /** Side tables of a sample array: its members, and the index of its largest ARN when full. */
 const memberSets = new WeakMap<string[], Set<string>>();
 const maxIndex = new WeakMap<string[], number>();
+
+/**
+ * The destination half of an S3 copy: the call's resources without the source object, and without
+ * the source's bucket when it is not the destination's (should the record list them): the copy
+ * writes only its destination.
+ */
+export function copyDestination(resources: string[], copy: CopySource): string[] {
+  const source = copy.resources[0];
+  if (source === undefined || !resources.includes(source)) return resources;
+  const bucket = source.slice(0, source.indexOf("/") < 0 ? source.length : source.indexOf("/"));
+  const destinationBuckets = resources.filter((r) => r !== source && r.includes("/")).map((r) => r.slice(0, r.indexOf("/")));
+  return resources.filter((r) => r !== source && (r !== bucket || destinationBuckets.includes(bucket)));
+}
+
+/**
+ * The copy's read half has a fingerprint of its own, derived from the record's: a duplicate of the
+ * record is a duplicate of both halves, and the two halves are never taken for duplicates of each
+ * other.
+ */
+export function copyFingerprint(h1: number): number {
+  return (h1 ^ 0x9e3779b9) >>> 0;
+}

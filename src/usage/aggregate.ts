@@ -10,6 +10,7 @@ import { plural } from "../printable.js";
 import type { FilePartial, FileReport, FunctionCreation, GroupPartial, ManagementCounts, TrailChange } from "./accumulate.js";
 import { mergeSamples, minInvoker } from "./accumulate.js";
 import { eventToActions, isAccessDenied } from "./event-actions.js";
+import { isCopySourceEvent } from "./resources.js";
 import { EventDedup, type DedupOptions } from "./dedup.js";
 import type { AccessAdvisorReport } from "./access-advisor.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
@@ -181,6 +182,7 @@ export class UsageAggregator {
         return fresh.id;
       }
       acc.count += g.count;
+      acc.unnamed += g.unnamed;
       if (g.firstSeen < acc.firstSeen) acc.firstSeen = g.firstSeen;
       if (g.lastSeen > acc.lastSeen) acc.lastSeen = g.lastSeen;
       mergeResources(acc, g, this.resourceCap);
@@ -240,11 +242,16 @@ export class UsageAggregator {
       this.finished = true;
       const { duplicates, byGroup } = this.dedup.resolve();
       this.duplicates = duplicates;
-      for (const [id, n] of byGroup) (this.groupList[id] as GroupAcc).count -= n;
+      for (const [id, n] of byGroup) {
+        const g = this.groupList[id] as GroupAcc;
+        g.count -= n;
+        // A copy's read half is no record of its own: its duplicates are the record's, counted once.
+        if (isCopySourceEvent(g.eventName)) this.duplicates -= n;
+      }
     }
     const sessions: SessionUsage[] = [];
     for (const s of this.sessionList) {
-      const actions = new Map<string, ActionUsage & { prefixAll: string | null; ok: Sample }>();
+      const actions = new Map<string, ActionUsage & { prefixAll: string | null; ok: Sample; unnamed: number }>();
       const unmapped: { [event: string]: number } = {};
       let first: string | null = null;
       let last: string | null = null;
@@ -262,14 +269,18 @@ export class UsageAggregator {
         for (const action of mapped.actions) {
           let a = actions.get(action);
           if (a === undefined) {
-            a = { action, count: 0, deniedCount: 0, firstSeen: g.firstSeen, lastSeen: g.lastSeen, resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {}, prefixAll: null, ok: { resources: [], resourcesTruncated: false, prefix: null } };
+            a = { action, count: 0, deniedCount: 0, firstSeen: g.firstSeen, lastSeen: g.lastSeen, resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {}, prefixAll: null, ok: { resources: [], resourcesTruncated: false, prefix: null }, unnamed: 0 };
             actions.set(action, a);
           }
           a.count += g.count;
           const denied = isAccessDenied(g.errorCode);
           if (denied) a.deniedCount += g.count;
-          // The calls that were not denied, sampled apart: only they show a resource the function may use.
-          else mergeResources(a.ok, g, this.resourceCap);
+          else {
+            // The calls that were not denied, sampled apart: only they show a resource the function may use.
+            mergeResources(a.ok, g, this.resourceCap);
+            // Duplicates were subtracted from count only: no more calls without a resource than calls.
+            a.unnamed += Math.min(g.unnamed, g.count);
+          }
           if (g.errorCode !== null) a.errorCodes[g.errorCode] = (a.errorCodes[g.errorCode] ?? 0) + g.count;
           if (g.firstSeen < a.firstSeen) a.firstSeen = g.firstSeen;
           if (g.lastSeen > a.lastSeen) a.lastSeen = g.lastSeen;
@@ -291,7 +302,7 @@ export class UsageAggregator {
         firstSeen: first,
         lastSeen: last,
         actions: [...actions.values()]
-          .map(({ prefixAll, ok, ...a }): ActionUsage => ({
+          .map(({ prefixAll, ok, unnamed, ...a }): ActionUsage => ({
             ...a,
             resources: [...a.resources].sort(),
             errorCodes: sortKeys(a.errorCodes),
@@ -299,6 +310,7 @@ export class UsageAggregator {
             ...(a.deniedCount > 0
               ? { authorized: { resources: [...ok.resources].sort(), resourcesTruncated: ok.resourcesTruncated, resourcePrefix: prefixPattern(ok.prefix, ok.resources.length + (ok.resourcesTruncated ? 1 : 0)) } }
               : {}),
+            ...(unnamed > 0 ? { unnamedCalls: unnamed } : {}),
           }))
           .sort((x, y) => cmp(x.action, y.action)),
         unmapped: sortKeys(unmapped),

@@ -106,8 +106,13 @@ export const EVENT_ACTIONS: { readonly [key: string]: EventMapping } = {
   "s3:CreateMultipartUpload": { actions: ["s3:PutObject"], source: "[IF-3.6] multipart upload → s3:PutObject" },
   "s3:UploadPart": { actions: ["s3:PutObject"], source: "[IF-3.6]" },
   "s3:CompleteMultipartUpload": { actions: ["s3:PutObject"], source: "[IF-3.6]" },
-  "s3:CopyObject": { actions: ["s3:GetObject", "s3:PutObject"], source: "[IF-3.6] GetObject on the source + PutObject on the destination" },
-  "s3:UploadPartCopy": { actions: ["s3:GetObject", "s3:PutObject"], source: "[IF-3.6]" },
+  // A copy writes its destination (the call) and reads its source, counted apart by the usage
+  // stage as the call's "(copy source)" half (resources.ts copySourceOf): each action then gets
+  // its own object, not both.
+  "s3:CopyObject": { actions: ["s3:PutObject"], source: "[IF-3.6] PutObject on the destination" },
+  "s3:UploadPartCopy": { actions: ["s3:PutObject"], source: "[IF-3.6]" },
+  "s3:CopyObject (copy source)": { actions: ["s3:GetObject"], whenVersionId: "s3:GetObjectVersion", source: "[IF-3.6] GetObject on the source (x-amz-copy-source); GetObjectVersion when it names a version" },
+  "s3:UploadPartCopy (copy source)": { actions: ["s3:GetObject"], whenVersionId: "s3:GetObjectVersion", source: "[IF-3.6]" },
   "s3:DeleteObjects": { actions: ["s3:DeleteObject"], source: "[IF-3.6] multi-object delete → s3:DeleteObject per key" },
   "s3:SelectObjectContent": { actions: ["s3:GetObject"], source: "[S3-CT] S3 Select → s3:GetObject" },
 

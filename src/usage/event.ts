@@ -47,9 +47,17 @@ export const PARAM_KEYS = [
   "stateMachineArn",
   // DynamoDB Query/Scan on a secondary index: the index is a resource of its own (table/<t>/index/<i>).
   "indexName",
+  // S3 CopyObject and UploadPartCopy: the object copied from (`bucket/key[?versionId=…]`), read
+  // with s3:GetObject, while the call's own bucket and key are the destination, written.
+  "x-amz-copy-source",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];
+
+/** The query-row column of a requestParameters key: `rp_` and its letters and digits, lower case (`rp_xamzcopysource`). */
+export function paramColumn(key: ParamKey): string {
+  return `rp_${key.toLowerCase().replace(/[^a-z0-9]/g, "")}`;
+}
 
 /** Selected requestParameters: only string values (and `names` as a string list) are kept. */
 export type RequestParams = { [K in ParamKey]?: K extends "names" ? string[] : string };

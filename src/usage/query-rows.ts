@@ -7,9 +7,9 @@
 
 import { partitionOf } from "./attribution.js";
 import type { FileAccumulator } from "./accumulate.js";
-import { isoTime, timeSeconds } from "./accumulate.js";
-import { PARAM_KEYS, type RequestParams } from "./event.js";
-import { resourcesOf } from "./resources.js";
+import { copyDestination, isoTime, timeSeconds } from "./accumulate.js";
+import { PARAM_KEYS, paramColumn, type RequestParams } from "./event.js";
+import { copySourceOf, resourcesOf } from "./resources.js";
 import { USAGE_ROW_COLUMNS } from "./sql.js";
 import { printable } from "../printable.js";
 
@@ -126,7 +126,7 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
   const params: RequestParams = {};
   for (const k of PARAM_KEYS) {
     if (k === "versionId") continue;
-    const v = val(row, `rp_${k.toLowerCase()}`);
+    const v = val(row, paramColumn(k));
     if (v === null) continue;
     if (k === "names") {
       try {
@@ -139,15 +139,14 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
   }
   const resourceArns = (val(row, "resource_arns") ?? "").split("\u001f").filter((x) => x !== "");
   const sessionAccount = m[1] as string;
-  const resources = resourcesOf({ eventSource, region, accountId: account ?? sessionAccount, partition: partitionOf(roleArn), resources: resourceArns, params });
-  acc.addGroup(
-    { accountId: sessionAccount, roleArn, sessionName, invokedBy: val(row, "invoked_by") },
-    { eventSource, eventName, errorCode: val(row, "error_code"), versioned: val(row, "version_id_present") === "1", region },
-    calls,
-    first,
-    last,
-    resources,
-  );
+  const partition = partitionOf(roleArn);
+  const copy = copySourceOf(eventSource, eventName, params, partition);
+  const resources = resourcesOf({ eventSource, region, accountId: account ?? sessionAccount, partition, resources: resourceArns, params });
+  const session = { accountId: sessionAccount, roleArn, sessionName, invokedBy: val(row, "invoked_by") };
+  const errorCode = val(row, "error_code");
+  acc.addGroup(session, { eventSource, eventName, errorCode, versioned: val(row, "version_id_present") === "1", region }, calls, first, last, copy === null ? resources : copyDestination(resources, copy));
+  // The copy's read half (resources.ts copySourceOf), as the record readers count it.
+  if (copy !== null) acc.addGroup(session, { eventSource, eventName: copy.eventName, errorCode, versioned: copy.versioned, region }, calls, first, last, copy.resources);
   return null;
 }
 

@@ -186,6 +186,58 @@ function functionArn(name: string, region: string | null, partition: string, reg
   return regional("lambda", `function:${name}`);
 }
 
+/**
+ * The event name under which the read half of an S3 copy is counted: CopyObject and UploadPartCopy
+ * are authorised as s3:PutObject on the destination (the call's bucketName and key) and
+ * s3:GetObject on the source (the `x-amz-copy-source` header, which CloudTrail records in
+ * requestParameters) — two resources of one type, so one resource list per call cannot tell which
+ * action each belongs to. The usage stage counts the source as a call of its own under this name
+ * (event-actions.ts maps it to s3:GetObject, or s3:GetObjectVersion for a versioned source).
+ */
+export const COPY_SOURCE_SUFFIX = " (copy source)";
+
+export function isCopySourceEvent(eventName: string): boolean {
+  return eventName.endsWith(COPY_SOURCE_SUFFIX);
+}
+
+/** The copy's read half: its event name, whether a version is read, and the source object's ARN (none when unreadable). */
+export interface CopySource {
+  eventName: string;
+  versioned: boolean;
+  resources: string[];
+}
+
+/**
+ * The source of an S3 copy, or null when the call is not one. `x-amz-copy-source` is
+ * `[/]bucket/key[?versionId=v]`, URL-encoded, or an access point's
+ * `arn:…:accesspoint/<name>/object/<key>` (S3 API reference, CopyObject). A copy whose record lacks
+ * it still reads an object: its read half is counted, with no resource.
+ */
+export function copySourceOf(eventSource: string, eventName: string, p: RequestParams, partition: string): CopySource | null {
+  if ((eventName !== "CopyObject" && eventName !== "UploadPartCopy") || eventSourceHost(eventSource) !== "s3") return null;
+  const raw = p["x-amz-copy-source"];
+  const out: CopySource = { eventName: `${eventName}${COPY_SOURCE_SUFFIX}`, versioned: false, resources: [] };
+  if (raw === undefined || raw === "") return out;
+  // The version is a query parameter: split before decoding, so a key's own encoded `?` (%3F) stays in the key.
+  const q = raw.indexOf("?");
+  const path = q < 0 ? raw : raw.slice(0, q);
+  if (q >= 0) out.versioned = /(?:^|&)versionId=[^&]/.test(raw.slice(q + 1));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    decoded = path;
+  }
+  const source = decoded.startsWith("/") ? decoded.slice(1) : decoded;
+  if (isArn(source)) {
+    if (/:accesspoint\/[^/]+\/object\/./s.test(source)) out.resources.push(source);
+    return out;
+  }
+  const slash = source.indexOf("/");
+  if (slash > 0 && slash < source.length - 1) out.resources.push(`arn:${partition}:s3:::${source}`);
+  return out;
+}
+
 /** `https://sqs.us-east-1.amazonaws.com/123456789012/orders` → `arn:aws:sqs:us-east-1:123456789012:orders`. */
 export function queueUrlToArn(url: string, partition = "aws"): string | null {
   const m = /^https?:\/\/(?:sqs\.([a-z0-9-]+)\.[^/]+|([a-z0-9-]+)\.queue\.[^/]+)\/(\d{12})\/([^/?#]+)/.exec(url);

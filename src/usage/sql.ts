@@ -95,6 +95,7 @@ export const USAGE_ROW_COLUMNS = [
   "rp_loggroupname",
   "rp_statemachinearn",
   "rp_indexname",
+  "rp_xamzcopysource",
   "event_day",
   "calls",
   "data_events",
@@ -146,7 +147,8 @@ events AS (
     json_extract_scalar(requestparameters, '$.streamARN') AS rp_streamarn,
     json_extract_scalar(requestparameters, '$.logGroupName') AS rp_loggroupname,
     json_extract_scalar(requestparameters, '$.stateMachineArn') AS rp_statemachinearn,
-    json_extract_scalar(requestparameters, '$.indexName') AS rp_indexname
+    json_extract_scalar(requestparameters, '$.indexName') AS rp_indexname,
+    json_extract_scalar(requestparameters, '$["x-amz-copy-source"]') AS rp_xamzcopysource
   FROM deduped
   WHERE rn = 1 OR eventid IS NULL
 )
@@ -154,17 +156,17 @@ SELECT 'usage' AS row_kind, recipientaccountid AS account_id, role_arn, session_
   eventsource AS event_source, eventname AS event_name, errorcode AS error_code, version_id_present,
   resource_arns, rp_bucketname, rp_key, rp_tablename, rp_queueurl, rp_topicarn, rp_targetarn, rp_keyid,
   rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn, rp_loggroupname,
-  rp_statemachinearn, rp_indexname, CAST(NULL AS VARCHAR) AS event_day, count(*) AS calls, 0 AS data_events,
+  rp_statemachinearn, rp_indexname, rp_xamzcopysource, CAST(NULL AS VARCHAR) AS event_day, count(*) AS calls, 0 AS data_events,
   min(eventtime) AS first_seen, max(eventtime) AS last_seen
 FROM events
 WHERE role_arn IS NOT NULL AND session_name IS NOT NULL AND (eventtype IS NULL OR eventtype = 'AwsApiCall')
 GROUP BY recipientaccountid, role_arn, session_name, invoked_by, awsregion, eventsource, eventname, errorcode,
   version_id_present, resource_arns, rp_bucketname, rp_key, rp_tablename, rp_queueurl, rp_topicarn,
   rp_targetarn, rp_keyid, rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn,
-  rp_loggroupname, rp_statemachinearn, rp_indexname
+  rp_loggroupname, rp_statemachinearn, rp_indexname, rp_xamzcopysource
 UNION ALL
 SELECT 'coverage', coverage_account, NULL, NULL, NULL, awsregion, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, substr(eventtime, 1, 10),
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, substr(eventtime, 1, 10),
   count(*), sum(CASE WHEN eventcategory = 'Data' OR managementevent = false THEN 1 ELSE 0 END),
   min(eventtime), max(eventtime)
 FROM events
@@ -172,7 +174,7 @@ GROUP BY coverage_account, awsregion, substr(eventtime, 1, 10)
 UNION ALL
 SELECT 'function-created', recipientaccountid, NULL, NULL, NULL, awsregion, eventsource, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, rp_functionname, NULL, NULL, NULL, NULL,
-  NULL, NULL, count(*), 0, min(eventtime), max(eventtime)
+  NULL, NULL, NULL, count(*), 0, min(eventtime), max(eventtime)
 FROM events
 WHERE eventsource = 'lambda.amazonaws.com' AND eventname LIKE 'CreateFunction%' AND errorcode IS NULL
   AND rp_functionname IS NOT NULL AND recipientaccountid IS NOT NULL AND awsregion IS NOT NULL
@@ -202,21 +204,22 @@ SELECT 'usage' AS row_kind, recipientAccountId AS account_id,
   element_at(requestParameters, 'streamARN') AS rp_streamarn, element_at(requestParameters, 'logGroupName') AS rp_loggroupname,
   element_at(requestParameters, 'stateMachineArn') AS rp_statemachinearn,
   element_at(requestParameters, 'indexName') AS rp_indexname,
+  element_at(requestParameters, 'x-amz-copy-source') AS rp_xamzcopysource,
   NULL AS event_day, count(*) AS calls, 0 AS data_events,
   min(eventTime) AS first_seen, max(eventTime) AS last_seen
 FROM {{table}}
 WHERE eventTime >= timestamp '{{start}}' AND eventTime < timestamp '{{end}}'
   AND userIdentity.type = 'AssumedRole' AND userIdentity.sessionContext.sessionIssuer.arn LIKE 'arn:%:iam::%:role/%'
   AND eventType = 'AwsApiCall'
-GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28
 UNION ALL
 SELECT 'coverage', coalesce(recipientAccountId, userIdentity.accountId), NULL, NULL, NULL, awsRegion, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-  date_format(eventTime, '%Y-%m-%d'), count(*),
+  NULL, date_format(eventTime, '%Y-%m-%d'), count(*),
   sum(CASE WHEN eventCategory = 'Data' THEN 1 ELSE 0 END), min(eventTime), max(eventTime)
 FROM {{table}}
 WHERE eventTime >= timestamp '{{start}}' AND eventTime < timestamp '{{end}}'
-GROUP BY 2, 6, 28
+GROUP BY 2, 6, 29
 `;
 
 export interface RenderOptions {
@@ -249,7 +252,8 @@ export const DUCKDB_TRINO_MACROS = [
 ];
 
 export function athenaToDuckDb(sql: string): string {
-  return sql.replace(/\btransform\(/g, "list_transform(");
+  // Trino's path for a key with a hyphen is `$["x-amz-copy-source"]`, DuckDB's `$."x-amz-copy-source"`.
+  return sql.replace(/\btransform\(/g, "list_transform(").replace(/'\$\["([^"\]]+)"\]'/g, `'$."$1"'`);
 }
 
 /**

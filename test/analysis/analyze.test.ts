@@ -686,6 +686,28 @@ describe("scope suggestions from usage", () => {
     expect(roleOf(analyzed(doc), "r").analysis!.scopeSuggestions.map((s) => s.suggested)).toEqual([table("orders-*")]);
   });
 
+  it("suggests no narrowing of a grant some calls used without naming a resource (an SMS Publish needs *)", () => {
+    const topic = (n: string) => `arn:aws:sns:us-east-1:${ACCOUNT}:${n}`;
+    const doc = documentOf({ roles: [role("r", { inline: { notify: policy(allow(["sns:Publish"], ["*"])) } })], functions: [fn("api", "r")] });
+    const usage = emptyUsage();
+    usage.present = true;
+    const publish = (unnamedCalls?: number) => ({
+      action: "sns:Publish", count: 6, deniedCount: 0, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z", resources: [topic("orders-eu"), topic("orders-us")], resourcesTruncated: false, resourcePrefix: null, errorCodes: {},
+      ...(unnamedCalls === undefined ? {} : { unnamedCalls }),
+    });
+    const principal = (unnamedCalls?: number) => ({
+      accountId: ACCOUNT, roleArn: roleArn("r"), functionName: "api", functionArn: functionArn("api"), sessionKind: "function" as const, sessionName: "api", invokedBy: null, regions: ["us-east-1"],
+      actions: [publish(unnamedCalls)], unmapped: {}, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z",
+    });
+    usage.principals.push(principal());
+    doc.usage = usage;
+    expect(roleOf(analyzed(doc), "r").analysis!.scopeSuggestions.map((s) => s.suggested)).toEqual([topic("orders-*")]);
+    // One of the six publishes named no topic (a phone number): `orders-*` would refuse it.
+    const sms = structuredClone(doc);
+    sms.usage.principals = [principal(1)];
+    expect(roleOf(analyzed(sms), "r").analysis!.scopeSuggestions).toEqual([]);
+  });
+
   it("writes `$`, `*`, `?` of the observed names in IAM's literal forms, as generate does", () => {
     // Found in review: the prefix of S3 keys `u/${x}/a*1` and `u/${x}/a*2` was suggested as
     // `u/${x}/a*`, a policy variable; `${aws:username}` would even read the caller's name.

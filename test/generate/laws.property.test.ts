@@ -52,6 +52,12 @@ interface Observed {
   all: string[];
   /** Resources only denied calls touched (in `usage.resources`, not in `usage.authorized`). */
   deniedOnly: string[];
+  /**
+   * A resource a successful call that named none in its record may have used (`unnamedCalls`): `*`
+   * for an SNS Publish (to a phone number), else one of the action's type no call named; null
+   * when no call was unnamed.
+   */
+  unnamedProbe: string | null;
 }
 
 /** The usage stage's capped sample of `all` (the `cap` smallest) and the prefix of every one. */
@@ -80,8 +86,10 @@ const observedArb: fc.Arbitrary<Observed> = fc
     /** Resources of the denied calls (some also used by successful calls). */
     deniedNames: fc.uniqueArray(fc.tuple(nameArb, dirArb), { minLength: 0, maxLength: 3, selector: ([n, d]) => `${n}/${d}` }),
     cap: fc.integer({ min: 1, max: 8 }),
+    /** Successful calls whose record named no resource (an SNS Publish to a phone number). */
+    unnamed: fc.integer({ min: 0, max: 2 }),
   })
-  .map(({ family, pick, names, count, denied, deniedNames, cap }) => {
+  .map(({ family, pick, names, count, denied, deniedNames, cap, unnamed }) => {
     const f = FAMILIES[family] as (typeof FAMILIES)[number];
     const name = f.actions[pick % f.actions.length] as string;
     const made = (xs: [string, string][]): string[] => [...new Set(xs.map(([n, d]) => f.make(n, d)).filter((r) => r !== ""))].sort();
@@ -92,7 +100,13 @@ const observedArb: fc.Arbitrary<Observed> = fc
     const every = [...new Set([...all, ...deniedResources])].sort();
     const usage = action(name, count, [], { deniedCount, ...sampleOf(every, cap), errorCodes: deniedCount > 0 ? { AccessDenied: deniedCount } : {} });
     if (deniedCount > 0) usage.authorized = sampleOf(all, cap);
-    return { usage, all, deniedOnly: deniedResources.filter((r) => !all.includes(r)) };
+    const unnamedCalls = Math.min(unnamed, count - deniedCount);
+    if (unnamedCalls > 0) usage.unnamedCalls = unnamedCalls;
+    // No probe for S3 object actions: their types are alternatives (object or access point object)
+    // and a call names one in bucketName and key, which the records always hold; the grant's
+    // type is then a choice, not a law.
+    const unnamedProbe = unnamedCalls === 0 || name.startsWith("s3:") ? null : name === "sns:Publish" ? "*" : f.make("never-named", "archive");
+    return { usage, all, deniedOnly: deniedResources.filter((r) => !all.includes(r)), unnamedProbe };
   });
 
 const configArb = fc.record({
@@ -201,6 +215,8 @@ describe("laws of generation (fast-check, with the IAM engine's evaluateRequest)
             expect(matchResourceType(info, r, catalog), `type of ${JSON.stringify(r)}`).not.toBeNull();
             expect(allowed(g.policy, o.usage.action, r), `${o.usage.action} on ${r}`).toBe(true);
           }
+          // A call that named no resource in its record: granted what such a call may have used.
+          if (o.unnamedProbe !== null) expect(allowed(g.policy, o.usage.action, o.unnamedProbe), `${o.usage.action} (unnamed) on ${o.unnamedProbe}`).toBe(true);
           // Granted name by name: a name its text would match as a pattern (or variable) is not allowed.
           const own = g.grants.filter((x) => x.action === info.action);
           if (own.length > 0 && own.every((x) => x.scoping === "exact" && x.provenance.every((p) => p.kind === "observed"))) {

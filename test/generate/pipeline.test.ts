@@ -162,3 +162,61 @@ describe("resources CloudTrail's resources[] leaves out", () => {
     }
   });
 });
+
+describe("calls with two resources of one type, or with none", () => {
+  it("grants a copy GetObject on its source and PutObject on its destination, not both on both", async () => {
+    const copy = (i: number, from: string, to: string) =>
+      record(i, "s3.amazonaws.com", "CopyObject", {
+        requestParameters: { bucketName: "orders-archive", key: to, "x-amz-copy-source": from, Host: "orders-archive.s3.amazonaws.com" },
+        resources: [
+          { type: "AWS::S3::Object", ARN: `arn:aws:s3:::orders-archive/${to}` },
+          { accountId: ACCOUNT, type: "AWS::S3::Bucket", ARN: "arn:aws:s3:::orders-archive" },
+        ],
+        readOnly: false,
+      });
+    const g = await generateFrom([copy(0, "orders-docs/invoices/2026/a.pdf", "2026/a.pdf"), copy(1, "/orders-docs/invoices/2026/b%20c.pdf?versionId=Lpq2", "2026/b c.pdf")]);
+    expect(observedOf(g)).toEqual([
+      [["s3:PutObject"], ["arn:aws:s3:::orders-archive/2026/a.pdf", "arn:aws:s3:::orders-archive/2026/b c.pdf"]],
+      [["s3:GetObject"], ["arn:aws:s3:::orders-docs/invoices/2026/a.pdf", "arn:aws:s3:::orders-docs/invoices/2026/b c.pdf"]],
+      [["s3:GetObjectVersion"], ["arn:aws:s3:::orders-docs/invoices/2026/b c.pdf"]],
+    ]);
+    // The copy reads the source and writes the destination: neither the other way round.
+    expect(allowed(g.policy, "s3:GetObject", "arn:aws:s3:::orders-docs/invoices/2026/a.pdf")).toBe(true);
+    expect(allowed(g.policy, "s3:PutObject", "arn:aws:s3:::orders-archive/2026/a.pdf")).toBe(true);
+    expect(allowed(g.policy, "s3:PutObject", "arn:aws:s3:::orders-docs/invoices/2026/a.pdf")).toBe(false);
+    expect(allowed(g.policy, "s3:GetObject", "arn:aws:s3:::orders-archive/2026/a.pdf")).toBe(false);
+    expect(g.usage.successfulCalls).toBe(2 + 2 + 1);
+  });
+
+  it("grants an SNS Publish to a phone number on * beside the topic the other publishes named", async () => {
+    const topic = `arn:aws:sns:${REGION}:${ACCOUNT}:order-events`;
+    const publish = (i: number, params: object) => record(i, "sns.amazonaws.com", "Publish", { requestParameters: params, readOnly: false });
+    const g = await generateFrom([
+      publish(0, { topicArn: topic, message: "HIDDEN_DUE_TO_SECURITY_REASONS" }),
+      publish(1, { topicArn: topic, message: "HIDDEN_DUE_TO_SECURITY_REASONS" }),
+      publish(2, { phoneNumber: "HIDDEN_DUE_TO_SECURITY_REASONS", message: "HIDDEN_DUE_TO_SECURITY_REASONS" }),
+    ]);
+    expect(observedOf(g)).toEqual([[["sns:Publish"], ["*"]]]);
+    expect(allowed(g.policy, "sns:Publish", "*")).toBe(true);
+    expect(g.warnings.find((w) => w.code === "calls-without-resource")?.message).toContain("sns:Publish: 1 successful call named no topic");
+    // Only phone numbers: still *, not every topic of the account (which refuses an SMS).
+    const sms = await generateFrom([publish(0, { phoneNumber: "HIDDEN_DUE_TO_SECURITY_REASONS", message: "x" })]);
+    expect(observedOf(sms)).toEqual([[["sns:Publish"], ["*"]]]);
+    // Only topics: the topic, as before.
+    const topics = await generateFrom([publish(0, { topicArn: topic, message: "x" })]);
+    expect(observedOf(topics)).toEqual([[["sns:Publish"], [topic]]]);
+    expect(topics.warnings.map((w) => w.code)).not.toContain("calls-without-resource");
+  });
+
+  it("covers a call that named a resource the record does not show with the type in the account", async () => {
+    const param = (n: string) => `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/orders/${n}`;
+    const g = await generateFrom([
+      record(0, "ssm.amazonaws.com", "GetParameter", { requestParameters: { name: "/orders/db-host" } }),
+      // GetParametersByPath is authorised as GetParametersByPath; GetParameter's own calls without a name stand in here.
+      record(1, "ssm.amazonaws.com", "GetParameter", { requestParameters: { withDecryption: true } }),
+    ]);
+    expect(observedOf(g)).toEqual([[["ssm:GetParameter"], [`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/*`]]]);
+    expect(allowed(g.policy, "ssm:GetParameter", param("db-host"))).toBe(true);
+    expect(g.warnings.find((w) => w.code === "calls-without-resource")?.message).toContain(`granted on arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/*`);
+  });
+});

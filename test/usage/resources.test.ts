@@ -3,7 +3,7 @@
  * events of Secrets Manager, Lambda …), in the forms each API documents for its parameters.
  */
 import { describe, expect, it } from "vitest";
-import { deriveResources, resourcesOf, type ResourceContext } from "../../src/usage/resources.js";
+import { copySourceOf, deriveResources, resourcesOf, type ResourceContext } from "../../src/usage/resources.js";
 
 const ctx = (eventSource: string, params: ResourceContext["params"]): ResourceContext => ({ eventSource, region: "eu-west-1", accountId: "210987654321", partition: "aws", resources: [], params });
 /** Both entry points (the memoised one and the reference) give the same. */
@@ -55,5 +55,30 @@ describe("DynamoDB indexName", () => {
     expect(resourcesOf(listed)).toEqual([`${T}invoices`, `${T}invoices/index/by-due-date`]);
     expect(deriveResources(listed)).toEqual([`${T}invoices`, `${T}invoices/index/by-due-date`]);
     expect(arns("dynamodb.amazonaws.com", { tableName: `${T}invoices`, indexName: "by-due-date" })).toEqual([`${T}invoices`, `${T}invoices/index/by-due-date`]);
+  });
+});
+
+describe("S3 copy source (x-amz-copy-source)", () => {
+  const src = (v: string | undefined, eventName = "CopyObject") => copySourceOf("s3.amazonaws.com", eventName, v === undefined ? {} : { "x-amz-copy-source": v }, "aws");
+  it("reads bucket/key with or without the leading slash, URL-decoded, as the source object", () => {
+    expect(src("intake/2026/11/scan 01.pdf")).toEqual({ eventName: "CopyObject (copy source)", versioned: false, resources: ["arn:aws:s3:::intake/2026/11/scan 01.pdf"] });
+    expect(src("/intake/2026/11/scan%2001.pdf")?.resources).toEqual(["arn:aws:s3:::intake/2026/11/scan 01.pdf"]);
+  });
+
+  it("takes ?versionId= as a versioned read, and an encoded ? as part of the key", () => {
+    expect(src("intake/a.pdf?versionId=3HL4kqtJlcpXroDTDmJ%2Brmj")).toEqual({ eventName: "CopyObject (copy source)", versioned: true, resources: ["arn:aws:s3:::intake/a.pdf"] });
+    expect(src("intake/what%3Fnow.pdf")).toEqual({ eventName: "CopyObject (copy source)", versioned: false, resources: ["arn:aws:s3:::intake/what?now.pdf"] });
+  });
+
+  it("keeps an access point's object ARN, and names UploadPartCopy's half after it", () => {
+    const ap = "arn:aws:s3:eu-west-1:210987654321:accesspoint/intake-ap/object/2026/a.pdf";
+    expect(src(encodeURIComponent(ap), "UploadPartCopy")).toEqual({ eventName: "UploadPartCopy (copy source)", versioned: false, resources: [ap] });
+  });
+
+  it("counts a copy whose record lacks the header (no resource), and nothing for other calls or services", () => {
+    expect(src(undefined)).toEqual({ eventName: "CopyObject (copy source)", versioned: false, resources: [] });
+    expect(src("just-a-bucket")?.resources).toEqual([]);
+    expect(src("intake/a.pdf", "PutObject")).toBeNull();
+    expect(copySourceOf("dynamodb.amazonaws.com", "CopyObject", { "x-amz-copy-source": "a/b" }, "aws")).toBeNull();
   });
 });

@@ -34,6 +34,8 @@ const CALLS: [string, string, fc.Arbitrary<object>][] = [
   ["ssm", "GetParameters", fc.record({ names: fc.oneof(fc.array(name, { maxLength: 3 }), fc.constant(["a", 1])) })],
   ["sqs", "SendMessage", fc.record({ queueUrl: fc.constantFrom("https://sqs.us-east-1.amazonaws.com/111122223333/q", "not a url") })],
   ["lambda", "CreateFunction20150331", fc.record({ functionName: fc.constantFrom("new-fn", "arn:aws:lambda:us-east-1:111122223333:function:new-fn") })],
+  // Copies: the source is a call of its own (resources.ts copySourceOf), in every reader alike.
+  ["s3", "CopyObject", fc.record({ bucketName: name, key: name, "x-amz-copy-source": fc.oneof(fc.constantFrom("intake/a.pdf", "/intake/b%20c.pdf?versionId=v1", "arn%3Aaws%3As3%3Aus-east-1%3A111122223333%3Aaccesspoint%2Fap%2Fobject%2Fk", "%E0%A4%A", "bucket-only"), name) }, { requiredKeys: ["bucketName"] })],
   ["kms", "Decrypt", fc.constant({})],
   ["sts", "GetCallerIdentity", fc.constant({})],
 ];

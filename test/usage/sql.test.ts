@@ -17,14 +17,18 @@ import {
   renderUsageQuery,
 } from "../../src/usage/index.js";
 import { INVICTUS, STRATUS } from "./helpers.js";
+import { roleCallRecord } from "../support/cloudtrail-record.js";
 
-async function runQuery(): Promise<{ [k: string]: string | null }[]> {
+async function runQuery(recordsGlob?: string): Promise<{ [k: string]: string | null }[]> {
   const db = await DuckDBInstance.create(":memory:");
   const c = await db.connect();
   for (const m of DUCKDB_TRINO_MACROS) await c.run(m);
-  await c.run(duckDbCloudTrailView(`${INVICTUS}/*.json`, "records", "ct_invictus"));
-  await c.run(duckDbCloudTrailView(`${STRATUS}/*.json`, "array", "ct_stratus"));
-  await c.run("CREATE VIEW cloudtrail_logs AS SELECT * FROM ct_invictus UNION ALL SELECT * FROM ct_stratus");
+  if (recordsGlob !== undefined) await c.run(duckDbCloudTrailView(recordsGlob, "records"));
+  else {
+    await c.run(duckDbCloudTrailView(`${INVICTUS}/*.json`, "records", "ct_invictus"));
+    await c.run(duckDbCloudTrailView(`${STRATUS}/*.json`, "array", "ct_stratus"));
+    await c.run("CREATE VIEW cloudtrail_logs AS SELECT * FROM ct_invictus UNION ALL SELECT * FROM ct_stratus");
+  }
   const sql = athenaToDuckDb(renderUsageQuery(ATHENA_USAGE_QUERY, { table: "cloudtrail_logs", start: "2000-01-01T00:00:00Z", end: "2100-01-01T00:00:00Z" }));
   const reader = await c.runAndReadAll(sql);
   expect(reader.columnNames()).toEqual([...USAGE_ROW_COLUMNS]);
@@ -57,6 +61,41 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
       expect(mSql).toEqual([]);
     }
     expect(raw.sessions.length).toBe(12);
+  });
+
+  it("counts an S3 copy's source and a Publish without a topic as the raw records do", async () => {
+    // The corpus has neither: a copy's source is read from requestParameters["x-amz-copy-source"]
+    // (a key with hyphens, `$["…"]` in Trino), and a Publish to a phone number names no resource.
+    const ROLE = "arn:aws:iam::111122223333:role/intake-role";
+    const call = (seq: number, source: string, name: string, extra: { [k: string]: unknown }): object =>
+      roleCallRecord({ account: "111122223333", roleArn: ROLE, session: "intake-fn", time: `2026-10-0${1 + (seq % 5)}T08:00:00Z`, source, name, seq, region: "eu-west-1", extra });
+    const copy = (seq: number, from: string, to: string): object =>
+      call(seq, "s3", "CopyObject", {
+        requestParameters: { bucketName: "archive", key: to, "x-amz-copy-source": from, Host: "archive.s3.eu-west-1.amazonaws.com" },
+        resources: [{ type: "AWS::S3::Object", ARN: `arn:aws:s3:::archive/${to}` }, { accountId: "111122223333", type: "AWS::S3::Bucket", ARN: "arn:aws:s3:::archive" }],
+      });
+    const records = [
+      copy(1, "intake/2026/a%20b.pdf", "2026/a.pdf"),
+      copy(2, "/intake/2026/c.pdf?versionId=QUpfdndhfd8438MNFDN93jdnJFkdmqnh893", "2026/c.pdf"),
+      call(3, "sns", "Publish", { requestParameters: { topicArn: "arn:aws:sns:eu-west-1:111122223333:intake-events" } }),
+      call(4, "sns", "Publish", { requestParameters: { phoneNumber: "HIDDEN_DUE_TO_SECURITY_REASONS", message: "HIDDEN_DUE_TO_SECURITY_REASONS" } }),
+    ];
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-copy-"));
+    const logs = join(dir, "111122223333_CloudTrail_eu-west-1_20261005T0800Z_copy.json");
+    writeFileSync(logs, JSON.stringify({ Records: records }));
+    const rows = await runQuery(logs);
+    const json = join(dir, "rows.json");
+    writeFileSync(json, JSON.stringify(rows));
+    const raw = await readUsage([logs], { workers: 1 });
+    const fromSql = await readUsage([json], { workers: 1 });
+    expect(fromSql.sessions).toEqual(raw.sessions);
+    const actions = Object.fromEntries((raw.sessions[0]?.actions ?? []).map((a) => [a.action, a]));
+    expect(actions["s3:PutObject"]?.resources).toEqual(["arn:aws:s3:::archive", "arn:aws:s3:::archive/2026/a.pdf", "arn:aws:s3:::archive/2026/c.pdf"]);
+    expect(actions["s3:GetObject"]?.resources).toEqual(["arn:aws:s3:::intake/2026/a b.pdf", "arn:aws:s3:::intake/2026/c.pdf"]);
+    expect(actions["s3:GetObjectVersion"]?.resources).toEqual(["arn:aws:s3:::intake/2026/c.pdf"]);
+    expect([actions["s3:GetObject"]?.count, actions["s3:PutObject"]?.count]).toEqual([2, 2]);
+    expect(actions["sns:Publish"]).toMatchObject({ count: 2, resources: ["arn:aws:sns:eu-west-1:111122223333:intake-events"], unnamedCalls: 1 });
+    expect(raw.coverage.recordsRead).toBe(4);
   });
 
   it("renders parameters and refuses values that would break out of the SQL literal", () => {
