@@ -110,6 +110,10 @@ export function printInputWarnings(document: CanonicalDocument, progress: Progre
       `leastrole: note: the usage data covers ${coverage.covered} of the ${coverage.days} days of its window (${coverage.missing.length} without records, the first ${coverage.missing[0]}): no permission is called unused; give the missing days, or a shorter --window-days`,
     );
   }
+  // Covered as a whole but not everywhere (an account that joined the organisation trail late).
+  const places = coverage !== null && coverage.covered === coverage.days ? (document.usage.coverage.partialPlaces ?? []) : [];
+  for (const p of places.slice(0, 5)) progress.note(`leastrole: note: ${p.reason}: no permission of a function there is called unused`);
+  if (places.length > 5) progress.note(`leastrole: note: … and ${places.length - 5} more accounts or regions (usage.coverage.partialPlaces)`);
   if (document.meta.partial) {
     const reasons = shown.length > 0 ? "see the warnings above" : document.usage.coverage.partialReasons.slice(0, 3).join("; ") || "see meta.warnings";
     progress.note(`leastrole: note: the inputs are incomplete (${reasons}): findings that need the missing data are not reported as clean`);

@@ -187,6 +187,16 @@ function usageWarnings(document: CanonicalDocument, fn: LambdaFunction, sessions
       code: "usage-window-short",
       message: `Usage covers ${covered}: the policy may be missing rare calls (month-end jobs, error paths). Keep them with kept exceptions.`,
     });
+  } else {
+    // Covered as a whole, but maybe not where the function is (its account joined the
+    // organisation trail late, its region was logged from a later day): labels.ts said so.
+    const place = (u.coverage.partialPlaces ?? []).find((p) => p.accountId === fn.accountId && (p.region === null || p.region === fn.region));
+    if (place !== undefined) {
+      w.push({
+        code: "usage-window-short",
+        message: `Usage does not cover the whole window where the function is (${place.reason}): the policy may be missing calls made before. Keep them with kept exceptions.`,
+      });
+    }
   }
   if (u.coverage.dataEvents === "absent") {
     w.push({

@@ -270,10 +270,15 @@ function scopeResources(
   if (usage.resourcesTruncated && usage.resourcePrefix !== null) {
     // The sample is capped: ARNs beyond it are unknown except that they start with the prefix the
     // usage stage kept over every resource seen. Only that prefix is sound.
+    // A prefix that ends before the parent of a sampled resource (inside a bucket's or account's
+    // name) spans several parents: sound, but it also covers others whose names start so.
+    const spans = typed.some((t) => (usage.resourcePrefix as string).length - 1 < parentLength(t.arn, t.m));
     warnings.push({
       code: "resources-truncated",
       action: info.action,
-      message: `${info.action}: more resources were called than the usage sample keeps; granted on the prefix of all of them, ${usage.resourcePrefix}.`,
+      message:
+        `${info.action}: more resources were called than the usage sample keeps; granted on the prefix of all of them, ${usage.resourcePrefix}.` +
+        (spans ? " It spans several parents (buckets, tables): it also covers any other whose name starts the same; narrow it by hand." : ""),
     });
     return [{ resource: literalPrefixPattern(usage.resourcePrefix), scoping: "truncated-prefix" }, ...unnamedGrants(info, usage, place, warnings)];
   }

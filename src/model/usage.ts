@@ -64,6 +64,13 @@ export interface UsageCoverage {
    * the logs (src/usage/trail-logging.ts), in time order. Absent when there are none.
    */
   trailLoggingGaps?: TrailLoggingGap[];
+  /**
+   * Accounts and regions of the document's functions and roles whose data covers less of the
+   * window than the data as a whole (an account that joined an organisation trail late, a region
+   * logged from a later day): nothing there is labelled unused. Absent when there are none, or
+   * when the window is not covered as a whole (partialReasons and the labels say so then).
+   */
+  partialPlaces?: PartialPlace[];
   recordsRead: number;
   recordsSkipped: number;
   duplicatesRemoved: number;
@@ -174,7 +181,10 @@ export interface ActionUsage {
   /** Resource ARNs seen (capped); `resourcesTruncated` when more were seen. */
   resources: string[];
   resourcesTruncated: boolean;
-  /** Narrowest prefix pattern covering every resource seen, when more than one. */
+  /**
+   * Narrowest prefix pattern covering every resource seen, when more than one; the bucket an S3
+   * object call's record lists beside the object is left out (the objects' own prefix).
+   */
   resourcePrefix: string | null;
   /** Error codes seen (AccessDenied, …) with counts. */
   errorCodes: { [code: string]: number };
@@ -200,6 +210,13 @@ export interface ResourceSample {
   resources: string[];
   resourcesTruncated: boolean;
   resourcePrefix: string | null;
+}
+
+export interface PartialPlace {
+  accountId: string;
+  /** Null: the account as a whole. */
+  region: string | null;
+  reason: string;
 }
 
 export type PermissionLabel = "used" | "unused" | "unknowable" | "too-new";

@@ -53,6 +53,13 @@ export interface GroupPartial {
   unnamed: number;
 }
 
+/** The days (YYYY-MM-DD, sorted) with records of one account in one region (either may be unknown). */
+export interface PlaceDays {
+  accountId: string | null;
+  region: string | null;
+  days: string[];
+}
+
 export interface PrincipalPartial {
   accountId: string;
   roleArn: string;
@@ -141,6 +148,8 @@ export interface FilePartial {
   accounts: string[];
   regions: string[];
   days: string[];
+  /** Days with records per account and region (sorted): the window is judged where each function is. */
+  places: PlaceDays[];
   dataEventRecords: number;
   /** Management events per account, sorted by account: what the trail's selectors log (trail-gaps.ts). */
   management: ManagementCounts[];
@@ -198,6 +207,11 @@ export class FileAccumulator {
   private lastDay = NaN;
   /** Days of counted events, as days since the epoch (written out as YYYY-MM-DD by finish). */
   private readonly dayNumbers = new Set<number>();
+  /** Per account and region: its days, as numbers (records) and as text (query rows); the place added last. */
+  private readonly places = new Map<string, { accountId: string | null; region: string | null; numbers: Set<number>; texts: Set<string> }>();
+  private place: { numbers: Set<number> } | null = null;
+  private placeRegion: string | null = null;
+  private placeAccount: string | null = null;
   private lastRegion: string | null = null;
   private lastAccount: string | null = null;
   /** Per principal: the partition of its role ARN (aws, aws-cn, …), parsed once. */
@@ -504,9 +518,15 @@ export class FileAccumulator {
     // Consecutive records mostly share the day, region and account (the scanners hand back the
     // same region and account strings): compared with the previous record's before a Set is hashed.
     const day = Math.floor(time / 86_400);
-    if (day !== this.lastDay) {
+    if (day !== this.lastDay || region !== this.placeRegion || account !== this.placeAccount || this.place === null) {
       this.lastDay = day;
       this.dayNumbers.add(day);
+      if (region !== this.placeRegion || account !== this.placeAccount || this.place === null) {
+        this.placeRegion = region;
+        this.placeAccount = account;
+        this.place = this.placeOf(account, region);
+      }
+      this.place.numbers.add(day);
     }
     if (region !== null && region !== this.lastRegion) {
       this.lastRegion = region;
@@ -585,12 +605,14 @@ export class FileAccumulator {
       g.unnamed++;
       return;
     }
+    const parent = res.length === 2 ? s3ParentIndex(res[0] as string, res[1] as string) : -1;
     const last = this.lastResource;
     for (let k = 0; k < res.length; k++) {
       const r = res[k] as string;
       if (r === last[gi]) continue;
-      this.addResourceTo(gi, g, r);
-      last[gi] = r;
+      this.addResourceTo(gi, g, r, k !== parent);
+      // Only a resource that went into the prefix may skip the next time (a bucket named alone then must widen it).
+      if (k !== parent) last[gi] = r;
     }
   }
 
@@ -628,7 +650,8 @@ export class FileAccumulator {
     if (firstSeen < (this.groupFirst[gi] as number)) this.groupFirst[gi] = firstSeen;
     if (lastSeen > (this.groupLast[gi] as number)) this.groupLast[gi] = lastSeen;
     if (resources.length === 0) g.unnamed += count;
-    for (const r of resources) this.addResourceTo(gi, g, r);
+    const parent = resources.length === 2 ? s3ParentIndex(resources[0] as string, resources[1] as string) : -1;
+    resources.forEach((r, k) => this.addResourceTo(gi, g, r, k !== parent));
   }
 
   /** Pre-aggregated coverage: `count` events of one account/region/day. */
@@ -637,9 +660,19 @@ export class FileAccumulator {
     this.dataEventRecords += dataEvents;
     if (account !== null) this.accounts.add(account);
     if (region !== null) this.regions.add(region);
-    if (day !== null) this.days.add(day);
+    if (day !== null) {
+      this.days.add(day);
+      this.placeOf(account, region).texts.add(day);
+    }
     if (first < this.firstTime) this.firstTime = first;
     if (last > this.lastTime) this.lastTime = last;
+  }
+
+  private placeOf(accountId: string | null, region: string | null): { accountId: string | null; region: string | null; numbers: Set<number>; texts: Set<string> } {
+    const k = `${accountId ?? ""}\u0000${region ?? ""}`;
+    let p = this.places.get(k);
+    if (p === undefined) this.places.set(k, (p = { accountId, region, numbers: new Set(), texts: new Set() }));
+    return p;
   }
 
   addCreation(c: FunctionCreation): void {
@@ -647,8 +680,8 @@ export class FileAccumulator {
   }
 
   /** addResource with the group's side tables in arrays (no WeakMap lookups on the hot path). */
-  private addResourceTo(gi: number, g: GroupPartial, r: string): void {
-    g.prefix = g.prefix === null ? r : g.prefix.length === 0 || r.startsWith(g.prefix) ? g.prefix : commonPrefix(g.prefix, r);
+  private addResourceTo(gi: number, g: GroupPartial, r: string, inPrefix = true): void {
+    if (inPrefix) g.prefix = g.prefix === null ? r : g.prefix.length === 0 || r.startsWith(g.prefix) ? g.prefix : commonPrefix(g.prefix, r);
     let members = this.members[gi];
     if (members === undefined) this.members[gi] = members = new Set();
     const res = g.resources;
@@ -833,6 +866,9 @@ export class FileAccumulator {
       accounts: [...this.accounts].sort(),
       regions: [...this.regions].sort(),
       days: [...new Set([...this.days, ...[...this.dayNumbers].map((d) => isoTime(d * 86_400).slice(0, 10))])].sort(),
+      places: [...this.places.values()]
+        .map((p) => ({ accountId: p.accountId, region: p.region, days: [...new Set([...p.texts, ...[...p.numbers].map((d) => isoTime(d * 86_400).slice(0, 10))])].sort() }))
+        .sort((a, b) => cmpNullable(a.accountId, b.accountId) || cmpNullable(a.region, b.region)),
       dataEventRecords: this.dataEventRecords,
       management: [...this.management.values()].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0)),
       firstEvent: Number.isFinite(this.firstTime) ? isoTime(this.firstTime) : null,
@@ -1009,4 +1045,29 @@ export function copyDestination(resources: string[], copy: CopySource): string[]
  */
 export function copyFingerprint(h1: number): number {
   return (h1 ^ 0x9e3779b9) >>> 0;
+}
+
+/** Sort order for optional text: null first. */
+function cmpNullable(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
+}
+
+/**
+ * An S3 object call's record lists the object and its bucket (`resources[]`, and the ARNs derived
+ * from bucketName and key): 0 or 1 when that element is the other's bucket, else -1. The bucket is
+ * kept in the sample but left out of the prefix of the call's resources: the prefix must be the
+ * objects' own (`bucket/out/2026/`), or a capped sample of one bucket's objects gives the prefix
+ * `bucket`, which generation grants as `bucket*` (every object, and every bucket named so).
+ */
+export function s3ParentIndex(a: string, b: string): number {
+  if (a.length < b.length) return isS3BucketOf(a, b) ? 0 : -1;
+  if (b.length < a.length) return isS3BucketOf(b, a) ? 1 : -1;
+  return -1;
+}
+
+function isS3BucketOf(bucket: string, object: string): boolean {
+  return object.charCodeAt(bucket.length) === 47 && object.startsWith(bucket) && bucket.startsWith("arn:") && bucket.includes(":s3:::") && bucket.indexOf("/") < 0;
 }

@@ -7,7 +7,7 @@
 import type { ActionUsage } from "../model/usage.js";
 import type { Warning } from "../model/document.js";
 import { plural } from "../printable.js";
-import type { FilePartial, FileReport, FunctionCreation, GroupPartial, ManagementCounts, TrailChange } from "./accumulate.js";
+import type { FilePartial, FileReport, FunctionCreation, GroupPartial, ManagementCounts, PlaceDays, TrailChange } from "./accumulate.js";
 import { mergeSamples, minInvoker } from "./accumulate.js";
 import { eventToActions, isAccessDenied } from "./event-actions.js";
 import { isCopySourceEvent } from "./resources.js";
@@ -46,6 +46,8 @@ export interface UsageAggregate {
     accounts: string[];
     regions: string[];
     days: string[];
+    /** Days with records per account and region, sorted (window-coverage.ts judges each function's own). */
+    places: PlaceDays[];
     firstEvent: string | null;
     lastEvent: string | null;
     recordsRead: number;
@@ -98,6 +100,7 @@ export class UsageAggregator {
   private readonly accounts = new Set<string>();
   private readonly regions = new Set<string>();
   private readonly days = new Set<string>();
+  private readonly places = new Map<string, { accountId: string | null; region: string | null; days: Set<string> }>();
   private readonly creations = new Map<string, FunctionCreation>();
   private readonly trailChanges = new Map<string, TrailChange>();
   private readonly warnings: Warning[] = [];
@@ -138,6 +141,12 @@ export class UsageAggregator {
     for (const a of part.accounts) this.accounts.add(a);
     for (const r of part.regions) this.regions.add(r);
     for (const d of part.days) this.days.add(d);
+    for (const p of part.places ?? []) {
+      const k = `${p.accountId ?? ""}\u0000${p.region ?? ""}`;
+      let have = this.places.get(k);
+      if (have === undefined) this.places.set(k, (have = { accountId: p.accountId, region: p.region, days: new Set() }));
+      for (const d of p.days) have.days.add(d);
+    }
     if (part.firstEvent !== null && (this.firstEvent === null || part.firstEvent < this.firstEvent)) this.firstEvent = part.firstEvent;
     if (part.lastEvent !== null && (this.lastEvent === null || part.lastEvent > this.lastEvent)) this.lastEvent = part.lastEvent;
     // Delivered twice (CloudTrail delivers at least once), a change is one change.
@@ -330,6 +339,9 @@ export class UsageAggregator {
         accounts: [...this.accounts].sort(),
         regions: [...this.regions].sort(),
         days: [...this.days].sort(),
+        places: [...this.places.values()]
+          .map((p) => ({ accountId: p.accountId, region: p.region, days: [...p.days].sort() }))
+          .sort((a, b) => cmp(a.accountId ?? "", b.accountId ?? "") || cmp(a.region ?? "", b.region ?? "")),
         firstEvent: this.firstEvent,
         lastEvent: this.lastEvent,
         recordsRead: this.recordsRead,

@@ -16,12 +16,12 @@
 
 import type { CanonicalDocument, LambdaFunction, PolicyDocument, Role } from "../model/document.js";
 import { instantOf, listGrantedActionNames, loadActionCatalogSync, serviceOf } from "../iam/index.js";
-import type { LabelledPermission, PermissionLabels, PrincipalUsage, UsageDisagreement, UsageSection } from "../model/usage.js";
+import type { LabelledPermission, PartialPlace, PermissionLabels, PrincipalUsage, UsageDisagreement, UsageSection } from "../model/usage.js";
 import { emptyUsage } from "../model/usage.js";
 import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
 import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
 import { dataEventTypeOf, isDataEventAction, isUnconfirmedAction, notLoggedReason } from "./not-logged.js";
-import { missingWindowDays } from "./window-coverage.js";
+import { missingWindowDays, placeUncovered } from "./window-coverage.js";
 import { managementCoverage, mayBeReadEvent, trailGapReasons, type TrailGapReasons } from "./trail-gaps.js";
 import { dataEventsOfTrails, selectorsOf, statementOfTrails } from "./event-selectors.js";
 import { gapReason, loggingGaps, trailsRead } from "./trail-logging.js";
@@ -169,6 +169,23 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
         ? "usage data is partial (see coverage.partialReasons)"
         : null;
 
+  // Where a function is, the data may cover less than the window as a whole: an account that joined
+  // the organisation trail late, a region its trail logged later (window-coverage.ts). Said once
+  // per place in coverage.partialPlaces, and in the labels of the functions there.
+  const places = cov.places ?? [];
+  const placeReasons = new Map<string, PartialPlace | null>();
+  const uncoveredByPlace = (accountId: string, region: string | null): string | null => {
+    if (missingDays.length === 0 && !cov.accounts.includes(accountId)) return `no usage data for account ${accountId}`;
+    if (uncoveredAll !== null) return uncoveredAll;
+    const k = `${accountId}\u0000${region ?? ""}`;
+    let place = placeReasons.get(k);
+    if (place === undefined) {
+      const short = places.length === 0 ? null : placeUncovered(startMs, endMs, places, accountId, region);
+      placeReasons.set(k, (place = short === null ? null : { accountId, ...short }));
+    }
+    return place?.reason ?? null;
+  };
+
   // Sessions → functions.
   const fnByRoleAndName = new Map<string, LambdaFunction[]>();
   for (const f of document.functions) {
@@ -251,7 +268,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     else if (created === null && options.recentlyModifiedIsNew !== false && f.lastModified !== null && f.lastModified > start) {
       tooNew = `function last modified ${f.lastModified.slice(0, 10)} inside the window and its creation date is not in the logs`;
     }
-    const uncovered = missingDays.length === 0 && !cov.accounts.includes(f.accountId) ? `no usage data for account ${f.accountId}` : uncoveredAll;
+    const uncovered = uncoveredByPlace(f.accountId, f.region);
     const ls = complete(f, {
       roleArn: role.arn,
       functionArn: f.arn,
@@ -290,7 +307,8 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
       const service = serviceSessionsByRole.get(k) ?? [];
       const granted = grantedActions(role, document, [...own, ...service], partialReasons, earliest);
       const tooNew = role.createDate !== null && role.createDate > start ? `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window` : null;
-      const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: uncoveredAll === null, permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered: uncoveredAll, dataEventsLogged, dataTypes, objectsLogged: objectsLogged(role), gaps: gapsByAccount.get(role.accountId) ?? null }) });
+      const roleUncovered = uncoveredByPlace(role.accountId, null);
+      const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: roleUncovered === null, permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered: roleUncovered, dataEventsLogged, dataTypes, objectsLogged: objectsLogged(role), gaps: gapsByAccount.get(role.accountId) ?? null }) });
       owners.push(role);
       if (keep) labelSets.push(ls);
     }
@@ -308,6 +326,11 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
         });
       })
       .sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.action, b.action) || cmp(a.message, b.message));
+    // One entry per reason: an account's missing days are said once, not once per function's region.
+    const byReason = new Map<string, PartialPlace>();
+    for (const p of placeReasons.values()) if (p !== null) byReason.set(p.reason, p);
+    const partialPlaces = [...byReason.values()].sort((a, b) => cmp(a.accountId, b.accountId) || cmp(a.region ?? "", b.region ?? "") || cmp(a.reason, b.reason));
+    if (partialPlaces.length > 0) section.coverage.partialPlaces = partialPlaces;
     section.coverage.partialReasons = [...new Set(partialReasons)].sort();
     section.coverage.partial = section.coverage.partialReasons.length > 0;
     return section;

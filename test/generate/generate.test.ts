@@ -83,6 +83,13 @@ describe("generatePolicy", () => {
     );
     const full = generatePolicy(document([fn], [role(r, [fn.arn])], observed, { windowDays: 30 }), fn.arn, { windowDays: 30 }, catalog);
     expect(full.warnings.map((w) => w.code)).not.toContain("usage-window-short");
+    // Covered as a whole, not where the function is: its account joined the organisation trail late.
+    const late = document([fn], [role(r, [fn.arn])], observed, { windowDays: 30 });
+    const reason = `usage data for account ${ACCOUNT} misses 18 of 30 days of the window (first missing: 2026-10-02)`;
+    late.usage.coverage.partialPlaces = [{ accountId: ACCOUNT, region: null, reason }];
+    expect(generatePolicy(late, fn.arn, { windowDays: 30 }, catalog).warnings.find((w) => w.code === "usage-window-short")?.message).toContain(`where the function is (${reason})`);
+    late.usage.coverage.partialPlaces = [{ accountId: "999999999999", region: null, reason: "another account's" }];
+    expect(generatePolicy(late, fn.arn, { windowDays: 30 }, catalog).warnings.map((w) => w.code)).not.toContain("usage-window-short");
   });
 
   it("says why usage is partial with the reasons about the data and its own role, not other roles'", () => {

@@ -220,3 +220,30 @@ describe("calls with two resources of one type, or with none", () => {
     expect(g.warnings.find((w) => w.code === "calls-without-resource")?.message).toContain(`granted on arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/*`);
   });
 });
+
+describe("more objects than the usage sample keeps", () => {
+  it("grants the objects' own prefix, not the bucket's name followed by anything", async () => {
+    // 60 PutObjects under out/2026/ (the sample keeps 50) and one denied on private/: each record
+    // lists the object and its bucket, as S3 data events do. The bucket's ARN used to shorten the
+    // prefix to `arn:aws:s3:::acme-reports`, granted as `acme-reports*`: the denied object, every
+    // other object, and the bucket acme-reports-public too.
+    const put = (i: number, key: string, denied: boolean) =>
+      record(i, "s3.amazonaws.com", "PutObject", {
+        requestParameters: { bucketName: "acme-reports", key, Host: "acme-reports.s3.amazonaws.com" },
+        resources: [
+          { type: "AWS::S3::Object", ARN: `arn:aws:s3:::acme-reports/${key}` },
+          { accountId: ACCOUNT, type: "AWS::S3::Bucket", ARN: "arn:aws:s3:::acme-reports" },
+        ],
+        readOnly: false,
+        ...(denied ? { errorCode: "AccessDenied", errorMessage: "Access Denied" } : {}),
+      });
+    const recs = Array.from({ length: 60 }, (_, i) => put(i, `out/2026/1${String(i).padStart(3, "0")}.csv`, false));
+    recs.push(put(60, "private/salaries.csv", true));
+    const g = await generateFrom(recs);
+    expect(observedOf(g)).toEqual([[["s3:PutObject"], ["arn:aws:s3:::acme-reports/out/2026/10*"]]]);
+    expect(allowed(g.policy, "s3:PutObject", "arn:aws:s3:::acme-reports/out/2026/1059.csv")).toBe(true);
+    expect(allowed(g.policy, "s3:PutObject", "arn:aws:s3:::acme-reports/private/salaries.csv")).toBe(false);
+    expect(allowed(g.policy, "s3:PutObject", "arn:aws:s3:::acme-reports-public/index.html")).toBe(false);
+    expect(g.warnings.find((w) => w.code === "resources-truncated")?.message).not.toContain("spans several parents");
+  });
+});

@@ -380,3 +380,52 @@ describe("Access Advisor as `leastrole collect` writes it", () => {
     expect([p?.label, p?.sources]).toEqual(["unused", ["access-advisor", "cloudtrail"]]);
   });
 });
+
+describe("coverage where each function is", () => {
+  // An organisation trail: account 210987654321 joined on 2026-10-20, and this account's trail has
+  // logged eu-west-1 only since 2026-10-25. The data as a whole covers every day of October.
+  const B = "210987654321";
+  const day = (d: number): string => `2026-10-${String(d).padStart(2, "0")}`;
+  const listRoles = (account: string, d: number, region: string): object => ({
+    eventVersion: "1.08",
+    userIdentity: { type: "IAMUser", principalId: "AIDATFQR7NSC5U6Q3TMDR", arn: `arn:aws:iam::${account}:user/benjamin`, accountId: account, userName: "benjamin" },
+    eventTime: `${day(d)}T08:00:00Z`, eventSource: "iam.amazonaws.com", eventName: "ListRoles", awsRegion: region, eventID: `cov-${account}-${region}-${d}`, eventType: "AwsApiCall", recipientAccountId: account,
+  });
+  const inRegion = (f: LambdaFunction, region: string, account = ACCT): LambdaFunction => ({ ...f, accountId: account, region, arn: `arn:aws:lambda:${region}:${account}:function:${f.name}`, roleArn: f.roleArn.replace(ACCT, account) });
+  const granted = ["ssm:GetParameter", "s3:ListAllMyBuckets"];
+
+  it("labels nothing unused where the data starts late: an account that joined the trail, a region logged from a later day", async () => {
+    const d = mkdtempSync(join(tmpdir(), "leastrole-places-"));
+    const records = [
+      ...Array.from({ length: 31 }, (_, i) => listRoles(ACCT, i + 1, "us-east-1")),
+      ...Array.from({ length: 12 }, (_, i) => listRoles(B, i + 20, "us-east-1")),
+      ...Array.from({ length: 7 }, (_, i) => listRoles(ACCT, i + 25, "eu-west-1")),
+    ];
+    writeFileSync(join(d, "trail.json"), JSON.stringify({ Records: records }));
+    const aggregate = await readUsage([d], { workers: 1 });
+    const roleB = { ...role(ROLE.replace(ACCT, B), "2025-01-01T00:00:00Z", granted), accountId: B };
+    const doc = {
+      roles: [role(ROLE, "2025-01-01T00:00:00Z", granted), roleB],
+      functions: [fn("here", ROLE), inRegion(fn("there", ROLE), "eu-west-1"), inRegion(fn("joined", ROLE), "us-east-1", B)],
+    };
+    const s = labelUsage(aggregate, doc, { asOf: "2026-11-01T00:00:00Z" });
+    const of = (arn: string) => s.labels.find((l) => l.functionArn === arn);
+    // The function where the data covers the window: its unused permissions are unused.
+    expect(of(fnArn("here"))?.fullWindow).toBe(true);
+    expect(of(fnArn("here"))?.permissions.map((p) => p.label)).toEqual(["unused", "unused"]);
+    // Account B's data starts on the 20th: unknowable, and said why.
+    const joined = of(`arn:aws:lambda:us-east-1:${B}:function:joined`);
+    expect(joined?.fullWindow).toBe(false);
+    expect(joined?.permissions.map((p) => [p.label, p.reason])).toEqual(granted.map(() => ["unknowable", `usage data for account ${B} misses 18 of 30 days of the window (first missing: 2026-10-02)`]).sort());
+    // eu-west-1's data starts on the 25th: the account is covered, the function's region is not.
+    const there = of(`arn:aws:lambda:eu-west-1:${ACCT}:function:there`);
+    expect(there?.fullWindow).toBe(false);
+    expect(new Set(there?.permissions.map((p) => p.reason))).toEqual(new Set([`usage data for account ${ACCT} in eu-west-1 starts 2026-10-25, after the window's first day 2026-10-02`]));
+    expect(s.coverage.partialPlaces).toEqual([
+      { accountId: ACCT, region: "eu-west-1", reason: `usage data for account ${ACCT} in eu-west-1 starts 2026-10-25, after the window's first day 2026-10-02` },
+      { accountId: B, region: null, reason: `usage data for account ${B} misses 18 of 30 days of the window (first missing: 2026-10-02)` },
+    ]);
+    // The window as a whole is covered: nothing is partial overall.
+    expect(s.coverage.partial).toBe(false);
+  });
+});
