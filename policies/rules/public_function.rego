@@ -11,7 +11,7 @@
 #   `ForAllValues:`, `Null` or a negated operator admit any caller. A function URL with AuthType
 #   NONE is a public HTTPS endpoint when the policy of its qualifier lets anyone call it (high;
 #   suppress it when the function authenticates callers itself); with no such grant it answers 403
-#   (low: one add-permission opens it).
+#   (low: one add-permission opens it), unless the policy could not be read (high: unknown).
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
 #     description: Resource-based policies for Lambda
@@ -69,7 +69,7 @@ url_findings := [finding |
 	some url in object.get(fn, "functionUrls", [])
 	url.authType == "NONE"
 	public := public_url(fn, url.qualifier)
-	exposure := url_exposure(public)
+	exposure := url_exposure(fn, public)
 	finding := {
 		"resource": analysis.function_resource(fn),
 		"detail": url_detail(exposure.detail, url.qualifier),
@@ -99,11 +99,15 @@ public_url(fn, qualifier) := p if {
 	p.qualifier == qualifier
 } else := {"invokeFunctionUrl": true, "invokeFunction": true, "statements": []}
 
-url_exposure(public) := {"detail": "function-url", "severity": "high", "message": ": anyone who knows the URL can invoke it"} if {
+url_exposure(fn, public) := {"detail": "function-url", "severity": "high", "message": ": anyone who knows the URL can invoke it"} if {
 	public.invokeFunctionUrl
 	public.invokeFunction
 } else := {"detail": "function-url", "severity": "high", "message": ": its resource policy lets anyone call lambda:InvokeFunctionUrl, which lets anyone invoke it through a URL created before October 2025 (newer URLs also need lambda:InvokeFunction granted)"} if {
 	public.invokeFunctionUrl
+} else := {"detail": "function-url-policy-unread", "severity": "high", "message": ", and its resource policy could not be read (lambda:GetPolicy failed when it was collected): whether anyone who knows the URL can invoke it is unknown. Read the policy (aws lambda get-policy) before taking the function for private"} if {
+	# What was read grants the public nothing, but not everything was read (resourcePolicyUnread):
+	# "no statement" would be a guess.
+	fn.resourcePolicyUnread == true
 } else := {"detail": "function-url-not-granted", "severity": "low", "message": ", but no statement of its resource policy lets the public call it (Principal \"*\" with lambda:InvokeFunctionUrl): requests get 403 Forbidden until one is added. One add-permission makes it public: use AuthType AWS_IAM, or delete the URL, if it is not meant to be"}
 
 # Whose policy the statement is (the function's, or an alias's or version's: each has its own, and

@@ -201,6 +201,22 @@ test_url_nothing_grants_the_public_is_low if {
 	}
 }
 
+# A collection that failed to read the policy (lambda:GetPolicy denied): nothing read grants the
+# public, which says nothing about what was not read.
+test_url_with_an_unread_policy_is_high_and_says_unknown if {
+	f0 := url_fn({"invokeFunctionUrl": false, "invokeFunction": false, "statements": []})
+	fs := public_function.findings with input as {"functions": [object.union(f0, {"resourcePolicyUnread": true})]}
+	[[f.detail, f.severity] | some f in fs] == [["function-url-policy-unread", "high"]]
+	some f in fs
+	contains(f.message, "could not be read")
+}
+
+test_url_granted_with_an_unread_policy_is_still_public if {
+	f0 := url_fn({"invokeFunctionUrl": true, "invokeFunction": true, "statements": [0]})
+	fs := public_function.findings with input as {"functions": [object.union(f0, {"resourcePolicyUnread": true})]}
+	[[f.detail, f.severity] | some f in fs] == [["function-url", "high"]]
+}
+
 # Found in review: an own statement's fingerprint was built on its index in the union of the
 # function's and its aliases' policies, which moves when an alias's policy (sorted first) is added.
 test_an_alias_policy_added_first_does_not_change_the_own_statements_detail if {

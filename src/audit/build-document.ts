@@ -432,7 +432,7 @@ interface ManifestView {
 function functionListsOf(m: ManifestView, file: string): CollectedFunctionLists | null {
   const accountId = m.account?.id;
   if (typeof accountId !== "string" || !Array.isArray(m.calls)) return null;
-  const calls = m.calls.filter((c): c is { operation: string; service: string; region: string; status: string; files?: unknown } => typeof c === "object" && c !== null);
+  const calls = m.calls.filter((c): c is { operation: string; service: string; region: string; status: string; target?: unknown; files?: unknown } => typeof c === "object" && c !== null);
   const regions = Array.isArray(m.options?.regions) ? m.options.regions.filter((r): r is string => typeof r === "string") : [];
   const enabledListed = calls.some((c) => c.service === "account" && c.operation === "ListRegions" && c.status === "ok");
   const lists: CollectedFunctionLists["lists"] = [];
@@ -442,5 +442,9 @@ function functionListsOf(m: ManifestView, file: string): CollectedFunctionLists 
     // One file per region (listFunctionsFile); named relative to the manifest's folder.
     if (files.length === 1) lists.push({ region: c.region, file: join(dirname(file), files[0]!) });
   }
-  return { accountId, regions, allRegions: m.options?.regionsRequested === "all" && enabledListed, lists };
+  // A policy the collection failed to read is unknown, not absent (LR012 must not call the function private).
+  const unreadPolicies = calls
+    .filter((c) => c.service === "lambda" && c.operation === "GetPolicy" && c.status === "failed" && typeof c.region === "string" && typeof c.target === "string")
+    .map((c) => ({ region: c.region, target: c.target as string }));
+  return { accountId, regions, allRegions: m.options?.regionsRequested === "all" && enabledListed, lists, ...(unreadPolicies.length > 0 ? { unreadPolicies } : {}) };
 }

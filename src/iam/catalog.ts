@@ -303,6 +303,24 @@ export function loadActionCatalogSync(options: LoadCatalogOptions = {}): ActionC
   return catalog;
 }
 
+let serviceKeys: ReadonlySet<string> | null = null;
+
+/**
+ * The service prefixes of the catalog (`lambda`, `s3`, `sqs` …), read once from its services list:
+ * a collector folder named so is a service's; a folder named otherwise (`prod`, `copy`) is a label.
+ * Empty when the catalog cannot be read (callers then trust content alone).
+ */
+export function serviceKeysSync(): ReadonlySet<string> {
+  if (serviceKeys === null) {
+    try {
+      serviceKeys = new Set(readJson<string[]>(join(locateDataDir(), "services.json")).map((k) => k.toLowerCase()));
+    } catch {
+      serviceKeys = new Set();
+    }
+  }
+  return serviceKeys;
+}
+
 function locateDataDir(): string {
   const env = process.env.IAM_DATA_ROOT;
   if (env !== undefined && env !== "") return join(env, "data");

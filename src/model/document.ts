@@ -330,6 +330,12 @@ export interface LambdaFunction {
   triggers: Trigger[];
   resourcePolicy: PolicyDocument | null;
   /**
+   * The collection could not read the function's resource policy, or an alias's or version's
+   * (lambda:GetPolicy failed): `resourcePolicy` is what was read, and what the rest says is
+   * unknown, not absent. Absent otherwise.
+   */
+  resourcePolicyUnread?: true;
+  /**
    * Where each resource-policy statement is written, by index (IaC: the permission resource that
    * adds it; an account export: the get-policy file); absent when the input does not say.
    */

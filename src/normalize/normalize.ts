@@ -61,6 +61,12 @@ export interface CollectedFunctionLists {
   allRegions: boolean;
   /** Per region whose ListFunctions succeeded, the file it wrote, as the inputs name it. */
   lists: { region: string; file: string }[];
+  /**
+   * The functions whose lambda:GetPolicy failed (`name`, or `name:qualifier` for an alias's or
+   * version's), per region: their resource policy is unknown, not absent. Absent in collections
+   * that named none.
+   */
+  unreadPolicies?: { region: string; target: string }[];
 }
 
 export interface NormalizeResult {
@@ -87,6 +93,7 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   for (const f of fragments) for (const p of f.functionPatches) fileOfPatch.set(p, f.source.path);
   applyPatches(merged.functions, merged.patches, warnings, (p) => fileOfPatch.get(p));
   for (const fn of merged.functions.values()) finishDeliveryTargets(fn, warnings);
+  markUnreadPolicies(merged.functions.values(), options.collections ?? []);
   const functions = [...merged.functions.values()].sort((a, b) => compareStrings(a.arn, b.arn));
 
   // Managed policies, resolved for every principal that references one.
@@ -357,4 +364,16 @@ function lambdaServiceUsesByRole(records: readonly RoleUseRecord[]): Map<string,
   const out = new Map<string, LambdaServiceUse[]>();
   for (const [arn, uses] of byRole) out.set(arn, [...uses.values()].sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.resource, b.resource)));
   return out;
+}
+
+/**
+ * A function whose resource policy (or an alias's or version's) the collection failed to read
+ * (lambda:GetPolicy denied, throttled past retries): `resourcePolicy` then holds what was read, and
+ * a rule must not read "no statement" as "nobody may call it" (LR012).
+ */
+function markUnreadPolicies(functions: Iterable<LambdaFunction>, collections: readonly CollectedFunctionLists[]): void {
+  const unread = new Set<string>();
+  for (const c of collections) for (const u of c.unreadPolicies ?? []) unread.add(`${c.accountId}\u0000${u.region}\u0000${u.target.split(":")[0] ?? u.target}`);
+  if (unread.size === 0) return;
+  for (const fn of functions) if (unread.has(`${fn.accountId}\u0000${fn.region}\u0000${fn.name}`)) fn.resourcePolicyUnread = true;
 }

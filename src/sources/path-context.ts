@@ -12,6 +12,7 @@
  */
 
 import { basename } from "node:path";
+import { serviceKeysSync } from "../iam/catalog.js";
 import { parseFunctionArn } from "./arns.js";
 import type { PathContext } from "./types.js";
 
@@ -21,6 +22,21 @@ const SERVICE_CALL = /^([a-z0-9]+)-(?:get|list|describe|generate|lookup|search)-
 /** `<api call in kebab case>` (leastrole collect, AWS CLI command names). */
 const BARE_CALL = /^(?:get|list|describe|generate|lookup|search)-[a-z0-9-]+$/;
 const SERVICE = /^[a-z0-9]+$/;
+
+/**
+ * The folder above a region is the service only when it is named after one (`lambda`, `iam`, `s3`,
+ * the AWS CLI's `s3api`): `prod/us-east-1/get-policy.json` is a user's own folder of AWS CLI
+ * outputs, and taking `prod` for a service other than Lambda dropped its get-policy files (and the
+ * public statements in them) without a warning. A folder not named after a service says nothing;
+ * the file's content decides.
+ */
+function isServiceFolder(name: string): boolean {
+  if (!SERVICE.test(name)) return false;
+  return CLI_SERVICE_NAMES.has(name) || serviceKeysSync().has(name);
+}
+
+/** AWS CLI command groups whose names are not IAM service prefixes. */
+const CLI_SERVICE_NAMES: ReadonlySet<string> = new Set(["s3api", "s3control", "configservice", "stepfunctions"]);
 
 function decode(segment: string): string {
   try {
@@ -41,7 +57,7 @@ export function pathContext(file: string): PathContext {
     let service: string | null;
     const prefixed = SERVICE_CALL.exec(call);
     if (prefixed && !BARE_CALL.test(call)) service = prefixed[1]!;
-    else if (BARE_CALL.test(call)) service = i > 0 && SERVICE.test(segments[i - 1]!) ? segments[i - 1]! : null;
+    else if (BARE_CALL.test(call)) service = i > 0 && isServiceFolder(segments[i - 1]!) ? segments[i - 1]! : null;
     else continue;
     // Function names and ARNs never contain ".json": a trailing one is the collector's or the user's suffix.
     const parameter = rest.length > 1 ? decode(rest.slice(1).join("/")).replace(/\.json$/, "") : null;

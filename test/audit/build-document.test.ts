@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { audit } from "../../src/audit/audit.js";
 import { buildDocument } from "../../src/audit/build-document.js";
 import { normalize } from "../../src/index.js";
 
@@ -176,6 +177,25 @@ describe("buildDocument: which regions' function lists a collection holds (accou
       expect(again.partial).toBe(true);
       expect(again.warnings).toContainEqual(expect.objectContaining({ code: "collection-partial", severity: "error", file: join(dir, "manifest.json") }));
       expect((await buildDocument([dir])).meta.partial).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a resource policy the collection failed to read is unknown: LR012 does not call a URL with AuthType NONE private", async () => {
+    const dir = collection({ regionsRequested: "all", listRegions: "ok" });
+    try {
+      const file = join(dir, "lambda/us-east-1/get-function-url-config/api.json");
+      mkdirSync(join(file, ".."), { recursive: true });
+      writeFileSync(file, JSON.stringify({ FunctionUrl: "https://abcdefghijklmnop.lambda-url.us-east-1.on.aws/", FunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:api`, AuthType: "NONE", CreationTime: "2026-01-01T00:00:00.000+0000" }));
+      const lr012 = async () => (await audit([dir])).report.findings.filter((f) => f.ruleId === "LR012").map((f) => [f.severity, f.message.split(":")[0]]);
+      // GetPolicy answered (no policy): the URL answers 403 until a statement lets the public in.
+      expect(await lr012()).toEqual([["low", "Function api has a function URL with AuthType NONE, but no statement of its resource policy lets the public call it (Principal \"*\" with lambda"]]);
+      const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { calls: unknown[] } & Record<string, unknown>;
+      const denied = { id: "us-east-1/lambda:GetPolicy/api", service: "lambda", operation: "GetPolicy", region: "us-east-1", target: "api", status: "failed", files: [], errorCode: "AccessDeniedException", errorMessage: "not authorized to perform: lambda:GetPolicy" };
+      writeFileSync(join(dir, "manifest.json"), JSON.stringify({ ...manifest, partial: true, reasons: ["lambda:GetPolicy api in us-east-1 failed: AccessDeniedException"], calls: [...manifest.calls, denied] }));
+      expect((await buildDocument([dir])).functions.map((f) => [f.name, f.resourcePolicyUnread])).toEqual([["api", true]]);
+      expect(await lr012()).toEqual([["high", "Function api has a function URL with AuthType NONE, and its resource policy could not be read (lambda"]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
