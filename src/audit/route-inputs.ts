@@ -12,6 +12,7 @@ import { InputError } from "../errors.js";
 import type { Warning } from "../model/document.js";
 import { isUnfinishedAccessAdvisorJob } from "../usage/access-advisor.js";
 import { LAKE_RESULT_KEYS } from "../usage/lake-page.js";
+import { isCloudTrailLogFile } from "../usage/log-file-name.js";
 import { topLevelKeys } from "./json-head.js";
 
 export interface RoutedInputs {
@@ -182,7 +183,11 @@ export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
       }
       // Everything that is not activity data goes to the source readers, which also read YAML
       // templates and say precisely what is wrong with anything else.
-      if (kind === "usage") routed.usage.push(file);
+      // A file named or placed as a CloudTrail delivery whose head is no activity data (empty,
+      // damaged, not JSON) goes to the usage reader all the same: it says what is wrong with it and
+      // makes the usage partial, as its events are missing. The source readers would only note it
+      // ("skipped: not a JSON file"), and a permission used in it could be called unused.
+      if (kind === "usage" || (kind === "sources" && isCloudTrailLogFile(file))) routed.usage.push(file);
       else if (kind === "manifest") routed.manifests.push(file);
       else routed.sources.push({ file, explicit });
     }

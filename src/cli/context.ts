@@ -1,5 +1,6 @@
 /** What every command that reads inputs shares: the config file, progress, the pipeline. */
 
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { buildPendingDocument, type BuildProgress } from "../audit/build-document.js";
 import { addMs, type StageTimings } from "../audit/timings.js";
@@ -10,7 +11,7 @@ import { writeErr } from "./io.js";
 import { isPackFailure, type Diagnostic } from "../evaluate/findings.js";
 import { windowCoverage } from "../usage/window-coverage.js";
 import type { LeastroleConfig } from "../model/config.js";
-import type { CanonicalDocument } from "../model/document.js";
+import type { CanonicalDocument, Warning } from "../model/document.js";
 import type { PendingDocument } from "../model/pending.js";
 import { createProgress, type Progress } from "./progress.js";
 
@@ -142,4 +143,46 @@ export function printRuleDiagnostics(diagnostics: readonly Diagnostic[], progres
     } else progress.note(`leastrole: ${d.severity}: ${d.message}`);
   }
   return failed;
+}
+
+/**
+ * The warnings that say a file could not be read at all: not JSON (or a template), empty or
+ * unreadable as a CloudTrail log file, a read that failed. In a folder walk such a file is a
+ * warning (and the inputs partial); a file named on the command line that cannot be read is an
+ * input error.
+ */
+const NOT_READ = new Set(["not-json", "unreadable-file", "cloudtrail-file-unreadable"]);
+
+/**
+ * Files named on the command line (not found in a folder) that could not be read, with why. The
+ * command writes its output all the same (what the other inputs gave) and exits 2, as README's exit
+ * codes say of input errors: before, `leastrole: error: x.json.gz: not a JSON file` ended in exit 0,
+ * and a CI step passed on a run that had not read what it was given.
+ */
+export function unreadNamedInputs(document: CanonicalDocument, paths: readonly string[]): Warning[] {
+  const named = new Set<string>();
+  for (const p of paths) {
+    try {
+      if (!statSync(p).isDirectory()) named.add(resolve(p));
+    } catch {
+      // A missing path was refused before.
+    }
+  }
+  if (named.size === 0) return [];
+  return document.meta.warnings.filter((w) => NOT_READ.has(w.code) && w.file !== undefined && named.has(resolve(w.file)));
+}
+
+/**
+ * unreadNamedInputs said on stderr, one line per file with what is wrong with it (even with
+ * --quiet, which hides the input warnings: this decides the exit code); true when any.
+ */
+export function reportUnreadNamedInputs(document: CanonicalDocument, paths: readonly string[]): boolean {
+  const unread = unreadNamedInputs(document, paths);
+  const seen = new Set<string>();
+  for (const w of unread) {
+    if (seen.has(w.file as string)) continue;
+    seen.add(w.file as string);
+    writeErr(`leastrole: error: ${w.file}: ${w.message}; named on the command line, it could not be read (exit code 2)\n`);
+  }
+  return unread.length > 0;
 }

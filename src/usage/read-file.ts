@@ -29,6 +29,7 @@ import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow
 import { addRecord, isEnvelope, isObj, looksLikeRecord, notOurs, warn, type Obj } from "./read-records.js";
 import { isEventSelectorsOutput, parseEventSelectors, type TrailSelectors } from "./event-selectors.js";
 import { jsonValues } from "./json-stream.js";
+import { isCloudTrailLogFile } from "./log-file-name.js";
 import { readJsonStream, readLogEvents, readRest } from "./read-stream.js";
 import { arrayStartsWithRecord, scanRecords } from "./scan-records.js";
 import { wasmScanner } from "./scan-wasm.js";
@@ -243,7 +244,18 @@ function readContent(data: Buffer, acc: FileAccumulator, result: FileResult, opt
   const trimmed = text.trimStart();
   if (trimmed === "") {
     acc.format = "empty";
-    if (acc.partialReasons.length === 0) acc.warnings.push(warn("empty-file", "file is empty", path, undefined, "info"));
+    // A damaged gzip that inflated to nothing has said so already.
+    if (acc.partialReasons.length > 0) return;
+    if (isCloudTrailLogFile(path)) {
+      // CloudTrail never delivers an empty file (a delivery without events is `{"Records":[]}`):
+      // this one was cut short (a download or copy that failed), and its events are missing.
+      const what = data.length === 0 ? "it is empty (0 bytes)" : "it holds only whitespace";
+      const msg = `named or placed as a CloudTrail log file, but ${what}: CloudTrail delivers no empty files, so its events are missing (download it again)`;
+      acc.partialReasons.push(msg);
+      acc.warnings.push(warn("cloudtrail-file-unreadable", msg, path));
+      return;
+    }
+    acc.warnings.push(warn("empty-file", "file is empty", path, undefined, "info"));
     return;
   }
   // CSV of the shipped query: the first line is our header.

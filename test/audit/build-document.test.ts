@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { audit } from "../../src/audit/audit.js";
 import { buildDocument } from "../../src/audit/build-document.js";
@@ -219,6 +220,86 @@ describe("buildDocument: which regions' function lists a collection holds (accou
       expect(await coverageOf([full])).toEqual({ regions: ["us-east-1"], complete: false });
     } finally {
       for (const d of [...dirs, full]) rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a CloudTrail log file that cannot be read, met in a folder walk", () => {
+  // One delivery per day of a 30-day window, each with the function's GetParameter; the role also
+  // grants PutParameter, which only a delivery that did not arrive intact could have shown.
+  const account = "111111111111";
+  const roleArn = `arn:aws:iam::${account}:role/app-role`;
+  function tree(broken: Record<string, Buffer>): string {
+    const dir = mkdtempSync(join(tmpdir(), "lr-broken-trail-"));
+    writeFileSync(
+      join(dir, "iam.json"),
+      JSON.stringify({
+        UserDetailList: [], GroupDetailList: [], Policies: [],
+        RoleDetailList: [{
+          Path: "/", RoleName: "app-role", RoleId: "AROAAPPROLEXXXXXXXXXX", Arn: roleArn, CreateDate: "2025-01-01T00:00:00Z",
+          AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+          InstanceProfileList: [], AttachedManagedPolicies: [], Tags: [],
+          RolePolicyList: [{ PolicyName: "p", PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["ssm:GetParameter", "ssm:PutParameter"], Resource: `arn:aws:ssm:us-east-1:${account}:parameter/app/*` }] } }],
+        }],
+      }),
+    );
+    mkdirSync(join(dir, "lambda/us-east-1"), { recursive: true });
+    writeFileSync(join(dir, "lambda/us-east-1/list-functions.json"), JSON.stringify({ Functions: [{ FunctionName: "app", FunctionArn: `arn:aws:lambda:us-east-1:${account}:function:app`, Runtime: "python3.12", Role: roleArn, Handler: "app.handler", LastModified: "2026-01-10T10:00:00.000+0000", PackageType: "Zip" }] }));
+    for (let d = 1; d <= 30; d++) {
+      const day = String(d).padStart(2, "0");
+      const folder = join(dir, `AWSLogs/${account}/CloudTrail/us-east-1/2026/11/${day}`);
+      mkdirSync(folder, { recursive: true });
+      const record = { eventVersion: "1.08", userIdentity: { type: "AssumedRole", principalId: "AROAAPPROLEXXXXXXXXXX:app", arn: `arn:aws:sts::${account}:assumed-role/app-role/app`, accountId: account, sessionContext: { sessionIssuer: { type: "Role", arn: roleArn, accountId: account, userName: "app-role" } } }, eventTime: `2026-11-${day}T12:00:00Z`, eventSource: "ssm.amazonaws.com", eventName: "GetParameter", awsRegion: "us-east-1", requestParameters: { name: "/app/x" }, eventID: `e-${day}`, readOnly: true, managementEvent: true, eventCategory: "Management", recipientAccountId: account };
+      writeFileSync(join(folder, `${account}_CloudTrail_us-east-1_202611${day}T2355Z_00000000x0000x40.json.gz`), gzipSync(JSON.stringify({ Records: [record] })));
+    }
+    for (const [name, bytes] of Object.entries(broken)) writeFileSync(join(dir, name), bytes);
+    return dir;
+  }
+  const evening = `AWSLogs/${account}/CloudTrail/us-east-1/2026/11/14/${account}_CloudTrail_us-east-1_20261114T2005Z_EVENINGxFILE0001.json.gz`;
+  const putParameter = (doc: Awaited<ReturnType<typeof buildDocument>>) => doc.usage.labels.find((l) => l.functionArn?.endsWith(":function:app"))?.permissions.find((p) => p.action === "ssm:PutParameter");
+
+  it("all deliveries intact: PutParameter, never called, is unused (the baseline of the cases below)", async () => {
+    const dir = tree({});
+    try {
+      const doc = await buildDocument([dir], { asOf: "2026-12-01T00:00:00Z" });
+      expect(doc.usage.coverage.partial).toBe(false);
+      expect(putParameter(doc)?.label).toBe("unused");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // Before: routed to the source readers as "skipped: not a JSON file" (info), the usage whole,
+  // and PutParameter, called in the lost delivery, unused.
+  for (const [what, bytes, code] of [
+    ["downloaded as 0 bytes", Buffer.alloc(0), "cloudtrail-file-unreadable"],
+    ["gzip damaged from its first bytes", Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x03, 0xff, 0xff, 0xff]), "truncated-gzip"],
+    ["not JSON at all (an HTML error page saved under the key)", Buffer.from("<html><body>403 Forbidden</body></html>"), "unrecognised-usage-file"],
+  ] as const) {
+    it(`a delivery ${what}: a warning naming it, the usage partial, nothing unused`, async () => {
+      const dir = tree({ [evening]: bytes });
+      try {
+        const doc = await buildDocument([dir], { asOf: "2026-12-01T00:00:00Z" });
+        const said = doc.meta.warnings.filter((w) => w.file === join(dir, evening));
+        expect(said.map((w) => [w.code, w.severity])).toEqual([[code, "warning"]]);
+        expect(doc.usage.coverage.partial).toBe(true);
+        expect(doc.usage.coverage.partialReasons.some((r) => r.startsWith(join(dir, evening)))).toBe(true);
+        expect(putParameter(doc)?.label).toBe("unknowable");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it("an empty file not named or placed as CloudTrail is still only noted", async () => {
+    const dir = tree({ "notes.json": Buffer.alloc(0) });
+    try {
+      const doc = await buildDocument([dir], { asOf: "2026-12-01T00:00:00Z" });
+      expect(doc.meta.warnings.filter((w) => w.file === join(dir, "notes.json")).map((w) => [w.code, w.severity])).toEqual([["skipped-non-json", "info"]]);
+      expect(doc.usage.coverage.partial).toBe(false);
+      expect(putParameter(doc)?.label).toBe("unused");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -10,6 +10,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { topLevelKeys } from "../../src/audit/json-head.js";
 import { classifyHead, routeInputs } from "../../src/audit/route-inputs.js";
+import { isCloudTrailLogFile } from "../../src/usage/log-file-name.js";
 import { packageRoot } from "../../src/evaluate/locate.js";
 import { readSourceBytes } from "../../src/sources/index.js";
 
@@ -66,6 +67,36 @@ describe("routeInputs", () => {
     expect(routed.usage).toEqual(["a/damaged.json.gz", "a/trail.json", "a/trail.json.gz", "c/noisy-trail.json.gz"].map((f) => join(dir, f)));
     expect(routed.sources.map((s) => s.file)).toEqual(["b/empty.json", "b/iam.json", "b/iam.json.gz", "c/noisy-iam.json.gz"].map((f) => join(dir, f)));
     expect(routed.warnings).toEqual([]);
+  });
+});
+
+describe("routeInputs: files whose name or place says CloudTrail", () => {
+  it("go to the usage reader whatever their head (empty, damaged, not JSON), which says what is wrong and makes the usage partial", async () => {
+    // Before, they went to the source readers, which noted them as "skipped: not a JSON file" (info).
+    const root = join(dir, "named");
+    const delivery = "AWSLogs/111111111111/CloudTrail/us-east-1/2026/11/14/111111111111_CloudTrail_us-east-1_20261114T2005Z_EVENINGxFILE0001.json.gz";
+    const files: Record<string, Buffer | string> = {
+      [delivery]: "",
+      // An organisation trail's place, a name of our own: the place says CloudTrail.
+      "AWSLogs/o-abc123def4/222222222222/CloudTrail/eu-west-1/2026/11/14/copy.json.gz": "<html>403</html>",
+      // The name alone says CloudTrail (a flat download).
+      "flat/333333333333_CloudTrail_eu-west-1_20261114T0000Z_AbCdEf0123456789.json.gz": Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad]),
+      // Neither: noted by the source readers, as before.
+      "flat/empty.json": "",
+      "AWSLogs/111111111111/README.txt": "notes",
+    };
+    for (const [name, data] of Object.entries(files)) {
+      mkdirSync(join(root, name, ".."), { recursive: true });
+      writeFileSync(join(root, name), data);
+    }
+    const routed = await routeInputs([root]);
+    expect(routed.usage).toEqual(
+      [delivery, "AWSLogs/o-abc123def4/222222222222/CloudTrail/eu-west-1/2026/11/14/copy.json.gz", "flat/333333333333_CloudTrail_eu-west-1_20261114T0000Z_AbCdEf0123456789.json.gz"].map((f) => join(root, f)).sort(),
+    );
+    expect(routed.sources.map((s) => s.file)).toEqual(["AWSLogs/111111111111/README.txt", "flat/empty.json"].map((f) => join(root, f)));
+    // Digest and Insights files are not API events: never taken for a delivery by their name.
+    expect(isCloudTrailLogFile("111111111111_CloudTrail-Digest_us-east-1_trail_us-east-1_20261114T2005Z.json.gz")).toBe(false);
+    expect(isCloudTrailLogFile("AWSLogs/111111111111/CloudTrail-Insight/us-east-1/2026/11/14/x.json.gz")).toBe(false);
   });
 });
 

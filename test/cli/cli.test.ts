@@ -148,6 +148,30 @@ describe("leastrole CLI", () => {
     expect(r.stderr).toMatch(/notjson\.json: not valid JSON/);
   });
 
+  it("a file named on the command line that cannot be read is an input error: the report is still written, exit 2 (a folder walk only warns)", () => {
+    // Before: `leastrole: error: …: not a JSON file` on stderr, and exit 0.
+    const dir = mkdtempSync(join(work, "unread-"));
+    const garbage = join(dir, "notes.txt.json");
+    writeFileSync(garbage, "not json at all");
+    const delivery = join(dir, "111111111111_CloudTrail_us-east-1_20261114T2005Z_EVENINGxFILE0001.json.gz");
+    writeFileSync(delivery, "");
+    for (const [file, said] of [
+      [garbage, /notes\.txt\.json: not a JSON file/],
+      [delivery, /EVENINGxFILE0001\.json\.gz: named or placed as a CloudTrail log file, but it is empty \(0 bytes\)/],
+    ] as Array<[string, RegExp]>) {
+      for (const command of ["audit", "normalize", "generate"]) {
+        const r = run([command, docPath, file, "--quiet"]);
+        expect(r.code, `${command} ${file}: ${r.stderr}`).toBe(2);
+        expect(r.stdout.length).toBeGreaterThan(0);
+        expect(r.stderr).toMatch(said);
+        expect(r.stderr).toMatch(/named on the command line, it could not be read \(exit code 2\)/);
+      }
+    }
+    // The same files met in a folder: warnings, not an input error.
+    const walked = run(["audit", docPath, dir, "--quiet"]);
+    expect(walked.code, walked.stderr).toBe(0);
+  });
+
   it.skipIf(!existsSync(CORPUS))("passes a --fail-on gate on a recognised plan that holds no Lambda or IAM role (empty audit, a note on stderr)", () => {
     // Real plan from checkov's fixtures: child modules with S3 buckets only.
     const plan = join(CORPUS, "checkov-tfplan-fixtures", "plan_nested_child_modules.tfplan.json");

@@ -11,7 +11,7 @@ import { writeSarif } from "../../report/sarif.js";
 import { loadRulePack } from "../../evaluate/pack.js";
 import { diffPolicies, eachTarget, renderDiffMarkdown } from "../../generate/index.js";
 import { loadActionCatalogSync } from "../../iam/index.js";
-import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, printRuleDiagnostics, type InputFlags } from "../context.js";
+import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, reportUnreadNamedInputs, printRuleDiagnostics, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { extraPackSpecs, rulesOption } from "../rules-flag.js";
 import { writeOutput, writeOutputStreamed } from "../io.js";
@@ -129,5 +129,7 @@ export function registerAudit(program: Command): void {
       // The report is written all the same (what the other packs found, and the diagnostics), but
       // a pack that did not run is exit code 2, above --fail-on's 1.
       if (packFailed) process.exitCode = 2;
+      // A file named on the command line that could not be read: an input error, above --fail-on too.
+      if (reportUnreadNamedInputs(document, paths)) process.exitCode = 2;
     });
 }

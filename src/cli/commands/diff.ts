@@ -6,7 +6,7 @@ import { loadRulePack } from "../../evaluate/pack.js";
 import { InputError } from "../../errors.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
 import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissionDiffTable } from "../../report/diff.js";
-import { loadConfigFor, makeProgress, printInputWarnings, printRuleDiagnostics, type InputFlags } from "../context.js";
+import { loadConfigFor, makeProgress, printInputWarnings, printRuleDiagnostics, reportUnreadNamedInputs, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { collect, extraPackSpecs, rulesOption } from "../rules-flag.js";
 import { writeOutput } from "../io.js";
@@ -107,5 +107,8 @@ export function registerDiff(program: Command): void {
     if (flags.failOn && introducesAtLeast(result.report, flags.failOn)) process.exitCode = 1;
     // A pack that did not run on a side makes its findings look fixed or introduced: exit 2.
     if (packFailed) process.exitCode = 2;
+    // A file named on the command line that could not be read, on either side: an input error.
+    const unreadBefore = reportUnreadNamedInputs(result.before.document, beforePaths);
+    if (reportUnreadNamedInputs(result.after.document, afterPaths) || unreadBefore) process.exitCode = 2;
   });
 }

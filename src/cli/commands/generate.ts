@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
 import { writeGenerate, type GenerateFormat, type GenerateRunOptions, type WrittenTarget } from "../../generate/index.js";
-import { documentFor, loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
+import { documentFor, loadConfigFor, makeProgress, printInputWarnings, reportUnreadNamedInputs, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { writeOutputStreamed } from "../io.js";
 import { InputError } from "../../errors.js";
@@ -58,6 +58,8 @@ export function registerGenerate(program: Command): void {
         targets = writeGenerate(document, options, write);
       }, flags.output);
       for (const line of warningLines(targets)) progress.note(line);
+      // A file named on the command line that could not be read: an input error (output written all the same).
+      if (reportUnreadNamedInputs(document, paths)) process.exitCode = 2;
     });
 }
 

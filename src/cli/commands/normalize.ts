@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { writeCanonicalDocument } from "../../normalize/index.js";
-import { documentFor, loadConfigFor, makeProgress, printInputWarnings, type InputFlags } from "../context.js";
+import { documentFor, loadConfigFor, makeProgress, printInputWarnings, reportUnreadNamedInputs, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { writeOutputStreamed } from "../io.js";
 
@@ -20,5 +20,7 @@ export function registerNormalize(program: Command): void {
       const document = await documentFor(paths, flags, config, progress, undefined, iacOptionsOf(flags));
       printInputWarnings(document, progress);
       writeOutputStreamed((write) => writeCanonicalDocument(document, write), flags.output);
+      // A file named on the command line that could not be read: an input error (output written all the same).
+      if (reportUnreadNamedInputs(document, paths)) process.exitCode = 2;
     });
 }

@@ -1,0 +1,20 @@
+/**
+ * Whether a file's name or place says it is a CloudTrail log file as CloudTrail delivers them to
+ * S3 (CloudTrail User Guide, "Finding your CloudTrail log files"):
+ * `<bucket>/[prefix/]AWSLogs/[o-<org>/]<account>/CloudTrail/<region>/YYYY/MM/DD/` and
+ * `<account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<unique>.json.gz`. Digest and Insights files
+ * (`CloudTrail-Digest`, `CloudTrail-Insight`) are not.
+ *
+ * Content is what decides how a file is read (read-file.ts); the name only says that a file
+ * which cannot be read was meant to hold API events: its events are then missing, which must make
+ * the usage partial, where any other unreadable file in a folder walk is only noted.
+ */
+
+const DELIVERY_NAME = /^\d{12}_CloudTrail_[A-Za-z0-9-]+_\d{8}T\d{4}Z_[A-Za-z0-9]+\.json(?:\.gz)?$/;
+const DELIVERY_PLACE = /(?:^|[\\/])AWSLogs[\\/](?:o-[a-z0-9]+[\\/])?\d{12}[\\/]CloudTrail[\\/]/;
+const DATA_FILE = /\.json(?:\.gz)?$|\.gz$/i;
+
+export function isCloudTrailLogFile(path: string): boolean {
+  const name = path.split(/[\\/]/).pop() ?? "";
+  return DELIVERY_NAME.test(name) || (DELIVERY_PLACE.test(path) && DATA_FILE.test(name));
+}
