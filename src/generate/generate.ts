@@ -15,7 +15,8 @@ import { destinationPermission } from "../analysis/index.js";
 import { LeastroleError } from "../errors.js";
 import { plural } from "../printable.js";
 import type { CanonicalDocument, LambdaFunction } from "../model/document.js";
-import type { PrincipalUsage } from "../model/usage.js";
+import type { ActionUsage, PrincipalUsage, UsageWindow } from "../model/usage.js";
+import { seenOnlyBeforeWindow } from "../usage/labels.js";
 import { windowCoverage } from "../usage/window-coverage.js";
 import { currentPolicies, roleOf } from "./current-policies.js";
 import { exceptionGrants } from "./exceptions.js";
@@ -258,6 +259,34 @@ function managementEventsWarning(actions: readonly string[]): GenerationWarning 
   };
 }
 
+/**
+ * The actions whose successful calls were all before the usage window (seenOnlyBeforeWindow, the
+ * labels' own test, against the window they wrote), apart from the others. Denied-only actions
+ * stay with the others: they are never granted, and denied-calls-not-granted names them. No
+ * window (no as-of instant, no events): nothing is apart.
+ */
+function splitBeforeWindow(actions: ActionUsage[], window: UsageWindow | null): { inWindow: ActionUsage[]; before: ActionUsage[] } {
+  if (window === null) return { inWindow: actions, before: [] };
+  const inWindow: ActionUsage[] = [];
+  const before: ActionUsage[] = [];
+  for (const a of actions) (a.count > a.deniedCount && seenOnlyBeforeWindow(a, window) ? before : inWindow).push(a);
+  return { inWindow, before };
+}
+
+function usedBeforeWindowWarning(a: ActionUsage, window: UsageWindow): GenerationWarning {
+  return {
+    code: "used-before-window-not-granted",
+    action: a.action,
+    message: `${a.action} was last called ${a.lastSeen.slice(0, 10)}, before the ${window.days}-day usage window (from ${window.start.slice(0, 10)}): not granted, as the audit labels it unused (LR008). If the function still needs it (a quarterly job, an error path), keep it with a kept exception, or generate with a longer --window-days.`,
+  };
+}
+
+/** An unattributed session without the actions it called only before the window (the labels leave those out too). */
+function withoutCallsBeforeWindow(s: PrincipalUsage, window: UsageWindow | null): PrincipalUsage {
+  if (window === null || !s.actions.some((a) => seenOnlyBeforeWindow(a, window))) return s;
+  return { ...s, actions: s.actions.filter((a) => !seenOnlyBeforeWindow(a, window)) };
+}
+
 /** Sessions on the function's role attributed to no function (`other`). */
 function otherSessionsOf(document: CanonicalDocument, fn: LambdaFunction): PrincipalUsage[] {
   return (indexOf(document).sessionsByRole.get(fn.roleArn) ?? []).filter((p) => p.sessionKind === "other");
@@ -439,17 +468,19 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   const windowDays = options.windowDays ?? DEFAULT_WINDOW_DAYS;
   const sessions = sessionsOf(document, fn);
   const warnings = usageWarnings(document, fn, sessions, windowDays);
-  const observed = observedGrants(
-    mergeActionUsage(sessions.flatMap((s) => s.actions)),
-    catalog,
-    placeOf(fn, sessions),
-    options.prefixThreshold ?? DEFAULT_PREFIX_THRESHOLD,
-  );
+  // Actions whose every call was before the window: the labels call them unused (LR008), so they
+  // are not granted (usedBeforeWindow), unless a kept exception keeps them.
+  const { inWindow, before } = splitBeforeWindow(mergeActionUsage(sessions.flatMap((s) => s.actions)), document.usage.window);
+  const observed = observedGrants(inWindow, catalog, placeOf(fn, sessions), options.prefixThreshold ?? DEFAULT_PREFIX_THRESHOLD);
   warnings.push(...observed.warnings);
   const required = requiredGrants(fn, catalog, warnings);
   const current = currentPolicies(document, fn.roleArn);
   const kept = exceptionGrants(options.exceptions ?? [], fn, current.policies, catalog);
   warnings.push(...kept.warnings);
+  const keptActions = new Set(kept.grants.map((g) => g.action.toLowerCase()));
+  for (const a of before) {
+    if (!keptActions.has(a.action.toLowerCase())) warnings.push(usedBeforeWindowWarning(a, document.usage.window as UsageWindow));
+  }
   const role = roleOf(document, fn.roleArn);
   // Before anything is left out because the logs do not show it: data events the trail may not log.
   const observedNames = new Set(observed.grants.map((g) => g.action.toLowerCase()));
@@ -458,7 +489,8 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   if (dataEventWarning !== null) warnings.push(dataEventWarning);
   if (unlogged.managementNotLogged.length > 0) warnings.push(managementEventsWarning(unlogged.managementNotLogged));
   // Calls by sessions on the role attributed to no function: they may have been this function's.
-  const others = otherSessionsOf(document, fn);
+  // As for the labels, only their calls inside the window, or after it, count.
+  const others = otherSessionsOf(document, fn).map((s) => withoutCallsBeforeWindow(s, document.usage.window));
   const unattributed = unattributedGrants(others, catalog, placeOf(fn, others), options.prefixThreshold ?? DEFAULT_PREFIX_THRESHOLD);
   warnings.push(...unattributed.warnings);
   if (others.length > 0) warnings.push(unattributedWarning(fn, others, unattributed));

@@ -116,6 +116,7 @@ export type GenerationWarningCode =
   | "no-usage-for-function"
   | "usage-partial"
   | "usage-window-short"
+  | "used-before-window-not-granted"
   | "data-events-absent"
   | "data-events-unknown"
   | "data-events-not-logged"

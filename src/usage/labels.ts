@@ -458,13 +458,23 @@ const MAYBE = 1;
 const OUT = 2;
 
 /**
+ * Every call of an action was before the window `[start, end)` (its last call before `start`):
+ * labelled `unused`, "last seen …, before the window", when nothing else called it inside.
+ * `generate` leaves such an action out of a policy by the same test, with the window the labels
+ * wrote (`usage.window`), so the two never disagree.
+ */
+export function seenOnlyBeforeWindow(a: { lastSeen: string }, window: { start: string }): boolean {
+  return a.lastSeen < window.start;
+}
+
+/**
  * Where an action's calls fall against the window [start, end). The aggregate keeps only the
  * first and last call: a first or last call inside means a call inside (IN); a first call before
  * the window and a last one after it leave it open (MAYBE: never read as unused); else every call
  * is before it or after its end (OUT: a call after the as-of instant is not a use as of then).
  */
 function windowPosition(a: { firstSeen: string; lastSeen: string }, ctx: LabelContext): typeof IN | typeof MAYBE | typeof OUT {
-  if (a.lastSeen < ctx.start || a.firstSeen >= ctx.end) return OUT;
+  if (seenOnlyBeforeWindow(a, ctx) || a.firstSeen >= ctx.end) return OUT;
   if (a.firstSeen >= ctx.start || a.lastSeen < ctx.end) return IN;
   return MAYBE;
 }

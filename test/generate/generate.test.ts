@@ -153,6 +153,56 @@ describe("generatePolicy", () => {
   });
 });
 
+describe("actions last called before the usage window", () => {
+  // The window is 2026-10-01 – 2026-10-31 (fixtures.document). Before, generate granted every
+  // action the function ever called, while the audit labelled one last called before the window
+  // unused (LR008 "last seen …, before the window"): the two disagreed on the same document.
+  const param = (n: string) => `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/app/${n}`;
+  const before = { firstSeen: "2026-09-02T00:00:00Z", lastSeen: "2026-09-08T10:00:00Z" };
+  function scenario() {
+    const r = roleArn("app-role");
+    const fn = lambdaFunction("app", r);
+    const today = { name: "p", document: { Version: "2012-10-17", Statement: [{ Effect: "Allow" as const, Action: ["ssm:*", "kms:Decrypt"], Resource: ["*"] }] } };
+    const own = session(fn, [
+      action("ssm:GetParameter", 40, [param("a")]),
+      action("ssm:PutParameter", 2, [param("a")], before),
+      // First call before the window, last inside it: used, and granted.
+      action("ssm:DeleteParameter", 3, [param("a")], { firstSeen: "2026-09-20T00:00:00Z", lastSeen: "2026-10-03T00:00:00Z" }),
+      action("kms:Decrypt", 1, [`arn:aws:kms:${REGION}:${ACCOUNT}:key/k`], before),
+    ]);
+    const other = { ...session(fn, [action("ssm:LabelParameterVersion", 1, [param("a")], before), action("ssm:GetParameters", 1, [param("b")])]), sessionKind: "other" as const, sessionName: "ops-person", functionArn: null, functionName: null };
+    return { fn, doc: document([fn], [role(r, [fn.arn], [today])], [own, other]) };
+  }
+
+  it("are not granted, each named in a warning, unless a kept exception keeps them; calls inside the window and after it are", () => {
+    const { fn, doc } = scenario();
+    const g = generatePolicy(doc, fn.arn, { exceptions: [{ function: "app", actions: ["kms:Decrypt"], reason: "yearly key rotation check" }] }, catalog);
+    expect(allowed(g.policy, "ssm:GetParameter", param("a"))).toBe(true);
+    expect(allowed(g.policy, "ssm:DeleteParameter", param("a"))).toBe(true);
+    expect(allowed(g.policy, "ssm:PutParameter", param("a"))).toBe(false);
+    expect(g.warnings.filter((w) => w.code === "used-before-window-not-granted")).toEqual([
+      {
+        code: "used-before-window-not-granted",
+        action: "ssm:PutParameter",
+        message:
+          "ssm:PutParameter was last called 2026-09-08, before the 30-day usage window (from 2026-10-01): not granted, as the audit labels it unused (LR008). If the function still needs it (a quarterly job, an error path), keep it with a kept exception, or generate with a longer --window-days.",
+      },
+    ]);
+    // Kept by the exception, as today's policy grants it: no warning about it.
+    expect(g.grants.filter((x) => x.action === "kms:Decrypt").map((x) => x.provenance.map((p) => p.kind))).toEqual([["exception"]]);
+    // An unattributed session's calls count as the labels count them: only inside the window.
+    expect(allowed(g.policy, "ssm:GetParameters", param("b"))).toBe(true);
+    expect(allowed(g.policy, "ssm:LabelParameterVersion", param("a"))).toBe(false);
+  });
+
+  it("without the exception, the before-window action is warned and left out too", () => {
+    const { fn, doc } = scenario();
+    const g = generatePolicy(doc, fn.arn, {}, catalog);
+    expect(g.warnings.filter((w) => w.code === "used-before-window-not-granted").map((w) => w.action)).toEqual(["kms:Decrypt", "ssm:PutParameter"]);
+    expect(g.grants.some((x) => x.action === "kms:Decrypt")).toBe(false);
+  });
+});
+
 describe("permissions Access Advisor saw used that no CloudTrail record shows", () => {
   it("are said, by name, not silently left out", () => {
     const r = roleArn("w-role");
