@@ -25,6 +25,7 @@
  */
 
 import type { ActionUsage, ResourceSample } from "../model/usage.js";
+import { isAccessDenied } from "../usage/event-actions.js";
 import type { ActionCatalog, ActionInfo } from "./iam.js";
 import { literalArn, literalCommonPrefix, literalPrefixPattern } from "./iam.js";
 import { childPatternOf, matchResourceType, unnamedCallResource, type FormatMatch } from "./resource-types.js";
@@ -146,7 +147,7 @@ export function observedGrants(actions: readonly ActionUsage[], catalog: ActionC
       warnings.push({
         code: "denied-calls-not-granted",
         action: usage.action,
-        message: `${usage.action}: ${usage.count === 1 ? "its one call was" : `all ${usage.count} calls were`} denied (AccessDenied); not granted. If the function needs it, add a kept exception.`,
+        message: `${usage.action}: ${usage.count === 1 ? "its one call was" : `all ${usage.count} calls were`} denied (${deniedCodes(usage)}); not granted. If the function needs it, add a kept exception.`,
       });
       continue;
     }
@@ -205,6 +206,21 @@ function deniedOnlyResources(usage: ActionUsage): DeniedOnly {
   return { list, more: usage.resourcesTruncated, beyond: list.length === 0 && usage.resourcesTruncated && !ok.resourcesTruncated };
 }
 
+/**
+ * The denial codes the action's calls got, as CloudTrail wrote them (`errorCodes`, the denials
+ * only: AccessDenied, AccessDeniedException, Client.UnauthorizedOperation, AuthorizationError …),
+ * with their counts when there are several. Before, every warning said "AccessDenied", whatever
+ * the service had answered. A document without the codes says "access denied".
+ */
+export function deniedCodes(usage: ActionUsage): string {
+  const codes = Object.entries(usage.errorCodes)
+    .filter(([code, n]) => n > 0 && isAccessDenied(code))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (codes.length === 0) return "access denied";
+  if (codes.length === 1) return (codes[0] as [string, number])[0];
+  return codes.map(([code, n]) => `${code} ×${n}`).join(", ");
+}
+
 function deniedWarning(usage: ActionUsage, denied: DeniedOnly, warnings: GenerationWarning[]): void {
   if (denied.list.length === 0 && !denied.beyond) return;
   const shown = denied.list.slice(0, 10);
@@ -217,7 +233,7 @@ function deniedWarning(usage: ActionUsage, denied: DeniedOnly, warnings: Generat
     code: "denied-resources-not-granted",
     action: usage.action,
     message:
-      `${usage.action}: ${usage.deniedCount === 1 ? "1 call was" : `${usage.deniedCount} calls were`} denied (AccessDenied) on resources no successful call used: ${which}. ` +
+      `${usage.action}: ${usage.deniedCount === 1 ? "1 call was" : `${usage.deniedCount} calls were`} denied (${deniedCodes(usage)}) on resources no successful call used: ${which}. ` +
       "The grants come from the successful calls only, so these are not granted (unless a wider grant the rules make covers them). If the function needs them, add a kept exception.",
   });
 }

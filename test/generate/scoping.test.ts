@@ -149,6 +149,29 @@ describe("observed usage → grants", () => {
     expect(r.observedActions).toBe(0);
   });
 
+  it("names the denial codes the calls got, not always AccessDenied", () => {
+    // Before, each of these said "denied (AccessDenied)": DynamoDB answers AccessDeniedException,
+    // EC2 Client.UnauthorizedOperation, SNS AuthorizationError.
+    const r = grantsOf([
+      action("dynamodb:DeleteTable", 2, [T("t")], { deniedCount: 2, errorCodes: { AccessDeniedException: 2 } }),
+      action("ec2:TerminateInstances", 1, [], { deniedCount: 1, errorCodes: { "Client.UnauthorizedOperation": 1 } }),
+      // Two codes (calls through two paths).
+      action("sns:Publish", 3, [], { deniedCount: 3, errorCodes: { AuthorizationError: 2, AccessDenied: 1 } }),
+      // One call denied on a table no successful call used; an error that is no denial (throttling) is left out.
+      action("dynamodb:GetItem", 4, [T("a"), T("secret")], { deniedCount: 1, errorCodes: { AccessDeniedException: 1, ThrottlingException: 1 }, authorized: { resources: [T("a")], resourcesTruncated: false, resourcePrefix: null } }),
+      // A document without the codes.
+      action("s3:DeleteBucket", 1, [], { deniedCount: 1 }),
+    ]);
+    const said = (code: string) => Object.fromEntries(r.warnings.filter((w) => w.code === code).map((w) => [w.action, /denied \(([^)]*)\)/.exec(w.message)?.[1]]));
+    expect(said("denied-calls-not-granted")).toEqual({
+      "dynamodb:DeleteTable": "AccessDeniedException",
+      "ec2:TerminateInstances": "Client.UnauthorizedOperation",
+      "sns:Publish": "AccessDenied ×1, AuthorizationError ×2",
+      "s3:DeleteBucket": "access denied",
+    });
+    expect(said("denied-resources-not-granted")).toEqual({ "dynamodb:GetItem": "AccessDeniedException" });
+  });
+
   it("counts only successful calls in provenance", () => {
     const r = grantsOf([action("dynamodb:GetItem", 10, [T("t")], { deniedCount: 3, errorCodes: { AccessDenied: 3 } })]);
     expect(r.grants[0]?.provenance).toEqual([{ kind: "observed", calls: 7, lastSeen: "2026-10-30T00:00:00Z" }]);
