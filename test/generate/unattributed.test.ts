@@ -60,6 +60,20 @@ describe("calls by a session on the role attributed to no function", () => {
     expect(generatePolicy(doc, api.arn, {}, catalog).grants.filter((x) => x.action === "dynamodb:GetItem").map((x) => x.resource)).toEqual([TABLE]);
   });
 
+  it("each grant names the sessions that called its action, not every unattributed session of the role", () => {
+    // Before, both reasons said "by sessions i-0a1b2c3d4e5f60718, old-cleaner".
+    const { doc, api } = scenario();
+    const other = (name: string, actions: Parameters<typeof session>[1]): PrincipalUsage => ({ ...session(api, actions), sessionKind: "other", sessionName: name, functionArn: null, functionName: null });
+    const two = { ...doc, usage: { ...doc.usage, principals: [...doc.usage.principals.filter((p) => p.sessionKind !== "other"), other("i-0a1b2c3d4e5f60718", [action("s3:ListAllMyBuckets", 30)]), other("old-cleaner", [action("dynamodb:DeleteItem", 3, [TABLE]), action("s3:ListAllMyBuckets", 2, [], { deniedCount: 2, errorCodes: { AccessDenied: 2 } })])] } };
+    const g = generatePolicy(two, api.arn, {}, catalog);
+    const reasons = Object.fromEntries(g.grants.flatMap((x) => x.provenance.filter((p) => p.kind === "unattributed").map((p) => [x.action, p.kind === "unattributed" ? p.reason : ""])));
+    expect(reasons).toEqual({
+      // old-cleaner's ListAllMyBuckets calls were all denied: it is no caller of what is granted.
+      "s3:ListAllMyBuckets": "s3:ListAllMyBuckets called on this role by session i-0a1b2c3d4e5f60718, which leastrole could not attribute to a function: 30 successful calls, last 2026-10-30T00:00:00Z",
+      "dynamodb:DeleteItem": "dynamodb:DeleteItem called on this role by session old-cleaner, which leastrole could not attribute to a function: 3 successful calls, last 2026-10-30T00:00:00Z",
+    });
+  });
+
   it("are in the role's union too", () => {
     const { doc, r } = scenario();
     const union = generateForRole(doc, r, {}, catalog).union;
