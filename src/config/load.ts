@@ -103,7 +103,12 @@ export function validateConfig(value: unknown, file = "(config)"): LeastroleConf
   return config;
 }
 
-/** Read `.leastrole.yaml`/`.yml`/`.json`. */
+/**
+ * Read `.leastrole.yaml`/`.yml`/`.json`. Its relative `rules.packs` come back resolved against the
+ * file's folder, as the file means them: the config object is what an SDK user hands to `audit`,
+ * which no longer knows where it was read from, and a relative path left as written would be
+ * resolved against the current directory and could load another pack of the same name.
+ */
 export function loadConfig(file: string): LeastroleConfig {
   let text: string;
   try {
@@ -128,7 +133,13 @@ export function loadConfig(file: string): LeastroleConfig {
     }
     value = doc.toJS() ?? {};
   }
-  return validateConfig(value, file);
+  return withPacksResolved(validateConfig(value, file), file);
+}
+
+/** The config with its rule-pack paths absolute (packsOf against the file), the rest as read. */
+function withPacksResolved(config: LeastroleConfig, file: string): LeastroleConfig {
+  if (!config.rules?.packs) return config;
+  return { ...config, rules: { ...config.rules, packs: packsOf(config, file) } };
 }
 
 /** The config file in `dir` when there is one (the first of CONFIG_FILE_NAMES), else undefined. */
@@ -145,7 +156,10 @@ export function suppressionsOf(config: LeastroleConfig, file?: string): Suppress
   return (config.suppressions ?? []).map((s) => ({ ...s, expires: s.expires ?? null, origin: file ? `config:${file}` : "config" }));
 }
 
-/** Rule pack paths of a config, resolved against the config file's folder. */
+/**
+ * Rule pack paths of a config, resolved against the config file's folder (the current directory
+ * when no file is given). A config from loadConfig has them absolute already, so they pass as is.
+ */
 export function packsOf(config: LeastroleConfig, file?: string): string[] {
   const base = file ? dirname(resolve(file)) : process.cwd();
   return (config.rules?.packs ?? []).map((p) => (isAbsolute(p) ? p : join(base, p)));

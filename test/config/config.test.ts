@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -56,6 +56,27 @@ scope: account
     ]);
     expect(packsOf(config, file)).toEqual([join(dir, "org-rules")]);
     expect(findConfig(dir)).toBe(file);
+  });
+
+  it("gives back rules.packs resolved against the config file's folder, whatever the current directory", () => {
+    // An SDK user hands the loaded object to audit(), which does not know where it was read from:
+    // a pack path left relative would be looked up in the current directory instead.
+    const sub = join(dir, "nested");
+    mkdirSync(sub, { recursive: true });
+    const file = join(sub, ".leastrole.yaml");
+    writeFileSync(file, "rules:\n  packs: [./team-rules.wasm, ../shared/org-rules, /opt/rules/abs.tar.gz]\n");
+    const cwd = process.cwd();
+    try {
+      process.chdir(tmpdir());
+      const config = loadConfig(file);
+      const expected = [join(sub, "team-rules.wasm"), join(dir, "shared", "org-rules"), "/opt/rules/abs.tar.gz"];
+      expect(config.rules?.packs).toEqual(expected);
+      // The CLI's path (packsOf with the file) gives the same packs from the loaded config.
+      expect(packsOf(config, file)).toEqual(expected);
+      expect(packsOf(config)).toEqual(expected);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it("names the file, the place and the problem for every mistake", () => {

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { RulePackError } from "../../src/errors.js";
 import { evaluateDocument, evaluateDocumentAsync, loadBuiltinPack, loadRulePack, readTarGz } from "../../src/evaluate/index.js";
 import { compileRegoPack } from "../../src/evaluate/compile-rego.js";
-import { audit, auditDocument } from "../../src/index.js";
+import { audit, auditDocument, loadConfig } from "../../src/index.js";
 import { builtinPackPaths } from "../../src/evaluate/locate.js";
 import { pinnedOpa } from "../support/opa.js";
 import { syntheticDocument } from "../support/synthetic-document.js";
@@ -242,6 +242,22 @@ describe("user packs", () => {
     const pack = loadRulePack(custom);
     expect(evaluateDocument(doc, [loadBuiltinPack(), pack, loadBuiltinPack(), loadRulePack(custom)]).findings).toEqual(evaluateDocument(doc, [loadBuiltinPack(), pack]).findings);
     expect((await evaluateDocumentAsync(doc, [pack, pack], { evaluateWorkers: 0 })).findings).toHaveLength(4);
+  });
+
+  it("runs a config's relative pack from the config file's folder when the SDK is called from elsewhere", async () => {
+    const root = mkdtempSync(join(tmpdir(), "lr-configpack-"));
+    cpSync(join(packs, "custom"), join(root, "config", "rules"), { recursive: true });
+    writeFileSync(join(root, "config", ".leastrole.yaml"), "rules:\n  packs: [./rules]\n");
+    // The current folder has a pack of the same relative name with another rule: it must not run.
+    cpSync(join(packs, "usage-labels"), join(root, "elsewhere", "rules"), { recursive: true });
+    const cwd = process.cwd();
+    try {
+      process.chdir(join(root, "elsewhere"));
+      const { report } = await audit([join(import.meta.dirname, "..", "..", "examples", "demo-account")], { config: loadConfig(join(root, "config", ".leastrole.yaml")) });
+      expect([...new Set(report.findings.map((f) => f.ruleId).filter((id) => !id.startsWith("LR")))]).toEqual(["ACME001"]);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it("refuses a user rule that reuses a built-in id", () => {
