@@ -86,7 +86,7 @@ function reportOf(document: CanonicalDocument, packs: RulePack[], result: Evalua
       rulesVersion: builtin ? `${packageVersion()}+${(builtin.catalog.sourceSha256 ?? builtin.wasmSha256).slice(0, 12)}` : "none",
       iamDataVersion: document.meta?.iamDataVersion ?? "unknown",
     },
-    summary: summarise(document, result.findings),
+    summary: summarise(document, result.findings, result.diagnostics),
     findings: result.findings,
     diagnostics: result.diagnostics,
     warnings: document.meta?.warnings ?? [],

@@ -35,6 +35,14 @@ export function isPackFailure(d: Diagnostic): boolean {
   return d.severity === "error" && PACK_FAILURE_CODES.includes(d.code);
 }
 
+/**
+ * The packs whose findings are missing (isPackFailure), each once, in the diagnostics' order: what
+ * makes `leastrole audit` exit 2, given to an SDK user in the report's summary (failedPacks).
+ */
+export function failedPacks(diagnostics: readonly Diagnostic[]): string[] {
+  return [...new Set(diagnostics.filter(isPackFailure).map((d) => d.pack ?? "(unknown)"))];
+}
+
 const RESOURCE_TYPES: readonly ResourceType[] = ["function", "role", "policy", "principal"];
 const SEVERITY_RANK = new Map(SEVERITIES.map((s, i) => [s, i]));
 

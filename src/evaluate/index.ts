@@ -11,7 +11,7 @@ export {
   type EvaluationResult,
   type PackSummary,
 } from "./evaluator.js";
-export { buildFindings, compareFindings, fingerprintOf, isPackFailure, PACK_FAILURE_CODES, severityRank, type Diagnostic } from "./findings.js";
+export { buildFindings, compareFindings, failedPacks, fingerprintOf, isPackFailure, PACK_FAILURE_CODES, severityRank, type Diagnostic } from "./findings.js";
 export { loadBuiltinPack, loadRulePack, SDK_BUILTINS, type LoadRulePackOptions, type RulePack } from "./pack.js";
 export {
   applySuppressions,

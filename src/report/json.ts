@@ -3,18 +3,21 @@
  * { schemaVersion, tool: {name, version, rulesVersion, iamDataVersion}, summary, findings, diagnostics,
  * warnings }. 1.1 added `warnings`: what the inputs' readers reported (a file that could not be
  * read, a role missing from the IAM export, data about a function the inputs do not hold), which
- * the terminal prints on stderr and a JSON or SARIF consumer had no way to see.
+ * the terminal prints on stderr and a JSON or SARIF consumer had no way to see. 1.2 added
+ * `summary.failedPacks`: the packs whose findings are missing, which made the CLI exit 2 while a
+ * program reading the report (or the SDK's AuditReport) saw what looked like a clean audit.
  * Keys are written in a fixed order and evidence objects with sorted keys, so that the same
  * audit gives the same bytes.
  */
 
 import type { EvaluationResult } from "../evaluate/evaluator.js";
+import { failedPacks, type Diagnostic } from "../evaluate/findings.js";
 import { writeJson } from "../normalize/write-json.js";
 import { sortKeysDeep } from "./view.js";
 import type { CanonicalDocument, Warning } from "../model/document.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 
-export const REPORT_SCHEMA_VERSION = "1.1";
+export const REPORT_SCHEMA_VERSION = "1.2";
 
 export interface AuditSummary {
   functions: number;
@@ -24,6 +27,13 @@ export interface AuditSummary {
   bySeverity: { [severity: string]: number };
   /** The inputs were incomplete (unreadable files, unresolved policies, partial usage). */
   partial: boolean;
+  /**
+   * Rule packs that failed (aborted, returned something that is not a set of findings, or
+   * findings that break the contract): their findings are missing, so the report is incomplete
+   * however few findings it has. Empty when every pack ran. `leastrole audit` exits 2 when it is
+   * not; an embedder should check it too. Added in report schema 1.2.
+   */
+  failedPacks: string[];
 }
 
 export interface AuditReport {
@@ -36,7 +46,7 @@ export interface AuditReport {
   warnings: Warning[];
 }
 
-export function summarise(document: Partial<CanonicalDocument>, findings: Finding[]): AuditSummary {
+export function summarise(document: Partial<CanonicalDocument>, findings: Finding[], diagnostics: readonly Diagnostic[] = []): AuditSummary {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   let suppressed = 0;
   for (const f of findings) {
@@ -50,6 +60,7 @@ export function summarise(document: Partial<CanonicalDocument>, findings: Findin
     suppressed,
     bySeverity,
     partial: document.meta?.partial === true || document.usage?.coverage?.partial === true,
+    failedPacks: failedPacks(diagnostics),
   };
 }
 

@@ -121,9 +121,11 @@ describe("a pack that does not run", () => {
       expect(r.stderr).toMatch(new RegExp(`^leastrole: error: rule pack ${conflict}: evaluation aborted: .*conflict.*its findings are missing from the report`, "m"));
       expect(r.stderr).not.toMatch(/\n\s+at /);
       if (format === "json") {
-        const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string }>; diagnostics: Array<{ code: string; pack: string }> };
+        const report = JSON.parse(r.stdout) as { summary: { failedPacks: string[] }; findings: Array<{ ruleId: string }>; diagnostics: Array<{ code: string; pack: string }> };
         expect(report.findings.some((f) => f.ruleId === "LR001")).toBe(true); // the built-in pack ran
         expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: "evaluation-failed", pack: conflict }));
+        // What made the exit 2, in the report for a program that reads it.
+        expect(report.summary.failedPacks).toEqual([conflict]);
       }
     }
     // Without a failing pack, the same audit exits as --fail-on says.

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { RulePackError } from "../../src/errors.js";
 import { evaluateDocument, evaluateDocumentAsync, loadBuiltinPack, loadRulePack, readTarGz } from "../../src/evaluate/index.js";
 import { compileRegoPack } from "../../src/evaluate/compile-rego.js";
-import { audit, auditDocument, loadConfig } from "../../src/index.js";
+import { audit, auditDocument, auditDocumentAsync, loadConfig } from "../../src/index.js";
 import { builtinPackPaths } from "../../src/evaluate/locate.js";
 import { pinnedOpa } from "../support/opa.js";
 import { syntheticDocument } from "../support/synthetic-document.js";
@@ -144,6 +144,19 @@ describe("user packs", () => {
     expect(messages.join("\n")).toMatch(/message must be a non-empty string/);
     expect(messages.join("\n")).toMatch(/severity must be one of/);
     expect(messages.join("\n")).toMatch(/evidence must be an object/);
+  });
+
+  it("says in the SDK report's summary which packs failed, as the CLI's exit 2 does, and none when all ran", async () => {
+    // A report without a failed pack's findings looked clean to an embedder: no throw, partial false.
+    const doc = syntheticDocument(3);
+    const broken = join(packs, "broken");
+    const conflict = join(packs, "conflict");
+    const report = auditDocument(doc, { rules: [join(packs, "custom"), broken], today: "2026-01-01" });
+    expect(report.summary.failedPacks).toEqual([broken]);
+    expect(report.findings.some((f) => f.ruleId === "ACME001")).toBe(true);
+    const aborted = await auditDocumentAsync(doc, { rules: [conflict, broken], evaluateWorkers: 0, today: "2026-01-01" });
+    expect(aborted.summary.failedPacks).toEqual([conflict, broken]);
+    expect(auditDocument(doc, { rules: [join(packs, "custom")], today: "2026-01-01" }).summary.failedPacks).toEqual([]);
   });
 
   it("says once per rule and problem how many findings had it, naming the pack", () => {
