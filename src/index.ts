@@ -85,6 +85,7 @@ export {
   type PackSummary,
   type RuleCatalog,
   type RuleMetadata,
+  type CompiledModule,
   type RulePack,
   type SuppressionRule,
 } from "./evaluate/index.js";

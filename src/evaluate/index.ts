@@ -12,7 +12,7 @@ export {
   type PackSummary,
 } from "./evaluator.js";
 export { buildFindings, compareFindings, failedPacks, fingerprintOf, isPackFailure, PACK_FAILURE_CODES, severityRank, type Diagnostic } from "./findings.js";
-export { loadBuiltinPack, loadRulePack, SDK_BUILTINS, type LoadRulePackOptions, type RulePack } from "./pack.js";
+export { loadBuiltinPack, loadRulePack, SDK_BUILTINS, type CompiledModule, type LoadRulePackOptions, type RulePack } from "./pack.js";
 export {
   applySuppressions,
   suppressionsFromTags,

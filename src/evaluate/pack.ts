@@ -22,10 +22,18 @@ export const SDK_BUILTINS: readonly string[] = ["json.is_valid", "regex.split", 
 /** Exports the SDK relies on (ABI 1.x). */
 const REQUIRED_EXPORTS = ["opa_eval_ctx_new", "opa_json_dump", "opa_heap_ptr_get", "builtins", "entrypoints", "eval"];
 
+/**
+ * The pack's compiled module: a WebAssembly.Module at run time, opaque in the public types. Typed
+ * WebAssembly.Module, the published .d.ts did not compile in a Node project without the DOM lib
+ * (TypeScript declares WebAssembly only there; @types/node 20 does not). A WebAssembly.Module
+ * has no instance members, so `object` is the same type to the code that passes it on.
+ */
+export type CompiledModule = object;
+
 export interface RulePack {
   /** `builtin`, or the path the pack was loaded from. */
   origin: string;
-  module: WebAssembly.Module;
+  module: CompiledModule;
   wasmSha256: string;
   catalog: RuleCatalog;
   /** Data from the bundle (data.json), merged under the run's configuration at evaluation. */
