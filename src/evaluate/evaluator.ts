@@ -14,7 +14,8 @@ import { availableParallelism } from "node:os";
 import { EvaluationError, RulePackError, toError } from "../errors.js";
 import type { CanonicalDocument } from "../model/document.js";
 import type { Finding } from "../model/findings.js";
-import { buildFindings, compareFindings, indexDocument, isPackFailure, type Diagnostic } from "./findings.js";
+import { buildFindings, compareFindings, indexDocument, isPackFailure, ruleRef, type Diagnostic } from "./findings.js";
+import type { RuleMetadata } from "./catalog.js";
 import { PACK_ENTRYPOINT } from "./compile-rego.js";
 import { pagesFor } from "./memory.js";
 import { evaluateSlicesParallel, PARALLEL_MIN_SLICES } from "./parallel.js";
@@ -193,9 +194,18 @@ function entrypointOf(policy: LoadedPolicy): number {
   return id;
 }
 
-/** Packs are given once each (uniquePacks): two packs here are two different files. */
+/**
+ * Packs are given once each (uniquePacks): two packs here are two different files. A rule is
+ * picked out by its id or by its name (rules.disable, suppressions, `leastrole explain`), so each
+ * must stand for one rule: a custom rule named `shared-execution-role` was disabled, or
+ * suppressed, with the built-in LR001 it was not meant to be. Ids of the form LR<digits> are
+ * leastrole's (a later built-in rule may take the id a custom one took), so a custom pack may not
+ * use them.
+ */
 export function checkDistinctIds(packs: RulePack[]): void {
   const owner = new Map<string, string>();
+  // Every id and name, lower-cased as rules.disable and suppressions compare them, to its rule.
+  const byHandle = new Map<string, { pack: RulePack; rule: RuleMetadata }>();
   for (const pack of packs) {
     for (const rule of pack.catalog.rules) {
       const other = owner.get(rule.id);
@@ -205,9 +215,32 @@ export function checkDistinctIds(packs: RulePack[]): void {
         });
       }
       owner.set(rule.id, pack.origin);
+      if (pack.origin !== "builtin" && RESERVED_ID.test(rule.id)) {
+        throw new RulePackError(
+          `${ruleRef(rule.id, rule.package, rule)} uses the LR prefix, which is leastrole's own (its built-in rules are LR001…): give custom rules their own id prefix, such as ACME001`,
+          { file: pack.origin },
+        );
+      }
+      for (const handle of new Set([rule.id.toLowerCase(), rule.name.toLowerCase()])) {
+        const taken = byHandle.get(handle);
+        if (taken && (taken.pack.origin !== pack.origin || taken.rule.id !== rule.id)) {
+          const mine = handle === rule.id.toLowerCase() ? `has the id ${rule.id}` : `is named ${rule.name}`;
+          const theirs = handle === taken.rule.id.toLowerCase() ? "the id" : "the name";
+          const where = taken.pack.origin === "builtin" ? "the built-in pack" : taken.pack.origin;
+          throw new RulePackError(
+            `${ruleRef(rule.id, rule.package, rule)} ${mine}, ${theirs} of ${ruleRef(taken.rule.id, taken.rule.package, taken.rule)} in ${where}: ` +
+              "rules.disable and suppressions pick rules by id or name, so it would stand for both: give each rule an id and a custom.name of its own",
+            { file: pack.origin },
+          );
+        }
+        byHandle.set(handle, { pack, rule });
+      }
     }
   }
 }
+
+/** leastrole's rule ids: LR and digits (LR001). */
+const RESERVED_ID = /^LR\d/i;
 
 /** Evaluate a document with the given packs, then apply suppressions. */
 export function evaluateDocument(

@@ -73,7 +73,7 @@ function article(typeName: string): string {
 }
 
 /** `rule ID (package leastrole.rules.x, file:line)`: where to look, as far as the catalog knows. */
-function ruleRef(id: string, pkg: string, meta: RuleMetadata | undefined): string {
+export function ruleRef(id: string, pkg: string, meta: RuleMetadata | undefined): string {
   const where = meta?.file ? `, ${meta.file}${meta.line ? `:${meta.line}` : ""}` : "";
   return pkg === "(unknown)" ? `rule ${id}` : `rule ${id} (package leastrole.rules.${pkg}${where})`;
 }

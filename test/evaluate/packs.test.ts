@@ -278,6 +278,51 @@ describe("user packs", () => {
     expectPackError(() => evaluateDocument(syntheticDocument(2), [loadBuiltinPack(), copy]), /rule id LR001 is defined by two packs/);
   });
 
+  it("refuses a custom rule whose name is a built-in rule's or another pack's, as it refuses a reused id", () => {
+    // rules.disable and suppressions pick rules by id or name: `disable: [shared-execution-role]`
+    // turned off LR001 and the custom rule of that name alike, silently.
+    const rule = (file: string, pkg: string, id: string, name?: string): string => {
+      const dir = mkdtempSync(join(tmpdir(), "lr-rulename-"));
+      writeFileSync(
+        join(dir, file),
+        `# METADATA\n# title: T\n# custom:\n#   id: ${id}\n${name ? `#   name: ${name}\n` : ""}#   severity: low\npackage leastrole.rules.${pkg}\n\n` +
+          'findings contains {"resource": {"type": "function", "arn": fn.arn, "name": fn.name}, "message": "m"} if some fn in input.functions\n',
+      );
+      return dir;
+    };
+    const doc = syntheticDocument(2);
+    const named = rule("shared_name.rego", "shared_name", "ACME301", "shared-execution-role");
+    const err = expectPackError(
+      () => evaluateDocument(doc, [loadBuiltinPack(), loadRulePack(named)]),
+      /^rule ACME301 \(package leastrole\.rules\.shared_name, .*shared_name\.rego:\d+\) is named shared-execution-role, the name of rule LR001 \(package leastrole\.rules\.shared_execution_role.*\) in the built-in pack: rules\.disable and suppressions pick rules by id or name/,
+    );
+    expect(err.file).toBe(named);
+    expect(err.message).toContain(join(named, "shared_name.rego"));
+    // The same through the SDK's audit, and a name that is a built-in's by default (its package's).
+    expectPackError(() => auditDocument(doc, { rules: [named], disable: ["shared-execution-role"] }), /is named shared-execution-role/);
+    expectPackError(() => auditDocument(doc, { rules: [rule("shared_execution_role.rego", "shared_execution_role", "ACME302")] }), /rule ACME302 .* is named shared-execution-role, the name of rule LR001/);
+    // A name that is a built-in id, and one name in two custom packs.
+    expectPackError(() => auditDocument(doc, { rules: [rule("a.rego", "a", "ACME303", "lr001")] }), /rule ACME303 .* is named lr001, the id of rule LR001/);
+    const one = rule("b.rego", "b", "ACME304", "acme-owner");
+    const two = rule("c.rego", "c", "ACME305", "acme-owner");
+    expectPackError(() => auditDocument(doc, { rules: [one, two] }), new RegExp(`rule ACME305 .* is named acme-owner, the name of rule ACME304 .* in ${one.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:`));
+    // Names of their own pass.
+    expect(auditDocument(doc, { rules: [rule("d.rego", "d", "ACME306", "acme-own-name")], today: "2026-01-01" }).findings.some((f) => f.ruleId === "ACME306")).toBe(true);
+  });
+
+  it("refuses a custom rule id with leastrole's LR prefix, even without the built-in pack", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-lrprefix-"));
+    writeFileSync(
+      join(dir, "lrprefix.rego"),
+      '# METADATA\n# title: T\n# custom:\n#   id: LR500\n#   severity: low\npackage leastrole.rules.lrprefix\n\nfindings contains {"resource": {"type": "function", "arn": fn.arn, "name": fn.name}, "message": "m"} if some fn in input.functions\n',
+    );
+    const pack = loadRulePack(dir);
+    for (const packs of [[loadBuiltinPack(), pack], [pack]]) {
+      const err = expectPackError(() => evaluateDocument(syntheticDocument(2), packs), /^rule LR500 \(package leastrole\.rules\.lrprefix, .*lrprefix\.rego:6\) uses the LR prefix, which is leastrole's own .*: give custom rules their own id prefix/);
+      expect(err.file).toBe(dir);
+    }
+  });
+
   it("refuses a folder that holds no rule, naming it, instead of running a pack with no rules", () => {
     const folder = (files: Record<string, string>): string => {
       const dir = mkdtempSync(join(tmpdir(), "lr-norules-"));
