@@ -12,6 +12,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync 
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { RulePackError, toError } from "../errors.js";
+import { undefinedFunctions, unsupportedBuiltinsMessage } from "./unsupported-builtins.js";
 import { catalogFromInspect, type RuleCatalog } from "./catalog.js";
 import { builtinPackPaths } from "./locate.js";
 import { findOpaBinary } from "./opa-binary.js";
@@ -157,6 +158,27 @@ function misplacedRules(inspect: Inspected): { error: RulePackError | null; warn
   return { error: null, warnings };
 }
 
+/**
+ * opa build's "undefined function" for built-ins OPA has but leastrole's capabilities file leaves
+ * out (they do not run in WebAssembly under Node: http.send, time.now_ns …), as the message a
+ * prebuilt pack calling them gets; null when the build failed otherwise, or a name is no built-in
+ * at all (a typo, a missing import), which opa's own message says best.
+ */
+function unsupportedBuiltinsError(thrown: unknown, opa: string, dir: string): RulePackError | null {
+  const undefinedFns = undefinedFunctions(thrown instanceof Error ? thrown.message : "");
+  if (undefinedFns.length === 0) return null;
+  let known: Set<string>;
+  try {
+    const current = JSON.parse(execFileSync(opa, ["capabilities", "--current"], { encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "ignore"] })) as { builtins?: Array<{ name: string }> };
+    known = new Set((current.builtins ?? []).map((b) => b.name));
+  } catch {
+    return null;
+  }
+  if (!undefinedFns.every((f) => known.has(f.name))) return null;
+  const names = [...new Set(undefinedFns.map((f) => f.name))];
+  return new RulePackError(unsupportedBuiltinsMessage(names, [...new Set(undefinedFns.map((f) => f.where))]), { file: dir, cause: thrown });
+}
+
 /** Compile a folder of .rego files (tests `*_test.rego` excluded) into a pack. */
 export function compileRegoPack(dir: string, options: CompileOptions = {}): CompiledPack {
   try {
@@ -187,11 +209,15 @@ export function compileRegoPack(dir: string, options: CompileOptions = {}): Comp
     const entry = join(work, "leastrole_entrypoint.rego");
     copyFileSync(paths.entrypoint, entry);
     const bundle = join(work, "bundle.tar.gz");
-    runOpa(
-      opa.path,
-      ["build", "-t", "wasm", "-O=0", "--capabilities", paths.capabilities, "-e", PACK_ENTRYPOINT, ...ignoreArgs, "-o", bundle, dir, entry],
-      dir,
-    );
+    try {
+      runOpa(
+        opa.path,
+        ["build", "-t", "wasm", "-O=0", "--capabilities", paths.capabilities, "-e", PACK_ENTRYPOINT, ...ignoreArgs, "-o", bundle, dir, entry],
+        dir,
+      );
+    } catch (thrown) {
+      throw unsupportedBuiltinsError(thrown, opa.path, dir) ?? thrown;
+    }
     const files = readTarGz(readFileSync(bundle));
     const wasm = files.get("policy.wasm");
     if (!wasm) throw new RulePackError("opa build produced no policy.wasm", { file: dir });

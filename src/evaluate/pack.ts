@@ -15,6 +15,7 @@ import { compileRegoPack, PACK_ENTRYPOINT, type CompileOptions } from "./compile
 import { builtinPackPaths } from "./locate.js";
 import { opaWasm, type LoadedPolicy } from "./opa-wasm.js";
 import { readTarGz } from "./tar.js";
+import { unsupportedBuiltinsMessage } from "./unsupported-builtins.js";
 
 /** Built-ins implemented in JavaScript by @open-policy-agent/opa-wasm 1.10.0 (src/builtins/). */
 export const SDK_BUILTINS: readonly string[] = ["json.is_valid", "regex.split", "sprintf", "yaml.is_valid", "yaml.marshal", "yaml.unmarshal"];
@@ -97,12 +98,9 @@ function inspectModule(module: WebAssembly.Module, origin: string, customBuiltin
   const hostBuiltins = Object.keys(JSON.parse(readCString(policy.mem, dump(builtinsAddr))) as Record<string, number>).sort();
   const unavailable = hostBuiltins.filter((b) => !SDK_BUILTINS.includes(b) && !(b in customBuiltins));
   if (unavailable.length > 0) {
-    throw new RulePackError(
-      `the rules call built-in functions that do not run in WebAssembly under Node: ${unavailable.join(", ")}. ` +
-        "Rewrite them without these built-ins (leastrole precomputes times and IAM facts in the document), " +
-        "or build with leastrole's capabilities file so that `opa build` rejects them",
-      { file: origin },
-    );
+    throw new RulePackError(`${unsupportedBuiltinsMessage(unavailable)}, or build with leastrole's capabilities file so that \`opa build\` rejects them`, {
+      file: origin,
+    });
   }
   const entrypoints = Object.keys(policy.entrypoints).sort();
   if (!entrypoints.includes(PACK_ENTRYPOINT)) {
