@@ -18,9 +18,13 @@ export class LeastroleError extends Error {
     this.path = options.path;
   }
 
-  /** One line for a terminal: `file: path: message`. */
+  /**
+   * One line for a terminal: `file: path: message`. The file is left out when the message names it
+   * already: a message an SDK user prints without the error's fields (a path not found) says it.
+   */
   override toString(): string {
-    const where = [this.file, this.path].filter((p) => p !== undefined && p !== "").join(": ");
+    const file = this.file !== undefined && this.message.includes(this.file) ? undefined : this.file;
+    const where = [file, this.path].filter((p) => p !== undefined && p !== "").join(": ");
     return where ? `${where}: ${this.message}` : this.message;
   }
 }

@@ -167,7 +167,8 @@ export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
     try {
       st = statSync(p);
     } catch {
-      throw new InputError("no such file or folder", { file: p });
+      // The path in the message too: an SDK user who prints e.message has only it.
+      throw new InputError(`no such file or folder: ${p}`, { file: p });
     }
     const explicit = !st.isDirectory();
     const files: string[] = [];

@@ -193,7 +193,8 @@ export function loadRulePack(spec: string, options: LoadRulePackOptions = {}): R
   try {
     stat = statSync(spec);
   } catch {
-    throw new RulePackError("rule pack not found", { file: spec });
+    // The path in the message too: an SDK user who prints e.message has only it.
+    throw new RulePackError(`rule pack not found: ${spec}`, { file: spec });
   }
   if (stat.isDirectory()) {
     const compiled = compileRegoPack(spec, options);
@@ -234,7 +235,9 @@ export function loadRulePack(spec: string, options: LoadRulePackOptions = {}): R
     return makePack(spec, wasm, catalog, data, options);
   }
   if (bytes.subarray(0, 4).toString("latin1") !== "\0asm") {
-    throw new RulePackError("not a rule pack: expected a .wasm module, an OPA bundle .tar.gz or a folder of .rego files", { file: spec });
+    // A file named .wasm that is not one is a damaged or wrong download, not an unknown kind of pack.
+    const what = spec.endsWith(".wasm") ? "not valid WebAssembly (it does not start with the \\0asm header)" : "not a rule pack";
+    throw new RulePackError(`${what}: expected a .wasm module, an OPA bundle .tar.gz or a folder of .rego files`, { file: spec });
   }
   const dir = dirname(spec);
   const candidates = [join(dir, basename(spec, ".wasm") + ".catalog.json"), join(dir, "catalog.json")];

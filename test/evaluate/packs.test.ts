@@ -356,12 +356,17 @@ describe("user packs", () => {
   it("says what is wrong with files that are not packs", () => {
     const dir = mkdtempSync(join(tmpdir(), "lr-junk-"));
     writeFileSync(join(dir, "junk.wasm"), "not wasm at all");
-    expectPackError(() => loadRulePack(join(dir, "junk.wasm")), /expected a \.wasm module, an OPA bundle/);
+    expectPackError(() => loadRulePack(join(dir, "junk.wasm")), /^not valid WebAssembly .*: expected a \.wasm module, an OPA bundle/);
+    writeFileSync(join(dir, "junk.bin"), "not wasm at all");
+    expectPackError(() => loadRulePack(join(dir, "junk.bin")), /^not a rule pack: expected a \.wasm module, an OPA bundle/);
     writeFileSync(join(dir, "bad.wasm"), Buffer.concat([Buffer.from("\0asm"), Buffer.from([1, 0, 0, 0, 99])]));
     expectPackError(() => loadRulePack(join(dir, "bad.wasm")), /not a valid WebAssembly module/);
     writeFileSync(join(dir, "bad.tar.gz"), Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3]));
     expectPackError(() => loadRulePack(join(dir, "bad.tar.gz")), /not a readable OPA bundle/);
-    expectPackError(() => loadRulePack(join(dir, "missing")), /rule pack not found/);
+    // The path in the message, which is all an SDK user printing e.message sees; once in the line.
+    const missing = expectPackError(() => loadRulePack(join(dir, "missing")), /rule pack not found/);
+    expect(missing.message).toBe(`rule pack not found: ${join(dir, "missing")}`);
+    expect(String(missing)).toBe(missing.message);
   });
 
   it("says how to get opa when a .rego folder is given and none is installed", () => {

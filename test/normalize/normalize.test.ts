@@ -4,6 +4,7 @@ import { gzipSync } from "node:zlib";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
+import { audit } from "../../src/audit/index.js";
 import { emptyRoleFacts } from "../../src/iam/index.js";
 import { emptyUsage } from "../../src/model/usage.js";
 import { serializeCanonicalDocument, trustsLambda, validateCanonicalDocument } from "../../src/normalize/index.js";
@@ -224,6 +225,18 @@ describe("normalize: bad files never lose the others", () => {
 
   it("a missing path is an InputError naming it, as in the CLI (a typo, not an input to skip), not a crash", async () => {
     await expect(normalize(["/nonexistent/leastrole/input.json"])).rejects.toMatchObject({ name: "InputError", file: "/nonexistent/leastrole/input.json", message: expect.stringMatching(/no such file or folder/) });
+  });
+
+  it("names a missing path in the error's message, for an SDK user who prints only that, and once in its one line", async () => {
+    const missing = "./exports-typo-that-is-not-here";
+    for (const run of [() => normalize([missing]), () => audit([missing])]) {
+      const err = await run().then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as InputError).message).toBe(`no such file or folder: ${missing}`);
+      expect(String(err)).toBe(`no such file or folder: ${missing}`);
+    }
+    // An error whose message does not name its file still gets it in front.
+    expect(String(new InputError("not JSON", { file: "a.json", path: "Roles[0]" }))).toBe("a.json: Roles[0]: not JSON");
   });
 
   it("data about a function that is not in the inputs is reported, not turned into a half-empty function", () => {
