@@ -63,8 +63,22 @@ function unknownDisabled(disable: readonly string[], packs: readonly RulePack[])
     }));
 }
 
+/**
+ * The `rules` option, checked: a string spreads into its characters, so `rules: "./x.wasm"` was
+ * read as the packs ".", "/", "x" … and failed on a path never given. Said plainly instead (a
+ * programming error, so a TypeError).
+ */
+export function checkedRules(rules: AuditOptions["rules"]): Array<string | RulePack> {
+  if (rules === undefined) return [];
+  if (!Array.isArray(rules)) {
+    const got = typeof rules === "string" ? `the string ${JSON.stringify(rules)}: write rules: [${JSON.stringify(rules)}]` : typeof rules;
+    throw new TypeError(`rules must be an array of paths or packs (got ${got})`);
+  }
+  return rules;
+}
+
 function packsFor(options: AuditOptions): RulePack[] {
-  const specs: Array<string | RulePack> = [...(options.noBuiltinRules ? [] : ["builtin"]), ...(options.rules ?? [])];
+  const specs: Array<string | RulePack> = [...(options.noBuiltinRules ? [] : ["builtin"]), ...checkedRules(options.rules)];
   // Before loading: a folder of .rego named twice is compiled once.
   return uniquePacks(specs).map((r) => (typeof r === "string" ? loadRulePack(r, options) : r));
 }

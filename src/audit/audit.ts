@@ -6,7 +6,7 @@ import { packsOf, suppressionsOf } from "../config/load.js";
 import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument } from "../model/document.js";
 import type { AuditReport } from "../report/json.js";
-import { auditPendingAsync, type AuditOptions } from "./audit-document.js";
+import { auditPendingAsync, checkedRules, type AuditOptions } from "./audit-document.js";
 import { prepareBuiltinInstance } from "../evaluate/evaluator.js";
 import { buildPendingDocument, type BuildOptions } from "./build-document.js";
 import { addTiming, moveTiming, startStage } from "./timings.js";
@@ -43,7 +43,7 @@ export async function audit(paths: string[], options: AuditPathsOptions = {}): P
   const { document, report } = await auditPendingAsync(pending, {
     ...fromConfig,
     ...options,
-    rules: [...(fromConfig.rules ?? []), ...(options.rules ?? [])],
+    rules: [...(fromConfig.rules ?? []), ...checkedRules(options.rules)],
     suppressions: [...(fromConfig.suppressions ?? []), ...(options.suppressions ?? [])],
     ruleOptions,
   });

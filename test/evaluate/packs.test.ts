@@ -369,6 +369,17 @@ describe("user packs", () => {
     expect(String(missing)).toBe(missing.message);
   });
 
+  it("refuses rules given as one string instead of an array, saying how to write it", async () => {
+    // A string spread into characters: packs ".", "/", "x" … and an error about a path never given.
+    const doc = syntheticDocument(2);
+    const said = /^rules must be an array of paths or packs \(got the string "\.\/org-rules\.wasm": write rules: \["\.\/org-rules\.wasm"\]\)$/;
+    const wrong = { rules: "./org-rules.wasm" } as unknown as { rules: string[] };
+    expect(() => auditDocument(doc, wrong)).toThrow(TypeError);
+    expect(() => auditDocument(doc, wrong)).toThrow(said);
+    await expect(auditDocumentAsync(doc, wrong)).rejects.toThrow(said);
+    await expect(audit([join(import.meta.dirname, "..", "..", "examples", "demo-account")], wrong)).rejects.toThrow(said);
+  });
+
   it("says how to get opa when a .rego folder is given and none is installed", () => {
     const saved = { path: process.env.PATH, opa: process.env.LEASTROLE_OPA };
     try {
