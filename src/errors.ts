@@ -19,11 +19,12 @@ export class LeastroleError extends Error {
   }
 
   /**
-   * One line for a terminal: `file: path: message`. The file is left out when the message names it
-   * already: a message an SDK user prints without the error's fields (a path not found) says it.
+   * One line for a terminal: `file: path: message`. The file is not repeated when the message
+   * starts with it already: a message an SDK user prints without the error's fields (a path not
+   * found) names it, and the line reads as before.
    */
   override toString(): string {
-    const file = this.file !== undefined && this.message.includes(this.file) ? undefined : this.file;
+    const file = this.file !== undefined && this.message.startsWith(`${this.file}: `) ? undefined : this.file;
     const where = [file, this.path].filter((p) => p !== undefined && p !== "").join(": ");
     return where ? `${where}: ${this.message}` : this.message;
   }

@@ -168,7 +168,7 @@ export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
       st = statSync(p);
     } catch {
       // The path in the message too: an SDK user who prints e.message has only it.
-      throw new InputError(`no such file or folder: ${p}`, { file: p });
+      throw new InputError(`${p}: no such file or folder`, { file: p });
     }
     const explicit = !st.isDirectory();
     const files: string[] = [];

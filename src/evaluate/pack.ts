@@ -194,7 +194,7 @@ export function loadRulePack(spec: string, options: LoadRulePackOptions = {}): R
     stat = statSync(spec);
   } catch {
     // The path in the message too: an SDK user who prints e.message has only it.
-    throw new RulePackError(`rule pack not found: ${spec}`, { file: spec });
+    throw new RulePackError(`${spec}: rule pack not found`, { file: spec });
   }
   if (stat.isDirectory()) {
     const compiled = compileRegoPack(spec, options);

@@ -365,7 +365,7 @@ describe("user packs", () => {
     expectPackError(() => loadRulePack(join(dir, "bad.tar.gz")), /not a readable OPA bundle/);
     // The path in the message, which is all an SDK user printing e.message sees; once in the line.
     const missing = expectPackError(() => loadRulePack(join(dir, "missing")), /rule pack not found/);
-    expect(missing.message).toBe(`rule pack not found: ${join(dir, "missing")}`);
+    expect(missing.message).toBe(`${join(dir, "missing")}: rule pack not found`);
     expect(String(missing)).toBe(missing.message);
   });
 

@@ -232,11 +232,12 @@ describe("normalize: bad files never lose the others", () => {
     for (const run of [() => normalize([missing]), () => audit([missing])]) {
       const err = await run().then(() => null, (e: unknown) => e);
       expect(err).toBeInstanceOf(InputError);
-      expect((err as InputError).message).toBe(`no such file or folder: ${missing}`);
-      expect(String(err)).toBe(`no such file or folder: ${missing}`);
+      expect((err as InputError).message).toBe(`${missing}: no such file or folder`);
+      expect(String(err)).toBe(`${missing}: no such file or folder`);
     }
-    // An error whose message does not name its file still gets it in front.
+    // An error whose message does not start with its file still gets it in front.
     expect(String(new InputError("not JSON", { file: "a.json", path: "Roles[0]" }))).toBe("a.json: Roles[0]: not JSON");
+    expect(String(new InputError("a copy of a.json", { file: "a.json" }))).toBe("a.json: a copy of a.json");
   });
 
   it("data about a function that is not in the inputs is reported, not turned into a half-empty function", () => {
