@@ -17,8 +17,20 @@ export interface CallContext {
   sleep: (ms: number) => Promise<void>;
   /** Called before each of our own throttling retries (progress). */
   onThrottled?: ((key: OperationKey, retry: number, delayMs: number) => void) | undefined;
-  /** Once aborted (Ctrl-C), no new unit of work starts (Run.unit); a running query is stopped. */
+  /**
+   * Once aborted (Ctrl-C): the call in flight ends (an AbortError), no new unit of work starts
+   * (Run.unit), and a running query is stopped.
+   */
   signal?: AbortSignal | undefined;
+}
+
+export interface CallHow {
+  /**
+   * Not ended by ctx.signal: the calls that start, poll or stop collect's own Athena/Lake query,
+   * which must learn the query's id and state to stop it once interrupted (collect-query.ts).
+   * The clients' timeouts still bound them.
+   */
+  uninterruptible?: boolean;
 }
 
 export interface CallResult<K extends OperationKey> {
@@ -42,27 +54,56 @@ export async function callAws<K extends OperationKey>(
   key: K,
   region: string | undefined,
   input: OpInput<K>,
+  how: CallHow = {},
 ): Promise<CallResult<K>> {
   const allowed = allowedOperation(key);
   const Command = allowed ? (await loadCommands())[key] : undefined;
   if (!allowed || !Command) throw new CollectError(`${key} is not in collect's read-only operation allow-list`);
+  const signal = how.uninterruptible ? undefined : ctx.signal;
   let attempts = 0;
   for (let retry = 0; ; retry++) {
     try {
-      const output = (await ctx.clients.get(allowed.service, region).send(new Command(input as never))) as OpOutput<K>;
+      const client = ctx.clients.get(allowed.service, region);
+      const output = (await client.send(new Command(input as never), signal ? { abortSignal: signal } : {})) as OpOutput<K>;
       attempts += sdkAttempts(output);
       return { output, attempts };
     } catch (error) {
       attempts += sdkAttempts(error);
-      if (!isThrottlingError(error) || retry >= ctx.throttle.retries) {
-        if (error && typeof error === "object") (error as { collectAttempts?: number }).collectAttempts = attempts;
+      if (!isThrottlingError(error) || retry >= ctx.throttle.retries || signal?.aborted) {
+        if (error && typeof error === "object") {
+          // Which call failed: a unit that makes several (ListAnalyzers before GetFindingV2) names it (Run.unit).
+          Object.assign(error, { collectAttempts: attempts, collectOperation: key });
+        }
         throw error;
       }
       const delay = backoffDelay(retry + 1, ctx.throttle);
       ctx.onThrottled?.(key, retry + 1, delay);
-      await ctx.sleep(delay);
+      await sleepUnlessAborted(ctx, delay, signal);
     }
   }
+}
+
+/** ctx.sleep, cut short by the signal (then it throws the AbortError the SDK would have). */
+async function sleepUnlessAborted(ctx: CallContext, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return ctx.sleep(ms);
+  let onAbort = () => {};
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    await Promise.race([ctx.sleep(ms), aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+  if (signal.aborted) throw Object.assign(new Error("Request aborted"), { name: "AbortError" });
+}
+
+/** The operation (`service:Operation`) whose call threw this error, when callAws threw it. */
+export function operationOf(error: unknown): string | null {
+  const key = (error as { collectOperation?: unknown } | null)?.collectOperation;
+  return typeof key === "string" ? key : null;
 }
 
 /** Attempts recorded on an error thrown by callAws. */

@@ -13,6 +13,7 @@ import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import type { AwsService } from "./operations.js";
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from "./timeouts.js";
 
 /** What every client needs; maps to the CLI's --profile and to the endpoint override used by tests. */
 export interface ClientSettings {
@@ -27,11 +28,21 @@ export interface ClientSettings {
   credentials?: STSClientConfig["credentials"];
   /** SDK attempts per call including the first (standard retry mode, which backs off on throttling). */
   maxAttempts: number;
+  /** How long to wait for a TCP (and TLS) connection, ms (default 10 s): an unreachable host fails instead of hanging. */
+  connectTimeoutMs?: number | undefined;
+  /**
+   * How long a request may go without any byte from the endpoint, ms (default 60 s; an inactivity timeout, not a
+   * cap on the whole call: a long page that keeps arriving is not cut). A call nobody answers fails
+   * with TimeoutError (retried by the SDK like other transient errors) instead of hanging the run.
+   */
+  requestTimeoutMs?: number | undefined;
 }
+
 
 /** The smallest client surface callAws uses. */
 export interface SendingClient {
-  send(command: object): Promise<unknown>;
+  /** `abortSignal`: aborting it ends the request in flight (an AbortError). */
+  send(command: object, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
   destroy(): void;
 }
 
@@ -62,6 +73,12 @@ export class ClientPool {
     const config: Record<string, unknown> = {
       maxAttempts: this.settings.maxAttempts,
       retryMode: "standard",
+      // NodeHttpHandler's options (the SDK builds the handler from them). Its `socketTimeout` is the
+      // inactivity timeout; its `requestTimeout` only logs a warning unless throwOnRequestTimeout is set.
+      requestHandler: {
+        connectionTimeout: this.settings.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        socketTimeout: this.settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      },
     };
     if (region !== undefined) config.region = region;
     if (this.settings.profile !== undefined) config.profile = this.settings.profile;

@@ -19,7 +19,7 @@
 
 import type { Row } from "@aws-sdk/client-athena";
 import { ATHENA_USAGE_QUERY, LAKE_USAGE_QUERY, renderUsageQuery, USAGE_ROW_COLUMNS } from "../usage/sql.js";
-import { attemptsOf, callAws, type CallContext } from "./aws-call.js";
+import { attemptsOf, callAws, type CallContext, type CallHow } from "./aws-call.js";
 import { CollectError } from "./errors.js";
 import type { QueryRecord } from "./manifest.js";
 import type { AthenaSource, LakeSource } from "./options.js";
@@ -196,10 +196,12 @@ async function settleQuery(
   success: string,
   stopName: string,
   stop: () => Promise<{ attempts: number }>,
+  run: Run,
 ): Promise<{ count: null; attempts: number; query: QueryRecord }> {
   let record: QueryRecord = { id, state: outcome.state, stateReason: outcome.reason, bytesScanned: outcome.bytesScanned, rows: null };
   let attempts = outcome.attempts;
   if (outcome.stoppedBy !== null) {
+    run.phase(`${outcome.stoppedBy === "timeout" ? "query timed out" : "interrupted"}: stopping the running query ${id} (${stopName})`);
     const stopped = await stopQuery(stop);
     attempts += stopped.attempts;
     const why = outcome.stoppedBy === "timeout" ? `still ${outcome.state} after ${timeoutMs} ms` : "the run was interrupted";
@@ -225,6 +227,12 @@ function throwIfInterrupted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CollectError("interrupted: the query was cancelled and the collection stopped; run again with --resume to continue");
 }
 
+/**
+ * Starting, polling and stopping our own query are not ended by Ctrl-C: the query's id and state
+ * are what lets collect stop it (it would go on scanning, and billing). The timeouts bound them.
+ */
+const UNINTERRUPTIBLE: CallHow = { uninterruptible: true };
+
 const ATHENA_TERMINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
 const LAKE_TERMINAL = new Set(["FINISHED", "FAILED", "CANCELLED", "TIMED_OUT"]);
 
@@ -240,12 +248,18 @@ export async function collectAthena(run: Run, homeRegion: string, source: Athena
   }
   const sql = athenaUsageSql(source, window);
   const started = await run.unit<string>(spec("StartQueryExecution"), { fresh: true }, async () => {
-    const { output, attempts } = await callAws(run.ctx, "athena:StartQueryExecution", region, {
-      QueryString: sql,
-      QueryExecutionContext: { Database: source.database, ...(source.catalog !== null ? { Catalog: source.catalog } : {}) },
-      ...(source.workgroup !== null ? { WorkGroup: source.workgroup } : {}),
-      ...(source.output !== null ? { ResultConfiguration: { OutputLocation: source.output } } : {}),
-    });
+    const { output, attempts } = await callAws(
+      run.ctx,
+      "athena:StartQueryExecution",
+      region,
+      {
+        QueryString: sql,
+        QueryExecutionContext: { Database: source.database, ...(source.catalog !== null ? { Catalog: source.catalog } : {}) },
+        ...(source.workgroup !== null ? { WorkGroup: source.workgroup } : {}),
+        ...(source.output !== null ? { ResultConfiguration: { OutputLocation: source.output } } : {}),
+      },
+      UNINTERRUPTIBLE,
+    );
     const id = output.QueryExecutionId;
     if (!id) throw new Error("StartQueryExecution returned no QueryExecutionId");
     return { count: 1, attempts, data: id, query: { id, state: "QUEUED", stateReason: null, bytesScanned: null, rows: null } };
@@ -259,7 +273,7 @@ export async function collectAthena(run: Run, homeRegion: string, source: Athena
       run.ctx,
       options,
       async () => {
-        const { output, attempts } = await callAws(run.ctx, "athena:GetQueryExecution", region, { QueryExecutionId: id });
+        const { output, attempts } = await callAws(run.ctx, "athena:GetQueryExecution", region, { QueryExecutionId: id }, UNINTERRUPTIBLE);
         const q = output.QueryExecution;
         const bytes = q?.Statistics?.DataScannedInBytes;
         return {
@@ -272,7 +286,7 @@ export async function collectAthena(run: Run, homeRegion: string, source: Athena
       ATHENA_TERMINAL,
     );
     // Our own query only: the id StartQueryExecution just returned.
-    const settled = await settleQuery(outcome, id, options.timeoutMs, "SUCCEEDED", "StopQueryExecution", () => callAws(run.ctx, "athena:StopQueryExecution", region, { QueryExecutionId: id }));
+    const settled = await settleQuery(outcome, id, options.timeoutMs, "SUCCEEDED", "StopQueryExecution", () => callAws(run.ctx, "athena:StopQueryExecution", region, { QueryExecutionId: id }, UNINTERRUPTIBLE), run);
     record = settled.query;
     return settled;
   });
@@ -322,7 +336,7 @@ export async function collectLake(run: Run, homeRegion: string, source: LakeSour
   }
   const sql = lakeUsageSql(source.eventDataStore, window);
   const started = await run.unit<string>(spec("StartQuery"), { fresh: true }, async () => {
-    const { output, attempts } = await callAws(run.ctx, "cloudtrail:StartQuery", region, { QueryStatement: sql });
+    const { output, attempts } = await callAws(run.ctx, "cloudtrail:StartQuery", region, { QueryStatement: sql }, UNINTERRUPTIBLE);
     const id = output.QueryId;
     if (!id) throw new Error("StartQuery returned no QueryId");
     return { count: 1, attempts, data: id, query: { id, state: "QUEUED", stateReason: null, bytesScanned: null, rows: null } };
@@ -336,13 +350,13 @@ export async function collectLake(run: Run, homeRegion: string, source: LakeSour
       run.ctx,
       options,
       async () => {
-        const { output, attempts } = await callAws(run.ctx, "cloudtrail:DescribeQuery", region, { QueryId: id });
+        const { output, attempts } = await callAws(run.ctx, "cloudtrail:DescribeQuery", region, { QueryId: id }, UNINTERRUPTIBLE);
         const bytes = output.QueryStatistics?.BytesScanned;
         return { state: output.QueryStatus ?? "UNKNOWN", reason: output.ErrorMessage ?? null, bytesScanned: typeof bytes === "number" ? bytes : null, attempts };
       },
       LAKE_TERMINAL,
     );
-    const settled = await settleQuery(outcome, id, options.timeoutMs, "FINISHED", "CancelQuery", () => callAws(run.ctx, "cloudtrail:CancelQuery", region, { QueryId: id }));
+    const settled = await settleQuery(outcome, id, options.timeoutMs, "FINISHED", "CancelQuery", () => callAws(run.ctx, "cloudtrail:CancelQuery", region, { QueryId: id }, UNINTERRUPTIBLE), run);
     record = settled.query;
     return settled;
   });

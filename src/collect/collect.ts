@@ -122,7 +122,14 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
 
   // Loaded here, not at import: the AWS SDK costs every other command ~0.25 s of startup (aws-call.ts).
   const { ClientPool: Pool } = await import("./clients.js");
-  const clients: ClientPool = new Pool({ profile: o.profile, endpoint: o.endpoint, credentials: o.credentials, maxAttempts: o.maxAttempts });
+  const clients: ClientPool = new Pool({
+    profile: o.profile,
+    endpoint: o.endpoint,
+    credentials: o.credentials,
+    maxAttempts: o.maxAttempts,
+    connectTimeoutMs: o.connectTimeoutMs,
+    requestTimeoutMs: o.requestTimeoutMs,
+  });
   const ctx: CallContext = {
     clients,
     throttle: { retries: o.throttleRetries, baseMs: o.throttleBaseMs, capMs: 20_000 },

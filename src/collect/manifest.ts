@@ -36,6 +36,13 @@ export interface ManifestCall {
   reason: string | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /**
+   * Failed entries only, when the call that failed is not the entry's own `service:operation` but
+   * one the unit makes before it (`accessanalyzer:ListAnalyzers` of the GetFindingV2 entry,
+   * `iam:GenerateServiceLastAccessedDetails` of the GetServiceLastAccessedDetails one): the
+   * permission that was missing is that call's. `id` stays the unit's (the --resume key).
+   */
+  failedOperation?: string;
   /** HTTP attempts including the SDK's and our own throttling retries. */
   attempts: number;
   startedAt: string;
@@ -136,6 +143,7 @@ export function canonicalCall(c: ManifestCall): ManifestCall {
     reason: c.reason,
     errorCode: c.errorCode,
     errorMessage: c.errorMessage,
+    ...(c.failedOperation !== undefined ? { failedOperation: c.failedOperation } : {}),
     attempts: c.attempts,
     startedAt: c.startedAt,
     finishedAt: c.finishedAt,
@@ -152,7 +160,9 @@ export function isNotPartial(call: ManifestCall): boolean {
 }
 
 export function reasonFor(call: ManifestCall): string {
-  const what = call.target ? `${call.service}:${call.operation} ${call.target}` : `${call.service}:${call.operation}`;
+  // A failed entry names the call that failed (failedOperation), which may precede the unit's own.
+  const operation = (call.status === "failed" ? call.failedOperation : undefined) ?? `${call.service}:${call.operation}`;
+  const what = call.target ? `${operation} ${call.target}` : operation;
   const where = call.region === "global" ? "" : ` in ${call.region}`;
   if (call.status === "failed") {
     const failed = `${what}${where} failed: ${call.errorCode ?? "Error"}: ${call.errorMessage ?? ""}`.trimEnd();

@@ -5,6 +5,7 @@
 
 import { isAbsolute, resolve } from "node:path";
 import type { ClientSettings } from "./clients.js";
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from "./timeouts.js";
 import { CollectError } from "./errors.js";
 import type { ManifestCall } from "./manifest.js";
 
@@ -76,6 +77,13 @@ export interface CollectOptions {
   credentials?: ClientSettings["credentials"];
   /** SDK attempts per call (standard retry mode). Default 5. */
   maxAttempts?: number | undefined;
+  /** How long to wait for a connection to an endpoint, ms. Default 10000. */
+  connectTimeoutMs?: number | undefined;
+  /**
+   * How long one request may go without an answer (no byte received), ms. Default 60000. A call that
+   * times out is retried by the SDK (maxAttempts), then recorded as failed (TimeoutError).
+   */
+  requestTimeoutMs?: number | undefined;
   /** Our own throttling retries after the SDK's. Default 5. */
   throttleRetries?: number | undefined;
   /** Backoff base for our throttling retries, ms. Default 1000. */
@@ -88,7 +96,10 @@ export interface CollectOptions {
   /** Athena/Lake query: first polling interval (doubles up to 10 s) and give-up time, ms. Defaults 1000 and 1800000 (30 min). */
   queryPollMs?: number | undefined;
   queryTimeoutMs?: number | undefined;
-  /** Aborting it (the CLI does on Ctrl-C) cancels a running Athena/Lake query and stops the run. */
+  /**
+   * Aborting it (the CLI does on Ctrl-C) ends the call in flight, cancels a running Athena/Lake
+   * query and stops the run (a CollectError; the manifest says it did not finish).
+   */
   signal?: AbortSignal | undefined;
   /** Progress events (the CLI prints `message` on stderr). */
   onProgress?: ((event: CollectProgress) => void) | undefined;
@@ -106,6 +117,8 @@ export interface ResolvedOptions {
   endpoint: string | undefined;
   credentials: ClientSettings["credentials"];
   maxAttempts: number;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
   throttleRetries: number;
   throttleBaseMs: number;
   concurrency: number;
@@ -255,6 +268,8 @@ export function resolveOptions(options: CollectOptions): ResolvedOptions {
     endpoint: options.endpoint,
     credentials: options.credentials,
     maxAttempts: positiveInt("maxAttempts", options.maxAttempts, 5),
+    connectTimeoutMs: positiveInt("connectTimeoutMs", options.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS),
+    requestTimeoutMs: positiveInt("requestTimeoutMs", options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS),
     throttleRetries: positiveInt("throttleRetries", options.throttleRetries, 5, 0),
     throttleBaseMs: positiveInt("throttleBaseMs", options.throttleBaseMs, 1000, 0),
     concurrency: positiveInt("concurrency", options.concurrency, 4),

@@ -56,10 +56,22 @@ export function awsErrorCode(error: unknown): string {
 /** One line: the manifest and the progress output are line-oriented. */
 export function awsErrorMessage(error: unknown): string {
   const status = unparseableStatus(error);
+  if (status === 401 || status === 403) {
+    // A refusal whose body is not an AWS error (a proxy's or a gateway's page, an emulator's
+    // plain-text denial): the status says what happened; nothing suggests the operation is missing.
+    return `HTTP ${status}: access denied (the answer's body is not an AWS error response, so AWS's reason is unknown)`;
+  }
   if (status !== undefined) {
     return `HTTP ${status}: the endpoint's answer is not an AWS API response (does the endpoint implement this operation?)`;
   }
-  const message = error instanceof Error ? error.message || awsErrorCode(error) : String(error);
+  let message = error instanceof Error ? error.message || awsErrorCode(error) : String(error);
+  if (awsErrorCode(error) === "TimeoutError") {
+    // The SDK's HTTP handler's wording names its own option; say it in collect's terms.
+    message = message
+      .replace(/^@smithy\/node-http-handler - /, "")
+      .replace("(configured by client requestHandler)", "(requestTimeoutMs)")
+      .replace(/within the configured timeout of (\d+) ms\.?/, "within $1 ms (connectTimeoutMs)");
+  }
   return message.replace(/\s*\n\s*/g, " ").trim();
 }
 

@@ -5,7 +5,7 @@
  */
 
 import { existsSync } from "node:fs";
-import { attemptsOf, type CallContext } from "./aws-call.js";
+import { attemptsOf, operationOf, type CallContext } from "./aws-call.js";
 import { CollectError } from "./errors.js";
 import { canonicalCall, type ManifestCall, type QueryRecord } from "./manifest.js";
 import type { AwsService } from "./operations.js";
@@ -64,6 +64,10 @@ export class SkipUnit extends Error {
   }
 }
 
+function interrupted(): CollectError {
+  return new CollectError("interrupted: the collection stopped; run again with --resume to continue");
+}
+
 export function unitId(spec: UnitSpec): string {
   const base = `${spec.region}/${spec.service}:${spec.operation}`;
   return spec.target ? `${base}/${spec.target}` : base;
@@ -114,7 +118,7 @@ export class Run {
     b?: () => Promise<UnitOutcome<T>>,
   ): Promise<{ call: ManifestCall; data: T | undefined }> {
     // Interrupted: start nothing new; collect() saves a manifest that --resume continues from.
-    if (this.ctx.signal?.aborted) throw new CollectError("interrupted: the collection stopped; run again with --resume to continue");
+    if (this.ctx.signal?.aborted) throw interrupted();
     const fn = typeof a === "function" ? a : (b as () => Promise<UnitOutcome<T>>);
     const how: UnitHow = typeof a === "function" ? {} : a;
     const fresh = how.fresh === true;
@@ -155,7 +159,16 @@ export class Run {
       };
       if (outcome.degraded) this.degraded.push(`${id}: ${outcome.degraded}`);
     } catch (error) {
+      // Interrupted while the unit ran: the call in flight was ended (an AbortError, or a body
+      // stream cut short), or a unit inside this one refused to start. It did not fail, the run
+      // stopped: no entry, so --resume makes it again (collect() saves the manifest: "did not
+      // finish"). A stopped query is the exception: its entry records the query it cancelled.
+      if (this.ctx.signal?.aborted && !(error instanceof QueryError) && !(error instanceof SkipUnit)) throw interrupted();
       const skipped = error instanceof SkipUnit;
+      // The call that failed, when the unit makes others first (ListAnalyzers before GetFindingV2):
+      // the permission to grant is that one's.
+      const failedKey = skipped ? null : operationOf(error);
+      const failedOperation = failedKey !== null && failedKey !== `${spec.service}:${spec.operation}` ? failedKey : null;
       call = {
         ...base,
         status: skipped ? "skipped" : "failed",
@@ -167,6 +180,7 @@ export class Run {
         errorMessage: skipped ? null : awsErrorMessage(error),
         attempts: skipped ? 0 : error instanceof QueryError ? error.attempts : attemptsOf(error),
         finishedAt: new Date().toISOString(),
+        ...(failedOperation !== null ? { failedOperation } : {}),
         ...(error instanceof QueryError ? { query: error.query } : {}),
       };
     }
@@ -177,7 +191,7 @@ export class Run {
   private record(entry: ManifestCall): void {
     const call = canonicalCall(entry);
     this.calls.set(call.id, call);
-    const what = call.target ? `${call.service}:${call.operation} ${call.target}` : `${call.service}:${call.operation}`;
+    const what = `${call.failedOperation ?? `${call.service}:${call.operation}`}${call.target ? ` ${call.target}` : ""}`;
     const where = call.region === "global" ? "" : ` [${call.region}]`;
     const detail =
       call.status === "failed"

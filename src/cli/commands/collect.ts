@@ -45,16 +45,18 @@ export function registerCollect(program: Command): void {
         process.stdout.write(JSON.stringify(collectPolicy({ features: [...ALL_FEATURES], ...athena }), null, 2) + "\n");
         return;
       }
-      const progress = makeProgress({ quiet: cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true });
+      const quiet = cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true;
+      const progress = makeProgress({ quiet });
       if (!flags.out) throw new InputError("--out <dir> is required: the folder to write the collected files to");
       const days = flags.days === undefined ? undefined : Number(flags.days);
       if (days !== undefined && (!Number.isInteger(days) || days < 1)) throw new InputError(`--days must be a whole number of days (got ${flags.days})`);
-      // Ctrl-C: cancel a running Athena/Lake query (it would go on scanning and billing), leave a
-      // manifest that --resume continues from, and exit; a second Ctrl-C exits at once.
+      // Ctrl-C: end the call in flight, cancel a running Athena/Lake query (it would go on scanning
+      // and billing; collect says so when there is one), leave a manifest that --resume continues
+      // from, and exit; a second Ctrl-C exits at once.
       const interrupt = new AbortController();
       const onSigint = () => {
         if (interrupt.signal.aborted) process.exit(130);
-        process.stderr.write("leastrole: interrupted: stopping the running query (Ctrl-C again to quit at once)\n");
+        process.stderr.write("leastrole: interrupted: stopping (Ctrl-C again to quit at once)\n");
         interrupt.abort();
       };
       process.on("SIGINT", onSigint);
@@ -74,9 +76,12 @@ export function registerCollect(program: Command): void {
       }).finally(() => process.off("SIGINT", onSigint));
       progress.done();
       const m = result.manifest;
-      writeErr(`leastrole: wrote ${result.out} (manifest: ${result.manifestPath})\n`);
-      // What could not be read without the collection being incomplete (a trail's event selectors).
-      for (const n of m.notes) writeErr(`leastrole: note: ${n.replace(/[\r\n]+/g, " ")}\n`);
+      // -q: no progress or notes; what makes the collection incomplete (exit 1) is still said.
+      if (!quiet) {
+        writeErr(`leastrole: wrote ${result.out} (manifest: ${result.manifestPath})\n`);
+        // What could not be read without the collection being incomplete (a trail's event selectors).
+        for (const n of m.notes) writeErr(`leastrole: note: ${n.replace(/[\r\n]+/g, " ")}\n`);
+      }
       if (m.partial) {
         // The reasons quote AWS's error messages.
         for (const r of m.reasons) writeErr(`leastrole: incomplete: ${r.replace(/[\r\n]+/g, " ")}\n`);

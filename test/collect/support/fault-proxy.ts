@@ -21,8 +21,11 @@ export interface FaultRule {
   match: RegExp;
   /** How many matching requests get the fault (Infinity = all). */
   times: number;
-  /** An AWS error, or an answer built by the test (for operations moto does not implement). */
-  fault: "throttle" | "deny" | ((request: { path: string; body: string; nth: number }) => Answer);
+  /**
+   * An AWS error, an answer built by the test (for operations moto does not implement), or
+   * `hang`: the request is read and never answered (the connection stays open until close()).
+   */
+  fault: "throttle" | "deny" | "hang" | ((request: { path: string; body: string; nth: number }) => Answer);
 }
 
 export interface FaultProxy {
@@ -57,6 +60,7 @@ export function startFaultProxy(target: string, rules: FaultRule[]): Promise<Fau
     if (i >= 0) {
       injected[i] = (injected[i] ?? 0) + 1;
       const rule = rules[i] as FaultRule;
+      if (rule.fault === "hang") return;
       if (typeof rule.fault === "function") {
         const answer = rule.fault({ path: req.url ?? "/", body: body.toString("utf8"), nth: injected[i] as number });
         res.writeHead(answer.status, { "x-amzn-requestid": `stub-${seen.length}`, ...answer.headers });
@@ -97,7 +101,11 @@ export function startFaultProxy(target: string, rules: FaultRule[]): Promise<Fau
         endpoint: `http://127.0.0.1:${port}`,
         injected,
         seen,
-        close: () => new Promise((done) => server.close(() => done())),
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done());
+            server.closeAllConnections(); // hung requests included
+          }),
       });
     });
   });

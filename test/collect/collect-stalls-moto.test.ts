@@ -1,0 +1,235 @@
+/**
+ * What collect does when AWS (or whatever stands in for it) does not answer, when the user stops
+ * it, and how it names a failure: against moto behind the fault proxy, which can hold a request
+ * open forever, deny one operation, or answer a refusal that is not AWS's JSON.
+ */
+
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer, type AddressInfo, type Socket } from "node:net";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collect, CollectError, type CollectManifest, type CollectOptions } from "../../src/collect/index.js";
+import { awsErrorCode, awsErrorMessage } from "../../src/collect/retry.js";
+import { startFaultProxy } from "./support/fault-proxy.js";
+import { startMoto, TEST_CREDENTIALS, type MotoServer } from "./support/moto.js";
+import { outDirs } from "./support/out-dirs.js";
+import { seedAccount } from "./support/seed.js";
+
+let moto: MotoServer;
+const { outDir, removeAll } = outDirs("leastrole-collect-stalls-");
+const base = (endpoint: string): Omit<CollectOptions, "out"> => ({ endpoint, credentials: TEST_CREDENTIALS, throttleBaseMs: 1, regions: ["us-east-1"] });
+const byId = (m: CollectManifest) => new Map(m.calls.map((c) => [c.id, c]));
+const readManifest = (out: string) => JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as CollectManifest;
+const GET_POLICY = /^lambda\/us-east-1 GET \/2015-03-31\/functions\/report-generator\/policy/;
+
+async function until(what: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!what()) {
+    if (Date.now() > deadline) throw new Error("condition not reached");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+beforeAll(async () => {
+  moto = startMoto();
+  await seedAccount(moto.endpoint);
+});
+
+afterAll(() => {
+  moto?.stop();
+  removeAll();
+});
+
+describe("a call nobody answers", () => {
+  it("times out (requestTimeoutMs), is recorded as failed by name, and the rest is collected", async () => {
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: GET_POLICY, times: Infinity, fault: "hang" }]);
+    try {
+      const started = Date.now();
+      const { manifest } = await collect({ ...base(proxy.endpoint), out: outDir(), maxAttempts: 2, requestTimeoutMs: 3000 });
+      expect(Date.now() - started).toBeLessThan(20_000);
+      // The SDK retried it once (TimeoutError is transient), then gave up.
+      expect(proxy.injected).toEqual([2]);
+      const calls = byId(manifest);
+      expect(calls.get("us-east-1/lambda:GetPolicy/report-generator")).toMatchObject({ status: "failed", errorCode: "TimeoutError", attempts: 2 });
+      expect(calls.get("us-east-1/lambda:GetPolicy/report-generator")?.errorMessage).toMatch(/timed out after 3000 ms of inactivity \(requestTimeoutMs\)/);
+      expect(calls.get("us-east-1/lambda:ListTags/report-generator")?.status).toBe("ok");
+      expect(calls.get("us-east-1/lambda:GetPolicy/orders-processor")?.status).toBe("ok");
+      expect(manifest.partial).toBe(true);
+      expect(manifest.reasons).toEqual([expect.stringMatching(/^lambda:GetPolicy report-generator in us-east-1 failed: TimeoutError: /)]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("an endpoint that accepts the connection and never answers: the run stops at the identity call, blaming the endpoint", async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((s) => {
+      sockets.add(s);
+      s.resume(); // read the request, answer nothing
+    });
+    await new Promise<void>((ok) => silent.listen(0, "127.0.0.1", ok));
+    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const run = collect({ ...base(endpoint), out: outDir(), maxAttempts: 1, requestTimeoutMs: 300 });
+      await expect(run).rejects.toThrow(CollectError);
+      await expect(run).rejects.toThrow(new RegExp(`cannot identify the account \\(TimeoutError: .*\\); check the endpoint ${endpoint}`));
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((ok) => silent.close(ok));
+    }
+  });
+
+  it("the timeouts are options with defaults, checked like the others", async () => {
+    await expect(collect({ out: outDir(), requestTimeoutMs: 0 })).rejects.toThrow(/requestTimeoutMs must be an integer ≥ 1/);
+    await expect(collect({ out: outDir(), connectTimeoutMs: 1.5 })).rejects.toThrow(/connectTimeoutMs must be an integer ≥ 1/);
+  });
+});
+
+describe("interrupting (the abort signal, Ctrl-C)", () => {
+  it("ends the call in flight at once: the run stops with a manifest that says so, and --resume finishes it", async () => {
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: GET_POLICY, times: Infinity, fault: "hang" }]);
+    const out = outDir();
+    const interrupt = new AbortController();
+    try {
+      // The default request timeout (60 s) would not end it within the test's time: the abort must.
+      const run = collect({ ...base(proxy.endpoint), out, concurrency: 1, signal: interrupt.signal });
+      run.catch(() => {});
+      await until(() => (proxy.injected[0] ?? 0) > 0);
+      const aborted = Date.now();
+      interrupt.abort();
+      await expect(run).rejects.toThrow(/interrupted: the collection stopped; run again with --resume/);
+      expect(Date.now() - aborted).toBeLessThan(3_000);
+      const manifest = readManifest(out);
+      expect(manifest.reasons).toContain("the collection did not finish");
+      // Ended by the interruption, not failed: no entry, so --resume makes the call again.
+      expect(byId(manifest).has("us-east-1/lambda:GetPolicy/report-generator")).toBe(false);
+      expect(manifest.calls.filter((c) => c.status === "failed" && c.errorCode === "AbortError")).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+    const { manifest } = await collect({ ...base(moto.endpoint), out, resume: true });
+    expect(byId(manifest).get("us-east-1/lambda:GetPolicy/report-generator")).toMatchObject({ status: "ok", resumed: false });
+    expect(byId(manifest).get("us-east-1/lambda:ListFunctions")).toMatchObject({ status: "ok", resumed: true });
+    expect(manifest.reasons.filter((r) => !r.startsWith("lambda:ListCapacityProviders"))).toEqual([]);
+  });
+
+  it("the CLI: the first Ctrl-C stops a stalled call and exits 2, saying 'stopping' without a query that is not there", async () => {
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: GET_POLICY, times: Infinity, fault: "hang" }]);
+    const out = outDir();
+    try {
+      const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts"), "collect", "--out", out, "--regions", "us-east-1", "--endpoint", proxy.endpoint], {
+        env: { ...process.env, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_REGION: "us-east-1", AWS_PROFILE: "" },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      await until(() => (proxy.injected[0] ?? 0) > 0, 60_000);
+      const interrupted = Date.now();
+      child.kill("SIGINT");
+      expect(await exited).toBe(2); // one Ctrl-C is enough (a second one exits 130)
+      expect(Date.now() - interrupted).toBeLessThan(5_000);
+      expect(stderr).toMatch(/leastrole: interrupted: stopping \(Ctrl-C again to quit at once\)/);
+      expect(stderr).not.toMatch(/query/);
+      expect(stderr).toMatch(/interrupted: the collection stopped; run again with --resume/);
+      expect(readManifest(out).reasons).toContain("the collection did not finish");
+    } finally {
+      await proxy.close();
+    }
+  }, 90_000);
+});
+
+describe("naming the call that failed", () => {
+  it("Access Analyzer: ListAnalyzers denied is reported as ListAnalyzers, under the unit's unchanged id", async () => {
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: /^access-analyzer\/us-east-1 GET \/analyzer\?/, times: Infinity, fault: "deny" }]);
+    const progress: string[] = [];
+    try {
+      const { manifest } = await collect({ ...base(proxy.endpoint), out: outDir(), accessAnalyzer: true, onProgress: (e) => progress.push(e.message) });
+      const entry = byId(manifest).get("us-east-1/accessanalyzer:GetFindingV2");
+      expect(entry).toMatchObject({ status: "failed", operation: "GetFindingV2", failedOperation: "accessanalyzer:ListAnalyzers", errorCode: "AccessDeniedException" });
+      expect(manifest.reasons).toContain("accessanalyzer:ListAnalyzers in us-east-1 failed: AccessDeniedException: injected denial for this region");
+      expect(manifest.reasons.join("\n")).not.toMatch(/GetFindingV2/);
+      expect(progress).toContain("accessanalyzer:ListAnalyzers [us-east-1]: FAILED AccessDeniedException: injected denial for this region");
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("Access Advisor: GenerateServiceLastAccessedDetails denied is reported as that call, per role", async () => {
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: /^iam\/\S+ POST \/ .*Action=GenerateServiceLastAccessedDetails/, times: Infinity, fault: "deny" }]);
+    try {
+      const { manifest } = await collect({ ...base(proxy.endpoint), out: outDir(), accessAdvisor: true, pollIntervalMs: 1 });
+      const advisor = manifest.calls.filter((c) => c.operation === "GetServiceLastAccessedDetails");
+      expect(advisor.length).toBeGreaterThan(0);
+      for (const c of advisor) {
+        expect(c).toMatchObject({ status: "failed", failedOperation: "iam:GenerateServiceLastAccessedDetails", errorCode: "AccessDeniedException" });
+        expect(c.id).toBe(`global/iam:GetServiceLastAccessedDetails/${c.target}`);
+        expect(manifest.reasons).toContain(`iam:GenerateServiceLastAccessedDetails ${c.target} failed: AccessDeniedException: injected denial for this region`);
+      }
+      expect(manifest.reasons.join("\n")).not.toMatch(/iam:GetServiceLastAccessedDetails/);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("a failure of the unit's own operation carries no failedOperation", async () => {
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: GET_POLICY, times: Infinity, fault: "deny" }]);
+    try {
+      const { manifest } = await collect({ ...base(proxy.endpoint), out: outDir() });
+      const entry = byId(manifest).get("us-east-1/lambda:GetPolicy/report-generator");
+      expect(entry?.status).toBe("failed");
+      expect(entry).not.toHaveProperty("failedOperation");
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe("a refusal whose body is not AWS's JSON", () => {
+  it("HTTP 401/403 is said to be a denial, not an operation the endpoint lacks", async () => {
+    const proxy = await startFaultProxy(moto.endpoint, [
+      { match: GET_POLICY, times: Infinity, fault: () => ({ status: 403, headers: { "content-type": "text/html" }, body: "<html><body>403 Forbidden</body></html>" }) },
+    ]);
+    try {
+      const { manifest } = await collect({ ...base(proxy.endpoint), out: outDir(), maxAttempts: 1 });
+      const entry = byId(manifest).get("us-east-1/lambda:GetPolicy/report-generator");
+      expect(entry?.status).toBe("failed");
+      expect(entry?.errorMessage).toMatch(/^HTTP 403: access denied/);
+      expect(entry?.errorMessage).not.toMatch(/implement/);
+    } finally {
+      await proxy.close();
+    }
+    const unparseable = (status: number) => Object.assign(new SyntaxError("Unexpected token '<'\n Deserialization error: …"), { $response: { statusCode: status } });
+    expect(awsErrorCode(unparseable(401))).toBe("UnparseableResponse");
+    expect(awsErrorMessage(unparseable(401))).toMatch(/^HTTP 401: access denied/);
+    expect(awsErrorMessage(unparseable(404))).toMatch(/^HTTP 404: .*does the endpoint implement this operation\?/);
+  });
+});
+
+describe("the CLI's -q", () => {
+  it("prints no progress, no 'wrote' line and no notes; a partial collection's reasons still go to stderr", async () => {
+    const run = (endpoint: string) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts"), "-q", "collect", "--out", outDir(), "--regions", "us-east-1", "--endpoint", endpoint], {
+          env: { ...process.env, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_REGION: "us-east-1", AWS_PROFILE: "" },
+          stdio: ["ignore", "ignore", "pipe"],
+        });
+        let stderr = "";
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on("exit", (code) => resolve({ code, stderr }));
+      });
+    // moto lacks ListCapacityProviders: a note, which -q leaves out.
+    const complete = await run(moto.endpoint);
+    expect(complete).toEqual({ code: 0, stderr: "" });
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: GET_POLICY, times: Infinity, fault: "deny" }]);
+    try {
+      const partial = await run(proxy.endpoint);
+      expect(partial.code).toBe(1);
+      expect(partial.stderr).toMatch(/^leastrole: incomplete: lambda:GetPolicy report-generator in us-east-1 failed: AccessDeniedException/m);
+      expect(partial.stderr).not.toMatch(/wrote|note:|GetCallerIdentity/);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
+});
