@@ -56,7 +56,7 @@ export type { LabelDocument } from "./usage/labels.js";
 export type { ReadUsageProgress } from "./usage/read-usage.js";
 export type { AccessAdvisorReport, AccessAdvisorService } from "./usage/access-advisor.js";
 export type { AccessAnalyzerFinding } from "./usage/access-analyzer.js";
-export type { FileReport, FunctionCreation, ManagementCounts, TrailChange } from "./usage/accumulate.js";
+export type { FileReport, FunctionCreation, ManagementCounts, PlaceDays, TrailChange } from "./usage/accumulate.js";
 export type { DataEventSelection, TrailSelectors } from "./usage/event-selectors.js";
 export type { LakePage } from "./usage/lake-page.js";
 export type { SessionUsage } from "./usage/aggregate.js";

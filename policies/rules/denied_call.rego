@@ -38,7 +38,12 @@ findings := [finding |
 		"message": sprintf("Function %s made %s: %s", [function_name(p), analysis.counted(total, "denied call"), concat(", ", summary)]),
 		"evidence": {
 			"roleArn": p.roleArn,
-			"denied": [{"action": a.action, "deniedCount": a.deniedCount, "count": a.count, "errorCodes": a.errorCodes, "resources": a.resources, "lastSeen": a.lastSeen} | some a in denied],
+			"denied": [object.union(
+				{"action": a.action, "deniedCount": a.deniedCount, "count": a.count, "errorCodes": a.errorCodes, "resources": a.resources, "lastSeen": a.lastSeen},
+				denied_only(a),
+			) |
+				some a in denied
+			],
 		},
 	}
 ]
@@ -55,3 +60,13 @@ resource_of(p) := {"type": "role", "arn": p.roleArn, "name": analysis.name_of_ar
 detail(p) := "" if is_string(object.get(p, "functionArn", null))
 
 detail(p) := sprintf("session:%s", [function_name(p)]) if not is_string(object.get(p, "functionArn", null))
+
+# `resources` are those of every call of the action, the allowed ones too: a function that read one
+# secret and was refused another listed both as if both were refused. The resources seen only in
+# denied calls are those not in the sample of allowed calls (`authorized`); known only when neither
+# sample was capped, and absent then (a resource both allowed and refused is not among them).
+denied_only(a) := {"deniedResources": [r | some r in a.resources; not r in {x | some x in a.authorized.resources}]} if {
+	is_object(object.get(a, "authorized", null))
+	a.resourcesTruncated == false
+	a.authorized.resourcesTruncated == false
+} else := {}

@@ -37,3 +37,29 @@ test_unjoined_function_session_is_reported_on_the_role if {
 test_no_usage if {
 	count(denied_call.findings) == 0 with input as {"functions": [], "usage": {"present": false, "principals": [session("function", fn_arn, [action("s3:GetObject", 1, 1)])]}}
 }
+
+test_denied_resources_are_told_apart_from_allowed_ones if {
+	secret := "arn:aws:secretsmanager:us-east-1:123456789012:secret:"
+	a := object.union(action("secretsmanager:GetSecretValue", 12, 2), {
+		"resources": [concat("", [secret, "db-??????"]), concat("", [secret, "other-team-??????"])],
+		"resourcesTruncated": false,
+		"authorized": {"resources": [concat("", [secret, "db-??????"])], "resourcesTruncated": false, "resourcePrefix": null},
+	})
+	fs := denied_call.findings with input as {"functions": [{"arn": fn_arn, "name": "api"}], "usage": {"present": true, "principals": [session("function", fn_arn, [a])]}}
+	some f in fs
+	some d in f.evidence.denied
+	d.deniedResources == [concat("", [secret, "other-team-??????"])]
+	count(d.resources) == 2
+}
+
+test_denied_resources_unknown_when_a_sample_was_capped if {
+	a := object.union(action("s3:GetObject", 5000, 1), {
+		"resources": ["arn:aws:s3:::b/1"],
+		"resourcesTruncated": true,
+		"authorized": {"resources": [], "resourcesTruncated": true, "resourcePrefix": null},
+	})
+	fs := denied_call.findings with input as {"functions": [{"arn": fn_arn, "name": "api"}], "usage": {"present": true, "principals": [session("function", fn_arn, [a])]}}
+	some f in fs
+	some d in f.evidence.denied
+	not "deniedResources" in object.keys(d)
+}
