@@ -303,6 +303,11 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     for (const role of [...document.roles].sort((a, b) => cmp(a.arn, b.arn))) {
       const k = roleKey(role.arn);
       if (functionsByRole.has(k) || !otherByRole.has(k)) continue;
+      // Only roles Lambda may assume (or whose trust policy the inputs do not hold): an account's
+      // trail is full of people's and other services' roles (AWSReservedSSO_…, CI deployers), and
+      // labelling an SSO administrator's grant, wider than FULL_LABEL_LIMIT, marked the whole
+      // usage section partial ("labels cover …") in every account where someone signed in.
+      if (!role.trustsLambda && role.trustPolicy !== null) continue;
       const own = otherByRole.get(k) ?? [];
       const service = serviceSessionsByRole.get(k) ?? [];
       const granted = grantedActions(role, document, [...own, ...service], partialReasons, earliest);

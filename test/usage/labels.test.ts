@@ -307,6 +307,34 @@ describe("labels", () => {
     expect(s.principals.find((p) => p.roleArn === ec2Role.arn)?.sessionKind).toBe("other");
   });
 
+  it("a person's role (IAM Identity Center) with sessions is not labelled, and its wide grant does not make the usage partial", () => {
+    // Found by a tester on an account where an administrator signed in through IAM Identity Center:
+    // the AWSReservedSSO_ role, AdministratorAccess, was labelled as a role without a function,
+    // and "grants 17,000 actions; labels cover …" marked the whole usage section partial.
+    const ssoArn = `arn:aws:iam::${ACCT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef`;
+    const admin = (arn: string, principal: object): Role => {
+      const r = role(arn, "2025-01-01T00:00:00Z", []);
+      r.trustPolicy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: principal, Action: ["sts:AssumeRoleWithSAML", "sts:TagSession", "sts:AssumeRole"] }] } as Role["trustPolicy"];
+      r.trustsLambda = "Service" in principal;
+      r.inlinePolicies = [{ name: "admin", document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["*"], Resource: ["*"] }] }, source: null }];
+      r.facts = computePrincipalFacts({ inlinePolicies: r.inlinePolicies, managedPolicies: [] }, loadActionCatalogSync());
+      return r;
+    };
+    const sso = admin(ssoArn, { Federated: [`arn:aws:iam::${ACCT}:saml-provider/AWSSSO_0123456789abcdef_DO_NOT_DELETE`] });
+    const orphan = admin(`arn:aws:iam::${ACCT}:role/old-admin-fn-role`, { Service: ["lambda.amazonaws.com"] });
+    const session = (roleArn: string, name: string) => ({ accountId: ACCT, roleArn, sessionName: name, sessionCount: 1, invokedBy: null, regions: ["us-east-1"], firstSeen: "2026-10-09T00:00:00Z", lastSeen: "2026-10-09T00:00:00Z", unmapped: {}, actions: [{ action: "s3:ListAllMyBuckets", count: 1, deniedCount: 0, firstSeen: "2026-10-09T00:00:00Z", lastSeen: "2026-10-09T00:00:00Z", resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {} }] });
+    const plain = { ...agg, accessAdvisor: [], accessAnalyzer: [] };
+    const withSso = labelUsage({ ...plain, sessions: [...plain.sessions, session(ssoArn, "alice@example.com")] }, { ...DOC, roles: [...DOC.roles, sso], policies: {} }, { asOf: "2026-11-01T00:00:00Z" });
+    expect(withSso.labels.find((x) => x.roleArn === ssoArn)).toBeUndefined();
+    expect(withSso.coverage.partialReasons.filter((r) => r.includes("AWSReservedSSO"))).toEqual([]);
+    expect(withSso.principals.find((p) => p.roleArn === ssoArn)?.sessionKind).toBe("other");
+    // A role Lambda may assume, whose functions are not in the inputs, is still labelled, and says
+    // that its labels cover part of its grant.
+    const withOrphan = labelUsage({ ...plain, sessions: [...plain.sessions, session(orphan.arn, "old-admin-fn")] }, { ...DOC, roles: [...DOC.roles, orphan], policies: {} }, { asOf: "2026-11-01T00:00:00Z" });
+    expect(withOrphan.labels.find((x) => x.roleArn === orphan.arn)?.permissions.find((p) => p.action === "s3:ListAllMyBuckets")?.label).toBe("used");
+    expect(withOrphan.coverage.partialReasons.some((r) => r.startsWith(`${orphan.arn}: grants`))).toBe(true);
+  });
+
   it("a call after the as-of instant is outside the window: not a use as of then", () => {
     // Found by the CloudTrail sweep (session 14): with --as-of 2026-11-28, a call dated 2027-01-10
     // made the action "used". The window is [as-of − windowDays, as-of), as the coverage's days.
