@@ -16,6 +16,11 @@ import { roleNameOf } from "./attribution.js";
 
 const NAMES_SHOWN = 5;
 const REGION_PREFIX = /^[a-z]{2}(?:-[a-z]+)+-\d+\.(.+)$/;
+/**
+ * EC2 names an instance profile's role session after the instance (`i-` and 8 or 17 hex digits;
+ * CloudTrail's userIdentity of a call from an instance: `assumed-role/<role>/i-0123456789abcdef0`).
+ */
+const EC2_INSTANCE = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 export function unattributedSessionWarnings(principals: readonly PrincipalUsage[], functions: readonly LambdaFunction[]): Warning[] {
   // Execution roles by account and name (STS-rebuilt role ARNs lack the path), with their functions' names.
@@ -40,7 +45,7 @@ export function unattributedSessionWarnings(principals: readonly PrincipalUsage[
     const fns = fnsByRole.get(k) as Set<string>;
     const sessions = e.sessions.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const calls = sessions.reduce((n, s) => n + s.calls, 0);
-    const shown = sessions.slice(0, NAMES_SHOWN).map((s) => `${s.name} (${s.calls} call${s.calls === 1 ? "" : "s"}${replicaHint(s.name, fns)})`);
+    const shown = sessions.slice(0, NAMES_SHOWN).map((s) => `${s.name} (${s.calls} call${s.calls === 1 ? "" : "s"}${sessionHint(s.name, fns)})`);
     const more = sessions.length > NAMES_SHOWN ? ` and ${sessions.length - NAMES_SHOWN} more` : "";
     out.push({
       code: "unattributed-sessions",
@@ -53,7 +58,10 @@ export function unattributedSessionWarnings(principals: readonly PrincipalUsage[
   return out;
 }
 
-function replicaHint(sessionName: string, functionNames: ReadonlySet<string>): string {
+/** What a session's name says it is, when it says something: a Lambda@Edge replica, an EC2 instance. */
+function sessionHint(sessionName: string, functionNames: ReadonlySet<string>): string {
+  // Its functions' role used by instances too: splitting the role is the fix (LR011 names the trust).
+  if (EC2_INSTANCE.test(sessionName)) return "; an EC2 instance's session: the role is also an instance profile's";
   const m = REGION_PREFIX.exec(sessionName);
   return m !== null && functionNames.has(m[1] as string) ? `; named like a Lambda@Edge replica of ${m[1]}, not attributed: AWS does not document replicas' session names` : "";
 }

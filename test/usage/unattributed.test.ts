@@ -96,6 +96,18 @@ describe("calls on an execution role by a session attributed to no function", ()
     ]);
   });
 
+  it("say when a session is an EC2 instance's (the role is also an instance profile's)", () => {
+    const s = labelUsage(agg, DOC, { asOf: "2026-11-01T00:00:00Z" });
+    const base = s.principals.find((p) => p.sessionName === "deploy-bot")!;
+    // EC2 names the session after the instance: i- and 17 hex digits (8 for instances before 2016).
+    const ec2 = ["i-0dbc91f429e48eeed", "i-1a2b3c4d"].map((name) => ({ ...base, sessionName: name }));
+    const notEc2 = { ...base, sessionName: "i-am-a-bot" };
+    const [w] = unattributedSessionWarnings([...ec2, notEc2], DOC.functions);
+    expect(w?.message).toContain("i-0dbc91f429e48eeed (2 calls; an EC2 instance's session: the role is also an instance profile's)");
+    expect(w?.message).toContain("i-1a2b3c4d (2 calls; an EC2 instance's session: the role is also an instance profile's)");
+    expect(w?.message).toContain("i-am-a-bot (2 calls)");
+  });
+
   it("reach the audit's warnings (the document's meta.warnings)", async () => {
     const demo = join(import.meta.dirname, "../../examples/demo-account");
     const edge = join(dir, "edge");
