@@ -39,8 +39,8 @@ findings := [finding |
 	distinct_usage := {s | some s in usage_sets}
 
 	reasons := array.concat(
-		[r | count(labels) > 1; r := "the functions carry different data classifications"],
-		[r | count(distinct_usage) > 1; r := "the functions use different permissions"],
+		[r | count(labels) > 1; r := "carry different data classifications"],
+		[r | count(distinct_usage) > 1; r := "use different permissions"],
 	)
 
 	finding := {
@@ -64,6 +64,6 @@ message(role, names, reasons) := sprintf("Role %s is the execution role of %d fu
 	count(reasons) == 0
 }
 
-message(role, names, reasons) := sprintf("Role %s is the execution role of %d functions (%s), and %s", [role, count(names), concat(", ", names), concat(" and ", reasons)]) if {
+message(role, names, reasons) := sprintf("Role %s is the execution role of %d functions (%s), which %s", [role, count(names), concat(", ", names), concat(" and ", reasons)]) if {
 	count(reasons) > 0
 }

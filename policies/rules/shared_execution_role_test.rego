@@ -89,6 +89,7 @@ test_different_usage_raises_severity if {
 	f.severity == "high"
 	f.evidence.usedActions[arn("a")] == ["dynamodb:GetItem"]
 	contains(f.message, "use different permissions")
+	endswith(f.message, "(a, b), which use different permissions")
 }
 
 test_same_usage_stays_medium if {
