@@ -10,11 +10,12 @@ import type { Warning } from "../model/document.js";
 import { isLambdaServiceSession, LAMBDA_SERVICE_SESSION, partitionOf, sessionOf, type SessionRef } from "./attribution.js";
 import { PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
 import type { CompactRecords } from "./scan-wasm.js";
-import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_PAR_START, S_READ_ONLY, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE, S_UI_INVOKED_BY, S_UI_ISSUER, S_UI_PRINCIPAL, S_UI_TYPE } from "./scan-slots.js";
+import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERR_MSG, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_PAR_START, S_READ_ONLY, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE, S_UI_INVOKED_BY, S_UI_ISSUER, S_UI_PRINCIPAL, S_UI_TYPE } from "./scan-slots.js";
 import { fingerprint52, fingerprintTo } from "./fingerprints.js";
 import { GroupCache } from "./group-cache.js";
 import { hourOf } from "./dedup.js";
 import { INSIGHT_RECORD } from "./record-fields.js";
+import { kmsRefusalOf, refusedCallResources, type KmsRefusal } from "./denials.js";
 import { commonPrefix, copySourceOf, deriveResources, resourcesOf, type CopySource } from "./resources.js";
 import type { LakePage } from "./lake-page.js";
 
@@ -316,17 +317,34 @@ export class FileAccumulator {
     }
     if (session === null) return;
     const p = this.principalOf(session);
-    const gi = this.noteCall(p, time, ev.eventSource, ev.eventName, ev.errorCode, ev.params.versionId !== undefined, ev.awsRegion);
+    // A refused call: what its message says KMS or IAM refused (denials.ts). Never on a success.
+    const refusal = ev.errorCode === null ? null : kmsRefusalOf(ev.eventSource, ev.eventName, ev.errorCode, ev.errorMessage);
+    const errorCode = refusal === null ? ev.errorCode : refusal.errorCode;
+    const gi = this.noteCall(p, time, ev.eventSource, ev.eventName, errorCode, ev.params.versionId !== undefined, ev.awsRegion);
     const partition = this.principalPartition[p] as string;
     const copy = ev.eventSource === S3_SOURCE ? copySourceOf(ev.eventSource, ev.eventName, ev.params, partition) : null;
-    const resources = resourcesOf({ eventSource: ev.eventSource, region: ev.awsRegion, accountId: ev.recipientAccountId ?? session.accountId, partition, resources: ev.resources, params: ev.params });
+    let resources = resourcesOf({ eventSource: ev.eventSource, region: ev.awsRegion, accountId: ev.recipientAccountId ?? session.accountId, partition, resources: ev.resources, params: ev.params });
+    if (ev.errorCode !== null) resources = refusedCallResources(resources, ev.errorCode, refusal, ev.errorMessage);
     this.noteResources(gi, copy === null ? resources : copyDestination(resources, copy));
-    const half = copy === null ? -1 : this.noteCopySource(p, time, ev.eventSource, copy, ev.errorCode, ev.awsRegion);
+    const half = copy === null ? -1 : this.noteCopySource(p, time, ev.eventSource, copy, errorCode, ev.awsRegion);
+    const kms = refusal === null ? -1 : this.noteKmsHalf(p, time, refusal, ev.awsRegion);
     if (ev.eventId !== null) {
       fingerprintTo(ev.eventId, FP, 0);
       this.noteFingerprint(FP[0] as number, FP[1] as number, gi, time);
       if (half >= 0) this.noteFingerprint(copyFingerprint(FP[0] as number), FP[1] as number, half, time);
+      if (kms >= 0) this.noteFingerprint(kmsFingerprint(FP[0] as number), FP[1] as number, kms, time);
     }
+  }
+
+  /**
+   * The KMS half of a call KMS refused (denials.ts), counted as a call of its own: the same
+   * session, time and refusal, the key as its resource when the message names it. -1: none.
+   */
+  private noteKmsHalf(p: number, time: number, refusal: KmsRefusal, region: string | null): number {
+    if (refusal.half === null) return -1;
+    const gi = this.noteCall(p, time, KMS_SOURCE, refusal.half.eventName, refusal.half.errorCode, false, region);
+    this.noteResources(gi, refusal.half.resources);
+    return gi;
   }
 
   /**
@@ -385,26 +403,37 @@ export class FileAccumulator {
     if (uiCode === -1) return;
     const p = this.compactPrincipal(c, uiCode, r);
     if (p < 0) return;
-    const gi = this.noteCall(p, time, source, name, errorCode, c.versioned(r), region, m[r + S_SOURCE] as number, m[r + S_NAME] as number);
+    // A refused call's message (denials.ts), as in `add`: read only when the record has an errorCode.
+    const errorMessage = errorCode === null ? null : c.text(m[r + S_ERR_MSG] as number);
+    const refusal = errorCode === null ? null : kmsRefusalOf(source, name, errorCode, errorMessage);
+    const callCode = refusal === null ? errorCode : refusal.errorCode;
+    const gi = this.noteCall(p, time, source, name, callCode, c.versioned(r), region, m[r + S_SOURCE] as number, m[r + S_NAME] as number);
     const accountId = recipient ?? (this.principals[p] as PrincipalPartial).accountId;
     const nres = m[r + S_RES_COUNT] as number;
     const copy = source === S3_SOURCE && (name === "CopyObject" || name === "UploadPartCopy") ? copySourceOf(source, name, c.params(r), this.principalPartition[p] as string) : null;
     if (copy !== null) {
-      const resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: nres > 0 ? c.resourceList(r) : NO_RESOURCES, params: c.params(r) });
+      let resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: nres > 0 ? c.resourceList(r) : NO_RESOURCES, params: c.params(r) });
+      if (errorCode !== null) resources = refusedCallResources(resources, errorCode, refusal, errorMessage);
       this.noteResources(gi, copyDestination(resources, copy));
     } else if (nres > 0) {
       // resources[] says it all but for a DynamoDB call's index (requestParameters.indexName, resourcesOf).
       const params = source === DYNAMODB_SOURCE && (m[r + S_PAR_COUNT] as number) > 0 ? c.params(r) : NO_PARAMS;
-      this.noteResources(gi, resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: c.resourceList(r), params }));
+      const resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: c.resourceList(r), params });
+      this.noteResources(gi, errorCode === null ? resources : refusedCallResources(resources, errorCode, refusal, errorMessage));
     } else if ((m[r + S_PAR_COUNT] as number) > 0) {
-      this.noteResources(gi, this.compactResources(c, r, source, region, accountId, p));
+      const resources = this.compactResources(c, r, source, region, accountId, p);
+      this.noteResources(gi, errorCode === null ? resources : refusedCallResources(resources, errorCode, refusal, errorMessage));
+    } else if (errorCode !== null) {
+      this.noteResources(gi, refusedCallResources(NO_RESOURCES, errorCode, refusal, errorMessage));
     } else {
       (this.groups[gi] as GroupPartial).unnamed++;
     }
-    const half = copy === null ? -1 : this.noteCopySource(p, time, source, copy, errorCode, region);
+    const half = copy === null ? -1 : this.noteCopySource(p, time, source, copy, callCode, region);
+    const kms = refusal === null ? -1 : this.noteKmsHalf(p, time, refusal, region);
     if (m[r + S_ID_STATE] === 1) {
       this.noteFingerprint(m[r + S_FP1] as number, m[r + S_FP2] as number, gi, time);
       if (half >= 0) this.noteFingerprint(copyFingerprint(m[r + S_FP1] as number), m[r + S_FP2] as number, half, time);
+      if (kms >= 0) this.noteFingerprint(kmsFingerprint(m[r + S_FP1] as number), m[r + S_FP2] as number, kms, time);
     }
   }
 
@@ -1045,6 +1074,11 @@ export function copyDestination(resources: string[], copy: CopySource): string[]
  */
 export function copyFingerprint(h1: number): number {
   return (h1 ^ 0x9e3779b9) >>> 0;
+}
+
+/** The KMS half of a refused call (denials.ts) has a fingerprint of its own, derived as copyFingerprint's. */
+export function kmsFingerprint(h1: number): number {
+  return (h1 ^ 0x85ebca6b) >>> 0;
 }
 
 /** Sort order for optional text: null first. */

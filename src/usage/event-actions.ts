@@ -28,6 +28,9 @@
 
 import { own } from "../collections.js";
 
+/** The event name suffix of a refused call's KMS half (denials.ts): `Decrypt (via service)` of kms.amazonaws.com. */
+export const VIA_SERVICE_SUFFIX = " (via service)";
+
 export interface EventMapping {
   /** IAM actions the call is authorised by (more than one when it needs several). */
   actions: string[];
@@ -180,7 +183,8 @@ export function eventToActions(eventSource: string, eventName: string, hasVersio
   const unauthorisedSource = own(UNAUTHORISED_SOURCES, host);
   if (unauthorisedSource !== undefined) return { actions: [], dropped: unauthorisedSource };
   const prefix = own(SERVICE_PREFIXES, host)?.prefix ?? host;
-  const name = host === "lambda" ? stripLambdaVersion(eventName) : eventName;
+  // A refused call's KMS half (denials.ts): `Decrypt (via service)` is kms:Decrypt.
+  const name = host === "lambda" ? stripLambdaVersion(eventName) : host === "kms" && eventName.endsWith(VIA_SERVICE_SUFFIX) ? eventName.slice(0, -VIA_SERVICE_SUFFIX.length) : eventName;
   const key = `${host}:${name}`;
   const unauthorisedEvent = own(UNAUTHORISED_EVENTS, key);
   if (unauthorisedEvent !== undefined) return { actions: [], dropped: unauthorisedEvent };
@@ -204,6 +208,12 @@ export const ACCESS_DENIED_CODES: ReadonlySet<string> = new Set([
   "AuthorizationErrorException",
   "UnauthorizedAccess",
   "Forbidden",
+  // KMS refused the call (denials.ts): SQS (re:Post "sqs-accessdenied-errors"; the SDKs' name for
+  // it under the JSON protocol) and Lambda (its API reference). Counted against the KMS action,
+  // never the service's, which IAM authorised.
+  "KMS.AccessDeniedException",
+  "KmsAccessDenied",
+  "KMSAccessDeniedException",
 ]);
 
 export function isAccessDenied(errorCode: string | null): boolean {

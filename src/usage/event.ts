@@ -25,6 +25,8 @@ export const RECORD_KEYS = [
   "resources",
   "requestParameters",
   "readOnly",
+  // Read only on records with an errorCode (denials.ts): what KMS or IAM refused, and on what.
+  "errorMessage",
 ] as const;
 
 /** requestParameters keys read for resource ARNs; all top-level, all strings (`names`: strings). */
@@ -70,6 +72,11 @@ export interface UsageEvent {
   awsRegion: string | null;
   recipientAccountId: string | null;
   errorCode: string | null;
+  /**
+   * `errorMessage`, only when the record has an errorCode (null otherwise, whatever the record
+   * holds): denials.ts reads what a refusal's message names.
+   */
+  errorMessage: string | null;
   eventType: string | null;
   eventCategory: string | null;
   /** `managementEvent` (absent on old records → null). */

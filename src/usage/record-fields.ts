@@ -86,6 +86,7 @@ export function eventFromRecord(rec: Obj): UsageEvent {
     awsRegion: str(rec.awsRegion),
     recipientAccountId: str(rec.recipientAccountId),
     errorCode: str(rec.errorCode),
+    errorMessage: typeof rec.errorCode === "string" ? str(rec.errorMessage) : null,
     eventType: str(rec.eventType),
     eventCategory: str(rec.eventCategory),
     managementEvent: typeof rec.managementEvent === "boolean" ? rec.managementEvent : null,

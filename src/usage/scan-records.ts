@@ -124,7 +124,7 @@ export class RecordScanner {
     private readonly b: Buffer,
     reuseEvent = false,
   ) {
-    this.reuse = reuseEvent ? { eventId: null, eventTime: "", eventSource: "", eventName: "", awsRegion: null, recipientAccountId: null, errorCode: null, eventType: null, eventCategory: null, managementEvent: null, readOnly: null, identityType: null, principalArn: null, principalId: null, identityAccountId: null, invokedBy: null, issuerArn: null, resources: NO_RESOURCES, params: NO_PARAMS } : null;
+    this.reuse = reuseEvent ? { eventId: null, eventTime: "", eventSource: "", eventName: "", awsRegion: null, recipientAccountId: null, errorCode: null, errorMessage: null, eventType: null, eventCategory: null, managementEvent: null, readOnly: null, identityType: null, principalArn: null, principalId: null, identityAccountId: null, invokedBy: null, issuerArn: null, resources: NO_RESOURCES, params: NO_PARAMS } : null;
     this.n = b.length;
     // Bound once: Buffer#toString re-validates its arguments on every call.
     const buf = b as Buffer & { latin1Slice?: (s: number, e: number) => string; utf8Slice?: (s: number, e: number) => string };
@@ -243,6 +243,8 @@ export class RecordScanner {
     let ui: UiFields | null = null;
     let resources: string[] = NO_RESOURCES;
     let params: RequestParams = NO_PARAMS;
+    // errorMessage is decoded after the record, and only when it has an errorCode (denials.ts).
+    let messageAt = -1;
     this.i++; // {
     this.ws();
     if (b[this.i] === RBRACE) {
@@ -270,6 +272,9 @@ export class RecordScanner {
           resources = b[this.i] === LBRACKET ? this.resources() : (this.skipValue(), NO_RESOURCES);
         } else if (id === R.requestParameters) {
           params = b[this.i] === LBRACE ? this.params() : (this.skipValue(), NO_PARAMS);
+        } else if (id === R.errorMessage) {
+          messageAt = this.i;
+          this.skipValue();
         } else {
           this.skipValue();
         }
@@ -282,6 +287,8 @@ export class RecordScanner {
     if (eventTime === null) return 'missing or non-string "eventTime"';
     if (eventSource === null) return vals[R.eventType] === INSIGHT_EVENT_TYPE ? INSIGHT_RECORD : 'missing or non-string "eventSource"';
     if (eventName === null) return 'missing or non-string "eventName"';
+    const errorCode = vals[R.errorCode] ?? null;
+    const errorMessage = errorCode === null || messageAt < 0 ? null : this.stringAt(messageAt);
     const ev = this.reuse;
     if (ev !== null) {
       // One event object per scanner, overwritten per record (see scanRecords' `reuseEvent`).
@@ -291,7 +298,8 @@ export class RecordScanner {
       ev.eventName = eventName;
       ev.awsRegion = vals[R.awsRegion] ?? null;
       ev.recipientAccountId = vals[R.recipientAccountId] ?? null;
-      ev.errorCode = vals[R.errorCode] ?? null;
+      ev.errorCode = errorCode;
+      ev.errorMessage = errorMessage;
       ev.eventType = vals[R.eventType] ?? null;
       ev.eventCategory = vals[R.eventCategory] ?? null;
       ev.managementEvent = management;
@@ -313,7 +321,8 @@ export class RecordScanner {
       eventName,
       awsRegion: vals[R.awsRegion] ?? null,
       recipientAccountId: vals[R.recipientAccountId] ?? null,
-      errorCode: vals[R.errorCode] ?? null,
+      errorCode,
+      errorMessage,
       eventType: vals[R.eventType] ?? null,
       eventCategory: vals[R.eventCategory] ?? null,
       managementEvent: management,
@@ -544,6 +553,15 @@ export class RecordScanner {
     }
     this.skipValue();
     return null;
+  }
+
+  /** The string value at byte `at` (null when it is not a string), without moving the scan. */
+  private stringAt(at: number): string | null {
+    const i = this.i;
+    this.i = at;
+    const v = this.plainStringOrNull();
+    this.i = i;
+    return v;
   }
 
   private plainStringOrNull(): string | null {

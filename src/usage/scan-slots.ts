@@ -48,3 +48,5 @@ export const S_UI_INVOKED_BY = 26;
 export const S_UI_ISSUER = 27;
 /** readOnly: 1 true, 0 false, -1 absent or not a boolean. */
 export const S_READ_ONLY = 28;
+/** errorMessage: a span (-1 absent or not a string); read only when the record has an errorCode. */
+export const S_ERR_MSG = 29;

@@ -29,7 +29,6 @@ const KEY_GROUPS: readonly (readonly string[])[] = [
     "eventVersion",
     "sourceIPAddress",
     "userAgent",
-    "errorMessage",
     "responseElements",
     "additionalEventData",
     "requestID",

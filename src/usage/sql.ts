@@ -14,6 +14,8 @@
  * `2026-10-01T00:00:00Z`, end exclusive). Add partition predicates for Athena pruning.
  */
 
+import { ACCESS_DENIED_CODES } from "./event-actions.js";
+
 export const ATHENA_TABLE_DDL = `-- leastrole: Athena table over CloudTrail S3 delivery (AWS's documented CloudTrailSerde table,
 -- plus eventcategory and managementevent), partition projection by day.
 CREATE EXTERNAL TABLE IF NOT EXISTS cloudtrail_logs (
@@ -101,7 +103,13 @@ export const USAGE_ROW_COLUMNS = [
   "data_events",
   "first_seen",
   "last_seen",
+  // A refused call's errorMessage (denials.ts), only for the refusal codes: rows of calls that
+  // succeeded or failed otherwise are grouped as before. Last, so older rows without it still read.
+  "error_message",
 ] as const;
+
+/** The refusal codes as an SQL list: the query keeps errorMessage for these only (event-actions.ts ACCESS_DENIED_CODES). */
+const REFUSAL_CODES_SQL = [...ACCESS_DENIED_CODES].map((c) => `'${c}'`).join(", ");
 
 export const ATHENA_USAGE_QUERY = `-- leastrole usage aggregation (Athena engine v3 / Trino). Rows are ingested by readUsage().
 WITH deduped AS (
@@ -148,7 +156,8 @@ events AS (
     json_extract_scalar(requestparameters, '$.logGroupName') AS rp_loggroupname,
     json_extract_scalar(requestparameters, '$.stateMachineArn') AS rp_statemachinearn,
     json_extract_scalar(requestparameters, '$.indexName') AS rp_indexname,
-    json_extract_scalar(requestparameters, '$["x-amz-copy-source"]') AS rp_xamzcopysource
+    json_extract_scalar(requestparameters, '$["x-amz-copy-source"]') AS rp_xamzcopysource,
+    CASE WHEN errorcode IN (${REFUSAL_CODES_SQL}) THEN errormessage END AS error_message
   FROM deduped
   WHERE rn = 1 OR eventid IS NULL
 )
@@ -157,24 +166,24 @@ SELECT 'usage' AS row_kind, recipientaccountid AS account_id, role_arn, session_
   resource_arns, rp_bucketname, rp_key, rp_tablename, rp_queueurl, rp_topicarn, rp_targetarn, rp_keyid,
   rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn, rp_loggroupname,
   rp_statemachinearn, rp_indexname, rp_xamzcopysource, CAST(NULL AS VARCHAR) AS event_day, count(*) AS calls, 0 AS data_events,
-  min(eventtime) AS first_seen, max(eventtime) AS last_seen
+  min(eventtime) AS first_seen, max(eventtime) AS last_seen, error_message
 FROM events
 WHERE role_arn IS NOT NULL AND session_name IS NOT NULL AND (eventtype IS NULL OR eventtype = 'AwsApiCall')
 GROUP BY recipientaccountid, role_arn, session_name, invoked_by, awsregion, eventsource, eventname, errorcode,
   version_id_present, resource_arns, rp_bucketname, rp_key, rp_tablename, rp_queueurl, rp_topicarn,
   rp_targetarn, rp_keyid, rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn,
-  rp_loggroupname, rp_statemachinearn, rp_indexname, rp_xamzcopysource
+  rp_loggroupname, rp_statemachinearn, rp_indexname, rp_xamzcopysource, error_message
 UNION ALL
 SELECT 'coverage', coverage_account, NULL, NULL, NULL, awsregion, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, substr(eventtime, 1, 10),
   count(*), sum(CASE WHEN eventcategory = 'Data' OR managementevent = false THEN 1 ELSE 0 END),
-  min(eventtime), max(eventtime)
+  min(eventtime), max(eventtime), NULL
 FROM events
 GROUP BY coverage_account, awsregion, substr(eventtime, 1, 10)
 UNION ALL
 SELECT 'function-created', recipientaccountid, NULL, NULL, NULL, awsregion, eventsource, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, rp_functionname, NULL, NULL, NULL, NULL,
-  NULL, NULL, NULL, count(*), 0, min(eventtime), max(eventtime)
+  NULL, NULL, NULL, count(*), 0, min(eventtime), max(eventtime), NULL
 FROM events
 WHERE eventsource = 'lambda.amazonaws.com' AND eventname LIKE 'CreateFunction%' AND errorcode IS NULL
   AND rp_functionname IS NOT NULL AND recipientaccountid IS NOT NULL AND awsregion IS NOT NULL
@@ -206,17 +215,18 @@ SELECT 'usage' AS row_kind, recipientAccountId AS account_id,
   element_at(requestParameters, 'indexName') AS rp_indexname,
   element_at(requestParameters, 'x-amz-copy-source') AS rp_xamzcopysource,
   NULL AS event_day, count(*) AS calls, 0 AS data_events,
-  min(eventTime) AS first_seen, max(eventTime) AS last_seen
+  min(eventTime) AS first_seen, max(eventTime) AS last_seen,
+  CASE WHEN errorCode IN (${REFUSAL_CODES_SQL}) THEN errorMessage END AS error_message
 FROM {{table}}
 WHERE eventTime >= timestamp '{{start}}' AND eventTime < timestamp '{{end}}'
   AND userIdentity.type = 'AssumedRole' AND userIdentity.sessionContext.sessionIssuer.arn LIKE 'arn:%:iam::%:role/%'
   AND eventType = 'AwsApiCall'
-GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28
+GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 34
 UNION ALL
 SELECT 'coverage', coalesce(recipientAccountId, userIdentity.accountId), NULL, NULL, NULL, awsRegion, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
   NULL, date_format(eventTime, '%Y-%m-%d'), count(*),
-  sum(CASE WHEN eventCategory = 'Data' THEN 1 ELSE 0 END), min(eventTime), max(eventTime)
+  sum(CASE WHEN eventCategory = 'Data' THEN 1 ELSE 0 END), min(eventTime), max(eventTime), NULL
 FROM {{table}}
 WHERE eventTime >= timestamp '{{start}}' AND eventTime < timestamp '{{end}}'
 GROUP BY 2, 6, 29
@@ -263,7 +273,7 @@ export function athenaToDuckDb(sql: string): string {
 export function duckDbCloudTrailView(glob: string, format: "records" | "array", name = "cloudtrail_logs"): string {
   const fields: [string, string][] = [
     ["eventTime", "VARCHAR"], ["eventSource", "VARCHAR"], ["eventName", "VARCHAR"], ["awsRegion", "VARCHAR"],
-    ["errorCode", "VARCHAR"], ["eventID", "VARCHAR"], ["eventType", "VARCHAR"], ["eventCategory", "VARCHAR"],
+    ["errorCode", "VARCHAR"], ["errorMessage", "VARCHAR"], ["eventID", "VARCHAR"], ["eventType", "VARCHAR"], ["eventCategory", "VARCHAR"],
     ["managementEvent", "BOOLEAN"], ["recipientAccountId", "VARCHAR"], ["requestParameters", "JSON"],
     ["userIdentity", "STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, invokedBy VARCHAR, sessionContext STRUCT(sessionIssuer STRUCT(arn VARCHAR)))"],
     ["resources", "STRUCT(ARN VARCHAR, accountId VARCHAR, type VARCHAR)[]"],
@@ -276,7 +286,7 @@ export function duckDbCloudTrailView(glob: string, format: "records" | "array", 
       : `(SELECT t AS r FROM read_json(${lit(glob)}, format = 'array', columns = {${fields.map(([k, t]) => `'${k}': ${lit(t)}`).join(", ")}}, maximum_object_size = 1073741824) t)`;
   return `CREATE OR REPLACE VIEW ${name} AS SELECT
     r.eventTime AS eventtime, r.eventSource AS eventsource, r.eventName AS eventname, r.awsRegion AS awsregion,
-    r.errorCode AS errorcode, r.eventID AS eventid, r.eventType AS eventtype, r.eventCategory AS eventcategory,
+    r.errorCode AS errorcode, r.errorMessage AS errormessage, r.eventID AS eventid, r.eventType AS eventtype, r.eventCategory AS eventcategory,
     r.managementEvent AS managementevent, r.recipientAccountId AS recipientaccountid,
     CAST(r.requestParameters AS VARCHAR) AS requestparameters,
     {'type': r.userIdentity.type, 'principalid': r.userIdentity.principalId, 'arn': r.userIdentity.arn,

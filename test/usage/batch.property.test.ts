@@ -24,6 +24,7 @@ const event = (resources: string[], i: number): UsageEvent => ({
   awsRegion: "us-east-1",
   recipientAccountId: "123456789012",
   errorCode: null,
+  errorMessage: null,
   eventType: "AwsApiCall",
   eventCategory: "Data",
   managementEvent: false,

@@ -32,6 +32,14 @@ describe("EVENT_ACTIONS table", () => {
     });
   }
 
+  it("maps a refused call's KMS half (denials.ts) to the KMS action it names", async () => {
+    expect(eventToActions("kms.amazonaws.com", "Decrypt (via service)").actions).toEqual(["kms:Decrypt"]);
+    expect(eventToActions("kms.amazonaws.com", "GenerateDataKey (via service)").actions).toEqual(["kms:GenerateDataKey"]);
+    expect(await inCatalog("kms:GenerateDataKey")).toBe("kms:GenerateDataKey");
+    // The suffix means nothing for another service.
+    expect(eventToActions("s3.amazonaws.com", "GetObject (via service)").actions).toEqual(["s3:GetObject (via service)"]);
+  });
+
   it("strips Lambda's API-version suffixes seen in real logs", () => {
     expect(stripLambdaVersion("GetFunction20150331v2")).toBe("GetFunction");
     expect(stripLambdaVersion("CreateFunction20150331")).toBe("CreateFunction");

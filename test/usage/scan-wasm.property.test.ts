@@ -28,7 +28,7 @@ const ROLES = ["arn:aws:iam::111122223333:role/service-role/orders-role", "arn:a
 const SESSIONS = ["orders-fn", "billing-fn", "awslambda_12_20261001120000000", "awslambda_3_20261001130000000", "awslambda_40_20261002010000000", "caf\u00e9-fn", 'q"uote', "x".repeat(300)];
 const odd = fc.constantFrom("caf\u00e9", 'with "quote"', "back\\slash", "\u65e5\u672c", "t".repeat(300), "", "a\u0000b");
 const name = fc.oneof(fc.constantFrom("orders", "orders-2026", "prefix/orders"), odd);
-const CALLS: [string, string, fc.Arbitrary<object>][] = [
+const CALLS: [string, string, fc.Arbitrary<object | null>][] = [
   ["dynamodb", "GetItem", fc.record({ tableName: name })],
   ["s3", "GetObject", fc.record({ bucketName: name, key: name, versionId: fc.constantFrom("v1", "v2") }, { requiredKeys: ["bucketName"] })],
   ["ssm", "GetParameters", fc.record({ names: fc.oneof(fc.array(name, { maxLength: 3 }), fc.constant(["a", 1])) })],
@@ -36,6 +36,9 @@ const CALLS: [string, string, fc.Arbitrary<object>][] = [
   ["lambda", "CreateFunction20150331", fc.record({ functionName: fc.constantFrom("new-fn", "arn:aws:lambda:us-east-1:111122223333:function:new-fn") })],
   // Copies: the source is a call of its own (resources.ts copySourceOf), in every reader alike.
   ["s3", "CopyObject", fc.record({ bucketName: name, key: name, "x-amz-copy-source": fc.oneof(fc.constantFrom("intake/a.pdf", "/intake/b%20c.pdf?versionId=v1", "arn%3Aaws%3As3%3Aus-east-1%3A111122223333%3Aaccesspoint%2Fap%2Fobject%2Fk", "%E0%A4%A", "bucket-only"), name) }, { requiredKeys: ["bucketName"] })],
+  // Refusals read by their message (denials.ts): a KMS refusal's two halves, a resource from the message.
+  ["secretsmanager", "GetSecretValue", fc.oneof(fc.record({ secretId: fc.constantFrom("prod/db", "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf") }), fc.constant(null))],
+  ["dynamodb", "PutItem", fc.constant(null)],
   ["kms", "Decrypt", fc.constant({})],
   ["sts", "GetCallerIdentity", fc.constant({})],
 ];
@@ -51,13 +54,27 @@ const recordText = fc
     roleArn: fc.constantFrom(...ROLES),
     session: fc.constantFrom(...SESSIONS),
     time: TIMES,
-    call: fc.integer({ min: 0, max: CALLS.length - 1 }).chain((i) => (CALLS[i] as [string, string, fc.Arbitrary<object>])[2].map((p) => [i, p] as const)),
+    call: fc.integer({ min: 0, max: CALLS.length - 1 }).chain((i) => (CALLS[i] as [string, string, fc.Arbitrary<object | null>])[2].map((p) => [i, p] as const)),
     seq: fc.integer({ min: 0, max: 40 }),
     region: fc.constantFrom("us-east-1", "eu-west-1", "cn-north-1"),
     invokedBy: fc.option(fc.constantFrom("lambda.amazonaws.com", "apigateway.amazonaws.com"), { nil: undefined }),
     extra: fc.record(
       {
-        errorCode: fc.oneof(fc.constantFrom("AccessDenied", "ThrottlingException"), fc.constant(null)),
+        errorCode: fc.oneof(fc.constantFrom("AccessDenied", "ThrottlingException", "AccessDeniedException", "KMS.AccessDeniedException", "KMSAccessDeniedException"), fc.constant(null)),
+        // Read only with an errorCode; the forms AWS writes (denials.ts), odd text, a wrong type.
+        errorMessage: fc.oneof(
+          fc.constantFrom(
+            "Access to KMS is not allowed",
+            "User: arn:aws:sts::111122223333:assumed-role/shared/orders-fn is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab because no identity-based policy allows the kms:Decrypt action",
+            "User: arn:aws:sts::111122223333:assumed-role/shared/orders-fn is not authorized to perform: kms:GenerateDataKey on resource: arn:aws:kms:us-east-1:111122223333:key/k with an explicit deny",
+            "User: arn:aws:sts::111122223333:assumed-role/shared/orders-fn is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:111122223333:table/orders because no identity-based policy allows the dynamodb:PutItem action",
+            "User: x is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::b/k\" with an explicit deny in a service control policy",
+            "on resource: arn:aws:s3:::b/caf\u00e9.",
+            "Access Denied",
+          ),
+          odd,
+          fc.constant(5),
+        ),
         eventType: fc.constantFrom("AwsApiCall", "AwsServiceEvent", 7),
         managementEvent: fc.constantFrom(true, false, "yes"),
         readOnly: fc.constantFrom(true, false, "true", null),

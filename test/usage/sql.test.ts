@@ -18,6 +18,7 @@ import {
 } from "../../src/usage/index.js";
 import { INVICTUS, STRATUS } from "./helpers.js";
 import { roleCallRecord } from "../support/cloudtrail-record.js";
+import { denialRecords, SECRET_KEY, TABLE } from "../support/denial-records.js";
 
 async function runQuery(recordsGlob?: string): Promise<{ [k: string]: string | null }[]> {
   const db = await DuckDBInstance.create(":memory:");
@@ -96,6 +97,32 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     expect([actions["s3:GetObject"]?.count, actions["s3:PutObject"]?.count]).toEqual([2, 2]);
     expect(actions["sns:Publish"]).toMatchObject({ count: 2, resources: ["arn:aws:sns:eu-west-1:111122223333:intake-events"], unnamedCalls: 1 });
     expect(raw.coverage.recordsRead).toBe(4);
+  });
+
+  it("reads a refusal's message as the raw records do: KMS's refusals and the resource a refusal names", async () => {
+    // The corpus has none: errorMessage is kept for the refusal codes only (error_message, last column).
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-denials-"));
+    const logs = join(dir, "111122223333_CloudTrail_us-east-1_20261005T0800Z_denials.json");
+    writeFileSync(logs, JSON.stringify({ Records: denialRecords() }));
+    const rows = await runQuery(logs);
+    // A call that succeeded keeps no message: its rows group as before.
+    expect(rows.filter((r) => r.row_kind === "usage" && r.error_code === null).every((r) => r.error_message === null)).toBe(true);
+    const json = join(dir, "rows.json");
+    writeFileSync(json, JSON.stringify(rows));
+    const raw = await readUsage([logs], { workers: 1 });
+    const fromSql = await readUsage([json], { workers: 1 });
+    expect(fromSql.warnings).toEqual([]);
+    expect(fromSql.sessions).toEqual(raw.sessions);
+    const actions = Object.fromEntries((raw.sessions[0]?.actions ?? []).map((a) => [a.action, a]));
+    expect(actions["kms:Decrypt"]).toMatchObject({ deniedCount: 3, resources: [SECRET_KEY] });
+    expect(actions["secretsmanager:GetSecretValue"]).toMatchObject({ deniedCount: 0 });
+    expect(actions["dynamodb:PutItem"]).toMatchObject({ deniedCount: 1, resources: [TABLE] });
+    // Rows of a query older than the column: refusals read by their codes alone, as before.
+    const old = join(dir, "old-rows.json");
+    writeFileSync(old, JSON.stringify(rows.map(({ error_message: _m, ...r }) => r)));
+    const before = Object.fromEntries(((await readUsage([old], { workers: 1 })).sessions[0]?.actions ?? []).map((a) => [a.action, a]));
+    expect(before["secretsmanager:GetSecretValue"]).toMatchObject({ deniedCount: 2 });
+    expect(before["kms:Decrypt"]).toBeUndefined();
   });
 
   it("renders parameters and refuses values that would break out of the SQL literal", () => {

@@ -127,6 +127,7 @@ export const S_UI_ACCOUNT: u32 = 25;
 export const S_UI_INVOKED_BY: u32 = 26;
 export const S_UI_ISSUER: u32 = 27;
 export const S_READ_ONLY: u32 = 28; // readOnly: 1 true, 0 false, -1 absent or not a boolean
+export const S_ERR_MSG: u32 = 29; // errorMessage: a span (the host reads it only with an errorCode), or -1
 
 // Key groups the host defines (setKeys): 0 top level, 1 record, 2 resources[] element, 3 params,
 // 4–6 userIdentity, its sessionContext and sessionIssuer.
@@ -153,6 +154,7 @@ const K_IDENTITY: i32 = 10;
 const K_RESOURCES: i32 = 11;
 const K_PARAMS: i32 = 12;
 const K_READ_ONLY: i32 = 13;
+const K_ERR_MSG: i32 = 14;
 
 // Error codes (the host has the messages).
 const E_END: i32 = 1;
@@ -1003,6 +1005,7 @@ function record(index: i32): void {
   for (let k: u32 = S_SOURCE; k <= S_CATEGORY; k++) store<i32>(r + k * 4, -1);
   store<i32>(r + S_MANAGEMENT * 4, -1);
   store<i32>(r + S_READ_ONLY * 4, -1);
+  store<i32>(r + S_ERR_MSG * 4, -1);
   store<i32>(r + S_IDENTITY * 4, -1);
   store<i32>(r + S_ID_STATE * 4, 0);
   store<i32>(r + S_TIME_STATE * 4, -1);
@@ -1022,7 +1025,7 @@ function record(index: i32): void {
       const k = key(G_RECORD);
       if (keyEscaped) slow = true;
       colon();
-      if (k < 0 || k > K_READ_ONLY) {
+      if (k < 0 || k > K_ERR_MSG) {
         skipValue();
       } else if (k == K_EVENT_ID) {
         if (pos < end && byte(pos) == QUOTE) {
@@ -1060,6 +1063,17 @@ function record(index: i32): void {
         store<i32>(r + S_MANAGEMENT * 4, booleanValue());
       } else if (k == K_READ_ONLY) {
         store<i32>(r + S_READ_ONLY * 4, booleanValue());
+      } else if (k == K_ERR_MSG) {
+        // Only records that failed have one: a span, never a symbol (messages rarely repeat).
+        if (pos < end && byte(pos) == QUOTE) {
+          const s = pos + 1;
+          const e = stringEnd(pos);
+          pos = e + 1;
+          store<i32>(r + S_ERR_MSG * 4, value(s, e, SPAN));
+        } else {
+          skipValue();
+          store<i32>(r + S_ERR_MSG * 4, -1);
+        }
       } else if (k == K_IDENTITY) {
         identity(r);
       } else if (k == K_RESOURCES) {

@@ -1,0 +1,121 @@
+/**
+ * What a refused call's `errorMessage` says that its `errorCode` does not. Read only for records
+ * with an error code that means a refusal (event-actions.ts ACCESS_DENIED_CODES): a record that
+ * succeeded never reaches these functions, so the scan of a million records pays nothing for them.
+ *
+ * (a) **Refused by KMS.** A service that encrypts with a KMS key (Secrets Manager, Parameter
+ * Store SecureStrings, S3 SSE-KMS objects, SQS queues with SSE-KMS …) calls KMS with the caller's
+ * credentials after IAM has authorised the service's own action. When KMS refuses, CloudTrail
+ * records the service's call (eventSource secretsmanager.amazonaws.com, eventName GetSecretValue)
+ * with a refusal code: the service action was authorised, the KMS action was not. Such a record
+ * counts as an authorised call of the service action (its error code gets KMS_REFUSED_SUFFIX, which
+ * is no refusal code) and as a refused call of the KMS action, counted apart under the event name
+ * `<KMS action> (via service)` of kms.amazonaws.com (event-actions.ts maps it to `kms:<action>`),
+ * on the key when the message names one — as an S3 copy's read half is counted apart
+ * (resources.ts COPY_SOURCE_SUFFIX). The forms AWS writes, and where we read them:
+ *
+ * - Secrets Manager: `AccessDeniedException`, "Access to KMS is not allowed" (AWS re:Post knowledge
+ *   center, "secrets-manager-cross-account-key": the errors listed for a secret whose KMS key the
+ *   caller may not use, also "Access to KMS is not allowed. This version of secret is not encrypted
+ *   with the current KMS key").
+ * - SQS: `KMS.AccessDeniedException` (re:Post "sqs-accessdenied-errors": "An error occurred
+ *   (KMS.AccessDeniedException) when calling the SendMessage operation: User: arn:aws:iam::…:user/…
+ *   is not authorized to perform: kms:GenerateDataKey on resource: arn:aws:kms:us-east-1:…:key/…
+ *   with an explicit deny"); the SDKs (JSON protocol) name the same error `KmsAccessDenied`.
+ * - S3 and others relaying IAM's own text: `AccessDenied` with "User: arn:aws:sts::…:assumed-role/…
+ *   is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:eu-west-2:…:key/… because no
+ *   identity-based policy allows the kms:Decrypt action" (seen in GitHub
+ *   ministryofjustice/modernisation-platform#11726, an S3 GetObject of an SSE-KMS object).
+ * - Parameter Store: `AccessDeniedException` with KMS's own message relayed, "The ciphertext refers
+ *   to a customer master key that does not exist, does not exist in this region, or you are not
+ *   allowed to access. (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException; …)"
+ *   (GitHub tryolabs/aws-workshop#6, GetParameter of a SecureString).
+ * - Lambda: `KMSAccessDeniedException`, "Lambda was unable to decrypt the environment variables
+ *   because KMS access was denied. Please check the function's AWS KMS key settings. …" (Lambda API
+ *   reference and botocore, KMSAccessDeniedException; re:Post "lambda-kmsaccessdeniedexception-errors").
+ *   The invoked function's environment is decrypted for that function, not with the caller's
+ *   credentials: the caller's Invoke was authorised and is counted so, with no KMS call of its own.
+ *
+ * The KMS action is the one the message names (`kms:Decrypt`, `kms:GenerateDataKey` …). When it
+ * names none, the action the service needs for the call: `Decrypt` for a read (the event name
+ * starts with Get, BatchGet, Receive, Select, Query, Scan, Describe, List or Head: the service
+ * decrypts a data key to hand back the value), `GenerateDataKey` for anything else (a write
+ * encrypts new data under a new data key). A read or write that needs both (an S3 multipart upload
+ * under SSE-KMS also decrypts) is still counted once: the KMS half says which key was refused, not
+ * every permission the key's policy must hold.
+ *
+ * (b) **The resource of a refused call.** Many services write requestParameters null, or without
+ * the resource, on a refused call. IAM's message names what was refused: "… is not authorized to
+ * perform: <action> on resource: <arn> because …" (or "… with an explicit deny in a service control
+ * policy"). A refused call with no resource otherwise is counted on that ARN: only a well-formed
+ * `arn:` token right after "on resource: ", never a fragment of the message.
+ */
+
+import { eventSourceHost, isAccessDenied, VIA_SERVICE_SUFFIX } from "./event-actions.js";
+
+export { VIA_SERVICE_SUFFIX };
+
+/** Appended to the error code of a call KMS refused after IAM authorised it (no refusal code then). */
+export const KMS_REFUSED_SUFFIX = " (refused by KMS)";
+export const KMS_EVENT_SOURCE = "kms.amazonaws.com";
+
+/** Error codes that only a refusal by KMS gives (SQS, Lambda). */
+export const KMS_REFUSAL_CODES: ReadonlySet<string> = new Set(["KMS.AccessDeniedException", "KmsAccessDenied", "KMSAccessDeniedException"]);
+
+export function isViaServiceEvent(eventName: string): boolean {
+  return eventName.endsWith(VIA_SERVICE_SUFFIX);
+}
+
+/** A call KMS refused: the service call's own error code, and its KMS half (null: none counted). */
+export interface KmsRefusal {
+  errorCode: string;
+  half: { eventName: string; errorCode: string; resources: string[] } | null;
+}
+
+const KMS_ACTION = /\bnot authorized to perform: kms:([A-Za-z]+)/;
+// The relayed texts above; "KMS" alone would match too much (a key named in a resource ARN).
+const KMS_TEXT = /Access to KMS is not allowed|\(Service: AWSKMS;|KMS access was denied|The ciphertext refers to a customer master key/;
+const KMS_KEY_ARN = /\barn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+/;
+const READ_EVENT = /^(?:Get|BatchGet|Receive|Select|Query|Scan|Describe|List|Head)/;
+
+/**
+ * Whether KMS refused this call (see above), or null. `errorCode` is the record's (not null).
+ */
+export function kmsRefusalOf(eventSource: string, eventName: string, errorCode: string, errorMessage: string | null): KmsRefusal | null {
+  if (!isAccessDenied(errorCode)) return null;
+  const host = eventSourceHost(eventSource);
+  if (host === "kms") return null;
+  const message = errorMessage ?? "";
+  const named = KMS_ACTION.exec(message);
+  if (named === null && !KMS_REFUSAL_CODES.has(errorCode) && !KMS_TEXT.test(message)) return null;
+  const own = { errorCode: `${errorCode}${KMS_REFUSED_SUFFIX}` };
+  if (errorCode === "KMSAccessDeniedException" && host === "lambda") return { ...own, half: null };
+  const action = named !== null ? (named[1] as string) : READ_EVENT.test(eventName) ? "Decrypt" : "GenerateDataKey";
+  const key = KMS_KEY_ARN.exec(message);
+  return { ...own, half: { eventName: `${action}${VIA_SERVICE_SUFFIX}`, errorCode, resources: key === null ? [] : [key[0]] } };
+}
+
+const ON_RESOURCE = /\bon resource: (arn:\S+)/;
+const WELL_FORMED_ARN = /^arn:aws(?:-[a-z]+)*:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12}|aws)?:\S+$/;
+
+/**
+ * The ARN a refusal's message names ("… on resource: <arn> because …"), or null. The token ends at
+ * white space; a sentence's closing punctuation after it is not part of it.
+ */
+export function deniedResourceOf(errorMessage: string | null): string | null {
+  if (errorMessage === null) return null;
+  const m = ON_RESOURCE.exec(errorMessage);
+  if (m === null) return null;
+  const arn = (m[1] as string).replace(/[.,;:)'"]+$/, "");
+  return WELL_FORMED_ARN.test(arn) ? arn : null;
+}
+
+/**
+ * A refused call's resources: `resources` when it names some, else the ARN its message names
+ * (none for a call that was not refused, or that KMS refused: the key is its KMS half's).
+ */
+export function refusedCallResources(resources: string[], errorCode: string | null, refusal: KmsRefusal | null, errorMessage: string | null): string[] {
+  if (resources.length > 0 || refusal !== null || !isAccessDenied(errorCode)) return resources;
+  const arn = deniedResourceOf(errorMessage);
+  return arn === null ? resources : [arn];
+}

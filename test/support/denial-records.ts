@@ -1,0 +1,84 @@
+/**
+ * Refused calls as CloudTrail writes them (src/usage/denials.ts names where each form comes from):
+ * calls KMS refused after IAM authorised the service's action, and plain refusals whose
+ * requestParameters are null while the message names the resource. One function's session.
+ */
+import { roleCallRecord } from "./cloudtrail-record.js";
+
+export const ACCOUNT = "111122223333";
+export const ROLE = `arn:aws:iam::${ACCOUNT}:role/orders-role`;
+export const SESSION_ARN = `arn:aws:sts::${ACCOUNT}:assumed-role/orders-role/orders-fn`;
+export const SECRET = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:prod/db-AbCdEf`;
+export const SECRET_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+export const QUEUE_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0987dcba-09fe-87dc-65ba-ab0987654321`;
+export const TABLE = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders`;
+
+const call = (seq: number, source: string, name: string, extra: { [k: string]: unknown }): object =>
+  roleCallRecord({ account: ACCOUNT, roleArn: ROLE, session: "orders-fn", time: `2026-10-0${1 + (seq % 5)}T08:00:0${seq % 10}Z`, source, name, seq, extra });
+
+/** GetSecretValue of a secret under a customer managed key the role may not use: IAM's own text, naming the key. */
+export const secretRefusedByKms = (seq: number): object =>
+  call(seq, "secretsmanager", "GetSecretValue", {
+    errorCode: "AccessDeniedException",
+    errorMessage: `User: ${SESSION_ARN} is not authorized to perform: kms:Decrypt on resource: ${SECRET_KEY} because no identity-based policy allows the kms:Decrypt action`,
+    requestParameters: { secretId: SECRET },
+  });
+
+/** The same, as Secrets Manager words it most often: no key, no action named. */
+export const secretKmsNotAllowed = (seq: number): object =>
+  call(seq, "secretsmanager", "GetSecretValue", { errorCode: "AccessDeniedException", errorMessage: "Access to KMS is not allowed", requestParameters: { secretId: SECRET } });
+
+/** SendMessage to a queue under SSE-KMS: SQS's own code. */
+export const queueRefusedByKms = (seq: number): object =>
+  call(seq, "sqs", "SendMessage", {
+    readOnly: false,
+    errorCode: "KMS.AccessDeniedException",
+    errorMessage: `User: ${SESSION_ARN} is not authorized to perform: kms:GenerateDataKey on resource: ${QUEUE_KEY} with an explicit deny in an identity-based policy`,
+    requestParameters: { queueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/orders-queue` },
+  });
+
+/** A SecureString read: KMS's own message relayed by Parameter Store (names no action, no key). */
+export const parameterRefusedByKms = (seq: number): object =>
+  call(seq, "ssm", "GetParameter", {
+    errorCode: "AccessDeniedException",
+    errorMessage: "The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access. (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException; Request ID: 5f642215-959a-11e8-bfd1-81a81941d54a)",
+    requestParameters: { name: "/orders/db-password", withDecryption: true },
+  });
+
+/** Invoke of a function whose environment Lambda could not decrypt: the caller's Invoke was authorised. */
+export const invokeKmsDenied = (seq: number): object =>
+  call(seq, "lambda", "Invoke", {
+    eventCategory: "Data",
+    managementEvent: false,
+    readOnly: false,
+    errorCode: "KMSAccessDeniedException",
+    errorMessage: "Lambda was unable to decrypt the environment variables because KMS access was denied. Please check the function's AWS KMS key settings. KMS Exception: AccessDeniedException KMS Message: The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.",
+    requestParameters: { functionName: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:billing-fn` },
+    resources: [{ accountId: ACCOUNT, type: "AWS::Lambda::Function", ARN: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:billing-fn` }],
+  });
+
+/** A plain refusal with requestParameters null: the message names the table. */
+export const putItemDenied = (seq: number): object =>
+  call(seq, "dynamodb", "PutItem", {
+    readOnly: false,
+    errorCode: "AccessDeniedException",
+    errorMessage: `User: ${SESSION_ARN} is not authorized to perform: dynamodb:PutItem on resource: ${TABLE} because no identity-based policy allows the dynamodb:PutItem action`,
+    requestParameters: null,
+  });
+
+/** A plain refusal whose message names no ARN: no resource, as before. */
+export const getObjectDenied = (seq: number): object =>
+  call(seq, "s3", "GetObject", { eventCategory: "Data", managementEvent: false, errorCode: "AccessDenied", errorMessage: "Access Denied", requestParameters: null });
+
+/** A message whose "on resource:" is followed by no well-formed ARN: nothing is taken from it. */
+export const oddMessageDenied = (seq: number): object =>
+  call(seq, "sns", "Publish", { readOnly: false, errorCode: "AuthorizationError", errorMessage: "User: x is not authorized to perform: SNS:Publish on resource: arn:aws:sns because of policy", requestParameters: null });
+
+/** A success, beside them. */
+export const secretRead = (seq: number): object => call(seq, "secretsmanager", "GetSecretValue", { requestParameters: { secretId: SECRET } });
+
+/** All of them, the first KMS refusal delivered twice (same eventID). */
+export function denialRecords(): object[] {
+  const first = secretRefusedByKms(1);
+  return [first, secretKmsNotAllowed(2), queueRefusedByKms(3), parameterRefusedByKms(4), invokeKmsDenied(5), putItemDenied(6), getObjectDenied(7), oddMessageDenied(8), secretRead(9), first];
+}

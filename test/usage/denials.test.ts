@@ -1,0 +1,108 @@
+/**
+ * Refused calls read by their errorMessage (src/usage/denials.ts), as CloudTrail writes them: a
+ * call KMS refused is an authorised call of the service's action and a refused call of the KMS
+ * action, on the key the message names; a refused call without a resource gets the one its
+ * message names. The WebAssembly scanner, the JavaScript scanner and the full parser agree.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readUsage } from "../../src/usage/index.js";
+import { deniedResourceOf, kmsRefusalOf } from "../../src/usage/denials.js";
+import type { ActionUsage } from "../../src/model/usage.js";
+import { denialRecords, getObjectDenied, putItemDenied, QUEUE_KEY, SECRET, SECRET_KEY, secretRefusedByKms, SESSION_ARN, TABLE } from "../support/denial-records.js";
+
+function write(records: object[], jsonLines = false): string {
+  const dir = mkdtempSync(join(tmpdir(), "leastrole-denials-"));
+  const path = join(dir, jsonLines ? "records.jsonl" : "111122223333_CloudTrail_us-east-1_20261005T0800Z_denials.json");
+  writeFileSync(path, jsonLines ? records.map((r) => JSON.stringify(r)).join("\n") : JSON.stringify({ Records: records }));
+  return path;
+}
+
+function actionsOf(sessions: { actions: ActionUsage[] }[]): { [action: string]: ActionUsage } {
+  return Object.fromEntries((sessions[0]?.actions ?? []).map((a) => [a.action, a]));
+}
+
+describe("refused calls, read by their message", () => {
+  it("counts a call KMS refused as an authorised call of the service action and a refused KMS call on the key, in every reader", async () => {
+    const path = write(denialRecords());
+    const wasm = await readUsage([path], { workers: 1 });
+    for (const other of [await readUsage([path], { workers: 1, fastScan: "js" }), await readUsage([path], { workers: 1, fastScan: false }), await readUsage([write(denialRecords(), true)], { workers: 1 })]) {
+      expect(other.sessions).toEqual(wasm.sessions);
+    }
+    expect(wasm.sessions.length).toBe(1);
+    // The duplicate delivery of the first record is one duplicate, its KMS half included.
+    expect(wasm.coverage.duplicatesRemoved).toBe(1);
+    const a = actionsOf(wasm.sessions);
+
+    // Secrets Manager: GetSecretValue was authorised (3 calls, one a success); kms:Decrypt was refused.
+    expect(a["secretsmanager:GetSecretValue"]).toMatchObject({ count: 3, deniedCount: 0, resources: [SECRET], errorCodes: { "AccessDeniedException (refused by KMS)": 2 } });
+    expect(a["secretsmanager:GetSecretValue"]?.authorized).toBeUndefined();
+    // Two Secrets Manager refusals and Parameter Store's (Decrypt: reads); the key where named.
+    expect(a["kms:Decrypt"]).toMatchObject({ count: 3, deniedCount: 3, resources: [SECRET_KEY], errorCodes: { AccessDeniedException: 3 } });
+    expect(a["kms:Decrypt"]?.authorized).toEqual({ resources: [], resourcesTruncated: false, resourcePrefix: null });
+    expect(a["ssm:GetParameter"]).toMatchObject({ count: 1, deniedCount: 0, errorCodes: { "AccessDeniedException (refused by KMS)": 1 } });
+
+    // SQS: KMS.AccessDeniedException, the message names kms:GenerateDataKey and the queue's key.
+    expect(a["sqs:SendMessage"]).toMatchObject({ count: 1, deniedCount: 0, resources: [`arn:aws:sqs:us-east-1:111122223333:orders-queue`], errorCodes: { "KMS.AccessDeniedException (refused by KMS)": 1 } });
+    expect(a["kms:GenerateDataKey"]).toMatchObject({ count: 1, deniedCount: 1, resources: [QUEUE_KEY], errorCodes: { "KMS.AccessDeniedException": 1 } });
+
+    // Lambda: the invoked function's environment was not decrypted; the caller's Invoke was authorised, no KMS call of its own.
+    expect(a["lambda:InvokeFunction"]).toMatchObject({ count: 1, deniedCount: 0, errorCodes: { "KMSAccessDeniedException (refused by KMS)": 1 } });
+
+    // A plain refusal with requestParameters null: the table from the message.
+    expect(a["dynamodb:PutItem"]).toMatchObject({ count: 1, deniedCount: 1, resources: [TABLE], errorCodes: { AccessDeniedException: 1 } });
+    expect(a["dynamodb:PutItem"]?.authorized?.resources).toEqual([]);
+    // "Access Denied" names nothing, and a malformed ARN after "on resource:" is not taken: no resource, as before.
+    expect(a["s3:GetObject"]).toMatchObject({ count: 1, deniedCount: 1, resources: [], errorCodes: { AccessDenied: 1 } });
+    expect(a["sns:Publish"]).toMatchObject({ count: 1, deniedCount: 1, resources: [], errorCodes: { AuthorizationError: 1 } });
+    expect(Object.keys(a).sort()).toEqual(["dynamodb:PutItem", "kms:Decrypt", "kms:GenerateDataKey", "lambda:InvokeFunction", "s3:GetObject", "secretsmanager:GetSecretValue", "sns:Publish", "sqs:SendMessage", "ssm:GetParameter"]);
+  });
+
+  it("reads the message only of a refusal: the same text on a success or another error changes nothing", async () => {
+    const withMessage = (rec: object, errorCode: string | null): object => {
+      const r = { ...(rec as { [k: string]: unknown }) };
+      if (errorCode === null) delete r.errorCode;
+      else r.errorCode = errorCode;
+      return r;
+    };
+    const usage = await readUsage([write([withMessage(secretRefusedByKms(1), null), withMessage(putItemDenied(2), "ThrottlingException")])], { workers: 1 });
+    const a = actionsOf(usage.sessions);
+    expect(Object.keys(a).sort()).toEqual(["dynamodb:PutItem", "secretsmanager:GetSecretValue"]);
+    expect(a["secretsmanager:GetSecretValue"]).toMatchObject({ deniedCount: 0, errorCodes: {} });
+    expect(a["dynamodb:PutItem"]).toMatchObject({ deniedCount: 0, resources: [], errorCodes: { ThrottlingException: 1 } });
+  });
+
+  it("a message with no ARN leaves the call without a resource", async () => {
+    const a = actionsOf((await readUsage([write([getObjectDenied(1)])], { workers: 1 })).sessions);
+    expect(a["s3:GetObject"]).toMatchObject({ deniedCount: 1, resources: [] });
+  });
+});
+
+describe("denials.ts", () => {
+  it("takes only a well-formed ARN right after 'on resource: '", () => {
+    expect(deniedResourceOf(`User: ${SESSION_ARN} is not authorized to perform: dynamodb:PutItem on resource: ${TABLE} because no identity-based policy allows the dynamodb:PutItem action`)).toBe(TABLE);
+    expect(deniedResourceOf(`User: ${SESSION_ARN} is not authorized to perform: sqs:SendMessage on resource: arn:aws:sqs:us-east-1:111122223333:q with an explicit deny in a service control policy`)).toBe("arn:aws:sqs:us-east-1:111122223333:q");
+    expect(deniedResourceOf("… on resource: arn:aws:s3:::bucket/key.")).toBe("arn:aws:s3:::bucket/key");
+    expect(deniedResourceOf(`User: ${SESSION_ARN} is not authorized to perform: s3:ListAllMyBuckets`)).toBeNull();
+    expect(deniedResourceOf("on resource: arn:aws:sns because")).toBeNull();
+    expect(deniedResourceOf("on resource: not-an-arn")).toBeNull();
+    expect(deniedResourceOf(null)).toBeNull();
+  });
+
+  it("recognises KMS's refusals, and names the KMS action the message names or the call needs", () => {
+    expect(kmsRefusalOf("s3.amazonaws.com", "GetObject", "AccessDenied", `User: ${SESSION_ARN} is not authorized to perform: kms:Decrypt on resource: ${SECRET_KEY} because no identity-based policy allows the kms:Decrypt action`)).toEqual({
+      errorCode: "AccessDenied (refused by KMS)",
+      half: { eventName: "Decrypt (via service)", errorCode: "AccessDenied", resources: [SECRET_KEY] },
+    });
+    // Nothing named: Decrypt for a read, GenerateDataKey for a write.
+    expect(kmsRefusalOf("secretsmanager.amazonaws.com", "GetSecretValue", "AccessDeniedException", "Access to KMS is not allowed")?.half?.eventName).toBe("Decrypt (via service)");
+    expect(kmsRefusalOf("secretsmanager.amazonaws.com", "PutSecretValue", "AccessDeniedException", "Access to KMS is not allowed")?.half?.eventName).toBe("GenerateDataKey (via service)");
+    expect(kmsRefusalOf("sqs.amazonaws.com", "SendMessage", "KMS.AccessDeniedException", null)?.half).toEqual({ eventName: "GenerateDataKey (via service)", errorCode: "KMS.AccessDeniedException", resources: [] });
+    // Not KMS: an IAM refusal of the service's own action, another error, a call of KMS itself.
+    expect(kmsRefusalOf("dynamodb.amazonaws.com", "PutItem", "AccessDeniedException", `User: ${SESSION_ARN} is not authorized to perform: dynamodb:PutItem on resource: ${TABLE}`)).toBeNull();
+    expect(kmsRefusalOf("secretsmanager.amazonaws.com", "GetSecretValue", "ResourceNotFoundException", "Access to KMS is not allowed")).toBeNull();
+    expect(kmsRefusalOf("kms.amazonaws.com", "Decrypt", "AccessDeniedException", `User: ${SESSION_ARN} is not authorized to perform: kms:Decrypt`)).toBeNull();
+  });
+});
