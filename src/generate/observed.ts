@@ -147,7 +147,7 @@ export function observedGrants(actions: readonly ActionUsage[], catalog: ActionC
       warnings.push({
         code: "denied-calls-not-granted",
         action: usage.action,
-        message: `${usage.action}: ${usage.count === 1 ? "its one call was" : `all ${usage.count} calls were`} denied (${deniedCodes(usage)}); not granted. If the function needs it, add a kept exception.`,
+        message: `${usage.action}: ${usage.count === 1 ? "its one call was" : `all ${usage.count} calls were`} denied (${deniedCodes(usage)})${deniedOn(usage)}; not granted. If the function needs it, add a kept exception.`,
       });
       continue;
     }
@@ -219,6 +219,17 @@ export function deniedCodes(usage: ActionUsage): string {
   if (codes.length === 0) return "access denied";
   if (codes.length === 1) return (codes[0] as [string, number])[0];
   return codes.map(([code, n]) => `${code} ×${n}`).join(", ");
+}
+
+/**
+ * ` on <resources>` for an action whose every call was denied, when the calls named some (a
+ * refusal's message names what was refused where the record does not: usage/denials.ts), else "".
+ */
+function deniedOn(usage: ActionUsage): string {
+  if (usage.resources.length === 0) return "";
+  const shown = usage.resources.slice(0, 10);
+  const rest = usage.resources.length - shown.length;
+  return ` on ${shown.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}${usage.resourcesTruncated ? " (and possibly others beyond the usage sample)" : ""}`;
 }
 
 function deniedWarning(usage: ActionUsage, denied: DeniedOnly, warnings: GenerationWarning[]): void {

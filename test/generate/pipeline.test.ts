@@ -147,6 +147,42 @@ describe("denied calls' resources", () => {
   });
 });
 
+describe("calls KMS refused", () => {
+  const SECRET = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:prod/db-AbCdEf`;
+  const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const TABLE = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/audit`;
+  const SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/orders-role/orders-api`;
+
+  it("warns that kms:Decrypt was refused on the key, not GetSecretValue, and grants nothing from a refused call", async () => {
+    const g = await generateFrom([
+      // A secret under a customer managed key the role may not use: Secrets Manager authorised the read, KMS refused the key.
+      record(0, "secretsmanager.amazonaws.com", "GetSecretValue", {
+        managementEvent: true,
+        requestParameters: { secretId: SECRET },
+        errorCode: "AccessDeniedException",
+        errorMessage: `User: ${SESSION} is not authorized to perform: kms:Decrypt on resource: ${KEY} because no identity-based policy allows the kms:Decrypt action`,
+      }),
+      // A refusal whose record names no table (requestParameters null): its message does.
+      record(1, "dynamodb.amazonaws.com", "PutItem", {
+        requestParameters: null,
+        readOnly: false,
+        errorCode: "AccessDeniedException",
+        errorMessage: `User: ${SESSION} is not authorized to perform: dynamodb:PutItem on resource: ${TABLE} because no identity-based policy allows the dynamodb:PutItem action`,
+      }),
+    ]);
+    const denied = g.warnings.filter((w) => w.code === "denied-calls-not-granted");
+    expect(denied.map((w) => w.action)).toEqual(["dynamodb:PutItem", "kms:Decrypt"]);
+    expect(denied.find((w) => w.action === "kms:Decrypt")?.message).toBe(`kms:Decrypt: its one call was denied (AccessDeniedException) on ${KEY}; not granted. If the function needs it, add a kept exception.`);
+    expect(denied.find((w) => w.action === "dynamodb:PutItem")?.message).toContain(`denied (AccessDeniedException) on ${TABLE}; not granted`);
+    // GetSecretValue is no refused call (before: "secretsmanager:GetSecretValue: its one call was denied").
+    expect(g.warnings.filter((w) => w.action === "secretsmanager:GetSecretValue")).toEqual([]);
+    // The grant GetSecretValue's authorised call shows; nothing from the refused calls.
+    expect(observedOf(g)).toEqual([[["secretsmanager:GetSecretValue"], [SECRET]]]);
+    expect(allowed(g.policy, "kms:Decrypt", KEY)).toBe(false);
+    expect(allowed(g.policy, "dynamodb:PutItem", TABLE)).toBe(false);
+  });
+});
+
 describe("resources CloudTrail's resources[] leaves out", () => {
   it("grants a DynamoDB Query on the index it ran on (requestParameters.indexName), with and without resources[]", async () => {
     const T = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/invoices`;
