@@ -83,6 +83,17 @@ describe("corpus CloudTrail", () => {
     expect(s?.actions[0]?.errorCodes).toEqual({ "Client.UnauthorizedOperation": 29 });
   });
 
+  it("takes a refused call's resource from its message when the record names none (Stratus get-user-data)", async () => {
+    // Client.UnauthorizedOperation with "… is not authorized to perform: ec2:DescribeInstanceAttribute on
+    // resource: arn:aws:ec2:apiso-westcentral-3r:<account>:instance/* because …": requestParameters name the
+    // instance by id only, which leastrole does not read. Before, the refused calls had no resource.
+    const agg = await readUsage([STRATUS], { workers: 1 });
+    const s = agg.sessions.find((x) => x.sessionName === "aws-go-sdk-1722455550269043000");
+    const a = s?.actions.find((x) => x.action === "ec2:DescribeInstanceAttribute");
+    expect(a).toMatchObject({ count: 15, deniedCount: 15, errorCodes: { "Client.UnauthorizedOperation": 15 } });
+    expect(a?.resources).toEqual(["arn:aws:ec2:apiso-westcentral-3r:321848314756:instance/*", "arn:aws:ec2:apiso-westcentral-3r:751353041310:instance/*"]);
+  });
+
   it("keeps the instance-role session apart, maps SSM agent calls and drops GetCallerIdentity", async () => {
     const agg = await readUsage([INVICTUS], { workers: 1 });
     const s = agg.sessions.find((x) => x.sessionName === "i-0dbc91f429e48eeed");
