@@ -324,7 +324,7 @@ export class FileAccumulator {
     const partition = this.principalPartition[p] as string;
     const copy = ev.eventSource === S3_SOURCE ? copySourceOf(ev.eventSource, ev.eventName, ev.params, partition) : null;
     let resources = resourcesOf({ eventSource: ev.eventSource, region: ev.awsRegion, accountId: ev.recipientAccountId ?? session.accountId, partition, resources: ev.resources, params: ev.params });
-    if (ev.errorCode !== null) resources = refusedCallResources(resources, ev.errorCode, refusal, ev.errorMessage);
+    if (ev.errorCode !== null) resources = refusedCallResources(ev.eventSource, resources, ev.errorCode, refusal, ev.errorMessage);
     this.noteResources(gi, copy === null ? resources : copyDestination(resources, copy));
     const half = copy === null ? -1 : this.noteCopySource(p, time, ev.eventSource, copy, errorCode, ev.awsRegion);
     const kms = refusal === null ? -1 : this.noteKmsHalf(p, time, refusal, ev.awsRegion);
@@ -413,18 +413,18 @@ export class FileAccumulator {
     const copy = source === S3_SOURCE && (name === "CopyObject" || name === "UploadPartCopy") ? copySourceOf(source, name, c.params(r), this.principalPartition[p] as string) : null;
     if (copy !== null) {
       let resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: nres > 0 ? c.resourceList(r) : NO_RESOURCES, params: c.params(r) });
-      if (errorCode !== null) resources = refusedCallResources(resources, errorCode, refusal, errorMessage);
+      if (errorCode !== null) resources = refusedCallResources(source, resources, errorCode, refusal, errorMessage);
       this.noteResources(gi, copyDestination(resources, copy));
     } else if (nres > 0) {
       // resources[] says it all but for a DynamoDB call's index (requestParameters.indexName, resourcesOf).
       const params = source === DYNAMODB_SOURCE && (m[r + S_PAR_COUNT] as number) > 0 ? c.params(r) : NO_PARAMS;
       const resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: c.resourceList(r), params });
-      this.noteResources(gi, errorCode === null ? resources : refusedCallResources(resources, errorCode, refusal, errorMessage));
+      this.noteResources(gi, errorCode === null ? resources : refusedCallResources(source, resources, errorCode, refusal, errorMessage));
     } else if ((m[r + S_PAR_COUNT] as number) > 0) {
       const resources = this.compactResources(c, r, source, region, accountId, p);
-      this.noteResources(gi, errorCode === null ? resources : refusedCallResources(resources, errorCode, refusal, errorMessage));
+      this.noteResources(gi, errorCode === null ? resources : refusedCallResources(source, resources, errorCode, refusal, errorMessage));
     } else if (errorCode !== null) {
-      this.noteResources(gi, refusedCallResources(NO_RESOURCES, errorCode, refusal, errorMessage));
+      this.noteResources(gi, refusedCallResources(source, NO_RESOURCES, errorCode, refusal, errorMessage));
     } else {
       (this.groups[gi] as GroupPartial).unnamed++;
     }

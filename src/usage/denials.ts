@@ -47,11 +47,14 @@
  * (b) **The resource of a refused call.** Many services write requestParameters null, or without
  * the resource, on a refused call. IAM's message names what was refused: "… is not authorized to
  * perform: <action> on resource: <arn> because …" (or "… with an explicit deny in a service control
- * policy"). A refused call with no resource otherwise is counted on that ARN: only a well-formed
- * `arn:` token right after "on resource: ", never a fragment of the message.
+ * policy"; EC2 writes it after "You are not authorized to perform this operation.", as in the
+ * corpus's Stratus get-user-data logs). A refused call with no resource otherwise is counted on that
+ * ARN: only a well-formed `arn:` token right after "on resource: ", never a fragment of the
+ * message, and only when the action refused is of the call's own service (a Lambda CreateFunction
+ * refused iam:PassRole names the role, which is not CreateFunction's resource).
  */
 
-import { eventSourceHost, isAccessDenied, VIA_SERVICE_SUFFIX } from "./event-actions.js";
+import { eventSourceHost, isAccessDenied, servicePrefix, VIA_SERVICE_SUFFIX } from "./event-actions.js";
 
 export { VIA_SERVICE_SUFFIX };
 
@@ -95,18 +98,21 @@ export function kmsRefusalOf(eventSource: string, eventName: string, errorCode: 
   return { ...own, half: { eventName: `${action}${VIA_SERVICE_SUFFIX}`, errorCode, resources: key === null ? [] : [key[0]] } };
 }
 
-const ON_RESOURCE = /\bon resource: (arn:\S+)/;
+const ON_RESOURCE = /\bperform: ([A-Za-z0-9-]+):[A-Za-z0-9*]+ on resource: (arn:\S+)/;
 const WELL_FORMED_ARN = /^arn:aws(?:-[a-z]+)*:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12}|aws)?:\S+$/;
 
 /**
- * The ARN a refusal's message names ("… on resource: <arn> because …"), or null. The token ends at
- * white space; a sentence's closing punctuation after it is not part of it.
+ * The ARN a refusal's message names ("… is not authorized to perform: <prefix>:<Action> on
+ * resource: <arn> because …"), or null. Only when the action it names is of the call's own service
+ * (`servicePrefix(eventSource)`, in any case: SNS writes `SNS:Publish`): a Lambda CreateFunction
+ * refused "iam:PassRole on resource: <role>" was not refused on the role. The token ends at white
+ * space; a sentence's closing punctuation after it is not part of it.
  */
-export function deniedResourceOf(errorMessage: string | null): string | null {
+export function deniedResourceOf(eventSource: string, errorMessage: string | null): string | null {
   if (errorMessage === null) return null;
   const m = ON_RESOURCE.exec(errorMessage);
-  if (m === null) return null;
-  const arn = (m[1] as string).replace(/[.,;:)'"]+$/, "");
+  if (m === null || (m[1] as string).toLowerCase() !== servicePrefix(eventSource)) return null;
+  const arn = (m[2] as string).replace(/[.,;:)'"]+$/, "");
   return WELL_FORMED_ARN.test(arn) ? arn : null;
 }
 
@@ -114,8 +120,8 @@ export function deniedResourceOf(errorMessage: string | null): string | null {
  * A refused call's resources: `resources` when it names some, else the ARN its message names
  * (none for a call that was not refused, or that KMS refused: the key is its KMS half's).
  */
-export function refusedCallResources(resources: string[], errorCode: string | null, refusal: KmsRefusal | null, errorMessage: string | null): string[] {
+export function refusedCallResources(eventSource: string, resources: string[], errorCode: string | null, refusal: KmsRefusal | null, errorMessage: string | null): string[] {
   if (resources.length > 0 || refusal !== null || !isAccessDenied(errorCode)) return resources;
-  const arn = deniedResourceOf(errorMessage);
+  const arn = deniedResourceOf(eventSource, errorMessage);
   return arn === null ? resources : [arn];
 }

@@ -150,7 +150,7 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
   const errorMessage = rowCode === null ? null : val(row, "error_message");
   const refusal = rowCode === null ? null : kmsRefusalOf(eventSource, eventName, rowCode, errorMessage);
   const errorCode = refusal === null ? rowCode : refusal.errorCode;
-  if (rowCode !== null) resources = refusedCallResources(resources, rowCode, refusal, errorMessage);
+  if (rowCode !== null) resources = refusedCallResources(eventSource, resources, rowCode, refusal, errorMessage);
   acc.addGroup(session, { eventSource, eventName, errorCode, versioned: val(row, "version_id_present") === "1", region }, calls, first, last, copy === null ? resources : copyDestination(resources, copy));
   // The copy's read half (resources.ts copySourceOf), as the record readers count it.
   if (copy !== null) acc.addGroup(session, { eventSource, eventName: copy.eventName, errorCode, versioned: copy.versioned, region }, calls, first, last, copy.resources);

@@ -74,11 +74,20 @@ export const getObjectDenied = (seq: number): object =>
 export const oddMessageDenied = (seq: number): object =>
   call(seq, "sns", "Publish", { readOnly: false, errorCode: "AuthorizationError", errorMessage: "User: x is not authorized to perform: SNS:Publish on resource: arn:aws:sns because of policy", requestParameters: null });
 
+/** A refusal of another service's action (iam:PassRole) with requestParameters null: the role is not CreateFunction's resource. */
+export const passRoleDenied = (seq: number): object =>
+  call(seq, "lambda", "CreateFunction20150331", {
+    readOnly: false,
+    errorCode: "AccessDeniedException",
+    errorMessage: `User: ${SESSION_ARN} is not authorized to perform: iam:PassRole on resource: arn:aws:iam::${ACCOUNT}:role/admin-role because no identity-based policy allows the iam:PassRole action`,
+    requestParameters: null,
+  });
+
 /** A success, beside them. */
 export const secretRead = (seq: number): object => call(seq, "secretsmanager", "GetSecretValue", { requestParameters: { secretId: SECRET } });
 
 /** All of them, the first KMS refusal delivered twice (same eventID). */
 export function denialRecords(): object[] {
   const first = secretRefusedByKms(1);
-  return [first, secretKmsNotAllowed(2), queueRefusedByKms(3), parameterRefusedByKms(4), invokeKmsDenied(5), putItemDenied(6), getObjectDenied(7), oddMessageDenied(8), secretRead(9), first];
+  return [first, secretKmsNotAllowed(2), queueRefusedByKms(3), parameterRefusedByKms(4), invokeKmsDenied(5), putItemDenied(6), getObjectDenied(7), oddMessageDenied(8), secretRead(9), passRoleDenied(10), first];
 }

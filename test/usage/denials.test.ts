@@ -57,7 +57,9 @@ describe("refused calls, read by their message", () => {
     // "Access Denied" names nothing, and a malformed ARN after "on resource:" is not taken: no resource, as before.
     expect(a["s3:GetObject"]).toMatchObject({ count: 1, deniedCount: 1, resources: [], errorCodes: { AccessDenied: 1 } });
     expect(a["sns:Publish"]).toMatchObject({ count: 1, deniedCount: 1, resources: [], errorCodes: { AuthorizationError: 1 } });
-    expect(Object.keys(a).sort()).toEqual(["dynamodb:PutItem", "kms:Decrypt", "kms:GenerateDataKey", "lambda:InvokeFunction", "s3:GetObject", "secretsmanager:GetSecretValue", "sns:Publish", "sqs:SendMessage", "ssm:GetParameter"]);
+    // CreateFunction refused iam:PassRole on a role: not CreateFunction's resource.
+    expect(a["lambda:CreateFunction"]).toMatchObject({ count: 1, deniedCount: 1, resources: [] });
+    expect(Object.keys(a).sort()).toEqual(["dynamodb:PutItem", "kms:Decrypt", "kms:GenerateDataKey", "lambda:CreateFunction", "lambda:InvokeFunction", "s3:GetObject", "secretsmanager:GetSecretValue", "sns:Publish", "sqs:SendMessage", "ssm:GetParameter"]);
   });
 
   it("reads the message only of a refusal: the same text on a success or another error changes nothing", async () => {
@@ -81,14 +83,20 @@ describe("refused calls, read by their message", () => {
 });
 
 describe("denials.ts", () => {
-  it("takes only a well-formed ARN right after 'on resource: '", () => {
-    expect(deniedResourceOf(`User: ${SESSION_ARN} is not authorized to perform: dynamodb:PutItem on resource: ${TABLE} because no identity-based policy allows the dynamodb:PutItem action`)).toBe(TABLE);
-    expect(deniedResourceOf(`User: ${SESSION_ARN} is not authorized to perform: sqs:SendMessage on resource: arn:aws:sqs:us-east-1:111122223333:q with an explicit deny in a service control policy`)).toBe("arn:aws:sqs:us-east-1:111122223333:q");
-    expect(deniedResourceOf("… on resource: arn:aws:s3:::bucket/key.")).toBe("arn:aws:s3:::bucket/key");
-    expect(deniedResourceOf(`User: ${SESSION_ARN} is not authorized to perform: s3:ListAllMyBuckets`)).toBeNull();
-    expect(deniedResourceOf("on resource: arn:aws:sns because")).toBeNull();
-    expect(deniedResourceOf("on resource: not-an-arn")).toBeNull();
-    expect(deniedResourceOf(null)).toBeNull();
+  it("takes only a well-formed ARN right after 'on resource: ', refused for an action of the call's own service", () => {
+    const ddb = "dynamodb.amazonaws.com";
+    expect(deniedResourceOf(ddb, `User: ${SESSION_ARN} is not authorized to perform: dynamodb:PutItem on resource: ${TABLE} because no identity-based policy allows the dynamodb:PutItem action`)).toBe(TABLE);
+    expect(deniedResourceOf("sqs.amazonaws.com", `User: ${SESSION_ARN} is not authorized to perform: sqs:SendMessage on resource: arn:aws:sqs:us-east-1:111122223333:q with an explicit deny in a service control policy`)).toBe("arn:aws:sqs:us-east-1:111122223333:q");
+    expect(deniedResourceOf("s3.amazonaws.com", "User: x is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::bucket/key.")).toBe("arn:aws:s3:::bucket/key");
+    // SNS writes its prefix in capitals.
+    expect(deniedResourceOf("sns.amazonaws.com", "User: x is not authorized to perform: SNS:Publish on resource: arn:aws:sns:us-east-1:111122223333:t because no identity-based policy allows the SNS:Publish action")).toBe("arn:aws:sns:us-east-1:111122223333:t");
+    // Another service's action (CreateFunction refused iam:PassRole): not the call's resource.
+    expect(deniedResourceOf("lambda.amazonaws.com", `User: ${SESSION_ARN} is not authorized to perform: iam:PassRole on resource: arn:aws:iam::111122223333:role/other`)).toBeNull();
+    expect(deniedResourceOf("s3.amazonaws.com", `User: ${SESSION_ARN} is not authorized to perform: s3:ListAllMyBuckets`)).toBeNull();
+    expect(deniedResourceOf("sns.amazonaws.com", "User: x is not authorized to perform: SNS:Publish on resource: arn:aws:sns because")).toBeNull();
+    expect(deniedResourceOf(ddb, "User: x is not authorized to perform: dynamodb:PutItem on resource: not-an-arn")).toBeNull();
+    expect(deniedResourceOf(ddb, "on resource: arn:aws:dynamodb:us-east-1:111122223333:table/t")).toBeNull();
+    expect(deniedResourceOf(ddb, null)).toBeNull();
   });
 
   it("recognises KMS's refusals, and names the KMS action the message names or the call needs", () => {
