@@ -15,6 +15,7 @@ import { UsageAggregator, type UsageAggregate } from "../../src/usage/aggregate.
 import { EventDedup, hourOf } from "../../src/usage/dedup.js";
 import { eventFromRecord, missingField } from "../../src/usage/record-fields.js";
 import { corpusFiles, INVICTUS, readJson } from "./helpers.js";
+import { denialRecords } from "../support/denial-records.js";
 
 type Rec = { [k: string]: unknown };
 let pool: Rec[];
@@ -25,8 +26,11 @@ afterAll(() => rmSync(spillRoot, { recursive: true, force: true }));
 beforeAll(() => {
   // Role-session API calls with an eventID and a usable eventTime: the records dedup applies to.
   const seen = new Set<string>();
-  pool = corpusFiles()
+  // First (picks come from the first 120): refused calls counted as two calls, a KMS refusal's
+  // service and KMS halves (denials.ts), whose re-deliveries must be one duplicate each.
+  pool = [...(denialRecords() as Rec[]), ...corpusFiles()]
     .flatMap((f) => {
+      if (typeof f !== "string") return [f];
       const doc = readJson(f) as Rec[] | { Records: Rec[] };
       return Array.isArray(doc) ? doc : doc.Records;
     })
@@ -50,12 +54,14 @@ function aggregate(files: Rec[][], order: number[], dedup: { memoryEntries?: num
   return agg.finish();
 }
 
-// recordsRead and the management-event counts count deliveries, duplicates included: only whether
-// an account's logs hold a read or a KMS event (what trail-gaps.ts judges by) is the same.
+// recordsRead, dataEventRecords and the management-event counts count deliveries, duplicates
+// included: only whether an account's logs hold a read, a KMS or a data event (what trail-gaps.ts
+// and coverage.dataEvents judge by) is the same.
 const noFiles = (a: UsageAggregate) => {
   const { files: _f, coverage, ...rest } = a;
-  const { recordsRead: _r, duplicatesRemoved: _d, management, ...cov } = coverage;
-  return { ...rest, coverage: { ...cov, management: management.map((m) => ({ accountId: m.accountId, reads: m.reads > 0, kms: m.kms > 0 })) } };
+  // dataEventRecords too (the refused-call fixtures hold data events; the corpus records picked did not).
+  const { recordsRead: _r, duplicatesRemoved: _d, management, dataEventRecords, ...cov } = coverage;
+  return { ...rest, coverage: { ...cov, dataEventRecords: dataEventRecords > 0, management: management.map((m) => ({ accountId: m.accountId, reads: m.reads > 0, kms: m.kms > 0 })) } };
 };
 
 describe("deduplication by eventTime hour", () => {
