@@ -109,10 +109,16 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     expect(rows.filter((r) => r.row_kind === "usage" && r.error_code === null).every((r) => r.error_message === null)).toBe(true);
     const json = join(dir, "rows.json");
     writeFileSync(json, JSON.stringify(rows));
+    // And as Athena's CSV download: messages hold commas, colons and parentheses.
+    const csv = join(dir, "rows.csv");
+    const cell = (v: string | null): string => (v === null ? "" : /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+    writeFileSync(csv, [USAGE_ROW_COLUMNS.map((c) => `"${c}"`).join(","), ...rows.map((r) => USAGE_ROW_COLUMNS.map((c) => cell(r[c] ?? null)).join(","))].join("\n"));
     const raw = await readUsage([logs], { workers: 1 });
-    const fromSql = await readUsage([json], { workers: 1 });
-    expect(fromSql.warnings).toEqual([]);
-    expect(fromSql.sessions).toEqual(raw.sessions);
+    for (const p of [json, csv]) {
+      const fromSql = await readUsage([p], { workers: 1 });
+      expect(fromSql.warnings).toEqual([]);
+      expect(fromSql.sessions).toEqual(raw.sessions);
+    }
     const actions = Object.fromEntries((raw.sessions[0]?.actions ?? []).map((a) => [a.action, a]));
     expect(actions["kms:Decrypt"]).toMatchObject({ deniedCount: 3, resources: [SECRET_KEY] });
     expect(actions["secretsmanager:GetSecretValue"]).toMatchObject({ deniedCount: 0 });
