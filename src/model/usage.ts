@@ -175,6 +175,11 @@ export interface ActionUsage {
   /** IAM action, e.g. `dynamodb:GetItem`. */
   action: string;
   count: number;
+  /**
+   * Calls refused (a refusal code: AccessDenied, AccessDeniedException …). A call KMS refused after
+   * IAM authorised the service's action is refused for the KMS action (`kms:Decrypt` …), not for the
+   * service's (usage/denials.ts).
+   */
   deniedCount: number;
   firstSeen: string;
   lastSeen: string;
@@ -186,7 +191,11 @@ export interface ActionUsage {
    * object call's record lists beside the object is left out (the objects' own prefix).
    */
   resourcePrefix: string | null;
-  /** Error codes seen (AccessDenied, …) with counts. */
+  /**
+   * Error codes seen (AccessDenied, …) with counts. A call KMS refused has its code followed by
+   * ` (refused by KMS)` on the service's action (`AccessDeniedException (refused by KMS)`): no
+   * refusal code, as IAM authorised it.
+   */
   errorCodes: { [code: string]: number };
   /**
    * Present when some call was denied (`deniedCount` > 0): the resources of the calls that were
