@@ -10,10 +10,10 @@ import type { Warning } from "../model/document.js";
 import { isLambdaServiceSession, LAMBDA_SERVICE_SESSION, partitionOf, sessionOf, type SessionRef } from "./attribution.js";
 import { PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
 import type { CompactRecords } from "./scan-wasm.js";
-import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERR_MSG, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_PAR_START, S_READ_ONLY, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE, S_UI_INVOKED_BY, S_UI_ISSUER, S_UI_PRINCIPAL, S_UI_TYPE } from "./scan-slots.js";
+import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERR_MSG, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_ID_EVENT, S_ID_SHARED, S_SHARED_FP1, S_SHARED_FP2, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_PAR_START, S_READ_ONLY, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE, S_UI_INVOKED_BY, S_UI_ISSUER, S_UI_PRINCIPAL, S_UI_TYPE } from "./scan-slots.js";
 import { fingerprint52, fingerprintTo } from "./fingerprints.js";
 import { GroupCache } from "./group-cache.js";
-import { hourOf } from "./dedup.js";
+import { hourOf, LATE_COPY } from "./dedup.js";
 import { INSIGHT_RECORD } from "./record-fields.js";
 import { kmsRefusalOf, refusedCallResources, type KmsRefusal } from "./denials.js";
 import { commonPrefix, copySourceOf, deriveResources, resourcesOf, type CopySource } from "./resources.js";
@@ -142,8 +142,10 @@ export interface FilePartial {
   principals: PrincipalPartial[];
   groups: GroupPartial[];
   /**
-   * Quadruples (hash1, hash2, group index, eventTime hour) for counted events that have an eventID:
-   * duplicates are removed across files by eventID within an hour (dedup.ts).
+   * Quadruples (hash1, hash2, group index, eventTime hour) for counted events that have an eventID
+   * or a sharedEventID: duplicates are removed across files by sharedEventID, else eventID, within
+   * an hour (dedup.ts). The group index has LATE_COPY added for a shared action's copy delivered to
+   * an account other than the caller's.
    */
   fingerprints: Uint32Array;
   accounts: string[];
@@ -328,11 +330,14 @@ export class FileAccumulator {
     this.noteResources(gi, copy === null ? resources : copyDestination(resources, copy));
     const half = copy === null ? -1 : this.noteCopySource(p, time, ev.eventSource, copy, errorCode, ev.awsRegion);
     const kms = refusal === null ? -1 : this.noteKmsHalf(p, time, refusal, ev.awsRegion);
-    if (ev.eventId !== null) {
+    const shared = ev.sharedEventId;
+    if (shared !== null) {
+      // One action delivered to several accounts: deduplicated by its sharedEventID (dedup.ts).
+      fingerprintTo(shared, FP, 0);
+      this.noteFingerprints(sharedFingerprint(FP[0] as number), FP[1] as number, gi, half, kms, time, lateCopy(ev.recipientAccountId, ev.identityAccountId));
+    } else if (ev.eventId !== null) {
       fingerprintTo(ev.eventId, FP, 0);
-      this.noteFingerprint(FP[0] as number, FP[1] as number, gi, time);
-      if (half >= 0) this.noteFingerprint(copyFingerprint(FP[0] as number), FP[1] as number, half, time);
-      if (kms >= 0) this.noteFingerprint(kmsFingerprint(FP[0] as number), FP[1] as number, kms, time);
+      this.noteFingerprints(FP[0] as number, FP[1] as number, gi, half, kms, time, 0);
     }
   }
 
@@ -430,10 +435,14 @@ export class FileAccumulator {
     }
     const half = copy === null ? -1 : this.noteCopySource(p, time, source, copy, callCode, region);
     const kms = refusal === null ? -1 : this.noteKmsHalf(p, time, refusal, region);
-    if (m[r + S_ID_STATE] === 1) {
-      this.noteFingerprint(m[r + S_FP1] as number, m[r + S_FP2] as number, gi, time);
-      if (half >= 0) this.noteFingerprint(copyFingerprint(m[r + S_FP1] as number), m[r + S_FP2] as number, half, time);
-      if (kms >= 0) this.noteFingerprint(kmsFingerprint(m[r + S_FP1] as number), m[r + S_FP2] as number, kms, time);
+    const ids = m[r + S_ID_STATE] as number;
+    if (ids === S_ID_EVENT) {
+      this.noteFingerprints(m[r + S_FP1] as number, m[r + S_FP2] as number, gi, half, kms, time, 0);
+    } else if (ids >= S_ID_SHARED) {
+      // One action delivered to several accounts: deduplicated by its sharedEventID (dedup.ts).
+      // userIdentity's account is looked up only for these records.
+      const identityAccount = uiCode === -1 ? null : c.identity(uiCode, r).accountId;
+      this.noteFingerprints(sharedFingerprint(m[r + S_SHARED_FP1] as number), m[r + S_SHARED_FP2] as number, gi, half, kms, time, lateCopy(recipient, identityAccount));
     }
   }
 
@@ -645,6 +654,14 @@ export class FileAccumulator {
     }
   }
 
+  /** The record's fingerprint for its group, and derived ones for its copy-source and KMS halves (-1: none). */
+  private noteFingerprints(h1: number, h2: number, gi: number, half: number, kms: number, time: number, late: number): void {
+    this.noteFingerprint(h1, h2, gi + late, time);
+    if (half >= 0) this.noteFingerprint(copyFingerprint(h1), h2, half + late, time);
+    if (kms >= 0) this.noteFingerprint(kmsFingerprint(h1), h2, kms + late, time);
+  }
+
+  /** `gi`: the group, plus LATE_COPY for a copy the dedup must drop first (dedup.ts). */
   private noteFingerprint(h1: number, h2: number, gi: number, time: number): void {
     if (this.nfp + 4 > this.fps.length) {
       const bigger = new Uint32Array(this.fps.length * 2);
@@ -1079,6 +1096,25 @@ export function copyFingerprint(h1: number): number {
 /** The KMS half of a refused call (denials.ts) has a fingerprint of its own, derived as copyFingerprint's. */
 export function kmsFingerprint(h1: number): number {
   return (h1 ^ 0x85ebca6b) >>> 0;
+}
+
+/**
+ * A sharedEventID's fingerprint is derived from its hash as copyFingerprint's, so that it never
+ * meets an eventID's: the two name different things (a record whose eventID happens to equal
+ * another action's sharedEventID is no copy of it). The constant is none of the others nor their
+ * XOR, so the halves of a shared action stay apart too.
+ */
+export function sharedFingerprint(h1: number): number {
+  return (h1 ^ 0x27d4eb2f) >>> 0;
+}
+
+/**
+ * LATE_COPY for the copy of a shared action delivered to an account other than the caller's (the
+ * key owner's copy of a cross-account KMS call: recipientAccountId is not userIdentity.accountId),
+ * else 0. The dedup keeps the caller's copy when it has it, whatever the file order (dedup.ts).
+ */
+export function lateCopy(recipient: string | null, identityAccount: string | null): number {
+  return recipient !== null && identityAccount !== null && recipient !== identityAccount ? LATE_COPY : 0;
 }
 
 /** Sort order for optional text: null first. */

@@ -12,7 +12,7 @@ import { mergeSamples, minInvoker } from "./accumulate.js";
 import { eventToActions, isAccessDenied } from "./event-actions.js";
 import { isCopySourceEvent } from "./resources.js";
 import { isViaServiceEvent, KMS_EVENT_SOURCE } from "./denials.js";
-import { EventDedup, type DedupOptions } from "./dedup.js";
+import { EventDedup, LATE_COPY, type DedupOptions } from "./dedup.js";
 import type { AccessAdvisorReport } from "./access-advisor.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
 import { incompleteLakePages, lakePageWarnings } from "./lake-page.js";
@@ -199,12 +199,15 @@ export class UsageAggregator {
       return acc.id;
     });
 
-    // Duplicates are decided at the end (finish), per eventTime hour. A duplicate has the same
+    // Duplicates are decided at the end (finish), per eventTime hour. A re-delivery has the same
     // time and resources as its first copy and falls in the same session group, so merging it
-    // now and subtracting its count later gives what skipping it would have.
+    // now and subtracting its count later gives what skipping it would have. The copies of an
+    // action sent to several accounts (sharedEventID) also fall in one hour; the one dropped is
+    // the resource owner's (LATE_COPY, kept on the global id), whatever the order.
     const fp = part.fingerprints;
     for (let i = 0; i < fp.length; i += 4) {
-      this.dedup.add(fp[i] as number, fp[i + 1] as number, fp[i + 3] as number, globalId[fp[i + 2] as number] as number);
+      const g = fp[i + 2] as number;
+      this.dedup.add(fp[i] as number, fp[i + 1] as number, fp[i + 3] as number, g < LATE_COPY ? (globalId[g] as number) : (globalId[g - LATE_COPY] as number) + LATE_COPY);
     }
   }
 

@@ -10,16 +10,34 @@
  *
  * - While files are merged, each counted event adds one entry (64-bit eventID fingerprint, the
  *   aggregate group it was counted in) to the buffer of its eventTime hour. Nothing is decided yet.
+ *   (sharedEventID, when the record has one: see below.)
  * - When the buffers hold more than `memoryEntries` entries, every buffer is appended to its
  *   hour's spill file (12 bytes per event, in a private temporary directory) and freed.
  * - `resolve()` then takes one hour at a time, spilled entries and buffered ones together, and
  *   finds the duplicates in it with a fingerprint set sized for that hour alone.
  *
- * Guarantee: the result is exactly that of one eventID set over all events (a duplicate is every
- * event whose eventID was seen before; its group loses one count), for ANY file order and any
- * merge order, provided the copies of an event carry the same eventTime hour, which CloudTrail's
- * re-deliveries do. Two records with one eventID and eventTimes in different hours are not
- * duplicates of a delivery and are both counted. Memory: at most `memoryEntries` buffered entries
+ * One AWS action sent to several accounts is a second kind of copy: "when an account uses an AWS
+ * KMS key that belongs to another account, the account that used the key and the account that
+ * owns the key receive separate CloudTrail events for the same action. Each CloudTrail event
+ * delivered for this AWS action shares the same sharedEventID, but also has a unique eventID and
+ * recipientAccountId" (CloudTrail user guide, record contents). An organisation trail, or the two
+ * accounts' logs passed together, holds both. An event with a sharedEventID is therefore keyed by
+ * it (accumulate.ts derives its fingerprint apart from eventIDs' so the two never meet), and its
+ * re-deliveries by the same key. AWS does not state that the copies carry the same eventTime; we
+ * rely on eventTime being "the date and time the request was completed", taken from the endpoint
+ * that served the request: the copies describe one request, so one time. Were they ever in
+ * different hours, both would be counted, as before this key existed (a call counted twice, never
+ * one lost). The copies can fall in different groups (the owner's userIdentity may lack the role's
+ * path), so which one is dropped must not depend on the order: the copy delivered to an account
+ * other than the caller's is marked LATE_COPY and resolved after its hour's other entries, so the
+ * caller's copy keeps the count when it is there. Coverage is not deduplicated: the owner's copy
+ * still shows that its account's trail logged that day.
+ *
+ * Guarantee: the result is exactly that of one key set over all events (key: sharedEventID, else
+ * eventID; a duplicate is every event whose key was seen before, late copies last; its group loses
+ * one count), for ANY file order and any merge order, provided the copies of an event carry the
+ * same eventTime hour, which CloudTrail's re-deliveries do. Two records with one eventID and
+ * eventTimes in different hours are not duplicates of a delivery and are both counted. Memory: at most `memoryEntries` buffered entries
  * (12 bytes each, up to twice that with the buffers' growth slack, at least 3 KiB per hour that has
  * entries since the last spill) plus, while resolving, about 30 bytes per event of the busiest hour. Disk: 12 bytes per event, removed
  * by `resolve()` or `dispose()`. Fingerprint collisions (which would drop one event) can only occur
@@ -61,6 +79,15 @@ export function hourOf(time: string): number {
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return (era * 146097 + doe - 719468) * 24 + h;
 }
+
+/**
+ * Added to an entry's group: a copy to drop before the others of its key. The copies of one AWS
+ * action sent to several accounts share a sharedEventID (accumulate.ts keys them by it); the
+ * caller's copy and the resource owner's can fall in different groups (the owner's userIdentity
+ * may lack the role's path), so which one is dropped must not depend on which was read first: the
+ * owner's copies are marked and resolved after the hour's other entries.
+ */
+export const LATE_COPY = 0x80000000;
 
 export class EventDedup {
   private readonly buckets = new Map<number, Bucket>();
@@ -128,10 +155,26 @@ export class EventDedup {
         for (const p of parts) total += p.length / 3;
         if (total < 2) continue;
         const seen = new FingerprintSet(Math.ceil(total / 0.7) + 1);
-        for (const p of parts) {
+        // Late copies (LATE_COPY) wait until the hour's other entries are in: (part, offset) pairs.
+        let late: number[] | null = null;
+        for (let k = 0; k < parts.length; k++) {
+          const p = parts[k] as Uint32Array;
           for (let i = 0; i < p.length; i += 3) {
+            const g = p[i + 2] as number;
+            if (g >= LATE_COPY) {
+              (late ??= []).push(k, i);
+            } else if (!seen.add(p[i] as number, p[i + 1] as number)) {
+              byGroup.set(g, (byGroup.get(g) ?? 0) + 1);
+              duplicates++;
+            }
+          }
+        }
+        if (late !== null) {
+          for (let j = 0; j < late.length; j += 2) {
+            const p = parts[late[j] as number] as Uint32Array;
+            const i = late[j + 1] as number;
             if (!seen.add(p[i] as number, p[i + 1] as number)) {
-              const g = p[i + 2] as number;
+              const g = (p[i + 2] as number) - LATE_COPY;
               byGroup.set(g, (byGroup.get(g) ?? 0) + 1);
               duplicates++;
             }

@@ -27,6 +27,9 @@ export const RECORD_KEYS = [
   "readOnly",
   // Read only on records with an errorCode (denials.ts): what KMS or IAM refused, and on what.
   "errorMessage",
+  // One AWS action delivered to several accounts (a cross-account KMS call: the caller's and the
+  // key owner's copy) shares it: the dedup counts the action once (dedup.ts).
+  "sharedEventID",
 ] as const;
 
 /** requestParameters keys read for resource ARNs; all top-level, all strings (`names`: strings). */
@@ -66,6 +69,12 @@ export type RequestParams = { [K in ParamKey]?: K extends "names" ? string[] : s
 
 export interface UsageEvent {
   eventId: string | null;
+  /**
+   * `sharedEventID`: CloudTrail's id of one AWS action whose events went to several accounts
+   * (each copy has its own eventID and recipientAccountId). When present, the call is
+   * deduplicated by it instead of eventID (dedup.ts).
+   */
+  sharedEventId: string | null;
   eventTime: string;
   eventSource: string;
   eventName: string;

@@ -80,6 +80,7 @@ export function eventFromRecord(rec: Obj): UsageEvent {
   }
   return {
     eventId: str(rec.eventID),
+    sharedEventId: str(rec.sharedEventID),
     eventTime: rec.eventTime as string,
     eventSource: rec.eventSource as string,
     eventName: rec.eventName as string,

@@ -124,7 +124,7 @@ export class RecordScanner {
     private readonly b: Buffer,
     reuseEvent = false,
   ) {
-    this.reuse = reuseEvent ? { eventId: null, eventTime: "", eventSource: "", eventName: "", awsRegion: null, recipientAccountId: null, errorCode: null, errorMessage: null, eventType: null, eventCategory: null, managementEvent: null, readOnly: null, identityType: null, principalArn: null, principalId: null, identityAccountId: null, invokedBy: null, issuerArn: null, resources: NO_RESOURCES, params: NO_PARAMS } : null;
+    this.reuse = reuseEvent ? { eventId: null, sharedEventId: null, eventTime: "", eventSource: "", eventName: "", awsRegion: null, recipientAccountId: null, errorCode: null, errorMessage: null, eventType: null, eventCategory: null, managementEvent: null, readOnly: null, identityType: null, principalArn: null, principalId: null, identityAccountId: null, invokedBy: null, issuerArn: null, resources: NO_RESOURCES, params: NO_PARAMS } : null;
     this.n = b.length;
     // Bound once: Buffer#toString re-validates its arguments on every call.
     const buf = b as Buffer & { latin1Slice?: (s: number, e: number) => string; utf8Slice?: (s: number, e: number) => string };
@@ -245,6 +245,7 @@ export class RecordScanner {
     let params: RequestParams = NO_PARAMS;
     // errorMessage is decoded after the record, and only when it has an errorCode (denials.ts).
     let messageAt = -1;
+    let shared: string | null = null;
     this.i++; // {
     this.ws();
     if (b[this.i] === RBRACE) {
@@ -275,6 +276,8 @@ export class RecordScanner {
         } else if (id === R.errorMessage) {
           messageAt = this.i;
           this.skipValue();
+        } else if (id === R.sharedEventID) {
+          shared = this.plainStringOrNull();
         } else {
           this.skipValue();
         }
@@ -293,6 +296,7 @@ export class RecordScanner {
     if (ev !== null) {
       // One event object per scanner, overwritten per record (see scanRecords' `reuseEvent`).
       ev.eventId = vals[R.eventID] ?? null;
+      ev.sharedEventId = shared;
       ev.eventTime = eventTime;
       ev.eventSource = eventSource;
       ev.eventName = eventName;
@@ -316,6 +320,7 @@ export class RecordScanner {
     }
     return {
       eventId: vals[R.eventID] ?? null,
+      sharedEventId: shared,
       eventTime,
       eventSource,
       eventName,

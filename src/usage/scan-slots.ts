@@ -23,10 +23,14 @@ export const S_CATEGORY = 8;
 export const S_MANAGEMENT = 9;
 /** The session key: one symbol per distinct S_UI_* six; -1 when userIdentity is absent or not an object. */
 export const S_IDENTITY = 10;
-/** eventID's fingerprint (fingerprints.ts), when S_ID_STATE is 1. */
+/** eventID's fingerprint (fingerprints.ts), when S_ID_STATE has S_ID_EVENT. */
 export const S_FP1 = 11;
 export const S_FP2 = 12;
+/** S_ID_EVENT (a string eventID) plus S_ID_SHARED (a string sharedEventID), or 0. */
 export const S_ID_STATE = 13;
+/** Values of S_ID_STATE (bits): a string eventID was hashed; a string sharedEventID was. */
+export const S_ID_EVENT = 1;
+export const S_ID_SHARED = 2;
 /** 1: seconds in S_TIME; a span: the host normalises the text; -1: absent or not a string. */
 export const S_TIME_STATE = 14;
 /** resources[].ARN values: start (in the list table) and count. */
@@ -50,3 +54,6 @@ export const S_UI_ISSUER = 27;
 export const S_READ_ONLY = 28;
 /** errorMessage: a span (-1 absent or not a string); read only when the record has an errorCode. */
 export const S_ERR_MSG = 29;
+/** sharedEventID's fingerprint (fingerprints.ts), when S_ID_STATE has S_ID_SHARED. */
+export const S_SHARED_FP1 = 30;
+export const S_SHARED_FP2 = 31;

@@ -33,7 +33,6 @@ const KEY_GROUPS: readonly (readonly string[])[] = [
     "additionalEventData",
     "requestID",
     "apiVersion",
-    "sharedEventID",
     "vpcEndpointId",
     "vpcEndpointAccountId",
     "serviceEventDetails",

@@ -18,6 +18,7 @@ import { INVICTUS, STRATUS } from "./helpers.js";
 const ROLE = "arn:aws:iam::123456789012:role/orders-role";
 const event = (resources: string[], i: number): UsageEvent => ({
   eventId: `id-${i}`,
+  sharedEventId: null,
   eventTime: "2026-10-01T10:00:00Z",
   eventSource: "s3.amazonaws.com",
   eventName: "GetObject",

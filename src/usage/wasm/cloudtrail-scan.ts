@@ -110,7 +110,9 @@ export const S_MANAGEMENT: u32 = 9; // 1 true, 0 false, -1 absent or not a boole
 export const S_IDENTITY: u32 = 10; // the session key (see identity), or -1 when userIdentity is not an object
 export const S_FP1: u32 = 11;
 export const S_FP2: u32 = 12;
-export const S_ID_STATE: u32 = 13; // 0 no string eventID, 1 hashed into S_FP1/S_FP2
+export const S_ID_STATE: u32 = 13; // S_ID_EVENT: eventID in S_FP1/S_FP2; plus S_ID_SHARED: sharedEventID in S_SHARED_FP*
+export const S_ID_EVENT: i32 = 1;
+export const S_ID_SHARED: i32 = 2;
 export const S_TIME_STATE: u32 = 14; // 1 seconds in S_TIME; a span (host normalises it); -1 none
 export const S_RES_START: u32 = 15;
 export const S_RES_COUNT: u32 = 16;
@@ -128,6 +130,8 @@ export const S_UI_INVOKED_BY: u32 = 26;
 export const S_UI_ISSUER: u32 = 27;
 export const S_READ_ONLY: u32 = 28; // readOnly: 1 true, 0 false, -1 absent or not a boolean
 export const S_ERR_MSG: u32 = 29; // errorMessage: a span (the host reads it only with an errorCode), or -1
+export const S_SHARED_FP1: u32 = 30; // sharedEventID's fingerprint, when S_ID_STATE has S_ID_SHARED
+export const S_SHARED_FP2: u32 = 31;
 
 // Key groups the host defines (setKeys): 0 top level, 1 record, 2 resources[] element, 3 params,
 // 4–6 userIdentity, its sessionContext and sessionIssuer.
@@ -155,6 +159,7 @@ const K_RESOURCES: i32 = 11;
 const K_PARAMS: i32 = 12;
 const K_READ_ONLY: i32 = 13;
 const K_ERR_MSG: i32 = 14;
+const K_SHARED: i32 = 15;
 
 // Error codes (the host has the messages).
 const E_END: i32 = 1;
@@ -656,8 +661,8 @@ function stringValue(slot: u32): i32 {
 
 // ---- Records ------------------------------------------------------------------------------------
 
-/** eventID's fingerprint: FNV-1a and a multiplicative hash, as fingerprints.ts over its chars. */
-function fingerprint(r: usize, s: usize, e: usize): void {
+/** eventID's (or sharedEventID's) fingerprint: FNV-1a and a multiplicative hash, as fingerprints.ts over its chars, into slots `slot`, `slot + 1`. */
+function fingerprint(r: usize, s: usize, e: usize, slot: u32): void {
   let h1: u32 = 0x811c9dc5;
   let h2: u32 = 0x9747b28c;
   for (let i = s; i < e; i++) {
@@ -669,8 +674,8 @@ function fingerprint(r: usize, s: usize, e: usize): void {
   h2 = (h2 ^ (h2 >> 13)) * 0xc2b2ae35;
   h2 ^= h2 >> 16;
   if (h1 == 0 && h2 == 0) h2 = 1;
-  store<u32>(r + S_FP1 * 4, h1);
-  store<u32>(r + S_FP2 * 4, h2);
+  store<u32>(r + slot * 4, h1);
+  store<u32>(r + (slot + 1) * 4, h2);
 }
 
 // @ts-ignore: decorator
@@ -1025,19 +1030,22 @@ function record(index: i32): void {
       const k = key(G_RECORD);
       if (keyEscaped) slow = true;
       colon();
-      if (k < 0 || k > K_ERR_MSG) {
+      if (k < 0 || k > K_SHARED) {
         skipValue();
-      } else if (k == K_EVENT_ID) {
+      } else if (k == K_EVENT_ID || k == K_SHARED) {
+        // Each key sets or clears its own flag (duplicate keys: the last one wins, per key).
+        const flag = k == K_EVENT_ID ? S_ID_EVENT : S_ID_SHARED;
+        const state = load<i32>(r + S_ID_STATE * 4) & ~flag;
         if (pos < end && byte(pos) == QUOTE) {
           const s = pos + 1;
           const e = stringEnd(pos);
           pos = e + 1;
           if (strFlags != 0) slow = true;
-          else fingerprint(r, s, e);
-          store<i32>(r + S_ID_STATE * 4, 1);
+          else fingerprint(r, s, e, k == K_EVENT_ID ? S_FP1 : S_SHARED_FP1);
+          store<i32>(r + S_ID_STATE * 4, state | flag);
         } else {
           skipValue();
-          store<i32>(r + S_ID_STATE * 4, 0);
+          store<i32>(r + S_ID_STATE * 4, state);
         }
       } else if (k == K_EVENT_TIME) {
         if (pos < end && byte(pos) == QUOTE) {
