@@ -7,7 +7,8 @@
  * Why these rows: each event falls in exactly one `usage` row (grouped by session, call, error
  * and the raw resource material: resources[].ARN and the requestParameters keys in event.ts), so
  * counts add up exactly and leastrole derives resource ARNs from the row with the same code as
- * for raw records. `coverage` rows count every event per account/region/day; `function-created`
+ * for raw records; the copies of one action sent to several accounts (one sharedEventID) are one
+ * call. `coverage` rows count every event per account/region/day; `function-created`
  * rows carry the last CreateFunction per function (for "too new").
  *
  * Parameters (replaced by `renderUsageQuery`): {{table}}, {{start}}, {{end}} (ISO 8601 UTC,
@@ -117,6 +118,16 @@ WITH deduped AS (
   FROM {{table}} t
   WHERE eventtime >= '{{start}}' AND eventtime < '{{end}}'
 ),
+-- One AWS action sent to several accounts (a cross-account KMS call: the caller's copy and the key
+-- owner's) has one sharedEventID and one eventID per copy: its call is counted once, from the
+-- caller's copy when there is one; every copy still counts in coverage.
+delivered AS (
+  SELECT d.*, row_number() OVER (
+    PARTITION BY sharedeventid IS NULL, coalesce(sharedeventid, eventid)
+    ORDER BY CASE WHEN recipientaccountid <> useridentity.accountid THEN 1 ELSE 0 END, eventtime, eventid) AS call_rn
+  FROM deduped d
+  WHERE rn = 1 OR eventid IS NULL
+),
 events AS (
   SELECT
     eventtime, eventsource, eventname, awsregion, errorcode, eventtype, eventcategory, managementevent,
@@ -157,9 +168,9 @@ events AS (
     json_extract_scalar(requestparameters, '$.stateMachineArn') AS rp_statemachinearn,
     json_extract_scalar(requestparameters, '$.indexName') AS rp_indexname,
     json_extract_scalar(requestparameters, '$["x-amz-copy-source"]') AS rp_xamzcopysource,
-    CASE WHEN errorcode IN (${REFUSAL_CODES_SQL}) THEN errormessage END AS error_message
-  FROM deduped
-  WHERE rn = 1 OR eventid IS NULL
+    CASE WHEN errorcode IN (${REFUSAL_CODES_SQL}) THEN errormessage END AS error_message,
+    call_rn = 1 OR coalesce(sharedeventid, eventid) IS NULL AS counted_call
+  FROM delivered
 )
 SELECT 'usage' AS row_kind, recipientaccountid AS account_id, role_arn, session_name, invoked_by, awsregion AS aws_region,
   eventsource AS event_source, eventname AS event_name, errorcode AS error_code, version_id_present,
@@ -168,7 +179,7 @@ SELECT 'usage' AS row_kind, recipientaccountid AS account_id, role_arn, session_
   rp_statemachinearn, rp_indexname, rp_xamzcopysource, CAST(NULL AS VARCHAR) AS event_day, count(*) AS calls, 0 AS data_events,
   min(eventtime) AS first_seen, max(eventtime) AS last_seen, error_message
 FROM events
-WHERE role_arn IS NOT NULL AND session_name IS NOT NULL AND (eventtype IS NULL OR eventtype = 'AwsApiCall')
+WHERE role_arn IS NOT NULL AND session_name IS NOT NULL AND (eventtype IS NULL OR eventtype = 'AwsApiCall') AND counted_call
 GROUP BY recipientaccountid, role_arn, session_name, invoked_by, awsregion, eventsource, eventname, errorcode,
   version_id_present, resource_arns, rp_bucketname, rp_key, rp_tablename, rp_queueurl, rp_topicarn,
   rp_targetarn, rp_keyid, rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn,
@@ -217,8 +228,15 @@ SELECT 'usage' AS row_kind, recipientAccountId AS account_id,
   NULL AS event_day, count(*) AS calls, 0 AS data_events,
   min(eventTime) AS first_seen, max(eventTime) AS last_seen,
   CASE WHEN errorCode IN (${REFUSAL_CODES_SQL}) THEN errorMessage END AS error_message
-FROM {{table}}
-WHERE eventTime >= timestamp '{{start}}' AND eventTime < timestamp '{{end}}'
+FROM (
+  -- The copies of one action sent to several accounts share a sharedEventID: one call, the caller's copy first.
+  SELECT e.*, row_number() OVER (
+    PARTITION BY sharedEventID
+    ORDER BY CASE WHEN recipientAccountId <> userIdentity.accountId THEN 1 ELSE 0 END, eventTime, eventID) AS call_rn
+  FROM {{table}} e
+  WHERE eventTime >= timestamp '{{start}}' AND eventTime < timestamp '{{end}}'
+)
+WHERE (sharedEventID IS NULL OR call_rn = 1)
   AND userIdentity.type = 'AssumedRole' AND userIdentity.sessionContext.sessionIssuer.arn LIKE 'arn:%:iam::%:role/%'
   AND eventType = 'AwsApiCall'
 GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 34
@@ -273,7 +291,7 @@ export function athenaToDuckDb(sql: string): string {
 export function duckDbCloudTrailView(glob: string, format: "records" | "array", name = "cloudtrail_logs"): string {
   const fields: [string, string][] = [
     ["eventTime", "VARCHAR"], ["eventSource", "VARCHAR"], ["eventName", "VARCHAR"], ["awsRegion", "VARCHAR"],
-    ["errorCode", "VARCHAR"], ["errorMessage", "VARCHAR"], ["eventID", "VARCHAR"], ["eventType", "VARCHAR"], ["eventCategory", "VARCHAR"],
+    ["errorCode", "VARCHAR"], ["errorMessage", "VARCHAR"], ["eventID", "VARCHAR"], ["sharedEventID", "VARCHAR"], ["eventType", "VARCHAR"], ["eventCategory", "VARCHAR"],
     ["managementEvent", "BOOLEAN"], ["recipientAccountId", "VARCHAR"], ["requestParameters", "JSON"],
     ["userIdentity", "STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, invokedBy VARCHAR, sessionContext STRUCT(sessionIssuer STRUCT(arn VARCHAR)))"],
     ["resources", "STRUCT(ARN VARCHAR, accountId VARCHAR, type VARCHAR)[]"],
@@ -286,7 +304,7 @@ export function duckDbCloudTrailView(glob: string, format: "records" | "array", 
       : `(SELECT t AS r FROM read_json(${lit(glob)}, format = 'array', columns = {${fields.map(([k, t]) => `'${k}': ${lit(t)}`).join(", ")}}, maximum_object_size = 1073741824) t)`;
   return `CREATE OR REPLACE VIEW ${name} AS SELECT
     r.eventTime AS eventtime, r.eventSource AS eventsource, r.eventName AS eventname, r.awsRegion AS awsregion,
-    r.errorCode AS errorcode, r.errorMessage AS errormessage, r.eventID AS eventid, r.eventType AS eventtype, r.eventCategory AS eventcategory,
+    r.errorCode AS errorcode, r.errorMessage AS errormessage, r.eventID AS eventid, r.sharedEventID AS sharedeventid, r.eventType AS eventtype, r.eventCategory AS eventcategory,
     r.managementEvent AS managementevent, r.recipientAccountId AS recipientaccountid,
     CAST(r.requestParameters AS VARCHAR) AS requestparameters,
     {'type': r.userIdentity.type, 'principalid': r.userIdentity.principalId, 'arn': r.userIdentity.arn,

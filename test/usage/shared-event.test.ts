@@ -1,14 +1,16 @@
 /**
  * One cross-account call, delivered to the caller's account and to the key owner's (same
  * sharedEventID, own eventID and recipientAccountId), is one call in every reader: JSON.parse +
- * record-fields.ts, the JavaScript byte scanner and the WebAssembly scanner, whatever the file order and whether the copies share a file. Both accounts'
+ * record-fields.ts, the JavaScript byte scanner, the WebAssembly scanner and the shipped Athena SQL
+ * (run on DuckDB), whatever the file order and whether the copies share a file. Both accounts'
  * days stay in coverage: the owner's copy is still evidence that its trail logged that day.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
-import { readUsage } from "../../src/usage/index.js";
+import { ATHENA_USAGE_QUERY, DUCKDB_TRINO_MACROS, athenaToDuckDb, duckDbCloudTrailView, readUsage, renderUsageQuery } from "../../src/usage/index.js";
 import type { UsageAggregate } from "../../src/usage/aggregate.js";
 import type { ReadUsageOptions } from "../../src/usage/read-usage.js";
 import { roleCallRecord } from "../support/cloudtrail-record.js";
@@ -153,6 +155,37 @@ describe("the copies of one action sent to several accounts (sharedEventID)", ()
     for (const [, options] of READERS) {
       const a = await readUsage(files([{ account: CALLER, records: [caller, other] }]), options);
       expect(action(a, "kms:Decrypt")?.count).toBe(2);
+    }
+  });
+
+  it("the Athena SQL (on DuckDB) counts the call once and keeps both accounts' days, as the raw readers do", async () => {
+    const refused = crossAccountDecrypt({ seq: 3, shared: "5b0c2a8e-7777-4888-9999-aaaabbbbcccc", errorCode: "AccessDenied", errorMessage: "Access denied" });
+    for (const order of [
+      [caller, owner, refused.owner, refused.caller, owner],
+      [owner, refused.caller, caller, refused.owner, caller],
+    ]) {
+      const dir = mkdtempSync(join(tmpdir(), "leastrole-shared-sql-"));
+      const logs = join(dir, `${CALLER}_CloudTrail_us-east-1_20261001T0815Z_org.json`);
+      writeFileSync(logs, JSON.stringify({ Records: order }));
+      const db = await DuckDBInstance.create(":memory:");
+      const c = await db.connect();
+      for (const m of DUCKDB_TRINO_MACROS) await c.run(m);
+      await c.run(duckDbCloudTrailView(logs, "records"));
+      const reader = await c.runAndReadAll(athenaToDuckDb(renderUsageQuery(ATHENA_USAGE_QUERY, { table: "cloudtrail_logs", start: "2000-01-01T00:00:00Z", end: "2100-01-01T00:00:00Z" })));
+      const rows = reader.getRowObjectsJson() as { [k: string]: string | null }[];
+      // The usage rows are the caller's copies.
+      expect(rows.filter((r) => r.row_kind === "usage").map((r) => [r.account_id, r.calls])).toEqual([
+        [CALLER, "1"],
+        [CALLER, "1"],
+      ]);
+      const json = join(dir, "rows.json");
+      writeFileSync(json, JSON.stringify(rows));
+      const fromSql = await readUsage([json], { workers: 1 });
+      const raw = await readUsage([logs], { workers: 1 });
+      expect(fromSql.sessions).toEqual(raw.sessions);
+      expect(action(fromSql, "kms:Decrypt")).toMatchObject({ count: 2, deniedCount: 1 });
+      expect(fromSql.coverage.places).toEqual(raw.coverage.places);
+      expect(fromSql.coverage.places.map((p) => p.accountId)).toEqual([CALLER, OWNER]);
     }
   });
 });
