@@ -2,7 +2,9 @@
  * Law of the deduplication that forgets (src/usage/dedup.ts): whatever the file split, the file
  * order and the memory budget (down to spilling after every entry), the aggregate equals the one
  * from exact deduplication: every eventID counted once, duplicatesRemoved = events − distinct.
- * Records are the real corpus records (invictus-ir and stratus-red-team), re-delivered verbatim.
+ * Records are the real corpus records (invictus-ir and stratus-red-team), re-delivered verbatim,
+ * and, for some, made into the two copies of one cross-account action (one sharedEventID, the
+ * caller's and the owner's): one call per sharedEventID, the caller's copy counted.
  */
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileAccumulator } from "../../src/usage/accumulate.js";
 import { readUsage } from "../../src/usage/index.js";
 import { UsageAggregator, type UsageAggregate } from "../../src/usage/aggregate.js";
-import { EventDedup, hourOf } from "../../src/usage/dedup.js";
+import { EventDedup, hourOf, LATE_COPY } from "../../src/usage/dedup.js";
 import { eventFromRecord, missingField } from "../../src/usage/record-fields.js";
 import { corpusFiles, INVICTUS, readJson } from "./helpers.js";
 import { denialRecords } from "../support/denial-records.js";
@@ -119,6 +121,109 @@ describe("deduplication by eventTime hour", () => {
       { numRuns: 150 },
     );
     // Spill directories are private and removed by finish().
+    expect(readdirSync(spillRoot)).toEqual([]);
+  });
+
+  it("with cross-account copies (one sharedEventID, the caller's and the owner's copy): any split, order and budget gives one call per sharedEventID, the caller's copy counted", () => {
+    // Every other role-session record of the first 120 is a shared action: its deliveries are its
+    // caller's copy or the owner's (own eventID, recipientAccountId 222222222222), each possibly
+    // re-delivered; for half of them the owner's copy lacks sessionContext (another group: the
+    // role rebuilt from the STS ARN without its path), where which copy is dropped matters.
+    const base = pool.slice(0, 120);
+    const sharedKind = (i: number): "full" | "bare" | null => {
+      const r = base[i] as Rec;
+      const ui = r.userIdentity as Rec | undefined;
+      if (i % 2 !== 0 || ui?.type !== "AssumedRole" || typeof ui.arn !== "string") return null;
+      return i % 4 === 0 ? "full" : "bare";
+    };
+    const callerCopy = (i: number): Rec => {
+      const r: Rec = { ...(base[i] as Rec), sharedEventID: `shared-${String((base[i] as Rec).eventID)}` };
+      if (sharedKind(i) !== "bare") return r;
+      // A role with a path: the owner's bare copy names the role without it.
+      const ui = r.userIdentity as Rec;
+      const sc = (ui.sessionContext ?? {}) as Rec;
+      const si = (sc.sessionIssuer ?? {}) as Rec;
+      const arn = typeof si.arn === "string" ? si.arn.replace(/:role\/([^/]+)$/, ":role/service-role/$1") : si.arn;
+      return { ...r, userIdentity: { ...ui, sessionContext: { ...sc, sessionIssuer: { ...si, arn } } } };
+    };
+    const ownerCopy = (i: number): Rec => {
+      const c = callerCopy(i);
+      const ui = { ...(c.userIdentity as Rec) };
+      if (sharedKind(i) === "bare") delete ui.sessionContext;
+      return { ...c, userIdentity: ui, eventID: `${String(c.eventID)}-owner`, recipientAccountId: "222222222222" };
+    };
+    expect(base.filter((_, i) => sharedKind(i) === "bare").length).toBeGreaterThanOrEqual(5);
+    expect(base.filter((_, i) => sharedKind(i) === "full").length).toBeGreaterThanOrEqual(5);
+    const key = (r: Rec): string => (typeof r.sharedEventID === "string" ? `s:${r.sharedEventID}` : `e:${String(r.eventID)}`);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), fc.boolean()), { minLength: 1, maxLength: 300 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 48 }),
+        fc.infiniteStream(fc.nat()),
+        (picks, nFiles, memoryEntries, rand) => {
+          const it = rand[Symbol.iterator]();
+          const next = (): number => it.next().value as number;
+          const deliveries = picks.map(([p, owner]) => {
+            const i = p % base.length;
+            return sharedKind(i) === null ? (base[i] as Rec) : owner ? ownerCopy(i) : callerCopy(i);
+          });
+          const files: Rec[][] = Array.from({ length: nFiles }, () => []);
+          for (const d of deliveries) (files[next() % nFiles] as Rec[]).push(d);
+          const order = files.map((_, i) => i);
+          for (let i = order.length - 1; i > 0; i--) {
+            const j = next() % (i + 1);
+            [order[i], order[j]] = [order[j] as number, order[i] as number];
+          }
+          const spilled = aggregate(files, order, { memoryEntries, spillDir: spillRoot });
+          const inMemory = aggregate(files, [...order].reverse(), {});
+          // Exact references, each in one file with nothing to remove: calls, one per key (the
+          // caller's copy when delivered); coverage, every distinct delivery (eventID).
+          const byKey = new Map<string, Rec>();
+          for (const d of deliveries) {
+            const have = byKey.get(key(d));
+            if (have === undefined || (have.recipientAccountId === "222222222222" && d.recipientAccountId !== "222222222222")) byKey.set(key(d), d);
+          }
+          const calls = aggregate([[...byKey.values()]], [0], {});
+          const byEventId = [...new Map(deliveries.map((r) => [r.eventID as string, r])).values()];
+          const coverage = aggregate([byEventId], [0], {});
+
+          expect(spilled).toEqual(inMemory);
+          expect(spilled.sessions).toEqual(calls.sessions);
+          expect(noFiles(spilled).coverage).toEqual(noFiles(coverage).coverage);
+          const counted = deliveries.filter((r) => fingerprinted(r));
+          expect(spilled.coverage.duplicatesRemoved).toBe(counted.length - new Set(counted.map(key)).size);
+          expect(spilled.coverage.recordsRead).toBe(deliveries.length);
+        },
+      ),
+      { numRuns: 120 },
+    );
+    expect(readdirSync(spillRoot)).toEqual([]);
+  });
+
+  it("EventDedup alone: late copies are dropped before the others of their key, for any add order and budget", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.boolean()), { maxLength: 200 }), fc.integer({ min: 1, max: 40 }), (entries, memoryEntries) => {
+        const d = new EventDedup({ memoryEntries, spillDir: spillRoot });
+        // id → fingerprint and hour; the group says which copy it is: id % 5, or 100 + id % 5 for late copies.
+        for (const [id, late] of entries) d.add(id * 2654435761, id + 1, 490_000 + (id % 3), late ? LATE_COPY + 100 + (id % 5) : id % 5);
+        const { duplicates, byGroup } = d.resolve();
+        const expected = new Map<number, number>();
+        const ids = new Set(entries.map(([id]) => id));
+        for (const id of ids) {
+          const early = entries.filter(([x, l]) => x === id && !l).length;
+          const late = entries.filter(([x, l]) => x === id && l).length;
+          // The survivor is an early copy when there is one: all other copies are removed.
+          const removedEarly = early > 0 ? early - 1 : 0;
+          const removedLate = early > 0 ? late : late - 1;
+          if (removedEarly > 0) expected.set(id % 5, (expected.get(id % 5) ?? 0) + removedEarly);
+          if (removedLate > 0) expected.set(100 + (id % 5), (expected.get(100 + (id % 5)) ?? 0) + removedLate);
+        }
+        expect(duplicates).toBe(entries.length - ids.size);
+        expect(new Map([...byGroup].sort((a, b) => a[0] - b[0]))).toEqual(new Map([...expected].sort((a, b) => a[0] - b[0])));
+      }),
+      { numRuns: 300 },
+    );
     expect(readdirSync(spillRoot)).toEqual([]);
   });
 

@@ -17,6 +17,7 @@ import { describe, expect, it } from "vitest";
 import { FileAccumulator, type FilePartial } from "../../src/usage/accumulate.js";
 import { readDecoded, readUsageFile, type ReadFileOptions } from "../../src/usage/read-file.js";
 import { fingerprint52 } from "../../src/usage/fingerprints.js";
+import { LATE_COPY } from "../../src/usage/dedup.js";
 import { scannerModule, WasmScanner } from "../../src/usage/scan-wasm.js";
 import { arrayStartsWithRecord } from "../../src/usage/scan-records.js";
 import * as slots from "../../src/usage/scan-slots.js";
@@ -81,11 +82,15 @@ const recordText = fc
         eventCategory: fc.constantFrom("Data", "Management"),
         resources: fc.array(fc.record({ ARN: fc.oneof(fc.constantFrom("arn:aws:s3:::b/k", "arn:aws-us-gov:s3:::bucket/a/b.json", "arn:aws:s3:::bucket-only", "arn:aws:s3:::", "arn:aws:s3:us-east-1:111122223333:accesspoint/ap", "arn:aws:kms:us-east-1:111122223333:key/1"), odd, fc.constant(5)), type: fc.constant("AWS::S3::Object") }, { requiredKeys: [] }), { maxLength: 3 }),
         eventID: fc.oneof(fc.uuid(), fc.constant(42), fc.constant("id-\u00e9")),
+        // One action sent to several accounts: the key the dedup uses instead of eventID; the
+        // owner's copy (recipientAccountId not the caller's) is marked to be dropped first.
+        sharedEventID: fc.oneof(fc.constantFrom("8424f6b6-2280-4d1d-b9fd-0348b1546cba", "0d9c5f7e-1111-4222-8333-444455556666"), fc.constant(7), fc.constant("sh-\u00e9"), fc.constant(null)),
+        recipientAccountId: fc.constantFrom("222222222222", "111122223333", 5),
         userIdentity: fc.constantFrom("not an object", null),
       },
       { requiredKeys: [] },
     ),
-    mutation: fc.constantFrom("none", "none", "none", "duplicate", "escapedKey", "indent", "reorder", "dropSource", "otherType", "noIssuer"),
+    mutation: fc.constantFrom("none", "none", "none", "duplicate", "escapedKey", "indent", "reorder", "dropSource", "otherType", "noIssuer", "sharedTwice", "sharedThenNot"),
   })
   .map((r) => {
     const [i, params] = r.call;
@@ -95,6 +100,11 @@ const recordText = fc
       case "duplicate":
         // A later duplicate key wins, as with JSON.parse.
         return JSON.stringify(rec).replace(/}$/, ',"eventName":"Overridden","requestParameters":{"tableName":"dup"}}');
+      case "sharedTwice":
+        // Duplicate keys, per key: the last sharedEventID wins, eventID stays.
+        return JSON.stringify(rec).replace(/}$/, ',"sharedEventID":"a7c3e1f0-5555-4666-8777-888899990000"}');
+      case "sharedThenNot":
+        return JSON.stringify({ ...rec, sharedEventID: "a7c3e1f0-5555-4666-8777-888899990000" }).replace(/}$/, ',"sharedEventID":false}');
       case "escapedKey":
         return JSON.stringify(rec).replace('"eventSource"', '"event\\u0053ource"');
       case "indent":
@@ -161,6 +171,8 @@ describe("WebAssembly scanner ≡ JSON.parse ≡ JavaScript scanner", () => {
     expect(sample.filter((p) => p.groups.some((g) => g.resources.length > 0)).length).toBeGreaterThan(20);
     expect(sample.filter((p) => p.principals.some((q) => q.sessionName === "caf\u00e9-fn")).length).toBeGreaterThan(5);
     expect(sample.filter((p) => p.skipped > 0).length).toBeGreaterThan(20);
+    // …and calls keyed by sharedEventID, owners' copies (marked late) among them.
+    expect(sample.filter((p) => Array.from(p.fingerprints).some((v, i) => i % 4 === 2 && v >= LATE_COPY)).length).toBeGreaterThan(5);
     // …and management events with readOnly true, false and absent or not a boolean.
     expect(sample.filter((p) => p.management.some((m) => m.reads > 0 && m.flagged > m.reads && m.events > m.flagged)).length).toBeGreaterThan(5);
     fc.assert(
