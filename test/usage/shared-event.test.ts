@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
-import { ATHENA_USAGE_QUERY, DUCKDB_TRINO_MACROS, athenaToDuckDb, duckDbCloudTrailView, readUsage, renderUsageQuery } from "../../src/usage/index.js";
+import { ATHENA_USAGE_QUERY, DUCKDB_TRINO_MACROS, LAKE_USAGE_QUERY, athenaToDuckDb, duckDbCloudTrailView, readUsage, renderUsageQuery } from "../../src/usage/index.js";
 import type { UsageAggregate } from "../../src/usage/aggregate.js";
 import type { ReadUsageOptions } from "../../src/usage/read-usage.js";
 import { roleCallRecord } from "../support/cloudtrail-record.js";
@@ -187,5 +187,29 @@ describe("the copies of one action sent to several accounts (sharedEventID)", ()
       expect(fromSql.coverage.places).toEqual(raw.coverage.places);
       expect(fromSql.coverage.places.map((p) => p.accountId)).toEqual([CALLER, OWNER]);
     }
+  });
+  it("the CloudTrail Lake query (its window run on DuckDB) counts the copies once and every copy in coverage; events without sharedEventID as before", async () => {
+    // Not Lake itself (a managed service): DuckDB with Lake's column names and types, and
+    // date_format as strftime. What is checked is the query's dedup, not its resource columns.
+    const db = await DuckDBInstance.create(":memory:");
+    const c = await db.connect();
+    for (const m of DUCKDB_TRINO_MACROS) await c.run(m);
+    await c.run("CREATE OR REPLACE MACRO date_format(t, f) AS strftime(t, f)");
+    await c.run(`CREATE TABLE eds (eventTime TIMESTAMP, eventSource VARCHAR, eventName VARCHAR, awsRegion VARCHAR, errorCode VARCHAR, errorMessage VARCHAR, eventID VARCHAR,
+      sharedEventID VARCHAR, eventType VARCHAR, eventCategory VARCHAR, recipientAccountId VARCHAR, requestParameters MAP(VARCHAR, VARCHAR),
+      userIdentity STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, invokedBy VARCHAR, sessionContext STRUCT(sessionIssuer STRUCT(arn VARCHAR))),
+      resources STRUCT(arn VARCHAR)[])`);
+    const ui = `{'type': 'AssumedRole', 'principalId': 'AROATFQR7NSCWWVLB7BES:orders-fn', 'arn': 'arn:aws:sts::${CALLER}:assumed-role/orders-role/orders-fn', 'accountId': '${CALLER}', 'invokedBy': NULL, 'sessionContext': {'sessionIssuer': {'arn': '${ROLE}'}}}`;
+    const row = (id: string, shared: string | null, recipient: string): string =>
+      `(TIMESTAMP '2026-10-01 08:15:42', 'kms.amazonaws.com', 'Decrypt', 'us-east-1', NULL, NULL, '${id}', ${shared === null ? "NULL" : `'${shared}'`}, 'AwsApiCall', 'Management', '${recipient}', MAP {'keyId': '${KEY}'}, ${ui}, [{'arn': '${KEY}'}])`;
+    // One shared action (both copies), and two events without sharedEventID under one eventID (Lake rows are not deduplicated by eventID, as before).
+    await c.run(`INSERT INTO eds VALUES ${[row("e-owner", "s1", OWNER), row("e-caller", "s1", CALLER), row("e3", null, CALLER), row("e3", null, CALLER)].join(", ")}`);
+    const reader = await c.runAndReadAll(athenaToDuckDb(renderUsageQuery(LAKE_USAGE_QUERY, { table: "eds", start: "2000-01-01T00:00:00Z", end: "2100-01-01T00:00:00Z" })));
+    const rows = reader.getRowObjectsJson() as { [k: string]: string | null }[];
+    expect(rows.map((r) => [r.row_kind, r.account_id, r.calls]).sort()).toEqual([
+      ["coverage", CALLER, "3"],
+      ["coverage", OWNER, "1"],
+      ["usage", CALLER, "3"],
+    ]);
   });
 });
