@@ -270,7 +270,8 @@ export class UsageAggregator {
       let first: string | null = null;
       let last: string | null = null;
       for (const g of s.groups.values()) {
-        // Only a fingerprint collision can empty a group (its events are then all "duplicates").
+        // A group is emptied by a fingerprint collision (its events are then all "duplicates"), or
+        // when it held only the owner's copies of shared actions whose caller's copies were read.
         if (g.count <= 0) continue;
         if (first === null || g.firstSeen < first) first = g.firstSeen;
         if (last === null || g.lastSeen > last) last = g.lastSeen;

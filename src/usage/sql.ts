@@ -203,9 +203,10 @@ GROUP BY recipientaccountid, awsregion, eventsource, rp_functionname
 
 /**
  * CloudTrail Lake variant: columns are camelCase, `eventTime` is a timestamp and
- * `requestParameters` a map of strings (`element_at`). Not run here (Lake is a managed service,
- * closed to new customers since 2026-05-31); its rows have the same columns and are ingested by
- * the same code. `names` comes back as the map's string value.
+ * `requestParameters` a map of strings (`element_at`). Not run against Lake here (Lake is a managed
+ * service, closed to new customers since 2026-05-31; test/usage/shared-event.test.ts runs its
+ * sharedEventID count on DuckDB); its rows have the same columns and are ingested by the same
+ * code. `names` comes back as the map's string value.
  */
 export const LAKE_USAGE_QUERY = `-- leastrole usage aggregation, CloudTrail Lake (FROM <event data store id>).
 SELECT 'usage' AS row_kind, recipientAccountId AS account_id,
