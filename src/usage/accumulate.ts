@@ -416,23 +416,20 @@ export class FileAccumulator {
     const accountId = recipient ?? (this.principals[p] as PrincipalPartial).accountId;
     const nres = m[r + S_RES_COUNT] as number;
     const copy = source === S3_SOURCE && (name === "CopyObject" || name === "UploadPartCopy") ? copySourceOf(source, name, c.params(r), this.principalPartition[p] as string) : null;
+    let resources: string[];
     if (copy !== null) {
-      let resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: nres > 0 ? c.resourceList(r) : NO_RESOURCES, params: c.params(r) });
-      if (errorCode !== null) resources = refusedCallResources(source, resources, errorCode, refusal, errorMessage);
-      this.noteResources(gi, copyDestination(resources, copy));
+      resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: nres > 0 ? c.resourceList(r) : NO_RESOURCES, params: c.params(r) });
     } else if (nres > 0) {
       // resources[] says it all but for a DynamoDB call's index (requestParameters.indexName, resourcesOf).
       const params = source === DYNAMODB_SOURCE && (m[r + S_PAR_COUNT] as number) > 0 ? c.params(r) : NO_PARAMS;
-      const resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: c.resourceList(r), params });
-      this.noteResources(gi, errorCode === null ? resources : refusedCallResources(source, resources, errorCode, refusal, errorMessage));
+      resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: c.resourceList(r), params });
     } else if ((m[r + S_PAR_COUNT] as number) > 0) {
-      const resources = this.compactResources(c, r, source, region, accountId, p);
-      this.noteResources(gi, errorCode === null ? resources : refusedCallResources(source, resources, errorCode, refusal, errorMessage));
-    } else if (errorCode !== null) {
-      this.noteResources(gi, refusedCallResources(source, NO_RESOURCES, errorCode, refusal, errorMessage));
+      resources = this.compactResources(c, r, source, region, accountId, p);
     } else {
-      (this.groups[gi] as GroupPartial).unnamed++;
+      resources = NO_RESOURCES; // a call that names none (noteResources counts it unnamed)
     }
+    if (errorCode !== null) resources = refusedCallResources(source, resources, errorCode, refusal, errorMessage);
+    this.noteResources(gi, copy === null ? resources : copyDestination(resources, copy));
     const half = copy === null ? -1 : this.noteCopySource(p, time, source, copy, callCode, region);
     const kms = refusal === null ? -1 : this.noteKmsHalf(p, time, refusal, region);
     const ids = m[r + S_ID_STATE] as number;

@@ -66,6 +66,18 @@ const noFiles = (a: UsageAggregate) => {
   return { ...rest, coverage: { ...cov, dataEventRecords: dataEventRecords > 0, management: management.map((m) => ({ accountId: m.accountId, reads: m.reads > 0, kms: m.kms > 0 })) } };
 };
 
+/** Deliveries spread over `nFiles` files at random, and a random order to merge the files in. */
+function splitAndShuffle(deliveries: Rec[], nFiles: number, next: () => number): { files: Rec[][]; order: number[] } {
+  const files: Rec[][] = Array.from({ length: nFiles }, () => []);
+  for (const d of deliveries) (files[next() % nFiles] as Rec[]).push(d);
+  const order = files.map((_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = next() % (i + 1);
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  return { files, order };
+}
+
 describe("deduplication by eventTime hour", () => {
   it("the corpus pool spans several hours (so buckets are exercised)", () => {
     const hours = new Set(pool.map((r) => hourOf(String(r.eventTime))));
@@ -95,13 +107,7 @@ describe("deduplication by eventTime hour", () => {
           const next = (): number => it.next().value as number;
           // Each pick is a delivery of one pool record: repeats are re-deliveries, verbatim.
           const deliveries = picks.map((p) => pool[p % Math.min(pool.length, 120)] as Rec);
-          const files: Rec[][] = Array.from({ length: nFiles }, () => []);
-          for (const d of deliveries) (files[next() % nFiles] as Rec[]).push(d);
-          const order = files.map((_, i) => i);
-          for (let i = order.length - 1; i > 0; i--) {
-            const j = next() % (i + 1);
-            [order[i], order[j]] = [order[j] as number, order[i] as number];
-          }
+          const { files, order } = splitAndShuffle(deliveries, nFiles, next);
           const spilled = aggregate(files, order, { memoryEntries, spillDir: spillRoot });
           const inMemory = aggregate(files, files.map((_, i) => i), {});
           // Exact reference: every eventID once, in one file, nothing to remove.
@@ -168,13 +174,7 @@ describe("deduplication by eventTime hour", () => {
             const i = p % base.length;
             return sharedKind(i) === null ? (base[i] as Rec) : owner ? ownerCopy(i) : callerCopy(i);
           });
-          const files: Rec[][] = Array.from({ length: nFiles }, () => []);
-          for (const d of deliveries) (files[next() % nFiles] as Rec[]).push(d);
-          const order = files.map((_, i) => i);
-          for (let i = order.length - 1; i > 0; i--) {
-            const j = next() % (i + 1);
-            [order[i], order[j]] = [order[j] as number, order[i] as number];
-          }
+          const { files, order } = splitAndShuffle(deliveries, nFiles, next);
           const spilled = aggregate(files, order, { memoryEntries, spillDir: spillRoot });
           const inMemory = aggregate(files, [...order].reverse(), {});
           // Exact references, each in one file with nothing to remove: calls, one per key (the
