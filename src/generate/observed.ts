@@ -226,20 +226,19 @@ export function deniedCodes(usage: ActionUsage): string {
  * refusal's message names what was refused where the record does not: usage/denials.ts), else "".
  */
 function deniedOn(usage: ActionUsage): string {
-  if (usage.resources.length === 0) return "";
-  const shown = usage.resources.slice(0, 10);
-  const rest = usage.resources.length - shown.length;
-  return ` on ${shown.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}${usage.resourcesTruncated ? " (and possibly others beyond the usage sample)" : ""}`;
+  return usage.resources.length === 0 ? "" : ` on ${resourceList(usage.resources, usage.resourcesTruncated)}`;
+}
+
+/** Up to ten resources of a warning, how many more, and whether the usage sample was capped. */
+function resourceList(list: readonly string[], beyondSample: boolean): string {
+  const shown = list.slice(0, 10);
+  const rest = list.length - shown.length;
+  return `${shown.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}${beyondSample ? " (and possibly others beyond the usage sample)" : ""}`;
 }
 
 function deniedWarning(usage: ActionUsage, denied: DeniedOnly, warnings: GenerationWarning[]): void {
   if (denied.list.length === 0 && !denied.beyond) return;
-  const shown = denied.list.slice(0, 10);
-  const rest = denied.list.length - shown.length;
-  const which =
-    denied.list.length === 0
-      ? "resources beyond the usage sample"
-      : `${shown.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}${denied.more ? " (and possibly others beyond the usage sample)" : ""}`;
+  const which = denied.list.length === 0 ? "resources beyond the usage sample" : resourceList(denied.list, denied.more);
   warnings.push({
     code: "denied-resources-not-granted",
     action: usage.action,
