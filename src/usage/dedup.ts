@@ -30,7 +30,11 @@
  * one lost). The copies can fall in different groups (the owner's userIdentity may lack the role's
  * path), so which one is dropped must not depend on the order: the copy delivered to an account
  * other than the caller's is marked LATE_COPY and resolved after its hour's other entries, so the
- * caller's copy keeps the count when it is there. Coverage is not deduplicated: the owner's copy
+ * caller's copy keeps the count when it is there. Only the count is taken back: a dropped owner's
+ * copy in another group leaves that group's first and last time, resources and regions as it
+ * found them (they are the same request's, by the same role, named there without its path), so
+ * the law below holds for counts in every group and for everything in the groups such copies do
+ * not reach (test/usage/dedup.property.test.ts). Coverage is not deduplicated: the owner's copy
  * still shows that its account's trail logged that day.
  *
  * Guarantee: the result is exactly that of one key set over all events (key: sharedEventID, else

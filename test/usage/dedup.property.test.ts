@@ -160,6 +160,15 @@ describe("deduplication by eventTime hour", () => {
     };
     expect(base.filter((_, i) => sharedKind(i) === "bare").length).toBeGreaterThanOrEqual(5);
     expect(base.filter((_, i) => sharedKind(i) === "full").length).toBeGreaterThanOrEqual(5);
+    type Session = UsageAggregate["sessions"][number];
+    const withPath = (s: Session): boolean => s.roleArn.includes(":role/service-role/");
+    const countsOnly = (s: Session) => ({
+      roleArn: s.roleArn,
+      sessionName: s.sessionName,
+      invokedBy: s.invokedBy,
+      sessionCount: s.sessionCount,
+      actions: s.actions.map((a) => ({ action: a.action, count: a.count, deniedCount: a.deniedCount, errorCodes: a.errorCodes })),
+    });
     const key = (r: Rec): string => (typeof r.sharedEventID === "string" ? `s:${r.sharedEventID}` : `e:${String(r.eventID)}`);
     fc.assert(
       fc.property(
@@ -189,7 +198,18 @@ describe("deduplication by eventTime hour", () => {
           const coverage = aggregate([byEventId], [0], {});
 
           expect(spilled).toEqual(inMemory);
-          expect(spilled.sessions).toEqual(calls.sessions);
+          // Counts are exact everywhere. A dropped owner's copy in another group (the role without
+          // its path: only bare copies go there) leaves that group's times, resources and regions
+          // as it found them (dedup.ts): the same request's, so only containment is asserted there.
+          expect(spilled.sessions.map(countsOnly)).toEqual(calls.sessions.map(countsOnly));
+          expect(spilled.sessions.filter(withPath)).toEqual(calls.sessions.filter(withPath));
+          for (const s of spilled.sessions.filter((x) => !withPath(x))) {
+            const ref = calls.sessions.find((x) => x.roleArn === s.roleArn && x.sessionName === s.sessionName && x.invokedBy === s.invokedBy);
+            if (ref === undefined) throw new Error(`no reference session for ${s.roleArn} ${s.sessionName}`);
+            expect(s.firstSeen <= ref.firstSeen && s.lastSeen >= ref.lastSeen).toBe(true);
+            expect(ref.regions.every((r) => s.regions.includes(r))).toBe(true);
+            for (const a of ref.actions) expect(a.resources.every((r) => (s.actions.find((x) => x.action === a.action)?.resources ?? []).includes(r)) || s.actions.find((x) => x.action === a.action)?.resourcesTruncated).toBeTruthy();
+          }
           expect(noFiles(spilled).coverage).toEqual(noFiles(coverage).coverage);
           const counted = deliveries.filter((r) => fingerprinted(r));
           expect(spilled.coverage.duplicatesRemoved).toBe(counted.length - new Set(counted.map(key)).size);
