@@ -193,8 +193,10 @@ export interface ActionUsage {
   resourcePrefix: string | null;
   /**
    * Error codes seen (AccessDenied, …) with counts. A call KMS refused has its code followed by
-   * ` (refused by KMS)` on the service's action (`AccessDeniedException (refused by KMS)`): no
-   * refusal code, as IAM authorised it.
+   * ` (refused by KMS)` on the service's action (`AccessDeniedException (refused by KMS)`), and one
+   * refused a dependent IAM action by ` (refused iam:<Action>)` (`AccessDeniedException (refused
+   * iam:PassRole)`): no refusal code, as IAM authorised the service's action; the refused KMS or
+   * IAM action is counted as a denied call of its own (src/usage/denials.ts).
    */
   errorCodes: { [code: string]: number };
   /**

@@ -15,7 +15,7 @@ import { fingerprint52, fingerprintTo } from "./fingerprints.js";
 import { GroupCache } from "./group-cache.js";
 import { hourOf, LATE_COPY } from "./dedup.js";
 import { INSIGHT_RECORD } from "./record-fields.js";
-import { kmsRefusalOf, refusedCallResources, type KmsRefusal } from "./denials.js";
+import { refusalOf, refusedCallResources, type Refusal } from "./denials.js";
 import { commonPrefix, copySourceOf, deriveResources, resourcesOf, type CopySource } from "./resources.js";
 import type { LakePage } from "./lake-page.js";
 
@@ -320,7 +320,7 @@ export class FileAccumulator {
     if (session === null) return;
     const p = this.principalOf(session);
     // A refused call: what its message says KMS or IAM refused (denials.ts). Never on a success.
-    const refusal = ev.errorCode === null ? null : kmsRefusalOf(ev.eventSource, ev.eventName, ev.errorCode, ev.errorMessage);
+    const refusal = ev.errorCode === null ? null : refusalOf(ev.eventSource, ev.eventName, ev.errorCode, ev.errorMessage);
     const errorCode = refusal === null ? ev.errorCode : refusal.errorCode;
     const gi = this.noteCall(p, time, ev.eventSource, ev.eventName, errorCode, ev.params.versionId !== undefined, ev.awsRegion);
     const partition = this.principalPartition[p] as string;
@@ -329,7 +329,7 @@ export class FileAccumulator {
     if (ev.errorCode !== null) resources = refusedCallResources(ev.eventSource, resources, ev.errorCode, refusal, ev.errorMessage);
     this.noteResources(gi, copy === null ? resources : copyDestination(resources, copy));
     const half = copy === null ? -1 : this.noteCopySource(p, time, ev.eventSource, copy, errorCode, ev.awsRegion);
-    const kms = refusal === null ? -1 : this.noteKmsHalf(p, time, refusal, ev.awsRegion);
+    const kms = refusal === null ? -1 : this.noteRefusedHalf(p, time, refusal, ev.awsRegion);
     const shared = ev.sharedEventId;
     if (shared !== null) {
       // One action delivered to several accounts: deduplicated by its sharedEventID (dedup.ts).
@@ -342,12 +342,13 @@ export class FileAccumulator {
   }
 
   /**
-   * The KMS half of a call KMS refused (denials.ts), counted as a call of its own: the same
-   * session, time and refusal, the key as its resource when the message names it. -1: none.
+   * The half of a call whose dependent action KMS or IAM refused (denials.ts), counted as a call of
+   * its own: the same session, time and refusal, the key or role as its resource when the message
+   * names it. -1: none.
    */
-  private noteKmsHalf(p: number, time: number, refusal: KmsRefusal, region: string | null): number {
+  private noteRefusedHalf(p: number, time: number, refusal: Refusal, region: string | null): number {
     if (refusal.half === null) return -1;
-    const gi = this.noteCall(p, time, KMS_SOURCE, refusal.half.eventName, refusal.half.errorCode, false, region);
+    const gi = this.noteCall(p, time, refusal.half.eventSource, refusal.half.eventName, refusal.half.errorCode, false, region);
     this.noteResources(gi, refusal.half.resources);
     return gi;
   }
@@ -410,7 +411,7 @@ export class FileAccumulator {
     if (p < 0) return;
     // A refused call's message (denials.ts), as in `add`: read only when the record has an errorCode.
     const errorMessage = errorCode === null ? null : c.text(m[r + S_ERR_MSG] as number);
-    const refusal = errorCode === null ? null : kmsRefusalOf(source, name, errorCode, errorMessage);
+    const refusal = errorCode === null ? null : refusalOf(source, name, errorCode, errorMessage);
     const callCode = refusal === null ? errorCode : refusal.errorCode;
     const gi = this.noteCall(p, time, source, name, callCode, c.versioned(r), region, m[r + S_SOURCE] as number, m[r + S_NAME] as number);
     const accountId = recipient ?? (this.principals[p] as PrincipalPartial).accountId;
@@ -431,7 +432,7 @@ export class FileAccumulator {
     if (errorCode !== null) resources = refusedCallResources(source, resources, errorCode, refusal, errorMessage);
     this.noteResources(gi, copy === null ? resources : copyDestination(resources, copy));
     const half = copy === null ? -1 : this.noteCopySource(p, time, source, copy, callCode, region);
-    const kms = refusal === null ? -1 : this.noteKmsHalf(p, time, refusal, region);
+    const kms = refusal === null ? -1 : this.noteRefusedHalf(p, time, refusal, region);
     const ids = m[r + S_ID_STATE] as number;
     if (ids === S_ID_EVENT) {
       this.noteFingerprints(m[r + S_FP1] as number, m[r + S_FP2] as number, gi, half, kms, time, 0);
@@ -1090,7 +1091,7 @@ export function copyFingerprint(h1: number): number {
   return (h1 ^ 0x9e3779b9) >>> 0;
 }
 
-/** The KMS half of a refused call (denials.ts) has a fingerprint of its own, derived as copyFingerprint's. */
+/** The KMS or IAM half of a refused call (denials.ts) has a fingerprint of its own, derived as copyFingerprint's. */
 export function kmsFingerprint(h1: number): number {
   return (h1 ^ 0x85ebca6b) >>> 0;
 }

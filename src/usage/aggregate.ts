@@ -11,7 +11,7 @@ import type { FilePartial, FileReport, FunctionCreation, GroupPartial, Managemen
 import { mergeSamples, minInvoker } from "./accumulate.js";
 import { eventToActions, isAccessDenied } from "./event-actions.js";
 import { isCopySourceEvent } from "./resources.js";
-import { isViaServiceEvent, KMS_EVENT_SOURCE } from "./denials.js";
+import { isViaServiceEvent } from "./denials.js";
 import { EventDedup, LATE_COPY, type DedupOptions } from "./dedup.js";
 import type { AccessAdvisorReport } from "./access-advisor.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
@@ -258,9 +258,9 @@ export class UsageAggregator {
       for (const [id, n] of byGroup) {
         const g = this.groupList[id] as GroupAcc;
         g.count -= n;
-        // A copy's read half, or a refused call's KMS half (denials.ts), is no record of its own:
+        // A copy's read half, or a refused call's KMS or IAM half (denials.ts), is no record of its own:
         // its duplicates are the record's, counted once.
-        if (isCopySourceEvent(g.eventName) || (g.eventSource === KMS_EVENT_SOURCE && isViaServiceEvent(g.eventName))) this.duplicates -= n;
+        if (isCopySourceEvent(g.eventName) || isViaServiceEvent(g.eventName)) this.duplicates -= n;
       }
     }
     const sessions: SessionUsage[] = [];

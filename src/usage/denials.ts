@@ -44,7 +44,28 @@
  * under SSE-KMS also decrypts) is still counted once: the KMS half says which key was refused, not
  * every permission the key's policy must hold.
  *
- * (b) **The resource of a refused call.** Many services write requestParameters null, or without
+ * (b) **Refused a dependent IAM action.** Some calls hand the service a role, or make it create
+ * one: Lambda CreateFunction and UpdateFunctionConfiguration, ECS RunTask and
+ * RegisterTaskDefinition, Step Functions CreateStateMachine, EventBridge PutTargets, CloudFormation
+ * CreateStack, Bedrock's logging configuration … need `iam:PassRole` on the role (the service
+ * authorisation reference's "dependent actions"), and a first use of some services
+ * `iam:CreateServiceLinkedRole`. The service checks these with the caller's credentials after its
+ * own action was authorised; a refusal names the IAM action and the role in IAM's text: "User:
+ * arn:aws:sts::…:assumed-role/…/… is not authorized to perform: iam:PassRole on resource:
+ * arn:aws:iam::…:role/ecsTaskExecutionRole (Service: AmazonECS; Status Code: 400; Error Code:
+ * AccessDeniedException; …)" (GitHub serverless-operations/serverless-step-functions#189, an ECS
+ * RunTask; cisagov/crossfeed#109, a Lambda function's RunTask, with `code` AccessDeniedException;
+ * alphagov/govuk-infrastructure#2439, Bedrock PutModelInvocationLoggingConfiguration). As for KMS,
+ * such a record counts as an authorised call of the service's action (its error code followed by
+ * ` (refused iam:<Action>)`, no refusal code) and a refused call of the IAM action, counted apart
+ * as `<Action> (via service)` of iam.amazonaws.com (mapped to `iam:<Action>`), on the role the
+ * message names when it is a well-formed IAM ARN. Before, a CreateFunction refused iam:PassRole
+ * was a denied CreateFunction: LR009 and generate said to grant what the role already had, and
+ * nothing about the role it may not pass. Only IAM's actions are taken so (no call of another
+ * service is authorised with an `iam:` action of its own); a refusal naming an action of a third
+ * service is left as it was, a refusal of the call.
+ *
+ * (c) **The resource of a refused call.** Many services write requestParameters null, or without
  * the resource, on a refused call. IAM's message names what was refused: "… is not authorized to
  * perform: <action> on resource: <arn> because …" (or "… with an explicit deny in a service control
  * policy"; EC2 writes it after "You are not authorized to perform this operation.", as in the
@@ -69,11 +90,16 @@ export function isViaServiceEvent(eventName: string): boolean {
   return eventName.endsWith(VIA_SERVICE_SUFFIX);
 }
 
-/** A call KMS refused: the service call's own error code, and its KMS half (null: none counted). */
-export interface KmsRefusal {
+/**
+ * A call whose dependent action KMS or IAM refused: the service call's own error code (no refusal
+ * code), and the refused half, counted as a call of its own (null: none counted).
+ */
+export interface Refusal {
   errorCode: string;
-  half: { eventName: string; errorCode: string; resources: string[] } | null;
+  half: { eventSource: string; eventName: string; errorCode: string; resources: string[] } | null;
 }
+
+export const IAM_EVENT_SOURCE = "iam.amazonaws.com";
 
 const KMS_ACTION = /\bnot authorized to perform: kms:([A-Za-z]+)/;
 // The relayed texts above; "KMS" alone would match too much (a key named in a resource ARN).
@@ -82,11 +108,32 @@ const KMS_KEY_ARN = /\barn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9
 const READ_EVENT = /^(?:Get|BatchGet|Receive|Select|Query|Scan|Describe|List|Head)/;
 
 /**
- * Whether KMS refused this call (see above), or null. `errorCode` is the record's (not null).
+ * Whether KMS or IAM refused a dependent action of this call (see (a) and (b) above), or null.
+ * `errorCode` is the record's (not null).
  */
-export function kmsRefusalOf(eventSource: string, eventName: string, errorCode: string, errorMessage: string | null): KmsRefusal | null {
+export function refusalOf(eventSource: string, eventName: string, errorCode: string, errorMessage: string | null): Refusal | null {
   if (!isAccessDenied(errorCode)) return null;
   const host = eventSourceHost(eventSource);
+  return kmsRefusalOf(host, eventName, errorCode, errorMessage) ?? iamRefusalOf(host, errorCode, errorMessage);
+}
+
+const IAM_ACTION = /\bnot authorized to perform: iam:([A-Za-z]+)(?: on resource: (\S+))?/;
+const IAM_ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/\S+$/;
+
+function iamRefusalOf(host: string, errorCode: string, errorMessage: string | null): Refusal | null {
+  if (host === "iam" || errorMessage === null) return null;
+  const named = IAM_ACTION.exec(errorMessage);
+  if (named === null) return null;
+  const action = named[1] as string;
+  const arn = named[2] === undefined ? null : named[2].replace(/[.,;:)'"]+$/, "");
+  return {
+    errorCode: `${errorCode} (refused iam:${action})`,
+    half: { eventSource: IAM_EVENT_SOURCE, eventName: `${action}${VIA_SERVICE_SUFFIX}`, errorCode, resources: arn !== null && IAM_ROLE_ARN.test(arn) ? [arn] : [] },
+  };
+}
+
+/** (a): KMS refused the call's use of a key. `host`: the call's service host (not kms). */
+function kmsRefusalOf(host: string, eventName: string, errorCode: string, errorMessage: string | null): Refusal | null {
   if (host === "kms") return null;
   const message = errorMessage ?? "";
   const named = KMS_ACTION.exec(message);
@@ -95,7 +142,7 @@ export function kmsRefusalOf(eventSource: string, eventName: string, errorCode: 
   if (errorCode === "KMSAccessDeniedException" && host === "lambda") return { ...own, half: null };
   const action = named !== null ? (named[1] as string) : READ_EVENT.test(eventName) ? "Decrypt" : "GenerateDataKey";
   const key = KMS_KEY_ARN.exec(message);
-  return { ...own, half: { eventName: `${action}${VIA_SERVICE_SUFFIX}`, errorCode, resources: key === null ? [] : [key[0]] } };
+  return { ...own, half: { eventSource: KMS_EVENT_SOURCE, eventName: `${action}${VIA_SERVICE_SUFFIX}`, errorCode, resources: key === null ? [] : [key[0]] } };
 }
 
 const ON_RESOURCE = /\bperform: ([A-Za-z0-9-]+):[A-Za-z0-9*]+ on resource: (arn:\S+)/;
@@ -118,9 +165,10 @@ export function deniedResourceOf(eventSource: string, errorMessage: string | nul
 
 /**
  * A refused call's resources: `resources` when it names some, else the ARN its message names
- * (none for a call that was not refused, or that KMS refused: the key is its KMS half's).
+ * (none for a call that was not refused, or whose dependent action was: the key or role is its
+ * half's).
  */
-export function refusedCallResources(eventSource: string, resources: string[], errorCode: string | null, refusal: KmsRefusal | null, errorMessage: string | null): string[] {
+export function refusedCallResources(eventSource: string, resources: string[], errorCode: string | null, refusal: Refusal | null, errorMessage: string | null): string[] {
   if (resources.length > 0 || refusal !== null || !isAccessDenied(errorCode)) return resources;
   const arn = deniedResourceOf(eventSource, errorMessage);
   return arn === null ? resources : [arn];

@@ -28,7 +28,7 @@
 
 import { own } from "../collections.js";
 
-/** The event name suffix of a refused call's KMS half (denials.ts): `Decrypt (via service)` of kms.amazonaws.com. */
+/** The event name suffix of a refused call's KMS or IAM half (denials.ts): `Decrypt (via service)` of kms.amazonaws.com, `PassRole (via service)` of iam.amazonaws.com. */
 export const VIA_SERVICE_SUFFIX = " (via service)";
 
 export interface EventMapping {
@@ -183,8 +183,8 @@ export function eventToActions(eventSource: string, eventName: string, hasVersio
   const unauthorisedSource = own(UNAUTHORISED_SOURCES, host);
   if (unauthorisedSource !== undefined) return { actions: [], dropped: unauthorisedSource };
   const prefix = own(SERVICE_PREFIXES, host)?.prefix ?? host;
-  // A refused call's KMS half (denials.ts): `Decrypt (via service)` is kms:Decrypt.
-  const name = host === "lambda" ? stripLambdaVersion(eventName) : host === "kms" && eventName.endsWith(VIA_SERVICE_SUFFIX) ? eventName.slice(0, -VIA_SERVICE_SUFFIX.length) : eventName;
+  // A refused call's KMS or IAM half (denials.ts): `Decrypt (via service)` is kms:Decrypt, `PassRole (via service)` iam:PassRole.
+  const name = host === "lambda" ? stripLambdaVersion(eventName) : (host === "kms" || host === "iam") && eventName.endsWith(VIA_SERVICE_SUFFIX) ? eventName.slice(0, -VIA_SERVICE_SUFFIX.length) : eventName;
   const key = `${host}:${name}`;
   const unauthorisedEvent = own(UNAUTHORISED_EVENTS, key);
   if (unauthorisedEvent !== undefined) return { actions: [], dropped: unauthorisedEvent };

@@ -10,7 +10,7 @@ import type { FileAccumulator } from "./accumulate.js";
 import { copyDestination, isoTime, timeSeconds } from "./accumulate.js";
 import { PARAM_KEYS, paramColumn, type RequestParams } from "./event.js";
 import { copySourceOf, resourcesOf } from "./resources.js";
-import { KMS_EVENT_SOURCE, kmsRefusalOf, refusedCallResources } from "./denials.js";
+import { refusalOf, refusedCallResources } from "./denials.js";
 import { USAGE_ROW_COLUMNS } from "./sql.js";
 import { printable } from "../printable.js";
 
@@ -148,14 +148,14 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
   // A refused call's message (denials.ts; the query gives it only for refusal codes, and rows of
   // a query older than the column have none: their refusals are read by their codes alone).
   const errorMessage = rowCode === null ? null : val(row, "error_message");
-  const refusal = rowCode === null ? null : kmsRefusalOf(eventSource, eventName, rowCode, errorMessage);
+  const refusal = rowCode === null ? null : refusalOf(eventSource, eventName, rowCode, errorMessage);
   const errorCode = refusal === null ? rowCode : refusal.errorCode;
   if (rowCode !== null) resources = refusedCallResources(eventSource, resources, rowCode, refusal, errorMessage);
   acc.addGroup(session, { eventSource, eventName, errorCode, versioned: val(row, "version_id_present") === "1", region }, calls, first, last, copy === null ? resources : copyDestination(resources, copy));
   // The copy's read half (resources.ts copySourceOf), as the record readers count it.
   if (copy !== null) acc.addGroup(session, { eventSource, eventName: copy.eventName, errorCode, versioned: copy.versioned, region }, calls, first, last, copy.resources);
-  // The KMS half of a call KMS refused, likewise.
-  if (refusal !== null && refusal.half !== null) acc.addGroup(session, { eventSource: KMS_EVENT_SOURCE, eventName: refusal.half.eventName, errorCode: refusal.half.errorCode, versioned: false, region }, calls, first, last, refusal.half.resources);
+  // The KMS or IAM half of a call whose dependent action was refused, likewise.
+  if (refusal !== null && refusal.half !== null) acc.addGroup(session, { eventSource: refusal.half.eventSource, eventName: refusal.half.eventName, errorCode: refusal.half.errorCode, versioned: false, region }, calls, first, last, refusal.half.resources);
   return null;
 }
 

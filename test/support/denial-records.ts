@@ -1,6 +1,6 @@
 /**
  * Refused calls as CloudTrail writes them (src/usage/denials.ts names where each form comes from):
- * calls KMS refused after IAM authorised the service's action, and plain refusals whose
+ * calls whose dependent action KMS or IAM refused after the service's own was authorised, and plain refusals whose
  * requestParameters are null while the message names the resource. One function's session.
  */
 import { roleCallRecord } from "./cloudtrail-record.js";
@@ -12,6 +12,9 @@ export const SECRET = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:prod/d
 export const SECRET_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 export const QUEUE_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0987dcba-09fe-87dc-65ba-ab0987654321`;
 export const TABLE = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders`;
+export const PASSED_ROLE = `arn:aws:iam::${ACCOUNT}:role/admin-role`;
+export const TASK_ROLE = `arn:aws:iam::${ACCOUNT}:role/ecs/worker-task-role`;
+export const LINKED_ROLE = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`;
 
 const call = (seq: number, source: string, name: string, extra: { [k: string]: unknown }): object =>
   roleCallRecord({ account: ACCOUNT, roleArn: ROLE, session: "orders-fn", time: `2026-10-0${1 + (seq % 5)}T08:00:0${seq % 10}Z`, source, name, seq, extra });
@@ -74,12 +77,42 @@ export const getObjectDenied = (seq: number): object =>
 export const oddMessageDenied = (seq: number): object =>
   call(seq, "sns", "Publish", { readOnly: false, errorCode: "AuthorizationError", errorMessage: "User: x is not authorized to perform: SNS:Publish on resource: arn:aws:sns because of policy", requestParameters: null });
 
-/** A refusal of another service's action (iam:PassRole) with requestParameters null: the role is not CreateFunction's resource. */
+/**
+ * CreateFunction refused iam:PassRole, requestParameters null: an authorised CreateFunction (the
+ * role is not its resource) and a refused iam:PassRole on the role.
+ */
 export const passRoleDenied = (seq: number): object =>
   call(seq, "lambda", "CreateFunction20150331", {
     readOnly: false,
     errorCode: "AccessDeniedException",
-    errorMessage: `User: ${SESSION_ARN} is not authorized to perform: iam:PassRole on resource: arn:aws:iam::${ACCOUNT}:role/admin-role because no identity-based policy allows the iam:PassRole action`,
+    errorMessage: `User: ${SESSION_ARN} is not authorized to perform: iam:PassRole on resource: ${PASSED_ROLE} because no identity-based policy allows the iam:PassRole action`,
+    requestParameters: null,
+  });
+
+/** ECS RunTask refused iam:PassRole on the task's role (a Lambda function starting a task), requestParameters kept. */
+export const runTaskPassRoleDenied = (seq: number): object =>
+  call(seq, "ecs", "RunTask", {
+    readOnly: false,
+    errorCode: "AccessDeniedException",
+    errorMessage: `User: ${SESSION_ARN} is not authorized to perform: iam:PassRole on resource: ${TASK_ROLE} because no identity-based policy allows the iam:PassRole action`,
+    requestParameters: { cluster: "jobs", taskDefinition: "worker:3" },
+  });
+
+/** A first use of ECS: iam:CreateServiceLinkedRole refused, the service-linked role named with its path. */
+export const clusterLinkedRoleDenied = (seq: number): object =>
+  call(seq, "ecs", "CreateCluster", {
+    readOnly: false,
+    errorCode: "AccessDeniedException",
+    errorMessage: `User: ${SESSION_ARN} is not authorized to perform: iam:CreateServiceLinkedRole on resource: ${LINKED_ROLE}.`,
+    requestParameters: { clusterName: "jobs" },
+  });
+
+/** Athena refused a Glue action it checks with the caller's credentials: not IAM's, left a refusal of the call. */
+export const athenaGlueDenied = (seq: number): object =>
+  call(seq, "athena", "StartQueryExecution", {
+    readOnly: false,
+    errorCode: "AccessDeniedException",
+    errorMessage: `User: ${SESSION_ARN} is not authorized to perform: glue:GetTable on resource: arn:aws:glue:us-east-1:${ACCOUNT}:catalog because no identity-based policy allows the glue:GetTable action`,
     requestParameters: null,
   });
 
@@ -89,5 +122,5 @@ export const secretRead = (seq: number): object => call(seq, "secretsmanager", "
 /** All of them, the first KMS refusal delivered twice (same eventID). */
 export function denialRecords(): object[] {
   const first = secretRefusedByKms(1);
-  return [first, secretKmsNotAllowed(2), queueRefusedByKms(3), parameterRefusedByKms(4), invokeKmsDenied(5), putItemDenied(6), getObjectDenied(7), oddMessageDenied(8), secretRead(9), passRoleDenied(10), first];
+  return [first, secretKmsNotAllowed(2), queueRefusedByKms(3), parameterRefusedByKms(4), invokeKmsDenied(5), putItemDenied(6), getObjectDenied(7), oddMessageDenied(8), secretRead(9), passRoleDenied(10), runTaskPassRoleDenied(11), clusterLinkedRoleDenied(12), athenaGlueDenied(13), first];
 }

@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readUsage } from "../../src/usage/index.js";
-import { deniedResourceOf, kmsRefusalOf } from "../../src/usage/denials.js";
+import { deniedResourceOf, refusalOf } from "../../src/usage/denials.js";
 import type { ActionUsage } from "../../src/model/usage.js";
-import { denialRecords, getObjectDenied, putItemDenied, QUEUE_KEY, SECRET, SECRET_KEY, secretRefusedByKms, SESSION_ARN, TABLE } from "../support/denial-records.js";
+import { denialRecords, getObjectDenied, LINKED_ROLE, PASSED_ROLE, putItemDenied, QUEUE_KEY, SECRET, SECRET_KEY, secretRefusedByKms, SESSION_ARN, TABLE, TASK_ROLE } from "../support/denial-records.js";
 
 function write(records: object[], jsonLines = false): string {
   const dir = mkdtempSync(join(tmpdir(), "leastrole-denials-"));
@@ -57,9 +57,35 @@ describe("refused calls, read by their message", () => {
     // "Access Denied" names nothing, and a malformed ARN after "on resource:" is not taken: no resource, as before.
     expect(a["s3:GetObject"]).toMatchObject({ count: 1, deniedCount: 1, resources: [], errorCodes: { AccessDenied: 1 } });
     expect(a["sns:Publish"]).toMatchObject({ count: 1, deniedCount: 1, resources: [], errorCodes: { AuthorizationError: 1 } });
-    // CreateFunction refused iam:PassRole on a role: not CreateFunction's resource.
-    expect(a["lambda:CreateFunction"]).toMatchObject({ count: 1, deniedCount: 1, resources: [] });
-    expect(Object.keys(a).sort()).toEqual(["dynamodb:PutItem", "kms:Decrypt", "kms:GenerateDataKey", "lambda:CreateFunction", "lambda:InvokeFunction", "s3:GetObject", "secretsmanager:GetSecretValue", "sns:Publish", "sqs:SendMessage", "ssm:GetParameter"]);
+    // CreateFunction refused iam:PassRole on a role: an authorised CreateFunction (the role is not
+    // its resource), and a refused iam:PassRole on the role; RunTask's likewise, and a first
+    // CreateCluster's iam:CreateServiceLinkedRole on the service-linked role.
+    expect(a["lambda:CreateFunction"]).toMatchObject({ count: 1, deniedCount: 0, resources: [], errorCodes: { "AccessDeniedException (refused iam:PassRole)": 1 } });
+    expect(a["lambda:CreateFunction"]?.authorized).toBeUndefined();
+    expect(a["ecs:RunTask"]).toMatchObject({ count: 1, deniedCount: 0, errorCodes: { "AccessDeniedException (refused iam:PassRole)": 1 } });
+    expect(a["iam:PassRole"]).toMatchObject({ count: 2, deniedCount: 2, resources: [PASSED_ROLE, TASK_ROLE], errorCodes: { AccessDeniedException: 2 } });
+    expect(a["iam:PassRole"]?.authorized).toEqual({ resources: [], resourcesTruncated: false, resourcePrefix: null });
+    expect(a["ecs:CreateCluster"]).toMatchObject({ count: 1, deniedCount: 0, errorCodes: { "AccessDeniedException (refused iam:CreateServiceLinkedRole)": 1 } });
+    expect(a["iam:CreateServiceLinkedRole"]).toMatchObject({ count: 1, deniedCount: 1, resources: [LINKED_ROLE] });
+    // A third service's action named (Athena checking Glue): left a refusal of the call, no resource from the message.
+    expect(a["athena:StartQueryExecution"]).toMatchObject({ count: 1, deniedCount: 1, resources: [], errorCodes: { AccessDeniedException: 1 } });
+    expect(Object.keys(a).sort()).toEqual([
+      "athena:StartQueryExecution",
+      "dynamodb:PutItem",
+      "ecs:CreateCluster",
+      "ecs:RunTask",
+      "iam:CreateServiceLinkedRole",
+      "iam:PassRole",
+      "kms:Decrypt",
+      "kms:GenerateDataKey",
+      "lambda:CreateFunction",
+      "lambda:InvokeFunction",
+      "s3:GetObject",
+      "secretsmanager:GetSecretValue",
+      "sns:Publish",
+      "sqs:SendMessage",
+      "ssm:GetParameter",
+    ]);
   });
 
   it("reads the message only of a refusal: the same text on a success or another error changes nothing", async () => {
@@ -100,17 +126,37 @@ describe("denials.ts", () => {
   });
 
   it("recognises KMS's refusals, and names the KMS action the message names or the call needs", () => {
-    expect(kmsRefusalOf("s3.amazonaws.com", "GetObject", "AccessDenied", `User: ${SESSION_ARN} is not authorized to perform: kms:Decrypt on resource: ${SECRET_KEY} because no identity-based policy allows the kms:Decrypt action`)).toEqual({
+    expect(refusalOf("s3.amazonaws.com", "GetObject", "AccessDenied", `User: ${SESSION_ARN} is not authorized to perform: kms:Decrypt on resource: ${SECRET_KEY} because no identity-based policy allows the kms:Decrypt action`)).toEqual({
       errorCode: "AccessDenied (refused by KMS)",
-      half: { eventName: "Decrypt (via service)", errorCode: "AccessDenied", resources: [SECRET_KEY] },
+      half: { eventSource: "kms.amazonaws.com", eventName: "Decrypt (via service)", errorCode: "AccessDenied", resources: [SECRET_KEY] },
     });
     // Nothing named: Decrypt for a read, GenerateDataKey for a write.
-    expect(kmsRefusalOf("secretsmanager.amazonaws.com", "GetSecretValue", "AccessDeniedException", "Access to KMS is not allowed")?.half?.eventName).toBe("Decrypt (via service)");
-    expect(kmsRefusalOf("secretsmanager.amazonaws.com", "PutSecretValue", "AccessDeniedException", "Access to KMS is not allowed")?.half?.eventName).toBe("GenerateDataKey (via service)");
-    expect(kmsRefusalOf("sqs.amazonaws.com", "SendMessage", "KMS.AccessDeniedException", null)?.half).toEqual({ eventName: "GenerateDataKey (via service)", errorCode: "KMS.AccessDeniedException", resources: [] });
+    expect(refusalOf("secretsmanager.amazonaws.com", "GetSecretValue", "AccessDeniedException", "Access to KMS is not allowed")?.half?.eventName).toBe("Decrypt (via service)");
+    expect(refusalOf("secretsmanager.amazonaws.com", "PutSecretValue", "AccessDeniedException", "Access to KMS is not allowed")?.half?.eventName).toBe("GenerateDataKey (via service)");
+    expect(refusalOf("sqs.amazonaws.com", "SendMessage", "KMS.AccessDeniedException", null)?.half).toEqual({ eventSource: "kms.amazonaws.com", eventName: "GenerateDataKey (via service)", errorCode: "KMS.AccessDeniedException", resources: [] });
     // Not KMS: an IAM refusal of the service's own action, another error, a call of KMS itself.
-    expect(kmsRefusalOf("dynamodb.amazonaws.com", "PutItem", "AccessDeniedException", `User: ${SESSION_ARN} is not authorized to perform: dynamodb:PutItem on resource: ${TABLE}`)).toBeNull();
-    expect(kmsRefusalOf("secretsmanager.amazonaws.com", "GetSecretValue", "ResourceNotFoundException", "Access to KMS is not allowed")).toBeNull();
-    expect(kmsRefusalOf("kms.amazonaws.com", "Decrypt", "AccessDeniedException", `User: ${SESSION_ARN} is not authorized to perform: kms:Decrypt`)).toBeNull();
+    expect(refusalOf("dynamodb.amazonaws.com", "PutItem", "AccessDeniedException", `User: ${SESSION_ARN} is not authorized to perform: dynamodb:PutItem on resource: ${TABLE}`)).toBeNull();
+    expect(refusalOf("secretsmanager.amazonaws.com", "GetSecretValue", "ResourceNotFoundException", "Access to KMS is not allowed")).toBeNull();
+    expect(refusalOf("kms.amazonaws.com", "Decrypt", "AccessDeniedException", `User: ${SESSION_ARN} is not authorized to perform: kms:Decrypt`)).toBeNull();
+  });
+
+  it("recognises IAM's refusals of a dependent action, and takes the role only when the message names a well-formed role ARN", () => {
+    const passRole = (message: string) => refusalOf("lambda.amazonaws.com", "CreateFunction20150331", "AccessDeniedException", message);
+    expect(passRole(`User: ${SESSION_ARN} is not authorized to perform: iam:PassRole on resource: ${PASSED_ROLE} because no identity-based policy allows the iam:PassRole action`)).toEqual({
+      errorCode: "AccessDeniedException (refused iam:PassRole)",
+      half: { eventSource: "iam.amazonaws.com", eventName: "PassRole (via service)", errorCode: "AccessDeniedException", resources: [PASSED_ROLE] },
+    });
+    // The SDK's relayed form, the service named after the ARN; a sentence's full stop; an SCP's explicit deny.
+    expect(passRole(`User: ${SESSION_ARN} is not authorized to perform: iam:PassRole on resource: ${TASK_ROLE} (Service: AmazonECS; Status Code: 400; Error Code: AccessDeniedException)`)?.half?.resources).toEqual([TASK_ROLE]);
+    expect(passRole(`User: ${SESSION_ARN} is not authorized to perform: iam:PassRole on resource: ${TASK_ROLE}.`)?.half?.resources).toEqual([TASK_ROLE]);
+    expect(passRole(`User: ${SESSION_ARN} is not authorized to perform: iam:PassRole on resource: ${TASK_ROLE} with an explicit deny in a service control policy`)?.half?.resources).toEqual([TASK_ROLE]);
+    // No resource, or not a role's ARN: the refused half has none.
+    expect(passRole(`User: ${SESSION_ARN} is not authorized to perform: iam:PassRole`)?.half?.resources).toEqual([]);
+    expect(passRole(`User: ${SESSION_ARN} is not authorized to perform: iam:PassRole on resource: role/admin-role`)?.half?.resources).toEqual([]);
+    // Not a dependent refusal: IAM's own call, a third service's action, another error, no message.
+    expect(refusalOf("iam.amazonaws.com", "CreateRole", "AccessDenied", `User: ${SESSION_ARN} is not authorized to perform: iam:CreateRole on resource: ${PASSED_ROLE}`)).toBeNull();
+    expect(refusalOf("athena.amazonaws.com", "StartQueryExecution", "AccessDeniedException", `User: ${SESSION_ARN} is not authorized to perform: glue:GetTable on resource: arn:aws:glue:us-east-1:111122223333:catalog`)).toBeNull();
+    expect(refusalOf("lambda.amazonaws.com", "CreateFunction20150331", "InvalidParameterValueException", `User: ${SESSION_ARN} is not authorized to perform: iam:PassRole on resource: ${PASSED_ROLE}`)).toBeNull();
+    expect(passRole("Access Denied")).toBeNull();
   });
 });
