@@ -31,7 +31,7 @@ findings := [finding |
 	count(denied) > 0
 	resource := resource_of(p)
 	total := sum([a.deniedCount | some a in denied])
-	summary := sort([sprintf("%s (%d)", [a.action, a.deniedCount]) | some a in denied])
+	summary := sort([sprintf("%s (%s)", [a.action, count_and_reasons(a)]) | some a in denied])
 	finding := {
 		"resource": resource,
 		"detail": detail(p),
@@ -39,8 +39,11 @@ findings := [finding |
 		"evidence": {
 			"roleArn": p.roleArn,
 			"denied": [object.union(
-				{"action": a.action, "deniedCount": a.deniedCount, "count": a.count, "errorCodes": a.errorCodes, "resources": a.resources, "lastSeen": a.lastSeen},
-				denied_only(a),
+				object.union(
+					{"action": a.action, "deniedCount": a.deniedCount, "count": a.count, "errorCodes": a.errorCodes, "resources": a.resources, "lastSeen": a.lastSeen},
+					denied_only(a),
+				),
+				denied_by(a),
 			) |
 				some a in denied
 			],
@@ -70,3 +73,22 @@ denied_only(a) := {"deniedResources": [r | some r in a.resources; not r in {x | 
 	a.resourcesTruncated == false
 	a.authorized.resourcesTruncated == false
 } else := {}
+
+# Which policy type refused, when the refusals' messages said (usage `deniedBy`, src/usage/denials.ts):
+# an explicit deny or a missing allow anywhere but the role's identity-based policies is not fixed
+# by granting the action in the role, so the message says it beside the count.
+count_and_reasons(a) := sprintf("%d; %s", [a.deniedCount, concat(", ", [reason_text(r) | some r in a.deniedBy])]) if {
+	count(object.get(a, "deniedBy", [])) > 0
+} else := sprintf("%d", [a.deniedCount])
+
+reason_text(r) := sprintf("explicit deny in %s %s", [article(r.policy), r.policy]) if r.kind == "explicit-deny"
+
+reason_text(r) := sprintf("no %s allows it", [r.policy]) if r.kind == "no-allow"
+
+article(policy) := "an" if startswith(policy, "identity")
+
+article(policy) := "a" if not startswith(policy, "identity")
+
+denied_by(a) := {"deniedBy": a.deniedBy} if count(object.get(a, "deniedBy", [])) > 0
+
+else := {}

@@ -63,3 +63,17 @@ test_denied_resources_unknown_when_a_sample_was_capped if {
 	some d in f.evidence.denied
 	not "deniedResources" in object.keys(d)
 }
+
+test_the_refusing_policy_type_is_said_beside_the_count if {
+	scp := object.union(action("kms:Decrypt", 3, 3), {"deniedBy": [{"policy": "service control policy", "kind": "explicit-deny"}]})
+	both := object.union(action("s3:GetObject", 2, 2), {"deniedBy": [{"policy": "identity-based policy", "kind": "explicit-deny"}, {"policy": "resource-based policy", "kind": "no-allow"}]})
+	fs := denied_call.findings with input as {"functions": [{"arn": fn_arn, "name": "api"}], "usage": {"present": true, "principals": [session("function", fn_arn, [scp, both, action("sqs:SendMessage", 5, 1)])]}}
+	some f in fs
+	f.message == "Function api made 6 denied calls: kms:Decrypt (3; explicit deny in a service control policy), s3:GetObject (2; explicit deny in an identity-based policy, no resource-based policy allows it), sqs:SendMessage (1)"
+	some e in f.evidence.denied
+	e.action == "kms:Decrypt"
+	e.deniedBy == [{"policy": "service control policy", "kind": "explicit-deny"}]
+	some plain in f.evidence.denied
+	plain.action == "sqs:SendMessage"
+	not "deniedBy" in object.keys(plain)
+}

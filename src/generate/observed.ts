@@ -26,6 +26,7 @@
 
 import type { ActionUsage, ResourceSample } from "../model/usage.js";
 import { isAccessDenied } from "../usage/event-actions.js";
+import { mergeRefusalReasons } from "../usage/denials.js";
 import type { ActionCatalog, ActionInfo } from "./iam.js";
 import { literalArn, literalCommonPrefix, literalPrefixPattern } from "./iam.js";
 import { childPatternOf, matchResourceType, unnamedCallResource, type FormatMatch } from "./resource-types.js";
@@ -56,6 +57,7 @@ export function mergeActionUsage(records: readonly ActionUsage[]): ActionUsage[]
     prev.count += r.count;
     prev.deniedCount += r.deniedCount;
     if (r.unnamedCalls !== undefined) prev.unnamedCalls = (prev.unnamedCalls ?? 0) + r.unnamedCalls;
+    if (r.deniedBy !== undefined) prev.deniedBy = mergeRefusalReasons(prev.deniedBy ?? [], r.deniedBy);
     if (r.firstSeen < prev.firstSeen) prev.firstSeen = r.firstSeen;
     if (r.lastSeen > prev.lastSeen) prev.lastSeen = r.lastSeen;
     prev.resources = [...new Set([...prev.resources, ...r.resources])];
@@ -147,7 +149,7 @@ export function observedGrants(actions: readonly ActionUsage[], catalog: ActionC
       warnings.push({
         code: "denied-calls-not-granted",
         action: usage.action,
-        message: `${usage.action}: ${usage.count === 1 ? "its one call was" : `all ${usage.count} calls were`} denied (${deniedCodes(usage)})${deniedOn(usage)}; not granted. If the function needs it, add a kept exception.`,
+        message: `${usage.action}: ${usage.count === 1 ? "its one call was" : `all ${usage.count} calls were`} denied (${deniedCodes(usage)}${refusedBy(usage)})${deniedOn(usage)}; not granted.${notInTheRole(usage)} If the function needs it, add a kept exception.`,
       });
       continue;
     }
@@ -222,6 +224,33 @@ export function deniedCodes(usage: ActionUsage): string {
 }
 
 /**
+ * `; <policy type>` when the refusals' messages named the policy type that refused
+ * (`ActionUsage.deniedBy`, usage/denials.ts): "explicit deny in a service control policy", "no
+ * identity-based policy allows it".
+ */
+function refusedBy(usage: ActionUsage): string {
+  const reasons = usage.deniedBy ?? [];
+  if (reasons.length === 0) return "";
+  return `; ${reasons.map((r) => (r.kind === "explicit-deny" ? `explicit deny in ${r.policy.startsWith("identity") ? "an" : "a"} ${r.policy}` : `no ${r.policy} allows it`)).join(", ")}`;
+}
+
+/**
+ * A sentence for refusals that granting the action in the execution role cannot lift: an explicit
+ * deny (any policy type: a Deny wins over the generated Allow), or a missing allow of another
+ * type than the role's identity-based policies (an SCP, a permissions boundary, a resource or VPC
+ * endpoint policy must allow it too); a Deny in the role's own policies, the user must remove. "" when none was named, or only the role's missing allow.
+ */
+function notInTheRole(usage: ActionUsage): string {
+  const outside = (usage.deniedBy ?? []).filter((r) => r.kind === "explicit-deny" || r.policy !== "identity-based policy");
+  if (outside.length === 0) return "";
+  const names = [...new Set(outside.map((r) => r.policy))];
+  const only = outside.every((r) => r.kind === "explicit-deny" && r.policy === "identity-based policy");
+  return only
+    ? " An explicit deny in the role's identity-based policies refused it: granting it changes nothing while that Deny stays."
+    : ` Granting it in the execution role is not enough while the ${names.join(" or the ")} refuses it.`;
+}
+
+/**
  * ` on <resources>` for an action whose every call was denied, when the calls named some (a
  * refusal's message names what was refused where the record does not: usage/denials.ts), else "".
  */
@@ -243,8 +272,8 @@ function deniedWarning(usage: ActionUsage, denied: DeniedOnly, warnings: Generat
     code: "denied-resources-not-granted",
     action: usage.action,
     message:
-      `${usage.action}: ${usage.deniedCount === 1 ? "1 call was" : `${usage.deniedCount} calls were`} denied (${deniedCodes(usage)}) on resources no successful call used: ${which}. ` +
-      "The grants come from the successful calls only, so these are not granted (unless a wider grant the rules make covers them). If the function needs them, add a kept exception.",
+      `${usage.action}: ${usage.deniedCount === 1 ? "1 call was" : `${usage.deniedCount} calls were`} denied (${deniedCodes(usage)}${refusedBy(usage)}) on resources no successful call used: ${which}. ` +
+      `The grants come from the successful calls only, so these are not granted (unless a wider grant the rules make covers them).${notInTheRole(usage)} If the function needs them, add a kept exception.`,
   });
 }
 

@@ -214,6 +214,22 @@ export interface ActionUsage {
    * audit does not suggest narrowing a grant they may have needed.
    */
   unnamedCalls?: number;
+  /**
+   * Present when a denied call's message named the policy type that refused it ("with an explicit
+   * deny in a service control policy", "because no identity-based policy allows the … action"):
+   * each type and kind named, explicit denies first (src/usage/denials.ts). Granting the action
+   * in the execution role cannot be enough when an explicit deny, or a missing allow of another
+   * type than the identity-based policy, refused it. AWS names one type per refusal even when
+   * several refused.
+   */
+  deniedBy?: RefusalReason[];
+}
+
+/** Why a call was refused, as IAM's message says (src/usage/denials.ts). */
+export interface RefusalReason {
+  policy: "identity-based policy" | "resource-based policy" | "permissions boundary" | "session policy" | "service control policy" | "resource control policy" | "VPC endpoint policy";
+  /** `explicit-deny`: a Deny statement of that type matched; `no-allow`: none of that type allowed the call. */
+  kind: "explicit-deny" | "no-allow";
 }
 
 /** A capped sample of resource ARNs, as `ActionUsage` keeps them. */

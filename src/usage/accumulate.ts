@@ -15,7 +15,8 @@ import { fingerprint52, fingerprintTo } from "./fingerprints.js";
 import { GroupCache } from "./group-cache.js";
 import { hourOf, LATE_COPY } from "./dedup.js";
 import { INSIGHT_RECORD } from "./record-fields.js";
-import { refusalOf, refusedCallResources, type Refusal } from "./denials.js";
+import { refusalOf, refusedCallResources, refusingPolicyOf, type Refusal } from "./denials.js";
+import { isAccessDenied } from "./event-actions.js";
 import { commonPrefix, copySourceOf, deriveResources, resourcesOf, type CopySource } from "./resources.js";
 import type { LakePage } from "./lake-page.js";
 
@@ -52,6 +53,11 @@ export interface GroupPartial {
    * call count twice here (the dedup happens after the merge); the aggregate caps it at `count`.
    */
   unnamed: number;
+  /**
+   * The policy types the group's refusals named (denials.ts refusingPolicyOf: a bit set, OR-ed as
+   * groups merge, so re-deliveries change nothing); 0 for calls that were not refused.
+   */
+  deniedBy: number;
 }
 
 /** The days (YYYY-MM-DD, sorted) with records of one account in one region (either may be unknown). */
@@ -330,6 +336,7 @@ export class FileAccumulator {
     this.noteResources(gi, copy === null ? resources : copyDestination(resources, copy));
     const half = copy === null ? -1 : this.noteCopySource(p, time, ev.eventSource, copy, errorCode, ev.awsRegion);
     const kms = refusal === null ? -1 : this.noteRefusedHalf(p, time, refusal, ev.awsRegion);
+    if (ev.errorCode !== null) this.noteRefusingPolicy(refusal === null ? gi : kms, ev.errorCode, ev.errorMessage);
     const shared = ev.sharedEventId;
     if (shared !== null) {
       // One action delivered to several accounts: deduplicated by its sharedEventID (dedup.ts).
@@ -339,6 +346,17 @@ export class FileAccumulator {
       fingerprintTo(ev.eventId, FP, 0);
       this.noteFingerprints(FP[0] as number, FP[1] as number, gi, half, kms, time, 0);
     }
+  }
+
+  /**
+   * The policy type a refusal's message names (denials.ts (d)), on the group that counts the
+   * refusal: the call's own, or its refused half's. `gi` -1 (no half counted) and calls that were
+   * not refused are left alone.
+   */
+  private noteRefusingPolicy(gi: number, errorCode: string, errorMessage: string | null): void {
+    if (gi < 0 || !isAccessDenied(errorCode)) return;
+    const mask = refusingPolicyOf(errorMessage);
+    if (mask !== 0) (this.groups[gi] as GroupPartial).deniedBy |= mask;
   }
 
   /**
@@ -433,6 +451,7 @@ export class FileAccumulator {
     this.noteResources(gi, copy === null ? resources : copyDestination(resources, copy));
     const half = copy === null ? -1 : this.noteCopySource(p, time, source, copy, callCode, region);
     const kms = refusal === null ? -1 : this.noteRefusedHalf(p, time, refusal, region);
+    if (errorCode !== null) this.noteRefusingPolicy(refusal === null ? gi : kms, errorCode, errorMessage);
     const ids = m[r + S_ID_STATE] as number;
     if (ids === S_ID_EVENT) {
       this.noteFingerprints(m[r + S_FP1] as number, m[r + S_FP2] as number, gi, half, kms, time, 0);
@@ -680,7 +699,7 @@ export class FileAccumulator {
    */
   addGroup(
     session: { accountId: string; roleArn: string; sessionName: string; invokedBy: string | null },
-    call: { eventSource: string; eventName: string; errorCode: string | null; versioned: boolean; region: string | null },
+    call: { eventSource: string; eventName: string; errorCode: string | null; versioned: boolean; region: string | null; deniedBy?: number },
     count: number,
     firstSeen: number,
     lastSeen: number,
@@ -691,6 +710,7 @@ export class FileAccumulator {
     const gi = this.groupOf(p, call.eventSource, call.eventName, call.errorCode, call.versioned, firstSeen);
     const g = this.groups[gi] as GroupPartial;
     g.count += count;
+    if (call.deniedBy !== undefined) g.deniedBy |= call.deniedBy;
     if (firstSeen < (this.groupFirst[gi] as number)) this.groupFirst[gi] = firstSeen;
     if (lastSeen > (this.groupLast[gi] as number)) this.groupLast[gi] = lastSeen;
     if (resources.length === 0) g.unnamed += count;
@@ -812,7 +832,7 @@ export class FileAccumulator {
     if (gi === undefined) {
       gi = this.groups.length;
       // firstSeen/lastSeen are kept as seconds in groupFirst/groupLast and written out by finish.
-      this.groups.push({ principal: p, eventSource, eventName, errorCode, versioned, count: 0, firstSeen: "", lastSeen: "", resources: [], resourcesTruncated: false, prefix: null, unnamed: 0 });
+      this.groups.push({ principal: p, eventSource, eventName, errorCode, versioned, count: 0, firstSeen: "", lastSeen: "", resources: [], resourcesTruncated: false, prefix: null, unnamed: 0, deniedBy: 0 });
       this.groupFirst.push(time);
       this.groupLast.push(time);
       // Per-group side arrays grow with the groups, so they stay dense (fast elements).

@@ -11,7 +11,7 @@ import type { FilePartial, FileReport, FunctionCreation, GroupPartial, Managemen
 import { mergeSamples, minInvoker } from "./accumulate.js";
 import { eventToActions, isAccessDenied } from "./event-actions.js";
 import { isCopySourceEvent } from "./resources.js";
-import { isViaServiceEvent } from "./denials.js";
+import { isViaServiceEvent, refusalReasons } from "./denials.js";
 import { EventDedup, LATE_COPY, type DedupOptions } from "./dedup.js";
 import type { AccessAdvisorReport } from "./access-advisor.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
@@ -193,6 +193,7 @@ export class UsageAggregator {
       }
       acc.count += g.count;
       acc.unnamed += g.unnamed;
+      acc.deniedBy |= g.deniedBy;
       if (g.firstSeen < acc.firstSeen) acc.firstSeen = g.firstSeen;
       if (g.lastSeen > acc.lastSeen) acc.lastSeen = g.lastSeen;
       mergeResources(acc, g, this.resourceCap);
@@ -265,7 +266,7 @@ export class UsageAggregator {
     }
     const sessions: SessionUsage[] = [];
     for (const s of this.sessionList) {
-      const actions = new Map<string, ActionUsage & { prefixAll: string | null; ok: Sample; unnamed: number }>();
+      const actions = new Map<string, ActionUsage & { prefixAll: string | null; ok: Sample; unnamed: number; refusedMask: number }>();
       const unmapped: { [event: string]: number } = {};
       let first: string | null = null;
       let last: string | null = null;
@@ -284,12 +285,15 @@ export class UsageAggregator {
         for (const action of mapped.actions) {
           let a = actions.get(action);
           if (a === undefined) {
-            a = { action, count: 0, deniedCount: 0, firstSeen: g.firstSeen, lastSeen: g.lastSeen, resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {}, prefixAll: null, ok: { resources: [], resourcesTruncated: false, prefix: null }, unnamed: 0 };
+            a = { action, count: 0, deniedCount: 0, firstSeen: g.firstSeen, lastSeen: g.lastSeen, resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {}, prefixAll: null, ok: { resources: [], resourcesTruncated: false, prefix: null }, unnamed: 0, refusedMask: 0 };
             actions.set(action, a);
           }
           a.count += g.count;
           const denied = isAccessDenied(g.errorCode);
-          if (denied) a.deniedCount += g.count;
+          if (denied) {
+            a.deniedCount += g.count;
+            a.refusedMask |= g.deniedBy;
+          }
           else {
             // The calls that were not denied, sampled apart: only they show a resource the function may use.
             mergeResources(a.ok, g, this.resourceCap);
@@ -317,7 +321,7 @@ export class UsageAggregator {
         firstSeen: first,
         lastSeen: last,
         actions: [...actions.values()]
-          .map(({ prefixAll, ok, unnamed, ...a }): ActionUsage => ({
+          .map(({ prefixAll, ok, unnamed, refusedMask, ...a }): ActionUsage => ({
             ...a,
             resources: [...a.resources].sort(),
             errorCodes: sortKeys(a.errorCodes),
@@ -326,6 +330,7 @@ export class UsageAggregator {
               ? { authorized: { resources: [...ok.resources].sort(), resourcesTruncated: ok.resourcesTruncated, resourcePrefix: prefixPattern(ok.prefix, ok.resources.length + (ok.resourcesTruncated ? 1 : 0)) } }
               : {}),
             ...(unnamed > 0 ? { unnamedCalls: unnamed } : {}),
+            ...(refusedMask !== 0 ? { deniedBy: refusalReasons(refusedMask) } : {}),
           }))
           .sort((x, y) => cmp(x.action, y.action)),
         unmapped: sortKeys(unmapped),

@@ -75,6 +75,7 @@
  * refused iam:PassRole names the role, which is not CreateFunction's resource).
  */
 
+import type { RefusalReason } from "../model/usage.js";
 import { eventSourceHost, isAccessDenied, servicePrefix, VIA_SERVICE_SUFFIX } from "./event-actions.js";
 
 export { VIA_SERVICE_SUFFIX };
@@ -143,6 +144,57 @@ function kmsRefusalOf(host: string, eventName: string, errorCode: string, errorM
   const action = named !== null ? (named[1] as string) : READ_EVENT.test(eventName) ? "Decrypt" : "GenerateDataKey";
   const key = KMS_KEY_ARN.exec(message);
   return { ...own, half: { eventSource: KMS_EVENT_SOURCE, eventName: `${action}${VIA_SERVICE_SUFFIX}`, errorCode, resources: key === null ? [] : [key[0]] } };
+}
+
+/**
+ * (d) **Which policy refused.** IAM's messages end with the policy type that refused: "with an
+ * explicit deny in a <type>" or "because no <type> allows the <action> action", the types being
+ * identity-based policy, resource-based policy, permissions boundary, session policy, service
+ * control policy, resource control policy and VPC endpoint policy (IAM user guide, "Troubleshoot
+ * access denied error messages": "If multiple policy types deny an authorization request, AWS
+ * includes only one of those policy types in the error message"; "When an SCP denies access, the
+ * error message can include the phrase due to an explicit deny in a Service Control Policy, even if
+ * the denial is implicit"). Kept per refused call group as a bit set (dedup-proof: a
+ * re-delivery names the same type), reported as `ActionUsage.deniedBy`: whether granting the
+ * action in the execution role can be enough is decided by it (generate's warnings, LR009).
+ */
+export const REFUSING_POLICY_TYPES: ReadonlyArray<RefusalReason["policy"]> = ["identity-based policy", "resource-based policy", "permissions boundary", "session policy", "service control policy", "resource control policy", "VPC endpoint policy"];
+const TYPE_ALTERNATIVES = "identity-based policy|resource-based policy|permissions boundary|session policy|service control policy|resource control policy|VPC endpoint policy";
+const EXPLICIT_DENY = new RegExp(`\\b(?:with|due to) an explicit deny in (?:a |an )?(${TYPE_ALTERNATIVES})`, "i");
+const IMPLICIT_DENY = new RegExp(`\\bbecause no (${TYPE_ALTERNATIVES}) allows\\b`, "i");
+const TYPE_INDEX = new Map(REFUSING_POLICY_TYPES.map((t, i) => [t.toLowerCase(), i]));
+/** Bits of `refusingPolicyOf`: bit i, an explicit deny in type i; bit 8 + i, no type i allowing. */
+const IMPLICIT_SHIFT = 8;
+
+/** The policy type a refusal's message names, as a bit set (0: none named). */
+export function refusingPolicyOf(errorMessage: string | null): number {
+  if (errorMessage === null) return 0;
+  const explicit = EXPLICIT_DENY.exec(errorMessage);
+  if (explicit !== null) return 1 << (TYPE_INDEX.get((explicit[1] as string).toLowerCase()) as number);
+  const implicit = IMPLICIT_DENY.exec(errorMessage);
+  if (implicit !== null) return 1 << (IMPLICIT_SHIFT + (TYPE_INDEX.get((implicit[1] as string).toLowerCase()) as number));
+  return 0;
+}
+
+/** The reasons of a bit set of `refusingPolicyOf`, explicit denies first, each in REFUSING_POLICY_TYPES' order. */
+export function refusalReasons(mask: number): RefusalReason[] {
+  const out: RefusalReason[] = [];
+  for (const [kind, shift] of [["explicit-deny", 0], ["no-allow", IMPLICIT_SHIFT]] as const) {
+    REFUSING_POLICY_TYPES.forEach((policy, i) => {
+      if ((mask & (1 << (shift + i))) !== 0) out.push({ policy, kind });
+    });
+  }
+  return out;
+}
+
+/** The union of two `deniedBy` lists, in `refusalReasons`' order. */
+export function mergeRefusalReasons(a: readonly RefusalReason[], b: readonly RefusalReason[]): RefusalReason[] {
+  let mask = 0;
+  for (const r of [...a, ...b]) {
+    const i = REFUSING_POLICY_TYPES.indexOf(r.policy);
+    if (i >= 0) mask |= 1 << ((r.kind === "explicit-deny" ? 0 : IMPLICIT_SHIFT) + i);
+  }
+  return refusalReasons(mask);
 }
 
 const ON_RESOURCE = /\bperform: ([A-Za-z0-9-]+):[A-Za-z0-9*]+ on resource: (arn:\S+)/;

@@ -10,7 +10,8 @@ import type { FileAccumulator } from "./accumulate.js";
 import { copyDestination, isoTime, timeSeconds } from "./accumulate.js";
 import { PARAM_KEYS, paramColumn, type RequestParams } from "./event.js";
 import { copySourceOf, resourcesOf } from "./resources.js";
-import { refusalOf, refusedCallResources } from "./denials.js";
+import { refusalOf, refusedCallResources, refusingPolicyOf } from "./denials.js";
+import { isAccessDenied } from "./event-actions.js";
 import { USAGE_ROW_COLUMNS } from "./sql.js";
 import { printable } from "../printable.js";
 
@@ -151,11 +152,13 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
   const refusal = rowCode === null ? null : refusalOf(eventSource, eventName, rowCode, errorMessage);
   const errorCode = refusal === null ? rowCode : refusal.errorCode;
   if (rowCode !== null) resources = refusedCallResources(eventSource, resources, rowCode, refusal, errorMessage);
-  acc.addGroup(session, { eventSource, eventName, errorCode, versioned: val(row, "version_id_present") === "1", region }, calls, first, last, copy === null ? resources : copyDestination(resources, copy));
+  // The policy type the refusal names (denials.ts (d)), on the group that counts the refusal.
+  const deniedBy = rowCode !== null && isAccessDenied(rowCode) ? refusingPolicyOf(errorMessage) : 0;
+  acc.addGroup(session, { eventSource, eventName, errorCode, versioned: val(row, "version_id_present") === "1", region, deniedBy: refusal === null ? deniedBy : 0 }, calls, first, last, copy === null ? resources : copyDestination(resources, copy));
   // The copy's read half (resources.ts copySourceOf), as the record readers count it.
   if (copy !== null) acc.addGroup(session, { eventSource, eventName: copy.eventName, errorCode, versioned: copy.versioned, region }, calls, first, last, copy.resources);
   // The KMS or IAM half of a call whose dependent action was refused, likewise.
-  if (refusal !== null && refusal.half !== null) acc.addGroup(session, { eventSource: refusal.half.eventSource, eventName: refusal.half.eventName, errorCode: refusal.half.errorCode, versioned: false, region }, calls, first, last, refusal.half.resources);
+  if (refusal !== null && refusal.half !== null) acc.addGroup(session, { eventSource: refusal.half.eventSource, eventName: refusal.half.eventName, errorCode: refusal.half.errorCode, versioned: false, region, deniedBy }, calls, first, last, refusal.half.resources);
   return null;
 }
 

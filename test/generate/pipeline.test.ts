@@ -172,14 +172,51 @@ describe("calls KMS refused", () => {
     ]);
     const denied = g.warnings.filter((w) => w.code === "denied-calls-not-granted");
     expect(denied.map((w) => w.action)).toEqual(["dynamodb:PutItem", "kms:Decrypt"]);
-    expect(denied.find((w) => w.action === "kms:Decrypt")?.message).toBe(`kms:Decrypt: its one call was denied (AccessDeniedException) on ${KEY}; not granted. If the function needs it, add a kept exception.`);
-    expect(denied.find((w) => w.action === "dynamodb:PutItem")?.message).toContain(`denied (AccessDeniedException) on ${TABLE}; not granted`);
+    expect(denied.find((w) => w.action === "kms:Decrypt")?.message).toBe(`kms:Decrypt: its one call was denied (AccessDeniedException; no identity-based policy allows it) on ${KEY}; not granted. If the function needs it, add a kept exception.`);
+    expect(denied.find((w) => w.action === "dynamodb:PutItem")?.message).toContain(`denied (AccessDeniedException; no identity-based policy allows it) on ${TABLE}; not granted`);
     // GetSecretValue is no refused call (before: "secretsmanager:GetSecretValue: its one call was denied").
     expect(g.warnings.filter((w) => w.action === "secretsmanager:GetSecretValue")).toEqual([]);
     // The grant GetSecretValue's authorised call shows; nothing from the refused calls.
     expect(observedOf(g)).toEqual([[["secretsmanager:GetSecretValue"], [SECRET]]]);
     expect(allowed(g.policy, "kms:Decrypt", KEY)).toBe(false);
     expect(allowed(g.policy, "dynamodb:PutItem", TABLE)).toBe(false);
+  });
+
+  it("says when granting in the role cannot lift a refusal: an SCP's or a resource policy's, a Deny in the role's own policies", async () => {
+    const refused = (seq: number, table: string, tail: string) =>
+      record(seq, "dynamodb.amazonaws.com", "PutItem", {
+        requestParameters: null,
+        readOnly: false,
+        errorCode: "AccessDeniedException",
+        errorMessage: `User: ${SESSION} is not authorized to perform: dynamodb:PutItem on resource: ${table} ${tail}`,
+      });
+    const BUCKET_OBJECT = "arn:aws:s3:::exports/report.csv";
+    const g = await generateFrom([
+      refused(0, TABLE, "with an explicit deny in a service control policy"),
+      refused(1, `${TABLE}-archive`, "because no identity-based policy allows the dynamodb:PutItem action"),
+      record(2, "s3.amazonaws.com", "GetObject", {
+        eventCategory: "Data",
+        managementEvent: false,
+        requestParameters: { bucketName: "exports", key: "report.csv" },
+        resources: [{ type: "AWS::S3::Object", ARN: BUCKET_OBJECT }],
+        errorCode: "AccessDenied",
+        errorMessage: `User: ${SESSION} is not authorized to perform: s3:GetObject on resource: ${BUCKET_OBJECT} because no resource-based policy allows the s3:GetObject action`,
+      }),
+      record(3, "sqs.amazonaws.com", "SendMessage", {
+        requestParameters: { queueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/jobs` },
+        readOnly: false,
+        errorCode: "AccessDenied",
+        errorMessage: `User: ${SESSION} is not authorized to perform: sqs:SendMessage on resource: arn:aws:sqs:${REGION}:${ACCOUNT}:jobs with an explicit deny in an identity-based policy`,
+      }),
+    ]);
+    const byAction = Object.fromEntries(g.warnings.filter((w) => w.code === "denied-calls-not-granted").map((w) => [w.action, w.message]));
+    expect(byAction["dynamodb:PutItem"]).toContain("denied (AccessDeniedException; explicit deny in a service control policy, no identity-based policy allows it)");
+    expect(byAction["dynamodb:PutItem"]).toContain("Granting it in the execution role is not enough while the service control policy refuses it.");
+    expect(byAction["s3:GetObject"]).toContain("Granting it in the execution role is not enough while the resource-based policy refuses it.");
+    expect(byAction["sqs:SendMessage"]).toContain("An explicit deny in the role's identity-based policies refused it: granting it changes nothing while that Deny stays.");
+    // A refusal for want of the role's own allow is what a grant fixes: no such sentence.
+    const plain = await generateFrom([refused(0, TABLE, "because no identity-based policy allows the dynamodb:PutItem action")]);
+    expect(plain.warnings.find((w) => w.action === "dynamodb:PutItem")?.message).not.toContain("not enough");
   });
 });
 

@@ -12,6 +12,7 @@ export const SECRET = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:prod/d
 export const SECRET_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 export const QUEUE_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0987dcba-09fe-87dc-65ba-ab0987654321`;
 export const TABLE = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders`;
+export const EXPORT_OBJECT = "arn:aws:s3:::exports/2026/10/report.csv";
 export const PASSED_ROLE = `arn:aws:iam::${ACCOUNT}:role/admin-role`;
 export const TASK_ROLE = `arn:aws:iam::${ACCOUNT}:role/ecs/worker-task-role`;
 export const LINKED_ROLE = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`;
@@ -116,11 +117,26 @@ export const athenaGlueDenied = (seq: number): object =>
     requestParameters: null,
   });
 
+/** A refusal by an organisation's SCP ("with an explicit deny in a service control policy"), on a bucket object. */
+export const putObjectDeniedByScp = (seq: number): object =>
+  call(seq, "s3", "PutObject", {
+    eventCategory: "Data",
+    managementEvent: false,
+    readOnly: false,
+    errorCode: "AccessDenied",
+    errorMessage: `User: ${SESSION_ARN} is not authorized to perform: s3:PutObject on resource: ${EXPORT_OBJECT} with an explicit deny in a service control policy`,
+    requestParameters: { bucketName: "exports", key: "2026/10/report.csv" },
+    resources: [
+      { type: "AWS::S3::Object", ARN: EXPORT_OBJECT },
+      { accountId: ACCOUNT, type: "AWS::S3::Bucket", ARN: "arn:aws:s3:::exports" },
+    ],
+  });
+
 /** A success, beside them. */
 export const secretRead = (seq: number): object => call(seq, "secretsmanager", "GetSecretValue", { requestParameters: { secretId: SECRET } });
 
 /** All of them, the first KMS refusal delivered twice (same eventID). */
 export function denialRecords(): object[] {
   const first = secretRefusedByKms(1);
-  return [first, secretKmsNotAllowed(2), queueRefusedByKms(3), parameterRefusedByKms(4), invokeKmsDenied(5), putItemDenied(6), getObjectDenied(7), oddMessageDenied(8), secretRead(9), passRoleDenied(10), runTaskPassRoleDenied(11), clusterLinkedRoleDenied(12), athenaGlueDenied(13), first];
+  return [first, secretKmsNotAllowed(2), queueRefusedByKms(3), parameterRefusedByKms(4), invokeKmsDenied(5), putItemDenied(6), getObjectDenied(7), oddMessageDenied(8), secretRead(9), passRoleDenied(10), runTaskPassRoleDenied(11), clusterLinkedRoleDenied(12), athenaGlueDenied(13), putObjectDeniedByScp(14), first];
 }

@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readUsage } from "../../src/usage/index.js";
-import { deniedResourceOf, refusalOf } from "../../src/usage/denials.js";
+import { deniedResourceOf, mergeRefusalReasons, refusalOf, refusalReasons, refusingPolicyOf } from "../../src/usage/denials.js";
 import type { ActionUsage } from "../../src/model/usage.js";
-import { denialRecords, getObjectDenied, LINKED_ROLE, PASSED_ROLE, putItemDenied, QUEUE_KEY, SECRET, SECRET_KEY, secretRefusedByKms, SESSION_ARN, TABLE, TASK_ROLE } from "../support/denial-records.js";
+import { denialRecords, EXPORT_OBJECT, getObjectDenied, LINKED_ROLE, PASSED_ROLE, putItemDenied, QUEUE_KEY, SECRET, SECRET_KEY, secretRefusedByKms, SESSION_ARN, TABLE, TASK_ROLE } from "../support/denial-records.js";
 
 function write(records: object[], jsonLines = false): string {
   const dir = mkdtempSync(join(tmpdir(), "leastrole-denials-"));
@@ -69,6 +69,15 @@ describe("refused calls, read by their message", () => {
     expect(a["iam:CreateServiceLinkedRole"]).toMatchObject({ count: 1, deniedCount: 1, resources: [LINKED_ROLE] });
     // A third service's action named (Athena checking Glue): left a refusal of the call, no resource from the message.
     expect(a["athena:StartQueryExecution"]).toMatchObject({ count: 1, deniedCount: 1, resources: [], errorCodes: { AccessDeniedException: 1 } });
+    // Which policy type refused, as the messages say (none named: no deniedBy): on the refused
+    // half for a dependent refusal, never on the service's authorised call.
+    const noAllow = (policy: string) => [{ policy, kind: "no-allow" }];
+    expect(a["kms:Decrypt"]?.deniedBy).toEqual(noAllow("identity-based policy"));
+    expect(a["kms:GenerateDataKey"]?.deniedBy).toEqual([{ policy: "identity-based policy", kind: "explicit-deny" }]);
+    expect(a["iam:PassRole"]?.deniedBy).toEqual(noAllow("identity-based policy"));
+    expect(a["dynamodb:PutItem"]?.deniedBy).toEqual(noAllow("identity-based policy"));
+    expect(a["s3:PutObject"]).toMatchObject({ count: 1, deniedCount: 1, resources: ["arn:aws:s3:::exports", EXPORT_OBJECT], deniedBy: [{ policy: "service control policy", kind: "explicit-deny" }] });
+    for (const k of ["secretsmanager:GetSecretValue", "sqs:SendMessage", "lambda:CreateFunction", "s3:GetObject", "sns:Publish", "iam:CreateServiceLinkedRole"]) expect(a[k]?.deniedBy, k).toBeUndefined();
     expect(Object.keys(a).sort()).toEqual([
       "athena:StartQueryExecution",
       "dynamodb:PutItem",
@@ -81,6 +90,7 @@ describe("refused calls, read by their message", () => {
       "lambda:CreateFunction",
       "lambda:InvokeFunction",
       "s3:GetObject",
+      "s3:PutObject",
       "secretsmanager:GetSecretValue",
       "sns:Publish",
       "sqs:SendMessage",
@@ -138,6 +148,31 @@ describe("denials.ts", () => {
     expect(refusalOf("dynamodb.amazonaws.com", "PutItem", "AccessDeniedException", `User: ${SESSION_ARN} is not authorized to perform: dynamodb:PutItem on resource: ${TABLE}`)).toBeNull();
     expect(refusalOf("secretsmanager.amazonaws.com", "GetSecretValue", "ResourceNotFoundException", "Access to KMS is not allowed")).toBeNull();
     expect(refusalOf("kms.amazonaws.com", "Decrypt", "AccessDeniedException", `User: ${SESSION_ARN} is not authorized to perform: kms:Decrypt`)).toBeNull();
+  });
+
+  it("reads the refusing policy type of IAM's messages, explicit or implicit, in any case, and nothing else", () => {
+    const m = (tail: string) => refusalReasons(refusingPolicyOf(`User: ${SESSION_ARN} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k ${tail}`));
+    expect(m("because no identity-based policy allows the s3:GetObject action")).toEqual([{ policy: "identity-based policy", kind: "no-allow" }]);
+    expect(m("with an explicit deny in an identity-based policy")).toEqual([{ policy: "identity-based policy", kind: "explicit-deny" }]);
+    expect(m("because no resource-based policy allows the s3:GetObject action")).toEqual([{ policy: "resource-based policy", kind: "no-allow" }]);
+    expect(m("with an explicit deny in a resource-based policy")).toEqual([{ policy: "resource-based policy", kind: "explicit-deny" }]);
+    expect(m("because no permissions boundary allows the s3:GetObject action")).toEqual([{ policy: "permissions boundary", kind: "no-allow" }]);
+    expect(m("with an explicit deny in a permissions boundary")).toEqual([{ policy: "permissions boundary", kind: "explicit-deny" }]);
+    expect(m("because no session policy allows the s3:GetObject action")).toEqual([{ policy: "session policy", kind: "no-allow" }]);
+    expect(m("with an explicit deny in a service control policy")).toEqual([{ policy: "service control policy", kind: "explicit-deny" }]);
+    // The user guide's note on SCPs: "due to an explicit deny in a Service Control Policy".
+    expect(m("due to an explicit deny in a Service Control Policy")).toEqual([{ policy: "service control policy", kind: "explicit-deny" }]);
+    expect(m("with an explicit deny in a resource control policy")).toEqual([{ policy: "resource control policy", kind: "explicit-deny" }]);
+    expect(m("because no VPC endpoint policy allows the s3:GetObject action")).toEqual([{ policy: "VPC endpoint policy", kind: "no-allow" }]);
+    expect(m("")).toEqual([]);
+    expect(refusingPolicyOf("Access Denied")).toBe(0);
+    expect(refusingPolicyOf(null)).toBe(0);
+    // Merged across sessions: the union, explicit denies first, in the types' order, each once.
+    expect(mergeRefusalReasons(m("with an explicit deny in a service control policy"), [...m("because no identity-based policy allows it"), ...m("with an explicit deny in an identity-based policy")])).toEqual([
+      { policy: "identity-based policy", kind: "explicit-deny" },
+      { policy: "service control policy", kind: "explicit-deny" },
+      { policy: "identity-based policy", kind: "no-allow" },
+    ]);
   });
 
   it("recognises IAM's refusals of a dependent action, and takes the role only when the message names a well-formed role ARN", () => {
