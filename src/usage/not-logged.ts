@@ -22,6 +22,8 @@
  * so, and otherwise its records show it (trail-gaps.ts).
  */
 
+const OPENSEARCH_HTTP = "OpenSearch HTTP calls to a domain (ESHttp*) are not logged by CloudTrail, which records the configuration API only";
+
 export const NOT_LOGGED: { readonly [action: string]: string } = {
   "iam:passrole": "iam:PassRole is authorised inside another call and never logged by CloudTrail",
   "logs:createloggroup": "the Lambda service creates the function's log group with the execution role; not seen as the function's call",
@@ -31,6 +33,17 @@ export const NOT_LOGGED: { readonly [action: string]: string } = {
   "logs:filterlogevents": "CloudWatch Logs FilterLogEvents is not logged by CloudTrail",
   "timestream:writerecords": "Timestream WriteRecords is not logged by CloudTrail (only management and Query calls are)",
   "timestream:describeendpoints": "Timestream DescribeEndpoints is not logged by CloudTrail",
+  // OpenSearch Service: CloudTrail "captures all configuration API calls" (es:CreateDomain,
+  // es:UpdateDomainConfig … are management events, judged as any other); the HTTP calls to a domain
+  // (es:ESHttp*) and cross-cluster reads are the data plane, not logged. Before, the whole `es`
+  // service was taken as never logged, so `es:*` kept es:DeleteDomain and the configuration API.
+  "es:eshttpget": OPENSEARCH_HTTP,
+  "es:eshttphead": OPENSEARCH_HTTP,
+  "es:eshttppost": OPENSEARCH_HTTP,
+  "es:eshttpput": OPENSEARCH_HTTP,
+  "es:eshttppatch": OPENSEARCH_HTTP,
+  "es:eshttpdelete": OPENSEARCH_HTTP,
+  "es:escrossclusterget": "OpenSearch cross-cluster search reads are made by the domain, not logged by CloudTrail",
   "elasticache:connect": "ElastiCache IAM authentication is checked by the cache with a presigned token; no CloudTrail event",
   "memorydb:connect": "MemoryDB IAM authentication is checked by the cluster with a presigned token; no CloudTrail event",
   // Absent from Lambda's list of the management events it logs.
@@ -56,7 +69,6 @@ export const NOT_LOGGED: { readonly [action: string]: string } = {
 /** Services none of whose actions CloudTrail records (their data plane is outside it). */
 export const NOT_LOGGED_SERVICES: { readonly [service: string]: string } = {
   "execute-api": "API Gateway's execute-api calls (Invoke, ManageConnections) are not logged by CloudTrail, which records API Gateway's management API only",
-  es: "OpenSearch HTTP calls (ESHttp*) are not logged by CloudTrail, which records the configuration API only",
   "neptune-db": "Neptune database calls are not logged by CloudTrail, which records the Neptune management API only",
   "rds-db": "rds-db:connect is checked by the database with a presigned token; no CloudTrail event",
 };
