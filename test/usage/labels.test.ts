@@ -156,6 +156,10 @@ describe("labels", () => {
       ["xray:PutTraceSegments", "unknowable", /^data event/],
       ["execute-api:ManageConnections", "unknowable", /execute-api calls .* not logged/],
       ["es:ESHttpPost", "unknowable", /OpenSearch HTTP calls/],
+      ["es:ESCrossClusterGet", "unknowable", /cross-cluster/],
+      // OpenSearch's configuration API is logged (management events): unused when not seen.
+      ["es:DeleteDomain", "unused", /^not seen in CloudTrail$/],
+      ["es:UpdateDomainConfig", "unused", /^not seen in CloudTrail$/],
       ["rds-db:connect", "unknowable", /presigned token/],
       ["lambda:GetLayerVersion", "unknowable", /does not log GetLayerVersion/],
       ["states:SendTaskSuccess", "unknowable", /does not document/],
