@@ -54,8 +54,16 @@ export function exceptionGrants(exceptions: readonly KeptException[], fn: Lambda
       }
       for (const action of concrete) {
         const noResourceLevel = catalog.supportsResourceLevelPermissions(action) === false;
-        // An action that only takes `*` is granted on `*` whatever the exception lists.
-        const rs = noResourceLevel ? ["*"] : from === "configuration" ? [...(ex.resources ?? [])] : todaysResources(current, action, ex.reason, warnings);
+        // An action that only takes `*` is granted on `*` whatever the exception lists; without
+        // resources, only when today's policy grants it (an exception keeps, never widens: before,
+        // `ecs:*` kept ecs:PutAccountSettingDefault and every other `*`-only action of the service).
+        const rs = noResourceLevel
+          ? from === "configuration" || grantedToday(current, action, ex.reason, warnings)
+            ? ["*"]
+            : []
+          : from === "configuration"
+            ? [...(ex.resources ?? [])]
+            : todaysResources(current, action, ex.reason, warnings);
         if (rs.length === 0) continue;
         actions.add(action);
         for (const r of rs) {
@@ -67,6 +75,19 @@ export function exceptionGrants(exceptions: readonly KeptException[], fn: Lambda
     applied.push({ function: ex.function, reason: ex.reason, actions: [...actions].sort(), resources: [...resources].sort(), resourcesFrom: from });
   }
   return { grants, applied, warnings };
+}
+
+/** Does an Allow of today's policy grant the action (on any resource)? Warns when not. */
+function grantedToday(current: readonly CurrentPolicy[], action: string, reason: string, warnings: GenerationWarning[]): boolean {
+  const granted = current.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, action)));
+  if (!granted) {
+    warnings.push({
+      code: "exception-not-granted-today",
+      action,
+      message: `kept exception "${reason}": today's policies do not grant ${action} and the exception names no resources; not granted.`,
+    });
+  }
+  return granted;
 }
 
 /**

@@ -127,10 +127,18 @@ describe("generatePolicy", () => {
           { function: "orders-?pi", actions: ["kinesis:PutRecord"], reason: "replay path" },
           { function: "billing-*", actions: ["iam:CreateUser"], resources: ["*"], reason: "other function" },
           { function: "orders-*", actions: ["dynamodb:Restore*"], reason: "DR" },
+          // Actions that only take `*`: kept when today's policy grants them (dynamodb:* does), never added.
+          { function: "orders-*", actions: ["dynamodb:ListTables", "iam:ListRoles", "ecs:PutAccountSettingDefault"], reason: "inventory" },
         ],
       },
       catalog,
     );
+    expect(allowed(g.policy, "dynamodb:ListTables", "*")).toBe(true);
+    for (const a of ["iam:ListRoles", "ecs:PutAccountSettingDefault"]) {
+      expect(allowed(g.policy, a, "*")).toBe(false);
+      expect(g.warnings.some((w) => w.code === "exception-not-granted-today" && w.action === a)).toBe(true);
+    }
+    expect(g.exceptions.find((e) => e.reason === "inventory")?.actions).toEqual(["dynamodb:ListTables"]);
     expect(allowed(g.policy, "sqs:PurgeQueue", `arn:aws:sqs:${REGION}:${ACCOUNT}:orders-in`)).toBe(true);
     expect(allowed(g.policy, "sqs:PurgeQueue", `arn:aws:sqs:${REGION}:${ACCOUNT}:other`)).toBe(false);
     expect(g.grants.some((x) => x.action === "iam:CreateUser")).toBe(false);
