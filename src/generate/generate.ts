@@ -325,6 +325,18 @@ function requiredGrants(fn: LambdaFunction, catalog: ActionCatalog, warnings: Ge
     // Actions that take no resource are granted on `*` whatever the table says.
     const rlp = catalog.supportsResourceLevelPermissions(r.action);
     const resource = rlp === false ? "*" : r.resource;
+    // A template's placeholder (a parameter's default `StreamARNNotPassed`, a literal
+    // `<your_secret_arn>`) is no ARN: IAM refuses the whole policy over it (MalformedPolicyDocument),
+    // so it is left out and said, as a delivery target is. A reference the template leaves to
+    // CloudFormation (`${SecretArn}`) stays: the renderers write it as Fn::Sub.
+    if (!isPolicyResource(resource)) {
+      warnings.push({
+        code: "requirement-resource-not-an-arn",
+        action: r.action,
+        message: `${r.action} (required: ${r.detail}) is needed on ${JSON.stringify(resource)}, which is not an ARN (a template's placeholder?): not in the policy, which IAM would refuse with it. Give the real ARN (--parameter for a template's parameter).`,
+      });
+      continue;
+    }
     if (rlp === null) {
       warnings.push({ code: "requirement-unknown-resource", action: r.action, message: `${r.action} (required: ${r.detail}) is not in the action catalog; kept as written.` });
     }
@@ -338,6 +350,11 @@ function requiredGrants(fn: LambdaFunction, catalog: ActionCatalog, warnings: Ge
     out.push(grant);
   }
   return out;
+}
+
+/** `*`, an ARN (wildcards allowed), or a string holding a template reference (`${…}`, kept for CloudFormation's Fn::Sub). */
+function isPolicyResource(resource: string): boolean {
+  return resource === "*" || resource.startsWith("arn:") || resource.includes("${");
 }
 
 /**

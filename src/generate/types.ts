@@ -135,6 +135,7 @@ export type GenerationWarningCode =
   | "exception-unknown-action"
   | "requirement-unknown-resource"
   | "target-not-understood"
+  | "requirement-resource-not-an-arn"
   | "used-outside-trail"
   | "document-partial"
   | "split-into-several-policies"

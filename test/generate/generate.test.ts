@@ -236,6 +236,24 @@ describe("targets whose service cannot be told", () => {
   });
 });
 
+describe("required resources that are no ARN", () => {
+  it("a template's placeholder is left out and said, a reference CloudFormation resolves stays", () => {
+    const trigger = (kind: "kafka" | "mq", eventSourceArn: string, secretArns: string[] = []) => ({ uuid: null, kind, eventSourceArn, state: null, onFailureDestination: null, secretArns, kmsKeyArn: null });
+    // The corpus's shapes: MSK's parameter default "StreamARNNotPassed", a broker secret written "<your_secret_arn>".
+    const fn = lambdaFunction("consumer", roleArn("consumer-role"), { triggers: [trigger("kafka", "StreamARNNotPassed"), trigger("mq", `arn:aws:mq:${REGION}:${ACCOUNT}:broker:b:b-1`, ["<your_secret_arn>", "${BrokerSecret}"])] });
+    const g = generatePolicy(document([fn], []), fn.arn, {}, catalog);
+    const resources = g.policy.Statement.flatMap((st) => st.Resource ?? []);
+    expect(resources).not.toContain("StreamARNNotPassed");
+    expect(resources).not.toContain("<your_secret_arn>");
+    expect(resources).toContain("${BrokerSecret}");
+    const said = g.warnings.filter((w) => w.code === "requirement-resource-not-an-arn");
+    expect(said.some((w) => w.action === "kafka:DescribeClusterV2" && w.message.includes('"StreamARNNotPassed"'))).toBe(true);
+    expect(said.some((w) => w.action === "secretsmanager:GetSecretValue" && w.message.includes('"<your_secret_arn>"'))).toBe(true);
+    // The broker's own permissions are untouched.
+    expect(allowed(g.policy, "mq:DescribeBroker", `arn:aws:mq:${REGION}:${ACCOUNT}:broker:b:b-1`)).toBe(true);
+  });
+});
+
 describe("logging the role turns off on purpose", () => {
   it("is not turned back on: an explicit Deny of the function's log writes leaves the logs ungranted, with a warning", () => {
     const logs = (r: string, decision: "allowed" | "explicit-deny" | "implicit-deny") => ({ purpose: "logs" as const, subject: "/aws/lambda/quiet", action: r, resource: "x", essential: r !== "logs:CreateLogGroup", decision, explanation: "", statements: [] });
