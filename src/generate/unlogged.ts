@@ -30,6 +30,7 @@ import type { CanonicalDocument, PolicyStatement, Role } from "../model/document
 import { DATA_EVENT_ACTIONS, dataEventTypeOf, isDataEventAction, isUnconfirmedAction, NOT_LOGGED, NOT_LOGGED_SERVICES, notLoggedReason, UNCONFIRMED_ACTIONS } from "../usage/not-logged.js";
 import type { CurrentPolicy } from "./current-policies.js";
 import { ActionSet, actionApplies, allowedActionSet, instantOf, serviceOf, type ActionCatalog } from "./iam.js";
+import type { ActionInfo } from "../iam/catalog.js";
 import { mayBeReadEvent, trailGapReasons, type TrailGapReasons } from "../usage/trail-gaps.js";
 import { grantsWithinPrefixes } from "../usage/data-event-scope.js";
 import type { Grant, Provenance } from "./types.js";
@@ -130,8 +131,12 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
     }
     (notLoggedReason(action) !== null ? neverLogged : reason === READ_NOT_LOGGED_REASON || reason === WRITE_NOT_LOGGED_REASON || reason === KMS_NOT_LOGGED_REASON ? managementNotLogged : kept).push(action);
     const provenance: Provenance[] = [{ kind: "not-logged", reason }];
+    const info = catalog.action(action);
     for (const st of usable) {
       for (const resource of st.Resource ?? []) {
+        // A grant that can match none of the action's resources is dead today and left out:
+        // `s3:*` on `bucket/*` carries ListBucket over on an object ARN otherwise.
+        if (info !== undefined && info !== null && !canMatchSomeType(info, resource)) continue;
         const g: Grant = { action, resource, scoping: "as-configured", provenance };
         if (st.Condition !== undefined) g.condition = st.Condition;
         grants.push(g);
@@ -139,6 +144,30 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
     }
   }
   return { grants, kept: kept.sort(), neverLogged: neverLogged.sort(), managementNotLogged: managementNotLogged.sort(), notResource: notResource.sort(), loggedServices: [...guessed].sort() };
+}
+
+/**
+ * Can `resource` (a statement's Resource, wildcards allowed) match an ARN the action is authorised
+ * on? False only where that is certain: an action that takes only `*` named on anything else, and
+ * S3's bucket and object types, whose names are told apart by the "/" a bucket name cannot hold
+ * (`bucket/*` names no bucket; `bucket`, without wildcard or "/", no object), and which alone
+ * have ARNs without region and account. Every other case is
+ * kept: carrying a grant over must never lose one the function may use.
+ */
+export function canMatchSomeType(info: ActionInfo, resource: string): boolean {
+  if (resource === "*") return true;
+  if (!info.supportsResourceLevelPermissions) return false;
+  const m = /^arn:[^:]*:s3:::(.*)$/.exec(resource);
+  if (m === null) return true;
+  const rest = m[1] as string;
+  // `:::` names no region and no account: only the types whose ARNs have none (bucket, object)
+  // can match it, not an access point's (`arn:aws:s3:<region>:<account>:accesspoint/…`).
+  return info.resourceTypes.some((t) => {
+    if (!t.arnFormats.some((f) => f.startsWith("arn:${Partition}:s3:::"))) return false;
+    if (t.name === "bucket") return !rest.includes("/");
+    if (t.name === "object") return rest.includes("/") || rest.includes("*");
+    return true;
+  });
 }
 
 /** Today's Allow statements that apply to the action, in policy order. */

@@ -165,3 +165,21 @@ describe("data-event actions the trail may not log", () => {
     for (const [a, res] of [["ssm:PutParameter", `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/params/db`], ["kms:Decrypt", key], ["sns:CreateTopic", "*"]] as const) expect(allowed(none.policy, a, res), a).toBe(true);
   });
 });
+
+describe("grants carried over that can match nothing", () => {
+  it("are left out: s3:* on bucket/* keeps object actions there, bucket actions only on the bucket", () => {
+    const r = roleArn("media-role");
+    const fn = lambdaFunction("media", r);
+    const today: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:*"], Resource: ["arn:aws:s3:::media/*", "arn:aws:s3:::media"] }] };
+    const doc = document([fn], [role(r, [fn.arn], [{ name: "media-everything", document: today }])], [session(fn, [action("dynamodb:DescribeTable", 3, [TABLE])])], { dataEvents: "unknown" });
+    const g = generatePolicy(doc, fn.arn, {}, catalog);
+    const on = (a: string) => g.grants.filter((x) => x.action === a).map((x) => x.resource).sort();
+    // Kept as today grants them (S3 data events may not be logged), each on what it can match.
+    expect(on("s3:ListBucket")).toEqual(["arn:aws:s3:::media"]);
+    expect(on("s3:GetObject")).toEqual(["arn:aws:s3:::media/*"]);
+    expect(allowed(g.policy, "s3:ListBucket", "arn:aws:s3:::media")).toBe(true);
+    expect(allowed(g.policy, "s3:GetObject", "arn:aws:s3:::media/2026/a.jpg")).toBe(true);
+    // Before: ListBucket, ListBucketVersions … also on media/*, which names no bucket.
+    expect(g.grants.some((x) => x.action.startsWith("s3:ListBucket") && x.resource.includes("/"))).toBe(false);
+  });
+});
