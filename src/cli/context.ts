@@ -92,6 +92,12 @@ export async function pendingDocumentFor(
     const hint = w ? ` (first problem: ${w.file ? `${w.file}: ` : ""}${w.message})` : "";
     throw new InputError(`no inputs recognised in ${paths.join(", ")}: expected AWS exports, CloudTrail logs, Terraform plans or CloudFormation/SAM templates${hint}`);
   }
+  if (document.functions.length === 0 && document.roles.length === 0) {
+    // Activity without an account: "No findings" alone would read as a clean account.
+    progress.note(
+      "leastrole: note: nothing to audit: the activity files were read, but no input holds Lambda functions or IAM roles to judge them against; give the account's exports with them (leastrole collect, or aws iam get-account-authorization-details and aws lambda list-functions)",
+    );
+  }
   return pending;
 }
 

@@ -191,6 +191,12 @@ describe("leastrole CLI", () => {
     expect(bare.stderr).toMatch(/policy\.json: an IAM policy document \(1 statement\) attached to nothing.*give the account export or the template that attaches it to a role/);
   });
 
+  it.skipIf(!existsSync(CORPUS))("CloudTrail without an account export says there is nothing to audit, not only 'No findings'", () => {
+    const r = run(["audit", join(CORPUS, "stratus-red-team-detonation-logs"), "--format", "table"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/nothing to audit: the activity files were read, but no input holds Lambda functions or IAM roles/);
+  });
+
   it("collect --out naming a file, or a path under a file: one line and exit 2 (found by the collect sweep: was an internal error, exit 3)", () => {
     const file = join(work, "afile");
     writeFileSync(file, "x");
