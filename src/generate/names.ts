@@ -16,8 +16,13 @@
  * kept name when `keep` (then only `n` = 1 is asked), or null when those names are not usable
  * together (two of them alike where they must differ).
  */
-export function allocateNames<T>(targets: readonly T[], keeps: (t: T) => boolean, candidate: (t: T, n: number, keep: boolean) => string[] | null): string[][] {
-  const taken = new Set<string>();
+export function allocateNames<T>(
+  targets: readonly T[],
+  keeps: (t: T) => boolean,
+  candidate: (t: T, n: number, keep: boolean) => string[] | null,
+  // Names an earlier call gave (the SAM output names one target at a time, as it streams): added to.
+  taken: Set<string> = new Set<string>(),
+): string[][] {
   const out: (string[] | undefined)[] = targets.map(() => undefined);
   const claim = (t: T, keep: boolean): string[] | undefined => {
     for (let n = 1; ; n++) {

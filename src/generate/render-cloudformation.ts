@@ -5,8 +5,9 @@
  * - `renderCloudFormation`: a template with one `AWS::IAM::Role` per target (AssumeRolePolicyDocument
  *   trusting lambda.amazonaws.com, `Policies` for the inline policy), plus `AWS::IAM::ManagedPolicy`
  *   resources referenced from `ManagedPolicyArns` when the policy had to be split.
- * - `renderSamPolicies`: the `Policies:` property of an `AWS::Serverless::Function`, which accepts
- *   inline policy documents.
+ * - `renderSamPolicies`: the `Policies:` property of an `AWS::Serverless::Function` (inline policy
+ *   documents, or `Ref`s to the `AWS::IAM::ManagedPolicy` resources it declares beside it under
+ *   `Resources:` when the policy had to be split).
  *
  * Strings that a YAML 1.1 parser would read as something else (`2012-10-17` as a date, `no` as a
  * boolean, account IDs as numbers) are double-quoted: CloudFormation tooling is not all YAML 1.2.
@@ -14,9 +15,10 @@
 
 import YAML, { isScalar, type Node } from "yaml";
 import type { PolicyDocument } from "../model/document.js";
-import type { GeneratedStatement, KeptRole, PolicyBuild } from "./types.js";
+import type { GeneratedStatement, KeptRole, PolicyBuild, SizedPolicy } from "./types.js";
 import { allocateNames } from "./names.js";
 import { unknownPlaces } from "./unknown-places.js";
+import { DEFAULT_MANAGED_POLICIES_PER_ROLE } from "./size.js";
 
 /** Alphanumeric CloudFormation logical ID from any text (max 255). */
 export function logicalId(s: string, suffix: string): string {
@@ -131,6 +133,20 @@ interface TargetIds {
 }
 
 /**
+ * Target `t`'s logical IDs numbered `n` (allocateNames): with `role`, its role's first (`…Role`,
+ * or the template's own ID when `keep`), then one per managed policy (`…Policy1`, …); null when
+ * two of them are alike.
+ */
+function idsOf(t: CloudFormationTarget, n: number, keep: boolean, role: boolean): string[] | null {
+  const own = keep ? t.kept?.resourceName : undefined;
+  const managed = t.policies.filter((p) => p.kind === "managed").length;
+  const stem = n === 1 ? (own ?? t.roleName) : `${own ?? t.roleName} ${n}`;
+  const roleIds = role ? [own !== undefined && n === 1 ? own : logicalId(stem, "Role")] : [];
+  const all = [...roleIds, ...Array.from({ length: managed }, (_, i) => logicalId(stem, `Policy${i + 1}`))];
+  return new Set(all).size === all.length ? all : null;
+}
+
+/**
  * Logical IDs for every target's role and managed policies, unique across the whole template
  * (allocateNames). Logical IDs are alphanumeric, so `orders.api` and `orders_api` both give
  * `OrdersApi`; a repeat is numbered (`OrdersApi2Role`), and a managed policy's `…Policy1` may
@@ -140,15 +156,13 @@ function logicalIds(targets: readonly CloudFormationTarget[]): TargetIds[] {
   return allocateNames(
     targets,
     (t) => t.kept?.resourceName !== undefined,
-    (t, n, keep) => {
-      const own = keep ? t.kept?.resourceName : undefined;
-      const managed = t.policies.filter((p) => p.kind === "managed").length;
-      const stem = n === 1 ? (own ?? t.roleName) : `${own ?? t.roleName} ${n}`;
-      const roleId = own !== undefined && n === 1 ? own : logicalId(stem, "Role");
-      const all = [roleId, ...Array.from({ length: managed }, (_, i) => logicalId(stem, `Policy${i + 1}`))];
-      return new Set(all).size === all.length ? all : null;
-    },
+    (t, n, keep) => idsOf(t, n, keep, true),
   ).map(([roleId, ...policyIds]) => ({ roleId: roleId as string, policyIds }));
+}
+
+/** A split policy's part as CloudFormation declares it; the CloudFormation and SAM outputs both do. */
+function managedPolicyResource(p: SizedPolicy, t: CloudFormationTarget): unknown {
+  return { Type: "AWS::IAM::ManagedPolicy", Properties: { ManagedPolicyName: p.name, PolicyDocument: withReferences(p.document, t.cloudFormationReferences === true) } };
 }
 
 /** A CloudFormation template (YAML) with one execution role per target. */
@@ -172,7 +186,7 @@ export function renderCloudFormation(targets: readonly CloudFormationTarget[]): 
     resources[roleId] = { Type: "AWS::IAM::Role", Properties: properties };
     managed.forEach((p, i) => {
       const id = policyIds[i] as string;
-      resources[id] = { Type: "AWS::IAM::ManagedPolicy", Properties: { ManagedPolicyName: p.name, PolicyDocument: withReferences(p.document, t.cloudFormationReferences === true) } };
+      resources[id] = managedPolicyResource(p, t);
       annotations.push({ path: ["Resources", id, "Properties", "PolicyDocument"], policy: p.document, build: t });
     });
   });
@@ -186,18 +200,46 @@ export function renderCloudFormation(targets: readonly CloudFormationTarget[]): 
 }
 
 /**
- * The `Policies` property of a SAM `AWS::Serverless::Function` for one target: its policy
- * documents inline (SAM accepts policy documents in that list).
+ * The `Policies` property of a SAM `AWS::Serverless::Function` for one target. A policy that fits
+ * the role's inline budget goes in that list as a document. A split policy's parts (`kind:
+ * "managed"`, as the CloudFormation and Terraform outputs make them) go under `Resources:` as
+ * `AWS::IAM::ManagedPolicy` resources, and the list refers to them (`Ref` of a managed policy is
+ * its ARN, which SAM attaches to the function's role). Why: SAM makes every document in the list
+ * an inline policy of the role (`FnRolePolicy0`, …), and IAM allows a role's inline policies
+ * 10,240 characters together, so the parts of a policy too big for that failed to deploy.
+ *
+ * `taken`: logical IDs earlier targets of the same output were given (this target's are added),
+ * so that the documents of one output can go into one template.
  */
-export function renderSamPolicies(t: CloudFormationTarget): string {
-  const docs = t.policies.map((p) => p.document);
+export function renderSamPolicies(t: CloudFormationTarget, taken: Set<string> = new Set<string>()): string {
+  const references = t.cloudFormationReferences === true;
+  const inline = t.policies.filter((p) => p.kind === "inline");
+  const managed = t.policies.filter((p) => p.kind === "managed");
+  const ids = managed.length === 0 ? [] : (allocateNames([t], () => false, (x, n, keep) => idsOf(x, n, keep, false), taken)[0] as string[]);
+  const resources: { [id: string]: unknown } = {};
+  managed.forEach((p, i) => {
+    resources[ids[i] as string] = managedPolicyResource(p, t);
+  });
+  const value: { [k: string]: unknown } = { Policies: [...inline.map((p) => withReferences(p.document, references)), ...ids.map((id) => ({ Ref: id }))] };
+  if (managed.length > 0) value.Resources = resources;
   // No anchors/aliases for repeated objects: CloudFormation rejects YAML aliases.
-  const doc = new YAML.Document({ Policies: docs.map((d) => withReferences(d, t.cloudFormationReferences === true)) }, { aliasDuplicateObjects: false });
-  docs.forEach((d, i) => annotate(doc, ["Policies", i], d, t));
+  const doc = new YAML.Document(value, { aliasDuplicateObjects: false });
+  inline.forEach((p, i) => annotate(doc, ["Policies", i], p.document, t));
+  managed.forEach((p, i) => annotate(doc, ["Resources", ids[i] as string, "Properties", "PolicyDocument"], p.document, t));
   quoteAmbiguous(doc);
-  doc.commentBefore = ` Properties.Policies of the AWS::Serverless::Function for ${t.subject}, generated by leastrole.\n${headerOf([t])
-    .split("\n")
-    .slice(1)
-    .join("\n")}`.replace(/\n$/, "");
+  const lines = [` Properties.Policies of the AWS::Serverless::Function for ${t.subject}, generated by leastrole.`];
+  if (managed.length > 0) {
+    lines.push(
+      ` Resources: the AWS::IAM::ManagedPolicy resources Policies refers to, for the template's Resources (the policy is in ${managed.length} managed polic${managed.length === 1 ? "y" : "ies"}, not inline).`,
+    );
+    // SAM attaches AWSLambdaBasicExecutionRole to the role as well (and event sources' and X-Ray's
+    // policies): one more managed policy than ours, against IAM's 10 per role by default.
+    if (managed.length + 1 > DEFAULT_MANAGED_POLICIES_PER_ROLE) {
+      lines.push(
+        ` With the AWSLambdaBasicExecutionRole SAM attaches, the role has at least ${managed.length + 1} managed policies: more than the default ${DEFAULT_MANAGED_POLICIES_PER_ROLE} per role (a quota increase allows 20).`,
+      );
+    }
+  }
+  doc.commentBefore = [...lines, ...headerOf([t]).split("\n").slice(1)].join("\n").replace(/\n$/, "");
   return doc.toString({ lineWidth: 0 });
 }

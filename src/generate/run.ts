@@ -106,6 +106,8 @@ export function writeGenerate(
   }
   const written: WrittenTarget[] = [];
   const refs = referencesOf(document);
+  // The SAM documents' managed policy IDs, unique across the output (as runGenerate gives them).
+  const samIds = new Set<string>();
   for (const t of eachTarget(document, options, catalog)) {
     const first = written.length === 0;
     if (options.diff === true) {
@@ -113,7 +115,7 @@ export function writeGenerate(
       write(renderDiffMarkdown(diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog), t.build));
     } else if (format === "sam") {
       if (!first) write(YAML_SEPARATOR);
-      write(renderSamPolicies({ ...t.build, subject: t.subject, ...refs }));
+      write(renderSamPolicies({ ...t.build, subject: t.subject, ...refs }, samIds));
     } else if (format === "markdown") {
       if (!first) write(MARKDOWN_SEPARATOR);
       write(renderPolicyMarkdown(t.build, t.subject));
@@ -179,9 +181,11 @@ export function runGenerate(document: CanonicalDocument, options: GenerateRunOpt
       case "cloudformation":
         output = renderCloudFormation(targets.map((t) => ({ ...t.build, subject: t.subject, ...refs, kept: kept(t) })));
         break;
-      case "sam":
-        output = targets.map((t) => renderSamPolicies({ ...t.build, subject: t.subject, ...refs })).join(YAML_SEPARATOR);
+      case "sam": {
+        const samIds = new Set<string>();
+        output = targets.map((t) => renderSamPolicies({ ...t.build, subject: t.subject, ...refs }, samIds)).join(YAML_SEPARATOR);
         break;
+      }
       case "markdown":
         output = targets.map((t) => renderPolicyMarkdown(t.build, t.subject)).join(MARKDOWN_SEPARATOR);
         break;

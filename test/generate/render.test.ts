@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { diffPolicies, generatePolicy, hclString, logicalId, policyExpression, renderCloudFormation, renderDiffMarkdown, renderPolicyMarkdown, renderSamPolicies, renderTerraform } from "../../src/generate/index.js";
+import { diffPolicies, generatePolicy, hclString, logicalId, policyExpression, renderCloudFormation, renderDiffMarkdown, renderPolicyMarkdown, renderSamPolicies, renderTerraform, sizePolicies, MANAGED_POLICY_LIMIT } from "../../src/generate/index.js";
 import type { PolicyDocument } from "../../src/model/document.js";
 import { githubAutolinks, outsideCode } from "../support/markdown.js";
 import { ordersScenario } from "./fixtures.js";
@@ -144,6 +144,58 @@ describe("CloudFormation and SAM", () => {
     const { g, t } = scenario();
     const sam = YAML.parse(renderSamPolicies(t)) as { Policies: PolicyDocument[] };
     expect(sam.Policies).toEqual([g.policy]);
+  });
+
+  // A policy over the role's 10,240-character inline budget, in managed parts as generate splits it
+  // (the tester's repro: 26 DynamoDB tables with long names and a few more statements).
+  function splitScenario() {
+    const { g, t } = scenario();
+    const tables = Array.from({ length: 60 }, (_, i) => `arn:aws:dynamodb:us-east-1:111122223333:table/${i}-${"q".repeat(150)}`);
+    const policy: PolicyDocument = { Version: "2012-10-17", Statement: [...g.policy.Statement, { Sid: "DynamodbObserved", Effect: "Allow", Action: ["dynamodb:Query"], Resource: tables }] };
+    const policies = sizePolicies(policy, "orders-role-least-privilege", "inline");
+    return { policies, t: { ...t, policy, policies } };
+  }
+
+  it("declares a split policy's parts as AWS::IAM::ManagedPolicy resources and refers to them from Policies, none inline", () => {
+    // Before, the parts went into Policies as documents: SAM made them inline policies of the role,
+    // 16,404 characters together in the tester's repro, and IAM refused the role (10,240 at most).
+    const { policies, t } = splitScenario();
+    expect(policies.length).toBeGreaterThan(1);
+    expect(policies.every((p) => p.kind === "managed" && p.size <= MANAGED_POLICY_LIMIT)).toBe(true);
+    const text = renderSamPolicies(t);
+    const sam = YAML.parse(text) as { Policies: unknown[]; Resources: { [id: string]: { Type: string; Properties: { ManagedPolicyName: string; PolicyDocument: PolicyDocument } } } };
+    const ids = policies.map((_p, i) => `OrdersRolePolicy${i + 1}`);
+    expect(sam.Policies).toEqual(ids.map((id) => ({ Ref: id })));
+    expect(Object.keys(sam.Resources)).toEqual(ids);
+    policies.forEach((p, i) => {
+      const r = sam.Resources[ids[i]!]!;
+      expect(r.Type).toBe("AWS::IAM::ManagedPolicy");
+      expect(r.Properties.ManagedPolicyName).toBe(p.name);
+      expect(r.Properties.PolicyDocument).toEqual(p.document);
+    });
+    // The same resources as the CloudFormation output declares for the same target.
+    const cfn = YAML.parse(renderCloudFormation([t])) as { Resources: { [id: string]: unknown } };
+    for (const id of ids) expect(sam.Resources[id]).toEqual(cfn.Resources[id]);
+    // Provenance comments sit above the statements in the resources too; the header says where they go.
+    expect(text).toMatch(/^ {10}# observed dynamodb:GetItem/m);
+    expect(text).toContain(`# Resources: the AWS::IAM::ManagedPolicy resources Policies refers to, for the template's Resources (the policy is in ${policies.length} managed policies, not inline).`);
+    expect(renderSamPolicies(t)).toBe(text);
+  });
+
+  it("keeps a policy that fits inline as one document in Policies, without Resources", () => {
+    const { g, t } = scenario();
+    const sam = YAML.parse(renderSamPolicies(t)) as Record<string, unknown>;
+    expect(Object.keys(sam)).toEqual(["Policies"]);
+    expect(sam.Policies).toEqual([g.policy]);
+    expect(renderSamPolicies(t)).not.toContain("Resources");
+  });
+
+  it("gives SAM managed policies logical IDs unique across the targets of one output (a.b and a_b sanitise alike)", () => {
+    const { t } = scenario("managed");
+    const taken = new Set<string>();
+    const docs = ["orders.api", "orders_api"].map((roleName) => YAML.parse(renderSamPolicies({ ...t, roleName }, taken)) as { Policies: { Ref: string }[]; Resources: object });
+    expect(docs.map((d) => d.Policies)).toEqual([[{ Ref: "OrdersApiPolicy1" }], [{ Ref: "OrdersApi2Policy1" }]]);
+    expect(docs.map((d) => Object.keys(d.Resources))).toEqual([["OrdersApiPolicy1"], ["OrdersApi2Policy1"]]);
   });
 });
 

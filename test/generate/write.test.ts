@@ -46,6 +46,18 @@ describe("writeGenerate", () => {
     }
   }
 
+  it("gives runGenerate's bytes for SAM with managed policies (logical IDs unique across the streamed documents)", () => {
+    for (const split of [false, true]) {
+      const options: GenerateRunOptions = { format: "sam", target: "managed", ...(split ? { split } : {}) };
+      const whole = runGenerate(demo, options, catalog);
+      expect(whole.output).toMatch(/Type: AWS::IAM::ManagedPolicy/);
+      expect(written(demo, options).text).toBe(whole.output);
+      const ids = [...whole.output.matchAll(/^ {2}([A-Za-z0-9]+):$/gm)].map((m) => m[1]);
+      expect(ids.length).toBeGreaterThan(1);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+  });
+
   it("writes one function's policy, and an empty JSON array for a document without functions", () => {
     const one = { format: "json", function: demo.functions[0]!.name } as const;
     expect(written(demo, one).text).toBe(runGenerate(demo, one, catalog).output);
