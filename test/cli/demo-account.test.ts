@@ -108,6 +108,20 @@ describe("leastrole audit examples/demo-account", () => {
     expect(run(["generate", demo, "--prefix-threshold", "4", "--format", "json"]).code).toBe(0);
   });
 
+  it("refuses --diff with a --format other than markdown (the diff is Markdown: -f terraform was ignored without a word)", () => {
+    for (const format of ["terraform", "cloudformation", "sam", "json"]) {
+      for (const flag of [["-f", format], [`--format=${format}`]]) {
+        const r = run(["generate", demo, "--diff", ...flag]);
+        expect(r.code, format).toBe(2);
+        expect(r.stderr, format).toContain(`--diff writes a Markdown diff (for a pull-request comment), not ${format}: leave out --format ${format}`);
+        expect(r.stdout, format).toBe("");
+      }
+    }
+    const md = run(["generate", demo, "--diff", "-f", "markdown"]);
+    expect(md.code).toBe(0);
+    expect(md.stdout).toBe(run(["generate", demo, "--diff"]).stdout);
+  });
+
   it("generates customer managed policies with --target managed, as docs/generate.md says", () => {
     // IAM quotas: inline policies of a role 10,240 characters together, a managed policy 6,144
     // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).

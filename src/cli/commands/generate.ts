@@ -36,6 +36,11 @@ export function registerGenerate(program: Command): void {
       const threshold = flags.prefixThreshold === undefined ? undefined : Number(flags.prefixThreshold.trim() === "" ? Number.NaN : flags.prefixThreshold);
       // A value that is not a whole number of at least 2 was ignored without a word (the sweep of session 15).
       if (threshold !== undefined && !(Number.isInteger(threshold) && threshold >= 2)) throw new InputError(`--prefix-threshold must be a whole number of at least 2, not ${JSON.stringify(flags.prefixThreshold)}`);
+      // The diff is Markdown whatever --format says (a pull-request comment): `--diff -f terraform`
+      // printed Markdown without a word. A Terraform, CloudFormation, SAM or JSON diff has no meaning.
+      if (flags.diff === true && cmd.getOptionValueSource("format") === "cli" && flags.format !== "markdown") {
+        throw new InputError(`--diff writes a Markdown diff (for a pull-request comment), not ${flags.format}: leave out --format ${flags.format}, or generate the ${flags.format} output without --diff`);
+      }
       const progress = makeProgress({ quiet: cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true });
       const { config } = loadConfigFor(flags);
       // The template's parameters, account and region as for audit: a policy made from parameter
