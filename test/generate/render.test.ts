@@ -182,6 +182,16 @@ describe("CloudFormation and SAM", () => {
     expect(renderSamPolicies(t)).toBe(text);
   });
 
+  it("says when SAM's own AWSLambdaBasicExecutionRole takes the role past IAM's 10 managed policies", () => {
+    const { t } = scenario("managed");
+    const part = t.policies[0]!;
+    const parts = (n: number) => ({ ...t, policies: Array.from({ length: n }, (_, i) => ({ ...part, name: `orders-role-least-privilege-${i + 1}` })) });
+    expect(renderSamPolicies(parts(9))).not.toContain("AWSLambdaBasicExecutionRole");
+    const ten = renderSamPolicies(parts(10));
+    expect(ten).toContain("# With the AWSLambdaBasicExecutionRole SAM attaches, the role has at least 11 managed policies: more than the default 10 per role");
+    expect((YAML.parse(ten) as { Policies: unknown[] }).Policies).toHaveLength(10);
+  });
+
   it("keeps a policy that fits inline as one document in Policies, without Resources", () => {
     const { g, t } = scenario();
     const sam = YAML.parse(renderSamPolicies(t)) as Record<string, unknown>;
