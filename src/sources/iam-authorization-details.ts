@@ -73,8 +73,14 @@ export function readAuthorizationDetails(input: ReaderInput): SourceFragment {
   }
 
   // The last page of a complete dump has IsTruncated false; a truncated last page means pages are missing.
+  // The AWS CLI drops IsTruncated and Marker from its output and, when --max-items or
+  // --no-paginate cut it, writes its own NextToken instead: that says the same.
   const last = pages[pages.length - 1]!;
-  fragment.pagination = { truncated: last.page["IsTruncated"] === true, path: joinPath(last.path, "IsTruncated") };
+  const token = last.page["NextToken"];
+  fragment.pagination =
+    typeof token === "string" && token !== ""
+      ? { truncated: true, path: joinPath(last.path, "NextToken") }
+      : { truncated: last.page["IsTruncated"] === true, path: joinPath(last.path, "IsTruncated") };
 
   const account = [...fragment.roles.map((r) => r.accountId), ...fragment.principals.map((p) => p.accountId)].find((a) => /^\d{12}$/.test(a));
   if (account) fragment.source.accountId = account;

@@ -81,8 +81,11 @@ export function readLambdaFunctions(input: ReaderInput): SourceFragment {
 
   const lastValue = values[values.length - 1];
   if (lastValue && isListFunctions(lastValue.value)) {
-    const marker = (lastValue.value as JsonObject)["NextMarker"];
-    fragment.pagination = { truncated: typeof marker === "string" && marker !== "", path: joinPath(lastValue.path, "NextMarker") };
+    // The API's NextMarker, or the AWS CLI's own NextToken (written instead when --max-items or
+    // --no-paginate cut its output): either says more functions follow.
+    const page = lastValue.value as JsonObject;
+    const key = ["NextMarker", "NextToken"].find((k) => typeof page[k] === "string" && page[k] !== "");
+    fragment.pagination = { truncated: key !== undefined, path: joinPath(lastValue.path, key ?? "NextMarker") };
   }
   const regions = new Set([...fragment.functions, ...fragment.functionVersions.map((v) => v.config)].map((f) => f.region));
   if (regions.size === 1) fragment.source.region = [...regions][0]!;

@@ -82,6 +82,15 @@ describe("lambda functions reader", () => {
     expect(mustRead("all-pages.json", JSON.stringify(page) + "\n" + JSON.stringify(LIST_FUNCTIONS)).pagination).toEqual({ truncated: false, path: "[1].NextMarker" });
   });
 
+  it("list-functions cut by the AWS CLI (--max-items): its NextToken is truncated-pagination like NextMarker", () => {
+    const f = mustRead("us-west-2.json", { ...LIST_FUNCTIONS, NextToken: "eyJNYXJrZXIiOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAyfQ==" });
+    expect(f.pagination).toEqual({ truncated: true, path: "NextToken" });
+    const doc = normalizeFragments([f], { lookupManagedPolicy: null }).document;
+    expect(doc.meta.warnings.find((w) => w.code === "truncated-pagination")).toMatchObject({ severity: "error", path: "NextToken" });
+    expect(doc.meta.partial).toBe(true);
+    expect(mustRead("all.json", { ...LIST_FUNCTIONS, NextToken: "" }).pagination).toEqual({ truncated: false, path: "NextMarker" });
+  });
+
   it("list-functions [CLI-EX]: layers kept in order, including another account's", () => {
     const fn = mustRead("list.json", LIST_FUNCTIONS).functions[0]!;
     expect(fn.layers).toEqual(["arn:aws:lambda:us-west-2:420165488524:layer:AWSLambda-Python37-SciPy1x:2", "arn:aws:lambda:us-west-2:123456789012:layer:pythonLayer:1"]);
@@ -380,6 +389,17 @@ describe("authorization details reader", () => {
     expect(alone.meta.warnings.find((w) => w.code === "truncated-pagination")).toMatchObject({ severity: "error", file: "page1.json", path: "IsTruncated" });
     expect(alone.meta.sources[0]).toMatchObject({ path: "page1.json", partial: true });
     expect(normalizeFragments([p1, p2]).document.meta.sources.map((s) => s.partial)).toEqual([undefined, undefined]);
+  });
+  it("the AWS CLI's NextToken (--max-items cut the output; it drops IsTruncated and Marker) is partial like IsTruncated", () => {
+    const page = { RoleDetailList: [role("one")], Policies: [], NextToken: "eyJNYXJrZXIiOiAiQUJDIiwgImJvdG9fdHJ1bmNhdGVfYW1vdW50IjogMX0=" };
+    const f = readValue("authz.json", page).fragment!;
+    expect(f.pagination).toEqual({ truncated: true, path: "NextToken" });
+    const doc = normalizeFragments([f]).document;
+    expect(doc.meta.partial).toBe(true);
+    expect(doc.meta.warnings.find((w) => w.code === "truncated-pagination")).toMatchObject({ severity: "error", file: "authz.json", path: "NextToken" });
+    // Pages concatenated in one file: only the last page's token counts.
+    const both = readValue("pages.json", JSON.stringify(page) + "\n" + JSON.stringify({ RoleDetailList: [role("two")] })).fragment!;
+    expect(both.pagination).toEqual({ truncated: false, path: "[1].IsTruncated" });
   });
   it("an invalid inline policy: reported with its path, the role kept and marked incomplete", () => {
     const { fragment } = readValue("authz.json", { RoleDetailList: [role("bad", { RolePolicyList: [{ PolicyName: "broken", PolicyDocument: { Statement: [{ Effect: "Allow", Resource: "*" }] } }] })] });
