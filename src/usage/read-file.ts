@@ -379,6 +379,7 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
   const pages = isObj(doc) && Array.isArray(doc.Events) ? [doc] : Array.isArray(doc) && doc.length > 0 && doc.every((p) => isObj(p) && Array.isArray(p.Events)) ? (doc as Obj[]) : null;
   if (pages !== null) {
     acc.format = "cloudtrail-lookup-events";
+    let oldest: string | null = null;
     pages.forEach((page, pi) => {
       (page.Events as unknown[]).forEach((e, i) => {
         const where = `${pages.length > 1 ? `[${pi}].` : ""}Events[${i}].CloudTrailEvent`;
@@ -394,8 +395,18 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
           return;
         }
         addRecord(acc, rec, where);
+        if (isObj(rec) && typeof rec.eventTime === "string" && (oldest === null || rec.eventTime < oldest)) oldest = rec.eventTime;
       });
     });
+    // A NextToken on the last page (the API's, or the AWS CLI's own after --max-items or
+    // --no-paginate) says more events match. LookupEvents returns the newest first, so what is
+    // missing is the older part of the window: an action not seen may have been called there.
+    const last = pages[pages.length - 1] as Obj;
+    if (typeof last.NextToken === "string" && last.NextToken !== "") {
+      const message = `lookup-events output with a NextToken: more events match than it holds${oldest !== null ? ` (LookupEvents returns the newest first: the events before ${oldest} are missing)` : ""}; fetch them all (the AWS CLI does unless --max-items or --no-paginate is given)`;
+      acc.partialReasons.push(message);
+      acc.warnings.push(warn("cloudtrail-lookup-more-events", message, path, `${pages.length > 1 ? `[${pages.length - 1}].` : ""}NextToken`));
+    }
     return;
   }
   if (Array.isArray(doc)) {

@@ -48,6 +48,23 @@ describe("shapes", () => {
     expect(a.coverage.recordsRead).toBe(records.length);
   });
 
+  it("lookup-events with a NextToken (--max-items or --no-paginate cut it) is partial: the older events are missing", async () => {
+    const events = records.map((r) => ({ EventId: r.eventID, EventName: r.eventName, EventTime: 1688990000, EventSource: r.eventSource, CloudTrailEvent: JSON.stringify(r) }));
+    const oldest = records.map((r) => r.eventTime as string).sort()[0];
+    const cut = write("lookup-cut.json", JSON.stringify({ Events: events, NextToken: "eyJOZXh0VG9rZW4iOiAiQUJDIiwgImJvdG9fdHJ1bmNhdGVfYW1vdW50IjogMTV9" }));
+    const a = await readUsage([cut], { workers: 1 });
+    expect(a.coverage.partial).toBe(true);
+    expect(a.coverage.recordsRead).toBe(records.length);
+    expect(a.warnings.map((w) => [w.code, w.file, w.path])).toEqual([["cloudtrail-lookup-more-events", cut, "NextToken"]]);
+    expect(a.warnings[0]?.message).toContain(`the events before ${oldest} are missing`);
+    // A list of pages: only a token on the last one says more follow.
+    const pages = write("lookup-pages.json", JSON.stringify([{ Events: events.slice(0, 5), NextToken: "t1" }, { Events: events.slice(5) }]));
+    const b = await readUsage([pages], { workers: 1 });
+    expect([b.coverage.partial, b.warnings]).toEqual([false, []]);
+    const cutList = write("lookup-pages-cut.json", JSON.stringify([{ Events: events.slice(0, 5), NextToken: "t1" }, { Events: events.slice(5), NextToken: "t2" }]));
+    expect((await readUsage([cutList], { workers: 1 })).warnings.map((w) => w.path)).toEqual(["[1].NextToken"]);
+  });
+
   it("lookup-events holds management events only: its data events are absent, not unknown", async () => {
     const page = { Events: records.map((r) => ({ EventId: r.eventID, EventName: r.eventName, EventTime: 1688990000, EventSource: r.eventSource, CloudTrailEvent: JSON.stringify(r) })) };
     const doc = { functions: [], roles: [], meta: { asOf: null } } as unknown as Parameters<typeof labelUsage>[1];
