@@ -12,7 +12,7 @@ import { arnAccount } from "../iam/arn.js";
 export interface PrincipalPolicies {
   identity: NamedPolicy[];
   boundary: NamedPolicy | null;
-  /** Some attached managed policy or the boundary has no document. */
+  /** Some attached managed policy or the boundary has no document, or the principal's facts say a policy of its own could not be read. */
   incomplete: boolean;
   /**
    * The document's reference instant (`meta.asOf`, epoch ms), null without one (a template): the
@@ -44,7 +44,10 @@ export function policiesOf(
   groupsByName?: ReadonlyMap<string, Principal>,
 ): PrincipalPolicies {
   const identity: NamedPolicy[] = [];
-  let incomplete = false;
+  // The normaliser marks a principal incomplete when a policy of its own could not be read (an
+  // inline policy that does not decode, one Terraform knows only after apply): it is left out of
+  // `inlinePolicies`, so nothing below would see it, yet it might grant what looks refused.
+  let incomplete = principal.facts?.incomplete === true;
   // Group inline policies are named `inline:<group>/<policy>`, as the normaliser names them in facts.
   const add = (owner: Role | Principal, prefix: string) => {
     for (const p of owner.inlinePolicies) identity.push({ id: `inline:${prefix}${p.name}`, document: p.document, kind: "inline" });
