@@ -6,7 +6,10 @@
  * - ISO with microseconds (boto3): `2019-08-07T01:43:56.123456+00:00` (truncated to milliseconds)
  * - Python `str(datetime)`: `2019-08-16 17:27:59+00:00` (space instead of `T`; cloudsplaining files)
  * - Lambda `LastModified`: `2019-04-30T16:26:38.618+0000` (offset without colon)
- * - epoch seconds or milliseconds as numbers (CLI v1 for REST-JSON services), or as numeric strings
+ * - epoch seconds or milliseconds as numbers (CLI v1 for REST-JSON services, Jackson-based
+ *   exporters), or as numeric strings
+ * - `/Date(1763460000000)/` or `/Date(1763460000000+0100)/` (Windows PowerShell's ConvertTo-Json,
+ *   .NET's JSON date): milliseconds since the epoch, UTC; the offset only says where it was written
  *
  * A timestamp without an offset is read as UTC: every AWS API returns UTC.
  */
@@ -27,6 +30,8 @@ export function normalizeTimestamp(value: unknown): string | null | undefined {
   if (typeof value !== "string") return undefined;
   const text = value.trim();
   if (/^\d+(?:\.\d+)?$/.test(text)) return fromEpoch(Number(text));
+  const dotnet = /^\/Date\((\d+)(?:[+-]\d{4})?\)\/$/.exec(text);
+  if (dotnet) return isoOrUndefined(Number(dotnet[1]));
   const m = ISO_LIKE.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone = "Z"] = m;

@@ -23,6 +23,9 @@ describe("normalizeTimestamp", () => {
     ["1569284520.333", "2019-09-24T00:22:00.333Z"],
     // date only
     ["2019-08-07", "2019-08-07T00:00:00.000Z"],
+    // Windows PowerShell's ConvertTo-Json (.NET's JSON date): milliseconds, UTC, the offset only informative
+    ["/Date(1763460000000)/", "2025-11-18T10:00:00.000Z"],
+    ["/Date(1763460000000+0100)/", "2025-11-18T10:00:00.000Z"],
   ])("%s → %s", (input, expected) => {
     expect(normalizeTimestamp(input)).toBe(expected);
   });
@@ -31,7 +34,7 @@ describe("normalizeTimestamp", () => {
     expect(normalizeTimestamp(undefined)).toBeNull();
     expect(normalizeTimestamp(null)).toBeNull();
     expect(normalizeTimestamp("")).toBeNull();
-    for (const bad of ["yesterday", "2019-02-30T00:00:00Z", "2019-13-01", "Jul 10, 2023, 2:26:49 PM", -5, true, {}, "2019-08-07T25:00:00Z"]) {
+    for (const bad of ["yesterday", "2019-02-30T00:00:00Z", "2019-13-01", "Jul 10, 2023, 2:26:49 PM", "/Date(abc)/", "Date(1763460000000)", -5, true, {}, "2019-08-07T25:00:00Z"]) {
       expect(normalizeTimestamp(bad), JSON.stringify(bad)).toBeUndefined();
     }
   });
