@@ -61,12 +61,12 @@ export async function pendingDocumentFor(
   keepLabels = true,
 ): Promise<PendingDocument> {
   if (paths.length === 0) throw new InputError("no inputs: give files or folders (an account export, CloudTrail logs, a Terraform plan, a template…)");
-  if (flags.asOf !== undefined && Number.isNaN(Date.parse(flags.asOf))) throw new InputError(`--as-of must be a date or date-time (got ${flags.asOf})`);
+  const asOf = flags.asOf !== undefined ? asOfFlag(flags.asOf) : undefined;
   const pending = await buildPendingDocument(
     paths.map((p) => resolve(p)).map((abs, i) => (paths[i]!.startsWith("/") ? abs : paths[i]!)),
     {
       ...(config ? { config } : {}),
-      ...(flags.asOf ? { asOf: new Date(flags.asOf).toISOString() } : {}),
+      ...(asOf ? { asOf } : {}),
       onProgress: (p) => progress.update(STAGE_LABEL[p.stage], p.done, p.total),
       ...(timings ? { timings: timings.wall, cpuTimings: timings.cpu } : {}),
       ...(iac ? { iac } : {}),
@@ -191,4 +191,21 @@ export function reportUnreadNamedInputs(document: CanonicalDocument, paths: read
     writeErr(`leastrole: error: ${w.file}: ${w.message}; named on the command line, it could not be read (exit code 2)\n`);
   }
   return unread.length > 0;
+}
+
+/**
+ * `--as-of` as an ISO instant. Date.parse rolls an impossible calendar date over (2026-02-30 is
+ * read as 2026-03-02), which would move every window silently: a day that does not exist in its
+ * month is refused like any other bad date.
+ */
+export function asOfFlag(value: string): string {
+  const ms = Date.parse(value);
+  const m = /^\s*(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  const real = m === null || (() => {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const day = new Date(Date.UTC(y, mo - 1, d));
+    return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
+  })();
+  if (Number.isNaN(ms) || !real) throw new InputError(`--as-of must be a date or date-time (got ${value}${real ? "" : ": no such day"})`);
+  return new Date(ms).toISOString();
 }

@@ -135,6 +135,7 @@ describe("leastrole CLI", () => {
       [["audti"], /unknown command 'audti'/],
       [["explain", "LR999"], /no rule "LR999"/],
       [["audit", docPath, "--window-days", "30.5"], /--window-days must be a whole number of days from 1 to 400 \(got 30\.5\)/],
+      [["audit", docPath, "--as-of", "2026-02-30"], /--as-of must be a date or date-time \(got 2026-02-30: no such day\)/],
     ] as Array<[string[], RegExp]>) {
       const r = run(args);
       expect(r.code, args.join(" ")).toBe(2);

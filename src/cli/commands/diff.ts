@@ -6,7 +6,7 @@ import { loadRulePack } from "../../evaluate/pack.js";
 import { InputError } from "../../errors.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
 import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissionDiffTable } from "../../report/diff.js";
-import { loadConfigFor, makeProgress, printInputWarnings, printRuleDiagnostics, reportUnreadNamedInputs, type InputFlags } from "../context.js";
+import { asOfFlag, loadConfigFor, makeProgress, printInputWarnings, printRuleDiagnostics, reportUnreadNamedInputs, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { collect, extraPackSpecs, rulesOption } from "../rules-flag.js";
 import { writeOutput } from "../io.js";
@@ -74,7 +74,7 @@ export function registerDiff(program: Command): void {
     const sides = sidesOf([before, after].filter((p): p is string => p !== undefined), flags.before ?? [], flags.after ?? []);
     const beforePaths = asGiven(sides.before);
     const afterPaths = asGiven(sides.after);
-    if (flags.asOf !== undefined && Number.isNaN(Date.parse(flags.asOf))) throw new InputError(`--as-of must be a date or date-time (got ${flags.asOf})`);
+    const asOf = flags.asOf !== undefined ? asOfFlag(flags.asOf) : undefined;
     const { config, configFile } = loadConfigFor(flags);
     const fromConfig = evaluationOptionsOf(config, configFile);
     const iac = iacOptionsOf(flags);
@@ -85,7 +85,7 @@ export function registerDiff(program: Command): void {
       ...(config ? { config } : {}),
       ...(iac ? { iac } : {}),
       ...(flags.onlyAfterResources ? { onlyAfterResources: true } : {}),
-      ...(flags.asOf ? { asOf: new Date(flags.asOf).toISOString() } : {}),
+      ...(asOf ? { asOf } : {}),
     });
     for (const [label, s] of [["before", result.before], ["after", result.after]] as const) {
       // A recognised side with nothing in scope is legitimate (a plan that adds the first Lambda
