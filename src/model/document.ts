@@ -202,6 +202,12 @@ export interface Role {
   roleId: string | null;
   accountId: string;
   createDate: string | null;
+  /**
+   * Set (true) when the input gives the role a creation date that could not be read (`createDate`
+   * is then null): the role's age is unknown, so it is not taken as older than the usage window.
+   * Absent otherwise.
+   */
+  createDateUnreadable?: boolean;
   trustPolicy: PolicyDocument | null;
   inlinePolicies: InlinePolicy[];
   /** Managed policies attached; their documents are in `policies[arn]`. */

@@ -113,13 +113,18 @@ function readRole(value: unknown, path: string, ctx: FileContext, incomplete: Se
     // `{}` means "never used in the tracking period" (IAM tracks about 400 days): keep it as nulls.
     lastUsed = { date: optTimestamp(lastUsedObj, "LastUsedDate", ctx, lp), region: optString(lastUsedObj, "Region", ctx, lp) };
   }
+  const createDate = optTimestamp(r, "CreateDate", ctx, path);
+  // A date given but unreadable (warned by optTimestamp) leaves the role's age unknown: the usage
+  // labels must not take it for a role older than the window (as they do a role without one).
+  const createDateUnreadable = createDate === null && r["CreateDate"] !== undefined && r["CreateDate"] !== null && r["CreateDate"] !== "";
   return {
     arn,
     name: reqString(r, "RoleName", ctx, path),
     path: optString(r, "Path", ctx, path) ?? "/",
     roleId: optString(r, "RoleId", ctx, path),
     accountId: accountOf(arn, ctx, path),
-    createDate: optTimestamp(r, "CreateDate", ctx, path),
+    createDate,
+    ...(createDateUnreadable ? { createDateUnreadable: true } : {}),
     trustPolicy,
     inlinePolicies: inline,
     attachedPolicies: readAttached(r, ctx, path),

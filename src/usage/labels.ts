@@ -63,6 +63,8 @@ export interface LabelOptions {
 export type LabelDocument = Pick<CanonicalDocument, "functions" | "roles"> & Partial<Pick<CanonicalDocument, "policies" | "meta">>;
 
 const DAY = 86_400_000;
+/** A role whose creation date the input gives unreadably may be newer than the window: nothing is called unused. */
+const UNREADABLE_CREATE_DATE = "role creation date unreadable in the input: the role may be newer than the window";
 
 export function labelUsage(aggregate: UsageAggregate, document: LabelDocument, options: LabelOptions = {}): UsageSection {
   return startLabelling(aggregate, document, options).finish();
@@ -264,6 +266,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     const created = creations.get(`${f.accountId}:${f.region}:${f.name}`) ?? null;
     let tooNew: string | null = null;
     if (role.createDate !== null && role.createDate > start) tooNew = `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window`;
+    else if (role.createDateUnreadable === true) tooNew = UNREADABLE_CREATE_DATE;
     else if (created !== null && created > start) tooNew = `function created ${created.slice(0, 10)}, inside the ${windowDays}-day window`;
     else if (created === null && options.recentlyModifiedIsNew !== false && f.lastModified !== null && f.lastModified > start) {
       tooNew = `function last modified ${f.lastModified.slice(0, 10)} inside the window and its creation date is not in the logs`;
@@ -311,7 +314,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
       const own = otherByRole.get(k) ?? [];
       const service = serviceSessionsByRole.get(k) ?? [];
       const granted = grantedActions(role, document, [...own, ...service], partialReasons, earliest);
-      const tooNew = role.createDate !== null && role.createDate > start ? `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window` : null;
+      const tooNew = role.createDate !== null && role.createDate > start ? `role created ${role.createDate.slice(0, 10)}, inside the ${windowDays}-day window` : role.createDateUnreadable === true ? UNREADABLE_CREATE_DATE : null;
       const roleUncovered = uncoveredByPlace(role.accountId, null);
       const ls = complete(role, { roleArn: role.arn, functionArn: null, fullWindow: roleUncovered === null, permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered: roleUncovered, dataEventsLogged, dataTypes, objectsLogged: objectsLogged(role), gaps: gapsByAccount.get(role.accountId) ?? null }) });
       owners.push(role);

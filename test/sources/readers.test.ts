@@ -401,6 +401,15 @@ describe("authorization details reader", () => {
     const both = readValue("pages.json", JSON.stringify(page) + "\n" + JSON.stringify({ RoleDetailList: [role("two")] })).fragment!;
     expect(both.pagination).toEqual({ truncated: false, path: "[1].IsTruncated" });
   });
+  it("a CreateDate given but unreadable is warned and leaves the role's age unknown, not absent", () => {
+    const { fragment } = readValue("authz.json", { RoleDetailList: [role("odd", { CreateDate: "Tuesday" }), role("ps", { CreateDate: "/Date(1763460000000)/" }), role("none", { CreateDate: null })] });
+    expect(fragment!.roles.map((r) => [r.name, r.createDate, r.createDateUnreadable])).toEqual([
+      ["odd", null, true],
+      ["ps", "2025-11-18T10:00:00.000Z", undefined],
+      ["none", null, undefined],
+    ]);
+    expect(fragment!.warnings.map((w) => [w.code, w.path])).toEqual([["invalid-timestamp", "RoleDetailList[0].CreateDate"]]);
+  });
   it("an invalid inline policy: reported with its path, the role kept and marked incomplete", () => {
     const { fragment } = readValue("authz.json", { RoleDetailList: [role("bad", { RolePolicyList: [{ PolicyName: "broken", PolicyDocument: { Statement: [{ Effect: "Allow", Resource: "*" }] } }] })] });
     expect(fragment!.roles).toHaveLength(1);

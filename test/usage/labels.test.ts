@@ -200,6 +200,15 @@ describe("labels", () => {
     });
   });
 
+  it("a role whose creation date the input gives unreadably is not taken as old: nothing unused, said why", () => {
+    const unreadable = { ...DOC, roles: DOC.roles.map((r) => (r.arn === ROLE ? { ...r, createDate: null, createDateUnreadable: true } : r)) };
+    const s = labelUsage({ ...agg, accessAdvisor: [], accessAnalyzer: [] }, unreadable, { asOf: "2026-11-01T00:00:00Z", dataEventsLogged: true });
+    expect(labelsOf(s, "orders-api")["dynamodb:PutItem"]).toEqual(["too-new", "role creation date unreadable in the input: the role may be newer than the window"]);
+    // Without a date at all (an IaC role) the role is judged as before.
+    const absent = { ...DOC, roles: DOC.roles.map((r) => (r.arn === ROLE ? { ...r, createDate: null } : r)) };
+    expect(labelsOf(labelUsage({ ...agg, accessAdvisor: [], accessAnalyzer: [] }, absent, { asOf: "2026-11-01T00:00:00Z", dataEventsLogged: true }), "orders-api")["dynamodb:PutItem"]).toEqual(["unused", "not seen in CloudTrail"]);
+  });
+
   it("never unused on partial data: a window reaching past the logs is unknowable", () => {
     const s = labelUsage({ ...agg, accessAdvisor: [], accessAnalyzer: [] }, DOC, { asOf: "2026-11-05T00:00:00Z" });
     expect(s.labels.find((l) => l.functionArn === fnArn("orders-api"))?.fullWindow).toBe(false);
