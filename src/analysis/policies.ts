@@ -47,7 +47,10 @@ export function policiesOf(
   // The normaliser marks a principal incomplete when a policy of its own could not be read (an
   // inline policy that does not decode, one Terraform knows only after apply): it is left out of
   // `inlinePolicies`, so nothing below would see it, yet it might grant what looks refused.
-  let incomplete = principal.facts?.incomplete === true;
+  // A role whose trust policy alone is unknown (a template's `assume_role_policy` known only after
+  // apply) is marked incomplete too, yet its permissions are all there: that flag is not taken then
+  // (a missing trust policy together with an unread permission policy is taken as complete: rare).
+  let incomplete = principal.facts?.incomplete === true && !("trustPolicy" in principal && principal.trustPolicy === null);
   // Group inline policies are named `inline:<group>/<policy>`, as the normaliser names them in facts.
   const add = (owner: Role | Principal, prefix: string) => {
     for (const p of owner.inlinePolicies) identity.push({ id: `inline:${prefix}${p.name}`, document: p.document, kind: "inline" });

@@ -57,3 +57,24 @@ describe("an inline policy that cannot be decoded", () => {
     expect(lr005(logs)).toEqual({ roleIncomplete: false, severities: ["medium"] });
   });
 });
+
+describe("a role whose trust policy alone is unknown", () => {
+  it("keeps its permissions judged: LR005 stays medium (the reader marks it incomplete for the trust policy only)", () => {
+    const template = {
+      AWSTemplateFormatVersion: "2010-09-09",
+      Resources: {
+        AlphaRole: {
+          Type: "AWS::IAM::Role",
+          // No AssumeRolePolicyDocument: the trust policy is unknown, the permissions are all here.
+          Properties: { Policies: [{ PolicyName: "alpha-inline", PolicyDocument: logs }] },
+        },
+        AlphaFn: { Type: "AWS::Lambda::Function", Properties: { FunctionName: "alpha-fn", Runtime: "python3.12", Handler: "app.handler", Role: { "Fn::GetAtt": ["AlphaRole", "Arn"] }, Code: { ZipFile: "x" } } },
+      },
+    };
+    const { document } = normalizeFragments([mustRead("template.json", template)], { lookupManagedPolicy: null });
+    expect(document.roles[0]?.trustPolicy).toBeNull();
+    expect(document.roles[0]?.facts.incomplete).toBe(true);
+    const analyzed = analyzeDocument(document);
+    expect(auditDocument(analyzed).findings.filter((f) => f.ruleId === "LR005").map((f) => f.severity)).toEqual(["medium"]);
+  });
+});
