@@ -50,7 +50,7 @@ function head(file: string): string | Promise<string> {
   } finally {
     closeSync(fd);
   }
-  if (raw[0] !== 0x1f || raw[1] !== 0x8b) return raw.toString("utf8");
+  if (raw[0] !== 0x1f || raw[1] !== 0x8b) return headText(raw);
   // A head cut out of a larger file is a truncated stream: inflate what there is. First only its
   // first GZIP_PROBE bytes, which give the SNIFF_BYTES of text asked for when the text compresses
   // less than 4× (CloudTrail: ~8×, so this is ~60 KB less to inflate per file, a quarter of a second
@@ -58,19 +58,36 @@ function head(file: string): string | Promise<string> {
   if (raw.length > GZIP_PROBE) {
     try {
       const text = gunzipSync(raw.subarray(0, GZIP_PROBE), { finishFlush: constants.Z_SYNC_FLUSH });
-      if (text.length >= SNIFF_BYTES) return text.subarray(0, SNIFF_BYTES).toString("utf8");
+      if (text.length >= SNIFF_BYTES) return headText(text.subarray(0, SNIFF_BYTES));
     } catch {
       // Damaged within the probe: the whole head below says what inflates before the damage.
     }
   }
   try {
-    return gunzipSync(raw, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, SNIFF_BYTES).toString("utf8");
+    return headText(gunzipSync(raw, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, SNIFF_BYTES));
   } catch {
     return inflatedUntilError(raw); // damaged: what inflates before the damage
   }
 }
 
 const GZIP_PROBE = 4 * 1024;
+
+/**
+ * A head's bytes as text, by their byte-order mark: UTF-16 LE or BE (what Windows PowerShell 5.1's
+ * `>` writes, and `Out-File -Encoding BigEndianUnicode`), else UTF-8. Read as UTF-8, UTF-16 is a
+ * NUL between every character and matched nothing: a CloudTrail file went to the source readers,
+ * which skip CloudTrail, and its calls were missing from the usage without a word. The readers
+ * behind (json-input.ts, read-file.ts) decode both.
+ */
+export function headText(raw: Buffer): string {
+  if (raw.length >= 2 && raw[0] === 0xff && raw[1] === 0xfe) return raw.toString("utf16le", 2, raw.length - (raw.length % 2));
+  if (raw.length >= 2 && raw[0] === 0xfe && raw[1] === 0xff) {
+    const swapped = Buffer.from(raw.subarray(2, raw.length - (raw.length % 2)));
+    swapped.swap16();
+    return swapped.toString("utf16le");
+  }
+  return raw.toString("utf8");
+}
 
 /** The text a damaged gzip head inflates to before its error (the readers then say what is wrong). */
 function inflatedUntilError(raw: Buffer): Promise<string> {
@@ -83,7 +100,7 @@ function inflatedUntilError(raw: Buffer): Promise<string> {
       size += c.length;
       if (size >= SNIFF_BYTES) z.destroy();
     });
-    const done = () => resolve(Buffer.concat(out).subarray(0, SNIFF_BYTES).toString("utf8"));
+    const done = () => resolve(headText(Buffer.concat(out).subarray(0, SNIFF_BYTES)));
     z.on("close", done);
     z.on("error", done);
     z.end(raw);

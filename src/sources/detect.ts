@@ -68,12 +68,19 @@ function isLambdaEventPayload(v: Record<string, unknown>): boolean {
   return typeof v["detail-type"] === "string" && typeof v["source"] === "string" && !(isObject(detail) && "eventName" in detail && "eventSource" in detail);
 }
 
+/**
+ * CloudTrail that reached the account readers: audit and generate send what they recognise as
+ * activity data to their usage stage (route-inputs.ts), so this file's events are not counted.
+ * Said as that, not as "read by `leastrole usage`", a command that does not exist.
+ */
+const CLOUDTRAIL_NOT_READ = "CloudTrail records, but the file's start was not recognised as activity data, so its events are not counted in the usage";
+
 /** Shapes we recognise but do not read here: said as info, so users know they were seen. */
 function knownUnusedShape(values: unknown[]): string | null {
   const v = values[0];
   if (isObject(v)) {
     if (isLambdaEventPayload(v)) return "a Lambda event payload (what a service hands a function, as in a SAM project's events/ or sam local generate-event), not activity data";
-    if (Array.isArray(v["Records"]) && members(v["Records"] as unknown[]).some((r) => isObject(r) && "eventSource" in r)) return "CloudTrail records (read by the usage stage: leastrole usage)";
+    if (Array.isArray(v["Records"]) && members(v["Records"] as unknown[]).some((r) => isObject(r) && "eventSource" in r)) return CLOUDTRAIL_NOT_READ;
     if ("ServicesLastAccessed" in v || ("JobId" in v && Object.keys(v).length <= 3)) return "IAM Access Advisor output (read by the usage stage)";
     if (isObject(v["Role"]) && "AssumeRolePolicyDocument" in (v["Role"] as object)) return "iam get-role output (it has no policies: use get-account-authorization-details)";
     if (isObject(v["User"]) || isObject(v["Group"])) return "iam get-user/get-group output (use get-account-authorization-details)";
@@ -103,6 +110,6 @@ function knownUnusedShape(values: unknown[]): string | null {
       return "lambda list-aliases output (each alias's policy, URL and invoke config are read from their qualified get-* outputs)";
     }
   }
-  if (Array.isArray(v) && v.length > 0 && v.every((e) => isObject(e) && "eventSource" in e && "eventName" in e)) return "CloudTrail events (read by the usage stage: leastrole usage)";
+  if (Array.isArray(v) && v.length > 0 && v.every((e) => isObject(e) && "eventSource" in e && "eventName" in e)) return CLOUDTRAIL_NOT_READ;
   return null;
 }

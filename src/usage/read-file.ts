@@ -69,9 +69,17 @@ export function decode(raw: Buffer): { data: Buffer; problem: string | null } {
       problem = `gzip stream is damaged (${(e as Error).message}); ${data.length} bytes could be decompressed, the rest is lost`;
     }
   }
-  // UTF-16 LE with BOM (PowerShell redirects): re-encode as UTF-8.
-  if (data.length >= 2 && data[0] === 0xff && data[1] === 0xfe) data = Buffer.from(data.toString("utf16le", 2), "utf8");
+  // UTF-16 with BOM, re-encoded as UTF-8: LE (Windows PowerShell 5.1's `>`), BE (`Out-File
+  // -Encoding BigEndianUnicode`; the audit's router sends both here: headText in route-inputs.ts).
+  if (isUtf16(data)) {
+    const units = data.subarray(2, data.length - (data.length % 2));
+    data = Buffer.from((data[0] === 0xfe ? Buffer.from(units).swap16() : units).toString("utf16le"), "utf8");
+  }
   return { data, problem };
+}
+
+function isUtf16(b: Buffer): boolean {
+  return b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff));
 }
 
 /**
@@ -161,7 +169,7 @@ function readUsageFileInto(path: string, acc: FileAccumulator, result: FileResul
   // Gzip goes straight into the WebAssembly scanner's memory when it will read the file; UTF-16
   // (rare: PowerShell redirects) and damaged streams take the usual way.
   const inPlace = options.fastScan === undefined || options.fastScan === true ? (wasmScanner()?.gunzipInPlace(raw) ?? null) : null;
-  const { data, problem } = inPlace !== null && !(inPlace[0] === 0xff && inPlace[1] === 0xfe) ? { data: inPlace, problem: null } : decode(raw);
+  const { data, problem } = inPlace !== null && !isUtf16(inPlace) ? { data: inPlace, problem: null } : decode(raw);
   if (problem !== null) {
     acc.partialReasons.push(problem);
     acc.warnings.push(warn("truncated-gzip", problem, path));

@@ -152,3 +152,42 @@ describe("Lambda event payloads (a SAM project's events/*.json)", () => {
     expect(classifyHead('{"version":"0","detail-type":"AWS API Call via CloudTrail","source":"aws.s3","detail":{"eventSource":"s3.amazonaws.com","eventName":"PutObject"}}')).toBe("usage");
   });
 });
+
+/** UTF-16 with its byte-order mark, as Windows PowerShell 5.1's `>` (LE) and `Out-File -Encoding BigEndianUnicode` (BE) write. */
+function utf16(text: string, order: "le" | "be"): Buffer {
+  const le = Buffer.from(text, "utf16le");
+  return order === "le" ? Buffer.concat([Buffer.from([0xff, 0xfe]), le]) : Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(le).swap16()]);
+}
+
+/** lookup-events events as the CLI prints them (Resources before CloudTrailEvent), the first with `resources` ARNs. */
+function lookupEvents(resources: number): object[] {
+  return [0, 1].map((i) => ({
+    EventId: `e-${i}`,
+    EventName: "GetSecretValue",
+    ReadOnly: "true",
+    EventTime: "2026-11-30T08:00:30Z",
+    EventSource: "secretsmanager.amazonaws.com",
+    Username: "orders-fn",
+    Resources: Array.from({ length: i === 0 ? resources : 0 }, (_, k) => ({ ResourceType: "AWS::EC2::Instance", ResourceName: `i-${String(k).padStart(17, "0")}` })),
+    CloudTrailEvent: JSON.stringify({ eventVersion: "1.09", eventSource: "secretsmanager.amazonaws.com", eventName: "GetSecretValue", eventID: `e-${i}` }),
+  }));
+}
+
+describe("routeInputs: activity data the head did not show", () => {
+  it("UTF-16 LE and BE with BOM (PowerShell redirects) go to the usage reader, not to the account readers that skip CloudTrail", async () => {
+    // Before, the head was read as UTF-8 only: a NUL between every character, nothing matched.
+    const root = join(dir, "utf16");
+    mkdirSync(root);
+    const ct = JSON.stringify({ Records: [{ eventVersion: "1.08", eventSource: "secretsmanager.amazonaws.com", eventName: "GetSecretValue" }] }, null, 4);
+    const files: Record<string, Buffer> = {
+      "ct-le.json": utf16(ct, "le"),
+      "ct-be.json": utf16(ct, "be"),
+      "lookup-le.json": utf16(JSON.stringify({ Events: lookupEvents(1) }, null, 4), "le"),
+      "iam-le.json": utf16(JSON.stringify({ UserDetailList: [], RoleDetailList: [] }), "le"),
+    };
+    for (const [name, data] of Object.entries(files)) writeFileSync(join(root, name), data);
+    const routed = await routeInputs([root]);
+    expect(routed.usage).toEqual(["ct-be.json", "ct-le.json", "lookup-le.json"].map((f) => join(root, f)));
+    expect(routed.sources.map((s) => s.file)).toEqual([join(root, "iam-le.json")]);
+  });
+});

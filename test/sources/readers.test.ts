@@ -438,6 +438,15 @@ describe("detection by content", () => {
     expect(readValue("x.json", { Buckets: [] }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning", file: "x.json" });
     expect(readValue("notes.md", "# hello").warnings[0]).toMatchObject({ code: "not-json", severity: "error" });
   });
+  it("CloudTrail that reaches the account readers is said to be uncounted, naming no command that does not exist", () => {
+    // Before: "read by the usage stage: leastrole usage", a command leastrole does not have, of events it had not read.
+    const records = [{ eventVersion: "1.08", eventSource: "s3.amazonaws.com", eventName: "GetObject" }];
+    for (const value of [{ Records: records }, records]) {
+      const w = readValue("ct.json", value).warnings[0];
+      expect(w).toMatchObject({ code: "input-not-used", file: "ct.json" });
+      expect(w?.message).toBe("skipped: CloudTrail records, but the file's start was not recognised as activity data, so its events are not counted in the usage");
+    }
+  });
   it("the unknown-input warning names every kind of input, activity data included", () => {
     const message = readValue("x.json", { Buckets: [] }).warnings[0]?.message ?? "";
     expect(message).toMatch(/^skipped: not an input leastrole reads; accepted: account data \(iam get-account-authorization-details; /);

@@ -65,6 +65,19 @@ describe("shapes", () => {
     expect((await readUsage([cutList], { workers: 1 })).warnings.map((w) => w.path)).toEqual(["[1].NextToken"]);
   });
 
+  it("reads UTF-16 with BOM, big-endian as well as little-endian, like UTF-8", async () => {
+    // Before, BE was read as UTF-8 ("not JSON"); the audit's router now sends both here.
+    const text = readFileSync(BIG, "utf8");
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(Buffer.from(text, "utf16le")).swap16()]);
+    const b = await readUsage([BIG], { workers: 1 });
+    for (const [name, data] of [["utf16le.json", le], ["utf16be.json", be], ["utf16be.json.gz", gzipSync(be)]] as const) {
+      const a = await readUsage([write(name, data)], { workers: 1 });
+      expect(a.coverage.partialReasons, name).toEqual([]);
+      expect(a.sessions, name).toEqual(b.sessions);
+    }
+  });
+
   it("lookup-events holds management events only: its data events are absent, not unknown", async () => {
     const page = { Events: records.map((r) => ({ EventId: r.eventID, EventName: r.eventName, EventTime: 1688990000, EventSource: r.eventSource, CloudTrailEvent: JSON.stringify(r) })) };
     const doc = { functions: [], roles: [], meta: { asOf: null } } as unknown as Parameters<typeof labelUsage>[1];
