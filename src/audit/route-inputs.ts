@@ -13,7 +13,7 @@ import type { Warning } from "../model/document.js";
 import { isUnfinishedAccessAdvisorJob } from "../usage/access-advisor.js";
 import { LAKE_RESULT_KEYS } from "../usage/lake-page.js";
 import { isCloudTrailLogFile } from "../usage/log-file-name.js";
-import { topLevelKeys } from "./json-head.js";
+import { keysAt, topLevelKeys } from "./json-head.js";
 
 export interface RoutedInputs {
   /** Files for the source readers (account exports, IaC, canonical documents); `explicit` when named by the user. */
@@ -125,7 +125,25 @@ export function classifyHead(text: string): "usage" | "sources" | "manifest" {
   // The shipped usage query's rows (src/usage/sql.ts): Athena CSV starts with its row_kind column.
   if (/^"?row_kind"?\s*,/i.test(t)) return "usage";
   if (t.startsWith("{") && isActivityObject(topLevelKeys(t))) return "usage";
+  // The same rows as a JSON array of row objects (docs/usage.md's inputs): the first row's keys
+  // hold row_kind, wherever the writer put it among them.
+  if (t.startsWith("[") && keysAt(t, [0]).includes("row_kind")) return "usage";
+  // lookup-events output by its first event's keys, not by a CloudTrailEvent in the head: the CLI
+  // prints an event's Resources before its CloudTrailEvent, and a first event with many resources
+  // filled the head, so valid output went unread. Its pages in a list, and its events without the
+  // wrapper (`--query Events`, `jq -c '.Events[]'`) alike.
+  if ([["Events", 0], [0, "Events", 0], [0], []].some((path) => isLookupEvent(keysAt(t, path as Array<string | 0>)))) return "usage";
   return "sources";
+}
+
+/**
+ * An event of `aws cloudtrail lookup-events` by its keys (EventId, EventName, ReadOnly, AccessKeyId,
+ * EventTime, EventSource, Username, Resources, CloudTrailEvent). EventId alone is not enough:
+ * Redshift's and CloudFormation's event listings have one too, but neither an EventName nor an
+ * EventSource.
+ */
+function isLookupEvent(keys: string[]): boolean {
+  return keys.includes("EventId") && (keys.includes("EventName") || keys.includes("EventSource") || keys.includes("CloudTrailEvent"));
 }
 
 /**

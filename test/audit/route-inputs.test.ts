@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { topLevelKeys } from "../../src/audit/json-head.js";
+import { keysAt, topLevelKeys } from "../../src/audit/json-head.js";
 import { classifyHead, routeInputs } from "../../src/audit/route-inputs.js";
 import { isCloudTrailLogFile } from "../../src/usage/log-file-name.js";
 import { packageRoot } from "../../src/evaluate/locate.js";
@@ -189,5 +189,50 @@ describe("routeInputs: activity data the head did not show", () => {
     const routed = await routeInputs([root]);
     expect(routed.usage).toEqual(["ct-be.json", "ct-le.json", "lookup-le.json"].map((f) => join(root, f)));
     expect(routed.sources.map((s) => s.file)).toEqual([join(root, "iam-le.json")]);
+  });
+
+  it("lookup-events whose first event's Resources fill the sniffed head, with its wrapper, its pages in a list and without it", async () => {
+    // 400 resources: ~30 KB before the first CloudTrailEvent, past the 16 KiB the router reads.
+    const root = join(dir, "lookup-big");
+    mkdirSync(root);
+    const events = lookupEvents(400);
+    expect(JSON.stringify(events[0], null, 4).indexOf("CloudTrailEvent")).toBeGreaterThan(16 * 1024);
+    writeFileSync(join(root, "lookup.json"), JSON.stringify({ Events: events }, null, 4));
+    writeFileSync(join(root, "pages.json"), JSON.stringify([{ Events: events, NextToken: "t" }, { Events: events }], null, 4));
+    writeFileSync(join(root, "query-events.json"), JSON.stringify(events, null, 4)); // --query Events
+    writeFileSync(join(root, "jq.jsonl"), events.map((e) => JSON.stringify(e)).join("\n")); // jq -c '.Events[]'
+    // Keys sorted (jq -S): CloudTrailEvent comes before Resources then.
+    writeFileSync(join(root, "sorted.json"), JSON.stringify({ Events: events.map((e) => Object.fromEntries(Object.entries(e).sort(([a], [b]) => (a < b ? -1 : 1)))) }));
+    const routed = await routeInputs([root]);
+    expect(routed.usage).toEqual(["jq.jsonl", "lookup.json", "pages.json", "query-events.json", "sorted.json"].map((f) => join(root, f)));
+    expect(routed.sources).toEqual([]);
+  });
+
+  it("the shipped usage query's rows as a JSON array of row objects go to the usage reader", async () => {
+    // Before, only the Athena CSV (its header starts with row_kind) was recognised.
+    const row = { row_kind: "usage", account_id: "111122223333", role_arn: "arn:aws:iam::111122223333:role/r", event_source: "s3.amazonaws.com", event_name: "GetObject", calls: "3" };
+    expect(classifyHead(JSON.stringify([row, row], null, 1))).toBe("usage");
+    // Whatever the order of the columns.
+    expect(classifyHead(JSON.stringify([Object.fromEntries(Object.entries(row).reverse())]))).toBe("usage");
+    expect(classifyHead(JSON.stringify([{ account_id: "111122223333", role_arn: "arn" }]))).toBe("sources");
+  });
+
+  it("other services' event listings with an EventId stay with the account readers", () => {
+    expect(classifyHead(JSON.stringify({ Events: [{ SourceIdentifier: "c", SourceType: "cluster", Message: "m", EventCategories: [], Severity: "INFO", Date: "2026-11-30", EventId: "REDSHIFT-EVENT-2000" }] }))).toBe("sources");
+    expect(classifyHead(JSON.stringify({ StackEvents: [{ StackId: "s", EventId: "e", StackName: "n", LogicalResourceId: "l" }] }))).toBe("sources");
+  });
+});
+
+describe("keysAt", () => {
+  const cases: Array<[string, string, Array<string | 0>, string[]]> = [
+    ["a member's object", '{"Events":[{"EventId":"1","Resources":[{"ResourceName":"x"', ["Events", 0], ["EventId", "Resources"]],
+    ["members before it skipped, strings with brackets included", '{"NextToken":"a]}","n":[1,{"b":2}],"Events":[{"EventId":"1"}]}', ["Events", 0], ["EventId"]],
+    ["an array's first element", '[ {"row_kind":"usage","x":1}, {}]', [0], ["row_kind", "x"]],
+    ["not there", '{"Records":[]}', ["Events", 0], []],
+    ["cut before it", '{"Other":"abc', ["Events", 0], []],
+    ["not an object at the end of the path", '{"Events":["a"]}', ["Events", 0], []],
+  ];
+  it.each(cases)("%s", (_what, head, path, keys) => {
+    expect(keysAt(head, path)).toEqual(keys);
   });
 });
