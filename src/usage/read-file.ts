@@ -6,8 +6,8 @@
  *
  * Shapes (sniffed from content, never from the file name; gzip by magic bytes 1f 8b):
  * - S3 delivery `{"Records":[…]}` and bare arrays of records → byte scanner (scan-records.ts)
- * - `aws cloudtrail lookup-events` output (`Events[].CloudTrailEvent` JSON strings), or a list
- *   of such pages
+ * - `aws cloudtrail lookup-events` output (`Events[].CloudTrailEvent` JSON strings), a list of
+ *   such pages, or its events without the wrapper (an array, one, or one per line)
  * - EventBridge envelopes (`detail` holds the record), single records, and streams of either:
  *   JSON Lines, or objects back to back (`}{`, Firehose's S3 output; json-stream.ts), also of
  *   whole `{"Records": […]}` files concatenated
@@ -26,7 +26,7 @@ import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./acc
 import { eventMessages, isSubscriptionMessage, logEventsIncomplete, logEventsKind } from "./cloudwatch-logs.js";
 import { foreignLakeRows, isLakeResults, lakePageOf, lakeStatusProblem } from "./lake-page.js";
 import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow } from "./query-rows.js";
-import { addRecord, isEnvelope, isObj, looksLikeRecord, notOurs, warn, type Obj } from "./read-records.js";
+import { addLookupEvent, addRecord, isEnvelope, isLookupEvent, isObj, looksLikeRecord, notOurs, warn, type Obj } from "./read-records.js";
 import { isEventSelectorsOutput, parseEventSelectors, type TrailSelectors } from "./event-selectors.js";
 import { jsonValues } from "./json-stream.js";
 import { isCloudTrailLogFile } from "./log-file-name.js";
@@ -390,20 +390,8 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
     let oldest: string | null = null;
     pages.forEach((page, pi) => {
       (page.Events as unknown[]).forEach((e, i) => {
-        const where = `${pages.length > 1 ? `[${pi}].` : ""}Events[${i}].CloudTrailEvent`;
-        if (!isObj(e) || typeof e.CloudTrailEvent !== "string") {
-          acc.skip(where, "no CloudTrailEvent string");
-          return;
-        }
-        let rec: unknown;
-        try {
-          rec = JSON.parse(e.CloudTrailEvent);
-        } catch (err) {
-          acc.skip(where, `CloudTrailEvent is not JSON: ${(err as Error).message}`);
-          return;
-        }
-        addRecord(acc, rec, where);
-        if (isObj(rec) && typeof rec.eventTime === "string" && (oldest === null || rec.eventTime < oldest)) oldest = rec.eventTime;
+        const time = addLookupEvent(acc, e, `${pages.length > 1 ? `[${pi}].` : ""}Events[${i}].CloudTrailEvent`);
+        if (time !== null && (oldest === null || time < oldest)) oldest = time;
       });
     });
     // A NextToken on the last page (the API's, or the AWS CLI's own after --max-items or
@@ -415,6 +403,14 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
       acc.partialReasons.push(message);
       acc.warnings.push(warn("cloudtrail-lookup-more-events", message, path, `${pages.length > 1 ? `[${pages.length - 1}].` : ""}NextToken`));
     }
+    return;
+  }
+  // Its events without the wrapper (`--query Events`), or one event: before, "none of its elements
+  // is a CloudTrail record", and the calls in them were missing.
+  if ((Array.isArray(doc) && doc.length > 0 && doc.every(isLookupEvent)) || isLookupEvent(doc)) {
+    acc.format = "cloudtrail-lookup-events";
+    if (Array.isArray(doc)) doc.forEach((e, i) => addLookupEvent(acc, e, `[${i}].CloudTrailEvent`));
+    else addLookupEvent(acc, doc, "CloudTrailEvent");
     return;
   }
   if (Array.isArray(doc)) {

@@ -7,7 +7,7 @@
 import type { FileAccumulator } from "./accumulate.js";
 import { eventMessages, isSubscriptionMessage } from "./cloudwatch-logs.js";
 import { jsonValues } from "./json-stream.js";
-import { addRecord, isEnvelope, isObj, looksLikeRecord, notOurs } from "./read-records.js";
+import { addLookupEvent, addRecord, isEnvelope, isLookupEvent, isObj, looksLikeRecord, notOurs } from "./read-records.js";
 
 /**
  * A file of several JSON values: JSON Lines, or objects back to back (`}{`, Firehose's default S3
@@ -90,6 +90,11 @@ function readStreamValue(v: unknown, acc: FileAccumulator, where: string, proble
   }
   if (looksLikeRecord(v) || isEnvelope(v)) {
     addRecord(acc, v, where);
+    return "records";
+  }
+  // lookup-events' events one per line (`jq -c '.Events[]'`).
+  if (isLookupEvent(v)) {
+    addLookupEvent(acc, v, `${where} CloudTrailEvent`);
     return "records";
   }
   return null;

@@ -65,6 +65,23 @@ describe("shapes", () => {
     expect((await readUsage([cutList], { workers: 1 })).warnings.map((w) => w.path)).toEqual(["[1].NextToken"]);
   });
 
+  it("reads lookup-events' events without the wrapper (--query Events, jq -c '.Events[]', one event) like the records themselves", async () => {
+    // Before, "none of its elements is a CloudTrail record": the calls in them were missing.
+    const events = records.map((r) => ({ EventId: r.eventID, EventName: r.eventName, ReadOnly: String(r.readOnly), EventTime: 1688990000, EventSource: r.eventSource, Resources: [], CloudTrailEvent: JSON.stringify(r) }));
+    const b = await readUsage([BIG], { workers: 1 });
+    for (const [name, text] of [
+      ["query-events.json", JSON.stringify(events, null, 4)],
+      ["jq-events.jsonl", events.map((e) => JSON.stringify(e)).join("\n")],
+    ] as const) {
+      const a = await readUsage([write(name, text)], { workers: 1 });
+      expect(a.coverage.partialReasons, name).toEqual([]);
+      expect(a.coverage.recordsRead, name).toBe(records.length);
+      expect(a.sessions, name).toEqual(b.sessions);
+    }
+    const one = readUsageFile(write("one-event.json", JSON.stringify(events[0]))).partial;
+    expect([one.format, one.records]).toEqual(["cloudtrail-lookup-events", 1]);
+  });
+
   it("reads UTF-16 with BOM, big-endian as well as little-endian, like UTF-8", async () => {
     // Before, BE was read as UTF-8 ("not JSON"); the audit's router now sends both here.
     const text = readFileSync(BIG, "utf8");
