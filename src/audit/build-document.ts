@@ -228,9 +228,10 @@ export async function buildPendingDocument(paths: string[], options: BuildOption
     if (usageProgress !== null) options.onProgress?.(usageProgress);
   };
   const reading =
-    routed.usage.length === 0
+    routed.usage.length === 0 && routed.unreadUsage.length === 0
       ? null
       : readUsage(routed.usage, {
+          unread: routed.unreadUsage,
           signal: stop.signal,
           moreWorkersAfter: new Promise<void>((resolve) => (startMoreWorkers = resolve)),
           ...(options.workers !== undefined ? { workers: options.workers } : {}),

@@ -5,14 +5,14 @@
  * a million records is never parsed twice just to be recognised.
  */
 
-import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { constants, createGunzip, gunzipSync } from "node:zlib";
 import { InputError } from "../errors.js";
 import type { Warning } from "../model/document.js";
 import { isUnfinishedAccessAdvisorJob } from "../usage/access-advisor.js";
 import { LAKE_RESULT_KEYS } from "../usage/lake-page.js";
-import { isCloudTrailLogFile } from "../usage/log-file-name.js";
+import { isCloudTrailLogFile, isCloudTrailPlace } from "../usage/log-file-name.js";
 import { keysAt, topLevelKeys } from "./json-head.js";
 
 export interface RoutedInputs {
@@ -22,6 +22,11 @@ export interface RoutedInputs {
   usage: string[];
   /** Manifests written by `leastrole collect` (they say whether the collection was complete). */
   manifests: string[];
+  /**
+   * Paths that could not be read (a file, a folder that cannot be listed, a broken link) and may
+   * have held activity data: the usage stage reports each as unread, and the usage as partial.
+   */
+  unreadUsage: Array<{ path: string; message: string }>;
   warnings: Warning[];
 }
 
@@ -183,20 +188,82 @@ const CDK_ASSET = /^asset\.[0-9a-f]{64}(\.|$)/;
  */
 const WALKED_HIDDEN = new Set([".serverless"]);
 
-function walk(dir: string, out: string[]): void {
-  for (const name of readdirSync(dir).sort()) {
+/** A path met among the inputs that could not be read: a file, a folder that cannot be listed, a link to nothing or a link loop. */
+interface Unread {
+  path: string;
+  /** What went wrong, naming the error (EACCES, ENOENT …). */
+  message: string;
+  /** Named on the command line, not found in a folder. */
+  explicit: boolean;
+  /** A folder, or a path that cannot be told to be one. */
+  folder: boolean;
+}
+
+interface Walk {
+  files: string[];
+  unread: Unread[];
+  notes: Warning[];
+  /** The folders being walked, by device and inode: a link back to one of them is a loop. */
+  ancestors: Set<string>;
+}
+
+/**
+ * The files under a folder. What cannot be read is kept in `unread`, not thrown: an unreadable
+ * folder or a broken link in a CloudTrail tree ended the audit in "internal error" (exit 3), and
+ * what the other files hold is still worth reading (routeInputs says what is missing).
+ */
+function walk(dir: string, w: Walk): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch (e) {
+    w.unread.push({ path: dir, message: `cannot list the folder: ${(e as Error).message}`, explicit: false, folder: true });
+    return;
+  }
+  for (const name of names) {
     if ((name.startsWith(".") && !WALKED_HIDDEN.has(name)) || SKIP_DIRS.has(name) || CDK_ASSET.test(name)) continue;
     // Terraform's copy of the state before the last apply, beside terraform.tfstate: an older version of the same resources.
     if (name.endsWith(".tfstate.backup")) continue;
     const full = join(dir, name);
-    const st = statSync(full);
-    if (st.isDirectory()) walk(full, out);
-    else if (st.isFile()) out.push(full);
+    let st;
+    try {
+      st = statSync(full);
+    } catch (e) {
+      w.unread.push({ path: full, message: statProblem(full, e), explicit: false, folder: true });
+      continue;
+    }
+    if (st.isDirectory()) {
+      // A link to a folder that holds it would be walked until the path is too long (ELOOP, 40
+      // levels down), every file read again at each level: walked once, and said.
+      const id = `${st.dev}:${st.ino}`;
+      if (w.ancestors.has(id)) {
+        w.notes.push({ code: "input-not-used", severity: "info", file: full, message: "skipped: a link to a folder that holds it (a loop); its files are read once, from the folder itself" });
+        continue;
+      }
+      w.ancestors.add(id);
+      walk(full, w);
+      w.ancestors.delete(id);
+    } else if (st.isFile()) w.files.push(full);
   }
 }
 
+/** Why a path listed in a folder cannot be stat'ed: a broken link said as one, else the error. */
+function statProblem(path: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") {
+    try {
+      if (lstatSync(path).isSymbolicLink()) return `a symbolic link to ${readlinkSync(path)}, which does not exist`;
+    } catch {
+      // Gone since it was listed: the error below says so.
+    }
+  }
+  if (code === "ELOOP") return `a symbolic link that leads back to itself (${(e as Error).message})`;
+  return `cannot read: ${(e as Error).message}`;
+}
+
 export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
-  const routed: RoutedInputs = { sources: [], usage: [], manifests: [], warnings: [] };
+  const routed: RoutedInputs = { sources: [], usage: [], manifests: [], unreadUsage: [], warnings: [] };
+  const unread: Array<Unread & { inputHasUsage: boolean }> = [];
   for (const p of paths) {
     let st;
     try {
@@ -206,15 +273,16 @@ export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
       throw new InputError(`${p}: no such file or folder`, { file: p });
     }
     const explicit = !st.isDirectory();
-    const files: string[] = [];
-    if (explicit) files.push(p);
-    else walk(p, files);
-    for (const file of files) {
+    const w: Walk = { files: [], unread: [], notes: routed.warnings, ancestors: new Set([`${st.dev}:${st.ino}`]) };
+    if (explicit) w.files.push(p);
+    else walk(p, w);
+    const usageBefore = routed.usage.length;
+    for (const file of w.files) {
       let kind: ReturnType<typeof classifyHead>;
       try {
         kind = classifyHead(await head(file));
       } catch (e) {
-        routed.warnings.push({ code: "unreadable-file", severity: "error", file, message: `cannot read: ${(e as Error).message}` });
+        w.unread.push({ path: file, message: `cannot read: ${(e as Error).message}`, explicit, folder: false });
         continue;
       }
       // Everything that is not activity data goes to the source readers, which also read YAML
@@ -227,8 +295,22 @@ export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
       else if (kind === "manifest") routed.manifests.push(file);
       else routed.sources.push({ file, explicit });
     }
+    const inputHasUsage = routed.usage.length > usageBefore;
+    for (const u of w.unread) unread.push({ ...u, inputHasUsage });
+  }
+  // What could not be read may have held activity data: then the usage is partial (the usage stage
+  // says so: unreadUsage), as for a CloudTrail file that is damaged. Before, the file was only noted
+  // and the usage taken as complete, and LR008 called a permission used in it unused. Taken as
+  // activity data: a path whose name or place says CloudTrail, one found in a folder given as input
+  // whose other files hold activity data, and one named on the command line when any input does
+  // (what it is cannot be known). Anything else is an error warning of the account inputs.
+  for (const u of unread) {
+    const cloudTrail = isCloudTrailLogFile(u.path) || (u.folder && isCloudTrailPlace(u.path));
+    if (cloudTrail || (u.explicit ? routed.usage.length > 0 : u.inputHasUsage)) routed.unreadUsage.push({ path: u.path, message: u.message });
+    else routed.warnings.push({ code: "unreadable-file", severity: "error", file: u.path, message: u.message });
   }
   routed.sources = [...new Map(routed.sources.map((s) => [s.file, s])).values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   routed.usage = [...new Set(routed.usage)].sort();
+  routed.unreadUsage = [...new Map(routed.unreadUsage.map((u) => [u.path, u])).values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return routed;
 }

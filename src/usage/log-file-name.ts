@@ -18,3 +18,11 @@ export function isCloudTrailLogFile(path: string): boolean {
   const name = path.split(/[\\/]/).pop() ?? "";
   return DELIVERY_NAME.test(name) || (DELIVERY_PLACE.test(path) && DATA_FILE.test(name));
 }
+
+/**
+ * Whether a folder is inside the place CloudTrail delivers to (`AWSLogs/[o-<org>/]<account>/CloudTrail/`
+ * or below): one that cannot be listed held log files whose events are missing.
+ */
+export function isCloudTrailPlace(folder: string): boolean {
+  return DELIVERY_PLACE.test(`${folder}/`);
+}

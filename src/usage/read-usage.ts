@@ -49,6 +49,12 @@ export interface ReadUsageOptions extends ReadFileOptions {
    * until then (the audit normalises the account while the first worker reads). Default: all now.
    */
   moreWorkersAfter?: Promise<unknown>;
+  /**
+   * Paths the caller met among the activity inputs but could not read (a file it cannot open, a
+   * folder it cannot list, a broken link), with what went wrong: each is reported as a file that
+   * could not be read, and makes the usage partial, since the events it held are missing.
+   */
+  unread?: Array<{ path: string; message: string }>;
 }
 
 /** Folders of the S3 tree that hold no API events. */
@@ -87,6 +93,11 @@ export async function readUsage(paths: string[], options: ReadUsageOptions = {})
   if (options.dedupMemoryEntries !== undefined) dedup.memoryEntries = options.dedupMemoryEntries;
   if (options.spillDir !== undefined) dedup.spillDir = options.spillDir;
   const agg = new UsageAggregator(options.resourceCap ?? 50, dedup);
+  for (const u of options.unread ?? []) {
+    const message = `${u.message}; the activity data it may hold is missing, so the usage is partial`;
+    agg.addFileReport({ path: u.path, format: "unreadable", sha256: "", records: 0, skipped: 0, partialReasons: [message] });
+    agg.addWarning({ code: "unreadable-file", severity: "error", file: u.path, message });
+  }
   try {
     return await readInto(agg, files, options);
   } finally {

@@ -3,7 +3,7 @@
  * usage stage and the rest to the source readers: whole, truncated and damaged gzip included.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -220,6 +220,30 @@ describe("routeInputs: activity data the head did not show", () => {
   it("other services' event listings with an EventId stay with the account readers", () => {
     expect(classifyHead(JSON.stringify({ Events: [{ SourceIdentifier: "c", SourceType: "cluster", Message: "m", EventCategories: [], Severity: "INFO", Date: "2026-11-30", EventId: "REDSHIFT-EVENT-2000" }] }))).toBe("sources");
     expect(classifyHead(JSON.stringify({ StackEvents: [{ StackId: "s", EventId: "e", StackName: "n", LogicalResourceId: "l" }] }))).toBe("sources");
+  });
+});
+
+describe("routeInputs: a folder walk that meets what cannot be read", () => {
+  it("a broken link in a CloudTrail tree is unread activity data (the usage partial), a link loop is walked once; neither throws", async () => {
+    // Before, statSync threw from the walk: exit 3, "internal error".
+    const root = join(dir, "links");
+    const day = join(root, "AWSLogs/111111111111/CloudTrail/us-east-1/2026/11/15");
+    mkdirSync(day, { recursive: true });
+    writeFileSync(join(day, "111111111111_CloudTrail_us-east-1_20261115T0805Z_AbCdEf15.json"), trail(1));
+    symlinkSync("/nonexistent/file.json.gz", join(day, "dangling.json.gz"));
+    symlinkSync("..", join(root, "AWSLogs", "loop"));
+    // A broken link among account files only (no activity data in that input): an error of the account inputs.
+    const account = join(dir, "links-account");
+    mkdirSync(account);
+    writeFileSync(join(account, "iam.json"), JSON.stringify({ RoleDetailList: [] }));
+    symlinkSync("/nonexistent/lambda.json", join(account, "lambda.json"));
+    const routed = await routeInputs([root, account]);
+    expect(routed.usage).toEqual([join(day, "111111111111_CloudTrail_us-east-1_20261115T0805Z_AbCdEf15.json")]);
+    expect(routed.unreadUsage).toEqual([{ path: join(day, "dangling.json.gz"), message: "a symbolic link to /nonexistent/file.json.gz, which does not exist" }]);
+    expect(routed.warnings.map((w) => [w.code, w.severity, w.file])).toEqual([
+      ["input-not-used", "info", join(root, "AWSLogs", "loop")],
+      ["unreadable-file", "error", join(account, "lambda.json")],
+    ]);
   });
 });
 
