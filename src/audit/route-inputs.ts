@@ -5,7 +5,7 @@
  * a million records is never parsed twice just to be recognised.
  */
 
-import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { constants, createGunzip, gunzipSync } from "node:zlib";
 import { InputError } from "../errors.js";
@@ -13,6 +13,7 @@ import type { Warning } from "../model/document.js";
 import { isUnfinishedAccessAdvisorJob } from "../usage/access-advisor.js";
 import { LAKE_RESULT_KEYS } from "../usage/lake-page.js";
 import { isCloudTrailLogFile, isCloudTrailPlace } from "../usage/log-file-name.js";
+import { statProblem } from "../usage/read-usage.js";
 import { keysAt, topLevelKeys } from "./json-head.js";
 
 export interface RoutedInputs {
@@ -245,20 +246,6 @@ function walk(dir: string, w: Walk): void {
       w.ancestors.delete(id);
     } else if (st.isFile()) w.files.push(full);
   }
-}
-
-/** Why a path listed in a folder cannot be stat'ed: a broken link said as one, else the error. */
-function statProblem(path: string, e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") {
-    try {
-      if (lstatSync(path).isSymbolicLink()) return `a symbolic link to ${readlinkSync(path)}, which does not exist`;
-    } catch {
-      // Gone since it was listed: the error below says so.
-    }
-  }
-  if (code === "ELOOP") return `a symbolic link that leads back to itself (${(e as Error).message})`;
-  return `cannot read: ${(e as Error).message}`;
 }
 
 export async function routeInputs(paths: string[]): Promise<RoutedInputs> {

@@ -11,7 +11,7 @@
  * a temporary directory past `dedupMemoryEntries` (dedup.ts: exact for any file order).
  */
 
-import { readdirSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
@@ -60,26 +60,44 @@ export interface ReadUsageOptions extends ReadFileOptions {
 /** Folders of the S3 tree that hold no API events. */
 const SKIP_DIRS = new Set(["CloudTrail-Digest", "CloudTrail-Insight", "node_modules", ".git"]);
 
-/** Files under the given paths, sorted (directories walked; missing paths are an InputError). */
-export function listUsageFiles(paths: string[], filter?: (p: string) => boolean): { path: string; size: number }[] {
+/**
+ * Files under the given paths, sorted (directories walked; missing paths are an InputError). With
+ * `unread`, what a walk meets but cannot read (a folder it cannot list, a broken link among the
+ * data files) is put there with what went wrong; before, a broken link was left out without a word
+ * and a folder that could not be listed threw. A link back to a folder being walked is not
+ * followed (it was walked again at every level until the path was too long).
+ */
+export function listUsageFiles(paths: string[], filter?: (p: string) => boolean, unread?: Array<{ path: string; message: string }>): { path: string; size: number }[] {
   const out: { path: string; size: number }[] = [];
+  const ancestors = new Set<string>();
   const walk = (p: string, top: boolean): void => {
     let st;
     try {
       st = statSync(p);
     } catch (e) {
       if (top) throw new InputError(`usage input not found: ${(e as Error).message}`, { file: p });
+      if (isDataFileName(p) && (filter === undefined || filter(p))) unread?.push({ path: p, message: statProblem(p, e) });
       return;
     }
     if (st.isDirectory()) {
-      for (const name of readdirSync(p).sort()) {
+      const id = `${st.dev}:${st.ino}`;
+      if (ancestors.has(id)) return;
+      let names: string[];
+      try {
+        names = readdirSync(p).sort();
+      } catch (e) {
+        if (unread === undefined) throw e;
+        unread.push({ path: p, message: `cannot list the folder: ${(e as Error).message}` });
+        return;
+      }
+      ancestors.add(id);
+      for (const name of names) {
         if (SKIP_DIRS.has(name) || name.startsWith(".")) continue;
         walk(join(p, name), false);
       }
+      ancestors.delete(id);
     } else if (st.isFile()) {
-      // In directories: data files by extension, or no extension (cloudmapper's per-ARN files).
-      const name = p.split(/[\\/]/).pop() ?? "";
-      if (!top && /\.[A-Za-z0-9]+$/.test(name) && !/\.(json|jsonl|ndjson|gz|csv)$/i.test(name)) return;
+      if (!top && !isDataFileName(p)) return;
       if (filter === undefined || filter(p)) out.push({ path: p, size: st.size });
     }
   };
@@ -87,13 +105,34 @@ export function listUsageFiles(paths: string[], filter?: (p: string) => boolean)
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** In directories: data files by extension, or no extension (cloudmapper's per-ARN files). */
+function isDataFileName(path: string): boolean {
+  const name = path.split(/[\\/]/).pop() ?? "";
+  return !/\.[A-Za-z0-9]+$/.test(name) || /\.(json|jsonl|ndjson|gz|csv)$/i.test(name);
+}
+
+/** Why a path listed in a folder cannot be stat'ed: a broken link said as one, else the error. */
+export function statProblem(path: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") {
+    try {
+      if (lstatSync(path).isSymbolicLink()) return `a symbolic link to ${readlinkSync(path)}, which does not exist`;
+    } catch {
+      // Gone since it was listed: the error below says so.
+    }
+  }
+  if (code === "ELOOP") return `a symbolic link that leads back to itself (${(e as Error).message})`;
+  return `cannot read: ${(e as Error).message}`;
+}
+
 export async function readUsage(paths: string[], options: ReadUsageOptions = {}): Promise<UsageAggregate> {
-  const files = listUsageFiles(paths, options.filter);
+  const unread = [...(options.unread ?? [])];
+  const files = listUsageFiles(paths, options.filter, unread);
   const dedup: DedupOptions = {};
   if (options.dedupMemoryEntries !== undefined) dedup.memoryEntries = options.dedupMemoryEntries;
   if (options.spillDir !== undefined) dedup.spillDir = options.spillDir;
   const agg = new UsageAggregator(options.resourceCap ?? 50, dedup);
-  for (const u of options.unread ?? []) {
+  for (const u of unread) {
     const message = `${u.message}; the activity data it may hold is missing, so the usage is partial`;
     agg.addFileReport({ path: u.path, format: "unreadable", sha256: "", records: 0, skipped: 0, partialReasons: [message] });
     agg.addWarning({ code: "unreadable-file", severity: "error", file: u.path, message });

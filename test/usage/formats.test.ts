@@ -2,7 +2,7 @@
  * Input shapes and bad input. Record shapes are taken from the real corpus files; the variants
  * (gzip, lookup-events, JSON Lines, EventBridge, truncation, damage) are built from them here.
  */
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -412,6 +412,24 @@ describe("bad input", () => {
     expect(other.warnings.map((w) => w.message)).toEqual(["JSON values, but none is a CloudTrail record (the first: keys: level, msg)"]);
     expect(readUsageFile(write("empty.json", "")).partial.partialReasons).toEqual([]);
     await expect(readUsage([join(dir, "nope")])).rejects.toBeInstanceOf(InputError);
+  });
+
+  it("a folder walk that meets a broken link makes the usage partial, naming it; a link loop is walked once", async () => {
+    // Before, the broken link was left out without a word (the usage complete), and the loop was
+    // walked again at every level until the path was too long.
+    const root = join(dir, "walk-links");
+    write(join("walk-links", "trail.json"), JSON.stringify({ Records: records.slice(0, 3) }));
+    symlinkSync("/nonexistent/file.json.gz", join(root, "dangling.json.gz"));
+    symlinkSync("/nonexistent/notes.txt", join(root, "notes.txt")); // no data file by its name: not said
+    symlinkSync(".", join(root, "loop"));
+    const u = await readUsage([root], { workers: 1 });
+    expect(u.files.map((f) => [f.path, f.format])).toEqual([
+      [join(root, "dangling.json.gz"), "unreadable"],
+      [join(root, "trail.json"), "cloudtrail-s3"],
+    ]);
+    expect(u.coverage.partial).toBe(true);
+    expect(u.coverage.partialReasons).toEqual([`${join(root, "dangling.json.gz")}: a symbolic link to /nonexistent/file.json.gz, which does not exist; the activity data it may hold is missing, so the usage is partial`]);
+    expect(u.warnings.filter((w) => w.code === "unreadable-file").map((w) => w.file)).toEqual([join(root, "dangling.json.gz")]);
   });
 
   it("lookup-events with a broken CloudTrailEvent string: that event is skipped and named", () => {
