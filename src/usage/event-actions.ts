@@ -22,6 +22,12 @@
  *                ReEncryptTo.
  * - [APIGW-IAM]  API Gateway developer guide, "Control access to the API Gateway management API":
  *                management actions are apigateway:GET/POST/PUT/PATCH/DELETE.
+ * - [BEDROCK-API] Amazon Bedrock API reference, Runtime and Agents Runtime operations: Converse,
+ *                StartAsyncInvoke and InvokeModelWithBidirectionalStream "require permission for the
+ *                bedrock:InvokeModel action", ConverseStream for bedrock:InvokeModelWithResponseStream,
+ *                RetrieveAndGenerateStream for bedrock:RetrieveAndGenerate. InvokeModel,
+ *                InvokeModelWithResponseStream, CountTokens, ApplyGuardrail, Retrieve and
+ *                RetrieveAndGenerate are their own actions (the default rule; all in the catalog).
  * - [IF-3.6]     shared/reference/input-formats.md §3.6 (compiled from the sources above).
  * - [CORPUS]     seen in shared/corpus (invictus-ir-aws-dataset, stratus-red-team-detonation-logs).
  */
@@ -135,6 +141,14 @@ export const EVENT_ACTIONS: { readonly [key: string]: EventMapping } = {
 
   // KMS [KMS-IAM]
   "kms:ReEncrypt": { actions: ["kms:ReEncryptFrom", "kms:ReEncryptTo"], source: "[KMS-IAM]" },
+
+  // Bedrock runtime operations with no IAM action of their own [BEDROCK-API]: mapped by the
+  // default rule they became bedrock:Converse …, which no policy can grant (not in the catalog).
+  "bedrock:Converse": { actions: ["bedrock:InvokeModel"], source: "[BEDROCK-API] Converse requires bedrock:InvokeModel" },
+  "bedrock:ConverseStream": { actions: ["bedrock:InvokeModelWithResponseStream"], source: "[BEDROCK-API] ConverseStream requires bedrock:InvokeModelWithResponseStream" },
+  "bedrock:StartAsyncInvoke": { actions: ["bedrock:InvokeModel"], source: "[BEDROCK-API] StartAsyncInvoke requires bedrock:InvokeModel" },
+  "bedrock:InvokeModelWithBidirectionalStream": { actions: ["bedrock:InvokeModel"], source: "[BEDROCK-API] InvokeModelWithBidirectionalStream requires bedrock:InvokeModel" },
+  "bedrock:RetrieveAndGenerateStream": { actions: ["bedrock:RetrieveAndGenerate"], source: "[BEDROCK-API] RetrieveAndGenerateStream (Agents runtime) requires bedrock:RetrieveAndGenerate" },
 };
 
 const LAMBDA_VERSION_SUFFIX = /\d{8}(v\d+)?$/;

@@ -40,6 +40,20 @@ describe("EVENT_ACTIONS table", () => {
     expect(eventToActions("s3.amazonaws.com", "GetObject (via service)").actions).toEqual(["s3:GetObject (via service)"]);
   });
 
+  it("maps Bedrock runtime operations without an IAM action of their own to the one AWS names, and keeps those that are actions", async () => {
+    // Before: bedrock:Converse, not in the catalog, granted on * with an unknown-action warning.
+    expect(eventToActions("bedrock.amazonaws.com", "Converse").actions).toEqual(["bedrock:InvokeModel"]);
+    expect(eventToActions("bedrock.amazonaws.com", "ConverseStream").actions).toEqual(["bedrock:InvokeModelWithResponseStream"]);
+    for (const name of ["InvokeModel", "InvokeModelWithResponseStream", "CountTokens", "ApplyGuardrail", "Retrieve", "RetrieveAndGenerate"]) {
+      const [action] = eventToActions("bedrock.amazonaws.com", name).actions;
+      expect(action).toBe(`bedrock:${name}`);
+      expect(await inCatalog(action as string), name).toBe(action);
+    }
+    for (const name of ["Converse", "ConverseStream", "StartAsyncInvoke", "InvokeModelWithBidirectionalStream", "RetrieveAndGenerateStream"]) {
+      expect(await inCatalog(`bedrock:${name}`), `bedrock:${name} is no IAM action`).toBeNull();
+    }
+  });
+
   it("strips Lambda's API-version suffixes seen in real logs", () => {
     expect(stripLambdaVersion("GetFunction20150331v2")).toBe("GetFunction");
     expect(stripLambdaVersion("CreateFunction20150331")).toBe("CreateFunction");
