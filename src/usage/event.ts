@@ -55,6 +55,9 @@ export const PARAM_KEYS = [
   // S3 CopyObject and UploadPartCopy: the object copied from (`bucket/key[?versionId=…]`), read
   // with s3:GetObject, while the call's own bucket and key are the destination, written.
   "x-amz-copy-source",
+  // Bedrock InvokeModel, Converse … : the model, inference profile or provisioned model invoked
+  // (a model id, an inference profile id or an ARN; resources.ts bedrockModelArns).
+  "modelId",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];

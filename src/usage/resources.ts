@@ -37,6 +37,7 @@ function memoValue(eventSource: string, p: RequestParams): string | undefined {
     case "states.amazonaws.com": return p.stateMachineArn;
     case "s3.amazonaws.com": return p.key === undefined ? p.bucketName : undefined;
     case "ssm.amazonaws.com": return p.names === undefined ? p.name : undefined;
+    case "bedrock.amazonaws.com": return p.modelId;
     default: return undefined;
   }
 }
@@ -137,6 +138,9 @@ export function deriveResources(ctx: ResourceContext): string[] {
     case "states":
       if (p.stateMachineArn !== undefined) push(p.stateMachineArn);
       break;
+    case "bedrock":
+      if (p.modelId !== undefined) for (const a of bedrockModelArns(p.modelId, region, accountId, partition)) push(a);
+      break;
     default:
       break;
   }
@@ -184,6 +188,43 @@ function functionArn(name: string, region: string | null, partition: string, reg
   // The partial ARN's own account, not the call's (recipientAccountId is the caller's account).
   if (partial !== null) return region === null ? null : `arn:${partition}:lambda:${region}:${partial[1] as string}:function:${partial[2] as string}`;
   return regional("lambda", `function:${name}`);
+}
+
+/**
+ * Cross-Region (system-defined) inference profile ids start with the geography they route in
+ * (`us.anthropic.claude-3-haiku-20240307-v1:0`, `global.…`; Bedrock user guide, "Supported Regions
+ * and models for inference profiles"); a foundation model id starts with its provider
+ * (`anthropic.…`).
+ */
+const INFERENCE_PROFILE_GEO = /^(?:us|us-gov|eu|apac|jp|au|ca|global)\./;
+
+/**
+ * What a Bedrock inference call (InvokeModel, Converse …) with this `modelId` is authorised
+ * against. modelId takes a foundation model id, an inference profile id, or the ARN of a foundation
+ * model, inference profile, application inference profile, provisioned or custom model (Bedrock
+ * API reference, InvokeModel). A call through an inference profile is authorised on the profile
+ * and on the foundation model in whichever Region the profile routes it to (user guide,
+ * "Prerequisites for inference profiles": its policy grants both, the model in region `*`), so
+ * both are named. An application inference profile or prompt router ARN is named as it is: what it
+ * routes to is not in the record (and a resource here is data, so no `foundation-model/*` can
+ * stand for it).
+ */
+function bedrockModelArns(modelId: string, region: string | null, accountId: string | null, partition: string): string[] {
+  const anyRegionModel = (id: string): string => `arn:${partition}:bedrock:*::foundation-model/${id}`;
+  if (isArn(modelId)) {
+    const m = /^arn:([^:]+):bedrock:[^:]*:[^:]*:([a-z-]+)\/(.+)$/s.exec(modelId);
+    if (m === null) return [modelId];
+    const [, arnPartition, type, id] = m as unknown as [string, string, string, string];
+    if (type === "inference-profile") return [modelId, `arn:${arnPartition}:bedrock:*::foundation-model/${id.replace(INFERENCE_PROFILE_GEO, "")}`];
+    return [modelId];
+  }
+  if (INFERENCE_PROFILE_GEO.test(modelId)) {
+    // Without the call's region and account the profile is unknown: the call names none (granted as such).
+    if (region === null || accountId === null) return [];
+    return [`arn:${partition}:bedrock:${region}:${accountId}:inference-profile/${modelId}`, anyRegionModel(modelId.replace(INFERENCE_PROFILE_GEO, ""))];
+  }
+  // A foundation model's ARN has no account (Service Authorization Reference, foundation-model).
+  return region === null ? [] : [`arn:${partition}:bedrock:${region}::foundation-model/${modelId}`];
 }
 
 /**

@@ -320,3 +320,20 @@ describe("more objects than the usage sample keeps", () => {
     expect(g.warnings.find((w) => w.code === "resources-truncated")?.message).not.toContain("spans several parents");
   });
 });
+
+describe("Bedrock inference calls", () => {
+  it("grants Converse and InvokeModel as bedrock:InvokeModel on the model or inference profile the call named", async () => {
+    const MODEL = "anthropic.claude-3-haiku-20240307-v1:0";
+    const FM = `arn:aws:bedrock:${REGION}::foundation-model/${MODEL}`;
+    const call = (i: number, name: string, modelId: string) => record(i, "bedrock.amazonaws.com", name, { requestParameters: { modelId }, managementEvent: true });
+    const g = await generateFrom([call(0, "InvokeModel", FM), call(1, "Converse", MODEL), call(2, "ConverseStream", `us.${MODEL}`)]);
+    // Before: bedrock:Converse (no such action) on *, and InvokeModel on application-inference-profile/* only.
+    expect(g.warnings.filter((w) => w.code === "unknown-action")).toEqual([]);
+    expect(allowed(g.policy, "bedrock:InvokeModel", FM)).toBe(true);
+    expect(allowed(g.policy, "bedrock:InvokeModel", `arn:aws:bedrock:${REGION}::foundation-model/anthropic.claude-3-opus-20240229-v1:0`)).toBe(false);
+    // ConverseStream through a US inference profile: the profile, and the model wherever it routes.
+    expect(allowed(g.policy, "bedrock:InvokeModelWithResponseStream", `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/us.${MODEL}`)).toBe(true);
+    expect(allowed(g.policy, "bedrock:InvokeModelWithResponseStream", `arn:aws:bedrock:us-west-2::foundation-model/${MODEL}`)).toBe(true);
+    expect(allowed(g.policy, "bedrock:Converse", "*")).toBe(false);
+  });
+});

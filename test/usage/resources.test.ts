@@ -82,3 +82,27 @@ describe("S3 copy source (x-amz-copy-source)", () => {
     expect(copySourceOf("dynamodb.amazonaws.com", "CopyObject", { "x-amz-copy-source": "a/b" }, "aws")).toBeNull();
   });
 });
+
+describe("Bedrock modelId", () => {
+  const B = "arn:aws:bedrock:eu-west-1:";
+  it("names the foundation model a model id or a foundation-model ARN invokes (the ARN has no account)", () => {
+    // Before: no resource at all, and generate granted InvokeModel on application-inference-profile/* (denying the call).
+    expect(arns("bedrock.amazonaws.com", { modelId: "anthropic.claude-3-haiku-20240307-v1:0" })).toEqual([`${B}:foundation-model/anthropic.claude-3-haiku-20240307-v1:0`]);
+    const fm = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0";
+    expect(arns("bedrock.amazonaws.com", { modelId: fm })).toEqual([fm]);
+  });
+
+  it("names an inference profile and the foundation model in any Region it routes to", () => {
+    const model = "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-haiku-20240307-v1:0";
+    expect(arns("bedrock.amazonaws.com", { modelId: "us.anthropic.claude-3-haiku-20240307-v1:0" })).toEqual([`${B}210987654321:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0`, model]);
+    expect(arns("bedrock.amazonaws.com", { modelId: "global.anthropic.claude-3-haiku-20240307-v1:0" })).toEqual([`${B}210987654321:inference-profile/global.anthropic.claude-3-haiku-20240307-v1:0`, model]);
+    const profile = "arn:aws:bedrock:us-east-1:111122223333:inference-profile/eu.anthropic.claude-3-haiku-20240307-v1:0";
+    expect(arns("bedrock.amazonaws.com", { modelId: profile })).toEqual([profile, model]);
+  });
+
+  it("keeps an application inference profile's or a provisioned model's ARN as it is", () => {
+    for (const a of ["arn:aws:bedrock:eu-west-1:210987654321:application-inference-profile/a1b2c3d4e5f6", "arn:aws:bedrock:eu-west-1:210987654321:provisioned-model/x9y8z7"]) {
+      expect(arns("bedrock.amazonaws.com", { modelId: a })).toEqual([a]);
+    }
+  });
+});

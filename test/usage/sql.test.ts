@@ -99,6 +99,39 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     expect(raw.coverage.recordsRead).toBe(4);
   });
 
+  it("reads a Bedrock call's modelId as the raw records do, in every reader", async () => {
+    const ROLE = "arn:aws:iam::111122223333:role/chat-role";
+    const call = (seq: number, name: string, modelId: string): object =>
+      roleCallRecord({ account: "111122223333", roleArn: ROLE, session: "chat-fn", time: `2026-10-0${1 + (seq % 5)}T08:00:00Z`, source: "bedrock", name, seq, region: "us-east-1", extra: { requestParameters: { modelId } } });
+    const records = [
+      call(1, "InvokeModel", "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"),
+      call(2, "Converse", "anthropic.claude-3-haiku-20240307-v1:0"),
+      call(3, "Converse", "us.anthropic.claude-3-haiku-20240307-v1:0"),
+      call(4, "InvokeModel", "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/a1b2c3d4e5f6"),
+    ];
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-bedrock-"));
+    const logs = join(dir, "111122223333_CloudTrail_us-east-1_20261005T0800Z_chat.json");
+    writeFileSync(logs, JSON.stringify({ Records: records }));
+    const rows = await runQuery(logs);
+    const json = join(dir, "rows.json");
+    writeFileSync(json, JSON.stringify(rows));
+    const raw = await readUsage([logs], { workers: 1 });
+    for (const other of [await readUsage([json], { workers: 1 }), await readUsage([logs], { workers: 1, fastScan: "js" }), await readUsage([logs], { workers: 1, fastScan: false })]) {
+      expect(other.sessions).toEqual(raw.sessions);
+    }
+    const actions = Object.fromEntries((raw.sessions[0]?.actions ?? []).map((a) => [a.action, a]));
+    expect(Object.keys(actions)).toEqual(["bedrock:InvokeModel"]);
+    expect(actions["bedrock:InvokeModel"]).toMatchObject({
+      count: 4,
+      resources: [
+        "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
+        "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/a1b2c3d4e5f6",
+        "arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0",
+        "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
+      ],
+    });
+  });
+
   it("reads a refusal's message as the raw records do: KMS's refusals and the resource a refusal names", async () => {
     // The corpus has none: errorMessage is kept for the refusal codes only (error_message, last column).
     const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-denials-"));
