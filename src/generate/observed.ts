@@ -11,8 +11,9 @@
  * 3. A truncated sample (more resources seen than kept) → the usage stage's prefix of *every*
  *    resource seen, which is sound (it covers the unseen ones) but may be wide; warned.
  * 4. Only a parent recorded (the bucket of an object action) → everything under it; warned.
- * 5. No resource recorded at all → the resource type in the function's account, any name; `*` when
- *    the action's one resource type is optional (the call may name none); warned.
+ * 5. No resource recorded at all → each of the action's resource types in the function's account,
+ *    any name (which one the calls named is unknown); `*` when the action's one resource type is
+ *    optional (the call may name none); API Gateway's verbs on every path; warned.
  * Calls that only ever failed with AccessDenied are not granted (they never succeeded); warned.
  * Resources come from the calls that were not denied only (`ActionUsage.authorized`): a resource
  * seen only in denied calls is no evidence the function may use it, nor may it widen a prefix; warned.
@@ -29,7 +30,7 @@ import { isAccessDenied } from "../usage/event-actions.js";
 import { mergeRefusalReasons } from "../usage/denials.js";
 import type { ActionCatalog, ActionInfo } from "./iam.js";
 import { literalArn, literalCommonPrefix, literalPrefixPattern } from "./iam.js";
-import { childPatternOf, matchResourceType, unnamedCallResource, type FormatMatch } from "./resource-types.js";
+import { childPatternOf, matchResourceType, unnamedCallResources, type FormatMatch } from "./resource-types.js";
 import type { GenerationWarning, Grant, Provenance } from "./types.js";
 
 export const DEFAULT_PREFIX_THRESHOLD = 3;
@@ -313,14 +314,14 @@ function scopeResources(
     // The caller passes region `*` unless every call of the function was made in one region.
     // An action whose one resource type is optional may be called naming none of it (PutMetricData
     // names no dataset), as may an SNS Publish to a phone number: only `*` grants such a call
-    // (unnamedCallResource).
-    const resource = usage.resourcesTruncated && usage.resourcePrefix !== null ? usage.resourcePrefix : unnamedCallResource(info, place);
+    // (unnamedCallResources). With several types, each one's pattern: the calls may have named any.
+    const resources = usage.resourcesTruncated && usage.resourcePrefix !== null ? [usage.resourcePrefix] : unnamedCallResources(info, place);
     warnings.push({
       code: "no-resource-recorded",
       action: info.action,
-      message: `${info.action}: no resource of type ${info.resourceTypes.map((t) => t.name).join("/")} was recorded for its ${usage.count - usage.deniedCount} successful calls; granted on ${resource}. Review and narrow by hand.`,
+      message: `${info.action}: no resource of type ${info.resourceTypes.map((t) => t.name).join("/")} was recorded for its ${usage.count - usage.deniedCount} successful calls; granted on ${resources.join(", ")}${grantedWhy(info, resources)}. Review and narrow by hand.`,
     });
-    return [{ resource, scoping: "unnamed" }];
+    return resources.map((resource) => ({ resource, scoping: "unnamed" }));
   }
   if (usage.resourcesTruncated && usage.resourcePrefix !== null) {
     // The sample is capped: ARNs beyond it are unknown except that they start with the prefix the
@@ -367,12 +368,13 @@ function scopeResources(
 /**
  * Some successful calls named a resource and some did not (`unnamedCalls`): an SNS Publish to a
  * topic and one to a phone number. The named ones are scoped as usual; the others are granted
- * what grants a call without a resource (unnamedCallResource), or the policy would refuse them.
+ * what grants a call without a resource (unnamedCallResources), or the policy would refuse them.
  */
 function unnamedGrants(info: ActionInfo, usage: ActionUsage, place: Place, warnings: GenerationWarning[]): { resource: string; scoping: Grant["scoping"] }[] {
   const n = usage.unnamedCalls ?? 0;
   if (n <= 0) return [];
-  const resource = unnamedCallResource(info, place);
+  const resources = unnamedCallResources(info, place);
+  const resource = resources.join(", ");
   warnings.push({
     code: "calls-without-resource",
     action: info.action,
@@ -380,5 +382,11 @@ function unnamedGrants(info: ActionInfo, usage: ActionUsage, place: Place, warni
       `${info.action}: ${n === 1 ? "1 successful call" : `${n} successful calls`} named no ${info.resourceTypes.map((t) => t.name).join("/")} in its CloudTrail record` +
       `${resource === "*" ? " (such a call, an SNS Publish to a phone number say, is authorised on *)" : ""}; granted on ${resource} beside the resources the other calls named. Review and narrow by hand.`,
   });
-  return [{ resource, scoping: "unnamed" }];
+  return resources.map((r) => ({ resource: r, scoping: "unnamed" as const }));
+}
+
+/** Why a grant for calls without a recorded resource is as wide as it is, when it is more than one type's. */
+function grantedWhy(info: ActionInfo, resources: readonly string[]): string {
+  if (resources.length === 1 && resources[0]?.endsWith("::/*") === true && info.service === "apigateway") return " (every API Gateway path in the Region: the call's path is not recorded)";
+  return resources.length > 1 ? ` (every one of its ${info.resourceTypes.length} resource types: which one the calls named is unknown)` : "";
 }

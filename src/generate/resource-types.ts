@@ -191,13 +191,37 @@ export function callableWithoutResource(info: ActionInfo): boolean {
 const STAR_WITHOUT_RESOURCE: ReadonlySet<string> = new Set(["sns:publish"]);
 
 /**
- * What grants a call that named no resource leastrole reads: `*` when the call can name none (an
- * optional resource type, or STAR_WITHOUT_RESOURCE), else any resource of the action's type in
- * the function's account (the call named one we could not read).
+ * API Gateway's management API is authorised by HTTP verb on a resource path
+ * (`arn:aws:apigateway:<region>::/restapis/<id>/…`, API Gateway developer guide, "Control access
+ * to the API Gateway management API"); the verb is all the usage stage keeps of the call
+ * (event-actions.ts apiGatewayVerb), so the path is unknown: every path in the Region.
  */
-export function unnamedCallResource(info: ActionInfo, place: { partition: string; region: string; account: string }): string {
-  if (callableWithoutResource(info) || STAR_WITHOUT_RESOURCE.has(info.action.toLowerCase())) return "*";
-  return accountWidePattern(info, place)?.pattern ?? "*";
+const APIGATEWAY_VERBS: ReadonlySet<string> = new Set(["apigateway:get", "apigateway:post", "apigateway:put", "apigateway:patch", "apigateway:delete"]);
+
+/**
+ * What grants a call that named no resource leastrole reads: `*` when the call can name none (an
+ * optional resource type, or STAR_WITHOUT_RESOURCE); else any resource of each of the action's
+ * types in the function's account, since the call named one we could not read and which type it
+ * was is unknown (a grant on the first type only refused API Gateway's GetRestApis, authorised on
+ * `/restapis`, with `/account`); `*` when a type has no ARN format to fill in. API Gateway's verbs:
+ * every path in the Region (APIGATEWAY_VERBS).
+ */
+export function unnamedCallResources(info: ActionInfo, place: { partition: string; region: string; account: string }): string[] {
+  if (callableWithoutResource(info) || STAR_WITHOUT_RESOURCE.has(info.action.toLowerCase())) return ["*"];
+  if (APIGATEWAY_VERBS.has(info.action.toLowerCase())) return [`arn:${place.partition}:apigateway:${place.region}::/*`];
+  const out: string[] = [];
+  for (const t of info.resourceTypes) {
+    if (t.arnFormats.length === 0) return ["*"];
+    for (const f of t.arnFormats) out.push(fillPlace(f, place));
+  }
+  return out.length === 0 ? ["*"] : [...new Set(out)];
+}
+
+/** An ARN format with partition, region and account filled in and every name `*`. */
+function fillPlace(format: string, place: { partition: string; region: string; account: string }): string {
+  return format.replace(PLACEHOLDER, (_all, name: string) =>
+    name === "Partition" ? place.partition : name === "Region" ? place.region : name === "Account" ? place.account : "*",
+  );
 }
 
 /**
@@ -208,8 +232,5 @@ export function accountWidePattern(info: ActionInfo, place: { partition: string;
   const t = info.resourceTypes.find((r) => r.required && r.arnFormats.length > 0) ?? info.resourceTypes.find((r) => r.arnFormats.length > 0);
   const format = t?.arnFormats[0];
   if (t === undefined || format === undefined) return null;
-  const pattern = format.replace(PLACEHOLDER, (_all, name: string) =>
-    name === "Partition" ? place.partition : name === "Region" ? place.region : name === "Account" ? place.account : "*",
-  );
-  return { type: t.name, pattern };
+  return { type: t.name, pattern: fillPlace(format, place) };
 }

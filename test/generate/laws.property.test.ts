@@ -36,6 +36,8 @@ const FAMILIES: { actions: string[]; make: (name: string, dir: string) => string
   { actions: ["ssm:GetParameter"], make: (n, d) => `arn:aws:ssm:${P}:parameter/${d}/${n}` },
   { actions: ["kms:Decrypt"], make: (n) => `arn:aws:kms:${P}:key/${n}` },
   { actions: ["secretsmanager:GetSecretValue"], make: (n) => `arn:aws:secretsmanager:${P}:secret:${n}-AbCdEf` },
+  // Several resource types, the calls on one that is not the catalog's first (application-inference-profile).
+  { actions: ["bedrock:InvokeModel"], make: (n) => `arn:aws:bedrock:${REGION}::foundation-model/${n}` },
   { actions: ["sts:GetCallerIdentity", "xray:PutTraceSegments", "dynamodb:ListTables"], make: () => "" },
 ];
 
@@ -102,10 +104,9 @@ const observedArb: fc.Arbitrary<Observed> = fc
     if (deniedCount > 0) usage.authorized = sampleOf(all, cap);
     const unnamedCalls = Math.min(unnamed, count - deniedCount);
     if (unnamedCalls > 0) usage.unnamedCalls = unnamedCalls;
-    // No probe for S3 object actions: their types are alternatives (object or access point object)
-    // and a call names one in bucketName and key, which the records always hold; the grant's
-    // type is then a choice, not a law.
-    const unnamedProbe = unnamedCalls === 0 || name.startsWith("s3:") ? null : name === "sns:Publish" ? "*" : f.make("never-named", "archive");
+    // An action of several types (S3's object or access point object, Bedrock's foundation model,
+    // inference profile …) may have been called on any of them: the probe is of the family's type.
+    const unnamedProbe = unnamedCalls === 0 ? null : name === "sns:Publish" ? "*" : f.make("never-named", "archive");
     return { usage, all, deniedOnly: deniedResources.filter((r) => !all.includes(r)), unnamedProbe };
   });
 

@@ -131,10 +131,42 @@ describe("observed usage → grants", () => {
     const g = generatePolicy(doc, fn.arn, {}, catalog);
     expect(evaluateRequest({ identityPolicies: [g.policy], request: { action: "cloudwatch:PutMetricData", resource: "*" } }).decision).toBe("allowed");
     expect(g.wildcards.find((w) => w.action === "cloudwatch:PutMetricData")?.reason).toContain("one resource type is optional");
-    // A required type (DynamoDB's table), or optional types that are alternatives of which a call
-    // names one (S3's object and access point object), keep the account-wide pattern.
-    expect(grantsOf([action("dynamodb:Query", 1)]).grants.map((g) => g.resource)).toEqual(["arn:aws:dynamodb:us-east-1:123456789012:table/*"]);
+    // A required type (DynamoDB's table, or its index a Query may run on), or optional types that
+    // are alternatives of which a call names one (S3's object and access point object), keep
+    // account-wide patterns, one per type.
+    expect(grantsOf([action("dynamodb:Query", 1)]).grants.map((g) => g.resource)).toEqual(["arn:aws:dynamodb:us-east-1:123456789012:table/*/index/*", "arn:aws:dynamodb:us-east-1:123456789012:table/*"]);
     expect(grantsOf([action("s3:GetObject", 1)]).grants.map((g) => g.resource)).not.toContain("*");
+  });
+
+  it("grants every resource type's pattern when none was recorded and the action has several, and says so", () => {
+    // Before: the first type only. bedrock:InvokeModel got application-inference-profile/*, which
+    // refuses a call on a foundation model; s3:GetObject got object, refusing an access point's.
+    const r = grantsOf([action("bedrock:InvokeModel", 2)]);
+    const types = info("bedrock:InvokeModel").resourceTypes;
+    expect(types.length).toBeGreaterThan(1);
+    const granted = r.grants.map((g) => g.resource);
+    expect(r.grants.every((g) => g.scoping === "unnamed")).toBe(true);
+    const allows = (a: string, resource: string) => evaluateRequest({ identityPolicies: [{ Version: "2012-10-17", Statement: granted.map((g) => ({ Effect: "Allow", Action: [a], Resource: [g] })) }], request: { action: a, resource } }).decision === "allowed";
+    expect(allows("bedrock:InvokeModel", "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0")).toBe(true);
+    expect(allows("bedrock:InvokeModel", "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0")).toBe(true);
+    expect(allows("bedrock:InvokeModel", "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/p1")).toBe(true);
+    // Still the function's account and Region, not *.
+    expect(granted).not.toContain("*");
+    expect(allows("bedrock:InvokeModel", "arn:aws:bedrock:us-east-1:999999999999:application-inference-profile/p1")).toBe(false);
+    expect(r.warnings.map((w) => w.code)).toEqual(["no-resource-recorded"]);
+    expect(r.warnings[0]?.message).toContain(`every one of its ${types.length} resource types`);
+    const s3 = grantsOf([action("s3:GetObject", 1)]).grants.map((g) => g.resource);
+    expect(s3).toContain("arn:aws:s3:::*/*");
+    expect(s3.some((g) => g.includes(":accesspoint/"))).toBe(true);
+  });
+
+  it("grants API Gateway's verb actions on every path in the Region when no path was recorded", () => {
+    // Before: apigateway:GET on /account (the first type) refused GetRestApis, authorised on /restapis.
+    const r = grantsOf([action("apigateway:GET", 2)]);
+    expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([["arn:aws:apigateway:us-east-1::/*", "unnamed"]]);
+    expect(r.warnings[0]?.message).toContain("every API Gateway path in the Region");
+    const sns = grantsOf([action("sns:Publish", 1, ["arn:aws:sns:us-east-1:123456789012:t"], { unnamedCalls: 1 })]).grants.map((g) => g.resource);
+    expect(sns).toEqual(["arn:aws:sns:us-east-1:123456789012:t", "*"]);
   });
 
   it("grants actions without resource-level permissions on * only", () => {
