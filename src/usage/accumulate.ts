@@ -110,6 +110,7 @@ const TRAIL_CHANGE_EVENTS = new Set(["StopLogging", "StartLogging", "DeleteTrail
 const CLOUDTRAIL_SOURCE = "cloudtrail.amazonaws.com";
 const DYNAMODB_SOURCE = "dynamodb.amazonaws.com";
 const S3_SOURCE = "s3.amazonaws.com";
+const APIGATEWAY_SOURCE = "apigateway.amazonaws.com";
 
 /** What one file held and whether it was read in full (the aggregate lists one per file). */
 export interface FileReport {
@@ -331,7 +332,7 @@ export class FileAccumulator {
     const gi = this.noteCall(p, time, ev.eventSource, ev.eventName, errorCode, ev.params.versionId !== undefined, ev.awsRegion);
     const partition = this.principalPartition[p] as string;
     const copy = ev.eventSource === S3_SOURCE ? copySourceOf(ev.eventSource, ev.eventName, ev.params, partition) : null;
-    let resources = resourcesOf({ eventSource: ev.eventSource, region: ev.awsRegion, accountId: ev.recipientAccountId ?? session.accountId, partition, resources: ev.resources, params: ev.params });
+    let resources = resourcesOf({ eventSource: ev.eventSource, region: ev.awsRegion, accountId: ev.recipientAccountId ?? session.accountId, partition, resources: ev.resources, params: ev.params, eventName: ev.eventName });
     if (ev.errorCode !== null) resources = refusedCallResources(ev.eventSource, resources, ev.errorCode, refusal, ev.errorMessage);
     this.noteResources(gi, copy === null ? resources : copyDestination(resources, copy));
     const half = copy === null ? -1 : this.noteCopySource(p, time, ev.eventSource, copy, errorCode, ev.awsRegion);
@@ -442,6 +443,9 @@ export class FileAccumulator {
       // resources[] says it all but for a DynamoDB call's index (requestParameters.indexName, resourcesOf).
       const params = source === DYNAMODB_SOURCE && (m[r + S_PAR_COUNT] as number) > 0 ? c.params(r) : NO_PARAMS;
       resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: c.resourceList(r), params });
+    } else if (source === APIGATEWAY_SOURCE) {
+      // The path follows the event name (resources.ts apiGatewayPath): not compactResources' memo, keyed by the parameter alone.
+      resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: NO_RESOURCES, params: (m[r + S_PAR_COUNT] as number) > 0 ? c.params(r) : NO_PARAMS, eventName: name });
     } else if ((m[r + S_PAR_COUNT] as number) > 0) {
       resources = this.compactResources(c, r, source, region, accountId, p);
     } else {

@@ -58,6 +58,8 @@ export const PARAM_KEYS = [
   // Bedrock InvokeModel, Converse … : the model, inference profile or provisioned model invoked
   // (a model id, an inference profile id or an ARN; resources.ts bedrockModelArns).
   "modelId",
+  // API Gateway management calls on one API (GetRestApi, GetStages …): the path's /restapis/<id>.
+  "restApiId",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];

@@ -143,7 +143,7 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
   const sessionAccount = m[1] as string;
   const partition = partitionOf(roleArn);
   const copy = copySourceOf(eventSource, eventName, params, partition);
-  let resources = resourcesOf({ eventSource, region, accountId: account ?? sessionAccount, partition, resources: resourceArns, params });
+  let resources = resourcesOf({ eventSource, region, accountId: account ?? sessionAccount, partition, resources: resourceArns, params, eventName });
   const session = { accountId: sessionAccount, roleArn, sessionName, invokedBy: val(row, "invoked_by") };
   const rowCode = val(row, "error_code");
   // A refused call's message (denials.ts; the query gives it only for refusal codes, and rows of

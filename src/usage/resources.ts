@@ -6,6 +6,7 @@
  */
 
 import type { RequestParams } from "./event.js";
+import { own } from "../collections.js";
 import { eventSourceHost } from "./event-actions.js";
 
 export interface ResourceContext {
@@ -16,6 +17,8 @@ export interface ResourceContext {
   partition: string;
   resources: string[];
   params: RequestParams;
+  /** The call's eventName: API Gateway's resource is the path its management call is on (apiGatewayPath). */
+  eventName?: string;
 }
 
 const isArn = (s: string): boolean => s.startsWith("arn:");
@@ -138,6 +141,11 @@ export function deriveResources(ctx: ResourceContext): string[] {
     case "states":
       if (p.stateMachineArn !== undefined) push(p.stateMachineArn);
       break;
+    case "apigateway": {
+      const path = ctx.eventName === undefined || region === null ? null : apiGatewayPath(ctx.eventName, p);
+      if (path !== null) push(`arn:${partition}:apigateway:${region}::${path}`);
+      break;
+    }
     case "bedrock":
       if (p.modelId !== undefined) for (const a of bedrockModelArns(p.modelId, region, accountId, partition)) push(a);
       break;
@@ -188,6 +196,53 @@ function functionArn(name: string, region: string | null, partition: string, reg
   // The partial ARN's own account, not the call's (recipientAccountId is the caller's account).
   if (partial !== null) return region === null ? null : `arn:${partition}:lambda:${region}:${partial[1] as string}:function:${partial[2] as string}`;
   return regional("lambda", `function:${name}`);
+}
+
+/** Management calls whose API Gateway resource path is the collection they list or create. */
+const APIGW_COLLECTIONS: { readonly [eventName: string]: string } = {
+  GetRestApis: "/restapis",
+  CreateRestApi: "/restapis",
+  ImportRestApi: "/restapis",
+  GetApiKeys: "/apikeys",
+  CreateApiKey: "/apikeys",
+  GetDomainNames: "/domainnames",
+  GetUsagePlans: "/usageplans",
+  CreateUsagePlan: "/usageplans",
+  GetVpcLinks: "/vpclinks",
+  CreateVpcLink: "/vpclinks",
+  GetClientCertificates: "/clientcertificates",
+  GenerateClientCertificate: "/clientcertificates",
+  GetAccount: "/account",
+  UpdateAccount: "/account",
+};
+
+/** Management calls on one REST API (requestParameters.restApiId): the path under /restapis/<id>. */
+const APIGW_UNDER_API: { readonly [eventName: string]: string } = {
+  GetRestApi: "",
+  UpdateRestApi: "",
+  PutRestApi: "",
+  DeleteRestApi: "",
+  GetResources: "/resources",
+  GetStages: "/stages",
+  GetDeployments: "/deployments",
+  CreateDeployment: "/deployments",
+  GetAuthorizers: "/authorizers",
+  GetModels: "/models",
+};
+
+/**
+ * The resource path an API Gateway management call is authorised on (`apigateway:<VERB>` on
+ * `arn:aws:apigateway:<region>::<path>`, API Gateway developer guide, "Control access to the API
+ * Gateway management API"; the paths are the REST API's, as the Service Authorization Reference's
+ * resource types name them: RestApis `/restapis`, RestApi `/restapis/<id>` …), where the event
+ * name and its parameters make it certain; null otherwise (generate then grants every path).
+ */
+export function apiGatewayPath(eventName: string, p: RequestParams): string | null {
+  const collection = own(APIGW_COLLECTIONS, eventName);
+  if (collection !== undefined) return collection;
+  const under = own(APIGW_UNDER_API, eventName);
+  if (under === undefined || p.restApiId === undefined || !/^[A-Za-z0-9]+$/.test(p.restApiId)) return null;
+  return `/restapis/${p.restApiId}${under}`;
 }
 
 /**

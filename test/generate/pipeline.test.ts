@@ -337,3 +337,19 @@ describe("Bedrock inference calls", () => {
     expect(allowed(g.policy, "bedrock:Converse", "*")).toBe(false);
   });
 });
+
+describe("API Gateway management calls", () => {
+  it("grants each verb on the path its calls were on, where the event name makes it certain", async () => {
+    const GW = `arn:aws:apigateway:${REGION}::`;
+    const call = (i: number, name: string, requestParameters: object | null) => record(i, "apigateway.amazonaws.com", name, { requestParameters, managementEvent: true });
+    const g = await generateFrom([call(0, "GetRestApis", null), call(1, "GetRestApi", { restApiId: "abc123" })]);
+    // Before: apigateway:GET on /account only, refusing both calls.
+    expect(allowed(g.policy, "apigateway:GET", `${GW}/restapis`)).toBe(true);
+    expect(allowed(g.policy, "apigateway:GET", `${GW}/restapis/abc123`)).toBe(true);
+    expect(allowed(g.policy, "apigateway:GET", `${GW}/restapis/zzz999`)).toBe(false);
+    expect(allowed(g.policy, "apigateway:GET", `${GW}/account`)).toBe(false);
+    // A call whose path is not certain (GetExport's stage and export type): every path in the Region.
+    const e = await generateFrom([call(0, "GetRestApis", null), call(1, "GetExport", { restApiId: "abc123", stageName: "prod", exportType: "oas30" })]);
+    expect(allowed(e.policy, "apigateway:GET", `${GW}/restapis/abc123/stages/prod/exports/oas30`)).toBe(true);
+  });
+});

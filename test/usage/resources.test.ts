@@ -106,3 +106,20 @@ describe("Bedrock modelId", () => {
     }
   });
 });
+
+describe("API Gateway management paths", () => {
+  const gw = (eventName: string, params: ResourceContext["params"]): string[] => deriveResources({ ...ctx("apigateway.amazonaws.com", params), eventName });
+  it("names the path a call is on where its event name and restApiId make it certain", () => {
+    expect(gw("GetRestApis", {})).toEqual(["arn:aws:apigateway:eu-west-1::/restapis"]);
+    expect(gw("GetRestApi", { restApiId: "abc123" })).toEqual(["arn:aws:apigateway:eu-west-1::/restapis/abc123"]);
+    expect(gw("GetStages", { restApiId: "abc123" })).toEqual(["arn:aws:apigateway:eu-west-1::/restapis/abc123/stages"]);
+    expect(gw("GetAccount", {})).toEqual(["arn:aws:apigateway:eu-west-1::/account"]);
+  });
+
+  it("names none where it is not certain (generate grants every path then)", () => {
+    expect(gw("GetExport", { restApiId: "abc123" })).toEqual([]);
+    expect(gw("GetRestApi", {})).toEqual([]);
+    expect(gw("GetRestApi", { restApiId: "a/../b" })).toEqual([]);
+    expect(resourcesOf(ctx("apigateway.amazonaws.com", { restApiId: "abc123" }))).toEqual([]);
+  });
+});

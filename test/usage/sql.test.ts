@@ -132,6 +132,36 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     });
   });
 
+  it("reads an API Gateway call's path as the raw records do, in every reader", async () => {
+    const ROLE = "arn:aws:iam::111122223333:role/ops-role";
+    const call = (seq: number, name: string, requestParameters: object | null): object =>
+      roleCallRecord({ account: "111122223333", roleArn: ROLE, session: "ops-fn", time: `2026-10-0${1 + (seq % 5)}T08:00:00Z`, source: "apigateway", name, seq, region: "us-east-1", extra: { requestParameters } });
+    const records = [
+      call(1, "GetRestApis", null),
+      call(2, "GetRestApi", { restApiId: "abc123" }),
+      call(3, "GetStages", { restApiId: "abc123" }),
+      call(4, "GetExport", { restApiId: "abc123", stageName: "prod", exportType: "oas30" }),
+      call(5, "GetRestApis", { limit: 25 }),
+    ];
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-apigw-"));
+    const logs = join(dir, "111122223333_CloudTrail_us-east-1_20261005T0800Z_ops.json");
+    writeFileSync(logs, JSON.stringify({ Records: records }));
+    const rows = await runQuery(logs);
+    const json = join(dir, "rows.json");
+    writeFileSync(json, JSON.stringify(rows));
+    const raw = await readUsage([logs], { workers: 1 });
+    for (const other of [await readUsage([json], { workers: 1 }), await readUsage([logs], { workers: 1, fastScan: "js" }), await readUsage([logs], { workers: 1, fastScan: false })]) {
+      expect(other.sessions).toEqual(raw.sessions);
+    }
+    const actions = Object.fromEntries((raw.sessions[0]?.actions ?? []).map((a) => [a.action, a]));
+    // GetExport's path needs its stage and export type: no resource, counted unnamed.
+    expect(actions["apigateway:GET"]).toMatchObject({
+      count: 5,
+      unnamedCalls: 1,
+      resources: ["arn:aws:apigateway:us-east-1::/restapis", "arn:aws:apigateway:us-east-1::/restapis/abc123", "arn:aws:apigateway:us-east-1::/restapis/abc123/stages"],
+    });
+  });
+
   it("reads a refusal's message as the raw records do: KMS's refusals and the resource a refusal names", async () => {
     // The corpus has none: errorMessage is kept for the refusal codes only (error_message, last column).
     const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-denials-"));
