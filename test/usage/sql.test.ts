@@ -36,6 +36,23 @@ async function runQuery(recordsGlob?: string): Promise<{ [k: string]: string | n
   return reader.getRowObjectsJson() as { [k: string]: string | null }[];
 }
 
+/**
+ * The records as one CloudTrail file, read by the wasm scanner (returned), and by the query on
+ * DuckDB, the JavaScript scanner and the full parser, each of which must give the same sessions.
+ */
+async function everyReader(records: object[], name: string): Promise<Awaited<ReturnType<typeof readUsage>>> {
+  const dir = mkdtempSync(join(tmpdir(), `leastrole-sql-${name}-`));
+  const logs = join(dir, `111122223333_CloudTrail_us-east-1_20261005T0800Z_${name}.json`);
+  writeFileSync(logs, JSON.stringify({ Records: records }));
+  const json = join(dir, "rows.json");
+  writeFileSync(json, JSON.stringify(await runQuery(logs)));
+  const raw = await readUsage([logs], { workers: 1 });
+  for (const other of [await readUsage([json], { workers: 1 }), await readUsage([logs], { workers: 1, fastScan: "js" }), await readUsage([logs], { workers: 1, fastScan: false })]) {
+    expect(other.sessions).toEqual(raw.sessions);
+  }
+  return raw;
+}
+
 describe("Athena aggregation SQL (run on DuckDB)", () => {
   it("its rows ingest to the same usage as the raw corpus files", async () => {
     const rows = await runQuery();
@@ -109,16 +126,7 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
       call(3, "Converse", "us.anthropic.claude-3-haiku-20240307-v1:0"),
       call(4, "InvokeModel", "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/a1b2c3d4e5f6"),
     ];
-    const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-bedrock-"));
-    const logs = join(dir, "111122223333_CloudTrail_us-east-1_20261005T0800Z_chat.json");
-    writeFileSync(logs, JSON.stringify({ Records: records }));
-    const rows = await runQuery(logs);
-    const json = join(dir, "rows.json");
-    writeFileSync(json, JSON.stringify(rows));
-    const raw = await readUsage([logs], { workers: 1 });
-    for (const other of [await readUsage([json], { workers: 1 }), await readUsage([logs], { workers: 1, fastScan: "js" }), await readUsage([logs], { workers: 1, fastScan: false })]) {
-      expect(other.sessions).toEqual(raw.sessions);
-    }
+    const raw = await everyReader(records, "chat");
     const actions = Object.fromEntries((raw.sessions[0]?.actions ?? []).map((a) => [a.action, a]));
     expect(Object.keys(actions)).toEqual(["bedrock:InvokeModel"]);
     expect(actions["bedrock:InvokeModel"]).toMatchObject({
@@ -143,16 +151,7 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
       call(4, "GetExport", { restApiId: "abc123", stageName: "prod", exportType: "oas30" }),
       call(5, "GetRestApis", { limit: 25 }),
     ];
-    const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-apigw-"));
-    const logs = join(dir, "111122223333_CloudTrail_us-east-1_20261005T0800Z_ops.json");
-    writeFileSync(logs, JSON.stringify({ Records: records }));
-    const rows = await runQuery(logs);
-    const json = join(dir, "rows.json");
-    writeFileSync(json, JSON.stringify(rows));
-    const raw = await readUsage([logs], { workers: 1 });
-    for (const other of [await readUsage([json], { workers: 1 }), await readUsage([logs], { workers: 1, fastScan: "js" }), await readUsage([logs], { workers: 1, fastScan: false })]) {
-      expect(other.sessions).toEqual(raw.sessions);
-    }
+    const raw = await everyReader(records, "ops");
     const actions = Object.fromEntries((raw.sessions[0]?.actions ?? []).map((a) => [a.action, a]));
     // GetExport's path needs its stage and export type: no resource, counted unnamed.
     expect(actions["apigateway:GET"]).toMatchObject({
