@@ -129,19 +129,23 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
       if (statements.length > 0) notResource.push(action);
       continue;
     }
-    (notLoggedReason(action) !== null ? neverLogged : reason === READ_NOT_LOGGED_REASON || reason === WRITE_NOT_LOGGED_REASON || reason === KMS_NOT_LOGGED_REASON ? managementNotLogged : kept).push(action);
     const provenance: Provenance[] = [{ kind: "not-logged", reason }];
     const info = catalog.action(action);
+    const carried: Grant[] = [];
     for (const st of usable) {
       for (const resource of st.Resource ?? []) {
         // A grant that can match none of the action's resources is dead today and left out:
         // `s3:*` on `bucket/*` carries ListBucket over on an object ARN otherwise.
-        if (info !== undefined && info !== null && !canMatchSomeType(info, resource)) continue;
+        if (info !== null && !canMatchSomeType(info, resource)) continue;
         const g: Grant = { action, resource, scoping: "as-configured", provenance };
         if (st.Condition !== undefined) g.condition = st.Condition;
-        grants.push(g);
+        carried.push(g);
       }
     }
+    // Granted today on nothing it can match: not kept, so not named as kept either.
+    if (carried.length === 0) continue;
+    grants.push(...carried);
+    (notLoggedReason(action) !== null ? neverLogged : reason === READ_NOT_LOGGED_REASON || reason === WRITE_NOT_LOGGED_REASON || reason === KMS_NOT_LOGGED_REASON ? managementNotLogged : kept).push(action);
   }
   return { grants, kept: kept.sort(), neverLogged: neverLogged.sort(), managementNotLogged: managementNotLogged.sort(), notResource: notResource.sort(), loggedServices: [...guessed].sort() };
 }
@@ -151,8 +155,8 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
  * on? False only where that is certain: an action that takes only `*` named on anything else, and
  * S3's bucket and object types, whose names are told apart by the "/" a bucket name cannot hold
  * (`bucket/*` names no bucket; `bucket`, without wildcard or "/", no object), and which alone
- * have ARNs without region and account. Every other case is
- * kept: carrying a grant over must never lose one the function may use.
+ * have ARNs without region and account. Every other case is kept: carrying a grant over must never
+ * lose one the function may use.
  */
 export function canMatchSomeType(info: ActionInfo, resource: string): boolean {
   if (resource === "*") return true;

@@ -182,4 +182,16 @@ describe("grants carried over that can match nothing", () => {
     // Before: ListBucket, ListBucketVersions … also on media/*, which names no bucket.
     expect(g.grants.some((x) => x.action.startsWith("s3:ListBucket") && x.resource.includes("/"))).toBe(false);
   });
+
+  it("an action granted today on nothing it can match is neither kept nor named as kept", () => {
+    const r = roleArn("media-role");
+    const fn = lambdaFunction("media", r);
+    const today: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:ListBucket", "s3:GetObject"], Resource: ["arn:aws:s3:::media/*"] }] };
+    const doc = document([fn], [role(r, [fn.arn], [{ name: "media-objects", document: today }])], [session(fn, [action("dynamodb:DescribeTable", 3, [TABLE])])], { dataEvents: "unknown" });
+    const g = generatePolicy(doc, fn.arn, {}, catalog);
+    expect(g.grants.filter((x) => x.action === "s3:ListBucket")).toEqual([]);
+    const w = g.warnings.find((x) => x.code === "data-events-not-logged")?.message ?? "";
+    expect(w).toContain("s3:GetObject");
+    expect(w).not.toContain("s3:ListBucket");
+  });
 });
