@@ -57,13 +57,9 @@ export function exceptionGrants(exceptions: readonly KeptException[], fn: Lambda
         // An action that only takes `*` is granted on `*` whatever the exception lists; without
         // resources, only when today's policy grants it (an exception keeps, never widens: before,
         // `ecs:*` kept ecs:PutAccountSettingDefault and every other `*`-only action of the service).
-        const rs = noResourceLevel
-          ? from === "configuration" || grantedToday(current, action, ex.reason, warnings)
-            ? ["*"]
-            : []
-          : from === "configuration"
-            ? [...(ex.resources ?? [])]
-            : todaysResources(current, action, ex.reason, warnings);
+        let rs: string[];
+        if (noResourceLevel) rs = from === "configuration" || grantedToday(current, action, ex.reason, warnings) ? ["*"] : [];
+        else rs = from === "configuration" ? [...(ex.resources ?? [])] : todaysResources(current, action, ex.reason, warnings);
         if (rs.length === 0) continue;
         actions.add(action);
         for (const r of rs) {

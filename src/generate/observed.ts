@@ -237,9 +237,10 @@ function refusedBy(usage: ActionUsage): string {
 
 /**
  * A sentence for refusals that granting the action in the execution role cannot lift: an explicit
- * deny (any policy type: a Deny wins over the generated Allow), or a missing allow of another
- * type than the role's identity-based policies (an SCP, a permissions boundary, a resource or VPC
- * endpoint policy must allow it too); a Deny in the role's own policies, the user must remove. "" when none was named, or only the role's missing allow.
+ * deny (any policy type: a Deny wins over the generated Allow; one in the role's own policies the
+ * user must remove), or a missing allow of another type than the role's identity-based policies
+ * (an SCP, a permissions boundary, a resource or VPC endpoint policy must allow it too). "" when
+ * none was named, or only the role's missing allow.
  */
 function notInTheRole(usage: ActionUsage): string {
   const outside = (usage.deniedBy ?? []).filter((r) => r.kind === "explicit-deny" || r.policy !== "identity-based policy");

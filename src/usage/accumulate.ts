@@ -15,8 +15,7 @@ import { fingerprint52, fingerprintTo } from "./fingerprints.js";
 import { GroupCache } from "./group-cache.js";
 import { hourOf, LATE_COPY } from "./dedup.js";
 import { INSIGHT_RECORD } from "./record-fields.js";
-import { refusalOf, refusedCallResources, refusingPolicyOf, type Refusal } from "./denials.js";
-import { isAccessDenied } from "./event-actions.js";
+import { refusalOf, refusedCallResources, refusingPolicyOfCall, type Refusal } from "./denials.js";
 import { commonPrefix, copySourceOf, deriveResources, resourcesOf, type CopySource } from "./resources.js";
 import type { LakePage } from "./lake-page.js";
 
@@ -336,40 +335,36 @@ export class FileAccumulator {
     if (ev.errorCode !== null) resources = refusedCallResources(ev.eventSource, resources, ev.errorCode, refusal, ev.errorMessage);
     this.noteResources(gi, copy === null ? resources : copyDestination(resources, copy));
     const half = copy === null ? -1 : this.noteCopySource(p, time, ev.eventSource, copy, errorCode, ev.awsRegion);
-    const kms = refusal === null ? -1 : this.noteRefusedHalf(p, time, refusal, ev.awsRegion);
-    if (ev.errorCode !== null) this.noteRefusingPolicy(refusal === null ? gi : kms, ev.errorCode, ev.errorMessage);
+    const refused = this.noteRefusal(p, time, gi, refusal, ev.errorCode, ev.errorMessage, ev.awsRegion);
     const shared = ev.sharedEventId;
     if (shared !== null) {
       // One action delivered to several accounts: deduplicated by its sharedEventID (dedup.ts).
       fingerprintTo(shared, FP, 0);
-      this.noteFingerprints(sharedFingerprint(FP[0] as number), FP[1] as number, gi, half, kms, time, lateCopy(ev.recipientAccountId, ev.identityAccountId));
+      this.noteFingerprints(sharedFingerprint(FP[0] as number), FP[1] as number, gi, half, refused, time, lateCopy(ev.recipientAccountId, ev.identityAccountId));
     } else if (ev.eventId !== null) {
       fingerprintTo(ev.eventId, FP, 0);
-      this.noteFingerprints(FP[0] as number, FP[1] as number, gi, half, kms, time, 0);
+      this.noteFingerprints(FP[0] as number, FP[1] as number, gi, half, refused, time, 0);
     }
   }
 
   /**
-   * The policy type a refusal's message names (denials.ts (d)), on the group that counts the
-   * refusal: the call's own, or its refused half's. `gi` -1 (no half counted) and calls that were
-   * not refused are left alone.
+   * What a refused call adds to its own group `gi` (denials.ts): the half of a call whose
+   * dependent action KMS or IAM refused, counted as a call of its own (the same session, time and
+   * refusal, the key or role as its resource when the message names it), and the policy type the
+   * message names, on the group that counts the refusal (the half's, else the call's). Returns the
+   * half's group, -1 when none.
    */
-  private noteRefusingPolicy(gi: number, errorCode: string, errorMessage: string | null): void {
-    if (gi < 0 || !isAccessDenied(errorCode)) return;
-    const mask = refusingPolicyOf(errorMessage);
-    if (mask !== 0) (this.groups[gi] as GroupPartial).deniedBy |= mask;
-  }
-
-  /**
-   * The half of a call whose dependent action KMS or IAM refused (denials.ts), counted as a call of
-   * its own: the same session, time and refusal, the key or role as its resource when the message
-   * names it. -1: none.
-   */
-  private noteRefusedHalf(p: number, time: number, refusal: Refusal, region: string | null): number {
-    if (refusal.half === null) return -1;
-    const gi = this.noteCall(p, time, refusal.half.eventSource, refusal.half.eventName, refusal.half.errorCode, false, region);
-    this.noteResources(gi, refusal.half.resources);
-    return gi;
+  private noteRefusal(p: number, time: number, gi: number, refusal: Refusal | null, errorCode: string | null, errorMessage: string | null, region: string | null): number {
+    if (errorCode === null) return -1;
+    let half = -1;
+    if (refusal?.half) {
+      half = this.noteCall(p, time, refusal.half.eventSource, refusal.half.eventName, refusal.half.errorCode, false, region);
+      this.noteResources(half, refusal.half.resources);
+    }
+    const counted = refusal === null ? gi : half;
+    const mask = counted < 0 ? 0 : refusingPolicyOfCall(errorCode, errorMessage);
+    if (mask !== 0) (this.groups[counted] as GroupPartial).deniedBy |= mask;
+    return half;
   }
 
   /**
@@ -454,16 +449,15 @@ export class FileAccumulator {
     if (errorCode !== null) resources = refusedCallResources(source, resources, errorCode, refusal, errorMessage);
     this.noteResources(gi, copy === null ? resources : copyDestination(resources, copy));
     const half = copy === null ? -1 : this.noteCopySource(p, time, source, copy, callCode, region);
-    const kms = refusal === null ? -1 : this.noteRefusedHalf(p, time, refusal, region);
-    if (errorCode !== null) this.noteRefusingPolicy(refusal === null ? gi : kms, errorCode, errorMessage);
+    const refused = this.noteRefusal(p, time, gi, refusal, errorCode, errorMessage, region);
     const ids = m[r + S_ID_STATE] as number;
     if (ids === S_ID_EVENT) {
-      this.noteFingerprints(m[r + S_FP1] as number, m[r + S_FP2] as number, gi, half, kms, time, 0);
+      this.noteFingerprints(m[r + S_FP1] as number, m[r + S_FP2] as number, gi, half, refused, time, 0);
     } else if (ids >= S_ID_SHARED) {
       // One action delivered to several accounts: deduplicated by its sharedEventID (dedup.ts).
       // userIdentity's account is looked up only for these records.
       const identityAccount = uiCode === -1 ? null : c.identity(uiCode, r).accountId;
-      this.noteFingerprints(sharedFingerprint(m[r + S_SHARED_FP1] as number), m[r + S_SHARED_FP2] as number, gi, half, kms, time, lateCopy(recipient, identityAccount));
+      this.noteFingerprints(sharedFingerprint(m[r + S_SHARED_FP1] as number), m[r + S_SHARED_FP2] as number, gi, half, refused, time, lateCopy(recipient, identityAccount));
     }
   }
 
@@ -675,11 +669,11 @@ export class FileAccumulator {
     }
   }
 
-  /** The record's fingerprint for its group, and derived ones for its copy-source and KMS halves (-1: none). */
-  private noteFingerprints(h1: number, h2: number, gi: number, half: number, kms: number, time: number, late: number): void {
+  /** The record's fingerprint for its group, and derived ones for its copy-source and refused halves (-1: none). */
+  private noteFingerprints(h1: number, h2: number, gi: number, half: number, refused: number, time: number, late: number): void {
     this.noteFingerprint(h1, h2, gi + late, time);
     if (half >= 0) this.noteFingerprint(copyFingerprint(h1), h2, half + late, time);
-    if (kms >= 0) this.noteFingerprint(kmsFingerprint(h1), h2, kms + late, time);
+    if (refused >= 0) this.noteFingerprint(refusedHalfFingerprint(h1), h2, refused + late, time);
   }
 
   /** `gi`: the group, plus LATE_COPY for a copy the dedup must drop first (dedup.ts). */
@@ -1116,7 +1110,7 @@ export function copyFingerprint(h1: number): number {
 }
 
 /** The KMS or IAM half of a refused call (denials.ts) has a fingerprint of its own, derived as copyFingerprint's. */
-export function kmsFingerprint(h1: number): number {
+export function refusedHalfFingerprint(h1: number): number {
   return (h1 ^ 0x85ebca6b) >>> 0;
 }
 

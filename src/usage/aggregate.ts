@@ -311,8 +311,7 @@ export class UsageAggregator {
           if (denied) {
             a.deniedCount += g.count;
             a.refusedMask |= g.deniedBy;
-          }
-          else {
+          } else {
             // The calls that were not denied, sampled apart: only they show a resource the function may use.
             mergeResources(a.ok, g, this.resourceCap);
             // Duplicates were subtracted from count only: no more calls without a resource than calls.

@@ -176,6 +176,11 @@ export function refusingPolicyOf(errorMessage: string | null): number {
   return 0;
 }
 
+/** `refusingPolicyOf` for a call that was refused (its error code a refusal code), else 0. */
+export function refusingPolicyOfCall(errorCode: string | null, errorMessage: string | null): number {
+  return isAccessDenied(errorCode) ? refusingPolicyOf(errorMessage) : 0;
+}
+
 /** The reasons of a bit set of `refusingPolicyOf`, explicit denies first, each in REFUSING_POLICY_TYPES' order. */
 export function refusalReasons(mask: number): RefusalReason[] {
   const out: RefusalReason[] = [];

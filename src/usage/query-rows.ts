@@ -10,8 +10,7 @@ import type { FileAccumulator } from "./accumulate.js";
 import { copyDestination, isoTime, timeSeconds } from "./accumulate.js";
 import { PARAM_KEYS, paramColumn, type RequestParams } from "./event.js";
 import { copySourceOf, resourcesOf } from "./resources.js";
-import { refusalOf, refusedCallResources, refusingPolicyOf } from "./denials.js";
-import { isAccessDenied } from "./event-actions.js";
+import { refusalOf, refusedCallResources, refusingPolicyOfCall } from "./denials.js";
 import { USAGE_ROW_COLUMNS } from "./sql.js";
 import { printable } from "../printable.js";
 
@@ -153,7 +152,7 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
   const errorCode = refusal === null ? rowCode : refusal.errorCode;
   if (rowCode !== null) resources = refusedCallResources(eventSource, resources, rowCode, refusal, errorMessage);
   // The policy type the refusal names (denials.ts (d)), on the group that counts the refusal.
-  const deniedBy = rowCode !== null && isAccessDenied(rowCode) ? refusingPolicyOf(errorMessage) : 0;
+  const deniedBy = refusingPolicyOfCall(rowCode, errorMessage);
   acc.addGroup(session, { eventSource, eventName, errorCode, versioned: val(row, "version_id_present") === "1", region, deniedBy: refusal === null ? deniedBy : 0 }, calls, first, last, copy === null ? resources : copyDestination(resources, copy));
   // The copy's read half (resources.ts copySourceOf), as the record readers count it.
   if (copy !== null) acc.addGroup(session, { eventSource, eventName: copy.eventName, errorCode, versioned: copy.versioned, region }, calls, first, last, copy.resources);

@@ -31,7 +31,6 @@ export function addRecord(acc: FileAccumulator, rec: unknown, where: string): vo
   acc.add(eventFromRecord(r as Parameters<typeof eventFromRecord>[0]), where);
 }
 
-/** The file is not activity data leastrole reads: partial, with a warning naming it. */
 /**
  * An event of `aws cloudtrail lookup-events` (EventId, EventName … and the record itself as the
  * JSON string CloudTrailEvent): in its `{"Events": […]}` output, or on its own, as `--query Events`
@@ -41,7 +40,6 @@ export function isLookupEvent(v: unknown): v is Obj {
   return isObj(v) && typeof v.CloudTrailEvent === "string" && ("EventId" in v || "EventName" in v);
 }
 
-/** A lookup-events event's record (its CloudTrailEvent string, parsed), or why it has none. */
 /** One lookup-events event's record, counted; returns its eventTime (null: none, or not read). */
 export function addLookupEvent(acc: FileAccumulator, e: unknown, where: string): string | null {
   if (!isObj(e) || typeof e.CloudTrailEvent !== "string") {
@@ -59,6 +57,7 @@ export function addLookupEvent(acc: FileAccumulator, e: unknown, where: string):
   return isObj(rec) && typeof rec.eventTime === "string" ? rec.eventTime : null;
 }
 
+/** The file is not activity data leastrole reads: partial, with a warning naming it. */
 export function notOurs(acc: FileAccumulator, message: string): void {
   if (acc.format === "unknown" || acc.format === "cloudtrail-jsonl") acc.format = "unrecognised";
   acc.partialReasons.push(message);

@@ -20,6 +20,13 @@ export const LINKED_ROLE = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/ecs.am
 const call = (seq: number, source: string, name: string, extra: { [k: string]: unknown }): object =>
   roleCallRecord({ account: ACCOUNT, roleArn: ROLE, session: "orders-fn", time: `2026-10-0${1 + (seq % 5)}T08:00:0${seq % 10}Z`, source, name, seq, extra });
 
+/** A write refused with AccessDeniedException and IAM's text: "… is not authorized to perform: <refused> on resource: <resource><tail>". */
+const refusedWrite = (seq: number, source: string, name: string, refused: string, resource: string, tail: string, requestParameters: object | null): object =>
+  call(seq, source, name, { readOnly: false, errorCode: "AccessDeniedException", errorMessage: `User: ${SESSION_ARN} is not authorized to perform: ${refused} on resource: ${resource}${tail}`, requestParameters });
+
+/** IAM's tail for a refusal for want of an allow in the role's policies. */
+const noAllow = (action: string): string => ` because no identity-based policy allows the ${action} action`;
+
 /** GetSecretValue of a secret under a customer managed key the role may not use: IAM's own text, naming the key. */
 export const secretRefusedByKms = (seq: number): object =>
   call(seq, "secretsmanager", "GetSecretValue", {
@@ -62,13 +69,7 @@ export const invokeKmsDenied = (seq: number): object =>
   });
 
 /** A plain refusal with requestParameters null: the message names the table. */
-export const putItemDenied = (seq: number): object =>
-  call(seq, "dynamodb", "PutItem", {
-    readOnly: false,
-    errorCode: "AccessDeniedException",
-    errorMessage: `User: ${SESSION_ARN} is not authorized to perform: dynamodb:PutItem on resource: ${TABLE} because no identity-based policy allows the dynamodb:PutItem action`,
-    requestParameters: null,
-  });
+export const putItemDenied = (seq: number): object => refusedWrite(seq, "dynamodb", "PutItem", "dynamodb:PutItem", TABLE, noAllow("dynamodb:PutItem"), null);
 
 /** A plain refusal whose message names no ARN: no resource, as before. */
 export const getObjectDenied = (seq: number): object =>
@@ -82,40 +83,18 @@ export const oddMessageDenied = (seq: number): object =>
  * CreateFunction refused iam:PassRole, requestParameters null: an authorised CreateFunction (the
  * role is not its resource) and a refused iam:PassRole on the role.
  */
-export const passRoleDenied = (seq: number): object =>
-  call(seq, "lambda", "CreateFunction20150331", {
-    readOnly: false,
-    errorCode: "AccessDeniedException",
-    errorMessage: `User: ${SESSION_ARN} is not authorized to perform: iam:PassRole on resource: ${PASSED_ROLE} because no identity-based policy allows the iam:PassRole action`,
-    requestParameters: null,
-  });
+export const passRoleDenied = (seq: number): object => refusedWrite(seq, "lambda", "CreateFunction20150331", "iam:PassRole", PASSED_ROLE, noAllow("iam:PassRole"), null);
 
 /** ECS RunTask refused iam:PassRole on the task's role (a Lambda function starting a task), requestParameters kept. */
 export const runTaskPassRoleDenied = (seq: number): object =>
-  call(seq, "ecs", "RunTask", {
-    readOnly: false,
-    errorCode: "AccessDeniedException",
-    errorMessage: `User: ${SESSION_ARN} is not authorized to perform: iam:PassRole on resource: ${TASK_ROLE} because no identity-based policy allows the iam:PassRole action`,
-    requestParameters: { cluster: "jobs", taskDefinition: "worker:3" },
-  });
+  refusedWrite(seq, "ecs", "RunTask", "iam:PassRole", TASK_ROLE, noAllow("iam:PassRole"), { cluster: "jobs", taskDefinition: "worker:3" });
 
 /** A first use of ECS: iam:CreateServiceLinkedRole refused, the service-linked role named with its path. */
-export const clusterLinkedRoleDenied = (seq: number): object =>
-  call(seq, "ecs", "CreateCluster", {
-    readOnly: false,
-    errorCode: "AccessDeniedException",
-    errorMessage: `User: ${SESSION_ARN} is not authorized to perform: iam:CreateServiceLinkedRole on resource: ${LINKED_ROLE}.`,
-    requestParameters: { clusterName: "jobs" },
-  });
+export const clusterLinkedRoleDenied = (seq: number): object => refusedWrite(seq, "ecs", "CreateCluster", "iam:CreateServiceLinkedRole", LINKED_ROLE, ".", { clusterName: "jobs" });
 
 /** Athena refused a Glue action it checks with the caller's credentials: not IAM's, left a refusal of the call. */
 export const athenaGlueDenied = (seq: number): object =>
-  call(seq, "athena", "StartQueryExecution", {
-    readOnly: false,
-    errorCode: "AccessDeniedException",
-    errorMessage: `User: ${SESSION_ARN} is not authorized to perform: glue:GetTable on resource: arn:aws:glue:us-east-1:${ACCOUNT}:catalog because no identity-based policy allows the glue:GetTable action`,
-    requestParameters: null,
-  });
+  refusedWrite(seq, "athena", "StartQueryExecution", "glue:GetTable", `arn:aws:glue:us-east-1:${ACCOUNT}:catalog`, noAllow("glue:GetTable"), null);
 
 /** A refusal by an organisation's SCP ("with an explicit deny in a service control policy"), on a bucket object. */
 export const putObjectDeniedByScp = (seq: number): object =>
