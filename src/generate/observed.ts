@@ -31,6 +31,8 @@ import { mergeRefusalReasons } from "../usage/denials.js";
 import type { ActionCatalog, ActionInfo } from "./iam.js";
 import { literalArn, literalCommonPrefix, literalPrefixPattern } from "./iam.js";
 import { childPatternOf, matchResourceType, unnamedCallResources, type FormatMatch } from "./resource-types.js";
+import { canMatchSomeType } from "./unlogged.js";
+import { parentList, parentsFromList, parentsOf, unionParents, type Parents } from "../usage/parents.js";
 import type { GenerationWarning, Grant, Provenance } from "./types.js";
 
 export const DEFAULT_PREFIX_THRESHOLD = 3;
@@ -50,6 +52,8 @@ export function mergeActionUsage(records: readonly ActionUsage[]): ActionUsage[]
     if (prev === undefined) {
       const copy: ActionUsage = { ...r, resources: [...r.resources], errorCodes: { ...r.errorCodes } };
       if (r.authorized !== undefined) copy.authorized = { ...r.authorized, resources: [...r.authorized.resources] };
+      // A sample that is not truncated keeps no parents (a document may still carry them).
+      if (!r.resourcesTruncated) delete copy.resourceParents;
       byAction.set(key, copy);
       continue;
     }
@@ -61,9 +65,12 @@ export function mergeActionUsage(records: readonly ActionUsage[]): ActionUsage[]
     if (r.deniedBy !== undefined) prev.deniedBy = mergeRefusalReasons(prev.deniedBy ?? [], r.deniedBy);
     if (r.firstSeen < prev.firstSeen) prev.firstSeen = r.firstSeen;
     if (r.lastSeen > prev.lastSeen) prev.lastSeen = r.lastSeen;
+    const parents = mergeParents(prev, r);
     prev.resources = [...new Set([...prev.resources, ...r.resources])];
     prev.resourcesTruncated = prev.resourcesTruncated || r.resourcesTruncated;
     prev.resourcePrefix = mergePrefix(prev.resourcePrefix, r.resourcePrefix, prev.resources);
+    if (parents === undefined) delete prev.resourceParents;
+    else prev.resourceParents = parents;
     for (const [code, n] of Object.entries(r.errorCodes)) prev.errorCodes[code] = (prev.errorCodes[code] ?? 0) + n;
   }
   for (const r of byAction.values()) {
@@ -78,12 +85,29 @@ export function mergeActionUsage(records: readonly ActionUsage[]): ActionUsage[]
  * them (no call denied, or a document written before the two were told apart).
  */
 export function authorizedSample(u: ActionUsage): ResourceSample {
-  return u.authorized ?? { resources: u.resources, resourcesTruncated: u.resourcesTruncated, resourcePrefix: u.resourcePrefix };
+  if (u.authorized !== undefined) return u.authorized;
+  const all: ResourceSample = { resources: u.resources, resourcesTruncated: u.resourcesTruncated, resourcePrefix: u.resourcePrefix };
+  if (u.resourceParents !== undefined) all.resourceParents = u.resourceParents;
+  return all;
 }
 
 function mergeSample(a: ResourceSample, b: ResourceSample): ResourceSample {
   const resources = [...new Set([...a.resources, ...b.resources])];
-  return { resources, resourcesTruncated: a.resourcesTruncated || b.resourcesTruncated, resourcePrefix: mergePrefix(a.resourcePrefix, b.resourcePrefix, resources) };
+  const out: ResourceSample = { resources, resourcesTruncated: a.resourcesTruncated || b.resourcesTruncated, resourcePrefix: mergePrefix(a.resourcePrefix, b.resourcePrefix, resources) };
+  const parents = mergeParents(a, b);
+  if (parents !== undefined) out.resourceParents = parents;
+  return out;
+}
+
+/**
+ * The parents of two samples merged (usage/parents.ts), when the result is truncated: a truncated
+ * side's own, a complete side's derived from its resources. Undefined when the result is not
+ * truncated, or a truncated side kept none (more than 32 parents, or an older document).
+ */
+function mergeParents(a: ResourceSample, b: ResourceSample): ResourceSample["resourceParents"] {
+  if (!a.resourcesTruncated && !b.resourcesTruncated) return undefined;
+  const side = (s: ResourceSample): Parents => (s.resourcesTruncated ? (s.resourceParents === undefined ? null : parentsFromList(s.resourceParents)) : parentsOf(s.resources));
+  return parentList(unionParents(side(a), side(b)));
 }
 
 /** Common string prefix of two `<prefix>*` patterns (null means "one resource": use it as its own prefix). */
@@ -204,8 +228,11 @@ function deniedOnlyResources(usage: ActionUsage): DeniedOnly {
   const ok = usage.authorized;
   if (ok === undefined || usage.deniedCount === 0) return { list: [], more: false, beyond: false };
   const have = new Set(ok.resources);
-  const head = ok.resourcesTruncated && ok.resourcePrefix !== null ? ok.resourcePrefix.slice(0, -1) : null;
-  const list = usage.resources.filter((r) => !have.has(r) && (head === null || !r.startsWith(head)));
+  // Beyond a truncated authorized sample: what its parents' prefixes (or, without them, its one
+  // prefix) cover may have been authorised too.
+  const heads = !ok.resourcesTruncated ? [] : (parentPatterns(ok)?.map((p) => (p.single ? null : p.prefix)) ?? [ok.resourcePrefix === null ? null : ok.resourcePrefix.slice(0, -1)]);
+  const singles = new Set(ok.resourcesTruncated ? (ok.resourceParents ?? []).filter((p) => p.single).map((p) => p.prefix) : []);
+  const list = usage.resources.filter((r) => !have.has(r) && !singles.has(r) && !heads.some((h) => h !== null && r.startsWith(h)));
   return { list, more: usage.resourcesTruncated, beyond: list.length === 0 && usage.resourcesTruncated && !ok.resourcesTruncated };
 }
 
@@ -316,7 +343,7 @@ function scopeResources(
     // An action whose one resource type is optional may be called naming none of it (PutMetricData
     // names no dataset), as may an SNS Publish to a phone number: only `*` grants such a call
     // (unnamedCallResources). With several types, each one's pattern: the calls may have named any.
-    const resources = usage.resourcesTruncated && usage.resourcePrefix !== null ? [usage.resourcePrefix] : unnamedCallResources(info, place);
+    const resources = usage.resourcesTruncated && usage.resourcePrefix !== null ? (parentPatterns(usage)?.map((p) => p.pattern) ?? [usage.resourcePrefix]) : unnamedCallResources(info, place);
     warnings.push({
       code: "no-resource-recorded",
       action: info.action,
@@ -324,9 +351,21 @@ function scopeResources(
     });
     return resources.map((resource) => ({ resource, scoping: "unnamed" }));
   }
+  const perParent = usage.resourcesTruncated ? parentGrants(info, usage, catalog) : null;
+  if (perParent !== null) {
+    // The sample is capped, but the usage stage kept each parent's prefix of every resource seen
+    // (a bucket's objects, a Region's and account's tables): one grant per parent, none across.
+    warnings.push({
+      code: "resources-truncated",
+      action: info.action,
+      message: `${info.action}: more resources were called than the usage sample keeps; granted on what every resource seen under each parent starts with: ${perParent.join(", ")}.`,
+    });
+    return [...perParent.map((resource) => ({ resource, scoping: "truncated-prefix" as const })), ...unnamedGrants(info, usage, place, warnings)];
+  }
   if (usage.resourcesTruncated && usage.resourcePrefix !== null) {
-    // The sample is capped: ARNs beyond it are unknown except that they start with the prefix the
-    // usage stage kept over every resource seen. Only that prefix is sound.
+    // The sample is capped and its resources fell under more parents than the usage stage keeps:
+    // ARNs beyond it are unknown except that they start with the prefix of every resource seen.
+    // Only that prefix is sound.
     // A prefix that ends before the parent of a sampled resource (inside a bucket's or account's
     // name) spans several parents: sound, but it also covers others whose names start so.
     const spans = typed.some((t) => (usage.resourcePrefix as string).length - 1 < parentLength(t.arn, t.m));
@@ -364,6 +403,28 @@ function scopeResources(
     for (const arn of arns) out.push({ resource: observedResource(arn), scoping: "exact" });
   }
   return [...out, ...unnamedGrants(info, usage, place, warnings)];
+}
+
+/**
+ * A truncated sample's parents (ActionUsage.resourceParents) as patterns: a parent's one resource
+ * as itself, several by their common prefix and `*`. Null when the sample kept none.
+ */
+function parentPatterns(sample: ResourceSample): { pattern: string; single: boolean; prefix: string }[] | null {
+  const list = sample.resourceParents;
+  if (list === undefined || list.length === 0) return null;
+  return list.map((p) => ({ pattern: p.single ? observedResource(p.prefix) : literalPrefixPattern(p.prefix), single: p.single, prefix: p.prefix }));
+}
+
+/**
+ * The grants of a truncated sample, one per parent, for the parents that can hold a resource of
+ * the action's type: the bucket S3 lists beside each object is its own parent, and no grant for
+ * an object action. Null when the sample kept no parents, or none is of the action's types.
+ */
+function parentGrants(info: ActionInfo, sample: ResourceSample, catalog: ActionCatalog): string[] | null {
+  const patterns = parentPatterns(sample);
+  if (patterns === null) return null;
+  const out = patterns.filter((p) => (p.single ? matchResourceType(info, p.prefix, catalog) !== null : canMatchSomeType(info, p.pattern))).map((p) => p.pattern);
+  return out.length === 0 ? null : [...new Set(out)].sort(cmp);
 }
 
 /**

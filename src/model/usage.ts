@@ -200,6 +200,15 @@ export interface ActionUsage {
    */
   errorCodes: { [code: string]: number };
   /**
+   * Present when `resourcesTruncated` and the resources seen fall under at most 32 parents: for
+   * each parent (an S3 bucket's objects, one Region's and account's tables, functions, queues …;
+   * an S3 bucket is its own) the common prefix of every resource seen under it, or the resource
+   * itself when it was the only one (`single`). `resourcePrefix` alone may cross buckets, Regions
+   * and accounts (`arn:aws:s3:::*`); these do not. Absent beyond 32 parents, and in documents
+   * written before it existed.
+   */
+  resourceParents?: ResourceParent[];
+  /**
    * Present when some call was denied (`deniedCount` > 0): the resources of the calls that were
    * not denied, sampled as `resources` is. `resources` mixes both, and a resource seen only in
    * denied calls is no evidence the function may use it (generate grants from this sample).
@@ -237,6 +246,16 @@ export interface ResourceSample {
   resources: string[];
   resourcesTruncated: boolean;
   resourcePrefix: string | null;
+  /** As `ActionUsage.resourceParents`. */
+  resourceParents?: ResourceParent[];
+}
+
+/** The resources a truncated sample saw under one parent (`ActionUsage.resourceParents`). */
+export interface ResourceParent {
+  /** The longest common prefix of the resources seen under the parent; the resource itself when `single`. */
+  prefix: string;
+  /** Only one resource was seen under this parent: `prefix` is that resource, not a prefix. */
+  single: boolean;
 }
 
 export interface PartialPlace {

@@ -17,6 +17,7 @@ import { hourOf, LATE_COPY } from "./dedup.js";
 import { INSIGHT_RECORD } from "./record-fields.js";
 import { refusalOf, refusedCallResources, refusingPolicyOfCall, type Refusal } from "./denials.js";
 import { commonPrefix, copySourceOf, deriveResources, resourcesOf, type CopySource } from "./resources.js";
+import { addParent, parentsOf, unionParents, type Parents } from "./parents.js";
 import type { LakePage } from "./lake-page.js";
 
 const FP = new Uint32Array(2);
@@ -46,6 +47,11 @@ export interface GroupPartial {
   resourcesTruncated: boolean;
   /** Common prefix of every resource seen (null when none seen). */
   prefix: string | null;
+  /**
+   * Once the sample is truncated, each parent's prefix of every resource seen (parents.ts), null
+   * beyond PARENT_CAP parents; undefined while the sample holds every resource.
+   */
+  parents: Parents | undefined;
   /**
    * Calls of the group that named no resource leastrole reads (an SNS Publish to a phone number,
    * an SSM call by path): what they were authorised on is not in the sample. Duplicates of such a
@@ -744,6 +750,10 @@ export class FileAccumulator {
   /** addResource with the group's side tables in arrays (no WeakMap lookups on the hot path). */
   private addResourceTo(gi: number, g: GroupPartial, r: string, inPrefix = true): void {
     if (inPrefix) g.prefix = g.prefix === null ? r : g.prefix.length === 0 || r.startsWith(g.prefix) ? g.prefix : commonPrefix(g.prefix, r);
+    // Truncated already: every resource counts in the parents, in the sample or not.
+    if (g.parents !== undefined) {
+      if (g.parents !== null) g.parents = addParent(g.parents, r);
+    }
     let members = this.members[gi];
     if (members === undefined) this.members[gi] = members = new Set();
     const res = g.resources;
@@ -763,11 +773,11 @@ export class FileAccumulator {
     // Full sample: every member is ≤ top, so an ARN above it is new (and dropped) without hashing
     // it; one equal to top is a member.
     if (r >= top) {
-      if (r !== top) g.resourcesTruncated = true;
+      if (r !== top) truncate(g, r);
       return;
     }
     if (members.has(r)) return;
-    g.resourcesTruncated = true;
+    truncate(g, r);
     if (r < top) {
       members.delete(top);
       members.add(r);
@@ -830,7 +840,7 @@ export class FileAccumulator {
     if (gi === undefined) {
       gi = this.groups.length;
       // firstSeen/lastSeen are kept as seconds in groupFirst/groupLast and written out by finish.
-      this.groups.push({ principal: p, eventSource, eventName, errorCode, versioned, count: 0, firstSeen: "", lastSeen: "", resources: [], resourcesTruncated: false, prefix: null, unnamed: 0, deniedBy: 0 });
+      this.groups.push({ principal: p, eventSource, eventName, errorCode, versioned, count: 0, firstSeen: "", lastSeen: "", resources: [], resourcesTruncated: false, prefix: null, parents: undefined, unnamed: 0, deniedBy: 0 });
       this.groupFirst.push(time);
       this.groupLast.push(time);
       // Per-group side arrays grow with the groups, so they stay dense (fast elements).
@@ -991,12 +1001,9 @@ export function minInvoker(a: string | null, b: string | null): string | null {
 }
 
 /** Add a resource to the capped sample (sorted on output) and widen the common prefix. */
-export function addResource(
-  g: { resources: string[]; resourcesTruncated: boolean; prefix: string | null },
-  r: string,
-  cap: number,
-): void {
+export function addResource(g: Sample, r: string, cap: number): void {
   g.prefix = g.prefix === null ? r : g.prefix.length === 0 || r.startsWith(g.prefix) ? g.prefix : commonPrefix(g.prefix, r);
+  if (g.parents !== undefined && g.parents !== null) g.parents = addParent(g.parents, r);
   const res = g.resources;
   let members = memberSets.get(res);
   if (members === undefined) memberSets.set(res, (members = new Set(res)));
@@ -1008,7 +1015,7 @@ export function addResource(
   }
   // Keep the `cap` smallest ARNs: the sample then does not depend on file or worker order. The
   // sample is full: only an ARN below its largest can change it (one compare in the usual case).
-  g.resourcesTruncated = true;
+  truncate(g, r);
   let max = maxIndex.get(res);
   if (max === undefined) {
     max = 0;
@@ -1028,15 +1035,15 @@ export function addResource(
  * Merge two capped samples: the `cap` smallest of the union. Each sample holds the smallest ARNs
  * of what it saw, so this equals the sample of everything seen, in any merge order.
  */
-export function mergeSamples(
-  into: { resources: string[]; resourcesTruncated: boolean; prefix: string | null },
-  from: { resources: string[]; resourcesTruncated: boolean; prefix: string | null },
-  cap: number,
-): void {
+export function mergeSamples(into: Sample, from: Readonly<Sample>, cap: number): void {
   if (from.prefix !== null) into.prefix = into.prefix === null ? from.prefix : commonPrefix(into.prefix, from.prefix);
-  if (from.resourcesTruncated) into.resourcesTruncated = true;
   const a = into.resources;
   const b = from.resources;
+  if (from.resourcesTruncated || into.resourcesTruncated) {
+    // Either side's parents: kept since it was truncated, or derived from its complete sample.
+    into.parents = unionParents(parentsOfSample(into), parentsOfSample(from));
+    into.resourcesTruncated = true;
+  }
   if (b.length === 0) return;
   // Both sorted (partials come sorted from finish(); sorting here only covers other callers): one
   // linear merge, no hashing. At the end of a read this runs once per group and batch on the main
@@ -1074,8 +1081,35 @@ export function mergeSamples(
     }
     out.push(next);
   }
-  if (dropped) into.resourcesTruncated = true;
+  if (dropped && !into.resourcesTruncated) {
+    // Truncated by this merge: the parents of both complete samples (into's not yet replaced).
+    into.parents = unionParents(parentsOf(a), parentsOf(b));
+    into.resourcesTruncated = true;
+  }
   into.resources = out;
+}
+
+/** A resource sample with its prefix and, once truncated, its parents (GroupPartial's fields). */
+export interface Sample {
+  resources: string[];
+  resourcesTruncated: boolean;
+  prefix: string | null;
+  parents?: Parents | undefined;
+}
+
+/** Mark a sample truncated by `r`, the first resource it drops or evicts for: its parents start from every resource seen. */
+function truncate(g: Sample, r: string): void {
+  if (g.resourcesTruncated) return;
+  g.resourcesTruncated = true;
+  let parents = parentsOf(g.resources);
+  if (parents !== null) parents = addParent(parents, r);
+  g.parents = parents;
+}
+
+/** A sample's parents: those it keeps when truncated, else those of its (complete) resources. */
+function parentsOfSample(s: Readonly<Sample>): Parents {
+  if (s.resourcesTruncated) return s.parents ?? null;
+  return parentsOf(s.resources);
 }
 
 function isSorted(xs: string[]): boolean {

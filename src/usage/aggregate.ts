@@ -8,7 +8,8 @@ import type { ActionUsage } from "../model/usage.js";
 import type { Warning } from "../model/document.js";
 import { plural } from "../printable.js";
 import type { FilePartial, FileReport, FunctionCreation, GroupPartial, ManagementCounts, PlaceDays, TrailChange } from "./accumulate.js";
-import { mergeSamples, minInvoker } from "./accumulate.js";
+import { mergeSamples, minInvoker, type Sample } from "./accumulate.js";
+import { parentList, type Parents } from "./parents.js";
 import { eventToActions, isAccessDenied } from "./event-actions.js";
 import { isCopySourceEvent } from "./resources.js";
 import { isViaServiceEvent, refusalReasons } from "./denials.js";
@@ -75,7 +76,7 @@ export interface UsageAggregate {
 type GroupAcc = Omit<GroupPartial, "principal"> & { id: number };
 
 /** An action's usage while a session's groups are summed (finish). */
-type ActionAcc = ActionUsage & { prefixAll: string | null; ok: Sample; unnamed: number; refusedMask: number };
+type ActionAcc = ActionUsage & { prefixAll: string | null; allParents: Parents | undefined; ok: Sample; unnamed: number; refusedMask: number };
 
 interface SessionAcc {
   accountId: string;
@@ -201,6 +202,8 @@ export class UsageAggregator {
           resources: g.resources.slice(),
           resourcesTruncated: g.resourcesTruncated,
           prefix: g.prefix,
+          // Shared, not copied: merges replace a sample's parents, never change them in place.
+          parents: g.parents,
           unnamed: g.unnamed,
           deniedBy: g.deniedBy,
           id: this.groupList.length,
@@ -303,7 +306,7 @@ export class UsageAggregator {
         for (const action of mapped.actions) {
           let a = actions.get(action);
           if (a === undefined) {
-            a = { action, count: 0, deniedCount: 0, firstSeen: g.firstSeen, lastSeen: g.lastSeen, resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {}, prefixAll: null, ok: { resources: [], resourcesTruncated: false, prefix: null }, unnamed: 0, refusedMask: 0 };
+            a = { action, count: 0, deniedCount: 0, firstSeen: g.firstSeen, lastSeen: g.lastSeen, resources: [], resourcesTruncated: false, resourcePrefix: null, errorCodes: {}, prefixAll: null, ok: { resources: [], resourcesTruncated: false, prefix: null, parents: undefined }, allParents: undefined, unnamed: 0, refusedMask: 0 };
             actions.set(action, a);
           }
           a.count += g.count;
@@ -320,11 +323,12 @@ export class UsageAggregator {
           if (g.errorCode !== null) a.errorCodes[g.errorCode] = (a.errorCodes[g.errorCode] ?? 0) + g.count;
           if (g.firstSeen < a.firstSeen) a.firstSeen = g.firstSeen;
           if (g.lastSeen > a.lastSeen) a.lastSeen = g.lastSeen;
-          const tmp = { resources: a.resources, resourcesTruncated: a.resourcesTruncated, prefix: a.prefixAll };
+          const tmp: Sample = { resources: a.resources, resourcesTruncated: a.resourcesTruncated, prefix: a.prefixAll, parents: a.allParents };
           mergeResources(tmp, g, this.resourceCap);
           a.resources = tmp.resources;
           a.resourcesTruncated = tmp.resourcesTruncated;
           a.prefixAll = tmp.prefix;
+          a.allParents = tmp.parents;
         }
       }
       if (first === null || last === null) continue;
@@ -381,13 +385,7 @@ export class UsageAggregator {
   }
 }
 
-type Sample = { resources: string[]; resourcesTruncated: boolean; prefix: string | null };
-
-function mergeResources(
-  into: Sample,
-  from: { resources: string[]; resourcesTruncated: boolean; prefix: string | null },
-  cap: number,
-): void {
+function mergeResources(into: Sample, from: Readonly<Sample>, cap: number): void {
   mergeSamples(into, from, cap);
 }
 
@@ -409,8 +407,14 @@ function actionUsageOf(a: ActionAcc): ActionUsage {
     resourcePrefix: prefixPattern(a.prefixAll, a.resources.length + (a.resourcesTruncated ? 1 : 0)),
     errorCodes: sortKeys(a.errorCodes),
   };
+  const parents = a.resourcesTruncated ? parentList(a.allParents ?? null) : undefined;
+  if (parents !== undefined) out.resourceParents = parents;
   const ok = a.ok;
-  if (a.deniedCount > 0) out.authorized = { resources: [...ok.resources].sort(), resourcesTruncated: ok.resourcesTruncated, resourcePrefix: prefixPattern(ok.prefix, ok.resources.length + (ok.resourcesTruncated ? 1 : 0)) };
+  if (a.deniedCount > 0) {
+    out.authorized = { resources: [...ok.resources].sort(), resourcesTruncated: ok.resourcesTruncated, resourcePrefix: prefixPattern(ok.prefix, ok.resources.length + (ok.resourcesTruncated ? 1 : 0)) };
+    const okParents = ok.resourcesTruncated ? parentList(ok.parents ?? null) : undefined;
+    if (okParents !== undefined) out.authorized.resourceParents = okParents;
+  }
   if (a.unnamed > 0) out.unnamedCalls = a.unnamed;
   if (a.refusedMask !== 0) out.deniedBy = refusalReasons(a.refusedMask);
   return out;

@@ -319,6 +319,44 @@ describe("more objects than the usage sample keeps", () => {
     expect(allowed(g.policy, "s3:PutObject", "arn:aws:s3:::acme-reports-public/index.html")).toBe(false);
     expect(g.warnings.find((w) => w.code === "resources-truncated")?.message).not.toContain("spans several parents");
   });
+
+  it("grants each bucket's and each Region's own prefix when the calls crossed them, not what the buckets' or Regions' names share", async () => {
+    // 40 objects in each of two buckets (the sample keeps 50), each record listing its bucket as
+    // S3 data events do. The one prefix of all of them is `arn:aws:s3:::acme-`: granted as
+    // `acme-*` it covered every bucket named so (and `arn:aws:s3:::*` had the names nothing in common).
+    const put = (i: number, bucket: string, key: string) =>
+      record(i, "s3.amazonaws.com", "PutObject", {
+        requestParameters: { bucketName: bucket, key, Host: `${bucket}.s3.amazonaws.com` },
+        resources: [
+          { type: "AWS::S3::Object", ARN: `arn:aws:s3:::${bucket}/${key}` },
+          { accountId: ACCOUNT, type: "AWS::S3::Bucket", ARN: `arn:aws:s3:::${bucket}` },
+        ],
+        readOnly: false,
+      });
+    const recs = Array.from({ length: 80 }, (_, i) => (i % 2 === 0 ? put(i, "acme-reports", `out/2026/${i}.csv`) : put(i, "acme-archive", `daily/${i}.json.gz`)));
+    const g = await generateFrom(recs);
+    expect(observedOf(g)).toEqual([[["s3:PutObject"], ["arn:aws:s3:::acme-archive/daily/*", "arn:aws:s3:::acme-reports/out/2026/*"]]]);
+    for (const r of recs) {
+      const arn = ((r.resources as { ARN: string }[])[0] as { ARN: string }).ARN;
+      expect(allowed(g.policy, "s3:PutObject", arn)).toBe(true);
+    }
+    expect(allowed(g.policy, "s3:PutObject", "arn:aws:s3:::acme-payroll/2026/01.csv")).toBe(false);
+    expect(allowed(g.policy, "s3:PutObject", "arn:aws:s3:::acme-reports/private/salaries.csv")).toBe(false);
+    const warning = g.warnings.find((w) => w.code === "resources-truncated")?.message ?? "";
+    expect(warning).toContain("arn:aws:s3:::acme-archive/daily/*, arn:aws:s3:::acme-reports/out/2026/*");
+    expect(warning).not.toContain("spans several parents");
+
+    // Tables in two Regions: each Region's tables, not `arn:aws:dynamodb:*`.
+    const tables = Array.from({ length: 60 }, (_, i) =>
+      record(i, "dynamodb.amazonaws.com", "GetItem", { awsRegion: i % 2 === 0 ? "us-east-1" : "eu-west-1", requestParameters: { tableName: `orders-${i % 2 === 0 ? "us" : "eu"}-${i}` } }),
+    );
+    const d = await generateFrom(tables);
+    expect(observedOf(d)).toEqual([
+      [["dynamodb:GetItem"], [`arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/orders-eu-*`, `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders-us-*`]],
+    ]);
+    expect(allowed(d.policy, "dynamodb:GetItem", `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders-us-2`)).toBe(true);
+    expect(allowed(d.policy, "dynamodb:GetItem", `arn:aws:dynamodb:ap-south-1:${ACCOUNT}:table/orders-us-2`)).toBe(false);
+  });
 });
 
 describe("Bedrock inference calls", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { childPatternOf, generatePolicy, matchResourceType, observedGrants } from "../../src/generate/index.js";
+import { childPatternOf, generatePolicy, matchResourceType, mergeActionUsage, observedGrants } from "../../src/generate/index.js";
 import { evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
 import { accountWidePattern } from "../../src/generate/resource-types.js";
 import { action, document, lambdaFunction, role, roleArn, session } from "./fixtures.js";
@@ -102,6 +102,42 @@ describe("observed usage → grants", () => {
     const r = grantsOf([action("dynamodb:GetItem", 5000, [T("orders-0001"), T("orders-0002")], { resourcesTruncated: true, resourcePrefix: `${T("orders-")}*` })]);
     expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([[T("orders-*"), "truncated-prefix"]]);
     expect(r.warnings.map((w) => w.code)).toEqual(["resources-truncated"]);
+  });
+
+  it("grants each parent's prefix of a truncated sample, leaving out the bucket listed beside the objects", () => {
+    const O = (k: string) => `arn:aws:s3:::${k}`;
+    const r = grantsOf([
+      action("s3:GetObject", 900, [O("acme-in"), O("acme-in/2026/01/a.json")], {
+        resourcesTruncated: true,
+        resourcePrefix: `${O("acme-")}*`,
+        resourceParents: [
+          { prefix: O("acme-in"), single: true },
+          { prefix: O("acme-in/2026/"), single: false },
+          { prefix: O("acme-out/summary.json"), single: true },
+        ],
+      }),
+    ]);
+    expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([
+      [O("acme-in/2026/*"), "truncated-prefix"],
+      [O("acme-out/summary.json"), "truncated-prefix"],
+    ]);
+    expect(r.warnings.find((w) => w.code === "resources-truncated")?.message).toContain(`${O("acme-in/2026/*")}, ${O("acme-out/summary.json")}`);
+    // Without the parents (beyond 32, or an older document): the one prefix, as before.
+    const old = grantsOf([action("s3:GetObject", 900, [O("acme-in/2026/01/a.json")], { resourcesTruncated: true, resourcePrefix: `${O("acme-")}*` })]);
+    expect(old.grants.map((g) => g.resource)).toEqual([O("acme-*")]);
+  });
+
+  it("merges the parents of the sessions' samples, a complete sample's from its resources", () => {
+    // Two sessions (two accounts' copies, a function renamed …): one truncated, one complete.
+    const a = action("dynamodb:GetItem", 500, [T("orders-1")], { resourcesTruncated: true, resourcePrefix: `${T("orders-")}*`, resourceParents: [{ prefix: T("orders-"), single: false }] });
+    const b = action("dynamodb:GetItem", 2, ["arn:aws:dynamodb:eu-west-1:123456789012:table/audit"]);
+    const merged = mergeActionUsage([a, b]);
+    expect(merged[0]?.resourceParents).toEqual([
+      { prefix: "arn:aws:dynamodb:eu-west-1:123456789012:table/audit", single: true },
+      { prefix: T("orders-"), single: false },
+    ]);
+    const g = observedGrants(merged, catalog, place, 3);
+    expect(g.grants.map((x) => x.resource)).toEqual(["arn:aws:dynamodb:eu-west-1:123456789012:table/audit", T("orders-*")]);
   });
 
   it("grants everything under a parent when only the parent was recorded, and warns", () => {

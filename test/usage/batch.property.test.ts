@@ -10,6 +10,7 @@ import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FileAccumulator, s3ParentIndex } from "../../src/usage/accumulate.js";
+import { parentList, parentsOf } from "../../src/usage/parents.js";
 import type { UsageEvent } from "../../src/usage/event.js";
 import { readUsage } from "../../src/usage/index.js";
 import { deriveResources, resourcesOf, type ResourceContext } from "../../src/usage/resources.js";
@@ -41,7 +42,7 @@ const event = (resources: string[], i: number): UsageEvent => ({
 });
 
 const arn = fc.oneof(
-  fc.constantFrom("arn:aws:s3:::b", "arn:aws:s3:::b/k1", "arn:aws:s3:::b/k2", "arn:aws:s3:::other/k"),
+  fc.constantFrom("arn:aws:s3:::b", "arn:aws:s3:::b/k1", "arn:aws:s3:::b/k2", "arn:aws:s3:::other/k", "arn:aws:s3:::other"),
   fc.string({ maxLength: 4 }).map((s) => `arn:aws:s3:::bucket/${s}`),
 );
 
@@ -70,6 +71,10 @@ describe("the accumulator's resource sample", () => {
         let prefix = inPrefix[0] as string;
         for (const x of inPrefix) while (!x.startsWith(prefix)) prefix = prefix.slice(0, -1);
         expect(g?.prefix).toBe(prefix);
+        // Once truncated, the parents of every ARN seen, the bucket beside its objects included
+        // (its own parent, which a grant for objects leaves out by type).
+        if (all.length > cap) expect(parentList(g?.parents ?? null)).toEqual(parentList(parentsOf(all)));
+        else expect(g?.parents).toBeUndefined();
       }),
       { numRuns: 400 },
     );
