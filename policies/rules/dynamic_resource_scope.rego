@@ -28,8 +28,8 @@ findings := [finding |
 	finding := {
 		"resource": analysis.role_resource(role),
 		"detail": sprintf("%s#%d:%s", [s.policy, s.index, s.granted]),
-		"message": sprintf("Role %s: %s Statement[%d] grants %s, but its functions used only %s (%s); scope it to %s", [
-			role.name, s.policy, s.index, s.granted, concat(", ", s.resources), concat(", ", s.actions), s.suggested,
+		"message": sprintf("Role %s: %s Statement[%d] grants %s, but its functions used only %s%s (%s); scope it to %s", [
+			role.name, s.policy, s.index, s.granted, concat(", ", s.resources), beyond_sample(s), concat(", ", s.actions), s.suggested,
 		]),
 		"evidence": {
 			"policy": s.policy,
@@ -38,6 +38,12 @@ findings := [finding |
 			"suggested": s.suggested,
 			"actions": s.actions,
 			"resources": s.resources,
+			"beyondSample": object.get(s, "beyondSample", []),
 		},
 	}
 ]
+
+# More resources were used than the usage sample keeps: say what the others all match.
+beyond_sample(s) := sprintf(", and more beyond the usage sample, all under %s", [concat(", ", s.beyondSample)]) if {
+	count(object.get(s, "beyondSample", [])) > 0
+} else := ""

@@ -28,3 +28,18 @@ test_no_suggestion_no_finding if {
 test_non_execution_role_is_skipped if {
 	count(dynamic_resource_scope.findings) == 0 with input as doc(false, [suggestion])
 }
+
+test_resources_beyond_the_sample_are_said if {
+	s := object.union(suggestion, {"beyondSample": ["arn:aws:dynamodb:us-east-1:123456789012:table/orders-*"]})
+	fs := dynamic_resource_scope.findings with input as doc(true, [s])
+	some f in fs
+	contains(f.message, "orders-us, and more beyond the usage sample, all under arn:aws:dynamodb:us-east-1:123456789012:table/orders-* (dynamodb:GetItem")
+	f.evidence.beyondSample == ["arn:aws:dynamodb:us-east-1:123456789012:table/orders-*"]
+}
+
+test_no_beyond_sample_text_without_it if {
+	fs := dynamic_resource_scope.findings with input as doc(true, [suggestion])
+	some f in fs
+	not contains(f.message, "beyond the usage sample")
+	f.evidence.beyondSample == []
+}

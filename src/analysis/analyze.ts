@@ -211,7 +211,7 @@ export function startCompletion(draft: AnalysisDraft, document: CanonicalDocumen
       const { role: r, identity, analysis } = draft.roles[i]!;
       const { summary, ...rest } = analysis;
       // The same key order as always (scopeSuggestions before summary): the document is written as built.
-      const full: RoleAnalysis = { ...rest, scopeSuggestions: scopeSuggestions(r, identity, document), summary };
+      const full: RoleAnalysis = { ...rest, scopeSuggestions: scopeSuggestions(r, identity, document, draft.catalog), summary };
       roles[i] = { ...r, analysis: full };
       done[i] = true;
     }

@@ -9,6 +9,8 @@
  */
 import type { CanonicalDocument, Role } from "../model/document.js";
 import type { ScopeSuggestion } from "../model/analysis.js";
+import type { ActionCatalog } from "../iam/index.js";
+import { matchResourceType } from "../iam/resource-types.js";
 import { actionApplies, arnMatches, literalCommonPrefix, literalPrefixPattern, patternCovers, splitArn, type NamedPolicy } from "./iam.js";
 import { byString, isAwsManagedArn } from "./policies.js";
 
@@ -57,22 +59,41 @@ function functionSessionsOf(document: CanonicalDocument, roleArn: string): reado
   return index.byRole.get(roleArn) ?? [];
 }
 
-export function scopeSuggestions(role: Role, identity: readonly NamedPolicy[], document: CanonicalDocument): ScopeSuggestion[] {
+export function scopeSuggestions(role: Role, identity: readonly NamedPolicy[], document: CanonicalDocument, catalog: ActionCatalog): ScopeSuggestion[] {
   if (!document.usage.present) return [];
   // What the role's function sessions did: action → resources seen.
   const used = new Map<string, Set<string>>();
   // Actions some of whose calls named no resource the records show (an SNS Publish to a phone
   // number, authorised on `*`): what they used is unknown, so no grant of theirs is narrowed.
   const unnamed = new Set<string>();
+  const starOnly = new Set<string>();
+  // Actions whose sample was truncated: the prefixes every resource beyond the sample starts with
+  // (each parent's, usage/parents.ts, or the one prefix of all when the parents were not kept).
+  const beyond = new Map<string, Set<string>>();
   for (const p of functionSessionsOf(document, role.arn)) {
     for (const a of p.actions) {
       if (a.count <= a.deniedCount) continue;
+      const info = catalog.action(a.action);
       if ((a.unnamedCalls ?? 0) > 0) unnamed.add(a.action);
+      // Authorised on `*` only (or unknown to the catalog): a `*` grant is what allows it.
+      if (info === null || !info.supportsResourceLevelPermissions) starOnly.add(a.action);
       const set = used.get(a.action) ?? new Set<string>();
       // The resources of the calls that were not denied (`authorized` when some were): a
-      // resource seen only in a denied call is not one the role needs.
-      for (const r of (a.authorized ?? a).resources) set.add(r);
+      // resource seen only in a denied call is not one the role needs. Only those of the action's
+      // types: the bucket an S3 data event lists beside the object is not GetObject's resource.
+      const sample = a.authorized ?? a;
+      const ofType = (r: string) => info === null || matchResourceType(info, r, catalog) !== null;
+      for (const r of sample.resources) if (ofType(r)) set.add(r);
       used.set(a.action, set);
+      if (!sample.resourcesTruncated) continue;
+      const heads = beyond.get(a.action) ?? new Set<string>();
+      if (sample.resourceParents !== undefined) {
+        for (const parent of sample.resourceParents) {
+          if (!parent.single) heads.add(parent.prefix);
+          else if (ofType(parent.prefix)) set.add(parent.prefix);
+        }
+      } else heads.add(sample.resourcePrefix === null ? "" : sample.resourcePrefix.replace(/\*$/, ""));
+      beyond.set(a.action, heads);
     }
   }
   if (used.size === 0) return [];
@@ -84,36 +105,71 @@ export function scopeSuggestions(role: Role, identity: readonly NamedPolicy[], d
       for (const granted of st.Resource) {
         if (!typeWide(granted)) continue;
         if ([...unnamed].some((action) => actionApplies(st, action))) continue;
+        if (granted === "*" && [...starOnly].some((action) => actionApplies(st, action))) continue;
         // Used resources under this pattern, by type (a `*` grant may cover several types).
-        const groups = new Map<string, { actions: Set<string>; resources: Set<string> }>();
+        const groups = new Map<string, { actions: Set<string>; resources: Set<string>; heads: Set<string> }>();
+        const groupOf = (r: string) => {
+          const k = typeKey(r);
+          let g = groups.get(k);
+          if (g === undefined) groups.set(k, (g = { actions: new Set<string>(), resources: new Set<string>(), heads: new Set<string>() }));
+          return g;
+        };
+        let unknowable = false;
         for (const [action, resources] of used) {
           if (!actionApplies(st, action)) continue;
           for (const r of resources) {
             if (!arnMatches(granted, r)) continue;
-            const k = typeKey(r);
-            const g = groups.get(k) ?? { actions: new Set<string>(), resources: new Set<string>() };
+            const g = groupOf(r);
             g.actions.add(action);
             g.resources.add(r);
-            groups.set(k, g);
+          }
+          // Beyond a truncated sample: resources under a prefix the grant covers whole count as
+          // that prefix (the suggestion must cover them all); under one it may partly cover,
+          // which of them it covers is unknown, and nothing is suggested.
+          for (const head of beyond.get(action) ?? []) {
+            if (patternCovers(granted, literalPrefixPattern(head))) {
+              const g = groupOf(head);
+              g.actions.add(action);
+              g.heads.add(head);
+            } else if (mayOverlap(granted, head)) unknowable = true;
           }
         }
+        if (unknowable) continue;
+        const suggestions: ScopeSuggestion[] = [];
         for (const g of groups.values()) {
-          if (g.resources.size < 2) continue;
+          if (g.resources.size + g.heads.size < 2) break;
           const resources = [...g.resources].sort(byString);
           // One type of one account and region (typeKey): the names differ only in the resource part.
-          const cut = atWordBoundary(`${literalCommonPrefix(resources)}*`);
-          if (cut === null) continue;
+          const cut = atWordBoundary(`${literalCommonPrefix([...resources, ...g.heads])}*`);
+          if (cut === null) break;
           const suggested = literalPrefixPattern(cut);
-          if (suggested === granted || typeWide(suggested) || !patternCovers(granted, suggested)) continue;
+          if (suggested === granted || typeWide(suggested) || !patternCovers(granted, suggested)) break;
           // A prefix that stops inside the account or region part narrows nothing useful.
           const parts = splitArn(suggested);
-          if (parts === null || (parts[5] ?? "").startsWith("*")) continue;
-          out.push({ policy: policy.id, index, granted, suggested, actions: [...g.actions].sort(byString), resources: resources.slice(0, 10) });
+          if (parts === null || (parts[5] ?? "").startsWith("*")) break;
+          const s: ScopeSuggestion = { policy: policy.id, index, granted, suggested, actions: [...g.actions].sort(byString), resources: resources.slice(0, 10) };
+          if (g.heads.size > 0) s.beyondSample = [...g.heads].sort(byString).map((h) => literalPrefixPattern(h));
+          suggestions.push(s);
         }
+        // Every type the grant was used on needs its suggestion: replacing the grant by some of
+        // them would refuse the others' resources (a `*` used on tables and on one queue).
+        if (suggestions.length === groups.size) out.push(...suggestions);
       }
     });
   }
   return out.sort((a, b) => byString(a.policy, b.policy) || a.index - b.index || byString(a.suggested, b.suggested));
+}
+
+/**
+ * Whether `pattern` may match some resource that starts with `head` (a prefix of resources not in
+ * the sample): the pattern's text before its first wildcard and `head` agree as far as both go.
+ * Conservative: true whenever that cannot be ruled out this simply.
+ */
+function mayOverlap(pattern: string, head: string): boolean {
+  const w = pattern.search(/[*?]|\$\{/);
+  const literal = w < 0 ? pattern : pattern.slice(0, w);
+  if (w < 0) return literal.startsWith(head);
+  return literal.startsWith(head) || head.startsWith(literal);
 }
 
 /**

@@ -6,3 +6,4 @@
 
 export { loadActionCatalogSync, arnMatches, narrowestPrefixPattern, patternCovers, splitArn, evaluateRequest, globMatches, actionApplies, ActionSet, allowedActionSet, instantOf, literalArn, literalCommonPrefix, literalPrefixPattern, policyLiteral, hasPatternWildcard, serviceOf } from "../iam/index.js";
 export type { ActionCatalog, ActionInfo, ResourceTypeRef, EvaluationResult } from "../iam/index.js";
+export { matchResourceType, childPatternOf, callableWithoutResource, unnamedCallResources, accountWidePattern, type FormatMatch } from "../iam/resource-types.js";

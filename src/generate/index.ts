@@ -8,7 +8,7 @@ export { generatePolicy, generateForRole, findFunction, explainWildcards, Functi
 export { runGenerate, writeGenerate, selectTargets, eachTarget, type WrittenTarget, type GenerateFormat, type GenerateRunOptions, type GenerateRunResult, type GenerateTarget } from "./run.js";
 export { configurationRequirements } from "./requirements.js";
 export { DEFAULT_PREFIX_THRESHOLD, mergeActionUsage, observedGrants } from "./observed.js";
-export { matchResourceType, childPatternOf } from "./resource-types.js";
+export { matchResourceType, childPatternOf } from "./iam.js";
 export { normaliseGrants, groupStatements, toPolicyDocument, provenanceLabel } from "./statements.js";
 export { policySize, packStatements, sizePolicies, INLINE_ROLE_POLICY_LIMIT, MANAGED_POLICY_LIMIT, DEFAULT_MANAGED_POLICIES_PER_ROLE } from "./size.js";
 export { exceptionApplies, exceptionGrants } from "./exceptions.js";

@@ -30,7 +30,7 @@ import { isAccessDenied } from "../usage/event-actions.js";
 import { mergeRefusalReasons } from "../usage/denials.js";
 import type { ActionCatalog, ActionInfo } from "./iam.js";
 import { literalArn, literalCommonPrefix, literalPrefixPattern } from "./iam.js";
-import { childPatternOf, matchResourceType, unnamedCallResources, type FormatMatch } from "./resource-types.js";
+import { childPatternOf, matchResourceType, unnamedCallResources, type FormatMatch } from "./iam.js";
 import { canMatchSomeType } from "./unlogged.js";
 import { parentList, parentsFromList, parentsOf, unionParents, type Parents } from "../usage/parents.js";
 import type { GenerationWarning, Grant, Provenance } from "./types.js";

@@ -315,6 +315,11 @@ export interface ScopeSuggestion {
   actions: string[];
   /** Resources seen (capped at 10), sorted. */
   resources: string[];
+  /**
+   * Present when more resources were used than the usage sample keeps: the patterns (each
+   * parent's prefix, usage/parents.ts) every one beyond it matches, all covered by `suggested`.
+   */
+  beyondSample?: string[];
 }
 
 export interface GrantSummary {

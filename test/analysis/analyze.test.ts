@@ -7,7 +7,7 @@ import { MAX_READERS, READ_CONFIGURATION_ACTIONS } from "../../src/analysis/read
 import { evaluateRequest } from "../../src/iam/evaluate.js";
 import { arnMatches, literalPrefixPattern, loadActionCatalogSync } from "../../src/iam/index.js";
 import type { CanonicalDocument, LambdaFunction, Role } from "../../src/model/document.js";
-import { emptyUsage } from "../../src/model/usage.js";
+import { emptyUsage, type ActionUsage } from "../../src/model/usage.js";
 import { ACCOUNT, allow, awsManaged, customerManaged, deny, documentOf, fn, functionArn, policy, role, roleArn, trigger, user } from "../fixtures/rules/builders.js";
 
 const catalog = loadActionCatalogSync();
@@ -706,6 +706,71 @@ describe("scope suggestions from usage", () => {
     const sms = structuredClone(doc);
     sms.usage.principals = [principal(1)];
     expect(roleOf(analyzed(sms), "r").analysis!.scopeSuggestions).toEqual([]);
+  });
+
+  describe("more resources than the usage sample keeps", () => {
+    const table = (n: string) => `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${n}`;
+    const queue = (n: string) => `arn:aws:sqs:us-east-1:${ACCOUNT}:${n}`;
+    const grant = (resource: string) => documentOf({ roles: [role("r", { inline: { data: policy(allow(["dynamodb:GetItem", "sqs:SendMessage"], [resource])) } })], functions: [fn("api", "r")] });
+    const suggestionsFor = (resource: string, actions: ActionUsage[]) => {
+      const doc = grant(resource);
+      const usage = emptyUsage();
+      usage.present = true;
+      usage.principals.push({
+        accountId: ACCOUNT, roleArn: roleArn("r"), functionName: "api", functionArn: functionArn("api"), sessionKind: "function", sessionName: "api", invokedBy: null, regions: ["us-east-1"],
+        actions, unmapped: {}, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z",
+      });
+      doc.usage = usage;
+      return roleOf(analyzed(doc), "r").analysis!.scopeSuggestions;
+    };
+    // The 50 smallest of the tables used: all orders-…; the function also used payments-eu, beyond the sample.
+    const sample = Array.from({ length: 50 }, (_, i) => table(`orders-${String(i).padStart(3, "0")}`));
+    const getItem = (extra: Partial<ActionUsage>): ActionUsage => ({ action: "dynamodb:GetItem", count: 900, deniedCount: 0, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z", resources: sample, resourcesTruncated: true, resourcePrefix: `${table("")}*`, errorCodes: {}, ...extra });
+
+    it("suggests no prefix of the sample that the resources beyond it escape", () => {
+      // Before: table/orders-* from the sample alone, which refuses payments-eu.
+      expect(suggestionsFor(table("*"), [getItem({ resourceParents: [{ prefix: table(""), single: false }] })])).toEqual([]);
+      // Without parents (an older document, or more than 32): the one prefix of all, the same answer.
+      expect(suggestionsFor(table("*"), [getItem({})])).toEqual([]);
+    });
+
+    it("suggests a prefix that covers them, and says they were there", () => {
+      const [s, ...rest] = suggestionsFor(table("*"), [getItem({ resourcePrefix: `${table("orders-")}*`, resourceParents: [{ prefix: table("orders-"), single: false }] })]);
+      expect(rest).toEqual([]);
+      expect(s?.suggested).toBe(table("orders-*"));
+      expect(s?.beyondSample).toEqual([table("orders-*")]);
+      expect(s?.resources).toHaveLength(10);
+    });
+
+    it("suggests nothing for a grant whose uses it cannot all cover (a * used on tables and on one queue)", () => {
+      const send: ActionUsage = { action: "sqs:SendMessage", count: 3, deniedCount: 0, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z", resources: [queue("jobs")], resourcesTruncated: false, resourcePrefix: null, errorCodes: {} };
+      const two: ActionUsage = { ...getItem({}), count: 2, resources: [table("orders-eu"), table("orders-us")], resourcesTruncated: false, resourcePrefix: `${table("orders-")}*` };
+      // Before: "scope * to table/orders-*", which refuses the queue.
+      expect(suggestionsFor("*", [two, send])).toEqual([]);
+      // The tables alone: as before.
+      expect(suggestionsFor("*", [two]).map((s) => s.suggested)).toEqual([table("orders-*")]);
+    });
+  });
+
+  it("reads only the resources of the action's own types: the bucket an S3 data event lists beside each object is not GetObject's", () => {
+    const object = (key: string) => `arn:aws:s3:::media/${key}`;
+    const docWith = (actions: ActionUsage[]) => {
+      const doc = documentOf({ roles: [role("r", { inline: { data: policy(allow(["s3:GetObject", "s3:ListAllMyBuckets"], ["*"])) } })], functions: [fn("api", "r")] });
+      const usage = emptyUsage();
+      usage.present = true;
+      usage.principals.push({
+        accountId: ACCOUNT, roleArn: roleArn("r"), functionName: "api", functionArn: functionArn("api"), sessionKind: "function", sessionName: "api", invokedBy: null, regions: ["us-east-1"],
+        actions, unmapped: {}, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z",
+      });
+      doc.usage = usage;
+      return roleOf(analyzed(doc), "r").analysis!.scopeSuggestions;
+    };
+    const get: ActionUsage = { action: "s3:GetObject", count: 5, deniedCount: 0, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z", resources: ["arn:aws:s3:::media", object("in/a.json"), object("in/b.json")], resourcesTruncated: false, resourcePrefix: `${object("in/")}*`, errorCodes: {} };
+    // Before: the bucket made a second group of one, which had no suggestion of its own.
+    expect(docWith([get]).map((s) => [s.suggested, s.resources])).toEqual([[object("in/*"), [object("in/a.json"), object("in/b.json")]]]);
+    // ListAllMyBuckets, also used, is authorised on * only: the * grant cannot be narrowed.
+    const list: ActionUsage = { ...get, action: "s3:ListAllMyBuckets", resources: [], resourcePrefix: null };
+    expect(docWith([get, list])).toEqual([]);
   });
 
   it("writes `$`, `*`, `?` of the observed names in IAM's literal forms, as generate does", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { childPatternOf, generatePolicy, matchResourceType, mergeActionUsage, observedGrants } from "../../src/generate/index.js";
 import { evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
-import { accountWidePattern } from "../../src/generate/resource-types.js";
+import { accountWidePattern } from "../../src/iam/resource-types.js";
 import { action, document, lambdaFunction, role, roleArn, session } from "./fixtures.js";
 
 const catalog = loadActionCatalogSync();

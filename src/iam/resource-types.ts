@@ -13,7 +13,7 @@
  * most literal text (object over bucket).
  */
 
-import type { ActionCatalog, ActionInfo } from "./iam.js";
+import type { ActionCatalog, ActionInfo } from "./catalog.js";
 
 export interface FormatMatch {
   /** Resource type key, e.g. `object`. */
