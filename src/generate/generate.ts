@@ -395,7 +395,9 @@ function wildcardReason(g: Grant): string {
     case "unknown-action":
       return "the action is not in the catalog, so its resource types are unknown";
     case "exact":
-      return g.resource.endsWith("-??????") ? "Secrets Manager appends six random characters to a secret's ARN; the call named the secret without them" : "as observed";
+      if (g.resource.endsWith("-??????")) return "Secrets Manager appends six random characters to a secret's ARN; the call named the secret without them";
+      if (/:ecs:[^:]*:[^:]*:task-definition\/[^:]+:\*$/.test(g.resource)) return "the call named the task definition's family without a revision: it runs whichever revision is latest";
+      return "as observed";
     case "as-configured": {
       const req = g.provenance.find((p) => p.kind === "required");
       if (req !== undefined && req.kind === "required") {

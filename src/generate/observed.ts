@@ -22,7 +22,7 @@
  * Resource with `$`, `*`, `?` in IAM's literal forms (`${$}`, `${*}`, `${?}`), or the policy would
  * read a variable (and deny the very call it was made from) or a wildcard (and grant objects
  * nobody used). Only the wildcards this module adds (`prefix*`, `/*` under a parent) and the usage
- * stage's `secret:<name>-??????` stay wildcards.
+ * stage's `secret:<name>-??????` and `task-definition/<family>:*` stay wildcards.
  */
 
 import type { ActionUsage, ResourceSample } from "../model/usage.js";
@@ -143,15 +143,27 @@ function parentLength(arn: string, m: FormatMatch): number {
  */
 const SECRET_BY_NAME = /^(arn:[^:]*:secretsmanager:[^:]*:[^:]*:secret:[^*?$]*-)(\?{6})$/;
 
-/** An observed resource as a Resource matching what was called: its text literal (policyLiteral), bar the secret suffix. */
+/**
+ * The usage stage's ARN for an ECS task definition run by family, without a revision
+ * (resources.ts taskDefinitionArn): the call is authorised on whichever revision is latest, so
+ * every revision, `<family>:*`. A family's name cannot hold `*` (letters, digits, `-`, `_`).
+ */
+const TASK_DEFINITION_ANY_REVISION = /^(arn:[^:]*:ecs:[^:]*:[^:]*:task-definition\/[A-Za-z0-9_-]+:)(\*)$/;
+
+/** The part of an observed resource that is the usage stage's wildcard, and the text before it; null when none. */
+function usageWildcard(arn: string): RegExpExecArray | null {
+  return SECRET_BY_NAME.exec(arn) ?? TASK_DEFINITION_ANY_REVISION.exec(arn);
+}
+
+/** An observed resource as a Resource matching what was called: its text literal (policyLiteral), bar the usage stage's wildcards. */
 export function observedResource(arn: string): string {
-  const m = SECRET_BY_NAME.exec(arn);
+  const m = usageWildcard(arn);
   return m ? `${literalArn(m[1] as string)}${m[2] as string}` : literalArn(arn);
 }
 
-/** The text every ARN the observed resource stands for starts with (a secret by name: up to its suffix). */
+/** The text every ARN the observed resource stands for starts with (a secret by name: up to its suffix; a family: up to its revision). */
 function literalHead(arn: string): string {
-  return SECRET_BY_NAME.exec(arn)?.[1] ?? arn;
+  return usageWildcard(arn)?.[1] ?? arn;
 }
 
 

@@ -60,6 +60,10 @@ export const PARAM_KEYS = [
   "modelId",
   // API Gateway management calls on one API (GetRestApi, GetStages …): the path's /restapis/<id>.
   "restApiId",
+  // SSM GetParametersByPath: authorised on the path it names, not on the parameters it returns.
+  "path",
+  // ECS RunTask and StartTask: the task definition run (family, family:revision or an ARN).
+  "taskDefinition",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];

@@ -2,7 +2,7 @@
  * Resource ARNs of a call: `resources[]` when the record has it (S3, KMS, STS …), otherwise
  * derived from requestParameters for the common services. Formats follow the ARN tables in the
  * Service Authorization Reference (table/<name>, queue name, parameter/<name>, secret:<name>-??????,
- * function:<name>[:qualifier], stream/<name>, log-group:<name>).
+ * function:<name>[:qualifier], stream/<name>, log-group:<name>, task-definition/<family>:<revision>).
  */
 
 import type { RequestParams } from "./event.js";
@@ -126,8 +126,16 @@ export function deriveResources(ctx: ResourceContext): string[] {
     case "ssm": {
       const names = p.names ?? (p.name !== undefined ? [p.name] : []);
       for (const n of names) push(isArn(n) ? n : regional("ssm", `parameter/${n.replace(/^\//, "")}`));
+      // GetParametersByPath is authorised on the path it names, not on the parameters it returns
+      // (Systems Manager user guide, "How Parameter Store authorizes parameter retrieval"), with or
+      // without `recursive`. The path's ARN is a parameter's: /app/prod → parameter/app/prod. The
+      // root, `/`, names no parameter ARN the docs give: none (the call is granted as unnamed).
+      if (p.path !== undefined && p.path !== "/") push(isArn(p.path) ? p.path : regional("ssm", `parameter/${p.path.replace(/^\//, "")}`));
       break;
     }
+    case "ecs":
+      if (p.taskDefinition !== undefined) push(taskDefinitionArn(p.taskDefinition, regional));
+      break;
     case "lambda":
       if (p.functionName !== undefined) push(functionArn(p.functionName, region, partition, regional));
       break;
@@ -196,6 +204,21 @@ function functionArn(name: string, region: string | null, partition: string, reg
   // The partial ARN's own account, not the call's (recipientAccountId is the caller's account).
   if (partial !== null) return region === null ? null : `arn:${partition}:lambda:${region}:${partial[1] as string}:function:${partial[2] as string}`;
   return regional("lambda", `function:${name}`);
+}
+
+/**
+ * The task definition an ECS RunTask or StartTask ran: `taskDefinition` takes `family:revision`,
+ * `family` (the latest ACTIVE revision) or a full ARN (ECS API reference, RunTask). The call is
+ * authorised on the revision's ARN, `task-definition/<family>:<revision>`, the revision resolved
+ * before authorisation when the call gives none; a policy grants every revision as
+ * `task-definition/<family>:*` (ibid.). A family without revision is therefore `<family>:*`: the
+ * revision authorised is whichever is latest when the call is made, not one the record names.
+ */
+function taskDefinitionArn(td: string, regional: (service: string, rest: string) => string | null): string | null {
+  if (isArn(td)) return /:task-definition\/[^:/]+$/.test(td) ? `${td}:*` : td;
+  // A family is letters, digits, `-` and `_` (RegisterTaskDefinition); a revision is a number.
+  if (!/^[A-Za-z0-9_-]+(?::\d+)?$/.test(td)) return null;
+  return regional("ecs", `task-definition/${td.includes(":") ? td : `${td}:*`}`);
 }
 
 /** Management calls whose API Gateway resource path is the collection they list or create. */

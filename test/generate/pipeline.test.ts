@@ -391,3 +391,30 @@ describe("API Gateway management calls", () => {
     expect(allowed(e.policy, "apigateway:GET", `${GW}/restapis/abc123/stages/prod/exports/oas30`)).toBe(true);
   });
 });
+
+describe("calls that name their resource only in requestParameters", () => {
+  it("grants GetParametersByPath on the path it read, not on every parameter", async () => {
+    const P = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter`;
+    const call = (i: number, path: string) => record(i, "ssm.amazonaws.com", "GetParametersByPath", { requestParameters: { path, recursive: true, withDecryption: true }, managementEvent: true });
+    const g = await generateFrom([call(0, "/orders/prod"), call(1, "/orders/prod")]);
+    // Before: parameter/* with a no-resource-recorded warning.
+    expect(g.warnings.filter((w) => w.code === "no-resource-recorded")).toEqual([]);
+    expect(allowed(g.policy, "ssm:GetParametersByPath", `${P}/orders/prod`)).toBe(true);
+    expect(allowed(g.policy, "ssm:GetParametersByPath", `${P}/orders`)).toBe(false);
+    expect(allowed(g.policy, "ssm:GetParametersByPath", `${P}/billing/prod`)).toBe(false);
+  });
+
+  it("grants RunTask on the task definition it ran: the revision named, or every revision of a family named alone", async () => {
+    const T = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition`;
+    const call = (i: number, taskDefinition: string) =>
+      record(i, "ecs.amazonaws.com", "RunTask", { requestParameters: { cluster: "batch", count: 1, launchType: "FARGATE", taskDefinition }, managementEvent: true, readOnly: false });
+    const g = await generateFrom([call(0, "nightly-export"), call(1, "reindex:4")]);
+    // Before: task-definition/* with a no-resource-recorded warning.
+    expect(g.warnings.filter((w) => w.code === "no-resource-recorded")).toEqual([]);
+    expect(allowed(g.policy, "ecs:RunTask", `${T}/nightly-export:1`)).toBe(true);
+    expect(allowed(g.policy, "ecs:RunTask", `${T}/nightly-export:28`)).toBe(true);
+    expect(allowed(g.policy, "ecs:RunTask", `${T}/reindex:4`)).toBe(true);
+    expect(allowed(g.policy, "ecs:RunTask", `${T}/reindex:5`)).toBe(false);
+    expect(allowed(g.policy, "ecs:RunTask", `${T}/nightly-export-v2:1`)).toBe(false);
+  });
+});

@@ -298,6 +298,16 @@ describe("observed names with IAM's special characters ($, *, ?) stay literal", 
     expect(grantsOf([action("madeup:DoThing", 1, ["arn:aws:madeup:us-east-1:123456789012:thing/a*"])]).grants.map((g) => g.resource)).toEqual(["arn:aws:madeup:us-east-1:123456789012:thing/a${*}"]);
   });
 
+  it("keeps a task definition family's every-revision :* a wildcard, and a * anywhere else in an ECS ARN literal", () => {
+    const T = (n: string) => `arn:aws:ecs:us-east-1:123456789012:task-definition/${n}`;
+    const grants = grantsOf([action("ecs:RunTask", 2, [T("nightly-export:*"), T("reindex:4")])]).grants;
+    expect(grants.map((g) => [g.resource, g.scoping])).toEqual([
+      [T("nightly-export:*"), "exact"],
+      [T("reindex:4"), "exact"],
+    ]);
+    expect(grantsOf([action("ecs:RunTask", 1, [T("job*:*")])]).grants.map((g) => g.resource)).toEqual([T("job${*}:${*}")]);
+  });
+
   it("does not fold one literal name into another whose escaped text looks like a wildcard over it", () => {
     // As text, `a${*}` is `a${` + wildcard + `}`, which would cover `a${$}{x}`; as IAM reads it, one object each.
     const fn = lambdaFunction("esc-fn", roleArn("esc-role"));

@@ -123,3 +123,37 @@ describe("API Gateway management paths", () => {
     expect(resourcesOf(ctx("apigateway.amazonaws.com", { restApiId: "abc123" }))).toEqual([]);
   });
 });
+
+describe("SSM GetParametersByPath path", () => {
+  const P = "arn:aws:ssm:eu-west-1:210987654321:parameter/";
+  it("names the path's parameter ARN, its leading slash not doubled, recursive or not", () => {
+    expect(arns("ssm.amazonaws.com", { path: "/orders/prod" })).toEqual([`${P}orders/prod`]);
+    // `recursive` is a boolean: authorisation is on the path either way (the readers keep strings only).
+    expect(arns("ssm.amazonaws.com", { path: "/orders/prod/" })).toEqual([`${P}orders/prod/`]);
+  });
+
+  it("names none for the root path", () => {
+    expect(arns("ssm.amazonaws.com", { path: "/" })).toEqual([]);
+  });
+});
+
+describe("ECS taskDefinition", () => {
+  const T = "arn:aws:ecs:eu-west-1:210987654321:task-definition/";
+  it("names family:revision as that revision, a family as every revision (the latest is run)", () => {
+    expect(arns("ecs.amazonaws.com", { taskDefinition: "nightly-export:7" })).toEqual([`${T}nightly-export:7`]);
+    expect(arns("ecs.amazonaws.com", { taskDefinition: "nightly-export" })).toEqual([`${T}nightly-export:*`]);
+  });
+
+  it("keeps a full ARN with its revision, and one without as every revision", () => {
+    expect(arns("ecs.amazonaws.com", { taskDefinition: "arn:aws:ecs:us-east-1:555566667777:task-definition/shared_job:12" })).toEqual([
+      "arn:aws:ecs:us-east-1:555566667777:task-definition/shared_job:12",
+    ]);
+    expect(arns("ecs.amazonaws.com", { taskDefinition: "arn:aws:ecs:us-east-1:555566667777:task-definition/shared_job" })).toEqual([
+      "arn:aws:ecs:us-east-1:555566667777:task-definition/shared_job:*",
+    ]);
+  });
+
+  it("names none for a value that is no family (a wildcard would otherwise reach the policy)", () => {
+    expect(arns("ecs.amazonaws.com", { taskDefinition: "job*" })).toEqual([]);
+  });
+});

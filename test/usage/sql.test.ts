@@ -161,6 +161,31 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     });
   });
 
+  it("reads a GetParametersByPath path and an ECS task definition as the raw records do, in every reader", async () => {
+    const ROLE = "arn:aws:iam::111122223333:role/batch-role";
+    const call = (seq: number, source: string, name: string, requestParameters: object): object =>
+      roleCallRecord({ account: "111122223333", roleArn: ROLE, session: "batch-fn", time: `2026-10-0${1 + (seq % 5)}T08:00:00Z`, source, name, seq, region: "eu-west-1", extra: { requestParameters } });
+    const fargate = { awsvpcConfiguration: { subnets: ["subnet-0a1b2c3d"], securityGroups: ["sg-0a1b2c3d"], assignPublicIp: "DISABLED" } };
+    const records = [
+      call(1, "ssm", "GetParametersByPath", { path: "/orders/prod", recursive: true, withDecryption: true }),
+      call(2, "ssm", "GetParametersByPath", { path: "/orders/shared", recursive: false, withDecryption: true, maxResults: 10, nextToken: "AAEAAf" }),
+      call(3, "ecs", "RunTask", { cluster: "batch", count: 1, launchType: "FARGATE", networkConfiguration: fargate, enableECSManagedTags: false, enableExecuteCommand: false, taskDefinition: "nightly-export" }),
+      call(4, "ecs", "RunTask", { cluster: "batch", count: 1, launchType: "FARGATE", networkConfiguration: fargate, overrides: { containerOverrides: [{ name: "app", command: ["run"] }] }, taskDefinition: "reindex:4" }),
+      call(5, "ecs", "StartTask", { cluster: "batch", containerInstances: ["arn:aws:ecs:eu-west-1:111122223333:container-instance/batch/0f1e2d3c"], taskDefinition: "arn:aws:ecs:eu-west-1:111122223333:task-definition/reindex:5" }),
+    ];
+    const raw = await everyReader(records, "params");
+    const actions = Object.fromEntries((raw.sessions[0]?.actions ?? []).map((a) => [a.action, a]));
+    expect(actions["ssm:GetParametersByPath"]).toMatchObject({
+      count: 2,
+      resources: ["arn:aws:ssm:eu-west-1:111122223333:parameter/orders/prod", "arn:aws:ssm:eu-west-1:111122223333:parameter/orders/shared"],
+    });
+    expect(actions["ecs:RunTask"]).toMatchObject({
+      count: 2,
+      resources: ["arn:aws:ecs:eu-west-1:111122223333:task-definition/nightly-export:*", "arn:aws:ecs:eu-west-1:111122223333:task-definition/reindex:4"],
+    });
+    expect(actions["ecs:StartTask"]).toMatchObject({ count: 1, resources: ["arn:aws:ecs:eu-west-1:111122223333:task-definition/reindex:5"] });
+  });
+
   it("reads a refusal's message as the raw records do: KMS's refusals and the resource a refusal names", async () => {
     // The corpus has none: errorMessage is kept for the refusal codes only (error_message, last column).
     const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-denials-"));
