@@ -64,6 +64,18 @@ export const PARAM_KEYS = [
   "path",
   // ECS RunTask and StartTask: the task definition run (family, family:revision or an ARN).
   "taskDefinition",
+  // Step Functions DescribeExecution, StopExecution, GetExecutionHistory: the execution's ARN.
+  "executionArn",
+  // Firehose PutRecord, PutRecordBatch: the stream written to (a name).
+  "deliveryStreamName",
+  // Cognito user pools (AdminGetUser, AdminCreateUser, ListUsers …): the pool's id.
+  "userPoolId",
+  // CodeBuild StartBuild: the project built (a name or an ARN).
+  "projectName",
+  // Glue StartJobRun, GetJobRun, GetJobRuns: the job.
+  "jobName",
+  // Athena StartQueryExecution, GetWorkGroup …: the workgroup (absent: primary, not derived).
+  "workGroup",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];

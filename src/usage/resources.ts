@@ -2,7 +2,8 @@
  * Resource ARNs of a call: `resources[]` when the record has it (S3, KMS, STS …), otherwise
  * derived from requestParameters for the common services. Formats follow the ARN tables in the
  * Service Authorization Reference (table/<name>, queue name, parameter/<name>, secret:<name>-??????,
- * function:<name>[:qualifier], stream/<name>, log-group:<name>, task-definition/<family>:<revision>).
+ * function:<name>[:qualifier], stream/<name>, log-group:<name>, task-definition/<family>:<revision>,
+ * deliverystream/<name>, userpool/<id>, project/<name>, job/<name>, workgroup/<name>).
  */
 
 import type { RequestParams } from "./event.js";
@@ -148,6 +149,27 @@ export function deriveResources(ctx: ResourceContext): string[] {
       break;
     case "states":
       if (p.stateMachineArn !== undefined) push(p.stateMachineArn);
+      // DescribeExecution, StopExecution, GetExecutionHistory are authorised on the execution
+      // (`execution:<machine>:<id>`, or an Express execution's `express:…`), which the call names.
+      if (p.executionArn !== undefined && isArn(p.executionArn)) push(p.executionArn);
+      break;
+    case "firehose":
+      if (p.deliveryStreamName !== undefined) push(regional("firehose", `deliverystream/${p.deliveryStreamName}`));
+      break;
+    case "cognito-idp":
+      // Every user pool call with a UserPoolId is authorised on the pool (`userpool/<id>`).
+      if (p.userPoolId !== undefined) push(regional("cognito-idp", `userpool/${p.userPoolId}`));
+      break;
+    case "codebuild":
+      // StartBuild's projectName is the project's name, or its ARN (a project shared from another account).
+      if (p.projectName !== undefined) push(isArn(p.projectName) ? p.projectName : regional("codebuild", `project/${p.projectName}`));
+      break;
+    case "glue":
+      if (p.jobName !== undefined) push(regional("glue", `job/${p.jobName}`));
+      break;
+    case "athena":
+      // A call without WorkGroup runs in `primary`; only a named one is derived (the event name would decide).
+      if (p.workGroup !== undefined) push(regional("athena", `workgroup/${p.workGroup}`));
       break;
     case "apigateway": {
       const path = ctx.eventName === undefined || region === null ? null : apiGatewayPath(ctx.eventName, p);

@@ -417,4 +417,30 @@ describe("calls that name their resource only in requestParameters", () => {
     expect(allowed(g.policy, "ecs:RunTask", `${T}/reindex:5`)).toBe(false);
     expect(allowed(g.policy, "ecs:RunTask", `${T}/nightly-export-v2:1`)).toBe(false);
   });
+  it("grants Step Functions, Firehose, Cognito, CodeBuild, Glue and Athena calls on the resource their parameters name", async () => {
+    const A = `${REGION}:${ACCOUNT}`;
+    const call = (i: number, source: string, name: string, requestParameters: object) => record(i, `${source}.amazonaws.com`, name, { requestParameters, managementEvent: true });
+    const g = await generateFrom([
+      call(0, "states", "DescribeExecution", { executionArn: `arn:aws:states:${A}:execution:checkout:7f9e` }),
+      call(1, "firehose", "PutRecord", { deliveryStreamName: "clicks-to-s3", record: { data: "HIDDEN_DUE_TO_SECURITY_REASONS" } }),
+      call(2, "cognito-idp", "AdminGetUser", { userPoolId: `${REGION}_AbC123xyz`, username: "HIDDEN_DUE_TO_SECURITY_REASONS" }),
+      call(3, "codebuild", "StartBuild", { projectName: "site-build" }),
+      call(4, "glue", "StartJobRun", { jobName: "nightly-etl" }),
+      call(5, "athena", "StartQueryExecution", { queryString: "SELECT 1", workGroup: "analytics" }),
+    ]);
+    // Before: each on its resource type's every name (execution:*, deliverystream/*, userpool/* …), warned.
+    expect(g.warnings.filter((w) => w.code === "no-resource-recorded")).toEqual([]);
+    const cases: [string, string, string][] = [
+      ["states:DescribeExecution", `arn:aws:states:${A}:execution:checkout:7f9e`, `arn:aws:states:${A}:execution:payroll:1`],
+      ["firehose:PutRecord", `arn:aws:firehose:${A}:deliverystream/clicks-to-s3`, `arn:aws:firehose:${A}:deliverystream/audit`],
+      ["cognito-idp:AdminGetUser", `arn:aws:cognito-idp:${A}:userpool/${REGION}_AbC123xyz`, `arn:aws:cognito-idp:${A}:userpool/${REGION}_Other0000`],
+      ["codebuild:StartBuild", `arn:aws:codebuild:${A}:project/site-build`, `arn:aws:codebuild:${A}:project/deploy-prod`],
+      ["glue:StartJobRun", `arn:aws:glue:${A}:job/nightly-etl`, `arn:aws:glue:${A}:job/drop-tables`],
+      ["athena:StartQueryExecution", `arn:aws:athena:${A}:workgroup/analytics`, `arn:aws:athena:${A}:workgroup/primary`],
+    ];
+    for (const [action, named, other] of cases) {
+      expect([action, allowed(g.policy, action, named)]).toEqual([action, true]);
+      expect([action, allowed(g.policy, action, other)]).toEqual([action, false]);
+    }
+  });
 });

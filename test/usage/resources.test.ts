@@ -157,3 +157,28 @@ describe("ECS taskDefinition", () => {
     expect(arns("ecs.amazonaws.com", { taskDefinition: "job*" })).toEqual([]);
   });
 });
+
+describe("calls Lambda functions make that name their resource by a parameter of their own", () => {
+  const A = "eu-west-1:210987654321";
+  it("Step Functions executionArn: the execution, standard or Express", () => {
+    expect(arns("states.amazonaws.com", { executionArn: `arn:aws:states:${A}:execution:checkout:7f9e` })).toEqual([`arn:aws:states:${A}:execution:checkout:7f9e`]);
+    expect(arns("states.amazonaws.com", { executionArn: `arn:aws:states:${A}:express:checkout:7f9e:a1b2` })).toEqual([`arn:aws:states:${A}:express:checkout:7f9e:a1b2`]);
+  });
+
+  it("Firehose deliveryStreamName, Cognito userPoolId, Glue jobName, Athena workGroup: the named resource in the call's account and region", () => {
+    expect(arns("firehose.amazonaws.com", { deliveryStreamName: "clicks-to-s3" })).toEqual([`arn:aws:firehose:${A}:deliverystream/clicks-to-s3`]);
+    expect(arns("cognito-idp.amazonaws.com", { userPoolId: "eu-west-1_AbC123xyz" })).toEqual([`arn:aws:cognito-idp:${A}:userpool/eu-west-1_AbC123xyz`]);
+    expect(arns("glue.amazonaws.com", { jobName: "nightly-etl" })).toEqual([`arn:aws:glue:${A}:job/nightly-etl`]);
+    expect(arns("athena.amazonaws.com", { workGroup: "analytics" })).toEqual([`arn:aws:athena:${A}:workgroup/analytics`]);
+  });
+
+  it("CodeBuild projectName: a name, or a shared project's ARN as it is", () => {
+    expect(arns("codebuild.amazonaws.com", { projectName: "site-build" })).toEqual([`arn:aws:codebuild:${A}:project/site-build`]);
+    expect(arns("codebuild.amazonaws.com", { projectName: "arn:aws:codebuild:eu-west-1:555566667777:project/shared" })).toEqual(["arn:aws:codebuild:eu-west-1:555566667777:project/shared"]);
+  });
+
+  it("keys of another service's call name nothing there", () => {
+    expect(arns("lambda.amazonaws.com", { jobName: "nightly-etl" })).toEqual([]);
+    expect(arns("s3.amazonaws.com", { workGroup: "analytics" })).toEqual([]);
+  });
+});

@@ -186,6 +186,34 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     expect(actions["ecs:StartTask"]).toMatchObject({ count: 1, resources: ["arn:aws:ecs:eu-west-1:111122223333:task-definition/reindex:5"] });
   });
 
+  it("reads the Step Functions, Firehose, Cognito, CodeBuild, Glue and Athena parameters as the raw records do, in every reader", async () => {
+    const ROLE = "arn:aws:iam::111122223333:role/jobs-role";
+    const call = (seq: number, source: string, name: string, requestParameters: object): object =>
+      roleCallRecord({ account: "111122223333", roleArn: ROLE, session: "jobs-fn", time: `2026-10-0${1 + (seq % 5)}T08:00:00Z`, source, name, seq, region: "eu-west-1", extra: { requestParameters } });
+    const A = "eu-west-1:111122223333";
+    const records = [
+      call(1, "states", "DescribeExecution", { executionArn: `arn:aws:states:${A}:execution:checkout:7f9e` }),
+      call(2, "firehose", "PutRecordBatch", { deliveryStreamName: "clicks-to-s3", records: [{ data: "HIDDEN_DUE_TO_SECURITY_REASONS" }] }),
+      call(3, "cognito-idp", "AdminGetUser", { userPoolId: "eu-west-1_AbC123xyz", username: "HIDDEN_DUE_TO_SECURITY_REASONS" }),
+      call(4, "codebuild", "StartBuild", { projectName: "site-build", sourceVersion: "main" }),
+      call(5, "glue", "StartJobRun", { jobName: "nightly-etl", arguments: { "--day": "2026-10-01" } }),
+      call(6, "athena", "StartQueryExecution", { queryString: "SELECT 1", workGroup: "analytics", queryExecutionContext: { database: "events" }, clientRequestToken: "8c0e" }),
+      call(7, "athena", "GetQueryResults", { queryExecutionId: "2f3a", maxResults: 100 }),
+    ];
+    const raw = await everyReader(records, "jobs");
+    const resources = Object.fromEntries((raw.sessions[0]?.actions ?? []).map((a) => [a.action, a.resources]));
+    expect(resources).toEqual({
+      "states:DescribeExecution": [`arn:aws:states:${A}:execution:checkout:7f9e`],
+      "firehose:PutRecordBatch": [`arn:aws:firehose:${A}:deliverystream/clicks-to-s3`],
+      "cognito-idp:AdminGetUser": [`arn:aws:cognito-idp:${A}:userpool/eu-west-1_AbC123xyz`],
+      "codebuild:StartBuild": [`arn:aws:codebuild:${A}:project/site-build`],
+      "glue:StartJobRun": [`arn:aws:glue:${A}:job/nightly-etl`],
+      "athena:StartQueryExecution": [`arn:aws:athena:${A}:workgroup/analytics`],
+      // The workgroup of a query named by id is not in the record.
+      "athena:GetQueryResults": [],
+    });
+  });
+
   it("reads a refusal's message as the raw records do: KMS's refusals and the resource a refusal names", async () => {
     // The corpus has none: errorMessage is kept for the refusal codes only (error_message, last column).
     const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-denials-"));
