@@ -76,6 +76,10 @@ export const PARAM_KEYS = [
   "jobName",
   // Athena StartQueryExecution, GetWorkGroup …: the workgroup (absent: primary, not derived).
   "workGroup",
+  // Glue Data Catalog (GetTable, GetPartitions …, often Athena's on the caller's behalf): the
+  // database, and the catalog's account when another's (with tableName, or `name` for GetTable).
+  "databaseName",
+  "catalogId",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];

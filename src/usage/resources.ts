@@ -3,7 +3,8 @@
  * derived from requestParameters for the common services. Formats follow the ARN tables in the
  * Service Authorization Reference (table/<name>, queue name, parameter/<name>, secret:<name>-??????,
  * function:<name>[:qualifier], stream/<name>, log-group:<name>, task-definition/<family>:<revision>,
- * deliverystream/<name>, userpool/<id>, project/<name>, job/<name>, workgroup/<name>).
+ * deliverystream/<name>, userpool/<id>, project/<name>, job/<name>, workgroup/<name>, Glue's
+ * catalog, database/<db> and table/<db>/<table>).
  */
 
 import type { RequestParams } from "./event.js";
@@ -166,6 +167,7 @@ export function deriveResources(ctx: ResourceContext): string[] {
       break;
     case "glue":
       if (p.jobName !== undefined) push(regional("glue", `job/${p.jobName}`));
+      for (const a of glueTableArns(p, region, accountId, partition)) push(a);
       break;
     case "athena":
       // A call without WorkGroup runs in `primary`; only a named one is derived (the event name would decide).
@@ -241,6 +243,25 @@ function taskDefinitionArn(td: string, regional: (service: string, rest: string)
   // A family is letters, digits, `-` and `_` (RegisterTaskDefinition); a revision is a number.
   if (!/^[A-Za-z0-9_-]+(?::\d+)?$/.test(td)) return null;
   return regional("ecs", `task-definition/${td.includes(":") ? td : `${td}:*`}`);
+}
+
+/**
+ * A Glue Data Catalog call on one table (GetTable, DeleteTable with `databaseName` and `name`;
+ * GetPartition(s), BatchGetPartition, CreatePartition … with `databaseName` and `tableName`) is
+ * authorised on the catalog, the database and the table, all three (Glue developer guide,
+ * "Specifying AWS Glue resource ARNs": `catalog`, `database/<db>`, `table/<db>/<table>`), in the
+ * account `catalogId` names, the caller's by default. Only a call naming all three is derived: one
+ * naming a database alone (GetTables) is authorised on tables it does not name, and a grant of the
+ * catalog and database only would refuse it; so is one with another kind of catalogId (a
+ * federated catalog's `account:catalog/…`), whose ARNs are not these.
+ */
+function glueTableArns(p: RequestParams, region: string | null, accountId: string | null, partition: string): string[] {
+  const table = p.tableName ?? (p.databaseName !== undefined ? p.name : undefined);
+  if (p.databaseName === undefined || table === undefined || p.databaseName === "" || table === "") return NONE;
+  const account = p.catalogId ?? accountId;
+  if (region === null || account === null || !/^\d{12}$/.test(account)) return NONE;
+  const base = `arn:${partition}:glue:${region}:${account}`;
+  return [`${base}:catalog`, `${base}:database/${p.databaseName}`, `${base}:table/${p.databaseName}/${table}`];
 }
 
 /** Management calls whose API Gateway resource path is the collection they list or create. */

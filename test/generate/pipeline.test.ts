@@ -443,4 +443,18 @@ describe("calls that name their resource only in requestParameters", () => {
       expect([action, allowed(g.policy, action, other)]).toEqual([action, false]);
     }
   });
+  it("grants a Glue table read on its catalog, database and table, and keeps a database-wide read as it was", async () => {
+    const G = `arn:aws:glue:${REGION}:${ACCOUNT}`;
+    const call = (i: number, name: string, requestParameters: object) => record(i, "glue.amazonaws.com", name, { requestParameters, managementEvent: true });
+    const g = await generateFrom([call(0, "GetTable", { databaseName: "events", name: "clicks" }), call(1, "GetPartitions", { databaseName: "events", tableName: "clicks" }), call(2, "GetTables", { databaseName: "events" })]);
+    // Before: GetTable and GetPartitions on every catalog, database and table (warned).
+    for (const action of ["glue:GetTable", "glue:GetPartitions"]) {
+      for (const arn of [`${G}:catalog`, `${G}:database/events`, `${G}:table/events/clicks`]) expect([action, arn, allowed(g.policy, action, arn)]).toEqual([action, arn, true]);
+      expect([action, allowed(g.policy, action, `${G}:table/events/payroll`)]).toEqual([action, false]);
+      expect([action, allowed(g.policy, action, `${G}:database/hr`)]).toEqual([action, false]);
+    }
+    // GetTables names no table: it keeps the grant on every one, warned.
+    expect(allowed(g.policy, "glue:GetTables", `${G}:table/events/payroll`)).toBe(true);
+    expect(g.warnings.filter((w) => w.code === "no-resource-recorded").map((w) => w.action)).toEqual(["glue:GetTables"]);
+  });
 });

@@ -182,3 +182,24 @@ describe("calls Lambda functions make that name their resource by a parameter of
     expect(arns("s3.amazonaws.com", { workGroup: "analytics" })).toEqual([]);
   });
 });
+
+describe("Glue Data Catalog tables", () => {
+  const G = "arn:aws:glue:eu-west-1:210987654321";
+  it("names the catalog, the database and the table of a call on one table (GetTable's name, GetPartitions' tableName)", () => {
+    const three = [`${G}:catalog`, `${G}:database/events`, `${G}:table/events/clicks`];
+    expect(arns("glue.amazonaws.com", { databaseName: "events", name: "clicks" })).toEqual(three);
+    expect(arns("glue.amazonaws.com", { databaseName: "events", tableName: "clicks" })).toEqual(three);
+    expect(arns("glue.amazonaws.com", { catalogId: "210987654321", databaseName: "events", tableName: "clicks" })).toEqual(three);
+  });
+
+  it("uses the account catalogId names (another account's catalog)", () => {
+    const O = "arn:aws:glue:eu-west-1:555566667777";
+    expect(arns("glue.amazonaws.com", { catalogId: "555566667777", databaseName: "shared", name: "orders" })).toEqual([`${O}:catalog`, `${O}:database/shared`, `${O}:table/shared/orders`]);
+  });
+
+  it("names none for a database alone (GetTables is authorised on tables it does not name), a name alone, or another kind of catalog", () => {
+    expect(arns("glue.amazonaws.com", { databaseName: "events" })).toEqual([]);
+    expect(arns("glue.amazonaws.com", { name: "events" })).toEqual([]);
+    expect(arns("glue.amazonaws.com", { catalogId: "210987654321:s3tablescatalog/lake", databaseName: "events", tableName: "clicks" })).toEqual([]);
+  });
+});

@@ -214,6 +214,26 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     });
   });
 
+  it("reads a Glue Data Catalog call's database and table as the raw records do, in every reader", async () => {
+    const ROLE = "arn:aws:iam::111122223333:role/report-role";
+    // Athena reads the catalog on the caller's behalf: the Glue calls carry the function's session, invokedBy Athena.
+    const call = (seq: number, name: string, requestParameters: object): object =>
+      roleCallRecord({ account: "111122223333", roleArn: ROLE, session: "report-fn", time: `2026-10-0${1 + (seq % 5)}T08:00:00Z`, source: "glue", name, seq, region: "eu-west-1", invokedBy: "athena.amazonaws.com", extra: { requestParameters } });
+    const records = [
+      call(1, "GetTable", { catalogId: "111122223333", databaseName: "events", name: "clicks" }),
+      call(2, "GetPartitions", { catalogId: "111122223333", databaseName: "events", tableName: "clicks", expression: "day='2026-10-01'", segment: { segmentNumber: 0, totalSegments: 1 } }),
+      call(3, "GetTables", { databaseName: "events", expression: "click*" }),
+    ];
+    const raw = await everyReader(records, "glue");
+    const resources = Object.fromEntries(raw.sessions.flatMap((s) => s.actions).map((a) => [a.action, a.resources]));
+    const G = "arn:aws:glue:eu-west-1:111122223333";
+    expect(resources).toEqual({
+      "glue:GetTable": [`${G}:catalog`, `${G}:database/events`, `${G}:table/events/clicks`],
+      "glue:GetPartitions": [`${G}:catalog`, `${G}:database/events`, `${G}:table/events/clicks`],
+      "glue:GetTables": [],
+    });
+  });
+
   it("reads a refusal's message as the raw records do: KMS's refusals and the resource a refusal names", async () => {
     // The corpus has none: errorMessage is kept for the refusal codes only (error_message, last column).
     const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-denials-"));
