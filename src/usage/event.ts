@@ -80,6 +80,9 @@ export const PARAM_KEYS = [
   // database, and the catalog's account when another's (with tableName, or `name` for GetTable).
   "databaseName",
   "catalogId",
+  // SQS GetQueueUrl and CreateQueue: the queue by name, in its owner's account when another's.
+  "queueName",
+  "queueOwnerAWSAccountId",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];

@@ -1,7 +1,7 @@
 /**
  * Resource ARNs of a call: `resources[]` when the record has it (S3, KMS, STS …), otherwise
  * derived from requestParameters for the common services. Formats follow the ARN tables in the
- * Service Authorization Reference (table/<name>, queue name, parameter/<name>, secret:<name>-??????,
+ * Service Authorization Reference (table/<name>, queue name (from queueUrl or queueName), parameter/<name>, secret:<name>-??????,
  * function:<name>[:qualifier], stream/<name>, log-group:<name>, task-definition/<family>:<revision>,
  * deliverystream/<name>, userpool/<id>, project/<name>, job/<name>, workgroup/<name>, Glue's
  * catalog, database/<db> and table/<db>/<table>).
@@ -112,6 +112,12 @@ export function deriveResources(ctx: ResourceContext): string[] {
       break;
     case "sqs":
       if (p.queueUrl !== undefined) push(queueUrlToArn(p.queueUrl, partition));
+      // GetQueueUrl and CreateQueue name the queue by name (a queue's ARN ends in its name), in
+      // the account queueOwnerAWSAccountId gives (GetQueueUrl, another account's queue), the caller's otherwise.
+      else if (p.queueName !== undefined) {
+        const owner = p.queueOwnerAWSAccountId ?? accountId;
+        if (region !== null && owner !== null && /^\d{12}$/.test(owner) && /^[A-Za-z0-9_-]+(?:\.fifo)?$/.test(p.queueName)) push(`arn:${partition}:sqs:${region}:${owner}:${p.queueName}`);
+      }
       break;
     case "sns":
       if (p.topicArn !== undefined) push(p.topicArn);

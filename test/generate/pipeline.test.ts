@@ -417,7 +417,7 @@ describe("calls that name their resource only in requestParameters", () => {
     expect(allowed(g.policy, "ecs:RunTask", `${T}/reindex:5`)).toBe(false);
     expect(allowed(g.policy, "ecs:RunTask", `${T}/nightly-export-v2:1`)).toBe(false);
   });
-  it("grants Step Functions, Firehose, Cognito, CodeBuild, Glue and Athena calls on the resource their parameters name", async () => {
+  it("grants Step Functions, Firehose, Cognito, CodeBuild, Glue, Athena and SQS GetQueueUrl calls on the resource their parameters name", async () => {
     const A = `${REGION}:${ACCOUNT}`;
     const call = (i: number, source: string, name: string, requestParameters: object) => record(i, `${source}.amazonaws.com`, name, { requestParameters, managementEvent: true });
     const g = await generateFrom([
@@ -427,6 +427,7 @@ describe("calls that name their resource only in requestParameters", () => {
       call(3, "codebuild", "StartBuild", { projectName: "site-build" }),
       call(4, "glue", "StartJobRun", { jobName: "nightly-etl" }),
       call(5, "athena", "StartQueryExecution", { queryString: "SELECT 1", workGroup: "analytics" }),
+      call(6, "sqs", "GetQueueUrl", { queueName: "fulfillment" }),
     ]);
     // Before: each on its resource type's every name (execution:*, deliverystream/*, userpool/* …), warned.
     expect(g.warnings.filter((w) => w.code === "no-resource-recorded")).toEqual([]);
@@ -437,6 +438,7 @@ describe("calls that name their resource only in requestParameters", () => {
       ["codebuild:StartBuild", `arn:aws:codebuild:${A}:project/site-build`, `arn:aws:codebuild:${A}:project/deploy-prod`],
       ["glue:StartJobRun", `arn:aws:glue:${A}:job/nightly-etl`, `arn:aws:glue:${A}:job/drop-tables`],
       ["athena:StartQueryExecution", `arn:aws:athena:${A}:workgroup/analytics`, `arn:aws:athena:${A}:workgroup/primary`],
+      ["sqs:GetQueueUrl", `arn:aws:sqs:${A}:fulfillment`, `arn:aws:sqs:${A}:payroll`],
     ];
     for (const [action, named, other] of cases) {
       expect([action, allowed(g.policy, action, named)]).toEqual([action, true]);

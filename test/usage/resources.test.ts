@@ -203,3 +203,15 @@ describe("Glue Data Catalog tables", () => {
     expect(arns("glue.amazonaws.com", { catalogId: "210987654321:s3tablescatalog/lake", databaseName: "events", tableName: "clicks" })).toEqual([]);
   });
 });
+
+describe("SQS queueName (GetQueueUrl, CreateQueue)", () => {
+  it("names the queue in the caller's account, or in the owner's account GetQueueUrl gives", () => {
+    expect(arns("sqs.amazonaws.com", { queueName: "orders" })).toEqual(["arn:aws:sqs:eu-west-1:210987654321:orders"]);
+    expect(arns("sqs.amazonaws.com", { queueName: "orders.fifo", queueOwnerAWSAccountId: "555566667777" })).toEqual(["arn:aws:sqs:eu-west-1:555566667777:orders.fifo"]);
+  });
+
+  it("prefers queueUrl, and names none for what is no queue name", () => {
+    expect(arns("sqs.amazonaws.com", { queueUrl: "https://sqs.eu-west-1.amazonaws.com/210987654321/orders", queueName: "other" })).toEqual(["arn:aws:sqs:eu-west-1:210987654321:orders"]);
+    expect(arns("sqs.amazonaws.com", { queueName: "ord*" })).toEqual([]);
+  });
+});

@@ -186,7 +186,7 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     expect(actions["ecs:StartTask"]).toMatchObject({ count: 1, resources: ["arn:aws:ecs:eu-west-1:111122223333:task-definition/reindex:5"] });
   });
 
-  it("reads the Step Functions, Firehose, Cognito, CodeBuild, Glue and Athena parameters as the raw records do, in every reader", async () => {
+  it("reads the Step Functions, Firehose, Cognito, CodeBuild, Glue, Athena and SQS queueName parameters as the raw records do, in every reader", async () => {
     const ROLE = "arn:aws:iam::111122223333:role/jobs-role";
     const call = (seq: number, source: string, name: string, requestParameters: object): object =>
       roleCallRecord({ account: "111122223333", roleArn: ROLE, session: "jobs-fn", time: `2026-10-0${1 + (seq % 5)}T08:00:00Z`, source, name, seq, region: "eu-west-1", extra: { requestParameters } });
@@ -199,6 +199,8 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
       call(5, "glue", "StartJobRun", { jobName: "nightly-etl", arguments: { "--day": "2026-10-01" } }),
       call(6, "athena", "StartQueryExecution", { queryString: "SELECT 1", workGroup: "analytics", queryExecutionContext: { database: "events" }, clientRequestToken: "8c0e" }),
       call(7, "athena", "GetQueryResults", { queryExecutionId: "2f3a", maxResults: 100 }),
+      call(8, "sqs", "GetQueueUrl", { queueName: "orders" }),
+      call(9, "sqs", "GetQueueUrl", { queueName: "audit.fifo", queueOwnerAWSAccountId: "555566667777" }),
     ];
     const raw = await everyReader(records, "jobs");
     const resources = Object.fromEntries((raw.sessions[0]?.actions ?? []).map((a) => [a.action, a.resources]));
@@ -211,6 +213,7 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
       "athena:StartQueryExecution": [`arn:aws:athena:${A}:workgroup/analytics`],
       // The workgroup of a query named by id is not in the record.
       "athena:GetQueryResults": [],
+      "sqs:GetQueueUrl": [`arn:aws:sqs:${A}:orders`, "arn:aws:sqs:eu-west-1:555566667777:audit.fifo"].sort(),
     });
   });
 
