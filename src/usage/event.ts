@@ -83,13 +83,23 @@ export const PARAM_KEYS = [
   // SQS GetQueueUrl and CreateQueue: the queue by name, in its owner's account when another's.
   "queueName",
   "queueOwnerAWSAccountId",
+  // DynamoDB Streams DescribeStream and GetShardIterator (a stream-triggered function's event
+  // source mapping calls them with its role): the stream's ARN. Spelt so by DynamoDB, `streamARN`
+  // by Kinesis: two keys (the scanners match keys exactly), two query columns (paramColumn).
+  "streamArn",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];
 
+/**
+ * Keys whose lower-cased column would be another key's (`streamArn`, `streamARN`): their own
+ * column name.
+ */
+const COLUMN_OVERRIDES: { readonly [k: string]: string } = { streamArn: "rp_dynamodbstreamarn" };
+
 /** The query-row column of a requestParameters key: `rp_` and its letters and digits, lower case (`rp_xamzcopysource`). */
 export function paramColumn(key: ParamKey): string {
-  return `rp_${key.toLowerCase().replace(/[^a-z0-9]/g, "")}`;
+  return Object.hasOwn(COLUMN_OVERRIDES, key) ? (COLUMN_OVERRIDES[key] as string) : `rp_${key.toLowerCase().replace(/[^a-z0-9]/g, "")}`;
 }
 
 /** Selected requestParameters: only string values (and `names` as a string list) are kept. */

@@ -103,6 +103,8 @@ export function deriveResources(ctx: ResourceContext): string[] {
         push(table);
         if (table !== null) push(indexArn(table, p));
       }
+      // DescribeStream, GetShardIterator: the stream (`table/<t>/stream/<label>`), by its ARN.
+      if (p.streamArn !== undefined && isArn(p.streamArn)) push(p.streamArn);
       break;
     case "s3":
       if (p.bucketName !== undefined) {

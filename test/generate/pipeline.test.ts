@@ -459,4 +459,12 @@ describe("calls that name their resource only in requestParameters", () => {
     expect(allowed(g.policy, "glue:GetTables", `${G}:table/events/payroll`)).toBe(true);
     expect(g.warnings.filter((w) => w.code === "no-resource-recorded").map((w) => w.action)).toEqual(["glue:GetTables"]);
   });
+  it("grants a DynamoDB stream's DescribeStream on the stream its event source mapping read", async () => {
+    const STREAM = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders/stream/2026-10-09T00:07:23.254`;
+    const g = await generateFrom([record(0, "dynamodb.amazonaws.com", "DescribeStream", { requestParameters: { streamArn: STREAM }, managementEvent: true })]);
+    // Before: every stream of every table in the account (table/*/stream/*), warned.
+    expect(g.warnings.filter((w) => w.code === "no-resource-recorded")).toEqual([]);
+    expect(allowed(g.policy, "dynamodb:DescribeStream", STREAM)).toBe(true);
+    expect(allowed(g.policy, "dynamodb:DescribeStream", `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/payroll/stream/2026-10-09T00:07:23.254`)).toBe(false);
+  });
 });

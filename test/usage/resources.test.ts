@@ -215,3 +215,12 @@ describe("SQS queueName (GetQueueUrl, CreateQueue)", () => {
     expect(arns("sqs.amazonaws.com", { queueName: "ord*" })).toEqual([]);
   });
 });
+
+describe("DynamoDB Streams streamArn", () => {
+  it("names the stream a DescribeStream or GetShardIterator read, by its ARN", () => {
+    const S = "arn:aws:dynamodb:eu-west-1:210987654321:table/pictures/stream/2026-10-09T00:07:23.254";
+    expect(arns("dynamodb.amazonaws.com", { streamArn: S })).toEqual([S]);
+    // Kinesis spells it streamARN; a DynamoDB call's streamArn is not Kinesis's.
+    expect(arns("kinesis.amazonaws.com", { streamArn: S })).toEqual([]);
+  });
+});

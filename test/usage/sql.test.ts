@@ -16,6 +16,7 @@ import {
   readUsage,
   renderUsageQuery,
 } from "../../src/usage/index.js";
+import { PARAM_KEYS, paramColumn } from "../../src/usage/event.js";
 import { INVICTUS, STRATUS } from "./helpers.js";
 import { roleCallRecord } from "../support/cloudtrail-record.js";
 import { denialRecords, SECRET_KEY, TABLE } from "../support/denial-records.js";
@@ -235,6 +236,27 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
       "glue:GetPartitions": [`${G}:catalog`, `${G}:database/events`, `${G}:table/events/clicks`],
       "glue:GetTables": [],
     });
+  });
+
+  it("reads a DynamoDB stream's ARN (streamArn) apart from a Kinesis stream's (streamARN), in every reader", async () => {
+    // Each key its own column: lower-cased, both would be rp_streamarn and one would be lost.
+    const columns = PARAM_KEYS.map(paramColumn);
+    expect(new Set(columns).size).toBe(PARAM_KEYS.length);
+    // versionId is a flag of its own (version_id_present).
+    for (const k of PARAM_KEYS) if (k !== "versionId") expect(USAGE_ROW_COLUMNS as readonly string[]).toContain(paramColumn(k));
+    const ROLE = "arn:aws:iam::111122223333:role/keywords-role";
+    const STREAM = "arn:aws:dynamodb:us-east-1:111122223333:table/master-pictures/stream/2019-10-09T00:07:23.254";
+    // The event source mapping's calls, with the function's role and a Lambda service session (awslambda_…).
+    const call = (seq: number, source: string, name: string, requestParameters: object): object =>
+      roleCallRecord({ account: "111122223333", roleArn: ROLE, session: "awslambda_292_20191110150720334", time: `2026-10-0${1 + (seq % 5)}T08:00:00Z`, source, name, seq, userAgent: "leb-kcl-6193f5fe, amazon-kinesis-client-library-java-lambda_1.2.1, aws-internal/3", extra: { requestParameters } });
+    const records = [
+      call(1, "dynamodb", "DescribeStream", { streamArn: STREAM }),
+      call(2, "dynamodb", "DescribeStream", { streamArn: STREAM, exclusiveStartShardId: "shardId-00000001570000000000-a1b2c3d4" }),
+      call(3, "kinesis", "DescribeStreamSummary", { streamARN: "arn:aws:kinesis:us-east-1:111122223333:stream/clicks" }),
+    ];
+    const raw = await everyReader(records, "streams");
+    const resources = Object.fromEntries(raw.sessions.flatMap((s) => s.actions).map((a) => [a.action, a.resources]));
+    expect(resources).toEqual({ "dynamodb:DescribeStream": [STREAM], "kinesis:DescribeStreamSummary": ["arn:aws:kinesis:us-east-1:111122223333:stream/clicks"] });
   });
 
   it("reads a refusal's message as the raw records do: KMS's refusals and the resource a refusal names", async () => {
