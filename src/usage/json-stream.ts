@@ -69,6 +69,23 @@ export function* jsonValues(text: string, origin: { line: number; column: number
     }
     const start = i;
     const at = { start, line, column: start - lineStart + 1 };
+    if (c === QUOTE) {
+      // A string (lookup-events' CloudTrailEvent, `jq '.Events[].CloudTrailEvent'`): on one line.
+      const q = stringEnd(text, i);
+      const nl = newlineFrom(i);
+      if (q < 0 || nl < q) {
+        yield { ...at, end: Math.min(nl, n), error: q < 0 && nl >= n ? "the text ends inside a string (truncated?)" : "a string is not closed on its line" };
+        if (!resync(start)) return;
+        continue;
+      }
+      try {
+        yield { ...at, end: q + 1, value: JSON.parse(text.slice(start, q + 1)) };
+      } catch (e) {
+        yield { ...at, end: q + 1, error: `not JSON: ${(e as Error).message}` };
+      }
+      i = q + 1;
+      continue;
+    }
     if (c !== 0x7b && c !== 0x5b) {
       // Not the start of an object or an array: the rest of the line is not ours.
       const end = newlineFrom(i);
@@ -84,16 +101,7 @@ export function* jsonValues(text: string, origin: { line: number; column: number
     for (; j < n; j++) {
       const ch = text.charCodeAt(j);
       if (ch === QUOTE) {
-        // Skip the string: its closing quote is the first one not escaped.
-        let q = j + 1;
-        for (;;) {
-          q = text.indexOf('"', q);
-          if (q < 0) break;
-          let b = q - 1;
-          while (text.charCodeAt(b) === BACKSLASH) b--;
-          if ((q - 1 - b) % 2 === 0) break;
-          q++;
-        }
+        const q = stringEnd(text, j);
         const nl = newlineFrom(j);
         if (q < 0 || nl < q) {
           broken = q < 0 && nl >= n ? "the text ends inside a string (truncated?)" : "a string is not closed on its line";
@@ -129,5 +137,18 @@ export function* jsonValues(text: string, origin: { line: number; column: number
     i = end;
     line += lines;
     if (lastNl >= 0) lineStart = lastNl + 1;
+  }
+}
+
+/** The index of the quote closing the string that opens at `open`: the first one not escaped; -1 when none. */
+function stringEnd(text: string, open: number): number {
+  let q = open + 1;
+  for (;;) {
+    q = text.indexOf('"', q);
+    if (q < 0) return -1;
+    let b = q - 1;
+    while (text.charCodeAt(b) === BACKSLASH) b--;
+    if ((q - 1 - b) % 2 === 0) return q;
+    q++;
   }
 }

@@ -26,7 +26,7 @@ import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./acc
 import { eventMessages, isSubscriptionMessage, logEventsIncomplete, logEventsKind } from "./cloudwatch-logs.js";
 import { foreignLakeRows, isLakeResults, lakePageOf, lakeStatusProblem } from "./lake-page.js";
 import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow } from "./query-rows.js";
-import { addLookupEvent, addRecord, isEnvelope, isLookupEvent, isObj, looksLikeRecord, notOurs, warn, type Obj } from "./read-records.js";
+import { addLookupEvent, addRecord, addRecordString, isEnvelope, isLookupEvent, isObj, isRecordString, looksLikeRecord, notOurs, warn, type Obj } from "./read-records.js";
 import { isEventSelectorsOutput, parseEventSelectors, type TrailSelectors } from "./event-selectors.js";
 import { jsonValues } from "./json-stream.js";
 import { isCloudTrailLogFile } from "./log-file-name.js";
@@ -279,6 +279,11 @@ function readContent(data: Buffer, acc: FileAccumulator, result: FileResult, opt
       }
       return;
     }
+    // JSON strings one per line (`jq '.Events[].CloudTrailEvent'` without -r).
+    if (trimmed.startsWith('"')) {
+      readJsonStream(trimmed, acc, "not JSON and not the CSV of the usage query");
+      return;
+    }
     notOurs(acc, "not JSON and not the CSV of the usage query");
     return;
   }
@@ -411,6 +416,14 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
     acc.format = "cloudtrail-lookup-events";
     if (Array.isArray(doc)) doc.forEach((e, i) => addLookupEvent(acc, e, `[${i}].CloudTrailEvent`));
     else addLookupEvent(acc, doc, "CloudTrailEvent");
+    return;
+  }
+  // The events' CloudTrailEvent strings alone (`--query 'Events[].CloudTrailEvent'`): before, "none
+  // of its elements is a CloudTrail record", and the calls in them were missing. Only lookup-events
+  // prints records as strings: its management events, so data events are not judged from them.
+  if (Array.isArray(doc) && doc.length > 0 && doc.every((s) => typeof s === "string") && doc.some(isRecordString)) {
+    acc.format = "cloudtrail-lookup-events";
+    doc.forEach((s, i) => addRecordString(acc, s as string, `[${i}]`));
     return;
   }
   if (Array.isArray(doc)) {

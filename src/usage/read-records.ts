@@ -57,6 +57,27 @@ export function addLookupEvent(acc: FileAccumulator, e: unknown, where: string):
   return isObj(rec) && typeof rec.eventTime === "string" ? rec.eventTime : null;
 }
 
+/**
+ * A record as the JSON string lookup-events gives it (its CloudTrailEvent), printed on its own:
+ * `aws cloudtrail lookup-events --query 'Events[].CloudTrailEvent'` writes an array of them, `jq
+ * '.Events[].CloudTrailEvent'` one per line. Told from other strings without parsing them.
+ */
+export function isRecordString(v: unknown): v is string {
+  return typeof v === "string" && /^\s*\{/.test(v) && /"(?:eventName|eventSource|eventVersion)"\s*:/.test(v);
+}
+
+/** One such string's record, counted, or said why not. */
+export function addRecordString(acc: FileAccumulator, s: string, where: string): void {
+  let rec: unknown;
+  try {
+    rec = JSON.parse(s);
+  } catch (err) {
+    acc.skip(where, `the string is not a JSON record: ${(err as Error).message}`);
+    return;
+  }
+  addRecord(acc, rec, where);
+}
+
 /** The file is not activity data leastrole reads: partial, with a warning naming it. */
 export function notOurs(acc: FileAccumulator, message: string): void {
   if (acc.format === "unknown" || acc.format === "cloudtrail-jsonl") acc.format = "unrecognised";

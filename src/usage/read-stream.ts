@@ -7,7 +7,7 @@
 import type { FileAccumulator } from "./accumulate.js";
 import { eventMessages, isSubscriptionMessage } from "./cloudwatch-logs.js";
 import { jsonValues } from "./json-stream.js";
-import { addLookupEvent, addRecord, isEnvelope, isLookupEvent, isObj, looksLikeRecord, notOurs } from "./read-records.js";
+import { addLookupEvent, addRecord, addRecordString, isEnvelope, isLookupEvent, isObj, isRecordString, looksLikeRecord, notOurs } from "./read-records.js";
 
 /**
  * A file of several JSON values: JSON Lines, or objects back to back (`}{`, Firehose's default S3
@@ -23,6 +23,7 @@ export function readJsonStream(text: string, acc: FileAccumulator, parseError: s
   let firstKeys: string | null = null;
   let sameLine = false;
   let subscription = false;
+  let strings = 0;
   let prevLine = -1;
   const held: Array<[string, string]> = [];
   const problem = (where: string, reason: string): void => {
@@ -41,6 +42,7 @@ export function readJsonStream(text: string, acc: FileAccumulator, parseError: s
     parsed++;
     const kind = readStreamValue(v.value, acc, where, problem);
     if (kind === "subscription") subscription = true;
+    if (kind === "string") strings++;
     if (kind === null) {
       const what = isObj(v.value) ? `keys: ${Object.keys(v.value).slice(0, 6).join(", ")}` : Array.isArray(v.value) ? "an array" : typeof v.value;
       firstKeys ??= what;
@@ -55,7 +57,8 @@ export function readJsonStream(text: string, acc: FileAccumulator, parseError: s
     notOurs(acc, parsed === 0 ? `not JSON: ${parseError}` : `JSON values, but none is a CloudTrail record (the first: ${firstKeys})`);
     return false;
   }
-  if (origin === undefined) acc.format = subscription ? "cloudtrail-cwl-subscription" : sameLine ? "cloudtrail-json-stream" : "cloudtrail-jsonl";
+  // Records as strings come from lookup-events alone (its CloudTrailEvent): management events.
+  if (origin === undefined) acc.format = subscription ? "cloudtrail-cwl-subscription" : strings === usable ? "cloudtrail-lookup-events" : sameLine ? "cloudtrail-json-stream" : "cloudtrail-jsonl";
   if (broken > 0) acc.partialReasons.push(`${broken} ${broken === 1 ? "value is" : "values are"} not JSON (see warnings)`);
   return true;
 }
@@ -72,7 +75,12 @@ export function readRest(data: Buffer, offset: number, acc: FileAccumulator): bo
 }
 
 /** One value of a JSON stream: what it was, or null when it is none of the shapes a stream may hold. */
-function readStreamValue(v: unknown, acc: FileAccumulator, where: string, problem: (where: string, reason: string) => void): "records" | "subscription" | null {
+function readStreamValue(v: unknown, acc: FileAccumulator, where: string, problem: (where: string, reason: string) => void): "records" | "subscription" | "string" | null {
+  // lookup-events' CloudTrailEvent strings one per line (`jq '.Events[].CloudTrailEvent'`).
+  if (isRecordString(v)) {
+    addRecordString(acc, v, where);
+    return "string";
+  }
   if (Array.isArray(v)) {
     // A bare array of records (or of envelopes), as one file of several concatenated.
     if (!v.some((r) => isObj(r) && (looksLikeRecord(r) || isEnvelope(r)))) return null;

@@ -82,6 +82,34 @@ describe("shapes", () => {
     expect([one.format, one.records]).toEqual(["cloudtrail-lookup-events", 1]);
   });
 
+  it("reads lookup-events' CloudTrailEvent strings on their own (--query 'Events[].CloudTrailEvent', jq '.Events[].CloudTrailEvent') like the records themselves", async () => {
+    // Before: "a JSON array, but none of its elements is a CloudTrail record" and "not JSON and
+    // not the CSV of the usage query": the calls in them were missing, the usage partial.
+    const strings = records.map((r) => JSON.stringify(r));
+    const b = await readUsage([BIG], { workers: 1 });
+    for (const [name, text] of [
+      // The AWS CLI's default JSON output: an array of strings, indented by 4.
+      ["query-cloudtrailevent.json", JSON.stringify(strings, null, 4)],
+      // jq without -r: one JSON string per line.
+      ["jq-cloudtrailevent.jsonl", strings.map((s) => JSON.stringify(s)).join("\n") + "\n"],
+      // jq -r: the strings' text, one event object per line (read before too).
+      ["jq-r-cloudtrailevent.jsonl", strings.join("\n") + "\n"],
+    ] as const) {
+      const a = await readUsage([write(name, text)], { workers: 1 });
+      expect(a.coverage.partialReasons, name).toEqual([]);
+      expect(a.warnings, name).toEqual([]);
+      expect(a.coverage.recordsRead, name).toBe(records.length);
+      expect(a.sessions, name).toEqual(b.sessions);
+    }
+    // Strings that are no events stay unread, and said.
+    const other = readUsageFile(write("strings.json", JSON.stringify(["a", "b"]))).partial;
+    expect([other.format, other.records, other.partialReasons.length]).toEqual(["unrecognised", 0, 1]);
+    // A broken string among events is that event skipped and named, the others counted.
+    const broken = readUsageFile(write("query-broken.json", JSON.stringify([strings[0], "{\"eventVersion\":", strings[1]]))).partial;
+    expect([broken.records, broken.skipped]).toEqual([3, 1]);
+    expect(broken.warnings.map((w) => w.path)).toEqual(["[1]"]);
+  });
+
   it("reads UTF-16 with BOM, big-endian as well as little-endian, like UTF-8", async () => {
     // Before, BE was read as UTF-8 ("not JSON"); the audit's router now sends both here.
     const text = readFileSync(BIG, "utf8");
