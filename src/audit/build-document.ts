@@ -21,7 +21,7 @@ import { unattributedSessionWarnings } from "../usage/unattributed.js";
 import { trailGapWarnings } from "../usage/trail-gaps.js";
 import { trailLoggingWarnings } from "../usage/trail-logging.js";
 import type { PendingDocument } from "../model/pending.js";
-import { routeInputs, type RoutedInputs } from "./route-inputs.js";
+import { NOT_READ_CODES, routeInputs, type RoutedInputs } from "./route-inputs.js";
 import { addMs, addTiming, cpuNow, moveTiming, startStage, type StageStart, type StageTimings } from "./timings.js";
 
 export interface BuildProgress {
@@ -318,6 +318,7 @@ async function buildFrom(
     draft = analyzeIdentities(document, undefined, analyzeOptions);
     overlapMs = performance.now() - a0;
     const aggregate = await reading;
+    markNamedUnread(aggregate, routed.sources, read.warnings);
     // The labels themselves are made by the PendingDocument, as they are asked for.
     labelling = startLabelling(
       aggregate,
@@ -363,6 +364,23 @@ async function buildFrom(
   // The overlapped analysis is counted as analysis, not usage (timings.ts).
   moveTiming(timings, cpuTimings, "usage", "analyze", overlapMs);
   return pending;
+}
+
+/**
+ * A file named on the command line that the source readers could not read (not JSON, a shape no
+ * reader knows: the CloudTrail console's CSV, some other tool's export) may have held activity
+ * data: what it is cannot be known. Then the usage is partial, as for a named file that cannot be
+ * opened (routeInputs' unreadUsage). Before, only the report was partial: LR008 still called the
+ * permissions unused that the file's calls may have used. Files met in a folder walk are another
+ * matter (a project's own files): they leave the usage as it is.
+ */
+function markNamedUnread(aggregate: UsageAggregate, sources: RoutedInputs["sources"], warnings: readonly Warning[]): void {
+  const named = new Set(sources.filter((s) => s.explicit).map((s) => s.file));
+  const unread = new Set(warnings.filter((w) => w.file !== undefined && named.has(w.file) && NOT_READ_CODES.has(w.code)).map((w) => w.file as string));
+  for (const file of [...unread].sort()) {
+    aggregate.coverage.partial = true;
+    aggregate.coverage.partialReasons.push(`${file}: named on the command line but not read, so the activity data it may hold is missing (see its warning)`);
+  }
 }
 
 /**

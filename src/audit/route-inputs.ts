@@ -31,6 +31,19 @@ export interface RoutedInputs {
   warnings: Warning[];
 }
 
+/**
+ * The warnings that say a file was not read: not JSON (or a template), a shape no reader knows,
+ * empty or unreadable as a CloudTrail log file, a read that failed. In a folder walk such a file is
+ * a warning (the inputs partial); named on the command line it is an input error (exit code 2).
+ */
+export const NOT_READ_CODES: ReadonlySet<string> = new Set(["not-json", "unreadable-file", "cloudtrail-file-unreadable", "unrecognized-input", "unrecognised-usage-file"]);
+
+/**
+ * The warnings that say a file is damaged (a gzip stream or JSON cut short): what came before the
+ * damage is read, the rest is missing. Named on the command line, an input error too.
+ */
+export const DAMAGED_CODES: ReadonlySet<string> = new Set(["truncated-gzip", "truncated-json"]);
+
 const SNIFF_BYTES = 16 * 1024;
 const SKIP_DIRS = new Set(["node_modules", ".git", "CloudTrail-Digest", "CloudTrail-Insight"]);
 

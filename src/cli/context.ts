@@ -3,6 +3,7 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { buildPendingDocument, type BuildProgress } from "../audit/build-document.js";
+import { DAMAGED_CODES, NOT_READ_CODES } from "../audit/route-inputs.js";
 import { addMs, type StageTimings } from "../audit/timings.js";
 import type { IacReadOptions } from "../sources/cloudformation/index.js";
 import { findConfig, loadConfig, windowDaysProblem } from "../config/load.js";
@@ -151,19 +152,13 @@ export function printRuleDiagnostics(diagnostics: readonly Diagnostic[], progres
   return failed;
 }
 
-/**
- * The warnings that say a file could not be read at all: not JSON (or a template), empty or
- * unreadable as a CloudTrail log file, a read that failed. In a folder walk such a file is a
- * warning (and the inputs partial); a file named on the command line that cannot be read is an
- * input error.
- */
-const NOT_READ = new Set(["not-json", "unreadable-file", "cloudtrail-file-unreadable"]);
 
 /**
- * Files named on the command line (not found in a folder) that could not be read, with why. The
- * command writes its output all the same (what the other inputs gave) and exits 2, as README's exit
- * codes say of input errors: before, `leastrole: error: x.json.gz: not a JSON file` ended in exit 0,
- * and a CI step passed on a run that had not read what it was given.
+ * Files named on the command line (not found in a folder) that could not be read, or only up to
+ * damage, with why. The command writes its output all the same (what the other inputs gave) and
+ * exits 2, as README's exit codes say of input errors: before, `leastrole: error: x.json.gz: not a
+ * JSON file` ended in exit 0, and so did a CloudTrail file cut short or JSON of a shape no reader
+ * knows: a CI step passed on a run that had not read what it was given.
  */
 export function unreadNamedInputs(document: CanonicalDocument, paths: readonly string[]): Warning[] {
   const named = new Set<string>();
@@ -175,7 +170,7 @@ export function unreadNamedInputs(document: CanonicalDocument, paths: readonly s
     }
   }
   if (named.size === 0) return [];
-  return document.meta.warnings.filter((w) => NOT_READ.has(w.code) && w.file !== undefined && named.has(resolve(w.file)));
+  return document.meta.warnings.filter((w) => (NOT_READ_CODES.has(w.code) || DAMAGED_CODES.has(w.code)) && w.file !== undefined && named.has(resolve(w.file)));
 }
 
 /**
@@ -188,7 +183,8 @@ export function reportUnreadNamedInputs(document: CanonicalDocument, paths: read
   for (const w of unread) {
     if (seen.has(w.file as string)) continue;
     seen.add(w.file as string);
-    writeErr(`leastrole: error: ${w.file}: ${w.message}; named on the command line, it could not be read (exit code 2)\n`);
+    const what = DAMAGED_CODES.has(w.code) ? "it could be read only in part" : "it could not be read";
+    writeErr(`leastrole: error: ${w.file}: ${w.message}; named on the command line, ${what} (exit code 2)\n`);
   }
   return unread.length > 0;
 }

@@ -1,0 +1,89 @@
+/**
+ * Files named on the command line that leastrole cannot read, or reads only in part, through the
+ * built CLI with the demo account: README's exit codes (2: an input error, the report still
+ * written) and the usage they leave partial (no permission called unused). The same files met in
+ * a folder are warnings, the usage partial, exit 0.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/evaluate/locate.js";
+
+const root = packageRoot();
+const cli = join(root, "dist", "cli.js");
+const DEMO = join(root, "examples", "demo-account");
+const TRAIL_DAY = join(DEMO, "cloudtrail", "AWSLogs", "111122223333", "CloudTrail", "us-east-1", "2026", "11", "23");
+
+type Report = { summary: { partial: boolean }; findings: Array<{ ruleId: string; resource: { name: string }; evidence: { unused?: string[] } }>; warnings: Array<{ code: string; file?: string; message: string }> };
+
+function audit(args: string[]) {
+  const r = spawnSync(process.execPath, [cli, "audit", ...args, "--format", "json"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 28 });
+  return { code: r.status, report: JSON.parse(r.stdout) as Report, stderr: r.stderr };
+}
+
+/** The functions LR008 says have unused permissions. */
+const unusedOf = (r: Report) => r.findings.filter((f) => f.ruleId === "LR008" && (f.evidence.unused ?? []).length > 0).map((f) => f.resource.name);
+
+let work: string;
+let delivery: string;
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error("build first: npm run build");
+  work = mkdtempSync(join(tmpdir(), "lr-cli-named-"));
+  delivery = readdirSync(TRAIL_DAY).find((n) => n.endsWith(".json.gz")) as string;
+});
+
+describe("a file named on the command line", () => {
+  it("a CloudTrail log file cut short (a download that failed) is an input error: exit 2, the error names the file and the damage, the report is written", () => {
+    // Before: warnings only, and exit 0: a CI gate passed on logs it had not read in full.
+    const gz = readFileSync(join(TRAIL_DAY, delivery));
+    const baseline = audit([DEMO]);
+    expect(baseline.code, baseline.stderr).toBe(0);
+    expect(unusedOf(baseline.report).length).toBeGreaterThan(0);
+    for (const [name, bytes] of [
+      // Under its delivery name, and renamed; half of it (records before the cut are read), and
+      // only its first 300 bytes (none is).
+      [delivery, gz.subarray(0, gz.length >> 1)],
+      ["trail.json.gz", gz.subarray(0, gz.length >> 1)],
+      ["head.json.gz", gz.subarray(0, 300)],
+    ] as const) {
+      const dir = mkdtempSync(join(work, "cut-"));
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+      const r = audit([DEMO, file]);
+      expect(r.code, `${name}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`leastrole: error: ${file}: gzip stream is damaged (unexpected end of file)`);
+      expect(r.stderr).toMatch(/named on the command line, it could be read only in part \(exit code 2\)/);
+      expect(r.report.summary.partial).toBe(true);
+      // What it holds is missing: nothing is called unused.
+      expect(unusedOf(r.report), name).toEqual([]);
+    }
+  });
+
+  it("JSON of a shape leastrole does not recognise is an input error, and the usage partial: it may have held activity data", () => {
+    // `aws dynamodb scan` output: no input of leastrole's. Before: a warning, exit 0, and LR008
+    // called permissions unused, as if the file held no activity.
+    const scan = join(work, "scan.json");
+    writeFileSync(scan, JSON.stringify({ Items: [{ pk: { S: "order#1" }, total: { N: "12" } }], Count: 1, ScannedCount: 1, ConsumedCapacity: null }, null, 4));
+    const r = audit([DEMO, scan]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`leastrole: error: ${scan}: skipped: not an input leastrole reads`);
+    expect(r.report.summary.partial).toBe(true);
+    expect(unusedOf(r.report)).toEqual([]);
+  });
+
+  it("the same files met in a folder are warnings: exit 0, the usage partial", () => {
+    const dir = mkdtempSync(join(work, "walked-"));
+    cpSync(DEMO, dir, { recursive: true });
+    const day = join(dir, "cloudtrail", "AWSLogs", "111122223333", "CloudTrail", "us-east-1", "2026", "11", "23");
+    const gz = readFileSync(join(day, delivery));
+    writeFileSync(join(day, delivery), gz.subarray(0, gz.length >> 1));
+    const r = audit([dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.report.warnings.filter((w) => w.code === "truncated-gzip").map((w) => w.file)).toEqual([join(day, delivery)]);
+    expect(r.report.summary.partial).toBe(true);
+    expect(unusedOf(r.report)).toEqual([]);
+  });
+});
