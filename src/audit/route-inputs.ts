@@ -11,6 +11,7 @@ import { constants, createGunzip, gunzipSync } from "node:zlib";
 import { InputError } from "../errors.js";
 import type { Warning } from "../model/document.js";
 import { isUnfinishedAccessAdvisorJob } from "../usage/access-advisor.js";
+import { csvHeaderOf, isEventHistoryCsvHeader } from "../usage/event-history-csv.js";
 import { LAKE_RESULT_KEYS } from "../usage/lake-page.js";
 import { isCloudTrailLogFile, isCloudTrailPlace } from "../usage/log-file-name.js";
 import { statProblem } from "../usage/read-usage.js";
@@ -139,6 +140,10 @@ export function classifyHead(text: string): "usage" | "sources" | "manifest" {
   if (/\\"eventSource\\"\s*:/.test(t)) return "usage";
   // Subscription data with only the message that checks the destination (no log data).
   if (/"messageType"\s*:\s*"CONTROL_MESSAGE"/.test(t) && !/"messageType"\s*:\s*"DATA_MESSAGE"/.test(t)) return "usage";
+  // The CloudTrail console's Event history CSV: its calls cannot be counted, and the usage reader
+  // says so (the usage partial). The source readers only skipped it as "not a JSON file" in a
+  // folder, and LR008 called permissions unused that its calls may have used.
+  if (isEventHistoryCsvHeader(csvHeaderOf(t))) return "usage";
   // CSV rows of the shipped Athena query start with its header
   if (/^"?(account_?id|accountid)"?\s*,/i.test(t) && /role_?arn/i.test(t.split("\n")[0] ?? "")) return "usage";
   // The shipped usage query's rows (src/usage/sql.ts): Athena CSV starts with its row_kind column.

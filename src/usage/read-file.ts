@@ -28,6 +28,7 @@ import { foreignLakeRows, isLakeResults, lakePageOf, lakeStatusProblem } from ".
 import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow } from "./query-rows.js";
 import { addLookupEvent, addRecord, addRecordString, isEnvelope, isLookupEvent, isObj, isRecordString, looksLikeRecord, notOurs, warn, type Obj } from "./read-records.js";
 import { isEventSelectorsOutput, parseEventSelectors, type TrailSelectors } from "./event-selectors.js";
+import { EVENT_HISTORY_CSV, isEventHistoryCsvHeader } from "./event-history-csv.js";
 import { jsonValues } from "./json-stream.js";
 import { isCloudTrailLogFile } from "./log-file-name.js";
 import { readJsonStream, readLogEvents, readRest } from "./read-stream.js";
@@ -279,8 +280,13 @@ function readContent(data: Buffer, acc: FileAccumulator, result: FileResult, opt
       }
       return;
     }
+    if (isEventHistoryCsvHeader(firstLine)) {
+      acc.format = "cloudtrail-console-csv";
+      notOurs(acc, EVENT_HISTORY_CSV);
+      return;
+    }
     // JSON strings one per line (`jq '.Events[].CloudTrailEvent'` without -r).
-    if (trimmed.startsWith('"')) {
+    if (/^"(?:[^"\\]|\\.)*"\s*$/.test(trimmed.split("\n", 1)[0] as string)) {
       readJsonStream(trimmed, acc, "not JSON and not the CSV of the usage query");
       return;
     }

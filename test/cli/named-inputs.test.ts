@@ -74,6 +74,30 @@ describe("a file named on the command line", () => {
     expect(unusedOf(r.report)).toEqual([]);
   });
 
+  it("the CloudTrail console's Event history CSV: said what to export instead, the usage partial, named or in a folder", () => {
+    // The console's column titles; the rows as it writes them for a function's calls.
+    const csv = [
+      "Event ID,Event time,User name,Event name,Resource type,Resource name,AWS access key,AWS region,Error code,Source IP address,Event source,Read-only",
+      '"4c1f0a55-1b7e-4d0e-9a64-0d8b1f0c2f11","2026-11-23T21:04:10Z","billing-sync","Scan","AWS::DynamoDB::Table","billing","ASIAV4EXAMPLE7QXBMEA","us-east-1","","52.23.11.4","dynamodb.amazonaws.com","true"',
+    ].join("\r\n");
+    const named = join(mkdtempSync(join(work, "console-")), "event_history.csv");
+    writeFileSync(named, csv);
+    const r = audit([DEMO, named]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`leastrole: error: ${named}: the CloudTrail console's Event history download (CSV)`);
+    expect(r.stderr).toContain("aws cloudtrail lookup-events");
+    expect(unusedOf(r.report)).toEqual([]);
+    // Saved beside the logs: before, skipped as "not a JSON file", and LR008 called permissions unused.
+    const dir = mkdtempSync(join(work, "console-walked-"));
+    cpSync(DEMO, dir, { recursive: true });
+    writeFileSync(join(dir, "cloudtrail", "event_history.csv"), csv);
+    const walked = audit([dir]);
+    expect(walked.code, walked.stderr).toBe(0);
+    expect(walked.report.warnings.filter((w) => w.code === "unrecognised-usage-file").map((w) => w.file)).toEqual([join(dir, "cloudtrail", "event_history.csv")]);
+    expect(walked.report.summary.partial).toBe(true);
+    expect(unusedOf(walked.report)).toEqual([]);
+  });
+
   it("the same files met in a folder are warnings: exit 0, the usage partial", () => {
     const dir = mkdtempSync(join(work, "walked-"));
     cpSync(DEMO, dir, { recursive: true });

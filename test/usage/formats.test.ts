@@ -110,6 +110,24 @@ describe("shapes", () => {
     expect(broken.warnings.map((w) => w.path)).toEqual(["[1]"]);
   });
 
+  it("the CloudTrail console's Event history CSV is named for what it is, partial, with what to export instead", async () => {
+    // Its columns are the console's (Event history's column titles): the event, its time, source
+    // and user name (a role session's name), never the role a call was made with. Before: "not JSON
+    // and not the CSV of the usage query", or, met in a folder, skipped as "not a JSON file" and the
+    // usage taken as complete.
+    const header = "Event ID,Event time,User name,Event name,Resource type,Resource name,AWS access key,AWS region,Error code,Source IP address,Event source,Read-only";
+    const rows = records.slice(0, 3).map((r) => [r.eventID, r.eventTime, "orders-api", r.eventName, "", "", "ASIATFQR7NSCXL3YK5UK", r.awsRegion, "", r.sourceIPAddress, r.eventSource, String(r.readOnly)].map((v) => `"${String(v ?? "")}"`).join(","));
+    for (const text of [[header, ...rows].join("\r\n"), [header.split(",").map((h) => `"${h}"`).join(","), ...rows].join("\n")]) {
+      const p = write("event_history.csv", text);
+      expect(classifyHead(text)).toBe("usage");
+      const a = await readUsage([p], { workers: 1 });
+      expect(a.coverage.partial).toBe(true);
+      expect(a.coverage.recordsRead).toBe(0);
+      expect(a.warnings.map((w) => [w.code, w.file])).toEqual([["unrecognised-usage-file", p]]);
+      expect(a.warnings[0]?.message).toMatch(/^the CloudTrail console's Event history download \(CSV\): .* export the trail's log files .* give `aws cloudtrail lookup-events` output/);
+    }
+  });
+
   it("reads UTF-16 with BOM, big-endian as well as little-endian, like UTF-8", async () => {
     // Before, BE was read as UTF-8 ("not JSON"); the audit's router now sends both here.
     const text = readFileSync(BIG, "utf8");
