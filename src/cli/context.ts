@@ -183,7 +183,9 @@ export function reportUnreadNamedInputs(document: CanonicalDocument, paths: read
   for (const w of unread) {
     if (seen.has(w.file as string)) continue;
     seen.add(w.file as string);
-    const what = DAMAGED_CODES.has(w.code) ? "it could be read only in part" : "it could not be read";
+    // Damaged: the records before the damage are read, when there are any.
+    const records = document.meta.sources.find((s) => resolve(s.path) === resolve(w.file as string))?.records ?? 0;
+    const what = DAMAGED_CODES.has(w.code) && records > 0 ? `only the ${records} ${records === 1 ? "record" : "records"} before the damage could be read` : "it could not be read";
     writeErr(`leastrole: error: ${w.file}: ${w.message}; named on the command line, ${what} (exit code 2)\n`);
   }
   return unread.length > 0;
