@@ -355,7 +355,14 @@ function scopeResources(
     // An action whose one resource type is optional may be called naming none of it (PutMetricData
     // names no dataset), as may an SNS Publish to a phone number: only `*` grants such a call
     // (unnamedCallResources). With several types, each one's pattern: the calls may have named any.
-    const resources = usage.resourcesTruncated && usage.resourcePrefix !== null ? (parentPatterns(usage)?.map((p) => p.pattern) ?? [usage.resourcePrefix]) : unnamedCallResources(info, place);
+    // A truncated sample: each parent's prefix, a parent's one resource as everything under it
+    // when it is a parent of the action's type (a bucket of an object action), as the complete
+    // sample's parents are above.
+    const perParent = parentPatterns(usage)?.map((p) => {
+      const child = p.single ? childPatternOf(info, p.prefix) : null;
+      return child === null ? (p.single ? literalPrefixPattern(p.prefix) : p.pattern) : `${observedResource(p.prefix)}${child.pattern.slice(p.prefix.length)}`;
+    });
+    const resources = usage.resourcesTruncated && usage.resourcePrefix !== null ? [...new Set(perParent ?? [usage.resourcePrefix])].sort(cmp) : unnamedCallResources(info, place);
     warnings.push({
       code: "no-resource-recorded",
       action: info.action,

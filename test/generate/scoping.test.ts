@@ -127,6 +127,25 @@ describe("observed usage → grants", () => {
     expect(old.grants.map((g) => g.resource)).toEqual([O("acme-*")]);
   });
 
+  it("grants everything under each bucket of a truncated sample that named only buckets", () => {
+    const O = (k: string) => `arn:aws:s3:::${k}`;
+    const r = grantsOf([
+      action("s3:GetObject", 900, [O("acme-a"), O("acme-b")], {
+        resourcesTruncated: true,
+        resourcePrefix: `${O("acme-")}*`,
+        resourceParents: [
+          { prefix: O("acme-a"), single: true },
+          { prefix: O("acme-b"), single: true },
+        ],
+      }),
+    ]);
+    // Not the buckets themselves (GetObject is authorised on objects), nor acme-* (every bucket named so).
+    expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([
+      [O("acme-a/*"), "unnamed"],
+      [O("acme-b/*"), "unnamed"],
+    ]);
+  });
+
   it("merges the parents of the sessions' samples, a complete sample's from its resources", () => {
     // Two sessions (two accounts' copies, a function renamed …): one truncated, one complete.
     const a = action("dynamodb:GetItem", 500, [T("orders-1")], { resourcesTruncated: true, resourcePrefix: `${T("orders-")}*`, resourceParents: [{ prefix: T("orders-"), single: false }] });
