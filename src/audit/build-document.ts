@@ -4,9 +4,9 @@
  * CLI, the SDK and the benchmarks all run the same pipeline.
  */
 
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { analyzeIdentities, startCompletion, type AnalysisCompletion, type AnalysisDraft } from "../analysis/index.js";
 import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument, Warning } from "../model/document.js";
@@ -45,7 +45,8 @@ export interface BuildOptions {
   iac?: IacReadOptions;
   /**
    * The key that makes a file's synthetic IaC ARNs its own when several files are read (default:
-   * the path; `leastrole diff` uses the path inside the folder given, so both revisions match).
+   * the path inside the folder common to the IaC files read, whatever the spelling or working
+   * folder; `leastrole diff` uses the path inside the folder given, so both revisions match).
    */
   iacKeyOf?: (file: string) => string;
 }
@@ -77,17 +78,46 @@ async function separateIacFiles(read: { fragments: SourceFragment[]; warnings: W
   // With a key function (diff), always: both sides must key their files the same way.
   if ((iac.length < 2 && !options.iacKeyOf) || options.iac?.accountId !== undefined) return;
   const again = new Map<string, SourceFragment>();
+  const keyOf = options.iacKeyOf ?? keyInsideCommonFolder(iac.map((f) => perFile.stackTemplateOf(f.source.path)));
   for (const f of iac) {
     const file = f.source.path;
     if (perFile.optionsOf(file)?.accountId !== undefined) continue; // a CDK stack whose manifest names its account
     // A CDK nested stack shares its parent stack's unknown account.
-    const keyFile = perFile.stackTemplateOf(file);
-    const syntheticAccountId = syntheticAccountFor(options.iacKeyOf ? options.iacKeyOf(keyFile) : keyFile);
+    const syntheticAccountId = syntheticAccountFor(keyOf(perFile.stackTemplateOf(file)));
     if (syntheticAccountId === "unknown") continue; // the first file of a diff side: read so already
     const r = readSourceBytes(file, await readFile(file), { explicit: true, iac: { ...perFile.optionsOf(file), syntheticAccountId } });
     if (r.fragment) again.set(file, r.fragment);
   }
   read.fragments = read.fragments.map((f) => again.get(f.source.path) ?? f);
+}
+
+/**
+ * The default key of a file's synthetic account: its path inside the deepest folder that holds all
+ * the IaC files read (`OrdersStack.template.json` for `audit cdk.out`, `a/template.yaml` and
+ * `b/template.yaml` for `audit a/template.yaml b/template.yaml`). The account is in every ARN of the
+ * file, so in finding fingerprints and SARIF partialFingerprints: keyed by the path as typed, the
+ * same cdk.out gave other fingerprints from a relative path, an absolute one, inside its folder or
+ * another checkout, and code scanning closed and reopened every alert. Not the stack name (two SAM
+ * projects both deploy `sam-app`, and their `HelloWorldFunctionRole`s would merge) nor the content
+ * (every edit of a template would renew all its fingerprints). Real paths, so a link or `..` in the
+ * spelling does not count either.
+ */
+function keyInsideCommonFolder(files: string[]): (file: string) => string {
+  const real = (file: string): string => {
+    try {
+      return realpathSync(file);
+    } catch {
+      return resolve(file);
+    }
+  };
+  let common: string | null = null;
+  for (const file of files) {
+    const folder = dirname(real(file));
+    if (common === null) common = folder;
+    while (common !== dirname(common) && relative(common, folder).split(sep)[0] === "..") common = dirname(common);
+  }
+  const base = common ?? process.cwd();
+  return (file) => relative(base, real(file)).split(sep).join("/");
 }
 
 /**
