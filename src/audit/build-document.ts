@@ -14,6 +14,8 @@ import { defaultFactsFunction, normalizeFragments, type CollectedFunctionLists, 
 import { readSourceBytes } from "../sources/index.js";
 import { tfConfigBeside, type ConfigBeside } from "../sources/terraform/config-files.js";
 import { cdkAssemblyOptions, samConfigOptions, serverlessStateOptions, syntheticAccountFor, type IacReadOptions } from "../sources/cloudformation/index.js";
+import { parameterViolation, shownParameter, templateParameters } from "../sources/cloudformation/parameters.js";
+import { InputError } from "../errors.js";
 import type { SourceFragment } from "../sources/types.js";
 import { readUsage, type UsageAggregate, type UsageException } from "../usage/index.js";
 import { startLabelling, type Labelling } from "../usage/labels.js";
@@ -49,6 +51,12 @@ export interface BuildOptions {
    * folder; `leastrole diff` uses the path inside the folder given, so both revisions match).
    */
   iacKeyOf?: (file: string) => string;
+  /**
+   * Receives the parameters each CloudFormation template read declares (by file) where the
+   * caller's `iac.parameters` reach it; the build then does not itself refuse a parameter no
+   * template declares. `leastrole diff` collects both sides' and refuses only a name neither declares.
+   */
+  onIacParameters?: (declared: Map<string, string[]>) => void;
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -133,12 +141,27 @@ interface IacPerFile {
   optionsOf(file: string): IacReadOptions | undefined;
   /** The file whose key names the file's synthetic account: itself, or its CDK stack's template. */
   stackTemplateOf(file: string): string;
+  /**
+   * Where the file's parameter values come from: the caller's (`--parameter`) when they reach it
+   * (not a CDK nested stack's template, whose parameters are what its parent passes), and the
+   * samconfig deploying it with the values the caller's do not override.
+   */
+  parameterOrigins(file: string): { caller: boolean; samconfig: { file: string; values: Record<string, string> } | null };
 }
 
 function iacOptionsPerFile(files: string[], iac: IacReadOptions | undefined): IacPerFile {
-  const assembly = new Map([...samConfigOptions(files), ...cdkAssemblyOptions(files), ...serverlessStateOptions(files)]);
+  const samConfigs = samConfigOptions(files);
+  const assembly = new Map([...samConfigs, ...cdkAssemblyOptions(files), ...serverlessStateOptions(files)]);
   const beside = new Map<string, ConfigBeside | null>();
   return {
+    parameterOrigins: (file) => {
+      const stack = assembly.get(resolve(file));
+      const sam = samConfigs.get(resolve(file));
+      const caller = !stack || stack.flagsWin === true || stack.options.parameters === undefined;
+      if (!sam || stack !== sam) return { caller, samconfig: null };
+      const values = Object.fromEntries(Object.entries(sam.options.parameters ?? {}).filter(([name]) => !Object.hasOwn(iac?.parameters ?? {}, name)));
+      return { caller, samconfig: { file: sam.configFile, values } };
+    },
     optionsOf: (file) => {
       const stack = assembly.get(resolve(file));
       if (!stack) return iac?.configFiles || !file.endsWith(".json") ? iac : withConfigBeside(file, iac, beside);
@@ -188,6 +211,59 @@ async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>
 }
 
 /**
+ * The parameter values of the CloudFormation templates read, checked as CloudFormation checks them
+ * at deployment (parameters.ts): a value outside its parameter's constraints is an input error
+ * naming the template, the parameter, the value and the constraint, whether it came from
+ * `--parameter` or a samconfig. A samconfig value for a parameter its template does not declare is
+ * ignored by `sam deploy` (it passes only the template's parameters), so it is ignored here too,
+ * and said (info). Returns what each template the caller's parameters reach declares, for
+ * refuseUndeclaredParameters. Only templates with values to check are parsed again.
+ */
+function checkIacParameters(read: { fragments: SourceFragment[]; warnings: Warning[] }, caller: Record<string, string>, perFile: IacPerFile): Map<string, string[]> {
+  const declared = new Map<string, string[]>();
+  const callerNames = Object.keys(caller);
+  for (const f of read.fragments) {
+    if (f.source.kind !== "cloudformation") continue;
+    const file = f.source.path;
+    const origins = perFile.parameterOrigins(file);
+    const fromCaller = origins.caller ? callerNames : [];
+    const fromConfig = Object.entries(origins.samconfig?.values ?? {});
+    if (fromCaller.length === 0 && fromConfig.length === 0) continue;
+    const specs = templateParameters(readFileSync(file), file);
+    if (origins.caller) declared.set(file, Object.keys(specs).sort());
+    const check = (name: string, value: string, origin: string): void => {
+      const why = parameterViolation(specs[name], value);
+      if (why !== null) throw new InputError(`${shownParameter(name, specs[name], value)} (${origin}) ${why}: CloudFormation refuses it at deployment`, { file, path: `Parameters.${name}` });
+    };
+    for (const name of fromCaller) if (Object.hasOwn(specs, name)) check(name, caller[name] as string, "--parameter");
+    for (const [name, value] of fromConfig) {
+      const origin = `${origins.samconfig?.file ?? "samconfig"} parameter_overrides`;
+      if (Object.hasOwn(specs, name)) check(name, value, origin);
+      else read.warnings.push({ code: "cloudformation-parameter-undeclared", severity: "info", file, message: `${origin} sets ${name}, which this template does not declare: sam deploy ignores it, and so does this reading` });
+    }
+  }
+  return declared;
+}
+
+/**
+ * A `--parameter` that no template it reaches declares is an input error, as CloudFormation
+ * refuses it ("Parameters: [X] do not exist in the template"): ignored, a misspelt name would
+ * give the defaults' stack (dev for a user who asked for prod) without a sign. With several
+ * templates, one declaring it is enough: the value is for that one. The error lists what the
+ * templates declare, so the right name is at hand.
+ */
+export function refuseUndeclaredParameters(caller: Record<string, string>, declared: Map<string, string[]>): void {
+  const unknown = Object.keys(caller).filter((name) => ![...declared.values()].some((names) => names.includes(name)));
+  if (unknown.length === 0) return;
+  const list = unknown.join(", ");
+  if (declared.size === 0) {
+    throw new InputError(`--parameter ${list}: no CloudFormation template among the inputs to give it to (--parameter sets a CloudFormation, SAM or CDK template's parameters; a Terraform plan holds its variables' values)`);
+  }
+  const what = [...declared].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([file, names]) => `${file} declares ${names.length > 0 ? names.join(", ") : "no parameters"}`);
+  throw new InputError(`--parameter ${list}: ${unknown.length === 1 ? "no template given declares it" : "no template given declares them"}, and CloudFormation refuses a parameter its template does not declare (${what.join("; ")})`);
+}
+
+/**
  * The account half of the inputs, read: the source files (IaC files given synthetic accounts of
  * their own when several), and what `leastrole collect` manifests say, as normaliser options: the
  * newest collection's end (`collectedAt`) and each account's function lists (`collections`, which
@@ -197,10 +273,13 @@ async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>
  */
 export async function readAccountInputs(
   routed: RoutedInputs,
-  options: Pick<BuildOptions, "iac" | "iacKeyOf" | "onProgress"> = {},
+  options: Pick<BuildOptions, "iac" | "iacKeyOf" | "onProgress" | "onIacParameters"> = {},
 ): Promise<{ fragments: SourceFragment[]; warnings: Warning[]; options: Pick<NormalizeOptions, "collectedAt" | "collections"> }> {
   const iacFor = iacOptionsPerFile(routed.sources.map((s) => s.file), options.iac);
   const read = await readSourceFiles(routed.sources, (done) => options.onProgress?.({ stage: "read", done, total: routed.sources.length }), iacFor);
+  const declared = checkIacParameters(read, options.iac?.parameters ?? {}, iacFor);
+  if (options.onIacParameters) options.onIacParameters(declared);
+  else refuseUndeclaredParameters(options.iac?.parameters ?? {}, declared);
   await separateIacFiles(read, options, iacFor);
   let collectedAt: string | undefined;
   const collections: CollectedFunctionLists[] = [];

@@ -23,7 +23,7 @@ import { permissionRows, type PermissionRow, type PermissionRowKind } from "../s
 import { emptyFragment, type SourceFragment } from "../sources/types.js";
 import type { AuditReport } from "../report/json.js";
 import { auditDocument, type AuditOptions } from "./audit-document.js";
-import { buildDocument, type BuildOptions } from "./build-document.js";
+import { buildDocument, refuseUndeclaredParameters, type BuildOptions } from "./build-document.js";
 
 export const DIFF_SCHEMA_VERSION = "1.0";
 
@@ -116,14 +116,19 @@ function keyOf(roots: string[]): (file: string) => string {
   };
 }
 
-async function side(paths: string[], options: DiffOptions): Promise<{ document: CanonicalDocument; report: AuditReport }> {
-  const document = await buildDocument(paths, { ...options, iacKeyOf: keyOf(paths) });
+async function side(paths: string[], options: DiffOptions, declared: Map<string, string[]>): Promise<{ document: CanonicalDocument; report: AuditReport }> {
+  const onIacParameters = (m: Map<string, string[]>): void => m.forEach((names, file) => declared.set(file, names));
+  const document = await buildDocument(paths, { ...options, iacKeyOf: keyOf(paths), onIacParameters });
   return { document, report: auditDocument(document, options) };
 }
 
 export async function diff(before: string[], after: string[], options: DiffOptions = {}): Promise<DiffResult> {
-  const b = await side(before, options);
-  const a = await side(after, options);
+  // A parameter is for the templates of either side (one the change adds is declared only after):
+  // refused only when neither side's templates declare it.
+  const declared = new Map<string, string[]>();
+  const b = await side(before, options, declared);
+  const a = await side(after, options, declared);
+  refuseUndeclaredParameters(options.iac?.parameters ?? {}, declared);
   return { report: diffDocuments(b, a, { before, after }, { onlyAfterResources: options.onlyAfterResources === true }), before: b, after: a };
 }
 

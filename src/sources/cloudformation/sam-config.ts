@@ -56,9 +56,13 @@ function section(config: Record<string, unknown>, command: string): Record<strin
   return isRecord(params) ? params : {};
 }
 
-/** For the SAM templates among `files` with a samconfig beside them, its stack name, region and parameters, by resolved path. */
-export function samConfigOptions(files: string[]): Map<string, StackTemplateContext> {
-  const out = new Map<string, StackTemplateContext>();
+/**
+ * For the SAM templates among `files` with a samconfig beside them, its stack name, region and
+ * parameters, by resolved path; `configFile` names the samconfig (its parameter values are checked
+ * against the template's declarations, and an error names the file they came from).
+ */
+export function samConfigOptions(files: string[]): Map<string, StackTemplateContext & { configFile: string }> {
+  const out = new Map<string, StackTemplateContext & { configFile: string }>();
   for (const file of files) {
     const path = resolve(file);
     const dir = dirname(path);
@@ -76,7 +80,7 @@ export function samConfigOptions(files: string[]): Map<string, StackTemplateCont
     if (typeof merged.region === "string" && isRegionCode(merged.region)) options.region = merged.region;
     const parameters = parseParameterOverrides(merged.parameter_overrides);
     if (Object.keys(parameters).length > 0) options.parameters = parameters;
-    out.set(path, { options, stackTemplate: path, flagsWin: true });
+    out.set(path, { options, stackTemplate: path, flagsWin: true, configFile });
   }
   return out;
 }
