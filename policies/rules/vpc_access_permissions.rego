@@ -39,7 +39,7 @@ missing_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": "missing",
 		"severity": severity_missing(fn.analysis.roleIncomplete),
-		"message": sprintf("Function %s runs in VPC %s but its execution role does not allow %s", [fn.name, missing[0].subject, concat(", ", actions)]),
+		"message": sprintf("Function %s runs in %s but its execution role does not allow %s", [fn.name, vpc_text(fn, missing[0].subject), concat(", ", actions)]),
 		"evidence": {
 			# `$LATEST`'s VPC; the requirement's subject names a published version's when only it is in one.
 			"vpcId": latest_vpc_id(fn),
@@ -63,6 +63,36 @@ unneeded_findings := [finding |
 		"evidence": {"roleArn": fn.roleArn, "actions": cap.actions, "statements": cap.statements},
 	}
 ]
+
+# The VPC the requirement names: "VPC vpc-0abc" (or "VPC vpc-0abc (version 3)"). IaC gives a
+# function's subnets and security groups, not its VPC's ID, and the requirement's subject is then
+# the placeholder `vpc`: named by what is known, "a VPC (subnets subnet-1, subnet-2)", never "VPC vpc".
+vpc_text(_, subject) := sprintf("VPC %s", [subject]) if {
+	subject != "vpc"
+	not startswith(subject, "vpc (version ")
+}
+
+vpc_text(fn, "vpc") := sprintf("a VPC%s", [members_text(fn.vpc, "")])
+
+vpc_text(fn, subject) := sprintf("a VPC%s", [members_text(object.get(v, "vpc", fn.vpc), sprintf("version %s", [v.version]))]) if {
+	some v in object.get(fn, "versions", [])
+	subject == sprintf("vpc (version %s)", [v.version])
+}
+
+# " (subnets a, b)", else " (security groups sg-1)", then `extra` after a semicolon; empty when nothing is known.
+members_text(vpc, extra) := parenthesised([part | some part in [members_part(vpc), extra]; part != ""])
+
+members_part(vpc) := sprintf("subnets %s", [concat(", ", vpc.subnetIds)]) if {
+	is_object(vpc)
+	count(object.get(vpc, "subnetIds", [])) > 0
+} else := sprintf("security groups %s", [concat(", ", vpc.securityGroupIds)]) if {
+	is_object(vpc)
+	count(object.get(vpc, "securityGroupIds", [])) > 0
+} else := ""
+
+parenthesised(parts) := sprintf(" (%s)", [concat("; ", parts)]) if count(parts) > 0
+
+else := ""
 
 latest_vpc_id(fn) := fn.vpc.vpcId if {
 	is_object(fn.vpc)

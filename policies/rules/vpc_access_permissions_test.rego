@@ -44,3 +44,28 @@ test_a_version_in_a_vpc_without_eni_permissions if {
 	f.evidence.vpcId == null
 	f.evidence.vpc == "vpc-2 (version 3)"
 }
+
+# IaC knows a function's subnets and security groups but not its VPC's ID (a template or plan
+# gives the subnets; the VPC is theirs): the requirement's subject is then the placeholder `vpc`,
+# and the message names the subnets, never "VPC vpc".
+unknown_vpc_reqs(subject) := [h.req("vpc", subject, a, "implicit-deny", true) | some a in ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"]]
+
+test_iac_function_in_a_vpc_whose_id_is_unknown if {
+	vpc := {"vpcId": null, "subnetIds": ["subnet-0a1b", "${PrivateSubnetB}"], "securityGroupIds": ["sg-1"]}
+	fs := vpc_access_permissions.findings with input as {"functions": [h.fn(unknown_vpc_reqs("vpc"), {"vpc": vpc})]}
+	count(fs) == 1
+	some f in fs
+	f.message == "Function api runs in a VPC (subnets subnet-0a1b, ${PrivateSubnetB}) but its execution role does not allow ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface"
+}
+
+test_iac_function_with_security_groups_only if {
+	vpc := {"vpcId": null, "subnetIds": [], "securityGroupIds": ["sg-1", "sg-2"]}
+	some f in vpc_access_permissions.findings with input as {"functions": [h.fn(unknown_vpc_reqs("vpc"), {"vpc": vpc})]}
+	f.message == "Function api runs in a VPC (security groups sg-1, sg-2) but its execution role does not allow ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface"
+}
+
+test_iac_version_in_a_vpc_whose_id_is_unknown if {
+	version := {"version": "3", "roleArn": "arn:aws:iam::123456789012:role/api", "vpc": {"vpcId": null, "subnetIds": ["subnet-2"], "securityGroupIds": []}}
+	some f in vpc_access_permissions.findings with input as {"functions": [h.fn(unknown_vpc_reqs("vpc (version 3)"), {"vpc": null, "versions": [version]})]}
+	f.message == "Function api runs in a VPC (subnets subnet-2; version 3) but its execution role does not allow ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface"
+}
