@@ -27,7 +27,7 @@ export function addIacOptions(command: Command): Command {
     .option("--account-id <id>", "IaC: the 12-digit account the plan or template deploys to (default: unknown; a CDK assembly's manifest says each stack's)")
     .option("--region <region>", "IaC: the region it deploys to, when the plan, template or CDK manifest does not say")
     .addOption(new Option("--partition <partition>", "IaC: the AWS partition").choices(["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"]))
-    .option("--parameter <Key=Value>", "CloudFormation: a parameter value, overriding its default (repeatable)", collect)
+    .option("--parameter <Key=Value>", "CloudFormation: a parameter value, overriding its default (repeatable); checked as CloudFormation checks it: a name a template given declares, a value within its constraints", collect)
     .option("--tf-config <dir>", "Terraform: the configuration's folder (.tf files): locations point at the code, and policies the plan knows only after apply are read from it (default: the plan's own folder, when it holds the configuration)");
 }
 
