@@ -44,7 +44,7 @@ describe("a CDK cloud assembly as cdk synth writes it", () => {
     ]);
     const rel = (file: string) => file.slice(resolve(fixture).length + 1);
     expect(Object.fromEntries([...options].map(([file, o]) => [rel(file), o.options]))).toEqual({
-      "OrdersStack.template.json": { accountId: "111122223333", region: "eu-west-1", stackName: "OrdersStack" },
+      "OrdersStack.template.json": { accountId: "111122223333", region: "eu-west-1", stackName: "OrdersStack", nestedStacksRead: [NESTED] },
       // What the parent passes its nested stack (references to its resources, typed as ARNs).
       "OrdersStackNestedB84F9012.nested.template.json": {
         accountId: "111122223333",
@@ -56,9 +56,9 @@ describe("a CDK cloud assembly as cdk synth writes it", () => {
         },
       },
       // Environment-agnostic: its name only.
-      "Sandbox.template.json": { stackName: "Sandbox" },
+      "Sandbox.template.json": { stackName: "Sandbox", nestedStacksRead: [NESTED] },
       "SandboxNestedAE8D6C5C.nested.template.json": { namePrefix: `Sandbox-${NESTED}` },
-      "assembly-Prod/ProdOrdersStack2EDBF9CE.template.json": { accountId: "444455556666", region: "us-east-1", stackName: "Prod-OrdersStack" },
+      "assembly-Prod/ProdOrdersStack2EDBF9CE.template.json": { accountId: "444455556666", region: "us-east-1", stackName: "Prod-OrdersStack", nestedStacksRead: [NESTED] },
       "assembly-Prod/ProdOrdersStackNested21266590.nested.template.json": {
         accountId: "444455556666",
         region: "us-east-1",
@@ -160,6 +160,30 @@ describe("a CDK cloud assembly as cdk synth writes it", () => {
       namePrefix: `OrdersStack-${NESTED}`,
       parameters: expect.objectContaining({ referencetoOrdersStackOrdersD9A4697FArn: "arn:aws:dynamodb:eu-west-1:111122223333:table/${OrdersA9B65338}" }),
     });
+  });
+
+  it("says a nested stack whose template is not read (missing from the folder, or the parent given alone) and marks the audit partial", () => {
+    const out = join(work, "missing-nested");
+    cpSync(fixture, out, { recursive: true });
+    rmSync(join(out, "OrdersStackNestedB84F9012.nested.template.json"));
+    const audit = (input: string) => {
+      const r = spawnSync(process.execPath, [cli, "audit", input, "--format", "json"], { encoding: "utf8", maxBuffer: 1 << 26 });
+      const report = JSON.parse(r.stdout) as { summary: { partial: boolean }; warnings: Array<{ code: string; file?: string; message: string }> };
+      return { partial: report.summary.partial, nested: report.warnings.filter((w) => w.code === "cloudformation-nested-stack").map((w) => [w.file?.split(/[\\/]/).pop(), w.message.split(":")[0]]), stderr: r.stderr };
+    };
+    // Before: the nested stack's function was dropped without a word, the audit clean (partial false).
+    const missing = audit(out);
+    expect(missing.partial).toBe(true);
+    expect(missing.nested).toEqual([["OrdersStack.template.json", NESTED]]);
+    expect(missing.stderr).toContain("OrdersStackNestedB84F9012.nested.template.json");
+    // The parent template alone, in the assembly's folder: its nested stack is not among the inputs.
+    const alone = audit(join(fixture, "OrdersStack.template.json"));
+    expect(alone.partial).toBe(true);
+    expect(alone.nested).toEqual([["OrdersStack.template.json", NESTED]]);
+    // The whole folder: every nested stack read, nothing said.
+    const whole = audit(fixture);
+    expect(whole.nested).toEqual([]);
+    expect(whole.partial).toBe(false);
   });
 
   it("takes a manifest it cannot use as no manifest: unparsable, a template that is a folder, a nested path that leads nowhere", () => {

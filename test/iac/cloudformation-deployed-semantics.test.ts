@@ -77,6 +77,8 @@ Resources:
       ["warning", "Billing"],
       ["warning", "Orders"],
     ]);
+    // Their functions are not in the audit: partial, not clean.
+    expect(f.partial).toBe(true);
   });
 
   it("AutoPublishAlias given by a parameter: the URL and its permissions are the alias's", () => {

@@ -27,7 +27,7 @@ import { isRecord } from "./lambda-shapes.js";
 import { templateLinks, type CloudFormationReadOptions } from "./read-template.js";
 
 /** What the assembly gives a template's reader; fields the manifest leaves unknown are absent. */
-export type StackReadOptions = Pick<CloudFormationReadOptions, "accountId" | "region" | "stackName" | "namePrefix" | "parameters" | "imports">;
+export type StackReadOptions = Pick<CloudFormationReadOptions, "accountId" | "region" | "stackName" | "namePrefix" | "parameters" | "imports" | "nestedStacksRead">;
 
 /** A template of an assembly: its reader's options, and the top-level stack's template it deploys with. */
 export interface StackTemplateContext {
@@ -115,6 +115,9 @@ function templateAssets(dir: string, manifest: Record<string, unknown>): Map<str
  */
 export function cdkAssemblyOptions(files: string[]): Map<string, StackTemplateContext> {
   const out = new Map<string, StackTemplateContext>();
+  // A nested stack counts as read only when its template is among the inputs and there: one left
+  // out of a copied cdk.out, or a parent template given alone, is said by its parent's reader.
+  const inputs = new Set(files.map((f) => resolve(f)));
   const dirs = new Set(files.filter((f) => f.endsWith(".template.json")).map((f) => dirname(resolve(f))));
   for (const dir of [...dirs].sort()) {
     const manifestFile = join(dir, "manifest.json");
@@ -146,6 +149,7 @@ export function cdkAssemblyOptions(files: string[]): Map<string, StackTemplateCo
         return;
       }
       for (const [id, nested] of nestedTemplates(dir, template, assets)) {
+        if (inputs.has(nested) && existsSync(nested)) (options.nestedStacksRead ??= []).push(id);
         if (!nestedOf.has(file)) nestedOf.set(file, []);
         nestedOf.get(file)?.push([id, nested]);
         const child: StackReadOptions = { namePrefix: `${prefix}-${id}` };

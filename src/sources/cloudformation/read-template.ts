@@ -13,6 +13,7 @@ import type { InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, Polic
 import { emptyFragment, type FunctionPatch, type PrincipalRecord, type RoleRecord, type RoleUseRecord, type SourceFragment } from "../types.js";
 import { IntrinsicResolver, NO_VALUE, parameterValues } from "./intrinsics.js";
 import { own } from "../../collections.js";
+import { printable } from "../../printable.js";
 import {
   UNKNOWN,
   byArn,
@@ -60,6 +61,12 @@ export interface CloudFormationReadOptions {
    * templates with the same logical IDs do not merge into one role.
    */
   syntheticAccountId?: string;
+  /**
+   * Logical IDs of this template's nested stacks (`AWS::CloudFormation::Stack`) whose templates are
+   * read with it (a CDK cloud assembly's, cdk-assembly.ts). Any other nested stack is warned
+   * `cloudformation-nested-stack` and the fragment is partial: its functions are not in the audit.
+   */
+  nestedStacksRead?: string[];
 }
 
 /** Where one statement of a policy was written, for findings that point at a statement. */
@@ -199,8 +206,6 @@ export class TemplateReader {
   readonly resources: Record<string, SamResource>;
   /** Each resource's CDK construct path (`aws:cdk:path` metadata), by logical ID. */
   readonly constructs = new Map<string, string>();
-  /** Nested stacks whose template is an asset of a CDK cloud assembly (read with the assembly). */
-  private readonly assetStacks = new Set<string>();
   readonly resolver: IntrinsicResolver;
   readonly roles = new Map<string, RoleRecord>(); // by logical ID
   readonly policies = new Map<string, ManagedPolicy>();
@@ -229,8 +234,6 @@ export class TemplateReader {
     for (const [id, r] of Object.entries(isRecord(template.Resources) ? template.Resources : {})) {
       const path = isRecord(r) && isRecord(r.Metadata) ? r.Metadata["aws:cdk:path"] : undefined;
       if (typeof path === "string" && path !== "") this.constructs.set(id, path);
-      // A CDK nested stack: its template is an asset of the same cloud assembly, read with it.
-      if (isRecord(r) && isRecord(r.Metadata) && typeof r.Metadata["aws:asset:path"] === "string") this.assetStacks.add(id);
     }
     this.stackName = options.stackName ?? null;
     this.namePrefix = options.namePrefix ?? options.stackName ?? null;
@@ -285,8 +288,18 @@ export class TemplateReader {
 
     // Nested stacks hold functions and roles of their own, in a template this file does not
     // have: said, so the audit is partial rather than clean.
+    const nestedRead = new Set(this.options.nestedStacksRead ?? []);
     for (const [id, r] of ofType("AWS::CloudFormation::Stack", "AWS::Serverless::Application")) {
-      if (this.assetStacks.has(id)) continue;
+      if (nestedRead.has(id)) continue;
+      // A CDK nested stack names its template file (an asset of the cloud assembly): missing from
+      // the folder given, or the parent template given alone. Before, its functions were dropped
+      // without a word (the audit clean and not partial).
+      const asset = r.Type === "AWS::CloudFormation::Stack" ? (this.template.Resources as Record<string, Record<string, unknown>>)[id]?.Metadata : undefined;
+      const assetPath = isRecord(asset) && typeof asset["aws:asset:path"] === "string" ? asset["aws:asset:path"] : undefined;
+      if (assetPath !== undefined) {
+        this.warn("cloudformation-nested-stack", "warning", `${id}: the template of this CDK nested stack (${printable(assetPath)}, beside this file) is not read: the functions and roles of its own template are not in this audit; give the whole cdk.out folder (for a deployed stack, get-template of the nested stack too)`, r.sourcePath);
+        continue;
+      }
       this.warn("cloudformation-nested-stack", "warning", `${id}: a nested stack (${r.Type}) is not read: the functions and roles of its own template are not in this audit; give that template too (for a deployed stack, get-template of the nested stack)`, r.sourcePath);
     }
     for (const [id, r] of ofType("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")) {
@@ -351,7 +364,8 @@ export class TemplateReader {
     fragment.functionPatches.sort((a, b) => (a.functionArn ?? a.functionName ?? "").localeCompare(b.functionArn ?? b.functionName ?? ""));
     if (this.roleUses.length > 0) fragment.roleUses = this.roleUses;
     fragment.incompletePrincipals = [...this.incomplete].sort();
-    fragment.partial = fragment.incompletePrincipals.length > 0 || this.warnings.some((w) => w.code.startsWith("sam-") && w.code !== "sam-policies-ignored");
+    // A nested stack not read holds functions and roles of its own: what is read is not all there is.
+    fragment.partial = fragment.incompletePrincipals.length > 0 || this.warnings.some((w) => (w.code.startsWith("sam-") && w.code !== "sam-policies-ignored") || w.code === "cloudformation-nested-stack");
     fragment.warnings = sortWarnings(this.warnings);
     fragment.statementLocations = this.statementLocations.sort(
       (a, b) => a.ownerArn.localeCompare(b.ownerArn) || a.policy.localeCompare(b.policy) || (a.policyName ?? "").localeCompare(b.policyName ?? "") || a.statementIndex - b.statementIndex,
