@@ -14,6 +14,7 @@ import { emptyFragment, type FunctionPatch, type PrincipalRecord, type RoleRecor
 import { IntrinsicResolver, NO_VALUE, parameterValues } from "./intrinsics.js";
 import { own } from "../../collections.js";
 import { printable } from "../../printable.js";
+import { basename } from "node:path";
 import {
   UNKNOWN,
   byArn,
@@ -129,7 +130,8 @@ export function templateLinks(input: string | Uint8Array, file: string, options:
   for (const output of Object.values(isRecord(template.Outputs) ? template.Outputs : {})) {
     if (!isRecord(output) || !isRecord(output.Export)) continue;
     const name = value(output.Export.Name);
-    const v = value(output.Value);
+    const linked = value(output.Value);
+    const v = linked === undefined ? undefined : exportedReferences(reader, linked);
     if (name !== undefined && !name.includes("${") && v !== undefined) exports[name] = v;
   }
   for (const [id, r] of Object.entries(template.Resources)) {
@@ -142,6 +144,25 @@ export function templateLinks(input: string | Uint8Array, file: string, options:
     nestedParameters[id] = params;
   }
   return { exports, nestedParameters };
+}
+
+/**
+ * An exported value read in another stack: its references to this template's resources
+ * (`${Orders.QueueName}`, `${Carts}`) name resources the importing template does not have, and a
+ * CloudFormation policy generated there wrote them as its own (`Fn::Sub` of another stack's logical
+ * IDs, which CloudFormation refuses: "Unresolved resource dependencies"). They are written as the
+ * construct they come from (`${Data/Orders.QueueName}`, the `aws:cdk:path` without `/Resource`;
+ * else `<stack>/<logical ID>`): text a reader knows, that no template takes for a reference of its
+ * own, so `generate` writes it as text to replace and warns `unresolved-references`.
+ */
+function exportedReferences(reader: TemplateReader, value: string): string {
+  return value.replace(/\$\{([A-Za-z0-9]+)((?:\.[A-Za-z0-9.]+)?)\}/g, (whole, id: string, attribute: string) => {
+    if (reader.resources[id] === undefined) return whole;
+    const path = reader.constructs.get(id)?.replace(/\/Resource$/, "");
+    const stack = reader.namePrefix ?? basename(reader.file).replace(/\.template\.json$/, "");
+    const where = path !== undefined && /^[^${}:\s]+$/.test(path) ? path : `${stack}/${id}`;
+    return `\${${where}${attribute}}`;
+  });
 }
 
 /**

@@ -97,7 +97,10 @@ export function linkedValue(reader: TemplateReader, value: string): string {
     if (type === "AWS::Kinesis::Stream" && m[2] === "Arn") return `arn:${partition}:kinesis:${region}:${accountId}:stream/\${${id}}`;
     if (type === "AWS::DynamoDB::Table" && m[2] === "Arn") return `arn:${partition}:dynamodb:${region}:${accountId}:table/\${${id}}`;
     if (type === "AWS::KMS::Key" && m[2] === "Arn") return `arn:${partition}:kms:${region}:${accountId}:key/\${${id}}`;
-    if (type === "AWS::DynamoDB::Table" && m[2] === "StreamArn") return `arn:${partition}:dynamodb:${region}:${accountId}:table/\${${id}}/stream/\${${id}.StreamArn}`;
+    // `table/<name>/stream/<label>` (Service Authorization Reference, DynamoDB `stream`): the label
+    // is the time the stream was enabled, known only once deployed. Before, the whole
+    // `${Id.StreamArn}` stood in the label's place, an ARN inside an ARN that matched no stream.
+    if (type === "AWS::DynamoDB::Table" && m[2] === "StreamArn") return `arn:${partition}:dynamodb:${region}:${accountId}:table/\${${id}}/stream/*`;
   }
   return typedTarget(reader, value);
 }
