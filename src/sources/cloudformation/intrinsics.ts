@@ -248,10 +248,11 @@ export class IntrinsicResolver {
         return this.prop(res, "TopicName") ?? symbolic;
       case "AWS::SNS::Topic.TopicArn":
         return this.resourceRef(id, res);
-      case "AWS::S3::Bucket.Arn": {
-        const n = this.prop(res, "BucketName");
-        return n ? `arn:${p}:s3:::${n}` : symbolic;
-      }
+      case "AWS::S3::Bucket.Arn":
+        // `arn:<partition>:s3:::<name>` whatever the name (AWS::S3::Bucket return values): no
+        // region, no account. As the opaque `${Bucket.Arn}` it hid that, and LR012 did not see an
+        // S3 invoke permission without SourceArn's account (the S3 form of the confused deputy).
+        return `arn:${p}:s3:::${this.prop(res, "BucketName") ?? `\${${id}}`}`;
       case "AWS::Events::EventBus.Name":
         return this.prop(res, "Name") ?? symbolic;
       case "AWS::Events::EventBus.Arn": {

@@ -1,0 +1,66 @@
+/**
+ * What `Ref` and `Fn::GetAtt` return for the resources a function's permissions name, as the
+ * CloudFormation resource reference says ("Return values"), and what the rules then see.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { auditDocument } from "../../src/audit/audit-document.js";
+import { buildDocument } from "../../src/audit/build-document.js";
+import { normalizeFragments } from "../../src/normalize/index.js";
+import { readCloudFormationTemplate } from "../../src/sources/cloudformation/index.js";
+
+const read = (yaml: string) => readCloudFormationTemplate(Buffer.from(yaml), "template.yaml");
+const doc = (yaml: string) => normalizeFragments([read(yaml)]).document;
+const work = mkdtempSync(join(tmpdir(), "lr-cfn-return-values-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+/** The findings of one rule, for a template read, analysed and audited as `leastrole audit` does. */
+async function findings(yaml: string, ruleId: string) {
+  const file = join(work, "template.yaml");
+  writeFileSync(file, yaml);
+  return auditDocument(await buildDocument([file], { workers: 1 })).findings.filter((f) => f.ruleId === ruleId);
+}
+
+const ROLE = `  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !GetAtt Role.Arn
+      Code: {ZipFile: 'def handler(e, c): return e'}
+`;
+
+/** An S3 invoke permission with the bucket's ARN written three ways: the same permission each time. */
+const s3Permission = (sourceArn: string, bucketName = "") => `Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+${bucketName ? `    Properties: {BucketName: ${bucketName}}\n` : ""}${ROLE}  S3Perm:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Fn
+      Principal: s3.amazonaws.com
+      SourceArn: ${sourceArn}
+`;
+
+describe("return values of the resources a function's permissions name", () => {
+  it("GetAtt Bucket.Arn is arn:aws:s3:::<name>, no account: an S3 permission without SourceAccount is LR012 however the ARN is written", async () => {
+    const sourceArn = (yaml: string) => doc(yaml).functions[0]?.resourcePolicy?.Statement[0]?.Condition;
+    // Before: the opaque ${Bucket.Arn}, which LR012 took as a source that could name an account.
+    expect(sourceArn(s3Permission("!GetAtt Bucket.Arn"))).toEqual({ ArnLike: { "AWS:SourceArn": ["arn:aws:s3:::${Bucket}"] } });
+    expect(sourceArn(s3Permission("!GetAtt Bucket.Arn", "orders-uploads"))).toEqual({ ArnLike: { "AWS:SourceArn": ["arn:aws:s3:::orders-uploads"] } });
+    const written: unknown[] = [];
+    for (const yaml of [s3Permission("!GetAtt Bucket.Arn"), s3Permission("!Sub 'arn:aws:s3:::${Bucket}'"), s3Permission("arn:aws:s3:::orders-uploads")]) {
+      written.push((await findings(yaml, "LR012")).map((f) => [f.severity, /on behalf of any account/.test(f.message)]));
+    }
+    expect(written[0]).toEqual([["medium", true]]);
+    expect(written).toEqual([written[0], written[0], written[0]]);
+  });
+});
