@@ -63,4 +63,34 @@ describe("return values of the resources a function's permissions name", () => {
     expect(written[0]).toEqual([["medium", true]]);
     expect(written).toEqual([written[0], written[0], written[0]]);
   });
+
+  it("Ref of a log group whose name the template fixes is that name (and GetAtt Arn its ARN), not ${Logs}", () => {
+    const logs = (name: string) => `Parameters:
+  Stage: {Type: String, Default: prod}
+Resources:
+  Logs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: ${name}
+${ROLE}      LoggingConfig:
+        LogGroup: !Ref Logs
+  Extra:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: logs
+      Roles: [!Ref Role]
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement: [{Effect: Allow, Action: logs:PutLogEvents, Resource: !GetAtt Logs.Arn}]
+`;
+    const d = doc(logs("!Sub '/app/${Stage}/fn'"));
+    // Before: ${Logs}, which LR005 named and generate wrote into a log-group ARN that deploys nowhere.
+    expect(d.functions[0]?.logGroup).toBe("/app/prod/fn");
+    expect(d.functions[0]?.logGroupCreated).toBe(true);
+    expect(d.roles[0]?.inlinePolicies[0]?.document.Statement[0]?.Resource).toEqual(["arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:/app/prod/fn:*"]);
+    // A name CloudFormation makes (or one left unresolved) stays the reference, created by the stack all the same.
+    const generated = doc(logs("!Sub '${AWS::StackName}-fn'"));
+    expect(generated.functions[0]?.logGroup).toBe("${Logs}");
+    expect(generated.functions[0]?.logGroupCreated).toBe(true);
+  });
 });

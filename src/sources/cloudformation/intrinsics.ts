@@ -206,6 +206,10 @@ export class IntrinsicResolver {
       }
       case "AWS::IAM::ManagedPolicy":
         return this.ctx.policyArn(id);
+      // Ref is the log group's name (AWS::Logs::LogGroup return values): a function's
+      // `LoggingConfig.LogGroup: !Ref Logs` writes there, which LR005 and generate must name.
+      case "AWS::Logs::LogGroup":
+        return this.prop(res, "LogGroupName") ?? `\${${id}}`;
       case "AWS::Kinesis::StreamConsumer":
         return this.consumerArn(id, res) ?? `\${${id}}`;
       default:
@@ -253,6 +257,11 @@ export class IntrinsicResolver {
         // region, no account. As the opaque `${Bucket.Arn}` it hid that, and LR012 did not see an
         // S3 invoke permission without SourceArn's account (the S3 form of the confused deputy).
         return `arn:${p}:s3:::${this.prop(res, "BucketName") ?? `\${${id}}`}`;
+      case "AWS::Logs::LogGroup.Arn": {
+        // With `:*` at its end, as CloudFormation returns it (AWS::Logs::LogGroup return values).
+        const n = this.prop(res, "LogGroupName");
+        return n ? `arn:${p}:logs:${this.region()}:${this.account()}:log-group:${n}:*` : symbolic;
+      }
       case "AWS::Events::EventBus.Name":
         return this.prop(res, "Name") ?? symbolic;
       case "AWS::Events::EventBus.Arn": {

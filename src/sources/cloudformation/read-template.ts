@@ -347,7 +347,8 @@ export class TemplateReader {
     for (const [id, r] of ofType("AWS::Lambda::MicrovmImage")) this.readRoleUse(id, r, "microvm-image-build", ["BuildRoleArn"], "Name");
     for (const [id, r] of ofType("AWS::Lambda::WebFunctionRevision")) this.readRoleUse(id, r, "web-function-execution", ["ServiceConfig", "ExecutionRoleArn"], "FunctionName");
     // A log group the stack makes (Ref is its name, `${Id}` when CloudFormation names it).
-    const groups = new Set(ofType("AWS::Logs::LogGroup").map(([id, r]) => this.propString(r, "LogGroupName") ?? `\${${id}}`));
+    // Its name as Ref gives it: a fixed name, else `${Id}` (a name with a placeholder left included).
+    const groups = new Set(ofType("AWS::Logs::LogGroup").map(([id, r]) => this.fixedName(r, "LogGroupName") ?? `\${${id}}`));
     for (const { fn } of this.functions.values()) if (groups.has(fn.logGroup)) fn.logGroupCreated = true;
 
     for (const c of [...this.undecided].sort()) {
