@@ -161,6 +161,9 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
     const list = [...fns].sort();
     const file = merged.functions.get(list[0]!)?.source?.file;
     const of = list.length === 1 ? list[0] : `${list.length} functions (${list.slice(0, 3).join(", ")}${list.length > 3 ? ", …" : ""})`;
+    // A role the template refers to but does not define: its reader said so (an error); an IAM
+    // export, as the advice below says, would not help.
+    if (undefinedInTemplate(roleArn, file, warnings)) continue;
     // No IAM export can hold what is not a role's ARN (a placeholder left in a template, another
     // resource's ARN): adding one, as the usual advice says, would not help.
     warnings.push(
@@ -345,6 +348,12 @@ function sortWarnings(warnings: Warning[]): Warning[] {
 }
 
 /** An IAM role ARN (any account, path), or an IaC reference that stands for one (`${aws_iam_role.x.arn}`). */
+/** The role ARN is a placeholder `${X…}` of a name its template's reader found undefined (cloudformation-undefined-reference). */
+function undefinedInTemplate(roleArn: string, file: string | undefined, warnings: readonly Warning[]): boolean {
+  const names = [...roleArn.matchAll(/\$\{([A-Za-z0-9]+)[.}]/g)].map((m) => m[1] as string);
+  return names.length > 0 && warnings.some((w) => w.code === "cloudformation-undefined-reference" && w.file === file && names.some((n) => w.message.startsWith(`${n} is neither`)));
+}
+
 function isRoleArnOrReference(arn: string): boolean {
   return /^arn:[a-z-]+:iam::[^:]*:role\/.+/.test(arn) || arn.includes("${");
 }

@@ -94,3 +94,77 @@ ${ROLE}      LoggingConfig:
     expect(generated.functions[0]?.logGroupCreated).toBe(true);
   });
 });
+
+describe("names a template refers to but does not define", () => {
+  const undefinedRef = (yaml: string) => read(yaml).warnings.filter((w) => w.code === "cloudformation-undefined-reference").map((w) => [w.severity, w.path, w.message.split(" ")[0]]);
+
+  it("are errors naming the file, the name and where (CloudFormation refuses such a template); the role gets no IAM-export advice", () => {
+    const yaml = `Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !GetAtt MissingRole.Arn
+      Code: {ZipFile: x}
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - {Effect: Allow, Action: s3:GetObject, Resource: !Sub 'arn:aws:s3:::\${NoSuchParam}/*'}
+              - {Effect: Allow, Action: kms:Decrypt, Resource: !Select [0, !Split [',', !Sub '\${Wildcard},x']]}
+`;
+    // Before: read without a word, the role reported as missing from the IAM inputs.
+    const f = read(yaml);
+    expect(undefinedRef(yaml)).toEqual([
+      ["error", "Resources.Fn.Properties.Role.Fn::GetAtt", "MissingRole"],
+      ["error", "Resources.R.Properties.Policies[0].PolicyDocument.Statement[0].Resource.Fn::Sub", "NoSuchParam"],
+      ["error", "Resources.R.Properties.Policies[0].PolicyDocument.Statement[1].Resource.Fn::Select[1].Fn::Split[1].Fn::Sub", "Wildcard"],
+    ]);
+    expect(f.warnings.find((w) => w.code === "cloudformation-undefined-reference")).toMatchObject({ file: "template.yaml", message: expect.stringContaining("(line 7)") });
+    expect(f.partial).toBe(true);
+    const d = doc(yaml);
+    expect(d.meta.warnings.filter((w) => w.code === "role-not-in-inputs" || /get-account-authorization-details/.test(w.message))).toEqual([]);
+    expect(d.meta.partial).toBe(true);
+  });
+
+  it("are not what SAM makes or lets a template name, nor Fn::Sub's own variables, literals and pseudo parameters", () => {
+    const yaml = `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: {Type: String, Default: prod}
+Resources:
+  Handler:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: x
+      AutoPublishAlias: live
+      Events:
+        Get: {Type: Api, Properties: {Path: /, Method: get}}
+  Extra:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: extra
+      Roles: [!Ref HandlerRole]
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Action: s3:GetObject
+            Resource:
+              - !Sub ['arn:\${AWS::Partition}:s3:::\${Name}-\${Stage}/\${!aws:username}', {Name: !Ref AWS::StackName}]
+              - !Sub 'arn:aws:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${ServerlessRestApi}/*'
+              - !Sub '\${Handler.Arn}'
+Outputs:
+  Live:
+    Value: !Ref Handler.Alias
+`;
+    expect(undefinedRef(yaml)).toEqual([]);
+  });
+});

@@ -30,6 +30,7 @@ import {
 } from "./lambda-shapes.js";
 import { childPath, decodeText, parseJsonLocated, parseYamlLocated, type Located } from "./located.js";
 import { expandSam, isSamTemplate, type SamResource } from "./sam.js";
+import { undefinedReferences } from "./undefined-references.js";
 import { expandForEach, usesLanguageExtensions } from "./language-extensions.js";
 import { linkedValue, readEventInvokeConfig, readEventSourceMapping, readFunction, readPermission, readUrl } from "./template-lambda.js";
 import { principalsOf, readPrincipal, readUserToGroupAddition } from "./template-principals.js";
@@ -351,6 +352,16 @@ export class TemplateReader {
     const groups = new Set(ofType("AWS::Logs::LogGroup").map(([id, r]) => this.fixedName(r, "LogGroupName") ?? `\${${id}}`));
     for (const { fn } of this.functions.values()) if (groups.has(fn.logGroup)) fn.logGroupCreated = true;
 
+    const defined = new Set([...Object.keys(isRecord(this.template.Parameters) ? this.template.Parameters : {}), ...Object.keys(isRecord(this.template.Resources) ? this.template.Resources : {}), ...Object.keys(this.resources)]);
+    for (const { name, path } of undefinedReferences(this.template, defined, isSamTemplate(this.template))) {
+      const line = this.lineNear(path);
+      this.warn(
+        "cloudformation-undefined-reference",
+        "error",
+        `${name} is neither a parameter nor a resource of this template${line === null ? "" : ` (line ${line})`}: CloudFormation refuses such a template ("Unresolved resource dependencies [${name}]"); read as the placeholder \${${name}}, which names nothing`,
+        path,
+      );
+    }
     for (const c of [...this.undecided].sort()) {
       this.warn("cloudformation-undecided-condition", "warning", `condition ${c} cannot be decided from parameter defaults; where it selects a value, the first branch that has one was read`, childPath("Conditions", c));
     }
@@ -387,7 +398,7 @@ export class TemplateReader {
     if (this.roleUses.length > 0) fragment.roleUses = this.roleUses;
     fragment.incompletePrincipals = [...this.incomplete].sort();
     // A nested stack not read holds functions and roles of its own: what is read is not all there is.
-    fragment.partial = fragment.incompletePrincipals.length > 0 || this.warnings.some((w) => (w.code.startsWith("sam-") && w.code !== "sam-policies-ignored") || w.code === "cloudformation-nested-stack");
+    fragment.partial = fragment.incompletePrincipals.length > 0 || this.warnings.some((w) => (w.code.startsWith("sam-") && w.code !== "sam-policies-ignored") || w.code === "cloudformation-nested-stack" || w.code === "cloudformation-undefined-reference");
     fragment.warnings = sortWarnings(this.warnings);
     fragment.statementLocations = this.statementLocations.sort(
       (a, b) => a.ownerArn.localeCompare(b.ownerArn) || a.policy.localeCompare(b.policy) || (a.policyName ?? "").localeCompare(b.policyName ?? "") || a.statementIndex - b.statementIndex,

@@ -1,0 +1,81 @@
+/**
+ * Names a template refers to but does not define: a `Ref`, `Fn::GetAtt` or `Fn::Sub` `${Name}` of
+ * no parameter, resource or pseudo parameter. CloudFormation refuses such a template ("Template
+ * format error: Unresolved resource dependencies [X] in the Resources block of the template");
+ * the reader keeps reading (the name stays the placeholder `${X}`), but says so: before, a
+ * `Role: !GetAtt MissingRole.Arn` was reported as a role missing from the IAM inputs, and a
+ * `${Typo}` in a policy's Resource as a value known at deployment.
+ */
+
+import { childPath } from "./located.js";
+import { isRecord } from "./lambda-shapes.js";
+
+const PSEUDO = new Set(["AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition", "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"]);
+/** Transforms whose output the reader models: any other (a macro, AWS::Include) may add names. */
+const MODELLED = new Set(["AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"]);
+
+/**
+ * The first place each undefined name is referred to, in the order found. `defined`: the
+ * template's parameters and resources, and those a transform the reader applied made (SAM's
+ * `<Fn>Role`). A SAM template may also name a referable property of a resource (`Fn.Alias`) and
+ * the APIs SAM makes for events (`ServerlessRestApi`, `ServerlessHttpApi`).
+ */
+export function undefinedReferences(template: Record<string, unknown>, defined: ReadonlySet<string>, sam: boolean): Array<{ name: string; path: string }> {
+  const transforms = template.Transform === undefined ? [] : Array.isArray(template.Transform) ? template.Transform : [template.Transform];
+  if (transforms.some((t) => typeof t !== "string" || !MODELLED.has(t))) return [];
+  const found = new Map<string, string>();
+  const isDefined = (name: string): boolean => {
+    if (PSEUDO.has(name) || defined.has(name)) return true;
+    if (!sam) return false;
+    if (name.startsWith("ServerlessRestApi") || name.startsWith("ServerlessHttpApi")) return true;
+    const dot = name.indexOf(".");
+    return dot > 0 && defined.has(name.slice(0, dot));
+  };
+  const check = (name: string, path: string): void => {
+    if (name !== "" && !isDefined(name) && !found.has(name)) found.set(name, path);
+  };
+  const walk = (v: unknown, path: string, depth: number): void => {
+    if (depth > 100) return;
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, childPath(path, i), depth + 1));
+      return;
+    }
+    if (!isRecord(v)) return;
+    const keys = Object.keys(v);
+    if (keys.length === 1) {
+      const key = keys[0] as string;
+      const arg = v[key];
+      const at = childPath(path, key);
+      if (key === "Ref" && typeof arg === "string") return check(arg, at);
+      if (key === "Fn::GetAtt") {
+        const id = Array.isArray(arg) ? arg[0] : typeof arg === "string" ? arg.split(".")[0] : undefined;
+        if (typeof id === "string") check(id, at);
+        if (Array.isArray(arg)) arg.slice(1).forEach((x, i) => walk(x, childPath(at, i + 1), depth + 1));
+        return;
+      }
+      if (key === "Fn::Sub") {
+        const text = Array.isArray(arg) ? arg[0] : arg;
+        const vars = Array.isArray(arg) && isRecord(arg[1]) ? arg[1] : {};
+        if (typeof text === "string") {
+          for (const m of text.matchAll(/\$\{([^}]*)\}/g)) {
+            const inner = (m[1] as string).trim();
+            if (inner.startsWith("!") || Object.hasOwn(vars, inner)) continue;
+            // `${Res.Attr}` is a GetAtt of Res (a pseudo parameter has `::`, not a dot before it).
+            check(inner.includes(".") && !inner.startsWith("AWS::") ? (inner.split(".")[0] as string) : inner, at);
+          }
+        } else walk(text, childPath(at, 0), depth + 1);
+        for (const [k, x] of Object.entries(vars)) walk(x, childPath(childPath(at, 1), k), depth + 1);
+        return;
+      }
+    }
+    for (const k of keys) walk(v[k], childPath(path, k), depth + 1);
+  };
+  for (const [id, r] of Object.entries(isRecord(template.Resources) ? template.Resources : {})) {
+    if (isRecord(r) && r.Properties !== undefined) walk(r.Properties, childPath(childPath("Resources", id), "Properties"), 0);
+  }
+  for (const [id, o] of Object.entries(isRecord(template.Outputs) ? template.Outputs : {})) {
+    if (isRecord(o)) walk({ Value: o.Value, Export: o.Export }, childPath("Outputs", id), 0);
+  }
+  for (const [id, c] of Object.entries(isRecord(template.Conditions) ? template.Conditions : {})) walk(c, childPath("Conditions", id), 0);
+  return [...found].map(([name, path]) => ({ name, path }));
+}
