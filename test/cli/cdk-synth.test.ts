@@ -45,14 +45,15 @@ describe("a CDK cloud assembly as cdk synth writes it", () => {
     const rel = (file: string) => file.slice(resolve(fixture).length + 1);
     expect(Object.fromEntries([...options].map(([file, o]) => [rel(file), o.options]))).toEqual({
       "OrdersStack.template.json": { accountId: "111122223333", region: "eu-west-1", stackName: "OrdersStack", nestedStacksRead: [NESTED] },
-      // What the parent passes its nested stack (references to its resources, typed as ARNs).
+      // What the parent passes its nested stack (references to its resources, typed as ARNs, named by
+      // their construct: the parent's logical IDs are not the nested template's).
       "OrdersStackNestedB84F9012.nested.template.json": {
         accountId: "111122223333",
         region: "eu-west-1",
         namePrefix: `OrdersStack-${NESTED}`,
         parameters: {
-          referencetoOrdersStackKeyCF520566Arn: "arn:aws:kms:eu-west-1:111122223333:key/${Key961B73FD}",
-          referencetoOrdersStackOrdersD9A4697FArn: "arn:aws:dynamodb:eu-west-1:111122223333:table/${OrdersA9B65338}",
+          referencetoOrdersStackKeyCF520566Arn: "arn:aws:kms:eu-west-1:111122223333:key/${OrdersStack/Key}",
+          referencetoOrdersStackOrdersD9A4697FArn: "arn:aws:dynamodb:eu-west-1:111122223333:table/${OrdersStack/Orders}",
         },
       },
       // Environment-agnostic: its name only.
@@ -64,8 +65,8 @@ describe("a CDK cloud assembly as cdk synth writes it", () => {
         region: "us-east-1",
         namePrefix: `Prod-OrdersStack-${NESTED}`,
         parameters: {
-          referencetoProdOrdersStackKey79C0AAEAArn: "arn:aws:kms:us-east-1:444455556666:key/${Key961B73FD}",
-          referencetoProdOrdersStackOrdersCDF949D1Arn: "arn:aws:dynamodb:us-east-1:444455556666:table/${OrdersA9B65338}",
+          referencetoProdOrdersStackKey79C0AAEAArn: "arn:aws:kms:us-east-1:444455556666:key/${Prod/OrdersStack/Key}",
+          referencetoProdOrdersStackOrdersCDF949D1Arn: "arn:aws:dynamodb:us-east-1:444455556666:table/${Prod/OrdersStack/Orders}",
         },
       },
     });
@@ -158,7 +159,7 @@ describe("a CDK cloud assembly as cdk synth writes it", () => {
       accountId: "111122223333",
       region: "eu-west-1",
       namePrefix: `OrdersStack-${NESTED}`,
-      parameters: expect.objectContaining({ referencetoOrdersStackOrdersD9A4697FArn: "arn:aws:dynamodb:eu-west-1:111122223333:table/${OrdersA9B65338}" }),
+      parameters: expect.objectContaining({ referencetoOrdersStackOrdersD9A4697FArn: "arn:aws:dynamodb:eu-west-1:111122223333:table/${OrdersStack/Orders}" }),
     });
   });
 

@@ -139,8 +139,9 @@ export function templateLinks(input: string | Uint8Array, file: string, options:
     if (!isRecord(r) || r.Type !== "AWS::CloudFormation::Stack" || !isRecord(r.Properties) || !isRecord(r.Properties.Parameters)) continue;
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(r.Properties.Parameters)) {
+      // The nested template is another stack: the parent's logical IDs are not its own either.
       const s = value(v);
-      if (s !== undefined) params[k] = s;
+      if (s !== undefined) params[k] = exportedReferences(reader, s);
     }
     nestedParameters[id] = params;
   }
@@ -148,7 +149,7 @@ export function templateLinks(input: string | Uint8Array, file: string, options:
 }
 
 /**
- * An exported value read in another stack: its references to this template's resources
+ * An exported value read in another stack (or a parameter passed to a nested stack): its references to this template's resources
  * (`${Orders.QueueName}`, `${Carts}`) name resources the importing template does not have, and a
  * CloudFormation policy generated there wrote them as its own (`Fn::Sub` of another stack's logical
  * IDs, which CloudFormation refuses: "Unresolved resource dependencies"). They are written as the
