@@ -133,6 +133,23 @@ describe("names a template refers to but does not define", () => {
     expect(d.meta.partial).toBe(true);
   });
 
+  it("a parameter given to Fn::GetAtt, which reads resources only, is said the same way", () => {
+    const yaml = `Parameters:
+  P: {Type: String, Default: x}
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !GetAtt [P, Arn]
+      Code: {ZipFile: x}
+`;
+    expect(undefinedRef(yaml)).toEqual([["error", "Resources.Fn.Properties.Role.Fn::GetAtt", "P"]]);
+    expect(read(yaml).warnings.find((w) => w.code === "cloudformation-undefined-reference")?.message).toContain("it is a parameter of this template");
+    expect(doc(yaml).meta.warnings.filter((w) => w.code === "role-not-in-inputs")).toEqual([]);
+  });
+
   it("are not what SAM makes or lets a template name, nor Fn::Sub's own variables, literals and pseudo parameters", () => {
     const yaml = `Transform: AWS::Serverless-2016-10-31
 Parameters:

@@ -353,9 +353,14 @@ export class TemplateReader {
     const groups = new Set(ofType("AWS::Logs::LogGroup").map(([id, r]) => this.fixedName(r, "LogGroupName") ?? `\${${id}}`));
     for (const { fn } of this.functions.values()) if (groups.has(fn.logGroup)) fn.logGroupCreated = true;
 
-    const defined = new Set([...Object.keys(isRecord(this.template.Parameters) ? this.template.Parameters : {}), ...Object.keys(isRecord(this.template.Resources) ? this.template.Resources : {}), ...Object.keys(this.resources)]);
-    for (const { name, path } of undefinedReferences(this.template, defined, isSamTemplate(this.template))) {
+    const resourceIds = [...Object.keys(isRecord(this.template.Resources) ? this.template.Resources : {}), ...Object.keys(this.resources)];
+    const defined = new Set([...Object.keys(isRecord(this.template.Parameters) ? this.template.Parameters : {}), ...resourceIds, ...resourceIds.map((id) => `resource:${id}`)]);
+    for (const { name, path, parameter } of undefinedReferences(this.template, defined, isSamTemplate(this.template))) {
       const line = this.lineNear(path);
+      if (parameter) {
+        this.warn("cloudformation-undefined-reference", "error", `${name} is neither a resource nor a resource attribute: it is a parameter of this template, and Fn::GetAtt reads resources only${line === null ? "" : ` (line ${line})`}; CloudFormation refuses such a template; read as a placeholder, which names nothing`, path);
+        continue;
+      }
       this.warn(
         "cloudformation-undefined-reference",
         "error",

@@ -15,12 +15,13 @@ const PSEUDO = new Set(["AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue
 const MODELLED = new Set(["AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"]);
 
 /**
- * The first place each undefined name is referred to, in the order found. `defined`: the
+ * The first place each undefined name is referred to, in the order found, then the parameters
+ * given to Fn::GetAtt (or `${P.Attr}`), which reads a resource's attributes only. `defined`: the
  * template's parameters and resources, and those a transform the reader applied made (SAM's
- * `<Fn>Role`). A SAM template may also name a referable property of a resource (`Fn.Alias`) and
+ * `<Fn>Role`), each resource also as `resource:<logical ID>`. A SAM template may also name a referable property of a resource (`Fn.Alias`) and
  * the APIs SAM makes for events (`ServerlessRestApi`, `ServerlessHttpApi`).
  */
-export function undefinedReferences(template: Record<string, unknown>, defined: ReadonlySet<string>, sam: boolean): Array<{ name: string; path: string }> {
+export function undefinedReferences(template: Record<string, unknown>, defined: ReadonlySet<string>, sam: boolean): Array<{ name: string; path: string; parameter?: true }> {
   const transforms = template.Transform === undefined ? [] : Array.isArray(template.Transform) ? template.Transform : [template.Transform];
   if (transforms.some((t) => typeof t !== "string" || !MODELLED.has(t))) return [];
   const found = new Map<string, string>();
@@ -31,8 +32,18 @@ export function undefinedReferences(template: Record<string, unknown>, defined: 
     const dot = name.indexOf(".");
     return dot > 0 && defined.has(name.slice(0, dot));
   };
+  const parameters = new Set(Object.keys(isRecord(template.Parameters) ? template.Parameters : {}));
+  const attributesOf = new Map<string, string>(); // parameters given to Fn::GetAtt: they have none
   const check = (name: string, path: string): void => {
     if (name !== "" && !isDefined(name) && !found.has(name)) found.set(name, path);
+  };
+  const checkResource = (name: string, path: string): void => {
+    // A parameter of the same name as no resource: CloudFormation's GetAtt reads resources only.
+    if (parameters.has(name) && !defined.has(`resource:${name}`)) {
+      if (!attributesOf.has(name)) attributesOf.set(name, path);
+      return;
+    }
+    check(name, path);
   };
   const walk = (v: unknown, path: string, depth: number): void => {
     if (depth > 100) return;
@@ -49,7 +60,7 @@ export function undefinedReferences(template: Record<string, unknown>, defined: 
       if (key === "Ref" && typeof arg === "string") return check(arg, at);
       if (key === "Fn::GetAtt") {
         const id = Array.isArray(arg) ? arg[0] : typeof arg === "string" ? arg.split(".")[0] : undefined;
-        if (typeof id === "string") check(id, at);
+        if (typeof id === "string") checkResource(id, at);
         if (Array.isArray(arg)) arg.slice(1).forEach((x, i) => walk(x, childPath(at, i + 1), depth + 1));
         return;
       }
@@ -61,7 +72,8 @@ export function undefinedReferences(template: Record<string, unknown>, defined: 
             const inner = (m[1] as string).trim();
             if (inner.startsWith("!") || Object.hasOwn(vars, inner)) continue;
             // `${Res.Attr}` is a GetAtt of Res (a pseudo parameter has `::`, not a dot before it).
-            check(inner.includes(".") && !inner.startsWith("AWS::") ? (inner.split(".")[0] as string) : inner, at);
+            if (inner.includes(".") && !inner.startsWith("AWS::")) checkResource(inner.split(".")[0] as string, at);
+            else check(inner, at);
           }
         } else walk(text, childPath(at, 0), depth + 1);
         for (const [k, x] of Object.entries(vars)) walk(x, childPath(childPath(at, 1), k), depth + 1);
@@ -77,5 +89,5 @@ export function undefinedReferences(template: Record<string, unknown>, defined: 
     if (isRecord(o)) walk({ Value: o.Value, Export: o.Export }, childPath("Outputs", id), 0);
   }
   for (const [id, c] of Object.entries(isRecord(template.Conditions) ? template.Conditions : {})) walk(c, childPath("Conditions", id), 0);
-  return [...found].map(([name, path]) => ({ name, path }));
+  return [...[...found].map(([name, path]) => ({ name, path })), ...[...attributesOf].map(([name, path]) => ({ name, path, parameter: true as const }))];
 }
