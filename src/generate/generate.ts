@@ -26,6 +26,7 @@ import { configurationRequirements, deliveryTargets } from "./requirements.js";
 import { sizePolicies } from "./size.js";
 import { unattributedGrants, type UnattributedResult } from "./unattributed.js";
 import { unloggedDataEventGrants, type UnloggedDataEvents } from "./unlogged.js";
+import { isUnknownAccount, isUnknownRegion, unknownPlaces } from "./unknown-places.js";
 import { isDataEventAction } from "../usage/not-logged.js";
 import { groupStatements, normaliseGrants, toPolicyDocument } from "./statements.js";
 import type { AppliedException, GenerateOptions, GeneratedPolicy, GenerationWarning, Grant, PolicyBuild, RoleGeneration, WildcardExplanation } from "./types.js";
@@ -475,8 +476,13 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** `${Queue.Arn}`, `${aws_sqs_queue.q.arn}`: no colon, so not an IAM variable, and not IAM's literal `${$}`, `${*}`, `${?}`. */
-const IAC_REFERENCE = /\$\{(?![*?$]\})[^}:]*\}/;
+/**
+ * `${Queue.Arn}`, `${aws_sqs_queue.q.arn}`: no colon, so not an IAM variable, and not IAM's literal
+ * `${$}`, `${*}`, `${?}`. Or a CloudFormation pseudo parameter the reader could not fill in
+ * (`${AWS::StackName}` in a nested stack's log group): two colons, where IAM's variables have one
+ * (`${aws:username}`); in the IAM JSON and in Terraform it is literal text that matches nothing.
+ */
+const IAC_REFERENCE = /\$\{(?:(?![*?$]\})[^}:]*|AWS::[A-Za-z]+)\}/;
 
 /**
  * The least-privilege policy for one function (by unqualified/qualified ARN or unique name).
@@ -525,7 +531,8 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   // (kept exceptions) read from a template or plan. Observed names are literal (`${$}{x}`), and in an
   // account export `${x}` is IAM's own text.
   const iac = document.meta.sources.some((s) => s.kind === "cloudformation" || s.kind === "terraform-plan");
-  if (fn.region === "unknown" || fn.accountId === "unknown" || (iac && [...required, ...kept.grants].some((g) => IAC_REFERENCE.test(g.resource)))) {
+  // A synthetic account (`unknown-<hash>`, several IaC files read together) is as unknown as `unknown`.
+  if (isUnknownRegion(fn.region) || isUnknownAccount(fn.accountId) || (iac && [...required, ...kept.grants].some((g) => IAC_REFERENCE.test(g.resource) || unknownPlaces(g.resource) !== null))) {
     warnings.push({
       code: "unresolved-references",
       message:
