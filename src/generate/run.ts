@@ -18,7 +18,8 @@ import { roleOf } from "./current-policies.js";
 import { diffPolicies, type PolicyDiff } from "./diff.js";
 import { generateForRole, generatePolicy } from "./generate.js";
 import { loadActionCatalogSync, type ActionCatalog } from "./iam.js";
-import { renderCloudFormation, renderSamPolicies } from "./render-cloudformation.js";
+import { renderCloudFormation, renderSamPolicies, renderSamRole } from "./render-cloudformation.js";
+import { samPlaces } from "./sam-place.js";
 import { renderDiffMarkdown, renderPolicyMarkdown } from "./render-markdown.js";
 import { renderTerraform } from "./render-terraform.js";
 import type { GenerateOptions, KeptRole, PolicyBuild } from "./types.js";
@@ -105,17 +106,16 @@ export function writeGenerate(
     return r.targets;
   }
   const written: WrittenTarget[] = [];
-  const refs = referencesOf(document);
-  // The SAM documents' managed policy IDs, unique across the output (as runGenerate gives them).
-  const samIds = new Set<string>();
+  // The SAM documents' logical IDs, unique across the output (as runGenerate gives them).
+  const sam = format === "sam" && options.diff !== true ? samRenderer(document) : undefined;
   for (const t of eachTarget(document, options, catalog)) {
     const first = written.length === 0;
     if (options.diff === true) {
       if (!first) write(MARKDOWN_SEPARATOR);
       write(renderDiffMarkdown(diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog), t.build));
-    } else if (format === "sam") {
+    } else if (sam !== undefined) {
       if (!first) write(YAML_SEPARATOR);
-      write(renderSamPolicies({ ...t.build, subject: t.subject, ...refs }, samIds));
+      write(sam(t));
     } else if (format === "markdown") {
       if (!first) write(MARKDOWN_SEPARATOR);
       write(renderPolicyMarkdown(t.build, t.subject));
@@ -164,6 +164,23 @@ function keptRoles(document: CanonicalDocument): (t: GenerateTarget) => KeptRole
   };
 }
 
+/**
+ * `--format sam`, one target at a time: the `Policies` of the SAM function whose role SAM makes
+ * from them, else (a function with `Role:`, one that is no SAM function, a split role) the role
+ * as the CloudFormation output writes it. Logical IDs are unique across the documents of one output.
+ */
+function samRenderer(document: CanonicalDocument): (t: GenerateTarget) => string {
+  const refs = referencesOf(document);
+  const kept = keptRoles(document);
+  const places = samPlaces(document);
+  const taken = new Set<string>();
+  return (t) => {
+    const place = places(t);
+    const target = { ...t.build, subject: t.subject, ...refs };
+    return place.kind === "policies" ? renderSamPolicies(target, taken, place.place) : renderSamRole({ ...target, kept: kept(t) }, place.reason, taken);
+  };
+}
+
 /** Generate and render. Deterministic: same document and options, same bytes. */
 export function runGenerate(document: CanonicalDocument, options: GenerateRunOptions = {}, catalog: ActionCatalog = loadActionCatalogSync()): GenerateRunResult {
   const targets = selectTargets(document, options, catalog);
@@ -182,8 +199,8 @@ export function runGenerate(document: CanonicalDocument, options: GenerateRunOpt
         output = renderCloudFormation(targets.map((t) => ({ ...t.build, subject: t.subject, ...refs, kept: kept(t) })));
         break;
       case "sam": {
-        const samIds = new Set<string>();
-        output = targets.map((t) => renderSamPolicies({ ...t.build, subject: t.subject, ...refs }, samIds)).join(YAML_SEPARATOR);
+        const sam = samRenderer(document);
+        output = targets.map(sam).join(YAML_SEPARATOR);
         break;
       }
       case "markdown":

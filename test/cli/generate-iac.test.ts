@@ -5,12 +5,14 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/evaluate/locate.js";
 
 const cli = join(packageRoot(), "dist", "cli.js");
 const fixtures = join(packageRoot(), "test", "iac", "fixtures");
 const agnostic = join(fixtures, "cdk-agnostic", "cdk.out");
+const samShared = join(fixtures, "sam-shared-role");
 
 function generate(args: string[]): { stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [cli, "generate", ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
@@ -50,5 +52,60 @@ describe("generate for an assembly with an environment-agnostic stack", () => {
     expect(nested?.policy.Statement.flatMap((s) => s.Resource ?? [])).toContain("arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/${AWS::StackName}-NestedFn2B*");
     // Before: only usage-absent, while the agnostic copy of the same function had this warning.
     expect(nested?.warnings.map((w) => w.code)).toContain("unresolved-references");
+  });
+});
+
+interface SamDocument {
+  header: string;
+  Policies?: Array<{ Statement: Array<{ Action: string[] }> }>;
+  Resources?: { [id: string]: { Type: string; Properties: { RoleName?: string; Policies?: Array<{ PolicyDocument: { Statement: Array<{ Action: string[] }> } }> } } };
+}
+
+function samDocuments(text: string): SamDocument[] {
+  // The header: the comment lines at the top of each document (the YAML documents are separated by `---`).
+  return text.split(/^---\n/m).map((doc) => ({
+    header: (/^(?:#.*\n)+/.exec(doc)?.[0] ?? "").replace(/^# ?/gm, ""),
+    ...(YAML.parse(doc) as Omit<SamDocument, "header">),
+  }));
+}
+
+const actionsOf = (statements: Array<{ Action: string[] }>) => statements.flatMap((st) => st.Action).sort();
+
+describe("generate --format sam", () => {
+  for (const [what, input] of [
+    ["the SAM template", join(samShared, "project")],
+    ["aws-sam-translator's output of it", join(samShared, "transformed", "transformed.json")],
+  ] as const) {
+    it(`writes Policies only for a function whose role SAM makes from them, the role itself for functions with Role: (${what})`, () => {
+      const docs = samDocuments(generate([input, "--format", "sam"]).stdout);
+      expect(docs).toHaveLength(2);
+      // ReaderA and ReaderB run with Role: !GetAtt SharedRole.Arn: SAM ignores their Policies.
+      // Before: "Properties.Policies of the AWS::Serverless::Function for arn:…:role/orders-prod-SharedRole".
+      const shared = docs.find((d) => d.Resources?.SharedRole !== undefined) as SamDocument;
+      expect(shared.Policies).toBeUndefined();
+      expect(shared.header).toContain("The functions ReaderA, ReaderB have Role: SharedRole, and SAM ignores Policies when Role is set.");
+      expect(shared.header).toContain("the execution role SharedRole as --format cloudformation writes it");
+      const role = shared.Resources?.SharedRole;
+      expect(role?.Type).toBe("AWS::IAM::Role");
+      // What the two functions need (their SQS event source, X-Ray), in the role that grants dynamodb:* today.
+      expect(actionsOf(role?.Properties.Policies?.flatMap((p) => p.PolicyDocument.Statement) ?? [])).toEqual(expect.arrayContaining(["sqs:ReceiveMessage", "sqs:DeleteMessage", "xray:PutTraceSegments"]));
+      // The same role as --format cloudformation writes it.
+      const cfn = YAML.parse(generate([input, "--format", "cloudformation"]).stdout) as Required<Pick<SamDocument, "Resources">>;
+      expect(role).toEqual(cfn.Resources.SharedRole);
+      // Simple has no Role: its Policies, and what SAM attaches to its role all the same.
+      const simple = docs.find((d) => d.Policies !== undefined) as SamDocument;
+      expect(simple.header).toContain("Properties.Policies of the AWS::Serverless::Function Simple (for ");
+      expect(simple.header).toContain("SAM still attaches AWSLambdaBasicExecutionRole, AWSLambdaDynamoDBExecutionRole, AWSLambdaVPCAccessExecutionRole to the role it makes");
+      expect(simple.header).toContain("and adds the inline policies SimpleStreamSQSPolicy");
+      expect(actionsOf(simple.Policies?.flatMap((p) => p.Statement) ?? [])).toEqual(expect.arrayContaining(["dynamodb:GetRecords", "sqs:SendMessage"]));
+    });
+  }
+
+  it("writes the role of a function that is not an AWS::Serverless::Function (a CDK assembly), keeping its logical ID", () => {
+    const docs = samDocuments(generate([agnostic, "--format", "sam"]).stdout);
+    expect(docs.filter((d) => d.Policies !== undefined)).toEqual([]);
+    const processor = docs.find((d) => d.Resources?.ProcessorServiceRole5039D372 !== undefined);
+    expect(processor?.header).toContain("The function Processor60228016 is not an AWS::Serverless::Function");
+    expect(processor?.Resources?.ProcessorServiceRole5039D372?.Type).toBe("AWS::IAM::Role");
   });
 });

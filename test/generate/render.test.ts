@@ -186,10 +186,16 @@ describe("CloudFormation and SAM", () => {
     const { t } = scenario("managed");
     const part = t.policies[0]!;
     const parts = (n: number) => ({ ...t, policies: Array.from({ length: n }, (_, i) => ({ ...part, name: `orders-role-least-privilege-${i + 1}` })) });
-    expect(renderSamPolicies(parts(9))).not.toContain("AWSLambdaBasicExecutionRole");
+    expect(renderSamPolicies(parts(9))).not.toContain("# With the");
     const ten = renderSamPolicies(parts(10));
     expect(ten).toContain("# With the AWSLambdaBasicExecutionRole SAM attaches, the role has at least 11 managed policies: more than the default 10 per role");
     expect((YAML.parse(ten) as { Policies: unknown[] }).Policies).toHaveLength(10);
+    // With what SAM attaches for the function's features (Tracing, an SQS event source) counted too.
+    const place = { function: "Worker", attached: ["AWSLambdaBasicExecutionRole", "AWSLambdaSQSQueueExecutionRole", "AWSXrayWriteOnlyAccess"], inline: ["DeadLetterQueuePolicy"] };
+    const eight = renderSamPolicies(parts(8), new Set(), place);
+    expect(eight).toContain("# Properties.Policies of the AWS::Serverless::Function Worker (for ");
+    expect(eight).toContain("# SAM still attaches AWSLambdaBasicExecutionRole, AWSLambdaSQSQueueExecutionRole, AWSXrayWriteOnlyAccess to the role it makes (for the function's features; they grant on *), and adds the inline policies DeadLetterQueuePolicy");
+    expect(eight).toContain("# With the AWSLambdaBasicExecutionRole, AWSLambdaSQSQueueExecutionRole, AWSXrayWriteOnlyAccess SAM attaches, the role has at least 11 managed policies");
   });
 
   it("keeps a policy that fits inline as one document in Policies, without Resources", () => {

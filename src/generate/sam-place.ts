@@ -1,0 +1,102 @@
+/**
+ * Where `--format sam` can put a target's policy. SAM makes a function's role from its `Policies`
+ * only when the function is an `AWS::Serverless::Function` without `Role:` (samtranslator
+ * `SamFunction.to_cloudformation`: `if lambda_function.Role is None: … execution_role`; AWS re:Post:
+ * "The Policies and Roles properties can't be used together"). Before, every target got a
+ * `Policies:` list, also for a function with `Role: !GetAtt SharedRole.Arn` or a plain
+ * `AWS::Lambda::Function`: pasted, it changed nothing, and the role kept today's policies.
+ *
+ * The role SAM made is known by the tag SAM puts on it and on the function (`lambda:createdBy:
+ * SAM`, in the template as the reader expands it, in aws-sam-translator's output and in the
+ * account) and, from a template, by its logical ID `<Function>Role`.
+ */
+
+import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
+import { roleOf } from "./current-policies.js";
+
+/** A target whose policy goes into a SAM function's `Policies`. */
+export interface SamFunctionPlace {
+  /** The function's logical ID in the template, or its name when the input is no template. */
+  function: string;
+  /** Managed policies SAM attaches to the role whatever `Policies` says (from the function's features), by name. */
+  attached: string[];
+  /** Inline policies SAM adds to the role besides `Policies` (dead-letter queue, destinations, event sources). */
+  inline: string[];
+}
+
+export type SamPlace = { kind: "policies"; place: SamFunctionPlace } | { kind: "role"; reason: string };
+
+const SAM_TAG = "lambda:createdBy";
+
+/**
+ * The managed policies SAM attaches for a function's features (samtranslator `SamFunction._construct_role`
+ * and the pull event sources' `policy_arn`), not for its `Policies`.
+ */
+const SAM_FEATURE_POLICIES = new Set([
+  "AWSLambdaBasicExecutionRole",
+  "AWSLambdaBasicDurableExecutionRolePolicy",
+  "AWSXrayWriteOnlyAccess",
+  "AWSLambdaVPCAccessExecutionRole",
+  "AWSLambdaSQSQueueExecutionRole",
+  "AWSLambdaKinesisExecutionRole",
+  "AWSLambdaDynamoDBExecutionRole",
+  "AWSLambdaMSKExecutionRole",
+]);
+
+function madeBySam(x: { tags: { [key: string]: string } }): boolean {
+  return x.tags[SAM_TAG] === "SAM";
+}
+
+/** `--format sam`'s place for each target: its function's `Policies`, or a role of its own (and why). */
+export function samPlaces(document: CanonicalDocument): (t: { subject: string; currentRoleArn: string }) => SamPlace {
+  const byRole = new Map<string, LambdaFunction[]>();
+  for (const f of document.functions) {
+    const list = byRole.get(f.roleArn);
+    if (list === undefined) byRole.set(f.roleArn, [f]);
+    else list.push(f);
+  }
+  return (t) => {
+    const role = roleOf(document, t.currentRoleArn);
+    const users = byRole.get(t.currentRoleArn) ?? [];
+    const owner = role === undefined ? undefined : ownerOf(role, users);
+    // The union of a role SAM made (every function on it), or its own function's policy.
+    if (role !== undefined && owner !== undefined && (t.subject === role.arn || t.subject === owner.arn)) {
+      return { kind: "policies", place: placeOf(role, owner) };
+    }
+    const subjectFns = users.filter((f) => f.arn === t.subject);
+    const fns = subjectFns.length > 0 ? subjectFns : users;
+    const names = fns.map((f) => f.source?.address ?? f.name).sort();
+    const which = names.length === 1 ? `The function ${names[0]}` : `The functions ${names.join(", ")}`;
+    if (owner !== undefined) {
+      return { kind: "role", reason: `${which} runs with the role SAM makes for ${owner.source?.address ?? owner.name}, and this is a role of its own (the shared role split): SAM makes a role only from a function's own Policies.` };
+    }
+    if (fns.length > 0 && fns.every(madeBySam)) {
+      return { kind: "role", reason: `${which} ${fns.length === 1 ? "has" : "have"} Role: ${role?.source?.address ?? t.currentRoleArn}, and SAM ignores Policies when Role is set.` };
+    }
+    return { kind: "role", reason: `${which} ${fns.length === 1 ? "is" : "are"} not ${fns.length === 1 ? "an AWS::Serverless::Function" : "AWS::Serverless::Functions"} (only those have Policies, which SAM makes into a role).` };
+  };
+}
+
+/** The function whose `Policies` SAM made `role` from, if it did. */
+function ownerOf(role: Role, users: readonly LambdaFunction[]): LambdaFunction | undefined {
+  if (!madeBySam(role)) return undefined;
+  const sam = users.filter(madeBySam);
+  const address = role.source?.address ?? null;
+  if (address !== null && role.source !== null) {
+    // From a template: SAM names the role `<Function>Role`.
+    return sam.find((f) => f.source !== null && f.source.file === role.source?.file && `${f.source.address}Role` === address);
+  }
+  // In an account, SAM's role is its one function's (others name it with Role:, which SAM does not tag).
+  return sam.length === 1 ? sam[0] : undefined;
+}
+
+function placeOf(role: Role, owner: LambdaFunction): SamFunctionPlace {
+  const attached = role.attachedPolicies.map((p) => p.arn.split("/").pop() as string).filter((n) => SAM_FEATURE_POLICIES.has(n));
+  // SAM names the inline policies made from Policies `<Role>Policy<i>`; the others are its features'.
+  const inline = role.inlinePolicies.map((p) => p.name).filter((n) => !/RolePolicy\d+$/.test(n));
+  return {
+    function: owner.source?.address ?? owner.name,
+    attached: [...new Set(attached.length > 0 ? attached : ["AWSLambdaBasicExecutionRole"])].sort(),
+    inline: [...new Set(inline)].sort(),
+  };
+}
