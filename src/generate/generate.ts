@@ -484,6 +484,41 @@ function cmp(a: string, b: string): number {
  */
 const IAC_REFERENCE = /\$\{(?:(?![*?$]\})[^}:]*|AWS::[A-Za-z]+)\}/;
 
+const defaultsByFile = new WeakMap<CanonicalDocument, Map<string, string[]>>();
+
+/**
+ * The parameters the function's and its role's templates were read with the Default of (the
+ * reader's `cloudformation-parameter-default`), as a warning. Why: a name made from one
+ * (`!Sub '${Env}-orders-fn-role'`) is baked into the output as the default's (`dev-orders-fn-role`,
+ * the dev queue and log group); deployed in a stack with `Env=prod`, the role would collide with
+ * the dev stack's and grant the dev resources. Before, nothing said so.
+ */
+function parameterDefaultsWarning(document: CanonicalDocument, fn: LambdaFunction, role: { source: { file: string } | null } | undefined): GenerationWarning | null {
+  let byFile = defaultsByFile.get(document);
+  if (byFile === undefined) {
+    byFile = new Map();
+    for (const w of document.meta.warnings) {
+      if (w.code !== "cloudformation-parameter-default" || w.file === undefined) continue;
+      const m = /^parameter (\S+) is not given \(--parameter [^)]*\): read with its Default (.*)$/.exec(w.message);
+      if (m === null) continue;
+      const list = byFile.get(w.file) ?? [];
+      list.push(`${m[1] as string}=${m[2] as string}`);
+      byFile.set(w.file, list);
+    }
+    defaultsByFile.set(document, byFile);
+  }
+  const files = [...new Set([fn.source?.file, role?.source?.file].filter((f): f is string => f !== undefined))].sort();
+  const parts = files.flatMap((f) => {
+    const list = byFile.get(f);
+    return list === undefined ? [] : [`${f}: ${[...new Set(list)].sort().join(", ")}`];
+  });
+  if (parts.length === 0) return null;
+  return {
+    code: "parameter-defaults",
+    message: `The template was read with parameter defaults (${parts.join("; ")}): names and ARNs made from them (a RoleName, a queue, a log group) are the defaults' in this output, so the policy and role are wrong for a stack deployed with other values. Give --parameter NAME=VALUE as the stack is deployed.`,
+  };
+}
+
 /**
  * The least-privilege policy for one function (by unqualified/qualified ARN or unique name).
  * The catalog is loaded once per process (about 0.13 s) unless one is passed.
@@ -539,6 +574,8 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
         "Some ARNs are infrastructure-as-code references or unknown region/account (the input was a template or plan): the IAM JSON is not deployable as is. The Terraform and CloudFormation outputs fill an unknown region/account with the deployment's own; a reference stays one only in the input's own language (a template's ${Queue.Arn} in CloudFormation, a plan's ${aws_sqs_queue.q.arn} in Terraform), in the other it is literal text IAM rejects: replace it by hand.",
     });
   }
+  const defaults = parameterDefaultsWarning(document, fn, role);
+  if (defaults !== null) warnings.push(defaults);
   const built = build(roleName, `${fn.name}-least-privilege`.slice(0, 128), [...required, ...observed.grants, ...kept.grants, ...unlogged.grants, ...unattributed.grants], kept.applied, warnings, options);
   return {
     functionArn: fn.arn,

@@ -140,6 +140,7 @@ export type GenerationWarningCode =
   | "document-partial"
   | "split-into-several-policies"
   | "unresolved-references"
+  | "parameter-defaults"
   | "role-not-in-input";
 
 export interface GenerationWarning {

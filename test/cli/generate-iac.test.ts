@@ -13,6 +13,7 @@ const cli = join(packageRoot(), "dist", "cli.js");
 const fixtures = join(packageRoot(), "test", "iac", "fixtures");
 const agnostic = join(fixtures, "cdk-agnostic", "cdk.out");
 const samShared = join(fixtures, "sam-shared-role");
+const parameterDefaults = join(fixtures, "cfn-parameter-defaults", "stack.yaml");
 
 function generate(args: string[]): { stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [cli, "generate", ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
@@ -107,5 +108,26 @@ describe("generate --format sam", () => {
     const processor = docs.find((d) => d.Resources?.ProcessorServiceRole5039D372 !== undefined);
     expect(processor?.header).toContain("The function Processor60228016 is not an AWS::Serverless::Function");
     expect(processor?.Resources?.ProcessorServiceRole5039D372?.Type).toBe("AWS::IAM::Role");
+  });
+});
+
+describe("generate from a template read with parameter defaults", () => {
+  it("names the parameters whose defaults made the names it writes, and points to --parameter", () => {
+    const { stdout, stderr } = generate([parameterDefaults, "--format", "cloudformation"]);
+    // The default's name, baked in: a stack deployed with Env=prod would get the dev role's name and grant the dev queue.
+    expect(stdout).toContain("RoleName: dev-orders-fn-role");
+    // Before: only unresolved-references and usage-absent.
+    expect(stderr).toMatch(/The template was read with parameter defaults \(\S*stack\.yaml: AllowAll="true", Env="dev", TableName="orders"\)/);
+    expect(stderr).toContain("Give --parameter NAME=VALUE as the stack is deployed.");
+    expect(stdout).toContain("warning (parameter-defaults)");
+  });
+
+  it("says nothing of a parameter given with --parameter", () => {
+    const given = generate([parameterDefaults, "--format", "cloudformation", "--parameter", "Env=prod"]);
+    expect(given.stdout).toContain("RoleName: prod-orders-fn-role");
+    expect(given.stderr).toMatch(/\(\S*stack\.yaml: AllowAll="true", TableName="orders"\)/);
+    const all = generate([parameterDefaults, "--parameter", "Env=prod", "--parameter", "AllowAll=false", "--parameter", "TableName=orders-live"]);
+    const targets = JSON.parse(all.stdout) as Array<{ warnings: Array<{ code: string }> }>;
+    expect(targets.flatMap((t) => t.warnings.map((w) => w.code))).not.toContain("parameter-defaults");
   });
 });

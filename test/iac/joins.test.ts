@@ -43,11 +43,15 @@ describe("values known only at deployment", () => {
   it("SubnetIds: !Ref of a List parameter without a default is kept as a placeholder, with a note", () => {
     const f = readCloudFormationTemplate(readFileSync(`${fx}/vpc-list-parameter.yaml`), "vpc.yaml");
     expect(f.functions[0]!.vpc).toEqual({ vpcId: null, subnetIds: ["${Subnets}"], securityGroupIds: ["sg-1", "sg-2"] });
-    expect(f.warnings.map((w) => [w.code, w.path])).toEqual([["cloudformation-symbolic-list", "Resources.Fn.Properties.VpcConfig.SubnetIds"]]);
+    // Groups is read with its Default (said, for generate to warn of names made from it).
+    expect(f.warnings.map((w) => [w.code, w.path])).toEqual([
+      ["cloudformation-parameter-default", "Parameters.Groups"],
+      ["cloudformation-symbolic-list", "Resources.Fn.Properties.VpcConfig.SubnetIds"],
+    ]);
     // Given the parameter, the real list.
     const given = readCloudFormationTemplate(readFileSync(`${fx}/vpc-list-parameter.yaml`), "vpc.yaml", { parameters: { Subnets: "subnet-1, subnet-2" } });
     expect(given.functions[0]!.vpc?.subnetIds).toEqual(["subnet-1", "subnet-2"]);
-    expect(given.warnings).toEqual([]);
+    expect(given.warnings.map((w) => w.code)).toEqual(["cloudformation-parameter-default"]);
   });
 
   it("the placeholder keeps the function in its VPC, so the ENI permissions it needs are checked", async () => {

@@ -269,6 +269,26 @@ export class TemplateReader {
         const ssm = own(options.parameters ?? {}, name) ?? (isRecord(spec) && typeof spec.Default === "string" ? spec.Default : undefined);
         this.warn("cloudformation-ssm-parameter", "info", `parameter ${name} (${type}) is the value of SSM parameter ${ssm ?? "(none given)"} at deployment, not known here: written as \${${name}}`, childPath("Parameters", name));
       }
+      // A parameter read with its Default: names and ARNs made from it are the defaults' (`dev-…`),
+      // which generate bakes into the policy and role it writes (parameterDefaultsWarning). Said
+      // where a resource or condition uses it; a NoEcho default is not shown.
+      const usedAnywhere = used + JSON.stringify(template.Conditions ?? {});
+      for (const [name, spec] of Object.entries(template.Parameters)) {
+        if (!isRecord(spec) || spec.Default === undefined || own(options.parameters ?? {}, name) !== undefined) continue;
+        const type = typeof spec.Type === "string" ? spec.Type : "";
+        if (type.startsWith("AWS::SSM::Parameter::Value<") || !(usedAnywhere.includes(JSON.stringify({ Ref: name })) || usedAnywhere.includes(`\${${name}}`))) continue;
+        const scalar = (v: unknown): v is string | number | boolean => typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+        const d = spec.Default;
+        const value =
+          spec.NoEcho === true || spec.NoEcho === "true"
+            ? "(NoEcho: not shown)"
+            : scalar(d)
+              ? JSON.stringify(String(d))
+              : Array.isArray(d) && d.every(scalar)
+                ? JSON.stringify(d.map(String).join(","))
+                : "(not a text value)";
+        this.warn("cloudformation-parameter-default", "info", `parameter ${name} is not given (--parameter ${name}=…): read with its Default ${value}`, childPath("Parameters", name));
+      }
     }
     // No prototype: a logical ID or a Ref named `constructor` finds no resource. Filled below,
     // after the SAM expansion, which the resolver's conditions serve (they depend on parameters only).
