@@ -164,6 +164,23 @@ function keptRoles(document: CanonicalDocument): (t: GenerateTarget) => KeptRole
   };
 }
 
+function withTemplate<T extends object>(t: T, template: string | undefined): T & { template?: string } {
+  return template === undefined ? t : { ...t, template };
+}
+
+/**
+ * The CloudFormation template a target's role goes in: the one today's role was read from, else
+ * (a split's new role, a role of no template) the one its function was read from.
+ */
+function templatesOf(document: CanonicalDocument): (t: GenerateTarget) => string | undefined {
+  const kinds = new Map(document.meta.sources.map((s) => [s.path, s.kind]));
+  const functions = new Map(document.functions.map((f) => [f.arn, f]));
+  return (t) => {
+    const file = roleOf(document, t.currentRoleArn)?.source?.file ?? functions.get(t.subject)?.source?.file;
+    return file !== undefined && kinds.get(file) === "cloudformation" ? file : undefined;
+  };
+}
+
 /**
  * `--format sam`, one target at a time: the `Policies` of the SAM function whose role SAM makes
  * from them, else (a function with `Role:`, one that is no SAM function, a split role) the role
@@ -186,6 +203,7 @@ export function runGenerate(document: CanonicalDocument, options: GenerateRunOpt
   const targets = selectTargets(document, options, catalog);
   const refs = referencesOf(document);
   const kept = keptRoles(document);
+  const templateOf = templatesOf(document);
   const diffs = options.diff === true ? targets.map((t) => diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog)) : [];
   let output: string;
   if (options.diff === true) {
@@ -196,7 +214,7 @@ export function runGenerate(document: CanonicalDocument, options: GenerateRunOpt
         output = renderTerraform(targets.map((t) => ({ ...t.build, subject: t.subject, ...refs, kept: kept(t) })));
         break;
       case "cloudformation":
-        output = renderCloudFormation(targets.map((t) => ({ ...t.build, subject: t.subject, ...refs, kept: kept(t) })));
+        output = renderCloudFormation(targets.map((t) => withTemplate({ ...t.build, subject: t.subject, ...refs, kept: kept(t) }, templateOf(t))));
         break;
       case "sam": {
         const sam = samRenderer(document);

@@ -4,6 +4,7 @@
  * CloudFormation and Terraform outputs must be to deploy.
  */
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
@@ -129,5 +130,38 @@ describe("generate from a template read with parameter defaults", () => {
     const all = generate([parameterDefaults, "--parameter", "Env=prod", "--parameter", "AllowAll=false", "--parameter", "TableName=orders-live"]);
     const targets = JSON.parse(all.stdout) as Array<{ warnings: Array<{ code: string }> }>;
     expect(targets.flatMap((t) => t.warnings.map((w) => w.code))).not.toContain("parameter-defaults");
+  });
+});
+
+describe("generate --format cloudformation for several stacks", () => {
+  it("writes one template per stack and nested stack, each keeping its own logical IDs", () => {
+    const { stdout } = generate([agnostic, "--format", "cloudformation"]);
+    const sections = stdout.split(/^---\n/m).map((text) => ({
+      file: /^# For the template (\S+): /.exec(text)?.[1],
+      template: YAML.parse(text) as { AWSTemplateFormatVersion: string; Resources: { [id: string]: { Type: string } } },
+    }));
+    const name = (file: string | undefined) => file?.split(/[\\/]/).pop();
+    expect(sections.map((s) => name(s.file))).toEqual([
+      "OrdersStack.template.json",
+      "OrdersStackAgnostic.template.json",
+      "OrdersStackAgnosticNested6EB45FB5.nested.template.json",
+      "OrdersStackNestedB84F9012.nested.template.json",
+    ]);
+    for (const s of sections) {
+      expect(s.template.AWSTemplateFormatVersion).toBe("2010-09-09");
+      // Each role is one of its own template's, by logical ID: pasted there, it replaces it.
+      // Before: one template, the second stack's roles renamed (OrdersStackAgnosticProcessorServiceRole5039D372Role).
+      const own = (JSON.parse(readFileSync(join(agnostic, name(s.file) as string), "utf8")) as { Resources: { [id: string]: { Type: string } } }).Resources;
+      const roles = Object.entries(s.template.Resources).filter(([, r]) => r.Type === "AWS::IAM::Role");
+      expect(roles.length).toBeGreaterThan(0);
+      for (const [id] of roles) expect(own[id]?.Type, `${id} in ${name(s.file)}`).toBe("AWS::IAM::Role");
+    }
+    expect(sections[1]?.template.Resources.ProcessorServiceRole5039D372?.Type).toBe("AWS::IAM::Role");
+  });
+
+  it("keeps one template for the roles of one", () => {
+    const { stdout } = generate([join(samShared, "project"), "--format", "cloudformation"]);
+    expect(stdout).not.toMatch(/^---$/m);
+    expect(stdout).not.toContain("# For the template");
   });
 });
