@@ -55,6 +55,10 @@ export function samPlaces(document: CanonicalDocument): (t: { subject: string; c
     if (list === undefined) byRole.set(f.roleArn, [f]);
     else list.push(f);
   }
+  const kinds = new Map(document.meta.sources.map((s) => [s.path, s.kind]));
+  const kindOf = (f: LambdaFunction) => (f.source === null ? undefined : kinds.get(f.source.file));
+  // A template's logical ID; else (an account export's JSON pointer, a Terraform address) the name.
+  const nameOf = (f: LambdaFunction) => (kindOf(f) === "cloudformation" && f.source?.address ? f.source.address : f.name);
   return (t) => {
     const role = roleOf(document, t.currentRoleArn);
     const users = byRole.get(t.currentRoleArn) ?? [];
@@ -65,15 +69,21 @@ export function samPlaces(document: CanonicalDocument): (t: { subject: string; c
     }
     const subjectFns = users.filter((f) => f.arn === t.subject);
     const fns = subjectFns.length > 0 ? subjectFns : users;
-    const names = fns.map((f) => f.source?.address ?? f.name).sort();
-    const which = names.length === 1 ? `The function ${names[0]}` : `The functions ${names.join(", ")}`;
+    const names = fns.map(nameOf).sort();
+    const one = names.length === 1;
+    const which = one ? `The function ${names[0]}` : `The functions ${names.join(", ")}`;
     if (owner !== undefined) {
-      return { kind: "role", reason: `${which} runs with the role SAM makes for ${owner.source?.address ?? owner.name}, and this is a role of its own (the shared role split): SAM makes a role only from a function's own Policies.` };
+      return { kind: "role", reason: `${which} runs with the role SAM makes for ${nameOf(owner)}, and this is a role of its own (the shared role split): SAM makes a role only from a function's own Policies.` };
     }
     if (fns.length > 0 && fns.every(madeBySam)) {
-      return { kind: "role", reason: `${which} ${fns.length === 1 ? "has" : "have"} Role: ${role?.source?.address ?? t.currentRoleArn}, and SAM ignores Policies when Role is set.` };
+      const roleName = role !== undefined && role.source !== null && kinds.get(role.source.file) === "cloudformation" && role.source.address ? role.source.address : t.currentRoleArn;
+      return { kind: "role", reason: `${which} ${one ? "has" : "have"} Role: ${roleName}, and SAM ignores Policies when Role is set.` };
     }
-    return { kind: "role", reason: `${which} ${fns.length === 1 ? "is" : "are"} not ${fns.length === 1 ? "an AWS::Serverless::Function" : "AWS::Serverless::Functions"} (only those have Policies, which SAM makes into a role).` };
+    if (fns.length > 0 && fns.every((f) => kindOf(f) === "cloudformation")) {
+      return { kind: "role", reason: `${which} ${one ? "is not an AWS::Serverless::Function" : "are not AWS::Serverless::Functions"} (only those have Policies, which SAM makes into a role).` };
+    }
+    // An account export, a Terraform plan: no SAM function is known to make this role.
+    return { kind: "role", reason: `${which} ${one ? "is" : "are"} not known to be ${one ? "an AWS::Serverless::Function" : "AWS::Serverless::Functions"} whose role SAM makes from Policies (SAM tags such a function and its role lambda:createdBy: SAM; these are not), so Policies might change no role.` };
   };
 }
 

@@ -110,6 +110,12 @@ describe("generate --format sam", () => {
     expect(processor?.header).toContain("The function Processor60228016 is not an AWS::Serverless::Function");
     expect(processor?.Resources?.ProcessorServiceRole5039D372?.Type).toBe("AWS::IAM::Role");
   });
+
+  it("names a Terraform function by its name, not its address, and says no SAM role is known to be made from Policies", () => {
+    const docs = samDocuments(generate([join(fixtures, "terraform", "lambda-app.plan.json"), "--format", "sam"]).stdout);
+    expect(docs.filter((d) => d.Policies !== undefined)).toEqual([]);
+    expect(docs.map((d) => d.header).join("\n")).toContain("The function legacy-report is not known to be an AWS::Serverless::Function whose role SAM makes from Policies");
+  });
 });
 
 describe("generate from a template read with parameter defaults", () => {
