@@ -5,8 +5,8 @@
  * a million records is never parsed twice just to be recognised.
  */
 
-import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { constants, createGunzip, gunzipSync } from "node:zlib";
 import { InputError } from "../errors.js";
 import type { Warning } from "../model/document.js";
@@ -15,6 +15,7 @@ import { csvHeaderOf, isEventHistoryCsvHeader } from "../usage/event-history-csv
 import { LAKE_RESULT_KEYS } from "../usage/lake-page.js";
 import { isCloudTrailLogFile, isCloudTrailPlace } from "../usage/log-file-name.js";
 import { statProblem } from "../usage/read-usage.js";
+import { COLLECT_DIRS } from "../collect/writer.js";
 import { keysAt, topLevelKeys } from "./json-head.js";
 
 export interface RoutedInputs {
@@ -314,8 +315,55 @@ export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
     if (cloudTrail || (u.explicit ? routed.usage.length > 0 : u.inputHasUsage)) routed.unreadUsage.push({ path: u.path, message: u.message });
     else routed.warnings.push({ code: "unreadable-file", severity: "error", file: u.path, message: u.message });
   }
+  dropUnlistedCollectFiles(routed);
   routed.sources = [...new Map(routed.sources.map((s) => [s.file, s])).values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   routed.usage = [...new Set(routed.usage)].sort();
   routed.unreadUsage = [...new Map(routed.unreadUsage.map((u) => [u.path, u])).values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return routed;
+}
+
+/**
+ * A collection's folder holds what its manifest's `ok` entries list, and nothing else is read from
+ * collect's own folders there: a file written by a run killed before its manifest recorded it, or
+ * of a call made again and found absent or failed, is not current (a deleted public resource
+ * policy read as present; a region whose function list failed read from an old list). Collect
+ * removes such files itself; this holds for folders an older version left, or files copied in.
+ * A manifest that cannot be read vouches for nothing and filters nothing (its error is reported).
+ */
+function dropUnlistedCollectFiles(routed: RoutedInputs): void {
+  for (const manifest of routed.manifests) {
+    let calls: unknown;
+    try {
+      calls = (JSON.parse(readFileSync(manifest, "utf8")) as { calls?: unknown }).calls;
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(calls)) continue;
+    const dir = resolve(dirname(manifest));
+    const listed = new Set<string>();
+    for (const c of calls) {
+      if (typeof c !== "object" || c === null || (c as { status?: unknown }).status !== "ok") continue;
+      const files = (c as { files?: unknown }).files;
+      if (Array.isArray(files)) for (const f of files) if (typeof f === "string") listed.add(resolve(dir, ...f.split("/")));
+    }
+    const roots = COLLECT_DIRS.map((d) => join(dir, d) + sep);
+    const dropped: string[] = [];
+    const keep = (file: string): boolean => {
+      const full = resolve(file);
+      if (!roots.some((r) => full.startsWith(r)) || listed.has(full)) return true;
+      dropped.push(file);
+      return false;
+    };
+    routed.sources = routed.sources.filter((x) => keep(x.file));
+    routed.usage = routed.usage.filter(keep);
+    if (dropped.length === 0) continue;
+    dropped.sort();
+    const shown = dropped.slice(0, 5).map((f) => relative(dir, resolve(f)).split(sep).join("/"));
+    routed.warnings.push({
+      code: "collect-file-not-listed",
+      severity: "warning",
+      file: manifest,
+      message: `not read: ${dropped.length} file(s) in the collection's folder that no completed call of its manifest lists (left by an interrupted or earlier run, or copied in): ${shown.join(", ")}${dropped.length > shown.length ? `, … (${dropped.length - shown.length} more)` : ""}; run collect --resume to refresh them`,
+    });
+  }
 }

@@ -96,6 +96,16 @@ function outEntries(out: string): string[] {
   }
 }
 
+/** How often, at most, the manifest is saved while units finish. */
+const SAVE_EVERY_MS = 2_000;
+
+/** The files the `ok` entries vouch for. */
+function okFiles(calls: Iterable<ManifestCall>): Set<string> {
+  const files = new Set<string>();
+  for (const c of calls) if (c.status === "ok") for (const f of c.files) files.add(f);
+  return files;
+}
+
 export async function collect(options: CollectOptions): Promise<CollectResult> {
   const o = resolveOptions(options);
   const manifestPath = join(o.out, MANIFEST_FILE);
@@ -139,7 +149,12 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       o.onProgress({ kind: "throttled", operation: key, retry, delayMs, message: `${key}: throttled, retry ${retry} in ${delayMs} ms` }),
   };
   const writer = new OutWriter(o.out);
-  if (previous !== null) writer.removeLeftovers();
+  if (previous !== null) {
+    writer.removeLeftovers();
+    // What the previous run wrote but its manifest never recorded (killed before saving it, or a
+    // unit that failed after writing part of its files) is not trusted: removed, and made again.
+    writer.removeUnlisted(okFiles(previous.calls));
+  }
   const run = new Run(ctx, writer, new Map((previous?.calls ?? []).map((c) => [c.id, c])), o.onProgress);
   const startedAt = new Date().toISOString();
   let account: CollectManifest["account"] = null;
@@ -186,10 +201,18 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       calls: sorted,
     };
   };
+  let savedAt = Date.now();
   const save = (complete: boolean): CollectManifest => {
     const m = manifest(complete);
     writer.writeJson(MANIFEST_FILE, m);
+    savedAt = Date.now();
     return m;
+  };
+  // Recorded as they finish, not only per phase: a run killed in a region's per-function calls
+  // then loses seconds of work, not the region's. Not after every call: the manifest of a large
+  // account is megabytes, and writing it per call would cost more than the calls.
+  run.afterRecord = () => {
+    if (!keepPreviousManifest && account !== null && Date.now() - savedAt >= SAVE_EVERY_MS) save(false);
   };
 
   try {
@@ -304,6 +327,10 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       else await collectLake(run, home, o.cloudtrail, o.window, queryOptions);
     }
 
+    // The folder must hold exactly what the final manifest lists: files of calls this run made
+    // again and found absent or failed, and of regions no longer listed, go before the manifest
+    // says "complete" (a kill in between leaves the previous manifest, "did not finish").
+    writer.removeUnlisted(okFiles([...run.calls.values()]));
     const final = save(true);
     o.onProgress({
       kind: "phase",

@@ -78,6 +78,8 @@ export class Run {
   readonly degraded: string[] = [];
   /** What the collection could not settle without being incomplete (manifest `notes`). */
   readonly notes: string[] = [];
+  /** Called after each entry is recorded (collect saves the manifest from time to time). */
+  afterRecord: () => void = () => undefined;
 
   constructor(
     readonly ctx: CallContext,
@@ -206,6 +208,7 @@ export class Run {
                 ? `ok (${call.count})`
                 : "ok";
     this.progress({ kind: "call", call, message: `${what}${where}: ${detail}` });
+    this.afterRecord();
   }
 }
 

@@ -4,7 +4,7 @@
  * Paths are built from API data (function names, S3 keys), so every segment is checked.
  */
 
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, sep } from "node:path";
 import { CollectError } from "./errors.js";
 
@@ -28,6 +28,13 @@ export function toJson(value: unknown): string {
 }
 
 const TEMP_MARK = ".partial-";
+
+/**
+ * The top-level folders collect writes into (relPath's first segment of every file it writes).
+ * Only these are swept of files no manifest entry lists: anything else in the folder is not
+ * collect's to delete.
+ */
+export const COLLECT_DIRS: readonly string[] = ["accessanalyzer", "cloudtrail", "iam", "lambda"];
 
 export class OutWriter {
   constructor(readonly root: string) {}
@@ -61,6 +68,38 @@ export class OutWriter {
     };
     walk(this.root);
     return removed;
+  }
+
+  /**
+   * Remove every file under COLLECT_DIRS that `keep` (relative paths) does not list, and the
+   * folders that leaves empty; returns the relative paths removed, sorted. Why: a run killed
+   * before its manifest recorded a file, a unit that wrote part of its files and then failed, or
+   * a call that --resume made again and found absent or failed, leave files that no `ok` entry
+   * vouches for; audit must never read them as current.
+   */
+  removeUnlisted(keep: ReadonlySet<string>): string[] {
+    const removed: string[] = [];
+    const walk = (dir: string, rel: string): boolean => {
+      let empty = true;
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, entry.name);
+        const r = `${rel}/${entry.name}`;
+        if (entry.isDirectory()) {
+          if (walk(p, r)) rmdirSync(p);
+          else empty = false;
+        } else if (keep.has(r)) empty = false;
+        else {
+          rmSync(p);
+          removed.push(r);
+        }
+      }
+      return empty;
+    };
+    for (const top of COLLECT_DIRS) {
+      const dir = join(this.root, top);
+      if (existsSync(dir) && walk(dir, top)) rmdirSync(dir);
+    }
+    return removed.sort();
   }
 
   writeJson(rel: string, value: unknown): string {

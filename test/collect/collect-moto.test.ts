@@ -318,6 +318,90 @@ describe("resume", () => {
   });
 });
 
+describe("resume after a run killed before its manifest recorded what it wrote", () => {
+  const POLICY = /^lambda\/us-east-1 GET \/2015-03-31\/functions\/report-generator\/policy/;
+  // What Lambda answers GetPolicy of a function without a policy (the permission removed meanwhile).
+  const noPolicy = {
+    match: POLICY,
+    times: Infinity,
+    fault: () => ({
+      status: 404,
+      headers: { "content-type": "application/json", "x-amzn-errortype": "ResourceNotFoundException" },
+      body: JSON.stringify({ Type: "User", Message: "The resource you requested does not exist." }),
+    }),
+  };
+  /**
+   * The state a SIGKILL after the IAM phase leaves (found by the collect sweep): the region's
+   * files written, the manifest saved before any of them, saying the run did not finish.
+   */
+  const killedAfterIam = async (out: string) => {
+    await collect({ ...base(moto.endpoint), out, regions: ["us-east-1"] });
+    const m = json(out, "manifest.json") as CollectManifest;
+    writeFileSync(
+      join(out, "manifest.json"),
+      JSON.stringify({ ...m, partial: true, reasons: ["the collection did not finish"], notes: [], calls: m.calls.filter((c) => c.service !== "lambda") }, null, 2),
+    );
+    expect(existsSync(join(out, "lambda/us-east-1/get-policy/report-generator.json"))).toBe(true);
+  };
+  const okFiles = (m: CollectManifest) => m.calls.filter((c) => c.status === "ok").flatMap((c) => c.files);
+
+  it("a call made again and found absent leaves no file from the killed run, and audit reads no policy that no longer exists", async () => {
+    const out = outDir();
+    await killedAfterIam(out);
+    const proxy = await startFaultProxy(moto.endpoint, [noPolicy]);
+    try {
+      const { manifest } = await collect({ ...base(proxy.endpoint), out, regions: ["us-east-1"], resume: true });
+      expect(manifest.calls.find((c) => c.id === "us-east-1/lambda:GetPolicy/report-generator")).toMatchObject({ status: "ok", absent: true, files: [], resumed: false });
+      expect(existsSync(join(out, "lambda/us-east-1/get-policy/report-generator.json"))).toBe(false);
+      // The folder holds exactly what the manifest's ok entries list.
+      expect(filesUnder(out)).toEqual([...okFiles(manifest), "manifest.json"].sort());
+      const document = await buildDocument([out]);
+      expect(document.functions.find((f) => f.name === "report-generator")?.resourcePolicy ?? null).toBeNull();
+      // The URL is there, the policy that made it public is not: no longer public.
+      expect(auditDocument(document).findings.filter((f) => f.ruleId === "LR012").map((f) => [f.severity, /no statement of its resource policy lets the public call it/.test(f.message)])).toEqual([["low", true]]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("a region whose ListFunctions fails on resume is not read from the killed run's list, nor its functions' files", async () => {
+    const out = outDir();
+    await killedAfterIam(out);
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: /^lambda\/us-east-1 GET \/2015-03-31\/functions\/?\?/, times: Infinity, fault: "deny" }]);
+    try {
+      const { manifest } = await collect({ ...base(proxy.endpoint), out, regions: ["us-east-1"], resume: true });
+      expect(manifest.calls.find((c) => c.id === "us-east-1/lambda:ListFunctions")).toMatchObject({ status: "failed", errorCode: "AccessDeniedException" });
+      expect(manifest.partial).toBe(true);
+      expect(filesUnder(out, "lambda")).toEqual(["lambda/us-east-1/list-event-source-mappings.json"]);
+      expect(filesUnder(out)).toEqual([...okFiles(manifest), "manifest.json"].sort());
+      const { document } = await normalize([out]);
+      expect(document.functions).toEqual([]);
+      expect(document.accounts[0]?.functionCoverage).toEqual({ regions: [], complete: false });
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("audit reads only the files the manifest lists as collected, and says which it left out", async () => {
+    // A folder an older collect left: the resumed GetPolicy found no policy, the old file stayed.
+    const out = outDir();
+    await collect({ ...base(moto.endpoint), out, regions: ["us-east-1"] });
+    const m = json(out, "manifest.json") as CollectManifest;
+    for (const c of m.calls) if (c.id === "us-east-1/lambda:GetPolicy/report-generator") Object.assign(c, { absent: true, files: [], count: 0 });
+    writeFileSync(join(out, "manifest.json"), JSON.stringify(m, null, 2));
+    expect(existsSync(join(out, "lambda/us-east-1/get-policy/report-generator.json"))).toBe(true);
+
+    const { document, warnings } = await normalize([out]);
+    expect(document.meta.sources.map((s) => s.path).filter((p) => p.includes("get-policy"))).toEqual([]);
+    expect(document.functions.find((f) => f.name === "report-generator")?.resourcePolicy ?? null).toBeNull();
+    const left = warnings.filter((w) => w.code === "collect-file-not-listed");
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatchObject({ severity: "warning", file: join(out, "manifest.json") });
+    expect(left[0]?.message).toContain("not read: 1 file(s)");
+    expect(left[0]?.message).toContain("lambda/us-east-1/get-policy/report-generator.json");
+  });
+});
+
 describe("faults", () => {
   it("retries throttled calls with backoff after the SDK gives up, and records the attempts", async () => {
     const proxy = await startFaultProxy(moto.endpoint, [{ match: /^lambda\/us-east-1 GET \/2015-03-31\/functions\/?\?FunctionVersion=ALL/, times: 3, fault: "throttle" }]);

@@ -5,7 +5,7 @@
  */
 
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ import { collect, CollectError, type CollectManifest, type CollectOptions } from
 import { awsErrorCode, awsErrorMessage } from "../../src/collect/retry.js";
 import { startFaultProxy } from "./support/fault-proxy.js";
 import { startMoto, TEST_CREDENTIALS, type MotoServer } from "./support/moto.js";
-import { outDirs } from "./support/out-dirs.js";
+import { filesUnder, outDirs } from "./support/out-dirs.js";
 import { seedAccount } from "./support/seed.js";
 
 let moto: MotoServer;
@@ -136,6 +136,57 @@ describe("interrupting (the abort signal, Ctrl-C)", () => {
       expect(readManifest(out).reasons).toContain("the collection did not finish");
     } finally {
       await proxy.close();
+    }
+  }, 90_000);
+});
+
+describe("killed (SIGKILL) mid-run, then --resume", () => {
+  it("the resumed folder holds exactly what its manifest lists: nothing the killed run wrote unrecorded survives a call that now finds nothing", async () => {
+    // Found by the collect sweep: a policy removed between the runs stayed on disk (the resumed
+    // GetPolicy said "none"), and audit reported it as a critical public policy.
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_REGION: "us-east-1", AWS_PROFILE: "" };
+    const policyFile = "lambda/us-east-1/get-policy/report-generator.json";
+    const out = outDir();
+    // Held open: the function's earlier calls (GetPolicy among them) are done and written when it is seen.
+    const hang = await startFaultProxy(moto.endpoint, [{ match: /^lambda\/us-east-1 GET \/[\d-]+\/functions\/report-generator\/event-invoke-config/, times: Infinity, fault: "hang" }]);
+    try {
+      const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts"), "-q", "collect", "--out", out, "--regions", "us-east-1", "--endpoint", hang.endpoint], {
+        env,
+        stdio: "ignore",
+      });
+      const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+      await until(() => (hang.injected[0] ?? 0) > 0, 60_000);
+      child.kill("SIGKILL");
+      await exited;
+    } finally {
+      await hang.close();
+    }
+    expect(existsSync(join(out, policyFile))).toBe(true);
+    expect(readManifest(out).reasons).toContain("the collection did not finish");
+
+    // Between the runs the permission was removed: GetPolicy answers ResourceNotFoundException.
+    const removed = await startFaultProxy(moto.endpoint, [
+      {
+        match: GET_POLICY,
+        times: Infinity,
+        fault: () => ({
+          status: 404,
+          headers: { "content-type": "application/json", "x-amzn-errortype": "ResourceNotFoundException" },
+          body: JSON.stringify({ Type: "User", Message: "The resource you requested does not exist." }),
+        }),
+      },
+    ]);
+    try {
+      const { manifest } = await collect({ ...base(removed.endpoint), out, resume: true });
+      expect(manifest.reasons).toEqual([]);
+      expect(filesUnder(out)).toEqual([...manifest.calls.filter((c) => c.status === "ok").flatMap((c) => c.files), "manifest.json"].sort());
+      // Carried over only if the killed run's manifest recorded it (saved every 2 s); asked again otherwise: no policy now, and no file.
+      const policy = byId(manifest).get("us-east-1/lambda:GetPolicy/report-generator");
+      expect(policy?.status).toBe("ok");
+      expect(existsSync(join(out, policyFile))).toBe(policy?.resumed === true);
+      if (policy?.resumed !== true) expect(policy).toMatchObject({ absent: true, files: [] });
+    } finally {
+      await removed.close();
     }
   }, 90_000);
 });
