@@ -133,6 +133,7 @@ describe("buildDocument: which regions' function lists a collection holds (accou
     write("lambda/us-east-1/list-functions.json", { Functions: [fn("us-east-1", "api", "used-role")] });
     write("lambda/eu-west-1/list-functions.json", { Functions: [] });
     const calls = [
+      call("global", "iam", "GetAccountAuthorizationDetails", "ok", ["iam/get-account-authorization-details.json"]),
       call("us-east-1", "lambda", "ListFunctions", "ok", ["lambda/us-east-1/list-functions.json"]),
       call("eu-west-1", "lambda", "ListFunctions", manifest.euList ?? "ok", manifest.euList === "failed" ? [] : ["lambda/eu-west-1/list-functions.json"]),
       ...(manifest.listRegions ? [call("global", "account", "ListRegions", manifest.listRegions)] : []),
@@ -149,6 +150,13 @@ describe("buildDocument: which regions' function lists a collection holds (accou
     });
     return dir;
   }
+  /** Record an ok call that wrote `files` in the collection's manifest (audit reads only what it lists). */
+  const listInManifest = (dir: string, id: string, files: string[]) => {
+    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { calls: unknown[] } & Record<string, unknown>;
+    const [region, rest] = id.split("/") as [string, string];
+    const [service, operation] = rest.split(":") as [string, string];
+    writeFileSync(join(dir, "manifest.json"), JSON.stringify({ ...manifest, calls: [...manifest.calls, { id, service, operation, region, target: id.split("/")[2] ?? null, status: "ok", files }] }));
+  };
   const coverageOf = async (paths: string[]) => (await buildDocument(paths)).accounts.find((a) => a.accountId === ACCOUNT)?.functionCoverage;
 
   it("complete: --regions all, the enabled regions listed, every region's list read (an empty one included)", async () => {
@@ -189,6 +197,7 @@ describe("buildDocument: which regions' function lists a collection holds (accou
       const file = join(dir, "lambda/us-east-1/get-function-url-config/api.json");
       mkdirSync(join(file, ".."), { recursive: true });
       writeFileSync(file, JSON.stringify({ FunctionUrl: "https://abcdefghijklmnop.lambda-url.us-east-1.on.aws/", FunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:api`, AuthType: "NONE", CreationTime: "2026-01-01T00:00:00.000+0000" }));
+      listInManifest(dir, "us-east-1/lambda:GetFunctionUrlConfig/api", ["lambda/us-east-1/get-function-url-config/api.json"]);
       const lr012 = async () => (await audit([dir])).report.findings.filter((f) => f.ruleId === "LR012").map((f) => [f.severity, f.message.split(":")[0]]);
       // GetPolicy answered (no policy): the URL answers 403 until a statement lets the public in.
       expect(await lr012()).toEqual([["low", "Function api has a function URL with AuthType NONE, but no statement of its resource policy lets the public call it (Principal \"*\" with lambda"]]);
