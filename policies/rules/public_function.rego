@@ -104,8 +104,9 @@ url_exposure(fn, public) := {"detail": "function-url", "severity": "high", "mess
 	public.invokeFunction
 } else := {"detail": "function-url", "severity": "high", "message": ": its resource policy lets anyone call lambda:InvokeFunctionUrl, which lets anyone invoke it through a URL created before October 2025 (newer URLs also need lambda:InvokeFunction granted)"} if {
 	public.invokeFunctionUrl
-} else := {"detail": "function-url-policy-unread", "severity": "high", "message": ", and its resource policy could not be read (lambda:GetPolicy failed when it was collected): whether anyone who knows the URL can invoke it is unknown. Read the policy (aws lambda get-policy) before taking the function for private"} if {
-	# What was read grants the public nothing, but not everything was read (resourcePolicyUnread):
+} else := {"detail": "function-url-policy-unread", "severity": "high", "message": ", and its resource policy could not be read (lambda:GetPolicy failed when it was collected, or its get-policy file is damaged or invalid: see the errors): whether anyone who knows the URL can invoke it is unknown. Read the policy (aws lambda get-policy) before taking the function for private"} if {
+	# What was read grants the public nothing, but not everything was read (resourcePolicyUnread: a
+	# failed GetPolicy, or a get-policy file that could not be read):
 	# "no statement" would be a guess.
 	fn.resourcePolicyUnread == true
 } else := {"detail": "function-url-not-granted", "severity": "low", "message": ", but no statement of its resource policy lets the public call it (Principal \"*\" with lambda:InvokeFunctionUrl): requests get 403 Forbidden until one is added. One add-permission makes it public: use AuthType AWS_IAM, or delete the URL, if it is not meant to be"}

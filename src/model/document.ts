@@ -336,9 +336,9 @@ export interface LambdaFunction {
   triggers: Trigger[];
   resourcePolicy: PolicyDocument | null;
   /**
-   * The collection could not read the function's resource policy, or an alias's or version's
-   * (lambda:GetPolicy failed): `resourcePolicy` is what was read, and what the rest says is
-   * unknown, not absent. Absent otherwise.
+   * The function's resource policy, or an alias's or version's, could not be read (lambda:GetPolicy
+   * failed when it was collected, or its get-policy file is damaged or invalid): `resourcePolicy` is
+   * what was read, and what the rest says is unknown, not absent. Absent otherwise.
    */
   resourcePolicyUnread?: true;
   /**

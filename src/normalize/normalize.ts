@@ -15,6 +15,8 @@ import type { Account, CanonicalDocument, FunctionCoverage, LambdaFunction, Lamb
 import { SCHEMA_VERSION } from "../model/document.js";
 import { emptyUsage, type UsageSection } from "../model/usage.js";
 import { parseArn } from "../sources/arns.js";
+import { fromPath } from "../sources/function-target.js";
+import { pathContext } from "../sources/path-context.js";
 import { normalizeTimestamp } from "../sources/timestamps.js";
 import type { PrincipalRecord, RoleUseRecord, SourceFragment } from "../sources/types.js";
 import { defaultFactsFunction, principalPolicies, type FactsFunction } from "./facts.js";
@@ -94,6 +96,7 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   applyPatches(merged.functions, merged.patches, warnings, (p) => fileOfPatch.get(p));
   for (const fn of merged.functions.values()) finishDeliveryTargets(fn, warnings);
   markUnreadPolicies(merged.functions.values(), options.collections ?? []);
+  markUnreadPolicyFiles(merged.functions.values(), warnings);
   const functions = [...merged.functions.values()].sort((a, b) => compareStrings(a.arn, b.arn));
 
   // Managed policies, resolved for every principal that references one.
@@ -385,4 +388,25 @@ function markUnreadPolicies(functions: Iterable<LambdaFunction>, collections: re
   for (const c of collections) for (const u of c.unreadPolicies ?? []) unread.add(`${c.accountId}\u0000${u.region}\u0000${u.target.split(":")[0] ?? u.target}`);
   if (unread.size === 0) return;
   for (const fn of functions) if (unread.has(`${fn.accountId}\u0000${fn.region}\u0000${fn.name}`)) fn.resourcePolicyUnread = true;
+}
+
+/**
+ * A function whose get-policy file (of the function, an alias or a version, in collect's or
+ * cloudmapper's layout) could not be read: damaged, not JSON, or a policy the reader refuses. The
+ * error warning names the file; what the policy grants is unknown, not "no statement", exactly as
+ * when lambda:GetPolicy failed (LR012 must not call a URL with AuthType NONE private). Matched by
+ * region and name from the path, in any account: the path does not say the account, and marking
+ * one too many is a hedge, not a wrong claim.
+ */
+function markUnreadPolicyFiles(functions: Iterable<LambdaFunction>, warnings: readonly Warning[]): void {
+  const unread = new Set<string>();
+  for (const w of warnings) {
+    if (w.severity !== "error" || !w.file) continue;
+    const c = pathContext(w.file);
+    if (c.service !== "lambda" || (c.call !== "get-policy" && c.call !== "lambda-get-policy") || c.parameter === null) continue;
+    const t = fromPath(c);
+    if (t.functionName !== null && t.region !== null) unread.add(`${t.region}\u0000${t.functionName}`);
+  }
+  if (unread.size === 0) return;
+  for (const fn of functions) if (unread.has(`${fn.region}\u0000${fn.name}`)) fn.resourcePolicyUnread = true;
 }

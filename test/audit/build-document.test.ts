@@ -211,6 +211,43 @@ describe("buildDocument: which regions' function lists a collection holds (accou
     }
   });
 
+  it("a get-policy file that cannot be read is unknown too, not \"no statement\": LR012 high, with an error naming the file", async () => {
+    // Found by the collect sweep: a damaged file was dropped and the URL called private (low).
+    const arn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:api`;
+    // What Lambda's GetPolicy returns after add-permission --function-url-auth-type NONE (urls-auth.html).
+    const policy = JSON.stringify({
+      Version: "2012-10-17",
+      Id: "default",
+      Statement: [{ Sid: "FunctionURLAllowPublicAccess", Effect: "Allow", Principal: "*", Action: "lambda:InvokeFunctionUrl", Resource: arn, Condition: { StringEquals: { "lambda:FunctionUrlAuthType": "NONE" } } }],
+    });
+    const variants: Array<[string, string, string]> = [
+      ["api.json", JSON.stringify({ Policy: policy.slice(0, -5), RevisionId: "r1" }), "invalid-policy-document"],
+      ["api.json", JSON.stringify({ Policy: policy, RevisionId: "r1" }).slice(0, -20), ""],
+      ["api%3Alive.json", JSON.stringify({ Policy: JSON.stringify({ ...JSON.parse(policy), Statement: [{ ...JSON.parse(policy).Statement[0], FunctionUrlAuthType: "NONE" }] }) }), "invalid-policy-document"],
+    ];
+    for (const [name, text, code] of variants) {
+      const dir = collection({ regionsRequested: "all", listRegions: "ok" });
+      try {
+        const url = join(dir, "lambda/us-east-1/get-function-url-config/api.json");
+        mkdirSync(join(url, ".."), { recursive: true });
+        writeFileSync(url, JSON.stringify({ FunctionUrl: "https://abcdefghijklmnop.lambda-url.us-east-1.on.aws/", FunctionArn: arn, AuthType: "NONE", CreationTime: "2026-01-01T00:00:00.000+0000" }));
+        const file = join(dir, "lambda/us-east-1/get-policy", name);
+        mkdirSync(join(file, ".."), { recursive: true });
+        writeFileSync(file, text);
+        listInManifest(dir, "us-east-1/lambda:GetFunctionUrlConfig/api", ["lambda/us-east-1/get-function-url-config/api.json"]);
+        listInManifest(dir, `us-east-1/lambda:GetPolicy/${decodeURIComponent(name.replace(/\.json$/, ""))}`, [`lambda/us-east-1/get-policy/${name}`]);
+        const { report, document } = await audit([dir]);
+        expect(document.functions.map((f) => [f.name, f.resourcePolicyUnread]), name).toEqual([["api", true]]);
+        const lr012 = report.findings.filter((f) => f.ruleId === "LR012");
+        expect(lr012.map((f) => f.severity), name).toEqual(["high"]);
+        expect(lr012[0]?.message).toContain("its resource policy could not be read");
+        expect(document.meta.warnings.filter((w) => w.severity === "error" && w.file === file).map((w) => w.code), name).toEqual([code || expect.any(String)]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
   it("not complete: some regions asked for, enabled regions unknown, a region's list failed or left out of the inputs", async () => {
     const dirs = [
       collection({ regionsRequested: ["eu-west-1", "us-east-1"] }),
