@@ -15,7 +15,7 @@ import { csvHeaderOf, isEventHistoryCsvHeader } from "../usage/event-history-csv
 import { LAKE_RESULT_KEYS } from "../usage/lake-page.js";
 import { isCloudTrailLogFile, isCloudTrailPlace } from "../usage/log-file-name.js";
 import { statProblem } from "../usage/read-usage.js";
-import { COLLECT_DIRS } from "../collect/writer.js";
+import { COLLECT_DIRS, UNLISTED_KEPT_DIR } from "../collect/writer.js";
 import { keysAt, topLevelKeys } from "./json-head.js";
 
 export interface RoutedInputs {
@@ -347,10 +347,11 @@ function dropUnlistedCollectFiles(routed: RoutedInputs): void {
       if (Array.isArray(files)) for (const f of files) if (typeof f === "string") listed.add(resolve(dir, ...f.split("/")));
     }
     const roots = COLLECT_DIRS.map((d) => join(dir, d) + sep);
+    const logs = join(dir, ...UNLISTED_KEPT_DIR.split("/")) + sep;
     const dropped: string[] = [];
     const keep = (file: string): boolean => {
       const full = resolve(file);
-      if (!roots.some((r) => full.startsWith(r)) || listed.has(full)) return true;
+      if (!roots.some((r) => full.startsWith(r)) || full.startsWith(logs) || listed.has(full)) return true;
       dropped.push(file);
       return false;
     };

@@ -36,6 +36,14 @@ const TEMP_MARK = ".partial-";
  */
 export const COLLECT_DIRS: readonly string[] = ["accessanalyzer", "cloudtrail", "iam", "lambda"];
 
+/**
+ * Except the CloudTrail log files copied from S3: the manifest summarises them in one entry
+ * (listing every key would make it megabytes), --resume keeps each one whose size matches the
+ * bucket's listing, and a delivered log file is an immutable record of what happened, never
+ * stale state.
+ */
+export const UNLISTED_KEPT_DIR = "cloudtrail/s3";
+
 export class OutWriter {
   constructor(readonly root: string) {}
 
@@ -85,7 +93,8 @@ export class OutWriter {
         const p = join(dir, entry.name);
         const r = `${rel}/${entry.name}`;
         if (entry.isDirectory()) {
-          if (walk(p, r)) rmdirSync(p);
+          if (r === UNLISTED_KEPT_DIR) empty = false;
+          else if (walk(p, r)) rmdirSync(p);
           else empty = false;
         } else if (keep.has(r)) empty = false;
         else {
