@@ -55,13 +55,33 @@ judgement(role) := {
 } if {
 	c := coverage(role)
 	c.complete
+	not capacity_providers_unread(c)
 }
+
+# No function uses it, but a region's capacity providers could not be listed: the role may be the
+# operator role of one (it trusts Lambda, and no function names it). Low, and said.
+judgement(role) := {
+	"severity": "low",
+	"what": sprintf("no function in any region of the account uses it%s", [capacity_providers_clause(c)]),
+	"regions": c.regions,
+	"allRegions": true,
+} if {
+	c := coverage(role)
+	c.complete
+	capacity_providers_unread(c)
+}
+
+capacity_providers_unread(c) if count(object.get(c, "capacityProvidersUnread", [])) > 0
+
+capacity_providers_clause(c) := sprintf(", but the capacity providers of %s could not be listed (lambda:ListCapacityProviders failed: see the collection's reasons; fix it and collect --resume), and it may be the operator role of one", [concat(", ", c.capacityProvidersUnread)]) if {
+	capacity_providers_unread(c)
+} else := ""
 
 # Some regions were read: a function in another may use the role. Low whatever it grants, and
 # silent when IAM saw the role used in a region that was not read (a function there, most likely).
 judgement(role) := {
 	"severity": "low",
-	"what": sprintf("no function in the regions read (%s) uses it; the account's other regions were not read (collect --regions all), and a function there may use it", [concat(", ", c.regions)]),
+	"what": sprintf("no function in the regions read (%s) uses it; the account's other regions were not read (collect --regions all), and a function there may use it%s", [concat(", ", c.regions), capacity_providers_clause(c)]),
 	"regions": c.regions,
 	"allRegions": false,
 } if {

@@ -142,3 +142,16 @@ test_service_count_comes_from_the_uncapped_facts if {
 	some f in findings
 	contains(f.message, "22091 actions across 450 services")
 }
+
+test_capacity_providers_not_listed_hedge_and_lower if {
+	# lambda:ListCapacityProviders failed in eu-west-1 (denied, expired, throttled): the role may
+	# be an operator role there, so "no function uses it" is no reason to delete it.
+	cp := [{"accountId": "123456789012", "functionCoverage": {"regions": ["eu-west-1", "us-east-1"], "complete": true, "capacityProvidersUnread": ["eu-west-1"]}}]
+	some f in orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary(["s3"], 0), "escalationPaths": []}})], "functions": fns, "accounts": cp}
+	f.severity == "low"
+	contains(f.message, "no function in any region of the account uses it, but the capacity providers of eu-west-1 could not be listed (lambda:ListCapacityProviders failed")
+	f.evidence.allRegionsRead == true
+
+	some g in orphaned_execution_role.findings with input as {"roles": [role({})], "functions": fns, "accounts": [{"accountId": "123456789012", "functionCoverage": {"regions": ["us-east-1"], "complete": false, "capacityProvidersUnread": ["us-east-1"]}}]}
+	contains(g.message, "a function there may use it, but the capacity providers of us-east-1 could not be listed")
+}

@@ -574,5 +574,20 @@ function functionListsOf(m: ManifestView, file: string): CollectedFunctionLists 
   const unreadPolicies = calls
     .filter((c) => c.service === "lambda" && c.operation === "GetPolicy" && c.status === "failed" && typeof c.region === "string" && typeof c.target === "string")
     .map((c) => ({ region: c.region, target: c.target as string }));
-  return { accountId, regions, allRegions: m.options?.regionsRequested === "all" && enabledListed, lists, ...(unreadPolicies.length > 0 ? { unreadPolicies } : {}) };
+  // Capacity providers unknown (a failure that is no note: denied, expired, throttled): LR016 must not rule out an operator role there.
+  const capacityProvidersUnread = [
+    ...new Set(
+      calls
+        .filter((c) => c.service === "lambda" && c.operation === "ListCapacityProviders" && c.status === "failed" && typeof c.region === "string" && (c as { reason?: unknown }).reason == null)
+        .map((c) => c.region),
+    ),
+  ].sort();
+  return {
+    accountId,
+    regions,
+    allRegions: m.options?.regionsRequested === "all" && enabledListed,
+    lists,
+    ...(unreadPolicies.length > 0 ? { unreadPolicies } : {}),
+    ...(capacityProvidersUnread.length > 0 ? { capacityProvidersUnread } : {}),
+  };
 }

@@ -15,6 +15,7 @@ import { readFileSync } from "node:fs";
 import type { AliasConfiguration, FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { callAws } from "./aws-call.js";
 import { redactEnvironment } from "./redact.js";
+import { isUnavailableOperation } from "./retry.js";
 import { pool, type Run } from "./run.js";
 import { isNotFound, sortedBy, sortedRecord, withoutMetadata } from "./shape.js";
 import { relPath } from "./writer.js";
@@ -48,11 +49,16 @@ export async function collectLambda(run: Run, region: string, concurrency: numbe
   });
 
   // A capacity provider's operator role trusts Lambda and no function names it. Without the list
-  // LR016 may call it a leftover, nothing more: its failure (a region without Lambda Managed
-  // Instances, an emulator without the API) leaves the collection complete, with a note.
+  // LR016 may call it a leftover. Where the API is not offered (a region without Lambda Managed
+  // Instances, an emulator without it) there are none to list: the collection stays complete,
+  // with a note. Any other failure (denied, expired credentials, throttled past retries) leaves
+  // the region's capacity providers unknown: partial, and --resume asks again.
   await run.unit(
     { service: "lambda", operation: "ListCapacityProviders", region },
-    { failureNote: "capacity providers not listed: their operator roles may be reported as execution roles no function uses (LR016)" },
+    {
+      failureNote: (error) =>
+        isUnavailableOperation(error) ? "capacity providers not listed: their operator roles may be reported as execution roles no function uses (LR016)" : null,
+    },
     async () => {
       const { items, attempts } = await allPages(async (Marker) => {
         const { output, attempts } = await callAws(run.ctx, "lambda:ListCapacityProviders", region, { Marker, MaxItems: 50 });

@@ -53,6 +53,16 @@ export function awsErrorCode(error: unknown): string {
   return "Error";
 }
 
+/**
+ * The endpoint does not offer the operation (HTTP 404, or an unknown-operation error code): a
+ * region or an emulator without the API. Not a denial, expired credentials, throttling or a
+ * network failure, which `--resume` can fix and which leave what the call reads unknown.
+ */
+export function isUnavailableOperation(error: unknown): boolean {
+  if (unparseableStatus(error) === 404 || httpStatus(error) === 404) return true;
+  return /^(UnknownOperation(Exception)?|InvalidAction|NotImplemented|UnsupportedOperation(Exception)?)$/.test(awsErrorCode(error));
+}
+
 /** One line: the manifest and the progress output are line-oriented. */
 export function awsErrorMessage(error: unknown): string {
   const status = unparseableStatus(error);

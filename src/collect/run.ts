@@ -52,9 +52,10 @@ export interface UnitHow {
   /**
    * The unit's failure does not make the collection partial, and this says why (the failed
    * entry's `reason`; the manifest lists it under `notes`, not `reasons`): what it reads only
-   * refines what `audit` can judge without it.
+   * refines what `audit` can judge without it. A function: decides from the error (null: the
+   * failure makes the collection partial).
    */
-  failureNote?: string;
+  failureNote?: string | ((error: unknown) => string | null);
 }
 
 /** Thrown inside a unit to record it as skipped (nothing to collect), not failed. */
@@ -177,7 +178,7 @@ export class Run {
         files: [],
         count: null,
         absent: false,
-        reason: skipped ? error.reason : (how.failureNote ?? null),
+        reason: skipped ? error.reason : ((typeof how.failureNote === "function" ? how.failureNote(error) : how.failureNote) ?? null),
         errorCode: skipped ? null : awsErrorCode(error),
         errorMessage: skipped ? null : awsErrorMessage(error),
         attempts: skipped ? 0 : error instanceof QueryError ? error.attempts : attemptsOf(error),

@@ -131,6 +131,13 @@ export interface FunctionCoverage {
    * theirs that none of them uses is unused (LR016). Absent otherwise.
    */
   definedByIac?: true;
+  /**
+   * Regions whose Lambda Managed Instances capacity providers a collection could not list
+   * (lambda:ListCapacityProviders denied, expired credentials, throttled past retries; not a
+   * region without the API), sorted: an operator role of theirs trusts Lambda and no function
+   * names it, so a role no function uses may be one (LR016 says so). Absent when none.
+   */
+  capacityProvidersUnread?: string[];
 }
 
 /* --------------------------------------------------------------- policies */

@@ -69,6 +69,8 @@ export interface CollectedFunctionLists {
    * that named none.
    */
   unreadPolicies?: { region: string; target: string }[];
+  /** Regions whose lambda:ListCapacityProviders failed in a way that leaves them unknown (FunctionCoverage.capacityProvidersUnread). */
+  capacityProvidersUnread?: string[];
 }
 
 export interface NormalizeResult {
@@ -272,10 +274,10 @@ function chooseAsOf(options: NormalizeOptions, usage: UsageSection, fragments: r
  * complete: a hand-made export cannot say that no other region has functions.
  */
 function functionCoverageOf(fragments: readonly SourceFragment[], incompleteFiles: ReadonlySet<string | undefined>, collections: readonly CollectedFunctionLists[]): Map<string, FunctionCoverage> {
-  const coverage = new Map<string, { regions: Set<string>; complete: boolean }>();
+  const coverage = new Map<string, { regions: Set<string>; complete: boolean; capacityProvidersUnread: Set<string> }>();
   const entry = (accountId: string) => {
     let e = coverage.get(accountId);
-    if (!e) coverage.set(accountId, (e = { regions: new Set(), complete: false }));
+    if (!e) coverage.set(accountId, (e = { regions: new Set(), complete: false, capacityProvidersUnread: new Set() }));
     return e;
   };
   // By resolved path: a manifest names its files relative to its folder, the inputs as given.
@@ -296,6 +298,7 @@ function functionCoverageOf(fragments: readonly SourceFragment[], incompleteFile
     );
     const e = entry(c.accountId);
     for (const r of listed) e.regions.add(r);
+    for (const r of c.capacityProvidersUnread ?? []) e.capacityProvidersUnread.add(r);
     if (c.allRegions && c.regions.length > 0 && c.regions.every((r) => listed.has(r))) e.complete = true;
   }
   for (const f of fragments) {
@@ -303,10 +306,16 @@ function functionCoverageOf(fragments: readonly SourceFragment[], incompleteFile
       if (!a.functionCoverage) continue;
       const e = entry(a.accountId);
       for (const r of a.functionCoverage.regions) e.regions.add(r);
+      for (const r of a.functionCoverage.capacityProvidersUnread ?? []) e.capacityProvidersUnread.add(r);
       if (a.functionCoverage.complete) e.complete = true;
     }
   }
-  return new Map([...coverage].map(([id, e]) => [id, { regions: [...e.regions].sort(), complete: e.complete }]));
+  return new Map(
+    [...coverage].map(([id, e]) => [
+      id,
+      { regions: [...e.regions].sort(), complete: e.complete, ...(e.capacityProvidersUnread.size > 0 ? { capacityProvidersUnread: [...e.capacityProvidersUnread].sort() } : {}) },
+    ]),
+  );
 }
 
 function accountsOf(roles: Role[], principals: Principal[], functions: LambdaFunction[], sources: SourceInfo[], coverage: ReadonlyMap<string, FunctionCoverage>): Account[] {

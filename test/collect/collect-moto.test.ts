@@ -625,13 +625,48 @@ describe("LR016 and the regions a collection read (IAM is global, Lambda regiona
     }
   });
 
+  it("capacity providers that could not be listed (denied, expired credentials): partial, and LR016 says the role may be an operator role", async () => {
+    // Found by the collect sweep: any failure was a note, the collection complete, and LR016 said
+    // "no function in any region of the account uses it" of what may be an operator role.
+    const expired = () => ({
+      status: 403,
+      headers: { "content-type": "application/json", "x-amzn-errortype": "ExpiredTokenException" },
+      body: JSON.stringify({ message: "The security token included in the request is expired" }),
+    });
+    const proxy = await startFaultProxy(moto.endpoint, [
+      listRegions,
+      { match: /^lambda\/eu-west-1 GET \/[\d-]+\/capacity-providers/, times: Infinity, fault: "deny" },
+      { match: /^lambda\/ap-southeast-2 GET \/[\d-]+\/capacity-providers/, times: Infinity, fault: expired },
+    ]);
+    try {
+      const out = outDir();
+      const { manifest } = await collect({ ...base(proxy.endpoint), out, regions: "all", maxAttempts: 1 });
+      expect(manifest.partial).toBe(true);
+      expect(manifest.reasons.filter((r) => r.startsWith("lambda:ListCapacityProviders"))).toEqual([
+        "lambda:ListCapacityProviders in ap-southeast-2 failed: ExpiredTokenException: The security token included in the request is expired",
+        "lambda:ListCapacityProviders in eu-west-1 failed: AccessDeniedException: injected denial for this region",
+      ]);
+      // moto lacks the API (HTTP 404): there are none to list, a note as before.
+      expect(manifest.notes.filter((n) => n.startsWith("lambda:ListCapacityProviders"))).toEqual([expect.stringMatching(/^lambda:ListCapacityProviders in us-east-1 failed: UnparseableResponse: HTTP 404/)]);
+      const { document, byRole } = await lr016(out);
+      expect(document.accounts[0]?.functionCoverage).toEqual({ regions: ["ap-southeast-2", "eu-west-1", "us-east-1"], complete: true, capacityProvidersUnread: ["ap-southeast-2", "eu-west-1"] });
+      expect(byRole.get(roles.leftover)?.severity).toBe("low");
+      expect(byRole.get(roles.leftover)?.message).toContain(
+        "no function in any region of the account uses it, but the capacity providers of ap-southeast-2, eu-west-1 could not be listed (lambda:ListCapacityProviders failed",
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("every region asked for, but one region's function list failed: not complete", async () => {
     const proxy = await startFaultProxy(moto.endpoint, [listRegions, { match: /^lambda\/eu-west-1 /, times: Infinity, fault: "deny" }]);
     try {
       const out = outDir();
       await collect({ ...base(proxy.endpoint), out, regions: "all" });
       const { document, byRole } = await lr016(out);
-      expect(document.accounts[0]?.functionCoverage).toEqual({ regions: ["ap-southeast-2", "us-east-1"], complete: false });
+      // The region's capacity providers are unknown too (the denial covers every Lambda call there).
+      expect(document.accounts[0]?.functionCoverage).toEqual({ regions: ["ap-southeast-2", "us-east-1"], complete: false, capacityProvidersUnread: ["eu-west-1"] });
       expect(byRole.get(roles.leftover)).toMatchObject({ severity: "low", evidence: { allRegionsRead: false } });
       expect(byRole.has(roles.apac)).toBe(false);
     } finally {
