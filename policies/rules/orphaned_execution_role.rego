@@ -71,6 +71,17 @@ judgement(role) := {
 	capacity_providers_unread(c)
 }
 
+# What was not read, and what to do about it: a region asked for whose function list failed is
+# fixed by granting the call and resuming, not by `--regions all` (which may be what was run).
+not_read_clause(c) := sprintf("the function list of %s could not be read (lambda:ListFunctions failed: see the collection's reasons; fix it and collect --resume), and a function there may use it", [concat(", ", c.listsFailed)]) if {
+	count(object.get(c, "listsFailed", [])) > 0
+	c.allRegionsAsked
+} else := sprintf("the function list of %s could not be read (lambda:ListFunctions failed: see the collection's reasons; fix it and collect --resume) and the account's other regions were not read (collect --regions all): a function there may use it", [concat(", ", c.listsFailed)]) if {
+	count(object.get(c, "listsFailed", [])) > 0
+} else := "the function lists of the account's other regions are not among the inputs (give the whole collection folder), and a function there may use it" if {
+	c.allRegionsAsked
+} else := "the account's other regions were not read (collect --regions all), and a function there may use it"
+
 capacity_providers_unread(c) if count(object.get(c, "capacityProvidersUnread", [])) > 0
 
 capacity_providers_clause(c) := sprintf(", but the capacity providers of %s could not be listed (lambda:ListCapacityProviders failed: see the collection's reasons; fix it and collect --resume), and it may be the operator role of one", [concat(", ", c.capacityProvidersUnread)]) if {
@@ -81,7 +92,7 @@ capacity_providers_clause(c) := sprintf(", but the capacity providers of %s coul
 # silent when IAM saw the role used in a region that was not read (a function there, most likely).
 judgement(role) := {
 	"severity": "low",
-	"what": sprintf("no function in the regions read (%s) uses it; the account's other regions were not read (collect --regions all), and a function there may use it%s", [concat(", ", c.regions), capacity_providers_clause(c)]),
+	"what": sprintf("no function in the regions read (%s) uses it; %s%s", [concat(", ", c.regions), not_read_clause(c), capacity_providers_clause(c)]),
 	"regions": c.regions,
 	"allRegions": false,
 } if {

@@ -155,3 +155,26 @@ test_capacity_providers_not_listed_hedge_and_lower if {
 	some g in orphaned_execution_role.findings with input as {"roles": [role({})], "functions": fns, "accounts": [{"accountId": "123456789012", "functionCoverage": {"regions": ["us-east-1"], "complete": false, "capacityProvidersUnread": ["us-east-1"]}}]}
 	contains(g.message, "a function there may use it, but the capacity providers of us-east-1 could not be listed")
 }
+
+test_failed_region_remedy_is_resume_not_regions_all if {
+	# --regions all, every enabled region asked for, eu-west-1's ListFunctions failed.
+	failed_all := [{"accountId": "123456789012", "functionCoverage": {"regions": ["us-east-1"], "complete": false, "listsFailed": ["eu-west-1"], "allRegionsAsked": true}}]
+	some f in orphaned_execution_role.findings with input as {"roles": [role({})], "functions": fns, "accounts": failed_all}
+	f.severity == "low"
+	contains(f.message, "no function in the regions read (us-east-1) uses it; the function list of eu-west-1 could not be read (lambda:ListFunctions failed: see the collection's reasons; fix it and collect --resume), and a function there may use it")
+	not contains(f.message, "--regions all")
+
+	# --regions us-east-1,eu-west-1: both remedies.
+	failed_some := [{"accountId": "123456789012", "functionCoverage": {"regions": ["us-east-1"], "complete": false, "listsFailed": ["eu-west-1"]}}]
+	some g in orphaned_execution_role.findings with input as {"roles": [role({})], "functions": fns, "accounts": failed_some}
+	contains(g.message, "the function list of eu-west-1 could not be read (lambda:ListFunctions failed: see the collection's reasons; fix it and collect --resume) and the account's other regions were not read (collect --regions all)")
+
+	# Every region asked for, nothing failed, but a region's list is not among the inputs.
+	left_out := [{"accountId": "123456789012", "functionCoverage": {"regions": ["us-east-1"], "complete": false, "allRegionsAsked": true}}]
+	some k in orphaned_execution_role.findings with input as {"roles": [role({})], "functions": fns, "accounts": left_out}
+	contains(k.message, "the function lists of the account's other regions are not among the inputs (give the whole collection folder)")
+
+	# Nothing failed, some regions asked for: as before.
+	some h in orphaned_execution_role.findings with input as {"roles": [role({})], "functions": fns, "accounts": us_read}
+	contains(h.message, "no function in the regions read (us-east-1) uses it; the account's other regions were not read (collect --regions all), and a function there may use it")
+}

@@ -582,11 +582,15 @@ function functionListsOf(m: ManifestView, file: string): CollectedFunctionLists 
         .map((c) => c.region),
     ),
   ].sort();
+  const listsFailed = [
+    ...new Set(calls.filter((c) => c.service === "lambda" && c.operation === "ListFunctions" && c.status === "failed" && typeof c.region === "string").map((c) => c.region)),
+  ].sort();
   return {
     accountId,
     regions,
     allRegions: m.options?.regionsRequested === "all" && enabledListed,
     lists,
+    ...(listsFailed.length > 0 ? { listsFailed } : {}),
     ...(unreadPolicies.length > 0 ? { unreadPolicies } : {}),
     ...(capacityProvidersUnread.length > 0 ? { capacityProvidersUnread } : {}),
   };

@@ -138,6 +138,17 @@ export interface FunctionCoverage {
    * names it, so a role no function uses may be one (LR016 says so). Absent when none.
    */
   capacityProvidersUnread?: string[];
+  /**
+   * Regions a collection asked for whose function list it could not read (lambda:ListFunctions
+   * failed) and that no input lists, sorted: what to fix and `collect --resume` (LR016 says so).
+   * Absent when none.
+   */
+  listsFailed?: string[];
+  /**
+   * A collection asked for every enabled region and AWS said which they are: the regions not read
+   * are `listsFailed` (or lists left out of the inputs), not regions nobody asked for. Absent otherwise.
+   */
+  allRegionsAsked?: true;
 }
 
 /* --------------------------------------------------------------- policies */

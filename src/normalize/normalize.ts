@@ -71,6 +71,8 @@ export interface CollectedFunctionLists {
   unreadPolicies?: { region: string; target: string }[];
   /** Regions whose lambda:ListCapacityProviders failed in a way that leaves them unknown (FunctionCoverage.capacityProvidersUnread). */
   capacityProvidersUnread?: string[];
+  /** Regions whose lambda:ListFunctions failed (FunctionCoverage.listsFailed). */
+  listsFailed?: string[];
 }
 
 export interface NormalizeResult {
@@ -274,10 +276,10 @@ function chooseAsOf(options: NormalizeOptions, usage: UsageSection, fragments: r
  * complete: a hand-made export cannot say that no other region has functions.
  */
 function functionCoverageOf(fragments: readonly SourceFragment[], incompleteFiles: ReadonlySet<string | undefined>, collections: readonly CollectedFunctionLists[]): Map<string, FunctionCoverage> {
-  const coverage = new Map<string, { regions: Set<string>; complete: boolean; capacityProvidersUnread: Set<string> }>();
+  const coverage = new Map<string, { regions: Set<string>; complete: boolean; capacityProvidersUnread: Set<string>; listsFailed: Set<string>; allRegionsAsked: boolean }>();
   const entry = (accountId: string) => {
     let e = coverage.get(accountId);
-    if (!e) coverage.set(accountId, (e = { regions: new Set(), complete: false, capacityProvidersUnread: new Set() }));
+    if (!e) coverage.set(accountId, (e = { regions: new Set(), complete: false, capacityProvidersUnread: new Set(), listsFailed: new Set(), allRegionsAsked: false }));
     return e;
   };
   // By resolved path: a manifest names its files relative to its folder, the inputs as given.
@@ -299,6 +301,8 @@ function functionCoverageOf(fragments: readonly SourceFragment[], incompleteFile
     const e = entry(c.accountId);
     for (const r of listed) e.regions.add(r);
     for (const r of c.capacityProvidersUnread ?? []) e.capacityProvidersUnread.add(r);
+    for (const r of c.listsFailed ?? []) e.listsFailed.add(r);
+    if (c.allRegions) e.allRegionsAsked = true;
     if (c.allRegions && c.regions.length > 0 && c.regions.every((r) => listed.has(r))) e.complete = true;
   }
   for (const f of fragments) {
@@ -307,13 +311,22 @@ function functionCoverageOf(fragments: readonly SourceFragment[], incompleteFile
       const e = entry(a.accountId);
       for (const r of a.functionCoverage.regions) e.regions.add(r);
       for (const r of a.functionCoverage.capacityProvidersUnread ?? []) e.capacityProvidersUnread.add(r);
+      for (const r of a.functionCoverage.listsFailed ?? []) e.listsFailed.add(r);
+      if (a.functionCoverage.allRegionsAsked) e.allRegionsAsked = true;
       if (a.functionCoverage.complete) e.complete = true;
     }
   }
   return new Map(
     [...coverage].map(([id, e]) => [
       id,
-      { regions: [...e.regions].sort(), complete: e.complete, ...(e.capacityProvidersUnread.size > 0 ? { capacityProvidersUnread: [...e.capacityProvidersUnread].sort() } : {}) },
+      {
+        regions: [...e.regions].sort(),
+        complete: e.complete,
+        ...(e.capacityProvidersUnread.size > 0 ? { capacityProvidersUnread: [...e.capacityProvidersUnread].sort() } : {}),
+        // A region another input lists (a second collection, an export) is read after all.
+        ...([...e.listsFailed].some((r) => !e.regions.has(r)) ? { listsFailed: [...e.listsFailed].filter((r) => !e.regions.has(r)).sort() } : {}),
+        ...(e.allRegionsAsked && !e.complete ? { allRegionsAsked: true as const } : {}),
+      },
     ]),
   );
 }

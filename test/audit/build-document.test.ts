@@ -258,9 +258,9 @@ describe("buildDocument: which regions' function lists a collection holds (accou
     try {
       expect(await coverageOf([dirs[0]!])).toEqual({ regions: ["eu-west-1", "us-east-1"], complete: false });
       expect(await coverageOf([dirs[1]!])).toEqual({ regions: ["eu-west-1", "us-east-1"], complete: false });
-      expect(await coverageOf([dirs[2]!])).toEqual({ regions: ["us-east-1"], complete: false });
+      expect(await coverageOf([dirs[2]!])).toEqual({ regions: ["us-east-1"], complete: false, listsFailed: ["eu-west-1"], allRegionsAsked: true });
       // The manifest and some of the folder's files: the eu-west-1 list is not among the inputs.
-      expect(await coverageOf([join(full, "manifest.json"), join(full, "iam"), join(full, "lambda/us-east-1")])).toEqual({ regions: ["us-east-1"], complete: false });
+      expect(await coverageOf([join(full, "manifest.json"), join(full, "iam"), join(full, "lambda/us-east-1")])).toEqual({ regions: ["us-east-1"], complete: false, allRegionsAsked: true });
       // Without the manifest (a hand-made export): the regions of the lists whose account is known, never complete.
       rmSync(join(full, "manifest.json"));
       expect(await coverageOf([full])).toEqual({ regions: ["us-east-1"], complete: false });

@@ -376,7 +376,7 @@ describe("resume after a run killed before its manifest recorded what it wrote",
       expect(filesUnder(out)).toEqual([...okFiles(manifest), "manifest.json"].sort());
       const { document } = await normalize([out]);
       expect(document.functions).toEqual([]);
-      expect(document.accounts[0]?.functionCoverage).toEqual({ regions: [], complete: false });
+      expect(document.accounts[0]?.functionCoverage).toEqual({ regions: [], complete: false, listsFailed: ["us-east-1"] });
     } finally {
       await proxy.close();
     }
@@ -666,8 +666,19 @@ describe("LR016 and the regions a collection read (IAM is global, Lambda regiona
       await collect({ ...base(proxy.endpoint), out, regions: "all" });
       const { document, byRole } = await lr016(out);
       // The region's capacity providers are unknown too (the denial covers every Lambda call there).
-      expect(document.accounts[0]?.functionCoverage).toEqual({ regions: ["ap-southeast-2", "us-east-1"], complete: false, capacityProvidersUnread: ["eu-west-1"] });
+      expect(document.accounts[0]?.functionCoverage).toEqual({
+        regions: ["ap-southeast-2", "us-east-1"],
+        complete: false,
+        capacityProvidersUnread: ["eu-west-1"],
+        listsFailed: ["eu-west-1"],
+        allRegionsAsked: true,
+      });
       expect(byRole.get(roles.leftover)).toMatchObject({ severity: "low", evidence: { allRegionsRead: false } });
+      // Found by the collect sweep: the remedy was "collect --regions all", which is what was run.
+      expect(byRole.get(roles.leftover)?.message).toContain(
+        "no function in the regions read (ap-southeast-2, us-east-1) uses it; the function list of eu-west-1 could not be read (lambda:ListFunctions failed: see the collection's reasons; fix it and collect --resume), and a function there may use it",
+      );
+      expect(byRole.get(roles.leftover)?.message).not.toContain("--regions all");
       expect(byRole.has(roles.apac)).toBe(false);
     } finally {
       await proxy.close();
