@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CollectError } from "./errors.js";
+import { allowedOperation } from "./operations.js";
 import { printable } from "../printable.js";
 
 export const MANIFEST_FILE = "manifest.json";
@@ -169,4 +170,45 @@ export function reasonFor(call: ManifestCall): string {
     return call.reason === null ? failed : `${failed} (${call.reason})`;
   }
   return `${what}${where}: ${call.reason ?? call.status}`;
+}
+
+/** Error codes that say the identity lacks a permission: the remedy is to grant it. */
+function isDenial(call: ManifestCall): boolean {
+  if (/AccessDenied|Unauthorized|NotAuthorized|Forbidden/i.test(call.errorCode ?? "")) return true;
+  return call.errorCode === "UnparseableResponse" && /^HTTP 40[13]\b/.test(call.errorMessage ?? "");
+}
+
+/**
+ * The manifest's `reasons` for a person: the failures of one call with one error code that recur
+ * (one missing per-function permission fails the call for every function) as one line each,
+ * saying how many of those calls failed, where, and what to do (the IAM action to add, for a
+ * denial); a failure alone, and every reason that is not a failed call, as in `reasons`. The
+ * manifest keeps every call's detail.
+ */
+export function summarisedReasons(m: Pick<CollectManifest, "reasons" | "calls">): string[] {
+  const failed = m.calls.filter((c) => c.status === "failed" && !isNotPartial(c));
+  const operationOfCall = (c: ManifestCall) => (c.status === "failed" ? c.failedOperation : undefined) ?? `${c.service}:${c.operation}`;
+  const groups = new Map<string, ManifestCall[]>();
+  for (const c of failed) {
+    const key = `${operationOfCall(c)}\u0000${c.errorCode ?? "Error"}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  const grouped = new Set<string>();
+  const lines: string[] = [];
+  for (const calls of groups.values()) {
+    if (calls.length < 2) continue;
+    for (const c of calls) grouped.add(reasonFor(c));
+    const first = calls[0] as ManifestCall;
+    const operation = operationOfCall(first);
+    const made = m.calls.filter((c) => `${c.service}:${c.operation}` === `${first.service}:${first.operation}`).length;
+    const regions = [...new Set(calls.map((c) => c.region))].sort();
+    const where = regions.length === 1 && regions[0] === "global" ? "" : ` in ${regions.filter((r) => r !== "global").join(", ")}`;
+    const action = allowedOperation(operation)?.iamAction ?? null;
+    const remedy =
+      isDenial(first) && action !== null
+        ? `add ${action} to the policy of the identity that collects (see collect --print-policy), then collect --resume`
+        : "collect --resume makes them again";
+    lines.push(`${operation} failed for ${calls.length} of ${made} calls${where}: ${first.errorCode ?? "Error"} (first: ${(first.errorMessage ?? "").trim()}); ${remedy}`);
+  }
+  return [...lines, ...m.reasons.filter((r) => !grouped.has(r))].sort();
 }

@@ -284,3 +284,34 @@ describe("the CLI's -q", () => {
     }
   }, 60_000);
 });
+
+describe("the CLI: one missing per-function permission", () => {
+  it("is said once, with how many calls failed and the IAM action to add, not once per function; the manifest keeps every call", async () => {
+    // Found by the collect sweep: 2 lines per function on stderr (a FAILED line and an incomplete: line).
+    const out = outDir();
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: /^lambda\/us-east-1 GET \/[\d-]+\/functions\/[^/]+\/url/, times: Infinity, fault: "deny" }]);
+    try {
+      const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts"), "collect", "--out", out, "--regions", "us-east-1", "--endpoint", proxy.endpoint], {
+          env: { ...process.env, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_REGION: "us-east-1", AWS_PROFILE: "" },
+          stdio: ["ignore", "ignore", "pipe"],
+        });
+        let text = "";
+        child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        child.on("exit", (c) => resolve({ code: c, stderr: text }));
+      });
+      expect(code).toBe(1);
+      const failed = readManifest(out).calls.filter((c) => c.operation === "GetFunctionUrlConfig" && c.status === "failed");
+      expect(failed.length).toBeGreaterThan(1);
+      expect(readManifest(out).reasons.filter((r) => r.startsWith("lambda:GetFunctionUrlConfig"))).toHaveLength(failed.length);
+      const lines = stderr.split("\n").filter((l) => l.includes("GetFunctionUrlConfig"));
+      expect(lines).toEqual([
+        expect.stringMatching(/^leastrole: lambda:GetFunctionUrlConfig \S+ \[us-east-1\]: FAILED AccessDeniedException/),
+        "leastrole: (further lambda:GetFunctionUrlConfig failures with AccessDeniedException are summed up at the end)",
+        `leastrole: incomplete: lambda:GetFunctionUrlConfig failed for ${failed.length} of ${failed.length} calls in us-east-1: AccessDeniedException (first: injected denial for this region); add lambda:GetFunctionUrlConfig to the policy of the identity that collects (see collect --print-policy), then collect --resume`,
+      ]);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
+});

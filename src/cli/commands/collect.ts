@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { ALL_FEATURES, collect, collectPolicy, parseCloudTrailSource } from "../../collect/index.js";
+import { summarisedReasons } from "../../collect/manifest.js";
 import { InputError } from "../../errors.js";
 import { makeProgress } from "../context.js";
 import { writeErr } from "../io.js";
@@ -60,6 +61,7 @@ export function registerCollect(program: Command): void {
         interrupt.abort();
       };
       process.on("SIGINT", onSigint);
+      const failures = new Map<string, number>();
       const result = await collect({
         signal: interrupt.signal,
         out: flags.out,
@@ -72,7 +74,18 @@ export function registerCollect(program: Command): void {
         since: flags.since,
         days,
         endpoint: flags.endpoint,
-        onProgress: (e) => progress.note(`leastrole: ${e.message}`),
+        onProgress: (e) => {
+          // One missing permission fails a per-function call for every function: its first
+          // failure is shown, the rest are summed up at the end (the manifest keeps each).
+          if (e.kind === "call" && e.call.status === "failed" && e.call.reason === null) {
+            const key = `${e.call.failedOperation ?? `${e.call.service}:${e.call.operation}`}\u0000${e.call.errorCode ?? ""}`;
+            const seen = failures.get(key) ?? 0;
+            failures.set(key, seen + 1);
+            if (seen === 1) progress.note(`leastrole: (further ${e.call.failedOperation ?? `${e.call.service}:${e.call.operation}`} failures with ${e.call.errorCode ?? "this error"} are summed up at the end)`);
+            if (seen >= 1) return;
+          }
+          progress.note(`leastrole: ${e.message}`);
+        },
       }).finally(() => process.off("SIGINT", onSigint));
       progress.done();
       const m = result.manifest;
@@ -84,7 +97,7 @@ export function registerCollect(program: Command): void {
       }
       if (m.partial) {
         // The reasons quote AWS's error messages.
-        for (const r of m.reasons) writeErr(`leastrole: incomplete: ${r.replace(/[\r\n]+/g, " ")}\n`);
+        for (const r of summarisedReasons(m)) writeErr(`leastrole: incomplete: ${r.replace(/[\r\n]+/g, " ")}\n`);
         process.stderr.write("leastrole: the collection is partial: audit will say so; rerun with --resume to retry the failed calls\n");
         process.exitCode = 1;
       }
