@@ -226,6 +226,13 @@ describe("collect --cloudtrail athena: against moto", () => {
         InvokeMode: "BUFFERED",
       }),
     );
+    // And recorded as that call's answer: audit reads only the files the manifest lists.
+    const manifestFile = join(out, "manifest.json");
+    const m = JSON.parse(readFileSync(manifestFile, "utf8")) as CollectManifest;
+    const entry = m.calls.find((c) => c.id === "us-east-1/lambda:GetFunctionUrlConfig/orders-processor:live");
+    expect(entry?.status).toBe("ok");
+    Object.assign(entry ?? {}, { absent: false, count: 1, files: [relPath("lambda", "us-east-1", "get-function-url-config", "orders-processor:live.json")] });
+    writeFileSync(manifestFile, JSON.stringify(m, null, 2));
     const { report, document } = await audit([out], { asOf: "2026-01-20T00:00:00Z" });
     expect(document.functions.find((f) => f.name === "orders-processor")?.functionUrls).toMatchObject([{ authType: "NONE", qualifier: "live" }]);
     const url = report.findings.find((f) => f.ruleId === "LR012" && /function URL (\(alias live\) )?with AuthType NONE/.test(f.message) && JSON.stringify(f.resource).includes("orders-processor"));
