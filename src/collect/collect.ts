@@ -84,6 +84,14 @@ function checkResumable(prev: CollectManifest, o: ResolvedOptions, file: string)
       { file },
     );
   }
+  // Another endpoint is another data source (an emulator, AWS): one manifest records one. Emulators
+  // share account ids (moto's is always 123456789012), so the account check cannot tell them apart.
+  const endpoint = configuredEndpoint(o);
+  const started = prev.options.endpoint ?? null;
+  if (endpoint !== started) {
+    const name = (e: string | null) => (e === null ? "AWS's own endpoints" : `endpoint ${e}`);
+    throw new CollectError(`cannot resume from another endpoint: the collection was started against ${name(started)}, this run reads ${name(endpoint)}`, { file });
+  }
 }
 
 /** The out directory's entries; a file there, or one that cannot be read, is the user's to fix (exit 2), said in one line. */

@@ -13,7 +13,7 @@ import { auditDocument } from "../../src/audit/audit-document.js";
 import { buildDocument } from "../../src/audit/build-document.js";
 import { collect, CollectError, type CollectManifest, type CollectOptions, type CollectProgress } from "../../src/collect/index.js";
 import { normalize } from "../../src/audit/normalize-paths.js";
-import { startFaultProxy } from "./support/fault-proxy.js";
+import { startFaultProxy, type FaultRule } from "./support/fault-proxy.js";
 import { startMoto, TEST_CREDENTIALS, type MotoServer } from "./support/moto.js";
 import { filesUnder, json, outDirs } from "./support/out-dirs.js";
 import { ACCOUNT, SECRET_VALUES, seedAccount, seedRegionalRoles, seedTrailBucket, trailObject, trailRecord, TRAIL_BUCKET, type Seeded } from "./support/seed.js";
@@ -282,18 +282,20 @@ describe("collect from moto", () => {
 describe("resume", () => {
   it("skips calls recorded as ok whose files exist, and redoes the rest", async () => {
     const out = outDir();
-    const options = { ...base(moto.endpoint), out, regions: ["us-east-1"] };
-    const first = await collect(options);
-    expect(first.manifest.partial).toBe(false);
-    unlinkSync(join(out, "lambda/us-east-1/get-policy/report-generator.json"));
-    // What a run killed mid-write leaves: a temporary file, never a truncated final one.
-    writeFileSync(join(out, "lambda/us-east-1/list-functions.json.partial-99999"), '{"Functions": [');
-
-    await expect(collect(options)).rejects.toThrow(/not empty: pass --resume/);
-
+    // Through a proxy, which records what the resumed run asks (--resume refuses another endpoint).
     const proxy = await startFaultProxy(moto.endpoint, []);
+    const options = { ...base(proxy.endpoint), out, regions: ["us-east-1"] };
     try {
-      const second = await collect({ ...options, endpoint: proxy.endpoint, resume: true });
+      const first = await collect(options);
+      expect(first.manifest.partial).toBe(false);
+      unlinkSync(join(out, "lambda/us-east-1/get-policy/report-generator.json"));
+      // What a run killed mid-write leaves: a temporary file, never a truncated final one.
+      writeFileSync(join(out, "lambda/us-east-1/list-functions.json.partial-99999"), '{"Functions": [');
+
+      await expect(collect(options)).rejects.toThrow(/not empty: pass --resume/);
+
+      proxy.seen.length = 0;
+      const second = await collect({ ...options, resume: true });
       const byId = new Map(second.manifest.calls.map((c) => [c.id, c]));
       expect(byId.get("us-east-1/lambda:GetPolicy/report-generator")).toMatchObject({ status: "ok", resumed: false });
       expect(byId.get("us-east-1/lambda:ListFunctions")?.resumed).toBe(true);
@@ -309,12 +311,19 @@ describe("resume", () => {
       ]);
       expect(second.manifest.partial).toBe(false);
       expect(second.manifest.calls.length).toBe(first.manifest.calls.length);
+
+      await expect(collect({ ...options, resume: true, accessAdvisor: true })).rejects.toThrow(CollectError);
+      await expect(collect({ ...options, resume: true, accessAdvisor: true })).rejects.toThrow(/cannot resume with different options/);
+      // Found by the collect sweep: a resume against another server (an emulator, AWS) was
+      // accepted, mixing two sources under one manifest; emulators share account ids.
+      const before = readFileSync(join(out, "manifest.json"), "utf8");
+      await expect(collect({ ...options, endpoint: moto.endpoint, resume: true })).rejects.toThrow(
+        `cannot resume from another endpoint: the collection was started against endpoint ${proxy.endpoint}, this run reads endpoint ${moto.endpoint}`,
+      );
+      expect(readFileSync(join(out, "manifest.json"), "utf8")).toBe(before);
     } finally {
       await proxy.close();
     }
-
-    await expect(collect({ ...options, resume: true, accessAdvisor: true })).rejects.toThrow(CollectError);
-    await expect(collect({ ...options, resume: true, accessAdvisor: true })).rejects.toThrow(/cannot resume with different options/);
   });
 });
 
@@ -334,8 +343,8 @@ describe("resume after a run killed before its manifest recorded what it wrote",
    * The state a SIGKILL after the IAM phase leaves (found by the collect sweep): the region's
    * files written, the manifest saved before any of them, saying the run did not finish.
    */
-  const killedAfterIam = async (out: string) => {
-    await collect({ ...base(moto.endpoint), out, regions: ["us-east-1"] });
+  const killedAfterIam = async (out: string, endpoint: string) => {
+    await collect({ ...base(endpoint), out, regions: ["us-east-1"] });
     const m = json(out, "manifest.json") as CollectManifest;
     writeFileSync(
       join(out, "manifest.json"),
@@ -347,9 +356,11 @@ describe("resume after a run killed before its manifest recorded what it wrote",
 
   it("a call made again and found absent leaves no file from the killed run, and audit reads no policy that no longer exists", async () => {
     const out = outDir();
-    await killedAfterIam(out);
-    const proxy = await startFaultProxy(moto.endpoint, [noPolicy]);
+    const rules: FaultRule[] = [];
+    const proxy = await startFaultProxy(moto.endpoint, rules);
     try {
+      await killedAfterIam(out, proxy.endpoint);
+      rules.push(noPolicy);
       const { manifest } = await collect({ ...base(proxy.endpoint), out, regions: ["us-east-1"], resume: true });
       expect(manifest.calls.find((c) => c.id === "us-east-1/lambda:GetPolicy/report-generator")).toMatchObject({ status: "ok", absent: true, files: [], resumed: false });
       expect(existsSync(join(out, "lambda/us-east-1/get-policy/report-generator.json"))).toBe(false);
@@ -366,9 +377,11 @@ describe("resume after a run killed before its manifest recorded what it wrote",
 
   it("a region whose ListFunctions fails on resume is not read from the killed run's list, nor its functions' files", async () => {
     const out = outDir();
-    await killedAfterIam(out);
-    const proxy = await startFaultProxy(moto.endpoint, [{ match: /^lambda\/us-east-1 GET \/2015-03-31\/functions\/?\?/, times: Infinity, fault: "deny" }]);
+    const rules: FaultRule[] = [];
+    const proxy = await startFaultProxy(moto.endpoint, rules);
     try {
+      await killedAfterIam(out, proxy.endpoint);
+      rules.push({ match: /^lambda\/us-east-1 GET \/2015-03-31\/functions\/?\?/, times: Infinity, fault: "deny" });
       const { manifest } = await collect({ ...base(proxy.endpoint), out, regions: ["us-east-1"], resume: true });
       expect(manifest.calls.find((c) => c.id === "us-east-1/lambda:ListFunctions")).toMatchObject({ status: "failed", errorCode: "AccessDeniedException" });
       expect(manifest.partial).toBe(true);

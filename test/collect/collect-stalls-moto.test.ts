@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collect, CollectError, type CollectManifest, type CollectOptions } from "../../src/collect/index.js";
 import { awsErrorCode, awsErrorMessage } from "../../src/collect/retry.js";
-import { startFaultProxy } from "./support/fault-proxy.js";
+import { startFaultProxy, type FaultRule } from "./support/fault-proxy.js";
 import { startMoto, TEST_CREDENTIALS, type MotoServer } from "./support/moto.js";
 import { filesUnder, outDirs } from "./support/out-dirs.js";
 import { seedAccount } from "./support/seed.js";
@@ -88,7 +88,8 @@ describe("a call nobody answers", () => {
 
 describe("interrupting (the abort signal, Ctrl-C)", () => {
   it("ends the call in flight at once: the run stops with a manifest that says so, and --resume finishes it", async () => {
-    const proxy = await startFaultProxy(moto.endpoint, [{ match: GET_POLICY, times: Infinity, fault: "hang" }]);
+    const rules: FaultRule[] = [{ match: GET_POLICY, times: Infinity, fault: "hang" }];
+    const proxy = await startFaultProxy(moto.endpoint, rules);
     const out = outDir();
     const interrupt = new AbortController();
     try {
@@ -105,13 +106,15 @@ describe("interrupting (the abort signal, Ctrl-C)", () => {
       // Ended by the interruption, not failed: no entry, so --resume makes the call again.
       expect(byId(manifest).has("us-east-1/lambda:GetPolicy/report-generator")).toBe(false);
       expect(manifest.calls.filter((c) => c.status === "failed" && c.errorCode === "AbortError")).toEqual([]);
+      // Resumed through the same endpoint (another is refused), now answering.
+      rules.length = 0;
+      const resumed = (await collect({ ...base(proxy.endpoint), out, resume: true })).manifest;
+      expect(byId(resumed).get("us-east-1/lambda:GetPolicy/report-generator")).toMatchObject({ status: "ok", resumed: false });
+      expect(byId(resumed).get("us-east-1/lambda:ListFunctions")).toMatchObject({ status: "ok", resumed: true });
+      expect(resumed.reasons.filter((r) => !r.startsWith("lambda:ListCapacityProviders"))).toEqual([]);
     } finally {
       await proxy.close();
     }
-    const { manifest } = await collect({ ...base(moto.endpoint), out, resume: true });
-    expect(byId(manifest).get("us-east-1/lambda:GetPolicy/report-generator")).toMatchObject({ status: "ok", resumed: false });
-    expect(byId(manifest).get("us-east-1/lambda:ListFunctions")).toMatchObject({ status: "ok", resumed: true });
-    expect(manifest.reasons.filter((r) => !r.startsWith("lambda:ListCapacityProviders"))).toEqual([]);
   });
 
   it("the CLI: the first Ctrl-C stops a stalled call and exits 2, saying 'stopping' without a query that is not there", async () => {
@@ -148,25 +151,23 @@ describe("killed (SIGKILL) mid-run, then --resume", () => {
     const policyFile = "lambda/us-east-1/get-policy/report-generator.json";
     const out = outDir();
     // Held open: the function's earlier calls (GetPolicy among them) are done and written when it is seen.
-    const hang = await startFaultProxy(moto.endpoint, [{ match: /^lambda\/us-east-1 GET \/[\d-]+\/functions\/report-generator\/event-invoke-config/, times: Infinity, fault: "hang" }]);
+    const rules: FaultRule[] = [{ match: /^lambda\/us-east-1 GET \/[\d-]+\/functions\/report-generator\/event-invoke-config/, times: Infinity, fault: "hang" }];
+    // One endpoint for both runs (--resume refuses another), its faults changed between them.
+    const proxy = await startFaultProxy(moto.endpoint, rules);
     try {
-      const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts"), "-q", "collect", "--out", out, "--regions", "us-east-1", "--endpoint", hang.endpoint], {
+      const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts"), "-q", "collect", "--out", out, "--regions", "us-east-1", "--endpoint", proxy.endpoint], {
         env,
         stdio: "ignore",
       });
       const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-      await until(() => (hang.injected[0] ?? 0) > 0, 60_000);
+      await until(() => (proxy.injected[0] ?? 0) > 0, 60_000);
       child.kill("SIGKILL");
       await exited;
-    } finally {
-      await hang.close();
-    }
-    expect(existsSync(join(out, policyFile))).toBe(true);
-    expect(readManifest(out).reasons).toContain("the collection did not finish");
+      expect(existsSync(join(out, policyFile))).toBe(true);
+      expect(readManifest(out).reasons).toContain("the collection did not finish");
 
-    // Between the runs the permission was removed: GetPolicy answers ResourceNotFoundException.
-    const removed = await startFaultProxy(moto.endpoint, [
-      {
+      // Between the runs the permission was removed: GetPolicy answers ResourceNotFoundException.
+      rules.splice(0, rules.length, {
         match: GET_POLICY,
         times: Infinity,
         fault: () => ({
@@ -174,10 +175,8 @@ describe("killed (SIGKILL) mid-run, then --resume", () => {
           headers: { "content-type": "application/json", "x-amzn-errortype": "ResourceNotFoundException" },
           body: JSON.stringify({ Type: "User", Message: "The resource you requested does not exist." }),
         }),
-      },
-    ]);
-    try {
-      const { manifest } = await collect({ ...base(removed.endpoint), out, resume: true });
+      });
+      const { manifest } = await collect({ ...base(proxy.endpoint), out, resume: true });
       expect(manifest.reasons).toEqual([]);
       expect(filesUnder(out)).toEqual([...manifest.calls.filter((c) => c.status === "ok").flatMap((c) => c.files), "manifest.json"].sort());
       // Carried over only if the killed run's manifest recorded it (saved every 2 s); asked again otherwise: no policy now, and no file.
@@ -186,7 +185,7 @@ describe("killed (SIGKILL) mid-run, then --resume", () => {
       expect(existsSync(join(out, policyFile))).toBe(policy?.resumed === true);
       if (policy?.resumed !== true) expect(policy).toMatchObject({ absent: true, files: [] });
     } finally {
-      await removed.close();
+      await proxy.close();
     }
   }, 90_000);
 });

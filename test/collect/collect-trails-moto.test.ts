@@ -18,7 +18,7 @@ import { buildDocument } from "../../src/audit/build-document.js";
 import { routeInputs } from "../../src/audit/route-inputs.js";
 import { collect, type CollectManifest, type CollectOptions } from "../../src/collect/index.js";
 import { deliversUnder } from "../../src/collect/collect-trails.js";
-import { startFaultProxy, type Answer } from "./support/fault-proxy.js";
+import { startFaultProxy, type Answer, type FaultProxy } from "./support/fault-proxy.js";
 import { notesBesidesCapacityProviders, startMoto, TEST_CREDENTIALS, type MotoServer } from "./support/moto.js";
 import { filesUnder, json, outDirs } from "./support/out-dirs.js";
 import { ACCOUNT, seedAccount, seedTrailBucket, trailObject, trailRecord, TRAIL_BUCKET } from "./support/seed.js";
@@ -96,10 +96,16 @@ afterAll(() => {
 describe("collect --cloudtrail s3://…: the event selectors of the trails that deliver there", () => {
   let out: string;
   let manifest: CollectManifest;
+  // Through a proxy that lets everything pass: --resume must read from the endpoint the collection started with.
+  let proxy: FaultProxy;
 
   beforeAll(async () => {
+    proxy = await startFaultProxy(moto.endpoint, []);
     out = outDir();
-    ({ manifest } = await collect({ ...base(moto.endpoint), out, regions: ["us-east-1"], cloudtrail: `s3://${TRAIL_BUCKET}/team/` }));
+    ({ manifest } = await collect({ ...base(proxy.endpoint), out, regions: ["us-east-1"], cloudtrail: `s3://${TRAIL_BUCKET}/team/` }));
+  });
+  afterAll(async () => {
+    await proxy?.close();
   });
 
   it("lists the trails that log the region (a multi-region trail homed elsewhere too) and reads the selectors of the one delivering under the prefix", () => {
@@ -130,15 +136,11 @@ describe("collect --cloudtrail s3://…: the event selectors of the trails that 
   });
 
   it("--resume reads the selectors file again from disk: only DescribeTrails, which decides which trails, is asked again", async () => {
-    const proxy = await startFaultProxy(moto.endpoint, []);
-    try {
-      const { manifest: again } = await collect({ ...base(proxy.endpoint), out, regions: ["us-east-1"], cloudtrail: `s3://${TRAIL_BUCKET}/team/`, resume: true });
-      expect(byId(again).get(`us-east-1/cloudtrail:GetEventSelectors/${TEAM}`)).toMatchObject({ status: "ok", resumed: true });
-      expect(byId(again).get("us-east-1/cloudtrail:DescribeTrails")).toMatchObject({ status: "ok", resumed: false });
-      expect(proxy.seen.filter((s) => s.startsWith("cloudtrail/"))).toEqual(["cloudtrail/us-east-1 POST /"]);
-    } finally {
-      await proxy.close();
-    }
+    proxy.seen.length = 0;
+    const { manifest: again } = await collect({ ...base(proxy.endpoint), out, regions: ["us-east-1"], cloudtrail: `s3://${TRAIL_BUCKET}/team/`, resume: true });
+    expect(byId(again).get(`us-east-1/cloudtrail:GetEventSelectors/${TEAM}`)).toMatchObject({ status: "ok", resumed: true });
+    expect(byId(again).get("us-east-1/cloudtrail:DescribeTrails")).toMatchObject({ status: "ok", resumed: false });
+    expect(proxy.seen.filter((s) => s.startsWith("cloudtrail/"))).toEqual(["cloudtrail/us-east-1 POST /"]);
   });
 });
 
