@@ -48,6 +48,9 @@ export function awsErrorCode(error: unknown): string {
   if (unparseableStatus(error) !== undefined) return "UnparseableResponse";
   if (error && typeof error === "object") {
     const e = error as { name?: unknown; Code?: unknown; code?: unknown };
+    // The SDK's HTTP handler renames a connection the server closed (ECONNRESET, EPIPE) to
+    // TimeoutError; nothing timed out, and the Node code says what happened.
+    if (e.name === "TimeoutError" && (e.code === "ECONNRESET" || e.code === "EPIPE")) return e.code;
     for (const v of [e.Code, e.name, e.code]) if (typeof v === "string" && v !== "" && v !== "Error") return v;
   }
   return "Error";
@@ -70,6 +73,10 @@ export function awsErrorMessage(error: unknown): string {
     // A refusal whose body is not an AWS error (a proxy's or a gateway's page, an emulator's
     // plain-text denial): the status says what happened; nothing suggests the operation is missing.
     return `HTTP ${status}: access denied (the answer's body is not an AWS error response, so AWS's reason is unknown)`;
+  }
+  if (status !== undefined && status >= 200 && status < 300) {
+    // A success whose body cannot be read: a transfer cut short or damaged, not a missing operation.
+    return `HTTP ${status}: the answer could not be read (cut short or damaged in transfer?); collect --resume makes the call again`;
   }
   if (status !== undefined) {
     return `HTTP ${status}: the endpoint's answer is not an AWS API response (does the endpoint implement this operation?)`;

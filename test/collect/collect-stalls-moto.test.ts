@@ -257,6 +257,29 @@ describe("a refusal whose body is not AWS's JSON", () => {
   });
 });
 
+describe("error codes that say what happened", () => {
+  it("a connection the server closed mid-call is ECONNRESET, not TimeoutError; a 200 answer cut short is a broken transfer, not a missing operation", async () => {
+    // Found by the collect sweep: "TimeoutError: socket hang up", and "does the endpoint implement this operation?".
+    const proxy = await startFaultProxy(moto.endpoint, [
+      { match: /^lambda\/us-east-1 GET \/2015-03-31\/functions\/?\?/, times: Infinity, fault: () => ({ status: 200, headers: { "content-type": "application/json" }, body: '{"Functions": [{"FunctionName": "orders-proc' }) },
+    ]);
+    try {
+      const { manifest } = await collect({ ...base(proxy.endpoint), out: outDir(), maxAttempts: 1 });
+      expect(byId(manifest).get("us-east-1/lambda:ListFunctions")).toMatchObject({ status: "failed", errorCode: "UnparseableResponse" });
+      expect(byId(manifest).get("us-east-1/lambda:ListFunctions")?.errorMessage).toBe("HTTP 200: the answer could not be read (cut short or damaged in transfer?); collect --resume makes the call again");
+    } finally {
+      await proxy.close();
+    }
+    const dropped = await startFaultProxy(moto.endpoint, [{ match: GET_POLICY, times: Infinity, fault: "drop" }]);
+    try {
+      const { manifest } = await collect({ ...base(dropped.endpoint), out: outDir(), maxAttempts: 1 });
+      expect(byId(manifest).get("us-east-1/lambda:GetPolicy/report-generator")).toMatchObject({ status: "failed", errorCode: "ECONNRESET" });
+    } finally {
+      await dropped.close();
+    }
+  });
+});
+
 describe("the CLI's -q", () => {
   it("prints no progress, no 'wrote' line and no notes; a partial collection's reasons still go to stderr", async () => {
     const run = (endpoint: string) =>

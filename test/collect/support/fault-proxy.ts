@@ -23,9 +23,10 @@ export interface FaultRule {
   times: number;
   /**
    * An AWS error, an answer built by the test (for operations moto does not implement), or
-   * `hang`: the request is read and never answered (the connection stays open until close()).
+   * `hang`: the request is read and never answered (the connection stays open until close());
+   * `drop`: the connection is closed without an answer (a server gone mid-call: ECONNRESET).
    */
-  fault: "throttle" | "deny" | "hang" | ((request: { path: string; body: string; nth: number }) => Answer);
+  fault: "throttle" | "deny" | "hang" | "drop" | ((request: { path: string; body: string; nth: number }) => Answer);
 }
 
 export interface FaultProxy {
@@ -61,6 +62,10 @@ export function startFaultProxy(target: string, rules: FaultRule[]): Promise<Fau
       injected[i] = (injected[i] ?? 0) + 1;
       const rule = rules[i] as FaultRule;
       if (rule.fault === "hang") return;
+      if (rule.fault === "drop") {
+        req.socket.resetAndDestroy();
+        return;
+      }
       if (typeof rule.fault === "function") {
         const answer = rule.fault({ path: req.url ?? "/", body: body.toString("utf8"), nth: injected[i] as number });
         res.writeHead(answer.status, { "x-amzn-requestid": `stub-${seen.length}`, ...answer.headers });
