@@ -334,7 +334,12 @@ describe("normalize: which regions' function lists the inputs hold (accounts[].f
     const collection = { accountId: ACCOUNT, regions: ["eu-west-1", "us-east-1"], allRegions: true, lists: [{ region: "eu-west-1", file: "c/lambda/eu-west-1/list-functions.json" }, { region: "us-east-1", file: "c/lambda/us-east-1/list-functions.json" }] };
     const { document } = normalizeFragments(fragments([{ file: "iam/authz.json", text: authz }, ...lists]), { collections: [collection] });
     expect(document.accounts[0]?.functionCoverage).toEqual({ regions: ["eu-west-1", "us-east-1"], complete: true });
-    expect(coverage([lists[0]!], { collections: [collection] })).toEqual({ regions: ["us-east-1"], complete: false });
+    // Every region asked for, one list not among the inputs: what is missing is that list (LR016 says so).
+    expect(coverage([lists[0]!], { collections: [collection] })).toEqual({ regions: ["us-east-1"], complete: false, allRegionsAsked: true });
+    const failed = normalizeFragments(fragments([{ file: "iam/authz.json", text: authz }, lists[0]!]), { collections: [{ ...collection, listsFailed: ["eu-west-1"] }] }).document;
+    expect(failed.accounts[0]?.functionCoverage).toEqual({ regions: ["us-east-1"], complete: false, listsFailed: ["eu-west-1"], allRegionsAsked: true });
+    // Read back as an input, the document keeps what failed.
+    expect(normalizeFragments(fragments([{ file: "doc.json", text: serializeCanonicalDocument(failed) }])).document.accounts).toEqual(failed.accounts);
     expect(coverage(lists, { collections: [{ ...collection, allRegions: false }] })).toEqual({ regions: ["eu-west-1", "us-east-1"], complete: false });
     // Read back as an input (nothing else in it says which lists it was made from).
     const again = normalizeFragments(fragments([{ file: "doc.json", text: serializeCanonicalDocument(document) }])).document;
