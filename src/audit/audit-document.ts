@@ -10,6 +10,7 @@ import { loadRulePack, uniquePacks, type LoadRulePackOptions, type RulePack } fr
 import { packageVersion } from "../evaluate/locate.js";
 import type { CanonicalDocument } from "../model/document.js";
 import { REPORT_SCHEMA_VERSION, summarise, type AuditReport } from "../report/json.js";
+import { appendAll } from "../collections.js";
 
 export interface AuditOptions extends EvaluateOptions, LoadRulePackOptions {
   /** Rule ids or names not to report (config `rules.disable`). */
@@ -86,7 +87,7 @@ function packsFor(options: AuditOptions): RulePack[] {
 function reportOf(document: CanonicalDocument, packs: RulePack[], result: EvaluationResult, options: AuditOptions): AuditReport {
   if (options.disable && options.disable.length > 0) {
     const off = new Set(options.disable.map((d) => d.toLowerCase()));
-    result.diagnostics.push(...unknownDisabled(options.disable, packs));
+    appendAll(result.diagnostics, unknownDisabled(options.disable, packs));
     result.findings = result.findings.filter((f) => !off.has(f.ruleId.toLowerCase()) && !off.has(f.name.toLowerCase()));
   }
   const builtin = packs.find((p) => p.origin === "builtin");

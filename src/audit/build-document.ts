@@ -25,6 +25,7 @@ import { trailLoggingWarnings } from "../usage/trail-logging.js";
 import type { PendingDocument } from "../model/pending.js";
 import { NOT_READ_CODES, routeInputs, type RoutedInputs } from "./route-inputs.js";
 import { addMs, addTiming, cpuNow, moveTiming, startStage, type StageStart, type StageTimings } from "./timings.js";
+import { appendAll } from "../collections.js";
 
 export interface BuildProgress {
   stage: "read" | "normalize" | "usage" | "analyze";
@@ -200,7 +201,7 @@ async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>
       r = { fragment: null, warnings: [{ code: "unreadable-file", severity: "error", file, message: `cannot read: ${(e as Error).message}` } as Warning] };
     }
     if (r.fragment) fragments.push(r.fragment);
-    warnings.push(...r.warnings);
+    appendAll(warnings, r.warnings);
     if ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === files.length) {
       onDone(i + 1);
       // Lets progress output and signals through between files.
@@ -454,15 +455,15 @@ async function buildFrom(
       document.meta.sources.push({ path: f.path, kind: f.format.startsWith("usage-query") ? "usage-query-rows" : f.format.startsWith("access-advisor") ? "access-advisor" : f.format.startsWith("access-analyzer") ? "access-analyzer" : "cloudtrail", sha256: f.sha256, records: f.records });
       for (const reason of f.partialReasons) if (!said.has(`${f.path}\u0000${reason}`)) document.meta.warnings.push({ code: "partial-usage-file", severity: "warning", file: f.path, message: reason });
     }
-    document.meta.warnings.push(...aggregate.warnings);
-    document.meta.warnings.push(...advisorRolesNotAudited(aggregate.accessAdvisor, document.roles));
+    appendAll(document.meta.warnings, aggregate.warnings);
+    appendAll(document.meta.warnings, advisorRolesNotAudited(aggregate.accessAdvisor, document.roles));
     // Sessions on an execution role that are none of its functions': their calls are unknowable,
     // not unused, for its functions (labels.ts), and said here once per role.
-    document.meta.warnings.push(...unattributedSessionWarnings(document.usage.principals, document.functions));
+    appendAll(document.meta.warnings, unattributedSessionWarnings(document.usage.principals, document.functions));
     // A trail that leaves read or KMS management events out (trail-gaps.ts): said once per account.
-    document.meta.warnings.push(...trailGapWarnings(document.usage.coverage.managementEvents));
+    appendAll(document.meta.warnings, trailGapWarnings(document.usage.coverage.managementEvents));
     // Trails stopped, deleted or reconfigured inside the window (trail-logging.ts).
-    if (document.usage.window) document.meta.warnings.push(...trailLoggingWarnings(document.usage.coverage.trailLoggingGaps ?? [], aggregate.trailChanges ?? [], document.usage.window.start, document.usage.window.end));
+    if (document.usage.window) appendAll(document.meta.warnings, trailLoggingWarnings(document.usage.coverage.trailLoggingGaps ?? [], aggregate.trailChanges ?? [], document.usage.window.start, document.usage.window.end));
     document.meta.sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     clock("usage", t);
   }

@@ -26,6 +26,7 @@ import { pendingRulesSlices, sliceRulesView, slicesOf, type RulesSlices } from "
 import type { PendingDocument } from "../model/pending.js";
 import { ChunkSink, encodeChunked, evaluateChunks } from "./wasm-input.js";
 import { applySuppressions, suppressionsFromTags, type SuppressionRule } from "./suppressions.js";
+import { appendAll } from "../collections.js";
 
 /** A document already serialised to UTF-8 JSON (e.g. read from disk), to skip re-serialising it. */
 export interface EncodedDocument {
@@ -280,7 +281,7 @@ export async function evaluateDocumentAsync(
     else done.set(builtin, () => evaluateSlices(builtin, slicesOf(slices), options.ruleOptions));
   }
   const result = evaluateWith(document, packs, options, done);
-  result.diagnostics.push(...notes);
+  appendAll(result.diagnostics, notes);
   return result;
 }
 
@@ -323,7 +324,7 @@ export async function evaluatePendingAsync(
   }
   const document = pending.finish();
   const result = evaluateWith(document, packs, options, done);
-  result.diagnostics.push(...notes);
+  appendAll(result.diagnostics, notes);
   return { document, result };
 }
 
@@ -371,8 +372,8 @@ function evaluateWith(
       continue;
     }
     const built = buildFindings(raw, pack, entities);
-    findings.push(...built.findings);
-    diagnostics.push(...built.diagnostics);
+    appendAll(findings, built.findings);
+    appendAll(diagnostics, built.diagnostics);
     summaries.push({ origin: pack.origin, wasmSha256: pack.wasmSha256, rules: pack.catalog.rules.length, findings: built.findings.length, failed: built.diagnostics.some(isPackFailure) });
   }
   const rules = [...(options.suppressions ?? []), ...suppressionsFromTags(plain)];

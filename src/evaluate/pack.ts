@@ -16,6 +16,7 @@ import { builtinPackPaths } from "./locate.js";
 import { opaWasm, type LoadedPolicy } from "./opa-wasm.js";
 import { readTarGz } from "./tar.js";
 import { unsupportedBuiltinsMessage } from "./unsupported-builtins.js";
+import { appendAll } from "../collections.js";
 
 /** Built-ins implemented in JavaScript by @open-policy-agent/opa-wasm 1.10.0 (src/builtins/). */
 export const SDK_BUILTINS: readonly string[] = ["json.is_valid", "regex.split", "sprintf", "yaml.is_valid", "yaml.marshal", "yaml.unmarshal"];
@@ -199,7 +200,7 @@ export function loadRulePack(spec: string, options: LoadRulePackOptions = {}): R
   if (stat.isDirectory()) {
     const compiled = compileRegoPack(spec, options);
     const pack = makePack(spec, compiled.wasm, compiled.catalog, compiled.data, options);
-    pack.warnings.push(...compiled.warnings);
+    appendAll(pack.warnings, compiled.warnings);
     return pack;
   }
   const bytes = readFileSync(spec);

@@ -25,6 +25,7 @@ import type { LambdaFunction } from "../model/document.js";
 import type { PendingDocument } from "../model/pending.js";
 import type { PermissionLabels } from "../model/usage.js";
 import { rulesViewFrame, slimFunction, slimLabels, slimRole, type SlimPermissionLabels } from "./rules-view.js";
+import { appendAll } from "../collections.js";
 
 /** Functions per slice: small enough for the wasm heap, large enough that per-slice costs vanish. */
 export const SLICE_FUNCTIONS = 500;
@@ -107,10 +108,10 @@ function planSlices(functions: readonly Entity[], roles: readonly Entity[], prin
     const last = slices[slices.length - 1]!;
     if (last.size > 0 && last.size + g.size > sliceFunctions) slices.push(emptyGroup());
     const into = slices[slices.length - 1]!;
-    into.roles.push(...g.roles);
-    into.functions.push(...g.functions);
-    into.principals.push(...g.principals);
-    into.labels.push(...g.labels);
+    appendAll(into.roles, g.roles);
+    appendAll(into.functions, g.functions);
+    appendAll(into.principals, g.principals);
+    appendAll(into.labels, g.labels);
     into.groups.push(g.functions);
     into.size += g.size;
   }

@@ -17,6 +17,7 @@
 
 import type { LoadedPolicy } from "./opa-wasm.js";
 import { writeJson } from "../normalize/write-json.js";
+import { appendAll } from "../collections.js";
 
 /** Small pieces (`{`, `"key":`, short values) are batched before encoding. */
 const FLUSH_AT = 1 << 16;
@@ -45,7 +46,7 @@ export class ChunkSink {
   /** A finished sink holding chunks encoded elsewhere (another thread's ChunkSink). */
   static of(chunks: Uint8Array[], length: number): ChunkSink {
     const sink = new ChunkSink(0);
-    sink.chunks.push(...chunks);
+    appendAll(sink.chunks, chunks);
     sink.length = length;
     return sink;
   }

@@ -7,6 +7,7 @@
 import { computePrincipalFacts, loadActionCatalogSync, type PrincipalPolicies } from "../iam/index.js";
 import type { ManagedPolicy, RoleFacts } from "../model/document.js";
 import type { PrincipalRecord, RoleRecord } from "../sources/types.js";
+import { appendAll } from "../collections.js";
 
 export type { PrincipalPolicies };
 
@@ -29,7 +30,7 @@ export function principalPolicies(
   const attached = principal.attachedPolicies.map((a) => managed(a.arn));
   for (const g of groups) {
     // A user's effective permissions include its groups'; group inline policies are named `<group>/<policy>`.
-    inline.push(...g.inlinePolicies.map((p) => ({ ...p, name: `${g.name}/${p.name}` })));
+    appendAll(inline, g.inlinePolicies.map((p) => ({ ...p, name: `${g.name}/${p.name}` })));
     for (const a of g.attachedPolicies) if (!attached.some((m) => m.arn === a.arn)) attached.push(managed(a.arn));
   }
   return {

@@ -9,6 +9,7 @@ import type { LambdaFunction, ManagedPolicy, SourceInfo, Warning } from "../mode
 import type { UsageSection } from "../model/usage.js";
 import type { FunctionPatch, FunctionVersionRecord, PrincipalRecord, RoleRecord, RoleUseRecord, SourceFragment } from "../sources/types.js";
 import { canonicalJson } from "./canonical-json.js";
+import { appendAll } from "../collections.js";
 
 export interface Merged {
   roles: Map<string, RoleRecord>;
@@ -63,9 +64,9 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
     });
 
   for (const f of fragments) {
-    if (f.carriedSources) merged.sources.push(...f.carriedSources);
+    if (f.carriedSources) appendAll(merged.sources, f.carriedSources);
     else merged.sources.push(f.partial ? { ...f.source, partial: true } : f.source);
-    merged.warnings.push(...f.warnings);
+    appendAll(merged.warnings, f.warnings);
     merged.partial ||= f.partial;
     for (const arn of f.incompletePrincipals) merged.incomplete.add(arn);
     if (f.usage) {
@@ -73,7 +74,7 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
       else merged.warnings.push({ code: "several-usage-sections", severity: "warning", file: f.source.path, message: "several input documents carry usage; kept the first (inputs sorted by path)" });
     }
 
-    if (f.roleUses) merged.roleUses.push(...f.roleUses);
+    if (f.roleUses) appendAll(merged.roleUses, f.roleUses);
     for (const record of f.roles) {
       // A canonical document's role carries its uses: they join the others, so that the role
       // compares equal to the same role read from an export.
@@ -106,7 +107,7 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
         merged.versions.push(v);
       }
     }
-    merged.patches.push(...f.functionPatches);
+    appendAll(merged.patches, f.functionPatches);
   }
   return merged;
 }

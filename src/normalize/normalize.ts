@@ -24,6 +24,7 @@ import { applyPatches, finishDeliveryTargets, foldVersions } from "./functions.j
 import { compareStrings, mergeFragments } from "./merge.js";
 import { resolveManagedPolicies, type ManagedPolicyLookup } from "./policies.js";
 import { trustsLambda } from "./trust.js";
+import { appendAll } from "../collections.js";
 
 export interface NormalizeOptions {
   /**
@@ -90,7 +91,7 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   let partial = merged.partial || readWarnings.some((w) => w.severity === "error");
 
   const pageWarnings = missingPages(fragments);
-  warnings.push(...pageWarnings);
+  appendAll(warnings, pageWarnings);
   const incompleteFiles = new Set(pageWarnings.map((w) => w.file));
   merged.sources = merged.sources.map((s) => (incompleteFiles.has(s.path) && !s.partial ? { ...s, partial: true } : s));
   // Functions and what is known about them.

@@ -19,6 +19,7 @@ import { refusalOf, refusedCallResources, refusingPolicyOfCall, type Refusal } f
 import { commonPrefix, copySourceOf, deriveResources, resourcesOf, type CopySource } from "./resources.js";
 import { addParent, parentsOf, unionParents, type Parents } from "./parents.js";
 import type { LakePage } from "./lake-page.js";
+import { appendAll } from "../collections.js";
 
 const FP = new Uint32Array(2);
 const UNRESOLVED = -2;
@@ -882,7 +883,7 @@ export class FileAccumulator {
     const report: FileReport = { path: this.path, format: this.format, sha256: this.sha256, records: this.records, skipped: this.skippedCount, partialReasons: this.partialReasons };
     if (this.lakePage !== null) report.lakePage = this.lakePage;
     this.closed.push(report);
-    this.closedWarnings.push(...this.fileWarnings());
+    appendAll(this.closedWarnings, this.fileWarnings());
     this.closedRecords += this.records;
     this.closedSkipped += this.skippedCount;
     this.records = 0;

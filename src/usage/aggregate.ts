@@ -19,6 +19,7 @@ import type { AccessAnalyzerFinding } from "./access-analyzer.js";
 import { incompleteLakePages, lakePageWarnings } from "./lake-page.js";
 import { addCounts } from "./trail-gaps.js";
 import type { TrailSelectors } from "./event-selectors.js";
+import { appendAll } from "../collections.js";
 
 export type { FileReport } from "./accumulate.js";
 
@@ -128,13 +129,13 @@ export class UsageAggregator {
   }
 
   merge(part: FilePartial): void {
-    if (part.files !== undefined) this.files.push(...part.files);
+    if (part.files !== undefined) appendAll(this.files, part.files);
     else {
       const report: FileReport = { path: part.path, format: part.format, sha256: part.sha256, records: part.records, skipped: part.skipped, partialReasons: part.partialReasons };
       if (part.lakePage !== undefined) report.lakePage = part.lakePage;
       this.files.push(report);
     }
-    this.warnings.push(...part.warnings);
+    appendAll(this.warnings, part.warnings);
     this.recordsRead += part.records;
     this.recordsSkipped += part.skipped;
     this.dataEventRecords += part.dataEventRecords;

@@ -27,7 +27,7 @@ import { dataEventsOfTrails, selectorsOf, statementOfTrails } from "./event-sele
 import { gapReason, loggingGaps, trailsRead } from "./trail-logging.js";
 import { grantsWithinPrefixes } from "./data-event-scope.js";
 import type { AccessAdvisorReport, AccessAdvisorService } from "./access-advisor.js";
-import { groupBy, pushTo } from "../collections.js";
+import { groupBy, pushTo, appendAll } from "../collections.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
 
 export interface UsageException {
@@ -162,7 +162,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   const gaps = loggingGaps(aggregate.trailChanges ?? [], start, end, trailsRead((aggregate.trails ?? []).map((t) => t.trail)));
   if (gaps.length > 0) section.coverage.trailLoggingGaps = gaps;
   const gapReasons = gaps.filter((g) => g.logsRead).map(gapReason);
-  partialReasons.push(...gapReasons);
+  appendAll(partialReasons, gapReasons);
   // Why no permission can be called unused (null: the window is covered), for all of them alike.
   const uncoveredAll =
     missingDays.length > 0

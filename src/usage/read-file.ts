@@ -35,6 +35,7 @@ import { readJsonStream, readLogEvents, readRest } from "./read-stream.js";
 import { arrayStartsWithRecord, scanRecords } from "./scan-records.js";
 import { wasmScanner } from "./scan-wasm.js";
 import { printable } from "../printable.js";
+import { appendAll } from "../collections.js";
 
 export interface FileResult {
   partial: FilePartial;
@@ -328,7 +329,7 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
   if (isAccessAnalyzerOutput(doc)) {
     acc.format = "access-analyzer";
     try {
-      result.accessAnalyzer.push(...parseAccessAnalyzer(doc));
+      appendAll(result.accessAnalyzer, parseAccessAnalyzer(doc));
       const bare = unusedPermissionWithoutDetails(doc);
       if (bare.length > 0) {
         const ids = `${bare.slice(0, 3).join(", ")}${bare.length > 3 ? ` and ${bare.length - 3} more` : ""}`;
@@ -463,7 +464,7 @@ function accessAdvisorPagesInStream(text: string): Obj[] | null {
   const pages: Obj[] = [];
   for (const v of jsonValues(text)) {
     if (v.error !== undefined || accessAdvisorPages(v.value) === null) return null;
-    pages.push(...(accessAdvisorPages(v.value) as Obj[]));
+    appendAll(pages, (accessAdvisorPages(v.value) as Obj[]));
   }
   return pages.length > 0 ? pages : null;
 }

@@ -135,6 +135,13 @@ describe("HCL expressions", () => {
     // In a heredoc, a backslash is text (no escapes).
     expect(kinds(parseHcl("p = <<EOT\na\\nb\nEOT\n").attributes[0]?.expr as Expr)).toEqual({ t: ["a\\nb\n"] });
   });
+
+  it("a <<- heredoc of 200,000 lines is parsed (its common indent was a Math.min spread, past V8's argument limit)", () => {
+    const body = Array.from({ length: 200_000 }, (_, i) => (i === 0 ? "  a" : "    b")).join("\n");
+    const doc = parseHcl(`p = <<-EOT\n${body}\n  EOT\n`);
+    const text = kinds(doc.attributes[0]?.expr as Expr) as { t: string[] };
+    expect(text.t.join("").split("\n").slice(0, 2)).toEqual(["a", "  b"]);
+  });
 });
 
 describe("HCL bodies", () => {
