@@ -3,7 +3,7 @@
  * in, a findings report out.
  */
 
-import { evaluateDocument, evaluateDocumentAsync, evaluatePendingAsync, type EvaluateOptions, type EvaluationResult } from "../evaluate/evaluator.js";
+import { evaluateDocumentAsyncUnchecked, evaluateDocumentUnchecked, evaluatePendingAsync, type EvaluateOptions, type EvaluationResult } from "../evaluate/evaluator.js";
 import type { Diagnostic } from "../evaluate/findings.js";
 import type { PendingDocument } from "../model/pending.js";
 import { loadRulePack, uniquePacks, type LoadRulePackOptions, type RulePack } from "../evaluate/pack.js";
@@ -11,6 +11,7 @@ import { packageVersion } from "../evaluate/locate.js";
 import type { CanonicalDocument } from "../model/document.js";
 import { REPORT_SCHEMA_VERSION, summarise, type AuditReport } from "../report/json.js";
 import { appendAll } from "../collections.js";
+import { checkCanonicalInput } from "../normalize/validate.js";
 
 export interface AuditOptions extends EvaluateOptions, LoadRulePackOptions {
   /** Rule ids or names not to report (config `rules.disable`). */
@@ -21,9 +22,15 @@ export interface AuditOptions extends EvaluateOptions, LoadRulePackOptions {
   noBuiltinRules?: boolean;
 }
 
+/**
+ * A document this process did not build (buildDocument's are known valid) is checked against the
+ * canonical schema first: InputError naming what is wrong, never a clean report of a document of
+ * another shape or version.
+ */
 export function auditDocument(document: CanonicalDocument, options: AuditOptions = {}): AuditReport {
+  checkCanonicalInput(document, "auditDocument");
   const packs = packsFor(options);
-  return reportOf(document, packs, evaluateDocument(document, packs, options), options);
+  return reportOf(document, packs, evaluateDocumentUnchecked(document, packs, options), options);
 }
 
 /**
@@ -31,8 +38,9 @@ export function auditDocument(document: CanonicalDocument, options: AuditOptions
  * (evaluateDocumentAsync, option `evaluateWorkers`): the same report, sooner on a large account.
  */
 export async function auditDocumentAsync(document: CanonicalDocument, options: AuditOptions = {}): Promise<AuditReport> {
+  checkCanonicalInput(document, "auditDocumentAsync");
   const packs = packsFor(options);
-  return reportOf(document, packs, await evaluateDocumentAsync(document, packs, options), options);
+  return reportOf(document, packs, await evaluateDocumentAsyncUnchecked(document, packs, options), options);
 }
 
 /**

@@ -27,6 +27,7 @@ import type { PendingDocument } from "../model/pending.js";
 import { ChunkSink, encodeChunked, evaluateChunks } from "./wasm-input.js";
 import { applySuppressions, suppressionsFromTags, type SuppressionRule } from "./suppressions.js";
 import { appendAll } from "../collections.js";
+import { checkCanonicalInput } from "../normalize/validate.js";
 
 /** A document already serialised to UTF-8 JSON (e.g. read from disk), to skip re-serialising it. */
 export interface EncodedDocument {
@@ -243,8 +244,27 @@ export function checkDistinctIds(packs: RulePack[]): void {
 /** leastrole's rule ids: LR and digits (LR001). */
 const RESERVED_ID = /^LR\d/i;
 
-/** Evaluate a document with the given packs, then apply suppressions. */
+/**
+ * Evaluate a document with the given packs, then apply suppressions. A document this process did
+ * not build is checked against the canonical schema first (InputError when it does not match).
+ */
 export function evaluateDocument(
+  document: Partial<CanonicalDocument> | EncodedDocument,
+  given: RulePack[],
+  options: EvaluateOptions = {},
+): EvaluationResult {
+  checkEvaluationInput(document, "evaluateDocument");
+  return evaluateDocumentUnchecked(document, given, options);
+}
+
+/** An encoded document is checked by the document it was encoded from. */
+function checkEvaluationInput(document: unknown, caller: string): void {
+  const encoded = typeof document === "object" && document !== null && isEncoded(document as EncodedDocument);
+  checkCanonicalInput(encoded ? (document as EncodedDocument).document : document, caller);
+}
+
+/** evaluateDocument on a document known to be valid (auditDocument checked it). */
+export function evaluateDocumentUnchecked(
   document: Partial<CanonicalDocument> | EncodedDocument,
   given: RulePack[],
   options: EvaluateOptions = {},
@@ -265,6 +285,16 @@ function defaultWorkers(): number {
  * are concatenated in order. Custom packs and an encoded document are evaluated on this thread.
  */
 export async function evaluateDocumentAsync(
+  document: Partial<CanonicalDocument> | EncodedDocument,
+  given: RulePack[],
+  options: EvaluateOptions = {},
+): Promise<EvaluationResult> {
+  checkEvaluationInput(document, "evaluateDocumentAsync");
+  return evaluateDocumentAsyncUnchecked(document, given, options);
+}
+
+/** evaluateDocumentAsync on a document known to be valid (finished here, or checked by the caller). */
+export async function evaluateDocumentAsyncUnchecked(
   document: Partial<CanonicalDocument> | EncodedDocument,
   given: RulePack[],
   options: EvaluateOptions = {},
@@ -301,7 +331,7 @@ export async function evaluatePendingAsync(
   const builtin = packs.find((p) => p.origin === "builtin");
   if (builtin === undefined || !pending.deferred) {
     const document = pending.finish();
-    return { document, result: await evaluateDocumentAsync(document, packs, options) };
+    return { document, result: await evaluateDocumentAsyncUnchecked(document, packs, options) };
   }
   // The built-in pack is evaluated on the pending slices, always: the finished document may not
   // keep the usage labels (buildPendingDocument's keepLabels), which the slices carry.
