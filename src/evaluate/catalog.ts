@@ -5,7 +5,8 @@
  * name becomes a finding with a rule id and a severity.
  */
 
-import { RulePackError } from "../errors.js";
+import { parse as parseYaml } from "yaml";
+import { RulePackError, toError } from "../errors.js";
 import { SEVERITIES, type Severity } from "../model/findings.js";
 
 export interface RelatedResource {
@@ -122,6 +123,50 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
   }
   rules.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { format: 1, opaVersion: options.opaVersion ?? null, wasmSha256: options.wasmSha256 ?? null, rules };
+}
+
+/**
+ * A catalog from the Rego files an OPA bundle carries beside its policy.wasm (`opa build` keeps
+ * them), for a bundle with no catalog.json: each `package leastrole.rules.<name>` with the
+ * `# METADATA` block written right above it, read as `opa inspect -a` reads it (YAML in comments).
+ * Why: such a bundle's rules were known only by their package names, and `leastrole rules` and
+ * `explain` did not know them at all. Null when no file has a rule package with METADATA.
+ */
+export function catalogFromRegoSources(sources: ReadonlyMap<string, string>, wasmSha256: string): RuleCatalog | null {
+  const annotations: InspectAnnotation[] = [];
+  for (const [file, text] of [...sources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const lines = text.split(/\r?\n/);
+    lines.forEach((line, i) => {
+      const pkg = /^package\s+(leastrole\.rules\.[A-Za-z_][A-Za-z0-9_]*)\s*(#.*)?$/.exec(line.trim());
+      if (pkg === null) return;
+      const block = metadataAbove(lines, i);
+      if (block === null) return;
+      let parsed: unknown;
+      try {
+        parsed = parseYaml(block);
+      } catch (thrown) {
+        throw new RulePackError(`METADATA of package ${pkg[1]} is not valid YAML: ${toError(thrown).message}`, { file });
+      }
+      const path = ["data", ...pkg[1]!.split(".")].map((value) => ({ type: "var", value }));
+      annotations.push({ annotations: (parsed ?? {}) as InspectAnnotation["annotations"], location: { file, row: i + 1 }, path });
+    });
+  }
+  if (annotations.length === 0) return null;
+  return catalogFromInspect({ annotations }, { wasmSha256 });
+}
+
+/** The YAML of the `# METADATA` comment block ending right above line `at`, or null. */
+function metadataAbove(lines: readonly string[], at: number): string | null {
+  let start = at;
+  while (start > 0 && /^\s*#/.test(lines[start - 1]!)) start--;
+  const comments = lines.slice(start, at).map((l) => l.replace(/^\s*#/, ""));
+  const head = comments.findIndex((c) => c.trim() === "METADATA");
+  if (head < 0) return null;
+  // OPA strips the one space after `#`; YAML keeps the indentation after it.
+  return comments
+    .slice(head + 1)
+    .map((c) => (c.startsWith(" ") ? c.slice(1) : c))
+    .join("\n");
 }
 
 /** Validate a catalog read from disk (a user's pack may ship a hand-edited one). */

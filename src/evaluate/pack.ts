@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { RulePackError, toError } from "../errors.js";
-import { parseCatalog, type RuleCatalog, type RuleMetadata } from "./catalog.js";
+import { catalogFromRegoSources, parseCatalog, type RuleCatalog, type RuleMetadata } from "./catalog.js";
 import { compileRegoPack, PACK_ENTRYPOINT, type CompileOptions } from "./compile-rego.js";
 import { builtinPackPaths } from "./locate.js";
 import { opaWasm, type LoadedPolicy } from "./opa-wasm.js";
@@ -223,6 +223,12 @@ export function loadRulePack(spec: string, options: LoadRulePackOptions = {}): R
         throw new RulePackError(`catalog.json in the bundle is not valid JSON: ${toError(thrown).message}`, { file: spec });
       }
       catalog = parseCatalog(parsed, `${spec}!catalog.json`);
+    }
+    // No catalog.json (a bundle built with `opa build`, as docs/writing-rules.md shows): the rules'
+    // METADATA from the Rego files the bundle carries, as `leastrole build-rules` would read it.
+    if (catalog === null) {
+      const sources = new Map([...files].filter(([n]) => n.endsWith(".rego")).map(([n, b]) => [n, b.toString("utf8")] as const));
+      catalog = catalogFromRegoSources(sources, sha256(wasm));
     }
     const dataBytes = files.get("data.json");
     let data: Record<string, unknown> = {};

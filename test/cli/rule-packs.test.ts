@@ -62,6 +62,25 @@ describe("--rules", () => {
     for (const id of ["ACME001", "ACME002"]) expect(run(["explain", id, ...both]).code).toBe(0);
   });
 
+  it("an OPA bundle built as docs/writing-rules.md says: audit, rules and explain know its rules by their METADATA ids", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-packs-bundle-"));
+    const bundle = join(dir, "my-rules.tar.gz");
+    const entry = join(root, "policies", "leastrole.rego");
+    const built = spawnSync(opa, ["build", "-t", "wasm", "-e", "leastrole/findings", "--ignore", "*_test.rego", "--capabilities", join(root, "policies", "capabilities.json"), "-o", bundle, join(root, packs, "custom"), entry], { encoding: "utf8" });
+    expect(built.status, built.stderr).toBe(0);
+    const audited = run(["audit", demo, "--rules", bundle, "-f", "json", "-q"]);
+    expect(audited.code, audited.stderr).toBe(0);
+    expect(ruleIds(audited.stdout)).toContain("ACME001");
+    // Before, `rules` listed only the built-in rules and `explain` refused the pack's ids.
+    const listed = run(["rules", "--rules", bundle]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/^ACME001 +low +function-owner-tag /m);
+    const explained = run(["explain", "ACME001", "--rules", bundle]);
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(explained.stdout).toContain("Function without an owner tag");
+    expect(run(["explain", "function-owner-tag", "--rules", bundle]).stdout).toBe(explained.stdout);
+  });
+
   it("runs a pack named twice once: twice on the command line, or in the config and on the command line", () => {
     const once = run(["audit", demo, "--rules", join(packs, "custom"), "-f", "json", "-q"]);
     expect(once.code, once.stderr).toBe(0);

@@ -98,12 +98,46 @@ describe("user packs", () => {
     execFileSync(opa, ["build", "-t", "wasm", "--capabilities", builtinPackPaths().capabilities, "-e", "leastrole/findings", "--ignore", "*_test.rego", "-o", bundle, join(packs, "custom"), entry]);
     const files = readTarGz(readFileSync(bundle));
     expect([...files.keys()]).toContain("policy.wasm");
-    // Without a catalog the pack still runs, with a warning, findings named after the package.
+    // Without a catalog.json, the catalog is read from the METADATA of the Rego files `opa build`
+    // keeps in the bundle: the rules have the ids and severities `leastrole build-rules` gives
+    // them (before: findings named after the package, severity medium, a rule `rules` did not list).
+    const bare = loadRulePack(bundle);
+    expect(bare.warnings).toEqual([]);
+    const compiled = loadRulePack(join(packs, "custom")).catalog.rules;
+    expect(bare.catalog.rules).toEqual(compiled.map((r) => ({ ...r, file: expect.stringMatching(/(^|\/)no_owner_tag\.rego$/) })));
+    const result = evaluateDocument(syntheticDocument(3, 1), [bare]);
+    expect(result.findings.map((f) => `${f.ruleId}/${f.severity}`)).toEqual(["ACME001/low", "ACME001/low", "ACME001/low"]);
+  });
+
+  it("a bundle whose Rego has no METADATA still runs, its findings named after the package, with a warning", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-bundle-bare-"));
+    const entry = join(dir, "entry.rego");
+    copyFileSync(builtinPackPaths().entrypoint, entry);
+    const rules = join(dir, "rules");
+    cpSync(join(packs, "custom"), rules, { recursive: true });
+    const text = readFileSync(join(rules, "no_owner_tag.rego"), "utf8");
+    writeFileSync(join(rules, "no_owner_tag.rego"), text.slice(text.indexOf("package ")));
+    const bundle = join(dir, "bundle.tar.gz");
+    execFileSync(opa, ["build", "-t", "wasm", "--capabilities", builtinPackPaths().capabilities, "-e", "leastrole/findings", "--ignore", "*_test.rego", "-o", bundle, rules, entry]);
     const bare = loadRulePack(bundle);
     expect(bare.warnings.join()).toMatch(/no rule catalog/);
     const result = evaluateDocument(syntheticDocument(3, 1), [bare]);
-    expect(result.findings.map((f) => f.ruleId)).toEqual(["no_owner_tag", "no_owner_tag", "no_owner_tag"]);
-    expect(result.findings[0]?.severity).toBe("medium");
+    expect(result.findings.map((f) => `${f.ruleId}/${f.severity}`)).toEqual(["no_owner_tag/medium", "no_owner_tag/medium", "no_owner_tag/medium"]);
+  });
+
+  it("a bundle's METADATA without custom.id is refused, naming the file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-bundle-badmeta-"));
+    const entry = join(dir, "entry.rego");
+    copyFileSync(builtinPackPaths().entrypoint, entry);
+    const rules = join(dir, "rules");
+    cpSync(join(packs, "custom"), rules, { recursive: true });
+    const file = join(rules, "no_owner_tag.rego");
+    writeFileSync(file, readFileSync(file, "utf8").replace("#   id: ACME001\n", ""));
+    const bundle = join(dir, "bundle.tar.gz");
+    // opa build does not need custom.id; leastrole does, as build-rules does.
+    execFileSync(opa, ["build", "-t", "wasm", "--capabilities", builtinPackPaths().capabilities, "-e", "leastrole/findings", "--ignore", "*_test.rego", "-o", bundle, rules, entry]);
+    const err = expectPackError(() => loadRulePack(bundle), /^METADATA of package rules\.no_owner_tag: custom\.id is missing$/);
+    expect(err.file).toMatch(/no_owner_tag\.rego$/);
   });
 
   it("loads a prebuilt .wasm with catalog.json beside it", () => {
