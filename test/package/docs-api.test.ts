@@ -5,8 +5,9 @@
  * detect, normalizeTimestamp, parseFunctionArn and pathContext, which are internal, and
  * docs/reports.md the CLI's writeHtml.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
 import { packageRoot } from "../../src/evaluate/locate.js";
@@ -39,5 +40,49 @@ describe("the SDK names in the docs", () => {
 
   it("docs/reports.md names no writer the SDK does not export", () => {
     expect(read("docs/reports.md")).not.toMatch(/`writeHtml`/);
+  });
+});
+
+/** The ```ts blocks of README.md and docs/*.md, with the file each is in. */
+function tsBlocks(): Array<{ file: string; code: string }> {
+  const files = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  return files.flatMap((file) => [...read(file).matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => ({ file, code: m[1]! })));
+}
+
+/** Names a statement declares at the top of a block: imports, const/let (destructured too), functions, classes. */
+function declaredNames(statement: ts.Statement): string[] {
+  const bound = (name: ts.BindingName): string[] =>
+    ts.isIdentifier(name) ? [name.text] : name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : bound(e.name)));
+  if (ts.isVariableStatement(statement)) return statement.declarationList.declarations.flatMap((d) => bound(d.name));
+  if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) return [statement.name.text];
+  if (ts.isImportDeclaration(statement) && statement.importClause) {
+    const c = statement.importClause;
+    const named = c.namedBindings && ts.isNamedImports(c.namedBindings) ? c.namedBindings.elements.map((e) => e.name.text) : [];
+    const ns = c.namedBindings && ts.isNamespaceImport(c.namedBindings) ? [c.namedBindings.name.text] : [];
+    return [...(c.name ? [c.name.text] : []), ...named, ...ns];
+  }
+  return [];
+}
+
+describe("the docs' TypeScript examples, as a package user copies them", () => {
+  it("import from \"leastrole\" (or node:), never from the repository's src/", () => {
+    // docs/iac.md imported from ./src/sources/terraform/index.js and docs/usage.md from ./usage/index.js.
+    const wrong = tsBlocks().flatMap(({ file, code }) =>
+      [...code.matchAll(/from\s+"([^"]+)"/g)].map((m) => m[1]!).filter((spec) => spec !== "leastrole" && !spec.startsWith("node:")).map((spec) => `${file}: ${spec}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it("declare each name once per block (docs/generate.md declared `targets` twice: TS2451 in a strict project)", () => {
+    const twice: string[] = [];
+    for (const { file, code } of tsBlocks()) {
+      const source = ts.createSourceFile("block.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+      const seen = new Set<string>();
+      for (const name of source.statements.flatMap(declaredNames)) {
+        if (seen.has(name)) twice.push(`${file}: ${name}`);
+        seen.add(name);
+      }
+    }
+    expect(twice).toEqual([]);
   });
 });
