@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { RulePackError } from "../errors.js";
+import { packageRoot } from "./locate.js";
 
 export interface OpaBinary {
   path: string;
@@ -44,6 +45,7 @@ export function findOpaBinary(explicit?: string): OpaBinary {
   throw new RulePackError(
     "compiling a folder of .rego files needs the OPA CLI (1.x), and none was found: install it " +
       "(https://www.openpolicyagent.org/docs/#running-opa) and put `opa` on PATH or set LEASTROLE_OPA, " +
-      "or pass a pack built where opa is (`leastrole build-rules`, or `opa build` with leastrole's entrypoint: docs/writing-rules.md)",
+      // The installed copy's path: a bare docs/… meant nothing in a user's own project.
+      `or pass a pack built where opa is (\`leastrole build-rules\`, or \`opa build\` with leastrole's entrypoint: ${join(packageRoot(), "docs", "writing-rules.md")})`,
   );
 }

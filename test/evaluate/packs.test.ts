@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { appendFileSync, copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -419,7 +419,11 @@ describe("user packs", () => {
     try {
       process.env.PATH = "/nonexistent";
       delete process.env.LEASTROLE_OPA;
-      expectPackError(() => loadRulePack(join(packs, "custom")), /needs the OPA CLI .* put `opa` on PATH or set LEASTROLE_OPA, or pass a pack built where opa is .*docs\/writing-rules\.md/);
+      const e = expectPackError(() => loadRulePack(join(packs, "custom")), /needs the OPA CLI .* put `opa` on PATH or set LEASTROLE_OPA, or pass a pack built where opa is .*: (\S+writing-rules\.md)\)$/);
+      // The doc it names is a file there (the installed package's copy, which ships), not a bare docs/….
+      const named = /: (\S+writing-rules\.md)\)$/.exec(e.message)![1]!;
+      expect(named).toBe(join(builtinPackPaths().entrypoint, "..", "..", "docs", "writing-rules.md"));
+      expect(existsSync(named)).toBe(true);
     } finally {
       process.env.PATH = saved.path;
       process.env.LEASTROLE_OPA = saved.opa;
