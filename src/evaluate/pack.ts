@@ -189,6 +189,19 @@ export function loadBuiltinPack(): RulePack {
  * optional catalog.json inside), or a folder of `.rego` files (compiled with the OPA CLI).
  */
 export function loadRulePack(spec: string, options: LoadRulePackOptions = {}): RulePack {
+  try {
+    return loadRulePackFrom(spec, options);
+  } catch (thrown) {
+    // The file in the message too, as "rule pack not found" has it: an SDK user who prints
+    // e.message had only "not valid WebAssembly …", and could not tell which of several packs.
+    if (thrown instanceof RulePackError && thrown.file !== undefined && !thrown.message.startsWith(`${thrown.file}: `)) {
+      throw new RulePackError(`${thrown.file}: ${thrown.message}`, { file: thrown.file, path: thrown.path, cause: thrown.cause });
+    }
+    throw thrown;
+  }
+}
+
+function loadRulePackFrom(spec: string, options: LoadRulePackOptions): RulePack {
   if (spec === "builtin") return loadBuiltinPack();
   let stat;
   try {
@@ -228,7 +241,13 @@ export function loadRulePack(spec: string, options: LoadRulePackOptions = {}): R
     // METADATA from the Rego files the bundle carries, as `leastrole build-rules` would read it.
     if (catalog === null) {
       const sources = new Map([...files].filter(([n]) => n.endsWith(".rego")).map(([n, b]) => [n, b.toString("utf8")] as const));
-      catalog = catalogFromRegoSources(sources, sha256(wasm));
+      try {
+        catalog = catalogFromRegoSources(sources, sha256(wasm));
+      } catch (thrown) {
+        // The rule's file is a path inside the bundle: named with the bundle, as catalog.json is.
+        if (thrown instanceof RulePackError) throw new RulePackError(thrown.message, { file: `${spec}!${thrown.file ?? ""}`, cause: thrown });
+        throw thrown;
+      }
     }
     const dataBytes = files.get("data.json");
     let data: Record<string, unknown> = {};
