@@ -156,6 +156,13 @@ export function buildFindings(
       });
     }
     const ruleId = meta?.id ?? pkg;
+    // Every problem of the finding is reported, not only the first: the rule author fixed one,
+    // ran again and met the next.
+    let valid = true;
+    const fail = (problem: string, got?: string): void => {
+      bad(ruleId, ref, problem, got);
+      valid = false;
+    };
 
     // resource: an object {type, arn, name} or a bare ARN string.
     let resource: FindingResource | undefined;
@@ -163,49 +170,29 @@ export function buildFindings(
     if (typeof r === "string" && r !== "") {
       const known = entities.get(r);
       if (known) resource = { type: known.type, arn: r, name: known.name };
-      else {
-        bad(ruleId, ref, "resource is a bare ARN not found in the document; give {type, arn, name}", JSON.stringify(r));
-        continue;
-      }
+      else fail("resource is a bare ARN not found in the document; give {type, arn, name}", JSON.stringify(r));
     } else if (isObject(r)) {
-      const arn = r.arn;
-      if (typeof arn !== "string" || arn === "") {
-        bad(ruleId, ref, "resource.arn must be a non-empty string");
-        continue;
-      }
-      const known = entities.get(arn);
+      const arn = typeof r.arn === "string" && r.arn !== "" ? r.arn : undefined;
+      if (arn === undefined) fail("resource.arn must be a non-empty string");
+      const known = arn === undefined ? undefined : entities.get(arn);
       const type = typeof r.type === "string" ? r.type : known?.type;
       if (!type || !(RESOURCE_TYPES as readonly string[]).includes(type)) {
-        bad(ruleId, ref, `resource.type must be one of ${RESOURCE_TYPES.join(", ")}`, JSON.stringify(r.type) ?? "nothing");
-        continue;
+        fail(`resource.type must be one of ${RESOURCE_TYPES.join(", ")}`, JSON.stringify(r.type) ?? "nothing");
+      } else if (arn !== undefined) {
+        const name = typeof r.name === "string" && r.name !== "" ? r.name : known?.name ?? lastArnSegment(arn);
+        resource = { type: type as ResourceType, arn, name };
       }
-      const name = typeof r.name === "string" && r.name !== "" ? r.name : known?.name ?? lastArnSegment(arn);
-      resource = { type: type as ResourceType, arn, name };
-    } else {
-      bad(ruleId, ref, "resource is missing");
-      continue;
-    }
+    } else fail("resource is missing");
 
-    if (typeof item.message !== "string" || item.message.trim() === "") {
-      bad(ruleId, ref, "message must be a non-empty string");
-      continue;
-    }
+    if (typeof item.message !== "string" || item.message.trim() === "") fail("message must be a non-empty string", item.message === undefined ? undefined : JSON.stringify(item.message));
     let severity: Severity = meta?.severity ?? "medium";
     if (item.severity !== undefined) {
       if (typeof item.severity === "string" && (SEVERITIES as readonly string[]).includes(item.severity)) severity = item.severity as Severity;
-      else {
-        bad(ruleId, ref, `severity must be one of ${SEVERITIES.join(", ")}`, JSON.stringify(item.severity));
-        continue;
-      }
+      else fail(`severity must be one of ${SEVERITIES.join(", ")}`, JSON.stringify(item.severity));
     }
-    if (item.evidence !== undefined && !isObject(item.evidence)) {
-      bad(ruleId, ref, "evidence must be an object");
-      continue;
-    }
-    if (item.detail !== undefined && typeof item.detail !== "string") {
-      bad(ruleId, ref, "detail must be a string");
-      continue;
-    }
+    if (item.evidence !== undefined && !isObject(item.evidence)) fail("evidence must be an object");
+    if (item.detail !== undefined && typeof item.detail !== "string") fail("detail must be a string");
+    if (!valid || resource === undefined || typeof item.message !== "string") continue;
 
     // Location: the finding's own, else where the resource was defined (IaC inputs).
     let location: Finding["location"] = null;

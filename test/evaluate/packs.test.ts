@@ -195,6 +195,29 @@ describe("user packs", () => {
     expect(auditDocument(doc, { rules: [join(packs, "custom")], today: "2026-01-01" }).summary.failedPacks).toEqual([]);
   });
 
+  it("reports every problem of a finding, not only the first", () => {
+    // Before, only resource.type was reported; fixing it and running again revealed the message,
+    // then the severity.
+    const dir = mkdtempSync(join(tmpdir(), "lr-three-problems-"));
+    writeFileSync(
+      join(dir, "three.rego"),
+      [
+        "# METADATA\n# title: T\n# custom:\n#   id: BAD003\n#   severity: low\npackage leastrole.rules.three\n",
+        'findings contains {"resource": {"type": "lambda", "arn": fn.arn}, "message": 42, "severity": "urgent", "detail": 1} if some fn in input.functions',
+        "",
+      ].join("\n"),
+    );
+    const result = evaluateDocument(syntheticDocument(2, 3), [loadRulePack(dir)]);
+    expect(result.findings).toEqual([]);
+    const problems = result.diagnostics.filter((d) => d.code === "bad-finding").map((d) => d.message.replace(/^.* produced 2 invalid findings: /, ""));
+    expect(problems).toEqual([
+      'resource.type must be one of function, role, policy, principal (got "lambda" in the first)',
+      "message must be a non-empty string (got 42 in the first)",
+      'severity must be one of critical, high, medium, low, info (got "urgent" in the first)',
+      "detail must be a string",
+    ]);
+  });
+
   it("says once per rule and problem how many findings had it, naming the pack", () => {
     const dir = mkdtempSync(join(tmpdir(), "lr-repeated-"));
     writeFileSync(
