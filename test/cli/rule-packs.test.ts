@@ -3,7 +3,7 @@
  * is parsed, and that a pack that is wrong says so with exit code 2 instead of vanishing.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -79,6 +79,19 @@ describe("--rules", () => {
     expect(explained.code, explained.stderr).toBe(0);
     expect(explained.stdout).toContain("Function without an owner tag");
     expect(run(["explain", "function-owner-tag", "--rules", bundle]).stdout).toBe(explained.stdout);
+  });
+
+  it("build-rules records each rule's file relative to the rule folder, wherever it ran", () => {
+    // Before: as the folder was typed, "../rules/no_owner_tag.rego" from a sibling folder.
+    const dir = mkdtempSync(join(tmpdir(), "lr-build-rules-"));
+    cpSync(join(root, packs, "custom"), join(dir, "rules"), { recursive: true });
+    mkdirSync(join(dir, "ci"));
+    for (const [cwd, folder] of [[join(dir, "ci"), "../rules"], [dir, "./rules/"], [root, join(dir, "rules")]] as const) {
+      const built = run(["build-rules", folder, "-o", join(dir, "out")], cwd);
+      expect(built.code, built.stderr).toBe(0);
+      const catalog = JSON.parse(readFileSync(join(dir, "out", "rules.catalog.json"), "utf8")) as { rules: Array<{ id: string; file: string; line: number }> };
+      expect(catalog.rules.map((r) => [r.id, r.file, r.line])).toEqual([["ACME001", "no_owner_tag.rego", 10]]);
+    }
   });
 
   it("runs a pack named twice once: twice on the command line, or in the config and on the command line", () => {

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, join, relative, resolve, sep } from "node:path";
 import { compileRegoPack } from "../../evaluate/compile-rego.js";
 import { checkDistinctIds } from "../../evaluate/evaluator.js";
 import { loadBuiltinPack, loadRulePack, type RulePack } from "../../evaluate/pack.js";
@@ -43,7 +43,11 @@ export function registerRules(program: Command): void {
       const stem = opts.name ?? basename(resolve(folder));
       mkdirSync(opts.outDir, { recursive: true });
       writeFileSync(join(opts.outDir, `${stem}.wasm`), compiled.wasm);
-      writeFileSync(join(opts.outDir, `${stem}.catalog.json`), JSON.stringify(compiled.catalog, null, 2) + "\n");
+      // Each rule's file relative to the rule folder, as the catalog format says: opa names it as the
+      // folder was typed ("../org-rules/x.rego" from wherever build-rules ran), which meant nothing
+      // in a diagnostic on another machine or in another folder.
+      const rules = compiled.catalog.rules.map((r) => ({ ...r, file: r.file === null ? null : relative(folder, r.file).split(sep).join("/") }));
+      writeFileSync(join(opts.outDir, `${stem}.catalog.json`), JSON.stringify({ ...compiled.catalog, rules }, null, 2) + "\n");
       writeErr(`wrote ${join(opts.outDir, stem)}.wasm and .catalog.json: ${compiled.catalog.rules.map((r) => r.id).join(", ")}\n`);
     });
 
