@@ -72,6 +72,22 @@ function unknownDisabled(disable: readonly string[], packs: readonly RulePack[])
     }));
 }
 
+/** Whether rules.disable turns off the rule a suppression names (by its id or its name, either way). */
+function isDisabled(rule: string, off: ReadonlySet<string>, packs: readonly RulePack[]): boolean {
+  const key = rule.toLowerCase();
+  if (off.has(key)) return true;
+  const meta = packs.flatMap((p) => p.catalog.rules).find((r) => r.id.toLowerCase() === key || r.name.toLowerCase() === key);
+  return meta !== undefined && (off.has(meta.id.toLowerCase()) || off.has(meta.name.toLowerCase()));
+}
+
+/**
+ * An unused suppression of a disabled rule says why it matched nothing: "matched no finding"
+ * alone sent the user looking for a wrong resource pattern.
+ */
+function disabledNote(d: Diagnostic): Diagnostic {
+  return { ...d, message: `${d.message}: rule ${d.rule} is turned off by rules.disable, so there is nothing to suppress (remove one or the other)` };
+}
+
 /**
  * The `rules` option, checked: a string spreads into its characters, so `rules: "./x.wasm"` was
  * read as the packs ".", "/", "x" … and failed on a path never given. Said plainly instead (a
@@ -97,6 +113,7 @@ function reportOf(document: CanonicalDocument, packs: RulePack[], result: Evalua
     const off = new Set(options.disable.map((d) => d.toLowerCase()));
     appendAll(result.diagnostics, unknownDisabled(options.disable, packs));
     result.findings = result.findings.filter((f) => !off.has(f.ruleId.toLowerCase()) && !off.has(f.name.toLowerCase()));
+    result.diagnostics = result.diagnostics.map((d) => (d.code === "suppression-unused" && d.rule !== undefined && isDisabled(d.rule, off, packs) ? disabledNote(d) : d));
   }
   const builtin = packs.find((p) => p.origin === "builtin");
   return {
