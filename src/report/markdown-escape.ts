@@ -50,7 +50,8 @@ export function mdCode(text: string, inTable = false): string {
   let t = stripControl(text).replace(/\s+/g, " ").trim();
   if (t === "") return "` `";
   if (inTable) t = t.replace(/\|/g, "\\|");
-  const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((r) => r.length));
+  // A fold, not Math.max(...runs): a rule's message with ~120,000 backtick runs overflowed V8's stack.
+  const longest = (t.match(/`+/g) ?? []).reduce((m, r) => Math.max(m, r.length), 0);
   const fence = "`".repeat(longest + 1);
   const pad = t.startsWith("`") || t.endsWith("`") ? " " : "";
   return `${fence}${pad}${t}${pad}${fence}`;
@@ -59,7 +60,7 @@ export function mdCode(text: string, inTable = false): string {
 /** A fenced code block whose fence is longer than any backtick run in the content. */
 export function mdFence(content: string, lang = ""): string {
   const body = stripControl(content).replace(/\r\n?/g, "\n");
-  const longest = Math.max(2, ...(body.match(/`{3,}/g) ?? []).map((r) => r.length));
+  const longest = (body.match(/`{3,}/g) ?? []).reduce((m, r) => Math.max(m, r.length), 2);
   const fence = "`".repeat(longest + 1);
   return `${fence}${lang}\n${body}\n${fence}`;
 }

@@ -133,7 +133,8 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
   // ---- findings by function
   const groups = groupFindingsByFunction(report.findings, document, fnsOfRole);
   const sevWidth = Math.max(...Object.values(LABEL).map((l) => l.length));
-  const idWidth = Math.min(12, Math.max(5, ...report.findings.map((f) => oneLine(f.ruleId).length)));
+  // A fold, not Math.max(...findings): past ~120,000 findings the spread overflowed V8's stack.
+  const idWidth = Math.min(12, report.findings.reduce((m, f) => Math.max(m, oneLine(f.ruleId).length), 5));
   const indent = 2 + sevWidth + 1 + idWidth + 1;
   const findingLines = (f: Finding, dim: boolean): string[] => {
     const lines = wrap(f.message, width - indent);

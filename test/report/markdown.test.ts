@@ -163,6 +163,12 @@ describe("Markdown escaping", () => {
     );
   });
 
+  it("mdCode and mdFence take text with more backtick runs than V8 takes call arguments", () => {
+    // Their longest run was Math.max(...runs): "Maximum call stack size exceeded" past ~120,000.
+    expect(mdCode("`a".repeat(200_000)).startsWith("`` `a")).toBe(true);
+    expect(mdFence("```a".repeat(200_000)).startsWith("````\n")).toBe(true);
+  });
+
   it("mdFence cannot be closed by the content", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 80 }).map((s) => s.replace(/x/g, "```")), (s) => {
