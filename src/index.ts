@@ -142,6 +142,7 @@ export {
   type DiffOptions,
   type PermissionChange,
   type SharedRoleChange,
+  type SeverityChange,
   type ChangeKind,
   type DiffSide,
 } from "./audit/diff.js";

@@ -9,7 +9,9 @@
  *   `widened` or `narrowed` when one statement's scope contains the other's;
  * - roles that became shared (execution role of more functions than before);
  * - findings introduced and fixed, by fingerprint (rule id + resource + detail), so a finding that
- *   only moved to another line is neither.
+ *   only moved to another line is neither; a finding on both sides whose severity differs (LR001
+ *   medium → high when a tag is added) is raised or lowered: the same fingerprint is not "nothing
+ *   changed" when the change is what made it high.
  *
  * Everything is sorted, so the same two inputs always give the same report.
  */
@@ -25,7 +27,8 @@ import type { AuditReport } from "../report/json.js";
 import { auditDocument, type AuditOptions } from "./audit-document.js";
 import { buildDocument, refuseUndeclaredParameters, type BuildOptions } from "./build-document.js";
 
-export const DIFF_SCHEMA_VERSION = "1.0";
+// 1.1: findings.raised and findings.lowered.
+export const DIFF_SCHEMA_VERSION = "1.1";
 
 export type ChangeKind = "added" | "removed" | "widened" | "narrowed" | "changed";
 
@@ -55,6 +58,14 @@ export interface SharedRoleChange {
   after: string[];
 }
 
+/** A finding both sides report, at another severity after the change. */
+export interface SeverityChange {
+  before: Severity;
+  after: Severity;
+  /** The finding as the after side reports it. */
+  finding: Finding;
+}
+
 export interface DiffSide {
   inputs: string[];
   functions: number;
@@ -70,7 +81,11 @@ export interface DiffReport {
   after: DiffSide;
   changes: PermissionChange[];
   sharedRoles: SharedRoleChange[];
-  findings: { introduced: Finding[]; fixed: Finding[]; unchanged: number };
+  /**
+   * By fingerprint: `introduced` only after, `fixed` only before, `raised`/`lowered` on both sides
+   * at another severity, `unchanged` (a count) on both at the same severity.
+   */
+  findings: { introduced: Finding[]; fixed: Finding[]; raised: SeverityChange[]; lowered: SeverityChange[]; unchanged: number };
 }
 
 export interface DiffOptions extends BuildOptions, AuditOptions {
@@ -348,6 +363,26 @@ export function diffDocuments(
   const fpA = new Set(after.report.findings.map((f) => f.fingerprint));
   const introduced = after.report.findings.filter((f) => !fpB.has(f.fingerprint) && defined(f.resource.arn)).sort(findingOrder);
   const fixed = before.report.findings.filter((f) => !fpA.has(f.fingerprint) && defined(f.resource.arn)).sort(findingOrder);
+  // The fingerprint leaves the severity out on purpose (a finding keeps its identity, and its
+  // code-scanning alert, when its severity moves), so a change of severity is compared apart.
+  const severityBefore = new Map<string, Severity>();
+  for (const f of before.report.findings) {
+    const known = severityBefore.get(f.fingerprint);
+    // Two findings with one fingerprint (not expected): compare against the more severe.
+    if (known === undefined || severityRank(f.severity) < severityRank(known)) severityBefore.set(f.fingerprint, f.severity);
+  }
+  const raised: SeverityChange[] = [];
+  const lowered: SeverityChange[] = [];
+  let unchanged = 0;
+  for (const f of after.report.findings) {
+    const was = severityBefore.get(f.fingerprint);
+    if (was === undefined || !defined(f.resource.arn)) continue;
+    if (was === f.severity) unchanged++;
+    else (severityRank(f.severity) < severityRank(was) ? raised : lowered).push({ before: was, after: f.severity, finding: f });
+  }
+  const changeOrder = (x: SeverityChange, y: SeverityChange): number => findingOrder(x.finding, y.finding) || severityRank(x.before) - severityRank(y.before);
+  raised.sort(changeOrder);
+  lowered.sort(changeOrder);
 
   const sideOf = (s: { document: CanonicalDocument; report: AuditReport }, paths: string[]): DiffSide => ({
     inputs: [...paths],
@@ -363,12 +398,19 @@ export function diffDocuments(
     after: sideOf(after, inputs.after),
     changes,
     sharedRoles,
-    findings: { introduced, fixed, unchanged: after.report.findings.filter((f) => fpB.has(f.fingerprint) && defined(f.resource.arn)).length },
+    findings: { introduced, fixed, raised, lowered, unchanged },
   };
 }
 
-/** Whether an introduced, unsuppressed finding is at or above `threshold` (what `--fail-on` checks). */
+/**
+ * Whether the change brings an unsuppressed finding to or above `threshold` (what `--fail-on`
+ * checks): an introduced one, or one raised from below the threshold to it. One that was already
+ * at the threshold before (high → critical with `--fail-on high`) was there before the change.
+ */
 export function introducesAtLeast(report: DiffReport, threshold: Severity): boolean {
   const rank = severityRank(threshold);
-  return report.findings.introduced.some((f) => !f.suppressed && severityRank(f.severity) <= rank);
+  return (
+    report.findings.introduced.some((f) => !f.suppressed && severityRank(f.severity) <= rank) ||
+    report.findings.raised.some((c) => !c.finding.suppressed && severityRank(c.after) <= rank && severityRank(c.before) > rank)
+  );
 }

@@ -3,7 +3,7 @@
  * report is already sorted (src/audit/diff.ts); these only format it, so output is byte-stable.
  */
 
-import type { DiffReport, PermissionChange } from "../audit/diff.js";
+import type { DiffReport, PermissionChange, SeverityChange } from "../audit/diff.js";
 import type { PolicyStatement, SourceLocation } from "../model/document.js";
 import type { Finding } from "../model/findings.js";
 import { mdCode, mdText } from "./markdown-escape.js";
@@ -92,7 +92,14 @@ function headline(report: DiffReport): string {
   // The suppressed ones are listed below the headline too: counted apart, not left to contradict it.
   const si = report.findings.introduced.length - i;
   const sf = report.findings.fixed.length - f;
-  return `${n} permission change${n === 1 ? "" : "s"}, ${i} finding${i === 1 ? "" : "s"} introduced${si > 0 ? ` (and ${si} suppressed)` : ""}, ${f} fixed${sf > 0 ? ` (and ${sf} suppressed)` : ""}`;
+  const r = report.findings.raised.length;
+  const l = report.findings.lowered.length;
+  return (
+    `${n} permission change${n === 1 ? "" : "s"}, ${i} finding${i === 1 ? "" : "s"} introduced${si > 0 ? ` (and ${si} suppressed)` : ""}, ${f} fixed${sf > 0 ? ` (and ${sf} suppressed)` : ""}` +
+    // Only when there are some: the usual headline stays as it was.
+    (r > 0 ? `, ${r} raised in severity` : "") +
+    (l > 0 ? `, ${l} lowered` : "")
+  );
 }
 
 function findingLine(f: Finding): string {
@@ -128,7 +135,15 @@ export function renderPermissionDiffTable(report: DiffReport): string {
     out.push("");
   };
   section("Findings introduced", report.findings.introduced);
+  const changed = (title: string, cs: SeverityChange[]): void => {
+    if (cs.length === 0) return;
+    out.push(`${title}:`);
+    for (const c of cs) out.push(`  ${c.after.toUpperCase()} (was ${c.before.toUpperCase()}) ${findingLine(c.finding).replace(/^\S+ /, "")}${c.finding.location ? `  [${where({ ...c.finding.location, address: null })}]` : ""}`);
+    out.push("");
+  };
+  changed("Findings raised in severity", report.findings.raised);
   section("Findings fixed", report.findings.fixed);
+  changed("Findings lowered in severity", report.findings.lowered);
   return out.map(stripControl).join("\n").replace(/\n+$/, "") + "\n";
 }
 
@@ -152,7 +167,23 @@ export function renderPermissionDiffMarkdown(report: DiffReport, options: Permis
       "",
     ];
   };
-  const tail: string[] = [...findingsTable("Findings introduced", report.findings.introduced), ...findingsTable("Findings fixed", report.findings.fixed)];
+  const changedTable = (title: string, cs: SeverityChange[]): string[] => {
+    if (cs.length === 0) return [];
+    return [
+      `#### ${title}`,
+      "",
+      "| Severity | Rule | Resource | Finding | Where |",
+      "|---|---|---|---|---|",
+      ...cs.map(({ before, after, finding: f }) => `| ${before} → **${after}**${f.suppressed ? " (suppressed)" : ""} | ${mdCode(f.ruleId, true)} | ${mdCode(f.resource.name, true)} | ${mdText(f.message)} | ${f.location ? mdCode(where({ ...f.location, address: null }), true) : ""} |`),
+      "",
+    ];
+  };
+  const tail: string[] = [
+    ...findingsTable("Findings introduced", report.findings.introduced),
+    ...changedTable("Findings raised in severity", report.findings.raised),
+    ...findingsTable("Findings fixed", report.findings.fixed),
+    ...changedTable("Findings lowered in severity", report.findings.lowered),
+  ];
   if (report.sharedRoles.length > 0) {
     tail.push("#### Roles now shared by several functions", "");
     for (const r of report.sharedRoles) tail.push(`- ${mdCode(r.roleName)}: ${mdText(fnNames(r.after))}${r.before.length > 0 ? ` (before: ${mdText(fnNames(r.before))})` : " (new)"}`);

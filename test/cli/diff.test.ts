@@ -43,6 +43,17 @@ describe("leastrole diff", () => {
     expect(readFileSync(join(work, "fixed.txt"), "utf8")).toMatch(/Findings fixed:\n {2}HIGH LR002/);
   });
 
+  it("--fail-on fails on a finding the change raises to the severity (same fingerprint, medium → high)", async () => {
+    const [plain, tagged] = [`${fx}/shared-role.yaml`, `${fx}/shared-role.tagged.yaml`];
+    const out = join(work, "raised.json");
+    expect((await cli(["diff", plain, tagged, "--fail-on", "high", "-f", "json", "-o", out])).code).toBe(1);
+    const report = JSON.parse(readFileSync(out, "utf8")) as { findings: { raised: Array<{ before: string; after: string; finding: { ruleId: string } }> } };
+    expect(report.findings.raised.map((c) => [c.finding.ruleId, c.before, c.after])).toEqual([["LR001", "medium", "high"]]);
+    expect((await cli(["diff", plain, tagged, "--fail-on", "critical", "-o", join(work, "raised-critical.txt")])).code).toBe(0);
+    // Lowering it is not failing.
+    expect((await cli(["diff", tagged, plain, "--fail-on", "low", "-o", join(work, "lowered.txt")])).code).toBe(0);
+  });
+
   it("writes markdown and JSON; --before/--after add inputs to a side", async () => {
     const md = join(work, "d.md");
     expect((await cli(["diff", "--before", `${fx}/lambda-kinesis-lambda.yaml`, "--after", `${fx}/lambda-kinesis-lambda.edited.yaml`, "-f", "markdown", "-o", md])).code).toBe(0);

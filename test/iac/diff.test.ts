@@ -4,7 +4,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareStatements, diff, type DiffResult } from "../../src/audit/diff.js";
+import { compareStatements, diff, introducesAtLeast, type DiffResult } from "../../src/audit/diff.js";
+import { SEVERITIES } from "../../src/model/findings.js";
 import type { PolicyStatement } from "../../src/model/document.js";
 import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissionDiffTable } from "../../src/report/diff.js";
 import { githubAutolinks, outsideCode } from "../support/markdown.js";
@@ -134,6 +135,49 @@ describe("a template against an account export", () => {
   });
 });
 
+describe("a finding whose severity changes", () => {
+  const plain = `${fx}/shared-role.yaml`;
+  const tagged = `${fx}/shared-role.tagged.yaml`;
+
+  it("is raised (not unchanged) when the change makes it more severe, and --fail-on counts the rise into the gate", async () => {
+    const { report } = await run([plain], [tagged]);
+    expect(report.findings.introduced).toEqual([]);
+    expect(report.findings.fixed).toEqual([]);
+    expect(report.findings.raised.map((c) => [c.finding.ruleId, c.finding.resource.name, c.before, c.after])).toEqual([["LR001", "orders-role", "medium", "high"]]);
+    expect(report.findings.raised[0]!.finding.severity).toBe("high");
+    expect(report.findings.lowered).toEqual([]);
+    // Medium → high: into a high gate, not into a critical one.
+    expect(introducesAtLeast(report, "high")).toBe(true);
+    expect(introducesAtLeast(report, "critical")).toBe(false);
+    // Already at medium before: a medium gate was failing on it then.
+    expect(introducesAtLeast(report, "medium")).toBe(false);
+    // Suppressed after the change: accepted, as for an introduced finding.
+    const accepted = structuredClone(report);
+    accepted.findings.raised[0]!.finding.suppressed = { reason: "accepted", origin: "config", expires: null };
+    expect(introducesAtLeast(accepted, "high")).toBe(false);
+  });
+
+  it("the reverse change lowers it, which fails no gate; every format says so", async () => {
+    const { report: fwd } = await run([plain], [tagged]);
+    const { report: rev } = await run([tagged], [plain]);
+    expect(rev.findings.raised).toEqual([]);
+    expect(rev.findings.lowered.map((c) => [c.finding.ruleId, c.before, c.after])).toEqual([["LR001", "high", "medium"]]);
+    expect(SEVERITIES.some((s) => introducesAtLeast(rev, s))).toBe(false);
+    // The unchanged findings are the others (same fingerprint, same severity).
+    expect(fwd.findings.unchanged).toBe(fwd.after.findings - 1);
+
+    expect(renderPermissionDiffTable(fwd)).toContain("0 findings introduced, 0 fixed, 1 raised in severity\n");
+    expect(renderPermissionDiffTable(fwd)).toMatch(/Findings raised in severity:\n {2}HIGH \(was MEDIUM\) LR001 role orders-role: /);
+    expect(renderPermissionDiffTable(rev)).toMatch(/, 1 lowered\n[\s\S]*Findings lowered in severity:\n {2}MEDIUM \(was HIGH\) LR001/);
+    const md = renderPermissionDiffMarkdown(fwd);
+    expect(md).toContain("1 raised in severity");
+    expect(md).toMatch(/#### Findings raised in severity\n\n\| Severity[^\n]*\n[^\n]*\n\| medium → \*\*high\*\* \| `LR001` \| `orders-role` \|/);
+    const json = JSON.parse(renderPermissionDiffJson(fwd)) as { schemaVersion: string; findings: { raised: Array<{ before: string; after: string; finding: { ruleId: string; severity: string } }> } };
+    expect(json.schemaVersion).toBe("1.1");
+    expect(json.findings.raised.map((c) => [c.before, c.after, c.finding.ruleId, c.finding.severity])).toEqual([["medium", "high", "LR001", "high"]]);
+  });
+});
+
 describe("rendering", () => {
   it("the headline counts the suppressed findings apart, as the list below shows them", async () => {
     const { report } = await run([`${fx}/lambda-kinesis-lambda.yaml`], [`${fx}/lambda-kinesis-lambda.edited.yaml`]);
@@ -152,7 +196,7 @@ describe("rendering", () => {
     expect(small.length).toBeLessThan(4000);
     expect(small).toMatch(/more changes left out to fit a comment/);
     const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; changes: unknown[] };
-    expect(json.schemaVersion).toBe("1.0");
+    expect(json.schemaVersion).toBe("1.1");
     expect(json.changes).toHaveLength(7);
   });
 });

@@ -61,7 +61,7 @@ export function registerDiff(program: Command): void {
     .description("list the permission changes between two sets of inputs (two plans, two template revisions, a plan against an account export) and the findings they introduce or fix")
     .addOption(new Option("-f, --format <format>", "report format (markdown: for a pull-request comment)").choices(["table", "markdown", "json"]).default("table"))
     .option("-o, --output <file>", "write the report to a file instead of stdout")
-    .addOption(new Option("--fail-on <severity>", "exit 1 when the change introduces a finding at or above this severity (not suppressed)").choices([...SEVERITIES]))
+    .addOption(new Option("--fail-on <severity>", "exit 1 when the change introduces a finding at or above this severity, or raises one to it from below (not suppressed)").choices([...SEVERITIES]))
     .option("--only-after-resources", "compare only the roles, functions and policies the after inputs define (a plan or template against a whole account export)")
     .option("--before <path>", "an input of the before side; repeat for more (--before a --before b)", collect)
     .option("--after <path>", "an input of the after side; repeat for more", collect)
