@@ -5,7 +5,7 @@
 
 import type { DiffReport, PermissionChange, SeverityChange } from "../audit/diff.js";
 import type { PolicyStatement, SourceLocation } from "../model/document.js";
-import type { Finding } from "../model/findings.js";
+import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import { mdCode, mdText } from "./markdown-escape.js";
 import { plural } from "../printable.js";
 import { GITHUB_COMMENT_LIMIT } from "./markdown.js";
@@ -148,74 +148,216 @@ export function renderPermissionDiffTable(report: DiffReport): string {
 }
 
 export interface PermissionDiffMarkdownOptions {
-  /** Most characters written (default: GitHub's comment limit). */
+  /** Most characters written, in UTF-16 code units (default: GitHub's comment limit, 65,536). */
   maxLength?: number;
 }
 
+/** Permission changes that grant more come first when some must be left out. */
+const CHANGE_PRIORITY: PermissionChange["change"][] = ["widened", "added", "changed", "narrowed", "removed"];
+
+/** `text` cut to about `max` characters at a word boundary, with "…" (before escaping: an escape is never cut). */
+function clip(text: string, max: number | null): string {
+  if (max === null || text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, "")}…`;
+}
+
+/** Function names, the first `max` of them (all when `max` is null). */
+function fnNamesUpTo(arns: string[], max: number | null): string {
+  if (max === null || arns.length <= max) return fnNames(arns);
+  return `${fnNames(arns.slice(0, max))} and ${arns.length - max} more`;
+}
+
+/**
+ * A part of the comment: a head written before its first row (only if a row is shown), rows that
+ * can each be left out, and a note saying how many were. `rank` orders the rows across parts when
+ * the budget runs out: the lowest ranks are kept.
+ */
+interface Part {
+  head: string[];
+  rows: Array<{ text: string; rank: number[] }>;
+  foot: string[];
+  shown: Set<number>;
+  /** The "N more" note, written when rows of the part were left out (null: the caller says it). */
+  more: ((n: number) => string) | null;
+}
+
+function compareRanks(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? -1) - (b[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Fills the parts' rows, lowest rank first, while `budget` allows; stops at the first that does not fit, so nothing less important is shown in its place. */
+function fill(parts: Part[], budget: number, most = Number.MAX_SAFE_INTEGER): number {
+  const rows = parts
+    .flatMap((part, p) => part.rows.map((row, i) => ({ part, p, i, row })))
+    .sort((x, y) => compareRanks(x.row.rank, y.row.rank) || x.p - y.p || x.i - y.i)
+    .slice(0, most);
+  let used = 0;
+  for (const { part, i, row } of rows) {
+    const opening = part.shown.size === 0 ? [...part.head, ...part.foot].join("\n").length + 1 : 0;
+    const cost = row.text.length + 1 + opening;
+    if (used + cost > budget) break;
+    used += cost;
+    part.shown.add(i);
+  }
+  return used;
+}
+
+function fullSize(part: Part): number {
+  return part.rows.length === 0 ? 0 : [...part.head, ...part.rows.map((r) => r.text), ...part.foot].join("\n").length + 1;
+}
+
+function renderPart(part: Part): string[] {
+  const omitted = part.rows.length - part.shown.size;
+  if (part.shown.size === 0) return omitted > 0 && part.more ? [part.more(omitted), ""] : [];
+  const out = [...part.head, ...part.rows.filter((_, i) => part.shown.has(i)).map((r) => r.text), ...part.foot];
+  if (omitted > 0 && part.more) out.push(part.more(omitted), "");
+  return out;
+}
+
+const JSON_HINT = "see the JSON output (`leastrole diff --format json`)";
+
+/**
+ * The pull-request comment. GitHub refuses a body over 65,536 characters, and the large change is
+ * the one that most needs review, so when the whole report does not fit: a summary of the findings
+ * per severity and rule and of the permission changes per kind comes first, then the budget is
+ * shared between the permission changes (those granting more first) and the findings (introduced
+ * and raised before fixed and lowered, the most severe first), long cells are cut, and every
+ * table says how many rows it left out.
+ */
 export function renderPermissionDiffMarkdown(report: DiffReport, options: PermissionDiffMarkdownOptions = {}): string {
   const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT;
+  const whole = diffMarkdown(report, null);
+  return whole.length <= limit ? whole : diffMarkdown(report, limit);
+}
+
+function diffMarkdown(report: DiffReport, limit: number | null): string {
+  const cut = limit !== null;
   const head: string[] = [`### leastrole: ${mdText(headline(report))}`, ""];
   if (report.before.partial || report.after.partial) head.push("> Some inputs were incomplete: see the `leastrole audit` warnings.", "");
-  const findingsTable = (title: string, fs: Finding[]): string[] => {
-    if (fs.length === 0) return [];
-    return [
-      `#### ${title}`,
-      "",
-      "| Severity | Rule | Resource | Finding | Where |",
-      "|---|---|---|---|---|",
-      ...fs.map((f) => `| ${f.severity}${f.suppressed ? " (suppressed)" : ""} | ${mdCode(f.ruleId, true)} | ${mdCode(f.resource.name, true)} | ${mdText(f.message)} | ${f.location ? mdCode(where({ ...f.location, address: null }), true) : ""} |`),
-      "",
-    ];
+
+  // ---- permission changes, one part per role / function / policy
+  const groupParts: Part[] = groups(report).map((g, gi) => {
+    const fns = g.head.ownerType === "function" ? "" : g.head.functions.length > 0 ? ` (functions: ${mdText(fnNamesUpTo(g.head.functions, cut ? 10 : null))})` : "";
+    return {
+      head: [`**${g.head.ownerType} ${mdCode(g.head.ownerName)}**${fns}`, "", "| | Change | Permission | Where |", "|---|---|---|---|"],
+      rows: g.changes.map((c, i) => {
+        const label = `${KIND_LABEL[c.kind]}${c.policy && c.kind !== "managed-attachment" ? ` ${c.policy}` : ""}`;
+        const now = mdCode(clip(describePermission(c.kind, c.after ?? c.before), cut ? 500 : null), true);
+        const was = c.before !== null && c.after !== null ? `<br>was: ${mdCode(clip(describePermission(c.kind, c.before), cut ? 500 : null), true)}` : "";
+        const text = `| ${SIGN[c.change] === "+" ? "➕" : SIGN[c.change] === "-" ? "➖" : "✏️"} | ${c.change} ${mdText(label)} | ${now}${was} | ${c.source ? mdCode(where(c.source), true) : ""} |`;
+        return { text, rank: [CHANGE_PRIORITY.indexOf(c.change), gi, i] };
+      }),
+      foot: [""],
+      shown: new Set<number>(),
+      more: null,
+    };
+  });
+
+  // ---- findings: introduced and raised before fixed and lowered, the most severe first
+  const findingRow = (f: Finding, severity: string): string =>
+    `| ${severity}${f.suppressed ? " (suppressed)" : ""} | ${mdCode(f.ruleId, true)} | ${mdCode(f.resource.name, true)} | ${mdText(clip(f.message, cut ? 300 : null))} | ${f.location ? mdCode(where({ ...f.location, address: null }), true) : ""} |`;
+  const findingPart = (title: string, what: string, rows: Part["rows"]): Part => ({
+    head: [`#### ${title}`, "", "| Severity | Rule | Resource | Finding | Where |", "|---|---|---|---|---|"],
+    rows,
+    foot: [""],
+    shown: new Set<number>(),
+    more: (n) => `_${n} more ${what} not shown to fit a comment: ${JSON_HINT}._`,
+  });
+  // Rank: unsuppressed new risk (0), unsuppressed risk gone (1), then the suppressed (2, 3); by severity within.
+  const rank = (f: Finding, severity: Severity, worse: boolean, i: number): number[] => [(f.suppressed ? 2 : 0) + (worse ? 0 : 1), SEVERITIES.indexOf(severity), i];
+  const introduced = findingPart("Findings introduced", "introduced findings", report.findings.introduced.map((f, i) => ({ text: findingRow(f, f.severity), rank: rank(f, f.severity, true, i) })));
+  const raised = findingPart(
+    "Findings raised in severity",
+    "raised findings",
+    report.findings.raised.map((c, i) => ({ text: findingRow(c.finding, `${c.before} → **${c.after}**`), rank: rank(c.finding, c.after, true, i) })),
+  );
+  const fixed = findingPart("Findings fixed", "fixed findings", report.findings.fixed.map((f, i) => ({ text: findingRow(f, f.severity), rank: rank(f, f.severity, false, i) })));
+  const lowered = findingPart(
+    "Findings lowered in severity",
+    "lowered findings",
+    report.findings.lowered.map((c, i) => ({ text: findingRow(c.finding, `${c.before} → ${c.after}`), rank: rank(c.finding, c.before, false, i) })),
+  );
+  const findingParts = [introduced, raised, fixed, lowered];
+
+  const shared: Part = {
+    head: ["#### Roles now shared by several functions", ""],
+    rows: report.sharedRoles.map((r, i) => ({
+      text: `- ${mdCode(r.roleName)}: ${mdText(fnNamesUpTo(r.after, cut ? 10 : null))}${r.before.length > 0 ? ` (before: ${mdText(fnNamesUpTo(r.before, cut ? 10 : null))})` : " (new)"}`,
+      // Beside the added permissions: a role gaining a function gives it every permission of the role.
+      rank: [CHANGE_PRIORITY.indexOf("added"), -1, i],
+    })),
+    foot: [""],
+    shown: new Set<number>(),
+    more: (n) => `_${n} more roles now shared not shown to fit a comment: ${JSON_HINT}._`,
   };
-  const changedTable = (title: string, cs: SeverityChange[]): string[] => {
-    if (cs.length === 0) return [];
-    return [
-      `#### ${title}`,
+  const changeParts = [...groupParts, shared];
+
+  const top: string[] = [...head];
+  if (limit === null) {
+    for (const part of [...changeParts, ...findingParts]) part.rows.forEach((_, i) => part.shown.add(i));
+  } else {
+    top.push(
+      `> [!NOTE]`,
+      `> Too large for one comment of ${limit.toLocaleString("en-US")} characters: the totals first, then the permission changes that grant more and the most severe findings; the rest is in the JSON output.`,
       "",
-      "| Severity | Rule | Resource | Finding | Where |",
-      "|---|---|---|---|---|",
-      ...cs.map(({ before, after, finding: f }) => `| ${before} → **${after}**${f.suppressed ? " (suppressed)" : ""} | ${mdCode(f.ruleId, true)} | ${mdCode(f.resource.name, true)} | ${mdText(f.message)} | ${f.location ? mdCode(where({ ...f.location, address: null }), true) : ""} |`),
-      "",
-    ];
-  };
-  const tail: string[] = [
-    ...findingsTable("Findings introduced", report.findings.introduced),
-    ...changedTable("Findings raised in severity", report.findings.raised),
-    ...findingsTable("Findings fixed", report.findings.fixed),
-    ...changedTable("Findings lowered in severity", report.findings.lowered),
-  ];
-  if (report.sharedRoles.length > 0) {
-    tail.push("#### Roles now shared by several functions", "");
-    for (const r of report.sharedRoles) tail.push(`- ${mdCode(r.roleName)}: ${mdText(fnNames(r.after))}${r.before.length > 0 ? ` (before: ${mdText(fnNames(r.before))})` : " (new)"}`);
-    tail.push("");
+    );
+    top.push(...findingSummary(report), ...changeSummary(report));
+    // Room for the headings and for the "N more" note of every part that has rows, always kept.
+    // (One note for all the permission changes.)
+    const notes = (report.changes.length > 0 ? 1 : 0) + [shared, ...findingParts].filter((p) => p.rows.length > 0).length;
+    const fixedCost = [...top, "#### Permission changes", ""].join("\n").length + 1 + notes * (JSON_HINT.length + 100);
+    const room = Math.max(0, limit - fixedCost);
+    const needChanges = changeParts.reduce((n, p) => n + fullSize(p), 0);
+    const needFindings = findingParts.reduce((n, p) => n + fullSize(p), 0);
+    // Half each, and what one side does not need to the other; at least the first change, so
+    // that the permission changes, what the diff is for, are never all left out for findings.
+    const firstChange = fill(changeParts.map((p) => ({ ...p, shown: new Set<number>() })), Number.MAX_SAFE_INTEGER, 1);
+    const forChanges = needChanges <= room / 2 ? needChanges : Math.max(Math.floor(room / 2), room - needFindings, Math.min(firstChange, room));
+    const usedByChanges = fill(changeParts, forChanges);
+    fill(findingParts, room - usedByChanges);
   }
+
   const body: string[] = [];
   if (report.changes.length > 0) body.push("#### Permission changes", "");
-  let used = [...head, ...tail].join("\n").length + 200;
-  let shown = 0;
-  for (const g of groups(report)) {
-    const fns = g.head.ownerType === "function" ? "" : g.head.functions.length > 0 ? ` (functions: ${mdText(fnNames(g.head.functions))})` : "";
-    const block = [
-      `**${g.head.ownerType} ${mdCode(g.head.ownerName)}**${fns}`,
-      "",
-      "| | Change | Permission | Where |",
-      "|---|---|---|---|",
-      ...g.changes.map((c) => {
-        const label = `${KIND_LABEL[c.kind]}${c.policy && c.kind !== "managed-attachment" ? ` ${c.policy}` : ""}`;
-        const now = mdCode(describePermission(c.kind, c.after ?? c.before), true);
-        const was = c.before !== null && c.after !== null ? `<br>was: ${mdCode(describePermission(c.kind, c.before), true)}` : "";
-        return `| ${SIGN[c.change] === "+" ? "➕" : SIGN[c.change] === "-" ? "➖" : "✏️"} | ${c.change} ${mdText(label)} | ${now}${was} | ${c.source ? mdCode(where(c.source), true) : ""} |`;
-      }),
-      "",
-    ];
-    const size = block.join("\n").length + 1;
-    if (used + size > limit) break;
-    used += size;
-    shown += g.changes.length;
-    body.push(...block);
-  }
-  if (shown < report.changes.length) body.push(`_${report.changes.length - shown} more changes left out to fit a comment: run \`leastrole diff --format json\` for all._`, "");
-  return [...head, ...body, ...tail].join("\n").replace(/\n+$/, "") + "\n";
+  for (const part of groupParts) body.push(...renderPart(part));
+  const changesShown = groupParts.reduce((n, p) => n + p.shown.size, 0);
+  if (changesShown < report.changes.length) body.push(`_${report.changes.length - changesShown} more permission changes not shown to fit a comment: ${JSON_HINT}._`, "");
+  const tail: string[] = [...findingParts.flatMap(renderPart), ...renderPart(shared)];
+  return [...top, ...body, ...tail].join("\n").replace(/\n+$/, "") + "\n";
+}
+
+/** Findings per severity and rule, each column a category (raised/lowered at the after severity). */
+function findingSummary(report: DiffReport): string[] {
+  const counts = new Map<string, { severity: Severity; ruleId: string; n: [number, number, number, number] }>();
+  const count = (severity: Severity, ruleId: string, column: number): void => {
+    const key = `${SEVERITIES.indexOf(severity)}\u0000${ruleId}`;
+    const entry = counts.get(key) ?? { severity, ruleId, n: [0, 0, 0, 0] };
+    entry.n[column]!++;
+    counts.set(key, entry);
+  };
+  for (const f of report.findings.introduced) count(f.severity, f.ruleId, 0);
+  for (const c of report.findings.raised) count(c.after, c.finding.ruleId, 1);
+  for (const f of report.findings.fixed) count(f.severity, f.ruleId, 2);
+  for (const c of report.findings.lowered) count(c.after, c.finding.ruleId, 3);
+  if (counts.size === 0) return [];
+  const rows = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => `| ${e.severity} | ${mdCode(e.ruleId, true)} | ${e.n.join(" | ")} |`);
+  return ["#### Findings by severity and rule", "", "| Severity | Rule | Introduced | Raised | Fixed | Lowered |", "|---|---|---:|---:|---:|---:|", ...rows, ""];
+}
+
+/** Permission changes per kind of change: how many, on how many roles, functions and policies. */
+function changeSummary(report: DiffReport): string[] {
+  if (report.changes.length === 0) return [];
+  const rows = CHANGE_PRIORITY.flatMap((change) => {
+    const of = report.changes.filter((c) => c.change === change);
+    return of.length === 0 ? [] : [`| ${change} | ${of.length} | ${new Set(of.map((c) => c.owner)).size} |`];
+  });
+  return ["#### Permission changes by kind", "", "| Change | Permissions | Roles, functions and policies |", "|---|---:|---:|", ...rows, ""];
 }
 
 export function renderPermissionDiffJson(report: DiffReport): string {

@@ -3,6 +3,9 @@
  * test/iac/fixtures/diff) built and audited like `audit`, then compared.
  */
 import fc from "fast-check";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareStatements, diff, introducesAtLeast, type DiffResult } from "../../src/audit/diff.js";
 import { SEVERITIES } from "../../src/model/findings.js";
@@ -193,12 +196,101 @@ describe("rendering", () => {
     expect(md).toContain("`Allow kinesis:* on *`");
     expect(md).toContain("#### Findings introduced");
     const small = renderPermissionDiffMarkdown(report, { maxLength: 2500 });
-    expect(small.length).toBeLessThan(4000);
-    expect(small).toMatch(/more changes left out to fit a comment/);
+    expect(small.length).toBeLessThanOrEqual(2500);
+    expect(small).toMatch(/_\d+ more permission changes not shown to fit a comment: see the JSON output/);
+    // Never every permission change left out for findings.
+    expect(small).toContain("| ➕ | added ");
     const json = JSON.parse(renderPermissionDiffJson(report)) as { schemaVersion: string; changes: unknown[] };
     expect(json.schemaVersion).toBe("1.1");
     expect(json.changes).toHaveLength(7);
   });
+});
+
+/**
+ * An account export of `n` functions, each with its own role whose inline policy has the given
+ * statements, as `aws iam get-account-authorization-details` and `aws lambda list-functions` write
+ * them (the CLI decodes the policy documents).
+ */
+function accountExport(dir: string, n: number, statements: PolicyStatement[]): string {
+  const id = (i: number): string => `svc-${String(i).padStart(4, "0")}`;
+  const roles = Array.from({ length: n }, (_, i) => ({
+    Path: "/",
+    RoleName: `${id(i)}-role`,
+    RoleId: `AROA${String(i).padStart(17, "0")}`,
+    Arn: `arn:aws:iam::111122223333:role/${id(i)}-role`,
+    CreateDate: "2025-01-01T00:00:00Z",
+    AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+    InstanceProfileList: [],
+    RolePolicyList: [{ PolicyName: "everything", PolicyDocument: { Version: "2012-10-17", Statement: statements } }],
+    AttachedManagedPolicies: [],
+    Tags: [],
+    RoleLastUsed: {},
+  }));
+  const functions = Array.from({ length: n }, (_, i) => ({
+    FunctionName: id(i),
+    FunctionArn: `arn:aws:lambda:us-east-1:111122223333:function:${id(i)}`,
+    Runtime: "python3.12",
+    Role: `arn:aws:iam::111122223333:role/${id(i)}-role`,
+    Handler: "app.handler",
+    CodeSize: 100,
+    Timeout: 3,
+    MemorySize: 128,
+    LastModified: "2025-01-01T00:00:00.000+0000",
+    CodeSha256: "x",
+    Version: "$LATEST",
+    PackageType: "Zip",
+    Architectures: ["x86_64"],
+  }));
+  mkdirSync(join(dir, "iam"), { recursive: true });
+  mkdirSync(join(dir, "lambda", "us-east-1"), { recursive: true });
+  writeFileSync(join(dir, "iam", "get-account-authorization-details.json"), JSON.stringify({ UserDetailList: [], GroupDetailList: [], RoleDetailList: roles, Policies: [] }));
+  writeFileSync(join(dir, "lambda", "us-east-1", "list-functions.json"), JSON.stringify({ Functions: functions }));
+  return dir;
+}
+
+describe("diff markdown of a large change", () => {
+  it("stays within GitHub's 65,536 characters: totals per severity and rule, permission changes and the most severe findings, and how many more are in the JSON", async () => {
+    const work = mkdtempSync(join(tmpdir(), "lr-bigdiff-"));
+    const data: PolicyStatement = { Effect: "Allow", Action: ["dynamodb:*", "s3:*", "sqs:*"], Resource: ["*"] };
+    const before = accountExport(join(work, "before"), 150, [data]);
+    const after = accountExport(join(work, "after"), 150, [data, { Effect: "Allow", Action: ["iam:PassRole", "lambda:*"], Resource: ["*"] }]);
+    const { report } = await diff([before], [after]);
+    expect(report.changes).toHaveLength(150);
+    const md = renderPermissionDiffMarkdown(report);
+    // The whole report is several times the limit.
+    expect(renderPermissionDiffMarkdown(report, { maxLength: 10_000_000 }).length).toBeGreaterThan(200_000);
+    expect(md.length).toBeLessThanOrEqual(65_536);
+    expect(md.length).toBeGreaterThan(50_000);
+    // Totals of every category, per severity and rule, before any detail.
+    const bySeverity = new Map<string, number>();
+    for (const f of report.findings.introduced) bySeverity.set(`${f.severity} ${f.ruleId}`, (bySeverity.get(`${f.severity} ${f.ruleId}`) ?? 0) + 1);
+    for (const [key, n] of bySeverity) {
+      const [severity, rule] = key.split(" ");
+      expect(md).toContain(`| ${severity} | \`${rule}\` | ${n} | 0 | 0 | 0 |`);
+    }
+    expect(md).toContain("| added | 150 | 150 |");
+    // Permission changes are shown, not dropped for the findings, and so are findings.
+    const changeRows = md.split("\n").filter((l) => l.startsWith("| ➕ | added inline everything | `Allow iam:PassRole, lambda:* on *`"));
+    expect(changeRows.length).toBeGreaterThan(50);
+    const findingRows = md.slice(md.indexOf("#### Findings introduced")).split("\n").filter((l) => /^\| (critical|high|medium|low|info) \|/.test(l));
+    expect(findingRows.length).toBeGreaterThan(30);
+    // The most severe first: the rows shown are the first of the sorted list.
+    const order = ["critical", "high", "medium", "low", "info"];
+    const shownSeverities = findingRows.map((l) => order.indexOf(l.split(" | ")[0]!.slice(2)));
+    expect(shownSeverities).toEqual([...shownSeverities].sort((a, b) => a - b));
+    expect(shownSeverities[0]).toBe(0);
+    // How many were left out, and where they are.
+    expect(md).toContain(`_${150 - changeRows.length} more permission changes not shown to fit a comment: see the JSON output`);
+    expect(md).toContain(`_${report.findings.introduced.length - findingRows.length} more introduced findings not shown to fit a comment: see the JSON output`);
+    // Byte-stable, and within any smaller limit too.
+    expect(renderPermissionDiffMarkdown(report)).toBe(md);
+    for (const maxLength of [8_000, 20_000]) {
+      const small = renderPermissionDiffMarkdown(report, { maxLength });
+      expect(small.length).toBeLessThanOrEqual(maxLength);
+      expect(small).toContain("| ➕ | added inline everything |");
+      expect(small).toContain("| critical | `LR014` |");
+    }
+  }, 60_000);
 });
 
 describe("diff markdown and GitHub autolinks", () => {
