@@ -79,6 +79,53 @@ export function usageExceptions(config: LeastroleConfig | undefined, document: C
 }
 
 /**
+ * Kept exceptions whose `function` pattern names no function of the document: a typo
+ * (`order-api` for `orders-api`) keeps nothing, so generate drops the permission the exception
+ * exists to keep (a disaster-recovery path) and LR008 calls it unused, without a word. Said once
+ * per exception, naming it and the pattern. Not when the inputs hold no function at all (reading
+ * CloudTrail alone): then every exception would be named.
+ */
+export function exceptionsMatchingNothing(config: LeastroleConfig | undefined, document: Pick<CanonicalDocument, "functions">): Warning[] {
+  if (document.functions.length === 0) return [];
+  const out: Warning[] = [];
+  (config?.exceptions ?? []).forEach((e, i) => {
+    const re = globToRegExp(e.function);
+    if (document.functions.some((fn) => re.test(fn.name) || re.test(fn.arn))) return;
+    const near = closestNames(e.function, document.functions.map((fn) => fn.name));
+    out.push({
+      code: "exception-matches-no-function",
+      severity: "warning",
+      path: `exceptions[${i}].function`,
+      message:
+        `kept exception ${JSON.stringify(e.reason)} (${e.actions.join(", ")}): function ${JSON.stringify(e.function)} matches no function of the inputs, so it keeps nothing ` +
+        `(LR008 does not count it, generate does not keep it)${near.length > 0 ? `: did you mean ${near.map((n) => JSON.stringify(n)).join(" or ")}?` : ""}`,
+    });
+  });
+  return out;
+}
+
+/** Up to two names within a few edits of `pattern` (a typo's likely target), closest first. */
+function closestNames(pattern: string, names: readonly string[]): string[] {
+  const distance = (a: string, b: string): number => {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+      prev = row;
+    }
+    return prev[b.length]!;
+  };
+  const wanted = pattern.toLowerCase();
+  const max = Math.min(3, Math.floor(wanted.length / 3));
+  return [...new Set(names)]
+    .map((n) => ({ n, d: distance(wanted, n.toLowerCase()) }))
+    .filter((x) => x.d <= max)
+    .sort((x, y) => x.d - y.d || (x.n < y.n ? -1 : x.n > y.n ? 1 : 0))
+    .slice(0, 2)
+    .map((x) => x.n);
+}
+
+/**
  * Several IaC files without a real account: each gets a synthetic account of its own (logical IDs
  * and Terraform addresses are unique only within one template or root module). Only the IaC files
  * are read again, and only then; a single template keeps the plain `unknown` account.
@@ -414,6 +461,7 @@ async function buildFrom(
   }
 
   normalized();
+  document.meta.warnings.push(...exceptionsMatchingNothing(options.config, document));
 
   const analyzeOptions = { principals: options.config?.scope === "account" };
   let draft: AnalysisDraft | null = null;
