@@ -407,7 +407,10 @@ function evaluateWith(
     summaries.push({ origin: pack.origin, wasmSha256: pack.wasmSha256, rules: pack.catalog.rules.length, findings: built.findings.length, failed: built.diagnostics.some(isPackFailure) });
   }
   const rules = [...(options.suppressions ?? []), ...suppressionsFromTags(plain)];
-  const suppressed = applySuppressions(findings, rules, options.today);
+  // Rule ids and names a suppression may name; not checkable when a pack has no catalog (its
+  // rules are known only by the findings they happen to give).
+  const knownRules = packs.some((p) => p.catalog.rules.length === 0) ? undefined : new Set(packs.flatMap((p) => p.catalog.rules.flatMap((r) => [r.id.toLowerCase(), r.name.toLowerCase()])));
+  const suppressed = applySuppressions(findings, rules, options.today, knownRules);
   suppressed.findings.sort(compareFindings);
   return {
     findings: suppressed.findings,

@@ -103,8 +103,17 @@ function ruleMatches(rule: string, f: Finding): boolean {
 /**
  * Apply suppressions. `today` (YYYY-MM-DD, UTC) decides expiry; it defaults to the current date
  * because an expiry is about the calendar, not about the data.
+ *
+ * `knownRules` (lowercase ids and names of the rules of the packs run; absent when not all are
+ * known) tells a suppression naming no rule at all (`LR01`, `LR999`) from one whose rule simply
+ * had no finding this time: both suppress nothing, the first can never suppress anything.
  */
-export function applySuppressions(findings: Finding[], rules: SuppressionRule[], today: string = new Date().toISOString().slice(0, 10)): SuppressionOutcome {
+export function applySuppressions(
+  findings: Finding[],
+  rules: SuppressionRule[],
+  today: string = new Date().toISOString().slice(0, 10),
+  knownRules?: ReadonlySet<string>,
+): SuppressionOutcome {
   const diagnostics: Diagnostic[] = [];
   const valid: Array<{ rule: SuppressionRule; re: RegExp; used: boolean; expiredHit: boolean }> = [];
   for (const rule of rules) {
@@ -146,11 +155,17 @@ export function applySuppressions(findings: Finding[], rules: SuppressionRule[],
     });
   }
   const unused = valid.filter((v) => !v.used && !v.expiredHit).map((v) => v.rule);
+  // Warnings, not info: the table, Markdown and HTML reports and stderr show warnings, and a
+  // suppression that does nothing is a mistake to fix (a typo in the id, the function's name given
+  // for a finding on its role) or stale configuration to remove.
   for (const u of unused) {
+    const unknown = knownRules !== undefined && u.rule !== "*" && !knownRules.has(u.rule.toLowerCase());
     diagnostics.push({
-      severity: "info",
-      code: "suppression-unused",
-      message: `suppression of ${u.rule} on ${u.resource}${u.origin ? ` (${u.origin})` : ""} matched no finding`,
+      severity: "warning",
+      code: unknown ? "suppression-unknown-rule" : "suppression-unused",
+      message: unknown
+        ? `suppression of ${u.rule} on ${u.resource}${u.origin ? ` (${u.origin})` : ""}: ${JSON.stringify(u.rule)} is not the id or name of a rule of the packs run, so it suppresses nothing (\`leastrole rules\` lists them)`
+        : `suppression of ${u.rule} on ${u.resource}${u.origin ? ` (${u.origin})` : ""} matched no finding: check the rule and the resource (a finding on a role is not suppressed by its function's name), or remove it`,
       rule: u.rule,
     });
   }

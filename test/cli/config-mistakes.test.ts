@@ -61,3 +61,40 @@ exceptions:
     expect(r.stderr).toMatch(/warning: exceptions\[0\]\.function: kept exception "DR runbook" \(dynamodb:RestoreTableFromBackup\): function "order-api" matches no function/);
   });
 });
+
+describe("suppressions that suppress nothing", () => {
+  const file = () =>
+    config(
+      "unused.yaml",
+      `version: 1
+suppressions:
+  - { rule: LR004, resource: reports-generator, reason: "S3 migration PLAT-9" }
+  - { rule: LR01, resource: orders-shared-role, reason: "typo in rule id" }
+  - { rule: LR004, resource: reports-role, reason: "S3 migration PLAT-9" }
+`,
+    );
+
+  it("are warned on stderr and in the table: a rule id no pack has apart from a rule without a finding there", () => {
+    const r = run(["audit", demo, "-c", file()]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^leastrole: warning: suppression of LR004 on reports-generator \(config:[^)]*unused\.yaml\) matched no finding/m);
+    expect(r.stderr).toMatch(/^leastrole: warning: suppression of LR01 on orders-shared-role \(config:[^)]*unused\.yaml\): "LR01" is not the id or name of a rule of the packs run, so it suppresses nothing/m);
+    // The one that matched is not named.
+    expect(r.stderr).not.toMatch(/on reports-role/);
+    const table = r.stdout.slice(r.stdout.indexOf("Diagnostics"));
+    expect(table).toContain("warning: suppression of LR004 on reports-generator");
+    expect(table).toContain('"LR01" is not the id or name of a rule');
+  });
+
+  it("are in the Markdown and HTML reports, and SARIF notifications at warning level", () => {
+    const md = run(["audit", demo, "-c", file(), "-f", "markdown"]).stdout;
+    expect(md).toMatch(/### Diagnostics\n\n- \*\*warning\*\* suppression of LR004 on reports\\-generator/);
+    expect(md).toContain("\\\"LR01\\\" is not the id or name of a rule");
+    const html = run(["audit", demo, "-c", file(), "-f", "html"]).stdout;
+    expect(html).toContain("suppression of LR004 on reports-generator");
+    expect(html).toContain("&quot;LR01&quot; is not the id or name of a rule");
+    const sarif = JSON.parse(run(["audit", demo, "-c", file(), "-f", "sarif"]).stdout) as { runs: Array<{ invocations: Array<{ toolExecutionNotifications: Array<{ level: string; message: { text: string } }> }> }> };
+    const notes = sarif.runs[0]!.invocations[0]!.toolExecutionNotifications.filter((n) => n.message.text.startsWith("suppression of"));
+    expect(notes.map((n) => n.level)).toEqual(["warning", "warning"]);
+  });
+});
