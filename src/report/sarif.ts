@@ -58,8 +58,17 @@ export interface SarifOptions {
    * scanning does not display.
    */
   artifactUri?: string;
-  /** Absolute finding locations under this directory are made relative to it (default: cwd). */
+  /**
+   * The repository root: finding locations (relative ones read from the current folder) under it
+   * are written relative to it, as GitHub code scanning resolves them against the checkout's root.
+   * Default: the current folder. The CLI passes the git repository's root (or `--sarif-root`).
+   */
   sourceRoot?: string;
+  /**
+   * The folder relative locations are relative to (the CLI: the current folder, where the inputs
+   * were named). Default: none, relative locations are taken as relative to `sourceRoot` already.
+   */
+  cwd?: string;
   /** `runAutomationDetails.id`, to upload several leastrole runs per commit (e.g. `leastrole/prod/`). */
   category?: string;
   /** The tool's home page (default: the project's repository). */
@@ -99,18 +108,26 @@ function encodePath(p: string): string {
   return encodeURI(p).replace(/[?#]/g, (ch) => encodeURIComponent(ch));
 }
 
-/** A repository-relative URI with forward slashes; absolute paths outside the root become file URIs. */
-export function toArtifactUri(file: string, sourceRoot: string): string {
+/**
+ * A repository-relative URI with forward slashes; paths outside the root become file URIs. A
+ * relative path is taken as relative to the root already, unless `cwd` says which folder it is
+ * relative to (the CLI's: the inputs are named from the current folder, which may be a subfolder
+ * of the repository).
+ */
+export function toArtifactUri(file: string, sourceRoot: string, cwd?: string): string {
   // `C:\x` is a Windows path anywhere; `C:/x` only on Windows (elsewhere it is a relative path
   // whose first folder is named `C:`).
   const isWindowsAbs = /^[A-Za-z]:\\/.test(file) || (process.platform === "win32" && /^[A-Za-z]:\//.test(file));
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return file;
   let rel = file;
-  if (path.isAbsolute(file) || isWindowsAbs) {
-    const r = path.relative(sourceRoot, file);
+  const absolute = path.isAbsolute(file) || isWindowsAbs;
+  // A relative path is made absolute only when the root is not the folder it is relative to.
+  if (absolute || (cwd !== undefined && path.resolve(sourceRoot) !== path.resolve(cwd))) {
+    const full = absolute ? file : path.resolve(cwd ?? sourceRoot, file);
+    const r = path.relative(sourceRoot, full);
     // encodePath, as for a relative path: encodeURI leaves `#` and `?`, which would end the path
     // (`/odd#dir ?x/acct` read as the file `/odd` with a fragment).
-    if (r.startsWith("..") || path.isAbsolute(r)) return "file://" + encodePath(file.replace(/\\/g, "/")).replace(/^(?!\/)/, "/");
+    if (r.startsWith("..") || path.isAbsolute(r)) return "file://" + encodePath(full.replace(/\\/g, "/")).replace(/^(?!\/)/, "/");
     rel = r;
   }
   rel = rel.replace(/\\/g, "/").replace(/^\.\//, "");
@@ -201,14 +218,14 @@ function locationOf(f: Finding, options: Required<Pick<SarifOptions, "sourceRoot
     const line = location.line;
     return {
       physicalLocation: {
-        artifactLocation: { uri: toArtifactUri(location.file, options.sourceRoot) },
+        artifactLocation: { uri: toArtifactUri(location.file, options.sourceRoot, options.cwd) },
         ...(line !== null && Number.isInteger(line) && line >= 1 ? { region: { startLine: line } } : {}),
       },
       logicalLocations: logical,
     };
   }
   if (options.artifactUri) {
-    return { physicalLocation: { artifactLocation: { uri: toArtifactUri(options.artifactUri, options.sourceRoot) } }, logicalLocations: logical };
+    return { physicalLocation: { artifactLocation: { uri: toArtifactUri(options.artifactUri, options.sourceRoot, options.cwd) } }, logicalLocations: logical };
   }
   return { logicalLocations: logical };
 }

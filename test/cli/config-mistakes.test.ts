@@ -3,9 +3,10 @@
  * the report), run as a user runs them: the built binary on examples/demo-account with a config
  * file. A kept exception or a suppression that applies to nothing is a mistake whose effect shows
  * late (a disaster-recovery permission missing from a generated policy, a finding reported again).
+ * And SARIF locations, which must not depend on the folder a CI step runs in.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -96,5 +97,34 @@ suppressions:
     const sarif = JSON.parse(run(["audit", demo, "-c", file(), "-f", "sarif"]).stdout) as { runs: Array<{ invocations: Array<{ toolExecutionNotifications: Array<{ level: string; message: { text: string } }> }> }> };
     const notes = sarif.runs[0]!.invocations[0]!.toolExecutionNotifications.filter((n) => n.message.text.startsWith("suppression of"));
     expect(notes.map((n) => n.level)).toEqual(["warning", "warning"]);
+  });
+});
+
+describe("SARIF locations from a subfolder of the repository", () => {
+  type Log = { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation?: { artifactLocation: { uri: string } } }> }> }> };
+  const uris = (stdout: string): string[] => [...new Set((JSON.parse(stdout) as Log).runs[0]!.results.map((r) => r.locations[0]!.physicalLocation?.artifactLocation.uri ?? ""))].sort();
+
+  it("are relative to the git repository's root, whichever folder the command runs in (GitHub resolves them against it)", () => {
+    const repo = join(work, "repo");
+    mkdirSync(join(repo, "infra"), { recursive: true });
+    expect(spawnSync("git", ["init", "-q", repo]).status).toBe(0);
+    copyFileSync(join(root, "test/iac/fixtures/diff/shared-role.yaml"), join(repo, "infra", "template.yaml"));
+    const audit = (cwd: string, file: string, extra: string[] = []) => {
+      const r = spawnSync(process.execPath, [cli, "audit", file, "--account-id", "123456789012", "--region", "us-east-1", "-f", "sarif", ...extra], { cwd, encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      return uris(r.stdout);
+    };
+    expect(audit(join(repo, "infra"), "template.yaml")).toEqual(["infra/template.yaml"]);
+    expect(audit(repo, "infra/template.yaml")).toEqual(["infra/template.yaml"]);
+    expect(audit(join(repo, "infra"), join(repo, "infra", "template.yaml"))).toEqual(["infra/template.yaml"]);
+    // --sarif-root says where the root is (a checkout without .git, another layout).
+    expect(audit(join(repo, "infra"), "template.yaml", ["--sarif-root", "."])).toEqual(["template.yaml"]);
+  });
+
+  it("an account export named from a subfolder points at its files under the root too", () => {
+    const r = spawnSync(process.execPath, [cli, "audit", "demo-account", "-f", "sarif"], { cwd: join(root, "examples"), encoding: "utf8", maxBuffer: 1 << 28 });
+    expect(r.status).toBe(0);
+    // This checkout is a git repository (or worktree, whose .git is a file).
+    expect(uris(r.stdout).every((u) => u.startsWith("examples/demo-account/"))).toBe(true);
   });
 });

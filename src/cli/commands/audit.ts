@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import { resolve } from "node:path";
 import { auditPendingAsync, evaluationOptionsOf, formatStageTimings, type StageTimings } from "../../audit/index.js";
 import { addTiming, moveTiming, startStage } from "../../audit/timings.js";
 import { loadBuiltinPack } from "../../evaluate/pack.js";
@@ -11,7 +12,7 @@ import { writeSarif } from "../../report/sarif.js";
 import { loadRulePack } from "../../evaluate/pack.js";
 import { diffPolicies, eachTarget, renderDiffMarkdown } from "../../generate/index.js";
 import { loadActionCatalogSync } from "../../iam/index.js";
-import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, reportUnreadNamedInputs, printRuleDiagnostics, type InputFlags } from "../context.js";
+import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, reportUnreadNamedInputs, printRuleDiagnostics, repositoryRoot, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { extraPackSpecs, rulesOption } from "../rules-flag.js";
 import { writeOutput, writeOutputStreamed } from "../io.js";
@@ -25,6 +26,7 @@ interface AuditFlags extends InputFlags, IacFlags {
   scope?: "execution-roles" | "account";
   sarifArtifact?: string;
   sarifCategory?: string;
+  sarifRoot?: string;
   timings?: boolean;
 }
 
@@ -64,6 +66,7 @@ export function registerAudit(program: Command): void {
       .option("--as-of <date>", "reference date for time arithmetic (default: the end of the usage data)")
       .option("--sarif-artifact <path>", "SARIF: the file results without a source location point at (default: the first input file)")
       .option("--sarif-category <id>", "SARIF: runAutomationDetails.id, to upload several leastrole runs per commit")
+      .option("--sarif-root <dir>", "SARIF: the repository root locations are relative to (default: the root of the git repository holding the current folder, else the current folder)")
       .option("--timings", "print the time of each stage (read, normalize, IAM facts, usage, analysis, evaluate, report) on stderr"),
   ).action(async (paths: string[], flags: AuditFlags, cmd: Command) => {
       const started = performance.now();
@@ -101,7 +104,13 @@ export function registerAudit(program: Command): void {
           writeOutputStreamed((write) => writeJsonReport(report, write), flags.output);
           break;
         case "sarif":
-          writeOutputStreamed((write) => writeSarif(report, catalog, { artifactUri: flags.sarifArtifact ?? paths[0], document, ...(flags.sarifCategory ? { category: flags.sarifCategory } : {}) }, write), flags.output);
+          {
+            const sourceRoot = flags.sarifRoot !== undefined ? resolve(flags.sarifRoot) : (repositoryRoot(process.cwd()) ?? process.cwd());
+            writeOutputStreamed(
+              (write) => writeSarif(report, catalog, { artifactUri: flags.sarifArtifact ?? paths[0], document, sourceRoot, cwd: process.cwd(), ...(flags.sarifCategory ? { category: flags.sarifCategory } : {}) }, write),
+              flags.output,
+            );
+          }
           break;
         case "markdown":
           text = renderMarkdown(report, document);
