@@ -20,6 +20,19 @@ export interface AuditOptions extends EvaluateOptions, LoadRulePackOptions {
   rules?: Array<string | RulePack>;
   /** Leave out the built-in pack (only the given packs run). */
   noBuiltinRules?: boolean;
+  /**
+   * The audit's reference instant (`--as-of`): when given, it also decides whether a suppression
+   * has expired (unless `today` is given), so the audit of a given commit with a given `--as-of`
+   * gives the same report whatever day it is run on. Without it, expiry follows the calendar.
+   */
+  asOf?: string;
+}
+
+/** The options with `today` (YYYY-MM-DD, UTC) from `asOf` when only that is given. */
+function withToday<T extends AuditOptions>(options: T): T {
+  if (options.today !== undefined || options.asOf === undefined) return options;
+  const t = Date.parse(options.asOf);
+  return Number.isNaN(t) ? options : { ...options, today: new Date(t).toISOString().slice(0, 10) };
 }
 
 /**
@@ -27,8 +40,9 @@ export interface AuditOptions extends EvaluateOptions, LoadRulePackOptions {
  * canonical schema first: InputError naming what is wrong, never a clean report of a document of
  * another shape or version.
  */
-export function auditDocument(document: CanonicalDocument, options: AuditOptions = {}): AuditReport {
+export function auditDocument(document: CanonicalDocument, given: AuditOptions = {}): AuditReport {
   checkCanonicalInput(document, "auditDocument");
+  const options = withToday(given);
   const packs = packsFor(options);
   return reportOf(document, packs, evaluateDocumentUnchecked(document, packs, options), options);
 }
@@ -37,8 +51,9 @@ export function auditDocument(document: CanonicalDocument, options: AuditOptions
  * auditDocument, with the built-in rules evaluated on worker threads beside this one
  * (evaluateDocumentAsync, option `evaluateWorkers`): the same report, sooner on a large account.
  */
-export async function auditDocumentAsync(document: CanonicalDocument, options: AuditOptions = {}): Promise<AuditReport> {
+export async function auditDocumentAsync(document: CanonicalDocument, given: AuditOptions = {}): Promise<AuditReport> {
   checkCanonicalInput(document, "auditDocumentAsync");
+  const options = withToday(given);
   const packs = packsFor(options);
   return reportOf(document, packs, await evaluateDocumentAsyncUnchecked(document, packs, options), options);
 }
@@ -48,7 +63,8 @@ export async function auditDocumentAsync(document: CanonicalDocument, options: A
  * slices are evaluated while the rest of the document is made. The finished document comes back
  * with the report, which is auditDocumentAsync's on it.
  */
-export async function auditPendingAsync(pending: PendingDocument, options: AuditOptions = {}): Promise<{ document: CanonicalDocument; report: AuditReport }> {
+export async function auditPendingAsync(pending: PendingDocument, given: AuditOptions = {}): Promise<{ document: CanonicalDocument; report: AuditReport }> {
+  const options = withToday(given);
   const packs = packsFor(options);
   const { document, result } = await evaluatePendingAsync(pending, packs, options);
   return { document, report: reportOf(document, packs, result, options) };

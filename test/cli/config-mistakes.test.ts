@@ -128,3 +128,22 @@ describe("SARIF locations from a subfolder of the repository", () => {
     expect(uris(r.stdout).every((u) => u.startsWith("examples/demo-account/"))).toBe(true);
   });
 });
+
+describe("suppression expiry and --as-of", () => {
+  const suppressed = (expires: string, asOf: string) => {
+    const file = config(`exp-${expires}.yaml`, `version: 1\nsuppressions:\n  - { rule: LR001, resource: orders-shared-role, reason: "split in PLAT-42", expires: ${expires} }\n`);
+    const r = run(["audit", demo, "-c", file, "--as-of", asOf, "-f", "json"]);
+    expect(r.code).toBe(0);
+    return { count: (JSON.parse(r.stdout) as { summary: { suppressed: number } }).summary.suppressed, stderr: r.stderr };
+  };
+
+  it("is judged on the --as-of date (inclusive), not on the day the audit runs", () => {
+    expect(suppressed("2026-11-30", "2026-11-30").count).toBe(1);
+    const after = suppressed("2026-11-30", "2026-12-01");
+    expect(after.count).toBe(0);
+    expect(after.stderr).toContain("suppression of LR001 on orders-shared-role expired on 2026-11-30");
+    // A date past today's: expired all the same on that --as-of.
+    expect(suppressed("2099-01-01", "2100-01-01").count).toBe(0);
+    expect(suppressed("2099-01-01", "2099-01-01").count).toBe(1);
+  });
+});

@@ -12,7 +12,7 @@ import { writeSarif } from "../../report/sarif.js";
 import { loadRulePack } from "../../evaluate/pack.js";
 import { diffPolicies, eachTarget, renderDiffMarkdown } from "../../generate/index.js";
 import { loadActionCatalogSync } from "../../iam/index.js";
-import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, reportUnreadNamedInputs, printRuleDiagnostics, repositoryRoot, type InputFlags } from "../context.js";
+import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, reportUnreadNamedInputs, printRuleDiagnostics, repositoryRoot, asOfFlag, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { extraPackSpecs, rulesOption } from "../rules-flag.js";
 import { writeOutput, writeOutputStreamed } from "../io.js";
@@ -63,7 +63,7 @@ export function registerAudit(program: Command): void {
       .option(...rulesOption("also run this rule pack"))
       .addOption(new Option("--scope <scope>", "where privilege escalation is checked").choices(["execution-roles", "account"]))
       .option("--window-days <days>", "days of usage needed before a permission can be called unused (default 30)")
-      .option("--as-of <date>", "reference date for time arithmetic (default: the end of the usage data)")
+      .option("--as-of <date>", "reference date for time arithmetic and suppression expiry (default: the end of the usage data; expiry: today)")
       .option("--sarif-artifact <path>", "SARIF: the file results without a source location point at (default: the first input file)")
       .option("--sarif-category <id>", "SARIF: runAutomationDetails.id, to upload several leastrole runs per commit")
       .option("--sarif-root <dir>", "SARIF: the repository root locations are relative to (default: the root of the git repository holding the current folder, else the current folder)")
@@ -90,7 +90,8 @@ export function registerAudit(program: Command): void {
       // their catalogs too.
       const extraPacks = packSpecs.map((r) => (typeof r === "string" ? loadRulePack(r) : r));
       let t = startStage();
-      const { document, report } = await auditPendingAsync(pending, { ...fromConfig, rules: extraPacks });
+      // --as-of decides suppression expiry too: the same commit audited later gives the same report.
+      const { document, report } = await auditPendingAsync(pending, { ...fromConfig, rules: extraPacks, ...(flags.asOf !== undefined ? { asOf: asOfFlag(flags.asOf) } : {}) });
       addTiming(timings, "evaluate", t, cpuTimings);
       moveTiming(timings, cpuTimings, "evaluate", "analyze", pending.finishingMs());
       printInputWarnings(document, progress);
