@@ -1,12 +1,12 @@
 /** What every command that reads inputs shares: the config file, progress, the pipeline. */
 
 import { existsSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { buildPendingDocument, type BuildProgress } from "../audit/build-document.js";
 import { DAMAGED_CODES, NOT_READ_CODES } from "../audit/route-inputs.js";
 import { addMs, type StageTimings } from "../audit/timings.js";
 import type { IacReadOptions } from "../sources/cloudformation/index.js";
-import { findConfig, loadConfig, windowDaysProblem } from "../config/load.js";
+import { findConfigs, loadConfig, windowDaysProblem } from "../config/load.js";
 import { InputError } from "../errors.js";
 import { writeErr } from "./io.js";
 import { isPackFailure, type Diagnostic } from "../evaluate/findings.js";
@@ -24,7 +24,12 @@ export interface InputFlags {
 }
 
 export function loadConfigFor(flags: InputFlags): { config: LeastroleConfig | undefined; configFile: string | undefined } {
-  const configFile = flags.config ?? findConfig(process.cwd());
+  const found = flags.config === undefined ? findConfigs(process.cwd()) : [];
+  // Only the first is read: the others' suppressions and exceptions would stop applying unsaid.
+  if (found.length > 1) {
+    writeErr(`leastrole: warning: ${found.map((f) => basename(f)).join(", ")} are in the current folder: only ${basename(found[0]!)} is read; merge them into one (or name one with --config)\n`);
+  }
+  const configFile = flags.config ?? found[0];
   const config = configFile ? loadConfig(configFile) : undefined;
   if (flags.windowDays !== undefined) {
     const problem = windowDaysProblem(flags.windowDays.trim() === "" ? Number.NaN : Number(flags.windowDays), flags.windowDays);

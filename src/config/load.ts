@@ -144,11 +144,12 @@ function withPacksResolved(config: LeastroleConfig, file: string): LeastroleConf
 
 /** The config file in `dir` when there is one (the first of CONFIG_FILE_NAMES), else undefined. */
 export function findConfig(dir: string): string | undefined {
-  for (const name of CONFIG_FILE_NAMES) {
-    const p = join(dir, name);
-    if (existsSync(p)) return p;
-  }
-  return undefined;
+  return findConfigs(dir)[0];
+}
+
+/** Every config file of the folder, in CONFIG_FILE_NAMES order (the first is the one read). */
+export function findConfigs(dir: string): string[] {
+  return CONFIG_FILE_NAMES.map((name) => join(dir, name)).filter((p) => existsSync(p));
 }
 
 /** Suppressions of a config as the evaluator takes them, with their origin. */

@@ -147,3 +147,32 @@ describe("suppression expiry and --as-of", () => {
     expect(suppressed("2099-01-01", "2099-01-01").count).toBe(1);
   });
 });
+
+describe("several config files in one folder", () => {
+  const inDir = (dir: string, args: string[]) => {
+    const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 28 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it("init refuses to write .leastrole.yaml beside a .leastrole.json or .yml, which it would shadow (even with --force)", () => {
+    for (const existing of [".leastrole.json", ".leastrole.yml"]) {
+      const dir = mkdtempSync(join(work, "init-"));
+      writeFileSync(join(dir, existing), existing.endsWith(".json") ? '{"version": 1}\n' : "version: 1\n");
+      for (const force of [[], ["--force"]]) {
+        const r = inDir(dir, ["init", ...force]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(`${existing}: is the configuration of this folder: a .leastrole.yaml written beside it would be read instead of it`);
+        expect(existsSync(join(dir, ".leastrole.yaml"))).toBe(false);
+      }
+    }
+  });
+
+  it("audit warns that only the first is read, naming it", () => {
+    const dir = mkdtempSync(join(work, "two-"));
+    writeFileSync(join(dir, ".leastrole.json"), JSON.stringify({ version: 1, suppressions: [{ rule: "LR001", resource: "orders-shared-role", reason: "PLAT-42" }] }));
+    writeFileSync(join(dir, ".leastrole.yml"), "version: 1\n");
+    const r = inDir(dir, ["audit", join(root, demo), "-f", "json"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("leastrole: warning: .leastrole.yml, .leastrole.json are in the current folder: only .leastrole.yml is read");
+  });
+});

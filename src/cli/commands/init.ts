@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../../errors.js";
+import { CONFIG_FILE_NAMES } from "../../config/load.js";
 
 export const STARTER_CONFIG = `# leastrole configuration. Schema: node_modules/leastrole/schemas/config.schema.json
 version: 1
@@ -43,6 +44,10 @@ export function registerInit(program: Command): void {
     .option("--force", "overwrite an existing file")
     .action((opts: { force?: boolean }) => {
       const file = ".leastrole.yaml";
+      // A .leastrole.yaml beside a .yml or .json would be read instead of it: its suppressions and
+      // exceptions would stop applying without a word. --force overwrites, it does not shadow.
+      const other = CONFIG_FILE_NAMES.find((name) => name !== file && existsSync(name));
+      if (other !== undefined) throw new InputError(`is the configuration of this folder: a ${file} written beside it would be read instead of it; edit it, or remove it first`, { file: other });
       if (existsSync(file) && !opts.force) throw new InputError("already exists: use --force to overwrite it", { file });
       writeFileSync(file, STARTER_CONFIG);
       process.stderr.write(`wrote ${file}\n`);
