@@ -114,8 +114,8 @@ export function makeProgress(flags: { quiet?: boolean }): Progress {
 /** Warnings of the inputs, one line each, on stderr (errors and warnings; info only when verbose). */
 export function printInputWarnings(document: CanonicalDocument, progress: Progress): void {
   const shown = document.meta.warnings.filter((w) => w.severity !== "info");
-  for (const w of shown.slice(0, 20)) progress.note(`leastrole: ${w.severity}: ${w.file ? `${w.file}: ` : ""}${w.path ? `${w.path}: ` : ""}${w.message}`);
-  if (shown.length > 20) progress.note(`leastrole: … and ${shown.length - 20} more warnings (see meta.warnings in \`leastrole normalize\` output)`);
+  for (const w of shown.slice(0, 20)) warnOn(progress, `leastrole: ${w.severity}: ${w.file ? `${w.file}: ` : ""}${w.path ? `${w.path}: ` : ""}${w.message}`);
+  if (shown.length > 20) warnOn(progress, `leastrole: … and ${shown.length - 20} more warnings (see meta.warnings in \`leastrole normalize\` output)`);
   // Why LR008 says nothing: the labels call no permission unused unless every day is covered.
   const coverage = document.usage.present ? windowCoverage(document.usage) : null;
   if (coverage !== null && coverage.covered < coverage.days) {
@@ -152,7 +152,7 @@ export function printRuleDiagnostics(diagnostics: readonly Diagnostic[], progres
       const missing = d.code === "bad-finding" ? "they are left out of the report" : "its findings are missing from the report";
       writeErr(`leastrole: error: rule pack ${d.pack ?? "(unknown)"}: ${d.message}; ${missing}: fix the pack (exit code 2)\n`);
       failed = true;
-    } else progress.note(`leastrole: ${d.severity}: ${d.message}`);
+    } else warnOn(progress, `leastrole: ${d.severity}: ${d.message}`);
   }
   return failed;
 }
@@ -228,4 +228,10 @@ export function repositoryRoot(from: string): string | null {
     if (up === dir) return null;
     dir = up;
   }
+}
+
+/** A warning, printed under --quiet too (Progress.warn), or as a note by a Progress without warn. */
+function warnOn(progress: Progress, message: string): void {
+  if (progress.warn) progress.warn(message);
+  else progress.note(message);
 }

@@ -21,7 +21,7 @@ export function buildProgram(): Command {
       outputError: (s, write) => write(`leastrole: ${s.replace(/^error: /, "")}`),
     })
     .showSuggestionAfterError(true)
-    .addOption(new Option("-q, --quiet", "no progress or notes on stderr"));
+    .addOption(new Option("-q, --quiet", "no progress or notes on stderr (warnings and errors are still printed)"));
   registerAudit(program);
   registerDiff(program);
   registerNormalize(program);

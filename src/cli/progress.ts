@@ -9,8 +9,14 @@ import { stripControl } from "../report/view.js";
 export interface Progress {
   /** Report progress: `done` of `total` (total may be unknown), with a short label. */
   update(label: string, done: number, total?: number): void;
-  /** A note worth keeping (one line, kept on screen). */
+  /** A note worth keeping (one line, kept on screen); none under `--quiet`. */
   note(message: string): void;
+  /**
+   * A warning: printed under `--quiet` too, which keeps logs short but must not hide that an
+   * input was misread or an accepted risk came back (an expired suppression). Optional for other
+   * implementations, which then print it as a note.
+   */
+  warn?(message: string): void;
   done(): void;
 }
 
@@ -39,6 +45,10 @@ export function createProgress(options: { quiet?: boolean; stream?: NodeJS.Write
       clear();
       // Notes quote input text (warnings name files, roles, keys): its control characters would
       // reach the terminal, and a newline in it would forge a line of its own.
+      stream.write(`${stripControl(message).replace(/[\r\n]+/g, " ")}\n`);
+    },
+    warn(message) {
+      clear();
       stream.write(`${stripControl(message).replace(/[\r\n]+/g, " ")}\n`);
     },
     done() {

@@ -176,3 +176,15 @@ describe("several config files in one folder", () => {
     expect(r.stderr).toContain("leastrole: warning: .leastrole.yml, .leastrole.json are in the current folder: only .leastrole.yml is read");
   });
 });
+
+describe("--quiet", () => {
+  it("leaves out notes but not warnings: an expired suppression is said under -q too", () => {
+    const file = config("exp-quiet.yaml", `version: 1\nsuppressions:\n  - { rule: LR001, resource: orders-shared-role, reason: "split in PLAT-42", expires: 2026-11-30 }\n`);
+    const r = run(["-q", "audit", demo, "-c", file, "--as-of", "2026-12-01", "-f", "json", "-o", join(work, "quiet.json")]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("leastrole: warning: suppression of LR001 on orders-shared-role expired on 2026-11-30");
+    // The coverage note (not a warning) stays out.
+    expect(r.stderr).not.toContain("note:");
+    expect(run(["-q", "audit", demo, "-f", "json", "-o", join(work, "quiet2.json")]).stderr).toBe("");
+  });
+});
