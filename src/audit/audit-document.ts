@@ -101,7 +101,9 @@ function isDisabled(rule: string, off: ReadonlySet<string>, packs: readonly Rule
  * alone sent the user looking for a wrong resource pattern.
  */
 function disabledNote(d: Diagnostic): Diagnostic {
-  return { ...d, message: `${d.message}: rule ${d.rule} is turned off by rules.disable, so there is nothing to suppress (remove one or the other)` };
+  // In place of the general advice (check the rule and the resource): the rule is why.
+  const base = d.message.replace(/: check the rule and the resource.*$/s, "");
+  return { ...d, message: `${base}: rule ${d.rule} is turned off by rules.disable, so there is nothing to suppress (remove one or the other)` };
 }
 
 /**

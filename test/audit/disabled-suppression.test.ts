@@ -22,6 +22,6 @@ describe("a suppression of a disabled rule", () => {
     expect(unused([lr001.name], "LR001")).toEqual([said.replaceAll("%s", "LR001")]);
     expect(unused(["lr001"], lr001.name)).toEqual([said.replaceAll("%s", lr001.name)]);
     // A rule that is not disabled: as before.
-    expect(unused(["LR017"], "LR001")).toEqual(["suppression of LR001 on no-such-role matched no finding"]);
+    expect(unused(["LR017"], "LR001")).toEqual(["suppression of LR001 on no-such-role matched no finding: check the rule and the resource (a finding on a role is not suppressed by its function's name), or remove it"]);
   });
 });
