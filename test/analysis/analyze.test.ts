@@ -708,21 +708,23 @@ describe("scope suggestions from usage", () => {
     expect(roleOf(analyzed(sms), "r").analysis!.scopeSuggestions).toEqual([]);
   });
 
+  /** Role r's scope suggestions when one Allow of `actions` on `resource` was used by function api as `used` says. */
+  const suggestionsOf = (actions: string[], resource: string, used: ActionUsage[]) => {
+    const doc = documentOf({ roles: [role("r", { inline: { data: policy(allow(actions, [resource])) } })], functions: [fn("api", "r")] });
+    const usage = emptyUsage();
+    usage.present = true;
+    usage.principals.push({
+      accountId: ACCOUNT, roleArn: roleArn("r"), functionName: "api", functionArn: functionArn("api"), sessionKind: "function", sessionName: "api", invokedBy: null, regions: ["us-east-1"],
+      actions: used, unmapped: {}, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z",
+    });
+    doc.usage = usage;
+    return roleOf(analyzed(doc), "r").analysis!.scopeSuggestions;
+  };
+
   describe("more resources than the usage sample keeps", () => {
     const table = (n: string) => `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${n}`;
     const queue = (n: string) => `arn:aws:sqs:us-east-1:${ACCOUNT}:${n}`;
-    const grant = (resource: string) => documentOf({ roles: [role("r", { inline: { data: policy(allow(["dynamodb:GetItem", "sqs:SendMessage"], [resource])) } })], functions: [fn("api", "r")] });
-    const suggestionsFor = (resource: string, actions: ActionUsage[]) => {
-      const doc = grant(resource);
-      const usage = emptyUsage();
-      usage.present = true;
-      usage.principals.push({
-        accountId: ACCOUNT, roleArn: roleArn("r"), functionName: "api", functionArn: functionArn("api"), sessionKind: "function", sessionName: "api", invokedBy: null, regions: ["us-east-1"],
-        actions, unmapped: {}, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z",
-      });
-      doc.usage = usage;
-      return roleOf(analyzed(doc), "r").analysis!.scopeSuggestions;
-    };
+    const suggestionsFor = (resource: string, used: ActionUsage[]) => suggestionsOf(["dynamodb:GetItem", "sqs:SendMessage"], resource, used);
     // The 50 smallest of the tables used: all orders-…; the function also used payments-eu, beyond the sample.
     const sample = Array.from({ length: 50 }, (_, i) => table(`orders-${String(i).padStart(3, "0")}`));
     const getItem = (extra: Partial<ActionUsage>): ActionUsage => ({ action: "dynamodb:GetItem", count: 900, deniedCount: 0, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z", resources: sample, resourcesTruncated: true, resourcePrefix: `${table("")}*`, errorCodes: {}, ...extra });
@@ -754,17 +756,7 @@ describe("scope suggestions from usage", () => {
 
   it("reads only the resources of the action's own types: the bucket an S3 data event lists beside each object is not GetObject's", () => {
     const object = (key: string) => `arn:aws:s3:::media/${key}`;
-    const docWith = (actions: ActionUsage[]) => {
-      const doc = documentOf({ roles: [role("r", { inline: { data: policy(allow(["s3:GetObject", "s3:ListAllMyBuckets"], ["*"])) } })], functions: [fn("api", "r")] });
-      const usage = emptyUsage();
-      usage.present = true;
-      usage.principals.push({
-        accountId: ACCOUNT, roleArn: roleArn("r"), functionName: "api", functionArn: functionArn("api"), sessionKind: "function", sessionName: "api", invokedBy: null, regions: ["us-east-1"],
-        actions, unmapped: {}, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z",
-      });
-      doc.usage = usage;
-      return roleOf(analyzed(doc), "r").analysis!.scopeSuggestions;
-    };
+    const docWith = (used: ActionUsage[]) => suggestionsOf(["s3:GetObject", "s3:ListAllMyBuckets"], "*", used);
     const get: ActionUsage = { action: "s3:GetObject", count: 5, deniedCount: 0, firstSeen: "2026-10-01T00:00:00Z", lastSeen: "2026-10-30T00:00:00Z", resources: ["arn:aws:s3:::media", object("in/a.json"), object("in/b.json")], resourcesTruncated: false, resourcePrefix: `${object("in/")}*`, errorCodes: {} };
     // Before: the bucket made a second group of one, which had no suggestion of its own.
     expect(docWith([get]).map((s) => [s.suggested, s.resources])).toEqual([[object("in/*"), [object("in/a.json"), object("in/b.json")]]]);
