@@ -76,11 +76,18 @@ judgement(role) := {
 not_read_clause(c) := sprintf("the function list of %s could not be read (lambda:ListFunctions failed: see the collection's reasons; fix it and collect --resume), and a function there may use it", [concat(", ", c.listsFailed)]) if {
 	count(object.get(c, "listsFailed", [])) > 0
 	c.allRegionsAsked
-} else := sprintf("the function list of %s could not be read (lambda:ListFunctions failed: see the collection's reasons; fix it and collect --resume) and the account's other regions were not read (collect --regions all): a function there may use it", [concat(", ", c.listsFailed)]) if {
+} else := sprintf("the function list of %s could not be read (lambda:ListFunctions failed: see the collection's reasons; fix it and collect --resume) and %s: a function there may use it", [concat(", ", c.listsFailed), other_regions_clause(c)]) if {
 	count(object.get(c, "listsFailed", [])) > 0
 } else := "the function lists of the account's other regions are not among the inputs (give the whole collection folder), and a function there may use it" if {
 	c.allRegionsAsked
-} else := "the account's other regions were not read (collect --regions all), and a function there may use it"
+} else := sprintf("%s, and a function there may use it", [other_regions_clause(c)])
+
+# Why the other regions were not read: nobody asked (the remedy is `--regions all`), or
+# `--regions all` ran but could not learn which regions are enabled and read only its home region
+# (the remedy is account:ListRegions: `--regions all` is what ran).
+other_regions_clause(c) := "the account's enabled regions could not be listed (account:ListRegions failed: grant it and collect --resume, or name the regions with --regions), so its other regions were not read" if {
+	c.enabledRegionsUnknown
+} else := "the account's other regions were not read (collect --regions all)"
 
 capacity_providers_unread(c) if count(object.get(c, "capacityProvidersUnread", [])) > 0
 

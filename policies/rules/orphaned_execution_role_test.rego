@@ -174,6 +174,17 @@ test_failed_region_remedy_is_resume_not_regions_all if {
 	some k in orphaned_execution_role.findings with input as {"roles": [role({})], "functions": fns, "accounts": left_out}
 	contains(k.message, "the function lists of the account's other regions are not among the inputs (give the whole collection folder)")
 
+	# --regions all, but account:ListRegions failed: only the home region was read, and running
+	# --regions all again is not the remedy.
+	unlisted := [{"accountId": "123456789012", "functionCoverage": {"regions": ["us-east-1"], "complete": false, "enabledRegionsUnknown": true}}]
+	some m in orphaned_execution_role.findings with input as {"roles": [role({})], "functions": fns, "accounts": unlisted}
+	contains(m.message, "no function in the regions read (us-east-1) uses it; the account's enabled regions could not be listed (account:ListRegions failed: grant it and collect --resume, or name the regions with --regions), so its other regions were not read, and a function there may use it")
+	not contains(m.message, "--regions all")
+	unlisted_failed := [{"accountId": "123456789012", "functionCoverage": {"regions": ["us-east-1"], "complete": false, "listsFailed": ["us-west-2"], "enabledRegionsUnknown": true}}]
+	some n in orphaned_execution_role.findings with input as {"roles": [role({})], "functions": fns, "accounts": unlisted_failed}
+	contains(n.message, "(lambda:ListFunctions failed: see the collection's reasons; fix it and collect --resume) and the account's enabled regions could not be listed (account:ListRegions failed")
+	not contains(n.message, "--regions all")
+
 	# Nothing failed, some regions asked for: as before.
 	some h in orphaned_execution_role.findings with input as {"roles": [role({})], "functions": fns, "accounts": us_read}
 	contains(h.message, "no function in the regions read (us-east-1) uses it; the account's other regions were not read (collect --regions all), and a function there may use it")

@@ -640,6 +640,7 @@ function functionListsOf(m: ManifestView, file: string): CollectedFunctionLists 
     accountId,
     regions,
     allRegions: m.options?.regionsRequested === "all" && enabledListed,
+    ...(m.options?.regionsRequested === "all" && !enabledListed ? { enabledRegionsUnknown: true } : {}),
     lists,
     ...(listsFailed.length > 0 ? { listsFailed } : {}),
     ...(unreadPolicies.length > 0 ? { unreadPolicies } : {}),

@@ -149,6 +149,13 @@ export interface FunctionCoverage {
    * are `listsFailed` (or lists left out of the inputs), not regions nobody asked for. Absent otherwise.
    */
   allRegionsAsked?: true;
+  /**
+   * A collection was asked for every enabled region (`--regions all`) but could not learn which
+   * they are (account:ListRegions failed), so it read only its home region: the remedy is to grant
+   * account:ListRegions (or name the regions) and collect again, not `--regions all`, which was
+   * what ran. Absent otherwise.
+   */
+  enabledRegionsUnknown?: true;
 }
 
 /* --------------------------------------------------------------- policies */

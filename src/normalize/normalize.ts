@@ -62,6 +62,8 @@ export interface CollectedFunctionLists {
   regions: string[];
   /** The collection was asked for every region and AWS (account:ListRegions) said which are enabled. */
   allRegions: boolean;
+  /** `--regions all` was asked for, but account:ListRegions failed: only the home region was read. */
+  enabledRegionsUnknown?: boolean;
   /** Per region whose ListFunctions succeeded, the file it wrote, as the inputs name it. */
   lists: { region: string; file: string }[];
   /**
@@ -277,10 +279,10 @@ function chooseAsOf(options: NormalizeOptions, usage: UsageSection, fragments: r
  * complete: a hand-made export cannot say that no other region has functions.
  */
 function functionCoverageOf(fragments: readonly SourceFragment[], incompleteFiles: ReadonlySet<string | undefined>, collections: readonly CollectedFunctionLists[]): Map<string, FunctionCoverage> {
-  const coverage = new Map<string, { regions: Set<string>; complete: boolean; capacityProvidersUnread: Set<string>; listsFailed: Set<string>; allRegionsAsked: boolean }>();
+  const coverage = new Map<string, { regions: Set<string>; complete: boolean; capacityProvidersUnread: Set<string>; listsFailed: Set<string>; allRegionsAsked: boolean; enabledRegionsUnknown: boolean }>();
   const entry = (accountId: string) => {
     let e = coverage.get(accountId);
-    if (!e) coverage.set(accountId, (e = { regions: new Set(), complete: false, capacityProvidersUnread: new Set(), listsFailed: new Set(), allRegionsAsked: false }));
+    if (!e) coverage.set(accountId, (e = { regions: new Set(), complete: false, capacityProvidersUnread: new Set(), listsFailed: new Set(), allRegionsAsked: false, enabledRegionsUnknown: false }));
     return e;
   };
   // By resolved path: a manifest names its files relative to its folder, the inputs as given.
@@ -304,6 +306,7 @@ function functionCoverageOf(fragments: readonly SourceFragment[], incompleteFile
     for (const r of c.capacityProvidersUnread ?? []) e.capacityProvidersUnread.add(r);
     for (const r of c.listsFailed ?? []) e.listsFailed.add(r);
     if (c.allRegions) e.allRegionsAsked = true;
+    if (c.enabledRegionsUnknown === true) e.enabledRegionsUnknown = true;
     if (c.allRegions && c.regions.length > 0 && c.regions.every((r) => listed.has(r))) e.complete = true;
   }
   for (const f of fragments) {
@@ -314,6 +317,7 @@ function functionCoverageOf(fragments: readonly SourceFragment[], incompleteFile
       for (const r of a.functionCoverage.capacityProvidersUnread ?? []) e.capacityProvidersUnread.add(r);
       for (const r of a.functionCoverage.listsFailed ?? []) e.listsFailed.add(r);
       if (a.functionCoverage.allRegionsAsked) e.allRegionsAsked = true;
+      if (a.functionCoverage.enabledRegionsUnknown) e.enabledRegionsUnknown = true;
       if (a.functionCoverage.complete) e.complete = true;
     }
   }
@@ -327,6 +331,8 @@ function functionCoverageOf(fragments: readonly SourceFragment[], incompleteFile
         // A region another input lists (a second collection, an export) is read after all.
         ...([...e.listsFailed].some((r) => !e.regions.has(r)) ? { listsFailed: [...e.listsFailed].filter((r) => !e.regions.has(r)).sort() } : {}),
         ...(e.allRegionsAsked && !e.complete ? { allRegionsAsked: true as const } : {}),
+        // Another collection that did list the enabled regions settles it.
+        ...(e.enabledRegionsUnknown && !e.allRegionsAsked && !e.complete ? { enabledRegionsUnknown: true as const } : {}),
       },
     ]),
   );
