@@ -152,7 +152,12 @@ function keptRoles(document: CanonicalDocument): (t: GenerateTarget) => KeptRole
     const kept: KeptRole = { path: role.path === "" ? "/" : role.path };
     const kind = role.source === null ? undefined : kinds.get(role.source.file);
     const address = role.source?.address ?? null;
-    if (kind === "cloudformation" && address !== null && /^[A-Za-z0-9]+$/.test(address)) {
+    if (kind === "cloudformation" && role.source?.samMadeFrom !== undefined) {
+      // SAM makes it (`<Function>Role`): a resource of that logical ID pasted beside the function
+      // fails the transform (DuplicateLogicalIdException). Its name stays CloudFormation's.
+      kept.samMadeFrom = role.source.samMadeFrom;
+      if (role.generatedName === true) kept.generatedName = true;
+    } else if (kind === "cloudformation" && address !== null && /^[A-Za-z0-9]+$/.test(address)) {
       kept.resourceName = address;
       if (role.generatedName === true) kept.generatedName = true;
     } else if (kind === "terraform-plan" && address !== null) {

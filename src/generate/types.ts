@@ -246,4 +246,10 @@ export interface KeptRole {
   resourceName?: string;
   /** The template leaves the name to CloudFormation: the output leaves `RoleName` out too. */
   generatedName?: boolean;
+  /**
+   * Today's role is made by the SAM transform from this function (SourceLocation.samMadeFrom): not
+   * in the template as written, so the CloudFormation output gives its role a logical ID of its own
+   * and says how to wire it (SAM refuses a second resource with the logical ID it makes).
+   */
+  samMadeFrom?: string;
 }

@@ -465,4 +465,10 @@ export interface SourceLocation {
    * template, `OrdersStack/Api/ServiceRole/Resource`): where a CDK user changes it.
    */
   construct?: string;
+  /**
+   * The resource is not in the template as written: the SAM transform makes it (a role
+   * `<LogicalId>Role`) from this AWS::Serverless resource's logical ID. Generated CloudFormation
+   * cannot replace it under its own logical ID: SAM refuses a second resource with that ID.
+   */
+  samMadeFrom?: string;
 }

@@ -45,10 +45,12 @@ describe("serverless-patterns SAM templates (ARNs are CloudFormation references)
     const consumer = r.targets.find((t) => t.subject.endsWith(":function:ConsumerFunction"))!;
     expect(consumer.build.warnings.map((w) => w.code)).toContain("unresolved-references");
     const tpl = YAML.parse(r.output) as { Resources: { [id: string]: { Properties: { RoleName?: string; Policies?: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] } }[] } } } };
-    // The role SAM makes for the function keeps its logical ID, and its name stays CloudFormation's to make.
-    expect(Object.keys(tpl.Resources)).toContain("ConsumerFunctionRole");
-    expect(tpl.Resources.ConsumerFunctionRole?.Properties.RoleName).toBeUndefined();
-    const statements = tpl.Resources.ConsumerFunctionRole?.Properties.Policies?.[0]?.PolicyDocument.Statement ?? [];
+    // The role SAM makes for the function (ConsumerFunctionRole) gets a logical ID of its own (SAM
+    // refuses a second resource with its ID), and its name stays CloudFormation's to make.
+    expect(Object.keys(tpl.Resources)).toContain("ConsumerFunctionLeastPrivilegeRole");
+    expect(Object.keys(tpl.Resources)).not.toContain("ConsumerFunctionRole");
+    expect(tpl.Resources.ConsumerFunctionLeastPrivilegeRole?.Properties.RoleName).toBeUndefined();
+    const statements = tpl.Resources.ConsumerFunctionLeastPrivilegeRole?.Properties.Policies?.[0]?.PolicyDocument.Statement ?? [];
     const stream = statements.find((s) => s.Action.includes("dynamodb:GetRecords"));
     expect(stream?.Resource).toEqual([{ "Fn::Sub": "${DynamoDBTable.StreamArn}" }]);
     const logs = statements.find((s) => s.Action.includes("logs:PutLogEvents"));

@@ -4,6 +4,7 @@
  * left to CloudFormation. Otherwise the output is a second role, not a replacement (a role whose
  * path, logical ID or RoleName changed is replaced, and creating it beside today's clashes).
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,6 +45,15 @@ ${YAML.stringify(roleProps).replace(/^/gm, "      ")}
 `;
 
 type Resources = { [id: string]: { Type: string; Properties: { [k: string]: unknown } } };
+
+function hasSamTranslator(): boolean {
+  try {
+    execFileSync("python3", ["-c", "import samtranslator"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function cloudFormationOf(roleProps: object, name: string): Promise<Resources> {
   const file = join(dir, name);
@@ -108,5 +118,80 @@ describe("an export's role", () => {
     expect(runGenerate(document, { format: "terraform", function: fn.arn }).output).toContain(`path = ${JSON.stringify(role.path)}`);
     const resources = (YAML.parse(runGenerate(document, { format: "cloudformation", function: fn.arn }).output) as { Resources: Resources }).Resources;
     expect(Object.values(resources)[0]?.Properties.Path).toBe(role.path);
+  });
+});
+
+describe("CloudFormation output from a SAM template whose role SAM makes", () => {
+  // SAM makes `ApiRole` from the function's Policies: it is not in the template as written, and the
+  // transform refuses a second resource with that logical ID (samtranslator
+  // DuplicateLogicalIdException). Before, the output wrote `ApiRole`: pasted, the stack failed.
+  const sam = `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
+      KeySchema: [{ AttributeName: id, KeyType: HASH }]
+  Api:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      CodeUri: s3://bucket/code.zip
+      Policies:
+        - AmazonDynamoDBFullAccess
+      Environment:
+        Variables:
+          TABLE: !Ref Orders
+`;
+
+  it("gives the role a logical ID of its own, no RoleName, and says how to wire it", async () => {
+    const file = join(dir, "sam-ids.yaml");
+    writeFileSync(file, sam);
+    const { document } = await normalize([file]);
+    expect(document.roles.map((r) => [r.source?.address, r.source?.samMadeFrom])).toEqual([["ApiRole", "Api"]]);
+    const output = runGenerate(document, { format: "cloudformation" }).output;
+    expect(Object.keys((YAML.parse(output) as { Resources: Resources }).Resources)).toEqual(["ApiLeastPrivilegeRole"]);
+    expect(output).toContain("SAM makes ApiRole from Api's Policies and refuses a second resource with that logical ID");
+  });
+
+  // The real transform, where aws-sam-translator (PyPI) is installed, as on the development machine.
+  it.runIf(hasSamTranslator())("pasted as the header says, samtranslator accepts the template (the old output's ApiRole it refused)", async () => {
+    const file = join(dir, "sam.yaml");
+    writeFileSync(file, sam);
+    const { document } = await normalize([file]);
+    const output = runGenerate(document, { format: "cloudformation" }).output;
+    const resources = (YAML.parse(output) as { Resources: Resources }).Resources;
+    expect(Object.keys(resources)).toEqual(["ApiLeastPrivilegeRole"]);
+    expect(resources.ApiLeastPrivilegeRole?.Properties.RoleName).toBeUndefined();
+    expect(output).toContain("set Api's Role: !GetAtt ApiLeastPrivilegeRole.Arn and remove its Policies");
+
+    // The user's edit, as the header says; then the real transform (aws-sam-translator from PyPI).
+    const edited = YAML.parse(sam) as { Resources: Resources };
+    const fn = edited.Resources.Api as { Properties: { [k: string]: unknown } };
+    delete fn.Properties.Policies;
+    fn.Properties.Role = { "Fn::GetAtt": ["ApiLeastPrivilegeRole", "Arn"] };
+    const transform = (template: { Resources: Resources }, resourcesToAdd: Resources): string => {
+      const t = join(dir, "edited.json");
+      writeFileSync(t, JSON.stringify({ ...template, Resources: { ...template.Resources, ...resourcesToAdd } }));
+      const script = [
+        "import json, sys",
+        "from samtranslator.translator.transform import transform",
+        "from samtranslator.public.exceptions import InvalidDocumentException",
+        "class Loader:",
+        "    def load(self, *a, **k): return None",
+        "try:",
+        "    out = transform(json.load(open(sys.argv[1])), {}, Loader())",
+        "    print('ok ' + ' '.join(sorted(k for k, v in out['Resources'].items() if v['Type'] == 'AWS::IAM::Role')))",
+        "except InvalidDocumentException as e:",
+        "    print('error ' + ' '.join(str(c) for c in e.causes))",
+      ].join("\n");
+      return execFileSync("python3", ["-c", script, t], { encoding: "utf8", env: { ...process.env, AWS_DEFAULT_REGION: "us-east-1" } }).trim();
+    };
+    expect(transform(edited, resources)).toBe("ok ApiLeastPrivilegeRole");
+    // The old output pasted into the template as written: SAM's own ID, refused (DuplicateLogicalIdException).
+    expect(transform(YAML.parse(sam) as { Resources: Resources }, { ApiRole: resources.ApiLeastPrivilegeRole as Resources[string] })).toBe("error ('Api', 'ApiRole', 'AWS::IAM::Role')");
   });
 });

@@ -660,7 +660,7 @@ export class TemplateReader {
       lastUsed: null,
       tags: Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1))),
       ...(this.fixedName(r, "RoleName") === undefined ? { generatedName: true } : {}),
-      source: this.location(r.sourcePath, id),
+      source: r.madeFrom === undefined ? this.location(r.sourcePath, id) : { ...this.location(r.sourcePath, id), samMadeFrom: r.madeFrom },
     });
   }
 

@@ -28,6 +28,8 @@ export interface SamResource {
   policySourcePaths?: Record<string, string>;
   /** For generated event source mappings: the kind the SAM event type says (its ARN may be a parameter). */
   triggerKind?: "sqs" | "kinesis" | "dynamodb" | "kafka" | "mq" | "self-managed-kafka" | "docdb";
+  /** For roles the transform makes: the logical ID of the AWS::Serverless resource it makes them from (SourceLocation.samMadeFrom). */
+  madeFrom?: string;
 }
 
 const EVENT_TRIGGER_KIND: Record<string, NonNullable<SamResource["triggerKind"]>> = {
@@ -317,6 +319,7 @@ function expandOperated(id: string, spec: Operated, base: SamResource, out: Reco
       ManagedPolicyArns: [managedArn(partition, spec.managedPolicy)],
     },
     sourcePath: base.sourcePath,
+    madeFrom: id,
     ...(base.Condition !== undefined ? { Condition: base.Condition } : {}),
   };
 }
@@ -551,6 +554,7 @@ function expandFunction(
     Properties: role,
     sourcePath: p.Policies !== undefined ? policiesPath : path,
     policySourcePaths,
+    madeFrom: id,
     ...(base.Condition !== undefined ? { Condition: base.Condition } : {}),
   };
 }
