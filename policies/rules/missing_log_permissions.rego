@@ -9,12 +9,17 @@
 #   CreateLogGroup is missing (harmless once the group exists, e.g. created by IaC); info when a
 #   policy of the role could not be resolved (it might grant them), and when an explicit Deny of the
 #   role is all that blocks them: logging turned off on purpose (the Serverless Framework's
-#   `disableLogs: true` writes such a Deny), said so rather than called a broken role.
+#   `disableLogs: true` writes such a Deny), said so rather than called a broken role. A function
+#   Lambda@Edge may run (its role trusts edgelambda.amazonaws.com) also logs from its replicas, in
+#   every Region CloudFront picks, to `/aws/lambda/us-east-1.<name>` (or its custom group): the role
+#   needs the three actions on that group in every Region (`arn:aws:logs:*:…`).
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
 #     description: Sending Lambda function logs to CloudWatch Logs
 #   - ref: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaBasicExecutionRole.html
 #     description: AWSLambdaBasicExecutionRole
+#   - ref: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-logs.html
+#     description: Edge function logs (Lambda@Edge log groups)
 # custom:
 #   id: LR005
 #   name: missing-log-permissions
@@ -39,7 +44,7 @@ findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"severity": severity(count(essential) > 0, fn.analysis.roleIncomplete, denied_on_purpose(missing)),
 		"message": sprintf("%s %s cannot %s: its execution role %s %s%s", [
-			"Function", fn.name, what(count(essential) > 0, fn.logGroup), verb(denied_on_purpose(missing)), concat(", ", actions), purpose(denied_on_purpose(missing)),
+			"Function", fn.name, what(count(essential) > 0, groups(missing)), verb(denied_on_purpose(missing)), concat(", ", actions), purpose(denied_on_purpose(missing)),
 		]),
 		"evidence": {
 			"logGroup": fn.logGroup,
@@ -53,6 +58,10 @@ findings := [finding |
 what(true, group) := sprintf("write its logs to %s", [group])
 
 what(false, group) := sprintf("create its log group %s", [group])
+
+# The log groups the missing permissions are for: the function's own, and for a Lambda@Edge
+# function its replicas' group in every Region (`/aws/lambda/us-east-1.<name>`).
+groups(missing) := concat(" and ", sort({r.subject | some r in missing}))
 
 # Every missing permission is refused by an explicit Deny: someone wrote it to stop the logs.
 denied_on_purpose(missing) if {

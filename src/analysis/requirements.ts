@@ -117,6 +117,19 @@ export function logGroupArns(fn: LambdaFunction): { group: string; streams: stri
   return { group, streams: `${group}:log-stream:*` };
 }
 
+/**
+ * Where a Lambda@Edge function's replicas log (LambdaFunction.lambdaAtEdge): in every Region
+ * CloudFront runs them, to `/aws/lambda/us-east-1.<name>` (the Region it was made in, kept in
+ * every Region), or to its custom log group's own name (CloudFront developer guide, "Edge function
+ * logs"). The Region is a literal `*`: only a grant in every Region matches it, which is what the
+ * replicas need (CloudFront picks the Regions).
+ */
+export function edgeLogGroupArns(fn: LambdaFunction): { name: string; group: string; streams: string } {
+  const name = fn.logGroup === `/aws/lambda/${fn.name}` ? `/aws/lambda/us-east-1.${fn.name}` : fn.logGroup;
+  const group = `arn:${partitionOf(fn.arn)}:logs:*:${fn.accountId}:log-group:${name}`;
+  return { name, group, streams: `${group}:log-stream:*` };
+}
+
 /** The write action a destination ARN needs, by its service (SQS, SNS, Lambda, EventBridge, S3). */
 export function destinationPermission(arn: string): { action: string; resource: string } | null {
   const service = arn.split(":")[2];
@@ -251,6 +264,14 @@ export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
   if (fn.logGroupCreated !== true) out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:CreateLogGroup", resource: logs.group, alternativeResources: [`${logs.group}:*`], essential: false });
   out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:CreateLogStream", resource: logs.streams, essential: true });
   out.push({ purpose: "logs", subject: fn.logGroup, action: "logs:PutLogEvents", resource: logs.streams, essential: true });
+  if (fn.lambdaAtEdge === true) {
+    // Replicas create their log group in each new Region: CreateLogGroup is needed there too.
+    const edge = edgeLogGroupArns(fn);
+    const subject = `${edge.name} (Lambda@Edge replicas, every Region)`;
+    out.push({ purpose: "logs", subject, action: "logs:CreateLogGroup", resource: edge.group, alternativeResources: [`${edge.group}:*`], essential: true });
+    out.push({ purpose: "logs", subject, action: "logs:CreateLogStream", resource: edge.streams, essential: true });
+    out.push({ purpose: "logs", subject, action: "logs:PutLogEvents", resource: edge.streams, essential: true });
+  }
   // $LATEST first, then the versions running with the function's role: the first one in a VPC (or
   // tracing) names the requirement; the actions are on `*`, one set serves them all.
   const configurations = runConfigurations(fn);

@@ -350,6 +350,14 @@ export interface LambdaFunction {
   /** The log group the function writes to: LoggingConfig.LogGroup or /aws/lambda/<name>. */
   logGroup: string;
   /**
+   * Lambda@Edge may run it: its execution role trusts `edgelambda.amazonaws.com` and the function
+   * is in us-east-1 (or a template's unknown region), where Lambda@Edge functions are made.
+   * CloudFront then runs replicas in other Regions, which log there with this role to
+   * `/aws/lambda/us-east-1.<name>` (a custom log group keeps its name): CloudFront developer
+   * guide, "Edge function logs". Absent otherwise.
+   */
+  lambdaAtEdge?: true;
+  /**
    * The log group is made by the same template or plan as the function (an `AWS::Logs::LogGroup`
    * or `aws_cloudwatch_log_group` of that name, as the Serverless Framework and CDK make one):
    * Lambda never creates it, so logs:CreateLogGroup is not required. Absent when not known.

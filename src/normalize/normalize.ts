@@ -23,7 +23,7 @@ import { defaultFactsFunction, principalPolicies, type FactsFunction } from "./f
 import { applyPatches, finishDeliveryTargets, foldVersions } from "./functions.js";
 import { compareStrings, mergeFragments } from "./merge.js";
 import { resolveManagedPolicies, type ManagedPolicyLookup } from "./policies.js";
-import { trustsLambda } from "./trust.js";
+import { trustsLambda, trustsLambdaAtEdge } from "./trust.js";
 import { appendAll } from "../collections.js";
 
 export interface NormalizeOptions {
@@ -152,6 +152,7 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
     if (uses) role.lambdaServiceUses = uses;
     return role;
   });
+  markLambdaAtEdge(functions, roles);
 
   const groupsByAccountAndName = new Map<string, PrincipalRecord>();
   for (const p of principalRecords) if (p.type === "group") groupsByAccountAndName.set(`${p.accountId}\u0000${p.name}`, p);
@@ -438,4 +439,18 @@ function markUnreadPolicyFiles(functions: Iterable<LambdaFunction>, warnings: re
   }
   if (unread.size === 0) return;
   for (const fn of functions) if (unread.has(`${fn.region}\u0000${fn.name}`)) fn.resourcePolicyUnread = true;
+}
+
+/**
+ * Functions Lambda@Edge may run (LambdaFunction.lambdaAtEdge): their role trusts
+ * edgelambda.amazonaws.com, and they are where Lambda@Edge functions are made (us-east-1; a
+ * template's region is `unknown`). Set or cleared every time, so that a canonical document
+ * normalised again says what its roles say.
+ */
+function markLambdaAtEdge(functions: LambdaFunction[], roles: readonly Role[]): void {
+  const edge = new Set(roles.filter((r) => trustsLambdaAtEdge(r.trustPolicy)).map((r) => r.arn));
+  for (const fn of functions) {
+    if (edge.has(fn.roleArn) && (fn.region === "us-east-1" || fn.region === "unknown")) fn.lambdaAtEdge = true;
+    else delete fn.lambdaAtEdge;
+  }
 }
