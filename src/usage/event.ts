@@ -32,7 +32,7 @@ export const RECORD_KEYS = [
   "sharedEventID",
 ] as const;
 
-/** requestParameters keys read for resource ARNs; all top-level, all strings (`names`: strings). */
+/** requestParameters keys read for resource ARNs; all top-level, all strings (LIST_PARAM_KEYS: lists of strings). */
 export const PARAM_KEYS = [
   "bucketName",
   "key",
@@ -87,9 +87,26 @@ export const PARAM_KEYS = [
   // source mapping calls them with its role): the stream's ARN. Spelt so by DynamoDB, `streamARN`
   // by Kinesis: two keys (the scanners match keys exactly), two query columns (paramColumn).
   "streamArn",
+  // ECS UpdateService, DeleteService (`service`) and DescribeServices (`services`, a list): the
+  // service by name or ARN, in `cluster` (a name or an ARN; absent: the cluster named default).
+  "cluster",
+  "service",
+  "services",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];
+
+/**
+ * The keys whose value is a list of strings (SSM GetParameters' `names`, ECS DescribeServices'
+ * `services`): every reader keeps such a list only when all its elements are strings.
+ */
+export const LIST_PARAM_KEYS = ["names", "services"] as const satisfies readonly ParamKey[];
+
+export type ListParamKey = (typeof LIST_PARAM_KEYS)[number];
+
+export function isListParamKey(key: string): key is ListParamKey {
+  return key === "names" || key === "services";
+}
 
 /**
  * Keys whose lower-cased column would be another key's (`streamArn`, `streamARN`): their own
@@ -102,8 +119,8 @@ export function paramColumn(key: ParamKey): string {
   return Object.hasOwn(COLUMN_OVERRIDES, key) ? (COLUMN_OVERRIDES[key] as string) : `rp_${key.toLowerCase().replace(/[^a-z0-9]/g, "")}`;
 }
 
-/** Selected requestParameters: only string values (and `names` as a string list) are kept. */
-export type RequestParams = { [K in ParamKey]?: K extends "names" ? string[] : string };
+/** Selected requestParameters: only string values (and the list keys' string lists) are kept. */
+export type RequestParams = { [K in ParamKey]?: K extends ListParamKey ? string[] : string };
 
 export interface UsageEvent {
   eventId: string | null;

@@ -8,7 +8,7 @@
 import { partitionOf } from "./attribution.js";
 import type { FileAccumulator } from "./accumulate.js";
 import { copyDestination, isoTime, timeSeconds } from "./accumulate.js";
-import { PARAM_KEYS, paramColumn, type RequestParams } from "./event.js";
+import { isListParamKey, PARAM_KEYS, paramColumn, type RequestParams } from "./event.js";
 import { copySourceOf, resourcesOf } from "./resources.js";
 import { refusalOf, refusedCallResources, refusingPolicyOfCall } from "./denials.js";
 import { USAGE_ROW_COLUMNS } from "./sql.js";
@@ -129,12 +129,12 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
     if (k === "versionId") continue;
     const v = val(row, paramColumn(k));
     if (v === null) continue;
-    if (k === "names") {
+    if (isListParamKey(k)) {
       try {
-        const names = JSON.parse(v) as unknown;
-        if (Array.isArray(names) && names.every((x) => typeof x === "string")) params.names = names as string[];
+        const list = JSON.parse(v) as unknown;
+        if (Array.isArray(list) && list.every((x) => typeof x === "string")) params[k] = list as string[];
       } catch {
-        return `rp_names ${JSON.stringify(v)} is not a JSON array`;
+        return `${paramColumn(k)} ${JSON.stringify(v)} is not a JSON array`;
       }
     } else (params as { [k: string]: string })[k] = v;
   }

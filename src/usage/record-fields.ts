@@ -4,7 +4,7 @@
  * Lines with odd shapes) and as the oracle the byte scanner is tested against.
  */
 
-import { PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
+import { isListParamKey, PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -68,10 +68,10 @@ export function eventFromRecord(rec: Obj): UsageEvent {
   if (isObj(rp)) {
     for (const k of PARAM_KEYS) {
       const v = rp[k];
-      if (k === "names") {
+      if (isListParamKey(k)) {
         if (Array.isArray(v)) {
-          const names = v.filter((x): x is string => typeof x === "string");
-          if (names.length === v.length) params.names = names;
+          const list = v.filter((x): x is string => typeof x === "string");
+          if (list.length === v.length) params[k] = list;
         }
       } else if (typeof v === "string") {
         (params as { [key: string]: string })[k] = v;

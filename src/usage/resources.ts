@@ -4,7 +4,7 @@
  * Service Authorization Reference (table/<name>, queue name (from queueUrl or queueName), parameter/<name>, secret:<name>-??????,
  * function:<name>[:qualifier], stream/<name>, log-group:<name>, task-definition/<family>:<revision>,
  * deliverystream/<name>, userpool/<id>, project/<name>, job/<name>, workgroup/<name>, Glue's
- * catalog, database/<db> and table/<db>/<table>).
+ * catalog, database/<db> and table/<db>/<table>, ECS service/<cluster>/<service>).
  */
 
 import type { RequestParams } from "./event.js";
@@ -145,6 +145,9 @@ export function deriveResources(ctx: ResourceContext): string[] {
     }
     case "ecs":
       if (p.taskDefinition !== undefined) push(taskDefinitionArn(p.taskDefinition, regional));
+      // UpdateService, DeleteService name one service, DescribeServices a list, each by name or ARN.
+      if (p.service !== undefined) push(ecsServiceArn(p.service, p.cluster, regional));
+      for (const svc of p.services ?? NONE) push(ecsServiceArn(svc, p.cluster, regional));
       break;
     case "lambda":
       if (p.functionName !== undefined) push(functionArn(p.functionName, region, partition, regional));
@@ -251,6 +254,25 @@ function taskDefinitionArn(td: string, regional: (service: string, rest: string)
   // A family is letters, digits, `-` and `_` (RegisterTaskDefinition); a revision is a number.
   if (!/^[A-Za-z0-9_-]+(?::\d+)?$/.test(td)) return null;
   return regional("ecs", `task-definition/${td.includes(":") ? td : `${td}:*`}`);
+}
+
+/**
+ * The service an ECS call names: `service` takes a name or an ARN, `cluster` a name or an ARN and
+ * defaults to the cluster named `default` (ECS API reference, UpdateService, DescribeServices). A
+ * service's ARN is `service/<cluster>/<service>` (Service Authorization Reference), so a name is
+ * put under its cluster, in the cluster ARN's account and Region when the call gives one (another
+ * account's cluster), the call's otherwise; a service ARN is kept as it is (an old-format
+ * `service/<name>` ARN too: it is the ARN the call was authorised on).
+ */
+function ecsServiceArn(service: string, cluster: string | undefined, regional: (service: string, rest: string) => string | null): string | null {
+  if (isArn(service)) return service;
+  // Names are letters, digits, `-` and `_` (CreateCluster, CreateService): anything else names no service ARN.
+  const NAME = /^[A-Za-z0-9_-]+$/;
+  if (!NAME.test(service)) return null;
+  if (cluster === undefined) return regional("ecs", `service/default/${service}`);
+  if (!isArn(cluster)) return NAME.test(cluster) ? regional("ecs", `service/${cluster}/${service}`) : null;
+  const m = /^(arn:[^:]+:ecs:[^:]+:\d{12}:)cluster\/([A-Za-z0-9_-]+)$/.exec(cluster);
+  return m === null ? null : `${m[1] as string}service/${m[2] as string}/${service}`;
 }
 
 /**

@@ -95,6 +95,7 @@ const SI_KEYS = new KeySet(["arn"]);
 const RES_KEYS = new KeySet(["ARN"]);
 const PARAMS = new KeySet(PARAM_KEYS);
 const NAMES_ID = PARAMS.lookup("names");
+const SERVICES_ID = PARAMS.lookup("services");
 const KEY_ID = PARAMS.lookup("key");
 const VERSION_ID = PARAMS.lookup("versionId");
 const TOP_KEYS = new KeySet(["Records"]);
@@ -451,7 +452,7 @@ export class RecordScanner {
     const p: { [k: string]: string | string[] } = {};
     this.object(PARAMS, (id) => {
       const k = PARAM_KEYS[id] as string;
-      if (id === NAMES_ID) {
+      if (id === NAMES_ID || id === SERVICES_ID) {
         delete p[k];
         if (b[this.i] === LBRACKET) {
           const names = this.stringArray();

@@ -48,6 +48,7 @@ const KEY_GROUPS: readonly (readonly string[])[] = [
   ["arn", "type", "principalId", "accountId", "userName"],
 ];
 const NAMES_ID = PARAM_KEYS.indexOf("names");
+const SERVICES_ID = PARAM_KEYS.indexOf("services");
 const VERSION_ID = PARAM_KEYS.indexOf("versionId");
 
 const MESSAGES: { [code: number]: string } = {
@@ -94,7 +95,7 @@ interface Exports {
   memory: WebAssembly.Memory;
   init(): number;
   setKeys(len: number): void;
-  setParamIds(names: number, key: number, versionId: number): void;
+  setParamIds(names: number, key: number, versionId: number, services: number): void;
   input(len: number): number;
   scan(len: number): number;
   resetSymbols(): void;
@@ -185,7 +186,7 @@ export class WasmScanner implements CompactRecords {
     this.views();
     this.u8.set(bytes, blob);
     ex.setKeys(bytes.length);
-    ex.setParamIds(NAMES_ID, PARAM_KEYS.indexOf("key"), VERSION_ID);
+    ex.setParamIds(NAMES_ID, PARAM_KEYS.indexOf("key"), VERSION_ID, SERVICES_ID);
     this.symInfo = ex.symbolInfo() >>> 2;
     this.arena = ex.arenaBase();
     this.out = ex.outBase() >>> 2;
@@ -381,7 +382,7 @@ export class WasmScanner implements CompactRecords {
       i += 2;
       // Later duplicates win, and a non-string value removes the key, as with JSON.parse.
       delete p[k];
-      if (id === NAMES_ID) {
+      if (id === NAMES_ID || id === SERVICES_ID) {
         if (v >= 0) {
           const names: string[] = [];
           for (let j = 0; j < v; j++) names.push(this.text(m[i + j] as number) as string);
@@ -423,7 +424,7 @@ export class WasmScanner implements CompactRecords {
     if (m[r + S.S_PAR_COUNT] !== 2) return -1;
     const at = m[r + S.S_PAR_START] as number;
     const id = m[this.list + at] as number;
-    return id !== NAMES_ID && (m[this.list + at + 1] as number) >= 0 ? at : -1;
+    return id !== NAMES_ID && id !== SERVICES_ID && (m[this.list + at + 1] as number) >= 0 ? at : -1;
   }
 }
 

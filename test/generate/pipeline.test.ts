@@ -468,3 +468,20 @@ describe("calls that name their resource only in requestParameters", () => {
     expect(allowed(g.policy, "dynamodb:DescribeStream", `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/payroll/stream/2026-10-09T00:07:23.254`)).toBe(false);
   });
 });
+
+describe("ECS services named in requestParameters", () => {
+  it("grants UpdateService and DescribeServices on the services called, under their cluster", async () => {
+    const S = `arn:aws:ecs:${REGION}:${ACCOUNT}:service`;
+    const g = await generateFrom([
+      record(0, "ecs.amazonaws.com", "UpdateService", { requestParameters: { cluster: "production", service: "checkout", desiredCount: 4 }, managementEvent: true, readOnly: false }),
+      record(1, "ecs.amazonaws.com", "DescribeServices", { requestParameters: { cluster: "production", services: ["checkout", "cart"] }, managementEvent: true }),
+    ]);
+    // Before: service/*/* for both, with a no-resource-recorded warning.
+    expect(g.warnings.filter((w) => w.code === "no-resource-recorded")).toEqual([]);
+    expect(allowed(g.policy, "ecs:UpdateService", `${S}/production/checkout`)).toBe(true);
+    expect(allowed(g.policy, "ecs:UpdateService", `${S}/production/cart`)).toBe(false);
+    expect(allowed(g.policy, "ecs:UpdateService", `${S}/staging/checkout`)).toBe(false);
+    expect(allowed(g.policy, "ecs:DescribeServices", `${S}/production/cart`)).toBe(true);
+    expect(allowed(g.policy, "ecs:DescribeServices", `${S}/production/payments`)).toBe(false);
+  });
+});

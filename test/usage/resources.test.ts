@@ -204,6 +204,31 @@ describe("Glue Data Catalog tables", () => {
   });
 });
 
+describe("ECS services (UpdateService, DescribeServices)", () => {
+  const E = "arn:aws:ecs:eu-west-1:210987654321:service/";
+  it("names service/<cluster>/<service>, the cluster by name or ARN, `default` when the call names none", () => {
+    expect(arns("ecs.amazonaws.com", { cluster: "production", service: "checkout" })).toEqual([`${E}production/checkout`]);
+    expect(arns("ecs.amazonaws.com", { cluster: "arn:aws:ecs:eu-west-1:210987654321:cluster/production", service: "checkout" })).toEqual([`${E}production/checkout`]);
+    expect(arns("ecs.amazonaws.com", { service: "checkout" })).toEqual([`${E}default/checkout`]);
+    // Another account's cluster, by its ARN: the service is in that account.
+    expect(arns("ecs.amazonaws.com", { cluster: "arn:aws:ecs:us-east-1:555566667777:cluster/shared", service: "api" })).toEqual(["arn:aws:ecs:us-east-1:555566667777:service/shared/api"]);
+  });
+
+  it("keeps a service named by ARN as it is, and names each service of DescribeServices' list", () => {
+    expect(arns("ecs.amazonaws.com", { cluster: "production", service: "arn:aws:ecs:eu-west-1:555566667777:service/shared/api" })).toEqual(["arn:aws:ecs:eu-west-1:555566667777:service/shared/api"]);
+    expect(arns("ecs.amazonaws.com", { cluster: "production", services: ["checkout", "arn:aws:ecs:eu-west-1:210987654321:service/production/cart", "checkout"] })).toEqual([
+      `${E}production/checkout`,
+      `${E}production/cart`,
+    ]);
+  });
+
+  it("names none for what is no service or cluster name", () => {
+    expect(arns("ecs.amazonaws.com", { cluster: "production", service: "check*" })).toEqual([]);
+    expect(arns("ecs.amazonaws.com", { cluster: "prod/uction", service: "checkout" })).toEqual([]);
+    expect(arns("ecs.amazonaws.com", { cluster: "arn:aws:ecs:eu-west-1:210987654321:service/x", service: "checkout" })).toEqual([]);
+  });
+});
+
 describe("SQS queueName (GetQueueUrl, CreateQueue)", () => {
   it("names the queue in the caller's account, or in the owner's account GetQueueUrl gives", () => {
     expect(arns("sqs.amazonaws.com", { queueName: "orders" })).toEqual(["arn:aws:sqs:eu-west-1:210987654321:orders"]);

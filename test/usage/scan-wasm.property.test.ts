@@ -39,6 +39,9 @@ const CALLS: [string, string, fc.Arbitrary<object | null>][] = [
   ["s3", "CopyObject", fc.record({ bucketName: name, key: name, "x-amz-copy-source": fc.oneof(fc.constantFrom("intake/a.pdf", "/intake/b%20c.pdf?versionId=v1", "arn%3Aaws%3As3%3Aus-east-1%3A111122223333%3Aaccesspoint%2Fap%2Fobject%2Fk", "%E0%A4%A", "bucket-only"), name) }, { requiredKeys: ["bucketName"] })],
   // Refusals read by their message (denials.ts): a KMS refusal's two halves, a resource from the message.
   ["secretsmanager", "GetSecretValue", fc.oneof(fc.record({ secretId: fc.constantFrom("prod/db", "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf") }), fc.constant(null))],
+  // A second list key (ECS DescribeServices' `services`), a cluster by name or ARN.
+  ["ecs", "DescribeServices", fc.record({ cluster: fc.constantFrom("production", "arn:aws:ecs:us-east-1:111122223333:cluster/production"), services: fc.oneof(fc.array(name, { maxLength: 3 }), fc.constant(["a", 1]), fc.constant("checkout")) }, { requiredKeys: ["services"] })],
+  ["ecs", "UpdateService", fc.record({ cluster: name, service: name }, { requiredKeys: ["service"] })],
   ["dynamodb", "PutItem", fc.constant(null)],
   ["kms", "Decrypt", fc.constant({})],
   ["sts", "GetCallerIdentity", fc.constant({})],

@@ -259,6 +259,30 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     expect(resources).toEqual({ "dynamodb:DescribeStream": [STREAM], "kinesis:DescribeStreamSummary": ["arn:aws:kinesis:us-east-1:111122223333:stream/clicks"] });
   });
 
+  it("reads an ECS service (service, or the list services) in its cluster as the raw records do, in every reader", async () => {
+    const ROLE = "arn:aws:iam::111122223333:role/ops-role";
+    const call = (seq: number, source: string, name: string, requestParameters: object): object =>
+      roleCallRecord({ account: "111122223333", roleArn: ROLE, session: "ops-fn", time: `2026-10-0${1 + (seq % 5)}T08:00:00Z`, source, name, seq, region: "eu-west-1", extra: { requestParameters } });
+    // requestParameters as CloudTrail records the JSON request (its members in lower camel case):
+    // UpdateService's cluster, service, desiredCount and DescribeServices' cluster, services,
+    // include (ECS API reference; the shapes of public CloudTrail samples, e.g. an UpdateService
+    // {"cluster","service","desiredCount"} in driftwire's docs, and the aws-cli DescribeServices
+    // body {"services": [...]} in aws/aws-cli#1455).
+    const records = [
+      call(1, "ecs", "UpdateService", { cluster: "production", service: "checkout", desiredCount: 4, forceNewDeployment: false }),
+      call(2, "ecs", "UpdateService", { service: "cart", desiredCount: 0 }),
+      call(3, "ecs", "DescribeServices", { cluster: "arn:aws:ecs:eu-west-1:111122223333:cluster/production", services: ["checkout", "cart"], include: ["TAGS"] }),
+      call(4, "ecs", "DescribeServices", { cluster: "production", services: ["checkout"] }),
+    ];
+    const raw = await everyReader(records, "services");
+    const resources = Object.fromEntries((raw.sessions[0]?.actions ?? []).map((a) => [a.action, a.resources]));
+    const E = "arn:aws:ecs:eu-west-1:111122223333:service/";
+    expect(resources).toEqual({
+      "ecs:UpdateService": [`${E}default/cart`, `${E}production/checkout`],
+      "ecs:DescribeServices": [`${E}production/cart`, `${E}production/checkout`],
+    });
+  });
+
   it("reads a refusal's message as the raw records do: KMS's refusals and the resource a refusal names", async () => {
     // The corpus has none: errorMessage is kept for the refusal codes only (error_message, last column).
     const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-denials-"));

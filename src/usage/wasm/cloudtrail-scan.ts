@@ -912,11 +912,14 @@ function resources(r: usize): void {
 let paramNames: i32 = -1;
 let paramKey: i32 = -1;
 let paramVersionId: i32 = -1;
+/** The second list key (ECS DescribeServices' `services`), read as `names` is. */
+let paramServices: i32 = -1;
 
-export function setParamIds(names: i32, key_: i32, versionId: i32): void {
+export function setParamIds(names: i32, key_: i32, versionId: i32, services: i32): void {
   paramNames = names;
   paramKey = key_;
   paramVersionId = versionId;
+  paramServices = services;
 }
 
 function params(r: usize): void {
@@ -942,8 +945,8 @@ function params(r: usize): void {
     colon();
     if (k < 0) {
       skipValue();
-    } else if (k == paramNames) {
-      // [names, count] then the names; count -1 when it is not an array of strings.
+    } else if (k == paramNames || k == paramServices) {
+      // [key, count] then the strings; count -1 when it is not an array of strings.
       const head = nList;
       push(k);
       push(-1);
