@@ -22,7 +22,7 @@
  * Resource with `$`, `*`, `?` in IAM's literal forms (`${$}`, `${*}`, `${?}`), or the policy would
  * read a variable (and deny the very call it was made from) or a wildcard (and grant objects
  * nobody used). Only the wildcards this module adds (`prefix*`, `/*` under a parent) and the usage
- * stage's `secret:<name>-??????` and `task-definition/<family>:*` stay wildcards.
+ * stage's `secret:<name>-??????`, `task-definition/<family>:*` and `job-definition/<name>:*` stay wildcards.
  */
 
 import type { ActionUsage, ResourceSample } from "../model/usage.js";
@@ -150,9 +150,16 @@ const SECRET_BY_NAME = /^(arn:[^:]*:secretsmanager:[^:]*:[^:]*:secret:[^*?$]*-)(
  */
 const TASK_DEFINITION_ANY_REVISION = /^(arn:[^:]*:ecs:[^:]*:[^:]*:task-definition\/[A-Za-z0-9_-]+:)(\*)$/;
 
+/**
+ * The usage stage's ARN for a Batch job definition submitted by name, without a revision
+ * (resources.ts batchJobDefinitionArn): every revision, `<name>:*`, as for an ECS family. A job
+ * definition's name cannot hold `*` (letters, digits, `-`, `_`).
+ */
+const JOB_DEFINITION_ANY_REVISION = /^(arn:[^:]*:batch:[^:]*:[^:]*:job-definition\/[A-Za-z0-9_-]+:)(\*)$/;
+
 /** The part of an observed resource that is the usage stage's wildcard, and the text before it; null when none. */
 function usageWildcard(arn: string): RegExpExecArray | null {
-  return SECRET_BY_NAME.exec(arn) ?? TASK_DEFINITION_ANY_REVISION.exec(arn);
+  return SECRET_BY_NAME.exec(arn) ?? TASK_DEFINITION_ANY_REVISION.exec(arn) ?? JOB_DEFINITION_ANY_REVISION.exec(arn);
 }
 
 /** An observed resource as a Resource matching what was called: its text literal (policyLiteral), bar the usage stage's wildcards. */

@@ -92,6 +92,10 @@ export const PARAM_KEYS = [
   "cluster",
   "service",
   "services",
+  // Batch SubmitJob: the job queue and the job definition (name, name:revision or ARN), both
+  // authorised (Batch user guide, "Resource: Restrict to a job queue").
+  "jobQueue",
+  "jobDefinition",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];

@@ -4,7 +4,8 @@
  * Service Authorization Reference (table/<name>, queue name (from queueUrl or queueName), parameter/<name>, secret:<name>-??????,
  * function:<name>[:qualifier], stream/<name>, log-group:<name>, task-definition/<family>:<revision>,
  * deliverystream/<name>, userpool/<id>, project/<name>, job/<name>, workgroup/<name>, Glue's
- * catalog, database/<db> and table/<db>/<table>, ECS service/<cluster>/<service>).
+ * catalog, database/<db> and table/<db>/<table>, ECS service/<cluster>/<service>, Batch
+ * job-queue/<name> and job-definition/<name>:<revision>).
  */
 
 import type { RequestParams } from "./event.js";
@@ -149,6 +150,13 @@ export function deriveResources(ctx: ResourceContext): string[] {
       if (p.service !== undefined) push(ecsServiceArn(p.service, p.cluster, regional));
       for (const svc of p.services ?? NONE) push(ecsServiceArn(svc, p.cluster, regional));
       break;
+    case "batch":
+      // SubmitJob is authorised on both the queue and the job definition it names (Batch user
+      // guide, "Resource: Restrict to a job queue": "you must provide both job queue and job
+      // definition resource types"): one action, two resource types, each its own ARN here.
+      if (p.jobQueue !== undefined) push(isArn(p.jobQueue) ? p.jobQueue : /^[A-Za-z0-9_-]+$/.test(p.jobQueue) ? regional("batch", `job-queue/${p.jobQueue}`) : null);
+      if (p.jobDefinition !== undefined) push(batchJobDefinitionArn(p.jobDefinition, regional));
+      break;
     case "lambda":
       if (p.functionName !== undefined) push(functionArn(p.functionName, region, partition, regional));
       break;
@@ -273,6 +281,20 @@ function ecsServiceArn(service: string, cluster: string | undefined, regional: (
   if (!isArn(cluster)) return NAME.test(cluster) ? regional("ecs", `service/${cluster}/${service}`) : null;
   const m = /^(arn:[^:]+:ecs:[^:]+:\d{12}:)cluster\/([A-Za-z0-9_-]+)$/.exec(cluster);
   return m === null ? null : `${m[1] as string}service/${m[2] as string}/${service}`;
+}
+
+/**
+ * The job definition a Batch SubmitJob names: `jobDefinition` takes `name`, `name:revision` or an
+ * ARN (Batch API reference, SubmitJob; a name alone runs the latest active revision). The call is
+ * authorised on the revision's ARN, so a name alone, or an ARN without a revision, is every
+ * revision, `job-definition/<name>:*`: the Batch user guide ("Accounting for job definition
+ * revisions") says `job-definition/<name>` without one matches no SubmitJob. As an ECS task
+ * definition's family (taskDefinitionArn), and generate keeps that `:*` a wildcard.
+ */
+function batchJobDefinitionArn(jd: string, regional: (service: string, rest: string) => string | null): string | null {
+  if (isArn(jd)) return /:job-definition\/[^:/]+$/.test(jd) ? `${jd}:*` : jd;
+  if (!/^[A-Za-z0-9_-]+(?::\d+)?$/.test(jd)) return null;
+  return regional("batch", `job-definition/${jd.includes(":") ? jd : `${jd}:*`}`);
 }
 
 /**

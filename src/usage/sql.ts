@@ -117,6 +117,8 @@ export const USAGE_ROW_COLUMNS = [
   "rp_cluster",
   "rp_service",
   "rp_services",
+  "rp_jobqueue",
+  "rp_jobdefinition",
   "event_day",
   "calls",
   "data_events",
@@ -204,6 +206,8 @@ events AS (
     json_extract_scalar(requestparameters, '$.cluster') AS rp_cluster,
     json_extract_scalar(requestparameters, '$.service') AS rp_service,
     json_format(json_extract(requestparameters, '$.services')) AS rp_services,
+    json_extract_scalar(requestparameters, '$.jobQueue') AS rp_jobqueue,
+    json_extract_scalar(requestparameters, '$.jobDefinition') AS rp_jobdefinition,
     CASE WHEN errorcode IN (${REFUSAL_CODES_SQL}) THEN errormessage END AS error_message,
     call_rn = 1 OR coalesce(sharedeventid, eventid) IS NULL AS counted_call
   FROM delivered
@@ -212,17 +216,17 @@ SELECT 'usage' AS row_kind, recipientaccountid AS account_id, role_arn, session_
   eventsource AS event_source, eventname AS event_name, errorcode AS error_code, version_id_present,
   resource_arns, rp_bucketname, rp_key, rp_tablename, rp_queueurl, rp_topicarn, rp_targetarn, rp_keyid,
   rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn, rp_loggroupname,
-  rp_statemachinearn, rp_indexname, rp_xamzcopysource, rp_modelid, rp_restapiid, rp_path, rp_taskdefinition, rp_executionarn, rp_deliverystreamname, rp_userpoolid, rp_projectname, rp_jobname, rp_workgroup, rp_databasename, rp_catalogid, rp_queuename, rp_queueownerawsaccountid, rp_dynamodbstreamarn, rp_cluster, rp_service, rp_services, CAST(NULL AS VARCHAR) AS event_day, count(*) AS calls, 0 AS data_events,
+  rp_statemachinearn, rp_indexname, rp_xamzcopysource, rp_modelid, rp_restapiid, rp_path, rp_taskdefinition, rp_executionarn, rp_deliverystreamname, rp_userpoolid, rp_projectname, rp_jobname, rp_workgroup, rp_databasename, rp_catalogid, rp_queuename, rp_queueownerawsaccountid, rp_dynamodbstreamarn, rp_cluster, rp_service, rp_services, rp_jobqueue, rp_jobdefinition, CAST(NULL AS VARCHAR) AS event_day, count(*) AS calls, 0 AS data_events,
   min(eventtime) AS first_seen, max(eventtime) AS last_seen, error_message
 FROM events
 WHERE role_arn IS NOT NULL AND session_name IS NOT NULL AND (eventtype IS NULL OR eventtype = 'AwsApiCall') AND counted_call
 GROUP BY recipientaccountid, role_arn, session_name, invoked_by, awsregion, eventsource, eventname, errorcode,
   version_id_present, resource_arns, rp_bucketname, rp_key, rp_tablename, rp_queueurl, rp_topicarn,
   rp_targetarn, rp_keyid, rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn,
-  rp_loggroupname, rp_statemachinearn, rp_indexname, rp_xamzcopysource, rp_modelid, rp_restapiid, rp_path, rp_taskdefinition, rp_executionarn, rp_deliverystreamname, rp_userpoolid, rp_projectname, rp_jobname, rp_workgroup, rp_databasename, rp_catalogid, rp_queuename, rp_queueownerawsaccountid, rp_dynamodbstreamarn, rp_cluster, rp_service, rp_services, error_message
+  rp_loggroupname, rp_statemachinearn, rp_indexname, rp_xamzcopysource, rp_modelid, rp_restapiid, rp_path, rp_taskdefinition, rp_executionarn, rp_deliverystreamname, rp_userpoolid, rp_projectname, rp_jobname, rp_workgroup, rp_databasename, rp_catalogid, rp_queuename, rp_queueownerawsaccountid, rp_dynamodbstreamarn, rp_cluster, rp_service, rp_services, rp_jobqueue, rp_jobdefinition, error_message
 UNION ALL
 SELECT 'coverage', coverage_account, NULL, NULL, NULL, awsregion, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, substr(eventtime, 1, 10),
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, substr(eventtime, 1, 10),
   count(*), sum(CASE WHEN eventcategory = 'Data' OR managementevent = false THEN 1 ELSE 0 END),
   min(eventtime), max(eventtime), NULL
 FROM events
@@ -230,7 +234,7 @@ GROUP BY coverage_account, awsregion, substr(eventtime, 1, 10)
 UNION ALL
 SELECT 'function-created', recipientaccountid, NULL, NULL, NULL, awsregion, eventsource, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, rp_functionname, NULL, NULL, NULL, NULL,
-  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*), 0, min(eventtime), max(eventtime), NULL
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*), 0, min(eventtime), max(eventtime), NULL
 FROM events
 WHERE eventsource = 'lambda.amazonaws.com' AND eventname LIKE 'CreateFunction%' AND errorcode IS NULL
   AND rp_functionname IS NOT NULL AND recipientaccountid IS NOT NULL AND awsregion IS NOT NULL
@@ -280,6 +284,8 @@ SELECT 'usage' AS row_kind, recipientAccountId AS account_id,
   element_at(requestParameters, 'cluster') AS rp_cluster,
   element_at(requestParameters, 'service') AS rp_service,
   element_at(requestParameters, 'services') AS rp_services,
+  element_at(requestParameters, 'jobQueue') AS rp_jobqueue,
+  element_at(requestParameters, 'jobDefinition') AS rp_jobdefinition,
   NULL AS event_day, count(*) AS calls, 0 AS data_events,
   min(eventTime) AS first_seen, max(eventTime) AS last_seen,
   CASE WHEN errorCode IN (${REFUSAL_CODES_SQL}) THEN errorMessage END AS error_message
@@ -294,15 +300,15 @@ FROM (
 WHERE (sharedEventID IS NULL OR call_rn = 1)
   AND userIdentity.type = 'AssumedRole' AND userIdentity.sessionContext.sessionIssuer.arn LIKE 'arn:%:iam::%:role/%'
   AND eventType = 'AwsApiCall'
-GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 52
+GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 54
 UNION ALL
 SELECT 'coverage', coalesce(recipientAccountId, userIdentity.accountId), NULL, NULL, NULL, awsRegion, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, date_format(eventTime, '%Y-%m-%d'), count(*),
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, date_format(eventTime, '%Y-%m-%d'), count(*),
   sum(CASE WHEN eventCategory = 'Data' THEN 1 ELSE 0 END), min(eventTime), max(eventTime), NULL
 FROM {{table}}
 WHERE eventTime >= timestamp '{{start}}' AND eventTime < timestamp '{{end}}'
-GROUP BY 2, 6, 47
+GROUP BY 2, 6, 49
 `;
 
 export interface RenderOptions {

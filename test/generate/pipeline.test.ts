@@ -469,7 +469,7 @@ describe("calls that name their resource only in requestParameters", () => {
   });
 });
 
-describe("ECS services named in requestParameters", () => {
+describe("ECS services and Batch jobs named in requestParameters", () => {
   it("grants UpdateService and DescribeServices on the services called, under their cluster", async () => {
     const S = `arn:aws:ecs:${REGION}:${ACCOUNT}:service`;
     const g = await generateFrom([
@@ -483,5 +483,21 @@ describe("ECS services named in requestParameters", () => {
     expect(allowed(g.policy, "ecs:UpdateService", `${S}/staging/checkout`)).toBe(false);
     expect(allowed(g.policy, "ecs:DescribeServices", `${S}/production/cart`)).toBe(true);
     expect(allowed(g.policy, "ecs:DescribeServices", `${S}/production/payments`)).toBe(false);
+  });
+
+  it("grants SubmitJob on the job queue and the job definition, every revision of one named without a revision", async () => {
+    const B = `arn:aws:batch:${REGION}:${ACCOUNT}`;
+    const call = (i: number, jobQueue: string, jobDefinition: string) =>
+      record(i, "batch.amazonaws.com", "SubmitJob", { requestParameters: { jobName: `job-${i}`, jobQueue, jobDefinition }, managementEvent: true, readOnly: false });
+    const g = await generateFrom([call(0, "high-priority", "render"), call(1, "high-priority", "reindex:2")]);
+    // Before: job-queue/* and job-definition/* with a no-resource-recorded warning.
+    expect(g.warnings.filter((w) => w.code === "no-resource-recorded")).toEqual([]);
+    expect(allowed(g.policy, "batch:SubmitJob", `${B}:job-queue/high-priority`)).toBe(true);
+    expect(allowed(g.policy, "batch:SubmitJob", `${B}:job-queue/low-priority`)).toBe(false);
+    expect(allowed(g.policy, "batch:SubmitJob", `${B}:job-definition/render:1`)).toBe(true);
+    expect(allowed(g.policy, "batch:SubmitJob", `${B}:job-definition/render:17`)).toBe(true);
+    expect(allowed(g.policy, "batch:SubmitJob", `${B}:job-definition/reindex:2`)).toBe(true);
+    expect(allowed(g.policy, "batch:SubmitJob", `${B}:job-definition/reindex:3`)).toBe(false);
+    expect(allowed(g.policy, "batch:SubmitJob", `${B}:job-definition/render-v2:1`)).toBe(false);
   });
 });

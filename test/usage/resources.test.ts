@@ -229,6 +229,24 @@ describe("ECS services (UpdateService, DescribeServices)", () => {
   });
 });
 
+describe("Batch SubmitJob", () => {
+  const B = "arn:aws:batch:eu-west-1:210987654321:";
+  it("names the job queue and the job definition, both (the call is authorised on the two)", () => {
+    expect(arns("batch.amazonaws.com", { jobName: "nightly", jobQueue: "high-priority", jobDefinition: "render:3" })).toEqual([`${B}job-queue/high-priority`, `${B}job-definition/render:3`]);
+    expect(arns("batch.amazonaws.com", { jobQueue: `${B}job-queue/high-priority`, jobDefinition: `${B}job-definition/render:3` })).toEqual([`${B}job-queue/high-priority`, `${B}job-definition/render:3`]);
+  });
+
+  it("names every revision of a job definition named without one (the latest active revision runs)", () => {
+    expect(arns("batch.amazonaws.com", { jobQueue: "q", jobDefinition: "render" })).toEqual([`${B}job-queue/q`, `${B}job-definition/render:*`]);
+    expect(arns("batch.amazonaws.com", { jobDefinition: "arn:aws:batch:us-east-1:555566667777:job-definition/shared_render" })).toEqual(["arn:aws:batch:us-east-1:555566667777:job-definition/shared_render:*"]);
+  });
+
+  it("names none for what is no queue or definition name, and reads jobName as Glue's only on Glue", () => {
+    expect(arns("batch.amazonaws.com", { jobQueue: "q*", jobDefinition: "render:latest" })).toEqual([]);
+    expect(arns("batch.amazonaws.com", { jobName: "nightly" })).toEqual([]);
+  });
+});
+
 describe("SQS queueName (GetQueueUrl, CreateQueue)", () => {
   it("names the queue in the caller's account, or in the owner's account GetQueueUrl gives", () => {
     expect(arns("sqs.amazonaws.com", { queueName: "orders" })).toEqual(["arn:aws:sqs:eu-west-1:210987654321:orders"]);

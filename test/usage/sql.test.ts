@@ -283,6 +283,24 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     });
   });
 
+  it("reads a Batch SubmitJob's job queue and job definition as the raw records do, in every reader", async () => {
+    const ROLE = "arn:aws:iam::111122223333:role/ops-role";
+    const call = (seq: number, requestParameters: object): object =>
+      roleCallRecord({ account: "111122223333", roleArn: ROLE, session: "ops-fn", time: `2026-10-0${1 + (seq % 5)}T08:00:00Z`, source: "batch", name: "SubmitJob", seq, region: "eu-west-1", extra: { readOnly: false, requestParameters } });
+    // SubmitJob's request members as CloudTrail records them (Batch API reference, SubmitJob: jobName,
+    // jobQueue, jobDefinition, containerOverrides …; public lookup-events samples of SubmitJob show
+    // requestParameters.jobName and .tags under these spellings).
+    const records = [
+      call(1, { jobName: "nightly-render", jobQueue: "high-priority", jobDefinition: "render:3", containerOverrides: { command: ["render", "--all"] } }),
+      call(2, { jobName: "adhoc", jobQueue: "arn:aws:batch:eu-west-1:111122223333:job-queue/low-priority", jobDefinition: "render", tags: { team: "media" } }),
+    ];
+    const raw = await everyReader(records, "submitjob");
+    const B = "arn:aws:batch:eu-west-1:111122223333:";
+    expect(raw.sessions[0]?.actions.map((a) => [a.action, a.resources])).toEqual([
+      ["batch:SubmitJob", [`${B}job-definition/render:*`, `${B}job-definition/render:3`, `${B}job-queue/high-priority`, `${B}job-queue/low-priority`]],
+    ]);
+  });
+
   it("reads a refusal's message as the raw records do: KMS's refusals and the resource a refusal names", async () => {
     // The corpus has none: errorMessage is kept for the refusal codes only (error_message, last column).
     const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-denials-"));
