@@ -187,6 +187,7 @@ export function deriveResources(ctx: ResourceContext): string[] {
     case "glue":
       if (p.jobName !== undefined) push(regional("glue", `job/${p.jobName}`));
       for (const a of glueTableArns(p, region, accountId, partition)) push(a);
+      if (ctx.eventName === "GetDatabase") for (const a of glueDatabaseArns(p, region, accountId, partition)) push(a);
       break;
     case "athena":
       // A call without WorkGroup runs in `primary`; only a named one is derived (the event name would decide).
@@ -295,6 +296,20 @@ function batchJobDefinitionArn(jd: string, regional: (service: string, rest: str
   if (isArn(jd)) return /:job-definition\/[^:/]+$/.test(jd) ? `${jd}:*` : jd;
   if (!/^[A-Za-z0-9_-]+(?::\d+)?$/.test(jd)) return null;
   return regional("batch", `job-definition/${jd.includes(":") ? jd : `${jd}:*`}`);
+}
+
+/**
+ * Glue GetDatabase names its database by `name` (`catalogId` for another account's catalog) and is
+ * authorised on the catalog and the database (Service Authorization Reference: rootcatalog and
+ * database required), as glueTableArns names them for a call on one table. `name` is read for
+ * this event only: other Glue calls name a crawler, a trigger or a connection by it.
+ */
+function glueDatabaseArns(p: RequestParams, region: string | null, accountId: string | null, partition: string): string[] {
+  if (p.name === undefined || p.name === "" || p.databaseName !== undefined) return NONE;
+  const account = p.catalogId ?? accountId;
+  if (region === null || account === null || !/^\d{12}$/.test(account)) return NONE;
+  const base = `arn:${partition}:glue:${region}:${account}`;
+  return [`${base}:catalog`, `${base}:database/${p.name}`];
 }
 
 /**

@@ -469,7 +469,7 @@ describe("calls that name their resource only in requestParameters", () => {
   });
 });
 
-describe("ECS services and Batch jobs named in requestParameters", () => {
+describe("ECS services, Batch jobs and Glue databases named in requestParameters", () => {
   it("grants UpdateService and DescribeServices on the services called, under their cluster", async () => {
     const S = `arn:aws:ecs:${REGION}:${ACCOUNT}:service`;
     const g = await generateFrom([
@@ -499,5 +499,15 @@ describe("ECS services and Batch jobs named in requestParameters", () => {
     expect(allowed(g.policy, "batch:SubmitJob", `${B}:job-definition/reindex:2`)).toBe(true);
     expect(allowed(g.policy, "batch:SubmitJob", `${B}:job-definition/reindex:3`)).toBe(false);
     expect(allowed(g.policy, "batch:SubmitJob", `${B}:job-definition/render-v2:1`)).toBe(false);
+  });
+
+  it("grants GetDatabase on the catalog and the database it read", async () => {
+    const G = `arn:aws:glue:${REGION}:${ACCOUNT}`;
+    const g = await generateFrom([record(0, "glue.amazonaws.com", "GetDatabase", { requestParameters: { name: "events" }, managementEvent: true })]);
+    // Before: each of its resource types' pattern (database/* among them) with a no-resource-recorded warning.
+    expect(g.warnings.filter((w) => w.code === "no-resource-recorded")).toEqual([]);
+    expect(allowed(g.policy, "glue:GetDatabase", `${G}:catalog`)).toBe(true);
+    expect(allowed(g.policy, "glue:GetDatabase", `${G}:database/events`)).toBe(true);
+    expect(allowed(g.policy, "glue:GetDatabase", `${G}:database/billing`)).toBe(false);
   });
 });

@@ -204,6 +204,30 @@ describe("Glue Data Catalog tables", () => {
   });
 });
 
+describe("Glue GetDatabase", () => {
+  const G = "arn:aws:glue:eu-west-1:210987654321";
+  const ofEvent = (eventName: string, params: ResourceContext["params"]): string[] => {
+    const c = { ...ctx("glue.amazonaws.com", params), eventName };
+    const a = deriveResources(c);
+    expect(resourcesOf(c)).toEqual(a);
+    return a;
+  };
+  it("names the catalog and the database GetDatabase reads by `name`, in catalogId's account when given", () => {
+    // GetDatabase's request is {"CatalogId"?, "Name"} (Glue API reference); CloudTrail records
+    // the JSON request's members in lower camel case, as it does GetTable's databaseName and name.
+    expect(ofEvent("GetDatabase", { name: "events" })).toEqual([`${G}:catalog`, `${G}:database/events`]);
+    expect(ofEvent("GetDatabase", { name: "shared", catalogId: "555566667777" })).toEqual(["arn:aws:glue:eu-west-1:555566667777:catalog", "arn:aws:glue:eu-west-1:555566667777:database/shared"]);
+  });
+
+  it("reads `name` as a database for GetDatabase only: other Glue calls name a crawler or a trigger by it", () => {
+    expect(ofEvent("GetCrawler", { name: "events" })).toEqual([]);
+    expect(ofEvent("GetTrigger", { name: "events" })).toEqual([]);
+    // GetTable's name is its table (the three ARNs above), whatever the event name says.
+    expect(ofEvent("GetDatabase", { name: "clicks", databaseName: "events" })).toEqual([`${G}:catalog`, `${G}:database/events`, `${G}:table/events/clicks`]);
+    expect(ofEvent("GetDatabase", { name: "x", catalogId: "210987654321:s3tablescatalog/lake" })).toEqual([]);
+  });
+});
+
 describe("ECS services (UpdateService, DescribeServices)", () => {
   const E = "arn:aws:ecs:eu-west-1:210987654321:service/";
   it("names service/<cluster>/<service>, the cluster by name or ARN, `default` when the call names none", () => {

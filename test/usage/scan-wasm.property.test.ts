@@ -40,10 +40,12 @@ const CALLS: [string, string, fc.Arbitrary<object | null>][] = [
   // Refusals read by their message (denials.ts): a KMS refusal's two halves, a resource from the message.
   ["secretsmanager", "GetSecretValue", fc.oneof(fc.record({ secretId: fc.constantFrom("prod/db", "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf") }), fc.constant(null))],
   // A second list key (ECS DescribeServices' `services`), a cluster by name or ARN; Batch's two
-  // resources of one call.
+  // resources of one call; Glue's `name`, a database for GetDatabase only (derived per event name).
   ["ecs", "DescribeServices", fc.record({ cluster: fc.constantFrom("production", "arn:aws:ecs:us-east-1:111122223333:cluster/production"), services: fc.oneof(fc.array(name, { maxLength: 3 }), fc.constant(["a", 1]), fc.constant("checkout")) }, { requiredKeys: ["services"] })],
   ["ecs", "UpdateService", fc.record({ cluster: name, service: name }, { requiredKeys: ["service"] })],
   ["batch", "SubmitJob", fc.record({ jobName: name, jobQueue: fc.oneof(name, fc.constant("arn:aws:batch:us-east-1:111122223333:job-queue/q")), jobDefinition: fc.constantFrom("render", "render:3", "arn:aws:batch:us-east-1:111122223333:job-definition/render") })],
+  ["glue", "GetDatabase", fc.record({ name, catalogId: fc.constantFrom("111122223333", "444455556666") }, { requiredKeys: ["name"] })],
+  ["glue", "GetCrawler", fc.record({ name })],
   ["dynamodb", "PutItem", fc.constant(null)],
   ["kms", "Decrypt", fc.constant({})],
   ["sts", "GetCallerIdentity", fc.constant({})],

@@ -301,6 +301,29 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     ]);
   });
 
+  it("reads a Glue GetDatabase's database as the raw records do, and another Glue call's `name` as no database, in every reader", async () => {
+    const ROLE = "arn:aws:iam::111122223333:role/ops-role";
+    const call = (seq: number, name: string, requestParameters: object): object =>
+      roleCallRecord({ account: "111122223333", roleArn: ROLE, session: "ops-fn", time: `2026-10-0${1 + (seq % 5)}T08:00:00Z`, source: "glue", name, seq, region: "eu-west-1", extra: { requestParameters } });
+    // GetDatabase's request is {CatalogId?, Name} (Glue API reference), recorded in lower camel
+    // case as the repository reads GetTable's databaseName and name.
+    const records = [
+      call(1, "GetDatabase", { name: "events" }),
+      // The same `name`, another call: a crawler, not a database (the fast readers derive per value
+      // otherwise, and would give it the database's ARNs).
+      call(2, "GetCrawler", { name: "events" }),
+      call(3, "GetDatabase", { name: "events" }),
+      call(4, "GetDatabase", { name: "shared", catalogId: "555566667777" }),
+    ];
+    const raw = await everyReader(records, "getdatabase");
+    const resources = Object.fromEntries((raw.sessions[0]?.actions ?? []).map((a) => [a.action, a.resources]));
+    const G = "arn:aws:glue:eu-west-1:";
+    expect(resources).toEqual({
+      "glue:GetDatabase": [`${G}111122223333:catalog`, `${G}111122223333:database/events`, `${G}555566667777:catalog`, `${G}555566667777:database/shared`],
+      "glue:GetCrawler": [],
+    });
+  });
+
   it("reads a refusal's message as the raw records do: KMS's refusals and the resource a refusal names", async () => {
     // The corpus has none: errorMessage is kept for the refusal codes only (error_message, last column).
     const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-denials-"));
