@@ -324,6 +324,29 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     });
   });
 
+  it("reads an EventBridge PutEvents data event's bus from its resources[], in every reader", async () => {
+    // The EventBridge user guide's data event for PutEvents ("Logging Amazon EventBridge API calls
+    // using AWS CloudTrail", data event examples): entries[].eventBusName is logged, and so is the
+    // bus in resources[] (AWS::Events::EventBus), which every reader reads first; a global
+    // endpoint's call lists the endpoint too.
+    const ROLE = "arn:aws:iam::111122223333:role/MyRole";
+    const putEvents = (seq: number, entries: object[], resources: object[], endpointId?: string): object =>
+      roleCallRecord({
+        account: "111122223333", roleArn: ROLE, session: "johndoe-session", time: `2026-10-0${1 + (seq % 5)}T08:00:00Z`, source: "events", name: "PutEvents", seq, userAgent: "aws-cli/2.33.13",
+        extra: { readOnly: false, managementEvent: false, eventCategory: "Data", requestParameters: { entries, ...(endpointId === undefined ? {} : { endpointId }) }, responseElements: { failedEntryCount: 0, entries: [{ eventId: "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111" }] }, resources },
+      });
+    const bus = (name: string): object => ({ type: "AWS::Events::EventBus", ARN: `arn:aws:events:us-east-1:111122223333:event-bus/${name}` });
+    const records = [
+      putEvents(1, [{ source: "my-application", detailType: "MyDetailType", detail: "HIDDEN_DUE_TO_SECURITY_REASONS", eventBusName: "default" }], [bus("default")]),
+      putEvents(2, [{ source: "orders", detailType: "OrderPlaced", detail: "HIDDEN_DUE_TO_SECURITY_REASONS", eventBusName: "orders" }], [bus("orders"), { type: "AWS::Events::Endpoint", ARN: "arn:aws:events:us-east-1:111122223333:endpoint/MyGlobalEndpoint" }], "abc1234567.us-east-1"),
+    ];
+    const raw = await everyReader(records, "putevents");
+    const resources = Object.fromEntries((raw.sessions[0]?.actions ?? []).map((a) => [a.action, a.resources]));
+    expect(resources).toEqual({
+      "events:PutEvents": ["arn:aws:events:us-east-1:111122223333:endpoint/MyGlobalEndpoint", "arn:aws:events:us-east-1:111122223333:event-bus/default", "arn:aws:events:us-east-1:111122223333:event-bus/orders"],
+    });
+  });
+
   it("reads a refusal's message as the raw records do: KMS's refusals and the resource a refusal names", async () => {
     // The corpus has none: errorMessage is kept for the refusal codes only (error_message, last column).
     const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-denials-"));
