@@ -87,6 +87,37 @@ function toolConfigHint(name: string): string | null {
   return null;
 }
 
+/**
+ * IAM and Lambda calls whose outputs the readers take (ACCEPTED_INPUTS), as a collector names them
+ * (`get-policy`, cloudmapper's `lambda-get-policy`); IAM's get-role is read to say it is not used.
+ */
+const READ_CALLS: Readonly<Record<string, readonly string[]>> = {
+  iam: ["get-account-authorization-details", "get-service-last-accessed-details", "get-service-last-accessed-details-with-entities", "get-role"],
+  lambda: [
+    "list-functions",
+    "get-function",
+    "get-function-configuration",
+    "get-policy",
+    "list-event-source-mappings",
+    "get-event-source-mapping",
+    "get-function-url-config",
+    "list-function-url-configs",
+    "get-function-event-invoke-config",
+    "list-function-event-invoke-configs",
+    "list-tags",
+    "list-capacity-providers",
+    "get-capacity-provider",
+    "list-versions-by-function",
+    "list-aliases",
+    "get-alias",
+  ],
+};
+
+function callIsRead(service: string, call: string): boolean {
+  const bare = call.startsWith(`${service}-`) ? call.slice(service.length + 1) : call;
+  return READ_CALLS[service]?.includes(bare) ?? true;
+}
+
 /** The reader for a file's JSON values (`data`: its bytes, for the IaC readers, which keep line numbers). */
 function readValues(file: string, digest: string, values: unknown[], data: Uint8Array, options: ReadOneOptions): { fragment: SourceFragment | null; warnings: Warning[] } {
   if (values.length === 1) {
@@ -105,7 +136,10 @@ function readValues(file: string, digest: string, values: unknown[], data: Uint8
       const seen = options.explicit ? null : (toolConfigHint(name) ?? (PROJECT_FILE.test(name) ? `a project file (${name}), not an input` : null));
       if (seen) return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: ${seen}` }] };
       const where = context.call ? ` (collector call ${context.call})` : "";
-      const layoutOnly = context.service !== null && context.service !== "lambda" && context.service !== "iam";
+      // A collector's file of another service, or of an IAM or Lambda call whose output no reader
+      // takes (cloudmapper's iam-get-credential-report, lambda-list-layers): expected there. A
+      // call whose output a reader does take, unrecognised, is a warning (damaged, or a new shape).
+      const layoutOnly = context.service !== null && (!(context.service === "lambda" || context.service === "iam") || (context.call !== null && !callIsRead(context.service, context.call)));
       return {
         fragment: null,
         warnings: [

@@ -438,6 +438,21 @@ describe("detection by content", () => {
     expect(readValue("x.json", { Buckets: [] }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning", file: "x.json" });
     expect(readValue("notes.md", "# hello").warnings[0]).toMatchObject({ code: "not-json", severity: "error" });
   });
+  it("in a collector's folder, an IAM or Lambda call no reader takes is info; an unrecognised file of a call one takes stays a warning", () => {
+    // cloudmapper's collect writes every call it makes (account-data/<account>/<region>/<service>-<call>.json):
+    // before, its IAM summaries and credential report were warnings, listed as partial data.
+    const report = { Content: "dXNlcixhcm4K", ReportFormat: "text/csv", GeneratedTime: "2026-11-01T00:00:00Z" };
+    for (const call of ["iam-get-credential-report", "iam-get-account-summary", "iam-list-saml-providers", "lambda-list-layers"]) {
+      expect(readValue(`account-data/demo/us-east-1/${call}.json`, report).warnings[0], call).toMatchObject({ code: "unrecognized-input", severity: "info" });
+    }
+    // leastrole collect's layout (<service>/<region>/<call>/<name>.json): the same.
+    expect(readValue("lambda/us-east-1/list-layers.json", { Layers: [] }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "info" });
+    // A call whose output is read, in a shape no reader knows: damaged or new, worth a warning.
+    expect(readValue("account-data/demo/us-east-1/lambda-get-policy/orders.json", { Unexpected: true }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning" });
+    expect(readValue("lambda/us-east-1/get-policy/orders.json", { Unexpected: true }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning" });
+    expect(readValue("account-data/demo/us-east-1/iam-get-account-authorization-details.json", { Unexpected: true }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning" });
+  });
+
   it("CloudTrail that reaches the account readers is said to be uncounted, naming no command that does not exist", () => {
     // Before: "read by the usage stage: leastrole usage", a command leastrole does not have, of events it had not read.
     const records = [{ eventVersion: "1.08", eventSource: "s3.amazonaws.com", eventName: "GetObject" }];
