@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { generateAccount, type ScaleAccount } from "../../bench/scale/generate.js";
 import { audit, AUDIT_STAGES, formatStageTimings, type StageTimings } from "../../src/index.js";
 import { packageRoot } from "../../src/evaluate/locate.js";
@@ -88,6 +88,22 @@ describe("bench/scale/generate.ts", () => {
     for (const ms of Object.values(cpuTimings)) expect(ms).toBeGreaterThanOrEqual(0);
     // process.cpuUsage has microsecond resolution: allow its rounding.
     expect(Object.values(cpuTimings).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(cpuTotal + 1);
+  });
+
+  it("the CPU timings cost a fixed number of process.cpuUsage calls, not two per role", async () => {
+    // Before, the IAM facts were timed with a getrusage pair per role: 20,000+ system calls at
+    // 10,000 roles, in the very run being measured.
+    const many = generateAccount(join(work, "many"), { functions: 240, records: 300, seed: 5 });
+    const calls = vi.spyOn(process, "cpuUsage");
+    try {
+      const cpuTimings: StageTimings = {};
+      await audit([many.dir], { timings: {}, cpuTimings, workers: 1 });
+      expect(many.roles).toBeGreaterThan(100);
+      expect(calls.mock.calls.length).toBeLessThan(60);
+      expect(cpuTimings.iamFacts ?? -1).toBeGreaterThanOrEqual(0);
+    } finally {
+      calls.mockRestore();
+    }
   });
 
   it("with --access-advisor, writes a report per role that audit joins to its role and merges into the labels", async () => {
