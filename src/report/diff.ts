@@ -8,6 +8,7 @@ import type { PolicyStatement, SourceLocation } from "../model/document.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import { mdCode, mdText } from "./markdown-escape.js";
 import { plural } from "../printable.js";
+import { clip } from "./clip.js";
 import { GITHUB_COMMENT_LIMIT } from "./markdown.js";
 import { sortKeysDeep, stripControl } from "./view.js";
 
@@ -154,14 +155,6 @@ export interface PermissionDiffMarkdownOptions {
 
 /** Permission changes that grant more come first when some must be left out. */
 const CHANGE_PRIORITY: PermissionChange["change"][] = ["widened", "added", "changed", "narrowed", "removed"];
-
-/** `text` cut to about `max` characters at a word boundary, with "…" (before escaping: an escape is never cut). */
-function clip(text: string, max: number | null): string {
-  if (max === null || text.length <= max) return text;
-  const cut = text.slice(0, max);
-  const space = cut.lastIndexOf(" ");
-  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, "")}…`;
-}
 
 /** Function names, the first `max` of them (all when `max` is null). */
 function fnNamesUpTo(arns: string[], max: number | null): string {

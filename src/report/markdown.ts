@@ -9,6 +9,7 @@ import type { CanonicalDocument } from "../model/document.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import type { AuditReport } from "./json.js";
 import { plural } from "../printable.js";
+import { clip } from "./clip.js";
 import { htmlEscape, mdCode, mdFence, mdText } from "./markdown-escape.js";
 import { functionsByRole, locationName, partialDataReasons, sharedRoleCount, sortKeysDeep, topFixes } from "./view.js";
 
@@ -109,7 +110,7 @@ export function renderMarkdown(report: AuditReport, document: Partial<CanonicalD
   if (s.partial) {
     const reasons = partialDataReasons(document);
     head.push("> [!WARNING]", "> **Partial data.** Some inputs were incomplete: findings may be missing and usage understated.");
-    for (const r of reasons.slice(0, 5)) head.push(`> - ${mdText(r.slice(0, 200))}`);
+    for (const r of reasons.slice(0, 5)) head.push(`> - ${mdText(clip(r, 200))}`);
     if (reasons.length > 5) head.push(`> - … and ${reasons.length - 5} more`);
     head.push("");
   }
@@ -120,7 +121,7 @@ export function renderMarkdown(report: AuditReport, document: Partial<CanonicalD
   if (fixes.length > 0) {
     const lines = ["### Top fixes", ""];
     fixes.forEach((fix, i) => {
-      const remedy = fix.remediation.trim() ? `: ${mdText(fix.remediation.split(/\n\s*\n/)[0]!.slice(0, 400))}` : "";
+      const remedy = fix.remediation.trim() ? `: ${mdText(clip(fix.remediation.split(/\n\s*\n/)[0]!, 400))}` : "";
       lines.push(`${i + 1}. **${mdCode(fix.ruleId)} ${mdText(fix.name)}** clears ${plural(fix.findings, "finding")}${remedy}`);
     });
     budget.add(lines.join("\n") + "\n\n");
@@ -169,7 +170,7 @@ export function renderMarkdown(report: AuditReport, document: Partial<CanonicalD
   // ---- rule pack problems
   const notes = report.diagnostics.filter((d) => d.severity !== "info");
   if (notes.length > 0 && !stopped) {
-    const lines = ["### Diagnostics", "", ...notes.slice(0, 20).map((d) => `- **${d.severity}** ${mdText(d.message.slice(0, 500))}`)];
+    const lines = ["### Diagnostics", "", ...notes.slice(0, 20).map((d) => `- **${d.severity}** ${mdText(clip(d.message, 500))}`)];
     if (notes.length > 20) lines.push(`- … and ${notes.length - 20} more`);
     budget.add(lines.join("\n") + "\n\n");
   }

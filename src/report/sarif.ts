@@ -26,6 +26,7 @@ import { severityRank } from "../evaluate/findings.js";
 import type { CanonicalDocument, SourceLocation } from "../model/document.js";
 import type { Finding, Severity } from "../model/findings.js";
 import type { AuditReport } from "./json.js";
+import { clip } from "./clip.js";
 import { firstParagraph, locationName, sortKeysDeep } from "./view.js";
 import { writeJson } from "../normalize/write-json.js";
 
@@ -161,9 +162,9 @@ function helpOf(rule: RuleMetadata): { text: string; markdown: string } {
   return { text: text(plain || rule.title), markdown: md };
 }
 
-/** SARIF caps short and full descriptions at 1024 characters in GitHub. */
+/** SARIF caps short and full descriptions at 1024 characters in GitHub: at most n with the "…". */
 function cap(s: string, n = 1024): string {
-  return s.length <= n ? s : s.slice(0, n - 1) + "…";
+  return clip(s, n - 1);
 }
 
 function descriptor(rule: RuleMetadata): Sarif.ReportingDescriptor {

@@ -64,6 +64,44 @@ describe("renderMarkdown", () => {
     expect(out).toContain("> - lambda\\.json\\: unexpected end of JSON");
   });
 
+  it("cuts a long remediation, partial-data reason or diagnostic at a word boundary, marked with …", () => {
+    // Words of 7 letters and a space: a cut at 200, 400 or 500 characters falls inside a word.
+    const words = (n: number, tag: string): string => Array.from({ length: n }, (_, i) => `${tag}${String(i).padStart(3, "0")}x`).join(" ");
+    const remediation = words(80, "fix");
+    const reason = words(60, "why");
+    const diagnostic = words(90, "dia");
+    const doc = structuredClone(sc.document);
+    doc.meta.partial = true;
+    doc.meta.warnings.push({ code: "unreadable-file", severity: "error", message: reason });
+    const findings = sc.report.findings.map((f) => (f.ruleId === "LR901" ? { ...f, remediation } : f));
+    const report = {
+      ...sc.report,
+      findings,
+      summary: summarise(doc, findings),
+      diagnostics: [...sc.report.diagnostics, { severity: "warning" as const, code: "test", message: diagnostic }],
+    };
+    const out = renderMarkdown(report, doc);
+    const after = (marker: string): string => {
+      const line = out.split("\n").find((l) => l.includes(marker));
+      expect(line, marker).toBeDefined();
+      return line!.slice(line!.indexOf(marker) + marker.length);
+    };
+    const shown = [
+      { text: after("full\\-admin\\-access** clears ").replace(/^\d+ findings?: /, ""), whole: remediation, max: 400 },
+      { text: after("> - "), whole: reason, max: 200 },
+      { text: after("- **warning** "), whole: diagnostic, max: 500 },
+    ];
+    for (const { text, whole, max } of shown) {
+      expect(text.endsWith("…"), text).toBe(true);
+      const kept = text.slice(0, -1);
+      expect(kept.length).toBeLessThanOrEqual(max);
+      expect(kept.length).toBeGreaterThan(max / 2);
+      // A prefix of the original ending where a word ends.
+      expect(whole.startsWith(kept)).toBe(true);
+      expect(whole[kept.length]).toBe(" ");
+    }
+  });
+
   it("is deterministic and not truncated when it fits", () => {
     expect(renderMarkdown(sc.report, sc.document)).toBe(md);
     expect(md).not.toContain("Truncated");

@@ -62,6 +62,18 @@ describe("renderSarif", () => {
     }
   });
 
+  it("cuts a rule description over GitHub's 1024 characters at a word boundary", () => {
+    const words = Array.from({ length: 200 }, (_, i) => `word${String(i).padStart(4, "0")}x`).join(" ");
+    const catalog = [...sc.catalog.filter((r) => r.id !== "LR901"), { ...sc.catalog.find((r) => r.id === "LR901")!, description: words }];
+    const rule = (JSON.parse(renderSarif(sc.report, catalog)) as Sarif.Log).runs[0]!.tool.driver.rules!.find((r) => r.id === "LR901")!;
+    const text = rule.fullDescription!.text;
+    expect(text.length).toBeLessThanOrEqual(1024);
+    expect(text.endsWith("…")).toBe(true);
+    const kept = text.slice(0, -1);
+    expect(words.startsWith(kept)).toBe(true);
+    expect(words[kept.length]).toBe(" ");
+  });
+
   it("security-severity follows GitHub's bands for each severity", () => {
     const band = (score: number) => (score > 9 ? "critical" : score >= 7 ? "high" : score >= 4 ? "medium" : "low");
     for (const sev of ["critical", "high", "medium", "low"] as const) expect(band(Number(SECURITY_SEVERITY[sev]))).toBe(sev);
