@@ -111,6 +111,33 @@ describe("--rules", () => {
     expect(listed.stdout.match(/^ACME001 /gm)).toHaveLength(1);
   });
 
+  it("rules and explain load the config file's rules.packs as audit does: found in the current folder, or named by --config", () => {
+    // The pack relative to the config file's folder, run from elsewhere: resolved as audit resolves it.
+    const dir = mkdtempSync(join(tmpdir(), "lr-rules-config-"));
+    cpSync(join(root, packs, "custom"), join(dir, "team", "rules"), { recursive: true });
+    writeFileSync(join(dir, "team", ".leastrole.yaml"), "rules:\n  packs: [./rules]\n");
+    const audited = run(["audit", join(root, demo), "-f", "json", "-q"], join(dir, "team"));
+    expect(audited.code, audited.stderr).toBe(0);
+    expect(ruleIds(audited.stdout)).toContain("ACME001");
+    for (const [cwd, extra] of [[join(dir, "team"), []], [dir, ["--config", join("team", ".leastrole.yaml")]]] as const) {
+      const listed = run(["rules", ...extra], cwd);
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout).toMatch(/^ACME001 +low +function-owner-tag /m);
+      expect(listed.stdout).toMatch(/^LR001 /m);
+      const json = run(["rules", "--format", "json", ...extra], cwd);
+      expect((JSON.parse(json.stdout) as Array<{ id: string; pack: string }>).find((r) => r.id === "ACME001")?.pack).toContain(join("team", "rules"));
+      const explained = run(["explain", "ACME001", ...extra], cwd);
+      expect(explained.code, explained.stderr).toBe(0);
+      expect(explained.stdout).toContain("Function without an owner tag");
+    }
+    // Without the config, the pack's rules are not there: the listing came from the config.
+    expect(run(["rules"], dir).stdout).not.toMatch(/^ACME001 /m);
+    // A config that is wrong is the same error (exit 2, the file named) as in audit.
+    const broken = run(["rules", "--config", join(dir, "missing.yaml")], dir);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain("missing.yaml");
+  });
+
   it("rules and explain refuse the id clash audit refuses", () => {
     const copycat = join(packs, "duplicate-id");
     for (const args of [["audit", demo], ["rules"], ["explain", "LR001"], ["explain", "ACME001", "--rules", join(packs, "custom")]]) {

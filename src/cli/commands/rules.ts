@@ -6,11 +6,22 @@ import { checkDistinctIds } from "../../evaluate/evaluator.js";
 import { loadBuiltinPack, loadRulePack, type RulePack } from "../../evaluate/pack.js";
 import { LeastroleError } from "../../errors.js";
 import { writeErr, writeOutput } from "../io.js";
+import { loadConfigFor } from "../context.js";
 import { extraPackSpecs, rulesOption } from "../rules-flag.js";
 
-/** The built-in pack and those of --rules, as `audit` would run them: each once, ids distinct. */
-function packsOf(specs: string[] | undefined, cmd: Command): RulePack[] {
-  const packs = [loadBuiltinPack(), ...extraPackSpecs<string>(undefined, specs).map((p) => loadRulePack(p))];
+/** audit's --config, with its wording: the rule packs listed are those the audit would run. */
+const configOption = ["-c, --config <file>", "configuration file, whose rules.packs count as audit runs them (default: .leastrole.yaml/.yml/.json in the current folder)"] as const;
+
+/**
+ * The built-in pack, the config file's `rules.packs` and those of --rules, as `audit` would run
+ * them: the same config file (found the same way, or --config), each pack once, ids distinct.
+ * Without the config's packs, `rules` listed a team's rules as missing and `explain` refused the
+ * ids that audit reported.
+ */
+function packsOf(flags: { rules?: string[]; config?: string }, cmd: Command): RulePack[] {
+  const { config } = loadConfigFor({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
+  // loadConfig has made the config's relative packs absolute (against the config file's folder).
+  const packs = [loadBuiltinPack(), ...extraPackSpecs<string>(config?.rules?.packs, flags.rules).map((p) => loadRulePack(p))];
   // The clash `audit` refuses (exit 2): listed or explained, one of the two rules would pass for both.
   checkDistinctIds(packs);
   const quiet = cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true;
@@ -23,9 +34,10 @@ export function registerRules(program: Command): void {
     .command("rules")
     .description("list the rules (built-in, and those of --rules packs)")
     .option(...rulesOption("also list the rules of this pack"))
+    .option(...configOption)
     .option("--format <format>", "table or json", "table")
-    .action((opts: { rules?: string[]; format: string }, cmd: Command) => {
-      const packs = packsOf(opts.rules, cmd);
+    .action((opts: { rules?: string[]; config?: string; format: string }, cmd: Command) => {
+      const packs = packsOf(opts, cmd);
       const rules = packs.flatMap((p) => p.catalog.rules.map((r) => ({ ...r, pack: p.origin })));
       if (opts.format === "json") return writeOutput(JSON.stringify(rules, null, 2) + "\n", undefined);
       const lines = rules.map((r) => `${r.id.padEnd(8)} ${r.severity.padEnd(8)} ${r.name.padEnd(30)} ${r.title}`);
@@ -55,8 +67,9 @@ export function registerRules(program: Command): void {
     .command("explain <rule>")
     .description("explain a rule: what it finds, why it matters, how to fix it")
     .option(...rulesOption("also look in this pack"))
-    .action((id: string, opts: { rules?: string[] }, cmd: Command) => {
-      const packs = packsOf(opts.rules, cmd);
+    .option(...configOption)
+    .action((id: string, opts: { rules?: string[]; config?: string }, cmd: Command) => {
+      const packs = packsOf(opts, cmd);
       const key = id.toLowerCase();
       const rule = packs.flatMap((p) => p.catalog.rules).find((r) => r.id.toLowerCase() === key || r.name.toLowerCase() === key);
       if (!rule) throw new LeastroleError("unknown-rule", `no rule ${JSON.stringify(id)}: \`leastrole rules\` lists them`);
