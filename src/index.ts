@@ -90,7 +90,7 @@ export {
   type SuppressionRule,
 } from "./evaluate/index.js";
 export type { CompileOptions, CompiledPack } from "./evaluate/compile-rego.js";
-export type { RelatedResource } from "./evaluate/catalog.js";
+export type { RelatedResource, RuleOption } from "./evaluate/catalog.js";
 export type { SuppressionOutcome } from "./evaluate/suppressions.js";
 
 // Reports

@@ -19,3 +19,33 @@ export function printable(value: unknown): string {
 export function plural(n: number, one: string, many = `${one}s`, show: (n: number) => string = String): string {
   return `${show(n)} ${n === 1 ? one : many}`;
 }
+
+/**
+ * Up to two names within a few edits of `pattern` (a typo's likely target), closest first: the
+ * "did you mean" of every message about a name that matches nothing (a kept exception's function,
+ * a config key, a rule option), so they all suggest alike.
+ */
+export function closestNames(pattern: string, names: readonly string[]): string[] {
+  const distance = (a: string, b: string): number => {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+      prev = row;
+    }
+    return prev[b.length]!;
+  };
+  const wanted = pattern.toLowerCase();
+  const max = Math.min(3, Math.floor(wanted.length / 3));
+  return [...new Set(names)]
+    .map((n) => ({ n, d: distance(wanted, n.toLowerCase()) }))
+    .filter((x) => x.d <= max)
+    .sort((x, y) => x.d - y.d || (x.n < y.n ? -1 : x.n > y.n ? 1 : 0))
+    .slice(0, 2)
+    .map((x) => x.n);
+}
+
+/** `: did you mean "a" or "b"?` for names from closestNames, or "" when there is none. */
+export function didYouMean(near: readonly string[]): string {
+  return near.length > 0 ? `: did you mean ${near.map((n) => JSON.stringify(n)).join(" or ")}?` : "";
+}

@@ -20,6 +20,11 @@
 #     Give each function its own execution role with only the permissions it uses
 #     (`leastrole generate` writes one policy per function). Share a role only between functions
 #     with the same trust requirements, sensitivity and permissions.
+#   options:
+#     sensitivity_tag_keys: >-
+#       Tag keys that carry a data classification, compared case-insensitively (default:
+#       classification, data-classification, data_classification, dataclassification,
+#       confidentiality, sensitivity, data-sensitivity).
 package leastrole.rules.shared_execution_role
 
 import data.leastrole.lib.functions

@@ -12,6 +12,10 @@ import type { CanonicalDocument } from "../model/document.js";
 import { REPORT_SCHEMA_VERSION, summarise, type AuditReport } from "../report/json.js";
 import { appendAll } from "../collections.js";
 import { checkCanonicalInput } from "../normalize/validate.js";
+import { RESERVED_RULE_OPTIONS } from "../evaluate/catalog.js";
+import { ConfigError } from "../errors.js";
+import { closestNames, didYouMean } from "../printable.js";
+import { configDisplayPath } from "../config/display.js";
 
 export interface AuditOptions extends EvaluateOptions, LoadRulePackOptions {
   /** Rule ids or names not to report (config `rules.disable`). */
@@ -26,6 +30,12 @@ export interface AuditOptions extends EvaluateOptions, LoadRulePackOptions {
    * gives the same report whatever day it is run on. Without it, expiry follows the calendar.
    */
   asOf?: string;
+  /**
+   * Path of the config file the suppressions, `disable` and `ruleOptions` came from: the warnings
+   * and errors about them name it (relative to the current folder), so that a user with several
+   * configs knows which one to fix.
+   */
+  configFile?: string;
 }
 
 /** The options with `today` (YYYY-MM-DD, UTC) from `asOf` when only that is given. */
@@ -44,6 +54,7 @@ export function auditDocument(document: CanonicalDocument, given: AuditOptions =
   checkCanonicalInput(document, "auditDocument");
   const options = withToday(given);
   const packs = packsFor(options);
+  checkRuleOptions(options.ruleOptions, packs, options.configFile);
   return reportOf(document, packs, evaluateDocumentUnchecked(document, packs, options), options);
 }
 
@@ -55,6 +66,7 @@ export async function auditDocumentAsync(document: CanonicalDocument, given: Aud
   checkCanonicalInput(document, "auditDocumentAsync");
   const options = withToday(given);
   const packs = packsFor(options);
+  checkRuleOptions(options.ruleOptions, packs, options.configFile);
   return reportOf(document, packs, await evaluateDocumentAsyncUnchecked(document, packs, options), options);
 }
 
@@ -66,6 +78,7 @@ export async function auditDocumentAsync(document: CanonicalDocument, given: Aud
 export async function auditPendingAsync(pending: PendingDocument, given: AuditOptions = {}): Promise<{ document: CanonicalDocument; report: AuditReport }> {
   const options = withToday(given);
   const packs = packsFor(options);
+  checkRuleOptions(options.ruleOptions, packs, options.configFile);
   const { document, result } = await evaluatePendingAsync(pending, packs, options);
   return { document, report: reportOf(document, packs, result, options) };
 }
@@ -86,6 +99,30 @@ function unknownDisabled(disable: readonly string[], packs: readonly RulePack[])
       message: `rules.disable: ${JSON.stringify(d)} is not the id or name of a rule of the packs run, so it disables nothing (\`leastrole rules\` lists them)`,
       rule: d,
     }));
+}
+
+/**
+ * Rule options (config `rules.options`, or the `ruleOptions` given) that no rule of the packs run
+ * declares in its METADATA `custom.options` are refused: the rules read other names, so a typo
+ * (`sensitivity_tag_key`) set nothing and the audit went on as if the option were not there. A
+ * ConfigError naming the config file, each key and the declared option it likely meant. `scope`
+ * is the evaluator's own (the config's top-level `scope`). Not checkable when a pack has no
+ * catalog (its rules, and what they read, are unknown): nothing is refused then.
+ */
+export function checkRuleOptions(ruleOptions: Readonly<Record<string, unknown>> | undefined, packs: readonly RulePack[], configFile?: string): void {
+  if (ruleOptions === undefined || packs.some((p) => p.catalog.rules.length === 0)) return;
+  const declared = packs.flatMap((p) => p.catalog.rules.flatMap((r) => (r.options ?? []).map((o) => o.name)));
+  const unknown = Object.keys(ruleOptions)
+    .filter((k) => !RESERVED_RULE_OPTIONS.includes(k) && !declared.includes(k))
+    .sort();
+  if (unknown.length === 0) return;
+  const problems = unknown.map(
+    (k) =>
+      `rules.options.${k}: no rule of the packs run reads an option ${JSON.stringify(k)}, so it would set nothing${didYouMean(closestNames(k, declared))}` +
+      (declared.length === 0 ? " (the rules run declare no option)" : ""),
+  );
+  problems.push(`(a rule declares the options it reads, data.leastrole.config.<name>, under custom.options in its METADATA; \`leastrole explain <rule>\` lists them)`);
+  throw new ConfigError(problems.join("\n  "), configFile !== undefined ? { file: configDisplayPath(configFile) } : {});
 }
 
 /** Whether rules.disable turns off the rule a suppression names (by its id or its name, either way). */

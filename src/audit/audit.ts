@@ -29,6 +29,7 @@ export function evaluationOptionsOf(config: LeastroleConfig | undefined, configF
     rules: packsOf(config, configFile),
     disable: config.rules?.disable ?? [],
     ruleOptions: { ...(config.rules?.options ?? {}), scope: config.scope ?? "execution-roles" },
+    ...(configFile !== undefined ? { configFile } : {}),
   };
 }
 

@@ -27,6 +27,7 @@ import { NOT_READ_CODES, routeInputs, type RoutedInputs } from "./route-inputs.j
 import { addMs, addTiming, cpuNow, moveTiming, startStage, type StageStart, type StageTimings } from "./timings.js";
 import { appendAll } from "../collections.js";
 import { markBuiltDocument } from "../normalize/validate.js";
+import { closestNames, didYouMean } from "../printable.js";
 
 export interface BuildProgress {
   stage: "read" | "normalize" | "usage" | "analyze";
@@ -98,31 +99,10 @@ export function exceptionsMatchingNothing(config: LeastroleConfig | undefined, d
       path: `exceptions[${i}].function`,
       message:
         `kept exception ${JSON.stringify(e.reason)} (${e.actions.join(", ")}): function ${JSON.stringify(e.function)} matches no function of the inputs, so it keeps nothing ` +
-        `(LR008 does not count it, generate does not keep it)${near.length > 0 ? `: did you mean ${near.map((n) => JSON.stringify(n)).join(" or ")}?` : ""}`,
+        `(LR008 does not count it, generate does not keep it)${didYouMean(near)}`,
     });
   });
   return out;
-}
-
-/** Up to two names within a few edits of `pattern` (a typo's likely target), closest first. */
-function closestNames(pattern: string, names: readonly string[]): string[] {
-  const distance = (a: string, b: string): number => {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const row = [i];
-      for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-      prev = row;
-    }
-    return prev[b.length]!;
-  };
-  const wanted = pattern.toLowerCase();
-  const max = Math.min(3, Math.floor(wanted.length / 3));
-  return [...new Set(names)]
-    .map((n) => ({ n, d: distance(wanted, n.toLowerCase()) }))
-    .filter((x) => x.d <= max)
-    .sort((x, y) => x.d - y.d || (x.n < y.n ? -1 : x.n > y.n ? 1 : 0))
-    .slice(0, 2)
-    .map((x) => x.n);
 }
 
 /**

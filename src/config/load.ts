@@ -12,12 +12,15 @@ import { ConfigError } from "../errors.js";
 import { packageRoot } from "../evaluate/locate.js";
 import type { LeastroleConfig } from "../model/config.js";
 import { isCalendarDate, type SuppressionRule } from "../evaluate/suppressions.js";
+import { closestNames, didYouMean } from "../printable.js";
 
 interface AjvError {
   instancePath: string;
   keyword: string;
   message?: string;
   params: Record<string, unknown>;
+  /** The schema holding the failed keyword (ajv's `verbose`): its `properties` are the keys allowed there. */
+  parentSchema?: { properties?: Record<string, unknown> };
 }
 type Validator = ((value: unknown) => boolean) & { errors?: AjvError[] | null };
 
@@ -44,7 +47,8 @@ function getValidator(): Validator {
   const require = createRequire(import.meta.url);
   const AjvModule = require("ajv") as { default: new (opts: object) => { compile(schema: unknown): Validator } };
   const schema = JSON.parse(readFileSync(join(packageRoot(), "schemas", "config.schema.json"), "utf8")) as unknown;
-  const ajv = new AjvModule.default({ allErrors: true, strict: false });
+  // verbose: an unknown key's error then carries the keys allowed beside it, for "did you mean".
+  const ajv = new AjvModule.default({ allErrors: true, strict: false, verbose: true });
   validator = ajv.compile(schema);
   return validator;
 }
@@ -74,7 +78,10 @@ function describe(e: AjvError, value: unknown): string {
     const days = valueAt(value, e.instancePath);
     return windowDaysProblem(typeof days === "number" ? days : Number.NaN, JSON.stringify(days)) ?? e.message ?? e.keyword;
   }
-  if (e.keyword === "additionalProperties") return `unknown key "${String(e.params.additionalProperty)}"`;
+  if (e.keyword === "additionalProperties") {
+    const key = String(e.params.additionalProperty);
+    return `unknown key ${JSON.stringify(key)}${didYouMean(closestNames(key, Object.keys(e.parentSchema?.properties ?? {})))}`;
+  }
   if (e.keyword === "required") return `"${String(e.params.missingProperty)}" is required`;
   if (e.keyword === "enum") return `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
   if (e.keyword === "minLength" && e.params.limit === 1) return "must not be empty";
@@ -100,6 +107,11 @@ export function validateConfig(value: unknown, file = "(config)"): LeastroleConf
     s.expires !== undefined && !isCalendarDate(s.expires) ? [`suppressions[${i}].expires: ${s.expires} is not a day of the calendar (YYYY-MM-DD)`] : [],
   );
   if (badDates.length > 0) throw new ConfigError(badDates.join("\n  "), { file });
+  // The evaluator sets data.leastrole.config.scope from the top-level `scope` over this one, so
+  // it would be ignored without a word.
+  if (config.rules?.options && Object.hasOwn(config.rules.options, "scope")) {
+    throw new ConfigError("rules.options.scope: scope is set at the top level of the file (scope: execution-roles or scope: account), not under rules.options", { file });
+  }
   return config;
 }
 

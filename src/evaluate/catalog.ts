@@ -30,7 +30,26 @@ export interface RuleMetadata {
   /** Source file and line of the package declaration, relative to the pack root. */
   file: string | null;
   line: number | null;
+  /**
+   * The options the rule reads (`data.leastrole.config.<name>`, set by the config's
+   * `rules.options`), from its METADATA `custom.options`, sorted by name. Declared so that a config
+   * key no rule reads (a typo) is refused instead of ignored. Absent in catalogs written before
+   * rules declared them, and for a rule that reads none.
+   */
+  options?: RuleOption[];
 }
+
+/** An option a rule reads, as declared in its METADATA (`custom.options: {name: description}`). */
+export interface RuleOption {
+  name: string;
+  description: string;
+}
+
+/**
+ * Option names the evaluator sets itself: `scope` is the config's top-level `scope` (and
+ * `--scope`), which overrides a `rules.options.scope`; a rule declaring it would make that typo look valid.
+ */
+export const RESERVED_RULE_OPTIONS: readonly string[] = ["scope"];
 
 export interface RuleCatalog {
   /** Catalog format version. */
@@ -96,6 +115,7 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
       problems.push(`custom.severity must be one of ${SEVERITIES.join(", ")}`);
     }
     if (!str(ann.title)) problems.push("title is missing");
+    const options = ruleOptionsOf(custom.options, problems);
     if (problems.length > 0) {
       throw new RulePackError(`METADATA of package rules.${pkg}: ${problems.join("; ")}`, { file: file ?? undefined });
     }
@@ -113,6 +133,7 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
       ),
       file,
       line: a.location?.row ?? null,
+      ...(options.length > 0 ? { options } : {}),
     });
   }
   const seen = new Map<string, string>();
@@ -123,6 +144,32 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
   }
   rules.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { format: 1, opaVersion: options.opaVersion ?? null, wasmSha256: options.wasmSha256 ?? null, rules };
+}
+
+/**
+ * `custom.options` of a rule's METADATA: a map of option name to what it sets (or a list of names),
+ * as the rule reads them under data.leastrole.config. A mistake is added to `problems`.
+ */
+function ruleOptionsOf(declared: unknown, problems: string[]): RuleOption[] {
+  if (declared === undefined || declared === null) return [];
+  if (typeof declared !== "object") {
+    problems.push("custom.options must be a map of option name to its description");
+    return [];
+  }
+  const entries: Array<[unknown, unknown]> = Array.isArray(declared) ? declared.map((name: unknown) => [name, ""]) : Object.entries(declared);
+  const out: RuleOption[] = [];
+  for (const [name, description] of entries) {
+    if (typeof name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      problems.push(`custom.options: ${JSON.stringify(name)} is not an option name (letters, digits and _, as data.leastrole.config.<name> reads it)`);
+    } else if (RESERVED_RULE_OPTIONS.includes(name)) {
+      problems.push(`custom.options: ${JSON.stringify(name)} is set by leastrole itself (the config's top-level ${name}), not by rules.options`);
+    } else if (description !== null && description !== undefined && typeof description !== "string") {
+      problems.push(`custom.options.${name} must be a description (a string)`);
+    } else {
+      out.push({ name, description: typeof description === "string" ? description.trim() : "" });
+    }
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**
@@ -184,6 +231,9 @@ export function parseCatalog(value: unknown, file?: string): RuleCatalog {
       if (typeof r[key] !== "string" || r[key] === "") fail(`rules[${i}].${key} must be a non-empty string`);
     }
     if (!(SEVERITIES as readonly string[]).includes(r.severity)) fail(`rules[${i}].severity must be one of ${SEVERITIES.join(", ")}`);
+    if (r.options !== undefined && !(Array.isArray(r.options) && r.options.every((o) => o && typeof o.name === "string" && typeof o.description === "string"))) {
+      fail(`rules[${i}].options must be a list of {name, description}`);
+    }
   });
   return {
     format: 1,
@@ -202,6 +252,7 @@ export function parseCatalog(value: unknown, file?: string): RuleCatalog {
       relatedResources: Array.isArray(r.relatedResources) ? r.relatedResources : [],
       file: r.file ?? null,
       line: r.line ?? null,
+      ...(r.options !== undefined && r.options.length > 0 ? { options: r.options.map((o) => ({ name: o.name, description: o.description })) } : {}),
     })),
   };
 }

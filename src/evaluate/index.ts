@@ -1,4 +1,4 @@
-export { catalogFromInspect, parseCatalog, type RuleCatalog, type RuleMetadata, type RelatedResource } from "./catalog.js";
+export { catalogFromInspect, parseCatalog, type RuleCatalog, type RuleMetadata, type RelatedResource, type RuleOption } from "./catalog.js";
 export { compileRegoPack, PACK_ENTRYPOINT, type CompiledPack, type CompileOptions } from "./compile-rego.js";
 export {
   encodeDocument,

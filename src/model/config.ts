@@ -54,7 +54,10 @@ export interface LeastroleConfig {
     disable?: string[];
     /** Extra rule packs: folders of .rego, .wasm files or OPA bundles (paths relative to this file). */
     packs?: string[];
-    /** Options visible to every rule as data.leastrole.config. */
+    /**
+     * Options visible to every rule as data.leastrole.config. Each key must be an option a rule
+     * of the packs run declares (METADATA `custom.options`; `leastrole explain` lists them).
+     */
     options?: RuleOptions;
   };
   /** `execution-roles` (default): privilege-escalation checks on Lambda execution roles; `account`: on every principal. */
@@ -92,6 +95,6 @@ export interface KeptException {
 export interface RuleOptions {
   /** Tag keys that carry a data classification (LR001). */
   sensitivity_tag_keys?: string[];
-  /** Any other option a custom rule reads from data.leastrole.config. */
+  /** Any other option a custom rule reads from data.leastrole.config, as its METADATA `custom.options` declares. */
   [option: string]: unknown;
 }

@@ -138,6 +138,59 @@ describe("--rules", () => {
     expect(broken.stderr).toContain("missing.yaml");
   });
 
+  it("a rules.options key no rule of the packs run declares is exit 2 before the inputs are read, naming the config file, the key and the option meant", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-rule-options-"));
+    mkdirSync(join(dir, "rules"));
+    // A custom rule that reads an option declares it, as docs/writing-rules.md says.
+    writeFileSync(
+      join(dir, "rules", "owner_tag.rego"),
+      `# METADATA
+# title: Function without its owner tag
+# custom:
+#   id: ACME009
+#   severity: low
+#   options:
+#     owner_tag: The tag key that names the owning team (default owner).
+package leastrole.rules.owner_tag
+
+default tag_key := "owner"
+
+tag_key := data.leastrole.config.owner_tag
+
+findings contains finding if {
+	some fn in input.functions
+	not fn.tags[tag_key]
+	finding := {"resource": {"type": "function", "arn": fn.arn, "name": fn.name}, "message": sprintf("Function %s has no %s tag", [fn.name, tag_key])}
+}
+`,
+    );
+    const withOptions = (options: string) => writeFileSync(join(dir, ".leastrole.yaml"), `rules:\n  packs: [./rules]\n  options: ${options}\n`);
+    withOptions("{ owner_tag: team, sensitivity_tag_keys: [data-classification] }");
+    const ok = run(["audit", join(root, demo), "-f", "json", "-q"], dir);
+    expect(ok.code, ok.stderr).toBe(0);
+    const messages = (JSON.parse(ok.stdout) as { findings: Array<{ ruleId: string; message: string }> }).findings.filter((f) => f.ruleId === "ACME009").map((f) => f.message);
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.every((m) => m.endsWith(" has no team tag"))).toBe(true);
+    const explained = run(["explain", "ACME009"], dir);
+    expect(explained.stdout).toContain("Options (rules.options in the config file):\n  - owner_tag: The tag key that names the owning team (default owner).\n");
+
+    withOptions("{ owner_tga: team, sensitivity_tag_key: [data-classification] }");
+    // A missing input: the options are refused before it would be.
+    for (const args of [["audit", join(root, demo)], ["audit", join(dir, "not-there")], ["diff", join(root, demo), join(root, demo)]]) {
+      const r = run([...args, "-q"], dir);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stdout).toBe("");
+      const lines = r.stderr.trim().split("\n");
+      expect(lines[0]).toBe('leastrole: .leastrole.yaml: rules.options.owner_tga: no rule of the packs run reads an option "owner_tga", so it would set nothing: did you mean "owner_tag"?');
+      expect(lines[1]).toBe('  rules.options.sensitivity_tag_key: no rule of the packs run reads an option "sensitivity_tag_key", so it would set nothing: did you mean "sensitivity_tag_keys"?');
+      expect(lines[2]).toContain("custom.options in its METADATA");
+    }
+    // Named by --config from another folder: named relative to that folder.
+    const elsewhere = run(["audit", join(root, demo), "--config", join(dir, ".leastrole.yaml"), "-q"], join(dir, "rules"));
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toMatch(/^leastrole: \.\.\/\.leastrole\.yaml: rules\.options\.owner_tga: /);
+  });
+
   it("rules and explain refuse the id clash audit refuses", () => {
     const copycat = join(packs, "duplicate-id");
     for (const args of [["audit", demo], ["rules"], ["explain", "LR001"], ["explain", "ACME001", "--rules", join(packs, "custom")]]) {

@@ -1,12 +1,16 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findConfig, loadConfig, packsOf, suppressionsOf } from "../../src/config/index.js";
 import { WINDOW_DAYS } from "../../src/config/load.js";
 import { ConfigError } from "../../src/errors.js";
 import { packageRoot } from "../../src/evaluate/locate.js";
 import { generateConfigSchema } from "../../scripts/build-config-schema.js";
+import { auditDocument, evaluationOptionsOf } from "../../src/audit/index.js";
+import { catalogFromInspect } from "../../src/evaluate/catalog.js";
+import { loadBuiltinPack } from "../../src/evaluate/pack.js";
+import { syntheticDocument } from "../support/synthetic-document.js";
 
 const dir = mkdtempSync(join(tmpdir(), "lr-config-"));
 function write(name: string, text: string): string {
@@ -130,7 +134,85 @@ usage: { windowDay: 30 }
     expect(loadConfig(write("empty.yaml", ""))).toEqual({});
   });
 
+  it("suggests the key meant for an unknown key, wherever it is in the file", () => {
+    const msg = problem(
+      write(
+        "typos.yaml",
+        `suppresions: []
+usage: { windowDay: 30 }
+rules: { disabel: [LR017] }
+exceptions:
+  - { function: "orders-*", actions: [s3:GetObject], reasn: DR }
+`,
+      ),
+    );
+    expect(msg).toContain(`${join(dir, "typos.yaml")}: `);
+    expect(msg).toContain('(top level): unknown key "suppresions": did you mean "suppressions"?');
+    expect(msg).toContain('usage: unknown key "windowDay": did you mean "windowDays"?');
+    expect(msg).toContain('rules: unknown key "disabel": did you mean "disable"?');
+    expect(msg).toContain('exceptions[0]: unknown key "reasn": did you mean "reason"?');
+    // Nothing near: no suggestion.
+    expect(problem(write("far.yaml", "colour: blue\n"))).toMatch(/\(top level\): unknown key "colour"$/);
+  });
+
+  it("refuses rules.options.scope, which the top-level scope would override without a word", () => {
+    expect(problem(write("opt-scope.yaml", "rules:\n  options: { scope: account }\n"))).toBe(
+      `${join(dir, "opt-scope.yaml")}: rules.options.scope: scope is set at the top level of the file (scope: execution-roles or scope: account), not under rules.options`,
+    );
+  });
+
   it("keeps schemas/config.schema.json in step with the LeastroleConfig type", () => {
     expect(readFileSync(join(packageRoot(), "schemas", "config.schema.json"), "utf8")).toBe(generateConfigSchema());
+  });
+});
+
+describe("rules.options", () => {
+  const doc = syntheticDocument(4);
+  const configError = (run: () => unknown): string => {
+    try {
+      run();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return (e as ConfigError).toString();
+    }
+    throw new Error("expected a ConfigError");
+  };
+
+  it("the built-in rules declare the options they read: LR001 reads sensitivity_tag_keys", () => {
+    const lr001 = loadBuiltinPack().catalog.rules.find((r) => r.id === "LR001")!;
+    expect(lr001.options?.map((o) => o.name)).toEqual(["sensitivity_tag_keys"]);
+    expect(lr001.options?.[0]?.description).toMatch(/^Tag keys that carry a data classification/);
+  });
+
+  it("a key no rule declares is refused, naming the config file (relative to the current folder), the key and the option meant", () => {
+    const file = write("opt-typo.yaml", "rules:\n  options: { sensitivity_tag_key: [data-classification] }\n");
+    const options = evaluationOptionsOf(loadConfig(file), file);
+    const msg = configError(() => auditDocument(doc, options));
+    expect(msg.split("\n")[0]).toBe(
+      `${relative(process.cwd(), file)}: rules.options.sensitivity_tag_key: no rule of the packs run reads an option "sensitivity_tag_key", so it would set nothing: did you mean "sensitivity_tag_keys"?`,
+    );
+    expect(msg).toContain("custom.options in its METADATA");
+    // The same from the SDK without a config file.
+    expect(configError(() => auditDocument(doc, { ruleOptions: { sensitivity_tagkeys: [] } }))).toMatch(/^rules\.options\.sensitivity_tagkeys: .*did you mean "sensitivity_tag_keys"\?/);
+  });
+
+  it("declared keys, and the evaluator's own scope, are accepted", () => {
+    const file = write("opt-ok.yaml", "scope: account\nrules:\n  options: { sensitivity_tag_keys: [data-classification] }\n");
+    expect(auditDocument(doc, evaluationOptionsOf(loadConfig(file), file)).summary.functions).toBe(doc.functions.length);
+  });
+
+  it("custom.options in METADATA: a map of name to description, or a list of names; a bad or reserved name is a pack error", () => {
+    const inspect = (options: unknown) => ({
+      annotations: [{ annotations: { scope: "package", title: "T", custom: { id: "ACME001", severity: "low", options } }, location: { file: "x.rego", row: 1 }, path: ["data", "leastrole", "rules", "x"].map((value) => ({ type: "var", value })) }],
+    });
+    expect(catalogFromInspect(inspect({ owner_tag: " The tag key naming the team. ", max_age: "Days" })).rules[0]!.options).toEqual([
+      { name: "max_age", description: "Days" },
+      { name: "owner_tag", description: "The tag key naming the team." },
+    ]);
+    expect(catalogFromInspect(inspect(["owner_tag"])).rules[0]!.options).toEqual([{ name: "owner_tag", description: "" }]);
+    expect(catalogFromInspect(inspect(undefined)).rules[0]!.options).toBeUndefined();
+    expect(() => catalogFromInspect(inspect({ "owner-tag": "x" }))).toThrow(/custom\.options: "owner-tag" is not an option name/);
+    expect(() => catalogFromInspect(inspect({ scope: "x" }))).toThrow(/custom\.options: "scope" is set by leastrole itself/);
+    expect(() => catalogFromInspect(inspect("owner_tag"))).toThrow(/custom\.options must be a map/);
   });
 });

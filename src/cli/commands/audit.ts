@@ -1,6 +1,7 @@
 import { Option, type Command } from "commander";
 import { resolve } from "node:path";
 import { auditPendingAsync, evaluationOptionsOf, formatStageTimings, type StageTimings } from "../../audit/index.js";
+import { checkRuleOptions } from "../../audit/audit-document.js";
 import { addTiming, moveTiming, startStage } from "../../audit/timings.js";
 import { loadBuiltinPack } from "../../evaluate/pack.js";
 import { prepareBuiltinInstance } from "../../evaluate/evaluator.js";
@@ -85,10 +86,12 @@ export function registerAudit(program: Command): void {
       // for custom rule packs (given the whole document): no report reads them, and the built-in
       // rules get their digest slice by slice.
       const packSpecs = extraPackSpecs(fromConfig.rules, flags.rules);
-      const pending = await pendingDocumentFor(paths, flags, effective, progress, timings && cpuTimings ? { wall: timings, cpu: cpuTimings } : undefined, iacOptionsOf(flags), packSpecs.length > 0);
       // Load (and, for folders of .rego, compile) every extra pack once: the report renderers need
-      // their catalogs too.
+      // their catalogs too. Before the inputs are read: a rule option no rule reads (a typo in the
+      // config) is refused now, not after minutes of CloudTrail.
       const extraPacks = packSpecs.map((r) => (typeof r === "string" ? loadRulePack(r) : r));
+      checkRuleOptions(fromConfig.ruleOptions, [loadBuiltinPack(), ...extraPacks], configFile);
+      const pending = await pendingDocumentFor(paths, flags, effective, progress, timings && cpuTimings ? { wall: timings, cpu: cpuTimings } : undefined, iacOptionsOf(flags), packSpecs.length > 0);
       let t = startStage();
       // --as-of decides suppression expiry too: the same commit audited later gives the same report.
       const { document, report } = await auditPendingAsync(pending, { ...fromConfig, rules: extraPacks, ...(flags.asOf !== undefined ? { asOf: asOfFlag(flags.asOf) } : {}) });

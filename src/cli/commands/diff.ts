@@ -2,7 +2,8 @@ import { Option, type Command } from "commander";
 import { resolve } from "node:path";
 import { evaluationOptionsOf } from "../../audit/audit.js";
 import { diff, introducesAtLeast } from "../../audit/diff.js";
-import { loadRulePack } from "../../evaluate/pack.js";
+import { loadBuiltinPack, loadRulePack } from "../../evaluate/pack.js";
+import { checkRuleOptions } from "../../audit/audit-document.js";
 import { InputError } from "../../errors.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
 import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissionDiffTable } from "../../report/diff.js";
@@ -79,6 +80,8 @@ export function registerDiff(program: Command): void {
     const fromConfig = evaluationOptionsOf(config, configFile);
     const iac = iacOptionsOf(flags);
     const rules = extraPackSpecs(fromConfig.rules, flags.rules).map((r) => (typeof r === "string" ? loadRulePack(r) : r));
+    // Before either side is read (auditDocument checks again, on each side).
+    checkRuleOptions(fromConfig.ruleOptions, [loadBuiltinPack(), ...rules], configFile);
     const result = await diff(beforePaths, afterPaths, {
       ...fromConfig,
       rules,

@@ -74,8 +74,10 @@ export function registerRules(program: Command): void {
       const rule = packs.flatMap((p) => p.catalog.rules).find((r) => r.id.toLowerCase() === key || r.name.toLowerCase() === key);
       if (!rule) throw new LeastroleError("unknown-rule", `no rule ${JSON.stringify(id)}: \`leastrole rules\` lists them`);
       const refs = rule.relatedResources.map((r) => `  - ${r.ref}${r.description ? ` (${r.description})` : ""}`).join("\n");
+      // The config keys it reads: the only rules.options keys audit accepts.
+      const options = (rule.options ?? []).map((o) => `  - ${o.name}${o.description ? `: ${o.description}` : ""}`).join("\n");
       writeOutput(
-        `${rule.id} ${rule.name} (${rule.severity}, ${rule.category})\n${rule.title}\n\n${rule.description}\n\nHow to fix:\n${rule.remediation}\n${refs ? `\nReferences:\n${refs}\n` : ""}`,
+        `${rule.id} ${rule.name} (${rule.severity}, ${rule.category})\n${rule.title}\n\n${rule.description}\n\nHow to fix:\n${rule.remediation}\n${options ? `\nOptions (rules.options in the config file):\n${options}\n` : ""}${refs ? `\nReferences:\n${refs}\n` : ""}`,
         undefined,
       );
     });
