@@ -88,7 +88,7 @@ export async function auditPendingAsync(pending: PendingDocument, given: AuditOp
  * disable nothing, which the user should hear of. Not checkable when a pack has no catalog (its
  * rules are known only by the findings they happen to give): none is reported then.
  */
-function unknownDisabled(disable: readonly string[], packs: readonly RulePack[]): Diagnostic[] {
+function unknownDisabled(disable: readonly string[], packs: readonly RulePack[], configFile?: string): Diagnostic[] {
   if (packs.some((p) => p.catalog.rules.length === 0)) return [];
   const known = new Set(packs.flatMap((p) => p.catalog.rules.flatMap((r) => [r.id.toLowerCase(), r.name.toLowerCase()])));
   return [...new Set(disable)]
@@ -96,7 +96,7 @@ function unknownDisabled(disable: readonly string[], packs: readonly RulePack[])
     .map((d) => ({
       severity: "warning" as const,
       code: "unknown-disabled-rule",
-      message: `rules.disable: ${JSON.stringify(d)} is not the id or name of a rule of the packs run, so it disables nothing (\`leastrole rules\` lists them)`,
+      message: `${configFile !== undefined ? `${configDisplayPath(configFile)}: ` : ""}rules.disable: ${JSON.stringify(d)} is not the id or name of a rule of the packs run, so it disables nothing (\`leastrole rules\` lists them)`,
       rule: d,
     }));
 }
@@ -166,7 +166,7 @@ function packsFor(options: AuditOptions): RulePack[] {
 function reportOf(document: CanonicalDocument, packs: RulePack[], result: EvaluationResult, options: AuditOptions): AuditReport {
   if (options.disable && options.disable.length > 0) {
     const off = new Set(options.disable.map((d) => d.toLowerCase()));
-    appendAll(result.diagnostics, unknownDisabled(options.disable, packs));
+    appendAll(result.diagnostics, unknownDisabled(options.disable, packs, options.configFile));
     result.findings = result.findings.filter((f) => !off.has(f.ruleId.toLowerCase()) && !off.has(f.name.toLowerCase()));
     result.diagnostics = result.diagnostics.map((d) => (d.code === "suppression-unused" && d.rule !== undefined && isDisabled(d.rule, off, packs) ? disabledNote(d) : d));
   }

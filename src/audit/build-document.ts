@@ -28,6 +28,7 @@ import { addMs, addTiming, cpuNow, moveTiming, startStage, type StageStart, type
 import { appendAll } from "../collections.js";
 import { markBuiltDocument } from "../normalize/validate.js";
 import { closestNames, didYouMean } from "../printable.js";
+import { configDisplayPath } from "../config/display.js";
 
 export interface BuildProgress {
   stage: "read" | "normalize" | "usage" | "analyze";
@@ -37,6 +38,8 @@ export interface BuildProgress {
 
 export interface BuildOptions {
   config?: LeastroleConfig;
+  /** Path of the file `config` was read from: the warnings about it (a kept exception matching no function) name it. */
+  configFile?: string;
   /** Reference instant for time arithmetic; default: the end of the usage data, else the newest input timestamp. */
   asOf?: string;
   /** Worker threads for reading CloudTrail (default: all cores; none for under 1 MiB of files). */
@@ -86,7 +89,7 @@ export function usageExceptions(config: LeastroleConfig | undefined, document: C
  * per exception, naming it and the pattern. Not when the inputs hold no function at all (reading
  * CloudTrail alone): then every exception would be named.
  */
-export function exceptionsMatchingNothing(config: LeastroleConfig | undefined, document: Pick<CanonicalDocument, "functions">): Warning[] {
+export function exceptionsMatchingNothing(config: LeastroleConfig | undefined, document: Pick<CanonicalDocument, "functions">, configFile?: string): Warning[] {
   if (document.functions.length === 0) return [];
   const out: Warning[] = [];
   (config?.exceptions ?? []).forEach((e, i) => {
@@ -96,6 +99,8 @@ export function exceptionsMatchingNothing(config: LeastroleConfig | undefined, d
     out.push({
       code: "exception-matches-no-function",
       severity: "warning",
+      // Which file to fix: with several configs (a team's, a CI job's) the path alone is not enough.
+      ...(configFile !== undefined ? { file: configDisplayPath(configFile) } : {}),
       path: `exceptions[${i}].function`,
       message:
         `kept exception ${JSON.stringify(e.reason)} (${e.actions.join(", ")}): function ${JSON.stringify(e.function)} matches no function of the inputs, so it keeps nothing ` +
@@ -448,7 +453,7 @@ async function buildFrom(
   }
 
   normalized();
-  document.meta.warnings.push(...exceptionsMatchingNothing(options.config, document));
+  document.meta.warnings.push(...exceptionsMatchingNothing(options.config, document, options.configFile));
 
   const analyzeOptions = { principals: options.config?.scope === "account" };
   let draft: AnalysisDraft | null = null;

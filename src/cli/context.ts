@@ -23,7 +23,13 @@ export interface InputFlags {
   quiet?: boolean;
 }
 
-export function loadConfigFor(flags: InputFlags): { config: LeastroleConfig | undefined; configFile: string | undefined } {
+/** A config file as read for a command: its settings, and the file, which warnings about it name. */
+export interface ConfigRead {
+  config: LeastroleConfig | undefined;
+  configFile: string | undefined;
+}
+
+export function loadConfigFor(flags: InputFlags): ConfigRead {
   const found = flags.config === undefined ? findConfigs(process.cwd()) : [];
   // Only the first is read: the others' suppressions and exceptions would stop applying unsaid.
   if (found.length > 1) {
@@ -46,8 +52,8 @@ const STAGE_LABEL: Record<BuildProgress["stage"], string> = {
   analyze: "analysing",
 };
 
-export async function documentFor(paths: string[], flags: InputFlags, config: LeastroleConfig | undefined, progress: Progress, timings?: { wall: StageTimings; cpu: StageTimings }, iac?: IacReadOptions): Promise<CanonicalDocument> {
-  const pending = await pendingDocumentFor(paths, flags, config, progress, timings, iac);
+export async function documentFor(paths: string[], flags: InputFlags, read: ConfigRead, progress: Progress, timings?: { wall: StageTimings; cpu: StageTimings }, iac?: IacReadOptions): Promise<CanonicalDocument> {
+  const pending = await pendingDocumentFor(paths, flags, read, progress, timings, iac);
   const document = pending.finish();
   addMs(timings?.wall, timings?.cpu, "analyze", pending.finishingMs());
   return document;
@@ -60,7 +66,7 @@ export async function documentFor(paths: string[], flags: InputFlags, config: Le
 export async function pendingDocumentFor(
   paths: string[],
   flags: InputFlags,
-  config: LeastroleConfig | undefined,
+  { config, configFile }: ConfigRead,
   progress: Progress,
   timings?: { wall: StageTimings; cpu: StageTimings },
   iac?: IacReadOptions,
@@ -72,6 +78,7 @@ export async function pendingDocumentFor(
     paths.map((p) => resolve(p)).map((abs, i) => (paths[i]!.startsWith("/") ? abs : paths[i]!)),
     {
       ...(config ? { config } : {}),
+      ...(config && configFile !== undefined ? { configFile } : {}),
       ...(asOf ? { asOf } : {}),
       onProgress: (p) => progress.update(STAGE_LABEL[p.stage], p.done, p.total),
       ...(timings ? { timings: timings.wall, cpuTimings: timings.cpu } : {}),

@@ -13,6 +13,7 @@ import { packageRoot } from "../evaluate/locate.js";
 import type { LeastroleConfig } from "../model/config.js";
 import { isCalendarDate, type SuppressionRule } from "../evaluate/suppressions.js";
 import { closestNames, didYouMean } from "../printable.js";
+import { configDisplayPath } from "./display.js";
 
 interface AjvError {
   instancePath: string;
@@ -166,7 +167,9 @@ export function findConfigs(dir: string): string[] {
 
 /** Suppressions of a config as the evaluator takes them, with their origin. */
 export function suppressionsOf(config: LeastroleConfig, file?: string): SuppressionRule[] {
-  return (config.suppressions ?? []).map((s) => ({ ...s, expires: s.expires ?? null, origin: file ? `config:${file}` : "config" }));
+  // Relative to the current folder: the origin is in every report of a suppressed finding and in
+  // the warnings about the suppression, which must read the same on every machine.
+  return (config.suppressions ?? []).map((s) => ({ ...s, expires: s.expires ?? null, origin: file ? `config:${configDisplayPath(file)}` : "config" }));
 }
 
 /**

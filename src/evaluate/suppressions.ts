@@ -150,7 +150,7 @@ export function applySuppressions(
     diagnostics.push({
       severity: "warning",
       code: "suppression-expired",
-      message: `suppression of ${e.rule} on ${e.resource} expired on ${e.expires} (${e.reason}): its findings are reported again`,
+      message: `suppression of ${e.rule} on ${e.resource}${e.origin ? ` (${e.origin})` : ""} expired on ${e.expires} (${e.reason}): its findings are reported again`,
       rule: e.rule,
     });
   }

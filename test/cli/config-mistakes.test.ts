@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/evaluate/locate.js";
 
@@ -48,7 +48,7 @@ exceptions:
     expect(r.code).toBe(0);
     const lines = r.stderr.split("\n").filter((l) => l.includes("kept exception"));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('leastrole: warning: exceptions[0].function: kept exception "DR runbook" (dynamodb:RestoreTableFromBackup): function "order-api" matches no function of the inputs');
+    expect(lines[0]).toContain(`leastrole: warning: ${relative(root, file())}: exceptions[0].function: kept exception "DR runbook" (dynamodb:RestoreTableFromBackup): function "order-api" matches no function of the inputs`);
     expect(lines[0]).toContain('did you mean "orders-api"?');
     const report = JSON.parse(readFileSync(join(work, "exc-typo.json"), "utf8")) as { warnings: Array<{ code: string; path?: string }> };
     expect(report.warnings.filter((w) => w.code === "exception-matches-no-function").map((w) => w.path)).toEqual(["exceptions[0].function"]);
@@ -59,7 +59,7 @@ exceptions:
     const r = run(["generate", demo, "-c", file(), "--function", "orders-api", "-o", out]);
     expect(r.code).toBe(0);
     expect(readFileSync(out, "utf8")).not.toContain("RestoreTableFromBackup");
-    expect(r.stderr).toMatch(/warning: exceptions\[0\]\.function: kept exception "DR runbook" \(dynamodb:RestoreTableFromBackup\): function "order-api" matches no function/);
+    expect(r.stderr).toContain(`warning: ${relative(root, file())}: exceptions[0].function: kept exception "DR runbook" (dynamodb:RestoreTableFromBackup): function "order-api" matches no function`);
   });
 });
 
@@ -97,6 +97,44 @@ suppressions:
     const sarif = JSON.parse(run(["audit", demo, "-c", file(), "-f", "sarif"]).stdout) as { runs: Array<{ invocations: Array<{ toolExecutionNotifications: Array<{ level: string; message: { text: string } }> }> }> };
     const notes = sarif.runs[0]!.invocations[0]!.toolExecutionNotifications.filter((n) => n.message.text.startsWith("suppression of"));
     expect(notes.map((n) => n.level)).toEqual(["warning", "warning"]);
+  });
+});
+
+describe("warnings about the config file", () => {
+  it("name it, relative to the current folder: unused and unknown-rule suppressions, expired ones, rules.disable ids, kept exceptions", () => {
+    const dir = mkdtempSync(join(work, "names-"));
+    mkdirSync(join(dir, "ci"));
+    writeFileSync(
+      join(dir, "ci", "team.yaml"),
+      `version: 1
+suppressions:
+  - { rule: LR004, resource: reports-generator, reason: "S3 migration PLAT-9" }
+  - { rule: LR01, resource: orders-shared-role, reason: "typo in rule id" }
+  - { rule: LR001, resource: orders-shared-role, reason: "split in PLAT-42", expires: 2026-11-30 }
+exceptions:
+  - { function: "order-api", actions: ["dynamodb:RestoreTableFromBackup"], reason: "DR runbook" }
+rules:
+  disable: [LR999]
+`,
+    );
+    const lines = (cwd: string, config: string) => {
+      const r = spawnSync(process.execPath, [cli, "audit", join(root, demo), "-c", config, "--as-of", "2026-12-01", "-f", "json"], { cwd, encoding: "utf8", maxBuffer: 1 << 28 });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stderr.split("\n").filter((l) => l.startsWith("leastrole: warning: "));
+    };
+    for (const [cwd, config, shown] of [
+      [dir, join(dir, "ci", "team.yaml"), "ci/team.yaml"],
+      [join(dir, "ci"), "team.yaml", "team.yaml"],
+      [join(dir, "ci"), join(dir, "ci", "team.yaml"), "team.yaml"],
+    ] as const) {
+      const said = lines(cwd, config);
+      const about = (text: string) => said.filter((l) => l.includes(text));
+      expect(about("on reports-generator")).toEqual([expect.stringContaining(`suppression of LR004 on reports-generator (config:${shown}) matched no finding`)]);
+      expect(about("LR01 on")).toEqual([expect.stringContaining(`suppression of LR01 on orders-shared-role (config:${shown}): "LR01" is not the id or name of a rule`)]);
+      expect(about("expired")).toEqual([expect.stringContaining(`suppression of LR001 on orders-shared-role (config:${shown}) expired on 2026-11-30`)]);
+      expect(about("rules.disable")).toEqual([expect.stringContaining(`warning: ${shown}: rules.disable: "LR999" is not the id or name of a rule`)]);
+      expect(about("kept exception")).toEqual([expect.stringContaining(`warning: ${shown}: exceptions[0].function: kept exception "DR runbook"`)]);
+    }
   });
 });
 
@@ -141,7 +179,7 @@ describe("suppression expiry and --as-of", () => {
     expect(suppressed("2026-11-30", "2026-11-30").count).toBe(1);
     const after = suppressed("2026-11-30", "2026-12-01");
     expect(after.count).toBe(0);
-    expect(after.stderr).toContain("suppression of LR001 on orders-shared-role expired on 2026-11-30");
+    expect(after.stderr).toMatch(/suppression of LR001 on orders-shared-role \(config:[^)]*exp-2026-11-30\.yaml\) expired on 2026-11-30/);
     // A date past today's: expired all the same on that --as-of.
     expect(suppressed("2099-01-01", "2100-01-01").count).toBe(0);
     expect(suppressed("2099-01-01", "2099-01-01").count).toBe(1);
@@ -182,7 +220,7 @@ describe("--quiet", () => {
     const file = config("exp-quiet.yaml", `version: 1\nsuppressions:\n  - { rule: LR001, resource: orders-shared-role, reason: "split in PLAT-42", expires: 2026-11-30 }\n`);
     const r = run(["-q", "audit", demo, "-c", file, "--as-of", "2026-12-01", "-f", "json", "-o", join(work, "quiet.json")]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain("leastrole: warning: suppression of LR001 on orders-shared-role expired on 2026-11-30");
+    expect(r.stderr).toContain(`leastrole: warning: suppression of LR001 on orders-shared-role (config:${relative(root, file)}) expired on 2026-11-30`);
     // The coverage note (not a warning) stays out.
     expect(r.stderr).not.toContain("note:");
     expect(run(["-q", "audit", demo, "-f", "json", "-o", join(work, "quiet2.json")]).stderr).toBe("");

@@ -207,9 +207,9 @@ findings contains finding if {
     expect(r.code, r.stderr).toBe(0);
     const said = r.stderr.split("\n").filter((l) => l.includes("rules.disable"));
     expect(said).toEqual([
-      'leastrole: warning: rules.disable: "LR999" is not the id or name of a rule of the packs run, so it disables nothing (`leastrole rules` lists them)',
-      'leastrole: warning: rules.disable: "function-owner-tag" is not the id or name of a rule of the packs run, so it disables nothing (`leastrole rules` lists them)',
-      'leastrole: warning: rules.disable: "ACME001" is not the id or name of a rule of the packs run, so it disables nothing (`leastrole rules` lists them)',
+      'leastrole: warning: .leastrole.yaml: rules.disable: "LR999" is not the id or name of a rule of the packs run, so it disables nothing (`leastrole rules` lists them)',
+      'leastrole: warning: .leastrole.yaml: rules.disable: "function-owner-tag" is not the id or name of a rule of the packs run, so it disables nothing (`leastrole rules` lists them)',
+      'leastrole: warning: .leastrole.yaml: rules.disable: "ACME001" is not the id or name of a rule of the packs run, so it disables nothing (`leastrole rules` lists them)',
     ]);
     // With the pack that has those rules, only the typo is left.
     const withPack = run(["audit", join(root, demo), "--rules", join(root, packs, "custom"), "-f", "json"], dir);

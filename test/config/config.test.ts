@@ -56,7 +56,7 @@ scope: account
     expect(config.usage?.windowDays).toBe(45);
     expect(config.scope).toBe("account");
     expect(suppressionsOf(config, file)).toEqual([
-      { rule: "LR001", resource: "arn:aws:iam::123456789012:role/legacy-*", reason: "split tracked in PLAT-42", expires: "2027-03-31", origin: `config:${file}` },
+      { rule: "LR001", resource: "arn:aws:iam::123456789012:role/legacy-*", reason: "split tracked in PLAT-42", expires: "2027-03-31", origin: `config:${relative(process.cwd(), file)}` },
     ]);
     expect(packsOf(config, file)).toEqual([join(dir, "org-rules")]);
     expect(findConfig(dir)).toBe(file);

@@ -91,7 +91,7 @@ export function registerAudit(program: Command): void {
       // config) is refused now, not after minutes of CloudTrail.
       const extraPacks = packSpecs.map((r) => (typeof r === "string" ? loadRulePack(r) : r));
       checkRuleOptions(fromConfig.ruleOptions, [loadBuiltinPack(), ...extraPacks], configFile);
-      const pending = await pendingDocumentFor(paths, flags, effective, progress, timings && cpuTimings ? { wall: timings, cpu: cpuTimings } : undefined, iacOptionsOf(flags), packSpecs.length > 0);
+      const pending = await pendingDocumentFor(paths, flags, { config: effective, configFile }, progress, timings && cpuTimings ? { wall: timings, cpu: cpuTimings } : undefined, iacOptionsOf(flags), packSpecs.length > 0);
       let t = startStage();
       // --as-of decides suppression expiry too: the same commit audited later gives the same report.
       const { document, report } = await auditPendingAsync(pending, { ...fromConfig, rules: extraPacks, ...(flags.asOf !== undefined ? { asOf: asOfFlag(flags.asOf) } : {}) });

@@ -16,8 +16,8 @@ export function registerNormalize(program: Command): void {
     .option("--as-of <date>", "reference date for time arithmetic (default: the end of the usage data)"),
   ).action(async (paths: string[], flags: InputFlags & IacFlags & { output?: string }, cmd: Command) => {
       const progress = makeProgress({ quiet: cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true });
-      const { config } = loadConfigFor(flags);
-      const document = await documentFor(paths, flags, config, progress, undefined, iacOptionsOf(flags));
+      const read = loadConfigFor(flags);
+      const document = await documentFor(paths, flags, read, progress, undefined, iacOptionsOf(flags));
       printInputWarnings(document, progress);
       writeOutputStreamed((write) => writeCanonicalDocument(document, write), flags.output);
       // A file named on the command line that could not be read: an input error (output written all the same).
