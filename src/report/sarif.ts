@@ -32,6 +32,12 @@ import { writeJson } from "../normalize/write-json.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 export const LEASTROLE_INFORMATION_URI = "https://github.com/leastrole/leastrole";
+/**
+ * The URI base id of locations relative to the repository root: the one GitHub code scanning
+ * resolves (codeql-action's upload ignores any other), and the name SARIF's own examples use.
+ */
+export const SOURCE_ROOT_BASE_ID = "%SRCROOT%";
+
 /** GitHub code scanning keeps at most this many results per run (the rest are rejected). */
 export const GITHUB_MAX_RESULTS = 25_000;
 
@@ -209,6 +215,18 @@ function logicalLocation(f: Finding): Sarif.LogicalLocation {
   return { name: f.resource.name, fullyQualifiedName: f.resource.arn, kind: "resource", properties: { resourceType: f.resource.type } };
 }
 
+/**
+ * An artifact location for a URI from toArtifactUri: a relative one (under the source root) says
+ * so with `uriBaseId: "%SRCROOT%"`, declared in the run's originalUriBaseIds, so that a SARIF
+ * consumer other than GitHub (which takes relative paths as relative to the checkout) knows what
+ * it is relative to; SARIF §3.4.4 asks for a uriBaseId beside a relative reference. A `file://`
+ * URI (a file outside the root) is absolute and has none: resolving it against the root would
+ * name another file.
+ */
+function artifactLocation(uri: string): Sarif.ArtifactLocation {
+  return /^[a-z][a-z0-9+.-]*:/i.test(uri) ? { uri } : { uri, uriBaseId: SOURCE_ROOT_BASE_ID };
+}
+
 function locationOf(f: Finding, options: Required<Pick<SarifOptions, "sourceRoot">> & SarifOptions): Sarif.Location {
   const logical = [logicalLocation(f)];
   // Where the resource is declared in the code: the CDK construct path or the Terraform address.
@@ -219,14 +237,14 @@ function locationOf(f: Finding, options: Required<Pick<SarifOptions, "sourceRoot
     const line = location.line;
     return {
       physicalLocation: {
-        artifactLocation: { uri: toArtifactUri(location.file, options.sourceRoot, options.cwd) },
+        artifactLocation: artifactLocation(toArtifactUri(location.file, options.sourceRoot, options.cwd)),
         ...(line !== null && Number.isInteger(line) && line >= 1 ? { region: { startLine: line } } : {}),
       },
       logicalLocations: logical,
     };
   }
   if (options.artifactUri) {
-    return { physicalLocation: { artifactLocation: { uri: toArtifactUri(options.artifactUri, options.sourceRoot, options.cwd) } }, logicalLocations: logical };
+    return { physicalLocation: { artifactLocation: artifactLocation(toArtifactUri(options.artifactUri, options.sourceRoot, options.cwd)) }, logicalLocations: logical };
   }
   return { logicalLocations: logical };
 }
@@ -328,6 +346,13 @@ function sarifLog(report: AuditReport, catalog: readonly RuleMetadata[], options
         ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
       },
     ],
+    // Without its `uri`: the root's absolute path is the machine's (a CI runner's checkout), and
+    // the log must read the same wherever the same commit is audited. SARIF §3.14.14 allows the
+    // entry without one (the consumer supplies the root: GitHub, its checkout); the description
+    // says what the root is.
+    originalUriBaseIds: {
+      [SOURCE_ROOT_BASE_ID]: { description: { text: "The root of the repository audited (sourceRoot; the CLI's --sarif-root, by default the git repository holding the folder it ran in): relative locations are relative to it." } },
+    },
     results,
     columnKind: "utf16CodeUnits",
     properties: { summary: report.summary, reportSchemaVersion: report.schemaVersion },

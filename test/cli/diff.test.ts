@@ -159,7 +159,7 @@ describe("leastrole audit: IaC flags", () => {
     const s3 = results.find((r) => r.ruleId === "LR002" && r.properties.evidence?.policy === "inline:orders-rw")!;
     const main = readFileSync(`${dir}/main.tf`, "utf8").split("\n");
     const sid = main.findIndex((l) => /sid\s+= "Everything"/.test(l));
-    expect(s3.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: `${dir}/main.tf` }, region: { startLine: sid } }); // the `statement {` line above the sid
+    expect(s3.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: `${dir}/main.tf`, uriBaseId: "%SRCROOT%" }, region: { startLine: sid } }); // the `statement {` line above the sid
     expect(s3.properties.resourceArn).toBe("arn:aws:iam::123456789012:role/service/api-handler-role");
   });
 

@@ -27,7 +27,7 @@ describe("SARIF locations of statement findings", () => {
 
     const log = expectValidSarif(renderSarif(report, catalog, { document, sourceRoot: process.cwd() })) as Sarif.Log;
     const result = log.runs[0]!.results!.find((r) => r.ruleId === "LR002")!;
-    expect(result.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: file }, region: { startLine: statementLine } });
+    expect(result.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: file, uriBaseId: "%SRCROOT%" }, region: { startLine: statementLine } });
     // Without the document: the role's location, as before.
     const plain = expectValidSarif(renderSarif(report, catalog, { sourceRoot: process.cwd() })) as Sarif.Log;
     expect(plain.runs[0]!.results!.find((r) => r.ruleId === "LR002")!.locations![0]!.physicalLocation!.region).toEqual({ startLine: lr002.location!.line });
@@ -45,7 +45,7 @@ describe("SARIF locations of statement findings", () => {
     const everything = lineOf(main, /statement \{/, lineOf(main, /sid\s+= "OrdersReadWrite"/));
     const log = expectValidSarif(renderSarif(report, catalog, { document, sourceRoot: process.cwd() })) as Sarif.Log;
     const result = log.runs[0]!.results!.find((r) => r.partialFingerprints!["leastrole/v1"] === f.fingerprint)!;
-    expect(result.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: main }, region: { startLine: everything } });
+    expect(result.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: main, uriBaseId: "%SRCROOT%" }, region: { startLine: everything } });
   });
 });
 

@@ -97,9 +97,27 @@ describe("renderSarif", () => {
 
   it("a finding's own file and line become the physical location; others point at the input file", () => {
     const located = run.results!.find((r) => r.ruleId === "LR901")!;
-    expect(located.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: "infra/template.yaml" }, region: { startLine: 42 } });
+    expect(located.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: "infra/template.yaml", uriBaseId: "%SRCROOT%" }, region: { startLine: 42 } });
     const unlocated = run.results!.find((r) => r.ruleId === "LR902")!;
-    expect(unlocated.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: "account/iam.json" } });
+    expect(unlocated.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: "account/iam.json", uriBaseId: "%SRCROOT%" } });
+  });
+
+  it("declares %SRCROOT% in originalUriBaseIds and marks every root-relative location with it; a file:// URI outside the root has none", () => {
+    // SARIF 2.1.0 §3.14.14: an entry without uri (the root's absolute path would differ per machine), with a description.
+    expect(Object.keys(run.originalUriBaseIds ?? {})).toEqual(["%SRCROOT%"]);
+    expect(run.originalUriBaseIds!["%SRCROOT%"]!.uri).toBeUndefined();
+    expect(run.originalUriBaseIds!["%SRCROOT%"]!.description!.text).toMatch(/root of the repository/);
+    const locations = run.results!.flatMap((r) => r.locations!.map((l) => l.physicalLocation?.artifactLocation).filter((a) => a !== undefined));
+    expect(locations.length).toBeGreaterThan(0);
+    for (const a of locations) expect(a).toEqual({ uri: a!.uri, uriBaseId: "%SRCROOT%" });
+    // An input outside the root: an absolute file URI, which must not be resolved against the root.
+    const outside = expectValid(renderSarif(sc.report, sc.catalog, { artifactUri: "/elsewhere/iam.json", sourceRoot: "/repo" })).runs[0]!;
+    const unlocated = outside.results!.find((r) => r.ruleId === "LR902")!;
+    expect(unlocated.locations![0]!.physicalLocation!.artifactLocation).toEqual({ uri: "file:///elsewhere/iam.json" });
+    // The log does not name the machine's root, so it is the same from another checkout.
+    const elsewhere = renderSarif(sc.report, sc.catalog, { artifactUri: "account/iam.json", sourceRoot: "/other/checkout" });
+    expect(elsewhere).toBe(renderSarif(sc.report, sc.catalog, { artifactUri: "account/iam.json", sourceRoot: "/repo" }));
+    expect(elsewhere).not.toContain("/repo");
   });
 
   it("without an input file, results keep a logical location only (still valid SARIF)", () => {
