@@ -32,11 +32,14 @@ import { checkCanonicalInput } from "../normalize/validate.js";
 /** A document already serialised to UTF-8 JSON (e.g. read from disk), to skip re-serialising it. */
 export interface EncodedDocument {
   readonly json: ArrayBuffer;
-  /** The parsed document, used to resolve names and source locations of findings. */
-  readonly document: Partial<CanonicalDocument>;
+  /**
+   * The parsed document, used to resolve names and source locations of findings. A whole
+   * canonical document: evaluateDocument checks it against the schema, as it checks a document.
+   */
+  readonly document: CanonicalDocument;
 }
 
-export function encodeDocument(document: Partial<CanonicalDocument>, jsonText?: string): EncodedDocument {
+export function encodeDocument(document: CanonicalDocument, jsonText?: string): EncodedDocument {
   const bytes = new TextEncoder().encode(jsonText ?? JSON.stringify(document));
   // A fresh ArrayBuffer of exactly the right length: opa-wasm copies `new Uint8Array(input)`,
   // and a Node Buffer (or a view on a pooled buffer) would be stringified instead (a silent wrong answer).
@@ -247,9 +250,15 @@ const RESERVED_ID = /^LR\d/i;
 /**
  * Evaluate a document with the given packs, then apply suppressions. A document this process did
  * not build is checked against the canonical schema first (InputError when it does not match).
+ *
+ * Typed `CanonicalDocument`, as auditDocument is, not `Partial<CanonicalDocument>`: the check
+ * refuses a document missing any field the schema requires, so a partial one type-checked and
+ * then threw. Not `unknown` either: a document from buildDocument, or one built in code, is typed
+ * and should stay checked by the compiler; one read with `JSON.parse` (typed `any`) is accepted
+ * as it is, and the schema check at run time is what stands between it and a wrong report.
  */
 export function evaluateDocument(
-  document: Partial<CanonicalDocument> | EncodedDocument,
+  document: CanonicalDocument | EncodedDocument,
   given: RulePack[],
   options: EvaluateOptions = {},
 ): EvaluationResult {
@@ -283,9 +292,10 @@ function defaultWorkers(): number {
  * evaluateDocument, with the built-in pack's slices spread over worker threads and this one
  * (parallel.ts; `evaluateWorkers`). The same result: slices are independent and their results
  * are concatenated in order. Custom packs and an encoded document are evaluated on this thread.
+ * A whole `CanonicalDocument`, checked against the schema, as evaluateDocument says.
  */
 export async function evaluateDocumentAsync(
-  document: Partial<CanonicalDocument> | EncodedDocument,
+  document: CanonicalDocument | EncodedDocument,
   given: RulePack[],
   options: EvaluateOptions = {},
 ): Promise<EvaluationResult> {

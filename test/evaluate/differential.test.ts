@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeDocument, evaluatePackRaw, loadBuiltinPack } from "../../src/evaluate/index.js";
 import { packageRoot } from "../../src/evaluate/locate.js";
+import type { CanonicalDocument } from "../../src/model/document.js";
 import { canonicalJson } from "../support/canonical-json.js";
 import { pinnedOpa } from "../support/opa.js";
 import { syntheticDocument } from "../support/synthetic-document.js";
@@ -53,7 +54,7 @@ describe("wasm in-process equals opa eval", () => {
   for (const [name, make, config] of cases) {
     it(name, () => {
       const json = make();
-      const wasm = evaluatePackRaw(loadBuiltinPack(), encodeDocument(JSON.parse(json) as object, json), config);
+      const wasm = evaluatePackRaw(loadBuiltinPack(), encodeDocument(JSON.parse(json) as CanonicalDocument, json), config);
       const reference = opaEval(json, config);
       expect(sortedCanonical(wasm)).toEqual(sortedCanonical(reference));
       if (name !== "empty document" && name !== "one function") expect((wasm as unknown[]).length).toBeGreaterThan(0);

@@ -33,7 +33,7 @@ function sorted(findings: unknown): string[] {
 }
 
 /** Each slice size gives the whole document's findings (serialised in one piece: no view, no slices). */
-function expectSplitEqualsWhole(doc: Partial<CanonicalDocument>): number {
+function expectSplitEqualsWhole(doc: CanonicalDocument): number {
   const pack = loadBuiltinPack();
   let found = 0;
   for (const config of SCOPES) {

@@ -30,7 +30,7 @@ function sorted(findings: unknown): string[] {
 }
 
 /** The whole document, serialised in one piece: what the evaluator was given before. */
-function whole(doc: Partial<CanonicalDocument>): unknown[] {
+function whole(doc: CanonicalDocument): unknown[] {
   return evaluatePackRaw(loadBuiltinPack(), encodeDocument(doc)) as unknown[];
 }
 

@@ -62,7 +62,32 @@ function compile(files: string[]): string[] {
   });
 }
 
+// evaluateDocument checks its document against the canonical schema, so its type says what the
+// check accepts: a whole CanonicalDocument (or one read with JSON.parse, typed any), never a Partial.
+const evaluating = `
+import { buildDocument, encodeDocument, evaluateDocument, evaluateDocumentAsync, loadBuiltinPack, type CanonicalDocument } from "leastrole";
+import { readFileSync } from "node:fs";
+
+export async function run(paths: string[], partial: Partial<CanonicalDocument>): Promise<number> {
+  const packs = [loadBuiltinPack()];
+  const built = evaluateDocument(await buildDocument(paths), packs);
+  const read = evaluateDocument(JSON.parse(readFileSync("doc.json", "utf8")), packs);
+  // @ts-expect-error a Partial is refused at run time (a required field missing): it does not type-check either
+  evaluateDocument(partial, packs);
+  // @ts-expect-error the same for the async variant
+  await evaluateDocumentAsync(partial, packs);
+  // @ts-expect-error and for an encoded document
+  encodeDocument(partial);
+  return built.findings.length + read.findings.length;
+}
+`;
+
 describe("the published types in a Node-only TypeScript project", () => {
+  it("evaluateDocument and evaluateDocumentAsync take a CanonicalDocument, as their schema check does, not a Partial", () => {
+    writeFileSync(join(project, "evaluating.mts"), evaluating);
+    expect(compile(["evaluating.mts"])).toEqual([]);
+  }, 120_000);
+
   it("compile with lib es2022 and @types/node, strict, without skipLibCheck: ESM (index.d.ts) and CommonJS (index.d.cts)", () => {
     const diagnostics = compile(["main.mts", "main.cts"]);
     expect(diagnostics).toEqual([]);
