@@ -125,9 +125,15 @@ export function printInputWarnings(document: CanonicalDocument, progress: Progre
   if (shown.length > 20) warnOn(progress, `leastrole: … and ${shown.length - 20} more warnings (see meta.warnings in \`leastrole normalize\` output)`);
   // Why LR008 says nothing: the labels call no permission unused unless every day is covered.
   const coverage = document.usage.present ? windowCoverage(document.usage) : null;
+  // Access Advisor reports covering the window still prove unused what they show not accessed.
+  const advisorRoles = document.usage.coverage.accessAdvisorCovered?.length ?? 0;
   if (coverage !== null && coverage.covered < coverage.days) {
+    const unusedSaid =
+      advisorRoles > 0
+        ? `no permission is called unused from the logs, only services and tracked actions the Access Advisor reports of ${advisorRoles} ${advisorRoles === 1 ? "role" : "roles"} show not accessed in it`
+        : "no permission is called unused";
     progress.note(
-      `leastrole: note: the usage data covers ${coverage.covered} of the ${coverage.days} days of its window (${coverage.missing.length} without records, the first ${coverage.missing[0]}): no permission is called unused; give the missing days, or a shorter --window-days`,
+      `leastrole: note: the usage data covers ${coverage.covered} of the ${coverage.days} days of its window (${coverage.missing.length} without records, the first ${coverage.missing[0]}): ${unusedSaid}; give the missing days, or a shorter --window-days`,
     );
   }
   // Covered as a whole but not everywhere (an account that joined the organisation trail late).

@@ -71,6 +71,13 @@ export interface UsageCoverage {
    * when the window is not covered as a whole (partialReasons and the labels say so then).
    */
   partialPlaces?: PartialPlace[];
+  /**
+   * Roles (ARNs, sorted) of the document with an Access Advisor report covering the whole window
+   * (data running past its end, four hours of lag counted; a 400-day tracking period reaching its
+   * start): what such a report shows not accessed in the window is labelled unused (source
+   * `access-advisor`) though the logs miss days or data events. Absent when there are none.
+   */
+  accessAdvisorCovered?: string[];
   recordsRead: number;
   recordsSkipped: number;
   duplicatesRemoved: number;

@@ -22,6 +22,11 @@ export interface AccessAdvisorReport {
   file: string;
   roleArn: string | null;
   jobType: "SERVICE_LEVEL" | "ACTION_LEVEL";
+  /**
+   * `JobCreationDate`: the instant the report's data runs to (less Access Advisor's lag). Optional
+   * so that an aggregate cached before it was kept still reads (the labels then use `completedAt`).
+   */
+  createdAt?: string | null;
   completedAt: string | null;
   services: AccessAdvisorService[];
 }
@@ -106,6 +111,7 @@ export function parseAccessAdvisor(doc: unknown, file: string, roleArn: string |
     file,
     roleArn: role,
     jobType: doc.JobType === "ACTION_LEVEL" ? "ACTION_LEVEL" : "SERVICE_LEVEL",
+    createdAt: typeof doc.JobCreationDate === "string" ? normaliseTime(doc.JobCreationDate) : null,
     completedAt: typeof doc.JobCompletionDate === "string" ? normaliseTime(doc.JobCompletionDate) : null,
     services: services.sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0)),
   };

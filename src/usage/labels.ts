@@ -106,7 +106,8 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   const hasData = aggregate.files.some((f) => f.records > 0) || aggregate.accessAdvisor.length > 0 || aggregate.accessAnalyzer.length > 0;
   section.present = hasData;
   const cov = aggregate.coverage;
-  const endMs = options.asOf ? Date.parse(options.asOf) : cov.lastEvent ? Date.parse(cov.lastEvent.slice(0, 10)) + DAY : NaN;
+  // Without CloudTrail, the end of the usage data is Access Advisor's: the day its reports run to.
+  const endMs = options.asOf ? Date.parse(options.asOf) : cov.lastEvent ? Date.parse(cov.lastEvent.slice(0, 10)) + DAY : advisorDataEnd(aggregate.accessAdvisor);
   // The instant the facts judged time windows from (meta.asOf before the usage moves it): the labels
   // count the same grants (docs/iam-engine.md, "Time windows").
   const earliest = instantOf(document.meta?.asOf);
@@ -233,6 +234,8 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   // (scanning them all per label set was quadratic with an Access Advisor report for every role).
   const advisorByRole = groupBy(aggregate.accessAdvisor, (r) => (r.roleArn === null ? null : roleKey(r.roleArn)));
   const analyzerByRole = groupBy(aggregate.accessAnalyzer, (f) => (f.status === "ACTIVE" ? roleKey(f.resource) : null));
+  const advisorCovered = document.roles.filter((r) => (advisorByRole.get(roleKey(r.arn)) ?? []).some((report) => advisorCoversWindow(report, start, end))).map((r) => r.arn).sort();
+  if (advisorCovered.length > 0) section.coverage.accessAdvisorCovered = advisorCovered;
   const exceptions = (options.exceptions ?? []).map((ex) => ({ ...ex, re: globToRegExp(ex.action), roleKey: ex.roleArn === undefined ? undefined : roleKey(ex.roleArn) }));
   const dataEventsLogged = options.dataEventsLogged === true;
   // Each label set's disagreements, by its function (or role, for a role's own set): the section
@@ -242,7 +245,11 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     const k = roleKey(ls.roleArn);
     const sharedBy = (functionsByRole.get(k) ?? []).length;
     const out: UsageDisagreement[] = [];
-    for (const report of advisorByRole.get(k) ?? []) mergeAccessAdvisor(ls, report, start, end, sharedBy, out);
+    let advisorCovers = false;
+    for (const report of advisorByRole.get(k) ?? []) advisorCovers = mergeAccessAdvisor(ls, report, start, end, sharedBy, out) || advisorCovers;
+    // A report covering the window says, of each service it lists, whether it was accessed at all
+    // in it: what it proves unused is so for the whole window, whatever the logs cover.
+    if (advisorCovers) ls.fullWindow = true;
     for (const finding of analyzerByRole.get(k) ?? []) mergeAccessAnalyzer(ls, finding, out);
     applyExceptions(ls, k, exceptions);
     disagreementsOf.set(owner, out);
@@ -668,12 +675,49 @@ function trackedAction(svc: AccessAdvisorService, action: string): TrackedAction
 }
 
 /**
+ * Access Advisor's data lags: "Recent activity usually appears within four hours", and it covers
+ * "at least the last 400 days" (IAM API Reference, GenerateServiceLastAccessedDetails).
+ */
+const ADVISOR_LAG_MS = 4 * 60 * 60 * 1000;
+const ADVISOR_TRACKING_DAYS = 400;
+
+/** The instant a report's data runs to: its job's creation (else completion), less the lag. */
+function advisorDataTime(report: AccessAdvisorReport): number {
+  const t = report.createdAt ?? report.completedAt;
+  return t === null || t === undefined ? NaN : Date.parse(t) - ADVISOR_LAG_MS;
+}
+
+/**
+ * The end of the window when Access Advisor is the only usage data: the start of the UTC day its
+ * earliest report runs to (every report then covers the window). NaN when no report is dated.
+ */
+function advisorDataEnd(reports: readonly AccessAdvisorReport[]): number {
+  const times = reports.map(advisorDataTime).filter(Number.isFinite);
+  return times.length === 0 ? NaN : Math.floor(Math.min(...times) / DAY) * DAY;
+}
+
+/**
+ * Whether a report can say a service went unaccessed through the whole window [start, end): its
+ * data runs past the window's end (a report made before it, or within the lag after it, misses
+ * the window's last hours) and its tracking period reaches back to the window's start.
+ */
+function advisorCoversWindow(report: AccessAdvisorReport, start: string, end: string): boolean {
+  const t = advisorDataTime(report);
+  return Number.isFinite(t) && t >= Date.parse(end) && t - ADVISOR_TRACKING_DAYS * DAY <= Date.parse(start);
+}
+
+/**
  * One Access Advisor report of the label set's role, merged into its labels. Its times are last
  * accesses: one inside the window [start, end) is a use in it; one after the window's end (a
  * report made after the as-of instant) says nothing of the window, neither use nor agreement that
- * the role went unused.
+ * the role went unused. A report covering the window (advisorCoversWindow) also proves unused
+ * what the logs could not show: a service with no access since before the window (or none in the
+ * tracking period), or a tracked action likewise, was not called in it by anyone with the role,
+ * as Access Advisor counts every authenticated attempt, data events included. Returns whether the
+ * report covers the window.
  */
-function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, start: string, end: string, sharedBy: number, out: UsageDisagreement[]): void {
+function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, start: string, end: string, sharedBy: number, out: UsageDisagreement[]): boolean {
+  const covers = advisorCoversWindow(report, start, end);
   const usedServices = new Set(ls.permissions.filter((p) => p.label === "used").map((p) => serviceOf(p.action)));
   const byService = groupBy(ls.permissions, (p) => serviceOf(p.action));
   for (const svc of report.services) {
@@ -695,6 +739,16 @@ function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, s
         } else if (!recent && !afterEnd) {
           p.sources = withSource(p.sources, "access-advisor");
         }
+      } else if (p.label === "unknowable" && covers && !actionRecent && p.sources.length === 0 && actionInfo(p.action).notLogged === null) {
+        // Unknowable for the logs alone (days or data events not logged, a partial read): no
+        // CloudTrail call of it was seen. Not an action without an API call of its own
+        // (iam:PassRole): Access Advisor has no entry that would show it.
+        const last = actionEntry !== undefined ? actionEntry.lastAccessed : svc.lastAuthenticated;
+        if (last === null || last < start) {
+          const what = actionEntry !== undefined ? p.action : `service ${svc.namespace}`;
+          const reason = `Access Advisor (report of ${report.createdAt ?? report.completedAt}): ${what} ${last === null ? "not accessed in its tracking period" : `last accessed ${last}, before the window`}`;
+          Object.assign(p, { label: "unused", reason, sources: ["access-advisor"] });
+        }
       } else if (p.label === "unknowable" && actionRecent && !p.sources.includes("access-advisor")) {
         // Evidence of use needs no coverage: Access Advisor saw the action inside the window though
         // the logs do not cover it (or never show it). The role's when it has one function.
@@ -706,7 +760,7 @@ function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, s
         out.push({ roleArn: ls.roleArn, action: p.action, message: `CloudTrail shows ${p.action} used ${p.lastUsed}, Access Advisor reports service ${svc.namespace} ${svc.lastAuthenticated === null ? "never" : `last`} accessed${svc.lastAuthenticated === null ? "" : ` ${svc.lastAuthenticated}`}` });
       }
     }
-  }
+  }  return covers;
 }
 
 /** The sources of a label with one more, sorted, once. */

@@ -57,6 +57,25 @@ describe("leastrole audit examples/demo-account", () => {
     expect(run(["audit", demo]).stderr).not.toContain("of its window");
   });
 
+  it("with an Access Advisor report and no CloudTrail, LR008 names the services it shows not accessed, and the note says so", () => {
+    // `aws iam get-service-last-accessed-details` output for billing-sync's role, in a file named
+    // after the URL-encoded role ARN; EC2 is granted (AWSLambdaVPCAccessExecutionRole) and never accessed.
+    const d = mkdtempSync(join(tmpdir(), "leastrole-demo-advisor-"));
+    const roleArn = "arn:aws:iam::111122223333:role/service-role/billing-sync-role";
+    writeFileSync(join(d, `${encodeURIComponent(roleArn)}.json`), JSON.stringify({
+      JobStatus: "COMPLETED", JobType: "SERVICE_LEVEL", JobCreationDate: "2026-11-28T09:00:00.123000+00:00", JobCompletionDate: "2026-11-28T09:00:04.456000+00:00", IsTruncated: false,
+      ServicesLastAccessed: [
+        { ServiceName: "Amazon DynamoDB", ServiceNamespace: "dynamodb", LastAuthenticated: "2026-11-27T10:00:00+00:00", LastAuthenticatedEntity: roleArn, LastAuthenticatedRegion: "us-east-1", TotalAuthenticatedEntities: 1 },
+        { ServiceName: "Amazon EC2", ServiceNamespace: "ec2", TotalAuthenticatedEntities: 0 },
+      ],
+    }));
+    const r = run(["audit", join(demo, "iam"), join(demo, "lambda"), d, "--format", "json"]);
+    expect(r.code).toBe(0);
+    const lr008 = (JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; resource: { name: string }; evidence: { unused: string[]; window: unknown } }> }).findings.filter((f) => f.ruleId === "LR008");
+    expect(lr008.map((f) => [f.resource.name, f.evidence.unused.every((a) => a.startsWith("ec2:")), f.evidence.window])).toEqual([["billing-sync", true, { start: "2026-10-29T00:00:00Z", end: "2026-11-28T00:00:00Z", days: 30 }]]);
+    expect(r.stderr).toContain("no permission is called unused from the logs, only services and tracked actions the Access Advisor reports of 1 role show not accessed in it");
+  });
+
   it("fails the gate with --fail-on high", () => {
     expect(run(["audit", demo, "--fail-on", "high", "--format", "json"]).code).toBe(1);
   });

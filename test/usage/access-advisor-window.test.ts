@@ -1,0 +1,101 @@
+/**
+ * Access Advisor by itself (no CloudTrail): `aws iam get-service-last-accessed-details` output as
+ * the IAM API Reference gives it (GetServiceLastAccessedDetails, ServiceLastAccessed,
+ * TrackedActionLastAccessed): a service with no `LastAuthenticated` was not accessed in the
+ * tracking period (at least 400 days); a tracked action with no `LastAccessedTime` likewise.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { LambdaFunction, Role } from "../../src/model/document.js";
+import { emptyRoleFacts } from "../../src/iam/index.js";
+import { labelUsage, readUsage } from "../../src/usage/index.js";
+
+const ACCT = "123456789012";
+const ROLE = `arn:aws:iam::${ACCT}:role/service-role/billing-role`;
+const FN = `arn:aws:lambda:us-east-1:${ACCT}:function:billing`;
+const GRANTED = ["dynamodb:GetItem", "ec2:CreateNetworkInterface", "iam:PassRole", "s3:CreateBucket", "s3:GetObject", "s3:ListAllMyBuckets", "sqs:SendMessage"];
+
+const role: Role = {
+  arn: ROLE, name: "billing-role", path: "/service-role/", roleId: null, accountId: ACCT, createDate: "2025-01-01T00:00:00Z", trustPolicy: null,
+  inlinePolicies: [], attachedPolicies: [], permissionsBoundaryArn: null, lastUsed: null, tags: {}, trustsLambda: true, functions: [FN], source: null,
+  facts: { ...emptyRoleFacts(), allowedActions: GRANTED, allowedActionCount: GRANTED.length },
+};
+const fn: LambdaFunction = {
+  arn: FN, name: "billing", accountId: ACCT, region: "us-east-1", runtime: "python3.12", packageType: "Zip", roleArn: ROLE, versions: [], aliases: [],
+  lastModified: "2025-05-01T00:00:00Z", vpc: null, tracingMode: null, environmentVariableNames: [], kmsKeyArn: null, deadLetterTargetArn: null,
+  destinations: { onSuccess: null, onFailure: null }, logGroup: "/aws/lambda/billing", logFormat: null, layers: [], fileSystems: [], triggers: [],
+  resourcePolicy: null, functionUrls: [], tags: {}, source: null,
+};
+const DOC = { roles: [role], functions: [fn] };
+
+/** An ACTION_LEVEL report of the role, made at `created`, as the AWS CLI prints it. */
+async function advisor(created: string): Promise<Awaited<ReturnType<typeof readUsage>>> {
+  const dir = mkdtempSync(join(tmpdir(), "leastrole-advisor-window-"));
+  const file = join(dir, `${encodeURIComponent(ROLE)}.json`);
+  writeFileSync(file, JSON.stringify({
+    JobStatus: "COMPLETED", JobType: "ACTION_LEVEL", JobCreationDate: created, JobCompletionDate: created.replace(/:00(\.\d+)?Z$/, ":05Z"),
+    ServicesLastAccessed: [
+      // Not tracked at action level: a recent access says nothing of which action.
+      { ServiceName: "Amazon DynamoDB", ServiceNamespace: "dynamodb", LastAuthenticated: "2026-11-20T10:00:00Z", LastAuthenticatedEntity: ROLE, LastAuthenticatedRegion: "us-east-1", TotalAuthenticatedEntities: 1 },
+      { ServiceName: "Amazon EC2", ServiceNamespace: "ec2", TotalAuthenticatedEntities: 0, TrackedActionsLastAccessed: [] },
+      { ServiceName: "AWS Identity and Access Management", ServiceNamespace: "iam", TotalAuthenticatedEntities: 0 },
+      {
+        ServiceName: "Amazon S3", ServiceNamespace: "s3", LastAuthenticated: "2026-11-25T10:00:00Z", LastAuthenticatedEntity: ROLE, LastAuthenticatedRegion: "us-east-1", TotalAuthenticatedEntities: 1,
+        TrackedActionsLastAccessed: [{ ActionName: "CreateBucket" }, { ActionName: "ListAllMyBuckets", LastAccessedEntity: ROLE, LastAccessedTime: "2026-11-25T10:00:00Z", LastAccessedRegion: "us-east-1" }],
+      },
+      { ServiceName: "Amazon SQS", ServiceNamespace: "sqs", LastAuthenticated: "2026-06-01T10:00:00Z", LastAuthenticatedEntity: ROLE, LastAuthenticatedRegion: "us-east-1", TotalAuthenticatedEntities: 1 },
+    ],
+  }));
+  return readUsage([file], { workers: 1 });
+}
+
+const labelsOf = (s: ReturnType<typeof labelUsage>): { fullWindow: boolean | undefined; labels: Record<string, [string, string[]]> } => {
+  const ls = s.labels.find((l) => l.functionArn === FN);
+  return { fullWindow: ls?.fullWindow, labels: Object.fromEntries((ls?.permissions ?? []).map((p) => [p.action, [p.label, p.sources]])) };
+};
+
+describe("Access Advisor without CloudTrail", () => {
+  it("a service (or tracked action) not accessed in a report covering the window is unused; a service accessed in it, an untracked action or one Access Advisor cannot show stays unknowable", async () => {
+    const agg = await advisor("2026-11-28T09:00:00.123Z");
+    const s = labelUsage(agg, DOC, { asOf: "2026-11-28T00:00:00Z" });
+    expect(s.window).toEqual({ start: "2026-10-29T00:00:00Z", end: "2026-11-28T00:00:00Z", days: 30 });
+    const { fullWindow, labels } = labelsOf(s);
+    expect(labels).toEqual({
+      "dynamodb:GetItem": ["unknowable", []],
+      "ec2:CreateNetworkInterface": ["unused", ["access-advisor"]],
+      // Not an API call of its own: Access Advisor cannot be read as proof it was not used.
+      "iam:PassRole": ["unknowable", []],
+      "s3:CreateBucket": ["unused", ["access-advisor"]],
+      "s3:GetObject": ["unknowable", []],
+      "s3:ListAllMyBuckets": ["used", ["access-advisor"]],
+      "sqs:SendMessage": ["unused", ["access-advisor"]],
+    });
+    // LR008 reads only label sets covered for the whole window.
+    expect(fullWindow).toBe(true);
+    expect(s.coverage.accessAdvisorCovered).toEqual([ROLE]);
+    const reason = s.labels[0]?.permissions.find((p) => p.action === "ec2:CreateNetworkInterface")?.reason;
+    expect(reason).toBe("Access Advisor (report of 2026-11-28T09:00:00Z): service ec2 not accessed in its tracking period");
+    expect(s.labels[0]?.permissions.find((p) => p.action === "sqs:SendMessage")?.reason).toBe("Access Advisor (report of 2026-11-28T09:00:00Z): service sqs last accessed 2026-06-01T10:00:00Z, before the window");
+  });
+
+  it("without --as-of the window ends on the day of the report, less its four hours of lag", async () => {
+    const s = labelUsage(await advisor("2026-11-28T03:00:00Z"), DOC, {});
+    expect(s.window).toEqual({ start: "2026-10-28T00:00:00Z", end: "2026-11-27T00:00:00Z", days: 30 });
+    expect(labelsOf(s).labels["ec2:CreateNetworkInterface"]).toEqual(["unused", ["access-advisor"]]);
+  });
+
+  it("a report made before the window's end (or within Access Advisor's four hours of lag) proves nothing unused", async () => {
+    for (const created of ["2026-11-27T12:00:00Z", "2026-11-28T02:00:00Z"]) {
+      const s = labelUsage(await advisor(created), DOC, { asOf: "2026-11-28T00:00:00Z" });
+      const { fullWindow, labels } = labelsOf(s);
+      expect([created, fullWindow, labels["ec2:CreateNetworkInterface"], labels["s3:CreateBucket"], s.coverage.accessAdvisorCovered]).toEqual([created, false, ["unknowable", []], ["unknowable", []], undefined]);
+    }
+  });
+
+  it("a window older than the report's tracking period (400 days) proves nothing unused", async () => {
+    const s = labelUsage(await advisor("2026-11-28T09:00:00Z"), DOC, { asOf: "2025-10-01T00:00:00Z" });
+    expect(labelsOf(s).labels["ec2:CreateNetworkInterface"]).toEqual(["unknowable", []]);
+  });
+});
