@@ -136,11 +136,15 @@ export function prepareBuiltinInstance(ruleOptions?: Record<string, unknown>): v
   }
 }
 
+/**
+ * The pack's data with the rule options as `data.leastrole.config`, an object even when no option
+ * is given: a rule reading `object.get(data.leastrole.config, "x", default)` would otherwise be
+ * undefined, and find nothing, whenever the config file has no `rules.options`.
+ */
 function mergeData(packData: Record<string, unknown>, config: Record<string, unknown> | undefined): Record<string, unknown> {
-  if (!config) return packData;
   const leastrole = (packData.leastrole as Record<string, unknown> | undefined) ?? {};
   const packConfig = (leastrole.config as Record<string, unknown> | undefined) ?? {};
-  return { ...packData, leastrole: { ...leastrole, config: { ...packConfig, ...config } } };
+  return { ...packData, leastrole: { ...leastrole, config: { ...packConfig, ...(config ?? {}) } } };
 }
 
 function isEncoded(input: EncodedDocument | Partial<CanonicalDocument>): input is EncodedDocument {

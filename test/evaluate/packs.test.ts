@@ -90,6 +90,39 @@ describe("user packs", () => {
     ]);
   });
 
+  it("a rule reading rules.options as data.leastrole.config with its own default works without any options given", () => {
+    // A deny-list with a default, as docs/writing-rules.md says options reach a rule. Before, with
+    // no options (no config file, or one without rules.options), data.leastrole.config was
+    // undefined, object.get on it too, and the rule silently found nothing.
+    const dir = mkdtempSync(join(tmpdir(), "lr-options-"));
+    writeFileSync(join(dir, "denied_actions.rego"), [
+      "# METADATA",
+      "# title: Forbidden action",
+      "# custom:",
+      "#   id: ACME004",
+      "#   severity: medium",
+      "package leastrole.rules.denied_actions",
+      "",
+      'denied := object.get(data.leastrole.config, "denied_actions", ["iam:PassRole"])',
+      "",
+      "findings contains finding if {",
+      "\tsome role in input.roles",
+      "\tsome action in denied",
+      "\taction in role.facts.allowedActions",
+      '\tfinding := {"resource": {"type": "role", "arn": role.arn, "name": role.name}, "message": sprintf("Role %s grants %s", [role.name, action]), "detail": action}',
+      "}",
+      "",
+    ].join("\n"));
+    const pack = loadRulePack(dir);
+    const doc = syntheticDocument(3, 1);
+    doc.roles[0]!.facts.allowedActions = ["iam:PassRole", "s3:GetObject"];
+    const messages = (options: Parameters<typeof evaluateDocument>[2]) => evaluateDocument(doc, [pack], options).findings.map((f) => f.message);
+    const role = doc.roles[0]!.name;
+    expect(messages({})).toEqual([`Role ${role} grants iam:PassRole`]);
+    expect(messages({ ruleOptions: { denied_actions: ["s3:GetObject"] } })).toEqual([`Role ${role} grants s3:GetObject`]);
+    expect(auditDocument(doc, { rules: [dir], noBuiltinRules: true }).findings.map((f) => f.message)).toEqual([`Role ${role} grants iam:PassRole`]);
+  });
+
   it("loads an OPA bundle .tar.gz with a catalog inside", () => {
     const dir = mkdtempSync(join(tmpdir(), "lr-bundle-"));
     const entry = join(dir, "entry.rego");
