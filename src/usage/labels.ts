@@ -736,7 +736,9 @@ function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, s
           const msg = `Access Advisor: service ${svc.namespace} last accessed ${svc.lastAuthenticated}, CloudTrail shows none of its actions`;
           out.push({ roleArn: ls.roleArn, action: p.action, message: msg });
           Object.assign(p, { label: "unknowable", reason: msg });
-        } else if (!recent && !afterEnd) {
+        } else if (!recent && !afterEnd && advisorDataTime(report) > Date.parse(start)) {
+          // Agreement only from a report that saw some of the window: one made before it began
+          // says nothing of it.
           p.sources = withSource(p.sources, "access-advisor");
         }
       } else if (p.label === "unknowable" && covers && !actionRecent && p.sources.length === 0 && actionInfo(p.action).notLogged === null) {

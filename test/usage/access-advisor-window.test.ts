@@ -99,3 +99,28 @@ describe("Access Advisor without CloudTrail", () => {
     expect(labelsOf(s).labels["ec2:CreateNetworkInterface"]).toEqual(["unknowable", []]);
   });
 });
+
+describe("Access Advisor beside CloudTrail", () => {
+  /** One IAM-user call a day through November 2026: the logs cover the window. */
+  async function withTrail(created: string): Promise<Awaited<ReturnType<typeof readUsage>>> {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-advisor-trail-"));
+    const records = Array.from({ length: 30 }, (_, d) => ({
+      eventVersion: "1.08", eventTime: `2026-11-${String(d + 1).padStart(2, "0")}T08:00:00Z`, eventSource: "iam.amazonaws.com", eventName: "ListRoles", awsRegion: "us-east-1",
+      userIdentity: { type: "IAMUser", principalId: "AIDATFQR7NSC5U6Q3TMDR", arn: `arn:aws:iam::${ACCT}:user/benjamin`, accountId: ACCT, userName: "benjamin" },
+      eventID: `bg-${d}`, eventType: "AwsApiCall", recipientAccountId: ACCT,
+    }));
+    writeFileSync(join(dir, "trail.json"), JSON.stringify({ Records: records }));
+    const advisorAgg = await advisor(created);
+    const trailAgg = await readUsage([join(dir, "trail.json")], { workers: 1 });
+    return { ...trailAgg, accessAdvisor: advisorAgg.accessAdvisor };
+  }
+
+  it("a report made before the window began is no agreement that a permission went unused in it", async () => {
+    const opts = { asOf: "2026-12-01T00:00:00Z", windowDays: 20 };
+    const old = labelsOf(labelUsage(await withTrail("2026-11-05T09:00:00Z"), DOC, opts)).labels;
+    expect(old["ec2:CreateNetworkInterface"]).toEqual(["unused", ["cloudtrail"]]);
+    // One made inside the window saw part of it: its agreement is kept, as before.
+    const recent = labelsOf(labelUsage(await withTrail("2026-11-28T09:00:00Z"), DOC, opts)).labels;
+    expect(recent["ec2:CreateNetworkInterface"]).toEqual(["unused", ["access-advisor", "cloudtrail"]]);
+  });
+});
