@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/evaluate/locate.js";
 import { CORPUS } from "../golden/corpus-inputs.js";
 import { syntheticDocument } from "../support/synthetic-document.js";
+import { pinnedOpa } from "../support/opa.js";
 
 const cli = join(packageRoot(), "dist", "cli.js");
 const work = mkdtempSync(join(tmpdir(), "lr-cli-"));
@@ -219,6 +220,16 @@ describe("leastrole CLI", () => {
     expect(explain.code).toBe(0);
     expect(explain.stdout).toMatch(/^LR001 shared-execution-role \(medium, blast-radius\)/);
     expect(explain.stdout).toMatch(/How to fix:/);
+  });
+
+  it("explains a custom rule with a title only (no description, no remediation) without empty sections", () => {
+    process.env.LEASTROLE_OPA = pinnedOpa();
+    const dir = mkdtempSync(join(tmpdir(), "lr-explain-"));
+    writeFileSync(join(dir, "runtime.rego"), ["# METADATA", "# title: Unsupported runtime", "# custom:", "#   id: ACME005", "#   severity: info", "package leastrole.rules.runtime", "", "findings := []", ""].join("\n"));
+    const r = run(["explain", "ACME005", "--rules", dir]);
+    expect(r.code).toBe(0);
+    // Before: the title, three blank lines and an empty "How to fix:".
+    expect(r.stdout).toBe("ACME005 runtime (info, general)\nUnsupported runtime\n");
   });
 
   it("writes a starter config that it then accepts", () => {

@@ -76,9 +76,15 @@ export function registerRules(program: Command): void {
       const refs = rule.relatedResources.map((r) => `  - ${r.ref}${r.description ? ` (${r.description})` : ""}`).join("\n");
       // The config keys it reads: the only rules.options keys audit accepts.
       const options = (rule.options ?? []).map((o) => `  - ${o.name}${o.description ? `: ${o.description}` : ""}`).join("\n");
-      writeOutput(
-        `${rule.id} ${rule.name} (${rule.severity}, ${rule.category})\n${rule.title}\n\n${rule.description}\n\nHow to fix:\n${rule.remediation}\n${options ? `\nOptions (rules.options in the config file):\n${options}\n` : ""}${refs ? `\nReferences:\n${refs}\n` : ""}`,
-        undefined,
-      );
+      // A custom rule's description and remediation are optional: a section is left out when empty
+      // rather than printed as blank lines under its heading.
+      const sections = [
+        `${rule.id} ${rule.name} (${rule.severity}, ${rule.category})\n${rule.title}\n`,
+        rule.description.trim() ? `${rule.description.trimEnd()}\n` : "",
+        rule.remediation.trim() ? `How to fix:\n${rule.remediation.trimEnd()}\n` : "",
+        options ? `Options (rules.options in the config file):\n${options}\n` : "",
+        refs ? `References:\n${refs}\n` : "",
+      ].filter((x) => x !== "");
+      writeOutput(sections.join("\n"), undefined);
     });
 }
