@@ -113,3 +113,23 @@ function knownUnusedShape(values: unknown[]): string | null {
   if (Array.isArray(v) && v.length > 0 && v.every((e) => isObject(e) && "eventSource" in e && "eventName" in e)) return CLOUDTRAIL_NOT_READ;
   return null;
 }
+
+/**
+ * IAM Access Analyzer outputs leastrole does not read, though a user may give them as activity
+ * data: what each is and what to give instead (null for any other value). Still an unrecognised
+ * input (named on the command line, exit 2), but said in place of the list of every input read.
+ * Shapes: Access Analyzer API Reference, GetGeneratedPolicy and ListFindings (v1: findings of
+ * external access, FindingSummary, no findingType).
+ */
+export function analyzerOutputHint(values: unknown[]): string | null {
+  const v = values.length === 1 ? values[0] : null;
+  if (!isObject(v)) return null;
+  if (isObject(v["generatedPolicyResult"]) || (isObject(v["jobDetails"]) && "generatedPolicyResult" in v)) {
+    return "IAM Access Analyzer get-generated-policy output (a policy generated from CloudTrail) is not read: its actions are the role's, with no function, time or resource of each call, so they cannot label a function's permissions: give the CloudTrail logs it was generated from (its cloudTrailProperties name the trail and the period), and `leastrole generate` writes the policy per function";
+  }
+  const findings = v["findings"];
+  if (Array.isArray(findings) && findings.length > 0 && findings.every((f) => isObject(f) && !("findingType" in f) && ("isPublic" in f || "principal" in f || "action" in f))) {
+    return "IAM Access Analyzer list-findings output (external-access findings) holds no unused-access data and is not read: give list-findings-v2 or get-finding-v2 output of an unused-access analyzer (aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each UnusedPermission finding)";
+  }
+  return null;
+}

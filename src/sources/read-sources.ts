@@ -9,7 +9,7 @@ import { lstat, readdir, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { LeastroleError, toError } from "../errors.js";
 import type { Warning } from "../model/document.js";
-import { detect } from "./detect.js";
+import { analyzerOutputHint, detect } from "./detect.js";
 import { decodeGunzipped, gunzipped, isLargeUtf8, looksLikeJson, parseJsonDocuments, sha256 } from "./json-input.js";
 import { parseLargeJson } from "./large-json.js";
 import { pathContext } from "./path-context.js";
@@ -135,6 +135,8 @@ function readValues(file: string, digest: string, values: unknown[], data: Uint8
       const name = basename(file);
       const seen = options.explicit ? null : (toolConfigHint(name) ?? (PROJECT_FILE.test(name) ? `a project file (${name}), not an input` : null));
       if (seen) return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: ${seen}` }] };
+      const analyzer = analyzerOutputHint(values);
+      if (analyzer !== null) return { fragment: null, warnings: [{ code: "unrecognized-input", severity: "warning", file, message: `skipped: ${analyzer}` }] };
       const where = context.call ? ` (collector call ${context.call})` : "";
       // A collector's file of another service, or of an IAM or Lambda call whose output no reader
       // takes (cloudmapper's iam-get-credential-report, lambda-list-layers): expected there. A

@@ -174,6 +174,34 @@ describe("leastrole CLI", () => {
     expect(walked.code, walked.stderr).toBe(0);
   });
 
+  it("Access Analyzer outputs that hold no unused-access data are named with what to give instead, not a list of every input", () => {
+    const dir = mkdtempSync(join(work, "analyzer-"));
+    // `aws accessanalyzer get-generated-policy` output (Access Analyzer API Reference, GetGeneratedPolicy).
+    const generated = join(dir, "generated.json");
+    writeFileSync(generated, JSON.stringify({
+      jobDetails: { completedOn: "2026-11-28T02:00:00Z", jobId: "c557dc4a-0338-4489-95dd-739014860ff9", startedOn: "2026-11-28T01:50:00Z", status: "SUCCEEDED" },
+      generatedPolicyResult: {
+        generatedPolicies: [{ policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "SupportedServiceSid0", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: "*" }] }) }],
+        properties: { cloudTrailProperties: { endTime: "2026-11-28T00:00:00Z", startTime: "2026-10-29T00:00:00Z", trailProperties: [{ allRegions: true, cloudTrailArn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail", regions: [] }] }, isComplete: true, principalArn: "arn:aws:iam::123456789012:role/orders-role" },
+      },
+    }));
+    // `aws accessanalyzer list-findings` (API v1: external-access findings only, no findingType).
+    const v1 = join(dir, "list-findings.json");
+    writeFileSync(v1, JSON.stringify({ findings: [{
+      id: "a8b2c0f4-1111-2222-3333-444455556666", principal: { AWS: "999988887777" }, action: ["sts:AssumeRole"], resource: "arn:aws:iam::123456789012:role/orders-role", isPublic: false,
+      resourceType: "AWS::IAM::Role", condition: {}, createdAt: "2026-11-01T10:00:00+00:00", analyzedAt: "2026-11-01T10:00:00+00:00", updatedAt: "2026-11-01T10:00:00+00:00", status: "ACTIVE", resourceOwnerAccount: "123456789012", sources: [],
+    }] }));
+    for (const [file, said] of [
+      [generated, /generated\.json: skipped: IAM Access Analyzer get-generated-policy output .*: give the CloudTrail logs it was generated from/],
+      [v1, /list-findings\.json: skipped: IAM Access Analyzer list-findings output \(external-access findings\).*list-findings-v2/],
+    ] as Array<[string, RegExp]>) {
+      const r = run(["audit", docPath, file, "--quiet"]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(said);
+      expect(r.stderr).not.toMatch(/accepted: account data/);
+    }
+  });
+
   it.skipIf(!existsSync(CORPUS))("passes a --fail-on gate on a recognised plan that holds no Lambda or IAM role (empty audit, a note on stderr)", () => {
     // Real plan from checkov's fixtures: child modules with S3 buckets only.
     const plan = join(CORPUS, "checkov-tfplan-fixtures", "plan_nested_child_modules.tfplan.json");
