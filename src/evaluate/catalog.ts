@@ -111,13 +111,14 @@ export function catalogFromInspect(inspect: unknown, options: { opaVersion?: str
     const severity = str(custom.severity)?.toLowerCase();
     const problems: string[] = [];
     if (!id) problems.push("custom.id is missing");
-    if (!severity || !(SEVERITIES as readonly string[]).includes(severity)) {
-      problems.push(`custom.severity must be one of ${SEVERITIES.join(", ")}`);
-    }
+    if (!severity) problems.push(`custom.severity is missing (one of ${SEVERITIES.join(", ")})`);
+    else if (!(SEVERITIES as readonly string[]).includes(severity)) problems.push(`custom.severity ${JSON.stringify(str(custom.severity))} is not one of ${SEVERITIES.join(", ")}`);
     if (!str(ann.title)) problems.push("title is missing");
     const options = ruleOptionsOf(custom.options, problems);
     if (problems.length > 0) {
-      throw new RulePackError(`METADATA of package rules.${pkg}: ${problems.join("; ")}`, { file: file ?? undefined });
+      // The package's whole name and its line: a pack's files often hold several packages.
+      const at = a.location?.row ? ` (line ${a.location.row})` : "";
+      throw new RulePackError(`METADATA of package leastrole.rules.${pkg}${at}: ${problems.join("; ")}`, { file: file ?? undefined });
     }
     rules.push({
       package: pkg,

@@ -236,7 +236,7 @@ export function compileRegoPack(dir: string, options: CompileOptions = {}): Comp
       const m = /^data\.leastrole\.rules\.([A-Za-z0-9_]+)$/.exec(ns);
       if (!m?.[1] || m[1].endsWith("_test") || known.has(m[1])) continue;
       throw new RulePackError(
-        `package leastrole.rules.${m[1]} has no package METADATA (title, custom.id, custom.severity are required)`,
+        `package leastrole.rules.${m[1]}${packageLine(files[0], m[1])} has no package METADATA (title, custom.id, custom.severity are required)`,
         { file: files[0] },
       );
     }
@@ -249,5 +249,16 @@ export function compileRegoPack(dir: string, options: CompileOptions = {}): Comp
     return { wasm, catalog, data, warnings: [...copied, ...misplaced.warnings] };
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** ` (line N)` of `package leastrole.rules.<name>` in a file, or "" when it cannot be read there. */
+function packageLine(file: string | undefined, name: string): string {
+  if (file === undefined) return "";
+  try {
+    const i = readFileSync(file, "utf8").split(/\r?\n/).findIndex((l) => new RegExp(`^\\s*package\\s+leastrole\\.rules\\.${name}\\b`).test(l));
+    return i < 0 ? "" : ` (line ${i + 1})`;
+  } catch {
+    return "";
   }
 }

@@ -169,10 +169,12 @@ describe("user packs", () => {
     const bundle = join(dir, "bundle.tar.gz");
     // opa build does not need custom.id; leastrole does, as build-rules does.
     execFileSync(opa, ["build", "-t", "wasm", "--capabilities", builtinPackPaths().capabilities, "-e", "leastrole/findings", "--ignore", "*_test.rego", "-o", bundle, rules, entry]);
-    const err = expectPackError(() => loadRulePack(bundle), /METADATA of package rules\.no_owner_tag: custom\.id is missing$/);
+    const err = expectPackError(() => loadRulePack(bundle), /METADATA of package leastrole\.rules\.no_owner_tag \(line \d+\): custom\.id is missing$/);
     // The file inside the bundle, as opa build stored it (the path it was given), with the bundle.
     expect(err.file).toMatch(new RegExp(`^${bundle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}!.*rules/no_owner_tag\\.rego$`));
-    expect(err.message).toBe(`${err.file}: METADATA of package rules.no_owner_tag: custom.id is missing`);
+    // The package's line in that file (before: neither the line nor the package's whole name).
+    const line = readFileSync(file, "utf8").split("\n").findIndex((l) => l.startsWith("package ")) + 1;
+    expect(err.message).toBe(`${err.file}: METADATA of package leastrole.rules.no_owner_tag (line ${line}): custom.id is missing`);
   });
 
   it("loads a prebuilt .wasm with catalog.json beside it", () => {
@@ -338,8 +340,16 @@ describe("user packs", () => {
   });
 
   it("requires METADATA on every rule package", () => {
-    const err = expectPackError(() => loadRulePack(join(packs, "no-metadata")), /leastrole\.rules\.anonymous has no package METADATA/);
+    const err = expectPackError(() => loadRulePack(join(packs, "no-metadata")), /leastrole\.rules\.anonymous \(line \d+\) has no package METADATA/);
     expect(err.file).toMatch(/anonymous\.rego$/);
+    const line = readFileSync(err.file as string, "utf8").split("\n").findIndex((l) => l.startsWith("package leastrole.rules.anonymous")) + 1;
+    expect(err.message).toContain(`package leastrole.rules.anonymous (line ${line}) has no package METADATA`);
+  });
+
+  it("names a METADATA severity that is not one of the five, with its value and line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-badseverity-"));
+    writeFileSync(join(dir, "sev.rego"), ["# METADATA", "# title: Sev", "# custom:", "#   id: ACME009", "#   severity: severe", "package leastrole.rules.sev", "", "findings := []", ""].join("\n"));
+    expectPackError(() => loadRulePack(dir), /sev\.rego: METADATA of package leastrole\.rules\.sev \(line \d+\): custom\.severity "severe" is not one of critical, high, medium, low, info$/);
   });
 
   it("runs a pack given twice once, however it is named", async () => {
