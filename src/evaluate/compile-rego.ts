@@ -42,7 +42,10 @@ function runOpa(opa: string, args: string[], dir: string): string {
   } catch (thrown) {
     const e = thrown as { stderr?: string; stdout?: string };
     const detail = (e.stderr || e.stdout || toError(thrown).message).trim();
-    throw new RulePackError(`opa ${args[0]} failed:\n${detail}`, { file: dir });
+    // OPA 1.x parses v1 only: a v0 rule (`findings[f] { … }`) fails with these parse errors, which
+    // do not say that a rewrite of the whole folder is one command away.
+    const v0 = /`(?:if|contains)` keyword is required/.test(detail) ? `\nThis is OPA v0 syntax: leastrole compiles Rego v1; \`opa fmt --write --v0-v1 ${dir}\` rewrites it` : "";
+    throw new RulePackError(`opa ${args[0]} failed:\n${detail}${v0}`, { file: dir });
   }
 }
 

@@ -346,6 +346,13 @@ describe("user packs", () => {
     expect(err.message).toContain(`package leastrole.rules.anonymous (line ${line}) has no package METADATA`);
   });
 
+  it("a rule in OPA v0 syntax is refused with opa's file and line, and how to rewrite it in v1", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-v0-"));
+    writeFileSync(join(dir, "v0.rego"), ["# METADATA", "# title: V0", "# custom:", "#   id: ACME010", "#   severity: low", "package leastrole.rules.v0", "", "findings[finding] {", "\tfn := input.functions[_]", '\tfinding := {"resource": fn.arn, "message": "x"}', "}", ""].join("\n"));
+    const err = expectPackError(() => loadRulePack(dir), /v0\.rego:8: rego_parse_error: `if` keyword is required before rule body/);
+    expect(err.message).toContain(`OPA v0 syntax: leastrole compiles Rego v1; \`opa fmt --write --v0-v1 ${dir}\` rewrites it`);
+  });
+
   it("names a METADATA severity that is not one of the five, with its value and line", () => {
     const dir = mkdtempSync(join(tmpdir(), "lr-badseverity-"));
     writeFileSync(join(dir, "sev.rego"), ["# METADATA", "# title: Sev", "# custom:", "#   id: ACME009", "#   severity: severe", "package leastrole.rules.sev", "", "findings := []", ""].join("\n"));
