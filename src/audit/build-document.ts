@@ -20,6 +20,7 @@ import type { SourceFragment } from "../sources/types.js";
 import { readUsage, type UsageAggregate, type UsageException } from "../usage/index.js";
 import { startLabelling, type Labelling } from "../usage/labels.js";
 import { unattributedSessionWarnings } from "../usage/unattributed.js";
+import { advisorWindowWarnings } from "../usage/labels.js";
 import { trailGapWarnings } from "../usage/trail-gaps.js";
 import { trailLoggingWarnings } from "../usage/trail-logging.js";
 import type { PendingDocument } from "../model/pending.js";
@@ -499,6 +500,8 @@ async function buildFrom(
     }
     appendAll(document.meta.warnings, aggregate.warnings);
     appendAll(document.meta.warnings, advisorRolesNotAudited(aggregate.accessAdvisor, document.roles));
+    // Reports that end before the window does prove nothing unused: said, with the --as-of that fits.
+    appendAll(document.meta.warnings, advisorWindowWarnings(aggregate.accessAdvisor, document.roles, document.usage));
     // Sessions on an execution role that are none of its functions': their calls are unknowable,
     // not unused, for its functions (labels.ts), and said here once per role.
     appendAll(document.meta.warnings, unattributedSessionWarnings(document.usage.principals, document.functions));

@@ -14,7 +14,7 @@
  * conservative label wins (never "unused" when any source saw use) and the disagreement is listed.
  */
 
-import type { CanonicalDocument, LambdaFunction, PolicyDocument, Role } from "../model/document.js";
+import type { CanonicalDocument, LambdaFunction, PolicyDocument, Role, Warning } from "../model/document.js";
 import { instantOf, listGrantedActionNames, loadActionCatalogSync, serviceOf } from "../iam/index.js";
 import type { LabelledPermission, PartialPlace, PermissionLabels, PrincipalUsage, UsageDisagreement, UsageSection } from "../model/usage.js";
 import { emptyUsage } from "../model/usage.js";
@@ -704,6 +704,35 @@ function advisorDataEnd(reports: readonly AccessAdvisorReport[]): number {
 function advisorCoversWindow(report: AccessAdvisorReport, start: string, end: string): boolean {
   const t = advisorDataTime(report);
   return Number.isFinite(t) && t >= Date.parse(end) && t - ADVISOR_TRACKING_DAYS * DAY <= Date.parse(start);
+}
+
+/**
+ * A warning per Access Advisor report about a role of the document that does not cover the window
+ * (advisorCoversWindow): it still shows use, but proves nothing unused, which a user who gave it
+ * with `--as-of` (or beside logs ending later) would otherwise not learn. Says which --as-of, or
+ * which report, would cover it.
+ */
+export function advisorWindowWarnings(reports: readonly AccessAdvisorReport[], roles: readonly Role[], usage: Pick<UsageSection, "window" | "coverage">): Warning[] {
+  const window = usage.window;
+  if (window === null) return [];
+  // Only where the logs miss days of the window: where they cover it, a report is not needed to
+  // call anything unused, and one made the day the logs were collected (as `leastrole collect`
+  // does) ends a few hours before the window, which would be warned for every role.
+  if (missingWindowDays(Date.parse(window.start), Date.parse(window.end), new Set(usage.coverage.days)).length === 0) return [];
+  const known = new Set(roles.map((r) => roleKey(r.arn)));
+  const out: Warning[] = [];
+  for (const report of reports) {
+    if (report.roleArn === null || !known.has(roleKey(report.roleArn)) || advisorCoversWindow(report, window.start, window.end)) continue;
+    const t = advisorDataTime(report);
+    const made = report.createdAt ?? report.completedAt;
+    const message = !Number.isFinite(t)
+      ? `Access Advisor report of ${report.roleArn} has no JobCreationDate or JobCompletionDate, so it proves nothing unused in the window, only use`
+      : t < Date.parse(window.end)
+        ? `Access Advisor report of ${report.roleArn} was made ${made}: its data (four hours of lag counted) ends before the window's end, ${window.end}, so it proves nothing unused in the window, only use; give --as-of ${iso(Math.floor(t / DAY) * DAY).slice(0, 10)} or a report made after ${iso(Date.parse(window.end) + ADVISOR_LAG_MS)}`
+        : `Access Advisor report of ${report.roleArn} was made ${made}: its ${ADVISOR_TRACKING_DAYS}-day tracking period begins after the window's start, ${window.start}, so it proves nothing unused in the window, only use; give a later --as-of or a shorter --window-days`;
+    out.push({ code: "access-advisor-window-not-covered", severity: "warning", file: report.file, message });
+  }
+  return out;
 }
 
 /**

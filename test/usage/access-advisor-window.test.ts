@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import type { LambdaFunction, Role } from "../../src/model/document.js";
 import { emptyRoleFacts } from "../../src/iam/index.js";
 import { labelUsage, readUsage } from "../../src/usage/index.js";
+import { advisorWindowWarnings } from "../../src/usage/labels.js";
 
 const ACCT = "123456789012";
 const ROLE = `arn:aws:iam::${ACCT}:role/service-role/billing-role`;
@@ -94,6 +95,18 @@ describe("Access Advisor without CloudTrail", () => {
     }
   });
 
+  it("says of each report that proves nothing unused why, and which --as-of would let it", async () => {
+    const agg = await advisor("2026-11-27T12:00:00Z");
+    const s = labelUsage(agg, DOC, { asOf: "2026-11-28T00:00:00Z" });
+    expect(advisorWindowWarnings(agg.accessAdvisor, DOC.roles, s).map((w) => [w.code, w.severity, w.message])).toEqual([[
+      "access-advisor-window-not-covered", "warning",
+      `Access Advisor report of ${ROLE} was made 2026-11-27T12:00:00Z: its data (four hours of lag counted) ends before the window's end, 2026-11-28T00:00:00Z, so it proves nothing unused in the window, only use; give --as-of 2026-11-27 or a report made after 2026-11-28T04:00:00Z`,
+    ]]);
+    // A report covering the window: nothing to say.
+    const covered = await advisor("2026-11-28T09:00:00Z");
+    expect(advisorWindowWarnings(covered.accessAdvisor, DOC.roles, labelUsage(covered, DOC, { asOf: "2026-11-28T00:00:00Z" }))).toEqual([]);
+  });
+
   it("a window older than the report's tracking period (400 days) proves nothing unused", async () => {
     const s = labelUsage(await advisor("2026-11-28T09:00:00Z"), DOC, { asOf: "2025-10-01T00:00:00Z" });
     expect(labelsOf(s).labels["ec2:CreateNetworkInterface"]).toEqual(["unknowable", []]);
@@ -122,5 +135,9 @@ describe("Access Advisor beside CloudTrail", () => {
     // One made inside the window saw part of it: its agreement is kept, as before.
     const recent = labelsOf(labelUsage(await withTrail("2026-11-28T09:00:00Z"), DOC, opts)).labels;
     expect(recent["ec2:CreateNetworkInterface"]).toEqual(["unused", ["access-advisor", "cloudtrail"]]);
+    // The logs cover the window: a report ending before it needs no warning (leastrole collect
+    // makes the report the day it reads the logs, hours before the window's end).
+    const both = await withTrail("2026-11-30T09:00:00Z");
+    expect(advisorWindowWarnings(both.accessAdvisor, DOC.roles, labelUsage(both, DOC, opts))).toEqual([]);
   });
 });
