@@ -502,6 +502,16 @@ async function buildFrom(
     appendAll(document.meta.warnings, advisorRolesNotAudited(aggregate.accessAdvisor, document.roles));
     // Reports that end before the window does prove nothing unused: said, with the --as-of that fits.
     appendAll(document.meta.warnings, advisorWindowWarnings(aggregate.accessAdvisor, document.roles, document.usage));
+    // Unused-access findings are read as agreement only (labels.ts, mergeAccessAnalyzer): alone they
+    // label nothing, which, unsaid, reads as findings that found nothing.
+    if (aggregate.accessAnalyzer.length > 0 && aggregate.accessAdvisor.length === 0 && aggregate.coverage.recordsRead === 0) {
+      document.meta.warnings.push({
+        code: "access-analyzer-only",
+        severity: "warning",
+        message:
+          "Access Analyzer findings alone call no permission unused: they do not say the analyzer's tracking period, so they cannot cover the usage window; they count as agreement with CloudTrail logs or Access Advisor reports given with them",
+      });
+    }
     // Sessions on an execution role that are none of its functions': their calls are unknowable,
     // not unused, for its functions (labels.ts), and said here once per role.
     appendAll(document.meta.warnings, unattributedSessionWarnings(document.usage.principals, document.functions));

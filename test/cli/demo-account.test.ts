@@ -76,6 +76,25 @@ describe("leastrole audit examples/demo-account", () => {
     expect(r.stderr).toContain("no permission is called unused from the logs, only services and tracked actions the Access Advisor reports of 1 role show not accessed in it");
   });
 
+  it("with Access Analyzer findings and no other activity data, says why nothing is called unused", () => {
+    // get-finding-v2 output (Access Analyzer API Reference, GetFindingV2) in a list: EC2 unused.
+    const d = mkdtempSync(join(tmpdir(), "leastrole-demo-analyzer-"));
+    const file = join(d, "unused-access-findings.json");
+    writeFileSync(file, JSON.stringify({ findings: [{
+      analyzedAt: "2026-11-27T00:00:00Z", createdAt: "2026-11-01T00:00:00Z", id: "f-1", resource: "arn:aws:iam::111122223333:role/service-role/billing-sync-role", resourceType: "AWS::IAM::Role",
+      resourceOwnerAccount: "111122223333", status: "ACTIVE", updatedAt: "2026-11-27T00:00:00Z", findingType: "UnusedPermission", findingDetails: [{ unusedPermissionDetails: { serviceNamespace: "ec2" } }],
+    }] }));
+    const r = run(["audit", join(demo, "iam"), join(demo, "lambda"), file, "--format", "json"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string }>; warnings: Array<{ code: string; message: string }> };
+    expect(out.findings.some((f) => f.ruleId === "LR008")).toBe(false);
+    // Before: nothing said at all, as if the findings had been read and found nothing.
+    expect(out.warnings.filter((w) => w.code === "access-analyzer-only").map((w) => w.message)).toEqual([
+      "Access Analyzer findings alone call no permission unused: they do not say the analyzer's tracking period, so they cannot cover the usage window; they count as agreement with CloudTrail logs or Access Advisor reports given with them",
+    ]);
+    expect(r.stderr).toContain("Access Analyzer findings alone call no permission unused");
+  });
+
   it("fails the gate with --fail-on high", () => {
     expect(run(["audit", demo, "--fail-on", "high", "--format", "json"]).code).toBe(1);
   });
