@@ -791,7 +791,8 @@ function mergeAccessAdvisor(ls: PermissionLabels, report: AccessAdvisorReport, s
         out.push({ roleArn: ls.roleArn, action: p.action, message: `CloudTrail shows ${p.action} used ${p.lastUsed}, Access Advisor reports service ${svc.namespace} ${svc.lastAuthenticated === null ? "never" : `last`} accessed${svc.lastAuthenticated === null ? "" : ` ${svc.lastAuthenticated}`}` });
       }
     }
-  }  return covers;
+  }
+  return covers;
 }
 
 /** The sources of a label with one more, sorted, once. */
