@@ -225,7 +225,15 @@ function loadRulePackFrom(spec: string, options: LoadRulePackOptions): RulePack 
       throw new RulePackError(`not a readable OPA bundle: ${toError(thrown).message}`, { file: spec, cause: thrown });
     }
     const wasm = files.get("policy.wasm") ?? [...files.entries()].find(([n]) => n.endsWith(".wasm"))?.[1];
-    if (!wasm) throw new RulePackError("the bundle has no policy.wasm: build it with `opa build -t wasm`", { file: spec });
+    if (!wasm) {
+      // `opa build` without -t wasm keeps the Rego only; -t wasm alone lacks the entrypoint that
+      // collects every rule's findings. The whole command, with this installation's paths.
+      const paths = builtinPackPaths();
+      throw new RulePackError(
+        `${[...files.keys()].some((n) => n.endsWith(".rego")) ? "the bundle holds Rego only (built without -t wasm)" : "the bundle has no policy.wasm"}, and leastrole runs WebAssembly: build it with \`opa build -t wasm -e leastrole/findings --ignore '*_test.rego' --capabilities ${paths.capabilities} -o ${basename(spec)} <your rules folder> ${paths.entrypoint}\` (docs/writing-rules.md), or give the folder itself to --rules (needs the opa CLI)`,
+        { file: spec },
+      );
+    }
     const catalogBytes = files.get("catalog.json");
     let catalog: RuleCatalog | null = null;
     if (catalogBytes) {

@@ -353,6 +353,16 @@ describe("user packs", () => {
     expect(err.message).toContain(`OPA v0 syntax: leastrole compiles Rego v1; \`opa fmt --write --v0-v1 ${dir}\` rewrites it`);
   });
 
+  it("a bundle built without -t wasm (Rego only) is refused with the whole command that builds one leastrole runs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-rego-bundle-"));
+    const bundle = join(dir, "rules.tar.gz");
+    execFileSync(opa, ["build", "--ignore", "*_test.rego", "-o", bundle, join(packs, "custom")]);
+    const paths = builtinPackPaths();
+    // Before: "build it with `opa build -t wasm`", which alone builds a bundle leastrole cannot run
+    // either (no leastrole/findings entrypoint).
+    expectPackError(() => loadRulePack(bundle), new RegExp(`Rego only \\(built without -t wasm\\).*opa build -t wasm -e leastrole/findings --ignore '\\*_test\\.rego' --capabilities ${paths.capabilities.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} -o rules\\.tar\\.gz <your rules folder> ${paths.entrypoint.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}.*or give the folder itself to --rules`));
+  });
+
   it("names a METADATA severity that is not one of the five, with its value and line", () => {
     const dir = mkdtempSync(join(tmpdir(), "lr-badseverity-"));
     writeFileSync(join(dir, "sev.rego"), ["# METADATA", "# title: Sev", "# custom:", "#   id: ACME009", "#   severity: severe", "package leastrole.rules.sev", "", "findings := []", ""].join("\n"));
