@@ -36,12 +36,18 @@ export interface CompileOptions {
   ignore?: string[];
 }
 
-function runOpa(opa: string, args: string[], dir: string): string {
+function runOpa(opa: string, args: string[], dir: string, entrypoint?: string): string {
   try {
     return execFileSync(opa, args, { encoding: "utf8", maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "pipe"] });
   } catch (thrown) {
     const e = thrown as { stderr?: string; stdout?: string };
-    const detail = (e.stderr || e.stdout || toError(thrown).message).trim();
+    let detail = (e.stderr || e.stdout || toError(thrown).message).trim();
+    // The entrypoint is a copy in a temporary folder that is gone once this returns: named as what
+    // it is. A rule reading data.leastrole whole reads every rule's findings, its own included.
+    if (entrypoint !== undefined && detail.includes(entrypoint)) {
+      detail = detail.split(entrypoint).join("leastrole's entrypoint (policies/leastrole.rego)");
+      if (detail.includes("rego_recursion_error")) detail += "\nA rule that reads data.leastrole (or data.leastrole.rules) as a whole reads the findings of every rule, its own included: read data.leastrole.config for the rule options";
+    }
     // OPA 1.x parses v1 only: a v0 rule (`findings[f] { … }`) fails with these parse errors, which
     // do not say that a rewrite of the whole folder is one command away.
     const v0 = /`(?:if|contains)` keyword is required/.test(detail) ? `\nThis is OPA v0 syntax: leastrole compiles Rego v1; \`opa fmt --write --v0-v1 ${dir}\` rewrites it` : "";
@@ -217,6 +223,7 @@ export function compileRegoPack(dir: string, options: CompileOptions = {}): Comp
         opa.path,
         ["build", "-t", "wasm", "-O=0", "--capabilities", paths.capabilities, "-e", PACK_ENTRYPOINT, ...ignoreArgs, "-o", bundle, dir, entry],
         dir,
+        entry,
       );
     } catch (thrown) {
       throw unsupportedBuiltinsError(thrown, opa.path, dir) ?? thrown;

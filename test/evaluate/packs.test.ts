@@ -363,6 +363,15 @@ describe("user packs", () => {
     expectPackError(() => loadRulePack(bundle), new RegExp(`Rego only \\(built without -t wasm\\).*opa build -t wasm -e leastrole/findings --ignore '\\*_test\\.rego' --capabilities ${paths.capabilities.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} -o rules\\.tar\\.gz <your rules folder> ${paths.entrypoint.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}.*or give the folder itself to --rules`));
   });
 
+  it("a rule reading data.leastrole whole fails with opa's recursion error, naming leastrole's entrypoint rather than a deleted temporary file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-recursive-"));
+    writeFileSync(join(dir, "opts.rego"), ["# METADATA", "# title: Opts", "# custom:", "#   id: ACME011", "#   severity: low", "package leastrole.rules.opts", "", 'cfg := object.get(data.leastrole, "config", {})', "", "findings contains finding if {", "\tsome fn in input.functions", '\tcount(cfg) > 0', '\tfinding := {"resource": fn.arn, "message": "x"}', "}", ""].join("\n"));
+    const err = expectPackError(() => loadRulePack(dir), /rego_recursion_error/);
+    expect(err.message).not.toMatch(/leastrole-pack-/);
+    expect(err.message).toContain("leastrole's entrypoint (policies/leastrole.rego)");
+    expect(err.message).toContain("read data.leastrole.config for the rule options");
+  });
+
   it("names a METADATA severity that is not one of the five, with its value and line", () => {
     const dir = mkdtempSync(join(tmpdir(), "lr-badseverity-"));
     writeFileSync(join(dir, "sev.rego"), ["# METADATA", "# title: Sev", "# custom:", "#   id: ACME009", "#   severity: severe", "package leastrole.rules.sev", "", "findings := []", ""].join("\n"));
