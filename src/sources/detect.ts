@@ -81,7 +81,8 @@ function knownUnusedShape(values: unknown[]): string | null {
   if (isObject(v)) {
     if (isLambdaEventPayload(v)) return "a Lambda event payload (what a service hands a function, as in a SAM project's events/ or sam local generate-event), not activity data";
     if (Array.isArray(v["Records"]) && members(v["Records"] as unknown[]).some((r) => isObject(r) && "eventSource" in r)) return CLOUDTRAIL_NOT_READ;
-    if ("ServicesLastAccessed" in v || ("JobId" in v && Object.keys(v).length <= 3)) return "IAM Access Advisor output (read by the usage stage)";
+    if ("ServicesLastAccessed" in v) return "IAM Access Advisor output (read by the usage stage)";
+    if (typeof v["JobId"] === "string" && Object.keys(v).length <= 3) return accessAdvisorJobOnly(v["JobId"]);
     if (isObject(v["Role"]) && "AssumeRolePolicyDocument" in (v["Role"] as object)) return "iam get-role output (it has no policies: use get-account-authorization-details)";
     if (isObject(v["User"]) || isObject(v["Group"])) return "iam get-user/get-group output (use get-account-authorization-details)";
     if ("Account" in v && "Arn" in v && "UserId" in v) return "sts get-caller-identity output";
@@ -132,4 +133,11 @@ export function analyzerOutputHint(values: unknown[]): string | null {
     return "IAM Access Analyzer list-findings output (external-access findings) holds no unused-access data and is not read: give list-findings-v2 or get-finding-v2 output of an unused-access analyzer (aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each UnusedPermission finding)";
   }
   return null;
+}
+
+/** What `aws iam generate-service-last-accessed-details` prints: a job id, no report. */
+export const ACCESS_ADVISOR_JOB_ONLY = "aws iam generate-service-last-accessed-details output: a job id, not a report";
+
+function accessAdvisorJobOnly(jobId: string): string {
+  return `${ACCESS_ADVISOR_JOB_ONLY}; give the output of aws iam get-service-last-accessed-details --job-id ${jobId} instead`;
 }

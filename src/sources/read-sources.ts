@@ -9,7 +9,7 @@ import { lstat, readdir, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { LeastroleError, toError } from "../errors.js";
 import type { Warning } from "../model/document.js";
-import { analyzerOutputHint, detect } from "./detect.js";
+import { ACCESS_ADVISOR_JOB_ONLY, analyzerOutputHint, detect } from "./detect.js";
 import { decodeGunzipped, gunzipped, isLargeUtf8, looksLikeJson, parseJsonDocuments, sha256 } from "./json-input.js";
 import { parseLargeJson } from "./large-json.js";
 import { pathContext } from "./path-context.js";
@@ -155,8 +155,15 @@ function readValues(file: string, digest: string, values: unknown[], data: Uint8
         ],
       };
     }
-    case "not-used":
-      return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: ${detection.what}` }] };
+    case "not-used": {
+      // A job id alone is no report: said as a warning, since the user meant to give Access Advisor
+      // data. In cloudmapper's layout it is what joins each report to its role (usage stage): info.
+      if (detection.what.startsWith(ACCESS_ADVISOR_JOB_ONLY) && context.call === "iam-generate-service-last-accessed-details") {
+        return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: "skipped: an Access Advisor job id (the usage stage reads it to name the role of the report beside it)" }] };
+      }
+      const jobOnly = detection.what.startsWith(ACCESS_ADVISOR_JOB_ONLY);
+      return { fragment: null, warnings: [{ code: "input-not-used", severity: jobOnly ? "warning" : "info", file, message: `skipped: ${detection.what}` }] };
+    }
     case "policy-document":
       return { fragment: null, warnings: [checkBarePolicyDocument(values[0], file)] };
     default: {

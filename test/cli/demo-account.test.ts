@@ -95,6 +95,16 @@ describe("leastrole audit examples/demo-account", () => {
     expect(r.stderr).toContain("Access Analyzer findings alone call no permission unused");
   });
 
+  it("given the output of generate-service-last-accessed-details (a job id, no report), says to fetch the report", () => {
+    const d = mkdtempSync(join(tmpdir(), "leastrole-demo-job-"));
+    const file = join(d, "job.json");
+    // As `aws iam generate-service-last-accessed-details --arn …` prints it (AWS CLI reference).
+    writeFileSync(file, JSON.stringify({ JobId: "examplef-1305-c245-eba4-71fe298bcda7" }, null, 4));
+    const r = run(["audit", join(demo, "iam"), join(demo, "lambda"), file, "--format", "json"]);
+    // Before: an info note, "IAM Access Advisor output (read by the usage stage)", not on stderr: as if it had been used.
+    expect(r.stderr).toContain("job.json: skipped: aws iam generate-service-last-accessed-details output: a job id, not a report; give the output of aws iam get-service-last-accessed-details --job-id examplef-1305-c245-eba4-71fe298bcda7 instead");
+  });
+
   it("fails the gate with --fail-on high", () => {
     expect(run(["audit", demo, "--fail-on", "high", "--format", "json"]).code).toBe(1);
   });
