@@ -191,7 +191,9 @@ function evaluateInput(pack: RulePack, input: EncodedDocument | ChunkSink, confi
     return resultSet[0]!.result;
   } catch (thrown) {
     instances.delete(pack); // the instance may be in any state after an abort
-    throw new EvaluationError(`evaluation aborted: ${toError(thrown).message}`, { file: pack.origin, cause: thrown });
+    // A pack compiled from a temporary copy names the copy's files: shown as the bundle's.
+    const message = pack.sourcePaths === undefined ? toError(thrown).message : toError(thrown).message.split(pack.sourcePaths.compiled).join(pack.sourcePaths.shown);
+    throw new EvaluationError(`evaluation aborted: ${message}`, { file: pack.origin, cause: thrown });
   } finally {
     if (instances.get(pack)?.policy === policy && policy.mem.buffer.byteLength > MAX_RETAINED_MEMORY) releaseLater(pack, policy);
   }

@@ -7,8 +7,9 @@
  */
 
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { RulePackError, toError } from "../errors.js";
 import { catalogFromRegoSources, parseCatalog, type RuleCatalog, type RuleMetadata } from "./catalog.js";
 import { compileRegoPack, PACK_ENTRYPOINT, type CompileOptions } from "./compile-rego.js";
@@ -47,6 +48,11 @@ export interface RulePack {
   /** Problems that do not stop the pack from running (e.g. no catalog). */
   warnings: string[];
   ruleByPackage(pkg: string): RuleMetadata | undefined;
+  /**
+   * A pack compiled from a temporary copy (a Rego-only bundle): the copy's folder, as the module's
+   * runtime errors name it, and what to show instead (`<bundle>!`).
+   */
+  sourcePaths?: { compiled: string; shown: string };
 }
 
 export interface LoadRulePackOptions extends CompileOptions {
@@ -226,11 +232,20 @@ function loadRulePackFrom(spec: string, options: LoadRulePackOptions): RulePack 
     }
     const wasm = files.get("policy.wasm") ?? [...files.entries()].find(([n]) => n.endsWith(".wasm"))?.[1];
     if (!wasm) {
-      // `opa build` without -t wasm keeps the Rego only; -t wasm alone lacks the entrypoint that
-      // collects every rule's findings. The whole command, with this installation's paths.
+      // `opa build` without -t wasm keeps the Rego only: compiled as a folder is, when opa is here.
+      if ([...files.keys()].some((n) => n.endsWith(".rego"))) {
+        try {
+          return compileRegoBundle(spec, files, options);
+        } catch (thrown) {
+          if (!(thrown instanceof RulePackError) || !/no opa|opa CLI|OPA \S+; compiling/i.test(thrown.message)) throw thrown;
+          // No usable opa: said below, with the command that builds a bundle leastrole runs.
+        }
+      }
+      // -t wasm alone lacks the entrypoint that collects every rule's findings: the whole command,
+      // with this installation's paths.
       const paths = builtinPackPaths();
       throw new RulePackError(
-        `${[...files.keys()].some((n) => n.endsWith(".rego")) ? "the bundle holds Rego only (built without -t wasm)" : "the bundle has no policy.wasm"}, and leastrole runs WebAssembly: build it with \`opa build -t wasm -e leastrole/findings --ignore '*_test.rego' --capabilities ${paths.capabilities} -o ${basename(spec)} <your rules folder> ${paths.entrypoint}\` (docs/writing-rules.md), or give the folder itself to --rules (needs the opa CLI)`,
+        `${[...files.keys()].some((n) => n.endsWith(".rego")) ? "the bundle holds Rego only (built without -t wasm)" : "the bundle has no policy.wasm"}, and leastrole runs WebAssembly: build it with \`opa build -t wasm -e leastrole/findings --ignore '*_test.rego' --capabilities ${paths.capabilities} -o ${basename(spec)} <your rules folder> ${paths.entrypoint}\` (docs/writing-rules.md), or give the folder itself to --rules; either needs the opa CLI (1.x) once`,
         { file: spec },
       );
     }
@@ -307,4 +322,37 @@ export function uniquePacks<T extends string | RulePack>(specs: readonly T[]): T
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * A Rego-only OPA bundle (`opa build` without -t wasm), compiled with the opa CLI as a folder is:
+ * its .rego and data files written to a temporary folder, compiled, and every path in the catalog
+ * and in an error given as `<bundle>!<path in the bundle>` (the temporary folder is gone after).
+ */
+function compileRegoBundle(spec: string, files: ReadonlyMap<string, Buffer>, options: LoadRulePackOptions): RulePack {
+  const work = mkdtempSync(join(tmpdir(), "leastrole-bundle-"));
+  const inBundle = (text: string): string => text.split(`${work}${sep}`).join(`${spec}!`).split(work).join(spec);
+  try {
+    for (const [name, bytes] of files) {
+      const rel = name.replace(/^\/+/, "");
+      // Only what a folder pack holds; a path leaving the folder is no file of the bundle's.
+      if (!(rel.endsWith(".rego") || /(^|\/)data\.(json|ya?ml)$/.test(rel)) || rel.split("/").some((seg) => seg === ".." || seg === "")) continue;
+      mkdirSync(dirname(join(work, rel)), { recursive: true });
+      writeFileSync(join(work, rel), bytes);
+    }
+    let compiled;
+    try {
+      compiled = compileRegoPack(work, options);
+    } catch (thrown) {
+      if (thrown instanceof RulePackError) throw new RulePackError(inBundle(thrown.message), { file: thrown.file === undefined ? spec : inBundle(thrown.file), path: thrown.path, cause: thrown.cause });
+      throw thrown;
+    }
+    const rules = compiled.catalog.rules.map((r) => ({ ...r, file: r.file === null ? null : `${spec}!${relative(work, resolve(r.file)).split(sep).join("/")}` }));
+    const pack = makePack(spec, compiled.wasm, { ...compiled.catalog, rules }, compiled.data, options);
+    appendAll(pack.warnings, compiled.warnings.map(inBundle));
+    pack.sourcePaths = { compiled: `${work}${sep}`, shown: `${spec}!` };
+    return pack;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }

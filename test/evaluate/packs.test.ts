@@ -353,14 +353,24 @@ describe("user packs", () => {
     expect(err.message).toContain(`OPA v0 syntax: leastrole compiles Rego v1; \`opa fmt --write --v0-v1 ${dir}\` rewrites it`);
   });
 
-  it("a bundle built without -t wasm (Rego only) is refused with the whole command that builds one leastrole runs", () => {
+  it("a bundle built without -t wasm (Rego only) is compiled as a folder is, its rules named in the bundle; without opa it is refused with the command that builds one leastrole runs", () => {
     const dir = mkdtempSync(join(tmpdir(), "lr-rego-bundle-"));
     const bundle = join(dir, "rules.tar.gz");
+    // `opa build` as OPA's docs show it: a Rego bundle, no -t wasm (before: refused, "build it with `opa build -t wasm`").
     execFileSync(opa, ["build", "--ignore", "*_test.rego", "-o", bundle, join(packs, "custom")]);
+    const pack = loadRulePack(bundle);
+    expect(pack.catalog.rules.map((r) => [r.id, r.severity, r.file])).toEqual([["ACME001", "low", expect.stringMatching(new RegExp(`^${bundle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}!.*no_owner_tag\\.rego$`))]]);
+    expect(evaluateDocument(syntheticDocument(3, 1), [pack]).findings.map((f) => `${f.ruleId}/${f.severity}`)).toEqual(["ACME001/low", "ACME001/low", "ACME001/low"]);
+    // A rule of such a bundle that aborts at evaluation is named by its path in the bundle, not
+    // by the temporary copy it was compiled from.
+    const conflict = join(dir, "conflict.tar.gz");
+    execFileSync(opa, ["build", "-o", conflict, join(packs, "conflict")]);
+    const failed = evaluateDocument(syntheticDocument(3, 1), [loadRulePack(conflict)]);
+    expect(failed.diagnostics.map((d) => d.message).join("\n")).toMatch(new RegExp(`evaluation aborted: ${conflict.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}!\\S*\\.rego:\\d+`));
+    // No opa: the whole command, with this installation's paths.
     const paths = builtinPackPaths();
-    // Before: "build it with `opa build -t wasm`", which alone builds a bundle leastrole cannot run
-    // either (no leastrole/findings entrypoint).
-    expectPackError(() => loadRulePack(bundle), new RegExp(`Rego only \\(built without -t wasm\\).*opa build -t wasm -e leastrole/findings --ignore '\\*_test\\.rego' --capabilities ${paths.capabilities.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} -o rules\\.tar\\.gz <your rules folder> ${paths.entrypoint.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}.*or give the folder itself to --rules`));
+    const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    expectPackError(() => loadRulePack(bundle, { opaPath: join(dir, "no-opa-here") }), new RegExp(`Rego only \\(built without -t wasm\\).*opa build -t wasm -e leastrole/findings --ignore '\\*_test\\.rego' --capabilities ${esc(paths.capabilities)} -o rules\\.tar\\.gz <your rules folder> ${esc(paths.entrypoint)}`));
   });
 
   it("a rule reading data.leastrole whole fails with opa's recursion error, naming leastrole's entrypoint rather than a deleted temporary file", () => {
