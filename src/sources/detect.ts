@@ -86,6 +86,13 @@ function knownUnusedShape(values: unknown[]): string | null {
     if (isObject(v["Role"]) && "AssumeRolePolicyDocument" in (v["Role"] as object)) return "iam get-role output (it has no policies: use get-account-authorization-details)";
     if (isObject(v["User"]) || isObject(v["Group"])) return "iam get-user/get-group output (use get-account-authorization-details)";
     if ("Account" in v && "Arn" in v && "UserId" in v) return "sts get-caller-identity output";
+    // IAM calls every account collector makes (cloudmapper's account-data/ holds all three) that
+    // say nothing about execution roles: were they warned, every audit of such a folder would be
+    // "partial data" for files nobody meant as missing input.
+    if (isObject(v["SummaryMap"]) && Object.keys(v).every((k) => k === "SummaryMap" || k === "ResponseMetadata" || k === "$metadata")) return "iam get-account-summary output (account quotas and counts, no policies)";
+    if (typeof v["Content"] === "string" && typeof v["ReportFormat"] === "string" && "GeneratedTime" in v) return "iam get-credential-report output (IAM users' credentials, not execution roles)";
+    if (Array.isArray(v["SAMLProviderList"])) return "iam list-saml-providers output (identity providers, no policies)";
+    if (Array.isArray(v["OpenIDConnectProviderList"])) return "iam list-open-id-connect-providers output (identity providers, no policies)";
     if (Array.isArray(v["Roles"]) && (v["Roles"] as unknown[]).every((r) => isObject(r) && "RoleName" in r)) return "iam list-roles output (it has no policies: use get-account-authorization-details)";
     if (Array.isArray(v["Policies"]) && (v["Policies"] as unknown[]).every((p) => isObject(p) && !("PolicyVersionList" in p))) return "iam list-policies output (no documents: use get-account-authorization-details)";
     if (Array.isArray(v["Regions"]) && Object.keys(v).length === 1) return "ec2 describe-regions output";

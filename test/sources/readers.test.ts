@@ -433,6 +433,22 @@ describe("detection by content", () => {
     expect(mustRead("filtered.json", { Policies: [] }).source.kind).toBe("iam-authorization-details");
     expect(readValue("roles.json", { Roles: [{ RoleName: "r", Arn: "arn:aws:iam::123456789012:role/r" }] }).warnings[0]).toMatchObject({ code: "input-not-used", severity: "info" });
   });
+  it("IAM outputs about the account, not its roles (get-account-summary, get-credential-report, list-saml/open-id-connect-providers) are info, not a warning that makes the inputs partial", () => {
+    // As the AWS CLI and cloudmapper's account-data/ write them (IAM API Reference response shapes).
+    const outputs: Array<[string, unknown, string]> = [
+      ["iam-get-account-summary.json", { SummaryMap: { Roles: 4, Policies: 2, AccountMFAEnabled: 1 } }, "iam get-account-summary output"],
+      ["iam-get-credential-report.json", { Content: "dXNlcixhcm4K", ReportFormat: "text/csv", GeneratedTime: "2019-04-30T16:26:38+00:00" }, "iam get-credential-report output"],
+      ["iam-list-saml-providers.json", { SAMLProviderList: [] }, "iam list-saml-providers output"],
+      ["oidc.json", { OpenIDConnectProviderList: [{ Arn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }] }, "iam list-open-id-connect-providers output"],
+    ];
+    for (const [file, value, what] of outputs) {
+      const r = readValue(file, value);
+      expect(r.fragment).toBeNull();
+      expect(r.warnings).toHaveLength(1);
+      expect(r.warnings[0]).toMatchObject({ code: "input-not-used", severity: "info", file });
+      expect(r.warnings[0]?.message).toContain(what);
+    }
+  });
   it("file names do not matter; unknown JSON is a warning, non-JSON given explicitly an error", () => {
     expect(mustRead("whatever.txt", GET_FUNCTION).source.kind).toBe("lambda-functions");
     expect(readValue("x.json", { Buckets: [] }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning", file: "x.json" });
