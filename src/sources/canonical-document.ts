@@ -19,6 +19,12 @@ export function readCanonicalDocument(input: ReaderInput): SourceFragment {
   const ctx = new FileContext(input.file);
   if (input.values.length !== 1) ctx.fail("", "a canonical document is one JSON object; found several documents");
   const value = upgraded(input.values[0]);
+  // The schema types schemaVersion as any string, so a document of another version (a newer
+  // leastrole's) validated and was read as today's, where auditDocument refuses it.
+  const version = isObject(value) ? value["schemaVersion"] : undefined;
+  if (version !== SCHEMA_VERSION) {
+    ctx.fail("schemaVersion", `a canonical document of a version this leastrole does not read: schemaVersion is ${JSON.stringify(version)}, not ${SCHEMA_VERSION} (1.0 and 1.1 are read too): normalise its inputs again with this leastrole`);
+  }
   const result = validateCanonicalDocument(value);
   if (!result.valid) {
     const first = result.errors[0] ?? "invalid";

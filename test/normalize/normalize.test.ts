@@ -470,6 +470,21 @@ describe("normalize: a function's URLs, one per qualifier", () => {
     const again = normalizeFragments(fragments([{ file: "old.json", text: JSON.stringify(old) }])).document;
     expect(again).toEqual(document);
   });
+
+  it("a canonical document of a version this leastrole does not read is an error naming the file and the version, not read as today's", () => {
+    // Before, any schemaVersion string passed (the schema types it as a string): `leastrole audit
+    // doc.json` audited a document of another version as if it were 1.2, where auditDocument refuses it.
+    const { document } = normalizeFragments(fragments(files.slice(0, 1)));
+    for (const version of ["2.0", "0.9"]) {
+      const other = JSON.parse(serializeCanonicalDocument(document)) as Record<string, unknown>;
+      other.schemaVersion = version;
+      const r = readSourceBytes("other.json", JSON.stringify(other));
+      expect(r.fragment).toBeNull();
+      expect(r.warnings).toHaveLength(1);
+      expect(r.warnings[0]).toMatchObject({ severity: "error", file: "other.json", path: "schemaVersion" });
+      expect(r.warnings[0]?.message).toContain(`schemaVersion is "${version}"`);
+    }
+  });
 });
 
 describe("normalize: a function's and its aliases' resource policies, merged", () => {
