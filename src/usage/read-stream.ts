@@ -23,7 +23,7 @@ export function readJsonStream(text: string, acc: FileAccumulator, parseError: s
   let firstKeys: string | null = null;
   let sameLine = false;
   let subscription = false;
-  let strings = 0;
+  let lookups = 0;
   let prevLine = -1;
   const held: Array<[string, string]> = [];
   const problem = (where: string, reason: string): void => {
@@ -42,7 +42,7 @@ export function readJsonStream(text: string, acc: FileAccumulator, parseError: s
     parsed++;
     const kind = readStreamValue(v.value, acc, where, problem);
     if (kind === "subscription") subscription = true;
-    if (kind === "string") strings++;
+    if (kind === "lookup") lookups++;
     if (kind === null) {
       const what = isObj(v.value) ? `keys: ${Object.keys(v.value).slice(0, 6).join(", ")}` : Array.isArray(v.value) ? "an array" : typeof v.value;
       firstKeys ??= what;
@@ -57,8 +57,8 @@ export function readJsonStream(text: string, acc: FileAccumulator, parseError: s
     notOurs(acc, parsed === 0 ? `not JSON: ${parseError}` : `JSON values, but none is a CloudTrail record (the first: ${firstKeys})`);
     return false;
   }
-  // Records as strings come from lookup-events alone (its CloudTrailEvent): management events.
-  if (origin === undefined) acc.format = subscription ? "cloudtrail-cwl-subscription" : strings === usable ? "cloudtrail-lookup-events" : sameLine ? "cloudtrail-json-stream" : "cloudtrail-jsonl";
+  // Records as strings, and events with a CloudTrailEvent, come from lookup-events alone: management events.
+  if (origin === undefined) acc.format = subscription ? "cloudtrail-cwl-subscription" : lookups === usable ? "cloudtrail-lookup-events" : sameLine ? "cloudtrail-json-stream" : "cloudtrail-jsonl";
   if (broken > 0) acc.partialReasons.push(`${broken} ${broken === 1 ? "value is" : "values are"} not JSON (see warnings)`);
   return true;
 }
@@ -75,11 +75,11 @@ export function readRest(data: Buffer, offset: number, acc: FileAccumulator): bo
 }
 
 /** One value of a JSON stream: what it was, or null when it is none of the shapes a stream may hold. */
-function readStreamValue(v: unknown, acc: FileAccumulator, where: string, problem: (where: string, reason: string) => void): "records" | "subscription" | "string" | null {
+function readStreamValue(v: unknown, acc: FileAccumulator, where: string, problem: (where: string, reason: string) => void): "records" | "subscription" | "lookup" | null {
   // lookup-events' CloudTrailEvent strings one per line (`jq '.Events[].CloudTrailEvent'`).
   if (isRecordString(v)) {
     addRecordString(acc, v, where);
-    return "string";
+    return "lookup";
   }
   if (Array.isArray(v)) {
     // A bare array of records (or of envelopes), as one file of several concatenated.
@@ -100,10 +100,11 @@ function readStreamValue(v: unknown, acc: FileAccumulator, where: string, proble
     addRecord(acc, v, where);
     return "records";
   }
-  // lookup-events' events one per line (`jq -c '.Events[]'`).
+  // lookup-events' events one per line (`jq -c '.Events[]'`): its management events only, as
+  // its strings are (they were "records", and the file JSON Lines of any trail: data events "unknown").
   if (isLookupEvent(v)) {
     addLookupEvent(acc, v, `${where} CloudTrailEvent`);
-    return "records";
+    return "lookup";
   }
   return null;
 }

@@ -77,6 +77,9 @@ describe("shapes", () => {
       expect(a.coverage.partialReasons, name).toEqual([]);
       expect(a.coverage.recordsRead, name).toBe(records.length);
       expect(a.sessions, name).toEqual(b.sessions);
+      // Known to be lookup-events output, so management events only (coverage.dataEvents "absent",
+      // docs/usage.md). Before, events one per line were taken for JSON Lines of any trail: "unknown".
+      expect(a.files[0]?.format, name).toBe("cloudtrail-lookup-events");
     }
     const one = readUsageFile(write("one-event.json", JSON.stringify(events[0]))).partial;
     expect([one.format, one.records]).toEqual(["cloudtrail-lookup-events", 1]);
