@@ -62,6 +62,34 @@ describe("--rules", () => {
     for (const id of ["ACME001", "ACME002"]) expect(run(["explain", id, ...both]).code).toBe(0);
   });
 
+  it("explain of a rule without a description (the README's example rule) prints no empty paragraph", () => {
+    // The README's rule, as written there: title, custom.id, custom.severity, custom.remediation; no description.
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-readme-rule-"));
+    writeFileSync(
+      join(dir, "no_owner_tag.rego"),
+      [
+        "# METADATA",
+        "# title: Function without an owner tag",
+        "# custom:",
+        "#   id: ACME001",
+        "#   severity: low",
+        "#   remediation: Tag the function with owner=<team>.",
+        "package leastrole.rules.no_owner_tag",
+        "",
+        "findings contains finding if {",
+        "\tsome fn in input.functions",
+        "\tnot fn.tags.owner",
+        '\tfinding := {"resource": {"type": "function", "arn": fn.arn, "name": fn.name}, "message": sprintf("Function %s has no owner tag", [fn.name])}',
+        "}",
+        "",
+      ].join("\n"),
+    );
+    const explained = run(["explain", "ACME001", "--rules", dir]);
+    expect(explained.code, explained.stderr).toBe(0);
+    // Before: the title, then three empty lines (an empty description between two blank lines).
+    expect(explained.stdout).toBe("ACME001 no-owner-tag (low, general)\nFunction without an owner tag\n\nHow to fix:\nTag the function with owner=<team>.\n");
+  });
+
   it("an OPA bundle built as docs/writing-rules.md says: audit, rules and explain know its rules by their METADATA ids", () => {
     const dir = mkdtempSync(join(tmpdir(), "lr-packs-bundle-"));
     const bundle = join(dir, "my-rules.tar.gz");
