@@ -38,6 +38,23 @@ describe("renderMarkdown", () => {
     );
   });
 
+  it("a top fix's remediation longer than the line allows is cut at a word, with an ellipsis", () => {
+    // Before: cut at 400 characters wherever they fell, LR014's as "… and consider", a sentence
+    // that stops mid-way with nothing saying it was cut.
+    const report = structuredClone(sc.report);
+    const long = "Remove the actions each path lists from the role, or scope them to resources that cannot lead to more privilege; ".repeat(5) + "and consider a permissions boundary.";
+    for (const f of report.findings) f.remediation = long;
+    const first = renderMarkdown(report, sc.document).split("\n").find((l) => l.startsWith("1. **"))!;
+    const remedy = first.slice(first.indexOf(" clears ")).replace(/^ clears \d+ findings?: /, "");
+    expect(remedy.endsWith("…")).toBe(true);
+    const kept = remedy.slice(0, -1).replace(/\\(.)/g, "$1");
+    expect(kept.length).toBeLessThanOrEqual(400);
+    expect(long.startsWith(kept)).toBe(true);
+    expect(long[kept.length]).toMatch(/[ ,;]/);
+    // A short one is shown whole, without an ellipsis.
+    expect(renderMarkdown(sc.report, sc.document).split("\n").find((l) => l.startsWith("1. **"))).not.toContain("…");
+  });
+
   it("separates blocks with blank lines so headings after </details> render", () => {
     expect(md).not.toMatch(/<\/details>\n(?!\n)/);
     expect(md).toMatch(/<\/details>\n\n### /);
