@@ -27,7 +27,7 @@ import { sizePolicies } from "./size.js";
 import { unattributedGrants, type UnattributedResult } from "./unattributed.js";
 import { unloggedDataEventGrants, type UnloggedDataEvents } from "./unlogged.js";
 import { isUnknownAccount, isUnknownRegion, unknownPlaces } from "./unknown-places.js";
-import { isDataEventAction } from "../usage/not-logged.js";
+import { dataEventTypeOf, isDataEventAction } from "../usage/not-logged.js";
 import { groupStatements, normaliseGrants, toPolicyDocument } from "./statements.js";
 import type { AppliedException, GenerateOptions, GeneratedPolicy, GenerationWarning, Grant, PolicyBuild, RoleGeneration, WildcardExplanation } from "./types.js";
 
@@ -234,7 +234,15 @@ function dataEventsWarning(document: CanonicalDocument, unlogged: UnloggedDataEv
   if (!u.present) return null;
   const neverLogged = unlogged.neverLogged.length > 0 ? ` CloudTrail never records ${unlogged.neverLogged.join(", ")}: kept as today's policy grants ${unlogged.neverLogged.length === 1 ? "it" : "them"}; narrow by hand.` : "";
   if (u.coverage.dataEvents === "logged") return neverLogged === "" ? null : { code: "data-events-not-logged", message: neverLogged.trim() };
-  const observed = [...new Set(observedActions.filter(isDataEventAction))].sort();
+  // Calls of a type the trail's selectors log for every resource are all in the logs: saying they
+  // may be missing (and asking for the selectors the user gave) was wrong.
+  const loggedForAll = new Set((u.coverage.dataEventSelectors ?? []).filter((t) => t.logged === "all").map((t) => t.type));
+  const observed = [...new Set(observedActions.filter(isDataEventAction))]
+    .filter((a) => {
+      const type = dataEventTypeOf(a.toLowerCase());
+      return type === null || !loggedForAll.has(type);
+    })
+    .sort();
   if (unlogged.kept.length === 0 && unlogged.notResource.length === 0 && observed.length === 0 && neverLogged === "") return null;
   const services = indexOf(document).dataEventServices;
   const seen = services.length === 0 ? "the usage holds no data-event call" : `the usage holds data-event calls of ${services.join(", ")} only`;

@@ -247,6 +247,24 @@ describe("generate under data-event selectors", () => {
     expect(kept(after)).toContain("dynamodb:Query");
   });
 
+  it("do not say calls of a type logged for every resource may be missing", () => {
+    // billing-sync's Query on its tables, with selectors logging every DynamoDB table (as
+    // get-event-selectors prints them). Before, the warning still said "Granted on the resources seen
+    // only: dynamodb:Query; calls on resources whose data events the trail does not log are missing"
+    // and told the user to give the selectors they had given.
+    const r = roleArn("billing-role");
+    const f = lambdaFunction("billing", r);
+    const scoped: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["dynamodb:Query", "sqs:SendMessage"], Resource: ["*"] }] };
+    const doc = document([f], [roleOf(r, [f.arn], [{ name: "today", document: scoped }])], [session(f, [action("dynamodb:Query", 30, [TABLE]), action("sqs:SendMessage", 3, [`arn:aws:sqs:${REGION}:${ACCOUNT}:q`])])], { dataEvents: "present" });
+    const warning = () => generatePolicy(doc, f.arn, {}, catalog).warnings.find((w) => w.code === "data-events-not-logged")?.message ?? "";
+    expect(warning()).toContain("Granted on the resources seen only: dynamodb:Query, sqs:SendMessage;");
+    doc.usage.coverage.dataEventSelectors = [{ type: "AWS::DynamoDB::Table", logged: "all", limits: [], statedBy: [TRAIL] }];
+    expect(warning()).toContain("Granted on the resources seen only: sqs:SendMessage;");
+    // Every observed type logged for every resource, nothing kept: nothing to warn about.
+    doc.usage.coverage.dataEventSelectors.push({ type: "AWS::SQS::Queue", logged: "all", limits: [], statedBy: [TRAIL] });
+    expect(warning()).toBe("");
+  });
+
   it("leave out an unseen S3 object action granted only under the logged prefixes", () => {
     const r = roleArn("exports-role");
     const f = lambdaFunction("exports", r);
