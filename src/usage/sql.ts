@@ -18,7 +18,8 @@
 import { ACCESS_DENIED_CODES } from "./event-actions.js";
 
 export const ATHENA_TABLE_DDL = `-- leastrole: Athena table over CloudTrail S3 delivery (AWS's documented CloudTrailSerde table,
--- plus eventcategory and managementevent), partition projection by day.
+-- plus eventcategory and managementevent), partition projection by region and day.
+-- Replace {{bucket}}, {{account}} and {{regions}} (comma-separated) before running it.
 CREATE EXTERNAL TABLE IF NOT EXISTS cloudtrail_logs (
   eventversion STRING,
   useridentity STRUCT<

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import {
+  ATHENA_TABLE_DDL,
   ATHENA_USAGE_QUERY,
   DUCKDB_TRINO_MACROS,
   USAGE_ROW_COLUMNS,
@@ -53,6 +54,18 @@ async function everyReader(records: object[], name: string): Promise<Awaited<Ret
   }
   return raw;
 }
+
+describe("Athena table DDL (leastrole sql athena-table)", () => {
+  it("its opening comment names every projected partition and the placeholders to replace, as docs/usage.md does", () => {
+    // Before: "partition projection by day", for a table PARTITIONED BY (region STRING, day STRING)
+    // whose region values ({{regions}}) the user must fill in.
+    const comment = ATHENA_TABLE_DDL.split("\n").filter((l) => l.startsWith("--")).join(" ");
+    const partitions = /PARTITIONED BY \(([^)]*)\)/.exec(ATHENA_TABLE_DDL)![1]!.split(",").map((c) => c.trim().split(" ")[0]!);
+    expect(partitions).toEqual(["region", "day"]);
+    expect(comment).toContain("partition projection by region and day");
+    for (const placeholder of new Set(ATHENA_TABLE_DDL.match(/\{\{\w+\}\}/g))) expect(comment).toContain(placeholder);
+  });
+});
 
 describe("Athena aggregation SQL (run on DuckDB)", () => {
   it("its rows ingest to the same usage as the raw corpus files", async () => {
