@@ -449,6 +449,26 @@ describe("detection by content", () => {
       expect(r.warnings[0]?.message).toContain(what);
     }
   });
+  it("a YAML template is recognised with a comment after Resources: or quoted keys, as YAML allows", () => {
+    // Before, only a bare `Resources:` line was taken for a template: `Resources: # the stack` (a
+    // common habit) or `"Resources":` made the template "not a JSON file (it does not start with { or [)".
+    const body = (resourcesLine: string, typeKey = "Type") =>
+      [
+        'AWSTemplateFormatVersion: "2010-09-09"',
+        resourcesLine,
+        "  Role:",
+        `    ${typeKey}: AWS::IAM::Role # the function's role`,
+        "    Properties:",
+        '      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: "sts:AssumeRole"}]}',
+        "",
+      ].join("\n");
+    for (const text of [body("Resources:"), body("Resources: # every resource of the stack"), body('"Resources":', '"Type"'), body("'Resources' :")]) {
+      const r = readValue("template.yaml", text);
+      expect(r.warnings, text).toEqual([]);
+      expect(r.fragment?.source.kind, text).toBe("cloudformation");
+      expect(r.fragment?.roles.map((x) => x.name), text).toEqual(["Role"]);
+    }
+  });
   it("file names do not matter; unknown JSON is a warning, non-JSON given explicitly an error", () => {
     expect(mustRead("whatever.txt", GET_FUNCTION).source.kind).toBe("lambda-functions");
     expect(readValue("x.json", { Buckets: [] }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning", file: "x.json" });
