@@ -194,8 +194,8 @@ const ACCEPTED_INPUTS =
 /** A YAML CloudFormation/SAM template: a top-level `Resources:` key and an `AWS::` resource type. */
 function looksLikeYamlTemplate(text: string): boolean {
   // A key may be quoted and a line may end in a comment, as YAML allows: `Resources: # the stack`
-  // was "not a JSON file" before.
-  return /^(?:Resources|"Resources"|'Resources')[ \t]*:[ \t]*(?:#.*)?$/m.test(text) && /^\s+(?:Type|"Type"|'Type')[ \t]*:[ \t]*['"]?(?:AWS|Custom)::/m.test(text);
+  // was "not a JSON file" before. Lines may end in CRLF (a template saved on Windows).
+  return /^(?:Resources|"Resources"|'Resources')[ \t]*:[ \t]*(?:#[^\n]*)?\r?$/m.test(text) && /^\s+(?:Type|"Type"|'Type')[ \t]*:[ \t]*['"]?(?:AWS|Custom)::/m.test(text);
 }
 
 function errorWarning(file: string, error: unknown): Warning {

@@ -462,7 +462,8 @@ describe("detection by content", () => {
         '      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: "sts:AssumeRole"}]}',
         "",
       ].join("\n");
-    for (const text of [body("Resources:"), body("Resources: # every resource of the stack"), body('"Resources":', '"Type"'), body("'Resources' :")]) {
+    const crlf = (text: string) => text.replace(/\n/g, "\r\n");
+    for (const text of [body("Resources:"), body("Resources: # every resource of the stack"), body('"Resources":', '"Type"'), body("'Resources' :"), crlf(body("Resources:")), crlf(body("Resources: # the stack"))]) {
       const r = readValue("template.yaml", text);
       expect(r.warnings, text).toEqual([]);
       expect(r.fragment?.source.kind, text).toBe("cloudformation");
