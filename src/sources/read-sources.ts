@@ -83,6 +83,8 @@ function notJson(file: string, options: ReadOneOptions): { fragment: null; warni
 function toolConfigHint(name: string): string | null {
   if (/^serverless\.(?:ya?ml|json|ts|js|cjs|mjs)$/.test(name)) return "a Serverless Framework service's configuration; its compiled template is read from .serverless/ after `serverless package`";
   if (name === "cdk.json") return "a CDK app's configuration; its templates are read from cdk.out after `cdk synth`";
+  // A YAML file that is not a template: said as that, not only as "not JSON" (a template is read in YAML too).
+  if (/\.ya?ml$/i.test(name)) return "YAML, but not a CloudFormation or SAM template (a top-level Resources map whose entries have an AWS:: or Custom:: Type)";
   if (/\.(?:tf|tfvars)$/.test(name)) return "Terraform configuration; its plan is read (`terraform plan -out plan.bin && terraform show -json plan.bin > plan.json`, or the state: `terraform show -json > state.json`), and the .tf files beside it with it";
   return null;
 }

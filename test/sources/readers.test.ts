@@ -470,6 +470,15 @@ describe("detection by content", () => {
       expect(r.fragment?.roles.map((x) => x.name), text).toEqual(["Role"]);
     }
   });
+  it("a YAML file that is no template says so, not only that it is not JSON", () => {
+    // Before: "not a JSON file (it does not start with { or [)" for a .yaml named on the command
+    // line, which reads as if YAML templates were not accepted at all.
+    for (const [file, text] of [["stack.yaml", "Parameters:\n  Env: {Type: String}\n"], ["broken.yml", "a: [1\n"]] as const) {
+      const w = readValue(file, text).warnings[0];
+      expect(w).toMatchObject({ code: "not-json", severity: "error", file });
+      expect(w?.message).toContain("YAML, but not a CloudFormation or SAM template");
+    }
+  });
   it("file names do not matter; unknown JSON is a warning, non-JSON given explicitly an error", () => {
     expect(mustRead("whatever.txt", GET_FUNCTION).source.kind).toBe("lambda-functions");
     expect(readValue("x.json", { Buckets: [] }).warnings[0]).toMatchObject({ code: "unrecognized-input", severity: "warning", file: "x.json" });
