@@ -28,6 +28,7 @@ import { unattributedGrants, type UnattributedResult } from "./unattributed.js";
 import { unloggedDataEventGrants, type UnloggedDataEvents } from "./unlogged.js";
 import { isUnknownAccount, isUnknownRegion, unknownPlaces } from "./unknown-places.js";
 import { dataEventTypeOf, isDataEventAction } from "../usage/not-logged.js";
+import { closestNames } from "../collections.js";
 import { groupStatements, normaliseGrants, toPolicyDocument } from "./statements.js";
 import type { AppliedException, GenerateOptions, GeneratedPolicy, GenerationWarning, Grant, PolicyBuild, RoleGeneration, WildcardExplanation } from "./types.js";
 
@@ -93,7 +94,9 @@ export function findFunction(document: CanonicalDocument, ref: string): LambdaFu
   if (byName.length > 1) {
     throw new FunctionNotFoundError(`function name ${ref} is ambiguous: ${byName.map((f) => f.arn).sort().join(", ")}; pass the ARN`);
   }
-  throw new FunctionNotFoundError(`function ${ref} is not in the document (${plural(document.functions.length, "function")})`);
+  // A mistyped name (orders-ap): the near ones, as a kept exception's pattern that matches nothing is told.
+  const near = closestNames(ref, [...idx.functionsByName.keys()]);
+  throw new FunctionNotFoundError(`function ${ref} is not in the document (${plural(document.functions.length, "function")})${near.length > 0 ? `: did you mean ${near.map((n) => JSON.stringify(n)).join(" or ")}?` : ""}`);
 }
 
 /**

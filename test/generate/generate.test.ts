@@ -155,6 +155,9 @@ describe("generatePolicy", () => {
     const { doc, fn } = ordersScenario();
     expect(findFunction(doc, `${fn.arn}:prod`).arn).toBe(fn.arn);
     expect(() => findFunction(doc, "nope")).toThrow(FunctionNotFoundError);
+    // A typo names the function meant (docs/generate.md: "naming the candidates"); before, only "(N functions)".
+    expect(() => findFunction(doc, fn.name.slice(0, -1))).toThrow(`function ${fn.name.slice(0, -1)} is not in the document (${doc.functions.length === 1 ? "1 function" : `${doc.functions.length} functions`}): did you mean "${fn.name}"?`);
+    expect(() => findFunction(doc, "nope")).toThrow(/is not in the document \(\d+ functions?\)$/);
     const twin = { ...fn, arn: fnArn(fn.name, "eu-west-1"), region: "eu-west-1" };
     const doc2 = { ...doc, functions: [...doc.functions, twin] };
     expect(() => findFunction(doc2, fn.name)).toThrow(/ambiguous.*pass the ARN/);
