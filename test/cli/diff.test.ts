@@ -106,6 +106,43 @@ describe("leastrole diff", () => {
     expect(report.changes.map((c) => c.owner)).toContain("arn:aws:iam::123456789012:role/ProducerFunctionRole");
   });
 
+  it("warns when a side without an account has roles named like the other side's account roles (docs/iac.md: give --account-id)", async () => {
+    // The demo account's billing-sync-role, narrowed in a template (docs/iac.md's example). Before,
+    // without --account-id the role read as added (arn:aws:iam::unknown:…), nothing fixed, and no word said why.
+    const fix = join(work, "fix.yaml");
+    writeFileSync(
+      fix,
+      [
+        'AWSTemplateFormatVersion: "2010-09-09"',
+        "Resources:",
+        "  BillingSyncRole:",
+        "    Type: AWS::IAM::Role",
+        "    Properties:",
+        "      RoleName: billing-sync-role",
+        "      Path: /service-role/",
+        '      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: "sts:AssumeRole"}]}',
+        '      Policies: [{PolicyName: billing-everything, PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: [dynamodb:GetItem], Resource: "arn:aws:dynamodb:us-east-1:111122223333:table/billing"}]}}]',
+        "",
+      ].join("\n"),
+    );
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      const out = join(work, "unknown-account.json");
+      expect((await cli(["diff", "examples/demo-account", fix, "--only-after-resources", "-f", "json", "-o", out])).code).toBe(0);
+      const warned = stderr.join("").split("\n").filter((l) => l.includes("name no account"));
+      expect(warned).toEqual([
+        "leastrole: warning: the after inputs name no account, and their role billing-sync-role has the name of a role of account 111122223333 on the other side: compared as different roles (removed and added, never changed or fixed); give --account-id 111122223333 (and --region) so that the ARNs are the account's",
+      ]);
+      stderr.length = 0;
+      expect((await cli(["diff", "examples/demo-account", fix, "--only-after-resources", "--account-id", "111122223333", "-f", "json", "-o", out])).code).toBe(0);
+      expect(stderr.join("")).not.toContain("name no account");
+    } finally {
+      process.stderr.write = write;
+    }
+  });
+
   it("says what is wrong with bad flags and missing sides, in one line", async () => {
     expect((await cli(["diff", plan])).error).toMatch(/diff needs inputs on both sides/);
     expect((await cli(["diff", plan, plan, "--account-id", "12"])).error).toMatch(/--account-id must be 12 digits/);

@@ -10,7 +10,8 @@ import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissio
 import { asOfFlag, loadConfigFor, makeProgress, printInputWarnings, printRuleDiagnostics, reportUnreadNamedInputs, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { collect, extraPackSpecs, rulesOption } from "../rules-flag.js";
-import { writeOutput } from "../io.js";
+import { writeErr, writeOutput } from "../io.js";
+import type { CanonicalDocument } from "../../model/document.js";
 
 interface DiffFlags extends InputFlags, IacFlags {
   format: "table" | "markdown" | "json";
@@ -104,6 +105,9 @@ export function registerDiff(program: Command): void {
     const beforeOnly = result.before.document.meta.warnings.filter((w) => !seen.has(`${w.code}\u0000${w.path ?? ""}\u0000${w.message}`));
     printInputWarnings({ ...result.before.document, meta: { ...result.before.document.meta, warnings: beforeOnly, partial: false } }, progress);
     printInputWarnings(result.after.document, progress);
+    for (const note of [unknownAccountNote("after", result.after.document, result.before.document), unknownAccountNote("before", result.before.document, result.after.document)]) {
+      if (note !== null) writeErr(`leastrole: warning: ${note}\n`);
+    }
     const packFailed = printRuleDiagnostics([...result.after.report.diagnostics, ...result.before.report.diagnostics], progress);
     const text = flags.format === "json" ? renderPermissionDiffJson(result.report) : flags.format === "markdown" ? renderPermissionDiffMarkdown(result.report) : renderPermissionDiffTable(result.report);
     writeOutput(text, flags.output);
@@ -114,4 +118,23 @@ export function registerDiff(program: Command): void {
     const unreadBefore = reportUnreadNamedInputs(result.before.document, beforePaths);
     if (reportUnreadNamedInputs(result.after.document, afterPaths) || unreadBefore) process.exitCode = 2;
   });
+}
+
+/**
+ * A side read without an account (a plan or template without --account-id) whose roles have the
+ * names of the other side's roles in a real account: their ARNs differ, so each reads as removed
+ * on one side and added on the other, never as changed, and nothing is said fixed. docs/iac.md asks
+ * for --account-id then; without it the report looked complete. Null when there is nothing to say.
+ */
+function unknownAccountNote(label: string, side: CanonicalDocument, other: CanonicalDocument): string | null {
+  const accountOf = new Map(other.roles.filter((r) => /^\d{12}$/.test(r.accountId)).map((r) => [r.name, r.accountId] as const));
+  const same = side.roles.filter((r) => r.accountId.startsWith("unknown") && accountOf.has(r.name)).map((r) => r.name);
+  if (same.length === 0) return null;
+  const names = [...new Set(same)].sort();
+  const accounts = [...new Set(names.map((n) => accountOf.get(n)!))].sort();
+  const shown = names.length <= 3 ? names.join(", ") : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`;
+  return (
+    `the ${label} inputs name no account, and their role${names.length === 1 ? "" : "s"} ${shown} ha${names.length === 1 ? "s" : "ve"} the name of a role of account ${accounts.join(", ")} on the other side: ` +
+    `compared as different roles (removed and added, never changed or fixed); give --account-id ${accounts[0]} (and --region) so that the ARNs are the account's`
+  );
 }
