@@ -133,7 +133,7 @@ describe("leastrole diff", () => {
       expect((await cli(["diff", "examples/demo-account", fix, "--only-after-resources", "-f", "json", "-o", out])).code).toBe(0);
       const warned = stderr.join("").split("\n").filter((l) => l.includes("name no account"));
       expect(warned).toEqual([
-        "leastrole: warning: the after inputs name no account, and their role billing-sync-role has the name of a role of account 111122223333 on the other side: compared as different roles (removed and added, never changed or fixed); give --account-id 111122223333 (and --region) so that the ARNs are the account's",
+        "leastrole: warning: the after inputs name no account, and their role billing-sync-role has the name of a role of account 111122223333 on the other side: compared as different roles (one added, never changed, nothing fixed); give --account-id 111122223333 (and --region) so that the ARNs are the account's",
       ]);
       stderr.length = 0;
       expect((await cli(["diff", "examples/demo-account", fix, "--only-after-resources", "--account-id", "111122223333", "-f", "json", "-o", out])).code).toBe(0);

@@ -135,6 +135,6 @@ function unknownAccountNote(label: string, side: CanonicalDocument, other: Canon
   const shown = names.length <= 3 ? names.join(", ") : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`;
   return (
     `the ${label} inputs name no account, and their role${names.length === 1 ? "" : "s"} ${shown} ha${names.length === 1 ? "s" : "ve"} the name of a role of account ${accounts.join(", ")} on the other side: ` +
-    `compared as different roles (removed and added, never changed or fixed); give --account-id ${accounts[0]} (and --region) so that the ARNs are the account's`
+    `compared as different roles (one added, never changed, nothing fixed); give --account-id ${accounts[0]} (and --region) so that the ARNs are the account's`
   );
 }
