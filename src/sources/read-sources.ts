@@ -61,15 +61,17 @@ export function readSourceBytes(file: string, bytes: Uint8Array | string, option
       // CloudFormation / SAM templates in YAML: the IaC reader (src/sources/cloudformation) reads them.
       return { fragment: readCloudFormationTemplate(data, file, options.iac), warnings: [] };
     }
-    if (!looksLikeJson(text)) return notJson(file, options);
+    if (!looksLikeJson(text)) return notJson(file, options, text.trim() === "");
     return readValues(file, digest, parseJsonDocuments(text, file), data, options);
   } catch (error) {
     return { fragment: null, warnings: [errorWarning(file, error)] };
   }
 }
 
-function notJson(file: string, options: ReadOneOptions): { fragment: null; warnings: Warning[] } {
+function notJson(file: string, options: ReadOneOptions, empty = false): { fragment: null; warnings: Warning[] } {
   const hint = toolConfigHint(basename(file));
+  // An empty file (a download or redirect cut short) said as that: "it does not start with { or [" sent users looking for bad bytes.
+  if (options.explicit && empty) return { fragment: null, warnings: [{ code: "not-json", severity: "error", file, message: "empty file (no bytes, or only white space): not an input; write it again" }] };
   if (options.explicit) return { fragment: null, warnings: [{ code: "not-json", severity: "error", file, message: `not a JSON file (it does not start with { or [)${hint ? `: ${hint}` : ""}` }] };
   // A hint is what "no inputs recognised" shows first (cli/context.ts): what to give instead.
   if (hint) return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: ${hint}` }] };

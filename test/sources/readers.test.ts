@@ -470,6 +470,13 @@ describe("detection by content", () => {
       expect(r.fragment?.roles.map((x) => x.name), text).toEqual(["Role"]);
     }
   });
+  it("an empty file named on the command line is said to be empty", () => {
+    // README lists "empty" among the files that exit 2; before, it was "not a JSON file (it does not start with { or [)".
+    for (const text of ["", "\n  \n"]) {
+      const w = readValue("iam.json", text).warnings;
+      expect(w).toEqual([{ code: "not-json", severity: "error", file: "iam.json", message: "empty file (no bytes, or only white space): not an input; write it again" }]);
+    }
+  });
   it("a YAML file that is no template says so, not only that it is not JSON", () => {
     // Before: "not a JSON file (it does not start with { or [)" for a .yaml named on the command
     // line, which reads as if YAML templates were not accepted at all.
