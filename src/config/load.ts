@@ -142,7 +142,10 @@ export function loadConfig(file: string): LeastroleConfig {
     if (doc.errors.length > 0) {
       const err = doc.errors[0]!;
       const pos = err.linePos?.[0];
-      throw new ConfigError(`not valid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ""}: ${err.message.split("\n")[0]}`, { file });
+      // prettyErrors ends the message's first line with " at line L, column C:" before a code frame:
+      // said once, in front, without the dangling colon.
+      const reason = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+      throw new ConfigError(`not valid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ""}: ${reason}`, { file });
     }
     value = doc.toJS() ?? {};
   }

@@ -125,6 +125,10 @@ usage: { windowDay: 30 }
 
   it("reports YAML syntax errors with line and column, and unreadable files", () => {
     expect(problem(write("syntax.yaml", "suppressions:\n  - rule: [unclosed\n"))).toMatch(/not valid YAML at line \d+, column \d+/);
+    // The position once, and no dangling colon: before, "… at line 2, column 1: Flow sequence … at line 2, column 1:".
+    const flow = problem(write("flow.yaml", "version: [\n"));
+    expect(flow).toMatch(/not valid YAML at line 2, column 1: [^\n]*[^:]$/);
+    expect(flow.match(/at line \d+, column \d+/g)).toHaveLength(1);
     expect(problem(write("dup.yaml", "scope: account\nscope: account\n"))).toMatch(/not valid YAML/);
     expect(problem(write("bad.json", "{ nope"))).toMatch(/not valid JSON/);
     expect(problem(join(dir, "missing.yaml"))).toMatch(/config file not found/);
