@@ -53,24 +53,3 @@ export class ContentCache<V> {
     return value;
   }
 }
-
-/** Up to two names within a few edits of `pattern` (a typo's likely target), closest first. */
-export function closestNames(pattern: string, names: readonly string[]): string[] {
-  const distance = (a: string, b: string): number => {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const row = [i];
-      for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-      prev = row;
-    }
-    return prev[b.length]!;
-  };
-  const wanted = pattern.toLowerCase();
-  const max = Math.min(3, Math.floor(wanted.length / 3));
-  return [...new Set(names)]
-    .map((n) => ({ n, d: distance(wanted, n.toLowerCase()) }))
-    .filter((x) => x.d <= max)
-    .sort((x, y) => x.d - y.d || (x.n < y.n ? -1 : x.n > y.n ? 1 : 0))
-    .slice(0, 2)
-    .map((x) => x.n);
-}

@@ -28,7 +28,7 @@ import { unattributedGrants, type UnattributedResult } from "./unattributed.js";
 import { unloggedDataEventGrants, type UnloggedDataEvents } from "./unlogged.js";
 import { isUnknownAccount, isUnknownRegion, unknownPlaces } from "./unknown-places.js";
 import { dataEventTypeOf, isDataEventAction } from "../usage/not-logged.js";
-import { closestNames } from "../collections.js";
+import { closestNames } from "../printable.js";
 import { groupStatements, normaliseGrants, toPolicyDocument } from "./statements.js";
 import type { AppliedException, GenerateOptions, GeneratedPolicy, GenerationWarning, Grant, PolicyBuild, RoleGeneration, WildcardExplanation } from "./types.js";
 
