@@ -4,6 +4,7 @@
  * CLI, the SDK and the benchmarks all run the same pipeline.
  */
 
+import { attachValueReferences } from "../sources/value-references.js";
 import { readFileSync, realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
@@ -444,6 +445,8 @@ async function buildFrom(
     const cpu = cpuNow() - t.cpu - factsCpu;
     if (wall > 0) factsCpu += (cpu * (factsMs - factsMs0)) / wall;
   }
+  // Beside the document, for generate: what the IaC readers' names were made from.
+  attachValueReferences(document, read.fragments.flatMap((f) => (f.valueReferences === undefined ? [] : [f.valueReferences])));
   if (timings) {
     timings.normalize = (timings.normalize ?? 0) + (performance.now() - t.wall - factsMs);
     timings.iamFacts = (timings.iamFacts ?? 0) + factsMs;

@@ -29,6 +29,8 @@ import { unloggedDataEventGrants, type UnloggedDataEvents } from "./unlogged.js"
 import { isUnknownAccount, isUnknownRegion, unknownPlaces } from "./unknown-places.js";
 import { dataEventTypeOf, isDataEventAction } from "../usage/not-logged.js";
 import { closestNames } from "../printable.js";
+import { rewriteValue, type OutputReferences } from "./references.js";
+import { valueReferencesOf, type ValueReferences } from "../sources/value-references.js";
 import { groupStatements, normaliseGrants, toPolicyDocument } from "./statements.js";
 import type { AppliedException, GenerateOptions, GeneratedPolicy, GenerationWarning, Grant, PolicyBuild, RoleGeneration, WildcardExplanation } from "./types.js";
 
@@ -505,7 +507,7 @@ const defaultsByFile = new WeakMap<CanonicalDocument, Map<string, string[]>>();
  * the dev queue and log group); deployed in a stack with `Env=prod`, the role would collide with
  * the dev stack's and grant the dev resources. Before, nothing said so.
  */
-function parameterDefaultsWarning(document: CanonicalDocument, fn: LambdaFunction, role: { source: { file: string } | null } | undefined): GenerationWarning | null {
+function parameterDefaultsWarning(document: CanonicalDocument, fn: LambdaFunction, role: { source: { file: string } | null } | undefined, written?: WrittenReferences): GenerationWarning | null {
   let byFile = defaultsByFile.get(document);
   if (byFile === undefined) {
     byFile = new Map();
@@ -520,15 +522,65 @@ function parameterDefaultsWarning(document: CanonicalDocument, fn: LambdaFunctio
     defaultsByFile.set(document, byFile);
   }
   const files = [...new Set([fn.source?.file, role?.source?.file].filter((f): f is string => f !== undefined))].sort();
+  // The output's own template, written with references where it could be: what is left is the
+  // values that could not (baked), and what the defaults decided (conditions).
+  const handled = written?.table.language === "cloudformation" ? written : undefined;
+  const left = handled === undefined ? [] : [...new Set(handled.baked)].sort();
+  const conditions = handled?.table.conditionParameters ?? [];
   const parts = files.flatMap((f) => {
     const list = byFile.get(f);
-    return list === undefined ? [] : [`${f}: ${[...new Set(list)].sort().join(", ")}`];
+    if (list === undefined) return [];
+    if (f === handled?.table.file && left.length === 0 && conditions.length === 0) return [];
+    return [`${f}: ${[...new Set(list)].sort().join(", ")}`];
   });
   if (parts.length === 0) return null;
+  const detail =
+    handled === undefined
+      ? ""
+      : ` Names the template makes from its parameters are written as references to them (!Sub '\${Env}-…'); ${[
+          left.length > 0 ? `still the defaults' values here, as the template makes them in a way no Fn::Sub can write back (Fn::FindInMap, Fn::Split, a list member): ${left.join(", ")}` : "",
+          conditions.length > 0 ? `the defaults of ${conditions.join(", ")} decide the template's conditions, so what they select (a policy, a statement) is the defaults' stack's` : "",
+        ]
+          .filter((x) => x !== "")
+          .join("; ")}.`;
   return {
     code: "parameter-defaults",
-    message: `The template was read with parameter defaults (${parts.join("; ")}): names and ARNs made from them (a RoleName, a queue, a log group) are the defaults' in this output, so the policy and role are wrong for a stack deployed with other values. Give --parameter NAME=VALUE as the stack is deployed.`,
+    message: `The template was read with parameter defaults (${parts.join("; ")}): names and ARNs made from them (a RoleName, a queue, a log group) are the defaults' in this output, so the policy and role are wrong for a stack deployed with other values.${detail} Give --parameter NAME=VALUE as the stack is deployed.`,
   };
+}
+
+/** What outputReferences wrote with references, from which table, and what it could not. */
+interface WrittenReferences {
+  table: ValueReferences;
+  references: OutputReferences | undefined;
+  baked: string[];
+}
+
+/**
+ * The expressions to write in place of the build's Resource strings and role name (rewriteValue),
+ * from the table of `file`: the template or plan the output goes into (its role's, else its
+ * function's, as the renderers place it). Only in that input's own language; undefined otherwise.
+ */
+function outputReferences(document: CanonicalDocument, file: string | undefined, format: GenerateOptions["format"], build: PolicyBuild): WrittenReferences | undefined {
+  const language = format === "cloudformation" || format === "sam" ? "cloudformation" : format === "terraform" ? "terraform" : null;
+  if (language === null || file === undefined) return undefined;
+  const table = valueReferencesOf(document, file);
+  if (table === undefined || table.language !== language) return undefined;
+  const values: { [resolved: string]: string } = {};
+  const baked: string[] = [];
+  const strings = [build.roleName, ...build.policies.flatMap((p) => p.document.Statement.flatMap((st) => st.Resource ?? []))];
+  for (const s of new Set(strings)) {
+    const r = rewriteValue(s, table);
+    if (r.expression !== null) values[s] = r.expression;
+    baked.push(...r.baked);
+  }
+  return { table, references: Object.keys(values).length === 0 ? undefined : { language, values: sortedRecord(values) }, baked };
+}
+
+function sortedRecord(r: { [k: string]: string }): { [k: string]: string } {
+  const out: { [k: string]: string } = {};
+  for (const k of Object.keys(r).sort()) out[k] = r[k] as string;
+  return out;
 }
 
 /**
@@ -586,9 +638,12 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
         "Some ARNs are infrastructure-as-code references or unknown region/account (the input was a template or plan): the IAM JSON is not deployable as is. The Terraform and CloudFormation outputs fill an unknown region/account with the deployment's own; a reference stays one only in the input's own language (a template's ${Queue.Arn} in CloudFormation, a plan's ${aws_sqs_queue.q.arn} in Terraform), in the other it is literal text IAM rejects: replace it by hand.",
     });
   }
-  const defaults = parameterDefaultsWarning(document, fn, role);
-  if (defaults !== null) warnings.push(defaults);
   const built = build(roleName, `${fn.name}-least-privilege`.slice(0, 128), [...required, ...observed.grants, ...kept.grants, ...unlogged.grants, ...unattributed.grants], kept.applied, warnings, options);
+  // After the build: the references are of the policy's final Resource strings.
+  const written = outputReferences(document, role?.source?.file ?? fn.source?.file, options.format, built);
+  if (written?.references !== undefined) built.references = written.references;
+  const defaults = parameterDefaultsWarning(document, fn, role, written);
+  if (defaults !== null) built.warnings = sortWarnings([...built.warnings, defaults]);
   return {
     functionArn: fn.arn,
     functionName: fn.name,
@@ -630,6 +685,9 @@ export function generateForRole(document: CanonicalDocument, roleArn: string, op
     unionWarnings(functions),
     options,
   );
+  const file = role?.source?.file ?? idx.functionByArn.get(known[0] as string)?.source?.file;
+  const written = outputReferences(document, file, options.format, union);
+  if (written?.references !== undefined) union.references = written.references;
   return { roleArn, roleName, functions, union };
 }
 

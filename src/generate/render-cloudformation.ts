@@ -118,9 +118,37 @@ export function cloudFormationPlaceValue(s: string): string | { "Fn::Sub": strin
   return { "Fn::Sub": [...places.head.map((p, i) => (i === 3 && places.region ? "${AWS::Region}" : i === 4 && places.account ? "${AWS::AccountId}" : literal(p))), literal(places.resource)].join(":") };
 }
 
-function withReferences(doc: PolicyDocument, references = true): unknown {
-  const value = references ? cloudFormationValue : cloudFormationPlaceValue;
+/**
+ * A string of the output (a Resource, the role's name) as the target writes it: with the
+ * template's parameters where the template made it from them (`references`, generate's
+ * outputReferences), else as cloudFormationValue or, for a document of no template,
+ * cloudFormationPlaceValue.
+ */
+function valueOf(t: Pick<CloudFormationTarget, "cloudFormationReferences" | "references">): (s: string) => string | { "Fn::Sub": string } {
+  if (t.cloudFormationReferences !== true) return cloudFormationPlaceValue;
+  const written = t.references?.language === "cloudformation" ? t.references.values : {};
+  return (s) => cloudFormationValue(Object.hasOwn(written, s) ? (written[s] as string) : s);
+}
+
+function withReferences(doc: PolicyDocument, t: Pick<CloudFormationTarget, "cloudFormationReferences" | "references">): unknown {
+  const value = valueOf(t);
   return { ...doc, Statement: doc.Statement.map((st) => (st.Resource === undefined ? st : { ...st, Resource: st.Resource.map(value) })) };
+}
+
+/** The role's name: as the template makes it from its parameters, else the name. */
+function roleNameOf(t: CloudFormationTarget): string | { "Fn::Sub": string } {
+  const written = t.cloudFormationReferences === true && t.references?.language === "cloudformation" ? t.references.values : {};
+  return Object.hasOwn(written, t.roleName) ? cloudFormationValue(written[t.roleName] as string) : t.roleName;
+}
+
+/**
+ * A managed policy's name: one per account, so one made from the role's name follows it (a stack
+ * deployed with Env=prod beside the dev stack would collide on `dev-orders-fn-role-…`).
+ */
+function managedPolicyName(p: SizedPolicy, t: CloudFormationTarget): string | { "Fn::Sub": string } {
+  const role = roleNameOf(t);
+  if (typeof role === "string" || !p.name.startsWith(t.roleName)) return p.name;
+  return { "Fn::Sub": role["Fn::Sub"] + p.name.slice(t.roleName.length).replace(/\$\{/g, "${!") };
 }
 
 function headerOf(targets: readonly CloudFormationTarget[], ids?: readonly TargetIds[]): string {
@@ -177,7 +205,7 @@ function logicalIds(targets: readonly CloudFormationTarget[], taken?: Set<string
 
 /** A split policy's part as CloudFormation declares it; the CloudFormation and SAM outputs both do. */
 function managedPolicyResource(p: SizedPolicy, t: CloudFormationTarget): unknown {
-  return { Type: "AWS::IAM::ManagedPolicy", Properties: { ManagedPolicyName: p.name, PolicyDocument: withReferences(p.document, t.cloudFormationReferences === true) } };
+  return { Type: "AWS::IAM::ManagedPolicy", Properties: { ManagedPolicyName: managedPolicyName(p, t), PolicyDocument: withReferences(p.document, t) } };
 }
 
 interface Annotation {
@@ -230,11 +258,11 @@ function roleResources(targets: readonly CloudFormationTarget[], ids: readonly T
     const inline = t.policies.filter((p) => p.kind === "inline");
     const managed = t.policies.filter((p) => p.kind === "managed");
     // A name the template left to CloudFormation stays so: writing the logical ID as RoleName would replace the role.
-    const properties: { [k: string]: unknown } = t.kept?.generatedName === true ? {} : { RoleName: t.roleName };
+    const properties: { [k: string]: unknown } = t.kept?.generatedName === true ? {} : { RoleName: roleNameOf(t) };
     if (t.kept !== undefined && t.kept.path !== "/") properties.Path = t.kept.path;
     properties.AssumeRolePolicyDocument = TRUST;
     if (inline.length > 0) {
-      properties.Policies = inline.map((p) => ({ PolicyName: p.name, PolicyDocument: withReferences(p.document, t.cloudFormationReferences === true) }));
+      properties.Policies = inline.map((p) => ({ PolicyName: p.name, PolicyDocument: withReferences(p.document, t) }));
       inline.forEach((p, i) => annotations.push({ path: ["Resources", roleId, "Properties", "Policies", i, "PolicyDocument"], policy: p.document, build: t }));
     }
     if (managed.length > 0) properties.ManagedPolicyArns = policyIds.map((id) => ({ Ref: id }));
@@ -285,7 +313,6 @@ export function renderSamRole(t: CloudFormationTarget, reason: string, taken: Se
  * so that the documents of one output can go into one template.
  */
 export function renderSamPolicies(t: CloudFormationTarget, taken: Set<string> = new Set<string>(), place?: SamFunctionPlace): string {
-  const references = t.cloudFormationReferences === true;
   const inline = t.policies.filter((p) => p.kind === "inline");
   const managed = t.policies.filter((p) => p.kind === "managed");
   const ids = managed.length === 0 ? [] : (allocateNames([t], () => false, (x, n, keep) => idsOf(x, n, keep, false), taken)[0] as string[]);
@@ -293,7 +320,7 @@ export function renderSamPolicies(t: CloudFormationTarget, taken: Set<string> = 
   managed.forEach((p, i) => {
     resources[ids[i] as string] = managedPolicyResource(p, t);
   });
-  const value: { [k: string]: unknown } = { Policies: [...inline.map((p) => withReferences(p.document, references)), ...ids.map((id) => ({ Ref: id }))] };
+  const value: { [k: string]: unknown } = { Policies: [...inline.map((p) => withReferences(p.document, t)), ...ids.map((id) => ({ Ref: id }))] };
   if (managed.length > 0) value.Resources = resources;
   // No anchors/aliases for repeated objects: CloudFormation rejects YAML aliases.
   const doc = new YAML.Document(value, { aliasDuplicateObjects: false });

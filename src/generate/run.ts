@@ -22,9 +22,9 @@ import { renderCloudFormation, renderSamPolicies, renderSamRole } from "./render
 import { samPlaces } from "./sam-place.js";
 import { renderDiffMarkdown, renderPolicyMarkdown } from "./render-markdown.js";
 import { renderTerraform } from "./render-terraform.js";
-import type { GenerateOptions, KeptRole, PolicyBuild } from "./types.js";
+import type { GenerateFormat, GenerateOptions, KeptRole, PolicyBuild } from "./types.js";
 
-export type GenerateFormat = "json" | "terraform" | "cloudformation" | "sam" | "markdown";
+export type { GenerateFormat };
 
 export interface GenerateRunOptions extends GenerateOptions {
   format?: GenerateFormat;

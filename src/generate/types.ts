@@ -7,6 +7,7 @@
 import type { RequirementPurpose as AnalysisRequirementPurpose } from "../model/analysis.js";
 import type { KeptException } from "../model/config.js";
 import type { PolicyDocument } from "../model/document.js";
+import type { OutputReferences } from "./references.js";
 
 /** Why a permission is in the generated policy. */
 export type Provenance =
@@ -181,7 +182,14 @@ export interface GenerateOptions {
   target?: PolicyTarget;
   /** Name for the role in IaC output; default: the current role's name when only this function uses it. */
   roleName?: string;
+  /**
+   * The output's format: in the input's own language (`cloudformation`, `sam` for a template),
+   * names made from the template's parameters are written as references to them (`references`).
+   */
+  format?: GenerateFormat;
 }
+
+export type GenerateFormat = "json" | "terraform" | "cloudformation" | "sam" | "markdown";
 
 /** One policy document of the output, with its measured size. */
 export interface SizedPolicy {
@@ -207,6 +215,12 @@ export interface PolicyBuild {
   wildcards: WildcardExplanation[];
   exceptions: AppliedException[];
   warnings: GenerationWarning[];
+  /**
+   * For `format` cloudformation, sam (a template's) or terraform (a plan's): the policy's Resource
+   * strings and role name that were made from the input's parameters or variables, each as the
+   * expression to write in their place. Absent in other formats and when none was.
+   */
+  references?: OutputReferences;
 }
 
 export interface GeneratedPolicy extends PolicyBuild {

@@ -17,6 +17,7 @@ import type {
   Warning,
 } from "../model/document.js";
 import type { UsageSection } from "../model/usage.js";
+import type { ValueReferences } from "./value-references.js";
 
 /** A role as a reader sees it: everything but the derived fields the normaliser fills in. */
 export type RoleRecord = Omit<Role, "facts" | "functions" | "trustsLambda">;
@@ -87,6 +88,8 @@ export interface SourceFragment {
   warnings: Warning[];
   /** Some records of the file could not be read. */
   partial: boolean;
+  /** Where the IaC reader's resolved names came from (value-references.ts); not part of the document. */
+  valueReferences?: ValueReferences;
   /**
    * For paginated outputs: whether the file's last page says more pages follow (`IsTruncated`,
    * `NextMarker`), and the JSON path saying so. Pages are often separate files, so the

@@ -4,7 +4,8 @@
  * CloudFormation and Terraform outputs must be to deploy.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
@@ -121,12 +122,26 @@ describe("generate --format sam", () => {
 describe("generate from a template read with parameter defaults", () => {
   it("names the parameters whose defaults made the names it writes, and points to --parameter", () => {
     const { stdout, stderr } = generate([parameterDefaults, "--format", "cloudformation"]);
-    // The default's name, baked in: a stack deployed with Env=prod would get the dev role's name and grant the dev queue.
-    expect(stdout).toContain("RoleName: dev-orders-fn-role");
-    // Before: only unresolved-references and usage-absent.
+    // The role's name and the dead-letter queue as the template makes them; before, the default's
+    // (RoleName: dev-orders-fn-role), which a stack deployed with Env=prod would get too.
+    expect(stdout).toContain("RoleName:\n        Fn::Sub: ${Env}-orders-fn-role\n");
+    expect(stdout).toContain("- Fn::Sub: arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${Env}-orders-dlq\n");
+    // Still the defaults': the function's name (Fn::FindInMap keyed by Env) in its log group, and
+    // what the conditions IsProd and WideOpen select.
+    expect(stdout).toContain("log-group:/aws/lambda/dev-orders:*");
     expect(stderr).toMatch(/The template was read with parameter defaults \(\S*stack\.yaml: AllowAll="true", Env="dev", TableName="orders"\)/);
+    expect(stderr).toContain("still the defaults' values here, as the template makes them in a way no Fn::Sub can write back (Fn::FindInMap, Fn::Split, a list member): dev-orders;");
+    expect(stderr).toContain("the defaults of AllowAll, Env decide the template's conditions");
     expect(stderr).toContain("Give --parameter NAME=VALUE as the stack is deployed.");
     expect(stdout).toContain("warning (parameter-defaults)");
+  });
+
+  it("writes the defaults' values, and says so, in the IAM JSON (no parameter there)", () => {
+    const { stdout } = generate([parameterDefaults]);
+    const targets = JSON.parse(stdout) as Array<{ warnings: Array<{ code: string; message: string }>; policy: { Statement: Array<{ Resource?: string[] }> } }>;
+    expect(targets.flatMap((t) => t.policy.Statement.flatMap((s) => s.Resource ?? []))).toContain("arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:dev-orders-dlq");
+    const warning = targets.flatMap((t) => t.warnings).find((w) => w.code === "parameter-defaults");
+    expect(warning?.message).not.toContain("written as references");
   });
 
   it("says nothing of a parameter given with --parameter", () => {
@@ -136,6 +151,101 @@ describe("generate from a template read with parameter defaults", () => {
     const all = generate([parameterDefaults, "--parameter", "Env=prod", "--parameter", "AllowAll=false", "--parameter", "TableName=orders-live"]);
     const targets = JSON.parse(all.stdout) as Array<{ warnings: Array<{ code: string }> }>;
     expect(targets.flatMap((t) => t.warnings.map((w) => w.code))).not.toContain("parameter-defaults");
+  });
+});
+
+/** Every Resource (and RoleName) of a generated template or SAM Policies, as CloudFormation reads them. */
+function resourcesOf(yaml: string): unknown[] {
+  const out: unknown[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "Resource" || k === "RoleName") out.push(...(Array.isArray(x) ? x : [x]));
+        else walk(x);
+      }
+    }
+  };
+  for (const d of YAML.parseAllDocuments(yaml)) walk(d.toJS());
+  return out;
+}
+
+const hasCfnLint = spawnSync("cfn-lint", ["--version"], { encoding: "utf8" }).status === 0;
+
+/** cfn-lint's rule ids for a template's text (none: accepted), with its whole output for the failure message. */
+function cfnLint(text: string): { ids: string[]; output: string } {
+  const dir = mkdtempSync(join(tmpdir(), "lr-iac-refs-"));
+  try {
+    const file = join(dir, "template.yaml");
+    writeFileSync(file, text);
+    const r = spawnSync("cfn-lint", [file], { encoding: "utf8" });
+    const output = `${r.stdout}${r.stderr}`;
+    return { ids: [...output.matchAll(/^([EW]\d{4}) /gm)].map((m) => m[1] as string).sort(), output };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("generate writes names a template makes from its parameters as references to them", () => {
+  // `cdk synth` of a stack whose CfnParameter Env (Default dev) names the table, queue and function:
+  // CDK writes `Fn::Join ["", [{Ref: Env}, "-orders"]]`. Read without --parameter.
+  const cdk = join(fixtures, "cdk-parameters");
+  // A SAM template as users write it: `!Sub ${Stage}-orders`, one stack per stage.
+  const sam = join(fixtures, "sam-parameters");
+
+  it("CloudFormation (CDK): the table, the queue and the log group keep ${Env}, and no parameter-defaults warning", () => {
+    const { stdout, stderr } = generate([join(cdk, "cdk.out"), "--format", "cloudformation", "--config", join(cdk, "leastrole.yaml")]);
+    const resources = resourcesOf(stdout);
+    // Before: arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/dev-orders, the dev table whatever Env is.
+    expect(resources).toContainEqual({ "Fn::Sub": "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Env}-orders" });
+    expect(resources).toContainEqual({ "Fn::Sub": "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${Env}-orders-dlq" });
+    expect(resources).toContainEqual({ "Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${Env}-orders-api:log-stream:*" });
+    expect(JSON.stringify(resources)).not.toContain("dev-");
+    expect(stderr).not.toContain("parameter defaults");
+  });
+
+  it.skipIf(!hasCfnLint)("CloudFormation (CDK): the role pasted into its stack is a template cfn-lint accepts", () => {
+    const { stdout } = generate([join(cdk, "cdk.out"), "--format", "cloudformation", "--config", join(cdk, "leastrole.yaml")]);
+    const generated = (YAML.parse(stdout) as { Resources: { [id: string]: unknown } }).Resources;
+    const text = readFileSync(join(cdk, "cdk.out", "OrdersParams.template.json"), "utf8");
+    const stack = JSON.parse(text) as { Resources: { [id: string]: unknown } };
+    expect(Object.keys(generated)).toEqual(["ApiServiceRole1BD550DA"]);
+    stack.Resources.ApiServiceRole1BD550DA = generated.ApiServiceRole1BD550DA;
+    // What cfn-lint says of the synthesised stack itself (W3005, CDK's DependsOn), and nothing more.
+    const lint = cfnLint(JSON.stringify(stack, null, 1));
+    expect(lint.ids, lint.output).toEqual(cfnLint(text).ids);
+  });
+
+  it("SAM: the function's Policies keep ${Stage}", () => {
+    const { stdout, stderr } = generate([join(sam, "template.yaml"), "--format", "sam", "--config", join(sam, "leastrole.yaml")]);
+    const resources = resourcesOf(stdout);
+    expect(resources).toContainEqual({ "Fn::Sub": "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Stage}-orders" });
+    expect(resources).toContainEqual({ "Fn::Sub": "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Stage}-orders/index/*" });
+    expect(resources).toContainEqual({ "Fn::Sub": "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${Stage}-orders-dlq" });
+    expect(resources).toContainEqual({ "Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${Stage}-orders-api:*" });
+    expect(JSON.stringify(resources)).not.toContain("dev-");
+    expect(stderr).not.toContain("parameter defaults");
+  });
+
+  it.skipIf(!hasCfnLint)("SAM: the Policies pasted into the function are a template cfn-lint accepts", () => {
+    const { stdout } = generate([join(sam, "template.yaml"), "--format", "sam", "--config", join(sam, "leastrole.yaml")]);
+    const text = readFileSync(join(sam, "template.yaml"), "utf8");
+    // Pasted as a user would, in place of the function's Policies (the template's short-form tags kept).
+    const policies = "      Policies:\n        - DynamoDBCrudPolicy:\n            TableName: !Ref OrdersTable\n";
+    expect(text).toContain(policies);
+    const pasted = stdout
+      .split("\n")
+      .filter((l) => !/^\s*#/.test(l) && l !== "")
+      .map((l) => `      ${l}\n`)
+      .join("");
+    const lint = cfnLint(text.replace(policies, pasted));
+    expect(lint.ids, lint.output).toEqual([]);
+    expect(cfnLint(text).ids).toEqual([]);
+  });
+
+  it("a parameter given with --parameter is the stack's value, written as it is", () => {
+    const { stdout } = generate([join(sam, "template.yaml"), "--format", "sam", "--parameter", "Stage=prod"]);
+    expect(resourcesOf(stdout)).toContainEqual({ "Fn::Sub": "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:prod-orders-dlq" });
   });
 });
 

@@ -31,6 +31,12 @@ export interface IntrinsicContext {
   policyArn(logicalId: string): string;
   /** Called when a condition cannot be decided; the resolver then keeps the first branch that has a value. */
   onUndecidedCondition(name: string): void;
+  /**
+   * Decides conditions in place of the template's own (the reader's resolver): a resolver whose
+   * parameters are marked (markParameter) takes the branches the stack's values take, not those
+   * of the marks, which equal nothing.
+   */
+  decideCondition?(name: string): boolean | undefined;
 }
 
 export class IntrinsicResolver {
@@ -307,6 +313,7 @@ export class IntrinsicResolver {
 
   /** Evaluate a named condition from the template's Conditions; undefined when it cannot be decided. */
   condition(name: string): boolean | undefined {
+    if (this.ctx.decideCondition !== undefined) return this.ctx.decideCondition(name);
     if (this.conditionCache.has(name)) return this.conditionCache.get(name);
     if (this.evaluating.has(name)) return undefined; // a cycle: CloudFormation rejects it, we just give up
     this.evaluating.add(name);
@@ -354,6 +361,40 @@ export class IntrinsicResolver {
         return undefined;
     }
   }
+}
+
+/*
+ * A parameter's value marked with its name, for a second resolution of the template: where the
+ * mark ends up in a resolved string says which part of it came from which parameter (private-use
+ * characters, which no template value holds). `${Env}-orders-dlq` resolved with Env's marked
+ * default gives `\uE000Env\uE001dev\uE002-orders-dlq`: `dev-orders-dlq` unmarked, and written
+ * back as `${Env}-orders-dlq`. A list parameter's members are marked as `Name[]`, which no Fn::Sub
+ * can name.
+ */
+const MARK = /\uE000([^\uE001]*)\uE001([^\uE002]*)\uE002/g;
+
+export function markParameter(name: string, value: string): string {
+  return `\uE000${name}\uE001${value}\uE002`;
+}
+
+export function isMarked(s: string): boolean {
+  return s.includes("\uE000");
+}
+
+/** The string as the unmarked resolution gives it (marks replaced by their values). */
+export function unmarked(s: string): string {
+  return s.replace(MARK, (_all, _name: string, value: string) => value);
+}
+
+/** The string with each mark as the `${Name}` of its parameter, or null when one cannot be so written. */
+export function markedAsReference(s: string): string | null {
+  let ok = true;
+  const out = s.replace(MARK, (_all, name: string) => {
+    if (!/^[A-Za-z0-9]+$/.test(name)) ok = false;
+    return `\${${name}}`;
+  });
+  // A mark cut apart (Fn::Split or Fn::Select inside a value) leaves its pieces behind.
+  return ok && !/[\uE000-\uE002]/.test(out) ? out : null;
 }
 
 function splitGetAtt(s: string): string[] {

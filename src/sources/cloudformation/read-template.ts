@@ -11,7 +11,8 @@ import { InputError, PolicyParseError } from "../../errors.js";
 import { parsePolicyDocument } from "../../iam/index.js";
 import type { InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Warning } from "../../model/document.js";
 import { emptyFragment, type FunctionPatch, type PrincipalRecord, type RoleRecord, type RoleUseRecord, type SourceFragment } from "../types.js";
-import { IntrinsicResolver, NO_VALUE, parameterValues } from "./intrinsics.js";
+import { IntrinsicResolver, NO_VALUE, isMarked, markParameter, markedAsReference, parameterValues, unmarked } from "./intrinsics.js";
+import { addValueReference, type ValueReferences } from "../value-references.js";
 import { own } from "../../collections.js";
 import { printable } from "../../printable.js";
 import { basename } from "node:path";
@@ -392,6 +393,8 @@ export class TemplateReader {
       this.warn("cloudformation-undecided-condition", "warning", `condition ${c} cannot be decided from parameter defaults; where it selects a value, the first branch that has one was read`, childPath("Conditions", c));
     }
     const fragment = emptyFragment({ path: this.file, kind: "cloudformation", sha256: this.digest, records: 0 }) as IacFragment;
+    const references = this.valueReferences();
+    if (references !== undefined) fragment.valueReferences = references;
     if (this.options.accountId) fragment.source.accountId = this.options.accountId;
     if (this.options.region) fragment.source.region = this.options.region;
     for (const role of this.roles.values()) {
@@ -444,6 +447,72 @@ export class TemplateReader {
     for (const key of inside) value = isRecord(value) ? value[key] : undefined;
     if (typeof value !== "string" || value === "") return;
     this.roleUses.push({ roleArn: this.joinRole(value) ?? value, kind, resource: this.fixedName(r, nameProperty) ?? this.generatedName(id) });
+  }
+
+  /**
+   * Where the values made from parameters read with their Default came from: every resource
+   * property resolved a second time with those parameters marked (markParameter), each string
+   * that holds a mark recorded as the value and the Fn::Sub text that makes it
+   * (`dev-orders-dlq` ← `${Env}-orders-dlq`). Why: generate writes a policy back into this
+   * template; with the value, a stack deployed with Env=prod got the dev role's name and the dev
+   * queue. A value whose marked resolution is not its own once unmarked (a mark through
+   * Fn::FindInMap, cut by Fn::Split) came from a default but cannot be written back: null.
+   * Undefined when no resource uses such a parameter.
+   */
+  private valueReferences(): ValueReferences | undefined {
+    const declared = isRecord(this.template.Parameters) ? this.template.Parameters : {};
+    const given = this.options.parameters ?? {};
+    const values = parameterValues(declared, given);
+    const used = JSON.stringify(this.template.Resources ?? {});
+    const conditions = JSON.stringify(this.template.Conditions ?? {});
+    const uses = (text: string, name: string): boolean => text.includes(JSON.stringify({ Ref: name })) || text.includes(`\${${name}}`);
+    const marked: Record<string, unknown> = { ...values };
+    const defaulted: string[] = [];
+    for (const [name, v] of Object.entries(values)) {
+      // Given (--parameter, samconfig) or without a value (no Default, SSM): not a default's.
+      if (v === undefined || own(given, name) !== undefined) continue;
+      defaulted.push(name);
+      marked[name] = typeof v === "string" ? markParameter(name, v) : Array.isArray(v) ? v.map((x) => (typeof x === "string" ? markParameter(`${name}[]`, x) : x)) : v;
+    }
+    if (!defaulted.some((name) => uses(used, name) || uses(conditions, name))) return undefined;
+    const conditionParameters = defaulted.filter((name) => uses(conditions, name)).sort();
+    // Both resolvers decide conditions as the reader does, and say nothing (the reader says it).
+    const quiet = {
+      conditions: {},
+      mappings: isRecord(this.template.Mappings) ? this.template.Mappings : {},
+      resources: this.resources as unknown as Record<string, unknown>,
+      partition: this.ctx.partition,
+      region: this.options.region ?? null,
+      accountId: this.options.accountId ?? null,
+      stackName: this.options.stackName ?? null,
+      ...(this.options.imports ? { imports: this.options.imports } : {}),
+      roleArn: (id: string) => this.roleArn(id),
+      functionArn: (id: string) => syntheticFunctionArn(this.ctx, this.functionName(id)),
+      functionName: (id: string) => this.functionName(id),
+      policyArn: (id: string) => this.policyArn(id),
+      onUndecidedCondition: () => undefined,
+      decideCondition: (name: string) => this.resolver.condition(name),
+    };
+    const plain = new IntrinsicResolver({ ...quiet, parameters: values });
+    const twin = new IntrinsicResolver({ ...quiet, parameters: marked });
+    const table = new Map<string, string | null>();
+    const whole = new Set<string>();
+    const pair = (a: unknown, b: unknown): void => {
+      if (typeof a === "string" && typeof b === "string") {
+        if (!isMarked(b)) return;
+        addValueReference(table, a, unmarked(b) === a ? markedAsReference(b) : null);
+        if (/^\uE000[^\uE000]*\uE002$/.test(b)) whole.add(a);
+      } else if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
+        a.forEach((x, i) => pair(x, b[i]));
+      } else if (isRecord(a) && isRecord(b)) {
+        for (const k of Object.keys(a)) if (Object.hasOwn(b, k)) pair(a[k], b[k]);
+      }
+    };
+    for (const id of Object.keys(this.resources).sort()) {
+      const properties = (this.resources[id] as SamResource).Properties;
+      for (const key of Object.keys(properties)) pair(plain.resolve(properties[key]), twin.resolve(properties[key]));
+    }
+    return { file: this.file, language: "cloudformation", values: table, whole, conditionParameters };
   }
 
   /* ------------------------------------------------------------ helpers */

@@ -1,0 +1,55 @@
+/**
+ * Where the names and ARNs an IaC reader resolved came from, kept beside the canonical document
+ * (not in it: the document is the resolved picture, validated by its schema). The readers resolve
+ * `!Sub '${Env}-orders'` with Env's Default to `dev-orders`, and a plan's `planned_values` holds
+ * `var.env`'s value; generate writes a policy back into the same template or configuration, where
+ * the value must stay the expression it was made from, or the output is the dev stack's wherever
+ * it is deployed. Without this table (a document read back from `leastrole normalize`) generate
+ * writes the values, and says so (parameter-defaults).
+ */
+
+/** One template's or plan's resolved values that came from expressions. */
+export interface ValueReferences {
+  /** The file, as the document's `meta.sources` names it. */
+  file: string;
+  /** The language of `values`' expressions: a template's Fn::Sub text, or a Terraform string template. */
+  language: "cloudformation" | "terraform";
+  /**
+   * Resolved value → the same value with its references (`${Env}-orders-dlq`,
+   * `${var.env}-orders`), in the reader's placeholder form; null when the value came from a
+   * parameter's default but cannot be written so (through Fn::FindInMap, Fn::Split, a list
+   * parameter's member, or two parameters of the same default resolving alike).
+   */
+  values: Map<string, string | null>;
+  /**
+   * Values that are a reference alone (`!Ref Env`: `dev` ← `${Env}`): written back only where the
+   * whole output string is the value, never where the text merely occurs (`parameter/dev/*`).
+   */
+  whole: Set<string>;
+  /** Parameters read with their Default that decide a condition of the template (CloudFormation). */
+  conditionParameters: string[];
+}
+
+const tables = new WeakMap<object, ValueReferences[]>();
+
+/**
+ * Attach the readers' tables to a document. Keyed by its `meta` object, which the analysis' and
+ * the pending document's copies (`{ ...document }`) share with the document read.
+ */
+export function attachValueReferences(document: { meta: object }, references: readonly ValueReferences[]): void {
+  if (references.length > 0) tables.set(document.meta, [...references]);
+}
+
+/** The table of `file`, when its reader made one for this document. */
+export function valueReferencesOf(document: { meta: object }, file: string): ValueReferences | undefined {
+  return tables.get(document.meta)?.find((r) => r.file === file);
+}
+
+/**
+ * Record `value` ← `expression`; a value reached by two different expressions (two parameters
+ * of the same default) is ambiguous: null.
+ */
+export function addValueReference(values: Map<string, string | null>, value: string, expression: string | null): void {
+  if (!values.has(value)) values.set(value, expression);
+  else if (values.get(value) !== expression) values.set(value, null);
+}
