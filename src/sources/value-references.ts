@@ -12,6 +12,11 @@
 export interface ValueReferences {
   /** The file, as the document's `meta.sources` names it. */
   file: string;
+  /**
+   * The files its records say they are from, when other than `file`: a plan's roles and
+   * functions point at the `.tf` file that declares them.
+   */
+  sourceFiles?: string[];
   /** The language of `values`' expressions: a template's Fn::Sub text, or a Terraform string template. */
   language: "cloudformation" | "terraform";
   /**
@@ -42,7 +47,8 @@ export function attachValueReferences(document: { meta: object }, references: re
 
 /** The table of `file`, when its reader made one for this document. */
 export function valueReferencesOf(document: { meta: object }, file: string): ValueReferences | undefined {
-  return tables.get(document.meta)?.find((r) => r.file === file);
+  const all = tables.get(document.meta) ?? [];
+  return all.find((r) => r.file === file) ?? all.find((r) => r.sourceFiles?.includes(file) === true);
 }
 
 /**

@@ -4,7 +4,7 @@
  * CloudFormation and Terraform outputs must be to deploy.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import YAML from "yaml";
@@ -246,6 +246,46 @@ describe("generate writes names a template makes from its parameters as referenc
   it("a parameter given with --parameter is the stack's value, written as it is", () => {
     const { stdout } = generate([join(sam, "template.yaml"), "--format", "sam", "--parameter", "Stage=prod"]);
     expect(resourcesOf(stdout)).toContainEqual({ "Fn::Sub": "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:prod-orders-dlq" });
+  });
+});
+
+const hasTerraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0 && existsSync("/opt/tf-plugins");
+
+describe("generate -f terraform writes names a plan made from variables as the configuration makes them", () => {
+  // `terraform plan -out` + `terraform show -json` of main.tf (var.env = "dev" names the table,
+  // the queue, the role and the function), read with the .tf files beside it.
+  const tf = join(fixtures, "terraform-variables");
+  const args = [join(tf, "plan.json"), "--format", "terraform", "--config", join(tf, "leastrole.yaml")];
+
+  it("keeps ${var.env} in the role's name, the table, the queue and the log group", () => {
+    const { stdout } = generate(args);
+    // Before: name = "dev-orders-fn-role", table/dev-orders: the dev resources in every workspace.
+    expect(stdout).toContain('  name = "${var.env}-orders-fn-role"\n');
+    expect(stdout).toContain('Resource = ["arn:aws:dynamodb:eu-west-1:111122223333:table/${var.env}-orders"]');
+    expect(stdout).toContain('Resource = ["arn:aws:sqs:eu-west-1:${data.aws_caller_identity.leastrole.account_id}:${var.env}-orders-dlq"]');
+    expect(stdout).toContain('"arn:aws:logs:eu-west-1:${data.aws_caller_identity.leastrole.account_id}:log-group:/aws/lambda/${var.env}-orders-api:*"');
+    expect(code(stdout).split("\n").filter((l) => l.includes("arn:") && l.includes("dev-"))).toEqual([]);
+  });
+
+  it.skipIf(!hasTerraform)("is accepted by terraform validate beside the configuration", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-iac-refs-tf-"));
+    try {
+      for (const f of ["main.tf", "provider.tf", ".terraform.lock.hcl"]) writeFileSync(join(dir, f), readFileSync(join(tf, f)));
+      writeFileSync(join(dir, "leastrole.tf"), generate(args).stdout);
+      const init = spawnSync("terraform", ["init", "-plugin-dir=/opt/tf-plugins", "-input=false", "-no-color"], { cwd: dir, encoding: "utf8" });
+      expect(init.status, init.stdout + init.stderr).toBe(0);
+      const validate = spawnSync("terraform", ["validate", "-no-color"], { cwd: dir, encoding: "utf8" });
+      expect(validate.status, validate.stdout + validate.stderr).toBe(0);
+      expect(validate.stdout).toContain("Success! The configuration is valid.");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("writes the values in -f cloudformation, where var.env names nothing", () => {
+    const { stdout } = generate([join(tf, "plan.json"), "--format", "cloudformation", "--config", join(tf, "leastrole.yaml")]);
+    expect(stdout).toContain("table/dev-orders");
+    expect(stdout).not.toContain("var.env");
   });
 });
 

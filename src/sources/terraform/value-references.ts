@@ -1,0 +1,108 @@
+/**
+ * Where a plan's names and ARNs came from (value-references.ts), for generate -f terraform: the
+ * plan's `planned_values` hold `var.env`'s value (`dev-orders`), its `configuration` the
+ * references each attribute was made from (`references: ["var.env"]`), not the text. A string
+ * attribute of a root-module resource is written back as a Terraform string template when each
+ * referenced value (a root variable, a known attribute of a root resource) occurs in it exactly
+ * once (`dev-orders` with `var.env` = `dev`: `${var.env}-orders`); twice, or not at all, and it
+ * is left as it is. The known ARN of a root resource is its reference (`${aws_sqs_queue.dlq.arn}`).
+ * Module resources are left out: their `var.x` is the module's input, which the root cannot name.
+ */
+
+import { addValueReference, type ValueReferences } from "../value-references.js";
+import { isRecord } from "../cloudformation/lambda-shapes.js";
+import type { PlanIndex, TfResource } from "./plan-index.js";
+
+const RESOURCE_ATTRIBUTE = /^((?:data\.)?[a-z0-9_-]+\.[A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)$/;
+
+/** The root resource of `configAddress` when it has one instance without a key. */
+function single(index: PlanIndex, configAddress: string): TfResource | undefined {
+  const all = index.byConfigAddress.get(configAddress) ?? [];
+  const [only] = all;
+  return all.length === 1 && only !== undefined && only.key === "" && only.modulePath === "" ? only : undefined;
+}
+
+/** The plan's value of a root reference (`var.env`, `aws_sqs_queue.dlq.name`), when it is known text. */
+function referenceValue(index: PlanIndex, ref: string): string | undefined {
+  const text = (v: unknown): string | undefined => (typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined);
+  const v = /^var\.([A-Za-z0-9_-]+)$/.exec(ref);
+  if (v !== null) return text(index.variables.get(v[1] as string));
+  const m = RESOURCE_ATTRIBUTE.exec(ref);
+  if (m === null) return undefined;
+  const r = single(index, m[1] as string);
+  const attribute = m[2] as string;
+  if (r === undefined || r.unknown[attribute] === true) return undefined;
+  return text(r.values[attribute]);
+}
+
+/** `value` with each reference's value (occurring exactly once) as `${ref}`; null when none applies. */
+function templateOf(value: string, refs: ReadonlyMap<string, string>): string | null {
+  if (value.includes("${") || value.includes("%{")) return null;
+  if (value.startsWith("{") || value.startsWith("[")) return null; // a JSON document (a policy): its parts are matched in generate
+  const places: { start: number; end: number; ref: string }[] = [];
+  for (const [ref, v] of [...refs].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))) {
+    if (v === "") continue;
+    const first = value.indexOf(v);
+    if (first < 0) continue;
+    if (value.indexOf(v, first + 1) >= 0) return null; // which one is the reference's cannot be told
+    const end = first + v.length;
+    if (places.some((p) => first < p.end && end > p.start)) continue;
+    places.push({ start: first, end, ref });
+  }
+  if (places.length === 0) return null;
+  places.sort((a, b) => a.start - b.start);
+  let out = "";
+  let at = 0;
+  for (const p of places) {
+    out += `${value.slice(at, p.start)}\${${p.ref}}`;
+    at = p.end;
+  }
+  return out + value.slice(at);
+}
+
+export function planValueReferences(index: PlanIndex, file: string): ValueReferences | undefined {
+  const values = new Map<string, string | null>();
+  const whole = new Set<string>();
+  const pair = (value: unknown, expr: unknown): void => {
+    if (Array.isArray(expr) && Array.isArray(value)) {
+      expr.forEach((e, i) => pair(value[i], e));
+      return;
+    }
+    if (!isRecord(expr)) return;
+    if (Array.isArray(expr.references)) {
+      if (typeof value !== "string" || value === "") return;
+      const refs = new Map<string, string>();
+      for (const ref of expr.references) {
+        if (typeof ref !== "string") continue;
+        const v = referenceValue(index, ref);
+        if (v !== undefined) refs.set(ref, v);
+      }
+      const t = templateOf(value, refs);
+      if (t === null) return;
+      // A name that is one reference alone (`role = aws_iam_role.fn.name`) may name what the output
+      // replaces (the role itself): only an ARN is written so.
+      if (/^\$\{[^}]*\}$/.test(t) && !value.startsWith("arn:")) return;
+      addValueReference(values, value, t);
+      return;
+    }
+    if ("constant_value" in expr) return;
+    if (!isRecord(value)) return;
+    for (const [k, e] of Object.entries(expr)) pair(value[k], e);
+  };
+  for (const r of index.resources) {
+    if (r.modulePath !== "" || r.key !== "" || single(index, r.configAddress) !== r) continue;
+    pair(r.values, index.config.get(r.configAddress)?.expressions);
+  }
+  // A root resource's known ARN is the resource's own (`aws_sqs_queue.dlq.arn`): written so, it
+  // follows the queue wherever the configuration is applied.
+  for (const r of index.resources) {
+    if (r.modulePath !== "" || r.key !== "" || single(index, r.configAddress) !== r) continue;
+    const arn = r.values.arn;
+    if (typeof arn === "string" && arn.startsWith("arn:") && r.unknown.arn !== true) {
+      values.delete(arn);
+      addValueReference(values, arn, `\${${r.configAddress}.arn}`);
+    }
+  }
+  if (values.size === 0) return undefined;
+  return { file, language: "terraform", values, whole, conditionParameters: [] };
+}
