@@ -150,7 +150,10 @@ function keptRoles(document: CanonicalDocument): (t: GenerateTarget) => KeptRole
     const role = roleOf(document, t.currentRoleArn);
     if (role === undefined || role.name !== t.build.roleName) return undefined;
     const kept: KeptRole = { path: role.path === "" ? "/" : role.path };
-    const kind = role.source === null ? undefined : kinds.get(role.source.file);
+    // A plan read with its .tf files points its records at the .tf file that declares them, which
+    // meta.sources does not list (only the plan): before, such a role lost its resource name.
+    const file = role.source?.file;
+    const kind = file === undefined ? undefined : (kinds.get(file) ?? (/\.tf(?:\.json)?$/.test(file) ? "terraform-plan" : undefined));
     const address = role.source?.address ?? null;
     if (kind === "cloudformation" && role.source?.samMadeFrom !== undefined) {
       // SAM makes it (`<Function>Role`): a resource of that logical ID pasted beside the function

@@ -267,10 +267,21 @@ describe("generate -f terraform writes names a plan made from variables as the c
     expect(code(stdout).split("\n").filter((l) => l.includes("arn:") && l.includes("dev-"))).toEqual([]);
   });
 
+  it("keeps the role's resource name when the .tf files are read beside the plan", () => {
+    // Before: resource "aws_iam_role" "dev-orders-fn-role", a second role beside aws_iam_role.fn
+    // (the records point at main.tf, which meta.sources does not list).
+    const { stdout } = generate(args);
+    expect(stdout).toContain('resource "aws_iam_role" "fn" {\n  name = "${var.env}-orders-fn-role"\n');
+  });
+
   it.skipIf(!hasTerraform)("is accepted by terraform validate beside the configuration", () => {
     const dir = mkdtempSync(join(tmpdir(), "lr-iac-refs-tf-"));
     try {
-      for (const f of ["main.tf", "provider.tf", ".terraform.lock.hcl"]) writeFileSync(join(dir, f), readFileSync(join(tf, f)));
+      for (const f of ["provider.tf", ".terraform.lock.hcl"]) writeFileSync(join(dir, f), readFileSync(join(tf, f)));
+      // Pasted as a user would: in place of today's role and its inline policy.
+      const main = readFileSync(join(tf, "main.tf"), "utf8").replace(/^resource "aws_iam_role(?:_policy)?" "fn" \{\n[\s\S]*?^\}\n/gm, "");
+      expect(main).not.toContain('"fn"');
+      writeFileSync(join(dir, "main.tf"), main);
       writeFileSync(join(dir, "leastrole.tf"), generate(args).stdout);
       const init = spawnSync("terraform", ["init", "-plugin-dir=/opt/tf-plugins", "-input=false", "-no-color"], { cwd: dir, encoding: "utf8" });
       expect(init.status, init.stdout + init.stderr).toBe(0);
