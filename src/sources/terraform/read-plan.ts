@@ -9,7 +9,7 @@
  */
 
 import { attachStatementSources } from "../cloudformation/statement-sources.js";
-import { planValueReferences } from "./value-references.js";
+import { isPlainTemplate, planValueReferences } from "./value-references.js";
 import { PolicyParseError } from "../../errors.js";
 import { isRegionCode, parsePolicyDocument } from "../../iam/index.js";
 import type { AttachedPolicyRef, InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Warning } from "../../model/document.js";
@@ -269,7 +269,11 @@ export class PlanReader {
     fragment.source.records = fragment.roles.length + fragment.principals.length + fragment.policies.length + fragment.functions.length;
     fragment.statementLocations = this.statementLocations(fragment);
     attachStatementSources(fragment);
-    const references = planValueReferences(ix, this.file);
+    const config = this.configValues?.config;
+    const references = planValueReferences(ix, this.file, config === undefined ? undefined : (address, path) => {
+      const at = config.attributeAt(address, path);
+      return at === undefined ? undefined : isPlainTemplate(at.expr);
+    });
     if (references !== undefined) {
       const files = new Set([...fragment.roles, ...fragment.functions].flatMap((r) => (r.source === null || r.source.file === this.file ? [] : [r.source.file])));
       if (files.size > 0) references.sourceFiles = [...files].sort();

@@ -12,6 +12,7 @@
 import { addValueReference, type ValueReferences } from "../value-references.js";
 import { isRecord } from "../cloudformation/lambda-shapes.js";
 import type { PlanIndex, TfResource } from "./plan-index.js";
+import type { Expr } from "./hcl/ast.js";
 
 const RESOURCE_ATTRIBUTE = /^((?:data\.)?[a-z0-9_-]+\.[A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)$/;
 
@@ -60,17 +61,36 @@ function templateOf(value: string, refs: ReadonlyMap<string, string>): string | 
   return out + value.slice(at);
 }
 
-export function planValueReferences(index: PlanIndex, file: string): ValueReferences | undefined {
+/**
+ * Whether an expression as written is only text and references (`"${var.env}-orders"`,
+ * `aws_sqs_queue.dlq.arn`): then putting the references' values back gives it. A function call, a
+ * condition or an operator (`lower(var.env)`, which is `dev` for `dev` too) does not.
+ */
+export function isPlainTemplate(expr: Expr): boolean {
+  const reference = (e: Expr): boolean =>
+    e.kind === "traversal" ? e.target.kind === "variable" && e.steps.every((s) => s.kind === "attr") : e.kind === "paren" ? reference(e.expr) : false;
+  if (expr.kind === "template") return expr.parts.every((p) => p.kind === "text" || (p.kind === "interp" && reference(p.expr)));
+  return reference(expr);
+}
+
+/**
+ * `plainAt`: for a plan read with its .tf files, whether the attribute at a path of a resource is
+ * written as a plain template (isPlainTemplate); undefined where the text is not known, which
+ * leaves the plan's references alone to decide.
+ */
+export function planValueReferences(index: PlanIndex, file: string, plainAt?: (configAddress: string, path: readonly (string | number)[]) => boolean | undefined): ValueReferences | undefined {
   const values = new Map<string, string | null>();
   const whole = new Set<string>();
-  const pair = (value: unknown, expr: unknown): void => {
+  let resource = "";
+  const pair = (value: unknown, expr: unknown, path: (string | number)[]): void => {
     if (Array.isArray(expr) && Array.isArray(value)) {
-      expr.forEach((e, i) => pair(value[i], e));
+      expr.forEach((e, i) => pair(value[i], e, [...path, i]));
       return;
     }
     if (!isRecord(expr)) return;
     if (Array.isArray(expr.references)) {
       if (typeof value !== "string" || value === "") return;
+      if (plainAt?.(resource, path) === false) return;
       const refs = new Map<string, string>();
       for (const ref of expr.references) {
         if (typeof ref !== "string") continue;
@@ -87,11 +107,12 @@ export function planValueReferences(index: PlanIndex, file: string): ValueRefere
     }
     if ("constant_value" in expr) return;
     if (!isRecord(value)) return;
-    for (const [k, e] of Object.entries(expr)) pair(value[k], e);
+    for (const [k, e] of Object.entries(expr)) pair(value[k], e, [...path, k]);
   };
   for (const r of index.resources) {
     if (r.modulePath !== "" || r.key !== "" || single(index, r.configAddress) !== r) continue;
-    pair(r.values, index.config.get(r.configAddress)?.expressions);
+    resource = r.configAddress;
+    pair(r.values, index.config.get(r.configAddress)?.expressions, []);
   }
   // A root resource's known ARN is the resource's own (`aws_sqs_queue.dlq.arn`): written so, it
   // follows the queue wherever the configuration is applied.
