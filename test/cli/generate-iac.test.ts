@@ -296,6 +296,21 @@ describe("generate -f terraform writes names a plan made from variables as the c
     }
   });
 
+  it("writes the plan's values when the .tf text is not there to say an expression is a plain template", () => {
+    // references: ["var.env"] is what the plan says of "${var.env}-orders-fn-role" and of
+    // "${lower(var.env)}-orders-audit" alike: without the text, ${var.env}-… could name another role.
+    const dir = mkdtempSync(join(tmpdir(), "lr-iac-refs-plan-"));
+    try {
+      writeFileSync(join(dir, "plan.json"), readFileSync(join(tf, "plan.json")));
+      const { stdout } = generate([join(dir, "plan.json"), "--format", "terraform", "--config", join(tf, "leastrole.yaml")]);
+      expect(stdout).toContain('  name = "dev-orders-fn-role"\n');
+      expect(stdout).toContain('"arn:aws:sqs:eu-west-1:${data.aws_caller_identity.leastrole.account_id}:dev-orders-dlq"');
+      expect(stdout).not.toContain("var.env");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("writes the values in -f cloudformation, where var.env names nothing", () => {
     const { stdout } = generate([join(tf, "plan.json"), "--format", "cloudformation", "--config", join(tf, "leastrole.yaml")]);
     expect(stdout).toContain("table/dev-orders");

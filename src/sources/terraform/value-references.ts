@@ -2,10 +2,11 @@
  * Where a plan's names and ARNs came from (value-references.ts), for generate -f terraform: the
  * plan's `planned_values` hold `var.env`'s value (`dev-orders`), its `configuration` the
  * references each attribute was made from (`references: ["var.env"]`), not the text. A string
- * attribute of a root-module resource is written back as a Terraform string template when each
- * referenced value (a root variable, a known attribute of a root resource) occurs in it exactly
- * once (`dev-orders` with `var.env` = `dev`: `${var.env}-orders`); twice, or not at all, and it
- * is left as it is. The known ARN of a root resource is its reference (`${aws_sqs_queue.dlq.arn}`).
+ * attribute of a root-module resource is written back as a Terraform string template when its
+ * text (the .tf files read beside the plan) is only text and references, and each referenced
+ * value (a root variable, a known attribute of a root resource) occurs in it exactly once
+ * (`dev-orders` with `var.env` = `dev`: `${var.env}-orders`); twice, or not at all, or without the
+ * text (`lower(var.env)` has the same references), it is left as it is. The known ARN of a root resource is its reference (`${aws_sqs_queue.dlq.arn}`).
  * Module resources are left out: their `var.x` is the module's input, which the root cannot name.
  */
 
@@ -90,7 +91,9 @@ export function planValueReferences(index: PlanIndex, file: string, plainAt?: (c
     if (!isRecord(expr)) return;
     if (Array.isArray(expr.references)) {
       if (typeof value !== "string" || value === "") return;
-      if (plainAt?.(resource, path) === false) return;
+      // The plan's references alone cannot tell `"${var.env}-orders"` from `"${lower(var.env)}-orders"`:
+      // without the text, only a value that is a whole reference (an ARN) is written back.
+      const plain = plainAt?.(resource, path) === true;
       const refs = new Map<string, string>();
       for (const ref of expr.references) {
         if (typeof ref !== "string") continue;
@@ -101,7 +104,8 @@ export function planValueReferences(index: PlanIndex, file: string, plainAt?: (c
       if (t === null) return;
       // A name that is one reference alone (`role = aws_iam_role.fn.name`) may name what the output
       // replaces (the role itself): only an ARN is written so.
-      if (/^\$\{[^}]*\}$/.test(t) && !value.startsWith("arn:")) return;
+      const alone = /^\$\{[^}]*\}$/.test(t);
+      if (alone ? !value.startsWith("arn:") : !plain) return;
       addValueReference(values, value, t);
       return;
     }
