@@ -131,6 +131,7 @@ export {
 export { readCloudFormationTemplate, syntheticAccountFor, type CloudFormationReadOptions } from "./sources/cloudformation/index.js";
 export type { PermissionRowKind } from "./sources/cloudformation/permission-rows.js";
 export type { TerraformConfigFiles } from "./sources/terraform/config-locations.js";
+export type { ValueReferences } from "./sources/value-references.js";
 export {
   diff as diffInputs,
   diffDocuments,
@@ -188,6 +189,7 @@ export {
   type SizedPolicy,
   type TerraformTarget,
   type WildcardExplanation,
+  type OutputReferences,
 } from "./generate/index.js";
 export type { KeptRole } from "./generate/types.js";
 

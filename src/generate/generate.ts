@@ -534,11 +534,13 @@ function parameterDefaultsWarning(document: CanonicalDocument, fn: LambdaFunctio
     return [`${f}: ${[...new Set(list)].sort().join(", ")}`];
   });
   if (parts.length === 0) return null;
-  const detail =
-    handled === undefined
-      ? ""
-      : ` Names the template makes from its parameters are written as references to them (!Sub '\${Env}-…'); ${[
-          left.length > 0 ? `still the defaults' values here, as the template makes them in a way no Fn::Sub can write back (Fn::FindInMap, Fn::Split, a list member): ${left.join(", ")}` : "",
+  // Said only of the output's own template when it is still named (another template's defaults
+  // alone say nothing of what this one wrote).
+  const said = handled !== undefined && byFile.has(handled.table.file) && files.includes(handled.table.file) && (left.length > 0 || conditions.length > 0);
+  const detail = !said
+    ? ""
+    : ` Names the template makes from its parameters are written as references to them (!Sub '\${Env}-…'); ${[
+          left.length > 0 ? `still the defaults' values here, as the template makes them in a way no Fn::Sub can write back (Fn::FindInMap, Fn::Split, a list member, two parameters of the same default): ${left.join(", ")}` : "",
           conditions.length > 0 ? `the defaults of ${conditions.join(", ")} decide the template's conditions, so what they select (a policy, a statement) is the defaults' stack's` : "",
         ]
           .filter((x) => x !== "")

@@ -35,3 +35,4 @@ export type {
   SizedPolicy,
   WildcardExplanation,
 } from "./types.js";
+export type { OutputReferences } from "./references.js";

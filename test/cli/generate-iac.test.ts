@@ -130,7 +130,7 @@ describe("generate from a template read with parameter defaults", () => {
     // what the conditions IsProd and WideOpen select.
     expect(stdout).toContain("log-group:/aws/lambda/dev-orders:*");
     expect(stderr).toMatch(/The template was read with parameter defaults \(\S*stack\.yaml: AllowAll="true", Env="dev", TableName="orders"\)/);
-    expect(stderr).toContain("still the defaults' values here, as the template makes them in a way no Fn::Sub can write back (Fn::FindInMap, Fn::Split, a list member): dev-orders;");
+    expect(stderr).toContain("still the defaults' values here, as the template makes them in a way no Fn::Sub can write back (Fn::FindInMap, Fn::Split, a list member, two parameters of the same default): dev-orders;");
     expect(stderr).toContain("the defaults of AllowAll, Env decide the template's conditions");
     expect(stderr).toContain("Give --parameter NAME=VALUE as the stack is deployed.");
     expect(stdout).toContain("warning (parameter-defaults)");

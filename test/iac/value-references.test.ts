@@ -1,0 +1,46 @@
+/**
+ * The template reader's record of where the names it resolved came from (value-references.ts):
+ * each value made from a parameter read with its Default, and the Fn::Sub text that makes it.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/evaluate/locate.js";
+import { readCloudFormationTemplate } from "../../src/sources/cloudformation/read-template.js";
+
+const fixtures = join(packageRoot(), "test", "iac", "fixtures");
+
+function read(file: string, parameters?: Record<string, string>) {
+  return readCloudFormationTemplate(readFileSync(file), file, parameters === undefined ? {} : { parameters }).valueReferences;
+}
+
+describe("CloudFormation value references", () => {
+  const stack = join(fixtures, "cfn-parameter-defaults", "stack.yaml");
+
+  it("records a !Sub of a parameter, and a GetAtt of a resource named by one, as their Fn::Sub text", () => {
+    const values = read(stack)?.values;
+    expect(values?.get("dev-orders-fn-role")).toBe("${Env}-orders-fn-role");
+    expect(values?.get("dev-orders-dlq")).toBe("${Env}-orders-dlq");
+    expect(values?.get("arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:dev-orders-dlq")).toBe("arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${Env}-orders-dlq");
+  });
+
+  it("records a value made through Fn::FindInMap keyed by a parameter as one no Fn::Sub writes back", () => {
+    // FunctionName: !Join ['-', [!FindInMap [EnvMap, !Ref Env, Prefix], orders]]
+    expect(read(stack)?.values.get("dev-orders")).toBeNull();
+  });
+
+  it("names the defaulted parameters the template's conditions use", () => {
+    expect(read(stack)?.conditionParameters).toEqual(["AllowAll", "Env"]);
+  });
+
+  it("records nothing of a parameter given (--parameter)", () => {
+    const values = read(stack, { Env: "prod", AllowAll: "false", TableName: "orders-live" })?.values;
+    expect(values?.has("prod-orders-dlq") ?? false).toBe(false);
+  });
+
+  it("records CDK's Fn::Join of a CfnParameter (cdk synth output)", () => {
+    const values = read(join(fixtures, "cdk-parameters", "cdk.out", "OrdersParams.template.json"))?.values;
+    expect(values?.get("dev-orders")).toBe("${Env}-orders");
+    expect(values?.get("dev-orders-api")).toBe("${Env}-orders-api");
+  });
+});
