@@ -576,6 +576,15 @@ function outputReferences(document: CanonicalDocument, file: string | undefined,
     if (r.expression !== null) values[s] = r.expression;
     baked.push(...r.baked);
   }
+  // A policy's name starts with its function's or role's (`dev-orders-api-least-privilege`): a
+  // managed policy's name is one per account, so the dev and prod stacks of one account collided.
+  for (const p of build.policies) {
+    if (Object.hasOwn(values, p.name)) continue;
+    const prefix = [...table.values]
+      .filter((e): e is [string, string] => e[1] !== null && e[0] !== "" && !table.whole.has(e[0]) && p.name.startsWith(`${e[0]}-`))
+      .sort((a, b) => b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1))[0];
+    if (prefix !== undefined) values[p.name] = prefix[1] + p.name.slice(prefix[0].length);
+  }
   return { table, references: Object.keys(values).length === 0 ? undefined : { language, values: sortedRecord(values) }, baked };
 }
 

@@ -142,13 +142,13 @@ function roleNameOf(t: CloudFormationTarget): string | { "Fn::Sub": string } {
 }
 
 /**
- * A managed policy's name: one per account, so one made from the role's name follows it (a stack
- * deployed with Env=prod beside the dev stack would collide on `dev-orders-fn-role-…`).
+ * A policy's name: as the template makes its function's or role's name from its parameters
+ * (`${Env}-orders-api-least-privilege`), else the name. A managed policy's name is one per
+ * account: the dev stack's `dev-…` made a prod stack in the same account fail.
  */
-function managedPolicyName(p: SizedPolicy, t: CloudFormationTarget): string | { "Fn::Sub": string } {
-  const role = roleNameOf(t);
-  if (typeof role === "string" || !p.name.startsWith(t.roleName)) return p.name;
-  return { "Fn::Sub": role["Fn::Sub"] + p.name.slice(t.roleName.length).replace(/\$\{/g, "${!") };
+function policyNameOf(p: SizedPolicy, t: CloudFormationTarget): string | { "Fn::Sub": string } {
+  const written = t.cloudFormationReferences === true && t.references?.language === "cloudformation" ? t.references.values : {};
+  return Object.hasOwn(written, p.name) ? cloudFormationValue(written[p.name] as string) : p.name;
 }
 
 function headerOf(targets: readonly CloudFormationTarget[], ids?: readonly TargetIds[]): string {
@@ -205,7 +205,7 @@ function logicalIds(targets: readonly CloudFormationTarget[], taken?: Set<string
 
 /** A split policy's part as CloudFormation declares it; the CloudFormation and SAM outputs both do. */
 function managedPolicyResource(p: SizedPolicy, t: CloudFormationTarget): unknown {
-  return { Type: "AWS::IAM::ManagedPolicy", Properties: { ManagedPolicyName: managedPolicyName(p, t), PolicyDocument: withReferences(p.document, t) } };
+  return { Type: "AWS::IAM::ManagedPolicy", Properties: { ManagedPolicyName: policyNameOf(p, t), PolicyDocument: withReferences(p.document, t) } };
 }
 
 interface Annotation {
@@ -262,7 +262,7 @@ function roleResources(targets: readonly CloudFormationTarget[], ids: readonly T
     if (t.kept !== undefined && t.kept.path !== "/") properties.Path = t.kept.path;
     properties.AssumeRolePolicyDocument = TRUST;
     if (inline.length > 0) {
-      properties.Policies = inline.map((p) => ({ PolicyName: p.name, PolicyDocument: withReferences(p.document, t) }));
+      properties.Policies = inline.map((p) => ({ PolicyName: policyNameOf(p, t), PolicyDocument: withReferences(p.document, t) }));
       inline.forEach((p, i) => annotations.push({ path: ["Resources", roleId, "Properties", "Policies", i, "PolicyDocument"], policy: p.document, build: t }));
     }
     if (managed.length > 0) properties.ManagedPolicyArns = policyIds.map((id) => ({ Ref: id }));

@@ -288,7 +288,7 @@ function roleBlocks(t: TerraformTarget, name: string): string {
     if (p.kind === "inline") {
       parts.push(
         block("aws_iam_role_policy", tfName, [
-          { key: "name", value: hclString(p.name) },
+          { key: "name", value: Object.hasOwn(written, p.name) ? hclString(written[p.name] as string, true) : hclString(p.name) },
           { key: "role", value: raw(`aws_iam_role.${id}.id`) },
           { key: "policy", value: expr },
         ]),
@@ -296,7 +296,7 @@ function roleBlocks(t: TerraformTarget, name: string): string {
     } else {
       parts.push(
         block("aws_iam_policy", tfName, [
-          { key: "name", value: hclString(p.name) },
+          { key: "name", value: Object.hasOwn(written, p.name) ? hclString(written[p.name] as string, true) : hclString(p.name) },
           { key: "policy", value: expr },
         ], [`Managed policy ${i + 1} of ${t.policies.length}: ${p.size} of ${p.limit} characters.`]),
       );

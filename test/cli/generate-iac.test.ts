@@ -216,6 +216,14 @@ describe("generate writes names a template makes from its parameters as referenc
     expect(lint.ids, lint.output).toEqual(cfnLint(text).ids);
   });
 
+  it("a managed policy's name (one per account) follows the function's name, ${Env}-orders-api-…", () => {
+    // Before: ManagedPolicyName dev-orders-api-least-privilege, which a prod stack in the same account could not create.
+    const { stdout } = generate([join(cdk, "cdk.out"), "--format", "cloudformation", "--target", "managed", "--config", join(cdk, "leastrole.yaml")]);
+    const resources = (YAML.parse(stdout) as { Resources: { [id: string]: { Type: string; Properties: { ManagedPolicyName?: unknown } } } }).Resources;
+    const names = Object.values(resources).filter((r) => r.Type === "AWS::IAM::ManagedPolicy").map((r) => r.Properties.ManagedPolicyName);
+    expect(names).toEqual([{ "Fn::Sub": "${Env}-orders-api-least-privilege" }]);
+  });
+
   it("SAM: the function's Policies keep ${Stage}", () => {
     const { stdout, stderr } = generate([join(sam, "template.yaml"), "--format", "sam", "--config", join(sam, "leastrole.yaml")]);
     const resources = resourcesOf(stdout);
@@ -268,6 +276,12 @@ describe("generate -f terraform writes names a plan made from variables as the c
     // env = "dev", but ${var.env}-orders-audit would be PROD-orders-audit for env = "PROD". The plan
     // says only references: ["var.env"]; the .tf text says it is no plain template.
     expect(code(stdout).split("\n").filter((l) => l.includes("arn:") && l.includes("dev-"))).toEqual(['          "arn:aws:sqs:eu-west-1:111122223333:dev-orders-audit",']);
+  });
+
+  it("names a managed policy after the function as the configuration does, ${var.env}-orders-api-…", () => {
+    const { stdout } = generate([...args, "--target", "managed"]);
+    expect(stdout).toContain('resource "aws_iam_policy" ');
+    expect(stdout).toContain('  name = "${var.env}-orders-api-least-privilege"\n');
   });
 
   it("keeps the role's resource name when the .tf files are read beside the plan", () => {
