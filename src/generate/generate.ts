@@ -551,6 +551,42 @@ function parameterDefaultsWarning(document: CanonicalDocument, fn: LambdaFunctio
   };
 }
 
+/** A region or an account ID: what a plan's `var.region` / `var.account_id` holds, and every ARN besides. */
+const PLACE_VALUE = /^(?:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d|\d{12})$/;
+
+/**
+ * The plan's root variables whose values the output's names and ARNs still hold as text (written
+ * with no `${var.…}`: a plan read without its .tf files, a module's or a counted resource's name,
+ * `lower(var.env)`; or any format but Terraform), as a warning: applied in another workspace or
+ * with other -var values, the policy names the plan's resources (the dev table, the dev role).
+ * The Terraform counterpart of parameter-defaults; before, nothing said so. A value counts where it
+ * is a whole part of a name (between `:`, `/`, `.`, `-`, `_`, `*` or the ends); a region's or an
+ * account's is left out (every ARN holds one, and a plan's own are filled in by the renderers).
+ */
+function variableValuesWarning(document: CanonicalDocument, file: string | undefined, build: PolicyBuild): GenerationWarning | null {
+  if (file === undefined) return null;
+  const table = valueReferencesOf(document, file);
+  if (table === undefined || table.language !== "terraform" || table.variables === undefined) return null;
+  const written = build.references?.language === "terraform" ? build.references.values : {};
+  const literal = [...new Set([build.roleName, ...build.policies.flatMap((p) => p.document.Statement.flatMap((st) => st.Resource ?? []))])].filter((s) => !Object.hasOwn(written, s)).sort();
+  const held: string[] = [];
+  const examples = new Set<string>();
+  for (const [name, value] of Object.entries(table.variables)) {
+    if (value.length < 2 || PLACE_VALUE.test(value)) continue;
+    const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const part = new RegExp(`(?:^|[:/._*-])${escaped}(?:$|[:/._*-])`);
+    const hits = literal.filter((s) => part.test(s));
+    if (hits.length === 0) continue;
+    held.push(`var.${name} = ${JSON.stringify(value)}`);
+    for (const h of hits) if (examples.size < 3) examples.add(h);
+  }
+  if (held.length === 0) return null;
+  return {
+    code: "terraform-variable-values",
+    message: `The plan was made with ${held.join(", ")}: names and ARNs holding ${held.length === 1 ? "that value" : "those values"} are written as the plan's (${[...examples].join(", ")}), so applied in another workspace or with other -var values the policy names these resources. Read the plan with its .tf files beside it (a plain "\${var.env}-…" is then written back as such in -f terraform; a module's or counted resource's names and function calls such as lower(var.env) are not), or edit them by hand.`,
+  };
+}
+
 /** What outputReferences wrote with references, from which table, and what it could not. */
 interface WrittenReferences {
   table: ValueReferences;
@@ -655,6 +691,8 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   if (written?.references !== undefined) built.references = written.references;
   const defaults = parameterDefaultsWarning(document, fn, role, written);
   if (defaults !== null) built.warnings = sortWarnings([...built.warnings, defaults]);
+  const variables = variableValuesWarning(document, role?.source?.file ?? fn.source?.file, built);
+  if (variables !== null) built.warnings = sortWarnings([...built.warnings, variables]);
   return {
     functionArn: fn.arn,
     functionName: fn.name,

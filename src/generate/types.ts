@@ -142,6 +142,7 @@ export type GenerationWarningCode =
   | "split-into-several-policies"
   | "unresolved-references"
   | "parameter-defaults"
+  | "terraform-variable-values"
   | "role-not-in-input";
 
 export interface GenerationWarning {

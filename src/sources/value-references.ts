@@ -33,6 +33,11 @@ export interface ValueReferences {
   whole: Set<string>;
   /** Parameters read with their Default that decide a condition of the template (CloudFormation). */
   conditionParameters: string[];
+  /**
+   * A plan's root variables with a text value (`env` → `dev`), sorted by name: generate warns of
+   * the output's names and ARNs that still hold one (terraform-variable-values). Terraform only.
+   */
+  variables?: { [name: string]: string };
 }
 
 const tables = new WeakMap<object, ValueReferences[]>();

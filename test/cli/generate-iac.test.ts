@@ -319,7 +319,7 @@ describe("generate -f terraform writes names a plan made from variables as the c
       const { stdout } = generate([join(dir, "plan.json"), "--format", "terraform", "--config", join(tf, "leastrole.yaml")]);
       expect(stdout).toContain('  name = "dev-orders-fn-role"\n');
       expect(stdout).toContain('"arn:aws:sqs:eu-west-1:${data.aws_caller_identity.leastrole.account_id}:dev-orders-dlq"');
-      expect(stdout).not.toContain("var.env");
+      expect(code(stdout)).not.toContain("var.env"); // the header's warning names it
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -328,7 +328,29 @@ describe("generate -f terraform writes names a plan made from variables as the c
   it("writes the values in -f cloudformation, where var.env names nothing", () => {
     const { stdout } = generate([join(tf, "plan.json"), "--format", "cloudformation", "--config", join(tf, "leastrole.yaml")]);
     expect(stdout).toContain("table/dev-orders");
-    expect(stdout).not.toContain("var.env");
+    expect(code(stdout)).not.toContain("var.env"); // the header's warning names it
+  });
+
+  it("warns of the names still holding a variable's value (terraform-variable-values), as parameter-defaults does for a template", () => {
+    const warning = (stderr: string) => stderr.split("\n").filter((l) => l.includes("The plan was made with"));
+    // With the .tf files: only the audit queue, made by lower(var.env), is still dev's.
+    const withTf = warning(generate(args).stderr);
+    expect(withTf).toHaveLength(1);
+    expect(withTf[0]).toContain('The plan was made with var.env = "dev": names and ARNs holding that value are written as the plan\'s (arn:aws:sqs:eu-west-1:111122223333:dev-orders-audit)');
+    // var.account_id (an account ID) is never named: every ARN holds one.
+    expect(withTf[0]).not.toContain("account_id");
+    // The plan alone: the role's name and the table too; in the JSON output as well.
+    const dir = mkdtempSync(join(tmpdir(), "lr-tf-vars-"));
+    try {
+      writeFileSync(join(dir, "plan.json"), readFileSync(join(tf, "plan.json")));
+      for (const format of ["terraform", "json"]) {
+        const alone = warning(generate([join(dir, "plan.json"), "--format", format, "--config", join(tf, "leastrole.yaml")]).stderr);
+        expect(alone, format).toHaveLength(1);
+        expect(alone[0], format).toMatch(/var\.env = "dev".*dev-orders/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -128,6 +128,12 @@ export function planValueReferences(index: PlanIndex, file: string, plainAt?: (c
       addValueReference(values, arn, `\${${r.configAddress}.arn}`);
     }
   }
-  if (values.size === 0) return undefined;
-  return { file, language: "terraform", values, whole, conditionParameters: [] };
+  // The root variables' text values, for the warning about names still holding one (generate).
+  const variables: { [name: string]: string } = {};
+  for (const name of [...index.variables.keys()].sort()) {
+    const v = index.variables.get(name);
+    if (typeof v === "string" && v !== "") variables[name] = v;
+  }
+  if (values.size === 0 && Object.keys(variables).length === 0) return undefined;
+  return { file, language: "terraform", values, whole, conditionParameters: [], ...(Object.keys(variables).length > 0 ? { variables } : {}) };
 }
