@@ -60,8 +60,8 @@ export function markBuiltDocument<T extends object>(document: T): T {
   return document;
 }
 
-/** Versions read as they are: a 1.1 document is a 1.2 one without 1.2's optional fields. */
-const READABLE_VERSIONS = new Set([SCHEMA_VERSION, "1.1"]);
+/** Versions read as they are: a 1.1 or 1.2 document is a 1.3 one without the later optional fields. */
+const READABLE_VERSIONS = new Set([SCHEMA_VERSION, "1.1", "1.2"]);
 
 /**
  * A canonical document given to a public entry point (auditDocument, evaluateDocument), checked

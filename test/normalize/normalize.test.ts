@@ -9,7 +9,7 @@ import { emptyRoleFacts } from "../../src/iam/index.js";
 import { emptyUsage } from "../../src/model/usage.js";
 import { serializeCanonicalDocument, trustsLambda, validateCanonicalDocument } from "../../src/normalize/index.js";
 import { normalize, normalizeFragments } from "./checked.js";
-import type { PolicyDocument, RoleFacts } from "../../src/model/document.js";
+import { SCHEMA_VERSION, type PolicyDocument, type RoleFacts } from "../../src/model/document.js";
 import { readSourceBytes } from "../../src/sources/read-sources.js";
 import type { SourceFragment } from "../../src/sources/types.js";
 import { buildExport, type ExportSpec } from "./export-builder.js";
@@ -459,16 +459,19 @@ describe("normalize: a function's URLs, one per qualifier", () => {
       f.functionUrl = { authType: "NONE", url: null, qualifier: "live" };
     }
     const again = normalizeFragments(fragments([{ file: "old.json", text: JSON.stringify(old) }])).document;
-    expect(again.schemaVersion).toBe("1.2");
+    expect(again.schemaVersion).toBe(SCHEMA_VERSION);
     expect(again.functions[0]!.functionUrls).toEqual([{ authType: "NONE", url: null, qualifier: "live" }]);
   });
 
-  it("a canonical document of schema 1.1 (before the optional lambdaServiceUses and durable) is read as today's, unchanged", () => {
+  it("a canonical document of schema 1.1 or 1.2 (before their optional fields: lambdaServiceUses, durable; lambdaAtEdge, samMadeFrom …) is read as today's, unchanged", () => {
     const { document } = normalizeFragments(fragments(files.slice(0, 1)));
-    const old = JSON.parse(serializeCanonicalDocument(document)) as Record<string, unknown>;
-    old.schemaVersion = "1.1";
-    const again = normalizeFragments(fragments([{ file: "old.json", text: JSON.stringify(old) }])).document;
-    expect(again).toEqual(document);
+    expect(document.schemaVersion).toBe("1.3");
+    for (const version of ["1.1", "1.2"]) {
+      const old = JSON.parse(serializeCanonicalDocument(document)) as Record<string, unknown>;
+      old.schemaVersion = version;
+      const again = normalizeFragments(fragments([{ file: "old.json", text: JSON.stringify(old) }])).document;
+      expect(again, version).toEqual(document);
+    }
   });
 
   it("a canonical document of a version this leastrole does not read is an error naming the file and the version, not read as today's", () => {
