@@ -614,12 +614,15 @@ function outputReferences(document: CanonicalDocument, file: string | undefined,
   }
   // A policy's name starts with its function's or role's (`dev-orders-api-least-privilege`): a
   // managed policy's name is one per account, so the dev and prod stacks of one account collided.
-  for (const p of build.policies) {
-    if (Object.hasOwn(values, p.name)) continue;
+  // So does a role `--split` names after its function (`dev-orders-api-role`; role names are one
+  // per account too): only that exact form, never a name the template wrote as it is.
+  const names = [...build.policies.map((p) => ({ name: p.name, exact: false })), { name: build.roleName, exact: true }];
+  for (const { name, exact } of names) {
+    if (Object.hasOwn(values, name)) continue;
     const prefix = [...table.values]
-      .filter((e): e is [string, string] => e[1] !== null && e[0] !== "" && !table.whole.has(e[0]) && p.name.startsWith(`${e[0]}-`))
+      .filter((e): e is [string, string] => e[1] !== null && e[0] !== "" && !table.whole.has(e[0]) && (exact ? name === `${e[0]}-role` : name.startsWith(`${e[0]}-`)))
       .sort((a, b) => b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1))[0];
-    if (prefix !== undefined) values[p.name] = prefix[1] + p.name.slice(prefix[0].length);
+    if (prefix !== undefined) values[name] = prefix[1] + name.slice(prefix[0].length);
   }
   return { table, references: Object.keys(values).length === 0 ? undefined : { language, values: sortedRecord(values) }, baked };
 }

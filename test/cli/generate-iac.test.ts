@@ -136,6 +136,31 @@ describe("generate from a template read with parameter defaults", () => {
     expect(stdout).toContain("warning (parameter-defaults)");
   });
 
+  it("--split names each function's new role as the template names the function (${Env}-orders-api-role), and leaves a written RoleName alone", () => {
+    // Before, the split roles were dev-orders-api-role and dev-orders-worker-role: role names are
+    // one per account, so the prod stack's roles collided with the dev stack's.
+    const dir = mkdtempSync(join(tmpdir(), "lr-split-refs-"));
+    try {
+      const fn = (id: string, name: string) =>
+        `  ${id}:\n    Type: AWS::Lambda::Function\n    Properties:\n      FunctionName: !Sub \${Env}-${name}\n      Runtime: python3.12\n      Handler: app.handler\n      Code: { ZipFile: "def handler(e, c): pass" }\n      Role: !GetAtt Shared.Arn\n`;
+      const template = [
+        "AWSTemplateFormatVersion: '2010-09-09'",
+        "Parameters:\n  Env:\n    Type: String\n    Default: dev",
+        "Resources:",
+        "  Shared:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: orders-shared\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - { Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }",
+        fn("Api", "orders-api") + fn("Worker", "orders-worker"),
+      ].join("\n");
+      writeFileSync(join(dir, "stack.yaml"), template);
+      const split = generate([join(dir, "stack.yaml"), "--format", "cloudformation", "--split"]).stdout;
+      expect(split).toContain("RoleName:\n        Fn::Sub: ${Env}-orders-api-role\n");
+      expect(split).toContain("RoleName:\n        Fn::Sub: ${Env}-orders-worker-role\n");
+      // The union keeps the template's own literal name.
+      expect(generate([join(dir, "stack.yaml"), "--format", "cloudformation"]).stdout).toContain("RoleName: orders-shared\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("writes the defaults' values, and says so, in the IAM JSON (no parameter there)", () => {
     const { stdout } = generate([parameterDefaults]);
     const targets = JSON.parse(stdout) as Array<{ warnings: Array<{ code: string; message: string }>; policy: { Statement: Array<{ Resource?: string[] }> } }>;
