@@ -28,7 +28,7 @@ import { unattributedGrants, type UnattributedResult } from "./unattributed.js";
 import { unloggedDataEventGrants, type UnloggedDataEvents } from "./unlogged.js";
 import { isUnknownAccount, isUnknownRegion, unknownPlaces } from "./unknown-places.js";
 import { dataEventTypeOf, isDataEventAction } from "../usage/not-logged.js";
-import { closestNames } from "../printable.js";
+import { closestNames, didYouMean } from "../printable.js";
 import { rewriteValue, type OutputReferences } from "./references.js";
 import { valueReferencesOf, type ValueReferences } from "../sources/value-references.js";
 import { groupStatements, normaliseGrants, toPolicyDocument } from "./statements.js";
@@ -98,7 +98,7 @@ export function findFunction(document: CanonicalDocument, ref: string): LambdaFu
   }
   // A mistyped name (orders-ap): the near ones, as a kept exception's pattern that matches nothing is told.
   const near = closestNames(ref, [...idx.functionsByName.keys()]);
-  throw new FunctionNotFoundError(`function ${ref} is not in the document (${plural(document.functions.length, "function")})${near.length > 0 ? `: did you mean ${near.map((n) => JSON.stringify(n)).join(" or ")}?` : ""}`);
+  throw new FunctionNotFoundError(`function ${ref} is not in the document (${plural(document.functions.length, "function")})${didYouMean(near)}`);
 }
 
 /**
@@ -568,7 +568,7 @@ function variableValuesWarning(document: CanonicalDocument, file: string | undef
   const table = valueReferencesOf(document, file);
   if (table === undefined || table.language !== "terraform" || table.variables === undefined) return null;
   const written = build.references?.language === "terraform" ? build.references.values : {};
-  const literal = [...new Set([build.roleName, ...build.policies.flatMap((p) => p.document.Statement.flatMap((st) => st.Resource ?? []))])].filter((s) => !Object.hasOwn(written, s)).sort();
+  const literal = outputStrings(build).filter((s) => !Object.hasOwn(written, s));
   const held: string[] = [];
   const examples = new Set<string>();
   for (const [name, value] of Object.entries(table.variables)) {
@@ -585,6 +585,11 @@ function variableValuesWarning(document: CanonicalDocument, file: string | undef
     code: "terraform-variable-values",
     message: `The plan was made with ${held.join(", ")}: names and ARNs holding ${held.length === 1 ? "that value" : "those values"} are written as the plan's (${[...examples].join(", ")}), so applied in another workspace or with other -var values the policy names these resources. Read the plan with its .tf files beside it (a plain "\${var.env}-…" is then written back as such in -f terraform; a module's or counted resource's names and function calls such as lower(var.env) are not), or edit them by hand.`,
   };
+}
+
+/** The names an IaC output writes that a template or plan may have made: the role's, and every Resource; sorted, once each. */
+function outputStrings(build: PolicyBuild): string[] {
+  return [...new Set([build.roleName, ...build.policies.flatMap((p) => p.document.Statement.flatMap((st) => st.Resource ?? []))])].sort();
 }
 
 /** What outputReferences wrote with references, from which table, and what it could not. */
@@ -606,8 +611,7 @@ function outputReferences(document: CanonicalDocument, file: string | undefined,
   if (table === undefined || table.language !== language) return undefined;
   const values: { [resolved: string]: string } = {};
   const baked: string[] = [];
-  const strings = [build.roleName, ...build.policies.flatMap((p) => p.document.Statement.flatMap((st) => st.Resource ?? []))];
-  for (const s of new Set(strings)) {
+  for (const s of outputStrings(build)) {
     const r = rewriteValue(s, table);
     if (r.expression !== null) values[s] = r.expression;
     baked.push(...r.baked);
@@ -690,11 +694,13 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   }
   const built = build(roleName, `${fn.name}-least-privilege`.slice(0, 128), [...required, ...observed.grants, ...kept.grants, ...unlogged.grants, ...unattributed.grants], kept.applied, warnings, options);
   // After the build: the references are of the policy's final Resource strings.
-  const written = outputReferences(document, role?.source?.file ?? fn.source?.file, options.format, built);
+  // The template or plan the output goes into: its role's, else its function's, as the renderers place it.
+  const outputFile = role?.source?.file ?? fn.source?.file;
+  const written = outputReferences(document, outputFile, options.format, built);
   if (written?.references !== undefined) built.references = written.references;
   const defaults = parameterDefaultsWarning(document, fn, role, written);
   if (defaults !== null) built.warnings = sortWarnings([...built.warnings, defaults]);
-  const variables = variableValuesWarning(document, role?.source?.file ?? fn.source?.file, built);
+  const variables = variableValuesWarning(document, outputFile, built);
   if (variables !== null) built.warnings = sortWarnings([...built.warnings, variables]);
   return {
     functionArn: fn.arn,
