@@ -236,7 +236,13 @@ export class FileAccumulator {
   /** Per group: the resource added last (see add). */
   private readonly lastResource: (string | undefined)[] = [];
   /** Per principal: the session names folded into it (Lambda service principals only). */
-  private readonly principalSessions: (Set<number> | null)[] = [];
+  /**
+   * Per Lambda service principal: the fingerprints of its sessions, repeats and all (a session is
+   * resolved again in every symbol epoch), made unique once in finish(). Not a Set: at 10,000
+   * functions a reader resolves ~150,000 service sessions, and adding 52-bit numbers (heap numbers)
+   * to a growing Set cost more than pushing them and sorting once.
+   */
+  private readonly principalSessions: (number[] | null)[] = [];
   private readonly groups: GroupPartial[] = [];
   /** Per group: first and last seen, in epoch seconds (ISO strings only in the partial). */
   private readonly groupFirst: number[] = [];
@@ -512,7 +518,7 @@ export class FileAccumulator {
     if (!isLambdaServiceSession(pid, invokedBy, colon + 1) || c.text(m[r + S_UI_TYPE] as number) !== "AssumedRole") return -1;
     const p = this.serviceByRole.get(c.text(issuerCode) as string);
     if (p === undefined) return -1;
-    (this.principalSessions[p] as Set<number>).add(fingerprint52(pid, colon + 1));
+    (this.principalSessions[p] as number[]).push(fingerprint52(pid, colon + 1));
     const pr = this.principals[p] as PrincipalPartial;
     pr.invokedBy = minInvoker(pr.invokedBy, invokedBy);
     return p;
@@ -821,12 +827,12 @@ export class FileAccumulator {
       this.principalRegions.push(new Set());
       this.principalLastRegion.push(undefined);
       this.principalPartition.push(partitionOf(session.roleArn));
-      this.principalSessions.push(service ? new Set() : null);
+      this.principalSessions.push(service ? [] : null);
       byInvoker.set(inv, p);
     }
     if (service) {
       this.serviceByRole.set(session.roleArn, p);
-      (this.principalSessions[p] as Set<number>).add(fingerprint52(session.sessionName));
+      (this.principalSessions[p] as number[]).push(fingerprint52(session.sessionName));
       const pr = this.principals[p] as PrincipalPartial;
       pr.invokedBy = minInvoker(pr.invokedBy, session.invokedBy);
     }
@@ -926,7 +932,7 @@ export class FileAccumulator {
     this.principals.forEach((p, i) => {
       p.regions = [...(this.principalRegions[i] as Set<string>)].sort();
       const names = this.principalSessions[i];
-      if (names !== null && names !== undefined) p.sessionFingerprints = [...names].sort((a, b) => a - b);
+      if (names !== null && names !== undefined) p.sessionFingerprints = sortedUnique(names);
     });
     const single: FilePartial = {
       path: this.path,
@@ -1194,4 +1200,12 @@ export function s3ParentIndex(a: string, b: string): number {
 
 function isS3BucketOf(bucket: string, object: string): boolean {
   return object.charCodeAt(bucket.length) === 47 && object.startsWith(bucket) && bucket.startsWith("arn:") && bucket.includes(":s3:::") && bucket.indexOf("/") < 0;
+}
+
+/** The distinct numbers of `xs`, ascending (a Float64Array sorts numerically without a comparator). */
+function sortedUnique(xs: number[]): number[] {
+  const sorted = Float64Array.from(xs).sort();
+  const out: number[] = [];
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i] as number);
+  return out;
 }
