@@ -123,19 +123,24 @@ export function validateConfig(value: unknown, file = "(config)"): LeastroleConf
  * resolved against the current directory and could load another pack of the same name.
  */
 export function loadConfig(file: string): LeastroleConfig {
+  // Errors name the file as the warnings about it do (configDisplayPath): the CLI reads a config it
+  // finds in the current folder, or one given as `-c /abs/path`, by its absolute path, and an error
+  // naming `/home/runner/work/app/app/.leastrole.yaml` beside a warning naming `.leastrole.yaml`
+  // reads as two files.
+  const shown = configDisplayPath(file);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(code === "ENOENT" ? "config file not found" : `cannot read the config file (${code})`, { file });
+    throw new ConfigError(code === "ENOENT" ? "config file not found" : `cannot read the config file (${code})`, { file: shown });
   }
   let value: unknown;
   if (file.endsWith(".json")) {
     try {
       value = JSON.parse(text);
     } catch (e) {
-      throw new ConfigError(`not valid JSON: ${(e as Error).message}`, { file });
+      throw new ConfigError(`not valid JSON: ${(e as Error).message}`, { file: shown });
     }
   } else {
     const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
@@ -145,11 +150,11 @@ export function loadConfig(file: string): LeastroleConfig {
       // prettyErrors ends the message's first line with " at line L, column C:" before a code frame:
       // said once, in front, without the dangling colon.
       const reason = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-      throw new ConfigError(`not valid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ""}: ${reason}`, { file });
+      throw new ConfigError(`not valid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ""}: ${reason}`, { file: shown });
     }
     value = doc.toJS() ?? {};
   }
-  return withPacksResolved(validateConfig(value, file), file);
+  return withPacksResolved(validateConfig(value, shown), file);
 }
 
 /** The config with its rule-pack paths absolute (packsOf against the file), the rest as read. */

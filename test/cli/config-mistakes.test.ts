@@ -140,6 +140,37 @@ rules:
   });
 });
 
+describe("errors about the config file", () => {
+  // Named as the warnings above name it: a discovered .leastrole.yaml is read by its absolute path,
+  // and the error said `/tmp/…/.leastrole.yaml` where every warning about it says `.leastrole.yaml`.
+  it("name it relative to the current folder, discovered or given with -c, from the folder or a subfolder: YAML, JSON, unknown key, wrong type", () => {
+    const cases: Array<[name: string, text: string, error: string]> = [
+      [".leastrole.yaml", "version: 1\nusage: [\n", "not valid YAML at line 3, column 1:"],
+      [".leastrole.yaml", "version: 1\nsuppresions: []\n", '(top level): unknown key "suppresions": did you mean "suppressions"?'],
+      [".leastrole.yaml", "version: 1\nusage: { windowDays: thirty }\n", "usage.windowDays: must be a whole number of days"],
+      [".leastrole.json", '{"version": 1,', "not valid JSON:"],
+    ];
+    for (const [name, text, error] of cases) {
+      const dir = mkdtempSync(join(work, "errors-"));
+      mkdirSync(join(dir, "sub"));
+      writeFileSync(join(dir, name), text);
+      const errorLine = (cwd: string, args: string[]) => {
+        const r = spawnSync(process.execPath, [cli, "audit", join(root, demo), "-f", "json", ...args], { cwd, encoding: "utf8", maxBuffer: 1 << 28 });
+        expect(r.status, r.stderr).toBe(2);
+        return r.stderr.split("\n").find((l) => l.startsWith("leastrole: "));
+      };
+      for (const [cwd, args, shown] of [
+        [dir, [], name],
+        [dir, ["-c", join(dir, name)], name],
+        [join(dir, "sub"), ["-c", join(dir, name)], `../${name}`],
+        [join(dir, "sub"), ["-c", join("..", name)], `../${name}`],
+      ] as const) {
+        expect(errorLine(cwd, [...args]), `${text} in ${cwd} ${args.join(" ")}`).toContain(`leastrole: ${shown}: ${error}`);
+      }
+    }
+  });
+});
+
 describe("SARIF locations from a subfolder of the repository", () => {
   type Log = { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation?: { artifactLocation: { uri: string } } }> }> }> };
   const uris = (stdout: string): string[] => [...new Set((JSON.parse(stdout) as Log).runs[0]!.results.map((r) => r.locations[0]!.physicalLocation?.artifactLocation.uri ?? ""))].sort();
