@@ -128,7 +128,7 @@ export async function collectS3Logs(
         const body = r.output.Body;
         if (!body) throw new Error("GetObject returned no body");
         const bytes = await body.transformToByteArray();
-        run.writer.write(rel, bytes);
+        await run.writer.writeAsync(rel, bytes);
         fetched++;
         return { files: [rel], count: 1, attempts: r.attempts };
       }).then(({ call }) => {

@@ -212,7 +212,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   let savedAt = Date.now();
   const save = (complete: boolean): CollectManifest => {
     const m = manifest(complete);
-    writer.writeJson(MANIFEST_FILE, m);
+    writer.commit(MANIFEST_FILE, m);
     savedAt = Date.now();
     return m;
   };

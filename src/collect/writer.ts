@@ -1,10 +1,17 @@
 /**
  * Writes the collection's files. Atomic (temp file + rename) so that an interrupted run never
  * leaves a truncated file under a final name, which is what lets --resume trust "file exists".
+ * And durable: a rename alone is atomic for a process that dies, not for a machine that loses
+ * power, whose file system may commit the rename before the data (a file of zeros or empty under
+ * its final name, a known ext4/XFS outcome of write-then-rename without fsync) or lose the rename
+ * while the manifest that names the file was committed. So each file's data is fsync'ed before its
+ * rename, and the folders a rename changed are fsync'ed before the manifest is written (commit):
+ * what the manifest on disk lists as written is on disk.
  * Paths are built from API data (function names, S3 keys), so every segment is checked.
  */
 
-import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeSync } from "node:fs";
+import { open, rename, rm } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
 import { CollectError } from "./errors.js";
 
@@ -44,21 +51,100 @@ export const COLLECT_DIRS: readonly string[] = ["accessanalyzer", "cloudtrail", 
  */
 export const UNLISTED_KEPT_DIR = "cloudtrail/s3";
 
+/**
+ * fsync a folder, so that the renames into it survive a power loss. Windows cannot open a folder
+ * for it (EISDIR/EPERM), and NTFS journals its renames: nothing to do there.
+ */
+function fsyncDir(dir: string): void {
+  if (process.platform === "win32") return;
+  const fd = openSync(dir, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export class OutWriter {
+  /** Folders a rename or a mkdir changed since the last commit: fsync'ed before the manifest names their files. */
+  private readonly renamedInto = new Set<string>();
+
   constructor(readonly root: string) {}
 
   abs(rel: string): string {
     return join(this.root, ...rel.split("/"));
   }
 
-  write(rel: string, data: string | Uint8Array): string {
+  private target(rel: string): { file: string; tmp: string } {
     const file = this.abs(rel);
     if (!file.startsWith(this.root + sep)) throw new CollectError(`refusing to write outside the out directory: ${rel}`);
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}${TEMP_MARK}${process.pid}`;
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
+    const dir = dirname(file);
+    // A folder made here is an entry in its parent, which must be on disk too for its files to be.
+    const made = mkdirSync(dir, { recursive: true });
+    if (made !== undefined) for (let d = dir; d.length >= made.length; d = dirname(d)) this.renamedInto.add(dirname(d));
+    return { file, tmp: `${file}${TEMP_MARK}${process.pid}` };
+  }
+
+  /** Write `data` under `rel`: to a temporary name, fsync'ed, then renamed (see the file's comment). */
+  write(rel: string, data: string | Uint8Array): string {
+    const { file, tmp } = this.target(rel);
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    try {
+      const fd = openSync(tmp, "w");
+      try {
+        for (let at = 0; at < bytes.byteLength; ) at += writeSync(fd, bytes, at, bytes.byteLength - at);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, file);
+    } catch (e) {
+      // A full disk, a quota: no temporary file is left to sweep, and nothing under the final name.
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+    this.renamedInto.add(dirname(file));
     return rel;
+  }
+
+  /**
+   * write(), without holding the event loop during the write and fsync: for the CloudTrail log
+   * files, fetched many at a time (an fsync takes milliseconds; a trail's months are 10^5 files).
+   */
+  async writeAsync(rel: string, data: Uint8Array): Promise<string> {
+    const { file, tmp } = this.target(rel);
+    try {
+      const handle = await open(tmp, "w");
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(tmp, file);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+    this.renamedInto.add(dirname(file));
+    return rel;
+  }
+
+  /**
+   * Write the file that vouches for the others (the manifest): the folders the files it lists were
+   * renamed into are fsync'ed first, then it is written as write() does, and its folder fsync'ed, so
+   * that after a power loss it names no file that is not there whole.
+   */
+  commit(rel: string, value: unknown): string {
+    this.syncFolders();
+    this.writeJson(rel, value);
+    this.syncFolders();
+    return rel;
+  }
+
+  private syncFolders(): void {
+    for (const dir of [...this.renamedInto].sort()) fsyncDir(dir);
+    this.renamedInto.clear();
   }
 
   /** Remove temporary files an interrupted run left behind (they are never valid inputs). */
