@@ -1,10 +1,10 @@
 /**
  * The bookkeeping of one collection: each unit of work (one API call, or one paginated call with
  * all its pages) becomes one manifest entry; with --resume a unit the previous manifest records
- * as ok, whose files are all still there, is carried over instead of called again.
+ * as ok, whose files are all still there and whole, is carried over instead of called again.
  */
 
-import { existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { attemptsOf, operationOf, type CallContext } from "./aws-call.js";
 import { CollectError } from "./errors.js";
 import { canonicalCall, type ManifestCall, type QueryRecord } from "./manifest.js";
@@ -93,12 +93,35 @@ export class Run {
     this.progress({ kind: "phase", message });
   }
 
-  /** The previous run's ok entry for this unit if every file it wrote still exists. */
+  /** The previous run's ok entry for this unit if every file it wrote is still there and whole. */
   resumable(spec: UnitSpec): ManifestCall | undefined {
     const prev = this.previous.get(unitId(spec));
     if (!prev || prev.status !== "ok") return undefined;
-    if (!prev.files.every((f) => existsSync(this.writer.abs(f)))) return undefined;
+    if (!prev.files.every((f) => this.whole(f))) return undefined;
     return prev;
+  }
+
+  /**
+   * A file is there and, being JSON, parses: one deleted, emptied or cut short since (a crash of a
+   * collect that did not fsync, an edit) is fetched again. Carried over, it was read as the unit's
+   * data (a cut ListFunctions ended the resume with a SyntaxError) or by audit as a damaged input,
+   * and the call that would repair it was skipped. Every file collect writes besides the S3 log
+   * copies (never a manifest entry's) and query results (never carried over) is JSON.
+   */
+  private whole(rel: string): boolean {
+    let text: string;
+    try {
+      text = readFileSync(this.writer.abs(rel), "utf8");
+    } catch {
+      return false;
+    }
+    if (!rel.endsWith(".json")) return true;
+    try {
+      JSON.parse(text);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Record the previous ok entry as resumed; false when there is none to carry over. */

@@ -9,10 +9,13 @@
  * manifest's own rename is followed by an fsync of the out folder. Before, no fsync was made: a
  * machine that lost power could come back with the manifest listing a file that is empty, zeros,
  * or not there, and --resume skipped it.
+ *
+ * And --resume does not trust a manifest over the files: one missing, empty or cut short is fetched
+ * again (before, a cut ListFunctions file ended the resume with a SyntaxError).
  */
 
 import { spawnSync } from "node:child_process";
-import { existsSync, lstatSync, readFileSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collect, type CollectManifest } from "../../src/collect/index.js";
@@ -160,6 +163,36 @@ describe.skipIf(!existsSync("/dev/full"))("a file whose write fails (disk full)"
     const resumed = (await collect({ ...options, resume: true })).manifest;
     expect(resumed.calls.find((c) => c.id === id)).toMatchObject({ status: "ok", resumed: false, files: [rel] });
     expect(readFileSync(file, "utf8")).toBe(whole);
+    expect(resumed.partial).toBe(false);
+  }, 120_000);
+});
+
+describe("--resume with a manifest whose file is missing or damaged", () => {
+  it("makes that call again instead of trusting the manifest: a file deleted, one cut short, one empty (what a crash leaves)", async () => {
+    const out = outDir();
+    const options = { endpoint: moto.endpoint, credentials: TEST_CREDENTIALS, throttleBaseMs: 1, out, regions: ["us-east-1"] };
+    await collect(options);
+    const path = (rel: string) => join(out, ...rel.split("/"));
+    const damaged = {
+      "global/iam:GetAccountAuthorizationDetails": "iam/get-account-authorization-details.json",
+      "us-east-1/lambda:ListFunctions": "lambda/us-east-1/list-functions.json",
+      "us-east-1/lambda:ListTags/orders-processor": "lambda/us-east-1/list-tags/orders-processor.json",
+    };
+    const before = Object.fromEntries(Object.values(damaged).map((rel) => [rel, readFileSync(path(rel), "utf8")]));
+    writeFileSync(path(damaged["global/iam:GetAccountAuthorizationDetails"]), "");
+    const list = before[damaged["us-east-1/lambda:ListFunctions"]]!;
+    writeFileSync(path(damaged["us-east-1/lambda:ListFunctions"]), list.slice(0, list.length / 2));
+    unlinkSync(path(damaged["us-east-1/lambda:ListTags/orders-processor"]));
+
+    const resumed = (await collect({ ...options, resume: true })).manifest;
+    const byId = new Map(resumed.calls.map((c) => [c.id, c]));
+    for (const [id, rel] of Object.entries(damaged)) {
+      expect(byId.get(id), id).toMatchObject({ status: "ok", resumed: false, files: [rel] });
+      expect(readFileSync(path(rel), "utf8"), rel).toBe(before[rel]);
+    }
+    // The calls whose files are whole are carried over.
+    expect(byId.get("us-east-1/lambda:GetPolicy/report-generator")).toMatchObject({ status: "ok", resumed: true });
+    expect(byId.get("us-east-1/lambda:ListTags/report-generator")).toMatchObject({ status: "ok", resumed: true });
     expect(resumed.partial).toBe(false);
   }, 120_000);
 });
