@@ -259,3 +259,29 @@ describe("--quiet", () => {
     expect(run(["-q", "audit", demo, "-f", "json", "-o", join(work, "quiet2.json")]).stderr).toBe("");
   });
 });
+
+describe("a rule pack the config names that cannot be loaded", () => {
+  it("is named as the config has it, with the entry and the file to fix, by audit, diff and rules", () => {
+    const dir = mkdtempSync(join(work, "packs-"));
+    mkdirSync(join(dir, "sub"));
+    writeFileSync(join(dir, ".leastrole.yaml"), "version: 1\nrules:\n  packs: [./rules/org-typo]\n");
+    const line = (cwd: string, args: string[]) => {
+      const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 28 });
+      expect(r.status, r.stderr).toBe(2);
+      return r.stderr;
+    };
+    const demoPath = join(root, demo);
+    for (const args of [["audit", demoPath], ["diff", demoPath, demoPath], ["rules"]]) {
+      const said = line(dir, args);
+      expect(said, args[0]).toContain("rules/org-typo: rule pack not found (rules.packs[0] of .leastrole.yaml)");
+      expect(said, args[0]).not.toContain(dir);
+    }
+    // From a subfolder with -c, both are named from there.
+    const said = line(join(dir, "sub"), ["audit", demoPath, "-c", "../.leastrole.yaml"]);
+    expect(said).toContain("../rules/org-typo: rule pack not found (rules.packs[0] of ../.leastrole.yaml)");
+    // A --rules flag's pack is named as typed, with no config entry.
+    const flag = line(join(dir, "sub"), ["audit", demoPath, "--rules", "nope-pack"]);
+    expect(flag).toContain("nope-pack: rule pack not found");
+    expect(flag).not.toContain("rules.packs");
+  });
+});

@@ -10,12 +10,11 @@ import { SEVERITIES, type Severity } from "../../model/findings.js";
 import { renderMarkdown, renderTable, shouldUseColor, type GeneratedFix } from "../../report/index.js";
 import { writeHtml } from "../../report/html.js";
 import { writeSarif } from "../../report/sarif.js";
-import { loadRulePack } from "../../evaluate/pack.js";
 import { diffPolicies, eachTarget, renderDiffMarkdown } from "../../generate/index.js";
 import { loadActionCatalogSync } from "../../iam/index.js";
 import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, reportUnreadNamedInputs, printRuleDiagnostics, repositoryRoot, asOfFlag, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
-import { extraPackSpecs, rulesOption } from "../rules-flag.js";
+import { extraPackSpecs, loadExtraPacks, rulesOption } from "../rules-flag.js";
 import { writeOutput, writeOutputStreamed } from "../io.js";
 import { writeJsonReport } from "../../report/json.js";
 
@@ -89,7 +88,7 @@ export function registerAudit(program: Command): void {
       // Load (and, for folders of .rego, compile) every extra pack once: the report renderers need
       // their catalogs too. Before the inputs are read: a rule option no rule reads (a typo in the
       // config) is refused now, not after minutes of CloudTrail.
-      const extraPacks = packSpecs.map((r) => (typeof r === "string" ? loadRulePack(r) : r));
+      const extraPacks = loadExtraPacks(packSpecs, { packs: fromConfig.rules?.filter((r): r is string => typeof r === "string"), file: configFile });
       checkRuleOptions(fromConfig.ruleOptions, [loadBuiltinPack(), ...extraPacks], configFile);
       const pending = await pendingDocumentFor(paths, flags, { config: effective, configFile }, progress, timings && cpuTimings ? { wall: timings, cpu: cpuTimings } : undefined, iacOptionsOf(flags), packSpecs.length > 0);
       let t = startStage();

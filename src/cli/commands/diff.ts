@@ -2,14 +2,14 @@ import { Option, type Command } from "commander";
 import { resolve } from "node:path";
 import { evaluationOptionsOf } from "../../audit/audit.js";
 import { diff, introducesAtLeast } from "../../audit/diff.js";
-import { loadBuiltinPack, loadRulePack } from "../../evaluate/pack.js";
+import { loadBuiltinPack } from "../../evaluate/pack.js";
 import { checkRuleOptions } from "../../audit/audit-document.js";
 import { InputError } from "../../errors.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
 import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissionDiffTable } from "../../report/diff.js";
 import { asOfFlag, loadConfigFor, makeProgress, printInputWarnings, printRuleDiagnostics, reportUnreadNamedInputs, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
-import { collect, extraPackSpecs, rulesOption } from "../rules-flag.js";
+import { collect, extraPackSpecs, loadExtraPacks, rulesOption } from "../rules-flag.js";
 import { writeErr, writeOutput } from "../io.js";
 import type { CanonicalDocument } from "../../model/document.js";
 
@@ -80,7 +80,7 @@ export function registerDiff(program: Command): void {
     const { config, configFile } = loadConfigFor(flags);
     const fromConfig = evaluationOptionsOf(config, configFile);
     const iac = iacOptionsOf(flags);
-    const rules = extraPackSpecs(fromConfig.rules, flags.rules).map((r) => (typeof r === "string" ? loadRulePack(r) : r));
+    const rules = loadExtraPacks(extraPackSpecs(fromConfig.rules, flags.rules), { packs: fromConfig.rules?.filter((r): r is string => typeof r === "string"), file: configFile });
     // Before either side is read (auditDocument checks again, on each side).
     checkRuleOptions(fromConfig.ruleOptions, [loadBuiltinPack(), ...rules], configFile);
     const result = await diff(beforePaths, afterPaths, {

@@ -3,11 +3,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { compileRegoPack } from "../../evaluate/compile-rego.js";
 import { checkDistinctIds } from "../../evaluate/evaluator.js";
-import { loadBuiltinPack, loadRulePack, type RulePack } from "../../evaluate/pack.js";
+import { loadBuiltinPack, type RulePack } from "../../evaluate/pack.js";
 import { LeastroleError } from "../../errors.js";
 import { writeErr, writeOutput } from "../io.js";
 import { loadConfigFor } from "../context.js";
-import { extraPackSpecs, rulesOption } from "../rules-flag.js";
+import { extraPackSpecs, loadExtraPacks, rulesOption } from "../rules-flag.js";
 
 /** audit's --config, with its wording: the rule packs listed are those the audit would run. */
 const configOption = ["-c, --config <file>", "configuration file, whose rules.packs count as audit runs them (default: .leastrole.yaml/.yml/.json in the current folder)"] as const;
@@ -19,9 +19,9 @@ const configOption = ["-c, --config <file>", "configuration file, whose rules.pa
  * ids that audit reported.
  */
 function packsOf(flags: { rules?: string[]; config?: string }, cmd: Command): RulePack[] {
-  const { config } = loadConfigFor({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
+  const { config, configFile } = loadConfigFor({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
   // loadConfig has made the config's relative packs absolute (against the config file's folder).
-  const packs = [loadBuiltinPack(), ...extraPackSpecs<string>(config?.rules?.packs, flags.rules).map((p) => loadRulePack(p))];
+  const packs = [loadBuiltinPack(), ...loadExtraPacks(extraPackSpecs<string>(config?.rules?.packs, flags.rules), { packs: config?.rules?.packs, file: configFile })];
   // The clash `audit` refuses (exit 2): listed or explained, one of the two rules would pass for both.
   checkDistinctIds(packs);
   const quiet = cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true;
