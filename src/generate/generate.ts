@@ -30,6 +30,8 @@ import { isUnknownAccount, isUnknownRegion, unknownPlaces } from "./unknown-plac
 import { dataEventTypeOf, isDataEventAction } from "../usage/not-logged.js";
 import { closestNames, didYouMean } from "../printable.js";
 import { rewriteValue, type OutputReferences } from "./references.js";
+import { CFN_REFERENCE } from "./render-cloudformation.js";
+import { TERRAFORM_REFERENCE } from "./render-terraform.js";
 import { valueReferencesOf, type ValueReferences } from "../sources/value-references.js";
 import { groupStatements, normaliseGrants, toPolicyDocument } from "./statements.js";
 import type { AppliedException, GenerateOptions, GeneratedPolicy, GenerationWarning, Grant, PolicyBuild, RoleGeneration, WildcardExplanation } from "./types.js";
@@ -498,6 +500,48 @@ function cmp(a: string, b: string): number {
  */
 const IAC_REFERENCE = /\$\{(?:(?![*?$]\})[^}:]*|AWS::[A-Za-z]+)\}/;
 
+/**
+ * `unresolved-references`: the output holds text the user must replace by hand before it deploys.
+ * Only what the IaC readers wrote can be a reference: the configuration's ARNs and today's policy
+ * (kept exceptions) read from a template or plan. Observed names are literal (`${$}{x}`), and in an
+ * account export `${x}` is IAM's own text. What counts depends on the output: the IAM JSON (and
+ * Markdown) cannot say `${Queue.Arn}` nor an unknown region or account; `-f cloudformation`/`-f sam`
+ * write a template's references as Fn::Sub and the unknown region and account as the stack's own,
+ * `-f terraform` a plan's references as interpolations and them as the provider's. There only a
+ * reference of another language is left as text (another stack's resource, `${Data/Orders.QueueName}`;
+ * a plan's reference in a template): said so, naming them. Before, the SAM output of a SAM template,
+ * deployable as written, came with "the IAM JSON is not deployable as is … replace it by hand".
+ */
+function unresolvedReferencesWarning(document: CanonicalDocument, fn: LambdaFunction, grants: readonly Grant[], format: GenerateOptions["format"]): GenerationWarning | null {
+  const kinds = new Set(document.meta.sources.map((s) => s.kind));
+  const iac = kinds.has("cloudformation") || kinds.has("terraform-plan");
+  if (format === "cloudformation" || format === "sam" || format === "terraform") {
+    if (!iac) return null;
+    const own = format === "terraform" ? (inner: string) => kinds.has("terraform-plan") && TERRAFORM_REFERENCE.test(inner) : (inner: string) => kinds.has("cloudformation") && CFN_REFERENCE.test(inner);
+    const left = new Set<string>();
+    for (const g of grants) {
+      for (const m of g.resource.matchAll(/\$\{[^}]*\}/g)) {
+        if (IAC_REFERENCE.test(m[0]) && !own(m[0].slice(2, -1))) left.add(m[0]);
+      }
+    }
+    if (left.size === 0) return null;
+    const names = [...left].sort();
+    const shown = names.length <= 3 ? names.join(", ") : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`;
+    const language = format === "terraform" ? "Terraform" : "CloudFormation";
+    return {
+      code: "unresolved-references",
+      message: `Some ARNs hold references ${language} cannot resolve here (${shown}): another stack's or another language's resources, written as literal text. Replace them by hand (an export of the other stack, an input of the module) before deploying.`,
+    };
+  }
+  // A synthetic account (`unknown-<hash>`, several IaC files read together) is as unknown as `unknown`.
+  if (!(isUnknownRegion(fn.region) || isUnknownAccount(fn.accountId) || (iac && grants.some((g) => IAC_REFERENCE.test(g.resource) || unknownPlaces(g.resource) !== null)))) return null;
+  return {
+    code: "unresolved-references",
+    message:
+      "Some ARNs are infrastructure-as-code references or unknown region/account (the input was a template or plan): the IAM JSON is not deployable as is. The Terraform and CloudFormation outputs fill an unknown region/account with the deployment's own; a reference stays one only in the input's own language (a template's ${Queue.Arn} in CloudFormation, a plan's ${aws_sqs_queue.q.arn} in Terraform), in the other it is literal text IAM rejects: replace it by hand.",
+  };
+}
+
 const defaultsByFile = new WeakMap<CanonicalDocument, Map<string, string[]>>();
 
 /**
@@ -680,18 +724,8 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   }
   const shared = role !== undefined && role.functions.filter((a) => a !== fn.arn).length > 0;
   const roleName = options.roleName ?? ((shared ? null : roleNameOf(fn.roleArn)) ?? `${fn.name}-role`.slice(0, 64));
-  // Only what the IaC readers wrote can be a reference: the configuration's ARNs and today's policy
-  // (kept exceptions) read from a template or plan. Observed names are literal (`${$}{x}`), and in an
-  // account export `${x}` is IAM's own text.
-  const iac = document.meta.sources.some((s) => s.kind === "cloudformation" || s.kind === "terraform-plan");
-  // A synthetic account (`unknown-<hash>`, several IaC files read together) is as unknown as `unknown`.
-  if (isUnknownRegion(fn.region) || isUnknownAccount(fn.accountId) || (iac && [...required, ...kept.grants].some((g) => IAC_REFERENCE.test(g.resource) || unknownPlaces(g.resource) !== null))) {
-    warnings.push({
-      code: "unresolved-references",
-      message:
-        "Some ARNs are infrastructure-as-code references or unknown region/account (the input was a template or plan): the IAM JSON is not deployable as is. The Terraform and CloudFormation outputs fill an unknown region/account with the deployment's own; a reference stays one only in the input's own language (a template's ${Queue.Arn} in CloudFormation, a plan's ${aws_sqs_queue.q.arn} in Terraform), in the other it is literal text IAM rejects: replace it by hand.",
-    });
-  }
+  const unresolved = unresolvedReferencesWarning(document, fn, [...required, ...kept.grants], options.format);
+  if (unresolved !== null) warnings.push(unresolved);
   const built = build(roleName, `${fn.name}-least-privilege`.slice(0, 128), [...required, ...observed.grants, ...kept.grants, ...unlogged.grants, ...unattributed.grants], kept.applied, warnings, options);
   // After the build: the references are of the policy's final Resource strings.
   // The template or plan the output goes into: its role's, else its function's, as the renderers place it.

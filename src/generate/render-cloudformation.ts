@@ -89,7 +89,7 @@ export interface CloudFormationTarget extends PolicyBuild {
  * A CloudFormation placeholder as the template reader writes it: `${Queue}`, `${Table.StreamArn}`,
  * or a pseudo parameter it could not fill in (`${AWS::StackName}`, `${AWS::Region}`).
  */
-const CFN_REFERENCE = /^(?:AWS::[A-Za-z]+|[A-Za-z0-9]+(?:\.[A-Za-z0-9.]+)?)$/;
+export const CFN_REFERENCE = /^(?:AWS::[A-Za-z]+|[A-Za-z0-9]+(?:\.[A-Za-z0-9.]+)?)$/;
 
 /**
  * A Resource string as CloudFormation should see it: unchanged when it has no placeholder, else

@@ -35,7 +35,7 @@ interface HclObject {
  * `${data.aws_caller_identity.current.account_id}`, `${module.x.aws_kms_key.k.arn}`): no `:`, so
  * never an IAM policy variable (`${aws:username}`, `${s3:prefix}`, `${*}`).
  */
-const TERRAFORM_REFERENCE = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?)+$/;
+export const TERRAFORM_REFERENCE = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?)+$/;
 
 /**
  * HCL string literal: quotes, backslashes and control characters escaped; `${` and `%{` doubled so

@@ -294,10 +294,20 @@ describe("the warning that ARNs are infrastructure-as-code references", () => {
     doc.meta.sources = [{ path: "in", kind, sha256: "0", records: 1 }];
     return { doc, fn };
   }
-  const codes = (kind: "cloudformation" | "lambda-functions", exceptions = true) => {
+  const warningsOf = (kind: "cloudformation" | "lambda-functions", exceptions = true, format?: "cloudformation" | "sam" | "terraform" | "json") => {
     const { doc, fn } = docWith(kind);
-    return generatePolicy(doc, fn.arn, exceptions ? { exceptions: [{ function: "refs", actions: ["s3:GetObject"], reason: "kept" }] } : {}, catalog).warnings.map((w) => w.code);
+    return generatePolicy(doc, fn.arn, { ...(exceptions ? { exceptions: [{ function: "refs", actions: ["s3:GetObject"], reason: "kept" }] } : {}), ...(format ? { format } : {}) }, catalog).warnings;
   };
+  const codes = (kind: "cloudformation" | "lambda-functions", exceptions = true) => warningsOf(kind, exceptions).map((w) => w.code);
+
+  it("is not given where the output writes the reference in its own language (a template's as Fn::Sub), and names it where it cannot", () => {
+    for (const format of ["cloudformation", "sam"] as const) expect(warningsOf("cloudformation", true, format).map((w) => w.code), format).not.toContain("unresolved-references");
+    expect(warningsOf("cloudformation", true, "json").map((w) => w.code)).toContain("unresolved-references");
+    // A template's reference in Terraform is text: named, with what to do.
+    const tf = warningsOf("cloudformation", true, "terraform").find((w) => w.code === "unresolved-references");
+    expect(tf?.message).toContain("${Bucket}");
+    expect(tf?.message).toContain("Terraform cannot resolve");
+  });
 
   it("is given for a template's reference kept from today's policy, even with the account and region known", () => {
     expect(codes("cloudformation")).toContain("unresolved-references");
