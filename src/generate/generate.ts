@@ -672,7 +672,10 @@ function outputReferences(document: CanonicalDocument, file: string | undefined,
       .sort((a, b) => b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1))[0];
     if (prefix !== undefined) values[name] = prefix[1] + name.slice(prefix[0].length);
   }
-  return { table, references: Object.keys(values).length === 0 ? undefined : { language, values: sortedRecord(values) }, baked };
+  // The names the comments may name (rewriteText): every one the table can write, as the body is.
+  const named: { [resolved: string]: string } = {};
+  for (const [value, expression] of table.values) if (expression !== null && value !== "" && !table.whole.has(value)) named[value] = expression;
+  return { table, references: Object.keys(values).length === 0 ? undefined : { language, values: sortedRecord(values), names: sortedRecord(named) }, baked };
 }
 
 function sortedRecord(r: { [k: string]: string }): { [k: string]: string } {

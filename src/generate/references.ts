@@ -13,6 +13,11 @@ export interface OutputReferences {
   language: ValueReferences["language"];
   /** Resolved string (a Resource, the role's name) → the same with references, in the reader's placeholder form. */
   values: { [resolved: string]: string };
+  /**
+   * The table's names that have an expression (not a reference alone): what rewriteText writes
+   * in the output's comments, so that they name resources as the body beside them does.
+   */
+  names?: { [resolved: string]: string };
 }
 
 /** One output string rewritten: its expression (null: none applies), and the default-made parts it still holds. */
@@ -58,4 +63,44 @@ export function rewriteValue(s: string, table: ValueReferences): Rewrite {
     at = t.end;
   }
   return { expression: out + s.slice(at), baked };
+}
+
+/** Before and after a name in prose: an ARN's separators, spaces, brackets, quotes, `=` and `,`. */
+const TEXT_BEFORE = /[\s:/("'=,]/;
+const TEXT_AFTER = /[\s:/*)"',;]/;
+
+/**
+ * A comment's text (a statement's provenance note, a wildcard's reason, the header's subject) with
+ * each name of `references.names` at a boundary written as its expression, longest first, as
+ * rewriteValue writes the body: `required (logs): /aws/lambda/${Env}-orders-api` above a Resource
+ * written `…/aws/lambda/${Env}-orders-api:*`. Why: the comment named the defaults' stack
+ * (`dev-orders-api`) beside a body that follows the parameters, and misled whoever compared them.
+ * A name followed by `.` counts only at a sentence's end (`.` then a space or the end).
+ */
+export function rewriteText(text: string, references: OutputReferences | undefined): string {
+  const names = references?.names;
+  if (names === undefined) return text;
+  const candidates = Object.keys(names)
+    .filter((v) => v !== "" && text.includes(v))
+    .sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  if (candidates.length === 0) return text;
+  const taken: { start: number; end: number; value: string }[] = [];
+  for (const v of candidates) {
+    for (let i = text.indexOf(v); i >= 0; i = text.indexOf(v, i + 1)) {
+      const end = i + v.length;
+      if (i > 0 && !TEXT_BEFORE.test(text[i - 1] as string)) continue;
+      const next = text[end];
+      if (next !== undefined && !TEXT_AFTER.test(next) && !(next === "." && (end + 1 === text.length || /\s/.test(text[end + 1] as string)))) continue;
+      if (taken.some((t) => i < t.end && end > t.start)) continue;
+      taken.push({ start: i, end, value: v });
+    }
+  }
+  taken.sort((a, b) => a.start - b.start);
+  let out = "";
+  let at = 0;
+  for (const t of taken) {
+    out += text.slice(at, t.start) + (names[t.value] as string);
+    at = t.end;
+  }
+  return out + text.slice(at);
 }

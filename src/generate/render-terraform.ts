@@ -14,6 +14,7 @@ import type { GeneratedStatement, KeptRole, PolicyBuild } from "./types.js";
 import { hasPatternWildcard } from "./iam.js";
 import { allocateNames } from "./names.js";
 import { unknownPlaces } from "./unknown-places.js";
+import { rewriteText, type OutputReferences } from "./references.js";
 
 /** A value in the HCL we write: strings, tuples of values, objects with optional comments. */
 type HclValue = string | HclTuple | HclObject;
@@ -165,32 +166,52 @@ function conditionValue(c: NonNullable<PolicyStatement["Condition"]>): HclObject
   };
 }
 
-function statementValue(st: PolicyStatement, keepReferences: boolean): HclObject {
+/** A Resource as the policy writes it: the expression the plan made it from (`written`), else itself. */
+type WrittenOf = (resource: string) => string;
+
+function resourceStrings(resources: readonly string[], keepReferences: boolean, writtenOf: WrittenOf): HclTuple {
+  return strings(resources.map(writtenOf), 100, keepReferences, true);
+}
+
+function statementValue(st: PolicyStatement, keepReferences: boolean, writtenOf: WrittenOf): HclObject {
   const entries: { key: string; value: HclValue }[] = [];
   if (st.Sid !== undefined) entries.push({ key: "Sid", value: hclString(st.Sid) });
   entries.push({ key: "Effect", value: hclString(st.Effect) });
   if (st.Action !== undefined) entries.push({ key: "Action", value: strings(st.Action) });
-  if (st.Resource !== undefined) entries.push({ key: "Resource", value: strings(st.Resource, 100, keepReferences, true) });
+  if (st.Resource !== undefined) entries.push({ key: "Resource", value: resourceStrings(st.Resource, keepReferences, writtenOf) });
   if (st.Condition !== undefined) entries.push({ key: "Condition", value: conditionValue(st.Condition) });
   return { kind: "object", entries };
 }
 
-/** Comments for a statement: its provenance notes and the reason of each wildcard in it. */
-function commentsFor(st: PolicyStatement, statements: readonly GeneratedStatement[], wildcardReasons: Map<string, string>): string[] {
+/**
+ * Comments for a statement: its provenance notes and the reason of each wildcard in it, after the
+ * Resource as the body writes it (the HCL string's text). Looked up by the resolved Resource:
+ * keyed by the written one (`${var.env}-orders-api:*`), a rewritten wildcard's reason was lost.
+ * Names are rewritten as the body's (rewriteText).
+ */
+function commentsFor(st: PolicyStatement, statements: readonly GeneratedStatement[], wildcardReasons: Map<string, string>, keepReferences: boolean, writtenOf: WrittenOf, references: OutputReferences | undefined): string[] {
   const sid = st.Sid?.replace(/Part\d+$/, "");
   const gen = statements.find((s) => s.sid === sid);
-  const out = [...(gen?.notes ?? [])];
+  const out = (gen?.notes ?? []).map((n) => rewriteText(n, references));
   for (const r of st.Resource ?? []) {
     if (!hasPatternWildcard(r)) continue;
     const reasons = new Set((st.Action ?? []).map((a) => wildcardReasons.get(`${a}\u0000${r}`)).filter((x): x is string => x !== undefined));
-    for (const reason of [...reasons].sort()) out.push(`${r}: ${reason}`);
+    const shown = (resourceStrings([r], keepReferences, writtenOf).items[0]?.value as string).slice(1, -1);
+    for (const reason of [...reasons].sort()) out.push(`${shown}: ${rewriteText(reason, references)}`);
   }
   return out.map((c) => c.replace(/[\r\n]+/g, " "));
 }
 
-/** The `jsonencode({...})` expression of a policy document, with comments above each statement. */
-export function policyExpression(doc: PolicyDocument, build?: Pick<PolicyBuild, "statements" | "wildcards">, indent = "  ", keepReferences = false): string {
+/**
+ * The `jsonencode({...})` expression of a policy document, with comments above each statement.
+ * `references` (the build's, generate's outputReferences): the Resources and names the plan made
+ * from its variables or resources, written as those expressions in the body and the comments.
+ */
+export function policyExpression(doc: PolicyDocument, build?: Pick<PolicyBuild, "statements" | "wildcards">, indent = "  ", keepReferences = false, references?: OutputReferences): string {
   const reasons = new Map((build?.wildcards ?? []).map((w) => [`${w.action}\u0000${w.resource}`, w.reason]));
+  const own = references?.language === "terraform" ? references : undefined;
+  const written = own?.values ?? {};
+  const writtenOf: WrittenOf = (r) => (Object.hasOwn(written, r) ? (written[r] as string) : r);
   const value: HclObject = {
     kind: "object",
     entries: [
@@ -200,7 +221,7 @@ export function policyExpression(doc: PolicyDocument, build?: Pick<PolicyBuild, 
         value: {
           kind: "tuple",
           multiline: true,
-          items: doc.Statement.map((st) => ({ value: statementValue(st, keepReferences), comments: build ? commentsFor(st, build.statements, reasons) : [] })),
+          items: doc.Statement.map((st) => ({ value: statementValue(st, keepReferences, writtenOf), comments: build ? commentsFor(st, build.statements, reasons, keepReferences, writtenOf, own) : [] })),
         },
       },
     ],
@@ -244,17 +265,6 @@ function raw(expr: string): string {
   return expr;
 }
 
-/**
- * The document with each Resource the plan made from a variable or another resource written as
- * that expression (`table/${var.env}-orders`, `${aws_sqs_queue.dlq.arn}`; generate's
- * outputReferences), which hclString keeps as interpolations.
- */
-function withTerraformReferences(doc: PolicyDocument, written: { readonly [resolved: string]: string }): PolicyDocument {
-  if (Object.keys(written).length === 0) return doc;
-  const value = (r: string): string => (Object.hasOwn(written, r) ? (written[r] as string) : r);
-  return { ...doc, Statement: doc.Statement.map((st) => (st.Resource === undefined ? st : { ...st, Resource: st.Resource.map(value) })) };
-}
-
 export interface TerraformTarget extends PolicyBuild {
   /** Shown in the header comment: the function (or role, for a union) the role is for. */
   subject: string;
@@ -275,7 +285,7 @@ export function renderTerraformRole(t: TerraformTarget, name = terraformName(t.r
 
 function roleBlocks(t: TerraformTarget, name: string): string {
   const id = name;
-  const header = [`Least-privilege execution role for ${t.subject}, generated by leastrole.`];
+  const header = [`Least-privilege execution role for ${rewriteText(t.subject, t.terraformReferences === true && t.references?.language === "terraform" ? t.references : undefined)}, generated by leastrole.`];
   for (const e of t.exceptions) header.push(`Kept exception (${e.function}): ${e.reason} — ${e.actions.join(", ")}`);
   for (const w of t.warnings) header.push(`Warning (${w.code}): ${w.message}`);
   const written = t.terraformReferences === true && t.references?.language === "terraform" ? t.references.values : {};
@@ -284,7 +294,7 @@ function roleBlocks(t: TerraformTarget, name: string): string {
   const parts: string[] = [block("aws_iam_role", id, [...roleAttributes, { key: "assume_role_policy", value: raw(`jsonencode(${render(TRUST, "  ")})`) }], header)];
   t.policies.forEach((p, i) => {
     const tfName = policyResourceName(t, id, i);
-    const expr = raw(policyExpression(withTerraformReferences(p.document, written), t, "  ", t.terraformReferences === true));
+    const expr = raw(policyExpression(p.document, t, "  ", t.terraformReferences === true, t.terraformReferences === true ? t.references : undefined));
     if (p.kind === "inline") {
       parts.push(
         block("aws_iam_role_policy", tfName, [

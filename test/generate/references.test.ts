@@ -3,7 +3,7 @@
  * template or plan made them from (value-references.ts).
  */
 import { describe, expect, it } from "vitest";
-import { rewriteValue } from "../../src/generate/references.js";
+import { rewriteText, rewriteValue } from "../../src/generate/references.js";
 import type { ValueReferences } from "../../src/sources/value-references.js";
 
 function table(values: [string, string | null][], whole: string[] = []): ValueReferences {
@@ -41,5 +41,26 @@ describe("rewriteValue", () => {
 
   it("says which parts came from a default but cannot be written back", () => {
     expect(rewriteValue("arn:aws:logs:unknown:unknown:log-group:/aws/lambda/prd-orders:*", t)).toEqual({ expression: null, baked: ["prd-orders"] });
+  });
+});
+
+describe("rewriteText", () => {
+  const refs = {
+    language: "cloudformation" as const,
+    values: {},
+    names: { "dev-orders": "${Env}-orders", "dev-orders-api": "${Env}-orders-api", "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:dev-orders-dlq": "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${Env}-orders-dlq" },
+  };
+
+  it("writes a comment's names as the body writes them, at the boundaries of prose and ARNs", () => {
+    expect(rewriteText("required (logs): /aws/lambda/dev-orders-api", refs)).toBe("required (logs): /aws/lambda/${Env}-orders-api");
+    expect(rewriteText("required by the configuration (logs: /aws/lambda/dev-orders-api); the names", refs)).toBe("required by the configuration (logs: /aws/lambda/${Env}-orders-api); the names");
+    expect(rewriteText("required (dead-letter): arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:dev-orders-dlq", refs)).toBe("required (dead-letter): arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${Env}-orders-dlq");
+    expect(rewriteText("the table dev-orders. Then", refs)).toBe("the table ${Env}-orders. Then");
+  });
+
+  it("leaves a name that merely contains one, and text without references, as it is", () => {
+    expect(rewriteText("table/my-dev-orders-archive and dev-orders.v2", refs)).toBe("table/my-dev-orders-archive and dev-orders.v2");
+    expect(rewriteText("/aws/lambda/dev-orders-api", undefined)).toBe("/aws/lambda/dev-orders-api");
+    expect(rewriteText("/aws/lambda/dev-orders-api", { language: "cloudformation", values: {} })).toBe("/aws/lambda/dev-orders-api");
   });
 });
