@@ -23,7 +23,7 @@ import { exceptionGrants } from "./exceptions.js";
 import { hasPatternWildcard, loadActionCatalogSync, serviceOf, type ActionCatalog } from "./iam.js";
 import { DEFAULT_PREFIX_THRESHOLD, mergeActionUsage, observedGrants, type Place } from "./observed.js";
 import { configurationRequirements, deliveryTargets } from "./requirements.js";
-import { sizePolicies } from "./size.js";
+import { DEFAULT_REFERENCE_LENGTH, INLINE_ROLE_POLICY_LIMIT, MANAGED_POLICY_LIMIT, deployedSize, sizePolicies, type ReferenceLength } from "./size.js";
 import { unattributedGrants, type UnattributedResult } from "./unattributed.js";
 import { unloggedDataEventGrants, type UnloggedDataEvents } from "./unlogged.js";
 import { isUnknownAccount, isUnknownRegion, unknownPlaces } from "./unknown-places.js";
@@ -631,6 +631,67 @@ function variableValuesWarning(document: CanonicalDocument, file: string | undef
   };
 }
 
+/**
+ * The references the output keeps (`${Env}`, `${var.env}`) with the value read and the length
+ * assumed deployed: a parameter's longest AllowedValues entry, else its MaxLength, else
+ * DEFAULT_REFERENCE_LENGTH (never less than the value read); a Terraform variable's,
+ * DEFAULT_REFERENCE_LENGTH (a plan says nothing of a variable's length). With why, for the warning.
+ */
+function referenceLengths(table: ValueReferences): Map<string, ReferenceLength & { basis: string }> {
+  const out = new Map<string, ReferenceLength & { basis: string }>();
+  const unsaid = (value: string) => ({ assumed: Math.max(DEFAULT_REFERENCE_LENGTH, value.length), basis: "" });
+  if (table.language === "cloudformation") {
+    for (const [name, p] of Object.entries(table.parameters ?? {})) {
+      const said = p.longest !== undefined && p.basis !== undefined ? { assumed: Math.max(p.longest, p.value.length), basis: p.basis === "AllowedValues" ? "its longest AllowedValues entry" : "its MaxLength" } : unsaid(p.value);
+      out.set(`\${${name}}`, { value: p.value, ...said });
+    }
+  } else {
+    for (const [name, value] of Object.entries(table.variables ?? {})) out.set(`\${var.${name}}`, { value, ...unsaid(value) });
+  }
+  return out;
+}
+
+/**
+ * A policy written with references that fits IAM's limits with the values read, but would not
+ * with longer ones, as a warning naming the assumption. The sizes were measured on the values
+ * read (`dev-orders`): deployed with `Env=prod-eu-central-orders`, the same policy is longer, and
+ * past 10,240 characters for the role's inline policies (or 6,144 for a managed one) the stack
+ * fails at deploy time with LimitExceeded. Before, nothing said so. Null when nothing is written
+ * with a reference, or it fits even so.
+ */
+function longerValuesWarning(build: PolicyBuild, table: ValueReferences | undefined): GenerationWarning | null {
+  const written = build.references?.values;
+  if (written === undefined || table === undefined) return null;
+  const lengths = referenceLengths(table);
+  const used = new Set<string>();
+  for (const p of build.policies) for (const st of p.document.Statement) for (const r of st.Resource ?? []) if (Object.hasOwn(written, r)) for (const m of (written[r] as string).matchAll(/\$\{[^}]*\}/g)) if (lengths.has(m[0])) used.add(m[0]);
+  if (used.size === 0) return null;
+  const over: string[] = [];
+  const inline = build.policies.filter((p) => p.kind === "inline");
+  const inlineSize = inline.reduce((n, p) => n + deployedSize(p.document, written, lengths), 0);
+  if (inline.length > 0 && inlineSize > INLINE_ROLE_POLICY_LIMIT) {
+    over.push(`the role's inline policy would be about ${inlineSize.toLocaleString("en-US")} characters (read: ${inline.reduce((n, p) => n + p.size, 0).toLocaleString("en-US")}), over IAM's ${INLINE_ROLE_POLICY_LIMIT.toLocaleString("en-US")} for a role's inline policies together`);
+  }
+  for (const p of build.policies.filter((x) => x.kind === "managed")) {
+    const size = deployedSize(p.document, written, lengths);
+    if (size > MANAGED_POLICY_LIMIT) over.push(`the managed policy ${written[p.name] ?? p.name} would be about ${size.toLocaleString("en-US")} characters (read: ${p.size.toLocaleString("en-US")}), over IAM's ${MANAGED_POLICY_LIMIT.toLocaleString("en-US")} per managed policy`);
+  }
+  if (over.length === 0) return null;
+  const assumed = [...used].sort().map((ref) => {
+    const l = lengths.get(ref) as ReferenceLength & { basis: string };
+    const why = l.basis !== "" ? l.basis : table.language === "cloudformation" ? `it declares neither AllowedValues nor MaxLength: leastrole assumes ${DEFAULT_REFERENCE_LENGTH}` : `a variable declares no length: leastrole assumes ${DEFAULT_REFERENCE_LENGTH}`;
+    return `${ref} at ${l.assumed} characters (${why}; read as ${JSON.stringify(l.value)})`;
+  });
+  const fix =
+    table.language === "cloudformation"
+      ? `Declare the parameter's AllowedValues or MaxLength as it is deployed, give --parameter NAME=VALUE${inline.length > 0 ? ", or use --target managed (each managed policy up to 6,144)" : ""}`
+      : `Generate from a plan made with the longest values (-var)${inline.length > 0 ? ", or use --target managed (each managed policy up to 6,144)" : ""}`;
+  return {
+    code: "size-with-longer-values",
+    message: `The policy is written with references and was sized with the values read; deployed with longer values, ${over.join("; ")}, and IAM refuses it at deploy time (LimitExceeded). Assumed: ${assumed.join(", ")}. ${fix}.`,
+  };
+}
+
 /** The names an IaC output writes that a template or plan may have made: the role's, and every Resource; sorted, once each. */
 function outputStrings(build: PolicyBuild): string[] {
   return [...new Set([build.roleName, ...build.policies.flatMap((p) => p.document.Statement.flatMap((st) => st.Resource ?? []))])].sort();
@@ -739,6 +800,8 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   if (defaults !== null) built.warnings = sortWarnings([...built.warnings, defaults]);
   const variables = variableValuesWarning(document, outputFile, built);
   if (variables !== null) built.warnings = sortWarnings([...built.warnings, variables]);
+  const longer = longerValuesWarning(built, written?.table);
+  if (longer !== null) built.warnings = sortWarnings([...built.warnings, longer]);
   return {
     functionArn: fn.arn,
     functionName: fn.name,
@@ -783,6 +846,8 @@ export function generateForRole(document: CanonicalDocument, roleArn: string, op
   const file = role?.source?.file ?? idx.functionByArn.get(known[0] as string)?.source?.file;
   const written = outputReferences(document, file, options.format, union);
   if (written?.references !== undefined) union.references = written.references;
+  const longer = longerValuesWarning(union, written?.table);
+  if (longer !== null) union.warnings = sortWarnings([...union.warnings, longer]);
   return { roleArn, roleName, functions, union };
 }
 

@@ -1,5 +1,8 @@
 /**
- * IAM policy size limits and splitting (IAM User Guide, "IAM and AWS STS quotas"):
+ * IAM policy size limits and splitting (IAM User Guide, "IAM and AWS STS quotas, name requirements,
+ * and character limits", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html:
+ * "Role policy size cannot exceed 10,240 characters" for the aggregate of a role's inline policies,
+ * "Managed policy size cannot exceed 6,144 characters"):
  * - the inline policies of a role together: 10,240 characters;
  * - each customer managed policy: 6,144 characters;
  * - managed policies attached to a role: 10 by default (20 after a quota increase);
@@ -18,6 +21,42 @@ import type { PolicyTarget, SizedPolicy } from "./types.js";
 export const INLINE_ROLE_POLICY_LIMIT = 10_240;
 export const MANAGED_POLICY_LIMIT = 6_144;
 export const DEFAULT_MANAGED_POLICIES_PER_ROLE = 10;
+
+/**
+ * The length assumed for a reference kept in the output (`${Env}`, `${var.env}`) whose
+ * declaration says nothing of its length (a parameter without AllowedValues or MaxLength, a
+ * Terraform variable): long enough for a stage-and-region name such as `prod-eu-central-orders`
+ * (22) with room to spare.
+ */
+export const DEFAULT_REFERENCE_LENGTH = 32;
+
+/** A reference kept in the output: the value it was read with, and the length assumed for it deployed. */
+export interface ReferenceLength {
+  value: string;
+  assumed: number;
+}
+
+/**
+ * The size of `doc` as IAM would count it once deployed with each reference of `written` (the
+ * Resource strings the output writes as expressions) at its assumed length: the resolved size,
+ * plus, for every occurrence of a reference in a written Resource, the characters its assumed
+ * value has beyond the value read (never less: a shorter value only shrinks the policy). Why:
+ * the policy is sized on the values read (`dev`), and the same text deployed with
+ * `prod-eu-central-orders` is longer; past the limit, IAM refuses it at deploy time (LimitExceeded).
+ */
+export function deployedSize(doc: PolicyDocument, written: { readonly [resolved: string]: string }, lengths: ReadonlyMap<string, ReferenceLength>): number {
+  let extra = 0;
+  for (const st of doc.Statement) {
+    for (const r of st.Resource ?? []) {
+      if (!Object.hasOwn(written, r)) continue;
+      for (const m of (written[r] as string).matchAll(/\$\{[^}]*\}/g)) {
+        const l = lengths.get(m[0]);
+        if (l !== undefined) extra += Math.max(0, l.assumed - l.value.length);
+      }
+    }
+  }
+  return policySize(doc) + extra;
+}
 
 /** Size as IAM counts it (upper bound): compact JSON length. */
 export function policySize(doc: PolicyDocument): number {

@@ -140,6 +140,7 @@ export type GenerationWarningCode =
   | "used-outside-trail"
   | "document-partial"
   | "split-into-several-policies"
+  | "size-with-longer-values"
   | "unresolved-references"
   | "parameter-defaults"
   | "terraform-variable-values"

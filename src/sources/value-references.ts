@@ -34,10 +34,25 @@ export interface ValueReferences {
   /** Parameters read with their Default that decide a condition of the template (CloudFormation). */
   conditionParameters: string[];
   /**
+   * The template's parameters read with their Default that a value may hold, by name: the default,
+   * and the longest value the template lets the parameter take (its longest AllowedValues entry,
+   * else its MaxLength). Generate measures a policy written with `${Env}` as if deployed with
+   * such a value: IAM counts the deployed text against its size limits. CloudFormation only.
+   */
+  parameters?: { [name: string]: ParameterLength };
+  /**
    * A plan's root variables with a text value (`env` → `dev`), sorted by name: generate warns of
    * the output's names and ARNs that still hold one (terraform-variable-values). Terraform only.
    */
   variables?: { [name: string]: string };
+}
+
+/** A parameter's value as read, and the longest its declaration allows, when it says. */
+export interface ParameterLength {
+  value: string;
+  /** Characters: the longest AllowedValues entry, else MaxLength. */
+  longest?: number;
+  basis?: "AllowedValues" | "MaxLength";
 }
 
 const tables = new WeakMap<object, ValueReferences[]>();

@@ -305,6 +305,66 @@ describe("generate writes names a template makes from its parameters as referenc
   });
 });
 
+describe("generate sizes a policy written with parameters as deployed with longer values", () => {
+  // A role granting one function 120 tables named from Env (`${Env}-orders-000` …), kept as today's
+  // policy grants them: about 9,300 characters with Env=dev, under the role's 10,240 inline.
+  const template = (declaration: string) =>
+    [
+      "AWSTemplateFormatVersion: '2010-09-09'",
+      `Parameters:\n  Env:\n    Type: String\n    Default: dev${declaration}`,
+      "Resources:",
+      "  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: !Sub '${Env}-orders-fn-role'",
+      "      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - { Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }",
+      "      Policies:\n        - PolicyName: tables\n          PolicyDocument:\n            Version: '2012-10-17'\n            Statement:\n              - Effect: Allow\n                Action: dynamodb:GetItem\n                Resource:",
+      ...Array.from({ length: 120 }, (_, i) => `                  - !Sub 'arn:aws:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/\${Env}-orders-${String(i).padStart(3, "0")}'`),
+      "  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      FunctionName: !Sub '${Env}-orders-api'\n      Runtime: python3.12\n      Handler: index.handler\n      Role: !GetAtt Role.Arn\n      Code: { ZipFile: 'def handler(e, c): return e' }",
+      "",
+    ].join("\n");
+  const config = 'version: 1\nexceptions:\n  - { function: "*", actions: [dynamodb:GetItem], reason: "orders tables read by id" }\n';
+
+  function run(declaration: string, extra: string[] = []): { stderr: string; policySize: number } {
+    const dir = mkdtempSync(join(tmpdir(), "lr-size-refs-"));
+    try {
+      writeFileSync(join(dir, "stack.yaml"), template(declaration));
+      writeFileSync(join(dir, "leastrole.yaml"), config);
+      const { stderr } = generate([join(dir, "stack.yaml"), "--format", "cloudformation", "--config", join(dir, "leastrole.yaml"), ...extra]);
+      // The whole policy as IAM counts it, from the JSON output: with --parameter, the deployed size.
+      const json = JSON.parse(generate([join(dir, "stack.yaml"), "--config", join(dir, "leastrole.yaml"), ...extra]).stdout) as Array<{ policy: unknown }>;
+      return { stderr, policySize: JSON.stringify(json[0]?.policy).length };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const warningOf = (stderr: string) => stderr.split("\n").find((l) => l.includes("was sized with the values read"));
+
+  it("warns when it would exceed the role's inline budget with the parameter at the default assumption, as long as --parameter with such a value makes it", () => {
+    // Before: nothing said; deployed with a longer Env, CloudFormation failed with LimitExceeded.
+    const read = run("");
+    expect(read.policySize).toBeLessThanOrEqual(10_240);
+    const warning = warningOf(read.stderr);
+    expect(warning).toContain("${Env} at 32 characters (it declares neither AllowedValues nor MaxLength: leastrole assumes 32; read as \"dev\")");
+    // The figure it gives is the size of the same policy generated with a 32-character Env.
+    const deployed = run("", ["--parameter", `Env=${"x".repeat(32)}`]).policySize;
+    expect(deployed).toBeGreaterThan(10_240);
+    expect(warning).toContain(`the role's inline policy would be about ${deployed.toLocaleString("en-US")} characters (read: ${read.policySize.toLocaleString("en-US")}), over IAM's 10,240`);
+  });
+
+  it("takes the longest AllowedValues entry, else MaxLength, and says nothing when that fits", () => {
+    expect(warningOf(run("\n    AllowedValues: [dev, prod]").stderr)).toBeUndefined();
+    const allowed = warningOf(run("\n    AllowedValues: [dev, prod-eu-central-orders]").stderr);
+    const deployed = run("\n    AllowedValues: [dev, prod-eu-central-orders]", ["--parameter", "Env=prod-eu-central-orders"]).policySize;
+    expect(allowed).toContain(`would be about ${deployed.toLocaleString("en-US")} characters`);
+    expect(allowed).toContain("${Env} at 22 characters (its longest AllowedValues entry;");
+    expect(warningOf(run("\n    MaxLength: 24").stderr)).toContain("${Env} at 24 characters (its MaxLength;");
+    expect(warningOf(run("\n    MaxLength: 5").stderr)).toBeUndefined();
+  });
+
+  it("warns of a managed policy that would exceed 6,144 (--target managed), named as the template names it", () => {
+    const warning = warningOf(run("", ["--target", "managed"]).stderr);
+    expect(warning).toMatch(/the managed policy \$\{Env\}-orders-api-least-privilege-1 would be about [\d,]+ characters \(read: [\d,]+\), over IAM's 6,144 per managed policy/);
+  });
+});
+
 const hasTerraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0 && existsSync("/opt/tf-plugins");
 
 describe("generate -f terraform writes names a plan made from variables as the configuration makes them", () => {

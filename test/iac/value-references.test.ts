@@ -33,6 +33,16 @@ describe("CloudFormation value references", () => {
     expect(read(stack)?.conditionParameters).toEqual(["AllowAll", "Env"]);
   });
 
+  it("records each defaulted parameter's value and the longest its declaration allows (AllowedValues, else MaxLength)", () => {
+    // Generate sizes a policy written with ${Env} as deployed with the longest value (size.ts).
+    expect(read(stack)?.parameters).toEqual({
+      AllowAll: { value: "true" },
+      Env: { value: "dev", longest: 4, basis: "AllowedValues" },
+      SharedBucketExport: { value: "shared-data-BucketName" },
+      TableName: { value: "orders" },
+    });
+  });
+
   it("records nothing of a parameter given (--parameter)", () => {
     const values = read(stack, { Env: "prod", AllowAll: "false", TableName: "orders-live" })?.values;
     expect(values?.has("prod-orders-dlq") ?? false).toBe(false);

@@ -12,7 +12,7 @@ import { parsePolicyDocument } from "../../iam/index.js";
 import type { InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Warning } from "../../model/document.js";
 import { emptyFragment, type FunctionPatch, type PrincipalRecord, type RoleRecord, type RoleUseRecord, type SourceFragment } from "../types.js";
 import { IntrinsicResolver, NO_VALUE, isMarked, markParameter, markedAsReference, parameterValues, unmarked } from "./intrinsics.js";
-import { addValueReference, type ValueReferences } from "../value-references.js";
+import { addValueReference, type ParameterLength, type ValueReferences } from "../value-references.js";
 import { own } from "../../collections.js";
 import { printable } from "../../printable.js";
 import { basename } from "node:path";
@@ -512,7 +512,12 @@ export class TemplateReader {
       const properties = (this.resources[id] as SamResource).Properties;
       for (const key of Object.keys(properties)) pair(plain.resolve(properties[key]), twin.resolve(properties[key]));
     }
-    return { file: this.file, language: "cloudformation", values: table, whole, conditionParameters };
+    const parameters: { [name: string]: ParameterLength } = {};
+    for (const name of [...defaulted].sort()) {
+      const v = values[name];
+      if (typeof v === "string") parameters[name] = parameterLength(v, declared[name]);
+    }
+    return { file: this.file, language: "cloudformation", values: table, whole, conditionParameters, ...(Object.keys(parameters).length > 0 ? { parameters } : {}) };
   }
 
   /* ------------------------------------------------------------ helpers */
@@ -840,4 +845,19 @@ function withForEachExpanded(template: Record<string, unknown>, located: Located
     return located.lineOf(path);
   };
   return { template: expanded.template, located: { value: expanded.template, lineOf } };
+}
+
+/**
+ * A parameter's value and the longest its declaration lets it be (CloudFormation's parameter
+ * properties): the longest of its AllowedValues, else its MaxLength (an integer, in YAML or JSON
+ * often a string), else nothing said.
+ */
+function parameterLength(value: string, spec: unknown): ParameterLength {
+  if (isRecord(spec) && Array.isArray(spec.AllowedValues)) {
+    const allowed = spec.AllowedValues.filter((x): x is string | number => typeof x === "string" || typeof x === "number").map((x) => String(x).length);
+    if (allowed.length > 0) return { value, longest: Math.max(...allowed), basis: "AllowedValues" };
+  }
+  const max = isRecord(spec) ? Number(spec.MaxLength) : Number.NaN;
+  if (Number.isInteger(max) && max > 0) return { value, longest: max, basis: "MaxLength" };
+  return { value };
 }
