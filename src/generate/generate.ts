@@ -584,7 +584,7 @@ function parameterDefaultsWarning(document: CanonicalDocument, fn: LambdaFunctio
   const detail = !said
     ? ""
     : ` Names the template makes from its parameters are written as references to them (!Sub '\${Env}-…'); ${[
-          left.length > 0 ? `still the defaults' values here, as the template makes them in a way no Fn::Sub can write back (Fn::FindInMap, Fn::Split, a list member, two parameters of the same default): ${left.join(", ")}` : "",
+          left.length > 0 ? `still the defaults' values here, as the template makes them in a way no Fn::Sub can write back (Fn::Split, a list member, Fn::FindInMap of a key made otherwise than by !Ref, two parameters of the same default): ${left.join(", ")}` : "",
           conditions.length > 0 ? `the defaults of ${conditions.join(", ")} decide the template's conditions, so what they select (a policy, a statement) is the defaults' stack's` : "",
         ]
           .filter((x) => x !== "")

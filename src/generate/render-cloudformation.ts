@@ -50,14 +50,13 @@ function quoteAmbiguous(doc: YAML.Document): void {
  */
 function statementComments(t: CloudFormationTarget, sid: string | undefined): string {
   const gen = t.statements.find((s) => s.sid === sid?.replace(/Part\d+$/, ""));
-  const lines = (gen?.notes ?? []).map((n) => rewriteText(n, ownReferences(t)));
+  const lines = (gen?.notes ?? []).map((n) => commentPlaceholders(rewriteText(n, ownReferences(t))));
   if (gen !== undefined) {
     const value = valueOf(t);
     const reasons = new Set<string>();
     for (const w of t.wildcards) {
       if (!gen.actions.includes(w.action) || !gen.resources.includes(w.resource)) continue;
-      const written = value(w.resource);
-      reasons.add(`${typeof written === "string" ? written : written["Fn::Sub"]}: ${rewriteText(w.reason, ownReferences(t))}`);
+      reasons.add(`${commentText(value(w.resource))}: ${commentPlaceholders(rewriteText(w.reason, ownReferences(t)))}`);
     }
     lines.push(...[...reasons].sort());
   }
@@ -101,12 +100,78 @@ export interface CloudFormationTarget extends PolicyBuild {
  */
 export const CFN_REFERENCE = /^(?:AWS::[A-Za-z]+|[A-Za-z0-9]+(?:\.[A-Za-z0-9.]+)?)$/;
 
+/** A string of the output as a template writes it: text, Fn::Sub (with a variable map for a Fn::FindInMap), or a Fn::FindInMap. */
+export type CloudFormationValue = string | { "Fn::Sub": string | [string, { [variable: string]: unknown }] } | { "Fn::FindInMap": unknown[] };
+
+/** The template reader's placeholder for a Fn::FindInMap keyed by parameters (intrinsics.ts findInMapPlaceholder). */
+const FIND_IN_MAP = /\$\{Fn::FindInMap:([^:{}]*):([^:{}]*):([^:{}]*)\}/g;
+
+/** A placeholder's arguments as Fn::FindInMap takes them: `(Env)` → `{Ref: Env}`, literal keys unescaped. */
+function findInMapArguments(args: readonly string[]): unknown[] {
+  return args.map((x) => {
+    const parameter = /^\(([A-Za-z0-9]+)\)$/.exec(x);
+    return parameter !== null ? { Ref: parameter[1] as string } : x.replace(/%([0-9A-F]{2})/g, (_all, h: string) => String.fromCharCode(parseInt(h, 16)));
+  });
+}
+
+/** The Fn::Sub variable a Fn::FindInMap is given as: its map's and keys' letters and digits (`EnvMapEnvTable`). */
+function findInMapVariable(args: readonly string[]): string {
+  const name = args.map((x) => x.replace(/%[0-9A-F]{2}/g, "").replace(/[^A-Za-z0-9]/g, "")).join("");
+  return /^[A-Za-z]/.test(name) ? name : `Map${name}`;
+}
+
+/**
+ * A string with Fn::FindInMap placeholders as CloudFormation writes it: the lookup itself when it
+ * is the whole string, else Fn::Sub with a variable per lookup (`${EnvMapEnvTable}` ←
+ * `!FindInMap [EnvMap, !Ref Env, Table]`; Fn::Sub's text cannot hold another function). Why: the
+ * reader resolved the lookup with the defaults (`orders-dev`), and that literal was written,
+ * naming the dev table in every stack.
+ */
+function findInMapValue(s: string): CloudFormationValue | null {
+  const whole = new RegExp(`^${FIND_IN_MAP.source}$`).exec(s);
+  if (whole !== null) return { "Fn::FindInMap": findInMapArguments(whole.slice(1)) };
+  if (!s.includes("${Fn::FindInMap:")) return null;
+  const taken = new Set([...s.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1] as string));
+  const variables: { [variable: string]: unknown } = {};
+  const named = new Map<string, string>();
+  const text = s.replace(FIND_IN_MAP, (all, m: string, a: string, b: string) => {
+    let name = named.get(all);
+    if (name === undefined) {
+      const base = findInMapVariable([m, a, b]);
+      name = base;
+      for (let n = 2; taken.has(name); n++) name = `${base}${n}`;
+      taken.add(name);
+      named.set(all, name);
+      variables[name] = { "Fn::FindInMap": findInMapArguments([m, a, b]) };
+    }
+    return `\${${name}}`;
+  });
+  const sub = cloudFormationValue(text);
+  return { "Fn::Sub": [typeof sub === "string" ? sub : (commentText(sub) as string), variables] };
+}
+
+/** A value's text for a comment: the Fn::Sub text (its variables' names), a lookup as `!FindInMap [...]`. */
+function commentText(v: CloudFormationValue): string {
+  if (typeof v === "string") return v;
+  if ("Fn::FindInMap" in v) return `!FindInMap [${v["Fn::FindInMap"].map((x) => (typeof x === "string" ? x : `!Ref ${(x as { Ref: string }).Ref}`)).join(", ")}]`;
+  const sub = v["Fn::Sub"];
+  return typeof sub === "string" ? sub : sub[0];
+}
+
+/** A comment's text with the reader's Fn::FindInMap placeholders as the body's Fn::Sub variables (`${EnvMapEnvTable}`). */
+function commentPlaceholders(text: string): string {
+  return text.replace(FIND_IN_MAP, (_all, m: string, a: string, b: string) => `\${${findInMapVariable([m, a, b])}}`);
+}
+
 /**
  * A Resource string as CloudFormation should see it: unchanged when it has no placeholder, else
  * `{ "Fn::Sub": … }` with IAM policy variables escaped as `${!aws:username}` (Fn::Sub's literal form)
- * and the reader's `unknown` region/account filled with the pseudo parameters.
+ * and the reader's `unknown` region/account filled with the pseudo parameters; a Fn::FindInMap
+ * placeholder as findInMapValue writes it.
  */
-export function cloudFormationValue(s: string): string | { "Fn::Sub": string } {
+export function cloudFormationValue(s: string): CloudFormationValue {
+  const mapped = findInMapValue(s);
+  if (mapped !== null) return mapped;
   const places = unknownPlaces(s);
   const refs = [...s.matchAll(/\$\{([^}]*)\}/g)].some((m) => CFN_REFERENCE.test(m[1] as string));
   if (places === null && !refs) return s;
@@ -134,7 +199,7 @@ export function cloudFormationPlaceValue(s: string): string | { "Fn::Sub": strin
  * outputReferences), else as cloudFormationValue or, for a document of no template,
  * cloudFormationPlaceValue.
  */
-function valueOf(t: Pick<CloudFormationTarget, "cloudFormationReferences" | "references">): (s: string) => string | { "Fn::Sub": string } {
+function valueOf(t: Pick<CloudFormationTarget, "cloudFormationReferences" | "references">): (s: string) => CloudFormationValue {
   if (t.cloudFormationReferences !== true) return cloudFormationPlaceValue;
   const written = t.references?.language === "cloudformation" ? t.references.values : {};
   return (s) => cloudFormationValue(Object.hasOwn(written, s) ? (written[s] as string) : s);
@@ -151,7 +216,7 @@ function ownReferences(t: Pick<CloudFormationTarget, "cloudFormationReferences" 
 }
 
 /** The role's name: as the template makes it from its parameters, else the name. */
-function roleNameOf(t: CloudFormationTarget): string | { "Fn::Sub": string } {
+function roleNameOf(t: CloudFormationTarget): CloudFormationValue {
   const written = t.cloudFormationReferences === true && t.references?.language === "cloudformation" ? t.references.values : {};
   return Object.hasOwn(written, t.roleName) ? cloudFormationValue(written[t.roleName] as string) : t.roleName;
 }
@@ -161,7 +226,7 @@ function roleNameOf(t: CloudFormationTarget): string | { "Fn::Sub": string } {
  * (`${Env}-orders-api-least-privilege`), else the name. A managed policy's name is one per
  * account: the dev stack's `dev-…` made a prod stack in the same account fail.
  */
-function policyNameOf(p: SizedPolicy, t: CloudFormationTarget): string | { "Fn::Sub": string } {
+function policyNameOf(p: SizedPolicy, t: CloudFormationTarget): CloudFormationValue {
   const written = t.cloudFormationReferences === true && t.references?.language === "cloudformation" ? t.references.values : {};
   return Object.hasOwn(written, p.name) ? cloudFormationValue(written[p.name] as string) : p.name;
 }
@@ -170,8 +235,7 @@ function headerOf(targets: readonly CloudFormationTarget[], ids?: readonly Targe
   const lines = [" Least-privilege execution roles generated by leastrole."];
   targets.forEach((t, i) => {
     // The role and the function as the body names them: `${Env}-orders-fn-role: for …:function:${Env}-orders-api`.
-    const role = roleNameOf(t);
-    lines.push(` ${typeof role === "string" ? role : role["Fn::Sub"]}: for ${rewriteText(t.subject, ownReferences(t))}`);
+    lines.push(` ${commentText(roleNameOf(t))}: for ${commentPlaceholders(rewriteText(t.subject, ownReferences(t)))}`);
     const made = t.kept?.samMadeFrom;
     const id = ids?.[i]?.roleId;
     if (made !== undefined && id !== undefined) {
@@ -346,8 +410,8 @@ export function renderSamPolicies(t: CloudFormationTarget, taken: Set<string> = 
   quoteAmbiguous(doc);
   const lines = [
     place === undefined
-      ? ` Properties.Policies of the AWS::Serverless::Function for ${rewriteText(t.subject, ownReferences(t))}, generated by leastrole.`
-      : ` Properties.Policies of the AWS::Serverless::Function ${place.function} (for ${rewriteText(t.subject, ownReferences(t))}), generated by leastrole.`,
+      ? ` Properties.Policies of the AWS::Serverless::Function for ${commentPlaceholders(rewriteText(t.subject, ownReferences(t)))}, generated by leastrole.`
+      : ` Properties.Policies of the AWS::Serverless::Function ${place.function} (for ${commentPlaceholders(rewriteText(t.subject, ownReferences(t)))}), generated by leastrole.`,
   ];
   // SAM attaches these whatever Policies says: the role stays as broad as they are (they grant on
   // `*`), which the header said nowhere before.

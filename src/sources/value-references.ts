@@ -21,8 +21,9 @@ export interface ValueReferences {
   language: "cloudformation" | "terraform";
   /**
    * Resolved value → the same value with its references (`${Env}-orders-dlq`,
-   * `${var.env}-orders`), in the reader's placeholder form; null when the value came from a
-   * parameter's default but cannot be written so (through Fn::FindInMap, Fn::Split, a list
+   * `${var.env}-orders`, a lookup keyed by parameters `${Fn::FindInMap:EnvMap:(Env):Table}`), in the reader's
+   * placeholder form; null when the value came from a
+   * parameter's default but cannot be written so (through Fn::FindInMap of a key no !Ref gives, Fn::Split, a list
    * parameter's member, or two parameters of the same default resolving alike).
    */
   values: Map<string, string | null>;

@@ -2,8 +2,9 @@
  * The template reader's record of where the names it resolved came from (value-references.ts):
  * each value made from a parameter read with its Default, and the Fn::Sub text that makes it.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/evaluate/locate.js";
 import { readCloudFormationTemplate } from "../../src/sources/cloudformation/read-template.js";
@@ -24,9 +25,34 @@ describe("CloudFormation value references", () => {
     expect(values?.get("arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:dev-orders-dlq")).toBe("arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${Env}-orders-dlq");
   });
 
-  it("records a value made through Fn::FindInMap keyed by a parameter as one no Fn::Sub writes back", () => {
-    // FunctionName: !Join ['-', [!FindInMap [EnvMap, !Ref Env, Prefix], orders]]
-    expect(read(stack)?.values.get("dev-orders")).toBeNull();
+  it("records a value made through Fn::FindInMap keyed by a parameter as that lookup", () => {
+    // FunctionName: !Join ['-', [!FindInMap [EnvMap, !Ref Env, Prefix], orders]]; before, null
+    // (the defaults' entry `dev`, written as it is).
+    expect(read(stack)?.values.get("dev-orders")).toBe("${Fn::FindInMap:EnvMap:(Env):Prefix}-orders");
+  });
+
+  it("still records as one no Fn::Sub writes back a lookup whose key is made otherwise than by !Ref, and a list member", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "lr-map-refs-")), "stack.yaml");
+    try {
+      writeFileSync(
+        file,
+        [
+          "Parameters:\n  Env: { Type: String, Default: dev }\n  Envs: { Type: CommaDelimitedList, Default: 'eu,us' }",
+          "Mappings:\n  EnvMap:\n    dev-x: { Prefix: devx }\n    dev: { Prefix: d }",
+          "Resources:",
+          "  Q1: { Type: AWS::SQS::Queue, Properties: { QueueName: !Join ['-', [!FindInMap [EnvMap, !Sub '${Env}-x', Prefix], q1]] } }",
+          "  Q2: { Type: AWS::SQS::Queue, Properties: { QueueName: !Join ['-', [!Select [0, !Ref Envs], q2]] } }",
+          "  Q3: { Type: AWS::SQS::Queue, Properties: { QueueName: !Join ['-', [!FindInMap [EnvMap, !Ref Env, Prefix], q3]] } }",
+          "",
+        ].join("\n"),
+      );
+      const values = read(file)?.values;
+      expect(values?.get("devx-q1")).toBeNull();
+      expect(values?.get("eu-q2")).toBeNull();
+      expect(values?.get("d-q3")).toBe("${Fn::FindInMap:EnvMap:(Env):Prefix}-q3");
+    } finally {
+      rmSync(dirname(file), { recursive: true, force: true });
+    }
   });
 
   it("names the defaulted parameters the template's conditions use", () => {

@@ -120,6 +120,8 @@ export class IntrinsicResolver {
         const top = isRecord(map) ? own(map, a) : undefined;
         const v = isRecord(top) ? own(top, b) : undefined;
         if (v !== undefined) return this.resolve(v, depth + 1);
+        const mapped = this.mappedByParameter(m, a, b);
+        if (mapped !== undefined) return mapped;
         return `\${${m}.${a}.${b}}`;
       }
       case "Fn::ImportValue": {
@@ -140,6 +142,28 @@ export class IntrinsicResolver {
       default:
         return `\${${name}}`;
     }
+  }
+
+  /**
+   * Fn::FindInMap whose keys are parameters read marked (markParameter, the reader's second
+   * resolution): the value its defaults select, marked as that lookup (findInMapMark), so that it
+   * is written back as `!FindInMap [EnvMap, !Ref Env, Table]` and not as the defaults' `orders-dev`.
+   * Only a key that is one parameter's mark whole, and a text value; undefined otherwise.
+   */
+  private mappedByParameter(m: string, a: string, b: string): string | undefined {
+    if (!isMarked(m + a + b)) return undefined;
+    const args = [m, a, b].map((x) => {
+      const whole = /^\uE000([A-Za-z0-9]+)\uE001([^\uE000-\uE002]*)\uE002$/.exec(x);
+      if (whole !== null) return { value: whole[2] as string, parameter: whole[1] as string };
+      return isMarked(x) ? null : { value: x, parameter: undefined };
+    });
+    if (args.some((x) => x === null)) return undefined;
+    const [mm, aa, bb] = args as { value: string; parameter: string | undefined }[];
+    const map = own(this.ctx.mappings, (mm as { value: string }).value);
+    const top = isRecord(map) ? own(map, (aa as { value: string }).value) : undefined;
+    const v = isRecord(top) ? own(top, (bb as { value: string }).value) : undefined;
+    if (typeof v !== "string") return undefined;
+    return markParameter(findInMapPlaceholder(args as { value: string; parameter: string | undefined }[]), v);
   }
 
   ref(name: string): unknown {
@@ -386,11 +410,23 @@ export function unmarked(s: string): string {
   return s.replace(MARK, (_all, _name: string, value: string) => value);
 }
 
-/** The string with each mark as the `${Name}` of its parameter, or null when one cannot be so written. */
+/**
+ * A Fn::FindInMap keyed by parameters, as the mark's name and the value table's placeholder:
+ * `Fn::FindInMap:EnvMap:(Env):Table` for `!FindInMap [EnvMap, !Ref Env, Table]`, a parameter in
+ * brackets, literal keys with `%`, `:`, `(`, `)`, `{`, `}` escaped (%XX). No `{`, `}` or `:` of its
+ * own inside an argument: the placeholder `${…}` stays one to the regular expressions that find
+ * them, and the renderer (render-cloudformation.ts) writes it back as Fn::FindInMap.
+ */
+function findInMapPlaceholder(args: readonly { value: string; parameter: string | undefined }[]): string {
+  const escape = (x: string): string => x.replace(/[%:(){}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  return `Fn::FindInMap:${args.map((x) => (x.parameter !== undefined ? `(${x.parameter})` : escape(x.value))).join(":")}`;
+}
+
+/** The string with each mark as the `${Name}` of its parameter (or its Fn::FindInMap placeholder), or null when one cannot be so written. */
 export function markedAsReference(s: string): string | null {
   let ok = true;
   const out = s.replace(MARK, (_all, name: string) => {
-    if (!/^[A-Za-z0-9]+$/.test(name)) ok = false;
+    if (!/^[A-Za-z0-9]+$/.test(name) && !name.startsWith("Fn::FindInMap:")) ok = false;
     return `\${${name}}`;
   });
   // A mark cut apart (Fn::Split or Fn::Select inside a value) leaves its pieces behind.

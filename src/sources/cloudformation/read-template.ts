@@ -455,8 +455,9 @@ export class TemplateReader {
    * that holds a mark recorded as the value and the Fn::Sub text that makes it
    * (`dev-orders-dlq` ← `${Env}-orders-dlq`). Why: generate writes a policy back into this
    * template; with the value, a stack deployed with Env=prod got the dev role's name and the dev
-   * queue. A value whose marked resolution is not its own once unmarked (a mark through
-   * Fn::FindInMap, cut by Fn::Split) came from a default but cannot be written back: null.
+   * queue. A Fn::FindInMap keyed by such a parameter is marked as that lookup (intrinsics.ts,
+   * mappedByParameter). A value whose marked resolution is not its own once unmarked (a mark in a
+   * Fn::FindInMap key made otherwise, cut by Fn::Split) came from a default but cannot be written back: null.
    * Undefined when no resource uses such a parameter.
    */
   private valueReferences(): ValueReferences | undefined {
