@@ -634,7 +634,8 @@ function variableValuesWarning(document: CanonicalDocument, file: string | undef
 /**
  * The references the output keeps (`${Env}`, `${var.env}`) with the value read and the length
  * assumed deployed: a parameter's longest AllowedValues entry, else its MaxLength, else
- * DEFAULT_REFERENCE_LENGTH (never less than the value read); a Terraform variable's,
+ * DEFAULT_REFERENCE_LENGTH (never less than the value read); a Fn::FindInMap keyed by parameters,
+ * the longest entry it can give; a Terraform variable's,
  * DEFAULT_REFERENCE_LENGTH (a plan says nothing of a variable's length). With why, for the warning.
  */
 function referenceLengths(table: ValueReferences): Map<string, ReferenceLength & { basis: string }> {
@@ -642,13 +643,21 @@ function referenceLengths(table: ValueReferences): Map<string, ReferenceLength &
   const unsaid = (value: string) => ({ assumed: Math.max(DEFAULT_REFERENCE_LENGTH, value.length), basis: "" });
   if (table.language === "cloudformation") {
     for (const [name, p] of Object.entries(table.parameters ?? {})) {
-      const said = p.longest !== undefined && p.basis !== undefined ? { assumed: Math.max(p.longest, p.value.length), basis: p.basis === "AllowedValues" ? "its longest AllowedValues entry" : "its MaxLength" } : unsaid(p.value);
+      const said = p.longest !== undefined && p.basis !== undefined ? { assumed: Math.max(p.longest, p.value.length), basis: p.basis === "AllowedValues" ? "its longest AllowedValues entry" : p.basis === "Mappings" ? "the longest entry the lookup can give" : "its MaxLength" } : unsaid(p.value);
       out.set(`\${${name}}`, { value: p.value, ...said });
     }
   } else {
     for (const [name, value] of Object.entries(table.variables ?? {})) out.set(`\${var.${name}}`, { value, ...unsaid(value) });
   }
   return out;
+}
+
+/** A reference as a template writes it: the reader's Fn::FindInMap placeholder as `!FindInMap [EnvMap, !Ref Env, Table]`. */
+function lookupText(reference: string): string {
+  const m = /^\$\{Fn::FindInMap:([^:{}]*):([^:{}]*):([^:{}]*)\}$/.exec(reference);
+  if (m === null) return reference;
+  const arg = (x: string): string => x.replace(/^\(([A-Za-z0-9]+)\)$/, "!Ref $1").replace(/%([0-9A-F]{2})/g, (_all, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return `!FindInMap [${m.slice(1).map((x) => arg(x as string)).join(", ")}]`;
 }
 
 /**
@@ -680,7 +689,7 @@ function longerValuesWarning(build: PolicyBuild, table: ValueReferences | undefi
   const assumed = [...used].sort().map((ref) => {
     const l = lengths.get(ref) as ReferenceLength & { basis: string };
     const why = l.basis !== "" ? l.basis : table.language === "cloudformation" ? `it declares neither AllowedValues nor MaxLength: leastrole assumes ${DEFAULT_REFERENCE_LENGTH}` : `a variable declares no length: leastrole assumes ${DEFAULT_REFERENCE_LENGTH}`;
-    return `${ref} at ${l.assumed} characters (${why}; read as ${JSON.stringify(l.value)})`;
+    return `${lookupText(ref)} at ${l.assumed} characters (${why}; read as ${JSON.stringify(l.value)})`;
   });
   const fix =
     table.language === "cloudformation"

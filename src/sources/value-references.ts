@@ -37,7 +37,8 @@ export interface ValueReferences {
   /**
    * The template's parameters read with their Default that a value may hold, by name: the default,
    * and the longest value the template lets the parameter take (its longest AllowedValues entry,
-   * else its MaxLength). Generate measures a policy written with `${Env}` as if deployed with
+   * else its MaxLength); and each Fn::FindInMap keyed by them, by its placeholder's name
+   * (`Fn::FindInMap:EnvMap:(Env):Table`): the entry read, and the longest the lookup can give. Generate measures a policy written with `${Env}` as if deployed with
    * such a value: IAM counts the deployed text against its size limits. CloudFormation only.
    */
   parameters?: { [name: string]: ParameterLength };
@@ -53,7 +54,7 @@ export interface ParameterLength {
   value: string;
   /** Characters: the longest AllowedValues entry, else MaxLength. */
   longest?: number;
-  basis?: "AllowedValues" | "MaxLength";
+  basis?: "AllowedValues" | "MaxLength" | "Mappings";
 }
 
 const tables = new WeakMap<object, ValueReferences[]>();

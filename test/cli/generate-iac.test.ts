@@ -400,24 +400,30 @@ describe("generate writes names a template makes from its parameters as referenc
 describe("generate sizes a policy written with parameters as deployed with longer values", () => {
   // A role granting one function 120 tables named from Env (`${Env}-orders-000` …), kept as today's
   // policy grants them: about 9,300 characters with Env=dev, under the role's 10,240 inline.
-  const template = (declaration: string) =>
+  const template = (declaration: string, table = "${Env}-orders") =>
     [
       "AWSTemplateFormatVersion: '2010-09-09'",
       `Parameters:\n  Env:\n    Type: String\n    Default: dev${declaration}`,
+      // Where the tables are named by a lookup: a short dev entry and a long prod one.
+      "Mappings:\n  EnvMap:\n    dev: { Table: o }\n    prod: { Table: orders-production-eu-central-1 }",
       "Resources:",
       "  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: !Sub '${Env}-orders-fn-role'",
       "      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - { Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }",
       "      Policies:\n        - PolicyName: tables\n          PolicyDocument:\n            Version: '2012-10-17'\n            Statement:\n              - Effect: Allow\n                Action: dynamodb:GetItem\n                Resource:",
-      ...Array.from({ length: 120 }, (_, i) => `                  - !Sub 'arn:aws:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/\${Env}-orders-${String(i).padStart(3, "0")}'`),
+      ...Array.from({ length: 120 }, (_, i) =>
+        table === "lookup"
+          ? `                  - !Sub ['arn:aws:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/\${T}-${String(i).padStart(3, "0")}', { T: !FindInMap [EnvMap, !Ref Env, Table] }]`
+          : `                  - !Sub 'arn:aws:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${table}-${String(i).padStart(3, "0")}'`,
+      ),
       "  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      FunctionName: !Sub '${Env}-orders-api'\n      Runtime: python3.12\n      Handler: index.handler\n      Role: !GetAtt Role.Arn\n      Code: { ZipFile: 'def handler(e, c): return e' }",
       "",
     ].join("\n");
   const config = 'version: 1\nexceptions:\n  - { function: "*", actions: [dynamodb:GetItem], reason: "orders tables read by id" }\n';
 
-  function run(declaration: string, extra: string[] = []): { stderr: string; policySize: number } {
+  function run(declaration: string, extra: string[] = [], table?: string): { stderr: string; policySize: number } {
     const dir = mkdtempSync(join(tmpdir(), "lr-size-refs-"));
     try {
-      writeFileSync(join(dir, "stack.yaml"), template(declaration));
+      writeFileSync(join(dir, "stack.yaml"), template(declaration, table));
       writeFileSync(join(dir, "leastrole.yaml"), config);
       const { stderr } = generate([join(dir, "stack.yaml"), "--format", "cloudformation", "--config", join(dir, "leastrole.yaml"), ...extra]);
       // The whole policy as IAM counts it, from the JSON output: with --parameter, the deployed size.
@@ -449,6 +455,16 @@ describe("generate sizes a policy written with parameters as deployed with longe
     expect(allowed).toContain("${Env} at 22 characters (its longest AllowedValues entry;");
     expect(warningOf(run("\n    MaxLength: 24").stderr)).toContain("${Env} at 24 characters (its MaxLength;");
     expect(warningOf(run("\n    MaxLength: 5").stderr)).toBeUndefined();
+  });
+
+  it("counts a Fn::FindInMap keyed by the parameter at the longest entry it can give", () => {
+    // 120 tables named `${T}-NNN` with T = !FindInMap [EnvMap, !Ref Env, Table]: `o` for dev (fits), 30 characters for prod.
+    const read = run("\n    AllowedValues: [dev, prod]", [], "lookup");
+    const deployed = run("\n    AllowedValues: [dev, prod]", ["--parameter", "Env=prod"], "lookup").policySize;
+    expect(deployed).toBeGreaterThan(10_240);
+    const warning = warningOf(read.stderr);
+    expect(warning).toContain(`the role's inline policy would be about ${deployed.toLocaleString("en-US")} characters (read: ${read.policySize.toLocaleString("en-US")})`);
+    expect(warning).toContain('!FindInMap [EnvMap, !Ref Env, Table] at 30 characters (the longest entry the lookup can give; read as "o")');
   });
 
   it("warns of a managed policy that would exceed 6,144 (--target managed), named as the template names it", () => {

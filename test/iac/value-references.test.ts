@@ -64,6 +64,8 @@ describe("CloudFormation value references", () => {
     expect(read(stack)?.parameters).toEqual({
       AllowAll: { value: "true" },
       Env: { value: "dev", longest: 4, basis: "AllowedValues" },
+      // !FindInMap [EnvMap, !Ref Env, Prefix]: dev for dev, prd for prod.
+      "Fn::FindInMap:EnvMap:(Env):Prefix": { value: "dev", longest: 3, basis: "Mappings" },
       SharedBucketExport: { value: "shared-data-BucketName" },
       TableName: { value: "orders" },
     });

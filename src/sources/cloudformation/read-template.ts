@@ -518,6 +518,15 @@ export class TemplateReader {
       const v = values[name];
       if (typeof v === "string") parameters[name] = parameterLength(v, declared[name]);
     }
+    const mappings = isRecord(this.template.Mappings) ? this.template.Mappings : {};
+    for (const expression of table.values()) {
+      for (const m of (expression ?? "").matchAll(/\$\{(Fn::FindInMap:[^}]*)\}/g)) {
+        const lookup = m[1] as string;
+        if (parameters[lookup] !== undefined) continue;
+        const mapped = mappedLength(mappings, lookup, declared, values);
+        if (mapped !== undefined) parameters[lookup] = { ...mapped, basis: "Mappings" };
+      }
+    }
     return { file: this.file, language: "cloudformation", values: table, whole, conditionParameters, ...(Object.keys(parameters).length > 0 ? { parameters } : {}) };
   }
 
@@ -861,4 +870,45 @@ function parameterLength(value: string, spec: unknown): ParameterLength {
   const max = isRecord(spec) ? Number(spec.MaxLength) : Number.NaN;
   if (Number.isInteger(max) && max > 0) return { value, longest: max, basis: "MaxLength" };
   return { value };
+}
+
+/**
+ * A Fn::FindInMap placeholder's (`Fn::FindInMap:EnvMap:(Env):Table`) entry as read (its
+ * parameters' defaults), and the longest entry it can give: over the keys a parameter argument may
+ * take (its AllowedValues, else every key of the map at that level), the text entries found.
+ * Undefined when the entry read is not text.
+ */
+function mappedLength(mappings: Record<string, unknown>, lookup: string, declared: Record<string, unknown>, values: Record<string, unknown>): { value: string; longest: number } | undefined {
+  const args = lookup.slice("Fn::FindInMap:".length).split(":");
+  if (args.length !== 3) return undefined;
+  const read = (arg: string): string => {
+    const parameter = /^\(([A-Za-z0-9]+)\)$/.exec(arg)?.[1];
+    return parameter === undefined ? arg.replace(/%([0-9A-F]{2})/g, (_all, h: string) => String.fromCharCode(parseInt(h, 16))) : String(values[parameter]);
+  };
+  const map = own(mappings, read(args[0] as string));
+  const level = isRecord(map) ? own(map, read(args[1] as string)) : undefined;
+  const value = isRecord(level) ? own(level, read(args[2] as string)) : undefined;
+  if (typeof value !== "string") return undefined;
+  const unescape = (x: string): string => x.replace(/%([0-9A-F]{2})/g, (_all, h: string) => String.fromCharCode(parseInt(h, 16)));
+  const choices = (arg: string, level: Record<string, unknown>): string[] => {
+    const parameter = /^\(([A-Za-z0-9]+)\)$/.exec(arg)?.[1];
+    if (parameter === undefined) return [unescape(arg)];
+    const spec = declared[parameter];
+    const allowed = isRecord(spec) && Array.isArray(spec.AllowedValues) ? spec.AllowedValues.map(String) : null;
+    return allowed ?? Object.keys(level);
+  };
+  let longest = value.length;
+  for (const name of choices(args[0] as string, mappings)) {
+    const map = own(mappings, name);
+    if (!isRecord(map)) continue;
+    for (const top of choices(args[1] as string, map)) {
+      const level = own(map, top);
+      if (!isRecord(level)) continue;
+      for (const second of choices(args[2] as string, level)) {
+        const v = own(level, second);
+        if (typeof v === "string") longest = Math.max(longest, v.length);
+      }
+    }
+  }
+  return { value, longest };
 }
