@@ -526,6 +526,55 @@ describe("generate -f terraform writes names a plan made from variables as the c
     }
   });
 
+  it.skipIf(!hasTerraform)("warns when the policy written with ${var.env} would exceed the inline budget with a 32-character env, as a plan made with one shows", () => {
+    // 120 tables named "${var.env}-orders-NNN", granted by the role's inline policy: about 8,100
+    // characters with env = "dev". Before, nothing said that another workspace's longer env
+    // made the same policy too big for IAM (terraform apply fails with LimitExceeded).
+    const dir = mkdtempSync(join(tmpdir(), "lr-size-refs-tf-"));
+    try {
+      for (const f of ["provider.tf", ".terraform.lock.hcl"]) writeFileSync(join(dir, f), readFileSync(join(tf, f)));
+      const n = Array.from({ length: 120 }, (_, i) => String(i).padStart(3, "0"));
+      const tables = n.map((i) => `resource "aws_dynamodb_table" "t${i}" {\n  name         = "\${var.env}-orders-${i}"\n  billing_mode = "PAY_PER_REQUEST"\n  hash_key     = "id"\n  attribute {\n    name = "id"\n    type = "S"\n  }\n}\n`);
+      const arns = n.map((i) => `"arn:aws:dynamodb:eu-west-1:111122223333:table/\${var.env}-orders-${i}"`).join(", ");
+      writeFileSync(
+        join(dir, "main.tf"),
+        [
+          'variable "env" {\n  type    = string\n  default = "dev"\n}\n',
+          ...tables,
+          'resource "aws_iam_role" "fn" {\n  name = "${var.env}-orders-fn-role"\n  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }] })\n}\n',
+          `resource "aws_iam_role_policy" "fn" {\n  name = "data"\n  role = aws_iam_role.fn.id\n  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["dynamodb:GetItem"], Resource = [${arns}] }] })\n}\n`,
+          'resource "aws_lambda_function" "api" {\n  function_name = "${var.env}-orders-api"\n  role          = aws_iam_role.fn.arn\n  runtime       = "python3.12"\n  handler       = "app.handler"\n  filename      = "app.zip"\n}\n',
+        ].join("\n"),
+      );
+      writeFileSync(join(dir, "leastrole.yaml"), 'version: 1\nexceptions:\n  - { function: "*", actions: [dynamodb:GetItem], reason: "orders tables read by id" }\n');
+      const tfRun = (args: string[]) => {
+        const r = spawnSync("terraform", args, { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 });
+        expect(r.status, r.stdout + r.stderr).toBe(0);
+        return r.stdout;
+      };
+      tfRun(["init", "-plugin-dir=/opt/tf-plugins", "-input=false", "-no-color"]);
+      const plan = (file: string, vars: string[]) => {
+        tfRun(["plan", "-refresh=false", "-input=false", "-no-color", ...vars, "-out=plan.bin"]);
+        writeFileSync(join(dir, file), tfRun(["show", "-json", "plan.bin"]));
+        return join(dir, file);
+      };
+      const config = ["--config", join(dir, "leastrole.yaml")];
+      const dev = plan("plan.json", []);
+      const { stdout, stderr } = generate([dev, "--format", "terraform", ...config]);
+      expect(stdout).toContain('"arn:aws:dynamodb:eu-west-1:111122223333:table/${var.env}-orders-000"');
+      const sizeOf = (file: string) => JSON.stringify((JSON.parse(generate([file, ...config]).stdout) as Array<{ policy: unknown }>)[0]?.policy).length;
+      const read = sizeOf(dev);
+      expect(read).toBeLessThanOrEqual(10_240);
+      const deployed = sizeOf(plan("plan-long.json", ["-var", `env=${"x".repeat(32)}`]));
+      expect(deployed).toBeGreaterThan(10_240);
+      const warning = stderr.split("\n").find((l) => l.includes("was sized with the values read"));
+      expect(warning).toContain(`the role's inline policy would be about ${deployed.toLocaleString("en-US")} characters (read: ${read.toLocaleString("en-US")})`);
+      expect(warning).toContain('${var.env} at 32 characters (a variable declares no length: leastrole assumes 32; read as "dev")');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("writes the plan's values when the .tf text is not there to say an expression is a plain template", () => {
     // references: ["var.env"] is what the plan says of "${var.env}-orders-fn-role" and of
     // "${lower(var.env)}-orders-audit" alike: without the text, ${var.env}-… could name another role.
