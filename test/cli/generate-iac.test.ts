@@ -282,13 +282,13 @@ describe("generate writes names a template makes from its parameters as referenc
     // above `Fn::Sub: …/aws/lambda/${Env}-orders-api:*`, the header naming the dev function.
     const statementComments = (text: string) => text.split("\n").filter((l) => /^\s+#/.test(l));
     const cfn = generate([join(cdk, "cdk.out"), "--format", "cloudformation", "--config", join(cdk, "leastrole.yaml")]).stdout;
-    expect(cfn).toContain("# OrdersParams-ApiServiceRole1BD550DA: for arn:aws:lambda:unknown:unknown:function:${Env}-orders-api\n");
+    expect(cfn).toContain("# OrdersParams-ApiServiceRole1BD550DA: for arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:${Env}-orders-api\n");
     expect(cfn).toContain("# required (logs): /aws/lambda/${Env}-orders-api\n");
     expect(cfn).toContain("# arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${Env}-orders-api:*: required by the configuration (logs: /aws/lambda/${Env}-orders-api);");
     expect(cfn).toContain("# required (dead-letter): arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${Env}-orders-dlq\n");
     expect(statementComments(cfn).filter((l) => l.includes("dev-"))).toEqual([]);
     const samOut = generate([join(sam, "template.yaml"), "--format", "sam", "--config", join(sam, "leastrole.yaml")]).stdout;
-    expect(samOut).toContain("# Properties.Policies of the AWS::Serverless::Function OrdersFunction (for arn:aws:lambda:unknown:unknown:function:${Stage}-orders-api)");
+    expect(samOut).toContain("# Properties.Policies of the AWS::Serverless::Function OrdersFunction (for arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:${Stage}-orders-api)");
     expect(samOut).toContain("# arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Stage}-orders/index/*: kept exception:");
     expect(statementComments(samOut).filter((l) => l.includes("dev-"))).toEqual([]);
     const tf = join(fixtures, "terraform-variables");

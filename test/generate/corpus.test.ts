@@ -46,6 +46,9 @@ describe("serverless-patterns SAM templates (ARNs are CloudFormation references)
     // Deployable as written (the references are Fn::Sub, the region and account the stack's own):
     // nothing to replace by hand. The IAM JSON of the same function still needs it (below).
     expect(consumer.build.warnings.map((w) => w.code)).not.toContain("unresolved-references");
+    // The comments name the function as the body writes ARNs, not by the reader's unknown region and account.
+    expect(r.output).toContain("for arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:ConsumerFunction");
+    expect(r.output).not.toMatch(/unknown:unknown/);
     const json = runGenerate(document, { format: "json" }).targets.find((t) => t.subject.endsWith(":function:ConsumerFunction"))!;
     expect(json.build.warnings.map((w) => w.code)).toContain("unresolved-references");
     const tpl = YAML.parse(r.output) as { Resources: { [id: string]: { Properties: { RoleName?: string; Policies?: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] } }[] } } } };
