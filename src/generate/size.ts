@@ -17,6 +17,7 @@
 
 import type { PolicyDocument, PolicyStatement } from "../model/document.js";
 import type { PolicyTarget, SizedPolicy } from "./types.js";
+import { unknownPlaces } from "./unknown-places.js";
 
 export const INLINE_ROLE_POLICY_LIMIT = 10_240;
 export const MANAGED_POLICY_LIMIT = 6_144;
@@ -58,9 +59,29 @@ export function deployedSize(doc: PolicyDocument, written: { readonly [resolved:
   return policySize(doc) + extra;
 }
 
-/** Size as IAM counts it (upper bound): compact JSON length. */
+/** The longest Region code (ap-southeast-2, cn-northwest-1, eusc-de-east-1) and an account ID's length. */
+const LONGEST_REGION = 14;
+const ACCOUNT_ID_LENGTH = 12;
+
+/**
+ * Size as IAM counts it (upper bound): compact JSON length, with a region or account the IaC
+ * readers wrote `unknown` (unknown-places.ts) counted at the longest it can be deployed as. Why:
+ * the CloudFormation and Terraform outputs write them as the stack's own (`${AWS::Region}`,
+ * `${AWS::AccountId}`), 12 characters more per ARN in ap-southeast-2; a policy of a template's
+ * hundred log groups and tables sized on `unknown` fitted here and IAM refused it at deploy time
+ * (LimitExceeded).
+ */
 export function policySize(doc: PolicyDocument): number {
-  return JSON.stringify(doc).length;
+  let extra = 0;
+  for (const st of doc.Statement) {
+    for (const r of st.Resource ?? []) {
+      const places = unknownPlaces(r);
+      if (places === null) continue;
+      if (places.region) extra += Math.max(0, LONGEST_REGION - (places.head[3] as string).length);
+      if (places.account) extra += Math.max(0, ACCOUNT_ID_LENGTH - (places.head[4] as string).length);
+    }
+  }
+  return JSON.stringify(doc).length + extra;
 }
 
 function docOf(statements: PolicyStatement[]): PolicyDocument {

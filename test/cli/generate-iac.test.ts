@@ -10,6 +10,8 @@ import { join } from "node:path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/evaluate/locate.js";
+import { policySize } from "../../src/generate/index.js";
+import type { PolicyDocument } from "../../src/model/document.js";
 
 const cli = join(packageRoot(), "dist", "cli.js");
 const fixtures = join(packageRoot(), "test", "iac", "fixtures");
@@ -426,9 +428,10 @@ describe("generate sizes a policy written with parameters as deployed with longe
       writeFileSync(join(dir, "stack.yaml"), template(declaration, table));
       writeFileSync(join(dir, "leastrole.yaml"), config);
       const { stderr } = generate([join(dir, "stack.yaml"), "--format", "cloudformation", "--config", join(dir, "leastrole.yaml"), ...extra]);
-      // The whole policy as IAM counts it, from the JSON output: with --parameter, the deployed size.
-      const json = JSON.parse(generate([join(dir, "stack.yaml"), "--config", join(dir, "leastrole.yaml"), ...extra]).stdout) as Array<{ policy: unknown }>;
-      return { stderr, policySize: JSON.stringify(json[0]?.policy).length };
+      // The whole policy as IAM counts it at most, from the JSON output (the region and account the
+      // template leaves unknown at their longest): with --parameter, the deployed size.
+      const json = JSON.parse(generate([join(dir, "stack.yaml"), "--config", join(dir, "leastrole.yaml"), ...extra]).stdout) as Array<{ policy: PolicyDocument }>;
+      return { stderr, policySize: policySize(json[0]!.policy) };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -562,7 +565,7 @@ describe("generate -f terraform writes names a plan made from variables as the c
       const dev = plan("plan.json", []);
       const { stdout, stderr } = generate([dev, "--format", "terraform", ...config]);
       expect(stdout).toContain('"arn:aws:dynamodb:eu-west-1:111122223333:table/${var.env}-orders-000"');
-      const sizeOf = (file: string) => JSON.stringify((JSON.parse(generate([file, ...config]).stdout) as Array<{ policy: unknown }>)[0]?.policy).length;
+      const sizeOf = (file: string) => policySize((JSON.parse(generate([file, ...config]).stdout) as Array<{ policy: PolicyDocument }>)[0]!.policy);
       const read = sizeOf(dev);
       expect(read).toBeLessThanOrEqual(10_240);
       const deployed = sizeOf(plan("plan-long.json", ["-var", `env=${"x".repeat(32)}`]));

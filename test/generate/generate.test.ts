@@ -349,6 +349,24 @@ describe("size limits", () => {
     expect(packStatements(statements, MANAGED_POLICY_LIMIT)).toEqual(docs);
   });
 
+  it("counts a region and account a template left unknown at the longest they deploy as, so what is packed as fitting fits in ap-southeast-2", () => {
+    const arnsIn = (region: string, account: string) => Array.from({ length: 120 }, (_v, i) => `arn:aws:logs:${region}:${account}:log-group:/aws/lambda/orders-${String(i).padStart(3, "0")}:*`);
+    const docOf = (resources: string[]): PolicyDocument => ({ Version: "2012-10-17", Statement: [{ Sid: "Logs", Effect: "Allow", Action: ["logs:PutLogEvents"], Resource: resources }] });
+    const template = docOf(arnsIn("unknown", "unknown"));
+    const deployed = docOf(arnsIn("ap-southeast-2", "123456789012"));
+    // The stack's own region and account are written in (Fn::Sub of the pseudo parameters): at most this long.
+    expect(policySize(template)).toBe(JSON.stringify(deployed).length);
+    expect(policySize(deployed)).toBe(JSON.stringify(deployed).length);
+    // A file's synthetic account (unknown-<hash>) is longer than any account ID: counted as it is.
+    const synthetic = docOf(arnsIn("eu-west-1", "unknown-0a1b2c3d"));
+    expect(policySize(synthetic)).toBe(JSON.stringify(synthetic).length);
+    // Packed on that size, every piece fits once deployed.
+    for (const d of packStatements(template.Statement, MANAGED_POLICY_LIMIT)) {
+      const asDeployed = JSON.stringify(d).replaceAll("unknown:unknown", "ap-southeast-2:123456789012");
+      expect(asDeployed.length).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
+    }
+  });
+
   it("moves a policy over the role's inline budget into several managed policies, every call still allowed", () => {
     const r = roleArn("big-role");
     const fn = lambdaFunction("big", r);
