@@ -77,6 +77,15 @@ const TEXT_AFTER = /[\s:/*)"',;]/;
  * (`dev-orders-api`) beside a body that follows the parameters, and misled whoever compared them.
  * A name followed by `.` counts only at a sentence's end (`.` then a space or the end).
  */
+/**
+ * A statement's provenance note as a comment: rewriteText, but for a kept exception's note, whose
+ * pattern and reason are the user's configuration quoted (`kept exception (dynamodb:Restore*): DR
+ * runbook for dev-orders-api`): rewritten, the comment misquoted the config it cites.
+ */
+export function rewriteNote(note: string, references: OutputReferences | undefined): string {
+  return note.startsWith("kept exception (") ? note : rewriteText(note, references);
+}
+
 export function rewriteText(text: string, references: OutputReferences | undefined): string {
   const names = references?.names;
   if (names === undefined) return text;

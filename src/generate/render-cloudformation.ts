@@ -16,7 +16,7 @@
 import YAML, { isScalar, type Node } from "yaml";
 import type { PolicyDocument } from "../model/document.js";
 import type { KeptRole, PolicyBuild, SizedPolicy } from "./types.js";
-import { rewriteText } from "./references.js";
+import { rewriteNote, rewriteText } from "./references.js";
 import { allocateNames } from "./names.js";
 import { unknownPlaces } from "./unknown-places.js";
 import { DEFAULT_MANAGED_POLICIES_PER_ROLE } from "./size.js";
@@ -50,7 +50,7 @@ function quoteAmbiguous(doc: YAML.Document): void {
  */
 function statementComments(t: CloudFormationTarget, sid: string | undefined): string {
   const gen = t.statements.find((s) => s.sid === sid?.replace(/Part\d+$/, ""));
-  const lines = (gen?.notes ?? []).map((n) => commentPlaceholders(rewriteText(n, ownReferences(t))));
+  const lines = (gen?.notes ?? []).map((n) => commentPlaceholders(rewriteNote(n, ownReferences(t))));
   if (gen !== undefined) {
     const value = valueOf(t);
     const reasons = new Set<string>();

@@ -14,7 +14,7 @@ import type { GeneratedStatement, KeptRole, PolicyBuild } from "./types.js";
 import { hasPatternWildcard } from "./iam.js";
 import { allocateNames } from "./names.js";
 import { unknownPlaces } from "./unknown-places.js";
-import { rewriteText, type OutputReferences } from "./references.js";
+import { rewriteNote, rewriteText, type OutputReferences } from "./references.js";
 
 /** A value in the HCL we write: strings, tuples of values, objects with optional comments. */
 type HclValue = string | HclTuple | HclObject;
@@ -192,7 +192,7 @@ function statementValue(st: PolicyStatement, keepReferences: boolean, writtenOf:
 function commentsFor(st: PolicyStatement, statements: readonly GeneratedStatement[], wildcardReasons: Map<string, string>, keepReferences: boolean, writtenOf: WrittenOf, references: OutputReferences | undefined): string[] {
   const sid = st.Sid?.replace(/Part\d+$/, "");
   const gen = statements.find((s) => s.sid === sid);
-  const out = (gen?.notes ?? []).map((n) => rewriteText(n, references));
+  const out = (gen?.notes ?? []).map((n) => rewriteNote(n, references));
   for (const r of st.Resource ?? []) {
     if (!hasPatternWildcard(r)) continue;
     const reasons = new Set((st.Action ?? []).map((a) => wildcardReasons.get(`${a}\u0000${r}`)).filter((x): x is string => x !== undefined));

@@ -302,6 +302,22 @@ describe("generate writes names a template makes from its parameters as referenc
     expect(statementComments(hcl).filter((l) => l.includes("dev-"))).toEqual([]);
   });
 
+  it("a kept exception's note quotes the config as written, names and all, where the body follows the parameters", () => {
+    // The reason cites the stack it was written for; rewritten to ${Stage}-orders-api, the comment
+    // misquoted the config file it names.
+    const dir = mkdtempSync(join(tmpdir(), "lr-note-quote-"));
+    try {
+      const config = join(dir, "leastrole.yaml");
+      writeFileSync(config, 'version: 1\nexceptions:\n  - { function: "dev-orders-api", actions: [dynamodb:GetItem], reason: "dev-orders-api reads by id on the DR path (runbook DR-12)" }\n');
+      for (const args of [[join(sam, "template.yaml"), "--format", "sam"], [join(sam, "template.yaml"), "--format", "cloudformation"], [join(fixtures, "terraform-variables", "plan.json"), "--format", "terraform"]]) {
+        const out = generate([...args, "--config", config]).stdout;
+        expect(out, args[2]).toContain("# kept exception (dynamodb:GetItem): dev-orders-api reads by id on the DR path (runbook DR-12)\n");
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe("a name looked up with Fn::FindInMap keyed by a parameter", () => {
     // `TableName: !FindInMap [EnvMap, !Ref Env, Table]` (dev: orders-dev, prod: orders-prod), the
     // role granting on the table's ARN and its indexes. Long-form intrinsics, so that the test can
