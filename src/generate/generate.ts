@@ -805,12 +805,9 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   const outputFile = role?.source?.file ?? fn.source?.file;
   const written = outputReferences(document, outputFile, options.format, built);
   if (written?.references !== undefined) built.references = written.references;
-  const defaults = parameterDefaultsWarning(document, fn, role, written);
-  if (defaults !== null) built.warnings = sortWarnings([...built.warnings, defaults]);
-  const variables = variableValuesWarning(document, outputFile, built);
-  if (variables !== null) built.warnings = sortWarnings([...built.warnings, variables]);
-  const longer = longerValuesWarning(built, written?.table);
-  if (longer !== null) built.warnings = sortWarnings([...built.warnings, longer]);
+  // The warnings about what the output writes as the input's values, known only now.
+  const about = [parameterDefaultsWarning(document, fn, role, written), variableValuesWarning(document, outputFile, built), longerValuesWarning(built, written?.table)].filter((w): w is GenerationWarning => w !== null);
+  if (about.length > 0) built.warnings = sortWarnings([...built.warnings, ...about]);
   return {
     functionArn: fn.arn,
     functionName: fn.name,

@@ -41,19 +41,8 @@ export function rewriteValue(s: string, table: ValueReferences): Rewrite {
     const e = table.values.get(s) ?? null;
     return e === null ? { expression: null, baked: [s] } : { expression: e, baked: [] };
   }
-  const candidates = [...table.values.keys()].filter((v) => v !== "" && !table.whole.has(v) && s.includes(v)).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  const taken: { start: number; end: number; value: string }[] = [];
-  for (const v of candidates) {
-    for (let i = s.indexOf(v); i >= 0; i = s.indexOf(v, i + 1)) {
-      const end = i + v.length;
-      if (i > 0 && !BEFORE.test(s[i - 1] as string)) continue;
-      if (end < s.length && !AFTER.test(s[end] as string)) continue;
-      if (taken.some((t) => i < t.end && end > t.start)) continue;
-      taken.push({ start: i, end, value: v });
-    }
-  }
+  const taken = occurrences(s, [...table.values.keys()].filter((v) => !table.whole.has(v)), (i, end) => (i === 0 || BEFORE.test(s[i - 1] as string)) && (end === s.length || AFTER.test(s[end] as string)));
   if (taken.length === 0) return { expression: null, baked: [] };
-  taken.sort((a, b) => a.start - b.start);
   const baked = taken.filter((t) => table.values.get(t.value) === null).map((t) => t.value);
   if (taken.every((t) => table.values.get(t.value) === null)) return { expression: null, baked };
   let out = "";
@@ -63,6 +52,23 @@ export function rewriteValue(s: string, table: ValueReferences): Rewrite {
     at = t.end;
   }
   return { expression: out + s.slice(at), baked };
+}
+
+/**
+ * Where `candidates` occur in `s` where `atBoundary(start, end)` holds: longest first (a longer name
+ * wins over the shorter one inside it), never overlapping, in the order they occur.
+ */
+function occurrences(s: string, candidates: readonly string[], atBoundary: (start: number, end: number) => boolean): Array<{ start: number; end: number; value: string }> {
+  const taken: Array<{ start: number; end: number; value: string }> = [];
+  const present = candidates.filter((v) => v !== "" && s.includes(v)).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  for (const v of present) {
+    for (let i = s.indexOf(v); i >= 0; i = s.indexOf(v, i + 1)) {
+      const end = i + v.length;
+      if (!atBoundary(i, end) || taken.some((t) => i < t.end && end > t.start)) continue;
+      taken.push({ start: i, end, value: v });
+    }
+  }
+  return taken.sort((a, b) => a.start - b.start);
 }
 
 /** Before and after a name in prose: an ARN's separators, spaces, brackets, quotes, `=` and `,`. */
@@ -77,34 +83,14 @@ const TEXT_AFTER = /[\s:/*)"',;]/;
  * (`dev-orders-api`) beside a body that follows the parameters, and misled whoever compared them.
  * A name followed by `.` counts only at a sentence's end (`.` then a space or the end).
  */
-/**
- * A statement's provenance note as a comment: rewriteText, but for a kept exception's note, whose
- * pattern and reason are the user's configuration quoted (`kept exception (dynamodb:Restore*): DR
- * runbook for dev-orders-api`): rewritten, the comment misquoted the config it cites.
- */
-export function rewriteNote(note: string, references: OutputReferences | undefined): string {
-  return note.startsWith("kept exception (") ? note : rewriteText(note, references);
-}
-
 export function rewriteText(text: string, references: OutputReferences | undefined): string {
   const names = references?.names;
   if (names === undefined) return text;
-  const candidates = Object.keys(names)
-    .filter((v) => v !== "" && text.includes(v))
-    .sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  if (candidates.length === 0) return text;
-  const taken: { start: number; end: number; value: string }[] = [];
-  for (const v of candidates) {
-    for (let i = text.indexOf(v); i >= 0; i = text.indexOf(v, i + 1)) {
-      const end = i + v.length;
-      if (i > 0 && !TEXT_BEFORE.test(text[i - 1] as string)) continue;
-      const next = text[end];
-      if (next !== undefined && !TEXT_AFTER.test(next) && !(next === "." && (end + 1 === text.length || /\s/.test(text[end + 1] as string)))) continue;
-      if (taken.some((t) => i < t.end && end > t.start)) continue;
-      taken.push({ start: i, end, value: v });
-    }
-  }
-  taken.sort((a, b) => a.start - b.start);
+  const taken = occurrences(text, Object.keys(names), (i, end) => {
+    if (i > 0 && !TEXT_BEFORE.test(text[i - 1] as string)) return false;
+    const next = text[end];
+    return next === undefined || TEXT_AFTER.test(next) || (next === "." && (end + 1 === text.length || /\s/.test(text[end + 1] as string)));
+  });
   let out = "";
   let at = 0;
   for (const t of taken) {
@@ -112,4 +98,13 @@ export function rewriteText(text: string, references: OutputReferences | undefin
     at = t.end;
   }
   return out + text.slice(at);
+}
+
+/**
+ * A statement's provenance note as a comment: rewriteText, but for a kept exception's note, whose
+ * pattern and reason are the user's configuration quoted (`kept exception (dynamodb:Restore*): DR
+ * runbook for dev-orders-api`): rewritten, the comment misquoted the config it cites.
+ */
+export function rewriteNote(note: string, references: OutputReferences | undefined): string {
+  return note.startsWith("kept exception (") ? note : rewriteText(note, references);
 }

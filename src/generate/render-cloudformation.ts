@@ -166,8 +166,15 @@ function commentText(v: CloudFormationValue): string {
 function subjectText(t: Pick<CloudFormationTarget, "subject" | "cloudFormationReferences" | "references">): string {
   const text = commentPlaceholders(rewriteText(t.subject, ownReferences(t)));
   const places = unknownPlaces(text);
-  if (places === null) return text;
-  return [...places.head.map((p, i) => (i === 3 && places.region ? "${AWS::Region}" : i === 4 && places.account ? "${AWS::AccountId}" : p)), places.resource].join(":");
+  return places === null ? text : withStackPlaces(places);
+}
+
+/**
+ * An ARN the readers left with an `unknown` region or account (unknownPlaces), with the stack's own
+ * (`${AWS::Region}`, `${AWS::AccountId}`) in their place; `literal` applied to every other part.
+ */
+function withStackPlaces(places: NonNullable<ReturnType<typeof unknownPlaces>>, literal: (part: string) => string = (part) => part): string {
+  return [...places.head.map((p, i) => (i === 3 && places.region ? "${AWS::Region}" : i === 4 && places.account ? "${AWS::AccountId}" : literal(p))), literal(places.resource)].join(":");
 }
 
 /** A comment's text with the reader's Fn::FindInMap placeholders as the body's Fn::Sub variables (`${EnvMapEnvTable}`). */
@@ -188,7 +195,7 @@ export function cloudFormationValue(s: string): CloudFormationValue {
   const refs = [...s.matchAll(/\$\{([^}]*)\}/g)].some((m) => CFN_REFERENCE.test(m[1] as string));
   if (places === null && !refs) return s;
   // The pseudo parameters filled in are CFN_REFERENCEs: the escaping below keeps them.
-  const text = places === null ? s : [...places.head.map((p, i) => (i === 3 && places.region ? "${AWS::Region}" : i === 4 && places.account ? "${AWS::AccountId}" : p)), places.resource].join(":");
+  const text = places === null ? s : withStackPlaces(places);
   return { "Fn::Sub": text.replace(/\$\{([^}]*)\}/g, (all, inner: string) => (CFN_REFERENCE.test(inner) ? all : `\${!${inner}}`)) };
 }
 
@@ -202,7 +209,7 @@ export function cloudFormationPlaceValue(s: string): string | { "Fn::Sub": strin
   const places = unknownPlaces(s);
   if (places === null) return s;
   const literal = (x: string): string => x.replace(/\$\{/g, "${!");
-  return { "Fn::Sub": [...places.head.map((p, i) => (i === 3 && places.region ? "${AWS::Region}" : i === 4 && places.account ? "${AWS::AccountId}" : literal(p))), literal(places.resource)].join(":") };
+  return { "Fn::Sub": withStackPlaces(places, literal) };
 }
 
 /**
@@ -213,7 +220,7 @@ export function cloudFormationPlaceValue(s: string): string | { "Fn::Sub": strin
  */
 function valueOf(t: Pick<CloudFormationTarget, "cloudFormationReferences" | "references">): (s: string) => CloudFormationValue {
   if (t.cloudFormationReferences !== true) return cloudFormationPlaceValue;
-  const written = t.references?.language === "cloudformation" ? t.references.values : {};
+  const written = ownReferences(t)?.values ?? {};
   return (s) => cloudFormationValue(Object.hasOwn(written, s) ? (written[s] as string) : s);
 }
 
@@ -227,20 +234,24 @@ function ownReferences(t: Pick<CloudFormationTarget, "cloudFormationReferences" 
   return t.cloudFormationReferences === true && t.references?.language === "cloudformation" ? t.references : undefined;
 }
 
-/** The role's name: as the template makes it from its parameters, else the name. */
-function roleNameOf(t: CloudFormationTarget): CloudFormationValue {
-  const written = t.cloudFormationReferences === true && t.references?.language === "cloudformation" ? t.references.values : {};
-  return Object.hasOwn(written, t.roleName) ? cloudFormationValue(written[t.roleName] as string) : t.roleName;
+/**
+ * A name the output gives (the role's, a policy's): as the template makes it from its parameters
+ * (`${Env}-orders-fn-role`, `${Env}-orders-api-least-privilege`), else the name. Role and managed
+ * policy names are one per account: the dev stack's `dev-…` made a prod stack in the same account fail.
+ */
+function writtenName(name: string, t: CloudFormationTarget): CloudFormationValue {
+  const written = ownReferences(t)?.values ?? {};
+  return Object.hasOwn(written, name) ? cloudFormationValue(written[name] as string) : name;
 }
 
-/**
- * A policy's name: as the template makes its function's or role's name from its parameters
- * (`${Env}-orders-api-least-privilege`), else the name. A managed policy's name is one per
- * account: the dev stack's `dev-…` made a prod stack in the same account fail.
- */
+/** The role's name as the output writes it (writtenName). */
+function roleNameOf(t: CloudFormationTarget): CloudFormationValue {
+  return writtenName(t.roleName, t);
+}
+
+/** A policy's name as the output writes it (writtenName). */
 function policyNameOf(p: SizedPolicy, t: CloudFormationTarget): CloudFormationValue {
-  const written = t.cloudFormationReferences === true && t.references?.language === "cloudformation" ? t.references.values : {};
-  return Object.hasOwn(written, p.name) ? cloudFormationValue(written[p.name] as string) : p.name;
+  return writtenName(p.name, t);
 }
 
 function headerOf(targets: readonly CloudFormationTarget[], ids?: readonly TargetIds[]): string {
