@@ -20,7 +20,8 @@ export default defineConfig([
     shims: true,
   },
   {
-    entry: { cli: "src/cli/main.ts" },
+    // The executable (launch.ts: it may start cli-main again with V8 flags) and the command line itself.
+    entry: { cli: "src/cli/launch.ts", "cli-main": "src/cli/main.ts" },
     format: ["esm"],
     sourcemap,
     clean: false,

@@ -586,7 +586,7 @@ function pendingOf(document: CanonicalDocument, completion: AnalysisCompletion, 
     // Nothing waits for the usage: the scope suggestions (none without usage) are made now, in the
     // caller's analysis stage.
     const done = (finished = completion.finish());
-    return { partial: done, deferred: false, role: (i) => done.roles[i]!, labels: () => null, finish, finishingMs: () => spent };
+    return { partial: done, deferred: false, role: (i) => done.roles[i]!, labels: () => null, digest: () => null, finish, finishingMs: () => spent };
   }
   const functions = document.functions;
   return {
@@ -594,6 +594,7 @@ function pendingOf(document: CanonicalDocument, completion: AnalysisCompletion, 
     deferred: true,
     role: (i) => timed(() => completion.role(i)),
     labels: (i) => timed(() => labelling.labelsOf(functions[i]!)),
+    digest: (i) => timed(() => labelling.digestOf(functions[i]!)),
     finish,
     finishingMs: () => spent,
   };

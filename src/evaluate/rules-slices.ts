@@ -23,8 +23,8 @@
 
 import type { LambdaFunction } from "../model/document.js";
 import type { PendingDocument } from "../model/pending.js";
-import type { PermissionLabels } from "../model/usage.js";
-import { rulesViewFrame, slimFunction, slimLabels, slimRole, type SlimPermissionLabels } from "./rules-view.js";
+import type { LabelDigest } from "../model/usage.js";
+import { rulesViewFrame, slimDigest, slimFunction, slimRole, type SlimPermissionLabels } from "./rules-view.js";
 import { appendAll } from "../collections.js";
 
 /** Functions per slice: small enough for the wasm heap, large enough that per-slice costs vanish. */
@@ -188,13 +188,10 @@ export function pendingRulesSlices(pending: PendingDocument, sliceFunctions = SL
       const labels: SlimPermissionLabels[] = [];
       if (frame.usage) {
         for (const group of s.groups) {
-          const sets = group.map((k) => pending.labels(k)).filter((l): l is PermissionLabels => l !== null);
+          const digests = group.map((k) => pending.digest(k)).filter((d): d is LabelDigest => d !== null);
           // The labels' order (a normalised document's functions are in it already; others may not be).
-          sets.sort((a, b) => (a.functionArn! < b.functionArn! ? -1 : a.functionArn! > b.functionArn! ? 1 : 0));
-          for (const l of sets) {
-            const slim = slimLabels(l);
-            if (slim !== null) labels.push(slim);
-          }
+          digests.sort((a, b) => (a.functionArn < b.functionArn ? -1 : a.functionArn > b.functionArn ? 1 : 0));
+          for (const d of digests) labels.push(slimDigest(d));
         }
       }
       return sliceOf(

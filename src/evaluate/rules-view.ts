@@ -38,7 +38,8 @@
  */
 
 import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
-import type { PermissionLabels, PrincipalUsage } from "../model/usage.js";
+import type { LabelDigest, PermissionLabels, PrincipalUsage } from "../model/usage.js";
+import { digestOfLabels } from "../usage/labels.js";
 
 export interface SlimPermissionLabels {
   roleArn: string;
@@ -60,17 +61,13 @@ function sortLikeOpa(list: string[]): string[] {
 }
 
 export function slimLabels(l: PermissionLabels): SlimPermissionLabels | null {
-  if (l.fullWindow !== true || typeof l.functionArn !== "string") return null;
-  const labelCounts: { [label: string]: number } = {};
-  const unused = new Set<string>();
-  const keptExceptions: SlimPermissionLabels["keptExceptions"] = [];
-  for (const p of l.permissions ?? []) {
-    labelCounts[p.label] = (labelCounts[p.label] ?? 0) + 1;
-    if (p.label !== "unused") continue;
-    if (p.exception === null) unused.add(p.action);
-    else keptExceptions.push({ action: p.action, reason: p.exception.reason });
-  }
-  return { roleArn: l.roleArn, functionArn: l.functionArn, fullWindow: true, unusedActions: sortLikeOpa([...unused]), keptExceptions, labelCounts };
+  const digest = digestOfLabels(l);
+  return digest === null ? null : slimDigest(digest);
+}
+
+/** A label set's digest as the rules read it: its unused actions in OPA's order. */
+export function slimDigest(d: LabelDigest): SlimPermissionLabels {
+  return { roleArn: d.roleArn, functionArn: d.functionArn, fullWindow: true, unusedActions: sortLikeOpa([...d.unusedActions]), keptExceptions: d.keptExceptions, labelCounts: d.labelCounts };
 }
 
 function slimPrincipal(p: PrincipalUsage): PrincipalUsage | Record<string, unknown> {

@@ -7,7 +7,7 @@
  */
 
 import type { CanonicalDocument, Role } from "./document.js";
-import type { PermissionLabels } from "./usage.js";
+import type { LabelDigest, PermissionLabels } from "./usage.js";
 
 export interface PendingDocument {
   /**
@@ -25,8 +25,14 @@ export interface PendingDocument {
   role(i: number): Role;
   /** The usage label set of function `i`, or null when it has none: made once, or on each call when the labels are not kept. */
   labels(i: number): PermissionLabels | null;
+  /**
+   * What the built-in rules read of function `i`'s label set (null when it has none or it does not
+   * cover the whole window): digestOfLabels of labels(i), made without building the labels when
+   * they are not kept.
+   */
+  digest(i: number): LabelDigest | null;
   /** The finished document (made once): what buildDocument returns (without `usage.labels` when made not to keep them). */
   finish(): CanonicalDocument;
-  /** Milliseconds spent so far in role(), labels() and finish(): analysis time, wherever it was asked for. */
+  /** Milliseconds spent so far in role(), labels(), digest() and finish(): analysis time, wherever it was asked for. */
   finishingMs(): number;
 }

@@ -16,7 +16,7 @@
 
 import type { CanonicalDocument, LambdaFunction, PolicyDocument, Role, Warning } from "../model/document.js";
 import { instantOf, listGrantedActionNames, loadActionCatalogSync, serviceOf } from "../iam/index.js";
-import type { LabelledPermission, PartialPlace, PermissionLabels, PrincipalUsage, UsageDisagreement, UsageSection } from "../model/usage.js";
+import type { LabelDigest, LabelledPermission, PartialPlace, PermissionLabels, PrincipalUsage, UsageDisagreement, UsageSection } from "../model/usage.js";
 import { emptyUsage } from "../model/usage.js";
 import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
 import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
@@ -82,6 +82,12 @@ export function labelUsage(aggregate: UsageAggregate, document: LabelDocument, o
 export interface Labelling {
   readonly section: UsageSection;
   labelsOf(fn: LambdaFunction): PermissionLabels | null;
+  /**
+   * digestOfLabels(labelsOf(fn)), the same side effects on the section; when the labels are not
+   * kept and no Access Advisor report or Access Analyzer finding is merged into them, made without
+   * building them (LabelDigest says why).
+   */
+  digestOf(fn: LambdaFunction): LabelDigest | null;
   finish(): UsageSection;
 }
 
@@ -152,7 +158,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   const gapsByAccount = trailGapReasons(management);
   if (!Number.isFinite(endMs)) {
     section.principals = aggregate.sessions.map((s) => principalOf(s, null, "other"));
-    return { section, labelsOf: () => null, finish: () => section };
+    return { section, labelsOf: () => null, digestOf: () => null, finish: () => section };
   }
   const startMs = endMs - windowDays * DAY;
   const start = iso(startMs);
@@ -258,14 +264,10 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
 
   // A function's label set once made: itself (kept), DROPPED (handed out, not kept), null (none).
   const made = new Map<LambdaFunction, PermissionLabels | typeof DROPPED | null>();
-  const labelsOf = (f: LambdaFunction): PermissionLabels | null => {
-    const known = made.get(f);
-    if (known !== undefined && known !== DROPPED) return known;
+  // What a function's labels are made from (null: its role is not in the document).
+  const inputsOf = (f: LambdaFunction): { role: Role; granted: string[]; own: SessionUsage[]; service: SessionUsage[]; others: SessionUsage[]; ctx: LabelContext } | null => {
     const role = rolesByKey.get(roleKey(f.roleArn));
-    if (role === undefined) {
-      made.set(f, null);
-      return null;
-    }
+    if (role === undefined) return null;
     const own = sessionsByFunction.get(f.arn) ?? [];
     const service = serviceSessionsByRole.get(roleKey(role.arn)) ?? [];
     const others = otherSessionsByRole.get(roleKey(role.arn)) ?? NO_SESSIONS;
@@ -279,14 +281,50 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
       tooNew = `function last modified ${f.lastModified.slice(0, 10)} inside the window and its creation date is not in the logs`;
     }
     const uncovered = uncoveredByPlace(f.accountId, f.region);
-    const ls = complete(f, {
-      roleArn: role.arn,
-      functionArn: f.arn,
-      fullWindow: uncovered === null,
-      permissions: labelRole(granted, own, service, { start, end, endMs, tooNew, uncovered, dataEventsLogged, dataTypes, objectsLogged: objectsLogged(role), gaps: gapsByAccount.get(role.accountId) ?? null }, others),
-    });
+    return { role, granted, own, service, others, ctx: { start, end, endMs, tooNew, uncovered, dataEventsLogged, dataTypes, objectsLogged: objectsLogged(role), gaps: gapsByAccount.get(role.accountId) ?? null } };
+  };
+  const labelsOf = (f: LambdaFunction): PermissionLabels | null => {
+    const known = made.get(f);
+    if (known !== undefined && known !== DROPPED) return known;
+    const inputs = inputsOf(f);
+    if (inputs === null) {
+      made.set(f, null);
+      return null;
+    }
+    const { role, granted, own, service, others, ctx } = inputs;
+    const ls = complete(f, { roleArn: role.arn, functionArn: f.arn, fullWindow: ctx.uncovered === null, permissions: labelRole(granted, own, service, ctx, others) });
     made.set(f, keep ? ls : DROPPED);
     return ls;
+  };
+  const digestOf = (f: LambdaFunction): LabelDigest | null => {
+    const k = roleKey(f.roleArn);
+    // Reports and findings rewrite labels one by one (mergeAccessAdvisor, mergeAccessAnalyzer):
+    // those label sets are made, then digested.
+    if (keep || made.has(f) || (advisorByRole.get(k)?.length ?? 0) > 0 || (analyzerByRole.get(k)?.length ?? 0) > 0) {
+      const ls = labelsOf(f);
+      return ls === null ? null : digestOfLabels(ls);
+    }
+    const inputs = inputsOf(f);
+    made.set(f, inputs === null ? null : DROPPED);
+    if (inputs === null) return null;
+    // What complete() records of a label set with no report or finding of its role: no disagreement.
+    disagreementsOf.set(f, []);
+    // Not covering the whole window, it is nothing the rules read (digestOfLabels).
+    if (inputs.ctx.uncovered !== null) return null;
+    // applyExceptions' choice, per unused action: the last exception of this function or role that matches.
+    const applicable = exceptions.filter((ex) => (ex.functionArn === undefined || ex.functionArn === f.arn) && (ex.roleKey === undefined || ex.roleKey === k));
+    const labelCounts: LabelDigest["labelCounts"] = {};
+    const unusedActions: string[] = [];
+    const keptExceptions: LabelDigest["keptExceptions"] = [];
+    eachLabel(inputs.granted, inputs.own, inputs.service, inputs.ctx, inputs.others, (action, _lastUsed, label) => {
+      labelCounts[label] = (labelCounts[label] ?? 0) + 1;
+      if (label !== "unused") return;
+      let reason: string | null = null;
+      for (const ex of applicable) if (ex.re.test(action)) reason = ex.reason;
+      if (reason === null) unusedActions.push(action);
+      else keptExceptions.push({ action, reason });
+    });
+    return { roleArn: inputs.role.arn, functionArn: f.arn, unusedActions, keptExceptions, labelCounts };
   };
 
   let finished = false;
@@ -350,7 +388,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     section.coverage.partial = section.coverage.partialReasons.length > 0;
     return section;
   };
-  return { section, labelsOf, finish };
+  return { section, labelsOf, digestOf, finish };
 }
 
 /**
@@ -494,7 +532,20 @@ function windowPosition(a: { firstSeen: string; lastSeen: string }, ctx: LabelCo
   return MAYBE;
 }
 
+/** One granted action's label, as eachLabel decides it; `fromTrail`: its sources are CloudTrail's (else none). */
+type LabelSink = (action: string, lastUsed: string | null, label: LabelledPermission["label"], reason: string | null, fromTrail: boolean) => void;
+
 function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage[], ctx: LabelContext, others: SessionUsage[] = NO_SESSIONS): LabelledPermission[] {
+  const out: LabelledPermission[] = [];
+  eachLabel(granted, own, service, ctx, others, (action, lastUsed, label, reason, fromTrail) => {
+    const daysSinceLastUsed = lastUsed === null ? null : Math.floor((ctx.endMs - Date.parse(lastUsed)) / DAY);
+    out.push(labelled(action, lastUsed, daysSinceLastUsed, label, reason, fromTrail ? ["cloudtrail"] : []));
+  });
+  return out;
+}
+
+/** The label of each granted action, distinct and in sorted order, told to `sink`. */
+function eachLabel(granted: string[], own: SessionUsage[], service: SessionUsage[], ctx: LabelContext, others: SessionUsage[], sink: LabelSink): void {
   // Per action: the last call in the data, the window position of the calls (the best of the
   // sessions'), and, for the reason of an unused label, the last call before the window and the
   // first after its end.
@@ -523,42 +574,39 @@ function labelRole(granted: string[], own: SessionUsage[], service: SessionUsage
   note(own, false);
   note(service, true);
   const byOthers = otherUse(others, ctx);
-  const out: LabelledPermission[] = [];
   // One label per granted action per function (millions at 10,000 functions): the per-action
-  // facts are looked up once per action, and each label is built in one literal.
+  // facts are looked up once per action.
   for (const action of sortedUnique(granted)) {
     const info = actionInfo(action);
     const s = seen.get(info.lower);
     const lastUsed = s?.last ?? null;
-    const daysSinceLastUsed = lastUsed === null ? null : Math.floor((ctx.endMs - Date.parse(lastUsed)) / DAY);
     if (s !== undefined && s.position === IN) {
-      out.push(labelled(action, lastUsed, daysSinceLastUsed, "used", s.viaService ? "used by Lambda on the function's behalf (awslambda_ session)" : s.okCount === 0 ? "only denied calls seen" : null, ["cloudtrail"]));
+      sink(action, lastUsed, "used", s.viaService ? "used by Lambda on the function's behalf (awslambda_ session)" : s.okCount === 0 ? "only denied calls seen" : null, true);
     } else if (byOthers !== null && byOthers.has(info.lower)) {
-      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", byOthers.get(info.lower) as string, ["cloudtrail"]));
+      sink(action, lastUsed, "unknowable", byOthers.get(info.lower) as string, true);
     } else if (s !== undefined && s.position === MAYBE) {
-      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", "calls seen before the window and after its end; whether one fell inside it is not known", ["cloudtrail"]));
+      sink(action, lastUsed, "unknowable", "calls seen before the window and after its end; whether one fell inside it is not known", true);
     } else if (info.notLogged !== null) {
-      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", info.notLogged, []));
+      sink(action, lastUsed, "unknowable", info.notLogged, false);
     } else if (info.dataEvent && !ctx.dataEventsLogged && (info.dataType === null || ctx.dataTypes.get(info.dataType) !== null) && !(ctx.objectsLogged?.(action) ?? false)) {
       const bySelectors = info.dataType === null ? undefined : ctx.dataTypes.get(info.dataType);
-      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", bySelectors ?? info.dataEventReason, []));
+      sink(action, lastUsed, "unknowable", bySelectors ?? info.dataEventReason, false);
       // A data event logged (by the configuration's word or its type's selectors) is no management
       // event: what the trail leaves out of those does not hide it.
     } else if (ctx.gaps !== null && ctx.gaps.kms !== null && info.kms && !info.dataEvent) {
-      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.gaps.kms, []));
+      sink(action, lastUsed, "unknowable", ctx.gaps.kms, false);
     } else if (ctx.gaps !== null && ctx.gaps.reads !== null && info.read && !info.dataEvent) {
-      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.gaps.reads, []));
+      sink(action, lastUsed, "unknowable", ctx.gaps.reads, false);
     } else if (ctx.gaps !== null && ctx.gaps.writes !== null && !info.read && !info.dataEvent) {
-      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.gaps.writes, []));
+      sink(action, lastUsed, "unknowable", ctx.gaps.writes, false);
     } else if (ctx.tooNew !== null) {
-      out.push(labelled(action, lastUsed, daysSinceLastUsed, "too-new", ctx.tooNew, []));
+      sink(action, lastUsed, "too-new", ctx.tooNew, false);
     } else if (ctx.uncovered !== null) {
-      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unknowable", ctx.uncovered, []));
+      sink(action, lastUsed, "unknowable", ctx.uncovered, false);
     } else {
-      out.push(labelled(action, lastUsed, daysSinceLastUsed, "unused", unusedReason(s, ctx), ["cloudtrail"]));
+      sink(action, lastUsed, "unused", unusedReason(s, ctx), true);
     }
   }
-  return out;
 }
 
 interface Seen {
@@ -614,6 +662,24 @@ function dataTypeVerdicts(types: ReadonlyArray<{ type: string; logged: "all" | "
     out.set(t.type, t.logged === "all" ? null : `data event: ${selectorsOf(t.statedBy)} log ${t.type} for some calls only (${t.limits.join("; ")})`);
   }
   return out;
+}
+
+/**
+ * What the built-in rules read of a label set (LabelDigest): null unless it is a function's and
+ * covers the whole window (LR008 reads no other).
+ */
+export function digestOfLabels(l: PermissionLabels): LabelDigest | null {
+  if (l.fullWindow !== true || typeof l.functionArn !== "string") return null;
+  const labelCounts: LabelDigest["labelCounts"] = {};
+  const unused = new Set<string>();
+  const keptExceptions: LabelDigest["keptExceptions"] = [];
+  for (const p of l.permissions ?? []) {
+    labelCounts[p.label] = (labelCounts[p.label] ?? 0) + 1;
+    if (p.label !== "unused") continue;
+    if (p.exception === null) unused.add(p.action);
+    else keptExceptions.push({ action: p.action, reason: p.exception.reason });
+  }
+  return { roleArn: l.roleArn, functionArn: l.functionArn, unusedActions: [...unused], keptExceptions, labelCounts };
 }
 
 /** A label set handed out and not kept (startLabelling with `keep` false). */
