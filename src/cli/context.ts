@@ -1,7 +1,7 @@
 /** What every command that reads inputs shares: the config file, progress, the pipeline. */
 
-import { existsSync, statSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { statSync } from "node:fs";
+import { basename, resolve } from "node:path";
 import { buildPendingDocument, type BuildProgress } from "../audit/build-document.js";
 import { DAMAGED_CODES, NOT_READ_CODES } from "../audit/route-inputs.js";
 import { addMs, type StageTimings } from "../audit/timings.js";
@@ -224,23 +224,6 @@ export function asOfFlag(value: string): string {
   })();
   if (Number.isNaN(ms) || !real) throw new InputError(`--as-of must be a date or date-time (got ${value}${real ? "" : ": no such day"})`);
   return new Date(ms).toISOString();
-}
-
-/**
- * The root of the git repository holding `from` (the nearest folder upwards with a `.git` folder,
- * or a `.git` file as a worktree or submodule has), as `git rev-parse --show-toplevel` finds it;
- * null outside a repository. SARIF locations are written relative to it: GitHub code scanning
- * resolves them against the checkout's root, so a run from a subfolder (`working-directory: infra`)
- * would otherwise point its alerts at files that do not exist.
- */
-export function repositoryRoot(from: string): string | null {
-  let dir = resolve(from);
-  for (;;) {
-    if (existsSync(resolve(dir, ".git"))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return null;
-    dir = up;
-  }
 }
 
 /** A warning, printed under --quiet too (Progress.warn), or as a note by a Progress without warn. */
