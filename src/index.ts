@@ -23,7 +23,7 @@ export * from "./errors.js";
 export * from "./model/index.js";
 
 // Configuration
-export { findConfig, loadConfig, validateConfig } from "./config/index.js";
+export { findConfig, findNearestConfig, loadConfig, validateConfig } from "./config/index.js";
 
 // Sources and the canonical document
 export {

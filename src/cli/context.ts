@@ -1,12 +1,13 @@
 /** What every command that reads inputs shares: the config file, progress, the pipeline. */
 
 import { statSync } from "node:fs";
-import { basename, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { buildPendingDocument, type BuildProgress } from "../audit/build-document.js";
 import { DAMAGED_CODES, NOT_READ_CODES } from "../audit/route-inputs.js";
 import { addMs, type StageTimings } from "../audit/timings.js";
 import type { IacReadOptions } from "../sources/cloudformation/index.js";
-import { findConfigs, loadConfig, windowDaysProblem } from "../config/load.js";
+import { findNearestConfigs, loadConfig, windowDaysProblem } from "../config/load.js";
+import { configDisplayPath } from "../config/display.js";
 import { InputError } from "../errors.js";
 import { writeErr } from "./io.js";
 import { isPackFailure, type Diagnostic } from "../evaluate/findings.js";
@@ -30,10 +31,14 @@ export interface ConfigRead {
 }
 
 export function loadConfigFor(flags: InputFlags): ConfigRead {
-  const found = flags.config === undefined ? findConfigs(process.cwd()) : [];
+  // The nearest folder with a config, up to the repository's root: one config at the root applies
+  // in every subfolder a command runs from.
+  const found = flags.config === undefined ? findNearestConfigs(process.cwd()) : [];
   // Only the first is read: the others' suppressions and exceptions would stop applying unsaid.
   if (found.length > 1) {
-    writeErr(`leastrole: warning: ${found.map((f) => basename(f)).join(", ")} are in the current folder: only ${basename(found[0]!)} is read; merge them into one (or name one with --config)\n`);
+    const folder = dirname(found[0]!);
+    const where = folder === process.cwd() ? "the current folder" : configDisplayPath(folder);
+    writeErr(`leastrole: warning: ${found.map((f) => basename(f)).join(", ")} are in ${where}: only ${configDisplayPath(found[0]!)} is read; merge them into one (or name one with --config)\n`);
   }
   const configFile = flags.config ?? found[0];
   const config = configFile ? loadConfig(configFile) : undefined;

@@ -1,1 +1,1 @@
-export { CONFIG_FILE_NAMES, findConfig, loadConfig, packsOf, suppressionsOf, validateConfig } from "./load.js";
+export { CONFIG_FILE_NAMES, findConfig, findNearestConfig, loadConfig, packsOf, suppressionsOf, validateConfig } from "./load.js";

@@ -14,6 +14,7 @@ import type { LeastroleConfig } from "../model/config.js";
 import { isCalendarDate, type SuppressionRule } from "../evaluate/suppressions.js";
 import { closestNames, didYouMean } from "../printable.js";
 import { configDisplayPath } from "./display.js";
+import { repositoryRoot } from "../repository.js";
 
 interface AjvError {
   instancePath: string;
@@ -124,9 +125,9 @@ export function validateConfig(value: unknown, file = "(config)"): LeastroleConf
  */
 export function loadConfig(file: string): LeastroleConfig {
   // Errors name the file as the warnings about it do (configDisplayPath): the CLI reads a config it
-  // finds in the current folder, or one given as `-c /abs/path`, by its absolute path, and an error
-  // naming `/home/runner/work/app/app/.leastrole.yaml` beside a warning naming `.leastrole.yaml`
-  // reads as two files.
+  // finds (in the current folder or one above it), or one given as `-c /abs/path`, by its absolute
+  // path, and an error naming `/home/runner/work/app/app/.leastrole.yaml` beside a warning naming
+  // `.leastrole.yaml` reads as two files.
   const shown = configDisplayPath(file);
   let text: string;
   try {
@@ -163,9 +164,36 @@ function withPacksResolved(config: LeastroleConfig, file: string): LeastroleConf
   return { ...config, rules: { ...config.rules, packs: packsOf(config, file) } };
 }
 
-/** The config file in `dir` when there is one (the first of CONFIG_FILE_NAMES), else undefined. */
+/**
+ * The config file in `dir` itself when there is one (the first of CONFIG_FILE_NAMES), else
+ * undefined. This folder only: the CLI looks further up, to the repository's root
+ * (findNearestConfig).
+ */
 export function findConfig(dir: string): string | undefined {
   return findConfigs(dir)[0];
+}
+
+/**
+ * The config file that applies in `from` as the CLI finds it: the first of CONFIG_FILE_NAMES in
+ * the nearest folder holding one, from `from` upwards, up to the root of the git repository
+ * holding `from` (the folder with a `.git` folder or file), or up to the filesystem's root outside
+ * a repository. Undefined when there is none. One config kept at the repository's root then
+ * applies in every subfolder (`leastrole audit plan.json` run from `infra/prod/`), as eslint's or
+ * prettier's does; looking only in the current folder dropped its suppressions and exceptions
+ * without a word. Never above the repository's root: a stray `~/.leastrole.yaml` would apply to
+ * every checkout under the home folder.
+ */
+export function findNearestConfig(from: string = process.cwd()): string | undefined {
+  return findNearestConfigs(from)[0];
+}
+
+/** The config files of the folder findNearestConfig takes, in CONFIG_FILE_NAMES order; [] when none. */
+export function findNearestConfigs(from: string): string[] {
+  const stop = repositoryRoot(from);
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const found = findConfigs(dir);
+    if (found.length > 0 || dir === stop || dirname(dir) === dir) return found;
+  }
 }
 
 /** Every config file of the folder, in CONFIG_FILE_NAMES order (the first is the one read). */

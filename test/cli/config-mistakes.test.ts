@@ -279,8 +279,9 @@ describe("a rule pack the config names that cannot be loaded", () => {
     // From a subfolder with -c, both are named from there.
     const said = line(join(dir, "sub"), ["audit", demoPath, "-c", "../.leastrole.yaml"]);
     expect(said).toContain("../rules/org-typo: rule pack not found (rules.packs[0] of ../.leastrole.yaml)");
-    // A --rules flag's pack is named as typed, with no config entry.
-    const flag = line(join(dir, "sub"), ["audit", demoPath, "--rules", "nope-pack"]);
+    // A --rules flag's pack is named as typed, with no config entry (from a folder no config
+    // applies in: in sub, the one above is found and its broken pack is said first).
+    const flag = line(mkdtempSync(join(work, "no-config-")), ["audit", demoPath, "--rules", "nope-pack"]);
     expect(flag).toContain("nope-pack: rule pack not found");
     expect(flag).not.toContain("rules.packs");
   });

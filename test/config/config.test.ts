@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findConfig, loadConfig, packsOf, suppressionsOf } from "../../src/config/index.js";
-import { WINDOW_DAYS } from "../../src/config/load.js";
+import { findConfig, findNearestConfig, loadConfig, packsOf, suppressionsOf } from "../../src/config/index.js";
+import { findNearestConfigs, WINDOW_DAYS } from "../../src/config/load.js";
 import { ConfigError } from "../../src/errors.js";
 import { packageRoot } from "../../src/evaluate/locate.js";
 import { generateConfigSchema } from "../../scripts/build-config-schema.js";
@@ -168,6 +168,53 @@ exceptions:
 
   it("keeps schemas/config.schema.json in step with the LeastroleConfig type", () => {
     expect(readFileSync(join(packageRoot(), "schemas", "config.schema.json"), "utf8")).toBe(generateConfigSchema());
+  });
+});
+
+describe("finding the config file", () => {
+  // A tree of real folders: `.git` as git writes it (a folder; a file for a worktree or submodule).
+  const top = mkdtempSync(join(tmpdir(), "lr-config-find-"));
+  const at = (...parts: string[]) => join(top, ...parts);
+  const put = (path: string, text = "version: 1\n") => {
+    mkdirSync(dirname(at(path)), { recursive: true });
+    writeFileSync(at(path), text);
+  };
+  put(".leastrole.yaml"); // above the repository: never applies inside it
+  put("repo/.git/HEAD", "ref: refs/heads/main\n");
+  put("repo/.leastrole.yaml");
+  put("repo/infra/prod/main.tf", "");
+  put("repo/apps/.leastrole.json", "{}");
+  put("repo/apps/.leastrole.yml");
+  put("repo/apps/api/handler.py", "");
+  put("repo/vendored/.git", "gitdir: ../.git/modules/vendored\n");
+  put("repo/vendored/src/x.py", "");
+  put("loose/deep/er/x.txt", "");
+
+  it("findConfig looks in the folder given only, as it always did", () => {
+    expect(findConfig(at("repo"))).toBe(at("repo", ".leastrole.yaml"));
+    expect(findConfig(at("repo", "infra", "prod"))).toBeUndefined();
+  });
+
+  it("findNearestConfig takes the nearest folder upwards holding one, in CONFIG_FILE_NAMES order", () => {
+    expect(findNearestConfig(at("repo", "infra", "prod"))).toBe(at("repo", ".leastrole.yaml"));
+    expect(findNearestConfig(at("repo"))).toBe(at("repo", ".leastrole.yaml"));
+    expect(findNearestConfig(at("repo", "apps", "api"))).toBe(at("repo", "apps", ".leastrole.yml"));
+    expect(findNearestConfigs(at("repo", "apps", "api"))).toEqual([at("repo", "apps", ".leastrole.yml"), at("repo", "apps", ".leastrole.json")]);
+  });
+
+  it("findNearestConfig stops at the repository's root (a .git folder or file), else at the filesystem's root", () => {
+    expect(findNearestConfig(at("repo", "vendored", "src"))).toBeUndefined();
+    expect(findNearestConfigs(at("repo", "vendored"))).toEqual([]);
+    expect(findNearestConfig(at("loose", "deep", "er"))).toBe(at(".leastrole.yaml"));
+    // A relative folder is taken against the current one; none given is the current folder.
+    const cwd = process.cwd();
+    try {
+      process.chdir(at("repo", "infra"));
+      expect(findNearestConfig("prod")).toBe(at("repo", ".leastrole.yaml"));
+      expect(findNearestConfig()).toBe(at("repo", ".leastrole.yaml"));
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
 

@@ -60,7 +60,7 @@ export function registerAudit(program: Command): void {
       .addOption(new Option("-f, --format <format>", "report format").choices(["table", "json", "sarif", "markdown", "html"]).default("table"))
       .option("-o, --output <file>", "write the report to a file instead of stdout")
       .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this severity is not suppressed").choices([...SEVERITIES]))
-      .option("-c, --config <file>", "configuration file (default: .leastrole.yaml/.yml/.json in the current folder)")
+      .option("-c, --config <file>", "configuration file (default: .leastrole.yaml/.yml/.json in the current folder or the nearest one above it, up to the repository root)")
       .option(...rulesOption("also run this rule pack"))
       .addOption(new Option("--scope <scope>", "where privilege escalation is checked").choices(["execution-roles", "account"]))
       .option("--window-days <days>", "days of usage needed before a permission can be called unused (default 30)")

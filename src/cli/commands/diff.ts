@@ -67,7 +67,7 @@ export function registerDiff(program: Command): void {
     .option("--only-after-resources", "compare only the roles, functions and policies the after inputs define (a plan or template against a whole account export)")
     .option("--before <path>", "an input of the before side; repeat for more (--before a --before b)", collect)
     .option("--after <path>", "an input of the after side; repeat for more", collect)
-    .option("-c, --config <file>", "configuration file (default: .leastrole.yaml/.yml/.json in the current folder)")
+    .option("-c, --config <file>", "configuration file (default: .leastrole.yaml/.yml/.json in the current folder or the nearest one above it, up to the repository root)")
     .option(...rulesOption("also run this rule pack"))
     .option("--as-of <date>", "reference date for time arithmetic");
   addIacOptions(command).action(async (before: string | undefined, after: string | undefined, flags: DiffFlags, cmd: Command) => {

@@ -29,7 +29,7 @@ export function registerGenerate(program: Command): void {
     // Documented in docs/generate.md and taken by runGenerate, but the CLI had no flag for it.
     .addOption(new Option("--target <target>", "where the policy lives, which decides its size limit: the role's inline policies (10,240 characters together) or customer managed policies (6,144 each)").choices(["inline", "managed"]).default("inline"))
     .option("--prefix-threshold <n>", "distinct resources sharing a prefix before they become a prefix pattern (default 3)")
-    .option("-c, --config <file>", "configuration file (kept exceptions, usage window)")
+    .option("-c, --config <file>", "configuration file: kept exceptions, usage window (default: .leastrole.yaml/.yml/.json in the current folder or the nearest one above it, up to the repository root)")
     .option("--window-days <days>", "days of usage expected (default 30)")
     .option("--as-of <date>", "reference date for time arithmetic"),
   ).action(async (paths: string[], flags: GenerateFlags, cmd: Command) => {

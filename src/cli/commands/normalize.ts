@@ -11,7 +11,7 @@ export function registerNormalize(program: Command): void {
     .argument("<paths...>", "files or folders: AWS exports, CloudTrail logs, Terraform plans, CloudFormation/SAM templates")
     .description("write the canonical document (the input of the rules) as JSON")
     .option("-o, --output <file>", "write to a file instead of stdout")
-    .option("-c, --config <file>", "configuration file (usage window, kept exceptions, scope)")
+    .option("-c, --config <file>", "configuration file: usage window, kept exceptions, scope (default: .leastrole.yaml/.yml/.json in the current folder or the nearest one above it, up to the repository root)")
     .option("--window-days <days>", "days of usage needed before a permission can be called unused (default 30)")
     .option("--as-of <date>", "reference date for time arithmetic (default: the end of the usage data)"),
   ).action(async (paths: string[], flags: InputFlags & IacFlags & { output?: string }, cmd: Command) => {

@@ -10,7 +10,7 @@ import { loadConfigFor } from "../context.js";
 import { extraPackSpecs, loadExtraPacks, rulesOption } from "../rules-flag.js";
 
 /** audit's --config, with its wording: the rule packs listed are those the audit would run. */
-const configOption = ["-c, --config <file>", "configuration file, whose rules.packs count as audit runs them (default: .leastrole.yaml/.yml/.json in the current folder)"] as const;
+const configOption = ["-c, --config <file>", "configuration file, whose rules.packs count as audit runs them (default: .leastrole.yaml/.yml/.json in the current folder or the nearest one above it, up to the repository root)"] as const;
 
 /**
  * The built-in pack, the config file's `rules.packs` and those of --rules, as `audit` would run
