@@ -131,3 +131,19 @@ describe("a config file in a folder above the current one", () => {
     expect(stderr).not.toContain(".leastrole.yaml");
   });
 });
+
+describe("init below a folder whose config applies", () => {
+  it("warns that the new file is read instead of the one above, which applied here until now", () => {
+    const top = tree({ "repo/.leastrole.yaml": SUPPRESSING }, ["repo"]);
+    const prod = join(top, "repo", "infra", "prod");
+    const r = run(prod, ["init"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("leastrole: warning: ../../.leastrole.yaml applied in this folder until now: .leastrole.yaml is read instead of it here and in the folders below (config files do not merge)");
+    expect(audit(prod).origins).toEqual([]);
+    // With no config above, nothing to warn.
+    const bare = tree({}, ["repo"]);
+    const first = run(join(bare, "repo"), ["init"]);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe("wrote .leastrole.yaml\n");
+  });
+});

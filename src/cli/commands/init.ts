@@ -1,7 +1,9 @@
 import { existsSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../../errors.js";
-import { CONFIG_FILE_NAMES } from "../../config/load.js";
+import { CONFIG_FILE_NAMES, findNearestConfig } from "../../config/load.js";
+import { configDisplayPath } from "../../config/display.js";
 
 export const STARTER_CONFIG = `# leastrole configuration. Schema: node_modules/leastrole/schemas/config.schema.json
 version: 1
@@ -49,7 +51,16 @@ export function registerInit(program: Command): void {
       const other = CONFIG_FILE_NAMES.find((name) => name !== file && existsSync(name));
       if (other !== undefined) throw new InputError(`is the configuration of this folder: a ${file} written beside it would be read instead of it; edit it, or remove it first`, { file: other });
       if (existsSync(file) && !opts.force) throw new InputError("already exists: use --force to overwrite it", { file });
+      // The config of a folder above (the repository's, say) applied here until now; the starter,
+      // nearer, is read instead of it from here down, and configs do not merge: its suppressions
+      // and exceptions would stop applying here without a word.
+      const above = findNearestConfig(process.cwd());
       writeFileSync(file, STARTER_CONFIG);
       process.stderr.write(`wrote ${file}\n`);
+      if (above !== undefined && dirname(above) !== process.cwd()) {
+        process.stderr.write(
+          `leastrole: warning: ${configDisplayPath(above)} applied in this folder until now: ${file} is read instead of it here and in the folders below (config files do not merge); copy into ${file} what should still apply here\n`,
+        );
+      }
     });
 }
