@@ -20,8 +20,7 @@ export default defineConfig([
     shims: true,
   },
   {
-    // The executable (launch.ts: it may start cli-main again with V8 flags) and the command line itself.
-    entry: { cli: "src/cli/launch.ts", "cli-main": "src/cli/main.ts" },
+    entry: { cli: "src/cli/main.ts" },
     format: ["esm"],
     sourcemap,
     clean: false,
