@@ -22,8 +22,7 @@
  */
 
 import type { LambdaFunction } from "../model/document.js";
-import type { PendingDocument } from "../model/pending.js";
-import type { LabelDigest } from "../model/usage.js";
+import type { LabelDigest, PendingDocument } from "../model/pending.js";
 import { rulesViewFrame, slimDigest, slimFunction, slimRole, type SlimPermissionLabels } from "./rules-view.js";
 import { appendAll } from "../collections.js";
 

@@ -38,7 +38,8 @@
  */
 
 import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
-import type { LabelDigest, PermissionLabels, PrincipalUsage } from "../model/usage.js";
+import type { PermissionLabels, PrincipalUsage } from "../model/usage.js";
+import type { LabelDigest } from "../model/pending.js";
 import { digestOfLabels } from "../usage/labels.js";
 
 export interface SlimPermissionLabels {

@@ -7,7 +7,7 @@
  */
 
 import type { CanonicalDocument, Role } from "./document.js";
-import type { LabelDigest, PermissionLabels } from "./usage.js";
+import type { PermissionLabels } from "./usage.js";
 
 export interface PendingDocument {
   /**
@@ -35,4 +35,22 @@ export interface PendingDocument {
   finish(): CanonicalDocument;
   /** Milliseconds spent so far in role(), labels(), digest() and finish(): analysis time, wherever it was asked for. */
   finishingMs(): number;
+}
+
+/**
+ * What the built-in rules read of a function's label set covering the whole window (LR008): its
+ * unused actions without a kept exception, those with one, and how many permissions carry each
+ * label. Made straight from the labelling when the label set itself is not kept (the audit), so
+ * that the ~2 million labels of a 10,000-function account are never built as objects; else from
+ * the label set (digestOfLabels in src/usage/labels.ts). Not part of the canonical document.
+ */
+export interface LabelDigest {
+  roleArn: string;
+  functionArn: string;
+  /** The unused permissions' actions without a kept exception: distinct, in the labels' order. */
+  unusedActions: string[];
+  /** The unused permissions with a kept exception, in the labels' order. */
+  keptExceptions: Array<{ action: string; reason: string }>;
+  /** How many permissions carry each label (all of them, the unused ones included), keys in first-seen order. */
+  labelCounts: { [label: string]: number };
 }
