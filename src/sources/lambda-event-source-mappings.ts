@@ -41,6 +41,16 @@ export function readEventSourceMappings(input: ReaderInput): SourceFragment {
       ctx.report(error);
     }
   });
+  const last = input.values[input.values.length - 1];
+  if (isListEventSourceMappings(last)) {
+    // ListEventSourceMappings answers at most MaxItems (100) mappings a call with a NextMarker
+    // while more follow, and the AWS CLI writes its own NextToken when --max-items or
+    // --no-paginate cut its output. A mapping left out takes the permissions its source needs out
+    // of the generated policy, and LR010 out of the audit: say the list is cut, as for functions.
+    const page = last as { [k: string]: unknown };
+    const key = ["NextMarker", "NextToken"].find((k) => typeof page[k] === "string" && page[k] !== "");
+    fragment.pagination = { truncated: key !== undefined, path: joinPath(many ? `[${input.values.length - 1}]` : "", key ?? "NextMarker") };
+  }
   fragment.source.records = fragment.functionPatches.length;
   const regions = new Set(fragment.functionPatches.map((p) => p.region));
   if (regions.size === 1 && [...regions][0]) fragment.source.region = [...regions][0]!;

@@ -247,6 +247,23 @@ describe("event source mappings reader (synthetic, botocore EventSourceMappingCo
     const f = mustRead("one.json", list.EventSourceMappings[0]);
     expect(f.functionPatches).toHaveLength(1);
   });
+  it("a list cut short (the API's NextMarker, the AWS CLI's NextToken) is truncated-pagination: the missing mappings' permissions would be dropped", () => {
+    // ListEventSourceMappings returns at most MaxItems (100) a call and a NextMarker while more
+    // follow; the AWS CLI writes its own NextToken instead under --max-items or --no-paginate.
+    for (const key of ["NextMarker", "NextToken"]) {
+      const f = mustRead("esm.json", { ...list, [key]: "eyJNYXJrZXIiOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAzfQ==" });
+      expect(f.pagination).toEqual({ truncated: true, path: key });
+      const doc = normalizeFragments([f], { lookupManagedPolicy: null }).document;
+      expect(doc.meta.warnings.find((w) => w.code === "truncated-pagination")).toMatchObject({ severity: "error", file: "esm.json", path: key });
+      expect(doc.meta.partial).toBe(true);
+    }
+    // Pages kept one after the other in one file: the last one names no marker, the list is whole.
+    const pages = JSON.stringify({ ...list, NextMarker: "m1" }) + "\n" + JSON.stringify({ EventSourceMappings: [] });
+    expect(mustRead("all-pages.json", pages).pagination).toEqual({ truncated: false, path: "[1].NextMarker" });
+    const whole = mustRead("esm.json", list);
+    expect(whole.pagination).toEqual({ truncated: false, path: "NextMarker" });
+    expect(normalizeFragments([whole], { lookupManagedPolicy: null }).document.meta.warnings.map((w) => w.code)).not.toContain("truncated-pagination");
+  });
 });
 
 describe("function URL and event invoke config readers", () => {
