@@ -292,6 +292,17 @@ describe("shapes", () => {
     // As the AWS CLI prints them (members in the API's order, indented by 4).
     const filterOutput = (extra: object = {}) => JSON.stringify({ events: records.map((r, i) => ({ logStreamName: stream, timestamp: ts(r), message: JSON.stringify(r), ingestionTime: ts(r) + 60_000, eventId: String(37e50 + i) })), searchedLogStreams: [], ...extra }, null, 4);
     const getOutput = (events = records) => JSON.stringify({ events: events.map((r) => ({ timestamp: ts(r), message: JSON.stringify(r), ingestionTime: ts(r) + 60_000 })), nextForwardToken: "f/3712", nextBackwardToken: "b/3700" }, null, 4);
+    /** The invictus records over and over, as many as a GetLogEvents call fits in its 1 MB (message bytes + 26 each, the size CloudWatch Logs counts). */
+    const upToOneMegabyte = () => {
+      const events: typeof records = [];
+      for (let size = 0, i = 0; ; i++) {
+        const r = records[i % records.length] as (typeof records)[0];
+        const next = Buffer.byteLength(JSON.stringify(r)) + 26;
+        if (size + next > 1_048_576) return events;
+        size += next;
+        events.push(r);
+      }
+    };
     /** Subscription data as Firehose writes it to S3: each message gzipped by CloudWatch Logs, the members back to back. */
     const firehose = (): Buffer => {
       const control = { messageType: "CONTROL_MESSAGE", owner: "CloudwatchLogs", logGroup: "", logStream: "", subscriptionFilters: [], logEvents: [{ id: "", timestamp: 1688990000000, message: "CWL CONTROL MESSAGE: Checking health of destination Firehose." }] };
@@ -315,6 +326,9 @@ describe("shapes", () => {
       ["filter-log-events --no-paginate (the API's nextToken)", () => filterOutput({ nextToken: "AAAA" }), /^filter-log-events output with a nextToken: more events match than it holds/],
       ["filter-log-events --max-items (the CLI's NextToken)", () => filterOutput({ NextToken: "eyJuZXh0VG9rZW4iOiBudWxsfQ==" }), /^filter-log-events output with a nextToken/],
       ["get-log-events with 10,000 events, the most one call returns", () => getOutput(Array.from({ length: 10_000 }, (_, i) => records[i % records.length] as (typeof records)[0])), /^get-log-events output with 10000 events, the most one call returns: the stream may hold more/],
+      // A call returns as many events as fit in 1 MB (CloudWatch Logs API Reference, GetLogEvents):
+      // with CloudTrail records of 1-2 KB that cap, not the 10,000 events, is what cuts a page.
+      ["get-log-events cut at 1 MB, as the API cuts a page of CloudTrail records", () => getOutput(upToOneMegabyte()), /^get-log-events output of \d+ events and \d+ KB: one call returns at most 1 MB of events, and this page is within one CloudTrail record \(256 KB\) of it: the stream may hold more/],
     ] as const)("%s: partial, said naming the file", async (_what, make, message) => {
       const file = write(`cwl/more-${_what.split(" ")[1]}.json`, make());
       const a = await readUsage([file], { workers: 1 });
