@@ -6,7 +6,7 @@
  */
 
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { constants, createGunzip, gunzipSync } from "node:zlib";
 import { InputError } from "../errors.js";
 import type { Warning } from "../model/document.js";
@@ -208,6 +208,18 @@ const CDK_ASSET = /^asset\.[0-9a-f]{64}(\.|$)/;
  */
 const WALKED_HIDDEN = new Set([".serverless"]);
 
+/**
+ * AWS Config's folder in an AWSLogs tree: AWS Config delivers to
+ * `[prefix/]AWSLogs/<account>/Config/<region>/<yyyy>/<m>/<d>/ConfigHistory|ConfigSnapshot/`, and
+ * log archive buckets (Control Tower's: `<org id>/AWSLogs/<account>/`) hold it beside the
+ * trail's `CloudTrail/`. Its files (one history file per resource type per
+ * delivery) are none of our inputs: sniffed one by one, each was a warning naming every input
+ * leastrole reads, thousands for a synced bucket. A folder named Config elsewhere is walked.
+ */
+function isAwsConfigDelivery(parent: string, name: string): boolean {
+  return name === "Config" && /^\d{12}$/.test(basename(parent)) && basename(dirname(parent)) === "AWSLogs";
+}
+
 /** A path met among the inputs that could not be read: a file, a folder that cannot be listed, a link to nothing or a link loop. */
 interface Unread {
   path: string;
@@ -253,6 +265,10 @@ function walk(dir: string, w: Walk): void {
       continue;
     }
     if (st.isDirectory()) {
+      if (isAwsConfigDelivery(dir, name)) {
+        w.notes.push({ code: "input-not-used", severity: "info", file: full, message: "skipped: AWS Config's deliveries (configuration history and snapshots), which hold no activity and no input of leastrole" });
+        continue;
+      }
       // A link to a folder that holds it would be walked until the path is too long (ELOOP, 40
       // levels down), every file read again at each level: walked once, and said.
       const id = `${st.dev}:${st.ino}`;

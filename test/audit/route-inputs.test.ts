@@ -247,6 +247,40 @@ describe("routeInputs: a folder walk that meets what cannot be read", () => {
   });
 });
 
+describe("routeInputs: an AWSLogs tree shared with AWS Config", () => {
+  it("AWS Config's deliveries beside the trail's (AWSLogs/<account>/Config/) are skipped with one note, not a warning a file", async () => {
+    // A log archive bucket (Control Tower's, an organization's) holds both: AWS Config delivers to
+    // AWSLogs/<account>/Config/<region>/<yyyy>/<m>/<d>/ConfigHistory|ConfigSnapshot/, one history
+    // file per resource type per delivery, and leaves a ConfigWritabilityCheckFile. Before, each
+    // file was sniffed and said "skipped: not an input leastrole reads" with the whole list of inputs:
+    // thousands of lines for a synced bucket, the trail's own warnings lost among them.
+    const root = join(dir, "archive", "o-abc123def4", "AWSLogs", "111111111111");
+    const day = join(root, "CloudTrail/us-east-1/2026/11/15");
+    mkdirSync(day, { recursive: true });
+    writeFileSync(join(day, "111111111111_CloudTrail_us-east-1_20261115T0805Z_AbCdEf15.json"), trail(1));
+    const config = join(root, "Config");
+    const history = join(config, "us-east-1/2026/11/15/ConfigHistory");
+    const snapshot = join(config, "us-east-1/2026/11/15/ConfigSnapshot");
+    mkdirSync(history, { recursive: true });
+    mkdirSync(snapshot, { recursive: true });
+    writeFileSync(join(config, "ConfigWritabilityCheckFile"), "");
+    for (const type of ["AWS::IAM::Role", "AWS::Lambda::Function", "AWS::S3::Bucket"]) {
+      writeFileSync(join(history, `111111111111_Config_us-east-1_ConfigHistory_${type}_20261115T000000Z_20261115T010000Z_1.json.gz`), gzipSync(JSON.stringify({ fileVersion: "1.0", configurationItems: [{ configurationItemVersion: "1.3", resourceType: type, resourceId: "x", configuration: {} }] })));
+    }
+    writeFileSync(join(snapshot, "111111111111_Config_us-east-1_ConfigSnapshot_20261115T000000Z_abc.json.gz"), gzipSync(JSON.stringify({ fileVersion: "1.0", configSnapshotId: "abc", configurationItems: [] })));
+    // A folder of one's own named Config, outside an AWSLogs tree, is walked as any other.
+    const mine = join(dir, "project", "Config");
+    mkdirSync(mine, { recursive: true });
+    writeFileSync(join(mine, "iam.json"), JSON.stringify({ RoleDetailList: [], UserDetailList: [], GroupDetailList: [], Policies: [] }));
+    const routed = await routeInputs([join(dir, "archive"), join(dir, "project")]);
+    expect(routed.usage).toEqual([join(day, "111111111111_CloudTrail_us-east-1_20261115T0805Z_AbCdEf15.json")]);
+    expect(routed.sources.map((s) => s.file)).toEqual([join(mine, "iam.json")]);
+    expect(routed.unreadUsage).toEqual([]);
+    expect(routed.warnings.map((w) => [w.code, w.severity, w.file])).toEqual([["input-not-used", "info", config]]);
+    expect(routed.warnings[0]!.message).toMatch(/^skipped: AWS Config's deliveries/);
+  });
+});
+
 describe("keysAt", () => {
   const cases: Array<[string, string, Array<string | 0>, string[]]> = [
     ["a member's object", '{"Events":[{"EventId":"1","Resources":[{"ResourceName":"x"', ["Events", 0], ["EventId", "Resources"]],
