@@ -209,15 +209,20 @@ const CDK_ASSET = /^asset\.[0-9a-f]{64}(\.|$)/;
 const WALKED_HIDDEN = new Set([".serverless"]);
 
 /**
- * AWS Config's folder in an AWSLogs tree: AWS Config delivers to
- * `[prefix/]AWSLogs/<account>/Config/<region>/<yyyy>/<m>/<d>/ConfigHistory|ConfigSnapshot/`, and
- * log archive buckets (Control Tower's: `<org id>/AWSLogs/<account>/`) hold it beside the
- * trail's `CloudTrail/`. Its files (one history file per resource type per
- * delivery) are none of our inputs: sniffed one by one, each was a warning naming every input
- * leastrole reads, thousands for a synced bucket. A folder named Config elsewhere is walked.
+ * Another service's deliveries in an AWSLogs tree. Services that write logs to S3 write them under
+ * `[prefix/]AWSLogs/<account>/<folder>/`: the trail its `CloudTrail/` (organization trails
+ * `AWSLogs/<org id>/<account>/CloudTrail/`, and `CloudTrail-Digest/`, `CloudTrail-Insight/`,
+ * skipped above), AWS Config `Config/`, VPC Flow Logs `vpcflowlogs/`, load balancers
+ * `elasticloadbalancing/`, AWS WAF `WAFLogs/`, Route 53 Resolver `vpcdnsquerylogs/`, and so on.
+ * A log archive bucket (Control Tower's: `<org id>/AWSLogs/<account>/`) holds them side by side.
+ * None of theirs is an input of ours: sniffed one by one, each file was a warning naming every
+ * input leastrole reads, thousands for a synced bucket (a WAF ACL writes a file every five
+ * minutes). Only the folders named CloudTrail… are walked there.
  */
-function isAwsConfigDelivery(parent: string, name: string): boolean {
-  return name === "Config" && /^\d{12}$/.test(basename(parent)) && basename(dirname(parent)) === "AWSLogs";
+function isOtherServiceDelivery(parent: string, name: string): boolean {
+  if (name.startsWith("CloudTrail") || !/^\d{12}$/.test(basename(parent))) return false;
+  const above = dirname(parent);
+  return basename(above) === "AWSLogs" || (/^o-[a-z0-9]{10,32}$/.test(basename(above)) && basename(dirname(above)) === "AWSLogs");
 }
 
 /** A path met among the inputs that could not be read: a file, a folder that cannot be listed, a link to nothing or a link loop. */
@@ -265,8 +270,8 @@ function walk(dir: string, w: Walk): void {
       continue;
     }
     if (st.isDirectory()) {
-      if (isAwsConfigDelivery(dir, name)) {
-        w.notes.push({ code: "input-not-used", severity: "info", file: full, message: "skipped: AWS Config's deliveries (configuration history and snapshots), which hold no activity and no input of leastrole" });
+      if (isOtherServiceDelivery(dir, name)) {
+        w.notes.push({ code: "input-not-used", severity: "info", file: full, message: "skipped: another service's deliveries in an AWSLogs tree (AWS Config, VPC Flow Logs, load balancer or WAF logs …); only its CloudTrail folders hold activity" });
         continue;
       }
       // A link to a folder that holds it would be walked until the path is too long (ELOOP, 40

@@ -247,8 +247,8 @@ describe("routeInputs: a folder walk that meets what cannot be read", () => {
   });
 });
 
-describe("routeInputs: an AWSLogs tree shared with AWS Config", () => {
-  it("AWS Config's deliveries beside the trail's (AWSLogs/<account>/Config/) are skipped with one note, not a warning a file", async () => {
+describe("routeInputs: an AWSLogs tree shared with other services' logs", () => {
+  it("AWS Config's, WAF's and VPC Flow Logs' deliveries beside the trail's (AWSLogs/<account>/<folder>/) are skipped with one note a folder, not a warning a file", async () => {
     // A log archive bucket (Control Tower's, an organization's) holds both: AWS Config delivers to
     // AWSLogs/<account>/Config/<region>/<yyyy>/<m>/<d>/ConfigHistory|ConfigSnapshot/, one history
     // file per resource type per delivery, and leaves a ConfigWritabilityCheckFile. Before, each
@@ -268,16 +268,35 @@ describe("routeInputs: an AWSLogs tree shared with AWS Config", () => {
       writeFileSync(join(history, `111111111111_Config_us-east-1_ConfigHistory_${type}_20261115T000000Z_20261115T010000Z_1.json.gz`), gzipSync(JSON.stringify({ fileVersion: "1.0", configurationItems: [{ configurationItemVersion: "1.3", resourceType: type, resourceId: "x", configuration: {} }] })));
     }
     writeFileSync(join(snapshot, "111111111111_Config_us-east-1_ConfigSnapshot_20261115T000000Z_abc.json.gz"), gzipSync(JSON.stringify({ fileVersion: "1.0", configSnapshotId: "abc", configurationItems: [] })));
+    // AWS WAF's logs (a file every five minutes per web ACL, JSON lines) and VPC Flow Logs beside them.
+    const waf = join(root, "WAFLogs/us-east-1/my-acl/2026/11/15/00/05");
+    mkdirSync(waf, { recursive: true });
+    writeFileSync(join(waf, "111111111111_waflogs_us-east-1_my-acl_20261115T0005Z_abc.log.gz"), gzipSync(JSON.stringify({ timestamp: 1794700000000, formatVersion: 1, webaclId: "arn:aws:wafv2:us-east-1:111111111111:regional/webacl/my-acl/abc", action: "ALLOW" }) + "\n"));
+    const flows = join(root, "vpcflowlogs/us-east-1/2026/11/15");
+    mkdirSync(flows, { recursive: true });
+    writeFileSync(join(flows, "111111111111_vpcflowlogs_us-east-1_fl-0123_20261115T0000Z_abcd.log.gz"), gzipSync("version account-id interface-id srcaddr dstaddr\n2 111111111111 eni-1 10.0.0.1 10.0.0.2\n"));
+    // An organization trail's tree: AWSLogs/<org id>/<account>/CloudTrail/ is walked, Config/ there too skipped.
+    const orgDay = join(dir, "org", "AWSLogs", "o-abc123def4", "222222222222", "CloudTrail/us-east-1/2026/11/15");
+    mkdirSync(orgDay, { recursive: true });
+    writeFileSync(join(orgDay, "222222222222_CloudTrail_us-east-1_20261115T0805Z_AbCdEf16.json"), trail(1));
+    const orgConfig = join(dir, "org", "AWSLogs", "o-abc123def4", "222222222222", "Config");
+    mkdirSync(orgConfig, { recursive: true });
+    writeFileSync(join(orgConfig, "ConfigWritabilityCheckFile"), "");
     // A folder of one's own named Config, outside an AWSLogs tree, is walked as any other.
     const mine = join(dir, "project", "Config");
     mkdirSync(mine, { recursive: true });
     writeFileSync(join(mine, "iam.json"), JSON.stringify({ RoleDetailList: [], UserDetailList: [], GroupDetailList: [], Policies: [] }));
-    const routed = await routeInputs([join(dir, "archive"), join(dir, "project")]);
-    expect(routed.usage).toEqual([join(day, "111111111111_CloudTrail_us-east-1_20261115T0805Z_AbCdEf15.json")]);
+    const routed = await routeInputs([join(dir, "archive"), join(dir, "org"), join(dir, "project")]);
+    expect(routed.usage).toEqual([join(day, "111111111111_CloudTrail_us-east-1_20261115T0805Z_AbCdEf15.json"), join(orgDay, "222222222222_CloudTrail_us-east-1_20261115T0805Z_AbCdEf16.json")]);
     expect(routed.sources.map((s) => s.file)).toEqual([join(mine, "iam.json")]);
     expect(routed.unreadUsage).toEqual([]);
-    expect(routed.warnings.map((w) => [w.code, w.severity, w.file])).toEqual([["input-not-used", "info", config]]);
-    expect(routed.warnings[0]!.message).toMatch(/^skipped: AWS Config's deliveries/);
+    expect(routed.warnings.map((w) => [w.code, w.severity, w.file])).toEqual([
+      ["input-not-used", "info", config],
+      ["input-not-used", "info", join(root, "WAFLogs")],
+      ["input-not-used", "info", join(root, "vpcflowlogs")],
+      ["input-not-used", "info", orgConfig],
+    ]);
+    expect(routed.warnings[0]!.message).toMatch(/^skipped: another service's deliveries in an AWSLogs tree/);
   });
 });
 
