@@ -34,24 +34,27 @@ export function addRecord(acc: FileAccumulator, rec: unknown, where: string): vo
 /**
  * An event of `aws cloudtrail lookup-events` (EventId, EventName … and the record itself as the
  * JSON string CloudTrailEvent): in its `{"Events": […]}` output, or on its own, as `--query Events`
- * and `jq -c '.Events[]'` write them.
+ * and `jq -c '.Events[]'` write them. The record may be an object already: `jq '.Events[] |=
+ * (.CloudTrailEvent |= fromjson)'`, the usual way to make the output readable, parses it in place.
  */
 export function isLookupEvent(v: unknown): v is Obj {
-  return isObj(v) && typeof v.CloudTrailEvent === "string" && ("EventId" in v || "EventName" in v);
+  return isObj(v) && (typeof v.CloudTrailEvent === "string" || isObj(v.CloudTrailEvent)) && ("EventId" in v || "EventName" in v);
 }
 
 /** One lookup-events event's record, counted; returns its eventTime (null: none, or not read). */
 export function addLookupEvent(acc: FileAccumulator, e: unknown, where: string): string | null {
-  if (!isObj(e) || typeof e.CloudTrailEvent !== "string") {
-    acc.skip(where, "no CloudTrailEvent string");
+  if (!isObj(e) || (typeof e.CloudTrailEvent !== "string" && !isObj(e.CloudTrailEvent))) {
+    acc.skip(where, "no CloudTrailEvent, the record as a JSON string or object");
     return null;
   }
-  let rec: unknown;
-  try {
-    rec = JSON.parse(e.CloudTrailEvent);
-  } catch (err) {
-    acc.skip(where, `CloudTrailEvent is not JSON: ${(err as Error).message}`);
-    return null;
+  let rec: unknown = e.CloudTrailEvent;
+  if (typeof rec === "string") {
+    try {
+      rec = JSON.parse(rec);
+    } catch (err) {
+      acc.skip(where, `CloudTrailEvent is not JSON: ${(err as Error).message}`);
+      return null;
+    }
   }
   addRecord(acc, rec, where);
   return isObj(rec) && typeof rec.eventTime === "string" ? rec.eventTime : null;

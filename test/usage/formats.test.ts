@@ -48,6 +48,22 @@ describe("shapes", () => {
     expect(a.coverage.recordsRead).toBe(records.length);
   });
 
+  it("reads lookup-events whose CloudTrailEvent jq has parsed (`.Events[] |= (.CloudTrailEvent |= fromjson)`) like the records themselves", async () => {
+    // The jq idiom that makes lookup-events readable leaves each record an object in place of its
+    // string. Before, every event was skipped ("no CloudTrailEvent string"): no call was counted.
+    const events = records.map((r) => ({ EventId: r.eventID, EventName: r.eventName, ReadOnly: String(r.readOnly), EventTime: "2023-07-10T12:00:00+00:00", EventSource: r.eventSource, Resources: [], CloudTrailEvent: r }));
+    const b = await readUsage([BIG], { workers: 1 });
+    for (const [name, text] of [
+      ["lookup-fromjson.json", JSON.stringify({ Events: events }, null, 2)],
+      ["lookup-fromjson-events.json", JSON.stringify(events)],
+      ["lookup-fromjson.jsonl", events.map((e) => JSON.stringify(e)).join("\n")],
+    ] as const) {
+      const a = await readUsage([write(name, text)], { workers: 1 });
+      expect([name, a.files[0]?.format, a.coverage.partial, a.coverage.recordsRead, a.warnings]).toEqual([name, "cloudtrail-lookup-events", false, records.length, []]);
+      expect(a.sessions).toEqual(b.sessions);
+    }
+  });
+
   it("lookup-events with a NextToken (--max-items or --no-paginate cut it) is partial: the older events are missing", async () => {
     const events = records.map((r) => ({ EventId: r.eventID, EventName: r.eventName, EventTime: 1688990000, EventSource: r.eventSource, CloudTrailEvent: JSON.stringify(r) }));
     const oldest = records.map((r) => r.eventTime as string).sort()[0];
