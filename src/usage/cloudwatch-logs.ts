@@ -37,7 +37,9 @@ export type LogEventsKind = "filter-log-events" | "get-log-events";
 export function logEventsKind(doc: unknown): LogEventsKind | null {
   if (!isObj(doc) || !Array.isArray(doc.events)) return null;
   const events = doc.events as unknown[];
-  if (!events.every((e) => isObj(e) && typeof e.message === "string")) return null;
+  // A message is the record's JSON string, or the record itself once `jq '.events[].message |=
+  // fromjson'` has parsed it in place to make the output readable.
+  if (!events.every((e) => isObj(e) && (typeof e.message === "string" || isObj(e.message)))) return null;
   if ("nextForwardToken" in doc || "nextBackwardToken" in doc) return "get-log-events";
   if ("searchedLogStreams" in doc || events.some((e) => isObj(e) && "logStreamName" in e)) return "filter-log-events";
   return null;
@@ -53,7 +55,7 @@ export function logEventsIncomplete(doc: Obj, kind: LogEventsKind): string | nul
   const events = doc.events as Obj[];
   if (events.length >= GET_LOG_EVENTS_MAX) return `get-log-events output with ${GET_LOG_EVENTS_MAX} events, the most one call returns: the stream may hold more; fetch the rest with --next-token (or use filter-log-events, which the AWS CLI pages through)`;
   let bytes = 0;
-  for (const e of events) bytes += Buffer.byteLength(e.message as string, "utf8") + EVENT_OVERHEAD_BYTES;
+  for (const e of events) bytes += Buffer.byteLength(typeof e.message === "string" ? e.message : JSON.stringify(e.message), "utf8") + EVENT_OVERHEAD_BYTES;
   if (bytes <= GET_LOG_EVENTS_MAX_BYTES - CLOUDTRAIL_CWL_EVENT_MAX_BYTES) return null;
   return `get-log-events output of ${events.length} events and ${Math.round(bytes / 1024)} KB: one call returns at most 1 MB of events, and this page is within one CloudTrail record (256 KB) of it: the stream may hold more; fetch the rest with --next-token (or use filter-log-events, which the AWS CLI pages through)`;
 }

@@ -116,15 +116,17 @@ function readStreamValue(v: unknown, acc: FileAccumulator, where: string, proble
 function readMessages(acc: FileAccumulator, messages: Iterable<[string, unknown]>, problem: (where: string, reason: string) => void): number {
   let records = 0;
   for (const [where, message] of messages) {
-    if (typeof message !== "string") {
+    let rec: unknown = message;
+    if (typeof message === "string") {
+      try {
+        rec = JSON.parse(message);
+      } catch (e) {
+        problem(where, `message is not JSON: ${(e as Error).message}`);
+        continue;
+      }
+    } else if (!isObj(message)) {
+      // An object is the record already parsed (jq '.events[].message |= fromjson').
       problem(where, "log event without a message string");
-      continue;
-    }
-    let rec: unknown;
-    try {
-      rec = JSON.parse(message);
-    } catch (e) {
-      problem(where, `message is not JSON: ${(e as Error).message}`);
       continue;
     }
     if (!isObj(rec) || !(looksLikeRecord(rec) || isEnvelope(rec))) {
