@@ -12,7 +12,7 @@ import { isEventInvokeConfig, isListEventInvokeConfigs, readEventInvokeConfigs }
 import { isEventSourceMapping, isListEventSourceMappings, readEventSourceMappings } from "./lambda-event-source-mappings.js";
 import { isLambdaFunctionsValue, readLambdaFunctions } from "./lambda-functions.js";
 import { isFunctionUrlConfig, isListFunctionUrlConfigs, readFunctionUrls } from "./lambda-function-url.js";
-import { isGetPolicy, readLambdaPolicy } from "./lambda-policy.js";
+import { isBareLambdaPolicy, isGetPolicy, readLambdaPolicy } from "./lambda-policy.js";
 import { isListTags, readLambdaTags } from "./lambda-tags.js";
 import { isCapacityProvidersOutput, readCapacityProviders } from "./lambda-capacity-providers.js";
 import { isBarePolicyDocument } from "./policy-document-file.js";
@@ -39,7 +39,7 @@ export function detect(values: unknown[], context: PathContext | null = null): D
   if (values.length === 1 && isCanonicalDocument(values[0])) return { kind: "canonical-document", read: readCanonicalDocument };
   if (authorizationDetailsPages(values)) return { kind: "iam-authorization-details", read: readAuthorizationDetails };
   if (all(values, isLambdaFunctionsValue)) return { kind: "lambda-functions", read: readLambdaFunctions };
-  if (values.length === 1 && isGetPolicy(values[0], context)) return { kind: "lambda-policy", read: readLambdaPolicy };
+  if (values.length === 1 && (isGetPolicy(values[0], context) || isBareLambdaPolicy(values[0]))) return { kind: "lambda-policy", read: readLambdaPolicy };
   if (all(values, (v) => isListEventSourceMappings(v) || isEventSourceMapping(v))) return { kind: "lambda-event-source-mappings", read: readEventSourceMappings };
   if (all(values, (v) => isListFunctionUrlConfigs(v) || isFunctionUrlConfig(v))) return { kind: "lambda-function-url", read: readFunctionUrls };
   if (all(values, (v) => isListEventInvokeConfigs(v) || isEventInvokeConfig(v))) return { kind: "lambda-event-invoke-config", read: readEventInvokeConfigs };

@@ -10,6 +10,7 @@ import { parsePolicyDocument } from "../iam/index.js";
 import { asObject, FileContext, isObject, isResponseMetadataKey, joinPath } from "./record-reader.js";
 import { fromPath, hasTarget, targetFrom, targetOfArn, type Target } from "./function-target.js";
 import { emptyFragment, type PathContext, type ReaderInput, type SourceFragment } from "./types.js";
+import { isBarePolicyDocument } from "./policy-document-file.js";
 
 /**
  * `{Policy, RevisionId?}`. S3 get-bucket-policy, SQS, ECR and others return the same envelope, so
@@ -26,29 +27,54 @@ export function isGetPolicy(v: unknown, context: PathContext | null = null): boo
   return /lambda:|:lambda:|lambda%3A/i.test(text);
 }
 
+const FUNCTION_ARN = /^arn:[^:]+:lambda:[^:]+:\d{12}:function:/;
+
+/**
+ * The policy alone, as `aws lambda get-policy --query Policy --output text` prints it (or `jq
+ * '.Policy | fromjson'`): a bare policy document whose every statement names a principal (a
+ * resource-based policy; an identity policy has none) and a function ARN as its Resource. Without
+ * this it was taken for an identity policy attached to nothing, and left out.
+ */
+export function isBareLambdaPolicy(v: unknown): boolean {
+  if (!isBarePolicyDocument(v)) return false;
+  const raw = (v as { Statement: unknown }).Statement;
+  const statements = Array.isArray(raw) ? raw : [raw];
+  return (
+    statements.length > 0 &&
+    statements.every((st) => {
+      if (!isObject(st) || !("Principal" in st || "NotPrincipal" in st)) return false;
+      const resources = Array.isArray(st["Resource"]) ? st["Resource"] : [st["Resource"]];
+      return resources.length > 0 && resources.every((r) => typeof r === "string" && FUNCTION_ARN.test(r));
+    })
+  );
+}
+
 export function readLambdaPolicy(input: ReaderInput): SourceFragment {
   const ctx = new FileContext(input.file);
   const fragment = emptyFragment({ path: input.file, kind: "lambda-policy", sha256: input.sha256, records: 0 });
   if (input.values.length !== 1) ctx.fail("", "a get-policy output holds one policy; found several JSON documents");
   const o = asObject(input.values[0], ctx, "");
-  const document = parsePolicyDocument(o["Policy"], { file: input.file, path: "Policy" });
+  // The get-policy output, or its Policy alone (isBareLambdaPolicy): paths are said from there.
+  const bare = !("Policy" in o) && isBareLambdaPolicy(o);
+  const base = bare ? "" : "Policy";
+  const document = parsePolicyDocument(bare ? o : o["Policy"], { file: input.file, path: base });
   let target: Target = fromPath(input.context);
   const resource = document.Statement.flatMap((s) => s.Resource ?? []).find((r) => r.includes(":function:"));
   let otherwise: Target | null = null;
   if (!hasTarget(target) || (target.functionArn === null && target.region === null)) {
-    if (resource !== undefined) target = targetFrom(resource, input.context, ctx, joinPath("Policy", "Statement"));
+    if (resource !== undefined) target = targetFrom(resource, input.context, ctx, joinPath(base, "Statement"));
   } else if (resource !== undefined) {
     // The path wins (sanitised exports keep another account in the Resource), unless it names no
     // function: a qualified policy saved as `get-policy/<name>-<alias>.json`.
     otherwise = targetOfArn(resource);
   }
   if (!hasTarget(target)) {
-    ctx.warn("unattributable-record", "warning", "Policy", "cannot tell which function this policy belongs to: no function ARN in its statements and none in the path");
+    ctx.warn("unattributable-record", "warning", base, "cannot tell which function this policy belongs to: no function ARN in its statements and none in the path");
   } else {
     // Each statement's file, for a report pointing at it (a function's statements and each alias's
     // are in different files, and merged into one policy).
-    const resourcePolicyStatementSources = document.Statement.map((_, i) => ({ file: input.file, line: null, address: `Policy.Statement[${i}]` }));
-    fragment.functionPatches.push({ ...target, patch: { resourcePolicy: document, resourcePolicyStatementSources }, path: "Policy", ...(otherwise !== null ? { otherwise } : {}) });
+    const resourcePolicyStatementSources = document.Statement.map((_, i) => ({ file: input.file, line: null, address: joinPath(joinPath(base, "Statement"), i) }));
+    fragment.functionPatches.push({ ...target, patch: { resourcePolicy: document, resourcePolicyStatementSources }, path: base, ...(otherwise !== null ? { otherwise } : {}) });
     fragment.source.records = 1;
   }
   if (target.region) fragment.source.region = target.region;

@@ -197,6 +197,24 @@ describe("get-policy reader", () => {
     expect(mustRead("p1.json", { Policy: JSON.stringify(policy), RevisionId: "r", ResponseMetadata: { RequestId: "x", HTTPStatusCode: 200 } }).source.kind).toBe("lambda-policy");
     expect(mustRead("p2.json", { $metadata: { httpStatusCode: 200, attempts: 1 }, Policy: JSON.stringify(policy), RevisionId: "r" }).source.kind).toBe("lambda-policy");
   });
+  it("the Policy alone (get-policy --query Policy --output text): read as the function's resource policy, not an identity policy attached to nothing", () => {
+    // Before, it was "an IAM policy document attached to nothing" (an info note): a public
+    // function's policy given that way went unread, and LR012 said nothing.
+    const f = mustRead("public-fn-policy.json", policy);
+    expect(f.source.kind).toBe("lambda-policy");
+    expect(f.functionPatches[0]).toMatchObject({ functionArn: "arn:aws:lambda:us-east-1:123456789012:function:public-fn", qualifier: null });
+    expect(f.functionPatches[0]!.patch.resourcePolicy!.Statement[0]!.Principal).toBe("*");
+    expect(f.functionPatches[0]!.patch.resourcePolicyStatementSources).toEqual([{ file: "public-fn-policy.json", line: null, address: "Statement[0]" }]);
+    const bad = readValue("p.json", { ...policy, Statement: [{ ...policy.Statement[0], Effect: "Maybe" }] });
+    expect(bad.warnings[0]).toMatchObject({ severity: "error", code: "invalid-policy-document", file: "p.json" });
+    expect(bad.warnings[0]!.path).toMatch(/^Statement\[0\]\.Effect/);
+    // An identity policy (no Principal) on a function stays a document attached to nothing, as
+    // does another service's resource policy.
+    const identity = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: "arn:aws:lambda:us-east-1:123456789012:function:public-fn" }] };
+    expect(readValue("identity.json", identity).warnings.map((w) => w.code)).toEqual(["standalone-policy-document"]);
+    const bucket = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }] };
+    expect(readValue("bucket.json", bucket).warnings.map((w) => w.code)).toEqual(["standalone-policy-document"]);
+  });
   it("an S3 bucket policy in the same {Policy} envelope is not taken for a Lambda policy", () => {
     const { fragment, warnings } = readValue("bucket-policy.json", { Policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }] }) });
     expect(fragment).toBeNull();
