@@ -14,7 +14,7 @@
 import { destinationPermission } from "../analysis/index.js";
 import { LeastroleError } from "../errors.js";
 import { plural } from "../printable.js";
-import type { CanonicalDocument, LambdaFunction } from "../model/document.js";
+import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
 import type { ActionUsage, PrincipalUsage, UsageWindow } from "../model/usage.js";
 import { seenOnlyBeforeWindow } from "../usage/labels.js";
 import { windowCoverage } from "../usage/window-coverage.js";
@@ -118,6 +118,17 @@ function placeOf(fn: LambdaFunction, sessions: readonly PrincipalUsage[]): Place
 function roleNameOf(roleArn: string): string | null {
   const m = /^arn:[^:]+:iam::[^:]*:role\/(?:.*\/)?([\w+=,.@-]{1,64})$/.exec(roleArn);
   return m ? (m[1] as string) : null;
+}
+
+/**
+ * Today's role's name: a role a template leaves CloudFormation to name goes by its logical ID,
+ * which may be longer than a role name's 64 characters (CDK's
+ * BucketNotificationsHandler050a…RoleB6FB88EC has 72; CloudFormation truncates the name it makes).
+ * Before, such a role was taken for one of no name, and the output declared a new role named
+ * after the function beside today's instead of replacing it.
+ */
+function currentRoleName(role: Role | undefined, roleArn: string): string | null {
+  return role?.generatedName === true ? role.name : roleNameOf(roleArn);
 }
 
 /** The function's own sessions: joined by ARN, or by name on its role when the join failed. */
@@ -796,7 +807,7 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
     });
   }
   const shared = role !== undefined && role.functions.filter((a) => a !== fn.arn).length > 0;
-  const roleName = options.roleName ?? ((shared ? null : roleNameOf(fn.roleArn)) ?? `${fn.name}-role`.slice(0, 64));
+  const roleName = options.roleName ?? ((shared ? null : currentRoleName(role, fn.roleArn)) ?? `${fn.name}-role`.slice(0, 64));
   const unresolved = unresolvedReferencesWarning(document, fn, [...required, ...kept.grants], options.format);
   if (unresolved !== null) warnings.push(unresolved);
   const built = build(roleName, `${fn.name}-least-privilege`.slice(0, 128), [...required, ...observed.grants, ...kept.grants, ...unlogged.grants, ...unattributed.grants], kept.applied, warnings, options);
@@ -840,7 +851,7 @@ export function generateForRole(document: CanonicalDocument, roleArn: string, op
     if (shared) perFunction.roleName = `${fnName}-role`.slice(0, 64);
     return generatePolicy(document, a, perFunction, catalog);
   });
-  const roleName = options.roleName ?? roleNameOf(roleArn) ?? `${idx.functionByArn.get(known[0] as string)?.name ?? "function"}-role`.slice(0, 64);
+  const roleName = options.roleName ?? currentRoleName(role, roleArn) ?? `${idx.functionByArn.get(known[0] as string)?.name ?? "function"}-role`.slice(0, 64);
   const union = build(
     roleName,
     `${roleName}-least-privilege`.slice(0, 128),

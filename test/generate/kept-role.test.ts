@@ -76,6 +76,19 @@ describe("CloudFormation output from a template keeps today's role", () => {
     expect(resources.OrdersExecRole?.Properties).toMatchObject({ RoleName: "orders-exec", Path: "/service-role/" });
   });
 
+  it("an unnamed role whose logical ID is longer than a role name (CDK's BucketNotificationsHandler…Role…): its logical ID, no RoleName", async () => {
+    // CDK writes such IDs for its singleton handlers (BucketNotificationsHandler050a…RoleB6FB88EC,
+    // 72 characters); CloudFormation truncates the name it makes from them. Before, the role was
+    // taken for one of no name: a new role named after the function, beside today's.
+    const id = "BucketNotificationsHandler050a0587b7544547bf325f094a3db834RoleB6FB88EC";
+    const file = join(dir, "long-id.yaml");
+    writeFileSync(file, template({ Description: "x" }).replaceAll("OrdersExecRole", id));
+    const { document } = await normalize([file]);
+    const resources = (YAML.parse(runGenerate(document, { format: "cloudformation" }).output) as { Resources: Resources }).Resources;
+    expect(Object.keys(resources)).toEqual([id]);
+    expect(resources[id]?.Properties.RoleName).toBeUndefined();
+  });
+
   it("a split of a shared role is a new role: a logical ID of its own, named after the function", async () => {
     const file = join(dir, "shared.yaml");
     writeFileSync(
