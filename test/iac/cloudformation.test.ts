@@ -372,6 +372,55 @@ Resources:
   });
 });
 
+describe("a Roles list entry chosen by a condition (the custom resource provider shape: an own role unless RoleName is given)", () => {
+  const template = `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  RoleName: {Type: String, Default: ""}
+Conditions:
+  CreateRole: !Equals [!Ref RoleName, ""]
+Resources:
+  Role:
+    Condition: CreateRole
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: !If [CreateRole, !GetAtt Role.Arn, !Sub "arn:aws:iam::\${AWS::AccountId}:role/\${RoleName}"]
+  Logs:
+    Type: AWS::IAM::Policy
+    Properties:
+      Roles:
+        - !If [CreateRole, !Ref Role, !Ref RoleName]
+      PolicyName: logs
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Action: [logs:CreateLogStream, logs:PutLogEvents], Resource: "*"}]
+  Reads:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      Roles:
+        - !If [CreateRole, !Ref Role, !Ref AWS::NoValue]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Action: s3:GetObject, Resource: "*"}]
+`;
+
+  it("attaches the policies to the role the condition picks, with no warning of a role the template does not define", () => {
+    const f = readCloudFormationTemplate(template, "t.yaml");
+    const role = f.roles.find((r) => r.name === "Role");
+    expect(role?.inlinePolicies.map((p) => p.name)).toEqual(["logs"]);
+    expect(role?.attachedPolicies.map((p) => p.name)).toEqual(["Reads"]);
+    expect(f.warnings.filter((w) => w.code === "cloudformation-external-role")).toEqual([]);
+  });
+});
+
 describe("AWS::Lambda::Permission principals and Booleans as templates write them", () => {
   const template = `
 Parameters:

@@ -652,11 +652,19 @@ export class TemplateReader {
     }
   }
 
-  /** Role logical IDs named by a `Roles` list (`!Ref Role`, or a role name). */
+  /**
+   * Role logical IDs named by a `Roles` list (`!Ref Role`, or a role name). An entry may be chosen
+   * by a condition (`!If [CreateRole, !Ref Role, !Ref RoleName]`, or `!Ref AWS::NoValue` in its
+   * other branch): its branch is taken first. Before, the whole `!If` was read as a name
+   * (`${Role}`): the policy was attached to no role, and reported as added to a role the template
+   * does not define.
+   */
   roleIdsOf(list: unknown): { ids: string[]; external: string[] } {
     const ids: string[] = [];
     const external: string[] = [];
-    for (const entry of Array.isArray(list) ? list : list === undefined ? [] : [list]) {
+    for (const item of Array.isArray(list) ? list : list === undefined ? [] : [list]) {
+      const entry = isRecord(item) && Object.keys(item).length === 1 && "Fn::If" in item ? this.resolveIfOnly(item) : item;
+      if (entry === NO_VALUE || (isRecord(entry) && entry.Ref === "AWS::NoValue")) continue;
       if (isRecord(entry) && typeof entry.Ref === "string" && this.resources[entry.Ref]?.Type === "AWS::IAM::Role") {
         ids.push(entry.Ref);
         continue;
