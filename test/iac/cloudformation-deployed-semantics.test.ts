@@ -300,6 +300,33 @@ Resources:
     });
   });
 
+  it("a log group the stack makes for a function CloudFormation names (LogGroupName: !Sub /aws/lambda/${Fn}, or its Join) is one Lambda never creates", () => {
+    // Before, only a literal name was matched: the function was said to need logs:CreateLogGroup
+    // (LR005, and in the generated policy) for a log group its own stack creates.
+    const d = doc(`AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Subbed:
+    Type: AWS::Lambda::Function
+    Properties: { Runtime: python3.12, Handler: index.handler, Role: arn:aws:iam::111122223333:role/r, Code: { ZipFile: "x" } }
+  SubbedLogs:
+    Type: AWS::Logs::LogGroup
+    Properties: { LogGroupName: !Sub "/aws/lambda/\${Subbed}", RetentionInDays: 14 }
+  Joined:
+    Type: AWS::Lambda::Function
+    Properties: { Runtime: python3.12, Handler: index.handler, Role: arn:aws:iam::111122223333:role/r, Code: { ZipFile: "x" } }
+  JoinedLogs:
+    Type: AWS::Logs::LogGroup
+    Properties: { LogGroupName: !Join ["", ["/aws/lambda/", !Ref Joined]] }
+  Other:
+    Type: AWS::Lambda::Function
+    Properties: { Runtime: python3.12, Handler: index.handler, Role: arn:aws:iam::111122223333:role/r, Code: { ZipFile: "x" } }
+  Literal:
+    Type: AWS::Logs::LogGroup
+    Properties: { LogGroupName: /aws/lambda/Other }
+`);
+    expect(Object.fromEntries(d.functions.map((f) => [f.name, f.logGroupCreated ?? false]))).toEqual({ Subbed: true, Joined: true, Other: false });
+  });
+
   it("an account given to templates alone is defined by them: its roles and functions are the templates' (LR016 judges against them)", () => {
     const t = `${SAM}Resources:
   Api:

@@ -373,6 +373,15 @@ export class TemplateReader {
     // Its name as Ref gives it: a fixed name, else `${Id}` (a name with a placeholder left included).
     const groups = new Set(ofType("AWS::Logs::LogGroup").map(([id, r]) => this.fixedName(r, "LogGroupName") ?? `\${${id}}`));
     for (const { fn } of this.functions.values()) if (groups.has(fn.logGroup)) fn.logGroupCreated = true;
+    // The function's own log group, named after a function CloudFormation names
+    // (`!Sub /aws/lambda/${Fn}`, as CDK and hand-written templates write it): its name is known
+    // only at deployment, so it matches no name above.
+    for (const [, r] of ofType("AWS::Logs::LogGroup")) {
+      const fnId = functionOfLogGroupName(isRecord(r.Properties) ? r.Properties.LogGroupName : undefined);
+      const own = fnId === undefined ? undefined : this.functions.get(fnId);
+      // Only where the function writes: a LoggingConfig.LogGroup of its own is another group.
+      if (own !== undefined && own.fn.logGroup.startsWith("/aws/lambda/")) own.fn.logGroupCreated = true;
+    }
 
     const resourceIds = [...Object.keys(isRecord(this.template.Resources) ? this.template.Resources : {}), ...Object.keys(this.resources)];
     const defined = new Set([...Object.keys(isRecord(this.template.Parameters) ? this.template.Parameters : {}), ...resourceIds, ...resourceIds.map((id) => `resource:${id}`)]);
@@ -919,4 +928,24 @@ function mappedLength(mappings: Record<string, unknown>, lookup: string, declare
     }
   }
   return { value, longest };
+}
+
+/**
+ * The logical ID of the function whose default log group a `LogGroupName` names by reference:
+ * `!Sub /aws/lambda/${Fn}` (also in its list form) or `!Join ["", [/aws/lambda/, !Ref Fn]]`.
+ */
+function functionOfLogGroupName(v: unknown): string | undefined {
+  if (!isRecord(v)) return undefined;
+  const sub = v["Fn::Sub"];
+  const text = Array.isArray(sub) ? sub[0] : sub;
+  if (typeof text === "string") {
+    const id = /^\/aws\/lambda\/\$\{([A-Za-z0-9]+)\}$/.exec(text)?.[1];
+    // A variable of the Sub's own map of that name is not the resource.
+    const vars: unknown = Array.isArray(sub) ? sub[1] : undefined;
+    return id !== undefined && !(isRecord(vars) && id in vars) ? id : undefined;
+  }
+  const join = v["Fn::Join"];
+  if (!Array.isArray(join) || join[0] !== "" || !Array.isArray(join[1]) || join[1].length !== 2) return undefined;
+  const [prefix, ref] = join[1] as unknown[];
+  return prefix === "/aws/lambda/" && isRecord(ref) && typeof ref.Ref === "string" ? ref.Ref : undefined;
 }
