@@ -327,6 +327,17 @@ Resources:
     expect(Object.fromEntries(d.functions.map((f) => [f.name, f.logGroupCreated ?? false]))).toEqual({ Subbed: true, Joined: true, Other: false });
   });
 
+  it("CDK's logRetention (Custom::LogRetention on /aws/lambda/<Ref Fn>) creates the function's log group at deployment: Lambda never creates it", () => {
+    // The construct's handler creates the group if it does not exist (aws-cdk-lib aws_logs.LogRetention).
+    const d = doc(`{"Resources": {
+  "FnServiceRole": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}}]}}},
+  "Fn9270CBC0": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "nodejs20.x", "Handler": "index.handler", "Code": {"ZipFile": "x"}, "Role": {"Fn::GetAtt": ["FnServiceRole", "Arn"]}}},
+  "FnLogRetention9F6A0C5B": {"Type": "Custom::LogRetention", "Properties": {"ServiceToken": {"Fn::GetAtt": ["LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8aFD4BFC8A", "Arn"]}, "LogGroupName": {"Fn::Join": ["", ["/aws/lambda/", {"Ref": "Fn9270CBC0"}]]}, "RetentionInDays": 7}},
+  "Other": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "nodejs20.x", "Handler": "index.handler", "Code": {"ZipFile": "x"}, "Role": {"Fn::GetAtt": ["FnServiceRole", "Arn"]}}}
+}}`);
+    expect(Object.fromEntries(d.functions.map((f) => [f.name, f.logGroupCreated ?? false]))).toEqual({ Fn9270CBC0: true, Other: false });
+  });
+
   it("an account given to templates alone is defined by them: its roles and functions are the templates' (LR016 judges against them)", () => {
     const t = `${SAM}Resources:
   Api:

@@ -371,12 +371,19 @@ export class TemplateReader {
     for (const [id, r] of ofType("AWS::Lambda::WebFunctionRevision")) this.readRoleUse(id, r, "web-function-execution", ["ServiceConfig", "ExecutionRoleArn"], "FunctionName");
     // A log group the stack makes (Ref is its name, `${Id}` when CloudFormation names it).
     // Its name as Ref gives it: a fixed name, else `${Id}` (a name with a placeholder left included).
-    const groups = new Set(ofType("AWS::Logs::LogGroup").map(([id, r]) => this.fixedName(r, "LogGroupName") ?? `\${${id}}`));
+    // CDK's logRetention (Custom::LogRetention) creates the group too, if it does not exist yet
+    // (aws-cdk-lib aws_logs.LogRetention); not when it is in another region (LogGroupRegion).
+    const retention = ofType("Custom::LogRetention").filter(([, r]) => !isRecord(r.Properties) || r.Properties.LogGroupRegion === undefined);
+    const made = [...ofType("AWS::Logs::LogGroup"), ...retention];
+    const groups = new Set([
+      ...ofType("AWS::Logs::LogGroup").map(([id, r]) => this.fixedName(r, "LogGroupName") ?? `\${${id}}`),
+      ...retention.map(([, r]) => this.fixedName(r, "LogGroupName")).filter((n): n is string => n !== undefined),
+    ]);
     for (const { fn } of this.functions.values()) if (groups.has(fn.logGroup)) fn.logGroupCreated = true;
     // The function's own log group, named after a function CloudFormation names
     // (`!Sub /aws/lambda/${Fn}`, as CDK and hand-written templates write it): its name is known
     // only at deployment, so it matches no name above.
-    for (const [, r] of ofType("AWS::Logs::LogGroup")) {
+    for (const [, r] of made) {
       const fnId = functionOfLogGroupName(isRecord(r.Properties) ? r.Properties.LogGroupName : undefined);
       const own = fnId === undefined ? undefined : this.functions.get(fnId);
       // Only where the function writes: a LoggingConfig.LogGroup of its own is another group.
