@@ -183,12 +183,60 @@ function commentPlaceholders(text: string): string {
 }
 
 /**
+ * A string with the reader's `${ImportValue:<export>}` placeholders (an export name may hold
+ * parameters, `${ImportValue:${Env}-queue-arn}`) as CloudFormation writes it: Fn::Sub with a
+ * variable per import (`${Import1}` ← `!ImportValue …`; Fn::Sub's text cannot hold another
+ * function). Why: the placeholder was written as literal text, a Resource naming nothing, so an
+ * SQS event on an imported queue got a policy that could not read the queue.
+ */
+function importValue(s: string): CloudFormationValue | null {
+  if (!s.includes("${ImportValue:")) return null;
+  const taken = new Set([...s.matchAll(/\$\{([A-Za-z0-9]+)\}/g)].map((m) => m[1] as string));
+  const variables: { [variable: string]: unknown } = {};
+  const named = new Map<string, string>();
+  let text = "";
+  let i = 0;
+  for (let at = s.indexOf("${ImportValue:"); at >= 0; at = s.indexOf("${ImportValue:", i)) {
+    // The placeholder ends at the brace that closes it: an export name's own `${Env}` nests one level.
+    let depth = 0;
+    let end = -1;
+    for (let j = at; j < s.length; j++) {
+      if (s[j] === "{") depth++;
+      else if (s[j] === "}" && --depth === 0) {
+        end = j;
+        break;
+      }
+    }
+    if (end < 0) break;
+    const exportName = s.slice(at + "${ImportValue:".length, end);
+    let name = named.get(exportName);
+    if (name === undefined) {
+      let n = named.size + 1;
+      while (taken.has(`Import${n}`)) n++;
+      name = `Import${n}`;
+      taken.add(name);
+      named.set(exportName, name);
+      const value = cloudFormationValue(exportName);
+      variables[name] = { "Fn::ImportValue": value };
+    }
+    text += `${s.slice(i, at)}\${${name}}`;
+    i = end + 1;
+  }
+  if (named.size === 0) return null;
+  text += s.slice(i);
+  const sub = cloudFormationValue(text);
+  return { "Fn::Sub": [typeof sub === "string" ? sub : (commentText(sub) as string), variables] };
+}
+
+/**
  * A Resource string as CloudFormation should see it: unchanged when it has no placeholder, else
  * `{ "Fn::Sub": … }` with IAM policy variables escaped as `${!aws:username}` (Fn::Sub's literal form)
  * and the reader's `unknown` region/account filled with the pseudo parameters; a Fn::FindInMap
  * placeholder as findInMapValue writes it.
  */
 export function cloudFormationValue(s: string): CloudFormationValue {
+  const imported = importValue(s);
+  if (imported !== null) return imported;
   const mapped = findInMapValue(s);
   if (mapped !== null) return mapped;
   const places = unknownPlaces(s);

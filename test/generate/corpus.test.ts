@@ -4,13 +4,14 @@
  * CloudFormation references.
  */
 import { spawnSync, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { cloudFormationValue, runGenerate } from "../../src/generate/index.js";
 import { normalize } from "../../src/audit/normalize-paths.js";
+import { buildDocument } from "../../src/audit/build-document.js";
 
 const CORPUS = "/work/shared/corpus";
 const hasTerraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;
@@ -72,6 +73,45 @@ describe("serverless-patterns SAM templates (ARNs are CloudFormation references)
   it("IAM's literal forms ${$}, ${*}, ${?} (observed names) are never references: plain, or ${!…} inside Fn::Sub", () => {
     expect(cloudFormationValue("arn:aws:s3:::b/exports/${$}{date}/${$}{AWS::AccountId}/k${*}${?}")).toBe("arn:aws:s3:::b/exports/${$}{date}/${$}{AWS::AccountId}/k${*}${?}");
     expect(cloudFormationValue("arn:aws:sqs:unknown:unknown:q${$}{Queue}${*}${?}")).toEqual({ "Fn::Sub": "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:q${!$}{Queue}${!*}${!?}" });
+  });
+
+  it("a value imported from another stack (the reader's ${ImportValue:…}) is written as Fn::ImportValue in a Fn::Sub variable, not as literal text", () => {
+    // Before: the text `${ImportValue:shared-orders-queue-arn}` was the Resource, an ARN of nothing.
+    expect(cloudFormationValue("${ImportValue:shared-orders-queue-arn}")).toEqual({ "Fn::Sub": ["${Import1}", { Import1: { "Fn::ImportValue": "shared-orders-queue-arn" } }] });
+    // An export name made from a parameter (!ImportValue !Sub "${Env}-queue-arn"), inside an ARN with the stack's places.
+    expect(cloudFormationValue("arn:aws:sqs:unknown:unknown:${ImportValue:${Env}-queue-name}")).toEqual({
+      "Fn::Sub": ["arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${Import1}", { Import1: { "Fn::ImportValue": { "Fn::Sub": "${Env}-queue-name" } } }],
+    });
+  });
+
+  it("generate -f sam: an SQS event whose queue is imported (Queue: !ImportValue …) polls that queue", async () => {
+    const template = `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Env: {Type: String, Default: dev}
+Resources:
+  Consumer:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Events:
+        Orders:
+          Type: SQS
+          Properties:
+            Queue: !ImportValue
+              Fn::Sub: "\${Env}-orders-queue-arn"
+`;
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-import-"));
+    const file = join(dir, "template.yaml");
+    writeFileSync(file, template);
+    // As the CLI reads it (buildDocument keeps what the template made its names from).
+    const document = await buildDocument([file]);
+    const out = YAML.parse(runGenerate(document, { format: "sam" }).output) as { Policies: { Statement: { Action: string[]; Resource: unknown[] }[] }[] };
+    rmSync(dir, { recursive: true, force: true });
+    const sqs = out.Policies[0]?.Statement.find((st) => st.Action.includes("sqs:ReceiveMessage"));
+    expect(sqs?.Resource).toEqual([{ "Fn::Sub": ["${Import1}", { Import1: { "Fn::ImportValue": { "Fn::Sub": "${Env}-orders-queue-arn" } } }] }]);
   });
 
   it("Fn::Sub keeps the pseudo parameters the reader could not fill in (a generated function name's stack)", () => {
