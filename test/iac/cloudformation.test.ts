@@ -421,6 +421,31 @@ Resources:
   });
 });
 
+describe("SAM ScheduleV2 events (EventBridge Scheduler)", () => {
+  it("are read without a not-modelled warning: the schedule invokes through a role of its own, and the function's role needs nothing", () => {
+    // SAM makes an AWS::Scheduler::Schedule (and a role for it when RoleArn is not given), no
+    // Lambda permission. Before, the event was reported as not modelled and the audit as partial.
+    const f = readCloudFormationTemplate(`AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Nightly:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Events:
+        Every:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: rate(1 day)
+`, "t.yaml");
+    expect(f.functions.map((x) => x.name)).toEqual(["Nightly"]);
+    expect(f.warnings.map((w) => w.code)).not.toContain("sam-event-not-modelled");
+    expect(f.roles.find((r) => r.name === "NightlyRole")?.attachedPolicies.map((p) => p.arn)).toEqual(["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]);
+  });
+});
+
 describe("AWS::Lambda::Permission principals and Booleans as templates write them", () => {
   const template = `
 Parameters:

@@ -505,6 +505,10 @@ function expandFunction(
       if (src !== undefined) perm.SourceArn = src;
       if (type === "S3") perm.SourceAccount = { Ref: "AWS::AccountId" };
       out[`${logical}Permission`] = { Type: "AWS::Lambda::Permission", Properties: perm, sourcePath: evPath };
+    } else if (type === "ScheduleV2") {
+      // EventBridge Scheduler invokes through a role of the schedule's own (RoleArn, or one SAM
+      // makes) and needs no Lambda permission: the execution role takes nothing from it. Before,
+      // it was reported as not modelled, and the audit as partial.
     } else {
       warnings.push({ code: "sam-event-not-modelled", message: `${id}: event ${eventId} of type ${type} is not modelled (no trigger or permission recorded)`, path: evPath });
     }
