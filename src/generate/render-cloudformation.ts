@@ -50,7 +50,7 @@ function quoteAmbiguous(doc: YAML.Document): void {
  */
 function statementComments(t: CloudFormationTarget, sid: string | undefined): string {
   const gen = t.statements.find((s) => s.sid === sid?.replace(/Part\d+$/, ""));
-  const lines = (gen?.notes ?? []).map((n) => commentPlaceholders(rewriteNote(n, ownReferences(t))));
+  const lines = (gen?.notes ?? []).map((n) => notePlaces(commentPlaceholders(rewriteNote(n, ownReferences(t)))));
   if (gen !== undefined) {
     const value = valueOf(t);
     const reasons = new Set<string>();
@@ -61,6 +61,20 @@ function statementComments(t: CloudFormationTarget, sid: string | undefined): st
     lines.push(...[...reasons].sort());
   }
   return lines.map((l) => ` ${l.replace(/[\r\n]+/g, " ")}`).join("\n");
+}
+
+/**
+ * A note's ARNs with the reader's `unknown` region and account as the body writes them
+ * (`${AWS::Region}`, `${AWS::AccountId}`, subjectText does the same for the header): before,
+ * `required (dead-letter): arn:aws:sqs:unknown:unknown:${Dlq.QueueName}` stood above a
+ * Resource that names the stack's own region and account.
+ */
+function notePlaces(text: string): string {
+  // Both ways of writing the body (cloudFormationValue, cloudFormationPlaceValue) fill them.
+  return text.replace(/arn:[^\s,;()]+/g, (arn) => {
+    const places = unknownPlaces(arn);
+    return places === null ? arn : withStackPlaces(places);
+  });
 }
 
 function annotate(doc: YAML.Document, path: (string | number)[], policy: PolicyDocument, t: CloudFormationTarget): void {

@@ -114,6 +114,31 @@ Resources:
     expect(sqs?.Resource).toEqual([{ "Fn::Sub": ["${Import1}", { Import1: { "Fn::ImportValue": { "Fn::Sub": "${Env}-orders-queue-arn" } } }] }]);
   });
 
+  it("generate -f sam: a statement's comment names an ARN as the body writes it, with the stack's region and account, not the reader's unknown:unknown", async () => {
+    const template = `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Dlq:
+    Type: AWS::SQS::Queue
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      DeadLetterQueue: {Type: SQS, TargetArn: !GetAtt Dlq.Arn}
+`;
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-notes-"));
+    const file = join(dir, "template.yaml");
+    writeFileSync(file, template);
+    const output = runGenerate(await buildDocument([file]), { format: "sam" }).output;
+    rmSync(dir, { recursive: true, force: true });
+    // Before: "# required (dead-letter): arn:aws:sqs:unknown:unknown:${Dlq.QueueName}" above a
+    // Resource that says ${AWS::Region}:${AWS::AccountId}.
+    expect(output).toContain("# required (dead-letter): arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${Dlq.QueueName}");
+    expect(output).not.toContain("unknown:unknown");
+  });
+
   it("Fn::Sub keeps the pseudo parameters the reader could not fill in (a generated function name's stack)", () => {
     expect(cloudFormationValue("arn:aws:logs:unknown:unknown:log-group:/aws/lambda/${AWS::StackName}-Worker-*:log-stream:*")).toEqual({
       "Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${AWS::StackName}-Worker-*:log-stream:*",
