@@ -5,7 +5,9 @@
 #   scope to specific resources (tables, queues, buckets, keys …). The function can then act on
 #   every such resource in the account instead of the few it uses. Actions that only accept `*`
 #   (xray:PutTraceSegments, ec2:DescribeNetworkInterfaces, dynamodb:ListTables …) are never
-#   counted, per the AWS Service Authorization Reference. Severity medium (blast radius over every
+#   counted, per the AWS Service Authorization Reference, and neither are those whose one resource
+#   type is optional, which an ordinary call does not name (cloudwatch:PutMetricData,
+#   comprehend:DetectEntities): only `*` grants such a call. Severity medium (blast radius over every
 #   resource of the account), low when a condition (tag, VPC, source) limits the statement.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html

@@ -5,7 +5,8 @@
  * principal's Allow statements grant (LR016 "with what it grants").
  *
  * Expansion uses the action catalog (src/iam/catalog.ts), so `s3:Put*` is judged by what it
- * expands to today, and actions without resource-level permissions are never flagged on `*`.
+ * expands to today, and actions without resource-level permissions, or whose ordinary call names no
+ * resource (namesNoResource), are never flagged on `*`.
  */
 import type { AttachedPolicyRef, PolicyStatement } from "../model/document.js";
 import type { BroadManagedPolicy, FullAccessPolicy, GrantAnalysis, GrantSummary, StatementPointer } from "../model/analysis.js";
@@ -13,6 +14,7 @@ import { conditionalFrom, type ActionCatalog, type ActionSet, type NamedPolicy }
 import { ContentCache } from "../collections.js";
 import { actionKeyOf, byString, isAwsManagedArn } from "./policies.js";
 import { VPC_ACTIONS } from "./requirements.js";
+import { callableWithoutResource } from "../iam/resource-types.js";
 
 /**
  * Actions never counted as "resource-level on `*`" although the catalog says they can be scoped:
@@ -57,6 +59,33 @@ function documentedStar(catalog: ActionCatalog): ActionSet {
   if (!s) {
     s = catalog.expandAllToSet(DOCUMENTED_STAR_ACTIONS);
     documentedCache.set(catalog, s);
+  }
+  return s;
+}
+
+const unnamedCache = new WeakMap<ActionCatalog, ActionSet>();
+/**
+ * Actions whose ordinary call names no resource, so that only `*` grants it: the Service
+ * Authorization Reference lists one resource type for them, not marked required (`*`), and says of
+ * such types "you can choose to use one of the optional resource types" (cloudwatch:PutMetricData,
+ * `dataset`, of SAM's CloudWatchPutMetricPolicy; comprehend:DetectEntities,
+ * `entity-recognizer-endpoint`, named only by a call to a custom endpoint, of
+ * ComprehendBasicAccessPolicy). Scoping them to a resource, as LR003 would suggest, refuses the
+ * calls that name none. The same test (`callableWithoutResource`) makes `leastrole generate` write
+ * `*` for such an action when its calls named no resource, so LR003 never flags generate's output.
+ * An action with a required type (sns:Publish: `topic*`, dynamodb:GetItem: `table*`) or several
+ * optional types the call names one of (s3:GetObject: `object` or `accesspointobject`) stays
+ * scopable.
+ */
+function namesNoResource(catalog: ActionCatalog): ActionSet {
+  let s = unnamedCache.get(catalog);
+  if (!s) {
+    s = catalog.expandAllToSet([]);
+    for (const i of catalog.resourceLevelSet.toArray()) {
+      const info = catalog.actionAt(i);
+      if (info !== undefined && callableWithoutResource(info)) s.add(i);
+    }
+    unnamedCache.set(catalog, s.seal());
   }
   return s;
 }
@@ -108,7 +137,7 @@ type ActionCounts = Pick<ActionFacts, "wildcardWriteActionSample" | "wildcardWri
 function actionCounts(catalog: ActionCatalog, actions: readonly string[], granted: ActionSet, starResource: boolean, allowed: ActionSet | null): ActionCounts {
   const wildcardSet = catalog.expandAllToSet(actions.filter(isWildcard)).andInPlace(writeOrPermissionsActions(catalog));
   if (allowed !== null) wildcardSet.andInPlace(allowed);
-  const onStar = starResource ? granted.clone().andInPlace(catalog.resourceLevelSet).andNotInPlace(documentedStar(catalog)) : null;
+  const onStar = starResource ? granted.clone().andInPlace(catalog.resourceLevelSet).andNotInPlace(documentedStar(catalog)).andNotInPlace(namesNoResource(catalog)) : null;
   return {
     wildcardWriteActionSample: catalog.names(wildcardSet, SAMPLE),
     wildcardWriteActionCount: wildcardSet.count(),

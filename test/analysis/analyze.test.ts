@@ -322,6 +322,29 @@ describe("grants and full-access managed policies (judged by content)", () => {
     expect(g(5)!.actionCount).toBe(catalog.size - catalog.expand("iam:*").length);
     expect(g(6)!.notResource).toEqual(["arn:aws:sqs:us-east-1:123456789012:private"]);
   });
+
+  it("actions whose ordinary call names no resource (one optional resource type) are not scopable on *", () => {
+    // The Service Authorization Reference: cloudwatch:PutMetricData has one type, `dataset`, not
+    // required; comprehend:DetectEntities one, `entity-recognizer-endpoint` (custom endpoints only).
+    // SAM's CloudWatchPutMetricPolicy and ComprehendBasicAccessPolicy grant them on `*`.
+    const unnamed = ["cloudwatch:PutMetricData", "comprehend:DetectEntities", "translate:DeleteTerminology", "xray:PutTraceSegments"];
+    const scopable = ["dynamodb:GetItem", "s3:GetObject", "sns:Publish", "translate:TranslateText"];
+    const doc = analyzed(
+      documentOf({
+        roles: [
+          role("r", { inline: { app: policy(allow(unnamed), allow([...unnamed, ...scopable])) } }),
+          // Through the Deny path (counts within what the role may use): GetItem denied.
+          role("d", { inline: { app: policy(allow([...unnamed, ...scopable]), deny(["dynamodb:GetItem"])) } }),
+        ],
+      }),
+    );
+    const grants = roleOf(doc, "r").analysis!.grants;
+    expect(grants.find((x) => x.index === 0)).toMatchObject({ starResource: true, resourceLevelActionsOnStar: [], resourceLevelActionsOnStarCount: 0 });
+    // The scopable actions of the same statement are still listed, and only they.
+    expect(grants.find((x) => x.index === 1)).toMatchObject({ resourceLevelActionsOnStar: scopable, resourceLevelActionsOnStarCount: 4 });
+    const denied = roleOf(doc, "d").analysis!.grants.find((x) => x.index === 0)!;
+    expect(denied).toMatchObject({ blockedActionCount: 1, resourceLevelActionsOnStar: scopable.slice(1), resourceLevelActionsOnStarCount: 3 });
+  });
 });
 
 describe("privilege-escalation paths (decided by the engine)", () => {
