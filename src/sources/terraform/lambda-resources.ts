@@ -18,6 +18,7 @@ const EVENT_SOURCE_TYPES: Record<string, Trigger["kind"]> = {
   aws_sqs_queue: "sqs",
   aws_dynamodb_table: "dynamodb",
   aws_kinesis_stream: "kinesis",
+  aws_kinesis_stream_consumer: "kinesis",
   aws_msk_cluster: "kafka",
   aws_msk_serverless_cluster: "kafka",
   aws_mq_broker: "mq",
@@ -201,7 +202,14 @@ export function readPermission(p: PlanReader, r: TfResource): void {
 
 export function readEventSourceMapping(p: PlanReader, r: TfResource): void {
   const target = targetFunction(p, r, "function_name");
-  const source = p.stringOrPlaceholder(r, "event_source_arn");
+  let source = p.stringOrPlaceholder(r, "event_source_arn");
+  // Without the .tf files only the plan's reference names the source. A fan-out consumer's
+  // placeholder would say neither its service nor that it is a consumer (SubscribeToShard): its
+  // ARN built from the plan (`<stream ARN>/consumer/<name>:…`) says both.
+  if (source && !source.known && !source.value.startsWith("arn:") && targetOf(p.index, p.follow(r, "event_source_arn"), r)?.type === "aws_kinesis_stream_consumer") {
+    const built = p.arnAt(r, "event_source_arn");
+    if (built?.startsWith("arn:")) source = { value: built, known: false };
+  }
   // A value known only after apply may still be an ARN the reader built (a queue of this plan,
   // through `each.value.event_source_arn`): its service says the kind.
   let kind = triggerKindOfArn(source?.value.startsWith("arn:") ? source.value : null);
@@ -215,9 +223,11 @@ export function readEventSourceMapping(p: PlanReader, r: TfResource): void {
   if (Array.isArray(selfManaged) && selfManaged.length > 0) kind = "self-managed-kafka";
   const onFailure = p.arnAt(r, "destination_config", 0, "on_failure", 0, "destination_arn");
   const access = p.known(r, "source_access_configuration");
+  // A secret the same plan creates has a `uri` known only after apply: the secret's ARN, built
+  // from its name (arnAt). Before, such an entry was dropped and GetSecretValue never required.
   const secretArns = (Array.isArray(access) ? access : [])
-    .filter((a): a is Record<string, unknown> => isRecord(a) && typeof a.type === "string" && SECRET_ACCESS_TYPES.has(a.type) && typeof a.uri === "string")
-    .map((a) => a.uri as string)
+    .flatMap((a, i) => (isRecord(a) && typeof a.type === "string" && SECRET_ACCESS_TYPES.has(a.type) ? [p.arnAt(r, "source_access_configuration", i, "uri")] : []))
+    .filter((uri): uri is string => uri !== null)
     .sort();
   const enabled = p.known(r, "enabled");
   const trigger: Trigger = {

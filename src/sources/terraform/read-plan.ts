@@ -535,6 +535,20 @@ export class PlanReader {
       const bus = this.knownString(target, "event_bus_name");
       return `arn:${partition}:events:${region}:${accountId}:rule/${bus && bus !== "default" && !bus.startsWith("arn:") ? `${bus}/` : ""}${name}`;
     }
+    // A secret (a mapping's `source_access_configuration.uri = aws_secretsmanager_secret.s.arn`; its
+    // id is its ARN too): Secrets Manager ends the ARN with `-` and six random characters, which IAM
+    // matches with `-??????` (the form AWS documents for naming a secret before it exists).
+    if (target.mode === "managed" && (attribute === "arn" || attribute === "id" || attribute === null) && target.type === "aws_secretsmanager_secret") {
+      const name = this.knownString(target, "name") ?? `\${${configAddress}.name}`;
+      return `arn:${partition}:secretsmanager:${region}:${accountId}:secret:${name}-??????`;
+    }
+    // A Kinesis enhanced fan-out consumer (a mapping's `event_source_arn`): `<stream ARN>/consumer/<name>:<creation timestamp>`.
+    if (target.mode === "managed" && (attribute === "arn" || attribute === null) && target.type === "aws_kinesis_stream_consumer") {
+      const stream = this.arnAt(target, "stream_arn");
+      if (stream === null) return undefined;
+      const name = this.knownString(target, "name") ?? `\${${configAddress}.name}`;
+      return `${stream}/consumer/${name}:${this.knownString(target, "creation_timestamp") ?? `\${${configAddress}.creation_timestamp}`}`;
+    }
     if (target.mode !== "managed" || (attribute !== "arn" && attribute !== null)) return undefined;
     const shape = TYPED_ARNS[target.type];
     if (!shape) return undefined;
