@@ -149,7 +149,12 @@ function strings(xs: readonly string[], multilineOver = 100, keepReferences = fa
   return { kind: "tuple", items, multiline: length > multilineOver };
 }
 
-function conditionValue(c: NonNullable<PolicyStatement["Condition"]>): HclObject {
+/**
+ * A Condition block. Its ARN values are written as the Resources are (an access point the plan
+ * makes: `access-point/${aws_efs_access_point.ap.id}` in the caller's account); before, they were
+ * escaped (`$${…}`, `:unknown:`), a condition that matched no access point.
+ */
+function conditionValue(c: NonNullable<PolicyStatement["Condition"]>, keepReferences: boolean, writtenOf: WrittenOf): HclObject {
   return {
     kind: "object",
     entries: Object.keys(c)
@@ -160,7 +165,7 @@ function conditionValue(c: NonNullable<PolicyStatement["Condition"]>): HclObject
           kind: "object" as const,
           entries: Object.keys(c[op] ?? {})
             .sort()
-            .map((k) => ({ key: k, value: strings((c[op] ?? {})[k] ?? []) })),
+            .map((k) => ({ key: k, value: strings(((c[op] ?? {})[k] ?? []).map(writtenOf), 100, keepReferences, true) })),
         },
       })),
   };
@@ -179,7 +184,7 @@ function statementValue(st: PolicyStatement, keepReferences: boolean, writtenOf:
   entries.push({ key: "Effect", value: hclString(st.Effect) });
   if (st.Action !== undefined) entries.push({ key: "Action", value: strings(st.Action) });
   if (st.Resource !== undefined) entries.push({ key: "Resource", value: resourceStrings(st.Resource, keepReferences, writtenOf) });
-  if (st.Condition !== undefined) entries.push({ key: "Condition", value: conditionValue(st.Condition) });
+  if (st.Condition !== undefined) entries.push({ key: "Condition", value: conditionValue(st.Condition, keepReferences, writtenOf) });
   return { kind: "object", entries };
 }
 

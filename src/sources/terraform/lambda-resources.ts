@@ -88,8 +88,11 @@ export function readFunction(p: PlanReader, r: TfResource): void {
     logGroup: typeof logging?.log_group === "string" && logging.log_group !== "" ? logging.log_group : `/aws/lambda/${name}`,
     logFormat: logging?.log_format === "JSON" || logging?.log_format === "Text" ? logging.log_format : null,
     layers: strings(p.known(r, "layers")),
+    // An access point the same plan creates (terraform-aws-lambda's with-efs) is known only after
+    // apply: its ARN built from the plan (arnAt). Before, it was dropped, and the generated policy
+    // lacked the ClientMount the function needs to mount it.
     fileSystems: (Array.isArray(p.known(r, "file_system_config")) ? (p.known(r, "file_system_config") as unknown[]) : [])
-      .map((b) => (isRecord(b) && typeof b.arn === "string" ? b.arn : null))
+      .map((_, i) => p.arnAt(r, "file_system_config", i, "arn"))
       .filter((x): x is string => x !== null),
     triggers: [],
     resourcePolicy: null,

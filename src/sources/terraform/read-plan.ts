@@ -107,6 +107,7 @@ const TYPED_ARNS: Record<string, { service: string; prefix: string; name: string
   aws_lambda_function: { service: "lambda", prefix: "function:", name: "function_name" },
   aws_cloudwatch_log_group: { service: "logs", prefix: "log-group:", name: "name" },
   aws_sfn_state_machine: { service: "states", prefix: "stateMachine:", name: "name" },
+  aws_efs_access_point: { service: "elasticfilesystem", prefix: "access-point/", name: "id" },
   aws_iam_role: { service: "iam", prefix: "role/", name: "name", scope: "account" },
   aws_iam_user: { service: "iam", prefix: "user/", name: "name", scope: "account" },
 };
