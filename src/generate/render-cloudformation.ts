@@ -14,7 +14,7 @@
  */
 
 import YAML, { isScalar, type Node } from "yaml";
-import type { PolicyDocument } from "../model/document.js";
+import type { PolicyDocument, PolicyStatement } from "../model/document.js";
 import type { KeptRole, PolicyBuild, SizedPolicy } from "./types.js";
 import { rewriteNote, rewriteText } from "./references.js";
 import { allocateNames } from "./names.js";
@@ -286,9 +286,28 @@ function valueOf(t: Pick<CloudFormationTarget, "cloudFormationReferences" | "ref
   return (s) => cloudFormationValue(Object.hasOwn(written, s) ? (written[s] as string) : s);
 }
 
+/**
+ * The policy as the template writes it: its Resources, and its Condition values, as valueOf writes
+ * a string. Why the Conditions: the EFS access point a function mounts is a condition
+ * (`elasticfilesystem:AccessPointArn`), and left as the reader's text (`${AccessPoint.Arn}`, an
+ * ARN with `unknown` region and account) it matched no access point once deployed, so the function
+ * could not mount its file system. A value with neither (`lambda.amazonaws.com`, `${aws:username}`
+ * alone) is written as it is.
+ */
 function withReferences(doc: PolicyDocument, t: Pick<CloudFormationTarget, "cloudFormationReferences" | "references">): unknown {
   const value = valueOf(t);
-  return { ...doc, Statement: doc.Statement.map((st) => (st.Resource === undefined ? st : { ...st, Resource: st.Resource.map(value) })) };
+  const condition = (c: NonNullable<PolicyStatement["Condition"]>): unknown =>
+    Object.fromEntries(Object.entries(c).map(([op, keys]) => [op, Object.fromEntries(Object.entries(keys).map(([k, values]) => [k, values.map(value)]))]));
+  return {
+    ...doc,
+    Statement: doc.Statement.map((st) => {
+      if (st.Resource === undefined && st.Condition === undefined) return st;
+      const out: Record<string, unknown> = { ...st };
+      if (st.Resource !== undefined) out.Resource = st.Resource.map(value);
+      if (st.Condition !== undefined) out.Condition = condition(st.Condition);
+      return out;
+    }),
+  };
 }
 
 /** The target's references when its body is written with them (valueOf): what its comments are rewritten with too. */

@@ -670,3 +670,60 @@ describe("generate --format cloudformation for several stacks", () => {
     expect(stdout).not.toContain("# For the template");
   });
 });
+
+describe("generate -f sam / -f cloudformation writes a Condition's references as it writes Resources", () => {
+  // A function mounting an EFS access point the template makes: its permission is conditioned on
+  // the access point (elasticfilesystem:AccessPointArn). Before, the Condition held the reader's
+  // text `${AccessPoint.Arn}` as a plain string, which CloudFormation does not substitute: a
+  // condition that matched no access point, so the deployed function could not mount its file system.
+  const template = `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  FileSystem:
+    Type: AWS::EFS::FileSystem
+  AccessPoint:
+    Type: AWS::EFS::AccessPoint
+    Properties:
+      FileSystemId: !Ref FileSystem
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      VpcConfig:
+        SubnetIds: [subnet-1]
+        SecurityGroupIds: [sg-1]
+      FileSystemConfigs:
+        - Arn: !GetAtt AccessPoint.Arn
+          LocalMountPath: /mnt/efs
+`;
+  const statementsOf = (value: unknown): Array<{ Action?: string[]; Condition?: Record<string, Record<string, unknown[]>> }> => {
+    const out: Array<{ Action?: string[]; Condition?: Record<string, Record<string, unknown[]>> }> = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v !== null && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (Array.isArray(o.Statement)) out.push(...(o.Statement as typeof out));
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(value);
+    return out;
+  };
+  for (const format of ["sam", "cloudformation"]) {
+    it(`-f ${format}: the access point condition is Fn::Sub of the template's reference`, () => {
+      const dir = mkdtempSync(join(tmpdir(), "lr-efs-cond-"));
+      try {
+        const file = join(dir, "template.yaml");
+        writeFileSync(file, template);
+        const { stdout } = generate([file, "--format", format]);
+        const efs = statementsOf(YAML.parse(stdout)).filter((st) => st.Action?.includes("elasticfilesystem:ClientMount"));
+        expect(efs.length).toBe(1);
+        expect(efs[0]!.Condition).toEqual({ StringEquals: { "elasticfilesystem:AccessPointArn": [{ "Fn::Sub": "${AccessPoint.Arn}" }] } });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
