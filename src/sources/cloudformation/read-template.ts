@@ -373,10 +373,11 @@ export class TemplateReader {
     // Its name as Ref gives it: a fixed name, else `${Id}` (a name with a placeholder left included).
     // CDK's logRetention (Custom::LogRetention) creates the group too, if it does not exist yet
     // (aws-cdk-lib aws_logs.LogRetention); not when it is in another region (LogGroupRegion).
+    const logGroups = ofType("AWS::Logs::LogGroup");
     const retention = ofType("Custom::LogRetention").filter(([, r]) => !isRecord(r.Properties) || r.Properties.LogGroupRegion === undefined);
-    const made = [...ofType("AWS::Logs::LogGroup"), ...retention];
+    const made = [...logGroups, ...retention];
     const groups = new Set([
-      ...ofType("AWS::Logs::LogGroup").map(([id, r]) => this.fixedName(r, "LogGroupName") ?? `\${${id}}`),
+      ...logGroups.map(([id, r]) => this.fixedName(r, "LogGroupName") ?? `\${${id}}`),
       ...retention.map(([, r]) => this.fixedName(r, "LogGroupName")).filter((n): n is string => n !== undefined),
     ]);
     for (const { fn } of this.functions.values()) if (groups.has(fn.logGroup)) fn.logGroupCreated = true;
