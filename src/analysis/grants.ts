@@ -332,15 +332,23 @@ const scopableWritesCache = new WeakMap<ActionCatalog, ActionSet>();
 
 /**
  * Write and Permissions management actions that take a resource, without the ENI actions AWS
- * documents on `*` and without the 68 the catalog files under those levels though their names say
+ * documents on `*`, without the 68 the catalog files under those levels though their names say
  * they read (`quicksight:DescribeSpacePermissions`, `iot:ListSubscriptions`, `glue:GetQuery`): on
- * SecurityAudit those made a read-only policy "high".
+ * SecurityAudit those made a read-only policy "high"; and without those whose ordinary call names
+ * no resource (namesNoResource, as LR003): `cloudwatch:PutMetricData` on `*` made 50 AWS managed
+ * policies "broad" (CloudWatchAPIKeyAccess, AmazonOpenSearchServiceRolePolicy …) though no
+ * resource can scope it.
  */
 function scopableWrites(catalog: ActionCatalog): ActionSet {
   let s = scopableWritesCache.get(catalog);
   if (!s) {
     const readNamed = catalog.expandAllToSet(["*:Get*", "*:List*", "*:Describe*"]);
-    s = writeOrPermissionsActions(catalog).clone().andInPlace(catalog.resourceLevelSet).andNotInPlace(documentedStar(catalog)).andNotInPlace(readNamed);
+    s = writeOrPermissionsActions(catalog)
+      .clone()
+      .andInPlace(catalog.resourceLevelSet)
+      .andNotInPlace(documentedStar(catalog))
+      .andNotInPlace(readNamed)
+      .andNotInPlace(namesNoResource(catalog));
     scopableWritesCache.set(catalog, s);
   }
   return s;

@@ -69,10 +69,12 @@ describe("LR021 broad-managed-policy", () => {
     const { report } = await audit([file]);
     const lr021 = report.findings.filter((f) => f.ruleId === "LR021");
     expect(lr021.map((f) => f.resource.name)).toEqual(["one-write"]);
-    // What the boundary leaves of the policy's 100: the two VPC writes (ec2:DescribeVpcs reads).
+    // What the boundary leaves of the policy's 95: the two VPC writes (ec2:DescribeVpcs reads).
+    // 95, not 100: five of its writes have one optional resource type, whose calls may name none
+    // (ec2:ReleaseAddress, ec2:DisassociateVpcCidrBlock …), and are not counted, as in LR003.
     expect(lr021[0]!.evidence.actions).toEqual(["ec2:CreateVpc", "ec2:DeleteVpc"]);
     expect(lr021[0]!.evidence.actionCount).toBe(2);
-    expect(lr021[0]!.evidence.blockedActionCount).toBe(98);
+    expect(lr021[0]!.evidence.blockedActionCount).toBe(93);
     // The permissions-management actions are among those blocked: medium, not high.
     expect(lr021[0]!.severity).toBe("medium");
   });
@@ -121,5 +123,18 @@ describe("LR021 broad-managed-policy", () => {
     ]);
     // LR003 leaves AWS managed statements to LR021.
     expect(report.findings.filter((f) => f.ruleId === "LR003")).toEqual([]);
+  });
+  it("does not count actions whose ordinary call names no resource (cloudwatch:PutMetricData), as LR003 does not", async () => {
+    // CloudWatchAPIKeyAccess grants cloudwatch:PutMetricData on `*` and nothing else scopable:
+    // the action's one resource type is optional, its calls name none, so no ARN can scope it.
+    // CloudWatchAgentServerPolicy grants it beside log writes that do name a log group.
+    const file = writeExport(work, [exportRole("metrics", { managed: [aws("CloudWatchAPIKeyAccess")] }), exportRole("agent", { managed: [aws("CloudWatchAgentServerPolicy")] })]);
+    const { report } = await audit([file]);
+    const lr021 = report.findings.filter((f) => f.ruleId === "LR021");
+    expect(lr021.map((f) => f.resource.name)).toEqual(["agent"]);
+    const actions = lr021[0]!.evidence.actions as string[];
+    expect(actions).not.toContain("cloudwatch:PutMetricData");
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.every((a) => a.startsWith("logs:") || a.startsWith("ssm:") || a.startsWith("ec2:"))).toBe(true);
   });
 });
