@@ -30,7 +30,8 @@ export interface ConfigRead {
   configFile: string | undefined;
 }
 
-export function loadConfigFor(flags: InputFlags): ConfigRead {
+/** `progress`: where the note naming a config found in a folder above goes (none under --quiet). */
+export function loadConfigFor(flags: InputFlags, progress?: Progress): ConfigRead {
   // The nearest folder with a config, up to the repository's root: one config at the root applies
   // in every subfolder a command runs from.
   const found = flags.config === undefined ? findNearestConfigs(process.cwd()) : [];
@@ -41,6 +42,11 @@ export function loadConfigFor(flags: InputFlags): ConfigRead {
     writeErr(`leastrole: warning: ${found.map((f) => basename(f)).join(", ")} are in ${where}: only ${configDisplayPath(found[0]!)} is read; merge them into one (or name one with --config)\n`);
   }
   const configFile = flags.config ?? found[0];
+  // Said when the config is not the current folder's: its suppressions and exceptions change the
+  // results, and one in a parent folder (outside a repository, up to `~` or `/`) can be a surprise.
+  if (flags.config === undefined && found[0] !== undefined && dirname(found[0]) !== process.cwd()) {
+    progress?.note(`leastrole: reading ${configDisplayPath(found[0])}, the nearest config above this folder (--config names another)`);
+  }
   const config = configFile ? loadConfig(configFile) : undefined;
   if (flags.windowDays !== undefined) {
     const problem = windowDaysProblem(flags.windowDays.trim() === "" ? Number.NaN : Number(flags.windowDays), flags.windowDays);

@@ -69,6 +69,10 @@ describe("a config file in a folder above the current one", () => {
     const prod = join(top, "repo", "infra", "prod");
     const { origins, stderr, stdout } = audit(prod);
     expect(origins).toEqual(["config:../../.leastrole.yaml"]);
+    // Said once, since it changes the results; not when it is the current folder's, nor with --quiet.
+    expect(stderr).toContain("leastrole: reading ../../.leastrole.yaml, the nearest config above this folder (--config names another)\n");
+    expect(audit(join(top, "repo")).stderr).not.toContain("nearest config above");
+    expect(audit(prod, ["--quiet"]).stderr).not.toContain("nearest config above");
     // The warnings about the file name it the same way, and no absolute path is printed: the
     // report reads the same in every checkout.
     expect(stderr).toContain("suppression of LR004 on reports-generator (config:../../.leastrole.yaml) matched no finding");
@@ -102,7 +106,10 @@ describe("a config file in a folder above the current one", () => {
     const { origins, stderr } = audit(join(top, "repo", "infra"));
     expect(origins).toEqual([]);
     expect(stderr).not.toContain(".leastrole.yaml");
-    expect(audit(join(top, "outside", "infra")).origins).toEqual(["config:../../.leastrole.yaml"]);
+    const outside = audit(join(top, "outside", "infra"));
+    expect(outside.origins).toEqual(["config:../../.leastrole.yaml"]);
+    // Outside a repository a stray config far above (in `~`) would apply unseen: it is named.
+    expect(outside.stderr).toContain("leastrole: reading ../../.leastrole.yaml, the nearest config above this folder");
   });
 
   it("stops at a .git file as well (a worktree's, a submodule's)", () => {

@@ -76,7 +76,7 @@ export function registerAudit(program: Command): void {
       const cpuTimings: StageTimings | undefined = flags.timings ? {} : undefined;
       const quiet = cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true;
       const progress = makeProgress({ quiet });
-      const { config, configFile } = loadConfigFor(flags);
+      const { config, configFile } = loadConfigFor(flags, progress);
       const effective = flags.scope ? { ...(config ?? {}), scope: flags.scope } : config;
       const fromConfig = evaluationOptionsOf(effective, configFile);
       // While the heap is small (prepareBuiltinInstance says why).

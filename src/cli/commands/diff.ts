@@ -77,7 +77,7 @@ export function registerDiff(program: Command): void {
     const beforePaths = asGiven(sides.before);
     const afterPaths = asGiven(sides.after);
     const asOf = flags.asOf !== undefined ? asOfFlag(flags.asOf) : undefined;
-    const { config, configFile } = loadConfigFor(flags);
+    const { config, configFile } = loadConfigFor(flags, progress);
     const fromConfig = evaluationOptionsOf(config, configFile);
     const iac = iacOptionsOf(flags);
     const rules = loadExtraPacks(extraPackSpecs(fromConfig.rules, flags.rules), { packs: fromConfig.rules?.filter((r): r is string => typeof r === "string"), file: configFile });

@@ -42,7 +42,7 @@ export function registerGenerate(program: Command): void {
         throw new InputError(`--diff writes a Markdown diff (for a pull-request comment), not ${flags.format}: leave out --format ${flags.format}, or generate the ${flags.format} output without --diff`);
       }
       const progress = makeProgress({ quiet: cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true });
-      const read = loadConfigFor(flags);
+      const read = loadConfigFor(flags, progress);
       const { config } = read;
       // The template's parameters, account and region as for audit: a policy made from parameter
       // defaults is the wrong policy for a stack deployed with other values.

@@ -16,7 +16,7 @@ export function registerNormalize(program: Command): void {
     .option("--as-of <date>", "reference date for time arithmetic (default: the end of the usage data)"),
   ).action(async (paths: string[], flags: InputFlags & IacFlags & { output?: string }, cmd: Command) => {
       const progress = makeProgress({ quiet: cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true });
-      const read = loadConfigFor(flags);
+      const read = loadConfigFor(flags, progress);
       const document = await documentFor(paths, flags, read, progress, undefined, iacOptionsOf(flags));
       printInputWarnings(document, progress);
       writeOutputStreamed((write) => writeCanonicalDocument(document, write), flags.output);
