@@ -255,23 +255,32 @@ function dataEventsWarning(document: CanonicalDocument, unlogged: UnloggedDataEv
   // Calls of a type the trail's selectors log for every resource are all in the logs: saying they
   // may be missing (and asking for the selectors the user gave) was wrong.
   const loggedForAll = new Set((u.coverage.dataEventSelectors ?? []).filter((t) => t.logged === "all").map((t) => t.type));
+  // Seen called and kept beyond the resources seen: named as such, not as granted on those only.
+  const beyond = new Set(unlogged.keptBeyondSeen);
   const observed = [...new Set(observedActions.filter(isDataEventAction))]
     .filter((a) => {
       const type = dataEventTypeOf(a.toLowerCase());
-      return type === null || !loggedForAll.has(type);
+      return (type === null || !loggedForAll.has(type)) && !beyond.has(a);
     })
     .sort();
-  if (unlogged.kept.length === 0 && unlogged.notResource.length === 0 && observed.length === 0 && neverLogged === "") return null;
+  if (unlogged.kept.length === 0 && unlogged.keptBeyondSeen.length === 0 && unlogged.notResource.length === 0 && observed.length === 0 && neverLogged === "") return null;
   const services = indexOf(document).dataEventServices;
   const seen = services.length === 0 ? "the usage holds no data-event call" : `the usage holds data-event calls of ${services.join(", ")} only`;
   let message = `Data events are not known to be logged for every resource (${seen}; CloudTrail logs them only for the resources its data-event selectors cover).`;
   if (unlogged.kept.length > 0) message += ` Kept as today's policy grants them, since the function may call them unseen: ${unlogged.kept.join(", ")}.`;
+  if (unlogged.keptBeyondSeen.length > 0) message += ` Seen called, and also kept as today's policy grants them on the resources where the logs do not show calls of their class (read or write): ${unlogged.keptBeyondSeen.join(", ")}.`;
   if (observed.length > 0) message += ` Granted on the resources seen only: ${observed.join(", ")}; calls on resources whose data events the trail does not log are missing.`;
-  if (unlogged.loggedServices.length > 0) message += ` The function's own data-event calls of ${unlogged.loggedServices.join(", ")} are in the logs, so that service's data-event actions it was not seen calling are left out.`;
+  if (unlogged.judgedLogged.length > 0) message += ` Judged logged from the function's own data-event calls, so the calls of the same class there it was not seen making are left out: ${listed(unlogged.judgedLogged)}; nothing else is judged from them (a trail's selectors may log some buckets or tables, or only reads or only writes).`;
+  if (unlogged.unsplit.length > 0) message += ` Kept whole, as a wildcard cannot be split, though the logs show calls of the same class on some of what it grants: ${listed(unlogged.unsplit)}.`;
   if (unlogged.notResource.length > 0) message += ` Granted today only through NotResource, so not kept: ${unlogged.notResource.join(", ")}; keep what the function needs with a kept exception naming its resources.`;
   message += neverLogged;
   message += " If the trail logs data events for every resource, set usage.dataEventsLogged: true in the configuration; or give its event selectors (aws cloudtrail get-event-selectors) with the logs, and the resource types they log for every resource are judged.";
   return { code: "data-events-not-logged", message };
+}
+
+/** At most 20 entries of a sorted list, then how many more. */
+function listed(xs: readonly string[]): string {
+  return xs.length <= 20 ? xs.join("; ") : `${xs.slice(0, 20).join("; ")} and ${xs.length - 20} more`;
 }
 
 /**
@@ -790,7 +799,8 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   const role = roleOf(document, fn.roleArn);
   // Before anything is left out because the logs do not show it: data events the trail may not log.
   const observedNames = new Set(observed.grants.map((g) => g.action.toLowerCase()));
-  const unlogged = unloggedDataEventGrants(document, role, current.policies, observedNames, catalog);
+  // The function's successful calls in the window show what the trail logs (unlogged.ts).
+  const unlogged = unloggedDataEventGrants(document, role, current.policies, observedNames, catalog, inWindow);
   const dataEventWarning = dataEventsWarning(document, unlogged, observed.grants.map((g) => g.action));
   if (dataEventWarning !== null) warnings.push(dataEventWarning);
   if (unlogged.managementNotLogged.length > 0) warnings.push(managementEventsWarning(unlogged.managementNotLogged));

@@ -2,14 +2,22 @@
  * Actions the trail may not show: kept as today's policy grants them.
  *
  * - Data events (S3 object, DynamoDB item, Lambda Invoke, SQS message …): CloudTrail logs them only
- *   for the resources its data-event selectors cover (CloudTrail user guide, "Logging data events").
- *   A trail with S3 data events for some buckets says nothing of DynamoDB. So, unless the user
- *   stated that data events are logged for every resource (`usage.dataEventsLogged`, coverage
- *   `logged`), or the trail's event selectors log the action's resource type for every resource
- *   (coverage `dataEventSelectors`), or the function itself was seen making data-event calls of the service (the trail's
- *   selectors then cover its resources of that service), the absence of a data-event call proves
- *   nothing: leaving the action out could break the function (billing-sync's daily dynamodb:Query
- *   on a trail whose selectors cover S3 only).
+ *   for the resources its data-event selectors cover (CloudTrail user guide, "Logging data events"),
+ *   and an advanced selector may log only reads or only writes of them (`readOnly` true or false).
+ *   A trail with S3 data events for some buckets says nothing of DynamoDB, nor of another bucket.
+ *   So, unless the user stated that data events are logged for every resource
+ *   (`usage.dataEventsLogged`, coverage `logged`), or the trail's event selectors log the action's
+ *   resource type for every resource (coverage `dataEventSelectors`), the absence of a data-event
+ *   call proves nothing: leaving the action out could break the function (billing-sync's daily
+ *   dynamodb:Query on a trail whose selectors cover S3 only). What the logs do prove is narrower:
+ *   a call of the function on a resource (an S3 bucket's objects, a table, a queue, a function …)
+ *   shows that calls of its read/write class there are logged (selectors filter on the resource and
+ *   on readOnly). So each of today's grants of a data-event action is kept, on today's resources,
+ *   unless it lies within such a resource where a call of the same class was seen (or within the
+ *   object prefixes the selectors log in full); a grant on `*` or a wildcard that reaches beyond
+ *   the resources seen cannot be split, and is kept whole. Before, one data-event call of a service
+ *   had every data-event action of that service the function was not seen calling left out, on
+ *   every resource: s3:GetObject seen on one bucket dropped s3:PutObject on all of them.
  * - Management events the trail's selectors leave out (src/usage/trail-gaps.ts): on an account
  *   whose logs hold no read event (a write-only trail), every action CloudTrail may record as a
  *   read; no write event (a read-only trail), every other action; no AWS KMS event (KMS events
@@ -18,21 +26,22 @@
  *   rds-db:connect …) and those AWS does not document: kept whatever the trail logs. The Lambda
  *   service's own log writes are not among them: the function's requirements grant those.
  *
- * Each such action the role grants today and the function was not seen calling is kept on the
- * resources (and under the conditions) today's Allow statements grant it on, with provenance
- * `not-logged` and a warning naming them. Which actions the role grants is the IAM engine's answer
- * (unconditional Deny and the permissions boundary taken into account, as for the usage labels);
- * statements granting through NotResource cannot be carried over narrowly and are named instead of
- * being widened to `*`.
+ * Each such action the role grants today and the function was not seen calling (for data events:
+ * on that resource) is kept on the resources (and under the conditions) today's Allow statements
+ * grant it on, with provenance `not-logged` and a warning naming them. Which actions the role
+ * grants is the IAM engine's answer (unconditional Deny and the permissions boundary taken into
+ * account, as for the usage labels); statements granting through NotResource cannot be carried
+ * over narrowly and are named instead of being widened to `*`.
  */
 
 import type { CanonicalDocument, PolicyStatement, Role } from "../model/document.js";
+import type { ActionUsage, DataEventTypeCoverage } from "../model/usage.js";
 import { DATA_EVENT_ACTIONS, dataEventTypeOf, isDataEventAction, isUnconfirmedAction, NOT_LOGGED, NOT_LOGGED_SERVICES, notLoggedReason, UNCONFIRMED_ACTIONS } from "../usage/not-logged.js";
 import type { CurrentPolicy } from "./current-policies.js";
-import { ActionSet, actionApplies, allowedActionSet, instantOf, serviceOf, type ActionCatalog } from "./iam.js";
+import { ActionSet, actionApplies, allowedActionSet, arnMatches, instantOf, serviceOf, type ActionCatalog } from "./iam.js";
 import type { ActionInfo } from "../iam/catalog.js";
 import { mayBeReadEvent, trailGapReasons, type TrailGapReasons } from "../usage/trail-gaps.js";
-import { grantsWithinPrefixes } from "../usage/data-event-scope.js";
+import { isS3ObjectAction } from "../usage/data-event-scope.js";
 import type { Grant, Provenance } from "./types.js";
 
 /** Made by the Lambda service with the execution role, and granted by the function's requirements. */
@@ -50,17 +59,25 @@ export interface UnloggedDataEvents {
   grants: Grant[];
   /** Data-event (and undocumented) actions kept (granted today, not seen), sorted. */
   kept: string[];
+  /** Data-event actions seen called, also kept on today's resources the logs cannot show to be logged for them, sorted. */
+  keptBeyondSeen: string[];
   /** Actions CloudTrail never records, kept (granted today), sorted. */
   neverLogged: string[];
   /** Management-event actions the account's trail leaves out (trail-gaps.ts), kept, sorted. */
   managementNotLogged: string[];
   /** Actions granted today only through NotResource: not kept, named. */
   notResource: string[];
-  /** Services whose unseen data-event actions are left out because the function's own data-event calls of them are in the logs (no selectors naming their type were given). */
-  loggedServices: string[];
+  /**
+   * What the function's own data-event calls show logged, where that left one of today's grants
+   * out (`s3 reads on arn:aws:s3:::bucket-a/*`, `dynamodb writes on arn:aws:dynamodb:…:table/x`),
+   * sorted. Only where no selectors log the type for every resource.
+   */
+  judgedLogged: string[];
+  /** Grants kept whole (`s3:PutObject on *`) although the logs show calls of their class on some of what they grant: a wildcard cannot be split. Sorted. */
+  unsplit: string[];
 }
 
-const NONE: UnloggedDataEvents = { grants: [], kept: [], neverLogged: [], managementNotLogged: [], notResource: [], loggedServices: [] };
+const NONE: UnloggedDataEvents = { grants: [], kept: [], keptBeyondSeen: [], neverLogged: [], managementNotLogged: [], notResource: [], judgedLogged: [], unsplit: [] };
 
 /** Whether the usage lets a data-event action the logs do not show be left out of the policy. */
 export function dataEventsLoggedEverywhere(document: CanonicalDocument): boolean {
@@ -68,44 +85,151 @@ export function dataEventsLoggedEverywhere(document: CanonicalDocument): boolean
 }
 
 /**
- * The data-event grants to keep for a function of `role` that was seen calling `observed`
- * (lower-case action names with successful calls). None when the usage is absent (the policy is
- * then configuration only, as said by `usage-absent`) or data events are logged everywhere.
+ * A data-event action's read/write class as CloudTrail's `readOnly` would give it, the field an
+ * advanced selector's `readOnly` filters on: `read` when both the catalog's access level (Read,
+ * List) and the name (mayBeReadEvent) say so, `write` when both say it is not a read; null when
+ * they disagree (sqs:ReceiveMessage, Read in IAM, changes the message's visibility;
+ * dynamodb:ConditionCheckItem; bedrock:RetrieveAndGenerate), or the action is not a data event:
+ * calls of another action then prove nothing for it.
  */
-export function unloggedDataEventGrants(document: CanonicalDocument, role: Role | undefined, current: readonly CurrentPolicy[], observed: ReadonlySet<string>, catalog: ActionCatalog): UnloggedDataEvents {
+export function dataEventClass(action: string, accessLevel: string | null): "read" | "write" | null {
+  const lower = action.toLowerCase();
+  if (!isDataEventAction(lower)) return null;
+  const readName = mayBeReadEvent(lower, null);
+  if ((accessLevel === "Read" || accessLevel === "List") && readName) return "read";
+  if ((accessLevel === "Write" || accessLevel === "Tagging" || accessLevel === "Permissions management") && !readName) return "write";
+  return null;
+}
+
+/**
+ * A resource a selector names that a call shows logged: an S3 object call, its bucket's objects
+ * (`arn:aws:s3:::bucket/`, a prefix; a selector's narrowest usual value, and the object ARN's
+ * bucket is the unit the selector docs use); any other call, its resource itself (a table, a
+ * queue, a function, a bucket for ListBucket), matched exactly.
+ */
+interface Unit {
+  arn: string;
+  prefix: boolean;
+}
+
+const S3_ARN = /^(arn:aws(?:-[a-z-]+)?:s3:::)([^/*?$]+)(\/[^]*)?$/;
+
+function unitOfCall(lowerAction: string, arn: string): Unit | null {
+  const m = S3_ARN.exec(arn);
+  if (m !== null) {
+    // The bucket a record lists beside the object belongs to the object call: its objects' unit.
+    if (isS3ObjectAction(lowerAction)) return { arn: `${m[1]}${m[2]}/`, prefix: true };
+    return m[3] === undefined ? { arn, prefix: false } : null;
+  }
+  // An ARN with a wildcard (a usage prefix) or a variable's text names no one resource.
+  return /^arn:[^*?$]+$/.test(arn) ? { arn, prefix: false } : null;
+}
+
+function within(pattern: string, unit: Unit): boolean {
+  return unit.prefix ? pattern.startsWith(unit.arn) : pattern === unit.arn;
+}
+
+/** Whether the grant's pattern may match something inside the unit (said in the warning when it is kept whole). */
+function reaches(pattern: string, unit: Unit): boolean {
+  return arnMatches(pattern, unit.prefix ? `${unit.arn}x` : unit.arn);
+}
+
+/**
+ * The units of a call's resources: its sample, and a truncated sample's parents (usage/parents.ts).
+ * Those of the calls that were not denied only, as for the grants (observed.ts): a resource seen
+ * only in denied calls changes nothing in the policy, neither granting nor leaving out.
+ */
+function unitsOfCalls(u: ActionUsage): Unit[] {
+  const lower = u.action.toLowerCase();
+  const sample = u.authorized ?? u;
+  const arns = [...sample.resources];
+  for (const p of sample.resourcesTruncated ? (sample.resourceParents ?? []) : []) {
+    // A parent's prefix is a resource only when single; an object prefix still names its bucket.
+    if (p.single || (isS3ObjectAction(lower) && S3_ARN.exec(p.prefix)?.[3] !== undefined)) arns.push(p.prefix);
+  }
+  return arns.map((a) => unitOfCall(lower, a)).filter((x): x is Unit => x !== null);
+}
+
+/**
+ * Selector limits that filter on the resource or on readOnly only: with them, a call seen on a
+ * resource still shows its class logged there. Any other (`eventName`, `userIdentity.arn` …)
+ * logs some calls of a resource and not others, so a call seen proves nothing of another action.
+ */
+const RESOURCE_OR_CLASS_LIMIT = /^(reads only|writes only|\d+ resource ARN prefix|resources\.ARN )/;
+
+function observationJudges(said: DataEventTypeCoverage | undefined): boolean {
+  return said === undefined || said.limits.every((l) => RESOURCE_OR_CLASS_LIMIT.test(l));
+}
+
+/**
+ * The data-event grants to keep for a function of `role` that was seen calling `observed`
+ * (lower-case action names with successful calls; `calls`, its usage records, every call counted
+ * as a proof of what is logged). None when the usage is absent (the policy is then configuration
+ * only, as said by `usage-absent`) or data events are logged everywhere.
+ */
+export function unloggedDataEventGrants(
+  document: CanonicalDocument,
+  role: Role | undefined,
+  current: readonly CurrentPolicy[],
+  observed: ReadonlySet<string>,
+  catalog: ActionCatalog,
+  calls: readonly ActionUsage[],
+): UnloggedDataEvents {
   if (role === undefined || !document.usage.present) return NONE;
   const loggedEverywhere = dataEventsLoggedEverywhere(document);
-  // The function's own data-event calls of a service: the trail's selectors cover its resources there.
-  const loggedServices = new Set([...observed].filter(isDataEventAction).map(serviceOf));
   const gaps = trailGapReasons(document.usage.coverage.managementEvents).get(role.accountId) ?? NO_GAPS;
   // What the trails' selectors log of the action's data-event type, when they name it: `all`, every
-  // call is in the logs; `some`, a call may be missing. That is known, where "the function's own
-  // data-event calls of the service are in the logs, so the selectors cover its resources there"
-  // is a guess (selectors naming one bucket show its calls and none of another's): the selectors
-  // win over it.
+  // call is in the logs; `some`, a call may be missing (bar the object prefixes logged in full).
   const selected = new Map((document.usage.coverage.dataEventSelectors ?? []).map((t) => [t.type, t] as const));
-  // A managed policy whose document is unknown may grant anything: no prefix judgement then.
-  const unresolved = role.attachedPolicies.some((a) => (document.policies[a.arn]?.document ?? null) === null);
-  const statements = unresolved ? [] : current.flatMap((p) => p.document.Statement);
-  const unseenDataEventLogged = (lower: string): boolean => {
+  const saidOf = (lower: string): DataEventTypeCoverage | undefined => {
     const type = dataEventTypeOf(lower);
-    const said = type === null ? undefined : selected.get(type);
-    // `some`: still every call, when today's grants of this S3 object action all lie under the
-    // prefixes whose calls are logged (data-event-scope.ts).
-    if (said !== undefined) return said.logged === "all" || grantsWithinPrefixes(statements, lower, said.prefixes ?? []);
-    if (!loggedServices.has(serviceOf(lower))) return false;
-    guessed.add(serviceOf(lower));
-    return true;
+    return type === null ? undefined : selected.get(type);
   };
-  // The services whose unseen data-event actions were left out on that guess (said in the warning).
-  const guessed = new Set<string>();
+  // What the function's own data-event calls show logged: per class (read, write), and per action
+  // (its own calls, whatever its class). Undocumented actions prove only their own.
+  const byClass = new Map<string, Map<string, Unit>>();
+  const byAction = new Map<string, Map<string, Unit>>();
+  const note = (m: Map<string, Map<string, Unit>>, key: string, unit: Unit) => {
+    let units = m.get(key);
+    if (units === undefined) m.set(key, (units = new Map()));
+    units.set(`${unit.prefix ? "p" : "e"}${unit.arn}`, unit);
+  };
+  for (const u of calls) {
+    const lower = u.action.toLowerCase();
+    if (u.count <= u.deniedCount || !(isDataEventAction(lower) || isUnconfirmedAction(lower))) continue;
+    const cls = dataEventClass(lower, catalog.accessLevel(lower));
+    for (const unit of unitsOfCalls(u)) {
+      note(byAction, lower, unit);
+      if (cls !== null) note(byClass, `${serviceOf(lower)} ${cls}s`, unit);
+    }
+  }
+  /** What shows calls of `lower` on the pattern logged (as said in the warning), or null. */
+  const provenBy = (lower: string, pattern: string): string | null => {
+    const said = saidOf(lower);
+    if (said !== undefined && isS3ObjectAction(lower) && (said.prefixes ?? []).some((p) => pattern.startsWith(p))) return "";
+    if (!observationJudges(said)) return null;
+    for (const unit of byAction.get(lower)?.values() ?? []) if (within(pattern, unit)) return `${catalog.action(lower)?.action ?? lower} calls on ${shown(unit)}`;
+    const cls = dataEventClass(lower, catalog.accessLevel(lower));
+    if (cls === null) return null;
+    const key = `${serviceOf(lower)} ${cls}s`;
+    for (const unit of byClass.get(key)?.values() ?? []) if (within(pattern, unit)) return `${key} on ${shown(unit)}`;
+    return null;
+  };
+  /** Whether a kept pattern reaches into a unit whose calls of the action's class are logged. */
+  const reachesProven = (lower: string, pattern: string): boolean => {
+    if (!observationJudges(saidOf(lower))) return false;
+    const cls = dataEventClass(lower, catalog.accessLevel(lower));
+    const units = [...(byAction.get(lower)?.values() ?? []), ...(cls === null ? [] : (byClass.get(`${serviceOf(lower)} ${cls}s`)?.values() ?? []))];
+    return units.some((u) => reaches(pattern, u));
+  };
   // Why an action the logs may not show is kept (null: the logs would show it, so it is left out).
+  // A data event's is per grant (provenBy), below.
   const unseenReason = (a: string): string | null => {
     const lower = a.toLowerCase();
+    if (isDataEventAction(lower) || isUnconfirmedAction(lower)) return loggedEverywhere || saidOf(lower)?.logged === "all" ? null : NOT_LOGGED_REASON;
     if (observed.has(lower)) return null;
     const never = notLoggedReason(lower);
     if (never !== null) return `${never}: kept as today's policy grants it`;
-    if (isDataEventAction(lower) || isUnconfirmedAction(lower)) return !loggedEverywhere && !unseenDataEventLogged(lower) ? NOT_LOGGED_REASON : null;
     if (gaps.kms !== null && lower.startsWith("kms:")) return KMS_NOT_LOGGED_REASON;
     const read = mayBeReadEvent(lower, catalog.accessLevel(lower));
     if (gaps.reads !== null && read) return READ_NOT_LOGGED_REASON;
@@ -116,38 +240,71 @@ export function unloggedDataEventGrants(document: CanonicalDocument, role: Role 
     const reason = unseenReason(a);
     return reason === null ? [] : [[a, reason] as const];
   });
-  if (granted.length === 0) return { ...NONE, loggedServices: [...guessed].sort() };
+  if (granted.length === 0) return NONE;
   const grants: Grant[] = [];
   const kept: string[] = [];
+  const keptBeyondSeen: string[] = [];
   const neverLogged: string[] = [];
   const managementNotLogged: string[] = [];
   const notResource: string[] = [];
+  const judged = new Set<string>();
+  const unsplit = new Set<string>();
   for (const [action, reason] of granted) {
+    const lower = action.toLowerCase();
     const statements = allowing(current, action);
     const usable = statements.filter((st) => st.Resource !== undefined);
     if (usable.length === 0) {
-      if (statements.length > 0) notResource.push(action);
+      if (statements.length > 0 && !observed.has(lower)) notResource.push(action);
       continue;
     }
     const provenance: Provenance[] = [{ kind: "not-logged", reason }];
     const info = catalog.action(action);
+    const dataEvent = reason === NOT_LOGGED_REASON;
     const carried: Grant[] = [];
+    let provenAny = false;
     for (const st of usable) {
       for (const resource of st.Resource ?? []) {
         // A grant that can match none of the action's resources is dead today and left out:
         // `s3:*` on `bucket/*` carries ListBucket over on an object ARN otherwise.
         if (info !== null && !canMatchSomeType(info, resource)) continue;
+        if (dataEvent) {
+          const by = provenBy(lower, resource);
+          if (by !== null) {
+            provenAny = true;
+            if (by !== "") judged.add(by);
+            continue;
+          }
+          if (reachesProven(lower, resource)) unsplit.add(`${action} on ${resource}`);
+        }
         const g: Grant = { action, resource, scoping: "as-configured", provenance };
         if (st.Condition !== undefined) g.condition = st.Condition;
         carried.push(g);
       }
     }
-    // Granted today on nothing it can match: not kept, so not named as kept either.
-    if (carried.length === 0) continue;
+    // Granted today on nothing it can match (or only where the logs show its calls): not kept, so
+    // not named as kept either; a NotResource grant beside them is named, as it is not carried.
+    if (carried.length === 0) {
+      if (dataEvent && provenAny && usable.length < statements.length && !observed.has(lower)) notResource.push(action);
+      continue;
+    }
     grants.push(...carried);
-    (notLoggedReason(action) !== null ? neverLogged : reason === READ_NOT_LOGGED_REASON || reason === WRITE_NOT_LOGGED_REASON || reason === KMS_NOT_LOGGED_REASON ? managementNotLogged : kept).push(action);
+    (notLoggedReason(action) !== null ? neverLogged : reason === READ_NOT_LOGGED_REASON || reason === WRITE_NOT_LOGGED_REASON || reason === KMS_NOT_LOGGED_REASON ? managementNotLogged : observed.has(lower) ? keptBeyondSeen : kept).push(action);
   }
-  return { grants, kept: kept.sort(), neverLogged: neverLogged.sort(), managementNotLogged: managementNotLogged.sort(), notResource: notResource.sort(), loggedServices: [...guessed].sort() };
+  return {
+    grants,
+    kept: kept.sort(),
+    keptBeyondSeen: keptBeyondSeen.sort(),
+    neverLogged: neverLogged.sort(),
+    managementNotLogged: managementNotLogged.sort(),
+    notResource: notResource.sort(),
+    judgedLogged: [...judged].sort(),
+    unsplit: [...unsplit].sort(),
+  };
+}
+
+/** A unit as the warning names it: a bucket's objects as `arn:aws:s3:::bucket/*`. */
+function shown(unit: Unit): string {
+  return unit.prefix ? `${unit.arn}*` : unit.arn;
 }
 
 /**

@@ -257,8 +257,13 @@ describe("generate under data-event selectors", () => {
     const scoped: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["dynamodb:Query", "sqs:SendMessage"], Resource: ["*"] }] };
     const doc = document([f], [roleOf(r, [f.arn], [{ name: "today", document: scoped }])], [session(f, [action("dynamodb:Query", 30, [TABLE]), action("sqs:SendMessage", 3, [`arn:aws:sqs:${REGION}:${ACCOUNT}:q`])])], { dataEvents: "present" });
     const warning = () => generatePolicy(doc, f.arn, {}, catalog).warnings.find((w) => w.code === "data-events-not-logged")?.message ?? "";
-    expect(warning()).toContain("Granted on the resources seen only: dynamodb:Query, sqs:SendMessage;");
+    // Granted on `*` today, seen on one table and one queue: the grant cannot be split, so it is kept whole.
+    expect(warning()).toContain("Seen called, and also kept as today's policy grants them on the resources where the logs do not show calls of their class (read or write): dynamodb:Query, sqs:SendMessage.");
     doc.usage.coverage.dataEventSelectors = [{ type: "AWS::DynamoDB::Table", logged: "all", limits: [], statedBy: [TRAIL] }];
+    expect(warning()).toContain("(read or write): sqs:SendMessage.");
+    expect(warning()).not.toContain("dynamodb:Query");
+    // Granted today on the queue seen only: nothing beyond it to keep.
+    scoped.Statement = [{ Effect: "Allow", Action: ["dynamodb:Query"], Resource: ["*"] }, { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [`arn:aws:sqs:${REGION}:${ACCOUNT}:q`] }];
     expect(warning()).toContain("Granted on the resources seen only: sqs:SendMessage;");
     // Every observed type logged for every resource, nothing kept: nothing to warn about.
     doc.usage.coverage.dataEventSelectors.push({ type: "AWS::SQS::Queue", logged: "all", limits: [], statedBy: [TRAIL] });
@@ -279,19 +284,22 @@ describe("generate under data-event selectors", () => {
     expect(allowed(make("*").policy, "s3:GetObject", "arn:aws:s3:::config/settings.json")).toBe(true);
   });
 
-  it("take the selectors' word over the guess from the function's own data-event calls", () => {
+  it("judge from the function's own data-event calls only their class on their resources, with or without selectors", () => {
     const r = roleArn("uploads-role");
     const f = lambdaFunction("uploads", r);
-    // The function's PutObject calls on the uploads bucket are in the logs. Without selectors that
-    // is taken to mean the trail logs its S3 data events, so an unseen s3:GetObject is left out…
+    // The function's PutObject calls on the uploads bucket are in the logs. They show its writes
+    // there logged, nothing of its reads of the config bucket: s3:GetObject stays, with or without
+    // selectors (before, without selectors, it was left out: the function's own S3 data events were
+    // taken to mean the trail logs every S3 data event).
     const doc = document([f], [roleOf(r, [f.arn], [{ name: "today", document: today }])], [session(f, [action("s3:PutObject", 30, ["arn:aws:s3:::uploads/a.csv"])])], { dataEvents: "present" });
     const guessed = generatePolicy(doc, f.arn, {}, catalog);
-    expect(allowed(guessed.policy, "s3:GetObject", "arn:aws:s3:::config/settings.json")).toBe(false);
-    expect(guessed.warnings.find((w) => w.code === "data-events-not-logged")?.message).toContain("The function's own data-event calls of s3 are in the logs");
-    // …but selectors naming the uploads bucket only show nothing of the config bucket it reads.
+    expect(allowed(guessed.policy, "s3:GetObject", "arn:aws:s3:::config/settings.json")).toBe(true);
+    // …and the selectors naming the uploads bucket only show nothing of the config bucket it reads.
     doc.usage.coverage.dataEventSelectors = [{ type: "AWS::S3::Object", logged: "some", limits: ["1 resource ARN prefix (arn:aws:s3:::uploads/)"], statedBy: [TRAIL] }];
     const said = generatePolicy(doc, f.arn, {}, catalog);
     expect(allowed(said.policy, "s3:GetObject", "arn:aws:s3:::config/settings.json")).toBe(true);
-    expect(said.warnings.find((w) => w.code === "data-events-not-logged")?.message).not.toContain("The function's own data-event calls of s3");
+    // Granted on `*` today: kept whole, and said so.
+    expect(said.warnings.find((w) => w.code === "data-events-not-logged")?.message).toContain("Kept whole, as a wildcard cannot be split, though the logs show calls of the same class on some of what it grants:");
+    expect(said.warnings.find((w) => w.code === "data-events-not-logged")?.message).toContain("s3:PutObject on *");
   });
 });
