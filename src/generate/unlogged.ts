@@ -163,8 +163,8 @@ function observationJudges(said: DataEventTypeCoverage | undefined): boolean {
 
 /**
  * The data-event grants to keep for a function of `role` that was seen calling `observed`
- * (lower-case action names with successful calls; `calls`, its usage records, every call counted
- * as a proof of what is logged). None when the usage is absent (the policy is then configuration
+ * (lower-case action names with successful calls; `calls`, its usage records in the window, whose
+ * successful calls show what the trail logs). None when the usage is absent (the policy is then configuration
  * only, as said by `usage-absent`) or data events are logged everywhere.
  */
 export function unloggedDataEventGrants(
