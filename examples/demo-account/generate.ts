@@ -378,4 +378,22 @@ write(`lambda/${REGION}/get-function-url-config/orders-api.json`, {
   InvokeMode: "BUFFERED",
 });
 write(`lambda/${REGION}/list-event-source-mappings.json`, eventSourceMappings);
+// The trail's event selectors, where `leastrole collect` saves them (`aws cloudtrail
+// get-event-selectors --trail-name <ARN>`): management events, and data events of every S3 object,
+// DynamoDB table and stream and SQS queue. Without them, leastrole cannot tell whether a data-event call it
+// does not see was made on a resource the trail does not log, and generate keeps today's grants of
+// those actions (docs/generate.md, "Data events").
+write(`cloudtrail/get-event-selectors/${ACCOUNT}/${REGION}/management-and-data.json`, {
+  TrailARN: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/management-and-data`,
+  AdvancedEventSelectors: [
+    { Name: "Management events", FieldSelectors: [{ Field: "eventCategory", Equals: ["Management"] }] },
+    ...["AWS::S3::Object", "AWS::DynamoDB::Table", "AWS::DynamoDB::Stream", "AWS::SQS::Queue"].map((type) => ({
+      Name: `${type} data events`,
+      FieldSelectors: [
+        { Field: "eventCategory", Equals: ["Data"] },
+        { Field: "resources.type", Equals: [type] },
+      ],
+    })),
+  ],
+});
 process.stderr.write("examples/demo-account written\n");
