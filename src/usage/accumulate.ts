@@ -570,7 +570,10 @@ export class FileAccumulator {
     if (bucket < 0 || key === -1) return null;
     let b = this.bucketArns.get(bucket);
     if (b === undefined || b.partition !== partition) {
-      b = { partition, arn: `arn:${partition}:s3:::${c.text(bucket) as string}` };
+      const name = c.text(bucket) as string;
+      // No bucket named (deriveResources gives nothing for it): not this fast path's.
+      if (name === "") return null;
+      b = { partition, arn: `arn:${partition}:s3:::${name}` };
       this.bucketArns.set(bucket, b);
     }
     return [b.arn, `${b.arn}/${c.text(key) as string}`];

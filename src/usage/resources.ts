@@ -108,7 +108,9 @@ export function deriveResources(ctx: ResourceContext): string[] {
       if (p.streamArn !== undefined && isArn(p.streamArn)) push(p.streamArn);
       break;
     case "s3":
-      if (p.bucketName !== undefined) {
+      // An empty bucketName names no bucket (the S3 user guide's PutBucketAcl example writes ""):
+      // `arn:aws:s3:::` is no bucket's ARN, and a policy granting on it grants nothing.
+      if (p.bucketName !== undefined && p.bucketName !== "") {
         push(`arn:${partition}:s3:::${p.bucketName}`);
         if (p.key !== undefined) push(`arn:${partition}:s3:::${p.bucketName}/${p.key}`);
       }

@@ -2,8 +2,13 @@
  * Resource ARNs derived from requestParameters when a record has no resources[] (management
  * events of Secrets Manager, Lambda …), in the forms each API documents for its parameters.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readUsage } from "../../src/usage/index.js";
 import { copySourceOf, deriveResources, resourcesOf, type ResourceContext } from "../../src/usage/resources.js";
+import { roleCallRecord } from "../support/cloudtrail-record.js";
 
 const ctx = (eventSource: string, params: ResourceContext["params"]): ResourceContext => ({ eventSource, region: "eu-west-1", accountId: "210987654321", partition: "aws", resources: [], params });
 /** Both entry points (the memoised one and the reference) give the same. */
@@ -289,5 +294,27 @@ describe("DynamoDB Streams streamArn", () => {
     expect(arns("dynamodb.amazonaws.com", { streamArn: S })).toEqual([S]);
     // Kinesis spells it streamARN; a DynamoDB call's streamArn is not Kinesis's.
     expect(arns("kinesis.amazonaws.com", { streamArn: S })).toEqual([]);
+  });
+});
+
+describe("S3 bucketName that names no bucket", () => {
+  // The S3 user guide's PutBucketAcl example ("CloudTrail log file entries for Amazon S3") writes
+  // "bucketName": "": the call names no bucket, and arn:aws:s3::: is no bucket's ARN.
+  it("gives no ARN for an empty bucketName, with or without a key", () => {
+    expect(arns("s3.amazonaws.com", { bucketName: "" })).toEqual([]);
+    expect(arns("s3.amazonaws.com", { bucketName: "", key: "reports/a.csv" })).toEqual([]);
+    expect(arns("s3.amazonaws.com", { bucketName: "b" })).toEqual(["arn:aws:s3:::b"]);
+  });
+
+  it("counts such a call as naming no resource in every reader, the scanner's bucket-and-key path too", async () => {
+    const call = (seq: number, name: string, requestParameters: object) => roleCallRecord({ account: "111122223333", roleArn: "arn:aws:iam::111122223333:role/r", session: "fn", time: "2026-10-02T10:00:00Z", source: "s3", name, seq, extra: { requestParameters } });
+    const path = join(mkdtempSync(join(tmpdir(), "leastrole-s3-empty-")), "records.json");
+    writeFileSync(path, JSON.stringify({ Records: [call(1, "PutBucketAcl", { bucketName: "" }), call(2, "GetObject", { bucketName: "", key: "reports/a.csv" }), call(3, "GetObject", { key: "reports/a.csv", bucketName: "" })] }));
+    const wasm = await readUsage([path], { workers: 1 });
+    for (const fastScan of ["js", false] as const) expect((await readUsage([path], { workers: 1, fastScan })).sessions).toEqual(wasm.sessions);
+    expect(wasm.sessions[0]?.actions.map((a) => [a.action, a.count, a.resources, a.unnamedCalls])).toEqual([
+      ["s3:GetObject", 2, [], 2],
+      ["s3:PutBucketAcl", 1, [], 1],
+    ]);
   });
 });
