@@ -16,7 +16,7 @@ import { GroupCache } from "./group-cache.js";
 import { hourOf, LATE_COPY } from "./dedup.js";
 import { INSIGHT_RECORD } from "./record-fields.js";
 import { refusalOf, refusedCallResources, refusingPolicyOfCall, type Refusal } from "./denials.js";
-import { commonPrefix, copySourceOf, deriveResources, resourcesOf, type CopySource } from "./resources.js";
+import { commonPrefix, copySourceOf, deriveResources, reEncryptSplit, resourcesOf, type CopySource } from "./resources.js";
 import { addParent, parentsOf, unionParents, type Parents } from "./parents.js";
 import type { LakePage } from "./lake-page.js";
 import { appendAll } from "../collections.js";
@@ -347,8 +347,10 @@ export class FileAccumulator {
     const copy = ev.eventSource === S3_SOURCE ? copySourceOf(ev.eventSource, ev.eventName, ev.params, partition) : null;
     let resources = resourcesOf({ eventSource: ev.eventSource, region: ev.awsRegion, accountId: ev.recipientAccountId ?? session.accountId, partition, resources: ev.resources, params: ev.params, eventName: ev.eventName });
     if (ev.errorCode !== null) resources = refusedCallResources(ev.eventSource, resources, ev.errorCode, refusal, ev.errorMessage);
-    this.noteResources(gi, copy === null ? resources : copyDestination(resources, copy));
-    const half = copy === null ? -1 : this.noteCopySource(p, time, ev.eventSource, copy, errorCode, ev.awsRegion);
+    const split = ev.eventSource === KMS_SOURCE ? reEncryptSplit(ev.eventSource, ev.eventName, resources) : null;
+    this.noteResources(gi, copy !== null ? copyDestination(resources, copy) : split !== null ? split.destination : resources);
+    const halfOf = copy ?? split?.half ?? null;
+    const half = halfOf === null ? -1 : this.noteCopySource(p, time, ev.eventSource, halfOf, errorCode, ev.awsRegion);
     const refused = this.noteRefusal(p, time, gi, refusal, ev.errorCode, ev.errorMessage, ev.awsRegion);
     const shared = ev.sharedEventId;
     if (shared !== null) {
@@ -382,8 +384,9 @@ export class FileAccumulator {
   }
 
   /**
-   * The read half of an S3 copy, counted as a call of its own (resources.ts COPY_SOURCE_SUFFIX):
-   * the same session, time and error, the source object as its resource. Returns its group.
+   * The read half of an S3 copy, or a ReEncrypt's source key, counted as a call of its own
+   * (resources.ts COPY_SOURCE_SUFFIX, SOURCE_KEY_SUFFIX): the same session, time and error, the
+   * source object or key as its resource. Returns its group.
    */
   private noteCopySource(p: number, time: number, eventSource: string, copy: CopySource, errorCode: string | null, region: string | null): number {
     const gi = this.noteCall(p, time, eventSource, copy.eventName, errorCode, copy.versioned, region);
@@ -463,8 +466,10 @@ export class FileAccumulator {
       resources = NO_RESOURCES; // a call that names none (noteResources counts it unnamed)
     }
     if (errorCode !== null) resources = refusedCallResources(source, resources, errorCode, refusal, errorMessage);
-    this.noteResources(gi, copy === null ? resources : copyDestination(resources, copy));
-    const half = copy === null ? -1 : this.noteCopySource(p, time, source, copy, callCode, region);
+    const split = source === KMS_SOURCE ? reEncryptSplit(source, name, resources) : null;
+    this.noteResources(gi, copy !== null ? copyDestination(resources, copy) : split !== null ? split.destination : resources);
+    const halfOf = copy ?? split?.half ?? null;
+    const half = halfOf === null ? -1 : this.noteCopySource(p, time, source, halfOf, callCode, region);
     const refused = this.noteRefusal(p, time, gi, refusal, errorCode, errorMessage, region);
     const ids = m[r + S_ID_STATE] as number;
     if (ids === S_ID_EVENT) {

@@ -11,7 +11,7 @@ import type { FilePartial, FileReport, FunctionCreation, GroupPartial, Managemen
 import { mergeSamples, minInvoker, type Sample } from "./accumulate.js";
 import { parentList, type Parents } from "./parents.js";
 import { eventToActions, isAccessDenied } from "./event-actions.js";
-import { isCopySourceEvent } from "./resources.js";
+import { isCallHalfEvent } from "./resources.js";
 import { isViaServiceEvent, refusalReasons } from "./denials.js";
 import { EventDedup, LATE_COPY, type DedupOptions } from "./dedup.js";
 import type { AccessAdvisorReport } from "./access-advisor.js";
@@ -281,9 +281,9 @@ export class UsageAggregator {
       for (const [id, n] of byGroup) {
         const g = this.groupList[id] as GroupAcc;
         g.count -= n;
-        // A copy's read half, or a refused call's KMS or IAM half (denials.ts), is no record of its own:
-        // its duplicates are the record's, counted once.
-        if (isCopySourceEvent(g.eventName) || isViaServiceEvent(g.eventName)) this.duplicates -= n;
+        // A copy's read half, a ReEncrypt's source key, or a refused call's KMS or IAM half
+        // (denials.ts) is no record of its own: its duplicates are the record's, counted once.
+        if (isCallHalfEvent(g.eventName) || isViaServiceEvent(g.eventName)) this.duplicates -= n;
       }
     }
     const sessions: SessionUsage[] = [];

@@ -140,7 +140,10 @@ export const EVENT_ACTIONS: { readonly [key: string]: EventMapping } = {
   "sns:PublishBatch": { actions: ["sns:Publish"], source: "[IF-3.6][SNS-IAM]" },
 
   // KMS [KMS-IAM]
-  "kms:ReEncrypt": { actions: ["kms:ReEncryptFrom", "kms:ReEncryptTo"], source: "[KMS-IAM]" },
+  // Authorised twice, From on the source key and To on the destination (resources.ts
+  // SOURCE_KEY_SUFFIX): the usage stage counts the source key as the call's "(source key)" half.
+  "kms:ReEncrypt": { actions: ["kms:ReEncryptTo"], source: "[KMS-IAM] ReEncryptTo on the destination key" },
+  "kms:ReEncrypt (source key)": { actions: ["kms:ReEncryptFrom"], source: "[KMS-IAM] ReEncryptFrom on the source key" },
 
   // Bedrock runtime operations with no IAM action of their own [BEDROCK-API]: mapped by the
   // default rule they became bedrock:Converse …, which no policy can grant (not in the catalog).

@@ -9,7 +9,7 @@ import { partitionOf } from "./attribution.js";
 import type { FileAccumulator } from "./accumulate.js";
 import { copyDestination, isoTime, timeSeconds } from "./accumulate.js";
 import { isListParamKey, PARAM_KEYS, paramColumn, type RequestParams } from "./event.js";
-import { copySourceOf, resourcesOf } from "./resources.js";
+import { copySourceOf, reEncryptSplit, resourcesOf } from "./resources.js";
 import { refusalOf, refusedCallResources, refusingPolicyOfCall } from "./denials.js";
 import { USAGE_ROW_COLUMNS } from "./sql.js";
 import { printable } from "../printable.js";
@@ -153,9 +153,11 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
   if (rowCode !== null) resources = refusedCallResources(eventSource, resources, rowCode, refusal, errorMessage);
   // The policy type the refusal names (denials.ts (d)), on the group that counts the refusal.
   const deniedBy = refusingPolicyOfCall(rowCode, errorMessage);
-  acc.addGroup(session, { eventSource, eventName, errorCode, versioned: val(row, "version_id_present") === "1", region, deniedBy: refusal === null ? deniedBy : 0 }, calls, first, last, copy === null ? resources : copyDestination(resources, copy));
-  // The copy's read half (resources.ts copySourceOf), as the record readers count it.
-  if (copy !== null) acc.addGroup(session, { eventSource, eventName: copy.eventName, errorCode, versioned: copy.versioned, region }, calls, first, last, copy.resources);
+  const split = reEncryptSplit(eventSource, eventName, resources);
+  acc.addGroup(session, { eventSource, eventName, errorCode, versioned: val(row, "version_id_present") === "1", region, deniedBy: refusal === null ? deniedBy : 0 }, calls, first, last, copy !== null ? copyDestination(resources, copy) : split !== null ? split.destination : resources);
+  // The copy's read half (resources.ts copySourceOf), or a ReEncrypt's source key (reEncryptSplit), as the record readers count it.
+  const half = copy ?? split?.half ?? null;
+  if (half !== null) acc.addGroup(session, { eventSource, eventName: half.eventName, errorCode, versioned: half.versioned, region }, calls, first, last, half.resources);
   // The KMS or IAM half of a call whose dependent action was refused, likewise.
   if (refusal !== null && refusal.half !== null) acc.addGroup(session, { eventSource: refusal.half.eventSource, eventName: refusal.half.eventName, errorCode: refusal.half.errorCode, versioned: false, region, deniedBy }, calls, first, last, refusal.half.resources);
   return null;

@@ -427,8 +427,34 @@ function bedrockModelArns(modelId: string, region: string | null, accountId: str
  */
 export const COPY_SOURCE_SUFFIX = " (copy source)";
 
-export function isCopySourceEvent(eventName: string): boolean {
-  return eventName.endsWith(COPY_SOURCE_SUFFIX);
+/**
+ * The event name under which the decrypting half of a KMS ReEncrypt is counted. ReEncrypt "is
+ * authorized twice - once as ReEncryptFrom on the source key and once as ReEncryptTo on the
+ * destination key" (KMS API reference, ReEncryptRequest), and CloudTrail lists the two keys in
+ * resources[] as "the source KMS key and the destination KMS key, in that order" (KMS developer
+ * guide, CloudTrail ReEncrypt example). Counted on one group, each action got both keys (a policy
+ * generated from it granted ReEncryptFrom on the destination key and ReEncryptTo on the source);
+ * as an S3 copy's read half, the source is counted as a call of its own under this name
+ * (event-actions.ts: kms:ReEncryptFrom), the call itself as kms:ReEncryptTo on the destination.
+ */
+export const SOURCE_KEY_SUFFIX = " (source key)";
+
+/** A call half counted apart from its record: an S3 copy's read half, a ReEncrypt's source key. */
+export function isCallHalfEvent(eventName: string): boolean {
+  return eventName.endsWith(COPY_SOURCE_SUFFIX) || eventName.endsWith(SOURCE_KEY_SUFFIX);
+}
+
+/**
+ * A KMS ReEncrypt split by key: its source half (the first key of `resources`, the call's resources
+ * as resourcesOf gives them) and the destination keys the call itself keeps (the second; the one
+ * key both times when the record lists only one, as for a re-encryption under the same key). Null
+ * for any other call. A record without resources[] names neither key (the request's
+ * destinationKeyId may be an alias): both halves are then unnamed calls.
+ */
+export function reEncryptSplit(eventSource: string, eventName: string, resources: string[]): { half: CopySource; destination: string[] } | null {
+  if (eventName !== "ReEncrypt" || eventSourceHost(eventSource) !== "kms") return null;
+  const half: CopySource = { eventName: `${eventName}${SOURCE_KEY_SUFFIX}`, versioned: false, resources: resources.slice(0, 1) };
+  return { half, destination: resources.length > 1 ? resources.slice(1) : resources };
 }
 
 /** The copy's read half: its event name, whether a version is read, and the source object's ARN (none when unreadable). */

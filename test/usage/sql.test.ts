@@ -130,6 +130,28 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     expect(raw.coverage.recordsRead).toBe(4);
   });
 
+  it("counts a KMS ReEncrypt as ReEncryptFrom on the source key and ReEncryptTo on the destination, in every reader", async () => {
+    // "ReEncrypt is authorized twice - once as ReEncryptFrom on the source key and once as
+    // ReEncryptTo on the destination key" (KMS API reference, ReEncryptRequest); CloudTrail's
+    // resources[] lists "the source KMS key and the destination KMS key, in that order" (KMS
+    // developer guide, CloudTrail ReEncrypt example, whose fields these records keep). Before,
+    // both actions were counted on both keys.
+    const ROLE = "arn:aws:iam::111122223333:role/rotate-role";
+    const OLD = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const NEW = "arn:aws:kms:us-west-2:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321";
+    const key = (arn: string) => ({ accountId: "111122223333", type: "AWS::KMS::Key", ARN: arn });
+    const reEncrypt = (seq: number, keys: string[], destinationKeyId: string): object =>
+      roleCallRecord({ account: "111122223333", roleArn: ROLE, session: "rotate-fn", time: "2026-10-02T08:00:00Z", source: "kms", name: "ReEncrypt", seq, region: "us-west-2", extra: {
+        requestParameters: { sourceEncryptionAlgorithm: "SYMMETRIC_DEFAULT", destinationKeyId, destinationEncryptionAlgorithm: "SYMMETRIC_DEFAULT" },
+        resources: keys.map(key),
+      } });
+    // A re-delivery of the first (same eventID), and a re-encryption under the same key.
+    const raw = await everyReader([reEncrypt(1, [OLD, NEW], "0987dcba-09fe-87dc-65ba-ab0987654321"), reEncrypt(1, [OLD, NEW], "0987dcba-09fe-87dc-65ba-ab0987654321"), reEncrypt(2, [NEW], NEW)], "reencrypt");
+    const actions = Object.fromEntries((raw.sessions[0]?.actions ?? []).map((a) => [a.action, [a.count, a.resources]]));
+    expect(actions).toEqual({ "kms:ReEncryptFrom": [2, [NEW, OLD]], "kms:ReEncryptTo": [2, [NEW]] });
+    expect([raw.coverage.recordsRead, raw.coverage.duplicatesRemoved]).toEqual([3, 1]);
+  });
+
   it("reads a Bedrock call's modelId as the raw records do, in every reader", async () => {
     const ROLE = "arn:aws:iam::111122223333:role/chat-role";
     const call = (seq: number, name: string, modelId: string): object =>
