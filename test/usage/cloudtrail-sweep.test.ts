@@ -1,0 +1,150 @@
+/**
+ * Real CloudTrail records from public sources that are not in shared/corpus (AWS's own service
+ * guides on GitHub, Panther's rule tests: test/fixtures/cloudtrail-sweep/SOURCE.md), each made the
+ * call of one Lambda function. For every record: what the usage stage reads from it (the function,
+ * the IAM action, the resources, refused or not) against what AWS documents for that call, and the
+ * same answer from the WebAssembly scanner, the JavaScript scanner and the full parser.
+ *
+ * The expected values come from the documentation, cited per row, not from leastrole's output:
+ * - [SAR-<svc>]  Service Authorization Reference, "Actions, resources, and condition keys for <svc>":
+ *                the action that authorises the API and the resource type it is authorised on.
+ * - [KMS-PERM]   AWS KMS developer guide, "AWS KMS permissions": ReEncrypt needs kms:ReEncryptFrom on
+ *                the key that decrypts and kms:ReEncryptTo on the key that encrypts.
+ * - [KMS-CT]     AWS KMS developer guide, CloudTrail examples: ReEncrypt's `resources` lists "the
+ *                source KMS key and the destination KMS key, in that order".
+ * - [S3-IAM]     Amazon S3 user guide, "Required permissions for Amazon S3 API operations":
+ *                ListBuckets needs s3:ListAllMyBuckets (no resource), PutBucketAcl s3:PutBucketAcl on
+ *                the bucket, GetBucketVersioning s3:GetBucketVersioning, DeleteBucket s3:DeleteBucket.
+ * - [SQS-IAM]    Amazon SQS developer guide, "Amazon SQS API permissions": every queue action on
+ *                the queue ARN arn:aws:sqs:<region>:<account>:<queue name>.
+ * - [STS-IAM]    IAM user guide, "Granting permissions to switch roles": sts:AssumeRole on the role.
+ * - [CT-ERR]     CloudTrail user guide, record contents: errorCode is the service's error; only
+ *                authorization failures (AccessDenied …) are refusals; IncorrectKeyException,
+ *                KMSInvalidStateException, NotFoundException and TrailNotFoundException are not.
+ * - [IAM-MSG]    IAM user guide, "Troubleshoot access denied error messages": "… is not authorized to
+ *                perform: <action> on resource: <arn>"; the policy type is named only when the
+ *                message says "because no <type> allows" or "with an explicit deny in a <type>".
+ * - [CT-SHARED]  CloudTrail user guide, record contents: sharedEventID marks one action delivered to
+ *                several accounts; it is one call.
+ * Where the documented resource is one the usage stage does not derive from the request (an EC2
+ * instance in instancesSet, an IAM user by name …) the row says so (`notDerived`) and the call must
+ * be counted as naming none, never on another ARN.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readUsage } from "../../src/usage/index.js";
+import { readUsageFile } from "../../src/usage/read-file.js";
+
+const FIXTURE = join(__dirname, "../fixtures/cloudtrail-sweep/records.json");
+const ROLE = "service-role/ctsweep-role";
+
+interface Expected {
+  /** The session's account (the published caller's). */
+  account: string;
+  /** Per IAM action: the resources the call is authorised on (sorted), refused or not. */
+  actions: { [action: string]: { resources: string[]; denied: boolean } };
+  /** Where the expectation comes from. */
+  doc: string;
+  /**
+   * Set when the documented resource is one the usage stage does not derive from this request
+   * (why, in a word): the call must then be counted as naming no resource (`unnamedCalls`, which
+   * generate and the labels treat as unknown), never on another ARN.
+   */
+  notDerived?: string;
+}
+
+const KEY_1234 = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const KEY_0987 = "arn:aws:kms:us-west-2:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321";
+const EBS_KEY = "arn:aws:kms:us-east-1:123456789012:key/e29ddfd4-1bf6-4e1b-8ecb-08216bd70d07";
+const QUEUE = "arn:aws:sqs:us-east-2:123456789012:MyQueue";
+const ok = (resources: string[] = []) => ({ resources, denied: false });
+
+const EXPECTED: { [fn: string]: Expected } = {
+  "ct-01-kms-decrypt": { account: "111122223333", actions: { "kms:Decrypt": ok([KEY_1234]) }, doc: "[SAR-kms] Decrypt → kms:Decrypt on key" },
+  "ct-02-kms-decrypt-incorrect-key": { account: "111122223333", actions: { "kms:Decrypt": ok([KEY_1234]) }, doc: "[SAR-kms]; [CT-ERR] IncorrectKeyException is no refusal" },
+  "ct-03-kms-decrypt-cloudhsm": { account: "111122223333", actions: { "kms:Decrypt": ok([KEY_1234]) }, doc: "[SAR-kms]; a custom key store's key is a key" },
+  "ct-04-kms-decrypt-xks-invalid-state": { account: "111122223333", actions: { "kms:Decrypt": ok([KEY_0987]) }, doc: "[SAR-kms]; [CT-ERR] KMSInvalidStateException is no refusal" },
+  "ct-05-kms-reencrypt": { account: "111122223333", actions: { "kms:ReEncryptFrom": ok([KEY_1234]), "kms:ReEncryptTo": ok([KEY_0987]) }, doc: "[KMS-PERM] From on the source key, To on the destination key; [KMS-CT] resources are source, destination" },
+  "ct-06-kms-generatedatakey": { account: "111122223333", actions: { "kms:GenerateDataKey": ok([KEY_1234]) }, doc: "[SAR-kms] (resources[] names the key, in us-west-2 though the call was in us-east-1: as published)" },
+  "ct-07-kms-creategrant-for-ebs": { account: "123456789012", actions: { "kms:CreateGrant": ok([EBS_KEY]) }, doc: "[SAR-kms] CreateGrant → kms:CreateGrant on key" },
+  "ct-08-kms-gdk-without-plaintext-alias": { account: "123456789012", actions: { "kms:GenerateDataKeyWithoutPlaintext": ok([EBS_KEY]) }, doc: "[SAR-kms] authorised on the key an alias resolves to (resources[])" },
+  "ct-09-ec2-startinstances-v1": { account: "123456789012", actions: { "ec2:StartInstances": ok(["arn:aws:ec2:us-east-2:123456789012:instance/i-ebeaf9e2"]) }, doc: "[SAR-ec2] on the instance", notDerived: "EC2 names instances in requestParameters.instancesSet.items[], a nested list resources.ts does not read" },
+  "ct-10-ec2-stopinstances-v1": { account: "123456789012", actions: { "ec2:StopInstances": ok(["arn:aws:ec2:us-east-2:123456789012:instance/i-ebeaf9e2"]) }, doc: "[SAR-ec2] on the instance", notDerived: "as StartInstances" },
+  "ct-11-ec2-createkeypair": { account: "123456789012", actions: { "ec2:CreateKeyPair": ok(["arn:aws:ec2:us-east-2:123456789012:key-pair/mykeypair"]) }, doc: "[SAR-ec2] on key-pair/<name>", notDerived: "EC2 calls are not derived from requestParameters" },
+  "ct-12-iam-createuser": { account: "123456789012", actions: { "iam:CreateUser": ok(["arn:aws:iam::123456789012:user/Bob"]) }, doc: "[SAR-iam] on user/<path><name>", notDerived: "IAM calls are not derived from requestParameters (the user's path is not in the request unless given)" },
+  "ct-13-iam-addusertogroup": { account: "123456789012", actions: { "iam:AddUserToGroup": ok(["arn:aws:iam::123456789012:group/admin"]) }, doc: "[SAR-iam] on the group", notDerived: "as CreateUser" },
+  "ct-14-cloudtrail-updatetrail-not-found": { account: "123456789012", actions: { "cloudtrail:UpdateTrail": ok(["arn:aws:cloudtrail:us-east-2:123456789012:trail/myTrail2"]) }, doc: "[SAR-cloudtrail] on the trail; [CT-ERR] TrailNotFoundException is no refusal", notDerived: "CloudTrail calls are not derived (trail-logging.ts reads them for trail changes, not as resources)" },
+  "ct-15-lambda-getfunction-denied": { account: "999999999999", actions: { "lambda:GetFunction": { resources: ["arn:aws:lambda:us-west-2:999999999999:function:other-acct-function"], denied: true } }, doc: "[SAR-lambda]; [IAM-MSG] the refused resource is the message's (requestParameters is null)" },
+  "ct-16-lambda-deletefunction": { account: "999999999999", actions: { "lambda:DeleteFunction": ok(["arn:aws:lambda:us-east-1:999999999999:function:basic-node-task"]) }, doc: "[SAR-lambda] DeleteFunction on function ARN" },
+  "ct-17-s3-listbuckets": { account: "111122223333", actions: { "s3:ListAllMyBuckets": ok() }, doc: "[S3-IAM] ListBuckets → s3:ListAllMyBuckets, no resource" },
+  "ct-18-s3-putbucketacl-empty-bucket": { account: "111122223333", actions: { "s3:PutBucketAcl": ok() }, doc: "[S3-IAM] on the bucket; the record names none (bucketName \"\"), and arn:aws:s3::: is no bucket's ARN" },
+  "ct-19-s3-getbucketversioning": { account: "111122223333", actions: { "s3:GetBucketVersioning": ok(["arn:aws:s3:::DOC-EXAMPLE-BUCKET1"]) }, doc: "[S3-IAM]" },
+  "ct-20-s3-outposts-putobject": {
+    account: "222222222222",
+    actions: { "s3-outposts:PutObject": ok(["arn:aws:s3-outposts:us-east-1:YYY:outpost/op-01ac5d28a6a232904/bucket/", "arn:aws:s3-outposts:us-east-1:YYY:outpost/op-01ac5d28a6a232904/bucket/path/upload.sh"]) },
+    doc: "[SAR-s3-outposts] PutObject → s3-outposts:PutObject on the resources[] CloudTrail lists (YYY is the guide's placeholder); [CT-SHARED] one call",
+  },
+  "ct-21-iam-getuserpolicy": { account: "444455556666", actions: { "iam:GetUserPolicy": ok(["arn:aws:iam::444455556666:user/JaneDoe"]) }, doc: "[SAR-iam] on the user", notDerived: "as CreateUser" },
+  "ct-22-sts-assumerole-cross-account": { account: "777788889999", actions: { "sts:AssumeRole": ok(["arn:aws:iam::111122223333:role/EC2-dev"]) }, doc: "[STS-IAM]; [CT-SHARED]" },
+  "ct-23-sts-assumerole-chained-tags": { account: "111111111111", actions: { "sts:AssumeRole": ok(["arn:aws:iam::111111111111:role/JohnRole2"]) }, doc: "[STS-IAM] (sts:TagSession / sts:SetSourceIdentity: see the report)" },
+  "ct-24-s3-deletebucket": { account: "777788889999", actions: { "s3:DeleteBucket": ok(["arn:aws:s3:::my-test-bucket-cross-account"]) }, doc: "[S3-IAM]" },
+  "ct-25-sqs-addpermission": { account: "123456789012", actions: { "sqs:AddPermission": ok([QUEUE]) }, doc: "[SQS-IAM]; the queue URL's host is sqs.us-east-2.amazon.com as published" },
+  "ct-26-sqs-createqueue": { account: "123456789012", actions: { "sqs:CreateQueue": ok([QUEUE]) }, doc: "[SQS-IAM] CreateQueue on the queue it names" },
+  "ct-27-sqs-deletequeue": { account: "123456789012", actions: { "sqs:DeleteQueue": ok([QUEUE]) }, doc: "[SQS-IAM]" },
+  "ct-28-sqs-setqueueattributes": { account: "123456789012", actions: { "sqs:SetQueueAttributes": ok([QUEUE]) }, doc: "[SQS-IAM]" },
+  "ct-29-dynamodb-describetable": { account: "444455556666", actions: { "dynamodb:DescribeTable": ok(["arn:aws:dynamodb:us-west-2:111122223333:table/Music"]) }, doc: "[SAR-dynamodb] on the table, in the account that received the call (recipientAccountId)" },
+  "ct-30-dynamodb-updatetable-no-name": { account: "111122223333", actions: { "dynamodb:UpdateTable": ok(["arn:aws:dynamodb:us-west-2:111122223333:table/Music"]) }, doc: "[SAR-dynamodb] on the table", notDerived: "the published request has no tableName (only responseElements names it), and responses are not read" },
+  "ct-31-iam-getrole-denied": { account: "123456789012", actions: { "iam:GetRole": { resources: ["arn:aws:iam::123456789012:role/FooBar"], denied: true } }, doc: "[SAR-iam]; [IAM-MSG] resource from the message, no policy type named" },
+  "ct-32-kms-schedulekeydeletion-null-resources": { account: "123456789012", actions: { "kms:ScheduleKeyDeletion": ok(["arn:aws:kms:us-west-2:123456789012:key/1"]) }, doc: "[SAR-kms] on the key requestParameters.keyId names (resources is null)" },
+  "ct-33-kms-disablekey-not-found": { account: "123456789012", actions: { "kms:DisableKey": ok(["arn:aws:kms:us-west-2:123456789012:key/1"]) }, doc: "[SAR-kms]; [CT-ERR] NotFoundException is no refusal" },
+  "ct-34-kms-decrypt-lambda-context": { account: "123456789012", actions: { "kms:Decrypt": ok(["arn:aws:kms:us-west-2:123456789012:key/1"]) }, doc: "[SAR-kms]" },
+  "ct-35-sns-listtopics": { account: "123456789012", actions: { "sns:ListTopics": ok() }, doc: "[SAR-sns] ListTopics names no resource" },
+  "ct-36-sns-createtopic": { account: "123456789012", actions: { "sns:CreateTopic": ok(["arn:aws:sns:us-west-2:123456789012:hello"]) }, doc: "[SAR-sns] on the topic the request names (the published response says hello-topic)", notDerived: "SNS resources come from topicArn/targetArn; CreateTopic's name is not read" },
+  "ct-37-sns-deletetopic": { account: "123456789012", actions: { "sns:DeleteTopic": ok(["arn:aws:sns:us-west-2:123456789012:hello-topic"]) }, doc: "[SAR-sns] on the topic" },
+  "ct-38-states-createstatemachine": { account: "123456789012", actions: { "states:CreateStateMachine": ok(["arn:aws:states:us-east-1:123456789012:stateMachine:testUser.2016-10-27-18-17-06.bd144e18-0437-476e-9bb"]) }, doc: "[SAR-states] on the state machine (its iam:PassRole of roleArn: see the report)", notDerived: "the request names the machine by name; only stateMachineArn is read" },
+  "ct-39-states-deleteactivity": { account: "123456789012", actions: { "states:DeleteActivity": ok(["arn:aws:states:us-east-1:123456789012:activity:testUser.2016-10-27-18-11-35.f017c391-9363-481a-be2e-"]) }, doc: "[SAR-states] on the activity", notDerived: "activityArn is not among the parameters read" },
+  "ct-40-states-deletestatemachine-denied": { account: "123456789012", actions: { "states:DeleteStateMachine": { resources: ["arn:aws:states:us-east-1:123456789012:stateMachine:testUser.2016-10-27-18-16-38.ec6e261f-1323-4555-9fa"], denied: true } }, doc: "[SAR-states]; [IAM-MSG] resource from the message (requestParameters is null)" },
+  "ct-41-states-startexecution": { account: "123456789012", actions: { "states:StartExecution": ok(["arn:aws:states:us-east-1:123456789012:stateMachine:testUser.2016-10-27-18-16-26.482bea32-560f-4a36-bd"]) }, doc: "[SAR-states] StartExecution on the state machine" },
+  "ct-42-states-stopexecution": { account: "123456789012", actions: { "states:StopExecution": ok(["arn:aws:states:us-east-1:123456789012:execution:testUser.2016-10-27-18-17-00.337b3344-83:testUser.2016-10-27-18-17-00.3a0801c5-37"]) }, doc: "[SAR-states] StopExecution on the execution" },
+};
+
+type Rec = { userIdentity: { principalId: string } };
+const records = (JSON.parse(readFileSync(FIXTURE, "utf8")) as { Records: Rec[] }).Records;
+const functionOf = (r: Rec): string => r.userIdentity.principalId.split(":")[1] as string;
+
+/** One record alone in a CloudTrail file (the published examples reuse event IDs). */
+function fileOf(rec: Rec): string {
+  const path = join(mkdtempSync(join(tmpdir(), "leastrole-ctsweep-")), "records.json");
+  writeFileSync(path, JSON.stringify({ Records: [rec] }));
+  return path;
+}
+
+describe("public CloudTrail records through the usage stage", () => {
+  it("has an expectation for every record, and 30 or more records", () => {
+    expect(records.length).toBeGreaterThanOrEqual(30);
+    expect(records.map(functionOf).sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it.each(records.map((r) => [functionOf(r), r] as const))("%s: the function, action, resources and refusal AWS documents, in every reader", async (fn, rec) => {
+    const want = EXPECTED[fn] as Expected;
+    const path = fileOf(rec);
+    const wasm = await readUsage([path], { workers: 1 });
+    for (const fastScan of ["js", false] as const) expect((await readUsage([path], { workers: 1, fastScan })).sessions, `${fn} (${String(fastScan)})`).toEqual(wasm.sessions);
+    expect(wasm.coverage.recordsSkipped).toBe(0);
+    expect(wasm.sessions.map((s) => [s.roleArn, s.sessionName])).toEqual([[`arn:aws:iam::${want.account}:role/${ROLE}`, fn]]);
+    const s = wasm.sessions[0] as (typeof wasm.sessions)[number];
+    const got = Object.fromEntries(s.actions.map((a) => [a.action, { resources: [...a.resources].sort(), denied: a.deniedCount > 0 }]));
+    // Where the documented resource is not derived, the call names none: counted as unnamed.
+    const documented = want.notDerived === undefined ? want.actions : Object.fromEntries(Object.entries(want.actions).map(([a, v]) => [a, { ...v, resources: [] }]));
+    expect(got, want.doc).toEqual(documented);
+    expect(s.actions.map((a) => [a.count, a.unnamedCalls ?? 0]), want.notDerived ?? want.doc).toEqual(s.actions.map((a) => [1, a.resources.length === 0 ? 1 : 0]));
+  });
+
+  it("the two scanners read the whole file alike", () => {
+    const js = readUsageFile(FIXTURE, { fastScan: "js" });
+    expect(readUsageFile(FIXTURE, {})).toEqual(js);
+    expect(js.partial.groups.length).toBeGreaterThanOrEqual(records.length);
+  });
+});
