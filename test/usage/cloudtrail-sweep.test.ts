@@ -108,6 +108,8 @@ const EXPECTED: { [fn: string]: Expected } = {
   "ct-40-states-deletestatemachine-denied": { account: "123456789012", actions: { "states:DeleteStateMachine": { resources: ["arn:aws:states:us-east-1:123456789012:stateMachine:testUser.2016-10-27-18-16-38.ec6e261f-1323-4555-9fa"], denied: true } }, doc: "[SAR-states]; [IAM-MSG] resource from the message (requestParameters is null)" },
   "ct-41-states-startexecution": { account: "123456789012", actions: { "states:StartExecution": ok(["arn:aws:states:us-east-1:123456789012:stateMachine:testUser.2016-10-27-18-16-26.482bea32-560f-4a36-bd"]) }, doc: "[SAR-states] StartExecution on the state machine" },
   "ct-42-states-stopexecution": { account: "123456789012", actions: { "states:StopExecution": ok(["arn:aws:states:us-east-1:123456789012:execution:testUser.2016-10-27-18-17-00.337b3344-83:testUser.2016-10-27-18-17-00.3a0801c5-37"]) }, doc: "[SAR-states] StopExecution on the execution" },
+  "ct-43-secretsmanager-createsecret": { account: "123456789012", actions: { "secretsmanager:CreateSecret": ok(["arn:aws:secretsmanager:us-west-2:123456789012:secret:MyDatabaseSecret-??????"]) }, doc: "[SAR-secretsmanager] on the secret (the record has no sourceIPAddress or userAgent, as published)", notDerived: "CreateSecret names the secret by `name`; only secretId is read" },
+  "ct-44-secretsmanager-deletesecret": { account: "123456789012", actions: { "secretsmanager:DeleteSecret": ok(["arn:aws:secretsmanager:us-west-2:123456789012:secret:MyDatabaseSecret-??????"]) }, doc: "[SAR-secretsmanager] on the secret; a secret named by name is its ARN with the six random characters as ?????? (Secrets Manager user guide, \"ARN\" in IAM policies)" },
 };
 
 type Rec = { userIdentity: { principalId: string } };
