@@ -19,7 +19,8 @@
  *                reference" (batch APIs use the single-message action).
  * - [SNS-IAM]    Amazon SNS developer guide, PublishBatch "requires sns:Publish".
  * - [KMS-IAM]    AWS KMS developer guide, "Permissions reference": ReEncrypt needs ReEncryptFrom and
- *                ReEncryptTo.
+ *                ReEncryptTo; "ReEncrypt is authorized twice - once as ReEncryptFrom on the source key
+ *                and once as ReEncryptTo on the destination key" (KMS API reference, ReEncryptRequest).
  * - [APIGW-IAM]  API Gateway developer guide, "Control access to the API Gateway management API":
  *                management actions are apigateway:GET/POST/PUT/PATCH/DELETE.
  * - [BEDROCK-API] Amazon Bedrock API reference, Runtime and Agents Runtime operations: Converse,

@@ -48,6 +48,8 @@ const CALLS: [string, string, fc.Arbitrary<object | null>][] = [
   ["glue", "GetCrawler", fc.record({ name })],
   ["dynamodb", "PutItem", fc.constant(null)],
   ["kms", "Decrypt", fc.constant({})],
+  // Two halves of one record (resources.ts reEncryptSplit): the source key (the first of resources[]) and the call.
+  ["kms", "ReEncrypt", fc.constant({ destinationKeyId: "alias/rotated" })],
   ["sts", "GetCallerIdentity", fc.constant({})],
 ];
 const TIMES = fc.oneof(
