@@ -26,6 +26,13 @@ const OPENSEARCH_HTTP = "OpenSearch HTTP calls to a domain (ESHttp*) are not log
 
 export const NOT_LOGGED: { readonly [action: string]: string } = {
   "iam:passrole": "iam:PassRole is authorised inside another call and never logged by CloudTrail",
+  // Permissions-only actions ("In addition to the action that matches the API operation, you must
+  // have the following permissions-only action in your policy", IAM user guide, "Permissions
+  // required to add session tags" and "… to set source identity"): an AssumeRole that passes tags
+  // or a sourceIdentity needs them in the caller's policy, and CloudTrail records only the
+  // AssumeRole. Before, a function role's sts:TagSession was "unused" and generate dropped it.
+  "sts:tagsession": "sts:TagSession is authorised inside AssumeRole (or AssumeRoleWithSAML/WithWebIdentity, GetFederationToken) when the call passes session tags; CloudTrail never logs it",
+  "sts:setsourceidentity": "sts:SetSourceIdentity is authorised inside AssumeRole (or AssumeRoleWithSAML/WithWebIdentity) when the call sets a source identity; CloudTrail never logs it",
   "logs:createloggroup": "the Lambda service creates the function's log group with the execution role; not seen as the function's call",
   "logs:createlogstream": "the Lambda service writes the function's logs with the execution role; not seen as the function's call",
   "logs:putlogevents": "the Lambda service writes the function's logs with the execution role; not logged by CloudTrail",

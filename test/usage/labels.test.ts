@@ -166,6 +166,13 @@ describe("labels", () => {
       // A durable function's checkpoints: not listed by Lambda's CloudTrail page either way.
       ["lambda:CheckpointDurableExecution", "unknowable", /does not document/],
       ["lambda:GetDurableExecutionState", "unknowable", /does not document/],
+      // Permissions-only actions authorised inside an AssumeRole that passes session tags or a
+      // source identity (IAM user guide, "Permissions required to add session tags", "… to set
+      // source identity"): CloudTrail records the AssumeRole, never these (the AWS examples in
+      // test/fixtures/cloudtrail-sweep, records 22 and 23, pass both).
+      ["sts:TagSession", "unknowable", /authorised inside AssumeRole/],
+      ["sts:SetSourceIdentity", "unknowable", /authorised inside AssumeRole/],
+      ["sts:AssumeRole", "unused", /^not seen in CloudTrail$/],
       ["kms:Encrypt", "unused", /^not seen in CloudTrail$/],
       ["bedrock:InvokeModel", "unused", /^not seen in CloudTrail$/],
       // Object.prototype's names are no services.
