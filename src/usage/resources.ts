@@ -127,6 +127,10 @@ export function deriveResources(ctx: ResourceContext): string[] {
     case "sns":
       if (p.topicArn !== undefined) push(p.topicArn);
       if (p.targetArn !== undefined) push(p.targetArn);
+      // CreateTopic names its topic by Name (SNS API reference: up to 256 letters, digits, `-` and
+      // `_`, `.fifo` for a FIFO topic) and is authorised on the topic's ARN, <region>:<account>:<name>
+      // (Service Authorization Reference): the SNS guide's CloudTrail example writes {"name": "hello"}.
+      if (ctx.eventName === "CreateTopic" && p.name !== undefined && /^[A-Za-z0-9_-]{1,256}(?:\.fifo)?$/.test(p.name)) push(regional("sns", p.name));
       break;
     case "kms":
       if (p.keyId !== undefined) {

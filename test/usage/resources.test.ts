@@ -318,3 +318,29 @@ describe("S3 bucketName that names no bucket", () => {
     ]);
   });
 });
+
+describe("SNS CreateTopic name", () => {
+  const at = (eventName: string, params: ResourceContext["params"]): string[] => {
+    const c = { ...ctx("sns.amazonaws.com", params), eventName };
+    expect(resourcesOf(c)).toEqual(deriveResources(c));
+    return deriveResources(c);
+  };
+  it("is the topic it creates, in the call's Region and account; other calls' names are not topics", () => {
+    expect(at("CreateTopic", { name: "hello" })).toEqual(["arn:aws:sns:eu-west-1:210987654321:hello"]);
+    expect(at("CreateTopic", { name: "orders.fifo" })).toEqual(["arn:aws:sns:eu-west-1:210987654321:orders.fifo"]);
+    expect(at("CreateTopic", { name: "not a topic name" })).toEqual([]);
+    expect(at("CreatePlatformApplication", { name: "hello" })).toEqual([]);
+  });
+
+  it("is read alike by every reader (the SNS guide's CloudTrail example)", async () => {
+    const call = (seq: number, name: string, requestParameters: object) => roleCallRecord({ account: "123456789012", roleArn: "arn:aws:iam::123456789012:role/r", session: "fn", time: "2014-09-30T00:00:00Z", source: "sns", name, seq, region: "us-west-2", extra: { requestParameters } });
+    const path = join(mkdtempSync(join(tmpdir(), "leastrole-sns-create-")), "records.json");
+    writeFileSync(path, JSON.stringify({ Records: [call(1, "CreateTopic", { name: "hello" }), call(2, "Publish", { topicArn: "arn:aws:sns:us-west-2:123456789012:hello" }), call(3, "CreateTopic", { name: "hello" })] }));
+    const wasm = await readUsage([path], { workers: 1 });
+    for (const fastScan of ["js", false] as const) expect((await readUsage([path], { workers: 1, fastScan })).sessions).toEqual(wasm.sessions);
+    expect(wasm.sessions[0]?.actions.map((a) => [a.action, a.count, a.resources])).toEqual([
+      ["sns:CreateTopic", 2, ["arn:aws:sns:us-west-2:123456789012:hello"]],
+      ["sns:Publish", 1, ["arn:aws:sns:us-west-2:123456789012:hello"]],
+    ]);
+  });
+});
