@@ -119,6 +119,7 @@ const S3_SOURCE = "s3.amazonaws.com";
 const APIGATEWAY_SOURCE = "apigateway.amazonaws.com";
 const GLUE_SOURCE = "glue.amazonaws.com";
 const SNS_SOURCE = "sns.amazonaws.com";
+const SECRETS_SOURCE = "secretsmanager.amazonaws.com";
 
 /** What one file held and whether it was read in full (the aggregate lists one per file). */
 export interface FileReport {
@@ -456,10 +457,11 @@ export class FileAccumulator {
       // resources[] says it all but for a DynamoDB call's index (requestParameters.indexName, resourcesOf).
       const params = source === DYNAMODB_SOURCE && (m[r + S_PAR_COUNT] as number) > 0 ? c.params(r) : NO_PARAMS;
       resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: c.resourceList(r), params });
-    } else if (source === APIGATEWAY_SOURCE || source === GLUE_SOURCE || (source === SNS_SOURCE && name === "CreateTopic")) {
+    } else if (source === APIGATEWAY_SOURCE || source === GLUE_SOURCE || (source === SNS_SOURCE && name === "CreateTopic") || (source === SECRETS_SOURCE && name === "CreateSecret")) {
       // The resource follows the event name (resources.ts apiGatewayPath; Glue's GetDatabase names
-      // its database by `name`, as other Glue calls name a crawler or a job; SNS CreateTopic its
-      // topic): not compactResources' memo, keyed by the parameter alone.
+      // its database by `name`, as other Glue calls name a crawler or a job; SNS CreateTopic and
+      // Secrets Manager CreateSecret what they create): not compactResources' memo, keyed by the
+      // parameter alone.
       resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: NO_RESOURCES, params: (m[r + S_PAR_COUNT] as number) > 0 ? c.params(r) : NO_PARAMS, eventName: name });
     } else if ((m[r + S_PAR_COUNT] as number) > 0) {
       resources = this.compactResources(c, r, source, region, accountId, p);

@@ -139,6 +139,10 @@ export function deriveResources(ctx: ResourceContext): string[] {
       break;
     case "secretsmanager":
       if (p.secretId !== undefined) push(isArn(p.secretId) ? secretArn(p.secretId) : regional("secretsmanager", `secret:${p.secretId}-??????`));
+      // CreateSecret names the secret it creates by Name, and is authorised on its ARN (Service
+      // Authorization Reference), whose random suffix is not known before: `-??????`, as for a
+      // secret named by name. The Secrets Manager guide's CloudTrail example writes {"name": …}.
+      else if (ctx.eventName === "CreateSecret" && p.name !== undefined && p.name !== "") push(regional("secretsmanager", `secret:${p.name}-??????`));
       break;
     case "ssm": {
       const names = p.names ?? (p.name !== undefined ? [p.name] : []);

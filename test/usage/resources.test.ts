@@ -344,3 +344,20 @@ describe("SNS CreateTopic name", () => {
     ]);
   });
 });
+
+describe("Secrets Manager CreateSecret name", () => {
+  it("is the secret it creates, its random suffix as ??????, in every reader (the Secrets Manager guide's CloudTrail example)", async () => {
+    const c = { ...ctx("secretsmanager.amazonaws.com", { name: "MyDatabaseSecret" }), eventName: "CreateSecret" };
+    expect(deriveResources(c)).toEqual(["arn:aws:secretsmanager:eu-west-1:210987654321:secret:MyDatabaseSecret-??????"]);
+    expect(resourcesOf(c)).toEqual(deriveResources(c));
+    // Another call's name is no secret (a secretId is).
+    expect(deriveResources({ ...c, eventName: "ListSecrets" })).toEqual([]);
+    const call = (seq: number, name: string, requestParameters: object) => roleCallRecord({ account: "123456789012", roleArn: "arn:aws:iam::123456789012:role/r", session: "fn", time: "2018-04-03T17:50:55Z", source: "secretsmanager", name, seq, region: "us-west-2", extra: { requestParameters } });
+    const path = join(mkdtempSync(join(tmpdir(), "leastrole-secret-create-")), "records.json");
+    writeFileSync(path, JSON.stringify({ Records: [call(1, "CreateSecret", { name: "MyDatabaseSecret", clientRequestToken: "EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE" }), call(2, "DeleteSecret", { secretId: "MyDatabaseSecret" })] }));
+    const wasm = await readUsage([path], { workers: 1 });
+    for (const fastScan of ["js", false] as const) expect((await readUsage([path], { workers: 1, fastScan })).sessions).toEqual(wasm.sessions);
+    const secret = "arn:aws:secretsmanager:us-west-2:123456789012:secret:MyDatabaseSecret-??????";
+    expect(wasm.sessions[0]?.actions.map((a) => [a.action, a.resources])).toEqual([["secretsmanager:CreateSecret", [secret]], ["secretsmanager:DeleteSecret", [secret]]]);
+  });
+});
