@@ -274,12 +274,14 @@ describe("specific templates", () => {
     ]);
   });
 
-  it("connector template: the unexpanded connector is reported and the fragment marked partial", () => {
+  it("connector template: the four connectors are expanded into managed policies on the functions' roles (before: warned and partial)", () => {
     const f = read(`${corpus}/aws-sam-translator/input/connector_function_to_table.yaml`);
-    expect(f.partial).toBe(true);
-    expect(f.warnings.filter((w) => w.code === "sam-connector-not-expanded")).toHaveLength(4);
+    expect(f.partial).toBe(false);
+    expect(f.warnings.filter((w) => w.code === "sam-connector-not-expanded")).toEqual([]);
+    expect(f.roles.find((r) => r.name === "MyRole")?.attachedPolicies.map((p) => p.name)).toEqual(["MyConnectorPolicy", "MyConnectorWith2ACsPolicy", "MyConnectorWithRoleNamePolicy", "AWSLambdaBasicExecutionRole"]);
+    expect(f.roles.find((r) => r.name === "MyServerlessFunctionRole")?.attachedPolicies.map((p) => p.name)).toEqual(["AWSLambdaBasicExecutionRole", "MyConnectorWithTableArnPolicy"]);
     // The literal `arn:{AWS::Partition}:…` (no $, not in !Sub) passes through unchanged.
-    expect(f.roles.find((r) => r.name === "MyRole")?.attachedPolicies[0]?.arn).toBe("arn:{AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole");
+    expect(f.roles.find((r) => r.name === "MyRole")?.attachedPolicies[3]?.arn).toBe("arn:{AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole");
   });
 });
 

@@ -15,7 +15,7 @@ import { readCloudFormationTemplate } from "../../src/sources/cloudformation/ind
 
 const dir = "/work/shared/corpus/aws-sam-translator";
 const pairs = readdirSync(`${dir}/input`).map((f) => f.replace(/\.yaml$/, "")).sort();
-const COMPARED = ["AWS::IAM::Role", "AWS::Lambda::EventSourceMapping", "AWS::Lambda::Permission", "AWS::Lambda::Url", "AWS::Lambda::EventInvokeConfig"];
+const COMPARED = ["AWS::IAM::Role", "AWS::IAM::ManagedPolicy", "AWS::Lambda::EventSourceMapping", "AWS::Lambda::Permission", "AWS::Lambda::Url", "AWS::Lambda::EventInvokeConfig"];
 
 /**
  * The one known difference: when a destination is `!If [Cond, !Ref X, !Ref AWS::NoValue]`, the
@@ -63,16 +63,8 @@ describe("SAM translator conformance", () => {
       f.roles.map((r) => ({ arn: r.arn, trust: r.trustPolicy, inline: r.inlinePolicies.map((p) => ({ name: p.name, document: p.document })), attached: r.attachedPolicies, boundary: r.permissionsBoundaryArn }));
     const functions = (f: typeof fromSam) =>
       f.functions.map((fn) => ({ arn: fn.arn, roleArn: fn.roleArn, triggers: fn.triggers, policy: fn.resourcePolicy, urls: fn.functionUrls, destinations: fn.destinations, dlq: fn.deadLetterTargetArn, tracing: fn.tracingMode }));
-    if (name === "connector_function_to_table") {
-      // Connectors are not expanded (reported as a warning and a partial fragment): the
-      // translator's connector policies are extra managed policies on the roles.
-      expect(fromSam.partial).toBe(true);
-      expect(fromSam.warnings.map((w) => w.code)).toContain("sam-connector-not-expanded");
-      const strip = (f: typeof fromSam) => roles(f).map((r) => ({ ...r, attached: r.attached.filter((p) => !p.name.startsWith("MyConnector")) }));
-      expect(strip(fromSam)).toEqual(strip(fromCfn));
-    } else {
-      expect(roles(fromSam)).toEqual(roles(fromCfn));
-    }
+    // Connectors included (sam-connectors.ts): their managed policies are attached to the same roles.
+    expect(roles(fromSam)).toEqual(roles(fromCfn));
     expect(functions(fromSam)).toEqual(functions(fromCfn));
   });
 

@@ -17,6 +17,7 @@ import templatesData from "./sam-policy-templates.json" with { type: "json" };
 import managedPolicyNames from "./aws-managed-policy-names.json" with { type: "json" };
 import { childPath } from "./located.js";
 import { isRecord } from "./lambda-shapes.js";
+import { expandConnectors } from "./sam-connectors.js";
 
 export interface SamResource {
   Type: string;
@@ -178,20 +179,13 @@ export function expandSam(
       const auth = mergeGlobals(apiGlobals(template, kind).Auth, base.Properties.Auth);
       authorizerPermissions(id, kind, auth, childPath(childPath(path, "Properties"), "Auth"), base.Condition, out);
     } else if (raw.Type === "AWS::Serverless::Connector") {
-      warnings.push({ code: "sam-connector-not-expanded", message: `${id}: AWS::Serverless::Connector policies are not expanded; the permissions it grants are not analysed`, path });
+      // Expanded below, once every other resource is (expandConnectors).
     } else if (raw.Type === "AWS::Serverless::SimpleTable") {
       out[id] = { ...base, Type: "AWS::DynamoDB::Table" };
     } else if (own(OPERATED, raw.Type) !== undefined) {
       expandOperated(id, OPERATED[raw.Type] as Operated, base, out, partition);
     } else {
       out[id] = base;
-      if (raw.Type.startsWith("AWS::Serverless::") || raw.Type === "AWS::Lambda::Function") {
-        // Embedded connectors on other SAM resources are not expanded either.
-        if (isRecord(raw.Connectors)) warnings.push({ code: "sam-connector-not-expanded", message: `${id}: embedded Connectors are not expanded`, path: childPath(path, "Connectors") });
-      }
-    }
-    if (isRecord(raw.Connectors) && raw.Type === "AWS::Serverless::Function") {
-      warnings.push({ code: "sam-connector-not-expanded", message: `${id}: embedded Connectors are not expanded; the permissions they grant are not analysed`, path: childPath(path, "Connectors") });
     }
   }
   // The APIs SAM makes for events that name none (ServerlessRestApi, ServerlessHttpApi) take
@@ -200,6 +194,10 @@ export function expandSam(
     if (out[implicit] !== undefined || !usesImplicitApi(resources, kind)) continue;
     authorizerPermissions(implicit, kind, apiGlobals(template, kind).Auth, childPath(childPath("Globals", kind), "Auth"), undefined, out);
   }
+  // The translator expands connectors last, over the CloudFormation resources made of the others
+  // (a function's connector reaches the role SAM makes for it). Before, they were only warned
+  // about: the audit missed what they grant, and reported the fragment partial.
+  expandConnectors(resources, out, warnings);
   return { resources: out, warnings };
 }
 
