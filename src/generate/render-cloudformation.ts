@@ -523,14 +523,20 @@ export function renderSamPolicies(t: CloudFormationTarget, taken: Set<string> = 
   lines.push(
     ` SAM still attaches ${attached.join(", ")} to the role it makes (for the function's features; ${attached.length === 1 ? "it grants" : "they grant"} on *)${place !== undefined && place.inline.length > 0 ? `, and adds the inline policies ${place.inline.join(", ")}` : ""}: for a role with only this policy, use --format cloudformation and give the function Role:.`,
   );
+  if (place !== undefined && place.connectors.length > 0) {
+    lines.push(
+      ` The template's connectors attach ${place.connectors.join(", ")} to that role too, whatever Policies says: what ${place.connectors.length === 1 ? "it grants" : "they grant"} stays; remove a connector the function does not need.`,
+    );
+  }
   if (managed.length > 0) {
     lines.push(
       ` Resources: the AWS::IAM::ManagedPolicy resources Policies refers to, for the template's Resources (the policy is in ${managed.length} managed polic${managed.length === 1 ? "y" : "ies"}, not inline).`,
     );
-    // SAM's own managed policies count against IAM's 10 per role by default, with ours.
-    if (managed.length + attached.length > DEFAULT_MANAGED_POLICIES_PER_ROLE) {
+    // SAM's own managed policies (its features', its connectors') count against IAM's 10 per role by default, with ours.
+    const samAttached = [...attached, ...(place?.connectors ?? [])];
+    if (managed.length + samAttached.length > DEFAULT_MANAGED_POLICIES_PER_ROLE) {
       lines.push(
-        ` With the ${attached.join(", ")} SAM attaches, the role has at least ${managed.length + attached.length} managed policies: more than the default ${DEFAULT_MANAGED_POLICIES_PER_ROLE} per role (a quota increase allows 20).`,
+        ` With the ${samAttached.join(", ")} SAM attaches, the role has at least ${managed.length + samAttached.length} managed policies: more than the default ${DEFAULT_MANAGED_POLICIES_PER_ROLE} per role (a quota increase allows 20).`,
       );
     }
   }

@@ -22,6 +22,11 @@ export interface SamFunctionPlace {
   attached: string[];
   /** Inline policies SAM adds to the role besides `Policies` (dead-letter queue, destinations, event sources). */
   inline: string[];
+  /**
+   * Managed policies the template's SAM connectors attach to the role whatever `Policies` says,
+   * `<Policy logical ID> (<Connector>)`, sorted.
+   */
+  connectors: string[];
 }
 
 export type SamPlace = { kind: "policies"; place: SamFunctionPlace } | { kind: "role"; reason: string };
@@ -65,7 +70,7 @@ export function samPlaces(document: CanonicalDocument): (t: { subject: string; c
     const owner = role === undefined ? undefined : ownerOf(role, users);
     // The union of a role SAM made (every function on it), or its own function's policy.
     if (role !== undefined && owner !== undefined && (t.subject === role.arn || t.subject === owner.arn)) {
-      return { kind: "policies", place: placeOf(role, owner) };
+      return { kind: "policies", place: placeOf(role, owner, document) };
     }
     const subjectFns = users.filter((f) => f.arn === t.subject);
     const fns = subjectFns.length > 0 ? subjectFns : users;
@@ -100,13 +105,21 @@ function ownerOf(role: Role, users: readonly LambdaFunction[]): LambdaFunction |
   return sam.length === 1 ? sam[0] : undefined;
 }
 
-function placeOf(role: Role, owner: LambdaFunction): SamFunctionPlace {
+function placeOf(role: Role, owner: LambdaFunction, document: CanonicalDocument): SamFunctionPlace {
   const attached = role.attachedPolicies.map((p) => p.arn.split("/").pop() as string).filter((n) => SAM_FEATURE_POLICIES.has(n));
+  // A connector's policy stays in the template and on the role (before, the header left it out,
+  // as if Policies were all the role would grant).
+  const connectors = role.attachedPolicies.flatMap((p) => {
+    const source = document.policies[p.arn]?.source;
+    // The policy's logical ID, as the template's user knows it (its name may carry the stack's).
+    return source?.samMadeFrom === undefined ? [] : [`${source.address ?? p.name} (${source.samMadeFrom})`];
+  });
   // SAM names the inline policies made from Policies `<Role>Policy<i>`; the others are its features'.
   const inline = role.inlinePolicies.map((p) => p.name).filter((n) => !/RolePolicy\d+$/.test(n));
   return {
     function: owner.source?.address ?? owner.name,
     attached: [...new Set(attached.length > 0 ? attached : ["AWSLambdaBasicExecutionRole"])].sort(),
     inline: [...new Set(inline)].sort(),
+    connectors: [...new Set(connectors)].sort(),
   };
 }

@@ -476,7 +476,9 @@ export interface SourceLocation {
   /**
    * The resource is not in the template as written: the SAM transform makes it (a role
    * `<LogicalId>Role`) from this AWS::Serverless resource's logical ID. Generated CloudFormation
-   * cannot replace it under its own logical ID: SAM refuses a second resource with that ID.
+   * cannot replace it under its own logical ID: SAM refuses a second resource with that ID. On a
+   * managed policy: the SAM connector that makes it (`<Connector>Policy`), which attaches it to
+   * the role whatever the function's `Policies` say.
    */
   samMadeFrom?: string;
 }

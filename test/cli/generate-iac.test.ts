@@ -103,6 +103,9 @@ describe("generate --format sam", () => {
       expect(simple.header).toContain("SAM still attaches AWSLambdaBasicExecutionRole, AWSLambdaDynamoDBExecutionRole, AWSLambdaVPCAccessExecutionRole to the role it makes");
       expect(simple.header).toContain("and adds the inline policies SimpleStreamSQSPolicy");
       expect(actionsOf(simple.Policies?.flatMap((p) => p.Statement) ?? [])).toEqual(expect.arrayContaining(["dynamodb:GetRecords", "sqs:SendMessage"]));
+      // The connector Conn (Simple → Queue, Write) attaches ConnPolicy to SimpleRole whatever
+      // Policies says. Before: not expanded from the SAM template, and said nowhere from either input.
+      expect(simple.header).toContain("The template's connectors attach ConnPolicy (Conn) to that role too, whatever Policies says");
     });
   }
 

@@ -191,11 +191,15 @@ describe("CloudFormation and SAM", () => {
     expect(ten).toContain("# With the AWSLambdaBasicExecutionRole SAM attaches, the role has at least 11 managed policies: more than the default 10 per role");
     expect((YAML.parse(ten) as { Policies: unknown[] }).Policies).toHaveLength(10);
     // With what SAM attaches for the function's features (Tracing, an SQS event source) counted too.
-    const place = { function: "Worker", attached: ["AWSLambdaBasicExecutionRole", "AWSLambdaSQSQueueExecutionRole", "AWSXrayWriteOnlyAccess"], inline: ["DeadLetterQueuePolicy"] };
+    const place = { function: "Worker", attached: ["AWSLambdaBasicExecutionRole", "AWSLambdaSQSQueueExecutionRole", "AWSXrayWriteOnlyAccess"], inline: ["DeadLetterQueuePolicy"], connectors: [] };
     const eight = renderSamPolicies(parts(8), new Set(), place);
     expect(eight).toContain("# Properties.Policies of the AWS::Serverless::Function Worker (for ");
     expect(eight).toContain("# SAM still attaches AWSLambdaBasicExecutionRole, AWSLambdaSQSQueueExecutionRole, AWSXrayWriteOnlyAccess to the role it makes (for the function's features; they grant on *), and adds the inline policies DeadLetterQueuePolicy");
     expect(eight).toContain("# With the AWSLambdaBasicExecutionRole, AWSLambdaSQSQueueExecutionRole, AWSXrayWriteOnlyAccess SAM attaches, the role has at least 11 managed policies");
+    // A connector's policy is attached to the same role: said, and counted.
+    const seven = renderSamPolicies(parts(7), new Set(), { ...place, connectors: ["WorkerOrdersPolicy (WorkerOrders)"] });
+    expect(seven).toContain("# The template's connectors attach WorkerOrdersPolicy (WorkerOrders) to that role too, whatever Policies says: what it grants stays");
+    expect(seven).toContain("# With the AWSLambdaBasicExecutionRole, AWSLambdaSQSQueueExecutionRole, AWSXrayWriteOnlyAccess, WorkerOrdersPolicy (WorkerOrders) SAM attaches, the role has at least 11 managed policies");
   });
 
   it("keeps a policy that fits inline as one document in Policies, without Resources", () => {

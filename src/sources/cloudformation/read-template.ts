@@ -698,6 +698,12 @@ export class TemplateReader {
 
   readManagedPolicy(id: string, r: SamResource): void {
     const arn = this.policyArn(id);
+    // The connector that makes it: expanded here (sam-connectors.ts), or, in a template the SAM
+    // transform already processed (get-template --template-stage Processed, aws-sam-translator's
+    // output), named by the `aws:sam:connectors` metadata the translator puts on it.
+    const raw = isRecord(this.template.Resources) ? this.template.Resources[id] : undefined;
+    const connectors = isRecord(raw) && isRecord(raw.Metadata) ? raw.Metadata["aws:sam:connectors"] : undefined;
+    const madeFrom = r.madeFrom ?? (isRecord(connectors) && Object.keys(connectors).length === 1 ? Object.keys(connectors)[0] : undefined);
     const path = childPath(r.sourcePath, "Properties");
     const document = this.document(r.Properties.PolicyDocument, childPath(path, "PolicyDocument"), arn, "managed", null);
     this.policies.set(id, {
@@ -710,7 +716,7 @@ export class TemplateReader {
       resolution: document ? "input" : "unresolved",
       otherVersions: [],
       attachmentCount: null,
-      source: this.location(r.sourcePath, id),
+      source: madeFrom === undefined ? this.location(r.sourcePath, id) : { ...this.location(r.sourcePath, id), samMadeFrom: madeFrom },
     });
   }
 

@@ -182,7 +182,9 @@ function expandConnector(c: Connector, out: Record<string, SamResource>): [strin
     const from = reference(source, out, d, "Source");
     const path = multi ? childPath(childPath(childPath(c.path, "Properties"), "Destination"), index) : c.path;
     for (const [id, properties, type] of generate(c.id, from, to, [...new Set(permissions)], index, multi)) {
-      generated.push([id, { Type: type, Properties: properties, sourcePath: path, ...(c.condition !== undefined ? { Condition: c.condition } : {}) }]);
+      // A policy on a role says which connector makes it: generate tells a SAM user it stays attached.
+      const madeFrom = type === "AWS::IAM::ManagedPolicy" ? { madeFrom: c.id } : {};
+      generated.push([id, { Type: type, Properties: properties, sourcePath: path, ...madeFrom, ...(c.condition !== undefined ? { Condition: c.condition } : {}) }]);
     }
   });
   return generated;

@@ -29,7 +29,11 @@ export interface SamResource {
   policySourcePaths?: Record<string, string>;
   /** For generated event source mappings: the kind the SAM event type says (its ARN may be a parameter). */
   triggerKind?: "sqs" | "kinesis" | "dynamodb" | "kafka" | "mq" | "self-managed-kafka" | "docdb";
-  /** For roles the transform makes: the logical ID of the AWS::Serverless resource it makes them from (SourceLocation.samMadeFrom). */
+  /**
+   * For roles the transform makes: the logical ID of the AWS::Serverless resource it makes them
+   * from; for the managed policies a connector makes, the connector's (`<Resource><Name>` for an
+   * embedded one). SourceLocation.samMadeFrom.
+   */
   madeFrom?: string;
 }
 
