@@ -345,6 +345,12 @@ function headerOf(targets: readonly CloudFormationTarget[], ids?: readonly Targe
     if (made !== undefined && id !== undefined) {
       lines.push(`   SAM makes ${t.roleName} from ${made}'s Policies and refuses a second resource with that logical ID: add ${id} to the template's Resources, set ${made}'s Role: !GetAtt ${id}.Arn and remove its Policies (or use --format sam, which writes the Policies list).`);
     }
+    // A connector names the function's role through the function's Role: its policy follows the
+    // function to this role, beside what leastrole generated (before, the header did not say so).
+    const connectors = t.kept?.connectorPolicies ?? [];
+    if (connectors.length > 0) {
+      lines.push(`   The template's connectors attach ${connectors.join(", ")} to the role the function runs with, this one too: what ${connectors.length === 1 ? "it grants" : "they grant"} stays beside this policy; remove a connector the function does not need.`);
+    }
     for (const e of t.exceptions) lines.push(`   kept exception (${e.function}): ${e.reason} — ${e.actions.join(", ")}`);
     for (const w of t.warnings) lines.push(`   warning (${w.code}): ${w.message.replace(/[\r\n]+/g, " ")}`);
   });

@@ -155,6 +155,13 @@ function keptRoles(document: CanonicalDocument): (t: GenerateTarget) => KeptRole
     const file = role.source?.file;
     const kind = file === undefined ? undefined : (kinds.get(file) ?? (/\.tf(?:\.json)?$/.test(file) ? "terraform-plan" : undefined));
     const address = role.source?.address ?? null;
+    if (kind === "cloudformation") {
+      const connectors = role.attachedPolicies.flatMap((p) => {
+        const source = document.policies[p.arn]?.source;
+        return source?.samMadeFrom === undefined ? [] : [`${source.address ?? p.name} (${source.samMadeFrom})`];
+      });
+      if (connectors.length > 0) kept.connectorPolicies = [...new Set(connectors)].sort();
+    }
     if (kind === "cloudformation" && role.source?.samMadeFrom !== undefined) {
       // SAM makes it (`<Function>Role`): a resource of that logical ID pasted beside the function
       // fails the transform (DuplicateLogicalIdException). Its name stays CloudFormation's.

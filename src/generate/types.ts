@@ -268,4 +268,10 @@ export interface KeptRole {
    * and says how to wire it (SAM refuses a second resource with the logical ID it makes).
    */
   samMadeFrom?: string;
+  /**
+   * The managed policies the template's SAM connectors attach to today's role, `<Policy logical
+   * ID> (<Connector>)`, sorted: they stay in the template and attach to the role the function
+   * runs with (a connector names the function's role through its `Role`), whatever the output says.
+   */
+  connectorPolicies?: string[];
 }

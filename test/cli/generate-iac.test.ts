@@ -667,6 +667,21 @@ describe("generate --format cloudformation for several stacks", () => {
     expect(sections[1]?.template.Resources.ProcessorServiceRole5039D372?.Type).toBe("AWS::IAM::Role");
   });
 
+  it("says that the template's connector still attaches its policy to the role the function runs with (SAM template and the translator's output)", () => {
+    // Conn (Simple → Queue, Write) names Simple's role through Simple's Role: pointed at the
+    // generated role, the function takes ConnPolicy with it. Before: not said (and, from the SAM
+    // template, the connector was not read at all).
+    for (const input of [join(samShared, "project"), join(samShared, "transformed", "transformed.json")]) {
+      const header = generate([input, "--format", "cloudformation"]).stdout.split("\n").filter((l) => l.startsWith("#"));
+      const simple = header.findIndex((l) => /^# \S*SimpleRole: for /.test(l));
+      const shared = header.findIndex((l) => /^# \S*SharedRole: for /.test(l));
+      const line = "#   The template's connectors attach ConnPolicy (Conn) to the role the function runs with, this one too: what it grants stays beside this policy; remove a connector the function does not need.";
+      expect(header.indexOf(line), input).toBeGreaterThan(simple);
+      expect(simple, input).toBeGreaterThan(shared);
+      expect(header.filter((l) => l === line), input).toHaveLength(1);
+    }
+  });
+
   it("keeps one template for the roles of one", () => {
     const { stdout } = generate([join(samShared, "project"), "--format", "cloudformation"]);
     expect(stdout).not.toMatch(/^---$/m);
