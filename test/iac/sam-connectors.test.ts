@@ -195,12 +195,20 @@ Resources:
       Source: { Id: Fixed }
       Destination: { Id: Orders }
       Permissions: [Read]
+  NoRoleName:
+    Type: AWS::Serverless::Connector
+    Properties:
+      Source: { Type: AWS::Lambda::Function, Arn: !GetAtt Fn.Arn }
+      Destination: { Id: Orders }
+      Permissions: [Read]
 `);
     const messages = f.warnings.filter((x) => x.code === "sam-connector-not-expanded").map((x) => x.message);
     expect(messages).toEqual([
       expect.stringContaining("FixedToOrders: the role of the Source (AWS::Lambda::Function) is not named by reference"),
       expect.stringContaining("FnToTopic: Permissions Read not valid for a connector from AWS::Lambda::Function to AWS::SNS::Topic; valid: Write"),
+      expect.stringContaining("NoRoleName: the Source (AWS::Lambda::Function, given by Type and Arn) has no RoleName"),
     ]);
+    expect(f.policies).toEqual([]);
     expect(f.partial).toBe(true);
   });
 

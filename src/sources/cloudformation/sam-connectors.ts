@@ -112,7 +112,7 @@ function connectorsOf(resources: Record<string, unknown>, warnings: SamWarning[]
     if (!isRecord(raw) || raw.Type !== "AWS::Serverless::Connector") continue;
     const path = childPath("Resources", id);
     if (!isRecord(raw.Properties)) {
-      warnings.push({ code: CODE, message: `${id}: the connector has no Properties (SAM refuses it); it grants nothing here`, path });
+      warnings.push({ code: CODE, message: `${id}: the connector has no Properties (SAM refuses it); the permissions it grants are not analysed`, path });
       continue;
     }
     out.push({ id, properties: raw.Properties, condition: raw.Condition, path });
@@ -313,6 +313,9 @@ function generate(id: string, source: Reference, destination: Reference, permiss
   });
   switch (profile.Type) {
     case "AWS_IAM_ROLE_MANAGED_POLICY":
+      if ((owner.roleName === undefined || owner.roleName === null || owner.roleName === "") && owner.logicalId === null) {
+        throw new ConnectorError(`the ${side} (${owner.type}, given by Type and Arn) has no RoleName, the role the policy goes to: SAM refuses the connector ("Unable to get IAM role name from '${side}' resource")`);
+      }
       if (owner.roleName === undefined || owner.roleName === null || owner.roleName === "") {
         throw new ConnectorError(`the role of the ${side} (${owner.type}) is not named by reference (a Role written as an ARN, or none): SAM refuses the connector ("Unable to get IAM role name from '${side}' resource"); give ${side} as Type, Arn and RoleName`);
       }
