@@ -213,8 +213,9 @@ function reference(obj: Record<string, unknown>, out: Record<string, SamResource
   const resource = own(out, id);
   if (resource === undefined) throw new ConnectorError(`${what} Id ${id} is not a resource of this template (SAM refuses the connector: "Unable to find resource with logical ID '${id}'")`);
   // What the translator sees: the resources the rest of the transform made. A SAM state machine,
-  // REST or HTTP API is not expanded here: read as the CloudFormation resource SAM makes of it.
-  const type = own(SAM_TO_CFN, resource.Type) ?? resource.Type;
+  // REST, HTTP or GraphQL API is not expanded here: read as the CloudFormation resource SAM makes
+  // of it under the same logical ID.
+  const type = own(SAM_TO_CFN, resource.Type) ?? (resource.Type === "AWS::Serverless::GraphQLApi" ? "AWS::AppSync::GraphQLApi" : resource.Type);
   let properties = resource.Properties;
   let unmodelledRole: string | undefined;
   if (resource.Type === "AWS::Serverless::StateMachine") {
