@@ -32,8 +32,8 @@ function deepSort(v: unknown): unknown {
 type Output = { Resources: Record<string, { Type: string; Properties: unknown; Condition?: unknown; Metadata?: Record<string, unknown> }> };
 
 describe("SAM connectors, as the SAM translator expands them", () => {
-  it("finds the corpus pair and the five fixtures", () => {
-    expect(PAIRS).toHaveLength(6);
+  it("finds the corpus pair and the six fixtures", () => {
+    expect(PAIRS).toHaveLength(7);
   });
 
   it.each(PAIRS)("%s: the policies and permissions the connectors make equal the translator's", (_name, inputPath, outputPath) => {
@@ -50,8 +50,8 @@ describe("SAM connectors, as the SAM translator expands them", () => {
       expect(deepSort(mine?.Properties), id).toEqual(deepSort(r.Properties));
       expect(mine?.Condition, `${id} condition`).toEqual(r.Condition);
     }
-    // … and nothing the translator does not make.
-    expect(Object.entries(resources).filter(([id, r]) => MADE.includes(r.Type) && output.Resources[id] === undefined).map(([id]) => id)).toEqual([]);
+    // … and no connector resource the translator does not make.
+    expect(Object.entries(resources).filter(([id, r]) => MADE.includes(r.Type) && r.madeFrom !== undefined && output.Resources[id] === undefined).map(([id]) => id)).toEqual([]);
   });
 
   it.each(PAIRS)("%s: reading the SAM input gives the roles, policies and function permissions reading the translator output gives", (_name, inputPath, outputPath) => {
@@ -62,7 +62,10 @@ describe("SAM connectors, as the SAM translator expands them", () => {
     const roles = (f: typeof fromSam) =>
       f.roles.filter((r) => f.functions.some((fn) => fn.roleArn === r.arn)).map((r) => ({ arn: r.arn, inline: r.inlinePolicies.map((p) => ({ name: p.name, document: p.document })), attached: r.attachedPolicies }));
     const policies = (f: typeof fromSam) => f.policies.map((p) => ({ arn: p.arn, document: p.document }));
-    const functions = (f: typeof fromSam) => f.functions.map((fn) => ({ arn: fn.arn, roleArn: fn.roleArn, policy: fn.resourcePolicy }));
+    // The statements the connectors' Lambda permissions make (SAM's per-method permissions of Api
+    // events, which this reader writes per API, aside: docs/iac.md).
+    const made = new Set(Object.entries((JSON.parse(readFileSync(outputPath, "utf8")) as Output).Resources).filter(([, r]) => r.Metadata?.["aws:sam:connectors"] !== undefined).map(([id]) => id));
+    const functions = (f: typeof fromSam) => f.functions.map((fn) => ({ arn: fn.arn, roleArn: fn.roleArn, policy: fn.resourcePolicy?.Statement.filter((s) => made.has(s.Sid ?? "")) }));
     expect(fromSam.partial).toBe(false);
     expect(fromSam.warnings.filter((w) => w.code.startsWith("sam-"))).toEqual([]);
     expect(roles(fromSam)).toEqual(roles(fromCfn));

@@ -154,12 +154,17 @@ function connectorsOf(resources: Record<string, unknown>, warnings: SamWarning[]
 
 /**
  * Expand every connector of the template into `out` (the resources the rest of the SAM transform
- * made), with the logical IDs the translator gives them.
+ * made), with the logical IDs the translator gives them. `implicitApis`: the APIs SAM makes for
+ * events that name none (`ServerlessRestApi`, `ServerlessHttpApi`), which a connector may name.
  */
-export function expandConnectors(resources: Record<string, unknown>, out: Record<string, SamResource>, warnings: SamWarning[]): void {
+export function expandConnectors(resources: Record<string, unknown>, out: Record<string, SamResource>, warnings: SamWarning[], implicitApis: readonly string[] = []): void {
+  // The APIs SAM makes for events that name none are resources the translator's connectors see.
+  const known = Object.create(null) as Record<string, SamResource>;
+  for (const id of implicitApis) known[id] = { Type: id === "ServerlessRestApi" ? "AWS::Serverless::Api" : "AWS::Serverless::HttpApi", Properties: {}, sourcePath: "Resources" };
+  Object.assign(known, out);
   for (const connector of connectorsOf(resources, warnings)) {
     try {
-      for (const [id, r] of expandConnector(connector, out)) out[id] = r;
+      for (const [id, r] of expandConnector(connector, known)) out[id] = known[id] = r;
     } catch (error) {
       if (!(error instanceof ConnectorError)) throw error;
       warnings.push({ code: CODE, message: `${connector.id}: ${error.message}; the permissions it grants are not analysed`, path: connector.path });
@@ -182,9 +187,8 @@ function expandConnector(c: Connector, out: Record<string, SamResource>): [strin
     const from = reference(source, out, d, "Source");
     const path = multi ? childPath(childPath(childPath(c.path, "Properties"), "Destination"), index) : c.path;
     for (const [id, properties, type] of generate(c.id, from, to, [...new Set(permissions)], index, multi)) {
-      // A policy on a role says which connector makes it: generate tells a SAM user it stays attached.
-      const madeFrom = type === "AWS::IAM::ManagedPolicy" ? { madeFrom: c.id } : {};
-      generated.push([id, { Type: type, Properties: properties, sourcePath: path, ...madeFrom, ...(c.condition !== undefined ? { Condition: c.condition } : {}) }]);
+      // Each says which connector makes it: generate tells a SAM user a policy stays attached.
+      generated.push([id, { Type: type, Properties: properties, sourcePath: path, madeFrom: c.id, ...(c.condition !== undefined ? { Condition: c.condition } : {}) }]);
     }
   });
   return generated;

@@ -31,8 +31,8 @@ export interface SamResource {
   triggerKind?: "sqs" | "kinesis" | "dynamodb" | "kafka" | "mq" | "self-managed-kafka" | "docdb";
   /**
    * For roles the transform makes: the logical ID of the AWS::Serverless resource it makes them
-   * from; for the managed policies a connector makes, the connector's (`<Resource><Name>` for an
-   * embedded one). SourceLocation.samMadeFrom.
+   * from; for the resources a connector makes, the connector's (`<Resource><Name>` for an
+   * embedded one). SourceLocation.samMadeFrom (of roles and managed policies).
    */
   madeFrom?: string;
 }
@@ -194,14 +194,16 @@ export function expandSam(
   }
   // The APIs SAM makes for events that name none (ServerlessRestApi, ServerlessHttpApi) take
   // their authorizers from the Globals.
+  const implicitApis: string[] = [];
   for (const [kind, implicit] of [["Api", "ServerlessRestApi"], ["HttpApi", "ServerlessHttpApi"]] as const) {
     if (out[implicit] !== undefined || !usesImplicitApi(resources, kind)) continue;
+    implicitApis.push(implicit);
     authorizerPermissions(implicit, kind, apiGlobals(template, kind).Auth, childPath(childPath("Globals", kind), "Auth"), undefined, out);
   }
   // The translator expands connectors last, over the CloudFormation resources made of the others
   // (a function's connector reaches the role SAM makes for it). Before, they were only warned
   // about: the audit missed what they grant, and reported the fragment partial.
-  expandConnectors(resources, out, warnings);
+  expandConnectors(resources, out, warnings, implicitApis);
   return { resources: out, warnings };
 }
 
