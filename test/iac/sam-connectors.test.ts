@@ -217,6 +217,26 @@ Resources:
     expect(f.partial).toBe(true);
   });
 
+  it("a SAM state machine whose role SAM makes, connected to the function: noted that its role is not read (not granted to another role, nothing partial)", () => {
+    const f = read(`${header}  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Policies: [AWSXrayWriteOnlyAccess]
+      Definition: { StartAt: A, States: { A: { Type: Pass, End: true } } }
+    Connectors:
+      Call:
+        Properties:
+          Destination: { Id: Fn }
+          Permissions: [Write]
+`);
+    expect(f.warnings.filter((x) => x.path?.startsWith("Resources.Flow")).map((x) => [x.code, x.severity, x.message, x.path])).toEqual([
+      ["input-not-used", "info", "Flow: a state machine (AWS::Serverless::StateMachine) is not a Lambda resource; the role it runs with is not audited unless a function uses it", "Resources.Flow"],
+      ["input-not-used", "info", "FlowCall: the connector grants the role SAM makes for the state machine Flow (FlowRole), not a Lambda execution role: not read", "Resources.Flow.Connectors.Call"],
+    ]);
+    expect(f.policies).toEqual([]);
+    expect(f.partial).toBe(false);
+  });
+
   it("a topic connected to the function: its Lambda permission is read into the function's resource policy", () => {
     const f = read(`${header}  Topic:
     Type: AWS::SNS::Topic

@@ -315,7 +315,7 @@ export class TemplateReader {
       // `Role: !If [HasRole, …, !Ref AWS::NoValue]`: SAM properties whose meaning a condition changes.
       const expanded = expandSam(template, this.ctx.partition, parameters, (name) => this.resolver.condition(name));
       Object.assign(this.resources, expanded.resources);
-      for (const w of expanded.warnings) this.warn(w.code, "warning", w.message, w.path);
+      for (const w of expanded.warnings) this.warn(w.code, w.severity ?? "warning", w.message, w.path);
     } else {
       for (const [id, r] of Object.entries(template.Resources as Record<string, Record<string, unknown>>)) {
         const res: SamResource = { Type: r.Type as string, Properties: isRecord(r.Properties) ? r.Properties : {}, sourcePath: childPath("Resources", id) };

@@ -62,12 +62,19 @@ interface Reference {
   resourceId: unknown;
   name: unknown;
   qualifier: unknown;
-  /** Why the role the connector's policy goes to is not one this reader has. */
+  /** The role SAM makes for a state machine, which the policy goes to: not read here. */
   unmodelledRole?: string;
 }
 
 /** What the translator would refuse; the message says why. */
 class ConnectorError extends Error {}
+
+/**
+ * A connector whose policy goes to the role SAM makes for a state machine: not a Lambda execution
+ * role, and not read (as the state machine is not: input-not-used), so nothing the audit needs is
+ * missing. Said as an info, not as a connector left unexpanded (which makes the fragment partial).
+ */
+class StateMachineRole extends Error {}
 
 interface Connector {
   id: string;
@@ -166,6 +173,10 @@ export function expandConnectors(resources: Record<string, unknown>, out: Record
     try {
       for (const [id, r] of expandConnector(connector, known)) out[id] = known[id] = r;
     } catch (error) {
+      if (error instanceof StateMachineRole) {
+        warnings.push({ code: "input-not-used", severity: "info", message: `${connector.id}: ${error.message}`, path: connector.path });
+        continue;
+      }
       if (!(error instanceof ConnectorError)) throw error;
       warnings.push({ code: CODE, message: `${connector.id}: ${error.message}; the permissions it grants are not analysed`, path: connector.path });
     }
@@ -225,7 +236,7 @@ function reference(obj: Record<string, unknown>, out: Record<string, SamResource
   if (resource.Type === "AWS::Serverless::StateMachine") {
     properties = { RoleArn: properties.Role };
     // Without Role, SAM makes the state machine a role `<Id>Role` from its Policies: not read here.
-    if (properties.RoleArn === undefined) unmodelledRole = `the role is the one SAM makes for the state machine ${id} (${id}Role), which is not read here`;
+    if (properties.RoleArn === undefined) unmodelledRole = `${id}Role`;
   }
   const cfn = replaceVariables(clone(own(PROFILES.CfnResourceProperties, type) ?? {}), { logicalId: id }) as CfnResourceProperties;
   const outputs = cfn.Outputs ?? {};
@@ -318,13 +329,14 @@ function generate(id: string, source: Reference, destination: Reference, permiss
   });
   switch (profile.Type) {
     case "AWS_IAM_ROLE_MANAGED_POLICY":
+      // First: SAM names that role, this reader does not have it.
+      if (owner.unmodelledRole !== undefined) throw new StateMachineRole(`the connector grants the role SAM makes for the state machine ${owner.logicalId} (${owner.unmodelledRole}), not a Lambda execution role: not read`);
       if ((owner.roleName === undefined || owner.roleName === null || owner.roleName === "") && owner.logicalId === null) {
         throw new ConnectorError(`the ${side} (${owner.type}, given by Type and Arn) has no RoleName, the role the policy goes to: SAM refuses the connector ("Unable to get IAM role name from '${side}' resource")`);
       }
       if (owner.roleName === undefined || owner.roleName === null || owner.roleName === "") {
         throw new ConnectorError(`the role of the ${side} (${owner.type}) is not named by reference (a Role written as an ARN, or none): SAM refuses the connector ("Unable to get IAM role name from '${side}' resource"); give ${side} as Type, Arn and RoleName`);
       }
-      if (owner.unmodelledRole !== undefined) throw new ConnectorError(owner.unmodelledRole);
       return [[`${id}Policy${suffix}`, { PolicyDocument: document(), Roles: [owner.roleName] }, "AWS::IAM::ManagedPolicy"]];
     case "AWS_LAMBDA_PERMISSION": {
       if (owner.arn === undefined || owner.arn === null) throw new ConnectorError(`the Lambda function ARN of the ${side} is not known (SAM refuses the connector)`);

@@ -51,6 +51,8 @@ export interface SamWarning {
   code: string;
   message: string;
   path: string;
+  /** Default `warning`; `info` for what concerns no Lambda execution role. */
+  severity?: "info" | "warning";
 }
 
 interface PolicyTemplate {
