@@ -214,21 +214,34 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
 
 /**
  * A file whose last page says more follow is fine when another file of the same kind, account and
- * region holds a final page (pages dumped one per file); otherwise pages are missing.
+ * region holds a final page (pages dumped one per file); otherwise pages are missing. A
+ * per-function list (pagination.scope) is completed only by a final page of the same function's
+ * list: another function's URLs or invoke configs say nothing about this one's.
  */
 function missingPages(fragments: readonly SourceFragment[]): Warning[] {
-  const key = (f: SourceFragment) => [f.source.kind, f.source.accountId ?? "", f.source.kind === "iam-authorization-details" ? "" : (f.source.region ?? "")].join("\u0000");
+  const key = (f: SourceFragment) =>
+    [f.source.kind, f.source.accountId ?? "", f.source.kind === "iam-authorization-details" ? "" : (f.source.region ?? ""), f.pagination?.scope ?? ""].join("\u0000");
   const complete = new Set(fragments.filter((f) => f.pagination && !f.pagination.truncated).map(key));
   return fragments
     .filter((f) => f.pagination?.truncated && !complete.has(key(f)))
-    .map((f) => ({
-      code: "truncated-pagination",
-      severity: "error" as const,
-      file: f.source.path,
-      path: f.pagination!.path,
-      message: `the last page says more pages follow, and no input holds the final page of this ${f.source.kind} output${f.source.region ? ` (${f.source.region})` : ""}: records may be missing`,
-    }));
+    .map((f) => {
+      const scope = f.pagination!.scope;
+      const of = scope === undefined ? "" : scope.startsWith("file:") ? " (the function it is of is not named in it)" : ` of function ${scope.startsWith("name:") ? scope.slice(5) : scope}`;
+      return {
+        code: "truncated-pagination",
+        severity: "error" as const,
+        file: f.source.path,
+        path: f.pagination!.path,
+        message: `the last page says more pages follow, and no input holds the final page of this ${f.source.kind} output${of}${f.source.region ? ` (${f.source.region})` : ""}: records may be missing${MISSING_PAGE_CONSEQUENCE[f.source.kind] ?? ""}`,
+      };
+    });
 }
+
+/** What a missing page of a per-function list hides, said with its warning. */
+const MISSING_PAGE_CONSEQUENCE: Partial<Record<string, string>> = {
+  "lambda-function-url": " (a function URL left out may be public: LR012 cannot tell); fetch every page (the AWS CLI does unless --max-items or --no-paginate is given)",
+  "lambda-event-invoke-config": " (a destination left out is one the execution role must be allowed to send to); fetch every page (the AWS CLI does unless --max-items or --no-paginate is given)",
+};
 
 /** The AWS managed policy data shipped with leastrole (src/iam); its absence is a warning, not a failure. */
 function shippedManagedPolicies(warnings: Warning[]): { lookup: ManagedPolicyLookup | null; date: string | null } {

@@ -7,6 +7,7 @@
 
 import { asObject, eachRecord, FileContext, isObject, joinPath, optObject, optString } from "./record-reader.js";
 import { keepAttributable, targetFrom } from "./function-target.js";
+import { functionListScope, nextPageKey } from "./pagination.js";
 import { emptyFragment, type ReaderInput, type SourceFragment } from "./types.js";
 
 export function isEventInvokeConfig(v: unknown): boolean {
@@ -25,9 +26,16 @@ export function isListEventInvokeConfigs(v: unknown): boolean {
 export function readEventInvokeConfigs(input: ReaderInput): SourceFragment {
   const ctx = new FileContext(input.file);
   const fragment = emptyFragment({ path: input.file, kind: "lambda-event-invoke-config", sha256: input.sha256, records: 0 });
+  // Pages one after the other, or an array of pages (detect.ts accepts both), each read in turn.
   const many = input.values.length > 1;
-  input.values.forEach((value, i) => {
+  const pages = input.values.flatMap((v, i) => {
     const base = many ? `[${i}]` : "";
+    return Array.isArray(v) ? v.map((p, j) => ({ value: p as unknown, base: `${base}[${j}]` })) : [{ value: v, base }];
+  });
+  // The last list page says whether the list is whole; the function is the one every list page names.
+  let lastList: { base: string; value: unknown } | null = null;
+  const listed: Array<{ functionArn: string | null; functionName: string | null }> = [];
+  for (const { value, base } of pages) {
     const read = (item: unknown, path: string) => {
       const c = asObject(item, ctx, path);
       const target = targetFrom(optString(c, "FunctionArn", ctx, path), input.context, ctx, joinPath(path, "FunctionArn"));
@@ -40,14 +48,27 @@ export function readEventInvokeConfigs(input: ReaderInput): SourceFragment {
       return { ...target, patch: { destinations: { onSuccess: on("OnSuccess"), onFailure: on("OnFailure") } }, path };
     };
     try {
-      const patches = isListEventInvokeConfigs(value)
+      const list = isListEventInvokeConfigs(value);
+      const patches = list
         ? eachRecord((value as { FunctionEventInvokeConfigs: unknown[] }).FunctionEventInvokeConfigs, ctx, joinPath(base, "FunctionEventInvokeConfigs"), read)
         : eachRecord([value], ctx, base, (item) => read(item, base));
       keepAttributable(fragment, patches, ctx, "config");
+      if (list) {
+        lastList = { base, value };
+        listed.push(...patches);
+      }
     } catch (error) {
       ctx.report(error);
     }
-  });
+  }
+  if (lastList) {
+    // ListFunctionEventInvokeConfigs (one config per qualifier of the function) answers with a
+    // NextMarker while more follow; the AWS CLI's --max-items leaves its own NextToken. A config
+    // left out hides a destination the execution role must be allowed to send to: the list is
+    // said to be cut.
+    const key = nextPageKey(lastList.value);
+    fragment.pagination = { truncated: key !== undefined, path: joinPath(lastList.base, key ?? "NextMarker"), scope: functionListScope(listed, input.context, input.file) };
+  }
   fragment.source.records = fragment.functionPatches.length;
   fragment.warnings = ctx.warnings;
   fragment.partial = ctx.partial;

@@ -7,6 +7,7 @@
 import type { FunctionUrl } from "../model/document.js";
 import { asObject, eachRecord, FileContext, isObject, joinPath, optString, reqString } from "./record-reader.js";
 import { keepAttributable, targetFrom } from "./function-target.js";
+import { functionListScope, nextPageKey } from "./pagination.js";
 import { emptyFragment, type ReaderInput, type SourceFragment } from "./types.js";
 
 export function isFunctionUrlConfig(v: unknown): boolean {
@@ -20,9 +21,16 @@ export function isListFunctionUrlConfigs(v: unknown): boolean {
 export function readFunctionUrls(input: ReaderInput): SourceFragment {
   const ctx = new FileContext(input.file);
   const fragment = emptyFragment({ path: input.file, kind: "lambda-function-url", sha256: input.sha256, records: 0 });
+  // Pages one after the other, or an array of pages (detect.ts accepts both), each read in turn.
   const many = input.values.length > 1;
-  input.values.forEach((value, i) => {
+  const pages = input.values.flatMap((v, i) => {
     const base = many ? `[${i}]` : "";
+    return Array.isArray(v) ? v.map((p, j) => ({ value: p as unknown, base: `${base}[${j}]` })) : [{ value: v, base }];
+  });
+  // The last list page says whether the list is whole; the function is the one every list page names.
+  let lastList: { base: string; value: unknown } | null = null;
+  const listed: Array<{ functionArn: string | null; functionName: string | null }> = [];
+  for (const { value, base } of pages) {
     try {
       const list = isListFunctionUrlConfigs(value) ? ((value as { FunctionUrlConfigs: unknown[] }).FunctionUrlConfigs) : null;
       const read = (item: unknown, path: string) => {
@@ -36,10 +44,21 @@ export function readFunctionUrls(input: ReaderInput): SourceFragment {
       };
       const patches = list ? eachRecord(list, ctx, joinPath(base, "FunctionUrlConfigs"), read) : eachRecord([value], ctx, base, (item) => read(item, base));
       keepAttributable(fragment, patches, ctx, "URL config");
+      if (list) {
+        lastList = { base, value };
+        listed.push(...patches);
+      }
     } catch (error) {
       ctx.report(error);
     }
-  });
+  }
+  if (lastList) {
+    // ListFunctionUrlConfigs answers at most 50 URLs a call (one per qualifier of the function)
+    // with a NextMarker while more follow; the AWS CLI's --max-items leaves its own NextToken. A URL
+    // left out may be the public one (AuthType NONE, LR012): the list is said to be cut.
+    const key = nextPageKey(lastList.value);
+    fragment.pagination = { truncated: key !== undefined, path: joinPath(lastList.base, key ?? "NextMarker"), scope: functionListScope(listed, input.context, input.file) };
+  }
   fragment.source.records = fragment.functionPatches.length;
   fragment.warnings = ctx.warnings;
   fragment.partial = ctx.partial;

@@ -94,8 +94,12 @@ export interface SourceFragment {
    * For paginated outputs: whether the file's last page says more pages follow (`IsTruncated`,
    * `NextMarker`), and the JSON path saying so. Pages are often separate files, so the
    * normaliser decides: it is partial only when no file of the same kind, account and region holds a final page.
+   * `scope` is the function a per-function list is of (`list-function-url-configs --function-name`,
+   * `list-function-event-invoke-configs`, a collector's per-function file): the final page of
+   * another function's list does not complete it. Its unqualified ARN, else `name:<name>`, else
+   * `file:<path>` when nothing says which function it is (no other file can then complete it).
    */
-  pagination?: { truncated: boolean; path: string };
+  pagination?: { truncated: boolean; path: string; scope?: string };
   /**
    * Regions whose whole function list the file is (a `list-functions` output, not one function's
    * `get-function`): the normaliser counts them in the account's function coverage when the file

@@ -317,6 +317,90 @@ describe("function URL and event invoke config readers", () => {
   });
 });
 
+describe("per-function lists cut short (list-function-url-configs, list-function-event-invoke-configs)", () => {
+  // Both calls take --function-name and answer at most MaxItems (50) configs a call, one per
+  // qualifier, with a NextMarker while more follow (Lambda API Reference, ListFunctionUrlConfigs and
+  // ListFunctionEventInvokeConfigs); the AWS CLI writes its own NextToken under --max-items.
+  const FN = `arn:aws:lambda:us-west-2:${ACCOUNT}:function:my-function`;
+  const OTHER = `arn:aws:lambda:us-west-2:${ACCOUNT}:function:other`;
+  const url = (fn: string, qualifier: string | null, authType: string) => ({
+    FunctionUrl: `https://${qualifier ?? "latest"}.lambda-url.us-west-2.on.aws/`,
+    FunctionArn: qualifier ? `${fn}:${qualifier}` : fn,
+    AuthType: authType,
+    CreationTime: "2026-09-30T18:15:56.103557Z",
+    LastModifiedTime: "2026-09-30T18:15:56.103557Z",
+    InvokeMode: "BUFFERED",
+  });
+  const invoke = (fn: string, qualifier: string, failure: string) => ({
+    LastModified: 1577824396.653,
+    FunctionArn: `${fn}:${qualifier}`,
+    MaximumRetryAttempts: 0,
+    MaximumEventAgeInSeconds: 3600,
+    DestinationConfig: { OnSuccess: {}, OnFailure: { Destination: `arn:aws:sqs:us-west-2:${ACCOUNT}:${failure}` } },
+  });
+  const urls = (fn: string, extra: object = {}) => ({ FunctionUrlConfigs: [url(fn, "live", "AWS_IAM")], ...extra });
+  const invokes = (fn: string, extra: object = {}) => ({ FunctionEventInvokeConfigs: [invoke(fn, "live", "failed")], ...extra });
+  const truncation = (fragments: Parameters<typeof normalizeFragments>[0]) => {
+    const doc = normalizeFragments(fragments, { lookupManagedPolicy: null }).document;
+    return { partial: doc.meta.partial, warnings: doc.meta.warnings.filter((w) => w.code === "truncated-pagination") };
+  };
+
+  for (const [kind, list, key] of [
+    ["lambda-function-url", urls, "FunctionUrlConfigs"],
+    ["lambda-event-invoke-config", invokes, "FunctionEventInvokeConfigs"],
+  ] as const) {
+    it(`${kind}: the API's NextMarker or the AWS CLI's NextToken on the last page is truncated-pagination naming the file and the function; meta.partial`, () => {
+      for (const token of ["NextMarker", "NextToken"]) {
+        const f = mustRead("page.json", list(FN, { [token]: "eyJNYXJrZXIiOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==" }));
+        expect(f.source.kind).toBe(kind);
+        expect(f.pagination).toEqual({ truncated: true, path: token, scope: FN });
+        const { partial, warnings } = truncation([f]);
+        expect(partial).toBe(true);
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toMatchObject({ severity: "error", file: "page.json", path: token });
+        expect(warnings[0]!.message).toContain(`of function ${FN}`);
+      }
+      // The whole list (no token, or the empty one some SDKs write) is no warning.
+      for (const whole of [list(FN), list(FN, { NextMarker: "" })]) {
+        const f = mustRead("all.json", whole);
+        expect(f.pagination).toEqual({ truncated: false, path: "NextMarker", scope: FN });
+        expect(truncation([f])).toEqual({ partial: false, warnings: [] });
+      }
+    });
+
+    it(`${kind}: only the final page of the same function's list completes a cut one`, () => {
+      const cut = mustRead("my-function-1.json", list(FN, { NextMarker: "m1" }));
+      // Pages one per file: the final page of the same function completes the list.
+      expect(truncation([cut, mustRead("my-function-2.json", list(FN))])).toEqual({ partial: false, warnings: [] });
+      // Another function's whole list says nothing about this one's missing pages.
+      const { partial, warnings } = truncation([cut, mustRead("other.json", list(OTHER))]);
+      expect(partial).toBe(true);
+      expect(warnings.map((w) => w.file)).toEqual(["my-function-1.json"]);
+      // Pages kept in one file, one after the other or as an array: every page is read, the last decides.
+      const pages = JSON.stringify(list(FN, { NextMarker: "m1" })) + "\n" + JSON.stringify({ [key]: [] });
+      const joined = mustRead("pages.json", pages);
+      expect(joined.functionPatches).toHaveLength(1);
+      expect(joined.pagination).toEqual({ truncated: false, path: "[1].NextMarker", scope: FN });
+      const array = mustRead("pages.json", [list(FN, { NextMarker: "m1" }), list(FN, { NextToken: "t2" })]);
+      expect(array.functionPatches).toHaveLength(2);
+      expect(array.pagination).toEqual({ truncated: true, path: "[1].NextToken", scope: FN });
+    });
+
+    it(`${kind}: a cut page that names no function (an empty page) is completed by no other file`, () => {
+      const empty = mustRead("empty.json", { [key]: [], NextMarker: "m1" });
+      expect(empty.pagination).toEqual({ truncated: true, path: "NextMarker", scope: "file:empty.json" });
+      const { partial, warnings } = truncation([empty, mustRead("all.json", list(FN))]);
+      expect(partial).toBe(true);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]!.message).toContain("the function it is of is not named in it");
+      // In a collector layout the path names the function: its final page completes it.
+      const context = { call: "lambda-list-function-url-configs", service: "lambda", parameter: FN, region: "us-west-2" };
+      const named = mustRead("us-west-2/lambda-list-function-url-configs/my-function.json", { [key]: [], NextMarker: "m1" }, context);
+      expect(named.pagination!.scope).toBe(FN);
+    });
+  }
+});
+
 describe("list-tags reader", () => {
   it("needs the function from the path (file named after the ARN)", () => {
     const named = mustRead("exports/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Atagged.json", { Tags: { env: "prod" } });

@@ -1,0 +1,36 @@
+/**
+ * Whether a saved page of a Lambda list call says more pages follow. The API answers with a
+ * `NextMarker` while more follow (ListFunctions, ListEventSourceMappings, ListFunctionUrlConfigs,
+ * ListFunctionEventInvokeConfigs, ListCapacityProviders); the AWS CLI drops it from its output and,
+ * when `--max-items` or `--no-paginate` cut the list, writes its own `NextToken` instead. Either one,
+ * non-empty, means the file is not the whole list.
+ */
+
+import type { Target } from "./function-target.js";
+import type { PathContext } from "./types.js";
+import { fromPath } from "./function-target.js";
+import { isObject } from "./record-reader.js";
+
+export const PAGE_TOKEN_KEYS = ["NextMarker", "NextToken"] as const;
+
+/** The key of the page's pagination token, when the page names one (more pages follow). */
+export function nextPageKey(page: unknown): (typeof PAGE_TOKEN_KEYS)[number] | undefined {
+  if (!isObject(page)) return undefined;
+  return PAGE_TOKEN_KEYS.find((k) => typeof page[k] === "string" && page[k] !== "");
+}
+
+/**
+ * Which function a per-function list is of, as `pagination.scope` (types.ts): the page's records
+ * name it (the unqualified ARN of their FunctionArn), else the collector path does. When neither
+ * says, or the records name several functions, the file's own path: no other file completes it.
+ */
+export function functionListScope(targets: ReadonlyArray<Pick<Target, "functionArn" | "functionName">>, context: PathContext, file: string): string {
+  const arns = new Set(targets.map((t) => t.functionArn ?? (t.functionName !== null ? `name:${t.functionName}` : null)));
+  if (arns.size === 1 && !arns.has(null)) return [...arns][0]!;
+  if (arns.size === 0) {
+    const fromFile = fromPath(context);
+    if (fromFile.functionArn !== null) return fromFile.functionArn;
+    if (fromFile.functionName !== null) return `name:${fromFile.functionName}`;
+  }
+  return `file:${file}`;
+}
