@@ -7,7 +7,8 @@
 import type { Trigger, TriggerKind } from "../model/document.js";
 import { parseArn } from "./arns.js";
 import { asObject, eachRecord, FileContext, isObject, joinPath, optArray, optObject, optString, reqString } from "./record-reader.js";
-import { targetFrom } from "./function-target.js";
+import { fromPath, hasTarget, targetFrom } from "./function-target.js";
+import { functionListScope, nextPageKey } from "./pagination.js";
 import { emptyFragment, type ReaderInput, type SourceFragment } from "./types.js";
 
 export function isEventSourceMapping(v: unknown): boolean {
@@ -47,13 +48,21 @@ export function readEventSourceMappings(input: ReaderInput): SourceFragment {
     // while more follow, and the AWS CLI writes its own NextToken when --max-items or
     // --no-paginate cut its output. A mapping left out takes the permissions its source needs out
     // of the generated policy, and LR010 out of the audit: say the list is cut, as for functions.
-    const page = last as { [k: string]: unknown };
-    const key = ["NextMarker", "NextToken"].find((k) => typeof page[k] === "string" && page[k] !== "");
+    const key = nextPageKey(last);
     fragment.pagination = { truncated: key !== undefined, path: joinPath(many ? `[${input.values.length - 1}]` : "", key ?? "NextMarker") };
+    // A collector's per-function file (`--function-name`, named in the path): only the final page
+    // of that function's list completes it. Without a path saying so the list is the region's.
+    const perFunction = fromPath(input.context);
+    if (input.context.parameter !== null && hasTarget(perFunction)) fragment.pagination.scope = functionListScope([perFunction], input.context, input.file);
   }
   fragment.source.records = fragment.functionPatches.length;
   const regions = new Set(fragment.functionPatches.map((p) => p.region));
   if (regions.size === 1 && [...regions][0]) fragment.source.region = [...regions][0]!;
+  // The account too, from the mappings' function ARNs: the normaliser matches a cut list with the
+  // final page of the same account's list, and without it another account's whole list in the
+  // same region completed this one.
+  const accounts = new Set(fragment.functionPatches.map((p) => (p.functionArn !== null ? parseArn(p.functionArn)?.accountId : undefined)));
+  if (accounts.size === 1 && [...accounts][0]) fragment.source.accountId = [...accounts][0]!;
   fragment.warnings = ctx.warnings;
   fragment.partial = ctx.partial;
   return fragment;

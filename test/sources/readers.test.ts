@@ -282,6 +282,24 @@ describe("event source mappings reader (synthetic, botocore EventSourceMappingCo
     expect(whole.pagination).toEqual({ truncated: false, path: "NextMarker" });
     expect(normalizeFragments([whole], { lookupManagedPolicy: null }).document.meta.warnings.map((w) => w.code)).not.toContain("truncated-pagination");
   });
+  it("a cut list is completed only by the final page of the same account's list, and of the same function's when a collector's path names it", () => {
+    const other = "210987654321";
+    const cut = mustRead("a/esm.json", { ...list, NextMarker: "m1" });
+    expect(cut.source).toMatchObject({ accountId: ACCOUNT, region: "us-west-2" });
+    const codes = (fragments: Parameters<typeof normalizeFragments>[0]) => normalizeFragments(fragments, { lookupManagedPolicy: null }).document.meta.warnings.filter((w) => w.code === "truncated-pagination").map((w) => w.file);
+    // Another account's whole list in the same region says nothing about this account's mappings.
+    const otherAccount = mustRead("b/esm.json", { EventSourceMappings: [{ ...list.EventSourceMappings[0]!, FunctionArn: `arn:aws:lambda:us-west-2:${other}:function:my-function` }] });
+    expect(codes([cut, otherAccount])).toEqual(["a/esm.json"]);
+    expect(codes([cut, mustRead("a/esm-2.json", { EventSourceMappings: [list.EventSourceMappings[0]!] })])).toEqual([]);
+    // cloudmapper's per-function files (lambda-list-event-source-mappings/<function>): the whole
+    // list of one function does not complete the region's list, nor another function's.
+    const at = (fn: string) => ({ call: "lambda-list-event-source-mappings", service: "lambda", parameter: fn, region: "us-west-2" });
+    const perFunction = mustRead("us-west-2/lambda-list-event-source-mappings/other", { EventSourceMappings: [] }, at("other"));
+    expect(perFunction.pagination).toEqual({ truncated: false, path: "NextMarker", scope: "name:other" });
+    expect(codes([cut, perFunction])).toEqual(["a/esm.json"]);
+    const cutOfOne = mustRead("us-west-2/lambda-list-event-source-mappings/my-function", { ...list, NextMarker: "m1" }, at("my-function"));
+    expect(codes([cutOfOne, perFunction])).toEqual(["us-west-2/lambda-list-event-source-mappings/my-function"]);
+  });
 });
 
 describe("function URL and event invoke config readers", () => {
