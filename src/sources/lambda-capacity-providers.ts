@@ -1,6 +1,6 @@
 /**
- * Reader for `aws lambda list-capacity-providers` (`{CapacityProviders: [...], NextMarker?}`, one
- * or several pages) and `get-capacity-provider` (`{CapacityProvider: {...}}`): the operator role of
+ * Reader for `aws lambda list-capacity-providers` (`{CapacityProviders: [...], NextMarker?}`, or the
+ * AWS CLI's `NextToken` after --max-items; one or several pages) and `get-capacity-provider` (`{CapacityProvider: {...}}`): the operator role of
  * each Lambda Managed Instances capacity provider (`PermissionsConfig.CapacityProviderOperatorRoleArn`,
  * required by the API). Lambda assumes that role to launch and manage the provider's instances, so
  * the role trusts Lambda and is in use though no function names it (LR016 must not call it a
@@ -9,6 +9,7 @@
 
 import { parseArn } from "./arns.js";
 import { asObject, eachRecord, FileContext, isObject, isResponseMetadataKey, joinPath, optObject, optString, reqString } from "./record-reader.js";
+import { nextPageKey } from "./pagination.js";
 import { emptyFragment, type ReaderInput, type RoleUseRecord, type SourceFragment } from "./types.js";
 
 const isProvider = (p: unknown): boolean => isObject(p) && typeof p["CapacityProviderArn"] === "string";
@@ -16,7 +17,8 @@ const isProvider = (p: unknown): boolean => isObject(p) && typeof p["CapacityPro
 export function isCapacityProvidersOutput(v: unknown): boolean {
   if (!isObject(v)) return false;
   const keys = Object.keys(v).filter((k) => !isResponseMetadataKey(k));
-  if (Array.isArray(v["CapacityProviders"])) return keys.every((k) => k === "CapacityProviders" || k === "NextMarker") && v["CapacityProviders"].every(isProvider);
+  // NextMarker is the API's; the AWS CLI writes its own NextToken when --max-items cut the list.
+  if (Array.isArray(v["CapacityProviders"])) return keys.every((k) => k === "CapacityProviders" || k === "NextMarker" || k === "NextToken") && v["CapacityProviders"].every(isProvider);
   return keys.length === 1 && isProvider(v["CapacityProvider"]);
 }
 
@@ -32,8 +34,9 @@ export function readCapacityProviders(input: ReaderInput): SourceFragment {
     const list = Array.isArray(o["CapacityProviders"]) ? o["CapacityProviders"] : [o["CapacityProvider"]];
     const listPath = joinPath(base, Array.isArray(o["CapacityProviders"]) ? "CapacityProviders" : "CapacityProvider");
     uses.push(...eachRecord(list, ctx, listPath, (item, path) => readProvider(item, ctx, Array.isArray(o["CapacityProviders"]) ? path : listPath)));
-    // Pages in order: the list is cut when its last page still names a NextMarker.
-    truncated = typeof o["NextMarker"] === "string" && o["NextMarker"] !== "" ? joinPath(base, "NextMarker") : null;
+    // Pages in order: the list is cut when its last page still names a NextMarker (or NextToken).
+    const key = nextPageKey(o);
+    truncated = key !== undefined ? joinPath(base, key) : null;
   });
   uses.sort((a, b) => (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0));
   if (uses.length > 0) fragment.roleUses = uses;

@@ -489,6 +489,18 @@ describe("list-capacity-providers reader (synthetic, Lambda API Reference ListCa
     expect(pages.roleUses!.map((u) => u.resource.split(":").pop())).toEqual(["cp-a", "cp-b"]);
     expect(normalizeFragments([pages], { lookupManagedPolicy: null }).document.meta.warnings.map((w) => w.code)).not.toContain("truncated-pagination");
   });
+
+  it("list-capacity-providers --max-items (the AWS CLI's NextToken in place of the API's NextMarker) is read, and partial", () => {
+    // Before, the NextToken key made the file unrecognised ("not an input leastrole reads"), and
+    // the operator roles of the providers it did hold were not read either.
+    const { fragment, warnings } = readValue("cut.json", { CapacityProviders: [provider("cp-a", "lmi-operator")], NextToken: "eyJNYXJrZXIiOiAiYWJjIn0=" });
+    expect(warnings).toEqual([]);
+    expect(fragment!.roleUses).toHaveLength(1);
+    expect(fragment!.pagination).toEqual({ truncated: true, path: "NextToken" });
+    const doc = normalizeFragments([fragment!], { lookupManagedPolicy: null }).document;
+    expect(doc.meta.warnings.find((w) => w.code === "truncated-pagination")).toMatchObject({ severity: "error", file: "cut.json", path: "NextToken" });
+    expect(doc.meta.partial).toBe(true);
+  });
 });
 
 describe("authorization details reader", () => {
