@@ -75,12 +75,17 @@ export function readAuthorizationDetails(input: ReaderInput): SourceFragment {
   // The last page of a complete dump has IsTruncated false; a truncated last page means pages are missing.
   // The AWS CLI drops IsTruncated and Marker from its output and, when --max-items or
   // --no-paginate cut it, writes its own NextToken instead: that says the same.
+  // The API sends a Marker only when IsTruncated is true: a page that kept its Marker without the
+  // flag true (a tool, or a jq filter, that dropped or defaulted it) is cut all the same.
   const last = pages[pages.length - 1]!;
   const token = last.page["NextToken"];
+  const marker = last.page["Marker"];
   fragment.pagination =
     typeof token === "string" && token !== ""
       ? { truncated: true, path: joinPath(last.path, "NextToken") }
-      : { truncated: last.page["IsTruncated"] === true, path: joinPath(last.path, "IsTruncated") };
+      : last.page["IsTruncated"] !== true && typeof marker === "string" && marker !== ""
+        ? { truncated: true, path: joinPath(last.path, "Marker") }
+        : { truncated: last.page["IsTruncated"] === true, path: joinPath(last.path, "IsTruncated") };
 
   const account = [...fragment.roles.map((r) => r.accountId), ...fragment.principals.map((p) => p.accountId)].find((a) => /^\d{12}$/.test(a));
   if (account) fragment.source.accountId = account;

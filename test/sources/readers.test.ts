@@ -550,6 +550,20 @@ describe("authorization details reader", () => {
     const both = readValue("pages.json", JSON.stringify(page) + "\n" + JSON.stringify({ RoleDetailList: [role("two")] })).fragment!;
     expect(both.pagination).toEqual({ truncated: false, path: "[1].IsTruncated" });
   });
+  it("a last page that kept the API's Marker without IsTruncated true is partial: the Marker says more pages follow", () => {
+    // GetAccountAuthorizationDetails: "When IsTruncated is true, this element [Marker] is present".
+    for (const page of [{ RoleDetailList: [role("one")], Marker: "AAEAAWE2" }, { RoleDetailList: [role("one")], IsTruncated: false, Marker: "AAEAAWE2" }]) {
+      const f = readValue("authz.json", page).fragment!;
+      expect(f.pagination).toEqual({ truncated: true, path: "Marker" });
+      const doc = normalizeFragments([f]).document;
+      expect(doc.meta.partial).toBe(true);
+      expect(doc.meta.warnings.find((w) => w.code === "truncated-pagination")).toMatchObject({ severity: "error", file: "authz.json", path: "Marker" });
+    }
+    // No marker, or an empty one, with IsTruncated false or absent: the whole export.
+    for (const page of [{ RoleDetailList: [role("one")] }, { RoleDetailList: [role("one")], IsTruncated: false, Marker: "" }]) {
+      expect(readValue("authz.json", page).fragment!.pagination).toEqual({ truncated: false, path: "IsTruncated" });
+    }
+  });
   it("a CreateDate given but unreadable is warned and leaves the role's age unknown, not absent", () => {
     const { fragment } = readValue("authz.json", { RoleDetailList: [role("odd", { CreateDate: "Tuesday" }), role("ps", { CreateDate: "/Date(1763460000000)/" }), role("none", { CreateDate: null })] });
     expect(fragment!.roles.map((r) => [r.name, r.createDate, r.createDateUnreadable])).toEqual([
