@@ -34,9 +34,12 @@ export function readCapacityProviders(input: ReaderInput): SourceFragment {
     const list = Array.isArray(o["CapacityProviders"]) ? o["CapacityProviders"] : [o["CapacityProvider"]];
     const listPath = joinPath(base, Array.isArray(o["CapacityProviders"]) ? "CapacityProviders" : "CapacityProvider");
     uses.push(...eachRecord(list, ctx, listPath, (item, path) => readProvider(item, ctx, Array.isArray(o["CapacityProviders"]) ? path : listPath)));
-    // Pages in order: the list is cut when its last page still names a NextMarker (or NextToken).
-    const key = nextPageKey(o);
-    truncated = key !== undefined ? joinPath(base, key) : null;
+    // Pages in order: the list is cut when its last page still names a NextMarker (or NextToken);
+    // a get-capacity-provider output after it (a hand-merged file) is no page of the list.
+    if (Array.isArray(o["CapacityProviders"])) {
+      const key = nextPageKey(o);
+      truncated = key !== undefined ? joinPath(base, key) : null;
+    }
   });
   uses.sort((a, b) => (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0));
   if (uses.length > 0) fragment.roleUses = uses;

@@ -23,8 +23,14 @@ export function readEventSourceMappings(input: ReaderInput): SourceFragment {
   const ctx = new FileContext(input.file);
   const fragment = emptyFragment({ path: input.file, kind: "lambda-event-source-mappings", sha256: input.sha256, records: 0 });
   const many = input.values.length > 1;
-  input.values.forEach((value, i) => {
+  // Each value is a page, a mapping, or an array of either (pages kept in an array, as for
+  // list-functions): every page is read, and the last page of the list says whether it is whole.
+  const units = input.values.flatMap((v, i) => {
     const base = many ? `[${i}]` : "";
+    if (Array.isArray(v) && v.length > 0 && v.every(isListEventSourceMappings)) return v.map((p, j) => ({ value: p as unknown, base: `${base}[${j}]` }));
+    return [{ value: v as unknown, base }];
+  });
+  for (const { value, base } of units) {
     try {
       const items = isListEventSourceMappings(value)
         ? { list: (value as { EventSourceMappings: unknown[] }).EventSourceMappings, path: joinPath(base, "EventSourceMappings") }
@@ -41,15 +47,16 @@ export function readEventSourceMappings(input: ReaderInput): SourceFragment {
     } catch (error) {
       ctx.report(error);
     }
-  });
-  const last = input.values[input.values.length - 1];
-  if (isListEventSourceMappings(last)) {
+  }
+  // The last list page, even when single mappings follow it in a hand-merged file.
+  const last = [...units].reverse().find((u) => isListEventSourceMappings(u.value));
+  if (last) {
     // ListEventSourceMappings answers at most MaxItems (100) mappings a call with a NextMarker
     // while more follow, and the AWS CLI writes its own NextToken when --max-items or
     // --no-paginate cut its output. A mapping left out takes the permissions its source needs out
     // of the generated policy, and LR010 out of the audit: say the list is cut, as for functions.
-    const key = nextPageKey(last);
-    fragment.pagination = { truncated: key !== undefined, path: joinPath(many ? `[${input.values.length - 1}]` : "", key ?? "NextMarker") };
+    const key = nextPageKey(last.value);
+    fragment.pagination = { truncated: key !== undefined, path: joinPath(last.base, key ?? "NextMarker") };
     // A collector's per-function file (`--function-name`, named in the path): only the final page
     // of that function's list completes it. Without a path saying so the list is the region's.
     const perFunction = fromPath(input.context);

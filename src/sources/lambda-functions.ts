@@ -25,6 +25,7 @@ import {
   tagsFromMap,
   type JsonObject,
 } from "./record-reader.js";
+import { nextPageKey } from "./pagination.js";
 import { emptyFragment, type FunctionVersionRecord, type ReaderInput, type SourceFragment } from "./types.js";
 
 /** A FunctionConfiguration has a FunctionName and a FunctionArn, and at least a Role or a Runtime/Handler/Version. */
@@ -79,12 +80,13 @@ export function readLambdaFunctions(input: ReaderInput): SourceFragment {
     }
   }
 
-  const lastValue = values[values.length - 1];
-  if (lastValue && isListFunctions(lastValue.value)) {
+  // The last list page, even when get-function outputs follow it in a hand-merged file: before,
+  // such a file's cut list was read as whole.
+  const lastValue = [...values].reverse().find((v) => isListFunctions(v.value));
+  if (lastValue) {
     // The API's NextMarker, or the AWS CLI's own NextToken (written instead when --max-items or
     // --no-paginate cut its output): either says more functions follow.
-    const page = lastValue.value as JsonObject;
-    const key = ["NextMarker", "NextToken"].find((k) => typeof page[k] === "string" && page[k] !== "");
+    const key = nextPageKey(lastValue.value);
     fragment.pagination = { truncated: key !== undefined, path: joinPath(lastValue.path, key ?? "NextMarker") };
   }
   const regions = new Set([...fragment.functions, ...fragment.functionVersions.map((v) => v.config)].map((f) => f.region));

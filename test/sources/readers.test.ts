@@ -91,6 +91,16 @@ describe("lambda functions reader", () => {
     expect(mustRead("all.json", { ...LIST_FUNCTIONS, NextToken: "" }).pagination).toEqual({ truncated: false, path: "NextMarker" });
   });
 
+  it("a hand-merged file whose cut list-functions page is followed by get-function outputs is still cut", () => {
+    const getOther = { ...GET_FUNCTION, Configuration: { ...GET_FUNCTION.Configuration, FunctionName: "other", FunctionArn: "arn:aws:lambda:us-west-2:123456789012:function:other" } };
+    const f = mustRead("merged.json", JSON.stringify({ ...LIST_FUNCTIONS, NextMarker: "abc" }) + "\n" + JSON.stringify(getOther));
+    expect(f.functions).toHaveLength(2);
+    expect(f.pagination).toEqual({ truncated: true, path: "[0].NextMarker" });
+    const doc = normalizeFragments([f], { lookupManagedPolicy: null }).document;
+    expect(doc.meta.warnings.find((w) => w.code === "truncated-pagination")).toMatchObject({ severity: "error", file: "merged.json", path: "[0].NextMarker" });
+    expect(doc.meta.partial).toBe(true);
+  });
+
   it("list-functions [CLI-EX]: layers kept in order, including another account's", () => {
     const fn = mustRead("list.json", LIST_FUNCTIONS).functions[0]!;
     expect(fn.layers).toEqual(["arn:aws:lambda:us-west-2:420165488524:layer:AWSLambda-Python37-SciPy1x:2", "arn:aws:lambda:us-west-2:123456789012:layer:pythonLayer:1"]);
@@ -281,6 +291,17 @@ describe("event source mappings reader (synthetic, botocore EventSourceMappingCo
     const whole = mustRead("esm.json", list);
     expect(whole.pagination).toEqual({ truncated: false, path: "NextMarker" });
     expect(normalizeFragments([whole], { lookupManagedPolicy: null }).document.meta.warnings.map((w) => w.code)).not.toContain("truncated-pagination");
+  });
+  it("pages kept in an array are read page by page; a cut page followed by single mappings (a hand-merged file) is still cut", () => {
+    const array = mustRead("pages.json", [{ ...list, NextMarker: "m1" }, { EventSourceMappings: [list.EventSourceMappings[0]!], NextToken: "t2" }]);
+    expect(array.functionPatches).toHaveLength(4);
+    expect(array.warnings).toEqual([]);
+    expect(array.pagination).toEqual({ truncated: true, path: "[1].NextToken" });
+    expect(mustRead("pages.json", [{ ...list, NextMarker: "m1" }, { EventSourceMappings: [] }]).pagination).toEqual({ truncated: false, path: "[1].NextMarker" });
+    const merged = mustRead("merged.json", JSON.stringify({ ...list, NextMarker: "m1" }) + "\n" + JSON.stringify({ ...list.EventSourceMappings[0]!, UUID: "d4" }));
+    expect(merged.functionPatches).toHaveLength(4);
+    expect(merged.pagination).toEqual({ truncated: true, path: "[0].NextMarker" });
+    expect(normalizeFragments([merged], { lookupManagedPolicy: null }).document.meta.partial).toBe(true);
   });
   it("a cut list is completed only by the final page of the same account's list, and of the same function's when a collector's path names it", () => {
     const other = "210987654321";
@@ -490,7 +511,7 @@ describe("list-capacity-providers reader (synthetic, Lambda API Reference ListCa
     expect(normalizeFragments([pages], { lookupManagedPolicy: null }).document.meta.warnings.map((w) => w.code)).not.toContain("truncated-pagination");
   });
 
-  it("list-capacity-providers --max-items (the AWS CLI's NextToken in place of the API's NextMarker) is read, and partial", () => {
+  it("list-capacity-providers --max-items (the AWS CLI's NextToken in place of the API's NextMarker) is read, and partial; so is a cut page a get-capacity-provider output follows", () => {
     // Before, the NextToken key made the file unrecognised ("not an input leastrole reads"), and
     // the operator roles of the providers it did hold were not read either.
     const { fragment, warnings } = readValue("cut.json", { CapacityProviders: [provider("cp-a", "lmi-operator")], NextToken: "eyJNYXJrZXIiOiAiYWJjIn0=" });
@@ -500,6 +521,10 @@ describe("list-capacity-providers reader (synthetic, Lambda API Reference ListCa
     const doc = normalizeFragments([fragment!], { lookupManagedPolicy: null }).document;
     expect(doc.meta.warnings.find((w) => w.code === "truncated-pagination")).toMatchObject({ severity: "error", file: "cut.json", path: "NextToken" });
     expect(doc.meta.partial).toBe(true);
+    // A get-capacity-provider output after the cut page (a hand-merged file) does not make the list whole.
+    const merged = mustRead("merged.json", JSON.stringify({ CapacityProviders: [provider("cp-a", "lmi-operator")], NextMarker: "eyJ" }) + "\n" + JSON.stringify({ CapacityProvider: provider("cp-b", "lmi-operator") }));
+    expect(merged.roleUses).toHaveLength(2);
+    expect(merged.pagination).toEqual({ truncated: true, path: "[0].NextMarker" });
   });
 });
 
