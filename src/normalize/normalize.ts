@@ -18,7 +18,7 @@ import { parseArn } from "../sources/arns.js";
 import { fromPath } from "../sources/function-target.js";
 import { pathContext } from "../sources/path-context.js";
 import { normalizeTimestamp } from "../sources/timestamps.js";
-import type { PrincipalRecord, RoleUseRecord, SourceFragment } from "../sources/types.js";
+import type { Pagination, PrincipalRecord, RoleUseRecord, SourceFragment } from "../sources/types.js";
 import { defaultFactsFunction, principalPolicies, type FactsFunction } from "./facts.js";
 import { applyPatches, finishDeliveryTargets, foldVersions } from "./functions.js";
 import { compareStrings, mergeFragments } from "./merge.js";
@@ -219,19 +219,20 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
  * list: another function's URLs or invoke configs say nothing about this one's.
  */
 function missingPages(fragments: readonly SourceFragment[]): Warning[] {
-  const key = (f: SourceFragment) =>
-    [f.source.kind, f.source.accountId ?? "", f.source.kind === "iam-authorization-details" ? "" : (f.source.region ?? ""), f.pagination?.scope ?? ""].join("\u0000");
-  const complete = new Set(fragments.filter((f) => f.pagination && !f.pagination.truncated).map(key));
-  return fragments
-    .filter((f) => f.pagination?.truncated && !complete.has(key(f)))
-    .map((f) => {
-      const scope = f.pagination!.scope;
+  const lists = fragments.flatMap((f) => [...(f.pagination ? [f.pagination] : []), ...(f.functionListPages ?? [])].map((page) => ({ f, page })));
+  const key = ({ f, page }: { f: SourceFragment; page: Pagination }) =>
+    [f.source.kind, f.source.accountId ?? "", f.source.kind === "iam-authorization-details" ? "" : (f.source.region ?? ""), page.scope ?? ""].join("\u0000");
+  const complete = new Set(lists.filter((l) => !l.page.truncated).map(key));
+  return lists
+    .filter((l) => l.page.truncated && !complete.has(key(l)))
+    .map(({ f, page }) => {
+      const scope = page.scope;
       const of = scope === undefined ? "" : scope.startsWith("file:") ? " (the function it is of is not named in it)" : ` of function ${scope.startsWith("name:") ? scope.slice(5) : scope}`;
       return {
         code: "truncated-pagination",
         severity: "error" as const,
         file: f.source.path,
-        path: f.pagination!.path,
+        path: page.path,
         message: `the last page says more pages follow, and no input holds the final page of this ${f.source.kind} output${of}${f.source.region ? ` (${f.source.region})` : ""}: records may be missing${MISSING_PAGE_CONSEQUENCE[f.source.kind] ?? ""}`,
       };
     });

@@ -7,7 +7,7 @@
 
 import { asObject, eachRecord, FileContext, isObject, joinPath, optObject, optString } from "./record-reader.js";
 import { keepAttributable, targetFrom } from "./function-target.js";
-import { functionListScope, nextPageKey } from "./pagination.js";
+import { functionListPages, type FunctionListPage } from "./pagination.js";
 import { emptyFragment, type ReaderInput, type SourceFragment } from "./types.js";
 
 export function isEventInvokeConfig(v: unknown): boolean {
@@ -32,9 +32,9 @@ export function readEventInvokeConfigs(input: ReaderInput): SourceFragment {
     const base = many ? `[${i}]` : "";
     return Array.isArray(v) ? v.map((p, j) => ({ value: p as unknown, base: `${base}[${j}]` })) : [{ value: v, base }];
   });
-  // The last list page says whether the list is whole; the function is the one every list page names.
-  let lastList: { base: string; value: unknown } | null = null;
-  const listed: Array<{ functionArn: string | null; functionName: string | null }> = [];
+  // The list pages in file order, each with the function its records name: the last page of each
+  // function's list says whether that list is whole.
+  const listPages: FunctionListPage[] = [];
   for (const { value, base } of pages) {
     const read = (item: unknown, path: string) => {
       const c = asObject(item, ctx, path);
@@ -53,21 +53,17 @@ export function readEventInvokeConfigs(input: ReaderInput): SourceFragment {
         ? eachRecord((value as { FunctionEventInvokeConfigs: unknown[] }).FunctionEventInvokeConfigs, ctx, joinPath(base, "FunctionEventInvokeConfigs"), read)
         : eachRecord([value], ctx, base, (item) => read(item, base));
       keepAttributable(fragment, patches, ctx, "config");
-      if (list) {
-        lastList = { base, value };
-        listed.push(...patches);
-      }
+      if (list) listPages.push({ value, base, targets: patches });
     } catch (error) {
       ctx.report(error);
     }
   }
-  if (lastList) {
+  if (listPages.length > 0) {
     // ListFunctionEventInvokeConfigs (one config per qualifier of the function) answers with a
     // NextMarker while more follow; the AWS CLI's --max-items leaves its own NextToken. A config
     // left out hides a destination the execution role must be allowed to send to: the list is
     // said to be cut.
-    const key = nextPageKey(lastList.value);
-    fragment.pagination = { truncated: key !== undefined, path: joinPath(lastList.base, key ?? "NextMarker"), scope: functionListScope(listed, input.context, input.file) };
+    fragment.functionListPages = functionListPages(listPages, input.context, input.file);
   }
   fragment.source.records = fragment.functionPatches.length;
   fragment.warnings = ctx.warnings;

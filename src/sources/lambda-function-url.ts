@@ -7,7 +7,7 @@
 import type { FunctionUrl } from "../model/document.js";
 import { asObject, eachRecord, FileContext, isObject, joinPath, optString, reqString } from "./record-reader.js";
 import { keepAttributable, targetFrom } from "./function-target.js";
-import { functionListScope, nextPageKey } from "./pagination.js";
+import { functionListPages, type FunctionListPage } from "./pagination.js";
 import { emptyFragment, type ReaderInput, type SourceFragment } from "./types.js";
 
 export function isFunctionUrlConfig(v: unknown): boolean {
@@ -27,9 +27,9 @@ export function readFunctionUrls(input: ReaderInput): SourceFragment {
     const base = many ? `[${i}]` : "";
     return Array.isArray(v) ? v.map((p, j) => ({ value: p as unknown, base: `${base}[${j}]` })) : [{ value: v, base }];
   });
-  // The last list page says whether the list is whole; the function is the one every list page names.
-  let lastList: { base: string; value: unknown } | null = null;
-  const listed: Array<{ functionArn: string | null; functionName: string | null }> = [];
+  // The list pages in file order, each with the function its records name: the last page of each
+  // function's list says whether that list is whole.
+  const listPages: FunctionListPage[] = [];
   for (const { value, base } of pages) {
     try {
       const list = isListFunctionUrlConfigs(value) ? ((value as { FunctionUrlConfigs: unknown[] }).FunctionUrlConfigs) : null;
@@ -44,20 +44,16 @@ export function readFunctionUrls(input: ReaderInput): SourceFragment {
       };
       const patches = list ? eachRecord(list, ctx, joinPath(base, "FunctionUrlConfigs"), read) : eachRecord([value], ctx, base, (item) => read(item, base));
       keepAttributable(fragment, patches, ctx, "URL config");
-      if (list) {
-        lastList = { base, value };
-        listed.push(...patches);
-      }
+      if (list) listPages.push({ value, base, targets: patches });
     } catch (error) {
       ctx.report(error);
     }
   }
-  if (lastList) {
+  if (listPages.length > 0) {
     // ListFunctionUrlConfigs answers at most 50 URLs a call (one per qualifier of the function)
     // with a NextMarker while more follow; the AWS CLI's --max-items leaves its own NextToken. A URL
     // left out may be the public one (AuthType NONE, LR012): the list is said to be cut.
-    const key = nextPageKey(lastList.value);
-    fragment.pagination = { truncated: key !== undefined, path: joinPath(lastList.base, key ?? "NextMarker"), scope: functionListScope(listed, input.context, input.file) };
+    fragment.functionListPages = functionListPages(listPages, input.context, input.file);
   }
   fragment.source.records = fragment.functionPatches.length;
   fragment.warnings = ctx.warnings;

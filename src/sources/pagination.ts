@@ -7,9 +7,9 @@
  */
 
 import type { Target } from "./function-target.js";
-import type { PathContext } from "./types.js";
+import type { Pagination, PathContext } from "./types.js";
 import { fromPath } from "./function-target.js";
-import { isObject } from "./record-reader.js";
+import { isObject, joinPath } from "./record-reader.js";
 
 export const PAGE_TOKEN_KEYS = ["NextMarker", "NextToken"] as const;
 
@@ -33,4 +33,31 @@ export function functionListScope(targets: ReadonlyArray<Pick<Target, "functionA
     if (fromFile.functionName !== null) return `name:${fromFile.functionName}`;
   }
   return `file:${file}`;
+}
+
+/** A page of a per-function list, in file order, with the functions its records name. */
+export interface FunctionListPage {
+  value: unknown;
+  /** JSON path of the page in the file. */
+  base: string;
+  targets: ReadonlyArray<Pick<Target, "functionArn" | "functionName">>;
+}
+
+/**
+ * The last page of each function's list among a file's pages (a shell loop over the functions
+ * writes them one after the other). A page whose records name no function (an empty page) goes
+ * on the list before it when that one said more pages follow, else it is the path's function's.
+ */
+export function functionListPages(pages: readonly FunctionListPage[], context: PathContext, file: string): Pagination[] {
+  const last = new Map<string, Pagination>();
+  let previous: Pagination | null = null;
+  for (const page of pages) {
+    const key = nextPageKey(page.value);
+    const scope = page.targets.length === 0 && previous?.truncated ? previous.scope! : functionListScope(page.targets, context, file);
+    const entry: Pagination = { truncated: key !== undefined, path: joinPath(page.base, key ?? "NextMarker"), scope };
+    // Map order is first-seen order; the entry is replaced by the function's later pages.
+    last.set(scope, entry);
+    previous = entry;
+  }
+  return [...last.values()];
 }

@@ -70,6 +70,13 @@ export interface RoleUseRecord extends LambdaServiceUse {
   roleArn: string;
 }
 
+/** Whether a list's last page says more pages follow: see SourceFragment.pagination. */
+export interface Pagination {
+  truncated: boolean;
+  path: string;
+  scope?: string;
+}
+
 export interface SourceFragment {
   source: SourceInfo;
   roles: RoleRecord[];
@@ -99,7 +106,13 @@ export interface SourceFragment {
    * another function's list does not complete it. Its unqualified ARN, else `name:<name>`, else
    * `file:<path>` when nothing says which function it is (no other file can then complete it).
    */
-  pagination?: { truncated: boolean; path: string; scope?: string };
+  pagination?: Pagination;
+  /**
+   * Per-function lists (`list-function-url-configs`, `list-function-event-invoke-configs`): the
+   * last page of each function's list the file holds, each with its `scope`. A shell loop over
+   * the functions writes them all into one file, and any one of them may be cut.
+   */
+  functionListPages?: Pagination[];
   /**
    * Regions whose whole function list the file is (a `list-functions` output, not one function's
    * `get-function`): the normaliser counts them in the account's function coverage when the file

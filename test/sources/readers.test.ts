@@ -392,7 +392,7 @@ describe("per-function lists cut short (list-function-url-configs, list-function
       for (const token of ["NextMarker", "NextToken"]) {
         const f = mustRead("page.json", list(FN, { [token]: "eyJNYXJrZXIiOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==" }));
         expect(f.source.kind).toBe(kind);
-        expect(f.pagination).toEqual({ truncated: true, path: token, scope: FN });
+        expect(f.functionListPages).toEqual([{ truncated: true, path: token, scope: FN }]);
         const { partial, warnings } = truncation([f]);
         expect(partial).toBe(true);
         expect(warnings).toHaveLength(1);
@@ -402,7 +402,7 @@ describe("per-function lists cut short (list-function-url-configs, list-function
       // The whole list (no token, or the empty one some SDKs write) is no warning.
       for (const whole of [list(FN), list(FN, { NextMarker: "" })]) {
         const f = mustRead("all.json", whole);
-        expect(f.pagination).toEqual({ truncated: false, path: "NextMarker", scope: FN });
+        expect(f.functionListPages).toEqual([{ truncated: false, path: "NextMarker", scope: FN }]);
         expect(truncation([f])).toEqual({ partial: false, warnings: [] });
       }
     });
@@ -419,15 +419,37 @@ describe("per-function lists cut short (list-function-url-configs, list-function
       const pages = JSON.stringify(list(FN, { NextMarker: "m1" })) + "\n" + JSON.stringify({ [key]: [] });
       const joined = mustRead("pages.json", pages);
       expect(joined.functionPatches).toHaveLength(1);
-      expect(joined.pagination).toEqual({ truncated: false, path: "[1].NextMarker", scope: FN });
+      expect(joined.functionListPages).toEqual([{ truncated: false, path: "[1].NextMarker", scope: FN }]);
       const array = mustRead("pages.json", [list(FN, { NextMarker: "m1" }), list(FN, { NextToken: "t2" })]);
       expect(array.functionPatches).toHaveLength(2);
-      expect(array.pagination).toEqual({ truncated: true, path: "[1].NextToken", scope: FN });
+      expect(array.functionListPages).toEqual([{ truncated: true, path: "[1].NextToken", scope: FN }]);
+    });
+
+    it(`${kind}: one file of every function's list (a shell loop with --max-items): each function's list is judged on its own last page`, () => {
+      // Before, only the file's last page counted: the cut list of the first function went unreported.
+      const loop = [JSON.stringify(list(FN, { NextToken: "t1" })), JSON.stringify(list(OTHER))].join("\n");
+      const f = mustRead("all-functions.json", loop);
+      expect(f.functionPatches).toHaveLength(2);
+      expect(f.functionListPages).toEqual([
+        { truncated: true, path: "[0].NextToken", scope: FN },
+        { truncated: false, path: "[1].NextMarker", scope: OTHER },
+      ]);
+      const { partial, warnings } = truncation([f]);
+      expect(partial).toBe(true);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ file: "all-functions.json", path: "[0].NextToken" });
+      expect(warnings[0]!.message).toContain(`of function ${FN}`);
+      // The next page of the first function, saved after them, completes its list; so does its final page in another file.
+      const resumed = loop + "\n" + JSON.stringify(list(FN));
+      expect(truncation([mustRead("all-functions.json", resumed)])).toEqual({ partial: false, warnings: [] });
+      expect(truncation([f, mustRead("my-function-2.json", list(FN))])).toEqual({ partial: false, warnings: [] });
+      // An empty page after a cut one is that list's next (final) page.
+      expect(mustRead("pages.json", [list(FN, { NextMarker: "m1" }), { [key]: [] }]).functionListPages).toEqual([{ truncated: false, path: "[1].NextMarker", scope: FN }]);
     });
 
     it(`${kind}: a cut page that names no function (an empty page) is completed by no other file`, () => {
       const empty = mustRead("empty.json", { [key]: [], NextMarker: "m1" });
-      expect(empty.pagination).toEqual({ truncated: true, path: "NextMarker", scope: "file:empty.json" });
+      expect(empty.functionListPages).toEqual([{ truncated: true, path: "NextMarker", scope: "file:empty.json" }]);
       const { partial, warnings } = truncation([empty, mustRead("all.json", list(FN))]);
       expect(partial).toBe(true);
       expect(warnings).toHaveLength(1);
@@ -435,7 +457,7 @@ describe("per-function lists cut short (list-function-url-configs, list-function
       // In a collector layout the path names the function: its final page completes it.
       const context = { call: "lambda-list-function-url-configs", service: "lambda", parameter: FN, region: "us-west-2" };
       const named = mustRead("us-west-2/lambda-list-function-url-configs/my-function.json", { [key]: [], NextMarker: "m1" }, context);
-      expect(named.pagination!.scope).toBe(FN);
+      expect(named.functionListPages!.map((p) => p.scope)).toEqual([FN]);
     });
   }
 });
