@@ -219,9 +219,9 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
  * list: another function's URLs or invoke configs say nothing about this one's.
  */
 function missingPages(fragments: readonly SourceFragment[]): Warning[] {
-  const lists = fragments.flatMap((f) => [...(f.pagination ? [f.pagination] : []), ...(f.functionListPages ?? [])].map((page) => ({ f, page })));
+  const lists = fragments.flatMap((f) => [...(f.pagination ? [f.pagination] : []), ...(f.listPages ?? [])].map((page) => ({ f, page })));
   const key = ({ f, page }: { f: SourceFragment; page: Pagination }) =>
-    [f.source.kind, f.source.accountId ?? "", f.source.kind === "iam-authorization-details" ? "" : (f.source.region ?? ""), page.scope ?? ""].join("\u0000");
+    [f.source.kind, f.source.accountId ?? "", f.source.kind === "iam-authorization-details" ? "" : (page.region ?? f.source.region ?? ""), page.scope ?? ""].join("\u0000");
   const complete = new Set(lists.filter((l) => !l.page.truncated).map(key));
   return lists
     .filter((l) => l.page.truncated && !complete.has(key(l)))
@@ -233,7 +233,7 @@ function missingPages(fragments: readonly SourceFragment[]): Warning[] {
         severity: "error" as const,
         file: f.source.path,
         path: page.path,
-        message: `the last page says more pages follow, and no input holds the final page of this ${f.source.kind} output${of}${f.source.region ? ` (${f.source.region})` : ""}: records may be missing${MISSING_PAGE_CONSEQUENCE[f.source.kind] ?? ""}`,
+        message: `the last page says more pages follow, and no input holds the final page of this ${f.source.kind} output${of}${(page.region ?? f.source.region) ? ` (${page.region ?? f.source.region})` : ""}: records may be missing${MISSING_PAGE_CONSEQUENCE[f.source.kind] ?? ""}`,
       };
     });
 }

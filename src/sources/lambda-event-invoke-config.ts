@@ -63,7 +63,7 @@ export function readEventInvokeConfigs(input: ReaderInput): SourceFragment {
     // NextMarker while more follow; the AWS CLI's --max-items leaves its own NextToken. A config
     // left out hides a destination the execution role must be allowed to send to: the list is
     // said to be cut.
-    fragment.functionListPages = functionListPages(listPages, input.context, input.file);
+    fragment.listPages = functionListPages(listPages, input.context, input.file);
   }
   fragment.source.records = fragment.functionPatches.length;
   fragment.warnings = ctx.warnings;

@@ -53,7 +53,7 @@ export function readFunctionUrls(input: ReaderInput): SourceFragment {
     // ListFunctionUrlConfigs answers at most 50 URLs a call (one per qualifier of the function)
     // with a NextMarker while more follow; the AWS CLI's --max-items leaves its own NextToken. A URL
     // left out may be the public one (AuthType NONE, LR012): the list is said to be cut.
-    fragment.functionListPages = functionListPages(listPages, input.context, input.file);
+    fragment.listPages = functionListPages(listPages, input.context, input.file);
   }
   fragment.source.records = fragment.functionPatches.length;
   fragment.warnings = ctx.warnings;

@@ -73,8 +73,17 @@ export interface RoleUseRecord extends LambdaServiceUse {
 /** Whether a list's last page says more pages follow: see SourceFragment.pagination. */
 export interface Pagination {
   truncated: boolean;
+  /** The JSON path of the page's token (or where it would be). */
   path: string;
+  /**
+   * The function a per-function list is of (`list-function-url-configs --function-name`,
+   * `list-function-event-invoke-configs`, a collector's per-function file): the final page of
+   * another function's list does not complete it. Its unqualified ARN, else `name:<name>`, else
+   * `file:<path>` when nothing says which function it is (no other file can then complete it).
+   */
   scope?: string;
+  /** The list's region, when the file holds lists of several regions (else the file's region). */
+  region?: string;
 }
 
 export interface SourceFragment {
@@ -100,19 +109,16 @@ export interface SourceFragment {
   /**
    * For paginated outputs: whether the file's last page says more pages follow (`IsTruncated`,
    * `NextMarker`), and the JSON path saying so. Pages are often separate files, so the
-   * normaliser decides: it is partial only when no file of the same kind, account and region holds a final page.
-   * `scope` is the function a per-function list is of (`list-function-url-configs --function-name`,
-   * `list-function-event-invoke-configs`, a collector's per-function file): the final page of
-   * another function's list does not complete it. Its unqualified ARN, else `name:<name>`, else
-   * `file:<path>` when nothing says which function it is (no other file can then complete it).
+   * normaliser decides: it is partial only when no file of the same kind, account and region (and
+   * scope) holds a final page.
    */
   pagination?: Pagination;
   /**
-   * Per-function lists (`list-function-url-configs`, `list-function-event-invoke-configs`): the
-   * last page of each function's list the file holds, each with its `scope`. A shell loop over
-   * the functions writes them all into one file, and any one of them may be cut.
+   * A file of several lists, one after the other (a shell loop over the functions or the regions
+   * writes them all into one file), any one of which may be cut: the last page of each, with the
+   * `scope` (per-function lists) or `region` that tells the lists apart. Read like `pagination`.
    */
-  functionListPages?: Pagination[];
+  listPages?: Pagination[];
   /**
    * Regions whose whole function list the file is (a `list-functions` output, not one function's
    * `get-function`): the normaliser counts them in the account's function coverage when the file

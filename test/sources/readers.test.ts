@@ -101,6 +101,31 @@ describe("lambda functions reader", () => {
     expect(doc.meta.partial).toBe(true);
   });
 
+  it("one file of every region's list-functions (a shell loop over the regions): each region's list is judged on its own last page", () => {
+    const fn = LIST_FUNCTIONS.Functions[0]!;
+    const euWest = { Functions: [{ ...fn, FunctionName: "eu-fn", FunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:eu-fn" }] };
+    const loop = JSON.stringify({ ...LIST_FUNCTIONS, NextToken: "eyJNYXJrZXIiOiAiYWJjIn0=" }) + "\n" + JSON.stringify(euWest);
+    const f = mustRead("all-regions.json", loop);
+    expect(f.listPages).toEqual([
+      { truncated: true, path: "[0].NextToken", region: "us-west-2" },
+      { truncated: false, path: "[1].NextMarker", region: "eu-west-1" },
+    ]);
+    // Before, only the last page (eu-west-1's, whole) counted: us-west-2's cut list was read as
+    // whole, and its region counted as fully listed (what LR016 concludes a role's disuse from).
+    const doc = normalizeFragments([f], { lookupManagedPolicy: null }).document;
+    expect(doc.meta.partial).toBe(true);
+    const warnings = doc.meta.warnings.filter((w) => w.code === "truncated-pagination");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ severity: "error", file: "all-regions.json", path: "[0].NextToken" });
+    expect(warnings[0]!.message).toContain("(us-west-2)");
+    expect(doc.accounts[0]!.functionCoverage).toEqual({ regions: [], complete: false });
+    // us-west-2's final page in another file completes it.
+    const rest = mustRead("us-west-2-2.json", { Functions: [{ ...fn, FunctionName: "late", FunctionArn: "arn:aws:lambda:us-west-2:123456789012:function:late" }] });
+    const whole = normalizeFragments([f, rest], { lookupManagedPolicy: null }).document;
+    expect(whole.meta.warnings.map((w) => w.code)).not.toContain("truncated-pagination");
+    expect(whole.accounts[0]!.functionCoverage).toEqual({ regions: ["eu-west-1", "us-west-2"], complete: false });
+  });
+
   it("list-functions [CLI-EX]: layers kept in order, including another account's", () => {
     const fn = mustRead("list.json", LIST_FUNCTIONS).functions[0]!;
     expect(fn.layers).toEqual(["arn:aws:lambda:us-west-2:420165488524:layer:AWSLambda-Python37-SciPy1x:2", "arn:aws:lambda:us-west-2:123456789012:layer:pythonLayer:1"]);
@@ -392,7 +417,7 @@ describe("per-function lists cut short (list-function-url-configs, list-function
       for (const token of ["NextMarker", "NextToken"]) {
         const f = mustRead("page.json", list(FN, { [token]: "eyJNYXJrZXIiOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==" }));
         expect(f.source.kind).toBe(kind);
-        expect(f.functionListPages).toEqual([{ truncated: true, path: token, scope: FN }]);
+        expect(f.listPages).toEqual([{ truncated: true, path: token, scope: FN }]);
         const { partial, warnings } = truncation([f]);
         expect(partial).toBe(true);
         expect(warnings).toHaveLength(1);
@@ -402,7 +427,7 @@ describe("per-function lists cut short (list-function-url-configs, list-function
       // The whole list (no token, or the empty one some SDKs write) is no warning.
       for (const whole of [list(FN), list(FN, { NextMarker: "" })]) {
         const f = mustRead("all.json", whole);
-        expect(f.functionListPages).toEqual([{ truncated: false, path: "NextMarker", scope: FN }]);
+        expect(f.listPages).toEqual([{ truncated: false, path: "NextMarker", scope: FN }]);
         expect(truncation([f])).toEqual({ partial: false, warnings: [] });
       }
     });
@@ -419,10 +444,10 @@ describe("per-function lists cut short (list-function-url-configs, list-function
       const pages = JSON.stringify(list(FN, { NextMarker: "m1" })) + "\n" + JSON.stringify({ [key]: [] });
       const joined = mustRead("pages.json", pages);
       expect(joined.functionPatches).toHaveLength(1);
-      expect(joined.functionListPages).toEqual([{ truncated: false, path: "[1].NextMarker", scope: FN }]);
+      expect(joined.listPages).toEqual([{ truncated: false, path: "[1].NextMarker", scope: FN }]);
       const array = mustRead("pages.json", [list(FN, { NextMarker: "m1" }), list(FN, { NextToken: "t2" })]);
       expect(array.functionPatches).toHaveLength(2);
-      expect(array.functionListPages).toEqual([{ truncated: true, path: "[1].NextToken", scope: FN }]);
+      expect(array.listPages).toEqual([{ truncated: true, path: "[1].NextToken", scope: FN }]);
     });
 
     it(`${kind}: one file of every function's list (a shell loop with --max-items): each function's list is judged on its own last page`, () => {
@@ -430,7 +455,7 @@ describe("per-function lists cut short (list-function-url-configs, list-function
       const loop = [JSON.stringify(list(FN, { NextToken: "t1" })), JSON.stringify(list(OTHER))].join("\n");
       const f = mustRead("all-functions.json", loop);
       expect(f.functionPatches).toHaveLength(2);
-      expect(f.functionListPages).toEqual([
+      expect(f.listPages).toEqual([
         { truncated: true, path: "[0].NextToken", scope: FN },
         { truncated: false, path: "[1].NextMarker", scope: OTHER },
       ]);
@@ -444,12 +469,12 @@ describe("per-function lists cut short (list-function-url-configs, list-function
       expect(truncation([mustRead("all-functions.json", resumed)])).toEqual({ partial: false, warnings: [] });
       expect(truncation([f, mustRead("my-function-2.json", list(FN))])).toEqual({ partial: false, warnings: [] });
       // An empty page after a cut one is that list's next (final) page.
-      expect(mustRead("pages.json", [list(FN, { NextMarker: "m1" }), { [key]: [] }]).functionListPages).toEqual([{ truncated: false, path: "[1].NextMarker", scope: FN }]);
+      expect(mustRead("pages.json", [list(FN, { NextMarker: "m1" }), { [key]: [] }]).listPages).toEqual([{ truncated: false, path: "[1].NextMarker", scope: FN }]);
     });
 
     it(`${kind}: a cut page that names no function (an empty page) is completed by no other file`, () => {
       const empty = mustRead("empty.json", { [key]: [], NextMarker: "m1" });
-      expect(empty.functionListPages).toEqual([{ truncated: true, path: "NextMarker", scope: "file:empty.json" }]);
+      expect(empty.listPages).toEqual([{ truncated: true, path: "NextMarker", scope: "file:empty.json" }]);
       const { partial, warnings } = truncation([empty, mustRead("all.json", list(FN))]);
       expect(partial).toBe(true);
       expect(warnings).toHaveLength(1);
@@ -457,7 +482,7 @@ describe("per-function lists cut short (list-function-url-configs, list-function
       // In a collector layout the path names the function: its final page completes it.
       const context = { call: "lambda-list-function-url-configs", service: "lambda", parameter: FN, region: "us-west-2" };
       const named = mustRead("us-west-2/lambda-list-function-url-configs/my-function.json", { [key]: [], NextMarker: "m1" }, context);
-      expect(named.functionListPages!.map((p) => p.scope)).toEqual([FN]);
+      expect(named.listPages!.map((p) => p.scope)).toEqual([FN]);
     });
   }
 });
