@@ -9,7 +9,7 @@
 
 import { parseArn } from "./arns.js";
 import { asObject, eachRecord, FileContext, isObject, isResponseMetadataKey, joinPath, optObject, optString, reqString } from "./record-reader.js";
-import { nextPageKey } from "./pagination.js";
+import { regionListPages, type RegionListPage } from "./pagination.js";
 import { emptyFragment, type ReaderInput, type RoleUseRecord, type SourceFragment } from "./types.js";
 
 const isProvider = (p: unknown): boolean => isObject(p) && typeof p["CapacityProviderArn"] === "string";
@@ -26,20 +26,17 @@ export function readCapacityProviders(input: ReaderInput): SourceFragment {
   const ctx = new FileContext(input.file);
   const fragment = emptyFragment({ path: input.file, kind: "lambda-capacity-providers", sha256: input.sha256, records: 0 });
   const uses: RoleUseRecord[] = [];
-  let truncated: string | null = null;
+  const listPages: RegionListPage[] = [];
   const pages = input.values.flatMap((v) => (Array.isArray(v) ? v : [v]));
   pages.forEach((value, page) => {
     const base = pages.length > 1 ? `[${page}]` : "";
     const o = asObject(value, ctx, base);
     const list = Array.isArray(o["CapacityProviders"]) ? o["CapacityProviders"] : [o["CapacityProvider"]];
     const listPath = joinPath(base, Array.isArray(o["CapacityProviders"]) ? "CapacityProviders" : "CapacityProvider");
-    uses.push(...eachRecord(list, ctx, listPath, (item, path) => readProvider(item, ctx, Array.isArray(o["CapacityProviders"]) ? path : listPath)));
-    // Pages in order: the list is cut when its last page still names a NextMarker (or NextToken);
-    // a get-capacity-provider output after it (a hand-merged file) is no page of the list.
-    if (Array.isArray(o["CapacityProviders"])) {
-      const key = nextPageKey(o);
-      truncated = key !== undefined ? joinPath(base, key) : null;
-    }
+    const read = eachRecord(list, ctx, listPath, (item, path) => readProvider(item, ctx, Array.isArray(o["CapacityProviders"]) ? path : listPath));
+    uses.push(...read);
+    // A get-capacity-provider output (a hand-merged file) is no page of the list.
+    if (Array.isArray(o["CapacityProviders"])) listPages.push({ value: o, path: base, regions: new Set(read.map((u) => parseArn(u.resource)?.region).filter((r): r is string => r !== undefined)) });
   });
   uses.sort((a, b) => (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0));
   if (uses.length > 0) fragment.roleUses = uses;
@@ -48,8 +45,9 @@ export function readCapacityProviders(input: ReaderInput): SourceFragment {
   const accounts = new Set(arns.map((a) => a.accountId));
   if (regions.size === 1) fragment.source.region = [...regions][0]!;
   if (accounts.size === 1) fragment.source.accountId = [...accounts][0]!;
-  // The last page of a list names no NextMarker: it is complete when some file holds that page.
-  if (pages.some((v) => isObject(v) && Array.isArray(v["CapacityProviders"]))) fragment.pagination = truncated ? { truncated: true, path: truncated } : { truncated: false, path: "" };
+  // The last page of each region's list names no NextMarker (nor the AWS CLI's NextToken): a list
+  // is complete when some file holds that page.
+  Object.assign(fragment, regionListPages(listPages));
   fragment.source.records = uses.length;
   fragment.warnings = ctx.warnings;
   fragment.partial = ctx.partial;

@@ -8,7 +8,7 @@ import type { Trigger, TriggerKind } from "../model/document.js";
 import { parseArn } from "./arns.js";
 import { asObject, eachRecord, FileContext, isObject, joinPath, optArray, optObject, optString, reqString } from "./record-reader.js";
 import { fromPath, hasTarget, targetFrom } from "./function-target.js";
-import { functionListScope, nextPageKey } from "./pagination.js";
+import { functionListScope, regionListPages, type RegionListPage } from "./pagination.js";
 import { emptyFragment, type ReaderInput, type SourceFragment } from "./types.js";
 
 export function isEventSourceMapping(v: unknown): boolean {
@@ -30,6 +30,7 @@ export function readEventSourceMappings(input: ReaderInput): SourceFragment {
     if (Array.isArray(v) && v.length > 0 && v.every(isListEventSourceMappings)) return v.map((p, j) => ({ value: p as unknown, base: `${base}[${j}]` }));
     return [{ value: v as unknown, base }];
   });
+  const listPages: RegionListPage[] = [];
   for (const { value, base } of units) {
     try {
       const items = isListEventSourceMappings(value)
@@ -44,23 +45,24 @@ export function readEventSourceMappings(input: ReaderInput): SourceFragment {
         return { ...target, patch: { triggers: [readTrigger(m, ctx, path)] }, path };
       });
       fragment.functionPatches.push(...patches);
+      if (isListEventSourceMappings(value)) listPages.push({ value, path: base, regions: new Set(patches.map((p) => p.region).filter((r): r is string => r !== null)) });
     } catch (error) {
       ctx.report(error);
     }
   }
-  // The last list page, even when single mappings follow it in a hand-merged file.
-  const last = [...units].reverse().find((u) => isListEventSourceMappings(u.value));
-  if (last) {
-    // ListEventSourceMappings answers at most MaxItems (100) mappings a call with a NextMarker
-    // while more follow, and the AWS CLI writes its own NextToken when --max-items or
-    // --no-paginate cut its output. A mapping left out takes the permissions its source needs out
-    // of the generated policy, and LR010 out of the audit: say the list is cut, as for functions.
-    const key = nextPageKey(last.value);
-    fragment.pagination = { truncated: key !== undefined, path: joinPath(last.base, key ?? "NextMarker") };
-    // A collector's per-function file (`--function-name`, named in the path): only the final page
-    // of that function's list completes it. Without a path saying so the list is the region's.
-    const perFunction = fromPath(input.context);
-    if (input.context.parameter !== null && hasTarget(perFunction)) fragment.pagination.scope = functionListScope([perFunction], input.context, input.file);
+  // ListEventSourceMappings answers at most MaxItems (100) mappings a call with a NextMarker while
+  // more follow, and the AWS CLI writes its own NextToken when --max-items or --no-paginate cut
+  // its output. A mapping left out takes the permissions its source needs out of the generated
+  // policy, and LR010 out of the audit: say the list is cut, as for functions. The last page of
+  // each region's list counts (single mappings or other regions' lists may follow it).
+  Object.assign(fragment, regionListPages(listPages));
+  // A collector's per-function file (`--function-name`, named in the path): only the final page
+  // of that function's list completes it. Without a path saying so the list is the region's.
+  const perFunction = fromPath(input.context);
+  if (input.context.parameter !== null && hasTarget(perFunction)) {
+    const scope = functionListScope([perFunction], input.context, input.file);
+    if (fragment.pagination) fragment.pagination.scope = scope;
+    if (fragment.listPages) fragment.listPages = fragment.listPages.map((p) => ({ ...p, scope }));
   }
   fragment.source.records = fragment.functionPatches.length;
   const regions = new Set(fragment.functionPatches.map((p) => p.region));

@@ -25,8 +25,8 @@ import {
   tagsFromMap,
   type JsonObject,
 } from "./record-reader.js";
-import { nextPageKey } from "./pagination.js";
-import { emptyFragment, type Pagination, type FunctionVersionRecord, type ReaderInput, type SourceFragment } from "./types.js";
+import { regionListPages, type RegionListPage } from "./pagination.js";
+import { emptyFragment, type FunctionVersionRecord, type ReaderInput, type SourceFragment } from "./types.js";
 
 /** A FunctionConfiguration has a FunctionName and a FunctionArn, and at least a Role or a Runtime/Handler/Version. */
 export function isFunctionConfiguration(v: unknown): v is JsonObject {
@@ -62,7 +62,7 @@ export function readLambdaFunctions(input: ReaderInput): SourceFragment {
     else values.push({ value: v, path: base });
   });
 
-  const listPages: Array<{ value: unknown; path: string; regions: Set<string> }> = [];
+  const listPages: RegionListPage[] = [];
   for (const { value, path } of values) {
     try {
       if (isListFunctions(value)) {
@@ -82,24 +82,10 @@ export function readLambdaFunctions(input: ReaderInput): SourceFragment {
     }
   }
 
-  // The last page of each region's list, even when get-function outputs follow it in a
-  // hand-merged file, and when a shell loop over the regions wrote every region's list into it:
-  // before, only the file's very last value was looked at, and a cut list before it was read as
-  // whole. The API's NextMarker, or the AWS CLI's own NextToken (written instead when --max-items
-  // or --no-paginate cut its output): either says more functions follow.
-  const lastOfRegion = new Map<string, Pagination>();
-  let previous: { region: string; entry: Pagination } | null = null;
-  for (const page of listPages) {
-    const key = nextPageKey(page.value);
-    // A page's functions are of one region; an empty page goes on the list before it when that
-    // one said more follow (its final page), else its region is the file's.
-    const region: string = page.regions.size === 1 ? [...page.regions][0]! : page.regions.size === 0 && previous?.entry.truncated ? previous.region : "";
-    const entry: Pagination = { truncated: key !== undefined, path: joinPath(page.path, key ?? "NextMarker") };
-    lastOfRegion.set(region, entry);
-    previous = { region, entry };
-  }
-  if (lastOfRegion.size === 1) fragment.pagination = [...lastOfRegion.values()][0]!;
-  else if (lastOfRegion.size > 1) fragment.listPages = [...lastOfRegion].map(([region, entry]) => (region === "" ? entry : { ...entry, region }));
+  // The last page of each region's list (get-function outputs or other regions' lists may follow
+  // it): the API's NextMarker, or the AWS CLI's own NextToken (written instead when --max-items or
+  // --no-paginate cut its output), says more functions follow.
+  Object.assign(fragment, regionListPages(listPages));
   const regions = new Set([...fragment.functions, ...fragment.functionVersions.map((v) => v.config)].map((f) => f.region));
   if (regions.size === 1) fragment.source.region = [...regions][0]!;
   else if (regions.size === 0 && input.context.region) fragment.source.region = input.context.region;

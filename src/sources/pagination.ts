@@ -7,7 +7,7 @@
  */
 
 import type { Target } from "./function-target.js";
-import type { Pagination, PathContext } from "./types.js";
+import type { Pagination, PathContext, SourceFragment } from "./types.js";
 import { fromPath } from "./function-target.js";
 import { isObject, joinPath } from "./record-reader.js";
 
@@ -60,4 +60,34 @@ export function functionListPages(pages: readonly FunctionListPage[], context: P
     previous = entry;
   }
   return [...last.values()];
+}
+
+/** A page of a region's list (list-functions, list-event-source-mappings, list-capacity-providers), with the regions its records are in. */
+export interface RegionListPage {
+  value: unknown;
+  /** JSON path of the page in the file. */
+  path: string;
+  regions: ReadonlySet<string>;
+}
+
+/**
+ * The last page of each region's list among a file's pages, even when single records follow it in
+ * a hand-merged file, and when a shell loop over the regions wrote every region's list into it.
+ * A page's records are of one region; an empty page goes on the list before it when that one said
+ * more pages follow (it is that list's final page), else its region is the file's. One list:
+ * `pagination`, as the reader's file region says which; several: `listPages`, each with its region.
+ */
+export function regionListPages(pages: readonly RegionListPage[]): Pick<SourceFragment, "pagination" | "listPages"> {
+  const last = new Map<string, Pagination>();
+  let previous: { region: string; entry: Pagination } | null = null;
+  for (const page of pages) {
+    const key = nextPageKey(page.value);
+    const region: string = page.regions.size === 1 ? [...page.regions][0]! : page.regions.size === 0 && previous?.entry.truncated ? previous.region : "";
+    const entry: Pagination = { truncated: key !== undefined, path: joinPath(page.path, key ?? "NextMarker") };
+    last.set(region, entry);
+    previous = { region, entry };
+  }
+  if (last.size === 0) return {};
+  if (last.size === 1) return { pagination: [...last.values()][0]! };
+  return { listPages: [...last].map(([region, entry]) => (region === "" ? entry : { ...entry, region })) };
 }

@@ -328,6 +328,17 @@ describe("event source mappings reader (synthetic, botocore EventSourceMappingCo
     expect(merged.pagination).toEqual({ truncated: true, path: "[0].NextMarker" });
     expect(normalizeFragments([merged], { lookupManagedPolicy: null }).document.meta.partial).toBe(true);
   });
+  it("one file of every region's list (a shell loop over the regions): each region's list is judged on its own last page", () => {
+    const euWest = { EventSourceMappings: [{ ...list.EventSourceMappings[0]!, UUID: "e5", FunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:eu-fn" }] };
+    const f = mustRead("all-regions.json", JSON.stringify({ ...list, NextToken: "t1" }) + "\n" + JSON.stringify(euWest));
+    expect(f.listPages).toEqual([
+      { truncated: true, path: "[0].NextToken", region: "us-west-2" },
+      { truncated: false, path: "[1].NextMarker", region: "eu-west-1" },
+    ]);
+    const doc = normalizeFragments([f], { lookupManagedPolicy: null }).document;
+    expect(doc.meta.partial).toBe(true);
+    expect(doc.meta.warnings.filter((w) => w.code === "truncated-pagination").map((w) => [w.file, w.path])).toEqual([["all-regions.json", "[0].NextToken"]]);
+  });
   it("a cut list is completed only by the final page of the same account's list, and of the same function's when a collector's path names it", () => {
     const other = "210987654321";
     const cut = mustRead("a/esm.json", { ...list, NextMarker: "m1" });
@@ -568,6 +579,14 @@ describe("list-capacity-providers reader (synthetic, Lambda API Reference ListCa
     const doc = normalizeFragments([fragment!], { lookupManagedPolicy: null }).document;
     expect(doc.meta.warnings.find((w) => w.code === "truncated-pagination")).toMatchObject({ severity: "error", file: "cut.json", path: "NextToken" });
     expect(doc.meta.partial).toBe(true);
+    // Every region's list in one file (a shell loop over the regions): each region's last page counts.
+    const euProvider = { ...provider("cp-eu", "lmi-operator"), CapacityProviderArn: `arn:aws:lambda:eu-west-1:${ACCOUNT}:capacity-provider:cp-eu` };
+    const regions = mustRead("all-regions.json", JSON.stringify({ CapacityProviders: [provider("cp-a", "lmi-operator")], NextToken: "t1" }) + "\n" + JSON.stringify({ CapacityProviders: [euProvider] }));
+    expect(regions.listPages).toEqual([
+      { truncated: true, path: "[0].NextToken", region: "us-east-1" },
+      { truncated: false, path: "[1].NextMarker", region: "eu-west-1" },
+    ]);
+    expect(normalizeFragments([regions], { lookupManagedPolicy: null }).document.meta.warnings.filter((w) => w.code === "truncated-pagination").map((w) => w.path)).toEqual(["[0].NextToken"]);
     // A get-capacity-provider output after the cut page (a hand-merged file) does not make the list whole.
     const merged = mustRead("merged.json", JSON.stringify({ CapacityProviders: [provider("cp-a", "lmi-operator")], NextMarker: "eyJ" }) + "\n" + JSON.stringify({ CapacityProvider: provider("cp-b", "lmi-operator") }));
     expect(merged.roleUses).toHaveLength(2);
