@@ -221,13 +221,20 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
 function missingPages(fragments: readonly SourceFragment[]): Warning[] {
   const lists = fragments.flatMap((f) => [...(f.pagination ? [f.pagination] : []), ...(f.listPages ?? [])].map((page) => ({ f, page })));
   const key = ({ f, page }: { f: SourceFragment; page: Pagination }) =>
-    [f.source.kind, f.source.accountId ?? "", f.source.kind === "iam-authorization-details" ? "" : (page.region ?? f.source.region ?? ""), page.scope ?? ""].join("\u0000");
+    [f.source.kind, page.accountId ?? f.source.accountId ?? "", f.source.kind === "iam-authorization-details" ? "" : (page.region ?? f.source.region ?? ""), page.scope ?? ""].join("\u0000");
   const complete = new Set(lists.filter((l) => !l.page.truncated).map(key));
   return lists
     .filter((l) => l.page.truncated && !complete.has(key(l)))
     .map(({ f, page }) => {
       const scope = page.scope;
-      const of = scope === undefined ? "" : scope.startsWith("file:") ? " (the function it is of is not named in it)" : ` of function ${scope.startsWith("name:") ? scope.slice(5) : scope}`;
+      const of =
+        scope === undefined
+          ? page.accountId !== undefined
+            ? ` of account ${page.accountId}`
+            : ""
+          : scope.startsWith("file:")
+            ? " (the function it is of is not named in it)"
+            : ` of function ${scope.startsWith("name:") ? scope.slice(5) : scope}`;
       return {
         code: "truncated-pagination",
         severity: "error" as const,

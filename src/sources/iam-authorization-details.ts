@@ -22,7 +22,7 @@ import {
   tagsFromList,
   type JsonObject,
 } from "./record-reader.js";
-import { emptyFragment, type PrincipalRecord, type ReaderInput, type RoleRecord, type SourceFragment } from "./types.js";
+import { emptyFragment, type Pagination, type PrincipalRecord, type ReaderInput, type RoleRecord, type SourceFragment } from "./types.js";
 
 const LISTS = ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"] as const;
 
@@ -65,27 +65,36 @@ export function readAuthorizationDetails(input: ReaderInput): SourceFragment {
   const pages = authorizationDetailsPages(input.values) ?? ctx.fail("", "not a get-account-authorization-details output");
   const incomplete = new Set<string>();
 
+  // Each page's account (of its roles, users, groups and customer managed policies), to judge each
+  // account's export on its own last page when a loop over the accounts wrote them all in one file.
+  const pageAccounts: Array<Set<string>> = [];
   for (const { page, path } of pages) {
-    fragment.roles.push(...eachRecord(optArray(page, "RoleDetailList", ctx, path), ctx, joinPath(path, "RoleDetailList"), (v, p) => readRole(v, p, ctx, incomplete)));
-    fragment.principals.push(...eachRecord(optArray(page, "UserDetailList", ctx, path), ctx, joinPath(path, "UserDetailList"), (v, p) => readUser(v, p, ctx, incomplete)));
-    fragment.principals.push(...eachRecord(optArray(page, "GroupDetailList", ctx, path), ctx, joinPath(path, "GroupDetailList"), (v, p) => readGroup(v, p, ctx, incomplete)));
-    fragment.policies.push(...eachRecord(optArray(page, "Policies", ctx, path), ctx, joinPath(path, "Policies"), (v, p) => readManagedPolicy(v, p, ctx)));
+    const roles = eachRecord(optArray(page, "RoleDetailList", ctx, path), ctx, joinPath(path, "RoleDetailList"), (v, p) => readRole(v, p, ctx, incomplete));
+    const users = eachRecord(optArray(page, "UserDetailList", ctx, path), ctx, joinPath(path, "UserDetailList"), (v, p) => readUser(v, p, ctx, incomplete));
+    const groups = eachRecord(optArray(page, "GroupDetailList", ctx, path), ctx, joinPath(path, "GroupDetailList"), (v, p) => readGroup(v, p, ctx, incomplete));
+    const policies = eachRecord(optArray(page, "Policies", ctx, path), ctx, joinPath(path, "Policies"), (v, p) => readManagedPolicy(v, p, ctx));
+    fragment.roles.push(...roles);
+    fragment.principals.push(...users, ...groups);
+    fragment.policies.push(...policies);
+    const accounts = [...roles, ...users, ...groups].map((r) => r.accountId);
+    for (const policy of policies) if (!isAwsManagedPolicyArn(policy.arn)) accounts.push(parseArn(policy.arn)?.accountId ?? "");
+    pageAccounts.push(new Set(accounts.filter((a) => /^\d{12}$/.test(a))));
   }
 
-  // The last page of a complete dump has IsTruncated false; a truncated last page means pages are missing.
-  // The AWS CLI drops IsTruncated and Marker from its output and, when --max-items or
-  // --no-paginate cut it, writes its own NextToken instead: that says the same.
-  // The API sends a Marker only when IsTruncated is true: a page that kept its Marker without the
-  // flag true (a tool, or a jq filter, that dropped or defaulted it) is cut all the same.
-  const last = pages[pages.length - 1]!;
-  const token = last.page["NextToken"];
-  const marker = last.page["Marker"];
-  fragment.pagination =
-    typeof token === "string" && token !== ""
-      ? { truncated: true, path: joinPath(last.path, "NextToken") }
-      : last.page["IsTruncated"] !== true && typeof marker === "string" && marker !== ""
-        ? { truncated: true, path: joinPath(last.path, "Marker") }
-        : { truncated: last.page["IsTruncated"] === true, path: joinPath(last.path, "IsTruncated") };
+  // The last page of a complete dump has IsTruncated false; a truncated last page means pages are
+  // missing. The last page of each account's export counts: a page whose records name no account
+  // (AWS managed policies only) goes on the export before it when that one said more follow.
+  const last = new Map<string, Pagination>();
+  let previous: { account: string; entry: Pagination } | null = null;
+  pages.forEach(({ page, path }, i) => {
+    const accounts = pageAccounts[i]!;
+    const account: string = accounts.size === 1 ? [...accounts][0]! : accounts.size === 0 && previous?.entry.truncated ? previous.account : "";
+    const entry = pageCut(page, path);
+    last.set(account, entry);
+    previous = { account, entry };
+  });
+  if (last.size === 1) fragment.pagination = [...last.values()][0]!;
+  else fragment.listPages = [...last].map(([accountId, entry]) => (accountId === "" ? entry : { ...entry, accountId }));
 
   const account = [...fragment.roles.map((r) => r.accountId), ...fragment.principals.map((p) => p.accountId)].find((a) => /^\d{12}$/.test(a));
   if (account) fragment.source.accountId = account;
@@ -94,6 +103,20 @@ export function readAuthorizationDetails(input: ReaderInput): SourceFragment {
   fragment.warnings = ctx.warnings;
   fragment.partial = ctx.partial;
   return fragment;
+}
+
+/**
+ * Whether a page says more pages follow. The AWS CLI drops IsTruncated and Marker from its output
+ * and, when --max-items or --no-paginate cut it, writes its own NextToken instead: that says the
+ * same. The API sends a Marker only when IsTruncated is true: a page that kept its Marker without
+ * the flag true (a tool, or a jq filter, that dropped or defaulted it) is cut all the same.
+ */
+function pageCut(page: JsonObject, path: string): Pagination {
+  const token = page["NextToken"];
+  const marker = page["Marker"];
+  if (typeof token === "string" && token !== "") return { truncated: true, path: joinPath(path, "NextToken") };
+  if (page["IsTruncated"] !== true && typeof marker === "string" && marker !== "") return { truncated: true, path: joinPath(path, "Marker") };
+  return { truncated: page["IsTruncated"] === true, path: joinPath(path, "IsTruncated") };
 }
 
 function location(ctx: FileContext, path: string) {

@@ -84,6 +84,8 @@ export interface Pagination {
   scope?: string;
   /** The list's region, when the file holds lists of several regions (else the file's region). */
   region?: string;
+  /** The export's account, when the file holds several accounts' exports (else the file's account). */
+  accountId?: string;
 }
 
 export interface SourceFragment {
@@ -114,9 +116,10 @@ export interface SourceFragment {
    */
   pagination?: Pagination;
   /**
-   * A file of several lists, one after the other (a shell loop over the functions or the regions
-   * writes them all into one file), any one of which may be cut: the last page of each, with the
-   * `scope` (per-function lists) or `region` that tells the lists apart. Read like `pagination`.
+   * A file of several lists, one after the other (a shell loop over the functions, regions or
+   * accounts writes them all into one file), any one of which may be cut: the last page of each,
+   * with the `scope` (per-function lists), `region` or `accountId` that tells the lists apart.
+   * Read like `pagination`.
    */
   listPages?: Pagination[];
   /**

@@ -655,6 +655,29 @@ describe("authorization details reader", () => {
       expect(readValue("authz.json", page).fragment!.pagination).toEqual({ truncated: false, path: "IsTruncated" });
     }
   });
+  it("one file of several accounts' exports (a loop over the accounts' profiles): each account's export is judged on its own last page", () => {
+    const other = { ...role("elsewhere"), Arn: "arn:aws:iam::210987654321:role/service-role/elsewhere" };
+    const cut = { RoleDetailList: [role("one")], NextToken: "eyJNYXJrZXIiOiAiQUJDIn0=" };
+    const f = readValue("accounts.json", JSON.stringify(cut) + "\n" + JSON.stringify({ RoleDetailList: [other], IsTruncated: false })).fragment!;
+    expect(f.listPages).toEqual([
+      { truncated: true, path: "[0].NextToken", accountId: "123456789012" },
+      { truncated: false, path: "[1].IsTruncated", accountId: "210987654321" },
+    ]);
+    // Before, only the file's last page (the other account's, whole) counted.
+    const doc = normalizeFragments([f]).document;
+    expect(doc.meta.partial).toBe(true);
+    const warnings = doc.meta.warnings.filter((w) => w.code === "truncated-pagination");
+    expect(warnings.map((w) => [w.file, w.path])).toEqual([["accounts.json", "[0].NextToken"]]);
+    expect(warnings[0]!.message).toContain("of account 123456789012");
+    // A page of AWS managed policies alone after the cut page is that export's next (final) page.
+    const awsOnly = { Policies: [{ PolicyName: "AWSLambdaBasicExecutionRole", Arn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", DefaultVersionId: "v1", PolicyVersionList: [{ VersionId: "v1", IsDefaultVersion: true, Document: { Version: "2012-10-17", Statement: [] } }] }], IsTruncated: false };
+    const whole = readValue("accounts.json", [cut, awsOnly, { RoleDetailList: [other] }].map((p) => JSON.stringify(p)).join("\n")).fragment!;
+    expect(whole.listPages).toEqual([
+      { truncated: false, path: "[1].IsTruncated", accountId: "123456789012" },
+      { truncated: false, path: "[2].IsTruncated", accountId: "210987654321" },
+    ]);
+    expect(normalizeFragments([whole]).document.meta.warnings.map((w) => w.code)).not.toContain("truncated-pagination");
+  });
   it("a CreateDate given but unreadable is warned and leaves the role's age unknown, not absent", () => {
     const { fragment } = readValue("authz.json", { RoleDetailList: [role("odd", { CreateDate: "Tuesday" }), role("ps", { CreateDate: "/Date(1763460000000)/" }), role("none", { CreateDate: null })] });
     expect(fragment!.roles.map((r) => [r.name, r.createDate, r.createDateUnreadable])).toEqual([
