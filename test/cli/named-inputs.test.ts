@@ -98,6 +98,35 @@ describe("a file named on the command line", () => {
     expect(unusedOf(walked.report)).toEqual([]);
   });
 
+  it("a function's list-function-url-configs cut by --max-items: the audit is partial, the error names the file and the function", () => {
+    // Before: read as the function's every URL, summary.partial false, no warning: a public URL on
+    // the missing page (LR012) went unreported.
+    const file = join(mkdtempSync(join(work, "urls-")), "orders-api-urls.json");
+    const page = {
+      FunctionUrlConfigs: [
+        {
+          FunctionUrl: "https://abcdefghij.lambda-url.us-east-1.on.aws/",
+          FunctionArn: "arn:aws:lambda:us-east-1:111122223333:function:orders-api:live",
+          AuthType: "AWS_IAM",
+          CreationTime: "2026-09-30T18:15:56.103557Z",
+          LastModifiedTime: "2026-09-30T18:15:56.103557Z",
+          InvokeMode: "BUFFERED",
+        },
+      ],
+      NextToken: "eyJNYXJrZXIiOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==",
+    };
+    writeFileSync(file, JSON.stringify(page, null, 4));
+    const r = audit([DEMO, file]);
+    expect(r.report.summary.partial).toBe(true);
+    const cut = r.report.warnings.filter((w) => w.code === "truncated-pagination");
+    expect(cut.map((w) => w.file)).toEqual([file]);
+    expect(cut[0]!.message).toContain("of function arn:aws:lambda:us-east-1:111122223333:function:orders-api");
+    expect(r.stderr).toContain(`leastrole: error: ${file}: NextToken: `);
+    // The whole list (no token) is no warning.
+    writeFileSync(file, JSON.stringify({ FunctionUrlConfigs: page.FunctionUrlConfigs }, null, 4));
+    expect(audit([DEMO, file]).report.warnings.map((w) => w.code)).not.toContain("truncated-pagination");
+  });
+
   it("the same files met in a folder are warnings: exit 0, the usage partial", () => {
     const dir = mkdtempSync(join(work, "walked-"));
     cpSync(DEMO, dir, { recursive: true });
