@@ -215,8 +215,9 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
 /**
  * A file whose last page says more follow is fine when another file of the same kind, account and
  * region holds a final page (pages dumped one per file); otherwise pages are missing. A
- * per-function list (pagination.scope) is completed only by a final page of the same function's
- * list: another function's URLs or invoke configs say nothing about this one's.
+ * per-function list (its scope) is completed only by a final page of the same function's list:
+ * another function's URLs or invoke configs say nothing about this one's. A file of several lists
+ * (listPages) is judged list by list, each with its own region, account or function.
  */
 function missingPages(fragments: readonly SourceFragment[]): Warning[] {
   const lists = fragments.flatMap((f) => [...(f.pagination ? [f.pagination] : []), ...(f.listPages ?? [])].map((page) => ({ f, page })));
