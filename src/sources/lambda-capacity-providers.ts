@@ -1,10 +1,11 @@
 /**
- * Reader for `aws lambda list-capacity-providers` (`{CapacityProviders: [...], NextMarker?}`, or the
- * AWS CLI's `NextToken` after --max-items; one or several pages) and `get-capacity-provider`
+ * Reader for `aws lambda list-capacity-providers` (`{CapacityProviders: [...], NextMarker?}`, or
+ * the AWS CLI's `NextToken` after --max-items; one or several pages) and `get-capacity-provider`
  * (`{CapacityProvider: {...}}`): the operator role of each Lambda Managed Instances capacity
- * provider (`PermissionsConfig.CapacityProviderOperatorRoleArn`, required by the API). Lambda assumes that role to launch and manage the provider's instances, so
- * the role trusts Lambda and is in use though no function names it (LR016 must not call it a
- * leftover). The list is per region; the region and account come from the providers' ARNs.
+ * provider (`PermissionsConfig.CapacityProviderOperatorRoleArn`, required by the API). Lambda
+ * assumes that role to launch and manage the provider's instances, so the role trusts Lambda and
+ * is in use though no function names it (LR016 must not call it a leftover). The list is per
+ * region; the region and account come from the providers' ARNs.
  */
 
 import { parseArn } from "./arns.js";
