@@ -198,6 +198,10 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
         break;
     }
   }
+  // A self-managed Kafka cluster has no ARN: its mapping's VPC access configurations say whether
+  // the pollers reach it through network interfaces in the VPC. Before, nothing was required, and
+  // a role without the ENI actions was passed while the mapping could not connect.
+  if (t.kind === "self-managed-kafka" && t.sourceInVpc === true) add(POLLER_VPC_ACTIONS, "*");
   for (const secret of t.secretArns) {
     out.push({ purpose: "trigger-secret", subject, action: "secretsmanager:GetSecretValue", resource: secret, essential: true });
   }

@@ -452,6 +452,14 @@ export interface Trigger {
    * managed key (`alias/aws/sqs`), whose key policy lets the account's principals use it.
    */
   sourceKmsKeyArn?: string;
+  /**
+   * The source is reached through subnets and security groups of a VPC: a self-managed Kafka
+   * mapping's VPC_SUBNET / VPC_SECURITY_GROUP access configurations. Lambda's pollers then create
+   * network interfaces there with the execution role ("Configuring Lambda execution role
+   * permissions", self-managed Kafka). Absent otherwise (MSK, Amazon MQ and DocumentDB sources are
+   * always in a VPC: their kind says it).
+   */
+  sourceInVpc?: true;
 }
 
 export interface FunctionUrl {

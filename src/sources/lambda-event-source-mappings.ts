@@ -103,10 +103,12 @@ function readTrigger(m: { [k: string]: unknown }, ctx: FileContext, path: string
   const destination = optObject(m, "DestinationConfig", ctx, path);
   const onFailure = destination ? optObject(destination, "OnFailure", ctx, joinPath(path, "DestinationConfig")) : null;
   const sacPath = joinPath(path, "SourceAccessConfigurations");
-  const secretArns = optArray(m, "SourceAccessConfigurations", ctx, path)
-    .map((item, i) => optString(asObject(item, ctx, joinPath(sacPath, i)), "URI", ctx, joinPath(sacPath, i)))
+  const access = optArray(m, "SourceAccessConfigurations", ctx, path).map((item, i) => asObject(item, ctx, joinPath(sacPath, i)));
+  const secretArns = access
+    .map((a, i) => optString(a, "URI", ctx, joinPath(sacPath, i)))
     .filter((uri): uri is string => uri !== null && parseArn(uri)?.service === "secretsmanager");
-  return {
+  const inVpc = access.some((a, i) => isVpcAccessType(optString(a, "Type", ctx, joinPath(sacPath, i))));
+  const trigger: Trigger = {
     uuid: optString(m, "UUID", ctx, path),
     kind: triggerKind(eventSourceArn, isObject(m["SelfManagedEventSource"])),
     eventSourceArn,
@@ -115,4 +117,11 @@ function readTrigger(m: { [k: string]: unknown }, ctx: FileContext, path: string
     secretArns: [...new Set(secretArns)].sort(),
     kmsKeyArn: optString(m, "KMSKeyArn", ctx, path),
   };
+  if (inVpc) trigger.sourceInVpc = true;
+  return trigger;
+}
+
+/** The access configurations that place the pollers in a VPC (`subnet:<id>`, `security_group:<id>`). */
+export function isVpcAccessType(type: unknown): boolean {
+  return type === "VPC_SUBNET" || type === "VPC_SECURITY_GROUP";
 }

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { readCloudFormationTemplate } from "../../src/sources/cloudformation/index.js";
 import { normalizeFragments } from "../../src/normalize/index.js";
+import { requiredPermissions } from "../../src/analysis/index.js";
 
 const SAM = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n";
 /** A SAM function's type and properties every case needs; the case adds its own below. */
@@ -159,6 +160,32 @@ ${FUNCTION}      Events:
 `);
     const policy = f.roles[0]?.inlinePolicies.find((p) => p.name === "MSKExecutionRolePolicy");
     expect(policy?.document.Statement.map((s) => [s.Action, s.Resource])).toEqual([[["secretsmanager:GetSecretValue"], ["arn:aws:secretsmanager:eu-west-1:111122223333:secret:kafka-cert-AbCdEf"]]]);
+  });
+
+  it("a self-managed Kafka mapping with VPC_SUBNET access configurations requires the pollers' network interface actions", () => {
+    // Lambda developer guide, self-managed Kafka "Configuring Lambda execution role permissions".
+    // Before, a cluster reached in the VPC required nothing of the role.
+    const eni = (access: string) =>
+      requiredPermissions(
+        doc(`${SAM}Resources:
+  Consumer:
+${FUNCTION}  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Consumer
+      Topics: [orders]
+      SelfManagedEventSource:
+        Endpoints:
+          KafkaBootstrapServers: [kafka1.example.com:9092]
+      SourceAccessConfigurations:
+${access}`).functions[0]!,
+      )
+        .filter((r) => r.action.startsWith("ec2:"))
+        .map((r) => `${r.action} ${r.resource}`);
+    expect(eni("        - Type: VPC_SUBNET\n          URI: subnet:subnet-0011001100\n        - Type: VPC_SECURITY_GROUP\n          URI: security_group:sg-0123456789\n")).toEqual(
+      ["CreateNetworkInterface", "DeleteNetworkInterface", "DescribeNetworkInterfaces", "DescribeSecurityGroups", "DescribeSubnets", "DescribeVpcs"].map((a) => `ec2:${a} *`),
+    );
+    expect(eni("        - Type: BASIC_AUTH\n          URI: arn:aws:secretsmanager:eu-west-1:111122223333:secret:kafka\n")).toEqual([]);
   });
 
   it("!Ref Handler.Alias and !Ref Handler.Version (SAM's referable properties) name the function's alias and version", () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { InputError, LeastroleError } from "../../src/errors.js";
 import { detectIac, readTerraformPlan } from "../../src/sources/terraform/index.js";
 import { normalizeFragments } from "../../src/normalize/index.js";
+import { requiredPermissions } from "../../src/analysis/index.js";
 import { jsonPaths, withValueAt, type JsonPath } from "../support/json-paths.js";
 import { statementLinesFrom, statementOffsets } from "../../src/sources/terraform/config-locations.js";
 
@@ -673,5 +674,40 @@ describe("errored and bad plans", () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe("a self-managed Kafka mapping reached through a VPC (source_access_configuration VPC_SUBNET)", () => {
+  // Lambda developer guide, self-managed Kafka "Configuring Lambda execution role permissions":
+  // a cluster reached in a VPC needs the ENI actions on the execution role. Before, nothing was
+  // required of the role for it.
+  const resource = (address: string, type: string, values: object) => ({ address, mode: "managed", type, name: address.split(".")[1]!, values });
+  const plan = (access: object[]) => {
+    const resources = [
+      resource("aws_lambda_function.consumer", "aws_lambda_function", { function_name: "consumer", role: "arn:aws:iam::123456789012:role/r", runtime: "python3.12" }),
+      resource("aws_lambda_event_source_mapping.kafka", "aws_lambda_event_source_mapping", {
+        function_name: "consumer",
+        topics: ["orders"],
+        self_managed_event_source: [{ endpoints: { KAFKA_BOOTSTRAP_SERVERS: "kafka1.example.com:9092" } }],
+        source_access_configuration: access,
+      }),
+    ];
+    return {
+      format_version: "1.2",
+      terraform_version: "1.9.0",
+      planned_values: { root_module: { resources } },
+      resource_changes: resources.map((r) => ({ address: r.address, mode: "managed", type: r.type, name: r.name, change: { actions: ["create"], before: null, after: r.values, after_unknown: {} } })),
+      configuration: { provider_config: { aws: { name: "aws", expressions: { region: { constant_value: "us-east-1" } } } }, root_module: {} },
+    };
+  };
+  const eni = (p: object) => {
+    const { document } = normalizeFragments([readTerraformPlan(Buffer.from(JSON.stringify(p)), "plan.json")]);
+    return requiredPermissions(document.functions[0]!).filter((r) => r.action.startsWith("ec2:")).map((r) => `${r.action} ${r.resource}`);
+  };
+  it("requires the pollers' network interface actions only when the mapping names subnets or security groups", () => {
+    expect(eni(plan([{ type: "VPC_SUBNET", uri: "subnet:subnet-0011001100" }, { type: "VPC_SECURITY_GROUP", uri: "security_group:sg-0123456789" }]))).toEqual(
+      ["CreateNetworkInterface", "DeleteNetworkInterface", "DescribeNetworkInterfaces", "DescribeSecurityGroups", "DescribeSubnets", "DescribeVpcs"].map((a) => `ec2:${a} *`),
+    );
+    expect(eni(plan([{ type: "SASL_SCRAM_512_AUTH", uri: "arn:aws:secretsmanager:us-east-1:123456789012:secret:kafka" }]))).toEqual([]);
   });
 });

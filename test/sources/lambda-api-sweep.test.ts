@@ -44,6 +44,8 @@ function logs(region: string, account: string, group: string): string[] {
 }
 
 
+const SOURCE_VPC_ENI = ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"].map((a) => `${a} *`);
+
 describe("Lambda API responses captured from AWS, through the readers", () => {
   it("holds 20+ distinct responses, each read without warnings", () => {
     expect(cases.length).toBeGreaterThanOrEqual(20);
@@ -147,6 +149,8 @@ describe("Lambda API responses captured from AWS, through the readers", () => {
     ["get-event-source-mapping-sqs", "sqs-fn-2f4b6d8f", "sqs", "Enabled", sqs(sqsQueue)],
     ["create-event-source-mapping-sqs-batch-item-failures", "sqs-batch-fn-4b6d8f0b", "sqs", "Creating", sqs(fifo)],
     ["create-event-source-mapping-self-managed-kafka-sasl", "my-kafka-function", "self-managed-kafka", "Creating", [`secretsmanager:GetSecretValue ${secret}`]],
+    // A cluster reached through the VPC's subnets: the pollers' network interfaces (before: nothing).
+    ["create-event-source-mapping-self-managed-kafka-vpc", "my-kafka-function", "self-managed-kafka", "Creating", SOURCE_VPC_ENI],
   ];
   it.each(mappings)("%s: the trigger and the permissions its poller needs", (id, name, kind, state, expected) => {
     const fragment = read(byId(id));

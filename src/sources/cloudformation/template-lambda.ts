@@ -12,6 +12,7 @@ import { childPath } from "./located.js";
 import type { SamResource } from "./sam.js";
 import type { TemplateReader } from "./read-template.js";
 import { printable } from "../../printable.js";
+import { isVpcAccessType } from "../lambda-event-source-mappings.js";
 
 const SECRET_ACCESS_TYPES = new Set(["BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"]);
 
@@ -299,6 +300,7 @@ export function readEventSourceMapping(reader: TemplateReader, id: string, r: Sa
     kmsKeyArn: reader.propString(r, "KmsKeyArn") ?? null,
   };
   if (sourceKey) trigger.sourceKmsKeyArn = sourceKey;
+  if ((Array.isArray(access) ? access : []).some((a) => isRecord(a) && isVpcAccessType(a.Type))) trigger.sourceInVpc = true;
   if (t.local) t.local.fn.triggers.push(trigger);
   else if (t.patch) (t.patch.patch.triggers ??= []).push(trigger);
   void id;

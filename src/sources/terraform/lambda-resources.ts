@@ -9,6 +9,7 @@ import type { FunctionUrl, LambdaFunction, PolicyStatement, Trigger } from "../.
 import type { FunctionPatch, RoleUseRecord } from "../types.js";
 import { UNKNOWN, applyInvokeConfig, isKmsAlias, isRecord, permissionStatement, splitFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "../cloudformation/lambda-shapes.js";
 import { own } from "../../collections.js";
+import { isVpcAccessType } from "../lambda-event-source-mappings.js";
 import { targetOf, type TfResource } from "./plan-index.js";
 import type { FunctionTarget, PlanReader } from "./read-plan.js";
 import { stringMap, strings, unknownAt, valueAtPath } from "./values.js";
@@ -244,6 +245,7 @@ export function readEventSourceMapping(p: PlanReader, r: TfResource): void {
   };
   const sourceKey = kind === "sqs" || kind === "kinesis" ? sourceKmsKey(p, r, source?.known ? source.value : null) : null;
   if (sourceKey) trigger.sourceKmsKeyArn = sourceKey;
+  if ((Array.isArray(access) ? access : []).some((a) => isRecord(a) && isVpcAccessType(a.type))) trigger.sourceInVpc = true;
   if (target.fn) target.fn.fn.triggers.push(trigger);
   else {
     const patch = patchFor(p, target, r);
