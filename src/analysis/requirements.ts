@@ -205,9 +205,13 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
   for (const secret of t.secretArns) {
     out.push({ purpose: "trigger-secret", subject, action: "secretsmanager:GetSecretValue", resource: secret, essential: true });
   }
-  if (t.kmsKeyArn) out.push({ purpose: "trigger-kms", subject, action: "kms:Decrypt", resource: t.kmsKeyArn, essential: true });
+  // The mapping's own KMSKeyArn encrypts its filter criteria, which Lambda decrypts for itself and
+  // for whoever reads the mapping (GetEventSourceMapping: "if you have kms:Decrypt permissions for
+  // the correct KMS key"; the CloudTrail Decrypt event is the caller's, invoked by Lambda). The
+  // execution role never uses it: requiring it made LR010 report a missing permission and
+  // `generate` grant one the function does not use.
   // Lambda's poller reads an SSE-KMS queue's or stream's records with the execution role.
-  if (t.sourceKmsKeyArn && t.sourceKmsKeyArn !== t.kmsKeyArn) out.push({ purpose: "trigger-kms", subject, action: "kms:Decrypt", resource: t.sourceKmsKeyArn, essential: true });
+  if (t.sourceKmsKeyArn) out.push({ purpose: "trigger-kms", subject, action: "kms:Decrypt", resource: t.sourceKmsKeyArn, essential: true });
   if (t.onFailureDestination) {
     const d = destinationPermission(t.onFailureDestination);
     if (d) out.push({ purpose: "trigger-destination", subject: t.onFailureDestination, action: d.action, resource: d.resource, essential: true });

@@ -54,7 +54,7 @@ describe("requiredPermissions", () => {
     expect(r).toContain(`trigger kinesis:SubscribeToShard ${consumer}`);
   });
 
-  it("asks for the secrets, filter key and on-failure destination of a trigger", () => {
+  it("asks for the secrets and on-failure destination of a trigger, not for its filter criteria key", () => {
     const secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:kafka-AbCdEf";
     const r = brief(
       fn("api", "r", {
@@ -62,7 +62,13 @@ describe("requiredPermissions", () => {
       }),
     );
     expect(r).toContain(`trigger-secret secretsmanager:GetSecretValue ${secret}`);
-    expect(r).toContain("trigger-kms kms:Decrypt arn:aws:kms:us-east-1:123456789012:key/k1");
+    // KMSKeyArn encrypts the mapping's filter criteria: Lambda and whoever reads the mapping decrypt
+    // it, never the execution role (GetEventSourceMapping reference, "Data encryption at rest").
+    expect(r.some((x) => x.startsWith("trigger-kms"))).toBe(false);
+    // The key of the queue the poller reads is the role's to use.
+    const queueKey = "arn:aws:kms:us-east-1:123456789012:key/queue";
+    const sqs = trigger("sqs", "arn:aws:sqs:us-east-1:123456789012:q", { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k1", sourceKmsKeyArn: queueKey });
+    expect(brief(fn("api", "r", { triggers: [sqs] })).filter((x) => x.startsWith("trigger-kms"))).toEqual([`trigger-kms kms:Decrypt ${queueKey}`]);
     expect(r).toContain("trigger-destination s3:PutObject arn:aws:s3:::failed-events/*");
   });
 
