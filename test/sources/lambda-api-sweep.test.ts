@@ -17,7 +17,9 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { requiredPermissions } from "../../src/analysis/index.js";
+import { analyzeDocument, requiredPermissions } from "../../src/analysis/index.js";
+import { normalizeFragments } from "../../src/normalize/index.js";
+import { exportRole } from "../support/authorization-details.js";
 import type { LambdaFunction } from "../../src/model/document.js";
 import { fn as builtFn } from "../fixtures/rules/builders.js";
 import { mustRead } from "./helpers.js";
@@ -165,5 +167,33 @@ describe("Lambda API responses captured from AWS, through the readers", () => {
     expect(t.kmsKeyArn).toBeNull();
     const f = builtFn(name, "r", { triggers: [t] });
     expect(brief(f).filter((r) => !r.startsWith("logs:")).sort()).toEqual([...expected].sort());
+  });
+});
+
+describe("captured responses of one account, normalised and analysed against its execution role", () => {
+  it("a DynamoDB stream poller with AWSLambdaDynamoDBExecutionRole: the stream is allowed, the SQS on-failure destination is not", () => {
+    const mapping = byId("create-event-source-mapping-dynamodb-on-failure-sqs").output as { FunctionArn: string };
+    // The mapping's function, as list-functions writes it (the create-function response's shape,
+    // named as the mapping's function: the snapshots record no configuration of that function).
+    const config = { ...(byId("create-function-pending").output as object), FunctionName: "ddb-fn-5e7a9c1e", FunctionArn: mapping.FunctionArn, Role: "arn:aws:iam::123456789012:role/ddb-poller" };
+    const gaad = { UserDetailList: [], GroupDetailList: [], Policies: [], RoleDetailList: [exportRole("ddb-poller", { managed: ["arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole"] })] };
+    const fragments = [
+      mustRead("iam-get-account-authorization-details.json", gaad),
+      mustRead("lambda-list-functions.json", { Functions: [config] }),
+      mustRead("lambda-list-event-source-mappings.json", { EventSourceMappings: [mapping] }),
+    ];
+    const document = analyzeDocument(normalizeFragments(fragments).document);
+    const f = document.functions.find((x) => x.name === "ddb-fn-5e7a9c1e")!;
+    const decisions = (f.analysis?.requirements ?? []).filter((r) => r.purpose.startsWith("trigger")).map((r) => `${r.decision} ${r.action} ${r.resource}`);
+    const stream = "arn:aws:dynamodb:us-east-1:123456789012:table/ddb-table-4d6f8a0c/stream/2025-10-13T19:18:52.377";
+    expect(decisions.sort()).toEqual(
+      [
+        `allowed dynamodb:DescribeStream ${stream}`,
+        `allowed dynamodb:GetRecords ${stream}`,
+        `allowed dynamodb:GetShardIterator ${stream}`,
+        "allowed dynamodb:ListStreams *",
+        "implicit-deny sqs:SendMessage arn:aws:sqs:us-east-1:123456789012:ddb-failure-queue-6f8a0c2f",
+      ].sort(),
+    );
   });
 });
