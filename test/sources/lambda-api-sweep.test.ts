@@ -104,6 +104,35 @@ describe("Lambda API responses captured from AWS, through the readers", () => {
     expect(brief(py).sort()).toEqual(logs("us-west-2", "123456789012", "/aws/lambda/my-python-function").sort());
   });
 
+  it("a container image function: PackageType Image, no Runtime or Handler, ECR code pulled by Lambda, not the role", () => {
+    const f = read(byId("get-function-image")).functions[0]!;
+    expect([f.packageType, f.runtime, f.environmentVariableNames]).toEqual(["Image", null, ["CUSTOM_ENV"]]);
+    // The image is pulled with the deployer's ECR permissions ("Lambda container images":
+    // ecr:BatchGetImage, GetDownloadUrlForLayer for the function's creator or the repository
+    // policy), not the execution role's.
+    expect(brief(f).sort()).toEqual(logs("us-east-1", "123456789012", "/aws/lambda/image-fn-6a8c0e2a").sort());
+  });
+
+  it("publish-version: a published version is read as a version of its function, with its own role", () => {
+    const fragment = read(byId("publish-version"));
+    expect(fragment.functions).toEqual([]);
+    expect(fragment.functionVersions.map((v) => [v.functionArn, v.version, v.roleArn])).toEqual([
+      ["arn:aws:lambda:us-east-1:123456789012:function:url-fn-0e2a4c6e", "1", "arn:aws:iam::123456789012:role/lambda-role-1f3b5d7f"],
+    ]);
+  });
+
+  it("function URLs: the function's and its alias's, both public (AuthType NONE)", () => {
+    const list = read(byId("list-function-url-configs"));
+    expect(list.functionPatches.map((p) => [p.functionArn, p.qualifier, p.patch.functionUrl?.authType])).toEqual([
+      ["arn:aws:lambda:us-east-1:123456789012:function:url-fn-0e2a4c6e", null, "NONE"],
+      ["arn:aws:lambda:us-east-1:123456789012:function:url-fn-0e2a4c6e", "urlalias", "NONE"],
+    ]);
+    const one = read(byId("create-function-url-config-alias"));
+    expect(one.functionPatches.map((p) => [p.qualifier, p.patch.functionUrl])).toEqual([
+      ["urlalias", { authType: "NONE", url: "https://w8e4r6t2y5u7i9o1p3a5s7d9f.lambda-url.us-east-1.on.aws/", qualifier: "urlalias" }],
+    ]);
+  });
+
   it("event invoke configs: SQS destinations on $LATEST, an empty OnSuccess, configs without destinations", () => {
     const q = "arn:aws:sqs:us-east-1:123456789012:destination-queue-7d9f1b3d";
     const put = read(byId("event-invoke-config-sqs-destinations"));
