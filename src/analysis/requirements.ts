@@ -150,6 +150,15 @@ export function destinationPermission(arn: string): { action: string; resource: 
   }
 }
 
+/**
+ * The bucket listing an S3 destination also needs: "For an S3 destination: s3:PutObject and
+ * s3:ListBucket" (Lambda developer guide, capturing discarded batches and async destinations).
+ * Null for other services.
+ */
+export function destinationListing(arn: string): { action: string; resource: string } | null {
+  return arn.split(":")[2] === "s3" ? { action: "s3:ListBucket", resource: arn.replace(/\/.*$/, "") } : null;
+}
+
 function triggerRequirements(t: Trigger): RequiredPermission[] {
   const out: RequiredPermission[] = [];
   const source = t.eventSourceArn;
@@ -215,6 +224,8 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
   if (t.onFailureDestination) {
     const d = destinationPermission(t.onFailureDestination);
     if (d) out.push({ purpose: "trigger-destination", subject: t.onFailureDestination, action: d.action, resource: d.resource, essential: true });
+    const l = destinationListing(t.onFailureDestination);
+    if (l) out.push({ purpose: "trigger-destination", subject: t.onFailureDestination, action: l.action, resource: l.resource, essential: true });
   }
   return out;
 }
@@ -300,6 +311,8 @@ export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
     if (!dest) continue;
     const d = destinationPermission(dest);
     if (d) out.push({ purpose: "destination", subject: dest, action: d.action, resource: d.resource, essential: true });
+    const l = destinationListing(dest);
+    if (l) out.push({ purpose: "destination", subject: dest, action: l.action, resource: l.resource, essential: true });
   }
   // The aliases' and versions' own DLQs and destinations that run with this role: Lambda sends
   // their failed events with it as well (a target sent with another role is that role's, and the
@@ -308,6 +321,8 @@ export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
     if (t.roleArn !== fn.roleArn) continue;
     const d = destinationPermission(t.arn);
     if (d) out.push({ purpose: t.kind === "dead-letter" ? "dead-letter" : "destination", subject: t.arn, action: d.action, resource: d.resource, essential: true });
+    const l = destinationListing(t.arn);
+    if (l) out.push({ purpose: "destination", subject: t.arn, action: l.action, resource: l.resource, essential: true });
   }
   if (fn.durable) {
     // A literal `*` qualifier: only a grant on every version's executions (`function:<name>:*`, or

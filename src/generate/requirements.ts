@@ -5,10 +5,10 @@
  *
  * The table is the analysis stage's `requiredPermissions(fn)` (src/analysis/requirements.ts), the
  * same list the rules evaluate against the role, so "the role lacks X" (LR005–LR007) and "the
- * generated policy grants X" never disagree. Two rows that table does not have yet are added here
- * and should move there (reported to the lead):
- * - S3 on-failure destinations also need `s3:ListBucket` on the bucket (Lambda developer guide,
- *   "Capturing discarded batches …": "For an S3 destination: s3:PutObject and s3:ListBucket");
+ * generated policy grants X" never disagree. S3 destinations' `s3:ListBucket` is in that table;
+ * its rows are written here with a detail naming the destination (the table's only names the
+ * bucket). One row that table does not have yet is added here and should move there (reported to
+ * the lead):
  * - EFS: `elasticfilesystem:ClientMount` and `ClientWrite` for each configured access point
  *   (Lambda developer guide, "Configuring file system access"), on the account's file systems
  *   restricted to that access point with `elasticfilesystem:AccessPointArn`, because the access
@@ -48,14 +48,17 @@ function s3Buckets(fn: LambdaFunction): { target: string; purpose: RequiredPermi
 export function configurationRequirements(fn: LambdaFunction): RequiredPermission[] {
   // Where AWS may authorise the call on another form of the ARN (CreateLogGroup on `log-group:<g>`
   // or `log-group:<g>:*`), every form is granted: the call then works whichever form is checked.
-  const out: RequiredPermission[] = requiredPermissions(fn).flatMap((r) =>
-    [r.resource, ...((r as { alternativeResources?: string[] }).alternativeResources ?? [])].map((resource) => ({
-      purpose: r.purpose,
-      action: r.action,
-      resource,
-      detail: r.subject,
-    })),
-  );
+  // S3 destinations' ListBucket rows are written below, with a detail naming the destination.
+  const out: RequiredPermission[] = requiredPermissions(fn)
+    .filter((r) => r.action !== "s3:ListBucket")
+    .flatMap((r) =>
+      [r.resource, ...((r as { alternativeResources?: string[] }).alternativeResources ?? [])].map((resource) => ({
+        purpose: r.purpose,
+        action: r.action,
+        resource,
+        detail: r.subject,
+      })),
+    );
   // Granted in both forms whatever the analysis table lists (its `alternativeResources` may or may
   // not carry it): CloudWatch Logs writes log-group ARNs with a trailing `:*`.
   for (const r of [...out]) {

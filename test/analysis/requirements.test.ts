@@ -70,6 +70,15 @@ describe("requiredPermissions", () => {
     const sqs = trigger("sqs", "arn:aws:sqs:us-east-1:123456789012:q", { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k1", sourceKmsKeyArn: queueKey });
     expect(brief(fn("api", "r", { triggers: [sqs] })).filter((x) => x.startsWith("trigger-kms"))).toEqual([`trigger-kms kms:Decrypt ${queueKey}`]);
     expect(r).toContain("trigger-destination s3:PutObject arn:aws:s3:::failed-events/*");
+    // "For an S3 destination: s3:PutObject and s3:ListBucket" (Lambda developer guide).
+    expect(r).toContain("trigger-destination s3:ListBucket arn:aws:s3:::failed-events");
+  });
+
+  it("an S3 on-failure destination of asynchronous invocations needs the bucket listed as well as the object written", () => {
+    // "For an S3 destination: s3:PutObject and s3:ListBucket". Before, only PutObject was
+    // required, so LR010 passed a role that cannot deliver the record.
+    const r = brief(fn("api", "r", { destinations: { onSuccess: null, onFailure: "arn:aws:s3:::async-failures" } })).filter((x) => x.startsWith("destination "));
+    expect(r).toEqual(["destination s3:ListBucket arn:aws:s3:::async-failures", "destination s3:PutObject arn:aws:s3:::async-failures/*"]);
   });
 
   it("maps DLQ and destinations by ARN type, and the environment key only when there are variables", () => {
