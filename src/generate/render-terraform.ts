@@ -333,6 +333,11 @@ function policyResourceName(t: Pick<TerraformTarget, "policies">, id: string, i:
   return t.policies.length === 1 ? id : `${id}_${i + 1}`;
 }
 
+/** The name today's role has in its plan, else its template's logical ID (alphanumeric, so a valid Terraform name too). */
+function keptName(t: TerraformTarget): string | undefined {
+  return t.kept?.terraformName ?? t.kept?.logicalId;
+}
+
 /**
  * A resource name per target, such that no name any target's blocks use (role, policies,
  * attachments) is used by another target's (allocateNames): Terraform rejects a module declaring
@@ -344,9 +349,9 @@ function policyResourceName(t: Pick<TerraformTarget, "policies">, id: string, i:
 function resourceNames(targets: readonly TerraformTarget[]): string[] {
   return allocateNames(
     targets,
-    (t) => t.kept?.resourceName !== undefined,
+    (t) => keptName(t) !== undefined,
     (t, n, keep) => {
-      const base = keep ? (t.kept?.resourceName as string) : (t.kept?.resourceName ?? terraformName(t.roleName));
+      const base = keptName(t) ?? terraformName(t.roleName);
       const id = n === 1 ? base : `${base}_${n}`;
       return [id, ...t.policies.map((_p, i) => policyResourceName(t, id, i))];
     },

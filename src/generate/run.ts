@@ -168,12 +168,12 @@ function keptRoles(document: CanonicalDocument): (t: GenerateTarget) => KeptRole
       kept.samMadeFrom = role.source.samMadeFrom;
       if (role.generatedName === true) kept.generatedName = true;
     } else if (kind === "cloudformation" && address !== null && /^[A-Za-z0-9]+$/.test(address)) {
-      kept.resourceName = address;
+      kept.logicalId = address;
       if (role.generatedName === true) kept.generatedName = true;
     } else if (kind === "terraform-plan" && address !== null) {
       // Only a root module's unindexed role: a module's or a counted one cannot be replaced by one block here.
       const m = /^aws_iam_role\.([A-Za-z_][A-Za-z0-9_-]*)$/.exec(address);
-      if (m) kept.resourceName = m[1] as string;
+      if (m) kept.terraformName = m[1] as string;
     }
     return kept;
   };

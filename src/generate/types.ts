@@ -258,8 +258,13 @@ export interface RoleGeneration {
 export interface KeptRole {
   /** IAM path ("/" when none). */
   path: string;
-  /** The template's logical ID (CloudFormation input) or the root module's resource name (Terraform input). */
-  resourceName?: string;
+  /** The template's logical ID (CloudFormation input). */
+  logicalId?: string;
+  /**
+   * The root module's resource name (Terraform input). Kept apart from logicalId: a Terraform name
+   * may hold `_` and `-`, which CloudFormation refuses in a logical ID ("Template format error").
+   */
+  terraformName?: string;
   /** The template leaves the name to CloudFormation: the output leaves `RoleName` out too. */
   generatedName?: boolean;
   /**

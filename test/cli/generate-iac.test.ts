@@ -618,6 +618,19 @@ describe("generate -f terraform writes names a plan made from variables as the c
     expect(code(stdout)).not.toContain("var.env"); // the header's warning names it
   });
 
+  it("gives a role read from a plan an alphanumeric logical ID in -f cloudformation and -f sam, not its Terraform resource name", () => {
+    // aws_iam_role.process_orders: CloudFormation takes only [A-Za-z0-9] logical IDs (cfn-lint
+    // E3001; a create fails with "Template format error"). Before: `process_orders:` under Resources.
+    const plan = join(fixtures, "terraform-config-policies", "plan.json");
+    for (const format of ["cloudformation", "sam"]) {
+      const ids = generate([plan, "--format", format])
+        .stdout.split(/^---\n/m)
+        .flatMap((text) => Object.keys((YAML.parse(text) as { Resources?: Record<string, unknown> }).Resources ?? {}));
+      expect(ids.length, format).toBeGreaterThan(0);
+      for (const id of ids) expect(id, format).toMatch(/^[A-Za-z0-9]{1,255}$/);
+    }
+  });
+
   it("warns of the names still holding a variable's value (terraform-variable-values), as parameter-defaults does for a template", () => {
     const warning = (stderr: string) => stderr.split("\n").filter((l) => l.includes("The plan was made with"));
     // With the .tf files: only the audit queue, made by lower(var.env), is still dev's.

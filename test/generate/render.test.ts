@@ -374,7 +374,7 @@ describe("several roles in one output", () => {
     }
     // CloudFormation: role "a" has AManagedPolicy1; a role kept under that logical ID keeps it, and
     // the other role's policies are numbered around it, each Ref naming its own policy.
-    const text = renderCloudFormation([{ ...two, roleName: "a" }, { ...t, roleName: "b", kept: { path: "/", resourceName: "APolicy1" } }]);
+    const text = renderCloudFormation([{ ...two, roleName: "a" }, { ...t, roleName: "b", kept: { path: "/", logicalId: "APolicy1" } }]);
     const tpl = YAML.parse(text) as { Resources: { [id: string]: { Type: string; Properties: { RoleName?: string; ManagedPolicyName?: string; ManagedPolicyArns?: { Ref: string }[] } } } };
     expect(tpl.Resources.APolicy1?.Properties.RoleName).toBe("b");
     const a = Object.values(tpl.Resources).find((r) => r.Properties.RoleName === "a");
