@@ -12,6 +12,7 @@
  */
 
 import { destinationPermission } from "../analysis/index.js";
+import { KAFKA_DESTINATION_PREFIX, mskAccessSentence, mskAccessUnknown } from "../normalize/kafka-access.js";
 import { LeastroleError } from "../errors.js";
 import { plural } from "../printable.js";
 import type { CanonicalDocument, LambdaFunction, Role } from "../model/document.js";
@@ -345,9 +346,17 @@ function requiredGrants(fn: LambdaFunction, catalog: ActionCatalog, warnings: Ge
   // A target whose service cannot be told (a parameter's placeholder default, `<your_queue_arn>`)
   // needs a permission nobody can write: said, not silently left out.
   for (const { arn, detail } of deliveryTargets(fn)) {
+    // A Kafka topic (`kafka://<topic>`) is written with the cluster's own authentication: said
+    // below when that may be IAM access control; otherwise the role needs nothing for it.
+    if (arn.startsWith(KAFKA_DESTINATION_PREFIX)) continue;
     if (destinationPermission(arn) === null) {
       warnings.push({ code: "target-not-understood", message: `The ${detail} ${arn} is not an SQS, SNS, Lambda, EventBridge or S3 ARN: the permission Lambda needs to send to it is not in the policy. Give the real ARN (--parameter for a template's parameter).` });
     }
+  }
+  for (const t of fn.triggers) {
+    const unknown = mskAccessUnknown(t);
+    if (unknown === null) continue;
+    warnings.push({ code: "kafka-access-not-granted", message: `The event source mapping ${t.uuid ?? "(no UUID)"} ${mskAccessSentence(unknown)}: not in the policy. If the cluster uses IAM access control, add them.` });
   }
   const loggingOff = loggingDeniedOnPurpose(fn);
   if (loggingOff.length > 0) {

@@ -136,6 +136,7 @@ export type GenerationWarningCode =
   | "exception-unknown-action"
   | "requirement-unknown-resource"
   | "target-not-understood"
+  | "kafka-access-not-granted"
   | "requirement-resource-not-an-arn"
   | "used-outside-trail"
   | "document-partial"

@@ -9,6 +9,7 @@ import type { FunctionUrl, FunctionVersion, LambdaFunction, PolicyDocument, Poli
 import type { FunctionPatch, FunctionVersionRecord } from "../sources/types.js";
 import { canonicalJson } from "./canonical-json.js";
 import { compareStrings } from "./merge.js";
+import { mskAccessSentence, mskAccessUnknown } from "./kafka-access.js";
 
 function compareVersions(a: string, b: string): number {
   const na = Number(a);
@@ -111,6 +112,27 @@ export function finishDeliveryTargets(fn: LambdaFunction, warnings: Warning[]): 
         t.roleArn === null
           ? `${fn.arn}: the ${DELIVERY_LABEL[t.kind]} ${t.arn} of ${which}: which role the alias runs with is not known (versions of the function run with different roles), so no rule checks that it may send there, and a generated policy leaves it out`
           : `${fn.arn}: the ${DELIVERY_LABEL[t.kind]} ${t.arn} of ${which} is sent with that version's role ${t.roleArn}, not the function's: no rule checks it, and a generated policy for the function leaves it out`,
+    });
+  }
+}
+
+/**
+ * An Amazon MSK mapping that names no SASL/SCRAM or mTLS secret reads its cluster with IAM access
+ * control or unauthenticated, and only the cluster says which (kafka-access.ts): the kafka-cluster
+ * permissions IAM access control needs of the role, its Kafka on-failure topic's included, are not
+ * required, and a warning says so. Before, nothing did, and a `kafka://` on-failure destination
+ * was dropped without a word.
+ */
+export function kafkaAccessWarnings(fn: LambdaFunction, warnings: Warning[]): void {
+  const file = fn.source?.file;
+  for (const t of fn.triggers) {
+    const unknown = mskAccessUnknown(t);
+    if (unknown === null) continue;
+    warnings.push({
+      code: "kafka-access-not-checked",
+      severity: "warning",
+      ...(file ? { file } : {}),
+      message: `${fn.arn}: event source mapping ${t.uuid ?? "(no UUID)"} ${mskAccessSentence(unknown)}: no rule checks them, and a generated policy leaves them out`,
     });
   }
 }

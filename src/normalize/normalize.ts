@@ -20,7 +20,7 @@ import { pathContext } from "../sources/path-context.js";
 import { normalizeTimestamp } from "../sources/timestamps.js";
 import type { Pagination, PrincipalRecord, RoleUseRecord, SourceFragment } from "../sources/types.js";
 import { defaultFactsFunction, principalPolicies, type FactsFunction } from "./facts.js";
-import { applyPatches, finishDeliveryTargets, foldVersions } from "./functions.js";
+import { applyPatches, finishDeliveryTargets, foldVersions, kafkaAccessWarnings } from "./functions.js";
 import { compareStrings, mergeFragments } from "./merge.js";
 import { resolveManagedPolicies, type ManagedPolicyLookup } from "./policies.js";
 import { trustsLambda, trustsLambdaAtEdge } from "./trust.js";
@@ -101,7 +101,10 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   const fileOfPatch = new Map<object, string>();
   for (const f of fragments) for (const p of f.functionPatches) fileOfPatch.set(p, f.source.path);
   applyPatches(merged.functions, merged.patches, warnings, (p) => fileOfPatch.get(p));
-  for (const fn of merged.functions.values()) finishDeliveryTargets(fn, warnings);
+  for (const fn of merged.functions.values()) {
+    finishDeliveryTargets(fn, warnings);
+    kafkaAccessWarnings(fn, warnings);
+  }
   markUnreadPolicies(merged.functions.values(), options.collections ?? []);
   markUnreadPolicyFiles(merged.functions.values(), warnings);
   const functions = [...merged.functions.values()].sort((a, b) => compareStrings(a.arn, b.arn));

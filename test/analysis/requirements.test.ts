@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { requiredPermissions, destinationPermission } from "../../src/analysis/index.js";
 import { loadActionCatalogSync } from "../../src/iam/index.js";
 import { fn, trigger } from "../fixtures/rules/builders.js";
+import { mskAccessUnknown } from "../../src/normalize/kafka-access.js";
 
 const catalog = loadActionCatalogSync();
 const brief = (f: Parameters<typeof requiredPermissions>[0]) => requiredPermissions(f).map((r) => `${r.purpose} ${r.action} ${r.resource}`);
@@ -131,5 +132,34 @@ describe("requiredPermissions", () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("Kafka mappings: what the cluster's authentication decides", () => {
+  const cluster = "arn:aws:kafka:us-east-1:123456789012:cluster/orders/7a3f1c2e-0b1d-4e5f-8a9b-0c1d2e3f4a5b-2";
+  const secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:AmazonMSK_orders-AbCdEf";
+  const dest = { onFailureDestination: "kafka://orders-failed" };
+
+  it("an MSK mapping without a secret (IAM access control or unauthenticated) is undecided: nothing kafka-cluster is required, and what IAM would need is named", () => {
+    const t = trigger("kafka", cluster, dest);
+    const r = brief(fn("api", "r", { triggers: [t] }));
+    expect(r.filter((x) => x.includes("kafka-cluster:") || x.startsWith("trigger-destination"))).toEqual([]);
+    expect(mskAccessUnknown(t)).toEqual({
+      source: cluster,
+      destination: "kafka://orders-failed",
+      destinationTopicArn: "arn:aws:kafka:us-east-1:123456789012:topic/orders/7a3f1c2e-0b1d-4e5f-8a9b-0c1d2e3f4a5b-2/orders-failed",
+    });
+    expect(mskAccessUnknown(trigger("kafka", cluster))).toEqual({ source: cluster, destination: null, destinationTopicArn: null });
+    // A cross-account mapping names the VPC connection, not the cluster: the topic ARN is not known.
+    const vpcConnection = "arn:aws:kafka:us-east-1:123456789012:vpc-connection/444455556666/orders/51jn98b4-0a61-46cc-b0a6-61g9a3d797d5-7";
+    expect(mskAccessUnknown(trigger("kafka", vpcConnection, dest))?.destinationTopicArn).toBeNull();
+  });
+
+  it("a SASL/SCRAM or mTLS secret, or a self-managed cluster, decides it: the secret, nothing more", () => {
+    for (const t of [trigger("kafka", cluster, { ...dest, secretArns: [secret] }), trigger("self-managed-kafka", null, { ...dest, secretArns: [secret] }), trigger("self-managed-kafka", null, dest)]) {
+      expect(mskAccessUnknown(t)).toBeNull();
+      expect(brief(fn("api", "r", { triggers: [t] })).filter((x) => x.startsWith("trigger-destination") || x.includes("kafka-cluster:"))).toEqual([]);
+    }
+    expect(brief(fn("api", "r", { triggers: [trigger("kafka", cluster, { ...dest, secretArns: [secret] })] }))).toContain(`trigger-secret secretsmanager:GetSecretValue ${secret}`);
   });
 });
