@@ -126,6 +126,12 @@ function location(ctx: FileContext, path: string) {
 function accountOf(arn: string, ctx: FileContext, path: string): string {
   const parsed = parseArn(arn);
   if (!parsed || parsed.service !== "iam") ctx.fail(joinPath(path, "Arn"), `not an IAM ARN: ${arn}`);
+  // Every AWS account ID has 12 digits. Another value (the AWS CLI's create-service-linked-role
+  // example has `1234567890`) is no account: the record was read without a word and left out of
+  // the document's accounts. It is still read, and the warning says why its account is missing.
+  if (!/^\d{12}$/.test(parsed.accountId)) {
+    ctx.warn("invalid-account-id", "warning", joinPath(path, "Arn"), `the account ID ${JSON.stringify(parsed.accountId)} of ${arn} is not 12 digits, as every AWS account ID is: the record is read, but not as any account's`);
+  }
   return parsed.accountId;
 }
 

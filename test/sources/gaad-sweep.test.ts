@@ -197,11 +197,17 @@ describe("the AWS CLI's documented output", () => {
     expect(f.partial).toBe(true);
   });
 
-  it("create-service-linked-role: the /aws-service-role/ path and the service principal as a list", () => {
-    const r = read("aws-cli-create-service-linked-role").roles[0]!;
+  it("create-service-linked-role: the /aws-service-role/ path and the service principal as a list; the example's 10-digit account ID is warned", () => {
+    const f = read("aws-cli-create-service-linked-role");
+    const r = f.roles[0]!;
     expect(r.path).toBe("/aws-service-role/lex.amazonaws.com/");
     expect(r.name).toBe("AWSServiceRoleForLexBots");
     expect(r.trustPolicy!.Statement[0]!.Principal).toEqual({ Service: ["lex.amazonaws.com"] });
+    // "arn:aws:iam::1234567890:role/…": no AWS account ID has 10 digits. Before, read without a
+    // word (and the role then belonged to no account of the document).
+    expect(f.warnings.map((w) => [w.code, w.severity, w.file, w.path])).toEqual([["invalid-account-id", "warning", path("aws-cli-create-service-linked-role"), "RoleDetailList[0].Arn"]]);
+    expect(f.warnings[0]!.message).toContain('"1234567890"');
+    expect(f.partial).toBe(false);
   });
 });
 
