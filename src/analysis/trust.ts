@@ -20,6 +20,13 @@ function conditionKeys(st: PolicyStatement): string[] {
   return [...keys].sort(byString);
 }
 
+/**
+ * The unique ID of a role (AROA) or user (AIDA) as IAM shows it in a Principal element once that
+ * principal is deleted (IAM User Guide, "Unique identifiers": the prefixes; "AWS JSON policy
+ * elements: Principal": "the principal ID shows up … because AWS can no longer map it back to an ARN").
+ */
+const UNIQUE_PRINCIPAL_ID = /^(AROA|AIDA)[A-Z0-9]{12,}$/;
+
 /** The actions that let a principal assume a role; sts:TagSession and sts:SetSourceIdentity only go with them. */
 const ASSUME_ACTIONS = ["sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml"];
 
@@ -45,6 +52,7 @@ function kindOf(type: string, id: string): TrustedPrincipalKind {
  */
 export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, earliest: number | null = null): TrustAnalysis {
   const principals: TrustedPrincipal[] = [];
+  const deleted = new Set<string>();
   let notPrincipalAllow = false;
   const statements = trust?.Statement ?? [];
   const denies = openDenies(statements, earliest);
@@ -66,6 +74,11 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
     // The caller-pinning rule shared with LR012 (pins.ts).
     const pinned = allowPins(st, isTrustKey).length > 0;
     const add = (type: string, id: string) => {
+      // A deleted role's or user's unique ID trusts no one (TrustAnalysis.deletedPrincipals).
+      if (type === "AWS" && UNIQUE_PRINCIPAL_ID.test(id)) {
+        deleted.add(id);
+        return;
+      }
       if (removing.some((d) => coversPrincipal(d, type, id))) return;
       // `*` beside a Deny of everyone but the principals NotPrincipal lists: only those are left.
       const leftOf = id === "*" ? removing.filter((d) => d.NotPrincipal !== undefined && d.NotPrincipal !== "*") : [];
@@ -89,5 +102,5 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
     else for (const [type, ids] of Object.entries(p)) for (const id of ids) add(type, id);
   });
   principals.sort((a, b) => a.statementIndex - b.statementIndex || byString(a.identifier, b.identifier));
-  return { principals, notPrincipalAllow };
+  return { principals, notPrincipalAllow, ...(deleted.size > 0 ? { deletedPrincipals: [...deleted].sort(byString) } : {}) };
 }

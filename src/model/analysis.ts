@@ -187,6 +187,14 @@ export interface TrustAnalysis {
   principals: TrustedPrincipal[];
   /** The trust policy uses NotPrincipal in an Allow (trusts everyone except the listed). */
   notPrincipalAllow: boolean;
+  /**
+   * Unique principal IDs (`AROA…`, `AIDA…`) that Allow statements name where an ARN would be: IAM
+   * stores a role's or user's ARN as its unique ID and shows the ID once that principal is deleted;
+   * it then matches no one, not even a principal recreated with the same name (IAM User Guide,
+   * "AWS JSON policy elements: Principal"). Not in `principals`: they let no one assume the role.
+   * Sorted; absent when there are none.
+   */
+  deletedPrincipals?: string[];
 }
 
 /**
