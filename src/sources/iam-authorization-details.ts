@@ -63,6 +63,7 @@ export function readAuthorizationDetails(input: ReaderInput): SourceFragment {
   const ctx = new FileContext(input.file);
   const fragment = emptyFragment({ path: input.file, kind: "iam-authorization-details", sha256: input.sha256, records: 0 });
   const pages = authorizationDetailsPages(input.values) ?? ctx.fail("", "not a get-account-authorization-details output");
+  for (const { page, path } of pages) refuseDepthCut(page, path, ctx);
   const incomplete = new Set<string>();
 
   // Each page's account (of its roles, users, groups and customer managed policies), to judge each
@@ -103,6 +104,46 @@ export function readAuthorizationDetails(input: ReaderInput): SourceFragment {
   fragment.warnings = ctx.warnings;
   fragment.partial = ctx.partial;
   return fragment;
+}
+
+/** The fields of a record that the API fills with lists or objects, never with a string. */
+const STRUCTURED_FIELDS = [
+  "RolePolicyList", "UserPolicyList", "GroupPolicyList", "AttachedManagedPolicies", "InstanceProfileList",
+  "PolicyVersionList", "Tags", "RoleLastUsed", "PermissionsBoundary",
+] as const;
+/** What PowerShell writes for a .NET object it did not descend into: its type name (a list's, space-separated). */
+const DOTNET_TYPE_NAME = /^(Amazon\.IdentityManagement\.Model\.|System\.Collections\.)[\w.`[\],]+( |$)/;
+
+/**
+ * `Get-IAMAccountAuthorizationDetail | ConvertTo-Json` without `-Depth` stops two levels down
+ * (the default) and writes each object below as its .NET type name
+ * (`Amazon.IdentityManagement.Model.PolicyDetail`): every role's policies, attachments and
+ * boundary are gone. Read record by record, that was one "expected an array, found a string" per
+ * role with nothing to say why; it is one error for the file, saying how to export it whole.
+ */
+function refuseDepthCut(page: JsonObject, path: string, ctx: FileContext): void {
+  for (const list of LISTS) {
+    const records = page[list];
+    if (!Array.isArray(records)) continue;
+    records.forEach((record, i) => {
+      if (typeof record === "string" && DOTNET_TYPE_NAME.test(record)) depthCut(joinPath(joinPath(path, list), i), record, ctx);
+      if (!isObject(record)) return;
+      for (const field of STRUCTURED_FIELDS) {
+        const value = record[field];
+        const at = joinPath(joinPath(joinPath(path, list), i), field);
+        if (typeof value === "string" && DOTNET_TYPE_NAME.test(value)) depthCut(at, value, ctx);
+        if (Array.isArray(value)) value.forEach((v, j) => typeof v === "string" && DOTNET_TYPE_NAME.test(v) && depthCut(joinPath(at, j), v, ctx));
+      }
+    });
+  }
+}
+
+function depthCut(at: string, value: string, ctx: FileContext): never {
+  const name = value.split(" ")[0]!;
+  return ctx.fail(
+    at,
+    `the .NET type name ${JSON.stringify(name)} where the export has data: PowerShell's ConvertTo-Json wrote what lay below its -Depth (2 unless given) as type names, so the policies, attachments and boundaries of this export are missing; export again with ConvertTo-Json -Depth 10`,
+  );
 }
 
 /**

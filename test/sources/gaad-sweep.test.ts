@@ -291,3 +291,43 @@ describe("other tools' test data", () => {
     expect(d.roles[0]!.facts.hasPermissionsBoundary).toBe(true);
   });
 });
+
+describe("a PowerShell export cut at ConvertTo-Json's default -Depth", () => {
+  // `Get-IAMAccountAuthorizationDetail | ConvertTo-Json` (no -Depth: 2) writes every object below
+  // the second level as its .NET type name, a list as its elements' names separated by spaces
+  // (PowerShell/PowerShell#8381); the record here is LocalStack's Filter=Role one, cut that way.
+  const cut = (): object => {
+    const page = JSON.parse(readFileSync(path("localstack-filter-role"), "utf8")) as { RoleDetailList: Array<Record<string, unknown>> };
+    const r = page.RoleDetailList[0]!;
+    r["AttachedManagedPolicies"] = "Amazon.IdentityManagement.Model.AttachedPolicyType";
+    r["InstanceProfileList"] = "Amazon.IdentityManagement.Model.InstanceProfile";
+    r["RoleLastUsed"] = "Amazon.IdentityManagement.Model.RoleLastUsed";
+    r["RolePolicyList"] = "Amazon.IdentityManagement.Model.PolicyDetail";
+    r["Tags"] = "Amazon.IdentityManagement.Model.Tag Amazon.IdentityManagement.Model.Tag";
+    return page;
+  };
+  it("is refused as a whole with one error that names the path, the type name and the -Depth to export with", () => {
+    const { fragment, warnings } = readValue("gaad-ps.json", cut());
+    // Before: the role dropped with "expected an array, found a string" and no word of why.
+    expect(fragment).toBeNull();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ severity: "error", file: "gaad-ps.json", path: "RoleDetailList[0].RolePolicyList" });
+    expect(warnings[0]!.message).toContain('"Amazon.IdentityManagement.Model.PolicyDetail"');
+    expect(warnings[0]!.message).toContain("ConvertTo-Json -Depth 10");
+  });
+  it("a list of several type names, and a type name as a list's element, are seen as well; a description or tag value that happens to look like one is not", () => {
+    const page = cut() as { RoleDetailList: Array<Record<string, unknown>> };
+    const r = page.RoleDetailList[0]!;
+    r["RolePolicyList"] = [];
+    r["AttachedManagedPolicies"] = [];
+    r["InstanceProfileList"] = [];
+    r["RoleLastUsed"] = {};
+    expect(readValue("gaad-ps.json", page).warnings[0]).toMatchObject({ path: "RoleDetailList[0].Tags" });
+    r["Tags"] = ["Amazon.IdentityManagement.Model.Tag"];
+    expect(readValue("gaad-ps.json", page).warnings[0]).toMatchObject({ path: "RoleDetailList[0].Tags[0]" });
+    r["Tags"] = [{ Key: "note", Value: "Amazon.IdentityManagement.Model.Tag" }];
+    r["Description"] = "System.Collections.Generic.List";
+    const { fragment } = readValue("gaad-ps.json", page);
+    expect(fragment!.roles[0]!.tags).toEqual({ note: "Amazon.IdentityManagement.Model.Tag" });
+  });
+});
