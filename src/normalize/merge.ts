@@ -5,7 +5,7 @@
  * the first and say so.
  */
 
-import type { LambdaFunction, ManagedPolicy, SourceInfo, Warning } from "../model/document.js";
+import type { LambdaFunction, ManagedPolicy, SourceInfo, SourceLocation, Warning } from "../model/document.js";
 import type { UsageSection } from "../model/usage.js";
 import type { FunctionPatch, FunctionVersionRecord, PrincipalRecord, RoleRecord, RoleUseRecord, SourceFragment } from "../sources/types.js";
 import { canonicalJson } from "./canonical-json.js";
@@ -55,12 +55,13 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
     usage: null,
   };
   const versionKeys = new Set<string>();
-  const conflict = (kind: string, arn: string, kept: string | undefined, other: string | undefined) =>
+  const conflict = (kind: string, arn: string, kept: SourceLocation | null | undefined, other: SourceLocation | null | undefined) =>
     merged.warnings.push({
       code: "conflicting-records",
       severity: "warning",
-      message: `${kind} ${arn} differs between ${kept ?? "one input"} and ${other ?? "another"}; kept the first (inputs sorted by path)`,
-      ...(other ? { file: other } : {}),
+      message: `${kind} ${arn} differs between ${where(kept) ?? "one input"} and ${where(other) ?? "another"}; kept the first (inputs sorted by path)`,
+      ...(other?.file ? { file: other.file } : {}),
+      ...(other?.file && other.address ? { path: other.address } : {}),
     });
 
   for (const f of fragments) {
@@ -82,12 +83,12 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
       for (const u of lambdaServiceUses ?? []) merged.roleUses.push({ ...u, roleArn: r.arn });
       const seen = merged.roles.get(r.arn);
       if (!seen) merged.roles.set(r.arn, r);
-      else if (withoutSource(seen) !== withoutSource(r)) conflict("role", r.arn, seen.source?.file, r.source?.file);
+      else if (withoutSource(seen) !== withoutSource(r)) conflict("role", r.arn, seen.source, r.source);
     }
     for (const p of f.principals) {
       const seen = merged.principals.get(p.arn);
       if (!seen) merged.principals.set(p.arn, p);
-      else if (withoutSource(seen) !== withoutSource(p)) conflict(p.type, p.arn, seen.source?.file, p.source?.file);
+      else if (withoutSource(seen) !== withoutSource(p)) conflict(p.type, p.arn, seen.source, p.source);
     }
     for (const p of f.policies) mergePolicy(merged, p, conflict);
     for (const fn of f.functions) {
@@ -96,7 +97,7 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
       else {
         // get-function carries tags that list-functions lacks: fold them in; any other difference is a conflict.
         const tags = { ...fn.tags, ...seen.tags };
-        if (withoutSource({ ...seen, tags: {} }) !== withoutSource({ ...fn, tags: {} })) conflict("function", fn.arn, seen.source?.file, fn.source?.file);
+        if (withoutSource({ ...seen, tags: {} }) !== withoutSource({ ...fn, tags: {} })) conflict("function", fn.arn, seen.source, fn.source);
         seen.tags = Object.fromEntries(Object.entries(tags).sort(([a], [b]) => compareStrings(a, b)));
       }
     }
@@ -112,7 +113,7 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
   return merged;
 }
 
-function mergePolicy(merged: Merged, p: ManagedPolicy, conflict: (kind: string, arn: string, a?: string, b?: string) => void): void {
+function mergePolicy(merged: Merged, p: ManagedPolicy, conflict: (kind: string, arn: string, a?: SourceLocation | null, b?: SourceLocation | null) => void): void {
   const seen = merged.policies.get(p.arn);
   if (!seen) {
     merged.policies.set(p.arn, p);
@@ -123,8 +124,17 @@ function mergePolicy(merged: Merged, p: ManagedPolicy, conflict: (kind: string, 
     merged.policies.set(p.arn, { ...p, otherVersions: unionVersions(seen, p) });
     return;
   }
-  if (p.resolution !== "unresolved" && canonicalJson(seen.document) !== canonicalJson(p.document)) conflict("managed policy", p.arn, seen.source?.file, p.source?.file);
+  if (p.resolution !== "unresolved" && canonicalJson(seen.document) !== canonicalJson(p.document)) conflict("managed policy", p.arn, seen.source, p.source);
   seen.otherVersions = unionVersions(seen, p);
+}
+
+/**
+ * A record's file, with its JSON path when it has one: two records of one file (pages of an
+ * export merged by a script that appended a page twice) were "between x.json and x.json".
+ */
+function where(source: SourceLocation | null | undefined): string | undefined {
+  if (!source?.file) return undefined;
+  return source.address ? `${source.file} (${source.address})` : source.file;
 }
 
 function unionVersions(a: ManagedPolicy, b: ManagedPolicy): ManagedPolicy["otherVersions"] {

@@ -7,7 +7,8 @@
  * each field: the IAM API reference's RoleDetail, UserDetail, GroupDetail, ManagedPolicyDetail),
  * never copied from leastrole's output.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeDocument } from "../../src/analysis/index.js";
@@ -329,5 +330,32 @@ describe("a PowerShell export cut at ConvertTo-Json's default -Depth", () => {
     r["Description"] = "System.Collections.Generic.List";
     const { fragment } = readValue("gaad-ps.json", page);
     expect(fragment!.roles[0]!.tags).toEqual({ note: "Amazon.IdentityManagement.Model.Tag" });
+  });
+});
+
+describe("pages merged by a script", () => {
+  it("the same role twice in one file, differing: the warning says where each record is, not the file twice", async () => {
+    // A loop that appended the page again after a retry, the role changed in between: LocalStack's
+    // Filter=Role page, then the same page with the inline policy gone.
+    const first = JSON.parse(readFileSync(path("localstack-filter-role"), "utf8")) as { RoleDetailList: Array<Record<string, unknown>> };
+    const again = JSON.parse(JSON.stringify(first)) as typeof first;
+    again.RoleDetailList[0]!["RolePolicyList"] = [];
+    const dir = mkdtempSync(join(tmpdir(), "gaad-pages-"));
+    const file = join(dir, "pages.json");
+    writeFileSync(file, JSON.stringify([first, again]));
+    const d = (await normalize([file])).document;
+    // The first record is kept (inputs sorted by path, records in file order).
+    expect(d.roles.map((r) => r.inlinePolicies.map((p) => p.name))).toEqual([["policy-1e6b3d58"]]);
+    const w = d.meta.warnings.filter((x) => x.code === "conflicting-records");
+    // Before: "differs between <file> and <file>", no path.
+    expect(w).toEqual([
+      {
+        code: "conflicting-records",
+        severity: "warning",
+        file,
+        path: "[1].RoleDetailList[0]",
+        message: `role arn:aws:iam::111111111111:role/my-path/role-3f2a9c1e differs between ${file} ([0].RoleDetailList[0]) and ${file} ([1].RoleDetailList[0]); kept the first (inputs sorted by path)`,
+      },
+    ]);
   });
 });
