@@ -119,6 +119,24 @@ function knownUnusedShape(values: unknown[]): string | null {
     }
   }
   if (Array.isArray(v) && v.length > 0 && v.every((e) => isObject(e) && "eventSource" in e && "eventName" in e)) return CLOUDTRAIL_NOT_READ;
+  if (Array.isArray(v) && values.length === 1) {
+    const list = authorizationDetailsList(v);
+    // `aws iam get-account-authorization-details --query RoleDetailList`: the records without the
+    // output around them, so without the other lists and without the NextToken that says whether
+    // --max-items cut it. Named, so the fix is plain, instead of "not an input leastrole reads".
+    if (list) return `a bare ${list} (get-account-authorization-details narrowed by --query): without the rest of the output it cannot be told complete; export without --query (--filter keeps the output whole)`;
+  }
+  return null;
+}
+
+/** Which list of get-account-authorization-details a bare array of records is, if it is one. */
+function authorizationDetailsList(v: unknown[]): string | null {
+  if (v.length === 0 || !v.every(isObject)) return null;
+  const records = v as Array<Record<string, unknown>>;
+  if (records.every((r) => "RoleName" in r && "Arn" in r && ("RolePolicyList" in r || "AttachedManagedPolicies" in r))) return "RoleDetailList";
+  if (records.every((r) => "UserName" in r && "Arn" in r && ("UserPolicyList" in r || "GroupList" in r))) return "UserDetailList";
+  if (records.every((r) => "GroupName" in r && "Arn" in r && "GroupPolicyList" in r)) return "GroupDetailList";
+  if (records.every((r) => "Arn" in r && Array.isArray(r["PolicyVersionList"]))) return "Policies list";
   return null;
 }
 

@@ -359,3 +359,17 @@ describe("pages merged by a script", () => {
     ]);
   });
 });
+
+describe("an export narrowed by --query", () => {
+  it("a bare RoleDetailList (aws iam get-account-authorization-details --query RoleDetailList) is named, with the fix", () => {
+    const page = JSON.parse(readFileSync(path("localstack-filter-role"), "utf8")) as { RoleDetailList: unknown[] };
+    const { fragment, warnings } = readValue("roles.json", page.RoleDetailList);
+    expect(fragment).toBeNull();
+    // Before: "skipped: not an input leastrole reads; accepted: …" (the list of every input).
+    expect(warnings.map((w) => [w.file, w.message])).toEqual([["roles.json", "skipped: a bare RoleDetailList (get-account-authorization-details narrowed by --query): without the rest of the output it cannot be told complete; export without --query (--filter keeps the output whole)"]]);
+    const users = JSON.parse(readFileSync(path("localstack-filter-user"), "utf8")) as { UserDetailList: unknown[] };
+    expect(readValue("users.json", users.UserDetailList).warnings[0]!.message).toContain("a bare UserDetailList");
+    const policies = JSON.parse(readFileSync(path("localstack-filter-aws-managed-policy"), "utf8")) as { Policies: unknown[] };
+    expect(readValue("policies.json", policies.Policies).warnings[0]!.message).toContain("a bare Policies list");
+  });
+});
