@@ -12,6 +12,10 @@
  *   .NET's JSON date): milliseconds since the epoch, UTC; the offset only says where it was written
  *
  * A timestamp without an offset is read as UTC: every AWS API returns UTC.
+ *
+ * .NET's DateTime.MinValue (`0001-01-01T00:00:00`, `/Date(-62135596800000)/`) is absent: the AWS
+ * SDK for .NET (v3, under AWS Tools for PowerShell) gives a field the response left out as the
+ * default DateTime, and ConvertTo-Json writes it (RoleLastUsed.LastUsedDate of a role never used).
  */
 
 const ISO_LIKE =
@@ -30,8 +34,8 @@ export function normalizeTimestamp(value: unknown): string | null | undefined {
   if (typeof value !== "string") return undefined;
   const text = value.trim();
   if (/^\d+(?:\.\d+)?$/.test(text)) return fromEpoch(Number(text));
-  const dotnet = /^\/Date\((\d+)(?:[+-]\d{4})?\)\/$/.exec(text);
-  if (dotnet) return isoOrUndefined(Number(dotnet[1]));
+  const dotnet = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/.exec(text);
+  if (dotnet) return Number(dotnet[1]) === DOTNET_MIN_MS ? null : Number(dotnet[1]) < 0 ? undefined : isoOrUndefined(Number(dotnet[1]));
   const m = ISO_LIKE.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone = "Z"] = m;
@@ -52,11 +56,22 @@ export function normalizeTimestamp(value: unknown): string | null | undefined {
     if (oh > 23 || om > 59) return undefined;
     offsetMinutes = sign * (oh * 60 + om);
   }
-  const utc = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), ms) - offsetMinutes * 60_000;
+  const utc = utcMs(year, month - 1, day, hour, minute, Math.min(second, 59), ms) - offsetMinutes * 60_000;
   // Reject dates that Date.UTC silently rolls over (Feb 30 → Mar 2).
-  const check = new Date(Date.UTC(year, month - 1, day));
+  const check = new Date(utcMs(year, month - 1, day, 0, 0, 0, 0));
   if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return undefined;
+  if (utc === DOTNET_MIN_MS) return null;
   return isoOrUndefined(utc);
+}
+
+/** 0001-01-01T00:00:00Z, .NET's DateTime.MinValue, in epoch milliseconds. */
+const DOTNET_MIN_MS = -62135596800000;
+
+/** Date.UTC, but years 0–99 are those years: Date.UTC reads them as 1900–1999 (0001 became 1901). */
+function utcMs(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
+  const date = new Date(Date.UTC(2000, month, day, hour, minute, second, ms));
+  date.setUTCFullYear(year);
+  return date.getTime();
 }
 
 function fromEpoch(n: number): string | undefined {

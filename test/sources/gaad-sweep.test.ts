@@ -373,3 +373,17 @@ describe("an export narrowed by --query", () => {
     expect(readValue("policies.json", policies.Policies).warnings[0]!.message).toContain("a bare Policies list");
   });
 });
+
+describe("a PowerShell export of a role never used", () => {
+  it("RoleLastUsed.LastUsedDate as .NET's unset DateTime (0001-01-01T00:00:00) is never used, not used in 1901", () => {
+    // AWS Tools for PowerShell on the AWS SDK for .NET v3 gives the LastUsedDate the response left
+    // out (a role never used) as DateTime.MinValue; ConvertTo-Json writes it in its two forms.
+    for (const [date, shell] of [["0001-01-01T00:00:00", "PowerShell 7"], ["/Date(-62135596800000)/", "Windows PowerShell"]] as const) {
+      const page = JSON.parse(readFileSync(path("localstack-filter-role"), "utf8")) as { RoleDetailList: Array<Record<string, unknown>> };
+      page.RoleDetailList[0]!["RoleLastUsed"] = { LastUsedDate: date, Region: null };
+      const { fragment } = readValue("gaad-ps.json", page);
+      expect(fragment!.roles[0]!.lastUsed, shell).toEqual({ date: null, region: null });
+      expect(fragment!.warnings, shell).toEqual([]);
+    }
+  });
+});

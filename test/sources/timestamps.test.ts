@@ -39,6 +39,24 @@ describe("normalizeTimestamp", () => {
     }
   });
 
+  it("years before 100 are those years (Date.UTC reads 0-99 as 1900-1999): 0099 is not 1999", () => {
+    expect(normalizeTimestamp("0099-06-01T12:00:00Z")).toBe("0099-06-01T12:00:00.000Z");
+    expect(normalizeTimestamp("0002-03-04")).toBe("0002-03-04T00:00:00.000Z");
+    // Rolled-over dates are still refused in those years (0003 is no leap year).
+    expect(normalizeTimestamp("0003-02-29")).toBeUndefined();
+    expect(normalizeTimestamp("0004-02-29")).toBe("0004-02-29T00:00:00.000Z");
+  });
+
+  it(".NET's DateTime.MinValue (the AWS SDK for .NET's unset date, through PowerShell's ConvertTo-Json) is absent, not the year 1901", () => {
+    // PowerShell 6+ writes a DateTime of unspecified kind without an offset; Windows PowerShell as /Date(ms)/.
+    // Before: "0001-01-01T00:00:00" was 1901-01-01T00:00:00.000Z, and /Date(-62135596800000)/ a warning.
+    for (const minValue of ["0001-01-01T00:00:00", "0001-01-01T00:00:00Z", "0001-01-01T00:00:00.0000000", "/Date(-62135596800000)/"]) {
+      expect(normalizeTimestamp(minValue), minValue).toBeNull();
+    }
+    // Other dates before 1970 in the .NET form are no AWS timestamp.
+    expect(normalizeTimestamp("/Date(-1000)/")).toBeUndefined();
+  });
+
   it("property: every instant written in every AWS form normalises to the same ISO Z text", () => {
     fc.assert(
       fc.property(fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2090, 0, 1) }), (ms) => {
