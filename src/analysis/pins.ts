@@ -36,8 +36,13 @@ export const RESOURCE_POLICY_KEYS: ReadonlySet<string> = new Set([...ACCOUNT_KEY
  * sts:AssumeRole* request carries; web identity's audience and subject (`…:aud`, `…:sub`) too.
  */
 const TRUST_EXTRA_KEYS = new Set(["aws:userid", "aws:username", "sts:externalid", "aws:sourcevpce", "aws:sourceip", "aws:sourcevpc"]);
-/** GitHub's audience is `sts.amazonaws.com` for every repository using the official action: it tells no caller apart. */
-const NOT_PINNING = new Set(["token.actions.githubusercontent.com:aud"]);
+/**
+ * Audiences that tell no caller apart. GitHub's is `sts.amazonaws.com` for every repository using
+ * the official action. SAML's (`SAML:aud`) is the Recipient of the assertion, the AWS sign-in
+ * endpoint (`https://signin.aws.amazon.com/saml`) every user of the IdP posts to (IAM User Guide,
+ * "Configure SAML assertions for the authentication response"); the subject keys (`SAML:sub`…) do pin.
+ */
+const NOT_PINNING = new Set(["token.actions.githubusercontent.com:aud", "saml:aud"]);
 
 export function isTrustKey(key: string): boolean {
   if (NOT_PINNING.has(key)) return false;

@@ -231,6 +231,7 @@ describe("trust analysis: what pins the caller (AWS Config's fixed-value rule; I
     Action: ["sts:AssumeRoleWithWebIdentity"],
     Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": ["sts.amazonaws.com"] }, StringLike: { "token.actions.githubusercontent.com:sub": [sub] } },
   });
+  const saml = (condition: object) => ({ Effect: "Allow" as const, Principal: { Federated: ["arn:aws:iam::123456789012:saml-provider/ADFS"] }, Action: ["sts:AssumeRoleWithSAML"], Condition: condition });
   const cases: [string, object, boolean][] = [
     ["IfExists passes a request without the key", star({ StringEqualsIfExists: { "sts:ExternalId": ["x-1"] } }), false],
     ["a wildcard account in aws:PrincipalArn", star({ StringLike: { "aws:PrincipalArn": ["arn:aws:iam::*:role/*"] } }), false],
@@ -244,6 +245,10 @@ describe("trust analysis: what pins the caller (AWS Config's fixed-value rule; I
     ["aws:SourceIp 0.0.0.0/0", star({ IpAddress: { "aws:SourceIp": ["0.0.0.0/0"] } }), false],
     ["aws:SourceIp ::/0 beside a fixed network", star({ IpAddress: { "aws:SourceIp": ["203.0.113.0/24", "::/0"] } }), false],
     ["aws:SourceIp of one network", star({ IpAddress: { "aws:SourceIp": ["203.0.113.0/24"] } }), true],
+    // SAML:aud is the AWS sign-in endpoint every user of the IdP posts to (the trust policies of
+    // ConsoleMe's and Cartography's test data, test/fixtures/gaad-sweep); the subject pins.
+    ["SAML:aud, the sign-in endpoint", saml({ StringEquals: { "SAML:aud": ["https://signin.aws.amazon.com/saml"] } }), false],
+    ["SAML:sub of one user", saml({ StringEquals: { "SAML:aud": ["https://signin.aws.amazon.com/saml"], "SAML:sub": ["alice@example.com"] } }), true],
   ];
   it.each(cases)("%s", (_name, statement, restricted) => {
     const doc = analyzed(documentOf({ roles: [role("r", { trust: policy(statement as never) })] }));

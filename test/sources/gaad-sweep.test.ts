@@ -240,10 +240,11 @@ describe("other tools' test data", () => {
 
   it("ConsoleMe: a SAML federated principal with SAML:aud and a role of the same account in one trust policy", async () => {
     const d = await doc("consoleme-www-user");
-    const trust = d.roles[0]!.analysis!.trust.principals.map((p) => [p.kind, p.identifier, p.actions, p.crossAccount]);
+    const trust = d.roles[0]!.analysis!.trust.principals.map((p) => [p.kind, p.identifier, p.actions, p.crossAccount, p.restricted]);
+    // SAML:aud is the sign-in endpoint every user of the IdP posts to: it restricts no one.
     expect(trust).toEqual([
-      ["federated", "arn:aws:iam::123456789012:saml-provider/saml", ["sts:AssumeRoleWithSAML"], false],
-      ["aws-principal", "arn:aws:iam::123456789012:role/consoleme", ["sts:AssumeRole"], false],
+      ["federated", "arn:aws:iam::123456789012:saml-provider/saml", ["sts:AssumeRoleWithSAML"], false, false],
+      ["aws-principal", "arn:aws:iam::123456789012:role/consoleme", ["sts:AssumeRole"], false, false],
     ]);
     // ReadOnlyAccess is AWS managed (shipped data); Abc, Encrypt and Tag are not in the export.
     const unresolved = d.meta.warnings.filter((w) => w.message.includes("is not in the inputs")).map((w) => w.message.split(" ")[2]);
