@@ -7,7 +7,7 @@
 import type { FunctionUrl } from "../model/document.js";
 import { asObject, eachRecord, FileContext, isObject, joinPath, optString, reqString } from "./record-reader.js";
 import { keepAttributable, targetFrom } from "./function-target.js";
-import { functionListPages, type FunctionListPage } from "./pagination.js";
+import { functionListPages, valuePages, type FunctionListPage } from "./pagination.js";
 import { emptyFragment, type ReaderInput, type SourceFragment } from "./types.js";
 
 export function isFunctionUrlConfig(v: unknown): boolean {
@@ -22,11 +22,7 @@ export function readFunctionUrls(input: ReaderInput): SourceFragment {
   const ctx = new FileContext(input.file);
   const fragment = emptyFragment({ path: input.file, kind: "lambda-function-url", sha256: input.sha256, records: 0 });
   // Pages one after the other, or an array of pages (detect.ts accepts both), each read in turn.
-  const many = input.values.length > 1;
-  const pages = input.values.flatMap((v, i) => {
-    const base = many ? `[${i}]` : "";
-    return Array.isArray(v) ? v.map((p, j) => ({ value: p as unknown, base: `${base}[${j}]` })) : [{ value: v, base }];
-  });
+  const pages = valuePages(input.values);
   // The list pages in file order, each with the function its records name: the last page of each
   // function's list says whether that list is whole.
   const listPages: FunctionListPage[] = [];

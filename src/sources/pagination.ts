@@ -20,6 +20,18 @@ export function nextPageKey(page: unknown): (typeof PAGE_TOKEN_KEYS)[number] | u
 }
 
 /**
+ * A file's values as pages, each with its JSON path: the values one after the other (several
+ * outputs in one file, `[i]`), and a value that is an array of pages read page by page (`[j]`).
+ */
+export function valuePages(values: readonly unknown[]): Array<{ value: unknown; base: string }> {
+  const many = values.length > 1;
+  return values.flatMap((v, i) => {
+    const base = many ? `[${i}]` : "";
+    return Array.isArray(v) ? v.map((p, j) => ({ value: p as unknown, base: `${base}[${j}]` })) : [{ value: v, base }];
+  });
+}
+
+/**
  * Which function a per-function list is of, as `pagination.scope` (types.ts): the page's records
  * name it (the unqualified ARN of their FunctionArn), else the collector path does. When neither
  * says, or the records name several functions, the file's own path: no other file completes it.

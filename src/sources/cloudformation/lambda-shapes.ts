@@ -186,3 +186,8 @@ export function byArn<T extends { arn: string }>(a: T, b: T): number {
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+
+/** A deep copy of a template value (JSON: what a template holds), for the SAM transform to rewrite freely. */
+export function clone<T>(v: T): T {
+  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+}

@@ -19,7 +19,7 @@
 import profilesData from "./sam-connector-profiles.json" with { type: "json" };
 import { own } from "../../collections.js";
 import { childPath } from "./located.js";
-import { isRecord } from "./lambda-shapes.js";
+import { clone, isRecord } from "./lambda-shapes.js";
 import type { SamResource, SamWarning } from "./sam.js";
 
 interface Profile {
@@ -87,10 +87,6 @@ interface Connector {
 export function connectorProfile(sourceType: string, destinationType: string): Profile | undefined {
   const bySource = own(PROFILES.Permissions, sourceType);
   return bySource === undefined ? undefined : own(bySource, destinationType);
-}
-
-function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
 
 /** intrinsics.py get_logical_id_from_intrinsic: the logical ID a Ref or Fn::GetAtt names. */

@@ -16,7 +16,7 @@ import { own } from "../../collections.js";
 import templatesData from "./sam-policy-templates.json" with { type: "json" };
 import managedPolicyNames from "./aws-managed-policy-names.json" with { type: "json" };
 import { childPath } from "./located.js";
-import { isRecord } from "./lambda-shapes.js";
+import { clone, isRecord } from "./lambda-shapes.js";
 import { expandConnectors } from "./sam-connectors.js";
 
 export interface SamResource {
@@ -108,10 +108,6 @@ const DESTINATION_ACTION: Record<string, string> = {
   EventBridge: "events:PutEvents",
   S3Bucket: "s3:PutObject",
 };
-
-function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
-}
 
 /** SAM Globals merge: maps merged key by key, lists concatenated (globals first), scalars overridden. */
 function mergeGlobals(global: unknown, local: unknown): unknown {
