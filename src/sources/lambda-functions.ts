@@ -2,7 +2,9 @@
  * Reader for Lambda function configurations: `aws lambda list-functions` (`{Functions: […]}`, one
  * file per region, several pages possible, `--function-version ALL` adds published versions with
  * their own frozen role), `get-function` (`{Configuration, Code, Tags}`) and
- * `get-function-configuration` (a bare FunctionConfiguration).
+ * `get-function-configuration` (a bare FunctionConfiguration), and `list-versions-by-function`
+ * (`{Versions: […]}`: one function's `$LATEST` and published versions, each with the role it was
+ * published with).
  *
  * Environment variables: only the NAMES are read. The values object is never copied, stored or
  * echoed in a message, because it routinely holds secrets.
@@ -25,7 +27,7 @@ import {
   tagsFromMap,
   type JsonObject,
 } from "./record-reader.js";
-import { regionListPages, type RegionListPage } from "./pagination.js";
+import { functionListPages, regionListPages, type FunctionListPage, type RegionListPage } from "./pagination.js";
 import { emptyFragment, type FunctionVersionRecord, type ReaderInput, type SourceFragment } from "./types.js";
 
 /** A FunctionConfiguration has a FunctionName and a FunctionArn, and at least a Role or a Runtime/Handler/Version. */
@@ -42,12 +44,21 @@ export function isListFunctions(v: unknown): v is JsonObject {
   return isObject(v) && Array.isArray(v["Functions"]);
 }
 
+/**
+ * `aws lambda list-versions-by-function`: `{Versions: [FunctionConfiguration …]}`. IAM's
+ * list-policy-versions also answers `{Versions: […]}` (policy versions, no FunctionArn): only a
+ * non-empty list of function configurations is this one (the list always holds `$LATEST`).
+ */
+export function isListVersionsByFunction(v: unknown): v is JsonObject {
+  return isObject(v) && Array.isArray(v["Versions"]) && v["Versions"].length > 0 && v["Versions"].every(isFunctionConfiguration);
+}
+
 export function isGetFunction(v: unknown): v is JsonObject {
   return isObject(v) && isFunctionConfiguration(v["Configuration"]);
 }
 
 export function isLambdaFunctionsValue(v: unknown): boolean {
-  return isListFunctions(v) || isGetFunction(v) || isFunctionConfiguration(v);
+  return isListFunctions(v) || isListVersionsByFunction(v) || isGetFunction(v) || isFunctionConfiguration(v);
 }
 
 export function readLambdaFunctions(input: ReaderInput): SourceFragment {
@@ -63,19 +74,26 @@ export function readLambdaFunctions(input: ReaderInput): SourceFragment {
   });
 
   const listPages: RegionListPage[] = [];
+  const versionPages: FunctionListPage[] = [];
   for (const { value, path } of values) {
     try {
       if (isListFunctions(value)) {
         const records = eachRecord(value["Functions"] as unknown[], ctx, joinPath(path, "Functions"), (item, p) => readConfiguration(item, p, ctx, null));
         for (const r of records) add(fragment, r);
         listPages.push({ value, path, regions: new Set(records.map((r) => r.fn.region)) });
+      } else if (isListVersionsByFunction(value)) {
+        // One function's list: its pages are judged per function (a cut list hides published
+        // versions, and with them roles still in use), never as a region's list of functions.
+        const records = eachRecord(value["Versions"] as unknown[], ctx, joinPath(path, "Versions"), (item, p) => readConfiguration(item, p, ctx, null));
+        for (const r of records) add(fragment, r);
+        versionPages.push({ value, base: path, targets: records.map((r) => ({ functionArn: r.fn.arn, functionName: r.fn.name })) });
       } else if (isGetFunction(value)) {
         const tags = tagsFromMap(value["Tags"], ctx, joinPath(path, "Tags"));
         add(fragment, readConfiguration(value["Configuration"], joinPath(path, "Configuration"), ctx, tags));
       } else if (isFunctionConfiguration(value)) {
         add(fragment, readConfiguration(value, path, ctx, null));
       } else {
-        ctx.fail(path, "expected a list-functions, get-function or get-function-configuration output");
+        ctx.fail(path, "expected a list-functions, list-versions-by-function, get-function or get-function-configuration output");
       }
     } catch (error) {
       ctx.report(error);
@@ -86,6 +104,7 @@ export function readLambdaFunctions(input: ReaderInput): SourceFragment {
   // it): the API's NextMarker, or the AWS CLI's own NextToken (written instead when --max-items or
   // --no-paginate cut its output), says more functions follow.
   Object.assign(fragment, regionListPages(listPages));
+  if (versionPages.length > 0) fragment.listPages = [...(fragment.listPages ?? []), ...functionListPages(versionPages, input.context, input.file)];
   const regions = new Set([...fragment.functions, ...fragment.functionVersions.map((v) => v.config)].map((f) => f.region));
   if (regions.size === 1) fragment.source.region = [...regions][0]!;
   else if (regions.size === 0 && input.context.region) fragment.source.region = input.context.region;

@@ -183,6 +183,78 @@ describe("lambda functions reader", () => {
     ]);
   });
 
+  // The AWS CLI's example of list-versions-by-function (awscli/examples/lambda), with version 1
+  // published under an older role: that role still runs whenever version 1 is invoked.
+  const LIST_VERSIONS = {
+    Versions: [
+      {
+        TracingConfig: { Mode: "PassThrough" },
+        Version: "$LATEST",
+        CodeSha256: "sU0cJ2/hOZevwV/lTxCuQqK3gDZP3i8gUoqUUVRmY6E=",
+        FunctionName: "my-function",
+        VpcConfig: { SubnetIds: [], VpcId: "", SecurityGroupIds: [] },
+        MemorySize: 256,
+        RevisionId: "93017fc9-59cb-41dc-901b-4845ce4bf668",
+        CodeSize: 266,
+        FunctionArn: "arn:aws:lambda:us-west-2:123456789012:function:my-function:$LATEST",
+        Handler: "index.handler",
+        Role: "arn:aws:iam::123456789012:role/service-role/helloWorldPython-role-uy3l9qyq",
+        Timeout: 3,
+        LastModified: "2019-10-01T16:47:28.490+0000",
+        Runtime: "nodejs10.x",
+        Description: "",
+      },
+      {
+        TracingConfig: { Mode: "PassThrough" },
+        Version: "1",
+        CodeSha256: "5tT2qgzYUHoqwR616pZ2dpkn/0J1FrzJmlKidWaaCgk=",
+        FunctionName: "my-function",
+        VpcConfig: { SubnetIds: [], VpcId: "", SecurityGroupIds: [] },
+        MemorySize: 256,
+        RevisionId: "949c8914-012e-4795-998c-e467121951b1",
+        CodeSize: 304,
+        FunctionArn: "arn:aws:lambda:us-west-2:123456789012:function:my-function:1",
+        Handler: "index.handler",
+        Role: "arn:aws:iam::123456789012:role/service-role/old-role",
+        Timeout: 3,
+        LastModified: "2019-09-26T20:28:40.438+0000",
+        Runtime: "nodejs10.x",
+        Description: "new version",
+      },
+    ],
+  };
+
+  it("list-versions-by-function: $LATEST is the function, each published version keeps its own role", () => {
+    const f = mustRead("my-function-versions.json", LIST_VERSIONS);
+    expect(f.source.kind).toBe("lambda-functions");
+    expect(f.functions.map((x) => [x.arn, x.roleArn])).toEqual([["arn:aws:lambda:us-west-2:123456789012:function:my-function", "arn:aws:iam::123456789012:role/service-role/helloWorldPython-role-uy3l9qyq"]]);
+    expect(f.functionVersions.map((v) => [v.functionArn, v.version, v.roleArn])).toEqual([["arn:aws:lambda:us-west-2:123456789012:function:my-function", "1", "arn:aws:iam::123456789012:role/service-role/old-role"]]);
+    // One function's versions say nothing of the region's other functions (LR016 relies on it).
+    expect(f.listedFunctionRegions ?? []).toEqual([]);
+    const doc = normalizeFragments([f], { lookupManagedPolicy: null }).document;
+    expect(doc.functions[0]!.versions).toEqual([{ version: "1", roleArn: "arn:aws:iam::123456789012:role/service-role/old-role" }]);
+    expect(doc.meta.warnings.map((w) => w.code)).not.toContain("truncated-pagination");
+  });
+
+  it("list-versions-by-function cut after its first page is truncated-pagination of that function; another function's full list does not complete it", () => {
+    const cut = mustRead("cut.json", { ...LIST_VERSIONS, NextMarker: "eyJtYXJrZXIiOiAiMSJ9" });
+    const other = mustRead("other.json", {
+      Versions: [{ ...LIST_VERSIONS.Versions[0], FunctionName: "other", FunctionArn: "arn:aws:lambda:us-west-2:123456789012:function:other:$LATEST" }],
+    });
+    const doc = normalizeFragments([cut, other], { lookupManagedPolicy: null }).document;
+    const cuts = doc.meta.warnings.filter((w) => w.code === "truncated-pagination");
+    expect(cuts).toHaveLength(1);
+    expect(cuts[0]).toMatchObject({ severity: "error", file: "cut.json", path: "NextMarker" });
+    expect(cuts[0]!.message).toContain("function arn:aws:lambda:us-west-2:123456789012:function:my-function");
+    expect(doc.meta.partial).toBe(true);
+  });
+
+  it("IAM list-policy-versions and Greengrass function-definition versions are not read as Lambda versions", () => {
+    const policyVersions = { Versions: [{ VersionId: "v2", IsDefaultVersion: true, CreateDate: "2019-10-01T16:47:28Z" }] };
+    const greengrass = { Versions: [{ Arn: "arn:aws:greengrass:us-west-2:123456789012:/greengrass/definition/functions/063f/versions/9748", CreationTimestamp: "2019-06-18T17:04:30.776Z", Id: "063f", Version: "9748" }] };
+    for (const v of [policyVersions, greengrass]) expect(readValue("v.json", v).fragment).toBeNull();
+  });
+
   it("a function without Role is reported with its path; the other functions are kept", () => {
     const { fragment } = readValue("two.json", {
       Functions: [
