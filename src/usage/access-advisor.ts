@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { normaliseTime } from "./accumulate.js";
 import { printable } from "../printable.js";
+import { normalizeTimestamp } from "../sources/timestamps.js";
 
 export interface AccessAdvisorService {
   namespace: string;
@@ -111,8 +112,8 @@ export function parseAccessAdvisor(doc: unknown, file: string, roleArn: string |
     file,
     roleArn: role,
     jobType: doc.JobType === "ACTION_LEVEL" ? "ACTION_LEVEL" : "SERVICE_LEVEL",
-    createdAt: typeof doc.JobCreationDate === "string" ? normaliseTime(doc.JobCreationDate) : null,
-    completedAt: typeof doc.JobCompletionDate === "string" ? normaliseTime(doc.JobCompletionDate) : null,
+    createdAt: usageTime(doc.JobCreationDate) ?? null,
+    completedAt: usageTime(doc.JobCompletionDate) ?? null,
     services: services.sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0)),
   };
 }
@@ -122,10 +123,24 @@ export function parseAccessAdvisor(doc: unknown, file: string, roleArn: string |
  * error: read as "never accessed", it would make a used permission look unused.
  */
 function timeOrNull(v: unknown, where: string): string | null {
-  if (v === undefined || v === null) return null;
-  const t = typeof v === "string" ? normaliseTime(v) : null;
-  if (t === null) throw new Error(`${where} ${JSON.stringify(v)} is not a timestamp`);
+  const t = usageTime(v);
+  if (t === undefined) throw new Error(`${where} ${JSON.stringify(v)} is not a timestamp`);
   return t;
+}
+
+/**
+ * A time in any form the tools that fetch these reports write (sources/timestamps.ts: the CLI's ISO
+ * with offset, boto3's `str(datetime)`, epoch seconds or milliseconds as Jackson writes them,
+ * PowerShell's `/Date(ms)/`), in the usage stage's form (whole seconds, `Z`); null when absent,
+ * .NET's DateTime.MinValue included (PowerShell's unset time: a tracked action never accessed);
+ * undefined when it is no timestamp. Before, only text was read, as JavaScript's Date.parse reads
+ * it: epoch milliseconds as text were seconds (the year 58878, which sorts as text before every
+ * window: a service used yesterday was "last accessed before the window"), numbers refused the
+ * whole report, and MinValue was an access in the year 1.
+ */
+function usageTime(v: unknown): string | null | undefined {
+  const t = normalizeTimestamp(v);
+  return t === null || t === undefined ? t : (normaliseTime(t) ?? undefined);
 }
 
 /** Account and role name (the path left out: an ARN written by hand often lacks it). */

@@ -1,0 +1,102 @@
+/**
+ * Access Advisor and Access Analyzer outputs as the tools that fetch them write them, beside the
+ * AWS CLI: the same report's times as boto3's `json.dumps(default=str)`, the AWS SDK for
+ * JavaScript's `JSON.stringify`, Jackson (epoch seconds or milliseconds), PowerShell's
+ * ConvertTo-Json (`/Date(ms)/`; .NET's DateTime.MinValue for a time the response left out:
+ * `LastAccessedTime : 1/1/0001 12:00:00 AM` for a tracked action never accessed, as
+ * Get-IAMServiceLastAccessedDetail prints it), and the entities a report names (IAM API
+ * Reference, GetServiceLastAccessedDetails: for a role's report, `LastAuthenticatedEntity` is "the
+ * role ARN that you used to generate the report").
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { LambdaFunction, Role } from "../../src/model/document.js";
+import { emptyRoleFacts } from "../../src/iam/index.js";
+import { labelUsage, readUsage } from "../../src/usage/index.js";
+
+const ACCT = "123456789012";
+const ROLE = `arn:aws:iam::${ACCT}:role/service-role/billing-role`;
+const FN = `arn:aws:lambda:us-east-1:${ACCT}:function:billing`;
+const GRANTED = ["s3:CreateBucket", "s3:ListAllMyBuckets", "sqs:SendMessage"];
+const role: Role = {
+  arn: ROLE, name: "billing-role", path: "/service-role/", roleId: null, accountId: ACCT, createDate: "2025-01-01T00:00:00Z", trustPolicy: null,
+  inlinePolicies: [], attachedPolicies: [], permissionsBoundaryArn: null, lastUsed: null, tags: {}, trustsLambda: true, functions: [FN], source: null,
+  facts: { ...emptyRoleFacts(), allowedActions: GRANTED, allowedActionCount: GRANTED.length },
+};
+const fn: LambdaFunction = {
+  arn: FN, name: "billing", accountId: ACCT, region: "us-east-1", runtime: "python3.12", packageType: "Zip", roleArn: ROLE, versions: [], aliases: [],
+  lastModified: "2025-05-01T00:00:00Z", vpc: null, tracingMode: null, environmentVariableNames: [], kmsKeyArn: null, deadLetterTargetArn: null,
+  destinations: { onSuccess: null, onFailure: null }, logGroup: "/aws/lambda/billing", logFormat: null, layers: [], fileSystems: [], triggers: [],
+  resourcePolicy: null, functionUrls: [], tags: {}, source: null,
+};
+const DOC = { roles: [role], functions: [fn] };
+const dir = mkdtempSync(join(tmpdir(), "leastrole-advisor-forms-"));
+let n = 0;
+function write(name: string, value: unknown): string {
+  const file = join(dir, String(n++), name);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(value, null, 4));
+  return file;
+}
+const roleFile = `${encodeURIComponent(ROLE)}.json`;
+
+/** An ACTION_LEVEL report of the role made 2026-11-28T09:00Z: SQS last accessed `sqs`, S3's ListAllMyBuckets `list`, CreateBucket `create`. */
+function report(times: { created: unknown; sqs: unknown; list: unknown; create?: unknown }): object {
+  return {
+    JobStatus: "COMPLETED",
+    JobType: "ACTION_LEVEL",
+    JobCreationDate: times.created,
+    ServicesLastAccessed: [
+      {
+        ServiceName: "Amazon S3", ServiceNamespace: "s3", LastAuthenticated: times.list, LastAuthenticatedEntity: ROLE, TotalAuthenticatedEntities: 1,
+        TrackedActionsLastAccessed: [
+          { ActionName: "CreateBucket", ...(times.create === undefined ? {} : { LastAccessedTime: times.create }) },
+          { ActionName: "ListAllMyBuckets", LastAccessedEntity: ROLE, LastAccessedTime: times.list, LastAccessedRegion: "us-east-1" },
+        ],
+      },
+      { ServiceName: "Amazon SQS", ServiceNamespace: "sqs", LastAuthenticated: times.sqs, LastAuthenticatedEntity: ROLE, TotalAuthenticatedEntities: 1 },
+    ],
+  };
+}
+
+const labels = (agg: Awaited<ReturnType<typeof readUsage>>): Record<string, string> =>
+  Object.fromEntries((labelUsage(agg, DOC, { asOf: "2026-11-28T00:00:00Z" }).labels[0]?.permissions ?? []).map((p) => [p.action, p.label]));
+
+describe("Access Advisor times in every form the tools write", () => {
+  // 2026-11-28T09:00:00Z (the job), 2026-11-20T10:00:00Z (inside the window), 2026-06-01T10:00:00Z (before it).
+  const forms: [string, { created: unknown; sqs: unknown; list: unknown }][] = [
+    ["AWS CLI (ISO with offset)", { created: "2026-11-28T09:00:00.929000+00:00", sqs: "2026-06-01T10:00:00+00:00", list: "2026-11-20T10:00:00+00:00" }],
+    ["the wire / JavaScript SDK (ISO Z)", { created: "2026-11-28T09:00:00.929Z", sqs: "2026-06-01T10:00:00Z", list: "2026-11-20T10:00:00.000Z" }],
+    ["boto3 through json.dumps(default=str)", { created: "2026-11-28 09:00:00.929000+00:00", sqs: "2026-06-01 10:00:00+00:00", list: "2026-11-20 10:00:00+00:00" }],
+    ["epoch seconds (Jackson, Java SDK v2)", { created: 1795856400.929, sqs: 1780308000, list: 1795168800 }],
+    ["epoch milliseconds (Jackson, Java SDK v1)", { created: 1795856400929, sqs: 1780308000000, list: 1795168800000 }],
+    ["epoch milliseconds as text", { created: "1795856400929", sqs: "1780308000000", list: "1795168800000" }],
+    ["Windows PowerShell ConvertTo-Json", { created: "/Date(1795856400929)/", sqs: "/Date(1780308000000)/", list: "/Date(1795168800000)/" }],
+  ];
+
+  it.each(forms)("%s: the same report, the same times", async (_name, times) => {
+    const agg = await readUsage([write(roleFile, report(times))], { workers: 1 });
+    expect(agg.warnings).toEqual([]);
+    expect(agg.accessAdvisor.map((r) => [r.createdAt, r.services.map((s) => [s.namespace, s.lastAuthenticated, s.actions])])).toEqual([
+      ["2026-11-28T09:00:00Z", [
+        ["s3", "2026-11-20T10:00:00Z", [{ action: "s3:CreateBucket", lastAccessed: null }, { action: "s3:ListAllMyBuckets", lastAccessed: "2026-11-20T10:00:00Z" }]],
+        ["sqs", "2026-06-01T10:00:00Z", null],
+      ]],
+    ]);
+    // ListAllMyBuckets was called inside the window: used, never unused.
+    expect(labels(agg)).toEqual({ "s3:CreateBucket": "unused", "s3:ListAllMyBuckets": "used", "sqs:SendMessage": "unused" });
+  });
+
+  it("a time PowerShell writes for one the response left out (.NET's DateTime.MinValue) is no access, not one in the year 1", async () => {
+    for (const minValue of ["0001-01-01T00:00:00", "/Date(-62135596800000)/"]) {
+      const agg = await readUsage([write(roleFile, report({ created: "2026-11-28T09:00:00", sqs: "2026-06-01T10:00:00", list: "2026-11-20T10:00:00", create: minValue }))], { workers: 1 });
+      expect([minValue, agg.warnings]).toEqual([minValue, []]);
+      const s3 = agg.accessAdvisor[0]?.services.find((s) => s.namespace === "s3");
+      expect(s3?.actions?.find((a) => a.action === "s3:CreateBucket")).toEqual({ action: "s3:CreateBucket", lastAccessed: null });
+      const reason = labelUsage(agg, DOC, { asOf: "2026-11-28T00:00:00Z" }).labels[0]?.permissions.find((p) => p.action === "s3:CreateBucket")?.reason;
+      expect(reason).toBe("Access Advisor (report of 2026-11-28T09:00:00Z): s3:CreateBucket not accessed in its tracking period");
+    }
+  });
+});
