@@ -147,20 +147,28 @@ function usageTime(v: unknown): string | null | undefined {
 const roleKey = (arn: string): string => `${arn.split(":")[4] ?? ""}/${arn.slice(arn.lastIndexOf("/") + 1)}`;
 
 /**
- * The role the output's own entities name when it is not `roleArn`, else null. For a role's
- * report, `LastAuthenticatedEntity` is "the role ARN that you used to generate the report" (IAM
- * API Reference, GetServiceLastAccessedDetails): a role named there that is not the role the file
- * name (or `Arn`) says means the file is about another role, or about a policy several entities use.
+ * Why the output is not the report of `roleArn` (null when nothing says so). For a role's report,
+ * `LastAuthenticatedEntity` is "the role ARN that you used to generate the report" (IAM API
+ * Reference, GetServiceLastAccessedDetails), and `TotalAuthenticatedEntities` counts that role
+ * alone. An entity that is not the role the file name (or `Arn`) says, a role or a user (a user's
+ * or group's report, or a policy's that several entities use), or a service accessed by more than
+ * one entity means the file is about something else: merged, its times would be taken for the
+ * role's, and its services not accessed for services the role did not use.
  */
-export function otherEntityRole(doc: Obj, roleArn: string): string | null {
+export function notTheRolesReport(doc: Obj, roleArn: string): string | null {
   const named = new Set<string>();
+  let shared: string | null = null;
   for (const s of Array.isArray(doc.ServicesLastAccessed) ? doc.ServicesLastAccessed : []) {
     if (!isObj(s)) continue;
     if (typeof s.LastAuthenticatedEntity === "string") named.add(s.LastAuthenticatedEntity);
     for (const a of Array.isArray(s.TrackedActionsLastAccessed) ? s.TrackedActionsLastAccessed : []) if (isObj(a) && typeof a.LastAccessedEntity === "string") named.add(a.LastAccessedEntity);
+    if (shared === null && typeof s.TotalAuthenticatedEntities === "number" && s.TotalAuthenticatedEntities > 1) {
+      shared = `its service ${printable(s.ServiceNamespace)} was accessed by ${s.TotalAuthenticatedEntities} entities (TotalAuthenticatedEntities), where a role's report counts the role alone (a policy's, a group's or a user's report counts several)`;
+    }
   }
   const own = roleKey(roleArn);
-  return [...named].sort().find((e) => ROLE.test(e) && roleKey(e) !== own) ?? null;
+  const other = [...named].sort().find((e) => e.startsWith("arn:") && !(ROLE.test(e) && roleKey(e) === own));
+  return other !== undefined ? `it names ${other} as the entity that accessed services` : shared;
 }
 
 function roleFromFileName(file: string): string | null {

@@ -20,7 +20,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { constants, gunzipSync } from "node:zlib";
-import { accessAdvisorPages, mergeAccessAdvisorPages, otherEntityRole, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
+import { accessAdvisorPages, mergeAccessAdvisorPages, notTheRolesReport, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
 import { isAccessAnalyzerOutput, parseAccessAnalyzer, unusedPermissionWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
 import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
 import { eventMessages, isSubscriptionMessage, logEventsIncomplete, logEventsKind } from "./cloudwatch-logs.js";
@@ -489,11 +489,11 @@ function readAccessAdvisor(pages: Obj[], acc: FileAccumulator, result: FileResul
   try {
     const doc = mergeAccessAdvisorPages(pages);
     const report = parseAccessAdvisor(doc, path);
-    const other = report.roleArn === null ? null : otherEntityRole(doc, report.roleArn);
+    const other = report.roleArn === null ? null : notTheRolesReport(doc, report.roleArn);
     if (other !== null) {
       // Merged into the named role's labels it would call that role's permissions used (or agree
       // they are unused) on another principal's activity: left out, said, nothing made partial.
-      acc.warnings.push(warn("access-advisor-role-mismatch", `Access Advisor output is taken to be about ${report.roleArn} (file name or Arn), but it names ${other} as the entity that accessed services: the report is left out; name the file after the role the job was generated for`, path));
+      acc.warnings.push(warn("access-advisor-role-mismatch", `Access Advisor output is taken to be about ${report.roleArn} (file name or Arn), but ${other}: the report is left out; name the file after the role the job was generated for`, path));
       return;
     }
     if (report.roleArn === null) acc.warnings.push(warn("access-advisor-role-unknown", "Access Advisor output does not say which role it is about; name the file after the URL-encoded role ARN", path));
