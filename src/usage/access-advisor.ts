@@ -138,7 +138,7 @@ function timeOrNull(v: unknown, where: string): string | null {
  * window: a service used yesterday was "last accessed before the window"), numbers refused the
  * whole report, and MinValue was an access in the year 1.
  */
-function usageTime(v: unknown): string | null | undefined {
+export function usageTime(v: unknown): string | null | undefined {
   const t = normalizeTimestamp(v);
   return t === null || t === undefined ? t : (normaliseTime(t) ?? undefined);
 }

@@ -1,11 +1,12 @@
 /**
  * IAM Access Analyzer unused-access findings: `aws accessanalyzer get-finding-v2` output (one
  * finding with `findingDetails`), a list of them, or `list-findings-v2` pages (summaries: their
- * UnusedPermission findings have no details, see unusedPermissionWithoutDetails; input-formats.md §5). Only unused-access finding types are kept; the model's
+ * UnusedPermission findings have no details, see unusedPermissionWithoutDetails; input-formats.md §5). Only unused-access findings about roles are kept (not users'); the model's
  * `unusedPermissionDetails.actions[].action` has no service prefix and is joined here.
  */
 
 import { printable } from "../printable.js";
+import { usageTime } from "./access-advisor.js";
 
 export interface AccessAnalyzerFinding {
   id: string;
@@ -23,6 +24,15 @@ export interface AccessAnalyzerFinding {
 type Obj = { [k: string]: unknown };
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const s = (v: unknown): string | null => (typeof v === "string" ? v : null);
+/** A time as the usage stage writes them (access-advisor.ts, usageTime); null when absent or unreadable (these times are only shown). */
+const time = (v: unknown): string | null => usageTime(v) ?? null;
+const ROLE = /^arn:[^:]+:iam::\d{12}:role\/.+$/;
+/**
+ * A finding about a role. An analyzer's findings cover IAM users too (resourceType AWS::IAM::User):
+ * labels are keyed by account and role name, so a user named like a role had its findings taken
+ * for the role's.
+ */
+const isRoleFinding = (f: Obj): boolean => typeof f.resource === "string" && ROLE.test(f.resource) && (f.resourceType === undefined || f.resourceType === "AWS::IAM::Role");
 
 export function isAccessAnalyzerOutput(doc: unknown): boolean {
   const one = (f: unknown): boolean => isObj(f) && typeof f.findingType === "string" && (Array.isArray(f.findingDetails) || typeof f.resource === "string");
@@ -39,7 +49,7 @@ export function isAccessAnalyzerOutput(doc: unknown): boolean {
  */
 export function unusedPermissionWithoutDetails(doc: unknown): string[] {
   const list: unknown[] = Array.isArray(doc) ? doc : isObj(doc) && Array.isArray(doc.findings) ? doc.findings : [doc];
-  return list.filter((f): f is Obj => isObj(f) && f.findingType === "UnusedPermission" && !Array.isArray(f.findingDetails)).map((f, i) => s(f.id) ?? `#${i}`);
+  return list.filter((f): f is Obj => isObj(f) && f.findingType === "UnusedPermission" && !Array.isArray(f.findingDetails) && isRoleFinding(f)).map((f, i) => s(f.id) ?? `#${i}`);
 }
 
 /** Unused-access findings in the document; other finding types are ignored. */
@@ -52,6 +62,7 @@ export function parseAccessAnalyzer(doc: unknown): AccessAnalyzerFinding[] {
     if (type !== "UnusedPermission" && type !== "UnusedIAMRole") return;
     const resource = s(f.resource);
     if (resource === null) throw new Error(`finding ${i} (${printable(f.id)}): no resource`);
+    if (!isRoleFinding(f)) return;
     const services: AccessAnalyzerFinding["services"] = [];
     let roleLastAccessed: string | null = null;
     for (const d of Array.isArray(f.findingDetails) ? f.findingDetails : []) {
@@ -61,21 +72,21 @@ export function parseAccessAnalyzer(doc: unknown): AccessAnalyzerFinding[] {
         const ns = u.serviceNamespace;
         services.push({
           namespace: ns,
-          lastAccessed: s(u.lastAccessed),
+          lastAccessed: time(u.lastAccessed),
           actions: Array.isArray(u.actions)
-            ? u.actions.filter(isObj).filter((a) => typeof a.action === "string").map((a) => ({ action: `${ns}:${a.action as string}`, lastAccessed: s(a.lastAccessed) }))
+            ? u.actions.filter(isObj).filter((a) => typeof a.action === "string").map((a) => ({ action: `${ns}:${a.action as string}`, lastAccessed: time(a.lastAccessed) }))
             : null,
         });
       }
       const r = d.unusedIamRoleDetails;
-      if (isObj(r)) roleLastAccessed = s(r.lastAccessed);
+      if (isObj(r)) roleLastAccessed = time(r.lastAccessed);
     }
     out.push({
       id: s(f.id) ?? `#${i}`,
       resource,
       findingType: type,
       status: s(f.status) ?? "ACTIVE",
-      analyzedAt: s(f.analyzedAt),
+      analyzedAt: time(f.analyzedAt),
       services: services.sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0)),
       roleLastAccessed,
     });

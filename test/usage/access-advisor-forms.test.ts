@@ -100,3 +100,36 @@ describe("Access Advisor times in every form the tools write", () => {
     }
   });
 });
+
+describe("Access Analyzer findings are about roles only", () => {
+  it("a user's unused-access findings, whatever the user's name, add nothing to a role's labels", async () => {
+    // An account analyzer's findings cover IAM users too (resourceType AWS::IAM::User; findingType
+    // UnusedPermission, UnusedIAMUserAccessKey, UnusedIAMUserPassword: Access Analyzer API
+    // Reference, FindingSummaryV2). Before, a user named like the role (billing-role) had its
+    // finding read as the role's: "access-analyzer" agreed with the role's unused labels.
+    const user = `arn:aws:iam::${ACCT}:user/billing-role`;
+    const finding = (id: string, findingType: string, details: object[]) => ({
+      id, resource: user, resourceType: "AWS::IAM::User", resourceOwnerAccount: ACCT, status: "ACTIVE", findingType,
+      createdAt: "2026-11-20T10:00:00+00:00", updatedAt: "2026-11-27T10:00:00+00:00", analyzedAt: "2026-11-27T10:00:00+00:00", findingDetails: details,
+    });
+    const findings = write("unused-access-findings.json", {
+      findings: [
+        finding("u-1", "UnusedPermission", [{ unusedPermissionDetails: { serviceNamespace: "sqs", lastAccessed: "2026-06-01T10:00:00+00:00" } }]),
+        finding("u-2", "UnusedIAMUserAccessKey", [{ unusedIamUserAccessKeyDetails: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", lastAccessed: "2026-01-01T00:00:00+00:00" } }]),
+        finding("u-3", "UnusedIAMUserPassword", [{ unusedIamUserPasswordDetails: {} }]),
+      ],
+    });
+    const advisorReport = write(roleFile, report({ created: "2026-11-28T09:00:00Z", sqs: "2026-06-01T10:00:00Z", list: "2026-11-20T10:00:00Z" }));
+    const agg = await readUsage([advisorReport, findings], { workers: 1 });
+    expect(agg.accessAnalyzer).toEqual([]);
+    expect(agg.warnings).toEqual([]);
+    const sqs = labelUsage(agg, DOC, { asOf: "2026-11-28T00:00:00Z" }).labels[0]?.permissions.find((p) => p.action === "sqs:SendMessage");
+    expect([sqs?.label, sqs?.sources]).toEqual(["unused", ["access-advisor"]]);
+    // The same finding about the role is the role's.
+    const own = write("role-findings.json", { findings: [{ ...finding("r-1", "UnusedPermission", [{ unusedPermissionDetails: { serviceNamespace: "sqs", lastAccessed: "2026-06-01T10:00:00+00:00" } }]), resource: ROLE, resourceType: "AWS::IAM::Role" }] });
+    const withOwn = await readUsage([advisorReport, own], { workers: 1 });
+    expect(withOwn.accessAnalyzer.map((f) => [f.id, f.resource, f.analyzedAt, f.services])).toEqual([["r-1", ROLE, "2026-11-27T10:00:00Z", [{ namespace: "sqs", lastAccessed: "2026-06-01T10:00:00Z", actions: null }]]]);
+    const ownSqs = labelUsage(withOwn, DOC, { asOf: "2026-11-28T00:00:00Z" }).labels[0]?.permissions.find((p) => p.action === "sqs:SendMessage");
+    expect([ownSqs?.label, ownSqs?.sources]).toEqual(["unused", ["access-advisor", "access-analyzer"]]);
+  });
+});
