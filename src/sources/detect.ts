@@ -141,8 +141,8 @@ function authorizationDetailsList(v: unknown[]): string | null {
 }
 
 /**
- * IAM Access Analyzer outputs leastrole does not read, though a user may give them as activity
- * data: what each is and what to give instead (null for any other value). Still an unrecognised
+ * IAM Access Analyzer and Access Advisor outputs leastrole does not read, though a user may give
+ * them as activity data: what each is and what to give instead (null for any other value). Still an unrecognised
  * input (named on the command line, exit 2), but said in place of the list of every input read.
  * Shapes: Access Analyzer API Reference, GetGeneratedPolicy and ListFindings (v1: findings of
  * external access, FindingSummary, no findingType).
@@ -156,6 +156,23 @@ export function analyzerOutputHint(values: unknown[]): string | null {
   const findings = v["findings"];
   if (Array.isArray(findings) && findings.length > 0 && findings.every((f) => isObject(f) && !("findingType" in f) && ("isPublic" in f || "principal" in f || "action" in f))) {
     return "IAM Access Analyzer list-findings output (external-access findings) holds no unused-access data and is not read: give list-findings-v2 or get-finding-v2 output of an unused-access analyzer (aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each UnusedPermission finding)";
+  }
+  // list-findings-v2 or get-finding-v2 output of an external or internal access analyzer
+  // (FindingSummaryV2/GetFindingV2: findingType ExternalAccess or InternalAccess). Its unused-access
+  // findings would have reached the usage stage (route-inputs.ts: a findingType "Unused…").
+  const v2 = Array.isArray(findings) ? findings : typeof v["findingType"] === "string" && typeof v["resource"] === "string" ? [v] : [];
+  const types = [...new Set(v2.map((f) => (isObject(f) ? f["findingType"] : undefined)))];
+  if (v2.length > 0 && types.every((t) => typeof t === "string" && !t.startsWith("Unused"))) {
+    return `IAM Access Analyzer findings of ${(types as string[]).sort().join(" and ")} hold no unused-access data and are not read: give list-findings-v2 or get-finding-v2 output of an unused-access analyzer (aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each UnusedPermission finding)`;
+  }
+  // IAM Access Advisor outputs that are no role's report (IAM API Reference,
+  // GetServiceLastAccessedDetailsWithEntities, GetOrganizationsAccessReport).
+  const forTheRole = "give the output of aws iam get-service-last-accessed-details --job-id … for a job generated for the role (aws iam generate-service-last-accessed-details --arn <role ARN>)";
+  if (Array.isArray(v["EntityDetailsList"]) && "JobStatus" in v) {
+    return `aws iam get-service-last-accessed-details-with-entities output lists the entities that accessed one service (EntityDetailsList), not a role's services: ${forTheRole}`;
+  }
+  if (Array.isArray(v["AccessDetails"]) && "JobStatus" in v) {
+    return `aws iam get-organizations-access-report output is an AWS Organizations entity's report (AccessDetails: an account's, an OU's or the organization's), not a role's: ${forTheRole}`;
   }
   return null;
 }

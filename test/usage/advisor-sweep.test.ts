@@ -10,6 +10,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSy
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readSourceBytes } from "../../src/sources/read-sources.js";
 import { readUsageFile } from "../../src/usage/read-file.js";
 
 const DIR = new URL("../fixtures/advisor-sweep/", import.meta.url).pathname;
@@ -123,6 +124,26 @@ describe("Access Advisor and Access Analyzer outputs published in public reposit
     for (const file of ["aws-cli-list-findings-v2.json", "aws-cli-get-finding-v2.json"]) {
       const r = read(file);
       expect([file, r.accessAnalyzer, warnings(r)]).toEqual([file, [], []]);
+    }
+  });
+
+  it("outputs that name no role's services are said for what they are, with what to give instead, where the audit meets them (the account readers)", () => {
+    // The audit sends files without ServicesLastAccessed or an unused-access findingType to the
+    // account readers (route-inputs.ts). Before, each was "not an input leastrole reads" and the
+    // list of every input, as if a file of another tool.
+    const said = (file: string) => readSourceBytes(join(DIR, file), readFileSync(join(DIR, file)), { explicit: true }).warnings.map((w) => [w.code, w.message]);
+    const withEntities = "aws iam get-service-last-accessed-details-with-entities output lists the entities that accessed one service (EntityDetailsList), not a role's services: give the output of aws iam get-service-last-accessed-details --job-id … for a job generated for the role (aws iam generate-service-last-accessed-details --arn <role ARN>)";
+    const organizations = "aws iam get-organizations-access-report output is an AWS Organizations entity's report (AccessDetails: an account's, an OU's or the organization's), not a role's: give the output of aws iam get-service-last-accessed-details --job-id … for a job generated for the role (aws iam generate-service-last-accessed-details --arn <role ARN>)";
+    const external = "IAM Access Analyzer findings of ExternalAccess hold no unused-access data and are not read: give list-findings-v2 or get-finding-v2 output of an unused-access analyzer (aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each UnusedPermission finding)";
+    for (const [file, message] of [
+      ["aws-cli-get-service-last-accessed-details-with-entities.json", withEntities],
+      ["botocore-get-service-last-accessed-details-with-entities.json", withEntities],
+      ["aws-cli-get-organizations-access-report.json", organizations],
+      ["botocore-get-organizations-access-report.json", organizations],
+      ["aws-cli-list-findings-v2.json", external],
+      ["aws-cli-get-finding-v2.json", external],
+    ]) {
+      expect([file, said(file as string)]).toEqual([file, [["unrecognized-input", `skipped: ${message}`]]]);
     }
   });
 });
