@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collect, type CollectManifest } from "../../src/collect/index.js";
+import { readUsage } from "../../src/usage/index.js";
 import { startFaultProxy, type Answer, type FaultProxy } from "./support/fault-proxy.js";
 import { startMoto, TEST_CREDENTIALS, type MotoServer } from "./support/moto.js";
 import { ACCOUNT, seedAccount, trailRecord, type Seeded } from "./support/seed.js";
@@ -217,6 +218,29 @@ describe("collect: operations moto lacks, answered in AWS's wire formats", () =>
     ]);
     const entry = manifest.calls.find((c) => c.id === `global/iam:GetServiceLastAccessedDetails/${seeded.roles.orders}`);
     expect(entry).toMatchObject({ status: "ok", count: 2, attempts: 4, files: ["iam/access-advisor/orders-fn-role.json"] });
+  });
+
+  it("what it saves for Access Advisor and Access Analyzer is read back as AWS answered it: the role from Arn, every page's services, the times", async () => {
+    const agg = await readUsage([join(out, "iam", "access-advisor"), join(out, "accessanalyzer")], { workers: 1 });
+    expect(agg.warnings).toEqual([]);
+    expect(agg.coverage.partial).toBe(false);
+    const services = [
+      { namespace: "dynamodb", lastAuthenticated: "2026-01-14T08:00:00Z", actions: [{ action: "dynamodb:GetItem", lastAccessed: "2026-01-14T08:00:00Z" }] },
+      { namespace: "s3", lastAuthenticated: null, actions: [{ action: "s3:GetObject", lastAccessed: null }] },
+    ];
+    expect(agg.accessAdvisor.map((r) => [r.roleArn, r.jobType, r.createdAt, r.completedAt, r.services])).toEqual([
+      // In role ARN order (role/report-fn-role before role/service-role/orders-fn-role).
+      [seeded.roles.report, "ACTION_LEVEL", "2026-01-15T10:00:00Z", "2026-01-15T10:00:05Z", services],
+      [seeded.roles.orders, "ACTION_LEVEL", "2026-01-15T10:00:00Z", "2026-01-15T10:00:05Z", services],
+    ]);
+    const unused = [
+      { namespace: "dynamodb", lastAccessed: null, actions: [{ action: "dynamodb:DeleteTable", lastAccessed: null }, { action: "dynamodb:GetItem", lastAccessed: "2025-10-01T00:00:00Z" }] },
+      { namespace: "s3", lastAccessed: null, actions: null },
+    ];
+    expect(agg.accessAnalyzer.map((f) => [f.id, f.resource, f.findingType, f.status, f.analyzedAt, f.services])).toEqual([
+      ["f-2", seeded.roles.report, "UnusedPermission", "ACTIVE", "2026-01-10T00:00:00Z", unused],
+      ["f-1", seeded.roles.orders, "UnusedPermission", "ACTIVE", "2026-01-10T00:00:00Z", unused],
+    ]);
   });
 
   it("lists the capacity providers of each region, every page, sorted", () => {
