@@ -88,17 +88,17 @@ export function parseAccessAdvisor(doc: unknown, file: string, roleArn: string |
     if (!isObj(s) || typeof s.ServiceNamespace !== "string") throw new Error(`ServicesLastAccessed[${i}]: no ServiceNamespace`);
     if (typeof s.LastAuthenticatedEntity === "string") entities.add(s.LastAuthenticatedEntity);
     const tracked = Array.isArray(s.TrackedActionsLastAccessed)
-      ? s.TrackedActionsLastAccessed.filter(isObj).filter((a) => typeof a.ActionName === "string").map((a, j) => ({
+      ? s.TrackedActionsLastAccessed.map((a, j) => [a, j] as const).filter(([a]) => isObj(a) && typeof a.ActionName === "string").map(([a, j]) => {
+          const where = `ServicesLastAccessed[${i}].TrackedActionsLastAccessed[${j}]`;
+          const lastAccessed = timeOrNull((a as Obj).LastAccessedTime, `${where}.LastAccessedTime`);
+          if (lastAccessed === null) noTimeLost(a as Obj, ["LastAccessedEntity", "LastAccessedRegion"], `${where} (${(a as Obj).ActionName as string})`, "LastAccessedTime");
           // ActionName has no service prefix (§4): joined with ServiceNamespace here.
-          action: `${s.ServiceNamespace as string}:${a.ActionName as string}`,
-          lastAccessed: timeOrNull(a.LastAccessedTime, `ServicesLastAccessed[${i}].TrackedActionsLastAccessed[${j}].LastAccessedTime`),
-        }))
+          return { action: `${s.ServiceNamespace as string}:${(a as Obj).ActionName as string}`, lastAccessed };
+        })
       : null;
-    services.push({
-      namespace: s.ServiceNamespace,
-      lastAuthenticated: timeOrNull(s.LastAuthenticated, `ServicesLastAccessed[${i}].LastAuthenticated`),
-      actions: tracked,
-    });
+    const lastAuthenticated = timeOrNull(s.LastAuthenticated, `ServicesLastAccessed[${i}].LastAuthenticated`);
+    if (lastAuthenticated === null) noTimeLost(s, ["TotalAuthenticatedEntities", "LastAuthenticatedEntity", "LastAuthenticatedRegion"], `ServicesLastAccessed[${i}] (${s.ServiceNamespace})`, "LastAuthenticated");
+    services.push({ namespace: s.ServiceNamespace, lastAuthenticated, actions: tracked });
   });
   // `Arn`: the role as `leastrole collect` names it beside the job's output (its file is named by
   // the role's name, which is not enough to find the role).
@@ -126,6 +126,17 @@ function timeOrNull(v: unknown, where: string): string | null {
   const t = usageTime(v);
   if (t === undefined) throw new Error(`${where} ${JSON.stringify(v)} is not a timestamp`);
   return t;
+}
+
+/**
+ * Throws when an entry without its time says it was accessed (an entity, a Region, a count above 0):
+ * its time was lost on the way (a script's `json.dumps(..., default=lambda o: None)` keeps boto3's
+ * counts and strings, and writes its datetimes as null). Read as "not accessed in the tracking
+ * period", it would call unused what the report says was used.
+ */
+function noTimeLost(entry: Obj, keys: readonly string[], where: string, timeKey: string): void {
+  const said = keys.filter((k) => (typeof entry[k] === "number" && (entry[k] as number) > 0) || (typeof entry[k] === "string" && entry[k] !== "")).map((k) => `${k} ${printable(entry[k])}`);
+  if (said.length > 0) throw new Error(`${where} was accessed (${said.join(", ")}) but has no ${timeKey}: the time of that access is missing, so the report cannot say what was not accessed since; export it again with its times`);
 }
 
 /**

@@ -133,3 +133,25 @@ describe("Access Analyzer findings are about roles only", () => {
     expect([ownSqs?.label, ownSqs?.sources]).toEqual(["unused", ["access-advisor", "access-analyzer"]]);
   });
 });
+
+describe("an access whose time was lost is not 'never accessed'", () => {
+  it("a service counted as accessed, or a tracked action with the entity that accessed it, but without its time, makes the report unusable, named", async () => {
+    // What a script's json.dumps(..., default=lambda o: None) writes for boto3's datetimes: the
+    // counts and entities stay, the times become null. Before, such a service read as not accessed
+    // in the tracking period: its actions unused, though the report says the role accessed it.
+    const lost = (change: (r: any) => void) => {
+      const r: any = report({ created: "2026-11-28T09:00:00Z", sqs: "2026-06-01T10:00:00Z", list: "2026-11-20T10:00:00Z" });
+      change(r);
+      return write(roleFile, r);
+    };
+    const cases: [string, string, string][] = [
+      ["service", lost((r) => (r.ServicesLastAccessed[1].LastAuthenticated = null)), "ServicesLastAccessed[1] (sqs) was accessed (TotalAuthenticatedEntities 1, LastAuthenticatedEntity arn:aws:iam::123456789012:role/service-role/billing-role) but has no LastAuthenticated"],
+      ["tracked action", lost((r) => delete r.ServicesLastAccessed[0].TrackedActionsLastAccessed[1].LastAccessedTime), "ServicesLastAccessed[0].TrackedActionsLastAccessed[1] (ListAllMyBuckets) was accessed (LastAccessedEntity arn:aws:iam::123456789012:role/service-role/billing-role, LastAccessedRegion us-east-1) but has no LastAccessedTime"],
+    ];
+    for (const [name, file, what] of cases) {
+      const agg = await readUsage([file], { workers: 1 });
+      expect([name, agg.accessAdvisor, agg.coverage.partial]).toEqual([name, [], true]);
+      expect([name, agg.warnings.map((w) => w.message)]).toEqual([name, [`Access Advisor output cannot be used: ${what}: the time of that access is missing, so the report cannot say what was not accessed since; export it again with its times`]]);
+    }
+  });
+});
