@@ -59,8 +59,41 @@ export function isUnfinishedAccessAdvisorJob(keys: readonly string[]): boolean {
  * `doc` is neither.
  */
 export function accessAdvisorPages(doc: unknown): Obj[] | null {
-  if (isAccessAdvisorOutput(doc) || (isObj(doc) && isUnfinishedAccessAdvisorJob(Object.keys(doc)) && (doc.JobStatus === "IN_PROGRESS" || doc.JobStatus === "FAILED"))) return [doc as Obj];
-  if (Array.isArray(doc) && doc.length > 0 && doc.every(isAccessAdvisorOutput)) return doc as Obj[];
+  if (isAccessAdvisorOutput(doc)) return [withEnumValues(doc as Obj)];
+  if (isObj(doc) && isUnfinishedAccessAdvisorJob(Object.keys(doc))) {
+    const page = withEnumValues(doc);
+    return page.JobStatus === "IN_PROGRESS" || page.JobStatus === "FAILED" ? [page] : null;
+  }
+  if (Array.isArray(doc) && doc.length > 0 && doc.every(isAccessAdvisorOutput)) return (doc as Obj[]).map(withEnumValues);
+  return null;
+}
+
+/**
+ * The page with `JobStatus` and `JobType` as the API's strings. The AWS SDK for .NET's enums are
+ * ConstantClass objects, which PowerShell's ConvertTo-Json writes as `{"Value": "COMPLETED"}`
+ * (Get-IAMServiceLastAccessedDetail | ConvertTo-Json): read as they were, every such export was
+ * "job status is {"Value":"COMPLETED"}, not COMPLETED" and left out.
+ */
+function withEnumValues(page: Obj): Obj {
+  const value = (v: unknown): unknown => (isObj(v) && typeof v.Value === "string" && Object.keys(v).length === 1 ? v.Value : v);
+  if (!isObj(page.JobStatus) && !isObj(page.JobType)) return page;
+  return { ...page, JobStatus: value(page.JobStatus), JobType: value(page.JobType) };
+}
+
+/** What PowerShell writes for a .NET object it did not descend into: its type name (a list's, space-separated). */
+const DOTNET_TYPE_NAME = /^(Amazon\.IdentityManagement\.Model\.|System\.Collections\.)[\w.`[\],]+( |$)/;
+
+/**
+ * Where the output has a .NET type name in place of a service's tracked actions, and the name:
+ * `ConvertTo-Json` without `-Depth` (2) stops above them. Null when there is none. The services'
+ * own times are there, so the report is still read at service level.
+ */
+export function depthCutTrackedActions(doc: Obj): { where: string; name: string } | null {
+  const services = Array.isArray(doc.ServicesLastAccessed) ? doc.ServicesLastAccessed : [];
+  for (let i = 0; i < services.length; i++) {
+    const t = isObj(services[i]) ? (services[i] as Obj).TrackedActionsLastAccessed : undefined;
+    if (typeof t === "string" && DOTNET_TYPE_NAME.test(t)) return { where: `ServicesLastAccessed[${i}].TrackedActionsLastAccessed`, name: t.split(" ")[0] as string };
+  }
   return null;
 }
 

@@ -20,7 +20,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { constants, gunzipSync } from "node:zlib";
-import { accessAdvisorPages, mergeAccessAdvisorPages, notTheRolesReport, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
+import { accessAdvisorPages, depthCutTrackedActions, mergeAccessAdvisorPages, notTheRolesReport, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
 import { isAccessAnalyzerOutput, parseAccessAnalyzer, unusedPermissionWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
 import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
 import { eventMessages, isSubscriptionMessage, logEventsIncomplete, logEventsKind } from "./cloudwatch-logs.js";
@@ -495,6 +495,17 @@ function readAccessAdvisor(pages: Obj[], acc: FileAccumulator, result: FileResul
       // they are unused) on another principal's activity: left out, said, nothing made partial.
       acc.warnings.push(warn("access-advisor-role-mismatch", `Access Advisor output is taken to be about ${report.roleArn} (file name or Arn), but ${other}: the report is left out; name the file after the role the job was generated for`, path));
       return;
+    }
+    const cut = depthCutTrackedActions(doc);
+    if (cut !== null) {
+      // Its services are read (their own times are there); which actions were accessed is not.
+      acc.warnings.push(
+        warn(
+          "access-advisor-depth-cut",
+          `Access Advisor output has a .NET type name where its tracked actions are (${cut.where}, ${JSON.stringify(cut.name)}): PowerShell's ConvertTo-Json wrote what lay below its -Depth (2 unless given) as type names, so only the services are used, not which of their actions were accessed; export again with ConvertTo-Json -Depth 10`,
+          path,
+        ),
+      );
     }
     if (report.roleArn === null) acc.warnings.push(warn("access-advisor-role-unknown", "Access Advisor output does not say which role it is about; name the file after the URL-encoded role ARN", path));
     // The services of the pages not given are missing, not unused: only those given are merged.

@@ -155,3 +155,51 @@ describe("an access whose time was lost is not 'never accessed'", () => {
     }
   });
 });
+
+describe("AWS Tools for PowerShell exports (Get-IAMServiceLastAccessedDetail | ConvertTo-Json)", () => {
+  // The AWS SDK for .NET's enums are ConstantClass objects, which ConvertTo-Json writes as
+  // {"Value": "…"}; the response object brings its own fields (ResponseMetadata, ContentLength,
+  // HttpStatusCode); local times carry their offset; an unset time is DateTime.MinValue.
+  const exported = (tracked: unknown) => ({
+    Error: null,
+    IsTruncated: false,
+    JobCompletionDate: "2026-11-28T10:00:05.123+01:00",
+    JobCreationDate: "2026-11-28T10:00:00.929+01:00",
+    JobStatus: { Value: "COMPLETED" },
+    JobType: { Value: "ACTION_LEVEL" },
+    Marker: null,
+    ServicesLastAccessed: [
+      { LastAuthenticated: "2026-11-20T11:00:00+01:00", LastAuthenticatedEntity: ROLE, LastAuthenticatedRegion: "us-east-1", ServiceName: "Amazon S3", ServiceNamespace: "s3", TotalAuthenticatedEntities: 1, TrackedActionsLastAccessed: tracked },
+      { LastAuthenticated: "0001-01-01T00:00:00", LastAuthenticatedEntity: null, LastAuthenticatedRegion: null, ServiceName: "Amazon SQS", ServiceNamespace: "sqs", TotalAuthenticatedEntities: 0, TrackedActionsLastAccessed: [] },
+    ],
+    ResponseMetadata: { RequestId: "5f9a1c2e-0000-4000-8000-000000000000", Metadata: {}, ChecksumAlgorithm: { Value: "NONE" }, ChecksumValidationStatus: { Value: "NOT_VALIDATED" } },
+    ContentLength: 1234,
+    HttpStatusCode: 200,
+  });
+
+  it("ConvertTo-Json -Depth 10: the job's status and type are read through their Value", async () => {
+    const tracked = [
+      { ActionName: "CreateBucket", LastAccessedEntity: null, LastAccessedRegion: null, LastAccessedTime: "0001-01-01T00:00:00" },
+      { ActionName: "ListAllMyBuckets", LastAccessedEntity: ROLE, LastAccessedRegion: "us-east-1", LastAccessedTime: "2026-11-20T11:00:00+01:00" },
+    ];
+    const agg = await readUsage([write(roleFile, exported(tracked))], { workers: 1 });
+    // Before: "Access Advisor job status is {"Value":"COMPLETED"}, not COMPLETED: the report is left out".
+    expect(agg.warnings).toEqual([]);
+    expect(agg.accessAdvisor.map((r) => [r.roleArn, r.jobType, r.createdAt, r.completedAt, r.services])).toEqual([[ROLE, "ACTION_LEVEL", "2026-11-28T09:00:00Z", "2026-11-28T09:00:05Z", [
+      { namespace: "s3", lastAuthenticated: "2026-11-20T10:00:00Z", actions: [{ action: "s3:CreateBucket", lastAccessed: null }, { action: "s3:ListAllMyBuckets", lastAccessed: "2026-11-20T10:00:00Z" }] },
+      { namespace: "sqs", lastAuthenticated: null, actions: [] },
+    ]]]);
+    expect(labels(agg)).toEqual({ "s3:CreateBucket": "unused", "s3:ListAllMyBuckets": "used", "sqs:SendMessage": "unused" });
+  });
+
+  it("ConvertTo-Json without -Depth (2): the tracked actions are a .NET type name; the services are read, the cut is said", async () => {
+    const agg = await readUsage([write(roleFile, exported("Amazon.IdentityManagement.Model.TrackedActionLastAccessed Amazon.IdentityManagement.Model.TrackedActionLastAccessed"))], { workers: 1 });
+    expect(agg.accessAdvisor[0]?.services.map((s) => [s.namespace, s.lastAuthenticated, s.actions])).toEqual([["s3", "2026-11-20T10:00:00Z", null], ["sqs", null, []]]);
+    expect(agg.warnings.map((w) => [w.code, w.message])).toEqual([[
+      "access-advisor-depth-cut",
+      "Access Advisor output has a .NET type name where its tracked actions are (ServicesLastAccessed[0].TrackedActionsLastAccessed, \"Amazon.IdentityManagement.Model.TrackedActionLastAccessed\"): PowerShell's ConvertTo-Json wrote what lay below its -Depth (2 unless given) as type names, so only the services are used, not which of their actions were accessed; export again with ConvertTo-Json -Depth 10",
+    ]]);
+    // No action is called unused on the services' word alone where the service was accessed in the window.
+    expect(labels(agg)).toEqual({ "s3:CreateBucket": "unknowable", "s3:ListAllMyBuckets": "unknowable", "sqs:SendMessage": "unused" });
+  });
+});
