@@ -134,6 +134,23 @@ describe("Access Analyzer findings are about roles only", () => {
   });
 });
 
+describe("Access Analyzer finding status", () => {
+  it("only an ACTIVE finding agrees with an unused label; ARCHIVED and RESOLVED ones (the permission used again, or set aside) do not", async () => {
+    // FindingStatus: ACTIVE | ARCHIVED | RESOLVED (Access Analyzer API Reference, FindingSummaryV2).
+    const advisorReport = write(roleFile, report({ created: "2026-11-28T09:00:00Z", sqs: "2026-06-01T10:00:00Z", list: "2026-11-20T10:00:00Z" }));
+    const sources: Record<string, string[] | undefined> = {};
+    for (const status of ["ACTIVE", "ARCHIVED", "RESOLVED"]) {
+      const findings = write(`${status}.json`, {
+        id: `f-${status}`, resource: ROLE, resourceType: "AWS::IAM::Role", resourceOwnerAccount: ACCT, status, findingType: "UnusedIAMRole",
+        createdAt: "2026-11-20T10:00:00Z", updatedAt: "2026-11-27T10:00:00Z", analyzedAt: "2026-11-27T10:00:00Z", findingDetails: [{ unusedIamRoleDetails: { lastAccessed: "2026-06-01T10:00:00Z" } }],
+      });
+      const agg = await readUsage([advisorReport, findings], { workers: 1 });
+      sources[status] = labelUsage(agg, DOC, { asOf: "2026-11-28T00:00:00Z" }).labels[0]?.permissions.find((p) => p.action === "sqs:SendMessage")?.sources;
+    }
+    expect(sources).toEqual({ ACTIVE: ["access-advisor", "access-analyzer"], ARCHIVED: ["access-advisor"], RESOLVED: ["access-advisor"] });
+  });
+});
+
 describe("an access whose time was lost is not 'never accessed'", () => {
   it("a service counted as accessed, or a tracked action with the entity that accessed it, but without its time, makes the report unusable, named", async () => {
     // What a script's json.dumps(..., default=lambda o: None) writes for boto3's datetimes: the
