@@ -149,6 +149,11 @@ function authorizationDetailsList(v: unknown[]): string | null {
  */
 export function analyzerOutputHint(values: unknown[]): string | null {
   const v = values.length === 1 ? values[0] : null;
+  // `aws iam get-service-last-accessed-details --job-id … --query ServicesLastAccessed`: the services
+  // without the report's date or status (ServiceLastAccessed: ServiceName and ServiceNamespace are required).
+  if (Array.isArray(v) && v.length > 0 && v.every((e) => isObject(e) && typeof e["ServiceNamespace"] === "string" && typeof e["ServiceName"] === "string")) {
+    return "a bare ServicesLastAccessed list (aws iam get-service-last-accessed-details narrowed by --query): without the output around it, the job's JobCreationDate and JobStatus are lost, so the services cannot be placed against the window; give the whole output";
+  }
   if (!isObject(v)) return null;
   if (isObject(v["generatedPolicyResult"]) || (isObject(v["jobDetails"]) && "generatedPolicyResult" in v)) {
     return "IAM Access Analyzer get-generated-policy output (a policy generated from CloudTrail) is not read: its actions are the role's, with no function, time or resource of each call, so they cannot label a function's permissions: give the CloudTrail logs it was generated from (its cloudTrailProperties name the trail and the period), and `leastrole generate` writes the policy per function";

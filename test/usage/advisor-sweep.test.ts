@@ -146,4 +146,14 @@ describe("Access Advisor and Access Analyzer outputs published in public reposit
       expect([file, said(file as string)]).toEqual([file, [["unrecognized-input", `skipped: ${message}`]]]);
     }
   });
+
+  it("a bare list of services (get-service-last-accessed-details --query ServicesLastAccessed, as a public script writes it) is said, with what to give", () => {
+    // Before: "not an input leastrole reads" and the list of every input.
+    const services = JSON.parse(readFileSync(join(DIR, "botocore-get-service-last-accessed-details.json"), "utf8")).ServicesLastAccessed;
+    const warnings = readSourceBytes(join(scratch, "access_details.json"), JSON.stringify(services, null, 4), { explicit: true }).warnings.map((w) => [w.code, w.message]);
+    expect(warnings).toEqual([[
+      "unrecognized-input",
+      "skipped: a bare ServicesLastAccessed list (aws iam get-service-last-accessed-details narrowed by --query): without the output around it, the job's JobCreationDate and JobStatus are lost, so the services cannot be placed against the window; give the whole output",
+    ]]);
+  });
 });
