@@ -16,7 +16,7 @@ import { GroupCache } from "./group-cache.js";
 import { hourOf, LATE_COPY } from "./dedup.js";
 import { INSIGHT_RECORD } from "./record-fields.js";
 import { refusalOf, refusedCallResources, refusingPolicyOfCall, type Refusal } from "./denials.js";
-import { commonPrefix, copySourceOf, deriveResources, reEncryptSplit, resourcesOf, type CopySource } from "./resources.js";
+import { commonPrefix, copySourceOf, deriveResources, reEncryptSplit, resourcesFollowEventName, resourcesOf, type CopySource } from "./resources.js";
 import { addParent, parentsOf, unionParents, type Parents } from "./parents.js";
 import type { LakePage } from "./lake-page.js";
 import { appendAll } from "../collections.js";
@@ -116,10 +116,6 @@ const TRAIL_CHANGE_EVENTS = new Set(["StopLogging", "StartLogging", "DeleteTrail
 const CLOUDTRAIL_SOURCE = "cloudtrail.amazonaws.com";
 const DYNAMODB_SOURCE = "dynamodb.amazonaws.com";
 const S3_SOURCE = "s3.amazonaws.com";
-const APIGATEWAY_SOURCE = "apigateway.amazonaws.com";
-const GLUE_SOURCE = "glue.amazonaws.com";
-const SNS_SOURCE = "sns.amazonaws.com";
-const SECRETS_SOURCE = "secretsmanager.amazonaws.com";
 
 /** What one file held and whether it was read in full (the aggregate lists one per file). */
 export interface FileReport {
@@ -457,10 +453,10 @@ export class FileAccumulator {
       // resources[] says it all but for a DynamoDB call's index (requestParameters.indexName, resourcesOf).
       const params = source === DYNAMODB_SOURCE && (m[r + S_PAR_COUNT] as number) > 0 ? c.params(r) : NO_PARAMS;
       resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: c.resourceList(r), params });
-    } else if (source === APIGATEWAY_SOURCE || source === GLUE_SOURCE || (source === SNS_SOURCE && name === "CreateTopic") || (source === SECRETS_SOURCE && name === "CreateSecret")) {
-      // The resource follows the event name (resources.ts apiGatewayPath; Glue's GetDatabase names
-      // its database by `name`, as other Glue calls name a crawler or a job; SNS CreateTopic and
-      // Secrets Manager CreateSecret what they create): not compactResources' memo, keyed by the
+    } else if (resourcesFollowEventName(source, name)) {
+      // The resource follows the event name (resources.ts resourcesFollowEventName: API Gateway's
+      // path, Glue's GetDatabase `name`, what SNS CreateTopic or Step Functions CreateStateMachine
+      // create, the EC2, IAM and CloudTrail calls): not compactResources' memo, keyed by the
       // parameter alone.
       resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: NO_RESOURCES, params: (m[r + S_PAR_COUNT] as number) > 0 ? c.params(r) : NO_PARAMS, eventName: name });
     } else if ((m[r + S_PAR_COUNT] as number) > 0) {

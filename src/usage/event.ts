@@ -32,7 +32,7 @@ export const RECORD_KEYS = [
   "sharedEventID",
 ] as const;
 
-/** requestParameters keys read for resource ARNs; all top-level, all strings (LIST_PARAM_KEYS: lists of strings). */
+/** requestParameters keys read for resource ARNs; all top-level, all strings (LIST_PARAM_KEYS: lists of strings; SET_PARAM_KEYS: EC2 sets, read as their items' ids). */
 export const PARAM_KEYS = [
   "bucketName",
   "key",
@@ -96,6 +96,29 @@ export const PARAM_KEYS = [
   // authorised (Batch user guide, "Resource: Restrict to a job queue").
   "jobQueue",
   "jobDefinition",
+  // EC2 calls on instances (StopInstances …: `instancesSet.items[].instanceId`), on tagged
+  // resources (CreateTags, DeleteTags: `resourcesSet.items[].resourceId`), on one instance, volume,
+  // snapshot, security group or network interface by id (resources.ts ec2Arns).
+  "instancesSet",
+  "resourcesSet",
+  "instanceId",
+  "volumeId",
+  "snapshotId",
+  "groupId",
+  "networkInterfaceId",
+  // IAM: the user, group, role, instance profile or managed policy a Create* call makes (by name,
+  // under `path`), and the managed policy a policy call names (policyArn).
+  "userName",
+  "groupName",
+  "roleName",
+  "instanceProfileName",
+  "policyName",
+  "policyArn",
+  // Step Functions DeleteActivity, DescribeActivity, GetActivityTask: the activity's ARN.
+  "activityArn",
+  // CloudTrail GetEventSelectors, PutEventSelectors …: the trail (name or ARN; UpdateTrail,
+  // StartLogging … name it by `name`).
+  "trailName",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];
@@ -113,6 +136,22 @@ export function isListParamKey(key: string): key is ListParamKey {
 }
 
 /**
+ * EC2's sets, as its query API writes them into CloudTrail: `{"items": [{"<id key>": "…"}, …]}`
+ * (`instancesSet` of StopInstances, `resourcesSet` of CreateTags). Read as the list of the items'
+ * ids, kept only when `items` is an array of objects each with a string id (a RunInstances
+ * instancesSet, whose items are launch specifications without an instanceId, gives none), as a
+ * list key's list only when all its elements are strings. Duplicate keys: the last one wins, at
+ * every level, as with JSON.parse.
+ */
+export const SET_PARAM_KEYS = { instancesSet: "instanceId", resourcesSet: "resourceId" } as const satisfies { readonly [k in ParamKey]?: string };
+
+export type SetParamKey = keyof typeof SET_PARAM_KEYS;
+
+export function isSetParamKey(key: string): key is SetParamKey {
+  return key === "instancesSet" || key === "resourcesSet";
+}
+
+/**
  * Keys whose lower-cased column would be another key's (`streamArn`, `streamARN`): their own
  * column name.
  */
@@ -123,8 +162,8 @@ export function paramColumn(key: ParamKey): string {
   return Object.hasOwn(COLUMN_OVERRIDES, key) ? (COLUMN_OVERRIDES[key] as string) : `rp_${key.toLowerCase().replace(/[^a-z0-9]/g, "")}`;
 }
 
-/** Selected requestParameters: only string values (and the list keys' string lists) are kept. */
-export type RequestParams = { [K in ParamKey]?: K extends ListParamKey ? string[] : string };
+/** Selected requestParameters: only string values (and the list keys' string lists, the set keys' ids) are kept. */
+export type RequestParams = { [K in ParamKey]?: K extends ListParamKey | SetParamKey ? string[] : string };
 
 export interface UsageEvent {
   eventId: string | null;

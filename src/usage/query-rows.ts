@@ -8,7 +8,8 @@
 import { partitionOf } from "./attribution.js";
 import type { FileAccumulator } from "./accumulate.js";
 import { copyDestination, isoTime, timeSeconds } from "./accumulate.js";
-import { isListParamKey, PARAM_KEYS, paramColumn, type RequestParams } from "./event.js";
+import { isListParamKey, isSetParamKey, PARAM_KEYS, paramColumn, SET_PARAM_KEYS, type RequestParams } from "./event.js";
+import { setIds } from "./record-fields.js";
 import { copySourceOf, reEncryptSplit, resourcesOf } from "./resources.js";
 import { refusalOf, refusedCallResources, refusingPolicyOfCall } from "./denials.js";
 import { USAGE_ROW_COLUMNS } from "./sql.js";
@@ -136,6 +137,16 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
       } catch {
         return `${paramColumn(k)} ${JSON.stringify(v)} is not a JSON array`;
       }
+    } else if (isSetParamKey(k)) {
+      // The set's JSON text (json_format in Athena, the map's value in Lake), read as a record's.
+      let set: unknown;
+      try {
+        set = JSON.parse(v) as unknown;
+      } catch {
+        return `${paramColumn(k)} ${JSON.stringify(v)} is not JSON (the query writes requestParameters.${k} as JSON text)`;
+      }
+      const ids = setIds(set, SET_PARAM_KEYS[k]);
+      if (ids !== null) params[k] = ids;
     } else (params as { [k: string]: string })[k] = v;
   }
   const resourceArns = (val(row, "resource_arns") ?? "").split("\u001f").filter((x) => x !== "");

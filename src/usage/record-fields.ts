@@ -4,7 +4,7 @@
  * Lines with odd shapes) and as the oracle the byte scanner is tested against.
  */
 
-import { isListParamKey, PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
+import { isListParamKey, isSetParamKey, PARAM_KEYS, SET_PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -73,6 +73,9 @@ export function eventFromRecord(rec: Obj): UsageEvent {
           const list = v.filter((x): x is string => typeof x === "string");
           if (list.length === v.length) params[k] = list;
         }
+      } else if (isSetParamKey(k)) {
+        const ids = setIds(v, SET_PARAM_KEYS[k]);
+        if (ids !== null) params[k] = ids;
       } else if (typeof v === "string") {
         (params as { [key: string]: string })[k] = v;
       }
@@ -101,4 +104,20 @@ export function eventFromRecord(rec: Obj): UsageEvent {
     resources,
     params,
   };
+}
+
+/**
+ * An EC2 set (`{"items": [{"instanceId": "i-…"}, …]}`, event.ts SET_PARAM_KEYS) → its items' ids;
+ * null unless `items` is an array of objects each with a string `idKey`. Also for the query rows,
+ * whose column holds the set's JSON text (query-rows.ts).
+ */
+export function setIds(v: unknown, idKey: string): string[] | null {
+  if (!isObj(v) || !Array.isArray(v.items)) return null;
+  const out: string[] = [];
+  for (const item of v.items) {
+    const id = isObj(item) ? item[idKey] : undefined;
+    if (typeof id !== "string") return null;
+    out.push(id);
+  }
+  return out;
 }

@@ -5,7 +5,9 @@
  * function:<name>[:qualifier], stream/<name>, log-group:<name>, task-definition/<family>:<revision>,
  * deliverystream/<name>, userpool/<id>, project/<name>, job/<name>, workgroup/<name>, Glue's
  * catalog, database/<db> and table/<db>/<table>, ECS service/<cluster>/<service>, Batch
- * job-queue/<name> and job-definition/<name>:<revision>).
+ * job-queue/<name> and job-definition/<name>:<revision>, EC2 instance/<id> and the other ids of
+ * ec2Arns, IAM user/<path><name> for a Create* call and a policy's ARN, Step Functions
+ * stateMachine:<name> and activity:<name>, CloudTrail trail/<name>).
  */
 
 import type { RequestParams } from "./event.js";
@@ -182,6 +184,15 @@ export function deriveResources(ctx: ResourceContext): string[] {
       // DescribeExecution, StopExecution, GetExecutionHistory are authorised on the execution
       // (`execution:<machine>:<id>`, or an Express execution's `express:…`), which the call names.
       if (p.executionArn !== undefined && isArn(p.executionArn)) push(p.executionArn);
+      // DeleteActivity, DescribeActivity, GetActivityTask: on the activity, by its ARN.
+      if (p.activityArn !== undefined && isArn(p.activityArn)) push(p.activityArn);
+      // CreateStateMachine and CreateActivity name what they create by `name`, and are authorised
+      // on its ARN (Service Authorization Reference: statemachine, activity), in the call's Region
+      // and account; a name is 1-80 characters without whitespace, brackets, wildcards, quotes or
+      // delimiters (Step Functions API reference, CreateStateMachine).
+      if ((ctx.eventName === "CreateStateMachine" || ctx.eventName === "CreateActivity") && p.name !== undefined && /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/.test(p.name)) {
+        push(regional("states", `${ctx.eventName === "CreateStateMachine" ? "stateMachine" : "activity"}:${p.name}`));
+      }
       break;
     case "firehose":
       if (p.deliveryStreamName !== undefined) push(regional("firehose", `deliverystream/${p.deliveryStreamName}`));
@@ -211,10 +222,161 @@ export function deriveResources(ctx: ResourceContext): string[] {
     case "bedrock":
       if (p.modelId !== undefined) for (const a of bedrockModelArns(p.modelId, region, accountId, partition)) push(a);
       break;
+    case "ec2":
+      if (ctx.eventName !== undefined) for (const a of ec2Arns(ctx.eventName, p, region, partition, regional)) push(a);
+      break;
+    case "iam":
+      if (ctx.eventName !== undefined && accountId !== null) push(iamArn(ctx.eventName, p, accountId, partition));
+      break;
+    case "cloudtrail": {
+      // The trail a trail call names (`name`; `trailName` for the selector calls), by name or ARN.
+      // Trail calls are made in the trail's home Region (CloudTrail user guide, "Managing trails
+      // with the AWS CLI"): a name is a trail of the call's Region and account.
+      const trail = ctx.eventName !== undefined && TRAIL_BY_NAME.has(ctx.eventName) ? p.name : ctx.eventName !== undefined && TRAIL_BY_TRAIL_NAME.has(ctx.eventName) ? p.trailName : undefined;
+      if (trail !== undefined) push(isArn(trail) ? (/^arn:[^:]+:cloudtrail:[^:]+:\d{12}:trail\/[A-Za-z0-9._-]+$/.test(trail) ? trail : null) : /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(trail) ? regional("cloudtrail", `trail/${trail}`) : null);
+      break;
+    }
     default:
       break;
   }
   return dedupe(out);
+}
+
+/**
+ * Calls whose resource follows the event name as well as the parameters, so that the readers'
+ * caches keyed by the parameter value alone (accumulate.ts compactResources) must not serve them:
+ * API Gateway (the path is the event's), Glue (`name` is a database for GetDatabase only), SNS
+ * CreateTopic and Secrets Manager CreateSecret (`name` is what they create), Step Functions'
+ * CreateStateMachine and CreateActivity (likewise), EC2, IAM and CloudTrail (ec2Arns, iamArn,
+ * the trail calls: which parameter names the resource depends on the call).
+ */
+export function resourcesFollowEventName(eventSource: string, eventName: string): boolean {
+  switch (eventSource) {
+    case "apigateway.amazonaws.com":
+    case "glue.amazonaws.com":
+    case "ec2.amazonaws.com":
+    case "iam.amazonaws.com":
+    case "cloudtrail.amazonaws.com":
+      return true;
+    case "sns.amazonaws.com":
+      return eventName === "CreateTopic";
+    case "secretsmanager.amazonaws.com":
+      return eventName === "CreateSecret";
+    case "states.amazonaws.com":
+      return eventName === "CreateStateMachine" || eventName === "CreateActivity";
+    default:
+      return false;
+  }
+}
+
+/** CloudTrail calls that name their trail by `name` (a name or an ARN; CloudTrail API reference). */
+const TRAIL_BY_NAME = new Set(["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging", "GetTrailStatus", "GetTrail"]);
+/** …and by `trailName`. */
+const TRAIL_BY_TRAIL_NAME = new Set(["GetEventSelectors", "PutEventSelectors", "GetInsightSelectors", "PutInsightSelectors"]);
+
+/** EC2 calls authorised on the instances of their `instancesSet` only (Service Authorization Reference: instance). */
+const EC2_INSTANCE_SET_CALLS = new Set(["StartInstances", "StopInstances", "RebootInstances", "TerminateInstances", "MonitorInstances", "UnmonitorInstances"]);
+/** EC2 calls authorised on the one instance their `instanceId` names only. */
+const EC2_INSTANCE_CALLS = new Set(["GetConsoleOutput", "GetConsoleScreenshot", "GetPasswordData", "DescribeInstanceAttribute", "ResetInstanceAttribute"]);
+/** …on the volume their `volumeId` names only. */
+const EC2_VOLUME_CALLS = new Set(["DeleteVolume", "ModifyVolume"]);
+/** …on the snapshot their `snapshotId` names only. */
+const EC2_SNAPSHOT_CALLS = new Set(["DeleteSnapshot", "ModifySnapshotAttribute"]);
+/** …on the security group their `groupId` names (Authorize… may also tag the rules it creates: optional). */
+const EC2_SECURITY_GROUP_CALLS = new Set(["DeleteSecurityGroup", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress"]);
+
+/**
+ * EC2 resource ids by their prefix → the resource type's ARN (Service Authorization Reference,
+ * Amazon EC2 resource types): `instance/i-…`, `volume/vol-…`, `security-group/sg-…`,
+ * `network-interface/eni-…`, `subnet/subnet-…`, `vpc/vpc-…` in the account; a snapshot's and an
+ * image's ARN have no account (`snapshot/snap-…`, `image/ami-…`).
+ */
+const EC2_ID_TYPES: { readonly [prefix: string]: { type: string; account: boolean } } = {
+  i: { type: "instance", account: true },
+  vol: { type: "volume", account: true },
+  snap: { type: "snapshot", account: false },
+  sg: { type: "security-group", account: true },
+  eni: { type: "network-interface", account: true },
+  ami: { type: "image", account: false },
+  subnet: { type: "subnet", account: true },
+  vpc: { type: "vpc", account: true },
+};
+
+/**
+ * What an EC2 call is authorised on, from the ids its request names, for the calls where those
+ * ids are every resource the call is authorised on (Service Authorization Reference, required
+ * resource types): an instance scheduler's StopInstances on its instances, CreateTags and
+ * DeleteTags on each resource tagged, AttachVolume on the volume and the instance … A call that
+ * names only some of them (RunInstances, CreateSnapshot: what they create has no id yet;
+ * ModifyInstanceAttribute, which may also be authorised on the groups or volumes it changes)
+ * gives none, so that generate grants every resource of its types rather than too few: a list
+ * with an id of no known type, or of another type than the call's, gives none too.
+ */
+function ec2Arns(eventName: string, p: RequestParams, region: string | null, partition: string, regional: (service: string, rest: string) => string | null): (string | null)[] {
+  if (region === null) return NONE;
+  const arn = (id: string | undefined, only?: string): string | null => {
+    const m = id === undefined ? null : /^([a-z]+)-[A-Za-z0-9]+$/.exec(id);
+    const t = m === null ? undefined : own(EC2_ID_TYPES, m[1] as string);
+    if (t === undefined || (only !== undefined && t.type !== only)) return null;
+    return t.account ? regional("ec2", `${t.type}/${id as string}`) : `arn:${partition}:ec2:${region}::${t.type}/${id as string}`;
+  };
+  /** Every id's ARN, or none when one is unknown (all or nothing: see above). */
+  const all = (ids: readonly (string | undefined)[], only?: string): (string | null)[] => {
+    const out = ids.map((id) => arn(id, only));
+    return out.length > 0 && out.every((a) => a !== null) ? out : NONE;
+  };
+  if (EC2_INSTANCE_SET_CALLS.has(eventName)) return all(p.instancesSet ?? NONE, "instance");
+  if (eventName === "CreateTags" || eventName === "DeleteTags") return all(p.resourcesSet ?? NONE);
+  if (EC2_INSTANCE_CALLS.has(eventName)) return all([p.instanceId], "instance");
+  if (EC2_VOLUME_CALLS.has(eventName)) return all([p.volumeId], "volume");
+  if (EC2_SNAPSHOT_CALLS.has(eventName)) return all([p.snapshotId], "snapshot");
+  if (EC2_SECURITY_GROUP_CALLS.has(eventName)) return all([p.groupId], "security-group");
+  if (eventName === "DeleteNetworkInterface") return all([p.networkInterfaceId], "network-interface");
+  // Attached to an instance: authorised on both (the instance is required for DetachVolume's too,
+  // in the EC2 user guide's example policies; without instanceId in the request, none).
+  if (eventName === "AttachVolume" || eventName === "DetachVolume") {
+    const both = all([p.volumeId, p.instanceId]);
+    return both.length === 2 && arn(p.volumeId, "volume") !== null && arn(p.instanceId, "instance") !== null ? both : NONE;
+  }
+  if (eventName === "AttachNetworkInterface") {
+    const both = all([p.networkInterfaceId, p.instanceId]);
+    return both.length === 2 && arn(p.networkInterfaceId, "network-interface") !== null && arn(p.instanceId, "instance") !== null ? both : NONE;
+  }
+  return NONE;
+}
+
+/** IAM calls that create what they name, under `path` ("/" when absent), and its name's parameter and type. */
+const IAM_CREATE: { readonly [eventName: string]: { key: "userName" | "groupName" | "roleName" | "instanceProfileName" | "policyName"; type: string } } = {
+  CreateUser: { key: "userName", type: "user" },
+  CreateGroup: { key: "groupName", type: "group" },
+  CreateRole: { key: "roleName", type: "role" },
+  CreateInstanceProfile: { key: "instanceProfileName", type: "instance-profile" },
+  CreatePolicy: { key: "policyName", type: "policy" },
+};
+
+/** IAM calls authorised on the managed policy their policyArn names (Service Authorization Reference: policy). */
+const IAM_POLICY_CALLS = new Set(["GetPolicy", "GetPolicyVersion", "ListPolicyVersions", "CreatePolicyVersion", "DeletePolicyVersion", "SetDefaultPolicyVersion", "DeletePolicy", "ListEntitiesForPolicy", "TagPolicy", "UntagPolicy", "ListPolicyTags"]);
+
+/**
+ * The IAM resource a call names where its ARN is certain. An IAM user's, group's, role's, instance
+ * profile's or policy's ARN holds its path (`role/service-role/<name>`, Service Authorization
+ * Reference: `user/${UserNameWithPath}`), and a call on an existing one names it by name only
+ * (GetUser, AddUserToGroup, GetRole …): its ARN is not in the record, and `role/<name>` would
+ * refuse the call on a role with a path, so such calls name none (generate grants every user,
+ * group or role of the account, with a warning). A Create* call gives the path (absent: `/`),
+ * and a policy call the policy's ARN.
+ */
+function iamArn(eventName: string, p: RequestParams, accountId: string, partition: string): string | null {
+  const create = own(IAM_CREATE, eventName);
+  if (create !== undefined) {
+    const name = p[create.key];
+    const path = p.path ?? "/";
+    // Names: letters, digits and +=,.@_- (IAM API reference); a path: / alone or /…/ of printable ASCII.
+    if (name === undefined || !/^[\w+=,.@-]{1,128}$/.test(name) || !/^\/(?:[\u0021-\u007e]*\/)?$/.test(path)) return null;
+    return `arn:${partition}:iam::${accountId}:${create.type}${path}${name}`;
+  }
+  if (IAM_POLICY_CALLS.has(eventName) && p.policyArn !== undefined && /^arn:[^:]+:iam::(?:\d{12}|aws):policy\/./.test(p.policyArn)) return p.policyArn;
+  return null;
 }
 
 /**

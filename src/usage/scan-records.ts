@@ -16,7 +16,7 @@
  * values are checked only for balanced brackets and terminated strings, not full JSON grammar.
  */
 
-import { PARAM_KEYS, RECORD_KEYS, type RequestParams, type UsageEvent } from "./event.js";
+import { isSetParamKey, PARAM_KEYS, RECORD_KEYS, SET_PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
 import { INSIGHT_EVENT_TYPE, INSIGHT_RECORD } from "./record-fields.js";
 
 export class ScanError extends Error {
@@ -99,6 +99,9 @@ const SERVICES_ID = PARAMS.lookup("services");
 const KEY_ID = PARAMS.lookup("key");
 const VERSION_ID = PARAMS.lookup("versionId");
 const TOP_KEYS = new KeySet(["Records"]);
+/** An EC2 set's keys (`items`), and its items' id keys, in SET_PARAM_KEYS order (event.ts). */
+const SET_KEYS = new KeySet(["items"]);
+const ITEM_KEYS = new KeySet(Object.values(SET_PARAM_KEYS));
 /** Shared by the many records without resources or parameters (frozen: events are read-only). */
 const NO_RESOURCES: string[] = Object.freeze([]) as unknown as string[];
 const NO_PARAMS: RequestParams = Object.freeze({}) as RequestParams;
@@ -458,6 +461,12 @@ export class RecordScanner {
           const names = this.stringArray();
           if (names !== null) p[k] = names;
         } else this.skipValue();
+      } else if (isSetParamKey(k)) {
+        delete p[k];
+        if (b[this.i] === LBRACE) {
+          const ids = this.idSet(ITEM_KEYS.lookup(SET_PARAM_KEYS[k]));
+          if (ids !== null) p[k] = ids;
+        } else this.skipValue();
       } else {
         // S3 object keys and version ids are mostly unique: not interned (see plainString).
         const v = id === KEY_ID || id === VERSION_ID ? this.plainStringOrNull() : this.stringOrNull();
@@ -466,6 +475,49 @@ export class RecordScanner {
       }
     });
     return p as RequestParams;
+  }
+
+  /**
+   * An EC2 set at b[i] === '{' → its items' ids (record-fields.ts setIds): null unless its last
+   * `items` is an array of objects each with a string id (key `idKey` of ITEM_KEYS, the last one).
+   */
+  private idSet(idKey: number): string[] | null {
+    const b = this.b;
+    let ids: string[] | null = null;
+    this.object(SET_KEYS, () => {
+      ids = null;
+      if (b[this.i] !== LBRACKET) {
+        this.skipValue();
+        return;
+      }
+      const out: string[] = [];
+      let all = true;
+      this.i++;
+      this.ws();
+      if (b[this.i] === RBRACKET) {
+        this.i++;
+        ids = out;
+        return;
+      }
+      for (;;) {
+        this.ws();
+        if (b[this.i] === LBRACE) {
+          let id: string | null = null;
+          this.object(ITEM_KEYS, (k) => {
+            if (k === idKey) id = this.stringOrNull();
+            else this.skipValue();
+          });
+          if (id === null) all = false;
+          else out.push(id);
+        } else {
+          all = false;
+          this.skipValue();
+        }
+        if (this.endOfMember(RBRACKET)) break;
+      }
+      ids = all ? out : null;
+    });
+    return ids;
   }
 
   /** An array whose elements are all strings, else null (and the array is skipped). */

@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { constants, createGunzip } from "node:zlib";
 import { packageRoot } from "../evaluate/locate.js";
-import { PARAM_KEYS, RECORD_KEYS, type RequestParams, type UsageEvent } from "./event.js";
+import { PARAM_KEYS, RECORD_KEYS, SET_PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
 import { eventFromRecord, INSIGHT_EVENT_TYPE, INSIGHT_RECORD, missingField, type IdentityFields } from "./record-fields.js";
 import { ScanError, type ScanOutcome } from "./scan-records.js";
 import * as S from "./scan-slots.js";
@@ -46,10 +46,18 @@ const KEY_GROUPS: readonly (readonly string[])[] = [
   ["type", "arn", "principalId", "accountId", "invokedBy", "sessionContext", "accessKeyId", "userName", "identityProvider", "credentialId", "onBehalfOf", "inScopeOf"],
   ["sessionIssuer", "webIdFederationData", "attributes", "sourceIdentity", "ec2RoleDelivery", "assumedRoot"],
   ["arn", "type", "principalId", "accountId", "userName"],
+  // An EC2 set; its items: the id keys read (SET_PARAM_KEYS order), then RunInstances' launch specification's first keys.
+  ["items"],
+  [...Object.values(SET_PARAM_KEYS), "imageId", "minCount", "maxCount"],
 ];
 const NAMES_ID = PARAM_KEYS.indexOf("names");
 const SERVICES_ID = PARAM_KEYS.indexOf("services");
 const VERSION_ID = PARAM_KEYS.indexOf("versionId");
+const INSTANCES_SET_ID = PARAM_KEYS.indexOf("instancesSet");
+const RESOURCES_SET_ID = PARAM_KEYS.indexOf("resourcesSet");
+
+/** Is the parameter `id` followed in the list table by its count of values (a list or a set)? */
+const hasValueList = (id: number): boolean => id === NAMES_ID || id === SERVICES_ID || id === INSTANCES_SET_ID || id === RESOURCES_SET_ID;
 
 const MESSAGES: { [code: number]: string } = {
   1: "unexpected end of data",
@@ -95,7 +103,7 @@ interface Exports {
   memory: WebAssembly.Memory;
   init(): number;
   setKeys(len: number): void;
-  setParamIds(names: number, key: number, versionId: number, services: number): void;
+  setParamIds(names: number, key: number, versionId: number, services: number, instancesSet: number, resourcesSet: number): void;
   input(len: number): number;
   scan(len: number): number;
   resetSymbols(): void;
@@ -186,7 +194,7 @@ export class WasmScanner implements CompactRecords {
     this.views();
     this.u8.set(bytes, blob);
     ex.setKeys(bytes.length);
-    ex.setParamIds(NAMES_ID, PARAM_KEYS.indexOf("key"), VERSION_ID, SERVICES_ID);
+    ex.setParamIds(NAMES_ID, PARAM_KEYS.indexOf("key"), VERSION_ID, SERVICES_ID, INSTANCES_SET_ID, RESOURCES_SET_ID);
     this.symInfo = ex.symbolInfo() >>> 2;
     this.arena = ex.arenaBase();
     this.out = ex.outBase() >>> 2;
@@ -382,7 +390,7 @@ export class WasmScanner implements CompactRecords {
       i += 2;
       // Later duplicates win, and a non-string value removes the key, as with JSON.parse.
       delete p[k];
-      if (id === NAMES_ID || id === SERVICES_ID) {
+      if (hasValueList(id)) {
         if (v >= 0) {
           const names: string[] = [];
           for (let j = 0; j < v; j++) names.push(this.text(m[i + j] as number) as string);
@@ -405,7 +413,9 @@ export class WasmScanner implements CompactRecords {
       const id = m[i] as number;
       const val = m[i + 1] as number;
       if (id === VERSION_ID) v = val !== -1;
-      i += id === NAMES_ID && val > 0 ? 2 + val : 2;
+      // Past a list's or a set's values (their count is val): before, only `names` was skipped, and
+      // an ECS `services` list's values were read as key ids.
+      i += hasValueList(id) && val > 0 ? 2 + val : 2;
     }
     return v;
   }
@@ -424,7 +434,7 @@ export class WasmScanner implements CompactRecords {
     if (m[r + S.S_PAR_COUNT] !== 2) return -1;
     const at = m[r + S.S_PAR_START] as number;
     const id = m[this.list + at] as number;
-    return id !== NAMES_ID && id !== SERVICES_ID && (m[this.list + at + 1] as number) >= 0 ? at : -1;
+    return !hasValueList(id) && (m[this.list + at + 1] as number) >= 0 ? at : -1;
   }
 }
 

@@ -126,8 +126,26 @@ export const USAGE_ROW_COLUMNS = [
   "first_seen",
   "last_seen",
   // A refused call's errorMessage (denials.ts), only for the refusal codes: rows of calls that
-  // succeeded or failed otherwise are grouped as before. Last, so older rows without it still read.
+  // succeeded or failed otherwise are grouped as before. After the others, so older rows without it still read.
   "error_message",
+  // The EC2, IAM, Step Functions and CloudTrail parameters (event.ts), added after error_message:
+  // rows of a query older than them are read as before, those calls naming no resource. The EC2
+  // sets (rp_instancesset, rp_resourcesset) are the set's JSON text, its ids read as the records' are.
+  "rp_instancesset",
+  "rp_resourcesset",
+  "rp_instanceid",
+  "rp_volumeid",
+  "rp_snapshotid",
+  "rp_groupid",
+  "rp_networkinterfaceid",
+  "rp_username",
+  "rp_groupname",
+  "rp_rolename",
+  "rp_instanceprofilename",
+  "rp_policyname",
+  "rp_policyarn",
+  "rp_activityarn",
+  "rp_trailname",
 ] as const;
 
 /** The refusal codes as an SQL list: the query keeps errorMessage for these only (event-actions.ts ACCESS_DENIED_CODES). */
@@ -210,6 +228,21 @@ events AS (
     json_extract_scalar(requestparameters, '$.jobQueue') AS rp_jobqueue,
     json_extract_scalar(requestparameters, '$.jobDefinition') AS rp_jobdefinition,
     CASE WHEN errorcode IN (${REFUSAL_CODES_SQL}) THEN errormessage END AS error_message,
+    json_format(json_extract(requestparameters, '$.instancesSet')) AS rp_instancesset,
+    json_format(json_extract(requestparameters, '$.resourcesSet')) AS rp_resourcesset,
+    json_extract_scalar(requestparameters, '$.instanceId') AS rp_instanceid,
+    json_extract_scalar(requestparameters, '$.volumeId') AS rp_volumeid,
+    json_extract_scalar(requestparameters, '$.snapshotId') AS rp_snapshotid,
+    json_extract_scalar(requestparameters, '$.groupId') AS rp_groupid,
+    json_extract_scalar(requestparameters, '$.networkInterfaceId') AS rp_networkinterfaceid,
+    json_extract_scalar(requestparameters, '$.userName') AS rp_username,
+    json_extract_scalar(requestparameters, '$.groupName') AS rp_groupname,
+    json_extract_scalar(requestparameters, '$.roleName') AS rp_rolename,
+    json_extract_scalar(requestparameters, '$.instanceProfileName') AS rp_instanceprofilename,
+    json_extract_scalar(requestparameters, '$.policyName') AS rp_policyname,
+    json_extract_scalar(requestparameters, '$.policyArn') AS rp_policyarn,
+    json_extract_scalar(requestparameters, '$.activityArn') AS rp_activityarn,
+    json_extract_scalar(requestparameters, '$.trailName') AS rp_trailname,
     call_rn = 1 OR coalesce(sharedeventid, eventid) IS NULL AS counted_call
   FROM delivered
 )
@@ -218,24 +251,27 @@ SELECT 'usage' AS row_kind, recipientaccountid AS account_id, role_arn, session_
   resource_arns, rp_bucketname, rp_key, rp_tablename, rp_queueurl, rp_topicarn, rp_targetarn, rp_keyid,
   rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn, rp_loggroupname,
   rp_statemachinearn, rp_indexname, rp_xamzcopysource, rp_modelid, rp_restapiid, rp_path, rp_taskdefinition, rp_executionarn, rp_deliverystreamname, rp_userpoolid, rp_projectname, rp_jobname, rp_workgroup, rp_databasename, rp_catalogid, rp_queuename, rp_queueownerawsaccountid, rp_dynamodbstreamarn, rp_cluster, rp_service, rp_services, rp_jobqueue, rp_jobdefinition, CAST(NULL AS VARCHAR) AS event_day, count(*) AS calls, 0 AS data_events,
-  min(eventtime) AS first_seen, max(eventtime) AS last_seen, error_message
+  min(eventtime) AS first_seen, max(eventtime) AS last_seen, error_message,
+  rp_instancesset, rp_resourcesset, rp_instanceid, rp_volumeid, rp_snapshotid, rp_groupid, rp_networkinterfaceid, rp_username, rp_groupname, rp_rolename, rp_instanceprofilename, rp_policyname, rp_policyarn, rp_activityarn, rp_trailname
 FROM events
 WHERE role_arn IS NOT NULL AND session_name IS NOT NULL AND (eventtype IS NULL OR eventtype = 'AwsApiCall') AND counted_call
 GROUP BY recipientaccountid, role_arn, session_name, invoked_by, awsregion, eventsource, eventname, errorcode,
   version_id_present, resource_arns, rp_bucketname, rp_key, rp_tablename, rp_queueurl, rp_topicarn,
   rp_targetarn, rp_keyid, rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn,
-  rp_loggroupname, rp_statemachinearn, rp_indexname, rp_xamzcopysource, rp_modelid, rp_restapiid, rp_path, rp_taskdefinition, rp_executionarn, rp_deliverystreamname, rp_userpoolid, rp_projectname, rp_jobname, rp_workgroup, rp_databasename, rp_catalogid, rp_queuename, rp_queueownerawsaccountid, rp_dynamodbstreamarn, rp_cluster, rp_service, rp_services, rp_jobqueue, rp_jobdefinition, error_message
+  rp_loggroupname, rp_statemachinearn, rp_indexname, rp_xamzcopysource, rp_modelid, rp_restapiid, rp_path, rp_taskdefinition, rp_executionarn, rp_deliverystreamname, rp_userpoolid, rp_projectname, rp_jobname, rp_workgroup, rp_databasename, rp_catalogid, rp_queuename, rp_queueownerawsaccountid, rp_dynamodbstreamarn, rp_cluster, rp_service, rp_services, rp_jobqueue, rp_jobdefinition, error_message,
+  rp_instancesset, rp_resourcesset, rp_instanceid, rp_volumeid, rp_snapshotid, rp_groupid, rp_networkinterfaceid, rp_username, rp_groupname, rp_rolename, rp_instanceprofilename, rp_policyname, rp_policyarn, rp_activityarn, rp_trailname
 UNION ALL
 SELECT 'coverage', coverage_account, NULL, NULL, NULL, awsregion, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, substr(eventtime, 1, 10),
   count(*), sum(CASE WHEN eventcategory = 'Data' OR managementevent = false THEN 1 ELSE 0 END),
-  min(eventtime), max(eventtime), NULL
+  min(eventtime), max(eventtime), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM events
 GROUP BY coverage_account, awsregion, substr(eventtime, 1, 10)
 UNION ALL
 SELECT 'function-created', recipientaccountid, NULL, NULL, NULL, awsregion, eventsource, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, rp_functionname, NULL, NULL, NULL, NULL,
-  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*), 0, min(eventtime), max(eventtime), NULL
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*), 0, min(eventtime), max(eventtime), NULL,
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM events
 WHERE eventsource = 'lambda.amazonaws.com' AND eventname LIKE 'CreateFunction%' AND errorcode IS NULL
   AND rp_functionname IS NOT NULL AND recipientaccountid IS NOT NULL AND awsregion IS NOT NULL
@@ -289,7 +325,22 @@ SELECT 'usage' AS row_kind, recipientAccountId AS account_id,
   element_at(requestParameters, 'jobDefinition') AS rp_jobdefinition,
   NULL AS event_day, count(*) AS calls, 0 AS data_events,
   min(eventTime) AS first_seen, max(eventTime) AS last_seen,
-  CASE WHEN errorCode IN (${REFUSAL_CODES_SQL}) THEN errorMessage END AS error_message
+  CASE WHEN errorCode IN (${REFUSAL_CODES_SQL}) THEN errorMessage END AS error_message,
+  element_at(requestParameters, 'instancesSet') AS rp_instancesset,
+  element_at(requestParameters, 'resourcesSet') AS rp_resourcesset,
+  element_at(requestParameters, 'instanceId') AS rp_instanceid,
+  element_at(requestParameters, 'volumeId') AS rp_volumeid,
+  element_at(requestParameters, 'snapshotId') AS rp_snapshotid,
+  element_at(requestParameters, 'groupId') AS rp_groupid,
+  element_at(requestParameters, 'networkInterfaceId') AS rp_networkinterfaceid,
+  element_at(requestParameters, 'userName') AS rp_username,
+  element_at(requestParameters, 'groupName') AS rp_groupname,
+  element_at(requestParameters, 'roleName') AS rp_rolename,
+  element_at(requestParameters, 'instanceProfileName') AS rp_instanceprofilename,
+  element_at(requestParameters, 'policyName') AS rp_policyname,
+  element_at(requestParameters, 'policyArn') AS rp_policyarn,
+  element_at(requestParameters, 'activityArn') AS rp_activityarn,
+  element_at(requestParameters, 'trailName') AS rp_trailname
 FROM (
   -- The copies of one action sent to several accounts share a sharedEventID: one call, the caller's copy first.
   SELECT e.*, row_number() OVER (
@@ -301,12 +352,13 @@ FROM (
 WHERE (sharedEventID IS NULL OR call_rn = 1)
   AND userIdentity.type = 'AssumedRole' AND userIdentity.sessionContext.sessionIssuer.arn LIKE 'arn:%:iam::%:role/%'
   AND eventType = 'AwsApiCall'
-GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 54
+GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69
 UNION ALL
 SELECT 'coverage', coalesce(recipientAccountId, userIdentity.accountId), NULL, NULL, NULL, awsRegion, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, date_format(eventTime, '%Y-%m-%d'), count(*),
-  sum(CASE WHEN eventCategory = 'Data' THEN 1 ELSE 0 END), min(eventTime), max(eventTime), NULL
+  sum(CASE WHEN eventCategory = 'Data' THEN 1 ELSE 0 END), min(eventTime), max(eventTime), NULL,
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM {{table}}
 WHERE eventTime >= timestamp '{{start}}' AND eventTime < timestamp '{{end}}'
 GROUP BY 2, 6, 49

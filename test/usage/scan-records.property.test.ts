@@ -17,7 +17,7 @@ const text = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 6 }),
   fc.constantFrom('quote " inside', "back\\slash", "tab\tnew\nline", "é ü 日本", "\u0000\u001f", "😀"),
 );
-const KEYS = ["eventID", "eventTime", "eventSource", "eventName", "awsRegion", "recipientAccountId", "errorCode", "eventType", "eventCategory", "managementEvent", "readOnly", "errorMessage", "sharedEventID", "errorCode", "userIdentity", "resources", "requestParameters", "type", "arn", "principalId", "accountId", "invokedBy", "sessionContext", "sessionIssuer", "ARN", "bucketName", "key", "names", "services", "service", "cluster", "tableName", "functionName", "versionId", "other", "Records", "eventNam", "eventNames"];
+const KEYS = ["eventID", "eventTime", "eventSource", "eventName", "awsRegion", "recipientAccountId", "errorCode", "eventType", "eventCategory", "managementEvent", "readOnly", "errorMessage", "sharedEventID", "errorCode", "userIdentity", "resources", "requestParameters", "type", "arn", "principalId", "accountId", "invokedBy", "sessionContext", "sessionIssuer", "ARN", "bucketName", "key", "names", "services", "service", "cluster", "tableName", "functionName", "versionId", "other", "Records", "eventNam", "eventNames", "instancesSet", "resourcesSet", "items", "instanceId", "resourceId"];
 /** `ESC:` keys are written with a \u escape (`"event\u0049D"` is the key eventID). */
 const key = fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 8 }), fc.constantFrom("ESC:eventID", "ESC:eventTime", "ESC:arn", "ESC:ARN", "ESC:errorMessage", "ESC:sharedEventID"));
 const serKey = (k: string): string => (k.startsWith("ESC:") ? `"${k.slice(4, -1)}\\u${k.charCodeAt(k.length - 1).toString(16).padStart(4, "0")}"` : JSON.stringify(k));

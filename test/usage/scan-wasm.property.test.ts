@@ -29,6 +29,28 @@ const ROLES = ["arn:aws:iam::111122223333:role/service-role/orders-role", "arn:a
 const SESSIONS = ["orders-fn", "billing-fn", "awslambda_12_20261001120000000", "awslambda_3_20261001130000000", "awslambda_40_20261002010000000", "caf\u00e9-fn", 'q"uote', "x".repeat(300)];
 const odd = fc.constantFrom("caf\u00e9", 'with "quote"', "back\\slash", "\u65e5\u672c", "t".repeat(300), "", "a\u0000b");
 const name = fc.oneof(fc.constantFrom("orders", "orders-2026", "prefix/orders"), odd);
+/**
+ * Duplicate keys inside an EC2 set: a later `items` replaces an earlier one, a later id an earlier
+ * one (a string after a number, a null after a string), an escaped id key is the key.
+ */
+function duplicateInSet(text: string): string {
+  return text
+    .replace(/"(instancesSet|resourcesSet)":\{"items":/, '"$1":{"items":[{"instanceId":"i-first","resourceId":"sg-first"}],"items":')
+    .replace('{"instanceId":"i-0abc123"}', '{"instanceId":7,"instanceId":"i-0abc123"}')
+    .replace('{"resourceId":"sg-11bbcc22"}', '{"resourceId":"sg-11bbcc22","resourceId":null}')
+    .replace('{"instanceId":"i-0def456"}', '{"instance\\u0049d":"i-0def456"}');
+}
+
+/** An EC2 set as CloudTrail writes it, and the shapes that give no ids (an item without one, not an object, no items). */
+function ec2Set(idKey: string, ids: string[]): fc.Arbitrary<object | string> {
+  // Mostly ids of the call's types; an id of another type, of none, or odd text spoils the set's ARNs (all or none).
+  const id = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: fc.constantFrom("i-0abc123", "vol-0a1b2c3d", "x-1") }, { weight: 1, arbitrary: odd });
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.array(id.map((v) => ({ [idKey]: v })), { maxLength: 3 }).map((items) => ({ items })) },
+    { weight: 1, arbitrary: fc.constantFrom({ items: [{ [idKey]: "i-1" }, {}] }, { items: [{ [idKey]: 5 }] }, { items: ["i-1"] }, { items: "i-1" }, {}, { items: [{ imageId: "ami-1", minCount: 1 }] }, "i-1") },
+  );
+}
+
 const CALLS: [string, string, fc.Arbitrary<object | null>][] = [
   ["dynamodb", "GetItem", fc.record({ tableName: name })],
   ["s3", "GetObject", fc.record({ bucketName: name, key: name, versionId: fc.constantFrom("v1", "v2") }, { requiredKeys: ["bucketName"] })],
@@ -51,6 +73,14 @@ const CALLS: [string, string, fc.Arbitrary<object | null>][] = [
   // Two halves of one record (resources.ts reEncryptSplit): the source key (the first of resources[]) and the call.
   ["kms", "ReEncrypt", fc.constant({ destinationKeyId: "alias/rotated" })],
   ["sts", "GetCallerIdentity", fc.constant({})],
+  // EC2's sets (event.ts SET_PARAM_KEYS: the items' ids, all or none), ids by call (resources.ts
+  // ec2Arns); an IAM role created under a path; a state machine created by name; a trail by name or ARN.
+  ["ec2", "StopInstances", fc.record({ instancesSet: ec2Set("instanceId", ["i-0abc123", "i-0def456"]), force: fc.boolean() }, { requiredKeys: ["instancesSet"] })],
+  ["ec2", "CreateTags", fc.record({ resourcesSet: ec2Set("resourceId", ["sg-11bbcc22", "i-0abc123", "snap-066877671789bd71b", "ami-1"]), tagSet: fc.constant({ items: [{ key: "Name", value: "web" }] }) }, { requiredKeys: ["resourcesSet"] })],
+  ["ec2", "AttachVolume", fc.record({ volumeId: fc.constantFrom("vol-0a1b2c3d", "snap-1"), instanceId: fc.oneof(fc.constantFrom("i-0abc123", "sg-1"), odd), device: fc.constant("/dev/sdf") }, { requiredKeys: ["volumeId"] })],
+  ["iam", "CreateRole", fc.record({ roleName: name, path: fc.constantFrom("/", "/service-role/", "no-slash") }, { requiredKeys: ["roleName"] })],
+  ["states", "CreateStateMachine", fc.record({ name, roleArn: fc.constant("arn:aws:iam::111122223333:role/sfn") })],
+  ["cloudtrail", "StopLogging", fc.record({ name: fc.oneof(fc.constantFrom("org-trail", "arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail"), odd) })],
 ];
 const TIMES = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: Date.UTC(2026, 9, 1) / 1000, max: Date.UTC(2026, 10, 5) / 1000 }).map((s) => new Date(s * 1000).toISOString().replace(".000Z", "Z")) },
@@ -99,7 +129,7 @@ const recordText = fc
       },
       { requiredKeys: [] },
     ),
-    mutation: fc.constantFrom("none", "none", "none", "duplicate", "escapedKey", "indent", "reorder", "dropSource", "otherType", "noIssuer", "sharedTwice", "sharedThenNot"),
+    mutation: fc.constantFrom("none", "none", "none", "duplicate", "escapedKey", "indent", "reorder", "dropSource", "otherType", "noIssuer", "sharedTwice", "sharedThenNot", "duplicateInSet"),
   })
   .map((r) => {
     const [i, params] = r.call;
@@ -114,6 +144,8 @@ const recordText = fc
         return JSON.stringify(rec).replace(/}$/, ',"sharedEventID":"a7c3e1f0-5555-4666-8777-888899990000"}');
       case "sharedThenNot":
         return JSON.stringify({ ...rec, sharedEventID: "a7c3e1f0-5555-4666-8777-888899990000" }).replace(/}$/, ',"sharedEventID":false}');
+      case "duplicateInSet":
+        return duplicateInSet(JSON.stringify(rec));
       case "escapedKey":
         return JSON.stringify(rec).replace('"eventSource"', '"event\\u0053ource"');
       case "indent":
@@ -187,6 +219,40 @@ describe("WebAssembly scanner ≡ JSON.parse ≡ JavaScript scanner", () => {
     expect(sample.filter((p) => p.management.some((m) => m.reads > 0 && m.flagged > m.reads && m.events > m.flagged)).length).toBeGreaterThan(5);
     fc.assert(
       fc.property(file, (data) => {
+        const wasm = read(data, {});
+        expect(wasm).toEqual(read(data, { fastScan: "js" }));
+        expect(counted(wasm)).toEqual(counted(read(data, { fastScan: false })));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("reads EC2 sets like both references, duplicate keys and odd items included", () => {
+    // The files above hold few EC2 calls that succeed: these hold only them (event.ts SET_PARAM_KEYS).
+    const ec2 = fc
+      .array(
+        fc.record({
+          seq: fc.integer({ min: 0, max: 40 }),
+          call: fc.oneof(
+            ec2Set("instanceId", ["i-0abc123", "i-0def456"]).map((set): [string, object] => ["StopInstances", { instancesSet: set, force: false }]),
+            ec2Set("resourceId", ["sg-11bbcc22", "i-0abc123", "snap-066877671789bd71b"]).map((set): [string, object] => ["CreateTags", { resourcesSet: set, tagSet: { items: [{ key: "Name", value: "web" }] } }]),
+          ),
+          mutation: fc.constantFrom("none", "none", "duplicateInSet", "indent"),
+        }),
+        { maxLength: 8 },
+      )
+      .map((recs) => {
+        const texts = recs.map(({ seq, call: [callName, requestParameters], mutation }) => {
+          const rec = roleCallRecord({ account: "111122223333", roleArn: ROLES[0] as string, session: "scheduler-fn", time: "2026-10-02T08:00:00Z", source: "ec2", name: callName, seq, extra: { requestParameters } });
+          return mutation === "indent" ? JSON.stringify(rec, null, 2) : mutation === "duplicateInSet" ? duplicateInSet(JSON.stringify(rec)) : JSON.stringify(rec);
+        });
+        return Buffer.from(`{"Records":[${texts.join(",")}]}`, "utf8");
+      });
+    const named = (type: string) => fc.sample(ec2, { numRuns: 300, seed: 11 }).filter((d) => read(d, {}).groups.some((g) => g.resources.some((r) => r.includes(`:${type}/`)))).length;
+    // Not vacuous: files whose sets named instances, security groups and snapshots (an ARN without account).
+    expect([named("instance"), named("security-group"), named("snapshot")].every((n) => n > 20)).toBe(true);
+    fc.assert(
+      fc.property(ec2, (data) => {
         const wasm = read(data, {});
         expect(wasm).toEqual(read(data, { fastScan: "js" }));
         expect(counted(wasm)).toEqual(counted(read(data, { fastScan: false })));

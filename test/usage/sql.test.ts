@@ -294,6 +294,77 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     expect(resources).toEqual({ "dynamodb:DescribeStream": [STREAM], "kinesis:DescribeStreamSummary": ["arn:aws:kinesis:us-east-1:111122223333:stream/clicks"] });
   });
 
+  it("reads EC2 sets and ids, IAM Create* paths and policy ARNs, Step Functions' created names and activities, and trails as the raw records do, in every reader", async () => {
+    // Before, none of these calls named a resource: a scheduler's StopInstances was granted on instance/*.
+    const ROLE = "arn:aws:iam::111122223333:role/ops-role";
+    const call = (seq: number, source: string, name: string, requestParameters: object): object =>
+      roleCallRecord({ account: "111122223333", roleArn: ROLE, session: "ops-fn", time: `2026-10-0${1 + (seq % 5)}T08:00:00Z`, source, name, seq, region: "eu-west-1", extra: { requestParameters } });
+    const E = "arn:aws:ec2:eu-west-1:111122223333";
+    const records = [
+      call(1, "ec2", "StopInstances", { instancesSet: { items: [{ instanceId: "i-0abc123" }, { instanceId: "i-0def456" }] }, force: false }),
+      call(2, "ec2", "StopInstances", { instancesSet: { items: [{ instanceId: "i-0abc123" }] }, force: true }),
+      call(3, "ec2", "CreateTags", { resourcesSet: { items: [{ resourceId: "snap-066877671789bd71b" }, { resourceId: "sg-11bbcc22" }] }, tagSet: { items: [{ key: "Name", value: "web" }] } }),
+      // A RunInstances instancesSet holds launch specifications, no instance ids; what it creates has none yet.
+      call(4, "ec2", "RunInstances", { instancesSet: { items: [{ imageId: "ami-029eb80bc237bec6f", minCount: 1, maxCount: 1 }] }, instanceType: "t3.micro" }),
+      call(5, "ec2", "AttachVolume", { volumeId: "vol-0a1b2c3d", instanceId: "i-0abc123", device: "/dev/sdf" }),
+      call(6, "iam", "CreateRole", { roleName: "etl", path: "/service-role/", assumeRolePolicyDocument: "{}" }),
+      // On an existing role by name: its path is not in the record.
+      call(7, "iam", "GetRole", { roleName: "etl" }),
+      call(8, "iam", "GetPolicy", { policyArn: "arn:aws:iam::111122223333:policy/etl-read" }),
+      call(9, "states", "CreateStateMachine", { name: "nightly", roleArn: "arn:aws:iam::111122223333:role/sfn", definition: "HIDDEN_DUE_TO_SECURITY_REASONS" }),
+      call(10, "states", "GetActivityTask", { activityArn: "arn:aws:states:eu-west-1:111122223333:activity:review", workerName: "w" }),
+      call(11, "cloudtrail", "StopLogging", { name: "org-trail" }),
+      call(12, "cloudtrail", "GetEventSelectors", { trailName: "arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail" }),
+    ];
+    const raw = await everyReader(records, "ec2iam");
+    const got = Object.fromEntries((raw.sessions[0]?.actions ?? []).map((a) => [a.action, [a.count, a.unnamedCalls ?? 0, a.resources]]));
+    expect(got).toEqual({
+      "ec2:StopInstances": [2, 0, [`${E}:instance/i-0abc123`, `${E}:instance/i-0def456`]],
+      "ec2:CreateTags": [1, 0, [`${E}:security-group/sg-11bbcc22`, "arn:aws:ec2:eu-west-1::snapshot/snap-066877671789bd71b"]],
+      "ec2:RunInstances": [1, 1, []],
+      "ec2:AttachVolume": [1, 0, [`${E}:instance/i-0abc123`, `${E}:volume/vol-0a1b2c3d`]],
+      "iam:CreateRole": [1, 0, ["arn:aws:iam::111122223333:role/service-role/etl"]],
+      "iam:GetRole": [1, 1, []],
+      "iam:GetPolicy": [1, 0, ["arn:aws:iam::111122223333:policy/etl-read"]],
+      "states:CreateStateMachine": [1, 0, ["arn:aws:states:eu-west-1:111122223333:stateMachine:nightly"]],
+      "states:GetActivityTask": [1, 0, ["arn:aws:states:eu-west-1:111122223333:activity:review"]],
+      "cloudtrail:StopLogging": [1, 0, ["arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail"]],
+      "cloudtrail:GetEventSelectors": [1, 0, ["arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail"]],
+    });
+  });
+
+  it("reads rows of the query before the EC2, IAM, Step Functions and CloudTrail columns, those calls naming none; a set column that is not JSON is a skipped row naming it", async () => {
+    const ROLE = "arn:aws:iam::111122223333:role/scheduler-role";
+    const stop = (seq: number, id: string): object =>
+      roleCallRecord({ account: "111122223333", roleArn: ROLE, session: "scheduler-fn", time: `2026-10-0${1 + seq}T08:00:00Z`, source: "ec2", name: "StopInstances", seq, region: "eu-west-1", extra: { requestParameters: { instancesSet: { items: [{ instanceId: id }] }, force: false } } });
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-old-"));
+    const logs = join(dir, "111122223333_CloudTrail_eu-west-1_20261005T0800Z_old.json");
+    writeFileSync(logs, JSON.stringify({ Records: [stop(1, "i-0abc123"), stop(2, "i-0def456")] }));
+    const rows = await runQuery(logs);
+    const added = USAGE_ROW_COLUMNS.slice(USAGE_ROW_COLUMNS.indexOf("error_message") + 1);
+    expect(added).toContain("rp_instancesset");
+    // The old query's rows: the same columns but the added ones, the two calls in one row.
+    const old = Object.values(
+      Object.fromEntries(
+        rows.map((r) => {
+          const o = Object.fromEntries(Object.entries(r).filter(([c]) => !(added as string[]).includes(c)));
+          return [JSON.stringify({ ...o, calls: null, first_seen: null, last_seen: null }), o];
+        }),
+      ),
+    ).map((o) => ({ ...o, calls: o.row_kind === "usage" ? "2" : o.calls, first_seen: "2026-10-02T08:00:00Z", last_seen: "2026-10-03T08:00:00Z" }));
+    const oldJson = join(dir, "old-rows.json");
+    writeFileSync(oldJson, JSON.stringify(old));
+    const fromOld = await readUsage([oldJson], { workers: 1 });
+    expect(fromOld.warnings).toEqual([]);
+    expect(fromOld.sessions[0]?.actions.map((a) => [a.action, a.count, a.unnamedCalls ?? 0, a.resources])).toEqual([["ec2:StopInstances", 2, 2, []]]);
+    // A set column whose text is not JSON: the row is skipped, the file and the column named.
+    const bad = join(dir, "bad-rows.json");
+    writeFileSync(bad, JSON.stringify(rows.map((r) => (r.row_kind === "usage" ? { ...r, rp_instancesset: "{items:" } : r))));
+    const fromBad = await readUsage([bad], { workers: 1 });
+    expect(fromBad.coverage.partial).toBe(true);
+    expect(fromBad.warnings.map((w) => [w.code, w.file, w.message])).toContainEqual(["cloudtrail-record-skipped", bad, 'record skipped: rp_instancesset "{items:" is not JSON (the query writes requestParameters.instancesSet as JSON text)']);
+  });
+
   it("reads an ECS service (service, or the list services) in its cluster as the raw records do, in every reader", async () => {
     const ROLE = "arn:aws:iam::111122223333:role/ops-role";
     const call = (seq: number, source: string, name: string, requestParameters: object): object =>

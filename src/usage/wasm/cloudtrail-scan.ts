@@ -65,8 +65,8 @@ export const STRIDE: u32 = 32;
 const SPAN_ENTRIES: u32 = 1 << 18;
 const LIST_ENTRIES: u32 = 1 << 18;
 const KEY_BYTES: u32 = 4096;
-const KEY_GROUPS: u32 = 7;
-const KEYS_PER_GROUP: u32 = 48;
+const KEY_GROUPS: u32 = 9;
+const KEYS_PER_GROUP: u32 = 64;
 
 let symTable: usize = 0;
 let symInfo: usize = 0;
@@ -134,7 +134,7 @@ export const S_SHARED_FP1: u32 = 30; // sharedEventID's fingerprint, when S_ID_S
 export const S_SHARED_FP2: u32 = 31;
 
 // Key groups the host defines (setKeys): 0 top level, 1 record, 2 resources[] element, 3 params,
-// 4–6 userIdentity, its sessionContext and sessionIssuer.
+// 4–6 userIdentity, its sessionContext and sessionIssuer, 7 an EC2 set (`items`), 8 its items.
 const G_TOP: i32 = 0;
 const G_RECORD: i32 = 1;
 const G_RESOURCE: i32 = 2;
@@ -143,6 +143,10 @@ const G_PARAMS: i32 = 3;
 const G_IDENTITY: i32 = 4;
 const G_SESSION_CONTEXT: i32 = 5;
 const G_ISSUER: i32 = 6;
+// An EC2 set in params (`instancesSet`, `resourcesSet`): `items`; then an item's id keys, in the
+// host's SET_PARAM_KEYS order (instanceId, resourceId).
+const G_SET: i32 = 7;
+const G_ITEM: i32 = 8;
 // Record keys, in the order the host defines them (scan-wasm.ts RECORD_KEYS).
 const K_EVENT_ID: i32 = 0;
 const K_EVENT_TIME: i32 = 1;
@@ -915,11 +919,105 @@ let paramVersionId: i32 = -1;
 /** The second list key (ECS DescribeServices' `services`), read as `names` is. */
 let paramServices: i32 = -1;
 
-export function setParamIds(names: i32, key_: i32, versionId: i32, services: i32): void {
+/** The two EC2 set keys (`instancesSet`, `resourcesSet`): read as their items' ids (idSet). */
+let paramInstancesSet: i32 = -1;
+let paramResourcesSet: i32 = -1;
+
+export function setParamIds(names: i32, key_: i32, versionId: i32, services: i32, instancesSet: i32, resourcesSet: i32): void {
   paramNames = names;
   paramKey = key_;
   paramVersionId = versionId;
   paramServices = services;
+  paramInstancesSet = instancesSet;
+  paramResourcesSet = resourcesSet;
+}
+
+/**
+ * An EC2 set at pos (`{"items": [{"instanceId": "i-…"}, …]}`) → the items' ids pushed after the
+ * [key, count] pair at `head`; the count stays -1 unless the last `items` is an array of objects
+ * each with a string id (its last `idKey` of G_ITEM), as record-fields.ts setIds reads it.
+ */
+function idSet(head: u32, idKey: i32): void {
+  if (pos >= end || byte(pos) != LBRACE) {
+    skipValue();
+    return;
+  }
+  pos++;
+  ws();
+  if (pos < end && byte(pos) == RBRACE) {
+    pos++;
+    return;
+  }
+  beginObject(G_SET);
+  for (;;) {
+    ws();
+    if (pos >= end || byte(pos) != QUOTE) fail(E_KEY, pos);
+    const k = key(G_SET);
+    if (keyEscaped) slow = true;
+    colon();
+    if (k == 0) {
+      // A later `items` replaces an earlier one.
+      nList = head + 2;
+      store<i32>(list + (<usize>(head + 1) << 2), -1);
+      const n = idItems(idKey);
+      if (n >= 0 && nList == head + 2 + <u32>n) store<i32>(list + (<usize>(head + 1) << 2), n);
+      else nList = head + 2;
+    } else {
+      skipValue();
+    }
+    if (endOfMember(RBRACE)) break;
+  }
+}
+
+/** `items` at pos: pushes each item's id; their count, or -1 when some item has none (or is no object). */
+function idItems(idKey: i32): i32 {
+  if (pos >= end || byte(pos) != LBRACKET) {
+    skipValue();
+    return -1;
+  }
+  pos++;
+  ws();
+  if (pos < end && byte(pos) == RBRACKET) {
+    pos++;
+    return 0;
+  }
+  let all = true;
+  let n: i32 = 0;
+  for (;;) {
+    ws();
+    if (pos < end && byte(pos) == LBRACE) {
+      let id: i32 = -1;
+      pos++;
+      ws();
+      if (pos < end && byte(pos) == RBRACE) {
+        pos++;
+      } else {
+        beginObject(G_ITEM);
+        for (;;) {
+          ws();
+          if (pos >= end || byte(pos) != QUOTE) fail(E_KEY, pos);
+          const k = key(G_ITEM);
+          if (keyEscaped) slow = true;
+          colon();
+          // Instance ids repeat (a scheduler stops the same instances daily): symbols.
+          if (k == idKey) id = stringValue(NO_SLOT);
+          else skipValue();
+          if (endOfMember(RBRACE)) break;
+        }
+      }
+      if (id == -1) {
+        all = false;
+      } else {
+        push(id);
+        n++;
+      }
+    } else {
+      all = false;
+      skipValue();
+    }
+    if (endOfMember(RBRACKET)) break;
+  }
+  return all ? n : -1;
 }
 
 function params(r: usize): void {
@@ -978,6 +1076,14 @@ function params(r: usize): void {
       } else {
         skipValue();
       }
+    } else if (k == paramInstancesSet || k == paramResourcesSet) {
+      // [key, count] then the ids, as for `names`; count -1 when the set has no usable items.
+      const head = nList;
+      push(k);
+      push(-1);
+      // A full list table (the record is slow already): the set is only skipped.
+      if (nList == head + 2) idSet(head, k == paramInstancesSet ? 0 : 1);
+      else skipValue();
     } else {
       push(k);
       // Object keys and version ids are mostly unique: spans, not symbols.
