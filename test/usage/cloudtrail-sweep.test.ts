@@ -1,6 +1,6 @@
 /**
- * Real CloudTrail records from public sources that are not in shared/corpus (AWS's own service
- * guides on GitHub, Panther's rule tests: test/fixtures/cloudtrail-sweep/SOURCE.md), each made the
+ * Real CloudTrail records from public sources (AWS's own service guides on GitHub, Panther's rule
+ * tests, the Invictus and Stratus Red Team logs: test/fixtures/cloudtrail-sweep/SOURCE.md), each made the
  * call of one Lambda function. For every record: what the usage stage reads from it (the function,
  * the IAM action, the resources, refused or not) against what AWS documents for that call, and the
  * same answer from the WebAssembly scanner, the JavaScript scanner and the full parser.
@@ -59,6 +59,7 @@ const KEY_1234 = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef
 const KEY_0987 = "arn:aws:kms:us-west-2:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321";
 const EBS_KEY = "arn:aws:kms:us-east-1:123456789012:key/e29ddfd4-1bf6-4e1b-8ecb-08216bd70d07";
 const QUEUE = "arn:aws:sqs:us-east-2:123456789012:MyQueue";
+const I = "arn:aws:iam::123837392027";
 const ok = (resources: string[] = []) => ({ resources, denied: false });
 
 const EXPECTED: { [fn: string]: Expected } = {
@@ -110,6 +111,18 @@ const EXPECTED: { [fn: string]: Expected } = {
   "ct-42-states-stopexecution": { account: "123456789012", actions: { "states:StopExecution": ok(["arn:aws:states:us-east-1:123456789012:execution:testUser.2016-10-27-18-17-00.337b3344-83:testUser.2016-10-27-18-17-00.3a0801c5-37"]) }, doc: "[SAR-states] StopExecution on the execution" },
   "ct-43-secretsmanager-createsecret": { account: "123456789012", actions: { "secretsmanager:CreateSecret": ok(["arn:aws:secretsmanager:us-west-2:123456789012:secret:MyDatabaseSecret-??????"]) }, doc: "[SAR-secretsmanager] on the secret it creates, its suffix unknown before (the record has no sourceIPAddress or userAgent, as published)" },
   "ct-44-secretsmanager-deletesecret": { account: "123456789012", actions: { "secretsmanager:DeleteSecret": ok(["arn:aws:secretsmanager:us-west-2:123456789012:secret:MyDatabaseSecret-??????"]) }, doc: "[SAR-secretsmanager] on the secret; a secret named by name is its ARN with the six random characters as ?????? (Secrets Manager user guide, \"ARN\" in IAM policies)" },
+  "ct-45-ec2-terminateinstances": { account: "123837392027", actions: { "ec2:TerminateInstances": ok(["arn:aws:ec2:us-east-1:123837392027:instance/i-0dbc91f429e48eeed"]) }, doc: "[SAR-ec2] on the instance of instancesSet.items[].instanceId" },
+  "ct-46-ec2-stopinstances-force": { account: "309303190113", actions: { "ec2:StopInstances": ok(["arn:aws:ec2:ca-northsouth-2r:309303190113:instance/i-DDd6c7B0e18F0E35f"]) }, doc: "[SAR-ec2] on the instance (Region and id as the publisher anonymised them)" },
+  "ct-47-ec2-modifyinstanceattribute": { account: "123837392027", actions: { "ec2:ModifyInstanceAttribute": ok(["arn:aws:ec2:us-east-1:123837392027:instance/i-0dbc91f429e48eeed"]) }, doc: "[SAR-ec2] on the instance", notDerived: "also authorised on the security groups or volumes a call changes (optional types): the instance alone could refuse such a call" },
+  "ct-48-iam-createrole-path": { account: "123837392027", actions: { "iam:CreateRole": ok([`${I}:role/stratus-red-team-ec2-get-password-data-role`]) }, doc: "[SAR-iam] on role/<path><name>, the request's path \"/\"" },
+  "ct-49-iam-getrole-by-name": { account: "123837392027", actions: { "iam:GetRole": ok([`${I}:role/stratus-red-team-ec2-get-password-data-role`]) }, doc: "[SAR-iam] on the role (created under / by ct-48's call)", notDerived: "as AddUserToGroup: a role by name, its path not in the request" },
+  "ct-50-iam-createinstanceprofile": { account: "123837392027", actions: { "iam:CreateInstanceProfile": ok([`${I}:instance-profile/stratus-red-team-ec2-steal-credentials-instance`]) }, doc: "[SAR-iam] on instance-profile/<path><name>" },
+  "ct-51-iam-createpolicy": { account: "123837392027", actions: { "iam:CreatePolicy": ok([`${I}:policy/stratus-red-team-ec2lui-policy-pcccexdthk`]) }, doc: "[SAR-iam] on policy/<path><name>" },
+  "ct-52-iam-getpolicy": { account: "123837392027", actions: { "iam:GetPolicy": ok([`${I}:policy/stratus-red-team-ec2lui-policy-pcccexdthk`]) }, doc: "[SAR-iam] on the policy its policyArn names" },
+  "ct-53-iam-createaccesskey": { account: "946986569305", actions: { "iam:CreateAccessKey": ok(["arn:aws:iam::946986569305:user/stratus-red-team-backdoor-u-user"]) }, doc: "[SAR-iam] on the user", notDerived: "as AddUserToGroup: a user by name" },
+  "ct-54-cloudtrail-startlogging": { account: "123837392027", actions: { "cloudtrail:StartLogging": ok(["arn:aws:cloudtrail:us-east-1:123837392027:trail/stratus-red-team-ctlr-trail-zqfsvooxqj"]) }, doc: "[SAR-cloudtrail] on trail/<name>, a name in the call's Region (trail calls are made in the trail's home Region)" },
+  "ct-55-cloudtrail-geteventselectors": { account: "123837392027", actions: { "cloudtrail:GetEventSelectors": ok(["arn:aws:cloudtrail:us-east-1:123837392027:trail/stratus-red-team-ctes-trail-qyxyekjbtk"]) }, doc: "[SAR-cloudtrail] on the trail its trailName names" },
+  "ct-56-cloudtrail-stoplogging-arn": { account: "123456789012", actions: { "cloudtrail:StopLogging": ok(["arn:aws:cloudtrail:us-west-2:123456789012:trail/example-trail"]) }, doc: "[SAR-cloudtrail] on the trail its name gives as an ARN" },
 };
 
 type Rec = { userIdentity: { principalId: string } };
