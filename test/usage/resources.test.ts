@@ -361,3 +361,62 @@ describe("Secrets Manager CreateSecret name", () => {
     expect(wasm.sessions[0]?.actions.map((a) => [a.action, a.resources])).toEqual([["secretsmanager:CreateSecret", [secret]], ["secretsmanager:DeleteSecret", [secret]]]);
   });
 });
+
+describe("EC2, IAM, Step Functions and CloudTrail calls: only where the request names all the call is authorised on", () => {
+  const on = (eventSource: string, eventName: string, params: ResourceContext["params"]): string[] => deriveResources({ ...ctx(eventSource, params), eventName });
+  const E = "arn:aws:ec2:eu-west-1:210987654321";
+
+  it("names each id of a CreateTags resourcesSet by its prefix, a snapshot and an image without account; none when one id is of no known type", () => {
+    expect(on("ec2.amazonaws.com", "CreateTags", { resourcesSet: ["i-0abc", "vol-1", "snap-2", "ami-3", "sg-4", "eni-5", "subnet-6", "vpc-7"] })).toEqual([
+      `${E}:instance/i-0abc`, `${E}:volume/vol-1`, "arn:aws:ec2:eu-west-1::snapshot/snap-2", "arn:aws:ec2:eu-west-1::image/ami-3", `${E}:security-group/sg-4`, `${E}:network-interface/eni-5`, `${E}:subnet/subnet-6`, `${E}:vpc/vpc-7`,
+    ]);
+    // A launch template (lt-) is a type this table does not know: naming the others only would refuse the call.
+    expect(on("ec2.amazonaws.com", "CreateTags", { resourcesSet: ["i-0abc", "lt-1"] })).toEqual([]);
+    expect(on("ec2.amazonaws.com", "CreateTags", { resourcesSet: [] })).toEqual([]);
+  });
+
+  it("names a StopInstances' instances, none when an id is not an instance's; none for DescribeInstances, RunInstances or CreateSnapshot", () => {
+    expect(on("ec2.amazonaws.com", "StopInstances", { instancesSet: ["i-1", "i-2"] })).toEqual([`${E}:instance/i-1`, `${E}:instance/i-2`]);
+    expect(on("ec2.amazonaws.com", "StopInstances", { instancesSet: ["i-1", "vol-2"] })).toEqual([]);
+    // No resource-level permissions, or authorised on what has no id yet.
+    expect(on("ec2.amazonaws.com", "DescribeInstances", { instancesSet: ["i-1"] })).toEqual([]);
+    expect(on("ec2.amazonaws.com", "RunInstances", { instanceId: "i-1" })).toEqual([]);
+    expect(on("ec2.amazonaws.com", "CreateSnapshot", { volumeId: "vol-1" })).toEqual([]);
+    // Without the event name (a cache keyed by the parameter alone), none: resourcesFollowEventName keeps such calls off it.
+    expect(deriveResources(ctx("ec2.amazonaws.com", { instancesSet: ["i-1"] }))).toEqual([]);
+  });
+
+  it("names a volume attachment's volume and instance, none without the instance or with ids of other types", () => {
+    expect(on("ec2.amazonaws.com", "AttachVolume", { volumeId: "vol-1", instanceId: "i-1" })).toEqual([`${E}:volume/vol-1`, `${E}:instance/i-1`]);
+    expect(on("ec2.amazonaws.com", "DetachVolume", { volumeId: "vol-1" })).toEqual([]);
+    expect(on("ec2.amazonaws.com", "AttachVolume", { volumeId: "i-1", instanceId: "vol-1" })).toEqual([]);
+    expect(on("ec2.amazonaws.com", "AuthorizeSecurityGroupIngress", { groupId: "sg-0a1b" })).toEqual([`${E}:security-group/sg-0a1b`]);
+    expect(on("ec2.amazonaws.com", "DeleteSnapshot", { snapshotId: "snap-1" })).toEqual(["arn:aws:ec2:eu-west-1::snapshot/snap-1"]);
+  });
+
+  it("names what an IAM Create* call creates under its path, a policy call's policyArn; none for a name whose path is unknown or a malformed path", () => {
+    const I = "arn:aws:iam::210987654321";
+    expect(on("iam.amazonaws.com", "CreateRole", { roleName: "etl", path: "/service-role/" })).toEqual([`${I}:role/service-role/etl`]);
+    expect(on("iam.amazonaws.com", "CreateUser", { userName: "Bob" })).toEqual([`${I}:user/Bob`]);
+    expect(on("iam.amazonaws.com", "CreateRole", { roleName: "etl", path: "service-role" })).toEqual([]);
+    expect(on("iam.amazonaws.com", "GetRole", { roleName: "etl" })).toEqual([]);
+    expect(on("iam.amazonaws.com", "AddUserToGroup", { userName: "Bob", groupName: "admin" })).toEqual([]);
+    expect(on("iam.amazonaws.com", "GetPolicyVersion", { policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess", versionId: "v1" })).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+    // AttachRolePolicy is authorised on the role, the policy being a condition (iam:PolicyARN).
+    expect(on("iam.amazonaws.com", "AttachRolePolicy", { roleName: "etl", policyArn: `${I}:policy/p` })).toEqual([]);
+  });
+
+  it("names a state machine or activity created by name, a trail by name or ARN; none for names those APIs refuse", () => {
+    const S = "arn:aws:states:eu-west-1:210987654321";
+    expect(on("states.amazonaws.com", "CreateStateMachine", { name: "nightly-report" })).toEqual([`${S}:stateMachine:nightly-report`]);
+    expect(on("states.amazonaws.com", "CreateActivity", { name: "review" })).toEqual([`${S}:activity:review`]);
+    expect(on("states.amazonaws.com", "CreateStateMachine", { name: "has space" })).toEqual([]);
+    expect(on("states.amazonaws.com", "DescribeActivity", { activityArn: `${S}:activity:review` })).toEqual([`${S}:activity:review`]);
+    expect(on("cloudtrail.amazonaws.com", "UpdateTrail", { name: "org-trail" })).toEqual(["arn:aws:cloudtrail:eu-west-1:210987654321:trail/org-trail"]);
+    expect(on("cloudtrail.amazonaws.com", "StopLogging", { name: "arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail" })).toEqual(["arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail"]);
+    expect(on("cloudtrail.amazonaws.com", "PutEventSelectors", { trailName: "org-trail" })).toEqual(["arn:aws:cloudtrail:eu-west-1:210987654321:trail/org-trail"]);
+    // CreateEventDataStore's `name` is no trail.
+    expect(on("cloudtrail.amazonaws.com", "CreateEventDataStore", { name: "lake" })).toEqual([]);
+    expect(on("cloudtrail.amazonaws.com", "UpdateTrail", { name: "a b" })).toEqual([]);
+  });
+});
