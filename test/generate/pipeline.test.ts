@@ -511,3 +511,42 @@ describe("ECS services, Batch jobs and Glue databases named in requestParameters
     expect(allowed(g.policy, "glue:GetDatabase", `${G}:database/billing`)).toBe(false);
   });
 });
+
+describe("EC2, IAM, Step Functions and CloudTrail calls named by their request parameters", () => {
+  it("grants an instance scheduler's StopInstances on its instances, a created user, state machine and trail by name; every observed call stays allowed", async () => {
+    // Before, each of these was granted on every resource of its type (ec2:StopInstances on instance/*).
+    const E = `arn:aws:ec2:${REGION}:${ACCOUNT}`;
+    const call = (i: number, eventSource: string, eventName: string, requestParameters: object) => record(i, eventSource, eventName, { requestParameters, readOnly: false, managementEvent: true });
+    const g = await generateFrom([
+      call(0, "ec2.amazonaws.com", "StopInstances", { instancesSet: { items: [{ instanceId: "i-0abc1234def567890" }, { instanceId: "i-0fedcba9876543210" }] }, force: false }),
+      call(1, "ec2.amazonaws.com", "StopInstances", { instancesSet: { items: [{ instanceId: "i-0abc1234def567890" }] }, force: false }),
+      call(2, "ec2.amazonaws.com", "CreateTags", { resourcesSet: { items: [{ resourceId: "i-0abc1234def567890" }, { resourceId: "snap-066877671789bd71b" }] }, tagSet: { items: [{ key: "stopped-by", value: "scheduler" }] } }),
+      call(3, "iam.amazonaws.com", "CreateUser", { userName: "report-reader", path: "/reports/" }),
+      call(4, "states.amazonaws.com", "CreateStateMachine", { name: "monthly-report", roleArn: `arn:aws:iam::${ACCOUNT}:role/sfn`, definition: "HIDDEN_DUE_TO_SECURITY_REASONS" }),
+      call(5, "cloudtrail.amazonaws.com", "StartLogging", { name: "org-trail" }),
+      // By name: the role's path is not in the record, every role stays granted.
+      call(6, "iam.amazonaws.com", "GetRole", { roleName: "orders-role" }),
+    ]);
+    const calls: [string, string][] = [
+      ["ec2:StopInstances", `${E}:instance/i-0abc1234def567890`],
+      ["ec2:StopInstances", `${E}:instance/i-0fedcba9876543210`],
+      ["ec2:CreateTags", `${E}:instance/i-0abc1234def567890`],
+      ["ec2:CreateTags", `arn:aws:ec2:${REGION}::snapshot/snap-066877671789bd71b`],
+      ["iam:CreateUser", `arn:aws:iam::${ACCOUNT}:user/reports/report-reader`],
+      ["states:CreateStateMachine", `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:monthly-report`],
+      ["cloudtrail:StartLogging", `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/org-trail`],
+      ["iam:GetRole", ROLE],
+      ["iam:GetRole", `arn:aws:iam::${ACCOUNT}:role/service-role/other`],
+    ];
+    for (const [a, r] of calls) expect(allowed(g.policy, a, r), `${a} ${r}`).toBe(true);
+    // …and not on the instances, users, machines or trails the function never named.
+    for (const [a, r] of [
+      ["ec2:StopInstances", `${E}:instance/i-0000000000000000a`],
+      ["ec2:CreateTags", `${E}:volume/vol-1`],
+      ["iam:CreateUser", `arn:aws:iam::${ACCOUNT}:user/admin`],
+      ["states:CreateStateMachine", `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:other`],
+      ["cloudtrail:StartLogging", `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/other`],
+    ] as const) expect(allowed(g.policy, a, r), `${a} ${r}`).toBe(false);
+    expect(g.usage.successfulCalls).toBe(7);
+  });
+});
