@@ -106,6 +106,8 @@ export const PARAM_KEYS = [
   "snapshotId",
   "groupId",
   "networkInterfaceId",
+  // EC2 CreateKeyPair, ImportKeyPair, DeleteKeyPair: the key pair, whose ARN is by name (key-pair/<name>).
+  "keyName",
   // IAM: the user, group, role, instance profile or managed policy a Create* call makes (by name,
   // under `path`), and the managed policy a policy call names (policyArn).
   "userName",

@@ -6,7 +6,7 @@
  * deliverystream/<name>, userpool/<id>, project/<name>, job/<name>, workgroup/<name>, Glue's
  * catalog, database/<db> and table/<db>/<table>, ECS service/<cluster>/<service>, Batch
  * job-queue/<name> and job-definition/<name>:<revision>, EC2 instance/<id> and the other ids of
- * ec2Arns, IAM user/<path><name> for a Create* call and a policy's ARN, Step Functions
+ * ec2Arns and key-pair/<name>, IAM user/<path><name> for a Create* call and a policy's ARN, Step Functions
  * stateMachine:<name> and activity:<name>, CloudTrail trail/<name>).
  */
 
@@ -332,6 +332,8 @@ function ec2Arns(eventName: string, p: RequestParams, region: string | null, par
   if (EC2_SNAPSHOT_CALLS.has(eventName)) return all([p.snapshotId], "snapshot");
   if (EC2_SECURITY_GROUP_CALLS.has(eventName)) return all([p.groupId], "security-group");
   if (eventName === "DeleteNetworkInterface") return all([p.networkInterfaceId], "network-interface");
+  // A key pair's ARN is by name (key-pair/<name>: up to 255 ASCII characters, EC2 API reference).
+  if ((eventName === "CreateKeyPair" || eventName === "ImportKeyPair" || eventName === "DeleteKeyPair") && p.keyName !== undefined && /^[\x20-\x7e]{1,255}$/.test(p.keyName)) return [regional("ec2", `key-pair/${p.keyName}`)];
   // Attached to an instance: authorised on both (the instance is required for DetachVolume's too,
   // in the EC2 user guide's example policies; without instanceId in the request, none).
   if (eventName === "AttachVolume" || eventName === "DetachVolume") {

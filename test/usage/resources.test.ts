@@ -392,6 +392,8 @@ describe("EC2, IAM, Step Functions and CloudTrail calls: only where the request 
     expect(on("ec2.amazonaws.com", "AttachVolume", { volumeId: "i-1", instanceId: "vol-1" })).toEqual([]);
     expect(on("ec2.amazonaws.com", "AuthorizeSecurityGroupIngress", { groupId: "sg-0a1b" })).toEqual([`${E}:security-group/sg-0a1b`]);
     expect(on("ec2.amazonaws.com", "DeleteSnapshot", { snapshotId: "snap-1" })).toEqual(["arn:aws:ec2:eu-west-1::snapshot/snap-1"]);
+    expect(on("ec2.amazonaws.com", "CreateKeyPair", { keyName: "my key" })).toEqual([`${E}:key-pair/my key`]);
+    expect(on("ec2.amazonaws.com", "DeleteKeyPair", { keyName: "caf\u00e9" })).toEqual([]);
   });
 
   it("names what an IAM Create* call creates under its path, a policy call's policyArn; none for a name whose path is unknown or a malformed path", () => {
