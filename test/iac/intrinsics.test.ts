@@ -88,3 +88,85 @@ describe("short-form YAML and long-form JSON are the same template", () => {
     expect(strip(readCloudFormationTemplate(asJson, "t"))).toEqual(strip(readCloudFormationTemplate(text, "t")));
   });
 });
+
+/**
+ * The AWS::LanguageExtensions functions (Fn::Length, Fn::ToJsonString, Fn::FindInMap's
+ * DefaultValue) and Fn::GetStackOutput, as the CloudFormation Template Reference defines them,
+ * read where they decide what a role grants.
+ */
+describe("AWS::LanguageExtensions functions and Fn::GetStackOutput", () => {
+  const template = (statements: string, extra = ""): string => `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::LanguageExtensions
+Parameters:
+  Env: {Type: String, Default: staging}
+  Unset: {Type: String}
+  Queues: {Type: CommaDelimitedList, Default: "a,b"}
+Mappings:
+  Tables:
+    prod: {Name: orders-prod}
+${extra}Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+${statements}
+`;
+  const resources = (text: string): unknown[] => {
+    const f = readCloudFormationTemplate(text, "t.yaml");
+    return f.roles[0]!.inlinePolicies[0]!.document.Statement.map((s) => s.Resource);
+  };
+
+  it("Fn::FindInMap's DefaultValue is the value when the keys find no entry; with a key known only at deployment it stays a placeholder", () => {
+    const text = template(`              - Effect: Allow
+                Action: dynamodb:GetItem
+                Resource: !Sub
+                  - arn:aws:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/\${T}
+                  - T: !FindInMap [Tables, !Ref Env, Name, {DefaultValue: orders-default}]
+              - Effect: Allow
+                Action: dynamodb:PutItem
+                Resource: !Sub
+                  - arn:aws:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/\${T}
+                  - T: !FindInMap [Tables, prod, Name, {DefaultValue: orders-default}]
+              - Effect: Allow
+                Action: dynamodb:Query
+                Resource: !Sub
+                  - arn:aws:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/\${T}
+                  - T: !FindInMap [Tables, !Ref Unset, Name, {DefaultValue: orders-default}]`);
+    expect(resources(text)).toEqual([
+      ["arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders-default"],
+      ["arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders-prod"],
+      ["arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Tables.${Unset}.Name}"],
+    ]);
+  });
+
+  it("Fn::Length counts a list (a CommaDelimitedList parameter's too) and decides a condition; Fn::ToJsonString writes compact JSON", () => {
+    const r = resolver({ parameters: { Queues: ["a", "b"] } });
+    expect(r.resolve({ "Fn::Length": { Ref: "Queues" } })).toBe(2);
+    expect(r.resolve({ "Fn::Length": { "Fn::Split": ["|", "a|b|c"] } })).toBe(3);
+    expect(r.resolve({ "Fn::ToJsonString": { a: "1", b: [{ Ref: "AWS::Partition" }] } })).toBe('{"a":"1","b":["aws"]}');
+    const text = template(
+      `              - !If
+                - TwoQueues
+                - {Effect: Allow, Action: sqs:SendMessage, Resource: arn:aws:sqs:us-east-1:111122223333:two}
+                - {Effect: Allow, Action: sqs:SendMessage, Resource: arn:aws:sqs:us-east-1:111122223333:other}`,
+      `Conditions:\n  TwoQueues: !Equals [{"Fn::Length": !Ref Queues}, 2]\n`,
+    );
+    const f = readCloudFormationTemplate(text, "t.yaml");
+    expect(f.roles[0]!.inlinePolicies[0]!.document.Statement.map((s) => s.Resource)).toEqual([["arn:aws:sqs:us-east-1:111122223333:two"]]);
+    expect(f.warnings.filter((w) => w.code === "cloudformation-undecided-condition")).toEqual([]);
+  });
+
+  it("!GetStackOutput (short form) is read, not refused as a preprocessor's tag; its value names the stack and the output", () => {
+    const text = template(`              - Effect: Allow
+                Action: sqs:SendMessage
+                Resource: !GetStackOutput
+                  StackName: producer-stack
+                  OutputName: QueueArn`);
+    expect(resources(text)).toEqual([["${GetStackOutput:producer-stack/QueueArn}"]]);
+  });
+});

@@ -122,7 +122,28 @@ export class IntrinsicResolver {
         if (v !== undefined) return this.resolve(v, depth + 1);
         const mapped = this.mappedByParameter(m, a, b);
         if (mapped !== undefined) return mapped;
+        // AWS::LanguageExtensions: `[Map, Top, Second, {DefaultValue: x}]` is x when the keys find
+        // no entry. Only when the keys are known: a key still a placeholder (a parameter without a
+        // value) may find an entry at deployment, and the default would then be a wrong answer.
+        const fallback = arg[3];
+        if (isRecord(fallback) && Object.hasOwn(fallback, "DefaultValue") && ![m, a, b].some((k) => unmarked(k).includes("${"))) return this.resolve(fallback.DefaultValue, depth + 1);
         return `\${${m}.${a}.${b}}`;
+      }
+      case "Fn::Length": {
+        // AWS::LanguageExtensions: the number of elements of a list (or of what an intrinsic returns).
+        const list = this.resolve(arg, depth + 1);
+        return Array.isArray(list) ? list.length : "${Fn::Length}";
+      }
+      case "Fn::ToJsonString": {
+        // AWS::LanguageExtensions: an object or list as the JSON text CloudFormation writes (no spaces).
+        const v = this.resolve(arg, depth + 1);
+        return typeof v === "string" ? v : JSON.stringify(v);
+      }
+      case "Fn::GetStackOutput": {
+        // Another stack's output, read at deployment (from another account or region too): a
+        // placeholder naming it, as Fn::ImportValue's, never the function's bare name.
+        if (!isRecord(arg)) return "${Fn::GetStackOutput}";
+        return `\${GetStackOutput:${this.str(arg.StackName)}/${this.str(arg.OutputName)}}`;
       }
       case "Fn::ImportValue": {
         const name = this.str(arg);

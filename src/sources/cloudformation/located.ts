@@ -248,6 +248,8 @@ export function parseYamlLocated(text: string, file: string): Located {
 const SHORT_TAGS = new Set([
   "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select", "Split", "Sub", "Transform",
   "And", "Equals", "If", "Not", "Or", "ToJsonString", "Length",
+  // Fn::GetStackOutput (CloudFormation Template Reference): another stack's output, `!GetStackOutput`.
+  "GetStackOutput",
 ]);
 
 function applyShortTag(name: string, value: unknown, file: string, path: string, line: number | null = null): unknown {
