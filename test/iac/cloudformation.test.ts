@@ -1005,3 +1005,64 @@ describe("SAM SNS event with SqsSubscription", () => {
     expect(fn.triggers.map((t) => [t.kind, t.eventSourceArn])).toEqual([["sqs", "arn:aws:sqs:us-east-1:123456789012:inbox"]]);
   });
 });
+
+/**
+ * What CloudFormation replaces at deployment and the reader does not run: a macro named in
+ * Transform, AWS::Include (`Fn::Transform`) in a policy or in Resources, an intrinsic function the
+ * resolver does not know. Each is a warning naming the file, the place and the construct, and the
+ * read is partial: never a refused template, a policy "not valid JSON", or a silent placeholder.
+ */
+describe("constructs CloudFormation replaces at deployment", () => {
+  const role = `  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}
+`;
+  const fn = `  Fn:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: python3.12, Handler: index.handler, Code: {ZipFile: x}, Role: !GetAtt Role.Arn}
+`;
+  const warned = (text: string) => {
+    const f = readCloudFormationTemplate(text, "t.yaml");
+    return { f, w: f.warnings.filter((x) => x.code.startsWith("cloudformation-transform") || x.code === "cloudformation-unsupported-intrinsic").map((x) => [x.code, x.path, x.file]) };
+  };
+
+  it("a macro in Transform (beside SAM) is said, and the read is partial", () => {
+    const { f, w } = warned(`Transform: [AWS::Serverless-2016-10-31, ExecutionRoleBuilder]\nResources:\n${role}${fn}`);
+    expect(w).toEqual([["cloudformation-transform", "Transform[1]", "t.yaml"]]);
+    expect(f.warnings.find((x) => x.code === "cloudformation-transform")!.message).toContain("transform ExecutionRoleBuilder is run by CloudFormation at deployment");
+    expect(f.partial).toBe(true);
+    expect(f.functions.map((x) => x.name)).toEqual(["Fn"]);
+  });
+
+  it("a top-level AWS::Include transform names its Location", () => {
+    const { w, f } = warned(`Transform:\n  Name: AWS::Include\n  Parameters: {Location: s3://bucket/extra.yaml}\nResources:\n${role}${fn}`);
+    expect(w).toEqual([["cloudformation-transform", "Transform", "t.yaml"]]);
+    expect(f.warnings.find((x) => x.code === "cloudformation-transform")!.message).toContain("AWS::Include of s3://bucket/extra.yaml");
+  });
+
+  it("AWS::Include as a policy document: the role is a lower bound, not an invalid policy", () => {
+    const text = `Resources:\n${role}      Policies:\n        - PolicyName: included\n          PolicyDocument:\n            Fn::Transform: {Name: AWS::Include, Parameters: {Location: s3://bucket/policy.yaml}}\n        - PolicyName: own\n          PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::b/*"}]}\n${fn}`;
+    const { f, w } = warned(text);
+    expect(w).toEqual([["cloudformation-transform", "Resources.Role.Properties.Policies[0].PolicyDocument.Fn::Transform", "t.yaml"]]);
+    expect(f.warnings.filter((x) => x.code === "invalid-policy-document")).toEqual([]);
+    expect(f.roles[0]!.inlinePolicies.map((p) => p.name)).toEqual(["own"]);
+    expect(f.incompletePrincipals).toEqual([f.roles[0]!.arn]);
+  });
+
+  it("AWS::Include among the resources: the template is read, and a name only the snippet defines is not called undefined", () => {
+    const text = `Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: python3.12, Handler: index.handler, Code: {ZipFile: x}, Role: !GetAtt IncludedRole.Arn}\n  Fn::Transform:\n    Name: AWS::Include\n    Parameters: {Location: s3://bucket/roles.yaml}\n`;
+    const { f, w } = warned(text);
+    expect(w).toEqual([["cloudformation-transform", "Resources.Fn::Transform", "t.yaml"]]);
+    expect(f.warnings.filter((x) => x.code === "cloudformation-undefined-reference")).toEqual([]);
+    expect(f.functions.map((x) => x.name)).toEqual(["Fn"]);
+    expect(f.partial).toBe(true);
+  });
+
+  it("an intrinsic function the resolver does not know, in a resource the audit reads, is named", () => {
+    const text = `Resources:\n${role}      Policies:\n        - PolicyName: p\n          PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: ec2:CreateSubnet, Resource: !Cidr [10.0.0.0/16, 2, 8]}]}\n${fn}  Vpc:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: !Select [0, !Cidr [10.0.0.0/16, 2, 8]]}\n`;
+    const { f, w } = warned(text);
+    expect(w).toEqual([["cloudformation-unsupported-intrinsic", "Resources.Role.Properties.Policies[0].PolicyDocument.Statement[0].Resource.Fn::Cidr", "t.yaml"]]);
+    expect(f.warnings.find((x) => x.code === "cloudformation-unsupported-intrinsic")!.message).toBe("Role: Fn::Cidr is not an intrinsic function leastrole evaluates: its value is read as the placeholder ${Fn::Cidr}, which names nothing");
+  });
+});

@@ -32,6 +32,7 @@ import {
 import { childPath, decodeText, parseJsonLocated, parseYamlLocated, type Located } from "./located.js";
 import { expandSam, isSamTemplate, type SamResource } from "./sam.js";
 import { undefinedReferences } from "./undefined-references.js";
+import { holdsTransform, unreadConstructs } from "./unread-constructs.js";
 import { expandForEach, usesLanguageExtensions } from "./language-extensions.js";
 import { linkedValue, readEventInvokeConfig, readEventSourceMapping, readFunction, readPermission, readUrl } from "./template-lambda.js";
 import { principalsOf, readPrincipal, readUserToGroupAddition } from "./template-principals.js";
@@ -103,6 +104,7 @@ export function readCloudFormationTemplate(input: string | Uint8Array, file: str
   if (!isRecord(parsed.Resources)) throw new InputError("not a CloudFormation template: no Resources mapping", { file, path: "Resources" });
   let template: Record<string, unknown> = parsed;
   if (usesLanguageExtensions(template)) ({ template, located } = withForEachExpanded(template, located, file, options));
+  template = withoutIncludedResources(template);
   for (const [id, r] of Object.entries(template.Resources as Record<string, unknown>)) {
     if (id.startsWith("Fn::ForEach::")) throw new InputError(`${id}${at(located, childPath("Resources", id))}: Fn::ForEach needs Transform: AWS::LanguageExtensions`, { file, path: childPath("Resources", id) });
     if (!isRecord(r) || typeof r.Type !== "string") throw new InputError(`resource ${id} has no Type${at(located, childPath("Resources", id))}`, { file, path: childPath("Resources", id) });
@@ -122,8 +124,8 @@ export function templateLinks(input: string | Uint8Array, file: string, options:
   const exports: Record<string, string> = Object.create(null) as Record<string, string>;
   const nestedParameters: Record<string, Record<string, string>> = Object.create(null) as Record<string, Record<string, string>>;
   const located = parseTemplateText(decodeText(input, file), file);
-  const template = located.value;
-  if (!isRecord(template) || !isRecord(template.Resources) || usesLanguageExtensions(template)) return { exports, nestedParameters };
+  if (!isRecord(located.value) || !isRecord(located.value.Resources) || usesLanguageExtensions(located.value)) return { exports, nestedParameters };
+  const template = withoutIncludedResources(located.value);
   const reader = new TemplateReader(template, located, file, "", options);
   const value = (v: unknown): string | undefined => {
     const resolved = reader.resolver.resolve(v);
@@ -136,7 +138,7 @@ export function templateLinks(input: string | Uint8Array, file: string, options:
     const v = linked === undefined ? undefined : exportedReferences(reader, linked);
     if (name !== undefined && !name.includes("${") && v !== undefined) exports[name] = v;
   }
-  for (const [id, r] of Object.entries(template.Resources)) {
+  for (const [id, r] of Object.entries(isRecord(template.Resources) ? template.Resources : {})) {
     if (!isRecord(r) || r.Type !== "AWS::CloudFormation::Stack" || !isRecord(r.Properties) || !isRecord(r.Properties.Parameters)) continue;
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(r.Properties.Parameters)) {
@@ -393,7 +395,9 @@ export class TemplateReader {
 
     const resourceIds = [...Object.keys(isRecord(this.template.Resources) ? this.template.Resources : {}), ...Object.keys(this.resources)];
     const defined = new Set([...Object.keys(isRecord(this.template.Parameters) ? this.template.Parameters : {}), ...resourceIds, ...resourceIds.map((id) => `resource:${id}`)]);
-    for (const { name, path, parameter } of undefinedReferences(this.template, defined, isSamTemplate(this.template))) {
+    // The template as written (its Resources' own Fn::Transform included; withoutIncludedResources).
+    const written = isRecord(this.located.value) ? this.located.value : this.template;
+    for (const { name, path, parameter } of undefinedReferences(written, defined, isSamTemplate(this.template))) {
       const line = this.lineNear(path);
       if (parameter) {
         this.warn("cloudformation-undefined-reference", "error", `${name} is neither a resource nor a resource attribute: it is a parameter of this template, and Fn::GetAtt reads resources only${line === null ? "" : ` (line ${line})`}; CloudFormation refuses such a template; read as a placeholder, which names nothing`, path);
@@ -406,6 +410,7 @@ export class TemplateReader {
         path,
       );
     }
+    for (const { code, path, message } of unreadConstructs(written)) this.warn(code, "warning", message, path);
     for (const c of [...this.undecided].sort()) {
       this.warn("cloudformation-undecided-condition", "warning", `condition ${c} cannot be decided from parameter defaults; where it selects a value, the first branch that has one was read`, childPath("Conditions", c));
     }
@@ -444,7 +449,7 @@ export class TemplateReader {
     if (this.roleUses.length > 0) fragment.roleUses = this.roleUses;
     fragment.incompletePrincipals = [...this.incomplete].sort();
     // A nested stack not read holds functions and roles of its own: what is read is not all there is.
-    fragment.partial = fragment.incompletePrincipals.length > 0 || this.warnings.some((w) => (w.code.startsWith("sam-") && w.code !== "sam-policies-ignored") || w.code === "cloudformation-nested-stack" || w.code === "cloudformation-undefined-reference");
+    fragment.partial = fragment.incompletePrincipals.length > 0 || this.warnings.some((w) => (w.code.startsWith("sam-") && w.code !== "sam-policies-ignored") || w.code === "cloudformation-nested-stack" || w.code === "cloudformation-undefined-reference" || w.code === "cloudformation-transform" || w.code === "cloudformation-unsupported-intrinsic");
     fragment.warnings = sortWarnings(this.warnings);
     fragment.statementLocations = this.statementLocations.sort(
       (a, b) => a.ownerArn.localeCompare(b.ownerArn) || a.policy.localeCompare(b.policy) || (a.policyName ?? "").localeCompare(b.policyName ?? "") || a.statementIndex - b.statementIndex,
@@ -650,6 +655,12 @@ export class TemplateReader {
 
   /** Parse a policy document after resolving intrinsics; record where each statement was written. */
   document(raw: unknown, path: string, owner: string, kind: StatementLocation["policy"], policyName: string | null): PolicyDocument | null {
+    // Included at deployment (AWS::Include, a macro; said by unreadConstructs): not a document to
+    // parse here, and not "invalid": the owner's permissions are a lower bound.
+    if (holdsTransform(raw)) {
+      this.incomplete.add(owner);
+      return null;
+    }
     const resolved = this.resolver.resolve(raw);
     try {
       const doc = parsePolicyDocument(resolved, { file: this.file, path });
@@ -747,6 +758,12 @@ export class TemplateReader {
     const rawPolicies = this.resolveShallowList(r.Properties.Policies);
     rawPolicies.forEach(({ value: p, index }) => {
       if (!isRecord(p)) return;
+      // A policy CloudFormation includes at deployment (Fn::Transform, said by unreadConstructs):
+      // the role grants more than is read.
+      if (holdsTransform(p)) {
+        this.incomplete.add(arn);
+        return;
+      }
       const pname = this.resolver.str(p.PolicyName);
       const origin = r.policySourcePaths?.[pname];
       const path = origin ?? childPath(childPath(props, "Policies"), index);
@@ -864,6 +881,20 @@ export class TemplateReader {
     return match.length === 1 && match[0] ? match[0].arn : arn;
   }
 
+}
+
+/**
+ * The template without the resources AWS::Include puts in at deployment (`Fn::Transform` as a key
+ * of Resources, beside the resources written out): not a resource, so not refused for having no
+ * Type; unreadConstructs says what is missing. Before, such a template was refused whole
+ * ("resource Fn::Transform has no Type").
+ */
+function withoutIncludedResources(template: Record<string, unknown>): Record<string, unknown> {
+  const resources = template.Resources;
+  if (!isRecord(resources) || !Object.hasOwn(resources, "Fn::Transform")) return template;
+  const kept: Record<string, unknown> = {};
+  for (const [id, r] of Object.entries(resources)) if (id !== "Fn::Transform") Object.defineProperty(kept, id, { value: r, enumerable: true, writable: true, configurable: true });
+  return { ...template, Resources: kept };
 }
 
 /** " at line N" when the template says where `path` is. */

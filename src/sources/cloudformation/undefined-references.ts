@@ -9,6 +9,7 @@
 
 import { childPath } from "./located.js";
 import { isRecord } from "./lambda-shapes.js";
+import { holdsTransform } from "./unread-constructs.js";
 
 const PSEUDO = new Set(["AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition", "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"]);
 /** Transforms whose output the reader models: any other (a macro, AWS::Include) may add names. */
@@ -24,6 +25,8 @@ const MODELLED = new Set(["AWS::Serverless-2016-10-31", "AWS::LanguageExtensions
 export function undefinedReferences(template: Record<string, unknown>, defined: ReadonlySet<string>, sam: boolean): Array<{ name: string; path: string; parameter?: true }> {
   const transforms = template.Transform === undefined ? [] : Array.isArray(template.Transform) ? template.Transform : [template.Transform];
   if (transforms.some((t) => typeof t !== "string" || !MODELLED.has(t))) return [];
+  // AWS::Include (Fn::Transform) puts in resources and values at deployment: a name may be defined there.
+  if (holdsTransform(template.Resources) || holdsTransform(template.Outputs) || holdsTransform(template.Conditions)) return [];
   const found = new Map<string, string>();
   const isDefined = (name: string): boolean => {
     if (PSEUDO.has(name) || defined.has(name)) return true;
