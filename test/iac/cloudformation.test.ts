@@ -1066,3 +1066,18 @@ describe("constructs CloudFormation replaces at deployment", () => {
     expect(f.warnings.find((x) => x.code === "cloudformation-unsupported-intrinsic")!.message).toBe("Role: Fn::Cidr is not an intrinsic function leastrole evaluates: its value is read as the placeholder ${Fn::Cidr}, which names nothing");
   });
 });
+
+describe("an event invoke config on a version known only at deployment", () => {
+  // The CloudFormation reference's AWS::Lambda::EventInvokeConfig example
+  // (test/fixtures/cloudformation-sweep/cfn-guide-eventinvokeconfig-version.yaml): `Qualifier: !GetAtt version.Version`.
+  it("is the version's: its destinations are the version's, and the function gets no alias named ${version.Version}", () => {
+    const file = new URL("../fixtures/cloudformation-sweep/cfn-guide-eventinvokeconfig-version.yaml", import.meta.url).pathname;
+    const fn = readCloudFormationTemplate(readFileSync(file), file).functions[0]!;
+    expect(fn.aliases).toEqual([]);
+    expect(fn.destinations).toEqual({ onSuccess: null, onFailure: null });
+    expect(fn.qualifiedDeliveryTargets).toEqual([
+      { kind: "on-success", arn: "arn:aws:sqs:us-east-2:123456789012:dlq", qualifiers: ["${version.Version}"], roleArn: "arn:aws:iam::123456789012:role/lambda-role" },
+      { kind: "on-failure", arn: "arn:aws:sqs:us-east-2:123456789012:dlq", qualifiers: ["${version.Version}"], roleArn: "arn:aws:iam::123456789012:role/lambda-role" },
+    ]);
+  });
+});
