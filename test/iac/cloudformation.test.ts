@@ -1081,3 +1081,46 @@ describe("an event invoke config on a version known only at deployment", () => {
     ]);
   });
 });
+
+describe("cloudformation-parameter-default: said for the parameters that reach what is read", () => {
+  const template = `Parameters:
+  TableName: {Type: String, Default: orders-dev}
+  HandlerName: {Type: String, Default: app.handler}
+  Deploy: {Type: String, Default: "yes"}
+  Ami: {Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64}
+  TagKey: {Type: String, Default: CostCenter}
+Conditions:
+  Deployed: !Equals [!Ref Deploy, "yes"]
+Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: !Ref TableName
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+      BillingMode: PAY_PER_REQUEST
+      Tags: [{Key: !Ref TagKey, Value: x}]
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}
+      Policies:
+        - PolicyName: p
+          PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: dynamodb:GetItem, Resource: !GetAtt Table.Arn}]}
+  Fn:
+    Type: AWS::Lambda::Function
+    Condition: Deployed
+    Properties: {Runtime: python3.12, Handler: !Ref HandlerName, Code: {ZipFile: x}, Role: !GetAtt Role.Arn}
+  Instance:
+    Type: AWS::EC2::Instance
+    Properties: {ImageId: !Ref Ami}
+`;
+  it("a table name a policy's !GetAtt gives and a condition that decides a function: said; a handler, an instance's AMI, a table's tag key: not", () => {
+    const f = readCloudFormationTemplate(template, "t.yaml");
+    expect(f.warnings.filter((w) => w.code.startsWith("cloudformation-")).map((w) => [w.code, w.path])).toEqual([
+      ["cloudformation-parameter-default", "Parameters.Deploy"],
+      ["cloudformation-parameter-default", "Parameters.TableName"],
+    ]);
+    expect(f.roles[0]!.inlinePolicies[0]!.document.Statement[0]!.Resource).toEqual(["arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders-dev"]);
+  });
+});

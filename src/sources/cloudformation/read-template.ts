@@ -263,36 +263,6 @@ export class TemplateReader {
     }
     this.stackName = options.stackName ?? null;
     this.namePrefix = options.namePrefix ?? options.stackName ?? null;
-    if (isRecord(template.Parameters)) {
-      // Said only where a resource uses it (not CDK's BootstrapVersion, which every stack has).
-      const used = JSON.stringify(template.Resources ?? {});
-      for (const [name, spec] of Object.entries(template.Parameters)) {
-        const type = isRecord(spec) && typeof spec.Type === "string" ? spec.Type : "";
-        if (!type.startsWith("AWS::SSM::Parameter::Value<") || !(used.includes(JSON.stringify({ Ref: name })) || used.includes(`\${${name}}`))) continue;
-        const ssm = own(options.parameters ?? {}, name) ?? (isRecord(spec) && typeof spec.Default === "string" ? spec.Default : undefined);
-        this.warn("cloudformation-ssm-parameter", "info", `parameter ${name} (${type}) is the value of SSM parameter ${ssm ?? "(none given)"} at deployment, not known here: written as \${${name}}`, childPath("Parameters", name));
-      }
-      // A parameter read with its Default: names and ARNs made from it are the defaults' (`dev-…`),
-      // which generate bakes into the policy and role it writes (parameterDefaultsWarning). Said
-      // where a resource or condition uses it; a NoEcho default is not shown.
-      const usedAnywhere = used + JSON.stringify(template.Conditions ?? {});
-      for (const [name, spec] of Object.entries(template.Parameters)) {
-        if (!isRecord(spec) || spec.Default === undefined || own(options.parameters ?? {}, name) !== undefined) continue;
-        const type = typeof spec.Type === "string" ? spec.Type : "";
-        if (type.startsWith("AWS::SSM::Parameter::Value<") || !(usedAnywhere.includes(JSON.stringify({ Ref: name })) || usedAnywhere.includes(`\${${name}}`))) continue;
-        const scalar = (v: unknown): v is string | number | boolean => typeof v === "string" || typeof v === "number" || typeof v === "boolean";
-        const d = spec.Default;
-        const value =
-          spec.NoEcho === true || spec.NoEcho === "true"
-            ? "(NoEcho: not shown)"
-            : scalar(d)
-              ? JSON.stringify(String(d))
-              : Array.isArray(d) && d.every(scalar)
-                ? JSON.stringify(d.map(String).join(","))
-                : "(not a text value)";
-        this.warn("cloudformation-parameter-default", "info", `parameter ${name} is not given (--parameter ${name}=…): read with its Default ${value}`, childPath("Parameters", name));
-      }
-    }
     // No prototype: a logical ID or a Ref named `constructor` finds no resource. Filled below,
     // after the SAM expansion, which the resolver's conditions serve (they depend on parameters only).
     this.resources = Object.create(null) as Record<string, SamResource>;
@@ -323,6 +293,37 @@ export class TemplateReader {
         const res: SamResource = { Type: r.Type as string, Properties: isRecord(r.Properties) ? r.Properties : {}, sourcePath: childPath("Resources", id) };
         if (r.Condition !== undefined) res.Condition = r.Condition;
         this.resources[id] = res;
+      }
+    }
+    if (isRecord(template.Parameters)) {
+      // Said only where the value can reach what is read (parametersReached): not CDK's
+      // BootstrapVersion, which every stack has, nor a parameter of an instance's AMI or a
+      // function's handler, which no policy names.
+      const reached = parametersReached(template, this.resources);
+      for (const [name, spec] of Object.entries(template.Parameters)) {
+        const type = isRecord(spec) && typeof spec.Type === "string" ? spec.Type : "";
+        if (!type.startsWith("AWS::SSM::Parameter::Value<") || !reached.has(name)) continue;
+        const ssm = own(options.parameters ?? {}, name) ?? (isRecord(spec) && typeof spec.Default === "string" ? spec.Default : undefined);
+        this.warn("cloudformation-ssm-parameter", "info", `parameter ${name} (${type}) is the value of SSM parameter ${ssm ?? "(none given)"} at deployment, not known here: written as \${${name}}`, childPath("Parameters", name));
+      }
+      // A parameter read with its Default: names and ARNs made from it are the defaults' (`dev-…`),
+      // which generate bakes into the policy and role it writes (parameterDefaultsWarning). Said
+      // where it reaches what is read; a NoEcho default is not shown.
+      for (const [name, spec] of Object.entries(template.Parameters)) {
+        if (!isRecord(spec) || spec.Default === undefined || own(options.parameters ?? {}, name) !== undefined) continue;
+        const type = typeof spec.Type === "string" ? spec.Type : "";
+        if (type.startsWith("AWS::SSM::Parameter::Value<") || !reached.has(name)) continue;
+        const scalar = (v: unknown): v is string | number | boolean => typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+        const d = spec.Default;
+        const value =
+          spec.NoEcho === true || spec.NoEcho === "true"
+            ? "(NoEcho: not shown)"
+            : scalar(d)
+              ? JSON.stringify(String(d))
+              : Array.isArray(d) && d.every(scalar)
+                ? JSON.stringify(d.map(String).join(","))
+                : "(not a text value)";
+        this.warn("cloudformation-parameter-default", "info", `parameter ${name} is not given (--parameter ${name}=…): read with its Default ${value}`, childPath("Parameters", name));
       }
     }
   }
@@ -881,6 +882,101 @@ export class TemplateReader {
     return match.length === 1 && match[0] ? match[0].arn : arn;
   }
 
+}
+
+/** A function's properties that no policy, role, trigger or name leastrole reads is made from: what it runs. */
+const RUN_ONLY = new Set([
+  "Code", "CodeUri", "InlineCode", "ImageUri", "ImageConfig", "Handler", "Runtime", "RuntimeManagementConfig", "MemorySize", "Timeout", "Description",
+  "Environment", "Architectures", "EphemeralStorage", "ReservedConcurrentExecutions", "ProvisionedConcurrencyConfig", "SnapStart", "CodeSigningConfigArn",
+  "AutoPublishCodeSha256", "VersionDescription",
+]);
+
+/** Properties of any resource that make no part of its name or ARN. */
+const NOT_NAMING = new Set(["Tags"]);
+
+/**
+ * The parameters whose values can reach what the reader reads: used in an IAM or Lambda resource
+ * (a SAM function too, and SAM's Globals; not in what a function runs, its code, handler or
+ * environment values, which no policy names), in a resource one of those refers to (a table whose
+ * name `!GetAtt Table.Arn` gives a policy), or in a condition that decides any of them or a nested
+ * stack. Why: `cloudformation-parameter-default` was said for every parameter a resource used, so
+ * a template's EC2 tag key, AMI or flow-log format was "read with its Default" beside the role,
+ * and `generate` listed them among the defaults baked into the policy it writes.
+ */
+function parametersReached(template: Record<string, unknown>, resources: Record<string, SamResource>): Set<string> {
+  const parameters = isRecord(template.Parameters) ? template.Parameters : {};
+  const conditions = isRecord(template.Conditions) ? template.Conditions : {};
+  const raw = isRecord(template.Resources) ? template.Resources : {};
+  const reached = new Set<string>();
+  const seenResources = new Set<string>();
+  const seenConditions = new Set<string>();
+  const queue: unknown[] = [];
+  const condition = (c: unknown): void => {
+    if (typeof c !== "string" || seenConditions.has(c) || !Object.hasOwn(conditions, c)) return;
+    seenConditions.add(c);
+    queue.push(conditions[c]);
+  };
+  const resource = (id: string, properties: unknown, cond: unknown, skip?: ReadonlySet<string>): void => {
+    seenResources.add(id);
+    condition(cond);
+    if (!isRecord(properties)) return;
+    for (const [k, v] of Object.entries(properties)) if (!skip?.has(k)) queue.push(v);
+  };
+  const name = (n: string): void => {
+    if (Object.hasOwn(parameters, n)) {
+      reached.add(n);
+      return;
+    }
+    if (seenResources.has(n)) return;
+    const r = Object.hasOwn(resources, n) ? resources[n] : Object.hasOwn(raw, n) ? raw[n] : undefined;
+    // A resource a read one refers to: what its name or ARN is made of (its tags are neither).
+    if (isRecord(r)) resource(n, r.Properties, r.Condition, NOT_NAMING);
+  };
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 200) return;
+    if (Array.isArray(v)) return v.forEach((x) => walk(x, depth + 1));
+    if (!isRecord(v)) return;
+    const keys = Object.keys(v);
+    if (keys.length === 1) {
+      const key = keys[0] as string;
+      const arg = v[key];
+      if (key === "Ref" && typeof arg === "string") return name(arg);
+      if (key === "Condition" && typeof arg === "string") return condition(arg);
+      if (key === "Fn::GetAtt") {
+        const id = Array.isArray(arg) ? arg[0] : typeof arg === "string" ? arg.split(".")[0] : undefined;
+        if (typeof id === "string") name(id);
+        return;
+      }
+      if (key === "Fn::If" && Array.isArray(arg)) {
+        condition(arg[0]);
+        return arg.slice(1).forEach((x) => walk(x, depth + 1));
+      }
+      if (key === "Fn::Sub") {
+        const text = Array.isArray(arg) ? arg[0] : arg;
+        const vars = Array.isArray(arg) && isRecord(arg[1]) ? arg[1] : {};
+        if (typeof text === "string") {
+          for (const m of text.matchAll(/\$\{([^}!][^}]*)\}/g)) {
+            const inner = (m[1] as string).trim();
+            if (!Object.hasOwn(vars, inner)) name(inner.startsWith("AWS::") ? inner : (inner.split(".")[0] as string));
+          }
+        }
+        return Object.values(vars).forEach((x) => walk(x, depth + 1));
+      }
+    }
+    for (const k of keys) walk(v[k], depth + 1);
+  };
+  const read = /^AWS::(IAM|Lambda)::/;
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type === "AWS::CloudFormation::Stack" || r.Type === "AWS::Serverless::Application") condition(r.Condition); // whether its functions exist
+    else if (read.test(r.Type) || r.Type === "Custom::S3") resource(id, r.Properties, r.Condition, r.Type === "AWS::Lambda::Function" ? RUN_ONLY : undefined);
+  }
+  for (const [id, r] of Object.entries(raw)) {
+    if (isRecord(r) && r.Type === "AWS::Serverless::Function") resource(id, r.Properties, r.Condition, RUN_ONLY);
+  }
+  const globals = isRecord(template.Globals) && isRecord(template.Globals.Function) ? template.Globals.Function : undefined;
+  if (globals) for (const [k, v] of Object.entries(globals)) if (!RUN_ONLY.has(k)) queue.push(v);
+  while (queue.length > 0) walk(queue.shift(), 0);
+  return reached;
 }
 
 /**
