@@ -667,10 +667,21 @@ export class TemplateReader {
       const doc = parsePolicyDocument(resolved, { file: this.file, path });
       const statementPath = childPath(path, "Statement");
       const rawStatements = isRecord(raw) ? raw.Statement : undefined;
-      doc.Statement.forEach((_, i) => {
+      doc.Statement.forEach((statement, i) => {
         const p = Array.isArray(rawStatements) ? childPath(statementPath, i) : statementPath;
         const at = this.nearest(p);
         this.statementLocations.push({ ownerArn: owner, policy: kind, policyName, statementIndex: i, source: { file: this.file, line: at.line, address: at.path } });
+        // IAM takes "*" or an ARN in Resource: anything else refuses the whole policy at deployment
+        // (MalformedPolicyDocument), such as `!Sub arn${AWS::Partition}logs:…` with its colons
+        // missing (an AWS sample) or a queue's `!Ref` (its URL). Read as written it matches
+        // nothing; before, nothing said the template could not deploy. A value that starts with a
+        // reference known only at deployment (`${Bucket.Arn}`) may be an ARN: not said.
+        for (const key of ["Resource", "NotResource"] as const) {
+          const bad = (statement[key] ?? []).filter((r) => r !== "*" && !r.startsWith("arn:") && !r.startsWith("${"));
+          // A statement SAM generates is said where it was written (the event, the DLQ).
+          const where = at.path === p ? childPath(p, key) : at.path;
+          for (const r of bad) this.warn("cloudformation-invalid-resource", "warning", `${key} ${JSON.stringify(printable(r))} is neither an ARN nor "*": IAM refuses this policy when the stack is deployed (MalformedPolicyDocument); read as written, it matches no resource`, where);
+        }
       });
       return doc;
     } catch (error) {
