@@ -152,6 +152,17 @@ const EXPECTED: Record<string, Expected> = {
       ["input-not-used", "Resources.TestStateMachine"],
     ],
   },
+  // The Lambda Developer Guide's template: the trust policy is a JSON string (a block scalar), as CloudFormation takes it.
+  "lambda-guide-function-inline.yaml": {
+    functions: { function: role("executionRole") },
+    roles: {
+      [role("executionRole")]: {
+        inline: { "read-lambdasettings": [[["lambda:GetAccountSettings"], ["*"]]] },
+        attached: [managed("AWSXRayDaemonWriteAccess"), managed("service-role/AWSLambdaVPCAccessExecutionRole")],
+      },
+    },
+    warnings: [],
+  },
   // Fn::GetStackOutput in SNS topics only: no Lambda or IAM resource; Env decides a topic's name only.
   "cfn-lint-get-stack-output.yaml": { functions: {}, roles: {}, warnings: [] },
   // Both nested stacks are created only when their parameter says Yes (default No): those two decide what exists.
@@ -218,6 +229,13 @@ describe("what each template's Lambda resources say", () => {
     expect(fn.resourcePolicy?.Statement).toEqual([{ Sid: "ConfigPermissionToCallLambda", Effect: "Allow", Principal: { Service: ["config.amazonaws.com"] }, Action: ["lambda:InvokeFunction"], Resource: [fn.arn] }]);
     expect(fn.runtime).toBe("nodejs20.x");
     expect(fn.triggers).toEqual([]);
+  });
+
+  it("the Lambda guide's scheduled function: EventBridge may invoke it from its rule; its trust policy, a JSON string, trusts Lambda", () => {
+    const t = read("lambda-guide-function-inline.yaml");
+    const fn = t.functions[0]!;
+    expect(fn.resourcePolicy?.Statement.map((s) => [s.Principal, s.Condition])).toEqual([[{ Service: ["events.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": ["${scheduledEvent.Arn}"] } }]]);
+    expect(t.roles[0]!.trustPolicy?.Statement).toEqual([{ Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:AssumeRole"] }]);
   });
 
   it("PyPlate's macro function may be invoked by CloudFormation", () => {
