@@ -163,6 +163,21 @@ const EXPECTED: Record<string, Expected> = {
     },
     warnings: [],
   },
+  // A Control Tower lifecycle-event function: its name `!Sub ${AWS::AccountId}-CTLifeCycleEventLambda-…` is known at deployment.
+  "controltower-vpc-tagging-lifecycle.yaml": {
+    functions: { VPCTaggingLambdaFunction: role("VPCTaggingLambdaRole") },
+    roles: {
+      [role("VPCTaggingLambdaRole")]: {
+        inline: {
+          VPCTaggingLambdaRoleAssumePolicy: [[["sts:AssumeRole"], ["arn:aws:iam::*:role/AWSControlTowerExecution"]]],
+          // QueueName is given: the queue's ARN is known but for the stack's region and account.
+          VPCTaggingLambdaRoleSQSPolicy: [[["sqs:SendMessage"], ["arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:VPCTaggingLambdaDLQ"]]],
+        },
+        attached: [BASIC],
+      },
+    },
+    warnings: [],
+  },
   // Fn::GetStackOutput in SNS topics only: no Lambda or IAM resource; Env decides a topic's name only.
   "cfn-lint-get-stack-output.yaml": { functions: {}, roles: {}, warnings: [] },
   // Both nested stacks are created only when their parameter says Yes (default No): those two decide what exists.
@@ -236,6 +251,15 @@ describe("what each template's Lambda resources say", () => {
     const fn = t.functions[0]!;
     expect(fn.resourcePolicy?.Statement.map((s) => [s.Principal, s.Condition])).toEqual([[{ Service: ["events.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": ["${scheduledEvent.Arn}"] } }]]);
     expect(t.roles[0]!.trustPolicy?.Statement).toEqual([{ Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:AssumeRole"] }]);
+  });
+
+  it("the Control Tower function: its dead-letter queue, and EventBridge's permission, which names it by the same !Sub as its FunctionName", () => {
+    const fn = read("controltower-vpc-tagging-lifecycle.yaml").functions[0]!;
+    expect(fn.deadLetterTargetArn).toBe("arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:VPCTaggingLambdaDLQ");
+    expect(fn.logGroup).toBe("/aws/lambda/${AWS::AccountId}-CTLifeCycleEventLambda-AutomatedVPCTagging");
+    expect(fn.resourcePolicy?.Statement.map((s) => [s.Sid, s.Principal, s.Resource, s.Condition])).toEqual([
+      ["VPCTaggingLambdaPermission", { Service: ["events.amazonaws.com"] }, [fn.arn], { ArnLike: { "AWS:SourceArn": ["${VPCTaggingTagHubRule.Arn}"] } }],
+    ]);
   });
 
   it("PyPlate's macro function may be invoked by CloudFormation", () => {

@@ -226,8 +226,14 @@ export function target(
   const value = reader.resolver.str(raw);
   // `!Sub arn:…:${AWS::Region}:${AWS::AccountId}:function:x` is still function x: joined by name.
   const split = splitSymbolicFunctionArn(value);
-  for (const f of reader.functions.values()) {
-    if (f.fn.name === (split?.name ?? value)) return { local: f, resource: f.fn.arn, qualifier: q ?? (split?.qualifier && split.qualifier !== "$LATEST" ? split.qualifier : null) };
+  const wanted = split?.name ?? value;
+  for (const [id, f] of reader.functions) {
+    // Also by the name the template gives it when that is known only at deployment: a permission
+    // written with the function's own `!Sub ${AWS::AccountId}-handler` (an aws-samples Control
+    // Tower template) is that function's. Before, it was taken for another function, outside the
+    // template ("not in the function inputs; ignored"), and the function lost its invoker.
+    const given = reader.propString(reader.resources[id] as SamResource, "FunctionName");
+    if (f.fn.name === wanted || given === wanted) return { local: f, resource: f.fn.arn, qualifier: q ?? (split?.qualifier && split.qualifier !== "$LATEST" ? split.qualifier : null) };
   }
   const key = `${value}\u0000${qualifier ?? ""}`;
   let patch = reader.patches.get(key);
