@@ -178,6 +178,18 @@ const EXPECTED: Record<string, Expected> = {
     },
     warnings: [],
   },
+  // A VPC function in the template's own subnets; ModuleName makes its handler only: not said.
+  "cfn-templates-lambda-static-ip.yaml": {
+    functions: { StaticExternalIp: role("LambdaRole") },
+    roles: {
+      [role("LambdaRole")]: {
+        inline: {
+          EC2Permissions: ["ec2:DescribeNetworkInterfaces", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeInstances", "ec2:AttachNetworkInterface"].map((a) => [[a], ["*"]]),
+        },
+      },
+    },
+    warnings: [],
+  },
   // Fn::GetStackOutput in SNS topics only: no Lambda or IAM resource; Env decides a topic's name only.
   "cfn-lint-get-stack-output.yaml": { functions: {}, roles: {}, warnings: [] },
   // Both nested stacks are created only when their parameter says Yes (default No): those two decide what exists.
@@ -260,6 +272,10 @@ describe("what each template's Lambda resources say", () => {
     expect(fn.resourcePolicy?.Statement.map((s) => [s.Sid, s.Principal, s.Resource, s.Condition])).toEqual([
       ["VPCTaggingLambdaPermission", { Service: ["events.amazonaws.com"] }, [fn.arn], { ArnLike: { "AWS:SourceArn": ["${VPCTaggingTagHubRule.Arn}"] } }],
     ]);
+  });
+
+  it("the static-IP function is in the template's private subnets and the VPC's default security group, all known at deployment", () => {
+    expect(read("cfn-templates-lambda-static-ip.yaml").functions[0]!.vpc).toEqual({ vpcId: null, subnetIds: ["${PrivateSubnetOne}", "${PrivateSubnetTwo}"], securityGroupIds: ["${VPC.DefaultSecurityGroup}"] });
   });
 
   it("PyPlate's macro function may be invoked by CloudFormation", () => {
