@@ -61,6 +61,17 @@ type Obj = { [k: string]: unknown };
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
+/**
+ * Whether a field selector filters with the operator. CloudTrail prints every operator of a field,
+ * the unused ones as empty lists (`"StartsWith": [], "NotEndsWith": []`, the CloudTrail user
+ * guide's get-event-selectors output): an empty list filters nothing.
+ */
+function has(f: Obj, op: string): boolean {
+  const v = f[op];
+  // Anything but a list (not what CloudTrail writes) is taken to filter: never read as "all".
+  return Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null;
+}
+
 /** get-event-selectors or get-event-data-store output. */
 export function isEventSelectorsOutput(doc: unknown): doc is Obj {
   if (!isObj(doc)) return false;
@@ -102,7 +113,7 @@ export function parseEventSelectors(doc: Obj): TrailSelectors {
     const readOnly = field("readOnly");
     const only = readOnly === undefined ? null : readOnlyValue(readOnly);
     const source = field("eventSource");
-    const kms = source === undefined || (!strings(source.NotEquals).includes(KMS) && (source.Equals === undefined || strings(source.Equals).includes(KMS)));
+    const kms = source === undefined || (!strings(source.NotEquals).includes(KMS) && (!has(source, "Equals") || strings(source.Equals).includes(KMS)));
     readEvents ||= only !== "false";
     writeEvents ||= only !== "true";
     kmsEvents ||= kms;
@@ -154,7 +165,7 @@ class DataEventUnion {
         }
         continue;
       }
-      const ops = ["Equals", "StartsWith", "EndsWith", "NotEquals", "NotStartsWith", "NotEndsWith"].filter((op) => f[op] !== undefined);
+      const ops = ["Equals", "StartsWith", "EndsWith", "NotEquals", "NotStartsWith", "NotEndsWith"].filter((op) => has(f, op));
       for (const op of ops) limits.push(`${name} ${op} ${strings(f[op]).join(", ")}`.trim());
     }
     // Any filter but readOnly leaves some calls of the type out.
@@ -166,7 +177,7 @@ class DataEventUnion {
     // S3 objects filtered by resources.ARN StartsWith alone (with readOnly at most): the prefixes' calls are all logged.
     const others = fields.filter((f) => f.Field !== "eventCategory" && f.Field !== "resources.type" && f.Field !== "readOnly");
     const arn = others.length === 1 && others[0]?.Field === "resources.ARN" ? others[0] : undefined;
-    const onlyStartsWith = arn !== undefined && ["Equals", "EndsWith", "NotEquals", "NotStartsWith", "NotEndsWith"].every((op) => arn[op] === undefined);
+    const onlyStartsWith = arn !== undefined && ["Equals", "EndsWith", "NotEquals", "NotStartsWith", "NotEndsWith"].every((op) => !has(arn, op));
     const prefixes = onlyStartsWith && types.length === 1 && types[0] === "AWS::S3::Object" ? strings(arn?.StartsWith).filter(isObjectPrefix) : [];
     for (const type of types) this.add(type, reads, writes, limits, reads === "none" ? [] : prefixes, writes === "none" ? [] : prefixes);
   }
