@@ -26,7 +26,7 @@ import { DEFAULT_PREFIX_THRESHOLD, mergeActionUsage, observedGrants, type Place 
 import { configurationRequirements, deliveryTargets } from "./requirements.js";
 import { DEFAULT_REFERENCE_LENGTH, INLINE_ROLE_POLICY_LIMIT, MANAGED_POLICY_LIMIT, deployedSize, sizePolicies, type ReferenceLength } from "./size.js";
 import { unattributedGrants, type UnattributedResult } from "./unattributed.js";
-import { unloggedDataEventGrants, type UnloggedDataEvents } from "./unlogged.js";
+import { selectorsLogEveryCall, unloggedDataEventGrants, type UnloggedDataEvents } from "./unlogged.js";
 import { isUnknownAccount, isUnknownRegion, unknownPlaces } from "./unknown-places.js";
 import { dataEventTypeOf, isDataEventAction } from "../usage/not-logged.js";
 import { closestNames, didYouMean } from "../printable.js";
@@ -248,20 +248,21 @@ function usageWarnings(document: CanonicalDocument, fn: LambdaFunction, sessions
  * NotResource grants today. Null when there is nothing to say (data events logged everywhere, no
  * usage, or no data-event action granted or observed).
  */
-function dataEventsWarning(document: CanonicalDocument, unlogged: UnloggedDataEvents, observedActions: readonly string[]): GenerationWarning | null {
+function dataEventsWarning(document: CanonicalDocument, unlogged: UnloggedDataEvents, observedActions: readonly string[], catalog: ActionCatalog): GenerationWarning | null {
   const u = document.usage;
   if (!u.present) return null;
   const neverLogged = unlogged.neverLogged.length > 0 ? ` CloudTrail never records ${unlogged.neverLogged.join(", ")}: kept as today's policy grants ${unlogged.neverLogged.length === 1 ? "it" : "them"}; narrow by hand.` : "";
   if (u.coverage.dataEvents === "logged") return neverLogged === "" ? null : { code: "data-events-not-logged", message: neverLogged.trim() };
   // Calls of a type the trail's selectors log for every resource are all in the logs: saying they
   // may be missing (and asking for the selectors the user gave) was wrong.
-  const loggedForAll = new Set((u.coverage.dataEventSelectors ?? []).filter((t) => t.logged === "all").map((t) => t.type));
+  // So are the calls of a class the selectors log for every resource (a write-only trail's writes).
+  const selected = new Map((u.coverage.dataEventSelectors ?? []).map((t) => [t.type, t] as const));
   // Seen called and kept beyond the resources seen: named as such, not as granted on those only.
   const beyond = new Set(unlogged.keptBeyondSeen);
   const observed = [...new Set(observedActions.filter(isDataEventAction))]
     .filter((a) => {
       const type = dataEventTypeOf(a.toLowerCase());
-      return (type === null || !loggedForAll.has(type)) && !beyond.has(a);
+      return (type === null || !selectorsLogEveryCall(selected.get(type), a.toLowerCase(), catalog)) && !beyond.has(a);
     })
     .sort();
   if (unlogged.kept.length === 0 && unlogged.keptBeyondSeen.length === 0 && unlogged.notResource.length === 0 && observed.length === 0 && neverLogged === "") return null;
@@ -810,7 +811,7 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   const observedNames = new Set(observed.grants.map((g) => g.action.toLowerCase()));
   // The function's successful calls in the window show what the trail logs (unlogged.ts).
   const unlogged = unloggedDataEventGrants(document, role, current.policies, observedNames, catalog, inWindow);
-  const dataEventWarning = dataEventsWarning(document, unlogged, observed.grants.map((g) => g.action));
+  const dataEventWarning = dataEventsWarning(document, unlogged, observed.grants.map((g) => g.action), catalog);
   if (dataEventWarning !== null) warnings.push(dataEventWarning);
   if (unlogged.managementNotLogged.length > 0) warnings.push(managementEventsWarning(unlogged.managementNotLogged));
   // Calls by sessions on the role attributed to no function: they may have been this function's.

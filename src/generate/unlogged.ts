@@ -36,7 +36,7 @@
 
 import type { CanonicalDocument, PolicyStatement, Role } from "../model/document.js";
 import type { ActionUsage, DataEventTypeCoverage } from "../model/usage.js";
-import { DATA_EVENT_ACTIONS, dataEventTypeOf, isDataEventAction, isUnconfirmedAction, NOT_LOGGED, NOT_LOGGED_SERVICES, notLoggedReason, UNCONFIRMED_ACTIONS } from "../usage/not-logged.js";
+import { DATA_EVENT_ACTIONS, dataEventClassOf, dataEventTypeOf, isDataEventAction, isUnconfirmedAction, NOT_LOGGED, NOT_LOGGED_SERVICES, notLoggedReason, UNCONFIRMED_ACTIONS } from "../usage/not-logged.js";
 import type { CurrentPolicy } from "./current-policies.js";
 import { ActionSet, actionApplies, allowedActionSet, arnMatches, instantOf, serviceOf, type ActionCatalog } from "./iam.js";
 import type { ActionInfo } from "../iam/catalog.js";
@@ -84,21 +84,9 @@ export function dataEventsLoggedEverywhere(document: CanonicalDocument): boolean
   return document.usage.coverage.dataEvents === "logged";
 }
 
-/**
- * A data-event action's read/write class as CloudTrail's `readOnly` would give it, the field an
- * advanced selector's `readOnly` filters on: `read` when both the catalog's access level (Read,
- * List) and the name (mayBeReadEvent) say so, `write` when both say it is not a read; null when
- * they disagree (sqs:ReceiveMessage, Read in IAM, changes the message's visibility;
- * dynamodb:ConditionCheckItem; bedrock:RetrieveAndGenerate), or the action is not a data event:
- * calls of another action then prove nothing for it.
- */
+/** A data-event action's read/write class as CloudTrail's `readOnly` gives it (usage/not-logged.ts); null when not known. */
 export function dataEventClass(action: string, accessLevel: string | null): "read" | "write" | null {
-  const lower = action.toLowerCase();
-  if (!isDataEventAction(lower)) return null;
-  const readName = mayBeReadEvent(lower, null);
-  if ((accessLevel === "Read" || accessLevel === "List") && readName) return "read";
-  if ((accessLevel === "Write" || accessLevel === "Tagging" || accessLevel === "Permissions management") && !readName) return "write";
-  return null;
+  return dataEventClassOf(action, accessLevel);
 }
 
 /**
@@ -159,6 +147,19 @@ const RESOURCE_OR_CLASS_LIMIT = /^(reads only|writes only|\d+ resource ARN prefi
 
 function observationJudges(said: DataEventTypeCoverage | undefined): boolean {
   return said === undefined || said.limits.every((l) => RESOURCE_OR_CLASS_LIMIT.test(l));
+}
+
+/**
+ * Whether the selectors show every call of the action on every resource: its type is logged for
+ * every resource, or its class is (`loggedEverywhere`: a write-only trail's writes) and CloudTrail
+ * records the action in that class (an action whose class is not known needs both).
+ */
+export function selectorsLogEveryCall(said: DataEventTypeCoverage | undefined, lower: string, catalog: ActionCatalog): boolean {
+  if (said === undefined) return false;
+  if (said.logged === "all") return true;
+  if (said.loggedEverywhere === undefined) return false;
+  const cls = dataEventClass(lower, catalog.accessLevel(lower));
+  return cls !== null && `${cls}s` === said.loggedEverywhere;
 }
 
 /**
@@ -226,7 +227,7 @@ export function unloggedDataEventGrants(
   // A data event's is per grant (provenBy), below.
   const unseenReason = (a: string): string | null => {
     const lower = a.toLowerCase();
-    if (isDataEventAction(lower) || isUnconfirmedAction(lower)) return loggedEverywhere || saidOf(lower)?.logged === "all" ? null : NOT_LOGGED_REASON;
+    if (isDataEventAction(lower) || isUnconfirmedAction(lower)) return loggedEverywhere || selectorsLogEveryCall(saidOf(lower), lower, catalog) ? null : NOT_LOGGED_REASON;
     if (observed.has(lower)) return null;
     const never = notLoggedReason(lower);
     if (never !== null) return `${never}: kept as today's policy grants it`;

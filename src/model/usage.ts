@@ -112,6 +112,14 @@ export interface DataEventTypeCoverage {
    * them is judged on it (src/usage/data-event-scope.ts). Absent when none is known.
    */
   prefixes?: string[];
+  /**
+   * Logged `some`, when one class of the type's calls is logged for every resource with no other
+   * filter (a trail logging write data events only, `ReadWriteType: WriteOnly` or `readOnly`
+   * Equals `false`): `reads` or `writes`. An action of that class (CloudTrail's `readOnly` for it,
+   * src/usage/not-logged.ts) is judged as if the type were logged `all`; the other class's are not.
+   * Absent when neither class is, or when both are (`all`).
+   */
+  loggedEverywhere?: "reads" | "writes";
 }
 
 export interface ManagementEventCoverage {

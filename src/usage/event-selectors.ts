@@ -248,6 +248,8 @@ export function dataEventsOfTrails(trails: readonly TrailSelectors[]): DataEvent
     const out: DataEventTypeCoverage = { type: d.type, logged: all ? "all" : "some", limits: d.limits, statedBy: [...(by.get(d.type) ?? [])].sort() };
     const prefixes = all ? [] : bothLogged(d.reads === "all" ? null : (d.readPrefixes ?? []), d.writes === "all" ? null : (d.writePrefixes ?? []));
     if (prefixes.length > 0) out.prefixes = prefixes;
+    // One class logged for every resource (a write-only trail's writes): its actions are judged.
+    if (!all && (d.reads === "all" || d.writes === "all")) out.loggedEverywhere = d.reads === "all" ? "reads" : "writes";
     return out;
   });
 }

@@ -16,12 +16,12 @@
 
 import type { CanonicalDocument, LambdaFunction, PolicyDocument, Role, Warning } from "../model/document.js";
 import { instantOf, listGrantedActionNames, loadActionCatalogSync, serviceOf } from "../iam/index.js";
-import type { LabelledPermission, PartialPlace, PermissionLabels, PrincipalUsage, UsageDisagreement, UsageSection } from "../model/usage.js";
+import type { DataEventTypeCoverage, LabelledPermission, PartialPlace, PermissionLabels, PrincipalUsage, UsageDisagreement, UsageSection } from "../model/usage.js";
 import type { LabelDigest } from "../model/pending.js";
 import { emptyUsage } from "../model/usage.js";
 import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
 import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
-import { dataEventTypeOf, isDataEventAction, isUnconfirmedAction, notLoggedReason } from "./not-logged.js";
+import { dataEventClassOf, dataEventTypeOf, isDataEventAction, isUnconfirmedAction, notLoggedReason } from "./not-logged.js";
 import { missingWindowDays, placeUncovered } from "./window-coverage.js";
 import { managementCoverage, mayBeReadEvent, trailGapReasons, type TrailGapReasons } from "./trail-gaps.js";
 import { dataEventsOfTrails, selectorsOf, statementOfTrails } from "./event-selectors.js";
@@ -459,7 +459,7 @@ interface LabelContext {
    * Per data-event resource type the trails' selectors name: null when every resource's calls are
    * logged (its actions are judged), else why a call of it may be missing from the logs.
    */
-  dataTypes: ReadonlyMap<string, string | null>;
+  dataTypes: ReadonlyMap<string, DataTypeVerdict>;
   /** Whether the role grants this S3 object action only under prefixes whose calls are all logged (null: no such prefix). */
   objectsLogged: ((action: string) => boolean) | null;
   /** What the role's account's trail leaves out of its management events (trail-gaps.ts); null: nothing seen. */
@@ -589,8 +589,8 @@ function eachLabel(granted: string[], own: SessionUsage[], service: SessionUsage
       sink(action, lastUsed, "unknowable", "calls seen before the window and after its end; whether one fell inside it is not known", true);
     } else if (info.notLogged !== null) {
       sink(action, lastUsed, "unknowable", info.notLogged, false);
-    } else if (info.dataEvent && !ctx.dataEventsLogged && (info.dataType === null || ctx.dataTypes.get(info.dataType) !== null) && !(ctx.objectsLogged?.(action) ?? false)) {
-      const bySelectors = info.dataType === null ? undefined : ctx.dataTypes.get(info.dataType);
+    } else if (info.dataEvent && !ctx.dataEventsLogged && !loggedBySelectors(info, ctx.dataTypes) && !(ctx.objectsLogged?.(action) ?? false)) {
+      const bySelectors = info.dataType === null ? undefined : ctx.dataTypes.get(info.dataType)?.reason;
       sink(action, lastUsed, "unknowable", bySelectors ?? info.dataEventReason, false);
       // A data event logged (by the configuration's word or its type's selectors) is no management
       // event: what the trail leaves out of those does not hide it.
@@ -654,15 +654,32 @@ function objectsLoggedOf(prefixes: readonly string[], policies: LabelDocument["p
 }
 
 /**
- * Per data-event type the selectors name: null when logged for every resource (judged), else the
- * reason a label gives for an action of the type (unknowable).
+ * What the selectors say of a data-event type: `reason` null when every call of it is logged
+ * (judged), else why a call of it may be missing from the logs; `everywhere`, the class (read,
+ * write) whose calls are logged for every resource even so (a write-only trail's writes).
  */
-function dataTypeVerdicts(types: ReadonlyArray<{ type: string; logged: "all" | "some"; limits: string[]; statedBy: string[] }>): Map<string, string | null> {
-  const out = new Map<string, string | null>();
+interface DataTypeVerdict {
+  reason: string | null;
+  everywhere: "read" | "write" | null;
+}
+
+function dataTypeVerdicts(types: ReadonlyArray<Pick<DataEventTypeCoverage, "type" | "logged" | "limits" | "statedBy" | "loggedEverywhere">>): Map<string, DataTypeVerdict> {
+  const out = new Map<string, DataTypeVerdict>();
   for (const t of types) {
-    out.set(t.type, t.logged === "all" ? null : `data event: ${selectorsOf(t.statedBy)} log ${t.type} for some calls only (${t.limits.join("; ")})`);
+    const reason = t.logged === "all" ? null : `data event: ${selectorsOf(t.statedBy)} log ${t.type} for some calls only (${t.limits.join("; ")})`;
+    out.set(t.type, { reason, everywhere: t.loggedEverywhere === "reads" ? "read" : t.loggedEverywhere === "writes" ? "write" : null });
   }
   return out;
+}
+
+/**
+ * Whether the selectors show every call of the action: its type is logged for every resource, or
+ * its class is (CloudTrail's readOnly for it; an action whose class is not known needs both).
+ */
+function loggedBySelectors(info: ActionInfo, dataTypes: ReadonlyMap<string, DataTypeVerdict>): boolean {
+  const v = info.dataType === null ? undefined : dataTypes.get(info.dataType);
+  if (v === undefined) return false;
+  return v.reason === null || (v.everywhere !== null && v.everywhere === info.dataClass);
 }
 
 /**
@@ -704,6 +721,7 @@ function actionInfo(action: string): ActionInfo {
       read: mayBeReadEvent(lower, loadActionCatalogSync().accessLevel(action)),
       dataEvent: isDataEventAction(action) || unconfirmed,
       dataType: dataEventTypeOf(action),
+      dataClass: dataEventClassOf(lower, loadActionCatalogSync().accessLevel(action)),
       dataEventReason: unconfirmed
         ? "AWS does not document whether CloudTrail records this call: judged only when the trail records data events for every resource"
         : "data event: logged only when the trail records data events for the resource",
@@ -722,6 +740,8 @@ interface ActionInfo {
   dataEvent: boolean;
   /** The data-event resource type it is recorded under, when its selectors are read (not-logged.ts). */
   dataType: string | null;
+  /** Its class as CloudTrail's readOnly gives it, for a data event (not-logged.ts); null when not known. */
+  dataClass: "read" | "write" | null;
   dataEventReason: string;
 }
 const ACTION_INFO = new Map<string, ActionInfo>();

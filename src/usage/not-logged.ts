@@ -22,6 +22,8 @@
  * so, and otherwise its records show it (trail-gaps.ts).
  */
 
+import { mayBeReadEvent } from "./trail-gaps.js";
+
 const OPENSEARCH_HTTP = "OpenSearch HTTP calls to a domain (ESHttp*) are not logged by CloudTrail, which records the configuration API only";
 
 export const NOT_LOGGED: { readonly [action: string]: string } = {
@@ -157,6 +159,27 @@ export function dataEventTypeOf(action: string): string | null {
 
 /** The data-event resource types whose selectors are read (sorted). */
 export const JUDGED_DATA_EVENT_TYPES: readonly string[] = Object.keys(DATA_EVENT_TYPES).sort();
+
+/**
+ * A data-event action's class as CloudTrail's `readOnly` gives it, which is what a selector's
+ * `readOnly` (advanced) or `ReadWriteType` (basic) filters on: `read` when both the catalog's
+ * access level (Read, List) and the name (mayBeReadEvent) say so, `write` when both say it is not a
+ * read. Null when they disagree, or the action is not a data event: sqs:ReceiveMessage (Read in
+ * IAM, yet it changes the message's visibility and receive count), dynamodb:ConditionCheckItem
+ * (recorded as the TransactWriteItems it is part of), dynamodb:PartiQLSelect (one ExecuteStatement
+ * event for reads and writes), kinesis:SubscribeToShard. The AWS docs list which data-event APIs
+ * each service logs, not the readOnly of each (CloudTrail user guide, "Logging data events"; the
+ * SQS developer guide's data event list): where the two sources disagree, neither is trusted, and
+ * such an action is judged only where both classes are logged.
+ */
+export function dataEventClassOf(action: string, accessLevel: string | null): "read" | "write" | null {
+  const lower = action.toLowerCase();
+  if (!isDataEventAction(lower)) return null;
+  const readName = mayBeReadEvent(lower, null);
+  if ((accessLevel === "Read" || accessLevel === "List") && readName) return "read";
+  if ((accessLevel === "Write" || accessLevel === "Tagging" || accessLevel === "Permissions management") && !readName) return "write";
+  return null;
+}
 
 /** Recorded or not, AWS does not say (resource types whose API lists the docs leave out). */
 const UNCONFIRMED: { readonly [service: string]: readonly string[] } = {

@@ -10,7 +10,9 @@
  * 5. unless data events are logged for every resource, a data-event action today's policy allows
  *    stays allowed wherever today's policy allows it, bar the resources where the function's own
  *    calls of its read/write class are in the logs (the trail's selectors may cover other
- *    resources, or the other class, only: a call's absence from the logs proves nothing there);
+ *    resources, or the other class, only: a call's absence from the logs proves nothing there),
+ *    and bar the actions of a class the trail's selectors log for every resource (a write-only
+ *    trail's writes): what generate leaves out under such selectors is of the class they log;
  * 6. an action a session on the role attributed to no function called successfully stays allowed
  *    wherever today's policy allows it (the session may have been the function's).
  */
@@ -22,7 +24,7 @@ import type { LambdaFunction, PolicyDocument } from "../../src/model/document.js
 import type { ActionUsage, ResourceSample } from "../../src/model/usage.js";
 import { parentList, parentsOf } from "../../src/usage/parents.js";
 import { evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
-import { DATA_EVENT_ACTIONS } from "../../src/usage/not-logged.js";
+import { DATA_EVENT_ACTIONS, dataEventTypeOf } from "../../src/usage/not-logged.js";
 import { ACCOUNT, action, document, lambdaFunction, REGION, role, roleArn, session } from "./fixtures.js";
 
 const catalog = loadActionCatalogSync();
@@ -175,9 +177,14 @@ const scenarioArb = fc.record({
   observed: fc.array(observedArb, { maxLength: 8 }),
   withExceptions: fc.boolean(),
   dataEvents: fc.constantFrom("logged" as const, "present" as const, "absent" as const, "unknown" as const),
+  /** The trail's selectors, when given: S3, DynamoDB and SQS data events of one class logged for every resource. */
+  selectors: fc.constantFrom(null, "reads" as const, "writes" as const),
   /** Calls by a session on the role leastrole could not attribute (`us-east-1.law-fn`). */
   other: fc.array(observedArb, { maxLength: 3 }),
 });
+
+/** The data-event types the scenarios' selectors name. */
+const SELECTED_TYPES = ["AWS::DynamoDB::Table", "AWS::S3::Object", "AWS::SQS::Queue"];
 
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -202,6 +209,10 @@ function build(s: Scenario, shuffle?: (xs: unknown[]) => void) {
     sessions.push({ ...edge, sessionKind: "other", sessionName: `us-east-1.${fn.name}`, functionArn: null, functionName: null });
   }
   const doc = document([fn], [role(fn.roleArn, [fn.arn], [{ name: "today", document: TODAY }])], sessions, { dataEvents: s.dataEvents });
+  if (s.selectors !== null) {
+    const trail = `arn:aws:cloudtrail:${P}:trail/law-trail`;
+    doc.usage.coverage.dataEventSelectors = SELECTED_TYPES.map((type) => ({ type, logged: "some" as const, limits: [`${s.selectors} only`], statedBy: [trail], loggedEverywhere: s.selectors as "reads" | "writes" }));
+  }
   return { fn, doc, observed: [...byAction.values()], other: [...others.values()] };
 }
 
@@ -342,6 +353,10 @@ describe("laws of generation (fast-check, with the IAM engine's evaluateRequest)
             if (r.split(":")[2] !== a.slice(0, a.indexOf(":")) || !allowed(TODAY, a, r) || shownLogged(a, r)) continue;
             // Logged for every resource: the usage is the whole truth and the action may go (law 2).
             if (s.dataEvents === "logged") continue;
+            // Of the class the selectors log for every resource (by the access level alone: wider
+            // than the generator, which also asks the name to agree), likewise.
+            const type = dataEventTypeOf(a);
+            if (s.selectors !== null && type !== null && SELECTED_TYPES.includes(type) && (write(a) ? "writes" : "reads") === s.selectors) continue;
             expect(allowed(g.policy, a, r), `${a} on ${r} (data events ${s.dataEvents})`).toBe(true);
           }
         }

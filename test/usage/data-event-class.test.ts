@@ -10,14 +10,24 @@
  * The selectors are get-event-selectors outputs from the AWS CLI reference and the CloudTrail user
  * guide (test/fixtures/event-selectors/SOURCE.md).
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { generatePolicy } from "../../src/generate/index.js";
+import { evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
+import type { PolicyDocument, Role } from "../../src/model/document.js";
 import { dataEventsOfTrails, parseEventSelectors } from "../../src/usage/event-selectors.js";
+import { labelUsage, readUsage } from "../../src/usage/index.js";
+import { dataEventClassOf } from "../../src/usage/not-logged.js";
+import { roleCallRecord } from "../support/cloudtrail-record.js";
+import { action, document, lambdaFunction, role as roleOf, roleArn, session } from "../generate/fixtures.js";
+import { roleWithFunction } from "./helpers.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "event-selectors");
 const fixture = (name: string): { [k: string]: unknown } => JSON.parse(readFileSync(join(FIXTURES, name), "utf8")) as { [k: string]: unknown };
 const coverageOf = (...names: string[]) => dataEventsOfTrails(names.map((n) => parseEventSelectors(fixture(n))));
+const catalog = loadActionCatalogSync();
 
 describe("get-event-selectors as CloudTrail prints it", () => {
   it("reads an empty operator list as no filter (the user guide's output prints all six)", () => {
@@ -44,4 +54,132 @@ describe("get-event-selectors as CloudTrail prints it", () => {
     expect(rds).toMatchObject({ readEvents: true, writeEvents: true, kmsEvents: true });
   });
 
+  it("says which class a WriteOnly or ReadOnly trail logs for every resource; two such trails log all", () => {
+    expect(coverageOf("cli-all-s3-lambda-writeonly.json").map((c) => [c.type, c.logged, c.loggedEverywhere, c.limits])).toEqual([
+      ["AWS::Lambda::Function", "some", "writes", ["writes only"]],
+      ["AWS::S3::Object", "some", "writes", ["writes only"]],
+    ]);
+    expect(coverageOf("cli-all-s3-lambda-readonly-data-only.json").map((c) => c.loggedEverywhere)).toEqual(["reads", "reads"]);
+    // A trail's reads and another's writes: every call is logged, nothing to say per class.
+    for (const c of coverageOf("cli-all-s3-lambda-writeonly.json", "cli-all-s3-lambda-readonly-data-only.json")) {
+      expect(c).toMatchObject({ logged: "all", limits: [] });
+      expect(c.loggedEverywhere).toBeUndefined();
+    }
+    // Advanced selectors with readOnly Equals false.
+    expect(coverageOf("guide-advanced-writes-dynamodb-sqs.json").map((c) => [c.type, c.loggedEverywhere])).toEqual([
+      ["AWS::DynamoDB::Table", "writes"],
+      ["AWS::SQS::Queue", "writes"],
+    ]);
+    // Filtered on eventName or a NotStartsWith: no class is logged everywhere.
+    expect(coverageOf("cli-advanced-eventname-notstartswith.json").every((c) => c.loggedEverywhere === undefined)).toBe(true);
+  });
+
+  it("classes a data-event action as CloudTrail's readOnly does, or not at all where the sources disagree", () => {
+    const cls = (a: string) => dataEventClassOf(a, catalog.accessLevel(a));
+    expect(["s3:GetObject", "s3:ListBucket", "dynamodb:Query", "dynamodb:GetItem", "sqs:GetQueueAttributes"].map(cls)).toEqual(["read", "read", "read", "read", "read"]);
+    expect(["s3:PutObject", "s3:DeleteObject", "s3:PutObjectAcl", "dynamodb:BatchWriteItem", "sqs:SendMessage", "sqs:DeleteMessage", "lambda:InvokeFunction"].map(cls)).toEqual(Array(7).fill("write"));
+    // Read in IAM, but they change state or share an event with writes: judged only when both classes are logged.
+    expect(["sqs:ReceiveMessage", "dynamodb:ConditionCheckItem", "dynamodb:PartiQLSelect", "kinesis:SubscribeToShard"].map(cls)).toEqual([null, null, null, null]);
+    expect(cls("ssm:GetParameter")).toBeNull();
+  });
+});
+
+// ---- labels (LR008 reads them)
+
+const ACCT = "123456789012";
+const ROLE = `arn:aws:iam::${ACCT}:role/uploads-role`;
+const FN = `arn:aws:lambda:us-east-1:${ACCT}:function:uploads`;
+const GRANTED = [
+  "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "lambda:InvokeFunction", "s3:DeleteObject", "s3:GetObject", "s3:PutObject",
+  "sqs:DeleteMessage", "sqs:ReceiveMessage", "sqs:SendMessage",
+];
+const { role, fn } = roleWithFunction(ACCT, "uploads-role", "uploads", GRANTED);
+
+/** The function's PutObject data event every day of October 2026, under `key`, with one management read a day. */
+function records(key: string): object[] {
+  return Array.from({ length: 31 }, (_, i) => {
+    const day = `2026-10-${String(i + 1).padStart(2, "0")}`;
+    return [
+      roleCallRecord({ account: ACCT, roleArn: ROLE, session: "uploads", time: `${day}T10:00:00Z`, source: "s3", name: "PutObject", seq: 2 * i + 1, extra: { readOnly: false, managementEvent: false, eventCategory: "Data", resources: [{ type: "AWS::S3::Object", ARN: `${key}${day}.csv` }] } }),
+      roleCallRecord({ account: ACCT, roleArn: ROLE, session: "ops", time: `${day}T11:00:00Z`, source: "iam", name: "ListRoles", seq: 2 * i + 2 }),
+    ];
+  }).flat();
+}
+
+async function labels(selectors: string[], who: Role = role, key = "arn:aws:s3:::uploads/") {
+  const dir = mkdtempSync(join(tmpdir(), "lr-data-class-"));
+  const file = join(dir, "trail.json");
+  writeFileSync(file, JSON.stringify({ Records: records(key) }));
+  const extra = selectors.map((name, i) => {
+    const f = join(dir, `event-selectors-${i}.json`);
+    writeFileSync(f, readFileSync(join(FIXTURES, name), "utf8"));
+    return f;
+  });
+  const usage = labelUsage(await readUsage([file, ...extra]), { roles: [who], functions: [fn], policies: {} }, { asOf: "2026-11-01T00:00:00Z", windowDays: 30 });
+  return new Map((usage.labels.find((l) => l.functionArn === FN)?.permissions ?? []).map((p) => [p.action, p]));
+}
+
+describe("labels when the trail logs one class of data events everywhere", () => {
+  it("a WriteOnly trail: unseen writes are unused, unseen reads unknowable", async () => {
+    const byAction = await labels(["cli-all-s3-lambda-writeonly.json"]);
+    expect(byAction.get("s3:PutObject")?.label).toBe("used");
+    // Before: unknowable ("for some calls only (writes only)"), though every write is logged.
+    expect(byAction.get("s3:DeleteObject")).toMatchObject({ label: "unused", reason: "not seen in CloudTrail" });
+    expect(byAction.get("lambda:InvokeFunction")?.label).toBe("unused");
+    expect(byAction.get("s3:GetObject")).toMatchObject({ label: "unknowable", reason: expect.stringContaining("(writes only)") as unknown });
+    // Types the selectors do not name: as before.
+    expect(byAction.get("dynamodb:GetItem")?.label).toBe("unknowable");
+  });
+
+  it("a ReadOnly trail of data events only: the mirror", async () => {
+    const byAction = await labels(["cli-all-s3-lambda-readonly-data-only.json"]);
+    expect(byAction.get("s3:GetObject")).toMatchObject({ label: "unused", reason: "not seen in CloudTrail" });
+    expect(byAction.get("s3:DeleteObject")).toMatchObject({ label: "unknowable", reason: expect.stringContaining("(reads only)") as unknown });
+    // lambda:InvokeFunction is a write: not logged by this trail.
+    expect(byAction.get("lambda:InvokeFunction")?.label).toBe("unknowable");
+  });
+
+  it("advanced readOnly false: DynamoDB and SQS writes judged; reads and the unclassed ones not", async () => {
+    const byAction = await labels(["guide-advanced-writes-dynamodb-sqs.json"]);
+    expect(byAction.get("dynamodb:DeleteItem")?.label).toBe("unused");
+    expect(byAction.get("sqs:SendMessage")?.label).toBe("unused");
+    expect(byAction.get("sqs:DeleteMessage")?.label).toBe("unused");
+    expect(byAction.get("dynamodb:GetItem")?.label).toBe("unknowable");
+    // CloudTrail's readOnly for these is not documented as the catalog's: never unused on one class's word.
+    expect(byAction.get("sqs:ReceiveMessage")?.label).toBe("unknowable");
+    expect(byAction.get("dynamodb:ConditionCheckItem")?.label).toBe("unknowable");
+  });
+});
+
+// ---- generate
+
+describe("generate when the trail logs one class of data events everywhere", () => {
+  const allowed = (p: PolicyDocument, a: string, r: string): boolean => evaluateRequest({ identityPolicies: [p], request: { action: a, resource: r } }).decision === "allowed";
+  const today: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:*"], Resource: ["*"] }] };
+  const make = (policy: PolicyDocument, key: string, selectors: string[]) => {
+    const r = roleArn("uploads-role");
+    const f = lambdaFunction("uploads", r);
+    const doc = document([f], [roleOf(r, [f.arn], [{ name: "today", document: policy }])], [session(f, [action("s3:PutObject", 30, [`${key}a.csv`])])], { dataEvents: "present" });
+    if (selectors.length > 0) doc.usage.coverage.dataEventSelectors = coverageOf(...selectors);
+    return generatePolicy(doc, f.arn, {}, catalog);
+  };
+
+  it("leaves out unseen writes on a WriteOnly trail, keeps the reads as today's policy grants them", () => {
+    const before = make(today, "arn:aws:s3:::uploads/", []);
+    expect(allowed(before.policy, "s3:DeleteObject", "arn:aws:s3:::config/a.json")).toBe(true);
+    const g = make(today, "arn:aws:s3:::uploads/", ["cli-all-s3-lambda-writeonly.json"]);
+    // s3:* grants s3:DeleteObject on every bucket; every write is logged and none was seen.
+    expect(allowed(g.policy, "s3:DeleteObject", "arn:aws:s3:::config/a.json")).toBe(false);
+    expect(allowed(g.policy, "s3:DeleteObject", "arn:aws:s3:::uploads/a.csv")).toBe(false);
+    // The one write seen: granted where seen, not beyond (every PutObject is in the logs).
+    expect(allowed(g.policy, "s3:PutObject", "arn:aws:s3:::uploads/a.csv")).toBe(true);
+    expect(allowed(g.policy, "s3:PutObject", "arn:aws:s3:::config/a.json")).toBe(false);
+    // Reads are not logged: kept whole, provenance not-logged.
+    expect(allowed(g.policy, "s3:GetObject", "arn:aws:s3:::config/a.json")).toBe(true);
+    expect(g.grants.find((x) => x.action === "s3:GetObject")?.provenance).toEqual([{ kind: "not-logged", reason: expect.stringContaining("data event") as unknown }]);
+    const warning = g.warnings.find((w) => w.code === "data-events-not-logged")?.message ?? "";
+    expect(warning).toContain("s3:GetObject");
+    expect(warning).not.toContain("s3:DeleteObject");
+    expect(warning).not.toContain("s3:PutObject");
+  });
 });

@@ -83,7 +83,7 @@ describe("data-event selectors", () => {
   it("join across trails: one trail's reads and another's writes make every call logged", () => {
     const reads = parseEventSelectors(basic([{ Type: "AWS::S3::Object", Values: ["arn:aws:s3"] }], "ReadOnly"));
     const writes = { ...parseEventSelectors(basic([{ Type: "AWS::S3::Object", Values: ["arn:aws:s3"] }], "WriteOnly")), trail: `${TRAIL}-writes` };
-    expect(dataEventsOfTrails([reads])).toEqual([{ type: "AWS::S3::Object", logged: "some", limits: ["reads only"], statedBy: [TRAIL] }]);
+    expect(dataEventsOfTrails([reads])).toEqual([{ type: "AWS::S3::Object", logged: "some", limits: ["reads only"], statedBy: [TRAIL], loggedEverywhere: "reads" }]);
     expect(dataEventsOfTrails([reads, writes])).toEqual([{ type: "AWS::S3::Object", logged: "all", limits: [], statedBy: [TRAIL, `${TRAIL}-writes`] }]);
   });
 
