@@ -145,8 +145,16 @@ function unitsOfCalls(u: ActionUsage): Unit[] {
  */
 const RESOURCE_OR_CLASS_LIMIT = /^(reads only|writes only|\d+ resource ARN prefix|resources\.ARN )/;
 
-function observationJudges(said: DataEventTypeCoverage | undefined): boolean {
-  return said === undefined || said.limits.every((l) => RESOURCE_OR_CLASS_LIMIT.test(l));
+/** A selector limit naming resources (basic DataResource values, advanced resources.ARN). */
+const RESOURCE_LIMIT = /^(\d+ resource ARN prefix|resources\.ARN )/;
+
+function observationJudges(said: DataEventTypeCoverage | undefined, lower: string): boolean {
+  if (said === undefined) return true;
+  if (!said.limits.every((l) => RESOURCE_OR_CLASS_LIMIT.test(l))) return false;
+  // S3 objects the selectors log under some ARNs only (a key prefix, an EndsWith, a NotStartsWith):
+  // a call under one of them says nothing of the rest of its bucket, so the bucket is no unit.
+  // What those selectors do log in full is said.prefixes, judged on its own (provenBy).
+  return !(isS3ObjectAction(lower) && said.limits.some((l) => RESOURCE_LIMIT.test(l)));
 }
 
 /**
@@ -208,7 +216,7 @@ export function unloggedDataEventGrants(
   const provenBy = (lower: string, pattern: string): string | null => {
     const said = saidOf(lower);
     if (said !== undefined && isS3ObjectAction(lower) && (said.prefixes ?? []).some((p) => pattern.startsWith(p))) return "";
-    if (!observationJudges(said)) return null;
+    if (!observationJudges(said, lower)) return null;
     for (const unit of byAction.get(lower)?.values() ?? []) if (within(pattern, unit)) return `${catalog.action(lower)?.action ?? lower} calls on ${shown(unit)}`;
     const cls = dataEventClass(lower, catalog.accessLevel(lower));
     if (cls === null) return null;
@@ -218,7 +226,9 @@ export function unloggedDataEventGrants(
   };
   /** Whether a kept pattern reaches into a unit whose calls of the action's class are logged. */
   const reachesProven = (lower: string, pattern: string): boolean => {
-    if (!observationJudges(saidOf(lower))) return false;
+    const said = saidOf(lower);
+    if (said !== undefined && isS3ObjectAction(lower) && (said.prefixes ?? []).some((p) => reaches(pattern, { arn: p, prefix: true }))) return true;
+    if (!observationJudges(said, lower)) return false;
     const cls = dataEventClass(lower, catalog.accessLevel(lower));
     const units = [...(byAction.get(lower)?.values() ?? []), ...(cls === null ? [] : (byClass.get(`${serviceOf(lower)} ${cls}s`)?.values() ?? []))];
     return units.some((u) => reaches(pattern, u));

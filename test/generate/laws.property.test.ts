@@ -177,14 +177,18 @@ const scenarioArb = fc.record({
   observed: fc.array(observedArb, { maxLength: 8 }),
   withExceptions: fc.boolean(),
   dataEvents: fc.constantFrom("logged" as const, "present" as const, "absent" as const, "unknown" as const),
-  /** The trail's selectors, when given: S3, DynamoDB and SQS data events of one class logged for every resource. */
-  selectors: fc.constantFrom(null, "reads" as const, "writes" as const),
+  /**
+   * The trail's selectors, when given: S3, DynamoDB and SQS data events of one class logged for
+   * every resource, or S3 objects under one key prefix only.
+   */
+  selectors: fc.constantFrom(null, "reads" as const, "writes" as const, "s3-prefix" as const),
   /** Calls by a session on the role leastrole could not attribute (`us-east-1.law-fn`). */
   other: fc.array(observedArb, { maxLength: 3 }),
 });
 
-/** The data-event types the scenarios' selectors name. */
+/** The data-event types the scenarios' selectors name; the S3 key prefix a selector may log alone. */
 const SELECTED_TYPES = ["AWS::DynamoDB::Table", "AWS::S3::Object", "AWS::SQS::Queue"];
+const LOGGED_PREFIX = "arn:aws:s3:::bucket-in/in/";
 
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -209,9 +213,11 @@ function build(s: Scenario, shuffle?: (xs: unknown[]) => void) {
     sessions.push({ ...edge, sessionKind: "other", sessionName: `us-east-1.${fn.name}`, functionArn: null, functionName: null });
   }
   const doc = document([fn], [role(fn.roleArn, [fn.arn], [{ name: "today", document: TODAY }])], sessions, { dataEvents: s.dataEvents });
-  if (s.selectors !== null) {
-    const trail = `arn:aws:cloudtrail:${P}:trail/law-trail`;
-    doc.usage.coverage.dataEventSelectors = SELECTED_TYPES.map((type) => ({ type, logged: "some" as const, limits: [`${s.selectors} only`], statedBy: [trail], loggedEverywhere: s.selectors as "reads" | "writes" }));
+  const trail = `arn:aws:cloudtrail:${P}:trail/law-trail`;
+  if (s.selectors === "s3-prefix") doc.usage.coverage.dataEventSelectors = [{ type: "AWS::S3::Object", logged: "some", limits: [`resources.ARN StartsWith ${LOGGED_PREFIX}`], statedBy: [trail], prefixes: [LOGGED_PREFIX] }];
+  else if (s.selectors !== null) {
+    const cls = s.selectors;
+    doc.usage.coverage.dataEventSelectors = SELECTED_TYPES.map((type) => ({ type, logged: "some" as const, limits: [`${cls} only`], statedBy: [trail], loggedEverywhere: cls }));
   }
   return { fn, doc, observed: [...byAction.values()], other: [...others.values()] };
 }
@@ -329,7 +335,7 @@ describe("laws of generation (fast-check, with the IAM engine's evaluateRequest)
 
   it("keeps every data-event action the logs may not show wherever today's policy allows it", () => {
     const dataEventActions = [...DATA_EVENT_ACTIONS].map((a) => catalog.action(a)?.action).filter((a): a is string => a !== undefined);
-    const resources = [`arn:aws:dynamodb:${P}:table/orders`, `arn:aws:dynamodb:${P}:table/zz-other`, "arn:aws:s3:::bucket-in/in/a.json", "arn:aws:s3:::bucket-out/out/a.json", `arn:aws:sqs:${P}:orders-in`, `arn:aws:sqs:${P}:zz-other`];
+    const resources = [`arn:aws:dynamodb:${P}:table/orders`, `arn:aws:dynamodb:${P}:table/zz-other`, "arn:aws:s3:::bucket-in/in/a.json", "arn:aws:s3:::bucket-in/archive/a.json", "arn:aws:s3:::bucket-out/out/a.json", `arn:aws:sqs:${P}:orders-in`, `arn:aws:sqs:${P}:zz-other`];
     fc.assert(
       fc.property(scenarioArb, (s) => {
         const { fn, doc, observed } = build(s);
@@ -345,6 +351,8 @@ describe("laws of generation (fast-check, with the IAM engine's evaluateRequest)
           calls.some((o) => {
             const b = o.usage.action;
             if (b !== a && (b.slice(0, b.indexOf(":")) !== a.slice(0, a.indexOf(":")) || write(a) !== write(b))) return false;
+            // Under selectors of a key prefix, a call under it shows nothing of the rest of its bucket.
+            if (s.selectors === "s3-prefix" && b.startsWith("s3:")) return o.all.includes(r);
             return o.all.some((x) => x === r || (b.startsWith("s3:") && bucketObjects(x) !== null && bucketObjects(x) === bucketObjects(r)));
           });
         for (const a of dataEventActions) {
@@ -356,7 +364,9 @@ describe("laws of generation (fast-check, with the IAM engine's evaluateRequest)
             // Of the class the selectors log for every resource (by the access level alone: wider
             // than the generator, which also asks the name to agree), likewise.
             const type = dataEventTypeOf(a);
-            if (s.selectors !== null && type !== null && SELECTED_TYPES.includes(type) && (write(a) ? "writes" : "reads") === s.selectors) continue;
+            // The key prefix's calls are all logged.
+            if (s.selectors === "s3-prefix" && type === "AWS::S3::Object" && r.startsWith(LOGGED_PREFIX)) continue;
+            if ((s.selectors === "reads" || s.selectors === "writes") && type !== null && SELECTED_TYPES.includes(type) && (write(a) ? "writes" : "reads") === s.selectors) continue;
             expect(allowed(g.policy, a, r), `${a} on ${r} (data events ${s.dataEvents})`).toBe(true);
           }
         }

@@ -149,6 +149,15 @@ describe("labels when the trail logs one class of data events everywhere", () =>
     expect(byAction.get("sqs:ReceiveMessage")?.label).toBe("unknowable");
     expect(byAction.get("dynamodb:ConditionCheckItem")?.label).toBe("unknowable");
   });
+
+  it("S3 selectors on a key prefix: an object action granted beyond the prefix stays unknowable", async () => {
+    const scoped = (resource: string): Role => ({ ...role, inlinePolicies: [{ name: "uploads", source: null, document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: [resource] }] } }] });
+    const under = await labels(["cli-basic-prefixes.json"], scoped("arn:aws:s3:::mybucket/prefix/*"), "arn:aws:s3:::mybucket/prefix/");
+    expect(under.get("s3:DeleteObject")?.label).toBe("unused");
+    const beyond = await labels(["cli-basic-prefixes.json"], scoped("arn:aws:s3:::mybucket/*"), "arn:aws:s3:::mybucket/prefix/");
+    expect(beyond.get("s3:PutObject")?.label).toBe("used");
+    expect(beyond.get("s3:DeleteObject")?.label).toBe("unknowable");
+  });
 });
 
 // ---- generate
@@ -181,5 +190,20 @@ describe("generate when the trail logs one class of data events everywhere", () 
     expect(warning).toContain("s3:GetObject");
     expect(warning).not.toContain("s3:DeleteObject");
     expect(warning).not.toContain("s3:PutObject");
+  });
+
+  it("keeps an object action beyond a logged key prefix, though the function's calls under it are seen", () => {
+    const policy = (resource: string): PolicyDocument => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: [resource] }] });
+    // Before: a PutObject seen under mybucket/prefix made the whole bucket's writes "logged", and
+    // s3:DeleteObject on mybucket/* was left out, though the trail logs mybucket/prefix only.
+    const g = make(policy("arn:aws:s3:::mybucket/*"), "arn:aws:s3:::mybucket/prefix/", ["cli-basic-prefixes.json"]);
+    expect(allowed(g.policy, "s3:DeleteObject", "arn:aws:s3:::mybucket/other/a.csv")).toBe(true);
+    expect(g.warnings.find((w) => w.code === "data-events-not-logged")?.message).toContain("s3:DeleteObject on arn:aws:s3:::mybucket/*");
+    // Granted under the prefix only: every call there is logged, and DeleteObject was never seen.
+    const under = make(policy("arn:aws:s3:::mybucket/prefix/*"), "arn:aws:s3:::mybucket/prefix/", ["cli-basic-prefixes.json"]);
+    expect(allowed(under.policy, "s3:DeleteObject", "arn:aws:s3:::mybucket/prefix/a.csv")).toBe(false);
+    // The same with advanced StartsWith as the user guide prints it (empty operator lists).
+    const guide = make(policy("arn:aws:s3:::mybucket/*"), "arn:aws:s3:::mybucket/prefix/", ["guide-advanced-prefixes.json"]);
+    expect(allowed(guide.policy, "s3:DeleteObject", "arn:aws:s3:::mybucket/other/a.csv")).toBe(true);
   });
 });

@@ -295,7 +295,7 @@ describe("generate under data-event selectors", () => {
     const guessed = generatePolicy(doc, f.arn, {}, catalog);
     expect(allowed(guessed.policy, "s3:GetObject", "arn:aws:s3:::config/settings.json")).toBe(true);
     // …and the selectors naming the uploads bucket only show nothing of the config bucket it reads.
-    doc.usage.coverage.dataEventSelectors = [{ type: "AWS::S3::Object", logged: "some", limits: ["1 resource ARN prefix (arn:aws:s3:::uploads/)"], statedBy: [TRAIL] }];
+    doc.usage.coverage.dataEventSelectors = [{ type: "AWS::S3::Object", logged: "some", limits: ["1 resource ARN prefix (arn:aws:s3:::uploads/)"], statedBy: [TRAIL], prefixes: ["arn:aws:s3:::uploads/"] }];
     const said = generatePolicy(doc, f.arn, {}, catalog);
     expect(allowed(said.policy, "s3:GetObject", "arn:aws:s3:::config/settings.json")).toBe(true);
     // Granted on `*` today: kept whole, and said so.
