@@ -41,7 +41,7 @@ import type { CurrentPolicy } from "./current-policies.js";
 import { ActionSet, actionApplies, allowedActionSet, arnMatches, instantOf, serviceOf, type ActionCatalog } from "./iam.js";
 import type { ActionInfo } from "../iam/catalog.js";
 import { mayBeReadEvent, trailGapReasons, type TrailGapReasons } from "../usage/trail-gaps.js";
-import { isS3ObjectAction } from "../usage/data-event-scope.js";
+import { isS3ObjectAction, loggedPrefixesFor } from "../usage/data-event-scope.js";
 import type { Grant, Provenance } from "./types.js";
 
 /** Made by the Lambda service with the execution role, and granted by the function's requirements. */
@@ -215,7 +215,7 @@ export function unloggedDataEventGrants(
   /** What shows calls of `lower` on the pattern logged (as said in the warning), or null. */
   const provenBy = (lower: string, pattern: string): string | null => {
     const said = saidOf(lower);
-    if (said !== undefined && isS3ObjectAction(lower) && (said.prefixes ?? []).some((p) => pattern.startsWith(p))) return "";
+    if (said !== undefined && isS3ObjectAction(lower) && loggedPrefixesFor(said, dataEventClass(lower, catalog.accessLevel(lower))).some((p) => pattern.startsWith(p))) return "";
     if (!observationJudges(said, lower)) return null;
     for (const unit of byAction.get(lower)?.values() ?? []) if (within(pattern, unit)) return `${catalog.action(lower)?.action ?? lower} calls on ${shown(unit)}`;
     const cls = dataEventClass(lower, catalog.accessLevel(lower));
@@ -227,7 +227,7 @@ export function unloggedDataEventGrants(
   /** Whether a kept pattern reaches into a unit whose calls of the action's class are logged. */
   const reachesProven = (lower: string, pattern: string): boolean => {
     const said = saidOf(lower);
-    if (said !== undefined && isS3ObjectAction(lower) && (said.prefixes ?? []).some((p) => reaches(pattern, { arn: p, prefix: true }))) return true;
+    if (said !== undefined && isS3ObjectAction(lower) && loggedPrefixesFor(said, dataEventClass(lower, catalog.accessLevel(lower))).some((p) => reaches(pattern, { arn: p, prefix: true }))) return true;
     if (!observationJudges(said, lower)) return false;
     const cls = dataEventClass(lower, catalog.accessLevel(lower));
     const units = [...(byAction.get(lower)?.values() ?? []), ...(cls === null ? [] : (byClass.get(`${serviceOf(lower)} ${cls}s`)?.values() ?? []))];

@@ -120,6 +120,13 @@ export interface DataEventTypeCoverage {
    * Absent when neither class is, or when both are (`all`).
    */
   loggedEverywhere?: "reads" | "writes";
+  /**
+   * AWS::S3::Object logged `some`: the object ARN prefixes whose reads (or writes) alone are all
+   * logged, when they reach beyond `prefixes` (a WriteOnly selector on `arn:aws:s3:::uploads/`):
+   * a read (write) object action granted only under them is judged. Sorted; absent otherwise.
+   */
+  readPrefixes?: string[];
+  writePrefixes?: string[];
 }
 
 export interface ManagementEventCoverage {

@@ -16,6 +16,7 @@
 
 import { actionApplies } from "../iam/index.js";
 import type { PolicyStatement } from "../model/document.js";
+import type { DataEventTypeCoverage } from "../model/usage.js";
 
 /** The S3 data-event actions whose resource is an object (not a bucket), lower case. */
 const OBJECT_ACTIONS = new Set(
@@ -56,4 +57,14 @@ export function grantsWithinPrefixes(statements: Iterable<PolicyStatement>, acti
     }
   }
   return any;
+}
+
+/**
+ * The object ARN prefixes under which every call of an action of `cls` (CloudTrail's readOnly for
+ * it, not-logged.ts) is logged: those of both classes, and those of its class alone. An action whose
+ * class is not known gets the first only.
+ */
+export function loggedPrefixesFor(said: Pick<DataEventTypeCoverage, "prefixes" | "readPrefixes" | "writePrefixes">, cls: "read" | "write" | null): string[] {
+  const own = cls === "read" ? said.readPrefixes : cls === "write" ? said.writePrefixes : undefined;
+  return [...(said.prefixes ?? []), ...(own ?? [])];
 }

@@ -250,6 +250,11 @@ export function dataEventsOfTrails(trails: readonly TrailSelectors[]): DataEvent
     if (prefixes.length > 0) out.prefixes = prefixes;
     // One class logged for every resource (a write-only trail's writes): its actions are judged.
     if (!all && (d.reads === "all" || d.writes === "all")) out.loggedEverywhere = d.reads === "all" ? "reads" : "writes";
+    // One class logged in full under some prefixes (a write-only selector on a bucket): said when
+    // that reaches beyond the prefixes both classes are logged under.
+    const beyond = (list: string[] | undefined) => (list ?? []).some((p) => !prefixes.some((q) => p.startsWith(q)));
+    if (!all && d.reads !== "all" && beyond(d.readPrefixes)) out.readPrefixes = [...(d.readPrefixes ?? [])].sort();
+    if (!all && d.writes !== "all" && beyond(d.writePrefixes)) out.writePrefixes = [...(d.writePrefixes ?? [])].sort();
     return out;
   });
 }

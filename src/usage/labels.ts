@@ -26,7 +26,7 @@ import { missingWindowDays, placeUncovered } from "./window-coverage.js";
 import { managementCoverage, mayBeReadEvent, trailGapReasons, type TrailGapReasons } from "./trail-gaps.js";
 import { dataEventsOfTrails, selectorsOf, statementOfTrails } from "./event-selectors.js";
 import { gapReason, loggingGaps, trailsRead } from "./trail-logging.js";
-import { grantsWithinPrefixes } from "./data-event-scope.js";
+import { grantsWithinPrefixes, loggedPrefixesFor } from "./data-event-scope.js";
 import type { AccessAdvisorReport, AccessAdvisorService } from "./access-advisor.js";
 import { groupBy, pushTo, appendAll } from "../collections.js";
 import type { AccessAnalyzerFinding } from "./access-analyzer.js";
@@ -154,8 +154,8 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   const dataTypes = dataTypeVerdicts(dataEventSelectors);
   // S3 object prefixes logged in full when not every object is: a role granting an object action
   // only under them is judged on it (data-event-scope.ts).
-  const objectPrefixes = dataEventSelectors.find((t) => t.type === "AWS::S3::Object" && t.logged === "some")?.prefixes ?? [];
-  const objectsLogged = objectsLoggedOf(objectPrefixes, document.policies);
+  const objectSelection = dataEventSelectors.find((t) => t.type === "AWS::S3::Object" && t.logged === "some");
+  const objectsLogged = objectsLoggedOf(objectSelection ?? {}, document.policies);
   const gapsByAccount = trailGapReasons(management);
   if (!Number.isFinite(endMs)) {
     section.principals = aggregate.sessions.map((s) => principalOf(s, null, "other"));
@@ -631,8 +631,8 @@ function unusedReason(s: Seen | undefined, ctx: LabelContext): string {
  * Per role (its function's label sets share it), whether it grants an S3 object action only under
  * the logged prefixes. Null without such prefixes, or without the policies' documents.
  */
-function objectsLoggedOf(prefixes: readonly string[], policies: LabelDocument["policies"]): (role: Role) => ((action: string) => boolean) | null {
-  if (prefixes.length === 0 || policies === undefined) return () => null;
+function objectsLoggedOf(said: Pick<DataEventTypeCoverage, "prefixes" | "readPrefixes" | "writePrefixes">, policies: LabelDocument["policies"]): (role: Role) => ((action: string) => boolean) | null {
+  if (loggedPrefixesFor(said, "read").length + loggedPrefixesFor(said, "write").length === 0 || policies === undefined) return () => null;
   const byRole = new WeakMap<Role, (action: string) => boolean>();
   return (role) => {
     let check = byRole.get(role);
@@ -644,7 +644,8 @@ function objectsLoggedOf(prefixes: readonly string[], policies: LabelDocument["p
       check = (action) => {
         if (statements === null) return false;
         let v = memo.get(action);
-        if (v === undefined) memo.set(action, (v = grantsWithinPrefixes(statements, action, prefixes)));
+        // The prefixes logged for both classes, and those of the action's class alone.
+        if (v === undefined) memo.set(action, (v = grantsWithinPrefixes(statements, action, loggedPrefixesFor(said, actionInfo(action).dataClass))));
         return v;
       };
       byRole.set(role, check);

@@ -152,6 +152,8 @@ const TODAY: PolicyDocument = {
     { Effect: "Allow", Action: ["dynamodb:*"], Resource: ["*"] },
     { Effect: "Allow", Action: ["dynamodb:RestoreTableFromBackup"], Resource: [`arn:aws:dynamodb:${P}:table/orders`] },
     { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: ["arn:aws:s3:::bucket-in/*"] },
+    // Granted under the key prefix a trail's selectors may log alone: a read and a write.
+    { Effect: "Allow", Action: ["s3:GetObjectTagging", "s3:DeleteObjectTagging"], Resource: ["arn:aws:s3:::bucket-in/in/*"] },
     { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [`arn:aws:sqs:${P}:orders-*`] },
   ],
 };
@@ -179,9 +181,9 @@ const scenarioArb = fc.record({
   dataEvents: fc.constantFrom("logged" as const, "present" as const, "absent" as const, "unknown" as const),
   /**
    * The trail's selectors, when given: S3, DynamoDB and SQS data events of one class logged for
-   * every resource, or S3 objects under one key prefix only.
+   * every resource, or S3 objects under one key prefix only (reads and writes, or writes alone).
    */
-  selectors: fc.constantFrom(null, "reads" as const, "writes" as const, "s3-prefix" as const),
+  selectors: fc.constantFrom(null, "reads" as const, "writes" as const, "s3-prefix" as const, "s3-prefix-writes" as const),
   /** Calls by a session on the role leastrole could not attribute (`us-east-1.law-fn`). */
   other: fc.array(observedArb, { maxLength: 3 }),
 });
@@ -215,6 +217,7 @@ function build(s: Scenario, shuffle?: (xs: unknown[]) => void) {
   const doc = document([fn], [role(fn.roleArn, [fn.arn], [{ name: "today", document: TODAY }])], sessions, { dataEvents: s.dataEvents });
   const trail = `arn:aws:cloudtrail:${P}:trail/law-trail`;
   if (s.selectors === "s3-prefix") doc.usage.coverage.dataEventSelectors = [{ type: "AWS::S3::Object", logged: "some", limits: [`resources.ARN StartsWith ${LOGGED_PREFIX}`], statedBy: [trail], prefixes: [LOGGED_PREFIX] }];
+  else if (s.selectors === "s3-prefix-writes") doc.usage.coverage.dataEventSelectors = [{ type: "AWS::S3::Object", logged: "some", limits: [`resources.ARN StartsWith ${LOGGED_PREFIX}`, "writes only"], statedBy: [trail], writePrefixes: [LOGGED_PREFIX] }];
   else if (s.selectors !== null) {
     const cls = s.selectors;
     doc.usage.coverage.dataEventSelectors = SELECTED_TYPES.map((type) => ({ type, logged: "some" as const, limits: [`${cls} only`], statedBy: [trail], loggedEverywhere: cls }));
@@ -352,7 +355,7 @@ describe("laws of generation (fast-check, with the IAM engine's evaluateRequest)
             const b = o.usage.action;
             if (b !== a && (b.slice(0, b.indexOf(":")) !== a.slice(0, a.indexOf(":")) || write(a) !== write(b))) return false;
             // Under selectors of a key prefix, a call under it shows nothing of the rest of its bucket.
-            if (s.selectors === "s3-prefix" && b.startsWith("s3:")) return o.all.includes(r);
+            if ((s.selectors === "s3-prefix" || s.selectors === "s3-prefix-writes") && b.startsWith("s3:")) return o.all.includes(r);
             return o.all.some((x) => x === r || (b.startsWith("s3:") && bucketObjects(x) !== null && bucketObjects(x) === bucketObjects(r)));
           });
         for (const a of dataEventActions) {
@@ -366,6 +369,7 @@ describe("laws of generation (fast-check, with the IAM engine's evaluateRequest)
             const type = dataEventTypeOf(a);
             // The key prefix's calls are all logged.
             if (s.selectors === "s3-prefix" && type === "AWS::S3::Object" && r.startsWith(LOGGED_PREFIX)) continue;
+            if (s.selectors === "s3-prefix-writes" && type === "AWS::S3::Object" && r.startsWith(LOGGED_PREFIX) && write(a)) continue;
             if ((s.selectors === "reads" || s.selectors === "writes") && type !== null && SELECTED_TYPES.includes(type) && (write(a) ? "writes" : "reads") === s.selectors) continue;
             expect(allowed(g.policy, a, r), `${a} on ${r} (data events ${s.dataEvents})`).toBe(true);
           }

@@ -158,6 +158,17 @@ describe("labels when the trail logs one class of data events everywhere", () =>
     expect(beyond.get("s3:PutObject")?.label).toBe("used");
     expect(beyond.get("s3:DeleteObject")?.label).toBe("unknowable");
   });
+
+  it("a write-only selector on a bucket: a write granted only there is judged, a read is not", async () => {
+    expect(coverageOf("guide-advanced-bucket-writes.json")).toEqual([
+      { type: "AWS::S3::Object", logged: "some", limits: ["resources.ARN StartsWith arn:aws:s3:::bucket_name/", "writes only"], statedBy: ["arn:aws:cloudtrail:us-east-1:111122223333:trail/TrailName"], writePrefixes: ["arn:aws:s3:::bucket_name/"] },
+    ]);
+    const scoped: Role = { ...role, inlinePolicies: [{ name: "bucket", source: null, document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject", "s3:GetObject"], Resource: ["arn:aws:s3:::bucket_name/*"] }] } }] };
+    const byAction = await labels(["guide-advanced-bucket-writes.json"], scoped, "arn:aws:s3:::bucket_name/");
+    // Before: unknowable, as no prefix logged both reads and writes.
+    expect(byAction.get("s3:DeleteObject")).toMatchObject({ label: "unused", reason: "not seen in CloudTrail" });
+    expect(byAction.get("s3:GetObject")?.label).toBe("unknowable");
+  });
 });
 
 // ---- generate
@@ -205,5 +216,12 @@ describe("generate when the trail logs one class of data events everywhere", () 
     // The same with advanced StartsWith as the user guide prints it (empty operator lists).
     const guide = make(policy("arn:aws:s3:::mybucket/*"), "arn:aws:s3:::mybucket/prefix/", ["guide-advanced-prefixes.json"]);
     expect(allowed(guide.policy, "s3:DeleteObject", "arn:aws:s3:::mybucket/other/a.csv")).toBe(true);
+  });
+
+  it("leaves out an unseen write granted only under a bucket whose writes alone are logged", () => {
+    const policy: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject", "s3:GetObject"], Resource: ["arn:aws:s3:::bucket_name/*"] }] };
+    const g = make(policy, "arn:aws:s3:::bucket_name/", ["guide-advanced-bucket-writes.json"]);
+    expect(allowed(g.policy, "s3:DeleteObject", "arn:aws:s3:::bucket_name/a.csv")).toBe(false);
+    expect(allowed(g.policy, "s3:GetObject", "arn:aws:s3:::bucket_name/a.csv")).toBe(true);
   });
 });
