@@ -51,6 +51,22 @@ describe("leastrole audit with the trail's event selectors", () => {
     expect(lr008(after, "reports-generator")?.unused).toContain("s3:DeleteObject");
   });
 
+  it("judges the writes of a trail logging write data events only, not its reads", () => {
+    // A common saving: S3 data events of every bucket, writes only (ReadWriteType WriteOnly).
+    const r = audit({
+      TrailARN: TRAIL,
+      EventSelectors: [
+        { ReadWriteType: "All", IncludeManagementEvents: true, ExcludeManagementEventSources: [], DataResources: [] },
+        { ReadWriteType: "WriteOnly", IncludeManagementEvents: false, ExcludeManagementEventSources: [], DataResources: [{ Type: "AWS::S3::Object", Values: ["arn:aws:s3"] }] },
+      ],
+    });
+    // reports-generator (AmazonS3FullAccess): its unused S3 object writes are named; before, unknowable.
+    const unused = lr008(r, "reports-generator")?.unused ?? [];
+    expect(unused).toContain("s3:DeleteObject");
+    expect(unused).not.toContain("s3:GetObjectTagging");
+    expect(lr008(audit(null), "reports-generator")?.unused).not.toContain("s3:DeleteObject");
+  });
+
   it("takes a WriteOnly trail's word: reads are unknowable, and the audit says why", () => {
     const r = audit({ TrailARN: TRAIL, EventSelectors: [{ ReadWriteType: "WriteOnly", IncludeManagementEvents: true, ExcludeManagementEventSources: [], DataResources: [] }] });
     const w = r.warnings.find((x) => x.code === "trail-management-events-excluded");
