@@ -70,6 +70,12 @@ describe("get-event-selectors as CloudTrail prints it", () => {
       ["AWS::DynamoDB::Table", "writes"],
       ["AWS::SQS::Queue", "writes"],
     ]);
+    // Several trails: one logging every write, one every call under two key prefixes.
+    expect(coverageOf("cli-all-s3-lambda-writeonly.json", "guide-advanced-prefixes.json").find((c) => c.type === "AWS::S3::Object")).toMatchObject({
+      logged: "some",
+      loggedEverywhere: "writes",
+      prefixes: ["arn:aws:s3:::mybucket/prefix", "arn:aws:s3:::mybucket2/prefix2"],
+    });
     // Filtered on eventName or a NotStartsWith: no class is logged everywhere.
     expect(coverageOf("cli-advanced-eventname-notstartswith.json").every((c) => c.loggedEverywhere === undefined)).toBe(true);
   });

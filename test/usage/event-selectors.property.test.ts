@@ -3,7 +3,8 @@
  * get-event-selectors / get-event-data-store outputs, well-formed or not:
  * - reading one never throws, whatever its fields hold (bad input is no stack trace);
  * - more selectors, or more trails, never log less: what one logs stays logged in the union
- *   (reads, writes, KMS, and every data-event type logged `all`);
+ *   (reads, writes, KMS, every data-event type logged `all`, and every class of one logged for
+ *   every resource: a write-only trail's writes stay judged beside a trail logging some reads);
  * - the order of selectors and of trails changes nothing.
  */
 import fc from "fast-check";
@@ -25,6 +26,9 @@ const field = fc.oneof(
   fc.record({ Field: fc.constant("eventSource"), NotEquals: fc.subarray(["kms.amazonaws.com", "rdsdata.amazonaws.com"], { minLength: 1 }) }),
   fc.record({ Field: fc.constant("resources.ARN"), StartsWith: fc.subarray(["arn:aws:s3:::orders/", "arn:aws:s3:::logs/"], { minLength: 1 }) }),
   fc.record({ Field: fc.constant("eventName"), NotEquals: fc.subarray(["GetObject", "PutObject"], { minLength: 1 }) }),
+  // As CloudTrail prints them: every operator, the unused ones empty.
+  fc.record({ Field: fc.constant("resources.ARN"), Equals: fc.constant([]), StartsWith: fc.subarray(["arn:aws:s3:::orders/", "arn:aws:s3:::logs/"]), NotEquals: fc.constant([]), NotStartsWith: fc.constant([]), EndsWith: fc.constant([]), NotEndsWith: fc.constant([]) }),
+  fc.record({ Field: fc.constant("readOnly"), Equals: fc.subarray(["true", "false"], { minLength: 1, maxLength: 1 }), NotEquals: fc.constant([]) }),
 );
 const advancedSelector = fc.record({ Name: fc.string({ maxLength: 5 }), FieldSelectors: fc.array(field, { minLength: 1, maxLength: 4 }) });
 const trailOutput = (i: number) =>
@@ -36,7 +40,9 @@ const trailOutput = (i: number) =>
 /** What a set of trails logs, as the labels read it. */
 function logged(trails: TrailSelectors[]): { reads: boolean; writes: boolean; kms: boolean; all: string[] } {
   const s = statementOfTrails(trails);
-  return { reads: s.reads?.logged ?? false, writes: s.writes?.logged ?? false, kms: s.kms?.logged ?? false, all: dataEventsOfTrails(trails).filter((t) => t.logged === "all").map((t) => t.type) };
+  // Per type and class (`AWS::S3::Object writes`): what is logged for every resource.
+  const all = dataEventsOfTrails(trails).flatMap((t) => (t.logged === "all" ? [`${t.type} reads`, `${t.type} writes`] : t.loggedEverywhere !== undefined ? [`${t.type} ${t.loggedEverywhere}`] : []));
+  return { reads: s.reads?.logged ?? false, writes: s.writes?.logged ?? false, kms: s.kms?.logged ?? false, all };
 }
 
 describe("event selectors (laws)", () => {
