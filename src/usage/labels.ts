@@ -590,8 +590,10 @@ function eachLabel(granted: string[], own: SessionUsage[], service: SessionUsage
     } else if (info.notLogged !== null) {
       sink(action, lastUsed, "unknowable", info.notLogged, false);
     } else if (info.dataEvent && !ctx.dataEventsLogged && !loggedBySelectors(info, ctx.dataTypes) && !(ctx.objectsLogged?.(action) ?? false)) {
-      const bySelectors = info.dataType === null ? undefined : ctx.dataTypes.get(info.dataType)?.reason;
-      sink(action, lastUsed, "unknowable", bySelectors ?? info.dataEventReason, false);
+      const verdict = info.dataType === null ? undefined : ctx.dataTypes.get(info.dataType);
+      // One class logged everywhere, and this action's class in CloudTrail not known: say why it is not judged with it.
+      const unclassed = verdict !== undefined && verdict.everywhere !== null && info.dataClass === null ? `; CloudTrail's read/write class for ${action} is not documented, so it is judged only where both classes are logged` : "";
+      sink(action, lastUsed, "unknowable", verdict === undefined || verdict.reason === null ? info.dataEventReason : `${verdict.reason}${unclassed}`, false);
       // A data event logged (by the configuration's word or its type's selectors) is no management
       // event: what the trail leaves out of those does not hide it.
     } else if (ctx.gaps !== null && ctx.gaps.kms !== null && info.kms && !info.dataEvent) {
