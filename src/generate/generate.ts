@@ -276,7 +276,11 @@ function dataEventsWarning(document: CanonicalDocument, unlogged: UnloggedDataEv
   if (unlogged.unsplit.length > 0) message += ` Kept whole, as a wildcard cannot be split, though the logs show calls of the same class on some of what it grants: ${listed(unlogged.unsplit)}.`;
   if (unlogged.notResource.length > 0) message += ` Granted today only through NotResource, so not kept: ${unlogged.notResource.join(", ")}; keep what the function needs with a kept exception naming its resources.`;
   message += neverLogged;
-  message += " If the trail logs data events for every resource, set usage.dataEventsLogged: true in the configuration; or give its event selectors (aws cloudtrail get-event-selectors) with the logs, and the resource types they log for every resource are judged.";
+  // Selectors given: say what they log in full rather than ask for them again.
+  const said = u.coverage.dataEventSelectors ?? [];
+  const inFull = said.flatMap((t) => (t.logged === "all" ? [t.type] : t.loggedEverywhere !== undefined ? [`${t.type} ${t.loggedEverywhere}`] : []));
+  if (said.length > 0) message += ` The event selectors given log in full ${inFull.length === 0 ? "no data-event type" : inFull.join(", ")}; everything else they log for some calls only. If the trail logs data events for every resource, set usage.dataEventsLogged: true in the configuration.`;
+  else message += " If the trail logs data events for every resource, set usage.dataEventsLogged: true in the configuration; or give its event selectors (aws cloudtrail get-event-selectors) with the logs, and the resource types they log for every resource are judged.";
   return { code: "data-events-not-logged", message };
 }
 

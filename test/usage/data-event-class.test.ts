@@ -208,6 +208,10 @@ describe("generate when the trail logs one class of data events everywhere", () 
     expect(warning).toContain("s3:GetObject");
     expect(warning).not.toContain("s3:DeleteObject");
     expect(warning).not.toContain("s3:PutObject");
+    // The selectors were given: the warning says what they log in full, and does not ask for them (before: "or give its event selectors").
+    expect(warning).toContain("The event selectors given log in full AWS::Lambda::Function writes, AWS::S3::Object writes; everything else they log for some calls only.");
+    expect(warning).not.toContain("give its event selectors");
+    expect(before.warnings.find((w) => w.code === "data-events-not-logged")?.message).toContain("give its event selectors");
   });
 
   it("keeps an object action beyond a logged key prefix, though the function's calls under it are seen", () => {
