@@ -32,10 +32,26 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function withoutSource<T extends { source: unknown }>(record: T): string {
-  const { source, ...rest } = record;
-  void source;
-  return canonicalJson(rest);
+/**
+ * A record as compared with another of the same ARN: without where it was read, at every level.
+ * A role's inline policies, a function's event sources carry their own `source`: comparing them
+ * made two copies of one export (`iam.json` and `backup/iam.json`, or the same file found in two
+ * folders given) "differ" on every role with an inline policy, a warning per role for nothing.
+ */
+function withoutSource(record: object): string {
+  return canonicalJson(dropSources(record));
+}
+
+function dropSources(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropSources);
+  if (value === null || typeof value !== "object") return value;
+  const out: { [k: string]: unknown } = {};
+  for (const [k, v] of Object.entries(value)) {
+    // Only a SourceLocation (or its null): a tag or condition key named "source" is data.
+    if (k === "source" && (v === null || (typeof v === "object" && typeof (v as { file?: unknown }).file === "string"))) continue;
+    Object.defineProperty(out, k, { value: dropSources(v), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 export function mergeFragments(input: readonly SourceFragment[]): Merged {
