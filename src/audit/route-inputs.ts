@@ -47,7 +47,12 @@ export const NOT_READ_CODES: ReadonlySet<string> = new Set(["not-json", "unreada
 export const DAMAGED_CODES: ReadonlySet<string> = new Set(["truncated-gzip", "truncated-json"]);
 
 const SNIFF_BYTES = 16 * 1024;
-const SKIP_DIRS = new Set(["node_modules", ".git", "CloudTrail-Digest", "CloudTrail-Insight"]);
+const SKIP_DIRS = new Set(["node_modules", ".git"]);
+/** A trail's other deliveries beside its logs, which hold no calls of the functions: not walked. */
+const CLOUDTRAIL_NO_EVENTS: ReadonlyMap<string, string> = new Map([
+  ["CloudTrail-Digest", "CloudTrail digest files (log file integrity validation: hashes of the log files, no events)"],
+  ["CloudTrail-Insight", "CloudTrail Insights events (unusual API call rates, not the calls themselves)"],
+]);
 
 /**
  * The first bytes of a file as text, gunzipped when it starts with the gzip magic bytes: the first
@@ -258,6 +263,11 @@ function walk(dir: string, w: Walk): void {
     return;
   }
   for (const name of names) {
+    if (CLOUDTRAIL_NO_EVENTS.has(name)) {
+      // Said (as info): a folder given that holds only these was "no inputs recognised" without why.
+      w.notes.push({ code: "input-not-used", severity: "info", file: join(dir, name), message: `skipped: ${CLOUDTRAIL_NO_EVENTS.get(name)!}, not the logs: give the CloudTrail folder beside it (AWSLogs/<account>/CloudTrail/)` });
+      continue;
+    }
     if ((name.startsWith(".") && !WALKED_HIDDEN.has(name)) || SKIP_DIRS.has(name) || CDK_ASSET.test(name)) continue;
     // Terraform's copy of the state before the last apply, beside terraform.tfstate: an older version of the same resources.
     if (name.endsWith(".tfstate.backup")) continue;

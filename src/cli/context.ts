@@ -158,6 +158,22 @@ export function printInputWarnings(document: CanonicalDocument, progress: Progre
 }
 
 /**
+ * An audit of a deployed account given without activity data: said, since the report alone reads
+ * as if every permission were judged (no LR008 looks like "nothing unused"). Plans and templates
+ * are not deployed yet, so they have no activity to give: nothing is said of them. A CloudTrail
+ * digest file given for the logs (the bucket's CloudTrail-Digest/ beside CloudTrail/) is named.
+ */
+export function noteWithoutUsage(document: CanonicalDocument, progress: Progress): void {
+  if (document.usage.present || document.functions.length === 0) return;
+  if (!document.meta.sources.some((s) => s.kind === "iam-authorization-details" || s.kind === "lambda-functions")) return;
+  const digests = document.meta.warnings.filter((w) => w.code === "cloudtrail-digest-skipped").length;
+  const digestSaid = digests > 0 ? ` (the ${digests === 1 ? "CloudTrail digest file" : `${digests} CloudTrail digest files`} given hold${digests === 1 ? "s" : ""} no events: the logs are in the CloudTrail/ folder beside CloudTrail-Digest/)` : "";
+  progress.note(
+    `leastrole: note: no activity data among the inputs${digestSaid}: unused permissions (LR008), denied calls (LR009) and wildcards that usage could narrow (LR017) are not judged; give the account's CloudTrail logs (AWSLogs/<account>/CloudTrail/, or leastrole collect --cloudtrail lookup) with the exports`,
+  );
+}
+
+/**
  * The rules' diagnostics, one line each on stderr. A pack that did not run (isPackFailure) is
  * printed even with --quiet, and the answer is true: the command then exits 2, since the report
  * lacks its findings and a CI gate must not pass on it as on a clean audit. Other warnings and

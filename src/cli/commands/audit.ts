@@ -12,7 +12,7 @@ import { writeHtml } from "../../report/html.js";
 import { writeSarif } from "../../report/sarif.js";
 import { diffPolicies, eachTarget, renderDiffMarkdown } from "../../generate/index.js";
 import { loadActionCatalogSync } from "../../iam/index.js";
-import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, reportUnreadNamedInputs, printRuleDiagnostics, asOfFlag, type InputFlags } from "../context.js";
+import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, noteWithoutUsage, reportUnreadNamedInputs, printRuleDiagnostics, asOfFlag, type InputFlags } from "../context.js";
 import { repositoryRoot } from "../../repository.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { extraPackSpecs, loadExtraPacks, rulesOption } from "../rules-flag.js";
@@ -98,6 +98,7 @@ export function registerAudit(program: Command): void {
       addTiming(timings, "evaluate", t, cpuTimings);
       moveTiming(timings, cpuTimings, "evaluate", "analyze", pending.finishingMs());
       printInputWarnings(document, progress);
+      noteWithoutUsage(document, progress);
       const packFailed = printRuleDiagnostics(report.diagnostics, progress);
       t = startStage();
       // Every pack's rules, so SARIF and HTML describe custom rules too.

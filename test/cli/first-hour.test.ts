@@ -1,0 +1,75 @@
+/**
+ * What a new user feeds the built CLI by mistake, and the flags they try first: each gives one
+ * clear line naming what is wrong, the exit code README documents, and never a report that reads
+ * as more than was judged.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { beforeAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/evaluate/locate.js";
+
+const root = packageRoot();
+const cli = join(root, "dist", "cli.js");
+const DEMO = join(root, "examples", "demo-account");
+let work: string;
+
+function run(args: string[], cwd = work) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 28 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// A digest file as CloudTrail delivers it (CloudTrail User Guide, "CloudTrail digest file
+// structure"), under the key it is delivered at.
+const DIGEST_KEY = ["AWSLogs", "111122223333", "CloudTrail-Digest", "us-east-1", "2026", "11", "23", "111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20261123T235500Z.json.gz"];
+const DIGEST = {
+  awsAccountId: "111122223333",
+  digestStartTime: "2026-11-23T22:55:00Z",
+  digestEndTime: "2026-11-23T23:55:00Z",
+  digestS3Bucket: "amzn-s3-demo-bucket",
+  digestS3Object: DIGEST_KEY.join("/"),
+  digestPublicKeyFingerprint: "31e8b5433410dfb61a9dc45cc65b22ff",
+  digestSignatureAlgorithm: "SHA256withRSA",
+  newestEventTime: "2026-11-23T23:52:27Z",
+  oldestEventTime: "2026-11-23T23:02:27Z",
+  previousDigestS3Bucket: null,
+  previousDigestS3Object: null,
+  previousDigestHashValue: null,
+  previousDigestHashAlgorithm: null,
+  previousDigestSignature: null,
+  logFiles: [{ s3Bucket: "amzn-s3-demo-bucket", s3Object: "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/23/x.json.gz", hashValue: "9bb6196fc6b84d6f075a56548feca262bd99ba3c2de41b618e5b6e22c1fc71f6", hashAlgorithm: "SHA-256", newestEventTime: "2026-11-23T23:52:27Z", oldestEventTime: "2026-11-23T23:02:27Z" }],
+};
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error("build first: npm run build");
+  work = mkdtempSync(join(tmpdir(), "lr-cli-first-hour-"));
+});
+
+describe("a new user's mistakes", () => {
+  it("the bucket's CloudTrail-Digest folder given for the logs says why nothing was read", () => {
+    const account = join(work, "bucket", ...DIGEST_KEY.slice(0, 2));
+    const file = join(work, "bucket", ...DIGEST_KEY);
+    mkdirSync(join(file, ".."), { recursive: true });
+    writeFileSync(file, gzipSync(JSON.stringify(DIGEST)));
+    const r = run(["audit", account]);
+    expect(r.code).toBe(2);
+    // Before: "no inputs recognised in …" and nothing more.
+    expect(r.stderr).toContain(`first problem: ${join(account, "CloudTrail-Digest")}: skipped: CloudTrail digest files (log file integrity validation: hashes of the log files, no events), not the logs: give the CloudTrail folder beside it`);
+  });
+
+  it("an account audited without activity data says which rules could not judge, and names a digest given for the logs", () => {
+    const noLogs = run(["audit", join(DEMO, "iam"), join(DEMO, "lambda")]);
+    expect(noLogs.code).toBe(0);
+    expect(noLogs.stderr).toContain("leastrole: note: no activity data among the inputs: unused permissions (LR008), denied calls (LR009) and wildcards that usage could narrow (LR017) are not judged");
+    const digest = join(work, "digest-only", ...DIGEST_KEY.slice(-1));
+    mkdirSync(join(digest, ".."), { recursive: true });
+    writeFileSync(digest, gzipSync(JSON.stringify(DIGEST)));
+    const withDigest = run(["audit", join(DEMO, "iam"), join(DEMO, "lambda"), digest]);
+    expect(withDigest.stderr).toContain("leastrole: note: no activity data among the inputs (the CloudTrail digest file given holds no events: the logs are in the CloudTrail/ folder beside CloudTrail-Digest/)");
+    // With the logs, nothing is said; under --quiet, neither.
+    expect(run(["audit", DEMO]).stderr).not.toContain("no activity data");
+    expect(run(["--quiet", "audit", join(DEMO, "iam"), join(DEMO, "lambda")]).stderr).toBe("");
+  });
+});
