@@ -129,9 +129,16 @@ export function makeProgress(flags: { quiet?: boolean }): Progress {
   return createProgress({ quiet: flags.quiet === true });
 }
 
-/** Warnings of the inputs, one line each, on stderr (errors and warnings; info only when verbose). */
-export function printInputWarnings(document: CanonicalDocument, progress: Progress): void {
-  const shown = document.meta.warnings.filter((w) => w.severity !== "info");
+/**
+ * Warnings of the inputs, one line each, on stderr (errors and warnings; info only when verbose).
+ * `named`: the paths given on the command line; the warning that reportUnreadNamedInputs prints
+ * for a file of them that could not be read is left to it, which says it last with the exit code:
+ * printed here too, `leastrole: error: empty.json: empty file …` came twice, word for word.
+ */
+export function printInputWarnings(document: CanonicalDocument, progress: Progress, named: readonly string[] = []): void {
+  const saidLater = new Set(firstUnreadPerFile(document, named));
+  const all = document.meta.warnings.filter((w) => w.severity !== "info");
+  const shown = all.filter((w) => !saidLater.has(w));
   for (const w of shown.slice(0, 20)) warnOn(progress, `leastrole: ${w.severity}: ${w.file ? `${w.file}: ` : ""}${w.path ? `${w.path}: ` : ""}${w.message}`);
   if (shown.length > 20) warnOn(progress, `leastrole: … and ${shown.length - 20} more warnings (see meta.warnings in \`leastrole normalize\` output)`);
   // Why LR008 says nothing: the labels call no permission unused unless every day is covered.
@@ -152,7 +159,7 @@ export function printInputWarnings(document: CanonicalDocument, progress: Progre
   for (const p of places.slice(0, 5)) progress.note(`leastrole: note: ${p.reason}: no permission of a function there is called unused`);
   if (places.length > 5) progress.note(`leastrole: note: … and ${places.length - 5} more accounts or regions (usage.coverage.partialPlaces)`);
   if (document.meta.partial) {
-    const reasons = shown.length > 0 ? "see the warnings above" : document.usage.coverage.partialReasons.slice(0, 3).join("; ") || "see meta.warnings";
+    const reasons = shown.length > 0 ? "see the warnings above" : saidLater.size > 0 ? "see the errors below" : document.usage.coverage.partialReasons.slice(0, 3).join("; ") || "see meta.warnings";
     progress.note(`leastrole: note: the inputs are incomplete (${reasons}): findings that need the missing data are not reported as clean`);
   }
 }
@@ -223,17 +230,21 @@ export function unreadNamedInputs(document: CanonicalDocument, paths: readonly s
  * --quiet, which hides the input warnings: this decides the exit code); true when any.
  */
 export function reportUnreadNamedInputs(document: CanonicalDocument, paths: readonly string[]): boolean {
-  const unread = unreadNamedInputs(document, paths);
-  const seen = new Set<string>();
+  const unread = firstUnreadPerFile(document, paths);
   for (const w of unread) {
-    if (seen.has(w.file as string)) continue;
-    seen.add(w.file as string);
     // Damaged: the records before the damage are read, when there are any.
     const records = document.meta.sources.find((s) => resolve(s.path) === resolve(w.file as string))?.records ?? 0;
     const what = DAMAGED_CODES.has(w.code) && records > 0 ? `only the ${records} ${records === 1 ? "record" : "records"} before the damage could be read` : "it could not be read";
     writeErr(`leastrole: error: ${w.file}: ${w.message}; named on the command line, ${what} (exit code 2)\n`);
   }
   return unread.length > 0;
+}
+
+/** unreadNamedInputs, the first warning of each file: the one reportUnreadNamedInputs prints. */
+function firstUnreadPerFile(document: CanonicalDocument, paths: readonly string[]): Warning[] {
+  const first = new Map<string, Warning>();
+  for (const w of unreadNamedInputs(document, paths)) if (!first.has(w.file as string)) first.set(w.file as string, w);
+  return [...first.values()];
 }
 
 /**

@@ -48,6 +48,17 @@ beforeAll(() => {
 });
 
 describe("a new user's mistakes", () => {
+  it("a file that cannot be read is said once, last, with the exit code", () => {
+    const empty = join(work, "empty.json");
+    writeFileSync(empty, "");
+    const r = run(["audit", DEMO, empty]);
+    expect(r.code).toBe(2);
+    // Before: the same line twice, once as an input warning and once with the exit code.
+    const lines = r.stderr.split("\n").filter((l) => l.includes(empty));
+    expect(lines).toEqual([`leastrole: error: ${empty}: empty file (no bytes, or only white space): not an input; write it again; named on the command line, it could not be read (exit code 2)`]);
+    expect(r.stderr).toContain("leastrole: note: the inputs are incomplete (see the errors below)");
+  });
+
   it("the bucket's CloudTrail-Digest folder given for the logs says why nothing was read", () => {
     const account = join(work, "bucket", ...DIGEST_KEY.slice(0, 2));
     const file = join(work, "bucket", ...DIGEST_KEY);

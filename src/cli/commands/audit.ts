@@ -97,7 +97,7 @@ export function registerAudit(program: Command): void {
       const { document, report } = await auditPendingAsync(pending, { ...fromConfig, rules: extraPacks, ...(flags.asOf !== undefined ? { asOf: asOfFlag(flags.asOf) } : {}) });
       addTiming(timings, "evaluate", t, cpuTimings);
       moveTiming(timings, cpuTimings, "evaluate", "analyze", pending.finishingMs());
-      printInputWarnings(document, progress);
+      printInputWarnings(document, progress, paths);
       noteWithoutUsage(document, progress);
       const packFailed = printRuleDiagnostics(report.diagnostics, progress);
       t = startStage();

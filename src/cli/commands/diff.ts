@@ -103,8 +103,8 @@ export function registerDiff(program: Command): void {
     // of one plan mostly share theirs).
     const seen = new Set(result.after.document.meta.warnings.map((w) => `${w.code}\u0000${w.path ?? ""}\u0000${w.message}`));
     const beforeOnly = result.before.document.meta.warnings.filter((w) => !seen.has(`${w.code}\u0000${w.path ?? ""}\u0000${w.message}`));
-    printInputWarnings({ ...result.before.document, meta: { ...result.before.document.meta, warnings: beforeOnly, partial: false } }, progress);
-    printInputWarnings(result.after.document, progress);
+    printInputWarnings({ ...result.before.document, meta: { ...result.before.document.meta, warnings: beforeOnly, partial: false } }, progress, beforePaths);
+    printInputWarnings(result.after.document, progress, afterPaths);
     for (const note of [unknownAccountNote("after", result.after.document, result.before.document), unknownAccountNote("before", result.before.document, result.after.document)]) {
       if (note !== null) writeErr(`leastrole: warning: ${note}\n`);
     }

@@ -47,7 +47,7 @@ export function registerGenerate(program: Command): void {
       // The template's parameters, account and region as for audit: a policy made from parameter
       // defaults is the wrong policy for a stack deployed with other values.
       const document = await documentFor(paths, flags, read, progress, undefined, iacOptionsOf(flags));
-      printInputWarnings(document, progress);
+      printInputWarnings(document, progress, paths);
       const options: GenerateRunOptions = {
         format: flags.format,
         ...(flags.function ? { function: flags.function } : {}),

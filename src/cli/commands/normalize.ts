@@ -18,7 +18,7 @@ export function registerNormalize(program: Command): void {
       const progress = makeProgress({ quiet: cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true });
       const read = loadConfigFor(flags, progress);
       const document = await documentFor(paths, flags, read, progress, undefined, iacOptionsOf(flags));
-      printInputWarnings(document, progress);
+      printInputWarnings(document, progress, paths);
       writeOutputStreamed((write) => writeCanonicalDocument(document, write), flags.output);
       // A file named on the command line that could not be read: an input error (output written all the same).
       if (reportUnreadNamedInputs(document, paths)) process.exitCode = 2;
