@@ -306,6 +306,8 @@ export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
     try {
       st = statSync(p);
     } catch {
+      // `-` as standard input is what many CLIs take; "-: no such file or folder" read as a bug.
+      if (p === "-") throw new InputError("-: standard input is not read: save it to a file (aws iam get-account-authorization-details > iam.json) and give the file", { file: p });
       // The path in the message too: an SDK user who prints e.message has only it.
       throw new InputError(`${p}: no such file or folder`, { file: p });
     }

@@ -59,6 +59,12 @@ describe("a new user's mistakes", () => {
     expect(r.stderr).toContain("leastrole: note: the inputs are incomplete (see the errors below)");
   });
 
+  it("`-` for standard input is refused as that, not as a missing file", () => {
+    const r = run(["audit", "-"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("leastrole: -: standard input is not read: save it to a file (aws iam get-account-authorization-details > iam.json) and give the file\n");
+  });
+
   it("the bucket's CloudTrail-Digest folder given for the logs says why nothing was read", () => {
     const account = join(work, "bucket", ...DIGEST_KEY.slice(0, 2));
     const file = join(work, "bucket", ...DIGEST_KEY);
