@@ -61,17 +61,33 @@ export function readSourceBytes(file: string, bytes: Uint8Array | string, option
       // CloudFormation / SAM templates in YAML: the IaC reader (src/sources/cloudformation) reads them.
       return { fragment: readCloudFormationTemplate(data, file, options.iac), warnings: [] };
     }
-    if (!looksLikeJson(text)) return notJson(file, options, text.trim() === "");
+    if (!looksLikeJson(text)) return notJson(file, options, text.trim() === "", text);
     return readValues(file, digest, parseJsonDocuments(text, file), data, options);
   } catch (error) {
     return { fragment: null, warnings: [errorWarning(file, error)] };
   }
 }
 
-function notJson(file: string, options: ReadOneOptions, empty = false): { fragment: null; warnings: Warning[] } {
+/** `null`, `true`, a number or a string: what JSON it is, else null (not JSON at all). */
+function jsonScalar(text: string): string | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch {
+    return null;
+  }
+  if (value === null) return "null";
+  if (typeof value === "object") return null;
+  return typeof value === "string" ? "a string" : typeof value === "number" ? `the number ${value}` : `${String(value)}`;
+}
+
+function notJson(file: string, options: ReadOneOptions, empty = false, text?: string): { fragment: null; warnings: Warning[] } {
   const hint = toolConfigHint(basename(file));
   // An empty file (a download or redirect cut short) said as that: "it does not start with { or [" sent users looking for bad bytes.
   if (options.explicit && empty) return { fragment: null, warnings: [{ code: "not-json", severity: "error", file, message: "empty file (no bytes, or only white space): not an input; write it again" }] };
+  // JSON that holds no object or array (`null`, a number, a string: a script that printed an empty result) is JSON: "not a JSON file" sent users looking for bad bytes.
+  const scalar = text === undefined ? null : jsonScalar(text);
+  if (options.explicit && scalar !== null) return { fragment: null, warnings: [{ code: "not-json", severity: "error", file, message: `JSON ${scalar} alone, not an object or array: no input leastrole reads (an export, a template or a plan is a JSON object; write it again)` }] };
   if (options.explicit) return { fragment: null, warnings: [{ code: "not-json", severity: "error", file, message: `not a JSON file (it does not start with { or [)${hint ? `: ${hint}` : ""}` }] };
   // A hint is what "no inputs recognised" shows first (cli/context.ts): what to give instead.
   if (hint) return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: ${hint}` }] };

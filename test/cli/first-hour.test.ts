@@ -65,6 +65,15 @@ describe("a new user's mistakes", () => {
     expect(r.stderr).toBe("leastrole: -: standard input is not read: save it to a file (aws iam get-account-authorization-details > iam.json) and give the file\n");
   });
 
+  it("a file of JSON null is JSON, said as holding nothing, not as 'not a JSON file'", () => {
+    const file = join(work, "null.json");
+    writeFileSync(file, "null\r\n");
+    const r = run(["audit", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}: JSON null alone, not an object or array`);
+    expect(r.stderr).not.toContain("does not start with");
+  });
+
   it("the bucket's CloudTrail-Digest folder given for the logs says why nothing was read", () => {
     const account = join(work, "bucket", ...DIGEST_KEY.slice(0, 2));
     const file = join(work, "bucket", ...DIGEST_KEY);
