@@ -98,4 +98,14 @@ describe("a new user's mistakes", () => {
     expect(run(["audit", DEMO]).stderr).not.toContain("no activity data");
     expect(run(["--quiet", "audit", join(DEMO, "iam"), join(DEMO, "lambda")]).stderr).toBe("");
   });
+
+  it("`rules --format` takes only the formats it writes, and -f as the other commands", () => {
+    const yaml = run(["rules", "--format", "yaml"]);
+    // Before: the table, exit 0.
+    expect(yaml.code).toBe(2);
+    expect(yaml.stderr).toContain("argument 'yaml' is invalid. Allowed choices are table, json.");
+    const json = run(["rules", "-f", "json"]);
+    expect(json.code).toBe(0);
+    expect((JSON.parse(json.stdout) as Array<{ id: string }>).map((r) => r.id)).toContain("LR001");
+  });
 });

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { compileRegoPack } from "../../evaluate/compile-rego.js";
@@ -35,7 +35,8 @@ export function registerRules(program: Command): void {
     .description("list the rules (built-in, and those of --rules packs)")
     .option(...rulesOption("also list the rules of this pack"))
     .option(...configOption)
-    .option("--format <format>", "table or json", "table")
+    // Choices, and -f as audit, diff and generate have: `--format yaml` printed the table and exited 0.
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
     .action((opts: { rules?: string[]; config?: string; format: string }, cmd: Command) => {
       const packs = packsOf(opts, cmd);
       const rules = packs.flatMap((p) => p.catalog.rules.map((r) => ({ ...r, pack: p.origin })));
