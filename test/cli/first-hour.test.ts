@@ -4,7 +4,7 @@
  * as more than was judged.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -107,5 +107,14 @@ describe("a new user's mistakes", () => {
     const json = run(["rules", "-f", "json"]);
     expect(json.code).toBe(0);
     expect((JSON.parse(json.stdout) as Array<{ id: string }>).map((r) => r.id)).toContain("LR001");
+  });
+
+  it("the same export twice (a copy under another name) is read without conflict warnings", () => {
+    const dir = mkdtempSync(join(work, "copies-"));
+    cpSync(join(DEMO, "iam"), join(dir, "iam"), { recursive: true });
+    cpSync(join(DEMO, "iam", "get-account-authorization-details.json"), join(dir, "iam export (1).json"));
+    const r = run(["audit", dir, join(DEMO, "lambda"), join(DEMO, "cloudtrail")]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain("differs between");
   });
 });
