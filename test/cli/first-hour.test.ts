@@ -4,7 +4,7 @@
  * as more than was judged.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -116,5 +116,31 @@ describe("a new user's mistakes", () => {
     const r = run(["audit", dir, join(DEMO, "lambda"), join(DEMO, "cloudtrail")]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toContain("differs between");
+  });
+
+  it("`init` writes a starter that changes no result: LR001 still reads every default classification tag", () => {
+    // The demo's shared role with its functions' classification under another of LR001's default keys.
+    const account = mkdtempSync(join(work, "init-account-"));
+    cpSync(DEMO, account, { recursive: true });
+    for (const fn of ["orders-api", "orders-worker"]) {
+      const file = join(account, "lambda", "us-east-1", "list-tags", `${fn}.json`);
+      const tags = (JSON.parse(readFileSync(file, "utf8")) as { Tags: Record<string, string> }).Tags;
+      tags.confidentiality = tags["data-classification"]!;
+      delete tags["data-classification"];
+      writeFileSync(file, JSON.stringify({ Tags: tags }));
+    }
+    const findings = (cwd: string) => {
+      const r = run(["audit", account, "-f", "json", "--as-of", "2026-11-28"], cwd);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; message: string }> }).findings.map((f) => `${f.ruleId} ${f.message}`);
+    };
+    const bare = mkdtempSync(join(work, "no-config-"));
+    const before = findings(bare);
+    expect(before.filter((f) => f.startsWith("LR001 "))).toEqual([expect.stringContaining("which carry different data classifications")]);
+    const started = mkdtempSync(join(work, "init-"));
+    expect(run(["init"], started).code).toBe(0);
+    // Before: the starter's sensitivity_tag_keys named three of the seven default keys, and the
+    // role shared across classifications was no longer said to be.
+    expect(findings(started)).toEqual(before);
   });
 });

@@ -5,6 +5,12 @@ import { InputError } from "../../errors.js";
 import { CONFIG_FILE_NAMES, findNearestConfig } from "../../config/load.js";
 import { configDisplayPath } from "../../config/display.js";
 
+/**
+ * Every setting is the default or commented out: writing the starter changes no result. Its
+ * `sensitivity_tag_keys` once listed three of LR001's seven default keys, so a role shared by
+ * functions tagged `confidentiality: secret` and `confidentiality: public` stopped being reported
+ * as mixing classifications the moment a user ran `leastrole init`.
+ */
 export const STARTER_CONFIG = `# leastrole configuration. Schema: node_modules/leastrole/schemas/config.schema.json
 version: 1
 
@@ -32,8 +38,8 @@ exceptions: []
 rules:
   disable: []
   packs: []            # your own Rego rules: folders of .rego, .wasm files or OPA bundles
-  options:
-    sensitivity_tag_keys: [data-classification, classification, sensitivity]
+  options: {}
+  #  sensitivity_tag_keys: [classification, data-classification, data_classification, dataclassification, confidentiality, sensitivity, data-sensitivity]   # LR001's tag keys for a data classification (these are its default)
 
 # execution-roles (default) or account: where privilege escalation is checked.
 scope: execution-roles
