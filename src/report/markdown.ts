@@ -11,7 +11,7 @@ import type { AuditReport } from "./json.js";
 import { plural } from "../printable.js";
 import { clip } from "./clip.js";
 import { htmlEscape, mdCode, mdFence, mdText } from "./markdown-escape.js";
-import { functionsByRole, locationName, partialDataReasons, sharedRoleCount, sortKeysDeep, topFixes } from "./view.js";
+import { functionsByRole, locationName, NOTHING_AUDITED, nothingAudited, partialDataReasons, sharedRoleCount, sortKeysDeep, topFixes } from "./view.js";
 
 /** GitHub's limit on an issue or pull-request comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -96,7 +96,9 @@ export function renderMarkdown(report: AuditReport, document: Partial<CanonicalD
   // ---- summary: always fits (bounded size)
   const head: string[] = [];
   const verdict = s.findings === 0 ? "no findings" : plural(s.findings, "finding");
-  head.push(`## leastrole: ${verdict} in ${plural(s.functions, "function")}`, "");
+  // "no findings in 0 functions" passed in review for a clean account.
+  if (nothingAudited(s)) head.push("## leastrole: nothing audited", "", NOTHING_AUDITED, "");
+  else head.push(`## leastrole: ${verdict} in ${plural(s.functions, "function")}`, "");
   head.push("| Severity | Findings |", "| --- | ---: |");
   for (const sev of SEVERITIES) head.push(`| ${ICON[sev]} ${TITLE[sev]} | ${s.bySeverity[sev] ?? 0} |`);
   if (s.suppressed > 0) head.push(`| Suppressed | ${s.suppressed} |`);

@@ -10,7 +10,7 @@ import { plural } from "../printable.js";
 import type { CanonicalDocument } from "../model/document.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import type { AuditReport } from "./json.js";
-import { firstParagraph, functionsByRole, groupFindingsByFunction, partialDataReasons, sharedRoleCount, stripControl, topFixes } from "./view.js";
+import { firstParagraph, functionsByRole, groupFindingsByFunction, NOTHING_AUDITED, nothingAudited, partialDataReasons, sharedRoleCount, stripControl, topFixes } from "./view.js";
 
 export interface TableOptions {
   color: boolean;
@@ -204,7 +204,10 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
   }
   if (groups.length === 0 && s.findings === 0) {
     out.push("");
-    out.push(c.green("No findings."));
+    // Nothing in scope (CloudTrail alone, a plan without IAM or Lambda): a green "No findings."
+    // read as a clean account to whoever saw only the report (stderr's note aside, or --quiet).
+    if (nothingAudited(s)) for (const l of wrap(NOTHING_AUDITED, width)) out.push(c.yellow(l));
+    else out.push(c.green("No findings."));
   }
 
   // ---- suppressed, apart and dimmed, each with its reason

@@ -8,6 +8,7 @@
 import { severityRank } from "../evaluate/findings.js";
 import type { CanonicalDocument, LambdaFunction, LambdaServiceUse, Role } from "../model/document.js";
 import type { Finding, Severity } from "../model/findings.js";
+import type { AuditReport } from "./json.js";
 
 export type GroupKind = "function" | "role" | "policy" | "principal";
 
@@ -369,3 +370,10 @@ export function sortKeysDeep(value: unknown): unknown {
   }
   return value;
 }
+
+/** No function, role or finding: the inputs held nothing to judge (the stderr note says which). */
+export function nothingAudited(s: AuditReport["summary"]): boolean {
+  return s.functions === 0 && s.roles === 0 && s.findings === 0 && s.suppressed === 0;
+}
+
+export const NOTHING_AUDITED = "Nothing audited: the inputs hold no Lambda functions or IAM roles (give the account's exports, a Terraform plan or a template with them).";

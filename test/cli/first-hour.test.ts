@@ -143,4 +143,18 @@ describe("a new user's mistakes", () => {
     // role shared across classifications was no longer said to be.
     expect(findings(started)).toEqual(before);
   });
+
+  it("a report of inputs that hold nothing to audit says so, not a clean 'No findings'", () => {
+    const logs = join(DEMO, "cloudtrail");
+    const table = run(["--quiet", "audit", logs]);
+    expect(table.code, table.stderr).toBe(0);
+    // Before: a green "No findings." (and Markdown's "no findings in 0 functions"), the stderr
+    // note aside: under --quiet, or in a pull-request comment, it read as a clean account.
+    expect(table.stdout).not.toContain("No findings.");
+    expect(table.stdout.replace(/\s+/g, " ")).toContain("Nothing audited: the inputs hold no Lambda functions or IAM roles (give the account's exports, a Terraform plan or a template with them).");
+    const markdown = run(["--quiet", "audit", logs, "-f", "markdown"]);
+    expect(markdown.stdout.split("\n")[0]).toBe("## leastrole: nothing audited");
+    // An account with functions and no finding is still "no findings".
+    expect(run(["--quiet", "audit", join(DEMO, "iam"), join(DEMO, "lambda"), "-f", "markdown", "--as-of", "2026-11-28"]).stdout.split("\n")[0]).toMatch(/^## leastrole: \d+ findings in 5 functions$/);
+  });
 });
