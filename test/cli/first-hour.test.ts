@@ -157,4 +157,12 @@ describe("a new user's mistakes", () => {
     // An account with functions and no finding is still "no findings".
     expect(run(["--quiet", "audit", join(DEMO, "iam"), join(DEMO, "lambda"), "-f", "markdown", "--as-of", "2026-11-28"]).stdout.split("\n")[0]).toMatch(/^## leastrole: \d+ findings in 5 functions$/);
   });
+
+  it("the table fits the COLUMNS a shell sets when its output is piped", () => {
+    const r = spawnSync(process.execPath, [cli, "audit", DEMO, "--as-of", "2026-11-28"], { cwd: work, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", COLUMNS: "80" } });
+    expect(r.status, r.stderr).toBe(0);
+    // Before: 100 columns whatever COLUMNS said (the width of a terminal is unknown through a pipe).
+    expect(r.stdout.split("\n").filter((l) => l.length > 80)).toEqual([]);
+    expect(r.stdout.split("\n").some((l) => l.length > 70)).toBe(true);
+  });
 });

@@ -126,7 +126,8 @@ export function registerAudit(program: Command): void {
         default:
           text = renderTable(report, document, {
             color: !flags.output && shouldUseColor({ isTTY: process.stdout.isTTY, env: process.env }),
-            width: process.stdout.columns ?? 100,
+            // Piped (`| less`, a CI log), the terminal's width is unknown: COLUMNS, as a shell sets it, else 100.
+            width: process.stdout.columns ?? columnsOf(process.env.COLUMNS) ?? 100,
           });
       }
       if (text !== null) writeOutput(text, flags.output);
@@ -146,4 +147,9 @@ export function registerAudit(program: Command): void {
       // A file named on the command line that could not be read: an input error, above --fail-on too.
       if (reportUnreadNamedInputs(document, paths)) process.exitCode = 2;
     });
+}
+
+/** COLUMNS as a width, when it is a whole number (the table keeps at least 60). */
+function columnsOf(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : undefined;
 }
