@@ -103,6 +103,8 @@ function toolConfigHint(name: string): string | null {
   if (name === "cdk.json") return "a CDK app's configuration; its templates are read from cdk.out after `cdk synth`";
   // A YAML file that is not a template: said as that, not only as "not JSON" (a template is read in YAML too).
   if (/\.ya?ml$/i.test(name)) return "YAML, but not a CloudFormation or SAM template (a top-level Resources map whose entries have an AWS:: or Custom:: Type)";
+  // A CSV that routing did not take for activity data (its header is neither the query's nor Event history's).
+  if (/\.csv$/i.test(name)) return "CSV, but neither rows of the shipped usage query (`leastrole sql athena-usage`: columns row_kind, event_source, calls …) nor the CloudTrail console's Event history download (columns Event name, Event time …)";
   if (/\.(?:tf|tfvars)$/.test(name)) return "Terraform configuration; its plan is read (`terraform plan -out plan.bin && terraform show -json plan.bin > plan.json`, or the state: `terraform show -json > state.json`), and the .tf files beside it with it";
   return null;
 }

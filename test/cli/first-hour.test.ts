@@ -165,4 +165,13 @@ describe("a new user's mistakes", () => {
     expect(r.stdout.split("\n").filter((l) => l.length > 80)).toEqual([]);
     expect(r.stdout.split("\n").some((l) => l.length > 70)).toBe(true);
   });
+
+  it("a CSV that is neither the usage query's rows nor Event history says what a CSV may be", () => {
+    const file = join(work, "users.csv");
+    writeFileSync(file, "id,name,email\r\n1,alice,alice@example.com\r\n");
+    const r = run(["audit", file]);
+    expect(r.code).toBe(2);
+    // Before: "not a JSON file (it does not start with { or [)".
+    expect(r.stderr).toContain(`${file}: not a JSON file (it does not start with { or [): CSV, but neither rows of the shipped usage query`);
+  });
 });
