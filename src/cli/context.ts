@@ -165,7 +165,8 @@ export function printInputWarnings(document: CanonicalDocument, progress: Progre
 }
 
 /**
- * An audit of a deployed account given without activity data: said, since the report alone reads
+ * An audit of a deployed account with no activity data read (none given, a CloudTrail file too
+ * damaged to hold a record, a digest file given for the logs): said, since the report alone reads
  * as if every permission were judged (no LR008 looks like "nothing unused"). Plans and templates
  * are not deployed yet, so they have no activity to give: nothing is said of them. A CloudTrail
  * digest file given for the logs (the bucket's CloudTrail-Digest/ beside CloudTrail/) is named.
@@ -176,7 +177,7 @@ export function noteWithoutUsage(document: CanonicalDocument, progress: Progress
   const digests = document.meta.warnings.filter((w) => w.code === "cloudtrail-digest-skipped").length;
   const digestSaid = digests > 0 ? ` (the ${digests === 1 ? "CloudTrail digest file" : `${digests} CloudTrail digest files`} given hold${digests === 1 ? "s" : ""} no events: the logs are in the CloudTrail/ folder beside CloudTrail-Digest/)` : "";
   progress.note(
-    `leastrole: note: no activity data among the inputs${digestSaid}: unused permissions (LR008), denied calls (LR009) and wildcards that usage could narrow (LR017) are not judged; give the account's CloudTrail logs (AWSLogs/<account>/CloudTrail/, or leastrole collect --cloudtrail lookup) with the exports`,
+    `leastrole: note: no activity data was read${digestSaid}: unused permissions (LR008), denied calls (LR009) and wildcards that usage could narrow (LR017) are not judged; give the account's CloudTrail logs (AWSLogs/<account>/CloudTrail/, or leastrole collect --cloudtrail lookup) with the exports`,
   );
 }
 

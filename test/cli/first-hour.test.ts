@@ -88,12 +88,12 @@ describe("a new user's mistakes", () => {
   it("an account audited without activity data says which rules could not judge, and names a digest given for the logs", () => {
     const noLogs = run(["audit", join(DEMO, "iam"), join(DEMO, "lambda")]);
     expect(noLogs.code).toBe(0);
-    expect(noLogs.stderr).toContain("leastrole: note: no activity data among the inputs: unused permissions (LR008), denied calls (LR009) and wildcards that usage could narrow (LR017) are not judged");
+    expect(noLogs.stderr).toContain("leastrole: note: no activity data was read: unused permissions (LR008), denied calls (LR009) and wildcards that usage could narrow (LR017) are not judged");
     const digest = join(work, "digest-only", ...DIGEST_KEY.slice(-1));
     mkdirSync(join(digest, ".."), { recursive: true });
     writeFileSync(digest, gzipSync(JSON.stringify(DIGEST)));
     const withDigest = run(["audit", join(DEMO, "iam"), join(DEMO, "lambda"), digest]);
-    expect(withDigest.stderr).toContain("leastrole: note: no activity data among the inputs (the CloudTrail digest file given holds no events: the logs are in the CloudTrail/ folder beside CloudTrail-Digest/)");
+    expect(withDigest.stderr).toContain("leastrole: note: no activity data was read (the CloudTrail digest file given holds no events: the logs are in the CloudTrail/ folder beside CloudTrail-Digest/)");
     // With the logs, nothing is said; under --quiet, neither.
     expect(run(["audit", DEMO]).stderr).not.toContain("no activity data");
     expect(run(["--quiet", "audit", join(DEMO, "iam"), join(DEMO, "lambda")]).stderr).toBe("");
