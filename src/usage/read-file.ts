@@ -242,7 +242,9 @@ function readContent(data: Buffer, acc: FileAccumulator, result: FileResult, opt
         // CloudTrail files concatenated (`zcat *.json.gz > all.json`): the values after the first
         // are read as a stream of them. Only when the scanner stopped there: no cost otherwise.
         if (outcome.error.message.startsWith("unexpected data after the top-level") && readRest(data, outcome.error.offset, acc)) return;
-        const msg = `JSON breaks at byte ${outcome.error.offset} (${outcome.error.message}) inside record ${outcome.records}; the ${outcome.records} records before it were counted`;
+        // "the 0 records before it were counted" said of a file cut in its first record (a download cut short).
+        const counted = outcome.records === 0 ? "no record before it, none counted" : outcome.records === 1 ? "the 1 record before it was counted" : `the ${outcome.records} records before it were counted`;
+        const msg = `JSON breaks at byte ${outcome.error.offset} (${outcome.error.message}) inside record ${outcome.records}; ${counted}`;
         acc.partialReasons.push(msg);
         acc.warnings.push(warn("truncated-json", msg, path, `Records[${outcome.records}]`));
       }

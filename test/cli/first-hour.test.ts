@@ -174,4 +174,14 @@ describe("a new user's mistakes", () => {
     // Before: "not a JSON file (it does not start with { or [)".
     expect(r.stderr).toContain(`${file}: not a JSON file (it does not start with { or [): CSV, but neither rows of the shipped usage query`);
   });
+
+  it("a CloudTrail file cut in its first record says no record was counted, in words", () => {
+    const file = join(work, "cut.json");
+    writeFileSync(file, '{"Records":[{"eventVersion":"1.08","eventTime":"2026-11-23T00:00:00Z","eventSource":"s3.amazon');
+    const r = run(["audit", join(DEMO, "iam"), join(DEMO, "lambda"), file]);
+    expect(r.code).toBe(2);
+    // Before: "the 0 records before it were counted".
+    expect(r.stderr).toContain("inside record 0; no record before it, none counted");
+    expect(r.stderr).not.toContain("the 0 records");
+  });
 });
