@@ -18,7 +18,7 @@ import { buildGraph, graphCaption, type GraphOptions } from "./html-graph.js";
 import type { AuditReport } from "./json.js";
 import { groupBy } from "../collections.js";
 import { plural as countOf } from "../printable.js";
-import { firstParagraph, functionsByRole, locationName, partialDataReasons, roleUsage, sortKeysDeep, topFixes, type RoleUsage } from "./view.js";
+import { firstParagraph, functionsByRole, locationName, NOTHING_AUDITED, nothingAudited, partialDataReasons, roleUsage, sortKeysDeep, topFixes, type RoleUsage } from "./view.js";
 
 /** A generated least-privilege policy (from src/generate), keyed by role or function ARN. */
 export interface GeneratedFix {
@@ -306,7 +306,9 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
   const active = report.findings.filter((f) => !f.suppressed);
   const suppressed = report.findings.filter((f) => f.suppressed);
   body.push(`<section id="findings"><h2>Findings</h2>`);
-  if (active.length === 0) body.push(`<p>No findings${suppressed.length > 0 ? " (apart from the suppressed ones below)" : ""}.</p>`);
+  // As the table and Markdown say it: a page of nothing audited is no clean account.
+  if (nothingAudited(s)) body.push(`<p>${esc(NOTHING_AUDITED)}</p>`);
+  else if (active.length === 0) body.push(`<p>No findings${suppressed.length > 0 ? " (apart from the suppressed ones below)" : ""}.</p>`);
   else {
     body.push(
       `<div class="filters hidden" id="filters"><input type="search" id="finding-filter" placeholder="Filter by function, role, rule or text" aria-label="Filter findings">` +

@@ -154,6 +154,9 @@ describe("a new user's mistakes", () => {
     expect(table.stdout.replace(/\s+/g, " ")).toContain("Nothing audited: the inputs hold no Lambda functions or IAM roles (give the account's exports, a Terraform plan or a template with them).");
     const markdown = run(["--quiet", "audit", logs, "-f", "markdown"]);
     expect(markdown.stdout.split("\n")[0]).toBe("## leastrole: nothing audited");
+    const html = run(["--quiet", "audit", logs, "-f", "html"]);
+    expect(html.stdout).toContain("<p>Nothing audited: the inputs hold no Lambda functions or IAM roles (give the account&#39;s exports, a Terraform plan or a template with them).</p>");
+    expect(html.stdout).not.toContain("<p>No findings");
     // An account with functions and no finding is still "no findings".
     expect(run(["--quiet", "audit", join(DEMO, "iam"), join(DEMO, "lambda"), "-f", "markdown", "--as-of", "2026-11-28"]).stdout.split("\n")[0]).toMatch(/^## leastrole: \d+ findings in 5 functions$/);
   });
