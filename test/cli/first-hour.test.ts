@@ -187,4 +187,11 @@ describe("a new user's mistakes", () => {
     expect(r.stderr).toContain("inside record 0; no record before it, none counted");
     expect(r.stderr).not.toContain("the 0 records");
   });
+
+  it("`explain` of a rule that no pack given holds says where a custom rule is found", () => {
+    const r = run(["explain", "ACME001"]);
+    expect(r.code).toBe(2);
+    // Before: "`leastrole rules` lists them", which lists only the built-in rules without --rules.
+    expect(r.stderr).toBe('leastrole: no rule "ACME001": `leastrole rules` lists them (a rule of your own pack: give the pack with --rules, or list it in the config\'s rules.packs)\n');
+  });
 });

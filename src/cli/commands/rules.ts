@@ -73,7 +73,8 @@ export function registerRules(program: Command): void {
       const packs = packsOf(opts, cmd);
       const key = id.toLowerCase();
       const rule = packs.flatMap((p) => p.catalog.rules).find((r) => r.id.toLowerCase() === key || r.name.toLowerCase() === key);
-      if (!rule) throw new LeastroleError("unknown-rule", `no rule ${JSON.stringify(id)}: \`leastrole rules\` lists them`);
+      // A rule of one's own pack is found only with the pack: said, since audit --rules found it.
+      if (!rule) throw new LeastroleError("unknown-rule", `no rule ${JSON.stringify(id)}: \`leastrole rules\` lists them (a rule of your own pack: give the pack with --rules, or list it in the config's rules.packs)`);
       const refs = rule.relatedResources.map((r) => `  - ${r.ref}${r.description ? ` (${r.description})` : ""}`).join("\n");
       // The config keys it reads: the only rules.options keys audit accepts.
       const options = (rule.options ?? []).map((o) => `  - ${o.name}${o.description ? `: ${o.description}` : ""}`).join("\n");
