@@ -333,9 +333,15 @@ function policyResourceName(t: Pick<TerraformTarget, "policies">, id: string, i:
   return t.policies.length === 1 ? id : `${id}_${i + 1}`;
 }
 
-/** The name today's role has in its plan, else its template's logical ID (alphanumeric, so a valid Terraform name too). */
+/**
+ * The name today's role has in its plan, else its template's logical ID as a Terraform name. A
+ * logical ID is alphanumeric but may start with a digit (CloudFormation deploys `1FnRole`;
+ * aws-cdk#26075), which Terraform refuses ("A name must start with a letter or underscore"):
+ * such an ID gets a leading `_`, as terraformName gives any name. Before, `resource "aws_iam_role"
+ * "1FnRole"` went out, and the configuration did not load.
+ */
 function keptName(t: TerraformTarget): string | undefined {
-  return t.kept?.terraformName ?? t.kept?.logicalId;
+  return t.kept?.terraformName ?? (t.kept?.logicalId === undefined ? undefined : terraformName(t.kept.logicalId));
 }
 
 /**

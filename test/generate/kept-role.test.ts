@@ -4,7 +4,7 @@
  * left to CloudFormation. Otherwise the output is a second role, not a replacement (a role whose
  * path, logical ID or RoleName changed is replaced, and creating it beside today's clashes).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,6 +45,10 @@ ${YAML.stringify(roleProps).replace(/^/gm, "      ")}
 `;
 
 type Resources = { [id: string]: { Type: string; Properties: { [k: string]: unknown } } };
+
+function hasTerraform(): boolean {
+  return spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;
+}
 
 function hasSamTranslator(): boolean {
   try {
@@ -108,6 +112,29 @@ describe("CloudFormation output from a template keeps today's role", () => {
     expect(Object.keys(resources).sort()).toEqual(["BillingRoleRole", "OrdersRoleRole"]);
     expect(resources.OrdersRoleRole?.Properties.RoleName).toBe("orders-role");
     expect(resources.OrdersRoleRole?.Properties.Path).toBeUndefined();
+  });
+});
+
+describe("Terraform output from a template names the role after its logical ID", () => {
+  it("a logical ID that starts with a digit is a valid Terraform name (terraform reads the configuration)", async () => {
+    // CloudFormation deploys a logical ID such as 1OrdersRole (alphanumeric; aws-cdk#26075), which
+    // Terraform refuses as a resource name. Before, resource "aws_iam_role" "1OrdersRole" went out.
+    const file = join(dir, "digit.yaml");
+    writeFileSync(file, template({ RoleName: "orders-exec" }).replaceAll("OrdersExecRole", "1OrdersRole"));
+    const { document } = await normalize([file]);
+    const tf = runGenerate(document, { format: "terraform" }).output;
+    expect(tf).toContain('resource "aws_iam_role" "_1OrdersRole" {');
+    expect(tf).toMatch(/\n  role += aws_iam_role\._1OrdersRole\.id\n/);
+    if (!hasTerraform()) return;
+    const tfDir = mkdtempSync(join(tmpdir(), "leastrole-tf-digit-"));
+    try {
+      writeFileSync(join(tfDir, "main.tf"), tf);
+      // Without the AWS provider, console stops at "Missing required provider", after it checked the names.
+      const r = spawnSync("terraform", ["console"], { input: "1\n", cwd: tfDir, encoding: "utf8", env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", NO_COLOR: "1" } });
+      expect(`${r.stdout}${r.stderr}`).not.toContain("Invalid resource name");
+    } finally {
+      rmSync(tfDir, { recursive: true, force: true });
+    }
   });
 });
 
