@@ -248,6 +248,17 @@ export interface Role {
   generatedName?: boolean;
   /** Where each trust policy statement is written, by index (IaC inputs); absent when the input does not say. */
   trustStatementSources?: (SourceLocation | null)[];
+  /**
+   * The resources of the template or plan, other than the role's own definition, that put a
+   * policy on the role (IaC inputs): CloudFormation's AWS::IAM::Policy (`Roles`, as CDK writes every
+   * grant: `<Role>DefaultPolicy`), AWS::IAM::RolePolicy, AWS::IAM::ManagedPolicy (`Roles`);
+   * Terraform's aws_iam_role_policy, aws_iam_role_policy_attachment, aws_iam_policy_attachment,
+   * aws_iam_role_policies_exclusive and aws_iam_role_policy_attachments_exclusive. Their policies
+   * are in `inlinePolicies` and `attachedPolicies` too; this says where each is written, because a
+   * role that replaces this one's definition (what `leastrole generate` writes) leaves them
+   * attached. Sorted by file, then address; absent when there are none.
+   */
+  policyResources?: RolePolicyResource[];
   /** The trust policy lets lambda.amazonaws.com (or edgelambda) assume the role. */
   trustsLambda: boolean;
   /** Unqualified ARNs of the functions (any version) whose execution role this is, sorted. */
@@ -262,6 +273,28 @@ export interface Role {
   /** Derived analysis for the rules (trust, escalation paths …), src/analysis/. */
   analysis?: RoleAnalysis;
   facts: RoleFacts;
+}
+
+/** A resource of a template or plan that puts a policy on a role it does not define (Role.policyResources). */
+export interface RolePolicyResource {
+  /** The resource type: `AWS::IAM::Policy`, `aws_iam_role_policy_attachment` … */
+  type: string;
+  /** Where it is written: file, line, the logical ID or Terraform address, the CDK construct path. */
+  source: SourceLocation;
+  /** The inline policy it puts on the role (its name), when it does. */
+  inlinePolicy?: string;
+  /** The managed policies it attaches to the role (ARNs), when it does. */
+  managedPolicyArns?: string[];
+  /**
+   * The other roles, users and groups it puts the policy on (names, or logical IDs / addresses of
+   * the template's or plan's own), sorted: removing the resource takes the policy from them too.
+   */
+  sharedWith: string[];
+  /**
+   * The resources that depend on it by name (CloudFormation `DependsOn`, Terraform `depends_on`:
+   * CDK makes each function depend on its role's DefaultPolicy), sorted: removing it breaks them.
+   */
+  dependents: string[];
 }
 
 /**

@@ -188,6 +188,13 @@ export function byArn<T extends { arn: string }>(a: T, b: T): number {
   return a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0;
 }
 
+/** Role.policyResources' order: by file, then address (the logical ID or Terraform address). */
+export function byWhere<T extends { source: { file: string; address: string | null } }>(a: T, b: T): number {
+  const x = `${a.source.file}\u0000${a.source.address ?? ""}`;
+  const y = `${b.source.file}\u0000${b.source.address ?? ""}`;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -9,7 +9,7 @@
 import { attachStatementSources } from "./statement-sources.js";
 import { InputError, PolicyParseError } from "../../errors.js";
 import { parsePolicyDocument } from "../../iam/index.js";
-import type { InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Warning } from "../../model/document.js";
+import type { InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, RolePolicyResource, SourceLocation, Warning } from "../../model/document.js";
 import { emptyFragment, type FunctionPatch, type PrincipalRecord, type RoleRecord, type RoleUseRecord, type SourceFragment } from "../types.js";
 import { IntrinsicResolver, NO_VALUE, isMarked, markParameter, markedAsReference, parameterValues, unmarked } from "./intrinsics.js";
 import { addValueReference, type ParameterLength, type ValueReferences } from "../value-references.js";
@@ -19,6 +19,7 @@ import { basename } from "node:path";
 import {
   UNKNOWN,
   byArn,
+  byWhere,
   isRecord,
   normalisePath,
   resourcePolicyOf,
@@ -242,6 +243,8 @@ export class TemplateReader {
   readonly statementOrigins = new WeakMap<PolicyStatement, SourceLocation>();
   readonly incomplete = new Set<string>();
   readonly undecided = new Set<string>();
+  /** Logical ID → the resources whose DependsOn names it; made at the first use. */
+  dependents: Map<string, string[]> | undefined;
   readonly roleUses: RoleUseRecord[] = [];
   readonly principals = new Map<string, PrincipalRecord>(); // users and groups, by logical ID
   /** The stack's name when the caller gave it (generated names start with it). */
@@ -423,6 +426,7 @@ export class TemplateReader {
     for (const role of this.roles.values()) {
       role.inlinePolicies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       role.attachedPolicies.sort(byArn);
+      if (role.policyResources !== undefined) role.policyResources.sort(byWhere);
       fragment.roles.push(role);
     }
     fragment.roles.sort(byArn);
@@ -712,7 +716,7 @@ export class TemplateReader {
       const name = this.resolver.str(entry);
       const match = [...this.roles.entries()].find(([, r]) => r.name === name);
       if (match) ids.push(match[0]);
-      else external.push(name);
+      else external.push(name.includes("${") ? describeRoleName(entry, name) : name);
     }
     return { ids, external };
   }
@@ -751,12 +755,57 @@ export class TemplateReader {
       const role = this.roles.get(roleId);
       if (role && !role.attachedPolicies.some((p) => p.arn === policy.arn)) role.attachedPolicies.push({ arn: policy.arn, name: policy.name });
     }
-    for (const name of external) this.warn("cloudformation-external-role", "warning", `${id} is attached to role ${name}, which this template does not define`, childPath(childPath(r.sourcePath, "Properties"), "Roles"));
+    for (const name of external) this.externalRole(id, r, `is attached to role ${name}`, "Roles");
+    const others: string[] = [...external];
     for (const type of ["user", "group"] as const) {
-      for (const p of principalsOf(this, r.Properties[type === "user" ? "Users" : "Groups"], type).found) {
+      const { found, external: unknown } = principalsOf(this, r.Properties[type === "user" ? "Users" : "Groups"], type);
+      for (const p of found) {
         if (!p.attachedPolicies.some((a) => a.arn === policy.arn)) p.attachedPolicies.push({ arn: policy.arn, name: policy.name });
       }
+      others.push(...found.map((p) => `${type} ${p.name}`), ...unknown.map((n) => `${type} ${n}`));
     }
+    this.recordPolicyResource(id, r, ids, others, { managedPolicyArns: [policy.arn] });
+  }
+
+  /**
+   * Say, on each role a separate resource puts a policy on, where that resource is written
+   * (Role.policyResources): a role that replaces the role's definition (`generate`) leaves it
+   * attached, so the user must be told to remove or edit it, and what depends on it.
+   */
+  recordPolicyResource(id: string, r: SamResource, roleIds: string[], others: string[], what: { inlinePolicy?: string; managedPolicyArns?: string[] }): void {
+    const roles = [...new Set(roleIds)].filter((roleId) => this.roles.has(roleId));
+    for (const roleId of roles) {
+      const role = this.roles.get(roleId) as RoleRecord;
+      const sharedWith = [...new Set([...roles.filter((x) => x !== roleId).map((x) => `role ${x}`), ...others])].sort();
+      const source = r.madeFrom === undefined ? this.location(r.sourcePath, id) : { ...this.location(r.sourcePath, id), samMadeFrom: r.madeFrom };
+      const entry: RolePolicyResource = { type: r.Type, source, ...what, sharedWith, dependents: this.dependentsOf(id) };
+      role.policyResources = [...(role.policyResources ?? []).filter((p) => p.source.address !== id), entry];
+    }
+  }
+
+  /** The resources whose DependsOn names `id` (CDK makes each function depend on its role's DefaultPolicy). */
+  dependentsOf(id: string): string[] {
+    if (this.dependents === undefined) {
+      this.dependents = new Map();
+      const raw = isRecord(this.template.Resources) ? this.template.Resources : {};
+      for (const [other, res] of Object.entries(raw)) {
+        const on = isRecord(res) ? res.DependsOn : undefined;
+        for (const name of Array.isArray(on) ? on : [on]) {
+          if (typeof name !== "string") continue;
+          this.dependents.set(name, [...(this.dependents.get(name) ?? []), other]);
+        }
+      }
+    }
+    return [...new Set(this.dependents.get(id) ?? [])].sort();
+  }
+
+  /**
+   * A policy resource names a role this template does not define. Said with what it is given as
+   * when that is not a name (`Fn::ImportValue`, a parameter, CDK's role name cut from an imported
+   * ARN): "role ${Fn::Select:1}" did not say which role, nor why it could not be told.
+   */
+  externalRole(id: string, r: SamResource, what: string, key: "Roles" | "RoleName"): void {
+    this.warn("cloudformation-external-role", "warning", `${id} ${what}, which this template does not define: its policy is not on any role of this audit (the role may be another stack's or the account's)`, childPath(childPath(r.sourcePath, "Properties"), key));
   }
 
   readRole(id: string, r: SamResource): void {
@@ -860,16 +909,21 @@ export class TemplateReader {
         role.inlinePolicies.push({ name, document: doc, source: this.location(r.sourcePath, id) });
       }
     }
-    for (const n of external) this.warn("cloudformation-external-role", "warning", `${id} adds inline policy ${name} to role ${n}, which this template does not define`, childPath(props, r.Type === "AWS::IAM::RolePolicy" ? "RoleName" : "Roles"));
-    if (r.Type !== "AWS::IAM::Policy") return;
-    for (const type of ["user", "group"] as const) {
-      for (const p of principalsOf(this, r.Properties[type === "user" ? "Users" : "Groups"], type).found) {
-        const doc = this.document(r.Properties.PolicyDocument, childPath(props, "PolicyDocument"), p.arn, "inline", name);
-        if (!doc) continue;
-        p.inlinePolicies = p.inlinePolicies.filter((x) => x.name !== name);
-        p.inlinePolicies.push({ name, document: doc, source: this.location(r.sourcePath, id) });
+    for (const n of external) this.externalRole(id, r, `adds inline policy ${name} to role ${n}`, r.Type === "AWS::IAM::RolePolicy" ? "RoleName" : "Roles");
+    const others: string[] = [...external];
+    if (r.Type === "AWS::IAM::Policy") {
+      for (const type of ["user", "group"] as const) {
+        const { found, external: unknown } = principalsOf(this, r.Properties[type === "user" ? "Users" : "Groups"], type);
+        for (const p of found) {
+          const doc = this.document(r.Properties.PolicyDocument, childPath(props, "PolicyDocument"), p.arn, "inline", name);
+          if (!doc) continue;
+          p.inlinePolicies = p.inlinePolicies.filter((x) => x.name !== name);
+          p.inlinePolicies.push({ name, document: doc, source: this.location(r.sourcePath, id) });
+        }
+        others.push(...found.map((p) => `${type} ${p.name}`), ...unknown.map((n) => `${type} ${n}`));
       }
     }
+    this.recordPolicyResource(id, r, ids, others, { inlinePolicy: name });
   }
 
   /* ----------------------------------------------------------- Lambda */
@@ -1002,6 +1056,30 @@ function withoutIncludedResources(template: Record<string, unknown>): Record<str
   const kept: Record<string, unknown> = {};
   for (const [id, r] of Object.entries(resources)) if (id !== "Fn::Transform") Object.defineProperty(kept, id, { value: r, enumerable: true, writable: true, configurable: true });
   return { ...template, Resources: kept };
+}
+
+/**
+ * A role name CloudFormation knows only at deployment, as the template gives it: the export or
+ * parameter it comes from (CDK writes a role imported by ARN as the name cut from the ARN with
+ * Fn::Select and Fn::Split), else the placeholder read.
+ */
+function describeRoleName(entry: unknown, placeholder: string): string {
+  const found: string[] = [];
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (isRecord(v)) {
+      const imported = v["Fn::ImportValue"];
+      if (typeof imported === "string") found.push(`Fn::ImportValue ${imported}`);
+      else if (imported !== undefined) found.push("an Fn::ImportValue");
+      else if (typeof v.Ref === "string" && !v.Ref.startsWith("AWS::")) found.push(`Ref ${v.Ref}`);
+      else Object.values(v).forEach(visit);
+    }
+  };
+  visit(entry);
+  const from = [...new Set(found)];
+  if (from.length === 0) return `${placeholder} (known only at deployment)`;
+  const cut = isRecord(entry) && ("Fn::Select" in entry || "Fn::Split" in entry) ? ", the name cut from that ARN" : "";
+  return `given by ${from.join(" and ")}${cut} (known only at deployment)`;
 }
 
 /** " at line N" when the template says where `path` is. */

@@ -42,6 +42,8 @@ export interface TfConfigResource {
    * map back to the configuration that is passed in.
    */
   providerKey: string | null;
+  /** Its `depends_on`, as configuration addresses (`module.api.aws_iam_role_policy.x`). */
+  dependsOn: string[];
 }
 
 export interface TfModuleCall {
@@ -345,7 +347,9 @@ export function indexPlan(located: Located, file: string): PlanIndex {
         if (!isRecord(r) || typeof r.address !== "string") continue;
         const configAddress = modulePath === "" ? r.address : `${modulePath}.${r.address}`;
         const providerKey = typeof r.provider_config_key === "string" ? r.provider_config_key : null;
-        config.set(configAddress, { configAddress, modulePath, expressions: isRecord(r.expressions) ? r.expressions : {}, providerKey });
+        // `depends_on`, as the module writes it (`aws_iam_role_policy.x`): made absolute like the address.
+        const dependsOn = Array.isArray(r.depends_on) ? r.depends_on.filter((d): d is string => typeof d === "string").map((d) => (modulePath === "" ? d : `${modulePath}.${d}`)) : [];
+        config.set(configAddress, { configAddress, modulePath, expressions: isRecord(r.expressions) ? r.expressions : {}, providerKey, dependsOn });
       }
     }
     if (isRecord(module.module_calls)) {

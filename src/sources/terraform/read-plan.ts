@@ -12,13 +12,14 @@ import { attachStatementSources } from "../cloudformation/statement-sources.js";
 import { isPlainTemplate, planValueReferences } from "./value-references.js";
 import { PolicyParseError } from "../../errors.js";
 import { isRegionCode, parsePolicyDocument } from "../../iam/index.js";
-import type { AttachedPolicyRef, InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, SourceLocation, Warning } from "../../model/document.js";
+import type { AttachedPolicyRef, InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, RolePolicyResource, SourceLocation, Warning } from "../../model/document.js";
 import { emptyFragment, type FunctionPatch, type RoleRecord, type RoleUseRecord } from "../types.js";
 import type { IacFragment, StatementLocation } from "../cloudformation/read-template.js";
 import { childPath, decodeText, parseJsonLocated, type Located } from "../cloudformation/located.js";
 import {
   UNKNOWN,
   byArn,
+  byWhere,
   isRecord,
   normalisePath,
   resourcePolicyOf,
@@ -207,6 +208,7 @@ export class PlanReader {
     for (const r of ofType("aws_iam_policy")) this.readPolicy(r);
     for (const r of ofType("aws_iam_role")) this.readRole(r);
     for (const r of ofType("aws_iam_role_policy")) this.readRolePolicy(r);
+    for (const r of ofType("aws_iam_role_policies_exclusive")) this.readRolePoliciesExclusive(r);
     for (const r of ofType("aws_iam_role_policy_attachment")) this.readAttachment(r);
     for (const r of ofType("aws_iam_policy_attachment")) this.readExclusiveAttachment(r);
     for (const r of ofType("aws_iam_role_policy_attachments_exclusive")) this.readAttachmentsExclusive(r);
@@ -234,6 +236,7 @@ export class PlanReader {
     for (const { record } of this.roles.values()) {
       record.inlinePolicies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       record.attachedPolicies.sort(byArn);
+      if (record.policyResources !== undefined) record.policyResources.sort(byWhere);
       fragment.roles.push(record);
     }
     fragment.roles.sort(byArn);
@@ -987,6 +990,41 @@ export class PlanReader {
     }
     role.record.inlinePolicies = role.record.inlinePolicies.filter((p) => p.name !== name);
     role.record.inlinePolicies.push({ name, document, source: this.location(r, "policy") });
+    this.recordPolicyResource(r, [role], [], { inlinePolicy: name });
+  }
+
+  /**
+   * aws_iam_role_policies_exclusive: the complete list of a role's inline policies. At apply the
+   * provider deletes every inline policy of the role not in `policy_names` (hashicorp/aws,
+   * "takes exclusive ownership over inline policies assigned to a role"), so the role keeps only those.
+   */
+  readRolePoliciesExclusive(r: TfResource): void {
+    const role = this.roleFor(r, this.known(r, "role_name"), ["role_name"]);
+    const names = this.known(r, "policy_names");
+    if (!Array.isArray(names) || r.unknown.policy_names === true || (Array.isArray(r.unknown.policy_names) && r.unknown.policy_names.some((x) => x === true))) {
+      this.warn("terraform-unknown-value", "warning", `${r.address}.policy_names is known only after apply: which inline policies the role keeps is not known`, r.jsonPath);
+      if (typeof role !== "string") this.incomplete.add(role.record.arn);
+      return;
+    }
+    const list = names.filter((n): n is string => typeof n === "string");
+    if (typeof role === "string") return this.externalRole(r, role, `sets the inline policies (${list.join(", ")}) of`);
+    role.record.inlinePolicies = role.record.inlinePolicies.filter((p) => list.includes(p.name));
+    this.recordPolicyResource(r, [role], [], {});
+  }
+
+  /**
+   * Say, on each role a separate resource puts policies on, where it is written
+   * (Role.policyResources): a role block that replaces the role's (`generate`) leaves it in
+   * place, so the user must be told to remove or edit it, and what `depends_on` it.
+   */
+  recordPolicyResource(r: TfResource, roles: RoleBuild[], others: string[], what: { inlinePolicy?: string; managedPolicyArns?: string[] }): void {
+    const dependents = [...this.index.config.values()].filter((c) => c.dependsOn.includes(r.configAddress)).map((c) => c.configAddress);
+    const unique = [...new Set(roles)];
+    for (const role of unique) {
+      const sharedWith = [...new Set([...unique.filter((x) => x !== role).map((x) => `role ${x.resource.address}`), ...others])].sort();
+      const entry: RolePolicyResource = { type: r.type, source: this.location(r), ...what, sharedWith, dependents: [...new Set(dependents)].sort() };
+      role.record.policyResources = [...(role.record.policyResources ?? []).filter((p) => p.source.address !== r.address), entry];
+    }
   }
 
   policyArnFor(r: TfResource, attr: string): string | undefined {
@@ -1000,6 +1038,7 @@ export class PlanReader {
     if (!arn) return;
     if (typeof role === "string") return this.externalRole(r, role, `attaches ${arn} to`);
     if (!role.record.attachedPolicies.some((p) => p.arn === arn)) role.record.attachedPolicies.push(attachedRef(arn));
+    this.recordPolicyResource(r, [role], [], { managedPolicyArns: [arn] });
   }
 
   /** aws_iam_role_policy_attachments_exclusive: the complete list of a role's managed policies. */
@@ -1011,10 +1050,31 @@ export class PlanReader {
       if (typeof role !== "string") this.incomplete.add(role.record.arn);
       return;
     }
-    const list = arns.filter((a): a is string => typeof a === "string");
+    const unknownAt = Array.isArray(r.unknown.policy_arns) ? r.unknown.policy_arns : [];
+    const list = arns.filter((a, i): a is string => typeof a === "string" && unknownAt[i] !== true);
+    // A policy the same plan makes (`aws_iam_policy.x.arn`) is known only after apply: the list
+    // holds null there. Taken from the configuration's references; before, it was dropped, and the
+    // role lost a policy that the resource keeps attached.
+    const unknownCount = arns.filter((a, i) => typeof a !== "string" || unknownAt[i] === true).length;
+    if (unknownCount > 0) {
+      const expr = configExpression(this.index, r, "policy_arns");
+      const refs = isRecord(expr) && Array.isArray(expr.references) ? expr.references.filter((x): x is string => typeof x === "string") : [];
+      const found = new Set<string>();
+      for (const ref of refs) {
+        const t = targetOf(this.index, resolveExpression(this.index, r.modulePath, { references: [ref] }), r);
+        const arn = t?.type === "aws_iam_policy" ? this.policies.get(t.address)?.policy.arn : undefined;
+        if (arn !== undefined && !list.includes(arn)) found.add(arn);
+      }
+      list.push(...[...found].sort());
+      if (found.size < unknownCount) {
+        this.warn("terraform-unknown-value", "warning", `${r.address}.policy_arns holds ${unknownCount - found.size} ARN${unknownCount - found.size === 1 ? "" : "s"} known only after apply that the configuration does not name as a policy of this plan: the role's managed policies are not all known`, r.jsonPath);
+        if (typeof role !== "string") this.incomplete.add(role.record.arn);
+      }
+    }
     if (typeof role === "string") return this.externalRole(r, role, `sets the managed policies (${list.join(", ")}) of`);
     // Exclusive: at apply, every attachment not listed is detached, so the list replaces what we have.
     role.record.attachedPolicies = list.map(attachedRef);
+    this.recordPolicyResource(r, [role], [], { managedPolicyArns: list });
   }
 
   /** aws_iam_policy_attachment: one policy to a list of roles (exclusively, but only the roles matter here). */
@@ -1027,8 +1087,12 @@ export class PlanReader {
     const exprRefs = configExpression(this.index, r, "roles");
     const refs = isRecord(exprRefs) && Array.isArray(exprRefs.references) ? (exprRefs.references as unknown[]) : [];
     const done = new Set<RoleBuild>();
+    const external: string[] = [];
     const attach = (role: RoleBuild | string): void => {
-      if (typeof role === "string") return this.externalRole(r, role, `attaches ${arn} to`);
+      if (typeof role === "string") {
+        external.push(`role ${role}`);
+        return this.externalRole(r, role, `attaches ${arn} to`);
+      }
       if (done.has(role)) return;
       done.add(role);
       if (!role.record.attachedPolicies.some((p) => p.arn === arn)) role.record.attachedPolicies.push(attachedRef(arn));
@@ -1049,6 +1113,12 @@ export class PlanReader {
         }
       }
     }
+    // Its users and groups lose the policy too if it is removed.
+    const principals = (["users", "groups"] as const).flatMap((key) => {
+      const v = this.known(r, key);
+      return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string").map((x) => `${key === "users" ? "user" : "group"} ${x}`) : [];
+    });
+    this.recordPolicyResource(r, [...done], [...external, ...principals], { managedPolicyArns: [arn] });
   }
 
   /* ----------------------------------------------------------- Lambda */

@@ -1,0 +1,115 @@
+/**
+ * Policies put on a role by resources of their own, beside the role's definition: CDK's
+ * `<Role>DefaultPolicy` and `iam.Policy` / `iam.ManagedPolicy` naming roles (real `cdk synth`
+ * output, fixtures/cdk-policy-resources), and Terraform's aws_iam_role_policy, attachments and
+ * `*_exclusive` resources (a real plan, fixtures/terraform-policy-resources). Each is attached to
+ * the role it names, and the role says where it is written (Role.policyResources), with what
+ * else it names and what depends on it: what `generate` needs to tell the user to remove it.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildDocument } from "../../src/audit/build-document.js";
+import { packageRoot } from "../../src/evaluate/locate.js";
+import type { CanonicalDocument, Role } from "../../src/model/document.js";
+
+const fixtures = join(packageRoot(), "test", "iac", "fixtures");
+const cdk = join(fixtures, "cdk-policy-resources", "cdk.out");
+const plan = join(fixtures, "terraform-policy-resources", "plan.json");
+
+function roleOf(doc: CanonicalDocument, logicalId: string): Role {
+  const role = doc.roles.find((r) => r.source?.address === logicalId);
+  if (role === undefined) throw new Error(`no role ${logicalId} in ${doc.roles.map((r) => r.source?.address).join(", ")}`);
+  return role;
+}
+
+const where = (role: Role) => (role.policyResources ?? []).map((p) => [p.source.address, p.type, p.inlinePolicy ?? p.managedPolicyArns, p.sharedWith, p.dependents]);
+
+describe("CloudFormation: policies a template puts on a role from outside it (CDK)", () => {
+  it("CDK's DefaultPolicy, a Policy and a ManagedPolicy naming two roles are attached and located, with the function that DependsOn them", async () => {
+    const doc = await buildDocument([cdk], { workers: 1 });
+    const api = roleOf(doc, "ApiServiceRole1BD550DA");
+    expect(api.inlinePolicies.map((p) => p.name)).toEqual(["ApiServiceRoleDefaultPolicyB24862FE"]);
+    expect(where(api)).toEqual([["ApiServiceRoleDefaultPolicyB24862FE", "AWS::IAM::Policy", "ApiServiceRoleDefaultPolicyB24862FE", [], ["ApiF70053CD"]]]);
+    const located = api.policyResources?.[0]?.source;
+    expect(located?.file.endsWith("Orders.template.json")).toBe(true);
+    expect(located?.line).toBeGreaterThan(0);
+    expect(located?.construct).toBe("Orders/Api/ServiceRole/DefaultPolicy/Resource");
+
+    const exporter = roleOf(doc, "ExporterServiceRole7D9D9589");
+    const tableAdmin = "arn:aws:iam::111122223333:policy/Orders-TableAdminBC3102D9";
+    expect(exporter.attachedPolicies.map((p) => p.arn)).toContain(tableAdmin);
+    expect(where(exporter)).toEqual([
+      ["BucketAccess1F7583DE", "AWS::IAM::Policy", "BucketAccess1F7583DE", ["role ImporterServiceRole6C1C53A3"], []],
+      ["TableAdminBC3102D9", "AWS::IAM::ManagedPolicy", [tableAdmin], ["role ImporterServiceRole6C1C53A3"], []],
+    ]);
+    expect(where(roleOf(doc, "ImporterServiceRole6C1C53A3")).map((w) => w[3])).toEqual([["role ExporterServiceRole7D9D9589"], ["role ExporterServiceRole7D9D9589"]]);
+    // The role its own stack defines, with nothing beside it.
+    expect(roleOf(doc, "Worker11F36D0F").policyResources).toBeUndefined();
+  });
+
+  it("a policy under a condition is on the role only where the condition holds", async () => {
+    const off = await buildDocument([cdk], { workers: 1 });
+    expect(where(roleOf(off, "ApiServiceRole1BD550DA")).map((w) => w[0])).toEqual(["ApiServiceRoleDefaultPolicyB24862FE"]);
+    const on = await buildDocument([cdk], { workers: 1, iac: { parameters: { Debug: "true" } } });
+    const api = roleOf(on, "ApiServiceRole1BD550DA");
+    expect(where(api).map((w) => w[0])).toEqual(["ApiServiceRoleDefaultPolicyB24862FE", "DebugAccessE2EB14FD"]);
+    expect(api.inlinePolicies.map((p) => p.name)).toContain("DebugAccessE2EB14FD");
+  });
+
+  it("a role named by an import says where its name comes from, not a placeholder", async () => {
+    const doc = await buildDocument([cdk], { workers: 1 });
+    const external = doc.meta.warnings.filter((w) => w.code === "cloudformation-external-role").map((w) => w.message);
+    expect(external).toHaveLength(3);
+    // CDK cuts an imported ARN's name out with Fn::Select / Fn::Split: before, "role ${Fn::Select:1}".
+    const shared = external.find((m) => m.startsWith("SharedPolicy3A5F5467"));
+    expect(shared).toContain("role given by Fn::ImportValue platform-shared-role-arn, the name cut from that ARN");
+    expect(shared).not.toContain("${");
+    // A literal name (a role imported by ARN) and a parameter's default are names.
+    expect(external.find((m) => m.startsWith("LegacyPolicy8A4DDF15"))).toContain("to role legacy-billing, which this template does not define");
+    expect(external.find((m) => m.startsWith("AuditPolicy3AC4EDFE"))).toContain("to role audit-fn, which this template does not define");
+  });
+});
+
+describe("Terraform: policies a plan puts on a role from outside its aws_iam_role block", () => {
+  it("aws_iam_role_policy, the attachments and the exclusive resources are on the role, located, with the resources whose depends_on names them", async () => {
+    const doc = await buildDocument([plan], { workers: 1 });
+    const byAddress = (a: string) => {
+      const role = doc.roles.find((r) => r.source?.address === a);
+      if (!role) throw new Error(a);
+      return role;
+    };
+    const api = byAddress("aws_iam_role.api");
+    const queues = "arn:aws:iam::unknown:policy/orders-queues";
+    const basic = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+    expect(where(api)).toEqual([
+      ["aws_iam_policy_attachment.queues", "aws_iam_policy_attachment", [queues], ["role aws_iam_role.worker"], []],
+      ["aws_iam_role_policy.api_tables", "aws_iam_role_policy", "tables", [], ["aws_lambda_function.api"]],
+      ["aws_iam_role_policy_attachment.api_logs", "aws_iam_role_policy_attachment", [basic], [], ["aws_lambda_function.api"]],
+    ]);
+    expect(api.policyResources?.every((p) => p.source.file.endsWith("main.tf") && (p.source.line ?? 0) > 0)).toBe(true);
+
+    const worker = byAddress("aws_iam_role.worker");
+    expect(where(worker).map((w) => w[0])).toEqual([
+      "aws_iam_policy_attachment.queues",
+      "aws_iam_role_policies_exclusive.worker",
+      "aws_iam_role_policy.worker_legacy",
+      "aws_iam_role_policy.worker_s3",
+      "aws_iam_role_policy_attachments_exclusive.worker",
+    ]);
+  });
+
+  it("aws_iam_role_policies_exclusive leaves the role only the inline policies it names", async () => {
+    const doc = await buildDocument([plan], { workers: 1 });
+    const worker = doc.roles.find((r) => r.source?.address === "aws_iam_role.worker");
+    // worker_legacy grants * on *: the provider deletes it at apply. Before, the role kept it.
+    expect(worker?.inlinePolicies.map((p) => p.name)).toEqual(["s3"]);
+  });
+
+  it("aws_iam_role_policy_attachments_exclusive keeps a policy of the same plan, whose ARN is known only after apply", async () => {
+    const doc = await buildDocument([plan], { workers: 1 });
+    const worker = doc.roles.find((r) => r.source?.address === "aws_iam_role.worker");
+    // Before, the unknown element was dropped and the role lost orders-queues (attached to it twice over).
+    expect(worker?.attachedPolicies.map((p) => p.arn)).toEqual(["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", "arn:aws:iam::unknown:policy/orders-queues"]);
+    expect(doc.meta.warnings.filter((w) => w.code === "terraform-unknown-value")).toEqual([]);
+  });
+});
