@@ -191,7 +191,7 @@ export {
   type WildcardExplanation,
   type OutputReferences,
 } from "./generate/index.js";
-export type { KeptRole } from "./generate/types.js";
+export type { KeptRole, SeparatePolicy } from "./generate/types.js";
 
 // Live collection (read-only)
 export { collect, collectPolicy, COLLECT_OPERATIONS, type CollectOptions, type CollectResult, type CollectManifest, type CloudTrailSource, type QueryRecord } from "./collect/index.js";

@@ -11,6 +11,7 @@
  * object (WeakMap), so mutate a copy, not a document already generated from.
  */
 
+import { separatePoliciesOf, separatePoliciesWarning } from "./separate-policies.js";
 import { destinationPermission } from "../analysis/index.js";
 import { KAFKA_DESTINATION_PREFIX, mskAccessSentence, mskAccessUnknown } from "../normalize/kafka-access.js";
 import { LeastroleError } from "../errors.js";
@@ -842,6 +843,8 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   if (written?.references !== undefined) built.references = written.references;
   // The warnings about what the output writes as the input's values, known only now.
   const about = [parameterDefaultsWarning(document, fn, role, written), variableValuesWarning(document, outputFile, built), longerValuesWarning(built, written?.table)].filter((w): w is GenerationWarning => w !== null);
+  // The output takes today's role's place: the template's or plan's other policy resources on it stay.
+  if (role !== undefined && roleName === currentRoleName(role, fn.roleArn)) about.push(...withSeparatePolicies(built, role, options.format));
   if (about.length > 0) built.warnings = sortWarnings([...built.warnings, ...about]);
   return {
     functionArn: fn.arn,
@@ -888,8 +891,19 @@ export function generateForRole(document: CanonicalDocument, roleArn: string, op
   const written = outputReferences(document, file, options.format, union);
   if (written?.references !== undefined) union.references = written.references;
   const longer = longerValuesWarning(union, written?.table);
-  if (longer !== null) union.warnings = sortWarnings([...union.warnings, longer]);
+  const about = longer === null ? [] : [longer];
+  if (role !== undefined && roleName === currentRoleName(role, roleArn)) about.push(...withSeparatePolicies(union, role, options.format));
+  if (about.length > 0) union.warnings = sortWarnings([...union.warnings, ...about]);
   return { roleArn, roleName, functions, union };
+}
+
+/** Sets the build's separatePolicies from today's role; the warning naming them, if any. */
+function withSeparatePolicies(built: PolicyBuild, role: Role, format: GenerateOptions["format"]): GenerationWarning[] {
+  const separate = separatePoliciesOf(role);
+  if (separate.length === 0) return [];
+  built.separatePolicies = separate;
+  const warning = separatePoliciesWarning(separate, format);
+  return warning === null ? [] : [warning];
 }
 
 /** Warnings about the input as a whole: the same words for every function, whichever it is. */

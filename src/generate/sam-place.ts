@@ -114,8 +114,11 @@ function placeOf(role: Role, owner: LambdaFunction, document: CanonicalDocument)
     // The policy's logical ID, as the template's user knows it (its name may carry the stack's).
     return source?.samMadeFrom === undefined ? [] : [`${source.address ?? p.name} (${source.samMadeFrom})`];
   });
-  // SAM names the inline policies made from Policies `<Role>Policy<i>`; the others are its features'.
-  const inline = role.inlinePolicies.map((p) => p.name).filter((n) => !/RolePolicy\d+$/.test(n));
+  // SAM names the inline policies made from Policies `<Role>Policy<i>`; the others are its features',
+  // but those of the template's own AWS::IAM::Policy resources (policies-attached-elsewhere names
+  // them, with what to do): before, such a policy was said to be added by SAM.
+  const separate = new Set((role.policyResources ?? []).flatMap((p) => (p.inlinePolicy === undefined ? [] : [p.inlinePolicy])));
+  const inline = role.inlinePolicies.map((p) => p.name).filter((n) => !/RolePolicy\d+$/.test(n) && !separate.has(n));
   return {
     function: owner.source?.address ?? owner.name,
     attached: [...new Set(attached.length > 0 ? attached : ["AWSLambdaBasicExecutionRole"])].sort(),

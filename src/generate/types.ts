@@ -6,7 +6,7 @@
 
 import type { RequirementPurpose as AnalysisRequirementPurpose } from "../model/analysis.js";
 import type { KeptException } from "../model/config.js";
-import type { PolicyDocument } from "../model/document.js";
+import type { PolicyDocument, RolePolicyResource } from "../model/document.js";
 import type { OutputReferences } from "./references.js";
 
 /** Why a permission is in the generated policy. */
@@ -145,7 +145,8 @@ export type GenerationWarningCode =
   | "unresolved-references"
   | "parameter-defaults"
   | "terraform-variable-values"
-  | "role-not-in-input";
+  | "role-not-in-input"
+  | "policies-attached-elsewhere";
 
 export interface GenerationWarning {
   code: GenerationWarningCode;
@@ -219,11 +220,29 @@ export interface PolicyBuild {
   exceptions: AppliedException[];
   warnings: GenerationWarning[];
   /**
+   * The resources of the template or plan that put policies on today's role from outside its
+   * definition (Role.policyResources), when the output takes that role's place: they stay attached
+   * to it, so each must be removed or edited (`policies-attached-elsewhere` says how). Absent when
+   * there are none, and for a new role (a split, a role named after the function).
+   */
+  separatePolicies?: SeparatePolicy[];
+  /**
    * For `format` cloudformation, sam (a template's) or terraform (a plan's): the policy's Resource
    * strings and role name that were made from the input's parameters or variables, each as the
    * expression to write in their place. Absent in other formats and when none was.
    */
   references?: OutputReferences;
+}
+
+/** A separate policy resource of today's role (Role.policyResources) and what to do with it. */
+export interface SeparatePolicy extends RolePolicyResource {
+  /**
+   * `remove`: it puts policies on this role only; `edit`: it names other roles, users or groups too
+   * (take this role out of it), or it is a Terraform `*_exclusive` resource (which would delete or
+   * detach the generated policies: name only those, or remove it); `connector`: a SAM connector
+   * makes it, and it follows the function to whichever role it runs with.
+   */
+  action: "remove" | "edit" | "connector";
 }
 
 export interface GeneratedPolicy extends PolicyBuild {
