@@ -5,9 +5,9 @@
  * the first and say so.
  */
 
-import type { LambdaFunction, ManagedPolicy, SourceInfo, SourceLocation, Warning } from "../model/document.js";
+import type { LambdaFunction, ManagedPolicy, RolePolicyResource, SourceInfo, SourceLocation, Warning } from "../model/document.js";
 import type { UsageSection } from "../model/usage.js";
-import type { FunctionPatch, FunctionVersionRecord, PrincipalRecord, RoleRecord, RoleUseRecord, SourceFragment } from "../sources/types.js";
+import type { FunctionPatch, FunctionVersionRecord, PrincipalRecord, RolePolicyPatch, RoleRecord, RoleUseRecord, SourceFragment } from "../sources/types.js";
 import { canonicalJson } from "./canonical-json.js";
 import { appendAll } from "../collections.js";
 
@@ -126,7 +126,47 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
     }
     appendAll(merged.patches, f.functionPatches);
   }
+  for (const f of fragments) for (const p of f.rolePolicyPatches ?? []) attachToRole(merged, p);
   return merged;
+}
+
+/**
+ * Whether the role is the one another stack exported as `${<construct>}`: its CDK construct
+ * path (`Data/Shared`, with path metadata), else `<stack>/<logical ID>` (the name CloudFormation
+ * makes starts with the stack's name).
+ */
+function madeFrom(r: RoleRecord, exported: string): boolean {
+  if (r.source?.construct === `${exported}/Resource`) return true;
+  const slash = exported.indexOf("/");
+  const stack = exported.slice(0, slash);
+  const id = exported.slice(slash + 1);
+  return r.generatedName === true && r.source?.address === id && r.name.startsWith(`${stack}-`);
+}
+
+/**
+ * A policy a template puts on a role of another input (another stack's, the account's): on the one
+ * role with that name in that account, or made from that CDK construct; else its warning. After
+ * every fragment is merged, so the order of the inputs does not matter.
+ */
+function attachToRole(merged: Merged, p: RolePolicyPatch): void {
+  const matches = [...merged.roles.values()].filter((r) =>
+    r.accountId === p.accountId && (p.roleName !== undefined ? r.name === p.roleName && r.generatedName !== true : p.roleConstruct !== undefined && madeFrom(r, p.roleConstruct)),
+  );
+  const role = matches.length === 1 ? matches[0] : undefined;
+  if (role === undefined) {
+    merged.warnings.push(p.unmatched);
+    return;
+  }
+  // New arrays: the record's are the fragment's.
+  if (p.inlinePolicy !== undefined) {
+    const name = p.inlinePolicy.name;
+    role.inlinePolicies = [...role.inlinePolicies.filter((x) => x.name !== name), p.inlinePolicy].sort((a, b) => compareStrings(a.name, b.name));
+  }
+  if (p.managedPolicy !== undefined && !role.attachedPolicies.some((x) => x.arn === p.managedPolicy?.arn)) {
+    role.attachedPolicies = [...role.attachedPolicies, p.managedPolicy].sort((a, b) => compareStrings(a.arn, b.arn));
+  }
+  const at = (x: RolePolicyResource) => `${x.source.file}\u0000${x.source.address ?? ""}`;
+  role.policyResources = [...(role.policyResources ?? []).filter((x) => at(x) !== at(p.resource)), p.resource].sort((a, b) => compareStrings(at(a), at(b)));
 }
 
 function mergePolicy(merged: Merged, p: ManagedPolicy, conflict: (kind: string, arn: string, a?: SourceLocation | null, b?: SourceLocation | null) => void): void {

@@ -7,12 +7,15 @@
 
 import type {
   Account,
+  AttachedPolicyRef,
   FunctionUrl,
+  InlinePolicy,
   LambdaFunction,
   LambdaServiceUse,
   ManagedPolicy,
   Principal,
   Role,
+  RolePolicyResource,
   SourceInfo,
   Warning,
 } from "../model/document.js";
@@ -88,6 +91,28 @@ export interface Pagination {
   accountId?: string;
 }
 
+/**
+ * A policy a template puts on a role it does not define (`Roles: [!ImportValue …]`, a role of
+ * another stack of a CDK app, or a role named by its name): merging attaches it to the one role
+ * of the inputs that it names (by name in the account, or by the CDK construct the name was
+ * exported from), else gives `unmatched`. Before, such a policy was only warned: the audit missed
+ * what it grants to a role it did read.
+ */
+export interface RolePolicyPatch {
+  /** The role's name, when the template gives it (a literal, a parameter's value, another stack's export of a fixed RoleName). */
+  roleName?: string;
+  /** The construct another stack exported the role's name from (`Data/Shared`, else `<stack>/<logical ID>`), when CloudFormation makes the name. */
+  roleConstruct?: string;
+  /** The account the template deploys to (a file's own made-up one when it does not say): the role must be in it. */
+  accountId: string;
+  inlinePolicy?: InlinePolicy;
+  managedPolicy?: AttachedPolicyRef;
+  /** Where the policy resource is written, for the role's policyResources. */
+  resource: RolePolicyResource;
+  /** The warning when no role, or more than one, of the inputs matches. */
+  unmatched: Warning;
+}
+
 export interface SourceFragment {
   source: SourceInfo;
   roles: RoleRecord[];
@@ -98,6 +123,8 @@ export interface SourceFragment {
   functionPatches: FunctionPatch[];
   /** Roles that capacity providers, network connectors or MicroVM images of the file run with (absent: none). */
   roleUses?: RoleUseRecord[];
+  /** Policies the file puts on roles it does not define (another stack's), attached when the inputs are merged (absent: none). */
+  rolePolicyPatches?: RolePolicyPatch[];
   /**
    * ARNs of roles and principals whose policies were read only in part (a policy document in the
    * file was invalid): their facts are a lower bound and marked incomplete.

@@ -6,6 +6,8 @@
  * the role it names, and the role says where it is written (Role.policyResources), with what
  * else it names and what depends on it: what `generate` needs to tell the user to remove it.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildDocument } from "../../src/audit/build-document.js";
@@ -43,8 +45,9 @@ describe("CloudFormation: policies a template puts on a role from outside it (CD
       ["TableAdminBC3102D9", "AWS::IAM::ManagedPolicy", [tableAdmin], ["role ImporterServiceRole6C1C53A3"], []],
     ]);
     expect(where(roleOf(doc, "ImporterServiceRole6C1C53A3")).map((w) => w[3])).toEqual([["role ExporterServiceRole7D9D9589"], ["role ExporterServiceRole7D9D9589"]]);
-    // The role its own stack defines, with nothing beside it.
-    expect(roleOf(doc, "Worker11F36D0F").policyResources).toBeUndefined();
+    // A role of the other stack, with nothing beside it there, and the role of this stack's function
+    // from the other's one (below).
+    expect(roleOf(doc, "Worker11F36D0F").policyResources?.map((p) => p.source.address)).toEqual(["ShipperQueueBB42972D"]);
   });
 
   it("a policy under a condition is on the role only where the condition holds", async () => {
@@ -67,6 +70,66 @@ describe("CloudFormation: policies a template puts on a role from outside it (CD
     // A literal name (a role imported by ARN) and a parameter's default are names.
     expect(external.find((m) => m.startsWith("LegacyPolicy8A4DDF15"))).toContain("to role legacy-billing, which this template does not define");
     expect(external.find((m) => m.startsWith("AuditPolicy3AC4EDFE"))).toContain("to role audit-fn, which this template does not define");
+  });
+});
+
+describe("CloudFormation: a policy on a role of another stack of the CDK app", () => {
+  it("is on that role when both stacks are read: by the name the other stack exports, or by the construct of a name CloudFormation makes", async () => {
+    const doc = await buildDocument([cdk], { workers: 1 });
+    // Roles: [{Fn::ImportValue: Roles:ExportsOutputRefWorker…}], the Ref of a role named orders-worker.
+    const worker = doc.roles.find((r) => r.arn === "arn:aws:iam::111122223333:role/orders-worker");
+    expect(worker?.inlinePolicies.map((p) => p.name)).toEqual(["ShipperQueueBB42972D"]);
+    expect(worker?.inlinePolicies[0]?.document.Statement[0]?.Action).toEqual(["sqs:*"]);
+    expect(worker?.policyResources?.map((p) => [p.source.address, p.source.construct, p.source.file.endsWith("Orders.template.json")])).toEqual([["ShipperQueueBB42972D", "Orders/ShipperQueue/Resource", true]]);
+    // The same for a role without roleName: the export is the role's construct (Roles/Mailer).
+    const mailer = roleOf(doc, "Mailer30915986");
+    expect(mailer.attachedPolicies.map((p) => p.arn)).toEqual(["arn:aws:iam::111122223333:policy/Orders-MailerBucketCE06E978"]);
+    expect(mailer.policyResources?.map((p) => p.source.address)).toEqual(["MailerBucketCE06E978"]);
+    // Before, both were warned as roles the template does not define, and left out.
+    expect(doc.meta.warnings.filter((w) => w.code === "cloudformation-external-role" && /ShipperQueue|MailerBucket/.test(w.message))).toEqual([]);
+  });
+
+  it("read without the other stack's template, it is warned, naming the role", async () => {
+    // The assembly's manifest still gives the other stack's exports: the name, or its construct.
+    const doc = await buildDocument([join(cdk, "Orders.template.json")], { workers: 1 });
+    const warned = doc.meta.warnings.filter((w) => w.code === "cloudformation-external-role").map((w) => w.message);
+    expect(warned.find((m) => m.startsWith("ShipperQueueBB42972D"))).toContain("to role orders-worker, which this template does not define, nor any other input");
+    expect(warned.find((m) => m.startsWith("MailerBucketCE06E978"))).toContain("is attached to role given by Fn::ImportValue Roles:ExportsOutputRefMailer3091598697074F1A");
+  });
+});
+
+describe("CloudFormation: a policy naming a role of another template", () => {
+  it("is not put on a role of a template of another (or no stated) account", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-policy-resources-"));
+    try {
+      const role = `Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: orders-role
+      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }] }
+`;
+      const policy = `Resources:
+  Extra:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: extra
+      Roles: [orders-role]
+      PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: Allow, Action: "s3:*", Resource: "*" }] }
+`;
+      writeFileSync(join(dir, "a.yaml"), role);
+      writeFileSync(join(dir, "b.yaml"), policy);
+      // Neither says its account: each is its own, as their ARNs are; the name alone proves nothing.
+      const apart = await buildDocument([join(dir, "a.yaml"), join(dir, "b.yaml")], { workers: 1 });
+      expect(apart.roles.find((r) => r.name === "orders-role")?.inlinePolicies).toEqual([]);
+      expect(apart.meta.warnings.filter((w) => w.code === "cloudformation-external-role")).toHaveLength(1);
+      // In one account (--account-id), it is that account's one role of that name.
+      const together = await buildDocument([join(dir, "a.yaml"), join(dir, "b.yaml")], { workers: 1, iac: { accountId: "111122223333" } });
+      expect(together.roles.find((r) => r.name === "orders-role")?.inlinePolicies.map((p) => p.name)).toEqual(["extra"]);
+      expect(together.meta.warnings.filter((w) => w.code === "cloudformation-external-role")).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

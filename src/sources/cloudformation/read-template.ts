@@ -10,7 +10,7 @@ import { attachStatementSources } from "./statement-sources.js";
 import { InputError, PolicyParseError } from "../../errors.js";
 import { parsePolicyDocument } from "../../iam/index.js";
 import type { InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, RolePolicyResource, SourceLocation, Warning } from "../../model/document.js";
-import { emptyFragment, type FunctionPatch, type PrincipalRecord, type RoleRecord, type RoleUseRecord, type SourceFragment } from "../types.js";
+import { emptyFragment, type FunctionPatch, type PrincipalRecord, type RoleRecord, type RolePolicyPatch, type RoleUseRecord, type SourceFragment } from "../types.js";
 import { IntrinsicResolver, NO_VALUE, isMarked, markParameter, markedAsReference, parameterValues, unmarked } from "./intrinsics.js";
 import { addValueReference, type ParameterLength, type ValueReferences } from "../value-references.js";
 import { own } from "../../collections.js";
@@ -243,6 +243,8 @@ export class TemplateReader {
   readonly statementOrigins = new WeakMap<PolicyStatement, SourceLocation>();
   readonly incomplete = new Set<string>();
   readonly undecided = new Set<string>();
+  /** Policies put on roles this template does not define (RolePolicyPatch), for normalising to attach. */
+  rolePolicyPatches: RolePolicyPatch[] | undefined;
   /** Logical ID → the resources whose DependsOn names it; made at the first use. */
   dependents: Map<string, string[]> | undefined;
   readonly roleUses: RoleUseRecord[] = [];
@@ -430,6 +432,7 @@ export class TemplateReader {
       fragment.roles.push(role);
     }
     fragment.roles.sort(byArn);
+    if (this.rolePolicyPatches !== undefined) fragment.rolePolicyPatches = this.rolePolicyPatches;
     for (const p of this.principals.values()) {
       p.inlinePolicies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       p.attachedPolicies.sort(byArn);
@@ -703,9 +706,11 @@ export class TemplateReader {
    * (`${Role}`): the policy was attached to no role, and reported as added to a role the template
    * does not define.
    */
-  roleIdsOf(list: unknown): { ids: string[]; external: string[] } {
+  roleIdsOf(list: unknown): { ids: string[]; external: string[]; names: string[] } {
     const ids: string[] = [];
     const external: string[] = [];
+    // The external roles' names as read (a placeholder included), beside how each is shown.
+    const names: string[] = [];
     for (const item of Array.isArray(list) ? list : list === undefined ? [] : [list]) {
       const entry = isRecord(item) && Object.keys(item).length === 1 && "Fn::If" in item ? this.resolveIfOnly(item) : item;
       if (entry === NO_VALUE || (isRecord(entry) && entry.Ref === "AWS::NoValue")) continue;
@@ -716,9 +721,12 @@ export class TemplateReader {
       const name = this.resolver.str(entry);
       const match = [...this.roles.entries()].find(([, r]) => r.name === name);
       if (match) ids.push(match[0]);
-      else external.push(name.includes("${") ? describeRoleName(entry, name) : name);
+      else {
+        external.push(name.includes("${") ? describeRoleName(entry, name) : name);
+        names.push(name);
+      }
     }
-    return { ids, external };
+    return { ids, external, names };
   }
 
   /* ------------------------------------------------------------- IAM */
@@ -750,12 +758,12 @@ export class TemplateReader {
   attachManagedPolicy(id: string, r: SamResource): void {
     const policy = this.policies.get(id);
     if (!policy) return;
-    const { ids, external } = this.roleIdsOf(r.Properties.Roles);
+    const { ids, external, names } = this.roleIdsOf(r.Properties.Roles);
     for (const roleId of ids) {
       const role = this.roles.get(roleId);
       if (role && !role.attachedPolicies.some((p) => p.arn === policy.arn)) role.attachedPolicies.push({ arn: policy.arn, name: policy.name });
     }
-    for (const name of external) this.externalRole(id, r, `is attached to role ${name}`, "Roles");
+    external.forEach((name, i) => this.externalRole(id, r, `is attached to role ${name}`, "Roles", names[i] as string, ids, external, i, { managedPolicy: { arn: policy.arn, name: policy.name } }));
     const others: string[] = [...external];
     for (const type of ["user", "group"] as const) {
       const { found, external: unknown } = principalsOf(this, r.Properties[type === "user" ? "Users" : "Groups"], type);
@@ -804,8 +812,40 @@ export class TemplateReader {
    * when that is not a name (`Fn::ImportValue`, a parameter, CDK's role name cut from an imported
    * ARN): "role ${Fn::Select:1}" did not say which role, nor why it could not be told.
    */
-  externalRole(id: string, r: SamResource, what: string, key: "Roles" | "RoleName"): void {
-    this.warn("cloudformation-external-role", "warning", `${id} ${what}, which this template does not define: its policy is not on any role of this audit (the role may be another stack's or the account's)`, childPath(childPath(r.sourcePath, "Properties"), key));
+  externalRole(id: string, r: SamResource, what: string, key: "Roles" | "RoleName", name: string, ids: string[], external: string[], index: number, policy: { inlinePolicy?: InlinePolicy; managedPolicy?: { arn: string; name: string } }): void {
+    const warning: Warning = {
+      code: "cloudformation-external-role",
+      severity: "warning",
+      message: `${id} ${what}, which this template does not define, nor any other input: its policy is not on any role of this audit (the role may be another stack's or the account's)`,
+      file: this.file,
+      path: childPath(childPath(r.sourcePath, "Properties"), key),
+    };
+    // Another stack's role, by its name or (a name CloudFormation makes, exported by a CDK stack)
+    // by the construct it was exported from: normalising attaches the policy to it if it is read.
+    const construct = /^\$\{([^${}.:]+(?:\/[^${}.:]+)+)\}$/.exec(name)?.[1];
+    const byName = !name.includes("${") && name !== "";
+    if ((!byName && construct === undefined) || (policy.inlinePolicy === undefined && policy.managedPolicy === undefined)) {
+      this.warnings.push(warning);
+      return;
+    }
+    const sharedWith = [...new Set([...ids.map((x) => `role ${x}`), ...external.filter((_, j) => j !== index).map((x) => `role ${x}`)])];
+    const resource: RolePolicyResource = {
+      type: r.Type,
+      source: this.location(r.sourcePath, id),
+      ...(policy.inlinePolicy !== undefined ? { inlinePolicy: policy.inlinePolicy.name } : {}),
+      ...(policy.managedPolicy !== undefined ? { managedPolicyArns: [policy.managedPolicy.arn] } : {}),
+      sharedWith: sharedWith.sort(),
+      dependents: this.dependentsOf(id),
+    };
+    (this.rolePolicyPatches ??= []).push({
+      ...(byName ? { roleName: name } : { roleConstruct: construct }),
+      // The template's account; one it does not say is this file's own (syntheticAccountFor), so
+      // such a template matches no other input's role, as its ARNs match none.
+      accountId: this.ctx.accountId,
+      ...policy,
+      resource,
+      unmatched: warning,
+    });
   }
 
   readRole(id: string, r: SamResource): void {
@@ -899,7 +939,7 @@ export class TemplateReader {
     const name = this.resolver.str(r.Properties.PolicyName) || id;
     const props = childPath(r.sourcePath, "Properties");
     const roleList = r.Type === "AWS::IAM::RolePolicy" ? [r.Properties.RoleName] : r.Properties.Roles;
-    const { ids, external } = roleList === undefined ? { ids: [], external: [] } : this.roleIdsOf(roleList);
+    const { ids, external, names } = roleList === undefined ? { ids: [], external: [], names: [] } : this.roleIdsOf(roleList);
     for (const roleId of ids) {
       const role = this.roles.get(roleId);
       if (!role) continue;
@@ -909,7 +949,13 @@ export class TemplateReader {
         role.inlinePolicies.push({ name, document: doc, source: this.location(r.sourcePath, id) });
       }
     }
-    for (const n of external) this.externalRole(id, r, `adds inline policy ${name} to role ${n}`, r.Type === "AWS::IAM::RolePolicy" ? "RoleName" : "Roles");
+    if (external.length > 0) {
+      // Located as a policy of no role of this template (it may be another stack's).
+      const doc = this.document(r.Properties.PolicyDocument, childPath(props, "PolicyDocument"), `external:${id}`, "inline", name);
+      external.forEach((n, i) =>
+        this.externalRole(id, r, `adds inline policy ${name} to role ${n}`, r.Type === "AWS::IAM::RolePolicy" ? "RoleName" : "Roles", names[i] as string, ids, external, i, doc === null ? {} : { inlinePolicy: { name, document: doc, source: this.location(r.sourcePath, id) } }),
+      );
+    }
     const others: string[] = [...external];
     if (r.Type === "AWS::IAM::Policy") {
       for (const type of ["user", "group"] as const) {
