@@ -22,7 +22,8 @@
  * Resource with `$`, `*`, `?` in IAM's literal forms (`${$}`, `${*}`, `${?}`), or the policy would
  * read a variable (and deny the very call it was made from) or a wildcard (and grant objects
  * nobody used). Only the wildcards this module adds (`prefix*`, `/*` under a parent) and the usage
- * stage's `secret:<name>-??????`, `task-definition/<family>:*` and `job-definition/<name>:*` stay wildcards.
+ * stage's `secret:<name>-??????`, `task-definition/<family>:*`, `job-definition/<name>:*` and an IAM
+ * entity's any-path `<type>/` `*` `/<name>` stay wildcards.
  */
 
 import type { ActionUsage, ResourceSample } from "../model/usage.js";
@@ -157,15 +158,22 @@ const TASK_DEFINITION_ANY_REVISION = /^(arn:[^:]*:ecs:[^:]*:[^:]*:task-definitio
  */
 const JOB_DEFINITION_ANY_REVISION = /^(arn:[^:]*:batch:[^:]*:[^:]*:job-definition\/[A-Za-z0-9_-]+:)(\*)$/;
 
-/** The part of an observed resource that is the usage stage's wildcard, and the text before it; null when none. */
+/**
+ * The usage stage's pattern for an IAM user, group or role called by name under a path the request
+ * does not give (resources.ts iamArns; generate puts the entity's ARN in its place when the inputs
+ * hold it, iam-names.ts): `<type>/` `*` `/<name>`, the `*` matching any path. A name cannot hold `*`.
+ */
+const IAM_BY_NAME_ANY_PATH = /^(arn:[^:]*:iam::\d{12}:(?:user|group|role)\/)(\*)(\/[\w+=,.@-]+)$/;
+
+/** The part of an observed resource that is the usage stage's wildcard, the text before it and after it; null when none. */
 function usageWildcard(arn: string): RegExpExecArray | null {
-  return SECRET_BY_NAME.exec(arn) ?? TASK_DEFINITION_ANY_REVISION.exec(arn) ?? JOB_DEFINITION_ANY_REVISION.exec(arn);
+  return SECRET_BY_NAME.exec(arn) ?? TASK_DEFINITION_ANY_REVISION.exec(arn) ?? JOB_DEFINITION_ANY_REVISION.exec(arn) ?? IAM_BY_NAME_ANY_PATH.exec(arn);
 }
 
 /** An observed resource as a Resource matching what was called: its text literal (policyLiteral), bar the usage stage's wildcards. */
 export function observedResource(arn: string): string {
   const m = usageWildcard(arn);
-  return m ? `${literalArn(m[1] as string)}${m[2] as string}` : literalArn(arn);
+  return m ? `${literalArn(m[1] as string)}${m[2] as string}${literalArn(m[3] ?? "")}` : literalArn(arn);
 }
 
 /** The text every ARN the observed resource stands for starts with (a secret by name: up to its suffix; a family: up to its revision). */

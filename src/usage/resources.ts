@@ -226,7 +226,7 @@ export function deriveResources(ctx: ResourceContext): string[] {
       if (ctx.eventName !== undefined) for (const a of ec2Arns(ctx.eventName, p, region, partition, regional)) push(a);
       break;
     case "iam":
-      if (ctx.eventName !== undefined && accountId !== null) push(iamArn(ctx.eventName, p, accountId, partition));
+      if (ctx.eventName !== undefined && accountId !== null) for (const a of iamArns(ctx.eventName, p, accountId, partition)) push(a);
       break;
     case "cloudtrail": {
       // The trail a trail call names (`name`; `trailName` for the selector calls), by name or ARN.
@@ -247,7 +247,7 @@ export function deriveResources(ctx: ResourceContext): string[] {
  * caches keyed by the parameter value alone (accumulate.ts compactResources) must not serve them:
  * API Gateway (the path is the event's), Glue (`name` is a database for GetDatabase only), SNS
  * CreateTopic and Secrets Manager CreateSecret (`name` is what they create), Step Functions'
- * CreateStateMachine and CreateActivity (likewise), EC2, IAM and CloudTrail (ec2Arns, iamArn,
+ * CreateStateMachine and CreateActivity (likewise), EC2, IAM and CloudTrail (ec2Arns, iamArns,
  * the trail calls: which parameter names the resource depends on the call).
  */
 export function resourcesFollowEventName(eventSource: string, eventName: string): boolean {
@@ -360,25 +360,77 @@ const IAM_CREATE: { readonly [eventName: string]: { key: "userName" | "groupName
 const IAM_POLICY_CALLS = new Set(["GetPolicy", "GetPolicyVersion", "ListPolicyVersions", "CreatePolicyVersion", "DeletePolicyVersion", "SetDefaultPolicyVersion", "DeletePolicy", "ListEntitiesForPolicy", "TagPolicy", "UntagPolicy", "ListPolicyTags"]);
 
 /**
- * The IAM resource a call names where its ARN is certain. An IAM user's, group's, role's, instance
- * profile's or policy's ARN holds its path (`role/service-role/<name>`, Service Authorization
- * Reference: `user/${UserNameWithPath}`), and a call on an existing one names it by name only
- * (GetUser, AddUserToGroup, GetRole …): its ARN is not in the record, and `role/<name>` would
- * refuse the call on a role with a path, so such calls name none (generate grants every user,
- * group or role of the account, with a warning). A Create* call gives the path (absent: `/`),
- * and a policy call the policy's ARN.
+ * IAM calls on an existing user, group or role by name, and the one type each is authorised on
+ * (Service Authorization Reference, IAM: the actions whose only resource type is user, group or
+ * role). The name's parameter follows the type (userName, groupName, roleName): AddUserToGroup
+ * names a user too but is authorised on the group only. Left out: UpdateUser and UpdateGroup,
+ * which a rename also authorises on the new name (IAM user guide, "Renaming an IAM user"), and the
+ * calls that name no entity (ChangePassword, GetAccessKeyLastUsed, GetServiceLinkedRoleDeletionStatus).
+ * A call without the name (CreateAccessKey, GetUser …, on the caller's own user) names none.
  */
-function iamArn(eventName: string, p: RequestParams, accountId: string, partition: string): string | null {
+const IAM_BY_NAME: { readonly [eventName: string]: "user" | "group" | "role" } = Object.freeze({
+  ...Object.fromEntries(
+    [
+      "AttachUserPolicy", "CreateAccessKey", "CreateLoginProfile", "CreateServiceSpecificCredential", "DeactivateMFADevice", "DeleteAccessKey",
+      "DeleteLoginProfile", "DeleteSSHPublicKey", "DeleteServiceSpecificCredential", "DeleteSigningCertificate", "DeleteUser",
+      "DeleteUserPermissionsBoundary", "DeleteUserPolicy", "DetachUserPolicy", "EnableMFADevice", "GetLoginProfile", "GetMFADevice",
+      "GetSSHPublicKey", "GetUser", "GetUserPolicy", "ListAccessKeys", "ListAttachedUserPolicies", "ListGroupsForUser", "ListMFADevices",
+      "ListSSHPublicKeys", "ListServiceSpecificCredentials", "ListSigningCertificates", "ListUserPolicies", "ListUserTags",
+      "PutUserPermissionsBoundary", "PutUserPolicy", "ResetServiceSpecificCredential", "ResyncMFADevice", "TagUser", "UntagUser",
+      "UpdateAccessKey", "UpdateLoginProfile", "UpdateSSHPublicKey", "UpdateServiceSpecificCredential", "UpdateSigningCertificate",
+      "UploadSSHPublicKey", "UploadSigningCertificate",
+    ].map((e) => [e, "user"]),
+  ),
+  ...Object.fromEntries(
+    ["AddUserToGroup", "AttachGroupPolicy", "DeleteGroup", "DeleteGroupPolicy", "DetachGroupPolicy", "GetGroup", "GetGroupPolicy", "ListAttachedGroupPolicies", "ListGroupPolicies", "PutGroupPolicy", "RemoveUserFromGroup"].map((e) => [e, "group"]),
+  ),
+  ...Object.fromEntries(
+    [
+      "AttachRolePolicy", "DeleteRole", "DeleteRolePermissionsBoundary", "DeleteRolePolicy", "DeleteServiceLinkedRole", "DetachRolePolicy", "GetRole",
+      "GetRolePolicy", "ListAttachedRolePolicies", "ListInstanceProfilesForRole", "ListRolePolicies", "ListRoleTags", "PutRolePermissionsBoundary",
+      "PutRolePolicy", "TagRole", "UntagRole", "UpdateAssumeRolePolicy", "UpdateRole", "UpdateRoleDescription",
+    ].map((e) => [e, "role"]),
+  ),
+} as { [eventName: string]: "user" | "group" | "role" });
+
+const IAM_NAME_KEY = { user: "userName", group: "groupName", role: "roleName" } as const;
+
+/** IAM names: letters, digits and +=,.@_- (IAM API reference); a path: / alone or /…/ of printable ASCII. */
+const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
+
+/**
+ * The IAM resources a call names. A Create* call gives the path (absent: `/`), and a policy call
+ * the policy's ARN. A user's, group's or role's ARN holds its path (`role/service-role/<name>`,
+ * Service Authorization Reference: `role/${RoleNameWithPath}`), and a call on an existing one names
+ * it by name only (GetRole, AttachRolePolicy, CreateAccessKey …): `role/<name>` would refuse the
+ * call on a role with a path, and `role/*<name>` would also grant `role/other-<name>`. So such a
+ * call names two patterns: `<type>/<name>` (the root path) and `<type>/<w>/<name>` with `*` for
+ * `<w>` (any other path: in an IAM Resource `*` matches `/` too, IAM user guide "IAM JSON policy elements: Resource", and
+ * a name holds no `/`, so the text after the last `/` is the name, and only an entity of that name
+ * matches). generate puts the entity's own ARN in their place when the account's IAM export names
+ * it (src/generate/iam-names.ts); the usage stays what CloudTrail says, whatever else is read.
+ */
+function iamArns(eventName: string, p: RequestParams, accountId: string, partition: string): string[] {
   const create = own(IAM_CREATE, eventName);
   if (create !== undefined) {
     const name = p[create.key];
     const path = p.path ?? "/";
-    // Names: letters, digits and +=,.@_- (IAM API reference); a path: / alone or /…/ of printable ASCII.
-    if (name === undefined || !/^[\w+=,.@-]{1,128}$/.test(name) || !/^\/(?:[\u0021-\u007e]*\/)?$/.test(path)) return null;
-    return `arn:${partition}:iam::${accountId}:${create.type}${path}${name}`;
+    if (name === undefined || !IAM_NAME.test(name) || !/^\/(?:[\u0021-\u007e]*\/)?$/.test(path)) return NONE;
+    return [`arn:${partition}:iam::${accountId}:${create.type}${path}${name}`];
   }
-  if (IAM_POLICY_CALLS.has(eventName) && p.policyArn !== undefined && /^arn:[^:]+:iam::(?:\d{12}|aws):policy\/./.test(p.policyArn)) return p.policyArn;
-  return null;
+  if (IAM_POLICY_CALLS.has(eventName) && p.policyArn !== undefined && /^arn:[^:]+:iam::(?:\d{12}|aws):policy\/./.test(p.policyArn)) return [p.policyArn];
+  const type = own(IAM_BY_NAME, eventName);
+  if (type !== undefined) {
+    const name = p[IAM_NAME_KEY[type]];
+    if (name === undefined || !IAM_NAME.test(name)) return NONE;
+    return iamByNamePatterns(partition, accountId, type, name);
+  }
+  return NONE;
+}
+
+/** The two patterns of a user, group or role named without its path (iamArns): the root path's ARN and any other path's. */
+export function iamByNamePatterns(partition: string, accountId: string, type: "user" | "group" | "role", name: string): string[] {
+  return [`arn:${partition}:iam::${accountId}:${type}/${name}`, `arn:${partition}:iam::${accountId}:${type}/*/${name}`];
 }
 
 /**

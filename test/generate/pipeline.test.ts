@@ -513,7 +513,7 @@ describe("ECS services, Batch jobs and Glue databases named in requestParameters
 });
 
 describe("EC2, IAM, Step Functions and CloudTrail calls named by their request parameters", () => {
-  it("grants an instance scheduler's StopInstances on its instances, a created user, state machine and trail by name; every observed call stays allowed", async () => {
+  it("grants an instance scheduler's StopInstances on its instances, a created user, state machine, trail and a role by name; every observed call stays allowed", async () => {
     // Before, each of these was granted on every resource of its type (ec2:StopInstances on instance/*).
     const E = `arn:aws:ec2:${REGION}:${ACCOUNT}`;
     const call = (i: number, eventSource: string, eventName: string, requestParameters: object) => record(i, eventSource, eventName, { requestParameters, readOnly: false, managementEvent: true });
@@ -524,7 +524,7 @@ describe("EC2, IAM, Step Functions and CloudTrail calls named by their request p
       call(3, "iam.amazonaws.com", "CreateUser", { userName: "report-reader", path: "/reports/" }),
       call(4, "states.amazonaws.com", "CreateStateMachine", { name: "monthly-report", roleArn: `arn:aws:iam::${ACCOUNT}:role/sfn`, definition: "HIDDEN_DUE_TO_SECURITY_REASONS" }),
       call(5, "cloudtrail.amazonaws.com", "StartLogging", { name: "org-trail" }),
-      // By name: the role's path is not in the record, every role stays granted.
+      // By name: the role's path is not in the record, but the document's role gives it (iam-names.test.ts).
       call(6, "iam.amazonaws.com", "GetRole", { roleName: "orders-role" }),
     ]);
     const calls: [string, string][] = [
@@ -536,7 +536,6 @@ describe("EC2, IAM, Step Functions and CloudTrail calls named by their request p
       ["states:CreateStateMachine", `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:monthly-report`],
       ["cloudtrail:StartLogging", `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/org-trail`],
       ["iam:GetRole", ROLE],
-      ["iam:GetRole", `arn:aws:iam::${ACCOUNT}:role/service-role/other`],
     ];
     for (const [a, r] of calls) expect(allowed(g.policy, a, r), `${a} ${r}`).toBe(true);
     // …and not on the instances, users, machines or trails the function never named.
@@ -546,6 +545,7 @@ describe("EC2, IAM, Step Functions and CloudTrail calls named by their request p
       ["iam:CreateUser", `arn:aws:iam::${ACCOUNT}:user/admin`],
       ["states:CreateStateMachine", `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:other`],
       ["cloudtrail:StartLogging", `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/other`],
+      ["iam:GetRole", `arn:aws:iam::${ACCOUNT}:role/service-role/other`],
     ] as const) expect(allowed(g.policy, a, r), `${a} ${r}`).toBe(false);
     expect(g.usage.successfulCalls).toBe(7);
   });

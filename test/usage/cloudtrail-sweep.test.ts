@@ -27,8 +27,10 @@
  * - [CT-SHARED]  CloudTrail user guide, record contents: sharedEventID marks one action delivered to
  *                several accounts; it is one call.
  * Where the documented resource is one the usage stage does not derive from the request (an EC2
- * IAM user or group by name, whose path the request does not give …) the row says so (`notDerived`) and the call must
- * be counted as naming none, never on another ARN.
+ * call authorised on more than it names …) the row says so (`notDerived`) and the call must
+ * be counted as naming none, never on another ARN. Where it is an IAM user, group or role called by
+ * name, whose path the request does not give (`byName`), the call is counted on the two patterns
+ * `<type>/<name>` and `<type>/*` + `/<name>` made from the documented ARN's name, which must match it.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -53,7 +55,19 @@ interface Expected {
    * generate and the labels treat as unknown), never on another ARN.
    */
   notDerived?: string;
+  /** Set when the documented resource is an IAM user, group or role named without its path (why). */
+  byName?: string;
 }
+
+/** The by-name patterns of a documented IAM ARN (arn:…:iam::<account>:<type>/<path><name>): its type and name at any path. */
+function byNamePatterns(arn: string): string[] {
+  const m = /^(arn:[^:]+:iam::\d{12}:(?:user|group|role)\/)(?:.*\/)?([^/]+)$/.exec(arn);
+  if (m === null) throw new Error(`not an IAM user, group or role ARN: ${arn}`);
+  return [`${m[1]}${m[2]}`, `${m[1]}*/${m[2]}`].sort();
+}
+
+/** IAM's Resource matching on the resource segment: * any characters, / included; ? one. */
+const iamMatches = (pattern: string, arn: string): boolean => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "s").test(arn);
 
 const KEY_1234 = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const KEY_0987 = "arn:aws:kms:us-west-2:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321";
@@ -75,7 +89,7 @@ const EXPECTED: { [fn: string]: Expected } = {
   "ct-10-ec2-stopinstances-v1": { account: "123456789012", actions: { "ec2:StopInstances": ok(["arn:aws:ec2:us-east-2:123456789012:instance/i-ebeaf9e2"]) }, doc: "[SAR-ec2] on the instance" },
   "ct-11-ec2-createkeypair": { account: "123456789012", actions: { "ec2:CreateKeyPair": ok(["arn:aws:ec2:us-east-2:123456789012:key-pair/mykeypair"]) }, doc: "[SAR-ec2] on key-pair/<name>, its keyName" },
   "ct-12-iam-createuser": { account: "123456789012", actions: { "iam:CreateUser": ok(["arn:aws:iam::123456789012:user/Bob"]) }, doc: "[SAR-iam] on user/<path><name>; a CreateUser without Path makes it under / (IAM API reference, CreateUser: Path defaults to a slash)" },
-  "ct-13-iam-addusertogroup": { account: "123456789012", actions: { "iam:AddUserToGroup": ok(["arn:aws:iam::123456789012:group/admin"]) }, doc: "[SAR-iam] on the group", notDerived: "a group's ARN holds its path (group/<path><name>), which a call on an existing group does not give: group/admin would refuse it on a group with a path" },
+  "ct-13-iam-addusertogroup": { account: "123456789012", actions: { "iam:AddUserToGroup": ok(["arn:aws:iam::123456789012:group/admin"]) }, doc: "[SAR-iam] on the group", byName: "a group's ARN holds its path (group/<path><name>), which a call on an existing group does not give: group/admin alone would refuse it on a group with a path" },
   "ct-14-cloudtrail-updatetrail-not-found": { account: "123456789012", actions: { "cloudtrail:UpdateTrail": ok(["arn:aws:cloudtrail:us-east-2:123456789012:trail/myTrail2"]) }, doc: "[SAR-cloudtrail] on the trail; [CT-ERR] TrailNotFoundException is no refusal" },
   "ct-15-lambda-getfunction-denied": { account: "999999999999", actions: { "lambda:GetFunction": { resources: ["arn:aws:lambda:us-west-2:999999999999:function:other-acct-function"], denied: true } }, doc: "[SAR-lambda]; [IAM-MSG] the refused resource is the message's (requestParameters is null)" },
   "ct-16-lambda-deletefunction": { account: "999999999999", actions: { "lambda:DeleteFunction": ok(["arn:aws:lambda:us-east-1:999999999999:function:basic-node-task"]) }, doc: "[SAR-lambda] DeleteFunction on function ARN" },
@@ -87,7 +101,7 @@ const EXPECTED: { [fn: string]: Expected } = {
     actions: { "s3-outposts:PutObject": ok(["arn:aws:s3-outposts:us-east-1:YYY:outpost/op-01ac5d28a6a232904/bucket/", "arn:aws:s3-outposts:us-east-1:YYY:outpost/op-01ac5d28a6a232904/bucket/path/upload.sh"]) },
     doc: "[SAR-s3-outposts] PutObject → s3-outposts:PutObject on the resources[] CloudTrail lists (YYY is the guide's placeholder); [CT-SHARED] one call",
   },
-  "ct-21-iam-getuserpolicy": { account: "444455556666", actions: { "iam:GetUserPolicy": ok(["arn:aws:iam::444455556666:user/JaneDoe"]) }, doc: "[SAR-iam] on the user", notDerived: "as AddUserToGroup: the user's path is not in the request" },
+  "ct-21-iam-getuserpolicy": { account: "444455556666", actions: { "iam:GetUserPolicy": ok(["arn:aws:iam::444455556666:user/JaneDoe"]) }, doc: "[SAR-iam] on the user", byName: "as AddUserToGroup: the user's path is not in the request" },
   "ct-22-sts-assumerole-cross-account": { account: "777788889999", actions: { "sts:AssumeRole": ok(["arn:aws:iam::111122223333:role/EC2-dev"]) }, doc: "[STS-IAM]; [CT-SHARED] (its sourceIdentity needs sts:SetSourceIdentity, never logged: not-logged.ts)" },
   "ct-23-sts-assumerole-chained-tags": { account: "111111111111", actions: { "sts:AssumeRole": ok(["arn:aws:iam::111111111111:role/JohnRole2"]) }, doc: "[STS-IAM]; the sts:TagSession and sts:SetSourceIdentity it needs for its tags and sourceIdentity are authorised inside it, never logged (not-logged.ts)" },
   "ct-24-s3-deletebucket": { account: "777788889999", actions: { "s3:DeleteBucket": ok(["arn:aws:s3:::my-test-bucket-cross-account"]) }, doc: "[S3-IAM]" },
@@ -115,11 +129,11 @@ const EXPECTED: { [fn: string]: Expected } = {
   "ct-46-ec2-stopinstances-force": { account: "309303190113", actions: { "ec2:StopInstances": ok(["arn:aws:ec2:ca-northsouth-2r:309303190113:instance/i-DDd6c7B0e18F0E35f"]) }, doc: "[SAR-ec2] on the instance (Region and id as the publisher anonymised them)" },
   "ct-47-ec2-modifyinstanceattribute": { account: "123837392027", actions: { "ec2:ModifyInstanceAttribute": ok(["arn:aws:ec2:us-east-1:123837392027:instance/i-0dbc91f429e48eeed"]) }, doc: "[SAR-ec2] on the instance", notDerived: "also authorised on the security groups or volumes a call changes (optional types): the instance alone could refuse such a call" },
   "ct-48-iam-createrole-path": { account: "123837392027", actions: { "iam:CreateRole": ok([`${I}:role/stratus-red-team-ec2-get-password-data-role`]) }, doc: "[SAR-iam] on role/<path><name>, the request's path \"/\"" },
-  "ct-49-iam-getrole-by-name": { account: "123837392027", actions: { "iam:GetRole": ok([`${I}:role/stratus-red-team-ec2-get-password-data-role`]) }, doc: "[SAR-iam] on the role (created under / by ct-48's call)", notDerived: "as AddUserToGroup: a role by name, its path not in the request" },
+  "ct-49-iam-getrole-by-name": { account: "123837392027", actions: { "iam:GetRole": ok([`${I}:role/stratus-red-team-ec2-get-password-data-role`]) }, doc: "[SAR-iam] on the role (created under / by ct-48's call)", byName: "as AddUserToGroup: a role by name, its path not in the request" },
   "ct-50-iam-createinstanceprofile": { account: "123837392027", actions: { "iam:CreateInstanceProfile": ok([`${I}:instance-profile/stratus-red-team-ec2-steal-credentials-instance`]) }, doc: "[SAR-iam] on instance-profile/<path><name>" },
   "ct-51-iam-createpolicy": { account: "123837392027", actions: { "iam:CreatePolicy": ok([`${I}:policy/stratus-red-team-ec2lui-policy-pcccexdthk`]) }, doc: "[SAR-iam] on policy/<path><name>" },
   "ct-52-iam-getpolicy": { account: "123837392027", actions: { "iam:GetPolicy": ok([`${I}:policy/stratus-red-team-ec2lui-policy-pcccexdthk`]) }, doc: "[SAR-iam] on the policy its policyArn names" },
-  "ct-53-iam-createaccesskey": { account: "946986569305", actions: { "iam:CreateAccessKey": ok(["arn:aws:iam::946986569305:user/stratus-red-team-backdoor-u-user"]) }, doc: "[SAR-iam] on the user", notDerived: "as AddUserToGroup: a user by name" },
+  "ct-53-iam-createaccesskey": { account: "946986569305", actions: { "iam:CreateAccessKey": ok(["arn:aws:iam::946986569305:user/stratus-red-team-backdoor-u-user"]) }, doc: "[SAR-iam] on the user", byName: "as AddUserToGroup: a user by name" },
   "ct-54-cloudtrail-startlogging": { account: "123837392027", actions: { "cloudtrail:StartLogging": ok(["arn:aws:cloudtrail:us-east-1:123837392027:trail/stratus-red-team-ctlr-trail-zqfsvooxqj"]) }, doc: "[SAR-cloudtrail] on trail/<name>, a name in the call's Region (trail calls are made in the trail's home Region)" },
   "ct-55-cloudtrail-geteventselectors": { account: "123837392027", actions: { "cloudtrail:GetEventSelectors": ok(["arn:aws:cloudtrail:us-east-1:123837392027:trail/stratus-red-team-ctes-trail-qyxyekjbtk"]) }, doc: "[SAR-cloudtrail] on the trail its trailName names" },
   "ct-56-cloudtrail-stoplogging-arn": { account: "123456789012", actions: { "cloudtrail:StopLogging": ok(["arn:aws:cloudtrail:us-west-2:123456789012:trail/example-trail"]) }, doc: "[SAR-cloudtrail] on the trail its name gives as an ARN" },
@@ -152,7 +166,11 @@ describe("public CloudTrail records through the usage stage", () => {
     const s = wasm.sessions[0] as (typeof wasm.sessions)[number];
     const got = Object.fromEntries(s.actions.map((a) => [a.action, { resources: [...a.resources].sort(), denied: a.deniedCount > 0 }]));
     // Where the documented resource is not derived, the call names none: counted as unnamed.
-    const documented = want.notDerived === undefined ? want.actions : Object.fromEntries(Object.entries(want.actions).map(([a, v]) => [a, { ...v, resources: [] }]));
+    // An IAM entity by name: its two patterns, which must match the documented ARN.
+    const documented = Object.fromEntries(
+      Object.entries(want.actions).map(([a, v]) => [a, { ...v, resources: want.notDerived !== undefined ? [] : want.byName !== undefined ? v.resources.flatMap(byNamePatterns) : v.resources }]),
+    );
+    if (want.byName !== undefined) for (const v of Object.values(want.actions)) for (const arn of v.resources) expect(byNamePatterns(arn).some((p) => iamMatches(p, arn)), arn).toBe(true);
     expect(got, want.doc).toEqual(documented);
     expect(s.actions.map((a) => [a.count, a.unnamedCalls ?? 0]), want.notDerived ?? want.doc).toEqual(s.actions.map((a) => [1, a.resources.length === 0 ? 1 : 0]));
   });

@@ -396,16 +396,41 @@ describe("EC2, IAM, Step Functions and CloudTrail calls: only where the request 
     expect(on("ec2.amazonaws.com", "DeleteKeyPair", { keyName: "caf\u00e9" })).toEqual([]);
   });
 
-  it("names what an IAM Create* call creates under its path, a policy call's policyArn; none for a name whose path is unknown or a malformed path", () => {
+  it("names what an IAM Create* call creates under its path, a policy call's policyArn; none for a malformed path or name", () => {
     const I = "arn:aws:iam::210987654321";
     expect(on("iam.amazonaws.com", "CreateRole", { roleName: "etl", path: "/service-role/" })).toEqual([`${I}:role/service-role/etl`]);
     expect(on("iam.amazonaws.com", "CreateUser", { userName: "Bob" })).toEqual([`${I}:user/Bob`]);
     expect(on("iam.amazonaws.com", "CreateRole", { roleName: "etl", path: "service-role" })).toEqual([]);
-    expect(on("iam.amazonaws.com", "GetRole", { roleName: "etl" })).toEqual([]);
-    expect(on("iam.amazonaws.com", "AddUserToGroup", { userName: "Bob", groupName: "admin" })).toEqual([]);
     expect(on("iam.amazonaws.com", "GetPolicyVersion", { policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess", versionId: "v1" })).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+  });
+
+  it("names an existing user, group or role called by name as <type>/<name> and <type>/*/<name>: the entity under any path, no other", () => {
+    const I = "arn:aws:iam::210987654321";
+    expect(on("iam.amazonaws.com", "GetRole", { roleName: "etl" })).toEqual([`${I}:role/etl`, `${I}:role/*/etl`]);
     // AttachRolePolicy is authorised on the role, the policy being a condition (iam:PolicyARN).
-    expect(on("iam.amazonaws.com", "AttachRolePolicy", { roleName: "etl", policyArn: `${I}:policy/p` })).toEqual([]);
+    expect(on("iam.amazonaws.com", "AttachRolePolicy", { roleName: "etl", policyArn: `${I}:policy/p` })).toEqual([`${I}:role/etl`, `${I}:role/*/etl`]);
+    expect(on("iam.amazonaws.com", "UpdateAssumeRolePolicy", { roleName: "etl" })).toEqual([`${I}:role/etl`, `${I}:role/*/etl`]);
+    // AddUserToGroup names the user too, but is authorised on the group only (Service Authorization Reference).
+    expect(on("iam.amazonaws.com", "AddUserToGroup", { userName: "Bob", groupName: "admin" })).toEqual([`${I}:group/admin`, `${I}:group/*/admin`]);
+    expect(on("iam.amazonaws.com", "CreateAccessKey", { userName: "rotator+1@x.io" })).toEqual([`${I}:user/rotator+1@x.io`, `${I}:user/*/rotator+1@x.io`]);
+    // Without userName the call is on the caller's own user: not named.
+    expect(on("iam.amazonaws.com", "CreateAccessKey", {})).toEqual([]);
+    expect(on("iam.amazonaws.com", "GetUser", {})).toEqual([]);
+    // A name IAM would refuse (a / would make the pattern match another path's entity; a *, others).
+    expect(on("iam.amazonaws.com", "GetRole", { roleName: "a/etl" })).toEqual([]);
+    expect(on("iam.amazonaws.com", "GetRole", { roleName: "*" })).toEqual([]);
+    // A rename is authorised on the new name too: not named.
+    expect(on("iam.amazonaws.com", "UpdateUser", { userName: "Bob" })).toEqual([]);
+  });
+
+  it("the by-name patterns match the entity of that name at any path, and no entity of another name (IAM: * in a Resource matches / too)", () => {
+    // IAM's Resource matching, on the resource segment: * any characters (/ included), ? one.
+    const matches = (pattern: string, arn: string): boolean => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "s").test(arn);
+    const I = "arn:aws:iam::210987654321";
+    const patterns = on("iam.amazonaws.com", "GetRole", { roleName: "etl" });
+    const covered = (arn: string): boolean => patterns.some((p) => matches(p, arn));
+    for (const arn of [`${I}:role/etl`, `${I}:role/service-role/etl`, `${I}:role/a/b/etl`, `${I}:role/etl/etl`]) expect(covered(arn), arn).toBe(true);
+    for (const arn of [`${I}:role/other-etl`, `${I}:role/service-role/other-etl`, `${I}:role/etl2`, `${I}:role/service-role/etl2`, `${I}:user/etl`, `${I}:instance-profile/etl`, "arn:aws:iam::111122223333:role/etl"]) expect(covered(arn), arn).toBe(false);
   });
 
   it("names a state machine or activity created by name, a trail by name or ARN; none for names those APIs refuse", () => {

@@ -308,7 +308,7 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
       call(4, "ec2", "RunInstances", { instancesSet: { items: [{ imageId: "ami-029eb80bc237bec6f", minCount: 1, maxCount: 1 }] }, instanceType: "t3.micro" }),
       call(5, "ec2", "AttachVolume", { volumeId: "vol-0a1b2c3d", instanceId: "i-0abc123", device: "/dev/sdf" }),
       call(6, "iam", "CreateRole", { roleName: "etl", path: "/service-role/", assumeRolePolicyDocument: "{}" }),
-      // On an existing role by name: its path is not in the record.
+      // On an existing role by name: its path is not in the record, so the role at any path.
       call(7, "iam", "GetRole", { roleName: "etl" }),
       call(8, "iam", "GetPolicy", { policyArn: "arn:aws:iam::111122223333:policy/etl-read" }),
       call(9, "states", "CreateStateMachine", { name: "nightly", roleArn: "arn:aws:iam::111122223333:role/sfn", definition: "HIDDEN_DUE_TO_SECURITY_REASONS" }),
@@ -324,7 +324,7 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
       "ec2:RunInstances": [1, 1, []],
       "ec2:AttachVolume": [1, 0, [`${E}:instance/i-0abc123`, `${E}:volume/vol-0a1b2c3d`]],
       "iam:CreateRole": [1, 0, ["arn:aws:iam::111122223333:role/service-role/etl"]],
-      "iam:GetRole": [1, 1, []],
+      "iam:GetRole": [1, 0, ["arn:aws:iam::111122223333:role/*/etl", "arn:aws:iam::111122223333:role/etl"]],
       "iam:GetPolicy": [1, 0, ["arn:aws:iam::111122223333:policy/etl-read"]],
       "states:CreateStateMachine": [1, 0, ["arn:aws:states:eu-west-1:111122223333:stateMachine:nightly"]],
       "states:GetActivityTask": [1, 0, ["arn:aws:states:eu-west-1:111122223333:activity:review"]],
