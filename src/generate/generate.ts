@@ -23,6 +23,7 @@ import { windowCoverage } from "../usage/window-coverage.js";
 import { currentPolicies, roleOf } from "./current-policies.js";
 import { exceptionGrants } from "./exceptions.js";
 import { hasPatternWildcard, loadActionCatalogSync, serviceOf, type ActionCatalog } from "./iam.js";
+import { iamNameIndex, resolveIamNames, resolveSessionIamNames } from "./iam-names.js";
 import { DEFAULT_PREFIX_THRESHOLD, mergeActionUsage, observedGrants, type Place } from "./observed.js";
 import { configurationRequirements, deliveryTargets } from "./requirements.js";
 import { DEFAULT_REFERENCE_LENGTH, INLINE_ROLE_POLICY_LIMIT, MANAGED_POLICY_LIMIT, deployedSize, sizePolicies, type ReferenceLength } from "./size.js";
@@ -800,7 +801,9 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   const warnings = usageWarnings(document, fn, sessions, windowDays);
   // Actions whose every call was before the window: the labels call them unused (LR008), so they
   // are not granted (usedBeforeWindow), unless a kept exception keeps them.
-  const { inWindow, before } = splitBeforeWindow(mergeActionUsage(sessions.flatMap((s) => s.actions)), document.usage.window);
+  // Users, groups and roles called by name: their ARNs, where the inputs hold them (iam-names.ts).
+  const iamNames = iamNameIndex(document);
+  const { inWindow, before } = splitBeforeWindow(resolveIamNames(mergeActionUsage(sessions.flatMap((s) => s.actions)), iamNames), document.usage.window);
   const observed = observedGrants(inWindow, catalog, placeOf(fn, sessions), options.prefixThreshold ?? DEFAULT_PREFIX_THRESHOLD);
   warnings.push(...observed.warnings);
   const required = requiredGrants(fn, catalog, warnings);
@@ -821,7 +824,7 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   if (unlogged.managementNotLogged.length > 0) warnings.push(managementEventsWarning(unlogged.managementNotLogged));
   // Calls by sessions on the role attributed to no function: they may have been this function's.
   // As for the labels, only their calls inside the window, or after it, count.
-  const others = otherSessionsOf(document, fn).map((s) => withoutCallsBeforeWindow(s, document.usage.window));
+  const others = otherSessionsOf(document, fn).map((s) => resolveSessionIamNames(withoutCallsBeforeWindow(s, document.usage.window), iamNames));
   const unattributed = unattributedGrants(others, catalog, placeOf(fn, others), options.prefixThreshold ?? DEFAULT_PREFIX_THRESHOLD);
   warnings.push(...unattributed.warnings);
   if (others.length > 0) warnings.push(unattributedWarning(fn, others, unattributed));
