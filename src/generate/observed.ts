@@ -129,8 +129,18 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * An IAM user's, group's or role's ARN: its path is part of its one name in the catalog's format
+ * (`role/${RoleNameWithPath}`), but the name proper is what follows the last `/`.
+ */
+const IAM_ENTITY = /^arn:[^:]*:iam::[^:]*:(?:user|group|role)\//;
+
 /** Where the last resource name of a matched ARN starts (everything before it is the parent). */
 function parentLength(arn: string, m: FormatMatch): number {
+  // An IAM entity's path is its parent: three roles under /service-role/ are not compressed to
+  // role/service-role/*, which grants every role the Lambda console made, but to a prefix of
+  // their names only, as three tables of one account are.
+  if (IAM_ENTITY.test(arn)) return arn.lastIndexOf("/") + 1;
   const last = m.values[m.values.length - 1];
   if (last === undefined) return arn.length;
   const tail = m.format.slice(m.format.lastIndexOf("}") + 1);

@@ -334,3 +334,23 @@ describe("observed names with IAM's special characters ($, *, ?) stay literal", 
     expect(generatePolicy(doc, fn.arn, {}, catalog).grants.filter((g) => g.action === "s3:GetObject").map((g) => g.resource)).toEqual([O("a${$}{x}"), O("a${*}")]);
   });
 });
+
+describe("IAM users, groups and roles: the path is the parent", () => {
+  const R = (p: string) => `arn:aws:iam::123456789012:role${p}`;
+  it("does not compress three roles of one path to the path's every role", () => {
+    // Before: role/service-role/* (the path was part of the one name RoleNameWithPath), which
+    // grants every role the Lambda console made.
+    const r = observedGrants([action("iam:GetRole", 3, [R("/service-role/etl"), R("/service-role/orders"), R("/service-role/reports")])], catalog, place);
+    expect(r.grants.map((g) => [g.resource, g.scoping])).toEqual([
+      [R("/service-role/etl"), "exact"],
+      [R("/service-role/orders"), "exact"],
+      [R("/service-role/reports"), "exact"],
+    ]);
+    // Names sharing a prefix under one path still compress, to that prefix of their names.
+    const s = observedGrants([action("iam:GetRole", 3, [R("/service-role/orders-a"), R("/service-role/orders-b"), R("/service-role/orders-c")])], catalog, place);
+    expect(s.grants.map((g) => [g.resource, g.scoping])).toEqual([[R("/service-role/orders-*"), "prefix"]]);
+    // The usage stage's any-path patterns of roles called by name are never compressed.
+    const t = observedGrants([action("iam:GetRole", 3, ["orders-a", "orders-b", "orders-c"].flatMap((n) => [R(`/${n}`), R(`/*/${n}`)]))], catalog, place);
+    expect(t.grants.filter((g) => g.resource.includes("/*/")).map((g) => g.resource)).toEqual(["orders-a", "orders-b", "orders-c"].map((n) => R(`/*/${n}`)));
+  });
+});
