@@ -23,7 +23,8 @@ import type { KeptException } from "../../src/model/config.js";
 import type { LambdaFunction, PolicyDocument } from "../../src/model/document.js";
 import type { ActionUsage, ResourceSample } from "../../src/model/usage.js";
 import { parentList, parentsOf } from "../../src/usage/parents.js";
-import { evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
+import { iamByNamePatterns } from "../../src/usage/resources.js";
+import { emptyRoleFacts, evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
 import { DATA_EVENT_ACTIONS, dataEventTypeOf } from "../../src/usage/not-logged.js";
 import { ACCOUNT, action, document, lambdaFunction, REGION, role, roleArn, session } from "./fixtures.js";
 
@@ -186,7 +187,33 @@ const scenarioArb = fc.record({
   selectors: fc.constantFrom(null, "reads" as const, "writes" as const, "s3-prefix" as const, "s3-prefix-writes" as const),
   /** Calls by a session on the role leastrole could not attribute (`us-east-1.law-fn`). */
   other: fc.array(observedArb, { maxLength: 3 }),
+  /**
+   * IAM calls on users, groups or roles by name (the usage stage's two patterns per name), at the
+   * paths the entities really have; `exported`: the document holds them (the IAM export).
+   */
+  iamByName: fc.option(
+    fc.record({
+      action: fc.constantFrom("iam:GetRole", "iam:AttachRolePolicy", "iam:CreateAccessKey", "iam:AddUserToGroup"),
+      entities: fc.uniqueArray(fc.tuple(fc.constantFrom("etl", "etl-2", "x-etl", "svc+a", "a.b@c", "orders"), fc.constantFrom("/", "/service-role/", "/a/b/")), { minLength: 1, maxLength: 4, selector: ([n]) => n }),
+      exported: fc.boolean(),
+    }),
+    { nil: null },
+  ),
 });
+
+const IAM_TYPE: { [action: string]: "user" | "group" | "role" } = { "iam:GetRole": "role", "iam:AttachRolePolicy": "role", "iam:CreateAccessKey": "user", "iam:AddUserToGroup": "group" };
+
+/** The by-name scenario's entities' ARNs (with their paths) and the usage the usage stage writes for their calls. */
+function iamByNameOf(s: Scenario): { action: string; arns: string[]; others: string[]; usage: ActionUsage } | null {
+  if (s.iamByName === null) return null;
+  const t = IAM_TYPE[s.iamByName.action] as "user" | "group" | "role";
+  const names = new Set<string>(s.iamByName.entities.map(([n]) => n));
+  const arns = s.iamByName.entities.map(([n, path]) => `arn:aws:iam::${ACCOUNT}:${t}${path}${n}`);
+  // Entities of other names, at those paths and others: none may be granted.
+  const others = ["etl", "etl-2", "x-etl", "svc+a", "a.b@c", "orders", "etl2", "b@c"].filter((n) => !names.has(n)).flatMap((n) => ["/", "/service-role/", "/a/b/", "/x/"].map((p) => `arn:aws:iam::${ACCOUNT}:${t}${p}${n}`));
+  const resources = [...new Set(s.iamByName.entities.flatMap(([n]) => iamByNamePatterns("aws", ACCOUNT, t, n)))].sort();
+  return { action: s.iamByName.action, arns, others, usage: action(s.iamByName.action, s.iamByName.entities.length, resources) };
+}
 
 /** The data-event types the scenarios' selectors name; the S3 key prefix a selector may log alone. */
 const SELECTED_TYPES = ["AWS::DynamoDB::Table", "AWS::S3::Object", "AWS::SQS::Queue"];
@@ -200,6 +227,8 @@ function build(s: Scenario, shuffle?: (xs: unknown[]) => void) {
   const byAction = new Map<string, Observed>();
   for (const o of s.observed) if (!byAction.has(o.usage.action)) byAction.set(o.usage.action, o);
   const usages = [...byAction.values()].map((o) => ({ ...o.usage, resources: [...o.usage.resources] }));
+  const iam = iamByNameOf(s);
+  if (iam !== null) usages.push({ ...iam.usage, resources: [...iam.usage.resources] });
   const half = Math.ceil(usages.length / 2);
   let sessions = [session(fn, usages.slice(0, half)), session(fn, usages.slice(half))];
   if (shuffle) {
@@ -214,7 +243,12 @@ function build(s: Scenario, shuffle?: (xs: unknown[]) => void) {
     const edge = session(fn, [...others.values()].map((o) => ({ ...o.usage, resources: [...o.usage.resources] })));
     sessions.push({ ...edge, sessionKind: "other", sessionName: `us-east-1.${fn.name}`, functionArn: null, functionName: null });
   }
-  const doc = document([fn], [role(fn.roleArn, [fn.arn], [{ name: "today", document: TODAY }])], sessions, { dataEvents: s.dataEvents });
+  const exported = iam !== null && s.iamByName?.exported === true ? iam.arns : [];
+  const doc = document([fn], [role(fn.roleArn, [fn.arn], [{ name: "today", document: TODAY }]), ...exported.filter((a) => a.includes(":role/")).map((a) => role(a, []))], sessions, { dataEvents: s.dataEvents });
+  doc.principals = exported.filter((a) => !a.includes(":role/")).map((arn) => {
+    const type = arn.includes(":user/") ? ("user" as const) : ("group" as const);
+    return { arn, type, name: arn.slice(arn.lastIndexOf("/") + 1), accountId: ACCOUNT, inlinePolicies: [], attachedPolicies: [], groups: [], permissionsBoundaryArn: null, tags: {}, source: null, facts: emptyRoleFacts() };
+  });
   const trail = `arn:aws:cloudtrail:${P}:trail/law-trail`;
   if (s.selectors === "s3-prefix") doc.usage.coverage.dataEventSelectors = [{ type: "AWS::S3::Object", logged: "some", limits: [`resources.ARN StartsWith ${LOGGED_PREFIX}`], statedBy: [trail], prefixes: [LOGGED_PREFIX] }];
   else if (s.selectors === "s3-prefix-writes") doc.usage.coverage.dataEventSelectors = [{ type: "AWS::S3::Object", logged: "some", limits: [`resources.ARN StartsWith ${LOGGED_PREFIX}`, "writes only"], statedBy: [trail], writePrefixes: [LOGGED_PREFIX] }];
@@ -222,15 +256,22 @@ function build(s: Scenario, shuffle?: (xs: unknown[]) => void) {
     const cls = s.selectors;
     doc.usage.coverage.dataEventSelectors = SELECTED_TYPES.map((type) => ({ type, logged: "some" as const, limits: [`${cls} only`], statedBy: [trail], loggedEverywhere: cls }));
   }
-  return { fn, doc, observed: [...byAction.values()], other: [...others.values()] };
+  return { fn, doc, observed: [...byAction.values()], other: [...others.values()], iam };
 }
 
 describe("laws of generation (fast-check, with the IAM engine's evaluateRequest)", () => {
   it("allows every observed successful call and every configuration-required call", () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
-        const { fn, doc, observed } = build(s);
+        const { fn, doc, observed, iam } = build(s);
         const g = generatePolicy(doc, fn.arn, s.withExceptions ? { exceptions: EXCEPTIONS } : {}, catalog);
+        // A user, group or role called by name: allowed on it at its path, on none of another name.
+        if (iam !== null) {
+          for (const r of iam.arns) expect(allowed(g.policy, iam.action, r), `${iam.action} on ${r}`).toBe(true);
+          for (const r of iam.others) expect(allowed(g.policy, iam.action, r), `${iam.action} on ${r}`).toBe(false);
+          // With the export, on its ARN alone (not the root path's when the entity is under another).
+          if (s.iamByName?.exported === true) expect(g.grants.filter((x) => x.action === iam.action).map((x) => x.resource).sort()).toEqual([...iam.arns].sort());
+        }
         for (const o of observed) {
           if (o.usage.count - o.usage.deniedCount <= 0) continue;
           const info = catalog.action(o.usage.action);
