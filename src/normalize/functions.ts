@@ -7,6 +7,7 @@
 
 import type { FunctionUrl, FunctionVersion, LambdaFunction, PolicyDocument, PolicyStatement, QualifiedDeliveryTarget, ResourcePolicyStatementOrigin, SourceLocation, Trigger, Warning } from "../model/document.js";
 import type { FunctionPatch, FunctionVersionRecord } from "../sources/types.js";
+import { isVersionQualifier } from "../sources/arns.js";
 import { canonicalJson } from "./canonical-json.js";
 import { compareStrings } from "./merge.js";
 import { mskAccessSentence, mskAccessUnknown } from "./kafka-access.js";
@@ -72,7 +73,7 @@ function addQualifiedDelivery(fn: LambdaFunction, kind: QualifiedDeliveryTarget[
  * $LATEST's only when no version in the inputs runs with another role.
  */
 function roleOfQualifier(fn: LambdaFunction, qualifier: string): string | null {
-  if (/^\d+$/.test(qualifier)) return fn.versions.find((v) => v.version === qualifier)?.roleArn ?? fn.roleArn;
+  if (isVersionQualifier(qualifier)) return fn.versions.find((v) => v.version === qualifier)?.roleArn ?? fn.roleArn;
   return fn.versions.every((v) => v.roleArn === fn.roleArn) ? fn.roleArn : null;
 }
 
@@ -102,7 +103,7 @@ export function finishDeliveryTargets(fn: LambdaFunction, warnings: Warning[]): 
   else fn.qualifiedDeliveryTargets = list;
   for (const t of list) {
     if (t.roleArn === fn.roleArn) continue;
-    const which = t.qualifiers.map((q) => (/^\d+$/.test(q) ? `version ${q}` : `alias ${q}`)).join(", ");
+    const which = t.qualifiers.map((q) => (isVersionQualifier(q) ? `version ${q}` : `alias ${q}`)).join(", ");
     const file = fn.source?.file;
     warnings.push({
       code: "delivery-role-not-checked",
@@ -139,10 +140,10 @@ export function kafkaAccessWarnings(fn: LambdaFunction, warnings: Warning[]): vo
 
 /** Published versions first, by number; then aliases by name. */
 function compareQualifiers(a: string, b: string): number {
-  const va = /^\d+$/.test(a);
-  const vb = /^\d+$/.test(b);
+  const va = isVersionQualifier(a);
+  const vb = isVersionQualifier(b);
   if (va !== vb) return va ? -1 : 1;
-  return va ? Number(a) - Number(b) : compareStrings(a, b);
+  return va ? compareVersions(a, b) : compareStrings(a, b);
 }
 
 /** Resolve each patch to a function; unknown targets become warnings. */
@@ -190,7 +191,11 @@ export function applyPatches(functions: Map<string, LambdaFunction>, patches: re
       continue;
     }
     const p = patch.patch;
-    if (patch.qualifier && patch.qualifier !== "$LATEST" && !/^\d+$/.test(patch.qualifier) && !fn.aliases.includes(patch.qualifier)) {
+    // A version is no alias, a template's `${Version.Version}` included (isVersionQualifier): the
+    // CloudFormation reader says so of the functions it defines, and so must the join of the ones
+    // it only names. Before, an invoke config on `!GetAtt Version.Version` of a function outside
+    // the template listed `${Version.Version}` among the function's aliases.
+    if (patch.qualifier && patch.qualifier !== "$LATEST" && !isVersionQualifier(patch.qualifier) && !fn.aliases.includes(patch.qualifier)) {
       fn.aliases = [...fn.aliases, patch.qualifier].sort();
     }
     if (p.triggers) fn.triggers = mergeTriggers(fn.triggers, p.triggers);

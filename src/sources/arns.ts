@@ -51,6 +51,18 @@ export function parseFunctionArn(arn: string): ParsedFunctionArn | null {
   };
 }
 
+/**
+ * A qualifier that names a published version, not an alias: a number, or a version known only at
+ * deployment, the placeholder a template's `!GetAtt Version.Version` of an AWS::Lambda::Version
+ * resolves to (`${Version.Version}`, as the CloudFormation reference's own examples write the
+ * Qualifier; SAM's `${Fn.Version}`). Alias names cannot start with a digit only or hold `$`/`{`
+ * (CreateAlias: `(?!^[0-9]+$)([a-zA-Z0-9-_]+)`), so neither is ever an alias. One test for the
+ * template reader and the normaliser, so a qualifier is a version on both sides of a join.
+ */
+export function isVersionQualifier(qualifier: string): boolean {
+  return /^\d+$/.test(qualifier) || /^\$\{[A-Za-z0-9]+\.Version\}$/.test(qualifier);
+}
+
 /** `arn:<partition>:iam::aws:policy/…` */
 export function isAwsManagedPolicyArn(arn: string): boolean {
   return /^arn:[^:]+:iam::aws:policy\//.test(arn);

@@ -60,3 +60,17 @@ describe("values known only at deployment", () => {
     expect(needs).toContain("ec2:CreateNetworkInterface");
   });
 });
+
+describe("a qualifier known only at deployment, on a function outside the template", () => {
+  it("an invoke config on !GetAtt Version.Version is the version's: no alias ${Version.Version}, the destination the version's", async () => {
+    const doc = await buildDocument([`${fx}/enricher-function.yaml`, `${fx}/invoke-config-on-version.yaml`]);
+    const fn = doc.functions.find((f) => f.name === "enricher")!;
+    // The same as for a function the template defines (lambda-shapes.ts applyInvokeConfig).
+    expect(fn.aliases).toEqual([]);
+    expect(fn.destinations).toEqual({ onSuccess: null, onFailure: null });
+    expect(fn.qualifiedDeliveryTargets).toEqual([
+      { kind: "on-failure", arn: "arn:aws:sqs:us-east-1:123456789012:enricher-failures", qualifiers: ["${EnricherVersion.Version}"], roleArn: "arn:aws:iam::123456789012:role/enricher-role" },
+    ]);
+    expect(doc.meta.warnings.filter((w) => w.code === "unknown-function" || w.code === "delivery-role-not-checked")).toEqual([]);
+  });
+});

@@ -5,6 +5,7 @@
  */
 
 import { triggerKind } from "../lambda-event-source-mappings.js";
+import { isVersionQualifier } from "../arns.js";
 import { createHash } from "node:crypto";
 import type { LambdaFunction, PolicyDocument, PolicyStatement, TriggerKind, Warning } from "../../model/document.js";
 
@@ -152,12 +153,8 @@ export function applyInvokeConfig(fn: LambdaFunction, qualifier: string | null, 
     fn.destinations = destinations;
     return;
   }
-  // A version is no alias: a number, or one known at deployment, a template's `${Version.Version}`
-  // (`Qualifier: !GetAtt Version.Version` of an AWS::Lambda::Version, as the CloudFormation
-  // reference's own example writes it; SAM's `${Fn.Version}`). Before, that placeholder was listed
-  // as an alias of the function.
-  const isVersion = /^\d+$/.test(qualifier) || /^\$\{[A-Za-z0-9]+\.Version\}$/.test(qualifier);
-  if (!isVersion && !fn.aliases.includes(qualifier)) fn.aliases = [...fn.aliases, qualifier].sort();
+  // A version is no alias: a number, or one known at deployment (`${Version.Version}`, isVersionQualifier).
+  if (!isVersionQualifier(qualifier) && !fn.aliases.includes(qualifier)) fn.aliases = [...fn.aliases, qualifier].sort();
   const targets = [
     ["on-success", destinations.onSuccess],
     ["on-failure", destinations.onFailure],
