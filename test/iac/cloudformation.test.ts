@@ -1124,3 +1124,45 @@ Resources:
     expect(f.roles[0]!.inlinePolicies[0]!.document.Statement[0]!.Resource).toEqual(["arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders-dev"]);
   });
 });
+
+describe("an alias the template creates", () => {
+  // samtranslator's own input and output (the corpus): AutoPublishAlias: live becomes the
+  // AWS::Lambda::Alias KinesisTriggerFunctionAliaslive (FunctionName !Ref, FunctionVersion !GetAtt
+  // the published version's Version). Both are that alias of the function.
+  it("is listed among its function's aliases, read as SAM or as the CloudFormation samtranslator writes", () => {
+    for (const file of ["input/function_with_kinesis_with_start_time_timestamp.yaml", "output/function_with_kinesis_with_start_time_timestamp.json"]) {
+      const fn = read(`${corpus}/aws-sam-translator/${file}`).functions.find((f) => f.name === "KinesisTriggerFunction")!;
+      expect(fn.aliases, file).toEqual(["live"]);
+    }
+  });
+
+  it("is listed when nothing of the template targets it (AutoPublishAlias a parameter, read with its default)", () => {
+    const file = new URL("../fixtures/cloudformation-sweep/cfn-lint-language-extension.yaml", import.meta.url).pathname;
+    const fn = read(file).functions.find((f) => f.name === "TestLambdaFunction")!;
+    expect(fn.aliases).toEqual(["TestAliasRef"]);
+    expect(fn.triggers).toEqual([]);
+    expect(fn.resourcePolicy).toBeNull();
+  });
+
+  it("an AWS::Lambda::Alias with a Name from a parameter and a FunctionName by Fn::GetAtt Arn", () => {
+    const template = [
+      "Parameters:",
+      "  Stage: { Type: String, Default: prod }",
+      "Resources:",
+      "  Fn:",
+      "    Type: AWS::Lambda::Function",
+      "    Properties: { Runtime: python3.12, Handler: index.handler, Role: arn:aws:iam::123456789012:role/r, Code: { ZipFile: x } }",
+      "  Version:",
+      "    Type: AWS::Lambda::Version",
+      "    Properties: { FunctionName: !Ref Fn }",
+      "  StageAlias:",
+      "    Type: AWS::Lambda::Alias",
+      "    Properties: { FunctionName: !GetAtt Fn.Arn, FunctionVersion: !GetAtt Version.Version, Name: !Ref Stage }",
+      "  CanaryAlias:",
+      "    Type: AWS::Lambda::Alias",
+      "    Properties: { FunctionName: !Ref Fn, FunctionVersion: $LATEST, Name: canary }",
+    ].join("\n");
+    const fn = readCloudFormationTemplate(Buffer.from(template), "alias.yaml", { parameters: { Stage: "beta" } }).functions[0]!;
+    expect(fn.aliases).toEqual(["beta", "canary"]);
+  });
+});

@@ -73,4 +73,11 @@ describe("a qualifier known only at deployment, on a function outside the templa
     ]);
     expect(doc.meta.warnings.filter((w) => w.code === "unknown-function" || w.code === "delivery-role-not-checked")).toEqual([]);
   });
+
+  it("an AWS::Lambda::Alias of a function the template names is that function's alias, targeted or not", async () => {
+    const doc = await buildDocument([`${fx}/enricher-function.yaml`, `${fx}/alias-of-named-function.yaml`]);
+    const fn = doc.functions.find((f) => f.name === "enricher")!;
+    expect(fn.aliases).toEqual(["live"]);
+    expect(doc.meta.warnings.filter((w) => w.code === "unknown-function")).toEqual([]);
+  });
 });

@@ -35,7 +35,7 @@ import { expandSam, isSamTemplate, type SamResource } from "./sam.js";
 import { undefinedReferences } from "./undefined-references.js";
 import { holdsTransform, unreadConstructs } from "./unread-constructs.js";
 import { expandForEach, usesLanguageExtensions } from "./language-extensions.js";
-import { linkedValue, readEventInvokeConfig, readEventSourceMapping, readFunction, readPermission, readUrl } from "./template-lambda.js";
+import { linkedValue, readAlias, readEventInvokeConfig, readEventSourceMapping, readFunction, readPermission, readUrl } from "./template-lambda.js";
 import { principalsOf, readPrincipal, readUserToGroupAddition } from "./template-principals.js";
 
 export interface CloudFormationReadOptions {
@@ -365,6 +365,7 @@ export class TemplateReader {
     for (const [id, r] of ofType("AWS::IAM::Policy", "AWS::IAM::RolePolicy")) this.readPolicyResource(id, r);
     for (const [id, r] of ofType("AWS::IAM::ManagedPolicy")) this.attachManagedPolicy(id, r);
     for (const [id, r] of ofType("AWS::Lambda::Function")) readFunction(this, id, r);
+    for (const [id, r] of ofType("AWS::Lambda::Alias")) readAlias(this, id, r);
     for (const [id, r] of ofType("AWS::Lambda::Permission")) readPermission(this, id, r);
     for (const [id, r] of ofType("Custom::S3")) {
       const permission = existingBucketPermission(r);

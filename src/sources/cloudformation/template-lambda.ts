@@ -343,6 +343,25 @@ export function readUrl(reader: TemplateReader, _id: string, r: SamResource): vo
   else if (t.patch) t.patch.patch.functionUrl = url;
 }
 
+/**
+ * An AWS::Lambda::Alias (SAM's AutoPublishAlias makes one, `<Fn>Alias<Name>`): CloudFormation
+ * creates the alias `Name` of the function FunctionName names (a `Ref`, a name or an ARN), so the
+ * function has it whether or not a permission, URL or invoke config of the template targets it.
+ * Each alias can carry its own resource policy, URL and invoke config (set outside the template,
+ * or read from the account), so the list says which qualifiers there are to look at. Before, an
+ * alias was listed only when an invoke config of the template was on it. Which version it points
+ * at (FunctionVersion, RoutingConfig) is not kept: the template publishes its versions from the
+ * function's own configuration, so the alias runs with the function's role.
+ */
+export function readAlias(reader: TemplateReader, _id: string, r: SamResource): void {
+  if (reader.propString(r, "Name") === undefined) return;
+  // The Name is the qualifier: a local function gets it as its alias; one outside the template a
+  // patch with that qualifier, which the normaliser lists among that function's aliases.
+  const t = target(reader, r.Properties.FunctionName, r, "Name");
+  const name = t.qualifier;
+  if (t.local && name !== null && !t.local.fn.aliases.includes(name)) t.local.fn.aliases = [...t.local.fn.aliases, name].sort();
+}
+
 export function readEventInvokeConfig(reader: TemplateReader, _id: string, r: SamResource): void {
   // Qualifier (required: `$LATEST`, an alias or a version) says whose config this is.
   const t = target(reader, r.Properties.FunctionName, r, "Qualifier");
