@@ -52,6 +52,21 @@ export function unusedPermissionWithoutDetails(doc: unknown): string[] {
   return list.filter((f): f is Obj => isObj(f) && f.findingType === "UnusedPermission" && !Array.isArray(f.findingDetails) && isRoleFinding(f)).map((f, i) => s(f.id) ?? `#${i}`);
 }
 
+/**
+ * JSON paths of the pagination tokens that say the output is cut: `nextToken` as the API answers
+ * (ListFindingsV2 while more findings follow; GetFindingV2 while more of the finding's
+ * `findingDetails` follow, Access Analyzer API Reference), as `aws … --no-paginate` prints it, or
+ * `NextToken`, which the AWS CLI writes instead when `--max-items` cut its own paging. Without
+ * either option the CLI fetches every page and prints no token. Of a list of get-finding-v2
+ * outputs, each one's own.
+ */
+export function accessAnalyzerNextTokens(doc: unknown): string[] {
+  const token = (v: unknown): string | undefined => (isObj(v) ? (["nextToken", "NextToken"] as const).find((k) => typeof v[k] === "string" && v[k] !== "") : undefined);
+  if (Array.isArray(doc)) return doc.flatMap((f, i) => (token(f) === undefined ? [] : [`[${i}].${token(f)!}`]));
+  const key = token(doc);
+  return key === undefined ? [] : [key];
+}
+
 /** Unused-access findings in the document; other finding types are ignored. */
 export function parseAccessAnalyzer(doc: unknown): AccessAnalyzerFinding[] {
   const list: unknown[] = Array.isArray(doc) ? doc : isObj(doc) && Array.isArray(doc.findings) ? doc.findings : [doc];

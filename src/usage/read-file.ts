@@ -21,7 +21,7 @@ import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { constants, gunzipSync } from "node:zlib";
 import { accessAdvisorPages, depthCutTrackedActions, mergeAccessAdvisorPages, notTheRolesReport, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
-import { isAccessAnalyzerOutput, parseAccessAnalyzer, unusedPermissionWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
+import { accessAnalyzerNextTokens, isAccessAnalyzerOutput, parseAccessAnalyzer, unusedPermissionWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
 import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
 import { eventMessages, isSubscriptionMessage, logEventsIncomplete, logEventsKind } from "./cloudwatch-logs.js";
 import { foreignLakeRows, isLakeResults, lakePageOf, lakeStatusProblem } from "./lake-page.js";
@@ -340,6 +340,21 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
             "access-analyzer-no-details",
             `${bare.length} UnusedPermission ${bare.length === 1 ? "finding has" : "findings have"} no findingDetails (${ids}): list-findings-v2 gives summaries only, which name no unused service or action, so ${bare.length === 1 ? "it is" : "they are"} not used. Give the output of aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each`,
             path,
+          ),
+        );
+      }
+      // A cut list or finding is said, as a cut Lambda or IAM list is (truncated-pagination): the
+      // findings or findingDetails after the token are missing. A warning, not partial usage:
+      // findings label nothing (they only agree with labels of the logs or Access Advisor), so
+      // what is missing makes no permission wrongly unused, only an agreement unsaid.
+      for (const at of accessAnalyzerNextTokens(doc)) {
+        const what = at.startsWith("[") || !Array.isArray((doc as { findings?: unknown }).findings) ? "a get-finding-v2 output whose findingDetails" : "a list-findings-v2 output whose findings";
+        acc.warnings.push(
+          warn(
+            "truncated-pagination",
+            `Access Analyzer output is cut: ${what} go on past this page (${at.replace(/^\[\d+\]\./, "")} is set): only those given are read, the rest are missing. Fetch every page (the AWS CLI does unless --max-items or --no-paginate is given)`,
+            path,
+            at,
           ),
         );
       }

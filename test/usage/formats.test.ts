@@ -262,6 +262,37 @@ describe("shapes", () => {
     expect((await readUsage([write("get-finding-v2.json", JSON.stringify(detailed, null, 4))], { workers: 1 })).warnings).toEqual([]);
   });
 
+  it("a cut list-findings-v2 or get-finding-v2 output (nextToken, or the CLI's NextToken with --max-items) is said: truncated-pagination", async () => {
+    // ListFindingsV2 and GetFindingV2 answer nextToken while more findings / findingDetails
+    // follow (Access Analyzer API Reference); the AWS CLI prints it with --no-paginate, and its
+    // own NextToken when --max-items cut the paging; it fetches every page and prints neither otherwise.
+    const finding = (id: string) => ({
+      analyzedAt: "2026-11-27T10:00:00+00:00",
+      createdAt: "2026-11-20T10:00:00+00:00",
+      id,
+      resource: "arn:aws:iam::123456789012:role/app",
+      resourceType: "AWS::IAM::Role",
+      resourceOwnerAccount: "123456789012",
+      status: "ACTIVE",
+      updatedAt: "2026-11-27T10:00:00+00:00",
+      findingType: "UnusedIAMRole",
+      findingDetails: [{ unusedIamRoleDetails: { lastAccessed: "2026-01-01T00:00:00+00:00" } }],
+    });
+    const list = await readUsage([write("list-findings-v2-cut.json", JSON.stringify({ findings: [finding("c-1")], nextToken: "eyJ0b2tlbiI6IjEifQ==" }))], { workers: 1 });
+    expect(list.accessAnalyzer.map((f) => f.id)).toEqual(["c-1"]);
+    expect(list.warnings.map((w) => [w.code, w.path, w.message])).toEqual([
+      ["truncated-pagination", "nextToken", "Access Analyzer output is cut: a list-findings-v2 output whose findings go on past this page (nextToken is set): only those given are read, the rest are missing. Fetch every page (the AWS CLI does unless --max-items or --no-paginate is given)"],
+    ]);
+    const cli = await readUsage([write("list-findings-v2-max-items.json", JSON.stringify({ findings: [finding("c-2")], NextToken: "eyJuZXh0VG9rZW4iOiAiMiJ9" }))], { workers: 1 });
+    expect(cli.warnings.map((w) => [w.code, w.path])).toEqual([["truncated-pagination", "NextToken"]]);
+    const one = await readUsage([write("get-finding-v2-cut.json", JSON.stringify([finding("c-3"), { ...finding("c-4"), nextToken: "eyJ0b2tlbiI6IjIifQ==" }]))], { workers: 1 });
+    expect(one.warnings.map((w) => [w.code, w.path, w.message.slice(0, 86)])).toEqual([["truncated-pagination", "[1].nextToken", "Access Analyzer output is cut: a get-finding-v2 output whose findingDetails go on past"]]);
+    // Findings label nothing: usage is not made partial.
+    expect([list.coverage.partial, one.coverage.partial]).toEqual([false, false]);
+    // A last page (no token, or the null the CLI prints) is whole.
+    expect((await readUsage([write("list-findings-v2-last.json", JSON.stringify({ findings: [finding("c-5")], nextToken: null }))], { workers: 1 })).warnings).toEqual([]);
+  });
+
   it("an Access Advisor time that is no timestamp makes the report unusable, named, not 'never accessed'", async () => {
     const role = encodeURIComponent("arn:aws:iam::123456789012:role/app");
     const report = { JobStatus: "COMPLETED", JobType: "SERVICE_LEVEL", JobCompletionDate: "2026-11-27T00:01:00Z", ServicesLastAccessed: [{ ServiceName: "Amazon S3", ServiceNamespace: "s3", LastAuthenticated: "30/10/2026 09:11" }] };
