@@ -24,6 +24,8 @@
 
 import { mayBeReadEvent } from "./trail-gaps.js";
 
+const SQS_UNLOGGED = "SQS's read-only queue calls (GetQueueAttributes, GetQueueUrl, ListQueues, ListQueueTags, ListDeadLetterSourceQueues) are not among the calls the Amazon SQS Developer Guide says CloudTrail logs, as management or as data events";
+
 const OPENSEARCH_HTTP = "OpenSearch HTTP calls to a domain (ESHttp*) are not logged by CloudTrail, which records the configuration API only";
 
 export const NOT_LOGGED: { readonly [action: string]: string } = {
@@ -63,6 +65,20 @@ export const NOT_LOGGED: { readonly [action: string]: string } = {
   "lambda:listversionsbyfunction": "Lambda does not log ListVersionsByFunction to CloudTrail",
   "lambda:listaliases": "Lambda does not log ListAliases to CloudTrail",
   "lambda:listtags": "Lambda does not log ListTags to CloudTrail",
+  // SQS's read-only queue calls. The Amazon SQS Developer Guide's CloudTrail page has lists of the
+  // management events, the data events and the APIs "not supported for CloudTrail logging"
+  // (sqs-logging-using-cloudtrail.html, 2023); its earlier versions (awsdocs/amazon-sqs-developer-guide,
+  // doc_source/sqs-logging-using-cloudtrail.md, 48865bf5a00d) say "Amazon SQS supports logging the
+  // following actions: AddPermission, CreateQueue, DeleteQueue, PurgeQueue, RemovePermission,
+  // SetQueueAttributes", none of these. They were taken as data events of AWS::SQS::Queue, so a
+  // trail whose selectors log that type for every queue had them judged, and one the function
+  // used but CloudTrail never showed called unused (generate dropped it). Never judged now: a
+  // call seen is still used.
+  "sqs:getqueueattributes": SQS_UNLOGGED,
+  "sqs:getqueueurl": SQS_UNLOGGED,
+  "sqs:listqueues": SQS_UNLOGGED,
+  "sqs:listqueuetags": SQS_UNLOGGED,
+  "sqs:listdeadlettersourcequeues": SQS_UNLOGGED,
   "iot:publish": "AWS IoT data plane calls (Publish, Connect, Subscribe, Receive, shadows) are not logged by CloudTrail",
   "iot:connect": "AWS IoT data plane calls (Publish, Connect, Subscribe, Receive, shadows) are not logged by CloudTrail",
   "iot:subscribe": "AWS IoT data plane calls (Publish, Connect, Subscribe, Receive, shadows) are not logged by CloudTrail",
@@ -97,10 +113,13 @@ const DATA_EVENTS: { readonly [service: string]: readonly string[] } = {
     "PartiQLSelect", "PartiQLInsert", "PartiQLUpdate", "PartiQLDelete", "GetRecords", "GetShardIterator",
   ],
   lambda: ["InvokeFunction", "InvokeFunctionUrl", "InvokeAsync"],
-  sqs: [
-    "SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility",
-    "GetQueueAttributes", "GetQueueUrl", "ListQueues", "ListQueueTags", "ListDeadLetterSourceQueues",
-  ],
+  // The message calls (their batch forms are authorised as these). The Amazon SQS Developer Guide,
+  // "Logging Amazon SQS API calls using AWS CloudTrail"
+  // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/logging-using-cloudtrail.html):
+  // SendMessage and the other operations on messages are data events of AWS::SQS::Queue; queue
+  // management calls (AddPermission …) are management events. The queue's read-only calls are
+  // in SQS_UNLOGGED below, not here.
+  sqs: ["SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility"],
   sns: ["Publish"],
   kinesis: ["PutRecord", "PutRecords", "GetRecords", "GetShardIterator", "SubscribeToShard"],
   firehose: ["PutRecord", "PutRecordBatch"],

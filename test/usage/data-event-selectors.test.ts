@@ -270,6 +270,21 @@ describe("generate under data-event selectors", () => {
     expect(warning()).toBe("");
   });
 
+  it("keep SQS's read-only queue calls a trail logging every queue's data events does not show (GetQueueUrl, GetQueueAttributes …)", () => {
+    // The SQS Developer Guide's CloudTrail page lists the calls on messages as data events, not
+    // GetQueueUrl or GetQueueAttributes (src/usage/not-logged.ts). Before, they were taken as
+    // AWS::SQS::Queue data events: with that type logged for every queue, an unseen GetQueueUrl was
+    // unused and generate dropped it, though the function calls it before every SendMessage.
+    const r = roleArn("notify-role");
+    const f = lambdaFunction("notify", r);
+    const Q = `arn:aws:sqs:${REGION}:${ACCOUNT}:outbox`;
+    const granted: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"], Resource: [Q] }] };
+    const doc = document([f], [roleOf(r, [f.arn], [{ name: "today", document: granted }])], [session(f, [action("sqs:SendMessage", 30, [Q])])], { dataEvents: "present" });
+    doc.usage.coverage.dataEventSelectors = [{ type: "AWS::SQS::Queue", logged: "all", limits: [], statedBy: [TRAIL] }];
+    const g = generatePolicy(doc, f.arn, {}, catalog);
+    for (const a of ["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"]) expect(allowed(g.policy, a, Q), a).toBe(true);
+  });
+
   it("leave out an unseen S3 object action granted only under the logged prefixes", () => {
     const r = roleArn("exports-role");
     const f = lambdaFunction("exports", r);
