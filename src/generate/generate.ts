@@ -93,7 +93,7 @@ export function findFunction(document: CanonicalDocument, ref: string): LambdaFu
   const idx = indexOf(document);
   if (unqualified !== undefined) {
     const fn = idx.functionByArn.get(unqualified);
-    if (fn === undefined) throw new FunctionNotFoundError(`function ${ref} is not in the document (${plural(document.functions.length, "function")})`);
+    if (fn === undefined) throw new FunctionNotFoundError(`function ${ref} is not in the document (${plural(document.functions.length, "function")})${functionsListed(document)}`);
     return fn;
   }
   const byName = idx.functionsByName.get(ref) ?? [];
@@ -103,7 +103,21 @@ export function findFunction(document: CanonicalDocument, ref: string): LambdaFu
   }
   // A mistyped name (orders-ap): the near ones, as a kept exception's pattern that matches nothing is told.
   const near = closestNames(ref, [...idx.functionsByName.keys()]);
-  throw new FunctionNotFoundError(`function ${ref} is not in the document (${plural(document.functions.length, "function")})${didYouMean(near)}`);
+  throw new FunctionNotFoundError(`function ${ref} is not in the document (${plural(document.functions.length, "function")})${near.length > 0 ? didYouMean(near) : functionsListed(document)}`);
+}
+
+/** How many functions a not-found `--function` lists before "and N more". */
+const FUNCTIONS_LISTED = 20;
+
+/**
+ * The functions there are, when no name is near the one asked for: "not in the document (5
+ * functions)" left the user to find the names in the exports. Sorted; the first 20 when many.
+ */
+function functionsListed(document: CanonicalDocument): string {
+  const names = [...new Set(document.functions.map((f) => f.name))].sort();
+  if (names.length === 0) return "";
+  const shown = names.slice(0, FUNCTIONS_LISTED).join(", ");
+  return `: ${names.length > FUNCTIONS_LISTED ? `the first ${FUNCTIONS_LISTED} of them are ${shown} and ${names.length - FUNCTIONS_LISTED} more` : `they are ${shown}`}`;
 }
 
 /**

@@ -157,7 +157,9 @@ describe("generatePolicy", () => {
     expect(() => findFunction(doc, "nope")).toThrow(FunctionNotFoundError);
     // A typo names the function meant (docs/generate.md: "naming the candidates"); before, only "(N functions)".
     expect(() => findFunction(doc, fn.name.slice(0, -1))).toThrow(`function ${fn.name.slice(0, -1)} is not in the document (${doc.functions.length === 1 ? "1 function" : `${doc.functions.length} functions`}): did you mean "${fn.name}"?`);
-    expect(() => findFunction(doc, "nope")).toThrow(/is not in the document \(\d+ functions?\)$/);
+    // Nothing near "nope": the functions there are, sorted; before, only "(N functions)".
+    const names = [...new Set(doc.functions.map((f) => f.name))].sort();
+    expect(() => findFunction(doc, "nope")).toThrow(`is not in the document (${doc.functions.length === 1 ? "1 function" : `${doc.functions.length} functions`}): they are ${names.join(", ")}`);
     const twin = { ...fn, arn: fnArn(fn.name, "eu-west-1"), region: "eu-west-1" };
     const doc2 = { ...doc, functions: [...doc.functions, twin] };
     expect(() => findFunction(doc2, fn.name)).toThrow(/ambiguous.*pass the ARN/);
