@@ -28,6 +28,7 @@ import { foreignLakeRows, isLakeResults, lakePageOf, lakeStatusProblem } from ".
 import { ingestUsageRow, isUsageRowHeader, parseCsv, rowsFromLake, type QueryRow } from "./query-rows.js";
 import { addLookupEvent, addRecord, addRecordString, isEnvelope, isLookupEvent, isObj, isRecordString, looksLikeRecord, notOurs, warn, type Obj } from "./read-records.js";
 import { isEventSelectorsOutput, parseEventSelectors, type TrailSelectors } from "./event-selectors.js";
+import type { Warning } from "../model/document.js";
 import { EVENT_HISTORY_CSV, isEventHistoryCsvHeader } from "./event-history-csv.js";
 import { jsonValues } from "./json-stream.js";
 import { isCloudTrailLogFile } from "./log-file-name.js";
@@ -172,11 +173,27 @@ function readUsageFileInto(path: string, acc: FileAccumulator, result: FileResul
   // (rare: PowerShell redirects) and damaged streams take the usual way.
   const inPlace = options.fastScan === undefined || options.fastScan === true ? (wasmScanner()?.gunzipInPlace(raw) ?? null) : null;
   const { data, problem } = inPlace !== null && !isUtf16(inPlace) ? { data: inPlace, problem: null } : decode(raw);
-  if (problem !== null) {
-    acc.partialReasons.push(problem);
-    acc.warnings.push(warn("truncated-gzip", problem, path));
+  if (problem === null) {
+    readDecoded(data, acc, result, options);
+    return;
   }
+  acc.partialReasons.push(problem);
+  const gzipWarning = warn("truncated-gzip", problem, path);
+  acc.warnings.push(gzipWarning);
+  const warningsBefore = acc.warnings.length;
   readDecoded(data, acc, result, options);
+  // The JSON breaks where the inflated bytes end: one damage, said once, in the gzip line (it was
+  // a second line, "JSON breaks at byte 449 … inside record 0", next to the gzip error).
+  const brokeAt = acc.warnings.findIndex((w, i) => i >= warningsBefore && w.code === "truncated-json" && w.file === path);
+  if (brokeAt >= 0) {
+    const broke = acc.warnings[brokeAt] as Warning;
+    acc.warnings.splice(brokeAt, 1);
+    gzipWarning.message = `${problem}: the cut falls ${broke.message.replace(/^JSON breaks at byte \d+ \([^)]*\) /, "")}`;
+    const said = acc.partialReasons.lastIndexOf(problem);
+    if (said >= 0) acc.partialReasons[said] = gzipWarning.message;
+    const brokeSaid = acc.partialReasons.lastIndexOf(broke.message);
+    if (brokeSaid >= 0) acc.partialReasons.splice(brokeSaid, 1);
+  }
 }
 
 /**

@@ -55,6 +55,10 @@ describe("a file named on the command line", () => {
       const r = audit([DEMO, file]);
       expect(r.code, `${name}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toContain(`leastrole: error: ${file}: gzip stream is damaged (unexpected end of file)`);
+      // One damage, one line: the JSON break the cut leaves is said in it, where the cut falls
+      // (before, a second line "JSON breaks at byte 449 … inside record 0" came first).
+      expect(r.stderr.split("\n").filter((l) => l.includes(file)), r.stderr).toHaveLength(1);
+      expect(r.stderr).toMatch(/the rest is lost: the cut falls inside record \d+; /);
       expect(r.stderr).toMatch(name === "head.json.gz" ? /named on the command line, it could not be read \(exit code 2\)/ : /named on the command line, only the 7 records before the damage could be read \(exit code 2\)/);
       expect(r.report.summary.partial).toBe(true);
       // What it holds is missing: nothing is called unused.

@@ -151,8 +151,8 @@ describe("batches", () => {
       ["c.json", false, 1],
     ]);
     expect(a.warnings.map((w) => [w.file?.slice(d.length + 3), w.code])).toEqual([
+      // One damage, one warning: the JSON break the cut gzip leaves is said in it (before, a second warning).
       ["b.json.gz", "truncated-gzip"],
-      ["b.json.gz", "truncated-json"],
       ["c.json", "cloudtrail-record-skipped"],
     ]);
     const inBig = (JSON.parse(big.toString("utf8")) as { Records: unknown[] }).Records.length;
