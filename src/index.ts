@@ -147,7 +147,7 @@ export {
   type ChangeKind,
   type DiffSide,
 } from "./audit/diff.js";
-export { renderPermissionDiffTable, renderPermissionDiffMarkdown, renderPermissionDiffJson, type PermissionDiffMarkdownOptions } from "./report/diff.js";
+export { renderPermissionDiffTable, renderPermissionDiffMarkdown, renderPermissionDiffJson, type PermissionDiffMarkdownOptions, type PermissionDiffTableOptions } from "./report/diff.js";
 
 // Least-privilege generation
 export {

@@ -12,6 +12,15 @@ export function writeErr(text: string): void {
   process.stderr.write(stripControl(text));
 }
 
+/**
+ * The width tables are drawn to: the terminal's; piped (`| less`, a CI log), COLUMNS as a shell
+ * sets it, when a whole number; else 100. The audit table's rule (a7e8d48), for every table.
+ */
+export function terminalWidth(): number {
+  const columns = process.env.COLUMNS;
+  return process.stdout.columns ?? (columns !== undefined && /^\d+$/.test(columns.trim()) ? Number(columns) : undefined) ?? 100;
+}
+
 function cannotWrite(e: unknown, file: string): InputError {
   return new InputError(`cannot write output (${(e as NodeJS.ErrnoException).code})`, { file });
 }

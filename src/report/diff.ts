@@ -11,6 +11,7 @@ import { plural } from "../printable.js";
 import { clip } from "./clip.js";
 import { GITHUB_COMMENT_LIMIT } from "./markdown.js";
 import { sortKeysDeep, stripControl } from "./view.js";
+import { wrap } from "./table.js";
 
 const SIGN: Record<PermissionChange["change"], string> = { added: "+", removed: "-", widened: "+", narrowed: "-", changed: "~" };
 
@@ -107,7 +108,43 @@ function findingLine(f: Finding): string {
   return `${f.severity.toUpperCase()} ${f.ruleId} ${f.resource.type} ${f.resource.name}: ${f.message}${f.suppressed ? " (suppressed)" : ""}`;
 }
 
-export function renderPermissionDiffTable(report: DiffReport): string {
+export interface PermissionDiffTableOptions {
+  /** Terminal width in columns (default 100, at least 60), as the audit table takes it. */
+  width?: number;
+}
+
+/**
+ * A line of the table wrapped to `width`, its continuations indented under its text: a change's
+ * under its label (after `+ added   `), others two columns in. Before, a change's line ran to
+ * 300-550 columns (an ARN, then the file it came from).
+ */
+function wrapLine(line: string, width: number): string[] {
+  if (line.length <= width) return [line];
+  const indent = line.length - line.trimStart().length;
+  const change = /^ {2}[-+~] \S+ +/.exec(line);
+  const under = Math.min(change !== null ? change[0].length : indent + 2, width - 20);
+  const head = line.slice(0, change !== null ? change[0].length : indent);
+  // The first line takes the words that fit beside the head; the rest wrap under it.
+  const words = line.slice(head.length).split(" ").filter((w) => w !== "");
+  let first = "";
+  let taken = 0;
+  for (const w of words) {
+    if ((first === "" ? w.length : first.length + 1 + w.length) > width - head.length) break;
+    first = first === "" ? w : `${first} ${w}`;
+    taken++;
+  }
+  if (taken === 0 && words.length > 0) {
+    // A word longer than the room (an ARN): cut, as the audit table cuts it, never overflowing.
+    const w = words[0] as string;
+    first = w.slice(0, width - head.length);
+    words[0] = w.slice(first.length);
+  }
+  const rest = words.slice(taken).join(" ").trim();
+  return [head + first, ...(rest === "" ? [] : wrap(rest, width - under).map((l) => " ".repeat(under) + l))];
+}
+
+export function renderPermissionDiffTable(report: DiffReport, options: PermissionDiffTableOptions = {}): string {
+  const width = Math.max(60, Math.floor(options.width ?? 100));
   const out: string[] = [`leastrole diff: ${headline(report)}`];
   const side = (label: string, s: DiffReport["before"]): string =>
     `${label} ${s.inputs.join(", ")} (${plural(s.functions, "function")}, ${plural(s.roles, "role")}, ${plural(s.findings, "finding")}${s.partial ? ", incomplete inputs" : ""})`;
@@ -145,7 +182,7 @@ export function renderPermissionDiffTable(report: DiffReport): string {
   changed("Findings raised in severity", report.findings.raised);
   section("Findings fixed", report.findings.fixed);
   changed("Findings lowered in severity", report.findings.lowered);
-  return out.map(stripControl).join("\n").replace(/\n+$/, "") + "\n";
+  return out.flatMap((l) => wrapLine(stripControl(l), width)).join("\n").replace(/\n+$/, "") + "\n";
 }
 
 export interface PermissionDiffMarkdownOptions {

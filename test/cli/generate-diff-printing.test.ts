@@ -34,3 +34,31 @@ describe("generate --function with a name that is not there", () => {
     expect(r.stderr).toMatch(/did you mean "orders-api"\?/);
   });
 });
+
+/** The words of a text, whatever its line breaks and indents. */
+const words = (text: string) => text.split(/\s+/).filter((w) => w !== "");
+
+describe("diff's and rules' tables fit the terminal", () => {
+  it("diff wraps each line to COLUMNS when piped, losing no word; a change's continuation sits under its label", () => {
+    // The IAM export alone against the whole demo account: changes whose line held an ARN and its file ran past 300 columns.
+    const args = ["diff", join(demo, "iam"), demo];
+    const wide = run(args, { COLUMNS: "1000" });
+    const narrow = run(args, { COLUMNS: "80" });
+    expect(narrow.code, narrow.stderr).toBe(0);
+    expect(Math.max(...wide.stdout.split("\n").map((l) => l.length))).toBeGreaterThan(150);
+    const long = narrow.stdout.split("\n").filter((l) => l.length > 80);
+    expect(long).toEqual([]);
+    expect(words(narrow.stdout)).toEqual(words(wide.stdout));
+    expect(narrow.stdout).toMatch(/\n {2}\+ added {4}[^\n]+\n {13}\S/);
+  });
+
+  it("rules wraps the titles under their column at 80", () => {
+    const wide = run(["rules"], { COLUMNS: "1000" });
+    const narrow = run(["rules"], { COLUMNS: "80" });
+    expect(narrow.code).toBe(0);
+    expect(Math.max(...wide.stdout.split("\n").map((l) => l.length))).toBeGreaterThan(80);
+    expect(narrow.stdout.split("\n").filter((l) => l.length > 80)).toEqual([]);
+    expect(words(narrow.stdout)).toEqual(words(wide.stdout));
+    expect(narrow.stdout).toMatch(/\n {49}\S/);
+  });
+});

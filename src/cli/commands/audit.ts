@@ -16,7 +16,7 @@ import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, no
 import { repositoryRoot } from "../../repository.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { extraPackSpecs, loadExtraPacks, rulesOption } from "../rules-flag.js";
-import { writeOutput, writeOutputStreamed } from "../io.js";
+import { terminalWidth, writeOutput, writeOutputStreamed } from "../io.js";
 import { writeJsonReport } from "../../report/json.js";
 
 interface AuditFlags extends InputFlags, IacFlags {
@@ -127,7 +127,7 @@ export function registerAudit(program: Command): void {
           text = renderTable(report, document, {
             color: !flags.output && shouldUseColor({ isTTY: process.stdout.isTTY, env: process.env }),
             // Piped (`| less`, a CI log), the terminal's width is unknown: COLUMNS, as a shell sets it, else 100.
-            width: process.stdout.columns ?? columnsOf(process.env.COLUMNS) ?? 100,
+            width: terminalWidth(),
           });
       }
       if (text !== null) writeOutput(text, flags.output);
@@ -147,9 +147,4 @@ export function registerAudit(program: Command): void {
       // A file named on the command line that could not be read: an input error, above --fail-on too.
       if (reportUnreadNamedInputs(document, paths)) process.exitCode = 2;
     });
-}
-
-/** COLUMNS as a width, when it is a whole number (the table keeps at least 60). */
-function columnsOf(value: string | undefined): number | undefined {
-  return value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : undefined;
 }

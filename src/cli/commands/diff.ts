@@ -10,7 +10,7 @@ import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissio
 import { asOfFlag, loadConfigFor, makeProgress, printInputWarnings, printRuleDiagnostics, reportUnreadNamedInputs, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { collect, extraPackSpecs, loadExtraPacks, rulesOption } from "../rules-flag.js";
-import { writeErr, writeOutput } from "../io.js";
+import { terminalWidth, writeErr, writeOutput } from "../io.js";
 import type { CanonicalDocument } from "../../model/document.js";
 
 interface DiffFlags extends InputFlags, IacFlags {
@@ -109,7 +109,7 @@ export function registerDiff(program: Command): void {
       if (note !== null) writeErr(`leastrole: warning: ${note}\n`);
     }
     const packFailed = printRuleDiagnostics([...result.after.report.diagnostics, ...result.before.report.diagnostics], progress);
-    const text = flags.format === "json" ? renderPermissionDiffJson(result.report) : flags.format === "markdown" ? renderPermissionDiffMarkdown(result.report) : renderPermissionDiffTable(result.report);
+    const text = flags.format === "json" ? renderPermissionDiffJson(result.report) : flags.format === "markdown" ? renderPermissionDiffMarkdown(result.report) : renderPermissionDiffTable(result.report, { width: terminalWidth() });
     writeOutput(text, flags.output);
     if (flags.failOn && introducesAtLeast(result.report, flags.failOn)) process.exitCode = 1;
     // A pack that did not run on a side makes its findings look fixed or introduced: exit 2.

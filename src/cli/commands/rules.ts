@@ -5,7 +5,8 @@ import { compileRegoPack } from "../../evaluate/compile-rego.js";
 import { checkDistinctIds } from "../../evaluate/evaluator.js";
 import { loadBuiltinPack, type RulePack } from "../../evaluate/pack.js";
 import { LeastroleError } from "../../errors.js";
-import { writeErr, writeOutput } from "../io.js";
+import { terminalWidth, writeErr, writeOutput } from "../io.js";
+import { wrap } from "../../report/table.js";
 import { loadConfigFor } from "../context.js";
 import { extraPackSpecs, loadExtraPacks, rulesOption } from "../rules-flag.js";
 
@@ -41,7 +42,16 @@ export function registerRules(program: Command): void {
       const packs = packsOf(opts, cmd);
       const rules = packs.flatMap((p) => p.catalog.rules.map((r) => ({ ...r, pack: p.origin })));
       if (opts.format === "json") return writeOutput(JSON.stringify(rules, null, 2) + "\n", undefined);
-      const lines = rules.map((r) => `${r.id.padEnd(8)} ${r.severity.padEnd(8)} ${r.name.padEnd(30)} ${r.title}`);
+      // The title wrapped under its column to the terminal's width (COLUMNS piped, else 100), as
+      // the audit table is: before, lines ran to 120 columns past an 80-column terminal.
+      const width = Math.max(60, terminalWidth());
+      const column = 8 + 1 + 8 + 1 + 30 + 1;
+      const lines = rules.flatMap((r) => {
+        const head = `${r.id.padEnd(8)} ${r.severity.padEnd(8)} ${r.name.padEnd(30)} `;
+        // A long id or name (a user's pack) pushes the title right: it then starts on the next line.
+        if (head.length > column) return [head.trimEnd(), ...wrap(r.title, width - column).map((l) => " ".repeat(column) + l)];
+        return wrap(r.title, width - column).map((l, i) => (i === 0 ? head : " ".repeat(column)) + l);
+      });
       writeOutput(`${"ID".padEnd(8)} ${"SEVERITY".padEnd(8)} ${"NAME".padEnd(30)} TITLE\n${lines.join("\n")}\n`, undefined);
     });
 
