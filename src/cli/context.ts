@@ -10,6 +10,7 @@ import { findNearestConfigs, loadConfig, windowDaysProblem } from "../config/loa
 import { configDisplayPath } from "../config/display.js";
 import { InputError } from "../errors.js";
 import { writeErr } from "./io.js";
+import { inputWarningLines } from "./warning-groups.js";
 import { isPackFailure, type Diagnostic } from "../evaluate/findings.js";
 import { windowCoverage } from "../usage/window-coverage.js";
 import type { LeastroleConfig } from "../model/config.js";
@@ -139,8 +140,10 @@ export function printInputWarnings(document: CanonicalDocument, progress: Progre
   const saidLater = new Set(firstUnreadPerFile(document, named));
   const all = document.meta.warnings.filter((w) => w.severity !== "info");
   const shown = all.filter((w) => !saidLater.has(w));
-  for (const w of shown.slice(0, 20)) warnOn(progress, `leastrole: ${w.severity}: ${w.file ? `${w.file}: ` : ""}${w.path ? `${w.path}: ` : ""}${w.message}`);
-  if (shown.length > 20) warnOn(progress, `leastrole: … and ${shown.length - 20} more warnings (see meta.warnings in \`leastrole normalize\` output)`);
+  // Those that say the same of several functions are one line naming them (warning-groups.ts).
+  const lines = inputWarningLines(shown);
+  for (const line of lines.slice(0, 20)) warnOn(progress, line);
+  if (lines.length > 20) warnOn(progress, `leastrole: … and ${lines.length - 20} more warnings (see meta.warnings in \`leastrole normalize\` output)`);
   // Why LR008 says nothing: the labels call no permission unused unless every day is covered.
   const coverage = document.usage.present ? windowCoverage(document.usage) : null;
   // Access Advisor reports covering the window still prove unused what they show not accessed.

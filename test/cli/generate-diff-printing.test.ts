@@ -4,7 +4,8 @@
  * advice several functions share is said once; the diff and rules tables fit the terminal.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/evaluate/locate.js";
@@ -60,5 +61,23 @@ describe("diff's and rules' tables fit the terminal", () => {
     expect(narrow.stdout.split("\n").filter((l) => l.length > 80)).toEqual([]);
     expect(words(narrow.stdout)).toEqual(words(wide.stdout));
     expect(narrow.stdout).toMatch(/\n {49}\S/);
+  });
+});
+
+describe("input warnings that say the same of several functions", () => {
+  it("are one stderr line naming the functions (sorted, the first five and how many more); the document keeps one per function", () => {
+    // One template, seven functions reading one MSK cluster without a secret (as the corpus's
+    // lambda-esm-msk-filters-sam does with nine): before, seven lines that differed in the function's ARN alone.
+    const dir = mkdtempSync(join(tmpdir(), "lr-group-"));
+    const names = ["g-fn", "a-fn", "f-fn", "b-fn", "e-fn", "c-fn", "d-fn"];
+    const fns = names.map((n) => `  ${n.replace("-", "")}:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionName: ${n}\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: src/\n      Events:\n        Msk:\n          Type: MSK\n          Properties:\n            Stream: arn:aws:kafka:us-east-1:123456789012:cluster/orders/7a3f1c2e-0b1d-4e5f-8a9b-0c1d2e3f4a5b-2\n            Topics: [orders]\n            StartingPosition: LATEST\n`);
+    const template = join(dir, "template.yaml");
+    writeFileSync(template, `AWSTemplateFormatVersion: "2010-09-09"\nTransform: AWS::Serverless-2016-10-31\nResources:\n${fns.join("")}`);
+    const audit = run(["audit", template, "--account-id", "123456789012", "--region", "us-east-1"]);
+    const kafka = audit.stderr.split("\n").filter((l) => l.includes("MSK cluster"));
+    expect(kafka, audit.stderr).toHaveLength(1);
+    expect(kafka[0]).toMatch(new RegExp(`^leastrole: warning: ${template.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: 7 functions \\(a-fn, b-fn, c-fn, d-fn, e-fn and 2 more\\): event source mapping \\(no UUID\\) reads Amazon MSK cluster `));
+    const doc = JSON.parse(run(["normalize", template, "--account-id", "123456789012", "--region", "us-east-1"]).stdout) as { meta: { warnings: { code: string; message: string }[] } };
+    expect(doc.meta.warnings.filter((w) => w.code === "kafka-access-not-checked").map((w) => w.message.split(":function:")[1]?.split(":")[0]).sort()).toEqual([...names].sort());
   });
 });
