@@ -284,7 +284,9 @@ function dataEventsWarning(document: CanonicalDocument, unlogged: UnloggedDataEv
   if (unlogged.kept.length === 0 && unlogged.keptBeyondSeen.length === 0 && unlogged.notResource.length === 0 && observed.length === 0 && neverLogged === "") return null;
   const services = indexOf(document).dataEventServices;
   const seen = services.length === 0 ? "the usage holds no data-event call" : `the usage holds data-event calls of ${services.join(", ")} only`;
-  let message = `Data events are not known to be logged for every resource (${seen}; CloudTrail logs them only for the resources its data-event selectors cover).`;
+  // What is this function's own first, then the advice the same for every function (`advice`),
+  // which generate's stderr says once for all of them: it was repeated in full per function.
+  let message = "";
   if (unlogged.kept.length > 0) message += ` Kept as today's policy grants them, since the function may call them unseen: ${unlogged.kept.join(", ")}.`;
   if (unlogged.keptBeyondSeen.length > 0) message += ` Seen called, and also kept as today's policy grants them on the resources where the logs do not show calls of their class (read or write): ${unlogged.keptBeyondSeen.join(", ")}.`;
   if (observed.length > 0) message += ` Granted on the resources seen only: ${observed.join(", ")}; calls on resources whose data events the trail does not log are missing.`;
@@ -292,12 +294,13 @@ function dataEventsWarning(document: CanonicalDocument, unlogged: UnloggedDataEv
   if (unlogged.unsplit.length > 0) message += ` Kept whole, as a wildcard cannot be split, though the logs show calls of the same class on some of what it grants: ${listed(unlogged.unsplit)}.`;
   if (unlogged.notResource.length > 0) message += ` Granted today only through NotResource, so not kept: ${unlogged.notResource.join(", ")}; keep what the function needs with a kept exception naming its resources.`;
   message += neverLogged;
+  let advice = `Data events are not known to be logged for every resource (${seen}; CloudTrail logs them only for the resources its data-event selectors cover).`;
   // Selectors given: say what they log in full rather than ask for them again.
   const said = u.coverage.dataEventSelectors ?? [];
   const inFull = said.flatMap((t) => (t.logged === "all" ? [t.type] : t.loggedEverywhere !== undefined ? [`${t.type} ${t.loggedEverywhere}`] : []));
-  if (said.length > 0) message += ` The event selectors given log in full ${inFull.length === 0 ? "no data-event type" : inFull.join(", ")}; everything else they log for some calls only. If the trail logs data events for every resource, set usage.dataEventsLogged: true in the configuration.`;
-  else message += " If the trail logs data events for every resource, set usage.dataEventsLogged: true in the configuration; or give its event selectors (aws cloudtrail get-event-selectors) with the logs, and the resource types they log for every resource are judged.";
-  return { code: "data-events-not-logged", message };
+  if (said.length > 0) advice += ` The event selectors given log in full ${inFull.length === 0 ? "no data-event type" : inFull.join(", ")}; everything else they log for some calls only. If the trail logs data events for every resource, set usage.dataEventsLogged: true in the configuration.`;
+  else advice += " If the trail logs data events for every resource, set usage.dataEventsLogged: true in the configuration; or give its event selectors (aws cloudtrail get-event-selectors) with the logs, and the resource types they log for every resource are judged.";
+  return { code: "data-events-not-logged", message: message.trim() === "" ? advice : `${message.trim()} ${advice}`, advice };
 }
 
 /** At most 20 entries of a sorted list, then how many more. */
@@ -936,7 +939,7 @@ function unionWarnings(functions: readonly GeneratedPolicy[]): GenerationWarning
   const seen = new Set<string>();
   for (const g of functions) {
     for (const w of g.warnings) {
-      if (!DOCUMENT_WIDE.has(w.code)) out.push({ ...w, message: `${g.functionName}: ${w.message}` });
+      if (!DOCUMENT_WIDE.has(w.code)) out.push({ ...w, message: `${g.functionName}: ${w.message}`, function: g.functionName });
       else if (!seen.has(w.message)) {
         seen.add(w.message);
         out.push(w);

@@ -152,6 +152,14 @@ export interface GenerationWarning {
   code: GenerationWarningCode;
   message: string;
   action?: string;
+  /**
+   * The end of `message` that is the same for every function of the input (where the logs stand,
+   * what to do about it), after what is this function's own: `leastrole generate` says it once on
+   * stderr for all the functions it concerns, then each one's own part.
+   */
+  advice?: string;
+  /** In a role's union: the function whose warning it is (its message starts with the name). */
+  function?: string;
 }
 
 /** A kept exception as carried into the policy (the side list). */

@@ -81,3 +81,27 @@ describe("input warnings that say the same of several functions", () => {
     expect(doc.meta.warnings.filter((w) => w.code === "kafka-access-not-checked").map((w) => w.message.split(":function:")[1]?.split(":")[0]).sort()).toEqual([...names].sort());
   });
 });
+
+describe("generate's warnings on examples/demo-account", () => {
+  it("are marked as warnings, and the data-events advice is said once naming the functions; --format json keeps it per function", () => {
+    const r = run(["generate", demo]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines.every((l) => l.startsWith("leastrole: warning: ")), r.stderr).toBe(true);
+    // Before: five lines, each with the whole advice.
+    const advice = lines.filter((l) => l.includes("Data events are not known to be logged"));
+    expect(advice).toHaveLength(1);
+    expect(advice[0]).toMatch(/^leastrole: warning: 4 functions \(image-resizer, orders-api, orders-worker, reports-generator\): Data events are not known/);
+    expect(lines.filter((l) => l.includes("usage.dataEventsLogged"))).toHaveLength(1);
+    // Each function's own part, on a line of its own.
+    expect(lines).toContain("leastrole: warning: reports-generator: Kept as today's policy grants them, since the function may call them unseen: s3-object-lambda:WriteGetObjectResponse.");
+    const out = JSON.parse(r.stdout) as { functionName?: string; roleName: string; warnings: { code: string; message: string; advice?: string; function?: string }[] }[];
+    const perFunction = out.flatMap((t) => t.warnings.filter((w) => w.code === "data-events-not-logged").map((w) => [w.function ?? t.functionName, w.message.endsWith(w.advice ?? "\u0000"), w.message.includes("Kept as today's policy grants them")]));
+    expect(perFunction.sort()).toEqual([
+      ["image-resizer", true, true],
+      ["orders-api", true, true],
+      ["orders-worker", true, true],
+      ["reports-generator", true, true],
+    ]);
+  });
+});

@@ -4,6 +4,7 @@ import { documentFor, loadConfigFor, makeProgress, printInputWarnings, reportUnr
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { writeOutputStreamed } from "../io.js";
 import { InputError } from "../../errors.js";
+import { namesListed, shortName } from "../warning-groups.js";
 
 interface GenerateFlags extends InputFlags, IacFlags {
   format: GenerateFormat;
@@ -70,21 +71,36 @@ export function registerGenerate(program: Command): void {
 }
 
 /**
- * Each distinct warning once, in the order first met: the one target it concerns, or how many and
- * the first. Why: a warning about the whole input ("the input document is partial") came once per
- * generated policy, 8,500 of the 14,000 lines at 10,000 functions.
+ * generate's warnings as stderr lines, `leastrole: warning: <policy>: …`, as audit marks its own:
+ * each distinct message once, naming the policies it concerns (sorted; the count and the first
+ * five when more), in the order first met. Advice the same for several functions (a warning's
+ * `advice`, the data events the trail may not log) is said once naming them, then each one's own
+ * part. Why: a warning about the whole input came once per generated policy (8,500 of the 14,000
+ * lines at 10,000 functions), and the demo account's five policies repeated the same long
+ * data-events advice five times, with no word that it was a warning.
  */
-export function warningLines(targets: ReadonlyArray<{ subject: string; build: { warnings: ReadonlyArray<string | { message: string }> } }>): string[] {
-  const subjectsOf = new Map<string, string[]>();
+export function warningLines(targets: ReadonlyArray<{ subject: string; build: { warnings: ReadonlyArray<string | { message: string; advice?: string; function?: string }> } }>): string[] {
+  // A policy by its function's or role's name, unless two share one (two regions): then its ARN.
+  const subjects = [...new Set(targets.map((t) => t.subject))];
+  const short = subjects.map(shortName);
+  const label = new Map(subjects.map((s, i) => [s, new Set(short).size === subjects.length ? (short[i] as string) : s]));
+  const groups = new Map<string, { text: string; names: string[]; what: string }>();
+  const add = (key: string, text: string, name: string, what: string): void => {
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { text, names: [name], what });
+    else if (!group.names.includes(name)) group.names.push(name);
+  };
   for (const t of targets) {
+    const name = label.get(t.subject) as string;
     for (const w of t.build.warnings) {
       const message = typeof w === "string" ? w : w.message;
-      const subjects = subjectsOf.get(message);
-      if (subjects === undefined) subjectsOf.set(message, [t.subject]);
-      else if (subjects[subjects.length - 1] !== t.subject) subjects.push(t.subject);
+      const advice = typeof w === "string" ? undefined : w.advice;
+      if (advice !== undefined && message.endsWith(advice)) {
+        add(`a\u0000${advice}`, advice, typeof w === "string" ? name : (w.function ?? name), "functions");
+        const own = message.slice(0, message.length - advice.length).trim();
+        if (own !== "") add(`m\u0000${own}`, own, name, "policies");
+      } else add(`m\u0000${message}`, message, name, "policies");
     }
   }
-  return [...subjectsOf].map(([message, subjects]) =>
-    subjects.length === 1 ? `leastrole: ${subjects[0]}: ${message}` : `leastrole: ${subjects.length} policies (${subjects[0]} and ${subjects.length - 1} more): ${message}`,
-  );
+  return [...groups.values()].map((g) => `leastrole: warning: ${namesListed(g.names, g.what)}: ${g.text}`);
 }
