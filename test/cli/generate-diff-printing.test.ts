@@ -105,3 +105,16 @@ describe("generate's warnings on examples/demo-account", () => {
     ]);
   });
 });
+
+describe("generate --format cloudformation's header on examples/demo-account", () => {
+  it("says the data-events advice once, naming the roles (sorted), and each role's own part under it", () => {
+    const r = run(["generate", demo, "-f", "cloudformation"]);
+    expect(r.code, r.stderr).toBe(0);
+    const header = r.stdout.slice(0, r.stdout.indexOf("\nAWSTemplateFormatVersion"));
+    // Before: the whole advice under each of the three roles, four times.
+    expect(header.split("\n").filter((l) => l.includes("Data events are not known to be logged"))).toEqual([
+      expect.stringMatching(/^# warning \(data-events-not-logged\) for image-resizer-role, orders-shared-role, reports-role: Data events are not known/),
+    ]);
+    expect(header).toContain("#   warning (data-events-not-logged): Kept as today's policy grants them, since the function may call them unseen: s3-object-lambda:WriteGetObjectResponse.\n");
+  });
+});
