@@ -18,12 +18,13 @@
 
 import type { CanonicalDocument } from "../model/document.js";
 import type { ActionUsage, PrincipalUsage, ResourceSample } from "../model/usage.js";
+import { IAM_NAME_SOURCE } from "../usage/resources.js";
 
 /** The usage stage's any-path pattern: `arn:<partition>:iam::<account>:<type>/` `*` `/<name>`. */
-const BY_NAME_ANY_PATH = /^(arn:[^:]+:iam::\d{12}:(user|group|role)\/)\*\/([\w+=,.@-]{1,128})$/;
+const BY_NAME_ANY_PATH = new RegExp(`^(arn:[^:]+:iam::\\d{12}:(user|group|role)/)\\*/(${IAM_NAME_SOURCE})$`);
 
 /** An entity's ARN: `arn:<partition>:iam::<account>:<type>/<path><name>`, no wildcard. */
-const ENTITY_ARN = /^(arn:[^:]+:iam::\d{12}:(user|group|role)\/)(?:[\u0021-\u007e]*\/)?([\w+=,.@-]{1,128})$/;
+const ENTITY_ARN = new RegExp(`^(arn:[^:]+:iam::\\d{12}:(user|group|role)/)(?:[\\u0021-\\u007e]*/)?(${IAM_NAME_SOURCE})$`);
 
 /** By `<partition, account and type head>/<name>`: the entity's ARN, or null when several ARNs hold that name. */
 export type IamNameIndex = ReadonlyMap<string, string | null>;

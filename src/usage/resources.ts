@@ -395,8 +395,13 @@ const IAM_BY_NAME: { readonly [eventName: string]: "user" | "group" | "role" } =
 
 const IAM_NAME_KEY = { user: "userName", group: "groupName", role: "roleName" } as const;
 
-/** IAM names: letters, digits and +=,.@_- (IAM API reference); a path: / alone or /…/ of printable ASCII. */
-const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
+/**
+ * IAM names: letters, digits and +=,.@_- (IAM API reference); a path: / alone or /…/ of printable
+ * ASCII. The source is shared with generate/iam-names.ts, which reads names back out of
+ * iamByNamePatterns' ARNs: the two must agree on what a name is.
+ */
+export const IAM_NAME_SOURCE = "[\\w+=,.@-]{1,128}";
+const IAM_NAME = new RegExp(`^${IAM_NAME_SOURCE}$`);
 
 /**
  * The IAM resources a call names. A Create* call gives the path (absent: `/`), and a policy call
