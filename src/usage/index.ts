@@ -25,3 +25,12 @@ export {
   DUCKDB_TRINO_MACROS,
   duckDbCloudTrailView,
 } from "./sql.js";
+export {
+  SECURITY_LAKE_USAGE_QUERY,
+  SECURITY_LAKE_V1_USAGE_QUERY,
+  renderSecurityLakeQuery,
+  securityLakeToDuckDb,
+  DUCKDB_SECURITY_LAKE_MACROS,
+  type SecurityLakeRenderOptions,
+  type SecurityLakeSourceVersion,
+} from "./security-lake.js";
