@@ -19,6 +19,7 @@
 
 import type { Row } from "@aws-sdk/client-athena";
 import { ATHENA_USAGE_QUERY, LAKE_USAGE_QUERY, renderUsageQuery, USAGE_ROW_COLUMNS } from "../usage/sql.js";
+import { renderSecurityLakeQuery, SECURITY_LAKE_USAGE_QUERY, SECURITY_LAKE_V1_USAGE_QUERY } from "../usage/security-lake.js";
 import { attemptsOf, callAws, type CallContext, type CallHow } from "./aws-call.js";
 import { CollectError } from "./errors.js";
 import type { QueryRecord } from "./manifest.js";
@@ -73,7 +74,19 @@ function partitionDay(ms: number): string {
  * CloudTrail files land in the folder of their delivery day, up to ~15 minutes after the event.
  * The SQL is src/usage/sql.ts's, unchanged apart from that predicate.
  */
-export function athenaUsageSql(source: Pick<AthenaSource, "catalog" | "database" | "table" | "dayPartitions">, window: Window): string {
+export function athenaUsageSql(source: Pick<AthenaSource, "catalog" | "database" | "table" | "dayPartitions" | "securityLake">, window: Window): string {
+  const sl = source.securityLake;
+  if (sl !== undefined) {
+    // Security Lake's tables: its own query, whose window also bounds the time_dt (version 1: eventday) partitions.
+    const inDatabase = (table: string): string => athenaTableName({ ...source, table });
+    return renderSecurityLakeQuery(sl.version === 2 ? SECURITY_LAKE_USAGE_QUERY : SECURITY_LAKE_V1_USAGE_QUERY, {
+      table: athenaTableName(source),
+      ...(sl.s3Table !== null ? { s3Table: inDatabase(sl.s3Table) } : {}),
+      ...(sl.lambdaTable !== null ? { lambdaTable: inDatabase(sl.lambdaTable) } : {}),
+      start: cloudTrailTime(window.start),
+      end: cloudTrailTime(window.end),
+    });
+  }
   let sql = ATHENA_USAGE_QUERY;
   if (source.dayPartitions) {
     const parts = sql.split(ATHENA_WINDOW_ANCHOR);

@@ -312,7 +312,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
 
     // What the logs read include: the trails' or the event data store's event selectors
     // (collect-trails.ts). Not with lookup: Event history holds every management event, whatever the trails log.
-    if ((o.cloudtrail?.kind === "s3" || o.cloudtrail?.kind === "athena") && o.window) {
+    // Not for Security Lake: it keeps management events and S3 and Lambda data events whatever the
+    // trails log, so their selectors (DynamoDB data events logged, say) would claim more than its tables hold.
+    if ((o.cloudtrail?.kind === "s3" || (o.cloudtrail?.kind === "athena" && o.cloudtrail.securityLake === undefined)) && o.window) {
       run.phase(`what the trails that log ${regions.join(", ")} include (cloudtrail:DescribeTrails, cloudtrail:GetEventSelectors)`);
       await collectTrailSelectors(run, regions, o.cloudtrail, account?.id ?? null, o.concurrency);
       save(false);

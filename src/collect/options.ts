@@ -36,6 +36,20 @@ export interface AthenaSource {
    * so Athena reads only the window's days; false for tables without that partition.
    */
   dayPartitions: boolean;
+  /**
+   * `security-lake:…`: the table is Amazon Security Lake's CloudTrail management events table
+   * (OCSF), queried with the Security Lake usage query (src/usage/security-lake.ts) instead of the
+   * CloudTrail one; absent for `athena:…`.
+   */
+  securityLake?: SecurityLakeTables;
+}
+
+export interface SecurityLakeTables {
+  /** Security Lake source version: 2 (OCSF 1.1.0, tables `…_2_0`) or 1 (`…_1_0`). */
+  version: 1 | 2;
+  /** The S3 and Lambda data events tables, in the management table's database; null: not read. */
+  s3Table: string | null;
+  lambdaTable: string | null;
 }
 
 export interface LakeSource {
@@ -59,7 +73,7 @@ export interface CollectOptions {
   regions?: string[] | "all" | undefined;
   /** `--resume`: continue in `out`, skipping calls the manifest records as ok. */
   resume?: boolean | undefined;
-  /** `--cloudtrail lookup|s3://bucket/prefix|athena:<db>.<table>[?…]|lake:<event data store>[?…]`. */
+  /** `--cloudtrail lookup|s3://bucket/prefix|athena:<db>.<table>[?…]|lake:<event data store>[?…]|security-lake:<db>.<table>[?…]`. */
   cloudtrail?: string | CloudTrailSource | undefined;
   /** `--access-advisor`: ACTION_LEVEL last-accessed data for every role Lambda can assume. */
   accessAdvisor?: boolean | undefined;
@@ -193,6 +207,39 @@ function parseAthena(value: string): AthenaSource {
   };
 }
 
+function parseSecurityLake(value: string): AthenaSource {
+  const [path = "", query = ""] = value.slice("security-lake:".length).split(/\?(.*)/s, 2);
+  const flag = JSON.stringify(value);
+  const names = path.split(".");
+  const usage = "expected security-lake:<database>.<table> (the CloudTrail management events table, …_cloud_trail_mgmt_2_0) or security-lake:<catalog>.<database>.<table>, then optionally ?s3=<table>&lambda=<table>&version=1|2&workgroup=…&output=s3://…&region=…";
+  if (names.length < 2 || names.length > 3) throw new CollectError(`--cloudtrail ${flag}: ${usage}`);
+  const params = queryParams(flag, query, ["s3", "lambda", "version", "workgroup", "output", "region"]);
+  const bad = [...names, params.get("s3"), params.get("lambda")].filter((n): n is string => n !== undefined && !ATHENA_NAME.test(n));
+  if (bad.length > 0) throw new CollectError(`--cloudtrail ${flag}: ${bad.map((b) => JSON.stringify(b)).join(", ")} is not a catalog, database or table name (letters, digits, _ and -)`);
+  const output = params.get("output") ?? null;
+  if (output !== null && !S3_URL.test(output)) throw new CollectError(`--cloudtrail ${flag}: output ${JSON.stringify(output)} is not an s3://bucket/prefix URL`);
+  const workgroup = params.get("workgroup") ?? null;
+  if (workgroup !== null && !/^[A-Za-z0-9._-]{1,128}$/.test(workgroup)) throw new CollectError(`--cloudtrail ${flag}: workgroup ${JSON.stringify(workgroup)} is not a workgroup name`);
+  const table = names[names.length - 1] as string;
+  // The version is in the table's name (…_cloud_trail_mgmt_1_0, …_2_0); a table named otherwise needs ?version=.
+  const named = /_1_0$/.test(table) ? "1" : /_2_0$/.test(table) ? "2" : null;
+  const version = params.get("version") ?? named;
+  if (version !== "1" && version !== "2") throw new CollectError(`--cloudtrail ${flag}: version must be 1 or 2 (Security Lake's source version${named === null ? "; the table's name does not end in _1_0 or _2_0" : ""})`);
+  if (named !== null && version !== named) throw new CollectError(`--cloudtrail ${flag}: version ${version} differs from the table's name (…_${named}_0)`);
+  const [catalog, database] = names.length === 3 ? names : [null, ...names];
+  return {
+    kind: "athena",
+    catalog: catalog ?? null,
+    database: database as string,
+    table,
+    workgroup,
+    output: output === null ? null : output.endsWith("/") ? output : `${output}/`,
+    region: regionParam(flag, params),
+    dayPartitions: false,
+    securityLake: { version: version === "1" ? 1 : 2, s3Table: params.get("s3") ?? null, lambdaTable: params.get("lambda") ?? null },
+  };
+}
+
 function parseLake(value: string): LakeSource {
   const [store = "", query = ""] = value.slice("lake:".length).split(/\?(.*)/s, 2);
   const params = queryParams(JSON.stringify(value), query, ["region"]);
@@ -214,7 +261,8 @@ export function parseCloudTrailSource(value: string): CloudTrailSource {
   if (s3) return { kind: "s3", bucket: s3[1] ?? "", prefix: s3[2] ?? "" };
   if (value.startsWith("athena:")) return parseAthena(value);
   if (value.startsWith("lake:")) return parseLake(value);
-  throw new CollectError(`--cloudtrail ${JSON.stringify(value)}: expected "lookup", "s3://bucket/prefix", "athena:<database>.<table>" or "lake:<event data store>"`);
+  if (value.startsWith("security-lake:")) return parseSecurityLake(value);
+  throw new CollectError(`--cloudtrail ${JSON.stringify(value)}: expected "lookup", "s3://bucket/prefix", "athena:<database>.<table>", "lake:<event data store>" or "security-lake:<database>.<table>"`);
 }
 
 function positiveInt(name: string, value: number | undefined, fallback: number, min = 1): number {
@@ -291,6 +339,18 @@ export function describeCloudTrail(source: CloudTrailSource | null): string | nu
     case "s3":
       return `s3://${source.bucket}/${source.prefix}`;
     case "athena": {
+      const sl = source.securityLake;
+      if (sl !== undefined) {
+        const params = [
+          ...(sl.s3Table !== null ? [`s3=${sl.s3Table}`] : []),
+          ...(sl.lambdaTable !== null ? [`lambda=${sl.lambdaTable}`] : []),
+          `version=${sl.version}`,
+          ...(source.workgroup !== null ? [`workgroup=${source.workgroup}`] : []),
+          ...(source.output !== null ? [`output=${source.output}`] : []),
+          ...(source.region !== null ? [`region=${source.region}`] : []),
+        ];
+        return `security-lake:${[source.catalog, source.database, source.table].filter((x) => x !== null).join(".")}?${params.join("&")}`;
+      }
       const params = [
         ...(source.workgroup !== null ? [`workgroup=${source.workgroup}`] : []),
         ...(source.output !== null ? [`output=${source.output}`] : []),

@@ -30,7 +30,8 @@ export function registerCollect(program: Command): void {
     .option(
       "--cloudtrail <source>",
       "also collect activity: `lookup` (Event history, management events), s3://bucket/prefix (the trail's log files), " +
-        "athena:<database>.<table>[?workgroup=…&output=s3://…&region=…] (runs the shipped usage query in Athena) or lake:<event data store>[?region=…]",
+        "athena:<database>.<table>[?workgroup=…&output=s3://…&region=…] (runs the shipped usage query in Athena), lake:<event data store>[?region=…] " +
+        "or security-lake:<database>.<management events table>[?s3=<table>&lambda=<table>&workgroup=…&output=s3://…&region=…] (the Security Lake query, in Athena)",
     )
     .option("--access-advisor", "also collect IAM Access Advisor action-level last-accessed data for Lambda roles")
     .option("--access-analyzer", "also collect the unused-access findings of an existing Access Analyzer unused-access analyzer")
