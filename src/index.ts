@@ -196,7 +196,7 @@ export type { KeptRole, SeparatePolicy } from "./generate/types.js";
 // Live collection (read-only)
 export { collect, collectPolicy, COLLECT_OPERATIONS, type CollectOptions, type CollectResult, type CollectManifest, type CloudTrailSource, type QueryRecord } from "./collect/index.js";
 export { CollectError } from "./collect/errors.js";
-export type { AthenaSource, CollectProgress, LakeSource } from "./collect/options.js";
+export type { AthenaSource, CollectProgress, LakeSource, SecurityLakeTables } from "./collect/options.js";
 export type { CallStatus, ManifestCall } from "./collect/manifest.js";
 export type { CollectFeature } from "./collect/operations.js";
 export type { CollectPolicyOptions, IamPolicyDocument, IamPolicyStatement } from "./collect/policy.js";

@@ -9,6 +9,7 @@ export {
   type AthenaSource,
   type CloudTrailSource,
   type LakeSource,
+  type SecurityLakeTables,
   type CollectOptions,
   type CollectProgress,
 } from "./options.js";
