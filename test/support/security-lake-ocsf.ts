@@ -3,6 +3,13 @@
  * published (ocsf/examples mappings/markdown/AWS/v1.1.0/CloudTrail/API Activity/README.md; source
  * version 1: the fields the Security Lake user guide's and awslabs/aws-security-analytics-bootstrap's
  * queries read), written as Parquet with the tables' column types, for DuckDB to query.
+ *
+ * Sources (Apache-2.0): ocsf/examples mappings/markdown/AWS/v1.1.0/CloudTrail/API Activity/README.md
+ * (commit 5ca175acdc2c), mappings/bloblang/AWS/CloudTrail/v1.1.0/cloudtrail.yml (commit 7aa8649f37e4:
+ * the event names of the Authentication and Account Change classes, some of which are listed
+ * below); awslabs/aws-security-analytics-bootstrap AWSSecurityAnalyticsBootstrap/amazon_security_lake_queries/ocsf/
+ * amazon_security_lake_queries_cloudtrail_management.md (commit f7b8795c25bd: version 1's
+ * actor.user.uuid, unmapped['requestParameters.<key>'], eventday).
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
