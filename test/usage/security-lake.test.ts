@@ -27,6 +27,7 @@ import { denialRecords } from "../support/denial-records.js";
 import { roleCallRecord } from "../support/cloudtrail-record.js";
 import { packageRoot } from "../../src/evaluate/locate.js";
 import { ocsfOf, securityLakeTable, type Rec } from "../support/security-lake-ocsf.js";
+import { crossAccountDecrypt, KEY } from "../support/shared-event-records.js";
 
 type Row = { [k: string]: string | null };
 
@@ -122,6 +123,16 @@ describe("Security Lake aggregation SQL (run on DuckDB over OCSF Parquet)", () =
       ["iam:PutRolePolicy", ["arn:aws:iam::111122223333:role/*/worker-role", "arn:aws:iam::111122223333:role/worker-role"]],
       ["sts:AssumeRole", ["arn:aws:iam::444455556666:role/cross-account-read"]],
     ]);
+  });
+
+  it("counts the copies of one cross-account call (one sharedEventID, in unmapped) once, as the files do", async () => {
+    // Security Lake keeps each account's copy (its own eventID, metadata.uid), sharedEventID in unmapped.
+    const { caller, owner } = crossAccountDecrypt();
+    const { raw, fromLake } = await bothWays([owner as Rec, caller as Rec], 2, "shared");
+    expect(fromLake.sessions).toEqual(raw.sessions);
+    const decrypt = fromLake.sessions.flatMap((x) => x.actions).filter((a) => a.action === "kms:Decrypt");
+    expect(decrypt.map((a) => [a.count, a.resources])).toEqual([[1, [KEY]]]);
+    expect(fromLake.coverage.places).toEqual(raw.coverage.places);
   });
 
   it("says data events are unknown from the management events table alone, and present when the S3 data events table has some", async () => {
