@@ -194,7 +194,7 @@ describe("options", () => {
     expect(parseCloudTrailSource("s3://my-trail-bucket/org/AWSLogs/")).toEqual({ kind: "s3", bucket: "my-trail-bucket", prefix: "org/AWSLogs/" });
     expect(parseCloudTrailSource("s3://my-trail-bucket")).toEqual({ kind: "s3", bucket: "my-trail-bucket", prefix: "" });
     expect(() => parseCloudTrailSource("s3://")).toThrow(CollectError);
-    expect(() => parseCloudTrailSource("cloudtrail")).toThrow(/expected "lookup", "s3:\/\/bucket\/prefix", "athena:<database>.<table>" or "lake:<event data store>"/);
+    expect(() => parseCloudTrailSource("cloudtrail")).toThrow(/expected "lookup", "s3:\/\/bucket\/prefix", "athena:<database>.<table>", "lake:<event data store>" or "security-lake:<database>.<table>"/);
   });
 
   it("resolves the window from --since or --days and rejects contradictions with a message naming the flag", () => {
