@@ -94,7 +94,60 @@ export interface PlanIndex {
   /** The root module's input variables and their values for this plan (`variables.<name>.value`). */
   variables: Map<string, unknown>;
   deletedCount: number;
+  /** What the reader met in the plan and does not read: said as warnings (read-plan.ts). */
+  notices: PlanNotices;
 }
+
+/**
+ * Parts of a plan that leave resources out of what the reader builds, or that it does not know.
+ * Each is said, never passed over: a function missing from a plan must not read as no function.
+ */
+export interface PlanNotices {
+  /** `format_version` is newer than the versions the reader knows (KNOWN_FORMAT_VERSIONS). */
+  newerFormat: boolean;
+  /** Top-level keys the reader does not know (a newer Terraform's), sorted. */
+  unknownKeys: string[];
+  /** `deferred_changes` entries: resources Terraform plans in a later round, not in this plan's changes. */
+  deferred: { address: string; type: string; reason: string; jsonPath: string }[];
+  /** `forget` changes: resources Terraform stops managing without destroying them (`removed` with `destroy = false`). */
+  forgotten: { address: string; type: string; jsonPath: string }[];
+}
+
+/**
+ * The `format_version`s of `terraform show -json` the reader was built against: 0.1 (Terraform
+ * 0.12–0.14), 0.2 (0.15–1.0), 1.0 (1.0.x), 1.1 (1.1–1.2), 1.2 (1.3 onwards). A minor version
+ * adds keys only; a major one may change what the keys it keeps mean.
+ */
+const KNOWN_FORMAT_VERSIONS = new Set(["0.1", "0.2", "1.0", "1.1", "1.2"]);
+
+/**
+ * The top-level keys those versions write (internal/command/jsonplan/plan.go, and jsonstate for
+ * `terraform show -json` of a state), including `condition_results` (Terraform 1.2's development
+ * builds; `checks` since) and the keys leastrole reads nothing from: the drift, the outputs, the
+ * checks, the actions (Terraform 1.14). A key outside these is a newer format's, said by name.
+ */
+const KNOWN_PLAN_KEYS = new Set([
+  "format_version",
+  "terraform_version",
+  "variables",
+  "planned_values",
+  "resource_drift",
+  "resource_changes",
+  "deferred_changes",
+  "deferred_action_invocations",
+  "output_changes",
+  "action_invocations",
+  "prior_state",
+  "configuration",
+  "relevant_attributes",
+  "checks",
+  "condition_results",
+  "timestamp",
+  "applyable",
+  "complete",
+  "errored",
+  "values",
+]);
 
 function addressMaps(resources: TfResource[]): Pick<PlanIndex, "byConfigAddress" | "byModuleInstance"> {
   const byConfigAddress = new Map<string, TfResource[]>();
@@ -230,6 +283,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
       moduleCalls: new Map(),
       variables: new Map(),
       deletedCount: 0,
+      notices: { newerFormat: false, unknownKeys: [], deferred: [], forgotten: [] },
     };
   }
   if (state === "show-json") {
@@ -243,9 +297,16 @@ export function indexPlan(located: Located, file: string): PlanIndex {
   if (typeof formatVersion !== "string") {
     throw new InputError("not a Terraform plan (`terraform show -json`): no format_version", { file, path: "format_version" });
   }
-  if (!/^(0|1)\.\d+$/.test(formatVersion)) {
-    throw new InputError(`unsupported Terraform JSON format_version ${formatVersion} (0.x and 1.x are read)`, { file, path: "format_version" });
+  if (!/^\d+\.\d+$/.test(formatVersion)) {
+    throw new InputError(`unsupported Terraform JSON format_version ${formatVersion}: not a version number (0.1 to 1.2 are known)`, { file, path: "format_version" });
   }
+  // A version the reader does not know is read where its keys are known, and said (read-plan.ts).
+  const notices: PlanNotices = {
+    newerFormat: !KNOWN_FORMAT_VERSIONS.has(formatVersion),
+    unknownKeys: Object.keys(parsed).filter((k) => !KNOWN_PLAN_KEYS.has(k)).sort(),
+    deferred: [],
+    forgotten: [],
+  };
   if (!("planned_values" in plan) && !("resource_changes" in plan) && !("configuration" in plan)) {
     throw new InputError("not a Terraform plan or state: no planned_values, resource_changes or configuration, nor a state's values", { file, path: "" });
   }
@@ -275,7 +336,14 @@ export function indexPlan(located: Located, file: string): PlanIndex {
       deletedCount++;
       return;
     }
-    if (actions.includes("forget") || after === null || after === undefined) {
+    // ["forget"] alone: Terraform lets go of the object, which stays in the account. ["create",
+    // "forget"] is a replacement: a new object is made (its `after`), the old one let go.
+    if (actions.includes("forget") && !actions.includes("create")) {
+      notices.forgotten.push({ address, type, jsonPath });
+      deletedCount++;
+      return;
+    }
+    if (after === null || after === undefined) {
       deletedCount++;
       return;
     }
@@ -297,6 +365,20 @@ export function indexPlan(located: Located, file: string): PlanIndex {
       line: located.lineOf(jsonPath),
     });
   });
+
+  // Deferred changes (Terraform 1.9 onwards, with deferrals allowed): resources whose change
+  // Terraform could not plan yet (an unknown count, for_each or provider configuration); they are
+  // planned and applied in a later round, and are in neither resource_changes nor planned_values.
+  const deferred = plan.deferred_changes;
+  if (Array.isArray(deferred)) {
+    deferred.forEach((d: unknown, i: number) => {
+      const jsonPath = childPath(childPath("deferred_changes", i), "resource_change");
+      const rc = isRecord(d) && isRecord(d.resource_change) ? d.resource_change : null;
+      if (rc === null || typeof rc.address !== "string" || typeof rc.type !== "string") return;
+      const reason = isRecord(d) && typeof d.reason === "string" ? d.reason : "unknown";
+      notices.deferred.push({ address: rc.address, type: rc.type, reason, jsonPath });
+    });
+  }
 
   // Resources that have no change entry (older formats, or data sources fully read at plan time).
   const walk = (module: unknown, path: string, dataOnly: boolean): void => {
@@ -409,6 +491,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     moduleCalls,
     variables: rootVariables(plan.variables),
     deletedCount,
+    notices,
   };
 }
 

@@ -203,6 +203,7 @@ export class PlanReader {
     } else if (ix.complete === false || ix.applyable === false) {
       this.warn("terraform-plan-incomplete", "warning", "the plan is not complete or not applyable: some resources may be missing from it", ix.complete === false ? "complete" : "applyable");
     }
+    this.sayNotices();
     const ofType = (t: string): TfResource[] => ix.resources.filter((r) => r.mode === "managed" && r.type === t);
 
     for (const r of ofType("aws_iam_policy")) this.readPolicy(r);
@@ -268,7 +269,10 @@ export class PlanReader {
     }
     for (const principal of fragment.principals) if (principal.attachedPolicies.some((p) => unresolved.has(p.arn))) this.incomplete.add(principal.arn);
     fragment.incompletePrincipals = [...this.incomplete].sort();
-    fragment.partial = ix.errored || fragment.incompletePrincipals.length > 0 || this.warnings.some((w) => w.code === "terraform-external-role");
+    fragment.partial =
+      ix.errored ||
+      fragment.incompletePrincipals.length > 0 ||
+      this.warnings.some((w) => w.code === "terraform-external-role" || (w.code === "terraform-deferred-change" && w.severity === "warning"));
     fragment.warnings = sortWarnings(this.warnings);
     fragment.source.records = fragment.roles.length + fragment.principals.length + fragment.policies.length + fragment.functions.length;
     fragment.statementLocations = this.statementLocations(fragment);
@@ -320,6 +324,67 @@ export class PlanReader {
   }
 
   /* ------------------------------------------------------------ helpers */
+
+  /**
+   * What the plan holds that the reader does not read: a format version or keys it does not know,
+   * deferred changes, objects Terraform lets go of. Said so that a function or policy missing from
+   * what is read is never taken for one the plan does not make.
+   */
+  private sayNotices(): void {
+    const { notices, formatVersion } = this.index;
+    if (notices.newerFormat) {
+      const major = Number(formatVersion.split(".")[0]);
+      this.warn(
+        "terraform-plan-format-unknown",
+        major > 1 ? "warning" : "info",
+        major > 1
+          ? `format_version ${formatVersion} is not one leastrole knows (0.1 to 1.2): a new major version may change what its keys mean; the keys of the known versions are read as those versions write them, and what they miss is not known`
+          : `format_version ${formatVersion} is not one leastrole knows (0.1 to 1.2): a minor version only adds keys, so the keys of the known versions are read${notices.unknownKeys.length > 0 ? "" : "; it has no other"}`,
+        "format_version",
+      );
+    }
+    if (notices.unknownKeys.length > 0) {
+      this.warn(
+        "terraform-plan-unknown-key",
+        "info",
+        `${notices.unknownKeys.join(", ")}: ${notices.unknownKeys.length === 1 ? "a top-level key" : "top-level keys"} of the plan that leastrole does not know (a newer Terraform's), not read`,
+        notices.unknownKeys[0],
+      );
+    }
+    // Only the types this reader builds from matter to what it says; others are counted.
+    const reads = (type: string): boolean => type.startsWith("aws_iam_") || type.startsWith("aws_lambda_") || (ROLE_USE_TYPES as readonly string[]).includes(type);
+    const others: string[] = [];
+    for (const d of notices.deferred) {
+      if (!reads(d.type)) {
+        others.push(d.address);
+        continue;
+      }
+      this.warn(
+        "terraform-deferred-change",
+        "warning",
+        `${d.address}: its change is deferred (reason ${d.reason}): Terraform plans it in a later round, so this plan does not say what it will be; what it grants or runs is not read, and the plan is partial`,
+        d.jsonPath,
+      );
+    }
+    if (others.length > 0) {
+      const shown = others.slice(0, 5).join(", ");
+      this.warn(
+        "terraform-deferred-change",
+        "info",
+        `${others.length} other resource${others.length === 1 ? "'s change is" : "s' changes are"} deferred to a later round (${shown}${others.length > 5 ? `, … and ${others.length - 5} more` : ""}): not in this plan's changes, so a value of ${others.length === 1 ? "it" : "theirs"} that a policy names is not known from it`,
+        "deferred_changes",
+      );
+    }
+    for (const f of notices.forgotten) {
+      if (!reads(f.type)) continue;
+      this.warn(
+        "terraform-forgotten-resource",
+        "info",
+        `${f.address} is removed from Terraform's state without being destroyed (a removed block with destroy = false): it stays in the account, outside this plan; an export of the account shows it`,
+        f.jsonPath,
+      );
+    }
+  }
 
   warn(code: string, severity: Warning["severity"], message: string, path?: string): void {
     const w: Warning = { code, severity, message, file: this.file };
