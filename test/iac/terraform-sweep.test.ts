@@ -1,14 +1,281 @@
 /**
- * The keys and versions of the `terraform show -json` format (internal/command/jsonplan/plan.go),
- * on a real plan of Terraform 1.11.4 (test/fixtures/terraform-sweep/SOURCE.md, docs-lambda-basic).
+ * Terraform plans as Terraform writes them (test/fixtures/terraform-sweep/SOURCE.md): Terraform's
+ * own `terraform show -json` test outputs and checkov's, verbatim, of every format_version from 0.2
+ * to 1.2; and plans made here by Terraform 1.11.4 with the AWS provider 5.100.0, offline, from the
+ * provider documentation's Lambda examples and from configurations written for this sweep (each
+ * folder holds the `.tf` files, and the state, it was planned from). The expected values are read
+ * off the configurations with the provider's documentation (which attribute names the role, what
+ * an ARN of a name is: `arn:aws:sns:<region>:<account>:<name>`, a log group's `arn` without `:*`),
+ * never copied from leastrole's output. Every case is read with its `.tf` files, as the CLI reads
+ * a plan with the configuration beside it.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { PolicyDocument } from "../../src/model/document.js";
 import { readTerraformPlan } from "../../src/sources/terraform/index.js";
+import { normalizeFragments } from "../normalize/checked.js";
 
 const DIR = new URL("../fixtures/terraform-sweep/", import.meta.url).pathname;
+
+/** A case: a plan file, or a folder of plan.json and the `.tf` files it was planned from. */
+const CASES = readdirSync(DIR)
+  .filter((f) => f.endsWith(".json") || statSync(join(DIR, f)).isDirectory())
+  .sort();
+
+function tfFiles(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const f of readdirSync(d).sort()) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (f.endsWith(".tf")) out[relative(dir, p)] = readFileSync(p, "utf8");
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function read(name: string, withConfig = true) {
+  const dir = join(DIR, name);
+  if (!statSync(dir).isDirectory()) return readTerraformPlan(readFileSync(dir), dir);
+  const plan = join(dir, "plan.json");
+  return readTerraformPlan(readFileSync(plan), plan, withConfig ? { configFiles: tfFiles(dir), configRoot: dir } : {});
+}
+
 const role = (name: string) => `arn:aws:iam::unknown:role/${name}`;
+const fnArn = (name: string) => `arn:aws:lambda:eu-west-1:unknown:function:${name}`;
+const BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+const LAMBDA_TRUST = [{ Service: ["lambda.amazonaws.com"] }];
+
+/** A policy's statements as [actions, resources]. */
+const grants = (d: PolicyDocument | null | undefined) => (d?.Statement ?? []).map((s) => [s.Action ?? [], s.Resource ?? []]);
+
+interface Expected {
+  /** Terraform address → what the function is. */
+  functions: Record<string, { name: string; arn?: string; role: string; env?: string[]; aliases?: string[]; invokers?: [unknown, unknown][] }>;
+  /** Terraform address → the role's ARN, inline policies (name → grants) and attached ARNs. */
+  roles: Record<string, { arn: string; inline?: Record<string, unknown[]>; attached?: string[] }>;
+  /** Customer managed policies of the plan: ARN → grants. */
+  policies?: Record<string, unknown[]>;
+  /** [code, path] of every warning: none beyond these. */
+  warnings: [string, string][];
+  partial?: boolean;
+}
+
+const NOTHING: Expected = { functions: {}, roles: {}, warnings: [] };
+
+const EXPECTED: Record<string, Expected> = {
+  // Terraform 1.9.8, format 1.2: a bucket let go of (["forget"]), no Lambda or IAM resource.
+  "checkov-plan-forget-action.json": NOTHING,
+  // Terraform's test outputs (test_instance resources of the test provider): formats 0.2, 1.0,
+  // 1.1 (with 1.2-dev's condition_results), drift, moves, replacements, sensitive values.
+  "terraform-show-json-conditions.json": NOTHING,
+  "terraform-show-json-moved-drift.json": NOTHING,
+  "terraform-show-json-requires-replace.json": NOTHING,
+  "terraform-show-json-sensitive-values.json": NOTHING,
+  // errored: true, an empty planned root module: said, and partial.
+  "terraform-show-json-plan-error.json": { functions: {}, roles: {}, warnings: [["terraform-plan-errored", "errored"]], partial: true },
+  // Terraform 1.11.4's own format (1.2, timestamp, checks, relevant_attributes), terraform_data only.
+  "terraform-data-moved-removed-check": NOTHING,
+  // The documentation's basic example: the role from an aws_iam_policy_document trust policy;
+  // the environment's variable names only.
+  "docs-lambda-basic": {
+    functions: { "aws_lambda_function.test_lambda": { name: "lambda_function_name", arn: fnArn("lambda_function_name"), role: role("iam_for_lambda"), env: ["foo"] } },
+    roles: { "aws_iam_role.iam_for_lambda": { arn: role("iam_for_lambda"), inline: {}, attached: [] } },
+    warnings: [],
+  },
+  // CloudWatch logging: a customer managed policy (path "/") attached by its ARN, known only
+  // after apply, linked through the configuration; the statement as the data source wrote it.
+  "docs-lambda-logging": {
+    functions: { "aws_lambda_function.test_lambda": { name: "lambda_function_name", role: role("iam_for_lambda"), env: [] } },
+    roles: { "aws_iam_role.iam_for_lambda": { arn: role("iam_for_lambda"), inline: {}, attached: ["arn:aws:iam::unknown:policy/lambda_logging"] } },
+    policies: { "arn:aws:iam::unknown:policy/lambda_logging": [[["logs:PutLogEvents", "logs:CreateLogStream", "logs:CreateLogGroup"], ["arn:aws:logs:*:*:*"]]] },
+    warnings: [],
+  },
+  // A permission with `qualifier` = an alias of the plan: the alias's policy (its qualified ARN).
+  "docs-lambda-permission-alias": {
+    functions: {
+      "aws_lambda_function.test_lambda": {
+        name: "lambda_function_name",
+        role: role("iam_for_lambda"),
+        aliases: ["testalias"],
+        invokers: [[{ Service: ["events.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": ["arn:aws:events:eu-west-1:111122223333:rule/RunDaily"] } }]],
+      },
+    },
+    roles: { "aws_iam_role.iam_for_lambda": { arn: role("iam_for_lambda"), inline: {}, attached: [] } },
+    warnings: [],
+  },
+  // SNS may invoke it from the topic of the plan (name call-lambda-maybe); the subscription is
+  // SNS's side and grants the function nothing.
+  "docs-lambda-permission-sns": {
+    functions: {
+      "aws_lambda_function.func": {
+        name: "lambda_called_from_sns",
+        role: role("iam_for_lambda_with_sns"),
+        invokers: [[{ Service: ["sns.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": ["arn:aws:sns:eu-west-1:unknown:call-lambda-maybe"] } }]],
+      },
+    },
+    roles: { "aws_iam_role.default": { arn: role("iam_for_lambda_with_sns"), inline: {}, attached: [] } },
+    warnings: [],
+  },
+  // `"${aws_cloudwatch_log_group.default.arn}:*"`: the log group's ARN (no `:*`) and the suffix.
+  "docs-lambda-permission-logs": {
+    functions: {
+      "aws_lambda_function.logging": {
+        name: "lambda_called_from_cloudwatch_logs",
+        role: role("iam_for_lambda_called_from_cloudwatch_logs"),
+        invokers: [[{ Service: ["logs.eu-west-1.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": ["arn:aws:logs:eu-west-1:unknown:log-group:/default:*"] } }]],
+      },
+    },
+    roles: { "aws_iam_role.default": { arn: role("iam_for_lambda_called_from_cloudwatch_logs"), inline: {}, attached: [] } },
+    warnings: [],
+  },
+  // One function, every kind of trigger and setting: see the test below for the triggers.
+  "sweep-triggers": {
+    functions: {
+      "aws_lambda_function.worker": {
+        name: "worker",
+        role: role("worker"),
+        // QUEUE_URL is unknown until the queue exists, so Terraform marks the whole map unknown:
+        // the names come from the .tf files (said); API_TOKEN's value is sensitive, its name is not.
+        env: ["API_TOKEN", "QUEUE_URL"],
+        invokers: [
+          [{ Service: ["s3.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": ["arn:aws:s3:::example-uploads-bucket"] } }],
+          [{ Service: ["events.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": ["arn:aws:events:eu-west-1:unknown:rule/nightly"] } }],
+        ],
+      },
+    },
+    roles: {
+      "aws_iam_role.worker": {
+        arn: role("worker"),
+        inline: {
+          // jsonencode of ARNs known after apply: evaluated from the .tf files; a KMS key's ARN
+          // ends in its key_id, which AWS chooses: kept as a reference.
+          queue: [
+            [["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], ["arn:aws:sqs:eu-west-1:unknown:jobs"]],
+            [["sqs:SendMessage"], ["arn:aws:sqs:eu-west-1:unknown:worker-dlq"]],
+            [["kms:Decrypt"], ["arn:aws:kms:eu-west-1:unknown:key/${aws_kms_key.queue.key_id}", "arn:aws:kms:eu-west-1:unknown:key/${aws_kms_key.env.key_id}"]],
+          ],
+          // The role's inline_policy block.
+          "read-orders": [[["dynamodb:GetItem", "dynamodb:Query"], ["arn:aws:dynamodb:eu-west-1:111122223333:table/orders"]]],
+        },
+        attached: [BASIC, "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole"],
+      },
+    },
+    warnings: [
+      ["terraform-policy-from-config", "resource_changes[4].change.after.policy"],
+      ["terraform-value-from-config", "resource_changes[13]"],
+    ],
+  },
+  // module.fn (for_each) and its module.role (count): each function's role by its instance; the
+  // policy document names the root's queue through a module variable, known after apply.
+  "sweep-modules": {
+    functions: {
+      'module.fn["orders"].aws_lambda_function.this': { name: "orders-fn", role: role("orders-role"), env: ["TABLE"] },
+      'module.fn["reports"].aws_lambda_function.this': { name: "reports-fn", role: role("reports-role"), env: ["TABLE"] },
+    },
+    roles: {
+      'module.fn["orders"].module.role[0].aws_iam_role.this': {
+        arn: role("orders-role"),
+        inline: { consume: [[["sqs:DeleteMessage", "sqs:ReceiveMessage"], ["arn:aws:sqs:eu-west-1:unknown:events"]]] },
+        attached: [BASIC],
+      },
+      'module.fn["reports"].module.role[0].aws_iam_role.this': {
+        arn: role("reports-role"),
+        inline: { consume: [[["sqs:DeleteMessage", "sqs:ReceiveMessage"], ["arn:aws:sqs:eu-west-1:unknown:events"]]] },
+        attached: [BASIC],
+      },
+    },
+    warnings: [
+      ["terraform-policy-from-config", "resource_changes[1]"],
+      ["terraform-policy-from-config", "resource_changes[4]"],
+    ],
+  },
+  // Planned against a state: the role replaced under its new name (["create", "delete"]), the
+  // function updated to it (its ARN known from the state), the basic attachment deleted, the
+  // legacy function let go of (["forget"]): not in the plan, and said.
+  "sweep-changes": {
+    functions: { "aws_lambda_function.test_lambda": { name: "lambda_function_name", arn: "arn:aws:lambda:eu-west-1:111122223333:function:lambda_function_name", role: role("iam_for_lambda_v2"), env: [] } },
+    roles: { "aws_iam_role.iam_for_lambda": { arn: role("iam_for_lambda_v2"), inline: {}, attached: [] } },
+    warnings: [["terraform-forgotten-resource", "resource_changes[2]"]],
+  },
+};
+
+describe("Terraform plans as Terraform writes them", () => {
+  it("every case has its expectation", () => {
+    expect(CASES).toEqual(Object.keys(EXPECTED).sort());
+    expect(CASES.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it.each(CASES)("%s: its functions, roles, policies and warnings", (name) => {
+    const want = EXPECTED[name]!;
+    const f = read(name);
+    expect(Object.fromEntries(f.functions.map((fn) => [fn.source?.address, fn.name]))).toEqual(Object.fromEntries(Object.entries(want.functions).map(([a, w]) => [a, w.name])));
+    for (const [address, w] of Object.entries(want.functions)) {
+      const fn = f.functions.find((x) => x.source?.address === address)!;
+      expect(fn.roleArn).toBe(w.role);
+      if (w.arn !== undefined) expect(fn.arn).toBe(w.arn);
+      if (w.env !== undefined) expect(fn.environmentVariableNames).toEqual(w.env);
+      expect(fn.aliases).toEqual(w.aliases ?? []);
+      expect((fn.resourcePolicy?.Statement ?? []).map((s) => [s.Principal, s.Condition])).toEqual(w.invokers ?? []);
+    }
+    expect(Object.fromEntries(f.roles.map((r) => [r.source?.address, r.arn]))).toEqual(Object.fromEntries(Object.entries(want.roles).map(([a, w]) => [a, w.arn])));
+    for (const [address, w] of Object.entries(want.roles)) {
+      const r = f.roles.find((x) => x.source?.address === address)!;
+      expect(r.trustPolicy?.Statement.map((s) => s.Principal)).toEqual(LAMBDA_TRUST);
+      if (w.inline !== undefined) expect(Object.fromEntries(r.inlinePolicies.map((p) => [p.name, grants(p.document)]))).toEqual(w.inline);
+      if (w.attached !== undefined) expect(r.attachedPolicies.map((p) => p.arn)).toEqual(w.attached);
+    }
+    expect(Object.fromEntries(f.policies.map((p) => [p.arn, grants(p.document)]))).toEqual(want.policies ?? {});
+    expect(f.warnings.map((w) => [w.code, w.path])).toEqual(want.warnings);
+    expect(f.partial).toBe(want.partial ?? false);
+    // Every warning names the file; the document the normaliser makes of it is valid.
+    for (const w of f.warnings) expect(w.file).toContain(name);
+    normalizeFragments([f]);
+  });
+});
+
+describe("what the sweep's plans say, one by one", () => {
+  it("the worker's triggers: the SQS queue, the DynamoDB stream (its label known once made) with its failure topic, the disabled Kinesis stream", () => {
+    const fn = read("sweep-triggers").functions[0]!;
+    expect(fn.triggers.map((t) => [t.kind, t.eventSourceArn, t.state, t.onFailureDestination, t.sourceKmsKeyArn ?? null])).toEqual([
+      ["dynamodb", "arn:aws:dynamodb:eu-west-1:unknown:table/orders/stream/${aws_dynamodb_table.orders.stream_label}", "Enabled", "arn:aws:sns:eu-west-1:unknown:stream-failures", null],
+      ["kinesis", "arn:aws:kinesis:eu-west-1:unknown:stream/clicks", "Disabled", null, null],
+      // The queue is encrypted with the plan's own key: reading it needs kms:Decrypt on that key.
+      ["sqs", "arn:aws:sqs:eu-west-1:unknown:jobs", "Enabled", null, "arn:aws:kms:eu-west-1:unknown:key/${aws_kms_key.queue.key_id}"],
+    ]);
+    expect(fn.vpc).toEqual({ vpcId: null, subnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"], securityGroupIds: ["sg-0123456789abcdef0"] });
+    expect([fn.tracingMode, fn.deadLetterTargetArn, fn.kmsKeyArn]).toEqual(["Active", "arn:aws:sqs:eu-west-1:unknown:worker-dlq", "arn:aws:kms:eu-west-1:unknown:key/${aws_kms_key.env.key_id}"]);
+    expect(fn.functionUrls).toEqual([{ authType: "NONE", url: null, qualifier: null }]);
+    // The sensitive value never leaves the reader.
+    expect(JSON.stringify(read("sweep-triggers"))).not.toContain("not-a-real-token");
+  });
+
+  it("without the .tf files, what the plan knows only after apply is said, never read as nothing", () => {
+    const f = read("sweep-triggers", false);
+    const fn = f.functions[0]!;
+    expect(fn.environmentVariableNames).toEqual([]);
+    expect(f.roles[0]!.inlinePolicies.map((p) => p.name)).toEqual(["read-orders"]);
+    expect(f.warnings.map((w) => [w.code, w.severity])).toEqual([
+      ["terraform-unknown-policy", "warning"],
+      ["terraform-unknown-value", "info"],
+    ]);
+    expect(f.incompletePrincipals).toEqual([role("worker")]);
+    expect(f.partial).toBe(true);
+    // The module sweep: the document's resources are kept as a reference to the data source.
+    const m = read("sweep-modules", false);
+    expect(m.roles.map((r) => grants(r.inlinePolicies[0]!.document))).toEqual([
+      [[["sqs:DeleteMessage", "sqs:ReceiveMessage"], ['${module.fn["orders"].data.aws_iam_policy_document.consume.statement[0].resources}']]],
+      [[["sqs:DeleteMessage", "sqs:ReceiveMessage"], ['${module.fn["reports"].data.aws_iam_policy_document.consume.statement[0].resources}']]],
+    ]);
+  });
+
+  it("an alias of the plan is one of its function's aliases once normalised (it was missing: aliases [])", () => {
+    const { document } = normalizeFragments([read("docs-lambda-permission-alias")]);
+    expect(document.functions.map((fn) => [fn.name, fn.aliases])).toEqual([["lambda_function_name", ["testalias"]]]);
+  });
+});
 
 /**
  * The keys and versions of the format, on a real plan (docs-lambda-basic) changed as a Terraform

@@ -278,6 +278,26 @@ function sourceKmsKey(p: PlanReader, r: TfResource, knownArn: string | null): st
   return `arn:${partition}:kms:${region}:${accountId}:key/${key}`;
 }
 
+/**
+ * An `aws_lambda_alias`: apply creates the alias `name` of the function `function_name` names (a
+ * reference, a name or an ARN), so the function has it whether or not a permission, URL or invoke
+ * config of the plan targets it, as the CloudFormation reader does for AWS::Lambda::Alias. Each
+ * alias can carry its own resource policy, URL and invoke config, so the list says which
+ * qualifiers there are to look at; before, an alias of the plan was not listed. Which version it
+ * points at (`function_version`, `routing_config`) is not kept.
+ */
+export function readAlias(p: PlanReader, r: TfResource): void {
+  const name = p.knownString(r, "name");
+  if (name === undefined || name === "") return;
+  const t = targetFunction(p, r, "function_name");
+  if (t.fn) {
+    if (!t.fn.fn.aliases.includes(name)) t.fn.fn.aliases = [...t.fn.fn.aliases, name].sort();
+  } else {
+    // A function outside the plan: a patch with that qualifier, which the normaliser lists among its aliases.
+    patchFor(p, { ...t, qualifier: name }, r);
+  }
+}
+
 export function readFunctionUrl(p: PlanReader, r: TfResource): void {
   const target = targetFunction(p, r, "function_name");
   const auth = p.knownString(r, "authorization_type");

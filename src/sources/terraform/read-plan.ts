@@ -33,7 +33,7 @@ import {
 } from "../cloudformation/lambda-shapes.js";
 import { configExpression, indexPlan, resolveExpression, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
 import { dataSourceFromConfiguration, rebuildPolicyDocument } from "./policy-document-data.js";
-import { readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission, readRoleUse, ROLE_USE_TYPES } from "./lambda-resources.js";
+import { readAlias, readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission, readRoleUse, ROLE_USE_TYPES } from "./lambda-resources.js";
 import { stringMap, unknownAt, valueAtPath } from "./values.js";
 import { readMembership, readPrincipal, readPrincipalAttachment, readPrincipalPolicy, type PrincipalBuild } from "./principals.js";
 import { indexConfigBlocks, statementOffsets, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
@@ -222,6 +222,7 @@ export class PlanReader {
     for (const r of ofType("aws_iam_user_group_membership")) readMembership(this, r, "user-groups");
     for (const r of ofType("aws_iam_group_membership")) readMembership(this, r, "group-users");
     for (const r of ofType("aws_lambda_function")) readFunction(this, r);
+    for (const r of ofType("aws_lambda_alias")) readAlias(this, r);
     for (const r of ofType("aws_lambda_permission")) readPermission(this, r);
     for (const r of ofType("aws_lambda_event_source_mapping")) readEventSourceMapping(this, r);
     for (const r of ofType("aws_lambda_function_url")) readFunctionUrl(this, r);
