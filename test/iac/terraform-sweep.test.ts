@@ -192,6 +192,33 @@ const EXPECTED: Record<string, Expected> = {
       ["terraform-policy-from-config", "resource_changes[4]"],
     ],
   },
+  // An image function published, with an alias (live) that has its own URL, invoke config and an
+  // organisation's permission (function_name = the alias's ARN); a role with managed_policy_arns;
+  // a policy document merging another (source_policy_documents); a function with count = 0.
+  "sweep-aliases-urls": {
+    functions: {
+      "aws_lambda_function.api": {
+        name: "api",
+        role: role("api"),
+        env: [],
+        aliases: ["live"],
+        invokers: [["*", { StringEquals: { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] } }]],
+      },
+    },
+    roles: {
+      "aws_iam_role.api": {
+        arn: role("api"),
+        inline: {
+          api: [
+            [["logs:PutLogEvents", "logs:CreateLogStream"], ["arn:aws:logs:*:*:log-group:/custom/api:*"]],
+            [["secretsmanager:GetSecretValue"], ["arn:aws:secretsmanager:eu-west-1:111122223333:secret:api-*"]],
+          ],
+        },
+        attached: ["arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"],
+      },
+    },
+    warnings: [],
+  },
   // Planned against a state: the role replaced under its new name (["create", "delete"]), the
   // function updated to it (its ARN known from the state), the basic attachment deleted, the
   // legacy function let go of (["forget"]): not in the plan, and said.
@@ -250,6 +277,15 @@ describe("what the sweep's plans say, one by one", () => {
     expect(fn.functionUrls).toEqual([{ authType: "NONE", url: null, qualifier: null }]);
     // The sensitive value never leaves the reader.
     expect(JSON.stringify(read("sweep-triggers"))).not.toContain("not-a-real-token");
+  });
+
+  it("the alias live's URL, failure destination and permission are live's own; the function logs to its custom group", () => {
+    const fn = read("sweep-aliases-urls").functions[0]!;
+    expect(fn.functionUrls).toEqual([{ authType: "AWS_IAM", url: null, qualifier: "live" }]);
+    expect(fn.resourcePolicy?.Statement.map((s) => s.Resource)).toEqual([[`${fnArn("api")}:live`]]);
+    expect(fn.destinations).toEqual({ onSuccess: null, onFailure: null });
+    expect(fn.qualifiedDeliveryTargets).toEqual([{ kind: "on-failure", arn: "arn:aws:sqs:eu-west-1:unknown:api-failures", qualifiers: ["live"], roleArn: role("api") }]);
+    expect([fn.packageType, fn.logGroup, fn.logFormat]).toEqual(["Image", "/custom/api", "JSON"]);
   });
 
   it("without the .tf files, what the plan knows only after apply is said, never read as nothing", () => {
