@@ -381,6 +381,8 @@ describe("what a plan of another Terraform version holds", () => {
     expect(major.functions.map((fn) => [fn.name, fn.roleArn])).toEqual([["lambda_function_name", role("iam_for_lambda")]]);
     expect(major.warnings.map((w) => [w.code, w.severity])).toEqual([["terraform-plan-format-unknown", "warning"]]);
     expect(major.warnings[0]!.message).toContain("format_version 2.0 is not one leastrole knows (0.1 to 1.2)");
+    expect([minor.partial, major.partial]).toEqual([false, true]);
+    expect(minor.warnings[0]!.message).toBe("format_version 1.3 is not one leastrole knows (0.1 to 1.2): a minor version only adds keys, so the keys of the known versions are read, and it has no other top-level key");
     expect(() => readPlan({ ...base(), format_version: "latest" })).toThrow(/format_version latest: not a version number/);
   });
 });

@@ -273,7 +273,7 @@ export class PlanReader {
     fragment.partial =
       ix.errored ||
       fragment.incompletePrincipals.length > 0 ||
-      this.warnings.some((w) => w.code === "terraform-external-role" || (w.code === "terraform-deferred-change" && w.severity === "warning"));
+      this.warnings.some((w) => w.code === "terraform-external-role" || ((w.code === "terraform-deferred-change" || w.code === "terraform-plan-format-unknown") && w.severity === "warning"));
     fragment.warnings = sortWarnings(this.warnings);
     fragment.source.records = fragment.roles.length + fragment.principals.length + fragment.policies.length + fragment.functions.length;
     fragment.statementLocations = this.statementLocations(fragment);
@@ -339,8 +339,8 @@ export class PlanReader {
         "terraform-plan-format-unknown",
         major > 1 ? "warning" : "info",
         major > 1
-          ? `format_version ${formatVersion} is not one leastrole knows (0.1 to 1.2): a new major version may change what its keys mean; the keys of the known versions are read as those versions write them, and what they miss is not known`
-          : `format_version ${formatVersion} is not one leastrole knows (0.1 to 1.2): a minor version only adds keys, so the keys of the known versions are read${notices.unknownKeys.length > 0 ? "" : "; it has no other"}`,
+          ? `format_version ${formatVersion} is not one leastrole knows (0.1 to 1.2): a new major version may change what its keys mean; the keys of the known versions are read as those versions write them, and what they miss is not known: the plan is read as partial`
+          : `format_version ${formatVersion} is not one leastrole knows (0.1 to 1.2): a minor version only adds keys, so the keys of the known versions are read${notices.unknownKeys.length > 0 ? " (the others are named by terraform-plan-unknown-key)" : ", and it has no other top-level key"}`,
         "format_version",
       );
     }
