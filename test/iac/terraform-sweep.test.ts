@@ -1,7 +1,7 @@
 /**
  * Terraform plans as Terraform writes them (test/fixtures/terraform-sweep/SOURCE.md): Terraform's
- * own `terraform show -json` test outputs and checkov's, verbatim, of every format_version from 0.2
- * to 1.2; and plans made here by Terraform 1.11.4 with the AWS provider 5.100.0, offline, from the
+ * own `terraform show -json` test outputs, checkov's and regula's, verbatim, of every
+ * format_version from 0.1 to 1.2; and plans made here by Terraform 1.11.4 with the AWS provider 5.100.0, offline, from the
  * provider documentation's Lambda examples and from configurations written for this sweep (each
  * folder holds the `.tf` files, and the state, it was planned from). The expected values are read
  * off the configurations with the provider's documentation (which attribute names the role, what
@@ -74,6 +74,8 @@ const EXPECTED: Record<string, Expected> = {
   "terraform-show-json-moved-drift.json": NOTHING,
   "terraform-show-json-requires-replace.json": NOTHING,
   "terraform-show-json-sensitive-values.json": NOTHING,
+  // Terraform 0.13.5, format 0.1 (regula's test input): a KMS key and a log group, no Lambda or IAM.
+  "regula-resource-view-05-tf-v0-13.json": NOTHING,
   // errored: true, an empty planned root module: said, and partial.
   "terraform-show-json-plan-error.json": { functions: {}, roles: {}, warnings: [["terraform-plan-errored", "errored"]], partial: true },
   // Terraform 1.11.4's own format (1.2, timestamp, checks, relevant_attributes), terraform_data only.
