@@ -87,6 +87,19 @@ const EXPECTED: Record<string, Expected> = {
     roles: { "aws_iam_role.iam_for_lambda": { arn: role("iam_for_lambda"), inline: {}, attached: [] } },
     warnings: [],
   },
+  // EFS through an access point, in the plan's own subnet: see below. Managed policies attached
+  // with for_each over their names.
+  "docs-lambda-efs": {
+    functions: { "aws_lambda_function.example": { name: "lambda_function_name", role: role("iam_for_lambda"), env: [] } },
+    roles: {
+      "aws_iam_role.iam_for_lambda": {
+        arn: role("iam_for_lambda"),
+        inline: {},
+        attached: ["arn:aws:iam::aws:policy/AmazonElasticFileSystemClientReadWriteAccess", "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"],
+      },
+    },
+    warnings: [],
+  },
   // CloudWatch logging: a customer managed policy (path "/") attached by its ARN, known only
   // after apply, linked through the configuration; the statement as the data source wrote it.
   "docs-lambda-logging": {
@@ -288,6 +301,12 @@ describe("what the sweep's plans say, one by one", () => {
     expect(fn.destinations).toEqual({ onSuccess: null, onFailure: null });
     expect(fn.qualifiedDeliveryTargets).toEqual([{ kind: "on-failure", arn: "arn:aws:sqs:eu-west-1:unknown:api-failures", qualifiers: ["live"], roleArn: role("api") }]);
     expect([fn.packageType, fn.logGroup, fn.logFormat]).toEqual(["Image", "/custom/api", "JSON"]);
+  });
+
+  it("the EFS function: its access point and network known once made, kept as references to them", () => {
+    const fn = read("docs-lambda-efs").functions[0]!;
+    expect(fn.fileSystems).toEqual(["arn:aws:elasticfilesystem:eu-west-1:unknown:access-point/${aws_efs_access_point.access_point_for_lambda.id}"]);
+    expect(fn.vpc).toEqual({ vpcId: null, subnetIds: ["${aws_subnet.subnet_for_lambda.id}"], securityGroupIds: ["${aws_security_group.sg_for_lambda.id}"] });
   });
 
   it("without the .tf files, what the plan knows only after apply is said, never read as nothing", () => {
