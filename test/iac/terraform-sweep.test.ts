@@ -234,6 +234,16 @@ const EXPECTED: Record<string, Expected> = {
     },
     warnings: [],
   },
+  // Dynamic blocks whose for_each is known only after apply: the whole environment and
+  // vpc_config unknown (after_unknown true), said; see below.
+  "sweep-dynamic-blocks": {
+    functions: { "aws_lambda_function.fn": { name: "dynamic-fn", role: role("dynamic-fn"), env: [] } },
+    roles: { "aws_iam_role.fn": { arn: role("dynamic-fn"), inline: {}, attached: [] } },
+    warnings: [
+      ["terraform-unknown-value", "resource_changes[1]"],
+      ["terraform-unknown-value", "resource_changes[1]"],
+    ],
+  },
   // Planned against a state: the role replaced under its new name (["create", "delete"]), the
   // function updated to it (its ARN known from the state), the basic attachment deleted, the
   // legacy function let go of (["forget"]): not in the plan, and said.
@@ -307,6 +317,20 @@ describe("what the sweep's plans say, one by one", () => {
     const fn = read("docs-lambda-efs").functions[0]!;
     expect(fn.fileSystems).toEqual(["arn:aws:elasticfilesystem:eu-west-1:unknown:access-point/${aws_efs_access_point.access_point_for_lambda.id}"]);
     expect(fn.vpc).toEqual({ vpcId: null, subnetIds: ["${aws_subnet.subnet_for_lambda.id}"], securityGroupIds: ["${aws_security_group.sg_for_lambda.id}"] });
+  });
+
+  it("a dynamic vpc_config known only after apply: in a VPC of networks known after apply, said (it was read as in no VPC, silently); so is the environment", () => {
+    const f = read("sweep-dynamic-blocks");
+    const fn = f.functions[0]!;
+    expect(fn.vpc).toEqual({ vpcId: null, subnetIds: ["${aws_lambda_function.fn.vpc_config.0.subnet_ids}"], securityGroupIds: ["${aws_lambda_function.fn.vpc_config.0.security_group_ids}"] });
+    expect(f.warnings.map((w) => [w.severity, w.message])).toEqual([
+      ["info", "aws_lambda_function.fn: environment variable names are known only after apply"],
+      ["warning", expect.stringContaining("aws_lambda_function.fn: vpc_config is known only after apply (a dynamic block over values the plan does not know)")],
+    ]);
+    // The dead-letter target, inside a dynamic block too, is evaluated from the .tf files: the queue's ARN.
+    expect(fn.deadLetterTargetArn).toBe("arn:aws:sqs:eu-west-1:unknown:dynamic-dlq");
+    // tracing_config is computed by the provider: unknown when unset in every plan, so not said.
+    expect(fn.tracingMode).toBeNull();
   });
 
   it("without the .tf files, what the plan knows only after apply is said, never read as nothing", () => {

@@ -53,12 +53,27 @@ export function readFunction(p: PlanReader, r: TfResource): void {
   const vpcBlock = block("vpc_config");
   const subnetIds = idsWithUnknowns(p, r, ["vpc_config", 0, "subnet_ids"]);
   const securityGroupIds = idsWithUnknowns(p, r, ["vpc_config", 0, "security_group_ids"]);
-  const vpc = vpcBlock && (subnetIds.length > 0 || securityGroupIds.length > 0) ? { vpcId: typeof vpcBlock.vpc_id === "string" ? vpcBlock.vpc_id : null, subnetIds, securityGroupIds } : null;
+  let vpc = vpcBlock && (subnetIds.length > 0 || securityGroupIds.length > 0) ? { vpcId: typeof vpcBlock.vpc_id === "string" ? vpcBlock.vpc_id : null, subnetIds, securityGroupIds } : null;
+  // A whole block unknown (`after_unknown.vpc_config: true`): a `dynamic "vpc_config"` whose
+  // for_each the plan knows only after apply, as modules write it. An unset block is `[]` there
+  // (tracing_config and logging_config, computed by the provider, are `true` when unset: not said).
+  // Before, such a function was read as outside any VPC, with no environment variable and no file
+  // system, and nothing said so.
+  if (r.unknown.vpc_config === true && vpc === null) {
+    // Read as in a VPC, as a function given subnets known only after apply is (idsWithUnknowns).
+    vpc = { vpcId: null, subnetIds: [`\${${r.address}.vpc_config.0.subnet_ids}`], securityGroupIds: [`\${${r.address}.vpc_config.0.security_group_ids}`] };
+    p.warn("terraform-unknown-value", "warning", `${r.address}: vpc_config is known only after apply (a dynamic block over values the plan does not know): read as in a VPC whose subnets and security groups are known after apply; if the block turns out empty, what is said of its VPC does not hold`, r.jsonPath);
+  }
+  if (r.unknown.file_system_config === true) {
+    p.warn("terraform-unknown-value", "warning", `${r.address}: file_system_config is known only after apply (a dynamic block over values the plan does not know): the file systems it mounts are not known`, r.jsonPath);
+  }
   const tracing = block("tracing_config")?.mode;
   const env = block("environment");
   // Names only: the values (often secrets) are dropped right here.
   let environmentVariableNames = isRecord(env?.variables) ? Object.keys(env.variables).sort() : [];
-  const envUnknown = Array.isArray(r.unknown.environment) && isRecord(r.unknown.environment[0]) ? r.unknown.environment[0].variables : undefined;
+  // The map unknown (`environment[0].variables: true`), or the whole block (`environment: true`, a
+  // dynamic block over values known after apply).
+  const envUnknown = r.unknown.environment === true ? true : Array.isArray(r.unknown.environment) && isRecord(r.unknown.environment[0]) ? r.unknown.environment[0].variables : undefined;
   if (envUnknown === true) {
     // One unknown value makes Terraform mark the whole map unknown; the names are still in the code.
     const written = p.configObjectKeys(r, ["environment", 0, "variables"]);
