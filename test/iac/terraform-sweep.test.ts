@@ -234,14 +234,15 @@ const EXPECTED: Record<string, Expected> = {
     },
     warnings: [],
   },
-  // Dynamic blocks whose for_each is known only after apply: the whole environment and
-  // vpc_config unknown (after_unknown true), said; see below.
+  // Dynamic blocks whose for_each is known only after apply: the whole environment, vpc_config
+  // and a Kafka mapping's source_access_configuration unknown (after_unknown true), said; see below.
   "sweep-dynamic-blocks": {
     functions: { "aws_lambda_function.fn": { name: "dynamic-fn", role: role("dynamic-fn"), env: [] } },
     roles: { "aws_iam_role.fn": { arn: role("dynamic-fn"), inline: {}, attached: [] } },
     warnings: [
       ["terraform-unknown-value", "resource_changes[1]"],
-      ["terraform-unknown-value", "resource_changes[1]"],
+      ["terraform-unknown-value", "resource_changes[2]"],
+      ["terraform-unknown-value", "resource_changes[2]"],
     ],
   },
   // Planned against a state: the role replaced under its new name (["create", "delete"]), the
@@ -319,11 +320,12 @@ describe("what the sweep's plans say, one by one", () => {
     expect(fn.vpc).toEqual({ vpcId: null, subnetIds: ["${aws_subnet.subnet_for_lambda.id}"], securityGroupIds: ["${aws_security_group.sg_for_lambda.id}"] });
   });
 
-  it("a dynamic vpc_config known only after apply: in a VPC of networks known after apply, said (it was read as in no VPC, silently); so is the environment", () => {
+  it("a dynamic vpc_config known only after apply: in a VPC of networks known after apply, said (it was read as in no VPC, silently); so are the environment and the Kafka mapping's secrets (they were none, silently)", () => {
     const f = read("sweep-dynamic-blocks");
     const fn = f.functions[0]!;
     expect(fn.vpc).toEqual({ vpcId: null, subnetIds: ["${aws_lambda_function.fn.vpc_config.0.subnet_ids}"], securityGroupIds: ["${aws_lambda_function.fn.vpc_config.0.security_group_ids}"] });
     expect(f.warnings.map((w) => [w.severity, w.message])).toEqual([
+      ["warning", expect.stringContaining("aws_lambda_event_source_mapping.kafka: source_access_configuration is known only after apply")],
       ["info", "aws_lambda_function.fn: environment variable names are known only after apply"],
       ["warning", expect.stringContaining("aws_lambda_function.fn: vpc_config is known only after apply (a dynamic block over values the plan does not know)")],
     ]);
@@ -331,6 +333,7 @@ describe("what the sweep's plans say, one by one", () => {
     expect(fn.deadLetterTargetArn).toBe("arn:aws:sqs:eu-west-1:unknown:dynamic-dlq");
     // tracing_config is computed by the provider: unknown when unset in every plan, so not said.
     expect(fn.tracingMode).toBeNull();
+    expect(fn.triggers.map((t) => [t.kind, t.secretArns])).toEqual([["self-managed-kafka", []]]);
   });
 
   it("without the .tf files, what the plan knows only after apply is said, never read as nothing", () => {

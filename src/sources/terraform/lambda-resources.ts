@@ -242,6 +242,11 @@ export function readEventSourceMapping(p: PlanReader, r: TfResource): void {
   if (Array.isArray(selfManaged) && selfManaged.length > 0) kind = "self-managed-kafka";
   const onFailure = p.arnAt(r, "destination_config", 0, "on_failure", 0, "destination_arn");
   const access = p.known(r, "source_access_configuration");
+  // The whole list unknown: a `dynamic "source_access_configuration"` over values known only after
+  // apply. Before, its secrets were silently none, and secretsmanager:GetSecretValue never required.
+  if (r.unknown.source_access_configuration === true) {
+    p.warn("terraform-unknown-value", "warning", `${r.address}: source_access_configuration is known only after apply (a dynamic block over values the plan does not know): the secrets and networks the mapping reads its source with are not known`, r.jsonPath);
+  }
   // A secret the same plan creates has a `uri` known only after apply: the secret's ARN, built
   // from its name (arnAt). Before, such an entry was dropped and GetSecretValue never required.
   const secretArns = (Array.isArray(access) ? access : [])
