@@ -112,6 +112,11 @@ export class TerraformConfig {
     }
   }
 
+  /** Whether a resource's block writes `dynamic "<type>"` blocks at its top level. */
+  hasDynamicBlock(configAddress: string, type: string): boolean {
+    return this.resources.get(configAddress)?.block.body.blocks.some((b) => b.type === "dynamic" && b.labels[0] === type) ?? false;
+  }
+
   /**
    * The expression at `path` in a resource's block: an attribute, or one inside its nested blocks
    * (`inline_policy`, 0, `policy`). Undefined when the block is not in the configuration, or the

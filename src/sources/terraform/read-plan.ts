@@ -1003,6 +1003,19 @@ export class PlanReader {
         else this.incomplete.add(arn);
       });
     }
+    // The provider computes inline_policy, so a role without the block has it unknown too: only the
+    // .tf files tell a `dynamic "inline_policy"` whose for_each is known after apply (the plan's
+    // configuration leaves dynamic blocks out). Before, such a role was read as having no inline
+    // policy, silently, its grants missing from every finding.
+    if (!Array.isArray(inline) && r.unknown.inline_policy === true && this.configValues?.config.hasDynamicBlock(r.configAddress, "inline_policy")) {
+      this.incomplete.add(arn);
+      this.warn(
+        "terraform-unknown-policy",
+        "warning",
+        `${r.address}: its inline_policy blocks are made by a dynamic block whose for_each is known only after apply: the role's inline policies are not known, and what it is granted is read in part`,
+        r.jsonPath,
+      );
+    }
     const attachedPolicies: AttachedPolicyRef[] = [];
     const managed = this.known(r, "managed_policy_arns");
     if (Array.isArray(managed)) {
