@@ -68,16 +68,8 @@ const NOTHING: Expected = { functions: {}, roles: {}, warnings: [] };
 const EXPECTED: Record<string, Expected> = {
   // Terraform 1.9.8, format 1.2: a bucket let go of (["forget"]), no Lambda or IAM resource.
   "checkov-plan-forget-action.json": NOTHING,
-  // Terraform's test outputs (test_instance resources of the test provider): formats 0.2, 1.0,
-  // 1.1 (with 1.2-dev's condition_results), drift, moves, replacements, sensitive values.
-  "terraform-show-json-conditions.json": NOTHING,
-  "terraform-show-json-moved-drift.json": NOTHING,
-  "terraform-show-json-requires-replace.json": NOTHING,
-  "terraform-show-json-sensitive-values.json": NOTHING,
   // Terraform 0.13.5, format 0.1 (regula's test input): a KMS key and a log group, no Lambda or IAM.
   "regula-resource-view-05-tf-v0-13.json": NOTHING,
-  // errored: true, an empty planned root module: said, and partial.
-  "terraform-show-json-plan-error.json": { functions: {}, roles: {}, warnings: [["terraform-plan-errored", "errored"]], partial: true },
   // Terraform 1.11.4's own format (1.2, timestamp, checks, relevant_attributes), terraform_data only.
   "terraform-data-moved-removed-check": NOTHING,
   // The documentation's basic example: the role from an aws_iam_policy_document trust policy;
