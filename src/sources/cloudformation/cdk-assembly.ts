@@ -27,7 +27,7 @@ import { isRecord } from "./lambda-shapes.js";
 import { templateLinks, type CloudFormationReadOptions } from "./read-template.js";
 
 /** What the assembly gives a template's reader; fields the manifest leaves unknown are absent. */
-export type StackReadOptions = Pick<CloudFormationReadOptions, "accountId" | "region" | "stackName" | "namePrefix" | "parameters" | "imports" | "nestedStacksRead">;
+export type StackReadOptions = Pick<CloudFormationReadOptions, "accountId" | "region" | "stackName" | "namePrefix" | "parameters" | "imports" | "nestedStacksRead" | "constructPaths">;
 
 /** A template of an assembly: its reader's options, and the top-level stack's template it deploys with. */
 export interface StackTemplateContext {
@@ -44,6 +44,34 @@ export interface StackTemplateContext {
    * deployed (a CDK manifest, whose account and region win).
    */
   flagsWin?: true;
+}
+
+/**
+ * A stack artifact's construct paths by logical ID, from its `aws:cdk:logicalId` metadata
+ * (`"/Orders/Api/Resource": [{type: "aws:cdk:logicalId", data: "ApiF70053CD"}]`, in the manifest
+ * or, since schema 53, in the artifact's `additionalMetadataFile`), which the CDK
+ * writes whether or not the template carries `aws:cdk:path` metadata. The artifact's metadata
+ * covers its nested stacks' resources too: a path under a nested stack's construct (the parent's
+ * `<Id>.NestedStack/<Id>.NestedStackResource` resource is at `<path>.NestedStack/…`, its resources
+ * under `<path>/`) goes to that nested stack's template, the rest to the stack's own.
+ */
+function logicalIdPaths(metadata: unknown): Array<[path: string, logicalId: string]> {
+  const out: Array<[string, string]> = [];
+  for (const [path, entries] of Object.entries(isRecord(metadata) ? metadata : {})) {
+    // A key that is not a path is the CLI's note on a resource a change destroys (`"<logical ID>":
+    // [{…, trace: ["!!DESTRUCTIVE_CHANGES: WILL_DESTROY"]}]`): no construct of the app.
+    if (!path.startsWith("/")) continue;
+    for (const e of Array.isArray(entries) ? entries : []) {
+      if (isRecord(e) && e.type === "aws:cdk:logicalId" && typeof e.data === "string") out.push([path.slice(1), e.data]);
+    }
+  }
+  return out;
+}
+
+/** The construct path a nested stack's resources are under, from its `AWS::CloudFormation::Stack` resource's path. */
+function nestedStackPrefix(resourcePath: string | undefined): string | undefined {
+  const m = resourcePath === undefined ? null : /^(.*)\.NestedStack\/[^/]+\.NestedStackResource$/.exec(resourcePath);
+  return m ? `${m[1]}/` : undefined;
 }
 
 /** How deep nested stacks are followed: a bound for a manifest nobody wrote by hand (a template visited once either way). */
@@ -128,7 +156,8 @@ export function cdkAssemblyOptions(files: string[]): Map<string, StackTemplateCo
     // This assembly's templates in the order they were found (a parent before its nested stacks).
     const found: string[] = [];
     const nestedOf = new Map<string, Array<[id: string, file: string]>>();
-    const visit = (file: string, options: StackReadOptions, prefix: string, depth: number, stackTemplate: string): void => {
+    // `paths`: the artifact's construct paths not yet given to a template above this one.
+    const visit = (file: string, options: StackReadOptions, prefix: string, depth: number, stackTemplate: string, paths: Array<[string, string]>): void => {
       if (out.has(file)) return;
       out.set(file, { options, stackTemplate });
       found.push(file);
@@ -140,7 +169,13 @@ export function cdkAssemblyOptions(files: string[]): Map<string, StackTemplateCo
       } catch {
         return; // missing or not a file: the source readers say what is wrong with what is there
       }
-      if (!text.includes("AWS::CloudFormation::Stack")) return;
+      // A template synthesised with path metadata (the CLI's default) says each resource's path
+      // itself: the manifest's are for templates without (`--no-path-metadata`, integ snapshots).
+      if (text.includes('"aws:cdk:path"')) paths = [];
+      if (!text.includes("AWS::CloudFormation::Stack")) {
+        setConstructPaths(options, paths);
+        return;
+      }
       assets ??= templateAssets(dir, manifest);
       let template: unknown;
       try {
@@ -148,6 +183,15 @@ export function cdkAssemblyOptions(files: string[]): Map<string, StackTemplateCo
       } catch {
         return;
       }
+      const pathOf = new Map(paths.map(([p, l]) => [l, p]));
+      const nestedPaths = new Map<string, Array<[string, string]>>();
+      for (const [id, r] of Object.entries(isRecord(template) && isRecord(template.Resources) ? template.Resources : {})) {
+        if (!isRecord(r) || r.Type !== "AWS::CloudFormation::Stack") continue;
+        const under = nestedStackPrefix(pathOf.get(id));
+        if (under !== undefined) nestedPaths.set(id, paths.filter(([p]) => p.startsWith(under)));
+      }
+      const taken = new Set([...nestedPaths.values()].flat());
+      setConstructPaths(options, paths.filter((e) => !taken.has(e)));
       for (const [id, nested] of nestedTemplates(dir, template, assets)) {
         if (inputs.has(nested) && existsSync(nested)) (options.nestedStacksRead ??= []).push(id);
         if (!nestedOf.has(file)) nestedOf.set(file, []);
@@ -155,7 +199,7 @@ export function cdkAssemblyOptions(files: string[]): Map<string, StackTemplateCo
         const child: StackReadOptions = { namePrefix: `${prefix}-${id}` };
         if (options.accountId !== undefined) child.accountId = options.accountId;
         if (options.region !== undefined) child.region = options.region;
-        visit(nested, child, child.namePrefix as string, depth + 1, stackTemplate);
+        visit(nested, child, child.namePrefix as string, depth + 1, stackTemplate, nestedPaths.get(id) ?? []);
       }
     };
     for (const [id, artifact] of Object.entries(manifest.artifacts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -164,11 +208,22 @@ export function cdkAssemblyOptions(files: string[]): Map<string, StackTemplateCo
       if (typeof templateFile !== "string" || basename(templateFile) !== templateFile) continue;
       const stackName = typeof artifact.properties.stackName === "string" ? artifact.properties.stackName : id;
       const file = join(dir, templateFile);
-      visit(file, { ...environmentOf(artifact.environment), stackName }, stackName, 0, file);
+      // Since cloud assembly schema 53 the CDK writes a stack's metadata to a file of its own
+      // (`additionalMetadataFile`, `<stack>.metadata.json`) instead of the manifest.
+      const extra = typeof artifact.additionalMetadataFile === "string" && basename(artifact.additionalMetadataFile) === artifact.additionalMetadataFile ? readJson(join(dir, artifact.additionalMetadataFile)) : undefined;
+      visit(file, { ...environmentOf(artifact.environment), stackName }, stackName, 0, file, [...logicalIdPaths(artifact.metadata), ...logicalIdPaths(extra)]);
     }
     linkStacks(found, nestedOf, out);
   }
   return out;
+}
+
+/** Gives a template the construct paths of its logical IDs (a logical ID met twice keeps neither: which one is meant is not known). */
+function setConstructPaths(options: StackReadOptions, paths: ReadonlyArray<[string, string]>): void {
+  const byId = new Map<string, string | null>();
+  for (const [path, id] of paths) byId.set(id, byId.has(id) && byId.get(id) !== path ? null : path);
+  const known = [...byId].filter((e): e is [string, string] => e[1] !== null);
+  if (known.length > 0) options.constructPaths = Object.fromEntries(known);
 }
 
 /**

@@ -72,6 +72,13 @@ export interface CloudFormationReadOptions {
    * `cloudformation-nested-stack` and the fragment is partial: its functions are not in the audit.
    */
   nestedStacksRead?: string[];
+  /**
+   * Each resource's CDK construct path (`Stack/Fn/Resource`) by logical ID, from the cloud
+   * assembly's manifest (its `aws:cdk:logicalId` metadata, cdk-assembly.ts), for a template
+   * synthesised without `aws:cdk:path` metadata (`cdk synth --no-path-metadata`, `pathMetadata:
+   * false`, the CDK's own integration snapshots). A resource's own `aws:cdk:path` wins.
+   */
+  constructPaths?: Record<string, string>;
 }
 
 /** Where one statement of a policy was written, for findings that point at a statement. */
@@ -231,7 +238,7 @@ export class TemplateReader {
   readonly warnings: Warning[] = [];
   readonly ctx: ArnContext;
   readonly resources: Record<string, SamResource>;
-  /** Each resource's CDK construct path (`aws:cdk:path` metadata), by logical ID. */
+  /** Each resource's CDK construct path (`aws:cdk:path` metadata, else the manifest's), by logical ID. */
   readonly constructs = new Map<string, string>();
   readonly resolver: IntrinsicResolver;
   readonly roles = new Map<string, RoleRecord>(); // by logical ID
@@ -265,6 +272,7 @@ export class TemplateReader {
     for (const [id, r] of Object.entries(isRecord(template.Resources) ? template.Resources : {})) {
       const path = isRecord(r) && isRecord(r.Metadata) ? r.Metadata["aws:cdk:path"] : undefined;
       if (typeof path === "string" && path !== "") this.constructs.set(id, path);
+      else if (Object.hasOwn(options.constructPaths ?? {}, id)) this.constructs.set(id, options.constructPaths?.[id] as string);
     }
     this.stackName = options.stackName ?? null;
     this.namePrefix = options.namePrefix ?? options.stackName ?? null;
