@@ -101,7 +101,7 @@ function knownUnusedShape(values: unknown[]): string | null {
     // meets all four.
     const keys = Object.keys(v);
     if (typeof v["version"] === "string") {
-      if (isObject(v["artifacts"])) return "AWS CDK cloud assembly manifest (the stacks' *.template.json files are read, with the account, region and name it gives each stack)";
+      if (isObject(v["artifacts"])) return "AWS CDK cloud assembly manifest (the stacks' *.template.json files are read, with the account, region, name and construct paths it gives each stack)";
       if (v["version"] === "tree-0.1" && isObject(v["tree"])) return "AWS CDK construct tree (the stacks' *.template.json files are read)";
       if ((isObject(v["files"]) || isObject(v["dockerImages"])) && keys.every((k) => k === "version" || k === "files" || k === "dockerImages")) return "AWS CDK asset manifest";
       if (keys.length === 1) return "AWS CDK cloud assembly version marker (cdk.out)";
@@ -112,7 +112,7 @@ function knownUnusedShape(values: unknown[]): string | null {
     }
     // A stack's construct metadata (`<Stack>.metadata.json`, cdk.out since 2025): construct paths to their annotations.
     if (keys.length > 0 && keys.every((k) => k.startsWith("/") && Array.isArray(v[k]) && (v[k] as unknown[]).every((e) => isObject(e) && typeof e["type"] === "string"))) {
-      return "AWS CDK stack metadata (the stacks' *.template.json files are read)";
+      return "AWS CDK stack metadata (the stacks' *.template.json files are read, with the construct paths it gives their resources)";
     }
     if (Array.isArray(v["Aliases"]) && (v["Aliases"] as unknown[]).every((a) => isObject(a) && "AliasArn" in a)) {
       return "lambda list-aliases output (each alias's policy, URL and invoke config are read from their qualified get-* outputs)";

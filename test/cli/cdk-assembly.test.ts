@@ -42,7 +42,7 @@ describe("a CDK cloud assembly folder", () => {
     expect(said).toEqual([
       ["input-not-used", "info", "AppStack.assets.json", "skipped: AWS CDK asset manifest"],
       ["input-not-used", "info", "cdk.out", "skipped: AWS CDK cloud assembly version marker (cdk.out)"],
-      ["input-not-used", "info", "manifest.json", "skipped: AWS CDK cloud assembly manifest (the stacks' *.template.json files are read, with the account, region and name it gives each stack)"],
+      ["input-not-used", "info", "manifest.json", "skipped: AWS CDK cloud assembly manifest (the stacks' *.template.json files are read, with the account, region, name and construct paths it gives each stack)"],
       ["input-not-used", "info", "tree.json", "skipped: AWS CDK construct tree (the stacks' *.template.json files are read)"],
     ]);
     // Nothing on stderr: no warning for the assembly's files or the staged code.

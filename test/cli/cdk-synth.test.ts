@@ -111,9 +111,9 @@ describe("a CDK cloud assembly as cdk synth writes it", () => {
     const said = doc.meta.warnings.filter((w) => w.severity !== "info").map((w) => [w.code, w.file, w.message]);
     expect(said).toEqual([]);
     expect(doc.meta.warnings.filter((w) => /metadata\.json$|validation-report\.json$/.test(w.file ?? "")).map((w) => w.message)).toEqual([
-      "skipped: AWS CDK stack metadata (the stacks' *.template.json files are read)",
-      "skipped: AWS CDK stack metadata (the stacks' *.template.json files are read)",
-      "skipped: AWS CDK stack metadata (the stacks' *.template.json files are read)",
+      "skipped: AWS CDK stack metadata (the stacks' *.template.json files are read, with the construct paths it gives their resources)",
+      "skipped: AWS CDK stack metadata (the stacks' *.template.json files are read, with the construct paths it gives their resources)",
+      "skipped: AWS CDK stack metadata (the stacks' *.template.json files are read, with the construct paths it gives their resources)",
       "skipped: AWS CDK policy validation report",
     ]);
     expect(stderr).not.toMatch(/warning/);
