@@ -341,6 +341,12 @@ function headerOf(targets: readonly CloudFormationTarget[], ids?: readonly Targe
   targets.forEach((t, i) => {
     // The role and the function as the body names them: `${Env}-orders-fn-role: for …:function:${Env}-orders-api`.
     lines.push(` ${commentText(roleNameOf(t))}: for ${subjectText(t)}`);
+    // A CDK app's template is cdk synth's output: said where in the app the role is made, since
+    // pasting into cdk.out is undone by the next synth (before, only the logical ID was given).
+    const construct = t.kept?.construct;
+    if (construct !== undefined) {
+      lines.push(`   CDK: the role is the construct ${construct}; cdk synth rewrites this template, so change the role there in the app (its statements, or the function's role: prop for a role of these).`);
+    }
     const made = t.kept?.samMadeFrom;
     const id = ids?.[i]?.roleId;
     if (made !== undefined && id !== undefined) {

@@ -162,6 +162,8 @@ function keptRoles(document: CanonicalDocument): (t: GenerateTarget) => KeptRole
       });
       if (connectors.length > 0) kept.connectorPolicies = [...new Set(connectors)].sort();
     }
+    const construct = kind === "cloudformation" ? role.source?.construct?.replace(/\/Resource$/, "") : undefined;
+    if (construct !== undefined && construct !== "") kept.construct = construct;
     if (kind === "cloudformation" && role.source?.samMadeFrom !== undefined) {
       // SAM makes it (`<Function>Role`): a resource of that logical ID pasted beside the function
       // fails the transform (DuplicateLogicalIdException). Its name stays CloudFormation's.

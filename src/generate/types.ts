@@ -307,4 +307,10 @@ export interface KeptRole {
    * runs with (a connector names the function's role through its `Role`), whatever the output says.
    */
   connectorPolicies?: string[];
+  /**
+   * The AWS CDK construct that makes today's role (its construct path without `/Resource`, from a
+   * cloud assembly): the template is `cdk synth`'s output, rewritten at the next synth, so the
+   * change is made in the app, at that construct.
+   */
+  construct?: string;
 }

@@ -14,6 +14,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildDocument } from "../../src/audit/build-document.js";
+import { runGenerate } from "../../src/generate/index.js";
 import type { CanonicalDocument, PolicyDocument } from "../../src/model/document.js";
 
 const DIR = new URL("../fixtures/cdk-sweep/", import.meta.url).pathname;
@@ -323,5 +324,25 @@ describe("CDK cloud assemblies the CDK wrote (aws-cdk integration snapshots)", (
     const warnings = doc.meta.warnings.filter((w) => w.code !== "input-not-used").map((w) => [w.code, w.file?.replace(DIR, "")]);
     expect(warnings).toEqual(EXPECTED[folder]?.warnings ?? []);
     expect(doc.meta.partial).toBe(false);
+  });
+});
+
+describe("what a CDK user is told about these assemblies", () => {
+  it("generate --format cloudformation names the construct that makes each role, to change in the app (cdk synth rewrites the template)", async () => {
+    const out = runGenerate(await read("provider-no-echo"), { format: "cloudformation" }).output;
+    const said = out.split("\n").filter((l) => l.startsWith("#   CDK:")).map((l) => /construct (\S+);/.exec(l)?.[1]);
+    // Sorted by role name: the framework's onEvent role, the LogRetention singleton's, the user's handler's.
+    expect(said.sort()).toEqual([
+      "integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole",
+      "integ-provider-no-echo/my-handler/ServiceRole",
+      "integ-provider-no-echo/my-provider/framework-onEvent/ServiceRole",
+    ]);
+    expect(out).toContain("#   CDK: the role is the construct integ-provider-no-echo/my-handler/ServiceRole; cdk synth rewrites this template, so change the role there in the app");
+  });
+
+  it("audit's findings on the CDK's own handlers point at their constructs (LogRetention's Put/DeleteRetentionPolicy on *)", async () => {
+    const { auditDocument } = await import("../../src/index.js");
+    const report = auditDocument(await read("provider-no-echo"));
+    expect(report.findings.map((f) => [f.ruleId, f.location?.construct])).toEqual([["LR003", "integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole/Resource"]]);
   });
 });
