@@ -345,4 +345,15 @@ describe("what a CDK user is told about these assemblies", () => {
     const report = auditDocument(await read("provider-no-echo"));
     expect(report.findings.map((f) => [f.ruleId, f.location?.construct])).toEqual([["LR003", "integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole/Resource"]]);
   });
+
+  it("a warning on a resource of the app names its construct: a nested stack not read, a state machine not audited", async () => {
+    // The parent template alone: its nested stack's template is not among the inputs.
+    const alone = await buildDocument([join(DIR, "nested-stacks-assets", "nested-stacks-assets.template.json")], { workers: 1 });
+    const nested = alone.meta.warnings.filter((w) => w.code === "cloudformation-nested-stack");
+    expect(nested.map((w) => [w.path, w.file?.replace(DIR, "")])).toEqual([["Resources.NestedNestedStackNestedNestedStackResourceDEFDAA4D", "nested-stacks-assets/nested-stacks-assets.template.json"]]);
+    expect(nested[0]?.message).toMatch(/\(CDK construct nested-stacks-assets\/Nested\.NestedStack\/Nested\.NestedStackResource\)$/);
+    expect(alone.meta.partial).toBe(true);
+    const sfn = (await read("stepfunctions-invoke-function")).meta.warnings.filter((w) => w.path === "Resources.StateMachine2E01A3A5");
+    expect(sfn.map((w) => [w.code, w.severity, /\(CDK construct ([^)]+)\)$/.exec(w.message)?.[1]])).toEqual([["input-not-used", "info", "aws-stepfunctions-integ/StateMachine"]]);
+  });
 });

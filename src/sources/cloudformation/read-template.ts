@@ -572,6 +572,11 @@ export class TemplateReader {
   /* ------------------------------------------------------------ helpers */
 
   warn(code: string, severity: Warning["severity"], message: string, path?: string): void {
+    // A warning on a resource of a CDK app names its construct too: the template is cdk synth's
+    // output, and the construct is where the user finds (and changes) what is not understood.
+    const id = path === undefined ? undefined : /^Resources\.([A-Za-z0-9]+)(?:$|[.[])/.exec(path)?.[1];
+    const construct = id === undefined ? undefined : this.constructs.get(id)?.replace(/\/Resource$/, "");
+    if (construct !== undefined && !message.includes(construct)) message = `${message} (CDK construct ${construct})`;
     const w: Warning = { code, severity, message, file: this.file };
     if (path !== undefined) w.path = path;
     this.warnings.push(w);
