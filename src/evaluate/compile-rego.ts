@@ -8,7 +8,7 @@
 
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { RulePackError, toError } from "../errors.js";
@@ -17,6 +17,7 @@ import { catalogFromInspect, type RuleCatalog } from "./catalog.js";
 import { builtinPackPaths } from "./locate.js";
 import { findOpaBinary } from "./opa-binary.js";
 import { readTarGz } from "./tar.js";
+import { canonicalSchemaPath } from "../normalize/validate.js";
 
 export const PACK_ENTRYPOINT = "leastrole/findings";
 
@@ -255,11 +256,124 @@ export function compileRegoPack(dir: string, options: CompileOptions = {}): Comp
     if (catalog.rules.length === 0) {
       throw new RulePackError(`no rules here: none of its .rego files (${sources.slice(0, 5).join(", ")}${sources.length > 5 ? ", …" : ""}) is a rule; ${WHERE_RULES_LIVE}`, { file: dir });
     }
+    const canonicalSchema = JSON.parse(readFileSync(canonicalSchemaPath(), "utf8")) as CanonicalSchema;
+    checkAgainstSchema(opa.path, dir, work, canonicalSchema, paths.capabilities, ignoreArgs);
     const copied = copies.map((f) => `${join(dir, f)}: a copy of leastrole's entrypoint, left out (leastrole compiles in its own, policies/leastrole.rego): it can be deleted`);
-    return { wasm, catalog, data, warnings: [...copied, ...misplaced.warnings] };
+    const notNull = sources.flatMap((f) => notOfNullableWarnings(join(dir, f), canonicalSchema));
+    return { wasm, catalog, data, warnings: [...copied, ...misplaced.warnings, ...notNull] };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The canonical schema as OPA's type checker should read it. OPA 1.x types a property whose
+ * `type` is a list (`["null", "string"]`, as the schema generator writes every nullable field) as
+ * its first non-null type alone, so `role.permissionsBoundaryArn == null`, the test
+ * docs/writing-rules.md asks for, would be a type error; the same list written as `anyOf` is read
+ * as either.
+ */
+export function schemaForOpaCheck(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(schemaForOpaCheck);
+  if (schema === null || typeof schema !== "object") return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) out[k] = schemaForOpaCheck(v);
+  if (!Array.isArray(out.type)) return out;
+  // What belongs to one of the listed types goes with it (items to array, properties to object).
+  const { type, items, properties, required, additionalProperties, ...rest } = out as Record<string, unknown> & { type: string[] };
+  const anyOf = type.map((t) => ({
+    type: t,
+    ...(t === "array" && items !== undefined ? { items } : {}),
+    ...(t === "object" ? Object.fromEntries(Object.entries({ properties, required, additionalProperties }).filter(([, v]) => v !== undefined)) : {}),
+  }));
+  return { ...rest, anyOf };
+}
+
+/**
+ * Type-checks the pack's rules against the canonical document's schema (`opa check --schema`):
+ * a rule reading a field the document does not have (`role.permissionBoundaryArn`,
+ * `input.function`) or giving a built-in a value of the wrong type (`object.get(fn.name, …)`)
+ * compiles and runs, and in WebAssembly silently finds nothing. Here it is refused, with the file,
+ * line and the fields the document has there, as OPA says them.
+ */
+function checkAgainstSchema(opa: string, dir: string, work: string, canonicalSchema: CanonicalSchema, capabilities: string, ignoreArgs: readonly string[]): void {
+  const schema = join(work, "canonical.schema.json");
+  writeFileSync(schema, JSON.stringify(schemaForOpaCheck(canonicalSchema)));
+  try {
+    runOpa(opa, ["check", "--schema", schema, "--capabilities", capabilities, ...ignoreArgs, dir], dir);
+  } catch (thrown) {
+    if (!(thrown instanceof RulePackError) || !thrown.message.includes("rego_type_error")) throw thrown;
+    const detail = thrown.message.replace(/^opa check failed:\n/, "").replace(/^1 error occurred: /, "").split(schema).join("schemas/canonical.schema.json");
+    throw new RulePackError(
+      `a rule does not match the canonical document (input: schemas/canonical.schema.json, docs/canonical-document.md), so it would silently find nothing:\n${detail}\n` +
+        "Fix the field's name (OPA lists the fields the document has there) or the value's type",
+      { file: dir, cause: thrown },
+    );
+  }
+}
+
+interface SchemaObject {
+  type?: string | string[];
+  anyOf?: SchemaObject[];
+  $ref?: string;
+  items?: SchemaObject;
+  additionalProperties?: SchemaObject | boolean;
+  properties?: Record<string, SchemaObject>;
+  required?: string[];
+}
+interface CanonicalSchema extends SchemaObject {
+  definitions: Record<string, SchemaObject>;
+}
+
+/**
+ * The fields of the document's functions, roles, principals and policies that are always there
+ * and null when unknown (required, typed with null), by entity: `{ permissionsBoundaryArn:
+ * ["role", "principal"], kmsKeyArn: ["function"], … }`.
+ */
+function nullableFields(schema: CanonicalSchema): Map<string, string[]> {
+  const entities: Array<[string, string]> = [["functions", "function"], ["roles", "role"], ["principals", "principal"], ["policies", "policy"]];
+  const fields = new Map<string, string[]>();
+  for (const [collection, entity] of entities) {
+    const top = schema.properties?.[collection];
+    const item = top?.items ?? (typeof top?.additionalProperties === "object" ? top.additionalProperties : undefined);
+    const def = item?.$ref ? schema.definitions[item.$ref.split("/").pop()!] : item;
+    const required = new Set(def?.required ?? []);
+    for (const [name, p] of Object.entries(def?.properties ?? {})) {
+      const nullable = (Array.isArray(p.type) && p.type.includes("null")) || (p.anyOf ?? []).some((a) => a.type === "null");
+      if (required.has(name) && nullable) fields.set(name, [...(fields.get(name) ?? []), entity]);
+    }
+  }
+  return fields;
+}
+
+/**
+ * `not role.permissionsBoundaryArn` in a rule: such a field is null when unknown, never absent,
+ * and `not null` is false in Rego, so the expression is never true and the rule silently finds
+ * nothing (docs/writing-rules.md warns of it; OPA's type check cannot see it). A warning, not an
+ * error: it is read from the text, and the variable may be an object of the author's own with a
+ * key of that name (a function version's `vpc`, which is absent when it is the function's).
+ */
+function notOfNullableWarnings(file: string, schema: CanonicalSchema): string[] {
+  const fields = nullableFields(schema);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return [];
+  }
+  const warnings: string[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    const code = line.replace(/#.*$/, "");
+    for (const m of code.matchAll(/\bnot\s+([A-Za-z_][\w]*(?:\[[^\]]*\]|\.[A-Za-z_]\w*)*\.([A-Za-z_]\w*))\s*(?=$|[;}])/g)) {
+      const entities = fields.get(m[2]!);
+      if (!entities) continue;
+      const whose = entities.map((e) => `a ${e}'s`).join(" or ");
+      warnings.push(
+        `${file}:${i + 1}: \`not ${m[1]}\` is never true when it reads ${whose} ${m[2]}, which is null when unknown, never absent (\`not null\` is false in Rego): write \`${m[1]} == null\``,
+      );
+    }
+  });
+  return warnings;
 }
 
 /** ` (line N)` of `package leastrole.rules.<name>` in a file, or "" when it cannot be read there. */

@@ -382,6 +382,50 @@ describe("user packs", () => {
     expect(err.message).toContain("read data.leastrole.config for the rule options");
   });
 
+  it("refuses a rule reading a field the canonical document does not have, or a value of the wrong type, with its file and line; accepts the `== null` test of a nullable field", () => {
+    // Each compiled, ran and, in wasm, silently found nothing: no error, no diagnostic, exit 0.
+    const rule = (body: string): string =>
+      `# METADATA\n# title: T\n# custom:\n#   id: ACME120\n#   severity: low\npackage leastrole.rules.typo\n\nfindings contains finding if {\n${body}\n\tfinding := {"resource": {"type": "role", "arn": role.arn, "name": role.name}, "message": "m"}\n}\n`;
+    const cases: Array<[string, RegExp]> = [
+      ["\tsome role in input.roles\n\trole.permissionBoundaryArn == null", /typo\.rego:10: rego_type_error: undefined ref: role\.permissionBoundaryArn[\s\S]*"permissionsBoundaryArn"/],
+      ["\tsome role in input.role\n\trole.permissionsBoundaryArn == null", /typo\.rego:9: rego_type_error: undefined ref: input\.role\b[\s\S]*"roles"/],
+      ["\tsome role in input.roles\n\tobject.get(role.name, \"owner\", \"\") == \"\"", /typo\.rego:10: rego_type_error: object\.get: invalid argument/],
+    ];
+    for (const [body, said] of cases) {
+      const dir = mkdtempSync(join(tmpdir(), "lr-schema-"));
+      writeFileSync(join(dir, "typo.rego"), rule(body));
+      // A test's own input is the author's: not checked against the document's schema.
+      writeFileSync(join(dir, "typo_test.rego"), `package leastrole.rules.typo_test\n\ntest_x if { input.nothing == 1 with input as {"nothing": 1} }\n`);
+      const err = expectPackError(() => loadRulePack(dir), said);
+      expect(err.message).toMatch(/: a rule does not match the canonical document \(input: schemas\/canonical\.schema\.json, docs\/canonical-document\.md\), so it would silently find nothing/);
+      expect(err.file).toBe(dir);
+    }
+    // `type: ["null", "string"]` is read by OPA as a string alone; leastrole gives it the anyOf.
+    const dir = mkdtempSync(join(tmpdir(), "lr-schema-"));
+    writeFileSync(join(dir, "typo.rego"), rule("\tsome role in input.roles\n\trole.permissionsBoundaryArn == null\n\tsome fn in input.functions\n\tfn.kmsKeyArn == null\n\tfn.vpc == null\n\tfn.tags.owner"));
+    const pack = loadRulePack(dir);
+    expect(pack.catalog.rules.map((r) => r.id)).toEqual(["ACME120"]);
+    expect(pack.warnings).toEqual([]);
+  });
+
+  it("warns of `not x.field` on a field the document gives as null, never absent, naming the file and line and the test to write", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-notnull-"));
+    const text = [
+      "# METADATA", "# title: T", "# custom:", "#   id: ACME121", "#   severity: low", "package leastrole.rules.no_boundary", "",
+      "findings contains finding if {", "\tsome role in input.roles", "\tnot role.permissionsBoundaryArn # the mistake", "\tnot role.tags.owner",
+      '\tfinding := {"resource": {"type": "role", "arn": role.arn, "name": role.name}, "message": "m"}', "}", "",
+    ].join("\n");
+    writeFileSync(join(dir, "no_boundary.rego"), text);
+    const pack = loadRulePack(dir);
+    expect(pack.warnings).toEqual([
+      `${join(dir, "no_boundary.rego")}:10: \`not role.permissionsBoundaryArn\` is never true when it reads a role's or a principal's permissionsBoundaryArn, which is null when unknown, never absent (\`not null\` is false in Rego): write \`role.permissionsBoundaryArn == null\``,
+    ]);
+    // It is so: the rule finds nothing on a role without a boundary.
+    const doc = syntheticDocument(4, 2);
+    expect(doc.roles.some((r) => r.permissionsBoundaryArn === null)).toBe(true);
+    expect(evaluateDocument(doc, [pack]).findings.filter((f) => f.ruleId === "ACME121")).toEqual([]);
+  });
+
   it("names a METADATA severity that is not one of the five, with its value and line", () => {
     const dir = mkdtempSync(join(tmpdir(), "lr-badseverity-"));
     writeFileSync(join(dir, "sev.rego"), ["# METADATA", "# title: Sev", "# custom:", "#   id: ACME009", "#   severity: severe", "package leastrole.rules.sev", "", "findings := []", ""].join("\n"));
