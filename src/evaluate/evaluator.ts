@@ -10,6 +10,7 @@
  * diagnostic for that pack; the other packs still run.
  */
 
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { EvaluationError, RulePackError, toError } from "../errors.js";
 import type { CanonicalDocument } from "../model/document.js";
@@ -193,10 +194,37 @@ function evaluateInput(pack: RulePack, input: EncodedDocument | ChunkSink, confi
     instances.delete(pack); // the instance may be in any state after an abort
     // A pack compiled from a temporary copy names the copy's files: shown as the bundle's.
     const message = pack.sourcePaths === undefined ? toError(thrown).message : toError(thrown).message.split(pack.sourcePaths.compiled).join(pack.sourcePaths.shown);
-    throw new EvaluationError(`evaluation aborted: ${message}`, { file: pack.origin, cause: thrown });
+    throw new EvaluationError(`evaluation aborted: ${message}${arithmeticAbortHint(message, pack)}`, { file: pack.origin, cause: thrown });
   } finally {
     if (instances.get(pack)?.policy === policy && policy.mem.buffer.byteLength > MAX_RETAINED_MEMORY) releaseLater(pack, policy);
   }
+}
+
+/**
+ * OPA's WebAssembly aborts on 0 / 0 (the quotient is no number) with
+ * `opa_arith_divide: invalid number`, naming no file, line or rule; any other division by zero
+ * (1 / 0, 0 % 0) is undefined instead, as in `opa eval`. So the message says what it means and where the pack's
+ * rules divide, read from their files when they are on disk.
+ */
+function arithmeticAbortHint(message: string, pack: RulePack): string {
+  if (!message.includes("opa_arith_divide: invalid number")) return "";
+  const places: string[] = [];
+  const files = [...new Set(pack.catalog.rules.map((r) => r.file?.replace(/:\d+$/, "")).filter((f): f is string => !!f))].sort();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    text.split(/\r?\n/).forEach((line, i) => {
+      // Strings and comments left out: a "/" in an ARN or a sentence divides nothing.
+      const code = line.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, '""').replace(/#.*$/, "");
+      if (/[\w)\]]\s*\/\s*[\w(]/.test(code)) places.push(`${file}:${i + 1}`);
+    });
+  }
+  const where = places.length === 0 ? "" : `; the pack's rules divide at ${places.slice(0, 5).join(", ")}${places.length > 5 ? ", …" : ""}`;
+  return ` (a rule computed 0 / 0, on which OPA's WebAssembly aborts without saying where: guard the divisor, e.g. \`count(xs) > 0\`${where})`;
 }
 
 function entrypointOf(policy: LoadedPolicy): number {

@@ -426,6 +426,30 @@ describe("user packs", () => {
     expect(evaluateDocument(doc, [pack]).findings.filter((f) => f.ruleId === "ACME121")).toEqual([]);
   });
 
+  it("says what OPA's wasm abort on 0 / 0 means and where the pack's rules divide; 1 / 0 stays undefined", () => {
+    // Before: "evaluation aborted: opa_arith_divide: invalid number", naming no rule, file or line.
+    const dir = mkdtempSync(join(tmpdir(), "lr-divide-"));
+    const rule = (expr: string): string =>
+      `# METADATA\n# title: T\n# custom:\n#   id: ACME122\n#   severity: low\npackage leastrole.rules.ratio\n\n# Layers per file system: "a/b" in a comment or string divides nothing.\nfindings contains finding if {\n\tsome fn in input.functions\n\tratio := ${expr}\n\tratio >= 0\n\tfinding := {"resource": {"type": "function", "arn": fn.arn, "name": "a/b"}, "message": "m"}\n}\n`;
+    writeFileSync(join(dir, "ratio.rego"), rule("count(fn.layers) / count(fn.fileSystems)"));
+    const doc = syntheticDocument(3, 1);
+    const failed = evaluateDocument(doc, [loadRulePack(dir)]);
+    expect(failed.findings).toEqual([]);
+    expect(failed.diagnostics).toEqual([
+      {
+        severity: "error",
+        code: "evaluation-failed",
+        pack: dir,
+        message: `evaluation aborted: opa_arith_divide: invalid number (a rule computed 0 / 0, on which OPA's WebAssembly aborts without saying where: guard the divisor, e.g. \`count(xs) > 0\`; the pack's rules divide at ${join(dir, "ratio.rego")}:11)`,
+      },
+    ]);
+    // Any other division by zero is undefined, as docs/writing-rules.md says: no abort, no finding.
+    writeFileSync(join(dir, "ratio.rego"), rule("1 / count(fn.fileSystems)"));
+    const undefinedRatio = evaluateDocument(doc, [loadRulePack(dir)]);
+    expect(undefinedRatio.diagnostics).toEqual([]);
+    expect(undefinedRatio.findings).toEqual([]);
+  });
+
   it("names a METADATA severity that is not one of the five, with its value and line", () => {
     const dir = mkdtempSync(join(tmpdir(), "lr-badseverity-"));
     writeFileSync(join(dir, "sev.rego"), ["# METADATA", "# title: Sev", "# custom:", "#   id: ACME009", "#   severity: severe", "package leastrole.rules.sev", "", "findings := []", ""].join("\n"));
