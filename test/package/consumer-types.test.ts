@@ -6,7 +6,7 @@
  * types ("Cannot find namespace 'WebAssembly'"). src/ is type-checked with skipLibCheck and its own
  * WebAssembly declarations (src/types/webassembly.d.ts), which is why only the built files show it.
  */
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ts from "typescript";
@@ -43,7 +43,7 @@ beforeAll(() => {
 });
 
 /** tsc's diagnostics for the consumer project's files, one line each. */
-function compile(files: string[]): string[] {
+function compile(files: string[], resolution: Partial<ts.CompilerOptions> = {}): string[] {
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     lib: ["lib.es2022.d.ts"],
@@ -53,6 +53,7 @@ function compile(files: string[]): string[] {
     strict: true,
     skipLibCheck: false,
     noEmit: true,
+    ...resolution,
   };
   const host = ts.createCompilerHost(options);
   const program = ts.createProgram(files.map((f) => join(project, f)), options, host);
@@ -102,4 +103,26 @@ describe("the published types in a Node-only TypeScript project", () => {
       expect(found?.resolvedFileName.endsWith(join("dist", dts)), file).toBe(true);
     }
   });
+});
+
+describe("the docs' TypeScript examples, copied into a project as written", () => {
+  // Each ```ts block of README.md and docs/*.md (the shipped docs) is a file of its own. They used
+  // names nobody declared (document, config, roleArn, stream, bar, text, functionArn,
+  // loadActionCatalog), and docs/iam-engine.md wrote signatures as ```ts: none compiled so.
+  const blocks = (): Array<{ file: string; code: string }> =>
+    ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)].flatMap((file) =>
+      [...readFileSync(join(root, file), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => ({ file, code: m[1]! })),
+    );
+
+  it("compile, strict, with moduleResolution nodenext and bundler", () => {
+    const files = blocks().map(({ file, code }, i) => {
+      const name = `doc-${i}-${file.replace(/\W+/g, "-")}.mts`;
+      writeFileSync(join(project, name), code);
+      return name;
+    });
+    expect(files.length).toBeGreaterThan(8);
+    const said = (d: string): string => d.replace(`${project}/`, "");
+    expect(compile(files).map(said)).toEqual([]);
+    expect(compile(files, { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler }).map(said)).toEqual([]);
+  }, 120_000);
 });
