@@ -334,8 +334,10 @@ function compileRegoBundle(spec: string, files: ReadonlyMap<string, Buffer>, opt
   const inBundle = (text: string): string => text.split(`${work}${sep}`).join(`${spec}!`).split(work).join(spec);
   try {
     for (const [name, bytes] of files) {
-      const rel = name.replace(/^\/+/, "");
-      // Only what a folder pack holds; a path leaving the folder is no file of the bundle's.
+      // `opa build -o x.tar.gz ../rules` names its files `/../rules/…` (the path as given): read as
+      // `rules/…`. A ".." further in would leave the folder: no file of the bundle's.
+      const rel = name.replace(/^\/+/, "").replace(/^(?:\.\.?\/)+/, "");
+      // Only what a folder pack holds.
       if (!(rel.endsWith(".rego") || /(^|\/)data\.(json|ya?ml)$/.test(rel)) || rel.split("/").some((seg) => seg === ".." || seg === "")) continue;
       mkdirSync(dirname(join(work, rel)), { recursive: true });
       writeFileSync(join(work, rel), bytes);

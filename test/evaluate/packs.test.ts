@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { appendFileSync, copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -371,6 +371,20 @@ describe("user packs", () => {
     const paths = builtinPackPaths();
     const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     expectPackError(() => loadRulePack(bundle, { opaPath: join(dir, "no-opa-here") }), new RegExp(`Rego only \\(built without -t wasm\\).*opa build -t wasm -e leastrole/findings --ignore '\\*_test\\.rego' --capabilities ${esc(paths.capabilities)} -o rules\\.tar\\.gz <your rules folder> ${esc(paths.entrypoint)}`));
+  });
+
+  it("a Rego-only bundle built from a folder beside the current one (`opa build -o x.tar.gz ../rules`) is read: opa names its files /../rules/…", () => {
+    // Before: every file was skipped as leaving the bundle, and the pack refused with "no rules
+    // here: the folder has no .rego files other than tests".
+    const dir = mkdtempSync(join(tmpdir(), "lr-rego-bundle-up-"));
+    cpSync(join(packs, "custom"), join(dir, "rules"), { recursive: true });
+    mkdirSync(join(dir, "ci"));
+    execFileSync(opa, ["build", "-o", "rules.tar.gz", "../rules"], { cwd: join(dir, "ci") });
+    const bundle = join(dir, "ci", "rules.tar.gz");
+    expect(readTarGz(readFileSync(bundle)).has("../rules/no_owner_tag.rego")).toBe(true);
+    const pack = loadRulePack(bundle);
+    expect(pack.catalog.rules.map((r) => [r.id, r.file])).toEqual([["ACME001", `${bundle}!rules/no_owner_tag.rego`]]);
+    expect(evaluateDocument(syntheticDocument(3, 1), [pack]).findings.map((f) => f.ruleId)).toEqual(["ACME001", "ACME001", "ACME001"]);
   });
 
   it("a rule reading data.leastrole whole fails with opa's recursion error, naming leastrole's entrypoint rather than a deleted temporary file", () => {
