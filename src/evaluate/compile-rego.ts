@@ -122,7 +122,7 @@ interface Inspected {
   namespaces?: Record<string, string[]>;
   annotations?: Array<{
     annotations?: { scope?: string; custom?: Record<string, unknown> };
-    location?: { file?: string };
+    location?: { file?: string; row?: number };
     path?: Array<{ value: string }>;
   }>;
 }
@@ -246,8 +246,15 @@ export function compileRegoPack(dir: string, options: CompileOptions = {}): Comp
     for (const [ns, files] of Object.entries(inspect.namespaces ?? {})) {
       const m = /^data\.leastrole\.rules\.([A-Za-z0-9_]+)$/.exec(ns);
       if (!m?.[1] || m[1].endsWith("_test") || known.has(m[1])) continue;
+      // A METADATA block written below the package line is, to OPA, the next rule's (scope: rule).
+      const below = (inspect.annotations ?? []).find(
+        (a) => a.annotations?.scope === "rule" && a.annotations.custom !== undefined && (a.path ?? []).map((p) => p.value).join(".").startsWith(`${ns}.`),
+      );
+      const moved = below
+        ? `: the METADATA block above line ${below.location?.row ?? "?"}${below.location?.file !== undefined && below.location.file !== files[0] ? ` of ${below.location.file}` : ""} is below the package line, so OPA gives it to the rule on that line (scope: rule); move it above \`package leastrole.rules.${m[1]}\``
+        : "";
       throw new RulePackError(
-        `package leastrole.rules.${m[1]}${packageLine(files[0], m[1])} has no package METADATA (title, custom.id, custom.severity are required)`,
+        `package leastrole.rules.${m[1]}${packageLine(files[0], m[1])} has no package METADATA (title, custom.id, custom.severity are required)${moved}`,
         { file: files[0] },
       );
     }

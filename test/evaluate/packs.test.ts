@@ -346,6 +346,20 @@ describe("user packs", () => {
     expect(err.message).toContain(`package leastrole.rules.anonymous (line ${line}) has no package METADATA`);
   });
 
+  it("says a METADATA block written below the package line is the rule's, and to move it above", () => {
+    // Before: "has no package METADATA", though the author had written one, a few lines down.
+    const dir = mkdtempSync(join(tmpdir(), "lr-meta-below-"));
+    writeFileSync(
+      join(dir, "below.rego"),
+      ["package leastrole.rules.below", "", "# METADATA", "# title: Below", "# custom:", "#   id: ACME123", "#   severity: low", 'findings contains {"resource": {"type": "function", "arn": fn.arn, "name": fn.name}, "message": "m"} if {', "\tsome fn in input.functions", "}", ""].join("\n"),
+    );
+    const err = expectPackError(() => loadRulePack(dir), /has no package METADATA/);
+    expect(err.file).toBe(join(dir, "below.rego"));
+    expect(err.message).toBe(
+      `${join(dir, "below.rego")}: package leastrole.rules.below (line 1) has no package METADATA (title, custom.id, custom.severity are required): the METADATA block above line 8 is below the package line, so OPA gives it to the rule on that line (scope: rule); move it above \`package leastrole.rules.below\``,
+    );
+  });
+
   it("a rule in OPA v0 syntax is refused with opa's file and line, and how to rewrite it in v1", () => {
     const dir = mkdtempSync(join(tmpdir(), "lr-v0-"));
     writeFileSync(join(dir, "v0.rego"), ["# METADATA", "# title: V0", "# custom:", "#   id: ACME010", "#   severity: low", "package leastrole.rules.v0", "", "findings[finding] {", "\tfn := input.functions[_]", '\tfinding := {"resource": fn.arn, "message": "x"}', "}", ""].join("\n"));
