@@ -169,6 +169,37 @@ function misplacedRules(inspect: Inspected): { error: RulePackError | null; warn
 }
 
 /**
+ * A rule package (its METADATA declares the rule) with no rule named `findings` in any of its
+ * files: the entrypoint reads `data.leastrole.rules.<name>.findings` only, so the rule finds
+ * nothing, with no error. Conftest's and Gatekeeper's `deny contains msg if …` (what
+ * `opa fmt --v0-v1` makes of a v0 `deny[msg] { … }`) compiles so. Read from the text: a top-level
+ * rule starts its line (opa fmt puts rules in column 0).
+ */
+function rulesWithoutFindings(inspect: Inspected, rules: ReadonlyArray<{ id: string; package: string }>): RulePackError | null {
+  for (const rule of rules) {
+    const files = inspect.namespaces?.[`data.leastrole.rules.${rule.package}`] ?? [];
+    const texts = files.map((file) => {
+      try {
+        return readFileSync(file, "utf8");
+      } catch {
+        return null;
+      }
+    });
+    // A file that cannot be read here is not taken for one without findings.
+    if (texts.length === 0 || texts.some((t) => t === null || /^(default\s+)?findings\b/m.test(t))) continue;
+    const other = texts
+      .flatMap((t, i) => (t ?? "").split(/\r?\n/).map((line, n) => ({ line, at: `${files[i]}:${n + 1}` })))
+      .find(({ line }) => /^(deny|violation|violations|warn|warning|warnings|result|results|alerts?)\b/.test(line));
+    const instead = other ? `; it defines \`${/^\w+/.exec(other.line)![0]}\` (${other.at}): name it findings and make each element a finding object {resource, message}` : "";
+    return new RulePackError(
+      `rule ${rule.id} (package leastrole.rules.${rule.package}) defines no \`findings\`, so it would never find anything: leastrole reads data.leastrole.rules.${rule.package}.findings, a set or an array of findings${instead}`,
+      { file: files[0] },
+    );
+  }
+  return null;
+}
+
+/**
  * opa build's "undefined function" for built-ins OPA has but leastrole's capabilities file leaves
  * out (they do not run in WebAssembly under Node: http.send, time.now_ns …), as the message a
  * prebuilt pack calling them gets; null when the build failed otherwise, or a name is no built-in
@@ -260,6 +291,8 @@ export function compileRegoPack(dir: string, options: CompileOptions = {}): Comp
     }
     const misplaced = misplacedRules(inspect);
     if (misplaced.error) throw misplaced.error;
+    const noFindings = rulesWithoutFindings(inspect, catalog.rules);
+    if (noFindings) throw noFindings;
     if (catalog.rules.length === 0) {
       throw new RulePackError(`no rules here: none of its .rego files (${sources.slice(0, 5).join(", ")}${sources.length > 5 ? ", …" : ""}) is a rule; ${WHERE_RULES_LIVE}`, { file: dir });
     }

@@ -478,6 +478,23 @@ describe("user packs", () => {
     expect(undefinedRatio.findings).toEqual([]);
   });
 
+  it("refuses a rule package that defines no `findings` (a conftest-style `deny`), naming the rule, the file and what it defines instead", () => {
+    // `opa fmt --v0-v1` turns `deny[msg] { … }` into this; before, it compiled, ran and found nothing, exit 0.
+    const dir = mkdtempSync(join(tmpdir(), "lr-no-findings-"));
+    writeFileSync(
+      join(dir, "deny.rego"),
+      ["# METADATA", "# title: Deny", "# custom:", "#   id: ACME124", "#   severity: low", "package leastrole.rules.deny_style", "", "deny contains msg if {", "\tsome fn in input.functions", '\tmsg := sprintf("bad %s", [fn.name])', "}", ""].join("\n"),
+    );
+    const err = expectPackError(() => loadRulePack(dir), /defines no `findings`/);
+    expect(err.file).toBe(join(dir, "deny.rego"));
+    expect(err.message).toBe(
+      `${join(dir, "deny.rego")}: rule ACME124 (package leastrole.rules.deny_style) defines no \`findings\`, so it would never find anything: leastrole reads data.leastrole.rules.deny_style.findings, a set or an array of findings; it defines \`deny\` (${join(dir, "deny.rego")}:8): name it findings and make each element a finding object {resource, message}`,
+    );
+    // `findings` in another file of the same package is found.
+    writeFileSync(join(dir, "more.rego"), "package leastrole.rules.deny_style\n\nfindings := []\n");
+    expect(loadRulePack(dir).catalog.rules.map((r) => r.id)).toEqual(["ACME124"]);
+  });
+
   it("names a METADATA severity that is not one of the five, with its value and line", () => {
     const dir = mkdtempSync(join(tmpdir(), "lr-badseverity-"));
     writeFileSync(join(dir, "sev.rego"), ["# METADATA", "# title: Sev", "# custom:", "#   id: ACME009", "#   severity: severe", "package leastrole.rules.sev", "", "findings := []", ""].join("\n"));
