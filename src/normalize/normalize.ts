@@ -150,12 +150,12 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   const roles: Role[] = roleRecords.map((r) => {
     const computed = computeRoleFacts(r);
     const incomplete = computed.incomplete || merged.incomplete.has(r.arn) || usesUnresolved(r, unresolved);
-    const role: Role = { ...r, trustsLambda: trustsLambda(r.trustPolicy), functions: [...(usersOfRole.get(r.arn) ?? [])].sort(), facts: { ...computed, incomplete } };
+    const role: Role = { ...r, trustsLambda: trustsLambda(r.trustPolicy, undefined, earliest), functions: [...(usersOfRole.get(r.arn) ?? [])].sort(), facts: { ...computed, incomplete } };
     const uses = serviceUses.get(r.arn);
     if (uses) role.lambdaServiceUses = uses;
     return role;
   });
-  markLambdaAtEdge(functions, roles);
+  markLambdaAtEdge(functions, roles, earliest);
 
   const groupsByAccountAndName = new Map<string, PrincipalRecord>();
   for (const p of principalRecords) if (p.type === "group") groupsByAccountAndName.set(`${p.accountId}\u0000${p.name}`, p);
@@ -472,8 +472,8 @@ function markUnreadPolicyFiles(functions: Iterable<LambdaFunction>, warnings: re
  * template's region is `unknown`). Set or cleared every time, so that a canonical document
  * normalised again says what its roles say.
  */
-function markLambdaAtEdge(functions: LambdaFunction[], roles: readonly Role[]): void {
-  const edge = new Set(roles.filter((r) => trustsLambdaAtEdge(r.trustPolicy)).map((r) => r.arn));
+function markLambdaAtEdge(functions: LambdaFunction[], roles: readonly Role[], earliest: number | null): void {
+  const edge = new Set(roles.filter((r) => trustsLambdaAtEdge(r.trustPolicy, earliest)).map((r) => r.arn));
   for (const fn of functions) {
     if (edge.has(fn.roleArn) && (fn.region === "us-east-1" || fn.region === "unknown")) fn.lambdaAtEdge = true;
     else delete fn.lambdaAtEdge;
