@@ -113,14 +113,17 @@ const NEGATED = /^(?:StringNotEquals|StringNotEqualsIgnoreCase|StringNotLike|Arn
  * key with fixed values lets in only requests matching one of those values, and pins every Allow it
  * covers to them. `ForAnyValue:` is false on a missing key (a call without it is not denied), and
  * any other condition lets requests that fail it through: neither pins. Null: no pin.
+ * `callerIsNotService`: judge it for callers that are not AWS services, for whom a
+ * `BoolIfExists aws:PrincipalIsAWSService false` block always holds (exemptsServices) and is skipped.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
  */
-export function denyPin(st: PolicyStatement, isKey: (key: string) => boolean): Pin[] | null {
+export function denyPin(st: PolicyStatement, isKey: (key: string) => boolean, callerIsNotService = false): Pin[] | null {
   const entries = Object.entries(st.Condition ?? {});
   if (entries.length === 0) return null;
   const out: Pin[] = [];
   for (const [op, block] of entries) {
     const base = op.replace(/^ForAllValues:/i, "");
+    if (callerIsNotService && /^BoolIfExists$/i.test(op) && exemptsServices(block)) continue;
     if (!NEGATED.test(base)) return null;
     for (const [k, values] of Object.entries(block)) {
       const key = k.toLowerCase();
@@ -129,6 +132,18 @@ export function denyPin(st: PolicyStatement, isKey: (key: string) => boolean): P
     }
   }
   return out.length > 0 ? out : null;
+}
+
+/**
+ * `BoolIfExists: {"aws:PrincipalIsAWSService": "false"}` alone in its block: the data-perimeter
+ * form that keeps a Deny off AWS service principals (aws-samples/resource-control-policy-examples;
+ * IAM User Guide, aws:PrincipalIsAWSService). It holds for every caller that is not a service
+ * (false for a signed request of an IAM principal, absent for an unsigned one: IfExists holds), so
+ * for those callers the Deny's other conditions decide alone.
+ */
+function exemptsServices(block: { readonly [key: string]: readonly string[] }): boolean {
+  const entries = Object.entries(block);
+  return entries.length === 1 && entries[0]![0].toLowerCase() === "aws:principalisawsservice" && entries[0]![1].length > 0 && entries[0]![1].every((v) => String(v).toLowerCase() === "false");
 }
 
 /**

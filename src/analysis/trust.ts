@@ -67,7 +67,10 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
     const covering = denies.filter((d) => coversActions(d, assume) && coversResources(d, st.Resource));
     const removing = covering.filter((d) => d.Condition === undefined);
     if (removing.some((d) => everyone(d.Principal))) return;
+    // A Deny that exempts service principals (BoolIfExists aws:PrincipalIsAWSService false) still
+    // pins every other caller: it decides for the AWS and federated principals, not for a service.
     const pinning = covering.filter((d) => denyPin(d, isTrustKey) !== null);
+    const pinningNonService = covering.filter((d) => denyPin(d, isTrustKey, true) !== null);
     if (st.NotPrincipal !== undefined) notPrincipalAllow = true;
     const actions = [...(st.Action ?? st.NotAction?.map((a) => `not ${a}`) ?? [])].sort(byString);
     const keys = conditionKeys(st);
@@ -93,7 +96,7 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
         statementIndex,
         actions,
         conditionKeys: keys,
-        restricted: pinned || leftOf.length > 0 || pinning.some((d) => everyone(d.Principal) || (id !== "*" && coversPrincipal(d, type, id))),
+        restricted: pinned || leftOf.length > 0 || (type === "Service" ? pinning : pinningNonService).some((d) => everyone(d.Principal) || (id !== "*" && coversPrincipal(d, type, id))),
       });
     };
     const p = st.Principal;
