@@ -37,6 +37,30 @@ function covers(st: PolicyStatement, action: string): boolean {
   return false;
 }
 
+/**
+ * The assume calls a principal of the type can make (AWS STS API Reference): IAM principals,
+ * accounts and services call sts:AssumeRole; a SAML provider's users sts:AssumeRoleWithSAML; a web
+ * identity provider's (OIDC, Cognito, Google, Amazon, Facebook) sts:AssumeRoleWithWebIdentity. A
+ * statement allowing `sts:AssumeRole` to an OIDC provider lets no one in. `*` is anyone, by any call.
+ */
+function callableBy(type: string, id: string): readonly string[] {
+  if (id === "*") return ASSUME_ACTIONS;
+  if (type !== "Federated") return ["sts:assumerole"];
+  return /^arn:[^:]+:iam::[^:]*:saml-provider\//i.test(id) ? ["sts:assumerolewithsaml"] : ["sts:assumerolewithwebidentity"];
+}
+
+/** The Deny statements covering `actions` on the Allow's resources: all, those without conditions, those that pin (for any caller, for callers that are not services). */
+function denying(denies: readonly PolicyStatement[], actions: readonly string[], resources: readonly string[] | undefined) {
+  const covering = denies.filter((d) => coversActions(d, actions) && coversResources(d, resources));
+  return {
+    removing: covering.filter((d) => d.Condition === undefined),
+    pinning: covering.filter((d) => denyPin(d, isTrustKey) !== null),
+    // A Deny that exempts service principals (BoolIfExists aws:PrincipalIsAWSService false) still
+    // pins every other caller: it decides for the AWS and federated principals, not for a service.
+    pinningNonService: covering.filter((d) => denyPin(d, isTrustKey, true) !== null),
+  };
+}
+
 function kindOf(type: string, id: string): TrustedPrincipalKind {
   if (id === "*") return "wildcard";
   if (type === "Service") return LAMBDA_PRINCIPALS.has(id.toLowerCase()) ? "lambda" : "service";
@@ -61,16 +85,17 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
     if (conditionalFrom(st, earliest) === null) return;
     const assume = ASSUME_ACTIONS.filter((a) => covers(st, a));
     if (assume.length === 0) return;
-    // The trust policy's Deny statements that cover every assume action the statement grants (an
-    // explicit Deny wins): without conditions they take principals back; with conditions that all
-    // negate a caller pin they let in only those callers (denies.ts).
-    const covering = denies.filter((d) => coversActions(d, assume) && coversResources(d, st.Resource));
-    const removing = covering.filter((d) => d.Condition === undefined);
-    if (removing.some((d) => everyone(d.Principal))) return;
-    // A Deny that exempts service principals (BoolIfExists aws:PrincipalIsAWSService false) still
-    // pins every other caller: it decides for the AWS and federated principals, not for a service.
-    const pinning = covering.filter((d) => denyPin(d, isTrustKey) !== null);
-    const pinningNonService = covering.filter((d) => denyPin(d, isTrustKey, true) !== null);
+    // The trust policy's Deny statements that cover every assume action a principal may call under
+    // the statement (an explicit Deny wins): without conditions they take principals back; with
+    // conditions that all negate a caller pin they let in only those callers (denies.ts).
+    const byActions = new Map<string, ReturnType<typeof denying>>();
+    const denied = (actions: readonly string[]) => {
+      const key = actions.join(" ");
+      let hit = byActions.get(key);
+      if (hit === undefined) byActions.set(key, (hit = denying(denies, actions, st.Resource)));
+      return hit;
+    };
+    if (denied(assume).removing.some((d) => everyone(d.Principal))) return;
     if (st.NotPrincipal !== undefined) notPrincipalAllow = true;
     const actions = [...(st.Action ?? st.NotAction?.map((a) => `not ${a}`) ?? [])].sort(byString);
     const keys = conditionKeys(st);
@@ -82,6 +107,12 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
         deleted.add(id);
         return;
       }
+      // Only the assume call this principal can make counts: the statement lets it in only when it
+      // allows that call, and a Deny of that call alone takes it back.
+      const relevant = assume.filter((a) => callableBy(type, id).includes(a));
+      if (relevant.length === 0) return;
+      const { removing, pinning, pinningNonService } = denied(relevant);
+      if (removing.some((d) => everyone(d.Principal))) return;
       if (removing.some((d) => coversPrincipal(d, type, id))) return;
       // `*` beside a Deny of everyone but the principals NotPrincipal lists: only those are left.
       const leftOf = id === "*" ? removing.filter((d) => d.NotPrincipal !== undefined && d.NotPrincipal !== "*") : [];
