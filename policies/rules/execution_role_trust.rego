@@ -32,7 +32,7 @@ findings := [finding |
 	extra := not_principal(role)
 	count(others) + count(extra) > 0
 	severities := array.concat([principal_severity(p) | some p in others], extra)
-	described := sort({sprintf("%s %s%s", [p.kind, p.identifier, restricted_note(p)]) | some p in others})
+	described := sort({sprintf("%s %s (%s%s)", [p.kind, p.identifier, statement_of(p), restricted_note(p)]) | some p in others})
 	finding := {
 		"resource": analysis.role_resource(role),
 		"severity": analysis.max_severity(severities),
@@ -48,9 +48,15 @@ not_principal(role) := ["critical"] if role.analysis.trust.notPrincipalAllow
 
 not_principal(role) := [] if not role.analysis.trust.notPrincipalAllow
 
-restricted_note(p) := " (with a restricting condition)" if p.restricted
+restricted_note(p) := "; with a restricting condition" if p.restricted
 
 restricted_note(p) := "" if not p.restricted
+
+# Which statement of the trust policy lets the principal in, by index and Sid (the analysis's
+# `sid`, absent without one): what to edit.
+statement_of(p) := sprintf("Statement[%d] %s", [p.statementIndex, json.marshal(p.sid)]) if {
+	is_string(p.sid)
+} else := sprintf("Statement[%d]", [p.statementIndex])
 
 principal_severity(p) := "critical" if {
 	p.kind == "wildcard"

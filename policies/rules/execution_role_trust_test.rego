@@ -15,13 +15,13 @@ test_lambda_only_is_fine if {
 test_unrestricted_wildcard_is_critical if {
 	some f in execution_role_trust.findings with input as doc([lambda, p("wildcard", "*", false, false)], false)
 	f.severity == "critical"
-	f.message == "Execution role app can also be assumed by wildcard *"
+	f.message == "Execution role app can also be assumed by wildcard * (Statement[0])"
 }
 
 test_restricted_wildcard_is_high if {
 	some f in execution_role_trust.findings with input as doc([lambda, p("wildcard", "*", false, true)], false)
 	f.severity == "high"
-	contains(f.message, "(with a restricting condition)")
+	contains(f.message, "(Statement[0]; with a restricting condition)")
 }
 
 test_cross_account_is_high_unless_restricted if {
@@ -44,7 +44,7 @@ test_other_service_is_low if {
 test_federated_and_canonical_user_are_high if {
 	some f in execution_role_trust.findings with input as doc([p("federated", "cognito-identity.amazonaws.com", false, false), p("canonical-user", "abc", false, false)], false)
 	f.severity == "high"
-	f.message == "Execution role app can also be assumed by canonical-user abc, federated cognito-identity.amazonaws.com"
+	f.message == "Execution role app can also be assumed by canonical-user abc (Statement[0]), federated cognito-identity.amazonaws.com (Statement[0])"
 }
 
 test_max_severity_wins if {
@@ -61,4 +61,10 @@ test_not_principal_allow_is_critical if {
 test_roles_not_trusting_lambda_are_skipped if {
 	d := doc([p("wildcard", "*", false, false)], false)
 	count(execution_role_trust.findings) == 0 with input as {"roles": [object.union(d.roles[0], {"trustsLambda": false})]}
+}
+
+test_message_names_the_statement_and_its_sid if {
+	d := doc([lambda, object.union(p("aws-account", "111122223333", true, true), {"statementIndex": 1, "sid": "PartnerAudit"})], false)
+	some f in execution_role_trust.findings with input as d
+	f.message == "Execution role app can also be assumed by aws-account 111122223333 (Statement[1] \"PartnerAudit\"; with a restricting condition)"
 }

@@ -171,6 +171,11 @@ export interface TrustedPrincipal {
   crossAccount: boolean;
   /** Index of the trust policy statement. */
   statementIndex: number;
+  /**
+   * The statement's Sid, when it has one (LR011 names the statement to edit by it). Absent
+   * otherwise. In the analysis because the rules' view of a role leaves out its trust policy.
+   */
+  sid?: string;
   /** Which STS actions it may call (sts:AssumeRole, sts:AssumeRoleWithWebIdentity, sts:TagSession …). */
   actions: string[];
   /** Condition keys of the statement, lower case, sorted. */

@@ -52,7 +52,7 @@ describe("trust policies naming deleted principals (unique IDs)", () => {
   it("beside a live principal: the live one is still reported, the deleted one is not", () => {
     const doc = account([{ Effect: "Allow", Principal: { AWS: ["AROAJ7EXAMPLEDELETED1", `arn:aws:iam::${ACCOUNT}:role/deployer`] }, Action: "sts:AssumeRole" }]);
     expect(doc.roles[0]!.analysis!.trust.deletedPrincipals).toEqual(["AROAJ7EXAMPLEDELETED1"]);
-    expect(lr011(doc)).toEqual([["medium", `Execution role fn-role can also be assumed by aws-principal arn:aws:iam::${ACCOUNT}:role/deployer`]]);
+    expect(lr011(doc)).toEqual([["medium", `Execution role fn-role can also be assumed by aws-principal arn:aws:iam::${ACCOUNT}:role/deployer (Statement[1])`]]);
   });
 
   it("a trust policy without one has no deletedPrincipals field (documents unchanged)", () => {
