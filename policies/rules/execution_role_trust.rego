@@ -7,7 +7,9 @@
 #   without going through the function. Severity: a wildcard principal (or an Allow with
 #   NotPrincipal) without a condition pinning the caller is critical, with one high; a federated
 #   provider or another account without such a condition high, with one medium; a principal of
-#   the same account medium; another AWS service low.
+#   the same account medium; another AWS service low. A Cognito identity pool whose statement
+#   admits its unauthenticated identities (`cognito-identity.amazonaws.com:amr` `unauthenticated`)
+#   is critical: the pool gives a guest identity to anyone who asks, whatever `aud` says.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
 #     description: Lambda execution role (trust policy)
@@ -50,7 +52,12 @@ not_principal(role) := [] if not role.analysis.trust.notPrincipalAllow
 
 restricted_note(p) := "; with a restricting condition" if p.restricted
 
-restricted_note(p) := "" if not p.restricted
+restricted_note(p) := "; its unauthenticated identities: anyone who asks the identity pool" if object.get(p, "guests", false)
+
+restricted_note(p) := "" if {
+	not p.restricted
+	not object.get(p, "guests", false)
+}
 
 # Which statement of the trust policy lets the principal in, by index and Sid (the analysis's
 # `sid`, absent without one): what to edit.
@@ -87,7 +94,13 @@ principal_severity(p) := "low" if p.kind == "service"
 
 principal_severity(p) := "high" if p.kind == "canonical-user"
 
-outside(p) if p.kind == "federated"
+outside(p) if {
+	p.kind == "federated"
+	not object.get(p, "guests", false)
+}
+
+# A Cognito identity pool's guests (`guests`): anyone on the internet can get such an identity.
+principal_severity(p) := "critical" if object.get(p, "guests", false)
 
 outside(p) if {
 	p.kind in {"aws-account", "aws-principal"}

@@ -68,3 +68,10 @@ test_message_names_the_statement_and_its_sid if {
 	some f in execution_role_trust.findings with input as d
 	f.message == "Execution role app can also be assumed by aws-account 111122223333 (Statement[1] \"PartnerAudit\"; with a restricting condition)"
 }
+
+test_cognito_guests_are_critical if {
+	guests := object.union(p("federated", "cognito-identity.amazonaws.com", false, false), {"guests": true})
+	some f in execution_role_trust.findings with input as doc([lambda, guests], false)
+	f.severity == "critical"
+	f.message == "Execution role app can also be assumed by federated cognito-identity.amazonaws.com (Statement[0]; its unauthenticated identities: anyone who asks the identity pool)"
+}

@@ -49,6 +49,25 @@ function callableBy(type: string, id: string): readonly string[] {
   return /^arn:[^:]+:iam::[^:]*:saml-provider\//i.test(id) ? ["sts:assumerolewithsaml"] : ["sts:assumerolewithwebidentity"];
 }
 
+/**
+ * The statement lets a Cognito identity pool's unauthenticated identities in: a condition on
+ * `cognito-identity.amazonaws.com:amr` (the token's multivalued "authentication methods
+ * references", `unauthenticated` for a guest) under a matching operator, with a value that matches
+ * `unauthenticated`, as the guide's "unauthenticated role" trust policy writes it
+ * (`ForAnyValue:StringLike`). The pool's `aud` pins the pool, not the caller: a guest identity is
+ * given to anyone who asks, when the pool allows them.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html
+ */
+function admitsGuests(st: PolicyStatement): boolean {
+  for (const [op, block] of Object.entries(st.Condition ?? {})) {
+    if (/not|^null$/i.test(op.replace(/^ForA(ny|ll)Values:/i, ""))) continue;
+    for (const [k, values] of Object.entries(block)) {
+      if (k.toLowerCase() === "cognito-identity.amazonaws.com:amr" && values.some((v) => globMatches(String(v), "unauthenticated", /ignorecase/i.test(op)))) return true;
+    }
+  }
+  return false;
+}
+
 /** The Deny statements covering `actions` on the Allow's resources: all, those without conditions, those that pin (for any caller, for callers that are not services). */
 function denying(denies: readonly PolicyStatement[], actions: readonly string[], resources: readonly string[] | undefined) {
   const covering = denies.filter((d) => coversActions(d, actions) && coversResources(d, resources));
@@ -118,6 +137,7 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
       const leftOf = id === "*" ? removing.filter((d) => d.NotPrincipal !== undefined && d.NotPrincipal !== "*") : [];
       if (leftOf.some((d) => Object.entries(d.NotPrincipal as { [t: string]: string[] }).every(([t, ids]) => t === "Service" && ids.every((i) => LAMBDA_PRINCIPALS.has(i.toLowerCase()))))) return;
       const kind = kindOf(type, id);
+      const guests = type === "Federated" && id.toLowerCase() === "cognito-identity.amazonaws.com" && admitsGuests(st);
       const accountId = kind === "aws-account" || kind === "aws-principal" ? (/^\d{12}$/.test(id) ? id : accountOf(id)) : null;
       principals.push({
         kind,
@@ -128,7 +148,8 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
         ...(typeof st.Sid === "string" && st.Sid !== "" ? { sid: st.Sid } : {}),
         actions,
         conditionKeys: keys,
-        restricted: pinned || leftOf.length > 0 || (type === "Service" ? pinning : pinningNonService).some((d) => everyone(d.Principal) || (id !== "*" && coversPrincipal(d, type, id))),
+        restricted: !guests && (pinned || leftOf.length > 0 || (type === "Service" ? pinning : pinningNonService).some((d) => everyone(d.Principal) || (id !== "*" && coversPrincipal(d, type, id)))),
+        ...(guests ? { guests: true as const } : {}),
       });
     };
     const p = st.Principal;

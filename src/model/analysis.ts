@@ -185,6 +185,14 @@ export interface TrustedPrincipal {
    * aws:PrincipalOrgID, aws:PrincipalArn, sts:ExternalId …) with a value that is not a bare wildcard.
    */
   restricted: boolean;
+  /**
+   * A Cognito identity pool (`cognito-identity.amazonaws.com`) whose statement admits its
+   * unauthenticated (guest) identities (`cognito-identity.amazonaws.com:amr` matching
+   * `unauthenticated`): anyone who asks the pool for an identity can assume the role, whatever its
+   * `aud` condition (Amazon Cognito Developer Guide, "Role trust and permissions"). Then
+   * `restricted` is false. Absent otherwise.
+   */
+  guests?: true;
 }
 
 export interface TrustAnalysis {

@@ -1,0 +1,1 @@
+export { normalizeFragments as normalizeFragmentsRaw } from "../../src/normalize/index.js";
