@@ -152,6 +152,14 @@ verb := {
 	"change": "change the function (its code, configuration or permissions)",
 }
 
+# What the statement lets its principals do, in words. lambda:GetFunctionConfiguration returns the
+# configuration with the environment variables, not the code: only lambda:GetFunction also gives a
+# link to download the code (Lambda API Reference, GetFunction and GetFunctionConfiguration).
+verb_of(g) := "read the function's configuration and environment variables" if {
+	g.access == "read"
+	not "lambda:getfunction" in g.actions
+} else := verb[g.access]
+
 condition_keys(st) := sort({lower(k) | some _, block in object.get(st, "Condition", {}); some k, _ in block})
 
 # An ARN's fifth field, the account; the fields before it may be template references holding
@@ -175,22 +183,22 @@ principal_ids(p, _) := [] if not is_object(p)
 issues(p, fn, g) := (({issue |
 	wildcard_principal(p)
 	not g.pinned
-	issue := {"kind": "public", "severity": "critical", "message": sprintf("lets anyone %s (Principal \"*\" without a source condition)", [verb[g.access]])}
+	issue := {"kind": "public", "severity": "critical", "message": sprintf("lets anyone %s (Principal \"*\" without a source condition)", [verb_of(g)])}
 } | {issue |
 	some svc in principal_ids(p, "Service")
 	not g.pinned
-	issue := {"kind": sprintf("service:%s", [svc]), "severity": outside_severity[g.access], "message": sprintf("lets %s %s on behalf of any account (no aws:SourceArn with an account, nor aws:SourceAccount)", [svc, verb[g.access]])}
+	issue := {"kind": sprintf("service:%s", [svc]), "severity": outside_severity[g.access], "message": sprintf("lets %s %s on behalf of any account (no aws:SourceArn with an account, nor aws:SourceAccount)", [svc, verb_of(g)])}
 }) | {issue |
 	wildcard_or_service(p)
 	accounts := g.otherAccounts
 	count(accounts) > 0
-	issue := {"kind": sprintf("account:%s", [concat(",", accounts)]), "severity": outside_severity[g.access], "message": sprintf("lets account %s %s (its conditions admit only %s)", [concat(", ", accounts), verb[g.access], plural_accounts(accounts)])}
+	issue := {"kind": sprintf("account:%s", [concat(",", accounts)]), "severity": outside_severity[g.access], "message": sprintf("lets account %s %s (its conditions admit only %s)", [concat(", ", accounts), verb_of(g), plural_accounts(accounts)])}
 }) | {issue |
 	some id in principal_ids(p, "AWS")
 	id != "*"
 	account := account_of(id)
 	account != fn.accountId
-	issue := {"kind": sprintf("account:%s", [account]), "severity": outside_severity[g.access], "message": sprintf("lets account %s %s", [account, verb[g.access]])}
+	issue := {"kind": sprintf("account:%s", [account]), "severity": outside_severity[g.access], "message": sprintf("lets account %s %s", [account, verb_of(g)])}
 }
 
 # A URL's public statement left behind when the URL was switched to AWS_IAM (`dormantUrl`): it

@@ -74,12 +74,15 @@ test_statements_are_judged_by_what_they_let_others_do if {
 			allow({"AWS": ["arn:aws:iam::444455556666:root"]}, ["lambda:*"], {}),
 		],
 		null,
-		[g(0, "read", false, [], false), g(1, "read", false, [], false), g(2, "change", false, [], false)],
+		[object.union(g(0, "read", false, [], false), {"actions": ["lambda:getfunctionconfiguration"]}), object.union(g(1, "read", false, [], false), {"actions": ["lambda:getfunction"]}), g(2, "change", false, [], false)],
 	)]}
 	{[f.detail, f.severity] | some f in fs} == {["statement:sid::s0:public", "critical"], ["statement:sid::s1:account:444455556666", "high"], ["statement:sid::s2:account:444455556666", "high"]}
 	some f in fs
 	f.detail == "statement:sid::s0:public"
-	f.message == "Function api: resource policy Statement[0] (s0) lets anyone read the function's code and environment variables (Principal \"*\" without a source condition)"
+	f.message == "Function api: resource policy Statement[0] (s0) lets anyone read the function's configuration and environment variables (Principal \"*\" without a source condition)"
+	some r in fs
+	r.detail == "statement:sid::s1:account:444455556666"
+	r.message == "Function api: resource policy Statement[1] (s1) lets account 444455556666 read the function's code and environment variables"
 	some h in fs
 	h.detail == "statement:sid::s2:account:444455556666"
 	h.message == "Function api: resource policy Statement[2] (s2) lets account 444455556666 change the function (its code, configuration or permissions)"

@@ -33,6 +33,8 @@ interface FunctionPolicyCase {
   functionUrl?: object;
   /** LR012 findings: [severity, kind (the detail's last part), the Sid the message names or null for a URL]. */
   expect: Array<[string, string, string | null]>;
+  /** What the (one) finding's message says the statement lets whom do, when the case checks it. */
+  message?: string;
 }
 interface TrustPolicyCase {
   id: string;
@@ -102,6 +104,7 @@ describe("function resource-based policies from the AWS documentation", () => {
       if (kind.startsWith("account:")) expect(f!.message).toContain(kind.slice("account:".length));
       if (kind.startsWith("service:")) expect(f!.message).toContain(kind.slice("service:".length));
     }
+    if (c.message !== undefined) expect(got.map((f) => f.message)).toEqual([expect.stringContaining(c.message)]);
   });
 });
 
