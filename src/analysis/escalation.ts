@@ -14,7 +14,7 @@
  */
 import type { CanonicalDocument, LambdaFunction, PolicyStatement, Principal, Role } from "../model/document.js";
 import type { BlockedEscalation, EscalationPath, StatementPointer } from "../model/analysis.js";
-import { actionApplies, arnMatches, evaluateRequest, type EvaluationResult, type NamedPolicy, type StatementRef } from "./iam.js";
+import { actionApplies, arnMatches, evaluateRequest, instantOf, serviceMayAssume, type EvaluationResult, type NamedPolicy, type StatementRef } from "./iam.js";
 import { principalContext, timeOf } from "./context.js";
 import { ContentCache, groupBy } from "../collections.js";
 import { accountOf, actionKeyOf, byString, isAwsManagedArn, partitionOf, pointers, type PrincipalPolicies } from "./policies.js";
@@ -259,7 +259,7 @@ export interface EscalationTargets {
   usersByAccount: Map<string, Principal[]>;
   groupsByAccount: Map<string, Principal[]>;
   functionsByAccount: Map<string, LambdaFunction[]>;
-  /** Service principals each role trusts (lower case). */
+  /** Service principals that may assume each role (lower case): named by an Allow, not taken back by a Deny (serviceMayAssume). */
   trustedServices: Map<string, Set<string>>;
   regionsByAccount: Map<string, string[]>;
   /**
@@ -295,13 +295,16 @@ function passableRoles(targets: EscalationTargets, account: string, service: str
 
 export function indexTargets(document: CanonicalDocument): EscalationTargets {
   const trustedServices = new Map<string, Set<string>>();
+  const earliest = instantOf(document.meta.asOf);
   for (const r of document.roles) {
-    const s = new Set<string>();
+    const named = new Set<string>();
     for (const st of r.trustPolicy?.Statement ?? []) {
       if (st.Effect !== "Allow" || st.Principal === undefined || st.Principal === "*") continue;
-      for (const id of st.Principal.Service ?? []) s.add(id.toLowerCase());
+      for (const id of st.Principal.Service ?? []) named.add(id.toLowerCase());
     }
-    trustedServices.set(r.arn, s);
+    // A role is passable to a service only if the service may assume it: a Deny of the trust
+    // policy, or an Allow of sts:TagSession alone, leaves it out of reach of that service.
+    trustedServices.set(r.arn, new Set([...named].filter((svc) => serviceMayAssume(r.trustPolicy, svc, earliest))));
   }
   const regions = new Map<string, string[]>();
   for (const a of document.accounts) regions.set(a.accountId, [...a.regions].sort(byString));

@@ -3,6 +3,7 @@ export {
   actionApplies,
   allowedActionSet,
   conditionalFrom,
+  serviceMayAssume,
   instantOf,
   evaluateRequest,
   loadActionCatalogSync,

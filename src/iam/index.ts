@@ -52,6 +52,7 @@ export {
   type PrincipalPolicies,
 } from "./principal-facts.js";
 export { SENSITIVE_ACTIONS } from "./sensitive-actions.js";
+export { serviceMayAssume } from "./service-trust.js";
 export { isActionAllowed, whoCanCall, type ActionQueryOptions } from "./queries.js";
 export {
   isAwsManagedPolicyArn,

@@ -95,3 +95,23 @@ describe("escalation targets decided once per resource signature", () => {
     );
   });
 });
+
+describe("escalation targets: roles a service may assume by their whole trust policy", () => {
+  // IAM User Guide, "Policy evaluation logic": an explicit Deny in the trust policy wins over its
+  // Allow, so Lambda cannot assume a role whose trust policy denies it sts:AssumeRole, and passing
+  // that role to a new function gives nothing.
+  const DENIES_LAMBDA = policy(
+    { Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:AssumeRole"] },
+    { Effect: "Deny", Principal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:AssumeRole"] },
+  );
+  const pathOf = (passable: string[]) => {
+    const self = role("self", { inline: { p: policy(allow(["iam:PassRole"], passable.map(roleArn)), allow(["lambda:CreateFunction", "lambda:InvokeFunction"])) } });
+    const doc = analyzeDocument(documentOf({ roles: [self, role("app-a"), role("app-b", { trust: DENIES_LAMBDA })], functions: [fn("self-fn", "self")] }), catalog);
+    return doc.roles.find((r) => r.name === "self")!.analysis!.escalationPaths.find((p) => p.id === "passrole-lambda");
+  };
+
+  it("a role whose trust policy denies Lambda is not a PassRole → Lambda target", () => {
+    expect(pathOf(["app-a", "app-b"])!.resources.filter((r) => r.startsWith("arn:aws:iam::"))).toEqual([roleArn("app-a")]);
+    expect(pathOf(["app-b"])).toBeUndefined();
+  });
+});
