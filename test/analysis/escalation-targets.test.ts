@@ -114,4 +114,11 @@ describe("escalation targets: roles a service may assume by their whole trust po
     expect(pathOf(["app-a", "app-b"])!.resources.filter((r) => r.startsWith("arn:aws:iam::"))).toEqual([roleArn("app-a")]);
     expect(pathOf(["app-b"])).toBeUndefined();
   });
+
+  it("nor is a role whose trust policy lets Lambda only tag the session (sts:TagSession goes with an assume call)", () => {
+    const tagOnly = policy({ Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:TagSession"] });
+    const self = role("self", { inline: { p: policy(allow(["iam:PassRole"], [roleArn("tagger")]), allow(["lambda:CreateFunction", "lambda:InvokeFunction"])) } });
+    const doc = analyzeDocument(documentOf({ roles: [self, role("tagger", { trust: tagOnly })], functions: [fn("self-fn", "self")] }), catalog);
+    expect(doc.roles.find((r) => r.name === "self")!.analysis!.escalationPaths.find((p) => p.id === "passrole-lambda")).toBeUndefined();
+  });
 });
