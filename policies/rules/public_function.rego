@@ -209,6 +209,13 @@ statement_issues(p, fn, g) := {issue |
 	issue := {"kind": "public-url-dormant", "severity": "low", "message": "lets anyone call the function through a URL with AuthType NONE; its URL uses AWS_IAM, so this grants nothing now, but switching the URL to NONE makes the function public at once: remove the statement if the URL is not meant to be public"}
 } if {
 	object.get(g, "dormantUrl", false)
+} else := {issue |
+	wildcard_principal(p)
+	not g.pinned
+	issue := {"kind": "public-url-dormant", "severity": "low", "message": "lets anyone call the function through a function URL; the function has no URL, so this grants nothing now, but creating one with AuthType NONE makes the function public at once: remove the statement if no public URL is meant"}
+} if {
+	# A URL-only grant and no URL (`noUrl`: the inputs hold the URL configurations).
+	object.get(g, "noUrl", false)
 } else := issues(p, fn, g)
 
 # A service on behalf of any account, or another account: medium to invoke, high to read or change.

@@ -259,3 +259,14 @@ test_a_dormant_url_statement_is_low if {
 	fs := public_function.findings with input as {"functions": [fn([st], {"authType": "AWS_IAM", "url": "https://x.lambda-url.us-east-1.on.aws/", "qualifier": null}, [dormant])]}
 	[[f.detail, f.severity] | some f in fs] == [["statement:sid::s0:public-url-dormant", "low"]]
 }
+
+# A URL's public statement and no URL at all (the analysis's `noUrl`: the inputs hold the URL
+# configurations): low, saying the function has no URL; before, a critical public grant.
+test_a_url_statement_without_url_is_low if {
+	st := allow("*", ["lambda:InvokeFunction"], {"Bool": {"lambda:InvokedViaFunctionUrl": ["true"]}})
+	none := object.union(g(0, "invoke", false, [], true), {"noUrl": true})
+	fs := public_function.findings with input as {"functions": [fn([st], null, [none])]}
+	[[f.detail, f.severity] | some f in fs] == [["statement:sid::s0:public-url-dormant", "low"]]
+	some f in fs
+	contains(f.message, "the function has no URL, so this grants nothing now")
+}

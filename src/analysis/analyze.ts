@@ -136,6 +136,9 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
 
   const readers = buildReaderIndex(document, policiesFor);
   const unneededByRole = new Map<string, ReturnType<typeof unneededCapabilities>>();
+  // The function URL configurations the inputs hold (docs/canonical-document.md: a function
+  // without a URL in a region they cover has none).
+  const urlSources = document.meta.sources.filter((src) => src.kind === "lambda-function-url");
   const functions: LambdaFunction[] = document.functions.map((fn) => {
     const role = rolesByArn.get(fn.roleArn) ?? null;
     const policies = role ? policiesFor(role) : null;
@@ -158,7 +161,7 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
       // Only for functions with a resource policy: every analysis byte is wasm input.
       ...(fn.resourcePolicy && fn.resourcePolicy.Statement.length > 0 ? { resourcePolicyStatementIds: resourcePolicyStatementIds(fn) } : {}),
     };
-    const grants = fn.resourcePolicy !== null ? resourcePolicyGrants(fn, earliest) : [];
+    const grants = fn.resourcePolicy !== null ? resourcePolicyGrants(fn, earliest, urlSources.some((u) => (u.region === undefined || u.region === fn.region) && (u.accountId === undefined || u.accountId === fn.accountId))) : [];
     if (grants.length > 0) analysis.resourcePolicyGrants = grants;
     const publicUrls = publicUrlGrants(fn, grants);
     if (publicUrls.length > 0) analysis.publicUrls = publicUrls;

@@ -100,9 +100,10 @@ function remainingPrincipals(st: PolicyStatement, denies: readonly PolicyStateme
 /**
  * The Allow statements of `fn`'s resource policy that grant a function action, in statement order,
  * after the policy's Deny statements (denies.ts). `earliest`: the reference instant; a statement
- * whose aws:CurrentTime window closed grants nothing.
+ * whose aws:CurrentTime window closed grants nothing. `urlsRead`: the inputs hold the function URL
+ * configurations of the function's region, so a function without one has none (noUrl).
  */
-export function resourcePolicyGrants(fn: LambdaFunction, earliest: number | null): ResourcePolicyGrant[] {
+export function resourcePolicyGrants(fn: LambdaFunction, earliest: number | null, urlsRead = false): ResourcePolicyGrant[] {
   const statements = fn.resourcePolicy?.Statement ?? [];
   const denies = openDenies(statements, earliest);
   const out: ResourcePolicyGrant[] = [];
@@ -135,12 +136,16 @@ export function resourcePolicyGrants(fn: LambdaFunction, earliest: number | null
     // Each qualifier has its own URL and policy: dormant when every URL the statement is for uses AWS_IAM.
     const urls = fn.functionUrls.filter((u) => appliesTo(fn, index, st, u.qualifier));
     const dormantUrl = urlOnly && requiresAuthTypeNone(st) && urls.length > 0 && urls.every((u) => u.authType === "AWS_IAM");
+    // Only calls through a URL, and the function has none (the inputs hold its URL configurations):
+    // nothing can use the grant until a URL is created.
+    const noUrl = urlOnly && urlsRead && urls.length === 0;
     out.push({
       index,
       access,
       actions,
       urlOnly,
       ...(dormantUrl ? { dormantUrl: true } : {}),
+      ...(noUrl ? { noUrl: true } : {}),
       pinned: pins.length > 0,
       otherAccounts: otherAccounts(pins, own, /^\d{12}$/.test(fn.accountId)),
       ...(principal !== st.Principal ? { principal } : {}),

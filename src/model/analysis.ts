@@ -148,6 +148,14 @@ export interface ResourcePolicyGrant {
    * needs both. Absent otherwise.
    */
   dormantUrl?: boolean;
+  /**
+   * A URL-only grant (`urlOnly`) for a function with no function URL of the statement's qualifier,
+   * when the inputs hold the function URL configurations (a `lambda-function-url` source of the
+   * function's region: the collectors write one file per function that has a URL, so absence
+   * means none). It grants nothing now; creating a URL with AuthType NONE would make the function
+   * public at once. Absent otherwise (and when the inputs cannot say whether a URL exists).
+   */
+  noUrl?: boolean;
   /** A condition, or a Deny of the policy, admits only fixed callers (src/analysis/pins.ts, the rule LR011's `restricted` uses too). */
   pinned: boolean;
   /** Pinned only to accounts other than the function's: those, sorted; else empty. */
