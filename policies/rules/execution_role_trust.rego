@@ -10,6 +10,8 @@
 #   the same account medium; another AWS service low. A Cognito identity pool whose statement
 #   admits its unauthenticated identities (`cognito-identity.amazonaws.com:amr` `unauthenticated`)
 #   is critical: the pool gives a guest identity to anyone who asks, whatever `aud` says.
+#   A wildcard whose condition names the role's own account (`aws:PrincipalAccount`, or an
+#   `aws:PrincipalArn` in it) is as a principal of that account: medium.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
 #     description: Lambda execution role (trust policy)
@@ -73,6 +75,14 @@ principal_severity(p) := "critical" if {
 principal_severity(p) := "high" if {
 	p.kind == "wildcard"
 	p.restricted
+	not object.get(p, "ownAccountOnly", false)
+}
+
+# `*` whose conditions admit only the role's own account (`ownAccountOnly`): as a principal of it.
+principal_severity(p) := "medium" if {
+	p.kind == "wildcard"
+	p.restricted
+	object.get(p, "ownAccountOnly", false)
 }
 
 principal_severity(p) := "high" if {

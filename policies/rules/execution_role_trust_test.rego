@@ -75,3 +75,9 @@ test_cognito_guests_are_critical if {
 	f.severity == "critical"
 	f.message == "Execution role app can also be assumed by federated cognito-identity.amazonaws.com (Statement[0]; its unauthenticated identities: anyone who asks the identity pool)"
 }
+
+test_wildcard_pinned_to_the_own_account_is_medium if {
+	own := object.union(p("wildcard", "*", false, true), {"ownAccountOnly": true})
+	some f in execution_role_trust.findings with input as doc([lambda, own], false)
+	f.severity == "medium"
+}

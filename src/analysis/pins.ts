@@ -161,6 +161,15 @@ function admitted(key: string, value: string, own: ReadonlySet<string>, ownKnown
 }
 
 /**
+ * Whether one of the pins admits only callers of `account` by naming it: every value an account
+ * key (`aws:PrincipalAccount`, `aws:SourceAccount` …) equal to it, or an ARN key's ARN in it. Not
+ * an organisation (many accounts) nor a template reference (unknown account).
+ */
+export function pinsToAccount(pins: readonly Pin[][], account: string): boolean {
+  return pins.some((values) => values.every(([k, v]) => (ACCOUNT_KEYS.has(k) && v === account) || (ARN_KEYS.has(k) && arnAccount(v) === account)));
+}
+
+/**
  * Of a pinned statement: the other accounts its pins admit, when no pin admits only the own
  * account or organisation (else []): a grant to those accounts, not a public one.
  */

@@ -7,7 +7,7 @@ import type { PolicyDocument, PolicyStatement } from "../model/document.js";
 import type { TrustAnalysis, TrustedPrincipal, TrustedPrincipalKind } from "../model/analysis.js";
 import { accountOf, byString } from "./policies.js";
 import { conditionalFrom } from "./iam.js";
-import { allowPins, denyPin, isTrustKey } from "./pins.js";
+import { allowPins, denyPin, isTrustKey, pinsToAccount } from "./pins.js";
 import { coversActions, coversPrincipal, coversResources, everyone, openDenies } from "./denies.js";
 import { globMatches } from "../iam/wildcard.js";
 
@@ -119,7 +119,10 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
     const actions = [...(st.Action ?? st.NotAction?.map((a) => `not ${a}`) ?? [])].sort(byString);
     const keys = conditionKeys(st);
     // The caller-pinning rule shared with LR012 (pins.ts).
-    const pinned = allowPins(st, isTrustKey).length > 0;
+    const pins = allowPins(st, isTrustKey);
+    const pinned = pins.length > 0;
+    // `*` pinned to the role's own account is as trusting a principal of that account.
+    const ownAccountOnly = pinsToAccount(pins, roleAccount);
     const add = (type: string, id: string) => {
       // A deleted role's or user's unique ID trusts no one (TrustAnalysis.deletedPrincipals).
       if (type === "AWS" && UNIQUE_PRINCIPAL_ID.test(id)) {
@@ -150,6 +153,7 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
         conditionKeys: keys,
         restricted: !guests && (pinned || leftOf.length > 0 || (type === "Service" ? pinning : pinningNonService).some((d) => everyone(d.Principal) || (id !== "*" && coversPrincipal(d, type, id)))),
         ...(guests ? { guests: true as const } : {}),
+        ...(id === "*" && ownAccountOnly ? { ownAccountOnly: true as const } : {}),
       });
     };
     const p = st.Principal;

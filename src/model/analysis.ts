@@ -201,6 +201,12 @@ export interface TrustedPrincipal {
    * `restricted` is false. Absent otherwise.
    */
   guests?: true;
+  /**
+   * A wildcard (`*`) whose statement's conditions admit only callers of the role's own account,
+   * by naming it (`aws:PrincipalAccount`, or `aws:PrincipalArn` with an ARN in it …): as trusting
+   * a principal of that account. Absent otherwise (an organisation condition admits many accounts).
+   */
+  ownAccountOnly?: true;
 }
 
 export interface TrustAnalysis {

@@ -37,7 +37,7 @@ describe("one pinning rule for LR011 and LR012", () => {
       const trusted = document.roles.find((r) => r.name === `trusting-${i}`)!.analysis!.trust.principals.find((p) => p.kind === "wildcard")!;
       expect(trusted.restricted).toBe(c.pins);
       const lr011 = findings.filter((f) => f.ruleId === "LR011" && f.resource.name === `trusting-${i}`).map((f) => f.severity);
-      expect(lr011).toEqual([c.pins ? "high" : "critical"]);
+      expect(lr011).toEqual([c.pins ? (c.ownAccount ? "medium" : "high") : "critical"]);
       // LR012: public when not pinned; nothing when pinned to the own account; another account's grant otherwise.
       const lr012 = findings.filter((f) => f.ruleId === "LR012" && f.resource.name === `invoked-${i}`).map((f) => [kindOf(f.message), f.severity]);
       const expected = !c.pins ? [["public", "critical"]] : c.others ? [[`account:${c.others.join(", ")}`, "medium"]] : [];
