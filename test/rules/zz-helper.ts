@@ -1,1 +1,0 @@
-export { normalizeFragments as normalizeFragmentsRaw } from "../../src/normalize/index.js";
