@@ -233,7 +233,8 @@ async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>
       const iac = iacFor.optionsOf(file);
       r = readSourceBytes(file, readFileSync(file), { explicit, ...(iac ? { iac } : {}) });
     } catch (e) {
-      r = { fragment: null, warnings: [{ code: "unreadable-file", severity: "error", file, message: `cannot read: ${(e as Error).message}` } as Warning] };
+      // Named on the command line an input error (exit code 2), met in a folder a warning (README).
+      r = { fragment: null, warnings: [{ code: "unreadable-file", severity: explicit ? "error" : "warning", file, message: `cannot read: ${(e as Error).message}` } as Warning] };
     }
     if (r.fragment) fragments.push(r.fragment);
     appendAll(warnings, r.warnings);
@@ -501,6 +502,7 @@ async function buildFrom(
       document.meta.sources.push({ path: f.path, kind: f.format.startsWith("usage-query") ? "usage-query-rows" : f.format.startsWith("access-advisor") ? "access-advisor" : f.format.startsWith("access-analyzer") ? "access-analyzer" : "cloudtrail", sha256: f.sha256, records: f.records });
       for (const reason of f.partialReasons) if (!said.has(`${f.path}\u0000${reason}`)) document.meta.warnings.push({ code: "partial-usage-file", severity: "warning", file: f.path, message: reason });
     }
+    markNamedDigests(aggregate.warnings, routed.namedUsage);
     appendAll(document.meta.warnings, aggregate.warnings);
     appendAll(document.meta.warnings, advisorRolesNotAudited(aggregate.accessAdvisor, document.roles));
     // Reports that end before the window does prove nothing unused: said, with the --as-of that fits.
@@ -548,6 +550,20 @@ function markNamedUnread(aggregate: UsageAggregate, sources: RoutedInputs["sourc
   for (const file of [...unread].sort()) {
     aggregate.coverage.partial = true;
     aggregate.coverage.partialReasons.push(`${file}: named on the command line but not read, so the activity data it may hold is missing (see its warning)`);
+  }
+}
+
+/**
+ * A CloudTrail digest file named on the command line, given for the logs (the bucket's
+ * CloudTrail-Digest/ beside CloudTrail/): an input error, as a named file no reader uses is (exit
+ * code 2), saying where the logs are. Met in a folder walk it stays a note (info). Before, named
+ * alone it was "nothing to audit" and exit 0, beside other inputs a note only.
+ */
+function markNamedDigests(warnings: Warning[], named: readonly string[]): void {
+  const set = new Set(named);
+  for (const [i, w] of warnings.entries()) {
+    if (w.code !== "cloudtrail-digest-skipped" || w.file === undefined || !set.has(w.file)) continue;
+    warnings[i] = { ...w, severity: "error", message: "a CloudTrail digest file (log file integrity validation): it holds hashes of log files, no events; give the log files, in the CloudTrail/ folder beside CloudTrail-Digest/" };
   }
 }
 

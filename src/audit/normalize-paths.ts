@@ -34,7 +34,7 @@ export async function normalize(inputs: readonly string[] | readonly SourceFragm
     message: "skipped: activity data (CloudTrail, Access Advisor, Access Analyzer), read by buildDocument and audit, not by normalize (options.usage takes usage already read)",
   }));
   // Not read here either, but could not be read at all: said as the error it is.
-  for (const u of routed.unreadUsage) notRead.push({ code: "unreadable-file", severity: "error", file: u.path, message: u.message });
+  for (const u of routed.unreadUsage) notRead.push({ code: "unreadable-file", severity: u.named === true ? "error" : "warning", file: u.path, message: u.message });
   const collections = [...(options.collections ?? []), ...(read.options.collections ?? [])];
   return normalizeFragments(
     read.fragments,

@@ -28,8 +28,12 @@ export interface RoutedInputs {
   /**
    * Paths that could not be read (a file, a folder that cannot be listed, a broken link) and may
    * have held activity data: the usage stage reports each as unread, and the usage as partial.
+   * `named`: the path was given on the command line (a file, or a folder that cannot be listed),
+   * an input error; found in a folder walk, a warning.
    */
-  unreadUsage: Array<{ path: string; message: string }>;
+  unreadUsage: Array<{ path: string; message: string; named?: boolean }>;
+  /** Files for the usage stage that were named on the command line, not found in a folder. */
+  namedUsage: string[];
   warnings: Warning[];
 }
 
@@ -254,12 +258,14 @@ interface Walk {
  * folder or a broken link in a CloudTrail tree ended the audit in "internal error" (exit 3), and
  * what the other files hold is still worth reading (routeInputs says what is missing).
  */
-function walk(dir: string, w: Walk): void {
+function walk(dir: string, w: Walk, top = false): void {
   let names: string[];
   try {
     names = readdirSync(dir).sort();
   } catch (e) {
-    w.unread.push({ path: dir, message: `cannot list the folder: ${(e as Error).message}`, explicit: false, folder: true });
+    // The folder named on the command line itself: nothing of it is read, an input error as for a
+    // named file that cannot be read; one found inside it is a warning, the rest being read.
+    w.unread.push({ path: dir, message: `cannot list the folder: ${(e as Error).message}`, explicit: top, folder: true });
     return;
   }
   for (const name of names) {
@@ -299,7 +305,7 @@ function walk(dir: string, w: Walk): void {
 }
 
 export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
-  const routed: RoutedInputs = { sources: [], usage: [], manifests: [], unreadUsage: [], warnings: [] };
+  const routed: RoutedInputs = { sources: [], usage: [], manifests: [], unreadUsage: [], namedUsage: [], warnings: [] };
   const unread: Array<Unread & { inputHasUsage: boolean }> = [];
   for (const p of paths) {
     let st;
@@ -314,7 +320,7 @@ export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
     const explicit = !st.isDirectory();
     const w: Walk = { files: [], unread: [], notes: routed.warnings, ancestors: new Set([`${st.dev}:${st.ino}`]) };
     if (explicit) w.files.push(p);
-    else walk(p, w);
+    else walk(p, w, true);
     const usageBefore = routed.usage.length;
     for (const file of w.files) {
       let kind: ReturnType<typeof classifyHead>;
@@ -330,7 +336,10 @@ export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
       // damaged, not JSON) goes to the usage reader all the same: it says what is wrong with it and
       // makes the usage partial, as its events are missing. The source readers would only note it
       // ("skipped: not a JSON file"), and a permission used in it could be called unused.
-      if (kind === "usage" || (kind === "sources" && isCloudTrailLogFile(file))) routed.usage.push(file);
+      if (kind === "usage" || (kind === "sources" && isCloudTrailLogFile(file))) {
+        routed.usage.push(file);
+        if (explicit) routed.namedUsage.push(file);
+      }
       else if (kind === "manifest") routed.manifests.push(file);
       else routed.sources.push({ file, explicit });
     }
@@ -342,15 +351,19 @@ export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
   // and the usage taken as complete, and LR008 called a permission used in it unused. Taken as
   // activity data: a path whose name or place says CloudTrail, one found in a folder given as input
   // whose other files hold activity data, and one named on the command line when any input does
-  // (what it is cannot be known). Anything else is an error warning of the account inputs.
+  // (what it is cannot be known). Anything else is a warning of the account inputs. Named on the
+  // command line it is an error (exit code 2, README); met in a folder walk, a warning (the inputs
+  // partial: normalize counts unreadable-file as partial whatever its severity). Before, one found
+  // in a walk was printed "leastrole: error:" and the command exited 0.
   for (const u of unread) {
     const cloudTrail = isCloudTrailLogFile(u.path) || (u.folder && isCloudTrailPlace(u.path));
-    if (cloudTrail || (u.explicit ? routed.usage.length > 0 : u.inputHasUsage)) routed.unreadUsage.push({ path: u.path, message: u.message });
-    else routed.warnings.push({ code: "unreadable-file", severity: "error", file: u.path, message: u.message });
+    if (cloudTrail || (u.explicit ? routed.usage.length > 0 : u.inputHasUsage)) routed.unreadUsage.push({ path: u.path, message: u.message, ...(u.explicit ? { named: true } : {}) });
+    else routed.warnings.push({ code: "unreadable-file", severity: u.explicit ? "error" : "warning", file: u.path, message: u.message });
   }
   dropUnlistedCollectFiles(routed);
   routed.sources = [...new Map(routed.sources.map((s) => [s.file, s])).values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   routed.usage = [...new Set(routed.usage)].sort();
+  routed.namedUsage = [...new Set(routed.namedUsage)].sort();
   routed.unreadUsage = [...new Map(routed.unreadUsage.map((u) => [u.path, u])).values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return routed;
 }

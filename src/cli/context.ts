@@ -105,14 +105,19 @@ export async function pendingDocumentFor(
     // A recognised input with nothing in scope (a Terraform plan without IAM or Lambda resources, an
     // export of users and groups only) is an empty audit, not a user error: a pre-deploy gate on a
     // plan that touches no Lambda must pass. Only inputs that nothing could read are an error.
-    if (document.meta.sources.length > 0) {
-      const kinds = [...new Set(document.meta.sources.map((s) => s.kind))].sort().join(", ");
+    // A source named on the command line that gave nothing, and a CloudTrail digest file wherever
+    // it is (no events), are no recognised input: alone, they are the input error below, as any
+    // other file that holds nothing leastrole reads; before, "nothing to audit" and exit 0.
+    const unusable = new Set([...unreadNamedInputs(document, paths), ...document.meta.warnings.filter((w) => NAMED_NOT_USED_CODES.has(w.code))].map((w) => resolve(w.file as string)));
+    const used = document.meta.sources.filter((s) => !unusable.has(resolve(s.path)));
+    if (used.length > 0) {
+      const kinds = [...new Set(used.map((s) => s.kind))].sort().join(", ");
       progress.note(`leastrole: note: nothing to audit: the inputs (${kinds}) hold no Lambda functions or IAM roles`);
       return pending;
     }
     // The first error, else what the readers said of a file they saw but did not use (a bare
     // policy document, a list-roles output…): that says what to give instead.
-    const seen = new Set(["standalone-policy-document", "input-not-used"]);
+    const seen = new Set(["standalone-policy-document", "input-not-used", ...NAMED_NOT_USED_CODES]);
     const w = document.meta.warnings.find((x) => x.severity === "error") ?? document.meta.warnings.find((x) => seen.has(x.code)) ?? document.meta.warnings[0];
     const hint = w ? ` (first problem: ${w.file ? `${w.file}: ` : ""}${w.message})` : "";
     throw new InputError(`no inputs recognised in ${paths.join(", ")}: expected AWS exports, CloudTrail logs, Terraform plans or CloudFormation/SAM templates${hint}`);
@@ -220,14 +225,24 @@ export function unreadNamedInputs(document: CanonicalDocument, paths: readonly s
   const named = new Set<string>();
   for (const p of paths) {
     try {
-      if (!statSync(p).isDirectory()) named.add(resolve(p));
+      statSync(p);
+      named.add(resolve(p));
     } catch {
       // A missing path was refused before.
     }
   }
   if (named.size === 0) return [];
-  return document.meta.warnings.filter((w) => (NOT_READ_CODES.has(w.code) || DAMAGED_CODES.has(w.code)) && w.file !== undefined && named.has(resolve(w.file)));
+  // A named folder's own warning is that it cannot be listed (unreadable-file): nothing of it was
+  // read. A file's, that it could not be read, only in part, or holds nothing usable.
+  return document.meta.warnings.filter((w) => (NOT_READ_CODES.has(w.code) || DAMAGED_CODES.has(w.code) || NAMED_NOT_USED_CODES.has(w.code)) && w.file !== undefined && named.has(resolve(w.file)));
 }
+
+/**
+ * Files read whole that hold nothing to use, an input error when named on the command line (as a
+ * file of a shape no reader knows): a CloudTrail digest file (hashes of log files, no events).
+ * Met in a folder walk, a note. The usage is not partial: nothing is missing.
+ */
+const NAMED_NOT_USED_CODES: ReadonlySet<string> = new Set(["cloudtrail-digest-skipped"]);
 
 /**
  * unreadNamedInputs said on stderr, one line per file with what is wrong with it (even with
@@ -238,7 +253,7 @@ export function reportUnreadNamedInputs(document: CanonicalDocument, paths: read
   for (const w of unread) {
     // Damaged: the records before the damage are read, when there are any.
     const records = document.meta.sources.find((s) => resolve(s.path) === resolve(w.file as string))?.records ?? 0;
-    const what = DAMAGED_CODES.has(w.code) && records > 0 ? `only the ${records} ${records === 1 ? "record" : "records"} before the damage could be read` : "it could not be read";
+    const what = DAMAGED_CODES.has(w.code) && records > 0 ? `only the ${records} ${records === 1 ? "record" : "records"} before the damage could be read` : NAMED_NOT_USED_CODES.has(w.code) ? "nothing in it is used" : "it could not be read";
     writeErr(`leastrole: error: ${w.file}: ${w.message}; named on the command line, ${what} (exit code 2)\n`);
   }
   return unread.length > 0;

@@ -15,6 +15,7 @@ import type { Account, CanonicalDocument, FunctionCoverage, LambdaFunction, Lamb
 import { SCHEMA_VERSION } from "../model/document.js";
 import { emptyUsage, type UsageSection } from "../model/usage.js";
 import { parseArn } from "../sources/arns.js";
+import { makesPartial } from "../sources/read-sources.js";
 import { fromPath } from "../sources/function-target.js";
 import { pathContext } from "../sources/path-context.js";
 import { normalizeTimestamp } from "../sources/timestamps.js";
@@ -90,7 +91,7 @@ export interface NormalizeResult {
 export function normalizeFragments(fragments: readonly SourceFragment[], options: NormalizeOptions = {}, readWarnings: readonly Warning[] = []): NormalizeResult {
   const merged = mergeFragments(fragments);
   const warnings: Warning[] = [...readWarnings, ...merged.warnings];
-  let partial = merged.partial || readWarnings.some((w) => w.severity === "error");
+  let partial = merged.partial || readWarnings.some(makesPartial);
 
   const pageWarnings = missingPages(fragments);
   appendAll(warnings, pageWarnings);
@@ -192,7 +193,7 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   for (const arn of [...merged.policies.keys()].sort()) policies[arn] = merged.policies.get(arn)!;
 
   const sortedWarnings = sortWarnings(warnings);
-  partial ||= sortedWarnings.some((w) => w.severity === "error");
+  partial ||= sortedWarnings.some(makesPartial);
 
   const document: CanonicalDocument = {
     schemaVersion: SCHEMA_VERSION,

@@ -229,6 +229,15 @@ function errorWarning(file: string, error: unknown): Warning {
   return { code: "reader-defect", severity: "error", file, message: `internal error while reading: ${toError(error).message}` };
 }
 
+/**
+ * A warning that leaves the inputs partial: an error, or a file or folder that could not be read,
+ * which is a warning when met in a folder walk (the command exits 0, README's exit codes) but whose
+ * content is missing all the same.
+ */
+export function makesPartial(w: Warning): boolean {
+  return w.severity === "error" || w.code === "unreadable-file";
+}
+
 /** Read files and folders (recursively). Paths in the result are as given, joined with the relative path inside folders. */
 export async function readSources(paths: string[]): Promise<ReadResult> {
   const files: Array<{ file: string; explicit: boolean }> = [];
@@ -256,7 +265,7 @@ export async function readSources(paths: string[]): Promise<ReadResult> {
         try {
           return readSourceBytes(file, await readFile(file), { explicit });
         } catch (error) {
-          return { fragment: null, warnings: [{ code: "unreadable-file", severity: "error", file, message: `cannot read: ${toError(error).message}` } as Warning] };
+          return { fragment: null, warnings: [{ code: "unreadable-file", severity: explicit ? "error" : "warning", file, message: `cannot read: ${toError(error).message}` } as Warning] };
         }
       }),
     );
@@ -268,7 +277,7 @@ export async function readSources(paths: string[]): Promise<ReadResult> {
   return {
     fragments,
     warnings,
-    partial: warnings.some((w) => w.severity === "error") || fragments.some((f) => f.partial),
+    partial: warnings.some(makesPartial) || fragments.some((f) => f.partial),
   };
 }
 
@@ -285,7 +294,8 @@ async function walk(dir: string, out: Array<{ file: string; explicit: boolean }>
       else if (info.isFile()) out.push({ file: full, explicit: false });
       else if (info.isSymbolicLink() && (await stat(full)).isFile()) out.push({ file: full, explicit: false });
     } catch (error) {
-      warnings.push({ code: "unreadable-file", severity: "error", file: full, message: `cannot read: ${toError(error).message}` });
+      // Met in a folder: a warning, the rest being read (the result partial all the same).
+      warnings.push({ code: "unreadable-file", severity: "warning", file: full, message: `cannot read: ${toError(error).message}` });
     }
   }
 }

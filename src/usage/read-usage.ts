@@ -54,7 +54,7 @@ export interface ReadUsageOptions extends ReadFileOptions {
    * folder it cannot list, a broken link), with what went wrong: each is reported as a file that
    * could not be read, and makes the usage partial, since the events it held are missing.
    */
-  unread?: Array<{ path: string; message: string }>;
+  unread?: Array<{ path: string; message: string; named?: boolean }>;
 }
 
 /** Folders of the S3 tree that hold no API events. */
@@ -135,7 +135,9 @@ export async function readUsage(paths: string[], options: ReadUsageOptions = {})
   for (const u of unread) {
     const message = `${u.message}; the activity data it may hold is missing, so the usage is partial`;
     agg.addFileReport({ path: u.path, format: "unreadable", sha256: "", records: 0, skipped: 0, partialReasons: [message] });
-    agg.addWarning({ code: "unreadable-file", severity: "error", file: u.path, message });
+    // An error when the path was named on the command line (exit code 2), else a warning: met in a
+    // folder walk, the rest is read and the usage partial (README's exit codes).
+    agg.addWarning({ code: "unreadable-file", severity: u.named === true ? "error" : "warning", file: u.path, message });
   }
   try {
     return await readInto(agg, files, options);

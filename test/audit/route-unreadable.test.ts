@@ -58,7 +58,10 @@ describe("routeInputs: paths that cannot be read", () => {
     expect(routed.unreadUsage.map((u) => u.path).sort()).toEqual([deniedDelivery, join(root, "trail/AWSLogs/111111111111/CloudTrail/us-east-1/2026/11/locked"), deniedFlat, deniedNamed].sort());
     expect(routed.unreadUsage.find((u) => u.path === deniedDelivery)?.message).toMatch(/^cannot read: EACCES: permission denied, open /);
     expect(routed.unreadUsage.find((u) => u.path.endsWith("locked"))?.message).toMatch(/^cannot list the folder: EACCES: permission denied, scandir /);
-    expect(routed.warnings).toEqual([{ code: "unreadable-file", severity: "error", file: deniedAccount, message: `cannot read: EACCES: permission denied, open '${deniedAccount}'` }]);
+    // Found in a folder walk: a warning (README: exit 0, the inputs partial), not an error.
+    expect(routed.warnings).toEqual([{ code: "unreadable-file", severity: "warning", file: deniedAccount, message: `cannot read: EACCES: permission denied, open '${deniedAccount}'` }]);
+    // Only the file named on the command line is marked so (an error of the usage stage, exit 2).
+    expect(routed.unreadUsage.filter((u) => u.named === true).map((u) => u.path)).toEqual([deniedNamed]);
   });
 });
 
@@ -73,7 +76,9 @@ describe("buildDocument: a CloudTrail file that cannot be read", () => {
     const doc = await buildDocument([demo, join(dir, "build")], { asOf, workers: 1 });
     expect(doc.usage.coverage.partial).toBe(true);
     expect(doc.usage.coverage.partialReasons).toEqual([expect.stringContaining(`${file}: cannot read: EACCES`)]);
-    expect(doc.meta.warnings.filter((w) => w.file === file).map((w) => [w.code, w.severity])).toEqual([["unreadable-file", "error"]]);
+    // Met in a folder: a warning, the usage partial all the same.
+    expect(doc.meta.warnings.filter((w) => w.file === file).map((w) => [w.code, w.severity])).toEqual([["unreadable-file", "warning"]]);
+    expect(doc.meta.partial).toBe(true);
     const labels = doc.usage.labels.flatMap((l) => l.permissions.map((p) => p.label));
     expect(labels).not.toContain("unused");
     expect(labels).toContain("unknowable");

@@ -5,7 +5,7 @@
  * a folder are warnings, the usage partial, exit 0.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -142,5 +142,93 @@ describe("a file named on the command line", () => {
     expect(r.report.warnings.filter((w) => w.code === "truncated-gzip").map((w) => w.file)).toEqual([join(day, delivery)]);
     expect(r.report.summary.partial).toBe(true);
     expect(unusedOf(r.report)).toEqual([]);
+  });
+});
+
+/**
+ * A folder that cannot be listed (EACCES). Tests run as root, which lists anything whatever its
+ * mode: the CLI is then run as user nobody (setpriv), as a user without the permission is.
+ */
+function auditAsUser(args: string[]) {
+  const argv = [cli, "audit", ...args, "--format", "json"];
+  const asRoot = process.getuid?.() === 0;
+  const r = asRoot
+    ? spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, ...argv], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", HOME: tmpdir() }, maxBuffer: 1 << 28 })
+    : spawnSync(process.execPath, argv, { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 28 });
+  if (r.error) throw r.error;
+  return { code: r.status, report: JSON.parse(r.stdout) as Report, stderr: r.stderr };
+}
+
+describe("severity, message and exit code agree: named on the command line or met in a folder", () => {
+  it("a folder that cannot be listed: in a walk a warning (exit 0, the usage partial); named, an error (exit 2)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-cli-locked-"));
+    cpSync(DEMO, dir, { recursive: true });
+    const locked = join(dir, "cloudtrail", "locked");
+    mkdirSync(locked);
+    writeFileSync(join(locked, "x.json"), "{}");
+    chmodSync(dir, 0o755);
+    for (const d of readdirSync(dir, { recursive: true, withFileTypes: true })) chmodSync(join(d.parentPath, d.name), d.isDirectory() ? 0o755 : 0o644);
+    chmodSync(locked, 0o000);
+    try {
+      // Before: "leastrole: error: …/locked: cannot list the folder …" and exit 0.
+      const walked = auditAsUser([dir]);
+      expect(walked.code, walked.stderr).toBe(0);
+      expect(walked.stderr).toContain(`leastrole: warning: ${locked}: cannot list the folder: EACCES`);
+      expect(walked.stderr).not.toContain("leastrole: error:");
+      expect(walked.report.summary.partial).toBe(true);
+      expect(unusedOf(walked.report)).toEqual([]);
+      // Named itself: nothing of it is read, as for a named file that cannot be read.
+      const named = auditAsUser([DEMO, locked]);
+      expect(named.code, named.stderr).toBe(2);
+      expect(named.stderr).toContain(`leastrole: error: ${locked}: cannot list the folder: EACCES`);
+      expect(named.stderr).toContain("named on the command line, it could not be read (exit code 2)");
+      expect(named.report.summary.partial).toBe(true);
+    } finally {
+      chmodSync(locked, 0o755);
+    }
+  });
+
+  it("a CloudTrail digest file: named, an input error (exit 2) saying where the logs are; in a folder, a note", () => {
+    // As CloudTrail writes them (CloudTrail User Guide, "CloudTrail digest file structure").
+    const digest = {
+      awsAccountId: "111122223333",
+      digestStartTime: "2026-11-23T20:00:00Z",
+      digestEndTime: "2026-11-23T21:00:00Z",
+      digestS3Bucket: "org-trail-bucket",
+      digestS3Object: "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/23/111122223333_CloudTrail-Digest_us-east-1_org-trail_us-east-1_20261123T210000Z.json.gz",
+      digestPublicKeyFingerprint: "6ae0f6b5e4c3a0c6d1f2e7d9e0b5a4c3",
+      digestSignatureAlgorithm: "SHA256withRSA",
+      newestEventTime: "2026-11-23T20:59:00Z",
+      oldestEventTime: "2026-11-23T20:00:00Z",
+      previousDigestS3Bucket: null,
+      previousDigestS3Object: null,
+      previousDigestHashValue: null,
+      previousDigestHashAlgorithm: null,
+      previousDigestSignature: null,
+      logFiles: [],
+    };
+    const dir = mkdtempSync(join(work, "digest-"));
+    const file = join(dir, "111122223333_CloudTrail-Digest_us-east-1_org-trail_us-east-1_20261123T210000Z.json");
+    writeFileSync(file, JSON.stringify(digest));
+    // Alone: before, "nothing to audit: the inputs (cloudtrail) hold no Lambda functions" and exit 0.
+    const alone = spawnSync(process.execPath, [cli, "audit", file], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    expect(alone.status, alone.stderr).toBe(2);
+    expect(alone.stderr).toContain(`leastrole: no inputs recognised in ${file}`);
+    expect(alone.stderr).toContain("it holds hashes of log files, no events; give the log files, in the CloudTrail/ folder beside CloudTrail-Digest/");
+    expect(alone.stderr).not.toContain("nothing to audit");
+    // Beside the account: before, a note and exit 0.
+    const beside = audit([DEMO, file]);
+    expect(beside.code, beside.stderr).toBe(2);
+    expect(beside.stderr).toContain(`leastrole: error: ${file}: a CloudTrail digest file`);
+    expect(beside.stderr).toContain("named on the command line, nothing in it is used (exit code 2)");
+    // Nothing is missing: the usage is not partial for it.
+    expect(beside.report.summary.partial).toBe(false);
+    // In a folder with the account: a note, exit 0.
+    const walked = mkdtempSync(join(work, "digest-walked-"));
+    cpSync(DEMO, walked, { recursive: true });
+    writeFileSync(join(walked, "digest.json"), JSON.stringify(digest));
+    const r = audit([walked]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain("leastrole: error:");
   });
 });
