@@ -62,6 +62,7 @@ export type SourceKind =
   | "lambda-event-invoke-config"
   | "lambda-tags"
   | "lambda-capacity-providers"
+  | "lambda-aliases"
   | "cloudtrail"
   | "usage-query-rows"
   | "access-advisor"
@@ -355,6 +356,13 @@ export interface LambdaFunction {
    */
   versions: FunctionVersion[];
   aliases: string[];
+  /**
+   * Which versions each alias routes its calls to (`aws lambda list-aliases` / `get-alias`:
+   * FunctionVersion, and RoutingConfig.AdditionalVersionWeights for a weighted alias), by alias
+   * name. An alias runs the version it points to with that version's execution role. Absent when
+   * the inputs hold no alias's configuration.
+   */
+  aliasRoutes?: AliasRoute[];
   lastModified: string | null;
   vpc: VpcConfig | null;
   tracingMode: "Active" | "PassThrough" | null;
@@ -429,6 +437,18 @@ export interface LambdaFunction {
   source: SourceLocation | null;
   /** Derived analysis for the rules (required permissions and whether the role grants them…), src/analysis/. */
   analysis?: FunctionAnalysis;
+}
+
+export interface AliasRoute {
+  /** The alias's name (a qualifier of the function). */
+  name: string;
+  /** The version it points to: a published version's number, or `$LATEST`. */
+  functionVersion: string;
+  /**
+   * A second version and the share of the alias's calls it gets (0 to 1), as Lambda's weighted
+   * aliases route them; absent when the alias routes all its calls to `functionVersion`.
+   */
+  additionalVersionWeights?: { [version: string]: number };
 }
 
 export interface FunctionVersion {

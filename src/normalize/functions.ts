@@ -5,7 +5,7 @@
  * is reported, not invented into a half-empty function.
  */
 
-import type { FunctionUrl, FunctionVersion, LambdaFunction, PolicyDocument, PolicyStatement, QualifiedDeliveryTarget, ResourcePolicyStatementOrigin, SourceLocation, Trigger, Warning } from "../model/document.js";
+import type { AliasRoute, FunctionUrl, FunctionVersion, LambdaFunction, PolicyDocument, PolicyStatement, QualifiedDeliveryTarget, ResourcePolicyStatementOrigin, SourceLocation, Trigger, Warning } from "../model/document.js";
 import type { FunctionPatch, FunctionVersionRecord } from "../sources/types.js";
 import { isVersionQualifier } from "../sources/arns.js";
 import { canonicalJson } from "./canonical-json.js";
@@ -18,7 +18,13 @@ function compareVersions(a: string, b: string): number {
   return Number.isFinite(na) && Number.isFinite(nb) ? na - nb : compareStrings(a, b);
 }
 
-export function foldVersions(functions: Map<string, LambdaFunction>, versions: readonly FunctionVersionRecord[], warnings: Warning[]): void {
+/**
+ * Folds published versions into their function. Returns the versions the inputs hold of each
+ * function (by unqualified ARN), listed in `versions` or not: an alias routing to one of them runs
+ * with a known role, $LATEST's when it is not listed.
+ */
+export function foldVersions(functions: Map<string, LambdaFunction>, versions: readonly FunctionVersionRecord[], warnings: Warning[]): Map<string, Set<string>> {
+  const read = new Map<string, Set<string>>();
   const byFunction = new Map<string, FunctionVersionRecord[]>();
   for (const v of versions) {
     const list = byFunction.get(v.functionArn) ?? [];
@@ -51,7 +57,9 @@ export function foldVersions(functions: Map<string, LambdaFunction>, versions: r
     for (const v of list) {
       if (v.config.deadLetterTargetArn) addQualifiedDelivery(base, "dead-letter", v.config.deadLetterTargetArn, v.version, v.roleArn);
     }
+    read.set(arn, new Set(list.map((v) => v.version)));
   }
+  return read;
 }
 
 /** What a published version runs with that `$LATEST` does not; null when nothing differs. */
@@ -72,9 +80,52 @@ function addQualifiedDelivery(fn: LambdaFunction, kind: QualifiedDeliveryTarget[
  * from $LATEST's, else $LATEST's); an alias points to a version the inputs do not name, so it is
  * $LATEST's only when no version in the inputs runs with another role.
  */
-function roleOfQualifier(fn: LambdaFunction, qualifier: string): string | null {
+function roleOfQualifier(fn: LambdaFunction, qualifier: string, versionsRead: ReadonlyMap<string, Set<string>>): string | null {
   if (isVersionQualifier(qualifier)) return fn.versions.find((v) => v.version === qualifier)?.roleArn ?? fn.roleArn;
+  // An alias whose routing is known (list-aliases): the role of the versions it routes to, when
+  // the inputs hold them all and they share one.
+  const route = fn.aliasRoutes?.find((r) => r.name === qualifier);
+  if (route) {
+    const roles = new Set(routedVersions(route).map((v) => roleOfVersion(fn, v, versionsRead)));
+    return roles.size === 1 ? [...roles][0]! : null;
+  }
   return fn.versions.every((v) => v.roleArn === fn.roleArn) ? fn.roleArn : null;
+}
+
+/** The versions an alias routes calls to: the one it points to, then the weighted one(s). */
+export function routedVersions(route: AliasRoute): string[] {
+  return [route.functionVersion, ...Object.keys(route.additionalVersionWeights ?? {}).filter((v) => v !== route.functionVersion)];
+}
+
+/**
+ * The execution role a version runs with: $LATEST's (`$LATEST`, or a version the inputs hold whose
+ * role is the same), a listed version's own; null when the inputs do not hold the version.
+ */
+function roleOfVersion(fn: LambdaFunction, version: string, versionsRead: ReadonlyMap<string, Set<string>>): string | null {
+  if (version === "$LATEST") return fn.roleArn;
+  const listed = fn.versions.find((v) => v.version === version);
+  if (listed) return listed.roleArn;
+  return versionsRead.get(fn.arn)?.has(version) === true ? fn.roleArn : null;
+}
+
+/**
+ * An alias that routes calls to a version the inputs do not hold (list-functions without
+ * `--function-version ALL`, no list-versions-by-function): the role that version runs with is not
+ * known, so a role only it runs with can be taken for unused (LR016) and what the alias's invoke
+ * config sends is not checked. Said, naming the alias and the versions.
+ */
+export function aliasRouteWarnings(fn: LambdaFunction, versionsRead: ReadonlyMap<string, Set<string>>, warnings: Warning[]): void {
+  for (const route of fn.aliasRoutes ?? []) {
+    const unknown = routedVersions(route).filter((v) => roleOfVersion(fn, v, versionsRead) === null);
+    if (unknown.length === 0) continue;
+    const file = fn.source?.file;
+    warnings.push({
+      code: "alias-version-not-in-inputs",
+      severity: "warning",
+      ...(file ? { file } : {}),
+      message: `${fn.arn}: alias ${route.name} routes calls to version ${unknown.join(" and ")}, which the inputs do not hold: the execution role it runs with is not known, and a role only it uses may be reported as attached to no function (LR016); give the function's versions (aws lambda list-versions-by-function, or list-functions --function-version ALL)`,
+    });
+  }
 }
 
 const DELIVERY_LABEL: { [k in QualifiedDeliveryTarget["kind"]]: string } = { "dead-letter": "dead-letter target", "on-success": "on-success destination", "on-failure": "on-failure destination" };
@@ -147,7 +198,13 @@ function compareQualifiers(a: string, b: string): number {
 }
 
 /** Resolve each patch to a function; unknown targets become warnings. */
-export function applyPatches(functions: Map<string, LambdaFunction>, patches: readonly FunctionPatch[], warnings: Warning[], fileOf: (p: FunctionPatch) => string | undefined): void {
+export function applyPatches(
+  functions: Map<string, LambdaFunction>,
+  patches: readonly FunctionPatch[],
+  warnings: Warning[],
+  fileOf: (p: FunctionPatch) => string | undefined,
+  versionsRead: ReadonlyMap<string, Set<string>> = new Map(),
+): void {
   const byNameRegion = new Map<string, LambdaFunction[]>();
   const byName = new Map<string, LambdaFunction[]>();
   for (const fn of functions.values()) {
@@ -170,6 +227,16 @@ export function applyPatches(functions: Map<string, LambdaFunction>, patches: re
     }
     return fn;
   };
+  // Aliases' routing first: an alias's invoke config, in any file, is sent with the role of the
+  // versions the alias routes to (roleOfQualifier). The first file's, in file order, for an alias
+  // two files configure.
+  for (const original of ordered) {
+    const route = original.patch.aliasRoute;
+    if (!route) continue;
+    const fn = find(original) ?? (original.otherwise ? find(original.otherwise) : undefined);
+    if (!fn || fn.aliasRoutes?.some((r) => r.name === route.name)) continue;
+    fn.aliasRoutes = [...(fn.aliasRoutes ?? []), route].sort((a, b) => compareStrings(a.name, b.name));
+  }
   for (const original of ordered) {
     let patch = original;
     let fn = find(patch);
@@ -211,7 +278,7 @@ export function applyPatches(functions: Map<string, LambdaFunction>, patches: re
       } else {
         // An alias's or version's own event invoke config: its destinations are as much the
         // role's requirements as $LATEST's (asynchronous calls to `live` deliver there).
-        const role = roleOfQualifier(fn, patch.qualifier);
+        const role = roleOfQualifier(fn, patch.qualifier, versionsRead);
         if (p.destinations.onSuccess) addQualifiedDelivery(fn, "on-success", p.destinations.onSuccess, patch.qualifier, role);
         if (p.destinations.onFailure) addQualifiedDelivery(fn, "on-failure", p.destinations.onFailure, patch.qualifier, role);
       }

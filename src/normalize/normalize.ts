@@ -21,7 +21,7 @@ import { pathContext } from "../sources/path-context.js";
 import { normalizeTimestamp } from "../sources/timestamps.js";
 import type { Pagination, PrincipalRecord, RoleUseRecord, SourceFragment } from "../sources/types.js";
 import { defaultFactsFunction, principalPolicies, type FactsFunction } from "./facts.js";
-import { applyPatches, finishDeliveryTargets, foldVersions, kafkaAccessWarnings } from "./functions.js";
+import { aliasRouteWarnings, applyPatches, finishDeliveryTargets, foldVersions, kafkaAccessWarnings } from "./functions.js";
 import { compareStrings, mergeFragments } from "./merge.js";
 import { resolveManagedPolicies, type ManagedPolicyLookup } from "./policies.js";
 import { trustsLambda, trustsLambdaAtEdge } from "./trust.js";
@@ -98,11 +98,12 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   const incompleteFiles = new Set(pageWarnings.map((w) => w.file));
   merged.sources = merged.sources.map((s) => (incompleteFiles.has(s.path) && !s.partial ? { ...s, partial: true } : s));
   // Functions and what is known about them.
-  foldVersions(merged.functions, merged.versions, warnings);
+  const versionsRead = foldVersions(merged.functions, merged.versions, warnings);
   const fileOfPatch = new Map<object, string>();
   for (const f of fragments) for (const p of f.functionPatches) fileOfPatch.set(p, f.source.path);
-  applyPatches(merged.functions, merged.patches, warnings, (p) => fileOfPatch.get(p));
+  applyPatches(merged.functions, merged.patches, warnings, (p) => fileOfPatch.get(p), versionsRead);
   for (const fn of merged.functions.values()) {
+    aliasRouteWarnings(fn, versionsRead, warnings);
     finishDeliveryTargets(fn, warnings);
     kafkaAccessWarnings(fn, warnings);
   }

@@ -15,6 +15,7 @@ import { isFunctionUrlConfig, isListFunctionUrlConfigs, readFunctionUrls } from 
 import { isBareLambdaPolicy, isGetPolicy, readLambdaPolicy } from "./lambda-policy.js";
 import { isListTags, readLambdaTags } from "./lambda-tags.js";
 import { isCapacityProvidersOutput, readCapacityProviders } from "./lambda-capacity-providers.js";
+import { isAliasConfiguration, isListAliases, readLambdaAliases } from "./lambda-aliases.js";
 import { isBarePolicyDocument } from "./policy-document-file.js";
 import { isObject } from "./record-reader.js";
 import type { PathContext, ReaderInput, SourceFragment } from "./types.js";
@@ -45,6 +46,7 @@ export function detect(values: unknown[], context: PathContext | null = null): D
   if (all(values, (v) => isListEventInvokeConfigs(v) || isEventInvokeConfig(v))) return { kind: "lambda-event-invoke-config", read: readEventInvokeConfigs };
   if (values.length === 1 && isListTags(values[0])) return { kind: "lambda-tags", read: readLambdaTags };
   if (all(values, isCapacityProvidersOutput)) return { kind: "lambda-capacity-providers", read: readCapacityProviders };
+  if (all(values, (v) => isListAliases(v) || isAliasConfiguration(v))) return { kind: "lambda-aliases", read: readLambdaAliases };
   if (values.length === 1 && isBarePolicyDocument(values[0])) return { kind: "policy-document" };
   const known = knownUnusedShape(values);
   if (known) return { kind: "not-used", what: known };
@@ -113,9 +115,6 @@ function knownUnusedShape(values: unknown[]): string | null {
     // A stack's construct metadata (`<Stack>.metadata.json`, cdk.out since 2025): construct paths to their annotations.
     if (keys.length > 0 && keys.every((k) => k.startsWith("/") && Array.isArray(v[k]) && (v[k] as unknown[]).every((e) => isObject(e) && typeof e["type"] === "string"))) {
       return "AWS CDK stack metadata (the stacks' *.template.json files are read, with the construct paths it gives their resources)";
-    }
-    if (Array.isArray(v["Aliases"]) && (v["Aliases"] as unknown[]).every((a) => isObject(a) && "AliasArn" in a)) {
-      return "lambda list-aliases output (each alias's policy, URL and invoke config are read from their qualified get-* outputs)";
     }
   }
   if (Array.isArray(v) && v.length > 0 && v.every((e) => isObject(e) && "eventSource" in e && "eventName" in e)) return CLOUDTRAIL_NOT_READ;

@@ -7,6 +7,7 @@
 
 import type {
   Account,
+  AliasRoute,
   AttachedPolicyRef,
   FunctionUrl,
   InlinePolicy,
@@ -58,6 +59,8 @@ export interface FunctionPatch {
     triggers?: LambdaFunction["triggers"];
     /** The URL of the patch's qualifier (get-function-url-config, AWS::Lambda::Url, aws_lambda_function_url). */
     functionUrl?: FunctionUrl;
+    /** The alias the patch's qualifier names and the versions it routes to (list-aliases, get-alias). */
+    aliasRoute?: AliasRoute;
   };
   /** JSON path of the record in its file, for warnings when the target function is unknown. */
   path: string;

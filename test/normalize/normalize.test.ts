@@ -404,6 +404,65 @@ describe("normalize: aliases' and published versions' dead-letter targets and de
     ]);
   });
 
+  // `aws lambda list-aliases` as the API returns it (ListAliases: AliasArn, Name, FunctionVersion,
+  // Description, RoutingConfig.AdditionalVersionWeights, RevisionId), in collect's layout.
+  const aliases = (list: Array<{ name: string; version: string; weights?: Record<string, number> }>) => ({
+    file: "lambda/us-east-1/list-aliases/worker.json",
+    text: JSON.stringify({
+      Aliases: list.map((a) => ({
+        AliasArn: `${fnArn}:${a.name}`,
+        Name: a.name,
+        FunctionVersion: a.version,
+        Description: "",
+        ...(a.weights ? { RoutingConfig: { AdditionalVersionWeights: a.weights } } : {}),
+        RevisionId: "1b3c2a5e-0d1f-4c7e-9a55-0f2d1e3c4b5a",
+      })),
+    }),
+  });
+
+  it("list-aliases: each alias is the function's, with the versions it routes to; an alias's destination is sent with their role", () => {
+    // Before: the output was skipped ("not used"), no alias was added, and an alias's destination
+    // of a function whose versions run with different roles was "which role … is not known".
+    const { document, warnings } = doc(
+      [config("3", "worker-role", null), config("4", "old-role", null)],
+      [aliases([{ name: "live", version: "4" }, { name: "canary", version: "3", weights: { "4": 0.1 } }, { name: "next", version: "3" }]), invokeConfig("live", "live-failures"), invokeConfig("next", "next-failures")],
+    );
+    const fn = document.functions[0]!;
+    expect(fn.aliases).toEqual(["canary", "live", "next"]);
+    expect(fn.aliasRoutes).toEqual([
+      { name: "canary", functionVersion: "3", additionalVersionWeights: { "4": 0.1 } },
+      { name: "live", functionVersion: "4" },
+      { name: "next", functionVersion: "3" },
+    ]);
+    // live runs version 4 with old-role; next runs version 3, $LATEST's role.
+    expect(fn.qualifiedDeliveryTargets).toEqual([
+      { kind: "on-failure", arn: `arn:aws:sns:us-east-1:${ACCOUNT}:live-failures`, qualifiers: ["live"], roleArn: role("old-role") },
+      { kind: "on-failure", arn: `arn:aws:sns:us-east-1:${ACCOUNT}:next-failures`, qualifiers: ["next"], roleArn: role("worker-role") },
+    ]);
+    expect(requiredPermissions(fn).map((r) => r.resource)).toContain(`arn:aws:sns:us-east-1:${ACCOUNT}:next-failures`);
+    expect(warnings.filter((w) => w.code === "delivery-role-not-checked").map((w) => w.message)).toEqual([
+      `${fnArn}: the on-failure destination arn:aws:sns:us-east-1:${ACCOUNT}:live-failures of alias live is sent with that version's role ${role("old-role")}, not the function's: no rule checks it, and a generated policy for the function leaves it out`,
+    ]);
+    // Both roles are in use by the function.
+    expect(document.roles.map((r) => [r.arn, r.functions])).toEqual([[role("old-role"), [fnArn]], [role("worker-role"), [fnArn]]]);
+    expect(warnings.filter((w) => w.code === "alias-version-not-in-inputs")).toEqual([]);
+    expect(document.meta.sources.find((s) => s.path === "lambda/us-east-1/list-aliases/worker.json")).toMatchObject({ kind: "lambda-aliases", records: 3 });
+    // Read back as an input, the document keeps the routes.
+    const again = normalizeFragments(fragments([{ file: "doc.json", text: serializeCanonicalDocument(document) }])).document;
+    expect(again.functions).toEqual(document.functions);
+  });
+
+  it("list-aliases: an alias routing to a version the inputs do not hold is said, its role unknown", () => {
+    const { document, warnings } = doc([], [aliases([{ name: "live", version: "7", weights: { "8": 0.25 } }])]);
+    expect(document.functions[0]!.aliasRoutes).toEqual([{ name: "live", functionVersion: "7", additionalVersionWeights: { "8": 0.25 } }]);
+    expect(warnings.filter((w) => w.code === "alias-version-not-in-inputs").map((w) => w.message)).toEqual([
+      `${fnArn}: alias live routes calls to version 7 and 8, which the inputs do not hold: the execution role it runs with is not known, and a role only it uses may be reported as attached to no function (LR016); give the function's versions (aws lambda list-versions-by-function, or list-functions --function-version ALL)`,
+    ]);
+    // A weight out of range is an error naming the file and the path, not a silent route.
+    const bad = readSourceBytes("lambda/us-east-1/list-aliases/worker.json", JSON.stringify({ Aliases: [{ AliasArn: `${fnArn}:live`, Name: "live", FunctionVersion: "7", RoutingConfig: { AdditionalVersionWeights: { "8": 3 } } }] }));
+    expect([...bad.warnings, ...(bad.fragment?.warnings ?? [])].map((w) => [w.code, w.file, w.path])).toEqual([["invalid-record", "lambda/us-east-1/list-aliases/worker.json", 'Aliases[0].RoutingConfig.AdditionalVersionWeights["8"]']]);
+  });
+
   it("read back from the canonical document, the same targets", () => {
     const { document } = doc([config("3", "worker-role", "old-dlq")], [invokeConfig("live", "live-failures"), invokeConfig("prod", "live-failures")]);
     expect(document.functions[0]!.qualifiedDeliveryTargets?.map((t) => t.qualifiers)).toEqual([["3"], ["live", "prod"]]);
