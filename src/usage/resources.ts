@@ -7,7 +7,8 @@
  * catalog, database/<db> and table/<db>/<table>, ECS service/<cluster>/<service>, Batch
  * job-queue/<name> and job-definition/<name>:<revision>, EC2 instance/<id> and the other ids of
  * ec2Arns and key-pair/<name>, IAM user/<path><name> for a Create* call and a policy's ARN, Step Functions
- * stateMachine:<name> and activity:<name>, CloudTrail trail/<name>).
+ * stateMachine:<name> and activity:<name>, CloudTrail trail/<name>, EventBridge Scheduler
+ * schedule/<group>/<name> and schedule-group/<name>).
  */
 
 import type { RequestParams } from "./event.js";
@@ -228,6 +229,9 @@ export function deriveResources(ctx: ResourceContext): string[] {
     case "iam":
       if (ctx.eventName !== undefined && accountId !== null) for (const a of iamArns(ctx.eventName, p, accountId, partition)) push(a);
       break;
+    case "scheduler":
+      if (ctx.eventName !== undefined) push(schedulerArn(ctx.eventName, p, regional));
+      break;
     case "cloudtrail": {
       // The trail a trail call names (`name`; `trailName` for the selector calls), by name or ARN.
       // Trail calls are made in the trail's home Region (CloudTrail user guide, "Managing trails
@@ -247,8 +251,9 @@ export function deriveResources(ctx: ResourceContext): string[] {
  * caches keyed by the parameter value alone (accumulate.ts compactResources) must not serve them:
  * API Gateway (the path is the event's), Glue (`name` is a database for GetDatabase only), SNS
  * CreateTopic and Secrets Manager CreateSecret (`name` is what they create), Step Functions'
- * CreateStateMachine and CreateActivity (likewise), EC2, IAM and CloudTrail (ec2Arns, iamArns,
- * the trail calls: which parameter names the resource depends on the call).
+ * CreateStateMachine and CreateActivity (likewise), EC2, IAM, CloudTrail and EventBridge Scheduler
+ * (ec2Arns, iamArns, the trail calls, schedulerArn: which parameter names the resource depends on
+ * the call).
  */
 export function resourcesFollowEventName(eventSource: string, eventName: string): boolean {
   switch (eventSource) {
@@ -257,6 +262,8 @@ export function resourcesFollowEventName(eventSource: string, eventName: string)
     case "ec2.amazonaws.com":
     case "iam.amazonaws.com":
     case "cloudtrail.amazonaws.com":
+    // `name` is a schedule or a group, by the call (schedulerArn).
+    case "scheduler.amazonaws.com":
       return true;
     case "sns.amazonaws.com":
       return eventName === "CreateTopic";
@@ -267,6 +274,29 @@ export function resourcesFollowEventName(eventSource: string, eventName: string)
     default:
       return false;
   }
+}
+
+/** EventBridge Scheduler calls on one schedule (Service Authorization Reference: schedule, required). */
+const SCHEDULE_CALLS = new Set(["CreateSchedule", "UpdateSchedule", "DeleteSchedule", "GetSchedule"]);
+/** …on one schedule group, named by `name` (schedule-group, required). */
+const SCHEDULE_GROUP_CALLS = new Set(["CreateScheduleGroup", "DeleteScheduleGroup", "GetScheduleGroup"]);
+/** A schedule's or a group's name: 1-64 of letters, digits, `-`, `_`, `.` (EventBridge Scheduler API reference). */
+const SCHEDULER_NAME = /^[0-9A-Za-z_.-]{1,64}$/;
+
+/**
+ * What an EventBridge Scheduler call is authorised on: a schedule call on
+ * `schedule/<group>/<name>` (the request's `name`, and `groupName`, the `default` group when the
+ * request gives none: every account has it, and a schedule made without a group is in it), a
+ * group call on `schedule-group/<name>`. Before, these named no resource, and generate granted
+ * scheduler:CreateSchedule on every schedule of every group.
+ */
+function schedulerArn(eventName: string, p: RequestParams, regional: (service: string, rest: string) => string | null): string | null {
+  if (p.name === undefined || !SCHEDULER_NAME.test(p.name)) return null;
+  if (SCHEDULE_CALLS.has(eventName)) {
+    const group = p.groupName ?? "default";
+    return SCHEDULER_NAME.test(group) ? regional("scheduler", `schedule/${group}/${p.name}`) : null;
+  }
+  return SCHEDULE_GROUP_CALLS.has(eventName) ? regional("scheduler", `schedule-group/${p.name}`) : null;
 }
 
 /** CloudTrail calls that name their trail by `name` (a name or an ARN; CloudTrail API reference). */

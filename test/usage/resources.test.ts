@@ -447,3 +447,50 @@ describe("EC2, IAM, Step Functions and CloudTrail calls: only where the request 
     expect(on("cloudtrail.amazonaws.com", "UpdateTrail", { name: "a b" })).toEqual([]);
   });
 });
+
+describe("EventBridge Scheduler calls", () => {
+  const on = (eventName: string, params: ResourceContext["params"]): string[] => deriveResources({ ...ctx("scheduler.amazonaws.com", params), eventName });
+  const S = "arn:aws:scheduler:eu-west-1:210987654321";
+
+  it("name schedule/<group>/<name> (the default group when the request gives none), or schedule-group/<name>", () => {
+    // Service Authorization Reference: CreateSchedule, UpdateSchedule, DeleteSchedule and GetSchedule
+    // are authorised on the schedule (arn:…:schedule/${GroupName}/${ScheduleName}), the group calls
+    // on the group. Before, all named none, and generate granted them on every schedule.
+    for (const e of ["CreateSchedule", "UpdateSchedule", "DeleteSchedule", "GetSchedule"]) {
+      expect(on(e, { name: "nightly-report", groupName: "billing" })).toEqual([`${S}:schedule/billing/nightly-report`]);
+      expect(on(e, { name: "nightly-report" })).toEqual([`${S}:schedule/default/nightly-report`]);
+    }
+    expect(on("CreateScheduleGroup", { name: "billing" })).toEqual([`${S}:schedule-group/billing`]);
+    expect(on("DeleteScheduleGroup", { name: "billing" })).toEqual([`${S}:schedule-group/billing`]);
+    // A list call, or a name that is no schedule's (a wildcard would reach the policy), names none.
+    expect(on("ListSchedules", { groupName: "billing" })).toEqual([]);
+    expect(on("CreateSchedule", { name: "report*" })).toEqual([]);
+    expect(on("CreateSchedule", { name: "report", groupName: "a/b" })).toEqual([]);
+    // resourcesOf keyed by the value alone must not serve another call's `name`.
+    expect(resourcesOf({ ...ctx("scheduler.amazonaws.com", { name: "billing" }), eventName: "GetScheduleGroup" })).toEqual([`${S}:schedule-group/billing`]);
+    expect(resourcesOf({ ...ctx("scheduler.amazonaws.com", { name: "billing" }), eventName: "GetSchedule" })).toEqual([`${S}:schedule/default/billing`]);
+  });
+
+  it("are read alike by every reader: the WebAssembly scanner, the JavaScript scanner and the full parser", async () => {
+    const call = (seq: number, name: string, requestParameters: object) => roleCallRecord({ account: "123456789012", roleArn: "arn:aws:iam::123456789012:role/r", session: "fn", time: "2026-10-02T10:00:00Z", source: "scheduler", name, seq, region: "us-east-1", extra: { requestParameters } });
+    const path = join(mkdtempSync(join(tmpdir(), "leastrole-scheduler-")), "records.json");
+    const target = { arn: "arn:aws:lambda:us-east-1:123456789012:function:reminder", roleArn: "arn:aws:iam::123456789012:role/scheduler-invoke" };
+    writeFileSync(
+      path,
+      JSON.stringify({
+        Records: [
+          call(1, "CreateSchedule", { name: "remind-42", groupName: "reminders", scheduleExpression: "at(2026-10-03T09:00:00)", flexibleTimeWindow: { mode: "OFF" }, target, clientToken: "b3f1" }),
+          call(2, "GetSchedule", { name: "remind-42", groupName: "reminders" }),
+          call(3, "DeleteSchedule", { name: "remind-41" }),
+        ],
+      }),
+    );
+    const wasm = await readUsage([path], { workers: 1 });
+    for (const fastScan of ["js", false] as const) expect((await readUsage([path], { workers: 1, fastScan })).sessions).toEqual(wasm.sessions);
+    expect(wasm.sessions[0]?.actions.map((a) => [a.action, a.resources])).toEqual([
+      ["scheduler:CreateSchedule", ["arn:aws:scheduler:us-east-1:123456789012:schedule/reminders/remind-42"]],
+      ["scheduler:DeleteSchedule", ["arn:aws:scheduler:us-east-1:123456789012:schedule/default/remind-41"]],
+      ["scheduler:GetSchedule", ["arn:aws:scheduler:us-east-1:123456789012:schedule/reminders/remind-42"]],
+    ]);
+  });
+});
