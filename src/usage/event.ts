@@ -121,6 +121,11 @@ export const PARAM_KEYS = [
   // CloudTrail GetEventSelectors, PutEventSelectors …: the trail (name or ARN; UpdateTrail,
   // StartLogging … name it by `name`).
   "trailName",
+  // IAM UpdateUser / UpdateGroup: the new name and path a rename gives, which it is authorised on
+  // too (resources.ts iamArns).
+  "newUserName",
+  "newGroupName",
+  "newPath",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];

@@ -393,9 +393,9 @@ const IAM_POLICY_CALLS = new Set(["GetPolicy", "GetPolicyVersion", "ListPolicyVe
  * IAM calls on an existing user, group or role by name, and the one type each is authorised on
  * (Service Authorization Reference, IAM: the actions whose only resource type is user, group or
  * role). The name's parameter follows the type (userName, groupName, roleName): AddUserToGroup
- * names a user too but is authorised on the group only. Left out: UpdateUser and UpdateGroup,
- * which a rename also authorises on the new name (IAM user guide, "Renaming an IAM user"), and the
- * calls that name no entity (ChangePassword, GetAccessKeyLastUsed, GetServiceLinkedRoleDeletionStatus).
+ * names a user too but is authorised on the group only. UpdateUser and UpdateGroup are IAM_RENAME's.
+ * Left out: the calls that name no entity (ChangePassword, GetAccessKeyLastUsed,
+ * GetServiceLinkedRoleDeletionStatus).
  * A call without the name (CreateAccessKey, GetUser …, on the caller's own user) names none.
  */
 const IAM_BY_NAME: { readonly [eventName: string]: "user" | "group" | "role" } = Object.freeze({
@@ -426,6 +426,21 @@ const IAM_BY_NAME: { readonly [eventName: string]: "user" | "group" | "role" } =
 const IAM_NAME_KEY = { user: "userName", group: "groupName", role: "roleName" } as const;
 
 /**
+ * IAM's renames: UpdateUser and UpdateGroup change an entity's name (newUserName, newGroupName)
+ * and/or path (newPath), and are authorised on both the entity as it is and as it becomes ("to
+ * change a user name, the requester must have appropriate permissions on both the source object
+ * and the target object", IAM API reference, UpdateUser and UpdateGroup; IAM user guide,
+ * "Renaming an IAM user"). Both are counted.
+ */
+const IAM_RENAME: { readonly [eventName: string]: { type: "user" | "group"; name: "userName" | "groupName"; newName: "newUserName" | "newGroupName" } } = {
+  UpdateUser: { type: "user", name: "userName", newName: "newUserName" },
+  UpdateGroup: { type: "group", name: "groupName", newName: "newGroupName" },
+};
+
+/** An IAM path: / alone, or /…/ of printable ASCII (IAM API reference). */
+const IAM_PATH = /^\/(?:[\u0021-\u007e]*\/)?$/;
+
+/**
  * IAM names: letters, digits and +=,.@_- (IAM API reference); a path: / alone or /…/ of printable
  * ASCII. The source is shared with generate/iam-names.ts, which reads names back out of
  * iamByNamePatterns' ARNs: the two must agree on what a name is.
@@ -450,8 +465,20 @@ function iamArns(eventName: string, p: RequestParams, accountId: string, partiti
   if (create !== undefined) {
     const name = p[create.key];
     const path = p.path ?? "/";
-    if (name === undefined || !IAM_NAME.test(name) || !/^\/(?:[\u0021-\u007e]*\/)?$/.test(path)) return NONE;
+    if (name === undefined || !IAM_NAME.test(name) || !IAM_PATH.test(path)) return NONE;
     return [`arn:${partition}:iam::${accountId}:${create.type}${path}${name}`];
+  }
+  const rename = own(IAM_RENAME, eventName);
+  if (rename !== undefined) {
+    // The entity as it is, by name (its path is not in the request: both patterns), and as it
+    // becomes: at the new path when one is given (its ARN), else at the path it keeps (by name).
+    // A name or path that is none (a wildcard would reach the policy) names nothing at all.
+    const name = p[rename.name];
+    const newName = p[rename.newName];
+    if (name === undefined || !IAM_NAME.test(name) || (newName !== undefined && !IAM_NAME.test(newName)) || (p.newPath !== undefined && !IAM_PATH.test(p.newPath))) return NONE;
+    const as = iamByNamePatterns(partition, accountId, rename.type, name);
+    if (p.newPath !== undefined) return [...as, `arn:${partition}:iam::${accountId}:${rename.type}${p.newPath}${newName ?? name}`];
+    return newName === undefined || newName === name ? as : [...as, ...iamByNamePatterns(partition, accountId, rename.type, newName)];
   }
   if (IAM_POLICY_CALLS.has(eventName) && p.policyArn !== undefined && /^arn:[^:]+:iam::(?:\d{12}|aws):policy\/./.test(p.policyArn)) return [p.policyArn];
   const type = own(IAM_BY_NAME, eventName);

@@ -419,8 +419,7 @@ describe("EC2, IAM, Step Functions and CloudTrail calls: only where the request 
     // A name IAM would refuse (a / would make the pattern match another path's entity; a *, others).
     expect(on("iam.amazonaws.com", "GetRole", { roleName: "a/etl" })).toEqual([]);
     expect(on("iam.amazonaws.com", "GetRole", { roleName: "*" })).toEqual([]);
-    // A rename is authorised on the new name too: not named.
-    expect(on("iam.amazonaws.com", "UpdateUser", { userName: "Bob" })).toEqual([]);
+    // A rename is authorised on the new name too: both are named (IAM renames, below).
   });
 
   it("the by-name patterns match the entity of that name at any path, and no entity of another name (IAM: * in a Resource matches / too)", () => {
@@ -492,5 +491,24 @@ describe("EventBridge Scheduler calls", () => {
       ["scheduler:DeleteSchedule", ["arn:aws:scheduler:us-east-1:123456789012:schedule/default/remind-41"]],
       ["scheduler:GetSchedule", ["arn:aws:scheduler:us-east-1:123456789012:schedule/reminders/remind-42"]],
     ]);
+  });
+});
+
+describe("IAM renames: UpdateUser and UpdateGroup", () => {
+  const on = (eventName: string, params: ResourceContext["params"]): string[] => deriveResources({ ...ctx("iam.amazonaws.com", params), eventName });
+  const I = "arn:aws:iam::210987654321";
+
+  it("name the entity as it is (by name, any path) and as it becomes: a new name by name, a new path by its ARN", () => {
+    // "To change a user name, the requester must have appropriate permissions on both the source
+    // object and the target object" (IAM API reference, UpdateUser). Before, both named none.
+    expect(on("UpdateUser", { userName: "Bob", newUserName: "Robert" })).toEqual([`${I}:user/Bob`, `${I}:user/*/Bob`, `${I}:user/Robert`, `${I}:user/*/Robert`]);
+    expect(on("UpdateUser", { userName: "Bob", newPath: "/sales/" })).toEqual([`${I}:user/Bob`, `${I}:user/*/Bob`, `${I}:user/sales/Bob`]);
+    expect(on("UpdateGroup", { groupName: "Test", newGroupName: "Test_1", newPath: "/" })).toEqual([`${I}:group/Test`, `${I}:group/*/Test`, `${I}:group/Test_1`]);
+    // Nothing changed: the entity only.
+    expect(on("UpdateUser", { userName: "Bob" })).toEqual([`${I}:user/Bob`, `${I}:user/*/Bob`]);
+    // A name or path that is none names nothing (a wildcard would reach the policy).
+    expect(on("UpdateUser", { userName: "Bob", newUserName: "Rob*" })).toEqual([]);
+    expect(on("UpdateGroup", { groupName: "Test", newPath: "no-slash" })).toEqual([]);
+    expect(on("UpdateUser", { newUserName: "Robert" })).toEqual([]);
   });
 });

@@ -333,6 +333,30 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     });
   });
 
+  it("reads an IAM rename (UpdateUser, UpdateGroup) on the old and the new name and path, and EventBridge Scheduler's schedules, as the raw records do, in every reader", async () => {
+    // Before, a rename named no resource (generate granted iam:UpdateUser on every user), and so
+    // did a schedule call (scheduler:CreateSchedule on every schedule).
+    const ROLE = "arn:aws:iam::111122223333:role/ops-role";
+    const call = (seq: number, source: string, name: string, requestParameters: object): object =>
+      roleCallRecord({ account: "111122223333", roleArn: ROLE, session: "ops-fn", time: `2026-10-0${1 + (seq % 5)}T08:00:00Z`, source, name, seq, region: "eu-west-1", extra: { requestParameters } });
+    const I = "arn:aws:iam::111122223333";
+    const records = [
+      // The IAM API reference's UpdateUser example renames Bob to Robert; UpdateGroup's moves a group.
+      call(1, "iam", "UpdateUser", { userName: "Bob", newUserName: "Robert" }),
+      call(2, "iam", "UpdateGroup", { groupName: "Test", newGroupName: "Test_1", newPath: "/division_abc/" }),
+      call(3, "scheduler", "CreateSchedule", { name: "nightly", groupName: "reports", scheduleExpression: "rate(1 day)", flexibleTimeWindow: { mode: "OFF" } }),
+      call(4, "scheduler", "DeleteSchedule", { name: "old-nightly" }),
+    ];
+    const raw = await everyReader(records, "rename");
+    const got = Object.fromEntries((raw.sessions[0]?.actions ?? []).map((a) => [a.action, [a.count, a.unnamedCalls ?? 0, a.resources]]));
+    expect(got).toEqual({
+      "iam:UpdateUser": [1, 0, [`${I}:user/*/Bob`, `${I}:user/*/Robert`, `${I}:user/Bob`, `${I}:user/Robert`]],
+      "iam:UpdateGroup": [1, 0, [`${I}:group/*/Test`, `${I}:group/Test`, `${I}:group/division_abc/Test_1`]],
+      "scheduler:CreateSchedule": [1, 0, ["arn:aws:scheduler:eu-west-1:111122223333:schedule/reports/nightly"]],
+      "scheduler:DeleteSchedule": [1, 0, ["arn:aws:scheduler:eu-west-1:111122223333:schedule/default/old-nightly"]],
+    });
+  });
+
   it("reads rows of the query before the EC2, IAM, Step Functions and CloudTrail columns, those calls naming none; a set column that is not JSON is a skipped row naming it", async () => {
     const ROLE = "arn:aws:iam::111122223333:role/scheduler-role";
     const stop = (seq: number, id: string): object =>
