@@ -149,6 +149,13 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
       if (ids !== null) params[k] = ids;
     } else (params as { [k: string]: string })[k] = v;
   }
+  // A rename in a row of a query older than the rename columns: whether it gave a new name or path
+  // cannot be told, and the old name alone would be too few (the rename is authorised on the new
+  // too): it names none, as it did before those columns.
+  if (eventSource === "iam.amazonaws.com" && (eventName === "UpdateUser" || eventName === "UpdateGroup") && row["rp_newpath"] === undefined) {
+    delete params.userName;
+    delete params.groupName;
+  }
   const resourceArns = (val(row, "resource_arns") ?? "").split("\u001f").filter((x) => x !== "");
   const sessionAccount = m[1] as string;
   const partition = partitionOf(roleArn);

@@ -355,6 +355,16 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
       "scheduler:CreateSchedule": [1, 0, ["arn:aws:scheduler:eu-west-1:111122223333:schedule/reports/nightly"]],
       "scheduler:DeleteSchedule": [1, 0, ["arn:aws:scheduler:eu-west-1:111122223333:schedule/default/old-nightly"]],
     });
+    // Rows of a query older than the rename columns cannot tell a rename's new name: the rename
+    // names none (the old name alone would be too few), as before those columns.
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-rename-old-"));
+    const logs = join(dir, "111122223333_CloudTrail_eu-west-1_20261005T0800Z_renameold.json");
+    writeFileSync(logs, JSON.stringify({ Records: records.slice(0, 2) }));
+    const rows = (await runQuery(logs)).map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !["rp_newusername", "rp_newgroupname", "rp_newpath"].includes(k))));
+    const json = join(dir, "rows.json");
+    writeFileSync(json, JSON.stringify(rows));
+    const older = await readUsage([json], { workers: 1 });
+    expect(older.sessions[0]?.actions.map((a) => [a.action, a.unnamedCalls ?? 0, a.resources])).toEqual([["iam:UpdateGroup", 1, []], ["iam:UpdateUser", 1, []]]);
   });
 
   it("reads rows of the query before the EC2, IAM, Step Functions and CloudTrail columns, those calls naming none; a set column that is not JSON is a skipped row naming it", async () => {
