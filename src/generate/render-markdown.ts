@@ -11,6 +11,7 @@ import { htmlText, mdCode, mdFence, mdText } from "../report/markdown-escape.js"
 import { plural } from "../printable.js";
 import type { PolicyDiff } from "./diff.js";
 import type { PolicyBuild } from "./types.js";
+import { ownPart, type SharedAdvice } from "./shared-advice.js";
 
 function n(x: number): string {
   return x.toLocaleString("en-US");
@@ -52,7 +53,7 @@ function policyJsonBlock(build: PolicyBuild): string {
   return parts.join("\n\n");
 }
 
-function sideLists(build: PolicyBuild): string[] {
+function sideLists(build: PolicyBuild, sharedSaid: boolean): string[] {
   const out: string[] = [];
   if (build.wildcards.length > 0) {
     out.push("#### Wildcards, and why", "");
@@ -66,16 +67,32 @@ function sideLists(build: PolicyBuild): string[] {
     }
     out.push("");
   }
-  if (build.warnings.length > 0) {
+  // With the shared advice said at the comment's top (renderSharedAdviceMarkdown), each warning's own part only.
+  const warnings = build.warnings.map((w) => ({ code: w.code, text: sharedSaid ? ownPart(w) : w.message })).filter((w) => w.text !== "");
+  if (warnings.length > 0) {
     out.push("#### Warnings", "");
-    for (const w of build.warnings) out.push(`- **${mdText(w.code)}**: ${mdText(w.message)}`);
+    for (const w of warnings) out.push(`- **${mdText(w.code)}**: ${mdText(w.text)}`);
     out.push("");
   }
   return out;
 }
 
-/** The generated policy as Markdown: one table row per statement with provenance, then the JSON. */
-export function renderPolicyMarkdown(build: PolicyBuild, subject: string): string {
+/**
+ * Advice several policies of one comment share (sharedAdviceOf), said once at its top naming their
+ * subjects; "" when there is none. The sections after it are rendered with `sharedAdviceSaid`.
+ */
+export function renderSharedAdviceMarkdown(shared: readonly SharedAdvice[]): string {
+  if (shared.length === 0) return "";
+  const out = ["### Warnings for the policies below", ""];
+  for (const a of shared) out.push(`- **${mdText(a.code)}** (${codes(a.names, 20)}): ${mdText(a.advice)}`);
+  return `${out.join("\n")}\n`;
+}
+
+/**
+ * The generated policy as Markdown: one table row per statement with provenance, then the JSON.
+ * `sharedAdviceSaid`: the comment's top says the warnings' shared advice (renderSharedAdviceMarkdown).
+ */
+export function renderPolicyMarkdown(build: PolicyBuild, subject: string, options: { sharedAdviceSaid?: boolean } = {}): string {
   const out: string[] = [`### Least-privilege policy for ${mdCode(subject)}`, ""];
   out.push(
     `Role ${mdCode(build.roleName)}: ${count(build.statements.length, "statement", "statements")}, ${count(new Set(build.grants.map((g) => g.action.toLowerCase())).size, "action", "actions")}, ${count(build.policies.length, `${build.policies[0]?.kind ?? "inline"} policy`, `${build.policies[0]?.kind ?? "inline"} policies`)}.`,
@@ -85,7 +102,7 @@ export function renderPolicyMarkdown(build: PolicyBuild, subject: string): strin
   for (const s of build.statements) {
     out.push(`| ${mdCode(s.sid, true)} | ${codes(s.actions, 6, true)} | ${codes(s.resources, 4, true)} | ${s.provenance.map(mdText).join(", ")} |`);
   }
-  out.push("", policyJsonBlock(build), "", ...sideLists(build));
+  out.push("", policyJsonBlock(build), "", ...sideLists(build, options.sharedAdviceSaid === true));
   return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
 }
 
@@ -131,6 +148,6 @@ export function renderDiffMarkdown(diff: PolicyDiff, build: PolicyBuild): string
     }
     out.push("");
   }
-  out.push("#### Generated policy", "", policyJsonBlock(build), "", ...sideLists(build));
+  out.push("#### Generated policy", "", policyJsonBlock(build), "", ...sideLists(build, false));
   return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
 }

@@ -20,7 +20,8 @@ import { generateForRole, generatePolicy } from "./generate.js";
 import { loadActionCatalogSync, type ActionCatalog } from "./iam.js";
 import { renderCloudFormation, renderSamPolicies, renderSamRole } from "./render-cloudformation.js";
 import { samPlaces } from "./sam-place.js";
-import { renderDiffMarkdown, renderPolicyMarkdown } from "./render-markdown.js";
+import { renderDiffMarkdown, renderPolicyMarkdown, renderSharedAdviceMarkdown } from "./render-markdown.js";
+import { sharedAdviceOf } from "./shared-advice.js";
 import { renderTerraform } from "./render-terraform.js";
 import type { GenerateFormat, GenerateOptions, KeptRole, PolicyBuild } from "./types.js";
 
@@ -108,6 +109,19 @@ export function writeGenerate(
   const written: WrittenTarget[] = [];
   // The SAM documents' logical IDs, unique across the output (as runGenerate gives them).
   const sam = format === "sam" && options.diff !== true ? samRenderer(document) : undefined;
+  // Markdown says the advice several policies share at its top (markdownPolicies): every target
+  // is needed before the first is written.
+  if (format === "markdown" && options.diff !== true) {
+    const targets = [...eachTarget(document, options, catalog)];
+    const shared = markdownSharedAdvice(targets);
+    if (shared !== "") write(`${shared}${MARKDOWN_SEPARATOR}`);
+    // Still one piece per policy: the writer's memory is the policies', not the whole text's.
+    targets.forEach((t, i) => {
+      if (i > 0) write(MARKDOWN_SEPARATOR);
+      write(renderPolicyMarkdown(t.build, t.subject, { sharedAdviceSaid: true }));
+    });
+    return targets.map((t) => ({ subject: t.subject, build: { warnings: t.build.warnings } }));
+  }
   for (const t of eachTarget(document, options, catalog)) {
     const first = written.length === 0;
     if (options.diff === true) {
@@ -116,9 +130,6 @@ export function writeGenerate(
     } else if (sam !== undefined) {
       if (!first) write(YAML_SEPARATOR);
       write(sam(t));
-    } else if (format === "markdown") {
-      if (!first) write(MARKDOWN_SEPARATOR);
-      write(renderPolicyMarkdown(t.build, t.subject));
     } else {
       // JSON.stringify(targets, null, 2): each item indented by two more spaces.
       const item = JSON.stringify({ subject: t.subject, currentRoleArn: t.currentRoleArn, ...t.build }, null, 2).replaceAll("\n", "\n  ");
@@ -132,6 +143,18 @@ export function writeGenerate(
 
 /** Between two targets' Markdown (policies or diffs), and between two SAM documents. */
 const MARKDOWN_SEPARATOR = "\n---\n\n";
+
+/** The advice several policies share, as the Markdown comment's top ("" when none). */
+function markdownSharedAdvice(targets: readonly GenerateTarget[]): string {
+  return renderSharedAdviceMarkdown(sharedAdviceOf(targets.map((t) => ({ warnings: t.build.warnings, subject: t.subject })), (t) => t.subject));
+}
+
+/** The policies as one Markdown comment: the advice several share once at its top, then each policy. */
+function markdownPolicies(targets: readonly GenerateTarget[]): string {
+  const shared = markdownSharedAdvice(targets);
+  const body = targets.map((t) => renderPolicyMarkdown(t.build, t.subject, { sharedAdviceSaid: true })).join(MARKDOWN_SEPARATOR);
+  return shared === "" ? body : `${shared}${MARKDOWN_SEPARATOR}${body}`;
+}
 const YAML_SEPARATOR = "---\n";
 
 /** Whether generated Terraform and CloudFormation may refer to the inputs' own resources. */
@@ -239,7 +262,7 @@ export function runGenerate(document: CanonicalDocument, options: GenerateRunOpt
         break;
       }
       case "markdown":
-        output = targets.map((t) => renderPolicyMarkdown(t.build, t.subject)).join(MARKDOWN_SEPARATOR);
+        output = markdownPolicies(targets);
         break;
       case "json":
         output = `${JSON.stringify(

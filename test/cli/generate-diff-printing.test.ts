@@ -118,3 +118,27 @@ describe("generate --format cloudformation's header on examples/demo-account", (
     expect(header).toContain("#   warning (data-events-not-logged): Kept as today's policy grants them, since the function may call them unseen: s3-object-lambda:WriteGetObjectResponse.\n");
   });
 });
+
+describe("generate --format terraform and markdown on examples/demo-account: advice several roles share said once at the top", () => {
+  it("terraform: one comment at the file's top naming the roles (sorted); each role's block keeps its own part", () => {
+    const r = run(["generate", demo, "-f", "terraform"]);
+    expect(r.code, r.stderr).toBe(0);
+    // Before: the whole advice in each role block's comment, four times.
+    const lines = r.stdout.split("\n").filter((l) => l.includes("Data events are not known to be logged"));
+    expect(lines).toEqual([expect.stringMatching(/^# Warning \(data-events-not-logged\) for image-resizer-role, orders-shared-role, reports-role: Data events are not known/)]);
+    expect(r.stdout.indexOf(lines[0]!)).toBe(0);
+    expect(r.stdout).toContain("# Warning (data-events-not-logged): Kept as today's policy grants them, since the function may call them unseen: s3-object-lambda:WriteGetObjectResponse.\n");
+    // A warning with no shared part stays whole in its block.
+    expect(r.stdout).toContain("# Warning (denied-calls-not-granted): secretsmanager:GetSecretValue: all 32 calls were denied");
+  });
+
+  it("markdown: one list at the comment's top naming the policies; each policy's Warnings keep their own part", () => {
+    const r = run(["generate", demo, "-f", "markdown"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split("\n").filter((l) => l.includes("Data events are not known to be logged"))).toHaveLength(1);
+    expect(r.stdout).toMatch(/^### Warnings for the policies below\n\n- \*\*data\\-events\\-not\\-logged\*\* \(`arn:aws:iam::111122223333:role\/service-role\/orders-shared-role`, `arn:aws:lambda:us-east-1:111122223333:function:image-resizer`, `arn:aws:lambda:us-east-1:111122223333:function:reports-generator`\): Data events are not known/);
+    expect(r.stdout).toContain("- **data\\-events\\-not\\-logged**: Kept as today\\'s policy grants them, since the function may call them unseen\\: s3\\-object\\-lambda\\:WriteGetObjectResponse\\.\n");
+    // Then each of the four policies, as before.
+    expect(r.stdout.match(/^### Least-privilege policy for /gm)).toHaveLength(4);
+  });
+});
