@@ -17,6 +17,7 @@ import { catalogFromInspect, type RuleCatalog } from "./catalog.js";
 import { builtinPackPaths } from "./locate.js";
 import { findOpaBinary } from "./opa-binary.js";
 import { readTarGz } from "./tar.js";
+import { definesFindings, regoSourceText } from "./rego-text.js";
 import { canonicalSchemaPath } from "../normalize/validate.js";
 
 export const PACK_ENTRYPOINT = "leastrole/findings";
@@ -155,14 +156,8 @@ function misplacedRules(inspect: Inspected): { error: RulePackError | null; warn
     // `package leastrole` is the entrypoint's own (opa build has already refused a second copy).
     if (RULE_NAMESPACE.test(ns) || isTest(pkg) || pkg === "leastrole") continue;
     for (const file of files) {
-      let text: string;
-      try {
-        text = readFileSync(file, "utf8");
-      } catch {
-        continue;
-      }
-      // A top-level rule named findings (opa fmt puts rules in column 0).
-      if (/^(default\s+)?findings\b/m.test(text)) warnings.push(`${file}: package ${pkg} defines \`findings\`, which never run: ${where(pkg)}, with METADATA`);
+      const text = regoSourceText(file);
+      if (text !== null && definesFindings(text)) warnings.push(`${file}: package ${pkg} defines \`findings\`, which never run: ${where(pkg)}, with METADATA`);
     }
   }
   return { error: null, warnings };
@@ -178,15 +173,9 @@ function misplacedRules(inspect: Inspected): { error: RulePackError | null; warn
 function rulesWithoutFindings(inspect: Inspected, rules: ReadonlyArray<{ id: string; package: string }>): RulePackError | null {
   for (const rule of rules) {
     const files = inspect.namespaces?.[`data.leastrole.rules.${rule.package}`] ?? [];
-    const texts = files.map((file) => {
-      try {
-        return readFileSync(file, "utf8");
-      } catch {
-        return null;
-      }
-    });
+    const texts = files.map(regoSourceText);
     // A file that cannot be read here is not taken for one without findings.
-    if (texts.length === 0 || texts.some((t) => t === null || /^(default\s+)?findings\b/m.test(t))) continue;
+    if (texts.length === 0 || texts.some((t) => t === null || definesFindings(t))) continue;
     const other = texts
       .flatMap((t, i) => (t ?? "").split(/\r?\n/).map((line, n) => ({ line, at: `${files[i]}:${n + 1}` })))
       .find(({ line }) => /^(deny|violation|violations|warn|warning|warnings|result|results|alerts?)\b/.test(line));
@@ -299,7 +288,8 @@ export function compileRegoPack(dir: string, options: CompileOptions = {}): Comp
     const canonicalSchema = JSON.parse(readFileSync(canonicalSchemaPath(), "utf8")) as CanonicalSchema;
     checkAgainstSchema(opa.path, dir, work, canonicalSchema, paths.capabilities, ignoreArgs);
     const copied = copies.map((f) => `${join(dir, f)}: a copy of leastrole's entrypoint, left out (leastrole compiles in its own, policies/leastrole.rego): it can be deleted`);
-    const notNull = sources.flatMap((f) => notOfNullableWarnings(join(dir, f), canonicalSchema));
+    const nullable = nullableFields(canonicalSchema);
+    const notNull = sources.flatMap((f) => notOfNullableWarnings(join(dir, f), nullable));
     return { wasm, catalog, data, warnings: [...copied, ...misplaced.warnings, ...notNull] };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -393,14 +383,9 @@ function nullableFields(schema: CanonicalSchema): Map<string, string[]> {
  * error: it is read from the text, and the variable may be an object of the author's own with a
  * key of that name (a function version's `vpc`, which is absent when it is the function's).
  */
-function notOfNullableWarnings(file: string, schema: CanonicalSchema): string[] {
-  const fields = nullableFields(schema);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    return [];
-  }
+function notOfNullableWarnings(file: string, fields: ReadonlyMap<string, string[]>): string[] {
+  const text = regoSourceText(file);
+  if (text === null) return [];
   const warnings: string[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     const code = line.replace(/#.*$/, "");

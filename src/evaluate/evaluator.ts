@@ -10,7 +10,6 @@
  * diagnostic for that pack; the other packs still run.
  */
 
-import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { EvaluationError, RulePackError, toError } from "../errors.js";
 import type { CanonicalDocument } from "../model/document.js";
@@ -18,6 +17,7 @@ import type { Finding } from "../model/findings.js";
 import { buildFindings, compareFindings, indexDocument, isPackFailure, ruleRef, type Diagnostic } from "./findings.js";
 import type { RuleMetadata } from "./catalog.js";
 import { PACK_ENTRYPOINT } from "./compile-rego.js";
+import { regoSourceText } from "./rego-text.js";
 import { pagesFor } from "./memory.js";
 import { evaluateSlicesParallel, PARALLEL_MIN_SLICES } from "./parallel.js";
 import { loadPolicyUnsigned, withSharedCodecs, type LoadedPolicy } from "./opa-wasm.js";
@@ -211,12 +211,8 @@ function arithmeticAbortHint(message: string, pack: RulePack): string {
   const places: string[] = [];
   const files = [...new Set(pack.catalog.rules.map((r) => r.file?.replace(/:\d+$/, "")).filter((f): f is string => !!f))].sort();
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      continue;
-    }
+    const text = regoSourceText(file);
+    if (text === null) continue;
     text.split(/\r?\n/).forEach((line, i) => {
       // Strings and comments left out: a "/" in an ARN or a sentence divides nothing.
       const code = line.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, '""').replace(/#.*$/, "");
