@@ -3,7 +3,7 @@
  * what to do about it, the end of its message), said once where the whole output is read as one
  * (the Terraform file's top, the Markdown comment's top), naming the roles; under each role only
  * its own part. Before, each role's block repeated it in full (four times on examples/demo-account).
- * `generate --format cloudformation` does the same in its header (render-cloudformation.ts).
+ * `generate --format cloudformation` says it in its header (render-cloudformation.ts).
  */
 
 import type { GenerationWarning } from "./types.js";
