@@ -245,8 +245,9 @@ const EXPECTED: Record<string, Expected> = {
   // function updated to it (its ARN known from the state), the basic attachment deleted, the
   // legacy function let go of (["forget"]): not in the plan, and said.
   "sweep-changes": {
-    functions: { "aws_lambda_function.test_lambda": { name: "lambda_function_name", arn: "arn:aws:lambda:eu-west-1:111122223333:function:lambda_function_name", role: role("iam_for_lambda_v2"), env: [] } },
-    roles: { "aws_iam_role.iam_for_lambda": { arn: role("iam_for_lambda_v2"), inline: {}, attached: [] } },
+    // The new role is in the account the state's function is in (it was `unknown`).
+    functions: { "aws_lambda_function.test_lambda": { name: "lambda_function_name", arn: "arn:aws:lambda:eu-west-1:111122223333:function:lambda_function_name", role: "arn:aws:iam::111122223333:role/iam_for_lambda_v2", env: [] } },
+    roles: { "aws_iam_role.iam_for_lambda": { arn: "arn:aws:iam::111122223333:role/iam_for_lambda_v2", inline: {}, attached: [] } },
     warnings: [["terraform-forgotten-resource", "resource_changes[2]"]],
   },
 };

@@ -483,7 +483,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     complete: typeof plan.complete === "boolean" ? plan.complete : null,
     region,
     providerRegions,
-    accountId: callerAccount(resources),
+    accountId: callerAccount(resources) ?? ownedAccount(resources, config),
     resources,
     byConfigAddress,
     byModuleInstance,
@@ -501,6 +501,31 @@ function callerAccount(resources: readonly TfResource[]): string | null {
     if (r.mode !== "data" || r.type !== "aws_caller_identity") continue;
     const id = r.values.account_id;
     if (typeof id === "string" && /^\d{12}$/.test(id) && r.unknown.account_id !== true) ids.add(id);
+  }
+  return ids.size === 1 ? ([...ids][0] as string) : null;
+}
+
+/**
+ * Types whose `arn` argument names another resource, written in the configuration: an
+ * EventBridge target's is what it invokes, maybe in another account.
+ */
+const ARN_IS_INPUT = new Set(["aws_cloudwatch_event_target"]);
+
+/**
+ * The account of a plan whose aws_caller_identity does not say it: the one account in the ARNs
+ * Terraform already knows of resources it manages (a prior state's: a function updated in place
+ * keeps its ARN), each the resource's own (computed: not written in its configuration). Null when
+ * no such ARN names an account, or they name several (providers of other accounts). Before, the
+ * resources the plan adds beside them were built in account `unknown`.
+ */
+function ownedAccount(resources: readonly TfResource[], config: ReadonlyMap<string, TfConfigResource>): string | null {
+  const ids = new Set<string>();
+  for (const r of resources) {
+    const arn = r.values.arn;
+    if (r.mode !== "managed" || typeof arn !== "string" || r.unknown.arn === true || ARN_IS_INPUT.has(r.type)) continue;
+    if (config.get(r.configAddress)?.expressions.arn !== undefined) continue;
+    const account = arn.split(":")[4];
+    if (account !== undefined && /^\d{12}$/.test(account)) ids.add(account);
   }
   return ids.size === 1 ? ([...ids][0] as string) : null;
 }
