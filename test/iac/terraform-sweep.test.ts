@@ -9,18 +9,18 @@
  * never copied from leastrole's output. Every case is read with its `.tf` files, as the CLI reads
  * a plan with the configuration beside it.
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { PolicyDocument } from "../../src/model/document.js";
-import { readTerraformPlan } from "../../src/sources/terraform/index.js";
+import { readTerraformPlan, readTfFiles } from "../../src/sources/terraform/index.js";
 import { normalizeFragments } from "../normalize/checked.js";
 
 const DIR = new URL("../fixtures/terraform-sweep/", import.meta.url).pathname;
 
-/** A case: a plan file, or a folder of plan.json and the `.tf` files it was planned from. */
+/** A case: a plan file, or a folder of plan.json and the `.tf` files it was planned from (modules/ holds the modules some call). */
 const CASES = readdirSync(DIR)
-  .filter((f) => f.endsWith(".json") || statSync(join(DIR, f)).isDirectory())
+  .filter((f) => f.endsWith(".json") || (statSync(join(DIR, f)).isDirectory() && existsSync(join(DIR, f, "plan.json"))))
   .sort();
 
 function tfFiles(dir: string): Record<string, string> {
@@ -40,13 +40,24 @@ function read(name: string, withConfig = true) {
   const dir = join(DIR, name);
   if (!statSync(dir).isDirectory()) return readTerraformPlan(readFileSync(dir), dir);
   const plan = join(dir, "plan.json");
-  return readTerraformPlan(readFileSync(plan), plan, withConfig ? { configFiles: tfFiles(dir), configRoot: dir } : {});
+  // A folder calling ../modules/<m>: its files as the CLI finds them (readTfFiles follows local module sources).
+  const configFiles = name.startsWith("tfmod-") ? readTfFiles(dir) : tfFiles(dir);
+  return readTerraformPlan(readFileSync(plan), plan, withConfig ? { configFiles, configRoot: dir } : {});
 }
 
 const role = (name: string) => `arn:aws:iam::unknown:role/${name}`;
 const fnArn = (name: string) => `arn:aws:lambda:eu-west-1:unknown:function:${name}`;
 const BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
 const LAMBDA_TRUST = [{ Service: ["lambda.amazonaws.com"] }];
+
+const motoRole = (name: string, path = "/") => `arn:aws:iam::123456789012:role${path}${name}`;
+const motoPolicy = (name: string, path = "/") => `arn:aws:iam::123456789012:policy${path}${name}`;
+const motoFn = (name: string) => `arn:aws:lambda:eu-west-1:123456789012:function:${name}`;
+/** The module's logs policy: `format("%v:*")` and `format("%v:*:*")` of its log group's ARN. */
+const moduleLogs = (group: string) => [`arn:aws:logs:eu-west-1:123456789012:log-group:${group}:*`, `arn:aws:logs:eu-west-1:123456789012:log-group:${group}:*:*`];
+const XRAY_DAEMON = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"];
+/** The table's stream: its label is known once the stream is made. */
+const ESM_STREAM = "arn:aws:dynamodb:eu-west-1:123456789012:table/tfmod-esm/stream/${aws_dynamodb_table.this.stream_label}";
 
 /** A policy's statements as [actions, resources]. */
 const grants = (d: PolicyDocument | null | undefined) => (d?.Statement ?? []).map((s) => [s.Action ?? [], s.Resource ?? []]);
@@ -55,7 +66,7 @@ interface Expected {
   /** Terraform address → what the function is. */
   functions: Record<string, { name: string; arn?: string; role: string; env?: string[]; aliases?: string[]; invokers?: [unknown, unknown][] }>;
   /** Terraform address → the role's ARN, inline policies (name → grants) and attached ARNs. */
-  roles: Record<string, { arn: string; inline?: Record<string, unknown[]>; attached?: string[] }>;
+  roles: Record<string, { arn: string; inline?: Record<string, unknown[]>; attached?: string[]; trust?: unknown[] }>;
   /** Customer managed policies of the plan: ARN → grants. */
   policies?: Record<string, unknown[]>;
   /** [code, path] of every warning: none beyond these. */
@@ -250,6 +261,142 @@ const EXPECTED: Record<string, Expected> = {
     roles: { "aws_iam_role.iam_for_lambda": { arn: "arn:aws:iam::111122223333:role/iam_for_lambda_v2", inline: {}, attached: [] } },
     warnings: [["terraform-forgotten-resource", "resource_changes[2]"]],
   },
+  // terraform-aws-modules/lambda (modules/terraform-aws-lambda, v7.14.0): the role is
+  // module.<call>.aws_iam_role.lambda[0], named after the function; each attach_* input is a
+  // customer managed policy of the module's (`<role>-logs`, `-vpc`, …) attached by
+  // aws_iam_role_policy_attachment; the account is aws_caller_identity's (moto's 123456789012).
+  // No logs policy: the example sets attach_cloudwatch_logs_policy = false.
+  "tfmod-simple": {
+    functions: { "module.lambda_function.aws_lambda_function.this[0]": { name: "tfmod-lambda-simple", arn: motoFn("tfmod-lambda-simple"), role: motoRole("tfmod-lambda-simple"), env: [] } },
+    roles: { "module.lambda_function.aws_iam_role.lambda[0]": { arn: motoRole("tfmod-lambda-simple"), inline: {}, attached: [] } },
+    warnings: [],
+  },
+  // The logs policy grants on the module's log group (`${arn}:*` and `${arn}:*:*`, evaluated from
+  // iam.tf's format()); attach_network_policy and attach_tracing_policy copy AWSLambdaENIManagementAccess
+  // and AWSXRayDaemonWriteAccess (as moto serves them) into the module's own policies.
+  "tfmod-with-vpc": {
+    functions: { "module.lambda_function_in_vpc.aws_lambda_function.this[0]": { name: "tfmod-lambda-in-vpc", role: motoRole("tfmod-lambda-in-vpc"), env: [] } },
+    roles: {
+      "module.lambda_function_in_vpc.aws_iam_role.lambda[0]": {
+        arn: motoRole("tfmod-lambda-in-vpc"),
+        inline: {},
+        attached: [motoPolicy("tfmod-lambda-in-vpc-logs"), motoPolicy("tfmod-lambda-in-vpc-tracing"), motoPolicy("tfmod-lambda-in-vpc-vpc")],
+      },
+    },
+    policies: {
+      [motoPolicy("tfmod-lambda-in-vpc-logs")]: [[["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], moduleLogs("/aws/lambda/tfmod-lambda-in-vpc")]],
+      [motoPolicy("tfmod-lambda-in-vpc-tracing")]: [[XRAY_DAEMON, ["*"]]],
+      [motoPolicy("tfmod-lambda-in-vpc-vpc")]: [[["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], ["*"]]],
+    },
+    warnings: [["terraform-policy-from-config", "resource_changes[4]"]],
+  },
+  // Every attach_* input: policy_json (the module names it after the role), policy_jsons (`-0`),
+  // dead letter (`-dl`), policy_statements (`-inline`, its Deny kept), logs, tracing, and two AWS
+  // managed ARNs; role and policies under /tf-managed/; a second trust statement from
+  // assume_role_policy_statements; allowed_triggers on the unqualified function only
+  // (create_current_version_allowed_triggers = false).
+  "tfmod-complete": {
+    functions: {
+      "module.lambda_function.aws_lambda_function.this[0]": {
+        name: "tfmod-lambda-complete",
+        role: motoRole("tfmod-lambda-complete", "/tf-managed/"),
+        env: ["Hello", "Serverless"],
+        invokers: [
+          [{ Service: ["apigateway.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": ["arn:aws:execute-api:eu-west-1:135367859851:aqnku8akd0/*/*/*"] } }],
+          [{ Service: ["events.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": ["arn:aws:events:eu-west-1:135367859851:rule/RunDaily"] } }],
+        ],
+      },
+    },
+    roles: {
+      "module.lambda_function.aws_iam_role.lambda[0]": {
+        arn: motoRole("tfmod-lambda-complete", "/tf-managed/"),
+        trust: [...LAMBDA_TRUST, { AWS: ["arn:aws:iam::135367859851:root"] }],
+        inline: {},
+        attached: [
+          ...["", "-0", "-dl", "-inline", "-logs", "-tracing"].map((s) => motoPolicy(`tfmod-lambda-complete${s}`, "/tf-managed/")),
+          "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+          "arn:aws:iam::aws:policy/AWSXrayReadOnlyAccess",
+        ],
+      },
+    },
+    policies: {
+      [motoPolicy("tfmod-lambda-complete", "/tf-managed/")]: [[["xray:GetSamplingStatistics"], ["*"]]],
+      [motoPolicy("tfmod-lambda-complete-0", "/tf-managed/")]: [[["xray:*"], ["*"]]],
+      [motoPolicy("tfmod-lambda-complete-dl", "/tf-managed/")]: [[["sns:Publish", "sqs:SendMessage"], ["arn:aws:sqs:eu-west-1:123456789012:tfmod-complete-dlq"]]],
+      [motoPolicy("tfmod-lambda-complete-inline", "/tf-managed/")]: [
+        [["dynamodb:BatchWriteItem"], ["arn:aws:dynamodb:eu-west-1:123456789012:table/tfmod-complete-test"]],
+        [["logs:DescribeLogStreams"], ["arn:aws:logs:eu-west-1:135367859851:log-group:/aws/lambda/other:*"]],
+        [["s3:GetObject", "s3:HeadObject"], ["arn:aws:s3:::tfmod-complete-data/*"]],
+      ],
+      [motoPolicy("tfmod-lambda-complete-logs", "/tf-managed/")]: [[["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], moduleLogs("/aws/lambda/tfmod-lambda-complete")]],
+      [motoPolicy("tfmod-lambda-complete-tracing", "/tf-managed/")]: [[XRAY_DAEMON, ["*"]]],
+    },
+    warnings: [
+      ["terraform-policy-from-config", "resource_changes[3]"],
+      ["terraform-policy-from-config", "resource_changes[4]"],
+      ["terraform-policy-from-config", "resource_changes[5]"],
+    ],
+  },
+  // Three mappings (see below); policy_statements on the stream, the Kinesis stream and the
+  // failure queue, known once made; AWSLambdaSQSQueueExecutionRole by `policies`.
+  "tfmod-event-source-mapping": {
+    functions: {
+      "module.lambda_function.aws_lambda_function.this[0]": {
+        name: "tfmod-lambda-event-source-mapping",
+        role: motoRole("tfmod-lambda-event-source-mapping"),
+        env: [],
+        invokers: [
+          [{ Service: ["config.amazonaws.com"] }, { StringEquals: { "aws:PrincipalOrgID": ["o-abcdefghij"] } }],
+          [{ Service: ["dynamodb.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": [ESM_STREAM] } }],
+          [{ Service: ["kinesis.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": ["arn:aws:kinesis:eu-west-1:123456789012:stream/tfmod-esm"] } }],
+          [{ Service: ["sqs.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": ["arn:aws:sqs:eu-west-1:123456789012:tfmod-esm"] } }],
+        ],
+      },
+    },
+    roles: {
+      "module.lambda_function.aws_iam_role.lambda[0]": {
+        arn: motoRole("tfmod-lambda-event-source-mapping"),
+        inline: {},
+        attached: [motoPolicy("tfmod-lambda-event-source-mapping-inline"), motoPolicy("tfmod-lambda-event-source-mapping-logs"), "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"],
+      },
+    },
+    policies: {
+      [motoPolicy("tfmod-lambda-event-source-mapping-inline")]: [
+        [["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"], [ESM_STREAM]],
+        [
+          ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:ListStreams", "kinesis:SubscribeToShard"],
+          ["arn:aws:kinesis:eu-west-1:123456789012:stream/tfmod-esm"],
+        ],
+        [["sqs:SendMessage"], ["arn:aws:sqs:eu-west-1:123456789012:tfmod-esm-failure"]],
+      ],
+      [motoPolicy("tfmod-lambda-event-source-mapping-logs")]: [[["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], moduleLogs("/aws/lambda/tfmod-lambda-event-source-mapping")]],
+    },
+    warnings: [
+      ["terraform-policy-from-config", "resource_changes[4]"],
+      ["terraform-policy-from-config", "resource_changes[5]"],
+    ],
+  },
+  // publish = true: allowed_triggers on the current version (qualified by it, known once
+  // published) and on the unqualified function; the logs policy on logging_log_group's group.
+  "tfmod-triggers-url": {
+    functions: {
+      "module.lambda_function.aws_lambda_function.this[0]": {
+        name: "tfmod-lambda-triggers",
+        role: motoRole("tfmod-lambda-triggers"),
+        env: [],
+        invokers: [
+          [{ Service: ["events.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": ["arn:aws:events:eu-west-1:123456789012:rule/tfmod-scan-ami"] } }],
+          [{ Service: ["events.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": ["arn:aws:events:eu-west-1:123456789012:rule/tfmod-scan-ami"] } }],
+        ],
+      },
+    },
+    roles: { "module.lambda_function.aws_iam_role.lambda[0]": { arn: motoRole("tfmod-lambda-triggers"), inline: {}, attached: [motoPolicy("tfmod-lambda-triggers"), motoPolicy("tfmod-lambda-triggers-logs")] } },
+    policies: {
+      [motoPolicy("tfmod-lambda-triggers")]: [[["ec2:DescribeImages"], ["*"]]],
+      [motoPolicy("tfmod-lambda-triggers-logs")]: [[["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], moduleLogs("/custom/tfmod-triggers")]],
+    },
+    warnings: [["terraform-policy-from-config", "resource_changes[2]"]],
+  },
 };
 
 describe("Terraform plans as Terraform writes them", () => {
@@ -273,7 +420,7 @@ describe("Terraform plans as Terraform writes them", () => {
     expect(Object.fromEntries(f.roles.map((r) => [r.source?.address, r.arn]))).toEqual(Object.fromEntries(Object.entries(want.roles).map(([a, w]) => [a, w.arn])));
     for (const [address, w] of Object.entries(want.roles)) {
       const r = f.roles.find((x) => x.source?.address === address)!;
-      expect(r.trustPolicy?.Statement.map((s) => s.Principal)).toEqual(LAMBDA_TRUST);
+      expect(r.trustPolicy?.Statement.map((s) => s.Principal)).toEqual(w.trust ?? LAMBDA_TRUST);
       if (w.inline !== undefined) expect(Object.fromEntries(r.inlinePolicies.map((p) => [p.name, grants(p.document)]))).toEqual(w.inline);
       if (w.attached !== undefined) expect(r.attachedPolicies.map((p) => p.arn)).toEqual(w.attached);
     }
@@ -353,6 +500,30 @@ describe("what the sweep's plans say, one by one", () => {
       [[["sqs:DeleteMessage", "sqs:ReceiveMessage"], ['${module.fn["orders"].data.aws_iam_policy_document.consume.statement[0].resources}']]],
       [[["sqs:DeleteMessage", "sqs:ReceiveMessage"], ['${module.fn["reports"].data.aws_iam_policy_document.consume.statement[0].resources}']]],
     ]);
+  });
+
+  it("terraform-aws-modules/lambda: mappings, URL, log groups, network, tracing and dead letter as the module's inputs set them", () => {
+    const esm = read("tfmod-event-source-mapping").functions[0]!;
+    expect(esm.triggers.map((t) => [t.kind, t.eventSourceArn, t.state, t.onFailureDestination])).toEqual([
+      ["dynamodb", ESM_STREAM, "Enabled", "arn:aws:sqs:eu-west-1:123456789012:tfmod-esm-failure"],
+      ["kinesis", "arn:aws:kinesis:eu-west-1:123456789012:stream/tfmod-esm", "Enabled", null],
+      ["sqs", "arn:aws:sqs:eu-west-1:123456789012:tfmod-esm", "Enabled", null],
+    ]);
+    const url = read("tfmod-triggers-url").functions[0]!;
+    expect(url.functionUrls).toEqual([{ authType: "AWS_IAM", url: null, qualifier: null }]);
+    expect([url.logGroup, url.logFormat]).toEqual(["/custom/tfmod-triggers", "Text"]);
+    const complete = read("tfmod-complete").functions[0]!;
+    expect([complete.tracingMode, complete.deadLetterTargetArn, complete.logGroup, complete.logFormat, complete.layers]).toEqual([
+      "Active",
+      "arn:aws:sqs:eu-west-1:123456789012:tfmod-complete-dlq",
+      "/aws/lambda/tfmod-lambda-complete",
+      "JSON",
+      ["arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV2:40"],
+    ]);
+    // In a VPC whose subnets are made by the same plan: known once made.
+    const vpc = read("tfmod-with-vpc").functions[0]!;
+    expect([vpc.vpc?.subnetIds.length, vpc.vpc?.securityGroupIds.length, vpc.tracingMode]).toEqual([1, 1, "Active"]);
+    expect(read("tfmod-simple").functions[0]!.vpc).toBeNull();
   });
 
   it("an alias of the plan is one of its function's aliases once normalised (it was missing: aliases [])", () => {
