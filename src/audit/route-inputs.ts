@@ -141,6 +141,11 @@ function inflatedUntilError(raw: Buffer): Promise<string> {
 export function classifyHead(text: string): "usage" | "sources" | "manifest" {
   const t = text.replace(/^\uFEFF/, "").trimStart();
   if (/^\{[^]*?"kind"\s*:\s*"leastrole-collect-manifest"/.test(t.slice(0, 400))) return "manifest";
+  // A Terraform plan or state (`terraform show -json`, `terraform state pull`): its values may quote
+  // CloudTrail's field names, as an EventBridge rule's `event_pattern` on "AWS API Call via
+  // CloudTrail" events does (`\"eventSource\": [\"ec2.amazonaws.com\"]`). Before, such a plan
+  // went to the usage reader, which refused it as not CloudTrail.
+  if (t.startsWith("{") && isTerraformJson(topLevelKeys(t))) return "sources";
   // The events services hand a function (`aws:s3`, `aws:sqs` … records: a SAM project's
   // events/*.json, `sam local generate-event`), not CloudTrail's (`s3.amazonaws.com`): no activity.
   if (/"(?:eventSource|EventSource)"\s*:\s*"aws:/.test(t) && !/"eventSource"\s*:\s*"[\w.-]+\.amazonaws\.com"/.test(t)) return "sources";
@@ -168,6 +173,12 @@ export function classifyHead(text: string): "usage" | "sources" | "manifest" {
   // wrapper (`--query Events`, `jq -c '.Events[]'`) alike.
   if ([["Events", 0], [0, "Events", 0], [0], []].some((path) => isLookupEvent(keysAt(t, path as Array<string | 0>)))) return "usage";
   return "sources";
+}
+
+/** `terraform show -json` (a plan, or the state without one) or a state file, by its top-level keys (as detectIac tells them). */
+function isTerraformJson(keys: string[]): boolean {
+  if (keys.includes("format_version") && ["terraform_version", "planned_values", "resource_changes", "configuration", "values"].some((k) => keys.includes(k))) return true;
+  return keys.includes("terraform_version") && keys.includes("lineage");
 }
 
 /**

@@ -153,6 +153,27 @@ describe("Lambda event payloads (a SAM project's events/*.json)", () => {
   });
 });
 
+describe("Terraform plans whose values quote CloudTrail's field names", () => {
+  // test/fixtures/terraform-sweep/tfmod-triggers-url: an EventBridge rule on "AWS API Call via
+  // CloudTrail" events, whose event_pattern (`\"eventSource\": [\"ec2.amazonaws.com\"]`) is in the
+  // plan's first bytes, as Terraform 1.11.4 wrote it.
+  const plan = join(packageRoot(), "test", "fixtures", "terraform-sweep", "tfmod-triggers-url", "plan.json");
+
+  it("go to the source readers, which read them as plans, not to the usage stage as CloudTrail", async () => {
+    const head = readFileSync(plan, "utf8").slice(0, 16 * 1024);
+    expect(head).toContain('\\"eventSource\\"');
+    expect(classifyHead(head)).toBe("sources");
+    const routed = await routeInputs([plan]);
+    expect(routed.sources.map((s) => s.file)).toEqual([plan]);
+    expect(routed.usage).toEqual([]);
+  });
+
+  it("a state file (`terraform state pull`) by its keys, and CloudTrail with a format_version elsewhere still activity", () => {
+    expect(classifyHead('{"version":4,"terraform_version":"1.11.4","serial":3,"lineage":"x","outputs":{},"resources":[{"type":"aws_cloudwatch_event_rule","instances":[{"attributes":{"event_pattern":"{\\"detail\\":{\\"eventSource\\":[\\"s3.amazonaws.com\\"]}}"}}]}]}')).toBe("sources");
+    expect(classifyHead('{"Records":[{"eventSource":"s3.amazonaws.com","requestParameters":{"format_version":"1"}}]}')).toBe("usage");
+  });
+});
+
 /** UTF-16 with its byte-order mark, as Windows PowerShell 5.1's `>` (LE) and `Out-File -Encoding BigEndianUnicode` (BE) write. */
 function utf16(text: string, order: "le" | "be"): Buffer {
   const le = Buffer.from(text, "utf16le");
