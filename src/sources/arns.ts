@@ -56,12 +56,20 @@ export function parseFunctionArn(arn: string): ParsedFunctionArn | null {
  * deployment, the placeholder a template's `!GetAtt Version.Version` of an AWS::Lambda::Version
  * resolves to (`${Version.Version}`, as the CloudFormation reference's own examples write the
  * Qualifier; SAM's `${Fn.Version}`). Alias names cannot start with a digit only or hold `$`/`{`
- * (CreateAlias: `(?!^[0-9]+$)([a-zA-Z0-9-_]+)`), so neither is ever an alias. One test for the
+ * (CreateAlias: `(?!^[0-9]+$)([a-zA-Z0-9-_]+)`), so neither is ever an alias; nor is a Terraform
+ * plan's placeholder for a function's `version` (TERRAFORM_VERSION). One test for the
  * template reader and the normaliser, so a qualifier is a version on both sides of a join.
  */
 export function isVersionQualifier(qualifier: string): boolean {
-  return /^\d+$/.test(qualifier) || /^\$\{[A-Za-z0-9]+\.Version\}$/.test(qualifier);
+  return /^\d+$/.test(qualifier) || /^\$\{[A-Za-z0-9]+\.Version\}$/.test(qualifier) || TERRAFORM_VERSION.test(qualifier);
 }
+
+/**
+ * A Terraform plan's placeholder for a function's version published by the same plan,
+ * `${aws_lambda_function.this[0].version}`: the qualifier terraform-aws-modules/lambda gives its
+ * current-version event invoke config and permissions (`aws_lambda_function.this[0].version`).
+ */
+const TERRAFORM_VERSION = /^\$\{(?:module\.[^{}]+\.)?aws_lambda_function\.[A-Za-z0-9_-]+(?:\[[^\]{}]*\])?\.version\}$/;
 
 /** `arn:<partition>:iam::aws:policy/…` */
 export function isAwsManagedPolicyArn(arn: string): boolean {

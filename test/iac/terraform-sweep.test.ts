@@ -56,6 +56,9 @@ const motoFn = (name: string) => `arn:aws:lambda:eu-west-1:123456789012:function
 /** The module's logs policy: `format("%v:*")` and `format("%v:*:*")` of its log group's ARN. */
 const moduleLogs = (group: string) => [`arn:aws:logs:eu-west-1:123456789012:log-group:${group}:*`, `arn:aws:logs:eu-west-1:123456789012:log-group:${group}:*:*`];
 const XRAY_DAEMON = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"];
+/** name_prefix: the names are made at apply. */
+const ASYNC_TOPIC = "arn:aws:sns:eu-west-1:123456789012:${aws_sns_topic.async.name}";
+const ASYNC_QUEUE = "arn:aws:sqs:eu-west-1:123456789012:${aws_sqs_queue.async.name}";
 /** The table's stream: its label is known once the stream is made. */
 const ESM_STREAM = "arn:aws:dynamodb:eu-west-1:123456789012:table/tfmod-esm/stream/${aws_dynamodb_table.this.stream_label}";
 
@@ -289,6 +292,21 @@ const EXPECTED: Record<string, Expected> = {
       [motoPolicy("tfmod-lambda-in-vpc-vpc")]: [[["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], ["*"]]],
     },
     warnings: [["terraform-policy-from-config", "resource_changes[4]"]],
+  },
+  // Async destinations (attach_async_event_policy: the module's `-async` policy on both), set on
+  // the unqualified function and its current version, which is no alias (it was listed as the
+  // alias `${aws_lambda_function.this[0].version}`).
+  "tfmod-async": {
+    functions: { "module.lambda_function.aws_lambda_function.this[0]": { name: "tfmod-lambda-async", role: motoRole("tfmod-lambda-async"), env: [], aliases: [] } },
+    roles: { "module.lambda_function.aws_iam_role.lambda[0]": { arn: motoRole("tfmod-lambda-async"), inline: {}, attached: [motoPolicy("tfmod-lambda-async-async"), motoPolicy("tfmod-lambda-async-logs")] } },
+    policies: {
+      [motoPolicy("tfmod-lambda-async-async")]: [[["events:PutEvents", "lambda:InvokeFunction", "sns:Publish", "sqs:SendMessage"], [ASYNC_TOPIC, ASYNC_QUEUE]]],
+      [motoPolicy("tfmod-lambda-async-logs")]: [[["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], moduleLogs("/aws/lambda/tfmod-lambda-async")]],
+    },
+    warnings: [
+      ["terraform-policy-from-config", "resource_changes[2]"],
+      ["terraform-policy-from-config", "resource_changes[3]"],
+    ],
   },
   // Every attach_* input: policy_json (the module names it after the role), policy_jsons (`-0`),
   // dead letter (`-dl`), policy_statements (`-inline`, its Deny kept), logs, tracing, and two AWS
@@ -524,6 +542,17 @@ describe("what the sweep's plans say, one by one", () => {
     const vpc = read("tfmod-with-vpc").functions[0]!;
     expect([vpc.vpc?.subnetIds.length, vpc.vpc?.securityGroupIds.length, vpc.tracingMode]).toEqual([1, 1, "Active"]);
     expect(read("tfmod-simple").functions[0]!.vpc).toBeNull();
+  });
+
+  it("terraform-aws-modules/lambda's current-version event invoke config is the version's, no alias (an alias `${aws_lambda_function.this[0].version}` was listed)", () => {
+    const f = read("tfmod-async");
+    const fn = f.functions[0]!;
+    expect(fn.destinations).toEqual({ onSuccess: ASYNC_QUEUE, onFailure: ASYNC_TOPIC });
+    expect(fn.qualifiedDeliveryTargets?.map((t) => [t.kind, t.arn, t.qualifiers])).toEqual([
+      ["on-success", ASYNC_QUEUE, ["${aws_lambda_function.this[0].version}"]],
+      ["on-failure", ASYNC_TOPIC, ["${aws_lambda_function.this[0].version}"]],
+    ]);
+    expect(normalizeFragments([f]).document.functions.map((x) => x.aliases)).toEqual([[]]);
   });
 
   it("an alias of the plan is one of its function's aliases once normalised (it was missing: aliases [])", () => {
