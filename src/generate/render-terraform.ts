@@ -300,6 +300,7 @@ function roleBlocks(t: TerraformTarget, name: string, sharedSaid = false): strin
     const text = sharedSaid ? ownPart(w) : w.message;
     if (text !== "") header.push(`Warning (${w.code}): ${text}`);
   }
+  if (t.kept?.lambdaModule !== undefined) return lambdaModuleBlock(t, t.kept.lambdaModule, header.filter((h) => !h.startsWith("Warning (policies-attached-elsewhere)")), own);
   const written = own?.values ?? {};
   const roleAttributes = [{ key: "name", value: Object.hasOwn(written, t.roleName) ? hclString(written[t.roleName] as string, true) : hclString(t.roleName) }];
   if (t.kept !== undefined && t.kept.path !== "/") roleAttributes.push({ key: "path", value: hclString(t.kept.path) });
@@ -331,6 +332,32 @@ function roleBlocks(t: TerraformTarget, name: string, sharedSaid = false): strin
     }
   });
   return parts.join("\n");
+}
+
+/**
+ * The role of a terraform-aws-modules/lambda call: its resources are the module's, which the
+ * configuration cannot replace or remove (a second `aws_iam_role` of the same name fails at apply,
+ * "EntityAlreadyExists"). The policy goes to the call's own inputs instead: `policy_json` (or
+ * `policy_jsons`, when it is split), and the `attach_*` inputs whose policies the role has today
+ * turned off, so that the module attaches the generated policy alone.
+ */
+function lambdaModuleBlock(t: TerraformTarget, lambdaModule: { call: string; inputsOff: string[] }, header: string[], own: OutputReferences | undefined): string {
+  const { call, inputsOff } = lambdaModule;
+  // `module.lambda_function` is written `module "lambda_function"`; a nested or for_each call's
+  // inputs are set where that call is written (its block, or the instance's map entry).
+  const single = /^module\.([A-Za-z_][A-Za-z0-9_-]*)$/.exec(call);
+  header.push(
+    `Today's role is ${call}.aws_iam_role.lambda[0], made by the terraform-aws-modules/lambda module: its resources cannot be replaced from this configuration, so the policy goes to the module call's inputs${single ? "" : ` (set them where ${call} is called)`}; keep the call's other arguments as they are.`,
+  );
+  const exprs = t.policies.map((p) => raw(policyExpression(p.document, t, "  ", t.terraformReferences === true, own)));
+  const entries: { key: string; value: HclValue }[] = inputsOff.map((key) => ({ key, value: raw("false") }));
+  if (exprs.length === 1) entries.push({ key: "attach_policy_json", value: raw("true") }, { key: "policy_json", value: exprs[0] as HclValue });
+  else {
+    if (!inputsOff.includes("attach_policy_json")) entries.push({ key: "attach_policy_json", value: raw("false") });
+    entries.push({ key: "attach_policy_jsons", value: raw("true") }, { key: "number_of_policy_jsons", value: raw(String(exprs.length)) }, { key: "policy_jsons", value: raw(`[\n${exprs.map((e) => `    ${render(e, "    ")},`).join("\n")}\n  ]`) });
+  }
+  const comments = header.map((h) => `# ${h.replace(/[\r\n]+/g, " ")}`).join("\n");
+  return `${comments}\nmodule "${single ? single[1] : terraformName(call)}" {\n${renderEntries(entries, "  ")}\n}\n`;
 }
 
 /** The resource name of a role's `i`th policy (and its attachment): the role's, or `<role>_<i+1>` when there are several. */

@@ -13,7 +13,7 @@
  *   `--format` says (the diff is meant for a pull-request comment).
  */
 
-import type { CanonicalDocument } from "../model/document.js";
+import type { CanonicalDocument, Role } from "../model/document.js";
 import { roleOf } from "./current-policies.js";
 import { diffPolicies, type PolicyDiff } from "./diff.js";
 import { generateForRole, generatePolicy } from "./generate.js";
@@ -199,9 +199,51 @@ function keptRoles(document: CanonicalDocument): (t: GenerateTarget) => KeptRole
       // Only a root module's unindexed role: a module's or a counted one cannot be replaced by one block here.
       const m = /^aws_iam_role\.([A-Za-z_][A-Za-z0-9_-]*)$/.exec(address);
       if (m) kept.terraformName = m[1] as string;
+      const lambdaModule = lambdaModuleOf(document, role, address);
+      if (lambdaModule !== undefined) kept.lambdaModule = lambdaModule;
     }
     return kept;
   };
+}
+
+/**
+ * The terraform-aws-modules/lambda input that makes each of the policies its role gets, by the
+ * attachment's resource name in the module's iam.tf (`aws_iam_role_policy_attachment.logs`).
+ */
+const LAMBDA_MODULE_INPUTS: Record<string, string> = {
+  logs: "attach_cloudwatch_logs_policy",
+  dead_letter: "attach_dead_letter_policy",
+  vpc: "attach_network_policy",
+  tracing: "attach_tracing_policy",
+  async: "attach_async_event_policy",
+  additional_json: "attach_policy_json",
+  additional_jsons: "attach_policy_jsons",
+  additional_one: "attach_policy",
+  additional_many: "attach_policies",
+  additional_inline: "attach_policy_statements",
+};
+
+/**
+ * A role made by terraform-aws-modules/lambda, known by the module's shape: `<call>.aws_iam_role.lambda[0]`
+ * run by `<call>.aws_lambda_function.this[0]`, every policy it gets from the same call's
+ * attachments of iam.tf. The inputs that make today's policies, but `attach_policy_json` (the output
+ * sets it), are to be turned off.
+ */
+function lambdaModuleOf(document: CanonicalDocument, role: Role, address: string): { call: string; inputsOff: string[] } | undefined {
+  const m = /^(module\..+)\.aws_iam_role\.lambda\[0\]$/.exec(address);
+  if (m === null) return undefined;
+  const call = m[1] as string;
+  if (!document.functions.some((f) => f.roleArn === role.arn && f.source?.address === `${call}.aws_lambda_function.this[0]`)) return undefined;
+  const inputs = new Set<string>();
+  for (const p of role.policyResources ?? []) {
+    const prefix = `${call}.aws_iam_role_policy_attachment.`;
+    const address = p.source.address ?? "";
+    const a = address.startsWith(prefix) ? /^([a-z_]+)\[\d+\]$/.exec(address.slice(prefix.length)) : null;
+    const input = a !== null && Object.hasOwn(LAMBDA_MODULE_INPUTS, a[1] as string) ? LAMBDA_MODULE_INPUTS[a[1] as string] : undefined;
+    if (input === undefined) return undefined; // a policy from elsewhere: not the module's shape
+    if (input !== "attach_policy_json") inputs.add(input);
+  }
+  return { call, inputsOff: [...inputs].sort() };
 }
 
 function withTemplate<T extends object>(t: T, template: string | undefined): T & { template?: string } {

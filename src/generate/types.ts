@@ -313,4 +313,12 @@ export interface KeptRole {
    * change is made in the app, at that construct.
    */
   construct?: string;
+  /**
+   * Today's role is the terraform-aws-modules/lambda module's (`<call>.aws_iam_role.lambda[0]`
+   * beside its `<call>.aws_lambda_function.this[0]`): a configuration cannot replace a module's
+   * resource, so the Terraform output gives the policy to the module call's inputs
+   * (`attach_policy_json`/`policy_json`) and turns off the `attach_*` inputs whose policies the
+   * role has today (`inputsOff`, sorted).
+   */
+  lambdaModule?: { call: string; inputsOff: string[] };
 }

@@ -1,0 +1,60 @@
+/**
+ * generate --format terraform on plans of terraform-aws-modules/lambda
+ * (test/fixtures/terraform-sweep/tfmod-*): the role is the module's
+ * (`module.<call>.aws_iam_role.lambda[0]`), which a configuration cannot replace, so the output
+ * gives the policy to the module call's inputs. Before, it wrote an `aws_iam_role` of the same
+ * name beside the module's (EntityAlreadyExists at apply) and told the user to remove the module's
+ * own attachments from its iam.tf.
+ */
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { runGenerate } from "../../src/generate/index.js";
+import { normalize } from "../../src/audit/normalize-paths.js";
+
+const FIXTURES = "test/fixtures/terraform-sweep";
+
+async function generateFor(name: string): Promise<string> {
+  const { document } = await normalize([`${FIXTURES}/${name}/plan.json`]);
+  return runGenerate(document, { format: "terraform" }).output;
+}
+
+describe("generate --format terraform for a terraform-aws-modules/lambda role", () => {
+  it("sets the module call's policy_json and turns off the attach_* inputs whose policies the role has today", async () => {
+    const tf = await generateFor("tfmod-event-source-mapping");
+    expect(tf).not.toMatch(/resource "aws_iam_role"/);
+    expect(tf).not.toContain("policies-attached-elsewhere");
+    expect(tf).toContain("Today's role is module.lambda_function.aws_iam_role.lambda[0], made by the terraform-aws-modules/lambda module");
+    const block = tf.slice(tf.indexOf('module "lambda_function" {'));
+    // The role has the module's logs policy, policy_statements' and AWSLambdaSQSQueueExecutionRole (policies).
+    expect(block.split("\n").slice(1, 5)).toEqual([
+      "  attach_cloudwatch_logs_policy = false",
+      "  attach_policies               = false",
+      "  attach_policy_statements      = false",
+      "  attach_policy_json            = true",
+    ]);
+    expect(block).toContain("  policy_json = jsonencode({");
+    expect(block).toContain('Action   = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]');
+    expect(block.trimEnd().endsWith("}")).toBe(true);
+  });
+
+  it("a role with the module's network, tracing and logs policies: those three off", async () => {
+    const tf = await generateFor("tfmod-with-vpc");
+    const block = tf.slice(tf.indexOf('module "lambda_function_in_vpc" {'));
+    expect(block.split("\n").slice(1, 5)).toEqual([
+      "  attach_cloudwatch_logs_policy = false",
+      "  attach_network_policy         = false",
+      "  attach_tracing_policy         = false",
+      "  attach_policy_json            = true",
+    ]);
+  });
+
+  it("Terraform reads what it writes", async (ctx) => {
+    if (spawnSync("terraform", ["version"], { encoding: "utf8" }).status !== 0) ctx.skip();
+    for (const name of ["tfmod-event-source-mapping", "tfmod-complete", "tfmod-simple"]) {
+      const tf = await generateFor(name);
+      const r = spawnSync("terraform", ["fmt", "-"], { input: tf, encoding: "utf8", env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", NO_COLOR: "1" } });
+      expect(r.stderr, name).toBe("");
+      expect(r.status, name).toBe(0);
+    }
+  });
+});
