@@ -56,6 +56,7 @@ const motoFn = (name: string) => `arn:aws:lambda:eu-west-1:123456789012:function
 /** The module's logs policy: `format("%v:*")` and `format("%v:*:*")` of its log group's ARN. */
 const moduleLogs = (group: string) => [`arn:aws:logs:eu-west-1:123456789012:log-group:${group}:*`, `arn:aws:logs:eu-west-1:123456789012:log-group:${group}:*:*`];
 const XRAY_DAEMON = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"];
+const GAP_GROUP = "arn:aws:logs:eu-west-1:unknown:log-group:/aws/lambda/gap-fn";
 /** name_prefix: the names are made at apply. */
 const ASYNC_TOPIC = "arn:aws:sns:eu-west-1:123456789012:${aws_sns_topic.async.name}";
 const ASYNC_QUEUE = "arn:aws:sqs:eu-west-1:123456789012:${aws_sqs_queue.async.name}";
@@ -258,6 +259,24 @@ const EXPECTED: Record<string, Expected> = {
   // Planned against a state: the role replaced under its new name (["create", "delete"]), the
   // function updated to it (its ARN known from the state), the basic attachment deleted, the
   // legacy function let go of (["forget"]): not in the plan, and said.
+  // A log group made by the same plan, granted on `"${aws_cloudwatch_log_group.fn.arn}:*"` in a
+  // jsonencode'd inline policy and in an aws_iam_policy_document (with `:log-stream:*`): the
+  // group's ARN (no `:*`) and the suffixes, from the .tf files.
+  "sweep-log-group-suffix": {
+    functions: { "aws_lambda_function.fn": { name: "gap-fn", role: role("gap-fn"), env: [] } },
+    roles: {
+      "aws_iam_role.fn": {
+        arn: role("gap-fn"),
+        inline: { logs: [[["logs:CreateLogStream", "logs:PutLogEvents"], [`${GAP_GROUP}:*`]]] },
+        attached: ["arn:aws:iam::unknown:policy/gap-logs-doc"],
+      },
+    },
+    policies: { "arn:aws:iam::unknown:policy/gap-logs-doc": [[["logs:CreateLogStream", "logs:PutLogEvents"], [`${GAP_GROUP}:*`, `${GAP_GROUP}:log-stream:*`]]] },
+    warnings: [
+      ["terraform-policy-from-config", "resource_changes[0]"],
+      ["terraform-policy-from-config", "resource_changes[4].change.after.policy"],
+    ],
+  },
   "sweep-changes": {
     // The new role is in the account the state's function is in (it was `unknown`).
     functions: { "aws_lambda_function.test_lambda": { name: "lambda_function_name", arn: "arn:aws:lambda:eu-west-1:111122223333:function:lambda_function_name", role: "arn:aws:iam::111122223333:role/iam_for_lambda_v2", env: [] } },
@@ -553,6 +572,23 @@ describe("what the sweep's plans say, one by one", () => {
       ["on-failure", ASYNC_TOPIC, ["${aws_lambda_function.this[0].version}"]],
     ]);
     expect(normalizeFragments([f]).document.functions.map((x) => x.aliases)).toEqual([[]]);
+  });
+
+  it("without the .tf files, a policy document's `\"${aws_cloudwatch_log_group.fn.arn}:*\"` is read as the reference alone, and said so: the plan's configuration holds references, not the text around them", () => {
+    const f = read("sweep-log-group-suffix", false);
+    expect(f.policies.map((p) => grants(p.document))).toEqual([[[["logs:CreateLogStream", "logs:PutLogEvents"], ["${aws_cloudwatch_log_group.fn.arn}", "${aws_cloudwatch_log_group.fn.arn}"]]]]);
+    // What the configuration section says of the element: its references only.
+    const plan = JSON.parse(readFileSync(join(DIR, "sweep-log-group-suffix/plan.json"), "utf8"));
+    const doc = plan.configuration.root_module.resources.find((r: { address: string }) => r.address === "data.aws_iam_policy_document.logs_doc");
+    expect(Object.keys(doc.expressions.statement[0].resources)).toEqual(["references"]);
+    const said = f.warnings.find((w) => w.path === "resource_changes[0]")!;
+    expect([said.code, said.severity]).toEqual(["terraform-unknown-value", "info"]);
+    expect(said.message).toContain("not the text written around them");
+    expect(said.message).toContain("--tf-config");
+    // The module's logs policy, read alone, names its statement list, not a resource: nothing more to say.
+    const module = read("tfmod-async", false).warnings.filter((w) => w.code === "terraform-unknown-value");
+    expect(module.length).toBe(2);
+    for (const w of module) expect(w.message).not.toContain("not the text written around them");
   });
 
   it("an alias of the plan is one of its function's aliases once normalised (it was missing: aliases [])", () => {

@@ -41,6 +41,20 @@ import { literalObjectKeys, TerraformConfig } from "./config-expressions.js";
 import { ConfigValues, type BlockInstance } from "./config-values.js";
 import { placeholderOf, renderedLine, Unknown, type HclValue, type RenderedFile } from "./hcl/evaluate.js";
 
+/**
+ * What a plan read without its `.tf` files cannot say of a statement element known only after
+ * apply: Terraform's `configuration` gives an expression's references (or a constant), never its
+ * text, so `"${aws_cloudwatch_log_group.fn.arn}:*"` and `aws_cloudwatch_log_group.fn.arn` are the
+ * same reference list, and the element is read as the reference alone.
+ */
+const ALONE_PLACEHOLDERS =
+  "; the plan gives only the references each value is made of, not the text written around them (`\"${aws_cloudwatch_log_group.x.arn}:*\"` reads as the log group's ARN without `:*`), so each is read as its reference alone: give the configuration's folder with --tf-config to read them from the .tf files";
+
+/** `${aws_cloudwatch_log_group.fn.arn}`: a placeholder naming a resource's attribute, not a statement's list. */
+function isAttributePlaceholder(p: string): boolean {
+  return /^\$\{(?:module\.[^{}]+\.)?(?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]{}]*\])?\.[a-z0-9_]+(?:, [^{}]+)?\}$/.test(p) && !/\.statement\[\d+\]\./.test(p);
+}
+
 export interface TerraformReadOptions {
   /** Account to put into synthetic ARNs (default `unknown`). */
   accountId?: string;
@@ -702,7 +716,7 @@ export class PlanReader {
         this.warn(
           "terraform-unknown-value",
           "info",
-          `${r.address}.${attr}: built from ${data.address}, whose values ${[...new Set(rebuilt.placeholders)].join(", ")} are known only after apply`,
+          `${r.address}.${attr}: built from ${data.address}, whose values ${[...new Set(rebuilt.placeholders)].join(", ")} are known only after apply${this.configValues || !rebuilt.placeholders.some(isAttributePlaceholder) ? "" : ALONE_PLACEHOLDERS}`,
           data.jsonPath,
         );
       }
