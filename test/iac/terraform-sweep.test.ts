@@ -312,6 +312,22 @@ const EXPECTED: Record<string, Expected> = {
     },
     warnings: [["terraform-policy-from-config", "resource_changes[4]"]],
   },
+  // Two calls, the second with `providers = { aws = aws.us-east-1 }`, create_role = false and the
+  // first call's role (`module.lambda_function.lambda_role_arn`): a function in each region, one role.
+  "tfmod-multiple-regions": {
+    functions: {
+      "module.lambda_function.aws_lambda_function.this[0]": { name: "tfmod-lambda-eu-west-1", arn: motoFn("tfmod-lambda-eu-west-1"), role: motoRole("tfmod-lambda-eu-west-1"), env: [] },
+      "module.lambda_function_us_east_1.aws_lambda_function.this[0]": {
+        name: "tfmod-lambda-us-east-1",
+        arn: "arn:aws:lambda:us-east-1:123456789012:function:tfmod-lambda-us-east-1",
+        role: motoRole("tfmod-lambda-eu-west-1"),
+        env: [],
+      },
+    },
+    roles: { "module.lambda_function.aws_iam_role.lambda[0]": { arn: motoRole("tfmod-lambda-eu-west-1"), inline: {}, attached: [motoPolicy("tfmod-lambda-eu-west-1-logs")] } },
+    policies: { [motoPolicy("tfmod-lambda-eu-west-1-logs")]: [[["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], moduleLogs("/aws/lambda/tfmod-lambda-eu-west-1")]] },
+    warnings: [["terraform-policy-from-config", "resource_changes[0]"]],
+  },
   // Async destinations (attach_async_event_policy: the module's `-async` policy on both), set on
   // the unqualified function and its current version, which is no alias (it was listed as the
   // alias `${aws_lambda_function.this[0].version}`).
