@@ -341,7 +341,7 @@ function roleBlocks(t: TerraformTarget, name: string, sharedSaid = false): strin
  * `policy_jsons`, when it is split), and the `attach_*` inputs whose policies the role has today
  * turned off, so that the module attaches the generated policy alone.
  */
-function lambdaModuleBlock(t: TerraformTarget, lambdaModule: { call: string; inputsOff: string[] }, header: string[], own: OutputReferences | undefined): string {
+function lambdaModuleBlock(t: TerraformTarget, lambdaModule: { call: string; inputsOff: string[]; resetTrust: boolean }, header: string[], own: OutputReferences | undefined): string {
   const { call, inputsOff } = lambdaModule;
   // `module.lambda_function` is written `module "lambda_function"`; a nested or for_each call's
   // inputs are set where that call is written (its block, or the instance's map entry).
@@ -351,6 +351,11 @@ function lambdaModuleBlock(t: TerraformTarget, lambdaModule: { call: string; inp
   );
   const exprs = t.policies.map((p) => raw(policyExpression(p.document, t, "  ", t.terraformReferences === true, own)));
   const entries: { key: string; value: HclValue }[] = inputsOff.map((key) => ({ key, value: raw("false") }));
+  if (lambdaModule.resetTrust) {
+    // The module's own trust policy (Lambda's, and Lambda@Edge's with lambda_at_edge) with nothing added.
+    header.push("Today's trust policy lets more than Lambda assume the role (trusted_entities, assume_role_policy_statements): the inputs below leave Lambda's alone; give other callers a role of their own.");
+    entries.push({ key: "trusted_entities", value: raw("[]") }, { key: "assume_role_policy_statements", value: raw("{}") });
+  }
   if (exprs.length === 1) entries.push({ key: "attach_policy_json", value: raw("true") }, { key: "policy_json", value: exprs[0] as HclValue });
   else {
     if (!inputsOff.includes("attach_policy_json")) entries.push({ key: "attach_policy_json", value: raw("false") });

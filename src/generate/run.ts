@@ -229,7 +229,7 @@ const LAMBDA_MODULE_INPUTS: Record<string, string> = {
  * attachments of iam.tf. The inputs that make today's policies, but `attach_policy_json` (the output
  * sets it), are to be turned off.
  */
-function lambdaModuleOf(document: CanonicalDocument, role: Role, address: string): { call: string; inputsOff: string[] } | undefined {
+function lambdaModuleOf(document: CanonicalDocument, role: Role, address: string): { call: string; inputsOff: string[]; resetTrust: boolean } | undefined {
   const m = /^(module\..+)\.aws_iam_role\.lambda\[0\]$/.exec(address);
   if (m === null) return undefined;
   const call = m[1] as string;
@@ -243,7 +243,14 @@ function lambdaModuleOf(document: CanonicalDocument, role: Role, address: string
     if (input === undefined) return undefined; // a policy from elsewhere: not the module's shape
     if (input !== "attach_policy_json") inputs.add(input);
   }
-  return { call, inputsOff: [...inputs].sort() };
+  // The generated role is Lambda's alone, as the other outputs write its trust policy.
+  const lambdaOnly = (p: unknown): boolean => {
+    if (p === null || typeof p !== "object") return false;
+    const entries = Object.entries(p as Record<string, unknown>);
+    return entries.every(([k, v]) => k === "Service" && (Array.isArray(v) ? v : [v]).every((x) => x === "lambda.amazonaws.com" || x === "edgelambda.amazonaws.com"));
+  };
+  const resetTrust = (role.trustPolicy?.Statement ?? []).some((st) => st.Effect === "Allow" && !lambdaOnly(st.Principal));
+  return { call, inputsOff: [...inputs].sort(), resetTrust };
 }
 
 function withTemplate<T extends object>(t: T, template: string | undefined): T & { template?: string } {

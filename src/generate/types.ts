@@ -318,7 +318,8 @@ export interface KeptRole {
    * beside its `<call>.aws_lambda_function.this[0]`): a configuration cannot replace a module's
    * resource, so the Terraform output gives the policy to the module call's inputs
    * (`attach_policy_json`/`policy_json`) and turns off the `attach_*` inputs whose policies the
-   * role has today (`inputsOff`, sorted).
+   * role has today (`inputsOff`, sorted); `resetTrust` when today's trust policy lets more than
+   * Lambda assume the role (the module's `trusted_entities`, `assume_role_policy_statements`).
    */
-  lambdaModule?: { call: string; inputsOff: string[] };
+  lambdaModule?: { call: string; inputsOff: string[]; resetTrust: boolean };
 }

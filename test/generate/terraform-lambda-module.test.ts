@@ -48,6 +48,15 @@ describe("generate --format terraform for a terraform-aws-modules/lambda role", 
     ]);
   });
 
+  it("a role today's trust policy lets another account assume (assume_role_policy_statements): the module's own trust, Lambda's alone", async () => {
+    const tf = await generateFor("tfmod-complete");
+    const block = tf.slice(tf.indexOf('module "lambda_function" {'));
+    expect(block).toMatch(/\n {2}trusted_entities +\= \[\]\n/);
+    expect(block).toMatch(/\n {2}assume_role_policy_statements +\= \{\}\n/);
+    expect(tf).toContain("Today's trust policy lets more than Lambda assume the role");
+    expect(await generateFor("tfmod-event-source-mapping")).not.toContain("trusted_entities");
+  });
+
   it("Terraform reads what it writes", async (ctx) => {
     if (spawnSync("terraform", ["version"], { encoding: "utf8" }).status !== 0) ctx.skip();
     for (const name of ["tfmod-event-source-mapping", "tfmod-complete", "tfmod-simple"]) {
