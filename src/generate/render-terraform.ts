@@ -347,7 +347,7 @@ function lambdaModuleBlock(t: TerraformTarget, lambdaModule: { call: string; inp
   // inputs are set where that call is written (its block, or the instance's map entry).
   const single = /^module\.([A-Za-z_][A-Za-z0-9_-]*)$/.exec(call);
   header.push(
-    `Today's role is ${call}.aws_iam_role.lambda[0], made by the terraform-aws-modules/lambda module: its resources cannot be replaced from this configuration, so the policy goes to the module call's inputs${single ? "" : ` (set them where ${call} is called)`}; keep the call's other arguments as they are.`,
+    `Today's role is ${call}.aws_iam_role.lambda[0], made by the terraform-aws-modules/lambda module: its resources cannot be replaced from this configuration, so the policy goes to the module call's inputs${single ? "" : ` (set them where ${call} is called)`}: set these in the call, in place of any argument of the same name, and keep its other arguments.`,
   );
   const exprs = t.policies.map((p) => raw(policyExpression(p.document, t, "  ", t.terraformReferences === true, own)));
   const entries: { key: string; value: HclValue }[] = inputsOff.map((key) => ({ key, value: raw("false") }));
