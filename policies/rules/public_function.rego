@@ -5,7 +5,8 @@
 #   it: Principal `*` without a condition pinning the source (critical: anyone with AWS
 #   credentials), a service principal (s3, sns, events …) without aws:SourceArn naming an account or
 #   aws:SourceAccount (medium: the confused-deputy problem, any account's bucket or topic can
-#   trigger it; high when it may read or change the function), or another AWS account (medium to
+#   trigger it; high when it may read or change the function; so too Principal `*` held to the
+#   organisation by a Deny that exempts service principals), or another AWS account (medium to
 #   invoke, high to read the code and environment variables or to change the function). A
 #   condition pins the source only with fixed values: a wildcard in the account, `...IfExists`,
 #   `ForAllValues:`, `Null` or a negated operator admit any caller. A function URL with AuthType
@@ -188,6 +189,13 @@ issues(p, fn, g) := (({issue |
 	some svc in principal_ids(p, "Service")
 	not g.pinned
 	issue := {"kind": sprintf("service:%s", [svc]), "severity": outside_severity[g.access], "message": sprintf("lets %s %s on behalf of any account (no aws:SourceArn with an account, nor aws:SourceAccount)", [svc, verb_of(g)])}
+} | {issue |
+	# Principal "*" held to the organisation (or an account) by a Deny that exempts AWS services
+	# (`servicesUnpinned`): the services it exempts may still call for any account's resources.
+	wildcard_principal(p)
+	g.pinned
+	object.get(g, "servicesUnpinned", false)
+	issue := {"kind": "service:*", "severity": outside_severity[g.access], "message": sprintf("lets any AWS service %s on behalf of any account (Principal \"*\"; a Deny holds other callers to its condition but exempts service principals, aws:PrincipalIsAWSService, and no aws:SourceArn nor aws:SourceAccount names the source)", [verb_of(g)])}
 }) | {issue |
 	wildcard_or_service(p)
 	accounts := g.otherAccounts

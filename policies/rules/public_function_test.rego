@@ -270,3 +270,19 @@ test_a_url_statement_without_url_is_low if {
 	some f in fs
 	contains(f.message, "the function has no URL, so this grants nothing now")
 }
+
+# Principal "*" held to the organisation by a Deny that exempts AWS services: not public, but any
+# service may still call for any account (medium to invoke, high to read).
+test_public_pinned_but_services_exempt_is_medium if {
+	fs := public_function.findings with input as {"functions": [fn([allow("*", ["lambda:InvokeFunction"], {})], null, [object.union(g(0, "invoke", true, [], false), {"servicesUnpinned": true})])]}
+	count(fs) == 1
+	some f in fs
+	f.severity == "medium"
+	f.detail == "statement:sid::s0:service:*"
+	contains(f.message, "lets any AWS service invoke the function on behalf of any account")
+}
+
+test_public_pinned_services_exempt_read_is_high if {
+	some f in public_function.findings with input as {"functions": [fn([allow("*", ["lambda:GetFunction"], {})], null, [object.union(g(0, "read", true, [], false), {"servicesUnpinned": true})])]}
+	f.severity == "high"
+}

@@ -116,12 +116,20 @@ export function resourcePolicyGrants(fn: LambdaFunction, earliest: number | null
     const principal = remainingPrincipals(st, denies, actions);
     if (principal === null) return;
     const pins = allowPins(st, isResourcePolicyKey);
+    // A Deny that exempts AWS services (`BoolIfExists aws:PrincipalIsAWSService false`, the data
+    // perimeter's form) pins every caller but a service principal, as LR011 judges it (trust.ts):
+    // it counts for a statement naming no service, and `*` still admits the services it exempts.
+    const namesNoService = principal === "*" || (principal["Service"] ?? []).length === 0;
+    let servicePins = pins.length;
     for (const d of denies) {
       if (!coversActions(d, actions) || !coversResources(d, st.Resource)) continue;
       // Deny everyone unless a condition key matches: only those callers are left.
-      const pin = everyone(d.Principal) ? denyPin(d, isResourcePolicyKey) : null;
+      const strict = everyone(d.Principal) ? denyPin(d, isResourcePolicyKey) : null;
+      const pin = strict ?? (everyone(d.Principal) && namesNoService ? denyPin(d, isResourcePolicyKey, true) : null);
       // Deny everyone but the principals NotPrincipal lists: only those are left of a public grant.
       const left = everyone(principal) ? notPrincipalPins(d) : null;
+      if (strict) servicePins++;
+      if (left) servicePins++;
       if (pin) pins.push(pin);
       if (left) pins.push(left);
     }
@@ -147,6 +155,7 @@ export function resourcePolicyGrants(fn: LambdaFunction, earliest: number | null
       ...(dormantUrl ? { dormantUrl: true } : {}),
       ...(noUrl ? { noUrl: true } : {}),
       pinned: pins.length > 0,
+      ...(pins.length > 0 && servicePins === 0 && everyone(principal) ? { servicesUnpinned: true } : {}),
       otherAccounts: otherAccounts(pins, own, /^\d{12}$/.test(fn.accountId)),
       ...(principal !== st.Principal ? { principal } : {}),
     });

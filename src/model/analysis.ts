@@ -158,6 +158,13 @@ export interface ResourcePolicyGrant {
   noUrl?: boolean;
   /** A condition, or a Deny of the policy, admits only fixed callers (src/analysis/pins.ts, the rule LR011's `restricted` uses too). */
   pinned: boolean;
+  /**
+   * Principal `*` pinned only by a Deny that exempts AWS service principals (`BoolIfExists
+   * aws:PrincipalIsAWSService false`, the data perimeter's form): callers that are not services are
+   * held to the pin, but any service (S3, SNS …) may still call on behalf of any account, the
+   * confused-deputy problem. Absent otherwise.
+   */
+  servicesUnpinned?: boolean;
   /** Pinned only to accounts other than the function's: those, sorted; else empty. */
   otherAccounts: string[];
   /** The principals a Deny of the policy leaves, when it takes some back (else the statement's Principal holds). */

@@ -86,14 +86,24 @@ describe("LR012: the resource policy's Deny statements", () => {
     const notPinning: Array<PolicyStatement["Condition"]> = [
       // False when the key is missing: a call without an organisation path is not denied.
       { "ForAnyValue:StringNotLike": { "aws:PrincipalOrgPaths": ["o-a1b2c3d4e5/*"] } },
-      // Denies only callers that are not AWS services: a service on behalf of anyone gets through.
-      { StringNotEqualsIfExists: { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] }, BoolIfExists: { "aws:PrincipalIsAWSService": ["false"] } },
       // A wildcard account admits any.
       { StringNotLike: { "aws:SourceAccount": ["*"] } },
       // Not negated: denies one account, admits the rest.
       { StringEquals: { "aws:PrincipalAccount": ["999999999999"] } },
     ];
     for (const Condition of notPinning) expect(lr012([allow("*", ["lambda:InvokeFunction"]), deny(["lambda:*"], { Principal: "*", Condition })]), JSON.stringify(Condition)).toEqual(PUBLIC_INVOKE);
+    // A pinning Deny that exempts AWS services (the data perimeter's form) holds every other caller
+    // to the organisation, as LR011 judges it: a service on behalf of any account still gets through.
+    const perimeter = { StringNotEqualsIfExists: { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] }, BoolIfExists: { "aws:PrincipalIsAWSService": ["false"] } };
+    expect(lr012([allow("*", ["lambda:InvokeFunction"]), deny(["lambda:*"], { Principal: "*", Condition: perimeter })])).toEqual([
+      ["medium", expect.stringMatching(/^Statement\[0\] lets any AWS service invoke the function on behalf of any account/)],
+    ]);
+    // A statement naming a service is not pinned by it: the service is exempt.
+    expect(lr012([allow({ Service: ["sns.amazonaws.com"] }, ["lambda:InvokeFunction"]), deny(["lambda:*"], { Principal: "*", Condition: perimeter })])).toEqual([
+      ["medium", expect.stringContaining("lets sns.amazonaws.com invoke the function on behalf of any account")],
+    ]);
+    // An account named in the Allow is not a service: the Deny holds it to the organisation, whose accounts are not known here.
+    expect(lr012([allow({ AWS: ["444455556666"] }, ["lambda:InvokeFunction"]), deny(["lambda:*"], { Principal: "*", Condition: perimeter })])).toEqual([["medium", "Statement[0] lets account 444455556666 invoke the function"]]);
     // A pinning Deny that does not cover the Allow's actions pins nothing.
     expect(lr012([allow("*", ["lambda:InvokeFunction"]), deny(["lambda:GetFunction"], { Principal: "*", Condition: { StringNotEquals: { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] } } })])).toEqual(PUBLIC_INVOKE);
   });
