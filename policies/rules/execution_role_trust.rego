@@ -4,14 +4,16 @@
 #   The trust policy of a role that Lambda assumes also lets other principals assume it: a
 #   wildcard (anyone, in any account), another AWS account or principal, a federated identity
 #   provider, or another service. Anyone who can assume the role gets the function's permissions
-#   without going through the function. Severity: a wildcard principal (or an Allow with
-#   NotPrincipal) without a condition pinning the caller is critical, with one high; a federated
+#   without going through the function. Severity: a wildcard principal without a condition
+#   pinning the caller is critical, with one high; a federated
 #   provider or another account without such a condition high, with one medium; a principal of
 #   the same account medium; another AWS service low. A Cognito identity pool whose statement
 #   admits its unauthenticated identities (`cognito-identity.amazonaws.com:amr` `unauthenticated`)
 #   is critical: the pool gives a guest identity to anyone who asks, whatever `aud` says.
 #   A wildcard whose condition names the role's own account (`aws:PrincipalAccount`, or an
-#   `aws:PrincipalArn` in it) is as a principal of that account: medium.
+#   `aws:PrincipalArn` in it) is as a principal of that account: medium. An Allow with
+#   NotPrincipal is reported low as a policy IAM refuses in a trust policy (it cannot be deployed),
+#   not as trusting everyone.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
 #     description: Lambda execution role (trust policy)
@@ -37,10 +39,11 @@ findings := [finding |
 	count(others) + count(extra) > 0
 	severities := array.concat([principal_severity(p) | some p in others], extra)
 	described := sort({sprintf("%s %s (%s%s)", [p.kind, p.identifier, statement_of(p), restricted_note(p)]) | some p in others})
+	parts := array.concat([t | count(described) > 0; t := sprintf("can also be assumed by %s", [concat(", ", described)])], [t | count(extra) > 0; t := not_principal_text(role)])
 	finding := {
 		"resource": analysis.role_resource(role),
 		"severity": analysis.max_severity(severities),
-		"message": sprintf("Execution role %s can also be assumed by %s", [role.name, concat(", ", array.concat(described, [d | count(extra) > 0; d := "everyone but the principals in NotPrincipal"]))]),
+		"message": sprintf("Execution role %s %s", [role.name, concat("; it also ", parts)]),
 		"evidence": {
 			"principals": others,
 			"notPrincipalAllow": role.analysis.trust.notPrincipalAllow,
@@ -48,7 +51,11 @@ findings := [finding |
 	}
 ]
 
-not_principal(role) := ["critical"] if role.analysis.trust.notPrincipalAllow
+# NotPrincipal with Allow: IAM refuses it in a role trust policy ("You cannot use the NotPrincipal
+# element in ... an IAM role trust policy", IAM User Guide, NotPrincipal), so the policy cannot be
+# deployed (a template or plan fails at CreateRole) nor exist in an account as written. Not
+# "everyone but those listed": it lets no one in. Low: worth fixing, not an exposure.
+not_principal(role) := ["low"] if role.analysis.trust.notPrincipalAllow
 
 not_principal(role) := [] if not role.analysis.trust.notPrincipalAllow
 
@@ -116,3 +123,12 @@ outside(p) if {
 	p.kind in {"aws-account", "aws-principal"}
 	p.crossAccount
 }
+
+not_principal_text(role) := sprintf("has a trust policy IAM does not accept: %s NotPrincipal with Effect Allow, which a role trust policy cannot hold, so CreateRole and UpdateAssumeRolePolicy refuse it (a template or plan with it fails to deploy) and no account holds it as written; it lets no one in. Name the principals in Principal", [not_principal_statements(role)])
+
+not_principal_statements(role) := sprintf("%s uses", [concat(", ", [sprintf("Statement[%d]", [i]) | some i in indexes])]) if {
+	indexes := role.analysis.trust.notPrincipalAllowStatements
+	count(indexes) == 1
+} else := sprintf("%s use", [concat(", ", [sprintf("Statement[%d]", [i]) | some i in role.analysis.trust.notPrincipalAllowStatements])]) if {
+	count(role.analysis.trust.notPrincipalAllowStatements) > 1
+} else := "a statement uses"

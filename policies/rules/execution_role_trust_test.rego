@@ -52,10 +52,22 @@ test_max_severity_wins if {
 	f.severity == "critical"
 }
 
-test_not_principal_allow_is_critical if {
-	some f in execution_role_trust.findings with input as doc([lambda], true)
+# IAM refuses NotPrincipal with Allow in a trust policy: the finding says the policy cannot be
+# deployed, not that everyone may assume the role.
+test_not_principal_allow_is_a_refused_policy if {
+	d := doc([lambda], true)
+	input_doc := {"roles": [object.union(d.roles[0], {"analysis": {"trust": {"principals": [lambda], "notPrincipalAllow": true, "notPrincipalAllowStatements": [1]}}})]}
+	fs := execution_role_trust.findings with input as input_doc
+	count(fs) == 1
+	some f in fs
+	f.severity == "low"
+	startswith(f.message, "Execution role app has a trust policy IAM does not accept: Statement[1] uses NotPrincipal with Effect Allow")
+}
+
+test_not_principal_allow_beside_other_principals if {
+	some f in execution_role_trust.findings with input as doc([lambda, p("wildcard", "*", false, false)], true)
 	f.severity == "critical"
-	contains(f.message, "everyone but the principals in NotPrincipal")
+	contains(f.message, "can also be assumed by wildcard * (Statement[0]); it also has a trust policy IAM does not accept: a statement uses NotPrincipal")
 }
 
 test_roles_not_trusting_lambda_are_skipped if {

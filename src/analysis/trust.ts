@@ -96,7 +96,7 @@ function kindOf(type: string, id: string): TrustedPrincipalKind {
 export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, earliest: number | null = null): TrustAnalysis {
   const principals: TrustedPrincipal[] = [];
   const deleted = new Set<string>();
-  let notPrincipalAllow = false;
+  const notPrincipalAllow: number[] = [];
   const statements = trust?.Statement ?? [];
   const denies = openDenies(statements, earliest);
   statements.forEach((st, statementIndex) => {
@@ -115,7 +115,8 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
       return hit;
     };
     if (denied(assume).removing.some((d) => everyone(d.Principal))) return;
-    if (st.NotPrincipal !== undefined) notPrincipalAllow = true;
+    // IAM refuses NotPrincipal with Allow in a role trust policy: recorded for LR011 to say so; it adds no principal.
+    if (st.NotPrincipal !== undefined) notPrincipalAllow.push(statementIndex);
     const actions = [...(st.Action ?? st.NotAction?.map((a) => `not ${a}`) ?? [])].sort(byString);
     const keys = conditionKeys(st);
     // The caller-pinning rule shared with LR012 (pins.ts).
@@ -162,5 +163,5 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
     else for (const [type, ids] of Object.entries(p)) for (const id of ids) add(type, id);
   });
   principals.sort((a, b) => a.statementIndex - b.statementIndex || byString(a.identifier, b.identifier));
-  return { principals, notPrincipalAllow, ...(deleted.size > 0 ? { deletedPrincipals: [...deleted].sort(byString) } : {}) };
+  return { principals, notPrincipalAllow: notPrincipalAllow.length > 0, ...(notPrincipalAllow.length > 0 ? { notPrincipalAllowStatements: notPrincipalAllow } : {}), ...(deleted.size > 0 ? { deletedPrincipals: [...deleted].sort(byString) } : {}) };
 }

@@ -219,8 +219,14 @@ export interface TrustedPrincipal {
 export interface TrustAnalysis {
   /** Principals of Allow statements, sorted by statement then identifier. */
   principals: TrustedPrincipal[];
-  /** The trust policy uses NotPrincipal in an Allow (trusts everyone except the listed). */
+  /**
+   * The trust policy uses NotPrincipal in an Allow: IAM refuses that in a role trust policy (IAM
+   * User Guide, "NotPrincipal"), so such a policy cannot be deployed nor exist in an account as
+   * written; it lets no one in.
+   */
   notPrincipalAllow: boolean;
+  /** The indexes of those statements, ascending; absent when there are none. */
+  notPrincipalAllowStatements?: number[];
   /**
    * Unique principal IDs (`AROA…`, `AIDA…`) that Allow statements name where an ARN would be: IAM
    * stores a role's or user's ARN as its unique ID and shows the ID once that principal is deleted;
