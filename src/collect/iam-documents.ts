@@ -7,6 +7,8 @@
  */
 
 import type { GetAccountAuthorizationDetailsCommandOutput } from "@aws-sdk/client-iam";
+import { tryParsePolicyDocument } from "../iam/parse-policy.js";
+import { serviceMayAssume } from "../iam/service-trust.js";
 
 export type AuthorizationDetails = Pick<
   GetAccountAuthorizationDetailsCommandOutput,
@@ -79,23 +81,19 @@ export function decodeAuthorizationDetails(details: AuthorizationDetails): { det
   return { details: copy, problems };
 }
 
-const LAMBDA_PRINCIPALS = new Set(["lambda.amazonaws.com", "edgelambda.amazonaws.com"]);
+/** Lambda's service principals: the regular one and Lambda@Edge's (normalize/trust.ts). */
+const LAMBDA_SERVICES = ["lambda.amazonaws.com", "edgelambda.amazonaws.com"];
 
 /**
- * Whether a decoded trust policy lets Lambda assume the role (an Allow statement naming the
- * Lambda service principal). Used only to choose the roles Access Advisor is asked about;
- * the normaliser makes the authoritative decision.
+ * Whether a decoded trust policy lets Lambda assume the role, as the normaliser decides it
+ * (normalize/trust.ts, serviceMayAssume: an Allow of sts:AssumeRole to the Lambda service
+ * principal that no Deny of the policy takes back). Used to choose the roles Access Advisor is
+ * asked about: a role whose trust denies Lambda is no execution role, and asking about it costs a
+ * report job. A document that does not parse (kept as the string IAM returned) is not asked about:
+ * the normaliser cannot read it either, and reports it.
  */
 export function trustsLambda(trustPolicy: unknown): boolean {
-  if (!trustPolicy || typeof trustPolicy !== "object") return false;
-  const statements = (trustPolicy as { Statement?: unknown }).Statement;
-  const list = Array.isArray(statements) ? statements : statements ? [statements] : [];
-  return list.some((s) => {
-    if (!s || typeof s !== "object") return false;
-    const st = s as { Effect?: unknown; Principal?: unknown };
-    if (st.Effect !== "Allow") return false;
-    const service = (st.Principal as { Service?: unknown } | undefined)?.Service;
-    const services = Array.isArray(service) ? service : [service];
-    return services.some((p) => typeof p === "string" && LAMBDA_PRINCIPALS.has(p));
-  });
+  const parsed = tryParsePolicyDocument(trustPolicy);
+  const trust = parsed.document;
+  return trust !== undefined && LAMBDA_SERVICES.some((service) => serviceMayAssume(trust, service));
 }

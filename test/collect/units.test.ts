@@ -66,11 +66,15 @@ describe("IAM policy documents", () => {
     expect(problems[0]).toMatch(/^RoleDetailList\[0\]\.RolePolicyList\[0\]\.PolicyDocument: policy document could not be decoded/);
   });
 
-  it("tells roles Lambda can assume (string or list principal, Allow only)", () => {
+  it("tells roles Lambda can assume (string or list principal, Allow of sts:AssumeRole that no Deny takes back)", () => {
     const st = (Effect: string, Service: unknown) => ({ Statement: [{ Effect, Principal: { Service }, Action: "sts:AssumeRole" }] });
     expect(trustsLambda(st("Allow", "lambda.amazonaws.com"))).toBe(true);
     expect(trustsLambda(st("Allow", ["ec2.amazonaws.com", "edgelambda.amazonaws.com"]))).toBe(true);
-    expect(trustsLambda({ Statement: { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" } } })).toBe(true);
+    expect(trustsLambda({ Statement: { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" } })).toBe(true);
+    // No action: it allows nothing (IAM requires Action or NotAction), as the normaliser reads it.
+    expect(trustsLambda({ Statement: { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" } } })).toBe(false);
+    // An explicit Deny of Lambda wins over the Allow.
+    expect(trustsLambda({ Statement: [st("Allow", "lambda.amazonaws.com").Statement[0], st("Deny", "lambda.amazonaws.com").Statement[0]] })).toBe(false);
     expect(trustsLambda(st("Deny", "lambda.amazonaws.com"))).toBe(false);
     expect(trustsLambda(st("Allow", "ec2.amazonaws.com"))).toBe(false);
     expect(trustsLambda("%7B")).toBe(false);
