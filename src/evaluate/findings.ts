@@ -187,7 +187,9 @@ export function buildFindings(
     if (typeof item.message !== "string" || item.message.trim() === "") fail("message must be a non-empty string", item.message === undefined ? undefined : JSON.stringify(item.message));
     let severity: Severity = meta?.severity ?? "medium";
     if (item.severity !== undefined) {
-      if (typeof item.severity === "string" && (SEVERITIES as readonly string[]).includes(item.severity)) severity = item.severity as Severity;
+      // Any case, as METADATA's custom.severity (catalog.ts): `"High"` is high, reported lower case.
+      const given = typeof item.severity === "string" ? item.severity.toLowerCase() : null;
+      if (given !== null && (SEVERITIES as readonly string[]).includes(given)) severity = given as Severity;
       else fail(`severity must be one of ${SEVERITIES.join(", ")}`, JSON.stringify(item.severity));
     }
     if (item.evidence !== undefined && !isObject(item.evidence)) fail("evidence must be an object");

@@ -253,15 +253,32 @@ describe("user packs", () => {
     ]);
   });
 
+  it("takes a finding's severity in any case, as METADATA's, and reports it lower case", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-severity-case-"));
+    writeFileSync(
+      join(dir, "cased.rego"),
+      [
+        "# METADATA\n# title: T\n# custom:\n#   id: CASE001\n#   severity: Low\npackage leastrole.rules.cased\n",
+        'findings contains {"resource": {"type": "role", "arn": r.arn}, "message": "m", "severity": "High"} if some r in input.roles',
+        'findings contains {"resource": {"type": "function", "arn": fn.arn}, "message": "m"} if some fn in input.functions',
+        "",
+      ].join("\n"),
+    );
+    const doc = syntheticDocument(2, 1);
+    const result = evaluateDocument(doc, [loadRulePack(dir)]);
+    expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect([...new Set(result.findings.map((f) => `${f.resource.type} ${f.severity}`))].sort()).toEqual(["function low", "role high"]);
+  });
+
   it("says once per rule and problem how many findings had it, naming the pack", () => {
     const dir = mkdtempSync(join(tmpdir(), "lr-repeated-"));
     writeFileSync(
       join(dir, "half_done.rego"),
       [
         "# METADATA\n# title: T\n# custom:\n#   id: BAD002\n#   severity: low\npackage leastrole.rules.half_done\n",
-        // Every function: no message. Every role: a severity of the wrong case.
+        // Every function: no message. Every role: a severity that is none of the five.
         'findings contains {"resource": {"type": "function", "arn": fn.arn}} if some fn in input.functions',
-        'findings contains {"resource": {"type": "role", "arn": r.arn}, "message": "m", "severity": "HIGH"} if some r in input.roles',
+        'findings contains {"resource": {"type": "role", "arn": r.arn}, "message": "m", "severity": "severe"} if some r in input.roles',
         "",
       ].join("\n"),
     );
@@ -270,7 +287,7 @@ describe("user packs", () => {
     expect(result.findings).toEqual([]);
     expect(result.diagnostics.filter((d) => d.code === "bad-finding").map((d) => [d.rule, d.pack, d.message])).toEqual([
       ["BAD002", dir, `rule BAD002 (package leastrole.rules.half_done, ${join(dir, "half_done.rego")}:6) of ${dir} produced 12 invalid findings: message must be a non-empty string`],
-      ["BAD002", dir, `rule BAD002 (package leastrole.rules.half_done, ${join(dir, "half_done.rego")}:6) of ${dir} produced ${doc.roles.length} invalid findings: severity must be one of critical, high, medium, low, info (got "HIGH" in the first)`],
+      ["BAD002", dir, `rule BAD002 (package leastrole.rules.half_done, ${join(dir, "half_done.rego")}:6) of ${dir} produced ${doc.roles.length} invalid findings: severity must be one of critical, high, medium, low, info (got "severe" in the first)`],
     ]);
   });
 
