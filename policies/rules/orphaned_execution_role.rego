@@ -15,7 +15,8 @@
 #   inputs define functions of the same account. A role that Lambda runs something else with is in use and not
 #   reported: a Lambda Managed Instances capacity provider's or a network connector's operator
 #   role, a MicroVM image's build role, a web function's execution role (`lambdaServiceUses`, from
-#   templates, plans and `list-capacity-providers`).
+#   templates, plans and `list-capacity-providers`). When an alias routes calls to a version whose
+#   configuration the inputs do not hold, that version may run with the role: low, saying so.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html
 #     description: Deleting roles or instance profiles
@@ -125,6 +126,25 @@ defined_by_templates(role) if not account_known(role)
 
 defined_by_templates(role) if coverage(role).definedByIac
 
+# An alias routes calls to a version whose configuration the inputs do not hold
+# (`functionCoverage.versionsUnread`, warned as alias-version-not-in-inputs): that version may run
+# with the role, so "no function uses it" is not known. Low, saying so, as for unread regions.
+held_back(role, j) := object.union(j, {
+	"severity": "low",
+	"what": sprintf("%s, but %s %s, which the inputs do not hold, and %s run with this role (give the functions' versions: aws lambda list-versions-by-function)", [j.what, routes_phrase(unread), concat(", ", unread), may_phrase(unread)]),
+}) if {
+	unread := object.get(coverage(role), "versionsUnread", [])
+	count(unread) > 0
+} else := j
+
+routes_phrase(unread) := "an alias routes calls to" if count(unread) == 1
+
+routes_phrase(unread) := "aliases route calls to" if count(unread) > 1
+
+may_phrase(unread) := "it may" if count(unread) == 1
+
+may_phrase(unread) := "any of them may" if count(unread) > 1
+
 # A capacity provider, network connector, MicroVM image or web function runs with the role:
 # deleting it would break them, however many functions use it.
 lambda_runs_other_resources(role) if count(role.lambdaServiceUses) > 0
@@ -139,7 +159,7 @@ findings := [finding |
 	role.trustsLambda
 	count(role.functions) == 0
 	not lambda_runs_other_resources(role)
-	j := judgement(role)
+	j := held_back(role, judgement(role))
 	s := role.analysis.summary
 	finding := {
 		"resource": analysis.role_resource(role),

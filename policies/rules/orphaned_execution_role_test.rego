@@ -189,3 +189,14 @@ test_failed_region_remedy_is_resume_not_regions_all if {
 	some h in orphaned_execution_role.findings with input as {"roles": [role({})], "functions": fns, "accounts": us_read}
 	contains(h.message, "no function in the regions read (us-east-1) uses it; the account's other regions were not read (collect --regions all), and a function there may use it")
 }
+
+# An alias routes calls to versions whose configuration the inputs do not hold: one may run with
+# the role. Held back to low, naming them, however much the role grants.
+test_unread_alias_versions_hold_back_to_low if {
+	unread := [{"accountId": "123456789012", "functionCoverage": {"regions": ["eu-west-1", "us-east-1"], "complete": true, "versionsUnread": ["arn:aws:lambda:us-east-1:123456789012:function:other:7", "arn:aws:lambda:us-east-1:123456789012:function:other:8"]}}]
+	fs := orphaned_execution_role.findings with input as {"roles": [role({"analysis": {"summary": summary([], 0), "escalationPaths": [{"id": "iam-put-role-policy"}]}})], "functions": fns, "accounts": unread}
+	count(fs) == 1
+	some f in fs
+	f.severity == "low"
+	startswith(f.message, "Role old trusts Lambda but no function in any region of the account uses it, but aliases route calls to arn:aws:lambda:us-east-1:123456789012:function:other:7, arn:aws:lambda:us-east-1:123456789012:function:other:8, which the inputs do not hold, and any of them may run with this role")
+}

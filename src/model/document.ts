@@ -157,6 +157,13 @@ export interface FunctionCoverage {
    * what ran. Absent otherwise.
    */
   enabledRegionsUnknown?: true;
+  /**
+   * Versions that aliases of the account's functions route calls to and whose configuration the
+   * inputs do not hold (warning `alias-version-not-in-inputs`), as qualified function ARNs, sorted:
+   * the role such a version runs with is not known, so a role no function in the inputs uses may be
+   * its (LR016 says so, at low). Absent when none.
+   */
+  versionsUnread?: string[];
 }
 
 /* --------------------------------------------------------------- policies */

@@ -112,20 +112,24 @@ function roleOfVersion(fn: LambdaFunction, version: string, versionsRead: Readon
  * An alias that routes calls to a version the inputs do not hold (list-functions without
  * `--function-version ALL`, no list-versions-by-function): the role that version runs with is not
  * known, so a role only it runs with can be taken for unused (LR016) and what the alias's invoke
- * config sends is not checked. Said, naming the alias and the versions.
+ * config sends is not checked. Said, naming the alias and the versions; returns those versions'
+ * ARNs (the account's functionCoverage.versionsUnread, which holds LR016 back).
  */
-export function aliasRouteWarnings(fn: LambdaFunction, versionsRead: ReadonlyMap<string, Set<string>>, warnings: Warning[]): void {
+export function aliasRouteWarnings(fn: LambdaFunction, versionsRead: ReadonlyMap<string, Set<string>>, warnings: Warning[]): string[] {
+  const unread = new Set<string>();
   for (const route of fn.aliasRoutes ?? []) {
     const unknown = routedVersions(route).filter((v) => roleOfVersion(fn, v, versionsRead) === null);
     if (unknown.length === 0) continue;
+    for (const v of unknown) unread.add(`${fn.arn}:${v}`);
     const file = fn.source?.file;
     warnings.push({
       code: "alias-version-not-in-inputs",
       severity: "warning",
       ...(file ? { file } : {}),
-      message: `${fn.arn}: alias ${route.name} routes calls to version ${unknown.join(" and ")}, which the inputs do not hold: the execution role it runs with is not known, and a role only it uses may be reported as attached to no function (LR016); give the function's versions (aws lambda list-versions-by-function, or list-functions --function-version ALL)`,
+      message: `${fn.arn}: alias ${route.name} routes calls to version ${unknown.join(" and ")}, which the inputs do not hold: the execution role it runs with is not known, so LR016 reports a role no function in the inputs uses only at low, saying so; give the function's versions (aws lambda list-versions-by-function, or list-functions --function-version ALL)`,
     });
   }
+  return [...unread];
 }
 
 const DELIVERY_LABEL: { [k in QualifiedDeliveryTarget["kind"]]: string } = { "dead-letter": "dead-letter target", "on-success": "on-success destination", "on-failure": "on-failure destination" };

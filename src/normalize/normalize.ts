@@ -102,8 +102,12 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   const fileOfPatch = new Map<object, string>();
   for (const f of fragments) for (const p of f.functionPatches) fileOfPatch.set(p, f.source.path);
   applyPatches(merged.functions, merged.patches, warnings, (p) => fileOfPatch.get(p), versionsRead);
+  const versionsUnread = new Map<string, Set<string>>();
   for (const fn of merged.functions.values()) {
-    aliasRouteWarnings(fn, versionsRead, warnings);
+    for (const arn of aliasRouteWarnings(fn, versionsRead, warnings)) {
+      if (!versionsUnread.has(fn.accountId)) versionsUnread.set(fn.accountId, new Set());
+      versionsUnread.get(fn.accountId)!.add(arn);
+    }
     finishDeliveryTargets(fn, warnings);
     kafkaAccessWarnings(fn, warnings);
   }
@@ -207,7 +211,7 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
       warnings: sortedWarnings,
       partial,
     },
-    accounts: accountsOf(roles, principals, functions, merged.sources, functionCoverageOf(fragments, incompleteFiles, options.collections ?? [])),
+    accounts: accountsOf(roles, principals, functions, merged.sources, functionCoverageOf(fragments, incompleteFiles, options.collections ?? [], versionsUnread)),
     functions,
     roles,
     principals,
@@ -306,13 +310,19 @@ function chooseAsOf(options: NormalizeOptions, usage: UsageSection, fragments: r
  * no missing page). Only a collection of every enabled region whose lists were all read is
  * complete: a hand-made export cannot say that no other region has functions.
  */
-function functionCoverageOf(fragments: readonly SourceFragment[], incompleteFiles: ReadonlySet<string | undefined>, collections: readonly CollectedFunctionLists[]): Map<string, FunctionCoverage> {
-  const coverage = new Map<string, { regions: Set<string>; complete: boolean; capacityProvidersUnread: Set<string>; listsFailed: Set<string>; allRegionsAsked: boolean; enabledRegionsUnknown: boolean }>();
+function functionCoverageOf(
+  fragments: readonly SourceFragment[],
+  incompleteFiles: ReadonlySet<string | undefined>,
+  collections: readonly CollectedFunctionLists[],
+  versionsUnread: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+): Map<string, FunctionCoverage> {
+  const coverage = new Map<string, { regions: Set<string>; complete: boolean; capacityProvidersUnread: Set<string>; listsFailed: Set<string>; allRegionsAsked: boolean; enabledRegionsUnknown: boolean; versionsUnread: Set<string> }>();
   const entry = (accountId: string) => {
     let e = coverage.get(accountId);
-    if (!e) coverage.set(accountId, (e = { regions: new Set(), complete: false, capacityProvidersUnread: new Set(), listsFailed: new Set(), allRegionsAsked: false, enabledRegionsUnknown: false }));
+    if (!e) coverage.set(accountId, (e = { regions: new Set(), complete: false, capacityProvidersUnread: new Set(), listsFailed: new Set(), allRegionsAsked: false, enabledRegionsUnknown: false, versionsUnread: new Set() }));
     return e;
   };
+  for (const [accountId, arns] of versionsUnread) for (const arn of arns) entry(accountId).versionsUnread.add(arn);
   // By resolved path: a manifest names its files relative to its folder, the inputs as given.
   const lists = new Map<string, SourceFragment>();
   for (const f of fragments) {
@@ -347,6 +357,7 @@ function functionCoverageOf(fragments: readonly SourceFragment[], incompleteFile
       if (a.functionCoverage.allRegionsAsked) e.allRegionsAsked = true;
       if (a.functionCoverage.enabledRegionsUnknown) e.enabledRegionsUnknown = true;
       if (a.functionCoverage.complete) e.complete = true;
+      for (const arn of a.functionCoverage.versionsUnread ?? []) e.versionsUnread.add(arn);
     }
   }
   return new Map(
@@ -361,6 +372,7 @@ function functionCoverageOf(fragments: readonly SourceFragment[], incompleteFile
         ...(e.allRegionsAsked && !e.complete ? { allRegionsAsked: true as const } : {}),
         // Another collection that did list the enabled regions settles it.
         ...(e.enabledRegionsUnknown && !e.allRegionsAsked && !e.complete ? { enabledRegionsUnknown: true as const } : {}),
+        ...(e.versionsUnread.size > 0 ? { versionsUnread: [...e.versionsUnread].sort() } : {}),
       },
     ]),
   );

@@ -456,11 +456,32 @@ describe("normalize: aliases' and published versions' dead-letter targets and de
     const { document, warnings } = doc([], [aliases([{ name: "live", version: "7", weights: { "8": 0.25 } }])]);
     expect(document.functions[0]!.aliasRoutes).toEqual([{ name: "live", functionVersion: "7", additionalVersionWeights: { "8": 0.25 } }]);
     expect(warnings.filter((w) => w.code === "alias-version-not-in-inputs").map((w) => w.message)).toEqual([
-      `${fnArn}: alias live routes calls to version 7 and 8, which the inputs do not hold: the execution role it runs with is not known, and a role only it uses may be reported as attached to no function (LR016); give the function's versions (aws lambda list-versions-by-function, or list-functions --function-version ALL)`,
+      `${fnArn}: alias live routes calls to version 7 and 8, which the inputs do not hold: the execution role it runs with is not known, so LR016 reports a role no function in the inputs uses only at low, saying so; give the function's versions (aws lambda list-versions-by-function, or list-functions --function-version ALL)`,
     ]);
     // A weight out of range is an error naming the file and the path, not a silent route.
     const bad = readSourceBytes("lambda/us-east-1/list-aliases/worker.json", JSON.stringify({ Aliases: [{ AliasArn: `${fnArn}:live`, Name: "live", FunctionVersion: "7", RoutingConfig: { AdditionalVersionWeights: { "8": 3 } } }] }));
     expect([...bad.warnings, ...(bad.fragment?.warnings ?? [])].map((w) => [w.code, w.file, w.path])).toEqual([["invalid-record", "lambda/us-east-1/list-aliases/worker.json", 'Aliases[0].RoutingConfig.AdditionalVersionWeights["8"]']]);
+  });
+
+  it("LR016 is held back (low, saying why) for a role an alias's unheld version may run with", () => {
+    // Before: the warning said a role only that version uses "may be reported as attached to no
+    // function", and LR016 did: medium for a role that writes to S3, as if every version were known.
+    const lambdaTrust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+    const writes = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::reports/*" }] };
+    const iam = JSON.stringify({
+      RoleDetailList: ["worker-role", "old-role"].map((n, i) => ({ Path: "/", RoleName: n, RoleId: `AROA${i}`, Arn: role(n), AssumeRolePolicyDocument: lambdaTrust, RolePolicyList: [{ PolicyName: "w", PolicyDocument: writes }], AttachedManagedPolicies: [] })),
+      UserDetailList: [], GroupDetailList: [], Policies: [],
+    });
+    const list = { file: "lambda/us-east-1/list-functions.json", text: JSON.stringify({ Functions: [config("$LATEST", "worker-role", null)] }) };
+    // A collection of every enabled region (one), read in full: old-role is used by no function the inputs hold.
+    const collections = [{ accountId: ACCOUNT, regions: ["us-east-1"], allRegions: true, lists: [{ region: "us-east-1", file: list.file }] }];
+    const lr016 = (extra: Array<{ file: string; text: string }>) => {
+      const { document } = normalizeFragments(fragments([{ file: "iam/authz.json", text: iam }, list, ...extra]), { collections });
+      return auditDocument(analyzeDocument(document, loadActionCatalogSync())).findings.filter((f) => f.ruleId === "LR016").map((f) => [f.resource.name, f.severity, f.message]);
+    };
+    expect(lr016([aliases([{ name: "live", version: "$LATEST" }])])).toEqual([["old-role", "medium", expect.stringContaining("Role old-role trusts Lambda but no function in any region of the account uses it;")]]);
+    const held = lr016([aliases([{ name: "live", version: "7" }])]);
+    expect(held).toEqual([["old-role", "low", expect.stringContaining(`Role old-role trusts Lambda but no function in any region of the account uses it, but an alias routes calls to ${fnArn}:7, which the inputs do not hold, and it may run with this role (give the functions' versions: aws lambda list-versions-by-function);`)]]);
   });
 
   it("read back from the canonical document, the same targets", () => {
