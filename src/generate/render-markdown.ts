@@ -106,8 +106,11 @@ export function renderPolicyMarkdown(build: PolicyBuild, subject: string, option
   return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
 }
 
-/** The right-sizing diff as a pull-request comment. */
-export function renderDiffMarkdown(diff: PolicyDiff, build: PolicyBuild): string {
+/**
+ * The right-sizing diff as a pull-request comment. `sharedAdviceSaid`: the comment's top says the
+ * warnings' shared advice (renderSharedAdviceMarkdown), as for the policies' comment.
+ */
+export function renderDiffMarkdown(diff: PolicyDiff, build: PolicyBuild, options: { sharedAdviceSaid?: boolean } = {}): string {
   const s = diff.summary;
   const out: string[] = [`### Right-sizing ${mdCode(diff.roleArn)} for ${mdCode(diff.subject)}`, ""];
   out.push("| | statements | actions |", "| --- | ---: | ---: |");
@@ -148,6 +151,6 @@ export function renderDiffMarkdown(diff: PolicyDiff, build: PolicyBuild): string
     }
     out.push("");
   }
-  out.push("#### Generated policy", "", policyJsonBlock(build), "", ...sideLists(build, false));
+  out.push("#### Generated policy", "", policyJsonBlock(build), "", ...sideLists(build, options.sharedAdviceSaid === true));
   return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
 }

@@ -108,26 +108,25 @@ export function writeGenerate(
   }
   const written: WrittenTarget[] = [];
   // The SAM documents' logical IDs, unique across the output (as runGenerate gives them).
-  const sam = format === "sam" && options.diff !== true ? samRenderer(document) : undefined;
-  // Markdown says the advice several policies share at its top (markdownPolicies): every target
-  // is needed before the first is written.
-  if (format === "markdown" && options.diff !== true) {
+  const sam = format === "sam" ? samRenderer(document) : undefined;
+  // Markdown (the policies, or their diffs) says the advice several policies share at its top
+  // (markdownPolicies; runGenerate's diffs alike): every target is needed before the first is written.
+  if (options.diff === true || format === "markdown") {
     const targets = [...eachTarget(document, options, catalog)];
     const shared = markdownSharedAdvice(targets);
     if (shared !== "") write(`${shared}${MARKDOWN_SEPARATOR}`);
-    // Still one piece per policy: the writer's memory is the policies', not the whole text's.
+    // Still one piece per policy: the writer's memory is the builds', not the diffs' or the whole
+    // text's (each diff is made, written and let go).
     targets.forEach((t, i) => {
       if (i > 0) write(MARKDOWN_SEPARATOR);
-      write(renderPolicyMarkdown(t.build, t.subject, { sharedAdviceSaid: true }));
+      if (options.diff === true) write(renderDiffMarkdown(diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog), t.build, { sharedAdviceSaid: true }));
+      else write(renderPolicyMarkdown(t.build, t.subject, { sharedAdviceSaid: true }));
     });
     return targets.map((t) => ({ subject: t.subject, build: { warnings: t.build.warnings } }));
   }
   for (const t of eachTarget(document, options, catalog)) {
     const first = written.length === 0;
-    if (options.diff === true) {
-      if (!first) write(MARKDOWN_SEPARATOR);
-      write(renderDiffMarkdown(diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog), t.build));
-    } else if (sam !== undefined) {
+    if (sam !== undefined) {
       if (!first) write(YAML_SEPARATOR);
       write(sam(t));
     } else {
@@ -137,7 +136,7 @@ export function writeGenerate(
     }
     written.push({ subject: t.subject, build: { warnings: t.build.warnings } });
   }
-  if (options.diff !== true && format === "json") write(written.length === 0 ? "[]\n" : "\n]\n");
+  if (format === "json") write(written.length === 0 ? "[]\n" : "\n]\n");
   return written;
 }
 
@@ -296,7 +295,9 @@ export function runGenerate(document: CanonicalDocument, options: GenerateRunOpt
   const diffs = options.diff === true ? targets.map((t) => diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog)) : [];
   let output: string;
   if (options.diff === true) {
-    output = diffs.map((d, i) => renderDiffMarkdown(d, (targets[i] as GenerateTarget).build)).join(MARKDOWN_SEPARATOR);
+    const shared = markdownSharedAdvice(targets);
+    const body = diffs.map((d, i) => renderDiffMarkdown(d, (targets[i] as GenerateTarget).build, { sharedAdviceSaid: true })).join(MARKDOWN_SEPARATOR);
+    output = shared === "" ? body : `${shared}${MARKDOWN_SEPARATOR}${body}`;
   } else {
     switch (options.format ?? "json") {
       case "terraform":

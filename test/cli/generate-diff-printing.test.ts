@@ -141,4 +141,14 @@ describe("generate --format terraform and markdown on examples/demo-account: adv
     // Then each of the four policies, as before.
     expect(r.stdout.match(/^### Least-privilege policy for /gm)).toHaveLength(4);
   });
+
+  it("markdown --diff: the same list at the comment's top; each diff's Warnings keep their own part", () => {
+    const r = run(["generate", demo, "--diff", "-f", "markdown"]);
+    expect(r.code, r.stderr).toBe(0);
+    // Before: the whole advice under each of the diffs it applies to, three times.
+    expect(r.stdout.split("\n").filter((l) => l.includes("Data events are not known to be logged"))).toHaveLength(1);
+    expect(r.stdout).toMatch(/^### Warnings for the policies below\n\n- \*\*data\\-events\\-not\\-logged\*\* \(`arn:aws:iam::111122223333:role\/service-role\/orders-shared-role`, `arn:aws:lambda:us-east-1:111122223333:function:image-resizer`, `arn:aws:lambda:us-east-1:111122223333:function:reports-generator`\): Data events are not known/);
+    expect(r.stdout).toContain("- **data\\-events\\-not\\-logged**: Kept as today\\'s policy grants them, since the function may call them unseen\\: s3\\-object\\-lambda\\:WriteGetObjectResponse\\.\n");
+    expect(r.stdout.match(/^### Right-sizing /gm)).toHaveLength(4);
+  });
 });
