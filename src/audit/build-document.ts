@@ -330,7 +330,10 @@ export async function readAccountInputs(
       const lists = functionListsOf(m, file);
       if (lists) collections.push(lists);
     } catch (e) {
-      read.warnings.push({ code: "unreadable-file", severity: "error", file, message: `cannot read the collect manifest: ${(e as Error).message}` });
+      // As any file that cannot be read (route-inputs.ts): an error named on the command line (the
+      // CLI exits 2), a warning met in a folder walk (the inputs partial either way).
+      const named = routed.namedManifests?.includes(file) === true;
+      read.warnings.push({ code: "unreadable-file", severity: named ? "error" : "warning", file, message: `cannot read the collect manifest: ${(e as Error).message}` });
     }
   }
   return {

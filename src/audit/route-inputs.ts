@@ -34,6 +34,8 @@ export interface RoutedInputs {
   unreadUsage: Array<{ path: string; message: string; named?: boolean }>;
   /** Files for the usage stage that were named on the command line, not found in a folder. */
   namedUsage: string[];
+  /** Manifests named on the command line, not found in a folder: one that cannot be read is an input error there, a warning in a walk. */
+  namedManifests?: string[];
   warnings: Warning[];
 }
 
@@ -351,7 +353,10 @@ export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
         routed.usage.push(file);
         if (explicit) routed.namedUsage.push(file);
       }
-      else if (kind === "manifest") routed.manifests.push(file);
+      else if (kind === "manifest") {
+        routed.manifests.push(file);
+        if (explicit) (routed.namedManifests ??= []).push(file);
+      }
       else routed.sources.push({ file, explicit });
     }
     const inputHasUsage = routed.usage.length > usageBefore;
@@ -375,6 +380,8 @@ export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
   routed.sources = [...new Map(routed.sources.map((s) => [s.file, s])).values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   routed.usage = [...new Set(routed.usage)].sort();
   routed.namedUsage = [...new Set(routed.namedUsage)].sort();
+  routed.manifests = [...new Set(routed.manifests)].sort();
+  if (routed.namedManifests) routed.namedManifests = [...new Set(routed.namedManifests)].sort();
   routed.unreadUsage = [...new Map(routed.unreadUsage.map((u) => [u.path, u])).values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return routed;
 }

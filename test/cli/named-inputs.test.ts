@@ -188,6 +188,26 @@ describe("severity, message and exit code agree: named on the command line or me
     }
   });
 
+  it("a collect manifest cut short: in a walk a warning (exit 0, the inputs partial); named, an error (exit 2)", () => {
+    // The manifest `leastrole collect` writes (docs/collect.md), cut short as by a full disk.
+    const dir = mkdtempSync(join(work, "manifest-"));
+    cpSync(join(DEMO, "iam"), join(dir, "iam"), { recursive: true });
+    const manifest = JSON.stringify({ manifestVersion: 1, kind: "leastrole-collect-manifest", account: { id: "111122223333", arn: "arn:aws:sts::111122223333:assumed-role/audit/x", partition: "aws" }, finishedAt: "2026-11-28T00:00:00Z", partial: false, reasons: [], calls: [] });
+    const file = join(dir, "manifest.json");
+    writeFileSync(file, manifest.slice(0, manifest.length - 20));
+    // Before: "leastrole: error: …/manifest.json: cannot read the collect manifest" with exit 0.
+    const walked = audit([dir]);
+    expect(walked.code, walked.stderr).toBe(0);
+    expect(walked.stderr).toContain(`leastrole: warning: ${file}: cannot read the collect manifest: `);
+    expect(walked.stderr).not.toContain("leastrole: error:");
+    expect(walked.report.summary.partial).toBe(true);
+    const named = audit([dir, file]);
+    expect(named.code, named.stderr).toBe(2);
+    expect(named.stderr).toContain(`leastrole: error: ${file}: cannot read the collect manifest: `);
+    expect(named.stderr).toContain("named on the command line, it could not be read (exit code 2)");
+    expect(named.report.summary.partial).toBe(true);
+  });
+
   it("a CloudTrail digest file: named, an input error (exit 2) saying where the logs are; in a folder, a note", () => {
     // As CloudTrail writes them (CloudTrail User Guide, "CloudTrail digest file structure").
     const digest = {
