@@ -868,7 +868,7 @@ describe("detection by content", () => {
   it("the unknown-input warning names every kind of input, activity data included", () => {
     const message = readValue("x.json", { Buckets: [] }).warnings[0]?.message ?? "";
     expect(message).toMatch(/^skipped: not an input leastrole reads; accepted: account data \(iam get-account-authorization-details; /);
-    for (const named of ["a canonical document", "list-capacity-providers", "CloudFormation/SAM/CDK templates", "terraform show -json plans", "CloudTrail log files", "cloudtrail lookup-events output", "EventBridge events", "filter-log-events/get-log-events or Firehose", "Athena or CloudTrail Lake usage query", "iam get-service-last-accessed-details", "Access Analyzer unused-access findings"]) {
+    for (const named of ["a canonical document", "list-capacity-providers", "list-aliases/get-alias", "CloudFormation/SAM/CDK templates", "terraform show -json plans", "CloudTrail log files", "cloudtrail lookup-events output", "EventBridge events", "filter-log-events/get-log-events or Firehose", "Athena or CloudTrail Lake usage query", "iam get-service-last-accessed-details", "Access Analyzer unused-access findings"]) {
       expect(message).toContain(named);
     }
   });
