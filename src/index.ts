@@ -35,6 +35,7 @@ export {
   type SourceFragment,
 } from "./sources/index.js";
 export type { FunctionPatch, FunctionVersionRecord, Pagination, PathContext, PrincipalRecord, RolePolicyPatch, RoleRecord, RoleUseRecord } from "./sources/types.js";
+export type { LayerVersionRecord } from "./sources/lambda-layers.js";
 export type { ReadOneOptions } from "./sources/read-sources.js";
 export { normalize } from "./audit/index.js";
 export {

@@ -4,13 +4,13 @@
  * entities are shallow-copied with their `analysis` set), the input is not modified, and the
  * result depends only on the document and the catalog version.
  */
-import type { CanonicalDocument, LambdaFunction, PolicyDocument, Principal, Role } from "../model/document.js";
+import type { CanonicalDocument, LambdaFunction, LayerVersion, PolicyDocument, Principal, Role } from "../model/document.js";
 import type { FunctionAnalysis, PrincipalAnalysis, RoleAnalysis } from "../model/analysis.js";
 import { allowedActionSet, conditionalFrom, loadActionCatalogSync, type ActionCatalog, type ActionSet } from "./iam.js";
 import { earliestTimeOf, isAwsManagedArn, policiesOf, type PrincipalPolicies } from "./policies.js";
 import { evaluateRequirements, unneededCapabilities } from "./function-requirements.js";
 import { analyzeTrust } from "./trust.js";
-import { publicUrlGrants, resourcePolicyGrants } from "./resource-policy.js";
+import { layerPolicyGrants, publicUrlGrants, resourcePolicyGrants } from "./resource-policy.js";
 import { analyzeGrants, broadManagedOf, fullAccessFor, fullAccessOf, LAMBDA_FEATURE_POLICIES, summarizeGrants } from "./grants.js";
 import { escalationPaths, indexTargets } from "./escalation.js";
 import { buildReaderIndex } from "./readers.js";
@@ -37,10 +37,12 @@ export function analyzeDocument(document: CanonicalDocument, catalog: ActionCata
  */
 export interface AnalysisDraft {
   /** The entity lists analysed (the document's own arrays: completeAnalysis checks them). */
-  readonly of: { roles: readonly Role[]; functions: readonly LambdaFunction[]; principals: readonly Principal[] };
+  readonly of: { roles: readonly Role[]; functions: readonly LambdaFunction[]; principals: readonly Principal[]; layerVersions?: readonly LayerVersion[] };
   readonly roles: Array<{ role: Role; identity: PrincipalPolicies["identity"]; analysis: Omit<RoleAnalysis, "scopeSuggestions"> }>;
   readonly functions: LambdaFunction[];
   readonly principals: Principal[];
+  /** The layer versions with their analysis (absent when the document has none). */
+  readonly layerVersions?: LayerVersion[];
   /** What it was made with (a draft made again uses the same). */
   readonly catalog: ActionCatalog;
   readonly options: AnalyzeOptions;
@@ -168,7 +170,13 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
     return { ...fn, analysis };
   });
 
-  return { of: { roles: document.roles, functions: document.functions, principals: document.principals }, roles, functions, principals, catalog, options };
+  // Layer versions: what each policy lets whom get (LR022). Only a version with a policy gets an analysis.
+  const layerVersions = document.layerVersions?.map((layer) => {
+    if (layer.policy === null) return layer;
+    return { ...layer, analysis: { policyGrants: layerPolicyGrants(layer, earliest) } };
+  });
+
+  return { of: { roles: document.roles, functions: document.functions, principals: document.principals, layerVersions: document.layerVersions }, roles, functions, principals, ...(layerVersions ? { layerVersions } : {}), catalog, options };
 }
 
 /** A resource policy's statements whose time window closed before `earliest` (docs/iam-engine.md, "Time windows"). */
@@ -203,12 +211,12 @@ export interface AnalysisCompletion {
 }
 
 export function startCompletion(draft: AnalysisDraft, document: CanonicalDocument): AnalysisCompletion {
-  if (draft.of.roles !== document.roles || draft.of.functions !== document.functions || draft.of.principals !== document.principals) {
+  if (draft.of.roles !== document.roles || draft.of.functions !== document.functions || draft.of.principals !== document.principals || draft.of.layerVersions !== document.layerVersions) {
     return startCompletion(analyzeIdentities(document, draft.catalog, draft.options), document);
   }
   const roles: Role[] = draft.roles.map(({ role }) => role);
   const done: boolean[] = new Array(roles.length).fill(false);
-  const partial: CanonicalDocument = { ...document, functions: draft.functions, roles, principals: draft.principals };
+  const partial: CanonicalDocument = { ...document, functions: draft.functions, roles, principals: draft.principals, ...(draft.layerVersions ? { layerVersions: draft.layerVersions } : {}) };
   const role = (i: number): Role => {
     if (!done[i]) {
       const { role: r, identity, analysis } = draft.roles[i]!;

@@ -1,11 +1,12 @@
 /**
- * Resource-policy analysis of a function (LR012): per Allow statement, what it lets its principals
- * do to the function and whether its conditions pin the caller (pins.ts, the rule LR011 uses too).
+ * Resource-policy analysis of a function (LR012) and of a layer version (LR022): per Allow
+ * statement, what it lets its principals do and whether its conditions pin the caller (pins.ts,
+ * the rule LR011 uses too).
  * Computed here once per statement, not in Rego: wasm does not memoise functions with arguments,
  * and the rule stays a linear scan over these facts.
  */
-import type { LambdaFunction, PolicyPrincipal, PolicyStatement } from "../model/document.js";
-import type { PublicUrlGrants, ResourcePolicyGrant } from "../model/analysis.js";
+import type { LambdaFunction, LayerVersion, PolicyPrincipal, PolicyStatement } from "../model/document.js";
+import type { LayerPolicyGrant, PublicUrlGrants, ResourcePolicyGrant } from "../model/analysis.js";
 import { conditionalFrom } from "./iam.js";
 import { allowPins, arnAccount, denyPin, isResourcePolicyKey, otherAccounts } from "./pins.js";
 import { coversActions, coversPrincipal, coversResources, everyone, notPrincipalPins, openDenies } from "./denies.js";
@@ -98,6 +99,69 @@ function remainingPrincipals(st: PolicyStatement, denies: readonly PolicyStateme
 }
 
 /**
+ * Who an Allow statement of a resource-based policy (a function's, a layer version's) lets do
+ * `actions`, after the policy's Deny statements: the principals a Deny leaves (`principal`, only
+ * when one takes some back), whether a condition or a Deny pins the caller, and, when pinned only
+ * to accounts other than the resource's own (`accountId`, and the account its Resource ARN names,
+ * as Lambda wrote it: an anonymised export can rewrite one and not the other), those accounts.
+ * Null when no principal is left. One function for both policies, so that an organisation
+ * condition, an account or `*` is judged the same way on a layer as on a function.
+ */
+export function whoIsGranted(st: PolicyStatement, denies: readonly PolicyStatement[], actions: readonly string[], accountId: string): Pick<ResourcePolicyGrant, "pinned" | "servicesUnpinned" | "otherAccounts" | "principal"> | null {
+  const principal = remainingPrincipals(st, denies, actions);
+  if (principal === null) return null;
+  const pins = allowPins(st, isResourcePolicyKey);
+  // A Deny that exempts AWS services (`BoolIfExists aws:PrincipalIsAWSService false`, the data
+  // perimeter's form) pins every caller but a service principal, as LR011 judges it (trust.ts):
+  // it counts for a statement naming no service, and `*` still admits the services it exempts.
+  const namesNoService = principal === "*" || (principal["Service"] ?? []).length === 0;
+  let servicePins = pins.length;
+  for (const d of denies) {
+    if (!coversActions(d, actions) || !coversResources(d, st.Resource)) continue;
+    // Deny everyone unless a condition key matches: only those callers are left.
+    const strict = everyone(d.Principal) ? denyPin(d, isResourcePolicyKey) : null;
+    const pin = strict ?? (everyone(d.Principal) && namesNoService ? denyPin(d, isResourcePolicyKey, true) : null);
+    // Deny everyone but the principals NotPrincipal lists: only those are left of a public grant.
+    const left = everyone(principal) ? notPrincipalPins(d) : null;
+    if (strict) servicePins++;
+    if (left) servicePins++;
+    if (pin) pins.push(pin);
+    if (left) pins.push(left);
+  }
+  const own = new Set([accountId, ...(st.Resource ?? []).map(arnAccount)]);
+  return {
+    pinned: pins.length > 0,
+    ...(pins.length > 0 && servicePins === 0 && everyone(principal) ? { servicesUnpinned: true } : {}),
+    otherAccounts: otherAccounts(pins, own, /^\d{12}$/.test(accountId)),
+    ...(principal !== st.Principal ? { principal } : {}),
+  };
+}
+
+/** The one action of a layer version's policy: AddLayerVersionPermission takes no other (its Action pattern is `lambda:GetLayerVersion`). */
+const LAYER_ACTIONS = ["lambda:getlayerversion"];
+
+/**
+ * The Allow statements of a layer version's policy that let their principals get the version
+ * (lambda:GetLayerVersion: its metadata and a link to download its code), in statement order,
+ * after the policy's Deny statements; a statement whose aws:CurrentTime window closed before
+ * `earliest` grants nothing (LR022).
+ * https://docs.aws.amazon.com/lambda/latest/dg/permissions-layer-cross-account.html
+ */
+export function layerPolicyGrants(layer: LayerVersion, earliest: number | null): LayerPolicyGrant[] {
+  const statements = layer.policy?.Statement ?? [];
+  const denies = openDenies(statements, earliest);
+  const out: LayerPolicyGrant[] = [];
+  statements.forEach((st, index) => {
+    if (st.Effect !== "Allow" || conditionalFrom(st, earliest) === null) return;
+    const actions = LAYER_ACTIONS.filter((a) => covers(st, a) && !denies.some((d) => d.Condition === undefined && everyone(d.Principal) && coversActions(d, [a]) && coversResources(d, st.Resource)));
+    if (actions.length === 0) return;
+    const who = whoIsGranted(st, denies, actions, layer.accountId);
+    if (who !== null) out.push({ index, ...who });
+  });
+  return out;
+}
+
+/**
  * The Allow statements of `fn`'s resource policy that grant a function action, in statement order,
  * after the policy's Deny statements (denies.ts). `earliest`: the reference instant; a statement
  * whose aws:CurrentTime window closed grants nothing. `urlsRead`: the inputs hold the function URL
@@ -113,29 +177,8 @@ export function resourcePolicyGrants(fn: LambdaFunction, earliest: number | null
     const actions = FUNCTION_ACTIONS.filter((a) => covers(st, a) && !denies.some((d) => d.Condition === undefined && everyone(d.Principal) && coversActions(d, [a]) && coversResources(d, st.Resource)));
     const access = accessOf(actions);
     if (access === null) return;
-    const principal = remainingPrincipals(st, denies, actions);
-    if (principal === null) return;
-    const pins = allowPins(st, isResourcePolicyKey);
-    // A Deny that exempts AWS services (`BoolIfExists aws:PrincipalIsAWSService false`, the data
-    // perimeter's form) pins every caller but a service principal, as LR011 judges it (trust.ts):
-    // it counts for a statement naming no service, and `*` still admits the services it exempts.
-    const namesNoService = principal === "*" || (principal["Service"] ?? []).length === 0;
-    let servicePins = pins.length;
-    for (const d of denies) {
-      if (!coversActions(d, actions) || !coversResources(d, st.Resource)) continue;
-      // Deny everyone unless a condition key matches: only those callers are left.
-      const strict = everyone(d.Principal) ? denyPin(d, isResourcePolicyKey) : null;
-      const pin = strict ?? (everyone(d.Principal) && namesNoService ? denyPin(d, isResourcePolicyKey, true) : null);
-      // Deny everyone but the principals NotPrincipal lists: only those are left of a public grant.
-      const left = everyone(principal) ? notPrincipalPins(d) : null;
-      if (strict) servicePins++;
-      if (left) servicePins++;
-      if (pin) pins.push(pin);
-      if (left) pins.push(left);
-    }
-    // The function's own account: the document's, and the one its Resource (the function's ARN, as
-    // Lambda wrote it) names; an anonymised export can rewrite one and not the other.
-    const own = new Set([fn.accountId, ...(st.Resource ?? []).map(arnAccount)]);
+    const who = whoIsGranted(st, denies, actions, fn.accountId);
+    if (who === null) return;
     const via = viaFunctionUrl(st);
     const urlOnly = actions.every((a) => a === "lambda:invokefunctionurl" || (a === "lambda:invokefunction" && via));
     // The statement Lambda writes for a URL with AuthType NONE, left behind when the URL was
@@ -154,10 +197,7 @@ export function resourcePolicyGrants(fn: LambdaFunction, earliest: number | null
       urlOnly,
       ...(dormantUrl ? { dormantUrl: true } : {}),
       ...(noUrl ? { noUrl: true } : {}),
-      pinned: pins.length > 0,
-      ...(pins.length > 0 && servicePins === 0 && everyone(principal) ? { servicesUnpinned: true } : {}),
-      otherAccounts: otherAccounts(pins, own, /^\d{12}$/.test(fn.accountId)),
-      ...(principal !== st.Principal ? { principal } : {}),
+      ...who,
     });
   });
   // lambda:InvokeFunction through the URL is only half of what a URL call needs: with no live grant

@@ -43,7 +43,7 @@ export function failedPacks(diagnostics: readonly Diagnostic[]): string[] {
   return [...new Set(diagnostics.filter(isPackFailure).map((d) => d.pack ?? "(unknown)"))];
 }
 
-const RESOURCE_TYPES: readonly ResourceType[] = ["function", "role", "policy", "principal"];
+const RESOURCE_TYPES: readonly ResourceType[] = ["function", "role", "policy", "principal", "layer"];
 const SEVERITY_RANK = new Map(SEVERITIES.map((s, i) => [s, i]));
 
 export function severityRank(s: Severity): number {
@@ -61,6 +61,7 @@ export function indexDocument(doc: Partial<CanonicalDocument>): EntityIndex {
   for (const role of doc.roles ?? []) map.set(role.arn, { type: "role", name: role.name, source: role.source ?? null });
   for (const p of doc.principals ?? []) map.set(p.arn, { type: "principal", name: p.name, source: p.source ?? null });
   for (const [arn, pol] of Object.entries(doc.policies ?? {})) map.set(arn, { type: "policy", name: pol.name, source: pol.source ?? null });
+  for (const l of doc.layerVersions ?? []) map.set(l.arn, { type: "layer", name: `${l.name}:${l.version}`, source: l.source ?? null });
   return { get: (arn) => map.get(arn) };
 }
 

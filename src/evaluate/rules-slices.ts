@@ -14,7 +14,8 @@
  *   for templates, whose accounts are placeholders): such a role joins the group of the first
  *   function of its account (`accounts`, with each account's function coverage, is in every slice);
  * - from usage to the function it names (name only), which is in its role's group.
- * IAM users and groups (`principals`, LR014 at account scope) go in the first slice only, so their
+ * IAM users and groups (`principals`, LR014 at account scope) and layer versions (`layerVersions`,
+ * LR022, each with the functions using it precomputed) go in the first slice only, so their
  * findings come out once; sections read by every rule (`meta`, usage `present`/`window`, sources)
  * and `accounts` go in every slice. A rule that reaches further must be given it here: the test evaluates the
  * whole view and the slices on a generated account and the golden corpus.
@@ -121,6 +122,8 @@ function planSlices(functions: readonly Entity[], roles: readonly Entity[], prin
 function sliceOf(frame: Record<string, unknown>, i: number, roles: unknown[], functions: unknown[], principals: unknown[], labels: unknown[]): Record<string, unknown> {
   const slice: Record<string, unknown> = { ...frame, roles, functions };
   if (i > 0 && "principals" in frame) slice.principals = [];
+  // Layer versions (LR022) carry the functions that use them: like IAM users, in the first slice only.
+  if (i > 0 && "layerVersions" in frame) slice.layerVersions = [];
   const usage = frame.usage as Record<string, unknown> | undefined;
   if (usage) slice.usage = { ...usage, principals, labels };
   return slice;

@@ -171,6 +171,30 @@ export interface ResourcePolicyGrant {
   principal?: PolicyPrincipal;
 }
 
+/** What the policy of a layer version lets whom do (LR022), src/analysis/resource-policy.ts. */
+export interface LayerVersionAnalysis {
+  /** The Allow statements of the version's policy that grant lambda:GetLayerVersion, open time windows only, in statement order. */
+  policyGrants: LayerPolicyGrant[];
+}
+
+/** One Allow statement of a layer version's policy that lets its principals get the version (its code). */
+export interface LayerPolicyGrant {
+  /** Index of the statement in `policy.Statement`. */
+  index: number;
+  /** A condition, or a Deny of the policy, admits only fixed callers (an organisation, accounts: src/analysis/pins.ts, as for a function's policy). */
+  pinned: boolean;
+  /**
+   * Principal `*` pinned only by a Deny that exempts AWS service principals, as for a function's
+   * policy (ResourcePolicyGrant.servicesUnpinned). LR022 does not read it: no service gets a
+   * layer version on another account's behalf. Absent otherwise.
+   */
+  servicesUnpinned?: boolean;
+  /** Pinned only to accounts other than the layer's: those, sorted; else empty. */
+  otherAccounts: string[];
+  /** The principals a Deny of the policy leaves, when it takes some back (else the statement's Principal holds). */
+  principal?: PolicyPrincipal;
+}
+
 /* ------------------------------------------------------------------ roles */
 
 export type TrustedPrincipalKind = "lambda" | "service" | "aws-account" | "aws-principal" | "federated" | "wildcard" | "canonical-user";

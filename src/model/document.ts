@@ -12,7 +12,7 @@
  * - Environment variable values never appear: only their names.
  */
 
-import type { FunctionAnalysis, PrincipalAnalysis, RoleAnalysis } from "./analysis.js";
+import type { FunctionAnalysis, LayerVersionAnalysis, PrincipalAnalysis, RoleAnalysis } from "./analysis.js";
 import type { RoleFacts } from "./facts.js";
 export type { AccessLevel, RoleFacts, ServiceGrant, StatementFacts } from "./facts.js";
 import type { UsageSection } from "./usage.js";
@@ -31,6 +31,14 @@ export interface CanonicalDocument {
   /** Managed policies (AWS and customer) by ARN, with the document of their default version. */
   policies: { [policyArn: string]: ManagedPolicy };
   usage: UsageSection;
+  /**
+   * The Lambda layer versions the inputs describe (list-layers, list-layer-versions,
+   * get-layer-version, get-layer-version-policy, a template's or plan's layer and its
+   * permissions), sorted by ARN. A layer's code runs inside every function that uses it, with the
+   * function's execution role, and each version has its own resource-based policy saying which
+   * accounts may get it (download its code). Absent when the inputs describe none.
+   */
+  layerVersions?: LayerVersion[];
 }
 
 /* ------------------------------------------------------------------ meta */
@@ -63,6 +71,8 @@ export type SourceKind =
   | "lambda-tags"
   | "lambda-capacity-providers"
   | "lambda-aliases"
+  | "lambda-layers"
+  | "lambda-layer-policy"
   | "cloudtrail"
   | "usage-query-rows"
   | "access-advisor"
@@ -322,6 +332,34 @@ export interface LambdaServiceUse {
   kind: "capacity-provider-operator" | "network-connector-operator" | "microvm-image-build" | "web-function-execution";
   /** The resource's ARN when the input gives it, else its name or the template's logical ID. */
   resource: string;
+}
+
+/* ----------------------------------------------------------------- layers */
+
+/** One version of a Lambda layer (CanonicalDocument.layerVersions). */
+export interface LayerVersion {
+  /** The layer version ARN: `arn:<partition>:lambda:<region>:<account>:layer:<name>:<version>`. */
+  arn: string;
+  /** The layer's name. */
+  name: string;
+  /** The version number (the ARN's last field), as a string; in a template or plan, a reference when it is known only once published (`${MyLayer.Version}`). */
+  version: string;
+  accountId: string;
+  region: string;
+  /**
+   * The version's resource-based policy (GetLayerVersionPolicy; AddLayerVersionPermission adds
+   * its statements), as Lambda writes it: each statement allows lambda:GetLayerVersion to an
+   * account (`arn:aws:iam::<account>:root`) or to `*`, with `aws:PrincipalOrgID` when granted to an
+   * organisation. Null when the inputs hold no policy of the version (it has none, or it was not read).
+   */
+  policy: PolicyDocument | null;
+  /** Where each policy statement is written, by index (the get-layer-version-policy file, the permission resource); absent when the input does not say. */
+  policyStatementSources?: (SourceLocation | null)[];
+  /** Unqualified ARNs of the functions of the inputs whose `layers` name this version, sorted. */
+  functions: string[];
+  source: SourceLocation | null;
+  /** Derived analysis for the rules (what the policy lets whom get), src/analysis/. */
+  analysis?: LayerVersionAnalysis;
 }
 
 /* ------------------------------------------------------------- principals */

@@ -7,7 +7,8 @@ export type Severity = "critical" | "high" | "medium" | "low" | "info";
 
 export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low", "info"];
 
-export type ResourceType = "function" | "role" | "policy" | "principal";
+/** `layer`: a Lambda layer version (its ARN, with the version). */
+export type ResourceType = "function" | "role" | "policy" | "principal" | "layer";
 
 export interface FindingResource {
   type: ResourceType;

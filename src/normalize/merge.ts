@@ -8,6 +8,7 @@
 import type { LambdaFunction, ManagedPolicy, RolePolicyResource, SourceInfo, SourceLocation, Warning } from "../model/document.js";
 import type { UsageSection } from "../model/usage.js";
 import type { FunctionPatch, FunctionVersionRecord, PrincipalRecord, RolePolicyPatch, RoleRecord, RoleUseRecord, SourceFragment } from "../sources/types.js";
+import type { LayerVersionRecord } from "../sources/lambda-layers.js";
 import { canonicalJson } from "./canonical-json.js";
 import { appendAll } from "../collections.js";
 
@@ -18,6 +19,8 @@ export interface Merged {
   functions: Map<string, LambdaFunction>;
   versions: FunctionVersionRecord[];
   patches: FunctionPatch[];
+  /** Layer versions as the inputs name them, in input order (src/normalize/layers.ts joins them). */
+  layerVersions: LayerVersionRecord[];
   /** Roles Lambda resources other than functions run with: the fragments' and those a canonical document's roles carry. */
   roleUses: RoleUseRecord[];
   incomplete: Set<string>;
@@ -63,6 +66,7 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
     functions: new Map(),
     versions: [],
     patches: [],
+    layerVersions: [],
     roleUses: [],
     incomplete: new Set(),
     sources: [],
@@ -125,6 +129,7 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
       }
     }
     appendAll(merged.patches, f.functionPatches);
+    if (f.layerVersions) appendAll(merged.layerVersions, f.layerVersions);
   }
   for (const f of fragments) for (const p of f.rolePolicyPatches ?? []) attachToRole(merged, p);
   return merged;

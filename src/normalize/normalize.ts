@@ -25,6 +25,7 @@ import { aliasRouteWarnings, applyPatches, finishDeliveryTargets, foldVersions, 
 import { compareStrings, mergeFragments } from "./merge.js";
 import { resolveManagedPolicies, type ManagedPolicyLookup } from "./policies.js";
 import { trustsLambda, trustsLambdaAtEdge } from "./trust.js";
+import { joinLayerVersions } from "./layers.js";
 import { appendAll } from "../collections.js";
 
 export interface NormalizeOptions {
@@ -197,6 +198,8 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   const policies: CanonicalDocument["policies"] = {};
   for (const arn of [...merged.policies.keys()].sort()) policies[arn] = merged.policies.get(arn)!;
 
+  const layerVersions = joinLayerVersions(merged.layerVersions, functions, warnings);
+
   const sortedWarnings = sortWarnings(warnings);
   partial ||= sortedWarnings.some(makesPartial);
 
@@ -217,6 +220,7 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
     principals,
     policies,
     usage,
+    ...(layerVersions.length > 0 ? { layerVersions } : {}),
   };
   return { document, warnings: sortedWarnings, partial };
 }

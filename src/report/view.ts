@@ -10,7 +10,7 @@ import type { CanonicalDocument, LambdaFunction, LambdaServiceUse, Role } from "
 import type { Finding, Severity } from "../model/findings.js";
 import type { AuditReport } from "./json.js";
 
-export type GroupKind = "function" | "role" | "policy" | "principal";
+export type GroupKind = "function" | "role" | "policy" | "principal" | "layer";
 
 /** Findings that concern one function (its own and its role's), or one resource no function uses. */
 export interface FindingGroup {
@@ -106,6 +106,7 @@ export function groupFindingsByFunction(
     }
   }
 
+  const layerUsers = new Map((document.layerVersions ?? []).map((l) => [l.arn, l.functions]));
   const groups = new Map<string, FindingGroup>();
   const groupFor = (kind: GroupKind, arn: string, name: string, detail: string): FindingGroup => {
     const key = `${kind}\u0000${arn}`;
@@ -132,13 +133,17 @@ export function groupFindingsByFunction(
     } else if (f.resource.type === "policy") {
       const fns = [...new Set((rolesOfPolicy.get(arn) ?? []).flatMap((r) => fnsOfRole.get(r) ?? []))].sort();
       targets = fns.length > 0 ? fns.map(functionGroup) : [groupFor("policy", arn, f.resource.name, "attached to no function's role")];
+    } else if (f.resource.type === "layer") {
+      // A layer version's findings concern the functions that run it; a version none uses stands alone.
+      const fns = layerUsers.get(arn) ?? [];
+      targets = fns.length > 0 ? fns.map(functionGroup) : [groupFor("layer", arn, f.resource.name, "layer version no function of the inputs uses")];
     } else targets = [groupFor("principal", arn, f.resource.name, "IAM user or group")];
     for (const g of targets) g.findings.push(f);
   }
   const out = [...groups.values()];
   for (const g of out) g.worst = worstOf(g.findings);
   // Functions first, then the resources no function uses; worst first inside each.
-  const kindRank: Record<GroupKind, number> = { function: 0, role: 1, policy: 2, principal: 3 };
+  const kindRank: Record<GroupKind, number> = { function: 0, role: 1, policy: 2, layer: 3, principal: 4 };
   return out.sort((a, b) => kindRank[a.kind] - kindRank[b.kind] || compareBySeverityThenName(a, b));
 }
 
@@ -187,6 +192,7 @@ export function topFixes(
     entry.resources.add(f.resource.arn);
     if (f.resource.type === "function") entry.fns.add(f.resource.arn);
     else if (f.resource.type === "role") for (const fn of fnsOfRole.get(f.resource.arn) ?? []) entry.fns.add(fn);
+    else if (f.resource.type === "layer") for (const fn of document.layerVersions?.find((l) => l.arn === f.resource.arn)?.functions ?? []) entry.fns.add(fn);
   }
   const fixes = [...byRule.values()].map(({ fix, resources, fns }) => ({ ...fix, resources: resources.size, functions: fns.size }));
   fixes.sort((a, b) => b.findings - a.findings || severityRank(a.worst) - severityRank(b.worst) || cmp(a.ruleId, b.ruleId));

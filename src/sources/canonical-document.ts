@@ -90,5 +90,18 @@ export function fragmentFromDocument(doc: CanonicalDocument, file: string, sha25
   // Which regions' function lists the document was made from is nowhere else in it.
   fragment.carriedAccounts = doc.accounts.map((a) => structuredClone(a));
   if (doc.usage.present) fragment.usage = structuredClone(doc.usage);
+  // Layer versions as records again (their functions and analysis are recomputed).
+  if (doc.layerVersions) {
+    fragment.layerVersions = doc.layerVersions.map((l) => ({
+      arn: l.arn,
+      name: l.name,
+      version: l.version,
+      region: l.region,
+      accountId: l.accountId,
+      ...(l.policy !== null ? { policy: structuredClone(l.policy) } : {}),
+      ...(l.policyStatementSources ? { policyStatementSources: structuredClone(l.policyStatementSources) } : {}),
+      source: l.source === null ? null : structuredClone(l.source),
+    }));
+  }
   return fragment;
 }

@@ -13,6 +13,7 @@ import { isEventSourceMapping, isListEventSourceMappings, readEventSourceMapping
 import { isLambdaFunctionsValue, readLambdaFunctions } from "./lambda-functions.js";
 import { isFunctionUrlConfig, isListFunctionUrlConfigs, readFunctionUrls } from "./lambda-function-url.js";
 import { isBareLambdaPolicy, isGetPolicy, readLambdaPolicy } from "./lambda-policy.js";
+import { isBareLayerVersionPolicy, isGetLayerVersionPolicy, isLayersOutput, readLambdaLayers, readLayerVersionPolicy } from "./lambda-layers.js";
 import { isListTags, readLambdaTags } from "./lambda-tags.js";
 import { isCapacityProvidersOutput, readCapacityProviders } from "./lambda-capacity-providers.js";
 import { isAliasConfiguration, isListAliases, readLambdaAliases } from "./lambda-aliases.js";
@@ -40,6 +41,8 @@ export function detect(values: unknown[], context: PathContext | null = null): D
   if (values.length === 1 && isCanonicalDocument(values[0])) return { kind: "canonical-document", read: readCanonicalDocument };
   if (authorizationDetailsPages(values)) return { kind: "iam-authorization-details", read: readAuthorizationDetails };
   if (all(values, isLambdaFunctionsValue)) return { kind: "lambda-functions", read: readLambdaFunctions };
+  // A layer version's policy has get-policy's envelope: told apart by its Resource (or path) first.
+  if (values.length === 1 && (isGetLayerVersionPolicy(values[0], context) || isBareLayerVersionPolicy(values[0]))) return { kind: "lambda-layer-policy", read: readLayerVersionPolicy };
   if (values.length === 1 && (isGetPolicy(values[0], context) || isBareLambdaPolicy(values[0]))) return { kind: "lambda-policy", read: readLambdaPolicy };
   if (all(values, (v) => isListEventSourceMappings(v) || isEventSourceMapping(v))) return { kind: "lambda-event-source-mappings", read: readEventSourceMappings };
   if (all(values, (v) => isListFunctionUrlConfigs(v) || isFunctionUrlConfig(v))) return { kind: "lambda-function-url", read: readFunctionUrls };
@@ -47,6 +50,7 @@ export function detect(values: unknown[], context: PathContext | null = null): D
   if (values.length === 1 && isListTags(values[0])) return { kind: "lambda-tags", read: readLambdaTags };
   if (all(values, isCapacityProvidersOutput)) return { kind: "lambda-capacity-providers", read: readCapacityProviders };
   if (all(values, (v) => isListAliases(v) || isAliasConfiguration(v))) return { kind: "lambda-aliases", read: readLambdaAliases };
+  if (all(values, isLayersOutput)) return { kind: "lambda-layers", read: readLambdaLayers };
   if (values.length === 1 && isBarePolicyDocument(values[0])) return { kind: "policy-document" };
   const known = knownUnusedShape(values);
   if (known) return { kind: "not-used", what: known };

@@ -132,6 +132,11 @@ const READ_CALLS: Readonly<Record<string, readonly string[]>> = {
     "list-versions-by-function",
     "list-aliases",
     "get-alias",
+    "list-layers",
+    "list-layer-versions",
+    "get-layer-version",
+    "get-layer-version-by-arn",
+    "get-layer-version-policy",
   ],
 };
 
@@ -161,7 +166,7 @@ function readValues(file: string, digest: string, values: unknown[], data: Uint8
       if (analyzer !== null) return { fragment: null, warnings: [{ code: "unrecognized-input", severity: "warning", file, message: `skipped: ${analyzer}` }] };
       const where = context.call ? ` (collector call ${context.call})` : "";
       // A collector's file of another service, or of an IAM or Lambda call whose output no reader
-      // takes (cloudmapper's iam-get-credential-report, lambda-list-layers): expected there. A
+      // takes (cloudmapper's iam-get-credential-report): expected there. A
       // call whose output a reader does take, unrecognised, is a warning (damaged, or a new shape).
       const layoutOnly = context.service !== null && (!(context.service === "lambda" || context.service === "iam") || (context.call !== null && !callIsRead(context.service, context.call)));
       return {
@@ -209,7 +214,7 @@ const PROJECT_FILE = /^(?:package|package-lock|npm-shrinkwrap|tsconfig(?:\.[\w-]
  * recognise is not mistaken for one it never reads (docs/usage.md lists them in full).
  */
 const ACCEPTED_INPUTS =
-  "account data (iam get-account-authorization-details; lambda list-functions/get-function/get-function-configuration, list-versions-by-function, get-policy, list-event-source-mappings, get-function-url-config, get-function-event-invoke-config, list-tags, list-capacity-providers, list-aliases/get-alias; a canonical document), " +
+  "account data (iam get-account-authorization-details; lambda list-functions/get-function/get-function-configuration, list-versions-by-function, get-policy, list-event-source-mappings, get-function-url-config, get-function-event-invoke-config, list-tags, list-capacity-providers, list-aliases/get-alias, list-layers/list-layer-versions/get-layer-version, get-layer-version-policy; a canonical document), " +
   "infrastructure as code (CloudFormation/SAM/CDK templates, terraform show -json plans), " +
   "activity data (CloudTrail log files, record arrays or JSON Lines, cloudtrail lookup-events output, EventBridge events, a trail's CloudWatch Logs events from logs filter-log-events/get-log-events or Firehose, rows of the shipped Athena or CloudTrail Lake usage query, iam get-service-last-accessed-details, Access Analyzer unused-access findings)";
 

@@ -22,6 +22,7 @@ import type {
 } from "../model/document.js";
 import type { UsageSection } from "../model/usage.js";
 import type { ValueReferences } from "./value-references.js";
+import type { LayerVersionRecord } from "./lambda-layers.js";
 
 /** A role as a reader sees it: everything but the derived fields the normaliser fills in. */
 export type RoleRecord = Omit<Role, "facts" | "functions" | "trustsLambda">;
@@ -159,6 +160,8 @@ export interface SourceFragment {
    * collection, whose manifest names it).
    */
   listedFunctionRegions?: string[];
+  /** Lambda layer versions the file names, with their policies when it holds them (absent: none). */
+  layerVersions?: LayerVersionRecord[];
   /** Usage carried by a canonical document given as input. */
   usage?: UsageSection;
   /**

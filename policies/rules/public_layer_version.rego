@@ -1,0 +1,127 @@
+# METADATA
+# title: Layer version any account, or an account outside the inputs, may get
+# description: |
+#   A Lambda layer version's resource-based policy (AddLayerVersionPermission) lets other accounts
+#   call lambda:GetLayerVersion on it, which returns a link to download its code: the code, and
+#   whatever configuration or secrets it holds, runs inside every function that uses it, with the
+#   function's execution role. Principal `*` without an `aws:PrincipalOrgID` (or account)
+#   condition lets every AWS account get it (high: "make sure that you really do want all AWS
+#   accounts to have usage permission to this layer", AddLayerVersionPermission's reference says).
+#   A named account is a deliberate share: medium when it is not among the inputs' accounts (an
+#   account nobody here audits can read the code), low when it is (an account of the same audit).
+#   A grant to the layer's own account or to an organisation is not reported. The finding names
+#   the layer, the version, the statement (index and Sid) and the functions of the inputs that use
+#   the version.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/permissions-layer-cross-account.html
+#     description: Granting layer access to other accounts
+#   - ref: https://docs.aws.amazon.com/lambda/latest/api/API_AddLayerVersionPermission.html
+#     description: AddLayerVersionPermission
+# custom:
+#   id: LR022
+#   name: public-layer-version
+#   severity: high
+#   category: exposure
+#   remediation: |
+#     Remove the statement (`aws lambda remove-layer-version-permission --layer-name <name>
+#     --version-number <version> --statement-id <Sid>`), then grant only what is meant: your
+#     organisation (`add-layer-version-permission --principal '*' --organization-id o-…`) or named
+#     accounts. Keep secrets out of layers (read them from Secrets Manager or Parameter Store at
+#     run time).
+package leastrole.rules.public_layer_version
+
+findings contains finding if {
+	some layer in object.get(input, "layerVersions", [])
+	some g in object.get(object.get(layer, "analysis", {}), "policyGrants", [])
+	st := layer.policy.Statement[g.index]
+
+	# The principals a Deny of the policy leaves (the statement's own when none takes any back).
+	principal := object.get(g, "principal", object.get(st, "Principal", null))
+	some issue in issues(principal, layer, g)
+	finding := {
+		"resource": {"type": "layer", "arn": layer.arn, "name": sprintf("%s:%s", [layer.name, layer.version])},
+		"detail": sprintf("statement:%s:%s", [statement_key(st, g.index), issue.kind]),
+		"severity": issue.severity,
+		"message": sprintf("Layer %s version %s: policy Statement[%d]%s %s; %s", [layer.name, layer.version, g.index, sid_note(st), issue.message, users(layer)]),
+		"evidence": {
+			"layerVersionArn": layer.arn,
+			"layer": layer.name,
+			"version": layer.version,
+			"statementIndex": g.index,
+			"sid": object.get(st, "Sid", null),
+			"principal": principal,
+			"conditionKeys": condition_keys(st),
+			"functions": layer.functions,
+		},
+	}
+}
+
+# The Sid identifies a statement in its policy (RemoveLayerVersionPermission takes it); without
+# one, the index.
+statement_key(st, index) := sprintf("sid:%s", [st.Sid]) if {
+	is_string(st.Sid)
+	st.Sid != ""
+} else := sprintf("index:%d", [index])
+
+# An else chain: OPA evaluates a function's arguments outside `not`.
+sid_note(st) := sprintf(" (%s)", [st.Sid]) if {
+	is_string(st.Sid)
+} else := ""
+
+condition_keys(st) := sort({lower(k) | some _, block in object.get(st, "Condition", {}); some k, _ in block})
+
+# Which functions of the inputs run the version (with its code, and their execution roles).
+users(layer) := "no function of the inputs uses it" if {
+	count(layer.functions) == 0
+} else := sprintf("used by %s of the inputs: %s", [plural(count(layer.functions)), concat(", ", [function_name(arn) | some arn in layer.functions])])
+
+plural(n) := "1 function" if n == 1
+
+plural(n) := sprintf("%d functions", [n]) if n != 1
+
+function_name(arn) := substring(arn, i + 10, -1) if {
+	i := indexof(arn, ":function:")
+	i >= 0
+} else := arn
+
+wildcard_principal(p) if p == "*"
+
+wildcard_principal(p) if "*" in principal_ids(p, "AWS")
+
+principal_ids(p, type) := object.get(p, type, []) if is_object(p)
+
+principal_ids(p, _) := [] if not is_object(p)
+
+# The accounts the inputs hold: the audit looks at them too.
+input_accounts := {a.accountId | some a in object.get(input, "accounts", [])}
+
+account_issue(account) := {"kind": sprintf("account:%s", [account]), "severity": "low", "message": sprintf("lets account %s, an account of the inputs, get the version and download its code", [account])} if {
+	account in input_accounts
+} else := {"kind": sprintf("account:%s", [account]), "severity": "medium", "message": sprintf("lets account %s, which is not among the inputs' accounts, get the version and download its code", [account])}
+
+# `*` with no organisation or account condition: every AWS account. `*` pinned by a condition to
+# other accounts (aws:PrincipalAccount, aws:SourceAccount): those. An account principal other
+# than the layer's own: that one. An organisation (aws:PrincipalOrgID) pins without naming other
+# accounts (g.otherAccounts empty): not reported.
+issues(p, layer, g) := ({issue |
+	wildcard_principal(p)
+	not g.pinned
+	issue := {"kind": "public", "severity": "high", "message": "lets every AWS account get the version and download its code (Principal \"*\" without an aws:PrincipalOrgID or account condition)"}
+} | {issue |
+	wildcard_principal(p)
+	some account in g.otherAccounts
+	issue := account_issue(account)
+}) | {issue |
+	some id in principal_ids(p, "AWS")
+	id != "*"
+	account := account_of(id)
+	account != layer.accountId
+	issue := account_issue(account)
+}
+
+account_of(id) := id if regex.match(`^\d{12}$`, id)
+
+account_of(id) := m[0][1] if {
+	m := regex.find_all_string_submatch_n(`^arn:[^:]*:iam::(\d{12}):`, id, 1)
+	count(m) == 1
+}
