@@ -12,7 +12,7 @@
  */
 
 import { readFileSync } from "node:fs";
-import type { AliasConfiguration, FunctionConfiguration } from "@aws-sdk/client-lambda";
+import type { AliasConfiguration, FunctionConfiguration, LayersListItem, LayerVersionsListItem } from "@aws-sdk/client-lambda";
 import { callAws } from "./aws-call.js";
 import { redactEnvironment } from "./redact.js";
 import { isUnavailableOperation } from "./retry.js";
@@ -70,6 +70,8 @@ export async function collectLambda(run: Run, region: string, concurrency: numbe
     },
   );
 
+  await collectLayers(run, region, concurrency);
+
   if (call.status !== "ok") return;
   const functions =
     data ?? ((JSON.parse(readFileSync(run.writer.abs(listFunctionsFile(region)), "utf8")) as { Functions?: FunctionConfiguration[] }).Functions ?? []);
@@ -107,6 +109,70 @@ async function allPages<T>(page: (marker: string | undefined) => Promise<{ items
     marker = p.next;
   } while (marker);
   return { items, attempts };
+}
+
+/**
+ * The region's layers, every version of each, and each version's resource-based policy (LR022):
+ * `list-layers.json`, `list-layer-versions/<layer>.json`, `get-layer-version-policy/<layer>/<version>.json`,
+ * where the path reader finds the layer and version a policy output does not name itself. A
+ * version without a policy answers ResourceNotFoundException: absent, not a failure. List items
+ * are written without `Content` (a link to download the code, which no reader needs; AWS's
+ * ListLayerVersions has none, moto's has).
+ */
+async function collectLayers(run: Run, region: string, concurrency: number): Promise<void> {
+  const listFile = relPath("lambda", region, "list-layers.json");
+  const { call, data } = await run.unit<LayersListItem[]>({ service: "lambda", operation: "ListLayers", region }, async () => {
+    const { items, attempts } = await allPages(async (Marker) => {
+      const { output, attempts } = await callAws(run.ctx, "lambda:ListLayers", region, { Marker, MaxItems: 50 });
+      return { items: output.Layers, next: output.NextMarker, attempts };
+    });
+    const sorted = sortedBy(items, (l) => l.LayerArn).map((l) => (l.LatestMatchingVersion ? { ...l, LatestMatchingVersion: withoutContent(l.LatestMatchingVersion) } : l));
+    const file = run.writer.writeJson(listFile, { Layers: sorted });
+    return { files: [file], count: sorted.length, attempts, data: sorted };
+  });
+  if (call.status !== "ok") return;
+  const layers = data ?? ((JSON.parse(readFileSync(run.writer.abs(listFile), "utf8")) as { Layers?: LayersListItem[] }).Layers ?? []);
+  const versions: Array<{ name: string; version: number }> = [];
+  await pool(
+    layers.filter((l) => l.LayerName),
+    concurrency,
+    async (layer) => {
+      const name = layer.LayerName as string;
+      const file = relPath("lambda", region, "list-layer-versions", `${name}.json`);
+      const listed = await run.unit<LayerVersionsListItem[]>({ service: "lambda", operation: "ListLayerVersions", region, target: name }, async () => {
+        const { items, attempts } = await allPages(async (Marker) => {
+          const { output, attempts } = await callAws(run.ctx, "lambda:ListLayerVersions", region, { LayerName: name, Marker, MaxItems: 50 });
+          return { items: output.LayerVersions, next: output.NextMarker, attempts };
+        });
+        const sorted = sortedBy(items.map(withoutContent), (v) => v.LayerVersionArn);
+        return { files: [run.writer.writeJson(file, { LayerVersions: sorted })], count: sorted.length, attempts, data: sorted };
+      });
+      let items = listed.data;
+      if (!items && listed.call.status === "ok") {
+        // Resumed: the file is there.
+        items = (JSON.parse(readFileSync(run.writer.abs(file), "utf8")) as { LayerVersions?: LayerVersionsListItem[] }).LayerVersions ?? [];
+      }
+      for (const v of items ?? []) if (typeof v.Version === "number") versions.push({ name, version: v.Version });
+    },
+  );
+  versions.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version - b.version));
+  await pool(versions, concurrency, async ({ name, version }) => {
+    await run.unit({ service: "lambda", operation: "GetLayerVersionPolicy", region, target: `${name}:${version}` }, async () => {
+      try {
+        const { output, attempts } = await callAws(run.ctx, "lambda:GetLayerVersionPolicy", region, { LayerName: name, VersionNumber: version });
+        const file = run.writer.writeJson(relPath("lambda", region, "get-layer-version-policy", name, `${version}.json`), withoutMetadata(output));
+        return { files: [file], count: 1, attempts };
+      } catch (e) {
+        if (isNotFound(e)) return { absent: true, count: 0 };
+        throw e;
+      }
+    });
+  });
+}
+
+function withoutContent<T extends object>(v: T): T {
+  const { Content: _content, ...rest } = v as T & { Content?: unknown };
+  return rest as T;
 }
 
 /** `aws lambda list-aliases --function-name <name>`: `{Aliases: […]}`, all pages, sorted by name. */

@@ -77,6 +77,15 @@ import {
   GetFunctionEventInvokeConfigCommand,
   ListTagsCommand,
   ListAliasesCommand,
+  ListLayersCommand,
+  ListLayerVersionsCommand,
+  GetLayerVersionPolicyCommand,
+  type ListLayersCommandInput,
+  type ListLayersCommandOutput,
+  type ListLayerVersionsCommandInput,
+  type ListLayerVersionsCommandOutput,
+  type GetLayerVersionPolicyCommandInput,
+  type GetLayerVersionPolicyCommandOutput,
   type ListAliasesCommandInput,
   type ListAliasesCommandOutput,
   type ListFunctionsCommandInput,
@@ -126,6 +135,9 @@ export interface OperationTypes {
   "s3:ListObjectsV2": [ListObjectsV2CommandInput, ListObjectsV2CommandOutput];
   "s3:GetObject": [GetObjectCommandInput, GetObjectCommandOutput];
   "lambda:ListAliases": [ListAliasesCommandInput, ListAliasesCommandOutput];
+  "lambda:ListLayers": [ListLayersCommandInput, ListLayersCommandOutput];
+  "lambda:ListLayerVersions": [ListLayerVersionsCommandInput, ListLayerVersionsCommandOutput];
+  "lambda:GetLayerVersionPolicy": [GetLayerVersionPolicyCommandInput, GetLayerVersionPolicyCommandOutput];
   "athena:StartQueryExecution": [StartQueryExecutionCommandInput, StartQueryExecutionCommandOutput];
   "athena:GetQueryExecution": [GetQueryExecutionCommandInput, GetQueryExecutionCommandOutput];
   "athena:GetQueryResults": [AthenaGetQueryResultsCommandInput, AthenaGetQueryResultsCommandOutput];
@@ -166,6 +178,9 @@ export const COMMANDS: Readonly<Record<OperationKey, AnyCommandConstructor>> = O
   "s3:ListObjectsV2": ListObjectsV2Command,
   "s3:GetObject": GetObjectCommand,
   "lambda:ListAliases": ListAliasesCommand,
+  "lambda:ListLayers": ListLayersCommand,
+  "lambda:ListLayerVersions": ListLayerVersionsCommand,
+  "lambda:GetLayerVersionPolicy": GetLayerVersionPolicyCommand,
   "athena:StartQueryExecution": StartQueryExecutionCommand,
   "athena:GetQueryExecution": GetQueryExecutionCommand,
   "athena:GetQueryResults": AthenaGetQueryResultsCommand,

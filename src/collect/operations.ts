@@ -132,6 +132,30 @@ const list: CollectOperation[] = [
   },
   {
     service: "lambda",
+    operation: "ListLayers",
+    iamAction: "lambda:ListLayers",
+    feature: "inventory",
+    access: "read",
+    note: "The account's Lambda layers: each version has its own resource-based policy (LR022).",
+  },
+  {
+    service: "lambda",
+    operation: "ListLayerVersions",
+    iamAction: "lambda:ListLayerVersions",
+    feature: "inventory",
+    access: "read",
+    note: "Every version of each layer, whose policies are read one by one.",
+  },
+  {
+    service: "lambda",
+    operation: "GetLayerVersionPolicy",
+    iamAction: "lambda:GetLayerVersionPolicy",
+    feature: "inventory",
+    access: "read",
+    note: "A layer version's resource-based policy: which accounts may get (download) it (LR022).",
+  },
+  {
+    service: "lambda",
     operation: "ListAliases",
     iamAction: "lambda:ListAliases",
     feature: "inventory",
@@ -326,6 +350,9 @@ export type OperationKey =
   | "lambda:GetFunctionEventInvokeConfig"
   | "lambda:ListTags"
   | "lambda:ListAliases"
+  | "lambda:ListLayers"
+  | "lambda:ListLayerVersions"
+  | "lambda:GetLayerVersionPolicy"
   | "account:ListRegions"
   | "iam:GenerateServiceLastAccessedDetails"
   | "iam:GetServiceLastAccessedDetails"

@@ -79,12 +79,14 @@ describe("collect from moto", () => {
         "iam/get-account-authorization-details.json",
         "lambda/eu-west-1/list-event-source-mappings.json",
         "lambda/eu-west-1/list-functions.json",
+        "lambda/eu-west-1/list-layers.json",
         "lambda/eu-west-1/list-tags/eu-helper.json",
         "lambda/us-east-1/get-function-event-invoke-config/report-generator.json",
         "lambda/us-east-1/get-function-url-config/report-generator.json",
         "lambda/us-east-1/get-policy/report-generator.json",
         "lambda/us-east-1/list-event-source-mappings.json",
         "lambda/us-east-1/list-functions.json",
+        "lambda/us-east-1/list-layers.json",
         "lambda/us-east-1/list-tags/orders-processor.json",
         "lambda/us-east-1/list-tags/report-generator.json",
         "manifest.json",
@@ -385,7 +387,8 @@ describe("resume after a run killed before its manifest recorded what it wrote",
       const { manifest } = await collect({ ...base(proxy.endpoint), out, regions: ["us-east-1"], resume: true });
       expect(manifest.calls.find((c) => c.id === "us-east-1/lambda:ListFunctions")).toMatchObject({ status: "failed", errorCode: "AccessDeniedException" });
       expect(manifest.partial).toBe(true);
-      expect(filesUnder(out, "lambda")).toEqual(["lambda/us-east-1/list-event-source-mappings.json"]);
+      // The layers are listed whatever the functions: ListLayers is its own call.
+      expect(filesUnder(out, "lambda")).toEqual(["lambda/us-east-1/list-event-source-mappings.json", "lambda/us-east-1/list-layers.json"]);
       expect(filesUnder(out)).toEqual([...okFiles(manifest), "manifest.json"].sort());
       const { document } = await normalize([out]);
       expect(document.functions).toEqual([]);
@@ -477,6 +480,7 @@ describe("faults", () => {
         ["eu-west-1/lambda:ListCapacityProviders", "AccessDeniedException"],
         ["eu-west-1/lambda:ListEventSourceMappings", "AccessDeniedException"],
         ["eu-west-1/lambda:ListFunctions", "AccessDeniedException"],
+        ["eu-west-1/lambda:ListLayers", "AccessDeniedException"],
         ["us-east-1/lambda:ListCapacityProviders", "UnparseableResponse"],
       ]);
       expect(existsSync(join(out, "lambda/us-east-1/list-functions.json"))).toBe(true);

@@ -236,11 +236,14 @@ describe("the generated policy", () => {
       "iam:GetAccountAuthorizationDetails",
       "lambda:GetFunctionEventInvokeConfig",
       "lambda:GetFunctionUrlConfig",
+      "lambda:GetLayerVersionPolicy",
       "lambda:GetPolicy",
       "lambda:ListAliases",
       "lambda:ListCapacityProviders",
       "lambda:ListEventSourceMappings",
       "lambda:ListFunctions",
+      "lambda:ListLayerVersions",
+      "lambda:ListLayers",
       "lambda:ListTags",
     ]);
   });
