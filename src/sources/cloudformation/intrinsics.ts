@@ -29,6 +29,8 @@ export interface IntrinsicContext {
   functionArn(logicalId: string): string;
   functionName(logicalId: string): string;
   policyArn(logicalId: string): string;
+  /** A layer version's ARN as Ref gives it (template-layers.ts); absent: the placeholder `${Id}`. */
+  layerVersionArn?(logicalId: string): string;
   /** Called when a condition cannot be decided; the resolver then keeps the first branch that has a value. */
   onUndecidedCondition(name: string): void;
   /**
@@ -257,6 +259,10 @@ export class IntrinsicResolver {
       }
       case "AWS::IAM::ManagedPolicy":
         return this.ctx.policyArn(id);
+      // Ref is the layer version's ARN: what a function's Layers and a LayerVersionPermission name.
+      case "AWS::Lambda::LayerVersion":
+      case "AWS::Serverless::LayerVersion":
+        return this.ctx.layerVersionArn?.(id) ?? `\${${id}}`;
       // Ref is the log group's name (AWS::Logs::LogGroup return values): a function's
       // `LoggingConfig.LogGroup: !Ref Logs` writes there, which LR005 and generate must name.
       case "AWS::Logs::LogGroup":

@@ -32,6 +32,8 @@ import {
 } from "./lambda-shapes.js";
 import { childPath, decodeText, parseJsonLocated, parseYamlLocated, type Located } from "./located.js";
 import { expandSam, isSamTemplate, type SamResource } from "./sam.js";
+import { LAYER_VERSION_TYPES, layerVersionArnOf, readLayerVersions } from "./template-layers.js";
+import type { LayerVersionRecord } from "../lambda-layers.js";
 import { undefinedReferences } from "./undefined-references.js";
 import { holdsTransform, unreadConstructs } from "./unread-constructs.js";
 import { expandForEach, usesLanguageExtensions } from "./language-extensions.js";
@@ -255,6 +257,8 @@ export class TemplateReader {
   /** Logical ID → the resources whose DependsOn names it; made at the first use. */
   dependents: Map<string, string[]> | undefined;
   readonly roleUses: RoleUseRecord[] = [];
+  /** Layer versions the template defines and the permissions it adds to them (template-layers.ts). */
+  layerVersions: LayerVersionRecord[] = [];
   readonly principals = new Map<string, PrincipalRecord>(); // users and groups, by logical ID
   /** The stack's name when the caller gave it (generated names start with it). */
   readonly stackName: string | null;
@@ -294,6 +298,7 @@ export class TemplateReader {
       functionArn: (id) => syntheticFunctionArn(this.ctx, this.functionName(id)),
       functionName: (id) => this.functionName(id),
       policyArn: (id) => this.policyArn(id),
+      layerVersionArn: (id) => this.layerVersionArn(id),
       onUndecidedCondition: (name) => this.undecided.add(name),
     });
     if (isSamTemplate(template)) {
@@ -379,6 +384,7 @@ export class TemplateReader {
       const permission = existingBucketPermission(r);
       if (permission) readPermission(this, id, permission);
     }
+    this.layerVersions = readLayerVersions(this, ofType(...LAYER_VERSION_TYPES), ofType("AWS::Lambda::LayerVersionPermission"));
     for (const [id, r] of ofType("AWS::Lambda::EventSourceMapping")) readEventSourceMapping(this, id, r);
     for (const [id, r] of ofType("AWS::Lambda::Url")) readUrl(this, id, r);
     for (const [id, r] of ofType("AWS::Lambda::EventInvokeConfig")) readEventInvokeConfig(this, id, r);
@@ -464,6 +470,7 @@ export class TemplateReader {
     }
     fragment.functionPatches.sort((a, b) => (a.functionArn ?? a.functionName ?? "").localeCompare(b.functionArn ?? b.functionName ?? ""));
     if (this.roleUses.length > 0) fragment.roleUses = this.roleUses;
+    if (this.layerVersions.length > 0) fragment.layerVersions = this.layerVersions;
     fragment.incompletePrincipals = [...this.incomplete].sort();
     // A nested stack not read holds functions and roles of its own: what is read is not all there is.
     fragment.partial = fragment.incompletePrincipals.length > 0 || this.warnings.some((w) => (w.code.startsWith("sam-") && w.code !== "sam-policies-ignored") || w.code === "cloudformation-nested-stack" || w.code === "cloudformation-undefined-reference" || w.code === "cloudformation-transform" || w.code === "cloudformation-unsupported-intrinsic");
@@ -530,6 +537,7 @@ export class TemplateReader {
       functionArn: (id: string) => syntheticFunctionArn(this.ctx, this.functionName(id)),
       functionName: (id: string) => this.functionName(id),
       policyArn: (id: string) => this.policyArn(id),
+      layerVersionArn: (id: string) => this.layerVersionArn(id),
       onUndecidedCondition: () => undefined,
       decideCondition: (name: string) => this.resolver.condition(name),
     };
@@ -649,6 +657,11 @@ export class TemplateReader {
     const name = this.fixedName(r, "RoleName") ?? this.generatedName(id);
     const path = r ? normalisePath(this.fixedName(r, "Path")) : "/";
     return syntheticRoleArn(this.ctx, path, name);
+  }
+
+  /** The ARN Ref of a layer version gives (template-layers.ts). */
+  layerVersionArn(id: string): string {
+    return layerVersionArnOf(this.ctx, this.fixedName(this.resources[id], "LayerName") ?? this.generatedName(id), id);
   }
 
   functionName(id: string): string {
