@@ -5,6 +5,7 @@
  * Environment variable values are dropped here: only names leave.
  */
 
+import { functionLayers } from "./lambda-layers.js";
 import type { FunctionUrl, LambdaFunction, PolicyStatement, Trigger } from "../../model/document.js";
 import type { FunctionPatch, RoleUseRecord } from "../types.js";
 import { UNKNOWN, applyInvokeConfig, isKmsAlias, isRecord, permissionStatement, splitFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "../cloudformation/lambda-shapes.js";
@@ -103,7 +104,7 @@ export function readFunction(p: PlanReader, r: TfResource): void {
     destinations: { onSuccess: null, onFailure: null },
     logGroup: typeof logging?.log_group === "string" && logging.log_group !== "" ? logging.log_group : `/aws/lambda/${name}`,
     logFormat: logging?.log_format === "JSON" || logging?.log_format === "Text" ? logging.log_format : null,
-    layers: strings(p.known(r, "layers")),
+    layers: functionLayers(p, r),
     // An access point the same plan creates (terraform-aws-lambda's with-efs) is known only after
     // apply: its ARN built from the plan (arnAt). Before, it was dropped, and the generated policy
     // lacked the ClientMount the function needs to mount it.

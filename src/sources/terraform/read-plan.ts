@@ -33,6 +33,7 @@ import {
 } from "../cloudformation/lambda-shapes.js";
 import { configExpression, indexPlan, resolveExpression, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
 import { dataSourceFromConfiguration, rebuildPolicyDocument } from "./policy-document-data.js";
+import { layerVersionArn, readLayerVersions } from "./lambda-layers.js";
 import { readAlias, readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission, readRoleUse, ROLE_USE_TYPES } from "./lambda-resources.js";
 import { stringMap, unknownAt, valueAtPath } from "./values.js";
 import { readMembership, readPrincipal, readPrincipalAttachment, readPrincipalPolicy, type PrincipalBuild } from "./principals.js";
@@ -241,6 +242,7 @@ export class PlanReader {
     for (const r of ofType("aws_lambda_event_source_mapping")) readEventSourceMapping(this, r);
     for (const r of ofType("aws_lambda_function_url")) readFunctionUrl(this, r);
     for (const r of ofType("aws_lambda_function_event_invoke_config")) readEventInvokeConfig(this, r);
+    const layerVersions = readLayerVersions(this, ofType("aws_lambda_layer_version"), ofType("aws_lambda_layer_version_permission"));
     for (const type of ROLE_USE_TYPES) for (const r of ofType(type)) readRoleUse(this, r);
     // A log group the plan makes, in the function's region: Lambda never needs to create it.
     const groups = new Set(ofType("aws_cloudwatch_log_group").map((r) => `${this.regionOf(r)} ${this.knownString(r, "name") ?? ""}`));
@@ -278,6 +280,7 @@ export class PlanReader {
     }
     fragment.functionPatches.sort((a, b) => (a.functionArn ?? a.functionName ?? "").localeCompare(b.functionArn ?? b.functionName ?? "") || (a.qualifier ?? "").localeCompare(b.qualifier ?? ""));
     if (this.roleUses.length > 0) fragment.roleUses = this.roleUses;
+    if (layerVersions.length > 0) fragment.layerVersions = layerVersions;
     const unresolved = new Set(fragment.policies.filter((p) => p.document === null).map((p) => p.arn));
     for (const role of fragment.roles) {
       if (role.trustPolicy === null || role.attachedPolicies.some((p) => unresolved.has(p.arn))) this.incomplete.add(role.arn);
@@ -649,6 +652,8 @@ export class PlanReader {
     if (managed && target.type === "aws_iam_role" && (attribute === "arn" || attribute === null)) return this.roles.get(target.address)?.record.arn;
     if (managed && target.type === "aws_iam_policy" && (attribute === "arn" || attribute === "id" || attribute === null)) return this.policies.get(target.address)?.policy.arn;
     if (managed && target.type === "aws_lambda_function" && (attribute === "arn" || attribute === null)) return this.functions.get(target.address)?.fn.arn;
+    // A layer version of the plan (a function's `layers = [aws_lambda_layer_version.x.arn]`): the ARN its record has.
+    if (managed && target.type === "aws_lambda_layer_version" && attribute === "arn") return layerVersionArn(this, target);
     // An alias made by the plan (`local.alias_arn = try(aws_lambda_alias.live[0].arn, "")`): its
     // function's ARN qualified by its name, so that what names it is the alias's.
     if (managed && target.type === "aws_lambda_alias" && attribute === "arn") {
