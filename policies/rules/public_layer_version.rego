@@ -11,7 +11,9 @@
 #   account nobody here audits can read the code), low when it is (an account of the same audit).
 #   A grant to the layer's own account or to an organisation is not reported. The finding names
 #   the layer, the version, the statement (index and Sid) and the functions of the inputs that use
-#   the version.
+#   the version. Besides (info, on the function): a function running a layer version of an account
+#   that is neither its own nor among the inputs' (the layer ARN's account): that code runs with
+#   the function's execution role.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/permissions-layer-cross-account.html
 #     description: Granting layer access to other accounts
@@ -53,6 +55,31 @@ findings contains finding if {
 			"conditionKeys": condition_keys(st),
 			"functions": layer.functions,
 		},
+	}
+}
+
+# A function that runs a layer version of another account, one the inputs do not hold (info): the
+# publisher's code runs inside the function with its execution role, and what that code does is
+# not in the audit. Quiet for the function's own account's layers and those of the inputs'
+# accounts, and when the function's account is not known. No list of vendors' accounts: an AWS-published layer is another account's too.
+findings contains finding if {
+	some fn in input.functions
+	some arn in object.get(fn, "layers", [])
+	m := regex.find_all_string_submatch_n(`^arn:[^:]+:lambda:[^:]+:(\d{12}):layer:([A-Za-z0-9_-]+):([^:]+)$`, arn, 1)
+	count(m) == 1
+	account := m[0][1]
+
+	# A template read without --account-id has no account of its own (`unknown`): a layer of the
+	# template's own account, written as a literal ARN, cannot be told apart, so nothing is said.
+	regex.match(`^\d{12}$`, fn.accountId)
+	account != fn.accountId
+	not account in input_accounts
+	finding := {
+		"resource": {"type": "function", "arn": fn.arn, "name": fn.name},
+		"detail": sprintf("layer-of-account:%s", [substring(arn, 0, (count(arn) - count(m[0][3])) - 1)]),
+		"severity": "info",
+		"message": sprintf("Function %s runs layer %s version %s of account %s, which is not among the inputs' accounts: that account's code runs inside the function with its execution role", [fn.name, m[0][2], m[0][3], account]),
+		"evidence": {"layerVersionArn": arn, "layer": m[0][2], "version": m[0][3], "publisherAccount": account, "roleArn": fn.roleArn},
 	}
 }
 

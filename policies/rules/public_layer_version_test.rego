@@ -80,3 +80,33 @@ test_statement_without_sid_is_keyed_by_index if {
 test_no_layers_no_findings if {
 	count(public_layer_version.findings) == 0 with input as {"functions": []}
 }
+
+fn_doc(layers) := {
+	"accounts": [{"accountId": "111122223333"}, {"accountId": "444455556666"}],
+	"functions": [{"arn": fn_arn, "name": "orders", "accountId": "111122223333", "roleArn": "arn:aws:iam::111122223333:role/orders", "layers": layers}],
+}
+
+test_layer_of_another_account_is_info_on_the_function if {
+	powertools := "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:7"
+	findings := public_layer_version.findings with input as fn_doc([powertools])
+	count(findings) == 1
+	some f in findings
+	f.severity == "info"
+	f.resource == {"type": "function", "arn": fn_arn, "name": "orders"}
+	f.detail == "layer-of-account:arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64"
+	f.message == "Function orders runs layer AWSLambdaPowertoolsPythonV3-python312-x86_64 version 7 of account 017000801446, which is not among the inputs' accounts: that account's code runs inside the function with its execution role"
+	f.evidence.publisherAccount == "017000801446"
+}
+
+test_own_and_input_accounts_layers_are_quiet if {
+	own := "arn:aws:lambda:us-east-1:111122223333:layer:common:3"
+	sibling := "arn:aws:lambda:us-east-1:444455556666:layer:shared:1"
+	placeholder := "arn:aws:lambda:us-east-1:${AWS::AccountId}:layer:common:${Common.Version}"
+	count(public_layer_version.findings) == 0 with input as fn_doc([own, sibling, placeholder])
+}
+
+test_function_of_an_unknown_account_says_nothing if {
+	powertools := "arn:aws:lambda:us-east-1:094274105915:layer:AWSLambdaPowertoolsTypeScript:21"
+	doc := {"accounts": [], "functions": [{"arn": "arn:aws:lambda:unknown:unknown:function:Fn", "name": "Fn", "accountId": "unknown", "roleArn": "arn:aws:iam::unknown:role/r", "layers": [powertools]}]}
+	count(public_layer_version.findings) == 0 with input as doc
+}

@@ -144,6 +144,19 @@ describe("layer version policies (get-layer-version-policy) to LR022", () => {
     ]);
   });
 
+  it("a canonical document given back as input keeps its layer versions, their policies and their functions", async () => {
+    const root = writeTree({
+      "lambda/us-east-1/list-functions.json": { Functions: [functionWithLayers("orders", [layerArn("common", 3)])] },
+      "lambda/us-east-1/get-layer-version-policy/common/3.json": layerPolicy(layerArn("common", 3), [{ sid: "public", principal: "*" }]),
+    });
+    const first = await buildDocument([root], { asOf: "2026-11-01T00:00:00Z" });
+    const file = join(root, "..", "document.json");
+    writeFileSync(file, JSON.stringify(first));
+    const again = await buildDocument([file], { asOf: "2026-11-01T00:00:00Z" });
+    expect(again.layerVersions).toEqual(first.layerVersions);
+    expect(auditDocument(again, { today: "2026-11-01" }).findings.filter((f) => f.ruleId === "LR022").map((f) => f.severity)).toEqual(["high"]);
+  });
+
   it("a list page that says more follow, with no final page, leaves the inputs partial", () => {
     const { fragment } = readValue("lambda/us-east-1/list-layers.json", { Layers: [], NextMarker: "abc" });
     expect(fragment?.pagination).toEqual({ truncated: true, path: "NextMarker" });
