@@ -246,7 +246,7 @@ describe("user packs", () => {
     expect(result.findings).toEqual([]);
     const problems = result.diagnostics.filter((d) => d.code === "bad-finding").map((d) => d.message.replace(/^.* produced 2 invalid findings: /, ""));
     expect(problems).toEqual([
-      'resource.type must be one of function, role, policy, principal (got "lambda" in the first)',
+      'resource.type must be one of function, role, policy, principal, layer (got "lambda" in the first)',
       "message must be a non-empty string (got 42 in the first)",
       'severity must be one of critical, high, medium, low, info (got "urgent" in the first)',
       "detail must be a string",
