@@ -23,7 +23,7 @@ export function readCanonicalDocument(input: ReaderInput): SourceFragment {
   // leastrole's) validated and was read as today's, where auditDocument refuses it.
   const version = isObject(value) ? value["schemaVersion"] : undefined;
   if (version !== SCHEMA_VERSION) {
-    ctx.fail("schemaVersion", `a canonical document of a version this leastrole does not read: schemaVersion is ${JSON.stringify(version)}, not ${SCHEMA_VERSION} (1.0, 1.1 and 1.2 are read too): normalise its inputs again with this leastrole`);
+    ctx.fail("schemaVersion", `a canonical document of a version this leastrole does not read: schemaVersion is ${JSON.stringify(version)}, not ${SCHEMA_VERSION} (1.0, 1.1, 1.2 and 1.3 are read too): normalise its inputs again with this leastrole`);
   }
   const result = validateCanonicalDocument(value);
   if (!result.valid) {
@@ -43,10 +43,13 @@ export function readCanonicalDocument(input: ReaderInput): SourceFragment {
  * 1.2 → 1.3: optional fields only (a function's `lambdaAtEdge`, a source location's
  * `samMadeFrom`, an account's `functionCoverage.enabledRegionsUnknown`, the usage coverage's
  * `accessAdvisorCovered`): a 1.2 document is a 1.3 document without them.
+ * 1.3 → 1.4: optional fields only (the document's `layerVersions`, a finding resource's `layer`
+ * type, the `lambda-layers` and `lambda-layer-policy` source kinds): a 1.3 document is a 1.4
+ * document without them.
  */
 function upgraded(value: unknown): unknown {
   if (!isObject(value) || !Array.isArray(value["functions"])) return value;
-  if (value["schemaVersion"] === "1.1" || value["schemaVersion"] === "1.2") return { ...value, schemaVersion: SCHEMA_VERSION };
+  if (value["schemaVersion"] === "1.1" || value["schemaVersion"] === "1.2" || value["schemaVersion"] === "1.3") return { ...value, schemaVersion: SCHEMA_VERSION };
   if (value["schemaVersion"] !== "1.0") return value;
   const functions = value["functions"].map((f: unknown) => {
     if (!isObject(f) || !("functionUrl" in f)) return f;
