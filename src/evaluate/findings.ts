@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import type { CanonicalDocument, SourceLocation } from "../model/document.js";
 import { canonicalJson } from "../normalize/canonical-json.js";
-import { SEVERITIES, type Finding, type FindingResource, type ResourceType, type Severity } from "../model/findings.js";
+import { SEVERITIES, type Finding, type FindingLocation, type FindingResource, type ResourceType, type Severity } from "../model/findings.js";
 import type { RuleMetadata } from "./catalog.js";
 import type { RulePack } from "./pack.js";
 
@@ -53,16 +53,62 @@ export function severityRank(s: Severity): number {
 /** Index of the document's entities by ARN, to fill in names, types and source locations. */
 export interface EntityIndex {
   get(arn: string): { type: ResourceType; name: string; source: SourceLocation | null } | undefined;
+  /**
+   * Where a statement of a role's or principal's policy is written (evidence `{policy:
+   * "inline:<name>" | managed policy ARN, statementIndex}`): the statement's own location, if the
+   * input recorded it, and the policy's. Undefined when the document does not say.
+   */
+  statement?(arn: string, policy: string, index: number): { statement: SourceLocation | null; policy: SourceLocation | null } | undefined;
 }
 
 export function indexDocument(doc: Partial<CanonicalDocument>): EntityIndex {
   const map = new Map<string, { type: ResourceType; name: string; source: SourceLocation | null }>();
+  const owners = new Map<string, { inlinePolicies: CanonicalDocument["roles"][number]["inlinePolicies"] }>();
   for (const fn of doc.functions ?? []) map.set(fn.arn, { type: "function", name: fn.name, source: fn.source ?? null });
-  for (const role of doc.roles ?? []) map.set(role.arn, { type: "role", name: role.name, source: role.source ?? null });
-  for (const p of doc.principals ?? []) map.set(p.arn, { type: "principal", name: p.name, source: p.source ?? null });
+  for (const role of doc.roles ?? []) {
+    map.set(role.arn, { type: "role", name: role.name, source: role.source ?? null });
+    owners.set(role.arn, role);
+  }
+  for (const p of doc.principals ?? []) {
+    map.set(p.arn, { type: "principal", name: p.name, source: p.source ?? null });
+    owners.set(p.arn, p);
+  }
   for (const [arn, pol] of Object.entries(doc.policies ?? {})) map.set(arn, { type: "policy", name: pol.name, source: pol.source ?? null });
   for (const l of doc.layerVersions ?? []) map.set(l.arn, { type: "layer", name: `${l.name}:${l.version}`, source: l.source ?? null });
-  return { get: (arn) => map.get(arn) };
+  const statement: EntityIndex["statement"] = (arn, policy, index) => {
+    if (policy.startsWith("inline:")) {
+      const name = policy.slice("inline:".length);
+      const p = owners.get(arn)?.inlinePolicies?.find((x) => x.name === name);
+      return p === undefined ? undefined : { statement: p.statementSources?.[index] ?? null, policy: p.source ?? null };
+    }
+    const p = owners.has(arn) ? doc.policies?.[policy] : undefined;
+    return p === undefined ? undefined : { statement: p.statementSources?.[index] ?? null, policy: p.source ?? null };
+  };
+  return { get: (arn) => map.get(arn), statement };
+}
+
+/**
+ * Where a finding about one statement of a role's or principal's policy points: at the resource
+ * that holds the statement when it is not the role's own definition (a CDK grant's
+ * `<Role>/DefaultPolicy`, an AWS::IAM::Policy, an aws_iam_role_policy, a managed policy), with
+ * that resource's logical ID or address and construct path, on the statement's own line. That
+ * resource is what a user edits: a CDK user fixes the construct that added the grant, not the
+ * role. Null when the finding is not about such a statement or the document does not say.
+ */
+function statementLocation(entities: EntityIndex, owner: SourceLocation | null, arn: string, evidence: unknown): FindingLocation | null {
+  if (!isObject(evidence) || entities.statement === undefined) return null;
+  const { policy, statementIndex: index } = evidence;
+  if (typeof policy !== "string" || policy === "trust" || typeof index !== "number" || !Number.isInteger(index) || index < 0) return null;
+  const at = entities.statement(arn, policy, index);
+  const holder = at?.policy;
+  if (!holder?.address) return null;
+  // A policy written inside the role's own definition (CloudFormation `Policies`, Terraform
+  // `inline_policy`): the role's location already names it.
+  if (owner?.address && (holder.address === owner.address || holder.address.startsWith(`${owner.address}.`))) return null;
+  const stmt = at?.statement;
+  const location: FindingLocation = { file: stmt?.file ?? holder.file, line: stmt?.line ?? holder.line, address: holder.address };
+  if (holder.construct) location.construct = holder.construct;
+  return location;
 }
 
 /** Keys the entrypoint stamps on what a rule of the wrong shape gave (policies/leastrole.rego). */
@@ -202,8 +248,10 @@ export function buildFindings(
     if (isObject(item.location) && typeof item.location.file === "string") {
       location = { file: item.location.file, line: typeof item.location.line === "number" ? item.location.line : null };
     } else {
-      const src = entities.get(resource.arn)?.source;
-      if (src) {
+      const src = entities.get(resource.arn)?.source ?? null;
+      const statement = statementLocation(entities, src, resource.arn, item.evidence);
+      if (statement) location = statement;
+      else if (src) {
         location = { file: src.file, line: src.line };
         if (src.address) location.address = src.address;
         if (src.construct) location.construct = src.construct;

@@ -230,6 +230,21 @@ describe("findings on a CDK app name the construct to change", () => {
     expect(report.findings.filter((f) => f.location !== null && f.location.construct === undefined)).toEqual([]);
   });
 
+  it("a finding on a statement: the construct that adds it (a DefaultPolicy, an AwsCustomResource's policy), its logical ID and the statement's line", () => {
+    // cdk synth's own shape: aws:cdk:path metadata on every resource (the sweep's snapshots have
+    // the manifest's only, test/iac/cdk-sweep.test.ts).
+    const report = JSON.parse(audit("json")) as { findings: Array<{ ruleId: string; location: { file: string; line: number; address?: string; construct?: string } | null }> };
+    const wildcards = report.findings.filter((f) => f.ruleId === "LR003" && f.location?.file.endsWith("/OrdersStack.template.json")).map((f) => [f.location?.construct, f.location?.address, f.location?.line]);
+    expect(wildcards.sort()).toEqual([
+      ["OrdersStack/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole/DefaultPolicy/Resource", "LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8aServiceRoleDefaultPolicyADDA7DEB", 866],
+      ["OrdersStack/ReadParam/CustomResourcePolicy/Resource", "ReadParamCustomResourcePolicyCD17C26E", 1786],
+    ]);
+    const sarif = JSON.parse(audit("sarif")) as { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { region?: { startLine: number } }; logicalLocations: Array<{ fullyQualifiedName: string; kind: string }> }> }> }> };
+    const declared = sarif.runs[0]?.results.filter((r) => r.ruleId === "LR003").flatMap((r) => r.locations.flatMap((l) => l.logicalLocations.filter((x) => x.kind === "declaration").map((x) => x.fullyQualifiedName)));
+    expect(declared).toContain("Sandbox/ReadParam/CustomResourcePolicy/Resource");
+    expect(declared).not.toContain("Sandbox/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole/Resource");
+  });
+
   it("in Markdown and SARIF", () => {
     expect(audit("markdown")).toContain("`OrdersStack/SharedRole/Resource`");
     const sarif = JSON.parse(audit("sarif")) as { runs: Array<{ results: Array<{ locations: Array<{ logicalLocations: Array<{ fullyQualifiedName: string; kind: string }> }> }> }> };

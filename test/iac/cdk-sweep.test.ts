@@ -344,10 +344,17 @@ describe("what a CDK user is told about these assemblies", () => {
     expect(out).toContain("#   CDK: the role is the construct integ-provider-no-echo/my-provider/framework-onEvent/ServiceRole; cdk synth");
   });
 
-  it("audit's findings on the CDK's own handlers point at their constructs (LogRetention's Put/DeleteRetentionPolicy on *)", async () => {
+  it("audit's findings on a statement point at the construct that adds it (the role's DefaultPolicy, an AwsCustomResource's policy), on the statement's line", async () => {
     const { auditDocument } = await import("../../src/index.js");
-    const report = auditDocument(await read("provider-no-echo"));
-    expect(report.findings.map((f) => [f.ruleId, f.location?.construct])).toEqual([["LR003", "integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole/Resource"]]);
+    const at = async (folder: string) => auditDocument(await read(folder)).findings.map((f) => [f.ruleId, f.location?.construct, f.location?.address, f.location?.line]);
+    // LogRetention's Put/DeleteRetentionPolicy on *, in the AWS::IAM::Policy the CDK writes for
+    // the role's grants; its Statement[0] opens on line 253. Before: the role, line 217.
+    expect(await at("provider-no-echo")).toEqual([
+      ["LR003", "integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole/DefaultPolicy/Resource", "LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8aServiceRoleDefaultPolicyADDA7DEB", 253],
+    ]);
+    // The AwsCustomResource GetParameter's policy (ANY_RESOURCE) on the handler role all of the
+    // stack's AwsCustomResources share: the construct to change is GetParameter, not the role.
+    expect(await at("aws-custom-resource-ssm-cross-stack")).toEqual([["LR003", "GetParameterStack/GetParameter/CustomResourcePolicy/Resource", "GetParameterCustomResourcePolicyD8E5D455", 54]]);
   });
 
   it("a warning on a resource of the app names its construct: a nested stack not read, a state machine not audited", async () => {
