@@ -84,6 +84,29 @@ function sharedDetail(details: Set<string>): string {
   return roles.size === 1 ? `role ${[...roles][0]!}; ${regions.join(", ")}` : [...details].sort().join("; ");
 }
 
+/**
+ * The CDK construct path of each function, role, principal and managed policy the document gives
+ * one (a synthesised template's `aws:cdk:path`, or its manifest's), without the CloudFormation
+ * resource's own `/Resource` leaf: `Stack/Api`, `Stack/Api/ServiceRole`. A CDK app's generated
+ * names (`Stack-ApiServiceRole1BD550DA`, made up before deployment) are not what its author wrote;
+ * the construct is. Empty for inputs without construct paths, whose report is unchanged.
+ */
+function constructNames(document: Partial<CanonicalDocument>): Map<string, string> {
+  const names = new Map<string, string>();
+  const add = (arn: string, construct: string | undefined) => {
+    if (construct) names.set(arn, constructName(construct));
+  };
+  for (const fn of document.functions ?? []) add(fn.arn, fn.source?.construct);
+  for (const role of document.roles ?? []) add(role.arn, role.source?.construct);
+  for (const p of document.principals ?? []) add(p.arn, p.source?.construct);
+  for (const [arn, p] of Object.entries(document.policies ?? {})) add(arn, p.source?.construct);
+  return names;
+}
+
+function constructName(construct: string): string {
+  return construct.replace(/\/Resource$/, "");
+}
+
 export function renderTable(report: AuditReport, document: Partial<CanonicalDocument>, options: TableOptions): string {
   const c = pc.createColors(options.color);
   const width = Math.max(60, Math.floor(options.width ?? 100));
@@ -132,6 +155,10 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
 
   // ---- findings by function
   const groups = groupFindingsByFunction(report.findings, document, fnsOfRole);
+  const constructs = constructNames(document);
+  const fnByArn = new Map((document.functions ?? []).map((fn) => [fn.arn, fn]));
+  /** A resource as the text names it: its construct path when it has one, else its name. */
+  const nameOf = (arn: string, name: string): string => constructs.get(arn) ?? name;
   const sevWidth = Math.max(...Object.values(LABEL).map((l) => l.length));
   // A fold, not Math.max(...findings): past ~120,000 findings the spread overflowed V8's stack.
   const idWidth = Math.min(12, report.findings.reduce((m, f) => Math.max(m, oneLine(f.ruleId).length), 5));
@@ -160,12 +187,17 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
   for (const g of groups) {
     const key = g.findings.map((f) => f.fingerprint).join(",");
     const existing = g.kind === "function" ? byKey.get(key) : undefined;
+    // A function's role by its construct too (the detail is `<region>, role <name>`).
+    const fn = g.kind === "function" ? fnByArn.get(g.arn) : undefined;
+    const roleConstruct = fn === undefined ? undefined : constructs.get(fn.roleArn);
+    const detail = oneLine(fn !== undefined && roleConstruct !== undefined ? `${fn.region}, role ${roleConstruct}` : g.detail);
+    const name = oneLine(nameOf(g.arn, g.name));
     if (existing) {
-      existing.names.push(oneLine(g.name));
-      existing.details.add(oneLine(g.detail));
+      existing.names.push(name);
+      existing.details.add(detail);
       continue;
     }
-    const block: Block = { kind: g.kind, names: [oneLine(g.name)], details: new Set([oneLine(g.detail)]), findings: g.findings };
+    const block: Block = { kind: g.kind, names: [name], details: new Set([detail]), findings: g.findings };
     if (g.kind === "function") byKey.set(key, block);
     blocks.push(block);
   }
@@ -183,14 +215,20 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
       const before = printed.get(f.fingerprint);
       if (before) {
         // Already shown in full under another function: one line pointing there.
-        const pointer = wrap(`on ${f.resource.type} ${oneLine(f.resource.name)}: see ${before} above`, width - indent);
+        const pointer = wrap(`on ${f.resource.type} ${oneLine(nameOf(f.resource.arn, f.resource.name))}: see ${before} above`, width - indent);
         out.push(c.dim(`  ${LABEL[f.severity].padEnd(sevWidth)} ${oneLine(f.ruleId).slice(0, idWidth).padEnd(idWidth)} ${pointer[0]}`));
         for (const l of pointer.slice(1)) out.push(c.dim(" ".repeat(indent) + l));
         continue;
       }
       printed.set(f.fingerprint, names.length === 1 ? head : `function ${names[0]}`);
       out.push(...findingLines(f, false));
-      if (f.resource.type !== b.kind) for (const l of wrap(`on ${f.resource.type} ${oneLine(f.resource.name)}`, width - indent)) out.push(c.dim(" ".repeat(indent) + l));
+      // Where the finding is written when that is not its resource: the construct that adds the
+      // statement (a CDK grant's `<Role>/DefaultPolicy`, an AwsCustomResource's policy), which is
+      // where a CDK user changes it.
+      const own = constructs.get(f.resource.arn);
+      const written = f.location?.construct === undefined ? undefined : constructName(f.location.construct);
+      const where = [f.resource.type !== b.kind ? `on ${f.resource.type} ${oneLine(nameOf(f.resource.arn, f.resource.name))}` : "", written !== undefined && written !== own ? `in ${oneLine(own !== undefined && written.startsWith(`${own}/`) ? `its ${written.slice(own.length + 1)}` : written)}` : ""].filter(Boolean).join(", ");
+      if (where !== "") for (const l of wrap(where, width - indent)) out.push(c.dim(" ".repeat(indent) + l));
     }
     if (b.findings.length > maxPerGroup) out.push(c.dim(`  ... and ${b.findings.length - maxPerGroup} more`));
   }

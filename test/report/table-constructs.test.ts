@@ -1,0 +1,59 @@
+/**
+ * The text report of a CDK app names functions and roles by their construct paths, as the JSON,
+ * Markdown and SARIF reports do: the names a CDK app's resources get before deployment
+ * (`GetParameterStack-AWS679f53fac002430cb0da5b7982bd22872D164C4C`) are CloudFormation's, not what
+ * the app's author wrote. Both shapes a cloud assembly comes in: the CDK's integration snapshots
+ * (construct paths in the manifest's `aws:cdk:logicalId` metadata only) and `cdk synth`'s own
+ * output (`aws:cdk:path` on every resource). A template without construct paths is reported as before.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { auditDocument } from "../../src/audit/index.js";
+import { buildDocument } from "../../src/audit/build-document.js";
+import { renderTable } from "../../src/report/index.js";
+
+const SWEEP = new URL("../fixtures/cdk-sweep/", import.meta.url).pathname;
+const SYNTH = new URL("../iac/fixtures/cdk-synth/cdk.out/", import.meta.url).pathname;
+
+async function table(paths: string[]): Promise<string> {
+  const doc = await buildDocument(paths, { workers: 1 });
+  return renderTable(auditDocument(doc), doc, { color: false, width: 200 });
+}
+
+/** Each block's head and the lines under a finding saying where it is (dimmed in a terminal). */
+const heads = (out: string) => out.split("\n").filter((l) => /^(function|\d+ functions:|role|policy) /.test(l));
+const wheres = (out: string) => out.split("\n").filter((l) => /^ {10,}(on |in )/.test(l)).map((l) => l.trim());
+
+describe("the text report of a CDK app", () => {
+  it("names the function and its role by construct, and the construct that adds a statement (manifest construct paths)", async () => {
+    const out = await table([join(SWEEP, "aws-custom-resource-ssm-cross-stack")]);
+    // Before: function GetParameterStack-AWS679f53fac002430cb0da5b7982bd22872D164C4C (unknown, role
+    // AWS679f53fac002430cb0da5b7982bd2287ServiceRoleC1EA0FF2-75cf490e), and "on role" the role's name.
+    expect(heads(out)).toEqual(["function GetParameterStack/AWS679f53fac002430cb0da5b7982bd2287 (unknown, role GetParameterStack/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole)"]);
+    expect(wheres(out)).toEqual(["on role GetParameterStack/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole, in GetParameterStack/GetParameter/CustomResourcePolicy"]);
+  });
+
+  it("says a grant is in the role's DefaultPolicy compactly", async () => {
+    const out = await table([join(SWEEP, "provider-no-echo")]);
+    expect(heads(out)).toEqual(["function integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a (unknown, role integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole)"]);
+    expect(wheres(out)).toEqual(["on role integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole, in its DefaultPolicy"]);
+  });
+
+  it("does the same on what cdk synth writes (aws:cdk:path metadata), functions sharing a role listed by construct", async () => {
+    const out = await table([join(SYNTH, "OrdersStack.template.json"), join(SYNTH, "OrdersStackNestedB84F9012.nested.template.json")]);
+    expect(heads(out)).toContain("2 functions: OrdersStack/ReportA, OrdersStack/ReportB (role OrdersStack/SharedRole; eu-west-1)");
+    expect(heads(out)).toContain("function OrdersStack/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a (eu-west-1, role OrdersStack/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole)");
+    expect(wheres(out)).toContain("on role OrdersStack/Api/ServiceRole, in its DefaultPolicy");
+    expect(wheres(out)).toContain("on role OrdersStack/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole, in OrdersStack/ReadParam/CustomResourcePolicy");
+    // No physical name of the app's functions in a head.
+    expect(heads(out).filter((l) => /OrdersStack-/.test(l))).toEqual([]);
+  });
+
+  it("leaves a template without construct paths as it was: names, and no `in` line", async () => {
+    const out = await table(["/work/shared/corpus/serverless-patterns-sam/cloudtrail-lambda-slack-sam/template.yml"]);
+    const h = heads(out);
+    expect(h.length).toBeGreaterThan(0);
+    expect(h.every((l) => !l.includes("/"))).toBe(true);
+    expect(wheres(out).filter((l) => l.startsWith("in "))).toEqual([]);
+  });
+});
