@@ -15,6 +15,30 @@ principal_resource(p) := {"type": "principal", "arn": p.arn, "name": p.name}
 # `policy#index`: the detail that tells apart findings of one rule on several statements of a role.
 statement_id(policy, index) := sprintf("%s#%d", [policy, index])
 
+# What a CDK user can do about a grant on a role the CDK makes for one of its own handlers
+# (role.cdkHandler, from src/sources/cloudformation/cdk-handlers.ts), said after a finding's
+# message: the CDK writes these statements, not the app, and cdk synth rewrites the template, so
+# "scope the role" cannot be followed as it stands. "" for every other role.
+cdk_handler_advice(role, policy) := cdk_advice(role.cdkHandler, object.get(role.cdkHandler, ["awsCustomResources", policy], "")) if role.cdkHandler
+else := ""
+
+# One sentence per handler kind (CdkHandler.kind); `user` is the AwsCustomResource whose policy
+# the statement is in (CdkHandler.awsCustomResources), "" when not known.
+cdk_advice(h, _) := sprintf(". The CDK writes this grant for its LogRetention handler %s, which it adds for the logRetention prop of functions (and of its own custom resources), and the app cannot scope it: give them a logGroup (a logs.LogGroup with its retention) instead of logRetention, as the CDK recommends, and the handler goes; or suppress the finding on this role with that reason", [h.construct]) if h.kind == "log-retention"
+
+cdk_advice(h, user) := sprintf(". The CDK writes this grant for the AwsCustomResource %s from its policy (AwsCustomResourcePolicy.ANY_RESOURCE grants its calls on every resource): give it AwsCustomResourcePolicy.fromSdkCalls({ resources: [...] }) with the ARNs its SDK calls use", [user]) if {
+	h.kind == "aws-custom-resource"
+	user != ""
+}
+
+cdk_advice(h, "") := sprintf(". The role is the CDK's AwsCustomResource handler %s, shared by the stack's AwsCustomResources, each adding its policy: give the one that adds this statement AwsCustomResourcePolicy.fromSdkCalls({ resources: [...] }) with the ARNs its SDK calls use", [h.construct]) if h.kind == "aws-custom-resource"
+
+cdk_advice(h, _) := sprintf(". The CDK writes this grant for its BucketNotificationsHandler %s, which it adds for buckets' event notifications, and the app cannot scope it: aws-cdk-lib releases since aws/aws-cdk#35334 (2025) write it on the buckets' ARNs, so upgrade aws-cdk-lib; or suppress the finding on this role with that reason", [h.construct]) if h.kind == "bucket-notifications"
+
+cdk_advice(h, _) := sprintf(". The CDK writes this grant for its custom resource provider %s, and the app cannot scope it: suppress the finding on this role with that reason", [h.construct]) if h.kind == "custom-resource-provider"
+
+cdk_advice(h, _) := sprintf(". The role is the singleton function %s's (a construct id ending in a 32-hex UUID, as the CDK's own handlers and SingletonFunction have): scope the statement where the app adds it, or, if the CDK adds it, suppress the finding on this role with that reason", [h.construct]) if h.kind == "singleton-function"
+
 # Roles the Lambda rules apply to: they trust Lambda or a function uses them.
 execution_roles := [role | some role in input.roles; role.analysis.executionRole]
 

@@ -22,6 +22,7 @@ import { unknownPlaces } from "./unknown-places.js";
 import { DEFAULT_MANAGED_POLICIES_PER_ROLE } from "./size.js";
 import { ownPart, sharedAdviceOf } from "./shared-advice.js";
 import type { SamFunctionPlace } from "./sam-place.js";
+import { cdkSingleton } from "../sources/cloudformation/cdk-handlers.js";
 
 /** Alphanumeric CloudFormation logical ID from any text (max 255). */
 export function logicalId(s: string, suffix: string): string {
@@ -334,16 +335,6 @@ function roleNameOf(t: CloudFormationTarget): CloudFormationValue {
 /** A policy's name as the output writes it (writtenName). */
 function policyNameOf(p: SizedPolicy, t: CloudFormationTarget): CloudFormationValue {
   return writtenName(p.name, t);
-}
-
-/**
- * A construct path of one of the CDK's own singleton handlers: a construct whose id ends with the handler's fixed 32-hex UUID (`AWS679f53fac002430cb0da5b7982bd2287`,
- * `BucketNotificationsHandler050a0587b7544547bf325f094a3db834`, `LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a`)
- * or a `Custom::<Name>CustomResourceProvider`.
- */
-function cdkSingleton(construct: string): boolean {
-  // Any segment below the stack: a nested stack's singleton is under the nested stack's construct.
-  return construct.split("/").slice(1).some((id) => /[0-9a-f]{32}$/.test(id) || /^Custom::[A-Za-z0-9]+CustomResourceProvider$/.test(id));
 }
 
 function headerOf(targets: readonly CloudFormationTarget[], ids?: readonly TargetIds[]): string {

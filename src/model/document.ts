@@ -287,10 +287,39 @@ export interface Role {
    * Sorted by kind, then resource; absent when the inputs name none.
    */
   lambdaServiceUses?: LambdaServiceUse[];
+  /**
+   * The role is one the AWS CDK makes for a handler of its own (IaC inputs with construct paths):
+   * its grants are written by the CDK, not by a statement of the app, so a finding on them says
+   * what the app can do instead (see CdkHandler). Absent otherwise.
+   */
+  cdkHandler?: CdkHandler;
   source: SourceLocation | null;
   /** Derived analysis for the rules (trust, escalation paths …), src/analysis/. */
   analysis?: RoleAnalysis;
   facts: RoleFacts;
+}
+
+/**
+ * One of the AWS CDK's own singleton handlers, recognised by its construct id (a fixed 32-hex
+ * UUID, or `Custom::<Name>CustomResourceProvider`):
+ * - `log-retention`: `LogRetention<uuid>`, made for a function's `logRetention` prop;
+ * - `bucket-notifications`: `BucketNotificationsHandler<uuid>`, made for a bucket's event notifications;
+ * - `aws-custom-resource`: `AWS679f53fac002430cb0da5b7982bd2287`, the handler of every
+ *   AwsCustomResource of the stack, each adding its `policy` to its role;
+ * - `custom-resource-provider`: a `Custom::<Name>CustomResourceProvider` (auto-delete objects,
+ *   cross-region references …);
+ * - `singleton-function`: another construct id ending in a 32-hex UUID (a SingletonFunction).
+ */
+export interface CdkHandler {
+  kind: "log-retention" | "bucket-notifications" | "aws-custom-resource" | "custom-resource-provider" | "singleton-function";
+  /** The handler's construct path (`Stack/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a`). */
+  construct: string;
+  /**
+   * For `aws-custom-resource`: the AwsCustomResource whose `policy` each of the role's inline
+   * policies is (its `<construct>/CustomResourcePolicy`), by the policy as grants name it
+   * (`inline:<name>`): the construct path, `Stack/ReadParam`. Absent when none is known.
+   */
+  awsCustomResources?: { [policy: string]: string };
 }
 
 /** A resource of a template or plan that puts a policy on a role it does not define (Role.policyResources). */

@@ -36,6 +36,7 @@ import { LAYER_VERSION_TYPES, layerVersionArnOf, readLayerVersions } from "./tem
 import type { LayerVersionRecord } from "../lambda-layers.js";
 import { undefinedReferences } from "./undefined-references.js";
 import { holdsTransform, unreadConstructs } from "./unread-constructs.js";
+import { cdkHandlerOf, CUSTOM_RESOURCE_POLICY } from "./cdk-handlers.js";
 import { expandForEach, usesLanguageExtensions } from "./language-extensions.js";
 import { linkedValue, readAlias, readEventInvokeConfig, readEventSourceMapping, readFunction, readPermission, readUrl } from "./template-lambda.js";
 import { principalsOf, readPrincipal, readUserToGroupAddition } from "./template-principals.js";
@@ -906,6 +907,8 @@ export class TemplateReader {
     }
     const boundary = this.propString(r, "PermissionsBoundary");
     const tags = this.tagsOf(this.prop(r, "Tags"));
+    const construct = this.constructs.get(id);
+    const handler = construct === undefined ? null : cdkHandlerOf(construct);
     this.roles.set(id, {
       arn,
       name,
@@ -920,6 +923,8 @@ export class TemplateReader {
       lastUsed: null,
       tags: Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1))),
       ...(this.fixedName(r, "RoleName") === undefined ? { generatedName: true } : {}),
+      // A role of one of the CDK's own handlers: a finding on its grants says what the app can do.
+      ...(handler !== null ? { cdkHandler: handler } : {}),
       source: r.madeFrom === undefined ? this.location(r.sourcePath, id) : { ...this.location(r.sourcePath, id), samMadeFrom: r.madeFrom },
     });
   }
@@ -974,6 +979,12 @@ export class TemplateReader {
       if (doc) {
         role.inlinePolicies = role.inlinePolicies.filter((p) => p.name !== name);
         role.inlinePolicies.push({ name, document: doc, source: this.location(r.sourcePath, id) });
+        // An AwsCustomResource's policy, on the handler role all of the stack's share: the
+        // AwsCustomResource is where the app scopes it (its `policy` prop).
+        const construct = this.constructs.get(id);
+        if (role.cdkHandler?.kind === "aws-custom-resource" && construct?.endsWith(CUSTOM_RESOURCE_POLICY)) {
+          role.cdkHandler.awsCustomResources = { ...role.cdkHandler.awsCustomResources, [`inline:${name}`]: construct.slice(0, -CUSTOM_RESOURCE_POLICY.length) };
+        }
       }
     }
     if (external.length > 0) {

@@ -1,0 +1,80 @@
+/**
+ * The AWS CDK's own singleton handlers (LogRetention, BucketNotificationsHandler, AwsCustomResource's
+ * provider, a core CustomResourceProvider): their roles are marked (Role.cdkHandler), and a finding
+ * on a grant the CDK writes for one says so and what the app can do instead of scoping the role,
+ * which cdk synth rewrites. Both shapes of a cloud assembly: the CDK's integration snapshots
+ * (construct paths from the manifest only) and cdk synth's output (aws:cdk:path metadata).
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { auditDocument } from "../../src/audit/index.js";
+import { buildDocument } from "../../src/audit/build-document.js";
+import type { CdkHandler } from "../../src/model/document.js";
+import { cdkHandlerOf } from "../../src/sources/cloudformation/cdk-handlers.js";
+
+const SWEEP = new URL("../fixtures/cdk-sweep/", import.meta.url).pathname;
+const SYNTH = new URL("./fixtures/cdk-synth/cdk.out/", import.meta.url).pathname;
+const read = (paths: string[]) => buildDocument(paths, { workers: 1 });
+const handlers = async (paths: string[]): Promise<Record<string, CdkHandler | undefined>> =>
+  Object.fromEntries((await read(paths)).roles.filter((r) => r.cdkHandler).map((r) => [r.source?.construct, r.cdkHandler]));
+
+describe("the CDK's own handlers", () => {
+  it("are recognised by construct path, below the stack, in a Stage or a nested stack; the app's own constructs are not", () => {
+    expect(cdkHandlerOf("S/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole/Resource")).toEqual({ kind: "log-retention", construct: "S/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a" });
+    expect(cdkHandlerOf("Prod/S/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole/Resource")).toEqual({ kind: "aws-custom-resource", construct: "Prod/S/AWS679f53fac002430cb0da5b7982bd2287" });
+    expect(cdkHandlerOf("S/Nested.NestedStack/BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource")?.kind).toBe("bucket-notifications");
+    expect(cdkHandlerOf("S/Custom::S3AutoDeleteObjectsCustomResourceProvider/Role")?.kind).toBe("custom-resource-provider");
+    expect(cdkHandlerOf("S/SingletonLambda6e4a2b1f0c7d4e9a8b3c5d7e9f1a2b3c/ServiceRole/Resource")?.kind).toBe("singleton-function");
+    // The stack's own id is not a handler's, whatever it ends with.
+    expect(cdkHandlerOf("AWS679f53fac002430cb0da5b7982bd2287/Api/ServiceRole/Resource")).toBeNull();
+    expect(cdkHandlerOf("S/Api/ServiceRole/Resource")).toBeNull();
+    expect(cdkHandlerOf("S/my-provider/framework-onEvent/ServiceRole/Resource")).toBeNull();
+  });
+
+  it("mark their roles, and each AwsCustomResource's policy on the shared handler role, from the manifest's construct paths", async () => {
+    expect(await handlers([join(SWEEP, "provider-no-echo")])).toEqual({
+      "integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole/Resource": { kind: "log-retention", construct: "integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a" },
+    });
+    expect(await handlers([join(SWEEP, "aws-custom-resource-ssm-cross-stack")])).toEqual({
+      "GetParameterStack/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole/Resource": {
+        kind: "aws-custom-resource",
+        construct: "GetParameterStack/AWS679f53fac002430cb0da5b7982bd2287",
+        awsCustomResources: { "inline:GetParameterCustomResourcePolicyD8E5D455": "GetParameterStack/GetParameter" },
+      },
+    });
+    expect(Object.values(await handlers([join(SWEEP, "s3")])).map((h) => h?.kind).sort()).toEqual(["bucket-notifications", "custom-resource-provider"]);
+  });
+
+  it("mark their roles from cdk synth's aws:cdk:path metadata", async () => {
+    const got = await handlers([join(SYNTH, "OrdersStack.template.json"), join(SYNTH, "OrdersStackNestedB84F9012.nested.template.json")]);
+    expect(Object.fromEntries(Object.entries(got).map(([c, h]) => [c, h?.kind]))).toEqual({
+      "OrdersStack/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole/Resource": "aws-custom-resource",
+      "OrdersStack/BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource": "bucket-notifications",
+      "OrdersStack/Custom::S3AutoDeleteObjectsCustomResourceProvider/Role": "custom-resource-provider",
+      "OrdersStack/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole/Resource": "log-retention",
+    });
+    expect(got["OrdersStack/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole/Resource"]?.awsCustomResources).toEqual({ "inline:ReadParamCustomResourcePolicyCD17C26E": "OrdersStack/ReadParam" });
+  });
+
+  it("LR003 on a grant the CDK writes says so and what the app can do: logGroup for LogRetention, fromSdkCalls on the AwsCustomResource", async () => {
+    for (const paths of [
+      [join(SWEEP, "provider-no-echo"), join(SWEEP, "aws-custom-resource-ssm-cross-stack")],
+      [join(SYNTH, "OrdersStack.template.json"), join(SYNTH, "OrdersStackNestedB84F9012.nested.template.json")],
+    ]) {
+      const report = auditDocument(await read(paths));
+      const lr003 = report.findings.filter((f) => f.ruleId === "LR003").map((f) => f.message.slice(f.message.indexOf("). ") + 3));
+      expect(lr003, paths[0]).toHaveLength(2);
+      const [retention, custom] = lr003.sort(); // "for its LogRetention" before "for the AwsCustomResource"
+      expect(custom).toMatch(/^The CDK writes this grant for the AwsCustomResource \S+\/(GetParameter|ReadParam) from its policy \(AwsCustomResourcePolicy\.ANY_RESOURCE grants its calls on every resource\): give it AwsCustomResourcePolicy\.fromSdkCalls\(\{ resources: \[\.\.\.\] \}\)/);
+      expect(retention).toMatch(/^The CDK writes this grant for its LogRetention handler \S+\/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a, which it adds for the logRetention prop/);
+      expect(retention).toContain("give them a logGroup (a logs.LogGroup with its retention) instead of logRetention, as the CDK recommends");
+    }
+  });
+
+  it("leave the findings on the app's own roles as they were", async () => {
+    const report = auditDocument(await read([join(SYNTH, "OrdersStack.template.json"), join(SYNTH, "OrdersStackNestedB84F9012.nested.template.json")]));
+    const own = report.findings.filter((f) => !/AWS679f|LogRetention/.test(f.resource.name));
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.filter((f) => f.message.includes("CDK"))).toEqual([]);
+  });
+});
