@@ -105,8 +105,11 @@ function statementLocation(entities: EntityIndex, owner: SourceLocation | null, 
   // A policy written inside the role's own definition (CloudFormation `Policies`, Terraform
   // `inline_policy`): the role's location already names it.
   if (owner?.address && (holder.address === owner.address || holder.address.startsWith(`${owner.address}.`))) return null;
-  const stmt = at?.statement;
-  const location: FindingLocation = { file: stmt?.file ?? holder.file, line: stmt?.line ?? holder.line, address: holder.address };
+  // The statement's line when it is in the holder's file (a template's statement, a .tf policy);
+  // a statement rendered from another file (a templatefile's .tftpl) leaves the holder's, so that
+  // file, line and address name one place (SARIF points at the statement itself either way).
+  const stmt = at?.statement?.file === holder.file ? at.statement : null;
+  const location: FindingLocation = { file: holder.file, line: stmt?.line ?? holder.line, address: holder.address };
   if (holder.construct) location.construct = holder.construct;
   return location;
 }

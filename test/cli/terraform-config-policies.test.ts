@@ -196,7 +196,9 @@ describe("a module terraform init installed from a registry or git", () => {
     expect(report.warnings.filter((w) => w.severity !== "info")).toEqual([]);
     expect(report.warnings.find((w) => w.code === "terraform-policy-from-config")?.message).toMatch(/^module\.api\.aws_iam_role_policy\.statements\.policy: known only after apply; read from its expression in .*\.terraform\/modules\/api\/lambda\/main\.tf:18$/);
     const lr002 = report.findings.filter((f) => f.ruleId === "LR002");
-    expect(lr002.map((f) => [f.message, f.location?.file.endsWith(".terraform/modules/api/lambda/main.tf"), f.location?.line])).toEqual([["Role orders-api: inline:statements Statement[0] allows every action of a service (sqs:*)", true, 7]]);
+    // At the aws_iam_role_policy that writes the statement (its policy expression, line 18), not at
+    // the role (line 7): the resource a user changes.
+    expect(lr002.map((f) => [f.message, f.location?.file.endsWith(".terraform/modules/api/lambda/main.tf"), f.location?.line])).toEqual([["Role orders-api: inline:statements Statement[0] allows every action of a service (sqs:*)", true, 18]]);
   });
 
   it("reads the for expression over the caller's map: one statement per key, in key order", () => {
