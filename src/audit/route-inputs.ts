@@ -151,10 +151,16 @@ export function classifyHead(text: string): "usage" | "sources" | "manifest" {
   // The events services hand a function (`aws:s3`, `aws:sqs` … records: a SAM project's
   // events/*.json, `sam local generate-event`), not CloudTrail's (`s3.amazonaws.com`): no activity.
   if (/"(?:eventSource|EventSource)"\s*:\s*"aws:/.test(t) && !/"eventSource"\s*:\s*"[\w.-]+\.amazonaws\.com"/.test(t)) return "sources";
-  if (/"eventSource"\s*:|"ServicesLastAccessed"\s*:|"CloudTrailEvent"\s*:|"findingType"\s*:\s*"Unused/.test(t)) return "usage";
+  // A record's eventSource is a string (`"eventSource": "s3.amazonaws.com"`); an EventBridge
+  // pattern on "AWS API Call via CloudTrail" events matches it with a list (`"eventSource":
+  // ["s3.amazonaws.com"]`: EventBridge takes no bare value), and a CloudFormation template, a CDK
+  // assembly's tree.json or a Serverless Framework state file holding such a rule is no activity.
+  // Before, any `"eventSource":` sent those to the usage reader, which refused them as not CloudTrail.
+  if (/"eventSource"\s*:\s*"|"ServicesLastAccessed"\s*:|"CloudTrailEvent"\s*:|"findingType"\s*:\s*"Unused/.test(t)) return "usage";
   // Records as JSON strings: CloudWatch Logs events of a trail's log group (filter-log-events,
-  // get-log-events, subscription data), whose messages are records.
-  if (/\\"eventSource\\"\s*:/.test(t)) return "usage";
+  // get-log-events, subscription data), whose messages are records; a pattern written as a JSON
+  // string (a template's EventPattern as text, a plan's event_pattern) again holds a list.
+  if (/\\"eventSource\\"\s*:\s*\\"/.test(t)) return "usage";
   // Subscription data with only the message that checks the destination (no log data).
   if (/"messageType"\s*:\s*"CONTROL_MESSAGE"/.test(t) && !/"messageType"\s*:\s*"DATA_MESSAGE"/.test(t)) return "usage";
   // The CloudTrail console's Event history CSV: its calls cannot be counted, and the usage reader

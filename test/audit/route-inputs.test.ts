@@ -174,6 +174,41 @@ describe("Terraform plans whose values quote CloudTrail's field names", () => {
   });
 });
 
+describe("Templates and CDK assemblies holding an EventBridge rule on CloudTrail's API calls", () => {
+  // The pattern of the EventBridge User Guide's "AWS API Call via CloudTrail" events: EventBridge
+  // matches a value with a list, so the pattern's eventSource is `["s3.amazonaws.com"]`, never the
+  // bare string a CloudTrail record holds.
+  const pattern = { source: ["aws.s3"], "detail-type": ["AWS API Call via CloudTrail"], detail: { eventSource: ["s3.amazonaws.com"], eventName: ["PutBucketPolicy"] } };
+  const template = {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Resources: {
+      Rule: { Type: "AWS::Events::Rule", Properties: { EventPattern: pattern, Targets: [{ Arn: { "Fn::GetAtt": ["Fn", "Arn"] }, Id: "fn" }] } },
+      Fn: { Type: "AWS::Lambda::Function", Properties: { Runtime: "python3.12", Handler: "index.handler", Role: { "Fn::GetAtt": ["Role", "Arn"] }, Code: { ZipFile: "x" } } },
+    },
+  };
+
+  it("go to the source readers, whether the pattern is an object, text or a CDK tree.json's props", async () => {
+    // A CloudFormation JSON template (as `cdk synth` writes it, the rule before the function).
+    expect(classifyHead(JSON.stringify(template, null, 1))).toBe("sources");
+    // EventPattern given as text, as some templates and `aws events put-rule` inputs write it.
+    expect(classifyHead(JSON.stringify({ ...template, Resources: { Rule: { Type: "AWS::Events::Rule", Properties: { EventPattern: JSON.stringify(pattern) } } } }))).toBe("sources");
+    // cdk.out/tree.json: the construct tree with each resource's CloudFormation props.
+    expect(classifyHead(JSON.stringify({ version: "tree-0.1", tree: { id: "App", path: "", children: { Stack: { id: "Stack", path: "Stack", children: { Rule: { id: "Rule", path: "Stack/Rule", attributes: { "aws:cdk:cloudformation:type": "AWS::Events::Rule", "aws:cdk:cloudformation:props": { eventPattern: pattern } } } } } } } }))).toBe("sources");
+    const dir = mkdtempSync(join(tmpdir(), "lr-evtpl-"));
+    const file = join(dir, "template.json");
+    writeFileSync(file, JSON.stringify(template, null, 2));
+    const routed = await routeInputs([file]);
+    expect(routed.sources.map((s) => s.file)).toEqual([file]);
+    expect(routed.usage).toEqual([]);
+  });
+
+  it("CloudTrail's records, their EventBridge envelope and a trail's log events (a record as text) are still activity", () => {
+    expect(classifyHead('{"Records":[{"eventVersion":"1.09","eventSource":"s3.amazonaws.com","eventName":"PutBucketPolicy"}]}')).toBe("usage");
+    expect(classifyHead('{"version":"0","detail-type":"AWS API Call via CloudTrail","source":"aws.s3","detail":{"eventSource": "s3.amazonaws.com","eventName":"PutBucketPolicy"}}')).toBe("usage");
+    expect(classifyHead('{"events":[{"timestamp":1,"message":"{\\"eventVersion\\":\\"1.09\\",\\"eventSource\\": \\"s3.amazonaws.com\\"}"}]}')).toBe("usage");
+  });
+});
+
 /** UTF-16 with its byte-order mark, as Windows PowerShell 5.1's `>` (LE) and `Out-File -Encoding BigEndianUnicode` (BE) write. */
 function utf16(text: string, order: "le" | "be"): Buffer {
   const le = Buffer.from(text, "utf16le");
