@@ -18,26 +18,63 @@ statement_id(policy, index) := sprintf("%s#%d", [policy, index])
 # What a CDK user can do about a grant on a role the CDK makes for one of its own handlers
 # (role.cdkHandler, from src/sources/cloudformation/cdk-handlers.ts), said after a finding's
 # message: the CDK writes these statements, not the app, and cdk synth rewrites the template, so
-# "scope the role" cannot be followed as it stands. "" for every other role.
-cdk_handler_advice(role, policy) := cdk_advice(role.cdkHandler, object.get(role.cdkHandler, ["awsCustomResources", policy], "")) if role.cdkHandler
+# "scope the role" cannot be followed as it stands. "" for every other role. One place for the
+# wording of every rule that fires on such a role (LR001, LR002, LR003, LR008, LR015, LR017).
+# `policy`: the grant's policy (an AwsCustomResource's own policy names that construct).
+cdk_handler_advice(role, policy) := cdk_advice(role.cdkHandler, object.get(role.cdkHandler, ["awsCustomResources", policy], ""), "this grant", "the one that adds this statement") if role.cdkHandler
 else := ""
 
-# One sentence per handler kind (CdkHandler.kind); `user` is the AwsCustomResource whose policy
-# the statement is in (CdkHandler.awsCustomResources), "" when not known.
-cdk_advice(h, _) := sprintf(". The CDK writes this grant for its LogRetention handler %s, which it adds for the logRetention prop of functions (and of its own custom resources), and the app cannot scope it: give them a logGroup (a logs.LogGroup with its retention) instead of logRetention, as the CDK recommends, and the handler goes; or suppress the finding on this role with that reason", [h.construct]) if h.kind == "log-retention"
+# The same for a finding on all the role's grants at once (LR008's unused actions of its function),
+# which may come from several AwsCustomResources' policies.
+cdk_handler_grants_advice(role) := cdk_advice(role.cdkHandler, "", "these grants", "the ones that add these grants") if role.cdkHandler
+else := ""
 
-cdk_advice(h, user) := sprintf(". The CDK writes this grant for the AwsCustomResource %s from its policy (AwsCustomResourcePolicy.ANY_RESOURCE grants its calls on every resource): give it AwsCustomResourcePolicy.fromSdkCalls({ resources: [...] }) with the ARNs its SDK calls use", [user]) if {
+# LR008 on the function of a CDK handler: it runs only when CloudFormation creates, updates or
+# deletes its custom resources (a deployment), not on the app's traffic, so a usage window without
+# a deployment shows none of its calls, and what is "unused" may be its delete or update call. A
+# SingletonFunction may be the app's and run on its traffic: the grants' advice only.
+cdk_handler_usage_note(role) := cdk_handler_grants_advice(role) if role.cdkHandler.kind == "singleton-function"
+else := sprintf(". The CDK's %s %s runs only when CloudFormation creates, updates or deletes its custom resources, so a window without such a deployment does not show its calls%s", [
+	cdk_handler_name[role.cdkHandler.kind], role.cdkHandler.construct, cdk_handler_grants_advice(role),
+]) if role.cdkHandler
+else := ""
+
+# LR001 on a CDK handler's role: the CDK makes one per stack for every construct that needs the
+# handler; splitting it is not the app's to do, so say that and what the app can do instead.
+cdk_shared_role_advice(role) := sprintf(". The CDK makes this role for its %s %s, one per stack, and every construct that needs the handler shares it by design: it is not the app's to split%s", [
+	cdk_handler_name[role.cdkHandler.kind], role.cdkHandler.construct, cdk_handler_grants_advice(role),
+]) if role.cdkHandler
+else := ""
+
+cdk_handler_name := {
+	"log-retention": "LogRetention handler",
+	"aws-custom-resource": "AwsCustomResource handler",
+	"bucket-notifications": "BucketNotificationsHandler",
+	"custom-resource-provider": "custom resource provider",
+	"singleton-function": "singleton function",
+}
+
+# One sentence per handler kind (CdkHandler.kind); `user` is the AwsCustomResource whose policy
+# the statement is in (CdkHandler.awsCustomResources), "" when not known; `what` names the grant
+# or grants the finding is about, `adder` the AwsCustomResource(s) that add it when not known.
+cdk_advice(h, _, what, _) := sprintf(". The CDK writes %s for its LogRetention handler %s, which it adds for the logRetention prop of functions (and of its own custom resources), and the app cannot scope it: give them a logGroup (a logs.LogGroup with its retention) instead of logRetention, as the CDK recommends, and the handler goes; or suppress the finding on this role with that reason", [what, h.construct]) if h.kind == "log-retention"
+
+cdk_advice(h, user, what, _) := sprintf(". The CDK writes %s for the AwsCustomResource %s from its policy (AwsCustomResourcePolicy.ANY_RESOURCE grants its calls on every resource): give it AwsCustomResourcePolicy.fromSdkCalls({ resources: [...] }) with the ARNs its SDK calls use", [what, user]) if {
 	h.kind == "aws-custom-resource"
 	user != ""
 }
 
-cdk_advice(h, "") := sprintf(". The role is the CDK's AwsCustomResource handler %s, shared by the stack's AwsCustomResources, each adding its policy: give the one that adds this statement AwsCustomResourcePolicy.fromSdkCalls({ resources: [...] }) with the ARNs its SDK calls use", [h.construct]) if h.kind == "aws-custom-resource"
+cdk_advice(h, "", _, adder) := sprintf(". The role is the CDK's AwsCustomResource handler %s, shared by the stack's AwsCustomResources, each adding its policy: give %s AwsCustomResourcePolicy.fromSdkCalls({ resources: [...] }) with the ARNs its SDK calls use", [h.construct, adder]) if h.kind == "aws-custom-resource"
 
-cdk_advice(h, _) := sprintf(". The CDK writes this grant for its BucketNotificationsHandler %s, which it adds for buckets' event notifications, and the app cannot scope it: aws-cdk-lib releases since aws/aws-cdk#35334 (2025) write it on the buckets' ARNs, so upgrade aws-cdk-lib; or suppress the finding on this role with that reason", [h.construct]) if h.kind == "bucket-notifications"
+cdk_advice(h, _, what, _) := sprintf(". The CDK writes %s for its BucketNotificationsHandler %s, which it adds for buckets' event notifications, and the app cannot scope it: aws-cdk-lib releases since aws/aws-cdk#35334 (2025) write it on the buckets' ARNs, so upgrade aws-cdk-lib; or suppress the finding on this role with that reason", [what, h.construct]) if h.kind == "bucket-notifications"
 
-cdk_advice(h, _) := sprintf(". The CDK writes this grant for its custom resource provider %s, and the app cannot scope it: suppress the finding on this role with that reason", [h.construct]) if h.kind == "custom-resource-provider"
+cdk_advice(h, _, what, _) := sprintf(". The CDK writes %s for its custom resource provider %s, and the app cannot scope it: suppress the finding on this role with that reason", [what, h.construct]) if h.kind == "custom-resource-provider"
 
-cdk_advice(h, _) := sprintf(". The role is the singleton function %s's (a construct id ending in a 32-hex UUID, as the CDK's own handlers and SingletonFunction have): scope the statement where the app adds it, or, if the CDK adds it, suppress the finding on this role with that reason", [h.construct]) if h.kind == "singleton-function"
+cdk_advice(h, _, _, _) := sprintf(". The role is the singleton function %s's (a construct id ending in a 32-hex UUID, as the CDK's own handlers and SingletonFunction have): scope the statement where the app adds it, or, if the CDK adds it, suppress the finding on this role with that reason", [h.construct]) if h.kind == "singleton-function"
+
+# Roles by ARN, for rules about a function or a usage entry that name their role (LR008). The
+# usage entries of a role are in its rules slice (src/evaluate/rules-slices.ts).
+roles_by_arn := {role.arn: role | some role in input.roles}
 
 # Roles the Lambda rules apply to: they trust Lambda or a function uses them.
 execution_roles := [role | some role in input.roles; role.analysis.executionRole]

@@ -43,3 +43,14 @@ test_no_beyond_sample_text_without_it if {
 	not contains(f.message, "beyond the usage sample")
 	f.evidence.beyondSample == []
 }
+
+# A role the CDK makes for one of its own handlers: the suggestion stands, and the message says the
+# CDK writes the grant and where the app can scope it (policies/lib/analysis.rego, cdk_handler_advice).
+test_cdk_handler_role_says_the_cdk_writes_it if {
+	handler := {"kind": "aws-custom-resource", "construct": "S/AWS679f53fac002430cb0da5b7982bd2287", "awsCustomResources": {"inline:data": "S/ReadOrders"}}
+	role := object.union(doc(true, [suggestion]).roles[0], {"cdkHandler": handler})
+	fs := dynamic_resource_scope.findings with input as {"roles": [role]}
+	count(fs) == 1
+	some f in fs
+	contains(f.message, "scope it to arn:aws:dynamodb:us-east-1:123456789012:table/orders-*. The CDK writes this grant for the AwsCustomResource S/ReadOrders from its policy")
+}

@@ -35,3 +35,20 @@ test_not_action_counts_what_the_role_may_use if {
 	some f in not_action_allow.findings with input as h.doc([g], true)
 	f.message == "Role app: inline:app Statement[0] is an Allow with NotAction (grants 1 action the role may use; its Deny statements or permissions boundary block 21837 more)"
 }
+
+# A role the CDK makes for one of its own handlers: the message says the CDK writes the grant and
+# what the app can do instead (policies/lib/analysis.rego, cdk_handler_advice).
+test_cdk_handler_role_says_the_cdk_writes_it if {
+	handler := {"kind": "log-retention", "construct": "S/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a"}
+	fs := not_action_allow.findings with input as h.cdk_doc(handler, h.grant({"notResource": ["arn:aws:logs:*:*:log-group:secret"], "actionCount": 2}))
+	count(fs) == 1
+	some f in fs
+	f.severity == "medium"
+	startswith(f.message, "Role app: inline:app Statement[0] is an Allow with NotResource (grants 2 actions). The CDK writes this grant for its LogRetention handler S/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a,")
+	contains(f.message, "give them a logGroup (a logs.LogGroup with its retention) instead of logRetention")
+}
+
+test_other_roles_get_no_cdk_advice if {
+	some f in not_action_allow.findings with input as h.doc([h.grant({"notResource": ["x"], "actionCount": 2})], true)
+	f.message == "Role app: inline:app Statement[0] is an Allow with NotResource (grants 2 actions)"
+}

@@ -27,6 +27,7 @@
 #       confidentiality, sensitivity, data-sensitivity).
 package leastrole.rules.shared_execution_role
 
+import data.leastrole.lib.analysis
 import data.leastrole.lib.functions
 
 findings := [finding |
@@ -50,7 +51,7 @@ findings := [finding |
 
 	finding := {
 		"resource": {"type": "role", "arn": role.arn, "name": role.name},
-		"message": message(role.name, names, reasons),
+		"message": concat("", [message(role.name, names, reasons), analysis.cdk_shared_role_advice(role)]),
 		"severity": severity(reasons),
 		"evidence": {
 			"functions": names,

@@ -147,3 +147,20 @@ test_aggregator_stamps_rule_name if {
 	some f in findings
 	f.rule == "shared_execution_role"
 }
+
+# A role the CDK makes for one of its own handlers is one per stack by design: the message says so
+# and what the app can do (policies/lib/analysis.rego, cdk_shared_role_advice).
+test_cdk_handler_role_says_the_cdk_shares_it if {
+	r := object.union(role("arn:aws:iam::123456789012:role/shared", [arn("a"), arn("b")]), {"cdkHandler": {"kind": "log-retention", "construct": "S/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a"}})
+	fs := shared_execution_role.findings with input as {"roles": [r], "functions": [fn("a", {}), fn("b", {})], "usage": no_usage}
+	count(fs) == 1
+	some f in fs
+	f.severity == "medium"
+	startswith(f.message, "Role shared is the execution role of 2 functions (a, b). The CDK makes this role for its LogRetention handler S/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a, one per stack, and every construct that needs the handler shares it by design: it is not the app's to split.")
+	contains(f.message, "give them a logGroup (a logs.LogGroup with its retention) instead of logRetention")
+}
+
+test_shared_role_of_the_app_gets_no_cdk_advice if {
+	some f in shared_execution_role.findings with input as {"roles": [role("arn:aws:iam::123456789012:role/shared", [arn("a"), arn("b")])], "functions": [fn("a", {}), fn("b", {})], "usage": no_usage}
+	f.message == "Role shared is the execution role of 2 functions (a, b)"
+}

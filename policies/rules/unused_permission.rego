@@ -37,8 +37,9 @@ findings := [finding |
 	fn := object.get(functions.by_arn, labels.functionArn, {"arn": labels.functionArn, "name": analysis.name_of_arn(labels.functionArn)})
 	finding := {
 		"resource": analysis.function_resource(fn),
-		"message": sprintf("Function %s did not use %s in the %d-day usage window: %s%s", [
+		"message": sprintf("Function %s did not use %s in the %d-day usage window: %s%s%s", [
 			fn.name, analysis.counted(count(unused), "granted action"), window_days, concat(", ", array.slice(unused, 0, 8)), analysis.more(count(unused), 8),
+			cdk_note(labels.roleArn),
 		]),
 		"evidence": {
 			"roleArn": labels.roleArn,
@@ -83,3 +84,8 @@ label_count(labels, name) := n if {
 window_days := input.usage.window.days
 
 window_days := 30 if not input.usage.window.days
+
+# The function of one of the CDK's own handlers runs only at deployments and its grants are the
+# CDK's: say so (policies/lib/analysis.rego). "" for any other role, or one the input does not have.
+cdk_note(arn) := analysis.cdk_handler_usage_note(analysis.roles_by_arn[arn]) if analysis.roles_by_arn[arn]
+else := ""

@@ -122,3 +122,29 @@ test_the_view_gives_the_same_finding_as_the_permission_list if {
 	count(listed) == 1
 	from_view == listed
 }
+
+# The function of one of the CDK's own handlers (its role's cdkHandler): the handler runs only when
+# CloudFormation creates, updates or deletes its custom resource, and the CDK writes the grants, so
+# the message says so and what the app can do (policies/lib/analysis.rego).
+cdk_doc(handler) := object.union(doc(true, [perm("logs:PutRetentionPolicy", "used", null), perm("logs:DeleteRetentionPolicy", "unused", null)]), {"roles": [{
+	"arn": "arn:aws:iam::123456789012:role/api", "name": "api-role", "cdkHandler": handler,
+}]})
+
+test_cdk_handler_function_says_when_it_runs if {
+	fs := unused_permission.findings with input as cdk_doc({"kind": "log-retention", "construct": "S/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a"})
+	count(fs) == 1
+	some f in fs
+	f.evidence.unused == ["logs:DeleteRetentionPolicy"]
+	startswith(f.message, "Function api did not use 1 granted action in the 30-day usage window: logs:DeleteRetentionPolicy. The CDK's LogRetention handler S/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a runs only when CloudFormation creates, updates or deletes its custom resources, so a window without such a deployment does not show its calls.")
+	contains(f.message, "The CDK writes these grants for its LogRetention handler S/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a,")
+}
+
+test_cdk_aws_custom_resource_function_names_no_single_policy if {
+	some f in unused_permission.findings with input as cdk_doc({"kind": "aws-custom-resource", "construct": "S/AWS679f53fac002430cb0da5b7982bd2287", "awsCustomResources": {"inline:a": "S/A"}})
+	contains(f.message, "The role is the CDK's AwsCustomResource handler S/AWS679f53fac002430cb0da5b7982bd2287, shared by the stack's AwsCustomResources, each adding its policy: give the ones that add these grants AwsCustomResourcePolicy.fromSdkCalls")
+}
+
+test_function_of_another_role_gets_no_cdk_advice if {
+	some f in unused_permission.findings with input as object.union(doc(true, [perm("s3:DeleteBucket", "unused", null)]), {"roles": [{"arn": "arn:aws:iam::123456789012:role/api", "name": "api-role"}]})
+	f.message == "Function api did not use 1 granted action in the 30-day usage window: s3:DeleteBucket"
+}

@@ -77,3 +77,31 @@ test_write_wildcard_with_every_write_blocked_is_not_reported if {
 	g := grant({"writeWildcards": ["iam:*Policy*"], "wildcardWriteActionCount": 0, "actionCount": 10, "blockedActionCount": 20, "remainingServices": ["iam"]})
 	count(wildcard_action.findings) == 0 with input as doc([g], true)
 }
+
+# A role the CDK makes for one of its own handlers (cdkHandler, see policies/lib/analysis.rego's
+# cdk_handler_advice): the message says the CDK writes the grant and what the app can do instead.
+cdk_doc(handler, g) := {"roles": [{
+	"arn": "arn:aws:iam::123456789012:role/app", "name": "app", "cdkHandler": handler,
+	"analysis": {"executionRole": true, "grants": [g]},
+}]}
+
+test_cdk_aws_custom_resource_wildcard_names_the_construct if {
+	handler := {"kind": "aws-custom-resource", "construct": "S/AWS679f53fac002430cb0da5b7982bd2287", "awsCustomResources": {"inline:app": "S/PutParam"}}
+	fs := wildcard_action.findings with input as cdk_doc(handler, grant({"serviceWildcards": ["ssm:*"]}))
+	count(fs) == 1
+	some f in fs
+	f.severity == "high"
+	f.message == "Role app: inline:app Statement[0] allows every action of a service (ssm:*). The CDK writes this grant for the AwsCustomResource S/PutParam from its policy (AwsCustomResourcePolicy.ANY_RESOURCE grants its calls on every resource): give it AwsCustomResourcePolicy.fromSdkCalls({ resources: [...] }) with the ARNs its SDK calls use"
+}
+
+test_cdk_advice_follows_the_blocked_note if {
+	g := grant({"fullWildcardAction": true, "blockedActionCount": 10, "actionCount": 5, "remainingServices": ["s3"]})
+	some f in wildcard_action.findings with input as cdk_doc({"kind": "custom-resource-provider", "construct": "S/Custom::MyCustomResourceProvider"}, g)
+	contains(f.message, "leaving 5 (s3). The CDK writes this grant for its custom resource provider S/Custom::MyCustomResourceProvider,")
+	f.severity == "high"
+}
+
+test_other_roles_get_no_cdk_advice if {
+	some f in wildcard_action.findings with input as doc([grant({"serviceWildcards": ["ssm:*"]})], true)
+	f.message == "Role app: inline:app Statement[0] allows every action of a service (ssm:*)"
+}
