@@ -5,6 +5,8 @@
  * which cdk synth rewrites. Both shapes of a cloud assembly: the CDK's integration snapshots
  * (construct paths from the manifest only) and cdk synth's output (aws:cdk:path metadata).
  */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { auditDocument } from "../../src/audit/index.js";
@@ -76,5 +78,28 @@ describe("the CDK's own handlers", () => {
     const own = report.findings.filter((f) => !/AWS679f|LogRetention/.test(f.resource.name));
     expect(own.length).toBeGreaterThan(0);
     expect(own.filter((f) => f.message.includes("CDK"))).toEqual([]);
+  });
+
+  it("LR002 and LR015 on an AwsCustomResource's own statements (AwsCustomResourcePolicy.fromStatements) name that AwsCustomResource and fromSdkCalls, at the rule's severity", async () => {
+    // The public integration snapshot, with the GetParameter AwsCustomResource's policy written as
+    // an app would with fromStatements: ssm:* on every resource, and an Allow with NotResource.
+    const dir = mkdtempSync(join(tmpdir(), "lr-cdk-handlers-"));
+    try {
+      cpSync(join(SWEEP, "aws-custom-resource-ssm-cross-stack"), dir, { recursive: true });
+      const file = join(dir, "GetParameterStack.template.json");
+      const template = JSON.parse(readFileSync(file, "utf8"));
+      template.Resources.GetParameterCustomResourcePolicyD8E5D455.Properties.PolicyDocument.Statement = [
+        { Action: "ssm:*", Effect: "Allow", Resource: "*" },
+        { Action: "ssm:GetParameter", Effect: "Allow", NotResource: "arn:aws:ssm:*:*:parameter/secret/*" },
+      ];
+      writeFileSync(file, JSON.stringify(template, null, 1));
+      const report = auditDocument(await read([dir]));
+      const advice = ". The CDK writes this grant for the AwsCustomResource GetParameterStack/GetParameter from its policy (AwsCustomResourcePolicy.ANY_RESOURCE grants its calls on every resource): give it AwsCustomResourcePolicy.fromSdkCalls({ resources: [...] }) with the ARNs its SDK calls use";
+      const of = (id: string) => report.findings.filter((f) => f.ruleId === id).map((f) => [f.severity, f.message.slice(f.message.indexOf(": ") + 2)]);
+      expect(of("LR002")).toEqual([["high", `inline:GetParameterCustomResourcePolicyD8E5D455 Statement[0] allows every action of a service (ssm:*)${advice}`]]);
+      expect(of("LR015")).toEqual([["medium", `inline:GetParameterCustomResourcePolicyD8E5D455 Statement[1] is an Allow with NotResource (grants 1 action)${advice}`]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
