@@ -13,7 +13,8 @@
  * - from a role with no function to "some function of the same account" (LR016 orphaned roles,
  *   for templates, whose accounts are placeholders): such a role joins the group of the first
  *   function of its account (`accounts`, with each account's function coverage, is in every slice);
- * - from usage to the function it names (name only), which is in its role's group.
+ * - from usage to the function it names (name only), which is in its role's group, and to that
+ *   role (LR008 reads its cdkHandler), keyed by the entry's roleArn like the group itself.
  * IAM users and groups (`principals`, LR014 at account scope) and layer versions (`layerVersions`,
  * LR022, each with the functions using it precomputed) go in the first slice only, so their
  * findings come out once; sections read by every rule (`meta`, usage `present`/`window`, sources)

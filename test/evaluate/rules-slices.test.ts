@@ -82,4 +82,23 @@ describe("the built-in pack slice by slice", () => {
     expect(slices.reduce((n, s) => n + s.functions.length, 0)).toBe(generated.functions.length);
     expect(slices.reduce((n, s) => n + s.roles.length, 0)).toBe(generated.roles.length);
   });
+
+  it("gives LR008 on a CDK handler's function its role's advice in every slice (the role is in its usage's group)", () => {
+    // The generated account's roles of functions with unused actions, marked as LogRetention
+    // handlers as the template reader marks the CDK's (Role.cdkHandler).
+    const unused = new Set(evaluateDocument(generated, [loadBuiltinPack()]).findings.filter((f) => f.ruleId === "LR008").map((f) => (f.evidence as { roleArn: string }).roleArn));
+    const marked = new Set([...unused].sort().slice(0, 25));
+    expect(marked.size).toBe(25);
+    const doc: CanonicalDocument = {
+      ...generated,
+      roles: generated.roles.map((r) => (marked.has(r.arn) ? { ...r, cdkHandler: { kind: "log-retention" as const, construct: `S/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a` } } : r)),
+    };
+    const pack = loadBuiltinPack();
+    for (const size of SIZES) {
+      const lr008 = (evaluatePackRaw(pack, doc, undefined, size) as Array<{ rule: string; message: string; evidence: { roleArn: string } }>).filter((f) => f.message.startsWith("Function ") && "unused" in f.evidence);
+      const noted = lr008.filter((f) => f.message.includes(". The CDK's LogRetention handler S/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a runs only when CloudFormation creates, updates or deletes its custom resources"));
+      expect(new Set(noted.map((f) => f.evidence.roleArn)), `slices of ${size}`).toEqual(marked);
+      expect(lr008.filter((f) => !marked.has(f.evidence.roleArn)).every((f) => !f.message.includes("CDK"))).toBe(true);
+    }
+  }, 300_000);
 });
