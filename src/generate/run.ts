@@ -198,7 +198,7 @@ function keptRoles(document: CanonicalDocument): (t: GenerateTarget) => KeptRole
       // Only a root module's unindexed role: a module's or a counted one cannot be replaced by one block here.
       const m = /^aws_iam_role\.([A-Za-z_][A-Za-z0-9_-]*)$/.exec(address);
       if (m) kept.terraformName = m[1] as string;
-      const lambdaModule = lambdaModuleOf(document, role, address);
+      const lambdaModule = lambdaModuleOf(document, role);
       if (lambdaModule !== undefined) kept.lambdaModule = lambdaModule;
     }
     return kept;
@@ -223,15 +223,15 @@ const LAMBDA_MODULE_INPUTS: Record<string, string> = {
 };
 
 /**
- * A role made by terraform-aws-modules/lambda, known by the module's shape: `<call>.aws_iam_role.lambda[0]`
- * run by `<call>.aws_lambda_function.this[0]`, every policy it gets from the same call's
- * attachments of iam.tf. The inputs that make today's policies, but `attach_policy_json` (the output
- * sets it), are to be turned off.
+ * A role made by terraform-aws-modules/lambda, as the Terraform reader recognised it
+ * (`role.source.terraformModule`, src/sources/terraform/lambda-module.ts: the call's source, else the
+ * module's shape), run by the call's `aws_lambda_function.this[0]`, every policy it gets from the same
+ * call's attachments of iam.tf. The inputs that make today's policies, but `attach_policy_json` (the
+ * output sets it), are to be turned off.
  */
-function lambdaModuleOf(document: CanonicalDocument, role: Role, address: string): { call: string; inputsOff: string[]; resetTrust: boolean } | undefined {
-  const m = /^(module\..+)\.aws_iam_role\.lambda\[0\]$/.exec(address);
-  if (m === null) return undefined;
-  const call = m[1] as string;
+function lambdaModuleOf(document: CanonicalDocument, role: Role): { call: string; inputsOff: string[]; resetTrust: boolean } | undefined {
+  const call = role.source?.terraformModule?.call;
+  if (call === undefined) return undefined;
   if (!document.functions.some((f) => f.roleArn === role.arn && f.source?.address === `${call}.aws_lambda_function.this[0]`)) return undefined;
   const inputs = new Set<string>();
   for (const p of role.policyResources ?? []) {

@@ -616,4 +616,22 @@ export interface SourceLocation {
    * the role whatever the function's `Policies` say.
    */
   samMadeFrom?: string;
+  /**
+   * On a role: the terraform-aws-modules/lambda module call that makes it (its
+   * `aws_iam_role.lambda[0]`). The module user changes the role through the call's inputs
+   * (`attach_network_policy`, `policy_statements` …), not by writing a policy. Absent otherwise.
+   */
+  terraformModule?: TerraformModule;
+}
+
+/** A call of the terraform-aws-modules/lambda module that makes a role (SourceLocation.terraformModule). */
+export interface TerraformModule {
+  /**
+   * The call's `source` as the plan's configuration gives it (`terraform-aws-modules/lambda/aws`, a
+   * git URL of the module, or a local copy's path when the call has the module's shape); null when
+   * the plan has no configuration and the shape alone says it.
+   */
+  source: string | null;
+  /** The module call's instance address: `module.lambda_function`, `module.fn["orders"]`. */
+  call: string;
 }

@@ -686,3 +686,50 @@ describe("what a plan of another Terraform version holds", () => {
     expect(() => readPlan({ ...base(), format_version: "latest" })).toThrow(/format_version latest: not a version number/);
   });
 });
+
+describe("a role the terraform-aws-modules/lambda module makes is recognised by its call", () => {
+  const tfmodRoles = (f: ReturnType<typeof read>) => f.roles.map((r) => [r.source?.address, r.source?.terraformModule ?? null]);
+  const simple = () => JSON.parse(readFileSync(join(DIR, "tfmod-simple", "plan.json"), "utf8"));
+  const withSource = (source: string) => {
+    const plan = simple();
+    plan.configuration.root_module.module_calls.lambda_function.source = source;
+    return readTerraformPlan(JSON.stringify(plan), "plan.json");
+  };
+  const ROLE = "module.lambda_function.aws_iam_role.lambda[0]";
+
+  it("every tfmod-* plan (a local copy of the module, ../modules/terraform-aws-lambda): each call's aws_iam_role.lambda[0], by the module's shape", () => {
+    const found = CASES.filter((c) => c.startsWith("tfmod-")).map((c) => [c, tfmodRoles(read(c))]);
+    for (const [, roles] of found) {
+      for (const [address, module] of roles as [string, unknown][]) {
+        const call = /^(module\.[a-z_0-9]+)\.aws_iam_role\.lambda\[0\]$/.exec(address)?.[1];
+        expect(module).toEqual(call === undefined ? null : { source: "../modules/terraform-aws-lambda", call });
+      }
+    }
+    // The us-east-1 call runs its function with the first call's role (create_role = false): one role, the first call's.
+    expect(Object.fromEntries(found)["tfmod-multiple-regions"]).toEqual([[ROLE, { source: "../modules/terraform-aws-lambda", call: "module.lambda_function" }]]);
+  });
+
+  it("the call's source, as Terraform writes it in the plan's configuration: the registry address or the module's git URL", () => {
+    for (const source of [
+      "terraform-aws-modules/lambda/aws",
+      "registry.terraform.io/terraform-aws-modules/lambda/aws",
+      "git::https://github.com/terraform-aws-modules/terraform-aws-lambda.git?ref=v7.20.1",
+      "github.com/terraform-aws-modules/terraform-aws-lambda",
+      "git@github.com:terraform-aws-modules/terraform-aws-lambda.git",
+    ]) {
+      expect(tfmodRoles(withSource(source))).toEqual([[ROLE, { source, call: "module.lambda_function" }]]);
+    }
+  });
+
+  it("another published module of the same shape, or another module of the repository, is not taken for it", () => {
+    for (const source of ["terraform-aws-modules/iam/aws", "terraform-aws-modules/lambda/aws//modules/alias", "git::https://github.com/example/terraform-aws-lambda.git"]) {
+      expect(tfmodRoles(withSource(source))).toEqual([[ROLE, null]]);
+    }
+  });
+
+  it("a plan without its configuration (terraform show -json of a state): the shape alone, with no source", () => {
+    const plan = simple();
+    delete plan.configuration;
+    expect(tfmodRoles(readTerraformPlan(JSON.stringify(plan), "plan.json"))).toEqual([[ROLE, { source: null, call: "module.lambda_function" }]]);
+  });
+});
