@@ -76,6 +76,38 @@ cdk_advice(h, _, _, _) := sprintf(". The role is the singleton function %s's (a 
 # usage entries of a role are in its rules slice (src/evaluate/rules-slices.ts).
 roles_by_arn := {role.arn: role | some role in input.roles}
 
+# The terraform-aws-modules/lambda call that makes each role, by ARN (role.source.terraformModule,
+# from src/sources/terraform/lambda-module.ts): its user changes the role through the call's inputs
+# (variables.tf: attach_network_policy …), so a finding on it names the input to set.
+lambda_module_calls := {role.arn: role.source.terraformModule.call | some role in input.roles; role.source.terraformModule.call}
+
+# The module's attachments each such role has, by ARN: the names of iam.tf's
+# `aws_iam_role_policy_attachment.<name>[0]` of its call (`logs`, `vpc`, `tracing`, `dead_letter`, `async` …).
+lambda_module_attachments := {role.arn: names |
+	some role in input.roles
+	call := role.source.terraformModule.call
+	prefix := sprintf("%s.aws_iam_role_policy_attachment.", [call])
+	names := {trim_suffix(trim_prefix(p.source.address, prefix), "[0]") |
+		some p in object.get(role, "policyResources", [])
+		startswith(p.source.address, prefix)
+	}
+}
+
+# ". Its role is made by the terraform-aws-modules/lambda call module.x: <text>" after a finding on
+# function fn; "" when its role is no such call's.
+lambda_module_advice(fn, text) := sprintf(". Its role is made by the terraform-aws-modules/lambda call %s: %s", [lambda_module_calls[fn.roleArn], text]) if lambda_module_calls[fn.roleArn]
+
+else := ""
+
+# The advice to turn on the module input that attaches a policy (`attachment`, iam.tf's name), when
+# the call does not attach it yet; "" when it does (the cause is elsewhere: a Deny, a boundary, another
+# resource than the call's) or the role is no call's.
+lambda_module_turn_on(fn, attachment, text) := lambda_module_advice(fn, text) if not lambda_module_attaches(fn, attachment)
+
+else := ""
+
+lambda_module_attaches(fn, attachment) if attachment in lambda_module_attachments[fn.roleArn]
+
 # Roles the Lambda rules apply to: they trust Lambda or a function uses them.
 execution_roles := [role | some role in input.roles; role.analysis.executionRole]
 

@@ -64,3 +64,31 @@ test_incomplete_role_is_info if {
 	some f in missing_log_permissions.findings with input as {"functions": [fn([], {"analysis": {"roleFound": true, "roleIncomplete": true, "requirements": logs("implicit-deny", "implicit-deny", "implicit-deny")}})]}
 	f.severity == "info"
 }
+
+# The role of function `api` as the Terraform reader gives it for a terraform-aws-modules/lambda
+# call (source.terraformModule), with the module's attachments of iam.tf named in `attachments`.
+module_role(attachments) := {
+	"arn": "arn:aws:iam::123456789012:role/api", "name": "api",
+	"source": {
+		"file": "plan.json", "line": null, "address": "module.api.aws_iam_role.lambda[0]",
+		"terraformModule": {"source": "terraform-aws-modules/lambda/aws", "call": "module.api"},
+	},
+	"policyResources": [{"type": "aws_iam_role_policy_attachment", "source": {"file": "plan.json", "line": null, "address": sprintf("module.api.aws_iam_role_policy_attachment.%s[0]", [a])}} | some a in attachments],
+}
+
+test_module_role_without_its_logs_policy_names_the_input if {
+	some f in missing_log_permissions.findings with input as {"functions": [fn(logs("implicit-deny", "implicit-deny", "implicit-deny"), {})], "roles": [module_role([])]}
+	f.message == "Function api cannot write its logs to /custom/api: its execution role does not allow logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents. Its role is made by the terraform-aws-modules/lambda call module.api: set attach_cloudwatch_logs_policy = true there (its default), which attaches the module's logs policy on the call's log group"
+}
+
+# The call attaches its logs policy already (on the module's group, not /custom/api): the input is no fix.
+test_module_role_with_its_logs_policy_names_no_input if {
+	some f in missing_log_permissions.findings with input as {"functions": [fn(logs("implicit-deny", "implicit-deny", "implicit-deny"), {})], "roles": [module_role(["logs"])]}
+	not contains(f.message, "terraform-aws-modules")
+}
+
+test_role_of_no_module_names_no_input if {
+	role := object.remove(module_role([]), ["source"])
+	some f in missing_log_permissions.findings with input as {"functions": [fn(logs("implicit-deny", "implicit-deny", "implicit-deny"), {})], "roles": [role]}
+	not contains(f.message, "terraform-aws-modules")
+}

@@ -36,7 +36,10 @@ missing_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": "missing",
 		"severity": severity_missing(fn.analysis.roleIncomplete),
-		"message": sprintf("Function %s has Active tracing%s but its execution role does not allow %s", [fn.name, which(missing[0].subject), concat(", ", actions)]),
+		"message": sprintf("Function %s has Active tracing%s but its execution role does not allow %s%s", [
+			fn.name, which(missing[0].subject), concat(", ", actions),
+			analysis.lambda_module_turn_on(fn, "tracing", "set attach_tracing_policy = true there, which attaches the module's copy of AWSXRayDaemonWriteAccess"),
+		]),
 		"evidence": {"roleArn": fn.roleArn, "missing": actions, "roleIncomplete": fn.analysis.roleIncomplete},
 	}
 ]
@@ -55,10 +58,15 @@ unneeded_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": "unneeded",
 		"severity": "low",
-		"message": sprintf("Function %s does not use Active tracing but its execution role allows %s", [fn.name, concat(", ", cap.actions)]),
+		"message": sprintf("Function %s does not use Active tracing but its execution role allows %s%s", [fn.name, concat(", ", cap.actions), unneeded_advice(fn)]),
 		"evidence": {"roleArn": fn.roleArn, "actions": cap.actions, "statements": cap.statements},
 	}
 ]
+
+# The module's tracing policy is what grants them: its input turns it off. "" when they come from elsewhere.
+unneeded_advice(fn) := analysis.lambda_module_advice(fn, "set attach_tracing_policy = false there (its default)") if analysis.lambda_module_attaches(fn, "tracing")
+
+else := ""
 
 severity_missing(true) := "info"
 

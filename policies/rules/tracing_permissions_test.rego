@@ -35,3 +35,16 @@ test_a_traced_version_without_xray if {
 	some f in tracing_permissions.findings with input as {"functions": [h.fn(reqs, {"tracingMode": "PassThrough"})]}
 	f.message == "Function api has Active tracing (version 3) but its execution role does not allow xray:PutTraceSegments"
 }
+
+test_module_role_without_its_tracing_policy_names_the_input if {
+	reqs := [h.req("tracing", "Active", a, "implicit-deny", true) | some a in ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]]
+	some f in tracing_permissions.findings with input as {"functions": [h.fn(reqs, {})], "roles": [h.module_role(["logs"])]}
+	f.message == "Function api has Active tracing but its execution role does not allow xray:PutTelemetryRecords, xray:PutTraceSegments. Its role is made by the terraform-aws-modules/lambda call module.api: set attach_tracing_policy = true there, which attaches the module's copy of AWSXRayDaemonWriteAccess"
+}
+
+test_module_role_whose_tracing_policy_is_unneeded_names_the_input if {
+	f0 := h.fn([], {})
+	fn := object.union(f0, {"analysis": object.union(f0.analysis, {"unneededCapabilities": [{"purpose": "tracing", "actions": ["xray:PutTraceSegments"], "statements": []}]})})
+	some f in tracing_permissions.findings with input as {"functions": [fn], "roles": [h.module_role(["tracing"])]}
+	f.message == "Function api does not use Active tracing but its execution role allows xray:PutTraceSegments. Its role is made by the terraform-aws-modules/lambda call module.api: set attach_tracing_policy = false there (its default)"
+}

@@ -64,7 +64,7 @@ findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": sprintf("%s:%s", [key[0], key[1]]),
 		"severity": severity(fn.analysis.roleIncomplete, essential(reqs)),
-		"message": sprintf("Function %s: its execution role %s use its %s %s (missing %s)", [fn.name, verb(essential(reqs)), labels[key[0]], key[1], concat(", ", actions)]),
+		"message": sprintf("Function %s: its execution role %s use its %s %s (missing %s)%s", [fn.name, verb(essential(reqs)), labels[key[0]], key[1], concat(", ", actions), module_advice(fn, key[0])]),
 		"evidence": {
 			"purpose": key[0],
 			"subject": key[1],
@@ -74,6 +74,19 @@ findings := [finding |
 		},
 	}
 ]
+
+# The terraform-aws-modules/lambda input that grants what is missing (variables.tf, iam.tf): the
+# module's dead-letter policy (on its dead_letter_target_arn) and async policy (on its
+# destination_on_failure and destination_on_success) when the call does not attach them yet; else,
+# and for event sources, keys and durable executions, which no attach_* input grants, a statement of
+# its own in policy_statements.
+module_advice(fn, purpose) := analysis.lambda_module_advice(fn, "set attach_dead_letter_policy = true there, which grants sns:Publish and sqs:SendMessage on its dead_letter_target_arn") if {
+	purpose == "dead-letter"
+	not analysis.lambda_module_attaches(fn, "dead_letter")
+} else := analysis.lambda_module_advice(fn, "set attach_async_event_policy = true there, which grants sns:Publish, sqs:SendMessage, events:PutEvents and lambda:InvokeFunction on its destination_on_failure and destination_on_success") if {
+	purpose == "destination"
+	not analysis.lambda_module_attaches(fn, "async")
+} else := analysis.lambda_module_advice(fn, "add the statement to its policy_statements input, with attach_policy_statements = true")
 
 # A value (true/false), not a boolean rule: a rule that fails would leave the finding undefined.
 essential(reqs) := count([r | some r in reqs; r.essential]) > 0

@@ -74,3 +74,20 @@ test_unresolved_template_reference_is_not_missing if {
 	reqs := [h.req("trigger", "${Queue.Arn}", "sqs:ReceiveMessage", "unresolved", true)]
 	count(trigger_permissions.findings) == 0 with input as {"functions": [h.fn(reqs, {})]}
 }
+
+module_message(purpose, subject) := m if {
+	some f in trigger_permissions.findings with input as {"functions": [h.fn([h.req(purpose, subject, "sqs:SendMessage", "implicit-deny", true)], {})], "roles": [h.module_role(["logs"])]}
+	m := f.message
+}
+
+test_module_role_names_the_input_for_a_dead_letter_target_a_destination_and_a_trigger if {
+	module_message("dead-letter", queue) == "Function api: its execution role cannot use its dead-letter target arn:aws:sqs:us-east-1:123456789012:orders (missing sqs:SendMessage). Its role is made by the terraform-aws-modules/lambda call module.api: set attach_dead_letter_policy = true there, which grants sns:Publish and sqs:SendMessage on its dead_letter_target_arn"
+	module_message("destination", queue) == "Function api: its execution role cannot use its destination arn:aws:sqs:us-east-1:123456789012:orders (missing sqs:SendMessage). Its role is made by the terraform-aws-modules/lambda call module.api: set attach_async_event_policy = true there, which grants sns:Publish, sqs:SendMessage, events:PutEvents and lambda:InvokeFunction on its destination_on_failure and destination_on_success"
+	module_message("trigger", queue) == "Function api: its execution role cannot use its event source arn:aws:sqs:us-east-1:123456789012:orders (missing sqs:SendMessage). Its role is made by the terraform-aws-modules/lambda call module.api: add the statement to its policy_statements input, with attach_policy_statements = true"
+}
+
+# The call attaches its dead-letter policy already (on another ARN than the function's target): a statement of its own.
+test_module_role_with_its_dead_letter_policy_is_told_to_add_a_statement if {
+	some f in trigger_permissions.findings with input as {"functions": [h.fn([h.req("dead-letter", queue, "sqs:SendMessage", "implicit-deny", true)], {})], "roles": [h.module_role(["dead_letter"])]}
+	endswith(f.message, "call module.api: add the statement to its policy_statements input, with attach_policy_statements = true")
+}

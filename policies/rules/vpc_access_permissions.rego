@@ -39,7 +39,10 @@ missing_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": "missing",
 		"severity": severity_missing(fn.analysis.roleIncomplete),
-		"message": sprintf("Function %s runs in %s but its execution role does not allow %s", [fn.name, vpc_text(fn, missing[0].subject), concat(", ", actions)]),
+		"message": sprintf("Function %s runs in %s but its execution role does not allow %s%s", [
+			fn.name, vpc_text(fn, missing[0].subject), concat(", ", actions),
+			analysis.lambda_module_turn_on(fn, "vpc", "set attach_network_policy = true there, which attaches the module's copy of AWSLambdaENIManagementAccess"),
+		]),
 		"evidence": {
 			# `$LATEST`'s VPC; the requirement's subject names a published version's when only it is in one.
 			"vpcId": latest_vpc_id(fn),
@@ -59,7 +62,7 @@ unneeded_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": "unneeded",
 		"severity": "low",
-		"message": sprintf("Function %s is not in a VPC but its execution role allows %s", [fn.name, concat(", ", cap.actions)]),
+		"message": sprintf("Function %s is not in a VPC but its execution role allows %s%s", [fn.name, concat(", ", cap.actions), unneeded_advice(fn)]),
 		"evidence": {"roleArn": fn.roleArn, "actions": cap.actions, "statements": cap.statements},
 	}
 ]
@@ -97,6 +100,11 @@ else := ""
 latest_vpc_id(fn) := fn.vpc.vpcId if {
 	is_object(fn.vpc)
 } else := null
+
+# The module's network policy is what grants them: its input turns it off. "" when they come from elsewhere.
+unneeded_advice(fn) := analysis.lambda_module_advice(fn, "set attach_network_policy = false there (its default)") if analysis.lambda_module_attaches(fn, "vpc")
+
+else := ""
 
 severity_missing(true) := "info"
 

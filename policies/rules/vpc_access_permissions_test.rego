@@ -69,3 +69,18 @@ test_iac_version_in_a_vpc_whose_id_is_unknown if {
 	some f in vpc_access_permissions.findings with input as {"functions": [h.fn(unknown_vpc_reqs("vpc (version 3)"), {"vpc": null, "versions": [version]})]}
 	f.message == "Function api runs in a VPC (subnets subnet-2; version 3) but its execution role does not allow ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface"
 }
+
+test_module_role_without_its_network_policy_names_the_input if {
+	some f in vpc_access_permissions.findings with input as {"functions": [h.fn(vpc_reqs("implicit-deny"), {"vpc": {"vpcId": "vpc-1", "subnetIds": ["subnet-1"], "securityGroupIds": []}})], "roles": [h.module_role(["logs"])]}
+	f.message == "Function api runs in VPC vpc-1 but its execution role does not allow ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface, ec2:DescribeNetworkInterfaces. Its role is made by the terraform-aws-modules/lambda call module.api: set attach_network_policy = true there, which attaches the module's copy of AWSLambdaENIManagementAccess"
+}
+
+test_module_role_whose_network_policy_is_unneeded_names_the_input if {
+	f0 := h.fn([], {})
+	fn := object.union(f0, {"analysis": object.union(f0.analysis, {"unneededCapabilities": [{"purpose": "vpc", "actions": ["ec2:CreateNetworkInterface"], "statements": []}]})})
+	some with_attachment in vpc_access_permissions.findings with input as {"functions": [fn], "roles": [h.module_role(["logs", "vpc"])]}
+	with_attachment.message == "Function api is not in a VPC but its execution role allows ec2:CreateNetworkInterface. Its role is made by the terraform-aws-modules/lambda call module.api: set attach_network_policy = false there (its default)"
+	# Granted by another statement of the call (policy_statements): not the input's to turn off.
+	some elsewhere in vpc_access_permissions.findings with input as {"functions": [fn], "roles": [h.module_role(["additional_inline"])]}
+	elsewhere.message == "Function api is not in a VPC but its execution role allows ec2:CreateNetworkInterface"
+}
