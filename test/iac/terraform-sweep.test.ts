@@ -727,6 +727,20 @@ describe("a role the terraform-aws-modules/lambda module makes is recognised by 
     }
   });
 
+  it("a call nested in another module (module_calls.<name>.module.module_calls): the call's instance address", () => {
+    // tfmod-simple's call moved into a local module `svc`, as Terraform writes a nested call: every
+    // address and key gains `module.svc.`, the call's configuration moves under svc's.
+    const plan = JSON.parse(JSON.stringify(simple()).replace(/"(address|module_address|provider_config_key|resource)":"module\.lambda_function/g, '"$1":"module.svc.module.lambda_function'));
+    plan.planned_values.root_module.child_modules = [{ address: "module.svc", resources: [], child_modules: plan.planned_values.root_module.child_modules }];
+    delete plan.prior_state;
+    delete plan.relevant_attributes;
+    const calls = plan.configuration.root_module.module_calls;
+    calls.lambda_function.source = "terraform-aws-modules/lambda/aws";
+    plan.configuration.root_module = { module_calls: { svc: { source: "./svc", module: { module_calls: calls } } } };
+    const f = readTerraformPlan(JSON.stringify(plan), "plan.json");
+    expect(tfmodRoles(f)).toEqual([["module.svc.module.lambda_function.aws_iam_role.lambda[0]", { source: "terraform-aws-modules/lambda/aws", call: "module.svc.module.lambda_function" }]]);
+  });
+
   it("a plan without its configuration (terraform show -json of a state): the shape alone, with no source", () => {
     const plan = simple();
     delete plan.configuration;
