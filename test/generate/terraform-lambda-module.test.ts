@@ -7,6 +7,9 @@
  * own attachments from its iam.tf.
  */
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runGenerate } from "../../src/generate/index.js";
 import { normalize } from "../../src/audit/normalize-paths.js";
@@ -55,6 +58,24 @@ describe("generate --format terraform for a terraform-aws-modules/lambda role", 
     expect(block).toMatch(/\n {2}assume_role_policy_statements +\= \{\}\n/);
     expect(tf).toContain("Today's trust policy lets more than Lambda assume the role");
     expect(await generateFor("tfmod-event-source-mapping")).not.toContain("trusted_entities");
+  });
+
+  it("the module is known by the call's source in the plan (the role's source.terraformModule): a call of another published module of the same shape is not it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-tfmod-"));
+    try {
+      const withSource = async (source: string) => {
+        const plan = JSON.parse(readFileSync(`${FIXTURES}/tfmod-event-source-mapping/plan.json`, "utf8"));
+        plan.configuration.root_module.module_calls.lambda_function.source = source;
+        const file = join(dir, "plan.json");
+        writeFileSync(file, JSON.stringify(plan));
+        const { document } = await normalize([file]);
+        return runGenerate(document, { format: "terraform" }).output;
+      };
+      expect(await withSource("terraform-aws-modules/lambda/aws")).toContain('module "lambda_function" {');
+      expect(await withSource("terraform-aws-modules/iam/aws")).not.toContain('module "lambda_function" {');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("Terraform reads what it writes", async (ctx) => {
