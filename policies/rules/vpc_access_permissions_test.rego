@@ -80,6 +80,7 @@ test_module_role_whose_network_policy_is_unneeded_names_the_input if {
 	fn := object.union(f0, {"analysis": object.union(f0.analysis, {"unneededCapabilities": [{"purpose": "vpc", "actions": ["ec2:CreateNetworkInterface"], "statements": []}]})})
 	some with_attachment in vpc_access_permissions.findings with input as {"functions": [fn], "roles": [h.module_role(["logs", "vpc"])]}
 	with_attachment.message == "Function api is not in a VPC but its execution role allows ec2:CreateNetworkInterface. Its role is made by the terraform-aws-modules/lambda call module.api: set attach_network_policy = false there (its default)"
+
 	# Granted by another statement of the call (policy_statements): not the input's to turn off.
 	some elsewhere in vpc_access_permissions.findings with input as {"functions": [fn], "roles": [h.module_role(["additional_inline"])]}
 	elsewhere.message == "Function api is not in a VPC but its execution role allows ec2:CreateNetworkInterface"
