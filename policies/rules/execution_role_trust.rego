@@ -13,7 +13,8 @@
 #   A wildcard whose condition names the role's own account (`aws:PrincipalAccount`, or an
 #   `aws:PrincipalArn` in it) is as a principal of that account: medium. An Allow with
 #   NotPrincipal is reported low as a policy IAM refuses in a trust policy (it cannot be deployed),
-#   not as trusting everyone.
+#   not as trusting everyone; so is a Deny with NotPrincipal, which is not applied (it takes no one
+#   back).
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
 #     description: Lambda execution role (trust policy)
@@ -39,7 +40,7 @@ findings := [finding |
 	count(others) + count(extra) > 0
 	severities := array.concat([principal_severity(p) | some p in others], extra)
 	described := sort({sprintf("%s %s (%s%s)", [p.kind, p.identifier, statement_of(p), restricted_note(p)]) | some p in others})
-	parts := array.concat([t | count(described) > 0; t := sprintf("can also be assumed by %s", [concat(", ", described)])], [t | count(extra) > 0; t := not_principal_text(role)])
+	parts := array.concat([t | count(described) > 0; t := sprintf("can also be assumed by %s", [concat(", ", described)])], refused_texts(role))
 	finding := {
 		"resource": analysis.role_resource(role),
 		"severity": analysis.max_severity(severities),
@@ -55,9 +56,24 @@ findings := [finding |
 # element in ... an IAM role trust policy", IAM User Guide, NotPrincipal), so the policy cannot be
 # deployed (a template or plan fails at CreateRole) nor exist in an account as written. Not
 # "everyone but those listed": it lets no one in. Low: worth fixing, not an exposure.
-not_principal(role) := ["low"] if role.analysis.trust.notPrincipalAllow
+not_principal(role) := ["low"] if refused(role)
 
-not_principal(role) := [] if not role.analysis.trust.notPrincipalAllow
+not_principal(role) := [] if not refused(role)
+
+refused(role) if role.analysis.trust.notPrincipalAllow
+
+# NotPrincipal with Deny: IAM refuses it in a role trust policy as well (the same sentence names
+# no Effect), so the policy cannot be deployed either. The analysis does not apply such a Deny
+# (it takes no one back) and trustsLambda follows the Allow statements, so the role is still
+# reported here: low, as for an Allow.
+refused(role) if count(deny_statements(role)) > 0
+
+deny_statements(role) := object.get(role.analysis.trust, "notPrincipalDenyStatements", [])
+
+refused_texts(role) := array.concat(
+	[t | role.analysis.trust.notPrincipalAllow; t := not_principal_text(role)],
+	[t | count(deny_statements(role)) > 0; t := not_principal_deny_text(role)],
+)
 
 restricted_note(p) := "; with a restricting condition" if p.restricted
 
@@ -132,3 +148,9 @@ not_principal_statements(role) := sprintf("%s uses", [concat(", ", [sprintf("Sta
 } else := sprintf("%s use", [concat(", ", [sprintf("Statement[%d]", [i]) | some i in role.analysis.trust.notPrincipalAllowStatements])]) if {
 	count(role.analysis.trust.notPrincipalAllowStatements) > 1
 } else := "a statement uses"
+
+not_principal_deny_text(role) := sprintf("has a trust policy IAM does not accept: %s NotPrincipal with Effect Deny, which a role trust policy cannot hold either, so CreateRole and UpdateAssumeRolePolicy refuse it (a template or plan with it fails to deploy) and no account holds it as written; it takes no one back. Name the principals to deny in Principal, or let the Allow statements name only who may assume the role", [statement_list(deny_statements(role))])
+
+statement_list(indexes) := sprintf("%s uses", [concat(", ", [sprintf("Statement[%d]", [i]) | some i in indexes])]) if {
+	count(indexes) == 1
+} else := sprintf("%s use", [concat(", ", [sprintf("Statement[%d]", [i]) | some i in indexes])])

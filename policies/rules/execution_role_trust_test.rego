@@ -70,6 +70,26 @@ test_not_principal_allow_beside_other_principals if {
 	contains(f.message, "can also be assumed by wildcard * (Statement[0]); it also has a trust policy IAM does not accept: a statement uses NotPrincipal")
 }
 
+# IAM refuses NotPrincipal in a trust policy with Deny too: reported low as a policy that cannot
+# be deployed, naming the statements, beside what the Allow statements let in.
+test_not_principal_deny_is_a_refused_policy if {
+	d := doc([lambda], false)
+	input_doc := {"roles": [object.union(d.roles[0], {"analysis": {"trust": {"principals": [lambda], "notPrincipalAllow": false, "notPrincipalDenyStatements": [1, 2]}}})]}
+	fs := execution_role_trust.findings with input as input_doc
+	count(fs) == 1
+	some f in fs
+	f.severity == "low"
+	startswith(f.message, "Execution role app has a trust policy IAM does not accept: Statement[1], Statement[2] use NotPrincipal with Effect Deny")
+}
+
+test_not_principal_deny_beside_a_wildcard if {
+	d := doc([lambda, p("wildcard", "*", false, false)], false)
+	input_doc := {"roles": [object.union(d.roles[0], {"analysis": {"trust": {"notPrincipalDenyStatements": [2]}}})]}
+	some f in execution_role_trust.findings with input as input_doc
+	f.severity == "critical"
+	contains(f.message, "can also be assumed by wildcard * (Statement[0]); it also has a trust policy IAM does not accept: Statement[2] uses NotPrincipal with Effect Deny")
+}
+
 test_roles_not_trusting_lambda_are_skipped if {
 	d := doc([p("wildcard", "*", false, false)], false)
 	count(execution_role_trust.findings) == 0 with input as {"roles": [object.union(d.roles[0], {"trustsLambda": false})]}

@@ -98,7 +98,13 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
   const deleted = new Set<string>();
   const notPrincipalAllow: number[] = [];
   const statements = trust?.Statement ?? [];
-  const denies = openDenies(statements, earliest);
+  // IAM refuses NotPrincipal in a role trust policy with either Effect ("You cannot use the
+  // NotPrincipal element in ... an IAM role trust policy", IAM User Guide, NotPrincipal): no
+  // account holds such a Deny, and a template or plan with it fails at CreateRole. It is recorded
+  // for LR011 to say so and not applied, as an Allow with NotPrincipal adds no principal: what
+  // the Allow statements let in is reported, rather than a Deny IAM would never enforce hiding it.
+  const notPrincipalDeny = statements.flatMap((st, i) => (st.Effect === "Deny" && st.NotPrincipal !== undefined ? [i] : []));
+  const denies = openDenies(statements, earliest).filter((d) => d.NotPrincipal === undefined);
   statements.forEach((st, statementIndex) => {
     if (st.Effect !== "Allow") return;
     if (conditionalFrom(st, earliest) === null) return;
@@ -137,9 +143,6 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
       const { removing, pinning, pinningNonService } = denied(relevant);
       if (removing.some((d) => everyone(d.Principal))) return;
       if (removing.some((d) => coversPrincipal(d, type, id))) return;
-      // `*` beside a Deny of everyone but the principals NotPrincipal lists: only those are left.
-      const leftOf = id === "*" ? removing.filter((d) => d.NotPrincipal !== undefined && d.NotPrincipal !== "*") : [];
-      if (leftOf.some((d) => Object.entries(d.NotPrincipal as { [t: string]: string[] }).every(([t, ids]) => t === "Service" && ids.every((i) => LAMBDA_PRINCIPALS.has(i.toLowerCase()))))) return;
       const kind = kindOf(type, id);
       const guests = type === "Federated" && id.toLowerCase() === "cognito-identity.amazonaws.com" && admitsGuests(st);
       const accountId = kind === "aws-account" || kind === "aws-principal" ? (/^\d{12}$/.test(id) ? id : accountOf(id)) : null;
@@ -152,7 +155,7 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
         ...(typeof st.Sid === "string" && st.Sid !== "" ? { sid: st.Sid } : {}),
         actions,
         conditionKeys: keys,
-        restricted: !guests && (pinned || leftOf.length > 0 || (type === "Service" ? pinning : pinningNonService).some((d) => everyone(d.Principal) || (id !== "*" && coversPrincipal(d, type, id)))),
+        restricted: !guests && (pinned || (type === "Service" ? pinning : pinningNonService).some((d) => everyone(d.Principal) || (id !== "*" && coversPrincipal(d, type, id)))),
         ...(guests ? { guests: true as const } : {}),
         ...(id === "*" && ownAccountOnly ? { ownAccountOnly: true as const } : {}),
       });
@@ -163,5 +166,5 @@ export function analyzeTrust(trust: PolicyDocument | null, roleAccount: string, 
     else for (const [type, ids] of Object.entries(p)) for (const id of ids) add(type, id);
   });
   principals.sort((a, b) => a.statementIndex - b.statementIndex || byString(a.identifier, b.identifier));
-  return { principals, notPrincipalAllow: notPrincipalAllow.length > 0, ...(notPrincipalAllow.length > 0 ? { notPrincipalAllowStatements: notPrincipalAllow } : {}), ...(deleted.size > 0 ? { deletedPrincipals: [...deleted].sort(byString) } : {}) };
+  return { principals, notPrincipalAllow: notPrincipalAllow.length > 0, ...(notPrincipalAllow.length > 0 ? { notPrincipalAllowStatements: notPrincipalAllow } : {}), ...(notPrincipalDeny.length > 0 ? { notPrincipalDenyStatements: notPrincipalDeny } : {}), ...(deleted.size > 0 ? { deletedPrincipals: [...deleted].sort(byString) } : {}) };
 }

@@ -51,7 +51,11 @@ function namesService(p: PolicyPrincipal | undefined, service: string): boolean 
 /** Whether a Deny statement applies to the service principal's sts:AssumeRole call (true only when certain). */
 function deniesService(d: PolicyStatement, service: string, ctx: ContextValues, earliest: number | null): boolean {
   if (d.Effect !== "Deny" || !coversAssumeRole(d) || d.NotResource !== undefined) return false;
-  const principal = d.Principal !== undefined ? namesService(d.Principal, service) : d.NotPrincipal !== undefined && d.NotPrincipal !== "*" && !namesService({ Service: d.NotPrincipal["Service"] ?? [] }, service);
+  // A Deny with NotPrincipal is not applied: IAM refuses NotPrincipal in a role trust policy (IAM
+  // User Guide, NotPrincipal), so no account enforces it, and the role is judged by its Allow
+  // statements. A role a function runs with stays an execution role, so LR011 can say its policy
+  // cannot be deployed and the role's other findings are not lost (analysis/trust.ts).
+  const principal = d.Principal !== undefined && namesService(d.Principal, service);
   if (!principal) return false;
   if (conditionalFrom(d, earliest) === null) return false; // a closed time window denies nothing
   return evaluateCondition(d.Condition, ctx, true).result === true;

@@ -252,6 +252,13 @@ export interface TrustAnalysis {
   /** The indexes of those statements, ascending; absent when there are none. */
   notPrincipalAllowStatements?: number[];
   /**
+   * The indexes of Deny statements with NotPrincipal, ascending; absent when there are none. IAM
+   * refuses NotPrincipal in a role trust policy whatever the Effect, so such a policy cannot be
+   * deployed either; the Deny is not applied (it takes no one back, and trustsLambda follows the
+   * Allow statements).
+   */
+  notPrincipalDenyStatements?: number[];
+  /**
    * Unique principal IDs (`AROA…`, `AIDA…`) that Allow statements name where an ARN would be: IAM
    * stores a role's or user's ARN as its unique ID and shows the ID once that principal is deleted;
    * it then matches no one, not even a principal recreated with the same name (IAM User Guide,

@@ -118,8 +118,8 @@ describe("LR011: the trust policy's Deny statements", () => {
     expect(lr011([anyone, { Effect: "Deny", Principal: "*", Action: ["sts:AssumeRole"], Condition: { StringNotEquals: { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] } } }])).toEqual({ principals: [["*", true]], findings: ["high"] });
   });
 
-  it("a Deny of everyone but Lambda leaves only Lambda", () => {
-    expect(lr011([anyone, vendor, { Effect: "Deny", NotPrincipal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:*"] }])).toEqual({ principals: [], findings: [] });
+  it("a Deny with NotPrincipal, which IAM refuses in a trust policy, takes no one back and is reported", () => {
+    expect(lr011([anyone, vendor, { Effect: "Deny", NotPrincipal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:*"] }])).toEqual({ principals: [["*", false], ["arn:aws:iam::111122223333:root", false]], findings: ["critical"] });
   });
 
   it("a Deny without conditions naming the principal takes it back; one on another action does not", () => {
