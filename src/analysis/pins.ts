@@ -113,17 +113,25 @@ const NEGATED = /^(?:StringNotEquals|StringNotEqualsIgnoreCase|StringNotLike|Arn
  * key with fixed values lets in only requests matching one of those values, and pins every Allow it
  * covers to them. `ForAnyValue:` is false on a missing key (a call without it is not denied), and
  * any other condition lets requests that fail it through: neither pins. Null: no pin.
- * `callerIsNotService`: judge it for callers that are not AWS services, for whom a
- * `BoolIfExists aws:PrincipalIsAWSService false` block always holds (exemptsServices) and is skipped.
+ * `caller`: "any" judges it for every caller; "not-service" for callers that are not AWS services,
+ * for whom a `BoolIfExists aws:PrincipalIsAWSService false` block always holds (exemptsServices)
+ * and is skipped; "service-on-behalf" for an AWS service calling on behalf of a resource (an S3
+ * bucket's notification, an SNS topic), the confused-deputy case: its request carries
+ * `aws:PrincipalIsAWSService` true and the resource's `aws:SourceAccount`/`aws:SourceArn`, so
+ * `Bool(IfExists) aws:PrincipalIsAWSService true` and `Null {aws:SourceAccount: false}` hold and
+ * are skipped (onlyForServices). That is the data perimeter's EnforceConfusedDeputyProtection
+ * (aws-samples/data-perimeter-policy-examples, resource_control_policies/identity_perimeter_rcp.json):
+ * with `StringNotEqualsIfExists aws:SourceOrgID` it holds services to the organisation's resources.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
  */
-export function denyPin(st: PolicyStatement, isKey: (key: string) => boolean, callerIsNotService = false): Pin[] | null {
+export function denyPin(st: PolicyStatement, isKey: (key: string) => boolean, caller: "any" | "not-service" | "service-on-behalf" = "any"): Pin[] | null {
   const entries = Object.entries(st.Condition ?? {});
   if (entries.length === 0) return null;
   const out: Pin[] = [];
   for (const [op, block] of entries) {
     const base = op.replace(/^ForAllValues:/i, "");
-    if (callerIsNotService && /^BoolIfExists$/i.test(op) && exemptsServices(block)) continue;
+    if (caller === "not-service" && /^BoolIfExists$/i.test(op) && exemptsServices(block)) continue;
+    if (caller === "service-on-behalf" && onlyForServices(op, block)) continue;
     if (!NEGATED.test(base)) return null;
     for (const [k, values] of Object.entries(block)) {
       const key = k.toLowerCase();
@@ -144,6 +152,21 @@ export function denyPin(st: PolicyStatement, isKey: (key: string) => boolean, ca
 function exemptsServices(block: { readonly [key: string]: readonly string[] }): boolean {
   const entries = Object.entries(block);
   return entries.length === 1 && entries[0]![0].toLowerCase() === "aws:principalisawsservice" && entries[0]![1].length > 0 && entries[0]![1].every((v) => String(v).toLowerCase() === "false");
+}
+
+/**
+ * A block that holds for every service call on behalf of a resource: `Bool` or `BoolIfExists`
+ * `aws:PrincipalIsAWSService` true, or `Null` with `aws:SourceAccount`/`aws:SourceArn` false (the
+ * key is present: the service acts for some resource's account, which is when a confused deputy
+ * can be led to act for another account's). Each alone in its block, as the examples write them.
+ */
+function onlyForServices(op: string, block: { readonly [key: string]: readonly string[] }): boolean {
+  const entries = Object.entries(block);
+  if (entries.length === 0) return false;
+  const all = (value: string) => entries.every(([, vs]) => vs.length > 0 && vs.every((v) => String(v).toLowerCase() === value));
+  if (/^Bool(IfExists)?$/i.test(op)) return entries.every(([k]) => k.toLowerCase() === "aws:principalisawsservice") && all("true");
+  if (/^Null$/i.test(op)) return entries.every(([k]) => ["aws:sourceaccount", "aws:sourcearn"].includes(k.toLowerCase())) && all("false");
+  return false;
 }
 
 /**

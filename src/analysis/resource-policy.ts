@@ -8,7 +8,7 @@
 import type { LambdaFunction, LayerVersion, PolicyPrincipal, PolicyStatement } from "../model/document.js";
 import type { LayerPolicyGrant, PublicUrlGrants, ResourcePolicyGrant } from "../model/analysis.js";
 import { conditionalFrom } from "./iam.js";
-import { allowPins, arnAccount, denyPin, isResourcePolicyKey, otherAccounts } from "./pins.js";
+import { allowPins, arnAccount, denyPin, isResourcePolicyKey, otherAccounts, type Pin } from "./pins.js";
 import { coversActions, coversPrincipal, coversResources, everyone, notPrincipalPins, openDenies } from "./denies.js";
 import { globMatches } from "../iam/wildcard.js";
 
@@ -115,19 +115,30 @@ export function whoIsGranted(st: PolicyStatement, denies: readonly PolicyStateme
   // perimeter's form) pins every caller but a service principal, as LR011 judges it (trust.ts):
   // it counts for a statement naming no service, and `*` still admits the services it exempts.
   const namesNoService = principal === "*" || (principal["Service"] ?? []).length === 0;
+  const onlyServices = principal !== "*" && Object.keys(principal).every((t) => t === "Service");
   let servicePins = pins.length;
+  // Pins of a Deny that holds only for services on behalf of a resource (the data perimeter's
+  // EnforceConfusedDeputyProtection: `StringNotEqualsIfExists aws:SourceOrgID`, `Null
+  // aws:SourceAccount false`, `Bool aws:PrincipalIsAWSService true`): they pin a grant to services,
+  // and the services `*` admits, but no other caller.
+  const onBehalfPins: Pin[][] = [];
   for (const d of denies) {
     if (!coversActions(d, actions) || !coversResources(d, st.Resource)) continue;
     // Deny everyone unless a condition key matches: only those callers are left.
     const strict = everyone(d.Principal) ? denyPin(d, isResourcePolicyKey) : null;
-    const pin = strict ?? (everyone(d.Principal) && namesNoService ? denyPin(d, isResourcePolicyKey, true) : null);
+    const pin = strict ?? (everyone(d.Principal) && namesNoService ? denyPin(d, isResourcePolicyKey, "not-service") : null);
+    const onBehalf = strict === null && everyone(d.Principal) && (onlyServices || everyone(principal)) ? denyPin(d, isResourcePolicyKey, "service-on-behalf") : null;
     // Deny everyone but the principals NotPrincipal lists: only those are left of a public grant.
     const left = everyone(principal) ? notPrincipalPins(d) : null;
     if (strict) servicePins++;
     if (left) servicePins++;
+    if (onBehalf) servicePins++;
     if (pin) pins.push(pin);
     if (left) pins.push(left);
+    if (onBehalf) onBehalfPins.push(onBehalf);
   }
+  // For `*`, they count only beside a pin of the other callers: alone, anyone but a service is left.
+  if (onlyServices || pins.length > 0) pins.push(...onBehalfPins);
   const own = new Set([accountId, ...(st.Resource ?? []).map(arnAccount)]);
   return {
     pinned: pins.length > 0,

@@ -76,7 +76,7 @@ function denying(denies: readonly PolicyStatement[], actions: readonly string[],
     pinning: covering.filter((d) => denyPin(d, isTrustKey) !== null),
     // A Deny that exempts service principals (BoolIfExists aws:PrincipalIsAWSService false) still
     // pins every other caller: it decides for the AWS and federated principals, not for a service.
-    pinningNonService: covering.filter((d) => denyPin(d, isTrustKey, true) !== null),
+    pinningNonService: covering.filter((d) => denyPin(d, isTrustKey, "not-service") !== null),
   };
 }
 
