@@ -59,6 +59,8 @@ export interface EntityIndex {
    * input recorded it, and the policy's. Undefined when the document does not say.
    */
   statement?(arn: string, policy: string, index: number): { statement: SourceLocation | null; policy: SourceLocation | null } | undefined;
+  /** Where statement `index` of a layer version's policy is written (LayerVersion.policyStatementSources); undefined when the document does not say. */
+  layerStatement?(arn: string, index: number): SourceLocation | null | undefined;
 }
 
 export function indexDocument(doc: Partial<CanonicalDocument>): EntityIndex {
@@ -74,7 +76,11 @@ export function indexDocument(doc: Partial<CanonicalDocument>): EntityIndex {
     owners.set(p.arn, p);
   }
   for (const [arn, pol] of Object.entries(doc.policies ?? {})) map.set(arn, { type: "policy", name: pol.name, source: pol.source ?? null });
-  for (const l of doc.layerVersions ?? []) map.set(l.arn, { type: "layer", name: `${l.name}:${l.version}`, source: l.source ?? null });
+  const layers = new Map<string, (SourceLocation | null)[] | undefined>();
+  for (const l of doc.layerVersions ?? []) {
+    map.set(l.arn, { type: "layer", name: `${l.name}:${l.version}`, source: l.source ?? null });
+    layers.set(l.arn, l.policyStatementSources);
+  }
   const statement: EntityIndex["statement"] = (arn, policy, index) => {
     if (policy.startsWith("inline:")) {
       const name = policy.slice("inline:".length);
@@ -84,7 +90,26 @@ export function indexDocument(doc: Partial<CanonicalDocument>): EntityIndex {
     const p = owners.has(arn) ? doc.policies?.[policy] : undefined;
     return p === undefined ? undefined : { statement: p.statementSources?.[index] ?? null, policy: p.source ?? null };
   };
-  return { get: (arn) => map.get(arn), statement };
+  return { get: (arn) => map.get(arn), statement, layerStatement: (arn, index) => layers.get(arn)?.[index] };
+}
+
+/**
+ * Where a finding about one statement of a layer version's policy (LR022, evidence
+ * `{statementIndex}`) points: at the resource that grants it when that is not the version's own
+ * (an AWS::Lambda::LayerVersionPermission, an aws_lambda_layer_version_permission), which is what
+ * a user edits or removes. Only for inputs that name resources (the layer's source has an address):
+ * a get-layer-version-policy file's statements are places in that file, which the layer's
+ * location already names. Null otherwise.
+ */
+function layerStatementLocation(entities: EntityIndex, owner: SourceLocation | null, arn: string, evidence: unknown): FindingLocation | null {
+  if (!isObject(evidence) || entities.layerStatement === undefined || !owner?.address) return null;
+  const index = evidence.statementIndex;
+  if (typeof index !== "number" || !Number.isInteger(index) || index < 0) return null;
+  const at = entities.layerStatement(arn, index);
+  if (!at?.address || at.address === owner.address) return null;
+  const location: FindingLocation = { file: at.file, line: at.line, address: at.address };
+  if (at.construct) location.construct = at.construct;
+  return location;
 }
 
 /**
@@ -252,7 +277,7 @@ export function buildFindings(
       location = { file: item.location.file, line: typeof item.location.line === "number" ? item.location.line : null };
     } else {
       const src = entities.get(resource.arn)?.source ?? null;
-      const statement = statementLocation(entities, src, resource.arn, item.evidence);
+      const statement = resource.type === "layer" ? layerStatementLocation(entities, src, resource.arn, item.evidence) : statementLocation(entities, src, resource.arn, item.evidence);
       if (statement) location = statement;
       else if (src) {
         location = { file: src.file, line: src.line };

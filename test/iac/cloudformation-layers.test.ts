@@ -65,10 +65,10 @@ describe("CloudFormation and SAM layer versions and their permissions, to LR022"
     // The organisation's grant is written as Lambda writes it.
     expect(document.layerVersions?.[0]?.policy?.Statement[0]?.Condition).toEqual({ StringEquals: { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] } });
     const findings = auditDocument(document).findings.filter((f) => f.ruleId === "LR022");
-    // Located at the layer version's resource; each statement's permission resource is in policyStatementSources.
-    expect(findings.map((f) => [f.severity, f.resource.name, f.evidence["sid"], f.location?.address])).toEqual([
-      ["high", "shared:${SharedLayer.Version}", "SharedLayerPublic", "SharedLayer"],
-      ["medium", "org-only:${OrgLayer.Version}", "PartnerPermission", "OrgLayer"],
+    // Located at the AWS::Lambda::LayerVersionPermission that grants it (what to edit or remove), on its line, not at the layer version.
+    expect(findings.map((f) => [f.severity, f.resource.name, f.evidence["sid"], f.location])).toEqual([
+      ["high", "shared:${SharedLayer.Version}", "SharedLayerPublic", { file, line: 9, address: "SharedLayerPublic" }],
+      ["medium", "org-only:${OrgLayer.Version}", "PartnerPermission", { file, line: 27, address: "PartnerPermission" }],
     ]);
     expect(document.layerVersions?.[0]?.policyStatementSources?.map((s) => s?.address)).toEqual(["OrgLayerPermission", "PartnerPermission"]);
     expect(findings[0]!.message).toContain("used by 1 function of the inputs: Orders");

@@ -65,7 +65,8 @@ describe("Terraform layer versions and their permissions, to LR022", () => {
     const arn = "arn:aws:lambda:us-east-1:123456789012:layer:shared:${aws_lambda_layer_version.shared.version}";
     expect(document.functions[0]?.layers).toEqual([arn]);
     expect(document.layerVersions?.map((l) => [l.arn, l.functions, l.policy?.Statement.map((s) => s.Sid)])).toEqual([[arn, [document.functions[0]!.arn], ["public", "org"]]]);
-    expect(findings.map((f) => [f.severity, f.evidence["sid"], f.location?.address])).toEqual([["high", "public", "aws_lambda_layer_version.shared"]]);
+    // At the aws_lambda_layer_version_permission that grants it, not at the layer version.
+    expect(findings.map((f) => [f.severity, f.evidence["sid"], f.location?.address])).toEqual([["high", "public", "aws_lambda_layer_version_permission.public"]]);
     expect(findings[0]!.message).toContain("used by 1 function of the inputs: api");
   });
 
