@@ -13,7 +13,7 @@
  * get-layer-version's `Content.Location` is a pre-signed link to download the code: never kept.
  */
 
-import type { PolicyDocument, SourceLocation } from "../model/document.js";
+import type { PolicyDocument, PolicyStatement, SourceLocation } from "../model/document.js";
 import { parsePolicyDocument } from "../iam/index.js";
 import { parseArn } from "./arns.js";
 import { isBarePolicyDocument } from "./policy-document-file.js";
@@ -69,6 +69,24 @@ function policyText(policy: unknown): string {
 
 /** A layer version ARN in a policy's text (JSON, possibly URL-encoded): its Resource. */
 const LAYER_ARN_TEXT = /arn:[^:"]+:lambda:[^:"]+:\d{12}:layer:|arn%3A[^%"]+%3Alambda%3A/i;
+
+/** A template's or plan's layer version as its reader gathers it: the statements its permission resources grant, and where each is written. */
+export interface LayerVersionDraft {
+  record: LayerVersionRecord;
+  statements: PolicyStatement[];
+  sources: SourceLocation[];
+}
+
+/**
+ * The layer versions of a template or plan, each with the policy its permission resources make
+ * (AWS::Lambda::LayerVersionPermission, aws_lambda_layer_version_permission: one statement each),
+ * sorted by ARN. A version no permission names has no policy.
+ */
+export function finishLayerVersions(drafts: Iterable<LayerVersionDraft>): LayerVersionRecord[] {
+  return [...drafts]
+    .map(({ record, statements, sources }) => (statements.length === 0 ? record : { ...record, policy: { Version: "2012-10-17", Statement: statements }, policyStatementSources: sources }))
+    .sort((a, b) => (a.arn! < b.arn! ? -1 : a.arn! > b.arn! ? 1 : 0));
+}
 
 /**
  * `{Policy, RevisionId?}` of a layer version: its statements' Resource is a layer version ARN, or

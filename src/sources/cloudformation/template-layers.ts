@@ -8,8 +8,8 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-layerversionpermission.html
  */
 
-import type { PolicyStatement, SourceLocation } from "../../model/document.js";
-import { parseLayerVersionArn, type LayerVersionRecord } from "../lambda-layers.js";
+import type { SourceLocation } from "../../model/document.js";
+import { finishLayerVersions, parseLayerVersionArn, type LayerVersionDraft, type LayerVersionRecord } from "../lambda-layers.js";
 import { permissionStatement, type ArnContext } from "./lambda-shapes.js";
 import type { TemplateReader } from "./read-template.js";
 
@@ -21,8 +21,8 @@ export function layerVersionArnOf(ctx: ArnContext, name: string, id: string): st
 }
 
 export function readLayerVersions(reader: TemplateReader, layers: ReadonlyArray<[string, { sourcePath: string }]>, permissions: ReadonlyArray<[string, Parameters<TemplateReader["prop"]>[0]]>): LayerVersionRecord[] {
-  const byArn = new Map<string, { record: LayerVersionRecord; statements: PolicyStatement[]; sources: SourceLocation[] }>();
-  const entry = (arn: string, source: SourceLocation): { record: LayerVersionRecord; statements: PolicyStatement[]; sources: SourceLocation[] } | null => {
+  const byArn = new Map<string, LayerVersionDraft>();
+  const entry = (arn: string, source: SourceLocation): LayerVersionDraft | null => {
     let e = byArn.get(arn);
     if (e) return e;
     const parsed = parseLayerVersionArn(arn);
@@ -59,7 +59,5 @@ export function readLayerVersions(reader: TemplateReader, layers: ReadonlyArray<
     e.statements.push(statement);
     e.sources.push(at);
   }
-  return [...byArn.values()]
-    .map(({ record, statements, sources }) => (statements.length === 0 ? record : { ...record, policy: { Version: "2012-10-17", Statement: statements }, policyStatementSources: sources }))
-    .sort((a, b) => (a.arn! < b.arn! ? -1 : a.arn! > b.arn! ? 1 : 0));
+  return finishLayerVersions(byArn.values());
 }

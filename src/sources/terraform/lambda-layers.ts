@@ -9,8 +9,8 @@
  * https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_layer_version_permission
  */
 
-import type { PolicyStatement, SourceLocation } from "../../model/document.js";
-import { parseLayerVersionArn, type LayerVersionRecord } from "../lambda-layers.js";
+import type { SourceLocation } from "../../model/document.js";
+import { finishLayerVersions, parseLayerVersionArn, type LayerVersionDraft, type LayerVersionRecord } from "../lambda-layers.js";
 import { permissionStatement } from "../cloudformation/lambda-shapes.js";
 import { targetOf, type TfResource } from "./plan-index.js";
 import { unknownAt, valueAtPath } from "./values.js";
@@ -69,7 +69,7 @@ function permissionTarget(p: PlanReader, r: TfResource, versions: ReadonlyMap<st
 
 export function readLayerVersions(p: PlanReader, layers: readonly TfResource[], permissions: readonly TfResource[]): LayerVersionRecord[] {
   const versions = new Map(layers.map((r) => [r.address, r]));
-  const byArn = new Map<string, { record: LayerVersionRecord; statements: PolicyStatement[]; sources: SourceLocation[] }>();
+  const byArn = new Map<string, LayerVersionDraft>();
   const entry = (arn: string, source: SourceLocation) => {
     let e = byArn.get(arn);
     if (e) return e;
@@ -103,7 +103,5 @@ export function readLayerVersions(p: PlanReader, layers: readonly TfResource[], 
     e.statements.push(statement);
     e.sources.push(at);
   }
-  return [...byArn.values()]
-    .map(({ record, statements, sources }) => (statements.length === 0 ? record : { ...record, policy: { Version: "2012-10-17", Statement: statements }, policyStatementSources: sources }))
-    .sort((a, b) => (a.arn! < b.arn! ? -1 : a.arn! > b.arn! ? 1 : 0));
+  return finishLayerVersions(byArn.values());
 }
