@@ -16,9 +16,9 @@
 import type { PolicyDocument, PolicyStatement, SourceLocation } from "../model/document.js";
 import { parsePolicyDocument } from "../iam/index.js";
 import { parseArn } from "./arns.js";
-import { isBarePolicyDocument } from "./policy-document-file.js";
+import { isBareResourcePolicyOf, policyOfEnvelope } from "./lambda-policy.js";
 import { nextPageKey, valuePages } from "./pagination.js";
-import { asObject, eachRecord, FileContext, isObject, isResponseMetadataKey, joinPath, type JsonObject } from "./record-reader.js";
+import { asObject, eachRecord, FileContext, isObject, joinPath, type JsonObject } from "./record-reader.js";
 import { emptyFragment, type PathContext, type ReaderInput, type SourceFragment } from "./types.js";
 
 /** A layer version ARN split: `arn:<partition>:lambda:<region>:<account>:layer:<name>:<version>`. */
@@ -94,9 +94,8 @@ export function finishLayerVersions(drafts: Iterable<LayerVersionDraft>): LayerV
  * which takes the same envelope for a function's.
  */
 export function isGetLayerVersionPolicy(v: unknown, context: PathContext | null = null): boolean {
-  if (!isObject(v) || !("Policy" in v) || !Object.keys(v).every((k) => k === "Policy" || k === "RevisionId" || isResponseMetadataKey(k))) return false;
-  const policy = v["Policy"];
-  if (typeof policy !== "string" && !isObject(policy)) return false;
+  const policy = policyOfEnvelope(v);
+  if (policy === null) return false;
   if (context?.call && POLICY_CALLS.has(context.call)) return true;
   const text = policyText(policy);
   return /:layer:|%3Alayer%3A/i.test(text) && LAYER_ARN_TEXT.test(text) && !/:function:|%3Afunction%3A/i.test(text);
@@ -107,17 +106,7 @@ export function isGetLayerVersionPolicy(v: unknown, context: PathContext | null 
  * document whose every statement names a principal and a layer version ARN as its Resource.
  */
 export function isBareLayerVersionPolicy(v: unknown): boolean {
-  if (!isBarePolicyDocument(v)) return false;
-  const raw = (v as { Statement: unknown }).Statement;
-  const statements = Array.isArray(raw) ? raw : [raw];
-  return (
-    statements.length > 0 &&
-    statements.every((st) => {
-      if (!isObject(st) || !("Principal" in st || "NotPrincipal" in st)) return false;
-      const resources = Array.isArray(st["Resource"]) ? st["Resource"] : [st["Resource"]];
-      return resources.length > 0 && resources.every((r) => typeof r === "string" && parseLayerVersionArn(r) !== null);
-    })
-  );
+  return isBareResourcePolicyOf(v, (arn) => parseLayerVersionArn(arn) !== null);
 }
 
 /**

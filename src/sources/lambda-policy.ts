@@ -17,10 +17,19 @@ import { isBarePolicyDocument } from "./policy-document-file.js";
  * the policy itself must be about Lambda (a `lambda:` action or a function ARN), or the collector
  * path must say it came from Lambda.
  */
-export function isGetPolicy(v: unknown, context: PathContext | null = null): boolean {
-  if (!isObject(v) || !("Policy" in v) || !Object.keys(v).every((k) => k === "Policy" || k === "RevisionId" || isResponseMetadataKey(k))) return false;
+/**
+ * The policy of Lambda's `{Policy, RevisionId?}` envelope (get-policy's and
+ * get-layer-version-policy's alike; the SDKs add ResponseMetadata): its text or object, else null.
+ */
+export function policyOfEnvelope(v: unknown): string | Record<string, unknown> | null {
+  if (!isObject(v) || !("Policy" in v) || !Object.keys(v).every((k) => k === "Policy" || k === "RevisionId" || isResponseMetadataKey(k))) return null;
   const policy = v["Policy"];
-  if (typeof policy !== "string" && !isObject(policy)) return false;
+  return typeof policy === "string" || isObject(policy) ? policy : null;
+}
+
+export function isGetPolicy(v: unknown, context: PathContext | null = null): boolean {
+  const policy = policyOfEnvelope(v);
+  if (policy === null) return false;
   if (context?.service) return context.service === "lambda";
   const text = typeof policy === "string" ? policy : JSON.stringify(policy);
   // Cheap content test on the text (it may be URL-encoded or invalid: the reader reports that).
@@ -36,6 +45,14 @@ const FUNCTION_ARN = /^arn:[^:]+:lambda:[^:]+:\d{12}:function:/;
  * this it was taken for an identity policy attached to nothing, and left out.
  */
 export function isBareLambdaPolicy(v: unknown): boolean {
+  return isBareResourcePolicyOf(v, (arn) => FUNCTION_ARN.test(arn));
+}
+
+/**
+ * A bare resource-based policy document (a function's, a layer version's) whose every statement
+ * names a principal and, as its Resource, only ARNs `isResourceArn` accepts.
+ */
+export function isBareResourcePolicyOf(v: unknown, isResourceArn: (arn: string) => boolean): boolean {
   if (!isBarePolicyDocument(v)) return false;
   const raw = (v as { Statement: unknown }).Statement;
   const statements = Array.isArray(raw) ? raw : [raw];
@@ -44,7 +61,7 @@ export function isBareLambdaPolicy(v: unknown): boolean {
     statements.every((st) => {
       if (!isObject(st) || !("Principal" in st || "NotPrincipal" in st)) return false;
       const resources = Array.isArray(st["Resource"]) ? st["Resource"] : [st["Resource"]];
-      return resources.length > 0 && resources.every((r) => typeof r === "string" && FUNCTION_ARN.test(r));
+      return resources.length > 0 && resources.every((r) => typeof r === "string" && isResourceArn(r));
     })
   );
 }
