@@ -5,7 +5,9 @@
  * read, a role missing from the IAM export, data about a function the inputs do not hold), which
  * the terminal prints on stderr and a JSON or SARIF consumer had no way to see. 1.2 added
  * `summary.failedPacks`: the packs whose findings are missing, which made the CLI exit 2 while a
- * program reading the report (or the SDK's AuditReport) saw what looked like a clean audit.
+ * program reading the report (or the SDK's AuditReport) saw what looked like a clean audit. 1.3
+ * added the resource type `layer` (a Lambda layer version, LR022): a program that switches on
+ * `finding.resource.type` must know a fifth value.
  * Keys are written in a fixed order and evidence objects with sorted keys, so that the same
  * audit gives the same bytes.
  */
@@ -17,7 +19,7 @@ import { sortKeysDeep } from "./view.js";
 import type { CanonicalDocument, Warning } from "../model/document.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 
-export const REPORT_SCHEMA_VERSION = "1.2";
+export const REPORT_SCHEMA_VERSION = "1.3";
 
 export interface AuditSummary {
   functions: number;
