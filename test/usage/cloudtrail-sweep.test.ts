@@ -1,9 +1,10 @@
 /**
- * Real CloudTrail records from public sources (AWS's own service guides on GitHub, Panther's rule
- * tests, the Invictus and Stratus Red Team logs: test/fixtures/cloudtrail-sweep/SOURCE.md), each made the
- * call of one Lambda function. For every record: what the usage stage reads from it (the function,
- * the IAM action, the resources, refused or not) against what AWS documents for that call, and the
- * same answer from the WebAssembly scanner, the JavaScript scanner and the full parser.
+ * Real CloudTrail records from public sources (AWS's own service guides, on GitHub and newer pages,
+ * Panther's rule tests, Sumo Logic's documentation, the Invictus and Stratus Red Team logs:
+ * test/fixtures/cloudtrail-sweep/SOURCE.md), each made the call of one Lambda function. For every
+ * record: what the usage stage reads from it (the function, the IAM action, the resources, refused
+ * or not) against what AWS documents for that call, the same answer from the WebAssembly scanner,
+ * the JavaScript scanner and the full parser, and a policy from `generate` that allows the call.
  *
  * The expected values come from the documentation, cited per row, not from leastrole's output:
  * - [SAR-<svc>]  Service Authorization Reference, "Actions, resources, and condition keys for <svc>":
@@ -26,18 +27,29 @@
  *                message says "because no <type> allows" or "with an explicit deny in a <type>".
  * - [CT-SHARED]  CloudTrail user guide, record contents: sharedEventID marks one action delivered to
  *                several accounts; it is one call.
+ * - [DDB-IAM]    DynamoDB developer guide, "Using IAM policies with PartiQL" and the API reference:
+ *                each item operation of TransactWriteItems (Put, Update, Delete, ConditionCheck) is
+ *                authorised by its own action on its table; a PartiQL statement by the PartiQL
+ *                action of its verb (SELECT → PartiQLSelect, INSERT → PartiQLInsert …).
  * Where the documented resource is one the usage stage does not derive from the request (an EC2
  * call authorised on more than it names …) the row says so (`notDerived`) and the call must
  * be counted as naming none, never on another ARN. Where it is an IAM user, group or role called by
  * name, whose path the request does not give (`byName`), the call is counted on the two patterns
  * `<type>/<name>` and `<type>/*` + `/<name>` made from the documented ARN's name, which must match it.
+ * Where the usage stage counts a call under every candidate action of its event (`candidates`), the
+ * documented ones must be among them, the rest only the event mapping's other candidates.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readUsage } from "../../src/usage/index.js";
+import { generatePolicy, matchResourceType } from "../../src/generate/index.js";
+import { evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
+import type { PolicyDocument } from "../../src/model/document.js";
+import { labelUsage, readUsage } from "../../src/usage/index.js";
+import { eventToActions } from "../../src/usage/event-actions.js";
 import { readUsageFile } from "../../src/usage/read-file.js";
+import { document, lambdaFunction, role as roleOf } from "../generate/fixtures.js";
 
 const FIXTURE = join(__dirname, "../fixtures/cloudtrail-sweep/records.json");
 const ROLE = "service-role/ctsweep-role";
@@ -57,6 +69,14 @@ interface Expected {
   notDerived?: string;
   /** Set when the documented resource is an IAM user, group or role named without its path (why). */
   byName?: string;
+  /**
+   * Set when the usage stage counts the call under every action its event's mapping lists
+   * (event-actions.ts), of which the documented ones are some (why): the others must be those
+   * candidates, on the documented resources, never another action.
+   */
+  candidates?: string;
+  /** Set when the documented resources are a guide's placeholders, of no resource type of the action (why): no policy can name them. */
+  placeholder?: string;
 }
 
 /** The by-name patterns of a documented IAM ARN (arn:…:iam::<account>:<type>/<path><name>): its type and name at any path. */
@@ -74,6 +94,10 @@ const KEY_0987 = "arn:aws:kms:us-west-2:111122223333:key/0987dcba-09fe-87dc-65ba
 const EBS_KEY = "arn:aws:kms:us-east-1:123456789012:key/e29ddfd4-1bf6-4e1b-8ecb-08216bd70d07";
 const QUEUE = "arn:aws:sqs:us-east-2:123456789012:MyQueue";
 const I = "arn:aws:iam::123837392027";
+const MUSIC = "arn:aws:dynamodb:us-west-2:123456789012:table/Music";
+const SSM = "arn:aws:ssm:us-east-1:123837392027:parameter/credentials/stratus-red-team";
+const SECRET_15 = "arn:aws:secretsmanager:us-east-1:123837392027:secret:stratus-red-team-retrieve-secret-15-wL771x";
+const SM_KEY = "arn:aws:kms:us-east-1:123837392027:key/dad21b23-9915-42bd-981b-2a9f3c8f20c8";
 const ok = (resources: string[] = []) => ({ resources, denied: false });
 
 const EXPECTED: { [fn: string]: Expected } = {
@@ -100,6 +124,7 @@ const EXPECTED: { [fn: string]: Expected } = {
     account: "222222222222",
     actions: { "s3-outposts:PutObject": ok(["arn:aws:s3-outposts:us-east-1:YYY:outpost/op-01ac5d28a6a232904/bucket/", "arn:aws:s3-outposts:us-east-1:YYY:outpost/op-01ac5d28a6a232904/bucket/path/upload.sh"]) },
     doc: "[SAR-s3-outposts] PutObject → s3-outposts:PutObject on the resources[] CloudTrail lists (YYY is the guide's placeholder); [CT-SHARED] one call",
+    placeholder: "the guide's ARNs have YYY for the account and no bucket name (outpost/<id>/bucket/), where an object's ARN is outpost/<id>/bucket/<bucket>/object/<key>",
   },
   "ct-21-iam-getuserpolicy": { account: "444455556666", actions: { "iam:GetUserPolicy": ok(["arn:aws:iam::444455556666:user/JaneDoe"]) }, doc: "[SAR-iam] on the user", byName: "as AddUserToGroup: the user's path is not in the request" },
   "ct-22-sts-assumerole-cross-account": { account: "777788889999", actions: { "sts:AssumeRole": ok(["arn:aws:iam::111122223333:role/EC2-dev"]) }, doc: "[STS-IAM]; [CT-SHARED] (its sourceIdentity needs sts:SetSourceIdentity, never logged: not-logged.ts)" },
@@ -137,9 +162,27 @@ const EXPECTED: { [fn: string]: Expected } = {
   "ct-54-cloudtrail-startlogging": { account: "123837392027", actions: { "cloudtrail:StartLogging": ok(["arn:aws:cloudtrail:us-east-1:123837392027:trail/stratus-red-team-ctlr-trail-zqfsvooxqj"]) }, doc: "[SAR-cloudtrail] on trail/<name>, a name in the call's Region (trail calls are made in the trail's home Region)" },
   "ct-55-cloudtrail-geteventselectors": { account: "123837392027", actions: { "cloudtrail:GetEventSelectors": ok(["arn:aws:cloudtrail:us-east-1:123837392027:trail/stratus-red-team-ctes-trail-qyxyekjbtk"]) }, doc: "[SAR-cloudtrail] on the trail its trailName names" },
   "ct-56-cloudtrail-stoplogging-arn": { account: "123456789012", actions: { "cloudtrail:StopLogging": ok(["arn:aws:cloudtrail:us-west-2:123456789012:trail/example-trail"]) }, doc: "[SAR-cloudtrail] on the trail its name gives as an ARN" },
+  "ct-57-dynamodb-putitem": { account: "111122223333", actions: { "dynamodb:PutItem": ok([MUSIC]) }, doc: "[SAR-dynamodb] PutItem on the table (resources[] names it in 123456789012, as published)" },
+  "ct-58-dynamodb-updateitem-condition-failed": { account: "111122223333", actions: { "dynamodb:UpdateItem": ok([MUSIC]) }, doc: "[SAR-dynamodb]; [CT-ERR] ConditionalCheckFailedException is no refusal: the call was authorised" },
+  "ct-59-dynamodb-transactwriteitems": { account: "111122223333", actions: { "dynamodb:PutItem": ok([MUSIC]), "dynamodb:UpdateItem": ok([MUSIC]), "dynamodb:DeleteItem": ok([MUSIC]), "dynamodb:ConditionCheckItem": ok([MUSIC]) }, doc: "[DDB-IAM] each item operation is authorised by its own action on its table: the request's Put, Update, Delete and ConditionCheck" },
+  "ct-60-dynamodb-transactwriteitems-cancelled": { account: "111122223333", actions: { "dynamodb:PutItem": ok([MUSIC]), "dynamodb:UpdateItem": ok([MUSIC]), "dynamodb:DeleteItem": ok([MUSIC]), "dynamodb:ConditionCheckItem": ok([MUSIC]) }, doc: "[DDB-IAM] as ct-59; [CT-ERR] TransactionCanceledException (a condition failed) is no refusal" },
+  "ct-61-dynamodb-executestatement-select": { account: "111122223333", actions: { "dynamodb:PartiQLSelect": ok([MUSIC]) }, doc: "[DDB-IAM] a PartiQL SELECT is authorised by dynamodb:PartiQLSelect on the table (DynamoDB developer guide, \"IAM policies with PartiQL\")", candidates: "the statement's verb (SELECT) is in requestParameters.statement, which the usage stage does not read: every PartiQL action is counted" },
+  "ct-62-dynamodb-batchexecutestatement": { account: "111122223333", actions: { "dynamodb:PartiQLUpdate": ok([MUSIC]), "dynamodb:PartiQLInsert": ok([MUSIC]) }, doc: "[DDB-IAM] each statement by its own PartiQL action: an UPDATE and an INSERT", candidates: "each statement's verb is in requestParameters.requestItems[].statement, which the usage stage does not read: every PartiQL action is counted" },
+  "ct-63-sqs-sendmessage": { account: "123456789012", actions: { "sqs:SendMessage": ok(["arn:aws:sqs:ap-southeast-4:123456789012:MyQueue"]) }, doc: "[SQS-IAM] SendMessage on the queue of queueUrl (a data event)" },
+  "ct-64-sns-publish-topic": { account: "123456789012", actions: { "sns:Publish": ok(["arn:aws:sns:us-east-1:123456789012:ExampleSNSTopic"]) }, doc: "[SAR-sns] Publish on the topic of topicArn (a data event)" },
+  "ct-65-events-putevents-default-bus": { account: "111122223333", actions: { "events:PutEvents": ok(["arn:aws:events:us-east-1:111122223333:event-bus/default"]) }, doc: "[SAR-events] PutEvents on the event bus (eventBusName default: the account's default bus in the call's Region)" },
+  "ct-67-ssm-getparameter": { account: "123837392027", actions: { "ssm:GetParameter": ok([`${SSM}/credentials-35`]) }, doc: "[SAR-ssm] GetParameter on parameter/<name without its leading />" },
+  "ct-68-ssm-getparameters": { account: "123837392027", actions: { "ssm:GetParameters": ok(["11", "13", "20", "22", "23", "27", "28", "36", "5", "7"].map((n) => `${SSM}/credentials-${n}`)) }, doc: "[SAR-ssm] GetParameters on each parameter it names" },
+  "ct-69-secretsmanager-getsecretvalue-arn": { account: "123837392027", actions: { "secretsmanager:GetSecretValue": ok([SECRET_15]) }, doc: "[SAR-secretsmanager] GetSecretValue on the secret its complete ARN names (resources is absent, as Secrets Manager writes it)" },
+  "ct-70-secretsmanager-getsecretvalue-version": { account: "123837392027", actions: { "secretsmanager:GetSecretValue": ok([SECRET_15]) }, doc: "[SAR-secretsmanager] as ct-69: a versionId reads a version of the same secret, no other action" },
+  "ct-71-kms-decrypt-via-secretsmanager": { account: "123837392027", actions: { "kms:Decrypt": ok([SM_KEY]) }, doc: "[SAR-kms] Decrypt on the key; made by Secrets Manager with the caller's credentials (invokedBy), so the caller's policy must allow it (KMS developer guide, \"How Secrets Manager uses AWS KMS\")" },
+  "ct-72-kms-generatedatakey-via-secretsmanager-alias": { account: "123837392027", actions: { "kms:GenerateDataKey": ok([SM_KEY]) }, doc: "[SAR-kms] on the key alias/aws/secretsmanager resolves to (resources[]), with the caller's credentials (invokedBy)" },
+  "ct-73-sts-assumerole-from-function": { account: "123837392027", actions: { "sts:AssumeRole": ok([`${I}:role/stratus-red-team-leave-org-role`]) }, doc: "[STS-IAM] on the role of roleArn" },
+  "ct-74-athena-startqueryexecution-workgroup": { account: "123456789012", actions: { "athena:StartQueryExecution": ok(["arn:aws:athena:us-west-2:123456789012:workgroup/Panther"]) }, doc: "[SAR-athena] StartQueryExecution on the workgroup it names (a Go function's call, its userAgent says: exec-env/AWS_Lambda_go1.x)" },
+  "ct-75-bedrock-invokemodel-foundation-model": { account: "956882123456", actions: { "bedrock:InvokeModel": ok(["arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"]) }, doc: "[SAR-bedrock] InvokeModel on the foundation model its modelId names, in the call's Region, no account" },
 };
 
-type Rec = { userIdentity: { principalId: string } };
+type Rec = { userIdentity: { principalId: string }; eventTime: string; awsRegion: string; eventSource: string; eventName: string };
 const records = (JSON.parse(readFileSync(FIXTURE, "utf8")) as { Records: Rec[] }).Records;
 const functionOf = (r: Rec): string => r.userIdentity.principalId.split(":")[1] as string;
 
@@ -171,8 +214,54 @@ describe("public CloudTrail records through the usage stage", () => {
       Object.entries(want.actions).map(([a, v]) => [a, { ...v, resources: want.notDerived !== undefined ? [] : want.byName !== undefined ? v.resources.flatMap(byNamePatterns) : v.resources }]),
     );
     if (want.byName !== undefined) for (const v of Object.values(want.actions)) for (const arn of v.resources) expect(byNamePatterns(arn).some((p) => iamMatches(p, arn)), arn).toBe(true);
-    expect(got, want.doc).toEqual(documented);
+    if (want.candidates === undefined) expect(got, want.doc).toEqual(documented);
+    else {
+      // The documented actions, each as documented; the rest the event's other candidates, on the same resources.
+      const mapped = eventToActions(rec.eventSource, rec.eventName).actions;
+      for (const [a, v] of Object.entries(documented)) expect(got[a], `${a}: ${want.doc}`).toEqual(v);
+      for (const [a, v] of Object.entries(got)) {
+        expect(mapped, `${a}: ${want.candidates}`).toContain(a);
+        expect(v, a).toEqual(Object.values(documented)[0]);
+      }
+    }
     expect(s.actions.map((a) => [a.count, a.unnamedCalls ?? 0]), want.notDerived ?? want.doc).toEqual(s.actions.map((a) => [1, a.resources.length === 0 ? 1 : 0]));
+  });
+
+  // The law of test/generate/laws.property.test.ts on real records: the policy generate writes
+  // from the usage allows every successful call on what AWS documents it is authorised on, as the
+  // IAM engine evaluates it (a call whose resource the usage stage does not derive, or an IAM
+  // entity named without its path, included: generate must then grant what such a call may use).
+  const catalog = loadActionCatalogSync();
+  const allowed = (p: PolicyDocument, a: string, r: string): boolean => evaluateRequest({ identityPolicies: [p], request: { action: a, resource: r } }).decision === "allowed";
+
+  it.each(records.map((r) => [functionOf(r), r] as const))("%s: the policy generate writes allows the call AWS documents", async (fn, rec) => {
+    const want = EXPECTED[fn] as Expected;
+    const role = `arn:aws:iam::${want.account}:role/${ROLE}`;
+    const f = lambdaFunction(fn, role, { arn: `arn:aws:lambda:${rec.awsRegion}:${want.account}:function:${fn}`, accountId: want.account, region: rec.awsRegion });
+    const r = { ...roleOf(role, [f.arn]), accountId: want.account };
+    const doc = document([f], [r]);
+    const day = new Date(Date.parse(rec.eventTime) + 86_400_000).toISOString().slice(0, 10);
+    doc.usage = labelUsage(await readUsage([fileOf(rec)], { workers: 1 }), doc, { asOf: `${day}T00:00:00Z`, windowDays: 30, dataEventsLogged: true });
+    doc.accounts = [{ accountId: want.account, partition: "aws", regions: [rec.awsRegion] }];
+    const g = generatePolicy(doc, f.arn, {}, catalog);
+    let checked = 0;
+    for (const [action, v] of Object.entries(want.actions)) {
+      if (v.denied) continue;
+      const info = catalog.action(action);
+      expect(info, action).not.toBeNull();
+      const on = info?.supportsResourceLevelPermissions === true ? v.resources : ["*"];
+      for (const res of on) {
+        // A resource of none of the action's types (a guide's placeholder) is one no policy names.
+        const typed = res === "*" || (info !== null && matchResourceType(info, res, catalog) !== null);
+        expect(typed, `${action} on ${res}: of one of its resource types, unless a placeholder`).toBe(want.placeholder === undefined);
+        if (!typed) continue;
+        expect(allowed(g.policy, action, res), `${action} on ${res}: ${want.doc}`).toBe(true);
+        checked++;
+      }
+    }
+    // Every record but the refused ones and the one naming no bucket is checked on something.
+    const refused = Object.values(want.actions).every((v) => v.denied);
+    if (!refused && want.placeholder === undefined && fn !== "ct-18-s3-putbucketacl-empty-bucket") expect(checked).toBeGreaterThan(0);
   });
 
   it("the two scanners read the whole file alike", () => {

@@ -88,7 +88,9 @@ describe("Security Lake aggregation SQL (run on DuckDB over OCSF Parquet)", () =
         // Version 1 flattened requestParameters one key per leaf: a list or set (EC2's instancesSet,
         // names, services) is not one value the row can hold, so a call naming its resources only
         // there is counted as naming none (unknown to generate and the labels), never on another ARN.
-        const listed = new Set(records.filter((r) => Object.keys((r.requestParameters ?? {}) as Rec).some((k) => ["instancesSet", "resourcesSet", "names", "services"].includes(k))).map((r) => String((r.userIdentity as Rec).principalId).split(":")[1]));
+        // One whose resources[] names them (SSM GetParameters) is read from there, as the files are.
+        const inResources = (r: Rec): boolean => Array.isArray(r.resources) && r.resources.length > 0;
+        const listed = new Set(records.filter((r) => !inResources(r) && Object.keys((r.requestParameters ?? {}) as Rec).some((k) => ["instancesSet", "resourcesSet", "names", "services"].includes(k))).map((r) => String((r.userIdentity as Rec).principalId).split(":")[1]));
         expect(listed.size).toBeGreaterThan(0);
         const unnamed = raw.sessions.map((s) =>
           listed.has(s.sessionName) ? { ...s, actions: s.actions.map((a) => (a.resources.length > 0 ? { ...a, resources: [], unnamedCalls: a.count } : a)) } : s,
