@@ -450,9 +450,10 @@ export class FileAccumulator {
     if (copy !== null) {
       resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: nres > 0 ? c.resourceList(r) : NO_RESOURCES, params: c.params(r) });
     } else if (nres > 0) {
-      // resources[] says it all but for a DynamoDB call's index (requestParameters.indexName, resourcesOf).
+      // resources[] says it all but for a DynamoDB call's index (requestParameters.indexName, resourcesOf)
+      // and an EventBridge global endpoint, which PutEvents lists but is not authorised on.
       const params = source === DYNAMODB_SOURCE && (m[r + S_PAR_COUNT] as number) > 0 ? c.params(r) : NO_PARAMS;
-      resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: c.resourceList(r), params });
+      resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: c.resourceList(r), params, eventName: name });
     } else if (resourcesFollowEventName(source, name)) {
       // The resource follows the event name (resources.ts resourcesFollowEventName: API Gateway's
       // path, Glue's GetDatabase `name`, what SNS CreateTopic or Step Functions CreateStateMachine

@@ -501,11 +501,20 @@ export function iamByNamePatterns(partition: string, accountId: string, type: "u
  * (`table/<t>/index/<i>`, Service Authorization Reference), named by requestParameters.indexName.
  */
 function withResourcesList(ctx: ResourceContext): string[] {
+  // EventBridge's PutEvents through a global endpoint lists the endpoint beside the event bus
+  // ("The event includes both the event bus ARN and the endpoint resource ARN", EventBridge user
+  // guide, "EventBridge data events in CloudTrail"), but PutEvents is authorised on the bus alone
+  // (Service Authorization Reference: event-bus, event-busv2). Counted, the endpoint was a resource
+  // of events:PutEvents in the usage, one no policy can grant it on.
+  if (ctx.eventName === "PutEvents" && eventSourceHost(ctx.eventSource) === "events") return dedupe(ctx.resources.filter((r) => !EVENTS_ENDPOINT.test(r)));
   const p = ctx.params;
   if (p.indexName === undefined || p.tableName === undefined || eventSourceHost(ctx.eventSource) !== "dynamodb") return dedupe(ctx.resources);
   const table = isArn(p.tableName) ? p.tableName : ctx.resources.find((r) => r.endsWith(`:table/${p.tableName}`));
   return table === undefined ? dedupe(ctx.resources) : dedupe([...ctx.resources, indexArn(table, p) as string]);
 }
+
+/** An EventBridge global endpoint's ARN (`arn:<partition>:events:<region>:<account>:endpoint/<name>`). */
+const EVENTS_ENDPOINT = /^arn:[^:]+:events:[^:]*:[^:]*:endpoint\//;
 
 /** The index a DynamoDB call names (indexName), under its table's ARN; null when none. */
 function indexArn(table: string, p: RequestParams): string | null {
