@@ -181,6 +181,8 @@ const EXPECTED: { [fn: string]: Expected } = {
   "ct-73-sts-assumerole-from-function": { account: "123837392027", actions: { "sts:AssumeRole": ok([`${I}:role/stratus-red-team-leave-org-role`]) }, doc: "[STS-IAM] on the role of roleArn" },
   "ct-74-athena-startqueryexecution-workgroup": { account: "123456789012", actions: { "athena:StartQueryExecution": ok(["arn:aws:athena:us-west-2:123456789012:workgroup/Panther"]) }, doc: "[SAR-athena] StartQueryExecution on the workgroup it names (a Go function's call, its userAgent says: exec-env/AWS_Lambda_go1.x)" },
   "ct-75-bedrock-invokemodel-foundation-model": { account: "956882123456", actions: { "bedrock:InvokeModel": ok(["arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"]) }, doc: "[SAR-bedrock] InvokeModel on the foundation model its modelId names, in the call's Region, no account" },
+  "ct-76-ses-sendemail-identity": { account: "111122223333", actions: { "ses:SendEmail": ok(["arn:aws:ses:us-east-1:111122223333:identity/sender@example.com"]) }, doc: "[SAR-ses] SendEmail (SES API v1, email.<region> endpoint) on the identity it sends from (source)" },
+  "ct-77-sesv2-sendemail-template": { account: "111122223333", actions: { "ses:SendEmail": ok(["arn:aws:ses:us-east-1:111122223333:identity/sender@example.com", "arn:aws:ses:us-east-1:111122223333:template/TestTemplate"]) }, doc: "[SAR-ses] SendEmail (SES API v2) on the identity of fromEmailAddress and the template it sends (identity required, template when one is used)" },
 };
 
 type Rec = { userIdentity: { principalId: string }; eventTime: string; awsRegion: string; eventSource: string; eventName: string };
