@@ -183,6 +183,7 @@ const EXPECTED: { [fn: string]: Expected } = {
   "ct-75-bedrock-invokemodel-foundation-model": { account: "956882123456", actions: { "bedrock:InvokeModel": ok(["arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"]) }, doc: "[SAR-bedrock] InvokeModel on the foundation model its modelId names, in the call's Region, no account" },
   "ct-76-ses-sendemail-identity": { account: "111122223333", actions: { "ses:SendEmail": ok(["arn:aws:ses:us-east-1:111122223333:identity/sender@example.com"]) }, doc: "[SAR-ses] SendEmail (SES API v1, email.<region> endpoint) on the identity it sends from (source)" },
   "ct-77-sesv2-sendemail-template": { account: "111122223333", actions: { "ses:SendEmail": ok(["arn:aws:ses:us-east-1:111122223333:identity/sender@example.com", "arn:aws:ses:us-east-1:111122223333:template/TestTemplate"]) }, doc: "[SAR-ses] SendEmail (SES API v2) on the identity of fromEmailAddress and the template it sends (identity required, template when one is used)" },
+  "ct-78-secretsmanager-getsecretvalue-denied": { account: "123123123123", actions: { "secretsmanager:GetSecretValue": { resources: ["arn:aws:secretsmanager:us-west-2:123123123123:secret:stratus-red-team-retrieve-secret-3-gscOm8"], denied: true } }, doc: "[SAR-secretsmanager] on the secret its complete ARN names; AccessDenied is a refusal (no errorMessage: the resource is the request's)" },
 };
 
 type Rec = { userIdentity: { principalId: string }; eventTime: string; awsRegion: string; eventSource: string; eventName: string };
