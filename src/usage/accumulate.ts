@@ -16,6 +16,7 @@ import { GroupCache } from "./group-cache.js";
 import { hourOf, LATE_COPY } from "./dedup.js";
 import { INSIGHT_RECORD } from "./record-fields.js";
 import { refusalOf, refusedCallResources, refusingPolicyOfCall, type Refusal } from "./denials.js";
+import { partiqlEventName } from "./event-actions.js";
 import { commonPrefix, copySourceOf, deriveResources, reEncryptSplit, resourcesFollowEventName, resourcesOf, type CopySource } from "./resources.js";
 import { addParent, parentsOf, unionParents, type Parents } from "./parents.js";
 import type { LakePage } from "./lake-page.js";
@@ -340,7 +341,8 @@ export class FileAccumulator {
     // A refused call: what its message says KMS or IAM refused (denials.ts). Never on a success.
     const refusal = ev.errorCode === null ? null : refusalOf(ev.eventSource, ev.eventName, ev.errorCode, ev.errorMessage);
     const errorCode = refusal === null ? ev.errorCode : refusal.errorCode;
-    const gi = this.noteCall(p, time, ev.eventSource, ev.eventName, errorCode, ev.params.versionId !== undefined, ev.awsRegion);
+    // A PartiQL ExecuteStatement is counted under its verb's name (event-actions.ts partiqlEventName).
+    const gi = this.noteCall(p, time, ev.eventSource, partiqlEventName(ev.eventSource, ev.eventName, ev.params.statement) ?? ev.eventName, errorCode, ev.params.versionId !== undefined, ev.awsRegion);
     const partition = this.principalPartition[p] as string;
     const copy = ev.eventSource === S3_SOURCE ? copySourceOf(ev.eventSource, ev.eventName, ev.params, partition) : null;
     let resources = resourcesOf({ eventSource: ev.eventSource, region: ev.awsRegion, accountId: ev.recipientAccountId ?? session.accountId, partition, resources: ev.resources, params: ev.params, eventName: ev.eventName });
@@ -442,7 +444,10 @@ export class FileAccumulator {
     const errorMessage = errorCode === null ? null : c.text(m[r + S_ERR_MSG] as number);
     const refusal = errorCode === null ? null : refusalOf(source, name, errorCode, errorMessage);
     const callCode = refusal === null ? errorCode : refusal.errorCode;
-    const gi = this.noteCall(p, time, source, name, callCode, c.versioned(r), region, m[r + S_SOURCE] as number, m[r + S_NAME] as number);
+    // A PartiQL ExecuteStatement is counted under its verb's name (event-actions.ts
+    // partiqlEventName), off the symbol fast path, which is keyed by the event name's symbol.
+    const partiql = name === "ExecuteStatement" && source === DYNAMODB_SOURCE && (m[r + S_PAR_COUNT] as number) > 0 ? partiqlEventName(source, name, c.params(r).statement) : null;
+    const gi = partiql !== null ? this.noteCall(p, time, source, partiql, callCode, c.versioned(r), region) : this.noteCall(p, time, source, name, callCode, c.versioned(r), region, m[r + S_SOURCE] as number, m[r + S_NAME] as number);
     const accountId = recipient ?? (this.principals[p] as PrincipalPartial).accountId;
     const nres = m[r + S_RES_COUNT] as number;
     const copy = source === S3_SOURCE && (name === "CopyObject" || name === "UploadPartCopy") ? copySourceOf(source, name, c.params(r), this.principalPartition[p] as string) : null;

@@ -130,7 +130,18 @@ export const EVENT_ACTIONS: { readonly [key: string]: EventMapping } = {
   // event, so every candidate counts as used (the safe direction: keeps, never removes).
   "dynamodb:TransactWriteItems": { actions: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"], source: "[IF-3.6][DDB-IAM] per-item actions; all candidates kept" },
   "dynamodb:TransactGetItems": { actions: ["dynamodb:GetItem"], source: "[IF-3.6][DDB-IAM]" },
-  "dynamodb:ExecuteStatement": { actions: ["dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"], source: "[DDB-IAM] PartiQL; statement kind not in the event, all candidates kept" },
+  // ExecuteStatement is authorised by the PartiQL action of its statement's verb, which the record
+  // gives (requestParameters.statement: the DynamoDB guide's CloudTrail example writes `SELECT * FROM
+  // Music WHERE …`, only non-key values redacted): the readers count the call under
+  // `ExecuteStatement (<VERB>)` (partiqlEventName). Without a statement, or with another first word,
+  // every candidate counts (the safe direction: keeps, never removes). BatchExecuteStatement's and
+  // ExecuteTransaction's statements are in a list of objects (requestItems[].statement), which the
+  // readers do not read: every candidate counts (test/usage/cloudtrail-sweep.test.ts ct-62).
+  "dynamodb:ExecuteStatement": { actions: ["dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"], source: "[DDB-IAM] PartiQL; no statement verb read, all candidates kept" },
+  "dynamodb:ExecuteStatement (SELECT)": { actions: ["dynamodb:PartiQLSelect"], source: "[DDB-IAM] a SELECT statement → dynamodb:PartiQLSelect" },
+  "dynamodb:ExecuteStatement (INSERT)": { actions: ["dynamodb:PartiQLInsert"], source: "[DDB-IAM] an INSERT statement → dynamodb:PartiQLInsert" },
+  "dynamodb:ExecuteStatement (UPDATE)": { actions: ["dynamodb:PartiQLUpdate"], source: "[DDB-IAM] an UPDATE statement → dynamodb:PartiQLUpdate" },
+  "dynamodb:ExecuteStatement (DELETE)": { actions: ["dynamodb:PartiQLDelete"], source: "[DDB-IAM] a DELETE statement → dynamodb:PartiQLDelete" },
   "dynamodb:BatchExecuteStatement": { actions: ["dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"], source: "[DDB-IAM]" },
   "dynamodb:ExecuteTransaction": { actions: ["dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"], source: "[DDB-IAM]" },
 
@@ -154,6 +165,21 @@ export const EVENT_ACTIONS: { readonly [key: string]: EventMapping } = {
   "bedrock:InvokeModelWithBidirectionalStream": { actions: ["bedrock:InvokeModel"], source: "[BEDROCK-API] InvokeModelWithBidirectionalStream requires bedrock:InvokeModel" },
   "bedrock:RetrieveAndGenerateStream": { actions: ["bedrock:RetrieveAndGenerate"], source: "[BEDROCK-API] RetrieveAndGenerateStream (Agents runtime) requires bedrock:RetrieveAndGenerate" },
 };
+
+/** A PartiQL statement's verb: its first word (DynamoDB's PartiQL statements: SELECT, INSERT, UPDATE, DELETE), in any case. */
+const PARTIQL_VERB = /^\s*(select|insert|update|delete)(?![A-Za-z0-9_])/i;
+
+/**
+ * The event name a DynamoDB ExecuteStatement is counted under: `ExecuteStatement (<VERB>)`, mapped
+ * to the one PartiQL action of its statement's verb (EVENT_ACTIONS); null for any other call, or a
+ * statement without a known verb (counted as ExecuteStatement: every candidate). `statement` is the
+ * record's requestParameters.statement, or the verb alone (the Athena and Security Lake queries' rp_statement).
+ */
+export function partiqlEventName(eventSource: string, eventName: string, statement: string | undefined): string | null {
+  if (eventName !== "ExecuteStatement" || statement === undefined || eventSourceHost(eventSource) !== "dynamodb") return null;
+  const m = PARTIQL_VERB.exec(statement);
+  return m === null ? null : `${eventName} (${(m[1] as string).toUpperCase()})`;
+}
 
 const LAMBDA_VERSION_SUFFIX = /\d{8}(v\d+)?$/;
 

@@ -126,6 +126,10 @@ export const PARAM_KEYS = [
   "newUserName",
   "newGroupName",
   "newPath",
+  // DynamoDB ExecuteStatement: the PartiQL statement (non-key values redacted), whose verb says
+  // which PartiQL action authorised it (event-actions.ts partiqlEventName). Read for that call only;
+  // the Athena and Security Lake queries give its verb alone (rp_statement), the CloudTrail Lake query none.
+  "statement",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];

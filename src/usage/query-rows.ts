@@ -12,6 +12,7 @@ import { isListParamKey, isSetParamKey, PARAM_KEYS, paramColumn, SET_PARAM_KEYS,
 import { setIds } from "./record-fields.js";
 import { copySourceOf, reEncryptSplit, resourcesOf } from "./resources.js";
 import { refusalOf, refusedCallResources, refusingPolicyOfCall } from "./denials.js";
+import { partiqlEventName } from "./event-actions.js";
 import { USAGE_ROW_COLUMNS } from "./sql.js";
 import { printable } from "../printable.js";
 
@@ -172,7 +173,9 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
   // The policy type the refusal names (denials.ts (d)), on the group that counts the refusal.
   const deniedBy = refusingPolicyOfCall(rowCode, errorMessage);
   const split = reEncryptSplit(eventSource, eventName, resources);
-  acc.addGroup(session, { eventSource, eventName, errorCode, versioned: val(row, "version_id_present") === "1", region, deniedBy: refusal === null ? deniedBy : 0 }, calls, first, last, copy !== null ? copyDestination(resources, copy) : split !== null ? split.destination : resources);
+  // A PartiQL ExecuteStatement under its verb's name, as the record readers count it (the query's rp_statement is the verb).
+  const callName = partiqlEventName(eventSource, eventName, params.statement) ?? eventName;
+  acc.addGroup(session, { eventSource, eventName: callName, errorCode, versioned: val(row, "version_id_present") === "1", region, deniedBy: refusal === null ? deniedBy : 0 }, calls, first, last, copy !== null ? copyDestination(resources, copy) : split !== null ? split.destination : resources);
   // The copy's read half (resources.ts copySourceOf), or a ReEncrypt's source key (reEncryptSplit), as the record readers count it.
   const half = copy ?? split?.half ?? null;
   if (half !== null) acc.addGroup(session, { eventSource, eventName: half.eventName, errorCode, versioned: half.versioned, region }, calls, first, last, half.resources);

