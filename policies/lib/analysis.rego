@@ -8,6 +8,17 @@ package leastrole.lib.analysis
 
 role_resource(role) := {"type": "role", "arn": role.arn, "name": role.name}
 
+# How the user's code names a role, function, user or group, for messages: its `displayName` (the
+# CDK construct path, the CloudFormation/SAM logical ID or the Terraform address, set by the
+# normaliser for templates and plans, src/normalize/display-names.ts), else its name (account
+# exports). Findings' `resource.name` stays the name in AWS: messages only are for the reader.
+display_name(x) := object.get(x, "displayName", x.name)
+
+# How the user's code names a role's policy, given as grants and facts reference it (`inline:<name>`,
+# a managed policy's ARN): the policy's own resource (its construct path, logical ID or address)
+# when it has one in a template or plan (role.analysis.policyDisplayNames), else the reference.
+policy_name(role, policy) := object.get(role, ["analysis", "policyDisplayNames", policy], policy)
+
 function_resource(fn) := {"type": "function", "arn": fn.arn, "name": fn.name}
 
 principal_resource(p) := {"type": "principal", "arn": p.arn, "name": p.name}

@@ -38,7 +38,7 @@ findings := [finding |
 		"detail": p.arn,
 		"severity": severity(p),
 		"message": sprintf("Role %s has the AWS managed policy %s attached, which grants %s on every resource that could be scoped to named resources (%s%s)", [
-			role.name, p.name, analysis.counted(p.actionCount, "write action"),
+			analysis.display_name(role), p.name, analysis.counted(p.actionCount, "write action"),
 			concat(", ", array.slice(p.actions, 0, 5)),
 			analysis.more(p.actionCount, 5),
 		]),

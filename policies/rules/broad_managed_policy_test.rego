@@ -56,3 +56,11 @@ test_nothing_without_broad_policies if {
 test_non_execution_role_is_skipped if {
 	count(broad_managed_policy.findings) == 0 with input as doc([vpc], false)
 }
+
+test_iac_role_is_named_as_written if {
+	d := doc([vpc], true)
+	fs := broad_managed_policy.findings with input as {"roles": [object.union(d.roles[0], {"displayName": "module.api.aws_iam_role.this[0]"})]}
+	some f in fs
+	startswith(f.message, "Role module.api.aws_iam_role.this[0] has the AWS managed policy AmazonVPCFullAccess attached")
+	f.resource.name == "app"
+}

@@ -35,7 +35,7 @@ findings := [finding |
 	finding := {
 		"resource": resource,
 		"detail": detail(p),
-		"message": sprintf("Function %s made %s: %s", [function_name(p), analysis.counted(total, "denied call"), concat(", ", summary)]),
+		"message": sprintf("Function %s made %s: %s", [function_label(p), analysis.counted(total, "denied call"), concat(", ", summary)]),
 		"evidence": {
 			"roleArn": p.roleArn,
 			"denied": [object.union(
@@ -50,6 +50,12 @@ findings := [finding |
 		},
 	}
 ]
+
+# The function as the user's code names it (analysis.display_name), when the document holds it.
+function_label(p) := analysis.display_name(functions.by_arn[p.functionArn]) if {
+	is_string(object.get(p, "functionArn", null))
+	functions.by_arn[p.functionArn]
+} else := function_name(p)
 
 function_name(p) := p.functionName if {
 	is_string(p.functionName)

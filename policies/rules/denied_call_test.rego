@@ -77,3 +77,12 @@ test_the_refusing_policy_type_is_said_beside_the_count if {
 	plain.action == "sqs:SendMessage"
 	not "deniedBy" in object.keys(plain)
 }
+
+# A template's or plan's function is named as the user's code names it (displayName), not as the
+# session names it.
+test_iac_function_is_named_as_written if {
+	fs := denied_call.findings with input as {"functions": [{"arn": fn_arn, "name": "api", "displayName": "ApiFunction"}], "usage": {"present": true, "principals": [session("function", fn_arn, [action("kms:Decrypt", 3, 3)])]}}
+	some f in fs
+	f.message == "Function ApiFunction made 3 denied calls: kms:Decrypt (3)"
+	f.resource.name == "api"
+}

@@ -29,7 +29,7 @@ findings := [finding |
 		"resource": analysis.role_resource(role),
 		"detail": sprintf("%s#%d:%s", [s.policy, s.index, s.granted]),
 		"message": sprintf("Role %s: %s Statement[%d] grants %s, but its functions used only %s%s (%s); scope it to %s%s", [
-			role.name, s.policy, s.index, s.granted, concat(", ", s.resources), beyond_sample(s), concat(", ", s.actions), s.suggested,
+			analysis.display_name(role), analysis.policy_name(role, s.policy), s.index, s.granted, concat(", ", s.resources), beyond_sample(s), concat(", ", s.actions), s.suggested,
 			analysis.cdk_handler_advice(role, s.policy),
 		]),
 		"evidence": {

@@ -54,3 +54,13 @@ test_cdk_handler_role_says_the_cdk_writes_it if {
 	some f in fs
 	contains(f.message, "scope it to arn:aws:dynamodb:us-east-1:123456789012:table/orders-*. The CDK writes this grant for the AwsCustomResource S/ReadOrders from its policy")
 }
+
+test_iac_names_are_the_users if {
+	d := doc(true, [suggestion])
+	iac := {"roles": [object.union(d.roles[0], {"displayName": "OrdersRole", "analysis": {"policyDisplayNames": {"inline:data": "OrdersRoleDataPolicy"}}})]}
+	fs := dynamic_resource_scope.findings with input as iac
+	count(fs) == 1
+	some f in fs
+	startswith(f.message, "Role OrdersRole: OrdersRoleDataPolicy Statement[2] ")
+	f.detail == "inline:data#2:arn:aws:dynamodb:us-east-1:123456789012:table/*"
+}

@@ -36,7 +36,7 @@ findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"severity": severity(readers),
 		"message": sprintf("Function %s has %s readable by %s: %s%s", [
-			fn.name, analysis.counted(count(fn.environmentVariableNames), "environment variable"), analysis.counted(fn.analysis.readerCount, "principal"),
+			analysis.display_name(fn), analysis.counted(count(fn.environmentVariableNames), "environment variable"), analysis.counted(fn.analysis.readerCount, "principal"),
 			concat(", ", array.slice(names, 0, 5)), analysis.more(fn.analysis.readerCount, 5),
 		]),
 		"evidence": {

@@ -34,3 +34,11 @@ test_many_readers_summarised if {
 	some f in environment_exposure.findings with input as {"functions": [fn(["X"], [reader(sprintf("arn:aws:iam::123456789012:user/u%d", [i]), "allowed") | some i in numbers.range(1, 7)])]}
 	endswith(f.message, "and 2 more")
 }
+
+# A template's or plan's function is named as the user's code names it (displayName).
+test_iac_function_is_named_as_written if {
+	f0 := fn(["X"], [reader("arn:aws:iam::123456789012:user/a", "allowed")])
+	some f in environment_exposure.findings with input as {"functions": [object.union(f0, {"displayName": "Orders/Api"})]}
+	startswith(f.message, "Function Orders/Api has 1 environment variable readable by 1 principal")
+	f.resource.name == "api"
+}

@@ -44,7 +44,7 @@ findings := [finding |
 	finding := {
 		"resource": analysis.role_resource(role),
 		"severity": analysis.max_severity(severities),
-		"message": sprintf("Execution role %s %s", [role.name, concat("; it also ", parts)]),
+		"message": sprintf("Execution role %s %s", [analysis.display_name(role), concat("; it also ", parts)]),
 		"evidence": {
 			"principals": others,
 			"notPrincipalAllow": role.analysis.trust.notPrincipalAllow,

@@ -113,3 +113,11 @@ test_wildcard_pinned_to_the_own_account_is_medium if {
 	some f in execution_role_trust.findings with input as doc([lambda, own], false)
 	f.severity == "medium"
 }
+
+# A template's or plan's role is named as the user's code names it (displayName).
+test_iac_role_is_named_as_written if {
+	d := doc([lambda, p("wildcard", "*", false, false)], false)
+	some f in execution_role_trust.findings with input as {"roles": [object.union(d.roles[0], {"displayName": "Orders/Api/ServiceRole"})]}
+	f.message == "Execution role Orders/Api/ServiceRole can also be assumed by wildcard * (Statement[0])"
+	f.resource.name == "app"
+}

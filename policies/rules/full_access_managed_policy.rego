@@ -86,14 +86,14 @@ blocked_note(p) := sprintf("; the permissions boundary or a Deny blocks %d of it
 	not all_blocked(p)
 }
 
-message(role, p) := sprintf("Role %s has the AWS managed policy %s attached, which grants every action on every resource", [role.name, p.name]) if {
+message(role, p) := sprintf("Role %s has the AWS managed policy %s attached, which grants every action on every resource", [analysis.display_name(role), p.name]) if {
 	p.kind == "admin"
 }
 
-message(role, p) := sprintf("Role %s has the AWS managed policy %s attached, which grants every action of %s", [role.name, p.name, analysis.counted(p.serviceCount, "service")]) if {
+message(role, p) := sprintf("Role %s has the AWS managed policy %s attached, which grants every action of %s", [analysis.display_name(role), p.name, analysis.counted(p.serviceCount, "service")]) if {
 	p.kind == "power-user"
 }
 
-message(role, p) := sprintf("Role %s has the AWS managed policy %s attached, which grants every action on every resource of %s", [role.name, p.name, concat(", ", p.services)]) if {
+message(role, p) := sprintf("Role %s has the AWS managed policy %s attached, which grants every action on every resource of %s", [analysis.display_name(role), p.name, concat(", ", p.services)]) if {
 	p.kind == "service-wide"
 }

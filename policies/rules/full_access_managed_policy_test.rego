@@ -61,3 +61,12 @@ test_nothing_blocked_says_nothing if {
 	f.severity == "medium"
 	f.message == "Role app has the AWS managed policy AmazonSQSFullAccess attached, which grants every action on every resource of s3"
 }
+
+# A template's or plan's role is named as the user's code names it (displayName); the AWS managed
+# policy keeps its name, which the user wrote in its ARN.
+test_iac_role_is_named_as_written if {
+	d := doc([policy("admin", "AdministratorAccess", ["s3"], true)], true)
+	some f in full_access_managed_policy.findings with input as {"roles": [object.union(d.roles[0], {"displayName": "aws_iam_role.app"})]}
+	f.message == "Role aws_iam_role.app has the AWS managed policy AdministratorAccess attached, which grants every action on every resource"
+	f.detail == "arn:aws:iam::aws:policy/AdministratorAccess"
+}

@@ -55,7 +55,7 @@ findings := [finding |
 		"detail": policy,
 		"severity": severity(grants),
 		"message": sprintf("Role %s: the AWS managed policy %s lets the function read every resource of the account with %s", [
-			role.name, analysis.name_of_arn(policy), concat(", ", sort([s.action | some s in grants])),
+			analysis.display_name(role), analysis.name_of_arn(policy), concat(", ", sort([s.action | some s in grants])),
 		]),
 		"evidence": {
 			"policy": policy,

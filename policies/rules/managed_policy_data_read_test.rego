@@ -98,3 +98,10 @@ test_every_bucket_and_object_patterns_with_any_region_count if {
 	f.evidence.resources == ["arn:aws:s3:*:*:*/*"]
 	count(managed_policy_data_read.findings) == 0 with input as doc([grant("s3:GetObject", ["arn:aws:s3:::accesspoint/*"], [s3_read], false)], [], true)
 }
+
+test_iac_role_is_named_as_written if {
+	d := doc([grant("s3:GetObject", ["*"], [s3_read], false)], [], true)
+	some f in managed_policy_data_read.findings with input as {"roles": [object.union(d.roles[0], {"displayName": "AppRole"})]}
+	f.message == "Role AppRole: the AWS managed policy AmazonS3ReadOnlyAccess lets the function read every resource of the account with s3:GetObject"
+	f.detail == s3_read
+}

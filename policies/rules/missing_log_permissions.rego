@@ -44,7 +44,7 @@ findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"severity": severity(count(essential) > 0, fn.analysis.roleIncomplete, denied_on_purpose(missing)),
 		"message": sprintf("%s %s cannot %s: its execution role %s %s%s%s", [
-			"Function", fn.name, what(count(essential) > 0, groups(missing)), verb(denied_on_purpose(missing)), concat(", ", actions), purpose(denied_on_purpose(missing)),
+			"Function", analysis.display_name(fn), what(count(essential) > 0, groups(missing)), verb(denied_on_purpose(missing)), concat(", ", actions), purpose(denied_on_purpose(missing)),
 			analysis.lambda_module_turn_on(fn, "logs", "set attach_cloudwatch_logs_policy = true there (its default), which attaches the module's logs policy on the call's log group"),
 		]),
 		"evidence": {

@@ -92,3 +92,10 @@ test_role_of_no_module_names_no_input if {
 	some f in missing_log_permissions.findings with input as {"functions": [fn(logs("implicit-deny", "implicit-deny", "implicit-deny"), {})], "roles": [role]}
 	not contains(f.message, "terraform-aws-modules")
 }
+
+# A template's or plan's function is named as the user's code names it (displayName).
+test_iac_function_is_named_as_written if {
+	some f in missing_log_permissions.findings with input as {"functions": [fn(logs("allowed", "implicit-deny", "explicit-deny"), {"displayName": "aws_lambda_function.api"})]}
+	f.message == "Function aws_lambda_function.api cannot write its logs to /custom/api: its execution role does not allow logs:CreateLogStream, logs:PutLogEvents"
+	f.resource.name == "api"
+}

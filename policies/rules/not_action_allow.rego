@@ -33,7 +33,7 @@ findings := [finding |
 		"resource": analysis.role_resource(role),
 		"detail": analysis.statement_id(g.policy, g.index),
 		"severity": severity(kinds, g.hasConditions),
-		"message": sprintf("Role %s: %s Statement[%d] is an Allow with %s (grants %s%s)%s", [role.name, g.policy, g.index, concat(" and ", kinds), analysis.counted(g.actionCount, "action"), blocked_note(g), analysis.cdk_handler_advice(role, g.policy)]),
+		"message": sprintf("Role %s: %s Statement[%d] is an Allow with %s (grants %s%s)%s", [analysis.display_name(role), analysis.policy_name(role, g.policy), g.index, concat(" and ", kinds), analysis.counted(g.actionCount, "action"), blocked_note(g), analysis.cdk_handler_advice(role, g.policy)]),
 		"evidence": {
 			"policy": g.policy,
 			"statementIndex": g.index,

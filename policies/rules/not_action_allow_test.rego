@@ -52,3 +52,11 @@ test_other_roles_get_no_cdk_advice if {
 	some f in not_action_allow.findings with input as h.doc([h.grant({"notResource": ["x"], "actionCount": 2})], true)
 	f.message == "Role app: inline:app Statement[0] is an Allow with NotResource (grants 2 actions)"
 }
+
+test_iac_names_are_the_users if {
+	fs := not_action_allow.findings with input as h.iac_doc([h.grant({"notAction": ["iam:*"], "actionCount": 15000})])
+	count(fs) == 1
+	some f in fs
+	f.message == "Role Stack/App/ServiceRole: Stack/App/ServiceRole/DefaultPolicy Statement[0] is an Allow with NotAction (grants 15000 actions)"
+	f.detail == "inline:app#0"
+}

@@ -165,7 +165,7 @@ findings := [finding |
 		"resource": analysis.role_resource(role),
 		"severity": j.severity,
 		"message": sprintf("Role %s trusts Lambda but %s; it grants %s across %s%s", [
-			role.name, j.what, analysis.counted(s.actionCount, "action"), analysis.counted(service_count(role, s), "service"), last_used(role),
+			analysis.display_name(role), j.what, analysis.counted(s.actionCount, "action"), analysis.counted(service_count(role, s), "service"), last_used(role),
 		]),
 		"evidence": {
 			"services": s.services,

@@ -200,3 +200,11 @@ test_unread_alias_versions_hold_back_to_low if {
 	f.severity == "low"
 	startswith(f.message, "Role old trusts Lambda but no function in any region of the account uses it, but aliases route calls to arn:aws:lambda:us-east-1:123456789012:function:other:7, arn:aws:lambda:us-east-1:123456789012:function:other:8, which the inputs do not hold, and any of them may run with this role")
 }
+
+# A template's or plan's role is named as the user's code names it (displayName).
+test_iac_role_is_named_as_written if {
+	fs := orphaned_execution_role.findings with input as {"roles": [role({"displayName": "module.old.aws_iam_role.this[0]"})], "functions": fns, "accounts": all_read}
+	some f in fs
+	startswith(f.message, "Role module.old.aws_iam_role.this[0] trusts Lambda but no function in any region of the account uses it")
+	f.resource.name == "old"
+}

@@ -45,14 +45,14 @@ role_findings := [finding |
 	some role in input.roles
 	in_scope(role)
 	count(role.analysis.escalationPaths) > 0
-	finding := paths_finding(analysis.role_resource(role), "Role", role.name, role.analysis.escalationPaths)
+	finding := paths_finding(analysis.role_resource(role), "Role", analysis.display_name(role), role.analysis.escalationPaths)
 ]
 
 principal_findings := [finding |
 	analysis.account_scope
 	some p in input.principals
 	count(p.analysis.escalationPaths) > 0
-	finding := paths_finding(analysis.principal_resource(p), principal_label(p), p.name, p.analysis.escalationPaths)
+	finding := paths_finding(analysis.principal_resource(p), principal_label(p), analysis.display_name(p), p.analysis.escalationPaths)
 ]
 
 in_scope(role) if role.analysis.executionRole

@@ -52,3 +52,13 @@ test_group_label if {
 		with data.leastrole.config.scope as "account"
 	startswith(f.message, "Group admins")
 }
+
+# Roles and users of a template or plan are named as the user's code names them (displayName).
+test_iac_names_are_the_users if {
+	r := object.union(role(true, [path("iam-put-role-policy", false)]), {"displayName": "Stack/App/ServiceRole"})
+	u := object.union(user([path("b", false)]), {"displayName": "aws_iam_user.dev"})
+	fs := privilege_escalation.findings with input as {"roles": [r], "principals": [u]}
+		with data.leastrole.config.scope as "account"
+	{split(f.message, " has ")[0] | some f in fs} == {"Role Stack/App/ServiceRole", "User aws_iam_user.dev"}
+	{f.resource.name | some f in fs} == {"app", "dev"}
+}

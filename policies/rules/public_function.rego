@@ -50,7 +50,7 @@ statement_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": sprintf("statement:%s:%s", [statement_id(fn, g.index, origin, st), issue.kind]),
 		"severity": issue.severity,
-		"message": sprintf("Function %s: %s Statement[%d]%s %s", [fn.name, policy_name(origin), origin.index, sid_note(st), issue.message]),
+		"message": sprintf("Function %s: %s Statement[%d]%s %s", [analysis.display_name(fn), policy_name(origin), origin.index, sid_note(st), issue.message]),
 		"evidence": {
 			"statementIndex": g.index,
 			"qualifier": origin.qualifier,
@@ -75,7 +75,7 @@ url_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": url_detail(exposure.detail, url.qualifier),
 		"severity": exposure.severity,
-		"message": sprintf("Function %s has a function URL%s with AuthType NONE%s", [fn.name, url_of(url.qualifier), exposure.message]),
+		"message": sprintf("Function %s has a function URL%s with AuthType NONE%s", [analysis.display_name(fn), url_of(url.qualifier), exposure.message]),
 		"evidence": {"url": url.url, "qualifier": url.qualifier, "publicStatements": public.statements},
 	}
 ]

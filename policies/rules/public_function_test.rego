@@ -286,3 +286,15 @@ test_public_pinned_services_exempt_read_is_high if {
 	some f in public_function.findings with input as {"functions": [fn([allow("*", ["lambda:GetFunction"], {})], null, [object.union(g(0, "read", true, [], false), {"servicesUnpinned": true})])]}
 	f.severity == "high"
 }
+
+# A template's or plan's function is named as the user's code names it (displayName), in both findings.
+test_iac_function_is_named_as_written if {
+	f0 := fn([allow("*", ["lambda:InvokeFunction"], {})], null, [g(0, "invoke", false, [], false)])
+	some f in public_function.findings with input as {"functions": [object.union(f0, {"displayName": "ApiFunction"})]}
+	startswith(f.message, "Function ApiFunction: resource policy Statement[0] (s0) lets anyone invoke")
+	f.detail == "statement:sid::s0:public"
+	url_statement := allow("*", ["lambda:InvokeFunctionUrl"], {"StringEquals": {"lambda:FunctionUrlAuthType": ["NONE"]}})
+	f1 := fn([url_statement], {"authType": "NONE", "url": "https://x.lambda-url.us-east-1.on.aws/", "qualifier": null}, [g(0, "invoke", false, [], true)])
+	some u in public_function.findings with input as {"functions": [object.union(f1, {"displayName": "ApiFunction"})]}
+	startswith(u.message, "Function ApiFunction has a function URL with AuthType NONE")
+}

@@ -32,6 +32,8 @@
 #     run time).
 package leastrole.rules.public_layer_version
 
+import data.leastrole.lib.analysis
+
 findings contains finding if {
 	some layer in object.get(input, "layerVersions", [])
 	some g in object.get(object.get(layer, "analysis", {}), "policyGrants", [])
@@ -78,7 +80,7 @@ findings contains finding if {
 		"resource": {"type": "function", "arn": fn.arn, "name": fn.name},
 		"detail": sprintf("layer-of-account:%s", [substring(arn, 0, (count(arn) - count(m[0][3])) - 1)]),
 		"severity": "info",
-		"message": sprintf("Function %s runs layer %s version %s of account %s, which is not among the inputs' accounts: that account's code runs inside the function with its execution role", [fn.name, m[0][2], m[0][3], account]),
+		"message": sprintf("Function %s runs layer %s version %s of account %s, which is not among the inputs' accounts: that account's code runs inside the function with its execution role", [analysis.display_name(fn), m[0][2], m[0][3], account]),
 		"evidence": {"layerVersionArn": arn, "layer": m[0][2], "version": m[0][3], "publisherAccount": account, "roleArn": fn.roleArn},
 	}
 }

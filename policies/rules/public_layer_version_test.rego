@@ -110,3 +110,12 @@ test_function_of_an_unknown_account_says_nothing if {
 	doc := {"accounts": [], "functions": [{"arn": "arn:aws:lambda:unknown:unknown:function:Fn", "name": "Fn", "accountId": "unknown", "roleArn": "arn:aws:iam::unknown:role/r", "layers": [powertools]}]}
 	count(public_layer_version.findings) == 0 with input as doc
 }
+
+# A template's or plan's function is named as the user's code names it (displayName).
+test_iac_function_is_named_as_written if {
+	powertools := "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:7"
+	d := fn_doc([powertools])
+	some f in public_layer_version.findings with input as object.union(d, {"functions": [object.union(d.functions[0], {"displayName": "Orders/Fn"})]})
+	startswith(f.message, "Function Orders/Fn runs layer AWSLambdaPowertoolsPythonV3-python312-x86_64 version 7 of account 017000801446")
+	f.resource.name == "orders"
+}

@@ -80,7 +80,7 @@ findings := [finding |
 	finding := {
 		"resource": analysis.role_resource(role),
 		"severity": analysis.max_severity({grant_severity(g) | some g in grants}),
-		"message": sprintf("Role %s can change who may access resources: %s", [role.name, concat(", ", [describe(g) | some g in grants])]),
+		"message": sprintf("Role %s can change who may access resources: %s", [analysis.display_name(role), concat(", ", [describe(g) | some g in grants])]),
 		"evidence": {
 			"actions": [{
 				"action": g.action,

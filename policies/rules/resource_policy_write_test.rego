@@ -174,3 +174,11 @@ test_every_resource_under_a_condition_beside_a_named_one_is_medium if {
 	a.everyResource == true
 	a.conditional == false
 }
+
+# A template's or plan's role is named as the user's code names it (displayName).
+test_iac_role_is_named_as_written if {
+	d := doc([grant("s3:PutBucketPolicy", ["*"], ["inline:app"], false)], [], true)
+	some f in resource_policy_write.findings with input as {"roles": [object.union(d.roles[0], {"displayName": "AppRole"})]}
+	f.message == "Role AppRole can change who may access resources: s3:PutBucketPolicy (S3 bucket, every resource)"
+	f.resource.name == "app"
+}

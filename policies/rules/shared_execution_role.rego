@@ -51,7 +51,7 @@ findings := [finding |
 
 	finding := {
 		"resource": {"type": "role", "arn": role.arn, "name": role.name},
-		"message": concat("", [message(role.name, names, reasons), analysis.cdk_shared_role_advice(role)]),
+		"message": concat("", [message(analysis.display_name(role), sort([analysis.display_name(fn) | some fn in fns]), reasons), analysis.cdk_shared_role_advice(role)]),
 		"severity": severity(reasons),
 		"evidence": {
 			"functions": names,

@@ -164,3 +164,18 @@ test_shared_role_of_the_app_gets_no_cdk_advice if {
 	some f in shared_execution_role.findings with input as {"roles": [role("arn:aws:iam::123456789012:role/shared", [arn("a"), arn("b")])], "functions": [fn("a", {}), fn("b", {})], "usage": no_usage}
 	f.message == "Role shared is the execution role of 2 functions (a, b)"
 }
+
+# A template's or plan's role and functions are named in the message as the user's code names them
+# (displayName); the evidence keeps the functions' names in AWS.
+test_iac_names_are_the_users if {
+	r := object.union(role("arn:aws:iam::123456789012:role/shared", [arn("zeta"), arn("alpha")]), {"displayName": "Stack/Shared"})
+	findings := shared_execution_role.findings with input as {
+		"roles": [r],
+		"functions": [object.union(fn("zeta", {}), {"displayName": "Stack/Zeta"}), object.union(fn("alpha", {}), {"displayName": "Stack/Alpha"})],
+		"usage": no_usage,
+	}
+	some f in findings
+	f.message == "Role Stack/Shared is the execution role of 2 functions (Stack/Alpha, Stack/Zeta)"
+	f.evidence.functions == ["alpha", "zeta"]
+	f.resource.name == "shared"
+}

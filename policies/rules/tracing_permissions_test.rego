@@ -48,3 +48,13 @@ test_module_role_whose_tracing_policy_is_unneeded_names_the_input if {
 	some f in tracing_permissions.findings with input as {"functions": [fn], "roles": [h.module_role(["tracing"])]}
 	f.message == "Function api does not use Active tracing but its execution role allows xray:PutTraceSegments. Its role is made by the terraform-aws-modules/lambda call module.api: set attach_tracing_policy = false there (its default)"
 }
+
+# A template's or plan's function is named as the user's code names it (displayName), in both findings.
+test_iac_function_is_named_as_written if {
+	some f in tracing_permissions.findings with input as {"functions": [h.fn(xray("implicit-deny"), {"displayName": "ApiFunction"})]}
+	startswith(f.message, "Function ApiFunction has Active tracing but")
+	f0 := h.fn([], {"displayName": "ApiFunction"})
+	fn := object.union(f0, {"analysis": object.union(f0.analysis, {"unneededCapabilities": [{"purpose": "tracing", "actions": ["xray:PutTraceSegments"], "statements": []}]})})
+	some g in tracing_permissions.findings with input as {"functions": [fn]}
+	startswith(g.message, "Function ApiFunction does not use Active tracing but")
+}

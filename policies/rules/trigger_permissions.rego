@@ -64,7 +64,7 @@ findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": sprintf("%s:%s", [key[0], key[1]]),
 		"severity": severity(fn.analysis.roleIncomplete, essential(reqs)),
-		"message": sprintf("Function %s: its execution role %s use its %s %s (missing %s)%s", [fn.name, verb(essential(reqs)), labels[key[0]], key[1], concat(", ", actions), module_advice(fn, key[0])]),
+		"message": sprintf("Function %s: its execution role %s use its %s %s (missing %s)%s", [analysis.display_name(fn), verb(essential(reqs)), labels[key[0]], key[1], concat(", ", actions), module_advice(fn, key[0])]),
 		"evidence": {
 			"purpose": key[0],
 			"subject": key[1],

@@ -91,3 +91,11 @@ test_module_role_with_its_dead_letter_policy_is_told_to_add_a_statement if {
 	some f in trigger_permissions.findings with input as {"functions": [h.fn([h.req("dead-letter", queue, "sqs:SendMessage", "implicit-deny", true)], {})], "roles": [h.module_role(["dead_letter"])]}
 	endswith(f.message, "call module.api: add the statement to its policy_statements input, with attach_policy_statements = true")
 }
+
+# A template's or plan's function is named as the user's code names it (displayName).
+test_iac_function_is_named_as_written if {
+	reqs := [h.req("trigger", queue, "sqs:ReceiveMessage", "implicit-deny", true)]
+	some f in trigger_permissions.findings with input as {"functions": [h.fn(reqs, {"displayName": "module.orders.aws_lambda_function.this[0]"})]}
+	startswith(f.message, "Function module.orders.aws_lambda_function.this[0]: its execution role cannot use its event source")
+	f.detail == sprintf("trigger:%s", [queue])
+}

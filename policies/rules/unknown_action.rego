@@ -36,7 +36,7 @@ findings := [finding |
 		"resource": analysis.role_resource(role),
 		"detail": analysis.statement_id(s.policy, s.index),
 		"severity": severity(s),
-		"message": sprintf("Role %s: %s Statement[%d] allows %s, which %s no action in the AWS action catalog (iam-data %s): it grants nothing; %s", [role.name, s.policy, s.index, concat(", ", s.unknownActions), verb(s.unknownActions), catalog_version, consequence(s)]),
+		"message": sprintf("Role %s: %s Statement[%d] allows %s, which %s no action in the AWS action catalog (iam-data %s): it grants nothing; %s", [analysis.display_name(role), analysis.policy_name(role, s.policy), s.index, concat(", ", s.unknownActions), verb(s.unknownActions), catalog_version, consequence(s)]),
 		"evidence": {
 			"policy": s.policy,
 			"statementIndex": s.index,

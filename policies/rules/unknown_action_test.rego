@@ -90,3 +90,16 @@ test_a_typo_beside_them_stays_low if {
 	some f in unknown_action.findings with input as doc([s], true)
 	f.severity == "low"
 }
+
+# A template's or plan's role and policy are named as the user's code names them; the detail (the
+# fingerprint) keeps the policy's reference.
+test_iac_names_are_the_users if {
+	d := doc([statement({"policy": "arn:aws:iam::123456789012:policy/Stack-ReadPolicy-ABC", "policyKind": "managed", "unknownActions": ["dynamodb:GetItems"]})], true)
+	iac := {"meta": d.meta, "roles": [object.union(d.roles[0], {"displayName": "aws_iam_role.app", "analysis": {"policyDisplayNames": {"arn:aws:iam::123456789012:policy/Stack-ReadPolicy-ABC": "aws_iam_policy.read"}}})]}
+	fs := unknown_action.findings with input as iac
+	count(fs) == 1
+	some f in fs
+	startswith(f.message, "Role aws_iam_role.app: aws_iam_policy.read Statement[0] allows dynamodb:GetItems, which names no action")
+	f.detail == "arn:aws:iam::123456789012:policy/Stack-ReadPolicy-ABC#0"
+	f.resource.name == "app"
+}

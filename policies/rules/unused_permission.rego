@@ -38,7 +38,7 @@ findings := [finding |
 	finding := {
 		"resource": analysis.function_resource(fn),
 		"message": sprintf("Function %s did not use %s in the %d-day usage window: %s%s%s", [
-			fn.name, analysis.counted(count(unused), "granted action"), window_days, concat(", ", array.slice(unused, 0, 8)), analysis.more(count(unused), 8),
+			analysis.display_name(fn), analysis.counted(count(unused), "granted action"), window_days, concat(", ", array.slice(unused, 0, 8)), analysis.more(count(unused), 8),
 			cdk_note(labels.roleArn),
 		]),
 		"evidence": {

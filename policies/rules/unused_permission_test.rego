@@ -148,3 +148,12 @@ test_function_of_another_role_gets_no_cdk_advice if {
 	some f in unused_permission.findings with input as object.union(doc(true, [perm("s3:DeleteBucket", "unused", null)]), {"roles": [{"arn": "arn:aws:iam::123456789012:role/api", "name": "api-role"}]})
 	f.message == "Function api did not use 1 granted action in the 30-day usage window: s3:DeleteBucket"
 }
+
+# A template's or plan's function is named as the user's code names it (displayName).
+test_iac_function_is_named_as_written if {
+	d := doc(true, [perm("s3:DeleteBucket", "unused", null)])
+	fs := unused_permission.findings with input as object.union(d, {"functions": [{"arn": fn_arn, "name": "api", "displayName": "Orders/Api"}]})
+	some f in fs
+	f.message == "Function Orders/Api did not use 1 granted action in the 30-day usage window: s3:DeleteBucket"
+	f.resource == {"type": "function", "arn": fn_arn, "name": "api"}
+}

@@ -40,7 +40,7 @@ missing_findings := [finding |
 		"detail": "missing",
 		"severity": severity_missing(fn.analysis.roleIncomplete),
 		"message": sprintf("Function %s runs in %s but its execution role does not allow %s%s", [
-			fn.name, vpc_text(fn, missing[0].subject), concat(", ", actions),
+			analysis.display_name(fn), vpc_text(fn, missing[0].subject), concat(", ", actions),
 			analysis.lambda_module_turn_on(fn, "vpc", "set attach_network_policy = true there, which attaches the module's copy of AWSLambdaENIManagementAccess"),
 		]),
 		"evidence": {
@@ -62,7 +62,7 @@ unneeded_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": "unneeded",
 		"severity": "low",
-		"message": sprintf("Function %s is not in a VPC but its execution role allows %s%s", [fn.name, concat(", ", cap.actions), unneeded_advice(fn)]),
+		"message": sprintf("Function %s is not in a VPC but its execution role allows %s%s", [analysis.display_name(fn), concat(", ", cap.actions), unneeded_advice(fn)]),
 		"evidence": {"roleArn": fn.roleArn, "actions": cap.actions, "statements": cap.statements},
 	}
 ]

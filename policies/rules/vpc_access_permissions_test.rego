@@ -85,3 +85,14 @@ test_module_role_whose_network_policy_is_unneeded_names_the_input if {
 	some elsewhere in vpc_access_permissions.findings with input as {"functions": [fn], "roles": [h.module_role(["additional_inline"])]}
 	elsewhere.message == "Function api is not in a VPC but its execution role allows ec2:CreateNetworkInterface"
 }
+
+# A template's or plan's function is named as the user's code names it (displayName), in both findings.
+test_iac_function_is_named_as_written if {
+	some f in vpc_access_permissions.findings with input as {"functions": [h.fn(vpc_reqs("implicit-deny"), {"displayName": "Orders/Api", "vpc": {"vpcId": "vpc-1", "subnetIds": ["subnet-1"], "securityGroupIds": []}})]}
+	startswith(f.message, "Function Orders/Api runs in VPC vpc-1 but")
+	f0 := h.fn([], {"displayName": "Orders/Api"})
+	fn := object.union(f0, {"analysis": object.union(f0.analysis, {"unneededCapabilities": [{"purpose": "vpc", "actions": ["ec2:CreateNetworkInterface"], "statements": []}]})})
+	some g in vpc_access_permissions.findings with input as {"functions": [fn]}
+	startswith(g.message, "Function Orders/Api is not in a VPC but")
+	g.resource.name == "api"
+}

@@ -36,7 +36,7 @@ findings := [finding |
 		"resource": analysis.role_resource(role),
 		"detail": analysis.statement_id(g.policy, g.index),
 		"severity": condition_adjusted(blocked_adjusted(base, g), g.hasConditions),
-		"message": sprintf("Role %s: %s Statement[%d] allows %s%s%s", [role.name, g.policy, g.index, describe(kind, g), blocked_note(g), analysis.cdk_handler_advice(role, g.policy)]),
+		"message": sprintf("Role %s: %s Statement[%d] allows %s%s%s", [analysis.display_name(role), analysis.policy_name(role, g.policy), g.index, describe(kind, g), blocked_note(g), analysis.cdk_handler_advice(role, g.policy)]),
 		"evidence": {
 			"policy": g.policy,
 			"statementIndex": g.index,

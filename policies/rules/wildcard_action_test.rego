@@ -105,3 +105,21 @@ test_other_roles_get_no_cdk_advice if {
 	some f in wildcard_action.findings with input as doc([grant({"serviceWildcards": ["ssm:*"]})], true)
 	f.message == "Role app: inline:app Statement[0] allows every action of a service (ssm:*)"
 }
+
+# A role of a template or plan: the message names the role and the policy as the user's code does
+# (displayName, analysis.policyDisplayNames: the CDK construct path, logical ID or Terraform
+# address); the finding's resource and detail, its identity, stay the names in AWS.
+iac_doc(grants) := {"roles": [{
+	"arn": "arn:aws:iam::123456789012:role/Stack-AppServiceRole1A2B3C-XYZ", "name": "Stack-AppServiceRole1A2B3C-XYZ",
+	"displayName": "Stack/App/ServiceRole",
+	"analysis": {"executionRole": true, "grants": grants, "policyDisplayNames": {"inline:app": "Stack/App/ServiceRole/DefaultPolicy"}},
+}]}
+
+test_iac_names_are_the_users if {
+	fs := wildcard_action.findings with input as iac_doc([grant({"serviceWildcards": ["dynamodb:*"]})])
+	count(fs) == 1
+	some f in fs
+	f.message == "Role Stack/App/ServiceRole: Stack/App/ServiceRole/DefaultPolicy Statement[0] allows every action of a service (dynamodb:*)"
+	f.resource.name == "Stack-AppServiceRole1A2B3C-XYZ"
+	f.detail == "inline:app#0"
+}

@@ -37,7 +37,7 @@ findings := [finding |
 		"detail": analysis.statement_id(g.policy, g.index),
 		"severity": severity(g.hasConditions),
 		"message": sprintf("Role %s: %s Statement[%d] grants %s on Resource \"*\" that can be scoped to specific resources (%s%s)%s", [
-			role.name, g.policy, g.index, analysis.counted(g.resourceLevelActionsOnStarCount, "action"),
+			analysis.display_name(role), analysis.policy_name(role, g.policy), g.index, analysis.counted(g.resourceLevelActionsOnStarCount, "action"),
 			concat(", ", array.slice(g.resourceLevelActionsOnStar, 0, 5)),
 			analysis.more(g.resourceLevelActionsOnStarCount, 5),
 			analysis.cdk_handler_advice(role, g.policy),

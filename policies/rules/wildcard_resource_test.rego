@@ -91,3 +91,20 @@ test_cdk_singleton_function_says_where_to_scope if {
 	some f in wildcard_resource.findings with input as cdk_doc({"kind": "singleton-function", "construct": "S/SingletonLambda6e4a2b1f0c7d4e9a8b3c5d7e9f1a2b3c"})
 	contains(f.message, ". The role is the singleton function S/SingletonLambda6e4a2b1f0c7d4e9a8b3c5d7e9f1a2b3c's (a construct id ending in a 32-hex UUID")
 }
+
+test_iac_names_are_the_users if {
+	fs := wildcard_resource.findings with input as h.iac_doc([h.grant({"starResource": true, "resourceLevelActionsOnStarCount": 1, "resourceLevelActionsOnStar": ["s3:GetObject"]})])
+	count(fs) == 1
+	some f in fs
+	f.message == "Role Stack/App/ServiceRole: Stack/App/ServiceRole/DefaultPolicy Statement[0] grants 1 action on Resource \"*\" that can be scoped to specific resources (s3:GetObject)"
+	f.resource.name == "Stack-AppServiceRole1A2B3C-XYZ"
+	f.detail == "inline:app#0"
+}
+
+# A policy the user wrote inside the role (its Policies, a Terraform inline_policy block) has no
+# display name of its own: it keeps its reference.
+test_policy_without_display_name_keeps_its_reference if {
+	fs := wildcard_resource.findings with input as h.iac_doc([h.grant({"policy": "inline:other", "starResource": true, "resourceLevelActionsOnStarCount": 1, "resourceLevelActionsOnStar": ["s3:GetObject"]})])
+	some f in fs
+	startswith(f.message, "Role Stack/App/ServiceRole: inline:other Statement[0] grants")
+}

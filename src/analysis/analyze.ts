@@ -123,6 +123,7 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
       broadManagedPolicies: broad,
       escalationPaths: esc.paths,
       blockedEscalations: esc.blocked,
+      ...policyDisplayNames(role, document),
       summary: summarizeGrants(catalog, policies.identity),
     };
     return { role, identity: policies.identity, analysis };
@@ -236,4 +237,20 @@ export function startCompletion(draft: AnalysisDraft, document: CanonicalDocumen
       return partial;
     },
   };
+}
+
+/**
+ * The role's policies that the user's code names otherwise than the grants' reference does
+ * (RoleAnalysis.policyDisplayNames): rules name a policy as the user wrote it. Nothing when none.
+ */
+function policyDisplayNames(role: Role, document: CanonicalDocument): { policyDisplayNames?: { [policy: string]: string } } {
+  const names: [string, string][] = [];
+  for (const p of role.inlinePolicies) if (p.displayName !== undefined) names.push([`inline:${p.name}`, p.displayName]);
+  for (const ref of role.attachedPolicies) {
+    const name = document.policies[ref.arn]?.displayName;
+    if (name !== undefined) names.push([ref.arn, name]);
+  }
+  if (names.length === 0) return {};
+  names.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return { policyDisplayNames: Object.fromEntries(names) };
 }

@@ -423,6 +423,13 @@ export interface RoleAnalysis {
   escalationPaths: EscalationPath[];
   blockedEscalations: BlockedEscalation[];
   scopeSuggestions: ScopeSuggestion[];
+  /**
+   * The role's policies as the user's code names them, by the reference grants use (\`inline:<name>\`,
+   * a managed policy's ARN), for those that have a display name (InlinePolicy.displayName,
+   * ManagedPolicy.displayName): what rule messages say (\`policy_name\` in
+   * policies/lib/analysis.rego). Absent when none has.
+   */
+  policyDisplayNames?: { [policy: string]: string };
   summary: GrantSummary;
 }
 

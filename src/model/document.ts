@@ -207,6 +207,12 @@ export interface ManagedPolicy {
   path: string;
   /** true for `arn:<partition>:iam::aws:policy/…`. */
   awsManaged: boolean;
+  /**
+   * How the user's code names a customer managed policy it defines (infrastructure as code: CDK
+   * construct path, CloudFormation logical ID, Terraform address), whose ARN is made at
+   * deployment. Absent for AWS managed policies and account exports, named by their ARN.
+   */
+  displayName?: string;
   defaultVersionId: string | null;
   /** The default version's document; null when it could not be resolved (see `resolution`). */
   document: PolicyDocument | null;
@@ -227,6 +233,14 @@ export interface ManagedPolicy {
 
 export interface InlinePolicy {
   name: string;
+  /**
+   * How the user's code names the policy when it is a resource of its own (infrastructure as code:
+   * the CDK construct path of its AWS::IAM::Policy, the logical ID of an AWS::IAM::Policy or
+   * AWS::IAM::RolePolicy, the address of an aws_iam_role_policy). Absent for a policy written in
+   * its role's own definition (\`Policies\`, \`inline_policy\`), which the user knows by \`name\`,
+   * and for account exports.
+   */
+  displayName?: string;
   document: PolicyDocument;
   source: SourceLocation | null;
   /** Where each statement is written, by index (IaC inputs); absent when the input does not say. */
@@ -258,6 +272,13 @@ export interface Role {
   permissionsBoundaryArn: string | null;
   lastUsed: { date: string | null; region: string | null } | null;
   tags: { [key: string]: string };
+  /**
+   * How the user's code names it, when that is not \`name\` (infrastructure as code: the CDK
+   * construct path without its \`/Resource\`, else the CloudFormation/SAM logical ID or the
+   * Terraform address): what rule messages say (\`display_name\` in policies/lib/analysis.rego).
+   * Absent for account exports, whose \`name\` is the name in AWS.
+   */
+  displayName?: string;
   /**
    * Set (true) when the input leaves the role's name to be made at deployment (a CloudFormation
    * role without a literal `RoleName`): `name` is then the template's logical ID, not the role's
@@ -397,6 +418,8 @@ export interface Principal {
   arn: string;
   type: "user" | "group";
   name: string;
+  /** How the user's code names it, when that is not `name` (as Role.displayName). */
+  displayName?: string;
   accountId: string;
   inlinePolicies: InlinePolicy[];
   attachedPolicies: AttachedPolicyRef[];
@@ -416,6 +439,8 @@ export interface LambdaFunction {
   /** Unqualified function ARN. */
   arn: string;
   name: string;
+  /** How the user's code names it, when that is not `name` (as Role.displayName): the function's construct path, logical ID or address. */
+  displayName?: string;
   accountId: string;
   region: string;
   runtime: string | null;

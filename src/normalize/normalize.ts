@@ -26,6 +26,7 @@ import { compareStrings, mergeFragments } from "./merge.js";
 import { resolveManagedPolicies, type ManagedPolicyLookup } from "./policies.js";
 import { trustsLambda, trustsLambdaAtEdge } from "./trust.js";
 import { joinLayerVersions } from "./layers.js";
+import { setDisplayNames } from "./display-names.js";
 import { appendAll } from "../collections.js";
 
 export interface NormalizeOptions {
@@ -90,6 +91,7 @@ export interface NormalizeResult {
 
 /** The synchronous core, for callers that already hold fragments. */
 export function normalizeFragments(fragments: readonly SourceFragment[], options: NormalizeOptions = {}, readWarnings: readonly Warning[] = []): NormalizeResult {
+  for (const f of fragments) setDisplayNames(f);
   const merged = mergeFragments(fragments);
   const warnings: Warning[] = [...readWarnings, ...merged.warnings];
   let partial = merged.partial || readWarnings.some(makesPartial);

@@ -44,8 +44,8 @@ export function readCanonicalDocument(input: ReaderInput): SourceFragment {
  * `samMadeFrom`, an account's `functionCoverage.enabledRegionsUnknown`, the usage coverage's
  * `accessAdvisorCovered`): a 1.2 document is a 1.3 document without them.
  * 1.3 → 1.4: optional fields only (the document's `layerVersions`, a finding resource's `layer`
- * type, the `lambda-layers` and `lambda-layer-policy` source kinds): a 1.3 document is a 1.4
- * document without them.
+ * type, the `lambda-layers` and `lambda-layer-policy` source kinds, IaC entities' `displayName`): a
+ * 1.3 document is a 1.4 document without them.
  */
 function upgraded(value: unknown): unknown {
   if (!isObject(value) || !Array.isArray(value["functions"])) return value;

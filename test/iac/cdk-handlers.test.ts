@@ -96,8 +96,8 @@ describe("the CDK's own handlers", () => {
       const report = auditDocument(await read([dir]));
       const advice = ". The CDK writes this grant for the AwsCustomResource GetParameterStack/GetParameter from its policy (AwsCustomResourcePolicy.ANY_RESOURCE grants its calls on every resource): give it AwsCustomResourcePolicy.fromSdkCalls({ resources: [...] }) with the ARNs its SDK calls use";
       const of = (id: string) => report.findings.filter((f) => f.ruleId === id).map((f) => [f.severity, f.message.slice(f.message.indexOf(": ") + 2)]);
-      expect(of("LR002")).toEqual([["high", `inline:GetParameterCustomResourcePolicyD8E5D455 Statement[0] allows every action of a service (ssm:*)${advice}`]]);
-      expect(of("LR015")).toEqual([["medium", `inline:GetParameterCustomResourcePolicyD8E5D455 Statement[1] is an Allow with NotResource (grants 1 action)${advice}`]]);
+      expect(of("LR002")).toEqual([["high", `GetParameterStack/GetParameter/CustomResourcePolicy Statement[0] allows every action of a service (ssm:*)${advice}`]]);
+      expect(of("LR015")).toEqual([["medium", `GetParameterStack/GetParameter/CustomResourcePolicy Statement[1] is an Allow with NotResource (grants 1 action)${advice}`]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -19,7 +19,7 @@ describe("audit advice on a terraform-aws-modules/lambda role", () => {
     expect(await messages("tfmod-simple", ["LR005"])).toEqual([
       [
         "LR005",
-        "Function tfmod-lambda-simple cannot write its logs to /aws/lambda/tfmod-lambda-simple: its execution role does not allow logs:CreateLogStream, logs:PutLogEvents. Its role is made by the terraform-aws-modules/lambda call module.lambda_function: set attach_cloudwatch_logs_policy = true there (its default), which attaches the module's logs policy on the call's log group",
+        "Function module.lambda_function.aws_lambda_function.this[0] cannot write its logs to /aws/lambda/tfmod-lambda-simple: its execution role does not allow logs:CreateLogStream, logs:PutLogEvents. Its role is made by the terraform-aws-modules/lambda call module.lambda_function: set attach_cloudwatch_logs_policy = true there (its default), which attaches the module's logs policy on the call's log group",
       ],
     ]);
   });
@@ -32,6 +32,6 @@ describe("audit advice on a terraform-aws-modules/lambda role", () => {
 
   it("a call whose logs policy is for another call's function (create_role = false, lambda_role): no input is named", async () => {
     const found = await messages("tfmod-multiple-regions", ["LR005"]);
-    expect(found.map(([, m]) => m)).toEqual(["Function tfmod-lambda-us-east-1 cannot write its logs to /aws/lambda/tfmod-lambda-us-east-1: its execution role does not allow logs:CreateLogStream, logs:PutLogEvents"]);
+    expect(found.map(([, m]) => m)).toEqual(["Function module.lambda_function_us_east_1.aws_lambda_function.this[0] cannot write its logs to /aws/lambda/tfmod-lambda-us-east-1: its execution role does not allow logs:CreateLogStream, logs:PutLogEvents"]);
   });
 });
