@@ -103,6 +103,21 @@ function constructNames(document: Partial<CanonicalDocument>): Map<string, strin
   return names;
 }
 
+/**
+ * Whether a message names `name` as a whole word (not `Fn` inside `Function Fn2`): what comes before
+ * and after it is the message's start or end, a space, punctuation or a quote.
+ */
+function namesWhole(message: string, name: string): boolean {
+  const apart = (ch: string | undefined): boolean => ch === undefined || /[\s,;:()"'`]/.test(ch);
+  for (let i = message.indexOf(name); i !== -1; i = message.indexOf(name, i + 1)) {
+    const after = message[i + name.length];
+    // A sentence's full stop after the name, but not a Terraform address going on (`aws_iam_role.x`).
+    const stop = after === "." && apart(message[i + name.length + 1]);
+    if (apart(message[i - 1]) && (apart(after) || stop)) return true;
+  }
+  return false;
+}
+
 function constructName(construct: string): string {
   return construct.replace(/\/Resource$/, "");
 }
@@ -225,9 +240,18 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
       // Where the finding is written when that is not its resource: the construct that adds the
       // statement (a CDK grant's `<Role>/DefaultPolicy`, an AwsCustomResource's policy), which is
       // where a CDK user changes it.
+      // Either is left out when the message already names it: the built-in rules name the role and
+      // the policy as the user's code does (policies/lib/analysis.rego display_name, policy_name).
       const own = constructs.get(f.resource.arn);
       const written = f.location?.construct === undefined ? undefined : constructName(f.location.construct);
-      const where = [f.resource.type !== b.kind ? `on ${f.resource.type} ${oneLine(nameOf(f.resource.arn, f.resource.name))}` : "", written !== undefined && written !== own ? `in ${oneLine(own !== undefined && written.startsWith(`${own}/`) ? `its ${written.slice(own.length + 1)}` : written)}` : ""].filter(Boolean).join(", ");
+      const resourceName = nameOf(f.resource.arn, f.resource.name);
+      const named = (name: string): boolean => namesWhole(f.message, name);
+      const where = [
+        f.resource.type !== b.kind && !named(resourceName) ? `on ${f.resource.type} ${oneLine(resourceName)}` : "",
+        written !== undefined && written !== own && !named(written) ? `in ${oneLine(own !== undefined && written.startsWith(`${own}/`) ? `its ${written.slice(own.length + 1)}` : written)}` : "",
+      ]
+        .filter(Boolean)
+        .join(", ");
       if (where !== "") for (const l of wrap(where, width - indent)) out.push(c.dim(" ".repeat(indent) + l));
     }
     if (b.findings.length > maxPerGroup) out.push(c.dim(`  ... and ${b.findings.length - maxPerGroup} more`));

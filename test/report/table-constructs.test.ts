@@ -20,9 +20,12 @@ async function table(paths: string[]): Promise<string> {
   return renderTable(auditDocument(doc), doc, { color: false, width: 200 });
 }
 
+/** The report's text with its lines joined, so that a wrapped message reads whole. */
+const text = (out: string) => out.replace(/\s+/g, " ");
+
 /** Each block's head and the lines under a finding saying where it is (dimmed in a terminal). */
 const heads = (out: string) => out.split("\n").filter((l) => /^(function|\d+ functions:|role|policy) /.test(l));
-const wheres = (out: string) => out.split("\n").filter((l) => /^ {10,}(on |in )/.test(l)).map((l) => l.trim());
+const wheres = (out: string) => out.split("\n").filter((l) => /^ {10,}(on (function|role|policy|principal|layer) |in )/.test(l)).map((l) => l.trim());
 
 describe("the text report of a CDK app", () => {
   it("names the function and its role by construct, and the construct that adds a statement (manifest construct paths)", async () => {
@@ -30,21 +33,30 @@ describe("the text report of a CDK app", () => {
     // Before: function GetParameterStack-AWS679f53fac002430cb0da5b7982bd22872D164C4C (unknown, role
     // AWS679f53fac002430cb0da5b7982bd2287ServiceRoleC1EA0FF2-75cf490e), and "on role" the role's name.
     expect(heads(out)).toEqual(["function GetParameterStack/AWS679f53fac002430cb0da5b7982bd2287 (unknown, role GetParameterStack/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole)"]);
-    expect(wheres(out)).toEqual(["on role GetParameterStack/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole, in GetParameterStack/GetParameter/CustomResourcePolicy"]);
+    // The message names the role and the policy by construct (before: "Role
+    // AWS679f53fac002430cb0da5b7982bd2287ServiceRoleC1EA0FF2-75cf490e:
+    // inline:GetParameterCustomResourcePolicyD8E5D455 Statement[0]"), so the line under it that
+    // said "on role <construct>, in <policy construct>" is not printed again.
+    expect(text(out)).toContain("LR003 Role GetParameterStack/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole: GetParameterStack/GetParameter/CustomResourcePolicy Statement[0] grants 1 action");
+    expect(text(out)).not.toContain("AWS679f53fac002430cb0da5b7982bd2287ServiceRoleC1EA0FF2-75cf490e");
+    expect(wheres(out)).toEqual([]);
   });
 
   it("says a grant is in the role's DefaultPolicy compactly", async () => {
     const out = await table([join(SWEEP, "provider-no-echo")]);
     expect(heads(out)).toEqual(["function integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a (unknown, role integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole)"]);
-    expect(wheres(out)).toEqual(["on role integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole, in its DefaultPolicy"]);
+    expect(text(out)).toContain("LR003 Role integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole: integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole/DefaultPolicy Statement[0]");
+    expect(wheres(out)).toEqual([]);
   });
 
   it("does the same on what cdk synth writes (aws:cdk:path metadata), functions sharing a role listed by construct", async () => {
     const out = await table([join(SYNTH, "OrdersStack.template.json"), join(SYNTH, "OrdersStackNestedB84F9012.nested.template.json")]);
     expect(heads(out)).toContain("2 functions: OrdersStack/ReportA, OrdersStack/ReportB (role OrdersStack/SharedRole; eu-west-1)");
     expect(heads(out)).toContain("function OrdersStack/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a (eu-west-1, role OrdersStack/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole)");
-    expect(wheres(out)).toContain("on role OrdersStack/Api/ServiceRole, in its DefaultPolicy");
-    expect(wheres(out)).toContain("on role OrdersStack/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole, in OrdersStack/ReadParam/CustomResourcePolicy");
+    expect(text(out)).toContain("Role OrdersStack/Api/ServiceRole: OrdersStack/Api/ServiceRole/DefaultPolicy Statement[2] allows");
+    expect(text(out)).toContain("Role OrdersStack/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole: OrdersStack/ReadParam/CustomResourcePolicy Statement[0]");
+    expect(text(out)).toContain("Role OrdersStack/SharedRole is the execution role of 2 functions (OrdersStack/ReportA, OrdersStack/ReportB)");
+    expect(wheres(out)).toEqual([]);
     // No physical name of the app's functions in a head.
     expect(heads(out).filter((l) => /OrdersStack-/.test(l))).toEqual([]);
   });
