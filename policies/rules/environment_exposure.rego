@@ -31,7 +31,7 @@ findings := [finding |
 	count(fn.environmentVariableNames) > 0
 	fn.analysis.readerCount > 0
 	readers := fn.analysis.configurationReaders
-	names := sort([r.principalArn | some r in readers])
+	names := sort([object.get(r, "displayName", r.principalArn) | some r in readers])
 	finding := {
 		"resource": analysis.function_resource(fn),
 		"severity": severity(readers),

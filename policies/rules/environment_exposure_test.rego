@@ -42,3 +42,11 @@ test_iac_function_is_named_as_written if {
 	startswith(f.message, "Function Orders/Api has 1 environment variable readable by 1 principal")
 	f.resource.name == "api"
 }
+
+# A reader of a template or plan is named as the user's code names it (its displayName, which the
+# analysis copies into the reader), else by its ARN.
+test_iac_readers_are_named_as_written if {
+	named := object.union(reader("arn:aws:iam::123456789012:role/Stack-SharedRoleD1D02F7E", "allowed"), {"displayName": "Stack/SharedRole"})
+	some f in environment_exposure.findings with input as {"functions": [fn(["X"], [named, reader("arn:aws:iam::123456789012:user/a", "allowed")])]}
+	endswith(f.message, "readable by 2 principals: Stack/SharedRole, arn:aws:iam::123456789012:user/a")
+}

@@ -107,7 +107,9 @@ function decide(r: Reduced, fn: LambdaFunction, resourcePolicy: PolicyDocument |
     }
   }
   if (actions.length === 0) return null;
-  return { principalArn: r.principal.arn, principalType: r.type, actions, decision: conditional ? "conditional" : "allowed" };
+  // LR013 names the reader as the user's code does; the rules' slices may not hold the principal.
+  const named = r.principal.displayName === undefined ? {} : { displayName: r.principal.displayName };
+  return { principalArn: r.principal.arn, ...named, principalType: r.type, actions, decision: conditional ? "conditional" : "allowed" };
 }
 
 export interface ReaderIndex {

@@ -73,6 +73,8 @@ export interface UnneededCapability {
 /** A principal that can read a function's configuration (environment variables included). */
 export interface ConfigurationReader {
   principalArn: string;
+  /** The principal as the user's code names it (its `displayName`: a template's or plan's role or user); absent otherwise. */
+  displayName?: string;
   principalType: "role" | "user";
   /** Which of lambda:GetFunctionConfiguration / lambda:GetFunction it can call, sorted. */
   actions: string[];

@@ -87,6 +87,14 @@ describe("display names of templates and plans", () => {
     }
   });
 
+  it("LR013 names a reader of the function's environment as the code does (cdk synth output)", async () => {
+    const synth = new URL("../iac/fixtures/cdk-synth/cdk.out/", import.meta.url).pathname;
+    const doc = await read([join(synth, "OrdersStack.template.json"), join(synth, "OrdersStackNestedB84F9012.nested.template.json")]);
+    const messages = auditDocument(doc).findings.filter((f) => f.ruleId === "LR013").map((f) => f.message);
+    // Before: "…readable by 1 principal: arn:aws:iam::111122223333:role/OrdersStack-SharedRoleD1D02F7E".
+    expect(messages).toEqual(["Function OrdersStack/Api has 2 environment variables readable by 1 principal: OrdersStack/SharedRole"]);
+  });
+
   it("a Terraform plan's resources are named by address", async () => {
     const doc = await read([join(TF, "tfmod-async", "plan.json")]);
     expect(doc.roles.map((r) => r.displayName)).toEqual(["module.lambda_function.aws_iam_role.lambda[0]"]);
