@@ -122,7 +122,7 @@ describe("policies known only after apply, read from the configuration", () => {
     const r = run(["audit", plan, "--format", "json", "--quiet"]);
     const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; severity: string; message: string; location?: { file: string; line: number } }> };
     const lr002 = report.findings.filter((f) => f.ruleId === "LR002");
-    expect(lr002.map((f) => [f.severity, f.message, f.location?.file.endsWith("terraform-config-policies/main.tf")])).toEqual([["high", "Role process-orders-prod: inline:orders Statement[2] allows every action of a service (s3:*)", true]]);
+    expect(lr002.map((f) => [f.severity, f.message, f.location?.file.endsWith("terraform-config-policies/main.tf")])).toEqual([["high", "Role aws_iam_role.process_orders: aws_iam_role_policy.process_orders Statement[2] allows every action of a service (s3:*)", true]]);
     // Three functions of one module block share its line; the address says which instance.
     const lr005 = report.findings.filter((f) => f.ruleId === "LR005" && f.message.includes("worker-")) as Array<{ location?: { file: string; line: number; address?: string } }>;
     expect(lr005.map((f) => [f.location?.line, f.location?.address])).toEqual([
@@ -145,7 +145,7 @@ describe("policies known only after apply, read from the configuration", () => {
     const audit = run(["audit", plan, "--format", "json", "--quiet"]);
     const report = JSON.parse(audit.stdout) as { findings: Array<{ ruleId: string; message: string }> };
     expect(report.findings.filter((f) => f.ruleId === "LR010").map((f) => f.message)).toEqual([
-      "Function process-orders-prod: its execution role cannot use its environment encryption key arn:aws:kms:eu-west-1:123456789012:key/${aws_kms_key.env.key_id} (missing kms:Decrypt)",
+      "Function aws_lambda_function.process_orders: its execution role cannot use its environment encryption key arn:aws:kms:eu-west-1:123456789012:key/${aws_kms_key.env.key_id} (missing kms:Decrypt)",
     ]);
     const outputs = [normalized.stdout, normalized.stderr, audit.stdout, audit.stderr, ...["table", "sarif", "markdown"].map((f) => run(["audit", plan, "--format", f]).stdout)];
     for (const out of outputs) expect(out).not.toContain(secret);
@@ -198,7 +198,7 @@ describe("a module terraform init installed from a registry or git", () => {
     const lr002 = report.findings.filter((f) => f.ruleId === "LR002");
     // At the aws_iam_role_policy that writes the statement (its policy expression, line 18), not at
     // the role (line 7): the resource a user changes.
-    expect(lr002.map((f) => [f.message, f.location?.file.endsWith(".terraform/modules/api/lambda/main.tf"), f.location?.line])).toEqual([["Role orders-api: inline:statements Statement[0] allows every action of a service (sqs:*)", true, 18]]);
+    expect(lr002.map((f) => [f.message, f.location?.file.endsWith(".terraform/modules/api/lambda/main.tf"), f.location?.line])).toEqual([["Role module.api.aws_iam_role.this: module.api.aws_iam_role_policy.statements Statement[0] allows every action of a service (sqs:*)", true, 18]]);
   });
 
   it("reads the for expression over the caller's map: one statement per key, in key order", () => {

@@ -26,10 +26,10 @@ describe("event source mappings whose consumer or secret the plan creates", () =
   it("audit requires the consumer's stream permissions and each mapping's secret", () => {
     const report = JSON.parse(run("audit", plan, "--format", "json")) as { findings: Array<{ ruleId: string; message: string }> };
     expect(report.findings.map((f) => `${f.ruleId} ${f.message}`).sort()).toEqual([
-      "LR010 Function esm-fn: its execution role cannot use its event source arn:aws:kinesis:us-east-1:unknown:stream/esm-stream/consumer/esm-consumer:${aws_kinesis_stream_consumer.c.creation_timestamp} (missing kinesis:DescribeStream, kinesis:DescribeStreamConsumer, kinesis:DescribeStreamSummary, kinesis:GetRecords, kinesis:GetShardIterator, kinesis:ListShards, kinesis:SubscribeToShard)",
-      "LR010 Function esm-fn: its execution role cannot use its event source arn:aws:mq:us-east-1:123456789012:broker:esm-broker:b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9 (missing ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DescribeSecurityGroups, ec2:DescribeSubnets, ec2:DescribeVpcs, mq:DescribeBroker)",
-      "LR010 Function esm-fn: its execution role cannot use its event source secret arn:aws:mq:us-east-1:123456789012:broker:esm-broker:b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9 (missing secretsmanager:GetSecretValue)",
-      "LR010 Function esm-fn: its execution role cannot use its event source secret self-managed-kafka:unknown (missing secretsmanager:GetSecretValue)",
+      "LR010 Function aws_lambda_function.f: its execution role cannot use its event source arn:aws:kinesis:us-east-1:unknown:stream/esm-stream/consumer/esm-consumer:${aws_kinesis_stream_consumer.c.creation_timestamp} (missing kinesis:DescribeStream, kinesis:DescribeStreamConsumer, kinesis:DescribeStreamSummary, kinesis:GetRecords, kinesis:GetShardIterator, kinesis:ListShards, kinesis:SubscribeToShard)",
+      "LR010 Function aws_lambda_function.f: its execution role cannot use its event source arn:aws:mq:us-east-1:123456789012:broker:esm-broker:b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9 (missing ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DescribeSecurityGroups, ec2:DescribeSubnets, ec2:DescribeVpcs, mq:DescribeBroker)",
+      "LR010 Function aws_lambda_function.f: its execution role cannot use its event source secret arn:aws:mq:us-east-1:123456789012:broker:esm-broker:b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9 (missing secretsmanager:GetSecretValue)",
+      "LR010 Function aws_lambda_function.f: its execution role cannot use its event source secret self-managed-kafka:unknown (missing secretsmanager:GetSecretValue)",
     ]);
   });
 
@@ -47,7 +47,7 @@ describe("event source mappings whose consumer or secret the plan creates", () =
       const report = JSON.parse(run("audit", join(dir, "plan.json"), "--format", "json")) as { findings: Array<{ ruleId: string; message: string }> };
       const messages = report.findings.map((f) => f.message);
       expect(messages).toContain(
-        "Function esm-fn: its execution role cannot use its event source arn:aws:kinesis:us-east-1:unknown:stream/esm-stream/consumer/esm-consumer:${aws_kinesis_stream_consumer.c.creation_timestamp} (missing kinesis:DescribeStream, kinesis:DescribeStreamConsumer, kinesis:DescribeStreamSummary, kinesis:GetRecords, kinesis:GetShardIterator, kinesis:ListShards, kinesis:SubscribeToShard)",
+        "Function aws_lambda_function.f: its execution role cannot use its event source arn:aws:kinesis:us-east-1:unknown:stream/esm-stream/consumer/esm-consumer:${aws_kinesis_stream_consumer.c.creation_timestamp} (missing kinesis:DescribeStream, kinesis:DescribeStreamConsumer, kinesis:DescribeStreamSummary, kinesis:GetRecords, kinesis:GetShardIterator, kinesis:ListShards, kinesis:SubscribeToShard)",
       );
       expect(messages.filter((m) => m.includes("(missing secretsmanager:GetSecretValue)"))).toHaveLength(2);
     } finally {

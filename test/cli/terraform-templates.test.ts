@@ -137,7 +137,7 @@ describe("a module outside the plan's folder renders its policy from a template 
     const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; message: string; location?: { file: string; line: number; address?: string } }> };
     expect(report.findings.filter((f) => f.ruleId === "LR002").map((f) => [f.message, f.location?.file.replace(/\\/g, "/").endsWith("terraform-templates/modules/fn/main.tf"), f.location?.address])).toEqual([
       // The aws_iam_role_policy that holds the statement, not the role beside it.
-      ["Role orders-prod: inline:access Statement[3] allows every action of a service (s3:*)", true, "module.orders.aws_iam_role_policy.fn"],
+      ["Role module.orders.aws_iam_role.fn: module.orders.aws_iam_role_policy.fn Statement[3] allows every action of a service (s3:*)", true, "module.orders.aws_iam_role_policy.fn"],
     ]);
     const sarif = JSON.parse(spawnSync(process.execPath, [cli, "audit", prod, "--format", "sarif", "--quiet"], { encoding: "utf8" }).stdout) as {
       runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }> }>;

@@ -30,8 +30,8 @@ describe("audit of settings known only after apply (terraform-unknown-shapes)", 
   it("requires what the function's triggers and dead-letter queue need, and keeps its VPC permissions", () => {
     const findings = audit().findings.map((f) => `${f.ruleId} ${f.message}`).sort();
     expect(findings).toEqual([
-      "LR010 Function shapes: its execution role cannot use its dead-letter target arn:aws:sqs:eu-central-1:unknown:fn-dlq (missing sqs:SendMessage)",
-      "LR010 Function shapes: its execution role cannot use its event source arn:aws:sqs:eu-central-1:unknown:jobs (missing sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:ReceiveMessage)",
+      "LR010 Function aws_lambda_function.f: its execution role cannot use its dead-letter target arn:aws:sqs:eu-central-1:unknown:fn-dlq (missing sqs:SendMessage)",
+      "LR010 Function aws_lambda_function.f: its execution role cannot use its event source arn:aws:sqs:eu-central-1:unknown:jobs (missing sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:ReceiveMessage)",
     ]);
   });
 
@@ -61,18 +61,20 @@ describe("a wrapper module (terraform-wrapper)", () => {
   it("finds what each function's evaluated policies and triggers say", () => {
     const r = spawnSync(process.execPath, [cli, "audit", join(fixtures, "terraform-wrapper", "plan.json"), "--format", "json", "--quiet"], { encoding: "utf8", maxBuffer: 1 << 26 });
     const report = JSON.parse(r.stdout) as Report;
-    const of = (fn: string) => report.findings.filter((f) => f.message.startsWith(`Function ${fn} `) || f.message.startsWith(`Function ${fn}:`) || f.message.startsWith(`Role ${fn} `) || f.message.startsWith(`Role ${fn}:`));
+    // By the name in AWS (the function's, and its role's, which the wrapper names after it): the
+    // messages name them by address.
+    const of = (fn: string) => report.findings.filter((f) => f.resource.name === fn);
     const byRule = (fn: string) => of(fn).map((f) => f.ruleId).sort();
     // The wrapper's functions: s3:* on * (read from the .tf files), and the alias's on-failure
     // queue their role cannot send to; none for the on-success block that is not there. No LR005:
     // the module makes the log group, so Lambda never needs logs:CreateLogGroup.
     expect(byRule("orders")).toEqual(["LR002", "LR003", "LR010", "LR020"]);
     expect(of("orders").filter((f) => f.ruleId === "LR010").map((f) => f.message)).toEqual([
-      "Function orders: its execution role cannot use its destination arn:aws:sqs:eu-central-1:unknown:failed (missing sqs:SendMessage)",
+      "Function module.lambdas.module.wrapper[\"orders\"].aws_lambda_function.this: its execution role cannot use its destination arn:aws:sqs:eu-central-1:unknown:failed (missing sqs:SendMessage)",
     ]);
     // The directly called module: its stream, through the alias the mapping names.
     expect(of("ingest").filter((f) => f.ruleId === "LR010").map((f) => f.message)).toEqual([
-      "Function ingest: its execution role cannot use its event source arn:aws:dynamodb:eu-central-1:unknown:table/orders/stream/${aws_dynamodb_table.orders.stream_label} (missing dynamodb:DescribeStream, dynamodb:GetRecords, dynamodb:GetShardIterator, dynamodb:ListStreams)",
+      "Function module.ingest.aws_lambda_function.this: its execution role cannot use its event source arn:aws:dynamodb:eu-central-1:unknown:table/orders/stream/${aws_dynamodb_table.orders.stream_label} (missing dynamodb:DescribeStream, dynamodb:GetRecords, dynamodb:GetShardIterator, dynamodb:ListStreams)",
     ]);
   });
 });
