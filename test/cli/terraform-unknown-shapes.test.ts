@@ -16,7 +16,7 @@ const fixtures = join(packageRoot(), "test", "iac", "fixtures");
 const plan = join(fixtures, "terraform-unknown-shapes", "plan.json");
 
 interface Report {
-  findings: Array<{ ruleId: string; message: string }>;
+  findings: Array<{ ruleId: string; message: string; resource: { name: string } }>;
   warnings: Array<{ code: string; message: string }>;
 }
 
