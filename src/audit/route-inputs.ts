@@ -243,12 +243,12 @@ const WALKED_HIDDEN = new Set([".serverless"]);
  * skipped above), AWS Config `Config/`, VPC Flow Logs `vpcflowlogs/`, load balancers
  * `elasticloadbalancing/`, AWS WAF `WAFLogs/`, Route 53 Resolver `vpcdnsquerylogs/`, and so on.
  * A log archive bucket (Control Tower's: `<org id>/AWSLogs/<account>/`) holds them side by side.
- * None of theirs is an input of ours: sniffed one by one, each file was a warning naming every
- * input leastrole reads, thousands for a synced bucket (a WAF ACL writes a file every five
- * minutes). Only the folders named CloudTrail… are walked there.
+ * None of theirs but AWS Config's is an input of ours: sniffed one by one, each file was a warning
+ * naming every input leastrole reads, thousands for a synced bucket (a WAF ACL writes a file every
+ * five minutes). Only the folders named CloudTrail… and Config are walked there.
  */
 function isOtherServiceDelivery(parent: string, name: string): boolean {
-  if (name.startsWith("CloudTrail") || !/^\d{12}$/.test(basename(parent))) return false;
+  if (name.startsWith("CloudTrail") || name === "Config" || !/^\d{12}$/.test(basename(parent))) return false;
   const above = dirname(parent);
   return basename(above) === "AWSLogs" || (/^o-[a-z0-9]{10,32}$/.test(basename(above)) && basename(dirname(above)) === "AWSLogs");
 }
@@ -270,6 +270,27 @@ interface Walk {
   notes: Warning[];
   /** The folders being walked, by device and inode: a link back to one of them is a loop. */
   ancestors: Set<string>;
+  /** AWS Config history files of resource types no reader takes, by the Config folder they are under: one note each. */
+  configSkipped?: Map<string, number>;
+}
+
+/**
+ * AWS Config's history file of one resource type, by its name
+ * (`<account>_Config_<region>_ConfigHistory_<resource type>_<start>_<end>_<n>.json.gz`), and the
+ * types leastrole reads. Config delivers one per type recorded, every six hours: the other types'
+ * (security groups, buckets …) are most of an AWSLogs tree's Config files and hold nothing for an
+ * execution role, so they are not parsed. Snapshots hold every type in one file and are read.
+ */
+const CONFIG_HISTORY_FILE = /_ConfigHistory_(AWS(?:::|%3A%3A)[A-Za-z0-9]+(?:::|%3A%3A)[A-Za-z0-9]+)_/i;
+const CONFIG_TYPES_READ: ReadonlySet<string> = new Set(["AWS::IAM::Role", "AWS::IAM::Policy", "AWS::Lambda::Function"]);
+
+/** The `AWSLogs/<account>/Config` folder a path is under, if any. */
+function configRoot(path: string): string | null {
+  const parts = path.split(sep);
+  for (let i = parts.length - 2; i >= 2; i--) {
+    if (parts[i] === "Config" && /^\d{12}$/.test(parts[i - 1]!) && (parts[i - 2] === "AWSLogs" || (/^o-[a-z0-9]{10,32}$/.test(parts[i - 2]!) && parts[i - 3] === "AWSLogs"))) return parts.slice(0, i + 1).join(sep);
+  }
+  return null;
 }
 
 /**
@@ -319,7 +340,20 @@ function walk(dir: string, w: Walk, top = false): void {
       w.ancestors.add(id);
       walk(full, w);
       w.ancestors.delete(id);
-    } else if (st.isFile()) w.files.push(full);
+    } else if (st.isFile()) {
+      const root = configRoot(full);
+      if (root !== null) {
+        // Config's check that it may write to the bucket: an empty file, no configuration item.
+        if (name === "ConfigWritabilityCheckFile") continue;
+        // A copy made by a tool that escapes the key's colons (%3A) names the same type.
+        const type = CONFIG_HISTORY_FILE.exec(name)?.[1]?.replace(/%3A/gi, ":");
+        if (type !== undefined && !CONFIG_TYPES_READ.has(type)) {
+          (w.configSkipped ??= new Map()).set(root, (w.configSkipped.get(root) ?? 0) + 1);
+          continue;
+        }
+      }
+      w.files.push(full);
+    }
   }
 }
 
@@ -340,6 +374,9 @@ export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
     const w: Walk = { files: [], unread: [], notes: routed.warnings, ancestors: new Set([`${st.dev}:${st.ino}`]) };
     if (explicit) w.files.push(p);
     else walk(p, w, true);
+    for (const [root, n] of [...(w.configSkipped ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      routed.warnings.push({ code: "input-not-used", severity: "info", file: root, message: `skipped: ${n} AWS Config history file${n === 1 ? "" : "s"} of resource types other than AWS::IAM::Role, AWS::IAM::Policy and AWS::Lambda::Function (named so by Config); its snapshots and those types' history files are read` });
+    }
     const usageBefore = routed.usage.length;
     for (const file of w.files) {
       let kind: ReturnType<typeof classifyHead>;

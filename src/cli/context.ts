@@ -181,7 +181,7 @@ export function printInputWarnings(document: CanonicalDocument, progress: Progre
  */
 export function noteWithoutUsage(document: CanonicalDocument, progress: Progress): void {
   if (document.usage.present || document.functions.length === 0) return;
-  if (!document.meta.sources.some((s) => s.kind === "iam-authorization-details" || s.kind === "lambda-functions")) return;
+  if (!document.meta.sources.some((s) => s.kind === "iam-authorization-details" || s.kind === "lambda-functions" || s.kind === "aws-config")) return;
   const digests = document.meta.warnings.filter((w) => w.code === "cloudtrail-digest-skipped").length;
   const digestSaid = digests > 0 ? ` (the ${digests === 1 ? "CloudTrail digest file" : `${digests} CloudTrail digest files`} given hold${digests === 1 ? "s" : ""} no events: the logs are in the CloudTrail/ folder beside CloudTrail-Digest/)` : "";
   progress.note(

@@ -18,7 +18,7 @@ export type { AccessLevel, RoleFacts, ServiceGrant, StatementFacts } from "./fac
 import type { UsageSection } from "./usage.js";
 
 /** Bumped on any incompatible change to this file. Rules and embedders may check it. */
-export const SCHEMA_VERSION = "1.4";
+export const SCHEMA_VERSION = "1.5";
 
 export interface CanonicalDocument {
   schemaVersion: string;
@@ -73,6 +73,7 @@ export type SourceKind =
   | "lambda-aliases"
   | "lambda-layers"
   | "lambda-layer-policy"
+  | "aws-config"
   | "cloudtrail"
   | "usage-query-rows"
   | "access-advisor"

@@ -75,6 +75,7 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
     usage: null,
   };
   const versionKeys = new Set<string>();
+  const superseded = configSuperseded(fragments);
   const conflict = (kind: string, arn: string, kept: SourceLocation | null | undefined, other: SourceLocation | null | undefined) =>
     merged.warnings.push({
       code: "conflicting-records",
@@ -96,7 +97,9 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
     }
 
     if (f.roleUses) appendAll(merged.roleUses, f.roleUses);
+    const stale = superseded.get(f) ?? null;
     for (const record of f.roles) {
+      if (stale?.has(record.arn)) continue;
       // A canonical document's role carries its uses: they join the others, so that the role
       // compares equal to the same role read from an export.
       const { lambdaServiceUses, ...r } = record;
@@ -110,8 +113,9 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
       if (!seen) merged.principals.set(p.arn, p);
       else if (withoutSource(seen) !== withoutSource(p)) conflict(p.type, p.arn, seen.source, p.source);
     }
-    for (const p of f.policies) mergePolicy(merged, p, conflict);
+    for (const p of f.policies) if (!stale?.has(p.arn)) mergePolicy(merged, p, conflict);
     for (const fn of f.functions) {
+      if (stale?.has(fn.arn)) continue;
       const seen = merged.functions.get(fn.arn);
       if (!seen) merged.functions.set(fn.arn, { ...fn });
       else {
@@ -128,11 +132,42 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
         merged.versions.push(v);
       }
     }
-    appendAll(merged.patches, f.functionPatches);
+    appendAll(merged.patches, stale ? f.functionPatches.filter((p) => p.functionArn === null || !stale.has(p.functionArn)) : f.functionPatches);
     if (f.layerVersions) appendAll(merged.layerVersions, f.layerVersions);
   }
   for (const f of fragments) for (const p of f.rolePolicyPatches ?? []) attachToRole(merged, p);
   return merged;
+}
+
+/**
+ * The resources of each AWS Config file that another Config file holds a later state of, or whose
+ * last state says deleted: history files of many days each hold states of one role, and the first
+ * by path (what other duplicates keep) is not the latest (`…/2026/11/9/` sorts after `…/11/15/`).
+ * A tie in capture time goes to the later path, so that the choice does not depend on the order
+ * the files were given in.
+ */
+function configSuperseded(fragments: readonly SourceFragment[]): Map<SourceFragment, Set<string>> {
+  // A state without its capture time (a select row that did not select it) cannot be ordered:
+  // such records are merged as any other duplicates are.
+  const latest = new Map<string, { captured: string; path: string; deployed: boolean }>();
+  for (const f of fragments) {
+    for (const s of f.configStates ?? []) {
+      if (s.captured === null) continue;
+      const seen = latest.get(s.arn);
+      if (!seen || s.captured > seen.captured || (s.captured === seen.captured && f.source.path > seen.path)) latest.set(s.arn, { captured: s.captured, path: f.source.path, deployed: s.deployed });
+    }
+  }
+  const out = new Map<SourceFragment, Set<string>>();
+  for (const f of fragments) {
+    if (!f.configStates) continue;
+    const stale = new Set<string>();
+    for (const s of f.configStates) {
+      const last = latest.get(s.arn);
+      if (s.captured !== null && last !== undefined && (!last.deployed || last.path !== f.source.path)) stale.add(s.arn);
+    }
+    if (stale.size > 0) out.set(f, stale);
+  }
+  return out;
 }
 
 /**

@@ -44,12 +44,14 @@ export function readCanonicalDocument(input: ReaderInput): SourceFragment {
  * `samMadeFrom`, an account's `functionCoverage.enabledRegionsUnknown`, the usage coverage's
  * `accessAdvisorCovered`): a 1.2 document is a 1.3 document without them.
  * 1.3 → 1.4: optional fields only (the document's `layerVersions`, a finding resource's `layer`
- * type, the `lambda-layers` and `lambda-layer-policy` source kinds, IaC entities' `displayName`): a
- * 1.3 document is a 1.4 document without them.
+ * type, the `lambda-layers` and `lambda-layer-policy` source kinds): a 1.3 document is a 1.4
+ * document without them.
+ * 1.4 → 1.5: optional fields only (the `aws-config` source kind, IaC entities' `displayName`): a
+ * 1.4 document is a 1.5 document without them.
  */
 function upgraded(value: unknown): unknown {
   if (!isObject(value) || !Array.isArray(value["functions"])) return value;
-  if (value["schemaVersion"] === "1.1" || value["schemaVersion"] === "1.2" || value["schemaVersion"] === "1.3") return { ...value, schemaVersion: SCHEMA_VERSION };
+  if (value["schemaVersion"] === "1.1" || value["schemaVersion"] === "1.2" || value["schemaVersion"] === "1.3" || value["schemaVersion"] === "1.4") return { ...value, schemaVersion: SCHEMA_VERSION };
   if (value["schemaVersion"] !== "1.0") return value;
   const functions = value["functions"].map((f: unknown) => {
     if (!isObject(f) || !("functionUrl" in f)) return f;

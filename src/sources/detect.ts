@@ -18,6 +18,7 @@ import { isListTags, readLambdaTags } from "./lambda-tags.js";
 import { isCapacityProvidersOutput, readCapacityProviders } from "./lambda-capacity-providers.js";
 import { isAliasConfiguration, isListAliases, readLambdaAliases } from "./lambda-aliases.js";
 import { isBarePolicyDocument } from "./policy-document-file.js";
+import { isAwsConfigOutput, readAwsConfig } from "./aws-config.js";
 import { isObject } from "./record-reader.js";
 import type { PathContext, ReaderInput, SourceFragment } from "./types.js";
 
@@ -40,6 +41,7 @@ function all(values: unknown[], test: (v: unknown) => boolean): boolean {
 export function detect(values: unknown[], context: PathContext | null = null): Detection {
   if (values.length === 1 && isCanonicalDocument(values[0])) return { kind: "canonical-document", read: readCanonicalDocument };
   if (authorizationDetailsPages(values)) return { kind: "iam-authorization-details", read: readAuthorizationDetails };
+  if (isAwsConfigOutput(values)) return { kind: "aws-config", read: readAwsConfig };
   if (all(values, isLambdaFunctionsValue)) return { kind: "lambda-functions", read: readLambdaFunctions };
   // A layer version's policy has get-policy's envelope: told apart by its Resource (or path) first.
   if (values.length === 1 && (isGetLayerVersionPolicy(values[0], context) || isBareLayerVersionPolicy(values[0]))) return { kind: "lambda-layer-policy", read: readLayerVersionPolicy };

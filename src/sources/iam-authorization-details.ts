@@ -176,7 +176,7 @@ function accountOf(arn: string, ctx: FileContext, path: string): string {
   return parsed.accountId;
 }
 
-function readRole(value: unknown, path: string, ctx: FileContext, incomplete: Set<string>): RoleRecord {
+export function readRole(value: unknown, path: string, ctx: FileContext, incomplete: Set<string>): RoleRecord {
   const r = asObject(value, ctx, path);
   const arn = reqString(r, "Arn", ctx, path);
   const trustPolicy = optionalPolicy(r["AssumeRolePolicyDocument"], ctx, joinPath(path, "AssumeRolePolicyDocument"));
@@ -295,7 +295,7 @@ function optionalPolicy(value: unknown, ctx: FileContext, path: string): PolicyD
   }
 }
 
-function readManagedPolicy(value: unknown, path: string, ctx: FileContext): ManagedPolicy {
+export function readManagedPolicy(value: unknown, path: string, ctx: FileContext): ManagedPolicy {
   const m = asObject(value, ctx, path);
   const arn = reqString(m, "Arn", ctx, path);
   const defaultVersionId = optString(m, "DefaultVersionId", ctx, path);

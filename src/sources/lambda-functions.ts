@@ -122,7 +122,7 @@ export function readLambdaFunctions(input: ReaderInput): SourceFragment {
   return fragment;
 }
 
-type Read = { fn: LambdaFunction; version: string | null };
+export type Read = { fn: LambdaFunction; version: string | null };
 
 function add(fragment: SourceFragment, r: Read): void {
   if (r.version === null) fragment.functions.push(r.fn);
@@ -132,7 +132,7 @@ function add(fragment: SourceFragment, r: Read): void {
   }
 }
 
-function readConfiguration(value: unknown, path: string, ctx: FileContext, tags: { [k: string]: string } | null): Read {
+export function readConfiguration(value: unknown, path: string, ctx: FileContext, tags: { [k: string]: string } | null): Read {
   const c = asObject(value, ctx, path);
   const arnText = reqString(c, "FunctionArn", ctx, path);
   const arn = parseFunctionArn(arnText) ?? ctx.fail(joinPath(path, "FunctionArn"), `not a Lambda function ARN: ${arnText}`);

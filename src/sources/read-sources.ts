@@ -214,7 +214,7 @@ const PROJECT_FILE = /^(?:package|package-lock|npm-shrinkwrap|tsconfig(?:\.[\w-]
  * recognise is not mistaken for one it never reads (docs/usage.md lists them in full).
  */
 const ACCEPTED_INPUTS =
-  "account data (iam get-account-authorization-details; lambda list-functions/get-function/get-function-configuration, list-versions-by-function, get-policy, list-event-source-mappings, get-function-url-config, get-function-event-invoke-config, list-tags, list-capacity-providers, list-aliases/get-alias, list-layers/list-layer-versions/get-layer-version, get-layer-version-policy; a canonical document), " +
+  "account data (iam get-account-authorization-details; lambda list-functions/get-function/get-function-configuration, list-versions-by-function, get-policy, list-event-source-mappings, get-function-url-config, get-function-event-invoke-config, list-tags, list-capacity-providers, list-aliases/get-alias, list-layers/list-layer-versions/get-layer-version, get-layer-version-policy; AWS Config snapshot and history files, configservice get-resource-config-history, batch-get-(aggregate-)resource-config and select-(aggregate-)resource-config output; a canonical document), " +
   "infrastructure as code (CloudFormation/SAM/CDK templates, terraform show -json plans), " +
   "activity data (CloudTrail log files, record arrays or JSON Lines, cloudtrail lookup-events output, EventBridge events, a trail's CloudWatch Logs events from logs filter-log-events/get-log-events or Firehose, rows of the shipped Athena or CloudTrail Lake usage query, iam get-service-last-accessed-details, Access Analyzer unused-access findings)";
 

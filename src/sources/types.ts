@@ -160,6 +160,13 @@ export interface SourceFragment {
    * collection, whose manifest names it).
    */
   listedFunctionRegions?: string[];
+  /**
+   * AWS Config: the state each resource of the file was last captured in (its ARN, when, and
+   * whether it was deployed then). History files of many days each hold a state of one role: the
+   * merge keeps the one captured last, whichever file it is in, and a resource whose last state
+   * is deleted is read from no file (absent: not a Config output).
+   */
+  configStates?: ConfigState[];
   /** Lambda layer versions the file names, with their policies when it holds them (absent: none). */
   layerVersions?: LayerVersionRecord[];
   /** Usage carried by a canonical document given as input. */
@@ -173,6 +180,13 @@ export interface SourceFragment {
   carriedAsOf?: string | null;
   /** The accounts of a canonical document given as input, for their function coverage (kept when re-normalising). */
   carriedAccounts?: Account[];
+}
+
+export interface ConfigState {
+  arn: string;
+  /** configurationItemCaptureTime, ISO UTC (null when the item does not say). */
+  captured: string | null;
+  deployed: boolean;
 }
 
 export function emptyFragment(source: SourceInfo): SourceFragment {

@@ -305,12 +305,14 @@ describe("routeInputs: a folder walk that meets what cannot be read", () => {
 });
 
 describe("routeInputs: an AWSLogs tree shared with other services' logs", () => {
-  it("AWS Config's, WAF's and VPC Flow Logs' deliveries beside the trail's (AWSLogs/<account>/<folder>/) are skipped with one note a folder, not a warning a file", async () => {
+  it("WAF's and VPC Flow Logs' deliveries beside the trail's (AWSLogs/<account>/<folder>/) are skipped with one note a folder, not a warning a file; AWS Config's are read, but for other types' history files", async () => {
     // A log archive bucket (Control Tower's, an organization's) holds both: AWS Config delivers to
     // AWSLogs/<account>/Config/<region>/<yyyy>/<m>/<d>/ConfigHistory|ConfigSnapshot/, one history
     // file per resource type per delivery, and leaves a ConfigWritabilityCheckFile. Before, each
     // file was sniffed and said "skipped: not an input leastrole reads" with the whole list of inputs:
-    // thousands of lines for a synced bucket, the trail's own warnings lost among them.
+    // thousands of lines for a synced bucket, the trail's own warnings lost among them. Config's
+    // snapshots and its roles', policies' and functions' history files are an account's inventory
+    // (src/sources/aws-config.ts): read; the other types' history files are one note.
     const root = join(dir, "archive", "o-abc123def4", "AWSLogs", "111111111111");
     const day = join(root, "CloudTrail/us-east-1/2026/11/15");
     mkdirSync(day, { recursive: true });
@@ -345,15 +347,18 @@ describe("routeInputs: an AWSLogs tree shared with other services' logs", () => 
     writeFileSync(join(mine, "iam.json"), JSON.stringify({ RoleDetailList: [], UserDetailList: [], GroupDetailList: [], Policies: [] }));
     const routed = await routeInputs([join(dir, "archive"), join(dir, "org"), join(dir, "project")]);
     expect(routed.usage).toEqual([join(day, "111111111111_CloudTrail_us-east-1_20261115T0805Z_AbCdEf15.json"), join(orgDay, "222222222222_CloudTrail_us-east-1_20261115T0805Z_AbCdEf16.json")]);
-    expect(routed.sources.map((s) => s.file)).toEqual([join(mine, "iam.json")]);
+    const historyOf = (type: string) => join(history, `111111111111_Config_us-east-1_ConfigHistory_${type}_20261115T000000Z_20261115T010000Z_1.json.gz`);
+    expect(routed.sources.map((s) => s.file)).toEqual(
+      [historyOf("AWS::IAM::Role"), historyOf("AWS::Lambda::Function"), join(snapshot, "111111111111_Config_us-east-1_ConfigSnapshot_20261115T000000Z_abc.json.gz"), join(mine, "iam.json")].sort(),
+    );
     expect(routed.unreadUsage).toEqual([]);
     expect(routed.warnings.map((w) => [w.code, w.severity, w.file])).toEqual([
-      ["input-not-used", "info", config],
       ["input-not-used", "info", join(root, "WAFLogs")],
       ["input-not-used", "info", join(root, "vpcflowlogs")],
-      ["input-not-used", "info", orgConfig],
+      ["input-not-used", "info", config],
     ]);
     expect(routed.warnings[0]!.message).toMatch(/^skipped: another service's deliveries in an AWSLogs tree/);
+    expect(routed.warnings[2]!.message).toMatch(/^skipped: 1 AWS Config history file of resource types other than AWS::IAM::Role/);
   });
 });
 

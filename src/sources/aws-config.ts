@@ -1,0 +1,483 @@
+/**
+ * Reader for AWS Config's record of IAM roles, customer managed policies and Lambda functions: an
+ * organisation's whole inventory from one aggregator, without a role assumed in each account.
+ *
+ * Forms read (each item a ConfigurationItem, AWS Config API Reference and Developer Guide):
+ * - configuration snapshot and history files delivered to S3
+ *   (`AWSLogs/<account>/Config/<region>/<y>/<m>/<d>/ConfigSnapshot|ConfigHistory/….json.gz`):
+ *   `{fileVersion, configSnapshotId?, configurationItems: […]}`, items with `ARN`, `awsAccountId`,
+ *   `configuration` an object;
+ * - `aws configservice get-resource-config-history`: `{configurationItems, nextToken?}`, items with
+ *   `arn`, `accountId`, `configuration` a JSON string;
+ * - `batch-get-resource-config` (`baseConfigurationItems`, `unprocessedResourceKeys`) and
+ *   `batch-get-aggregate-resource-config` (`BaseConfigurationItems`, `UnprocessedResourceIdentifiers`);
+ * - `select-resource-config` / `select-aggregate-resource-config`: `{Results: ["<row as JSON>" …],
+ *   QueryInfo, NextToken?}`, rows holding only the fields the query selected.
+ *
+ * Each item's configuration is turned into the shape of the API the other readers take (a
+ * get-account-authorization-details RoleDetail or ManagedPolicyDetail, a Lambda
+ * FunctionConfiguration) and read by those readers' own builders, so that a role or a function
+ * is the same record whichever way it was exported. Config writes those in camelCase and IAM
+ * policy documents URL-encoded (parsePolicyDocument decodes both encodings). Environment variable
+ * values are never copied: only their names reach the function reader.
+ *
+ * Not deployed, never read as deployed: an item whose status is ResourceDeleted,
+ * ResourceDeletedNotRecorded or ResourceNotRecorded. Of several items of one resource (a history
+ * file), the one captured last is its state.
+ */
+
+import { InputError, LeastroleError, PolicyParseError } from "../errors.js";
+import { parsePolicyDocument } from "../iam/index.js";
+import { readManagedPolicy, readRole } from "./iam-authorization-details.js";
+import { readConfiguration } from "./lambda-functions.js";
+import { asObject, FileContext, isObject, joinPath, tagsFromMap, type JsonObject } from "./record-reader.js";
+import { normalizeTimestamp } from "./timestamps.js";
+import { emptyFragment, type ConfigState, type ReaderInput, type SourceFragment } from "./types.js";
+
+const ROLE = "AWS::IAM::Role";
+const POLICY = "AWS::IAM::Policy";
+const FUNCTION = "AWS::Lambda::Function";
+const READ_TYPES: ReadonlySet<string> = new Set([ROLE, POLICY, FUNCTION]);
+
+/**
+ * Lambda resources Config may record whose data leastrole takes only from Lambda's own outputs:
+ * said, so that a user who expected triggers, URLs or aliases from Config knows where to get them.
+ */
+const NOT_READ_LAMBDA: Readonly<Record<string, string>> = {
+  "AWS::Lambda::EventSourceMapping": "aws lambda list-event-source-mappings",
+  "AWS::Lambda::Alias": "aws lambda list-aliases",
+  "AWS::Lambda::Url": "aws lambda get-function-url-config",
+  "AWS::Lambda::LayerVersion": "aws lambda list-layer-versions and get-layer-version-policy",
+};
+
+/** Statuses of an item whose resource is not deployed (ConfigurationItemStatus). */
+const NOT_DEPLOYED: ReadonlySet<string> = new Set(["ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"]);
+
+type Form = "delivery" | "history" | "batch" | "aggregate-batch" | "select";
+
+interface Page {
+  form: Form;
+  page: JsonObject;
+  /** JSON path of the page in its file. */
+  path: string;
+  /** The items' list key (`configurationItems`, `Results` …). */
+  list: string;
+}
+
+/** A ConfigurationItem's fields whatever its form, `configuration` not yet read. */
+interface Item {
+  path: string;
+  resourceType: string;
+  arn: string | null;
+  accountId: string | null;
+  region: string | null;
+  resourceId: string | null;
+  status: string | null;
+  captured: string | null;
+  raw: JsonObject;
+  /** Order in the file, for ties of capture time (the later item in the file wins). */
+  order: number;
+}
+
+function isItemLike(v: unknown): boolean {
+  return isObject(v) && typeof v["resourceType"] === "string";
+}
+
+/** A row of a select query: a JSON document in a string (the API's form). */
+function isSelectRow(v: unknown): boolean {
+  if (typeof v !== "string") return false;
+  const t = v.trimStart();
+  return t.startsWith("{") && /"resourceType"\s*:/.test(t);
+}
+
+function formOf(v: unknown): { form: Form; list: string } | null {
+  if (!isObject(v)) return null;
+  const items = v["configurationItems"];
+  if (Array.isArray(items)) {
+    // A delivered file says its fileVersion; the API's history output has none. Both are read alike.
+    if (typeof v["fileVersion"] === "string") return { form: "delivery", list: "configurationItems" };
+    if (items.every(isItemLike) && Object.keys(v).every((k) => k === "configurationItems" || k === "nextToken" || k === "NextToken" || k === "ResponseMetadata")) return { form: "history", list: "configurationItems" };
+    return null;
+  }
+  if (Array.isArray(v["baseConfigurationItems"]) && (v["baseConfigurationItems"] as unknown[]).every(isItemLike)) return { form: "batch", list: "baseConfigurationItems" };
+  if (Array.isArray(v["BaseConfigurationItems"]) && (v["BaseConfigurationItems"] as unknown[]).every(isItemLike)) return { form: "aggregate-batch", list: "BaseConfigurationItems" };
+  const results = v["Results"];
+  if (Array.isArray(results) && results.every((r) => typeof r === "string")) {
+    // Rows are strings of JSON: the QueryInfo (or a first row with a resourceType) says it is Config's.
+    if (isObject(v["QueryInfo"]) || (results.length > 0 && isSelectRow(results[0]))) return { form: "select", list: "Results" };
+  }
+  return null;
+}
+
+/** The pages of a Config output: one object, an array of them, or several concatenated. */
+function pagesOf(values: unknown[]): Page[] | null {
+  const pages: Page[] = [];
+  const many = values.length > 1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const base = many ? `[${i}]` : "";
+    const f = formOf(v);
+    if (f) pages.push({ ...f, page: v as JsonObject, path: base });
+    else if (Array.isArray(v) && v.length > 0 && v.every((p) => formOf(p) !== null)) {
+      v.forEach((p, j) => pages.push({ ...formOf(p)!, page: p as JsonObject, path: `${base}[${j}]` }));
+    } else return null;
+  }
+  return pages.length > 0 ? pages : null;
+}
+
+export function isAwsConfigOutput(values: unknown[]): boolean {
+  return pagesOf(values) !== null;
+}
+
+function str(o: JsonObject, ...keys: string[]): string | null {
+  for (const k of keys) {
+    const v = o[k];
+    if (typeof v === "string" && v !== "") return v;
+  }
+  return null;
+}
+
+/** A field that the API writes as a JSON string and a delivered file as an object. */
+function objectOrJson(value: unknown, ctx: FileContext, path: string, what: string): JsonObject | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === "string") {
+    if (value.trim() === "" || value.trim() === "null") return null;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch (error) {
+      ctx.fail(path, `${what} is a string that is not JSON (${(error as Error).message})`);
+    }
+    return asObject(parsed, ctx, path);
+  }
+  return asObject(value, ctx, path);
+}
+
+function readItem(value: unknown, path: string, order: number, ctx: FileContext): Item {
+  let raw: JsonObject;
+  if (typeof value === "string") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch (error) {
+      ctx.fail(path, `a select row that is not JSON (${(error as Error).message})`);
+    }
+    raw = asObject(parsed, ctx, path);
+  } else raw = asObject(value, ctx, path);
+  const resourceType = str(raw, "resourceType") ?? ctx.fail(joinPath(path, "resourceType"), "resourceType is missing: select it in the query (SELECT resourceId, resourceType, accountId, awsRegion, arn, configuration, supplementaryConfiguration …)");
+  const capturedText = raw["configurationItemCaptureTime"];
+  const captured = normalizeTimestamp(capturedText);
+  if (captured === undefined) ctx.warn("invalid-timestamp", "warning", joinPath(path, "configurationItemCaptureTime"), `not a timestamp: ${JSON.stringify(capturedText).slice(0, 60)}`);
+  return {
+    path,
+    resourceType,
+    // Delivered files write ARN and awsAccountId; the API arn and accountId.
+    arn: str(raw, "arn", "ARN"),
+    accountId: str(raw, "accountId", "awsAccountId"),
+    region: str(raw, "awsRegion"),
+    resourceId: str(raw, "resourceId"),
+    status: str(raw, "configurationItemStatus"),
+    captured: captured ?? null,
+    raw,
+    order,
+  };
+}
+
+/** Which resource an item is of: its ARN, else its account, region and id. */
+function resourceKey(item: Item): string {
+  return `${item.resourceType}\u0000${item.arn ?? `${item.accountId ?? ""}\u0000${item.region ?? ""}\u0000${item.resourceId ?? item.path}`}`;
+}
+
+/** The item captured last (a history file holds one item per change); a tie goes to the later in the file. */
+function later(a: Item, b: Item): Item {
+  if (a.captured !== null && b.captured !== null && a.captured !== b.captured) return a.captured > b.captured ? a : b;
+  if (a.captured !== null && b.captured === null) return a;
+  if (b.captured !== null && a.captured === null) return b;
+  return a.order > b.order ? a : b;
+}
+
+export function readAwsConfig(input: ReaderInput): SourceFragment {
+  const ctx = new FileContext(input.file);
+  const fragment = emptyFragment({ path: input.file, kind: "aws-config", sha256: input.sha256, records: 0 });
+  const pages = pagesOf(input.values) ?? ctx.fail("", "not an AWS Config output (configurationItems, baseConfigurationItems or select Results)");
+
+  const items: Item[] = [];
+  const otherTypes = new Map<string, number>();
+  let order = 0;
+  for (const { page, path, list } of pages) {
+    const listPath = joinPath(path, list);
+    (page[list] as unknown[]).forEach((value, i) => {
+      const p = joinPath(listPath, i);
+      try {
+        const item = readItem(value, p, order++, ctx);
+        if (READ_TYPES.has(item.resourceType)) items.push(item);
+        else otherTypes.set(item.resourceType, (otherTypes.get(item.resourceType) ?? 0) + 1);
+      } catch (error) {
+        ctx.report(error);
+      }
+    });
+  }
+
+  const latest = new Map<string, Item>();
+  for (const item of items) {
+    const key = resourceKey(item);
+    const seen = latest.get(key);
+    latest.set(key, seen ? later(seen, item) : item);
+  }
+  const current = [...latest.values()].sort((a, b) => a.order - b.order);
+  const notDeployed = current.filter((i) => i.status !== null && NOT_DEPLOYED.has(i.status));
+  const deployed = current.filter((i) => !(i.status !== null && NOT_DEPLOYED.has(i.status)));
+
+  const incomplete = new Set<string>();
+  const states = new Map<string, ConfigState>();
+  const state = (arn: string | null, item: Item, isDeployed: boolean) => {
+    if (arn !== null) states.set(arn, { arn, captured: item.captured, deployed: isDeployed });
+  };
+  for (const item of notDeployed) state(item.arn, item, false);
+  for (const item of deployed) {
+    try {
+      const arn = readDeployed(item, ctx, fragment, incomplete);
+      state(item.arn, item, true);
+      if (arn !== item.arn) state(arn, item, true);
+    } catch (error) {
+      ctx.report(error);
+    }
+  }
+  if (states.size > 0) fragment.configStates = [...states.values()].sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+
+  sayWhatWasNotRead(ctx, pages, items.length, deployed.length, notDeployed, otherTypes);
+  readPagination(ctx, pages);
+
+  // A delivered snapshot is every resource the recorder recorded in its region at one moment: when
+  // it holds functions, the recorder records them there, and the region's list is whole (what
+  // list-functions gives, for the rules that conclude from a function's absence). A query's or a
+  // history's output may be filtered: it is no region's whole list.
+  if (pages.every((p) => p.form === "delivery" && typeof p.page["configSnapshotId"] === "string") && !ctx.partial) {
+    const listed = new Set(current.filter((i) => i.resourceType === FUNCTION && i.region !== null).map((i) => i.region!));
+    if (listed.size > 0) fragment.listedFunctionRegions = [...listed].sort();
+  }
+  const regions = new Set(fragment.functions.map((f) => f.region));
+  if (regions.size === 1) fragment.source.region = [...regions][0]!;
+  const accounts = new Set([...fragment.roles.map((r) => r.accountId), ...fragment.functions.map((f) => f.accountId)].filter((a) => /^\d{12}$/.test(a)));
+  if (accounts.size === 1) fragment.source.accountId = [...accounts][0]!;
+  fragment.source.records = fragment.roles.length + fragment.policies.length + fragment.functions.length;
+  fragment.incompletePrincipals = [...incomplete].sort();
+  fragment.warnings = ctx.warnings;
+  fragment.partial = ctx.partial;
+  return fragment;
+}
+
+/**
+ * Read one deployed item with the builder of the API output its configuration mirrors, in a
+ * context of its own: what that builder says in the API's names (`RolePolicyList[0]`) is said
+ * at the item's path in Config's (`configuration.rolePolicyList[0]`).
+ */
+function readDeployed(item: Item, ctx: FileContext, fragment: SourceFragment, incomplete: Set<string>): string {
+  const configPath = joinPath(item.path, "configuration");
+  if (!("configuration" in item.raw)) {
+    ctx.fail(item.path, `the ${item.resourceType} item has no configuration: a select query must select it (SELECT resourceId, resourceType, accountId, awsRegion, arn, configuration, supplementaryConfiguration WHERE resourceType IN ('AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::Lambda::Function'))`);
+  }
+  const configuration = objectOrJson(item.raw["configuration"], ctx, configPath, "configuration") ?? ctx.fail(configPath, `the ${item.resourceType} item's configuration is empty, though its status (${item.status ?? "not selected"}) says the resource is recorded`);
+  const sub = new FileContext(ctx.file);
+  try {
+    if (item.resourceType === ROLE) {
+      const role = readRole(roleDetail(configuration, item, sub), configPath, sub, incomplete);
+      role.source = { ...role.source!, address: configName(role.source!.address ?? configPath, configPath) };
+      for (const p of role.inlinePolicies) if (p.source) p.source = { ...p.source, address: configName(p.source.address ?? "", configPath) };
+      fragment.roles.push(role);
+      return role.arn;
+    } else if (item.resourceType === POLICY) {
+      const policy = readManagedPolicy(policyDetail(configuration, item), configPath, sub);
+      fragment.policies.push(policy);
+      return policy.arn;
+    } else {
+      const tags = tagsFromMap(isObject(item.raw["tags"]) ? item.raw["tags"] : null, sub, joinPath(item.path, "tags"));
+      const { fn } = readConfiguration(functionConfiguration(configuration, item), configPath, sub, tags);
+      fragment.functions.push(fn);
+      const policy = resourcePolicy(item, sub);
+      if (policy !== null) {
+        fragment.functionPatches.push({
+          functionArn: fn.arn,
+          functionName: fn.name,
+          region: fn.region,
+          qualifier: null,
+          patch: { resourcePolicy: policy.document, resourcePolicyStatementSources: policy.document.Statement.map((_, i) => ({ file: ctx.file, line: null, address: joinPath(joinPath(policy.path, "Statement"), i) })) },
+          path: policy.path,
+        });
+      }
+      return fn.arn;
+    }
+  } catch (error) {
+    if (error instanceof LeastroleError && error.path !== undefined) {
+      const options: { file: string; path: string } = { file: error.file ?? ctx.file, path: configName(error.path, configPath) };
+      throw error.code === "policy-parse" ? new PolicyParseError(error.message, options) : new InputError(error.message, options);
+    }
+    throw error;
+  } finally {
+    for (const w of sub.warnings) ctx.warnings.push(w.path !== undefined ? { ...w, path: configName(w.path, configPath) } : w);
+    if (sub.partial) ctx.partial = true;
+  }
+}
+
+/** `…configuration.RolePolicyList[0].PolicyDocument` as Config names it: `…configuration.rolePolicyList[0].policyDocument`. */
+function configName(path: string, configPath: string): string {
+  if (!path.startsWith(configPath)) return path;
+  const rest = path.slice(configPath.length).replace(/\.(KMSKeyArn)\b/g, ".kmskeyArn").replace(/\.([A-Z])/g, (_, c: string) => `.${c.toLowerCase()}`);
+  return configPath + rest;
+}
+
+function list(v: unknown, map: (o: JsonObject) => JsonObject): unknown {
+  // Anything but a list of objects is passed on as it is: the builder says what is wrong with it.
+  return Array.isArray(v) ? v.map((e) => (isObject(e) ? map(e) : e)) : v;
+}
+
+function defined(o: JsonObject): JsonObject {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** A role's configuration as get-account-authorization-details' RoleDetail (awslabs/aws-config-resource-schema AWS::IAM::Role). */
+function roleDetail(c: JsonObject, item: Item, ctx: FileContext): JsonObject {
+  const boundary = c["permissionsBoundary"];
+  // Config writes a role's tags in its configuration ([{key, value}]) and as the item's tags map.
+  const tags = Array.isArray(c["tags"])
+    ? list(c["tags"], (t) => ({ Key: t["key"], Value: t["value"] }))
+    : Object.entries(tagsFromMap(isObject(item.raw["tags"]) ? item.raw["tags"] : null, ctx, joinPath(item.path, "tags"))).map(([Key, Value]) => ({ Key, Value }));
+  const lastUsed = c["roleLastUsed"];
+  return defined({
+    Arn: c["arn"] ?? item.arn ?? undefined,
+    RoleName: c["roleName"] ?? undefined,
+    RoleId: c["roleId"] ?? undefined,
+    Path: c["path"] ?? undefined,
+    CreateDate: c["createDate"] ?? undefined,
+    AssumeRolePolicyDocument: c["assumeRolePolicyDocument"] ?? undefined,
+    RolePolicyList: list(c["rolePolicyList"], (p) => ({ PolicyName: p["policyName"], PolicyDocument: p["policyDocument"] })),
+    AttachedManagedPolicies: list(c["attachedManagedPolicies"], (p) => ({ PolicyName: p["policyName"], PolicyArn: p["policyArn"] })),
+    // An object {permissionsBoundaryType, permissionsBoundaryArn}; some writers give the ARN alone.
+    PermissionsBoundary: isObject(boundary) ? { PermissionsBoundaryArn: boundary["permissionsBoundaryArn"], PermissionsBoundaryType: boundary["permissionsBoundaryType"] } : typeof boundary === "string" ? { PermissionsBoundaryArn: boundary } : (boundary ?? undefined),
+    Tags: tags,
+    RoleLastUsed: isObject(lastUsed) ? { LastUsedDate: lastUsed["lastUsedDate"], Region: lastUsed["region"] } : undefined,
+  });
+}
+
+/** A customer managed policy's configuration as a ManagedPolicyDetail (AWS::IAM::Policy). */
+function policyDetail(c: JsonObject, item: Item): JsonObject {
+  return defined({
+    Arn: c["arn"] ?? item.arn ?? undefined,
+    PolicyName: c["policyName"] ?? undefined,
+    PolicyId: c["policyId"] ?? undefined,
+    Path: c["path"] ?? undefined,
+    DefaultVersionId: c["defaultVersionId"] ?? undefined,
+    AttachmentCount: c["attachmentCount"] ?? undefined,
+    PolicyVersionList: list(c["policyVersionList"], (v) => defined({ Document: v["document"], VersionId: v["versionId"], IsDefaultVersion: v["isDefaultVersion"], CreateDate: v["createDate"] })),
+  });
+}
+
+/**
+ * A function's configuration as Lambda's FunctionConfiguration (AWS::Lambda::Function). The
+ * environment's values are replaced by "" before the function reader sees them: only the names
+ * are kept (as by every reader), and the values are never copied.
+ */
+function functionConfiguration(c: JsonObject, item: Item): JsonObject {
+  const vpc = c["vpcConfig"];
+  const tracing = c["tracingConfig"];
+  const dlq = c["deadLetterConfig"];
+  const logging = c["loggingConfig"];
+  const env = c["environment"];
+  const variables = isObject(env) ? env["variables"] : undefined;
+  return defined({
+    FunctionName: c["functionName"] ?? undefined,
+    FunctionArn: c["functionArn"] ?? item.arn ?? undefined,
+    Runtime: c["runtime"] ?? undefined,
+    Role: c["role"] ?? undefined,
+    Handler: c["handler"] ?? undefined,
+    Version: c["version"] ?? undefined,
+    PackageType: c["packageType"] ?? undefined,
+    LastModified: c["lastModified"] ?? undefined,
+    VpcConfig: isObject(vpc) ? defined({ SubnetIds: vpc["subnetIds"], SecurityGroupIds: vpc["securityGroupIds"], VpcId: vpc["vpcId"] }) : (vpc ?? undefined),
+    TracingConfig: isObject(tracing) ? { Mode: tracing["mode"] } : (tracing ?? undefined),
+    Environment: isObject(env) ? { Variables: isObject(variables) ? Object.fromEntries(Object.keys(variables).map((k) => [k, ""])) : variables } : (env ?? undefined),
+    // Config names it kmskeyArn (the resource schema); kmsKeyArn accepted too.
+    KMSKeyArn: c["kmskeyArn"] ?? c["kmsKeyArn"] ?? undefined,
+    DeadLetterConfig: isObject(dlq) ? { TargetArn: dlq["targetArn"] } : (dlq ?? undefined),
+    LoggingConfig: isObject(logging) ? defined({ LogGroup: logging["logGroup"], LogFormat: logging["logFormat"] }) : (logging ?? undefined),
+    Layers: list(c["layers"], (l) => ({ Arn: l["arn"] })),
+    FileSystemConfigs: list(c["fileSystemConfigs"], (f) => ({ Arn: f["arn"], LocalMountPath: f["localMountPath"] })),
+    DurableConfig: c["durableConfig"] ?? undefined,
+  });
+}
+
+/** The function's resource-based policy: supplementaryConfiguration.Policy, a JSON string (or object). */
+function resourcePolicy(item: Item, ctx: FileContext): { document: ReturnType<typeof parsePolicyDocument>; path: string } | null {
+  const supPath = joinPath(item.path, "supplementaryConfiguration");
+  const sup = objectOrJson(item.raw["supplementaryConfiguration"], ctx, supPath, "supplementaryConfiguration");
+  if (sup === null || sup["Policy"] === undefined || sup["Policy"] === null || sup["Policy"] === "") return null;
+  const path = joinPath(supPath, "Policy");
+  return { document: parsePolicyDocument(sup["Policy"], { file: ctx.file, path }), path };
+}
+
+function sayWhatWasNotRead(ctx: FileContext, pages: Page[], read: number, deployed: number, notDeployed: Item[], otherTypes: Map<string, number>): void {
+  if (notDeployed.length > 0) {
+    const counts = countBy(notDeployed.map((i) => `${i.resourceType} ${i.status}`));
+    const only = deployed === 0;
+    ctx.warn(
+      "config-resources-not-deployed",
+      only ? "warning" : "info",
+      "",
+      `${only ? "every" : `${notDeployed.length} of the`} IAM role, policy or Lambda function item${only && notDeployed.length === 1 ? "" : "s"} of this AWS Config output (its last state of each resource) ${only ? "says" : "say"} the resource is not deployed (${counts}): not read as deployed${only ? "; the file holds no deployed role, policy or function" : ""}`,
+    );
+  }
+  for (const [type, call] of Object.entries(NOT_READ_LAMBDA)) {
+    const n = otherTypes.get(type);
+    if (n) ctx.warn("config-type-not-read", "info", "", `${n} ${type} item${n === 1 ? "" : "s"} not read: leastrole reads them from ${call}; without it the functions' ${type === "AWS::Lambda::EventSourceMapping" ? "triggers" : type === "AWS::Lambda::Url" ? "URLs" : type === "AWS::Lambda::Alias" ? "aliases" : "layer policies"} are not known`);
+  }
+  if (read === 0 && notDeployed.length === 0) {
+    const others = [...otherTypes.values()].reduce((a, b) => a + b, 0);
+    const selectOnly = pages.every((p) => p.form === "select");
+    ctx.warn(
+      "config-no-resources",
+      "info",
+      "",
+      `no AWS::IAM::Role, AWS::IAM::Policy or AWS::Lambda::Function item in this AWS Config output${others > 0 ? ` (${others} item${others === 1 ? "" : "s"} of other types)` : ""}${selectOnly ? "" : ": is the recorder recording these types?"}`,
+    );
+  }
+}
+
+function countBy(keys: string[]): string {
+  const m = new Map<string, number>();
+  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  return [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, n]) => `${n} ${k}`).join(", ");
+}
+
+/**
+ * Whether records are missing: the last page's token (the AWS CLI fetches every page of a select
+ * or history output unless --max-items cuts it, and then writes NextToken), and the resources a
+ * batch get did not process.
+ */
+function readPagination(ctx: FileContext, pages: Page[]): void {
+  for (const { form, page, path } of pages) {
+    if (form !== "batch" && form !== "aggregate-batch") continue;
+    const key = form === "batch" ? "unprocessedResourceKeys" : "UnprocessedResourceIdentifiers";
+    const unprocessed = page[key];
+    if (Array.isArray(unprocessed) && unprocessed.length > 0) {
+      const names = unprocessed.slice(0, 5).map((k) => (isObject(k) ? String(k["resourceId"] ?? k["ResourceId"] ?? "?") : String(k)));
+      ctx.warn(
+        "config-unprocessed-resources",
+        "error",
+        joinPath(path, key),
+        `AWS Config did not return ${unprocessed.length} of the resources asked for (${names.join(", ")}${unprocessed.length > 5 ? ", …" : ""}): they are missing from this input; ask for them again (aws configservice ${form === "batch" ? "batch-get-resource-config" : "batch-get-aggregate-resource-config"} with the same keys)`,
+      );
+    }
+  }
+  const last = pages[pages.length - 1]!;
+  if (last.form !== "select" && last.form !== "history") return;
+  const tokenKey = typeof last.page["NextToken"] === "string" ? "NextToken" : "nextToken";
+  const token = last.page[tokenKey];
+  if (typeof token === "string" && token !== "") {
+    ctx.warn(
+      "truncated-pagination",
+      "error",
+      joinPath(last.path, tokenKey),
+      `the last page says more follow (${tokenKey}), and this file does not hold them: records may be missing; run the ${last.form === "select" ? "query" : "history"} without --max-items (the AWS CLI then fetches every page), or give every page in one file`,
+    );
+  }
+}
