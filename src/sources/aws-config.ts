@@ -30,7 +30,7 @@ import { InputError, LeastroleError, PolicyParseError } from "../errors.js";
 import { parsePolicyDocument } from "../iam/index.js";
 import { readManagedPolicy, readRole } from "./iam-authorization-details.js";
 import { readConfiguration } from "./lambda-functions.js";
-import { asObject, FileContext, isObject, joinPath, tagsFromMap, type JsonObject } from "./record-reader.js";
+import { asObject, FileContext, isObject, joinPath, tagsFromList, tagsFromMap, type JsonObject } from "./record-reader.js";
 import { normalizeTimestamp } from "./timestamps.js";
 import { emptyFragment, type ConfigState, type ReaderInput, type SourceFragment } from "./types.js";
 
@@ -291,7 +291,7 @@ function readDeployed(item: Item, ctx: FileContext, fragment: SourceFragment, in
       fragment.policies.push(policy);
       return policy.arn;
     } else {
-      const tags = tagsFromMap(isObject(item.raw["tags"]) ? item.raw["tags"] : null, sub, joinPath(item.path, "tags"));
+      const tags = itemTags(item, sub);
       const { fn } = readConfiguration(functionConfiguration(configuration, item), configPath, sub, tags);
       fragment.functions.push(fn);
       const policy = resourcePolicy(item, sub);
@@ -335,13 +335,26 @@ function defined(o: JsonObject): JsonObject {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
+/**
+ * The item's tags: a map in delivered files and the API's items, a list of `{key, value, tag}` in
+ * a select query's rows (the advanced query's `tags.key`, `tags.value`).
+ */
+function itemTags(item: Item, ctx: FileContext): { [key: string]: string } {
+  const tags = item.raw["tags"];
+  const path = joinPath(item.path, "tags");
+  if (Array.isArray(tags)) {
+    return tagsFromList(tags.map((t) => (isObject(t) ? { Key: t["key"], Value: t["value"] } : t)), ctx, path);
+  }
+  return tagsFromMap(isObject(tags) ? tags : null, ctx, path);
+}
+
 /** A role's configuration as get-account-authorization-details' RoleDetail (awslabs/aws-config-resource-schema AWS::IAM::Role). */
 function roleDetail(c: JsonObject, item: Item, ctx: FileContext): JsonObject {
   const boundary = c["permissionsBoundary"];
   // Config writes a role's tags in its configuration ([{key, value}]) and as the item's tags map.
   const tags = Array.isArray(c["tags"])
     ? list(c["tags"], (t) => ({ Key: t["key"], Value: t["value"] }))
-    : Object.entries(tagsFromMap(isObject(item.raw["tags"]) ? item.raw["tags"] : null, ctx, joinPath(item.path, "tags"))).map(([Key, Value]) => ({ Key, Value }));
+    : Object.entries(itemTags(item, ctx)).map(([Key, Value]) => ({ Key, Value }));
   const lastUsed = c["roleLastUsed"];
   return defined({
     Arn: c["arn"] ?? item.arn ?? undefined,

@@ -182,6 +182,14 @@ describe("AWS Config API outputs", () => {
     expect(f.warnings).toEqual([]);
   });
 
+  it("a select row's tags, a list of {key, value, tag} (the advanced query's tags.key, tags.value), are the function's tags", () => {
+    const rows = (json("select-aggregate-resource-config.json") as { Results: string[] }).Results.map((r) => JSON.parse(r) as Record<string, unknown>);
+    const fn = rows.find((r) => r["resourceType"] === "AWS::Lambda::Function")!;
+    const tagged = JSON.stringify({ ...fn, tags: [{ key: "team", value: "orders", tag: "team=orders" }, { key: "env", value: "prod", tag: "env=prod" }] });
+    const { fragment } = readValue("select.json", { Results: [tagged], QueryInfo: { SelectFields: [{ Name: "tags" }] } });
+    expect(fragment?.functions.map((f) => f.tags)).toEqual([{ env: "prod", team: "orders" }]);
+  });
+
   it("batch-get-resource-config: configuration as a JSON string; unprocessed keys make it partial, named", () => {
     const f = read("batch-get-resource-config.json");
     expect(f.roles.map((r) => r.inlinePolicies.map((p) => p.name))).toEqual([["dynamo"]]);
