@@ -89,6 +89,9 @@ describe("a new user's mistakes", () => {
     const noLogs = run(["audit", join(DEMO, "iam"), join(DEMO, "lambda")]);
     expect(noLogs.code).toBe(0);
     expect(noLogs.stderr).toContain("leastrole: note: no activity data was read: unused permissions (LR008), denied calls (LR009) and wildcards that usage could narrow (LR017) are not judged");
+    // An account read from AWS Config is a deployed account too: before, nothing was said.
+    const fromConfig = run(["audit", join(import.meta.dirname, "../fixtures/aws-config/config-snapshot.json")]);
+    expect(fromConfig.stderr).toContain("leastrole: note: no activity data was read: unused permissions (LR008)");
     const digest = join(work, "digest-only", ...DIGEST_KEY.slice(-1));
     mkdirSync(join(digest, ".."), { recursive: true });
     writeFileSync(digest, gzipSync(JSON.stringify(DIGEST)));
