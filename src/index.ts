@@ -34,7 +34,7 @@ export {
   type ReadResult,
   type SourceFragment,
 } from "./sources/index.js";
-export type { FunctionPatch, FunctionVersionRecord, Pagination, PathContext, PrincipalRecord, RolePolicyPatch, RoleRecord, RoleUseRecord } from "./sources/types.js";
+export type { ConfigState, FunctionPatch, FunctionVersionRecord, Pagination, PathContext, PrincipalRecord, RolePolicyPatch, RoleRecord, RoleUseRecord } from "./sources/types.js";
 export type { LayerVersionRecord } from "./sources/lambda-layers.js";
 export type { ReadOneOptions } from "./sources/read-sources.js";
 export { normalize } from "./audit/index.js";
