@@ -167,7 +167,8 @@ function readItem(value: unknown, path: string, order: number, ctx: FileContext)
   const resourceType = str(raw, "resourceType") ?? ctx.fail(joinPath(path, "resourceType"), "resourceType is missing: select it in the query (SELECT resourceId, resourceType, accountId, awsRegion, arn, configuration, supplementaryConfiguration …)");
   const capturedText = raw["configurationItemCaptureTime"];
   const captured = normalizeTimestamp(capturedText);
-  if (captured === undefined) ctx.warn("invalid-timestamp", "warning", joinPath(path, "configurationItemCaptureTime"), `not a timestamp: ${JSON.stringify(capturedText).slice(0, 60)}`);
+  // Said of the items read only: a bucket's or a security group's time is nobody's concern here.
+  if (captured === undefined && READ_TYPES.has(resourceType)) ctx.warn("invalid-timestamp", "warning", joinPath(path, "configurationItemCaptureTime"), `not a timestamp: ${JSON.stringify(capturedText).slice(0, 60)}`);
   return {
     path,
     resourceType,
@@ -277,7 +278,14 @@ function readDeployed(item: Item, ctx: FileContext, fragment: SourceFragment, in
   if (!("configuration" in item.raw)) {
     ctx.fail(item.path, `the ${item.resourceType} item has no configuration: a select query must select it (SELECT resourceId, resourceType, accountId, awsRegion, arn, configuration, supplementaryConfiguration WHERE resourceType IN ('AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::Lambda::Function'))`);
   }
-  const configuration = objectOrJson(item.raw["configuration"], ctx, configPath, "configuration") ?? ctx.fail(configPath, `the ${item.resourceType} item's configuration is empty, though its status (${item.status ?? "not selected"}) says the resource is recorded`);
+  const configuration =
+    objectOrJson(item.raw["configuration"], ctx, configPath, "configuration") ??
+    ctx.fail(
+      configPath,
+      item.status === null
+        ? `the ${item.resourceType} item has no configuration, as a deleted resource's item has none; select configurationItemStatus too, so that a deleted resource is told from a damaged item`
+        : `the ${item.resourceType} item has no configuration, though its status ${item.status} says the resource is recorded`,
+    );
   const sub = new FileContext(ctx.file);
   try {
     if (item.resourceType === ROLE) {

@@ -239,6 +239,14 @@ describe("malformed AWS Config items: an error naming the file and the item, the
     expect(fragment?.warnings.map((w) => [w.code, w.file, w.path?.startsWith("configurationItems[0].configuration.rolePolicyList[0].policyDocument")])).toEqual([["invalid-policy-document", "snap.json", true]]);
   });
 
+  it("an item without configuration or status (a select that left both out) says to select the status, rather than taking it for deployed or deleted", () => {
+    const row = JSON.stringify({ resourceId: "x", resourceType: "AWS::Lambda::Function", arn: "arn:aws:lambda:us-east-1:111122223333:function:x", configuration: null });
+    const { fragment } = readValue("select.json", { Results: [row], QueryInfo: { SelectFields: [{ Name: "configuration" }] } });
+    expect(fragment?.functions).toEqual([]);
+    expect(fragment?.partial).toBe(true);
+    expect(fragment?.warnings.map((w) => [w.path, w.message])).toEqual([["Results[0].configuration", expect.stringMatching(/select configurationItemStatus too/)]]);
+  });
+
   it("a function item without its role names the item", () => {
     const snapshot = json("config-snapshot.json") as { configurationItems: Array<Record<string, any>> };
     const fn = structuredClone(snapshot.configurationItems[3]!);
