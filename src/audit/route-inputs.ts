@@ -282,7 +282,7 @@ interface Walk {
  * execution role, so they are not parsed. Snapshots hold every type in one file and are read.
  */
 const CONFIG_HISTORY_FILE = /_ConfigHistory_(AWS(?:::|%3A%3A)[A-Za-z0-9]+(?:::|%3A%3A)[A-Za-z0-9]+)_/i;
-const CONFIG_TYPES_READ: ReadonlySet<string> = new Set(["AWS::IAM::Role", "AWS::IAM::Policy", "AWS::Lambda::Function"]);
+const CONFIG_TYPES_READ: ReadonlySet<string> = new Set(["AWS::IAM::Role", "AWS::IAM::Policy", "AWS::Lambda::Function", "AWS::IAM::User", "AWS::IAM::Group"]);
 
 /** The `AWSLogs/<account>/Config` folder a path is under, if any. */
 function configRoot(path: string): string | null {
@@ -375,7 +375,7 @@ export async function routeInputs(paths: string[]): Promise<RoutedInputs> {
     if (explicit) w.files.push(p);
     else walk(p, w, true);
     for (const [root, n] of [...(w.configSkipped ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      routed.warnings.push({ code: "input-not-used", severity: "info", file: root, message: `skipped: ${n} AWS Config history file${n === 1 ? "" : "s"} of resource types other than AWS::IAM::Role, AWS::IAM::Policy and AWS::Lambda::Function (named so by Config); its snapshots and those types' history files are read` });
+      routed.warnings.push({ code: "input-not-used", severity: "info", file: root, message: `skipped: ${n} AWS Config history file${n === 1 ? "" : "s"} of resource types other than AWS::IAM::Role, Policy, User, Group and AWS::Lambda::Function (named so by Config); its snapshots and those types' history files are read` });
     }
     const usageBefore = routed.usage.length;
     for (const file of w.files) {

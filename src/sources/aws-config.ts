@@ -1,6 +1,7 @@
 /**
- * Reader for AWS Config's record of IAM roles, customer managed policies and Lambda functions: an
- * organisation's whole inventory from one aggregator, without a role assumed in each account.
+ * Reader for AWS Config's record of IAM roles, customer managed policies, users and groups, and
+ * Lambda functions: an organisation's whole inventory from one aggregator, without a role assumed
+ * in each account.
  *
  * Forms read (each item a ConfigurationItem, AWS Config API Reference and Developer Guide):
  * - configuration snapshot and history files delivered to S3
@@ -28,7 +29,7 @@
 
 import { InputError, LeastroleError, PolicyParseError } from "../errors.js";
 import { parsePolicyDocument } from "../iam/index.js";
-import { readManagedPolicy, readRole } from "./iam-authorization-details.js";
+import { readGroup, readManagedPolicy, readRole, readUser } from "./iam-authorization-details.js";
 import { readConfiguration } from "./lambda-functions.js";
 import { asObject, FileContext, isObject, joinPath, tagsFromList, tagsFromMap, type JsonObject } from "./record-reader.js";
 import { normalizeTimestamp } from "./timestamps.js";
@@ -37,7 +38,10 @@ import { emptyFragment, type ConfigState, type ReaderInput, type SourceFragment 
 const ROLE = "AWS::IAM::Role";
 const POLICY = "AWS::IAM::Policy";
 const FUNCTION = "AWS::Lambda::Function";
-const READ_TYPES: ReadonlySet<string> = new Set([ROLE, POLICY, FUNCTION]);
+const USER = "AWS::IAM::User";
+const GROUP = "AWS::IAM::Group";
+/** Users and groups too: with `scope: account` privilege escalation is checked on every principal, as from get-account-authorization-details. */
+const READ_TYPES: ReadonlySet<string> = new Set([ROLE, POLICY, FUNCTION, USER, GROUP]);
 
 /**
  * Lambda resources Config may record whose data leastrole takes only from Lambda's own outputs:
@@ -259,9 +263,9 @@ export function readAwsConfig(input: ReaderInput): SourceFragment {
   }
   const regions = new Set(fragment.functions.map((f) => f.region));
   if (regions.size === 1) fragment.source.region = [...regions][0]!;
-  const accounts = new Set([...fragment.roles.map((r) => r.accountId), ...fragment.functions.map((f) => f.accountId)].filter((a) => /^\d{12}$/.test(a)));
+  const accounts = new Set([...fragment.roles.map((r) => r.accountId), ...fragment.principals.map((p) => p.accountId), ...fragment.functions.map((f) => f.accountId)].filter((a) => /^\d{12}$/.test(a)));
   if (accounts.size === 1) fragment.source.accountId = [...accounts][0]!;
-  fragment.source.records = fragment.roles.length + fragment.policies.length + fragment.functions.length;
+  fragment.source.records = fragment.roles.length + fragment.principals.length + fragment.policies.length + fragment.functions.length;
   fragment.incompletePrincipals = [...incomplete].sort();
   fragment.warnings = ctx.warnings;
   fragment.partial = ctx.partial;
@@ -294,6 +298,12 @@ function readDeployed(item: Item, ctx: FileContext, fragment: SourceFragment, in
       for (const p of role.inlinePolicies) if (p.source) p.source = { ...p.source, address: configName(p.source.address ?? "", configPath) };
       fragment.roles.push(role);
       return role.arn;
+    } else if (item.resourceType === USER || item.resourceType === GROUP) {
+      const principal = item.resourceType === USER ? readUser(userDetail(configuration, item), configPath, sub, incomplete) : readGroup(groupDetail(configuration, item), configPath, sub, incomplete);
+      principal.source = { ...principal.source!, address: configName(principal.source!.address ?? configPath, configPath) };
+      for (const p of principal.inlinePolicies) if (p.source) p.source = { ...p.source, address: configName(p.source.address ?? "", configPath) };
+      fragment.principals.push(principal);
+      return principal.arn;
     } else if (item.resourceType === POLICY) {
       const policy = readManagedPolicy(policyDetail(configuration, item), configPath, sub);
       fragment.policies.push(policy);
@@ -380,6 +390,34 @@ function roleDetail(c: JsonObject, item: Item, ctx: FileContext): JsonObject {
   });
 }
 
+/** A user's configuration as get-account-authorization-details' UserDetail (AWS::IAM::User). */
+function userDetail(c: JsonObject, item: Item): JsonObject {
+  const boundary = c["permissionsBoundary"];
+  return defined({
+    Arn: c["arn"] ?? item.arn ?? undefined,
+    UserName: c["userName"] ?? undefined,
+    UserId: c["userId"] ?? undefined,
+    Path: c["path"] ?? undefined,
+    GroupList: c["groupList"] ?? undefined,
+    UserPolicyList: list(c["userPolicyList"], (p) => ({ PolicyName: p["policyName"], PolicyDocument: p["policyDocument"] })),
+    AttachedManagedPolicies: list(c["attachedManagedPolicies"], (p) => ({ PolicyName: p["policyName"], PolicyArn: p["policyArn"] })),
+    PermissionsBoundary: isObject(boundary) ? { PermissionsBoundaryArn: boundary["permissionsBoundaryArn"], PermissionsBoundaryType: boundary["permissionsBoundaryType"] } : typeof boundary === "string" ? { PermissionsBoundaryArn: boundary } : (boundary ?? undefined),
+    Tags: Array.isArray(c["tags"]) ? list(c["tags"], (t) => ({ Key: t["key"], Value: t["value"] })) : undefined,
+  });
+}
+
+/** A group's configuration as a GroupDetail (AWS::IAM::Group). */
+function groupDetail(c: JsonObject, item: Item): JsonObject {
+  return defined({
+    Arn: c["arn"] ?? item.arn ?? undefined,
+    GroupName: c["groupName"] ?? undefined,
+    GroupId: c["groupId"] ?? undefined,
+    Path: c["path"] ?? undefined,
+    GroupPolicyList: list(c["groupPolicyList"], (p) => ({ PolicyName: p["policyName"], PolicyDocument: p["policyDocument"] })),
+    AttachedManagedPolicies: list(c["attachedManagedPolicies"], (p) => ({ PolicyName: p["policyName"], PolicyArn: p["policyArn"] })),
+  });
+}
+
 /** A customer managed policy's configuration as a ManagedPolicyDetail (AWS::IAM::Policy). */
 function policyDetail(c: JsonObject, item: Item): JsonObject {
   return defined({
@@ -444,7 +482,7 @@ function sayWhatWasNotRead(ctx: FileContext, pages: Page[], read: number, deploy
       "config-resources-not-deployed",
       only ? "warning" : "info",
       "",
-      `${only ? "every" : `${notDeployed.length} of the`} IAM role, policy or Lambda function item${only && notDeployed.length === 1 ? "" : "s"} of this AWS Config output (its last state of each resource) ${only ? "says" : "say"} the resource is not deployed (${counts}): not read as deployed${only ? "; the file holds no deployed role, policy or function" : ""}`,
+      `${only ? "every" : `${notDeployed.length} of the`} IAM or Lambda function item${only && notDeployed.length === 1 ? "" : "s"} of this AWS Config output (its last state of each resource) ${only ? "says" : "say"} the resource is not deployed (${counts}): not read as deployed${only ? "; the file holds no deployed IAM resource or function" : ""}`,
     );
   }
   for (const [type, call] of Object.entries(NOT_READ_LAMBDA)) {
@@ -458,7 +496,7 @@ function sayWhatWasNotRead(ctx: FileContext, pages: Page[], read: number, deploy
       "config-no-resources",
       "info",
       "",
-      `no AWS::IAM::Role, AWS::IAM::Policy or AWS::Lambda::Function item in this AWS Config output${others > 0 ? ` (${others} item${others === 1 ? "" : "s"} of other types)` : ""}${selectOnly ? "" : ": is the recorder recording these types?"}`,
+      `no AWS::IAM::Role, Policy, User or Group and no AWS::Lambda::Function item in this AWS Config output${others > 0 ? ` (${others} item${others === 1 ? "" : "s"} of other types)` : ""}${selectOnly ? "" : ": is the recorder recording these types?"}`,
     );
   }
 }

@@ -210,7 +210,7 @@ export function readRole(value: unknown, path: string, ctx: FileContext, incompl
   };
 }
 
-function readUser(value: unknown, path: string, ctx: FileContext, incomplete: Set<string>): PrincipalRecord {
+export function readUser(value: unknown, path: string, ctx: FileContext, incomplete: Set<string>): PrincipalRecord {
   const u = asObject(value, ctx, path);
   const arn = reqString(u, "Arn", ctx, path);
   const groups = optArray(u, "GroupList", ctx, path).map((g, i) => {
@@ -231,7 +231,7 @@ function readUser(value: unknown, path: string, ctx: FileContext, incomplete: Se
   };
 }
 
-function readGroup(value: unknown, path: string, ctx: FileContext, incomplete: Set<string>): PrincipalRecord {
+export function readGroup(value: unknown, path: string, ctx: FileContext, incomplete: Set<string>): PrincipalRecord {
   const g = asObject(value, ctx, path);
   const arn = reqString(g, "Arn", ctx, path);
   return {

@@ -39,7 +39,7 @@ describe("a document from outside", () => {
   it("another schema version is refused, naming both versions", () => {
     const doc = { ...parsed(), schemaVersion: "9.0" };
     const e = inputError(() => auditDocument(doc));
-    expect(e.message).toMatch(/^auditDocument: the document is not a canonical document of a version this leastrole reads: schemaVersion is "9\.0", not 1\.4 /);
+    expect(e.message).toMatch(/^auditDocument: the document is not a canonical document of a version this leastrole reads: schemaVersion is "9\.0", not 1\.5 /);
     expect(e.path).toBe("schemaVersion");
     expect(inputError(() => auditDocument({ ...parsed(), schemaVersion: "1.0" })).message).toMatch(/buildDocument\(\[file\]\) or `leastrole normalize`/);
   });

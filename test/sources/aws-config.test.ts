@@ -138,7 +138,7 @@ describe("AWS Config history", () => {
     const f = read("config-history-deleted.json");
     expect(f.roles.length + f.functions.length + f.policies.length).toBe(0);
     expect(f.warnings.map((w) => [w.code, w.severity])).toEqual([["config-resources-not-deployed", "warning"]]);
-    expect(f.warnings[0]!.message).toMatch(/the file holds no deployed role, policy or function/);
+    expect(f.warnings[0]!.message).toMatch(/the file holds no deployed IAM resource or function/);
   });
 
   it("across files (a history file a day), the state captured last wins whatever the paths sort as, and a later deletion removes the resource", async () => {
@@ -278,6 +278,9 @@ describe("an account read from AWS Config gives the findings the same account gi
     { name: "orders-extra", versions: { v1: doc([{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }]), v2: doc([{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "kms:Decrypt"], Resource: "*" }]) }, defaultVersion: "v2" },
     { name: "boundary", versions: { v1: doc([{ Effect: "Allow", Action: ["logs:*", "iam:PassRole", "lambda:*"], Resource: "*" }]) }, defaultVersion: "v1" },
   ];
+  // A deployer who can pass any role to a function it creates (privilege escalation, LR014 at account scope).
+  const users = [{ name: "deployer", groups: ["builders"], inline: { deploy: doc([{ Effect: "Allow", Action: ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], Resource: "*" }]) }, attached: [] as string[] }];
+  const groups = [{ name: "builders", inline: { read: doc([{ Effect: "Allow", Action: "logs:GetLogEvents", Resource: "*" }]) }, attached: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }];
   const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role${roles.find((r) => r.name === name)!.path}${name}`;
   const fnArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
   const functions = [
@@ -299,7 +302,14 @@ describe("an account read from AWS Config gives the findings the same account gi
         ...(r.boundary ? { PermissionsBoundary: { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: r.boundary } } : {}),
         Tags: [],
       })),
-      UserDetailList: [], GroupDetailList: [],
+      UserDetailList: users.map((u) => ({
+        Path: "/", UserName: u.name, UserId: `AIDA${u.name.toUpperCase()}`, Arn: `arn:aws:iam::${ACCOUNT}:user/${u.name}`, CreateDate: created, GroupList: u.groups,
+        UserPolicyList: Object.entries(u.inline).map(([PolicyName, PolicyDocument]) => ({ PolicyName, PolicyDocument })), AttachedManagedPolicies: u.attached.map((a) => ({ PolicyName: a.split("/").pop(), PolicyArn: a })), Tags: [],
+      })),
+      GroupDetailList: groups.map((g) => ({
+        Path: "/", GroupName: g.name, GroupId: `AGPA${g.name.toUpperCase()}`, Arn: `arn:aws:iam::${ACCOUNT}:group/${g.name}`, CreateDate: created,
+        GroupPolicyList: Object.entries(g.inline).map(([PolicyName, PolicyDocument]) => ({ PolicyName, PolicyDocument })), AttachedManagedPolicies: g.attached.map((a) => ({ PolicyName: a.split("/").pop(), PolicyArn: a })),
+      })),
       Policies: policies.map((p) => ({
         PolicyName: p.name, PolicyId: `ANPA${p.name.toUpperCase().replace(/-/g, "")}`, Arn: `arn:aws:iam::${ACCOUNT}:policy/${p.name}`, Path: "/", DefaultVersionId: p.defaultVersion, AttachmentCount: 1, IsAttachable: true, CreateDate: created, UpdateDate: created,
         PolicyVersionList: Object.entries(p.versions).map(([VersionId, Document]) => ({ Document, VersionId, IsDefaultVersion: VersionId === p.defaultVersion, CreateDate: created })),
@@ -330,6 +340,14 @@ describe("an account read from AWS Config gives the findings the same account gi
         attachedManagedPolicies: r.attached.map((a) => ({ policyName: a.split("/").pop(), policyArn: a })),
         permissionsBoundary: r.boundary ? { permissionsBoundaryType: "PermissionsBoundaryPolicy", permissionsBoundaryArn: r.boundary } : null, tags: [],
       })),
+      ...users.map((u) => item("AWS::IAM::User", `arn:aws:iam::${ACCOUNT}:user/${u.name}`, u.name, "global", {
+        path: "/", userName: u.name, userId: `AIDA${u.name.toUpperCase()}`, arn: `arn:aws:iam::${ACCOUNT}:user/${u.name}`, createDate: created, groupList: u.groups,
+        userPolicyList: Object.entries(u.inline).map(([policyName, d]) => ({ policyName, policyDocument: enc(d) })), attachedManagedPolicies: u.attached.map((a) => ({ policyName: a.split("/").pop(), policyArn: a })), permissionsBoundary: null, tags: [],
+      })),
+      ...groups.map((g) => item("AWS::IAM::Group", `arn:aws:iam::${ACCOUNT}:group/${g.name}`, g.name, "global", {
+        path: "/", groupName: g.name, groupId: `AGPA${g.name.toUpperCase()}`, arn: `arn:aws:iam::${ACCOUNT}:group/${g.name}`, createDate: created,
+        groupPolicyList: Object.entries(g.inline).map(([policyName, d]) => ({ policyName, policyDocument: enc(d) })), attachedManagedPolicies: g.attached.map((a) => ({ policyName: a.split("/").pop(), policyArn: a })),
+      })),
       ...policies.map((p) => item("AWS::IAM::Policy", `arn:aws:iam::${ACCOUNT}:policy/${p.name}`, p.name, "global", {
         policyName: p.name, policyId: `ANPA${p.name.toUpperCase().replace(/-/g, "")}`, arn: `arn:aws:iam::${ACCOUNT}:policy/${p.name}`, defaultVersionId: p.defaultVersion, path: "/", attachmentCount: 1, isAttachable: true, createDate: created, updateDate: created,
         policyVersionList: Object.entries(p.versions).map(([versionId, d]) => ({ document: enc(d), versionId, isDefaultVersion: versionId === p.defaultVersion, createDate: created })),
@@ -354,8 +372,8 @@ describe("an account read from AWS Config gives the findings the same account gi
     writeConfig(configDir);
     const asOf = "2026-12-01T00:00:00Z";
     const [fromExports, fromConfig] = await Promise.all([buildDocument([exportsDir], { asOf }), buildDocument([configDir], { asOf })]);
-    const findings = (d: typeof fromExports) =>
-      auditDocument(d, { asOf })
+    const findings = (d: typeof fromExports, scope?: string) =>
+      auditDocument(d, { asOf, ...(scope ? { ruleOptions: { scope } } : {}) })
         .findings.map((f) => ({ rule: f.ruleId, severity: f.severity, arn: f.resource.arn, message: f.message, fingerprint: f.fingerprint }))
         .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
     // Config records a function's subnets and security groups, not its VPC's id (the
@@ -366,6 +384,11 @@ describe("an account read from AWS Config gives the findings the same account gi
     expect(new Set(a.map((f) => f.rule)).size).toBeGreaterThan(5);
     expect(findings(fromConfig)).toEqual(a.map((f) => ({ ...f, message: vpcNamed(f.message) })));
     expect(a.some((f) => f.message !== vpcNamed(f.message))).toBe(true);
+    // At account scope, privilege escalation is checked on users too: the deployer's is found both ways.
+    const [exportsAccount, configAccount] = await Promise.all([buildDocument([exportsDir], { asOf, config: { version: 1, scope: "account" } }), buildDocument([configDir], { asOf, config: { version: 1, scope: "account" } })]);
+    const account = findings(exportsAccount, "account");
+    expect(account.filter((f) => f.arn.endsWith(":user/deployer")).length).toBeGreaterThan(0);
+    expect(findings(configAccount, "account")).toEqual(account.map((f) => ({ ...f, message: vpcNamed(f.message) })));
 
     // The records themselves, less where each was read (and the VPC's id, the subject of its requirements).
     const strip = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (k, x) => (k === "source" || k === "resourcePolicyStatementSources" || k === "policyResources" || k === "vpcId" || k === "subject" ? undefined : x)));
@@ -373,6 +396,8 @@ describe("an account read from AWS Config gives the findings the same account gi
     expect(strip(fromConfig.functions)).toEqual(strip(fromExports.functions));
     expect(fromConfig.functions.find((f) => f.name === "orders-api")?.vpc?.vpcId).toBeNull();
     expect(strip(fromConfig.policies)).toEqual(strip(fromExports.policies));
+    expect(strip(fromConfig.principals)).toEqual(strip(fromExports.principals));
+    expect(fromConfig.principals.map((p) => p.name)).toEqual(["builders", "deployer"]);
     expect(fromConfig.accounts).toEqual(fromExports.accounts);
     expect(JSON.stringify(fromConfig)).not.toContain("sk_live_equivalence");
   });
