@@ -13,7 +13,8 @@
  * - `batch-get-resource-config` (`baseConfigurationItems`, `unprocessedResourceKeys`) and
  *   `batch-get-aggregate-resource-config` (`BaseConfigurationItems`, `UnprocessedResourceIdentifiers`);
  * - `select-resource-config` / `select-aggregate-resource-config`: `{Results: ["<row as JSON>" …],
- *   QueryInfo, NextToken?}`, rows holding only the fields the query selected.
+ *   QueryInfo, NextToken?}`, rows holding only the fields the query selected;
+ * - `get-aggregate-resource-config`: one item, `{ConfigurationItem}`.
  *
  * Each item's configuration is turned into the shape of the API the other readers take (a
  * get-account-authorization-details RoleDetail or ManagedPolicyDetail, a Lambda
@@ -57,7 +58,7 @@ const NOT_READ_LAMBDA: Readonly<Record<string, string>> = {
 /** Statuses of an item whose resource is not deployed (ConfigurationItemStatus). */
 const NOT_DEPLOYED: ReadonlySet<string> = new Set(["ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"]);
 
-type Form = "delivery" | "history" | "batch" | "aggregate-batch" | "select";
+type Form = "delivery" | "history" | "batch" | "aggregate-batch" | "select" | "aggregate-item";
 
 interface Page {
   form: Form;
@@ -103,6 +104,8 @@ function formOf(v: unknown): { form: Form; list: string } | null {
     if (items.every(isItemLike) && Object.keys(v).every((k) => k === "configurationItems" || k === "nextToken" || k === "NextToken" || k === "ResponseMetadata")) return { form: "history", list: "configurationItems" };
     return null;
   }
+  // `aws configservice get-aggregate-resource-config`: one resource's item, `{ConfigurationItem}`.
+  if (isItemLike(v["ConfigurationItem"]) && Object.keys(v).every((k) => k === "ConfigurationItem" || k === "ResponseMetadata")) return { form: "aggregate-item", list: "ConfigurationItem" };
   if (Array.isArray(v["baseConfigurationItems"]) && (v["baseConfigurationItems"] as unknown[]).every(isItemLike)) return { form: "batch", list: "baseConfigurationItems" };
   if (Array.isArray(v["BaseConfigurationItems"]) && (v["BaseConfigurationItems"] as unknown[]).every(isItemLike)) return { form: "aggregate-batch", list: "BaseConfigurationItems" };
   const results = v["Results"];
@@ -211,8 +214,9 @@ export function readAwsConfig(input: ReaderInput): SourceFragment {
   let order = 0;
   for (const { page, path, list } of pages) {
     const listPath = joinPath(path, list);
-    (page[list] as unknown[]).forEach((value, i) => {
-      const p = joinPath(listPath, i);
+    const values = Array.isArray(page[list]) ? (page[list] as unknown[]) : [page[list]];
+    values.forEach((value, i) => {
+      const p = Array.isArray(page[list]) ? joinPath(listPath, i) : listPath;
       try {
         const item = readItem(value, p, order++, ctx);
         if (READ_TYPES.has(item.resourceType)) items.push(item);

@@ -199,6 +199,13 @@ describe("AWS Config API outputs", () => {
     expect(f.warnings[0]!.message).toMatch(/billing-sync/);
   });
 
+  it("get-aggregate-resource-config: one resource's item, {ConfigurationItem}", () => {
+    const batch = json("batch-get-resource-config.json") as { baseConfigurationItems: Array<Record<string, unknown>> };
+    const { fragment } = readValue("one.json", { ConfigurationItem: batch.baseConfigurationItems[1] });
+    expect(fragment?.source.kind).toBe("aws-config");
+    expect(fragment?.functions.map((f) => [f.name, f.source?.address])).toEqual([["orders-api", "ConfigurationItem.configuration"]]);
+  });
+
   it("batch-get-aggregate-resource-config's own names (BaseConfigurationItems, UnprocessedResourceIdentifiers)", () => {
     const batch = json("batch-get-resource-config.json") as { baseConfigurationItems: unknown[] };
     const { fragment } = readValue("aggregate.json", { BaseConfigurationItems: batch.baseConfigurationItems, UnprocessedResourceIdentifiers: [{ SourceAccountId: "111122223333", SourceRegion: "us-east-1", ResourceId: "billing-sync", ResourceType: "AWS::Lambda::Function" }] });
