@@ -244,6 +244,8 @@ export function readAwsConfig(input: ReaderInput): SourceFragment {
   };
   for (const item of notDeployed) state(item.arn, item, false);
   for (const item of deployed) {
+    // An item that cannot be read states nothing: an older file's state of the resource is then
+    // read (the input is partial all the same).
     try {
       const arn = readDeployed(item, ctx, fragment, incomplete);
       state(item.arn, item, true);
@@ -284,7 +286,7 @@ export function readAwsConfig(input: ReaderInput): SourceFragment {
 function readDeployed(item: Item, ctx: FileContext, fragment: SourceFragment, incomplete: Set<string>): string {
   const configPath = joinPath(item.path, "configuration");
   if (!("configuration" in item.raw)) {
-    ctx.fail(item.path, `the ${item.resourceType} item has no configuration: a select query must select it (SELECT resourceId, resourceType, accountId, awsRegion, arn, configuration, supplementaryConfiguration WHERE resourceType IN ('AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::Lambda::Function'))`);
+    ctx.fail(item.path, `the ${item.resourceType} item has no configuration: a select query must select it (SELECT resourceId, resourceType, accountId, awsRegion, arn, configuration, supplementaryConfiguration WHERE resourceType IN ('AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::User', 'AWS::IAM::Group', 'AWS::Lambda::Function'))`);
   }
   const configuration =
     objectOrJson(item.raw["configuration"], ctx, configPath, "configuration") ??
@@ -316,7 +318,13 @@ function readDeployed(item: Item, ctx: FileContext, fragment: SourceFragment, in
       const tags = itemTags(item, sub);
       const { fn } = readConfiguration(functionConfiguration(configuration, item), configPath, sub, tags);
       fragment.functions.push(fn);
-      const policy = resourcePolicy(item, sub);
+      // A resource policy that cannot be read leaves the function read without it (said, partial).
+      let policy: ReturnType<typeof resourcePolicy> = null;
+      try {
+        policy = resourcePolicy(item, sub);
+      } catch (error) {
+        sub.report(error);
+      }
       if (policy !== null) {
         fragment.functionPatches.push({
           functionArn: fn.arn,

@@ -254,6 +254,18 @@ describe("malformed AWS Config items: an error naming the file and the item, the
     expect(fragment?.warnings.map((w) => [w.path, w.message])).toEqual([["Results[0].configuration", expect.stringMatching(/select configurationItemStatus too/)]]);
   });
 
+  it("a function whose resource policy cannot be read is kept without it, the input partial", () => {
+    const snapshot = json("config-snapshot.json") as { configurationItems: Array<Record<string, any>> };
+    const fn = structuredClone(snapshot.configurationItems[3]!);
+    fn["supplementaryConfiguration"].Policy = '{"Version": "2012-10-17", "Statement": [';
+    const { fragment } = readValue("snap.json", { fileVersion: "1.0", configurationItems: [fn] });
+    expect(fragment?.functions.map((f) => f.name)).toEqual(["orders-api"]);
+    expect(fragment?.functionPatches).toEqual([]);
+    expect(fragment?.partial).toBe(true);
+    expect(fragment?.warnings.map((w) => [w.severity, w.path?.startsWith("configurationItems[0].supplementaryConfiguration.Policy")])).toEqual([["error", true]]);
+    expect(fragment?.configStates?.map((s) => s.arn)).toEqual([fn["ARN"]]);
+  });
+
   it("a function item without its role names the item", () => {
     const snapshot = json("config-snapshot.json") as { configurationItems: Array<Record<string, any>> };
     const fn = structuredClone(snapshot.configurationItems[3]!);
