@@ -144,6 +144,16 @@ function str(o: JsonObject, ...keys: string[]): string | null {
   return null;
 }
 
+/**
+ * Where JSON.parse stopped, never what it read: V8 quotes the text it could not parse ("Unexpected
+ * token …, \"{…}\" is not valid JSON"), and a function's configuration holds its environment
+ * variables' values, which must not reach a message.
+ */
+function jsonProblem(error: unknown): string {
+  const at = /position (\d+)/.exec(error instanceof Error ? error.message : "");
+  return at ? `invalid JSON at character ${at[1]}` : "invalid JSON";
+}
+
 /** A field that the API writes as a JSON string and a delivered file as an object. */
 function objectOrJson(value: unknown, ctx: FileContext, path: string, what: string): JsonObject | null {
   if (value === undefined || value === null) return null;
@@ -153,7 +163,7 @@ function objectOrJson(value: unknown, ctx: FileContext, path: string, what: stri
     try {
       parsed = JSON.parse(value);
     } catch (error) {
-      ctx.fail(path, `${what} is a string that is not JSON (${(error as Error).message})`);
+      ctx.fail(path, `${what} is a string that is not JSON (${jsonProblem(error)})`);
     }
     return asObject(parsed, ctx, path);
   }
@@ -167,7 +177,7 @@ function readItem(value: unknown, path: string, order: number, ctx: FileContext)
     try {
       parsed = JSON.parse(value);
     } catch (error) {
-      ctx.fail(path, `a select row that is not JSON (${(error as Error).message})`);
+      ctx.fail(path, `a select row that is not JSON (${jsonProblem(error)})`);
     }
     raw = asObject(parsed, ctx, path);
   } else raw = asObject(value, ctx, path);

@@ -236,6 +236,24 @@ describe("malformed AWS Config items: an error naming the file and the item, the
     expect(row.fragment?.warnings.map((w) => w.path)).toEqual(["Results[1]"]);
   });
 
+  it("a configuration string cut short names where, never the text it holds (a function's environment values)", () => {
+    const batch = json("batch-get-resource-config.json") as { baseConfigurationItems: Array<Record<string, unknown>> };
+    const text = batch.baseConfigurationItems[1]!["configuration"] as string;
+    const secret = "hunter2-DO-NOT-LEAK";
+    expect(text).toContain(secret);
+    // V8's "Unexpected token" message quotes about ten characters either side of where it stopped:
+    // a value that lost its quotes would have put itself in the warning.
+    const end = text.indexOf(secret) + secret.length + 1;
+    for (const cut of [text.slice(0, end), text.replace(`"${secret}"`, secret)]) {
+      const { fragment } = readValue("batch.json", { baseConfigurationItems: [{ ...batch.baseConfigurationItems[1], configuration: cut }] });
+      expect(fragment?.warnings.map((w) => w.path)).toEqual(["baseConfigurationItems[0].configuration"]);
+      expect(JSON.stringify(fragment)).not.toContain("hunter2");
+    }
+    const row = readValue("select.json", { Results: [`{"resourceType": "AWS::Lambda::Function", "configuration": {"environment": {"variables": {"K": ${secret}}}}}`], QueryInfo: { SelectFields: [] } });
+    expect(row.fragment?.warnings.filter((w) => w.severity === "error").map((w) => w.path)).toEqual(["Results[0]"]);
+    expect(JSON.stringify(row.fragment)).not.toContain("hunter2");
+  });
+
   it("a bad policy document is said at its path in Config's names, the role kept and marked incomplete", () => {
     const snapshot = json("config-snapshot.json") as { configurationItems: Array<Record<string, any>> };
     const role = structuredClone(snapshot.configurationItems[0]!);
