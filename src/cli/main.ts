@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The `leastrole` command. A thin layer over the SDK: parse arguments, call src/, print. Every
  * user mistake ends in one line on stderr and exit code 2, never a stack trace.
