@@ -108,7 +108,21 @@ lambda_module_attachments := {role.arn: names |
 # function fn; "" when its role is no such call's.
 lambda_module_advice(fn, text) := sprintf(". Its role is made by the terraform-aws-modules/lambda call %s: %s", [lambda_module_calls[fn.roleArn], text]) if lambda_module_calls[fn.roleArn]
 
+else := lambda_module_role_outside(fn) if fn.source.terraformModule.call
+
 else := ""
+
+# A function of a terraform-aws-modules/lambda call that runs with a role made outside any such
+# call (`create_role = false`, `lambda_role = aws_iam_role.shared.arn`): the call's attach_* and
+# policy inputs make nothing then (iam.tf's resources all have count 0), so the advice names the
+# role, by its Terraform address when the plan makes it, else by its ARN.
+lambda_module_role_outside(fn) := sprintf(". Its role %s is not made by the terraform-aws-modules/lambda call %s, which is given it (create_role = false, lambda_role): grant this in that role's policies, where %s is written; the call's attach_* and policy inputs make nothing without create_role", [place, fn.source.terraformModule.call, place]) if {
+	place := terraform_address(roles_by_arn[fn.roleArn])
+} else := sprintf(". Its role %s is not made by the terraform-aws-modules/lambda call %s, which is given it (create_role = false, lambda_role): grant this in that role's policies, where the role is managed; the call's attach_* and policy inputs make nothing without create_role", [fn.roleArn, fn.source.terraformModule.call])
+
+# A role's Terraform address (`aws_iam_role.shared`, `module.iam.aws_iam_role.this[0]`); undefined for a
+# role of another input (an IAM export's `RoleDetailList[4]`, a template's logical ID).
+terraform_address(role) := role.source.address if regex.match(`^(module\.|aws_)[A-Za-z0-9_]`, role.source.address)
 
 # The advice to turn on the module input that attaches a policy (`attachment`, iam.tf's name), when
 # the call does not attach it yet; "" when it does (the cause is elsewhere: a Deny, a boundary, another

@@ -99,3 +99,21 @@ test_iac_function_is_named_as_written if {
 	f.message == "Function aws_lambda_function.api cannot write its logs to /custom/api: its execution role does not allow logs:CreateLogStream, logs:PutLogEvents"
 	f.resource.name == "api"
 }
+
+# Function api of the call module.api, given a role written beside it (create_role = false,
+# lambda_role): the call's inputs make nothing, so the advice names the role's address; a role
+# of another input (an IAM export) by the function's role ARN.
+module_function(extra) := object.union(fn(logs("implicit-deny", "implicit-deny", "implicit-deny"), extra), {"source": {"file": "plan.json", "line": null, "address": "module.api.aws_lambda_function.this[0]", "terraformModule": {"source": "terraform-aws-modules/lambda/aws", "call": "module.api"}}})
+
+test_module_function_with_a_role_made_outside_names_the_role if {
+	role := {"arn": "arn:aws:iam::123456789012:role/api", "name": "api", "source": {"address": "aws_iam_role.shared"}}
+	some f in missing_log_permissions.findings with input as {"functions": [module_function({})], "roles": [role]}
+	endswith(f.message, ". Its role aws_iam_role.shared is not made by the terraform-aws-modules/lambda call module.api, which is given it (create_role = false, lambda_role): grant this in that role's policies, where aws_iam_role.shared is written; the call's attach_* and policy inputs make nothing without create_role")
+}
+
+test_module_function_with_a_role_of_an_export_names_its_arn if {
+	role := {"arn": "arn:aws:iam::123456789012:role/api", "name": "api", "source": {"address": "RoleDetailList[4]"}}
+	some f in missing_log_permissions.findings with input as {"functions": [module_function({})], "roles": [role]}
+	contains(f.message, ". Its role arn:aws:iam::123456789012:role/api is not made by the terraform-aws-modules/lambda call module.api")
+	contains(f.message, "where the role is managed")
+}

@@ -18,7 +18,8 @@
  * - `usage.coverage`, `usage.disagreements`;
  * - of each role: its policy documents (`inlinePolicies`, `attachedPolicies`, `trustPolicy`: the
  *   rules read the IAM facts and analysis derived from them), `source` (but for its
- *   `terraformModule`, read by lambda_module_calls in policies/lib/analysis.rego), and the escalation methods
+ *   `terraformModule`, read by lambda_module_calls in policies/lib/analysis.rego, or else its
+ *   `address`, read by lambda_module_role_outside there), and the escalation methods
  *   its policies rule out (`analysis.blockedEscalations`: for the reader of the document, LR014
  *   reports the paths only; 0.8 MB at 10,000 functions); of its `facts` the
  *   uncapped lists no rule reads (`allowedActions`, `services`, `fullAccessServices`), and of
@@ -80,8 +81,10 @@ function slimPrincipal(p: PrincipalUsage): PrincipalUsage | Record<string, unkno
 export function slimRole(role: Role): Record<string, unknown> {
   const { inlinePolicies: _i, attachedPolicies: _a, trustPolicy: _t, source: _s, facts, ...rest } = role;
   const out: Record<string, unknown> = rest; // a fresh object: replacing its members leaves the role as it is
-  // Of `source`, the terraform-aws-modules/lambda call alone: LR005, LR006, LR007 and LR010 name its inputs.
+  // Of `source`, the terraform-aws-modules/lambda call (LR005, LR006, LR007 and LR010 name its
+  // inputs) and the address (they name the role resource of a call given a role made elsewhere).
   if (role.source?.terraformModule !== undefined) out.source = { terraformModule: role.source.terraformModule };
+  else if (typeof role.source?.address === "string") out.source = { address: role.source.address };
   if (rest.analysis) {
     const { blockedEscalations: _b, ...analysis } = rest.analysis;
     out.analysis = analysis;

@@ -645,12 +645,15 @@ export interface SourceLocation {
   /**
    * On a role: the terraform-aws-modules/lambda module call that makes it (its
    * `aws_iam_role.lambda[0]`). The module user changes the role through the call's inputs
-   * (`attach_network_policy`, `policy_statements` …), not by writing a policy. Absent otherwise.
+   * (`attach_network_policy`, `policy_statements` …), not by writing a policy. On a function: the
+   * call that makes it (its `aws_lambda_function.this[0]`), whichever role it runs with: a call
+   * given a role made elsewhere (`create_role = false`, `lambda_role`) attaches nothing to it.
+   * Absent otherwise.
    */
   terraformModule?: TerraformModule;
 }
 
-/** A call of the terraform-aws-modules/lambda module that makes a role (SourceLocation.terraformModule). */
+/** A call of the terraform-aws-modules/lambda module that makes a role or function (SourceLocation.terraformModule). */
 export interface TerraformModule {
   /**
    * The call's `source` as the plan's configuration gives it (`terraform-aws-modules/lambda/aws`, a

@@ -429,6 +429,28 @@ const EXPECTED: Record<string, Expected> = {
       ["terraform-policy-from-config", "resource_changes[5]"],
     ],
   },
+  // A role written beside two module calls that are given it (create_role = false, lambda_role):
+  // both functions run with it; its policy is the user's aws_iam_role_policy, and the calls make no
+  // role or policy (attach_tracing_policy = true on one makes nothing without create_role).
+  "tfmod-shared-role": {
+    functions: {
+      "module.orders.aws_lambda_function.this[0]": { name: "tfmod-shared-orders", arn: motoFn("tfmod-shared-orders"), role: motoRole("tfmod-shared"), env: [] },
+      "module.reports.aws_lambda_function.this[0]": { name: "tfmod-shared-reports", arn: motoFn("tfmod-shared-reports"), role: motoRole("tfmod-shared"), env: [] },
+    },
+    roles: {
+      "aws_iam_role.shared": {
+        arn: motoRole("tfmod-shared"),
+        inline: {
+          "tfmod-shared": [
+            [["logs:CreateLogStream", "logs:PutLogEvents"], ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tfmod-shared-orders:*"]],
+            [["dynamodb:*"], ["*"]],
+          ],
+        },
+        attached: [],
+      },
+    },
+    warnings: [],
+  },
   // publish = true: allowed_triggers on the current version (qualified by it, known once
   // published) and on the unqualified function; the logs policy on logging_log_group's group.
   "tfmod-triggers-url": {
@@ -739,6 +761,25 @@ describe("a role the terraform-aws-modules/lambda module makes is recognised by 
     plan.configuration.root_module = { module_calls: { svc: { source: "./svc", module: { module_calls: calls } } } };
     const f = readTerraformPlan(JSON.stringify(plan), "plan.json");
     expect(tfmodRoles(f)).toEqual([["module.svc.module.lambda_function.aws_iam_role.lambda[0]", { source: "terraform-aws-modules/lambda/aws", call: "module.svc.module.lambda_function" }]]);
+  });
+
+  it("a function the module makes carries its call, whichever role it runs with (create_role = false, lambda_role = aws_iam_role.shared.arn); other functions none", () => {
+    const calls = (name: string) => read(name).functions.map((fn) => [fn.source?.address, fn.source?.terraformModule ?? null]);
+    expect(calls("tfmod-shared-role")).toEqual([
+      ["module.orders.aws_lambda_function.this[0]", { source: "../modules/terraform-aws-lambda", call: "module.orders" }],
+      ["module.reports.aws_lambda_function.this[0]", { source: "../modules/terraform-aws-lambda", call: "module.reports" }],
+    ]);
+    // The role is the user's, no call's.
+    expect(tfmodRoles(read("tfmod-shared-role"))).toEqual([["aws_iam_role.shared", null]]);
+    // A local module of another shape (a function in module.fn["orders"], no aws_iam_role.lambda), and a root function.
+    for (const name of ["sweep-modules", "docs-lambda-basic"]) for (const [, module] of calls(name)) expect(module).toBeNull();
+    // The published source; without the configuration, only beside the call's own role.
+    const plan = JSON.parse(readFileSync(join(DIR, "tfmod-shared-role", "plan.json"), "utf8"));
+    plan.configuration.root_module.module_calls.reports.source = "terraform-aws-modules/lambda/aws";
+    expect(readTerraformPlan(JSON.stringify(plan), "plan.json").functions.map((fn) => fn.source?.terraformModule?.source ?? null)).toEqual(["../modules/terraform-aws-lambda", "terraform-aws-modules/lambda/aws"]);
+    delete plan.configuration;
+    expect(readTerraformPlan(JSON.stringify(plan), "plan.json").functions.map((fn) => fn.source?.terraformModule ?? null)).toEqual([null, null]);
+    expect(readTerraformPlan(JSON.stringify({ ...simple(), configuration: undefined }), "plan.json").functions.map((fn) => fn.source?.terraformModule)).toEqual([{ source: null, call: "module.lambda_function" }]);
   });
 
   it("a plan without its configuration (terraform show -json of a state): the shape alone, with no source", () => {

@@ -34,4 +34,15 @@ describe("audit advice on a terraform-aws-modules/lambda role", () => {
     const found = await messages("tfmod-multiple-regions", ["LR005"]);
     expect(found.map(([, m]) => m)).toEqual(["Function module.lambda_function_us_east_1.aws_lambda_function.this[0] cannot write its logs to /aws/lambda/tfmod-lambda-us-east-1: its execution role does not allow logs:CreateLogStream, logs:PutLogEvents"]);
   });
+
+  it("a call given a role written outside the module (create_role = false, lambda_role = aws_iam_role.shared.arn): LR005 and LR007 name that role, not the call's attach_* inputs, which make nothing then", async () => {
+    const outside = (call: string) =>
+      `. Its role aws_iam_role.shared is not made by the terraform-aws-modules/lambda call ${call}, which is given it (create_role = false, lambda_role): grant this in that role's policies, where aws_iam_role.shared is written; the call's attach_* and policy inputs make nothing without create_role`;
+    expect(await messages("tfmod-shared-role", ["LR005", "LR006", "LR007", "LR010"])).toEqual([
+      // The role's own policy grants the orders function's group only.
+      ["LR005", `Function tfmod-shared-reports cannot write its logs to /aws/lambda/tfmod-shared-reports: its execution role does not allow logs:CreateLogStream, logs:PutLogEvents${outside("module.reports")}`],
+      // attach_tracing_policy = true is set on the call, and attaches nothing without create_role.
+      ["LR007", `Function tfmod-shared-reports has Active tracing but its execution role does not allow xray:PutTelemetryRecords, xray:PutTraceSegments${outside("module.reports")}`],
+    ]);
+  });
 });

@@ -6,6 +6,7 @@
  */
 
 import { functionLayers } from "./lambda-layers.js";
+import { lambdaModuleOfFunction, withTerraformModule } from "./lambda-module.js";
 import type { FunctionUrl, LambdaFunction, PolicyStatement, Trigger } from "../../model/document.js";
 import type { FunctionPatch, RoleUseRecord } from "../types.js";
 import { UNKNOWN, applyInvokeConfig, isKmsAlias, isRecord, permissionStatement, splitFunctionArn, syntheticFunctionArn, syntheticRoleArn, triggerKindOfArn } from "../cloudformation/lambda-shapes.js";
@@ -115,7 +116,7 @@ export function readFunction(p: PlanReader, r: TfResource): void {
     resourcePolicy: null,
     functionUrls: [],
     tags: stringMap(p.known(r, "tags_all")) ?? stringMap(p.known(r, "tags")) ?? {},
-    source: p.location(r),
+    source: withTerraformModule(p.location(r), lambdaModuleOfFunction(p.index, r)),
   };
   p.functions.set(r.address, { resource: r, fn, statements: [] });
 }

@@ -12,8 +12,8 @@ import { attachStatementSources } from "../cloudformation/statement-sources.js";
 import { isPlainTemplate, planValueReferences } from "./value-references.js";
 import { PolicyParseError } from "../../errors.js";
 import { isRegionCode, parsePolicyDocument } from "../../iam/index.js";
-import type { AttachedPolicyRef, InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, RolePolicyResource, SourceLocation, TerraformModule, Warning } from "../../model/document.js";
-import { lambdaModuleOfRole } from "./lambda-module.js";
+import type { AttachedPolicyRef, InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, RolePolicyResource, SourceLocation, Warning } from "../../model/document.js";
+import { lambdaModuleOfRole, withTerraformModule } from "./lambda-module.js";
 import { emptyFragment, type FunctionPatch, type RoleRecord, type RoleUseRecord } from "../types.js";
 import type { IacFragment, StatementLocation } from "../cloudformation/read-template.js";
 import { childPath, decodeText, parseJsonLocated, type Located } from "../cloudformation/located.js";
@@ -1278,8 +1278,3 @@ function placeholdersOutsideResources(doc: unknown): string[] {
   return [...new Set(found)];
 }
 
-/** The location itself is extended, not copied: locations are keys of `statementLines`. */
-function withTerraformModule(loc: SourceLocation, module: TerraformModule | undefined): SourceLocation {
-  if (module !== undefined) loc.terraformModule = module;
-  return loc;
-}
