@@ -500,8 +500,10 @@ export interface LambdaFunction {
   lambdaAtEdge?: true;
   /**
    * The log group is made by the same template or plan as the function (an `AWS::Logs::LogGroup`
-   * or `aws_cloudwatch_log_group` of that name, as the Serverless Framework and CDK make one):
-   * Lambda never creates it, so logs:CreateLogGroup is not required. Absent when not known.
+   * or `aws_cloudwatch_log_group` of that name, as the Serverless Framework and CDK make one), or
+   * the plan read it as one that exists (a `data "aws_cloudwatch_log_group"` of that name read at
+   * plan time, as terraform-aws-modules/lambda's use_existing_cloudwatch_log_group does): Lambda
+   * never creates it, so logs:CreateLogGroup is not required. Absent when not known.
    */
   logGroupCreated?: true;
   logFormat: "Text" | "JSON" | null;

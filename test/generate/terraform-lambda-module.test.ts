@@ -130,6 +130,14 @@ describe("generate --format terraform for a terraform-aws-modules/lambda role", 
     }
   });
 
+  it("the log statements follow the group each function writes to (logging_log_group), without logs:CreateLogGroup on a group that exists (use_existing_cloudwatch_log_group = true) or that the module makes", async () => {
+    const tf = await generateFor("tfmod-existing-log-group");
+    expect(tf).not.toContain("logs:CreateLogGroup");
+    for (const group of ["/aws/lambda/tfmod-existing-default", "/shared/tfmod-existing", "/custom/tfmod-retention"]) {
+      expect(tf).toContain(`Resource = ["arn:aws:logs:eu-west-1:123456789012:log-group:${group}:log-stream:*"]`);
+    }
+  });
+
   it("Terraform reads what it writes", async (ctx) => {
     if (spawnSync("terraform", ["version"], { encoding: "utf8" }).status !== 0) ctx.skip();
     for (const name of ["tfmod-event-source-mapping", "tfmod-complete", "tfmod-simple", "tfmod-shared-role"]) {

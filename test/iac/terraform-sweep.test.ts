@@ -429,6 +429,29 @@ const EXPECTED: Record<string, Expected> = {
       ["terraform-policy-from-config", "resource_changes[5]"],
     ],
   },
+  // Log groups by the module's inputs: two that exist (use_existing_cloudwatch_log_group = true, read
+  // from moto by data "aws_cloudwatch_log_group"; the module's logs policy then leaves out
+  // logs:CreateLogGroup), one named by logging_log_group; one the module makes under
+  // logging_log_group, its logs policy built from a policy document known after apply.
+  "tfmod-existing-log-group": {
+    functions: {
+      "module.existing_default.aws_lambda_function.this[0]": { name: "tfmod-existing-default", role: motoRole("tfmod-existing-default"), env: [] },
+      "module.existing_named.aws_lambda_function.this[0]": { name: "tfmod-existing-named", role: motoRole("tfmod-existing-named"), env: [] },
+      "module.retention.aws_lambda_function.this[0]": { name: "tfmod-retention", role: motoRole("tfmod-retention"), env: [] },
+    },
+    roles: {
+      "module.existing_default.aws_iam_role.lambda[0]": { arn: motoRole("tfmod-existing-default"), inline: {}, attached: [motoPolicy("tfmod-existing-default-logs")] },
+      "module.existing_named.aws_iam_role.lambda[0]": { arn: motoRole("tfmod-existing-named"), inline: {}, attached: [motoPolicy("tfmod-existing-named-logs")] },
+      "module.retention.aws_iam_role.lambda[0]": { arn: motoRole("tfmod-retention"), inline: {}, attached: [motoPolicy("tfmod-retention-logs")] },
+    },
+    policies: {
+      // As the data source wrote them: the statement's actions and resources in its own order.
+      [motoPolicy("tfmod-existing-default-logs")]: [[["logs:PutLogEvents", "logs:CreateLogStream"], [...moduleLogs("/aws/lambda/tfmod-existing-default")].reverse()]],
+      [motoPolicy("tfmod-existing-named-logs")]: [[["logs:PutLogEvents", "logs:CreateLogStream"], [...moduleLogs("/shared/tfmod-existing")].reverse()]],
+      [motoPolicy("tfmod-retention-logs")]: [[["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], moduleLogs("/custom/tfmod-retention")]],
+    },
+    warnings: [["terraform-policy-from-config", "resource_changes[8]"]],
+  },
   // A role written beside two module calls that are given it (create_role = false, lambda_role):
   // both functions run with it; its policy is the user's aws_iam_role_policy, and the calls make no
   // role or policy (attach_tracing_policy = true on one makes nothing without create_role).
@@ -599,6 +622,23 @@ describe("what the sweep's plans say, one by one", () => {
     const vpc = read("tfmod-with-vpc").functions[0]!;
     expect([vpc.vpc?.subnetIds.length, vpc.vpc?.securityGroupIds.length, vpc.tracingMode]).toEqual([1, 1, "Active"]);
     expect(read("tfmod-simple").functions[0]!.vpc).toBeNull();
+  });
+
+  it("terraform-aws-modules/lambda's log group inputs: the group the function writes to (logging_log_group sets logging_config.log_group), and one the plan reads as existing needs no logs:CreateLogGroup (it was required)", () => {
+    const fns = read("tfmod-existing-log-group").functions;
+    expect(fns.map((fn) => [fn.name, fn.logGroup, fn.logFormat, fn.logGroupCreated ?? false])).toEqual([
+      // use_existing_cloudwatch_log_group = true: data "aws_cloudwatch_log_group" read at plan time, so the group exists.
+      ["tfmod-existing-default", "/aws/lambda/tfmod-existing-default", "Text", true],
+      ["tfmod-existing-named", "/shared/tfmod-existing", "Text", true],
+      // The module makes it (aws_cloudwatch_log_group.lambda[0], retention 7 days).
+      ["tfmod-retention", "/custom/tfmod-retention", "JSON", true],
+    ]);
+    // A function writing to a group of another name than the one read still needs to create its own.
+    const plan = JSON.parse(readFileSync(join(DIR, "tfmod-existing-log-group", "plan.json"), "utf8"));
+    const data = plan.prior_state.values.root_module.child_modules.flatMap((m: { resources?: { address: string; values: { name: string } }[] }) => m.resources ?? []).find((r: { address: string }) => r.address === "module.existing_named.data.aws_cloudwatch_log_group.lambda[0]");
+    data.values.name = "/shared/another";
+    const changed = readTerraformPlan(JSON.stringify(plan), "plan.json").functions.find((fn) => fn.name === "tfmod-existing-named")!;
+    expect([changed.logGroup, changed.logGroupCreated ?? false]).toEqual(["/shared/tfmod-existing", false]);
   });
 
   it("terraform-aws-modules/lambda's current-version event invoke config is the version's, no alias (an alias `${aws_lambda_function.this[0].version}` was listed)", () => {

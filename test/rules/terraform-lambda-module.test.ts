@@ -45,4 +45,8 @@ describe("audit advice on a terraform-aws-modules/lambda role", () => {
       ["LR007", `Function tfmod-shared-reports has Active tracing but its execution role does not allow xray:PutTelemetryRecords, xray:PutTraceSegments${outside("module.reports")}`],
     ]);
   });
+
+  it("a log group the call reads as existing (use_existing_cloudwatch_log_group = true) is not one the function must create: no LR005 (it was low, logs:CreateLogGroup)", async () => {
+    expect(await messages("tfmod-existing-log-group", ["LR005"])).toEqual([]);
+  });
 });

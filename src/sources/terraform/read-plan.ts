@@ -245,8 +245,13 @@ export class PlanReader {
     for (const r of ofType("aws_lambda_function_event_invoke_config")) readEventInvokeConfig(this, r);
     const layerVersions = readLayerVersions(this, ofType("aws_lambda_layer_version"), ofType("aws_lambda_layer_version_permission"));
     for (const type of ROLE_USE_TYPES) for (const r of ofType(type)) readRoleUse(this, r);
-    // A log group the plan makes, in the function's region: Lambda never needs to create it.
-    const groups = new Set(ofType("aws_cloudwatch_log_group").map((r) => `${this.regionOf(r)} ${this.knownString(r, "name") ?? ""}`));
+    // A log group the plan makes, or reads as one that exists, in the function's region: Lambda never
+    // needs to create it. A data "aws_cloudwatch_log_group" fails the plan when the group does not
+    // exist, so one read at plan time names a group that does (terraform-aws-modules/lambda's
+    // use_existing_cloudwatch_log_group = true reads the function's group so, and its logs policy
+    // leaves out logs:CreateLogGroup).
+    const readGroups = ix.resources.filter((r) => r.mode === "data" && r.type === "aws_cloudwatch_log_group");
+    const groups = new Set([...ofType("aws_cloudwatch_log_group"), ...readGroups].map((r) => `${this.regionOf(r)} ${this.knownString(r, "name") ?? ""}`));
     for (const { fn } of this.functions.values()) if (groups.has(`${fn.region} ${fn.logGroup}`)) fn.logGroupCreated = true;
 
     const fragment = emptyFragment({ path: this.file, kind: "terraform-plan", sha256: this.digest, records: 0 }) as IacFragment;
