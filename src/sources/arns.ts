@@ -67,9 +67,12 @@ export function isVersionQualifier(qualifier: string): boolean {
 /**
  * A Terraform plan's placeholder for a function's version published by the same plan,
  * `${aws_lambda_function.this[0].version}`: the qualifier terraform-aws-modules/lambda gives its
- * current-version event invoke config and permissions (`aws_lambda_function.this[0].version`).
+ * current-version event invoke config and permissions (`aws_lambda_function.this[0].version`);
+ * or for the version an alias of the plan points to, `${aws_lambda_alias.with_refresh[0].function_version}`
+ * (a version number, or `$LATEST`: never an alias name), the qualifier its modules/alias gives the
+ * version's config and permissions.
  */
-const TERRAFORM_VERSION = /^\$\{(?:module\.[^{}]+\.)?aws_lambda_function\.[A-Za-z0-9_-]+(?:\[[^\]{}]*\])?\.version\}$/;
+const TERRAFORM_VERSION = /^\$\{(?:module\.[^{}]+\.)?(?:aws_lambda_function\.[A-Za-z0-9_-]+(?:\[[^\]{}]*\])?\.version|aws_lambda_alias\.[A-Za-z0-9_-]+(?:\[[^\]{}]*\])?\.function_version)\}$/;
 
 /** `arn:<partition>:iam::aws:policy/…` */
 export function isAwsManagedPolicyArn(arn: string): boolean {

@@ -138,9 +138,18 @@ describe("generate --format terraform for a terraform-aws-modules/lambda role", 
     }
   });
 
+  it("an alias made with the module's modules/alias: its SQS mapping and its failure queue (on the alias and on its version) go to the call's policy; no on_success destination, which the alias module does not make (it was warned as a destination of no known ARN)", async () => {
+    const { document } = await normalize([`${FIXTURES}/tfmod-alias/plan.json`]);
+    const run = runGenerate(document, { format: "terraform" });
+    const warnings = run.targets.flatMap((t) => t.build.warnings.map((w) => w.message));
+    expect(warnings.filter((w) => w.includes("on-success"))).toEqual([]);
+    expect(run.output).toContain('Action   = ["sqs:SendMessage"]\n        Resource = ["arn:aws:sqs:eu-west-1:123456789012:tfmod-alias-failures"]');
+    expect(run.output).toContain('Action   = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]\n        Resource = ["arn:aws:sqs:eu-west-1:123456789012:tfmod-alias-jobs"]');
+  });
+
   it("Terraform reads what it writes", async (ctx) => {
     if (spawnSync("terraform", ["version"], { encoding: "utf8" }).status !== 0) ctx.skip();
-    for (const name of ["tfmod-event-source-mapping", "tfmod-complete", "tfmod-simple", "tfmod-shared-role"]) {
+    for (const name of ["tfmod-event-source-mapping", "tfmod-complete", "tfmod-simple", "tfmod-shared-role", "tfmod-alias"]) {
       const tf = await generateFor(name);
       const r = spawnSync("terraform", ["fmt", "-"], { input: tf, encoding: "utf8", env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", NO_COLOR: "1" } });
       expect(r.stderr, name).toBe("");

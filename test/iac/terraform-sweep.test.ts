@@ -429,6 +429,27 @@ const EXPECTED: Record<string, Expected> = {
       ["terraform-policy-from-config", "resource_changes[5]"],
     ],
   },
+  // The module's modules/alias: alias "live" of the published function, its allowed_triggers on the
+  // alias and on the alias's version (the same rule), its async config (failure queue) on both, and
+  // an SQS mapping on the alias's ARN. The function's role is the first call's.
+  "tfmod-alias": {
+    functions: {
+      "module.lambda_function.aws_lambda_function.this[0]": {
+        name: "tfmod-lambda-alias",
+        arn: motoFn("tfmod-lambda-alias"),
+        role: motoRole("tfmod-lambda-alias"),
+        env: [],
+        aliases: ["live"],
+        invokers: [
+          [{ Service: ["events.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": ["arn:aws:events:eu-west-1:123456789012:rule/tfmod-alias-nightly"] } }],
+          [{ Service: ["events.amazonaws.com"] }, { ArnLike: { "AWS:SourceArn": ["arn:aws:events:eu-west-1:123456789012:rule/tfmod-alias-nightly"] } }],
+        ],
+      },
+    },
+    roles: { "module.lambda_function.aws_iam_role.lambda[0]": { arn: motoRole("tfmod-lambda-alias"), inline: {}, attached: [motoPolicy("tfmod-lambda-alias-logs")] } },
+    policies: { [motoPolicy("tfmod-lambda-alias-logs")]: [[["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], moduleLogs("/aws/lambda/tfmod-lambda-alias")]] },
+    warnings: [["terraform-policy-from-config", "resource_changes[8]"]],
+  },
   // Log groups by the module's inputs: two that exist (use_existing_cloudwatch_log_group = true, read
   // from moto by data "aws_cloudwatch_log_group"; the module's logs policy then leaves out
   // logs:CreateLogGroup), one named by logging_log_group; one the module makes under
@@ -622,6 +643,21 @@ describe("what the sweep's plans say, one by one", () => {
     const vpc = read("tfmod-with-vpc").functions[0]!;
     expect([vpc.vpc?.subnetIds.length, vpc.vpc?.securityGroupIds.length, vpc.tracingMode]).toEqual([1, 1, "Active"]);
     expect(read("tfmod-simple").functions[0]!.vpc).toBeNull();
+  });
+
+  it("terraform-aws-modules/lambda's modules/alias: the alias's mapping, permission and async config are the alias's; the version's config is the version's (it was the alias's), and its on_success block, which for_each [] leaves out, is none (it was a destination ${…on_success.0.destination})", () => {
+    const f = read("tfmod-alias");
+    const fn = f.functions[0]!;
+    expect(fn.triggers.map((t) => [t.kind, t.eventSourceArn, t.state])).toEqual([["sqs", "arn:aws:sqs:eu-west-1:123456789012:tfmod-alias-jobs", "Enabled"]]);
+    expect(fn.resourcePolicy?.Statement[0]?.Resource).toEqual([`${motoFn("tfmod-lambda-alias")}:live`]);
+    const FAILURES = "arn:aws:sqs:eu-west-1:123456789012:tfmod-alias-failures";
+    expect(fn.qualifiedDeliveryTargets?.map((t) => [t.kind, t.arn, t.qualifiers])).toEqual([
+      ["on-failure", FAILURES, ["live"]],
+      // local.version: the version the alias points to (function_version = the module's lambda_function_version).
+      ["on-failure", FAILURES, ["${aws_lambda_alias.with_refresh[0].function_version}"]],
+    ]);
+    const { document } = normalizeFragments([f]);
+    expect(document.functions.map((x) => [x.aliases, x.destinations])).toEqual([[["live"], { onSuccess: null, onFailure: null }]]);
   });
 
   it("terraform-aws-modules/lambda's log group inputs: the group the function writes to (logging_log_group sets logging_config.log_group), and one the plan reads as existing needs no logs:CreateLogGroup (it was required)", () => {

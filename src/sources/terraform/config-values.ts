@@ -121,6 +121,32 @@ export class ConfigValues {
     return undefined;
   }
 
+  /**
+   * Whether the configuration says there is no block at `path` in `r`'s block: a nested block along
+   * it is made by a `dynamic` block whose `for_each` is empty here (terraform-aws-modules/lambda's
+   * `on_success` when `destination_on_success` is null), or is not written. The plan gives the
+   * whole enclosing block as known only after apply when another of its values is, so only the
+   * configuration tells that this one is absent. False when it cannot say.
+   */
+  blockAbsentAt(r: TfResource, path: readonly (string | number)[]): boolean {
+    const found = this.config.block(r.configAddress);
+    if (!found) return false;
+    let body = found.block.body;
+    let scope: Map<string, HclValue> = new Map();
+    for (let i = 0; i + 1 < path.length; i += 2) {
+      const step = path[i];
+      const next = path[i + 1];
+      if (typeof step !== "string" || typeof next !== "number") return false;
+      const instances = this.nestedBlocks(r, body, step, found.file, found.modulePath, scope);
+      if (instances === undefined) return false;
+      const instance = instances[next];
+      if (!instance) return true;
+      body = instance.body;
+      scope = instance.scope;
+    }
+    return false;
+  }
+
   /** The nested blocks of `type` inside block instance `inst` of `r` (a statement's `principals`, `condition`). */
   blocksIn(r: TfResource, inst: BlockInstance, type: string): BlockInstance[] | undefined {
     return this.nestedBlocks(r, inst.body, type, inst.file, inst.modulePath, inst.scope);

@@ -529,6 +529,13 @@ export class PlanReader {
     return typeof value === "string" && value !== "" && (partial || placeholders.length === 0) ? value : undefined;
   }
 
+  /** Whether the attribute's expression names more than one thing (each reference's prefixes aside). */
+  private severalReferences(r: TfResource, path: (string | number)[]): boolean {
+    const expr = configExpression(this.index, r, ...path);
+    const refs = isRecord(expr) && Array.isArray(expr.references) ? expr.references.filter((x): x is string => typeof x === "string") : [];
+    return refs.filter((x) => !refs.some((y) => y !== x && (y.startsWith(`${x}.`) || y.startsWith(`${x}[`)))).length > 1;
+  }
+
   /**
    * Whether the attribute's expression, as the plan summarises it, is one resource's attribute and
    * nothing else (`aws_iam_role.this.arn` and its prefix `aws_iam_role.this`): its value is then
@@ -588,6 +595,11 @@ export class PlanReader {
       const arn = this.arnOfTarget(target, res.attribute) ?? (typed ? this.typedArn(target, res.configAddress, res.attribute) : undefined);
       if (arn) return { value: arn, known: false };
     }
+    // An expression of several references (`each.key == "version" ? local.version : var.name`):
+    // the plan's resolution follows one of them, whichever, and only the evaluation says which is
+    // the value; a constant it found may be the branch not taken (the alias's name for the
+    // version's config of terraform-aws-modules/lambda's modules/alias).
+    if (whole && this.severalReferences(r, path)) return { value: evaluated, known: false };
     if (res?.kind === "constant" && typeof res.value === "string") return { value: res.value, known: true };
     return { value: evaluated ?? this.placeholder(res, `${r.address}.${path.join(".")}`), known: false };
   }
@@ -605,7 +617,10 @@ export class PlanReader {
   arnAt(r: TfResource, ...path: (string | number)[]): string | null {
     const value = valueAtPath(r.values, path);
     if (typeof value === "string" && value !== "") return value;
-    return unknownAt(r.unknown, path) ? this.followUnknown(r, path, true).value : null;
+    if (!unknownAt(r.unknown, path)) return null;
+    // A block the configuration makes no instance of, inside one known only after apply: none.
+    if (this.configValues?.blockAbsentAt(r, path) === true) return null;
+    return this.followUnknown(r, path, true).value;
   }
 
   /** The ARN of a queue, topic, key, table, role… of this plan whose ARN is known only after apply, from its name. */
