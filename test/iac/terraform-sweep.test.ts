@@ -14,6 +14,8 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { PolicyDocument } from "../../src/model/document.js";
 import { readTerraformPlan, readTfFiles } from "../../src/sources/terraform/index.js";
+import { TerraformConfig } from "../../src/sources/terraform/config-expressions.js";
+import { indexPlan } from "../../src/sources/terraform/plan-index.js";
 import { normalizeFragments } from "../normalize/checked.js";
 
 const DIR = new URL("../fixtures/terraform-sweep/", import.meta.url).pathname;
@@ -85,6 +87,26 @@ const EXPECTED: Record<string, Expected> = {
   "checkov-plan-forget-action.json": NOTHING,
   // Terraform 0.13.5, format 0.1 (regula's test input): a KMS key and a log group, no Lambda or IAM.
   "regula-resource-view-05-tf-v0-13.json": NOTHING,
+  // override.tf and main_override.tf merged as Terraform merges them: the role policy's `policy`
+  // is override.tf's (loaded last although policies.tf sorts after it), with override.tf's local;
+  // the function keeps main.tf's arguments and dead_letter_config, its tracing_config main_override.tf's.
+  "sweep-override-files": {
+    functions: { "aws_lambda_function.fn": { name: "override-fn", arn: fnArn("override-fn"), role: role("override-fn"), env: [] } },
+    roles: {
+      "aws_iam_role.fn": {
+        arn: role("override-fn"),
+        inline: {
+          "override-fn": [
+            [["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], ["arn:aws:sqs:eu-west-1:unknown:override-jobs"]],
+            [["dynamodb:GetItem"], ["arn:aws:dynamodb:eu-west-1:111122223333:table/override-orders-prod"]],
+            [["sqs:SendMessage"], ["arn:aws:sqs:eu-west-1:unknown:override-dlq"]],
+          ],
+        },
+        attached: [],
+      },
+    },
+    warnings: [["terraform-policy-from-config", "resource_changes[1].change.after.policy"]],
+  },
   // Terraform 1.11.4's own format (1.2, timestamp, checks, relevant_attributes), terraform_data only.
   "terraform-data-moved-removed-check": NOTHING,
   // The documentation's basic example: the role from an aws_iam_policy_document trust policy;
@@ -703,6 +725,42 @@ describe("what the sweep's plans say, one by one", () => {
     const module = read("tfmod-async", false).warnings.filter((w) => w.code === "terraform-unknown-value");
     expect(module.length).toBe(2);
     for (const w of module) expect(w.message).not.toContain("not the text written around them");
+  });
+
+  it("override files are merged into the blocks they override (Terraform's Override Files): override.tf's policy replaces policies.tf's whatever the files' order, main_override.tf's tracing_config leaves main.tf's other arguments and blocks (before, the last file's block replaced the whole block, or lost to it)", () => {
+    const f = read("sweep-override-files");
+    const fn = f.functions[0]!;
+    expect([fn.tracingMode, fn.deadLetterTargetArn]).toEqual(["Active", "arn:aws:sqs:eu-west-1:unknown:override-dlq"]);
+    // The policy read from its expression: said with the file it is written in.
+    expect(f.warnings.map((w) => w.message)).toEqual([expect.stringContaining("read from its expression in " + join(DIR, "sweep-override-files", "override.tf") + ":4")]);
+    // The function's location is where it is defined, main.tf, not the override.
+    expect([fn.source?.file.endsWith("sweep-override-files/main.tf"), fn.source?.line]).toEqual([true, 23]);
+    // Every merge rule on one configuration (no plan needed: the `.tf` files alone).
+    const files = {
+      "main.tf": [
+        'resource "aws_iam_role_policy" "p" {',
+        '  name   = "p"',
+        "  role   = aws_iam_role.r.id",
+        '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }] })',
+        "  lifecycle {",
+        "    ignore_changes        = [name]",
+        "    create_before_destroy = false",
+        "  }",
+        "}",
+        'locals { a = "main" }',
+        'locals { b = "main" }',
+      ].join("\n"),
+      "a_override.tf": ['resource "aws_iam_role_policy" "p" {', "  lifecycle {", "    create_before_destroy = true", "  }", "}", 'locals { a = "a_override" }'].join("\n"),
+      "b_override.tf": ['locals { a = "b_override" }'].join("\n"),
+    };
+    const plan = JSON.parse(readFileSync(join(DIR, "docs-lambda-basic", "plan.json"), "utf8"));
+    const config = new TerraformConfig(indexPlan({ value: plan, lineOf: () => null }, "plan.json"), files);
+    const body = config.block("aws_iam_role_policy.p")!.block.body;
+    expect(body.attributes.map((a) => a.name)).toEqual(["name", "role", "policy"]);
+    expect(body.blocks.map((b) => [b.type, b.body.attributes.map((a) => `${a.name} = ${a.expr.span.text}`)])).toEqual([["lifecycle", ["ignore_changes = [name]", "create_before_destroy = true"]]]);
+    // Later override files take precedence: b_override.tf's local.
+    expect(config.local("", "a")?.file).toBe("b_override.tf");
+    expect(config.local("", "b")?.file).toBe("main.tf");
   });
 
   it("an alias of the plan is one of its function's aliases once normalised (it was missing: aliases [])", () => {

@@ -11,7 +11,7 @@ import { isAbsolute, join, posix } from "node:path";
 import type { Attribute, Block, Body, Expr } from "./hcl/ast.js";
 import { HclSyntaxError, staticText } from "./hcl/ast.js";
 import { parseHcl } from "./hcl/parse.js";
-import { moduleDirs, tfFilesByDir, type TerraformConfigFiles } from "./config-locations.js";
+import { isOverrideFile, moduleDirs, tfFilesByDir, type TerraformConfigFiles } from "./config-locations.js";
 import type { PlanIndex } from "./plan-index.js";
 
 /** Larger than any file a policy is read from (IAM's largest policy is 10,240 characters). */
@@ -68,12 +68,58 @@ export class TerraformConfig {
     for (const [modulePath, dir] of this.dirs) {
       const scope: ModuleScope = { locals: new Map(), variableDefaults: new Map(), outputs: new Map(), calls: new Map(), providerRegions: new Map() };
       this.modules.set(modulePath, scope);
-      for (const path of byDir.get(posix.normalize(dir)) ?? []) {
+      // Terraform loads a folder's override files after its other files, in lexicographical
+      // order, and merges each of their blocks into the block of the same header (Override Files).
+      const paths = byDir.get(posix.normalize(dir)) ?? [];
+      const overrides = paths.filter(isOverrideFile);
+      for (const path of [...paths.filter((p) => !isOverrideFile(p)), ...overrides]) {
         const file = root === "" ? path : posix.join(root, path);
         if (!parsed.has(path)) parsed.set(path, this.parse(files[path] ?? "", file));
         const body = parsed.get(path);
-        if (body) this.indexBody(body, file, modulePath, scope);
+        if (!body) continue;
+        if (isOverrideFile(path)) this.mergeOverride(body, file, modulePath, scope);
+        else this.indexBody(body, file, modulePath, scope);
       }
+    }
+  }
+
+  /** The file an attribute or nested block was written in, when an override file merged it into a block of another file. */
+  private readonly overrideFiles = new WeakMap<Attribute | Block, string>();
+
+  /** The file `node` of a block written in `file` comes from: `file`, or the override file it was merged from. */
+  fileOf(node: Attribute | Block, file: string): string {
+    return this.overrideFiles.get(node) ?? file;
+  }
+
+  /**
+   * An override file's blocks merged into the module's (Terraform's "Override Files", merging
+   * behaviour): a resource, data, module, variable or output block's arguments replace those of the
+   * same name; its nested blocks of a type (written out or `dynamic`) replace all the original's of
+   * that type, whose contents are not merged, but for `lifecycle`, merged argument by argument;
+   * `locals` are replaced value by value. A block no other file defines (an error to Terraform,
+   * which then makes no plan) is read as written.
+   */
+  private mergeOverride(body: Body, file: string, modulePath: string, scope: ModuleScope): void {
+    for (const a of body.attributes) this.overrideFiles.set(a, file);
+    for (const b of body.blocks) {
+      for (const a of b.body.attributes) this.overrideFiles.set(a, file);
+      for (const nested of b.body.blocks) this.overrideFiles.set(nested, file);
+      if ((b.type === "resource" || b.type === "data") && b.labels.length === 2) {
+        const local = `${b.type === "data" ? "data." : ""}${b.labels[0]}.${b.labels[1]}`;
+        const base = this.resources.get(modulePath === "" ? local : `${modulePath}.${local}`);
+        if (base) {
+          base.block = { ...base.block, body: mergeBodies(base.block.body, b.body) };
+          continue;
+        }
+      } else if (b.type === "module" && b.labels[0] !== undefined) {
+        const base = scope.calls.get(b.labels[0]);
+        if (base) {
+          base.block = { ...base.block, body: mergeBodies(base.block.body, b.body) };
+          continue;
+        }
+      }
+      // locals by name, a variable's default, an output's value, a provider's region: replaced as indexBody sets them.
+      this.indexBody({ attributes: [], blocks: [b] }, file, modulePath, scope);
     }
   }
 
@@ -141,7 +187,7 @@ export class TerraformConfig {
       }
       if (i !== path.length - 1) return undefined;
       const a = body.attributes.find((x) => x.name === step);
-      return a ? { expr: a.expr, file: found.file, line: a.span.line, modulePath: found.modulePath } : undefined;
+      return a ? { expr: a.expr, file: this.fileOf(a, found.file), line: a.span.line, modulePath: found.modulePath } : undefined;
     }
     return undefined;
   }
@@ -369,4 +415,20 @@ function globBody(p: string, start: number, inAlternatives: boolean): { source: 
 
 function escapeRegExp(c: string): string {
   return c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/** A nested block's type: a `dynamic "x"` block is an `x`. */
+const nestedType = (b: Block): string => (b.type === "dynamic" && b.labels[0] !== undefined ? b.labels[0] : b.type);
+
+/** `over`'s arguments and nested block types in place of `base`'s (the rules mergeOverride names). */
+function mergeBodies(base: Body, over: Body): Body {
+  const replaced = new Set(over.attributes.map((a) => a.name));
+  const attributes = [...base.attributes.filter((a) => !replaced.has(a.name)), ...over.attributes];
+  const types = new Set(over.blocks.map(nestedType));
+  const blocks = base.blocks.filter((b) => !types.has(nestedType(b)));
+  for (const b of over.blocks) {
+    const lifecycle = b.type === "lifecycle" ? base.blocks.find((x) => x.type === "lifecycle") : undefined;
+    blocks.push(lifecycle ? { ...b, body: mergeBodies(lifecycle.body, b.body) } : b);
+  }
+  return { attributes, blocks };
 }

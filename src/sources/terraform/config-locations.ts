@@ -110,6 +110,12 @@ export function moduleDirs(index: PlanIndex, files?: TerraformConfigFiles): Map<
   return dirs;
 }
 
+/** `override.tf` or `<name>_override.tf`: Terraform merges it into the folder's other files. */
+export function isOverrideFile(path: string): boolean {
+  const name = posix.basename(path.replace(/\\/g, "/"));
+  return name === "override.tf" || name.endsWith("_override.tf");
+}
+
 /** The `.tf` files of each folder, sorted. */
 export function tfFilesByDir(files: TerraformConfigFiles): Map<string, string[]> {
   const byDir = new Map<string, string[]>();
@@ -133,8 +139,12 @@ export function indexConfigBlocks(index: PlanIndex, files: TerraformConfigFiles,
   const byDir = tfFilesByDir(files);
   const out = new Map<string, BlockLocation>();
   const dataRefs: Array<{ block: BlockLocation; attr: string; target: string }> = [];
+  // An override file's block merged into one of another file (isOverrideFile): the block stays where
+  // it is defined, and what the override sets is not located at the other file's lines.
+  const overridden: Array<{ base: BlockLocation; over: BlockLocation }> = [];
   for (const [modulePath, dir] of dirs) {
-    for (const path of byDir.get(posix.normalize(dir)) ?? []) {
+    const paths = byDir.get(posix.normalize(dir)) ?? [];
+    for (const path of [...paths.filter((p) => !isOverrideFile(p)), ...paths.filter(isOverrideFile)]) {
       const lines = (files[path] ?? "").split(/\r?\n/);
       let current: BlockLocation | null = null;
       let depth = 0;
@@ -151,7 +161,10 @@ export function indexConfigBlocks(index: PlanIndex, files: TerraformConfigFiles,
           if (m) {
             const local = `${m[1] === "data" ? "data." : ""}${m[2]}.${m[3]}`;
             current = { file: root === "" ? path : posix.join(root, path), line: i + 1, attributes: new Map(), statementLines: new Map(), inlinePolicies: new Map(), statementBlocks: [] };
-            out.set(modulePath === "" ? local : `${modulePath}.${local}`, current);
+            const address = modulePath === "" ? local : `${modulePath}.${local}`;
+            const base = isOverrideFile(path) ? out.get(address) : undefined;
+            if (base) overridden.push({ base, over: current });
+            else out.set(address, current);
           }
         } else if (depth === 1 && current) {
           const a = ATTRIBUTE.exec(text);
@@ -188,6 +201,14 @@ export function indexConfigBlocks(index: PlanIndex, files: TerraformConfigFiles,
           current = null;
         }
       });
+    }
+  }
+  for (const { base, over } of overridden) {
+    for (const name of over.attributes.keys()) {
+      base.attributes.delete(name);
+      base.statementLines.delete(name);
+      if (name === "inline_policy") base.inlinePolicies.clear();
+      if (name === "statement") base.statementBlocks = [];
     }
   }
   for (const r of dataRefs) {

@@ -116,7 +116,7 @@ export class ConfigValues {
       }
       if (i !== path.length - 1) return undefined;
       const a = body.attributes.find((x) => x.name === step);
-      return a ? this.evaluate({ expr: a.expr, file: found.file, line: a.span.line, modulePath: found.modulePath }, r, scope) : undefined;
+      return a ? this.evaluate({ expr: a.expr, file: this.config.fileOf(a, found.file), line: a.span.line, modulePath: found.modulePath }, r, scope) : undefined;
     }
     return undefined;
   }
@@ -161,20 +161,21 @@ export class ConfigValues {
   private nestedBlocks(r: TfResource, body: Body, type: string, file: string, modulePath: string, outer: ReadonlyMap<string, HclValue>): BlockInstance[] | undefined {
     const out: BlockInstance[] = [];
     for (const b of body.blocks) {
-      if (b.type === type) out.push({ body: b.body, scope: new Map(outer), file, modulePath });
+      if (b.type === type) out.push({ body: b.body, scope: new Map(outer), file: this.config.fileOf(b, file), modulePath });
       else if (b.type === "dynamic" && b.labels[0] === type) {
         const forEach = b.body.attributes.find((a) => a.name === "for_each");
         const content = b.body.blocks.find((c) => c.type === "content");
         if (!forEach || !content) return undefined;
         const iterAttr = b.body.attributes.find((a) => a.name === "iterator");
         const iterator = iterAttr?.expr.kind === "variable" ? iterAttr.expr.name : type;
-        const coll = this.evaluate({ expr: forEach.expr, file, line: forEach.span.line, modulePath }, r, outer).value;
+        const from = this.config.fileOf(b, file);
+        const coll = this.evaluate({ expr: forEach.expr, file: from, line: forEach.span.line, modulePath }, r, outer).value;
         let entries: [HclValue, HclValue][];
         // A list's key is its index; a set's (which this evaluator holds as a list) is the element.
         if (Array.isArray(coll)) entries = coll.map((v, i) => [typeof v === "string" ? v : i, v]);
         else if (coll !== null && typeof coll === "object" && !(coll instanceof Unknown)) entries = Object.keys(coll).sort().map((k) => [k, coll[k] as HclValue]);
         else return undefined;
-        for (const [key, value] of entries) out.push({ body: content.body, scope: new Map([...outer, [iterator, { key, value } as HclValue]]), file, modulePath });
+        for (const [key, value] of entries) out.push({ body: content.body, scope: new Map([...outer, [iterator, { key, value } as HclValue]]), file: from, modulePath });
       }
     }
     return out;
