@@ -11,7 +11,7 @@
  * object (WeakMap), so mutate a copy, not a document already generated from.
  */
 
-import { separatePoliciesOf, separatePoliciesWarning } from "./separate-policies.js";
+import { replacedPolicyResource, separatePoliciesOf, separatePoliciesWarning } from "./separate-policies.js";
 import { destinationPermission } from "../analysis/index.js";
 import { KAFKA_DESTINATION_PREFIX, mskAccessSentence, mskAccessUnknown } from "../normalize/kafka-access.js";
 import { LeastroleError } from "../errors.js";
@@ -921,6 +921,7 @@ export function generateForRole(document: CanonicalDocument, roleArn: string, op
 function withSeparatePolicies(built: PolicyBuild, role: Role, format: GenerateOptions["format"]): GenerationWarning[] {
   const separate = separatePoliciesOf(role);
   if (separate.length === 0) return [];
+  replacedPolicyResource(separate, role, built.policies, format);
   built.separatePolicies = separate;
   const warning = separatePoliciesWarning(separate, format);
   return warning === null ? [] : [warning];

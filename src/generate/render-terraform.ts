@@ -305,13 +305,23 @@ function roleBlocks(t: TerraformTarget, name: string, sharedSaid = false): strin
   const roleAttributes = [{ key: "name", value: Object.hasOwn(written, t.roleName) ? hclString(written[t.roleName] as string, true) : hclString(t.roleName) }];
   if (t.kept !== undefined && t.kept.path !== "/") roleAttributes.push({ key: "path", value: hclString(t.kept.path) });
   const parts: string[] = [block("aws_iam_role", id, [...roleAttributes, { key: "assume_role_policy", value: raw(`jsonencode(${render(TRUST, "  ")})`) }], header)];
+  // The user's own aws_iam_role_policy of this role, which the output takes the place of (separate-policies.ts replacedPolicyResource).
+  const replaced = t.separatePolicies?.find((p) => p.action === "replace");
+  if (replaced?.source.address) {
+    const where = [replaced.source.file, replaced.source.line === null ? null : `line ${replaced.source.line}`].filter((x) => x !== null).join(", ");
+    parts[0] = block("aws_iam_role", id, [...roleAttributes, { key: "assume_role_policy", value: raw(`jsonencode(${render(TRUST, "  ")})`) }], [
+      ...header,
+      `The policy takes the place of ${replaced.source.address} (${where}), inline policy ${replaced.inlinePolicy}: the same address and name, so replacing that block updates the policy in place.`,
+    ]);
+  }
   t.policies.forEach((p, i) => {
-    const tfName = policyResourceName(t, id, i);
+    const tfName = replaced?.source.address ? replaced.source.address.slice("aws_iam_role_policy.".length) : policyResourceName(t, id, i);
     const expr = raw(policyExpression(p.document, t, "  ", t.terraformReferences === true, own));
     if (p.kind === "inline") {
+      const name = replaced?.inlinePolicy ?? p.name;
       parts.push(
         block("aws_iam_role_policy", tfName, [
-          { key: "name", value: Object.hasOwn(written, p.name) ? hclString(written[p.name] as string, true) : hclString(p.name) },
+          { key: "name", value: Object.hasOwn(written, name) ? hclString(written[name] as string, true) : hclString(name) },
           { key: "role", value: raw(`aws_iam_role.${id}.id`) },
           { key: "policy", value: expr },
         ]),

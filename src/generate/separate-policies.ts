@@ -18,6 +18,21 @@ export function separatePoliciesOf(role: Role | undefined): SeparatePolicy[] {
   return (role?.policyResources ?? []).map((p) => ({ ...p, action: actionOf(p) }));
 }
 
+/**
+ * For the Terraform output of a role the plan's root module writes (`aws_iam_role.shared`, as a
+ * role made beside terraform-aws-modules/lambda calls given it with create_role = false is): when
+ * the output is one inline policy and the role has one root `aws_iam_role_policy` of its own to
+ * remove, that resource is the one the output writes, under its address and policy name, so the
+ * user replaces their block rather than removing it and adding one of the same address (before,
+ * `aws_iam_role_policy.shared` was both written and to be removed). Marks it `replace`.
+ */
+export function replacedPolicyResource(separate: SeparatePolicy[], role: Role, policies: readonly { kind: string }[], format: GenerateFormat | undefined): void {
+  if (format !== "terraform" || !/^aws_iam_role\.[A-Za-z_][A-Za-z0-9_-]*$/.test(role.source?.address ?? "")) return;
+  if (policies.length !== 1 || policies[0]?.kind !== "inline") return;
+  const own = separate.filter((p) => p.type === "aws_iam_role_policy" && p.action === "remove" && p.inlinePolicy !== undefined && /^aws_iam_role_policy\.[A-Za-z_][A-Za-z0-9_-]*$/.test(p.source.address ?? ""));
+  if (own.length === 1 && own[0] !== undefined) own[0].action = "replace";
+}
+
 function actionOf(p: RolePolicyResource): SeparatePolicy["action"] {
   if (p.source.samMadeFrom !== undefined) return "connector";
   if (p.type === "aws_iam_role_policies_exclusive" || p.type === "aws_iam_role_policy_attachments_exclusive") return "edit";
@@ -30,7 +45,8 @@ function actionOf(p: RolePolicyResource): SeparatePolicy["action"] {
  * here for the other formats.
  */
 export function separatePoliciesWarning(separate: readonly SeparatePolicy[], format: GenerateFormat | undefined): GenerationWarning | null {
-  const shown = separate.filter((p) => p.action !== "connector" || (format !== "cloudformation" && format !== "sam"));
+  // The one the output takes the place of is no resource left beside it (renderTerraform says so).
+  const shown = separate.filter((p) => p.action !== "replace" && (p.action !== "connector" || (format !== "cloudformation" && format !== "sam")));
   if (shown.length === 0) return null;
   const one = shown.length === 1;
   return {

@@ -248,9 +248,11 @@ export interface SeparatePolicy extends RolePolicyResource {
    * `remove`: it puts policies on this role only; `edit`: it names other roles, users or groups too
    * (take this role out of it), or it is a Terraform `*_exclusive` resource (which would delete or
    * detach the generated policies: name only those, or remove it); `connector`: a SAM connector
-   * makes it, and it follows the function to whichever role it runs with.
+   * makes it, and it follows the function to whichever role it runs with; `replace`: the Terraform
+   * output writes its one inline policy as this root `aws_iam_role_policy` (its address and policy
+   * name), so that pasting the output over the user's block updates that policy in place.
    */
-  action: "remove" | "edit" | "connector";
+  action: "remove" | "edit" | "connector" | "replace";
 }
 
 export interface GeneratedPolicy extends PolicyBuild {

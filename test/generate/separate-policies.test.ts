@@ -111,9 +111,12 @@ Resources:
   it("--format terraform from a plan names each block, its depends_on, and what the exclusive resources would do to the generated policy", async () => {
     const doc = await buildDocument([plan], { workers: 1 });
     const out = runGenerate(doc, { format: "terraform" }).output;
-    const api = out.split("\n").find((l) => l.startsWith("# Warning (policies-attached-elsewhere)") && l.includes("api_tables"));
-    expect(api).toContain("aws_iam_role_policy.api_tables (");
-    expect(api).toContain("main.tf, line 20) puts inline policy tables on it: remove it, and its address from the depends_on of aws_lambda_function.api");
+    const api = out.split("\n").find((l) => l.startsWith("# Warning (policies-attached-elsewhere)") && l.includes("api_logs"));
+    // The role's one aws_iam_role_policy is the one the output writes, under its address and name
+    // (aws_lambda_function.api's depends_on on it stays right); before, it was to be removed.
+    expect(api).not.toContain("aws_iam_role_policy.api_tables");
+    expect(out).toMatch(/# The policy takes the place of aws_iam_role_policy\.api_tables \(.*main\.tf, line 20\), inline policy tables: the same address and name/);
+    expect(out).toMatch(/resource "aws_iam_role_policy" "api_tables" \{\n {2}name = "tables"\n {2}role = aws_iam_role\.api\.id\n/);
     expect(api).toContain("aws_iam_policy_attachment.queues (");
     expect(api).toContain("to role aws_iam_role.worker too: take this role out of its roles");
     const worker = out.split("\n").find((l) => l.startsWith("# Warning (policies-attached-elsewhere)") && l.includes("worker_s3"));

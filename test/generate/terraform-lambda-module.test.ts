@@ -118,8 +118,13 @@ describe("generate --format terraform for a terraform-aws-modules/lambda role", 
       const tf = runGenerate(document, { format: "terraform" }).output;
       expect(tf).not.toContain("module ");
       expect(tf).toContain('resource "aws_iam_role" "shared" {\n  name = "tfmod-shared"\n');
-      expect(tf).toContain('resource "aws_iam_role_policy" "shared" {');
-      expect(tf).toContain("  role = aws_iam_role.shared.id\n");
+      // The user's aws_iam_role_policy.shared, under its address and policy name: replacing that block
+      // updates the policy in place (before, a policy tfmod-shared-least-privilege at the same address,
+      // and a warning to remove aws_iam_role_policy.shared).
+      expect(tf).toContain('resource "aws_iam_role_policy" "shared" {\n  name = "tfmod-shared"\n  role = aws_iam_role.shared.id\n');
+      expect(tf).toContain("# The policy takes the place of aws_iam_role_policy.shared (test/fixtures/terraform-sweep/tfmod-shared-role/main.tf, line 18), inline policy tfmod-shared");
+      expect(tf).not.toContain("policies-attached-elsewhere");
+      expect(tf.match(/resource "aws_iam_role_policy"/g)?.length).toBe(1);
       // Both functions' log groups (the user's policy grants the orders group only) and both functions' calls.
       for (const group of ["tfmod-shared-orders", "tfmod-shared-reports"]) expect(tf).toContain(`"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/${group}:log-stream:*"`);
       // (DynamoDB data events: the trail may not log them all, so today's grant is kept, the observed calls named.)
