@@ -44,6 +44,8 @@ describe("audit advice on a terraform-aws-modules/lambda role", () => {
       // attach_tracing_policy = true is set on the call, and attaches nothing without create_role.
       ["LR007", `Function tfmod-shared-reports has Active tracing but its execution role does not allow xray:PutTelemetryRecords, xray:PutTraceSegments${outside("module.reports")}`],
     ]);
+    // The two calls' functions share the role: LR001 on aws_iam_role.shared names both.
+    expect(await messages("tfmod-shared-role", ["LR001"])).toEqual([["LR001", "Role tfmod-shared is the execution role of 2 functions (tfmod-shared-orders, tfmod-shared-reports)"]]);
   });
 
   it("a log group the call reads as existing (use_existing_cloudwatch_log_group = true) is not one the function must create: no LR005 (it was low, logs:CreateLogGroup)", async () => {
