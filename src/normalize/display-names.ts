@@ -41,7 +41,13 @@ export function setDisplayNames(fragment: SourceFragment): void {
     named(p);
     for (const policy of p.inlinePolicies) inlineNamed(policy, p.source);
   }
-  for (const fn of fragment.functions) named(fn);
+  for (const fn of fragment.functions) {
+    // A function of a terraform-aws-modules/lambda call is the call the user wrote
+    // (`module.reports`), not the module's own `module.reports.aws_lambda_function.this[0]`.
+    const call = fn.source?.terraformModule?.call;
+    if (call !== undefined && fn.source?.address?.startsWith(`${call}.aws_lambda_function.`) === true) fn.displayName = call;
+    else named(fn);
+  }
   for (const policy of fragment.policies) if (!policy.awsManaged) named(policy);
   for (const patch of fragment.rolePolicyPatches ?? []) if (patch.inlinePolicy) inlineNamed(patch.inlinePolicy, null);
 }
