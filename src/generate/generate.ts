@@ -24,6 +24,7 @@ import { currentPolicies, roleOf } from "./current-policies.js";
 import { exceptionGrants } from "./exceptions.js";
 import { hasPatternWildcard, loadActionCatalogSync, serviceOf, type ActionCatalog } from "./iam.js";
 import { iamNameIndex, resolveIamNames, resolveSessionIamNames } from "./iam-names.js";
+import { lambdaModuleOf } from "./lambda-module.js";
 import { DEFAULT_PREFIX_THRESHOLD, mergeActionUsage, observedGrants, type Place } from "./observed.js";
 import { configurationRequirements, deliveryTargets } from "./requirements.js";
 import { DEFAULT_REFERENCE_LENGTH, INLINE_ROLE_POLICY_LIMIT, MANAGED_POLICY_LIMIT, deployedSize, sizePolicies, type ReferenceLength } from "./size.js";
@@ -864,7 +865,7 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   // The warnings about what the output writes as the input's values, known only now.
   const about = [parameterDefaultsWarning(document, fn, role, written), variableValuesWarning(document, outputFile, built), longerValuesWarning(built, written?.table)].filter((w): w is GenerationWarning => w !== null);
   // The output takes today's role's place: the template's or plan's other policy resources on it stay.
-  if (role !== undefined && roleName === currentRoleName(role, fn.roleArn)) about.push(...withSeparatePolicies(built, role, options.format));
+  if (role !== undefined && roleName === currentRoleName(role, fn.roleArn)) about.push(...withSeparatePolicies(built, role, options.format, document));
   if (about.length > 0) built.warnings = sortWarnings([...built.warnings, ...about]);
   return {
     functionArn: fn.arn,
@@ -912,17 +913,21 @@ export function generateForRole(document: CanonicalDocument, roleArn: string, op
   if (written?.references !== undefined) union.references = written.references;
   const longer = longerValuesWarning(union, written?.table);
   const about = longer === null ? [] : [longer];
-  if (role !== undefined && roleName === currentRoleName(role, roleArn)) about.push(...withSeparatePolicies(union, role, options.format));
+  if (role !== undefined && roleName === currentRoleName(role, roleArn)) about.push(...withSeparatePolicies(union, role, options.format, document));
   if (about.length > 0) union.warnings = sortWarnings([...union.warnings, ...about]);
   return { roleArn, roleName, functions, union };
 }
 
 /** Sets the build's separatePolicies from today's role; the warning naming them, if any. */
-function withSeparatePolicies(built: PolicyBuild, role: Role, format: GenerateOptions["format"]): GenerationWarning[] {
+function withSeparatePolicies(built: PolicyBuild, role: Role, format: GenerateOptions["format"], document: CanonicalDocument): GenerationWarning[] {
   const separate = separatePoliciesOf(role);
   if (separate.length === 0) return [];
   replacedPolicyResource(separate, role, built.policies, format);
   built.separatePolicies = separate;
+  // A terraform-aws-modules/lambda role written as the call's inputs: its policy resources are the
+  // module's own attachments, which those inputs turn off or refill; "remove them from iam.tf"
+  // would contradict the output (the module's files are not the user's to edit).
+  if (format === "terraform" && lambdaModuleOf(document, role) !== undefined) return [];
   const warning = separatePoliciesWarning(separate, format);
   return warning === null ? [] : [warning];
 }

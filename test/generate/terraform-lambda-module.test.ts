@@ -41,6 +41,17 @@ describe("generate --format terraform for a terraform-aws-modules/lambda role", 
     expect(block.trimEnd().endsWith("}")).toBe(true);
   });
 
+  it("says nothing of removing the module's own attachments from its iam.tf, which the inputs it writes turn off (stderr contradicted the output)", async () => {
+    const { document } = await normalize([`${FIXTURES}/tfmod-triggers-url/plan.json`]);
+    const result = runGenerate(document, { format: "terraform" });
+    const warnings = result.targets.flatMap((t) => t.build.warnings.map((w) => w.code));
+    expect(warnings).not.toContain("policies-attached-elsewhere");
+    expect(result.output).toContain("attach_cloudwatch_logs_policy = false");
+    // The same role written as JSON keeps the warning: there the attachments do stay beside the policy.
+    const json = runGenerate(document, { format: "json" });
+    expect(json.targets.flatMap((t) => t.build.warnings.map((w) => w.code))).toContain("policies-attached-elsewhere");
+  });
+
   it("a role with the module's network, tracing and logs policies: those three off", async () => {
     const tf = await generateFor("tfmod-with-vpc");
     const block = tf.slice(tf.indexOf('module "lambda_function_in_vpc" {'));
