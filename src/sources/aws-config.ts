@@ -388,12 +388,28 @@ function itemTags(item: Item, ctx: FileContext): { [key: string]: string } {
   return tagsFromMap(isObject(tags) ? tags : null, ctx, path);
 }
 
+/** An inline policy of a role, user or group ({policyName, policyDocument}) as the IAM export writes it. */
+const inlinePolicyDetail = (p: JsonObject): JsonObject => ({ PolicyName: p["policyName"], PolicyDocument: p["policyDocument"] });
+
+/** A tag ({key, value}) as the IAM export writes it. */
+const tagDetail = (t: JsonObject): JsonObject => ({ Key: t["key"], Value: t["value"] });
+
+/** An entity's attached managed policies ([{policyName, policyArn}]) as the IAM export writes them. */
+function attachedPolicies(c: JsonObject): unknown {
+  return list(c["attachedManagedPolicies"], (p) => ({ PolicyName: p["policyName"], PolicyArn: p["policyArn"] }));
+}
+
+/** A permissions boundary: an object {permissionsBoundaryType, permissionsBoundaryArn}; some writers give the ARN alone. */
+function boundaryDetail(boundary: unknown): unknown {
+  if (isObject(boundary)) return { PermissionsBoundaryArn: boundary["permissionsBoundaryArn"], PermissionsBoundaryType: boundary["permissionsBoundaryType"] };
+  return typeof boundary === "string" ? { PermissionsBoundaryArn: boundary } : (boundary ?? undefined);
+}
+
 /** A role's configuration as get-account-authorization-details' RoleDetail (awslabs/aws-config-resource-schema AWS::IAM::Role). */
 function roleDetail(c: JsonObject, item: Item, ctx: FileContext): JsonObject {
-  const boundary = c["permissionsBoundary"];
   // Config writes a role's tags in its configuration ([{key, value}]) and as the item's tags map.
   const tags = Array.isArray(c["tags"])
-    ? list(c["tags"], (t) => ({ Key: t["key"], Value: t["value"] }))
+    ? list(c["tags"], tagDetail)
     : Object.entries(itemTags(item, ctx)).map(([Key, Value]) => ({ Key, Value }));
   const lastUsed = c["roleLastUsed"];
   return defined({
@@ -403,10 +419,9 @@ function roleDetail(c: JsonObject, item: Item, ctx: FileContext): JsonObject {
     Path: c["path"] ?? undefined,
     CreateDate: c["createDate"] ?? undefined,
     AssumeRolePolicyDocument: c["assumeRolePolicyDocument"] ?? undefined,
-    RolePolicyList: list(c["rolePolicyList"], (p) => ({ PolicyName: p["policyName"], PolicyDocument: p["policyDocument"] })),
-    AttachedManagedPolicies: list(c["attachedManagedPolicies"], (p) => ({ PolicyName: p["policyName"], PolicyArn: p["policyArn"] })),
-    // An object {permissionsBoundaryType, permissionsBoundaryArn}; some writers give the ARN alone.
-    PermissionsBoundary: isObject(boundary) ? { PermissionsBoundaryArn: boundary["permissionsBoundaryArn"], PermissionsBoundaryType: boundary["permissionsBoundaryType"] } : typeof boundary === "string" ? { PermissionsBoundaryArn: boundary } : (boundary ?? undefined),
+    RolePolicyList: list(c["rolePolicyList"], inlinePolicyDetail),
+    AttachedManagedPolicies: attachedPolicies(c),
+    PermissionsBoundary: boundaryDetail(c["permissionsBoundary"]),
     Tags: tags,
     RoleLastUsed: isObject(lastUsed) ? { LastUsedDate: lastUsed["lastUsedDate"], Region: lastUsed["region"] } : undefined,
   });
@@ -414,17 +429,16 @@ function roleDetail(c: JsonObject, item: Item, ctx: FileContext): JsonObject {
 
 /** A user's configuration as get-account-authorization-details' UserDetail (AWS::IAM::User). */
 function userDetail(c: JsonObject, item: Item): JsonObject {
-  const boundary = c["permissionsBoundary"];
   return defined({
     Arn: c["arn"] ?? item.arn ?? undefined,
     UserName: c["userName"] ?? undefined,
     UserId: c["userId"] ?? undefined,
     Path: c["path"] ?? undefined,
     GroupList: c["groupList"] ?? undefined,
-    UserPolicyList: list(c["userPolicyList"], (p) => ({ PolicyName: p["policyName"], PolicyDocument: p["policyDocument"] })),
-    AttachedManagedPolicies: list(c["attachedManagedPolicies"], (p) => ({ PolicyName: p["policyName"], PolicyArn: p["policyArn"] })),
-    PermissionsBoundary: isObject(boundary) ? { PermissionsBoundaryArn: boundary["permissionsBoundaryArn"], PermissionsBoundaryType: boundary["permissionsBoundaryType"] } : typeof boundary === "string" ? { PermissionsBoundaryArn: boundary } : (boundary ?? undefined),
-    Tags: Array.isArray(c["tags"]) ? list(c["tags"], (t) => ({ Key: t["key"], Value: t["value"] })) : undefined,
+    UserPolicyList: list(c["userPolicyList"], inlinePolicyDetail),
+    AttachedManagedPolicies: attachedPolicies(c),
+    PermissionsBoundary: boundaryDetail(c["permissionsBoundary"]),
+    Tags: Array.isArray(c["tags"]) ? list(c["tags"], tagDetail) : undefined,
   });
 }
 
@@ -435,8 +449,8 @@ function groupDetail(c: JsonObject, item: Item): JsonObject {
     GroupName: c["groupName"] ?? undefined,
     GroupId: c["groupId"] ?? undefined,
     Path: c["path"] ?? undefined,
-    GroupPolicyList: list(c["groupPolicyList"], (p) => ({ PolicyName: p["policyName"], PolicyDocument: p["policyDocument"] })),
-    AttachedManagedPolicies: list(c["attachedManagedPolicies"], (p) => ({ PolicyName: p["policyName"], PolicyArn: p["policyArn"] })),
+    GroupPolicyList: list(c["groupPolicyList"], inlinePolicyDetail),
+    AttachedManagedPolicies: attachedPolicies(c),
   });
 }
 
