@@ -107,6 +107,24 @@ function constructNames(document: Partial<CanonicalDocument>): Map<string, strin
  * Whether a message names `name` as a whole word (not `Fn` inside `Function Fn2`): what comes before
  * and after it is the message's start or end, a space, punctuation or a quote.
  */
+/**
+ * How the text names each function, role, principal and policy of a template or plan: its
+ * `displayName` (the CDK construct path, the CloudFormation logical ID, the Terraform address:
+ * src/normalize/display-names.ts), as the built-in rules' messages name it, else its construct.
+ * Empty for account exports, whose names are AWS's.
+ */
+function displayNames(document: Partial<CanonicalDocument>, constructs: ReadonlyMap<string, string>): Map<string, string> {
+  const names = new Map(constructs);
+  const add = (arn: string, displayName: string | undefined) => {
+    if (displayName) names.set(arn, displayName);
+  };
+  for (const fn of document.functions ?? []) add(fn.arn, fn.displayName);
+  for (const role of document.roles ?? []) add(role.arn, role.displayName);
+  for (const p of document.principals ?? []) add(p.arn, p.displayName);
+  for (const [arn, p] of Object.entries(document.policies ?? {})) add(arn, p.displayName);
+  return names;
+}
+
 function namesWhole(message: string, name: string): boolean {
   const apart = (ch: string | undefined): boolean => ch === undefined || /[\s,;:()"'`]/.test(ch);
   for (let i = message.indexOf(name); i !== -1; i = message.indexOf(name, i + 1)) {
@@ -171,9 +189,10 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
   // ---- findings by function
   const groups = groupFindingsByFunction(report.findings, document, fnsOfRole);
   const constructs = constructNames(document);
+  const shown = displayNames(document, constructs);
   const fnByArn = new Map((document.functions ?? []).map((fn) => [fn.arn, fn]));
-  /** A resource as the text names it: its construct path when it has one, else its name. */
-  const nameOf = (arn: string, name: string): string => constructs.get(arn) ?? name;
+  /** A resource as the text names it: as the user's code does when it is code, else its name. */
+  const nameOf = (arn: string, name: string): string => shown.get(arn) ?? name;
   const sevWidth = Math.max(...Object.values(LABEL).map((l) => l.length));
   // A fold, not Math.max(...findings): past ~120,000 findings the spread overflowed V8's stack.
   const idWidth = Math.min(12, report.findings.reduce((m, f) => Math.max(m, oneLine(f.ruleId).length), 5));
@@ -202,10 +221,10 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
   for (const g of groups) {
     const key = g.findings.map((f) => f.fingerprint).join(",");
     const existing = g.kind === "function" ? byKey.get(key) : undefined;
-    // A function's role by its construct too (the detail is `<region>, role <name>`).
+    // A function's role as the code names it too (the detail is `<region>, role <name>`).
     const fn = g.kind === "function" ? fnByArn.get(g.arn) : undefined;
-    const roleConstruct = fn === undefined ? undefined : constructs.get(fn.roleArn);
-    const detail = oneLine(fn !== undefined && roleConstruct !== undefined ? `${fn.region}, role ${roleConstruct}` : g.detail);
+    const roleShown = fn === undefined ? undefined : shown.get(fn.roleArn);
+    const detail = oneLine(fn !== undefined && roleShown !== undefined ? `${fn.region}, role ${roleShown}` : g.detail);
     const name = oneLine(nameOf(g.arn, g.name));
     if (existing) {
       existing.names.push(name);

@@ -61,11 +61,19 @@ describe("the text report of a CDK app", () => {
     expect(heads(out).filter((l) => /OrdersStack-/.test(l))).toEqual([]);
   });
 
-  it("leaves a template without construct paths as it was: names, and no `in` line", async () => {
+  it("names a plan's functions and roles in the block heads as the messages do: by the terraform-aws-modules call and the role's address, not by function_name and name", async () => {
+    const out = await table([new URL("../fixtures/terraform-sweep/tfmod-shared-role/plan.json", import.meta.url).pathname]);
+    expect(heads(out)).toEqual(["function module.orders (eu-west-1, role aws_iam_role.shared)", "function module.reports (eu-west-1, role aws_iam_role.shared)"]);
+    expect(text(out)).toContain("Function module.reports cannot write its logs");
+  });
+
+  it("a template without construct paths: its resources by logical ID, as the messages name them, and no `in` line", async () => {
     const out = await table(["/work/shared/corpus/serverless-patterns-sam/cloudtrail-lambda-slack-sam/template.yml"]);
     const h = heads(out);
     expect(h.length).toBeGreaterThan(0);
     expect(h.every((l) => !l.includes("/"))).toBe(true);
+    // The function's FunctionName is SlackNotifierLambda, its role's RoleName LambdaBasicExecutionRole.
+    expect(h).toEqual(["function LambdaFunction (unknown, role LambdaIamRole)"]);
     expect(wheres(out).filter((l) => l.startsWith("in "))).toEqual([]);
   });
 });
