@@ -78,6 +78,29 @@ export interface LayerVersionDraft {
 }
 
 /**
+ * A template's or plan's layer versions by ARN as its reader gathers them: `entry` gives the draft
+ * of a layer version ARN (made on first sight, with the location given; null for text that is no
+ * layer version ARN), `finish` the records (finishLayerVersions).
+ */
+export class LayerVersionDrafts {
+  private readonly byArn = new Map<string, LayerVersionDraft>();
+
+  entry(arn: string, source: SourceLocation): LayerVersionDraft | null {
+    let e = this.byArn.get(arn);
+    if (e) return e;
+    const parsed = parseLayerVersionArn(arn);
+    if (parsed === null) return null;
+    e = { record: { arn: parsed.arn, name: parsed.name, version: parsed.version, region: parsed.region, accountId: parsed.accountId, source }, statements: [], sources: [] };
+    this.byArn.set(arn, e);
+    return e;
+  }
+
+  finish(): LayerVersionRecord[] {
+    return finishLayerVersions(this.byArn.values());
+  }
+}
+
+/**
  * The layer versions of a template or plan, each with the policy its permission resources make
  * (AWS::Lambda::LayerVersionPermission, aws_lambda_layer_version_permission: one statement each),
  * sorted by ARN. A version no permission names has no policy.

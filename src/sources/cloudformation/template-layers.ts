@@ -9,7 +9,7 @@
  */
 
 import type { SourceLocation } from "../../model/document.js";
-import { finishLayerVersions, parseLayerVersionArn, type LayerVersionDraft, type LayerVersionRecord } from "../lambda-layers.js";
+import { LayerVersionDrafts, type LayerVersionRecord } from "../lambda-layers.js";
 import { permissionStatement, type ArnContext } from "./lambda-shapes.js";
 import type { TemplateReader } from "./read-template.js";
 
@@ -21,16 +21,8 @@ export function layerVersionArnOf(ctx: ArnContext, name: string, id: string): st
 }
 
 export function readLayerVersions(reader: TemplateReader, layers: ReadonlyArray<[string, { sourcePath: string }]>, permissions: ReadonlyArray<[string, Parameters<TemplateReader["prop"]>[0]]>): LayerVersionRecord[] {
-  const byArn = new Map<string, LayerVersionDraft>();
-  const entry = (arn: string, source: SourceLocation): LayerVersionDraft | null => {
-    let e = byArn.get(arn);
-    if (e) return e;
-    const parsed = parseLayerVersionArn(arn);
-    if (parsed === null) return null;
-    e = { record: { arn: parsed.arn, name: parsed.name, version: parsed.version, region: parsed.region, accountId: parsed.accountId, source }, statements: [], sources: [] };
-    byArn.set(arn, e);
-    return e;
-  };
+  const drafts = new LayerVersionDrafts();
+  const entry = (arn: string, source: SourceLocation) => drafts.entry(arn, source);
   for (const [id, r] of layers) entry(reader.layerVersionArn(id), reader.location(r.sourcePath, id));
   for (const [id, r] of permissions) {
     const arn = reader.propString(r, "LayerVersionArn") ?? "";
@@ -59,5 +51,5 @@ export function readLayerVersions(reader: TemplateReader, layers: ReadonlyArray<
     e.statements.push(statement);
     e.sources.push(at);
   }
-  return finishLayerVersions(byArn.values());
+  return drafts.finish();
 }

@@ -10,7 +10,7 @@
  */
 
 import type { SourceLocation } from "../../model/document.js";
-import { finishLayerVersions, parseLayerVersionArn, type LayerVersionDraft, type LayerVersionRecord } from "../lambda-layers.js";
+import { LayerVersionDrafts, parseLayerVersionArn, type LayerVersionRecord } from "../lambda-layers.js";
 import { permissionStatement } from "../cloudformation/lambda-shapes.js";
 import { targetOf, type TfResource } from "./plan-index.js";
 import { unknownAt, valueAtPath } from "./values.js";
@@ -69,16 +69,8 @@ function permissionTarget(p: PlanReader, r: TfResource, versions: ReadonlyMap<st
 
 export function readLayerVersions(p: PlanReader, layers: readonly TfResource[], permissions: readonly TfResource[]): LayerVersionRecord[] {
   const versions = new Map(layers.map((r) => [r.address, r]));
-  const byArn = new Map<string, LayerVersionDraft>();
-  const entry = (arn: string, source: SourceLocation) => {
-    let e = byArn.get(arn);
-    if (e) return e;
-    const parsed = parseLayerVersionArn(arn);
-    if (parsed === null) return null;
-    e = { record: { arn: parsed.arn, name: parsed.name, version: parsed.version, region: parsed.region, accountId: parsed.accountId, source }, statements: [], sources: [] };
-    byArn.set(arn, e);
-    return e;
-  };
+  const drafts = new LayerVersionDrafts();
+  const entry = (arn: string, source: SourceLocation) => drafts.entry(arn, source);
   for (const r of layers) entry(layerVersionArn(p, r), p.location(r));
   for (const r of permissions) {
     const arn = permissionTarget(p, r, versions);
@@ -103,5 +95,5 @@ export function readLayerVersions(p: PlanReader, layers: readonly TfResource[], 
     e.statements.push(statement);
     e.sources.push(at);
   }
-  return finishLayerVersions(byArn.values());
+  return drafts.finish();
 }
