@@ -148,6 +148,15 @@ export function whoIsGranted(st: PolicyStatement, denies: readonly PolicyStateme
   };
 }
 
+/**
+ * Of `candidates`, the actions an Allow statement grants that no unconditional Deny of everyone
+ * takes back on its resources (a conditional or narrower Deny pins or removes principals instead:
+ * whoIsGranted).
+ */
+function grantedActions(st: PolicyStatement, candidates: readonly string[], denies: readonly PolicyStatement[]): string[] {
+  return candidates.filter((a) => covers(st, a) && !denies.some((d) => d.Condition === undefined && everyone(d.Principal) && coversActions(d, [a]) && coversResources(d, st.Resource)));
+}
+
 /** The one action of a layer version's policy: AddLayerVersionPermission takes no other (its Action pattern is `lambda:GetLayerVersion`). */
 const LAYER_ACTIONS = ["lambda:getlayerversion"];
 
@@ -164,7 +173,7 @@ export function layerPolicyGrants(layer: LayerVersion, earliest: number | null):
   const out: LayerPolicyGrant[] = [];
   statements.forEach((st, index) => {
     if (st.Effect !== "Allow" || conditionalFrom(st, earliest) === null) return;
-    const actions = LAYER_ACTIONS.filter((a) => covers(st, a) && !denies.some((d) => d.Condition === undefined && everyone(d.Principal) && coversActions(d, [a]) && coversResources(d, st.Resource)));
+    const actions = grantedActions(st, LAYER_ACTIONS, denies);
     if (actions.length === 0) return;
     const who = whoIsGranted(st, denies, actions, layer.accountId);
     if (who !== null) out.push({ index, ...who });
@@ -185,7 +194,7 @@ export function resourcePolicyGrants(fn: LambdaFunction, earliest: number | null
   statements.forEach((st, index) => {
     if (st.Effect !== "Allow" || conditionalFrom(st, earliest) === null) return;
     // A Deny without conditions on everyone takes its actions back.
-    const actions = FUNCTION_ACTIONS.filter((a) => covers(st, a) && !denies.some((d) => d.Condition === undefined && everyone(d.Principal) && coversActions(d, [a]) && coversResources(d, st.Resource)));
+    const actions = grantedActions(st, FUNCTION_ACTIONS, denies);
     const access = accessOf(actions);
     if (access === null) return;
     const who = whoIsGranted(st, denies, actions, fn.accountId);

@@ -18,11 +18,15 @@ import type { SourceFragment } from "../sources/types.js";
 /** The source kinds whose entities the user wrote as code. */
 const IAC_KINDS = new Set(["terraform-plan", "cloudformation"]);
 
+/** A CDK construct path as the user wrote it: the CDK names an L2 construct's CloudFormation resource `Resource`, the user wrote its parent. */
+export function constructName(construct: string): string {
+  return construct.replace(/\/Resource$/, "");
+}
+
 /** The name a location gives its resource in the user's code; null when it gives none. */
 export function writtenName(source: SourceLocation | null | undefined): string | null {
   if (!source) return null;
-  // The CDK names an L2 construct's CloudFormation resource `Resource`: the user wrote its parent.
-  if (source.construct) return source.construct.replace(/\/Resource$/, "");
+  if (source.construct) return constructName(source.construct);
   return source.address ?? null;
 }
 

@@ -8,6 +8,7 @@
 import pc from "picocolors";
 import { plural } from "../printable.js";
 import type { CanonicalDocument } from "../model/document.js";
+import { constructName } from "../normalize/display-names.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import type { AuditReport } from "./json.js";
 import { firstParagraph, functionsByRole, groupFindingsByFunction, NOTHING_AUDITED, nothingAudited, partialDataReasons, sharedRoleCount, stripControl, topFixes } from "./view.js";
@@ -134,10 +135,6 @@ function namesWhole(message: string, name: string): boolean {
     if (apart(message[i - 1]) && (apart(after) || stop)) return true;
   }
   return false;
-}
-
-function constructName(construct: string): string {
-  return construct.replace(/\/Resource$/, "");
 }
 
 export function renderTable(report: AuditReport, document: Partial<CanonicalDocument>, options: TableOptions): string {
