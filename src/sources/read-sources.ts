@@ -221,8 +221,23 @@ const ACCEPTED_INPUTS =
 /** A YAML CloudFormation/SAM template: a top-level `Resources:` key and an `AWS::` resource type. */
 function looksLikeYamlTemplate(text: string): boolean {
   // A key may be quoted and a line may end in a comment, as YAML allows: `Resources: # the stack`
-  // was "not a JSON file" before. Lines may end in CRLF (a template saved on Windows).
-  return /^(?:Resources|"Resources"|'Resources')[ \t]*:[ \t]*(?:#[^\n]*)?\r?$/m.test(text) && /^\s+(?:Type|"Type"|'Type')[ \t]*:[ \t]*['"]?(?:AWS|Custom)::/m.test(text);
+  // was "not a JSON file" before. Lines may end in CRLF (a template saved on Windows). The whole
+  // document may be indented (YAML allows a block mapping at any indentation; AWS Quick Start
+  // templates such as the CIS benchmark one indent every line by two spaces under `---`): the
+  // top-level keys are at the indentation of the document's first key, not always at column 0.
+  const indent = topLevelIndent(text);
+  const resources = new RegExp(`^${indent}(?:Resources|"Resources"|'Resources')[ \\t]*:[ \\t]*(?:#[^\\n]*)?\\r?$`, "m");
+  return resources.test(text) && /^\s+(?:Type|"Type"|'Type')[ \t]*:[ \t]*['"]?(?:AWS|Custom)::/m.test(text);
+}
+
+/** The white space before the document's first key: its first line that is not blank, a comment, a directive (`%YAML`) or a document marker (`---`). */
+function topLevelIndent(text: string): string {
+  for (const line of text.split("\n", 200)) {
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#") || trimmed.startsWith("%") || trimmed === "---" || trimmed.startsWith("--- ")) continue;
+    return /^[ \t]*/.exec(line)?.[0] ?? "";
+  }
+  return "";
 }
 
 function errorWarning(file: string, error: unknown): Warning {

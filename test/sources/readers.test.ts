@@ -819,6 +819,29 @@ describe("detection by content", () => {
       expect(r.fragment?.roles.map((x) => x.name), text).toEqual(["Role"]);
     }
   });
+  it("a YAML template indented as a whole is recognised, as YAML allows (a top-level mapping at any indentation)", () => {
+    // AWS Quick Start's CIS benchmark template (cfn-lint's test/fixtures/templates/quickstart/cis_benchmark.yaml)
+    // indents every line by two spaces under `---`: before, "YAML, but not a CloudFormation or SAM template".
+    const text = [
+      "---",
+      "",
+      "  # the stack's own comment",
+      '  AWSTemplateFormatVersion: "2010-09-09"',
+      "  Resources:",
+      "    Role:",
+      "      Type: AWS::IAM::Role",
+      "      Properties:",
+      '        AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: "sts:AssumeRole"}]}',
+      "",
+    ].join("\n");
+    const r = readValue("cis_benchmark.yaml", text);
+    expect(r.warnings).toEqual([]);
+    expect(r.fragment?.source.kind).toBe("cloudformation");
+    expect(r.fragment?.roles.map((x) => x.name)).toEqual(["Role"]);
+    // A nested `Resources:` key is still not a template's (a mapping whose top-level keys are at column 0).
+    const nested = ["Metadata:", "  Resources:", "    Role:", "      Type: AWS::IAM::Role", ""].join("\n");
+    expect(readValue("other.yaml", nested).warnings[0]?.message).toContain("YAML, but not a CloudFormation or SAM template");
+  });
   it("an empty file named on the command line is said to be empty", () => {
     // README lists "empty" among the files that exit 2; before, it was "not a JSON file (it does not start with { or [)".
     for (const text of ["", "\n  \n"]) {
