@@ -25,6 +25,8 @@ export interface GraphOptions {
 interface Cluster {
   roleArn: string;
   roleName: string;
+  /** The role as the page names it (its display name for a template's or plan's), not for ordering. */
+  roleLabel: string;
   inInputs: boolean;
   /** All functions using the role (for the ×N badge), even when a page shows only some. */
   total: number;
@@ -75,7 +77,7 @@ export function severityByArn(findings: readonly Finding[]): Map<string, Severit
   return map;
 }
 
-function clustersOf(document: Partial<CanonicalDocument>, findings: readonly Finding[]): Map<string, Cluster[]> {
+function clustersOf(document: Partial<CanonicalDocument>, findings: readonly Finding[], names: ReadonlyMap<string, string>): Map<string, Cluster[]> {
   const sev = severityByArn(findings);
   const roleByArn = new Map((document.roles ?? []).map((r) => [r.arn, r]));
   const allByRole = functionsByRole(document);
@@ -96,9 +98,11 @@ function clustersOf(document: Partial<CanonicalDocument>, findings: readonly Fin
     for (const fn of fns) accounts.set(fn.accountId, [...(accounts.get(fn.accountId) ?? []), fn]);
     for (const [account, members] of accounts) {
       const list = byAccount.get(account) ?? [];
+      const roleName = role?.name ?? roleNameOf(roleArn);
       list.push({
         roleArn,
-        roleName: role?.name ?? roleNameOf(roleArn),
+        roleName,
+        roleLabel: names.get(roleArn) ?? roleName,
         inInputs: role !== undefined,
         total: allByRole.get(roleArn)?.length ?? members.length,
         functions: members,
@@ -125,7 +129,7 @@ function dot(cx: number, cy: number, s: Severity | null): string {
   return `<circle class="sev sev-${s}" cx="${cx}" cy="${cy}" r="5"><title>worst finding: ${s}</title></circle>`;
 }
 
-function renderPage(clusters: Cluster[], sev: Map<string, Severity>, pageIndex: number): string {
+function renderPage(clusters: Cluster[], sev: Map<string, Severity>, pageIndex: number, names: ReadonlyMap<string, string>): string {
   const parts: string[] = [];
   // Names are clipped to their column so a long or wide name never runs over the region label or
   // out of its box (ids are per page: a hidden page's clip paths must not be the ones referenced).
@@ -142,7 +146,7 @@ function renderPage(clusters: Cluster[], sev: Map<string, Severity>, pageIndex: 
     if (shared && c.functions.length > 1) g.push(`<rect class="band" x="${FN_X - 4}" y="${top - 3}" width="${ROLE_X + ROLE_W - FN_X + 8}" height="${h + 2}" rx="6"/>`);
     c.functions.forEach((fn, i) => {
       const fy = top + i * ROW + ROW / 2;
-      const label = ellipsize(fn.name, LABEL_CHARS);
+      const label = ellipsize(names.get(fn.arn) ?? fn.name, LABEL_CHARS);
       g.push(
         `<path class="edge" d="M${FN_X + FN_W},${fy} C${(FN_X + FN_W + ROLE_X) / 2},${fy} ${(FN_X + FN_W + ROLE_X) / 2},${cy} ${ROLE_X},${cy}"/>`,
         `<g class="fn"><title>${esc(fn.arn)}</title><rect x="${FN_X}" y="${fy - 9}" width="${FN_W}" height="18" rx="4"/>` +
@@ -152,7 +156,7 @@ function renderPage(clusters: Cluster[], sev: Map<string, Severity>, pageIndex: 
           `</g>`,
       );
     });
-    const roleLabel = ellipsize(c.roleName, shared ? LABEL_CHARS - 8 : LABEL_CHARS);
+    const roleLabel = ellipsize(c.roleLabel, shared ? LABEL_CHARS - 8 : LABEL_CHARS);
     const title = `${c.roleArn}${c.inInputs ? "" : " (not in the inputs)"}${shared ? ` — execution role of ${c.total} functions` : ""}`;
     g.push(
       `<g class="role"><title>${esc(title)}</title><rect x="${ROLE_X}" y="${cy - 11}" width="${ROLE_W}" height="22" rx="11"/>` +
@@ -177,7 +181,11 @@ function renderPage(clusters: Cluster[], sev: Map<string, Severity>, pageIndex: 
   );
 }
 
-export function buildGraph(document: Partial<CanonicalDocument>, findings: readonly Finding[], options: GraphOptions = {}): Graph {
+/**
+ * `names`: how the page names a function or role, by ARN (report/view.ts displayNames: a template's
+ * or plan's as its code does); the nodes are still ordered by the names in AWS, as before.
+ */
+export function buildGraph(document: Partial<CanonicalDocument>, findings: readonly Finding[], options: GraphOptions = {}, names: ReadonlyMap<string, string> = new Map()): Graph {
   const pageSize = Math.max(10, options.pageSize ?? 120);
   const maxFunctions = options.maxFunctions ?? 2_000;
   const sev = severityByArn(findings);
@@ -187,7 +195,7 @@ export function buildGraph(document: Partial<CanonicalDocument>, findings: reado
     const w = worst(sev.get(fn.arn) ?? null, sev.get(fn.roleArn) ?? null);
     if (w) fnSev.set(fn.arn, w);
   }
-  const byAccount = clustersOf(document, findings);
+  const byAccount = clustersOf(document, findings, names);
   const big = (document.functions?.length ?? 0) > maxFunctions;
   let omittedUnshared = 0;
   let sharedRoles = 0;
@@ -203,7 +211,7 @@ export function buildGraph(document: Partial<CanonicalDocument>, findings: reado
     let shownBefore = 0;
     const flush = () => {
       if (page.length === 0) return;
-      pages.push({ accountId, from: shownBefore + 1, to: shownBefore + count, of, svg: renderPage(page, fnSev, pages.length) });
+      pages.push({ accountId, from: shownBefore + 1, to: shownBefore + count, of, svg: renderPage(page, fnSev, pages.length, names) });
       shownBefore += count;
       page = [];
       count = 0;

@@ -18,7 +18,7 @@ import { buildGraph, graphCaption, type GraphOptions } from "./html-graph.js";
 import type { AuditReport } from "./json.js";
 import { groupBy } from "../collections.js";
 import { plural as countOf } from "../printable.js";
-import { firstParagraph, functionsByRole, locationName, NOTHING_AUDITED, nothingAudited, partialDataReasons, roleUsage, sortKeysDeep, topFixes, type RoleUsage } from "./view.js";
+import { displayNames, firstParagraph, functionsByRole, locationName, NOTHING_AUDITED, nothingAudited, partialDataReasons, roleUsage, sortKeysDeep, topFixes, type RoleUsage } from "./view.js";
 
 /** A generated least-privilege policy (from src/generate), keyed by role or function ARN. */
 export interface GeneratedFix {
@@ -78,7 +78,7 @@ function fixBlock(label: string, fix: GeneratedFix, open: boolean, id?: string):
   );
 }
 
-function usageRow(u: RoleUsage, fnNames: Map<string, string>): string {
+function usageRow(u: RoleUsage, fnNames: Map<string, string>, roleName: string): string {
   const fns = u.functions.map((a) => fnNames.get(a) ?? a).sort();
   const fnCell = fns.length === 0 ? `<span class="muted">none</span>` : `${num(fns.length)}${fns.length > 1 ? ' <span class="badge sev-high" title="shared role">shared</span>' : ""}<div class="bar-note">${esc(fns.slice(0, 4).join(", "))}${fns.length > 4 ? ` … +${fns.length - 4}` : ""}</div>`;
   const granted = u.granted === null ? "not in the inputs" : `${u.grantedIsLowerBound ? "≥ " : ""}${num(u.granted)}`;
@@ -96,7 +96,7 @@ function usageRow(u: RoleUsage, fnNames: Map<string, string>): string {
     if (u.used > used) note += ` · ${num(u.used - used)} more called that this role's own grant does not name (allowed by another policy, e.g. a resource policy)`;
     if (u.usedActions.length > 0) note += `<details><summary>actions used</summary><code>${esc(u.usedActions.join(", "))}</code></details>`;
   }
-  return `<tr><td><code title="${esc(u.roleArn)}">${esc(u.roleName)}</code></td><td>${fnCell}</td><td class="num">${esc(granted)}</td><td>${bar}<div class="bar-note">${note}</div></td></tr>`;
+  return `<tr><td><code title="${esc(u.roleArn)}">${esc(roleName)}</code></td><td>${fnCell}</td><td class="num">${esc(granted)}</td><td>${bar}<div class="bar-note">${note}</div></td></tr>`;
 }
 
 export function renderHtml(report: AuditReport, document: Partial<CanonicalDocument>, options: HtmlOptions = {}): string {
@@ -151,9 +151,13 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
   const fixes = options.fixes ?? {};
   const rules = new Map((options.catalog ?? []).map((r) => [r.id, r]));
   const fnsOfRole = functionsByRole(document);
-  const fnNames = new Map((document.functions ?? []).map((f) => [f.arn, f.name]));
+  // A template's or plan's resources named as the text report's block heads and the messages name
+  // them (view.ts displayNames); the ARN stays beside each name (a title, or the code after it).
+  const shownNames = displayNames(document);
+  const nameOf = (arn: string, name: string): string => shownNames.get(arn) ?? name;
+  const fnNames = new Map((document.functions ?? []).map((f) => [f.arn, nameOf(f.arn, f.name)]));
   const fnRole = new Map((document.functions ?? []).map((f) => [f.arn, f.roleArn]));
-  const graph = buildGraph(document, report.findings, options.graph);
+  const graph = buildGraph(document, report.findings, options.graph, shownNames);
   const accounts = new Set(graph.pages.map((p) => p.accountId)).size;
   const title = options.title ?? DEFAULT_TITLE;
 
@@ -236,7 +240,7 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
   if (usage.length === 0) body.push(`<p class="muted">No execution roles in the inputs.</p>`);
   else {
     body.push(`<table class="usage"><thead><tr><th>Role</th><th>Functions</th><th class="num">Granted</th><th>Used</th></tr></thead><tbody>`);
-    for (const u of usage.slice(0, maxRows)) body.push(usageRow(u, fnNames));
+    for (const u of usage.slice(0, maxRows)) body.push(usageRow(u, fnNames, nameOf(u.roleArn, u.roleName)));
     body.push(`</tbody></table>`);
     if (usage.length > maxRows) body.push(`<p class="muted">${num(usage.length - maxRows)} more roles not shown (the ${num(maxRows)} with the most unused permissions are).</p>`);
   }
@@ -258,13 +262,13 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
       }
     };
     if (f.resource.type === "function") {
-      add(f.resource.arn, `Generated policy for function ${f.resource.name}`);
+      add(f.resource.arn, `Generated policy for function ${nameOf(f.resource.arn, f.resource.name)}`);
       const role = fnRole.get(f.resource.arn);
       if (role) add(role, `Generated policy for its role`);
     } else if (f.resource.type === "role") {
-      add(f.resource.arn, `Generated policy for role ${f.resource.name}`);
+      add(f.resource.arn, `Generated policy for role ${nameOf(f.resource.arn, f.resource.name)}`);
       for (const fn of fnsOfRole.get(f.resource.arn) ?? []) add(fn, `Generated policy for function ${fnNames.get(fn) ?? fn}`);
-    } else add(f.resource.arn, `Generated policy for ${f.resource.name}`);
+    } else add(f.resource.arn, `Generated policy for ${nameOf(f.resource.arn, f.resource.name)}`);
     return out;
   };
   const fixShown = new Set<string>();
@@ -272,7 +276,9 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
     const sev = sevClass(f.severity);
     const rule = rules.get(f.ruleId);
     const fns = f.resource.type === "role" ? (fnsOfRole.get(f.resource.arn) ?? []).map((a) => fnNames.get(a) ?? a) : [];
-    const searchText = [f.ruleId, f.name, f.resource.name, f.resource.arn, f.message, ...fns].join(" ").toLowerCase();
+    const resourceName = nameOf(f.resource.arn, f.resource.name);
+    // The filter finds a finding by either name of its resource (the code's and AWS's).
+    const searchText = [f.ruleId, f.name, resourceName, f.resource.name, f.resource.arn, f.message, ...fns].join(" ").toLowerCase();
     const evidence = Object.keys(f.evidence).length > 0 ? `<details><summary>Evidence</summary><pre>${esc(JSON.stringify(sortKeysDeep(f.evidence), null, 2))}</pre></details>` : "";
     const docs = rule?.relatedResources.find((r) => /^https:\/\//.test(r.ref));
     const itemFixes = fixesFor(f);
@@ -280,7 +286,7 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
       `<article class="finding sev-${sev}${f.suppressed ? " is-suppressed" : ""}" data-sev="${f.suppressed ? "suppressed" : sev}" data-text="${esc(searchText)}">` +
       `<h3><span class="badge ${f.suppressed ? "suppressed" : `sev-${sev}`}">${f.suppressed ? "suppressed" : sev}</span> <code>${esc(f.ruleId)}</code> ${esc(rule?.title ?? f.name)}</h3>` +
       `<p class="msg">${esc(f.message)}</p>` +
-      `<dl><dt>${esc(f.resource.type)}</dt><dd><strong>${esc(f.resource.name)}</strong> <code>${esc(f.resource.arn)}</code></dd>` +
+      `<dl><dt>${esc(f.resource.type)}</dt><dd><strong>${esc(resourceName)}</strong> <code>${esc(f.resource.arn)}</code></dd>` +
       (fns.length > 0 ? `<dt>functions</dt><dd>${esc(fns.join(", "))}</dd>` : "") +
       (f.location ? `<dt>defined in</dt><dd><code>${esc(f.location.file)}${f.location.line !== null ? `:${esc(f.location.line)}` : ""}</code>${locationName(f.location) ? ` <code>${esc(locationName(f.location))}</code>` : ""}</dd>` : "") +
       (f.suppressed

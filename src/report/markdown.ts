@@ -11,7 +11,7 @@ import type { AuditReport } from "./json.js";
 import { plural } from "../printable.js";
 import { clip } from "./clip.js";
 import { htmlEscape, mdCode, mdFence, mdText } from "./markdown-escape.js";
-import { functionsByRole, locationName, NOTHING_AUDITED, nothingAudited, partialDataReasons, sharedRoleCount, sortKeysDeep, topFixes } from "./view.js";
+import { displayNames, functionsByRole, locationName, NOTHING_AUDITED, nothingAudited, partialDataReasons, sharedRoleCount, sortKeysDeep, topFixes } from "./view.js";
 
 /** GitHub's limit on an issue or pull-request comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -35,8 +35,11 @@ function evidenceJson(f: Finding): string | null {
   return json.length <= MAX_EVIDENCE ? json : `${json.slice(0, MAX_EVIDENCE)}\n… (${json.length - MAX_EVIDENCE} more characters; see the JSON report)`;
 }
 
-function findingHead(f: Finding, fnsOfRole: Map<string, string[]>): string {
-  const on = `${f.resource.type} ${mdCode(f.resource.name)}`;
+/** A resource as the comment names it: as the user's code does when it is code (view.ts displayNames), else its name. */
+type NameOf = (arn: string, name: string) => string;
+
+function findingHead(f: Finding, fnsOfRole: Map<string, string[]>, nameOf: NameOf): string {
+  const on = `${f.resource.type} ${mdCode(nameOf(f.resource.arn, f.resource.name))}`;
   const fns = f.resource.type === "role" ? (fnsOfRole.get(f.resource.arn) ?? []).length : 0;
   const used = fns > 0 ? ` (${plural(fns, "function")})` : "";
   const named = locationName(f.location);
@@ -44,10 +47,10 @@ function findingHead(f: Finding, fnsOfRole: Map<string, string[]>): string {
   return `${ICON[f.severity]} **${mdCode(f.ruleId)} ${mdText(f.name)}** · ${on}${used}${where}`;
 }
 
-function findingBlock(f: Finding, fnsOfRole: Map<string, string[]>, fnNames: Map<string, string>, withDetails: boolean): string {
+function findingBlock(f: Finding, fnsOfRole: Map<string, string[]>, fnNames: Map<string, string>, nameOf: NameOf, withDetails: boolean): string {
   // Every block ends with a blank line: without it the next finding would continue this
   // paragraph, and a heading after </details> would be swallowed by the HTML block.
-  const lines = [findingHead(f, fnsOfRole) + "  ", mdText(f.message), ""];
+  const lines = [findingHead(f, fnsOfRole, nameOf) + "  ", mdText(f.message), ""];
   if (withDetails) {
     const ev = evidenceJson(f);
     const parts: string[] = [];
@@ -90,7 +93,10 @@ export function renderMarkdown(report: AuditReport, document: Partial<CanonicalD
   const budget = new Budget(limit - reserve);
   const s = report.summary;
   const fnsOfRole = functionsByRole(document);
-  const fnNames = new Map((document.functions ?? []).map((fn) => [fn.arn, fn.name]));
+  // Functions and resources named as the text report's block heads name them (the messages do too).
+  const shownNames = displayNames(document);
+  const nameOf: NameOf = (arn, name) => shownNames.get(arn) ?? name;
+  const fnNames = new Map((document.functions ?? []).map((fn) => [fn.arn, nameOf(fn.arn, fn.name)]));
   const shared = sharedRoleCount(document, fnsOfRole);
 
   // ---- summary: always fits (bounded size)
@@ -142,8 +148,8 @@ export function renderMarkdown(report: AuditReport, document: Partial<CanonicalD
       break;
     }
     for (const f of ofSev) {
-      if (budget.add(findingBlock(f, fnsOfRole, fnNames, true))) shown++;
-      else if (budget.add(findingBlock(f, fnsOfRole, fnNames, false))) {
+      if (budget.add(findingBlock(f, fnsOfRole, fnNames, nameOf, true))) shown++;
+      else if (budget.add(findingBlock(f, fnsOfRole, fnNames, nameOf, false))) {
         shown++;
         withoutDetails++;
       } else {
@@ -161,6 +167,7 @@ export function renderMarkdown(report: AuditReport, document: Partial<CanonicalD
     if (budget.add(lines.join("\n") + "\n")) {
       for (const f of suppressed) {
         const sup = f.suppressed!;
+        // The resource by its name in AWS here: what a suppression's `resource` matches (with the ARN).
         const row = `| ${mdCode(f.ruleId, true)} | ${f.resource.type} ${mdCode(f.resource.name, true)} | ${mdText(sup.reason)} | ${sup.expires ? mdCode(sup.expires, true) : "never"} | ${mdCode(sup.origin, true)} |\n`;
         if (!budget.add(row)) break;
         suppressedShown++;

@@ -11,7 +11,7 @@ import type { CanonicalDocument } from "../model/document.js";
 import { constructName } from "../normalize/display-names.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import type { AuditReport } from "./json.js";
-import { firstParagraph, functionsByRole, groupFindingsByFunction, NOTHING_AUDITED, nothingAudited, partialDataReasons, sharedRoleCount, stripControl, topFixes } from "./view.js";
+import { constructNames, displayNames, firstParagraph, functionsByRole, groupFindingsByFunction, NOTHING_AUDITED, nothingAudited, partialDataReasons, sharedRoleCount, stripControl, topFixes } from "./view.js";
 
 export interface TableOptions {
   color: boolean;
@@ -86,46 +86,9 @@ function sharedDetail(details: Set<string>): string {
 }
 
 /**
- * The CDK construct path of each function, role, principal and managed policy the document gives
- * one (a synthesised template's `aws:cdk:path`, or its manifest's), without the CloudFormation
- * resource's own `/Resource` leaf: `Stack/Api`, `Stack/Api/ServiceRole`. A CDK app's generated
- * names (`Stack-ApiServiceRole1BD550DA`, made up before deployment) are not what its author wrote;
- * the construct is. Empty for inputs without construct paths, whose report is unchanged.
- */
-function constructNames(document: Partial<CanonicalDocument>): Map<string, string> {
-  const names = new Map<string, string>();
-  const add = (arn: string, construct: string | undefined) => {
-    if (construct) names.set(arn, constructName(construct));
-  };
-  for (const fn of document.functions ?? []) add(fn.arn, fn.source?.construct);
-  for (const role of document.roles ?? []) add(role.arn, role.source?.construct);
-  for (const p of document.principals ?? []) add(p.arn, p.source?.construct);
-  for (const [arn, p] of Object.entries(document.policies ?? {})) add(arn, p.source?.construct);
-  return names;
-}
-
-/**
  * Whether a message names `name` as a whole word (not `Fn` inside `Function Fn2`): what comes before
  * and after it is the message's start or end, a space, punctuation or a quote.
  */
-/**
- * How the text names each function, role, principal and policy of a template or plan: its
- * `displayName` (the CDK construct path, the CloudFormation logical ID, the Terraform address:
- * src/normalize/display-names.ts), as the built-in rules' messages name it, else its construct.
- * Empty for account exports, whose names are AWS's.
- */
-function displayNames(document: Partial<CanonicalDocument>, constructs: ReadonlyMap<string, string>): Map<string, string> {
-  const names = new Map(constructs);
-  const add = (arn: string, displayName: string | undefined) => {
-    if (displayName) names.set(arn, displayName);
-  };
-  for (const fn of document.functions ?? []) add(fn.arn, fn.displayName);
-  for (const role of document.roles ?? []) add(role.arn, role.displayName);
-  for (const p of document.principals ?? []) add(p.arn, p.displayName);
-  for (const [arn, p] of Object.entries(document.policies ?? {})) add(arn, p.displayName);
-  return names;
-}
-
 function namesWhole(message: string, name: string): boolean {
   const apart = (ch: string | undefined): boolean => ch === undefined || /[\s,;:()"'`]/.test(ch);
   for (let i = message.indexOf(name); i !== -1; i = message.indexOf(name, i + 1)) {

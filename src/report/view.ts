@@ -9,6 +9,7 @@ import { severityRank } from "../evaluate/findings.js";
 import type { CanonicalDocument, LambdaFunction, LambdaServiceUse, Role } from "../model/document.js";
 import type { Finding, Severity } from "../model/findings.js";
 import type { AuditReport } from "./json.js";
+import { constructName } from "../normalize/display-names.js";
 
 export type GroupKind = "function" | "role" | "policy" | "principal" | "layer";
 
@@ -32,6 +33,46 @@ export interface FindingGroup {
  */
 export function locationName(location: Finding["location"]): string | null {
   return location?.construct ?? location?.address ?? null;
+}
+
+/**
+ * The CDK construct path of each function, role, principal and managed policy the document gives
+ * one (a synthesised template's `aws:cdk:path`, or its manifest's), without the CloudFormation
+ * resource's own `/Resource` leaf: `Stack/Api`, `Stack/Api/ServiceRole`. A CDK app's generated
+ * names (`Stack-ApiServiceRole1BD550DA`, made up before deployment) are not what its author wrote;
+ * the construct is. Empty for inputs without construct paths.
+ */
+export function constructNames(document: Partial<CanonicalDocument>): Map<string, string> {
+  const names = new Map<string, string>();
+  const add = (arn: string, construct: string | undefined) => {
+    if (construct) names.set(arn, constructName(construct));
+  };
+  for (const fn of document.functions ?? []) add(fn.arn, fn.source?.construct);
+  for (const role of document.roles ?? []) add(role.arn, role.source?.construct);
+  for (const p of document.principals ?? []) add(p.arn, p.source?.construct);
+  for (const [arn, p] of Object.entries(document.policies ?? {})) add(arn, p.source?.construct);
+  return names;
+}
+
+/**
+ * How the reports name each function, role, principal and policy of a template or plan, by ARN: its
+ * `displayName` (the CDK construct path, the CloudFormation logical ID, the Terraform address, a
+ * terraform-aws-modules/lambda call: src/normalize/display-names.ts), as the built-in rules'
+ * messages name it, else its construct. Empty for account exports, whose names are AWS's. The
+ * table, Markdown and HTML reports all name resources through this one map, so that a heading never
+ * says `SlackNotifierLambda` above a finding that says `LambdaFunction`. Only the text shown
+ * changes: `resource.name`, the order of the lists (by the name in AWS) and fingerprints do not.
+ */
+export function displayNames(document: Partial<CanonicalDocument>, constructs: ReadonlyMap<string, string> = constructNames(document)): Map<string, string> {
+  const names = new Map(constructs);
+  const add = (arn: string, displayName: string | undefined) => {
+    if (displayName) names.set(arn, displayName);
+  };
+  for (const fn of document.functions ?? []) add(fn.arn, fn.displayName);
+  for (const role of document.roles ?? []) add(role.arn, role.displayName);
+  for (const p of document.principals ?? []) add(p.arn, p.displayName);
+  for (const [arn, p] of Object.entries(document.policies ?? {})) add(arn, p.displayName);
+  return names;
 }
 
 function cmp(a: string, b: string): number {
