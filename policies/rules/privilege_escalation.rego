@@ -87,7 +87,12 @@ paths_finding(resource, label, name, paths) := {
 	},
 }
 
-describe(p) := sprintf("%s (%s on %s)", [p.title, concat(" + ", p.actions), concat(", ", array.slice(p.resources, 0, 2))])
+describe(p) := sprintf("%s (%s on %s)", [p.title, concat(" + ", p.actions), concat(", ", [resource_name(p, r) | some r in array.slice(p.resources, 0, 2)])])
+
+# A target as the user's code names it when it is a template's or plan's role, user, group,
+# function or policy (the analysis gives its display name: src/analysis/escalation.ts), else the
+# ARN or `<any …>` description the path lists. The evidence keeps the list as it is.
+resource_name(p, r) := object.get(p, ["resourceDisplayNames", r], r)
 
 more(n, shown) := sprintf("; and %d more", [n - shown]) if n > shown
 

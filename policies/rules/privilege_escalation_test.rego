@@ -62,3 +62,16 @@ test_iac_names_are_the_users if {
 	{split(f.message, " has ")[0] | some f in fs} == {"Role Stack/App/ServiceRole", "User aws_iam_user.dev"}
 	{f.resource.name | some f in fs} == {"app", "dev"}
 }
+
+# A path's targets of a template or plan are named by their display names (the analysis gives
+# them by resource); the others, and the evidence's list, stay the ARNs and `<any …>` descriptions.
+test_iac_targets_are_named_as_the_users if {
+	p := object.union(path("iam-put-role-policy", false), {
+		"resources": ["<any role in 123456789012>", "arn:aws:iam::123456789012:role/app", "arn:aws:iam::123456789012:role/other"],
+		"resourceDisplayNames": {"arn:aws:iam::123456789012:role/app": "aws_iam_role.app"},
+	})
+	r := object.union(role(true, [p]), {"displayName": "aws_iam_role.app"})
+	some f in privilege_escalation.findings with input as {"roles": [r], "principals": []}
+	f.message == "Role aws_iam_role.app has 1 privilege-escalation path: Title iam-put-role-policy (iam:PutRolePolicy on <any role in 123456789012>, aws_iam_role.app)"
+	f.evidence.paths[0].resources == p.resources
+}

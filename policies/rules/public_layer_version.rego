@@ -102,7 +102,11 @@ condition_keys(st) := sort({lower(k) | some _, block in object.get(st, "Conditio
 # Which functions of the inputs run the version (with its code, and their execution roles).
 users(layer) := "no function of the inputs uses it" if {
 	count(layer.functions) == 0
-} else := sprintf("used by %s of the inputs: %s", [plural(count(layer.functions)), concat(", ", [function_name(arn) | some arn in layer.functions])])
+} else := sprintf("used by %s of the inputs: %s", [plural(count(layer.functions)), concat(", ", [user_name(layer, arn) | some arn in layer.functions])])
+
+# A function of a template or plan as its code names it (the analysis gives its display name: the
+# functions may be in another slice of the rules' input than the layer version), else its name.
+user_name(layer, arn) := object.get(layer, ["analysis", "functionDisplayNames", arn], function_name(arn))
 
 plural(n) := "1 function" if n == 1
 

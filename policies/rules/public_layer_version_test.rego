@@ -119,3 +119,15 @@ test_iac_function_is_named_as_written if {
 	startswith(f.message, "Function Orders/Fn runs layer AWSLambdaPowertoolsPythonV3-python312-x86_64 version 7 of account 017000801446")
 	f.resource.name == "orders"
 }
+
+# The functions of a template or plan that run the version are named as their code names them
+# (the analysis gives their display names: they may be in another slice of the input); the others
+# by name, in the same order; the evidence keeps the ARNs.
+test_iac_functions_are_named_as_the_users if {
+	billing := "arn:aws:lambda:us-east-1:111122223333:function:billing"
+	d := doc(get("*"), {"pinned": false, "otherAccounts": []}, [fn_arn, billing])
+	layer := object.union(d.layerVersions[0], {"analysis": object.union(d.layerVersions[0].analysis, {"functionDisplayNames": {fn_arn: "module.orders"}})})
+	some f in public_layer_version.findings with input as object.union(d, {"layerVersions": [layer]})
+	endswith(f.message, "; used by 2 functions of the inputs: module.orders, billing")
+	f.evidence.functions == [fn_arn, billing]
+}

@@ -172,9 +172,12 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
   });
 
   // Layer versions: what each policy lets whom get (LR022). Only a version with a policy gets an analysis.
+  // The functions running each version, as the user's code names them (LR022's message says them).
+  const functionNames = new Map<string, string>();
+  if (document.layerVersions !== undefined) for (const fn of document.functions) if (fn.displayName !== undefined) functionNames.set(fn.arn, fn.displayName);
   const layerVersions = document.layerVersions?.map((layer) => {
     if (layer.policy === null) return layer;
-    return { ...layer, analysis: { policyGrants: layerPolicyGrants(layer, earliest) } };
+    return { ...layer, analysis: { policyGrants: layerPolicyGrants(layer, earliest), ...functionDisplayNames(layer, functionNames) } };
   });
 
   return { of: { roles: document.roles, functions: document.functions, principals: document.principals, layerVersions: document.layerVersions }, roles, functions, principals, ...(layerVersions ? { layerVersions } : {}), catalog, options };
@@ -243,6 +246,22 @@ export function startCompletion(draft: AnalysisDraft, document: CanonicalDocumen
  * The role's policies that the user's code names otherwise than the grants' reference does
  * (RoleAnalysis.policyDisplayNames): rules name a policy as the user wrote it. Nothing when none.
  */
+/**
+ * The display names of the functions that run a layer version (LambdaFunction.displayName: a
+ * template's or plan's function as its code names it), by function ARN, in the order of
+ * `layer.functions`; nothing when none has one. Why in the analysis and not looked up by LR022:
+ * the rules are evaluated in slices, and the layer versions go in the first slice only
+ * (src/evaluate/rules-slices.ts), where the functions using a version may not be.
+ */
+function functionDisplayNames(layer: LayerVersion, names: ReadonlyMap<string, string>): { functionDisplayNames?: { [functionArn: string]: string } } {
+  const out: [string, string][] = [];
+  for (const arn of layer.functions) {
+    const name = names.get(arn);
+    if (name !== undefined) out.push([arn, name]);
+  }
+  return out.length === 0 ? {} : { functionDisplayNames: Object.fromEntries(out) };
+}
+
 function policyDisplayNames(role: Role, document: CanonicalDocument): { policyDisplayNames?: { [policy: string]: string } } {
   const names: [string, string][] = [];
   for (const p of role.inlinePolicies) if (p.displayName !== undefined) names.push([`inline:${p.name}`, p.displayName]);

@@ -263,6 +263,11 @@ export interface EscalationTargets {
   trustedServices: Map<string, Set<string>>;
   regionsByAccount: Map<string, string[]>;
   /**
+   * How the user's code names each customer managed policy that has a display name (a template's or
+   * plan's, ManagedPolicy.displayName), by ARN: a "policy" step's concrete targets.
+   */
+  policyDisplayNames: Map<string, string>;
+  /**
    * Roles of an account that trust a service (`<account> <service>`), in document order; built on
    * first use. Scanning every role of the account for each PassRole step and role was 70 M
    * iterations at 10,000 roles, almost all for services (glue, ec2…) no role trusts.
@@ -313,6 +318,8 @@ export function indexTargets(document: CanonicalDocument): EscalationTargets {
     if (!list.includes(f.region)) list.push(f.region);
     regions.set(f.accountId, list.sort(byString));
   }
+  const policyDisplayNames = new Map<string, string>();
+  for (const [arn, p] of Object.entries(document.policies)) if (p.displayName) policyDisplayNames.set(arn, p.displayName);
   return {
     rolesByAccount: groupBy(document.roles, (r) => r.accountId),
     usersByAccount: groupBy(document.principals.filter((p) => p.type === "user"), (p) => p.accountId),
@@ -320,6 +327,7 @@ export function indexTargets(document: CanonicalDocument): EscalationTargets {
     functionsByAccount: groupBy(document.functions, (f) => f.accountId),
     trustedServices,
     regionsByAccount: regions,
+    policyDisplayNames,
   };
 }
 
@@ -327,6 +335,12 @@ interface Candidate {
   arn: string;
   /** How the target is shown in evidence. */
   label: string;
+  /**
+   * How the user's code names a concrete target of a template or plan (its `displayName`: construct
+   * path, logical ID, Terraform address), for LR014's message; absent otherwise (account exports,
+   * the representative `<any …>` targets).
+   */
+  name?: string;
   /** The ARN's account (accountOf), when known ahead. */
   account?: string | null;
 }
@@ -337,12 +351,12 @@ interface Candidate {
  * so at 10,000 roles this list is walked ~10⁸ times, and a fresh object (and ARN parse) per
  * element was most of the escalation analysis's time.
  */
-function concreteCandidates(targets: EscalationTargets, key: string, build: () => readonly { arn: string }[]): readonly Candidate[] {
+function concreteCandidates(targets: EscalationTargets, key: string, build: () => readonly { arn: string; displayName?: string }[]): readonly Candidate[] {
   let lists = targets.candidateLists;
   if (lists === undefined) targets.candidateLists = lists = new Map();
   let list = lists.get(key);
   if (list === undefined) {
-    list = build().map((t) => ({ arn: t.arn, label: t.arn, account: accountOf(t.arn) }));
+    list = build().map((t) => ({ arn: t.arn, label: t.arn, account: accountOf(t.arn), ...(t.displayName ? { name: t.displayName } : {}) }));
     lists.set(key, list);
   }
   return list;
@@ -354,7 +368,7 @@ interface CandidateList {
   list: readonly Candidate[];
 }
 
-function listOf(targets: EscalationTargets, key: string, build: () => readonly { arn: string }[]): CandidateList {
+function listOf(targets: EscalationTargets, key: string, build: () => readonly { arn: string; displayName?: string }[]): CandidateList {
   return { key, list: concreteCandidates(targets, key, build) };
 }
 
@@ -368,7 +382,7 @@ function* candidates(step: Step, action: string, self: Role | Principal, targets
   const any = (type: string): Candidate => ({ arn: `arn:${p}:iam::${account}:${type}/*`, label: `<any ${type} in ${account}>` });
   switch (step.target) {
     case "role": {
-      if ("trustsLambda" in self) yield { arn: self.arn, label: self.arn };
+      if ("trustsLambda" in self) yield { arn: self.arn, label: self.arn, ...(self.displayName ? { name: self.displayName } : {}) };
       yield any("role");
       yield listOf(targets, `role ${account}`, () => targets.rolesByAccount.get(account) ?? []);
       return;
@@ -391,13 +405,17 @@ function* candidates(step: Step, action: string, self: Role | Principal, targets
     }
     case "policy": {
       yield any("policy");
-      for (const arn of selfPolicies) if (!isAwsManagedArn(arn) && arn.startsWith("arn:")) yield { arn, label: arn };
+      for (const arn of selfPolicies) {
+        if (isAwsManagedArn(arn) || !arn.startsWith("arn:")) continue;
+        const name = targets.policyDisplayNames.get(arn);
+        yield { arn, label: arn, ...(name ? { name } : {}) };
+      }
       return;
     }
     case "other-function": {
       const region = (targets.regionsByAccount.get(account) ?? ["us-east-1"])[0] ?? "us-east-1";
       yield { arn: `arn:${p}:lambda:${region}:${account}:function:*`, label: `<any function in ${account}>` };
-      for (const f of targets.functionsByAccount.get(account) ?? []) if (f.roleArn !== self.arn) yield { arn: f.arn, label: f.arn };
+      for (const f of targets.functionsByAccount.get(account) ?? []) if (f.roleArn !== self.arn) yield { arn: f.arn, label: f.arn, ...(f.displayName ? { name: f.displayName } : {}) };
       return;
     }
     case "new-resource": {
@@ -434,6 +452,8 @@ interface StepOutcome {
   conditional: boolean;
   action: string;
   reached: string[];
+  /** The display names of the reached targets that have one (Candidate.name), by label. */
+  names?: Map<string, string>;
   refs: StatementRef[];
   reason: string;
 }
@@ -514,6 +534,12 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
   for (const action of grantable) {
     firstAction = action;
     const reached: string[] = [];
+    const names = new Map<string, string>();
+    /** A target the step reaches: its label, and its display name when it has one. */
+    const reach = (c: Candidate): void => {
+      reached.push(c.label);
+      if (c.name !== undefined) names.set(c.label, c.name);
+    };
     const refs: StatementRef[] = [];
     let allConditional = true;
     // Thousands of concrete targets (every role that trusts Lambda, every function) usually fall
@@ -552,7 +578,7 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
       if (!("list" in c)) {
         const r = decide(c);
         if (!record(r)) continue;
-        reached.push(c.label);
+        reach(c);
         // A grant on the "any" target covers every concrete one: stop enumerating (keeps this linear).
         // A conditional one does too when every granting statement is conditional: no concrete
         // target can then be allowed outright.
@@ -560,7 +586,7 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
         continue;
       }
       if (signature === null) {
-        for (const x of c.list) if (x.arn !== self.arn && record(decide(x))) reached.push(x.label);
+        for (const x of c.list) if (x.arn !== self.arn && record(decide(x))) reach(x);
         continue;
       }
       // One decision per group (any member stands for all: the same signature); the first denied
@@ -569,10 +595,10 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
         const first = group[0] as Candidate;
         const representative = first.arn !== self.arn ? first : group[1];
         if (representative === undefined) continue; // self alone
-        if (record(decide(representative))) for (const x of group) if (x.arn !== self.arn) reached.push(x.label);
+        if (record(decide(representative))) for (const x of group) if (x.arn !== self.arn) reach(x);
       }
     }
-    if (reached.length > 0) return { ok: true, conditional: allConditional, action, reached: reached.sort(byString), refs, reason: "" };
+    if (reached.length > 0) return { ok: true, conditional: allConditional, action, reached: reached.sort(byString), ...(names.size > 0 ? { names } : {}), refs, reason: "" };
   }
   return { ok: false, conditional: false, action: firstAction, reached: [], refs: [], reason: reason || "not allowed on any target" };
 }
@@ -639,19 +665,40 @@ export function escalationPaths(self: Role | Principal, policies: PrincipalPolic
       continue;
     }
     const statements: StatementPointer[] = pointers(outcomes.flatMap((o) => o.refs));
-    const resources = [...new Set(outcomes.flatMap((o) => o.reached))].sort(byString);
+    const resources = [...new Set(outcomes.flatMap((o) => o.reached))].sort(byString).slice(0, 20);
     const conditional = outcomes.some((o) => o.conditional);
+    const displayNames = resourceDisplayNames(resources, outcomes);
     paths.push({
       id: m.id,
       title: m.title,
       actions: outcomes.map((o) => o.action),
-      resources: resources.slice(0, 20),
+      resources,
+      ...(displayNames ? { resourceDisplayNames: displayNames } : {}),
       statements,
       conditional,
       why: `${self.name} ${m.why}${conditional ? " (only under conditions the inputs do not settle)" : ""}`,
     });
   }
   return { paths, blocked: blocked.sort((a, b) => byString(a.id, b.id)) };
+}
+
+/**
+ * The display names of a path's listed resources that have one, by resource (the ARN the path
+ * lists): a template's or plan's role, user, group, function or policy as its code names it, so
+ * that LR014's message names the targets as it names the principal. The list and its order stay
+ * the ARNs' (evidence and fingerprints do not change). Undefined when none has one.
+ */
+function resourceDisplayNames(resources: readonly string[], outcomes: readonly StepOutcome[]): { [resource: string]: string } | undefined {
+  let out: { [resource: string]: string } | undefined;
+  for (const r of resources) {
+    for (const o of outcomes) {
+      const name = o.names?.get(r);
+      if (name === undefined) continue;
+      (out ??= {})[r] = name;
+      break;
+    }
+  }
+  return out;
 }
 
 export { accountOf };

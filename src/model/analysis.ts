@@ -177,6 +177,12 @@ export interface ResourcePolicyGrant {
 export interface LayerVersionAnalysis {
   /** The Allow statements of the version's policy that grant lambda:GetLayerVersion, open time windows only, in statement order. */
   policyGrants: LayerPolicyGrant[];
+  /**
+   * How the user's code names the functions of `functions` that have a display name (a template's
+   * or plan's: LambdaFunction.displayName), by function ARN: what LR022's message says. Absent when
+   * none has (account exports).
+   */
+  functionDisplayNames?: { [functionArn: string]: string };
 }
 
 /** One Allow statement of a layer version's policy that lets its principals get the version (its code). */
@@ -370,6 +376,14 @@ export interface EscalationPath {
   actions: string[];
   /** The resources (targets) the path reaches: concrete ARNs from the document, or `<any …>` descriptions. */
   resources: string[];
+  /**
+   * How the user's code names the concrete `resources` of a template or plan that have a display
+   * name (Role/Principal/LambdaFunction/ManagedPolicy.displayName), by resource: what LR014's
+   * message says. Absent when none has (account exports). Why here and not looked up by the rule:
+   * the rules are evaluated in slices of a few hundred functions (src/evaluate/rules-slices.ts), and
+   * a path's target may be in another slice.
+   */
+  resourceDisplayNames?: { [resource: string]: string };
   statements: StatementPointer[];
   /** True when allowed only under a condition the analysis could not settle (still a path, lower confidence). */
   conditional: boolean;

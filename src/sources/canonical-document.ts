@@ -46,8 +46,9 @@ export function readCanonicalDocument(input: ReaderInput): SourceFragment {
  * 1.3 → 1.4: optional fields only (the document's `layerVersions`, a finding resource's `layer`
  * type, the `lambda-layers` and `lambda-layer-policy` source kinds): a 1.3 document is a 1.4
  * document without them.
- * 1.4 → 1.5: optional fields only (the `aws-config` source kind, IaC entities' `displayName`): a
- * 1.4 document is a 1.5 document without them.
+ * 1.4 → 1.5: optional fields only (the `aws-config` source kind, IaC entities' `displayName`, the
+ * analysis' `resourceDisplayNames` of escalation paths and `functionDisplayNames` of layer
+ * versions): a 1.4 document is a 1.5 document without them.
  */
 function upgraded(value: unknown): unknown {
   if (!isObject(value) || !Array.isArray(value["functions"])) return value;

@@ -17,6 +17,7 @@ import { normalize } from "../../src/audit/normalize-paths.js";
 import { CORPUS, corpusInputs } from "../golden/corpus-inputs.js";
 import { canonicalJson } from "../support/canonical-json.js";
 import { generatedAccountDocument } from "../support/generated-account.js";
+import { ACCOUNT, allow, documentOf, fn, functionArn, policy, REGION, role, roleArn } from "../fixtures/rules/builders.js";
 import { syntheticDocument } from "../support/synthetic-document.js";
 
 const account = generatedAccountDocument({ functions: 1000, records: 20_000, seed: 11 }, 300_000);
@@ -26,6 +27,7 @@ beforeAll(() => {
 });
 
 const SIZES = [1, 7, 50];
+const LAYER = `arn:aws:lambda:${REGION}:${ACCOUNT}:layer:common:3`;
 const SCOPES = [undefined, { scope: "account" }];
 
 function sorted(findings: unknown): string[] {
@@ -57,6 +59,20 @@ describe("the built-in pack slice by slice", () => {
     const edge = JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "documents", "edge-cases.json"), "utf8")) as CanonicalDocument;
     for (const doc of [edge, syntheticDocument(300, 2)]) expect(expectSplitEqualsWhole(doc)).toBeGreaterThan(0);
   }, 120_000);
+
+  it("names a template's targets in other slices as the whole document does (LR014's roles and functions, LR022's functions)", () => {
+    // Each function with its own role, so slices of 1 put every role and function apart; the
+    // layer version goes in the first slice. The names come from the analysis, not from the slice.
+    const fns = ["a", "b", "c"].map((n) => ({ ...fn(n, n), displayName: `module.${n}`, layers: [LAYER] }));
+    const roles = ["a", "b", "c"].map((n) => ({ ...role(n), displayName: `aws_iam_role.${n}` }));
+    roles[0] = { ...roles[0]!, inlinePolicies: [{ name: "p", document: policy(allow(["iam:PutRolePolicy"], [roleArn("c")]), allow(["lambda:UpdateFunctionCode"], [functionArn("b")])), source: null }] };
+    const layer = { arn: LAYER, name: "common", version: "3", accountId: ACCOUNT, region: REGION, policy: policy({ Sid: "share", Effect: "Allow", Principal: "*", Action: ["lambda:GetLayerVersion"], Resource: [LAYER] }), functions: fns.map((f) => f.arn), source: null };
+    const doc = analyzeDocument({ ...documentOf({ roles, functions: fns }), layerVersions: [layer] }, loadActionCatalogSync());
+    expectSplitEqualsWhole(doc);
+    const messages = (evaluatePackRaw(loadBuiltinPack(), doc, undefined, 1) as Array<{ message: string }>).map((f) => f.message);
+    expect(messages).toContain("Role aws_iam_role.a has 2 privilege-escalation paths: Inline policy on a role (iam:PutRolePolicy on aws_iam_role.c); Update another function's code (lambda:UpdateFunctionCode on module.b)");
+    expect(messages.filter((m) => m.startsWith("Layer common version 3"))).toEqual([expect.stringMatching(/; used by 3 functions of the inputs: module\.a, module\.b, module\.c$/)]);
+  });
 
   it.skipIf(!existsSync(CORPUS))("finds what the whole document gives on the public corpus", async () => {
     const catalog = loadActionCatalogSync();

@@ -67,7 +67,9 @@ describe("Terraform layer versions and their permissions, to LR022", () => {
     expect(document.layerVersions?.map((l) => [l.arn, l.functions, l.policy?.Statement.map((s) => s.Sid)])).toEqual([[arn, [document.functions[0]!.arn], ["public", "org"]]]);
     // At the aws_lambda_layer_version_permission that grants it, not at the layer version.
     expect(findings.map((f) => [f.severity, f.evidence["sid"], f.location?.address])).toEqual([["high", "public", "aws_lambda_layer_version_permission.public"]]);
-    expect(findings[0]!.message).toContain("used by 1 function of the inputs: api");
+    // The function as the plan names it (its address), not its function_name `api`; the evidence keeps the ARN.
+    expect(findings[0]!.message).toContain("used by 1 function of the inputs: aws_lambda_function.api");
+    expect(findings[0]!.evidence["functions"]).toEqual([document.functions[0]!.arn]);
   });
 
   it("a state: known ARNs, a permission naming the layer by ARN to another account", () => {
