@@ -73,4 +73,24 @@ describe("CloudFormation and SAM layer versions and their permissions, to LR022"
     expect(document.layerVersions?.[0]?.policyStatementSources?.map((s) => s?.address)).toEqual(["OrgLayerPermission", "PartnerPermission"]);
     expect(findings[0]!.message).toContain("used by 1 function of the inputs: Orders");
   });
+
+  it("names the functions running a shared version by logical ID, as the template does, not by FunctionName", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-cfn-layers-"));
+    const file = join(dir, "template.yaml");
+    // Billing's FunctionName is billing-prod: the name in AWS, not what the template calls it.
+    writeFileSync(file, TEMPLATE + `  Billing:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: billing-prod
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Layers: [!Ref SharedLayer]
+`);
+    const document = await buildDocument([file], { iac: { accountId: "123456789012", region: "us-east-1" } });
+    const findings = auditDocument(document).findings.filter((f) => f.ruleId === "LR022" && f.severity === "high");
+    // In the order of the version's functions (by ARN: Orders, then billing-prod), as before.
+    expect(findings.map((f) => f.message.replace(/^.*; used by /, "used by "))).toEqual(["used by 2 functions of the inputs: Orders, Billing"]);
+    expect(findings[0]!.evidence["functions"]).toEqual(["arn:aws:lambda:us-east-1:123456789012:function:Orders", "arn:aws:lambda:us-east-1:123456789012:function:billing-prod"]);
+  });
 });
