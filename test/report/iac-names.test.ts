@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { auditDocument } from "../../src/audit/index.js";
 import { buildDocument } from "../../src/audit/build-document.js";
-import { renderHtml, renderMarkdown } from "../../src/report/index.js";
+import { renderHtml, renderMarkdown, renderSarif } from "../../src/report/index.js";
+import { loadBuiltinPack } from "../../src/evaluate/pack.js";
 import type { CanonicalDocument } from "../../src/model/document.js";
 import type { AuditReport } from "../../src/report/json.js";
 
@@ -82,5 +83,19 @@ describe("the Markdown and HTML reports of a template or plan", () => {
     expect(htmlFunctions(html)).toContain("OrdersStack/ReportA, OrdersStack/ReportB");
     expect(graphNodes(html)).toEqual(expect.arrayContaining(["fn OrdersStack/ReportA", "fn OrdersStack/ReportB", "role OrdersStack/SharedRole"]));
     expect(usageRoles(html).map((r) => r.split(" ")[0])).toContain("OrdersStack/SharedRole");
+  });
+
+  it("SARIF (kept as it was): the message names the role as the code does, the resource's logical location keeps the name and ARN in AWS, the declaration the code's, the fingerprint the finding's", async () => {
+    const { report, doc } = await audited([SAM]);
+    const sarif = JSON.parse(renderSarif(report, loadBuiltinPack().catalog.rules, { document: doc })) as {
+      runs: Array<{ results: Array<{ message: { text: string }; partialFingerprints: Record<string, string>; locations: Array<{ logicalLocations: Array<{ name?: string; fullyQualifiedName: string; kind: string }> }> }> }>;
+    };
+    const [result] = sarif.runs[0]!.results;
+    expect(result!.message.text).toMatch(/^Role LambdaIamRole: RolePolicies Statement\[0\]/);
+    expect(result!.locations[0]!.logicalLocations).toEqual([
+      { name: "LambdaBasicExecutionRole", fullyQualifiedName: "arn:aws:iam::unknown:role/LambdaBasicExecutionRole", kind: "resource", properties: { resourceType: "role" } },
+      { fullyQualifiedName: "RolePolicies", kind: "declaration" },
+    ]);
+    expect(result!.partialFingerprints["leastrole/v1"]).toBe(report.findings[0]!.fingerprint);
   });
 });
