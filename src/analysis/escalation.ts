@@ -534,11 +534,12 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
   for (const action of grantable) {
     firstAction = action;
     const reached: string[] = [];
-    const names = new Map<string, string>();
+    // Made only when a target has a display name: none has in an account export (10,000 roles).
+    let names: Map<string, string> | undefined;
     /** A target the step reaches: its label, and its display name when it has one. */
     const reach = (c: Candidate): void => {
       reached.push(c.label);
-      if (c.name !== undefined) names.set(c.label, c.name);
+      if (c.name !== undefined) (names ??= new Map()).set(c.label, c.name);
     };
     const refs: StatementRef[] = [];
     let allConditional = true;
@@ -598,7 +599,7 @@ function evaluateStep(step: Step, self: Role | Principal, policies: PrincipalPol
         if (record(decide(representative))) for (const x of group) if (x.arn !== self.arn) reach(x);
       }
     }
-    if (reached.length > 0) return { ok: true, conditional: allConditional, action, reached: reached.sort(byString), ...(names.size > 0 ? { names } : {}), refs, reason: "" };
+    if (reached.length > 0) return { ok: true, conditional: allConditional, action, reached: reached.sort(byString), ...(names ? { names } : {}), refs, reason: "" };
   }
   return { ok: false, conditional: false, action: firstAction, reached: [], refs: [], reason: reason || "not allowed on any target" };
 }
