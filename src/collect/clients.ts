@@ -8,6 +8,7 @@ import { AccessAnalyzerClient } from "@aws-sdk/client-accessanalyzer";
 import { AccountClient } from "@aws-sdk/client-account";
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -57,6 +58,7 @@ const CONSTRUCTORS: Record<AwsService, ClientConstructor> = {
   cloudtrail: CloudTrailClient as unknown as ClientConstructor,
   s3: S3Client as unknown as ClientConstructor,
   athena: AthenaClient as unknown as ClientConstructor,
+  config: ConfigServiceClient as unknown as ClientConstructor,
 };
 
 export class ClientPool {

@@ -13,6 +13,7 @@ import { callAws } from "./aws-call.js";
 import type { ClientPool } from "./clients.js";
 import { collectAccessAdvisor } from "./collect-access-advisor.js";
 import { collectAccessAnalyzer } from "./collect-access-analyzer.js";
+import { collectConfigAggregator } from "./collect-config-aggregator.js";
 import { collectLookup, collectS3Logs } from "./collect-cloudtrail.js";
 import { collectAthena, collectLake } from "./collect-query.js";
 import { collectEventDataStore, collectTrailSelectors } from "./collect-trails.js";
@@ -71,12 +72,14 @@ function checkResumable(prev: CollectManifest, o: ResolvedOptions, file: string)
     accessAdvisor: o.accessAdvisor,
     accessAnalyzer: o.accessAnalyzer,
     cloudtrail: describeCloudTrail(o.cloudtrail),
+    configAggregator: o.configAggregator?.name ?? null,
   };
   const before = {
     regionsRequested: prev.options.regionsRequested,
     accessAdvisor: prev.options.accessAdvisor,
     accessAnalyzer: prev.options.accessAnalyzer,
     cloudtrail: prev.options.cloudtrail,
+    configAggregator: prev.options.configAggregator?.name ?? null,
   };
   if (JSON.stringify(now) !== JSON.stringify(before)) {
     throw new CollectError(
@@ -167,6 +170,8 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   const startedAt = new Date().toISOString();
   let account: CollectManifest["account"] = null;
   let regions: string[] = Array.isArray(o.regions) ? o.regions : [];
+  // --config-aggregator: the aggregator's region, once known (its own, or the profile's).
+  let aggregator: { name: string; region: string } | null = null;
   // Set when this run must not touch the directory's manifest (it belongs to another account).
   let keepPreviousManifest = false;
 
@@ -195,6 +200,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         accessAdvisor: o.accessAdvisor,
         accessAnalyzer: o.accessAnalyzer,
         cloudtrail: describeCloudTrail(o.cloudtrail),
+        ...(o.configAggregator !== null ? { configAggregator: aggregator ?? { name: o.configAggregator.name, region: o.configAggregator.region } } : {}),
         window: o.window ? { start: o.window.start.toISOString(), end: o.window.end.toISOString() } : null,
         endpoint: configuredEndpoint(o),
       },
@@ -225,11 +231,14 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
 
   try {
     const defaultRegion = await clients.defaultRegion();
-    if (defaultRegion === undefined && regions.length === 0 && o.regions !== "all") {
+    if (o.configAggregator !== null && o.configAggregator.region === null && defaultRegion === undefined) {
+      throw new CollectError("no region for the aggregator: pass --aggregator-region, or set a region in the profile or AWS_REGION");
+    }
+    if (defaultRegion === undefined && regions.length === 0 && o.regions !== "all" && o.configAggregator === null) {
       throw new CollectError("no region: pass --regions, or set a region in the profile or AWS_REGION");
     }
     // IAM, STS and Account are global; their home region only picks the partition's endpoint.
-    const home = defaultRegion ?? regions[0] ?? "us-east-1";
+    const home = defaultRegion ?? o.configAggregator?.region ?? regions[0] ?? "us-east-1";
 
     run.phase("identity (sts:GetCallerIdentity)");
     const identity = await run.unit<{ id: string; arn: string }>(
@@ -255,59 +264,75 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       });
     }
 
-    if (o.regions === "all") {
-      run.phase("enabled regions (account:ListRegions)");
-      const listed = await run.unit<string[]>({ service: "account", operation: "ListRegions", region: "global" }, { fresh: true }, async () => {
-        const names: string[] = [];
-        let nextToken: string | undefined;
-        let attempts = 0;
-        do {
-          const r = await callAws(ctx, "account:ListRegions", home, {
-            RegionOptStatusContains: ["ENABLED", "ENABLED_BY_DEFAULT"],
-            MaxResults: 50,
-            NextToken: nextToken,
-          });
-          attempts += r.attempts;
-          names.push(...(r.output.Regions ?? []).map((x) => x.RegionName).filter((n): n is string => typeof n === "string"));
-          nextToken = r.output.NextToken;
-        } while (nextToken);
-        return { count: names.length, attempts, data: [...new Set(names)].filter((n) => REGION_PATTERN.test(n)).sort() };
-      });
-      if (listed.data && listed.data.length > 0) regions = listed.data;
-      else {
+    if (o.configAggregator !== null) {
+      // One aggregator's inventory of every source account and region replaces IAM's and Lambda's
+      // of this account (options.ts refuses the options that need those).
+      aggregator = { name: o.configAggregator.name, region: o.configAggregator.region ?? home };
+      regions = [aggregator.region];
+      save(false);
+      run.phase(`AWS Config aggregator ${aggregator.name} in ${aggregator.region} (config:SelectAggregateResourceConfig)`);
+      await collectConfigAggregator(run, aggregator.name, aggregator.region);
+      save(false);
+    } else {
+      await collectAccount();
+    }
+
+    // This account's IAM, its regions' Lambda, Access Analyzer and Event history, Access Advisor.
+    async function collectAccount(): Promise<void> {
+      if (o.regions === "all") {
+        run.phase("enabled regions (account:ListRegions)");
+        const listed = await run.unit<string[]>({ service: "account", operation: "ListRegions", region: "global" }, { fresh: true }, async () => {
+          const names: string[] = [];
+          let nextToken: string | undefined;
+          let attempts = 0;
+          do {
+            const r = await callAws(ctx, "account:ListRegions", home, {
+              RegionOptStatusContains: ["ENABLED", "ENABLED_BY_DEFAULT"],
+              MaxResults: 50,
+              NextToken: nextToken,
+            });
+            attempts += r.attempts;
+            names.push(...(r.output.Regions ?? []).map((x) => x.RegionName).filter((n): n is string => typeof n === "string"));
+            nextToken = r.output.NextToken;
+          } while (nextToken);
+          return { count: names.length, attempts, data: [...new Set(names)].filter((n) => REGION_PATTERN.test(n)).sort() };
+        });
+        if (listed.data && listed.data.length > 0) regions = listed.data;
+        else {
+          regions = [home];
+          run.degraded.push(`enabled regions unknown: collected only ${home}`);
+        }
+      } else if (regions.length === 0) {
         regions = [home];
-        run.degraded.push(`enabled regions unknown: collected only ${home}`);
-      }
-    } else if (regions.length === 0) {
-      regions = [home];
-    }
-    save(false);
-
-    run.phase("IAM (iam:GetAccountAuthorizationDetails)");
-    const roles = await collectIam(run, home);
-    save(false);
-
-    for (const region of regions) {
-      run.phase(`Lambda in ${region}`);
-      await collectLambda(run, region, o.concurrency);
-      if (o.accessAnalyzer) {
-        run.phase(`Access Analyzer in ${region}`);
-        await collectAccessAnalyzer(run, region, o.concurrency);
-      }
-      if (o.cloudtrail?.kind === "lookup" && o.window) {
-        run.phase(`CloudTrail event history in ${region}`);
-        await collectLookup(run, region, o.window);
       }
       save(false);
-    }
 
-    if (o.accessAdvisor) {
-      if (roles === null) {
-        run.degraded.push("Access Advisor not collected: the IAM inventory failed, so the roles are unknown");
-      } else {
-        await collectAccessAdvisor(run, home, roles, o.concurrency, { intervalMs: o.pollIntervalMs, timeoutMs: o.pollTimeoutMs });
-      }
+      run.phase("IAM (iam:GetAccountAuthorizationDetails)");
+      const roles = await collectIam(run, home);
       save(false);
+
+      for (const region of regions) {
+        run.phase(`Lambda in ${region}`);
+        await collectLambda(run, region, o.concurrency);
+        if (o.accessAnalyzer) {
+          run.phase(`Access Analyzer in ${region}`);
+          await collectAccessAnalyzer(run, region, o.concurrency);
+        }
+        if (o.cloudtrail?.kind === "lookup" && o.window) {
+          run.phase(`CloudTrail event history in ${region}`);
+          await collectLookup(run, region, o.window);
+        }
+        save(false);
+      }
+
+      if (o.accessAdvisor) {
+        if (roles === null) {
+          run.degraded.push("Access Advisor not collected: the IAM inventory failed, so the roles are unknown");
+        } else {
+          await collectAccessAdvisor(run, home, roles, o.concurrency, { intervalMs: o.pollIntervalMs, timeoutMs: o.pollTimeoutMs });
+        }
+        save(false);
+      }
     }
 
     // What the logs read include: the trails' or the event data store's event selectors

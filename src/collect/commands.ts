@@ -58,6 +58,14 @@ import {
   type StartQueryCommandOutput,
 } from "@aws-sdk/client-cloudtrail";
 import {
+  DescribeConfigurationAggregatorsCommand,
+  SelectAggregateResourceConfigCommand,
+  type DescribeConfigurationAggregatorsCommandInput,
+  type DescribeConfigurationAggregatorsCommandOutput,
+  type SelectAggregateResourceConfigCommandInput,
+  type SelectAggregateResourceConfigCommandOutput,
+} from "@aws-sdk/client-config-service";
+import {
   GetAccountAuthorizationDetailsCommand,
   GenerateServiceLastAccessedDetailsCommand,
   GetServiceLastAccessedDetailsCommand,
@@ -149,6 +157,8 @@ export interface OperationTypes {
   "cloudtrail:GetEventDataStore": [GetEventDataStoreCommandInput, GetEventDataStoreCommandOutput];
   "cloudtrail:DescribeTrails": [DescribeTrailsCommandInput, DescribeTrailsCommandOutput];
   "cloudtrail:GetEventSelectors": [GetEventSelectorsCommandInput, GetEventSelectorsCommandOutput];
+  "config:DescribeConfigurationAggregators": [DescribeConfigurationAggregatorsCommandInput, DescribeConfigurationAggregatorsCommandOutput];
+  "config:SelectAggregateResourceConfig": [SelectAggregateResourceConfigCommandInput, SelectAggregateResourceConfigCommandOutput];
 }
 
 export type OpInput<K extends OperationKey> = OperationTypes[K][0];
@@ -192,4 +202,6 @@ export const COMMANDS: Readonly<Record<OperationKey, AnyCommandConstructor>> = O
   "cloudtrail:GetEventDataStore": GetEventDataStoreCommand,
   "cloudtrail:DescribeTrails": DescribeTrailsCommand,
   "cloudtrail:GetEventSelectors": GetEventSelectorsCommand,
+  "config:DescribeConfigurationAggregators": DescribeConfigurationAggregatorsCommand,
+  "config:SelectAggregateResourceConfig": SelectAggregateResourceConfigCommand,
 });

@@ -83,6 +83,13 @@ export interface CollectManifest {
     accessAdvisor: boolean;
     accessAnalyzer: boolean;
     cloudtrail: string | null;
+    /**
+     * `--config-aggregator`: the aggregator whose inventory replaced IAM's and Lambda's (no
+     * lambda:ListFunctions call lists any region's functions then). Absent in manifests written
+     * before it existed: read as null. `region` null: the run stopped before it read the
+     * profile's region.
+     */
+    configAggregator?: { name: string; region: string | null } | null;
     /** CloudTrail window, ISO 8601 UTC. */
     window: { start: string; end: string } | null;
     /** --endpoint, else AWS_ENDPOINT_URL (the SDK honours it); null: AWS's own endpoints. */

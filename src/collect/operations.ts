@@ -34,9 +34,14 @@ export type CollectFeature =
    * `--cloudtrail s3://…` or `athena:…`: the trails that log the regions read, and their event
    * selectors (what the logs include). Implied by `cloudtrail-s3` and `cloudtrail-athena` in the policy.
    */
-  | "cloudtrail-trails";
+  | "cloudtrail-trails"
+  /**
+   * `--config-aggregator <name>`: the IAM and Lambda inventory of every source account and region
+   * from one AWS Config aggregator, instead of IAM's and Lambda's own APIs in one account.
+   */
+  | "config-aggregator";
 
-export type AwsService = "sts" | "iam" | "lambda" | "account" | "accessanalyzer" | "cloudtrail" | "s3" | "athena";
+export type AwsService = "sts" | "iam" | "lambda" | "account" | "accessanalyzer" | "cloudtrail" | "s3" | "athena" | "config";
 
 /**
  * `read`: reads configuration or data, changes nothing. `query`: starts or stops a query
@@ -328,6 +333,22 @@ const list: CollectOperation[] = [
     access: "read",
     note: "A trail's event selectors, in its home region: which management events (reads, writes, AWS KMS) and data events its logs hold.",
   },
+  {
+    service: "config",
+    operation: "DescribeConfigurationAggregators",
+    iamAction: "config:DescribeConfigurationAggregators",
+    feature: "config-aggregator",
+    access: "read",
+    note: "That the aggregator named by --config-aggregator exists in the region read, and which accounts and regions it aggregates (said in the progress output).",
+  },
+  {
+    service: "config",
+    operation: "SelectAggregateResourceConfig",
+    iamAction: "config:SelectAggregateResourceConfig",
+    feature: "config-aggregator",
+    access: "read",
+    note: "Every source account's and region's IAM role, customer managed policy, user, group and Lambda function configuration item (SELECT *), 100 a page.",
+  },
 ];
 
 function deepFreeze<T extends object>(items: T[]): readonly Readonly<T>[] {
@@ -372,7 +393,9 @@ export type OperationKey =
   | "cloudtrail:CancelQuery"
   | "cloudtrail:GetEventDataStore"
   | "cloudtrail:DescribeTrails"
-  | "cloudtrail:GetEventSelectors";
+  | "cloudtrail:GetEventSelectors"
+  | "config:DescribeConfigurationAggregators"
+  | "config:SelectAggregateResourceConfig";
 
 export function operationKey(op: Pick<CollectOperation, "service" | "operation">): string {
   return `${op.service}:${op.operation}`;

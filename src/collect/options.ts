@@ -79,6 +79,14 @@ export interface CollectOptions {
   accessAdvisor?: boolean | undefined;
   /** `--access-analyzer`: unused-access findings of an existing unused-access analyzer. */
   accessAnalyzer?: boolean | undefined;
+  /**
+   * `--config-aggregator <name>`: the IAM and Lambda inventory of every account and region an AWS
+   * Config aggregator aggregates, read with the credentials of the aggregator's account, instead
+   * of IAM's and Lambda's APIs in the credentials' own account.
+   */
+  configAggregator?: string | undefined;
+  /** `--aggregator-region`: the region the aggregator is in (default: the profile's region). */
+  aggregatorRegion?: string | undefined;
   /** `--since`: start of the CloudTrail window (ISO 8601 date or date-time). */
   since?: string | Date | undefined;
   /** `--days`: length of the CloudTrail window ending now (default 90, Event history's limit). */
@@ -127,6 +135,8 @@ export interface ResolvedOptions {
   cloudtrail: CloudTrailSource | null;
   accessAdvisor: boolean;
   accessAnalyzer: boolean;
+  /** `--config-aggregator`; region null: the profile's. */
+  configAggregator: { name: string; region: string | null } | null;
   window: { start: Date; end: Date } | null;
   endpoint: string | undefined;
   credentials: ClientSettings["credentials"];
@@ -146,6 +156,11 @@ export interface ResolvedOptions {
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const DAY_MS = 86_400_000;
+/**
+ * ConfigurationAggregatorName: 1 to 256 characters of `[\w\-]` (AWS Config API Reference,
+ * "SelectAggregateResourceConfig", https://docs.aws.amazon.com/config/latest/APIReference/API_SelectAggregateResourceConfig.html).
+ */
+const AGGREGATOR_NAME = /^[\w-]{1,256}$/;
 
 const S3_URL = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/;
 /** Glue/Athena names: letters, digits, underscore (hyphen tolerated, Glue allows it); quoted in the SQL. */
@@ -301,6 +316,7 @@ export function resolveOptions(options: CollectOptions): ResolvedOptions {
     if (start.getTime() >= end.getTime()) throw new CollectError(`--since ${start.toISOString()} is not before ${end.toISOString()}`);
     window = { start, end };
   }
+  const configAggregator = aggregatorOption(options, regions, cloudtrail);
   if (options.endpoint !== undefined && !/^https?:\/\/[^/]+/.test(options.endpoint)) {
     throw new CollectError(`endpoint ${JSON.stringify(options.endpoint)} is not an http(s) URL`);
   }
@@ -312,6 +328,7 @@ export function resolveOptions(options: CollectOptions): ResolvedOptions {
     cloudtrail,
     accessAdvisor: options.accessAdvisor === true,
     accessAnalyzer: options.accessAnalyzer === true,
+    configAggregator,
     window,
     endpoint: options.endpoint,
     credentials: options.credentials,
@@ -328,6 +345,31 @@ export function resolveOptions(options: CollectOptions): ResolvedOptions {
     signal: options.signal,
     onProgress: options.onProgress ?? (() => {}),
   };
+}
+
+/**
+ * `--config-aggregator` and `--aggregator-region`, checked against the options that read one
+ * account: the aggregator's inventory replaces IAM's and Lambda's, so what needs those (the roles
+ * of Access Advisor, the regions of Lambda, Event history of one account) cannot come with it.
+ */
+function aggregatorOption(options: CollectOptions, regions: string[] | "all" | undefined, cloudtrail: CloudTrailSource | null): ResolvedOptions["configAggregator"] {
+  const name = options.configAggregator;
+  const region = options.aggregatorRegion;
+  if (name === undefined) {
+    if (region !== undefined) throw new CollectError("--aggregator-region needs --config-aggregator: it names the region of the aggregator");
+    return null;
+  }
+  if (!AGGREGATOR_NAME.test(name)) throw new CollectError(`--config-aggregator ${JSON.stringify(name)} is not an aggregator name (1 to 256 letters, digits, _ and -)`);
+  if (region !== undefined && !REGION.test(region)) throw new CollectError(`--aggregator-region ${JSON.stringify(region)} is not a region name`);
+  const clash = [
+    ...(regions !== undefined ? ["--regions (the aggregator holds every source region; --aggregator-region names its own)"] : []),
+    ...(options.accessAdvisor === true ? ["--access-advisor (it reads the roles of the credentials' own account)"] : []),
+    ...(options.accessAnalyzer === true ? ["--access-analyzer (it reads one account's analyzer)"] : []),
+    ...(cloudtrail?.kind === "lookup" ? ["--cloudtrail lookup (Event history is one account's and region's)"] : []),
+    ...(cloudtrail?.kind === "s3" ? ["--cloudtrail s3://… (the trails' event selectors are read per region read; use athena:…, security-lake:… or lake:… over the organisation trail)"] : []),
+  ];
+  if (clash.length > 0) throw new CollectError(`--config-aggregator cannot be combined with ${clash.join(", ")}`);
+  return { name, region: region ?? null };
 }
 
 /** How the CloudTrail source is written in the manifest (and on the command line). */

@@ -68,6 +68,7 @@ export const ALL_FEATURES: readonly CollectFeature[] = Object.freeze([
   "cloudtrail-athena",
   "cloudtrail-lake",
   "cloudtrail-trails",
+  "config-aggregator",
 ]);
 
 const SIDS: Record<CollectFeature, string> = {
@@ -80,6 +81,7 @@ const SIDS: Record<CollectFeature, string> = {
   "cloudtrail-athena": "LeastroleCollectCloudTrailAthena",
   "cloudtrail-lake": "LeastroleCollectCloudTrailLake",
   "cloudtrail-trails": "LeastroleCollectCloudTrailTrails",
+  "config-aggregator": "LeastroleCollectConfigAggregator",
 };
 
 function actionsFor(feature: CollectFeature): string[] {

@@ -41,7 +41,7 @@ const TEMP_MARK = ".partial-";
  * Only these are swept of files no manifest entry lists: anything else in the folder is not
  * collect's to delete.
  */
-export const COLLECT_DIRS: readonly string[] = ["accessanalyzer", "cloudtrail", "iam", "lambda"];
+export const COLLECT_DIRS: readonly string[] = ["accessanalyzer", "cloudtrail", "config", "iam", "lambda"];
 
 /**
  * Except the CloudTrail log files copied from S3: the manifest summarises them in one entry

@@ -41,8 +41,13 @@ const POLICY = "AWS::IAM::Policy";
 const FUNCTION = "AWS::Lambda::Function";
 const USER = "AWS::IAM::User";
 const GROUP = "AWS::IAM::Group";
-/** Users and groups too: with `scope: account` privilege escalation is checked on every principal, as from get-account-authorization-details. */
-const READ_TYPES: ReadonlySet<string> = new Set([ROLE, POLICY, FUNCTION, USER, GROUP]);
+/**
+ * The resource types read, in the order a query names them (collect --config-aggregator asks for
+ * exactly these). Users and groups too: with `scope: account` privilege escalation is checked on
+ * every principal, as from get-account-authorization-details.
+ */
+export const CONFIG_RESOURCE_TYPES: readonly string[] = Object.freeze([ROLE, POLICY, USER, GROUP, FUNCTION]);
+const READ_TYPES: ReadonlySet<string> = new Set(CONFIG_RESOURCE_TYPES);
 
 /**
  * Lambda resources Config may record whose data leastrole takes only from Lambda's own outputs:

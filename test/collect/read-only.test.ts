@@ -12,6 +12,7 @@ import * as accessanalyzer from "@aws-sdk/client-accessanalyzer";
 import * as account from "@aws-sdk/client-account";
 import * as athena from "@aws-sdk/client-athena";
 import * as cloudtrail from "@aws-sdk/client-cloudtrail";
+import * as config from "@aws-sdk/client-config-service";
 import * as iam from "@aws-sdk/client-iam";
 import * as lambda from "@aws-sdk/client-lambda";
 import * as s3 from "@aws-sdk/client-s3";
@@ -48,6 +49,8 @@ const EXPECTED = [
   "cloudtrail:GetQueryResults",
   "cloudtrail:LookupEvents",
   "cloudtrail:StartQuery",
+  "config:DescribeConfigurationAggregators",
+  "config:SelectAggregateResourceConfig",
   "iam:GenerateServiceLastAccessedDetails",
   "iam:GetAccountAuthorizationDetails",
   "iam:GetServiceLastAccessedDetails",
@@ -74,7 +77,7 @@ const EXPECTED = [
  */
 const QUERY_STATE = ["athena:StartQueryExecution", "athena:StopQueryExecution", "cloudtrail:CancelQuery", "cloudtrail:StartQuery"];
 
-const PACKAGES: Record<string, object> = { accessanalyzer, account, athena, cloudtrail, iam, lambda, s3, sts };
+const PACKAGES: Record<string, object> = { accessanalyzer, account, athena, cloudtrail, config, iam, lambda, s3, sts };
 
 describe("the operations collect can call", () => {
   it("are exactly the expected list, in the allow-list and in the command registry alike", () => {
@@ -94,10 +97,11 @@ describe("the operations collect can call", () => {
     }
   });
 
-  it("are all reads: List/Get/Lookup, and the one Generate is an Access Advisor report job", () => {
+  it("are all reads: List/Get/Lookup/Describe, an AWS Config query (Select), and the one Generate is an Access Advisor report job", () => {
     for (const op of COLLECT_OPERATIONS) {
       const key = `${op.service}:${op.operation}`;
-      const readVerb = /^(List|Get|Lookup|Describe)[A-Z]/.test(op.operation);
+      // SelectAggregateResourceConfig runs a SELECT over Config's recorded items: a read (Service Authorization Reference: Read).
+      const readVerb = /^(List|Get|Lookup|Describe|Select)[A-Z]/.test(op.operation);
       if (QUERY_STATE.includes(key)) {
         expect(op.access, key).toBe("query");
         expect(/^(Start|Stop|Cancel)(Query|QueryExecution)$/.test(op.operation), key).toBe(true);

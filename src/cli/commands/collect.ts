@@ -13,6 +13,8 @@ interface CollectFlags {
   cloudtrail?: string;
   accessAdvisor?: boolean;
   accessAnalyzer?: boolean;
+  configAggregator?: string;
+  aggregatorRegion?: string;
   since?: string;
   days?: string;
   endpoint?: string;
@@ -35,6 +37,11 @@ export function registerCollect(program: Command): void {
     )
     .option("--access-advisor", "also collect IAM Access Advisor action-level last-accessed data for Lambda roles")
     .option("--access-analyzer", "also collect the unused-access findings of an existing Access Analyzer unused-access analyzer")
+    .option(
+      "--config-aggregator <name>",
+      "read the IAM and Lambda inventory of every account and region of this AWS Config aggregator (credentials of the aggregator's account), instead of this account's IAM and Lambda",
+    )
+    .option("--aggregator-region <region>", "the region of the --config-aggregator aggregator (default: the profile's region)")
     .option("--since <date>", "start of the CloudTrail window")
     .option("--days <n>", "length of the CloudTrail window ending now (default 90)")
     .option("--endpoint <url>", "one endpoint for every service (a local emulator)")
@@ -72,6 +79,8 @@ export function registerCollect(program: Command): void {
         cloudtrail: flags.cloudtrail,
         accessAdvisor: flags.accessAdvisor === true,
         accessAnalyzer: flags.accessAnalyzer === true,
+        configAggregator: flags.configAggregator,
+        aggregatorRegion: flags.aggregatorRegion,
         since: flags.since,
         days,
         endpoint: flags.endpoint,
