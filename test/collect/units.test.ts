@@ -225,9 +225,28 @@ describe("options", () => {
     expect(() => resolveOptions({ out: "x", regions: ["us-east-1", "useast1"] })).toThrow(/not region names: useast1/);
     expect(() => resolveOptions({ out: "x", regions: [] })).toThrow(/--regions is empty/);
   });
+
+  it("checks --config-aggregator and --aggregator-region, and refuses with them the options that read one account", () => {
+    expect(resolveOptions({ out: "x" }).configAggregator).toBeNull();
+    expect(resolveOptions({ out: "x", configAggregator: "org_inventory-1" }).configAggregator).toEqual({ name: "org_inventory-1", region: null });
+    expect(resolveOptions({ out: "x", configAggregator: "org", aggregatorRegion: "eu-west-1", cloudtrail: "athena:trails.logs" }).configAggregator).toEqual({ name: "org", region: "eu-west-1" });
+    expect(() => resolveOptions({ out: "x", aggregatorRegion: "eu-west-1" })).toThrow("--aggregator-region needs --config-aggregator");
+    expect(() => resolveOptions({ out: "x", configAggregator: "org inventory" })).toThrow('--config-aggregator "org inventory" is not an aggregator name');
+    expect(() => resolveOptions({ out: "x", configAggregator: "a".repeat(257) })).toThrow(/is not an aggregator name/);
+    expect(() => resolveOptions({ out: "x", configAggregator: "org", aggregatorRegion: "eu-west" })).toThrow('--aggregator-region "eu-west" is not a region name');
+    expect(() => resolveOptions({ out: "x", configAggregator: "org", accessAnalyzer: true })).toThrow("--config-aggregator cannot be combined with --access-analyzer (it reads one account's analyzer)");
+    expect(() => resolveOptions({ out: "x", configAggregator: "org", cloudtrail: "lookup" })).toThrow(/cannot be combined with --cloudtrail lookup/);
+    expect(() => resolveOptions({ out: "x", configAggregator: "org", cloudtrail: "s3://org-trail/AWSLogs" })).toThrow(/cannot be combined with --cloudtrail s3:\/\/…/);
+  });
 });
 
 describe("the generated policy", () => {
+  it("allows the aggregator's two AWS Config reads with config-aggregator", () => {
+    const p = collectPolicy({ features: ["config-aggregator"] });
+    expect(p.Statement.map((s) => s.Sid)).toEqual(["LeastroleCollectInventory", "LeastroleCollectConfigAggregator"]);
+    expect(p.Statement[1]).toEqual({ Sid: "LeastroleCollectConfigAggregator", Effect: "Allow", Action: ["config:DescribeConfigurationAggregators", "config:SelectAggregateResourceConfig"], Resource: "*" });
+  });
+
   it("has one statement per feature asked for, inventory always included", () => {
     const p = collectPolicy({ features: ["cloudtrail-lookup"] });
     expect(p.Statement.map((s) => s.Sid)).toEqual(["LeastroleCollectInventory", "LeastroleCollectCloudTrailLookup"]);
