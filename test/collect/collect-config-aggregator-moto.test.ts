@@ -283,6 +283,27 @@ describe("collect --config-aggregator, faults", () => {
   });
 });
 
+describe("collect --config-aggregator, rows that are not what the API documents", () => {
+  it("a row that is not JSON is not written and makes the collection partial; a configuration given as a JSON string is redacted too", async () => {
+    const fixture = JSON.parse(readFileSync(FIXTURE, "utf8")) as { Results: string[] };
+    const fn = fixture.Results.map((r) => JSON.parse(r) as Record<string, unknown>).find((r) => r.accountId === "111122223333" && r.resourceType === "AWS::Lambda::Function")!;
+    const stringified = JSON.stringify({ ...fn, configuration: JSON.stringify(fn.configuration) });
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: SELECT, times: Infinity, fault: () => jsonAnswer({ Results: [stringified, '{"resourceType": "AWS::Lambda::Function", cut'] }) }]);
+    try {
+      const { manifest, out } = await collect(base(proxy.endpoint));
+      const select = manifest.calls.find((c) => c.operation === "SelectAggregateResourceConfig")!;
+      expect(select).toMatchObject({ status: "ok", count: 1, reason: "1 row(s) of the query were not JSON objects and were not written: those resources are missing" });
+      expect(manifest.partial).toBe(true);
+      const text = readFileSync(join(out, aggregatorFile(REGION)), "utf8");
+      expect(text).not.toContain(FIXTURE_SECRET);
+      const row = JSON.parse((JSON.parse(text) as { Results: string[] }).Results[0]!) as { configuration: string };
+      expect((JSON.parse(row.configuration) as { environment: { variables: Record<string, string> } }).environment.variables).toEqual({ DB_PASSWORD: "", TABLE_NAME: "" });
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe("leastrole collect --config-aggregator (the CLI, dist/)", () => {
   const cli = resolve(import.meta.dirname, "../../dist/cli.js");
   const run = (args: string[]) => {
