@@ -16,8 +16,9 @@ import { GroupCache } from "./group-cache.js";
 import { hourOf, LATE_COPY } from "./dedup.js";
 import { INSIGHT_RECORD } from "./record-fields.js";
 import { refusalOf, refusedCallResources, refusingPolicyOfCall, type Refusal } from "./denials.js";
-import { partiqlEventName } from "./event-actions.js";
-import { commonPrefix, copySourceOf, deriveResources, reEncryptSplit, resourcesFollowEventName, resourcesOf, type CopySource } from "./resources.js";
+import { isAccessDenied, partiqlEventName } from "./event-actions.js";
+import { DDB_ITEM_CALLS, DDB_ITEM_EVENT_NAMES, type DdbItem } from "./ddb-items.js";
+import { commonPrefix, copySourceOf, ddbItemArn, deriveResources, reEncryptSplit, resourcesFollowEventName, resourcesOf, type CopySource } from "./resources.js";
 import { addParent, parentsOf, unionParents, type Parents } from "./parents.js";
 import type { LakePage } from "./lake-page.js";
 import { appendAll } from "../collections.js";
@@ -341,6 +342,9 @@ export class FileAccumulator {
     // A refused call: what its message says KMS or IAM refused (denials.ts). Never on a success.
     const refusal = ev.errorCode === null ? null : refusalOf(ev.eventSource, ev.eventName, ev.errorCode, ev.errorMessage);
     const errorCode = refusal === null ? ev.errorCode : refusal.errorCode;
+    // A DynamoDB call's items, each under its own action on its own table (ddb-items.ts). A refused
+    // call is counted whole, as before: its refusal is the call's.
+    if (ev.items !== undefined && !isAccessDenied(ev.errorCode) && this.addItems(p, time, ev, session.accountId, ev.items)) return;
     // A PartiQL ExecuteStatement is counted under its verb's name (event-actions.ts partiqlEventName).
     const gi = this.noteCall(p, time, ev.eventSource, partiqlEventName(ev.eventSource, ev.eventName, ev.params.statement) ?? ev.eventName, errorCode, ev.params.versionId !== undefined, ev.awsRegion);
     const partition = this.principalPartition[p] as string;
@@ -361,6 +365,35 @@ export class FileAccumulator {
       fingerprintTo(ev.eventId, FP, 0);
       this.noteFingerprints(FP[0] as number, FP[1] as number, gi, half, refused, time, 0);
     }
+  }
+
+  /**
+   * A DynamoDB multi-item call (ddb-items.ts): one group per event name its items are counted
+   * under (`TransactWriteItems (Put)` …), with the tables of those items only, each with a dedup
+   * fingerprint of its own (itemFingerprint). False, with nothing counted, when an item's table
+   * has no ARN to make (no region or account): the caller then counts the call whole.
+   */
+  private addItems(p: number, time: number, ev: UsageEvent, sessionAccount: string, items: readonly DdbItem[]): boolean {
+    const ctx = { eventSource: ev.eventSource, region: ev.awsRegion, accountId: ev.recipientAccountId ?? sessionAccount, partition: this.principalPartition[p] as string, resources: ev.resources, params: NO_PARAMS };
+    const byName = new Map<string, string[]>();
+    for (const it of items) {
+      const arn = ddbItemArn(ctx, it.table, it.index);
+      if (arn === null) return false;
+      const arns = byName.get(it.eventName);
+      if (arns === undefined) byName.set(it.eventName, [arn]);
+      else if (!arns.includes(arn)) arns.push(arn);
+    }
+    const hashed = ev.sharedEventId ?? ev.eventId;
+    if (hashed !== null) fingerprintTo(hashed, FP, 0);
+    const h1 = ev.sharedEventId !== null ? sharedFingerprint(FP[0] as number) : (FP[0] as number);
+    const h2 = FP[1] as number;
+    const late = ev.sharedEventId !== null ? lateCopy(ev.recipientAccountId, ev.identityAccountId) : 0;
+    for (const name of [...byName.keys()].sort()) {
+      const gi = this.noteCall(p, time, ev.eventSource, name, ev.errorCode, false, ev.awsRegion);
+      this.noteResources(gi, (byName.get(name) as string[]).sort());
+      if (hashed !== null) this.noteFingerprints(itemFingerprint(h1, DDB_ITEM_EVENT_NAMES.indexOf(name)), h2, gi, -1, -1, time, late);
+    }
+    return true;
   }
 
   /**
@@ -425,6 +458,17 @@ export class FileAccumulator {
     }
     const source = c.text(m[r + S_SOURCE] as number) as string;
     const name = c.text(m[r + S_NAME] as number) as string;
+    const dynamodb = source === DYNAMODB_SOURCE;
+    // A DynamoDB call whose items are in a list of objects (ddb-items.ts), which the scanner does
+    // not read: parsed whole and counted as the full parser's event is. The common path pays the
+    // one source compare, which the checks below share.
+    if (dynamodb && DDB_ITEM_CALLS.has(name)) {
+      const ev = c.event(r);
+      if (ev !== null) {
+        this.add(ev, index);
+        return;
+      }
+    }
     const region = c.text(m[r + S_REGION] as number);
     const recipient = c.text(m[r + S_ACCOUNT] as number);
     const errorCode = c.text(m[r + S_ERROR] as number);
@@ -446,7 +490,7 @@ export class FileAccumulator {
     const callCode = refusal === null ? errorCode : refusal.errorCode;
     // A PartiQL ExecuteStatement is counted under its verb's name (event-actions.ts
     // partiqlEventName), off the symbol fast path, which is keyed by the event name's symbol.
-    const partiql = name === "ExecuteStatement" && source === DYNAMODB_SOURCE && (m[r + S_PAR_COUNT] as number) > 0 ? partiqlEventName(source, name, c.params(r).statement) : null;
+    const partiql = dynamodb && name === "ExecuteStatement" && (m[r + S_PAR_COUNT] as number) > 0 ? partiqlEventName(source, name, c.params(r).statement) : null;
     const gi = partiql !== null ? this.noteCall(p, time, source, partiql, callCode, c.versioned(r), region) : this.noteCall(p, time, source, name, callCode, c.versioned(r), region, m[r + S_SOURCE] as number, m[r + S_NAME] as number);
     const accountId = recipient ?? (this.principals[p] as PrincipalPartial).accountId;
     const nres = m[r + S_RES_COUNT] as number;
@@ -457,7 +501,7 @@ export class FileAccumulator {
     } else if (nres > 0) {
       // resources[] says it all but for a DynamoDB call's index (requestParameters.indexName, resourcesOf)
       // and an EventBridge global endpoint, which PutEvents lists but is not authorised on.
-      const params = source === DYNAMODB_SOURCE && (m[r + S_PAR_COUNT] as number) > 0 ? c.params(r) : NO_PARAMS;
+      const params = dynamodb && (m[r + S_PAR_COUNT] as number) > 0 ? c.params(r) : NO_PARAMS;
       resources = resourcesOf({ eventSource: source, region, accountId, partition: this.principalPartition[p] as string, resources: c.resourceList(r), params, eventName: name });
     } else if (resourcesFollowEventName(source, name)) {
       // The resource follows the event name (resources.ts resourcesFollowEventName: API Gateway's
@@ -1169,6 +1213,16 @@ export function copyFingerprint(h1: number): number {
 /** The KMS or IAM half of a refused call (denials.ts) has a fingerprint of its own, derived as copyFingerprint's. */
 export function refusedHalfFingerprint(h1: number): number {
   return (h1 ^ 0x85ebca6b) >>> 0;
+}
+
+/**
+ * The group of a DynamoDB multi-item call's items counted under the `k`th of DDB_ITEM_EVENT_NAMES
+ * (accumulate.ts addItems) has a fingerprint of its own, derived as copyFingerprint's: the call's
+ * groups are one call each, deduplicated apart. The twelve constants are none of the others nor
+ * their XORs (test/usage/ddb-items.test.ts).
+ */
+export function itemFingerprint(h1: number, k: number): number {
+  return (h1 ^ Math.imul(k + 1, 0x5bd1e995)) >>> 0;
 }
 
 /**

@@ -14,7 +14,9 @@
  *                action authorises each API; e.g. ListObjectsV2 → s3:ListBucket).
  * - [DDB-IAM]    Amazon DynamoDB developer guide, "Using IAM policy conditions / API permissions":
  *                TransactWriteItems/TransactGetItems are authorised per item operation; PartiQL
- *                statements by dynamodb:PartiQL* actions.
+ *                statements by dynamodb:PartiQL* actions ("IAM security policies with PartiQL for
+ *                DynamoDB", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-iam.html).
+ *                A multi-item call's items are read by ddb-items.ts.
  * - [SQS-IAM]    Amazon SQS developer guide, "Amazon SQS API permissions: Actions and resource
  *                reference" (batch APIs use the single-message action).
  * - [SNS-IAM]    Amazon SNS developer guide, PublishBatch "requires sns:Publish".
@@ -126,24 +128,45 @@ export const EVENT_ACTIONS: { readonly [key: string]: EventMapping } = {
   "s3:DeleteObjects": { actions: ["s3:DeleteObject"], source: "[IF-3.6] multi-object delete → s3:DeleteObject per key" },
   "s3:SelectObjectContent": { actions: ["s3:GetObject"], source: "[S3-CT] S3 Select → s3:GetObject" },
 
-  // DynamoDB [DDB-IAM]: transactions authorise each item operation; which ones is not in the
-  // event, so every candidate counts as used (the safe direction: keeps, never removes).
-  "dynamodb:TransactWriteItems": { actions: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"], source: "[IF-3.6][DDB-IAM] per-item actions; all candidates kept" },
+  // DynamoDB [DDB-IAM]: a transaction authorises each item by its operation's action on its table;
+  // PartiQL statements by the PartiQL action of their verb. TransactWriteItems, BatchExecuteStatement
+  // and ExecuteTransaction list their items in requestParameters.requestItems (DynamoDB developer
+  // guide, "Logging DynamoDB operations by using AWS CloudTrail",
+  // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/logging-using-cloudtrail.html):
+  // every record reader counts each item under `<call> (<operation or verb>)` on its own table
+  // (ddb-items.ts). Where an item cannot be read, and in the query rows (Athena, CloudTrail Lake,
+  // Security Lake), which do not carry the list, the call counts under its own name: every
+  // candidate (the safe direction: keeps, never removes).
+  "dynamodb:TransactWriteItems": { actions: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"], source: "[IF-3.6][DDB-IAM] per-item actions; items not read, all candidates kept" },
+  "dynamodb:TransactWriteItems (Put)": { actions: ["dynamodb:PutItem"], source: "[DDB-IAM] a Put item → dynamodb:PutItem on its table" },
+  "dynamodb:TransactWriteItems (Update)": { actions: ["dynamodb:UpdateItem"], source: "[DDB-IAM] an Update item → dynamodb:UpdateItem on its table" },
+  "dynamodb:TransactWriteItems (Delete)": { actions: ["dynamodb:DeleteItem"], source: "[DDB-IAM] a Delete item → dynamodb:DeleteItem on its table" },
+  "dynamodb:TransactWriteItems (ConditionCheck)": { actions: ["dynamodb:ConditionCheckItem"], source: "[DDB-IAM] a ConditionCheck item → dynamodb:ConditionCheckItem on its table" },
+  // TransactGetItems' items are all Get (DynamoDB API reference, TransactGetItem): one action, on
+  // the tables resources[] lists. BatchWriteItem and BatchGetItem are actions of their own
+  // (Service Authorization Reference, "Actions, resources, and condition keys for Amazon DynamoDB"):
+  // the default rule, whatever their PutRequest or DeleteRequest items.
   "dynamodb:TransactGetItems": { actions: ["dynamodb:GetItem"], source: "[IF-3.6][DDB-IAM]" },
   // ExecuteStatement is authorised by the PartiQL action of its statement's verb, which the record
   // gives (requestParameters.statement: the DynamoDB guide's CloudTrail example writes `SELECT * FROM
   // Music WHERE …`, only non-key values redacted): the readers count the call under
   // `ExecuteStatement (<VERB>)` (partiqlEventName). Without a statement, or with another first word,
-  // every candidate counts (the safe direction: keeps, never removes). BatchExecuteStatement's and
-  // ExecuteTransaction's statements are in a list of objects (requestItems[].statement), which the
-  // readers do not read: every candidate counts (test/usage/cloudtrail-sweep.test.ts ct-62).
+  // every candidate counts (the safe direction: keeps, never removes).
   "dynamodb:ExecuteStatement": { actions: ["dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"], source: "[DDB-IAM] PartiQL; no statement verb read, all candidates kept" },
   "dynamodb:ExecuteStatement (SELECT)": { actions: ["dynamodb:PartiQLSelect"], source: "[DDB-IAM] a SELECT statement → dynamodb:PartiQLSelect" },
   "dynamodb:ExecuteStatement (INSERT)": { actions: ["dynamodb:PartiQLInsert"], source: "[DDB-IAM] an INSERT statement → dynamodb:PartiQLInsert" },
   "dynamodb:ExecuteStatement (UPDATE)": { actions: ["dynamodb:PartiQLUpdate"], source: "[DDB-IAM] an UPDATE statement → dynamodb:PartiQLUpdate" },
   "dynamodb:ExecuteStatement (DELETE)": { actions: ["dynamodb:PartiQLDelete"], source: "[DDB-IAM] a DELETE statement → dynamodb:PartiQLDelete" },
-  "dynamodb:BatchExecuteStatement": { actions: ["dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"], source: "[DDB-IAM]" },
-  "dynamodb:ExecuteTransaction": { actions: ["dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"], source: "[DDB-IAM]" },
+  "dynamodb:BatchExecuteStatement": { actions: ["dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"], source: "[DDB-IAM] statements not read, all candidates kept" },
+  "dynamodb:BatchExecuteStatement (SELECT)": { actions: ["dynamodb:PartiQLSelect"], source: "[DDB-IAM] a SELECT statement of the batch → dynamodb:PartiQLSelect" },
+  "dynamodb:BatchExecuteStatement (INSERT)": { actions: ["dynamodb:PartiQLInsert"], source: "[DDB-IAM] an INSERT statement of the batch → dynamodb:PartiQLInsert" },
+  "dynamodb:BatchExecuteStatement (UPDATE)": { actions: ["dynamodb:PartiQLUpdate"], source: "[DDB-IAM] an UPDATE statement of the batch → dynamodb:PartiQLUpdate" },
+  "dynamodb:BatchExecuteStatement (DELETE)": { actions: ["dynamodb:PartiQLDelete"], source: "[DDB-IAM] a DELETE statement of the batch → dynamodb:PartiQLDelete" },
+  "dynamodb:ExecuteTransaction": { actions: ["dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"], source: "[DDB-IAM] statements not read, all candidates kept" },
+  "dynamodb:ExecuteTransaction (SELECT)": { actions: ["dynamodb:PartiQLSelect"], source: "[DDB-IAM] a SELECT statement of the transaction → dynamodb:PartiQLSelect" },
+  "dynamodb:ExecuteTransaction (INSERT)": { actions: ["dynamodb:PartiQLInsert"], source: "[DDB-IAM] an INSERT statement of the transaction → dynamodb:PartiQLInsert" },
+  "dynamodb:ExecuteTransaction (UPDATE)": { actions: ["dynamodb:PartiQLUpdate"], source: "[DDB-IAM] an UPDATE statement of the transaction → dynamodb:PartiQLUpdate" },
+  "dynamodb:ExecuteTransaction (DELETE)": { actions: ["dynamodb:PartiQLDelete"], source: "[DDB-IAM] a DELETE statement of the transaction → dynamodb:PartiQLDelete" },
 
   // SQS / SNS batch APIs [SQS-IAM][SNS-IAM]
   "sqs:SendMessageBatch": { actions: ["sqs:SendMessage"], source: "[IF-3.6][SQS-IAM]" },

@@ -1,3 +1,5 @@
+import type { DdbItem } from "./ddb-items.js";
+
 /**
  * The few fields of a CloudTrail record that usage needs. Both readers (the full JSON.parse reader
  * and the byte scanner) produce exactly this, and a test holds them equal over the corpus and over
@@ -215,6 +217,13 @@ export interface UsageEvent {
   /** resources[].ARN, in record order. */
   resources: string[];
   params: RequestParams;
+  /**
+   * A DynamoDB TransactWriteItems, BatchExecuteStatement or ExecuteTransaction call's items, each
+   * with the action it needs and its table (ddb-items.ts), when every item could be read; absent
+   * otherwise (the call then counts every candidate action). Only the full parser reads them: the
+   * scanners hand such records to it (requestParameters.requestItems is a list of objects).
+   */
+  items?: DdbItem[];
 }
 
 /** The fields a record must have to be counted; a record without them is skipped and reported. */

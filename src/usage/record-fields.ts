@@ -5,6 +5,7 @@
  */
 
 import { isListParamKey, isSetParamKey, PARAM_KEYS, SET_PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
+import { ddbItems } from "./ddb-items.js";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -81,7 +82,7 @@ export function eventFromRecord(rec: Obj): UsageEvent {
       }
     }
   }
-  return {
+  const ev: UsageEvent = {
     eventId: str(rec.eventID),
     sharedEventId: str(rec.sharedEventID),
     eventTime: rec.eventTime as string,
@@ -104,6 +105,11 @@ export function eventFromRecord(rec: Obj): UsageEvent {
     resources,
     params,
   };
+  // A DynamoDB call's items (a list of objects), each counted by what it does (ddb-items.ts); only
+  // set when all could be read, so the event of any other record is as before.
+  const items = isObj(rp) && rp.requestItems !== undefined ? ddbItems(ev.eventSource, ev.eventName, rp.requestItems) : null;
+  if (items !== null) ev.items = items;
+  return ev;
 }
 
 /**

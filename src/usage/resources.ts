@@ -513,6 +513,18 @@ function withResourcesList(ctx: ResourceContext): string[] {
   return table === undefined ? dedupe(ctx.resources) : dedupe([...ctx.resources, indexArn(table, p) as string]);
 }
 
+/**
+ * The ARN of the table, or index, that an item of a DynamoDB multi-item call names (ddb-items.ts):
+ * the table's ARN as resources[] lists it (CloudTrail's own, as withResourcesList takes it), an ARN
+ * the request gave as it is, else the table in the call's region and account (as a tableName
+ * parameter is read); null when none can be made.
+ */
+export function ddbItemArn(ctx: ResourceContext, table: string, index: string | null): string | null {
+  const listed = isArn(table) ? table : ctx.resources.find((r) => r.endsWith(`:table/${table}`));
+  const arn = listed ?? (ctx.region !== null && ctx.accountId !== null ? `arn:${ctx.partition}:dynamodb:${ctx.region}:${ctx.accountId}:table/${table}` : null);
+  return arn === null ? null : index === null ? arn : indexArn(arn, { indexName: index });
+}
+
 /** An EventBridge global endpoint's ARN (`arn:<partition>:events:<region>:<account>:endpoint/<name>`). */
 const EVENTS_ENDPOINT = /^arn:[^:]+:events:[^:]*:[^:]*:endpoint\//;
 

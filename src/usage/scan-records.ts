@@ -17,7 +17,8 @@
  */
 
 import { isSetParamKey, PARAM_KEYS, RECORD_KEYS, SET_PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
-import { INSIGHT_EVENT_TYPE, INSIGHT_RECORD } from "./record-fields.js";
+import { eventFromRecord, INSIGHT_EVENT_TYPE, INSIGHT_RECORD, missingField } from "./record-fields.js";
+import { DDB_ITEM_CALLS, DYNAMODB_SOURCE } from "./ddb-items.js";
 
 export class ScanError extends Error {
   constructor(
@@ -93,7 +94,10 @@ const UI_KEYS = new KeySet(["type", "arn", "principalId", "accountId", "invokedB
 const SC_KEYS = new KeySet(["sessionIssuer"]);
 const SI_KEYS = new KeySet(["arn"]);
 const RES_KEYS = new KeySet(["ARN"]);
-const PARAMS = new KeySet(PARAM_KEYS);
+// requestItems after the keys read: a DynamoDB multi-item call's items (ddb-items.ts), a list of
+// objects this scanner does not read; its record is handed to the full parser (see `record`).
+const PARAMS = new KeySet([...PARAM_KEYS, "requestItems"]);
+const REQUEST_ITEMS_ID = PARAM_KEYS.length;
 const NAMES_ID = PARAMS.lookup("names");
 const SERVICES_ID = PARAMS.lookup("services");
 const KEY_ID = PARAMS.lookup("key");
@@ -206,6 +210,8 @@ export class RecordScanner {
   }
 
   private readonly vals: (string | null)[] = [null, null, null, null, null, null, null, null, null];
+  /** Set by `params` when the record's requestParameters has requestItems; cleared by `record`. */
+  private requestItems = false;
   private emitted = 0;
   private found = false;
 
@@ -250,6 +256,7 @@ export class RecordScanner {
     // errorMessage is decoded after the record, and only when it has an errorCode (denials.ts).
     let messageAt = -1;
     let shared: string | null = null;
+    const start = this.i;
     this.i++; // {
     this.ws();
     if (b[this.i] === RBRACE) {
@@ -294,6 +301,16 @@ export class RecordScanner {
     if (eventTime === null) return 'missing or non-string "eventTime"';
     if (eventSource === null) return vals[R.eventType] === INSIGHT_EVENT_TYPE ? INSIGHT_RECORD : 'missing or non-string "eventSource"';
     if (eventName === null) return 'missing or non-string "eventName"';
+    if (this.requestItems) {
+      this.requestItems = false;
+      // A DynamoDB multi-item call: its items are read by the full parser, from the record's bytes
+      // (ddb-items.ts). Bytes that are not valid JSON (skipped values are only checked for
+      // balance) leave the call as scanned, counted whole: as the WebAssembly reader does.
+      if (DDB_ITEM_CALLS.has(eventName) && eventSource === DYNAMODB_SOURCE) {
+        const whole = this.parsed(start, this.i);
+        if (whole !== null) return whole;
+      }
+    }
     const errorCode = vals[R.errorCode] ?? null;
     const errorMessage = errorCode === null || messageAt < 0 ? null : this.stringAt(messageAt);
     const ev = this.reuse;
@@ -450,10 +467,26 @@ export class RecordScanner {
     return out;
   }
 
+  /** The record in b[s, e) through JSON.parse and record-fields.ts; null when it is not valid JSON. */
+  private parsed(s: number, e: number): UsageEvent | null {
+    let rec: unknown;
+    try {
+      rec = JSON.parse(this.utf8(s, e));
+    } catch {
+      return null;
+    }
+    return missingField(rec) === null ? eventFromRecord(rec as Parameters<typeof eventFromRecord>[0]) : null;
+  }
+
   private params(): RequestParams {
     const b = this.b;
     const p: { [k: string]: string | string[] } = {};
     this.object(PARAMS, (id) => {
+      if (id === REQUEST_ITEMS_ID) {
+        this.requestItems = true;
+        this.skipValue();
+        return;
+      }
       const k = PARAM_KEYS[id] as string;
       if (id === NAMES_ID || id === SERVICES_ID) {
         delete p[k];

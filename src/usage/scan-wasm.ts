@@ -97,6 +97,12 @@ export interface CompactRecords {
   resourceList(r: number): string[];
   /** List offset (from `list`) of record r's only parameter when it is one symbol value; else -1. */
   singleParam(r: number): number;
+  /**
+   * Record `r` parsed whole (JSON.parse of its bytes, record-fields.ts eventFromRecord), for the
+   * few calls whose fields the scanner does not read (ddb-items.ts); null when its bytes are not
+   * valid JSON (the scanner checks skipped values for balance only).
+   */
+  event(r: number): UsageEvent | null;
 }
 
 interface Exports {
@@ -330,6 +336,17 @@ export class WasmScanner implements CompactRecords {
       this.ids = [];
       this.epoch++;
     }
+  }
+
+  event(r: number): UsageEvent | null {
+    const m = this.i32;
+    let rec: unknown;
+    try {
+      rec = JSON.parse(this.u8.utf8Slice(this.base + (m[r + S.S_START] as number), this.base + (m[r + S.S_END] as number)));
+    } catch {
+      return null;
+    }
+    return missingField(rec) === null ? eventFromRecord(rec as Parameters<typeof eventFromRecord>[0]) : null;
   }
 
   private slowRecord(sink: CompactSink, r: number, index: number): void {

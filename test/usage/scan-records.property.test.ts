@@ -13,13 +13,15 @@ type JV = { t: "obj"; e: [string, JV][] } | { t: "arr"; i: JV[] } | { t: "str"; 
 const ws = fc.constantFrom("", "", "", " ", "\n  ", "\t", "\r\n");
 const text = fc.oneof(
   fc.constantFrom("AssumedRole", "arn:aws:iam::123456789012:role/path/my-role", "AROAEXAMPLE:my-fn", "s3.amazonaws.com", "GetObject", "2026-10-01T12:00:00Z", "us-east-1"),
+  // DynamoDB's multi-item calls (ddb-items.ts), whose records the scanner hands to the full parser.
+  fc.constantFrom("dynamodb.amazonaws.com", "TransactWriteItems", "BatchExecuteStatement", "ExecuteTransaction", "Put", "Update", "SELECT * FROM t", 'INSERT INTO "t" VALUE {}'),
   fc.string({ maxLength: 12 }),
   fc.string({ unit: "grapheme", maxLength: 6 }),
   fc.constantFrom('quote " inside', "back\\slash", "tab\tnew\nline", "é ü 日本", "\u0000\u001f", "😀"),
 );
-const KEYS = ["eventID", "eventTime", "eventSource", "eventName", "awsRegion", "recipientAccountId", "errorCode", "eventType", "eventCategory", "managementEvent", "readOnly", "errorMessage", "sharedEventID", "errorCode", "userIdentity", "resources", "requestParameters", "type", "arn", "principalId", "accountId", "invokedBy", "sessionContext", "sessionIssuer", "ARN", "bucketName", "key", "names", "services", "service", "cluster", "tableName", "functionName", "versionId", "other", "Records", "eventNam", "eventNames", "instancesSet", "resourcesSet", "items", "instanceId", "resourceId"];
+const KEYS = ["eventID", "eventTime", "eventSource", "eventName", "awsRegion", "recipientAccountId", "errorCode", "eventType", "eventCategory", "managementEvent", "readOnly", "errorMessage", "sharedEventID", "errorCode", "userIdentity", "resources", "requestParameters", "type", "arn", "principalId", "accountId", "invokedBy", "sessionContext", "sessionIssuer", "ARN", "bucketName", "key", "names", "services", "service", "cluster", "tableName", "functionName", "versionId", "other", "Records", "eventNam", "eventNames", "instancesSet", "resourcesSet", "items", "instanceId", "resourceId", "requestItems", "operation", "statement", "TableName"];
 /** `ESC:` keys are written with a \u escape (`"event\u0049D"` is the key eventID). */
-const key = fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 8 }), fc.constantFrom("ESC:eventID", "ESC:eventTime", "ESC:arn", "ESC:ARN", "ESC:errorMessage", "ESC:sharedEventID"));
+const key = fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 8 }), fc.constantFrom("ESC:eventID", "ESC:eventTime", "ESC:arn", "ESC:ARN", "ESC:errorMessage", "ESC:sharedEventID", "ESC:requestItems"));
 const serKey = (k: string): string => (k.startsWith("ESC:") ? `"${k.slice(4, -1)}\\u${k.charCodeAt(k.length - 1).toString(16).padStart(4, "0")}"` : JSON.stringify(k));
 
 const jv: fc.Arbitrary<JV> = fc.letrec<{ v: JV }>((tie) => ({

@@ -69,6 +69,12 @@ const CALLS: [string, string, fc.Arbitrary<object | null>][] = [
   ["glue", "GetDatabase", fc.record({ name, catalogId: fc.constantFrom("111122223333", "444455556666") }, { requiredKeys: ["name"] })],
   ["glue", "GetCrawler", fc.record({ name })],
   ["dynamodb", "PutItem", fc.constant(null)],
+  // Multi-item calls (ddb-items.ts): the items are read by the full parser in every reader; an
+  // unreadable item (no operation, another one, no table, a word that is no verb, not a list)
+  // leaves the call counted whole.
+  ["dynamodb", "TransactWriteItems", fc.record({ requestItems: fc.oneof(fc.array(fc.record({ operation: fc.constantFrom("Put", "Update", "Delete", "ConditionCheck", "Get", 5), tableName: fc.oneof(name, fc.constant("arn:aws:dynamodb:us-east-1:444455556666:table/shared")), TableName: name }, { requiredKeys: [] }), { maxLength: 3 }), fc.constant("***(Truncated)")) })],
+  ["dynamodb", "BatchExecuteStatement", fc.record({ requestItems: fc.array(fc.oneof(fc.constantFrom("SELECT * FROM orders WHERE id = 'FROM x'", 'SELECT a FROM "orders"."by-day"', "select * from orders.byDay", "INSERT INTO audit VALUE {'id' : ***(Redacted)}", "EXISTS(SELECT * FROM orders)", "SELECT 'x"), name.map((t) => `DELETE FROM "${t}" WHERE id = 'a'`)).map((statement) => ({ statement })), { maxLength: 3 }) })],
+  ["dynamodb", "ExecuteTransaction", fc.record({ requestItems: fc.array(fc.oneof(name.map((t) => ({ statement: `UPDATE ${t} SET a = ***(Redacted)` })), fc.constant({})), { maxLength: 2 }) })],
   ["kms", "Decrypt", fc.constant({})],
   // Two halves of one record (resources.ts reEncryptSplit): the source key (the first of resources[]) and the call.
   ["kms", "ReEncrypt", fc.constant({ destinationKeyId: "alias/rotated" })],
