@@ -173,7 +173,9 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
   // The policy type the refusal names (denials.ts (d)), on the group that counts the refusal.
   const deniedBy = refusingPolicyOfCall(rowCode, errorMessage);
   const split = reEncryptSplit(eventSource, eventName, resources);
-  // A PartiQL ExecuteStatement under its verb's name, as the record readers count it (the query's rp_statement is the verb).
+  // A PartiQL ExecuteStatement under its verb's name, as the record readers count it (the query's
+  // rp_statement is the verb). A DynamoDB multi-item call is counted whole: the rows do not carry
+  // its items (sql.ts rp_statement), so every candidate action, where the records count each item's.
   const callName = partiqlEventName(eventSource, eventName, params.statement) ?? eventName;
   acc.addGroup(session, { eventSource, eventName: callName, errorCode, versioned: val(row, "version_id_present") === "1", region, deniedBy: refusal === null ? deniedBy : 0 }, calls, first, last, copy !== null ? copyDestination(resources, copy) : split !== null ? split.destination : resources);
   // The copy's read half (resources.ts copySourceOf), or a ReEncrypt's source key (reEncryptSplit), as the record readers count it.

@@ -155,6 +155,9 @@ export const USAGE_ROW_COLUMNS = [
   // A DynamoDB ExecuteStatement's PartiQL verb (SELECT …), which says the action that authorised it
   // (event-actions.ts partiqlEventName): the verb alone, so that calls group as before. After the
   // others: rows of an older query are read as before, the call counted under every PartiQL action.
+  // A multi-item call's list (TransactWriteItems' operations, BatchExecuteStatement's and
+  // ExecuteTransaction's statements: ddb-items.ts) has no column: one would split the aggregation
+  // into a row per distinct list. Such calls count under every candidate action from the rows.
   "rp_statement",
 ] as const;
 

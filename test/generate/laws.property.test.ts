@@ -40,6 +40,10 @@ const FAMILIES: { actions: string[]; make: (name: string, dir: string) => string
   // one prefix was `arn:aws:dynamodb:` or `arn:aws:s3:::`, granted on every table or bucket.
   { actions: ["dynamodb:UpdateItem"], make: (n, d) => `arn:aws:dynamodb:${d === "in" ? "eu-west-1" : REGION}:${d === "out" ? "444455556666" : ACCOUNT}:table/${n}` },
   { actions: ["s3:DeleteObject"], make: (n, d) => `arn:aws:s3:::${n.replace(/[^a-z0-9-]/g, "x")}/${d}/1.json` },
+  // The actions a DynamoDB multi-item call's items are counted under (src/usage/ddb-items.ts): a
+  // transaction's ConditionCheck, a batch's INSERT on a table, a SELECT on an index.
+  { actions: ["dynamodb:ConditionCheckItem", "dynamodb:PartiQLInsert"], make: (n) => `arn:aws:dynamodb:${P}:table/${n}` },
+  { actions: ["dynamodb:PartiQLSelect"], make: (n, d) => `arn:aws:dynamodb:${P}:table/${n}/index/by-${d}` },
   { actions: ["sqs:SendMessage"], make: (n) => `arn:aws:sqs:${P}:${n}` },
   { actions: ["sns:Publish"], make: (n) => `arn:aws:sns:${P}:${n}` },
   { actions: ["ssm:GetParameter"], make: (n, d) => `arn:aws:ssm:${P}:parameter/${d}/${n}` },
