@@ -23,6 +23,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { auditDocument } from "../../src/audit/index.js";
 import { generatePolicy } from "../../src/generate/index.js";
 import { emptyRoleFacts, evaluateRequest, loadActionCatalogSync } from "../../src/iam/index.js";
 import type { PolicyDocument } from "../../src/model/document.js";
@@ -107,6 +108,10 @@ const RECORDS = [
   ddbRecord("tx-truncated", 7, "TransactWriteItems", "***(Truncated)", ["orders"]),
   ddbRecord("batch-unknown-verb", 8, "BatchExecuteStatement", [{ statement: "SELECT * FROM orders" }, { statement: "EXISTS(SELECT * FROM orders WHERE id = 'x')" }], ["orders"]),
   ddbRecord("tx-no-table", 9, "TransactWriteItems", [{ operation: "Put", key: { id: "1" } }], ["orders"]),
+  // BatchWriteItem's requestItems is keyed by table (DynamoDB API reference, BatchWriteItem); the
+  // call is authorised by dynamodb:BatchWriteItem whatever its PutRequest and DeleteRequest items
+  // (Service Authorization Reference, "API operations defined by Amazon DynamoDB"): on resources[].
+  ddbRecord("batch-write", 10, "BatchWriteItem", { orders: [{ PutRequest: { Item: ["id"] } }], audit: [{ DeleteRequest: { Key: { id: "1" } } }] }, ["orders", "audit"]),
 ];
 
 const ALL_WRITES = ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"];
@@ -162,6 +167,7 @@ describe("DynamoDB multi-item calls, item by item", () => {
     expect(got["transaction-statements"]).toEqual({ "dynamodb:PartiQLUpdate": [1, [table("inventory")]], "dynamodb:PartiQLDelete": [1, [table("orders")]] });
     // Unreadable: every candidate of the call, on what resources[] names (as before).
     for (const fn of ["tx-no-operation", "tx-truncated", "tx-no-table"]) expect(got[fn], fn).toEqual(Object.fromEntries(ALL_WRITES.map((a) => [a, [1, [table("orders")]]])));
+    expect(got["batch-write"]).toEqual({ "dynamodb:BatchWriteItem": [1, [table("audit"), table("orders")]] });
     expect(got["batch-unknown-verb"]).toEqual(Object.fromEntries(["Select", "Insert", "Update", "Delete"].map((v) => [`dynamodb:PartiQL${v}`, [1, [table("orders")]]])));
   });
 
@@ -206,6 +212,12 @@ describe("DynamoDB multi-item calls, item by item", () => {
     expect(labels["dynamodb:PutItem"]).toBe("used");
     expect(labels["dynamodb:DeleteItem"]).toBe("unused");
     expect(labels["dynamodb:UpdateItem"]).toBe("unused");
+  });
+
+  it("LR008: a Put-only transaction's function is told DeleteItem, UpdateItem and ConditionCheckItem are unused, never PutItem", async () => {
+    const { doc, arn } = await putOnlyDocument();
+    const lr008 = auditDocument(doc).findings.filter((f) => f.ruleId === "LR008" && f.resource.arn === arn);
+    expect(lr008.map((f) => (f.evidence as { unused?: string[] } | undefined)?.unused)).toEqual([["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"]]);
   });
 
   it("generate: the policy allows each item's call on its table, and nothing the items did not do", async () => {
