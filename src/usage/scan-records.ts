@@ -210,7 +210,7 @@ export class RecordScanner {
   }
 
   private readonly vals: (string | null)[] = [null, null, null, null, null, null, null, null, null];
-  /** Set by `params` when the record's requestParameters has requestItems; cleared by `record`. */
+  /** Set by `params` when the record's requestParameters has requestItems; cleared by `record` as it starts. */
   private requestItems = false;
   private emitted = 0;
   private found = false;
@@ -257,6 +257,7 @@ export class RecordScanner {
     let messageAt = -1;
     let shared: string | null = null;
     const start = this.i;
+    this.requestItems = false;
     this.i++; // {
     this.ws();
     if (b[this.i] === RBRACE) {
@@ -302,7 +303,6 @@ export class RecordScanner {
     if (eventSource === null) return vals[R.eventType] === INSIGHT_EVENT_TYPE ? INSIGHT_RECORD : 'missing or non-string "eventSource"';
     if (eventName === null) return 'missing or non-string "eventName"';
     if (this.requestItems) {
-      this.requestItems = false;
       // A DynamoDB multi-item call: its items are read by the full parser, from the record's bytes
       // (ddb-items.ts). Bytes that are not valid JSON (skipped values are only checked for
       // balance) leave the call as scanned, counted whole: as the WebAssembly reader does.
