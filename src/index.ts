@@ -77,6 +77,7 @@ export {
   loadRulePack,
   PACK_ENTRYPOINT,
   PACK_FAILURE_CODES,
+  suppressionsFromDocument,
   suppressionsFromTags,
   type Diagnostic,
   type EncodedDocument,

@@ -26,7 +26,7 @@ import { builtinRulesView } from "./rules-view.js";
 import { pendingRulesSlices, sliceRulesView, slicesOf, type RulesSlices } from "./rules-slices.js";
 import type { PendingDocument } from "../model/pending.js";
 import { ChunkSink, encodeChunked, evaluateChunks } from "./wasm-input.js";
-import { applySuppressions, suppressionsFromTags, type SuppressionRule } from "./suppressions.js";
+import { applySuppressions, suppressionsFromDocument, suppressionsFromTags, type SuppressionRule } from "./suppressions.js";
 import { appendAll } from "../collections.js";
 import { checkCanonicalInput } from "../normalize/validate.js";
 
@@ -446,7 +446,7 @@ function evaluateWith(
     appendAll(diagnostics, built.diagnostics);
     summaries.push({ origin: pack.origin, wasmSha256: pack.wasmSha256, rules: pack.catalog.rules.length, findings: built.findings.length, failed: built.diagnostics.some(isPackFailure) });
   }
-  const rules = [...(options.suppressions ?? []), ...suppressionsFromTags(plain)];
+  const rules = [...(options.suppressions ?? []), ...suppressionsFromTags(plain), ...suppressionsFromDocument(plain)];
   // Rule ids and names a suppression may name; not checkable when a pack has no catalog (its
   // rules are known only by the findings they happen to give).
   const knownRules = packs.some((p) => p.catalog.rules.length === 0) ? undefined : new Set(packs.flatMap((p) => p.catalog.rules.flatMap((r) => [r.id.toLowerCase(), r.name.toLowerCase()])));

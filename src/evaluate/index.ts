@@ -15,6 +15,7 @@ export { buildFindings, compareFindings, failedPacks, fingerprintOf, isPackFailu
 export { loadBuiltinPack, loadRulePack, SDK_BUILTINS, type CompiledModule, type LoadRulePackOptions, type RulePack } from "./pack.js";
 export {
   applySuppressions,
+  suppressionsFromDocument,
   suppressionsFromTags,
   validateSuppression,
   SUPPRESS_TAG_PREFIX,

@@ -9,6 +9,8 @@
  *   leastrole:suppress:<rule id or name> = "<reason> until YYYY-MM-DD"
  * A tag that says "until" and then anything but a real date (`until 2025-3-31`, `until Q3`) is not
  * applied, with a warning: read as part of the reason it would have suppressed forever.
+ * And a template resource's `Metadata: leastrole: suppress:` list, which the reader carries in the
+ * canonical document's `suppressions` (src/sources/cloudformation/metadata-suppressions.ts).
  */
 
 import type { CanonicalDocument } from "../model/document.js";
@@ -24,8 +26,14 @@ export interface SuppressionRule {
   reason: string;
   /** Last day (YYYY-MM-DD, inclusive) the suppression applies; absent or null = no expiry. */
   expires?: string | null;
-  /** Where the suppression came from, for reports: `config:<file>` or `tag:<arn>`. */
+  /** Where the suppression came from, for reports: `config:<file>`, `tag:<arn>` or `template:<file>#<LogicalId>`. */
   origin?: string;
+  /**
+   * The exact ARNs it applies to, in place of `resource` (which then only names them in messages):
+   * a template's suppression applies to the resource it is written on and to what the template
+   * makes from it (SAM's `<Function>Role`), as one suppression, used when either has the finding.
+   */
+  resources?: string[];
 }
 
 export interface SuppressionOutcome {
@@ -67,6 +75,18 @@ export function suppressionsFromTags(doc: Partial<CanonicalDocument>): Suppressi
   return out;
 }
 
+/** Suppressions written in the inputs beside their resources (a template's resource Metadata). */
+export function suppressionsFromDocument(doc: Partial<CanonicalDocument>): SuppressionRule[] {
+  return (doc.suppressions ?? []).map((s) => ({
+    rule: s.rule,
+    resource: s.resources.join(", "),
+    resources: [...s.resources],
+    reason: s.reason,
+    expires: s.expires,
+    origin: s.origin,
+  }));
+}
+
 /**
  * A day of the calendar written YYYY-MM-DD. Not Date.parse alone: it rolls 2027-02-30 over to
  * March 2nd, so an impossible date would pass for another one.
@@ -94,6 +114,16 @@ export function validateSuppression(s: SuppressionRule): string | null {
   return null;
 }
 
+/** Whether a finding's resource is one a suppression names: its exact ARNs, else its glob over ARN or name. */
+function resourceMatcher(rule: SuppressionRule): (f: Finding) => boolean {
+  if (rule.resources !== undefined) {
+    const arns = new Set(rule.resources);
+    return (f) => arns.has(f.resource.arn);
+  }
+  const re = globToRegExp(rule.resource);
+  return (f) => re.test(f.resource.arn) || re.test(f.resource.name);
+}
+
 function ruleMatches(rule: string, f: Finding): boolean {
   if (rule === "*") return true;
   const r = rule.toLowerCase();
@@ -115,7 +145,7 @@ export function applySuppressions(
   knownRules?: ReadonlySet<string>,
 ): SuppressionOutcome {
   const diagnostics: Diagnostic[] = [];
-  const valid: Array<{ rule: SuppressionRule; re: RegExp; used: boolean; expiredHit: boolean }> = [];
+  const valid: Array<{ rule: SuppressionRule; matches: (f: Finding) => boolean; used: boolean; expiredHit: boolean }> = [];
   for (const rule of rules) {
     const problem = validateSuppression(rule);
     if (problem) {
@@ -128,13 +158,13 @@ export function applySuppressions(
       });
       continue;
     }
-    valid.push({ rule, re: globToRegExp(rule.resource), used: false, expiredHit: false });
+    valid.push({ rule, matches: resourceMatcher(rule), used: false, expiredHit: false });
   }
   const out = findings.map((f) => {
     let applied: Finding["suppressed"] = null;
     for (const v of valid) {
       if (!ruleMatches(v.rule.rule, f)) continue;
-      if (!v.re.test(f.resource.arn) && !v.re.test(f.resource.name)) continue;
+      if (!v.matches(f)) continue;
       const expired = v.rule.expires != null && v.rule.expires < today;
       if (expired) {
         v.expiredHit = true;

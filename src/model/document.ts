@@ -18,7 +18,7 @@ export type { AccessLevel, RoleFacts, ServiceGrant, StatementFacts } from "./fac
 import type { UsageSection } from "./usage.js";
 
 /** Bumped on any incompatible change to this file. Rules and embedders may check it. */
-export const SCHEMA_VERSION = "1.6";
+export const SCHEMA_VERSION = "1.7";
 
 export interface CanonicalDocument {
   schemaVersion: string;
@@ -39,6 +39,36 @@ export interface CanonicalDocument {
    * accounts may get it (download its code). Absent when the inputs describe none.
    */
   layerVersions?: LayerVersion[];
+  /**
+   * Suppressions written in the inputs beside the resources they accept findings on (a
+   * CloudFormation, SAM or CDK resource's `Metadata: leastrole: suppress:` list), carried from the
+   * reader to the evaluator, which applies them as it applies the config file's. Sorted by origin,
+   * then rule. Absent when the inputs hold none.
+   */
+  suppressions?: DeclaredSuppression[];
+}
+
+/**
+ * One suppression written in an input, as written (a missing reason is "", an expiry that is not
+ * text is its text form): the evaluator validates it as it validates the config file's, and says
+ * why one is not applied.
+ */
+export interface DeclaredSuppression {
+  /** Rule id (`LR003`), rule name, or `*`. */
+  rule: string;
+  reason: string;
+  /** Last day (YYYY-MM-DD, inclusive) it applies, as written; null = no expiry. */
+  expires: string | null;
+  /**
+   * The ARNs of the resources whose findings it accepts, sorted: the resource it is written on,
+   * and what the input makes from that resource (SAM's `<Function>Role` for a function's
+   * Metadata; the roles an AWS::IAM::Policy or ManagedPolicy is put on).
+   */
+  resources: string[];
+  /** What reports say it came from: `template:<file>#<LogicalId>`. */
+  origin: string;
+  /** Where it is written: file, line, logical ID, CDK construct path. */
+  source: SourceLocation;
 }
 
 /* ------------------------------------------------------------------ meta */

@@ -5,7 +5,7 @@
  * the first and say so.
  */
 
-import type { LambdaFunction, ManagedPolicy, RolePolicyResource, SourceInfo, SourceLocation, Warning } from "../model/document.js";
+import type { DeclaredSuppression, LambdaFunction, ManagedPolicy, RolePolicyResource, SourceInfo, SourceLocation, Warning } from "../model/document.js";
 import type { UsageSection } from "../model/usage.js";
 import type { FunctionPatch, FunctionVersionRecord, PrincipalRecord, RolePolicyPatch, RoleRecord, RoleUseRecord, SourceFragment } from "../sources/types.js";
 import type { LayerVersionRecord } from "../sources/lambda-layers.js";
@@ -23,6 +23,8 @@ export interface Merged {
   layerVersions: LayerVersionRecord[];
   /** Roles Lambda resources other than functions run with: the fragments' and those a canonical document's roles carry. */
   roleUses: RoleUseRecord[];
+  /** Suppressions written in the inputs (a template's resource Metadata), in input order. */
+  suppressions: DeclaredSuppression[];
   incomplete: Set<string>;
   sources: SourceInfo[];
   warnings: Warning[];
@@ -68,6 +70,7 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
     patches: [],
     layerVersions: [],
     roleUses: [],
+    suppressions: [],
     incomplete: new Set(),
     sources: [],
     warnings: [],
@@ -134,6 +137,7 @@ export function mergeFragments(input: readonly SourceFragment[]): Merged {
     }
     appendAll(merged.patches, stale ? f.functionPatches.filter((p) => p.functionArn === null || !stale.has(p.functionArn)) : f.functionPatches);
     if (f.layerVersions) appendAll(merged.layerVersions, f.layerVersions);
+    if (f.suppressions) appendAll(merged.suppressions, f.suppressions);
   }
   for (const f of fragments) for (const p of f.rolePolicyPatches ?? []) attachToRole(merged, p);
   return merged;

@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { instantOf, lookupAwsManagedPolicy, managedPolicyDataInfo } from "../iam/index.js";
 import { packageVersion } from "../evaluate/locate.js";
-import type { Account, CanonicalDocument, FunctionCoverage, LambdaFunction, LambdaServiceUse, Principal, Role, SourceInfo, SourceLocation, Warning } from "../model/document.js";
+import type { Account, CanonicalDocument, DeclaredSuppression, FunctionCoverage, LambdaFunction, LambdaServiceUse, Principal, Role, SourceInfo, SourceLocation, Warning } from "../model/document.js";
 import { SCHEMA_VERSION } from "../model/document.js";
 import { emptyUsage, type UsageSection } from "../model/usage.js";
 import { parseArn } from "../sources/arns.js";
@@ -28,6 +28,7 @@ import { trustsLambda, trustsLambdaAtEdge } from "./trust.js";
 import { joinLayerVersions } from "./layers.js";
 import { setDisplayNames } from "./display-names.js";
 import { appendAll } from "../collections.js";
+import { canonicalJson } from "./canonical-json.js";
 
 export interface NormalizeOptions {
   /**
@@ -201,6 +202,7 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
   for (const arn of [...merged.policies.keys()].sort()) policies[arn] = merged.policies.get(arn)!;
 
   const layerVersions = joinLayerVersions(merged.layerVersions, functions, warnings);
+  const suppressions = declaredSuppressions(merged.suppressions);
 
   const sortedWarnings = sortWarnings(warnings);
   partial ||= sortedWarnings.some(makesPartial);
@@ -223,8 +225,22 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
     policies,
     usage,
     ...(layerVersions.length > 0 ? { layerVersions } : {}),
+    ...(suppressions.length > 0 ? { suppressions } : {}),
   };
   return { document, warnings: sortedWarnings, partial };
+}
+
+/**
+ * The inputs' suppressions in a stable order (origin, rule, line), each once: the same template
+ * given twice, or a canonical document made from it given beside it, writes each entry twice.
+ */
+function declaredSuppressions(all: readonly DeclaredSuppression[]): DeclaredSuppression[] {
+  const seen = new Map<string, DeclaredSuppression>();
+  for (const s of all) {
+    const key = canonicalJson(s);
+    if (!seen.has(key)) seen.set(key, s);
+  }
+  return [...seen.values()].sort((a, b) => compareStrings(a.origin, b.origin) || compareStrings(a.rule, b.rule) || (a.source.line ?? 0) - (b.source.line ?? 0) || compareStrings(canonicalJson(a), canonicalJson(b)));
 }
 
 /**

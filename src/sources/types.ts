@@ -9,6 +9,7 @@ import type {
   Account,
   AliasRoute,
   AttachedPolicyRef,
+  DeclaredSuppression,
   FunctionUrl,
   InlinePolicy,
   LambdaFunction,
@@ -169,6 +170,8 @@ export interface SourceFragment {
   configStates?: ConfigState[];
   /** Lambda layer versions the file names, with their policies when it holds them (absent: none). */
   layerVersions?: LayerVersionRecord[];
+  /** Suppressions written beside the resources in the file (a template's resource Metadata; absent: none). */
+  suppressions?: DeclaredSuppression[];
   /** Usage carried by a canonical document given as input. */
   usage?: UsageSection;
   /**

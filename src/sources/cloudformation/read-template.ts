@@ -40,6 +40,7 @@ import { cdkHandlerOf, CUSTOM_RESOURCE_POLICY } from "./cdk-handlers.js";
 import { expandForEach, usesLanguageExtensions } from "./language-extensions.js";
 import { linkedValue, readAlias, readEventInvokeConfig, readEventSourceMapping, readFunction, readPermission, readUrl } from "./template-lambda.js";
 import { principalsOf, readPrincipal, readUserToGroupAddition } from "./template-principals.js";
+import { metadataSuppressions } from "./metadata-suppressions.js";
 
 export interface CloudFormationReadOptions {
   accountId?: string;
@@ -473,6 +474,8 @@ export class TemplateReader {
     if (this.roleUses.length > 0) fragment.roleUses = this.roleUses;
     if (this.layerVersions.length > 0) fragment.layerVersions = this.layerVersions;
     fragment.incompletePrincipals = [...this.incomplete].sort();
+    const suppressions = metadataSuppressions(this, fragment);
+    if (suppressions.length > 0) fragment.suppressions = suppressions;
     // A nested stack not read holds functions and roles of its own: what is read is not all there is.
     fragment.partial = fragment.incompletePrincipals.length > 0 || this.warnings.some((w) => (w.code.startsWith("sam-") && w.code !== "sam-policies-ignored") || w.code === "cloudformation-nested-stack" || w.code === "cloudformation-undefined-reference" || w.code === "cloudformation-transform" || w.code === "cloudformation-unsupported-intrinsic");
     fragment.warnings = sortWarnings(this.warnings);
