@@ -15,8 +15,12 @@
  *   region, because GitHub drops results without a physical location; in every case also a
  *   logical location carrying the resource ARN;
  * - `partialFingerprints["leastrole/v1"]` = the finding's fingerprint (stable across runs);
- * - suppressed findings keep their result, with `suppressions: [{kind: "external", status:
- *   "accepted", justification}]`, so code scanning shows them as dismissed, not fixed.
+ * - suppressed findings keep their result, with `suppressions: [{kind, status: "accepted",
+ *   justification}]`, so code scanning shows them as dismissed, not fixed. `kind` is "inSource"
+ *   for a suppression written in the template beside the resource (its Metadata), "external" for
+ *   the config file's and tags (SARIF 2.1.0, §3.35.2 "kind": inSource, "the suppression is
+ *   persisted in the source artifact"; external, "persisted outside"; Static Analysis Results
+ *   Interchange Format Version 2.1.0, https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html).
  */
 
 import type * as Sarif from "sarif";
@@ -295,7 +299,7 @@ function sarifLog(report: AuditReport, catalog: readonly RuleMetadata[], options
     if (f.suppressed) {
       result.suppressions = [
         {
-          kind: "external",
+          kind: f.suppressed.origin.startsWith("template:") ? "inSource" : "external",
           status: "accepted",
           justification: text(f.suppressed.reason),
           properties: { origin: f.suppressed.origin, expires: f.suppressed.expires },
