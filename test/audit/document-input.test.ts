@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { auditDocument, auditDocumentAsync, buildDocument } from "../../src/index.js";
 import { encodeDocument, evaluateDocument, evaluateDocumentAsync, loadBuiltinPack } from "../../src/evaluate/index.js";
-import type { CanonicalDocument } from "../../src/model/document.js";
+import { SCHEMA_VERSION, type CanonicalDocument } from "../../src/model/document.js";
 
 const demo = join(import.meta.dirname, "..", "..", "examples", "demo-account");
 let text: string;
@@ -39,7 +39,7 @@ describe("a document from outside", () => {
   it("another schema version is refused, naming both versions", () => {
     const doc = { ...parsed(), schemaVersion: "9.0" };
     const e = inputError(() => auditDocument(doc));
-    expect(e.message).toMatch(/^auditDocument: the document is not a canonical document of a version this leastrole reads: schemaVersion is "9\.0", not 1\.5 /);
+    expect(e.message.startsWith(`auditDocument: the document is not a canonical document of a version this leastrole reads: schemaVersion is "9.0", not ${SCHEMA_VERSION} `)).toBe(true);
     expect(e.path).toBe("schemaVersion");
     expect(inputError(() => auditDocument({ ...parsed(), schemaVersion: "1.0" })).message).toMatch(/buildDocument\(\[file\]\) or `leastrole normalize`/);
   });
