@@ -139,7 +139,7 @@ function isDisabled(rule: string, off: ReadonlySet<string>, packs: readonly Rule
  */
 function disabledNote(d: Diagnostic): Diagnostic {
   // In place of the general advice (check the rule and the resource): the rule is why.
-  const base = d.message.replace(/: check the rule and the resource.*$/s, "");
+  const base = d.message.replace(/: (check the rule and the resource|that rule reports nothing on this resource).*$/s, "");
   return { ...d, message: `${base}: rule ${d.rule} is turned off by rules.disable, so there is nothing to suppress (remove one or the other)` };
 }
 

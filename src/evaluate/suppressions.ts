@@ -195,7 +195,10 @@ export function applySuppressions(
       code: unknown ? "suppression-unknown-rule" : "suppression-unused",
       message: unknown
         ? `suppression of ${u.rule} on ${u.resource}${u.origin ? ` (${u.origin})` : ""}: ${JSON.stringify(u.rule)} is not the id or name of a rule of the packs run, so it suppresses nothing (\`leastrole rules\` lists them)`
-        : `suppression of ${u.rule} on ${u.resource}${u.origin ? ` (${u.origin})` : ""} matched no finding: check the rule and the resource (a finding on a role is not suppressed by its function's name), or remove it`,
+        : u.resources !== undefined
+          ? // Written on the resource itself: only the rule can be wrong, or the finding is gone.
+            `suppression of ${u.rule} on ${u.resource}${u.origin ? ` (${u.origin})` : ""} matched no finding: that rule reports nothing on this resource (a finding on another resource is suppressed on that one), so remove it or check the rule`
+          : `suppression of ${u.rule} on ${u.resource}${u.origin ? ` (${u.origin})` : ""} matched no finding: check the rule and the resource (a finding on a role is not suppressed by its function's name), or remove it`,
       rule: u.rule,
     });
   }

@@ -141,6 +141,22 @@ describe("Metadata suppressions on a SAM function", () => {
       ["suppression-unused", "LR011"],
       ["suppression-unknown-rule", "LR999"],
     ]);
+    expect(report.diagnostics.find((d) => d.code === "suppression-unused")?.message).toMatch(/^suppression of LR011 on arn:aws:iam::unknown:role\/ListerRole, arn:aws:lambda:unknown:unknown:function:Lister \(template:.*sam-unused\.yaml#Lister\) matched no finding: that rule reports nothing on this resource/);
+  });
+
+  it("an unused one whose rule rules.disable turns off says so, as a config file's does", async () => {
+    const file = write(
+      "sam-disabled.yaml",
+      SAM(`    Metadata:
+      leastrole:
+        suppress:
+          - rule: LR011
+            reason: "the role trusts only Lambda anyway"`),
+    );
+    const report = auditDocument(await buildDocument([file]), { evaluateWorkers: 0, today: "2026-12-01", disable: ["LR011"] });
+    const unused = report.diagnostics.filter((d) => d.code === "suppression-unused").map((d) => d.message);
+    expect(unused).toHaveLength(1);
+    expect(unused[0]).toMatch(/#Lister\) matched no finding: rule LR011 is turned off by rules.disable, so there is nothing to suppress \(remove one or the other\)$/);
   });
 });
 
