@@ -109,6 +109,9 @@ describe("the docs' TypeScript examples, copied into a project as written", () =
   // Each ```ts block of README.md and docs/*.md (the shipped docs) is a file of its own. They used
   // names nobody declared (document, config, roleArn, stream, bar, text, functionArn,
   // loadActionCatalog), and docs/iam-engine.md wrote signatures as ```ts: none compiled so.
+  // Code of another library's API that the docs show beside leastrole's (a CDK app writing a
+  // resource's Metadata, docs/iac.md) is fenced ```typescript: it uses nothing of leastrole's, and
+  // its own types (aws-cdk-lib) are not installed here.
   const blocks = (): Array<{ file: string; code: string }> =>
     ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)].flatMap((file) =>
       [...readFileSync(join(root, file), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => ({ file, code: m[1]! })),
