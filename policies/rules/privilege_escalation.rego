@@ -87,11 +87,18 @@ paths_finding(resource, label, name, paths) := {
 	},
 }
 
-describe(p) := sprintf("%s (%s on %s)", [p.title, concat(" + ", p.actions), concat(", ", [resource_name(p, r) | some r in array.slice(p.resources, 0, 2)])])
+describe(p) := sprintf("%s (%s on %s)", [p.title, concat(" + ", p.actions), concat(", ", array.slice(resource_names(p), 0, 2))])
+
+# The targets as the message shows them, in the order of those names (then the listed resource)
+# when a template's or plan's are among them, so the two shown are the first by the names the user
+# reads; otherwise (an account export's) the list as it is, sorted by ARN. The evidence keeps the list.
+resource_names(p) := [pair[0] | some pair in sort([[resource_name(p, r), r] | some r in p.resources])] if {
+	object.get(p, "resourceDisplayNames", null) != null
+} else := p.resources
 
 # A target as the user's code names it when it is a template's or plan's role, user, group,
 # function or policy (the analysis gives its display name: src/analysis/escalation.ts), else the
-# ARN or `<any …>` description the path lists. The evidence keeps the list as it is.
+# ARN or `<any …>` description the path lists.
 resource_name(p, r) := object.get(p, ["resourceDisplayNames", r], r)
 
 more(n, shown) := sprintf("; and %d more", [n - shown]) if n > shown

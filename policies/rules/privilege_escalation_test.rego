@@ -67,11 +67,30 @@ test_iac_names_are_the_users if {
 # them by resource); the others, and the evidence's list, stay the ARNs and `<any …>` descriptions.
 test_iac_targets_are_named_as_the_users if {
 	p := object.union(path("iam-put-role-policy", false), {
-		"resources": ["<any role in 123456789012>", "arn:aws:iam::123456789012:role/app", "arn:aws:iam::123456789012:role/other"],
-		"resourceDisplayNames": {"arn:aws:iam::123456789012:role/app": "aws_iam_role.app"},
+		"resources": ["<any role in 123456789012>", "arn:aws:iam::123456789012:role/other", "arn:aws:iam::123456789012:role/zz-app"],
+		"resourceDisplayNames": {"arn:aws:iam::123456789012:role/zz-app": "ApiRole"},
 	})
-	r := object.union(role(true, [p]), {"displayName": "aws_iam_role.app"})
+	r := object.union(role(true, [p]), {"displayName": "ApiRole"})
 	some f in privilege_escalation.findings with input as {"roles": [r], "principals": []}
-	f.message == "Role aws_iam_role.app has 1 privilege-escalation path: Title iam-put-role-policy (iam:PutRolePolicy on <any role in 123456789012>, aws_iam_role.app)"
+
+	# The first two by the names shown: the `<any …>` description, then ApiRole (listed last by its
+	# ARN, role/zz-app), before role/other's ARN (`<` before `A` before `a`).
+	f.message == "Role ApiRole has 1 privilege-escalation path: Title iam-put-role-policy (iam:PutRolePolicy on <any role in 123456789012>, ApiRole)"
 	f.evidence.paths[0].resources == p.resources
+}
+
+# A SAM template's roles `RoleName: alpha` of logical ID Zulu and `zeta` of Alpha: the message
+# names Alpha first (by the names shown), not Zulu (by the ARNs); an account export's (no display
+# names) keeps the list's order, by ARN.
+test_iac_targets_are_listed_by_the_names_shown if {
+	alpha := "arn:aws:iam::123456789012:role/alpha"
+	zeta := "arn:aws:iam::123456789012:role/zeta"
+	p := object.union(path("iam-put-role-policy", false), {"resources": [alpha, zeta], "resourceDisplayNames": {alpha: "Zulu", zeta: "Alpha"}})
+	some f in privilege_escalation.findings with input as {"roles": [role(true, [p])], "principals": []}
+	endswith(f.message, "(iam:PutRolePolicy on Alpha, Zulu)")
+	f.evidence.paths[0].resources == [alpha, zeta]
+
+	plain := object.union(path("iam-put-role-policy", false), {"resources": [zeta, alpha]})
+	some g in privilege_escalation.findings with input as {"roles": [role(true, [plain])], "principals": []}
+	endswith(g.message, sprintf("(iam:PutRolePolicy on %s, %s)", [zeta, alpha]))
 }

@@ -102,7 +102,15 @@ condition_keys(st) := sort({lower(k) | some _, block in object.get(st, "Conditio
 # Which functions of the inputs run the version (with its code, and their execution roles).
 users(layer) := "no function of the inputs uses it" if {
 	count(layer.functions) == 0
-} else := sprintf("used by %s of the inputs: %s", [plural(count(layer.functions)), concat(", ", [user_name(layer, arn) | some arn in layer.functions])])
+} else := sprintf("used by %s of the inputs: %s", [plural(count(layer.functions)), concat(", ", user_names(layer))])
+
+# The functions' names in the order of the names shown (then ARN) when a template's or plan's are
+# among them: a list of logical IDs or addresses in the order of the names in AWS does not look
+# sorted. Otherwise (an account export's) in the order of `layer.functions`, as before. The
+# evidence keeps `layer.functions`.
+user_names(layer) := [pair[0] | some pair in sort([[user_name(layer, arn), arn] | some arn in layer.functions])] if {
+	object.get(layer, ["analysis", "functionDisplayNames"], null) != null
+} else := [function_name(arn) | some arn in layer.functions]
 
 # A function of a template or plan as its code names it (the analysis gives its display name: the
 # functions may be in another slice of the rules' input than the layer version), else its name.

@@ -122,12 +122,33 @@ test_iac_function_is_named_as_written if {
 
 # The functions of a template or plan that run the version are named as their code names them
 # (the analysis gives their display names: they may be in another slice of the input); the others
-# by name, in the same order; the evidence keeps the ARNs.
+# by name; all in the order of the names shown; the evidence keeps the ARNs in their order.
 test_iac_functions_are_named_as_the_users if {
 	billing := "arn:aws:lambda:us-east-1:111122223333:function:billing"
 	d := doc(get("*"), {"pinned": false, "otherAccounts": []}, [fn_arn, billing])
-	layer := object.union(d.layerVersions[0], {"analysis": object.union(d.layerVersions[0].analysis, {"functionDisplayNames": {fn_arn: "module.orders"}})})
+	layer := with_display_names(d, {fn_arn: "module.orders"})
 	some f in public_layer_version.findings with input as object.union(d, {"layerVersions": [layer]})
-	endswith(f.message, "; used by 2 functions of the inputs: module.orders, billing")
+	endswith(f.message, "; used by 2 functions of the inputs: billing, module.orders")
 	f.evidence.functions == [fn_arn, billing]
+}
+
+with_display_names(d, names) := object.union(d.layerVersions[0], {"analysis": object.union(d.layerVersions[0].analysis, {"functionDisplayNames": names})})
+
+# A SAM template's `FunctionName: zeta` of logical ID Alpha and `alpha` of Zulu: listed Alpha, Zulu
+# (by the names shown), not Zulu, Alpha (by the names in AWS, layer.functions' order).
+test_iac_functions_are_listed_by_the_names_shown if {
+	alpha := "arn:aws:lambda:us-east-1:111122223333:function:alpha"
+	zeta := "arn:aws:lambda:us-east-1:111122223333:function:zeta"
+	d := doc(get("*"), {"pinned": false, "otherAccounts": []}, [alpha, zeta])
+	some f in public_layer_version.findings with input as object.union(d, {"layerVersions": [with_display_names(d, {alpha: "Zulu", zeta: "Alpha"})]})
+	endswith(f.message, "; used by 2 functions of the inputs: Alpha, Zulu")
+	f.evidence.functions == [alpha, zeta]
+}
+
+# An account export's functions (no display names) keep layer.functions' order (by ARN), as before.
+test_account_functions_keep_their_order if {
+	zeta := "arn:aws:lambda:eu-west-1:111122223333:function:zeta"
+	alpha := "arn:aws:lambda:us-east-1:111122223333:function:alpha"
+	some f in public_layer_version.findings with input as doc(get("*"), {"pinned": false, "otherAccounts": []}, [zeta, alpha])
+	endswith(f.message, "; used by 2 functions of the inputs: zeta, alpha")
 }

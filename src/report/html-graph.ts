@@ -15,7 +15,7 @@ import { severityRank } from "../evaluate/findings.js";
 import type { CanonicalDocument, LambdaFunction } from "../model/document.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import { ellipsize, esc, num } from "./html-escape.js";
-import { functionsByRole, roleNameOf } from "./view.js";
+import { compareShown, functionsByRole, roleNameOf } from "./view.js";
 
 export interface GraphOptions {
   pageSize?: number;
@@ -25,7 +25,7 @@ export interface GraphOptions {
 interface Cluster {
   roleArn: string;
   roleName: string;
-  /** The role as the page names it (its display name for a template's or plan's), not for ordering. */
+  /** The role as the page names it (its display name for a template's or plan's), which orders the clusters too. */
   roleLabel: string;
   inInputs: boolean;
   /** All functions using the role (for the ×N badge), even when a page shows only some. */
@@ -88,8 +88,10 @@ function clustersOf(document: Partial<CanonicalDocument>, findings: readonly Fin
     byRole.set(fn.roleArn, list);
   }
   const byAccount = new Map<string, Cluster[]>();
+  // Functions and roles in the order of the names the nodes show (display name, else name in AWS; then ARN).
+  const byShown = compareShown(names);
   for (const [roleArn, fns] of byRole) {
-    fns.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.arn < b.arn ? -1 : 1));
+    fns.sort(byShown);
     const role = roleByArn.get(roleArn);
     let w: Severity | null = sev.get(roleArn) ?? null;
     for (const fn of fns) w = worst(w, sev.get(fn.arn) ?? null);
@@ -117,7 +119,7 @@ function clustersOf(document: Partial<CanonicalDocument>, findings: readonly Fin
         Number(b.total > 1) - Number(a.total > 1) ||
         b.total - a.total ||
         (a.worst === null ? 9 : severityRank(a.worst)) - (b.worst === null ? 9 : severityRank(b.worst)) ||
-        (a.roleName < b.roleName ? -1 : a.roleName > b.roleName ? 1 : a.roleArn < b.roleArn ? -1 : 1),
+        byShown({ name: a.roleName, arn: a.roleArn }, { name: b.roleName, arn: b.roleArn }),
     );
   }
   return new Map([...byAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -183,7 +185,7 @@ function renderPage(clusters: Cluster[], sev: Map<string, Severity>, pageIndex: 
 
 /**
  * `names`: how the page names a function or role, by ARN (report/view.ts displayNames: a template's
- * or plan's as its code does); the nodes are still ordered by the names in AWS, as before.
+ * or plan's as its code does), which also order the nodes (compareShown).
  */
 export function buildGraph(document: Partial<CanonicalDocument>, findings: readonly Finding[], options: GraphOptions = {}, names: ReadonlyMap<string, string> = new Map()): Graph {
   const pageSize = Math.max(10, options.pageSize ?? 120);

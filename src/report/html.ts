@@ -18,7 +18,7 @@ import { buildGraph, graphCaption, type GraphOptions } from "./html-graph.js";
 import type { AuditReport } from "./json.js";
 import { groupBy } from "../collections.js";
 import { plural as countOf } from "../printable.js";
-import { displayNames, firstParagraph, functionsByRole, locationName, NOTHING_AUDITED, nothingAudited, partialDataReasons, roleUsage, sortKeysDeep, topFixes, type RoleUsage } from "./view.js";
+import { compareShown, displayNames, firstParagraph, functionsByRole, inShownOrder, locationName, NOTHING_AUDITED, nothingAudited, partialDataReasons, roleUsage, sortKeysDeep, topFixes, type RoleUsage } from "./view.js";
 
 /** A generated least-privilege policy (from src/generate), keyed by role or function ARN. */
 export interface GeneratedFix {
@@ -232,7 +232,9 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
   const maxRows = options.maxRoleRows ?? 300;
   const usage = roleUsage(document, fnsOfRole).filter((u) => u.functions.length > 0);
   const unusedOf = (u: RoleUsage) => (u.granted ?? 0) - (u.usedGranted ?? u.used ?? 0);
-  usage.sort((a, b) => Number(a.status === "unknown") - Number(b.status === "unknown") || unusedOf(b) - unusedOf(a) || (a.roleName < b.roleName ? -1 : a.roleName > b.roleName ? 1 : 0));
+  // Ties by the role's name as the table shows it, then ARN (roleUsage lists by ARN).
+  const byShown = compareShown(shownNames);
+  usage.sort((a, b) => Number(a.status === "unknown") - Number(b.status === "unknown") || unusedOf(b) - unusedOf(a) || byShown({ name: a.roleName, arn: a.roleArn }, { name: b.roleName, arn: b.roleArn }));
   body.push(`<section id="usage"><h2>Granted versus used</h2>`);
   body.push(
     `<p class="lead">For each execution role: how many AWS actions it allows (granted) and how many its functions actually called${document.usage?.window ? ` between ${esc(document.usage.window.start.slice(0, 10))} and ${esc(document.usage.window.end.slice(0, 10))}` : ""} (used). <span style="color:var(--used)">Green</span> is the used share of the grant, grey the rest: a short green bar means most of the role's permissions were never exercised and are candidates for removal.</p>`,
@@ -275,7 +277,7 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
   const findingCard = (f: Finding): string => {
     const sev = sevClass(f.severity);
     const rule = rules.get(f.ruleId);
-    const fns = f.resource.type === "role" ? (fnsOfRole.get(f.resource.arn) ?? []).map((a) => fnNames.get(a) ?? a) : [];
+    const fns = f.resource.type === "role" ? inShownOrder(fnsOfRole.get(f.resource.arn) ?? [], shownNames, (a) => fnNames.get(a) ?? a).map((a) => fnNames.get(a) ?? a) : [];
     const resourceName = nameOf(f.resource.arn, f.resource.name);
     // The filter finds a finding by either name of its resource (the code's and AWS's).
     const searchText = [f.ruleId, f.name, resourceName, f.resource.name, f.resource.arn, f.message, ...fns].join(" ").toLowerCase();

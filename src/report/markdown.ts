@@ -11,7 +11,7 @@ import type { AuditReport } from "./json.js";
 import { plural } from "../printable.js";
 import { clip } from "./clip.js";
 import { htmlEscape, mdCode, mdFence, mdText } from "./markdown-escape.js";
-import { displayNames, functionsByRole, locationName, NOTHING_AUDITED, nothingAudited, partialDataReasons, sharedRoleCount, sortKeysDeep, topFixes } from "./view.js";
+import { displayNames, functionsByRole, inShownOrder, locationName, NOTHING_AUDITED, nothingAudited, partialDataReasons, sharedRoleCount, sortKeysDeep, topFixes } from "./view.js";
 
 /** GitHub's limit on an issue or pull-request comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -98,6 +98,8 @@ export function renderMarkdown(report: AuditReport, document: Partial<CanonicalD
   const nameOf: NameOf = (arn, name) => shownNames.get(arn) ?? name;
   const fnNames = new Map((document.functions ?? []).map((fn) => [fn.arn, nameOf(fn.arn, fn.name)]));
   const shared = sharedRoleCount(document, fnsOfRole);
+  // "Functions using it" in the order of the names it shows (the first 20 of them are listed).
+  const fnsShown = shownNames.size === 0 ? fnsOfRole : new Map([...fnsOfRole].map(([role, fns]) => [role, inShownOrder(fns, shownNames, (a) => fnNames.get(a) ?? a)]));
 
   // ---- summary: always fits (bounded size)
   const head: string[] = [];
@@ -148,8 +150,8 @@ export function renderMarkdown(report: AuditReport, document: Partial<CanonicalD
       break;
     }
     for (const f of ofSev) {
-      if (budget.add(findingBlock(f, fnsOfRole, fnNames, nameOf, true))) shown++;
-      else if (budget.add(findingBlock(f, fnsOfRole, fnNames, nameOf, false))) {
+      if (budget.add(findingBlock(f, fnsShown, fnNames, nameOf, true))) shown++;
+      else if (budget.add(findingBlock(f, fnsShown, fnNames, nameOf, false))) {
         shown++;
         withoutDetails++;
       } else {

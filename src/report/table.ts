@@ -147,9 +147,10 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
   if (problems.length > 0) for (const l of wrap(`Rule errors: ${plural(problems.length, "diagnostic")} (a rule pack failed in part; see below)`, width)) out.push(c.red(l));
 
   // ---- findings by function
-  const groups = groupFindingsByFunction(report.findings, document, fnsOfRole);
   const constructs = constructNames(document);
   const shown = displayNames(document, constructs);
+  // Blocks in the order of the names their heads show (a template's logical IDs, construct paths, addresses).
+  const groups = groupFindingsByFunction(report.findings, document, fnsOfRole, shown);
   const fnByArn = new Map((document.functions ?? []).map((fn) => [fn.arn, fn]));
   /** A resource as the text names it: as the user's code does when it is code, else its name. */
   const nameOf = (arn: string, name: string): string => shown.get(arn) ?? name;

@@ -60,8 +60,9 @@ export function constructNames(document: Partial<CanonicalDocument>): Map<string
  * terraform-aws-modules/lambda call: src/normalize/display-names.ts), as the built-in rules'
  * messages name it, else its construct. Empty for account exports, whose names are AWS's. The
  * table, Markdown and HTML reports all name resources through this one map, so that a heading never
- * says `SlackNotifierLambda` above a finding that says `LambdaFunction`. Only the text shown
- * changes: `resource.name`, the order of the lists (by the name in AWS) and fingerprints do not.
+ * says `SlackNotifierLambda` above a finding that says `LambdaFunction`. The lists are ordered by
+ * these names (compareShown, inShownOrder); `resource.name`, fingerprints and the findings' own
+ * order (the JSON report's) do not change.
  */
 export function displayNames(document: Partial<CanonicalDocument>, constructs: ReadonlyMap<string, string> = constructNames(document)): Map<string, string> {
   const names = new Map(constructs);
@@ -79,8 +80,28 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function compareBySeverityThenName(a: { worst: Severity; name: string; arn: string }, b: { worst: Severity; name: string; arn: string }): number {
-  return severityRank(a.worst) - severityRank(b.worst) || cmp(a.name, b.name) || cmp(a.arn, b.arn);
+/**
+ * Orders resources by what a report shows for them: the display name when there is one (the code's
+ * name: displayNames), else the name in AWS; the ARN breaks ties, so the order is total. Why: a
+ * list labelled `LambdaFunction`, `module.orders`, `OrdersStack/ReportA` but ordered by the names
+ * in AWS does not look sorted. For an account export (no display names) this is the order by name
+ * and ARN the lists had.
+ */
+export function compareShown(names: ReadonlyMap<string, string>): (a: { name: string; arn: string }, b: { name: string; arn: string }) => number {
+  return (a, b) => cmp(names.get(a.arn) ?? a.name, names.get(b.arn) ?? b.name) || cmp(a.arn, b.arn);
+}
+
+/**
+ * ARNs listed by what is shown for them (`shown`: the display name, else the name in AWS), ties by
+ * ARN, when the document has display names; as they are otherwise (an account export's lists are
+ * by ARN, and its reports stay byte for byte what they were).
+ */
+export function inShownOrder(arns: readonly string[], names: ReadonlyMap<string, string>, shown: (arn: string) => string): string[] {
+  if (names.size === 0) return [...arns];
+  return arns
+    .map((arn) => ({ arn, name: shown(arn) }))
+    .sort((a, b) => cmp(a.name, b.name) || cmp(a.arn, b.arn))
+    .map((x) => x.arn);
 }
 
 function worstOf(findings: readonly Finding[]): Severity {
@@ -129,12 +150,15 @@ function unusedRoleDetail(role: Role): string {
  * Group unsuppressed findings by the function they concern. A finding on a role appears under
  * every function using the role (a reader asking "what is wrong with my function" must see it);
  * a finding on a managed policy appears under the functions whose roles attach it. Findings that
- * reach no function get a group of their own resource. Groups are ordered worst first.
+ * reach no function get a group of their own resource. Groups are ordered worst first, then by
+ * the name the report shows (`names`: displayNames, a template's or plan's resources as its code
+ * names them; else the name in AWS), then ARN.
  */
 export function groupFindingsByFunction(
   findings: readonly Finding[],
   document: Partial<CanonicalDocument>,
   fnsOfRole: Map<string, string[]> = functionsByRole(document),
+  names: ReadonlyMap<string, string> = new Map(),
 ): FindingGroup[] {
   const fnByArn = new Map<string, LambdaFunction>((document.functions ?? []).map((f) => [f.arn, f]));
   const roleByArn = new Map<string, Role>((document.roles ?? []).map((r) => [r.arn, r]));
@@ -185,7 +209,8 @@ export function groupFindingsByFunction(
   for (const g of out) g.worst = worstOf(g.findings);
   // Functions first, then the resources no function uses; worst first inside each.
   const kindRank: Record<GroupKind, number> = { function: 0, role: 1, policy: 2, layer: 3, principal: 4 };
-  return out.sort((a, b) => kindRank[a.kind] - kindRank[b.kind] || compareBySeverityThenName(a, b));
+  const byShown = compareShown(names);
+  return out.sort((a, b) => kindRank[a.kind] - kindRank[b.kind] || severityRank(a.worst) - severityRank(b.worst) || byShown(a, b));
 }
 
 /** One rule's remediation and how much applying it everywhere would clear. */

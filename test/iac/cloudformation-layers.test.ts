@@ -89,8 +89,9 @@ describe("CloudFormation and SAM layer versions and their permissions, to LR022"
 `);
     const document = await buildDocument([file], { iac: { accountId: "123456789012", region: "us-east-1" } });
     const findings = auditDocument(document).findings.filter((f) => f.ruleId === "LR022" && f.severity === "high");
-    // In the order of the version's functions (by ARN: Orders, then billing-prod), as before.
-    expect(findings.map((f) => f.message.replace(/^.*; used by /, "used by "))).toEqual(["used by 2 functions of the inputs: Orders, Billing"]);
+    // In the order of the names shown (Billing, Orders), not of the version's functions (by ARN:
+    // Orders, then billing-prod), which the evidence keeps.
+    expect(findings.map((f) => f.message.replace(/^.*; used by /, "used by "))).toEqual(["used by 2 functions of the inputs: Billing, Orders"]);
     expect(findings[0]!.evidence["functions"]).toEqual(["arn:aws:lambda:us-east-1:123456789012:function:Orders", "arn:aws:lambda:us-east-1:123456789012:function:billing-prod"]);
   });
 });
