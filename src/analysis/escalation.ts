@@ -686,8 +686,9 @@ export function escalationPaths(self: Role | Principal, policies: PrincipalPolic
 /**
  * The display names of a path's listed resources that have one, by resource (the ARN the path
  * lists): a template's or plan's role, user, group, function or policy as its code names it, so
- * that LR014's message names the targets as it names the principal. The list and its order stay
- * the ARNs' (evidence and fingerprints do not change). Undefined when none has one.
+ * that LR014's message names the targets as it names the principal (in the order of those names:
+ * privilege_escalation.rego resource_names). The list and its order stay the ARNs' (evidence and
+ * fingerprints do not change). Undefined when none has one.
  */
 function resourceDisplayNames(resources: readonly string[], outcomes: readonly StepOutcome[]): { [resource: string]: string } | undefined {
   let out: { [resource: string]: string } | undefined;

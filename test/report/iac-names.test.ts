@@ -66,7 +66,7 @@ describe("the Markdown and HTML reports of a template or plan", () => {
     ]);
     expect(htmlFunctions(html)).toEqual(["module.orders, module.reports"]);
     expect(usageRoles(html)).toEqual(["aws_iam_role.shared arn:aws:iam::123456789012:role/tfmod-shared"]);
-    // Ordered by the names in AWS as before (tfmod-shared-orders, tfmod-shared-reports).
+    // Ordered by the names shown (module.orders, module.reports; test/report/iac-order.test.ts).
     expect(graphNodes(html)).toEqual(["fn module.orders", "fn module.reports", "role aws_iam_role.shared"]);
     expect(html).toContain("<summary>Generated policy for role aws_iam_role.shared</summary>");
   });
