@@ -250,7 +250,9 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
 
   // ---------------------------------------------------------------- findings
   // Each generated policy's anchor in the section that lists them all.
-  const fixArns = Object.keys(fixes).sort();
+  const fixLabel = (arn: string): string => (fnNames.get(arn) ? `function ${fnNames.get(arn)!} (${arn})` : arn);
+  // In the order of their labels when a template's or plan's names are among them; by ARN otherwise, as before.
+  const fixArns = inShownOrder(Object.keys(fixes).sort(), shownNames, fixLabel);
   const fixIndex = new Map(fixArns.map((arn, i) => [arn, i]));
   const fixId = (arn: string): string => `fix-${fixIndex.get(arn) ?? 0}`;
   const fixesFor = (f: Finding): Array<[string, GeneratedFix, string]> => {
@@ -342,7 +344,7 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
   // ---------------------------------------------------------------- generated policies, all of them
   if (fixArns.length > 0) {
     body.push(`<section id="fixes"><h2>Generated least-privilege policies</h2>`);
-    for (const arn of fixArns) body.push(fixBlock(fnNames.get(arn) ? `function ${fnNames.get(arn)!} (${arn})` : arn, fixes[arn]!, false, fixId(arn)));
+    for (const arn of fixArns) body.push(fixBlock(fixLabel(arn), fixes[arn]!, false, fixId(arn)));
     body.push(`</section>`);
   }
 

@@ -73,7 +73,7 @@ describe("the reports list a template's or plan's resources by the names they sh
   it("a SAM template: Alpha before Zulu (FunctionNames zeta and alpha), AlphaRole before ZuluRole (RoleNames zz-role and aa-role)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "leastrole-order-"));
     writeFileSync(join(dir, "template.yaml"), SAM);
-    const { report, text, md, html } = await reports([join(dir, "template.yaml")]);
+    const { doc, report, text, md, html } = await reports([join(dir, "template.yaml")]);
     // Each function has a finding of its own (LR005), so each has its block, worst first (all
     // high). Before: Quebec, Zulu, Papa, Alpha (a-fn, alpha, b-fn, zeta).
     expect(textHeads(text)).toEqual(["function Alpha", "function Papa", "function Quebec", "function Zulu"]);
@@ -84,6 +84,11 @@ describe("the reports list a template's or plan's resources by the names they sh
     expect(usageRoles(html)).toEqual(["AlphaRole", "SharedRole", "ZuluRole"]);
     // The shared role first, then the others by the name shown; a cluster's functions likewise.
     expect(graphNodes(html)).toEqual(["fn Alpha", "fn Zulu", "role SharedRole", "fn Quebec", "role AlphaRole", "fn Papa", "role ZuluRole"]);
+    // The generated policies' section lists them by their labels (before: by ARN, Zulu's function:alpha first).
+    const fnArn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
+    const withFixes = renderHtml(report, doc, { fixes: { [fnArn("alpha")]: { policyJson: "{}" }, [fnArn("zeta")]: { policyJson: "{}" } } });
+    const section = withFixes.slice(withFixes.indexOf('<section id="fixes">'));
+    expect([...section.matchAll(/<summary>function (\w+) \(/g)].map((m) => m[1])).toEqual(["Alpha", "Zulu"]);
     // The findings' own order (the JSON report's: severity, rule, ARN, fingerprint) is kept.
     expect(report.findings.map((f) => f.fingerprint)).toEqual([...report.findings].sort(compareFindings).map((f) => f.fingerprint));
   });
