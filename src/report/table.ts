@@ -11,7 +11,7 @@ import type { CanonicalDocument } from "../model/document.js";
 import { constructName } from "../normalize/display-names.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import type { AuditReport } from "./json.js";
-import { constructNames, displayNames, firstParagraph, functionsByRole, groupFindingsByFunction, NOTHING_AUDITED, nothingAudited, partialDataReasons, sharedRoleCount, stripControl, topFixes } from "./view.js";
+import { constructNames, displayNames, firstParagraph, functionsByRole, groupFindingsByFunction, NOTHING_AUDITED, nothingAudited, partialDataReasons, regionLabel, sharedRoleCount, stripControl, topFixes } from "./view.js";
 
 export interface TableOptions {
   color: boolean;
@@ -185,7 +185,7 @@ export function renderTable(report: AuditReport, document: Partial<CanonicalDocu
     // A function's role as the code names it too (the detail is `<region>, role <name>`).
     const fn = g.kind === "function" ? fnByArn.get(g.arn) : undefined;
     const roleShown = fn === undefined ? undefined : shown.get(fn.roleArn);
-    const detail = oneLine(fn !== undefined && roleShown !== undefined ? `${fn.region}, role ${roleShown}` : g.detail);
+    const detail = oneLine(fn !== undefined && roleShown !== undefined ? `${regionLabel(fn.region)}, role ${roleShown}` : g.detail);
     const name = oneLine(nameOf(g.arn, g.name));
     if (existing) {
       existing.names.push(name);

@@ -147,6 +147,14 @@ function unusedRoleDetail(role: Role): string {
 }
 
 /**
+ * A function's region as a block head says it: a template or plan that names none (no --region, no
+ * samconfig.toml) gives the region "unknown", which read as `(unknown, role X)` beside the role.
+ */
+export function regionLabel(region: string): string {
+  return region === "unknown" ? "region unknown" : region;
+}
+
+/**
  * Group unsuppressed findings by the function they concern. A finding on a role appears under
  * every function using the role (a reader asking "what is wrong with my function" must see it);
  * a finding on a managed policy appears under the functions whose roles attach it. Findings that
@@ -182,7 +190,7 @@ export function groupFindingsByFunction(
   const functionGroup = (fnArn: string): FindingGroup => {
     const fn = fnByArn.get(fnArn);
     const name = fn?.name ?? roleNameOf(fnArn.replace(/:function:/, "/"));
-    const detail = fn ? `${fn.region}, role ${roleNameOf(fn.roleArn)}` : "not in the inputs";
+    const detail = fn ? `${regionLabel(fn.region)}, role ${roleNameOf(fn.roleArn)}` : "not in the inputs";
     return groupFor("function", fnArn, name, detail);
   };
 

@@ -32,7 +32,7 @@ describe("the text report of a CDK app", () => {
     const out = await table([join(SWEEP, "aws-custom-resource-ssm-cross-stack")]);
     // Before: function GetParameterStack-AWS679f53fac002430cb0da5b7982bd22872D164C4C (unknown, role
     // AWS679f53fac002430cb0da5b7982bd2287ServiceRoleC1EA0FF2-75cf490e), and "on role" the role's name.
-    expect(heads(out)).toEqual(["function GetParameterStack/AWS679f53fac002430cb0da5b7982bd2287 (unknown, role GetParameterStack/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole)"]);
+    expect(heads(out)).toEqual(["function GetParameterStack/AWS679f53fac002430cb0da5b7982bd2287 (region unknown, role GetParameterStack/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole)"]);
     // The message names the role and the policy by construct (before: "Role
     // AWS679f53fac002430cb0da5b7982bd2287ServiceRoleC1EA0FF2-75cf490e:
     // inline:GetParameterCustomResourcePolicyD8E5D455 Statement[0]"), so the line under it that
@@ -44,7 +44,7 @@ describe("the text report of a CDK app", () => {
 
   it("says a grant is in the role's DefaultPolicy compactly", async () => {
     const out = await table([join(SWEEP, "provider-no-echo")]);
-    expect(heads(out)).toEqual(["function integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a (unknown, role integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole)"]);
+    expect(heads(out)).toEqual(["function integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a (region unknown, role integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole)"]);
     expect(text(out)).toContain("LR003 Role integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole: integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole/DefaultPolicy Statement[0]");
     expect(wheres(out)).toEqual([]);
   });
@@ -73,7 +73,8 @@ describe("the text report of a CDK app", () => {
     expect(h.length).toBeGreaterThan(0);
     expect(h.every((l) => !l.includes("/"))).toBe(true);
     // The function's FunctionName is SlackNotifierLambda, its role's RoleName LambdaBasicExecutionRole.
-    expect(h).toEqual(["function LambdaFunction (unknown, role LambdaIamRole)"]);
+    // Before: "(unknown, role LambdaIamRole)": the template names no region, which read as the role's.
+    expect(h).toEqual(["function LambdaFunction (region unknown, role LambdaIamRole)"]);
     expect(wheres(out).filter((l) => l.startsWith("in "))).toEqual([]);
   });
 });
