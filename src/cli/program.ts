@@ -30,5 +30,16 @@ export function buildProgram(): Command {
   registerSql(program);
   registerRules(program);
   registerInit(program);
+  // Commander's "missing required argument 'paths'" says what is missing, not what to give: each
+  // command's line names its usage and where the rest of it is.
+  for (const command of program.commands) {
+    command.configureOutput({
+      outputError: (s, write) => {
+        const line = s.replace(/^error: /, "").replace(/\n$/, "");
+        const missing = /^missing required argument /.test(line) ? `: leastrole ${command.name()} ${command.usage()} (leastrole ${command.name()} --help)` : "";
+        write(`leastrole: ${line}${missing}\n`);
+      },
+    });
+  }
   return program;
 }

@@ -197,4 +197,13 @@ describe("a new user's mistakes", () => {
     // Before: "`leastrole rules` lists them", which lists only the built-in rules without --rules.
     expect(r.stderr).toBe('leastrole: no rule "ACME001": `leastrole rules` lists them (a rule of your own pack: give the pack with --rules, or list it in the config\'s rules.packs)\n');
   });
+
+  it("a command run without its required argument shows its usage and where the rest is", () => {
+    // Before: "leastrole: missing required argument 'paths'", which says nothing of what to give.
+    expect(run(["audit"])).toEqual({ code: 2, stdout: "", stderr: "leastrole: missing required argument 'paths': leastrole audit [options] <paths...> (leastrole audit --help)\n" });
+    expect(run(["sql"]).stderr).toBe("leastrole: missing required argument 'query': leastrole sql [options] <query> (leastrole sql --help)\n");
+    expect(run(["explain"]).stderr).toBe("leastrole: missing required argument 'rule': leastrole explain [options] <rule> (leastrole explain --help)\n");
+    // Commander's other errors are as they were (the suggestion on the line after).
+    expect(run(["audit", DEMO, "--fromat", "json"]).stderr).toBe("leastrole: unknown option '--fromat'\n(Did you mean --format?)\n");
+  });
 });
