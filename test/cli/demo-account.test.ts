@@ -105,6 +105,17 @@ describe("leastrole audit examples/demo-account", () => {
     expect(r.stderr).toContain("job.json: skipped: aws iam generate-service-last-accessed-details output: a job id, not a report; give the output of aws iam get-service-last-accessed-details --job-id examplef-1305-c245-eba4-71fe298bcda7 instead");
   });
 
+  it("its README's table names every rule the audit reports", () => {
+    // Before: billing-sync-role's LR020 was reported and not in the table, so a first run showed a
+    // finding the demo's README did not explain.
+    const readme = readFileSync(join(root, demo, "README.md"), "utf8");
+    const named = new Set(readme.split("\n").filter((l) => l.startsWith("|")).flatMap((row) => [...row.matchAll(/\bLR\d{3}\b/g)].map((m) => m[0])));
+    const r = run(["audit", demo, "--format", "json", "--scope", "account"]);
+    const reported = new Set((JSON.parse(r.stdout) as { findings: Array<{ ruleId: string }> }).findings.map((f) => f.ruleId));
+    expect(reported.size).toBeGreaterThan(10);
+    expect([...reported].filter((id) => !named.has(id)).sort()).toEqual([]);
+  });
+
   it("fails the gate with --fail-on high", () => {
     expect(run(["audit", demo, "--fail-on", "high", "--format", "json"]).code).toBe(1);
   });
