@@ -18,6 +18,12 @@ import type { CanonicalDocument, Warning } from "../model/document.js";
 import type { PendingDocument } from "../model/pending.js";
 import { createProgress, type Progress } from "./progress.js";
 
+
+/**
+ * What `audit` and `normalize` read, in their --help: one text, so that normalize's no longer
+ * leaves out usage query rows, CDK assemblies and canonical documents, which it reads as audit does.
+ */
+export const INPUT_PATHS_HELP = "files or folders: AWS exports, CloudTrail logs, usage query rows, Terraform plans, CloudFormation/SAM/CDK templates, canonical documents";
 export interface InputFlags {
   config?: string;
   asOf?: string;

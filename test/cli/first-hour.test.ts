@@ -206,4 +206,17 @@ describe("a new user's mistakes", () => {
     // Commander's other errors are as they were (the suggestion on the line after).
     expect(run(["audit", DEMO, "--fromat", "json"]).stderr).toBe("leastrole: unknown option '--fromat'\n(Did you mean --format?)\n");
   });
+
+  it("`normalize --help` names the inputs `audit --help` does, which it reads the same", () => {
+    const inputs = (command: string) => /\n {2}paths\s+([\s\S]*?)\n\nOptions:/.exec(run([command, "--help"]).stdout)?.[1]?.replace(/\s+/g, " ");
+    expect(inputs("audit")).toContain("usage query rows");
+    // Before: "AWS exports, CloudTrail logs, Terraform plans, CloudFormation/SAM templates".
+    expect(inputs("normalize")).toBe(inputs("audit"));
+    // A canonical document, which the old text left out, is read by normalize.
+    const doc = join(work, "normalized.json");
+    expect(run(["normalize", DEMO, "-o", doc]).code).toBe(0);
+    const again = run(["normalize", doc]);
+    expect(again.code, again.stderr).toBe(0);
+    expect((JSON.parse(again.stdout) as { functions: unknown[] }).functions).toHaveLength(5);
+  });
 });

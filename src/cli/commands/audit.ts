@@ -12,7 +12,7 @@ import { writeHtml } from "../../report/html.js";
 import { writeSarif } from "../../report/sarif.js";
 import { diffPolicies, eachTarget, renderDiffMarkdown } from "../../generate/index.js";
 import { loadActionCatalogSync } from "../../iam/index.js";
-import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, noteWithoutUsage, reportUnreadNamedInputs, printRuleDiagnostics, asOfFlag, type InputFlags } from "../context.js";
+import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, noteWithoutUsage, reportUnreadNamedInputs, printRuleDiagnostics, asOfFlag, INPUT_PATHS_HELP, type InputFlags } from "../context.js";
 import { repositoryRoot } from "../../repository.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { extraPackSpecs, loadExtraPacks, rulesOption } from "../rules-flag.js";
@@ -55,7 +55,7 @@ export function registerAudit(program: Command): void {
   addIacOptions(
     program
       .command("audit")
-      .argument("<paths...>", "files or folders: AWS exports, CloudTrail logs, usage query rows, Terraform plans, CloudFormation/SAM/CDK templates, canonical documents")
+      .argument("<paths...>", INPUT_PATHS_HELP)
       .description("audit Lambda execution roles and report the findings")
       .addOption(new Option("-f, --format <format>", "report format").choices(["table", "json", "sarif", "markdown", "html"]).default("table"))
       .option("-o, --output <file>", "write the report to a file instead of stdout")

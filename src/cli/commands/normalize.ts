@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { writeCanonicalDocument } from "../../normalize/index.js";
-import { documentFor, loadConfigFor, makeProgress, printInputWarnings, reportUnreadNamedInputs, type InputFlags } from "../context.js";
+import { documentFor, loadConfigFor, makeProgress, printInputWarnings, reportUnreadNamedInputs, INPUT_PATHS_HELP, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { writeOutputStreamed } from "../io.js";
 
@@ -8,7 +8,7 @@ export function registerNormalize(program: Command): void {
   addIacOptions(
     program
     .command("normalize")
-    .argument("<paths...>", "files or folders: AWS exports, CloudTrail logs, Terraform plans, CloudFormation/SAM templates")
+    .argument("<paths...>", INPUT_PATHS_HELP)
     .description("write the canonical document (the input of the rules) as JSON")
     .option("-o, --output <file>", "write to a file instead of stdout")
     .option("-c, --config <file>", "configuration file: usage window, kept exceptions, scope (default: .leastrole.yaml/.yml/.json in the current folder or the nearest one above it, up to the repository root)")
