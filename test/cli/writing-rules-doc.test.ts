@@ -69,6 +69,9 @@ describe("docs/writing-rules.md", () => {
       for (const line of block.split("\n").filter((l) => l.trim() !== "")) {
         const r = sh(line.replaceAll("<inputs>", JSON.stringify(inputs)));
         expect(r.code, `${line}\n${r.stderr}`).toBe(0);
+        // build-rules says it wrote the files the doc's comment names (before: "dist/my-rules.wasm and .catalog.json").
+        const files = /^leastrole build-rules .*#\s*(\S+), (\S+)$/.exec(line);
+        if (files) expect(r.stderr).toContain(`wrote ${files[1]} and ${files[2]}: ACME`);
       }
     }
     const audit = (rules: string) => sh(`leastrole audit ${JSON.stringify(inputs)} --rules ${rules} -f json -q`);

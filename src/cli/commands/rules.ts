@@ -71,7 +71,8 @@ export function registerRules(program: Command): void {
       // in a diagnostic on another machine or in another folder.
       const rules = compiled.catalog.rules.map((r) => ({ ...r, file: r.file === null ? null : relative(folder, r.file).split(sep).join("/") }));
       writeFileSync(join(opts.outDir, `${stem}.catalog.json`), JSON.stringify({ ...compiled.catalog, rules }, null, 2) + "\n");
-      writeErr(`wrote ${join(opts.outDir, stem)}.wasm and .catalog.json: ${compiled.catalog.rules.map((r) => r.id).join(", ")}\n`);
+      // Both files by their paths, as docs/writing-rules.md names them (before: "… and .catalog.json").
+      writeErr(`wrote ${join(opts.outDir, `${stem}.wasm`)} and ${join(opts.outDir, `${stem}.catalog.json`)}: ${compiled.catalog.rules.map((r) => r.id).join(", ")}\n`);
     });
 
   program
