@@ -23,7 +23,9 @@ import { createProgress, type Progress } from "./progress.js";
  * What `audit` and `normalize` read, in their --help: one text, so that normalize's no longer
  * leaves out usage query rows, CDK assemblies and canonical documents, which it reads as audit does.
  */
-export const INPUT_PATHS_HELP = "files or folders: AWS exports, CloudTrail logs, usage query rows, Terraform plans, CloudFormation/SAM/CDK templates, canonical documents";
+/** What the readers take, as `--help` and the "no inputs recognised" error say it (one list, so the two agree). */
+export const INPUT_KINDS = "AWS exports, CloudTrail logs, usage query rows, Terraform plans, CloudFormation/SAM/CDK templates, canonical documents";
+export const INPUT_PATHS_HELP = `files or folders: ${INPUT_KINDS}`;
 export interface InputFlags {
   config?: string;
   asOf?: string;
@@ -126,7 +128,7 @@ export async function pendingDocumentFor(
     const seen = new Set(["standalone-policy-document", "input-not-used", ...NAMED_NOT_USED_CODES]);
     const w = document.meta.warnings.find((x) => x.severity === "error") ?? document.meta.warnings.find((x) => seen.has(x.code)) ?? document.meta.warnings[0];
     const hint = w ? ` (first problem: ${w.file ? `${w.file}: ` : ""}${w.message})` : "";
-    throw new InputError(`no inputs recognised in ${paths.join(", ")}: expected AWS exports, CloudTrail logs, Terraform plans or CloudFormation/SAM templates${hint}`);
+    throw new InputError(`no inputs recognised in ${paths.join(", ")}: expected ${INPUT_KINDS}${hint}`);
   }
   if (document.functions.length === 0 && document.roles.length === 0) {
     // Activity without an account: "No findings" alone would read as a clean account.
