@@ -10,6 +10,18 @@ import { registerDiff } from "./commands/diff.js";
 import { packageVersion } from "../evaluate/locate.js";
 import { writeErr } from "./io.js";
 
+/**
+ * Commander's error as one line, as every other user error is (README, "Exit codes"): without its
+ * `error: ` prefix, and with the suggestion it writes on a line of its own ("unknown command
+ * 'audti'\n(Did you mean audit?)") kept on the same line.
+ */
+function oneLine(s: string): string {
+  return s
+    .replace(/^error: /, "")
+    .replace(/\n\(Did you mean ([^)]*)\)/, " (did you mean $1)")
+    .replace(/\n+$/, "");
+}
+
 export function buildProgram(): Command {
   const program = new Command("leastrole")
     .description("Find and fix over-privileged AWS Lambda execution roles")
@@ -18,7 +30,7 @@ export function buildProgram(): Command {
     .configureOutput({
       // Commander's errors quote the arguments as typed.
       writeErr: (s) => writeErr(s),
-      outputError: (s, write) => write(`leastrole: ${s.replace(/^error: /, "")}`),
+      outputError: (s, write) => write(`leastrole: ${oneLine(s)}\n`),
     })
     .showSuggestionAfterError(true)
     .addOption(new Option("-q, --quiet", "no progress or notes on stderr (warnings and errors are still printed)"));
@@ -35,7 +47,7 @@ export function buildProgram(): Command {
   for (const command of program.commands) {
     command.configureOutput({
       outputError: (s, write) => {
-        const line = s.replace(/^error: /, "").replace(/\n$/, "");
+        const line = oneLine(s);
         const missing = /^missing required argument /.test(line) ? `: leastrole ${command.name()} ${command.usage()} (leastrole ${command.name()} --help)` : "";
         write(`leastrole: ${line}${missing}\n`);
       },

@@ -203,8 +203,8 @@ describe("a new user's mistakes", () => {
     expect(run(["audit"])).toEqual({ code: 2, stdout: "", stderr: "leastrole: missing required argument 'paths': leastrole audit [options] <paths...> (leastrole audit --help)\n" });
     expect(run(["sql"]).stderr).toBe("leastrole: missing required argument 'query': leastrole sql [options] <query> (leastrole sql --help)\n");
     expect(run(["explain"]).stderr).toBe("leastrole: missing required argument 'rule': leastrole explain [options] <rule> (leastrole explain --help)\n");
-    // Commander's other errors are as they were (the suggestion on the line after).
-    expect(run(["audit", DEMO, "--fromat", "json"]).stderr).toBe("leastrole: unknown option '--fromat'\n(Did you mean --format?)\n");
+    // Commander's other errors are one line too, its suggestion kept on it (before: on a line of its own).
+    expect(run(["audit", DEMO, "--fromat", "json"]).stderr).toBe("leastrole: unknown option '--fromat' (did you mean --format?)\n");
   });
 
   it("`normalize --help` names the inputs `audit --help` does, which it reads the same", () => {
