@@ -269,7 +269,7 @@ export function renderPermissionDiffMarkdown(report: DiffReport, options: Permis
 function diffMarkdown(report: DiffReport, limit: number | null): string {
   const cut = limit !== null;
   const head: string[] = [`### leastrole: ${mdText(headline(report))}`, ""];
-  if (report.before.partial || report.after.partial) head.push("> Some inputs were incomplete: see the `leastrole audit` warnings.", "");
+  if (report.before.partial || report.after.partial) head.push("> Some inputs were incomplete, so findings may be missing on either side: see the warnings about the inputs.", "");
 
   // ---- permission changes, one part per role / function / policy
   const groupParts: Part[] = groups(report).map((g, gi) => {

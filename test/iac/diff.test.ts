@@ -189,6 +189,16 @@ describe("rendering", () => {
     expect(renderPermissionDiffMarkdown(suppressed)).toContain("### leastrole: 7 permission changes, 1 finding introduced \\(and 3 suppressed\\), 0 fixed");
   });
 
+  it("a side with partial inputs is said, without sending the reader to a command they did not run", async () => {
+    // Before: "see the `leastrole audit` warnings", from `leastrole diff` and the SDK alike.
+    const { report } = await run([`${fx}/lambda-kinesis-lambda.yaml`], [`${fx}/lambda-kinesis-lambda.edited.yaml`]);
+    const partial = { ...report, after: { ...report.after, partial: true } } as typeof report;
+    const md = renderPermissionDiffMarkdown(partial);
+    expect(md).toContain("> Some inputs were incomplete, so findings may be missing on either side: see the warnings about the inputs.");
+    expect(md).not.toContain("leastrole audit");
+    expect(renderPermissionDiffMarkdown(report)).not.toContain("Some inputs were incomplete");
+  });
+
   it("markdown fits a PR comment, escapes names, and says what was left out", async () => {
     const { report } = await run([`${fx}/lambda-kinesis-lambda.yaml`], [`${fx}/lambda-kinesis-lambda.edited.yaml`]);
     const md = renderPermissionDiffMarkdown(report);
