@@ -35,6 +35,38 @@ beforeAll(() => {
   opa = pinnedOpa();
 });
 
+describe("the README's example rule, as written there", () => {
+  it("runs on a SAM template and names the function as the template does", () => {
+    // Before, its message named fn.name, the FunctionName in AWS, where the built-in rules (and
+    // docs/writing-rules.md) name a template's function by its logical ID.
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const rego = /```rego\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(rego).toContain("package leastrole.rules.no_owner_tag");
+    const dir = mkdtempSync(join(tmpdir(), "readme-rule-"));
+    mkdirSync(join(dir, "rules"));
+    writeFileSync(join(dir, "rules", "no_owner_tag.rego"), rego as string);
+    writeFileSync(
+      join(dir, "template.yaml"),
+      [
+        "Transform: AWS::Serverless-2016-10-31",
+        "Resources:",
+        "  ResizeImages:",
+        "    Type: AWS::Serverless::Function",
+        "    Properties:",
+        "      FunctionName: image-resizer-prod",
+        "      Runtime: python3.12",
+        "      Handler: app.handler",
+        "      CodeUri: src/",
+        "",
+      ].join("\n"),
+    );
+    const r = run(["audit", join(dir, "template.yaml"), "--rules", join(dir, "rules"), "-f", "json", "-q"]);
+    expect([0, 1]).toContain(r.code);
+    const acme = (JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; message: string; resource: { name: string } }> }).findings.filter((f) => f.ruleId === "ACME001");
+    expect(acme.map((f) => [f.message, f.resource.name])).toEqual([["Function ResizeImages has no owner tag", "image-resizer-prod"]]);
+  });
+});
+
 describe("--rules", () => {
   it("takes one pack per flag: the inputs after it stay inputs, and it can come before them", () => {
     const whole = run(["audit", demo, "--rules", join(packs, "custom"), "-f", "json", "-q"]);
