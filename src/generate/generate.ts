@@ -381,7 +381,7 @@ function requiredGrants(fn: LambdaFunction, catalog: ActionCatalog, warnings: Ge
   for (const t of fn.triggers) {
     const unknown = mskAccessUnknown(t);
     if (unknown === null) continue;
-    warnings.push({ code: "kafka-access-not-granted", message: `The event source mapping ${t.uuid ?? "(no UUID)"} ${mskAccessSentence(unknown)}: not in the policy. If the cluster uses IAM access control, add them.` });
+    warnings.push({ code: "kafka-access-not-granted", message: `${t.uuid === null ? "The function's event source mapping" : `The event source mapping ${t.uuid}`} ${mskAccessSentence(unknown)}: not in the policy. If the cluster uses IAM access control, add them.` });
   }
   const loggingOff = loggingDeniedOnPurpose(fn);
   if (loggingOff.length > 0) {

@@ -10,7 +10,7 @@ import type { FunctionPatch, FunctionVersionRecord } from "../sources/types.js";
 import { isVersionQualifier } from "../sources/arns.js";
 import { canonicalJson } from "./canonical-json.js";
 import { compareStrings } from "./merge.js";
-import { mskAccessSentence, mskAccessUnknown } from "./kafka-access.js";
+import { mappingOf, mskAccessSentence, mskAccessUnknown } from "./kafka-access.js";
 
 function compareVersions(a: string, b: string): number {
   const na = Number(a);
@@ -188,7 +188,7 @@ export function kafkaAccessWarnings(fn: LambdaFunction, warnings: Warning[]): vo
       code: "kafka-access-not-checked",
       severity: "warning",
       ...(file ? { file } : {}),
-      message: `${fn.arn}: event source mapping ${t.uuid ?? "(no UUID)"} ${mskAccessSentence(unknown)}: no rule checks them, and a generated policy leaves them out`,
+      message: `${fn.arn}: ${mappingOf(t)} ${mskAccessSentence(unknown)}: no rule checks them, and a generated policy leaves them out`,
     });
   }
 }

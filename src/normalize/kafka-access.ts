@@ -40,6 +40,14 @@ export function mskAccessUnknown(t: Trigger): MskAccessUnknown | null {
 }
 
 /** One sentence on what the role needs if the cluster uses IAM access control. */
+/**
+ * The mapping as a warning names it: by its UUID when it has one (an account's); a template's or
+ * plan's has none before it is deployed, and "(no UUID)" read as if something were missing.
+ */
+export function mappingOf(t: Trigger): string {
+  return t.uuid === null ? "its event source mapping" : `event source mapping ${t.uuid}`;
+}
+
 export function mskAccessSentence(u: MskAccessUnknown): string {
   const destination =
     u.destination === null ? "" : `, and kafka-cluster:WriteData on ${u.destinationTopicArn ?? `the topic ${u.destination.slice(KAFKA_DESTINATION_PREFIX.length)}`} for its on-failure destination ${u.destination}`;

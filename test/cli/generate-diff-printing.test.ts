@@ -76,7 +76,12 @@ describe("input warnings that say the same of several functions", () => {
     const audit = run(["audit", template, "--account-id", "123456789012", "--region", "us-east-1"]);
     const kafka = audit.stderr.split("\n").filter((l) => l.includes("MSK cluster"));
     expect(kafka, audit.stderr).toHaveLength(1);
-    expect(kafka[0]).toMatch(new RegExp(`^leastrole: warning: ${template.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: 7 functions \\(a-fn, b-fn, c-fn, d-fn, e-fn and 2 more\\): event source mapping \\(no UUID\\) reads Amazon MSK cluster `));
+    expect(kafka[0]).toMatch(new RegExp(`^leastrole: warning: ${template.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: 7 functions \\(a-fn, b-fn, c-fn, d-fn, e-fn and 2 more\\): its event source mapping reads Amazon MSK cluster `));
+    // A template's mapping has no UUID before it is deployed: not said as if one were missing (before: "event source mapping (no UUID)").
+    expect(kafka[0]).not.toContain("UUID");
+    const generated = run(["generate", template, "--account-id", "123456789012", "--region", "us-east-1", "--function", "a-fn"]);
+    expect(generated.stderr).toMatch(/warning: a-fn: The function's event source mapping reads Amazon MSK cluster /);
+    expect(generated.stderr).not.toContain("UUID");
     const doc = JSON.parse(run(["normalize", template, "--account-id", "123456789012", "--region", "us-east-1"]).stdout) as { meta: { warnings: { code: string; message: string }[] } };
     expect(doc.meta.warnings.filter((w) => w.code === "kafka-access-not-checked").map((w) => w.message.split(":function:")[1]?.split(":")[0]).sort()).toEqual([...names].sort());
   });
