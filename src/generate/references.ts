@@ -108,3 +108,8 @@ export function rewriteText(text: string, references: OutputReferences | undefin
 export function rewriteNote(note: string, references: OutputReferences | undefined): string {
   return note.startsWith("kept exception (") ? note : rewriteText(note, references);
 }
+
+/** Whether a wildcard's reason is already the text of one of the statement's notes (`<kind>: <reason>`). */
+export function repeatsNote(reason: string, notes: readonly string[]): boolean {
+  return notes.some((n) => n.endsWith(`: ${reason}`) || n === reason);
+}

@@ -16,7 +16,7 @@
 import YAML, { isScalar, type Node } from "yaml";
 import type { PolicyDocument, PolicyStatement } from "../model/document.js";
 import type { KeptRole, PolicyBuild, SizedPolicy } from "./types.js";
-import { rewriteNote, rewriteText } from "./references.js";
+import { repeatsNote, rewriteNote, rewriteText } from "./references.js";
 import { allocateNames } from "./names.js";
 import { unknownPlaces } from "./unknown-places.js";
 import { DEFAULT_MANAGED_POLICIES_PER_ROLE } from "./size.js";
@@ -58,7 +58,9 @@ function statementComments(t: CloudFormationTarget, sid: string | undefined): st
     const reasons = new Set<string>();
     for (const w of t.wildcards) {
       if (!gen.actions.includes(w.action) || !gen.resources.includes(w.resource)) continue;
-      reasons.add(`${commentText(value(w.resource))}: ${commentPlaceholders(rewriteText(w.reason, ownReferences(t)))}`);
+      const text = commentPlaceholders(rewriteText(w.reason, ownReferences(t)));
+      // A reason a note already gives (a kept grant's "not logged: …") is not said twice.
+      if (!repeatsNote(text, lines)) reasons.add(`${commentText(value(w.resource))}: ${text}`);
     }
     lines.push(...[...reasons].sort());
   }

@@ -15,7 +15,7 @@ import type { GeneratedStatement, KeptRole, PolicyBuild } from "./types.js";
 import { hasPatternWildcard } from "./iam.js";
 import { allocateNames } from "./names.js";
 import { unknownPlaces } from "./unknown-places.js";
-import { rewriteNote, rewriteText, type OutputReferences } from "./references.js";
+import { repeatsNote, rewriteNote, rewriteText, type OutputReferences } from "./references.js";
 
 /** A value in the HCL we write: strings, tuples of values, objects with optional comments. */
 type HclValue = string | HclTuple | HclObject;
@@ -203,7 +203,11 @@ function commentsFor(st: PolicyStatement, statements: readonly GeneratedStatemen
     if (!hasPatternWildcard(r)) continue;
     const reasons = new Set((st.Action ?? []).map((a) => wildcardReasons.get(`${a}\u0000${r}`)).filter((x): x is string => x !== undefined));
     const shown = (resourceStrings([r], keepReferences, writtenOf).items[0]?.value as string).slice(1, -1);
-    for (const reason of [...reasons].sort()) out.push(`${shown}: ${rewriteText(reason, references)}`);
+    for (const reason of [...reasons].sort()) {
+      const text = rewriteText(reason, references);
+      // A reason a note already gives (a kept grant's "not logged: …") is not said twice.
+      if (!repeatsNote(text, out)) out.push(`${shown}: ${text}`);
+    }
   }
   return out.map((c) => c.replace(/[\r\n]+/g, " "));
 }

@@ -66,3 +66,18 @@ describe("writeGenerate", () => {
     expect(written(empty, { format: "json" }).text).toBe("[]\n");
   });
 });
+
+describe("statement comments", () => {
+  it("say a kept grant's reason once: its note, not again as the wildcard's reason", () => {
+    // The demo's s3-object-lambda and X-Ray grants are kept as today's policy grants them on "*"
+    // (data events the trail may not log): before, the Terraform and CloudFormation outputs wrote
+    // "# not logged: data event …" and "# *: data event …", the same sentence twice.
+    for (const format of ["terraform", "cloudformation"] as const) {
+      const out = runGenerate(demo, { format }, catalog).output;
+      expect(out, format).toContain("not logged: data event the trail may not log for every resource: kept as today's policy grants it");
+      expect(out, format).not.toMatch(/# \*: data event the trail may not log/);
+      // A wildcard's own reason, which no note gives, is still written.
+      expect(out, format).toMatch(/# \*: ec2:DescribeNetworkInterfaces has no resource-level permissions/);
+    }
+  });
+});
