@@ -32,7 +32,7 @@
 import { CONFIG_RESOURCE_TYPES } from "../sources/aws-config.js";
 import { callAws } from "./aws-call.js";
 import { CollectError } from "./errors.js";
-import { REDACTED_VALUE } from "./redact.js";
+import { redactedVariables } from "./redact.js";
 import { awsErrorCode } from "./retry.js";
 import type { Run } from "./run.js";
 
@@ -85,10 +85,7 @@ function redactRow(row: Obj): Obj {
   const env = configuration["environment"];
   const variables = env["variables"];
   if (!isObj(variables)) return row;
-  const redacted: Obj = {};
-  // defineProperty: a variable may be named `__proto__` (redact.ts).
-  for (const name of Object.keys(variables).sort()) Object.defineProperty(redacted, name, { value: REDACTED_VALUE, enumerable: true, writable: true, configurable: true });
-  const next = { ...configuration, environment: { ...env, variables: redacted } };
+  const next = { ...configuration, environment: { ...env, variables: redactedVariables(variables) } };
   return { ...row, configuration: asString ? JSON.stringify(next) : next };
 }
 

@@ -13,11 +13,16 @@ type WithEnvironment = { Environment?: { Variables?: Record<string, string> | un
 export function redactEnvironment<T extends object>(fn: T): T {
   const env = (fn as WithEnvironment).Environment;
   if (!env || !env.Variables) return fn;
+  return { ...fn, Environment: { ...env, Variables: redactedVariables(env.Variables) } };
+}
+
+/** A function's variables, names sorted, each value replaced (the Lambda API's `Variables`, AWS Config's `variables`). */
+export function redactedVariables(variables: object): Record<string, string> {
   // defineProperty, not assignment: a variable may be named `__proto__`, and assigning that on a
   // plain object sets its prototype instead of adding the name (found by the property test).
-  const variables: Record<string, string> = {};
-  for (const name of Object.keys(env.Variables).sort()) {
-    Object.defineProperty(variables, name, { value: REDACTED_VALUE, enumerable: true, writable: true, configurable: true });
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(variables).sort()) {
+    Object.defineProperty(out, name, { value: REDACTED_VALUE, enumerable: true, writable: true, configurable: true });
   }
-  return { ...fn, Environment: { ...env, Variables: variables } };
+  return out;
 }

@@ -356,15 +356,8 @@ export class FileAccumulator {
     const halfOf = copy ?? split?.half ?? null;
     const half = halfOf === null ? -1 : this.noteCopySource(p, time, ev.eventSource, halfOf, errorCode, ev.awsRegion);
     const refused = this.noteRefusal(p, time, gi, refusal, ev.errorCode, ev.errorMessage, ev.awsRegion);
-    const shared = ev.sharedEventId;
-    if (shared !== null) {
-      // One action delivered to several accounts: deduplicated by its sharedEventID (dedup.ts).
-      fingerprintTo(shared, FP, 0);
-      this.noteFingerprints(sharedFingerprint(FP[0] as number), FP[1] as number, gi, half, refused, time, lateCopy(ev.recipientAccountId, ev.identityAccountId));
-    } else if (ev.eventId !== null) {
-      fingerprintTo(ev.eventId, FP, 0);
-      this.noteFingerprints(FP[0] as number, FP[1] as number, gi, half, refused, time, 0);
-    }
+    const late = eventFingerprintTo(ev);
+    if (late >= 0) this.noteFingerprints(FP[0] as number, FP[1] as number, gi, half, refused, time, late);
   }
 
   /**
@@ -383,15 +376,13 @@ export class FileAccumulator {
       if (arns === undefined) byName.set(it.eventName, [arn]);
       else if (!arns.includes(arn)) arns.push(arn);
     }
-    const hashed = ev.sharedEventId ?? ev.eventId;
-    if (hashed !== null) fingerprintTo(hashed, FP, 0);
-    const h1 = ev.sharedEventId !== null ? sharedFingerprint(FP[0] as number) : (FP[0] as number);
+    const late = eventFingerprintTo(ev);
+    const h1 = FP[0] as number;
     const h2 = FP[1] as number;
-    const late = ev.sharedEventId !== null ? lateCopy(ev.recipientAccountId, ev.identityAccountId) : 0;
     for (const name of [...byName.keys()].sort()) {
       const gi = this.noteCall(p, time, ev.eventSource, name, ev.errorCode, false, ev.awsRegion);
       this.noteResources(gi, (byName.get(name) as string[]).sort());
-      if (hashed !== null) this.noteFingerprints(itemFingerprint(h1, DDB_ITEM_EVENT_NAMES.indexOf(name)), h2, gi, -1, -1, time, late);
+      if (late >= 0) this.noteFingerprints(itemFingerprint(h1, DDB_ITEM_EVENT_NAMES.indexOf(name)), h2, gi, -1, -1, time, late);
     }
     return true;
   }
@@ -1221,6 +1212,23 @@ export function refusedHalfFingerprint(h1: number): number {
  * groups are one call each, deduplicated apart. The twelve constants are none of the others nor
  * their XORs (test/usage/ddb-items.test.ts).
  */
+/**
+ * A parsed record's dedup fingerprint, written to FP: by its sharedEventID when it has one (one
+ * action delivered to several accounts, deduplicated as one: dedup.ts), else by its eventID.
+ * Returns the record's late-copy flag for noteFingerprints (0 for an eventID), or -1 when it has
+ * neither id (nothing to deduplicate by).
+ */
+function eventFingerprintTo(ev: UsageEvent): number {
+  if (ev.sharedEventId !== null) {
+    fingerprintTo(ev.sharedEventId, FP, 0);
+    FP[0] = sharedFingerprint(FP[0] as number);
+    return lateCopy(ev.recipientAccountId, ev.identityAccountId);
+  }
+  if (ev.eventId === null) return -1;
+  fingerprintTo(ev.eventId, FP, 0);
+  return 0;
+}
+
 export function itemFingerprint(h1: number, k: number): number {
   return (h1 ^ Math.imul(k + 1, 0x5bd1e995)) >>> 0;
 }

@@ -127,3 +127,18 @@ export function setIds(v: unknown, idKey: string): string[] | null {
   }
   return out;
 }
+
+/**
+ * One record's text through JSON.parse and eventFromRecord, for the few records a scanner hands to
+ * the full parser (ddb-items.ts): null when it is not valid JSON (a scanner checks the values it
+ * skips for balance only) or lacks a required field; the caller then counts it as scanned.
+ */
+export function eventFromText(text: string): UsageEvent | null {
+  let rec: unknown;
+  try {
+    rec = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  return missingField(rec) === null ? eventFromRecord(rec as Obj) : null;
+}

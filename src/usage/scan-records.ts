@@ -17,7 +17,7 @@
  */
 
 import { isSetParamKey, PARAM_KEYS, RECORD_KEYS, SET_PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
-import { eventFromRecord, INSIGHT_EVENT_TYPE, INSIGHT_RECORD, missingField } from "./record-fields.js";
+import { eventFromText, INSIGHT_EVENT_TYPE, INSIGHT_RECORD } from "./record-fields.js";
 import { DDB_ITEM_CALLS, DYNAMODB_SOURCE } from "./ddb-items.js";
 
 export class ScanError extends Error {
@@ -469,13 +469,7 @@ export class RecordScanner {
 
   /** The record in b[s, e) through JSON.parse and record-fields.ts; null when it is not valid JSON. */
   private parsed(s: number, e: number): UsageEvent | null {
-    let rec: unknown;
-    try {
-      rec = JSON.parse(this.utf8(s, e));
-    } catch {
-      return null;
-    }
-    return missingField(rec) === null ? eventFromRecord(rec as Parameters<typeof eventFromRecord>[0]) : null;
+    return eventFromText(this.utf8(s, e));
   }
 
   private params(): RequestParams {

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { constants, createGunzip } from "node:zlib";
 import { packageRoot } from "../evaluate/locate.js";
 import { PARAM_KEYS, RECORD_KEYS, SET_PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
-import { eventFromRecord, INSIGHT_EVENT_TYPE, INSIGHT_RECORD, missingField, type IdentityFields } from "./record-fields.js";
+import { eventFromRecord, eventFromText, INSIGHT_EVENT_TYPE, INSIGHT_RECORD, missingField, type IdentityFields } from "./record-fields.js";
 import { ScanError, type ScanOutcome } from "./scan-records.js";
 import * as S from "./scan-slots.js";
 
@@ -340,13 +340,7 @@ export class WasmScanner implements CompactRecords {
 
   event(r: number): UsageEvent | null {
     const m = this.i32;
-    let rec: unknown;
-    try {
-      rec = JSON.parse(this.u8.utf8Slice(this.base + (m[r + S.S_START] as number), this.base + (m[r + S.S_END] as number)));
-    } catch {
-      return null;
-    }
-    return missingField(rec) === null ? eventFromRecord(rec as Parameters<typeof eventFromRecord>[0]) : null;
+    return eventFromText(this.u8.utf8Slice(this.base + (m[r + S.S_START] as number), this.base + (m[r + S.S_END] as number)));
   }
 
   private slowRecord(sink: CompactSink, r: number, index: number): void {
