@@ -124,6 +124,23 @@ describe("Metadata suppressions on a SAM function", () => {
     expect(invalid.find((m) => m.includes('"rule":"LR003"'))).toContain('ignored: expires must be a date YYYY-MM-DD (got "2027-3-31")');
   });
 
+  it("an entry written with intrinsic functions is read as CloudFormation resolves it (a reason by !Sub, a date by !Ref)", async () => {
+    // Before, a reason written `!Sub` was read as missing and the suppression refused.
+    const text = SAM(`    Metadata:
+      leastrole:
+        suppress:
+          - rule: LR005
+            reason: !Sub "logs of \${Team} go to the telemetry extension"
+          - rule: LR003
+            reason: !Join [" ", ["reads", "every", "bucket"]]
+            expires: !Ref ReviewBy`).replace("Resources:\n", `Parameters:\n  Team:\n    Type: String\n    Default: payments\n  ReviewBy:\n    Type: String\n    Default: "2027-03-31"\nResources:\n`);
+    const file = write("sam-intrinsic.yaml", text);
+    const report = audit(await buildDocument([file]));
+    expect(find(report.findings, "LR005", "Lister")?.suppressed).toEqual({ reason: "logs of payments go to the telemetry extension", expires: null, origin: `template:${file}#Lister` });
+    expect(find(report.findings, "LR003", "ListerRole")?.suppressed).toEqual({ reason: "reads every bucket", expires: "2027-03-31", origin: `template:${file}#Lister` });
+    expect(report.diagnostics.filter((d) => d.code === "invalid-suppression")).toEqual([]);
+  });
+
   it("one whose rule has no finding there is reported unused, one naming no rule as unknown", async () => {
     const file = write(
       "sam-unused.yaml",

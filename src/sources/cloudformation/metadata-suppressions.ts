@@ -67,10 +67,16 @@ export function metadataSuppressions(reader: TemplateReader, fragment: IacFragme
         return;
       }
       const source: SourceLocation = reader.location(path, id);
+      // CloudFormation resolves intrinsic functions, parameters and pseudo parameters in Metadata
+      // ("Metadata attribute", the page cited above), so an entry may be written with them: a
+      // reason written `!Sub "kept for ${Env}"` was read as no reason at all, and the suppression
+      // refused. Resolved as the template's other values are (parameters at their defaults or the
+      // values given).
+      const value = (v: unknown): string | undefined => text(v === undefined ? v : reader.resolver.resolve(v));
       out.push({
-        rule: text(entry.rule) ?? "",
-        reason: text(entry.reason) ?? "",
-        expires: text(entry.expires) ?? null,
+        rule: value(entry.rule) ?? "",
+        reason: value(entry.reason) ?? "",
+        expires: value(entry.expires) ?? null,
         resources,
         origin: `template:${reader.file}#${id}`,
         source,
