@@ -17,8 +17,8 @@ import { hourOf, LATE_COPY } from "./dedup.js";
 import { INSIGHT_RECORD } from "./record-fields.js";
 import { refusalOf, refusedCallResources, refusingPolicyOfCall, type Refusal } from "./denials.js";
 import { isAccessDenied, partiqlEventName } from "./event-actions.js";
-import { DDB_ITEM_CALLS, DDB_ITEM_EVENT_NAMES, type DdbItem } from "./ddb-items.js";
-import { commonPrefix, copySourceOf, ddbItemArn, deriveResources, reEncryptSplit, resourcesFollowEventName, resourcesOf, type CopySource } from "./resources.js";
+import { DDB_ITEM_CALLS, DDB_ITEM_EVENT_NAMES, refusedItemOf, type DdbItem } from "./ddb-items.js";
+import { commonPrefix, copySourceOf, ddbItemGroups, deriveResources, reEncryptSplit, resourcesFollowEventName, resourcesOf, type CopySource } from "./resources.js";
 import { addParent, parentsOf, unionParents, type Parents } from "./parents.js";
 import type { LakePage } from "./lake-page.js";
 import { appendAll } from "../collections.js";
@@ -343,14 +343,16 @@ export class FileAccumulator {
     const refusal = ev.errorCode === null ? null : refusalOf(ev.eventSource, ev.eventName, ev.errorCode, ev.errorMessage);
     const errorCode = refusal === null ? ev.errorCode : refusal.errorCode;
     // A DynamoDB call's items, each under its own action on its own table (ddb-items.ts). A refused
-    // call is counted whole, as before: its refusal is the call's.
+    // call is not: its refusal is the call's, counted under the action its message names when it
+    // names one of the call's (refusedItemOf), else whole.
     if (ev.items !== undefined && !isAccessDenied(ev.errorCode) && this.addItems(p, time, ev, session.accountId, ev.items)) return;
+    const refusedItem = refusal === null && ev.errorCode !== null ? refusedItemOf(ev.eventSource, ev.eventName, ev.errorCode, ev.errorMessage) : null;
     // A PartiQL ExecuteStatement is counted under its verb's name (event-actions.ts partiqlEventName).
-    const gi = this.noteCall(p, time, ev.eventSource, partiqlEventName(ev.eventSource, ev.eventName, ev.params.statement) ?? ev.eventName, errorCode, ev.params.versionId !== undefined, ev.awsRegion);
+    const gi = this.noteCall(p, time, ev.eventSource, refusedItem?.eventName ?? partiqlEventName(ev.eventSource, ev.eventName, ev.params.statement) ?? ev.eventName, errorCode, ev.params.versionId !== undefined, ev.awsRegion);
     const partition = this.principalPartition[p] as string;
     const copy = ev.eventSource === S3_SOURCE ? copySourceOf(ev.eventSource, ev.eventName, ev.params, partition) : null;
     let resources = resourcesOf({ eventSource: ev.eventSource, region: ev.awsRegion, accountId: ev.recipientAccountId ?? session.accountId, partition, resources: ev.resources, params: ev.params, eventName: ev.eventName });
-    if (ev.errorCode !== null) resources = refusedCallResources(ev.eventSource, resources, ev.errorCode, refusal, ev.errorMessage);
+    if (ev.errorCode !== null) resources = refusedItem !== null && refusedItem.resource !== null ? [refusedItem.resource] : refusedCallResources(ev.eventSource, resources, ev.errorCode, refusal, ev.errorMessage);
     const split = ev.eventSource === KMS_SOURCE ? reEncryptSplit(ev.eventSource, ev.eventName, resources) : null;
     this.noteResources(gi, copy !== null ? copyDestination(resources, copy) : split !== null ? split.destination : resources);
     const halfOf = copy ?? split?.half ?? null;
@@ -368,20 +370,14 @@ export class FileAccumulator {
    */
   private addItems(p: number, time: number, ev: UsageEvent, sessionAccount: string, items: readonly DdbItem[]): boolean {
     const ctx = { eventSource: ev.eventSource, region: ev.awsRegion, accountId: ev.recipientAccountId ?? sessionAccount, partition: this.principalPartition[p] as string, resources: ev.resources, params: NO_PARAMS };
-    const byName = new Map<string, string[]>();
-    for (const it of items) {
-      const arn = ddbItemArn(ctx, it.table, it.index);
-      if (arn === null) return false;
-      const arns = byName.get(it.eventName);
-      if (arns === undefined) byName.set(it.eventName, [arn]);
-      else if (!arns.includes(arn)) arns.push(arn);
-    }
+    const groups = ddbItemGroups(ctx, items);
+    if (groups === null) return false;
     const late = eventFingerprintTo(ev);
     const h1 = FP[0] as number;
     const h2 = FP[1] as number;
-    for (const name of [...byName.keys()].sort()) {
+    for (const [name, arns] of groups) {
       const gi = this.noteCall(p, time, ev.eventSource, name, ev.errorCode, false, ev.awsRegion);
-      this.noteResources(gi, (byName.get(name) as string[]).sort());
+      this.noteResources(gi, arns);
       if (late >= 0) this.noteFingerprints(itemFingerprint(h1, DDB_ITEM_EVENT_NAMES.indexOf(name)), h2, gi, -1, -1, time, late);
     }
     return true;

@@ -27,6 +27,9 @@
  * candidate action (event-actions.ts): never a used permission called unused.
  */
 
+import { deniedResourceOf } from "./denials.js";
+import { isAccessDenied } from "./event-actions.js";
+
 /**
  * The event source read: exactly, as the readers' other DynamoDB checks compare it (the
  * WebAssembly reader decides by it which records to parse whole). Another spelling counts the call
@@ -162,3 +165,30 @@ function tokens(s: string): Token[] | null {
   }
   return out;
 }
+
+/**
+ * A refused multi-item call whose message names the action refused (IAM's text, "User: … is not
+ * authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:…:table/orders because …",
+ * as denials.ts reads it for other calls). DynamoDB authorises each item by its own action, so a
+ * refused TransactWriteItems names the item's action, not the call (GitHub
+ * aws-amplify/amplify-js#5904: a transaction's refusal "is not authorized to perform
+ * dynamodb:UpdateItem on resource TableTwo"; no published CloudTrail record of one was found).
+ * The refusal is then counted under that action's item event name, on the ARN the message names
+ * (null: none well-formed, the call's resources are kept). The other items are counted neither
+ * used nor refused: the call did nothing, and IAM's message names one refusal only. Null when the
+ * message names no action an item of this call can need (the call is counted whole, every
+ * candidate refused, as before).
+ */
+export function refusedItemOf(eventSource: string, eventName: string, errorCode: string | null, errorMessage: string | null): { eventName: string; resource: string | null } | null {
+  if (errorMessage === null || eventSource !== DYNAMODB_SOURCE || !DDB_ITEM_CALLS.has(eventName) || !isAccessDenied(errorCode)) return null;
+  const action = REFUSED_DYNAMODB_ACTION.exec(errorMessage)?.[1];
+  const item = action === undefined ? undefined : (eventName === "TransactWriteItems" ? TRANSACT_ITEM_OF_ACTION : PARTIQL_VERB_OF_ACTION).get(action);
+  if (item === undefined) return null;
+  return { eventName: `${eventName} (${item})`, resource: deniedResourceOf(eventSource, errorMessage) };
+}
+
+const REFUSED_DYNAMODB_ACTION = /\bnot authorized to perform: dynamodb:([A-Za-z]+)\b/;
+/** The IAM action of each TransactWriteItems operation (ddb-items.ts header), reversed. */
+const TRANSACT_ITEM_OF_ACTION: ReadonlyMap<string, string> = new Map(TRANSACT_WRITE_OPERATIONS.map((o) => [o === "ConditionCheck" ? "ConditionCheckItem" : `${o}Item`, o]));
+/** The PartiQL action of each verb (`PartiQLSelect` → SELECT), reversed. */
+const PARTIQL_VERB_OF_ACTION: ReadonlyMap<string, string> = new Map(PARTIQL_VERBS.map((v) => [`PartiQL${v[0]}${v.slice(1).toLowerCase()}`, v]));

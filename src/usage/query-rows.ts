@@ -10,9 +10,10 @@ import type { FileAccumulator } from "./accumulate.js";
 import { copyDestination, isoTime, timeSeconds } from "./accumulate.js";
 import { isListParamKey, isSetParamKey, PARAM_KEYS, paramColumn, SET_PARAM_KEYS, type RequestParams } from "./event.js";
 import { setIds } from "./record-fields.js";
-import { copySourceOf, reEncryptSplit, resourcesOf } from "./resources.js";
+import { copySourceOf, ddbItemGroups, reEncryptSplit, resourcesOf } from "./resources.js";
 import { refusalOf, refusedCallResources, refusingPolicyOfCall } from "./denials.js";
-import { partiqlEventName } from "./event-actions.js";
+import { isAccessDenied, partiqlEventName } from "./event-actions.js";
+import { DDB_ITEM_CALLS, ddbItems, DYNAMODB_SOURCE, refusedItemOf, type DdbItem } from "./ddb-items.js";
 import { USAGE_ROW_COLUMNS } from "./sql.js";
 import { printable } from "../printable.js";
 
@@ -161,22 +162,35 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
   const sessionAccount = m[1] as string;
   const partition = partitionOf(roleArn);
   const copy = copySourceOf(eventSource, eventName, params, partition);
-  let resources = resourcesOf({ eventSource, region, accountId: account ?? sessionAccount, partition, resources: resourceArns, params, eventName });
   const session = { accountId: sessionAccount, roleArn, sessionName, invokedBy: val(row, "invoked_by") };
+  let resources = resourcesOf({ eventSource, region, accountId: account ?? sessionAccount, partition, resources: resourceArns, params, eventName });
   const rowCode = val(row, "error_code");
+  // A DynamoDB multi-item call's items (sql.ts rp_requestitems), each under its own action on its
+  // own table, as the record readers count them (accumulate.ts addItems); not a refused call's.
+  if (rowCode === null || !isAccessDenied(rowCode)) {
+    const items = requestItemsOf(row, eventSource, eventName);
+    if (typeof items === "string") return items;
+    const groups = items === null ? null : ddbItemGroups({ eventSource, region, accountId: account ?? sessionAccount, partition, resources: resourceArns, params: {} }, items);
+    if (groups !== null) {
+      for (const [name, arns] of groups) acc.addGroup(session, { eventSource, eventName: name, errorCode: rowCode, versioned: false, region }, calls, first, last, arns);
+      return null;
+    }
+  }
   // A refused call's message (denials.ts; the query gives it only for refusal codes, and rows of
   // a query older than the column have none: their refusals are read by their codes alone).
   const errorMessage = rowCode === null ? null : val(row, "error_message");
   const refusal = rowCode === null ? null : refusalOf(eventSource, eventName, rowCode, errorMessage);
   const errorCode = refusal === null ? rowCode : refusal.errorCode;
-  if (rowCode !== null) resources = refusedCallResources(eventSource, resources, rowCode, refusal, errorMessage);
+  // A refused DynamoDB multi-item call under the action its message names, on the ARN it names
+  // (ddb-items.ts refusedItemOf), as the record readers count it.
+  const refusedItem = refusal === null ? refusedItemOf(eventSource, eventName, rowCode, errorMessage) : null;
+  if (rowCode !== null) resources = refusedItem !== null && refusedItem.resource !== null ? [refusedItem.resource] : refusedCallResources(eventSource, resources, rowCode, refusal, errorMessage);
   // The policy type the refusal names (denials.ts (d)), on the group that counts the refusal.
   const deniedBy = refusingPolicyOfCall(rowCode, errorMessage);
   const split = reEncryptSplit(eventSource, eventName, resources);
   // A PartiQL ExecuteStatement under its verb's name, as the record readers count it (the query's
-  // rp_statement is the verb). A DynamoDB multi-item call is counted whole: the rows do not carry
-  // its items (sql.ts rp_statement), so every candidate action, where the records count each item's.
-  const callName = partiqlEventName(eventSource, eventName, params.statement) ?? eventName;
+  // rp_statement is the verb).
+  const callName = refusedItem?.eventName ?? partiqlEventName(eventSource, eventName, params.statement) ?? eventName;
   acc.addGroup(session, { eventSource, eventName: callName, errorCode, versioned: val(row, "version_id_present") === "1", region, deniedBy: refusal === null ? deniedBy : 0 }, calls, first, last, copy !== null ? copyDestination(resources, copy) : split !== null ? split.destination : resources);
   // The copy's read half (resources.ts copySourceOf), or a ReEncrypt's source key (reEncryptSplit), as the record readers count it.
   const half = copy ?? split?.half ?? null;
@@ -184,6 +198,25 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
   // The KMS or IAM half of a call whose dependent action was refused, likewise.
   if (refusal !== null && refusal.half !== null) acc.addGroup(session, { eventSource: refusal.half.eventSource, eventName: refusal.half.eventName, errorCode: refusal.half.errorCode, versioned: false, region, deniedBy }, calls, first, last, refusal.half.resources);
   return null;
+}
+
+/**
+ * A DynamoDB multi-item call's items from its row (rp_requestitems, JSON text): null for any other
+ * call, for a row without the column (an older query, CloudTrail Lake's) and for items that cannot
+ * be read (the call then counts whole, as the record readers count it); a message when the column
+ * is not JSON.
+ */
+function requestItemsOf(row: QueryRow, eventSource: string, eventName: string): DdbItem[] | null | string {
+  if (eventSource !== DYNAMODB_SOURCE || !DDB_ITEM_CALLS.has(eventName)) return null;
+  const text = val(row, "rp_requestitems");
+  if (text === null) return null;
+  let list: unknown;
+  try {
+    list = JSON.parse(text) as unknown;
+  } catch {
+    return `rp_requestitems ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)} is not JSON (the query writes requestParameters.requestItems as JSON text)`;
+  }
+  return ddbItems(eventSource, eventName, list);
 }
 
 export { USAGE_ROW_COLUMNS };

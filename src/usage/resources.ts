@@ -12,6 +12,7 @@
  */
 
 import type { RequestParams } from "./event.js";
+import type { DdbItem } from "./ddb-items.js";
 import { own } from "../collections.js";
 import { eventSourceHost } from "./event-actions.js";
 
@@ -523,6 +524,24 @@ export function ddbItemArn(ctx: ResourceContext, table: string, index: string | 
   const listed = isArn(table) ? table : ctx.resources.find((r) => r.endsWith(`:table/${table}`));
   const arn = listed ?? (ctx.region !== null && ctx.accountId !== null ? `arn:${ctx.partition}:dynamodb:${ctx.region}:${ctx.accountId}:table/${table}` : null);
   return arn === null ? null : index === null ? arn : indexArn(arn, { indexName: index });
+}
+
+/**
+ * The items of a DynamoDB multi-item call grouped by the event name each is counted under, each
+ * name with its items' distinct ARNs (ddbItemArn), names in sorted order; null when an item's ARN
+ * cannot be made (the call is then counted whole). The record readers (accumulate.ts addItems) and
+ * the query rows' reader (query-rows.ts) count the same groups.
+ */
+export function ddbItemGroups(ctx: ResourceContext, items: readonly DdbItem[]): [string, string[]][] | null {
+  const byName = new Map<string, string[]>();
+  for (const it of items) {
+    const arn = ddbItemArn(ctx, it.table, it.index);
+    if (arn === null) return null;
+    const arns = byName.get(it.eventName);
+    if (arns === undefined) byName.set(it.eventName, [arn]);
+    else if (!arns.includes(arn)) arns.push(arn);
+  }
+  return [...byName.keys()].sort().map((name) => [name, (byName.get(name) as string[]).sort()]);
 }
 
 /** An EventBridge global endpoint's ARN (`arn:<partition>:events:<region>:<account>:endpoint/<name>`). */

@@ -155,11 +155,35 @@ export const USAGE_ROW_COLUMNS = [
   // A DynamoDB ExecuteStatement's PartiQL verb (SELECT …), which says the action that authorised it
   // (event-actions.ts partiqlEventName): the verb alone, so that calls group as before. After the
   // others: rows of an older query are read as before, the call counted under every PartiQL action.
-  // A multi-item call's list (TransactWriteItems' operations, BatchExecuteStatement's and
-  // ExecuteTransaction's statements: ddb-items.ts) has no column: one would split the aggregation
-  // into a row per distinct list. Such calls count under every candidate action from the rows.
   "rp_statement",
+  // A DynamoDB multi-item call's items (TransactWriteItems' operations and tables,
+  // BatchExecuteStatement's and ExecuteTransaction's statements: ddb-items.ts), each reduced to
+  // the fields read (REQUEST_ITEMS_SQL), for these three calls only: every other row has none and
+  // groups as before. After the others: rows of an older query are read as before, such a call
+  // counted under every candidate action.
+  "rp_requestitems",
 ] as const;
+
+/** The event names whose items the query keeps (ddb-items.ts DDB_ITEM_CALLS), as an SQL list. */
+const ITEM_CALLS_SQL = "'TransactWriteItems', 'BatchExecuteStatement', 'ExecuteTransaction'";
+
+/**
+ * rp_requestitems: a DynamoDB multi-item call's requestParameters.requestItems as JSON text, each
+ * item reduced to the four fields ddb-items.ts reads (`operation`, `tableName`, `TableName`,
+ * `statement`; absent ones null), so that transactions of the same operations on the same tables
+ * group into one row whatever their keys; a statement is kept whole (its values, which
+ * CloudTrail writes for key attributes, make a row per distinct statement). Null for every other
+ * call, decided by the event source and name before any JSON is parsed, and for a requestItems
+ * that is not a list (the call then counts whole, as the record readers count it). Trino casts
+ * JSON to ARRAY(JSON) (https://trino.io/docs/current/functions/json.html, "Cast from JSON");
+ * try_cast gives null where it is not an array. `requestparameters` is JSON text: the Athena
+ * table's string column, Security Lake's api.request.data.
+ */
+export const REQUEST_ITEMS_SQL = `CASE WHEN eventsource = 'dynamodb.amazonaws.com' AND eventname IN (${ITEM_CALLS_SQL})
+      THEN '[' || array_join(transform(try_cast(json_extract(requestparameters, '$.requestItems') AS ARRAY(JSON)), i -> '{"operation":'
+        || coalesce(json_format(json_extract(i, '$.operation')), 'null') || ',"tableName":' || coalesce(json_format(json_extract(i, '$.tableName')), 'null')
+        || ',"TableName":' || coalesce(json_format(json_extract(i, '$.TableName')), 'null') || ',"statement":' || coalesce(json_format(json_extract(i, '$.statement')), 'null')
+        || '}'), ',') || ']' END`;
 
 /** The refusal codes as an SQL list: the query keeps errorMessage for these only (event-actions.ts ACCESS_DENIED_CODES). */
 const REFUSAL_CODES_SQL = [...ACCESS_DENIED_CODES].map((c) => `'${c}'`).join(", ");
@@ -262,6 +286,7 @@ events AS (
     json_extract_scalar(requestparameters, '$.newPath') AS rp_newpath,
     CASE WHEN eventsource = 'dynamodb.amazonaws.com' AND eventname = 'ExecuteStatement'
       THEN upper(regexp_extract(json_extract_scalar(requestparameters, '$.statement'), '^\\s*([A-Za-z]+)', 1)) END AS rp_statement,
+    ${REQUEST_ITEMS_SQL} AS rp_requestitems,
     call_rn = 1 OR coalesce(sharedeventid, eventid) IS NULL AS counted_call
   FROM delivered
 )
@@ -271,26 +296,26 @@ SELECT 'usage' AS row_kind, recipientaccountid AS account_id, role_arn, session_
   rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn, rp_loggroupname,
   rp_statemachinearn, rp_indexname, rp_xamzcopysource, rp_modelid, rp_restapiid, rp_path, rp_taskdefinition, rp_executionarn, rp_deliverystreamname, rp_userpoolid, rp_projectname, rp_jobname, rp_workgroup, rp_databasename, rp_catalogid, rp_queuename, rp_queueownerawsaccountid, rp_dynamodbstreamarn, rp_cluster, rp_service, rp_services, rp_jobqueue, rp_jobdefinition, CAST(NULL AS VARCHAR) AS event_day, count(*) AS calls, 0 AS data_events,
   min(eventtime) AS first_seen, max(eventtime) AS last_seen, error_message,
-  rp_instancesset, rp_resourcesset, rp_instanceid, rp_volumeid, rp_snapshotid, rp_groupid, rp_networkinterfaceid, rp_username, rp_groupname, rp_rolename, rp_instanceprofilename, rp_policyname, rp_policyarn, rp_activityarn, rp_trailname, rp_keyname, rp_newusername, rp_newgroupname, rp_newpath, rp_statement
+  rp_instancesset, rp_resourcesset, rp_instanceid, rp_volumeid, rp_snapshotid, rp_groupid, rp_networkinterfaceid, rp_username, rp_groupname, rp_rolename, rp_instanceprofilename, rp_policyname, rp_policyarn, rp_activityarn, rp_trailname, rp_keyname, rp_newusername, rp_newgroupname, rp_newpath, rp_statement, rp_requestitems
 FROM events
 WHERE role_arn IS NOT NULL AND session_name IS NOT NULL AND (eventtype IS NULL OR eventtype = 'AwsApiCall') AND counted_call
 GROUP BY recipientaccountid, role_arn, session_name, invoked_by, awsregion, eventsource, eventname, errorcode,
   version_id_present, resource_arns, rp_bucketname, rp_key, rp_tablename, rp_queueurl, rp_topicarn,
   rp_targetarn, rp_keyid, rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn,
   rp_loggroupname, rp_statemachinearn, rp_indexname, rp_xamzcopysource, rp_modelid, rp_restapiid, rp_path, rp_taskdefinition, rp_executionarn, rp_deliverystreamname, rp_userpoolid, rp_projectname, rp_jobname, rp_workgroup, rp_databasename, rp_catalogid, rp_queuename, rp_queueownerawsaccountid, rp_dynamodbstreamarn, rp_cluster, rp_service, rp_services, rp_jobqueue, rp_jobdefinition, error_message,
-  rp_instancesset, rp_resourcesset, rp_instanceid, rp_volumeid, rp_snapshotid, rp_groupid, rp_networkinterfaceid, rp_username, rp_groupname, rp_rolename, rp_instanceprofilename, rp_policyname, rp_policyarn, rp_activityarn, rp_trailname, rp_keyname, rp_newusername, rp_newgroupname, rp_newpath, rp_statement
+  rp_instancesset, rp_resourcesset, rp_instanceid, rp_volumeid, rp_snapshotid, rp_groupid, rp_networkinterfaceid, rp_username, rp_groupname, rp_rolename, rp_instanceprofilename, rp_policyname, rp_policyarn, rp_activityarn, rp_trailname, rp_keyname, rp_newusername, rp_newgroupname, rp_newpath, rp_statement, rp_requestitems
 UNION ALL
 SELECT 'coverage', coverage_account, NULL, NULL, NULL, awsregion, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, substr(eventtime, 1, 10),
   count(*), sum(CASE WHEN eventcategory = 'Data' OR managementevent = false THEN 1 ELSE 0 END),
-  min(eventtime), max(eventtime), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  min(eventtime), max(eventtime), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM events
 GROUP BY coverage_account, awsregion, substr(eventtime, 1, 10)
 UNION ALL
 SELECT 'function-created', recipientaccountid, NULL, NULL, NULL, awsregion, eventsource, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, rp_functionname, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*), 0, min(eventtime), max(eventtime), NULL,
-  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM events
 WHERE eventsource = 'lambda.amazonaws.com' AND eventname LIKE 'CreateFunction%' AND errorcode IS NULL
   AND rp_functionname IS NOT NULL AND recipientaccountid IS NOT NULL AND awsregion IS NOT NULL
@@ -367,7 +392,12 @@ SELECT 'usage' AS row_kind, recipientAccountId AS account_id,
   -- Not the PartiQL verb (the Athena query's): an ExecuteStatement is counted under every PartiQL
   -- action, as before the column. Lake is closed to new customers, and its query is run here on
   -- DuckDB, whose element_at gives a list no string function takes.
-  CAST(NULL AS VARCHAR) AS rp_statement
+  CAST(NULL AS VARCHAR) AS rp_statement,
+  -- Not a multi-item call's items (the Athena query's rp_requestitems): Lake's requestParameters
+  -- is a map<string, string> (CloudTrail user guide, "Supported SQL schemas for event data
+  -- stores"), and how it writes a list as the map's string value is not documented. Such a call
+  -- is counted under every candidate action, as before the column.
+  CAST(NULL AS VARCHAR) AS rp_requestitems
 FROM (
   -- The copies of one action sent to several accounts share a sharedEventID: one call, the caller's copy first.
   SELECT e.*, row_number() OVER (
@@ -379,13 +409,13 @@ FROM (
 WHERE (sharedEventID IS NULL OR call_rn = 1)
   AND userIdentity.type = 'AssumedRole' AND userIdentity.sessionContext.sessionIssuer.arn LIKE 'arn:%:iam::%:role/%'
   AND eventType = 'AwsApiCall'
-GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74
+GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75
 UNION ALL
 SELECT 'coverage', coalesce(recipientAccountId, userIdentity.accountId), NULL, NULL, NULL, awsRegion, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, date_format(eventTime, '%Y-%m-%d'), count(*),
   sum(CASE WHEN eventCategory = 'Data' THEN 1 ELSE 0 END), min(eventTime), max(eventTime), NULL,
-  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM {{table}}
 WHERE eventTime >= timestamp '{{start}}' AND eventTime < timestamp '{{end}}'
 GROUP BY 2, 6, 49
@@ -410,8 +440,8 @@ export function renderUsageQuery(sql: string, o: RenderOptions): string {
 
 /**
  * Run the Athena query on DuckDB (local runs over downloaded logs, and our test): DuckDB lacks a
- * few Trino names, so macros supply them, and `transform(` becomes `list_transform(` (a DuckDB
- * macro cannot take a lambda). Nothing else changes.
+ * few Trino names, so macros supply them, `transform(` becomes `list_transform(` (a DuckDB
+ * macro cannot take a lambda) and the type `ARRAY(JSON)` DuckDB's `JSON[]`. Nothing else changes.
  */
 export const DUCKDB_TRINO_MACROS = [
   "CREATE OR REPLACE MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)",
@@ -422,7 +452,7 @@ export const DUCKDB_TRINO_MACROS = [
 
 export function athenaToDuckDb(sql: string): string {
   // Trino's path for a key with a hyphen is `$["x-amz-copy-source"]`, DuckDB's `$."x-amz-copy-source"`.
-  return sql.replace(/\btransform\(/g, "list_transform(").replace(/'\$\["([^"\]]+)"\]'/g, `'$."$1"'`);
+  return sql.replace(/\btransform\(/g, "list_transform(").replace(/'\$\["([^"\]]+)"\]'/g, `'$."$1"'`).replaceAll(" AS ARRAY(JSON))", " AS JSON[])");
 }
 
 /**

@@ -32,6 +32,7 @@ import { copyFingerprint, itemFingerprint, refusedHalfFingerprint, sharedFingerp
 import { DDB_ITEM_EVENT_NAMES, ddbItems } from "../../src/usage/ddb-items.js";
 import { eventToActions } from "../../src/usage/event-actions.js";
 import { roleCallRecord } from "../support/cloudtrail-record.js";
+import { athenaRows, writeRows } from "../support/athena-rows.js";
 import { ACCOUNT, document, fnArn, lambdaFunction, REGION, role, roleArn } from "../generate/fixtures.js";
 
 const DDB = "dynamodb.amazonaws.com";
@@ -74,10 +75,26 @@ function fileOf(records: object[]): string {
   return path;
 }
 
-/** Per function: action → sorted resources, read by the WebAssembly scanner, held equal to the JavaScript scanner's and the full parser's. */
-async function actionsByFunction(path: string): Promise<{ [fn: string]: { [action: string]: [number, string[]] } }> {
+/**
+ * The usage of a file of records read by the WebAssembly scanner, held equal to the JavaScript
+ * scanner's, the full parser's, and that of the Athena query's rows over the same file (run on
+ * DuckDB; as JSON and as Athena's CSV download).
+ */
+async function everyReader(path: string): Promise<Awaited<ReturnType<typeof readUsage>>> {
   const wasm = await readUsage([path], { workers: 1 });
   for (const fastScan of ["js", false] as const) expect((await readUsage([path], { workers: 1, fastScan })).sessions, String(fastScan)).toEqual(wasm.sessions);
+  const rows = writeRows(mkdtempSync(join(tmpdir(), "leastrole-ddb-items-rows-")), await athenaRows(path));
+  for (const p of [rows.json, rows.csv]) {
+    const fromRows = await readUsage([p], { workers: 1 });
+    expect(fromRows.warnings, p).toEqual([]);
+    expect(fromRows.sessions, p).toEqual(wasm.sessions);
+  }
+  return wasm;
+}
+
+/** Per function: action → [calls, sorted resources], in every reader (everyReader). */
+async function actionsByFunction(path: string): Promise<{ [fn: string]: { [action: string]: [number, string[]] } }> {
+  const wasm = await everyReader(path);
   return Object.fromEntries(wasm.sessions.map((s) => [s.sessionName, Object.fromEntries(s.actions.map((a) => [a.action, [a.count, [...a.resources].sort()]]))]));
 }
 
@@ -171,14 +188,50 @@ describe("DynamoDB multi-item calls, item by item", () => {
     expect(got["batch-unknown-verb"]).toEqual(Object.fromEntries(["Select", "Insert", "Update", "Delete"].map((v) => [`dynamodb:PartiQL${v}`, [1, [table("orders")]]])));
   });
 
-  it("a refused call is counted whole; a cancelled one (authorised) item by item", async () => {
-    const items = [{ operation: "Put", tableName: "orders" }];
-    const got = await actionsByFunction(fileOf([
-      ddbRecord("tx-denied", 1, "TransactWriteItems", items, ["orders"], { errorCode: "AccessDeniedException", errorMessage: "User: x is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/orders" }),
-      ddbRecord("tx-cancelled", 2, "TransactWriteItems", items, ["orders"], { errorCode: "TransactionCanceledException", errorMessage: "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed]" }),
-    ]));
-    expect(Object.keys(got["tx-denied"] ?? {}).sort()).toEqual(ALL_WRITES);
-    expect(got["tx-cancelled"]).toEqual({ "dynamodb:PutItem": [1, [table("orders")]] });
+  it("a refused call is counted under the action its message names, on the resource it names; else whole; a cancelled one (authorised) item by item", async () => {
+    // IAM's text, as denials.ts reads it for other calls: a transaction is authorised item by item,
+    // so its refusal names an item's action (GitHub aws-amplify/amplify-js#5904).
+    const SESSION = (fn: string): string => `arn:aws:sts::${ACCOUNT}:assumed-role/orders-role/${fn}`;
+    const refused = (fn: string, action: string, resource: string): { [k: string]: string } => ({
+      errorCode: "AccessDeniedException",
+      errorMessage: `User: ${SESSION(fn)} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`,
+    });
+    const two = [{ operation: "Put", tableName: "orders" }, { operation: "Update", tableName: "inventory" }];
+    const path = fileOf([
+      ddbRecord("tx-denied", 1, "TransactWriteItems", two, ["orders", "inventory"], refused("tx-denied", "dynamodb:UpdateItem", table("inventory"))),
+      // requestParameters as a refused call may leave them: no items, the tables in resources[].
+      ddbRecord("tx-denied-no-items", 2, "TransactWriteItems", null, ["orders", "inventory"], refused("tx-denied-no-items", "dynamodb:PutItem", table("orders"))),
+      ddbRecord("batch-denied", 3, "BatchExecuteStatement", [{ statement: "SELECT * FROM orders" }, { statement: "INSERT INTO audit VALUE {'id' : ***(Redacted)}" }], ["orders", "audit"], refused("batch-denied", "dynamodb:PartiQLInsert", table("audit"))),
+      // No action named, or one no item of the call needs: every candidate refused, as before.
+      ddbRecord("tx-denied-unnamed", 4, "TransactWriteItems", two, ["orders", "inventory"], { errorCode: "AccessDeniedException", errorMessage: "Access denied" }),
+      ddbRecord("tx-denied-other", 5, "TransactWriteItems", two, ["orders", "inventory"], refused("tx-denied-other", "dynamodb:GetItem", table("orders"))),
+      ddbRecord("tx-cancelled", 6, "TransactWriteItems", [{ operation: "Put", tableName: "orders" }], ["orders"], { errorCode: "TransactionCanceledException", errorMessage: "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed]" }),
+    ]);
+    const usage = await everyReader(path);
+    const denied = Object.fromEntries(usage.sessions.map((s) => [s.sessionName, Object.fromEntries(s.actions.map((a) => [a.action, [a.count, a.deniedCount, [...a.resources].sort()]]))]));
+    // Before: all four TransactWriteItems candidates refused, on both tables.
+    expect(denied["tx-denied"]).toEqual({ "dynamodb:UpdateItem": [1, 1, [table("inventory")]] });
+    expect(denied["tx-denied-no-items"]).toEqual({ "dynamodb:PutItem": [1, 1, [table("orders")]] });
+    expect(denied["batch-denied"]).toEqual({ "dynamodb:PartiQLInsert": [1, 1, [table("audit")]] });
+    for (const fn of ["tx-denied-unnamed", "tx-denied-other"]) expect(denied[fn], fn).toEqual(Object.fromEntries(ALL_WRITES.map((a) => [a, [1, 1, [table("inventory"), table("orders")]]])));
+    expect(denied["tx-cancelled"]).toEqual({ "dynamodb:PutItem": [1, 0, [table("orders")]] });
+  });
+
+  it("LR009: a transaction refused UpdateItem on one table lists that refusal alone, from the files and from the query's rows alike", async () => {
+    const fn = "tx-refused";
+    const f = lambdaFunction(fn, ROLE);
+    const message = `User: arn:aws:sts::${ACCOUNT}:assumed-role/orders-role/${fn} is not authorized to perform: dynamodb:UpdateItem on resource: ${table("inventory")} because no identity-based policy allows the dynamodb:UpdateItem action`;
+    const path = fileOf([ddbRecord(fn, 1, "TransactWriteItems", [{ operation: "Put", tableName: "orders" }, { operation: "Update", tableName: "inventory" }], ["orders", "inventory"], { errorCode: "AccessDeniedException", errorMessage: message }), ...background()]);
+    const rows = writeRows(mkdtempSync(join(tmpdir(), "leastrole-ddb-items-lr009-")), await athenaRows(path));
+    const lr009 = async (p: string): Promise<unknown> => {
+      const doc = document([f], [role(ROLE, [f.arn])]);
+      doc.usage = labelUsage(await readUsage([p], { workers: 1 }), doc, { asOf: "2026-11-01T00:00:00Z", windowDays: 30, dataEventsLogged: true });
+      return auditDocument(doc).findings.filter((x) => x.ruleId === "LR009").map((x) => [x.message, (x.evidence as { denied: { action: string; resources: string[] }[] }).denied.map((d) => [d.action, d.resources])]);
+    };
+    const fromFiles = await lr009(path);
+    // Before: the four candidates, each on both tables.
+    expect(fromFiles).toEqual([[`Function ${fn} made 1 denied call: dynamodb:UpdateItem (1; no identity-based policy allows it)`, [["dynamodb:UpdateItem", [table("inventory")]]]]]);
+    for (const p of [rows.json, rows.csv]) expect(await lr009(p), p).toEqual(fromFiles);
   });
 
   it("a call delivered twice counts once per action (each item group deduplicated)", async () => {
@@ -195,16 +248,32 @@ describe("DynamoDB multi-item calls, item by item", () => {
 
   // The function of a Put-only transaction, whose role grants every TransactWriteItems candidate.
   const catalog = loadActionCatalogSync();
-  async function putOnlyDocument(): Promise<{ doc: ReturnType<typeof document>; arn: string }> {
+  /** `from`: the records' file, or the Athena query's rows over it (as JSON or CSV). */
+  async function putOnlyDocument(from: "files" | "json" | "csv" = "files"): Promise<{ doc: ReturnType<typeof document>; arn: string }> {
     const fn = "tx-put-only";
     const f = lambdaFunction(fn, ROLE);
     const grant: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ALL_WRITES, Resource: [table("orders"), table("audit")] }] };
     const r = role(ROLE, [f.arn], [{ name: "tx", document: grant }]);
     r.facts = { ...emptyRoleFacts(), allowedActions: ALL_WRITES, allowedActionCount: ALL_WRITES.length };
     const doc = document([f], [r]);
-    doc.usage = labelUsage(await readUsage([fileOf([RECORDS[0] as object, ...background()])], { workers: 1 }), doc, { asOf: "2026-11-01T00:00:00Z", windowDays: 30, dataEventsLogged: true });
+    const path = fileOf([RECORDS[0] as object, ...background()]);
+    const input = from === "files" ? path : writeRows(mkdtempSync(join(tmpdir(), "leastrole-ddb-items-put-")), await athenaRows(path))[from];
+    doc.usage = labelUsage(await readUsage([input], { workers: 1 }), doc, { asOf: "2026-11-01T00:00:00Z", windowDays: 30, dataEventsLogged: true });
     return { doc, arn: fnArn(fn) };
   }
+
+  it("the Athena query's rows give the labels, LR008 and generate's policy the files give (rp_requestitems)", async () => {
+    const fromFiles = await putOnlyDocument();
+    const observed = ({ doc, arn }: { doc: ReturnType<typeof document>; arn: string }): unknown => ({
+      labels: doc.usage.labels.find((l) => l.functionArn === arn)?.permissions.map((p) => [p.action, p.label]),
+      lr008: auditDocument(doc).findings.filter((x) => x.ruleId === "LR008").map((x) => [x.message, x.evidence]),
+      policy: generatePolicy(doc, arn, {}, catalog).policy,
+    });
+    const want = observed(fromFiles);
+    // Before: from the rows, PutItem, UpdateItem, DeleteItem and ConditionCheckItem all used, no LR008.
+    expect((want as { lr008: unknown[] }).lr008.length).toBe(1);
+    for (const from of ["json", "csv"] as const) expect(observed(await putOnlyDocument(from)), from).toEqual(want);
+  });
 
   it("labels: a Put-only transaction's function has used PutItem and not DeleteItem or UpdateItem", async () => {
     const { doc, arn } = await putOnlyDocument();

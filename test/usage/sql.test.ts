@@ -514,26 +514,37 @@ describe("Athena aggregation SQL (run on DuckDB)", () => {
     });
   });
 
-  it("counts a DynamoDB multi-item call whole from the query's rows, item by item from the records (docs/usage.md)", async () => {
-    // A TransactWriteItems of Put items only, as the DynamoDB guide's CloudTrail example writes one
-    // (requestParameters.requestItems, a list of objects, which no row column carries): the rows
-    // count every candidate, the safe direction, while the record readers count PutItem alone.
+  it("counts a DynamoDB multi-item call item by item from the query's rows, as from the records; rows of an older query count it whole", async () => {
+    // TransactWriteItems of Put items only, as the DynamoDB guide's CloudTrail example writes one
+    // (requestParameters.requestItems, a list of objects): the query keeps each item's operation and
+    // table (rp_requestitems), so two transactions with other keys are one row.
     const ROLE = "arn:aws:iam::111122223333:role/admin-role";
     const TABLE_ARN = "arn:aws:dynamodb:us-east-1:111122223333:table/Music";
     const records = [1, 2].map((seq) =>
       roleCallRecord({
         account: "111122223333", roleArn: ROLE, session: "bob", time: `2026-10-0${seq}T08:00:00Z`, source: "dynamodb", name: "TransactWriteItems", seq,
-        extra: { readOnly: false, managementEvent: false, eventCategory: "Data", requestParameters: { requestItems: [{ operation: "Put", tableName: "Music", key: { Artist: "No One You Know" } }] }, resources: [{ accountId: "111122223333", type: "AWS::DynamoDB::Table", ARN: TABLE_ARN }] },
+        extra: { readOnly: false, managementEvent: false, eventCategory: "Data", requestParameters: { requestItems: [{ operation: "Put", tableName: "Music", key: { Artist: `No One You Know ${seq}` }, items: ["Artist", "SongTitle"] }] }, resources: [{ accountId: "111122223333", type: "AWS::DynamoDB::Table", ARN: TABLE_ARN }] },
       }),
     );
+    const raw = await everyReader(records, "items");
+    const counts = (u: Awaited<ReturnType<typeof readUsage>>): { [action: string]: [number, string[]] } => Object.fromEntries((u.sessions[0]?.actions ?? []).map((a) => [a.action, [a.count, a.resources]]));
+    // Before: from the rows, all four TransactWriteItems candidates.
+    expect(counts(raw)).toEqual({ "dynamodb:PutItem": [2, [TABLE_ARN]] });
     const dir = mkdtempSync(join(tmpdir(), "leastrole-sql-items-"));
     const logs = join(dir, "111122223333_CloudTrail_us-east-1_20261005T0800Z_items.json");
     writeFileSync(logs, JSON.stringify({ Records: records }));
-    const json = join(dir, "rows.json");
-    writeFileSync(json, JSON.stringify(await runQuery(logs)));
-    const counts = async (path: string): Promise<{ [action: string]: [number, string[]] }> => Object.fromEntries(((await readUsage([path], { workers: 1 })).sessions[0]?.actions ?? []).map((a) => [a.action, [a.count, a.resources]]));
-    expect(await counts(logs)).toEqual({ "dynamodb:PutItem": [2, [TABLE_ARN]] });
-    expect(await counts(json)).toEqual(Object.fromEntries(["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"].map((a) => [a, [2, [TABLE_ARN]]])));
+    const rows = (await runQuery(logs)).filter((r) => r.row_kind === "usage");
+    expect(rows.map((r) => [r.calls, r.rp_requestitems])).toEqual([["2", '[{"operation":"Put","tableName":"Music","TableName":null,"statement":null}]']]);
+    // Rows of a query older than the column: every candidate, as before.
+    const old = join(dir, "old-rows.json");
+    writeFileSync(old, JSON.stringify(rows.map(({ rp_requestitems: _i, ...r }) => r)));
+    expect(counts(await readUsage([old], { workers: 1 }))).toEqual(Object.fromEntries(["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"].map((a) => [a, [2, [TABLE_ARN]]])));
+    // A column that is not JSON: the row is skipped, and the warning names the column.
+    const bad = join(dir, "bad-rows.json");
+    writeFileSync(bad, JSON.stringify(rows.map((r) => ({ ...r, rp_requestitems: "[{operation=Put}]" }))));
+    const skipped = await readUsage([bad], { workers: 1 });
+    expect(skipped.sessions).toEqual([]);
+    expect(skipped.warnings.map((w) => w.message).join("\n")).toMatch(/rp_requestitems "\[\{operation=Put\}\]" is not JSON/);
   });
 
   it("reads a refusal's message as the raw records do: KMS's refusals and the resource a refusal names", async () => {
