@@ -29,7 +29,7 @@ import { emptyRoleFacts, evaluateRequest, loadActionCatalogSync } from "../../sr
 import type { PolicyDocument } from "../../src/model/document.js";
 import { labelUsage, readUsage } from "../../src/usage/index.js";
 import { copyFingerprint, itemFingerprint, refusedHalfFingerprint, sharedFingerprint } from "../../src/usage/accumulate.js";
-import { DDB_ITEM_EVENT_NAMES, ddbItems } from "../../src/usage/ddb-items.js";
+import { DDB_ITEM_EVENT_NAMES, ddbItems, refusedItemOf } from "../../src/usage/ddb-items.js";
 import { eventToActions } from "../../src/usage/event-actions.js";
 import { roleCallRecord } from "../support/cloudtrail-record.js";
 import { athenaRows, writeRows } from "../support/athena-rows.js";
@@ -158,6 +158,26 @@ describe("DynamoDB multi-item calls, item by item", () => {
     for (const bad of ["EXISTS(SELECT * FROM Music)", "SELECTED * FROM Music", "SELECT * WHERE a = 1", "SELECT * FROM a.b.c", "SELECT 'unterminated FROM Music", "UPDATE", `SELECT * FROM ""`]) expect(one(bad), bad).toBeNull();
     // Not a list of objects, an empty list, another call or service: null (every candidate counts).
     for (const [source, name, items] of [[DDB, "TransactWriteItems", []], [DDB, "TransactWriteItems", "***"], [DDB, "TransactWriteItems", [null]], [DDB, "TransactWriteItems", [{ operation: "Get", tableName: "t" }]], [DDB, "BatchWriteItem", [{ operation: "Put", tableName: "t" }]], ["rds-data.amazonaws.com", "BatchExecuteStatement", [{ statement: "SELECT 1 FROM t" }]]] as const) expect(ddbItems(source, name, items), `${name} ${JSON.stringify(items)}`).toBeNull();
+  });
+
+  it("reads the item action a refusal's message names, only for a refusal of these calls", () => {
+    const message = (action: string): string => `User: arn:aws:sts::${ACCOUNT}:assumed-role/orders-role/fn is not authorized to perform: ${action} on resource: ${table("orders")} with an explicit deny in a service control policy`;
+    expect(refusedItemOf(DDB, "TransactWriteItems", "AccessDeniedException", message("dynamodb:ConditionCheckItem"))).toEqual({ eventName: "TransactWriteItems (ConditionCheck)", resource: table("orders") });
+    expect(refusedItemOf(DDB, "ExecuteTransaction", "AccessDeniedException", message("dynamodb:PartiQLDelete"))).toEqual({ eventName: "ExecuteTransaction (DELETE)", resource: table("orders") });
+    // No resource named: the action alone.
+    expect(refusedItemOf(DDB, "BatchExecuteStatement", "AccessDenied", "User: x is not authorized to perform: dynamodb:PartiQLSelect")).toEqual({ eventName: "BatchExecuteStatement (SELECT)", resource: null });
+    // Another call's action, a name that is no action, a verb's action for a transaction, another
+    // call, another service, a code that is no refusal, no message: null (counted whole).
+    for (const [source, name, code, msg] of [
+      [DDB, "TransactWriteItems", "AccessDeniedException", message("dynamodb:GetItem")],
+      [DDB, "TransactWriteItems", "AccessDeniedException", message("dynamodb:constructor")],
+      [DDB, "TransactWriteItems", "AccessDeniedException", message("dynamodb:PartiQLInsert")],
+      [DDB, "BatchExecuteStatement", "AccessDeniedException", message("dynamodb:PutItem")],
+      [DDB, "BatchWriteItem", "AccessDeniedException", message("dynamodb:PutItem")],
+      ["rds-data.amazonaws.com", "BatchExecuteStatement", "AccessDeniedException", message("dynamodb:PartiQLSelect")],
+      [DDB, "TransactWriteItems", "TransactionCanceledException", message("dynamodb:PutItem")],
+      [DDB, "TransactWriteItems", "AccessDeniedException", null],
+    ] as const) expect(refusedItemOf(source, name, code, msg), `${name} ${code} ${msg}`).toBeNull();
   });
 
   it("maps every item event name to its one action; each has a dedup fingerprint of its own", () => {
