@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ALL_FEATURES, collect, collectPolicy, parseCloudTrailSource } from "../../collect/index.js";
+import { ALL_FEATURES, collect, collectPolicy, parseCloudTrailSource, type CollectFeature } from "../../collect/index.js";
 import { summarisedReasons } from "../../collect/manifest.js";
 import { InputError } from "../../errors.js";
 import { makeProgress } from "../context.js";
@@ -19,6 +19,27 @@ interface CollectFlags {
   days?: string;
   endpoint?: string;
   printPolicy?: boolean;
+}
+
+/**
+ * `--print-policy`: the policy of the collection these flags ask for. Without a feature flag, every
+ * feature's (the policy of an auditor role that may run any collection). With some, only theirs:
+ * a user who collects `--cloudtrail s3://bucket/prefix` attaches no Athena, Lake or Config
+ * statement, and gets S3 scoped to that bucket and prefix (with athena:…?output=s3://…, the
+ * results statement is scoped to that location).
+ */
+function policyForFlags(flags: CollectFlags): ReturnType<typeof collectPolicy> {
+  const source = flags.cloudtrail === undefined ? null : parseCloudTrailSource(flags.cloudtrail);
+  const features: CollectFeature[] = [
+    ...(flags.regions?.trim() === "all" ? (["all-regions"] as const) : []),
+    ...(flags.accessAdvisor === true ? (["access-advisor"] as const) : []),
+    ...(flags.accessAnalyzer === true ? (["access-analyzer"] as const) : []),
+    ...(flags.configAggregator !== undefined ? (["config-aggregator"] as const) : []),
+    ...(source === null ? [] : [`cloudtrail-${source.kind}` as const]),
+  ];
+  const athena = source?.kind === "athena" && source.output !== null ? { athena: { output: source.output } } : {};
+  const s3 = source?.kind === "s3" ? { s3: { bucket: source.bucket, prefix: source.prefix } } : {};
+  return collectPolicy({ features: features.length > 0 ? ["inventory", ...features] : [...ALL_FEATURES], ...athena, ...s3 });
 }
 
 export function registerCollect(program: Command): void {
@@ -45,13 +66,10 @@ export function registerCollect(program: Command): void {
     .option("--since <date>", "start of the CloudTrail window")
     .option("--days <n>", "length of the CloudTrail window ending now (default 90)")
     .option("--endpoint <url>", "one endpoint for every service (a local emulator)")
-    .option("--print-policy", "print the minimal IAM policy needed to run collect, and exit")
+    .option("--print-policy", "print the minimal IAM policy needed to run collect with the other flags given (without --regions all, --cloudtrail, --access-advisor, --access-analyzer or --config-aggregator: every feature's), and exit, calling nothing")
     .action(async (flags: CollectFlags, cmd: Command) => {
       if (flags.printPolicy) {
-        // With --cloudtrail athena:…?output=s3://…, the results statement is scoped to that location.
-        const source = flags.cloudtrail === undefined ? null : parseCloudTrailSource(flags.cloudtrail);
-        const athena = source?.kind === "athena" && source.output !== null ? { athena: { output: source.output } } : {};
-        process.stdout.write(JSON.stringify(collectPolicy({ features: [...ALL_FEATURES], ...athena }), null, 2) + "\n");
+        process.stdout.write(JSON.stringify(policyForFlags(flags), null, 2) + "\n");
         return;
       }
       const quiet = cmd.optsWithGlobals<{ quiet?: boolean }>().quiet === true;

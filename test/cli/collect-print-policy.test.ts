@@ -1,0 +1,72 @@
+/**
+ * `leastrole collect --print-policy` as a user runs it (dist/cli.js): the policy of the collection
+ * the other flags describe, so the identity that collects gets no more than that collection calls.
+ * Found by the collect review: it printed every feature's statements (Athena's s3:PutObject, Config,
+ * Lake…) whatever the flags, and S3 on "*" for `--cloudtrail s3://bucket/prefix`.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { collectPolicy } from "../../src/collect/index.js";
+import { packageRoot } from "../../src/evaluate/locate.js";
+
+const cli = join(packageRoot(), "dist", "cli.js");
+
+function printPolicy(...flags: string[]) {
+  const r = spawnSync(process.execPath, [cli, "collect", "--print-policy", ...flags], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as { Statement: Array<{ Sid: string; Action: string[]; Resource: string | string[]; Condition?: unknown }> };
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error("build first: npm run build");
+});
+
+describe("collect --print-policy", () => {
+  it("without a feature flag prints every feature's statements (the documented policy)", () => {
+    expect(printPolicy()).toEqual(collectPolicy());
+    expect(printPolicy("--regions", "us-east-1,eu-west-1")).toEqual(collectPolicy());
+  });
+
+  it("with --cloudtrail s3://bucket/prefix prints the inventory, the trails' selectors and S3 scoped to that bucket and prefix only", () => {
+    const policy = printPolicy("--regions", "us-east-1", "--cloudtrail", "s3://acme-trail-logs/org/");
+    expect(policy.Statement.map((s) => s.Sid)).toEqual([
+      "LeastroleCollectInventory",
+      "LeastroleCollectCloudTrailS3List",
+      "LeastroleCollectCloudTrailS3Read",
+      "LeastroleCollectCloudTrailTrails",
+    ]);
+    const s3 = policy.Statement.filter((s) => s.Sid.startsWith("LeastroleCollectCloudTrailS3"));
+    expect(s3).toEqual([
+      { Sid: "LeastroleCollectCloudTrailS3List", Effect: "Allow", Action: ["s3:ListBucket"], Resource: "arn:aws:s3:::acme-trail-logs", Condition: { StringLike: { "s3:prefix": ["org/*"] } } },
+      { Sid: "LeastroleCollectCloudTrailS3Read", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::acme-trail-logs/org/*" },
+    ]);
+    const actions = policy.Statement.flatMap((s) => s.Action);
+    expect(actions).not.toContain("s3:PutObject");
+    expect(actions).not.toContain("athena:StartQueryExecution");
+  });
+
+  it("each feature flag adds its own statement: --regions all, --access-advisor, --access-analyzer, lookup", () => {
+    const sids = (...flags: string[]) => printPolicy(...flags).Statement.map((s) => s.Sid);
+    expect(sids("--regions", "all", "--access-advisor")).toEqual(["LeastroleCollectInventory", "LeastroleCollectEnabledRegions", "LeastroleCollectAccessAdvisor"]);
+    expect(sids("--access-analyzer", "--cloudtrail", "lookup")).toEqual(["LeastroleCollectInventory", "LeastroleCollectAccessAnalyzer", "LeastroleCollectCloudTrailLookup"]);
+    expect(sids("--config-aggregator", "org-inventory")).toEqual(["LeastroleCollectInventory", "LeastroleCollectConfigAggregator"]);
+  });
+
+  it("with athena:…?output=s3://… scopes the results statement to that location, and adds no S3-copy or Lake statement", () => {
+    const policy = printPolicy("--cloudtrail", "athena:trails.cloudtrail_logs?output=s3://acme-athena/leastrole/");
+    expect(policy.Statement.map((s) => s.Sid)).toEqual([
+      "LeastroleCollectInventory",
+      "LeastroleCollectCloudTrailAthena",
+      "LeastroleCollectCloudTrailAthenaCatalog",
+      "LeastroleCollectCloudTrailAthenaReadLogs",
+      "LeastroleCollectCloudTrailAthenaWriteResults",
+      "LeastroleCollectCloudTrailTrails",
+    ]);
+    expect(policy.Statement.find((s) => s.Sid === "LeastroleCollectCloudTrailAthenaWriteResults")?.Resource).toEqual([
+      "arn:aws:s3:::acme-athena",
+      "arn:aws:s3:::acme-athena/leastrole/*",
+    ]);
+  });
+});
