@@ -21,7 +21,7 @@ import { collectIam } from "./collect-iam.js";
 import { collectLambda } from "./collect-lambda.js";
 import { CollectError } from "./errors.js";
 import { isNotPartial, MANIFEST_FILE, MANIFEST_VERSION, readManifest, reasonFor, type CollectManifest, type ManifestCall } from "./manifest.js";
-import { describeCloudTrail, resolveOptions, type CollectOptions, type ResolvedOptions } from "./options.js";
+import { describeCloudTrail, parseCloudTrailSource, resolveOptions, type CloudTrailSource, type CollectOptions, type ResolvedOptions } from "./options.js";
 import { Run } from "./run.js";
 import { OutWriter } from "./writer.js";
 
@@ -65,16 +65,68 @@ function configuredEndpoint(o: ResolvedOptions): string | null {
   return process.env.AWS_ENDPOINT_URL || null;
 }
 
+/**
+ * `--resume` continues the collection the manifest records: the options that shape what is
+ * collected (regions, features, the CloudTrail source and its window) default to the manifest's, so
+ * `collect --out DIR --resume` is enough after a Ctrl-C or a partial run. Found by the collect
+ * review: the interrupt message said "run again with --resume", which was refused unless every flag
+ * was repeated, and a resumed run moved the CloudTrail window to its own "now" (the usage already
+ * copied then no longer matched the window the manifest stated). Options given are kept, and
+ * checkResumable refuses those that differ. Not inherited: the profile and the endpoint, which say
+ * where credentials and signed requests go, and are the user's to give.
+ */
+function withRecordedOptions(options: CollectOptions, prev: CollectManifest): CollectOptions {
+  const p = prev.options;
+  const cloudtrail = options.cloudtrail ?? p.cloudtrail ?? undefined;
+  const sameSource = options.cloudtrail === undefined || (p.cloudtrail !== null && describeCloudTrail(resolveSource(options.cloudtrail)) === p.cloudtrail);
+  const windowGiven = options.since !== undefined || options.days !== undefined || options.until !== undefined;
+  const window = !windowGiven && sameSource && p.window !== null ? { since: new Date(p.window.start), until: new Date(p.window.end) } : {};
+  return {
+    ...options,
+    regions: options.regions ?? (p.regionsRequested === "default" ? undefined : p.regionsRequested),
+    accessAdvisor: options.accessAdvisor ?? p.accessAdvisor,
+    accessAnalyzer: options.accessAnalyzer ?? p.accessAnalyzer,
+    cloudtrail,
+    configAggregator: options.configAggregator ?? p.configAggregator?.name,
+    aggregatorRegion: options.aggregatorRegion ?? (options.configAggregator === undefined ? (p.configAggregator?.region ?? undefined) : undefined),
+    ...window,
+  };
+}
+
+function resolveSource(source: NonNullable<CollectOptions["cloudtrail"]>): CloudTrailSource {
+  return typeof source === "string" ? parseCloudTrailSource(source) : source;
+}
+
+interface ResumeKey {
+  regionsRequested: CollectManifest["options"]["regionsRequested"];
+  accessAdvisor: boolean;
+  accessAnalyzer: boolean;
+  cloudtrail: string | null;
+  configAggregator: string | null;
+}
+
+/** The options of a resume check as the flags that give them (what the user types). */
+function asFlags(k: ResumeKey): string {
+  const flags = [
+    ...(k.regionsRequested === "default" ? [] : [`--regions ${k.regionsRequested === "all" ? "all" : k.regionsRequested.join(",")}`]),
+    ...(k.accessAdvisor ? ["--access-advisor"] : []),
+    ...(k.accessAnalyzer ? ["--access-analyzer"] : []),
+    ...(k.cloudtrail !== null ? [`--cloudtrail ${k.cloudtrail}`] : []),
+    ...(k.configAggregator !== null ? [`--config-aggregator ${k.configAggregator}`] : []),
+  ];
+  return flags.length === 0 ? "no option (the default region, no usage)" : flags.join(" ");
+}
+
 /** Resume only with the options the collection was started with: other options mean other files. */
 function checkResumable(prev: CollectManifest, o: ResolvedOptions, file: string): void {
-  const now = {
+  const now: ResumeKey = {
     regionsRequested: requestedRegions(o),
     accessAdvisor: o.accessAdvisor,
     accessAnalyzer: o.accessAnalyzer,
     cloudtrail: describeCloudTrail(o.cloudtrail),
     configAggregator: o.configAggregator?.name ?? null,
   };
-  const before = {
+  const before: ResumeKey = {
     regionsRequested: prev.options.regionsRequested,
     accessAdvisor: prev.options.accessAdvisor,
     accessAnalyzer: prev.options.accessAnalyzer,
@@ -83,7 +135,7 @@ function checkResumable(prev: CollectManifest, o: ResolvedOptions, file: string)
   };
   if (JSON.stringify(now) !== JSON.stringify(before)) {
     throw new CollectError(
-      `cannot resume with different options: the collection was started with ${JSON.stringify(before)}, this run asks for ${JSON.stringify(now)}`,
+      `cannot resume with different options: the collection was started with ${asFlags(before)}, this run asks for ${asFlags(now)}; leave the options out to continue with the collection's own, or collect into a new --out`,
       { file },
     );
   }
@@ -93,7 +145,9 @@ function checkResumable(prev: CollectManifest, o: ResolvedOptions, file: string)
   const started = prev.options.endpoint ?? null;
   if (endpoint !== started) {
     const name = (e: string | null) => (e === null ? "AWS's own endpoints" : `endpoint ${e}`);
-    throw new CollectError(`cannot resume from another endpoint: the collection was started against ${name(started)}, this run reads ${name(endpoint)}`, { file });
+    // Not taken from the manifest: a file in the folder must not choose where signed requests go.
+    const fix = started === null ? "leave out --endpoint and AWS_ENDPOINT_URL" : `pass --endpoint ${started}`;
+    throw new CollectError(`cannot resume from another endpoint: the collection was started against ${name(started)}, this run reads ${name(endpoint)} (${fix})`, { file });
   }
 }
 
@@ -118,7 +172,7 @@ function okFiles(calls: Iterable<ManifestCall>): Set<string> {
 }
 
 export async function collect(options: CollectOptions): Promise<CollectResult> {
-  const o = resolveOptions(options);
+  let o = resolveOptions(options);
   const manifestPath = join(o.out, MANIFEST_FILE);
   let previous: CollectManifest | null = null;
   if (existsSync(o.out) && outEntries(o.out).length > 0) {
@@ -129,6 +183,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     }
     previous = readManifest(o.out);
     if (previous === null) throw new CollectError("cannot resume: the out directory has no manifest.json", { file: o.out });
+    o = resolveOptions(withRecordedOptions(options, previous));
     checkResumable(previous, o, manifestPath);
   }
   try {
@@ -165,6 +220,10 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     // What the previous run wrote but its manifest never recorded (killed before saving it, or a
     // unit that failed after writing part of its files) is not trusted: removed, and made again.
     writer.removeUnlisted(okFiles(previous.calls));
+    // Said, since the options may not have been given: what this run continues.
+    const window = o.window ? `, CloudTrail window ${o.window.start.toISOString()} – ${o.window.end.toISOString()}` : "";
+    const flags = asFlags({ ...previous.options, configAggregator: previous.options.configAggregator?.name ?? null });
+    o.onProgress({ kind: "phase", message: `resuming the collection started at ${previous.startedAt} with ${flags}${window}` });
   }
   const run = new Run(ctx, writer, new Map((previous?.calls ?? []).map((c) => [c.id, c])), o.onProgress);
   const startedAt = new Date().toISOString();
@@ -303,7 +362,10 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
           run.degraded.push(`enabled regions unknown: collected only ${home}`);
         }
       } else if (regions.length === 0) {
-        regions = [home];
+        // Resumed without --regions: the regions the collection read by default when it started,
+        // not today's default (another AWS_REGION would otherwise drop the regions collected).
+        const started = previous?.options.regionsRequested === "default" ? previous.options.regions : [];
+        regions = started.length > 0 ? [...started] : [home];
       }
       save(false);
 

@@ -329,6 +329,66 @@ describe("resume", () => {
   });
 });
 
+describe("resume with nothing but --out and --resume", () => {
+  it("continues with the regions, the CloudTrail source and the window the collection was started with (found by the collect review)", async () => {
+    // Before: "cannot resume with different options" unless every flag was repeated, though the
+    // interrupt message says "run again with --resume"; and a window ending "now" moved to the
+    // resumed run's now, so the logs already copied no longer matched the window stated.
+    const out = outDir();
+    const listEu = /^lambda\/eu-west-1 GET \/2015-03-31\/functions\/?\?/;
+    const proxy = await startFaultProxy(moto.endpoint, [{ match: listEu, times: 1, fault: "deny" }]);
+    try {
+      const started = { ...base(proxy.endpoint), out, regions: ["us-east-1", "eu-west-1"], cloudtrail: `s3://${TRAIL_BUCKET}/team/`, since: "2026-01-10" };
+      const first = await collect(started);
+      expect(first.manifest.partial).toBe(true);
+      expect(first.manifest.reasons.join("\n")).toMatch(/lambda:ListFunctions in eu-west-1 failed/);
+      await new Promise((r) => setTimeout(r, 20)); // a later "now"
+
+      const progress: string[] = [];
+      const second = await collect({ ...base(proxy.endpoint), out, resume: true, onProgress: (e) => progress.push(e.message) });
+      expect(second.manifest.options).toEqual(first.manifest.options);
+      expect(second.manifest.partial).toBe(false);
+      expect(json(out, "lambda/eu-west-1/list-functions.json").Functions.map((f: any) => f.FunctionName)).toEqual(["eu-helper"]);
+      expect(existsSync(join(out, `cloudtrail/s3/${TRAIL_BUCKET}/${trailFiles.inWindow.key}`))).toBe(true);
+      const window = first.manifest.options.window;
+      expect(progress[0]).toBe(
+        `resuming the collection started at ${first.manifest.startedAt} with --regions eu-west-1,us-east-1 --cloudtrail s3://${TRAIL_BUCKET}/team/, CloudTrail window ${window?.start} – ${window?.end}`,
+      );
+
+      // Options given are still checked, and said as the flags that give them.
+      await expect(collect({ ...base(proxy.endpoint), out, resume: true, regions: ["us-east-1"], accessAdvisor: true })).rejects.toThrow(
+        `cannot resume with different options: the collection was started with --regions eu-west-1,us-east-1 --cloudtrail s3://${TRAIL_BUCKET}/team/, this run asks for --regions us-east-1 --access-advisor --cloudtrail s3://${TRAIL_BUCKET}/team/; leave the options out to continue with the collection's own, or collect into a new --out`,
+      );
+      // The endpoint is never taken from the folder (it decides where signed requests go): said how to give it.
+      await expect(collect({ out, credentials: TEST_CREDENTIALS, resume: true })).rejects.toThrow(`(pass --endpoint ${proxy.endpoint})`);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe("resume of a collection of the default region", () => {
+  it("reads the region the collection started with, not the default region of the resumed run (found by the collect review)", async () => {
+    // Before: resumed with another AWS_REGION, the first region's files were removed and the
+    // other region collected under the same manifest, with nothing said.
+    const out = outDir();
+    const saved = process.env.AWS_REGION;
+    try {
+      process.env.AWS_REGION = "eu-west-1";
+      const first = await collect({ ...base(moto.endpoint), out });
+      expect(first.manifest.options.regions).toEqual(["eu-west-1"]);
+      process.env.AWS_REGION = "us-east-1";
+      const second = await collect({ ...base(moto.endpoint), out, resume: true });
+      expect(second.manifest.options).toMatchObject({ regionsRequested: "default", regions: ["eu-west-1"] });
+      expect(filesUnder(out).filter((f) => f.startsWith("lambda/")).map((f) => f.split("/")[1])).toContain("eu-west-1");
+      expect(filesUnder(out).some((f) => f.startsWith("lambda/us-east-1/"))).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = saved;
+    }
+  });
+});
+
 describe("resume after a run killed before its manifest recorded what it wrote", () => {
   const POLICY = /^lambda\/us-east-1 GET \/2015-03-31\/functions\/report-generator\/policy/;
   // What Lambda answers GetPolicy of a function without a policy (the permission removed meanwhile).

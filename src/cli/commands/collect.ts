@@ -49,7 +49,7 @@ export function registerCollect(program: Command): void {
     .option("--out <dir>", "folder to write (empty or absent, unless --resume)")
     .option("--profile <name>", "AWS profile (default: the standard credential chain)")
     .option("--regions <list>", "comma-separated regions, or `all` for every enabled region (default: the profile's region)")
-    .option("--resume", "continue an interrupted run in --out, skipping calls that succeeded")
+    .option("--resume", "continue an interrupted or partial run in --out with its options (regions, --cloudtrail and its window…), skipping calls that succeeded")
     .option(
       "--cloudtrail <source>",
       "also collect activity: `lookup` (Event history, management events), s3://bucket/prefix (the trail's log files), " +
@@ -95,8 +95,9 @@ export function registerCollect(program: Command): void {
         regions: flags.regions === undefined ? undefined : flags.regions === "all" ? "all" : flags.regions.split(",").map((r) => r.trim()).filter(Boolean),
         resume: flags.resume === true,
         cloudtrail: flags.cloudtrail,
-        accessAdvisor: flags.accessAdvisor === true,
-        accessAnalyzer: flags.accessAnalyzer === true,
+        // Absent, not false: --resume takes what the collection was started with (collect.ts).
+        accessAdvisor: flags.accessAdvisor === true ? true : undefined,
+        accessAnalyzer: flags.accessAnalyzer === true ? true : undefined,
         configAggregator: flags.configAggregator,
         aggregatorRegion: flags.aggregatorRegion,
         since: flags.since,
