@@ -51,6 +51,11 @@ function identityHint(code: string | null, o: ResolvedOptions): string {
   if (code !== null && NETWORK_ERROR.test(code)) return endpoint ? `check the endpoint ${endpoint} and the network` : "check the network (DNS, proxy, firewall)";
   // An answer that is not AWS's: something else listens there.
   if (code === "UnparseableResponse") return endpoint ? `check the endpoint ${endpoint}` : "check the network (a proxy answering instead of AWS?)";
+  // An emulator accepts any credentials, but the SDK signs every request and needs some: users
+  // pointing collect at one with --endpoint are told what to set (found by the collect review).
+  if (code === "CredentialsProviderError" && endpoint && !o.profile) {
+    return `check the credentials: the endpoint ${endpoint} needs some even if it accepts any (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile)`;
+  }
   return `check the credentials${o.profile ? ` of profile ${o.profile}` : ""}`;
 }
 

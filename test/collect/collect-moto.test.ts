@@ -616,6 +616,26 @@ describe("SDK configuration", () => {
     }
   });
 
+  it("the CLI against an emulator without credentials says which variables to set (found by the collect review: said only \"check the credentials\")", () => {
+    const cli = join(import.meta.dirname, "../../dist/cli.js");
+    const home = join(outDir(), "..");
+    // No credentials anywhere: no AWS_* variables, shared files that do not exist, no instance metadata.
+    const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
+    Object.assign(env, {
+      HOME: home,
+      AWS_SHARED_CREDENTIALS_FILE: join(home, "none-credentials"),
+      AWS_CONFIG_FILE: join(home, "none-config"),
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_REGION: "us-east-1",
+      NO_COLOR: "1",
+    });
+    const r = spawnSync(process.execPath, [cli, "collect", "--out", outDir(), "--endpoint", moto.endpoint], { env, encoding: "utf8", timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toContain(
+      `cannot identify the account (CredentialsProviderError: Could not load credentials from any providers); check the credentials: the endpoint ${moto.endpoint} needs some even if it accepts any (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile)`,
+    );
+  });
+
   it("an endpoint that cannot be reached is blamed on the endpoint or network, not the credentials", async () => {
     // Found by the collect sweep: ECONNREFUSED / ENOTFOUND said "check the credentials".
     const closed = await new Promise<number>((ok) => {
