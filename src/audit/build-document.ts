@@ -28,6 +28,7 @@ import type { PendingDocument } from "../model/pending.js";
 import { NOT_READ_CODES, routeInputs, type RoutedInputs } from "./route-inputs.js";
 import { addMs, addTiming, cpuNow, moveTiming, startStage, type StageStart, type StageTimings } from "./timings.js";
 import { appendAll } from "../collections.js";
+import { summarisedReasons, type ManifestCall } from "../collect/manifest.js";
 import { markBuiltDocument } from "../normalize/validate.js";
 import { closestNames, didYouMean } from "../printable.js";
 import { configDisplayPath } from "../config/display.js";
@@ -323,7 +324,7 @@ export async function readAccountInputs(
   for (const file of routed.manifests) {
     try {
       const m = JSON.parse(await readFile(file, "utf8")) as ManifestView;
-      if (m.partial) for (const reason of m.reasons?.length ? m.reasons : ["some calls failed"]) read.warnings.push({ code: "collection-partial", severity: "error", file, message: `the collection is incomplete: ${reason}` });
+      if (m.partial) for (const reason of partialReasons(m)) read.warnings.push({ code: "collection-partial", severity: "error", file, message: `the collection is incomplete: ${reason}` });
       // What the collection could not read without being incomplete (a trail's event selectors: judged from the records instead).
       for (const note of Array.isArray(m.notes) ? m.notes : []) if (typeof note === "string") read.warnings.push({ code: "collection-note", severity: "info", file, message: note });
       if (typeof m.finishedAt === "string" && !Number.isNaN(Date.parse(m.finishedAt)) && (collectedAt === undefined || m.finishedAt > collectedAt)) collectedAt = m.finishedAt;
@@ -620,6 +621,19 @@ function pendingOf(document: CanonicalDocument, completion: AnalysisCompletion, 
 }
 
 /** What the audit reads of a collect manifest (src/collect/manifest.ts), every field checked before use. */
+/**
+ * Why the collection is partial, one line each as `leastrole collect` prints them: one permission
+ * missing for every function fails a call per function, and is one line saying how many and what to
+ * add (summarisedReasons), not hundreds of errors (found by the collect review). A manifest whose
+ * calls are not call records gives its reasons as they are.
+ */
+function partialReasons(m: ManifestView): string[] {
+  const reasons = Array.isArray(m.reasons) ? m.reasons.filter((r): r is string => typeof r === "string") : [];
+  const calls = Array.isArray(m.calls) && m.calls.every((c) => typeof c === "object" && c !== null && typeof (c as { status?: unknown }).status === "string") ? (m.calls as ManifestCall[]) : null;
+  const lines = calls === null ? reasons : summarisedReasons({ reasons, calls });
+  return lines.length > 0 ? lines : ["some calls failed"];
+}
+
 interface ManifestView {
   partial?: boolean;
   reasons?: string[];

@@ -191,6 +191,28 @@ describe("buildDocument: which regions' function lists a collection holds (accou
     }
   });
 
+  it("a permission missing for every function is one warning, as collect prints it, not one per function (found by the collect review)", async () => {
+    const dir = collection({ regionsRequested: "all", listRegions: "ok" });
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { calls: unknown[] } & Record<string, unknown>;
+      const denied = ["api", "worker", "cron"].map((fn) => ({
+        id: `us-east-1/lambda:GetPolicy/${fn}`, service: "lambda", operation: "GetPolicy", region: "us-east-1", target: fn, status: "failed", files: [],
+        count: null, absent: false, reason: null, errorCode: "AccessDeniedException", errorMessage: `User is not authorized to perform: lambda:GetPolicy on ${fn}`,
+      }));
+      const reasons = denied.map((c) => `lambda:GetPolicy ${c.target} in us-east-1 failed: AccessDeniedException: ${c.errorMessage}`).sort();
+      writeFileSync(join(dir, "manifest.json"), JSON.stringify({ ...manifest, partial: true, reasons, calls: [...manifest.calls, ...denied] }));
+      const partial = (await buildDocument([dir])).meta.warnings.filter((w) => w.code === "collection-partial");
+      expect(partial.map((w) => w.message)).toEqual([
+        "the collection is incomplete: lambda:GetPolicy failed for 3 of 3 calls in us-east-1: AccessDeniedException (first: User is not authorized to perform: lambda:GetPolicy on api); add lambda:GetPolicy to the policy of the identity that collects (see collect --print-policy), then collect --resume",
+      ]);
+      // A manifest without call records (written by hand, or cut down) still says each reason.
+      writeFileSync(join(dir, "manifest.json"), JSON.stringify({ ...manifest, partial: true, reasons, calls: undefined }));
+      expect((await buildDocument([dir])).meta.warnings.filter((w) => w.code === "collection-partial").map((w) => w.message)).toEqual(reasons.map((r) => `the collection is incomplete: ${r}`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a resource policy the collection failed to read is unknown: LR012 does not call a URL with AuthType NONE private", async () => {
     const dir = collection({ regionsRequested: "all", listRegions: "ok" });
     try {
