@@ -5,7 +5,7 @@
  * Lake…) whatever the flags, and S3 on "*" for `--cloudtrail s3://bucket/prefix`.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { collectPolicy } from "../../src/collect/index.js";
@@ -52,6 +52,22 @@ describe("collect --print-policy", () => {
     expect(sids("--regions", "all", "--access-advisor")).toEqual(["LeastroleCollectInventory", "LeastroleCollectEnabledRegions", "LeastroleCollectAccessAdvisor"]);
     expect(sids("--access-analyzer", "--cloudtrail", "lookup")).toEqual(["LeastroleCollectInventory", "LeastroleCollectAccessAnalyzer", "LeastroleCollectCloudTrailLookup"]);
     expect(sids("--config-aggregator", "org-inventory")).toEqual(["LeastroleCollectInventory", "LeastroleCollectConfigAggregator"]);
+  });
+
+  it("README's quick-start line prints the statements of the collection on the line after it", () => {
+    const readme = readFileSync(join(packageRoot(), "README.md"), "utf8").split("\n");
+    const i = readme.findIndex((l) => l.startsWith("npx leastrole collect --print-policy "));
+    expect(i).toBeGreaterThan(0);
+    const args = (line: string) => (line.split("#")[0] ?? "").replace(/>.*$/, "").trim().split(/\s+/).slice(3);
+    const printed = args(readme[i] as string);
+    const next = args(readme[i + 1] as string);
+    // The same collection: the flags after --print-policy are the next line's but --out.
+    expect(printed.slice(1)).toEqual(next.filter((a, k) => a !== "--out" && next[k - 1] !== "--out"));
+    expect(printPolicy(...printed.slice(1)).Statement.map((s) => s.Sid)).toEqual([
+      "LeastroleCollectInventory",
+      "LeastroleCollectEnabledRegions",
+      "LeastroleCollectCloudTrailLookup",
+    ]);
   });
 
   it("with athena:…?output=s3://… scopes the results statement to that location, and adds no S3-copy or Lake statement", () => {
