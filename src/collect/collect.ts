@@ -166,6 +166,22 @@ function outEntries(out: string): string[] {
   }
 }
 
+/**
+ * The manifest of a collection that read nothing — only its manifest in the folder, no account
+ * identified, no call ok — or null. Anything else in the folder (or a manifest that does not read)
+ * is the user's: never begun again over it.
+ */
+function collectedNothing(out: string): CollectManifest | null {
+  if (outEntries(out).join("/") !== MANIFEST_FILE) return null;
+  let m: CollectManifest | null;
+  try {
+    m = readManifest(out);
+  } catch {
+    return null;
+  }
+  return m !== null && m.account === null && !m.calls.some((c) => c.status === "ok") ? m : null;
+}
+
 /** How often, at most, the manifest is saved while units finish. */
 const SAVE_EVERY_MS = 2_000;
 
@@ -180,12 +196,23 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   let o = resolveOptions(options);
   const manifestPath = join(o.out, MANIFEST_FILE);
   let previous: CollectManifest | null = null;
+  let startAgain: CollectManifest | null = null;
   if (existsSync(o.out) && outEntries(o.out).length > 0) {
-    if (!o.resume) {
+    startAgain = collectedNothing(o.out);
+    if (!o.resume && startAgain === null) {
       throw new CollectError("the out directory is not empty: pass --resume to continue the collection there, or choose a new directory", {
         file: o.out,
       });
     }
+  }
+  if (startAgain !== null) {
+    // A collection that stopped before it read anything (no credentials, say) holds only its
+    // manifest: it is begun again, with the options given and, with --resume, the recorded ones
+    // for those left out (found by the collect review: fixing the credentials and running the same
+    // command again was refused, "the out directory is not empty").
+    if (o.resume) o = resolveOptions(withRecordedOptions(options, startAgain));
+    o.onProgress({ kind: "phase", message: `starting again: the collection in ${o.out} read nothing (${startAgain.reasons[0] ?? "it did not finish"})` });
+  } else if (existsSync(o.out) && outEntries(o.out).length > 0) {
     previous = readManifest(o.out);
     if (previous === null) throw new CollectError("cannot resume: the out directory has no manifest.json", { file: o.out });
     o = resolveOptions(withRecordedOptions(options, previous));

@@ -664,6 +664,26 @@ describe("SDK configuration", () => {
       const m = json(out, "manifest.json");
       expect(m.partial).toBe(true);
       expect(m.reasons).toContain("the collection did not finish");
+
+      // Found by the collect review: with the credentials fixed, the same command was refused ("the
+      // out directory is not empty"). A folder holding only the manifest of a collection that read
+      // nothing is begun again, with the options given…
+      const progress: string[] = [];
+      const again = await collect({ ...base(moto.endpoint), out, regions: ["eu-west-1"], onProgress: (e) => progress.push(e.message) });
+      expect(progress[0]).toMatch(/^starting again: the collection in .* read nothing \(sts:GetCallerIdentity failed: AccessDeniedException: injected denial/);
+      expect(again.manifest).toMatchObject({ partial: false, account: { id: ACCOUNT }, options: { regions: ["eu-west-1"], endpoint: moto.endpoint } });
+      expect(json(out, "lambda/eu-west-1/list-functions.json").Functions.map((f: any) => f.FunctionName)).toEqual(["eu-helper"]);
+
+      // … and with --resume, the recorded options for those left out.
+      const out2 = outDir();
+      await expect(collect({ ...base(proxy.endpoint), out: out2, regions: ["eu-west-1"], cloudtrail: `s3://${TRAIL_BUCKET}/team/`, maxAttempts: 1 })).rejects.toThrow(CollectError);
+      const resumed = await collect({ ...base(moto.endpoint), out: out2, resume: true });
+      expect(resumed.manifest.options).toMatchObject({ regionsRequested: ["eu-west-1"], cloudtrail: `s3://${TRAIL_BUCKET}/team/` });
+      // A folder that holds anything else beside such a manifest is never begun again over.
+      const out3 = outDir();
+      await expect(collect({ ...base(proxy.endpoint), out: out3, regions: ["eu-west-1"], maxAttempts: 1 })).rejects.toThrow(CollectError);
+      writeFileSync(join(out3, "notes.txt"), "mine");
+      await expect(collect({ ...base(moto.endpoint), out: out3, regions: ["eu-west-1"] })).rejects.toThrow(/not empty: pass --resume/);
     } finally {
       await proxy.close();
     }
