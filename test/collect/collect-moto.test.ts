@@ -5,7 +5,7 @@
 
 import { spawnSync } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
-import { existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GetAccountAuthorizationDetailsCommand, IAMClient } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -202,6 +202,24 @@ describe("collect from moto", () => {
     expect(r.stderr).not.toMatch(warning);
     // The user's own setting wins: false shows it again.
     if (warns) expect(run({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "false" }).stderr).toMatch(warning);
+  });
+
+  it("the CLI's summary says what to run next on the folder, as the user named it (found by the collect review: it repeated the manifest's path)", () => {
+    const cli = join(import.meta.dirname, "../../dist/cli.js");
+    const parent = outDir();
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_REGION: "us-east-1", AWS_PROFILE: "", NO_COLOR: "1" };
+    for (const [folder, shown] of [
+      ["acme-2026", "acme-2026"],
+      ["acme 2026's", "'acme 2026'\\''s'"],
+    ] as const) {
+      mkdirSync(parent, { recursive: true });
+      const r = spawnSync(process.execPath, [cli, "collect", "--out", folder, "--regions", "us-east-1", "--endpoint", moto.endpoint], { cwd: parent, env, encoding: "utf8", timeout: 120_000 });
+      expect([0, 1], r.stderr).toContain(r.status);
+      expect(r.stderr).toContain(`leastrole: wrote ${join(parent, folder)}; next: leastrole audit ${shown}\n`);
+      // The line is a command: the shell reads the quoted name back as the folder.
+      const echoed = spawnSync("sh", ["-c", `printf %s ${shown}`], { encoding: "utf8" });
+      expect(echoed.stdout).toBe(folder);
+    }
   });
 
   it("records every call in the manifest: ok, absent, and what moto does not implement as failed", () => {

@@ -120,7 +120,9 @@ export function registerCollect(program: Command): void {
       const m = result.manifest;
       // -q: no progress or notes; what makes the collection incomplete (exit 1) is still said.
       if (!quiet) {
-        writeErr(`leastrole: wrote ${result.out} (manifest: ${result.manifestPath})\n`);
+        // What to run next, with the folder as the user named it (quoted for the shell when it must be).
+        const folder = /^[\w./:@+-]+$/.test(flags.out) ? flags.out : `'${flags.out.replace(/'/g, "'\\''")}'`;
+        writeErr(`leastrole: wrote ${result.out}; next: leastrole audit ${folder}\n`);
         // What could not be read without the collection being incomplete (a trail's event selectors).
         for (const n of m.notes) writeErr(`leastrole: note: ${n.replace(/[\r\n]+/g, " ")}\n`);
       }
