@@ -122,6 +122,21 @@ function asFlags(k: ResumeKey): string {
   return flags.length === 0 ? "no option (the default region, no usage)" : flags.join(" ");
 }
 
+/**
+ * An endpoint as compared on resume: `http://127.0.0.1:4566/` and `http://127.0.0.1:4566` are one
+ * server (found by the collect review: a trailing slash refused the resume). The URL parser also
+ * lower-cases the host and drops a default port.
+ */
+function sameEndpoint(endpoint: string | null): string | null {
+  if (endpoint === null) return null;
+  try {
+    const u = new URL(endpoint);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    return endpoint;
+  }
+}
+
 /** Resume only with the options the collection was started with: other options mean other files. */
 function checkResumable(prev: CollectManifest, o: ResolvedOptions, file: string): void {
   const now: ResumeKey = {
@@ -148,7 +163,7 @@ function checkResumable(prev: CollectManifest, o: ResolvedOptions, file: string)
   // share account ids (moto's is always 123456789012), so the account check cannot tell them apart.
   const endpoint = configuredEndpoint(o);
   const started = prev.options.endpoint ?? null;
-  if (endpoint !== started) {
+  if (sameEndpoint(endpoint) !== sameEndpoint(started)) {
     const name = (e: string | null) => (e === null ? "AWS's own endpoints" : `endpoint ${e}`);
     // Not taken from the manifest: a file in the folder must not choose where signed requests go.
     const fix = started === null ? "leave out --endpoint and AWS_ENDPOINT_URL" : `pass --endpoint ${started}`;

@@ -379,6 +379,9 @@ describe("resume with nothing but --out and --resume", () => {
       );
       // The endpoint is never taken from the folder (it decides where signed requests go): said how to give it.
       await expect(collect({ out, credentials: TEST_CREDENTIALS, resume: true })).rejects.toThrow(`(pass --endpoint ${proxy.endpoint})`);
+      // The same server written with a trailing slash is the same endpoint (it was refused).
+      const sameServer = await collect({ ...base(`${proxy.endpoint}/`), out, resume: true });
+      expect(sameServer.manifest.partial).toBe(false);
     } finally {
       await proxy.close();
     }
