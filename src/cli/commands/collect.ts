@@ -76,7 +76,7 @@ export function registerCollect(program: Command): void {
       const progress = makeProgress({ quiet });
       if (!flags.out) throw new InputError("--out <dir> is required: the folder to write the collected files to");
       const days = flags.days === undefined ? undefined : Number(flags.days);
-      if (days !== undefined && (!Number.isInteger(days) || days < 1)) throw new InputError(`--days must be a whole number of days (got ${flags.days})`);
+      if (days !== undefined && (!Number.isInteger(days) || days < 1)) throw new InputError(`--days must be a whole number of days, 1 or more (got ${flags.days})`);
       // Ctrl-C: end the call in flight, cancel a running Athena/Lake query (it would go on scanning
       // and billing; collect says so when there is one), leave a manifest that --resume continues
       // from, and exit; a second Ctrl-C exits at once.

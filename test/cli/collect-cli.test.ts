@@ -1,5 +1,5 @@
 /**
- * `leastrole collect --print-policy` as a user runs it (dist/cli.js): the policy of the collection
+ * `leastrole collect` flags that call nothing, as a user runs them (dist/cli.js). `--print-policy`: the policy of the collection
  * the other flags describe, so the identity that collects gets no more than that collection calls.
  * Found by the collect review: it printed every feature's statements (Athena's s3:PutObject, Config,
  * Lake…) whatever the flags, and S3 on "*" for `--cloudtrail s3://bucket/prefix`.
@@ -84,5 +84,15 @@ describe("collect --print-policy", () => {
       "arn:aws:s3:::acme-athena",
       "arn:aws:s3:::acme-athena/leastrole/*",
     ]);
+  });
+});
+
+describe("collect's flag errors", () => {
+  it("--days 0 says what a valid value is (found by the collect review: \"must be a whole number of days (got 0)\", and 0 is one)", () => {
+    for (const days of ["0", "-3", "1.5", "thirty"]) {
+      const r = spawnSync(process.execPath, [cli, "collect", "--out", "never-made", "--cloudtrail", "lookup", "--days", days], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(`leastrole: --days must be a whole number of days, 1 or more (got ${days})\n`);
+    }
   });
 });
