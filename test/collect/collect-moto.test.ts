@@ -216,6 +216,9 @@ describe("collect from moto", () => {
       const r = spawnSync(process.execPath, [cli, "collect", "--out", folder, "--regions", "us-east-1", "--endpoint", moto.endpoint], { cwd: parent, env, encoding: "utf8", timeout: 120_000 });
       expect([0, 1], r.stderr).toContain(r.status);
       expect(r.stderr).toContain(`leastrole: wrote ${join(parent, folder)}; next: leastrole audit ${shown}\n`);
+      // Per-function calls are summed up (src/cli/collect-progress.ts): the first ListTags is shown, the other counted.
+      expect(r.stderr.split("\n").filter((l) => l.startsWith("leastrole: lambda:ListTags "))).toHaveLength(1);
+      expect(r.stderr).toMatch(/^leastrole: {3}… and \d+ more call\(s\): .*lambda:ListTags 1 ok/m);
       // The line is a command: the shell reads the quoted name back as the folder.
       const echoed = spawnSync("sh", ["-c", `printf %s ${shown}`], { encoding: "utf8" });
       expect(echoed.stdout).toBe(folder);

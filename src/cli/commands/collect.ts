@@ -4,6 +4,7 @@ import { summarisedReasons } from "../../collect/manifest.js";
 import { InputError } from "../../errors.js";
 import { makeProgress } from "../context.js";
 import { writeErr } from "../io.js";
+import { CollectProgressLines } from "../collect-progress.js";
 
 interface CollectFlags {
   out: string;
@@ -88,6 +89,7 @@ export function registerCollect(program: Command): void {
       };
       process.on("SIGINT", onSigint);
       const failures = new Map<string, number>();
+      const lines = new CollectProgressLines((line) => progress.note(line));
       const result = await collect({
         signal: interrupt.signal,
         out: flags.out,
@@ -113,9 +115,12 @@ export function registerCollect(program: Command): void {
             if (seen === 1) progress.note(`leastrole: (further ${e.call.failedOperation ?? `${e.call.service}:${e.call.operation}`} failures with ${e.call.errorCode ?? "this error"} are summed up at the end)`);
             if (seen >= 1) return;
           }
-          progress.note(`leastrole: ${e.message}`);
+          lines.event(e);
         },
-      }).finally(() => process.off("SIGINT", onSigint));
+      }).finally(() => {
+        process.off("SIGINT", onSigint);
+        lines.flush();
+      });
       progress.done();
       const m = result.manifest;
       // -q: no progress or notes; what makes the collection incomplete (exit 1) is still said.
