@@ -156,6 +156,8 @@ export interface ResolvedOptions {
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const DAY_MS = 86_400_000;
+/** How far back CloudTrail Event history (LookupEvents) goes. */
+const EVENT_HISTORY_DAYS = 90;
 /**
  * ConfigurationAggregatorName: 1 to 256 characters of `[\w\-]` (AWS Config API Reference,
  * "SelectAggregateResourceConfig", https://docs.aws.amazon.com/config/latest/APIReference/API_SelectAggregateResourceConfig.html).
@@ -314,6 +316,13 @@ export function resolveOptions(options: CollectOptions): ResolvedOptions {
     const end = options.until ?? new Date();
     const start = options.since !== undefined ? parseSince(options.since) : new Date(end.getTime() - positiveInt("--days", options.days, 90) * DAY_MS);
     if (start.getTime() >= end.getTime()) throw new CollectError(`--since ${start.toISOString()} is not before ${end.toISOString()}`);
+    // Event history holds the last 90 days ("You can look up events that occurred in a Region within
+    // the last 90 days", https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html):
+    // a longer window would be recorded in the manifest as read while its older days cannot be.
+    if (cloudtrail.kind === "lookup" && end.getTime() - start.getTime() > EVENT_HISTORY_DAYS * DAY_MS) {
+      const asked = options.since !== undefined ? `--since ${start.toISOString()}` : `--days ${options.days}`;
+      throw new CollectError(`--cloudtrail lookup reads Event history, which holds the last ${EVENT_HISTORY_DAYS} days: ${asked} asks for more (use --cloudtrail s3://… or athena:… for a longer window)`);
+    }
     window = { start, end };
   }
   const configAggregator = aggregatorOption(options, regions, cloudtrail);

@@ -215,6 +215,14 @@ describe("options", () => {
     expect(() => resolveOptions({ out: "x", cloudtrail: "lookup", since: "yesterday" })).toThrow(/--since "yesterday"/);
     expect(() => resolveOptions({ out: "x", cloudtrail: "lookup", since: "2026-04-01", until })).toThrow(/is not before/);
     expect(() => resolveOptions({ out: "x", cloudtrail: "lookup", days: 0 })).toThrow(/--days must be an integer/);
+    // Found by the collect review: Event history holds 90 days; a longer window was accepted and
+    // recorded in the manifest as read. Other sources keep any window.
+    expect(() => resolveOptions({ out: "x", cloudtrail: "lookup", days: 365 })).toThrow(
+      "--cloudtrail lookup reads Event history, which holds the last 90 days: --days 365 asks for more (use --cloudtrail s3://… or athena:… for a longer window)",
+    );
+    expect(() => resolveOptions({ out: "x", cloudtrail: "lookup", since: "2025-06-01", until })).toThrow(/--since 2025-06-01T00:00:00.000Z asks for more/);
+    expect(resolveOptions({ out: "x", cloudtrail: "lookup", days: 90 }).window).not.toBeNull();
+    expect(resolveOptions({ out: "x", cloudtrail: "s3://trail-bucket/org/", days: 365 }).window).not.toBeNull();
     expect(() => resolveOptions({ out: "" })).toThrow(/--out is required/);
   });
 
