@@ -620,7 +620,6 @@ function pendingOf(document: CanonicalDocument, completion: AnalysisCompletion, 
   };
 }
 
-/** What the audit reads of a collect manifest (src/collect/manifest.ts), every field checked before use. */
 /**
  * Why the collection is partial, one line each as `leastrole collect` prints them: one permission
  * missing for every function fails a call per function, and is one line saying how many and what to
@@ -634,6 +633,7 @@ function partialReasons(m: ManifestView): string[] {
   return lines.length > 0 ? lines : ["some calls failed"];
 }
 
+/** What the audit reads of a collect manifest (src/collect/manifest.ts), every field checked before use. */
 interface ManifestView {
   partial?: boolean;
   reasons?: string[];

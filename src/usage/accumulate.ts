@@ -1203,12 +1203,6 @@ export function refusedHalfFingerprint(h1: number): number {
 }
 
 /**
- * The group of a DynamoDB multi-item call's items counted under the `k`th of DDB_ITEM_EVENT_NAMES
- * (accumulate.ts addItems) has a fingerprint of its own, derived as copyFingerprint's: the call's
- * groups are one call each, deduplicated apart. The twelve constants are none of the others nor
- * their XORs (test/usage/ddb-items.test.ts).
- */
-/**
  * A parsed record's dedup fingerprint, written to FP: by its sharedEventID when it has one (one
  * action delivered to several accounts, deduplicated as one: dedup.ts), else by its eventID.
  * Returns the record's late-copy flag for noteFingerprints (0 for an eventID), or -1 when it has
@@ -1225,6 +1219,12 @@ function eventFingerprintTo(ev: UsageEvent): number {
   return 0;
 }
 
+/**
+ * The group of a DynamoDB multi-item call's items counted under the `k`th of DDB_ITEM_EVENT_NAMES
+ * (accumulate.ts addItems) has a fingerprint of its own, derived as copyFingerprint's: the call's
+ * groups are one call each, deduplicated apart. The twelve constants are none of the others nor
+ * their XORs (test/usage/ddb-items.test.ts).
+ */
 export function itemFingerprint(h1: number, k: number): number {
   return (h1 ^ Math.imul(k + 1, 0x5bd1e995)) >>> 0;
 }
