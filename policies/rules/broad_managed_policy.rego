@@ -24,8 +24,10 @@
 #   severity: medium
 #   category: least-privilege
 #   remediation: |
-#     Detach the managed policy and attach a customer managed or inline policy that grants the
-#     actions the function uses on the resources it uses (`leastrole generate` writes it from usage).
+#     Detach the managed policy. For a role that functions run with, attach a customer managed or
+#     inline policy that grants the actions they use on the resources they use (`leastrole generate`
+#     writes it from usage); a role that no function uses needs none: delete the role, or leave it
+#     without the policy until a function uses it.
 package leastrole.rules.broad_managed_policy
 
 import data.leastrole.lib.analysis

@@ -22,8 +22,10 @@
 #   severity: high
 #   category: least-privilege
 #   remediation: |
-#     Detach the managed policy and attach a customer managed or inline policy with only the actions
-#     and resources the function uses (`leastrole generate` writes it from usage).
+#     Detach the managed policy. For a role that functions run with, attach a customer managed or
+#     inline policy with only the actions and resources they use (`leastrole generate` writes it
+#     from usage); a role that no function uses needs none: delete the role, or leave it without
+#     the policy until a function uses it.
 package leastrole.rules.full_access_managed_policy
 
 import data.leastrole.lib.analysis
