@@ -162,6 +162,8 @@ export {
   renderCloudFormation,
   renderPolicyMarkdown,
   renderDiffMarkdown,
+  subjectNames,
+  type PolicyMarkdownOptions,
   type GenerateFormat,
   type GenerateRunOptions,
   type GenerateRunResult,

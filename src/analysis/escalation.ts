@@ -18,6 +18,7 @@ import { actionApplies, arnMatches, evaluateRequest, instantOf, serviceMayAssume
 import { principalContext, timeOf } from "./context.js";
 import { ContentCache, groupBy } from "../collections.js";
 import { accountOf, actionKeyOf, byString, isAwsManagedArn, partitionOf, pointers, type PrincipalPolicies } from "./policies.js";
+import { accountInWords, hasPlaceholderAccount, isPlaceholderAccount } from "../deployment-account.js";
 
 type TargetKind = "role" | "passable-role" | "user" | "group" | "policy" | "other-function" | "new-resource";
 
@@ -263,8 +264,9 @@ export interface EscalationTargets {
   trustedServices: Map<string, Set<string>>;
   regionsByAccount: Map<string, string[]>;
   /**
-   * How the user's code names each customer managed policy that has a display name (a template's or
-   * plan's, ManagedPolicy.displayName), by ARN: a "policy" step's concrete targets.
+   * How the user's code names each customer managed policy of a template or plan (shownName: its
+   * ManagedPolicy.displayName, else its name in a placeholder account), by ARN: a "policy" step's
+   * concrete targets.
    */
   policyDisplayNames: Map<string, string>;
   /**
@@ -319,7 +321,10 @@ export function indexTargets(document: CanonicalDocument): EscalationTargets {
     regions.set(f.accountId, list.sort(byString));
   }
   const policyDisplayNames = new Map<string, string>();
-  for (const [arn, p] of Object.entries(document.policies)) if (p.displayName) policyDisplayNames.set(arn, p.displayName);
+  for (const [arn, p] of Object.entries(document.policies)) {
+    const name = shownName(p);
+    if (name !== undefined) policyDisplayNames.set(arn, name);
+  }
   return {
     rolesByAccount: groupBy(document.roles, (r) => r.accountId),
     usersByAccount: groupBy(document.principals.filter((p) => p.type === "user"), (p) => p.accountId),
@@ -331,14 +336,35 @@ export function indexTargets(document: CanonicalDocument): EscalationTargets {
   };
 }
 
+/**
+ * How LR014's message names a concrete target: its display name (the code's name), else, in a
+ * template's or plan's placeholder account, its name (`arn:aws:iam::unknown-9b80985c:role/FnRole`
+ * is `FnRole` to the template's author; the ARN's account is no account of theirs). Undefined for
+ * an account export's, which the message names by ARN.
+ */
+function shownName(entity: { arn: string; name: string; displayName?: string }): string | undefined {
+  return entity.displayName ?? (hasPlaceholderAccount(entity.arn) ? entity.name : undefined);
+}
+
+/**
+ * A representative target (`<any role in 123456789012>`, `<new glue resource in unknown>`) as the
+ * message names it: a placeholder account in words (`<any role in the deployment account>`).
+ * The label itself stays in the path's resources (the evidence) as it was.
+ */
+function representative(arn: string, kind: string, account: string): Candidate {
+  const label = `<${kind} in ${account}>`;
+  return isPlaceholderAccount(account) ? { arn, label, name: `<${kind} in ${accountInWords(account)}>` } : { arn, label };
+}
+
 interface Candidate {
   arn: string;
   /** How the target is shown in evidence. */
   label: string;
   /**
-   * How the user's code names a concrete target of a template or plan (its `displayName`: construct
-   * path, logical ID, Terraform address), for LR014's message; absent otherwise (account exports,
-   * the representative `<any …>` targets).
+   * How LR014's message names the target: a template's or plan's concrete target as the user's code
+   * names it (shownName: its `displayName`, construct path, logical ID, Terraform address, else its
+   * name), a representative target of a placeholder account in words (representative); absent
+   * otherwise (account exports, whose messages name targets by ARN and account ID).
    */
   name?: string;
   /** The ARN's account (accountOf), when known ahead. */
@@ -351,12 +377,15 @@ interface Candidate {
  * so at 10,000 roles this list is walked ~10⁸ times, and a fresh object (and ARN parse) per
  * element was most of the escalation analysis's time.
  */
-function concreteCandidates(targets: EscalationTargets, key: string, build: () => readonly { arn: string; displayName?: string }[]): readonly Candidate[] {
+function concreteCandidates(targets: EscalationTargets, key: string, build: () => readonly { arn: string; name: string; displayName?: string }[]): readonly Candidate[] {
   let lists = targets.candidateLists;
   if (lists === undefined) targets.candidateLists = lists = new Map();
   let list = lists.get(key);
   if (list === undefined) {
-    list = build().map((t) => ({ arn: t.arn, label: t.arn, account: accountOf(t.arn), ...(t.displayName ? { name: t.displayName } : {}) }));
+    list = build().map((t) => {
+      const name = shownName(t);
+      return { arn: t.arn, label: t.arn, account: accountOf(t.arn), ...(name ? { name } : {}) };
+    });
     lists.set(key, list);
   }
   return list;
@@ -368,7 +397,7 @@ interface CandidateList {
   list: readonly Candidate[];
 }
 
-function listOf(targets: EscalationTargets, key: string, build: () => readonly { arn: string; displayName?: string }[]): CandidateList {
+function listOf(targets: EscalationTargets, key: string, build: () => readonly { arn: string; name: string; displayName?: string }[]): CandidateList {
   return { key, list: concreteCandidates(targets, key, build) };
 }
 
@@ -379,10 +408,11 @@ function listOf(targets: EscalationTargets, key: string, build: () => readonly {
 function* candidates(step: Step, action: string, self: Role | Principal, targets: EscalationTargets, selfPolicies: readonly string[]): Generator<Candidate | CandidateList> {
   const account = self.accountId;
   const p = partitionOf(self.arn);
-  const any = (type: string): Candidate => ({ arn: `arn:${p}:iam::${account}:${type}/*`, label: `<any ${type} in ${account}>` });
+  const any = (type: string): Candidate => representative(`arn:${p}:iam::${account}:${type}/*`, `any ${type}`, account);
   switch (step.target) {
     case "role": {
-      if ("trustsLambda" in self) yield { arn: self.arn, label: self.arn, ...(self.displayName ? { name: self.displayName } : {}) };
+      const selfName = shownName(self);
+      if ("trustsLambda" in self) yield { arn: self.arn, label: self.arn, ...(selfName ? { name: selfName } : {}) };
       yield any("role");
       yield listOf(targets, `role ${account}`, () => targets.rolesByAccount.get(account) ?? []);
       return;
@@ -414,8 +444,12 @@ function* candidates(step: Step, action: string, self: Role | Principal, targets
     }
     case "other-function": {
       const region = (targets.regionsByAccount.get(account) ?? ["us-east-1"])[0] ?? "us-east-1";
-      yield { arn: `arn:${p}:lambda:${region}:${account}:function:*`, label: `<any function in ${account}>` };
-      for (const f of targets.functionsByAccount.get(account) ?? []) if (f.roleArn !== self.arn) yield { arn: f.arn, label: f.arn, ...(f.displayName ? { name: f.displayName } : {}) };
+      yield representative(`arn:${p}:lambda:${region}:${account}:function:*`, "any function", account);
+      for (const f of targets.functionsByAccount.get(account) ?? []) {
+        if (f.roleArn === self.arn) continue;
+        const name = shownName(f);
+        yield { arn: f.arn, label: f.arn, ...(name ? { name } : {}) };
+      }
       return;
     }
     case "new-resource": {
@@ -427,15 +461,15 @@ function* candidates(step: Step, action: string, self: Role | Principal, targets
       }
       const path = step.resources?.[action] ?? step.newResource ?? "*";
       if (path === "*") {
-        yield { arn: "*", label: `<new ${service} resource in ${account}>` };
+        yield representative("*", `new ${service} resource`, account);
         return;
       }
       if (path.startsWith("iam:")) {
-        yield { arn: `arn:${p}:iam::${account}:${path.slice(4)}`, label: `<any ${path.slice(4).replace(/\/\*$/, "")} in ${account}>` };
+        yield representative(`arn:${p}:iam::${account}:${path.slice(4)}`, `any ${path.slice(4).replace(/\/\*$/, "")}`, account);
         return;
       }
-      const label = step.existing ? `<any ${service} ${path.split(/[/:]/)[0]} in ${account}>` : `<new ${service} resource in ${account}>`;
-      yield { arn: `arn:${p}:${service}:${region}:${account}:${path}`, label };
+      const kind = step.existing ? `any ${service} ${path.split(/[/:]/)[0]}` : `new ${service} resource`;
+      yield representative(`arn:${p}:${service}:${region}:${account}:${path}`, kind, account);
       return;
     }
   }

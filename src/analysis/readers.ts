@@ -16,6 +16,7 @@ import type { ConfigurationReader } from "../model/analysis.js";
 import { actionApplies, arnMatches, evaluateRequest, type NamedPolicy } from "./iam.js";
 import { principalContext, timeOf } from "./context.js";
 import { byString, type PrincipalPolicies } from "./policies.js";
+import { isPlaceholderAccount } from "../deployment-account.js";
 
 export const READ_CONFIGURATION_ACTIONS = ["lambda:GetFunction", "lambda:GetFunctionConfiguration"] as const;
 
@@ -108,8 +109,23 @@ function decide(r: Reduced, fn: LambdaFunction, resourcePolicy: PolicyDocument |
   }
   if (actions.length === 0) return null;
   // LR013 names the reader as the user's code does; the rules' slices may not hold the principal.
-  const named = r.principal.displayName === undefined ? {} : { displayName: r.principal.displayName };
+  const shown = readerName(r.principal, fn.accountId);
+  const named = shown === undefined ? {} : { displayName: shown };
   return { principalArn: r.principal.arn, ...named, principalType: r.type, actions, decision: conditional ? "conditional" : "allowed" };
+}
+
+/**
+ * How LR013 names a reader: its display name (the code's name); in a template's or plan's
+ * placeholder account its name, since the ARN's account (`unknown-9b80985c`) is no account of the
+ * author's. A reader of another file than the function's (each IaC file read beside others has a
+ * placeholder of its own) is also named by its file: two templates may both define `FunctionRole`.
+ * Undefined for an account export's reader, which the message names by ARN.
+ */
+function readerName(principal: Role | Principal, fnAccount: string): string | undefined {
+  if (!isPlaceholderAccount(principal.accountId)) return principal.displayName;
+  const name = principal.displayName ?? principal.name;
+  const file = principal.source?.file;
+  return principal.accountId !== fnAccount && file ? `${name} (${file})` : name;
 }
 
 export interface ReaderIndex {

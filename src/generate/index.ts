@@ -16,7 +16,7 @@ export { currentPolicies, type CurrentPolicy } from "./current-policies.js";
 export { diffPolicies, diffAgainst, ACTION_LIST_CAP, type PolicyDiff, type CurrentStatementDiff, type GeneratedStatementDiff, type NarrowedAction, type ActionList } from "./diff.js";
 export { renderTerraform, renderTerraformRole, policyExpression, hclString, terraformName, type TerraformTarget } from "./render-terraform.js";
 export { renderCloudFormation, renderSamPolicies, logicalId, cloudFormationValue, type CloudFormationTarget, type CloudFormationValue } from "./render-cloudformation.js";
-export { renderPolicyMarkdown, renderDiffMarkdown } from "./render-markdown.js";
+export { renderPolicyMarkdown, renderDiffMarkdown, subjectNames, type PolicyMarkdownOptions } from "./render-markdown.js";
 export type {
   AppliedException,
   GenerateOptions,

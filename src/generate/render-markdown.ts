@@ -11,6 +11,8 @@ import { htmlText, mdCode, mdFence, mdText } from "../report/markdown-escape.js"
 import { plural } from "../printable.js";
 import type { PolicyDiff } from "./diff.js";
 import type { PolicyBuild } from "./types.js";
+import type { CanonicalDocument } from "../model/document.js";
+import { hasPlaceholderAccount, namedInText } from "../deployment-account.js";
 import { ownPart, type SharedAdvice } from "./shared-advice.js";
 
 function n(x: number): string {
@@ -77,6 +79,33 @@ function sideLists(build: PolicyBuild, sharedSaid: boolean): string[] {
   return out;
 }
 
+/** How the Markdown of a policy or a diff is written. */
+export interface PolicyMarkdownOptions {
+  /** The comment's top says the warnings' shared advice (renderSharedAdviceMarkdown). */
+  sharedAdviceSaid?: boolean;
+  /**
+   * How the headings name a function or role, by ARN (subjectNames): a template's or plan's in a
+   * placeholder account by its code's name. Without it (or for an ARN it does not hold), the ARN.
+   */
+  names?: ReadonlyMap<string, string>;
+}
+
+/**
+ * The functions and roles of a template or plan read without an account, by ARN, as a person
+ * knows them (namedInText: the display name, else the name): their ARNs
+ * (`arn:aws:lambda:unknown:unknown-6e484cf7:function:Fn`) hold a placeholder account. Empty for
+ * an account export, whose ARNs the headings show as they are.
+ */
+export function subjectNames(document: Pick<CanonicalDocument, "functions" | "roles">): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const e of [...document.functions, ...document.roles]) if (hasPlaceholderAccount(e.arn)) names.set(e.arn, namedInText(e));
+  return names;
+}
+
+function shownSubject(arn: string, names: ReadonlyMap<string, string> | undefined): string {
+  return names?.get(arn) ?? arn;
+}
+
 /**
  * Advice several policies of one comment share (sharedAdviceOf), said once at its top naming their
  * subjects; "" when there is none. The sections after it are rendered with `sharedAdviceSaid`.
@@ -92,8 +121,8 @@ export function renderSharedAdviceMarkdown(shared: readonly SharedAdvice[]): str
  * The generated policy as Markdown: one table row per statement with provenance, then the JSON.
  * `sharedAdviceSaid`: the comment's top says the warnings' shared advice (renderSharedAdviceMarkdown).
  */
-export function renderPolicyMarkdown(build: PolicyBuild, subject: string, options: { sharedAdviceSaid?: boolean } = {}): string {
-  const out: string[] = [`### Least-privilege policy for ${mdCode(subject)}`, ""];
+export function renderPolicyMarkdown(build: PolicyBuild, subject: string, options: PolicyMarkdownOptions = {}): string {
+  const out: string[] = [`### Least-privilege policy for ${mdCode(shownSubject(subject, options.names))}`, ""];
   out.push(
     `Role ${mdCode(build.roleName)}: ${count(build.statements.length, "statement", "statements")}, ${count(new Set(build.grants.map((g) => g.action.toLowerCase())).size, "action", "actions")}, ${count(build.policies.length, `${build.policies[0]?.kind ?? "inline"} policy`, `${build.policies[0]?.kind ?? "inline"} policies`)}.`,
     "",
@@ -110,9 +139,9 @@ export function renderPolicyMarkdown(build: PolicyBuild, subject: string, option
  * The right-sizing diff as a pull-request comment. `sharedAdviceSaid`: the comment's top says the
  * warnings' shared advice (renderSharedAdviceMarkdown), as for the policies' comment.
  */
-export function renderDiffMarkdown(diff: PolicyDiff, build: PolicyBuild, options: { sharedAdviceSaid?: boolean } = {}): string {
+export function renderDiffMarkdown(diff: PolicyDiff, build: PolicyBuild, options: PolicyMarkdownOptions = {}): string {
   const s = diff.summary;
-  const out: string[] = [`### Right-sizing ${mdCode(diff.roleArn)} for ${mdCode(diff.subject)}`, ""];
+  const out: string[] = [`### Right-sizing ${mdCode(shownSubject(diff.roleArn, options.names))} for ${mdCode(shownSubject(diff.subject, options.names))}`, ""];
   out.push("| | statements | actions |", "| --- | ---: | ---: |");
   out.push(`| today (${count(s.currentPolicies, "policy", "policies")}) | ${n(s.currentStatements)} | ${n(s.currentActions)} |`);
   out.push(`| generated | ${n(s.generatedStatements)} | ${n(s.generatedActions)} |`);

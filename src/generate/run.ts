@@ -21,7 +21,7 @@ import { generateForRole, generatePolicy } from "./generate.js";
 import { loadActionCatalogSync, type ActionCatalog } from "./iam.js";
 import { renderCloudFormation, renderSamPolicies, renderSamRole } from "./render-cloudformation.js";
 import { samPlaces } from "./sam-place.js";
-import { renderDiffMarkdown, renderPolicyMarkdown, renderSharedAdviceMarkdown } from "./render-markdown.js";
+import { renderDiffMarkdown, renderPolicyMarkdown, renderSharedAdviceMarkdown, subjectNames } from "./render-markdown.js";
 import { sharedAdviceOf } from "./shared-advice.js";
 import { renderTerraform } from "./render-terraform.js";
 import type { GenerateFormat, GenerateOptions, KeptRole, PolicyBuild } from "./types.js";
@@ -114,14 +114,15 @@ export function writeGenerate(
   // (markdownPolicies; runGenerate's diffs alike): every target is needed before the first is written.
   if (options.diff === true || format === "markdown") {
     const targets = [...eachTarget(document, options, catalog)];
+    const names = subjectNames(document);
     const shared = markdownSharedAdvice(targets);
     if (shared !== "") write(`${shared}${MARKDOWN_SEPARATOR}`);
     // Still one piece per policy: the writer's memory is the builds', not the diffs' or the whole
     // text's (each diff is made, written and let go).
     targets.forEach((t, i) => {
       if (i > 0) write(MARKDOWN_SEPARATOR);
-      if (options.diff === true) write(renderDiffMarkdown(diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog), t.build, { sharedAdviceSaid: true }));
-      else write(renderPolicyMarkdown(t.build, t.subject, { sharedAdviceSaid: true }));
+      if (options.diff === true) write(renderDiffMarkdown(diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog), t.build, { sharedAdviceSaid: true, names }));
+      else write(renderPolicyMarkdown(t.build, t.subject, { sharedAdviceSaid: true, names }));
     });
     return targets.map((t) => ({ subject: t.subject, build: { warnings: t.build.warnings } }));
   }
@@ -150,9 +151,9 @@ function markdownSharedAdvice(targets: readonly GenerateTarget[]): string {
 }
 
 /** The policies as one Markdown comment: the advice several share once at its top, then each policy. */
-function markdownPolicies(targets: readonly GenerateTarget[]): string {
+function markdownPolicies(targets: readonly GenerateTarget[], names: ReadonlyMap<string, string>): string {
   const shared = markdownSharedAdvice(targets);
-  const body = targets.map((t) => renderPolicyMarkdown(t.build, t.subject, { sharedAdviceSaid: true })).join(MARKDOWN_SEPARATOR);
+  const body = targets.map((t) => renderPolicyMarkdown(t.build, t.subject, { sharedAdviceSaid: true, names })).join(MARKDOWN_SEPARATOR);
   return shared === "" ? body : `${shared}${MARKDOWN_SEPARATOR}${body}`;
 }
 const YAML_SEPARATOR = "---\n";
@@ -250,7 +251,7 @@ export function runGenerate(document: CanonicalDocument, options: GenerateRunOpt
   let output: string;
   if (options.diff === true) {
     const shared = markdownSharedAdvice(targets);
-    const body = diffs.map((d, i) => renderDiffMarkdown(d, (targets[i] as GenerateTarget).build, { sharedAdviceSaid: true })).join(MARKDOWN_SEPARATOR);
+    const body = diffs.map((d, i) => renderDiffMarkdown(d, (targets[i] as GenerateTarget).build, { sharedAdviceSaid: true, names: subjectNames(document) })).join(MARKDOWN_SEPARATOR);
     output = shared === "" ? body : `${shared}${MARKDOWN_SEPARATOR}${body}`;
   } else {
     switch (options.format ?? "json") {
@@ -266,7 +267,7 @@ export function runGenerate(document: CanonicalDocument, options: GenerateRunOpt
         break;
       }
       case "markdown":
-        output = markdownPolicies(targets);
+        output = markdownPolicies(targets, subjectNames(document));
         break;
       case "json":
         output = `${JSON.stringify(

@@ -73,7 +73,11 @@ export interface UnneededCapability {
 /** A principal that can read a function's configuration (environment variables included). */
 export interface ConfigurationReader {
   principalArn: string;
-  /** The principal as the user's code names it (its `displayName`: a template's or plan's role or user); absent otherwise. */
+  /**
+   * The principal as the user's code names it (its `displayName`, else its name when its account is
+   * a template's or plan's placeholder, with its file when that is not the function's); absent
+   * for an account export's principal.
+   */
   displayName?: string;
   principalType: "role" | "user";
   /** Which of lambda:GetFunctionConfiguration / lambda:GetFunction it can call, sorted. */
@@ -377,9 +381,11 @@ export interface EscalationPath {
   /** The resources (targets) the path reaches: concrete ARNs from the document, or `<any …>` descriptions. */
   resources: string[];
   /**
-   * How the user's code names the concrete `resources` of a template or plan that have a display
-   * name (Role/Principal/LambdaFunction/ManagedPolicy.displayName), by resource: what LR014's
-   * message says. Absent when none has (account exports). Why here and not looked up by the rule:
+   * How the user's code names the concrete `resources` of a template or plan (their
+   * Role/Principal/LambdaFunction/ManagedPolicy.displayName, else their name when the account is
+   * the template's or plan's placeholder), and a placeholder account's `<any …>` targets in words
+   * (`<any role in the deployment account>`), by resource: what LR014's message says. Absent when
+   * none has (account exports). Why here and not looked up by the rule:
    * the rules are evaluated in slices of a few hundred functions (src/evaluate/rules-slices.ts), and
    * a path's target may be in another slice.
    */

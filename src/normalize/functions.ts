@@ -11,6 +11,7 @@ import { isVersionQualifier } from "../sources/arns.js";
 import { canonicalJson } from "./canonical-json.js";
 import { compareStrings } from "./merge.js";
 import { mappingOf, mskAccessSentence, mskAccessUnknown } from "./kafka-access.js";
+import { namedInText } from "../deployment-account.js";
 
 function compareVersions(a: string, b: string): number {
   const na = Number(a);
@@ -126,7 +127,7 @@ export function aliasRouteWarnings(fn: LambdaFunction, versionsRead: ReadonlyMap
       code: "alias-version-not-in-inputs",
       severity: "warning",
       ...(file ? { file } : {}),
-      message: `${fn.arn}: alias ${route.name} routes calls to version ${unknown.join(" and ")}, which the inputs do not hold: the execution role it runs with is not known, so LR016 reports a role no function in the inputs uses only at low, saying so; give the function's versions (aws lambda list-versions-by-function, or list-functions --function-version ALL)`,
+      message: `${namedInText(fn)}: alias ${route.name} routes calls to version ${unknown.join(" and ")}, which the inputs do not hold: the execution role it runs with is not known, so LR016 reports a role no function in the inputs uses only at low, saying so; give the function's versions (aws lambda list-versions-by-function, or list-functions --function-version ALL)`,
     });
   }
   return [...unread];
@@ -166,8 +167,8 @@ export function finishDeliveryTargets(fn: LambdaFunction, warnings: Warning[]): 
       ...(file ? { file } : {}),
       message:
         t.roleArn === null
-          ? `${fn.arn}: the ${DELIVERY_LABEL[t.kind]} ${t.arn} of ${which}: which role the alias runs with is not known (versions of the function run with different roles), so no rule checks that it may send there, and a generated policy leaves it out`
-          : `${fn.arn}: the ${DELIVERY_LABEL[t.kind]} ${t.arn} of ${which} is sent with that version's role ${t.roleArn}, not the function's: no rule checks it, and a generated policy for the function leaves it out`,
+          ? `${namedInText(fn)}: the ${DELIVERY_LABEL[t.kind]} ${t.arn} of ${which}: which role the alias runs with is not known (versions of the function run with different roles), so no rule checks that it may send there, and a generated policy leaves it out`
+          : `${namedInText(fn)}: the ${DELIVERY_LABEL[t.kind]} ${t.arn} of ${which} is sent with that version's role ${t.roleArn}, not the function's: no rule checks it, and a generated policy for the function leaves it out`,
     });
   }
 }
@@ -188,7 +189,7 @@ export function kafkaAccessWarnings(fn: LambdaFunction, warnings: Warning[]): vo
       code: "kafka-access-not-checked",
       severity: "warning",
       ...(file ? { file } : {}),
-      message: `${fn.arn}: ${mappingOf(t)} ${mskAccessSentence(unknown)}: no rule checks them, and a generated policy leaves them out`,
+      message: `${namedInText(fn)}: ${mappingOf(t)} ${mskAccessSentence(unknown)}: no rule checks them, and a generated policy leaves them out`,
     });
   }
 }

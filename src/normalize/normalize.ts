@@ -29,6 +29,7 @@ import { joinLayerVersions } from "./layers.js";
 import { setDisplayNames } from "./display-names.js";
 import { appendAll } from "../collections.js";
 import { canonicalJson } from "./canonical-json.js";
+import { namedInText } from "../deployment-account.js";
 
 export interface NormalizeOptions {
   /**
@@ -184,7 +185,12 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
     partial = true;
     const list = [...fns].sort();
     const file = merged.functions.get(list[0]!)?.source?.file;
-    const of = list.length === 1 ? list[0] : `${list.length} functions (${list.slice(0, 3).join(", ")}${list.length > 3 ? ", …" : ""})`;
+    // A template's or plan's function by its code's name, not an ARN of a placeholder account (namedInText).
+    const shown = list.map((arn) => {
+      const fn = merged.functions.get(arn);
+      return fn ? namedInText(fn) : arn;
+    });
+    const of = shown.length === 1 ? shown[0] : `${shown.length} functions (${shown.slice(0, 3).join(", ")}${shown.length > 3 ? ", …" : ""})`;
     // A role the template refers to but does not define: its reader said so (an error); an IAM
     // export, as the advice below says, would not help.
     if (undefinedInTemplate(roleArn, file, warnings)) continue;

@@ -10,6 +10,7 @@ import type { ManagedPolicy, PolicyDocument, Warning } from "../model/document.j
 import type { PrincipalRecord, RoleRecord } from "../sources/types.js";
 import { isAwsManagedPolicyArn } from "../sources/arns.js";
 import { compareStrings } from "./merge.js";
+import { hasPlaceholderAccount, namedInText } from "../deployment-account.js";
 
 /** What the shipped AWS managed policy data knows about one policy. */
 export interface ShippedManagedPolicy {
@@ -32,8 +33,11 @@ export function resolveManagedPolicies(
   // Policies attached somewhere (their grants are missing) and used as a boundary (it can only take away).
   const attached = new Set<string>();
   const fileOf = new Map<string, string>();
+  // How the warning names each principal (namedInText: a template's by its name, not a placeholder ARN).
+  const shown = new Map<string, string>();
   for (const p of principals) {
     if (p.source) fileOf.set(p.arn, p.source.file);
+    shown.set(p.arn, namedInText(p));
     const refs = [...p.attachedPolicies.map((a) => ({ arn: a.arn, name: a.name })), ...(p.permissionsBoundaryArn ? [{ arn: p.permissionsBoundaryArn, name: p.permissionsBoundaryArn.slice(p.permissionsBoundaryArn.lastIndexOf("/") + 1) }] : [])];
     for (const a of p.attachedPolicies) attached.add(a.arn);
     for (const ref of refs) {
@@ -73,9 +77,22 @@ export function resolveManagedPolicies(
       ...(file ? { file } : {}),
       code: "unresolved-managed-policy",
       severity: "warning",
-      message: `managed policy ${policy.arn} is not in the inputs${policy.awsManaged ? " nor in the shipped AWS managed policy data" : ""}; ${unresolvedEffect(attached.has(policy.arn), who)}`,
+      message: `managed policy ${policy.arn} is not in the inputs${policy.awsManaged ? " nor in the shipped AWS managed policy data" : ""}; ${unresolvedEffect(attached.has(policy.arn), namesOf(who, shown, fileOf))}`,
     });
   }
+}
+
+/**
+ * The principals as the warning names them (namedInText); when they are in several templates' or
+ * plans' placeholder accounts, each with its file too: two templates may both define `MyRole`.
+ */
+function namesOf(who: readonly string[], shown: ReadonlyMap<string, string>, fileOf: ReadonlyMap<string, string>): string[] {
+  const placeholders = new Set(who.filter(hasPlaceholderAccount).map((arn) => arn.split(":")[4]));
+  return who.map((arn) => {
+    const name = shown.get(arn) ?? arn;
+    const file = fileOf.get(arn);
+    return placeholders.size > 1 && hasPlaceholderAccount(arn) && file ? `${name} (${file})` : name;
+  });
 }
 
 /**

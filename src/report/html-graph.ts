@@ -16,6 +16,7 @@ import type { CanonicalDocument, LambdaFunction } from "../model/document.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import { ellipsize, esc, num } from "./html-escape.js";
 import { compareShown, functionsByRole, roleNameOf } from "./view.js";
+import { isPlaceholderAccount, shownArn } from "../deployment-account.js";
 
 export interface GraphOptions {
   pageSize?: number;
@@ -151,7 +152,7 @@ function renderPage(clusters: Cluster[], sev: Map<string, Severity>, pageIndex: 
       const label = ellipsize(names.get(fn.arn) ?? fn.name, LABEL_CHARS);
       g.push(
         `<path class="edge" d="M${FN_X + FN_W},${fy} C${(FN_X + FN_W + ROLE_X) / 2},${fy} ${(FN_X + FN_W + ROLE_X) / 2},${cy} ${ROLE_X},${cy}"/>`,
-        `<g class="fn"><title>${esc(fn.arn)}</title><rect x="${FN_X}" y="${fy - 9}" width="${FN_W}" height="18" rx="4"/>` +
+        `<g class="fn"><title>${esc(shownArn(fn.arn))}</title><rect x="${FN_X}" y="${fy - 9}" width="${FN_W}" height="18" rx="4"/>` +
           `<text x="${FN_X + 8}" y="${fy + 4}" clip-path="url(#${fnClip})">${esc(label)}</text>` +
           `<text class="region" x="${FN_X + FN_W - 22}" y="${fy + 4}" text-anchor="end">${esc(fn.region)}</text>` +
           dot(FN_X + FN_W - 10, fy, sev.get(fn.arn) ?? null) +
@@ -159,7 +160,7 @@ function renderPage(clusters: Cluster[], sev: Map<string, Severity>, pageIndex: 
       );
     });
     const roleLabel = ellipsize(c.roleLabel, shared ? LABEL_CHARS - 8 : LABEL_CHARS);
-    const title = `${c.roleArn}${c.inInputs ? "" : " (not in the inputs)"}${shared ? ` — execution role of ${c.total} functions` : ""}`;
+    const title = `${shownArn(c.roleArn)}${c.inInputs ? "" : " (not in the inputs)"}${shared ? ` — execution role of ${c.total} functions` : ""}`;
     g.push(
       `<g class="role"><title>${esc(title)}</title><rect x="${ROLE_X}" y="${cy - 11}" width="${ROLE_W}" height="22" rx="11"/>` +
         `<text x="${ROLE_X + 12}" y="${cy + 4}" clip-path="url(#${roleClip})">${esc(roleLabel)}</text>` +
@@ -237,7 +238,18 @@ export function buildGraph(document: Partial<CanonicalDocument>, findings: reado
   return { pages, omittedUnshared, sharedRoles };
 }
 
-export function graphCaption(p: GraphPage, accounts: number): string {
+export function graphCaption(p: GraphPage, accounts: number, document: Partial<CanonicalDocument> = {}): string {
   const range = p.of <= p.to - p.from + 1 ? `${num(p.of)} functions` : `functions ${num(p.from)}–${num(p.to)} of ${num(p.of)}`;
-  return accounts > 1 ? `Account ${p.accountId} · ${range}` : range;
+  return accounts > 1 ? `${accountCaption(p.accountId, document)} · ${range}` : range;
+}
+
+/**
+ * A page's account: its ID, or, for a template's or plan's placeholder account (`unknown-<8 hex>`,
+ * one per file read without an account), the file its functions come from.
+ */
+function accountCaption(accountId: string, document: Partial<CanonicalDocument>): string {
+  if (!isPlaceholderAccount(accountId)) return `Account ${accountId}`;
+  const files = new Set((document.functions ?? []).filter((f) => f.accountId === accountId).map((f) => f.source?.file));
+  const [file] = files;
+  return files.size === 1 && file !== undefined ? `Deployment account of ${file}` : "Deployment account";
 }

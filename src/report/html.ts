@@ -18,7 +18,8 @@ import { buildGraph, graphCaption, type GraphOptions } from "./html-graph.js";
 import type { AuditReport } from "./json.js";
 import { groupBy } from "../collections.js";
 import { plural as countOf } from "../printable.js";
-import { compareShown, displayNames, firstParagraph, functionsByRole, inShownOrder, locationName, NOTHING_AUDITED, nothingAudited, partialDataReasons, roleUsage, sortKeysDeep, topFixes, type RoleUsage } from "./view.js";
+import { compareShown, displayNames, firstParagraph, functionsByRole, inShownOrder, locationName, NOTHING_AUDITED, nothingAudited, partialDataReasons, roleNameOf, roleUsage, sortKeysDeep, topFixes, type RoleUsage } from "./view.js";
+import { hasPlaceholderAccount, shownArn } from "../deployment-account.js";
 
 /** A generated least-privilege policy (from src/generate), keyed by role or function ARN. */
 export interface GeneratedFix {
@@ -78,6 +79,15 @@ function fixBlock(label: string, fix: GeneratedFix, open: boolean, id?: string):
   );
 }
 
+/**
+ * A finding's resource ARN beside its name: as code, except a template's or plan's ARN in a
+ * placeholder account (`arn:aws:iam::unknown-9b80985c:role/FnRole`), which is made at deploy and
+ * is said to be.
+ */
+function arnShown(arn: string): string {
+  return hasPlaceholderAccount(arn) ? `<span class="muted">${esc(shownArn(arn))}</span>` : `<code>${esc(arn)}</code>`;
+}
+
 function usageRow(u: RoleUsage, fnNames: Map<string, string>, roleName: string): string {
   const fns = u.functions.map((a) => fnNames.get(a) ?? a).sort();
   const fnCell = fns.length === 0 ? `<span class="muted">none</span>` : `${num(fns.length)}${fns.length > 1 ? ' <span class="badge sev-high" title="shared role">shared</span>' : ""}<div class="bar-note">${esc(fns.slice(0, 4).join(", "))}${fns.length > 4 ? ` … +${fns.length - 4}` : ""}</div>`;
@@ -96,7 +106,7 @@ function usageRow(u: RoleUsage, fnNames: Map<string, string>, roleName: string):
     if (u.used > used) note += ` · ${num(u.used - used)} more called that this role's own grant does not name (allowed by another policy, e.g. a resource policy)`;
     if (u.usedActions.length > 0) note += `<details><summary>actions used</summary><code>${esc(u.usedActions.join(", "))}</code></details>`;
   }
-  return `<tr><td><code title="${esc(u.roleArn)}">${esc(roleName)}</code></td><td>${fnCell}</td><td class="num">${esc(granted)}</td><td>${bar}<div class="bar-note">${note}</div></td></tr>`;
+  return `<tr><td><code title="${esc(shownArn(u.roleArn))}">${esc(roleName)}</code></td><td>${fnCell}</td><td class="num">${esc(granted)}</td><td>${bar}<div class="bar-note">${note}</div></td></tr>`;
 }
 
 export function renderHtml(report: AuditReport, document: Partial<CanonicalDocument>, options: HtmlOptions = {}): string {
@@ -219,7 +229,7 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
     body.push(`<div class="graph-wrap">`);
     body.push(`<div class="graph-nav hidden" id="graph-nav"><button type="button" id="graph-prev">← Previous</button><span id="graph-page-label"></span><button type="button" id="graph-next">Next →</button></div>`);
     for (const [i, p] of graph.pages.entries()) {
-      body.push(`<figure class="graph-page" data-page="${i}"><figcaption>${esc(graphCaption(p, accounts))}</figcaption>${p.svg}</figure>`);
+      body.push(`<figure class="graph-page" data-page="${i}"><figcaption>${esc(graphCaption(p, accounts, document))}</figcaption>${p.svg}</figure>`);
     }
     body.push(`</div>`);
     if (graph.omittedUnshared > 0) {
@@ -250,7 +260,8 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
 
   // ---------------------------------------------------------------- findings
   // Each generated policy's anchor in the section that lists them all.
-  const fixLabel = (arn: string): string => (fnNames.get(arn) ? `function ${fnNames.get(arn)!} (${arn})` : arn);
+  // A template's function in a placeholder account by its name alone (its ARN is made at deploy).
+  const fixLabel = (arn: string): string => (fnNames.get(arn) ? `function ${fnNames.get(arn)!}${hasPlaceholderAccount(arn) ? "" : ` (${arn})`}` : hasPlaceholderAccount(arn) ? `role ${nameOf(arn, roleNameOf(arn))}` : arn);
   // In the order of their labels when a template's or plan's names are among them; by ARN otherwise, as before.
   const fixArns = inShownOrder(Object.keys(fixes).sort(), shownNames, fixLabel);
   const fixIndex = new Map(fixArns.map((arn, i) => [arn, i]));
@@ -290,7 +301,7 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
       `<article class="finding sev-${sev}${f.suppressed ? " is-suppressed" : ""}" data-sev="${f.suppressed ? "suppressed" : sev}" data-text="${esc(searchText)}">` +
       `<h3><span class="badge ${f.suppressed ? "suppressed" : `sev-${sev}`}">${f.suppressed ? "suppressed" : sev}</span> <code>${esc(f.ruleId)}</code> ${esc(rule?.title ?? f.name)}</h3>` +
       `<p class="msg">${esc(f.message)}</p>` +
-      `<dl><dt>${esc(f.resource.type)}</dt><dd><strong>${esc(resourceName)}</strong> <code>${esc(f.resource.arn)}</code></dd>` +
+      `<dl><dt>${esc(f.resource.type)}</dt><dd><strong>${esc(resourceName)}</strong> ${arnShown(f.resource.arn)}</dd>` +
       (fns.length > 0 ? `<dt>functions</dt><dd>${esc(fns.join(", "))}</dd>` : "") +
       (f.location ? `<dt>defined in</dt><dd><code>${esc(f.location.file)}${f.location.line !== null ? `:${esc(f.location.line)}` : ""}</code>${locationName(f.location) ? ` <code>${esc(locationName(f.location))}</code>` : ""}</dd>` : "") +
       (f.suppressed

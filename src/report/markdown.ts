@@ -12,6 +12,7 @@ import { plural } from "../printable.js";
 import { clip } from "./clip.js";
 import { htmlEscape, mdCode, mdFence, mdText } from "./markdown-escape.js";
 import { displayNames, functionsByRole, inShownOrder, locationName, NOTHING_AUDITED, nothingAudited, partialDataReasons, sharedRoleCount, sortKeysDeep, topFixes } from "./view.js";
+import { ARN_KNOWN_AT_DEPLOY, hasPlaceholderAccount } from "../deployment-account.js";
 
 /** GitHub's limit on an issue or pull-request comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -54,7 +55,9 @@ function findingBlock(f: Finding, fnsOfRole: Map<string, string[]>, fnNames: Map
   if (withDetails) {
     const ev = evidenceJson(f);
     const parts: string[] = [];
-    parts.push(`ARN: ${mdCode(f.resource.arn)}`);
+    // A template's or plan's ARN in a placeholder account is no ARN the author can look up: the
+    // heading names the resource as the code does; the ARN is made at deploy.
+    parts.push(`ARN: ${hasPlaceholderAccount(f.resource.arn) ? mdText(ARN_KNOWN_AT_DEPLOY) : mdCode(f.resource.arn)}`);
     const fns = f.resource.type === "role" ? fnsOfRole.get(f.resource.arn) ?? [] : [];
     if (fns.length > 0) {
       const names = fns.slice(0, 20).map((a) => mdCode(fnNames.get(a) ?? a));

@@ -60,7 +60,7 @@ describe("escalation paths of a template's or plan's principals", () => {
     const doc = await buildDocument([CLOUDGOAT], { workers: 1 });
     const report = auditDocument(doc);
     const f = report.findings.find((x) => x.ruleId === "LR014" && x.resource.name === "cg-debug-role-cgidexample01")!;
-    expect(f.message).toContain("Inline policy on a role (iam:PutRolePolicy on <any role in unknown>, aws_iam_role.debug_role)");
+    expect(f.message).toContain("Inline policy on a role (iam:PutRolePolicy on <any role in the deployment account>, aws_iam_role.debug_role)");
     expect(f.message).not.toContain("arn:aws:iam::unknown:role/cg-debug-role-cgidexample01");
     // The evidence keeps the ARN, the fingerprint (rule, ARN, detail) is the one main gives.
     const path = (f.evidence.paths as Array<{ id: string; resources: string[] }>).find((p) => p.id === "iam-put-role-policy")!;

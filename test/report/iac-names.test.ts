@@ -28,7 +28,7 @@ async function audited(paths: string[]): Promise<{ report: AuditReport; doc: Can
 const mdHeads = (md: string) => md.split("\n").filter((l) => / · (role|function|policy|principal) `/.test(l)).map((l) => l.replace(/^.*? · ((role|function|policy|principal) `[^`]*`).*$/, "$1"));
 const mdUsers = (md: string) => [...new Set(md.split("\n").filter((l) => l.startsWith("Functions using it: ")))];
 /** What the HTML page shows as a finding's resource, the functions of a role, the usage table's roles and the graph's nodes. */
-const htmlResources = (html: string) => [...new Set([...html.matchAll(/<dt>(role|function|policy|principal)<\/dt><dd><strong>([^<]*)<\/strong> <code>([^<]*)<\/code>/g)].map((m) => `${m[1]} ${m[2]} ${m[3]}`))].sort();
+const htmlResources = (html: string) => [...new Set([...html.matchAll(/<dt>(role|function|policy|principal)<\/dt><dd><strong>([^<]*)<\/strong> <(?:code|span class="muted")>([^<]*)<\/(?:code|span)>/g)].map((m) => `${m[1]} ${m[2]} ${m[3]}`))].sort();
 const htmlFunctions = (html: string) => [...new Set([...html.matchAll(/<dt>functions<\/dt><dd>([^<]*)<\/dd>/g)].map((m) => m[1]))];
 const usageRoles = (html: string) => [...html.matchAll(/<tr><td><code title="([^"]*)">([^<]*)<\/code><\/td>/g)].map((m) => `${m[2]} ${m[1]}`);
 const graphNodes = (html: string) => [...html.matchAll(/<g class="(fn|role)"><title>[^<]*<\/title><rect [^>]*\/><text [^>]*>([^<]*)<\/text>/g)].map((m) => `${m[1]} ${m[2]}`);
@@ -41,13 +41,14 @@ describe("the Markdown and HTML reports of a template or plan", () => {
     expect(mdHeads(md)).toEqual(["role `LambdaIamRole`"]);
     expect(mdUsers(md)).toEqual(["Functions using it: `LambdaFunction`"]);
     expect(md).toContain("Role LambdaIamRole\\: RolePolicies Statement\\[0\\]");
-    // The ARN (the name in AWS) is still given.
-    expect(md).toContain("ARN: `arn:aws:iam::unknown:role/LambdaBasicExecutionRole`");
+    // The template names no account: its ARN is made at deploy, and the report says so rather than
+    // show the placeholder account (test/report/deployment-account.test.ts).
+    expect(md).toContain("ARN: known only at deploy");
 
     const html = renderHtml(report, doc);
-    expect(htmlResources(html)).toEqual(["role LambdaIamRole arn:aws:iam::unknown:role/LambdaBasicExecutionRole"]);
+    expect(htmlResources(html)).toEqual(["role LambdaIamRole ARN known only at deploy (no account ID given: --account-id sets one)"]);
     expect(htmlFunctions(html)).toEqual(["LambdaFunction"]);
-    expect(usageRoles(html)).toEqual(["LambdaIamRole arn:aws:iam::unknown:role/LambdaBasicExecutionRole"]);
+    expect(usageRoles(html)).toEqual(["LambdaIamRole ARN known only at deploy (no account ID given: --account-id sets one)"]);
     expect(graphNodes(html)).toEqual(["fn LambdaFunction", "role LambdaIamRole"]);
     expect(html).not.toContain(">SlackNotifierLambda<");
   });

@@ -10,7 +10,7 @@ import { SEVERITIES, type Severity } from "../../model/findings.js";
 import { renderMarkdown, renderTable, shouldUseColor, type GeneratedFix } from "../../report/index.js";
 import { writeHtml } from "../../report/html.js";
 import { writeSarif } from "../../report/sarif.js";
-import { diffPolicies, eachTarget, renderDiffMarkdown } from "../../generate/index.js";
+import { diffPolicies, eachTarget, renderDiffMarkdown, subjectNames } from "../../generate/index.js";
 import { loadActionCatalogSync } from "../../iam/index.js";
 import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, noteWithoutUsage, reportUnreadNamedInputs, printRuleDiagnostics, asOfFlag, INPUT_PATHS_HELP, type InputFlags } from "../context.js";
 import { repositoryRoot } from "../../repository.js";
@@ -39,9 +39,10 @@ function fixesFor(document: Parameters<typeof eachTarget>[0], config: { exceptio
     const options = { split: true, exceptions: (config?.exceptions ?? []) as never, windowDays: config?.usage?.windowDays ?? 30 };
     // What `generate --split --diff` writes, one target at a time: only the text is kept (every
     // build and diff held at once were most of a 4 GB heap at 10,000 functions).
+    const names = subjectNames(document);
     for (const t of eachTarget(document, options, catalog)) {
       const diff = diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog);
-      fixes[t.subject] = { policyJson: JSON.stringify(t.build.policy, null, 2), diff: renderDiffMarkdown(diff, t.build) };
+      fixes[t.subject] = { policyJson: JSON.stringify(t.build.policy, null, 2), diff: renderDiffMarkdown(diff, t.build, { names }) };
     }
   } catch (e) {
     // A report with the fixes made so far is still a report, said to be without the others
