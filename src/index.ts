@@ -149,7 +149,7 @@ export {
   type ChangeKind,
   type DiffSide,
 } from "./audit/diff.js";
-export { renderPermissionDiffTable, renderPermissionDiffMarkdown, renderPermissionDiffJson, type PermissionDiffMarkdownOptions, type PermissionDiffTableOptions } from "./report/diff.js";
+export { renderPermissionDiffTable, renderPermissionDiffMarkdown, renderPermissionDiffJson, type DiffDisplayNames, type PermissionDiffMarkdownOptions, type PermissionDiffTableOptions } from "./report/diff.js";
 
 // Least-privilege generation
 export {

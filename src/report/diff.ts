@@ -12,6 +12,7 @@ import { clip } from "./clip.js";
 import { GITHUB_COMMENT_LIMIT } from "./markdown.js";
 import { sortKeysDeep, stripControl } from "./view.js";
 import { wrap } from "./table.js";
+import { ARN_KNOWN_AT_DEPLOY, hasPlaceholderAccount } from "../deployment-account.js";
 
 const SIGN: Record<PermissionChange["change"], string> = { added: "+", removed: "-", widened: "+", narrowed: "-", changed: "~" };
 
@@ -83,8 +84,8 @@ function groups(report: DiffReport): Array<{ owner: string; head: PermissionChan
   return out;
 }
 
-function fnNames(arns: string[]): string {
-  return arns.map((a) => a.replace(/^.*:function:/, "")).join(", ");
+function fnNames(arns: string[], nameOf: NameOf): string {
+  return arns.map((a) => nameOf(a, a.replace(/^.*:function:/, ""))).join(", ");
 }
 
 function headline(report: DiffReport): string {
@@ -104,13 +105,51 @@ function headline(report: DiffReport): string {
   );
 }
 
-function findingLine(f: Finding): string {
-  return `${f.severity.toUpperCase()} ${f.ruleId} ${f.resource.type} ${f.resource.name}: ${f.message}${f.suppressed ? " (suppressed)" : ""}`;
+/**
+ * How the diff names a resource: as the user's code does when the caller gave its display name
+ * (`names`: view.ts displayNames of each side's document), else its name in AWS.
+ */
+type NameOf = (arn: string, name: string) => string;
+
+/**
+ * Display names by ARN of each side's document (view.ts displayNames). A finding is named by the
+ * side that reports it, as its message names it (an introduced or raised one by the after side's,
+ * a fixed one by the before side's: an account export's role is `billing-sync-role` there, the
+ * template's `BillingSyncRole`); a permission change's owner, which both sides may hold, by the
+ * after side's, else the before side's.
+ */
+export interface DiffDisplayNames {
+  before?: ReadonlyMap<string, string>;
+  after?: ReadonlyMap<string, string>;
+}
+
+interface Namers {
+  owner: NameOf;
+  before: NameOf;
+  after: NameOf;
+}
+
+function namersOf(names: DiffDisplayNames | undefined): Namers {
+  return {
+    owner: (arn, name) => names?.after?.get(arn) ?? names?.before?.get(arn) ?? name,
+    before: (arn, name) => names?.before?.get(arn) ?? name,
+    after: (arn, name) => names?.after?.get(arn) ?? name,
+  };
+}
+
+function findingLine(f: Finding, nameOf: NameOf): string {
+  return `${f.severity.toUpperCase()} ${f.ruleId} ${f.resource.type} ${nameOf(f.resource.arn, f.resource.name)}: ${f.message}${f.suppressed ? " (suppressed)" : ""}`;
 }
 
 export interface PermissionDiffTableOptions {
   /** Terminal width in columns (default 100, at least 60), as the audit table takes it. */
   width?: number;
+  /**
+   * Display names by ARN of the before and after documents (`displayNames`): a template's or
+   * plan's roles, functions and policies are then named as its code names them, as the findings'
+   * messages do. Without it, by their names in AWS.
+   */
+  names?: DiffDisplayNames;
 }
 
 /**
@@ -145,15 +184,18 @@ function wrapLine(line: string, width: number): string[] {
 
 export function renderPermissionDiffTable(report: DiffReport, options: PermissionDiffTableOptions = {}): string {
   const width = Math.max(60, Math.floor(options.width ?? 100));
+  const namers = namersOf(options.names);
+  const nameOf = namers.owner;
   const out: string[] = [`leastrole diff: ${headline(report)}`];
   const side = (label: string, s: DiffReport["before"]): string =>
     `${label} ${s.inputs.join(", ")} (${plural(s.functions, "function")}, ${plural(s.roles, "role")}, ${plural(s.findings, "finding")}${s.partial ? ", incomplete inputs" : ""})`;
   out.push(side("before:", report.before), side("after: ", report.after), "");
   if (report.changes.length === 0) out.push("No permission changes.", "");
   for (const g of groups(report)) {
-    const fns = g.head.ownerType === "function" ? "" : g.head.functions.length > 0 ? `  (functions: ${fnNames(g.head.functions)})` : "";
-    out.push(`${g.head.ownerType} ${g.head.ownerName}${fns}`);
-    out.push(`  ${g.owner}`);
+    const fns = g.head.ownerType === "function" ? "" : g.head.functions.length > 0 ? `  (functions: ${fnNames(g.head.functions, nameOf)})` : "";
+    out.push(`${g.head.ownerType} ${nameOf(g.owner, g.head.ownerName)}${fns}`);
+    // A template's or plan's ARN in a placeholder account is no ARN the author can look up.
+    out.push(`  ${hasPlaceholderAccount(g.owner) ? `ARN ${ARN_KNOWN_AT_DEPLOY}` : g.owner}`);
     for (const c of g.changes) {
       const label = `${KIND_LABEL[c.kind]}${c.policy && c.kind !== "managed-attachment" ? ` ${c.policy}` : ""}`;
       out.push(`  ${SIGN[c.change]} ${c.change.padEnd(8)} ${label}: ${describePermission(c.kind, c.after ?? c.before)}${c.source ? `  [${where(c.source)}]` : ""}`);
@@ -163,24 +205,24 @@ export function renderPermissionDiffTable(report: DiffReport, options: Permissio
   }
   if (report.sharedRoles.length > 0) {
     out.push("Roles now shared by several functions:");
-    for (const r of report.sharedRoles) out.push(`  ${r.roleName}: ${fnNames(r.after)}${r.before.length > 0 ? ` (before: ${fnNames(r.before)})` : " (new)"}`);
+    for (const r of report.sharedRoles) out.push(`  ${namers.after(r.roleArn, r.roleName)}: ${fnNames(r.after, namers.after)}${r.before.length > 0 ? ` (before: ${fnNames(r.before, namers.before)})` : " (new)"}`);
     out.push("");
   }
-  const section = (title: string, fs: Finding[]): void => {
+  const section = (title: string, fs: Finding[], side: NameOf): void => {
     if (fs.length === 0) return;
     out.push(`${title}:`);
-    for (const f of fs) out.push(`  ${findingLine(f)}${f.location ? `  [${where({ ...f.location, address: null })}]` : ""}`);
+    for (const f of fs) out.push(`  ${findingLine(f, side)}${f.location ? `  [${where({ ...f.location, address: null })}]` : ""}`);
     out.push("");
   };
-  section("Findings introduced", report.findings.introduced);
+  section("Findings introduced", report.findings.introduced, namers.after);
   const changed = (title: string, cs: SeverityChange[]): void => {
     if (cs.length === 0) return;
     out.push(`${title}:`);
-    for (const c of cs) out.push(`  ${c.after.toUpperCase()} (was ${c.before.toUpperCase()}) ${findingLine(c.finding).replace(/^\S+ /, "")}${c.finding.location ? `  [${where({ ...c.finding.location, address: null })}]` : ""}`);
+    for (const c of cs) out.push(`  ${c.after.toUpperCase()} (was ${c.before.toUpperCase()}) ${findingLine(c.finding, namers.after).replace(/^\S+ /, "")}${c.finding.location ? `  [${where({ ...c.finding.location, address: null })}]` : ""}`);
     out.push("");
   };
   changed("Findings raised in severity", report.findings.raised);
-  section("Findings fixed", report.findings.fixed);
+  section("Findings fixed", report.findings.fixed, namers.before);
   changed("Findings lowered in severity", report.findings.lowered);
   return out.flatMap((l) => wrapLine(stripControl(l), width)).join("\n").replace(/\n+$/, "") + "\n";
 }
@@ -188,15 +230,17 @@ export function renderPermissionDiffTable(report: DiffReport, options: Permissio
 export interface PermissionDiffMarkdownOptions {
   /** Most characters written, in UTF-16 code units (default: GitHub's comment limit, 65,536). */
   maxLength?: number;
+  /** Display names of each side, as PermissionDiffTableOptions.names: the Resource column and the headings then name resources as the findings' messages do. */
+  names?: DiffDisplayNames;
 }
 
 /** Permission changes that grant more come first when some must be left out. */
 const CHANGE_PRIORITY: PermissionChange["change"][] = ["widened", "added", "changed", "narrowed", "removed"];
 
 /** Function names, the first `max` of them (all when `max` is null). */
-function fnNamesUpTo(arns: string[], max: number | null): string {
-  if (max === null || arns.length <= max) return fnNames(arns);
-  return `${fnNames(arns.slice(0, max))} and ${arns.length - max} more`;
+function fnNamesUpTo(arns: string[], max: number | null, nameOf: NameOf): string {
+  if (max === null || arns.length <= max) return fnNames(arns, nameOf);
+  return `${fnNames(arns.slice(0, max), nameOf)} and ${arns.length - max} more`;
 }
 
 /**
@@ -262,20 +306,22 @@ const JSON_HINT = "see the JSON output (`leastrole diff --format json`)";
  */
 export function renderPermissionDiffMarkdown(report: DiffReport, options: PermissionDiffMarkdownOptions = {}): string {
   const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT;
-  const whole = diffMarkdown(report, null);
-  return whole.length <= limit ? whole : diffMarkdown(report, limit);
+  const namers = namersOf(options.names);
+  const whole = diffMarkdown(report, null, namers);
+  return whole.length <= limit ? whole : diffMarkdown(report, limit, namers);
 }
 
-function diffMarkdown(report: DiffReport, limit: number | null): string {
+function diffMarkdown(report: DiffReport, limit: number | null, namers: Namers): string {
+  const nameOf = namers.owner;
   const cut = limit !== null;
   const head: string[] = [`### leastrole: ${mdText(headline(report))}`, ""];
   if (report.before.partial || report.after.partial) head.push("> Some inputs were incomplete, so findings may be missing on either side: see the warnings about the inputs.", "");
 
   // ---- permission changes, one part per role / function / policy
   const groupParts: Part[] = groups(report).map((g, gi) => {
-    const fns = g.head.ownerType === "function" ? "" : g.head.functions.length > 0 ? ` (functions: ${mdText(fnNamesUpTo(g.head.functions, cut ? 10 : null))})` : "";
+    const fns = g.head.ownerType === "function" ? "" : g.head.functions.length > 0 ? ` (functions: ${mdText(fnNamesUpTo(g.head.functions, cut ? 10 : null, nameOf))})` : "";
     return {
-      head: [`**${g.head.ownerType} ${mdCode(g.head.ownerName)}**${fns}`, "", "| | Change | Permission | Where |", "|---|---|---|---|"],
+      head: [`**${g.head.ownerType} ${mdCode(nameOf(g.owner, g.head.ownerName))}**${fns}`, "", "| | Change | Permission | Where |", "|---|---|---|---|"],
       rows: g.changes.map((c, i) => {
         const label = `${KIND_LABEL[c.kind]}${c.policy && c.kind !== "managed-attachment" ? ` ${c.policy}` : ""}`;
         const now = mdCode(clip(describePermission(c.kind, c.after ?? c.before), cut ? 500 : null), true);
@@ -290,8 +336,8 @@ function diffMarkdown(report: DiffReport, limit: number | null): string {
   });
 
   // ---- findings: introduced and raised before fixed and lowered, the most severe first
-  const findingRow = (f: Finding, severity: string): string =>
-    `| ${severity}${f.suppressed ? " (suppressed)" : ""} | ${mdCode(f.ruleId, true)} | ${mdCode(f.resource.name, true)} | ${mdText(clip(f.message, cut ? 300 : null))} | ${f.location ? mdCode(where({ ...f.location, address: null }), true) : ""} |`;
+  const findingRow = (f: Finding, severity: string, side: NameOf): string =>
+    `| ${severity}${f.suppressed ? " (suppressed)" : ""} | ${mdCode(f.ruleId, true)} | ${mdCode(side(f.resource.arn, f.resource.name), true)} | ${mdText(clip(f.message, cut ? 300 : null))} | ${f.location ? mdCode(where({ ...f.location, address: null }), true) : ""} |`;
   const findingPart = (title: string, what: string, rows: Part["rows"]): Part => ({
     head: [`#### ${title}`, "", "| Severity | Rule | Resource | Finding | Where |", "|---|---|---|---|---|"],
     rows,
@@ -301,24 +347,24 @@ function diffMarkdown(report: DiffReport, limit: number | null): string {
   });
   // Rank: unsuppressed new risk (0), unsuppressed risk gone (1), then the suppressed (2, 3); by severity within.
   const rank = (f: Finding, severity: Severity, worse: boolean, i: number): number[] => [(f.suppressed ? 2 : 0) + (worse ? 0 : 1), SEVERITIES.indexOf(severity), i];
-  const introduced = findingPart("Findings introduced", "introduced findings", report.findings.introduced.map((f, i) => ({ text: findingRow(f, f.severity), rank: rank(f, f.severity, true, i) })));
+  const introduced = findingPart("Findings introduced", "introduced findings", report.findings.introduced.map((f, i) => ({ text: findingRow(f, f.severity, namers.after), rank: rank(f, f.severity, true, i) })));
   const raised = findingPart(
     "Findings raised in severity",
     "raised findings",
-    report.findings.raised.map((c, i) => ({ text: findingRow(c.finding, `${c.before} → **${c.after}**`), rank: rank(c.finding, c.after, true, i) })),
+    report.findings.raised.map((c, i) => ({ text: findingRow(c.finding, `${c.before} → **${c.after}**`, namers.after), rank: rank(c.finding, c.after, true, i) })),
   );
-  const fixed = findingPart("Findings fixed", "fixed findings", report.findings.fixed.map((f, i) => ({ text: findingRow(f, f.severity), rank: rank(f, f.severity, false, i) })));
+  const fixed = findingPart("Findings fixed", "fixed findings", report.findings.fixed.map((f, i) => ({ text: findingRow(f, f.severity, namers.before), rank: rank(f, f.severity, false, i) })));
   const lowered = findingPart(
     "Findings lowered in severity",
     "lowered findings",
-    report.findings.lowered.map((c, i) => ({ text: findingRow(c.finding, `${c.before} → ${c.after}`), rank: rank(c.finding, c.before, false, i) })),
+    report.findings.lowered.map((c, i) => ({ text: findingRow(c.finding, `${c.before} → ${c.after}`, namers.after), rank: rank(c.finding, c.before, false, i) })),
   );
   const findingParts = [introduced, raised, fixed, lowered];
 
   const shared: Part = {
     head: ["#### Roles now shared by several functions", ""],
     rows: report.sharedRoles.map((r, i) => ({
-      text: `- ${mdCode(r.roleName)}: ${mdText(fnNamesUpTo(r.after, cut ? 10 : null))}${r.before.length > 0 ? ` (before: ${mdText(fnNamesUpTo(r.before, cut ? 10 : null))})` : " (new)"}`,
+      text: `- ${mdCode(namers.after(r.roleArn, r.roleName))}: ${mdText(fnNamesUpTo(r.after, cut ? 10 : null, namers.after))}${r.before.length > 0 ? ` (before: ${mdText(fnNamesUpTo(r.before, cut ? 10 : null, namers.before))})` : " (new)"}`,
       // Beside the added permissions: a role gaining a function gives it every permission of the role.
       rank: [CHANGE_PRIORITY.indexOf("added"), -1, i],
     })),

@@ -43,6 +43,37 @@ describe("leastrole diff", () => {
     expect(readFileSync(join(work, "fixed.txt"), "utf8")).toMatch(/Findings fixed:\n {2}HIGH LR002/);
   });
 
+  it("names a plan's resources as the findings' messages do (its Terraform address), and its ARNs of no account as made at deploy", async () => {
+    // Before: the Markdown's Resource column said `api-handler-role` (the name in AWS) beside
+    // "Role aws_iam_role.api: …", and the text table gave arn:aws:iam::unknown:role/service/api-handler-role.
+    const md = join(work, "names.md");
+    await cli(["diff", plan, `${fx}/lambda-app.widened.plan.json`, "-f", "markdown", "-o", md]);
+    const markdown = readFileSync(md, "utf8");
+    expect(markdown).toContain("| high | `LR002` | `aws_iam_role.api` | Role aws\\_iam\\_role\\.api\\: inline\\:logs Statement\\[0\\]");
+    expect(markdown).toContain("**role `aws_iam_role.api`** (functions: aws\\_lambda\\_function\\.api)");
+    expect(markdown).not.toContain("api-handler-role");
+    const txt = join(work, "names.txt");
+    await cli(["diff", plan, `${fx}/lambda-app.widened.plan.json`, "-o", txt]);
+    const table = readFileSync(txt, "utf8");
+    expect(table).toContain("role aws_iam_role.api  (functions: aws_lambda_function.api)\n  ARN known only at deploy (no account ID given: --account-id sets one)\n");
+    expect(table).toMatch(/Findings introduced:\n {2}HIGH LR002 role aws_iam_role\.api: Role aws_iam_role\.api:/);
+    // A real account (--account-id): its ARN, as before.
+    await cli(["diff", plan, `${fx}/lambda-app.widened.plan.json`, "--account-id", "111122223333", "-o", txt]);
+    expect(readFileSync(txt, "utf8")).toContain("role aws_iam_role.api  (functions: aws_lambda_function.api)\n  arn:aws:iam::111122223333:role/service/api-handler-role\n");
+  });
+
+  it("names a finding by the side that reports it, a changed role by the after side (a template against an account export)", async () => {
+    const md = join(work, "sides.md");
+    await cli(["diff", "examples/demo-account", `${fx}/billing-sync-fix.yaml`, "--account-id", "111122223333", "--only-after-resources", "-f", "markdown", "-o", md]);
+    const markdown = readFileSync(md, "utf8");
+    // The change is the template's: its role by its logical ID (before: `billing-sync-role`).
+    expect(markdown).toContain("**role `BillingSyncRole`** (functions: billing\\-sync)");
+    // The fixed findings are the export's: named as their messages name the role.
+    const fixed = markdown.split("#### Findings fixed")[1]!.split("\n").filter((l) => l.startsWith("| high") || l.startsWith("| medium") || l.startsWith("| low"));
+    expect(fixed.length).toBeGreaterThan(0);
+    for (const row of fixed) expect(row).toMatch(/^\| \w+ \| `LR\d+` \| `billing-sync-role` \| Role billing\\-sync\\-role/);
+  });
+
   it("--fail-on fails on a finding the change raises to the severity (same fingerprint, medium → high)", async () => {
     const [plain, tagged] = [`${fx}/shared-role.yaml`, `${fx}/shared-role.tagged.yaml`];
     const out = join(work, "raised.json");

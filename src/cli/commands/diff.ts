@@ -7,6 +7,7 @@ import { checkRuleOptions } from "../../audit/audit-document.js";
 import { InputError } from "../../errors.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
 import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissionDiffTable } from "../../report/diff.js";
+import { displayNames } from "../../report/view.js";
 import { asOfFlag, loadConfigFor, makeProgress, printInputWarnings, printRuleDiagnostics, reportUnreadNamedInputs, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { collect, extraPackSpecs, loadExtraPacks, rulesOption } from "../rules-flag.js";
@@ -109,7 +110,9 @@ export function registerDiff(program: Command): void {
       if (note !== null) writeErr(`leastrole: warning: ${note}\n`);
     }
     const packFailed = printRuleDiagnostics([...result.after.report.diagnostics, ...result.before.report.diagnostics], progress);
-    const text = flags.format === "json" ? renderPermissionDiffJson(result.report) : flags.format === "markdown" ? renderPermissionDiffMarkdown(result.report) : renderPermissionDiffTable(result.report, { width: terminalWidth() });
+    // Resources as the findings' messages name them: a template's or plan's by its code's names.
+    const names = { before: displayNames(result.before.document), after: displayNames(result.after.document) };
+    const text = flags.format === "json" ? renderPermissionDiffJson(result.report) : flags.format === "markdown" ? renderPermissionDiffMarkdown(result.report, { names }) : renderPermissionDiffTable(result.report, { width: terminalWidth(), names });
     writeOutput(text, flags.output);
     if (flags.failOn && introducesAtLeast(result.report, flags.failOn)) process.exitCode = 1;
     // A pack that did not run on a side makes its findings look fixed or introduced: exit 2.
