@@ -55,6 +55,8 @@ interface DocumentIndex {
   functionsByName: Map<string, LambdaFunction[]>;
   functionsByRole: Map<string, LambdaFunction[]>;
   sessionsByRole: Map<string, PrincipalUsage[]>;
+  /** Sessions by session name, whatever their role (to say where a function's calls went when none are on its role). */
+  sessionsByName: Map<string, PrincipalUsage[]>;
   /** Services with a data-event call in any session of the usage, sorted (for the data-events warning). */
   dataEventServices: string[];
 }
@@ -69,7 +71,7 @@ function indexOf(document: CanonicalDocument): DocumentIndex {
     if (list === undefined) m.set(k, [v]);
     else list.push(v);
   };
-  idx = { functionByArn: new Map(), functionsByName: new Map(), functionsByRole: new Map(), sessionsByRole: new Map(), dataEventServices: [] };
+  idx = { functionByArn: new Map(), functionsByName: new Map(), functionsByRole: new Map(), sessionsByRole: new Map(), sessionsByName: new Map(), dataEventServices: [] };
   for (const f of document.functions) {
     idx.functionByArn.set(f.arn, f);
     push(idx.functionsByName, f.name, f);
@@ -78,6 +80,7 @@ function indexOf(document: CanonicalDocument): DocumentIndex {
   const dataEventServices = new Set<string>();
   for (const p of document.usage.principals) {
     push(idx.sessionsByRole, p.roleArn, p);
+    push(idx.sessionsByName, p.sessionName, p);
     for (const a of p.actions) if (isDataEventAction(a.action)) dataEventServices.add(serviceOf(a.action));
   }
   idx.dataEventServices = [...dataEventServices].sort();
@@ -159,6 +162,35 @@ function sessionsOf(document: CanonicalDocument, fn: LambdaFunction): PrincipalU
 }
 
 const PARTIAL_REASONS_SHOWN = 5;
+const ROLES_ELSEWHERE_SHOWN = 3;
+
+/**
+ * Where a function's calls went when none are on its role: sessions named like the function on
+ * other roles of its account. A SAM or CloudFormation role without \`RoleName\` is named at
+ * deployment (\`<stack>-<LogicalId>-<suffix>\`; "If you don't specify a name, AWS CloudFormation
+ * generates a unique physical ID", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html),
+ * so the deployed stack's CloudTrail names a role the template read does not: before, the warning
+ * said only "No calls", and the user of a SAM template with its stack's logs got a policy of
+ * requirements alone with no hint why. The sessions stay unattributed (the usage stage decides
+ * attribution, and the audit labels by it): this says where they are and what to give instead.
+ */
+function sessionsElsewhere(document: CanonicalDocument, fn: LambdaFunction): string {
+  const found = (indexOf(document).sessionsByName.get(fn.name) ?? []).filter(
+    (p) => p.roleArn !== fn.roleArn && p.sessionKind !== "function" && (p.accountId === fn.accountId || isUnknownAccount(fn.accountId)),
+  );
+  if (found.length === 0) return "";
+  const calls = new Map<string, number>();
+  for (const p of found) calls.set(p.roleArn, (calls.get(p.roleArn) ?? 0) + p.actions.reduce((n, a) => n + a.count, 0));
+  const roles = [...calls.keys()].sort();
+  const shown = roles.slice(0, ROLES_ELSEWHERE_SHOWN).map((r) => `${r} (${plural(calls.get(r) as number, "call")})`).join(", ");
+  const more = roles.length > ROLES_ELSEWHERE_SHOWN ? ` and ${roles.length - ROLES_ELSEWHERE_SHOWN} more` : "";
+  const role = roleOf(document, fn.roleArn);
+  const why =
+    role?.generatedName === true
+      ? ` The template leaves CloudFormation to name the function's role ${role.name} at deployment (as <stack>-${role.name}-<suffix>), so the logs of the deployed stack cannot be matched to it: give the account's export (leastrole collect) with the logs instead of the template, or give the role a RoleName (for a SAM function, a role of your own as its Role).`
+      : " If one of them is the function's role as deployed, give the inputs that name it (the account's export) with the logs.";
+  return ` The usage holds calls by a session named ${fn.name} on another role: ${shown}${more}.${why}`;
+}
 
 /**
  * The role a partial-usage reason is about, when it is about one role (src/usage/labels.ts writes
@@ -193,7 +225,7 @@ function usageWarnings(document: CanonicalDocument, fn: LambdaFunction, sessions
   if (sessions.length === 0) {
     w.push({
       code: "no-usage-for-function",
-      message: `No calls by ${fn.name} in the usage data (window ${u.window ? `${u.window.start} – ${u.window.end}` : "unknown"}); the policy holds only configuration requirements and kept exceptions.`,
+      message: `No calls by ${fn.name} in the usage data (window ${u.window ? `${u.window.start} – ${u.window.end}` : "unknown"}); the policy holds only configuration requirements and kept exceptions.${sessionsElsewhere(document, fn)}`,
     });
   }
   if (u.coverage.partial) {
