@@ -21,6 +21,7 @@ import type { ActionUsage, PrincipalUsage, UsageWindow } from "../model/usage.js
 import { seenOnlyBeforeWindow } from "../usage/labels.js";
 import { windowCoverage } from "../usage/window-coverage.js";
 import { currentPolicies, roleOf } from "./current-policies.js";
+import { datedPrefixWarnings } from "./dated-prefixes.js";
 import { exceptionGrants } from "./exceptions.js";
 import { hasPatternWildcard, loadActionCatalogSync, serviceOf, type ActionCatalog } from "./iam.js";
 import { iamNameIndex, resolveIamNames, resolveSessionIamNames } from "./iam-names.js";
@@ -896,6 +897,8 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   if (written?.references !== undefined) built.references = written.references;
   // The warnings about what the output writes as the input's values, known only now.
   const about = [parameterDefaultsWarning(document, fn, role, written), variableValuesWarning(document, outputFile, built), longerValuesWarning(built, written?.table)].filter((w): w is GenerationWarning => w !== null);
+  // Of the final grants: a kept exception on the part before the date folds the pattern, and the warning with it.
+  about.push(...datedPrefixWarnings(built.grants));
   // The output takes today's role's place: the template's or plan's other policy resources on it stay.
   if (role !== undefined && roleName === currentRoleName(role, fn.roleArn)) about.push(...withSeparatePolicies(built, role, options.format, document));
   if (about.length > 0) built.warnings = sortWarnings([...built.warnings, ...about]);

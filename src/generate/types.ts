@@ -123,6 +123,7 @@ export type GenerationWarningCode =
   | "data-events-not-logged"
   | "management-events-not-logged"
   | "resources-truncated"
+  | "prefix-ends-in-a-date"
   | "no-resource-recorded"
   | "calls-without-resource"
   | "parent-resource-only"
