@@ -435,6 +435,10 @@ interface Annotation {
  * today's, not its replacement.
  */
 export function renderCloudFormation(targets: readonly CloudFormationTarget[]): string {
+  // No role, no template: "the Resources section, which must declare at least one resource"
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-guide.html), so
+  // `Resources: {}` was a template CloudFormation refuses. Nothing, as Terraform and SAM write.
+  if (targets.length === 0) return "";
   const groups = new Map<string | undefined, CloudFormationTarget[]>();
   for (const t of targets) {
     const g = groups.get(t.template);
