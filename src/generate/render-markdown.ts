@@ -139,6 +139,20 @@ export function renderPolicyMarkdown(build: PolicyBuild, subject: string, option
  * The right-sizing diff as a pull-request comment. `sharedAdviceSaid`: the comment's top says the
  * warnings' shared advice (renderSharedAdviceMarkdown), as for the policies' comment.
  */
+/**
+ * When the policy is for a new role (one function of a shared role, `--split` or `--function`), not
+ * today's: the diff compares it with today's role, whose removals are then what this function does
+ * not need, not what today's role can lose while other functions run with it. Before, the heading "Right-sizing <shared role> for <function>" and
+ * its "removed" lines read as edits of the shared role, which would break the other functions.
+ */
+function newRoleNote(diff: PolicyDiff, build: PolicyBuild): string | null {
+  const today = /^arn:[^:]+:iam::[^:]*:role\/(?:.*\/)?([^/]+)$/.exec(diff.roleArn)?.[1];
+  // A role that is no IAM role ARN (a template's placeholder) is no role other functions share.
+  if (today === undefined || today === build.roleName) return null;
+  const role = mdCode(today);
+  return `> The generated policy is for a new role, ${mdCode(build.roleName)}, not for ${role}: the removals below are what this function does not need, not what ${role} can lose while other functions run with it. Create the new role and point the function at it; right-size ${role} from the union of its functions' policies (\`leastrole generate\` without \`--split\` or \`--function\`).`;
+}
+
 export function renderDiffMarkdown(diff: PolicyDiff, build: PolicyBuild, options: PolicyMarkdownOptions = {}): string {
   const s = diff.summary;
   const out: string[] = [`### Right-sizing ${mdCode(shownSubject(diff.roleArn, options.names))} for ${mdCode(shownSubject(diff.subject, options.names))}`, ""];
@@ -148,6 +162,8 @@ export function renderDiffMarkdown(diff: PolicyDiff, build: PolicyBuild, options
   out.push("");
   out.push(`**${n(s.removedActions)}** actions removed, **${n(s.narrowedActions)}** narrowed to fewer resources, **${n(s.keptActions)}** kept, **${n(s.addedActions)}** added, **${n(s.widenedActions)}** granted on resources today's policy lacks.`, "");
   if (diff.unresolvedPolicies.length > 0) out.push(`> Not compared (document not in the input): ${codes(diff.unresolvedPolicies)}.`, "");
+  const note = newRoleNote(diff, build);
+  if (note !== null) out.push(note, "");
 
   out.push("#### Today's statements", "");
   for (const c of diff.current) {

@@ -451,6 +451,19 @@ describe("shared roles: role-per-function split and the interim union", () => {
     const parsed = JSON.parse(one.output) as { subject: string; policy: PolicyDocument }[];
     expect(parsed[0]?.subject).toBe(a.arn);
   });
+
+  it("--split --diff says each policy is for a new role, and that the shared role's removals are not the shared role's to lose", () => {
+    // Before: "Right-sizing shared-role for orders-reader … removed dynamodb:PutItem", read as an
+    // edit of the shared role, which would refuse orders-writer's PutItem.
+    const note = (fn: string) =>
+      `> The generated policy is for a new role, \`${fn}-role\`, not for \`shared-role\`: the removals below are what this function does not need, not what \`shared-role\` can lose while other functions run with it. Create the new role and point the function at it; right-size \`shared-role\` from the union of its functions' policies (\`leastrole generate\` without \`--split\` or \`--function\`).`;
+    const split = runGenerate(doc, { split: true, diff: true }, catalog).output;
+    expect(split).toContain(note("orders-reader"));
+    expect(split).toContain(note("orders-writer"));
+    expect(runGenerate(doc, { function: "orders-reader", diff: true }, catalog).output).toContain(note("orders-reader"));
+    // The union is for the shared role itself: no such note.
+    expect(runGenerate(doc, { diff: true }, catalog).output).not.toContain("The generated policy is for a new role");
+  });
 });
 
 describe("right-sizing diff", () => {
