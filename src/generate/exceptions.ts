@@ -34,6 +34,7 @@ export function exceptionGrants(exceptions: readonly KeptException[], fn: Lambda
     const actions = new Set<string>();
     const resources = new Set<string>();
     const from: AppliedException["resourcesFrom"] = ex.resources !== undefined && ex.resources.length > 0 ? "configuration" : "current-policy";
+    const configured = from === "configuration" ? policyResources(ex, warnings) : [];
     for (const pattern of ex.actions) {
       const provenance = [{ kind: "exception" as const, reason: ex.reason, pattern }];
       const concrete = catalog.expand(pattern);
@@ -44,7 +45,8 @@ export function exceptionGrants(exceptions: readonly KeptException[], fn: Lambda
           message: `kept exception "${ex.reason}": ${pattern} matches no action in the catalog; ${from === "configuration" ? "kept as written" : "skipped (no resources given)"}.`,
         });
         if (from === "configuration") {
-          for (const r of ex.resources ?? []) {
+          if (configured.length === 0) continue;
+          for (const r of configured) {
             grants.push({ action: pattern, resource: r, scoping: "as-configured", provenance });
             resources.add(r);
           }
@@ -59,7 +61,7 @@ export function exceptionGrants(exceptions: readonly KeptException[], fn: Lambda
         // `ecs:*` kept ecs:PutAccountSettingDefault and every other `*`-only action of the service).
         let rs: string[];
         if (noResourceLevel) rs = from === "configuration" || grantedToday(current, action, ex.reason, warnings) ? ["*"] : [];
-        else rs = from === "configuration" ? [...(ex.resources ?? [])] : todaysResources(current, action, ex.reason, warnings);
+        else rs = from === "configuration" ? configured : todaysResources(current, action, ex.reason, warnings);
         if (rs.length === 0) continue;
         actions.add(action);
         for (const r of rs) {
@@ -71,6 +73,30 @@ export function exceptionGrants(exceptions: readonly KeptException[], fn: Lambda
     applied.push({ function: ex.function, reason: ex.reason, actions: [...actions].sort(), resources: [...resources].sort(), resourcesFrom: from });
   }
   return { grants, applied, warnings };
+}
+
+/**
+ * An IAM policy's Resource is "*" or an ARN, `arn:partition:service:region:account-id:resource`
+ * (wildcards allowed; IAM User Guide, "IAM JSON policy elements: Resource",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html):
+ * anything else and IAM refuses the whole policy (MalformedPolicyDocument), so the generated role
+ * could not be deployed at all. Before, an exception's `resources: [table/orders]` went into the
+ * policy as written.
+ */
+const POLICY_RESOURCE = /^(?:\*|arn:[^:]*:[^:]*:[^:]*:[^:]*:.+)$/;
+
+/** The exception's resources that a policy can hold; the others are named in a warning and left out. */
+function policyResources(ex: KeptException, warnings: GenerationWarning[]): string[] {
+  const given = ex.resources ?? [];
+  const bad = given.filter((r) => !POLICY_RESOURCE.test(r));
+  if (bad.length > 0) {
+    const good = given.length - bad.length;
+    warnings.push({
+      code: "exception-resource-not-an-arn",
+      message: `kept exception "${ex.reason}": ${bad.map((r) => JSON.stringify(r)).join(", ")} ${bad.length === 1 ? "is" : "are"} not an ARN (arn:partition:service:region:account-id:resource) or "*", which IAM refuses in a policy (MalformedPolicyDocument); left out${good === 0 ? ", so the exception keeps nothing" : ""}. Write the full ARN in the exception's \`resources\`.`,
+    });
+  }
+  return given.filter((r) => POLICY_RESOURCE.test(r));
 }
 
 /** Does an Allow of today's policy grant the action (on any resource)? Warns when not. */

@@ -135,6 +135,7 @@ export type GenerationWarningCode =
   | "exception-not-granted-today"
   | "exception-on-star"
   | "exception-unknown-action"
+  | "exception-resource-not-an-arn"
   | "requirement-unknown-resource"
   | "target-not-understood"
   | "kafka-access-not-granted"

@@ -152,6 +152,31 @@ describe("generatePolicy", () => {
     expect(g.warnings.filter((w) => w.code === "exception-on-star").map((w) => w.action)).toEqual(catalog.expand("dynamodb:Restore*").filter((a) => a !== "dynamodb:RestoreTableFromBackup"));
   });
 
+  it("leaves out an exception's resource that is no ARN, which IAM refuses in a policy, and says so", () => {
+    const { doc, fn } = ordersScenario();
+    const T = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`;
+    const g = generatePolicy(
+      doc,
+      fn.arn,
+      {
+        exceptions: [
+          { function: fn.name, actions: ["dynamodb:Scan"], resources: ["table/orders", T], reason: "monthly backfill" },
+          { function: fn.name, actions: ["sqs:PurgeQueue"], resources: ["orders-in"], reason: "poison queue runbook" },
+        ],
+      },
+      catalog,
+    );
+    // Before: Resource ["table/orders", …] and ["orders-in"] in the policy: MalformedPolicyDocument, no role at all.
+    for (const st of g.policy.Statement) for (const r of st.Resource ?? []) expect(r === "*" || r.startsWith("arn:"), r).toBe(true);
+    expect(allowed(g.policy, "dynamodb:Scan", T)).toBe(true);
+    expect(g.grants.some((x) => x.action === "sqs:PurgeQueue")).toBe(false);
+    expect(g.exceptions.find((e) => e.reason === "poison queue runbook")).toMatchObject({ actions: [], resources: [] });
+    expect(g.warnings.filter((w) => w.code === "exception-resource-not-an-arn").map((w) => w.message)).toEqual([
+      'kept exception "monthly backfill": "table/orders" is not an ARN (arn:partition:service:region:account-id:resource) or "*", which IAM refuses in a policy (MalformedPolicyDocument); left out. Write the full ARN in the exception\'s `resources`.',
+      'kept exception "poison queue runbook": "orders-in" is not an ARN (arn:partition:service:region:account-id:resource) or "*", which IAM refuses in a policy (MalformedPolicyDocument); left out, so the exception keeps nothing. Write the full ARN in the exception\'s `resources`.',
+    ]);
+  });
+
   it("finds functions by qualified ARN and rejects unknown or ambiguous names", () => {
     const { doc, fn } = ordersScenario();
     expect(findFunction(doc, `${fn.arn}:prod`).arn).toBe(fn.arn);
