@@ -31,7 +31,9 @@ export function registerGenerate(program: Command): void {
     .addOption(new Option("--target <target>", "where the policy lives, which decides its size limit: the role's inline policies (10,240 characters together) or customer managed policies (6,144 each)").choices(["inline", "managed"]).default("inline"))
     .option("--prefix-threshold <n>", "distinct resources sharing a prefix before they become a prefix pattern (default 3)")
     .option("-c, --config <file>", "configuration file: kept exceptions, usage window (default: .leastrole.yaml/.yml/.json in the current folder or the nearest one above it, up to the repository root)")
-    .option("--window-days <days>", "days of usage needed before a permission can be called unused (default 30)")
+    // Audit's wording ("before a permission can be called unused") said nothing of what the window
+    // does to a generated policy: an action last called before it is left out.
+    .option("--window-days <days>", "the usage window in days: an action whose every call was before it is not granted (default: the config's usage.windowDays, else 30)")
     .option("--as-of <date>", "reference date for time arithmetic"),
   ).action(async (paths: string[], flags: GenerateFlags, cmd: Command) => {
       const threshold = flags.prefixThreshold === undefined ? undefined : Number(flags.prefixThreshold.trim() === "" ? Number.NaN : flags.prefixThreshold);
