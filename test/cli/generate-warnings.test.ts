@@ -22,6 +22,18 @@ describe("generate's warnings on stderr", () => {
     ]);
   });
 
+  it("functions of one name in several templates go by where they are defined, not by a synthetic account's ARN", () => {
+    // Two templates read together, neither saying its account: each gets its own unknown-<hash>.
+    const a = "arn:aws:lambda:unknown:unknown-0dedf4e0:function:ConsumerFunction";
+    const b = "arn:aws:lambda:unknown:unknown-10a375b4:function:ConsumerFunction";
+    const where = (s: string) => ({ [a]: "sqs/template.yaml#ConsumerFunction", [b]: "kinesis/template.yaml#ConsumerFunction" })[s];
+    // Before: "leastrole: warning: arn:aws:lambda:unknown:unknown-0dedf4e0:function:ConsumerFunction: …".
+    expect(warningLines([target(a, "No calls."), target(b, "No calls.", "Kept s3:GetObject.")], where)).toEqual([
+      "leastrole: warning: 2 policies (kinesis/template.yaml#ConsumerFunction, sqs/template.yaml#ConsumerFunction): No calls.",
+      "leastrole: warning: kinesis/template.yaml#ConsumerFunction: Kept s3:GetObject.",
+    ]);
+  });
+
   it("a message a policy repeats counts it once, and plain-string warnings are read too", () => {
     expect(warningLines([{ subject: "arn:r", build: { warnings: ["w", "w"] } }])).toEqual(["leastrole: warning: arn:r: w"]);
     expect(warningLines([])).toEqual([]);

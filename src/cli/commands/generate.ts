@@ -5,6 +5,8 @@ import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { writeOutputStreamed } from "../io.js";
 import { InputError } from "../../errors.js";
 import { namesListed, shortName } from "../warning-groups.js";
+import type { CanonicalDocument, SourceLocation } from "../../model/document.js";
+import { isUnknownAccount } from "../../generate/unknown-places.js";
 
 interface GenerateFlags extends InputFlags, IacFlags {
   format: GenerateFormat;
@@ -74,7 +76,7 @@ export function registerGenerate(program: Command): void {
       writeOutputStreamed((write) => {
         targets = writeGenerate(document, options, write);
       }, flags.output);
-      for (const line of warningLines(targets)) progress.note(line);
+      for (const line of warningLines(targets, whereDefined(document))) progress.note(line);
       // A file named on the command line that could not be read: an input error (output written all the same).
       if (reportUnreadNamedInputs(document, paths)) process.exitCode = 2;
     });
@@ -89,11 +91,15 @@ export function registerGenerate(program: Command): void {
  * lines at 10,000 functions), and the demo account's five policies repeated the same long
  * data-events advice five times, with no word that it was a warning.
  */
-export function warningLines(targets: ReadonlyArray<{ subject: string; build: { warnings: ReadonlyArray<string | { message: string; advice?: string; function?: string }> } }>): string[] {
-  // A policy by its function's or role's name, unless two share one (two regions): then its ARN.
+export function warningLines(
+  targets: ReadonlyArray<{ subject: string; build: { warnings: ReadonlyArray<string | { message: string; advice?: string; function?: string }> } }>,
+  where: (subject: string) => string | undefined = () => undefined,
+): string[] {
+  // A policy by its function's or role's name, unless two share one (two regions, two templates):
+  // then where it is defined (`template.yaml#ConsumerFunction`), else its ARN.
   const subjects = [...new Set(targets.map((t) => t.subject))];
   const short = subjects.map(shortName);
-  const label = new Map(subjects.map((s, i) => [s, new Set(short).size === subjects.length ? (short[i] as string) : s]));
+  const label = new Map(subjects.map((s, i) => [s, new Set(short).size === subjects.length ? (short[i] as string) : (where(s) ?? s)]));
   const groups = new Map<string, { text: string; names: string[]; what: string }>();
   const add = (key: string, text: string, name: string, what: string): void => {
     const group = groups.get(key);
@@ -113,4 +119,25 @@ export function warningLines(targets: ReadonlyArray<{ subject: string; build: { 
     }
   }
   return [...groups.values()].map((g) => `leastrole: warning: ${namesListed(g.names, g.what)}: ${g.text}`);
+}
+
+/**
+ * Where a target's function or role is defined, `file#address`, for an IaC input that does not say
+ * which account it deploys to (a template's logical ID, a plan's address); undefined otherwise. Why: functions of the same name
+ * in several templates (the corpus's serverless-patterns: nine ConsumerFunction) were told apart
+ * by ARN, `arn:aws:lambda:unknown:unknown-0dedf4e0:function:ConsumerFunction`, whose synthetic
+ * account says nothing of which template it is.
+ */
+function whereDefined(document: CanonicalDocument): (subject: string) => string | undefined {
+  const sources = new Map<string, SourceLocation | null | undefined>();
+  for (const f of document.functions) sources.set(f.arn, f.source);
+  for (const r of document.roles) sources.set(r.arn, r.source);
+  return (subject) => {
+    // Only where the ARN says nothing of where the resource is: an account export's ARN (a region,
+    // an account) is better than its file's `Functions[3]`.
+    const account = /^arn:[^:]*:[^:]*:[^:]*:([^:]*):/.exec(subject)?.[1];
+    if (account === undefined || !isUnknownAccount(account)) return undefined;
+    const s = sources.get(subject);
+    return s?.file !== undefined && s.address !== undefined && s.address !== null ? `${s.file}#${s.address}` : undefined;
+  };
 }
