@@ -6,7 +6,7 @@ import { writeOutputStreamed } from "../io.js";
 import { InputError } from "../../errors.js";
 import { namesListed, shortName } from "../warning-groups.js";
 import type { CanonicalDocument, SourceLocation } from "../../model/document.js";
-import { isUnknownAccount } from "../../generate/unknown-places.js";
+import { hasPlaceholderAccount } from "../../deployment-account.js";
 
 interface GenerateFlags extends InputFlags, IacFlags {
   format: GenerateFormat;
@@ -135,8 +135,7 @@ function whereDefined(document: CanonicalDocument): (subject: string) => string 
   return (subject) => {
     // Only where the ARN says nothing of where the resource is: an account export's ARN (a region,
     // an account) is better than its file's `Functions[3]`.
-    const account = /^arn:[^:]*:[^:]*:[^:]*:([^:]*):/.exec(subject)?.[1];
-    if (account === undefined || !isUnknownAccount(account)) return undefined;
+    if (!hasPlaceholderAccount(subject)) return undefined;
     const s = sources.get(subject);
     return s?.file !== undefined && s.address !== undefined && s.address !== null ? `${s.file}#${s.address}` : undefined;
   };
