@@ -72,8 +72,12 @@ const STAGE_LABEL: Record<BuildProgress["stage"], string> = {
   analyze: "analysing",
 };
 
-export async function documentFor(paths: string[], flags: InputFlags, read: ConfigRead, progress: Progress, timings?: { wall: StageTimings; cpu: StageTimings }, iac?: IacReadOptions): Promise<CanonicalDocument> {
-  const pending = await pendingDocumentFor(paths, flags, read, progress, timings, iac);
+/**
+ * `emptyNote`: whether to say "nothing to audit" of inputs without functions or roles; `generate`
+ * says "nothing to generate" itself, and both notes together read as two answers to one question.
+ */
+export async function documentFor(paths: string[], flags: InputFlags, read: ConfigRead, progress: Progress, timings?: { wall: StageTimings; cpu: StageTimings }, iac?: IacReadOptions, emptyNote = true): Promise<CanonicalDocument> {
+  const pending = await pendingDocumentFor(paths, flags, read, progress, timings, iac, true, emptyNote);
   const document = pending.finish();
   addMs(timings?.wall, timings?.cpu, "analyze", pending.finishingMs());
   return document;
@@ -91,6 +95,7 @@ export async function pendingDocumentFor(
   timings?: { wall: StageTimings; cpu: StageTimings },
   iac?: IacReadOptions,
   keepLabels = true,
+  emptyNote = true,
 ): Promise<PendingDocument> {
   if (paths.length === 0) throw new InputError("no inputs: give files or folders (an account export, CloudTrail logs, a Terraform plan, a template…)");
   const asOf = flags.asOf !== undefined ? asOfFlag(flags.asOf) : undefined;
@@ -120,7 +125,7 @@ export async function pendingDocumentFor(
     const used = document.meta.sources.filter((s) => !unusable.has(resolve(s.path)));
     if (used.length > 0) {
       const kinds = [...new Set(used.map((s) => s.kind))].sort().join(", ");
-      progress.note(`leastrole: note: nothing to audit: the inputs (${kinds}) hold no Lambda functions or IAM roles`);
+      if (emptyNote) progress.note(`leastrole: note: nothing to audit: the inputs (${kinds}) hold no Lambda functions or IAM roles`);
       return pending;
     }
     // The first error, else what the readers said of a file they saw but did not use (a bare
@@ -130,7 +135,7 @@ export async function pendingDocumentFor(
     const hint = w ? ` (first problem: ${w.file ? `${w.file}: ` : ""}${w.message})` : "";
     throw new InputError(`no inputs recognised in ${paths.join(", ")}: expected ${INPUT_KINDS}${hint}`);
   }
-  if (document.functions.length === 0 && document.roles.length === 0) {
+  if (document.functions.length === 0 && document.roles.length === 0 && emptyNote) {
     // Activity without an account: "No findings" alone would read as a clean account.
     progress.note(
       "leastrole: note: nothing to audit: the activity files were read, but no input holds Lambda functions or IAM roles to judge them against; give the account's exports with them (leastrole collect, or aws iam get-account-authorization-details and aws lambda list-functions)",

@@ -51,11 +51,11 @@ export function registerGenerate(program: Command): void {
       const { config } = read;
       // The template's parameters, account and region as for audit: a policy made from parameter
       // defaults is the wrong policy for a stack deployed with other values.
-      const document = await documentFor(paths, flags, read, progress, undefined, iacOptionsOf(flags));
+      const document = await documentFor(paths, flags, read, progress, undefined, iacOptionsOf(flags), false);
       printInputWarnings(document, progress, paths);
       // Policies are made per function: without one, the output is empty (JSON's []) and exit 0,
       // as an audit of a plan that touches no Lambda passes. Before, nothing said why (roles
-      // without functions), or "nothing to audit" (logs alone).
+      // without functions), or "nothing to audit" (logs alone), which documentFor no longer says here.
       if (document.functions.length === 0 && flags.function === undefined) {
         progress.note(
           "leastrole: note: nothing to generate: no input holds a Lambda function, and policies are made per function; give the account's export (leastrole collect, or aws lambda list-functions with aws iam get-account-authorization-details) or the template or plan that defines the functions",
