@@ -629,7 +629,7 @@ function unresolvedReferencesWarning(document: CanonicalDocument, fn: LambdaFunc
   };
 }
 
-const defaultsByFile = new WeakMap<CanonicalDocument, Map<string, string[]>>();
+const defaultsByFile = new WeakMap<CanonicalDocument, Map<string, Array<{ name: string; shown: string }>>>();
 
 /**
  * The parameters the function's and its role's templates were read with the Default of (the
@@ -638,7 +638,7 @@ const defaultsByFile = new WeakMap<CanonicalDocument, Map<string, string[]>>();
  * the dev queue and log group); deployed in a stack with `Env=prod`, the role would collide with
  * the dev stack's and grant the dev resources. Before, nothing said so.
  */
-function parameterDefaultsWarning(document: CanonicalDocument, fn: LambdaFunction, role: { source: { file: string } | null } | undefined, written?: WrittenReferences): GenerationWarning | null {
+function parameterDefaultsWarning(document: CanonicalDocument, fn: LambdaFunction, role: { source: { file: string } | null } | undefined, written: WrittenReferences | undefined, output: readonly string[]): GenerationWarning | null {
   let byFile = defaultsByFile.get(document);
   if (byFile === undefined) {
     byFile = new Map();
@@ -647,7 +647,7 @@ function parameterDefaultsWarning(document: CanonicalDocument, fn: LambdaFunctio
       const m = /^parameter (\S+) is not given \(--parameter [^)]*\): read with its Default (.*)$/.exec(w.message);
       if (m === null) continue;
       const list = byFile.get(w.file) ?? [];
-      list.push(`${m[1] as string}=${m[2] as string}`);
+      list.push({ name: m[1] as string, shown: m[2] as string });
       byFile.set(w.file, list);
     }
     defaultsByFile.set(document, byFile);
@@ -658,9 +658,30 @@ function parameterDefaultsWarning(document: CanonicalDocument, fn: LambdaFunctio
   const handled = written?.table.language === "cloudformation" ? written : undefined;
   const left = handled === undefined ? [] : [...new Set(handled.baked)].sort();
   const conditions = handled?.table.conditionParameters ?? [];
+  // Only the defaults that made something this output writes (a whole part of its role name or a
+  // Resource, as variableValuesWarning reads a plan's variables) or decided a condition: a default
+  // read for a BatchSize or a memory size changes no policy, and listing it sent the user to
+  // --parameter for nothing (found by this session's generate review). A value too short to tell
+  // (one character, or none) is kept.
+  const matters = (d: { name: string; shown: string }): boolean => {
+    if (conditions.includes(d.name)) return true;
+    let value: unknown;
+    try {
+      value = JSON.parse(d.shown);
+    } catch {
+      return true;
+    }
+    // A list parameter's default is shown joined with commas: each member may make a name.
+    const texts = String(value).split(",");
+    return texts.some((t) => {
+      if (t.length < 2) return true;
+      const part = new RegExp(`(?:^|[:/._*-])${t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:$|[:/._*-])`);
+      return output.some((o) => part.test(o));
+    });
+  };
   const parts = files.flatMap((f) => {
-    const list = byFile.get(f);
-    if (list === undefined) return [];
+    const list = byFile.get(f)?.filter(matters).map((d) => `${d.name}=${d.shown}`);
+    if (list === undefined || list.length === 0) return [];
     if (f === handled?.table.file && left.length === 0 && conditions.length === 0) return [];
     return [`${f}: ${[...new Set(list)].sort().join(", ")}`];
   });
@@ -896,7 +917,7 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   const written = outputReferences(document, outputFile, options.format, built);
   if (written?.references !== undefined) built.references = written.references;
   // The warnings about what the output writes as the input's values, known only now.
-  const about = [parameterDefaultsWarning(document, fn, role, written), variableValuesWarning(document, outputFile, built), longerValuesWarning(built, written?.table)].filter((w): w is GenerationWarning => w !== null);
+  const about = [parameterDefaultsWarning(document, fn, role, written, outputStrings(built)), variableValuesWarning(document, outputFile, built), longerValuesWarning(built, written?.table)].filter((w): w is GenerationWarning => w !== null);
   // Of the final grants: a kept exception on the part before the date folds the pattern, and the warning with it.
   about.push(...datedPrefixWarnings(built.grants));
   // The output takes today's role's place: the template's or plan's other policy resources on it stay.

@@ -175,6 +175,30 @@ describe("generate from a template read with parameter defaults", () => {
     expect(warning?.message).not.toContain("written as references");
   });
 
+  it("names only the defaults that made something the output writes or decided a condition, not a BatchSize", () => {
+    // Before, every parameter the template read with its Default was listed (BatchSize, MemorySize),
+    // sending the user to --parameter for values that change no policy.
+    const dir = mkdtempSync(join(tmpdir(), "lr-param-matter-"));
+    try {
+      const template = [
+        "AWSTemplateFormatVersion: '2010-09-09'",
+        "Transform: AWS::Serverless-2016-10-31",
+        "Parameters:\n  Env:\n    Type: String\n    Default: staging\n  BatchSize:\n    Type: Number\n    Default: 25\n  Memory:\n    Type: Number\n    Default: 512",
+        "Resources:",
+        "  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Sub ${Env}-jobs",
+        "  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionName: !Sub ${Env}-worker\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: src/\n      MemorySize: !Ref Memory\n      Events:\n        Jobs:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt Queue.Arn\n            BatchSize: !Ref BatchSize",
+      ].join("\n");
+      writeFileSync(join(dir, "stack.yaml"), template);
+      const targets = JSON.parse(generate([join(dir, "stack.yaml")]).stdout) as Array<{ warnings: Array<{ code: string; message: string }> }>;
+      const warning = targets.flatMap((t) => t.warnings).find((w) => w.code === "parameter-defaults");
+      expect(warning?.message).toMatch(/\(\S*stack\.yaml: Env="staging"\)/);
+      expect(warning?.message).not.toContain("BatchSize");
+      expect(warning?.message).not.toContain("Memory");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("says nothing of a parameter given with --parameter", () => {
     const given = generate([parameterDefaults, "--format", "cloudformation", "--parameter", "Env=prod"]);
     expect(given.stdout).toContain("RoleName: prod-orders-fn-role");
