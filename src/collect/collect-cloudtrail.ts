@@ -7,15 +7,19 @@
  * `{Events: […]}` — the shape of `aws cloudtrail lookup-events` — so memory stays bounded.
  *
  * s3: the trail's log files under s3://bucket/prefix, copied byte for byte (gzip as delivered)
- * under cloudtrail/s3/<bucket>/<key>, keeping AWS's folder layout. Only event files
- * (`…/CloudTrail/<region>/YYYY/MM/DD/…`) whose day overlaps the window are fetched; digest and
- * Insights files are skipped. Objects already on disk with the listed size are not fetched again.
+ * under cloudtrail/s3/<bucket>/<key>, keeping AWS's folder layout. The prefix is a folder (`org`
+ * is read as `org/`, not also `org2/`). Only event files (`…/CloudTrail/<region>/YYYY/MM/DD/…`)
+ * whose day overlaps the window are listed and fetched: the layout's folders are walked down to
+ * each region, whose keys are listed from the window's first day to its last
+ * (cloudtrail-log-layout.ts); digest and Insights files are skipped. Objects already on disk with
+ * the listed size are not fetched again.
  */
 
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import type { Event } from "@aws-sdk/client-cloudtrail";
 import type { _Object } from "@aws-sdk/client-s3";
 import { callAws } from "./aws-call.js";
+import { asFolder, descendsInto, layoutLevel, regionFolderOf, windowKeys } from "./cloudtrail-log-layout.js";
 import type { CloudTrailSource } from "./options.js";
 import { pool, type Run } from "./run.js";
 import { relPath } from "./writer.js";
@@ -71,6 +75,115 @@ export function dayInWindow(day: Date, window: { start: Date; end: Date }): bool
   return day.getTime() + 86_400_000 > window.start.getTime() && day.getTime() <= window.end.getTime();
 }
 
+interface Listing {
+  /** The window's event files listed. */
+  objects: _Object[];
+  attempts: number;
+}
+
+/**
+ * The event files of the window under `folder` (see cloudtrail-log-layout.ts): the layout's
+ * folders are walked with Delimiter "/", and each region folder is listed from just before the
+ * window's first day until past its last. `walked` false: no region folder was found (a layout
+ * this does not know), and every object under the folder was listed instead, as collect did
+ * before it walked the layout (`listedAny`: that listing returned objects). Either way only keys
+ * eventFileDay and dayInWindow take are kept.
+ */
+async function listWindowFiles(
+  run: Run,
+  homeRegion: string,
+  bucket: string,
+  folder: string,
+  window: { start: Date; end: Date },
+  concurrency: number,
+): Promise<Listing & { walked: boolean; listedAny: boolean }> {
+  let attempts = 0;
+  const regions: string[] = [];
+  let level = [folder];
+  while (level.length > 0) {
+    const next: string[] = [];
+    await pool(level, concurrency, async (parent) => {
+      if (layoutLevel(parent) === "region") {
+        regions.push(parent);
+        return;
+      }
+      const listed = await listFolders(run, homeRegion, bucket, parent);
+      attempts += listed.attempts;
+      next.push(...listed.folders.filter((child) => descendsInto(parent, child)));
+    });
+    level = next.sort();
+  }
+  const inWindow = (o: _Object) => {
+    const day = o.Key ? eventFileDay(o.Key) : null;
+    return day !== null && dayInWindow(day, window);
+  };
+  if (regions.length === 0) {
+    const all = await listKeys(run, homeRegion, bucket, folder, inWindow, null);
+    return { objects: all.objects, attempts: attempts + all.attempts, walked: false, listedAny: all.listed > 0 };
+  }
+  const objects: _Object[] = [];
+  await pool(regions.sort(), concurrency, async (prefix) => {
+    const listed = await listKeys(run, homeRegion, bucket, prefix, inWindow, windowKeys(regionFolderOf(prefix) ?? prefix, window));
+    attempts += listed.attempts;
+    objects.push(...listed.objects);
+  });
+  return { objects, attempts, walked: true, listedAny: true };
+}
+
+/** The sub-folders (CommonPrefixes) of a folder, all pages. */
+async function listFolders(run: Run, homeRegion: string, bucket: string, folder: string): Promise<{ folders: string[]; attempts: number }> {
+  const folders: string[] = [];
+  let attempts = 0;
+  let token: string | undefined;
+  do {
+    const r = await callAws(run.ctx, "s3:ListObjectsV2", homeRegion, {
+      Bucket: bucket,
+      Prefix: folder === "" ? undefined : folder,
+      Delimiter: "/",
+      ContinuationToken: token,
+    });
+    attempts += r.attempts;
+    for (const p of r.output.CommonPrefixes ?? []) if (p.Prefix) folders.push(p.Prefix);
+    token = r.output.IsTruncated ? r.output.NextContinuationToken : undefined;
+  } while (token);
+  return { folders, attempts };
+}
+
+/**
+ * The objects under a prefix that `keep` takes (page by page: a full listing may be millions of
+ * keys), all pages; with `range`, from its startAfter until a page ends past it. `listed`: how
+ * many objects were listed, kept or not.
+ */
+async function listKeys(
+  run: Run,
+  homeRegion: string,
+  bucket: string,
+  prefix: string,
+  keep: (o: _Object) => boolean,
+  range: { startAfter: string; past: (key: string) => boolean } | null,
+): Promise<Listing & { listed: number }> {
+  const objects: _Object[] = [];
+  let attempts = 0;
+  let listed = 0;
+  let token: string | undefined;
+  do {
+    const r = await callAws(run.ctx, "s3:ListObjectsV2", homeRegion, {
+      Bucket: bucket,
+      Prefix: prefix === "" ? undefined : prefix,
+      ...(range !== null ? { StartAfter: range.startAfter } : {}),
+      ContinuationToken: token,
+    });
+    attempts += r.attempts;
+    const contents = r.output.Contents ?? [];
+    listed += contents.length;
+    for (const o of contents) if (keep(o)) objects.push(o);
+    const last = contents.at(-1)?.Key;
+    const done = range !== null && last !== undefined && range.past(last);
+    token = !done && r.output.IsTruncated ? r.output.NextContinuationToken : undefined;
+  } while (token);
+  return { objects, attempts, listed };
+}
+
 export async function collectS3Logs(
   run: Run,
   homeRegion: string,
@@ -84,22 +197,14 @@ export async function collectS3Logs(
   // Resumed only as a whole: when the downloads did not all succeed, list again and fetch what is missing.
   const done = run.resumable(getSpec) !== undefined;
   const listed = await run.unit<_Object[]>(listSpec, { fresh: !done }, async () => {
-    const objects: _Object[] = [];
-    let token: string | undefined;
-    let attempts = 0;
-    do {
-      const r = await callAws(run.ctx, "s3:ListObjectsV2", homeRegion, {
-        Bucket: source.bucket,
-        Prefix: source.prefix === "" ? undefined : source.prefix,
-        ContinuationToken: token,
-      });
-      attempts += r.attempts;
-      for (const o of r.output.Contents ?? []) {
-        const day = o.Key ? eventFileDay(o.Key) : null;
-        if (day && dayInWindow(day, window)) objects.push(o);
-      }
-      token = r.output.IsTruncated ? r.output.NextContinuationToken : undefined;
-    } while (token);
+    const { objects, attempts, walked, listedAny } = await listWindowFiles(run, homeRegion, source.bucket, asFolder(source.prefix), window, concurrency);
+    // Said only when there was something to list: an empty prefix has no layout to recognise.
+    if (!walked && listedAny) {
+      run.notes.push(
+        `${url}: no CloudTrail region folder (<prefix>AWSLogs/[<organization ID>/]<account ID>/CloudTrail/<region>/) was found under it, ` +
+          "so every object under it was listed to find the window's log files; name the folder that holds AWSLogs/ (the trail's S3 key prefix) to list only the window's days",
+      );
+    }
     objects.sort((a, b) => ((a.Key ?? "") < (b.Key ?? "") ? -1 : 1));
     return { count: objects.length, attempts, data: objects };
   });

@@ -29,6 +29,7 @@ import { readFileSync } from "node:fs";
 import type { Trail } from "@aws-sdk/client-cloudtrail";
 import { isEventSelectorsOutput, parseEventSelectors } from "../usage/event-selectors.js";
 import { callAws } from "./aws-call.js";
+import { asFolder } from "./cloudtrail-log-layout.js";
 import type { AthenaSource, CloudTrailSource, LakeSource } from "./options.js";
 import { pool, unitId, type Run, type UnitSpec } from "./run.js";
 import { withoutMetadata } from "./shape.js";
@@ -65,7 +66,9 @@ export function deliversUnder(trail: Pick<ListedTrail, "bucket" | "keyPrefix">, 
   if (trail.bucket === null || trail.bucket !== source.bucket) return false;
   const key = trail.keyPrefix?.replace(/^\/+|\/+$/g, "") ?? "";
   const root = `${key === "" ? "" : `${key}/`}AWSLogs/`;
-  return root.startsWith(source.prefix) || source.prefix.startsWith(root);
+  // The prefix is a folder, as collectS3Logs lists it: `team` is not above `team2/AWSLogs/`.
+  const prefix = asFolder(source.prefix);
+  return root.startsWith(prefix) || prefix.startsWith(root);
 }
 
 /** `cloudtrail/get-event-selectors/<account>/<home region>/<trail name>.json`. */

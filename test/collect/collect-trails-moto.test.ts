@@ -334,6 +334,9 @@ describe("deliversUnder: a trail's log files and the S3 prefix collect reads ove
     [trail("logs", "team"), "audit/", false],
     [trail("logs", "team"), "AWSLogs/", false],
     [trail("logs", "teams"), "team/", false],
+    // The prefix is a folder: `team` is not above team2/AWSLogs/ (it was, found by the s3window task).
+    [trail("logs", "team2"), "team", false],
+    [trail("logs", "team"), "team", true],
     [trail("other", "team"), "team/", false],
     [trail(null, "team"), "team/", false],
   ])("%j under %j: %s", (t, prefix, expected) => {

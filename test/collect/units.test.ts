@@ -6,6 +6,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { dayInWindow, eventFileDay } from "../../src/collect/collect-cloudtrail.js";
+import { asFolder, descendsInto, layoutLevel, regionFolderOf, windowKeys } from "../../src/collect/cloudtrail-log-layout.js";
 import { decodeAuthorizationDetails, decodePolicyDocument, trustsLambda } from "../../src/collect/iam-documents.js";
 import { collectPolicy, CollectError, parseCloudTrailSource, readManifest, REDACTED_VALUE } from "../../src/collect/index.js";
 import { resolveOptions } from "../../src/collect/options.js";
@@ -189,6 +190,49 @@ describe("CloudTrail S3 layout and window", () => {
         expect(dayInWindow(day, window)).toBe(meets);
       }),
     );
+  });
+});
+
+describe("CloudTrail S3 layout: which folders collect walks, and where a region's window starts and ends", () => {
+  const org = "team/AWSLogs/o-a1b2c3d4e5/";
+  const account = `${org}111111111111/`;
+  const region = `${account}CloudTrail/us-east-1/`;
+
+  it("places a folder in the layout from its path, whatever level the prefix names", () => {
+    expect(
+      ["", "team/", "team/AWSLogs/", org, account, "AWSLogs/111111111111/", `${account}CloudTrail/`, region, `${region}2026/`, `${region}2026/01/15/`].map(layoutLevel),
+    ).toEqual(["above", "above", "awslogs", "organization", "account", "account", "cloudtrail", "region", "region", "region"]);
+    expect(layoutLevel(`${account}CloudTrail-Digest/`)).toBe("above");
+    expect(layoutLevel(`${account}CloudTrail-Digest/us-east-1/`)).toBe("above");
+    expect(layoutLevel(`${region}2026/01/15/extra/`)).toBe("above");
+    expect(regionFolderOf(`${region}2026/01/`)).toBe(region);
+    expect(regionFolderOf(account)).toBeNull();
+  });
+
+  it("goes down only the next level of the layout: not into digests, Insights, other services or other prefixes", () => {
+    const into = (parent: string, children: string[]) => children.filter((c) => descendsInto(parent, `${parent}${c}`));
+    expect(into("", ["AWSLogs/", "team/", "exports/"])).toEqual(["AWSLogs/"]);
+    expect(into("team/", ["AWSLogs/", "other/"])).toEqual(["AWSLogs/"]);
+    expect(into("team/AWSLogs/", ["o-a1b2c3d4e5/", "111111111111/", "o-short/", "1234/", "elasticloadbalancing/"])).toEqual(["o-a1b2c3d4e5/", "111111111111/"]);
+    expect(into(org, ["111111111111/", "222222222222/", "CloudTrail/"])).toEqual(["111111111111/", "222222222222/"]);
+    expect(into(account, ["CloudTrail/", "CloudTrail-Digest/", "CloudTrail-Insight/", "elasticloadbalancing/", "vpcflowlogs/"])).toEqual(["CloudTrail/"]);
+    expect(into(`${account}CloudTrail/`, ["us-east-1/", "eu-west-1/"])).toEqual(["us-east-1/", "eu-west-1/"]);
+    expect(into(region, ["2026/"])).toEqual([]);
+  });
+
+  it("lists a region from just before the window's first day until past its last", () => {
+    const { startAfter, past } = windowKeys(region, { start: new Date("2025-12-31T23:00:00Z"), end: new Date("2026-01-02T01:00:00Z") });
+    const file = (day: string) => `${region}${day}/111111111111_CloudTrail_us-east-1_x.json.gz`;
+    expect(startAfter).toBe(`${region}2025/12/31`);
+    // S3 returns the keys after startAfter: the first day's, not the day before's.
+    expect(file("2025/12/31") > startAfter).toBe(true);
+    expect(file("2025/12/30") > startAfter).toBe(false);
+    expect([file("2025/12/31"), file("2026/01/01"), file("2026/01/02")].map(past)).toEqual([false, false, false]);
+    expect([file("2026/01/03"), file("2026/02/01"), file("2027/01/01"), `${region}2026/01/02x`].map(past)).toEqual([true, true, true, true]);
+  });
+
+  it("reads the prefix as a folder", () => {
+    expect(["", "org", "org/", "AWSLogs/111111111111/CloudTrail/us-east-1"].map(asFolder)).toEqual(["", "org/", "org/", "AWSLogs/111111111111/CloudTrail/us-east-1/"]);
   });
 });
 
