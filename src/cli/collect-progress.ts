@@ -32,9 +32,12 @@ export class CollectProgressLines {
       return;
     }
     const operation = `${e.call.service}:${e.call.operation}`;
-    // The first of each operation, and any call on a resource already shown: the S3 copy's own
-    // summary (s3:GetObject on the prefix ListObjectsV2 listed) is said, not counted as a file.
-    if (!this.printed.has(operation) || this.targets.has(e.call.target)) {
+    // The first of each operation, and the S3 copy's own summary (s3:GetObject on the prefix
+    // ListObjectsV2 listed: the same target), which is said, not counted as a file. Only S3's: a
+    // function's calls share its name as target, so "a target already shown" printed the second
+    // ListTags whenever another function's came first, and what was printed depended on the order
+    // concurrent calls finished in.
+    if (!this.printed.has(operation) || (e.call.service === "s3" && this.targets.has(e.call.target))) {
       this.printed.add(operation);
       this.targets.add(e.call.target);
       this.line(`leastrole: ${e.message}`);

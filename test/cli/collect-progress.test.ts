@@ -40,6 +40,31 @@ describe("CollectProgressLines", () => {
     ]);
   });
 
+  it("prints the same lines whatever order a function's concurrent calls finish in (one ListTags, one GetPolicy)", () => {
+    // Before, a call on a target already shown was printed: function a's GetPolicy shown first
+    // made its ListTags a second ListTags line whenever b's ListTags had finished before it.
+    const run = (events: CollectProgress[]): string[] => {
+      const lines: string[] = [];
+      const p = new CollectProgressLines((l) => lines.push(l), 5_000, () => 0);
+      for (const e of events) p.event(e);
+      p.flush();
+      return lines.filter((l) => l.startsWith("leastrole: lambda:ListTags ") || l.includes("… and"));
+    };
+    const interleaved = run([call("lambda:GetPolicy", "a", "ok"), call("lambda:ListTags", "b", "ok"), call("lambda:GetPolicy", "b", "ok"), call("lambda:ListTags", "a", "ok")]);
+    expect(interleaved).toEqual(["leastrole: lambda:ListTags b [us-east-1]: ok (1)", "leastrole:   … and 2 more call(s): lambda:GetPolicy 1 ok; lambda:ListTags 1 ok"]);
+  });
+
+  it("still says the S3 copy's summary on the prefix its listing named", () => {
+    const lines: string[] = [];
+    const p = new CollectProgressLines((l) => lines.push(l), 5_000, () => 0);
+    p.event(call("s3:ListObjectsV2", "s3://trail/team/", "ok"));
+    p.event(call("s3:GetObject", "s3://trail/team/AWSLogs/1.json.gz", "ok"));
+    p.event(call("s3:GetObject", "s3://trail/team/AWSLogs/2.json.gz", "ok"));
+    p.event(call("s3:GetObject", "s3://trail/team/", "ok"));
+    p.flush();
+    expect(lines).toContain("leastrole: s3:GetObject s3://trail/team/ [us-east-1]: ok (1)");
+  });
+
   it("says the run is alive at most every few seconds while calls are summed up", () => {
     const lines: string[] = [];
     let now = 0;
