@@ -50,7 +50,9 @@ any_sensitivity_tag(fn) if {
 # Usage of each function's own session, by [role ARN, function ARN]. The usage section has one
 # entry per (role, session name, invokedBy); a function's own calls are the session named after it
 # with no invokedBy, so the pair is unique. (Lambda's own `awslambda_…` sessions have no function.)
-usage_by_function := {[p.roleArn, p.functionArn]: p |
+# The role is the document's: a template's role CloudFormation named at deployment is matched to
+# CloudTrail's name for it in `documentRoleArn` (src/usage/deployed-names.ts).
+usage_by_function := {[object.get(p, "documentRoleArn", p.roleArn), p.functionArn]: p |
 	some p in input.usage.principals
 	p.sessionKind == "function"
 	p.functionArn != null

@@ -179,3 +179,20 @@ test_iac_names_are_the_users if {
 	f.evidence.functions == ["alpha", "zeta"]
 	f.resource.name == "shared"
 }
+
+# A template's shared role CloudFormation named at deployment: CloudTrail's role ARN is the
+# deployed one, matched to the template's in documentRoleArn (src/usage/deployed-names.ts).
+test_usage_on_the_deployed_role_counts_for_the_template_role if {
+	deployed := "arn:aws:iam::123456789012:role/orders-prod-SharedRole-1A2B3C4D5E6F"
+	findings := shared_execution_role.findings with input as {
+		"roles": [role("arn:aws:iam::123456789012:role/SharedRole", [arn("a"), arn("b")])],
+		"functions": [fn("a", {}), fn("b", {})],
+		"usage": {"present": true, "principals": [
+			{"roleArn": deployed, "documentRoleArn": "arn:aws:iam::123456789012:role/SharedRole", "functionArn": arn("a"), "sessionKind": "function", "actions": [{"action": "dynamodb:GetItem", "count": 3, "deniedCount": 0}]},
+			{"roleArn": deployed, "documentRoleArn": "arn:aws:iam::123456789012:role/SharedRole", "functionArn": arn("b"), "sessionKind": "function", "actions": [{"action": "s3:PutObject", "count": 3, "deniedCount": 0}]},
+		]},
+	}
+	some f in findings
+	f.severity == "high"
+	f.evidence.usedActions[arn("a")] == ["dynamodb:GetItem"]
+}

@@ -524,6 +524,8 @@ async function buildFrom(
     // Sessions on an execution role that are none of its functions': their calls are unknowable,
     // not unused, for its functions (labels.ts), and said here once per role.
     appendAll(document.meta.warnings, unattributedSessionWarnings(document.usage.principals, document.functions));
+    // A template deployed as several stacks in the logs: which one it is, is the user's to say.
+    appendAll(document.meta.warnings, labelling.warnings);
     // A trail that leaves read or KMS management events out (trail-gaps.ts): said once per account.
     appendAll(document.meta.warnings, trailGapWarnings(document.usage.coverage.managementEvents));
     // Trails stopped, deleted or reconfigured inside the window (trail-logging.ts).

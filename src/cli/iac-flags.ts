@@ -16,6 +16,7 @@ export interface IacFlags {
   partition?: string;
   parameter?: string[];
   tfConfig?: string;
+  stackName?: string;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -27,6 +28,7 @@ export function addIacOptions(command: Command): Command {
     .option("--account-id <id>", "IaC: the 12-digit account the plan or template deploys to (default: unknown; a CDK assembly's manifest says each stack's)")
     .option("--region <region>", "IaC: the region it deploys to, when the plan, template or CDK manifest does not say")
     .addOption(new Option("--partition <partition>", "IaC: the AWS partition").choices(["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"]))
+    .option("--stack-name <name>", "CloudFormation/SAM: the stack the template is deployed as (default: a samconfig's stack_name): the names CloudFormation makes start with it, and the logs are matched to that stack's resources")
     .option("--parameter <Key=Value>", "CloudFormation: a parameter value, overriding its default (repeatable); checked as CloudFormation checks it: a name a template given declares, a value within its constraints", collect)
     .option("--tf-config <dir>", "Terraform: the configuration's folder (.tf files): locations point at the code, and policies the plan knows only after apply are read from it (default: the plan's own folder, when it holds the configuration)");
 }
@@ -56,6 +58,13 @@ export function iacOptionsOf(flags: IacFlags): IacReadOptions | undefined {
     o.region = flags.region;
   }
   if (flags.partition !== undefined) o.partition = flags.partition;
+  if (flags.stackName !== undefined) {
+    // CreateStack's StackName: "must start with an alphabetic character and can't be longer than 128
+    // characters", letters, digits and hyphens ([a-zA-Z][-a-zA-Z0-9]*):
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html
+    if (!/^[A-Za-z][-A-Za-z0-9]{0,127}$/.test(flags.stackName)) throw new InputError(`--stack-name must be a CloudFormation stack name: a letter, then letters, digits and hyphens, at most 128 characters (got ${flags.stackName})`);
+    o.stackName = flags.stackName;
+  }
   if (flags.parameter && flags.parameter.length > 0) {
     const params: Record<string, string> = {};
     for (const p of flags.parameter) {

@@ -80,7 +80,8 @@ function indexOf(document: CanonicalDocument): DocumentIndex {
   }
   const dataEventServices = new Set<string>();
   for (const p of document.usage.principals) {
-    push(idx.sessionsByRole, p.roleArn, p);
+    // By the document's role: a template role CloudFormation named at deployment is CloudTrail's `roleArn` (labels.ts matched it).
+    push(idx.sessionsByRole, p.documentRoleArn ?? p.roleArn, p);
     push(idx.sessionsByName, p.sessionName, p);
     for (const a of p.actions) if (isDataEventAction(a.action)) dataEventServices.add(serviceOf(a.action));
   }
@@ -170,14 +171,13 @@ const ROLES_ELSEWHERE_SHOWN = 3;
  * other roles of its account. A SAM or CloudFormation role without \`RoleName\` is named at
  * deployment (\`<stack>-<LogicalId>-<suffix>\`; "If you don't specify a name, AWS CloudFormation
  * generates a unique physical ID", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html),
- * so the deployed stack's CloudTrail names a role the template read does not: before, the warning
- * said only "No calls", and the user of a SAM template with its stack's logs got a policy of
- * requirements alone with no hint why. The sessions stay unattributed (the usage stage decides
- * attribution, and the audit labels by it): this says where they are and what to give instead.
+ * so the deployed stack's CloudTrail names a role the template read does not. The usage stage
+ * matches such names (src/usage/deployed-names.ts); what it could not match (another stack's, a
+ * cut name, several stacks) stays unattributed, and this says where it is and what to give instead.
  */
 function sessionsElsewhere(document: CanonicalDocument, fn: LambdaFunction): string {
   const found = (indexOf(document).sessionsByName.get(fn.name) ?? []).filter(
-    (p) => p.roleArn !== fn.roleArn && p.sessionKind !== "function" && (p.accountId === fn.accountId || isUnknownAccount(fn.accountId)),
+    (p) => (p.documentRoleArn ?? p.roleArn) !== fn.roleArn && p.sessionKind !== "function" && (p.accountId === fn.accountId || isUnknownAccount(fn.accountId)),
   );
   if (found.length === 0) return "";
   const calls = new Map<string, number>();
@@ -188,7 +188,7 @@ function sessionsElsewhere(document: CanonicalDocument, fn: LambdaFunction): str
   const role = roleOf(document, fn.roleArn);
   const why =
     role?.generatedName === true
-      ? ` The template leaves CloudFormation to name the function's role ${role.name} at deployment (as <stack>-${role.name}-<suffix>), so the logs of the deployed stack cannot be matched to it: give the account's export (leastrole collect) with the logs instead of the template, or give the role a RoleName (for a SAM function, a role of your own as its Role).`
+      ? ` The template leaves CloudFormation to name the function's role ${role.name} at deployment (as <stack>-<LogicalId>-<suffix>), and none of these was matched to it (another stack's name than --stack-name, a name CloudFormation cut to fit, or several stacks': see ambiguous-deployment): give the right --stack-name, or the account's export (leastrole collect) with the logs instead of the template, or give the role a RoleName (for a SAM function, a role of your own as its Role).`
       : " If one of them is the function's role as deployed, give the inputs that name it (the account's export) with the logs.";
   return ` The usage holds calls by a session named ${fn.name} on another role: ${shown}${more}.${why}`;
 }

@@ -470,6 +470,13 @@ export interface LambdaFunction {
   /** Unqualified function ARN. */
   arn: string;
   name: string;
+  /**
+   * Set (true) when the input leaves the function's name to be made at deployment (a
+   * CloudFormation function without a literal `FunctionName`): `name` is then only the start of
+   * the deployed name (`<stack>-<LogicalId>`, or the logical ID), which CloudFormation ends with a
+   * random suffix. Absent otherwise.
+   */
+  generatedName?: boolean;
   /** How the user's code names it, when that is not `name` (as Role.displayName): the function's construct path, logical ID or address. */
   displayName?: string;
   accountId: string;

@@ -165,8 +165,16 @@ export interface ManagementEventCoverage {
 
 export interface PrincipalUsage {
   accountId: string;
+  /** The session's role as CloudTrail names it. */
   roleArn: string;
-  /** The function name when the session is a function's own; null for other sessions. */
+  /**
+   * The document's role `roleArn` was matched to when the document names it otherwise: a
+   * template's role CloudFormation names at deployment (`<stack>-<LogicalId>-<suffix>` in
+   * CloudTrail, the template's `<stack>-<LogicalId>` or logical ID here; src/usage/deployed-names.ts).
+   * The session's calls count for that role's functions. Absent when `roleArn` is the document's own.
+   */
+  documentRoleArn?: string;
+  /** The function name (the document's) when the session is a function's own; null for other sessions. */
   functionName: string | null;
   /** Unqualified function ARN when it could be joined to a known function. */
   functionArn: string | null;

@@ -21,6 +21,7 @@ import type { LabelDigest } from "../model/pending.js";
 import { emptyUsage } from "../model/usage.js";
 import { cmp, type SessionUsage, type UsageAggregate } from "./aggregate.js";
 import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
+import { matchDeployedNames } from "./deployed-names.js";
 import { dataEventClassOf, dataEventTypeOf, isDataEventAction, isUnconfirmedAction, notLoggedReason } from "./not-logged.js";
 import { missingWindowDays, placeUncovered } from "./window-coverage.js";
 import { managementCoverage, mayBeReadEvent, trailGapReasons, type TrailGapReasons } from "./trail-gaps.js";
@@ -90,6 +91,8 @@ export interface Labelling {
    */
   digestOf(fn: LambdaFunction): LabelDigest | null;
   finish(): UsageSection;
+  /** What the attribution could not decide (`ambiguous-deployment`: deployed-names.ts), for the document's warnings. */
+  readonly warnings: Warning[];
 }
 
 /**
@@ -159,7 +162,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   const gapsByAccount = trailGapReasons(management);
   if (!Number.isFinite(endMs)) {
     section.principals = aggregate.sessions.map((s) => principalOf(s, null, "other"));
-    return { section, labelsOf: () => null, digestOf: () => null, finish: () => section };
+    return { section, labelsOf: () => null, digestOf: () => null, finish: () => section, warnings: [] };
   }
   const startMs = endMs - windowDays * DAY;
   const start = iso(startMs);
@@ -197,6 +200,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   };
 
   // Sessions → functions.
+  const deploymentWarnings: Warning[] = [];
   const fnByRoleAndName = new Map<string, LambdaFunction[]>();
   for (const f of document.functions) {
     for (const roleArn of new Set([f.roleArn, ...f.versions.map((v) => v.roleArn)])) {
@@ -212,24 +216,32 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   // the role's functions (a Lambda@Edge replica's `us-east-1.<function>`, a function whose name
   // matched several regions, a person or tool using the role: leastrole cannot tell which).
   const otherSessionsByRole = new Map<string, SessionUsage[]>();
+  // A template's roles and functions CloudFormation names at deployment, matched to their deployed
+  // copies' sessions (deployed-names.ts): the one place that decides it; the audit's rules, generate
+  // and the labels read the principals made here.
+  const deployed = matchDeployedNames(aggregate.sessions, document);
   for (const s of aggregate.sessions) {
     const lambdaService = isLambdaServiceSession(s.sessionName, s.invokedBy);
+    // The document's role the session's role is, when the document names it otherwise.
+    const documentRole = deployed.documentRoleOf(s);
     let fn: LambdaFunction | null = null;
     if (!lambdaService) {
       const cands = fnByRoleAndName.get(`${s.accountId}/${roleNameOf(s.roleArn)}/${s.sessionName}`) ?? [];
       const inRegion = cands.filter((f) => s.regions.includes(f.region));
       const pick = cands.length === 1 ? cands : inRegion.length === 1 ? inRegion : [];
-      fn = pick[0] ?? null;
+      fn = pick[0] ?? deployed.functionOf(s);
       if (cands.length > 1 && fn === null) {
         partialReasons.push(`session ${s.sessionName} of ${s.roleArn} matches ${cands.length} functions in different regions; not attributed`);
       }
     }
     const kind = lambdaService ? "lambda-service" : fn !== null ? "function" : "other";
-    section.principals.push(principalOf(s, fn, kind));
+    section.principals.push(principalOf(s, fn, kind, documentRole));
     if (fn !== null) pushTo(sessionsByFunction, fn.arn, s);
-    if (lambdaService) pushTo(serviceSessionsByRole, roleKey(s.roleArn), s);
-    else if (fn === null) pushTo(otherSessionsByRole, roleKey(s.roleArn), s);
+    const k = roleKey(documentRole ?? s.roleArn);
+    if (lambdaService) pushTo(serviceSessionsByRole, k, s);
+    else if (fn === null) pushTo(otherSessionsByRole, k, s);
   }
+  appendAll(deploymentWarnings, deployed.warnings);
   // The principals are final before any label is made (labels do not change them).
   section.principals.sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.functionName ?? "", b.functionName ?? "") || cmp(a.sessionKind, b.sessionKind) || cmp(a.sessionName, b.sessionName));
 
@@ -389,7 +401,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     section.coverage.partial = section.coverage.partialReasons.length > 0;
     return section;
   };
-  return { section, labelsOf, digestOf, finish };
+  return { section, labelsOf, digestOf, finish, warnings: deploymentWarnings };
 }
 
 /**
@@ -909,10 +921,11 @@ function applyExceptions(ls: PermissionLabels, lsRoleKey: string, exceptions: Re
   }
 }
 
-function principalOf(s: SessionUsage, fn: LambdaFunction | null, kind: PrincipalUsage["sessionKind"]): PrincipalUsage {
+function principalOf(s: SessionUsage, fn: LambdaFunction | null, kind: PrincipalUsage["sessionKind"], documentRole: string | null = null): PrincipalUsage {
   return {
     accountId: s.accountId,
     roleArn: s.roleArn,
+    ...(documentRole !== null ? { documentRoleArn: documentRole } : {}),
     functionName: fn?.name ?? null,
     functionArn: fn?.arn ?? null,
     sessionKind: kind,

@@ -161,6 +161,8 @@ export function readFunction(reader: TemplateReader, id: string, r: SamResource)
   const fn: LambdaFunction = {
     arn,
     name,
+    // The deployed name is `name` and CloudFormation's suffix: the usage is matched to it by that (src/usage/deployed-names.ts).
+    ...(reader.fixedName(r, "FunctionName") === undefined ? { generatedName: true } : {}),
     accountId: reader.ctx.accountId,
     region: reader.ctx.region,
     runtime: reader.propString(r, "Runtime") ?? null,

@@ -1,0 +1,159 @@
+/**
+ * The usage of a deployed CloudFormation/SAM stack, matched to the template's functions whose role
+ * (or own name) CloudFormation makes at deployment.
+ *
+ * A resource without a name property is named `<stack name>-<logical ID>-<random suffix>` ("Name
+ * type": https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html),
+ * so SAM's `CatalogReaderRole` is `orders-prod-CatalogReaderRole-1A2B3C4D5E6F` in CloudTrail, and a
+ * function without FunctionName `orders-prod-CatalogReader-AbCdEf123456`: the session name of a
+ * function's calls is the function's name. The template reader knows only the start of such a name
+ * (TemplateReader.generatedName: `<stack>-<LogicalId>` with a stack name, else the logical ID), so
+ * labels.ts's join by role and session name never matched, and every call of the stack was ignored.
+ *
+ * Here a template function is matched to its deployed copy's sessions when exactly one (role,
+ * session) of the usage fits: the role's name is the knowable start and a suffix, or, without a
+ * stack name, `<any stack>-<LogicalId>-<suffix>`, and the session is the function's name (or its
+ * knowable start and a suffix, from the same stack as the role's). Several (one template deployed as
+ * two stacks in one account) is an `ambiguous-deployment` warning and nothing is attributed: which
+ * stack the template is, is the user's to say (--stack-name). A knowable start CloudFormation would
+ * cut (the reader's digest form) is not guessed at.
+ */
+
+import type { LambdaFunction, Role, Warning } from "../model/document.js";
+import { isPlaceholderAccount, namedInText } from "../deployment-account.js";
+import type { SessionUsage } from "./aggregate.js";
+import { isLambdaServiceSession, roleNameOf } from "./attribution.js";
+
+/** CloudFormation's random suffix: 12 or 13 letters and digits today; at least 8 accepted. */
+const SUFFIX = "[A-Za-z0-9]{8,}";
+
+/** What labels.ts asks of the match. */
+export interface DeployedNames {
+  /** The document's role a session's role is as deployed (null: none, or the role is the document's own). */
+  documentRoleOf(s: SessionUsage): string | null;
+  /** The document's function a session is, by its deployed name (null: none matched). */
+  functionOf(s: SessionUsage): LambdaFunction | null;
+  /** `ambiguous-deployment`, one per function with several candidates. Sorted. */
+  warnings: Warning[];
+}
+
+/** A name as a pattern: `exact`, or a knowable start whose stack part (when unknown) is captured. */
+type NamePattern = { exact: string } | { re: RegExp; stackCaptured: boolean };
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * The deployed name's pattern of a resource CloudFormation names: `<start>-<suffix>` when the start
+ * holds the stack (`name` = `<stack>-<LogicalId>`), `<stack>-<LogicalId>-<suffix>` with the stack
+ * captured when it does not (`name` = the logical ID). Null when the reader cut the start (its
+ * digest form: the deployed name's cut cannot be told) or the logical ID is not known.
+ */
+export function deployedNamePattern(name: string, logicalId: string | undefined): NamePattern | null {
+  if (logicalId === undefined || logicalId === "") return null;
+  if (name === logicalId) return { re: new RegExp(`^(.+)-${escape(logicalId)}-${SUFFIX}$`), stackCaptured: true };
+  if (name.endsWith(`-${logicalId}`)) return { re: new RegExp(`^${escape(name)}-${SUFFIX}$`), stackCaptured: false };
+  return null;
+}
+
+/** Whether `value` fits; the captured stack ("" when the pattern names it, or for an exact name), null when it does not fit. */
+function fit(p: NamePattern, value: string): string | null {
+  if ("exact" in p) return value === p.exact ? "" : null;
+  const m = p.re.exec(value);
+  if (m === null) return null;
+  return p.stackCaptured ? (m[1] as string) : "";
+}
+
+interface Candidate {
+  roleArn: string;
+  sessionName: string;
+  session: SessionUsage;
+}
+
+export function matchDeployedNames(sessions: readonly SessionUsage[], document: { functions: readonly LambdaFunction[]; roles: ReadonlyArray<Pick<Role, "arn" | "name" | "generatedName" | "source">> }): DeployedNames {
+  const none: DeployedNames = { documentRoleOf: () => null, functionOf: () => null, warnings: [] };
+  const roles = new Map(document.roles.map((r) => [r.arn, r]));
+  // Only functions with a name made at deployment, of their own or of their role: the others are
+  // matched by labels.ts's exact join.
+  const wanted: Array<{ fn: LambdaFunction; role: NamePattern; session: NamePattern; roleGenerated: boolean }> = [];
+  for (const fn of document.functions) {
+    const role = roles.get(fn.roleArn);
+    const roleGenerated = role?.generatedName === true;
+    if (!roleGenerated && fn.generatedName !== true) continue;
+    const rolePattern = roleGenerated ? deployedNamePattern(role?.name ?? "", role?.source?.address ?? undefined) : { exact: roleNameOf(fn.roleArn) ?? "" };
+    const sessionPattern = fn.generatedName === true ? deployedNamePattern(fn.name, fn.source?.address ?? undefined) : { exact: fn.name };
+    if (rolePattern === null || sessionPattern === null) continue;
+    wanted.push({ fn, role: rolePattern, session: sessionPattern, roleGenerated });
+  }
+  if (wanted.length === 0) return none;
+
+  const byFunction = new Map<LambdaFunction, Candidate[]>();
+  for (const s of sessions) {
+    if (isLambdaServiceSession(s.sessionName, s.invokedBy)) continue;
+    const roleName = roleNameOf(s.roleArn);
+    if (roleName === null) continue;
+    for (const w of wanted) {
+      // The template's account, or, read without one, whichever the logs show (exactly one must fit).
+      if (s.accountId !== w.fn.accountId && !isPlaceholderAccount(w.fn.accountId)) continue;
+      const roleStack = fit(w.role, roleName);
+      if (roleStack === null) continue;
+      const sessionStack = fit(w.session, s.sessionName);
+      if (sessionStack === null) continue;
+      // Both made by one stack: `orders-dev-CatalogReader-…` is not a session of `orders-prod-CatalogReaderRole-…`.
+      if (roleStack !== "" && sessionStack !== "" && roleStack !== sessionStack) continue;
+      // A role the document names exactly is already its own (labels.ts): only its function's name is matched here.
+      if (!w.roleGenerated && s.accountId !== w.fn.accountId) continue;
+      const list = byFunction.get(w.fn) ?? [];
+      list.push({ roleArn: s.roleArn, sessionName: s.sessionName, session: s });
+      byFunction.set(w.fn, list);
+    }
+  }
+
+  const sessionFunction = new Map<SessionUsage, LambdaFunction>();
+  // Deployed role key (account/name) → the document's role ARN; null when two document roles claim it.
+  const roleOf = new Map<string, string | null>();
+  const ambiguous: Warning[] = [];
+  const unmatchedRoles = new Set<string>();
+  for (const [fn, cands] of byFunction) {
+    const distinct = [...new Map(cands.map((c) => [`${c.roleArn}\u0000${c.sessionName}`, c])).values()];
+    // As labels.ts does for one name in several regions: the function's region decides, if it can.
+    const inRegion = distinct.filter((c) => c.session.regions.includes(fn.region));
+    const pick = distinct.length === 1 ? distinct : inRegion.length === 1 ? inRegion : [];
+    if (pick.length !== 1) {
+      unmatchedRoles.add(fn.roleArn);
+      const shown = distinct.map((c) => `session ${c.sessionName} of ${c.roleArn}`).sort();
+      ambiguous.push({
+        code: "ambiguous-deployment",
+        severity: "warning",
+        ...(fn.source?.file !== undefined ? { file: fn.source.file } : {}),
+        message:
+          `${namedInText(fn)}: ${shown.length} deployed copies in the usage fit the names CloudFormation makes for it (${shown.join(", ")}); none is attributed to it. ` +
+          "The template may be deployed as several stacks: --stack-name names the one it is.",
+      });
+      continue;
+    }
+    const c = pick[0] as Candidate;
+    for (const s of cands) if (s.roleArn === c.roleArn && s.sessionName === c.sessionName) sessionFunction.set(s.session, fn);
+    const k = deployedKey(c.roleArn);
+    const seen = roleOf.get(k);
+    if (seen === undefined) roleOf.set(k, fn.roleArn);
+    else if (seen !== fn.roleArn) roleOf.set(k, null);
+  }
+  // A document role with an ambiguous function, or two document roles on one deployed role: none of
+  // its sessions is attributed (a half-made match would call the other copy's calls this one's).
+  for (const [k, arn] of roleOf) if (arn === null || unmatchedRoles.has(arn)) roleOf.set(k, null);
+  for (const s of [...sessionFunction.keys()]) if (roleOf.get(deployedKey(s.roleArn)) === null) sessionFunction.delete(s);
+  ambiguous.sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  return {
+    documentRoleOf: (s) => {
+      const arn = roleOf.get(deployedKey(s.roleArn));
+      return arn === undefined || arn === null || deployedKey(arn) === deployedKey(s.roleArn) ? null : arn;
+    },
+    functionOf: (s) => sessionFunction.get(s) ?? null,
+    warnings: ambiguous,
+  };
+}
+
+/** Account + role name (STS-rebuilt ARNs lack the path). */
+function deployedKey(roleArn: string): string {
+  return `${roleArn.split(":")[4] ?? ""}/${roleNameOf(roleArn) ?? roleArn}`;
+}
