@@ -86,11 +86,15 @@ export function matchDeployedNames(sessions: readonly SessionUsage[], document: 
   }
   if (wanted.length === 0) return none;
 
+  // A deployed role the document holds itself (the account's export read with the template) is
+  // that role: its sessions are its own, joined by labels.ts, never the template's role's.
+  const held = new Set(document.roles.map((r) => deployedKey(r.arn)));
   const byFunction = new Map<LambdaFunction, Candidate[]>();
   for (const s of sessions) {
     if (isLambdaServiceSession(s.sessionName, s.invokedBy)) continue;
     const roleName = roleNameOf(s.roleArn);
     if (roleName === null) continue;
+    const roleHeld = held.has(deployedKey(s.roleArn));
     for (const w of wanted) {
       // The template's account, or, read without one, whichever the logs show (exactly one must fit).
       if (s.accountId !== w.fn.accountId && !isPlaceholderAccount(w.fn.accountId)) continue;
@@ -102,6 +106,7 @@ export function matchDeployedNames(sessions: readonly SessionUsage[], document: 
       if (roleStack !== "" && sessionStack !== "" && roleStack !== sessionStack) continue;
       // A role the document names exactly is already its own (labels.ts): only its function's name is matched here.
       if (!w.roleGenerated && s.accountId !== w.fn.accountId) continue;
+      if (w.roleGenerated && roleHeld) continue;
       const list = byFunction.get(w.fn) ?? [];
       list.push({ roleArn: s.roleArn, sessionName: s.sessionName, session: s });
       byFunction.set(w.fn, list);

@@ -93,4 +93,13 @@ describe("matchDeployedNames", () => {
     const s = session("444455556666", "orders-CatalogReaderRole-1A2B3C4D5E6F", "orders-CatalogReader-AbCdEf123456");
     expect(matchDeployedNames([s], doc).functionOf(s)).toBeNull();
   });
+
+  it("a deployed role the document holds itself (the account's export read with the template) stays that role's", () => {
+    const doc = documentOf({ accountId: "111122223333" });
+    const s = session("111122223333", "orders-CatalogReaderRole-1A2B3C4D5E6F", "orders-CatalogReader-AbCdEf123456");
+    const exported = { arn: s.roleArn, name: "orders-CatalogReaderRole-1A2B3C4D5E6F", source: null };
+    const m = matchDeployedNames([s], { functions: doc.functions, roles: [...doc.roles, exported] });
+    expect(m.functionOf(s)).toBeNull();
+    expect(m.documentRoleOf(s)).toBeNull();
+  });
 });
