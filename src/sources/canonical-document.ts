@@ -23,7 +23,7 @@ export function readCanonicalDocument(input: ReaderInput): SourceFragment {
   // leastrole's) validated and was read as today's, where auditDocument refuses it.
   const version = isObject(value) ? value["schemaVersion"] : undefined;
   if (version !== SCHEMA_VERSION) {
-    ctx.fail("schemaVersion", `a canonical document of a version this leastrole does not read: schemaVersion is ${JSON.stringify(version)}, not ${SCHEMA_VERSION} (1.0 to 1.5 are read too): normalise its inputs again with this leastrole`);
+    ctx.fail("schemaVersion", `a canonical document of a version this leastrole does not read: schemaVersion is ${JSON.stringify(version)}, not ${SCHEMA_VERSION} (1.0 to 1.6 are read too): normalise its inputs again with this leastrole`);
   }
   const result = validateCanonicalDocument(value);
   if (!result.valid) {
@@ -51,10 +51,13 @@ export function readCanonicalDocument(input: ReaderInput): SourceFragment {
  * 1.5 → 1.6: optional fields only (the analysis' `resourceDisplayNames` of escalation paths and
  * `functionDisplayNames` of layer versions, the document's `suppressions` written in a template's
  * resource Metadata): a 1.5 document is a 1.6 document without them.
+ * 1.6 → 1.7: optional fields only (usage principals' `documentRoleArn`, the template role a
+ * deployed stack's CloudFormation-named role was matched to; functions' `generatedName`): a 1.6
+ * document is a 1.7 document without them.
  */
 function upgraded(value: unknown): unknown {
   if (!isObject(value) || !Array.isArray(value["functions"])) return value;
-  if (value["schemaVersion"] === "1.1" || value["schemaVersion"] === "1.2" || value["schemaVersion"] === "1.3" || value["schemaVersion"] === "1.4" || value["schemaVersion"] === "1.5") return { ...value, schemaVersion: SCHEMA_VERSION };
+  if (value["schemaVersion"] === "1.1" || value["schemaVersion"] === "1.2" || value["schemaVersion"] === "1.3" || value["schemaVersion"] === "1.4" || value["schemaVersion"] === "1.5" || value["schemaVersion"] === "1.6") return { ...value, schemaVersion: SCHEMA_VERSION };
   if (value["schemaVersion"] !== "1.0") return value;
   const functions = value["functions"].map((f: unknown) => {
     if (!isObject(f) || !("functionUrl" in f)) return f;
