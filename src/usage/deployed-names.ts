@@ -33,6 +33,13 @@ export interface DeployedNames {
   documentRoleOf(s: SessionUsage): string | null;
   /** The document's function a session is, by its deployed name (null: none matched). */
   functionOf(s: SessionUsage): LambdaFunction | null;
+  /**
+   * Why the usage of a function's deployed copy is unknown (null: it is known, or the function has
+   * no name CloudFormation makes): several deployed copies fit its names, or its role's. The logs
+   * hold its calls but not which are its own, so labels.ts calls its permissions unknowable, never
+   * unused.
+   */
+  undecided(fn: LambdaFunction): string | null;
   /** `ambiguous-deployment`, one per function with several candidates. Sorted. */
   warnings: Warning[];
 }
@@ -70,7 +77,7 @@ interface Candidate {
 }
 
 export function matchDeployedNames(sessions: readonly SessionUsage[], document: { functions: readonly LambdaFunction[]; roles: ReadonlyArray<Pick<Role, "arn" | "name" | "generatedName" | "source">> }): DeployedNames {
-  const none: DeployedNames = { documentRoleOf: () => null, functionOf: () => null, warnings: [] };
+  const none: DeployedNames = { documentRoleOf: () => null, functionOf: () => null, undecided: () => null, warnings: [] };
   const roles = new Map(document.roles.map((r) => [r.arn, r]));
   // Only functions with a name made at deployment, of their own or of their role: the others are
   // matched by labels.ts's exact join.
@@ -118,6 +125,7 @@ export function matchDeployedNames(sessions: readonly SessionUsage[], document: 
   const roleOf = new Map<string, string | null>();
   const ambiguous: Warning[] = [];
   const unmatchedRoles = new Set<string>();
+  const undecided = new Map<LambdaFunction, string>();
   for (const [fn, cands] of byFunction) {
     const distinct = [...new Map(cands.map((c) => [`${c.roleArn}\u0000${c.sessionName}`, c])).values()];
     // As labels.ts does for one name in several regions: the function's region decides, if it can.
@@ -125,6 +133,7 @@ export function matchDeployedNames(sessions: readonly SessionUsage[], document: 
     const pick = distinct.length === 1 ? distinct : inRegion.length === 1 ? inRegion : [];
     if (pick.length !== 1) {
       unmatchedRoles.add(fn.roleArn);
+      undecided.set(fn, `${distinct.length} deployed copies fit the names CloudFormation makes for it, and which is this one is not known (ambiguous-deployment; --stack-name names it)`);
       const shown = distinct.map((c) => `session ${c.sessionName} of ${c.roleArn}`).sort();
       ambiguous.push({
         code: "ambiguous-deployment",
@@ -146,7 +155,11 @@ export function matchDeployedNames(sessions: readonly SessionUsage[], document: 
   // A document role with an ambiguous function, or two document roles on one deployed role: none of
   // its sessions is attributed (a half-made match would call the other copy's calls this one's).
   for (const [k, arn] of roleOf) if (arn === null || unmatchedRoles.has(arn)) roleOf.set(k, null);
-  for (const s of [...sessionFunction.keys()]) if (roleOf.get(deployedKey(s.roleArn)) === null) sessionFunction.delete(s);
+  for (const [s, fn] of [...sessionFunction]) {
+    if (roleOf.get(deployedKey(s.roleArn)) !== null) continue;
+    sessionFunction.delete(s);
+    undecided.set(fn, "its role's deployed copy is claimed by another of the template's functions or roles whose copy is not known (ambiguous-deployment; --stack-name names it)");
+  }
   ambiguous.sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
   return {
     documentRoleOf: (s) => {
@@ -154,6 +167,7 @@ export function matchDeployedNames(sessions: readonly SessionUsage[], document: 
       return arn === undefined || arn === null || deployedKey(arn) === deployedKey(s.roleArn) ? null : arn;
     },
     functionOf: (s) => sessionFunction.get(s) ?? null,
+    undecided: (fn) => undecided.get(fn) ?? null,
     warnings: ambiguous,
   };
 }

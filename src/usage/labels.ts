@@ -293,7 +293,9 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     else if (created === null && options.recentlyModifiedIsNew !== false && f.lastModified !== null && f.lastModified > start) {
       tooNew = `function last modified ${f.lastModified.slice(0, 10)} inside the window and its creation date is not in the logs`;
     }
-    const uncovered = uncoveredByPlace(f.accountId, f.region);
+    // A deployed copy that could not be told apart (deployed-names.ts): its calls are in the logs,
+    // but not which are its own, so nothing it was granted can be called unused.
+    const uncovered = uncoveredByPlace(f.accountId, f.region) ?? deployed.undecided(f);
     return { role, granted, own, service, others, ctx: { start, end, endMs, tooNew, uncovered, dataEventsLogged, dataTypes, objectsLogged: objectsLogged(role), gaps: gapsByAccount.get(role.accountId) ?? null } };
   };
   const labelsOf = (f: LambdaFunction): PermissionLabels | null => {

@@ -88,6 +88,23 @@ describe("a SAM template's functions and the CloudTrail of their deployed stack"
     ]);
   });
 
+  it("two stacks in the logs, no --stack-name: the audit calls the functions' permissions unknowable, not unused", () => {
+    // Before, LR008 said each function "did not use" every granted action: the logs hold their
+    // calls, only not which stack's are whose.
+    const r = spawnSync(process.execPath, [cli, "audit", template, prod, dev, "--account-id", "111122223333", "--window-days", "1", "--format", "json", "--quiet"], { encoding: "utf8" });
+    const report = JSON.parse(r.stdout) as { findings: { ruleId: string }[]; warnings: { code: string }[] };
+    expect(report.warnings.filter((w) => w.code === "ambiguous-deployment")).toHaveLength(2);
+    expect(report.findings.filter((f) => f.ruleId === "LR008")).toEqual([]);
+    const doc = spawnSync(process.execPath, [cli, "normalize", template, prod, dev, "--account-id", "111122223333", "--window-days", "1"], { encoding: "utf8", maxBuffer: 1 << 26 });
+    const labels = (JSON.parse(doc.stdout) as { usage: { labels: { functionArn: string | null; fullWindow: boolean; permissions: { label: string; reason?: string }[] }[] } }).usage.labels.filter((l) => l.functionArn !== null);
+    expect(labels.length).toBe(2);
+    for (const l of labels) {
+      expect(l.fullWindow).toBe(false);
+      expect(l.permissions.every((p) => p.label !== "unused")).toBe(true);
+      expect(l.permissions.some((p) => p.label === "unknowable" && /ambiguous-deployment/.test(p.reason ?? ""))).toBe(true);
+    }
+  });
+
   it("the canonical document keeps CloudTrail's role and says which of the template's it is", () => {
     const r = spawnSync(process.execPath, [cli, "normalize", template, prod, "--account-id", "111122223333", "--region", "eu-west-1"], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
