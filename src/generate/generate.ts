@@ -663,8 +663,11 @@ function parameterDefaultsWarning(document: CanonicalDocument, fn: LambdaFunctio
   // read for a BatchSize or a memory size changes no policy, and listing it sent the user to
   // --parameter for nothing (found by this session's generate review). A value too short to tell
   // (one character, or none) is kept.
-  const matters = (d: { name: string; shown: string }): boolean => {
-    if (conditions.includes(d.name)) return true;
+  // A default that decides a condition selects what the template reads (a policy, a statement),
+  // whatever the output's format: each file's own table says which.
+  const decides = (file: string, name: string): boolean => conditions.includes(name) || (valueReferencesOf(document, file)?.conditionParameters ?? []).includes(name);
+  const matters = (file: string, d: { name: string; shown: string }): boolean => {
+    if (decides(file, d.name)) return true;
     let value: unknown;
     try {
       value = JSON.parse(d.shown);
@@ -680,7 +683,7 @@ function parameterDefaultsWarning(document: CanonicalDocument, fn: LambdaFunctio
     });
   };
   const parts = files.flatMap((f) => {
-    const list = byFile.get(f)?.filter(matters).map((d) => `${d.name}=${d.shown}`);
+    const list = byFile.get(f)?.filter((d) => matters(f, d)).map((d) => `${d.name}=${d.shown}`);
     if (list === undefined || list.length === 0) return [];
     if (f === handled?.table.file && left.length === 0 && conditions.length === 0) return [];
     return [`${f}: ${[...new Set(list)].sort().join(", ")}`];

@@ -173,6 +173,12 @@ describe("generate from a template read with parameter defaults", () => {
     expect(targets.flatMap((t) => t.policy.Statement.flatMap((s) => s.Resource ?? []))).toContain("arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:dev-orders-dlq");
     const warning = targets.flatMap((t) => t.warnings).find((w) => w.code === "parameter-defaults");
     expect(warning?.message).not.toContain("written as references");
+    // AllowAll and Env decide the template's conditions, which select the policies: named in every
+    // format, for every function; TableName only where the output's names hold its value
+    // (dev-orders-fn-role), not for the function of SecondRole, whose policy names no "orders".
+    const of = (role: string) => (JSON.parse(stdout) as Array<{ roleName: string; warnings: Array<{ code: string; message: string }> }>).find((t) => t.roleName === role)?.warnings.filter((w) => w.code === "parameter-defaults").map((w) => w.message) ?? [];
+    expect(of("dev-orders-fn-role").some((m) => /^dev-orders: .*\(\S*stack\.yaml: AllowAll="true", Env="dev", TableName="orders"\)/.test(m))).toBe(true);
+    expect(of("SecondRole")).toEqual([expect.stringMatching(/\(\S*stack\.yaml: AllowAll="true", Env="dev"\)/)]);
   });
 
   it("names only the defaults that made something the output writes or decided a condition, not a BatchSize", () => {
