@@ -130,22 +130,34 @@ async function listWindowFiles(
   return { objects, attempts, walked: true, listedAny: true };
 }
 
-/** The sub-folders (CommonPrefixes) of a folder, all pages. */
-async function listFolders(run: Run, homeRegion: string, bucket: string, folder: string): Promise<{ folders: string[]; attempts: number }> {
-  const folders: string[] = [];
+/**
+ * ListObjectsV2's pages under a prefix, each handed to `page`, until the last or until `page`
+ * says stop (true); the attempts they took.
+ */
+async function eachPage(
+  run: Run,
+  homeRegion: string,
+  params: { Bucket: string; Prefix: string; Delimiter?: string; StartAfter?: string },
+  page: (output: { CommonPrefixes?: { Prefix?: string }[]; Contents?: _Object[] }) => boolean,
+): Promise<number> {
   let attempts = 0;
   let token: string | undefined;
   do {
-    const r = await callAws(run.ctx, "s3:ListObjectsV2", homeRegion, {
-      Bucket: bucket,
-      Prefix: folder === "" ? undefined : folder,
-      Delimiter: "/",
-      ContinuationToken: token,
-    });
+    const r = await callAws(run.ctx, "s3:ListObjectsV2", homeRegion, { ...params, Prefix: params.Prefix === "" ? undefined : params.Prefix, ContinuationToken: token });
     attempts += r.attempts;
-    for (const p of r.output.CommonPrefixes ?? []) if (p.Prefix) folders.push(p.Prefix);
-    token = r.output.IsTruncated ? r.output.NextContinuationToken : undefined;
+    const stop = page(r.output);
+    token = !stop && r.output.IsTruncated ? r.output.NextContinuationToken : undefined;
   } while (token);
+  return attempts;
+}
+
+/** The sub-folders (CommonPrefixes) of a folder, all pages. */
+async function listFolders(run: Run, homeRegion: string, bucket: string, folder: string): Promise<{ folders: string[]; attempts: number }> {
+  const folders: string[] = [];
+  const attempts = await eachPage(run, homeRegion, { Bucket: bucket, Prefix: folder, Delimiter: "/" }, (output) => {
+    for (const p of output.CommonPrefixes ?? []) if (p.Prefix) folders.push(p.Prefix);
+    return false;
+  });
   return { folders, attempts };
 }
 
@@ -163,24 +175,14 @@ async function listKeys(
   range: { startAfter: string; past: (key: string) => boolean } | null,
 ): Promise<Listing & { listed: number }> {
   const objects: _Object[] = [];
-  let attempts = 0;
   let listed = 0;
-  let token: string | undefined;
-  do {
-    const r = await callAws(run.ctx, "s3:ListObjectsV2", homeRegion, {
-      Bucket: bucket,
-      Prefix: prefix === "" ? undefined : prefix,
-      ...(range !== null ? { StartAfter: range.startAfter } : {}),
-      ContinuationToken: token,
-    });
-    attempts += r.attempts;
-    const contents = r.output.Contents ?? [];
+  const attempts = await eachPage(run, homeRegion, { Bucket: bucket, Prefix: prefix, ...(range !== null ? { StartAfter: range.startAfter } : {}) }, (output) => {
+    const contents = output.Contents ?? [];
     listed += contents.length;
     for (const o of contents) if (keep(o)) objects.push(o);
     const last = contents.at(-1)?.Key;
-    const done = range !== null && last !== undefined && range.past(last);
-    token = !done && r.output.IsTruncated ? r.output.NextContinuationToken : undefined;
-  } while (token);
+    return range !== null && last !== undefined && range.past(last);
+  });
   return { objects, attempts, listed };
 }
 

@@ -24,7 +24,7 @@ import { currentPolicies, roleOf } from "./current-policies.js";
 import { datedPrefixWarnings } from "./dated-prefixes.js";
 import { exceptionGrants } from "./exceptions.js";
 import { hasPatternWildcard, loadActionCatalogSync, serviceOf, type ActionCatalog } from "./iam.js";
-import { iamNameIndex, resolveIamNames, resolveSessionIamNames } from "./iam-names.js";
+import { iamNameIndex, resolveIamNames, resolveSessionIamNames, roleNameOf } from "./iam-names.js";
 import { lambdaModuleOf } from "./lambda-module.js";
 import { DEFAULT_PREFIX_THRESHOLD, mergeActionUsage, observedGrants, type Place } from "./observed.js";
 import { configurationRequirements, deliveryTargets } from "./requirements.js";
@@ -135,12 +135,6 @@ function placeOf(fn: LambdaFunction, sessions: readonly PrincipalUsage[]): Place
   const regions = new Set(sessions.flatMap((s) => s.regions ?? []));
   const region = regions.size === 1 ? ([...regions][0] as string) : "*";
   return { partition: fn.arn.split(":")[1] ?? "aws", region, account: fn.accountId };
-}
-
-/** The role's name from its ARN; null when it is not a role ARN (a placeholder, another resource's ARN). */
-function roleNameOf(roleArn: string): string | null {
-  const m = /^arn:[^:]+:iam::[^:]*:role\/(?:.*\/)?([\w+=,.@-]{1,64})$/.exec(roleArn);
-  return m ? (m[1] as string) : null;
 }
 
 /**

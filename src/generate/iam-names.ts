@@ -86,3 +86,9 @@ export function resolveIamNames(actions: ActionUsage[], index: IamNameIndex): Ac
 export function resolveSessionIamNames(s: PrincipalUsage, index: IamNameIndex): PrincipalUsage {
   return index.size === 0 ? s : { ...s, actions: resolveIamNames(s.actions, index) };
 }
+
+/** The role's name from its ARN; null when it is not a role ARN (a placeholder, another resource's ARN). */
+export function roleNameOf(roleArn: string): string | null {
+  const m = /^arn:[^:]+:iam::[^:]*:role\/(?:.*\/)?([\w+=,.@-]{1,64})$/.exec(roleArn);
+  return m ? (m[1] as string) : null;
+}

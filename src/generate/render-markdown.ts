@@ -14,6 +14,7 @@ import type { PolicyBuild } from "./types.js";
 import type { CanonicalDocument } from "../model/document.js";
 import { hasPlaceholderAccount, namedInText } from "../deployment-account.js";
 import { ownPart, type SharedAdvice } from "./shared-advice.js";
+import { roleNameOf } from "./iam-names.js";
 
 function n(x: number): string {
   return x.toLocaleString("en-US");
@@ -146,9 +147,9 @@ export function renderPolicyMarkdown(build: PolicyBuild, subject: string, option
  * its "removed" lines read as edits of the shared role, which would break the other functions.
  */
 function newRoleNote(diff: PolicyDiff, build: PolicyBuild): string | null {
-  const today = /^arn:[^:]+:iam::[^:]*:role\/(?:.*\/)?([^/]+)$/.exec(diff.roleArn)?.[1];
+  const today = roleNameOf(diff.roleArn);
   // A role that is no IAM role ARN (a template's placeholder) is no role other functions share.
-  if (today === undefined || today === build.roleName) return null;
+  if (today === null || today === build.roleName) return null;
   const role = mdCode(today);
   return `> The generated policy is for a new role, ${mdCode(build.roleName)}, not for ${role}: the removals below are what this function does not need, not what ${role} can lose while other functions run with it. Create the new role and point the function at it; right-size ${role} from the union of its functions' policies (\`leastrole generate\` without \`--split\` or \`--function\`).`;
 }

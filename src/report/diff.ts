@@ -12,7 +12,7 @@ import { clip } from "./clip.js";
 import { GITHUB_COMMENT_LIMIT } from "./markdown.js";
 import { sortKeysDeep, stripControl } from "./view.js";
 import { wrap } from "./table.js";
-import { ARN_KNOWN_AT_DEPLOY, hasPlaceholderAccount } from "../deployment-account.js";
+import { shownArn } from "../deployment-account.js";
 
 const SIGN: Record<PermissionChange["change"], string> = { added: "+", removed: "-", widened: "+", narrowed: "-", changed: "~" };
 
@@ -195,7 +195,7 @@ export function renderPermissionDiffTable(report: DiffReport, options: Permissio
     const fns = g.head.ownerType === "function" ? "" : g.head.functions.length > 0 ? `  (functions: ${fnNames(g.head.functions, nameOf)})` : "";
     out.push(`${g.head.ownerType} ${nameOf(g.owner, g.head.ownerName)}${fns}`);
     // A template's or plan's ARN in a placeholder account is no ARN the author can look up.
-    out.push(`  ${hasPlaceholderAccount(g.owner) ? `ARN ${ARN_KNOWN_AT_DEPLOY}` : g.owner}`);
+    out.push(`  ${shownArn(g.owner)}`);
     for (const c of g.changes) {
       const label = `${KIND_LABEL[c.kind]}${c.policy && c.kind !== "managed-attachment" ? ` ${c.policy}` : ""}`;
       out.push(`  ${SIGN[c.change]} ${c.change.padEnd(8)} ${label}: ${describePermission(c.kind, c.after ?? c.before)}${c.source ? `  [${where(c.source)}]` : ""}`);
