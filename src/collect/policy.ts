@@ -5,6 +5,7 @@
  */
 
 import { COLLECT_OPERATIONS, type CollectFeature } from "./operations.js";
+import { asFolder } from "./cloudtrail-log-layout.js";
 
 export interface CollectPolicyOptions {
   /**
@@ -100,7 +101,9 @@ export function collectPolicy(options: CollectPolicyOptions = {}): IamPolicyDocu
     const actions = actionsFor(feature);
     if (actions.length === 0) continue;
     if (feature === "cloudtrail-s3" && options.s3) {
-      const { bucket, prefix } = options.s3;
+      // The prefix as collect lists it: `org` is the folder `org/`, which must not allow `org2/`.
+      const bucket = options.s3.bucket;
+      const prefix = asFolder(options.s3.prefix);
       statements.push({
         Sid: `${SIDS[feature]}List`,
         Effect: "Allow",

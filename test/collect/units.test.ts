@@ -333,6 +333,11 @@ describe("the generated policy", () => {
       // collect reads what the trails delivering there log (collect-trails.ts), so the feature implies it.
       { Sid: "LeastroleCollectCloudTrailTrails", Effect: "Allow", Action: ["cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors"], Resource: "*" },
     ]);
+    // A prefix given without its slash is read as the folder (cloudtrail-log-layout.ts asFolder): the
+    // policy must not allow `org2/` either.
+    const bare = collectPolicy({ features: ["cloudtrail-s3"], s3: { bucket: "trail", prefix: "org" } });
+    expect(bare.Statement.find((s) => s.Sid === "LeastroleCollectCloudTrailS3List")?.Condition).toEqual({ StringLike: { "s3:prefix": ["org/*"] } });
+    expect(bare.Statement.find((s) => s.Sid === "LeastroleCollectCloudTrailS3Read")?.Resource).toBe("arn:aws:s3:::trail/org/*");
     expect(collectPolicy({ features: ["cloudtrail-athena"] }).Statement.some((s) => s.Sid === "LeastroleCollectCloudTrailTrails")).toBe(true);
     expect(collectPolicy({ features: ["cloudtrail-lookup"] }).Statement.map((s) => s.Sid)).toEqual(["LeastroleCollectInventory", "LeastroleCollectCloudTrailLookup"]);
     expect(collectPolicy({ features: ["cloudtrail-lake"] }).Statement.at(-1)?.Action).toContain("cloudtrail:GetEventDataStore");
