@@ -103,6 +103,7 @@ export {
   renderSarif,
   renderMarkdown,
   renderHtml,
+  htmlFixRoles,
   shouldUseColor,
   REPORT_SCHEMA_VERSION,
   type AuditReport,

@@ -61,16 +61,17 @@ export function selectTargets(document: CanonicalDocument, options: GenerateRunO
 
 /**
  * selectTargets one role at a time, for callers that use each target and let it go (the HTML
- * report renders every function's diff: all of them at once were most of a 4 GB heap at 10,000
+ * report renders functions' diffs: all of them at once were most of a 4 GB heap at 10,000
  * functions).
  */
-export function* eachTarget(document: CanonicalDocument, options: GenerateRunOptions, catalog: ActionCatalog): Generator<GenerateTarget> {
+export function* eachTarget(document: CanonicalDocument, options: GenerateRunOptions, catalog: ActionCatalog, onlyRoles?: ReadonlySet<string>): Generator<GenerateTarget> {
   if (options.function !== undefined) {
     const g = generatePolicy(document, options.function, options, catalog);
     yield { subject: g.functionArn, currentRoleArn: g.roleArn, build: g };
     return;
   }
-  const roles = [...new Set(document.functions.map((f) => f.roleArn))].sort();
+  // `onlyRoles`: the targets of these execution roles alone (the HTML report's, for the findings it shows).
+  const roles = [...new Set(document.functions.map((f) => f.roleArn))].filter((r) => onlyRoles === undefined || onlyRoles.has(r)).sort();
   for (const roleArn of roles) {
     const r = generateForRole(document, roleArn, options, catalog);
     if (options.split === true && r.functions.length > 1) {

@@ -37,6 +37,72 @@ export interface HtmlOptions {
   graph?: GraphOptions;
   /** Most rows in the granted-versus-used table (default 300, the most over-granted first). */
   maxRoleRows?: number;
+  /**
+   * Most finding cards on the page (default 1,000), the most severe first, and at most
+   * `maxFindingsPerRule` of one rule (default 100) so that one rule's thousands do not hide the
+   * others. The rest are counted by rule, and the JSON and SARIF reports hold every one. Why: a
+   * card is ~12 KB with its evidence and generated policy; at 10,000 functions (48,000 findings)
+   * the page was 569 MB, which no browser opens, and took minutes to write.
+   */
+  maxFindings?: number;
+  maxFindingsPerRule?: number;
+}
+
+export const HTML_MAX_FINDINGS = 1_000;
+export const HTML_MAX_FINDINGS_PER_RULE = 50;
+
+/** The findings the page shows as cards, and those it only counts (htmlBody, htmlFixSubjects). */
+interface ShownFindings {
+  active: Finding[];
+  suppressed: Finding[];
+  /** Not shown, active and suppressed together: rule ID → count. */
+  omitted: Map<string, { name: string; count: number }>;
+  omittedCount: number;
+}
+
+function shownFindings(report: AuditReport, options: HtmlOptions): ShownFindings {
+  const max = Math.max(0, options.maxFindings ?? HTML_MAX_FINDINGS);
+  const perRule = Math.max(0, options.maxFindingsPerRule ?? HTML_MAX_FINDINGS_PER_RULE);
+  const byRule = new Map<string, number>();
+  const omitted = new Map<string, { name: string; count: number }>();
+  let shown = 0;
+  let omittedCount = 0;
+  const take = (f: Finding): boolean => {
+    const n = byRule.get(f.ruleId) ?? 0;
+    if (shown < max && n < perRule) {
+      byRule.set(f.ruleId, n + 1);
+      shown++;
+      return true;
+    }
+    const o = omitted.get(f.ruleId) ?? { name: f.name, count: 0 };
+    o.count++;
+    omitted.set(f.ruleId, o);
+    omittedCount++;
+    return false;
+  };
+  // Active findings by severity (the page's order), then the suppressed ones with what is left.
+  const active: Finding[] = [];
+  for (const sev of SEVERITIES) for (const f of report.findings) if (!f.suppressed && f.severity === sev && take(f)) active.push(f);
+  const suppressed = report.findings.filter((f) => f.suppressed && take(f));
+  return { active, suppressed, omitted, omittedCount };
+}
+
+/**
+ * The roles whose generated policies the page shows (those of the findings it shows as cards: a
+ * function's role, a role and its functions'), or null when it shows every finding. The CLI makes
+ * only these (generating 10,000 functions' policies for a page that shows a thousand findings was
+ * most of the HTML audit's time).
+ */
+export function htmlFixRoles(report: AuditReport, document: Partial<CanonicalDocument>, options: HtmlOptions = {}): Set<string> | null {
+  const shown = shownFindings(report, options);
+  if (shown.omittedCount === 0) return null;
+  const fnRole = new Map((document.functions ?? []).map((f) => [f.arn, f.roleArn]));
+  const roles = new Set<string>();
+  for (const f of [...shown.active, ...shown.suppressed]) {
+    const role = f.resource.type === "function" ? fnRole.get(f.resource.arn) : f.resource.type === "role" ? f.resource.arn : undefined;
+    if (role !== undefined) roles.add(role);
+  }
+  return roles;
 }
 
 const TITLE: Record<Severity, string> = { critical: "Critical", high: "High", medium: "Medium", low: "Low", info: "Info" };
@@ -287,6 +353,8 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
     return out;
   };
   const fixShown = new Set<string>();
+  // The fixes the shown cards link to (the section of all of them lists at least these).
+  const fixLinked = new Set<string>();
   const findingCard = (f: Finding): string => {
     const sev = sevClass(f.severity);
     const rule = rules.get(f.ruleId);
@@ -316,7 +384,10 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
           // function with several findings (and each function of a shared role) repeated its
           // policy and diff in every card: ~1 GB of HTML at 10,000 functions, past what a
           // JavaScript string (and a browser) holds.
-          if (fixShown.has(fix.policyJson)) return `<p class="fix-ref"><a href="#${fixId(arn)}">${esc(label)}</a></p>`;
+          if (fixShown.has(fix.policyJson)) {
+            fixLinked.add(arn);
+            return `<p class="fix-ref"><a href="#${fixId(arn)}">${esc(label)}</a></p>`;
+          }
           fixShown.add(fix.policyJson);
           return fixBlock(label, fix, i === 0 && !f.suppressed);
         })
@@ -324,38 +395,58 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
       `</article>`
     );
   };
-  const active = report.findings.filter((f) => !f.suppressed);
-  const suppressed = report.findings.filter((f) => f.suppressed);
+  const shown = shownFindings(report, options);
+  const { active, suppressed } = shown;
+  const activeBySeverity = new Map<string, number>();
+  for (const f of report.findings) if (!f.suppressed) activeBySeverity.set(f.severity, (activeBySeverity.get(f.severity) ?? 0) + 1);
+  const activeCount = report.findings.filter((f) => !f.suppressed).length;
+  const suppressedCount = report.findings.length - activeCount;
   body.push(`<section id="findings"><h2>Findings</h2>`);
+  if (shown.omittedCount > 0) {
+    // What the page leaves out, by rule, and where every finding is.
+    const rows = [...shown.omitted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    body.push(
+      `<div class="notice" id="findings-omitted"><strong>${num(active.length + suppressed.length)} of ${num(report.findings.length)} findings shown</strong> (the most severe first, at most ${num(options.maxFindingsPerRule ?? HTML_MAX_FINDINGS_PER_RULE)} of one rule). ` +
+        `The JSON report (<code>--format json</code>) and the SARIF report hold every one. Not shown here: ` +
+        rows.map(([id, o]) => `<code>${esc(id)}</code> ${esc(rules.get(id)?.title ?? o.name)} ${num(o.count)}`).join(", ") +
+        `.</div>`,
+    );
+  }
   // As the table and Markdown say it: a page of nothing audited is no clean account.
   if (nothingAudited(s)) body.push(`<p>${esc(NOTHING_AUDITED)}</p>`);
-  else if (active.length === 0) body.push(`<p>No findings${suppressed.length > 0 ? " (apart from the suppressed ones below)" : ""}.</p>`);
+  else if (activeCount === 0) body.push(`<p>No findings${suppressedCount > 0 ? " (apart from the suppressed ones below)" : ""}.</p>`);
   else {
     body.push(
       `<div class="filters hidden" id="filters"><input type="search" id="finding-filter" placeholder="Filter by function, role, rule or text" aria-label="Filter findings">` +
         SEVERITIES.filter((x) => (s.bySeverity[x] ?? 0) > 0)
           .map((x) => `<label><input type="checkbox" data-sev-toggle="${x}" checked> ${TITLE[x]}</label>`)
           .join("") +
-        (suppressed.length > 0 ? `<label><input type="checkbox" data-sev-toggle="suppressed" checked> Suppressed</label>` : "") +
+        (suppressedCount > 0 ? `<label><input type="checkbox" data-sev-toggle="suppressed" checked> Suppressed</label>` : "") +
         `<span class="muted" id="finding-count"></span></div>`,
     );
     for (const sev of SEVERITIES) {
       const list = active.filter((f) => f.severity === sev);
-      if (list.length === 0) continue;
-      body.push(`<h3 class="sev-heading">${TITLE[sev]} (${num(list.length)})</h3>`);
+      const total = activeBySeverity.get(sev) ?? 0;
+      if (total === 0) continue;
+      body.push(`<h3 class="sev-heading">${TITLE[sev]} (${num(total)}${list.length < total ? `, ${num(list.length)} shown` : ""})</h3>`);
       for (const f of list) body.push(findingCard(f));
     }
   }
-  if (suppressed.length > 0) {
-    body.push(`<h3 id="suppressed">Suppressed (${num(suppressed.length)})</h3><p class="muted">Accepted by a suppression (config file or tag), with the reason given. Not counted above.</p>`);
+  if (suppressedCount > 0) {
+    body.push(`<h3 id="suppressed">Suppressed (${num(suppressedCount)}${suppressed.length < suppressedCount ? `, ${num(suppressed.length)} shown` : ""})</h3><p class="muted">Accepted by a suppression (config file or tag), with the reason given. Not counted above.</p>`);
     for (const f of suppressed) body.push(findingCard(f));
   }
   body.push(`</section>`);
 
   // ---------------------------------------------------------------- generated policies, all of them
-  if (fixArns.length > 0) {
+  // When findings are left out, only those the cards link to (so that every link resolves; the
+  // cards show the others in full, and all of them would be most of the page again):
+  // `leastrole generate` writes them all.
+  const listed = shown.omittedCount === 0 ? fixArns : fixArns.filter((arn) => fixLinked.has(arn));
+  if (listed.length > 0) {
     body.push(`<section id="fixes"><h2>Generated least-privilege policies</h2>`);
-    for (const arn of fixArns) body.push(fixBlock(fixLabel(arn), fixes[arn]!, false, fixId(arn)));
+    if (listed.length < fixArns.length) body.push(`<p class="muted">Those the findings above link to (the findings show the others); <code>leastrole generate --split --diff</code> writes every function's.</p>`);
+    for (const arn of listed) body.push(fixBlock(fixLabel(arn), fixes[arn]!, false, fixId(arn)));
     body.push(`</section>`);
   }
 

@@ -16,7 +16,7 @@ export {
   type SarifOptions,
 } from "./sarif.js";
 export { renderMarkdown, GITHUB_COMMENT_LIMIT, type MarkdownOptions } from "./markdown.js";
-export { renderHtml, type GeneratedFix, type HtmlOptions } from "./html.js";
+export { renderHtml, htmlFixRoles, type GeneratedFix, type HtmlOptions } from "./html.js";
 export type { GraphOptions } from "./html-graph.js";
 export {
   groupFindingsByFunction,

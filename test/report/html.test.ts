@@ -7,7 +7,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderHtml, type GeneratedFix } from "../../src/report/index.js";
-import { writeHtml } from "../../src/report/html.js";
+import { htmlFixRoles, writeHtml } from "../../src/report/html.js";
 import { emptyUsage } from "../../src/model/usage.js";
 import { summarise } from "../../src/report/json.js";
 import { chromiumAvailable, launch, openReport, screenshot, type LoadedReport } from "./browser.js";
@@ -231,5 +231,77 @@ describe("writeHtml", () => {
     const { text, pieces } = writtenPieces((write) => writeHtml(sc.report, sc.document, options, write));
     expect(text).toBe(renderHtml(sc.report, sc.document, options));
     expect(pieces).toBeGreaterThan(10);
+  });
+});
+
+describe("renderHtml at scale: a bounded page", () => {
+  it("shows at most maxFindings cards, at most maxFindingsPerRule of one rule, the most severe first, and counts the rest by rule", () => {
+    const sc = scenario(60, 3);
+    const active = sc.report.findings.filter((f) => !f.suppressed);
+    const perRule = new Map<string, number>();
+    for (const f of sc.report.findings) perRule.set(f.ruleId, (perRule.get(f.ruleId) ?? 0) + 1);
+    const busiest = [...perRule].sort((a, b) => b[1] - a[1])[0]!;
+    expect(busiest[1], "a rule with more findings than the cap").toBeGreaterThan(3);
+    const html = renderHtml(sc.report, sc.document, { catalog: sc.catalog, maxFindings: 10, maxFindingsPerRule: 3 });
+    const cards = [...html.matchAll(/<article class="finding[^"]*" data-sev="([^"]+)"/g)].map((m) => m[1]);
+    expect(cards.length).toBe(10);
+    // Per rule: never more than 3 cards.
+    const shownPerRule = new Map<string, number>();
+    for (const m of html.matchAll(/<h3><span class="badge [^"]+">[^<]+<\/span> <code>([^<]+)<\/code>/g)) shownPerRule.set(m[1]!, (shownPerRule.get(m[1]!) ?? 0) + 1);
+    expect(Math.max(...shownPerRule.values())).toBeLessThanOrEqual(3);
+    // The most severe first: the cards' severities never rise.
+    const rank = ["critical", "high", "medium", "low", "info", "suppressed"];
+    const ranks = cards.map((c) => rank.indexOf(c!));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    // The notice: how many of how many, and the rest counted by rule (those counts add up).
+    expect(html).toContain(`<strong>10 of ${sc.report.findings.length} findings shown</strong>`);
+    const notice = /<div class="notice" id="findings-omitted">(.*?)<\/div>/s.exec(html)![1]!;
+    const counted = [...notice.matchAll(/<code>(LR\d+)<\/code> [^<]*? (\d[\d,]*)(?=, <code>|\.$)/g)].map((m) => [m[1], Number(m[2]!.replace(/,/g, ""))] as const);
+    expect(counted.reduce((n, [, c]) => n + c, 0)).toBe(sc.report.findings.length - 10);
+    expect(counted.find(([id]) => id === busiest[0])?.[1]).toBe(busiest[1] - (shownPerRule.get(busiest[0]) ?? 0));
+    // Each severity heading gives its whole count and how many are shown.
+    const heads = [...html.matchAll(/<h3 class="sev-heading">(\w+) \(([\d,]+)(?:, ([\d,]+) shown)?\)/g)];
+    expect(heads.reduce((n, m) => n + Number(m[2]!.replace(/,/g, "")), 0)).toBe(active.length);
+    expect(heads.some((m) => m[3] !== undefined)).toBe(true);
+  });
+
+  it("shows every finding, as before, when they fit (no notice, no 'shown' counts)", () => {
+    const sc = scenario(12, 4);
+    const html = renderHtml(sc.report, sc.document, { catalog: sc.catalog });
+    expect(html).not.toContain("findings-omitted");
+    expect(html).not.toMatch(/\d shown\)/);
+    expect([...html.matchAll(/<article class="finding/g)].length).toBe(sc.report.findings.length);
+  });
+
+  it("lists in its section of generated policies only those the shown cards link to, and every link resolves", () => {
+    const sc = scenario(60, 3);
+    // A policy per function and per role, two functions sharing one text so that a card links to the other.
+    const fixes: { [arn: string]: GeneratedFix } = {};
+    for (const f of sc.document.functions) fixes[f.arn] = { policyJson: JSON.stringify({ fn: f.name }), diff: "+x" };
+    const [a, b] = sc.document.roles.find((r) => r.functions.length > 1)!.functions;
+    fixes[b!] = fixes[a!]!;
+    const full = renderHtml(sc.report, sc.document, { catalog: sc.catalog, fixes });
+    const capped = renderHtml(sc.report, sc.document, { catalog: sc.catalog, fixes, maxFindings: 10, maxFindingsPerRule: 3 });
+    const sectionOf = (html: string) => /<section id="fixes">(.*?)<\/section>/s.exec(html)?.[1] ?? "";
+    expect([...sectionOf(full).matchAll(/<details class="fix"/g)].length).toBe(Object.keys(fixes).length);
+    expect([...sectionOf(capped).matchAll(/<details class="fix"/g)].length).toBeLessThan(Object.keys(fixes).length);
+    for (const m of capped.matchAll(/<a href="#(fix-\d+)">/g)) expect(capped).toContain(`id="${m[1]}"`);
+  });
+
+  it("htmlFixRoles names the roles of the shown findings, or null when every finding is shown", () => {
+    const sc = scenario(60, 3);
+    expect(htmlFixRoles(sc.report, sc.document)).toBeNull();
+    const options = { maxFindings: 10, maxFindingsPerRule: 3 };
+    const roles = htmlFixRoles(sc.report, sc.document, options)!;
+    const html = renderHtml(sc.report, sc.document, { catalog: sc.catalog, ...options });
+    const roleOf = new Map(sc.document.functions.map((f) => [f.arn, f.roleArn]));
+    const expected = new Set<string>();
+    for (const f of sc.report.findings) {
+      if (!html.includes(`<code>${f.fingerprint}</code>`)) continue;
+      const role = f.resource.type === "function" ? roleOf.get(f.resource.arn) : f.resource.type === "role" ? f.resource.arn : undefined;
+      if (role) expected.add(role);
+    }
+    expect([...roles].sort()).toEqual([...expected].sort());
+    expect(roles.size).toBeLessThan(sc.document.roles.length);
   });
 });

@@ -8,7 +8,7 @@ import { prepareBuiltinInstance } from "../../evaluate/evaluator.js";
 import { severityRank } from "../../evaluate/findings.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
 import { renderMarkdown, renderTable, shouldUseColor, type GeneratedFix } from "../../report/index.js";
-import { writeHtml } from "../../report/html.js";
+import { htmlFixRoles, writeHtml } from "../../report/html.js";
 import { writeSarif } from "../../report/sarif.js";
 import { diffPolicies, eachTarget, renderDiffMarkdown, subjectNames } from "../../generate/index.js";
 import { loadActionCatalogSync } from "../../iam/index.js";
@@ -31,8 +31,16 @@ interface AuditFlags extends InputFlags, IacFlags {
   timings?: boolean;
 }
 
-/** The generated least-privilege policy of every function, for the HTML report. */
-function fixesFor(document: Parameters<typeof eachTarget>[0], config: { exceptions?: unknown[]; usage?: { windowDays?: number } } | undefined, warn: (message: string) => void): Record<string, GeneratedFix> {
+/**
+ * The generated least-privilege policies the HTML report shows: every function's, or those of the
+ * roles of the findings it shows when it leaves some out (`roles`, htmlFixRoles).
+ */
+function fixesFor(
+  document: Parameters<typeof eachTarget>[0],
+  config: { exceptions?: unknown[]; usage?: { windowDays?: number } } | undefined,
+  roles: ReadonlySet<string> | null,
+  warn: (message: string) => void,
+): Record<string, GeneratedFix> {
   const fixes: Record<string, GeneratedFix> = {};
   try {
     const catalog = loadActionCatalogSync();
@@ -40,7 +48,7 @@ function fixesFor(document: Parameters<typeof eachTarget>[0], config: { exceptio
     // What `generate --split --diff` writes, one target at a time: only the text is kept (every
     // build and diff held at once were most of a 4 GB heap at 10,000 functions).
     const names = subjectNames(document);
-    for (const t of eachTarget(document, options, catalog)) {
+    for (const t of eachTarget(document, options, catalog, roles ?? undefined)) {
       const diff = diffPolicies(document, t.currentRoleArn, t.build, t.subject, catalog);
       fixes[t.subject] = { policyJson: JSON.stringify(t.build.policy, null, 2), diff: renderDiffMarkdown(diff, t.build, { names }) };
     }
@@ -122,7 +130,7 @@ export function registerAudit(program: Command): void {
           text = renderMarkdown(report, document);
           break;
         case "html":
-          writeOutputStreamed((write) => writeHtml(report, document, { catalog, fixes: fixesFor(document, effective, (m) => progress.note(m)) }, write), flags.output);
+          writeOutputStreamed((write) => writeHtml(report, document, { catalog, fixes: fixesFor(document, effective, htmlFixRoles(report, document), (m) => progress.note(m)) }, write), flags.output);
           break;
         default:
           text = renderTable(report, document, {
