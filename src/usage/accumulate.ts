@@ -18,6 +18,7 @@ import { INSIGHT_RECORD } from "./record-fields.js";
 import { refusalOf, refusedCallResources, refusingPolicyOfCall, type Refusal } from "./denials.js";
 import { isAccessDenied, partiqlEventName } from "./event-actions.js";
 import { DDB_ITEM_CALLS, DDB_ITEM_EVENT_NAMES, refusedItemOf, type DdbItem } from "./ddb-items.js";
+import { isSecretBatch } from "./secret-batches.js";
 import { commonPrefix, copySourceOf, ddbItemGroups, deriveResources, reEncryptSplit, resourcesFollowEventName, resourcesOf, type CopySource } from "./resources.js";
 import { addParent, parentsOf, unionParents, type Parents } from "./parents.js";
 import type { LakePage } from "./lake-page.js";
@@ -347,8 +348,9 @@ export class FileAccumulator {
     // names one of the call's (refusedItemOf), else whole.
     if (ev.items !== undefined && !isAccessDenied(ev.errorCode) && this.addItems(p, time, ev, session.accountId, ev.items)) return;
     const refusedItem = refusal === null && ev.errorCode !== null ? refusedItemOf(ev.eventSource, ev.eventName, ev.errorCode, ev.errorMessage) : null;
-    // A PartiQL ExecuteStatement is counted under its verb's name (event-actions.ts partiqlEventName).
-    const gi = this.noteCall(p, time, ev.eventSource, refusedItem?.eventName ?? partiqlEventName(ev.eventSource, ev.eventName, ev.params.statement) ?? ev.eventName, errorCode, ev.params.versionId !== undefined, ev.awsRegion);
+    // A PartiQL ExecuteStatement is counted under its verb's name (event-actions.ts partiqlEventName),
+    // a BatchGetSecretValue under what its request selects by (secret-batches.ts, `countedAs`).
+    const gi = this.noteCall(p, time, ev.eventSource, refusedItem?.eventName ?? partiqlEventName(ev.eventSource, ev.eventName, ev.params.statement) ?? ev.countedAs ?? ev.eventName, errorCode, ev.params.versionId !== undefined, ev.awsRegion);
     const partition = this.principalPartition[p] as string;
     const copy = ev.eventSource === S3_SOURCE ? copySourceOf(ev.eventSource, ev.eventName, ev.params, partition) : null;
     let resources = resourcesOf({ eventSource: ev.eventSource, region: ev.awsRegion, accountId: ev.recipientAccountId ?? session.accountId, partition, resources: ev.resources, params: ev.params, eventName: ev.eventName });
@@ -446,10 +448,11 @@ export class FileAccumulator {
     const source = c.text(m[r + S_SOURCE] as number) as string;
     const name = c.text(m[r + S_NAME] as number) as string;
     const dynamodb = source === DYNAMODB_SOURCE;
-    // A DynamoDB call whose items are in a list of objects (ddb-items.ts), which the scanner does
-    // not read: parsed whole and counted as the full parser's event is. The common path pays the
-    // one source compare, which the checks below share.
-    if (dynamodb && DDB_ITEM_CALLS.has(name)) {
+    // A DynamoDB call whose items are in a list of objects (ddb-items.ts), or a Secrets Manager
+    // BatchGetSecretValue whose filters or secret ids are (secret-batches.ts), which the scanner
+    // does not read: parsed whole and counted as the full parser's event is. The common path pays
+    // the one source compare, which the checks below share.
+    if ((dynamodb && DDB_ITEM_CALLS.has(name)) || isSecretBatch(source, name)) {
       const ev = c.event(r);
       if (ev !== null) {
         this.add(ev, index);

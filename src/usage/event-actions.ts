@@ -31,6 +31,12 @@
  *                RetrieveAndGenerateStream for bedrock:RetrieveAndGenerate. InvokeModel,
  *                InvokeModelWithResponseStream, CountTokens, ApplyGuardrail, Retrieve and
  *                RetrieveAndGenerate are their own actions (the default rule; all in the catalog).
+ * - [SM-API]     AWS Secrets Manager API reference, BatchGetSecretValue
+ *                (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_BatchGetSecretValue.html):
+ *                "Required permissions: secretsmanager:BatchGetSecretValue, and you must have
+ *                secretsmanager:GetSecretValue for each secret. If you use filters, you must also have
+ *                secretsmanager:ListSecrets"; "Secrets Manager generates CloudTrail GetSecretValue log
+ *                entries for each secret you request". Read by secret-batches.ts.
  * - [IF-3.6]     shared/reference/input-formats.md §3.6 (compiled from the sources above).
  * - [CORPUS]     seen in shared/corpus (invictus-ir-aws-dataset, stratus-red-team-detonation-logs).
  */
@@ -167,6 +173,15 @@ export const EVENT_ACTIONS: { readonly [key: string]: EventMapping } = {
   "dynamodb:ExecuteTransaction (INSERT)": { actions: ["dynamodb:PartiQLInsert"], source: "[DDB-IAM] an INSERT statement of the transaction → dynamodb:PartiQLInsert" },
   "dynamodb:ExecuteTransaction (UPDATE)": { actions: ["dynamodb:PartiQLUpdate"], source: "[DDB-IAM] an UPDATE statement of the transaction → dynamodb:PartiQLUpdate" },
   "dynamodb:ExecuteTransaction (DELETE)": { actions: ["dynamodb:PartiQLDelete"], source: "[DDB-IAM] a DELETE statement of the transaction → dynamodb:PartiQLDelete" },
+
+  // Secrets Manager BatchGetSecretValue [SM-API]: by filters it needs ListSecrets too, which
+  // CloudTrail does not log apart (each secret's GetSecretValue it does). The readers count a call
+  // whose request they read under `BatchGetSecretValue (filters)` or `(secret ids)`
+  // (secret-batches.ts); one whose request they do not (the query readers' rows) under its own
+  // name: both candidates, the safe direction.
+  "secretsmanager:BatchGetSecretValue": { actions: ["secretsmanager:BatchGetSecretValue", "secretsmanager:ListSecrets"], source: "[SM-API] request not read: ListSecrets kept, as filters need it" },
+  "secretsmanager:BatchGetSecretValue (filters)": { actions: ["secretsmanager:BatchGetSecretValue", "secretsmanager:ListSecrets"], source: "[SM-API] \"If you use filters, you must also have secretsmanager:ListSecrets\"" },
+  "secretsmanager:BatchGetSecretValue (secret ids)": { actions: ["secretsmanager:BatchGetSecretValue"], source: "[SM-API] a list of secret ids needs BatchGetSecretValue (and each secret's GetSecretValue, logged apart)" },
 
   // SQS / SNS batch APIs [SQS-IAM][SNS-IAM]
   "sqs:SendMessageBatch": { actions: ["sqs:SendMessage"], source: "[IF-3.6][SQS-IAM]" },

@@ -224,6 +224,13 @@ export interface UsageEvent {
    * scanners hand such records to it (requestParameters.requestItems is a list of objects).
    */
   items?: DdbItem[];
+  /**
+   * The event name a call is counted under when its request, not its name, says which actions
+   * authorised it and the scanners do not read that part: a Secrets Manager BatchGetSecretValue by
+   * `filters` or by `secretIdList` (secret-batches.ts). Absent otherwise. Only the full parser sets
+   * it: the scanners hand such records to it.
+   */
+  countedAs?: string;
 }
 
 /** The fields a record must have to be counted; a record without them is skipped and reported. */

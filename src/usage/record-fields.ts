@@ -6,6 +6,7 @@
 
 import { isListParamKey, isSetParamKey, PARAM_KEYS, SET_PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
 import { ddbItems } from "./ddb-items.js";
+import { secretBatchEventName } from "./secret-batches.js";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -109,6 +110,9 @@ export function eventFromRecord(rec: Obj): UsageEvent {
   // set when all could be read, so the event of any other record is as before.
   const items = isObj(rp) && rp.requestItems !== undefined ? ddbItems(ev.eventSource, ev.eventName, rp.requestItems) : null;
   if (items !== null) ev.items = items;
+  // A Secrets Manager BatchGetSecretValue by filters or by secret ids (secret-batches.ts).
+  const countedAs = secretBatchEventName(ev.eventSource, ev.eventName, rp);
+  if (countedAs !== null) ev.countedAs = countedAs;
   return ev;
 }
 
