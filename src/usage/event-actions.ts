@@ -84,6 +84,10 @@ export const EVENT_ACTIONS: { readonly [key: string]: EventMapping } = {
   // Lambda
   "lambda:Invoke": { actions: ["lambda:InvokeFunction"], source: "[CT-LAMBDA] Invoke data event is authorised by lambda:InvokeFunction" },
   "lambda:InvokeAsync": { actions: ["lambda:InvokeAsync"], source: "[CT-LAMBDA] identity (deprecated API, own action)" },
+  // A response-streaming invocation has no action of its own (by the default rule it became
+  // lambda:InvokeWithResponseStream, which no policy can grant): Lambda API reference,
+  // InvokeWithResponseStream, "This operation requires permission for the lambda:InvokeFunction action".
+  "lambda:InvokeWithResponseStream": { actions: ["lambda:InvokeFunction"], source: "Lambda API reference, InvokeWithResponseStream: requires lambda:InvokeFunction" },
 
   // S3 bucket-level names that differ from the IAM action [S3-CT]
   "s3:ListBuckets": { actions: ["s3:ListAllMyBuckets"], source: "[S3-CT] ListBuckets → s3:ListAllMyBuckets; [CORPUS] invictus; cloudtracker#21" },

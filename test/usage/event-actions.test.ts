@@ -50,6 +50,12 @@ describe("EVENT_ACTIONS table", () => {
     expect(eventToActions(names.eventSource, "PostObject").actions).toEqual(["s3:PutObject"]);
   });
 
+  it("maps Lambda's response-streaming invocation to lambda:InvokeFunction, the action its API reference names", async () => {
+    // Before: lambda:InvokeWithResponseStream, not in the catalog, so the function's InvokeFunction was unused.
+    expect(eventToActions("lambda.amazonaws.com", "InvokeWithResponseStream").actions).toEqual(["lambda:InvokeFunction"]);
+    expect(await inCatalog("lambda:InvokeWithResponseStream")).toBeNull();
+  });
+
   it("maps a refused call's KMS half (denials.ts) to the KMS action it names", async () => {
     expect(eventToActions("kms.amazonaws.com", "Decrypt (via service)").actions).toEqual(["kms:Decrypt"]);
     expect(eventToActions("kms.amazonaws.com", "GenerateDataKey (via service)").actions).toEqual(["kms:GenerateDataKey"]);
