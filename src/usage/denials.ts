@@ -118,7 +118,7 @@ export function refusalOf(eventSource: string, eventName: string, errorCode: str
   return kmsRefusalOf(host, eventName, errorCode, errorMessage) ?? iamRefusalOf(host, errorCode, errorMessage);
 }
 
-const IAM_ACTION = /\bnot authorized to perform: iam:([A-Za-z]+)(?: on resource: (\S+))?/;
+const IAM_ACTION = /\bnot authorized to perform: iam:([A-Za-z]+)(?: on (?:resource: "?|")(\S+))?/;
 const IAM_ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/\S+$/;
 
 function iamRefusalOf(host: string, errorCode: string, errorMessage: string | null): Refusal | null {
@@ -202,7 +202,11 @@ export function mergeRefusalReasons(a: readonly RefusalReason[], b: readonly Ref
   return refusalReasons(mask);
 }
 
-const ON_RESOURCE = /\bperform: ([A-Za-z0-9-]+):[A-Za-z0-9*]+ on resource: (arn:\S+)/;
+// S3's enhanced messages (since August 2024) quote the ARN: `… perform: s3:GetObject on resource:
+// "arn:aws:s3:::b/k" because …`, and its troubleshooting page gives the form `… on "arn…"`
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html): a quoted
+// ARN is read with or without `resource: `; an unquoted one only after it.
+const ON_RESOURCE = /\bperform: ([A-Za-z0-9-]+):[A-Za-z0-9*]+ on (?:resource: (arn:[^\s"]+)|(?:resource: )?"(arn:[^\s"]+)")/;
 const WELL_FORMED_ARN = /^arn:aws(?:-[a-z]+)*:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12}|aws)?:\S+$/;
 
 /**
@@ -216,7 +220,7 @@ export function deniedResourceOf(eventSource: string, errorMessage: string | nul
   if (errorMessage === null) return null;
   const m = ON_RESOURCE.exec(errorMessage);
   if (m === null || (m[1] as string).toLowerCase() !== servicePrefix(eventSource)) return null;
-  const arn = (m[2] as string).replace(/[.,;:)'"]+$/, "");
+  const arn = ((m[2] ?? m[3]) as string).replace(/[.,;:)'"]+$/, "");
   return WELL_FORMED_ARN.test(arn) ? arn : null;
 }
 

@@ -133,6 +133,10 @@ describe("denials.ts", () => {
     expect(deniedResourceOf(ddb, "User: x is not authorized to perform: dynamodb:PutItem on resource: not-an-arn")).toBeNull();
     expect(deniedResourceOf(ddb, "on resource: arn:aws:dynamodb:us-east-1:111122223333:table/t")).toBeNull();
     expect(deniedResourceOf(ddb, null)).toBeNull();
+    // S3's enhanced messages quote the ARN (troubleshoot-403-errors: `… on "resource-arn" because …`).
+    expect(deniedResourceOf("s3.amazonaws.com", `User: ${SESSION_ARN} is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::my-prod-bucket/config.json" because no identity-based policy allows the s3:GetObject action`)).toBe("arn:aws:s3:::my-prod-bucket/config.json");
+    expect(deniedResourceOf("s3.amazonaws.com", `User: ${SESSION_ARN} is not authorized to perform: s3:ListBucket on "arn:aws:s3:::my-prod-bucket" with an explicit deny in a resource-based policy`)).toBe("arn:aws:s3:::my-prod-bucket");
+    expect(deniedResourceOf("s3.amazonaws.com", `User: ${SESSION_ARN} is not authorized to perform: s3:ListBucket on arn:aws:s3:::my-prod-bucket`)).toBeNull();
   });
 
   it("recognises KMS's refusals, and names the KMS action the message names or the call needs", () => {
@@ -183,6 +187,8 @@ describe("denials.ts", () => {
     });
     // The SDK's relayed form, the service named after the ARN; a sentence's full stop; an SCP's explicit deny.
     expect(passRole(`User: ${SESSION_ARN} is not authorized to perform: iam:PassRole on resource: ${TASK_ROLE} (Service: AmazonECS; Status Code: 400; Error Code: AccessDeniedException)`)?.half?.resources).toEqual([TASK_ROLE]);
+    // Quoted, as the enhanced access-denied messages write a resource.
+    expect(passRole(`User: ${SESSION_ARN} is not authorized to perform: iam:PassRole on resource: "${TASK_ROLE}" because no identity-based policy allows the iam:PassRole action`)?.half?.resources).toEqual([TASK_ROLE]);
     expect(passRole(`User: ${SESSION_ARN} is not authorized to perform: iam:PassRole on resource: ${TASK_ROLE}.`)?.half?.resources).toEqual([TASK_ROLE]);
     expect(passRole(`User: ${SESSION_ARN} is not authorized to perform: iam:PassRole on resource: ${TASK_ROLE} with an explicit deny in a service control policy`)?.half?.resources).toEqual([TASK_ROLE]);
     // No resource, or not a role's ARN: the refused half has none.
