@@ -12,7 +12,7 @@ import { isEventInvokeConfig, isListEventInvokeConfigs, readEventInvokeConfigs }
 import { isEventSourceMapping, isListEventSourceMappings, readEventSourceMappings } from "./lambda-event-source-mappings.js";
 import { isLambdaFunctionsValue, readLambdaFunctions } from "./lambda-functions.js";
 import { isFunctionUrlConfig, isListFunctionUrlConfigs, readFunctionUrls } from "./lambda-function-url.js";
-import { isBareLambdaPolicy, isGetPolicy, readLambdaPolicy } from "./lambda-policy.js";
+import { addPermissionStatement, isBareLambdaPolicy, isGetPolicy, readLambdaPolicy } from "./lambda-policy.js";
 import { isBareLayerVersionPolicy, isGetLayerVersionPolicy, isLayersOutput, readLambdaLayers, readLayerVersionPolicy } from "./lambda-layers.js";
 import { isListTags, readLambdaTags } from "./lambda-tags.js";
 import { isCapacityProvidersOutput, readCapacityProviders } from "./lambda-capacity-providers.js";
@@ -45,7 +45,7 @@ export function detect(values: unknown[], context: PathContext | null = null): D
   if (all(values, isLambdaFunctionsValue)) return { kind: "lambda-functions", read: readLambdaFunctions };
   // A layer version's policy has get-policy's envelope: told apart by its Resource (or path) first.
   if (values.length === 1 && (isGetLayerVersionPolicy(values[0], context) || isBareLayerVersionPolicy(values[0]))) return { kind: "lambda-layer-policy", read: readLayerVersionPolicy };
-  if (values.length === 1 && (isGetPolicy(values[0], context) || isBareLambdaPolicy(values[0]))) return { kind: "lambda-policy", read: readLambdaPolicy };
+  if (values.length === 1 && (isGetPolicy(values[0], context) || isBareLambdaPolicy(values[0]) || addPermissionStatement(values[0]) !== null)) return { kind: "lambda-policy", read: readLambdaPolicy };
   if (all(values, (v) => isListEventSourceMappings(v) || isEventSourceMapping(v))) return { kind: "lambda-event-source-mappings", read: readEventSourceMappings };
   if (all(values, (v) => isListFunctionUrlConfigs(v) || isFunctionUrlConfig(v))) return { kind: "lambda-function-url", read: readFunctionUrls };
   if (all(values, (v) => isListEventInvokeConfigs(v) || isEventInvokeConfig(v))) return { kind: "lambda-event-invoke-config", read: readEventInvokeConfigs };

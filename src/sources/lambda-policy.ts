@@ -66,15 +66,48 @@ export function isBareResourcePolicyOf(v: unknown, isResourceArn: (arn: string) 
   );
 }
 
+/**
+ * The statement of `aws lambda add-permission` output, `{Statement}`: the one statement the call
+ * added to the function's resource-based policy, as a JSON string (Lambda API Reference,
+ * AddPermission, Response Elements: "Statement: The permission statement that's added to the
+ * function policy", https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html). Saved
+ * as people save every CLI output; before, it was taken for a policy document whose Statement was
+ * no statement (an error on a valid AWS output), so the permission it grants was not seen. The
+ * CLI documentation's example prints it as an object: that form is a bare function policy
+ * already (isBareLambdaPolicy). Null unless the statement names a principal and a function.
+ */
+export function addPermissionStatement(v: unknown): Record<string, unknown> | null {
+  if (!isObject(v) || typeof v["Statement"] !== "string" || !Object.keys(v).every((k) => k === "Statement" || isResponseMetadataKey(k))) return null;
+  let statement: unknown;
+  try {
+    statement = JSON.parse(v["Statement"]);
+  } catch {
+    return null;
+  }
+  return isBareLambdaPolicy({ Statement: statement }) ? (statement as Record<string, unknown>) : null;
+}
+
 export function readLambdaPolicy(input: ReaderInput): SourceFragment {
   const ctx = new FileContext(input.file);
   const fragment = emptyFragment({ path: input.file, kind: "lambda-policy", sha256: input.sha256, records: 0 });
   if (input.values.length !== 1) ctx.fail("", "a get-policy output holds one policy; found several JSON documents");
   const o = asObject(input.values[0], ctx, "");
-  // The get-policy output, or its Policy alone (isBareLambdaPolicy): paths are said from there.
-  const bare = !("Policy" in o) && isBareLambdaPolicy(o);
-  const base = bare ? "" : "Policy";
-  const document = parsePolicyDocument(bare ? o : o["Policy"], { file: input.file, path: base });
+  // The get-policy output, its Policy alone (isBareLambdaPolicy), or add-permission's one
+  // statement: paths are said from there.
+  const added = addPermissionStatement(o);
+  const bare = added === null && !("Policy" in o) && isBareLambdaPolicy(o);
+  const base = added !== null ? "" : bare ? "" : "Policy";
+  const document = parsePolicyDocument(added !== null ? { Statement: [added] } : bare ? o : o["Policy"], { file: input.file, path: base });
+  if (added !== null) {
+    // What it grants is read (a public URL permission must not go unseen), but it is one statement
+    // of the policy: the others are only in get-policy's output.
+    ctx.warn(
+      "add-permission-output",
+      "warning",
+      "Statement",
+      `lambda add-permission output: the one statement it added (Sid ${JSON.stringify(added["Sid"] ?? null)}) is read as part of the function's resource-based policy; its other statements are not in this file: give aws lambda get-policy output for the whole policy`,
+    );
+  }
   let target: Target = fromPath(input.context);
   const resource = document.Statement.flatMap((s) => s.Resource ?? []).find((r) => r.includes(":function:"));
   let otherwise: Target | null = null;
