@@ -14,7 +14,10 @@
  *   `batch-get-aggregate-resource-config` (`BaseConfigurationItems`, `UnprocessedResourceIdentifiers`);
  * - `select-resource-config` / `select-aggregate-resource-config`: `{Results: ["<row as JSON>" …],
  *   QueryInfo, NextToken?}`, rows holding only the fields the query selected;
- * - `get-aggregate-resource-config`: one item, `{ConfigurationItem}`.
+ * - `get-aggregate-resource-config`: one item, `{ConfigurationItem}`;
+ * - a configuration item change notification, `{messageType: "ConfigurationItemChangeNotification",
+ *   configurationItem}` (SNS), alone or as an EventBridge event's detail: one item, `configuration`
+ *   an object.
  *
  * Each item's configuration is turned into the shape of the API the other readers take (a
  * get-account-authorization-details RoleDetail or ManagedPolicyDetail, a Lambda
@@ -63,7 +66,7 @@ const NOT_READ_LAMBDA: Readonly<Record<string, string>> = {
 /** Statuses of an item whose resource is not deployed (ConfigurationItemStatus). */
 const NOT_DEPLOYED: ReadonlySet<string> = new Set(["ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"]);
 
-type Form = "delivery" | "history" | "batch" | "aggregate-batch" | "select" | "aggregate-item";
+type Form = "delivery" | "history" | "batch" | "aggregate-batch" | "select" | "aggregate-item" | "notification";
 
 interface Page {
   form: Form;
@@ -109,6 +112,12 @@ function formOf(v: unknown): { form: Form; list: string } | null {
     if (items.every(isItemLike) && Object.keys(v).every((k) => k === "configurationItems" || k === "nextToken" || k === "NextToken" || k === "ResponseMetadata")) return { form: "history", list: "configurationItems" };
     return null;
   }
+  // A configuration item change notification: what Config publishes to its SNS topic and to
+  // EventBridge (as the event's detail, pageOf) and hands a change-triggered rule, one resource's
+  // item with `configuration` an object (AWS Config Developer Guide, "Example Configuration Item
+  // Change Notifications", https://docs.aws.amazon.com/config/latest/developerguide/example-sns-notification.html;
+  // EventBridge Events Reference, AWS Config events, https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-config.html).
+  if (v["messageType"] === "ConfigurationItemChangeNotification" && isItemLike(v["configurationItem"])) return { form: "notification", list: "configurationItem" };
   // `aws configservice get-aggregate-resource-config`: one resource's item, `{ConfigurationItem}`.
   if (isItemLike(v["ConfigurationItem"]) && Object.keys(v).every((k) => k === "ConfigurationItem" || k === "ResponseMetadata")) return { form: "aggregate-item", list: "ConfigurationItem" };
   if (Array.isArray(v["baseConfigurationItems"]) && (v["baseConfigurationItems"] as unknown[]).every(isItemLike)) return { form: "batch", list: "baseConfigurationItems" };
@@ -128,13 +137,50 @@ function pagesOf(values: unknown[]): Page[] | null {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     const base = many ? `[${i}]` : "";
-    const f = formOf(v);
-    if (f) pages.push({ ...f, page: v as JsonObject, path: base });
-    else if (Array.isArray(v) && v.length > 0 && v.every((p) => formOf(p) !== null)) {
-      v.forEach((p, j) => pages.push({ ...formOf(p)!, page: p as JsonObject, path: `${base}[${j}]` }));
+    const page = pageOf(v, base);
+    if (page) pages.push(page);
+    else if (Array.isArray(v) && v.length > 0 && v.every((p) => pageOf(p, "") !== null)) {
+      v.forEach((p, j) => pages.push(pageOf(p, `${base}[${j}]`)!));
     } else return null;
   }
   return pages.length > 0 ? pages : null;
+}
+
+/** One page of a Config output at `path`, or an EventBridge event carrying one (its detail); else null. */
+function pageOf(v: unknown, path: string): Page | null {
+  const f = formOf(v);
+  if (f) return { ...f, page: v as JsonObject, path };
+  const notification = configChangeEventDetail(v);
+  return notification ? { form: "notification", list: "configurationItem", page: notification, path: joinPath(path, "detail") } : null;
+}
+
+/** The notification an EventBridge "Config Configuration Item Change" event carries as its detail, else null. */
+function configChangeEventDetail(v: unknown): JsonObject | null {
+  if (!isObject(v) || v["source"] !== "aws.config" || v["detail-type"] !== "Config Configuration Item Change") return null;
+  const detail = v["detail"];
+  return formOf(detail)?.form === "notification" ? (detail as JsonObject) : null;
+}
+
+/** How an oversized configuration item change notification's message starts (read-sources.ts warns it). */
+export const CONFIG_OVERSIZED_NOTIFICATION = "an AWS Config oversized configuration item change notification";
+
+/**
+ * What to say of an OversizedConfigurationItemChangeNotification (bare, or an EventBridge event's
+ * detail), else null: Config sends one instead of the item when the item is too large for SNS or
+ * EventBridge, with only a summary (no configuration) and where in S3 it delivered the item
+ * (s3DeliverySummary.s3BucketLocation; AWS Config Developer Guide, "Example Oversized
+ * Configuration Item Change Notification",
+ * https://docs.aws.amazon.com/config/latest/developerguide/oversized-notification-example.html).
+ * An IAM role with many policies is such an item.
+ */
+export function oversizedConfigNotificationHint(v: unknown): string | null {
+  const n = isObject(v) && v["source"] === "aws.config" && isObject(v["detail"]) ? v["detail"] : v;
+  if (!isObject(n) || n["messageType"] !== "OversizedConfigurationItemChangeNotification") return null;
+  const summary = isObject(n["configurationItemSummary"]) ? n["configurationItemSummary"] : {};
+  const what = [summary["resourceType"], summary["resourceId"]].filter((x) => typeof x === "string").join(" ");
+  const delivery = isObject(n["s3DeliverySummary"]) ? n["s3DeliverySummary"]["s3BucketLocation"] : undefined;
+  const where = typeof delivery === "string" ? ` to S3 (s3://${delivery})` : " to S3";
+  return `${CONFIG_OVERSIZED_NOTIFICATION}${what ? ` (${what})` : ""}: it holds a summary of the item, not its configuration, which AWS Config delivered${where}: give that file, or aws configservice get-resource-config-history output for the resource`;
 }
 
 export function isAwsConfigOutput(values: unknown[]): boolean {

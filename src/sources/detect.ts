@@ -18,7 +18,7 @@ import { isListTags, readLambdaTags } from "./lambda-tags.js";
 import { isCapacityProvidersOutput, readCapacityProviders } from "./lambda-capacity-providers.js";
 import { isAliasConfiguration, isListAliases, readLambdaAliases } from "./lambda-aliases.js";
 import { isBarePolicyDocument } from "./policy-document-file.js";
-import { isAwsConfigOutput, readAwsConfig } from "./aws-config.js";
+import { isAwsConfigOutput, oversizedConfigNotificationHint, readAwsConfig } from "./aws-config.js";
 import { isObject } from "./record-reader.js";
 import type { PathContext, ReaderInput, SourceFragment } from "./types.js";
 
@@ -87,6 +87,8 @@ const CLOUDTRAIL_NOT_READ = "CloudTrail records, but the file's start was not re
 function knownUnusedShape(values: unknown[]): string | null {
   const v = values[0];
   if (isObject(v)) {
+    const oversized = oversizedConfigNotificationHint(v);
+    if (oversized !== null) return oversized;
     if (isLambdaEventPayload(v)) return "a Lambda event payload (what a service hands a function, as in a SAM project's events/ or sam local generate-event), not activity data";
     if (Array.isArray(v["Records"]) && members(v["Records"] as unknown[]).some((r) => isObject(r) && "eventSource" in r)) return CLOUDTRAIL_NOT_READ;
     if ("ServicesLastAccessed" in v) return "IAM Access Advisor output (read by the usage stage)";
