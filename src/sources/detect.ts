@@ -165,6 +165,13 @@ export function analyzerOutputHint(values: unknown[]): string | null {
   if (isObject(v["generatedPolicyResult"]) || (isObject(v["jobDetails"]) && "generatedPolicyResult" in v)) {
     return "IAM Access Analyzer get-generated-policy output (a policy generated from CloudTrail) is not read: its actions are the role's, with no function, time or resource of each call, so they cannot label a function's permissions: give the CloudTrail logs it was generated from (its cloudTrailProperties name the trail and the period), and `leastrole generate` writes the policy per function";
   }
+  // `aws accessanalyzer get-finding-recommendation` (Access Analyzer API Reference,
+  // GetFindingRecommendation, https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_GetFindingRecommendation.html):
+  // the policies to detach or create for one principal, generated from an unused-permission finding.
+  if (Array.isArray(v["recommendedSteps"]) && typeof v["recommendationType"] === "string") {
+    const of = typeof v["resourceArn"] === "string" ? ` for ${v["resourceArn"]}` : "";
+    return `IAM Access Analyzer get-finding-recommendation output (policies to detach or create${of}) is not read: it says which policies to change, not which services or actions went unused or since when; give the get-finding-v2 output of the UnusedPermission finding it was generated from (aws accessanalyzer get-finding-v2 --analyzer-arn … --id …)`;
+  }
   const findings = v["findings"];
   if (Array.isArray(findings) && findings.length > 0 && findings.every((f) => isObject(f) && !("findingType" in f) && ("isPublic" in f || "principal" in f || "action" in f))) {
     return "IAM Access Analyzer list-findings output (external-access findings) holds no unused-access data and is not read: give list-findings-v2 or get-finding-v2 output of an unused-access analyzer (aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each UnusedPermission finding)";
