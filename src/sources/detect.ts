@@ -95,6 +95,8 @@ function knownUnusedShape(values: unknown[]): string | null {
     if (typeof v["JobId"] === "string" && Object.keys(v).length <= 3) return accessAdvisorJobOnly(v["JobId"]);
     if (isObject(v["Role"]) && "AssumeRolePolicyDocument" in (v["Role"] as object)) return "iam get-role output (it has no policies: use get-account-authorization-details)";
     if (isObject(v["User"]) || isObject(v["Group"])) return "iam get-user/get-group output (use get-account-authorization-details)";
+    const perCall = iamPerCallOutput(v);
+    if (perCall !== null) return `${perCall}: use get-account-authorization-details, which holds every role with its inline and attached policies and their default versions`;
     if ("Account" in v && "Arn" in v && "UserId" in v) return "sts get-caller-identity output";
     // IAM calls every account collector makes (cloudmapper's account-data/ holds all three) that
     // say nothing about execution roles: were they warned, every audit of such a folder would be
@@ -133,6 +135,26 @@ function knownUnusedShape(values: unknown[]): string | null {
     // --max-items cut it. Named, so the fix is plain, instead of "not an input leastrole reads".
     if (list) return `a bare ${list} (get-account-authorization-details narrowed by --query): without the rest of the output it cannot be told complete; export without --query (--filter keeps the output whole)`;
   }
+  return null;
+}
+
+/**
+ * The IAM calls that read one role's permissions piece by piece (what a user allowed no
+ * GetAccountAuthorizationDetails runs, as pentest and CTF write-ups show): named, so the user
+ * learns which one call gives them all, instead of the list of every input. Shapes: IAM API
+ * Reference (GetRolePolicy, ListAttachedRolePolicies, ListRolePolicies, GetPolicy/CreatePolicy,
+ * GetPolicyVersion/CreatePolicyVersion); Lambda's get-policy `{Policy: "<JSON>"}` has a string.
+ */
+function iamPerCallOutput(v: Record<string, unknown>): string | null {
+  if (typeof v["PolicyName"] === "string" && "PolicyDocument" in v) {
+    const owner = (["RoleName", "UserName", "GroupName"] as const).find((k) => typeof v[k] === "string");
+    if (owner) return `iam get-${owner.slice(0, -4).toLowerCase()}-policy output (one inline policy, ${String(v["PolicyName"])}, of ${owner.slice(0, -4).toLowerCase()} ${String(v[owner])})`;
+  }
+  if (Array.isArray(v["AttachedPolicies"]) && (v["AttachedPolicies"] as unknown[]).every((p) => isObject(p) && "PolicyArn" in p)) return "iam list-attached-role/user/group-policies output (policy names and ARNs, no documents)";
+  if (Array.isArray(v["PolicyNames"]) && (v["PolicyNames"] as unknown[]).every((n) => typeof n === "string")) return "iam list-role/user/group-policies output (inline policy names, no documents)";
+  const policy = v["Policy"];
+  if (isObject(policy) && typeof policy["Arn"] === "string" && "DefaultVersionId" in policy && !("PolicyVersionList" in policy)) return "iam get-policy/create-policy output (a managed policy's metadata, no document)";
+  if (isObject(v["PolicyVersion"]) && "VersionId" in (v["PolicyVersion"] as object)) return "iam get-policy-version/create-policy-version output (one version of a managed policy, not which roles it is attached to)";
   return null;
 }
 
