@@ -273,7 +273,7 @@ export function applyPatches(
     if (p.triggers) fn.triggers = mergeTriggers(fn.triggers, p.triggers);
     if (p.resourcePolicy) {
       const qualifier = patch.qualifier === "$LATEST" ? null : patch.qualifier;
-      policies.set(fn.arn, [...(policies.get(fn.arn) ?? []), { document: p.resourcePolicy, qualifier, sources: p.resourcePolicyStatementSources ?? null }]);
+      policies.set(fn.arn, [...(policies.get(fn.arn) ?? []), { document: p.resourcePolicy, qualifier, sources: p.resourcePolicyStatementSources ?? null, part: p.resourcePolicyPart === true }]);
     }
     if (p.functionUrl) urls.set(fn.arn, [...(urls.get(fn.arn) ?? []), p.functionUrl]);
     if (p.tags) fn.tags = Object.fromEntries(Object.entries({ ...p.tags, ...fn.tags }).sort(([a], [b]) => compareStrings(a, b)));
@@ -289,7 +289,10 @@ export function applyPatches(
       }
     }
   }
-  for (const [arn, docs] of policies) mergePolicies(functions.get(arn)!, docs);
+  for (const [arn, docs] of policies) {
+    const fn = functions.get(arn)!;
+    mergePolicies(fn, wholePoliciesFirst(fn, docs));
+  }
   // Every function, not only those with URL files: a template can declare two URLs of one qualifier.
   for (const fn of functions.values()) fn.functionUrls = functionUrlsOf([...fn.functionUrls, ...(urls.get(fn.arn) ?? [])]);
 }
@@ -305,6 +308,19 @@ interface QualifiedPolicy {
   document: PolicyDocument;
   qualifier: string | null;
   sources: (SourceLocation | null)[] | null;
+  /** One statement of the policy (add-permission output), not the whole. */
+  part: boolean;
+}
+
+/**
+ * The policies to merge: a statement add-permission printed is left out when the whole policy of
+ * its qualifier was read (get-policy, or the function's own record for the unqualified function),
+ * as the whole policy is the later word: a permission removed since must not come back.
+ */
+function wholePoliciesFirst(fn: LambdaFunction, docs: QualifiedPolicy[]): QualifiedPolicy[] {
+  const whole = new Set(docs.filter((d) => !d.part).map((d) => d.qualifier));
+  if (fn.resourcePolicy) whole.add(null);
+  return docs.filter((d) => !d.part || !whole.has(d.qualifier));
 }
 
 /**

@@ -105,7 +105,7 @@ export function readLambdaPolicy(input: ReaderInput): SourceFragment {
       "add-permission-output",
       "warning",
       "Statement",
-      `lambda add-permission output: the one statement it added (Sid ${JSON.stringify(added["Sid"] ?? null)}) is read as part of the function's resource-based policy; its other statements are not in this file: give aws lambda get-policy output for the whole policy`,
+      `lambda add-permission output: the one statement it added (Sid ${JSON.stringify(added["Sid"] ?? null)}), not the function's whole resource-based policy; it is read as part of that policy unless aws lambda get-policy output of the function is given too, which is then read instead: give it, for the policy's other statements`,
     );
   }
   let target: Target = fromPath(input.context);
@@ -124,7 +124,7 @@ export function readLambdaPolicy(input: ReaderInput): SourceFragment {
     // Each statement's file, for a report pointing at it (a function's statements and each alias's
     // are in different files, and merged into one policy).
     const resourcePolicyStatementSources = document.Statement.map((_, i) => ({ file: input.file, line: null, address: joinPath(joinPath(base, "Statement"), i) }));
-    fragment.functionPatches.push({ ...target, patch: { resourcePolicy: document, resourcePolicyStatementSources }, path: base, ...(otherwise !== null ? { otherwise } : {}) });
+    fragment.functionPatches.push({ ...target, patch: { resourcePolicy: document, resourcePolicyStatementSources, ...(added !== null ? { resourcePolicyPart: true } : {}) }, path: base, ...(otherwise !== null ? { otherwise } : {}) });
     fragment.source.records = 1;
   }
   if (target.region) fragment.source.region = target.region;

@@ -63,6 +63,12 @@ export interface FunctionPatch {
     functionUrl?: FunctionUrl;
     /** The alias the patch's qualifier names and the versions it routes to (list-aliases, get-alias). */
     aliasRoute?: AliasRoute;
+    /**
+     * The resource policy is one statement of the function's policy (lambda add-permission
+     * output), not the whole: left out when a whole policy of the same qualifier is read, which
+     * is the later word (the statement may have been removed since).
+     */
+    resourcePolicyPart?: boolean;
   };
   /** JSON path of the record in its file, for warnings when the target function is unknown. */
   path: string;

@@ -22,7 +22,7 @@ describe("lambda add-permission output", () => {
     expect(statement).toHaveLength(1);
     expect(statement[0]).toMatchObject({ Sid: "FunctionUrlAllowPublicAccess", Effect: "Allow", Principal: "*", Action: ["lambda:InvokeFunctionUrl"] });
     expect(fragment!.warnings.map((w) => [w.code, w.severity])).toEqual([["add-permission-output", "warning"]]);
-    expect(fragment!.warnings[0]!.message).toContain("aws lambda get-policy");
+    expect(fragment!.warnings[0]!.message).toContain("unless aws lambda get-policy output of the function is given too");
     expect(fragment!.partial).toBe(false);
   });
 
@@ -41,6 +41,22 @@ describe("lambda add-permission output", () => {
         Condition: { ArnLike: { "AWS:SourceArn": ["arn:aws:events:us-east-1:339735964233:rule/TalosWorkersAsgScaleUp"] } },
       }),
     ]);
+  });
+
+  it("with the function's get-policy output, the whole policy is read and the add-permission statement is left out (it may have been removed since)", () => {
+    // The function's policy as get-policy would print it after the statement above was removed and
+    // another added (made for the test from the statement's own fields): the later, whole word.
+    const added = JSON.parse((fixture("talos-add-permission.json") as { Statement: string }).Statement) as Record<string, unknown>;
+    const other = { ...added, Sid: "sns-invoke", Principal: { Service: "sns.amazonaws.com" }, Condition: { ArnLike: { "AWS:SourceArn": "arn:aws:sns:us-east-1:339735964233:alerts" } } };
+    const getPolicy = { Policy: JSON.stringify({ Version: "2012-10-17", Id: "default", Statement: [other] }), RevisionId: "6a6f2f4e-0000-4000-8000-000000000000" };
+    const inputs: Array<[string, unknown]> = [
+      ["talos-update-function-configuration.json", fixture("talos-update-function-configuration.json")],
+      ["talos-add-permission.json", fixture("talos-add-permission.json")],
+      ["get-policy.json", getPolicy],
+    ];
+    const { document } = normalizeFragments(inputs.map(([name, value]) => readValue(name, value).fragment!));
+    const fn = document.functions.find((f) => f.name === "SamEbsteinTalosLambdaTest");
+    expect(fn?.resourcePolicy?.Statement.map((st) => st.Sid)).toEqual(["sns-invoke"]);
   });
 
   it("the CLI documentation's object form reads as the same policy (a bare function policy)", () => {
