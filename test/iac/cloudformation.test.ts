@@ -644,6 +644,47 @@ describe("YAML safety", () => {
   });
 });
 
+describe("flow collections whose lines are indented less than YAML 1.2 asks (CloudFormation reads them)", () => {
+  // alexcasalboni/aws-lambda-power-tuning (test/iac/fixtures/power-tuning/SOURCE.md): `VpcConfig: !If [UseVPCConfig, {`
+  // closed by `}, !Ref AWS::NoValue]` at the column of `VpcConfig:`. Refused whole before ("invalid YAML at line 65").
+  const file = new URL("./fixtures/power-tuning/template.yml", import.meta.url).pathname;
+  const text = readFileSync(file, "utf8");
+
+  it("reads the template as CloudFormation does, at its own lines", () => {
+    const parsed = parseYamlLocated(text, file);
+    const globals = (parsed.value as { Globals: { Function: Record<string, unknown> } }).Globals.Function;
+    expect(globals.VpcConfig).toEqual({
+      "Fn::If": [
+        "UseVPCConfig",
+        {
+          SecurityGroupIds: { "Fn::If": ["UseSecurityGroupIds", { Ref: "securityGroupIds" }, { Ref: "AWS::NoValue" }] },
+          SubnetIds: { "Fn::If": ["UseSubnetIds", { Ref: "subnetIds" }, { Ref: "AWS::NoValue" }] },
+        },
+        { Ref: "AWS::NoValue" },
+      ],
+    });
+    // What follows the flow map is read too (the yaml package's tree ends the map at the `}` line).
+    expect(globals.Environment).toEqual({ Variables: { defaultPowerValues: { "Fn::Join": [",", { Ref: "PowerValues" }] }, minRAM: "128", visualizationURL: { Ref: "visualizationURL" } } });
+    expect(parsed.lineOf("Globals.Function.VpcConfig")).toBe(lineOf(text, "    VpcConfig: !If [UseVPCConfig, {"));
+    expect(parsed.lineOf("Resources.executor")).toBe(lineOf(text, "  executor:"));
+
+    const f = read(file);
+    expect(f.functions.map((fn) => [fn.name, fn.roleArn]).sort()).toEqual(
+      ["analyzer", "cleaner", "executor", "initializer", "optimizer", "publisher"].map((n) => [n, `arn:aws:iam::unknown:role/${n}Role`]),
+    );
+    // SAM attaches the VPC policy whenever VpcConfig is written, an !If included; the defaults choose no VPC.
+    const executor = f.roles.find((r) => r.arn.endsWith("/executorRole"))!;
+    expect(executor.attachedPolicies.map((p) => p.name).sort()).toEqual(["AWSLambdaBasicExecutionRole", "AWSLambdaVPCAccessExecutionRole"]);
+    expect(f.functions.find((fn) => fn.name === "executor")!.vpc).toBeNull();
+  });
+
+  it("brackets in quotes and comments do not open or close one; a flow collection never closed is still refused at its line", () => {
+    const v = parseYamlLocated("A:\n  B: [x, {k: 'a ] b',  # not [ a bracket\n  v: \"c } d\"\n  }, y]\n  C: [1]\n", "t.yaml").value;
+    expect(v).toEqual({ A: { B: ["x", { k: "a ] b", v: "c } d" }, "y"], C: [1] } });
+    expect(() => parseYamlLocated("A:\n  B: [x, {k: v\n  C: 1\n", "t.yaml")).toThrow(/^invalid YAML at line \d+/);
+  });
+});
+
 describe("CDK output (cdk.out/*.template.json)", () => {
   const path = "test/iac/fixtures/cdk/AppStack.template.json";
   const f = readCloudFormationTemplate(readFileSync(path), path);

@@ -6,8 +6,9 @@
  * `Resources.Fn.Properties.Policies[0]`.
  */
 
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from "yaml";
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type YAMLError } from "yaml";
 import { InputError } from "../../errors.js";
+import { indentFlowContinuations } from "./yaml-flow-indent.js";
 
 export interface Located {
   value: unknown;
@@ -186,17 +187,18 @@ function scanJsonLines(text: string, keepKey?: (key: string) => boolean): Map<st
  * make a policy look like something it is not.
  */
 export function parseYamlLocated(text: string, file: string): Located {
-  const counter = new LineCounter();
-  let doc: Document;
-  try {
-    doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false, logLevel: "error" });
-  } catch (error) {
-    throw new InputError(`invalid YAML: ${error instanceof Error ? error.message : String(error)}`, { file, cause: error });
-  }
+  let { doc, counter } = parseYaml(text, file);
   const first = doc.errors[0];
   if (first) {
-    const line = first.linePos?.[0]?.line ?? counter.linePos(first.pos[0]).line;
-    throw new InputError(`invalid YAML at line ${line}: ${first.message.split("\n")[0] ?? first.message}`, { file, path: "" });
+    // A flow collection whose lines are indented less than YAML 1.2 asks: CloudFormation's parser
+    // reads it (yaml-flow-indent.ts); read it as CloudFormation does when indenting them is all it takes.
+    const relaxed = isFlowIndentError(first) ? indentFlowContinuations(text) : null;
+    const retried = relaxed === null ? null : parseYaml(relaxed, file);
+    if (retried && retried.doc.errors.length === 0) ({ doc, counter } = retried);
+    else {
+      const line = first.linePos?.[0]?.line ?? counter.linePos(first.pos[0]).line;
+      throw new InputError(`invalid YAML at line ${line}: ${first.message.split("\n")[0] ?? first.message}`, { file, path: "" });
+    }
   }
   const lines = new Map<string, number>();
   const lineOfNode = (node: { range?: [number, number, number] | null | undefined }): number | null =>
@@ -244,6 +246,18 @@ export function parseYamlLocated(text: string, file: string): Located {
   const value = convert(doc.contents, "", 0);
   return { value, lineOf: (path) => lines.get(path) ?? null };
 }
+
+function parseYaml(text: string, file: string): { doc: Document; counter: LineCounter } {
+  const counter = new LineCounter();
+  try {
+    return { doc: parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false, logLevel: "error" }), counter };
+  } catch (error) {
+    throw new InputError(`invalid YAML: ${error instanceof Error ? error.message : String(error)}`, { file, cause: error });
+  }
+}
+
+/** The yaml package's error for a flow collection whose lines are not indented past its block parent. */
+const isFlowIndentError = (error: YAMLError): boolean => error.code === "BAD_INDENT" && /^Flow (map|sequence) in block collection must be sufficiently indented/.test(error.message);
 
 const SHORT_TAGS = new Set([
   "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select", "Split", "Sub", "Transform",
