@@ -67,7 +67,7 @@ const KINESIS_STREAM = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary
 const KINESIS_CONSUMER = ["kinesis:DescribeStreamConsumer", "kinesis:SubscribeToShard"];
 const MSK = ["kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"];
 const MQ = ["mq:DescribeBroker"];
-const DOCDB = ["rds:DescribeDBClusterParameters", "rds:DescribeDBClusters", "rds:DescribeDBSubnetGroups"];
+const DOCDB = ["rds:DescribeDBClusters"];
 
 /**
  * Actions Lambda's current documentation and managed policies list for a source but that older,
@@ -92,9 +92,26 @@ const STAR_ONLY = new Set([
   "ec2:UnassignPrivateIpAddresses",
   "xray:PutTraceSegments",
   "xray:PutTelemetryRecords",
-  "rds:DescribeDBClusterParameters",
-  "rds:DescribeDBSubnetGroups",
 ]);
+
+/**
+ * The cluster's parameter group and subnet group, which a DocumentDB mapping's poller reads: IAM
+ * authorises DescribeDBClusterParameters on the parameter group (`cluster-pg`, required) and
+ * DescribeDBSubnetGroups on subnet groups (`subgrp`), not on the cluster (Service Authorization
+ * Reference, Amazon RDS: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrds.html).
+ * Their names are the cluster's settings, not in the mapping: every one in the cluster's Region
+ * and account, as SAM's DocumentDB event grants them (`cluster-pg:*`, `subgrp:*`). A cluster ARN
+ * that does not parse leaves `*`.
+ */
+function docdbGroupRequirements(cluster: string): [string[], string][] {
+  const m = /^arn:([^:]+):rds:([^:]*):([^:]*):cluster:/.exec(cluster);
+  if (!m) return [[["rds:DescribeDBClusterParameters", "rds:DescribeDBSubnetGroups"], "*"]];
+  const p = `arn:${m[1]}:rds:${m[2]}:${m[3]}:`;
+  return [
+    [["rds:DescribeDBClusterParameters"], `${p}cluster-pg:*`],
+    [["rds:DescribeDBSubnetGroups"], `${p}subgrp:*`],
+  ];
+}
 
 /**
  * ENI actions are evaluated on `*`: AWS documents them with `Resource: "*"` and Lambda creates the
@@ -201,6 +218,7 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
         break;
       case "docdb":
         add(DOCDB, source);
+        for (const [actions, arn] of docdbGroupRequirements(source)) add(actions, arn);
         add(POLLER_VPC_ACTIONS, "*");
         break;
       default:
