@@ -292,6 +292,15 @@ describe("specific templates", () => {
     ]);
   });
 
+  it("IoTRule events: the permissions are the SAM translator's, SourceAccount included", () => {
+    // test/iac/fixtures/sam-iot-rule/SOURCE.md. Before, the expansion had no SourceAccount condition.
+    const dir = new URL("./fixtures/sam-iot-rule/", import.meta.url).pathname;
+    const permissions = (f: ReturnType<typeof read>) => f.functions.map((fn) => [fn.arn, fn.resourcePolicy]);
+    const sam = read(`${dir}input.yaml`);
+    expect(permissions(sam)).toEqual(permissions(read(`${dir}output.json`)));
+    expect(sam.functions[0]?.resourcePolicy?.Statement.map((s) => s.Condition?.StringEquals)).toEqual([{ "AWS:SourceAccount": ["${AWS::AccountId}"] }, { "AWS:SourceAccount": ["${AWS::AccountId}"] }]);
+  });
+
   it("MQ DynamicPolicyName names the policy after the event; SelfManagedKafka's SERVER_ROOT_CA_CERTIFICATE secret is granted (samtranslator pull.py)", () => {
     const f = readCloudFormationTemplate(
       [

@@ -505,7 +505,10 @@ function expandFunction(
       const perm: Record<string, unknown> = { Action: "lambda:InvokeFunction", FunctionName: aliasRef ?? fnRef, Principal: principal };
       const src = pushSourceArn(type, ep, logical);
       if (src !== undefined) perm.SourceArn = src;
+      // SAM names the stack's account on the permissions of S3 and IoT rule events (the translator's
+      // tests/translator/output/iot_rule.json: `SourceAccount: {"Fn::Sub": "${AWS::AccountId}"}`).
       if (type === "S3") perm.SourceAccount = { Ref: "AWS::AccountId" };
+      if (type === "IoTRule") perm.SourceAccount = { "Fn::Sub": "${AWS::AccountId}" };
       out[`${logical}Permission`] = { Type: "AWS::Lambda::Permission", Properties: perm, sourcePath: evPath };
     } else if (type === "ScheduleV2") {
       // EventBridge Scheduler invokes through a role of the schedule's own (RoleArn, or one SAM
