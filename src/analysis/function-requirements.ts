@@ -106,6 +106,10 @@ export function unneededCapabilities(role: Role, policies: PrincipalPolicies, fn
         refs.push(...r.explanation.statements);
       }
     }
+    // ec2:DescribeNetworkInterfaces alone is a read a function's own code makes (a custom resource
+    // that looks up a VPC endpoint's interfaces), not a VPC attachment left behind: the capability is
+    // the interfaces Lambda creates and deletes, so it is unneeded only when one of those is granted.
+    if (purpose === "vpc" && !granted.some((a) => a !== "ec2:DescribeNetworkInterfaces")) return;
     if (granted.length > 0) out.push({ purpose, actions: granted.sort(), statements: pointers(refs) });
   };
   if (!needsVpc) check("vpc", VPC_ACTIONS);

@@ -119,6 +119,20 @@ describe("function requirements against the execution role", () => {
   });
 });
 
+describe("LR006's unneeded VPC permissions", () => {
+  it("ec2:DescribeNetworkInterfaces alone is not a VPC capability left behind; with Create or Delete it is listed with them", () => {
+    // aws-samples/serverless-patterns PublicNLB-privateAPI-CFN/NLBALBCheck.yaml: a custom resource
+    // outside any VPC reads a VPC endpoint's interfaces (describe_network_interfaces) and its role
+    // grants that one action. Before, LR006 said to remove it, which breaks the custom resource.
+    const read = policy(allow(["ec2:DescribeNetworkInterfaces"], ["*"]));
+    const lone = analyzed(documentOf({ roles: [role("r", { managed: [BASIC], inline: { eni: read } })], functions: [fn("custom", "r")], policies: [awsManaged(BASIC)] }));
+    expect(fnOf(lone, "custom").analysis!.unneededCapabilities).toEqual([]);
+    const write = policy(allow(["ec2:DescribeNetworkInterfaces", "ec2:CreateNetworkInterface"], ["*"]));
+    const both = analyzed(documentOf({ roles: [role("r", { managed: [BASIC], inline: { eni: write } })], functions: [fn("custom", "r")], policies: [awsManaged(BASIC)] }));
+    expect(fnOf(both, "custom").analysis!.unneededCapabilities.map((c) => [c.purpose, c.actions])).toEqual([["vpc", ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces"]]]);
+  });
+});
+
 describe("IaC inputs and pollers", () => {
   it("an unresolved template reference granted under another spelling is 'unresolved', not missing", () => {
     const doc = analyzed(
