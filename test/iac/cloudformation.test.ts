@@ -301,6 +301,16 @@ describe("specific templates", () => {
     expect(sam.functions[0]?.resourcePolicy?.Statement.map((s) => s.Condition?.StringEquals)).toEqual([{ "AWS:SourceAccount": ["${AWS::AccountId}"] }, { "AWS:SourceAccount": ["${AWS::AccountId}"] }]);
   });
 
+  it("a custom resource outside any VPC whose role reads network interfaces (ec2:DescribeNetworkInterfaces) is not told to drop them as VPC leftovers (LR006)", () => {
+    // test/iac/fixtures/nlb-private-api/SOURCE.md: the function's code calls describe_network_interfaces.
+    const f = read(new URL("./fixtures/nlb-private-api/template.yaml", import.meta.url).pathname);
+    const doc = analyzeDocument(normalizeFragments([f]).document);
+    expect(doc.functions.map((fn) => [fn.name, fn.vpc, fn.analysis!.unneededCapabilities])).toEqual([
+      ["BackendLambdaFunction", null, []],
+      ["CustomLambdaFunction", null, []],
+    ]);
+  });
+
   it("MQ DynamicPolicyName names the policy after the event; SelfManagedKafka's SERVER_ROOT_CA_CERTIFICATE secret is granted (samtranslator pull.py)", () => {
     const f = readCloudFormationTemplate(
       [
