@@ -33,6 +33,33 @@ describe("the CDK's own handlers", () => {
     expect(cdkHandlerOf("S/my-provider/framework-onEvent/ServiceRole/Resource")).toBeNull();
   });
 
+  it("in a template without any construct path (a unit test's synth, an integration snapshot alone), are told by their roles' logical IDs", async () => {
+    // test/iac/fixtures/cdk-no-path-metadata/SOURCE.md. Before, nothing marked them, and LR003 told
+    // the user to scope the roles the CDK writes (which cdk synth rewrites).
+    const dir = new URL("./fixtures/cdk-no-path-metadata/", import.meta.url).pathname;
+    const byId = async (file: string) => Object.fromEntries((await read([join(dir, file)])).roles.filter((r) => r.cdkHandler).map((r) => [r.name, r.cdkHandler]));
+    expect(await byId("log-retention.template.json")).toEqual({
+      LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8aServiceRole9741ECFB: { kind: "log-retention", construct: "LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a" },
+    });
+    expect(await byId("aws-custom-resource.template.json")).toEqual({
+      AWS679f53fac002430cb0da5b7982bd2287ServiceRoleC1EA0FF2: {
+        kind: "aws-custom-resource",
+        construct: "AWS679f53fac002430cb0da5b7982bd2287",
+        awsCustomResources: {
+          "inline:DescribeClusterCustomResourcePolicyD7730CF4": "DescribeCluster",
+          "inline:GetParameterCustomResourcePolicyD8E5D455": "GetParameter",
+          "inline:ListTopicsCustomResourcePolicy31A8396A": "ListTopics",
+          "inline:PublishCustomResourcePolicyDF696FCA": "Publish",
+        },
+      },
+    });
+    // The app's own role beside them (CustomRole, ssm:*) is not a handler's.
+    const report = auditDocument(await read([join(dir, "aws-custom-resource.template.json")]));
+    const lr003 = report.findings.filter((f) => f.ruleId === "LR003").map((f) => f.message);
+    expect(lr003.filter((m) => m.includes("The CDK writes this grant for the AwsCustomResource"))).toHaveLength(3);
+    expect(lr003.filter((m) => m.startsWith("Role CustomRole6D8E6809:") && m.includes("The CDK writes"))).toEqual([]);
+  });
+
   it("mark their roles, and each AwsCustomResource's policy on the shared handler role, from the manifest's construct paths", async () => {
     expect(await handlers([join(SWEEP, "provider-no-echo")])).toEqual({
       "integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole/Resource": { kind: "log-retention", construct: "integ-provider-no-echo/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a" },

@@ -39,6 +39,30 @@ export function cdkHandlerOf(construct: string): CdkHandler | null {
   return null;
 }
 
+/**
+ * The CDK handler a role is, from its logical ID alone, for a template with no construct paths:
+ * the CDK writes `aws:cdk:path` only when the CLI asks for it, so a stack synthesised in a unit
+ * test (`Template.fromStack(stack).toJSON()`, the Jest snapshots apps commit) or an integration
+ * snapshot has none. The CDK adds its singleton handlers at the stack's root, so their roles'
+ * logical IDs are the handler's id, the role's (`ServiceRole`, the BucketNotificationsHandler's
+ * `Role`) and the path's 8-hex hash: `LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8aServiceRole9741ECFB`.
+ * The construct given is the handler's id (the stack's name is not in the template).
+ */
+export function cdkHandlerOfLogicalId(logicalId: string): CdkHandler | null {
+  const m = /^(AWS679f53fac002430cb0da5b7982bd2287|LogRetention[0-9a-f]{32}|BucketNotificationsHandler[0-9a-f]{32})(?:ServiceRole|Role)[0-9A-F]{8}$/.exec(logicalId);
+  const kind = m ? kindOf(m[1] as string) : null;
+  return m && kind ? { kind, construct: m[1] as string } : null;
+}
+
+/**
+ * The AwsCustomResource an `AWS::IAM::Policy` is the policy of, from its logical ID
+ * (`<AwsCustomResource>CustomResourcePolicy<8 hex>`), for a template with no construct paths: the
+ * construct's id as the logical ID spells it (for one inside another construct, their ids run together).
+ */
+export function awsCustomResourceOfLogicalId(logicalId: string): string | null {
+  return /^(.+)CustomResourcePolicy[0-9A-F]{8}$/.exec(logicalId)?.[1] ?? null;
+}
+
 /** Whether a construct path is in one of the CDK's own singleton handlers (cdkHandlerOf). */
 export function cdkSingleton(construct: string): boolean {
   return cdkHandlerOf(construct) !== null;

@@ -36,7 +36,7 @@ import { LAYER_VERSION_TYPES, layerVersionArnOf, readLayerVersions } from "./tem
 import type { LayerVersionRecord } from "../lambda-layers.js";
 import { undefinedReferences } from "./undefined-references.js";
 import { holdsTransform, unreadConstructs } from "./unread-constructs.js";
-import { cdkHandlerOf, CUSTOM_RESOURCE_POLICY } from "./cdk-handlers.js";
+import { awsCustomResourceOfLogicalId, cdkHandlerOf, cdkHandlerOfLogicalId, CUSTOM_RESOURCE_POLICY } from "./cdk-handlers.js";
 import { expandForEach, usesLanguageExtensions } from "./language-extensions.js";
 import { linkedValue, readAlias, readEventInvokeConfig, readEventSourceMapping, readFunction, readPermission, readUrl } from "./template-lambda.js";
 import { principalsOf, readPrincipal, readUserToGroupAddition } from "./template-principals.js";
@@ -911,7 +911,9 @@ export class TemplateReader {
     const boundary = this.propString(r, "PermissionsBoundary");
     const tags = this.tagsOf(this.prop(r, "Tags"));
     const construct = this.constructs.get(id);
-    const handler = construct === undefined ? null : cdkHandlerOf(construct);
+    // Without any construct path in the template (a unit test's or integration snapshot's synth),
+    // the CDK's handler roles are still told by their logical IDs.
+    const handler = construct !== undefined ? cdkHandlerOf(construct) : this.constructs.size === 0 ? cdkHandlerOfLogicalId(id) : null;
     this.roles.set(id, {
       arn,
       name,
@@ -985,8 +987,10 @@ export class TemplateReader {
         // An AwsCustomResource's policy, on the handler role all of the stack's share: the
         // AwsCustomResource is where the app scopes it (its `policy` prop).
         const construct = this.constructs.get(id);
-        if (role.cdkHandler?.kind === "aws-custom-resource" && construct?.endsWith(CUSTOM_RESOURCE_POLICY)) {
-          role.cdkHandler.awsCustomResources = { ...role.cdkHandler.awsCustomResources, [`inline:${name}`]: construct.slice(0, -CUSTOM_RESOURCE_POLICY.length) };
+        const customResource =
+          construct === undefined ? (this.constructs.size === 0 ? awsCustomResourceOfLogicalId(id) : null) : construct.endsWith(CUSTOM_RESOURCE_POLICY) ? construct.slice(0, -CUSTOM_RESOURCE_POLICY.length) : null;
+        if (role.cdkHandler?.kind === "aws-custom-resource" && customResource !== null) {
+          role.cdkHandler.awsCustomResources = { ...role.cdkHandler.awsCustomResources, [`inline:${name}`]: customResource };
         }
       }
     }
