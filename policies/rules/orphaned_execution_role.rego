@@ -12,7 +12,9 @@
 #   region that was not read (IAM's RoleLastUsed). Silent for an account whose function lists are
 #   not in the inputs. In templates (placeholder account IDs, or an account given with
 #   --account-id whose roles and functions all come from templates and plans), reported when the
-#   inputs define functions of the same account. A role that Lambda runs something else with is in use and not
+#   inputs define functions of the same account; low, saying so, when one of them has an execution
+#   role the inputs cannot name (a plan's value known only after apply whose reference could not
+#   be followed), which may be this one. A role that Lambda runs something else with is in use and not
 #   reported: a Lambda Managed Instances capacity provider's or a network connector's operator
 #   role, a MicroVM image's build role, a web function's execution role (`lambdaServiceUses`, from
 #   templates, plans and `list-capacity-providers`). When an alias routes calls to a version whose
@@ -118,6 +120,34 @@ judgement(role) := {
 } if {
 	defined_by_templates(role)
 	role.accountId in accounts_with_functions
+	not unnamed_execution_role(role.accountId)
+}
+
+# A function's execution role is known only after apply and its reference could not be followed:
+# it may be this one. Low, saying so, as for unread regions.
+judgement(role) := {
+	"severity": "low",
+	"what": "no function in the inputs names it as its execution role, though the execution role of a function in them is known only after apply and may be it (give the configuration's folder with --tf-config, or the plan's configuration section, to follow the reference)",
+	"regions": [],
+	"allRegions": false,
+} if {
+	defined_by_templates(role)
+	role.accountId in accounts_with_functions
+	unnamed_execution_role(role.accountId)
+}
+
+# A function of the inputs whose execution role they cannot name: a plan's value known only after
+# apply whose reference could not be followed leaves a placeholder (`${aws_lambda_function.main.role}`,
+# warned as role-not-in-inputs), which is no role of the inputs. That function may run with any role
+# of its account, so "no function uses it" is not known there. (rules-slices.ts puts such a function
+# in the slice of its account's roles that no function names.)
+role_arns := {r.arn | some r in input.roles}
+
+unnamed_execution_role(account) if {
+	some fn in input.functions
+	fn.accountId == account
+	contains(fn.roleArn, "${")
+	not fn.roleArn in role_arns
 }
 
 # The account's functions are the ones the inputs' templates and plans define: a placeholder
@@ -164,8 +194,8 @@ findings := [finding |
 	finding := {
 		"resource": analysis.role_resource(role),
 		"severity": j.severity,
-		"message": sprintf("Role %s trusts Lambda but %s; it grants %s across %s%s", [
-			analysis.display_name(role), j.what, analysis.counted(s.actionCount, "action"), analysis.counted(service_count(role, s), "service"), last_used(role),
+		"message": sprintf("Role %s trusts Lambda but %s; it grants %s%s across %s%s%s", [
+			analysis.display_name(role), j.what, at_least(role), analysis.counted(s.actionCount, "action"), analysis.counted(service_count(role, s), "service"), last_used(role), not_all_read(role),
 		]),
 		"evidence": {
 			"services": s.services,
@@ -197,6 +227,16 @@ severity(role) := "high" if {
 } else := "medium" if {
 	significant(role)
 } else := "low"
+
+# Some of the role's policies are not in the inputs (a managed policy not exported, a plan's policy
+# known only after apply: facts.incomplete): what it grants is a lower bound, not "0 actions".
+at_least(role) := "at least " if {
+	role.facts.incomplete == true
+} else := ""
+
+not_all_read(role) := "; some of its policies are not in the inputs" if {
+	role.facts.incomplete == true
+} else := ""
 
 # An else chain, not two rules with `not`: `lastUsed` may be null, and a reference through null
 # must fall through to the default rather than leave the message undefined.

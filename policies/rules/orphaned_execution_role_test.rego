@@ -208,3 +208,28 @@ test_iac_role_is_named_as_written if {
 	startswith(f.message, "Role module.old.aws_iam_role.this[0] trusts Lambda but no function in any region of the account uses it")
 	f.resource.name == "old"
 }
+
+# A plan's function whose execution role is known only after apply and whose reference could not be
+# followed (its ARN a placeholder): any role of its account may be the one. Low, saying so.
+test_function_with_unnamed_role_holds_back_to_low if {
+	iac_role := role({"arn": "arn:aws:iam::unknown:role/exec", "name": "exec", "accountId": "unknown", "analysis": {"summary": summary(["s3"], 0), "escalationPaths": []}})
+	unnamed := [{"arn": "arn:aws:lambda:unknown:unknown:function:f", "accountId": "unknown", "roleArn": "arn:aws:iam::unknown:role/${aws_lambda_function.main.role}"}]
+	fs := orphaned_execution_role.findings with input as {"roles": [iac_role], "functions": unnamed}
+	count(fs) == 1
+	some f in fs
+	f.severity == "low"
+	contains(f.message, "the execution role of a function in them is known only after apply and may be it")
+
+	# A function whose role is another role of the inputs, or a constant ARN, says nothing of this one.
+	named := [{"arn": "arn:aws:lambda:unknown:unknown:function:f", "accountId": "unknown", "roleArn": "arn:aws:iam::111122223333:role/other"}]
+	some g in orphaned_execution_role.findings with input as {"roles": [iac_role], "functions": named}
+	g.severity == "medium"
+	g.message == "Role exec trusts Lambda but no function in the inputs uses it; it grants 10 actions across 1 service (never used, or last use not recorded)"
+}
+
+# Some of its policies are not in the inputs: what it grants is a lower bound, not "0 actions".
+test_incomplete_permissions_are_a_lower_bound if {
+	partial := role({"analysis": {"summary": object.union(summary([], 0), {"actionCount": 0, "services": []}), "escalationPaths": []}, "facts": {"incomplete": true, "serviceCount": 0}})
+	some f in orphaned_execution_role.findings with input as {"roles": [partial], "functions": fns, "accounts": all_read}
+	f.message == "Role old trusts Lambda but no function in any region of the account uses it; it grants at least 0 actions across 0 services (never used, or last use not recorded); some of its policies are not in the inputs"
+}

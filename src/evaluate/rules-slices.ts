@@ -11,8 +11,10 @@
  *   role: a role, its functions (`role.functions`, the functions whose `roleArn` it is) and the
  *   usage entries of that role are one group and never split;
  * - from a role with no function to "some function of the same account" (LR016 orphaned roles,
- *   for templates, whose accounts are placeholders): such a role joins the group of the first
- *   function of its account (`accounts`, with each account's function coverage, is in every slice);
+ *   for templates, whose accounts are placeholders) and to "a function of the same account whose
+ *   execution role is no role's ARN, a placeholder" (LR016 holds back then): such a role joins the
+ *   group of the first such function of its account, else of its first function (`accounts`, with
+ *   each account's function coverage, is in every slice);
  * - from usage to the function it names (name only), which is in its role's group, and to that
  *   role (LR008 reads its cdkHandler), keyed by the entry's roleArn like the group itself.
  * IAM users and groups (`principals`, LR014 at account scope) and layer versions (`layerVersions`,
@@ -80,11 +82,17 @@ function planSlices(functions: readonly Entity[], roles: readonly Entity[], prin
   };
   const hasGroup = (roleArn: string): boolean => groups.has(find(roleArn));
   const firstOfAccount = new Map<unknown, string>();
+  // LR016 holds back a role no function names when a function of its account has an execution role
+  // the inputs cannot name (a plan's placeholder, no role's ARN): such a function goes with them.
+  const roleArns = new Set(roles.map((r) => String(r.arn)));
+  const unnamedOfAccount = new Map<unknown, string>();
   functions.forEach((fn, i) => {
-    const g = groupOf(String(fn.roleArn));
+    const roleArn = String(fn.roleArn);
+    const g = groupOf(roleArn);
     g.functions.push(i);
     g.size++;
-    if (!firstOfAccount.has(fn.accountId)) firstOfAccount.set(fn.accountId, String(fn.roleArn));
+    if (!firstOfAccount.has(fn.accountId)) firstOfAccount.set(fn.accountId, roleArn);
+    if (!unnamedOfAccount.has(fn.accountId) && roleArn.includes("${") && !roleArns.has(roleArn)) unnamedOfAccount.set(fn.accountId, roleArn);
   });
   // Entities of no group (a role with no function in an account with none, usage of an unknown
   // function and role) go in the first slice.
@@ -92,7 +100,7 @@ function planSlices(functions: readonly Entity[], roles: readonly Entity[], prin
   roles.forEach((role, i) => {
     const arn = String(role.arn);
     if (hasGroup(arn)) groupOf(arn).roles.push(i);
-    else if (firstOfAccount.has(role.accountId)) groupOf(firstOfAccount.get(role.accountId)!).roles.push(i);
+    else if (firstOfAccount.has(role.accountId)) groupOf(unnamedOfAccount.get(role.accountId) ?? firstOfAccount.get(role.accountId)!).roles.push(i);
     else rest.roles.push(i);
   });
   // Usage goes with the function it names (its name and, for LR001, its role's other functions).

@@ -74,6 +74,19 @@ describe("the built-in pack slice by slice", () => {
     expect(messages.filter((m) => m.startsWith("Layer common version 3"))).toEqual([expect.stringMatching(/; used by 3 functions of the inputs: module\.a, module\.b, module\.c$/)]);
   });
 
+  it("holds LR016 back in every slice when a plan's function has an execution role the inputs cannot name", () => {
+    // A plan's roles and functions (no account entry: defined by the plan); c's role is known only
+    // after apply and its reference could not be followed, so its ARN is a placeholder.
+    const fns = [fn("a", "a"), fn("b", "b"), { ...fn("c", "c"), roleArn: `arn:aws:iam::${ACCOUNT}:role/\${aws_lambda_function.c.role}` }];
+    const roles = [role("a", { functions: [functionArn("a")] }), role("b", { functions: [functionArn("b")] }), role("spare", { inline: { p: policy(allow(["s3:PutObject"], ["*"])) } })];
+    const doc = analyzeDocument({ ...documentOf({ roles, functions: fns }), accounts: [] }, loadActionCatalogSync());
+    expect(expectSplitEqualsWhole(doc)).toBeGreaterThan(0);
+    for (const size of SIZES) {
+      const lr016 = (evaluatePackRaw(loadBuiltinPack(), doc, undefined, size) as Array<{ message: string; severity: string }>).filter((f) => f.message.startsWith("Role spare trusts Lambda"));
+      expect(lr016, `slices of ${size}`).toEqual([expect.objectContaining({ severity: "low", message: expect.stringContaining("the execution role of a function in them is known only after apply and may be it") })]);
+    }
+  });
+
   it.skipIf(!existsSync(CORPUS))("finds what the whole document gives on the public corpus", async () => {
     const catalog = loadActionCatalogSync();
     for (const { path } of corpusInputs()) {
