@@ -111,6 +111,18 @@ export interface PlanNotices {
   deferred: { address: string; type: string; reason: string; jsonPath: string }[];
   /** `forget` changes: resources Terraform stops managing without destroying them (`removed` with `destroy = false`). */
   forgotten: { address: string; type: string; jsonPath: string }[];
+  /**
+   * Managed resources the configuration defines once (no `count` or `for_each`, nor on a module
+   * call above them) that the plan neither plans nor defers: a plan made with `-target`
+   * (only the targets and what they depend on are planned) or `-refresh-only` (nothing is
+   * created). Their `configuration` paths.
+   */
+  unplanned: { address: string; type: string; jsonPath: string }[];
+  /**
+   * A `-refresh-only` plan: no change entries, empty `planned_values`, its managed objects only in
+   * `prior_state` (the refreshed state, which applying the plan writes): read from there.
+   */
+  refreshOnly: boolean;
 }
 
 /**
@@ -283,7 +295,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
       moduleCalls: new Map(),
       variables: new Map(),
       deletedCount: 0,
-      notices: { newerFormat: false, unknownKeys: [], deferred: [], forgotten: [] },
+      notices: { newerFormat: false, unknownKeys: [], deferred: [], forgotten: [], unplanned: [], refreshOnly: false },
     };
   }
   if (state === "show-json") {
@@ -306,6 +318,8 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     unknownKeys: Object.keys(parsed).filter((k) => !KNOWN_PLAN_KEYS.has(k)).sort(),
     deferred: [],
     forgotten: [],
+    unplanned: [],
+    refreshOnly: false,
   };
   if (!("planned_values" in plan) && !("resource_changes" in plan) && !("configuration" in plan)) {
     throw new InputError("not a Terraform plan or state: no planned_values, resource_changes or configuration, nor a state's values", { file, path: "" });
@@ -412,9 +426,13 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     if (Array.isArray(children)) children.forEach((c, i) => walk(c, childPath(childPath(path, "child_modules"), i), dataOnly));
   };
   if (isRecord(plan.planned_values)) walk(plan.planned_values.root_module, "planned_values.root_module", changes !== undefined);
-  if (isRecord(plan.prior_state) && isRecord(plan.prior_state.values)) {
-    walk(plan.prior_state.values.root_module, "prior_state.values.root_module", true);
-  }
+  // A -refresh-only plan changes nothing: Terraform writes no resource_changes and empty
+  // planned_values, and its prior_state is the refreshed state that applying it saves (Terraform
+  // 1.11, checked against moto: test/iac/fixtures/terraform-partial-plans). Its managed objects
+  // are what exists, read from there; in any other plan they have change entries of their own.
+  const priorState = isRecord(plan.prior_state) && isRecord(plan.prior_state.values) ? plan.prior_state.values.root_module : undefined;
+  notices.refreshOnly = state === null && (changes === undefined || (Array.isArray(changes) && changes.length === 0)) && resources.every((r) => r.mode === "data") && holdsManaged(priorState);
+  if (priorState !== undefined) walk(priorState, "prior_state.values.root_module", !notices.refreshOnly);
 
   const { byConfigAddress, byModuleInstance } = addressMaps(resources);
 
@@ -453,6 +471,8 @@ export function indexPlan(located: Located, file: string): PlanIndex {
   const providerRegions = new Map<string, string | null>();
   if (isRecord(plan.configuration)) {
     walkConfig(plan.configuration.root_module, "");
+    // A state has no configuration; an errored plan's warning already says it is incomplete.
+    if (state === null && plan.errored !== true) notices.unplanned = unplannedResources(plan, notices.refreshOnly);
     const providers = plan.configuration.provider_config;
     if (isRecord(providers)) {
       for (const [key, p] of Object.entries(providers)) {
@@ -493,6 +513,62 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     deletedCount,
     notices,
   };
+}
+
+/**
+ * The managed resources `configuration` defines exactly once (no `count` or `for_each` on them
+ * or on a module call above them: those may rightly make none) of which the plan holds no
+ * instance the reader reads: in no `resource_changes` entry (a delete counts), `planned_values` or
+ * `deferred_changes`. Terraform plans every such resource unless told not to: `-target` plans
+ * only the targets and their dependencies, `-refresh-only` only reads what the state holds
+ * (https://developer.hashicorp.com/terraform/cli/commands/plan#resource-targeting,
+ * https://developer.hashicorp.com/terraform/cli/commands/plan#planning-modes).
+ */
+function unplannedResources(plan: Record<string, unknown>, refreshOnly: boolean): PlanNotices["unplanned"] {
+  const held = new Set<string>();
+  const hold = (address: unknown): void => {
+    if (typeof address === "string") held.add(stripInstanceKeys(address));
+  };
+  if (Array.isArray(plan.resource_changes)) for (const rc of plan.resource_changes) if (isRecord(rc)) hold(rc.address);
+  if (Array.isArray(plan.deferred_changes)) for (const d of plan.deferred_changes) if (isRecord(d) && isRecord(d.resource_change)) hold(d.resource_change.address);
+  const walk = (module: unknown): void => {
+    if (!isRecord(module)) return;
+    if (Array.isArray(module.resources)) for (const r of module.resources) if (isRecord(r)) hold(r.address);
+    if (Array.isArray(module.child_modules)) for (const c of module.child_modules) walk(c);
+  };
+  // prior_state only for a -refresh-only plan, whose objects are read from it. Else the reader
+  // takes only data sources from it: a normal plan has a change entry (no-op included) for every
+  // managed object of the state, and one only prior_state holds is one a -target plan passed over.
+  if (isRecord(plan.planned_values)) walk(plan.planned_values.root_module);
+  if (refreshOnly && isRecord(plan.prior_state) && isRecord(plan.prior_state.values)) walk(plan.prior_state.values.root_module);
+
+  const out: PlanNotices["unplanned"] = [];
+  const counted = (x: Record<string, unknown>): boolean => x.count_expression !== undefined || x.for_each_expression !== undefined;
+  const visit = (module: unknown, modulePath: string, jsonPath: string): void => {
+    if (!isRecord(module)) return;
+    if (Array.isArray(module.resources)) {
+      module.resources.forEach((r: unknown, i: number) => {
+        if (!isRecord(r) || r.mode !== "managed" || typeof r.address !== "string" || typeof r.type !== "string" || counted(r)) return;
+        const address = modulePath === "" ? r.address : `${modulePath}.${r.address}`;
+        if (!held.has(address)) out.push({ address, type: r.type, jsonPath: childPath(childPath(jsonPath, "resources"), i) });
+      });
+    }
+    if (isRecord(module.module_calls)) {
+      for (const [name, call] of Object.entries(module.module_calls)) {
+        if (!isRecord(call) || counted(call)) continue;
+        visit(call.module, modulePath === "" ? `module.${name}` : `${modulePath}.module.${name}`, childPath(childPath(childPath(jsonPath, "module_calls"), name), "module"));
+      }
+    }
+  };
+  if (isRecord(plan.configuration)) visit(plan.configuration.root_module, "", "configuration.root_module");
+  return out;
+}
+
+/** Whether a module of `values` (a state's or plan's) or one of its children holds a managed resource. */
+function holdsManaged(module: unknown): boolean {
+  if (!isRecord(module)) return false;
+  if (Array.isArray(module.resources) && module.resources.some((r) => isRecord(r) && r.mode === "managed")) return true;
+  return Array.isArray(module.child_modules) && module.child_modules.some(holdsManaged);
 }
 
 function callerAccount(resources: readonly TfResource[]): string | null {

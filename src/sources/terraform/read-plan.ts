@@ -216,8 +216,13 @@ export class PlanReader {
     const ix = this.index;
     if (ix.errored) {
       this.warn("terraform-plan-errored", "error", "the plan is errored (Terraform reported errors while planning): it is not a complete desired state; findings may miss resources", "errored");
-    } else if (ix.complete === false || ix.applyable === false) {
-      this.warn("terraform-plan-incomplete", "warning", "the plan is not complete or not applyable: some resources may be missing from it", ix.complete === false ? "complete" : "applyable");
+    } else if (ix.complete === false) {
+      // `complete: false` (Terraform 1.8 onwards): a -target plan, or one with deferred changes:
+      // resources of the configuration are missing from it, so it is partial. `applyable: false`
+      // alone is no such sign: a plan with nothing to change is not applyable (Terraform 1.11
+      // writes `"applyable": false, "complete": true` for a plan of no-op changes), and an errored
+      // one is said above (https://developer.hashicorp.com/terraform/internals/json-format).
+      this.warn("terraform-plan-incomplete", "warning", "the plan is not complete (complete: false: a plan made with -target, or one whose changes are deferred): resources of the configuration may be missing from it, and the plan is partial", "complete");
     }
     this.sayNotices();
     const ofType = (t: string): TfResource[] => ix.resources.filter((r) => r.mode === "managed" && r.type === t);
@@ -296,7 +301,7 @@ export class PlanReader {
     fragment.partial =
       ix.errored ||
       fragment.incompletePrincipals.length > 0 ||
-      this.warnings.some((w) => w.code === "terraform-external-role" || ((w.code === "terraform-deferred-change" || w.code === "terraform-plan-format-unknown") && w.severity === "warning"));
+      this.warnings.some((w) => w.code === "terraform-external-role" || ((w.code === "terraform-deferred-change" || w.code === "terraform-plan-format-unknown" || w.code === "terraform-unplanned-resource" || w.code === "terraform-plan-incomplete") && w.severity === "warning"));
     fragment.warnings = sortWarnings(this.warnings);
     fragment.source.records = fragment.roles.length + fragment.principals.length + fragment.policies.length + fragment.functions.length;
     fragment.statementLocations = this.statementLocations(fragment);
@@ -397,6 +402,28 @@ export class PlanReader {
         "info",
         `${others.length} other resource${others.length === 1 ? "'s change is" : "s' changes are"} deferred to a later round (${shown}${others.length > 5 ? `, … and ${others.length - 5} more` : ""}): not in this plan's changes, so a value of ${others.length === 1 ? "it" : "theirs"} that a policy names is not known from it`,
         "deferred_changes",
+      );
+    }
+    if (notices.refreshOnly) {
+      this.warn(
+        "terraform-refresh-only-plan",
+        "info",
+        "a -refresh-only plan (no resource changes, empty planned_values): it changes nothing, so its prior_state, the refreshed state that applying it saves, is read as what exists",
+        "prior_state",
+      );
+    }
+    // Defined once in the configuration, absent from the plan: a -target or -refresh-only plan.
+    // A function or role left out must not read as one the configuration does not define.
+    // One warning for them all: a -target plan of a large configuration leaves out many.
+    const unplanned = notices.unplanned.filter((u) => reads(u.type)).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    if (unplanned.length > 0) {
+      const one = unplanned.length === 1;
+      const shown = unplanned.slice(0, 5).map((u) => u.address).join(", ");
+      this.warn(
+        "terraform-unplanned-resource",
+        "warning",
+        `${one ? shown : `${unplanned.length} resources (${shown}${unplanned.length > 5 ? `, … and ${unplanned.length - 5} more` : ""})`}: the configuration defines ${one ? "it" : "them"}, but the plan does not plan ${one ? "it" : "them"} (a plan made with -target, or -refresh-only): what ${one ? "it grants or runs" : "they grant or run"} is not read, and the plan is partial; audit a plan made without -target or -refresh-only`,
+        unplanned[0]!.jsonPath,
       );
     }
     for (const f of notices.forgotten) {
