@@ -56,13 +56,13 @@ export function readSourceBytes(file: string, bytes: Uint8Array | string, option
     const text = isLargeUtf8(raw, options.largeJsonBytes) ? null : decodeGunzipped(raw, file);
     if (text === null) {
       if (looksLikeJson(raw.toString("utf8", 0, 4096))) return readValues(file, digest, parseLargeJson(raw, file, options.largeJsonPieceBytes), data, options);
-      return notJson(file, options);
+      return notJson(file, options, false, undefined, raw);
     }
     if (!looksLikeJson(text) && looksLikeYamlTemplate(text)) {
       // CloudFormation / SAM templates in YAML: the IaC reader (src/sources/cloudformation) reads them.
       return { fragment: readCloudFormationTemplate(data, file, options.iac), warnings: [] };
     }
-    if (!looksLikeJson(text)) return notJson(file, options, text.trim() === "", text);
+    if (!looksLikeJson(text)) return notJson(file, options, text.trim() === "", text, raw);
     return readValues(file, digest, parseJsonDocuments(text, file), data, options);
   } catch (error) {
     return { fragment: null, warnings: [errorWarning(file, error)] };
@@ -82,8 +82,8 @@ function jsonScalar(text: string): string | null {
   return typeof value === "string" ? "a string" : typeof value === "number" ? `the number ${value}` : `${String(value)}`;
 }
 
-function notJson(file: string, options: ReadOneOptions, empty = false, text?: string): { fragment: null; warnings: Warning[] } {
-  const hint = toolConfigHint(basename(file));
+function notJson(file: string, options: ReadOneOptions, empty = false, text?: string, raw?: Buffer): { fragment: null; warnings: Warning[] } {
+  const hint = (raw !== undefined && isBinaryTerraformPlan(raw) ? BINARY_PLAN_HINT : null) ?? toolConfigHint(basename(file));
   // An empty file (a download or redirect cut short) said as that: "it does not start with { or [" sent users looking for bad bytes.
   if (options.explicit && empty) return { fragment: null, warnings: [{ code: "not-json", severity: "error", file, message: "empty file (no bytes, or only white space): not an input; write it again" }] };
   // JSON that holds no object or array (`null`, a number, a string: a script that printed an empty result) is JSON: "not a JSON file" sent users looking for bad bytes.
@@ -93,6 +93,21 @@ function notJson(file: string, options: ReadOneOptions, empty = false, text?: st
   // A hint is what "no inputs recognised" shows first (cli/context.ts): what to give instead.
   if (hint) return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: `skipped: ${hint}` }] };
   return { fragment: null, warnings: [{ code: "skipped-non-json", severity: "info", file, message: "skipped: not a JSON file" }] };
+}
+
+const BINARY_PLAN_HINT = "a binary Terraform plan file (`terraform plan -out`); leastrole reads its JSON: `terraform show -json <plan file> > plan.json`, in the configuration's folder";
+
+/**
+ * A saved Terraform plan is a zip archive whose first entry is `tfplan` (then `tfstate`,
+ * `tfconfig/…`): given as is (often named plan.json or tfplan.json in CI), it was said to be "not a
+ * JSON file", with nothing of what to run. The zip local file header: signature PK\x03\x04, the
+ * name's length at offset 26 (little-endian), the name at 30
+ * (https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT, 4.3.7).
+ */
+function isBinaryTerraformPlan(raw: Buffer): boolean {
+  if (raw.length < 36 || raw[0] !== 0x50 || raw[1] !== 0x4b || raw[2] !== 0x03 || raw[3] !== 0x04) return false;
+  const nameLength = raw.readUInt16LE(26);
+  return nameLength === 6 && raw.toString("latin1", 30, 36) === "tfplan";
 }
 
 /**

@@ -3,7 +3,9 @@
  * (aws/aws-cli awscli/examples/lambda/*.rst) are marked [CLI-EX]; the others are built from the
  * botocore service model shapes (input-formats.md §2) and are marked synthetic.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { readSourceBytes } from "../../src/sources/read-sources.js";
 import { normalizeFragments } from "../normalize/checked.js";
 import { mustRead, readValue } from "./helpers.js";
 
@@ -848,6 +850,20 @@ describe("detection by content", () => {
       const w = readValue("iam.json", text).warnings;
       expect(w).toEqual([{ code: "not-json", severity: "error", file: "iam.json", message: "empty file (no bytes, or only white space): not an input; write it again" }]);
     }
+  });
+  it("a binary Terraform plan file says how to make the JSON leastrole reads", () => {
+    // A saved plan (`terraform plan -out`, a zip whose first entry is tfplan), often named
+    // plan.json or tfplan.json in CI: before, only "not a JSON file (it does not start with { or [)".
+    const bin = readFileSync(new URL("../iac/fixtures/terraform-partial-plans/target.bin", import.meta.url));
+    const explicit = readSourceBytes("tfplan.json", bin, { explicit: true }).warnings;
+    expect(explicit).toEqual([expect.objectContaining({ code: "not-json", severity: "error", file: "tfplan.json" })]);
+    expect(explicit[0]?.message).toContain("a binary Terraform plan file (`terraform plan -out`); leastrole reads its JSON: `terraform show -json <plan file> > plan.json`");
+    // Met in a folder: skipped, saying what it is.
+    expect(readSourceBytes("plan.bin", bin).warnings).toEqual([expect.objectContaining({ code: "input-not-used", severity: "info", message: expect.stringContaining("a binary Terraform plan file") })]);
+    // Another zip is not taken for one.
+    const other = Buffer.from(bin);
+    other.write("xfplan", 30, "latin1");
+    expect(readSourceBytes("other.json", other, { explicit: true }).warnings[0]?.message).not.toContain("Terraform plan");
   });
   it("a YAML file that is no template says so, not only that it is not JSON", () => {
     // Before: "not a JSON file (it does not start with { or [)" for a .yaml named on the command
