@@ -45,7 +45,9 @@ purposes := {"trigger", "trigger-secret", "trigger-kms", "trigger-destination", 
 labels := {
 	"trigger": "event source",
 	"trigger-secret": "event source secret",
-	"trigger-kms": "event source filter key",
+	# The source's own encryption (an SSE-KMS queue or stream, requirements.ts): the subject is the
+	# queue or stream, whose records the poller decrypts with the execution role.
+	"trigger-kms": "encrypted event source",
 	"trigger-destination": "event source on-failure destination",
 	"dead-letter": "dead-letter target",
 	"destination": "destination",

@@ -21,6 +21,13 @@ test_sqs_trigger_missing_receive if {
 	f.message == sprintf("Function api: its execution role cannot use its event source %s (missing sqs:DeleteMessage, sqs:ReceiveMessage)", [queue])
 }
 
+test_encrypted_source_named_as_such if {
+	reqs := [h.req("trigger-kms", queue, "kms:Decrypt", "implicit-deny", true)]
+	fs := trigger_permissions.findings with input as {"functions": [h.fn(reqs, {})]}
+	some f in fs
+	f.message == sprintf("Function api: its execution role cannot use its encrypted event source %s (missing kms:Decrypt)", [queue])
+}
+
 test_one_finding_per_subject if {
 	reqs := [
 		h.req("trigger", queue, "sqs:ReceiveMessage", "implicit-deny", true),
