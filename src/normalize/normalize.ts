@@ -194,11 +194,22 @@ export function normalizeFragments(fragments: readonly SourceFragment[], options
     // A role the template refers to but does not define: its reader said so (an error); an IAM
     // export, as the advice below says, would not help.
     if (undefinedInTemplate(roleArn, file, warnings)) continue;
+    // A reference its reader could not follow (a plan's role known only after apply): that reader's
+    // warning says so, naming the reference; this one, with its advice to add an IAM export (which
+    // cannot resolve a reference), said it again.
+    if (explainedReference(roleArn, file, warnings)) continue;
     // No IAM export can hold what is not a role's ARN (a placeholder left in a template, another
     // resource's ARN): adding one, as the usual advice says, would not help.
     warnings.push(
       isRoleArnOrReference(roleArn)
-        ? { ...(file ? { file } : {}), code: "role-not-in-inputs", severity: "warning", message: `execution role ${roleArn} of ${of} is not in the IAM inputs (add get-account-authorization-details)` }
+        ? {
+            ...(file ? { file } : {}),
+            code: "role-not-in-inputs",
+            severity: "warning",
+            message: roleArn.includes("${")
+              ? `execution role ${roleArn} of ${of} is a reference the inputs do not resolve: give the template or configuration that defines the role`
+              : `execution role ${roleArn} of ${of} is not in the IAM inputs (add get-account-authorization-details)`,
+          }
         : { ...(file ? { file } : {}), code: "execution-role-not-a-role-arn", severity: "warning", message: `the execution role of ${of}, ${roleArn}, is not an IAM role ARN (Lambda requires arn:<partition>:iam::<account>:role/<name>); the function cannot be judged` },
     );
   }
@@ -452,6 +463,11 @@ function sortWarnings(warnings: Warning[]): Warning[] {
 function undefinedInTemplate(roleArn: string, file: string | undefined, warnings: readonly Warning[]): boolean {
   const names = [...roleArn.matchAll(/\$\{([A-Za-z0-9]+)[.}]/g)].map((m) => m[1] as string);
   return names.length > 0 && warnings.some((w) => w.code === "cloudformation-undefined-reference" && w.file === file && names.some((n) => w.message.startsWith(`${n} is neither`)));
+}
+
+function explainedReference(roleArn: string, file: string | undefined, warnings: readonly Warning[]): boolean {
+  const refs = [...roleArn.matchAll(/\$\{[^}]+\}/g)].map((m) => m[0]);
+  return refs.length > 0 && warnings.some((w) => w.file === file && w.code !== "role-not-in-inputs" && refs.some((r) => w.message.includes(r)));
 }
 
 function isRoleArnOrReference(arn: string): boolean {

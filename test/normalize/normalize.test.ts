@@ -95,6 +95,14 @@ describe("normalize: execution roles the inputs do not hold", () => {
       ["role-not-in-inputs", "functions.json", "execution role arn:aws:iam::123456789012:role/service-role/fn0-role of arn:aws:lambda:us-east-1:123456789012:function:fn0 is not in the IAM inputs (add get-account-authorization-details)"],
     ]);
   });
+
+  it("a reference no reader explained is said to be one, without sending the user to an IAM export that cannot resolve it", () => {
+    const { document } = normalizeFragments(fragments([{ file: "functions.json", text: listFunctions(["arn:aws:iam::123456789012:role/${RoleName}"]) }]));
+    expect(document.meta.partial).toBe(true);
+    expect(document.meta.warnings.map((w) => [w.code, w.message])).toEqual([
+      ["role-not-in-inputs", "execution role arn:aws:iam::123456789012:role/${RoleName} of arn:aws:lambda:us-east-1:123456789012:function:fn0 is a reference the inputs do not resolve: give the template or configuration that defines the role"],
+    ]);
+  });
 });
 
 describe("normalize: managed policies not in the inputs", () => {
