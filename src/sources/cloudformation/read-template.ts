@@ -1026,7 +1026,6 @@ export class TemplateReader {
    */
   joinRole(arn: string | undefined): string | undefined {
     if (arn === undefined) return undefined;
-    if (arn.startsWith(`arn:${this.ctx.partition}:iam::${this.ctx.accountId}:role/`) || !arn.includes(":role/")) return arn;
     // The account may be symbolic (`${AWS::AccountId}` has colons of its own).
     const m = /^arn:[^:]*:iam::(?:\$\{[^}]*\}|[^:]*):role(\/.*)$/.exec(arn);
     if (!m?.[1]) return arn;
@@ -1034,6 +1033,14 @@ export class TemplateReader {
     const slash = rest.lastIndexOf("/");
     const path = rest.slice(0, slash + 1);
     const name = rest.slice(slash + 1);
+    // `!Sub ['arn:aws:iam::${AWS::AccountId}:role/${roleName}', {roleName: !Ref Role}]`, as
+    // Architect (`arc deploy`) writes every function's Role: the Ref of a role whose name
+    // CloudFormation makes is that name, read as `${Role}`, whatever the account. Before, the
+    // function's role was "not in the IAM inputs" and the role "used by no function" (LR016).
+    const ref = /^\$\{([A-Za-z0-9]+)\}$/.exec(name);
+    const byRef = ref?.[1] === undefined ? undefined : this.roles.get(ref[1]);
+    if (byRef?.generatedName === true && byRef.path === path) return byRef.arn;
+    if (arn.startsWith(`arn:${this.ctx.partition}:iam::${this.ctx.accountId}:role/`)) return arn;
     const match = [...this.roles.values()].filter((r) => r.name === name && r.path === path);
     return match.length === 1 && match[0] ? match[0].arn : arn;
   }
