@@ -33,3 +33,27 @@ describe("Architect's sam.json", () => {
     expect(findings.find((f) => f.ruleId === "LR019")?.message).toMatch(/sqs:SendMessageBatch/);
   });
 });
+
+describe("an Amplify CLI function stack", () => {
+  const file = join(fixtures, "amplify-function", "S3Trigger-cloudformation-template.json");
+  const s3Resources = (document: Awaited<ReturnType<typeof buildDocument>>): unknown[] =>
+    document.roles.flatMap((r) => r.inlinePolicies.flatMap((p) => p.document.Statement.filter((s) => JSON.stringify(s.Action).includes("s3:")).map((s) => s.Resource)));
+
+  it("reads a parameter whose Default is its own name as unknown, not as a bucket or user pool of that name", async () => {
+    const document = await buildDocument([file], {});
+    // Amplify passes the storage category's bucket name at push: before, the policy was read on
+    // a bucket named `storageamfilesBucketName`, and generate wrote that bucket into its policy.
+    expect(s3Resources(document)).toEqual([["arn:aws:s3:::${storageamfilesBucketName}"], ["arn:aws:s3:::${storageamfilesBucketName}/*"]]);
+    const cognito = document.roles[0]?.inlinePolicies.find((p) => p.name === "amplify-lambda-execution-policy")?.document.Statement[0]?.Resource;
+    expect(cognito).toEqual(["arn:aws:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${authamfilesa7b0f2f2UserPoolId}"]);
+    const said = document.meta.warnings.filter((w) => w.code === "cloudformation-parameter-placeholder").map((w) => w.path);
+    expect(said).toEqual(["Parameters.apiamfilesGraphQLAPIIdOutput", "Parameters.authamfilesa7b0f2f2UserPoolId", "Parameters.storageamfilesBucketName"]);
+    expect(document.meta.warnings.filter((w) => w.code === "cloudformation-parameter-default")).toEqual([]);
+  });
+
+  it("takes the value given with --parameter", async () => {
+    const document = await buildDocument([file], { iac: { parameters: { storageamfilesBucketName: "amfiles-uploads-dev" } } });
+    expect(s3Resources(document)).toEqual([["arn:aws:s3:::amfiles-uploads-dev"], ["arn:aws:s3:::amfiles-uploads-dev/*"]]);
+    expect(document.meta.warnings.filter((w) => w.path === "Parameters.storageamfilesBucketName")).toEqual([]);
+  });
+});

@@ -465,6 +465,18 @@ function splitGetAtt(s: string): string[] {
   return dot < 0 ? [s] : [s.slice(0, dot), s.slice(dot + 1)];
 }
 
+/**
+ * A Default that is the parameter's own name is a placeholder, not a value: the Amplify CLI writes
+ * the parameters by which a function's stack gets another category's outputs so
+ * (`storageuploadsBucketName: {Type: String, Default: storageuploadsBucketName}`) and passes the
+ * real values at `amplify push`. Read as a value, the function's policy named a bucket
+ * `storageuploadsBucketName` and a user pool `authx1UserPoolId`, and generate wrote them into
+ * the policy; read as unknown (`${storageuploadsBucketName}`), as a parameter without a Default.
+ */
+export function isPlaceholderDefault(name: string, spec: Record<string, unknown>): boolean {
+  return spec.Default === name;
+}
+
 /** Parameter values: caller overrides, else `Default` (CommaDelimitedList / List<…> split on commas). */
 export function parameterValues(parameters: unknown, overrides: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -477,7 +489,7 @@ export function parameterValues(parameters: unknown, overrides: Record<string, s
       out[name] = undefined;
       continue;
     }
-    let raw: unknown = own(overrides, name) ?? (isRecord(spec) ? spec.Default : undefined);
+    let raw: unknown = own(overrides, name) ?? (isRecord(spec) && !isPlaceholderDefault(name, spec) ? spec.Default : undefined);
     if (typeof raw === "number" || typeof raw === "boolean") raw = String(raw);
     if (raw === undefined) {
       out[name] = undefined;

@@ -11,7 +11,7 @@ import { InputError, PolicyParseError } from "../../errors.js";
 import { parsePolicyDocument } from "../../iam/index.js";
 import type { InlinePolicy, LambdaFunction, ManagedPolicy, PolicyDocument, PolicyStatement, RolePolicyResource, SourceLocation, Warning } from "../../model/document.js";
 import { emptyFragment, type FunctionPatch, type PrincipalRecord, type RoleRecord, type RolePolicyPatch, type RoleUseRecord, type SourceFragment } from "../types.js";
-import { IntrinsicResolver, NO_VALUE, isMarked, markParameter, markedAsReference, parameterValues, unmarked } from "./intrinsics.js";
+import { IntrinsicResolver, NO_VALUE, isMarked, isPlaceholderDefault, markParameter, markedAsReference, parameterValues, unmarked } from "./intrinsics.js";
 import { addValueReference, type ParameterLength, type ValueReferences } from "../value-references.js";
 import { own } from "../../collections.js";
 import { printable } from "../../printable.js";
@@ -333,6 +333,10 @@ export class TemplateReader {
         if (!isRecord(spec) || spec.Default === undefined || own(options.parameters ?? {}, name) !== undefined) continue;
         const type = typeof spec.Type === "string" ? spec.Type : "";
         if (type.startsWith("AWS::SSM::Parameter::Value<") || !reached.has(name)) continue;
+        if (isPlaceholderDefault(name, spec)) {
+          this.warn("cloudformation-parameter-placeholder", "info", `parameter ${name} is not given (--parameter ${name}=…) and its Default is its own name, a placeholder the deployment tool replaces (the Amplify CLI writes its resources' parameters so): read as \${${name}}`, childPath("Parameters", name));
+          continue;
+        }
         const scalar = (v: unknown): v is string | number | boolean => typeof v === "string" || typeof v === "number" || typeof v === "boolean";
         const d = spec.Default;
         const value =
