@@ -51,6 +51,17 @@ describe("an Amplify CLI function stack", () => {
     expect(document.meta.warnings.filter((w) => w.code === "cloudformation-parameter-default")).toEqual([]);
   });
 
+  it("names the parameter an undecided condition needs, and reads the deployed names once it is given", async () => {
+    const bare = await buildDocument([file], {});
+    expect(bare.meta.warnings.find((w) => w.code === "cloudformation-undecided-condition")?.message).toBe(
+      "condition ShouldNotCreateEnvResources cannot be decided from parameter defaults (env has no value: give --parameter env=…); where it selects a value, the first branch that has one was read",
+    );
+    const dev = await buildDocument([file], { iac: { parameters: { env: "dev" } } });
+    expect(dev.meta.warnings.filter((w) => w.code === "cloudformation-undecided-condition")).toEqual([]);
+    expect(dev.functions.map((f) => [f.name, f.logGroup])).toEqual([["S3Trigger-dev", "/aws/lambda/S3Trigger-dev"]]);
+    expect(dev.roles.map((r) => r.name)).toEqual(["amfilesLambdaRole5fa601c9-dev"]);
+  });
+
   it("takes the value given with --parameter", async () => {
     const document = await buildDocument([file], { iac: { parameters: { storageamfilesBucketName: "amfiles-uploads-dev" } } });
     expect(s3Resources(document)).toEqual([["arn:aws:s3:::amfiles-uploads-dev"], ["arn:aws:s3:::amfiles-uploads-dev/*"]]);

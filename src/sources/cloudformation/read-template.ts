@@ -254,6 +254,8 @@ export class TemplateReader {
   readonly statementOrigins = new WeakMap<PolicyStatement, SourceLocation>();
   readonly incomplete = new Set<string>();
   readonly undecided = new Set<string>();
+  /** The template's Conditions and its parameters' values as read (undefined: no value), for what an undecided condition says. */
+  private conditionInputs: { conditions: Record<string, unknown>; values: Record<string, unknown> } = { conditions: {}, values: {} };
   /** Policies put on roles this template does not define (RolePolicyPatch), for normalising to attach. */
   rolePolicyPatches: RolePolicyPatch[] | undefined;
   /** Logical ID → the resources whose DependsOn names it; made at the first use. */
@@ -286,6 +288,7 @@ export class TemplateReader {
     // after the SAM expansion, which the resolver's conditions serve (they depend on parameters only).
     this.resources = Object.create(null) as Record<string, SamResource>;
     const parameters = parameterValues(template.Parameters, options.parameters ?? {});
+    this.conditionInputs = { conditions: isRecord(template.Conditions) ? template.Conditions : {}, values: parameters };
     this.resolver = new IntrinsicResolver({
       parameters,
       conditions: isRecord(template.Conditions) ? template.Conditions : {},
@@ -439,7 +442,12 @@ export class TemplateReader {
     }
     for (const { code, path, message } of unreadConstructs(written)) this.warn(code, "warning", message, path);
     for (const c of [...this.undecided].sort()) {
-      this.warn("cloudformation-undecided-condition", "warning", `condition ${c} cannot be decided from parameter defaults; where it selects a value, the first branch that has one was read`, childPath("Conditions", c));
+      // Name the parameters without a value it depends on, and how to give them: an Amplify
+      // function's ShouldNotCreateEnvResources depends on `env`, which has no Default, and read
+      // with its first branch it named the function `S3Trigger`, not `S3Trigger-dev`.
+      const unset = unsetParameters(this.conditionInputs.conditions[c], this.conditionInputs.conditions, this.conditionInputs.values);
+      const give = unset.length === 0 ? "" : ` (${unset.join(", ")} ${unset.length === 1 ? "has" : "have"} no value: give ${unset.map((n) => `--parameter ${n}=…`).join(" ")})`;
+      this.warn("cloudformation-undecided-condition", "warning", `condition ${c} cannot be decided from parameter defaults${give}; where it selects a value, the first branch that has one was read`, childPath("Conditions", c));
     }
     const fragment = emptyFragment({ path: this.file, kind: "cloudformation", sha256: this.digest, records: 0 }) as IacFragment;
     const references = this.valueReferences();
@@ -1057,6 +1065,25 @@ const RUN_ONLY = new Set([
   "Environment", "Architectures", "EphemeralStorage", "ReservedConcurrentExecutions", "ProvisionedConcurrencyConfig", "SnapStart", "CodeSigningConfigArn",
   "AutoPublishCodeSha256", "VersionDescription",
 ]);
+
+/** The parameters without a value (no Default, a placeholder, an SSM type) a condition depends on, through the conditions it names; sorted. */
+function unsetParameters(condition: unknown, conditions: Record<string, unknown>, values: Record<string, unknown>): string[] {
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (isRecord(v)) {
+      if (typeof v.Ref === "string" && Object.hasOwn(values, v.Ref) && values[v.Ref] === undefined) found.add(v.Ref);
+      if (typeof v.Condition === "string" && !seen.has(v.Condition) && Object.hasOwn(conditions, v.Condition)) {
+        seen.add(v.Condition);
+        walk(conditions[v.Condition]);
+      }
+      for (const [k, x] of Object.entries(v)) if (k !== "Ref" && k !== "Condition") walk(x);
+    }
+  };
+  walk(condition);
+  return [...found].sort();
+}
 
 /** Properties of any resource that make no part of its name or ARN. */
 const NOT_NAMING = new Set(["Tags"]);
