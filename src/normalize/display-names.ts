@@ -50,6 +50,12 @@ export function setDisplayNames(fragment: SourceFragment): void {
     // (`module.reports`), not the module's own `module.reports.aws_lambda_function.this[0]`.
     const call = fn.source?.terraformModule?.call;
     if (call !== undefined && fn.source?.address?.startsWith(`${call}.aws_lambda_function.`) === true) fn.displayName = call;
+    // A function the Serverless Framework compiled is `<Key>LambdaFunction` in its template
+    // (`RandomUnderscorejokeLambdaFunction` for `random_joke`), a name written nowhere the user
+    // looks; its deployed name (`aws-nodejs-dev-random_joke`) is what serverless.yml makes, the
+    // console and `serverless deploy` show. A function the user wrote under `resources:` keeps
+    // its logical ID.
+    else if (fragment.serverlessFramework === true && fn.source?.address?.endsWith("LambdaFunction") === true && !fn.name.includes("${")) delete fn.displayName;
     else named(fn);
   }
   for (const policy of fragment.policies) if (!policy.awsManaged) named(policy);

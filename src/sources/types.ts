@@ -144,6 +144,12 @@ export interface SourceFragment {
   warnings: Warning[];
   /** Some records of the file could not be read. */
   partial: boolean;
+  /**
+   * The template was compiled by the Serverless Framework: its functions (logical IDs
+   * `<Key>LambdaFunction`, which the user never writes) are known by their deployed names
+   * (`<service>-<stage>-<key>`), display-names.ts. Not part of the document.
+   */
+  serverlessFramework?: boolean;
   /** Where the IaC reader's resolved names came from (value-references.ts); not part of the document. */
   valueReferences?: ValueReferences;
   /**

@@ -3,6 +3,8 @@
  * real output, each fixture with its SOURCE.md): the patterns of their own that leastrole must
  * read as CloudFormation deploys them.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { auditDocument, buildDocument } from "../../src/index.js";
@@ -66,5 +68,31 @@ describe("an Amplify CLI function stack", () => {
     const document = await buildDocument([file], { iac: { parameters: { storageamfilesBucketName: "amfiles-uploads-dev" } } });
     expect(s3Resources(document)).toEqual([["arn:aws:s3:::amfiles-uploads-dev"], ["arn:aws:s3:::amfiles-uploads-dev/*"]]);
     expect(document.meta.warnings.filter((w) => w.path === "Parameters.storageamfilesBucketName")).toEqual([]);
+  });
+});
+
+describe("a template the Serverless Framework compiled", () => {
+  const file = join(fixtures, "serverless-compiled", "cloudformation-template-update-stack.json");
+
+  it("names the framework's functions by their deployed names, not their <Key>LambdaFunction logical IDs", async () => {
+    const document = await buildDocument([file], {});
+    expect(document.functions.map((f) => f.displayName ?? f.name)).toEqual(["flask-api-dev-app", "flask-api-dev-custom-resource-apigw-cw-role"]);
+    const findings = auditDocument(document).findings;
+    // The framework's own custom-resource role has no log permissions, and can create and pass roles.
+    expect(findings.find((f) => f.ruleId === "LR005")?.message).toMatch(/^Function flask-api-dev-custom-resource-apigw-cw-role cannot write its logs/);
+    expect(findings.find((f) => f.ruleId === "LR014")?.message).toMatch(/^Role IamRoleCustomResourcesLambdaExecution has 1 privilege-escalation path/);
+  });
+
+  it("keeps the logical ID of a function the user wrote under resources:", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lr-sls-compiled-"));
+    try {
+      const template = JSON.parse(readFileSync(file, "utf8")) as { Resources: Record<string, unknown> };
+      template.Resources.Worker = { Type: "AWS::Lambda::Function", Properties: { FunctionName: "flask-api-dev-worker", Handler: "w.handler", Runtime: "python3.8", Code: { ZipFile: "x" }, Role: { "Fn::GetAtt": ["IamRoleLambdaExecution", "Arn"] } } };
+      writeFileSync(join(dir, "cloudformation-template-update-stack.json"), JSON.stringify(template));
+      const document = await buildDocument([join(dir, "cloudformation-template-update-stack.json")], {});
+      expect(document.functions.map((f) => f.displayName ?? f.name)).toEqual(["flask-api-dev-app", "flask-api-dev-custom-resource-apigw-cw-role", "Worker"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

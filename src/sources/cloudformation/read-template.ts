@@ -454,6 +454,7 @@ export class TemplateReader {
     if (references !== undefined) fragment.valueReferences = references;
     if (this.options.accountId) fragment.source.accountId = this.options.accountId;
     if (this.options.region) fragment.source.region = this.options.region;
+    if (isServerlessFrameworkTemplate(this.template)) fragment.serverlessFramework = true;
     for (const role of this.roles.values()) {
       role.inlinePolicies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       role.attachedPolicies.sort(byArn);
@@ -1065,6 +1066,16 @@ const RUN_ONLY = new Set([
   "Environment", "Architectures", "EphemeralStorage", "ReservedConcurrentExecutions", "ProvisionedConcurrencyConfig", "SnapStart", "CodeSigningConfigArn",
   "AutoPublishCodeSha256", "VersionDescription",
 ]);
+
+/**
+ * A template `serverless package` compiled: the resources the framework always writes, its
+ * deployment bucket (up to v3) or the role its functions share, or its stack description.
+ */
+function isServerlessFrameworkTemplate(template: Record<string, unknown>): boolean {
+  const resources = isRecord(template.Resources) ? template.Resources : {};
+  const typeOf = (id: string): unknown => (isRecord(resources[id]) ? (resources[id] as Record<string, unknown>).Type : undefined);
+  return typeOf("ServerlessDeploymentBucket") === "AWS::S3::Bucket" || typeOf("IamRoleLambdaExecution") === "AWS::IAM::Role" || template.Description === "The AWS CloudFormation template for this Serverless application";
+}
 
 /** The parameters without a value (no Default, a placeholder, an SSM type) a condition depends on, through the conditions it names; sorted. */
 function unsetParameters(condition: unknown, conditions: Record<string, unknown>, values: Record<string, unknown>): string[] {
