@@ -232,6 +232,10 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
   for (const secret of t.secretArns) {
     out.push({ purpose: "trigger-secret", subject, action: "secretsmanager:GetSecretValue", resource: secret, essential: true });
   }
+  // Secrets Manager decrypts a secret with the caller's permissions: the poller's, the execution
+  // role's. SAM grants kms:Decrypt on its event's SecretsManagerKmsKeyId for this; before, a
+  // template-only generate left it out, and the mapping could not read its secret.
+  if (t.secretKmsKeyArn && t.secretArns.length > 0) out.push({ purpose: "trigger-secret", subject, action: "kms:Decrypt", resource: t.secretKmsKeyArn, essential: true });
   // The mapping's own KMSKeyArn encrypts its filter criteria, which Lambda decrypts for itself and
   // for whoever reads the mapping (GetEventSourceMapping: "if you have kms:Decrypt permissions for
   // the correct KMS key"; the CloudTrail Decrypt event is the caller's, invoked by Lambda). The

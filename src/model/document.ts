@@ -18,7 +18,7 @@ export type { AccessLevel, RoleFacts, ServiceGrant, StatementFacts } from "./fac
 import type { UsageSection } from "./usage.js";
 
 /** Bumped on any incompatible change to this file. Rules and embedders may check it. */
-export const SCHEMA_VERSION = "1.7";
+export const SCHEMA_VERSION = "1.8";
 
 export interface CanonicalDocument {
   schemaVersion: string;
@@ -644,6 +644,14 @@ export interface Trigger {
    * managed key (`alias/aws/sqs`), whose key policy lets the account's principals use it.
    */
   sourceKmsKeyArn?: string;
+  /**
+   * The customer managed key the mapping's secrets (`secretArns`) are encrypted with, when the
+   * inputs say it: SAM's `SecretsManagerKmsKeyId` on an MQ, MSK, self-managed Kafka or DocumentDB
+   * event. Lambda's poller reads the secret with the execution role, and Secrets Manager decrypts
+   * it with the caller's permissions, so the role needs kms:Decrypt on that key (SAM's expansion
+   * grants it). Absent when not known. Added in schema 1.8.
+   */
+  secretKmsKeyArn?: string;
   /**
    * The source is reached through subnets and security groups of a VPC: a self-managed Kafka
    * mapping's VPC_SUBNET / VPC_SECURITY_GROUP access configurations. Lambda's pollers then create

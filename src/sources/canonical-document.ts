@@ -57,7 +57,7 @@ export function readCanonicalDocument(input: ReaderInput): SourceFragment {
  */
 function upgraded(value: unknown): unknown {
   if (!isObject(value) || !Array.isArray(value["functions"])) return value;
-  if (value["schemaVersion"] === "1.1" || value["schemaVersion"] === "1.2" || value["schemaVersion"] === "1.3" || value["schemaVersion"] === "1.4" || value["schemaVersion"] === "1.5" || value["schemaVersion"] === "1.6") return { ...value, schemaVersion: SCHEMA_VERSION };
+  if (value["schemaVersion"] === "1.1" || value["schemaVersion"] === "1.2" || value["schemaVersion"] === "1.3" || value["schemaVersion"] === "1.4" || value["schemaVersion"] === "1.5" || value["schemaVersion"] === "1.6" || value["schemaVersion"] === "1.7") return { ...value, schemaVersion: SCHEMA_VERSION };
   if (value["schemaVersion"] !== "1.0") return value;
   const functions = value["functions"].map((f: unknown) => {
     if (!isObject(f) || !("functionUrl" in f)) return f;

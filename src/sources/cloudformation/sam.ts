@@ -29,6 +29,8 @@ export interface SamResource {
   policySourcePaths?: Record<string, string>;
   /** For generated event source mappings: the kind the SAM event type says (its ARN may be a parameter). */
   triggerKind?: "sqs" | "kinesis" | "dynamodb" | "kafka" | "mq" | "self-managed-kafka" | "docdb";
+  /** A SAM pull event's SecretsManagerKmsKeyId, which CloudFormation's mapping has no property for. */
+  secretKmsKeyId?: unknown;
   /**
    * For roles the transform makes: the logical ID of the AWS::Serverless resource it makes them
    * from; for the resources a connector makes, the connector's (`<Resource><Name>` for an
@@ -462,7 +464,13 @@ function expandFunction(
       for (const k of passthrough) if (ep[k] !== undefined) esm[k] = ep[k];
       if (type === "SelfManagedKafka" && ep.KafkaBootstrapServers !== undefined) esm.SelfManagedEventSource = { Endpoints: { KafkaBootstrapServers: ep.KafkaBootstrapServers } };
       if (isRecord(ep.DestinationConfig)) esm.DestinationConfig = ep.DestinationConfig;
-      out[logical] = { Type: "AWS::Lambda::EventSourceMapping", Properties: esm, sourcePath: evPath, ...(own(EVENT_TRIGGER_KIND, type) ? { triggerKind: EVENT_TRIGGER_KIND[type] } : {}) };
+      out[logical] = {
+        Type: "AWS::Lambda::EventSourceMapping",
+        Properties: esm,
+        sourcePath: evPath,
+        ...(own(EVENT_TRIGGER_KIND, type) ? { triggerKind: EVENT_TRIGGER_KIND[type] } : {}),
+        ...(ep.SecretsManagerKmsKeyId !== undefined ? { secretKmsKeyId: ep.SecretsManagerKmsKeyId } : {}),
+      };
       if (!hasRole) {
         const pol = own(PULL_MANAGED_POLICY, type);
         if (pol) {

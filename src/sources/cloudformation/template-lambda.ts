@@ -308,6 +308,8 @@ export function readEventSourceMapping(reader: TemplateReader, id: string, r: Sa
     kmsKeyArn: reader.propString(r, "KmsKeyArn") ?? null,
   };
   if (sourceKey) trigger.sourceKmsKeyArn = sourceKey;
+  const secretKey = r.secretKmsKeyId !== undefined && secretArns.length > 0 ? secretKmsKey(reader, r.secretKmsKeyId) : null;
+  if (secretKey) trigger.secretKmsKeyArn = secretKey;
   if ((Array.isArray(access) ? access : []).some((a) => isRecord(a) && isVpcAccessType(a.Type))) trigger.sourceInVpc = true;
   if (t.local) t.local.fn.triggers.push(trigger);
   else if (t.patch) (t.patch.patch.triggers ??= []).push(trigger);
@@ -332,6 +334,19 @@ function sourceKmsKey(reader: TemplateReader, id: string): string | null {
   const ref = /^\$\{([A-Za-z0-9]+)\}$/.exec(key);
   if (ref && reader.resources[ref[1] as string]?.Type !== "AWS::KMS::Key") return key;
   return key.startsWith("${") && !ref ? key : `arn:${partition}:kms:${region}:${accountId}:key/${key}`;
+}
+
+/**
+ * The key ARN of a SAM event's SecretsManagerKmsKeyId: a key ID in the stack's account and
+ * Region, as SAM's policy writes it (`arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${KmsKeyId}`,
+ * samtranslator's pull.py), or the ARN given. Null when it does not resolve to a string.
+ */
+function secretKmsKey(reader: TemplateReader, raw: unknown): string | null {
+  const key = reader.resolver.resolve(raw);
+  if (typeof key !== "string" || key === "") return null;
+  if (key.startsWith("arn:")) return key;
+  const { partition, region, accountId } = reader.ctx;
+  return `arn:${partition}:kms:${region}:${accountId}:key/${key}`;
 }
 
 export function readUrl(reader: TemplateReader, _id: string, r: SamResource): void {
