@@ -32,11 +32,15 @@ export function isAuthorizationDetailsPage(value: unknown): value is JsonObject 
   let seen = false;
   for (const key of LISTS) {
     if (key in value) {
+      // An empty list written `null`, as Go's encoding/json writes a nil slice (the AWS SDK for
+      // Go's output marshalled as it is); the records are read with null lists as empty too.
+      if (value[key] === null) continue;
       if (!Array.isArray(value[key])) return false;
       seen = true;
     }
   }
-  if (!seen) return false;
+  // Every list null: an export of nothing, still an export when it has the detail lists' names.
+  if (!seen && !LISTS.slice(0, 3).some((key) => key in value && value[key] === null)) return false;
   // `aws iam list-policies` also returns {Policies: […]}, but without PolicyVersionList: not an export of documents.
   const onlyPolicies = !("UserDetailList" in value) && !("GroupDetailList" in value) && !("RoleDetailList" in value);
   const policies = value["Policies"] as unknown[] | undefined;

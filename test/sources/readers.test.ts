@@ -914,3 +914,24 @@ describe("detection by content", () => {
     }
   });
 });
+
+describe("get-account-authorization-details with null lists", () => {
+  it("reads an export whose empty lists are written null (Go's encoding of a nil slice), records and nested lists alike", () => {
+    const role = {
+      Path: "/service-role/",
+      RoleName: "fn-role",
+      RoleId: "AROAEXAMPLEID",
+      Arn: `arn:aws:iam::${ACCOUNT}:role/service-role/fn-role`,
+      CreateDate: "2026-01-01T00:00:00Z",
+      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+      InstanceProfileList: null,
+      RolePolicyList: [{ PolicyName: "logs", PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "logs:PutLogEvents", Resource: "*" }] } }],
+      AttachedManagedPolicies: null,
+      Tags: null,
+      RoleLastUsed: null,
+    };
+    const fragment = mustRead("gaad.json", { UserDetailList: null, GroupDetailList: null, RoleDetailList: [role], Policies: null, IsTruncated: false, Marker: null });
+    expect(fragment.roles.map((r) => [r.arn, r.inlinePolicies.map((p) => p.name), r.attachedPolicies])).toEqual([[role.Arn, ["logs"], []]]);
+    expect(mustRead("empty.json", { UserDetailList: null, GroupDetailList: null, RoleDetailList: null, Policies: null }).roles).toEqual([]);
+  });
+});
