@@ -138,7 +138,7 @@ judgement(role) := {
 
 # A function of the inputs whose execution role they cannot name: a plan's value known only after
 # apply whose reference could not be followed leaves a placeholder (`${aws_lambda_function.main.role}`,
-# warned as role-not-in-inputs), which is no role of the inputs. That function may run with any role
+# warned by the plan's reader as terraform-unknown-role), which is no role of the inputs. That function may run with any role
 # of its account, so "no function uses it" is not known there. (rules-slices.ts puts such a function
 # in the slice of its account's roles that no function names.)
 role_arns := {r.arn | some r in input.roles}

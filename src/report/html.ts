@@ -39,7 +39,7 @@ export interface HtmlOptions {
   maxRoleRows?: number;
   /**
    * Most finding cards on the page (default 1,000), the most severe first, and at most
-   * `maxFindingsPerRule` of one rule (default 100) so that one rule's thousands do not hide the
+   * `maxFindingsPerRule` of one rule (default 50) so that one rule's thousands do not hide the
    * others. The rest are counted by rule, and the JSON and SARIF reports hold every one. Why: a
    * card is ~12 KB with its evidence and generated policy; at 10,000 functions (48,000 findings)
    * the page was 569 MB, which no browser opens, and took minutes to write.
@@ -51,7 +51,7 @@ export interface HtmlOptions {
 export const HTML_MAX_FINDINGS = 1_000;
 export const HTML_MAX_FINDINGS_PER_RULE = 50;
 
-/** The findings the page shows as cards, and those it only counts (htmlBody, htmlFixSubjects). */
+/** The findings the page shows as cards, and those it only counts (htmlBody, htmlFixRoles). */
 interface ShownFindings {
   active: Finding[];
   suppressed: Finding[];
@@ -399,7 +399,7 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
   const { active, suppressed } = shown;
   const activeBySeverity = new Map<string, number>();
   for (const f of report.findings) if (!f.suppressed) activeBySeverity.set(f.severity, (activeBySeverity.get(f.severity) ?? 0) + 1);
-  const activeCount = report.findings.filter((f) => !f.suppressed).length;
+  const activeCount = [...activeBySeverity.values()].reduce((n, c) => n + c, 0);
   const suppressedCount = report.findings.length - activeCount;
   body.push(`<section id="findings"><h2>Findings</h2>`);
   if (shown.omittedCount > 0) {

@@ -96,7 +96,7 @@ export function readLambdaPolicy(input: ReaderInput): SourceFragment {
   // statement: paths are said from there.
   const added = addPermissionStatement(o);
   const bare = added === null && !("Policy" in o) && isBareLambdaPolicy(o);
-  const base = added !== null ? "" : bare ? "" : "Policy";
+  const base = added !== null || bare ? "" : "Policy";
   const document = parsePolicyDocument(added !== null ? { Statement: [added] } : bare ? o : o["Policy"], { file: input.file, path: base });
   if (added !== null) {
     // What it grants is read (a public URL permission must not go unseen), but it is one statement

@@ -330,10 +330,15 @@ function sourceKmsKey(reader: TemplateReader, id: string): string | null {
   const key = reader.resolver.resolve(raw);
   if (typeof key !== "string" || isKmsAlias(key)) return null;
   if (key.startsWith("arn:")) return key;
-  const { partition, region, accountId } = reader.ctx;
   const ref = /^\$\{([A-Za-z0-9]+)\}$/.exec(key);
   if (ref && reader.resources[ref[1] as string]?.Type !== "AWS::KMS::Key") return key;
-  return key.startsWith("${") && !ref ? key : `arn:${partition}:kms:${region}:${accountId}:key/${key}`;
+  return key.startsWith("${") && !ref ? key : keyArnOf(reader, key);
+}
+
+/** A KMS key ARN as given, or a key ID's in the template's partition, Region and account. */
+function keyArnOf(reader: TemplateReader, key: string): string {
+  const { partition, region, accountId } = reader.ctx;
+  return key.startsWith("arn:") ? key : `arn:${partition}:kms:${region}:${accountId}:key/${key}`;
 }
 
 /**
@@ -343,10 +348,7 @@ function sourceKmsKey(reader: TemplateReader, id: string): string | null {
  */
 function secretKmsKey(reader: TemplateReader, raw: unknown): string | null {
   const key = reader.resolver.resolve(raw);
-  if (typeof key !== "string" || key === "") return null;
-  if (key.startsWith("arn:")) return key;
-  const { partition, region, accountId } = reader.ctx;
-  return `arn:${partition}:kms:${region}:${accountId}:key/${key}`;
+  return typeof key === "string" && key !== "" ? keyArnOf(reader, key) : null;
 }
 
 export function readUrl(reader: TemplateReader, _id: string, r: SamResource): void {
