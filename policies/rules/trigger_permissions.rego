@@ -13,6 +13,10 @@
 #   outage); low when only actions that older working setups lack are missing (kinesis:ListShards,
 #   DescribeStreamSummary); info when a policy of the role could not be resolved. A resource that
 #   is an unresolved template reference is never reported (undecidable).
+#   A requirement of an event source mapping that is disabled (State Disabled or Disabling) is
+#   reported at the same severity, saying so (`evidence.mappingDisabled`): nothing fails while
+#   Lambda polls nothing, but it will when the mapping is enabled, and a mapping is often disabled
+#   because it could not work.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-permissions
 #     description: SQS event source execution role permissions
@@ -66,13 +70,14 @@ findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": sprintf("%s:%s", [key[0], key[1]]),
 		"severity": severity(fn.analysis.roleIncomplete, essential(reqs)),
-		"message": sprintf("Function %s: its execution role %s use its %s %s (missing %s)%s", [analysis.display_name(fn), verb(essential(reqs)), labels[key[0]], key[1], concat(", ", actions), module_advice(fn, key[0])]),
+		"message": sprintf("Function %s: its execution role %s use its %s %s (missing %s)%s%s", [analysis.display_name(fn), verb(essential(reqs)), labels[key[0]], key[1], concat(", ", actions), disabled_clause(fn, key[0], key[1]), module_advice(fn, key[0])]),
 		"evidence": {
 			"purpose": key[0],
 			"subject": key[1],
 			"roleArn": fn.roleArn,
 			"missing": [{"action": r.action, "resource": r.resource, "decision": r.decision, "explanation": r.explanation} | some r in reqs],
 			"roleIncomplete": fn.analysis.roleIncomplete,
+			"mappingDisabled": mapping_disabled(fn, key[0], key[1]),
 		},
 	}
 ]
@@ -89,6 +94,45 @@ module_advice(fn, purpose) := analysis.lambda_module_advice(fn, "set attach_dead
 	purpose == "destination"
 	not analysis.lambda_module_attaches(fn, "async")
 } else := analysis.lambda_module_advice(fn, "add the statement to its policy_statements input, with attach_policy_statements = true")
+
+# The event source mappings a requirement comes from: its subject is the mapping's source (the
+# source, its secrets and its encryption) or the mapping's on-failure destination
+# (requirements.ts). Other purposes (dead-letter, destination, keys, durable) have none.
+mapping_purposes := {"trigger", "trigger-secret", "trigger-kms"}
+
+mappings(fn, purpose, subject) := [t | some t in fn.triggers; t.onFailureDestination == subject] if {
+	purpose == "trigger-destination"
+} else := [t | some t in fn.triggers; mapping_source(t) == subject] if {
+	purpose in mapping_purposes
+} else := []
+
+# As requirements.ts names a mapping without a source ARN (self-managed Kafka).
+mapping_source(t) := t.eventSourceArn if {
+	is_string(t.eventSourceArn)
+} else := sprintf("self-managed-kafka:%s", [t.uuid]) if {
+	is_string(t.uuid)
+} else := "self-managed-kafka:unknown"
+
+# Lambda polls nothing through a disabled mapping (State Disabled, or Disabling on its way there):
+# nothing fails now, but it will when the mapping is enabled. Said, not dropped: a mapping is often
+# disabled because it could not work. A value, so the evidence always has it.
+disabled_states := {"Disabled", "Disabling"}
+
+mapping_disabled(fn, purpose, subject) := true if {
+	ms := mappings(fn, purpose, subject)
+	count(ms) > 0
+	every t in ms {
+		t.state in disabled_states
+	}
+} else := false
+
+disabled_clause(fn, purpose, subject) := sprintf("; %s: Lambda reads nothing through it now, and needs these permissions when it is enabled", [disabled_phrase(count(mappings(fn, purpose, subject)))]) if {
+	mapping_disabled(fn, purpose, subject)
+} else := ""
+
+disabled_phrase(1) := "its event source mapping is disabled"
+
+disabled_phrase(n) := "its event source mappings are disabled" if n > 1
 
 # A value (true/false), not a boolean rule: a rule that fails would leave the finding undefined.
 essential(reqs) := count([r | some r in reqs; r.essential]) > 0

@@ -106,3 +106,46 @@ test_iac_function_is_named_as_written if {
 	startswith(f.message, "Function module.orders.aws_lambda_function.this[0]: its execution role cannot use its event source")
 	f.detail == sprintf("trigger:%s", [queue])
 }
+
+# A disabled mapping: said, with the evidence, at the same severity (it may be disabled because it
+# could not work).
+test_disabled_mapping_is_said if {
+	reqs := [h.req("trigger", queue, "sqs:ReceiveMessage", "implicit-deny", true), h.req("trigger-destination", dlq, "sns:Publish", "implicit-deny", true)]
+	triggers := [{"uuid": "u1", "kind": "sqs", "eventSourceArn": queue, "state": "Disabled", "onFailureDestination": dlq, "secretArns": [], "kmsKeyArn": null}]
+	fs := trigger_permissions.findings with input as {"functions": [h.fn(reqs, {"triggers": triggers})]}
+	count(fs) == 2
+	every f in fs {
+		f.severity == "medium"
+		f.evidence.mappingDisabled == true
+		contains(f.message, "; its event source mapping is disabled: Lambda reads nothing through it now, and needs these permissions when it is enabled")
+	}
+}
+
+# One of two mappings of the queue is enabled: the permissions are needed now; nothing said.
+test_enabled_mapping_of_same_source_is_not_disabled if {
+	reqs := [h.req("trigger", queue, "sqs:ReceiveMessage", "implicit-deny", true)]
+	triggers := [
+		{"uuid": "u1", "kind": "sqs", "eventSourceArn": queue, "state": "Disabled", "onFailureDestination": null, "secretArns": [], "kmsKeyArn": null},
+		{"uuid": "u2", "kind": "sqs", "eventSourceArn": queue, "state": "Enabled", "onFailureDestination": null, "secretArns": [], "kmsKeyArn": null},
+	]
+	some f in trigger_permissions.findings with input as {"functions": [h.fn(reqs, {"triggers": triggers})]}
+	f.evidence.mappingDisabled == false
+	not contains(f.message, "disabled")
+}
+
+# Self-managed Kafka has no source ARN: its subject is the mapping's UUID, as requirements.ts names it.
+test_disabled_self_managed_kafka_mapping if {
+	reqs := [h.req("trigger-secret", "self-managed-kafka:u9", "secretsmanager:GetSecretValue", "implicit-deny", true)]
+	triggers := [{"uuid": "u9", "kind": "self-managed-kafka", "eventSourceArn": null, "state": "Disabling", "onFailureDestination": null, "secretArns": ["arn:aws:secretsmanager:us-east-1:123456789012:secret:k-AbCdEf"], "kmsKeyArn": null}]
+	some f in trigger_permissions.findings with input as {"functions": [h.fn(reqs, {"triggers": triggers})]}
+	f.evidence.mappingDisabled == true
+	contains(f.message, "its event source mapping is disabled")
+}
+
+# A dead-letter queue is no mapping's: never "disabled".
+test_dead_letter_has_no_mapping if {
+	reqs := [h.req("dead-letter", dlq, "sns:Publish", "implicit-deny", true)]
+	triggers := [{"uuid": "u1", "kind": "sqs", "eventSourceArn": queue, "state": "Disabled", "onFailureDestination": dlq, "secretArns": [], "kmsKeyArn": null}]
+	some f in trigger_permissions.findings with input as {"functions": [h.fn(reqs, {"triggers": triggers})]}
+	f.evidence.mappingDisabled == false
+}
