@@ -65,7 +65,7 @@ export function readSourceBytes(file: string, bytes: Uint8Array | string, option
     if (!looksLikeJson(text)) return notJson(file, options, text.trim() === "", text, raw);
     return readValues(file, digest, parseJsonDocuments(text, file), data, options);
   } catch (error) {
-    return { fragment: null, warnings: [errorWarning(file, error)] };
+    return { fragment: null, warnings: [errorWarning(file, error, options.explicit === true)] };
   }
 }
 
@@ -258,9 +258,16 @@ function topLevelIndent(text: string): string {
   return "";
 }
 
-function errorWarning(file: string, error: unknown): Warning {
+/**
+ * A file that cannot be read (damaged JSON, a gzip cut short) is an error when named on the command
+ * line (exit code 2) and a warning when met in a folder walk (exit 0, the inputs partial all the
+ * same: makesPartial), as a file that cannot be opened is (readSources). Before, a damaged file met
+ * in a folder was printed "leastrole: error:" while the command exited 0.
+ */
+function errorWarning(file: string, error: unknown, explicit: boolean): Warning {
   if (error instanceof LeastroleError) {
-    const w: Warning = { code: error.code === "policy-parse" ? "invalid-policy-document" : "unreadable-file", severity: "error", file: error.file ?? file, message: error.message };
+    const code = error.code === "policy-parse" ? "invalid-policy-document" : "unreadable-file";
+    const w: Warning = { code, severity: code === "unreadable-file" && !explicit ? "warning" : "error", file: error.file ?? file, message: error.message };
     if (error.path) w.path = error.path;
     return w;
   }

@@ -208,6 +208,27 @@ describe("severity, message and exit code agree: named on the command line or me
     expect(named.report.summary.partial).toBe(true);
   });
 
+  it("an account export cut short: in a walk a warning (exit 0, the inputs partial); named, an error (exit 2)", () => {
+    // The demo account's IAM export cut mid-document, as by a download or a full disk.
+    const dir = mkdtempSync(join(work, "export-cut-"));
+    cpSync(join(DEMO, "lambda"), join(dir, "lambda"), { recursive: true });
+    mkdirSync(join(dir, "iam"));
+    const file = join(dir, "iam", "get-account-authorization-details.json");
+    const text = readFileSync(join(DEMO, "iam", "get-account-authorization-details.json"), "utf8");
+    writeFileSync(file, text.slice(0, text.length >> 1));
+    // Before: "leastrole: error: …/get-account-authorization-details.json: the JSON ends early …" with exit 0.
+    const walked = audit([dir]);
+    expect(walked.code, walked.stderr).toBe(0);
+    expect(walked.stderr).toContain(`leastrole: warning: ${file}: the JSON ends early (truncated file?)`);
+    expect(walked.stderr).not.toContain("leastrole: error:");
+    expect(walked.report.summary.partial).toBe(true);
+    const named = audit([dir, file]);
+    expect(named.code, named.stderr).toBe(2);
+    expect(named.stderr).toContain(`leastrole: error: ${file}: the JSON ends early (truncated file?)`);
+    expect(named.stderr).toContain("named on the command line, it could not be read (exit code 2)");
+    expect(named.report.summary.partial).toBe(true);
+  });
+
   it("a CloudTrail digest file: named, an input error (exit 2) saying where the logs are; in a folder, a note", () => {
     // As CloudTrail writes them (CloudTrail User Guide, "CloudTrail digest file structure").
     const digest = {

@@ -224,7 +224,8 @@ describe("normalize: bad files never lose the others", () => {
     expect(doc.roles).toHaveLength(4);
     expect(doc.meta.partial).toBe(true);
     const byFile = (name: string) => doc.meta.warnings.find((w) => w.file === join(dir, name));
-    expect(byFile("truncated.json")).toMatchObject({ severity: "error", code: "unreadable-file" });
+    // Met in a folder walk: a warning (the command exits 0, the inputs partial); named, an error (README's exit codes).
+    expect(byFile("truncated.json")).toMatchObject({ severity: "warning", code: "unreadable-file" });
     expect(byFile("truncated.json")!.message).toMatch(/truncated/);
     expect(byFile("buckets.json")).toMatchObject({ severity: "warning", code: "unrecognized-input" });
     expect(byFile("README.txt")).toMatchObject({ severity: "info", code: "skipped-non-json" });
@@ -569,11 +570,13 @@ describe("normalize: a function's URLs, one per qualifier", () => {
     for (const version of ["2.0", "0.9"]) {
       const other = JSON.parse(serializeCanonicalDocument(document)) as Record<string, unknown>;
       other.schemaVersion = version;
-      const r = readSourceBytes("other.json", JSON.stringify(other));
+      const r = readSourceBytes("other.json", JSON.stringify(other), { explicit: true });
       expect(r.fragment).toBeNull();
       expect(r.warnings).toHaveLength(1);
       expect(r.warnings[0]).toMatchObject({ severity: "error", file: "other.json", path: "schemaVersion" });
       expect(r.warnings[0]?.message).toContain(`schemaVersion is "${version}"`);
+      // Met in a folder walk, the same refusal as a warning (exit 0, the inputs partial).
+      expect(readSourceBytes("other.json", JSON.stringify(other)).warnings[0]).toMatchObject({ severity: "warning", code: "unreadable-file", path: "schemaVersion" });
     }
   });
 });
