@@ -23,7 +23,7 @@ export function readCanonicalDocument(input: ReaderInput): SourceFragment {
   // leastrole's) validated and was read as today's, where auditDocument refuses it.
   const version = isObject(value) ? value["schemaVersion"] : undefined;
   if (version !== SCHEMA_VERSION) {
-    ctx.fail("schemaVersion", `a canonical document of a version this leastrole does not read: schemaVersion is ${JSON.stringify(version)}, not ${SCHEMA_VERSION} (1.0 to 1.6 are read too): normalise its inputs again with this leastrole`);
+    ctx.fail("schemaVersion", `a canonical document of a version this leastrole does not read: schemaVersion is ${JSON.stringify(version)}, not ${SCHEMA_VERSION} (${EARLIER_VERSIONS[0]} to ${EARLIER_VERSIONS.at(-1)} are read too): normalise its inputs again with this leastrole`);
   }
   const result = validateCanonicalDocument(value);
   if (!result.valid) {
@@ -33,6 +33,12 @@ export function readCanonicalDocument(input: ReaderInput): SourceFragment {
   }
   return fragmentFromDocument(value as CanonicalDocument, input.file, input.sha256);
 }
+
+/**
+ * The earlier schema versions read (upgraded below), oldest first. One list for the upgrade and the
+ * refusal's message: the message said "1.0 to 1.6 are read too" after 1.7 was read as well.
+ */
+const EARLIER_VERSIONS: readonly string[] = ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7"];
 
 /**
  * A document of an earlier schema version in today's shape, where the change is mechanical.
@@ -54,10 +60,12 @@ export function readCanonicalDocument(input: ReaderInput): SourceFragment {
  * 1.6 → 1.7: optional fields only (usage principals' `documentRoleArn`, the template role a
  * deployed stack's CloudFormation-named role was matched to; functions' `generatedName`): a 1.6
  * document is a 1.7 document without them.
+ * 1.7 → 1.8: optional fields only (triggers' `secretKmsKeyArn`): a 1.7 document is a 1.8 document
+ * without them.
  */
 function upgraded(value: unknown): unknown {
   if (!isObject(value) || !Array.isArray(value["functions"])) return value;
-  if (value["schemaVersion"] === "1.1" || value["schemaVersion"] === "1.2" || value["schemaVersion"] === "1.3" || value["schemaVersion"] === "1.4" || value["schemaVersion"] === "1.5" || value["schemaVersion"] === "1.6" || value["schemaVersion"] === "1.7") return { ...value, schemaVersion: SCHEMA_VERSION };
+  if (value["schemaVersion"] !== "1.0" && EARLIER_VERSIONS.includes(value["schemaVersion"] as string)) return { ...value, schemaVersion: SCHEMA_VERSION };
   if (value["schemaVersion"] !== "1.0") return value;
   const functions = value["functions"].map((f: unknown) => {
     if (!isObject(f) || !("functionUrl" in f)) return f;

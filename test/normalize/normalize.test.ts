@@ -579,6 +579,26 @@ describe("normalize: a function's URLs, one per qualifier", () => {
       expect(readSourceBytes("other.json", JSON.stringify(other)).warnings[0]).toMatchObject({ severity: "warning", code: "unreadable-file", path: "schemaVersion" });
     }
   });
+
+  it("the refusal names the earlier versions read, up to the one before today's, and each is read", () => {
+    // Before, it said "1.0 to 1.6 are read too" while a 1.7 document was read as well.
+    const { document } = normalizeFragments(fragments(files.slice(0, 1)));
+    const other = JSON.parse(serializeCanonicalDocument(document)) as Record<string, unknown>;
+    other.schemaVersion = "9.0";
+    const message = readSourceBytes("other.json", JSON.stringify(other), { explicit: true }).warnings[0]?.message ?? "";
+    const said = /\((\d+)\.(\d+) to (\d+)\.(\d+) are read too\)/.exec(message);
+    expect(said, message).not.toBeNull();
+    const [major, minor] = SCHEMA_VERSION.split(".").map(Number) as [number, number];
+    expect(`${said![3]}.${said![4]}`).toBe(`${major}.${minor - 1}`);
+    for (let m = Number(said![2]); m <= Number(said![4]); m++) {
+      // Versions 1.1 and later differ from today's by optional fields only: today's document without them.
+      if (m === 0) continue;
+      other.schemaVersion = `${said![1]}.${m}`;
+      const r = readSourceBytes("other.json", JSON.stringify(other), { explicit: true });
+      expect(r.warnings, other.schemaVersion as string).toEqual([]);
+      expect(r.fragment).not.toBeNull();
+    }
+  });
 });
 
 describe("normalize: a function's and its aliases' resource policies, merged", () => {
