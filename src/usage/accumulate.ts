@@ -16,7 +16,7 @@ import { GroupCache } from "./group-cache.js";
 import { hourOf, LATE_COPY } from "./dedup.js";
 import { INSIGHT_RECORD } from "./record-fields.js";
 import { refusalOf, refusedCallResources, refusingPolicyOfCall, type Refusal } from "./denials.js";
-import { isAccessDenied, partiqlEventName } from "./event-actions.js";
+import { isAccessDenied, isCallEventType, partiqlEventName } from "./event-actions.js";
 import { DDB_ITEM_CALLS, DDB_ITEM_EVENT_NAMES, refusedItemOf, type DdbItem } from "./ddb-items.js";
 import { isSecretBatch } from "./secret-batches.js";
 import { commonPrefix, copySourceOf, ddbItemGroups, deriveResources, reEncryptSplit, resourcesFollowEventName, resourcesOf, type CopySource } from "./resources.js";
@@ -324,7 +324,7 @@ export class FileAccumulator {
     this.noteRecord(time, ev.awsRegion, account, ev.eventCategory === "Data" || ev.managementEvent === false, ev.readOnly === null ? -1 : ev.readOnly ? 1 : 0, ev.eventSource === KMS_SOURCE);
     if (ev.errorCode === null && ev.eventSource === "lambda.amazonaws.com" && ev.eventName.startsWith("CreateFunction")) this.noteCreation(ev.params, ev.awsRegion, ev.recipientAccountId, time);
     if (ev.errorCode === null && ev.eventSource === CLOUDTRAIL_SOURCE && TRAIL_CHANGE_EVENTS.has(ev.eventName)) this.noteTrailChange(ev.eventName, ev.params, ev.awsRegion, account, time);
-    if (ev.eventType !== null && ev.eventType !== "AwsApiCall") return;
+    if (!isCallEventType(ev.eventType)) return;
     // A session's records share their userIdentity strings (the scanner even returns the same
     // string objects), so the session is looked up by principalId and checked by identity.
     let session: SessionRef | null;
@@ -470,7 +470,7 @@ export class FileAccumulator {
     this.noteRecord(time, region, account, management === 0 || c.text(m[r + S_CATEGORY] as number) === "Data", m[r + S_READ_ONLY] as number, source === KMS_SOURCE);
     if (errorCode === null && source === "lambda.amazonaws.com" && name.startsWith("CreateFunction")) this.noteCreation(c.params(r), region, recipient, time);
     if (errorCode === null && source === CLOUDTRAIL_SOURCE && TRAIL_CHANGE_EVENTS.has(name)) this.noteTrailChange(name, c.params(r), region, account, time);
-    if (eventType !== null && eventType !== "AwsApiCall") return;
+    if (!isCallEventType(eventType)) return;
     if (uiCode === -1) return;
     const p = this.compactPrincipal(c, uiCode, r);
     if (p < 0) return;

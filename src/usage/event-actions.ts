@@ -42,6 +42,19 @@
  *                secretsmanager:ListSecrets"; "Secrets Manager generates CloudTrail GetSecretValue log
  *                entries for each secret you request". Read by secret-batches.ts.
  * - [IF-3.6]     shared/reference/input-formats.md §3.6 (compiled from the sources above).
+ * - [RDS-DATA-CT] Amazon Aurora user guide, "Logging Amazon RDS Data API calls with AWS CloudTrail"
+ *                (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/logging-using-cloudtrail-data-api.html):
+ *                "For Aurora Serverless v1, all events are management events where the event source is
+ *                rdsdata.amazonaws.com and the event type is AwsApiCall"; for Aurora PostgreSQL Serverless v2
+ *                and provisioned clusters "all Data API events are data events where the event source is
+ *                rdsdataapi.amazonaws.com and the event type is Rds Data Service" (CALL_EVENT_TYPES).
+ * - [TAG-CT]     AWS Resource Groups user guide, "Logging and monitoring in Tag Editor": calls to the Resource
+ *                Groups Tagging API "are shown as events with tagging.amazonaws.com as the eventSource".
+ * - [PINPOINT-CT] Amazon Pinpoint developer guide, "Log Amazon Pinpoint API calls with AWS CloudTrail"
+ *                (its example records: eventSource pinpoint.amazonaws.com); the IAM prefix is mobiletargeting.
+ * - [APPCONFIG-MODEL] the AppConfigData service's Smithy model (aws/api-models-aws,
+ *                models/appconfigdata): "cloudTrailEventSource": "appconfigdata.amazonaws.com", SigV4 name
+ *                appconfig; the IAM actions are appconfig:StartConfigurationSession and GetLatestConfiguration.
  * - [CORPUS]     seen in shared/corpus (invictus-ir-aws-dataset, stratus-red-team-detonation-logs).
  */
 
@@ -64,6 +77,14 @@ export const SERVICE_PREFIXES: { readonly [eventSourceHost: string]: { prefix: s
   monitoring: { prefix: "cloudwatch", source: "[IF-3.6] CloudWatch API host is monitoring.amazonaws.com; IAM prefix cloudwatch" },
   "servicecatalog-appregistry": { prefix: "servicecatalog", source: "[IF-3.6] AppRegistry actions use the servicecatalog prefix" },
   email: { prefix: "ses", source: "SES v1 API host email.<region>.amazonaws.com; IAM prefix ses" },
+  // Event sources whose host is not the IAM prefix: by the default rule their calls became actions
+  // of a service IAM does not have (rdsdata:ExecuteStatement, tag:… as tagging:…), so the
+  // permission the call needs was labelled unused, and generate granted an action no policy can.
+  rdsdata: { prefix: "rds-data", source: "[RDS-DATA-CT] Aurora Serverless v1's Data API calls: eventSource rdsdata.amazonaws.com (management events); IAM prefix rds-data" },
+  rdsdataapi: { prefix: "rds-data", source: "[RDS-DATA-CT] Aurora Serverless v2 and provisioned clusters' Data API calls: eventSource rdsdataapi.amazonaws.com (data events); IAM prefix rds-data" },
+  tagging: { prefix: "tag", source: "[TAG-CT] Resource Groups Tagging API (Tag Editor): eventSource tagging.amazonaws.com; IAM prefix tag" },
+  pinpoint: { prefix: "mobiletargeting", source: "[PINPOINT-CT] Amazon Pinpoint: eventSource pinpoint.amazonaws.com; IAM prefix mobiletargeting" },
+  appconfigdata: { prefix: "appconfig", source: "[APPCONFIG-MODEL] AppConfig Data (StartConfigurationSession, GetLatestConfiguration: the AppConfig Lambda extension's calls): cloudTrailEventSource appconfigdata.amazonaws.com, signed and authorised as appconfig" },
 };
 
 /** eventSources whose events are never IAM-authorised calls: dropped from "used permissions". */
@@ -318,6 +339,26 @@ export const ACCESS_DENIED_CODES: ReadonlySet<string> = new Set([
   "KmsAccessDenied",
   "KMSAccessDeniedException",
 ]);
+
+/**
+ * The eventType values of a record that is a call to count. "AwsApiCall" for nearly every service;
+ * the RDS Data API's data events (rdsdataapi.amazonaws.com) are written with "Rds Data Service"
+ * [RDS-DATA-CT]. Any other (AwsServiceEvent, AwsConsoleAction, AwsConsoleSignIn, insights) is no
+ * call a principal made with its permissions. Before, the Data API's calls were dropped with them.
+ */
+export const CALL_EVENT_TYPES: readonly string[] = ["AwsApiCall", "Rds Data Service"];
+const CALL_EVENT_TYPE_SET: ReadonlySet<string> = new Set(CALL_EVENT_TYPES);
+
+/** Whether a record's eventType (null: absent, as in older records and lookup-events output) is that of a call. */
+export function isCallEventType(eventType: string | null): boolean {
+  return eventType === null || CALL_EVENT_TYPE_SET.has(eventType);
+}
+
+/** The SQL condition on an `eventtype` column the usage queries keep rows by (the same values). */
+export function callEventTypeSql(column: string, nullable: boolean): string {
+  const list = `${column} IN (${CALL_EVENT_TYPES.map((t) => `'${t}'`).join(", ")})`;
+  return nullable ? `(${column} IS NULL OR ${list})` : list;
+}
 
 export function isAccessDenied(errorCode: string | null): boolean {
   return errorCode !== null && ACCESS_DENIED_CODES.has(errorCode);

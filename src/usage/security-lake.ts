@@ -41,7 +41,7 @@
  * (labels.ts), and the data-event actions as unknowable, never unused.
  */
 
-import { ACCESS_DENIED_CODES } from "./event-actions.js";
+import { ACCESS_DENIED_CODES, callEventTypeSql } from "./event-actions.js";
 import { isListParamKey, isSetParamKey, PARAM_KEYS, paramColumn, type ParamKey } from "./event.js";
 import { REQUEST_ITEMS_SQL, USAGE_ROW_COLUMNS } from "./sql.js";
 
@@ -189,7 +189,7 @@ ${params.map((k) => `    ${paramSql(k)} AS ${paramColumn(k)},`).join("\n")}
 )
 SELECT ${row(usage, true)}
 FROM events
-WHERE role_arn IS NOT NULL AND session_name IS NOT NULL AND (eventtype IS NULL OR eventtype = 'AwsApiCall') AND counted_call
+WHERE role_arn IS NOT NULL AND session_name IS NOT NULL AND ${callEventTypeSql("eventtype", true)} AND counted_call
 GROUP BY ${groupBy.join(", ")}
 UNION ALL
 SELECT ${coverage}

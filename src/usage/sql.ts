@@ -15,7 +15,7 @@
  * `2026-10-01T00:00:00Z`, end exclusive). Add partition predicates for Athena pruning.
  */
 
-import { ACCESS_DENIED_CODES } from "./event-actions.js";
+import { ACCESS_DENIED_CODES, callEventTypeSql } from "./event-actions.js";
 
 export const ATHENA_TABLE_DDL = `-- leastrole: Athena table over CloudTrail S3 delivery (AWS's documented CloudTrailSerde table,
 -- plus eventcategory and managementevent), partition projection by region and day.
@@ -298,7 +298,7 @@ SELECT 'usage' AS row_kind, recipientaccountid AS account_id, role_arn, session_
   min(eventtime) AS first_seen, max(eventtime) AS last_seen, error_message,
   rp_instancesset, rp_resourcesset, rp_instanceid, rp_volumeid, rp_snapshotid, rp_groupid, rp_networkinterfaceid, rp_username, rp_groupname, rp_rolename, rp_instanceprofilename, rp_policyname, rp_policyarn, rp_activityarn, rp_trailname, rp_keyname, rp_newusername, rp_newgroupname, rp_newpath, rp_statement, rp_requestitems
 FROM events
-WHERE role_arn IS NOT NULL AND session_name IS NOT NULL AND (eventtype IS NULL OR eventtype = 'AwsApiCall') AND counted_call
+WHERE role_arn IS NOT NULL AND session_name IS NOT NULL AND ${callEventTypeSql("eventtype", true)} AND counted_call
 GROUP BY recipientaccountid, role_arn, session_name, invoked_by, awsregion, eventsource, eventname, errorcode,
   version_id_present, resource_arns, rp_bucketname, rp_key, rp_tablename, rp_queueurl, rp_topicarn,
   rp_targetarn, rp_keyid, rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn,
@@ -408,7 +408,7 @@ FROM (
 )
 WHERE (sharedEventID IS NULL OR call_rn = 1)
   AND userIdentity.type = 'AssumedRole' AND userIdentity.sessionContext.sessionIssuer.arn LIKE 'arn:%:iam::%:role/%'
-  AND eventType = 'AwsApiCall'
+  AND ${callEventTypeSql("eventType", false)}
 GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75
 UNION ALL
 SELECT 'coverage', coalesce(recipientAccountId, userIdentity.accountId), NULL, NULL, NULL, awsRegion, NULL, NULL, NULL,
