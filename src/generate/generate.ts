@@ -888,6 +888,13 @@ export function generatePolicy(document: CanonicalDocument, functionRef: string,
   const observedNames = new Set(observed.grants.map((g) => g.action.toLowerCase()));
   // The function's successful calls in the window show what the trail logs (unlogged.ts).
   const unlogged = unloggedDataEventGrants(document, role, current.policies, observedNames, catalog, inWindow);
+  // The unknown-action warnings name the grants of their service kept for them (unlogged.ts).
+  for (const w of warnings) {
+    if (w.code !== "unknown-action" || w.action === undefined) continue;
+    const svc = serviceOf(w.action);
+    const same = unlogged.unknownKept.filter((a) => serviceOf(a) === svc);
+    w.message += same.length > 0 ? ` Which ${svc} permission authorises it is not known: today's grants of ${same.join(", ")} are kept as they are.` : ` Which ${svc} permission authorises it is not known, and the role grants none today that could be kept.`;
+  }
   const dataEventWarning = dataEventsWarning(document, unlogged, observed.grants.map((g) => g.action), catalog);
   if (dataEventWarning !== null) warnings.push(dataEventWarning);
   if (unlogged.managementNotLogged.length > 0) warnings.push(managementEventsWarning(unlogged.managementNotLogged));

@@ -50,6 +50,7 @@ const SERVICE_MADE = new Set(["logs:createloggroup", "logs:createlogstream", "lo
 /** Never recorded by CloudTrail, whatever the trail logs (the patterns, for the catalog). */
 const NEVER_LOGGED_PATTERNS = [...Object.keys(NOT_LOGGED).filter((a) => !SERVICE_MADE.has(a)), ...Object.keys(NOT_LOGGED_SERVICES).map((svc) => `${svc}:*`)];
 
+const UNKNOWN_CALLS_REASON = "the function's calls counted as";
 export const NOT_LOGGED_REASON = "data event the trail may not log for every resource: kept as today's policy grants it";
 const READ_NOT_LOGGED_REASON = "read event the trail does not log (no read event in the account's logs): kept as today's policy grants it";
 const KMS_NOT_LOGGED_REASON = "AWS KMS event the trail does not log (no KMS event in the account's logs): kept as today's policy grants it";
@@ -75,9 +76,11 @@ export interface UnloggedDataEvents {
   judgedLogged: string[];
   /** Grants kept whole (`s3:PutObject on *`) although the logs show calls of their class on some of what they grant: a wildcard cannot be split. Sorted. */
   unsplit: string[];
+  /** Actions kept because the function made calls of their service that map to no catalog action (named in the unknown-action warning), sorted. */
+  unknownKept: string[];
 }
 
-const NONE: UnloggedDataEvents = { grants: [], kept: [], keptBeyondSeen: [], neverLogged: [], managementNotLogged: [], notResource: [], judgedLogged: [], unsplit: [] };
+const NONE: UnloggedDataEvents = { grants: [], kept: [], keptBeyondSeen: [], neverLogged: [], managementNotLogged: [], notResource: [], judgedLogged: [], unsplit: [], unknownKept: [] };
 
 /** Whether the usage lets a data-event action the logs do not show be left out of the policy. */
 export function dataEventsLoggedEverywhere(document: CanonicalDocument): boolean {
@@ -247,8 +250,22 @@ export function unloggedDataEventGrants(
     if (gaps.writes !== null && !read && !SERVICE_MADE.has(lower)) return WRITE_NOT_LOGGED_REASON;
     return null;
   };
-  const granted = grantedInvisibleActions(document, role, catalog, gaps).flatMap((a) => {
-    const reason = unseenReason(a);
+  // Calls mapped to no action the catalog knows (a newer API, an event name that is not its
+  // action's): which of their service's permissions authorised them is not known (the usage
+  // labels say unknowable, labels.ts unknownCalls), so today's grants of that service are kept.
+  // Before, the permission that authorised such a call was left out of the policy.
+  const unknown = new Map<string, string[]>();
+  for (const u of calls) {
+    if (catalog.action(u.action) !== null) continue;
+    const svc = serviceOf(u.action);
+    unknown.set(svc, [...(unknown.get(svc) ?? []), u.action]);
+  }
+  const unknownReason = (lower: string): string | null => {
+    const names = unknown.get(serviceOf(lower));
+    return names === undefined || observed.has(lower) ? null : `${UNKNOWN_CALLS_REASON} ${[...new Set(names)].sort().join(", ")} are of no action the catalog knows, and may be authorised by this one: kept as today's policy grants it`;
+  };
+  const granted = grantedInvisibleActions(document, role, catalog, gaps, [...unknown.keys()].sort()).flatMap((a) => {
+    const reason = unseenReason(a) ?? unknownReason(a.toLowerCase());
     return reason === null ? [] : [[a, reason] as const];
   });
   if (granted.length === 0) return NONE;
@@ -258,6 +275,7 @@ export function unloggedDataEventGrants(
   const neverLogged: string[] = [];
   const managementNotLogged: string[] = [];
   const notResource: string[] = [];
+  const unknownKept: string[] = [];
   const judged = new Set<string>();
   const unsplit = new Set<string>();
   for (const [action, reason] of granted) {
@@ -299,7 +317,7 @@ export function unloggedDataEventGrants(
       continue;
     }
     grants.push(...carried);
-    (notLoggedReason(action) !== null ? neverLogged : reason === READ_NOT_LOGGED_REASON || reason === WRITE_NOT_LOGGED_REASON || reason === KMS_NOT_LOGGED_REASON ? managementNotLogged : observed.has(lower) ? keptBeyondSeen : kept).push(action);
+    (reason.startsWith(UNKNOWN_CALLS_REASON) ? unknownKept : notLoggedReason(action) !== null ? neverLogged : reason === READ_NOT_LOGGED_REASON || reason === WRITE_NOT_LOGGED_REASON || reason === KMS_NOT_LOGGED_REASON ? managementNotLogged : observed.has(lower) ? keptBeyondSeen : kept).push(action);
   }
   return {
     grants,
@@ -310,6 +328,7 @@ export function unloggedDataEventGrants(
     notResource: notResource.sort(),
     judgedLogged: [...judged].sort(),
     unsplit: [...unsplit].sort(),
+    unknownKept: unknownKept.sort(),
   };
 }
 
@@ -381,17 +400,20 @@ function invisibleSet(catalog: ActionCatalog, gaps: TrailGapReasons): ActionSet 
   return set;
 }
 
-/** The actions the role is allowed that the logs may not show, by the IAM engine, in catalog order. */
-function grantedInvisibleActions(document: CanonicalDocument, role: Role, catalog: ActionCatalog, gaps: TrailGapReasons): string[] {
+/**
+ * The actions the role is allowed that the logs may not show, by the IAM engine, in catalog order;
+ * with every action of `unknownServices` (services of calls mapped to no catalog action).
+ */
+function grantedInvisibleActions(document: CanonicalDocument, role: Role, catalog: ActionCatalog, gaps: TrailGapReasons, unknownServices: readonly string[]): string[] {
   let byRole = grantedCache.get(document.policies);
   if (byRole === undefined) grantedCache.set(document.policies, (byRole = new WeakMap()));
   let byGaps = byRole.get(role);
   if (byGaps === undefined) byRole.set(role, (byGaps = new Map()));
   // The same role and policies with other trail gaps (another document's usage) give another list.
-  const key = gapsKey(gaps);
+  const key = `${gapsKey(gaps)}|${unknownServices.join(" ")}`;
   const cached = byGaps.get(key);
   if (cached !== undefined) return cached;
-  const invisible = invisibleSet(catalog, gaps);
+  const invisible = unknownServices.length === 0 ? invisibleSet(catalog, gaps) : invisibleSet(catalog, gaps).clone().orInPlace(catalog.expandAllToSet(unknownServices.map((svc) => `${svc}:*`)));
   const allowed = allowedActionSet(
     {
       inlinePolicies: role.inlinePolicies,

@@ -91,7 +91,7 @@ export interface Labelling {
    */
   digestOf(fn: LambdaFunction): LabelDigest | null;
   finish(): UsageSection;
-  /** What the attribution could not decide (`ambiguous-deployment`: deployed-names.ts), for the document's warnings. */
+  /** What the attribution could not decide (`ambiguous-deployment`: deployed-names.ts), and calls of actions the catalog does not know (`usage-unknown-action`), for the document's warnings. */
   readonly warnings: Warning[];
 }
 
@@ -242,6 +242,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     else if (fn === null) pushTo(otherSessionsByRole, k, s);
   }
   appendAll(deploymentWarnings, deployed.warnings);
+  appendAll(deploymentWarnings, unknownActionWarnings(aggregate.sessions));
   // The principals are final before any label is made (labels do not change them).
   section.principals.sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.functionName ?? "", b.functionName ?? "") || cmp(a.sessionKind, b.sessionKind) || cmp(a.sessionName, b.sessionName));
 
@@ -589,6 +590,7 @@ function eachLabel(granted: string[], own: SessionUsage[], service: SessionUsage
   note(own, false);
   note(service, true);
   const byOthers = otherUse(others, ctx);
+  const unknown = unknownCalls([own, service, others], ctx);
   // One label per granted action per function (millions at 10,000 functions): the per-action
   // facts are looked up once per action.
   for (const action of sortedUnique(granted)) {
@@ -620,10 +622,71 @@ function eachLabel(granted: string[], own: SessionUsage[], service: SessionUsage
       sink(action, lastUsed, "too-new", ctx.tooNew, false);
     } else if (ctx.uncovered !== null) {
       sink(action, lastUsed, "unknowable", ctx.uncovered, false);
+    } else if (unknown !== null && unknown.has(serviceOf(info.lower))) {
+      sink(action, lastUsed, "unknowable", unknown.get(serviceOf(info.lower)) as string, false);
     } else {
       sink(action, lastUsed, "unused", unusedReason(s, ctx), true);
     }
   }
+}
+
+/**
+ * The calls on the role inside the window (or maybe inside it: the function's, Lambda's, and those
+ * attributed to no function) that map to an action the catalog does not know, by lower-case service: why its granted actions are not judged (null when there are none, the
+ * usual case). Such a call is a newer API than the catalog, or an event whose name is not its
+ * action's and that event-actions.ts does not list: which of the service's permissions authorised
+ * it is not known, so none of them can be called unused. Before, the call was counted under an
+ * action no policy grants, and the permission that did authorise it was labelled unused.
+ */
+function unknownCalls(groups: SessionUsage[][], ctx: LabelContext): Map<string, string> | null {
+  let byService: Map<string, Map<string, number>> | null = null;
+  for (const sessions of groups) {
+    for (const s of sessions) {
+      for (const a of s.actions) {
+        if (actionInfo(a.action).known || windowPosition(a, ctx) === OUT) continue;
+        byService ??= new Map();
+        const svc = serviceOf(a.action.toLowerCase());
+        const calls = byService.get(svc) ?? new Map<string, number>();
+        calls.set(a.action, (calls.get(a.action) ?? 0) + a.count);
+        byService.set(svc, calls);
+      }
+    }
+  }
+  if (byService === null) return null;
+  const out = new Map<string, string>();
+  for (const [svc, calls] of byService) {
+    const shown = [...calls].sort((x, y) => cmp(x[0], y[0])).map(([a, n]) => `${a} (${n} call${n === 1 ? "" : "s"})`);
+    out.set(svc, `calls on this role inside the window counted as ${shown.join(", ")}, no action the IAM action catalog knows (an API newer than the catalog, or an event name that is not its action's): which ${svc} permission authorised them is not known`);
+  }
+  return out;
+}
+
+/**
+ * One warning per action the sessions called that the action catalog does not know (unknownCalls):
+ * said, not dropped, and the roles whose grants of its service are therefore not judged named.
+ */
+function unknownActionWarnings(sessions: readonly SessionUsage[]): Warning[] {
+  const byAction = new Map<string, { calls: number; roles: Set<string> }>();
+  for (const s of sessions) {
+    for (const a of s.actions) {
+      if (actionInfo(a.action).known) continue;
+      const e = byAction.get(a.action) ?? { calls: 0, roles: new Set<string>() };
+      e.calls += a.count;
+      e.roles.add(s.roleArn);
+      byAction.set(a.action, e);
+    }
+  }
+  return [...byAction]
+    .sort((x, y) => cmp(x[0], y[0]))
+    .map(([action, e]) => {
+      const roles = [...e.roles].sort();
+      const shown = roles.length <= 3 ? roles.join(", ") : `${roles.slice(0, 3).join(", ")} and ${roles.length - 3} more`;
+      return {
+        code: "usage-unknown-action",
+        severity: "warning" as const,
+        message: `CloudTrail shows ${e.calls} call${e.calls === 1 ? "" : "s"} by ${shown} counted as ${action}, which is no action in the IAM action catalog (an API newer than the catalog, or an event name that is not its action's): which permission authorised ${e.calls === 1 ? "it" : "them"} is not known, so the ${serviceOf(action)} actions those roles grant are labelled unknowable, not unused. A newer leastrole may know it.`,
+      };
+    });
 }
 
 interface Seen {
@@ -733,6 +796,7 @@ function actionInfo(action: string): ActionInfo {
     const lower = action.toLowerCase();
     info = {
       lower,
+      known: loadActionCatalogSync().action(action) !== null,
       notLogged: notLoggedReason(action),
       kms: lower.startsWith("kms:"),
       read: mayBeReadEvent(lower, loadActionCatalogSync().accessLevel(action)),
@@ -750,6 +814,8 @@ function actionInfo(action: string): ActionInfo {
 }
 interface ActionInfo {
   lower: string;
+  /** In the action catalog. A call mapped to an action it does not know (unknownCalls) leaves its service's grants unjudged. */
+  known: boolean;
   notLogged: string | null;
   /** An AWS KMS action; one CloudTrail may record as a read event (trail-gaps.ts). */
   kms: boolean;
