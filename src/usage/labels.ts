@@ -590,7 +590,7 @@ function eachLabel(granted: string[], own: SessionUsage[], service: SessionUsage
   note(own, false);
   note(service, true);
   const byOthers = otherUse(others, ctx);
-  const unknown = unknownCalls([own, service, others], ctx);
+  const unknown = unknownCalls(own, service, others, ctx);
   // One label per granted action per function (millions at 10,000 functions): the per-action
   // facts are looked up once per action.
   for (const action of sortedUnique(granted)) {
@@ -638,27 +638,47 @@ function eachLabel(granted: string[], own: SessionUsage[], service: SessionUsage
  * it is not known, so none of them can be called unused. Before, the call was counted under an
  * action no policy grants, and the permission that did authorise it was labelled unused.
  */
-function unknownCalls(groups: SessionUsage[][], ctx: LabelContext): Map<string, string> | null {
-  let byService: Map<string, Map<string, number>> | null = null;
-  for (const sessions of groups) {
-    for (const s of sessions) {
-      for (const a of s.actions) {
-        if (actionInfo(a.action).known || windowPosition(a, ctx) === OUT) continue;
-        byService ??= new Map();
-        const svc = serviceOf(a.action.toLowerCase());
-        const calls = byService.get(svc) ?? new Map<string, number>();
-        calls.set(a.action, (calls.get(a.action) ?? 0) + a.count);
-        byService.set(svc, calls);
-      }
+function unknownCalls(own: SessionUsage[], service: SessionUsage[], others: SessionUsage[], ctx: LabelContext): Map<string, string> | null {
+  // The role's Lambda and unattributed sessions are the same lists for each of its functions: read once.
+  const shared = [unknownOf(service, ctx), unknownOf(others, ctx)];
+  const mine = unknownOf(own, ctx, false);
+  if (mine === null && shared[0] === null && shared[1] === null) return null;
+  const byService = new Map<string, Map<string, number>>();
+  for (const part of [mine, ...shared]) {
+    for (const [svc, calls] of part ?? []) {
+      const into = byService.get(svc) ?? new Map<string, number>();
+      for (const [a, n] of calls) into.set(a, (into.get(a) ?? 0) + n);
+      byService.set(svc, into);
     }
   }
-  if (byService === null) return null;
   const out = new Map<string, string>();
   for (const [svc, calls] of byService) {
     const shown = [...calls].sort((x, y) => cmp(x[0], y[0])).map(([a, n]) => `${a} (${n} call${n === 1 ? "" : "s"})`);
     out.set(svc, `calls on this role inside the window counted as ${shown.join(", ")}, no action the IAM action catalog knows (an API newer than the catalog, or an event name that is not its action's): which ${svc} permission authorised them is not known`);
   }
   return out;
+}
+
+type UnknownByService = Map<string, Map<string, number>>;
+const unknownCache = new WeakMap<SessionUsage[], UnknownByService | null>();
+
+/** The sessions' calls inside the window (or maybe) of actions the catalog does not know: service → action → calls; null when none. */
+function unknownOf(sessions: SessionUsage[], ctx: LabelContext, cache = true): UnknownByService | null {
+  if (sessions.length === 0) return null;
+  if (cache && unknownCache.has(sessions)) return unknownCache.get(sessions) as UnknownByService | null;
+  let byService: UnknownByService | null = null;
+  for (const s of sessions) {
+    for (const a of s.actions) {
+      if (actionInfo(a.action).known || windowPosition(a, ctx) === OUT) continue;
+      byService ??= new Map();
+      const svc = serviceOf(a.action);
+      const calls = byService.get(svc) ?? new Map<string, number>();
+      calls.set(a.action, (calls.get(a.action) ?? 0) + a.count);
+      byService.set(svc, calls);
+    }
+  }
+  if (cache) unknownCache.set(sessions, byService);
+  return byService;
 }
 
 /**
