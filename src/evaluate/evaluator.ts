@@ -237,25 +237,29 @@ function entrypointOf(policy: LoadedPolicy): number {
  * leastrole's (a later built-in rule may take the id a custom one took), so a custom pack may not
  * use them.
  */
-export function checkDistinctIds(packs: RulePack[]): void {
-  const owner = new Map<string, string>();
+export function checkDistinctIds(packs: ReadonlyArray<Pick<RulePack, "origin" | "catalog">>): void {
+  const owner = new Map<string, { pack: Pick<RulePack, "origin">; rule: RuleMetadata }>();
   // Every id and name, lower-cased as rules.disable and suppressions compare them, to its rule.
-  const byHandle = new Map<string, { pack: RulePack; rule: RuleMetadata }>();
+  const byHandle = new Map<string, { pack: Pick<RulePack, "origin">; rule: RuleMetadata }>();
   for (const pack of packs) {
     for (const rule of pack.catalog.rules) {
-      const other = owner.get(rule.id);
-      if (other !== undefined && other !== pack.origin) {
-        throw new RulePackError(`rule id ${rule.id} is defined by two packs (${other} and ${pack.origin}): give custom rules their own id prefix`, {
-          file: pack.origin,
-        });
-      }
-      owner.set(rule.id, pack.origin);
+      // The prefix first: a custom LR001 is said to take leastrole's prefix, with its file and line,
+      // rather than to be "defined by two packs", which named neither rule's file.
       if (pack.origin !== "builtin" && RESERVED_ID.test(rule.id)) {
         throw new RulePackError(
           `${ruleRef(rule.id, rule.package, rule)} uses the LR prefix, which is leastrole's own (its built-in rules are LR001…): give custom rules their own id prefix, such as ACME001`,
           { file: pack.origin },
         );
       }
+      const other = owner.get(rule.id);
+      if (other !== undefined && other.pack.origin !== pack.origin) {
+        throw new RulePackError(
+          `${ruleRef(rule.id, rule.package, rule)} has the id of ${ruleRef(other.rule.id, other.rule.package, other.rule)} in ${other.pack.origin === "builtin" ? "the built-in pack" : other.pack.origin}: ` +
+            "a rule id is one rule's: give custom rules their own id prefix",
+          { file: pack.origin },
+        );
+      }
+      owner.set(rule.id, { pack, rule });
       for (const handle of new Set([rule.id.toLowerCase(), rule.name.toLowerCase()])) {
         const taken = byHandle.get(handle);
         if (taken && (taken.pack.origin !== pack.origin || taken.rule.id !== rule.id)) {

@@ -154,6 +154,30 @@ describe("--rules", () => {
     }
   });
 
+  it("build-rules refuses, writing nothing, the rules every audit would refuse: an LR id, a built-in rule's name", () => {
+    // Before: it wrote the pack (exit 0), and each audit given it exited 2 with the clash.
+    const dir = mkdtempSync(join(tmpdir(), "lr-build-refused-"));
+    const rule = (folder: string, meta: string): string => {
+      mkdirSync(join(dir, folder));
+      writeFileSync(
+        join(dir, folder, "r.rego"),
+        `# METADATA\n# title: T\n# custom:\n${meta}#   severity: low\npackage leastrole.rules.r\n\nfindings contains {"resource": {"type": "function", "arn": fn.arn, "name": fn.name}, "message": "m"} if some fn in input.functions\n`,
+      );
+      return folder;
+    };
+    for (const [folder, said] of [
+      [rule("lr-id", "#   id: LR001\n"), /^leastrole: lr-id: rule LR001 \(package leastrole\.rules\.r, lr-id\/r\.rego:6\) uses the LR prefix/],
+      [rule("builtin-name", "#   id: ACME001\n#   name: wildcard-action\n"), /^leastrole: builtin-name: rule ACME001 \(package leastrole\.rules\.r, builtin-name\/r\.rego:\d+\) is named wildcard-action, the name of rule LR002 .* in the built-in pack/],
+    ] as const) {
+      const built = run(["build-rules", folder, "-o", "out"], dir);
+      expect(built.code, folder).toBe(2);
+      expect(built.stderr, folder).toMatch(said);
+      expect(existsSync(join(dir, "out")), folder).toBe(false);
+    }
+    rule("own", "#   id: ACME001\n");
+    expect(run(["build-rules", "own", "-o", "out"], dir).code).toBe(0);
+  });
+
   it("runs a pack named twice once: twice on the command line, or in the config and on the command line", () => {
     const once = run(["audit", demo, "--rules", join(packs, "custom"), "-f", "json", "-q"]);
     expect(once.code, once.stderr).toBe(0);
@@ -256,7 +280,8 @@ findings contains finding if {
     for (const args of [["audit", demo], ["rules"], ["explain", "LR001"], ["explain", "ACME001", "--rules", join(packs, "custom")]]) {
       const r = run([...args, "--rules", copycat, "-q"]);
       expect(r.code, args.join(" ")).toBe(2);
-      expect(r.stderr.trim(), args.join(" ")).toMatch(/^leastrole: .*: rule id LR001 is defined by two packs \(builtin and .*duplicate-id\): give custom rules their own id prefix$/);
+      // The rule's file and line: before, "rule id LR001 is defined by two packs (builtin and …)" named neither.
+      expect(r.stderr.trim(), args.join(" ")).toMatch(/^leastrole: .*duplicate-id: rule LR001 \(package leastrole\.rules\.copycat, .*duplicate-id\/copycat\.rego:6\) uses the LR prefix, which is leastrole's own .*: give custom rules their own id prefix, such as ACME001$/);
     }
   });
 

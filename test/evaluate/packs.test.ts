@@ -553,9 +553,26 @@ describe("user packs", () => {
     }
   });
 
-  it("refuses a user rule that reuses a built-in id", () => {
+  it("refuses a user rule that reuses a built-in id, or another pack's, naming both rules' files", () => {
+    // Before: "rule id LR001 is defined by two packs (builtin and …)", naming neither rule's file.
     const copy = loadRulePack(join(packs, "duplicate-id"));
-    expectPackError(() => evaluateDocument(syntheticDocument(2), [loadBuiltinPack(), copy]), /rule id LR001 is defined by two packs/);
+    const err = expectPackError(() => evaluateDocument(syntheticDocument(2), [loadBuiltinPack(), copy]), /^rule LR001 \(package leastrole\.rules\.copycat, .*copycat\.rego:6\) uses the LR prefix/);
+    expect(err.file).toBe(join(packs, "duplicate-id"));
+    const rule = (pkg: string): string => {
+      const dir = mkdtempSync(join(tmpdir(), "lr-sameid-"));
+      writeFileSync(
+        join(dir, `${pkg}.rego`),
+        `# METADATA\n# title: T\n# custom:\n#   id: ACME700\n#   severity: low\npackage leastrole.rules.${pkg}\n\n` +
+          'findings contains {"resource": {"type": "function", "arn": fn.arn, "name": fn.name}, "message": "m"} if some fn in input.functions\n',
+      );
+      return dir;
+    };
+    const [one, two] = [rule("first"), rule("second")];
+    const clash = expectPackError(
+      () => auditDocument(syntheticDocument(2), { rules: [one, two] }),
+      /^rule ACME700 \(package leastrole\.rules\.second, .*second\.rego:6\) has the id of rule ACME700 \(package leastrole\.rules\.first, .*first\.rego:6\) in .*: a rule id is one rule's: give custom rules their own id prefix$/,
+    );
+    expect(clash.file).toBe(two);
   });
 
   it("refuses a custom rule whose name is a built-in rule's or another pack's, as it refuses a reused id", () => {

@@ -62,6 +62,9 @@ export function registerRules(program: Command): void {
     .option("--name <name>", "file name stem (default: the folder's name)")
     .action((folder: string, opts: { outDir: string; name?: string }) => {
       const compiled = compileRegoPack(folder);
+      // What audit refuses when the pack runs (an LR id, a built-in rule's id or name), refused
+      // here, before a pack is shipped: build-rules wrote such a pack, and every audit given it exited 2.
+      checkDistinctIds([loadBuiltinPack(), { origin: folder, catalog: compiled.catalog }]);
       for (const w of compiled.warnings) writeErr(`leastrole: warning: ${w}\n`);
       const stem = opts.name ?? basename(resolve(folder));
       mkdirSync(opts.outDir, { recursive: true });
