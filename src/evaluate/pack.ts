@@ -164,6 +164,16 @@ function makePack(
   };
 }
 
+/**
+ * A tar archive with neither a module nor Rego is no OPA bundle at all: said so, with what it holds,
+ * rather than "the bundle has no policy.wasm" of an archive that is not one.
+ */
+function notABundle(files: Map<string, Buffer>): string {
+  const names = [...files.keys()].sort();
+  const held = names.length === 0 ? "it holds no file" : `it holds ${names.slice(0, 3).join(", ")}${names.length > 3 ? `, … (${names.length} files)` : ""}`;
+  return `not an OPA bundle: the archive has no policy.wasm and no .rego file (${held})`;
+}
+
 function readJson(path: string): unknown {
   const text = readFileSync(path, "utf8");
   try {
@@ -245,7 +255,7 @@ function loadRulePackFrom(spec: string, options: LoadRulePackOptions): RulePack 
       // with this installation's paths.
       const paths = builtinPackPaths();
       throw new RulePackError(
-        `${[...files.keys()].some((n) => n.endsWith(".rego")) ? "the bundle holds Rego only (built without -t wasm)" : "the bundle has no policy.wasm"}, and leastrole runs WebAssembly: build it with \`opa build -t wasm -e leastrole/findings --ignore '*_test.rego' --capabilities ${paths.capabilities} -o ${basename(spec)} <your rules folder> ${paths.entrypoint}\` (docs/writing-rules.md), or give the folder itself to --rules; either needs the opa CLI (1.x) once`,
+        `${[...files.keys()].some((n) => n.endsWith(".rego")) ? "the bundle holds Rego only (built without -t wasm)" : notABundle(files)}, and leastrole runs WebAssembly: build it with \`opa build -t wasm -e leastrole/findings --ignore '*_test.rego' --capabilities ${paths.capabilities} -o ${basename(spec)} <your rules folder> ${paths.entrypoint}\` (docs/writing-rules.md), or give the folder itself to --rules; either needs the opa CLI (1.x) once`,
         { file: spec },
       );
     }

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { RulePackError } from "../../src/errors.js";
 import { evaluateDocument, evaluateDocumentAsync, loadBuiltinPack, loadRulePack, readTarGz } from "../../src/evaluate/index.js";
@@ -652,6 +653,17 @@ describe("user packs", () => {
     expect(expectPackError(() => loadRulePack(join(dir, "bad.wasm")), /not a valid WebAssembly module/).message.startsWith(join(dir, "bad.wasm"))).toBe(true);
     writeFileSync(join(dir, "bad.tar.gz"), Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3]));
     expect(expectPackError(() => loadRulePack(join(dir, "bad.tar.gz")), /not a readable OPA bundle/).message.startsWith(join(dir, "bad.tar.gz"))).toBe(true);
+    // .tar.gz files that are no bundle, each said for what it is. Before: a JSON file named .tar.gz
+    // was "bad size field "ction:orders" in tar header", and gzip data holding no tar, or a tar of
+    // other files, "the bundle has no policy.wasm".
+    copyFileSync(join(import.meta.dirname, "..", "..", "examples", "demo-account", "lambda", "us-east-1", "list-functions.json"), join(dir, "json.tar.gz"));
+    expectPackError(() => loadRulePack(join(dir, "json.tar.gz")), /: not a readable OPA bundle: it is neither gzip-compressed nor a tar archive \(it starts with "\{\.  \\"Functions\\"/);
+    writeFileSync(join(dir, "notar.tar.gz"), gzipSync("policy.wasm is not here"));
+    expectPackError(() => loadRulePack(join(dir, "notar.tar.gz")), /: not a readable OPA bundle: the gzip data holds no tar archive \(it starts with "policy\.wasm is not here"\)$/);
+    mkdirSync(join(dir, "docs"));
+    writeFileSync(join(dir, "docs", "README.md"), "rules\n");
+    execFileSync("tar", ["czf", join(dir, "docs.tar.gz"), "-C", dir, "docs"]);
+    expectPackError(() => loadRulePack(join(dir, "docs.tar.gz")), /: not an OPA bundle: the archive has no policy\.wasm and no \.rego file \(it holds docs\/README\.md\), and leastrole runs WebAssembly: build it with `opa build -t wasm/);
     // The path in the message, which is all an SDK user printing e.message sees; once in the line.
     const missing = expectPackError(() => loadRulePack(join(dir, "missing")), /rule pack not found/);
     expect(missing.message).toBe(`${join(dir, "missing")}: rule pack not found`);
