@@ -196,6 +196,12 @@ export function buildFindings(
     if (seen) seen.count++;
     else invalid.set(key, { rule, ref, problem, got, count: 1 });
   };
+  const unknownKeys = new Map<string, { rule: string; ref: string; key: string; count: number }>();
+  const unknownKey = (rule: string, ref: string, key: string): void => {
+    const seen = unknownKeys.get(`${rule}\u0000${key}`);
+    if (seen) seen.count++;
+    else unknownKeys.set(`${rule}\u0000${key}`, { rule, ref, key, count: 1 });
+  };
   for (const item of raw) {
     if (!isObject(item)) {
       bad("(unknown)", ruleRef("(unknown)", "(unknown)", undefined), "a finding must be an object", JSON.stringify(item)?.slice(0, 120));
@@ -269,6 +275,16 @@ export function buildFindings(
     }
     if (item.evidence !== undefined && !isObject(item.evidence)) fail("evidence must be an object");
     if (item.detail !== undefined && typeof item.detail !== "string") fail("detail must be a string");
+    // A location that is not {file, line} was dropped without a word for the resource's own: the
+    // rule's author never learnt that the place they computed was not used.
+    const loc = item.location;
+    if (loc !== undefined && loc !== null && !(isObject(loc) && typeof loc.file === "string" && loc.file !== "" && (loc.line === undefined || loc.line === null || Number.isInteger(loc.line)))) {
+      fail("location must be {file, line} (file a non-empty string, line an integer or null)", JSON.stringify(loc)?.slice(0, 120));
+    }
+    // A key the contract does not have (`sevrity`, `evidance`) is read as nothing: the finding is
+    // kept, with a warning naming the key, rather than reported at the rule's default severity, or
+    // without its evidence, with no word.
+    for (const key of Object.keys(item)) if (!FINDING_KEYS.has(key)) unknownKey(ruleId, ref, key);
     if (!valid || resource === undefined || typeof item.message !== "string") continue;
 
     // Location: the finding's own, else where the resource was defined (IaC inputs).
@@ -311,8 +327,22 @@ export function buildFindings(
       pack: pack.origin,
     });
   }
+  for (const { rule, ref, key, count } of unknownKeys.values()) {
+    diagnostics.push({
+      severity: "warning",
+      code: "unknown-finding-key",
+      message:
+        `${ref} of ${pack.origin} gave ${count === 1 ? "a finding" : `${count} findings`} the key ${JSON.stringify(key)}, which a finding does not have, so it was ignored: ` +
+        `a finding's keys are ${[...FINDING_KEYS].filter((k) => k !== "rule").join(", ")} (docs/writing-rules.md)`,
+      rule,
+      pack: pack.origin,
+    });
+  }
   return { findings: disambiguateFingerprints(findings, diagnostics), diagnostics };
 }
+
+/** A finding's keys (docs/writing-rules.md), and `rule`, which the entrypoint stamps on each. */
+const FINDING_KEYS: ReadonlySet<string> = new Set(["resource", "message", "evidence", "severity", "detail", "location", "rule"]);
 
 /**
  * Findings that share a fingerprint. Exact copies are one finding: a rule written as an array

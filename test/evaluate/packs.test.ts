@@ -254,6 +254,37 @@ describe("user packs", () => {
     ]);
   });
 
+  it("says when a finding's location is not {file, line}, or it has a key a finding does not have, instead of ignoring them", () => {
+    // Before: `location: {"line": 3}` was replaced by the resource's own location, and `sevrity`
+    // ignored (the finding reported at the rule's low), each without a word.
+    const dir = mkdtempSync(join(tmpdir(), "lr-keys-"));
+    const write = (finding: string): void =>
+      writeFileSync(
+        join(dir, "keys.rego"),
+        `# METADATA\n# title: T\n# custom:\n#   id: BAD004\n#   severity: low\npackage leastrole.rules.keys\n\nfindings contains ${finding} if some fn in input.functions\n`,
+      );
+    write('{"resource": {"type": "function", "arn": fn.arn, "name": fn.name}, "message": "m", "location": {"line": 3}}');
+    const located = evaluateDocument(syntheticDocument(2, 3), [loadRulePack(dir)]);
+    expect(located.findings).toEqual([]);
+    expect(located.diagnostics.map((d) => [d.severity, d.code, d.message.replace(/^.* produced 2 invalid findings: /, "")])).toEqual([
+      ["error", "bad-finding", 'location must be {file, line} (file a non-empty string, line an integer or null) (got {"line":3} in the first)'],
+    ]);
+    write('{"resource": {"type": "function", "arn": fn.arn, "name": fn.name}, "message": "m", "sevrity": "high", "location": {"file": "infra/main.tf", "line": 7}}');
+    const typo = evaluateDocument(syntheticDocument(2, 3), [loadRulePack(dir)]);
+    expect(typo.findings.map((f) => [f.severity, f.location])).toEqual([
+      ["low", { file: "infra/main.tf", line: 7 }],
+      ["low", { file: "infra/main.tf", line: 7 }],
+    ]);
+    expect(typo.diagnostics.map((d) => [d.severity, d.code, d.rule, d.message])).toEqual([
+      [
+        "warning",
+        "unknown-finding-key",
+        "BAD004",
+        `rule BAD004 (package leastrole.rules.keys, ${join(dir, "keys.rego")}:6) of ${dir} gave 2 findings the key "sevrity", which a finding does not have, so it was ignored: a finding's keys are resource, message, evidence, severity, detail, location (docs/writing-rules.md)`,
+      ],
+    ]);
+  });
+
   it("takes a finding's severity in any case, as METADATA's, and reports it lower case", () => {
     const dir = mkdtempSync(join(tmpdir(), "lr-severity-case-"));
     writeFileSync(
