@@ -10,6 +10,7 @@
 
 import { CommanderError } from "commander";
 import { LeastroleError } from "../errors.js";
+import { noticeSlowPacks } from "../evaluate/slow-pack.js";
 import { writeErr } from "./io.js";
 import { buildProgram } from "./program.js";
 
@@ -30,7 +31,18 @@ export function quietAwsSdkNodeVersionWarning(env: NodeJS.ProcessEnv = process.e
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 }
 
+/**
+ * A custom rule pack still evaluating after this long is said on stderr (src/evaluate/slow-pack.ts),
+ * and again as long again after. LEASTROLE_SLOW_PACK_NOTICE_MS sets it (tests: a slow rule need not
+ * take 30 s).
+ */
+export function slowPackNoticeMs(env: NodeJS.ProcessEnv = process.env): number {
+  const given = Number(env.LEASTROLE_SLOW_PACK_NOTICE_MS);
+  return Number.isFinite(given) && given > 0 ? given : 30_000;
+}
+
 export async function main(argv: string[]): Promise<number> {
+  noticeSlowPacks(slowPackNoticeMs());
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: "user" });

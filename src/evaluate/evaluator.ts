@@ -18,6 +18,7 @@ import { buildFindings, compareFindings, indexDocument, isPackFailure, ruleRef, 
 import type { RuleMetadata } from "./catalog.js";
 import { PACK_ENTRYPOINT } from "./compile-rego.js";
 import { regoSourceText } from "./rego-text.js";
+import { watchSlowPack } from "./slow-pack.js";
 import { pagesFor } from "./memory.js";
 import { evaluateSlicesParallel, PARALLEL_MIN_SLICES } from "./parallel.js";
 import { loadPolicyUnsigned, withSharedCodecs, type LoadedPolicy } from "./opa-wasm.js";
@@ -439,7 +440,15 @@ function evaluateWith(
     let raw: unknown;
     try {
       const ready = done.get(pack);
-      raw = ready !== undefined ? ready() : evaluatePackRaw(pack, document, options.ruleOptions, options.sliceFunctions);
+      if (ready !== undefined) raw = ready();
+      else {
+        const stopWatching = watchSlowPack(pack);
+        try {
+          raw = evaluatePackRaw(pack, document, options.ruleOptions, options.sliceFunctions);
+        } finally {
+          stopWatching();
+        }
+      }
     } catch (thrown) {
       diagnostics.push({ severity: "error", code: "evaluation-failed", message: toError(thrown).message, pack: pack.origin });
       summaries.push({ origin: pack.origin, wasmSha256: pack.wasmSha256, rules: pack.catalog.rules.length, findings: 0, failed: true });

@@ -178,6 +178,32 @@ describe("--rules", () => {
     expect(run(["build-rules", "own", "-o", "out"], dir).code).toBe(0);
   });
 
+  it("says on stderr, while it runs, that a custom pack is still evaluating, naming it and its rules; a fast one says nothing", () => {
+    // Before: a rule iterating far too much kept audit silent (ten minutes and more, in a test),
+    // with no word of which pack ran. The notice is at 30 s; LEASTROLE_SLOW_PACK_NOTICE_MS here.
+    const dir = mkdtempSync(join(tmpdir(), "lr-slow-"));
+    mkdirSync(join(dir, "slow"));
+    writeFileSync(
+      join(dir, "slow", "slow.rego"),
+      "# METADATA\n# title: T\n# custom:\n#   id: ACME050\n#   severity: low\npackage leastrole.rules.slow\n\n" +
+        'findings contains {"resource": {"type": "function", "arn": fn.arn, "name": fn.name}, "message": sprintf("%d", [n])} if {\n' +
+        "\tsome fn in input.functions\n\tn := count([x | some x in numbers.range(1, 60000); x % 7 == 0])\n}\n",
+    );
+    const audit = (rules: string) => spawnSync(process.execPath, [cli, "audit", join(root, demo), "--rules", rules, "-q", "-f", "json"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1", LEASTROLE_OPA: opa, LEASTROLE_SLOW_PACK_NOTICE_MS: "100" },
+      maxBuffer: 1 << 28,
+    });
+    const slow = audit("slow");
+    expect(slow.status, slow.stderr).toBe(0);
+    expect(slow.stderr).toMatch(/^leastrole: rule pack slow is still evaluating after \d+ s \(its rules: ACME050 slow\/slow\.rego:6\): a rule may iterate over far more than it needs .*docs\/writing-rules\.md, "What runs in WebAssembly"\); Ctrl-C stops it$/m);
+    expect(ruleIds(slow.stdout)).toContain("ACME050");
+    const fast = audit(join(root, packs, "custom"));
+    expect(fast.status, fast.stderr).toBe(0);
+    expect(fast.stderr).not.toMatch(/still evaluating/);
+  });
+
   it("runs a pack named twice once: twice on the command line, or in the config and on the command line", () => {
     const once = run(["audit", demo, "--rules", join(packs, "custom"), "-f", "json", "-q"]);
     expect(once.code, once.stderr).toBe(0);
