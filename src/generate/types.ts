@@ -179,7 +179,9 @@ export type PolicyTarget = "inline" | "managed";
 
 export interface GenerateOptions {
   /** Kept exceptions from the configuration file (all of them; those matching the function apply). */
-  exceptions?: readonly KeptException[];
+  // `| undefined`: a project with exactOptionalPropertyTypes passes `config?.exceptions` as it is
+  // (docs/generate.md does); without it that was TS2379.
+  exceptions?: readonly KeptException[] | undefined;
   /** Days of usage the caller expects (config `usage.windowDays`); shorter data gives a warning. Default 30. */
   windowDays?: number;
   /**

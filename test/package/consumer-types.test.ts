@@ -127,5 +127,8 @@ describe("the docs' TypeScript examples, copied into a project as written", () =
     const said = (d: string): string => d.replace(`${project}/`, "");
     expect(compile(files).map(said)).toEqual([]);
     expect(compile(files, { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler }).map(said)).toEqual([]);
+    // The strictest options a user may have: docs/generate.md's `{ exceptions: config?.exceptions }`
+    // was TS2379 under exactOptionalPropertyTypes (GenerateOptions.exceptions did not take undefined).
+    expect(compile(files, { exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, verbatimModuleSyntax: true }).map(said)).toEqual([]);
   }, 120_000);
 });
