@@ -295,7 +295,12 @@ function loadRulePackFrom(spec: string, options: LoadRulePackOptions): RulePack 
   }
   if (bytes.subarray(0, 4).toString("latin1") !== "\0asm") {
     // A file named .wasm that is not one is a damaged or wrong download, not an unknown kind of pack.
-    const what = spec.endsWith(".wasm") ? "not valid WebAssembly (it does not start with the \\0asm header)" : "not a rule pack";
+    const what = spec.endsWith(".wasm")
+      ? "not valid WebAssembly (it does not start with the \\0asm header)"
+      : // One rule file: a pack is its folder (the rules, their helpers and tests together).
+        spec.endsWith(".rego")
+        ? `a single .rego file is not a rule pack: give its folder (--rules ${dirname(spec) === "." ? "." : dirname(spec)}), whose .rego files are compiled together`
+        : "not a rule pack";
     throw new RulePackError(`${what}: expected a .wasm module, an OPA bundle .tar.gz or a folder of .rego files`, { file: spec });
   }
   const dir = dirname(spec);

@@ -680,6 +680,8 @@ describe("user packs", () => {
     expect(String(junk)).toBe(junk.message);
     writeFileSync(join(dir, "junk.bin"), "not wasm at all");
     expect(expectPackError(() => loadRulePack(join(dir, "junk.bin")), /: not a rule pack: expected a \.wasm module, an OPA bundle/).message.startsWith(join(dir, "junk.bin"))).toBe(true);
+    // One .rego file: said to give its folder (before: "not a rule pack", as for any other file).
+    expectPackError(() => loadRulePack(join(packs, "custom", "no_owner_tag.rego")), new RegExp(`: a single \\.rego file is not a rule pack: give its folder \\(--rules ${join(packs, "custom").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\), whose \\.rego files are compiled together: expected a \\.wasm module`));
     writeFileSync(join(dir, "bad.wasm"), Buffer.concat([Buffer.from("\0asm"), Buffer.from([1, 0, 0, 0, 99])]));
     expect(expectPackError(() => loadRulePack(join(dir, "bad.wasm")), /not a valid WebAssembly module/).message.startsWith(join(dir, "bad.wasm"))).toBe(true);
     writeFileSync(join(dir, "bad.tar.gz"), Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3]));
