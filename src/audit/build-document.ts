@@ -15,6 +15,8 @@ import { defaultFactsFunction, normalizeFragments, type CollectedFunctionLists, 
 import { readSourceBytes } from "../sources/index.js";
 import { tfConfigBeside, type ConfigBeside } from "../sources/terraform/config-files.js";
 import { cdkAssemblyOptions, samConfigOptions, serverlessStateOptions, syntheticAccountFor, type IacReadOptions } from "../sources/cloudformation/index.js";
+import { localNestedStacks, type LocalNesting } from "../sources/cloudformation/local-nested-stacks.js";
+import { localNestedOptions } from "../sources/cloudformation/local-nested-options.js";
 import { parameterViolation, shownParameter, templateParameters } from "../sources/cloudformation/parameters.js";
 import { InputError } from "../errors.js";
 import type { SourceFragment } from "../sources/types.js";
@@ -130,7 +132,7 @@ async function separateIacFiles(read: { fragments: SourceFragment[]; warnings: W
     // A CDK nested stack shares its parent stack's unknown account.
     const syntheticAccountId = syntheticAccountFor(keyOf(perFile.stackTemplateOf(file)));
     if (syntheticAccountId === "unknown") continue; // the first file of a diff side: read so already
-    const r = readSourceBytes(file, await readFile(file), { explicit: true, iac: { ...perFile.optionsOf(file), syntheticAccountId } });
+    const r = readSourceBytes(file, await readFile(file), { explicit: true, iac: { ...perFile.optionsOf(file, syntheticAccountId), syntheticAccountId } });
     if (r.fragment) again.set(file, r.fragment);
   }
   read.fragments = read.fragments.map((f) => again.get(f.source.path) ?? f);
@@ -175,8 +177,11 @@ function keyInsideCommonFolder(files: string[]): (file: string) => string {
  * parameter values it deploys with, which the caller's flags override, as they do `sam deploy`'s.
  */
 interface IacPerFile {
-  optionsOf(file: string): IacReadOptions | undefined;
-  /** The file whose key names the file's synthetic account: itself, or its CDK stack's template. */
+  /** `syntheticAccountId`: the one the file is read in (the ARNs a parent passes its local nested stack are the parent's, read in it). */
+  optionsOf(file: string, syntheticAccountId?: string): IacReadOptions | undefined;
+  /** Whether the file is read as a local nested stack of another input (local-nested-options.ts). */
+  nestedRead(file: string): boolean;
+  /** The file whose key names the file's synthetic account: itself, or its CDK stack's or local nested stack's top template. */
   stackTemplateOf(file: string): string;
   /**
    * Where the file's parameter values come from: the caller's (`--parameter`) when they reach it
@@ -186,12 +191,23 @@ interface IacPerFile {
   parameterOrigins(file: string): { caller: boolean; samconfig: { file: string; values: Record<string, string> } | null };
 }
 
-function iacOptionsPerFile(files: string[], iac: IacReadOptions | undefined): IacPerFile {
+function iacOptionsPerFile(files: string[], iac: IacReadOptions | undefined, nesting: LocalNesting): IacPerFile {
   const samConfigs = samConfigOptions(files);
   const assembly = new Map([...samConfigs, ...cdkAssemblyOptions(files), ...serverlessStateOptions(files)]);
   const beside = new Map<string, ConfigBeside | null>();
+  const ownOptions = (file: string): IacReadOptions | undefined => {
+    const stack = assembly.get(resolve(file));
+    if (!stack) return iac?.configFiles || !file.endsWith(".json") ? iac : withConfigBeside(file, iac, beside);
+    if (!stack.flagsWin) return { ...iac, ...stack.options };
+    const parameters = { ...stack.options.parameters, ...iac?.parameters };
+    return { ...stack.options, ...iac, ...(Object.keys(parameters).length > 0 ? { parameters } : {}) };
+  };
+  // Local nested stacks (local-nested-options.ts): read as their parent deploys them, which wins
+  // over a samconfig of their own or the caller's parameters.
+  const nested = localNestedOptions(nesting, iac, ownOptions);
   return {
     parameterOrigins: (file) => {
+      if (nested.childOptions(file) !== undefined) return { caller: false, samconfig: null };
       const stack = assembly.get(resolve(file));
       const sam = samConfigs.get(resolve(file));
       const caller = !stack || stack.flagsWin === true || stack.options.parameters === undefined;
@@ -199,19 +215,21 @@ function iacOptionsPerFile(files: string[], iac: IacReadOptions | undefined): Ia
       const values = Object.fromEntries(Object.entries(sam.options.parameters ?? {}).filter(([name]) => !Object.hasOwn(iac?.parameters ?? {}, name)));
       return { caller, samconfig: { file: sam.configFile, values } };
     },
-    optionsOf: (file) => {
-      const stack = assembly.get(resolve(file));
-      if (!stack) return iac?.configFiles || !file.endsWith(".json") ? iac : withConfigBeside(file, iac, beside);
-      if (!stack.flagsWin) return { ...iac, ...stack.options };
-      const parameters = { ...stack.options.parameters, ...iac?.parameters };
-      return { ...stack.options, ...iac, ...(Object.keys(parameters).length > 0 ? { parameters } : {}) };
+    optionsOf: (file, syntheticAccountId) => {
+      const own = nested.childOptions(file, syntheticAccountId) ?? ownOptions(file);
+      const told = nested.parentOptions(file, syntheticAccountId);
+      if (told.nestedStacksRead === undefined && told.nestedStacksSkipped === undefined) return own;
+      return { ...own, ...told, ...(told.nestedStacksRead !== undefined && own?.nestedStacksRead !== undefined ? { nestedStacksRead: [...own.nestedStacksRead, ...told.nestedStacksRead] } : {}) };
     },
-    stackTemplateOf: (file) => {
-      const stack = assembly.get(resolve(file));
-      // Keyed as the caller named the files: the stack template's path relative to this one's folder.
-      return stack ? join(dirname(file), relative(dirname(resolve(file)), stack.stackTemplate)) : file;
-    },
+    nestedRead: (file) => nested.childOptions(file) !== undefined,
+    // A local nested stack shares its top-level parent's unknown account.
+    stackTemplateOf: (file) => stackTemplate(nested.topOf(file)),
   };
+  function stackTemplate(file: string): string {
+    const stack = assembly.get(resolve(file));
+    // Keyed as the caller named the files: the stack template's path relative to this one's folder.
+    return stack ? join(dirname(file), relative(dirname(resolve(file)), stack.stackTemplate)) : file;
+  }
 }
 
 /** A Terraform plan's options with the `.tf` files of its own folder, when it holds any (config-files.ts). */
@@ -313,8 +331,11 @@ export async function readAccountInputs(
   routed: RoutedInputs,
   options: Pick<BuildOptions, "iac" | "iacKeyOf" | "onProgress" | "onIacParameters"> = {},
 ): Promise<{ fragments: SourceFragment[]; warnings: Warning[]; options: Pick<NormalizeOptions, "collectedAt" | "collections"> }> {
-  const iacFor = iacOptionsPerFile(routed.sources.map((s) => s.file), options.iac);
-  const read = await readSourceFiles(routed.sources, (done) => options.onProgress?.({ stage: "read", done, total: routed.sources.length }), iacFor);
+  // The local nested stacks' templates that are not inputs themselves are read too (as found in a folder).
+  const nesting = localNestedStacks(routed.sources.map((s) => s.file));
+  const iacFor = iacOptionsPerFile(routed.sources.map((s) => s.file), options.iac, nesting);
+  const sources = [...routed.sources, ...nesting.extra.filter((file) => iacFor.nestedRead(file)).map((file) => ({ file, explicit: false }))];
+  const read = await readSourceFiles(sources, (done) => options.onProgress?.({ stage: "read", done, total: sources.length }), iacFor);
   const declared = checkIacParameters(read, options.iac?.parameters ?? {}, iacFor);
   if (options.onIacParameters) options.onIacParameters(declared);
   else refuseUndeclaredParameters(options.iac?.parameters ?? {}, declared);

@@ -478,11 +478,16 @@ export function isPlaceholderDefault(name: string, spec: Record<string, unknown>
 }
 
 /** Parameter values: caller overrides, else `Default` (CommaDelimitedList / List<…> split on commas). */
-export function parameterValues(parameters: unknown, overrides: Record<string, string>): Record<string, unknown> {
+export function parameterValues(parameters: unknown, overrides: Record<string, string>, unknown: readonly string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!isRecord(parameters)) return out;
   for (const [name, spec] of Object.entries(parameters)) {
     const type = isRecord(spec) && typeof spec.Type === "string" ? spec.Type : "String";
+    // Given a value not known here (a parent stack passes one it does not know itself): not its Default.
+    if (unknown.includes(name) && own(overrides, name) === undefined) {
+      out[name] = undefined;
+      continue;
+    }
     // An SSM parameter type: what is given (default or override) is the SSM parameter's name;
     // its value is read from SSM at deployment, so it is not known here (`${Name}`).
     if (type.startsWith("AWS::SSM::Parameter::Value<")) {

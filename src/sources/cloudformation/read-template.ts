@@ -41,6 +41,7 @@ import { expandForEach, usesLanguageExtensions } from "./language-extensions.js"
 import { linkedValue, readAlias, readEventInvokeConfig, readEventSourceMapping, readFunction, readPermission, readUrl } from "./template-lambda.js";
 import { principalsOf, readPrincipal, readUserToGroupAddition } from "./template-principals.js";
 import { metadataSuppressions } from "./metadata-suppressions.js";
+import { childPathOf, isFile, localTemplateLocation } from "./local-nested-stacks.js";
 
 export interface CloudFormationReadOptions {
   accountId?: string;
@@ -76,6 +77,18 @@ export interface CloudFormationReadOptions {
    * `cloudformation-nested-stack` and the fragment is partial: its functions are not in the audit.
    */
   nestedStacksRead?: string[];
+  /**
+   * Nested stacks whose local template is found but not read with this one, by logical ID, and why
+   * (a cycle, a template another nested stack already reads; local-nested-stacks.ts): said in the
+   * `cloudformation-nested-stack` warning in place of "not read".
+   */
+  nestedStacksSkipped?: Record<string, string>;
+  /**
+   * Parameters given a value that is not known here: a nested stack's that its parent passes as a
+   * value the parent itself does not know (`!Ref Env` of a parameter without a value). Read as
+   * `${Name}`, never as the parameter's Default, which CloudFormation does not use then.
+   */
+  unknownParameters?: string[];
   /**
    * Each resource's CDK construct path (`Stack/Fn/Resource`) by logical ID, from the cloud
    * assembly's manifest (its `aws:cdk:logicalId` metadata, cdk-assembly.ts), for a template
@@ -161,6 +174,48 @@ export function templateLinks(input: string | Uint8Array, file: string, options:
     nestedParameters[id] = params;
   }
   return { exports, nestedParameters };
+}
+
+/** What a parent template gives one of its nested stacks (nestedStackLink). */
+export interface NestedStackLink {
+  /** Whether the parent creates it: false when its Condition is false, undefined when undecided. */
+  created: boolean | undefined;
+  /** The values of its `Parameters` property that are known here (or partly, with references left as text). */
+  parameters: Record<string, string>;
+  /** Those the parent passes as a value it does not know itself (a parameter of its own without a value). */
+  unknown: string[];
+}
+
+/**
+ * What a parent template, read with `options`, gives its nested stack `id` (an
+ * `AWS::CloudFormation::Stack` or `AWS::Serverless::Application` whose local template is read with
+ * it, local-nested-stacks.ts): its `Parameters` property resolved as the parent's reader resolves
+ * it, with the parent's parameters, role ARNs and names (`!GetAtt Role.Arn` is the parent's role,
+ * as the child's function then uses). A value that is wholly a parameter of the parent without a
+ * value is unknown to the child too; references to the parent's resources are written as that
+ * resource (`${<stack>/Table}`), as for a CDK nested stack (exportedReferences).
+ */
+export function nestedStackLink(input: string | Uint8Array, file: string, options: CloudFormationReadOptions, id: string): NestedStackLink {
+  const link: NestedStackLink = { created: undefined, parameters: {}, unknown: [] };
+  const located = parseTemplateText(decodeText(input, file), file);
+  if (!isRecord(located.value) || !isRecord(located.value.Resources)) return link;
+  let template = withoutIncludedResources(located.value);
+  let where = located;
+  if (usesLanguageExtensions(template)) ({ template, located: where } = withForEachExpanded(template, located, file, options));
+  const reader = new TemplateReader(template, where, file, "", options);
+  const r = reader.resources[id];
+  if (r === undefined) return link;
+  link.created = typeof r.Condition === "string" ? reader.resolver.condition(r.Condition) : true;
+  const passed = reader.resolver.resolve(r.Properties.Parameters);
+  const declared = isRecord(template.Parameters) ? template.Parameters : {};
+  for (const [name, v] of Object.entries(isRecord(passed) ? passed : {})) {
+    const text = typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : Array.isArray(v) && v.every((x) => typeof x === "string") ? v.join(",") : undefined;
+    const whole = text === undefined ? undefined : /^\$\{([A-Za-z0-9]+)\}$/.exec(text)?.[1];
+    if (text === undefined || (whole !== undefined && Object.hasOwn(declared, whole))) link.unknown.push(name);
+    else link.parameters[name] = exportedReferences(reader, linkedValue(reader, text));
+  }
+  link.unknown.sort();
+  return link;
 }
 
 /**
@@ -287,7 +342,7 @@ export class TemplateReader {
     // No prototype: a logical ID or a Ref named `constructor` finds no resource. Filled below,
     // after the SAM expansion, which the resolver's conditions serve (they depend on parameters only).
     this.resources = Object.create(null) as Record<string, SamResource>;
-    const parameters = parameterValues(template.Parameters, options.parameters ?? {});
+    const parameters = parameterValues(template.Parameters, options.parameters ?? {}, options.unknownParameters);
     this.conditionInputs = { conditions: isRecord(template.Conditions) ? template.Conditions : {}, values: parameters };
     this.resolver = new IntrinsicResolver({
       parameters,
@@ -333,7 +388,7 @@ export class TemplateReader {
       // which generate bakes into the policy and role it writes (parameterDefaultsWarning). Said
       // where it reaches what is read; a NoEcho default is not shown.
       for (const [name, spec] of Object.entries(template.Parameters)) {
-        if (!isRecord(spec) || spec.Default === undefined || own(options.parameters ?? {}, name) !== undefined) continue;
+        if (!isRecord(spec) || spec.Default === undefined || own(options.parameters ?? {}, name) !== undefined || options.unknownParameters?.includes(name)) continue;
         const type = typeof spec.Type === "string" ? spec.Type : "";
         if (type.startsWith("AWS::SSM::Parameter::Value<") || !reached.has(name)) continue;
         if (isPlaceholderDefault(name, spec)) {
@@ -374,7 +429,28 @@ export class TemplateReader {
         this.warn("cloudformation-nested-stack", "warning", `${id}: the template of this CDK nested stack (${printable(assetPath)}, beside this file) is not read: the functions and roles of its own template are not in this audit; give the whole cdk.out folder (for a deployed stack, get-template of the nested stack too)`, r.sourcePath);
         continue;
       }
-      this.warn("cloudformation-nested-stack", "warning", `${id}: a nested stack (${r.Type}) is not read: the functions and roles of its own template are not in this audit; give that template too (for a deployed stack, get-template of the nested stack)`, r.sourcePath);
+      const skipped = own(this.options.nestedStacksSkipped ?? {}, id);
+      if (skipped !== undefined) {
+        this.warn("cloudformation-nested-stack", "warning", `${id}: a nested stack (${r.Type}) is not read: ${skipped}`, r.sourcePath);
+        continue;
+      }
+      // Which template it is, so the user knows what to give: a local file not found (a local one
+      // found is read with this template, local-nested-stacks.ts), a URL, a SAR application.
+      const raw = (this.template.Resources as Record<string, Record<string, unknown>>)[id];
+      const local = localTemplateLocation(r.Type, raw?.Properties);
+      const location = isRecord(raw?.Properties) ? (r.Type === "AWS::CloudFormation::Stack" ? raw.Properties.TemplateURL : raw.Properties.Location) : undefined;
+      const application = isRecord(location) ? location.ApplicationId : undefined;
+      const which =
+        local !== undefined
+          ? isFile(childPathOf(this.file, local))
+            ? `its template ${printable(local)} is not read with this one`
+            : `its template ${printable(local)} is not found (relative to this file's folder)`
+          : typeof location === "string"
+            ? `its template ${printable(location)} is not read`
+            : typeof application === "string"
+              ? `its template is that of application ${printable(application)} (AWS Serverless Application Repository), not read`
+              : "its template is not read";
+      this.warn("cloudformation-nested-stack", "warning", `${id}: a nested stack (${r.Type}) is not read (${which}): the functions and roles of its own template are not in this audit; give that template too (for a deployed stack, get-template of the nested stack)`, r.sourcePath);
     }
     for (const [id, r] of ofType("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")) {
       this.warn("input-not-used", "info", `${id}: a state machine (${r.Type}) is not a Lambda resource; the role it runs with is not audited unless a function uses it`, r.sourcePath);
@@ -526,7 +602,7 @@ export class TemplateReader {
   private valueReferences(): ValueReferences | undefined {
     const declared = isRecord(this.template.Parameters) ? this.template.Parameters : {};
     const given = this.options.parameters ?? {};
-    const values = parameterValues(declared, given);
+    const values = parameterValues(declared, given, this.options.unknownParameters);
     const used = JSON.stringify(this.template.Resources ?? {});
     const conditions = JSON.stringify(this.template.Conditions ?? {});
     const uses = (text: string, name: string): boolean => text.includes(JSON.stringify({ Ref: name })) || text.includes(`\${${name}}`);
@@ -1233,7 +1309,7 @@ function at(located: Located, path: string): string {
  * lines of each copied resource taken from the pair it was copied from.
  */
 function withForEachExpanded(template: Record<string, unknown>, located: Located, file: string, options: CloudFormationReadOptions): { template: Record<string, unknown>; located: Located } {
-  const expanded = expandForEach(template, parameterValues(template.Parameters, options.parameters ?? {}), file, (p) => located.lineOf(p));
+  const expanded = expandForEach(template, parameterValues(template.Parameters, options.parameters ?? {}, options.unknownParameters), file, (p) => located.lineOf(p));
   const prefixes = [...expanded.origins].map(([id, origin]) => [childPath("Resources", id), origin] as const).filter(([from, to]) => from !== to);
   const lineOf = (path: string): number | null => {
     for (const [from, to] of prefixes) {
