@@ -1,0 +1,221 @@
+/**
+ * Nested stacks whose template is a local file (SAM `Location: ./x/template.yml`, `TemplateURL:
+ * ./Resources/x.yml`, and `.aws-sam/build/template.yaml`'s `LambdaStack\template.yaml`): read with
+ * their parent as CloudFormation deploys them (src/sources/cloudformation/local-nested-stacks.ts,
+ * local-nested-options.ts). Fixtures: test/iac/fixtures/sam-nested-local (SOURCE.md).
+ */
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildDocument, type BuildOptions } from "../../src/audit/build-document.js";
+import type { CanonicalDocument } from "../../src/model/document.js";
+import { packageRoot } from "../../src/evaluate/locate.js";
+
+const DIR = join(packageRoot(), "test", "iac", "fixtures", "sam-nested-local");
+const SSM = join(DIR, "lambda-layer-ssm-parameters");
+const NESTED = join(DIR, "aws-nested-stacks");
+
+const build = (paths: string[], options: BuildOptions = {}): Promise<CanonicalDocument> => buildDocument(paths, { workers: 1, ...options });
+const nestedWarnings = (doc: CanonicalDocument) => doc.meta.warnings.filter((w) => w.code === "cloudformation-nested-stack");
+const accountOf = (arn: string) => arn.split(":")[4];
+
+/** Templates written to a fresh folder: path → text. */
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "lr-nested-"));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, ".."), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+const SAM = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n";
+
+describe("local nested stacks", () => {
+  it("a SAM application's local Location is read: the child's function, named with the value its parent passes (aws-samples lambda-layer-ssm-parameters)", async () => {
+    const doc = await build([join(SSM, "template.yml")]);
+    // Before: three cloudformation-nested-stack warnings, no function, partial.
+    expect(nestedWarnings(doc)).toEqual([]);
+    expect(doc.meta.partial).toBe(false);
+    const fn = doc.functions.map((f) => [f.name, f.roleArn.split(":").slice(5).join(":")]);
+    // FunctionName: !Sub ${AppName}-function, AppName passed as the parent's AppName (Default config-example).
+    expect(fn).toEqual([["config-example-function", "role/Function-FunctionRole"]]);
+    expect(doc.roles.map((r) => r.name)).toEqual(["Function-FunctionRole"]);
+    // The parent and its nested stacks share one unknown account.
+    expect(accountOf(doc.functions[0]?.arn ?? "")).toBe(accountOf(doc.roles[0]?.arn ?? ""));
+    // A value the caller gives the parent reaches the child.
+    const given = await build([join(SSM, "template.yml")], { iac: { parameters: { AppName: "orders" } } });
+    expect(given.functions.map((f) => f.name)).toEqual(["orders-function"]);
+  });
+
+  it("the stack name the parent deploys as names the child's resources <stack>-<logical ID>-…, its own AWS::StackName unknown", async () => {
+    const doc = await build([join(SSM, "template.yml")], { iac: { stackName: "config" } });
+    expect(doc.roles.map((r) => r.name)).toEqual(["config-Function-FunctionRole"]);
+  });
+
+  it("a TemplateURL to a local file, and sam build's output with its Windows path (sunshine0709/AWS.Nested.Stacks)", async () => {
+    for (const parent of ["application-stack.yml", join(".aws-sam", "build", "template.yaml")]) {
+      const doc = await build([join(NESTED, parent)]);
+      expect(nestedWarnings(doc), parent).toEqual([]);
+      expect(doc.functions.map((f) => f.name), parent).toEqual(["AWS-Nested-Stack-Lambda-ProtoType"]);
+      expect(doc.roles.map((r) => r.name), parent).toEqual(["LambdaStack-LambdaFunctionRole"]);
+    }
+  });
+
+  it("a child among the inputs too (a folder, or named) is read once, as the nested stack its parent deploys", async () => {
+    const folder = await build([NESTED]);
+    expect(folder.functions.map((f) => f.name)).toEqual(["AWS-Nested-Stack-Lambda-ProtoType"]);
+    expect(folder.roles.map((r) => r.name)).toEqual(["LambdaStack-LambdaFunctionRole"]);
+    const named = await build([join(SSM, "function", "template.yml"), join(SSM, "template.yml")]);
+    // Its parameters are what its parent passes (AppName), not unknown as when it is read alone.
+    expect(named.functions.map((f) => f.name)).toEqual(["config-example-function"]);
+    const alone = await build([join(SSM, "function", "template.yml")]);
+    // Alone, AppName has no value: the name is CloudFormation's, known only at deployment.
+    expect(alone.functions.map((f) => f.name)).toEqual(["Function"]);
+  });
+
+  it("a role the parent passes is the child function's role, read from the parent", async () => {
+    const dir = project({
+      "template.yaml": `${SAM}Parameters:
+  Env:
+    Type: String
+Resources:
+  WorkerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: lambda.amazonaws.com }
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: queue
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: sqs:SendMessage
+                Resource: "*"
+  Worker:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: worker/template.yaml
+      Parameters:
+        RoleArn: !GetAtt WorkerRole.Arn
+        Env: !Ref Env
+`,
+      "worker/template.yaml": `${SAM}Parameters:
+  RoleArn:
+    Type: String
+  Env:
+    Type: String
+    Default: dev
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: !Sub \${Env}-worker
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Role: !Ref RoleArn
+`,
+    });
+    const doc = await build([join(dir, "template.yaml")]);
+    const role = doc.roles.find((r) => r.name === "WorkerRole");
+    expect(role).toBeDefined();
+    // The function uses the parent's role: not an unknown role, and the role not unused. Its name
+    // is made of Env, passed as the parent's Env, which has no value: unknown (the name then
+    // CloudFormation's, <nested stack>-<logical ID>), not the child's Default (dev-worker).
+    expect(doc.functions.map((f) => [f.name, f.roleArn])).toEqual([["Worker-Fn", role?.arn]]);
+    expect(doc.meta.warnings.filter((w) => /not in the IAM inputs|used by no function/.test(w.message))).toEqual([]);
+    const given = await build([join(dir, "template.yaml")], { iac: { parameters: { Env: "prod" }, accountId: "111122223333" } });
+    expect(given.functions.map((f) => [f.name, f.roleArn])).toEqual([["prod-worker", "arn:aws:iam::111122223333:role/WorkerRole"]]);
+    expect(given.meta.warnings.filter((w) => w.code === "cloudformation-parameter-default")).toEqual([]);
+  });
+
+  it("a missing file, a URL and a SAR application keep the warning, naming what is not read; a cycle and a template read twice are said", async () => {
+    const dir = project({
+      "template.yaml": `${SAM}Resources:
+  Missing:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: ./missing/template.yaml
+  Remote:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: https://s3.amazonaws.com/bucket/child.yaml
+  Sar:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location:
+        ApplicationId: arn:aws:serverlessrepo:us-east-1:077246666028:applications/hello-world
+        SemanticVersion: 1.0.2
+  Loop:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./loop.yaml
+  Again:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./loop.yaml
+`,
+      "loop.yaml": `Resources:
+  Back:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./template.yaml
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::111122223333:role/r
+      Code: { ZipFile: x }
+`,
+    });
+    const doc = await build([join(dir, "template.yaml")]);
+    const said = nestedWarnings(doc).map((w) => [w.path, w.message.replace(/^[^(]*\(AWS::[A-Za-z:]+\) is not read/, "")]);
+    expect(said).toEqual([
+      ["Resources.Back", ": its template ./template.yaml is this template or one that nests it: a cycle, which CloudFormation cannot create"],
+      ["Resources.Loop", `: its template ./loop.yaml is read once, as nested stack Again of ${join(dir, "template.yaml")}: the functions and roles this second stack makes of it are not in this audit`],
+      ["Resources.Missing", " (its template ./missing/template.yaml is not found (relative to this file's folder)): the functions and roles of its own template are not in this audit; give that template too (for a deployed stack, get-template of the nested stack)"],
+      ["Resources.Remote", " (its template https://s3.amazonaws.com/bucket/child.yaml is not read): the functions and roles of its own template are not in this audit; give that template too (for a deployed stack, get-template of the nested stack)"],
+      ["Resources.Sar", " (its template is that of application arn:aws:serverlessrepo:us-east-1:077246666028:applications/hello-world (AWS Serverless Application Repository), not read): the functions and roles of its own template are not in this audit; give that template too (for a deployed stack, get-template of the nested stack)"],
+    ]);
+    expect(doc.meta.partial).toBe(true);
+    // The loop's own function is read once, as the first nested stack's (by logical ID).
+    expect(doc.functions.map((f) => f.name)).toEqual(["Again-Fn"]);
+  });
+
+  it("a nested stack its parent does not create (Condition false) is not read", async () => {
+    const dir = project({
+      "template.yaml": `${SAM}Parameters:
+  WithWorker:
+    Type: String
+    Default: "no"
+Conditions:
+  Worker: !Equals [!Ref WithWorker, "yes"]
+Resources:
+  Worker:
+    Type: AWS::Serverless::Application
+    Condition: Worker
+    Properties:
+      Location: worker.yaml
+  Bucket:
+    Type: AWS::S3::Bucket
+`,
+      "worker.yaml": `${SAM}Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+`,
+    });
+    expect((await build([join(dir, "template.yaml")])).functions).toEqual([]);
+    const yes = await build([join(dir, "template.yaml")], { iac: { parameters: { WithWorker: "yes" } } });
+    expect(yes.functions.map((f) => f.name)).toEqual(["Worker-Fn"]);
+  });
+});
