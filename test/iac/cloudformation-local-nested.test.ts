@@ -188,6 +188,54 @@ Resources:
     expect(doc.functions.map((f) => f.name)).toEqual(["Again-Fn"]);
   });
 
+  it("a nested stack's outputs: passed to another nested stack (a table's name, a layer's ARN), and used in the parent (a role)", async () => {
+    // LambdaStack's DynamoDbTable is !GetAtt DynamoDbStack.Outputs.TableName, the table's fixed name.
+    for (const parent of ["application-stack.yml", join(".aws-sam", "build", "template.yaml")]) {
+      const doc = await build([join(NESTED, parent)]);
+      const resources = doc.roles.flatMap((r) => r.inlinePolicies.flatMap((p) => p.document.Statement.flatMap((st) => st.Resource ?? [])));
+      expect(resources, parent).toEqual(["arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/nested-stack-example", "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/nested-stack-example/index/*"]);
+    }
+    // Function's LayerArn is !GetAtt Layer.Outputs.LayerArn, the Layer stack's `!Ref Layer`.
+    const ssm = await build([join(SSM, "template.yml")]);
+    const account = accountOf(ssm.functions[0]?.arn ?? "");
+    expect(ssm.functions[0]?.layers).toEqual([`arn:aws:lambda:unknown:${account}:layer:config-example-layer:\${Layer/Layer.Version}`]);
+    // The parent's defaults now name the nested stacks' resources: said, as for its own.
+    expect(ssm.meta.warnings.filter((w) => w.code === "cloudformation-parameter-default").map((w) => w.path)).toEqual(["Parameters.AppName", "Parameters.ParameterPath"]);
+
+    const dir = project({
+      "template.yaml": `${SAM}Resources:
+  Roles:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: roles.yaml
+  Api:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Role: !GetAtt Roles.Outputs.ApiRoleArn
+`,
+      "roles.yaml": `Resources:
+  ApiRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: lambda.amazonaws.com }
+            Action: sts:AssumeRole
+Outputs:
+  ApiRoleArn:
+    Value: !GetAtt ApiRole.Arn
+`,
+    });
+    const doc = await build([join(dir, "template.yaml")]);
+    // Before: the role was \${Roles.Outputs.ApiRoleArn}, not in the inputs, and the nested stack's role used by no function.
+    expect(doc.functions.map((f) => [f.name, f.roleArn])).toEqual([["Api", doc.roles[0]?.arn]]);
+    expect(doc.roles.map((r) => r.name)).toEqual(["Roles-ApiRole"]);
+  });
+
   it("a nested stack its parent does not create (Condition false) is not read", async () => {
     const dir = project({
       "template.yaml": `${SAM}Parameters:

@@ -24,6 +24,8 @@ export interface IntrinsicContext {
   stackName: string | null;
   /** What `Fn::ImportValue` names: the values other stacks of the same deployment export. */
   imports?: Readonly<Record<string, string>>;
+  /** What `Fn::GetAtt <nested stack>.Outputs.<name>` gives: the outputs of the nested stacks read with the template, by logical ID. */
+  nestedOutputs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Role/function ARNs as the reader models them, so references and records agree. */
   roleArn(logicalId: string): string;
   functionArn(logicalId: string): string;
@@ -288,6 +290,10 @@ export class IntrinsicResolver {
     const res = own(this.ctx.resources, id);
     const symbolic = `\${${id}.${attribute}}`;
     if (!isRecord(res)) return symbolic;
+    if ((res.Type === "AWS::CloudFormation::Stack" || res.Type === "AWS::Serverless::Application") && attribute.startsWith("Outputs.")) {
+      const outputs = this.ctx.nestedOutputs === undefined ? undefined : own(this.ctx.nestedOutputs, id);
+      return (outputs === undefined ? undefined : own(outputs, attribute.slice("Outputs.".length))) ?? symbolic;
+    }
     const p = this.ctx.partition;
     switch (`${typeof res.Type === "string" ? res.Type : ""}.${attribute}`) {
       case "AWS::IAM::Role.Arn":

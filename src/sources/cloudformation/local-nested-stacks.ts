@@ -36,9 +36,10 @@ export interface LocalNesting {
   children: Map<string, LocalNestedStack>;
   /**
    * By the parent's resolved path: its nested stacks read (logical ID and the child's resolved
-   * path), and why each other local one found is not.
+   * path), why each other local one found is not, and, by logical ID, the other nested stacks
+   * whose outputs its `Parameters` property uses (`LayerArn: !GetAtt Layer.Outputs.LayerArn`).
    */
-  parents: Map<string, { read: Array<[id: string, child: string]>; skipped: Record<string, string> }>;
+  parents: Map<string, { read: Array<[id: string, child: string]>; skipped: Record<string, string>; needs: Record<string, string[]> }>;
   /** Child templates that are not among the inputs, in the order found (read as inputs found in a folder). */
   extra: string[];
 }
@@ -76,8 +77,20 @@ export function isFile(path: string): boolean {
   }
 }
 
-/** The local nested stacks a template names, by logical ID, sorted; none when it is not a template. */
-function nestedLocations(file: string): Array<[id: string, location: string]> {
+/** The nested stacks whose outputs a value uses (`!GetAtt X.Outputs.Y`, `${X.Outputs.Y}`), by logical ID. */
+function outputsUsed(v: unknown, out: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(v)) for (const x of v) outputsUsed(x, out);
+  else if (isRecord(v)) {
+    const at = v["Fn::GetAtt"];
+    const parts = Array.isArray(at) ? at : typeof at === "string" ? at.split(".") : [];
+    if (typeof parts[0] === "string" && typeof parts[1] === "string" && parts[1].startsWith("Outputs")) out.add(parts[0]);
+    for (const x of Object.values(v)) outputsUsed(x, out);
+  } else if (typeof v === "string") for (const m of v.matchAll(/\$\{([A-Za-z0-9]+)\.Outputs\./g)) out.add(m[1] as string);
+  return out;
+}
+
+/** The local nested stacks a template names, by logical ID, sorted, with the nested stacks whose outputs each is passed; none when it is not a template. */
+function nestedLocations(file: string): Array<[id: string, location: string, needs: string[]]> {
   let text: string;
   try {
     if (statSync(file).size > MAX_TEMPLATE_BYTES) return [];
@@ -94,11 +107,12 @@ function nestedLocations(file: string): Array<[id: string, location: string]> {
     return [];
   }
   const resources = isRecord(parsed) && isRecord(parsed.Resources) ? parsed.Resources : {};
-  const out: Array<[string, string]> = [];
+  const out: Array<[string, string, string[]]> = [];
   for (const [id, r] of Object.entries(resources)) {
     if (!isRecord(r) || typeof r.Type !== "string") continue;
     const location = localTemplateLocation(r.Type, r.Properties);
-    if (location !== undefined) out.push([id, location]);
+    const needs = [...outputsUsed(isRecord(r.Properties) ? r.Properties.Parameters : undefined)].filter((x) => x !== id).sort();
+    if (location !== undefined) out.push([id, location, needs]);
   }
   return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -122,8 +136,9 @@ export function localNestedStacks(files: readonly string[]): LocalNesting {
     seen.add(parentPath);
     const found = nestedLocations(parent);
     if (found.length === 0) continue;
-    const entry = { read: [] as Array<[string, string]>, skipped: {} as Record<string, string> };
-    for (const [id, location] of found) {
+    const entry = { read: [] as Array<[string, string]>, skipped: {} as Record<string, string>, needs: {} as Record<string, string[]> };
+    for (const [id, location, needs] of found) {
+      if (needs.length > 0) entry.needs[id] = needs;
       const file = childPathOf(parent, location);
       const path = resolve(file);
       if (!isFile(path)) continue; // the parent's reader says it is not found

@@ -90,6 +90,12 @@ export interface CloudFormationReadOptions {
    */
   unknownParameters?: string[];
   /**
+   * The outputs of the nested stacks read with this template, by logical ID then output name
+   * (local-nested-options.ts): what `!GetAtt <nested stack>.Outputs.<name>` gives (a role a nested
+   * stack exports and a function of this template uses). Without it, `${<id>.Outputs.<name>}`.
+   */
+  nestedOutputs?: Record<string, Record<string, string>>;
+  /**
    * Each resource's CDK construct path (`Stack/Fn/Resource`) by logical ID, from the cloud
    * assembly's manifest (its `aws:cdk:logicalId` metadata, cdk-assembly.ts), for a template
    * synthesised without `aws:cdk:path` metadata (`cdk synth --no-path-metadata`, `pathMetadata:
@@ -216,6 +222,29 @@ export function nestedStackLink(input: string | Uint8Array, file: string, option
   }
   link.unknown.sort();
   return link;
+}
+
+/**
+ * A nested stack's outputs as its parent reads them (`!GetAtt <nested stack>.Outputs.<name>`),
+ * resolved as the nested stack's own reader resolves them, with `options` (what the parent passes
+ * it, local-nested-options.ts): references to its resources are written as those resources
+ * (`${<stack>/Table}`, exportedReferences), as the parent does not have them. Outputs that do not
+ * resolve to a string, or whose Condition is false, are left out.
+ */
+export function templateOutputs(input: string | Uint8Array, file: string, options: CloudFormationReadOptions): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  const located = parseTemplateText(decodeText(input, file), file);
+  if (!isRecord(located.value) || !isRecord(located.value.Resources) || !isRecord(located.value.Outputs)) return out;
+  let template = withoutIncludedResources(located.value);
+  let where = located;
+  if (usesLanguageExtensions(template)) ({ template, located: where } = withForEachExpanded(template, located, file, options));
+  const reader = new TemplateReader(template, where, file, "", options);
+  for (const [name, output] of Object.entries(isRecord(template.Outputs) ? template.Outputs : {})) {
+    if (!isRecord(output) || (typeof output.Condition === "string" && reader.resolver.condition(output.Condition) === false)) continue;
+    const v = reader.resolver.resolve(output.Value);
+    if (typeof v === "string") out[name] = exportedReferences(reader, linkedValue(reader, v));
+  }
+  return out;
 }
 
 /**
@@ -354,6 +383,7 @@ export class TemplateReader {
       accountId: options.accountId ?? null,
       stackName: options.stackName ?? null,
       ...(options.imports ? { imports: options.imports } : {}),
+      ...(options.nestedOutputs ? { nestedOutputs: options.nestedOutputs } : {}),
       roleArn: (id) => this.roleArn(id),
       functionArn: (id) => syntheticFunctionArn(this.ctx, this.functionName(id)),
       functionName: (id) => this.functionName(id),
@@ -377,7 +407,7 @@ export class TemplateReader {
       // Said only where the value can reach what is read (parametersReached): not CDK's
       // BootstrapVersion, which every stack has, nor a parameter of an instance's AMI or a
       // function's handler, which no policy names.
-      const reached = parametersReached(template, this.resources);
+      const reached = parametersReached(template, this.resources, new Set(options.nestedStacksRead ?? []));
       for (const [name, spec] of Object.entries(template.Parameters)) {
         const type = isRecord(spec) && typeof spec.Type === "string" ? spec.Type : "";
         if (!type.startsWith("AWS::SSM::Parameter::Value<") || !reached.has(name)) continue;
@@ -626,6 +656,7 @@ export class TemplateReader {
       accountId: this.options.accountId ?? null,
       stackName: this.options.stackName ?? null,
       ...(this.options.imports ? { imports: this.options.imports } : {}),
+      ...(this.options.nestedOutputs ? { nestedOutputs: this.options.nestedOutputs } : {}),
       roleArn: (id: string) => this.roleArn(id),
       functionArn: (id: string) => syntheticFunctionArn(this.ctx, this.functionName(id)),
       functionName: (id: string) => this.functionName(id),
@@ -1184,7 +1215,7 @@ const NOT_NAMING = new Set(["Tags"]);
  * a template's EC2 tag key, AMI or flow-log format was "read with its Default" beside the role,
  * and `generate` listed them among the defaults baked into the policy it writes.
  */
-function parametersReached(template: Record<string, unknown>, resources: Record<string, SamResource>): Set<string> {
+function parametersReached(template: Record<string, unknown>, resources: Record<string, SamResource>, nestedRead: ReadonlySet<string>): Set<string> {
   const parameters = isRecord(template.Parameters) ? template.Parameters : {};
   const conditions = isRecord(template.Conditions) ? template.Conditions : {};
   const raw = isRecord(template.Resources) ? template.Resources : {};
@@ -1248,7 +1279,11 @@ function parametersReached(template: Record<string, unknown>, resources: Record<
   };
   const read = /^AWS::(IAM|Lambda)::/;
   for (const [id, r] of Object.entries(resources)) {
-    if (r.Type === "AWS::CloudFormation::Stack" || r.Type === "AWS::Serverless::Application") condition(r.Condition); // whether its functions exist
+    if (r.Type === "AWS::CloudFormation::Stack" || r.Type === "AWS::Serverless::Application") {
+      condition(r.Condition); // whether its functions exist
+      // A nested stack read with this template: what it is passed names its resources (local-nested-options.ts).
+      if (nestedRead.has(id)) queue.push(r.Properties.Parameters);
+    }
     else if (read.test(r.Type) || r.Type === "Custom::S3") resource(id, r.Properties, r.Condition, r.Type === "AWS::Lambda::Function" ? RUN_ONLY : undefined);
   }
   for (const [id, r] of Object.entries(raw)) {
