@@ -218,7 +218,7 @@ function iacOptionsPerFile(files: string[], iac: IacReadOptions | undefined, nes
     optionsOf: (file, syntheticAccountId) => {
       const own = nested.childOptions(file, syntheticAccountId) ?? ownOptions(file);
       const told = nested.parentOptions(file, syntheticAccountId);
-      if (told.nestedStacksRead === undefined && told.nestedStacksSkipped === undefined) return own;
+      if (Object.keys(told).length === 0) return own;
       return { ...own, ...told, ...(told.nestedStacksRead !== undefined && own?.nestedStacksRead !== undefined ? { nestedStacksRead: [...own.nestedStacksRead, ...told.nestedStacksRead] } : {}) };
     },
     nestedRead: (file) => nested.childOptions(file) !== undefined,

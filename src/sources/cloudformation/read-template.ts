@@ -72,8 +72,9 @@ export interface CloudFormationReadOptions {
    */
   syntheticAccountId?: string;
   /**
-   * Logical IDs of this template's nested stacks (`AWS::CloudFormation::Stack`) whose templates are
-   * read with it (a CDK cloud assembly's, cdk-assembly.ts). Any other nested stack is warned
+   * Logical IDs of this template's nested stacks (`AWS::CloudFormation::Stack`,
+   * `AWS::Serverless::Application`) whose templates are read with it (a CDK cloud assembly's,
+   * cdk-assembly.ts; a local file's, local-nested-stacks.ts). Any other nested stack is warned
    * `cloudformation-nested-stack` and the fragment is partial: its functions are not in the audit.
    */
   nestedStacksRead?: string[];
