@@ -39,7 +39,7 @@ const cfnTags = ["Ref", "Sub", "GetAtt", "Join", "If", "Select", "Split", "FindI
   resolve: (v: unknown) => (name === "Ref" || name === "Condition" ? { [name]: v } : name === "GetAtt" && typeof v === "string" ? { "Fn::GetAtt": v.split(".") } : { [`Fn::${name}`]: v }),
 }));
 
-describe.skipIf(!hasCfnLint)("cfn-lint on the CloudFormation output (skipped: cfn-lint is not on PATH)", () => {
+describe.skipIf(!hasCfnLint)("cfn-lint on the CloudFormation output (skipped when cfn-lint is not on PATH)", () => {
   it("finds nothing in the demo account's roles, inline and managed", async () => {
     const document = await buildDocument([join(root, "examples/demo-account")], { asOf: "2026-12-01T00:00:00Z" });
     for (const target of ["inline", "managed"] as const) {
