@@ -514,7 +514,8 @@ function markUnreadPolicies(functions: Iterable<LambdaFunction>, collections: re
 function markUnreadPolicyFiles(functions: Iterable<LambdaFunction>, warnings: readonly Warning[]): void {
   const unread = new Set<string>();
   for (const w of warnings) {
-    if (w.severity !== "error" || !w.file) continue;
+    // A damaged file met in a folder walk is a warning (read-sources.ts), named one an error: unread either way.
+    if ((w.severity !== "error" && w.code !== "unreadable-file") || !w.file) continue;
     const c = pathContext(w.file);
     if (c.service !== "lambda" || (c.call !== "get-policy" && c.call !== "lambda-get-policy") || c.parameter === null) continue;
     const t = fromPath(c);
