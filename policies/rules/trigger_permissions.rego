@@ -17,7 +17,19 @@
 #   reported at the same severity, saying so (`evidence.mappingDisabled`): nothing fails while
 #   Lambda polls nothing, but it will when the mapping is enabled, and a mapping is often disabled
 #   because it could not work.
+#   When Lambda itself says it could not use the source for want of access (a mapping's
+#   StateTransitionReason EVENT_SOURCE_AUTHZ_ERROR or EVENT_SOURCE_AUTHN_ERROR, or a
+#   LastProcessingResult "PROBLEM: …" that names a refused authorisation or authentication, as the
+#   Amazon MQ and Kafka troubleshooting pages list them), a missing requirement says so
+#   (`evidence.mappingProblem`); and a mapping Lambda says this of whose requirements the role's
+#   policies all allow is reported too (medium, detail `reported:<source>`): what refuses Lambda is
+#   outside the execution role's identity policies (the source's or key's resource policy, an SCP,
+#   the Kafka cluster's ACLs or the secret's credentials), and the records are not being read.
 # related_resources:
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/services-mq-errors.html
+#     description: Troubleshoot Amazon MQ event source mapping errors (StateTransitionReason codes)
+#   - ref: https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-troubleshoot.html
+#     description: Troubleshooting Kafka event source mapping errors (LastProcessingResult)
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-permissions
 #     description: SQS event source execution role permissions
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#events-dynamodb-permissions
@@ -59,7 +71,9 @@ labels := {
 	"durable": "durable executions",
 }
 
-findings := [finding |
+findings := array.concat(missing_findings, reported_findings)
+
+missing_findings := [finding |
 	some fn in input.functions
 	fn.analysis.roleFound
 	missing := analysis.missing(fn, purposes)
@@ -70,7 +84,7 @@ findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": sprintf("%s:%s", [key[0], key[1]]),
 		"severity": severity(fn.analysis.roleIncomplete, essential(reqs)),
-		"message": sprintf("Function %s: its execution role %s use its %s %s (missing %s)%s%s", [analysis.display_name(fn), verb(essential(reqs)), labels[key[0]], key[1], concat(", ", actions), disabled_clause(fn, key[0], key[1]), module_advice(fn, key[0])]),
+		"message": sprintf("Function %s: its execution role %s use its %s %s (missing %s)%s%s", [analysis.display_name(fn), verb(essential(reqs)), labels[key[0]], key[1], concat(", ", actions), state_clause(fn, key[0], key[1]), module_advice(fn, key[0])]),
 		"evidence": {
 			"purpose": key[0],
 			"subject": key[1],
@@ -78,9 +92,67 @@ findings := [finding |
 			"missing": [{"action": r.action, "resource": r.resource, "decision": r.decision, "explanation": r.explanation} | some r in reqs],
 			"roleIncomplete": fn.analysis.roleIncomplete,
 			"mappingDisabled": mapping_disabled(fn, key[0], key[1]),
+			"mappingProblem": mapping_problem(fn, key[0], key[1]),
 		},
 	}
 ]
+
+# A mapping Lambda says it could not use for want of access, though the role's policies allow
+# everything the mapping needs (no missing requirement of its source): the refusal comes from
+# somewhere the execution role's identity policies do not show, and the mapping reads nothing now.
+reported_findings := [finding |
+	some fn in input.functions
+	fn.analysis.roleFound
+	some t in fn.triggers
+	problem := access_problem(t)
+	source := mapping_source(t)
+	count([r |
+		some r in analysis.missing(fn, purposes)
+		r.purpose in mapping_purposes
+		r.subject == source
+	]) == 0
+	finding := {
+		"resource": analysis.function_resource(fn),
+		"detail": sprintf("reported:%s", [source]),
+		"severity": severity(fn.analysis.roleIncomplete, true),
+		"message": sprintf("Function %s: Lambda reports that its event source mapping could not use %s (%s), though the execution role's policies allow every action the mapping needs: what refuses it is outside those policies (the source's or its key's resource policy, an SCP, a permissions boundary not read, or for Kafka the cluster's ACLs or the secret's credentials), and the mapping reads no records until it is fixed", [analysis.display_name(fn), source, problem]),
+		"evidence": {
+			"purpose": "trigger",
+			"subject": source,
+			"roleArn": fn.roleArn,
+			"missing": [],
+			"roleIncomplete": fn.analysis.roleIncomplete,
+			"mappingDisabled": t.state in disabled_states,
+			"mappingProblem": problem,
+		},
+	}
+]
+
+# What Lambda says of a mapping it could not use for want of access, or undefined. The codes are
+# those of the Amazon MQ troubleshooting page (StateTransitionReason); the Kafka page names the
+# refusals in LastProcessingResult ("Cluster failed to authorize Lambda", "SASL authentication
+# failed", "Server failed to authenticate Lambda"). Other problems (a function error, a
+# configuration that is not valid) are not the role's and are not read here.
+access_codes := {"EVENT_SOURCE_AUTHZ_ERROR", "EVENT_SOURCE_AUTHN_ERROR"}
+
+access_problem(t) := t.stateTransitionReason if {
+	t.stateTransitionReason in access_codes
+} else := t.lastProcessingResult if {
+	is_string(t.lastProcessingResult)
+	startswith(upper(t.lastProcessingResult), "PROBLEM")
+	some word in ["AUTHORIZ", "AUTHORIS", "AUTHENTICAT", "PERMISSION", "ACCESS DENIED", "ACCESSDENIED", "NOT AUTHORIZED"]
+	contains(upper(t.lastProcessingResult), word)
+}
+
+# A value (the first mapping's problem, or null), so the evidence always has it.
+mapping_problem(fn, purpose, subject) := problems[0] if {
+	problems := sort([p | some t in mappings(fn, purpose, subject); p := access_problem(t)])
+	count(problems) > 0
+} else := null
+
+state_clause(fn, purpose, subject) := sprintf("; Lambda reports that the mapping could not use it (%s)", [mapping_problem(fn, purpose, subject)]) if {
+	mapping_problem(fn, purpose, subject) != null
+} else := disabled_clause(fn, purpose, subject)
 
 # The terraform-aws-modules/lambda input that grants what is missing (variables.tf, iam.tf): the
 # module's dead-letter policy (on its dead_letter_target_arn) and async policy (on its

@@ -149,3 +149,56 @@ test_dead_letter_has_no_mapping if {
 	some f in trigger_permissions.findings with input as {"functions": [h.fn(reqs, {"triggers": triggers})]}
 	f.evidence.mappingDisabled == false
 }
+
+# Lambda stopped an Amazon MQ mapping for want of permissions, and the role lacks a requirement:
+# the finding says what Lambda reported (and not that it "needs these permissions when enabled").
+test_reported_authz_error_on_missing_requirement if {
+	broker := "arn:aws:mq:us-east-1:123456789012:broker:orders:b-1234"
+	reqs := [h.req("trigger", broker, "mq:DescribeBroker", "implicit-deny", true)]
+	triggers := [{"uuid": "u1", "kind": "mq", "eventSourceArn": broker, "state": "Disabled", "stateTransitionReason": "EVENT_SOURCE_AUTHZ_ERROR", "onFailureDestination": null, "secretArns": [], "kmsKeyArn": null}]
+	fs := trigger_permissions.findings with input as {"functions": [h.fn(reqs, {"triggers": triggers})]}
+	count(fs) == 1
+	some f in fs
+	f.severity == "medium"
+	f.evidence.mappingProblem == "EVENT_SOURCE_AUTHZ_ERROR"
+	f.evidence.mappingDisabled == true
+	endswith(f.message, "(missing mq:DescribeBroker); Lambda reports that the mapping could not use it (EVENT_SOURCE_AUTHZ_ERROR)")
+}
+
+# Lambda says a Kafka mapping was refused, and the role's policies allow everything it needs: a
+# finding of its own, saying where else to look.
+test_reported_problem_with_everything_granted if {
+	cluster := "arn:aws:kafka:us-east-1:123456789012:cluster/orders/abcd-1"
+	reqs := [h.req("trigger", cluster, "kafka:DescribeClusterV2", "allowed", true)]
+	triggers := [{"uuid": "u2", "kind": "kafka", "eventSourceArn": cluster, "state": "Enabled", "lastProcessingResult": "PROBLEM: Cluster failed to authorize Lambda.", "onFailureDestination": null, "secretArns": [], "kmsKeyArn": null}]
+	fs := trigger_permissions.findings with input as {"functions": [h.fn(reqs, {"triggers": triggers})]}
+	count(fs) == 1
+	some f in fs
+	f.severity == "medium"
+	f.detail == sprintf("reported:%s", [cluster])
+	f.evidence.mappingProblem == "PROBLEM: Cluster failed to authorize Lambda."
+	f.evidence.mappingDisabled == false
+	contains(f.message, "Lambda reports that its event source mapping could not use")
+	contains(f.message, "the execution role's policies allow every action the mapping needs")
+}
+
+# A user disabled the mapping, or its last poll was fine, or the problem is not about access: nothing
+# reported, and no finding when nothing is missing.
+test_other_states_are_not_access_problems if {
+	reqs := [h.req("trigger", queue, "sqs:ReceiveMessage", "allowed", true)]
+	triggers := [
+		{"uuid": "u1", "kind": "sqs", "eventSourceArn": queue, "state": "Disabled", "stateTransitionReason": "USER_INITIATED", "onFailureDestination": null, "secretArns": [], "kmsKeyArn": null},
+		{"uuid": "u2", "kind": "kinesis", "eventSourceArn": "arn:aws:kinesis:us-east-1:123456789012:stream/s", "state": "Enabled", "stateTransitionReason": "User action", "lastProcessingResult": "PROBLEM: Function call failed", "onFailureDestination": null, "secretArns": [], "kmsKeyArn": null},
+		{"uuid": "u3", "kind": "mq", "eventSourceArn": "arn:aws:mq:us-east-1:123456789012:broker:b:b-1", "state": "Disabled", "stateTransitionReason": "ESM_CONFIG_NOT_VALID", "onFailureDestination": null, "secretArns": [], "kmsKeyArn": null},
+	]
+	count(trigger_permissions.findings) == 0 with input as {"functions": [h.fn(reqs, {"triggers": triggers})]}
+}
+
+# A missing requirement of a mapping whose problem is not about access keeps the disabled clause.
+test_user_disabled_mapping_keeps_disabled_clause if {
+	reqs := [h.req("trigger", queue, "sqs:ReceiveMessage", "implicit-deny", true)]
+	triggers := [{"uuid": "u1", "kind": "sqs", "eventSourceArn": queue, "state": "Disabled", "stateTransitionReason": "USER_INITIATED", "onFailureDestination": null, "secretArns": [], "kmsKeyArn": null}]
+	some f in trigger_permissions.findings with input as {"functions": [h.fn(reqs, {"triggers": triggers})]}
+	f.evidence.mappingProblem == null
+	contains(f.message, "its event source mapping is disabled")
+}

@@ -18,7 +18,7 @@ export type { AccessLevel, RoleFacts, ServiceGrant, StatementFacts } from "./fac
 import type { UsageSection } from "./usage.js";
 
 /** Bumped on any incompatible change to this file. Rules and embedders may check it. */
-export const SCHEMA_VERSION = "1.8";
+export const SCHEMA_VERSION = "1.9";
 
 export interface CanonicalDocument {
   schemaVersion: string;
@@ -660,6 +660,22 @@ export interface Trigger {
    * always in a VPC: their kind says it).
    */
   sourceInVpc?: true;
+  /**
+   * Why the mapping is in its state, as Lambda says it (`StateTransitionReason`): "USER_INITIATED"
+   * or "User action" when a user changed it, or a code Lambda sets when it stopped the mapping
+   * itself: for Amazon MQ and Kafka sources `EVENT_SOURCE_AUTHZ_ERROR` ("Lambda does not have the
+   * required permissions to access the event source"), `EVENT_SOURCE_AUTHN_ERROR`,
+   * `ESM_CONFIG_NOT_VALID`, `FUNCTION_CONFIG_NOT_VALID`. Absent when the input does not say it
+   * (templates) or says nothing. Added in schema 1.9.
+   */
+  stateTransitionReason?: string;
+  /**
+   * The result of the mapping's last poll, as Lambda says it (`LastProcessingResult`): "OK", "No
+   * records processed", or "PROBLEM: …", which for Kafka sources names a refused authorisation
+   * ("Cluster failed to authorize Lambda", "SASL authentication failed"). Absent when the input does
+   * not say it. Added in schema 1.9.
+   */
+  lastProcessingResult?: string;
 }
 
 export interface FunctionUrl {

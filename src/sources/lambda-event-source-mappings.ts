@@ -118,6 +118,13 @@ function readTrigger(m: { [k: string]: unknown }, ctx: FileContext, path: string
     kmsKeyArn: optString(m, "KMSKeyArn", ctx, path),
   };
   if (inVpc) trigger.sourceInVpc = true;
+  // What Lambda says of the mapping: LR010 tells a mapping Lambda stopped for lack of permissions
+  // (EVENT_SOURCE_AUTHZ_ERROR, "PROBLEM: Cluster failed to authorize Lambda") from one a user
+  // disabled. An empty string says nothing: left out.
+  const reason = optString(m, "StateTransitionReason", ctx, path);
+  if (reason !== null && reason.trim() !== "") trigger.stateTransitionReason = reason.trim();
+  const result = optString(m, "LastProcessingResult", ctx, path);
+  if (result !== null && result.trim() !== "") trigger.lastProcessingResult = result.trim();
   return trigger;
 }
 

@@ -268,6 +268,12 @@ export function readEventSourceMapping(p: PlanReader, r: TfResource): void {
   const sourceKey = kind === "sqs" || kind === "kinesis" ? sourceKmsKey(p, r, source?.known ? source.value : null) : null;
   if (sourceKey) trigger.sourceKmsKeyArn = sourceKey;
   if ((Array.isArray(access) ? access : []).some((a) => isRecord(a) && isVpcAccessType(a.type))) trigger.sourceInVpc = true;
+  // Computed attributes a plan of an existing mapping carries from its state (the provider reads
+  // them from GetEventSourceMapping): what Lambda says of the mapping, for LR010.
+  const reason = p.knownString(r, "state_transition_reason");
+  if (reason !== undefined && reason.trim() !== "") trigger.stateTransitionReason = reason.trim();
+  const result = p.knownString(r, "last_processing_result");
+  if (result !== undefined && result.trim() !== "") trigger.lastProcessingResult = result.trim();
   if (target.fn) target.fn.fn.triggers.push(trigger);
   else {
     const patch = patchFor(p, target, r);
