@@ -323,8 +323,8 @@ export function refuseUndeclaredParameters(caller: Record<string, string>, decla
  * The account half of the inputs, read: the source files (IaC files given synthetic accounts of
  * their own when several), and what `leastrole collect` manifests say, as normaliser options: the
  * newest collection's end (`collectedAt`) and each account's function lists (`collections`, which
- * make `functionCoverage`); a collection that did not complete is an error warning, so the
- * document is partial whatever was read. buildDocument and the SDK's normalize(paths) both read
+ * make `functionCoverage`); a collection that did not complete is a `collection-partial` warning
+ * per reason, which makes the document partial whatever was read (makesPartial). buildDocument and the SDK's normalize(paths) both read
  * their paths this way.
  */
 export async function readAccountInputs(
@@ -345,7 +345,11 @@ export async function readAccountInputs(
   for (const file of routed.manifests) {
     try {
       const m = JSON.parse(await readFile(file, "utf8")) as ManifestView;
-      if (m.partial) for (const reason of partialReasons(m)) read.warnings.push({ code: "collection-partial", severity: "error", file, message: `the collection is incomplete: ${reason}` });
+      // A warning, not an error: the manifest and the files were read; what the failed calls would
+      // have written is missing, so the document is partial (makesPartial), and the audit exits 0 as
+      // for a file met in a folder walk that cannot be read (README's exit codes). collect itself
+      // exited 1 for it. Before, "leastrole: error: … the collection is incomplete" ended in exit 0.
+      if (m.partial) for (const reason of partialReasons(m)) read.warnings.push({ code: "collection-partial", severity: "warning", file, message: `the collection is incomplete: ${reason}` });
       // What the collection could not read without being incomplete (a trail's event selectors: judged from the records instead).
       for (const note of Array.isArray(m.notes) ? m.notes : []) if (typeof note === "string") read.warnings.push({ code: "collection-note", severity: "info", file, message: note });
       if (typeof m.finishedAt === "string" && !Number.isNaN(Date.parse(m.finishedAt)) && (collectedAt === undefined || m.finishedAt > collectedAt)) collectedAt = m.finishedAt;

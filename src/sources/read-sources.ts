@@ -277,10 +277,11 @@ function errorWarning(file: string, error: unknown, explicit: boolean): Warning 
 /**
  * A warning that leaves the inputs partial: an error, or a file or folder that could not be read,
  * which is a warning when met in a folder walk (the command exits 0, README's exit codes) but whose
- * content is missing all the same.
+ * content is missing all the same, or a `leastrole collect` collection that did not complete (its
+ * failed calls' files are missing; a warning too, since every file given was read).
  */
 export function makesPartial(w: Warning): boolean {
-  return w.severity === "error" || w.code === "unreadable-file";
+  return w.severity === "error" || w.code === "unreadable-file" || w.code === "collection-partial";
 }
 
 /** Read files and folders (recursively). Paths in the result are as given, joined with the relative path inside folders. */
