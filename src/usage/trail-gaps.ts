@@ -134,15 +134,63 @@ export function trailGapReasons(coverage: readonly ManagementEventCoverage[] | u
   return out;
 }
 
-/** One warning per account whose trail appears to leave management events out, for the document's warnings. */
+type GapKind = keyof TrailGapReasons;
+const GAP_KINDS: readonly GapKind[] = ["reads", "writes", "kms"];
+const GAP_PHRASE: Record<GapKind, string> = { reads: "read management events", writes: "write management events", kms: "AWS KMS events" };
+
+/**
+ * What one source (a trail's event selectors, a configuration key) says of several kinds at once,
+ * said once. A trail whose selectors select no management event (none at all, or data events only)
+ * leaves out reads, writes and KMS events: before, the warning said "the event selectors of <trail>
+ * says the trail does not log …" three times over, one sentence per kind, and not what to do.
+ */
+function statedTogether(by: string, kinds: readonly GapKind[]): string {
+  const what = kinds.includes("reads") && kinds.includes("writes") ? "no management events (no read, no write, no AWS KMS event)" : `neither ${GAP_PHRASE[kinds[0] as GapKind]} nor ${GAP_PHRASE[kinds[1] as GapKind]}`;
+  const why = by.startsWith("the event selectors of ") ? (kinds.includes("reads") && kinds.includes("writes") ? ": none of its event selectors selects them, and CloudTrail logs no event that matches no selector" : "") : "";
+  return `according to ${by}, the trail logs ${what}${why}`;
+}
+
+/**
+ * What to do when a trail's event selectors say it: they are the trail's configuration, which the
+ * records cannot overrule (Stated), so the way out is other selectors or other logs. (What the
+ * records alone suggest, the configuration keys can overrule: docs/usage.md says how.)
+ */
+function gapAdvice(c: ManagementEventCoverage, kinds: readonly GapKind[]): string {
+  if (!kinds.some((k) => c.statedBy?.[k]?.startsWith("the event selectors of ") === true)) return "";
+  return (
+    " If these logs are another trail's, give that trail's event selectors (aws cloudtrail get-event-selectors) instead; if this trail should log these events, " +
+    "change its event selectors (aws cloudtrail put-event-selectors; a trail created without selectors logs every management event) and audit the logs written since."
+  );
+}
+
+/**
+ * One warning per account whose trail appears to leave management events out, for the document's
+ * warnings: what is not logged (each source said once, with all it says), what follows, what to do.
+ */
 export function trailGapWarnings(coverage: readonly ManagementEventCoverage[] | undefined): Warning[] {
   const out: Warning[] = [];
-  for (const r of trailGapReasons(coverage).values()) {
-    const reasons = [...new Set([r.reads, r.writes, r.kms].filter((x): x is string => x !== null))].join("; ");
+  const reasons = trailGapReasons(coverage);
+  for (const c of coverage ?? []) {
+    const r = reasons.get(c.accountId);
+    if (r === undefined) continue;
+    const kinds = GAP_KINDS.filter((k) => r[k] !== null);
+    const byStater = new Map<string, GapKind[]>();
+    for (const k of kinds) {
+      const by = c.statedBy?.[k];
+      if (by !== undefined) byStater.set(by, [...(byStater.get(by) ?? []), k]);
+    }
+    const parts: string[] = [];
+    for (const k of kinds) {
+      const by = c.statedBy?.[k];
+      const together = by === undefined ? undefined : byStater.get(by);
+      const part = by !== undefined && together !== undefined && together.length > 1 ? statedTogether(by, together) : (r[k] as string);
+      if (!parts.includes(part)) parts.push(part);
+    }
+    const sentence = parts.join("; ");
     out.push({
       code: "trail-management-events-excluded",
       severity: "warning",
-      message: `${reasons}. The actions whose calls would be such events count as unknowable, never unused, and generate keeps them as today's policy grants them.`,
+      message: `${sentence}. The actions whose calls would be such events count as unknowable, never unused, and generate keeps them as today's policy grants them.${gapAdvice(c, kinds)}`,
     });
   }
   return out;

@@ -5,7 +5,7 @@
  * not unknowable; with a WriteOnly trail, the reads are unknowable and the audit says why.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -78,5 +78,21 @@ describe("leastrole audit with the trail's event selectors", () => {
       expect(lr008(r, name)?.unused, name).toBeDefined();
       expect(reads(lr008(r, name)?.unused), name).toEqual([]);
     }
+  });
+  it("a trail whose selectors select no management event: one warning naming the trail once, saying what is not logged and what to do", () => {
+    // The AWS CLI's put-event-selectors example 3 made a data-events-only trail (IncludeManagementEvents
+    // false): test/fixtures/event-selectors/SOURCE.md. Before, one warning said "the event selectors of
+    // <trail> says the trail does not log …" three times over (reads, writes, KMS), and not what to do.
+    const selectors = JSON.parse(readFileSync(join(root, "test", "fixtures", "event-selectors", "cli-all-s3-lambda-readonly-data-only.json"), "utf8")) as { TrailARN: string };
+    const gaps = audit(selectors).warnings.filter((x) => x.code === "trail-management-events-excluded");
+    expect(gaps.length).toBe(1);
+    const message = gaps[0]?.message ?? "";
+    expect(message.split(selectors.TrailARN).length - 1).toBe(1);
+    expect(message).toMatch(/^according to the event selectors of \S+, the trail logs no management events \(no read, no write, no AWS KMS event\)/);
+    expect(message).toContain("aws cloudtrail put-event-selectors");
+    expect(message).toContain("give that trail's event selectors (aws cloudtrail get-event-selectors)");
+    // What collect writes for a trail moto made without selectors: both lists empty, the same warning.
+    const none = audit({ TrailARN: TRAIL, EventSelectors: [], AdvancedEventSelectors: [] }).warnings.filter((x) => x.code === "trail-management-events-excluded");
+    expect(none.map((w) => w.message)).toEqual([message.replace(selectors.TrailARN, TRAIL)]);
   });
 });
