@@ -21,7 +21,7 @@ import { collectIam } from "./collect-iam.js";
 import { collectLambda } from "./collect-lambda.js";
 import { CollectError } from "./errors.js";
 import { isNotPartial, MANIFEST_FILE, MANIFEST_VERSION, readManifest, reasonFor, type CollectManifest, type ManifestCall } from "./manifest.js";
-import { describeCloudTrail, parseCloudTrailSource, resolveOptions, type CloudTrailSource, type CollectOptions, type ResolvedOptions } from "./options.js";
+import { DAY_MS, describeCloudTrail, parseCloudTrailSource, parseSince, resolveOptions, type CloudTrailSource, type CollectOptions, type ResolvedOptions } from "./options.js";
 import { Run } from "./run.js";
 import { OutWriter } from "./writer.js";
 
@@ -85,7 +85,10 @@ function withRecordedOptions(options: CollectOptions, prev: CollectManifest): Co
   const cloudtrail = options.cloudtrail ?? p.cloudtrail ?? undefined;
   const sameSource = options.cloudtrail === undefined || (p.cloudtrail !== null && describeCloudTrail(resolveSource(options.cloudtrail)) === p.cloudtrail);
   const windowGiven = options.since !== undefined || options.days !== undefined || options.until !== undefined;
-  const window = !windowGiven && sameSource && p.window !== null ? { since: new Date(p.window.start), until: new Date(p.window.end) } : {};
+  // The recorded window, also when the one given is the same (the first command typed again):
+  // --days of a window "ending now" would otherwise end at this run's now. Another window stays as
+  // given, and checkResumable refuses it.
+  const window = sameSource && p.window !== null && (!windowGiven || sameWindowAsked(options, p.window)) ? { since: new Date(p.window.start), until: new Date(p.window.end), days: undefined } : {};
   return {
     ...options,
     regions: options.regions ?? (p.regionsRequested === "default" ? undefined : p.regionsRequested),
@@ -96,6 +99,25 @@ function withRecordedOptions(options: CollectOptions, prev: CollectManifest): Co
     aggregatorRegion: options.aggregatorRegion ?? (options.configAggregator === undefined ? (p.configAggregator?.region ?? undefined) : undefined),
     ...window,
   };
+}
+
+/**
+ * Whether the --since, --days or --until given name the window the collection records: the same
+ * start, the same number of days, the same end (each given one checked).
+ */
+function sameWindowAsked(options: CollectOptions, recorded: { start: string; end: string }): boolean {
+  const start = Date.parse(recorded.start);
+  const end = Date.parse(recorded.end);
+  if (options.until !== undefined && options.until.getTime() !== end) return false;
+  if (options.since !== undefined) return parseSince(options.since).getTime() === start;
+  if (options.days !== undefined) return options.days * DAY_MS === end - start;
+  return true;
+}
+
+/** A window as the manifest records it, with its length: `2026-01-10T00:00:00.000Z – 2026-01-20T00:00:00.000Z (10 days)`. */
+function windowText(w: { start: string; end: string }): string {
+  const days = Math.round(((Date.parse(w.end) - Date.parse(w.start)) / DAY_MS) * 10) / 10;
+  return `${w.start} – ${w.end} (${days} ${days === 1 ? "day" : "days"})`;
 }
 
 function resolveSource(source: NonNullable<CollectOptions["cloudtrail"]>): CloudTrailSource {
@@ -159,6 +181,18 @@ function checkResumable(prev: CollectManifest, o: ResolvedOptions, file: string)
       { file },
     );
   }
+  // Another CloudTrail window: the log files, Event history or query rows already copied are of the
+  // recorded window, and are not fetched again. Before, the manifest then stated the new window over
+  // them (a 30-day collection resumed with --days 90 said 90 days and held 30), or mixed the two when
+  // some regions' units were made again.
+  const recorded = prev.options.window;
+  const asked = o.window === null ? null : { start: o.window.start.toISOString(), end: o.window.end.toISOString() };
+  if (recorded !== null && asked !== null && (recorded.start !== asked.start || recorded.end !== asked.end)) {
+    throw new CollectError(
+      `cannot resume with another CloudTrail window: the collection was started with ${windowText(recorded)}, and what it copied of the logs is of that window; this run asks for ${windowText(asked)}; leave --since and --days out to continue with the collection's window, or collect into a new --out`,
+      { file },
+    );
+  }
   // Another endpoint is another data source (an emulator, AWS): one manifest records one. Emulators
   // share account ids (moto's is always 123456789012), so the account check cannot tell them apart.
   const endpoint = configuredEndpoint(o);
@@ -208,7 +242,10 @@ function okFiles(calls: Iterable<ManifestCall>): Set<string> {
 }
 
 export async function collect(options: CollectOptions): Promise<CollectResult> {
-  let o = resolveOptions(options);
+  // With --resume and no --cloudtrail, the CloudTrail source may be the collection's own (read
+  // below), so --since/--days are checked once it is known, not refused as needing --cloudtrail.
+  const deferWindow = options.resume === true && options.cloudtrail === undefined;
+  let o = resolveOptions(deferWindow ? { ...options, since: undefined, days: undefined, until: undefined } : options);
   const manifestPath = join(o.out, MANIFEST_FILE);
   let previous: CollectManifest | null = null;
   let startAgain: CollectManifest | null = null;
@@ -232,6 +269,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     if (previous === null) throw new CollectError("cannot resume: the out directory has no manifest.json", { file: o.out });
     o = resolveOptions(withRecordedOptions(options, previous));
     checkResumable(previous, o, manifestPath);
+  } else if (deferWindow) {
+    // Nothing to resume from: the options as given, checked as given.
+    o = resolveOptions(options);
   }
   try {
     mkdirSync(o.out, { recursive: true });

@@ -155,7 +155,7 @@ export interface ResolvedOptions {
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 /** How far back CloudTrail Event history (LookupEvents) goes. */
 const EVENT_HISTORY_DAYS = 90;
 /**
@@ -288,7 +288,7 @@ function positiveInt(name: string, value: number | undefined, fallback: number, 
   return value;
 }
 
-function parseSince(value: string | Date): Date {
+export function parseSince(value: string | Date): Date {
   const date = value instanceof Date ? value : new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(date.getTime())) throw new CollectError(`--since ${JSON.stringify(String(value))} is not an ISO 8601 date or date-time`);
   return date;
