@@ -156,7 +156,11 @@ function newRoleNote(diff: PolicyDiff, build: PolicyBuild): string | null {
 
 export function renderDiffMarkdown(diff: PolicyDiff, build: PolicyBuild, options: PolicyMarkdownOptions = {}): string {
   const s = diff.summary;
-  const out: string[] = [`### Right-sizing ${mdCode(shownSubject(diff.roleArn, options.names))} for ${mdCode(shownSubject(diff.subject, options.names))}`, ""];
+  // A shared role's union is for the role itself (its functions together): named once. Before,
+  // "Right-sizing `LambdaRole` for `LambdaRole`".
+  const role = mdCode(shownSubject(diff.roleArn, options.names));
+  const heading = diff.subject === diff.roleArn ? `### Right-sizing ${role} for all the functions that use it (the union of their policies)` : `### Right-sizing ${role} for ${mdCode(shownSubject(diff.subject, options.names))}`;
+  const out: string[] = [heading, ""];
   out.push("| | statements | actions |", "| --- | ---: | ---: |");
   out.push(`| today (${count(s.currentPolicies, "policy", "policies")}) | ${n(s.currentStatements)} | ${n(s.currentActions)} |`);
   out.push(`| generated | ${n(s.generatedStatements)} | ${n(s.generatedActions)} |`);

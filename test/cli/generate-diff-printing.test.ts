@@ -157,3 +157,26 @@ describe("generate --format terraform and markdown on examples/demo-account: adv
     expect(r.stdout.match(/^### Right-sizing /gm)).toHaveLength(4);
   });
 });
+
+describe("generate --diff of a shared role's union", () => {
+  /** The `### Right-sizing` headings of a diff, and the names each puts in code spans. */
+  const headings = (text: string) => text.split("\n").filter((l) => l.startsWith("### Right-sizing "));
+  const named = (heading: string) => [...heading.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+
+  it("names the role once, and says the policy is for all the functions that use it", () => {
+    // aws-samples/serverless-patterns apigw-lambda-sfn-transcribe-translate-polly-sam (the public
+    // corpus, SOURCE.md there): six functions on one LambdaRole. Before: "Right-sizing `LambdaRole`
+    // for `LambdaRole`"; the demo account's orders-shared-role the same, by ARN.
+    const template = "/work/shared/corpus/serverless-patterns-sam/apigw-lambda-sfn-transcribe-translate-polly-sam/template.yaml";
+    const sam = run(["generate", template, "--diff"]);
+    expect(sam.code, sam.stderr).toBe(0);
+    expect(headings(sam.stdout)).toEqual(["### Right-sizing `LambdaRole` for all the functions that use it (the union of their policies)"]);
+    const account = run(["generate", demo, "--diff"]);
+    expect(account.code, account.stderr).toBe(0);
+    const all = headings(account.stdout);
+    expect(all).toContain("### Right-sizing `arn:aws:iam::111122223333:role/service-role/orders-shared-role` for all the functions that use it (the union of their policies)");
+    // A role of one function is still right-sized for that function.
+    expect(all).toContain("### Right-sizing `arn:aws:iam::111122223333:role/reports-role` for `arn:aws:lambda:us-east-1:111122223333:function:reports-generator`");
+    for (const h of all) expect(new Set(named(h)).size, h).toBe(named(h).length);
+  });
+});
