@@ -4,6 +4,17 @@
  * so the CLI can print one line instead of a stack trace.
  */
 
+/**
+ * The brand `instanceof` reads across copies of these classes. The package ships an ESM build and a
+ * CommonJS build, each with its own LeastroleError class; a program that has both loaded (its own
+ * code `import`s leastrole, a dependency `require`s it: the dual package hazard) got errors of one
+ * build that were not `instanceof` the other's class, and took an InputError for a bug. The symbol
+ * is from the global registry (Symbol.for), the same in both builds, and keys a non-enumerable
+ * property holding the names of the error's classes, from its own up to LeastroleError: not in
+ * JSON.stringify, Object.keys or the types, so the error's public shape is unchanged.
+ */
+const CLASSES: unique symbol = Symbol.for("leastrole.error.classes") as never;
+
 export class LeastroleError extends Error {
   readonly code: string;
   readonly file: string | undefined;
@@ -16,6 +27,21 @@ export class LeastroleError extends Error {
     this.code = code;
     this.file = options.file;
     this.path = options.path;
+    const classes: string[] = [];
+    for (let c: unknown = new.target; typeof c === "function" && c !== Error; c = Object.getPrototypeOf(c)) classes.push((c as { name: string }).name);
+    Object.defineProperty(this, CLASSES, { value: Object.freeze(classes), enumerable: false });
+  }
+
+  /**
+   * `err instanceof LeastroleError` (or InputError, ConfigError…): true for an error of this class
+   * or a subclass, made by this copy of leastrole or by another (the ESM and CommonJS builds, two
+   * installed versions): by the prototype chain, else by the brand naming the class (CLASSES).
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== "object" || value === null) return false;
+    const classes = (value as { [CLASSES]?: unknown })[CLASSES];
+    return Array.isArray(classes) && classes.includes(this.name);
   }
 
   /**

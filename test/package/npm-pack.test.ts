@@ -141,3 +141,51 @@ describe("the installed package, with Node alone", () => {
     expect(out.findings.some((f) => f.ruleId === "LR001")).toBe(true);
   });
 });
+
+describe("errors of the ESM and CommonJS builds in one program (the dual package hazard)", () => {
+  it("instanceof holds across the builds, for LeastroleError and each subclass, and the errors' shape is unchanged", () => {
+    // A program whose own code imports leastrole (ESM) while a dependency requires it (CommonJS)
+    // has both builds loaded, each with its own classes. Before, an InputError of one build was not
+    // instanceof the other's LeastroleError or InputError, so a program took it for a bug.
+    writeFileSync(join(project, "bad-config.yaml"), "scope: everything\n");
+    writeFileSync(
+      join(project, "mixed.mjs"),
+      `import { createRequire } from "node:module";
+       import * as esm from "leastrole";
+       const cjs = createRequire(import.meta.url)("leastrole");
+       const classes = ["LeastroleError", "InputError", "ConfigError", "CollectError", "PolicyParseError"];
+       const caught = async (f) => { try { await f(); } catch (e) { return e; } return null; };
+       const errors = {
+         cjsInput: await caught(() => cjs.normalize(["no-such-file.json"])),
+         cjsConfig: await caught(() => cjs.loadConfig("bad-config.yaml")),
+         cjsCollect: await caught(() => cjs.collect({ out: "" })),
+         esmInput: await caught(() => esm.normalize(["no-such-file.json"])),
+       };
+       const of = (lib, e) => Object.fromEntries(classes.map((c) => [c, e instanceof lib[c]]));
+       console.log(JSON.stringify({
+         names: Object.fromEntries(Object.entries(errors).map(([k, e]) => [k, e?.name])),
+         esmClasses: Object.fromEntries(Object.entries(errors).map(([k, e]) => [k, of(esm, e)])),
+         cjsClasses: Object.fromEntries(Object.entries(errors).map(([k, e]) => [k, of(cjs, e)])),
+         plain: [new Error("x") instanceof esm.LeastroleError, null instanceof cjs.LeastroleError, { name: "InputError" } instanceof esm.InputError],
+         shape: [errors.cjsInput, errors.esmInput].map((e) => ({ keys: Object.keys(e), json: JSON.stringify(e), text: String(e), code: e.code, file: e.file })),
+       }));`,
+    );
+    const out = JSON.parse(runNode(["mixed.mjs"])) as {
+      names: Record<string, string>;
+      esmClasses: Record<string, Record<string, boolean>>;
+      cjsClasses: Record<string, Record<string, boolean>>;
+      plain: boolean[];
+      shape: Array<{ keys: string[]; json: string; text: string; code: string; file: string }>;
+    };
+    expect(out.names).toEqual({ cjsInput: "InputError", cjsConfig: "ConfigError", cjsCollect: "CollectError", esmInput: "InputError" });
+    const only = (...yes: string[]) => Object.fromEntries(["LeastroleError", "InputError", "ConfigError", "CollectError", "PolicyParseError"].map((c) => [c, c === "LeastroleError" || yes.includes(c)]));
+    const expected = { cjsInput: only("InputError"), cjsConfig: only("ConfigError"), cjsCollect: only("CollectError"), esmInput: only("InputError") };
+    // Each error is an instance of its own class and LeastroleError in both builds, and of no other class.
+    expect(out.esmClasses).toEqual(expected);
+    expect(out.cjsClasses).toEqual(expected);
+    expect(out.plain).toEqual([false, false, false]);
+    // The same fields, JSON and one-line text whichever build made it: the brand adds nothing visible.
+    expect(out.shape[0]).toEqual(out.shape[1]);
+    expect(out.shape[0]).toEqual({ keys: ["code", "file", "path", "name"], json: '{"code":"input","file":"no-such-file.json","name":"InputError"}', text: "no-such-file.json: no such file or folder", code: "input", file: "no-such-file.json" });
+  });
+});
