@@ -308,7 +308,8 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     // unit that failed after writing part of its files) is not trusted: removed, and made again.
     writer.removeUnlisted(okFiles(previous.calls));
     // Said, since the options may not have been given: what this run continues.
-    const window = o.window ? `, CloudTrail window ${o.window.start.toISOString()} – ${o.window.end.toISOString()}` : "";
+    // With its length: a 90-day collection (collect's default) is not audit's 30-day window.
+    const window = o.window ? `, CloudTrail window ${windowText({ start: o.window.start.toISOString(), end: o.window.end.toISOString() })}` : "";
     const flags = asFlags({ ...previous.options, configAggregator: previous.options.configAggregator?.name ?? null });
     o.onProgress({ kind: "phase", message: `resuming the collection started at ${previous.startedAt} with ${flags}${window}` });
   }

@@ -373,7 +373,7 @@ describe("resume with nothing but --out and --resume", () => {
       expect(existsSync(join(out, `cloudtrail/s3/${TRAIL_BUCKET}/${trailFiles.inWindow.key}`))).toBe(true);
       const window = first.manifest.options.window;
       expect(progress[0]).toBe(
-        `resuming the collection started at ${first.manifest.startedAt} with --regions eu-west-1,us-east-1 --cloudtrail s3://${TRAIL_BUCKET}/team/, CloudTrail window ${window?.start} – ${window?.end}`,
+        `resuming the collection started at ${first.manifest.startedAt} with --regions eu-west-1,us-east-1 --cloudtrail s3://${TRAIL_BUCKET}/team/, CloudTrail window ${window?.start} – ${window?.end} (${Math.round(((Date.parse(window?.end ?? "") - Date.parse(window?.start ?? "")) / 86_400_000) * 10) / 10} days)`,
       );
 
       // Options given are still checked, and said as the flags that give them.

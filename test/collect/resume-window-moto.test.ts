@@ -91,6 +91,6 @@ describe("collect --resume with a CloudTrail window", () => {
     expect(other.stderr).toMatch(/^leastrole: .*cannot resume with another CloudTrail window: the collection was started with \S+ – \S+ \(30 days\), .*this run asks for \S+ – \S+ \(90 days\)/m);
     const same = run("--resume", "--days", "30");
     expect(same.status, same.stderr).toBe(0);
-    expect(same.stderr).toMatch(/resuming the collection started at \S+ with --regions us-east-1 --cloudtrail s3:\/\/\S+, CloudTrail window/);
+    expect(same.stderr).toMatch(/resuming the collection started at \S+ with --regions us-east-1 --cloudtrail s3:\/\/\S+, CloudTrail window \S+ – \S+ \(30 days\)/);
   });
 });
