@@ -13,6 +13,7 @@ import type { SamResource } from "./sam.js";
 import type { TemplateReader } from "./read-template.js";
 import { printable } from "../../printable.js";
 import { isVpcAccessType } from "../lambda-event-source-mappings.js";
+import { warnConditionalTarget } from "./conditional-targets.js";
 
 const SECRET_ACCESS_TYPES = new Set(["BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"]);
 
@@ -155,6 +156,7 @@ export function readFunction(reader: TemplateReader, id: string, r: SamResource)
   const envVars = isRecord(env) ? env.Variables : undefined;
   const environmentVariableNames = isRecord(envVars) ? Object.keys(envVars).sort() : [];
   const dlq = reader.prop(r, "DeadLetterConfig");
+  warnConditionalTarget(reader, r, "DeadLetterConfig", ["TargetArn"], "dead-letter queue", (v) => typedTarget(reader, v));
   const logging = reader.prop(r, "LoggingConfig");
   const tags = reader.tagsOf(reader.prop(r, "Tags"));
   const packageType = reader.propString(r, "PackageType");
@@ -294,6 +296,8 @@ export function readEventSourceMapping(reader: TemplateReader, id: string, r: Sa
     .filter((a): a is Record<string, unknown> => isRecord(a) && typeof a.Type === "string" && SECRET_ACCESS_TYPES.has(a.Type) && typeof a.URI === "string")
     .map((a) => a.URI as string)
     .sort();
+  warnConditionalTarget(reader, r, "EventSourceArn", [], "event source", (v) => typedTarget(reader, v));
+  warnConditionalTarget(reader, r, "DestinationConfig", ["OnFailure", "Destination"], "on-failure destination", (v) => typedTarget(reader, v));
   const dest = reader.prop(r, "DestinationConfig");
   const onFailure = isRecord(dest) && isRecord(dest.OnFailure) && typeof dest.OnFailure.Destination === "string" ? typedTarget(reader, dest.OnFailure.Destination) : null;
   const enabled = reader.prop(r, "Enabled");
@@ -390,6 +394,8 @@ export function readEventInvokeConfig(reader: TemplateReader, _id: string, r: Sa
     return isRecord(d) && typeof d.Destination === "string" ? typedTarget(reader, d.Destination) : null;
   };
   const destinations = { onSuccess: destOf("OnSuccess"), onFailure: destOf("OnFailure") };
+  warnConditionalTarget(reader, r, "DestinationConfig", ["OnSuccess", "Destination"], "on-success destination", (v) => typedTarget(reader, v));
+  warnConditionalTarget(reader, r, "DestinationConfig", ["OnFailure", "Destination"], "on-failure destination", (v) => typedTarget(reader, v));
   if (t.local) applyInvokeConfig(t.local.fn, t.qualifier, destinations);
   else if (t.patch) t.patch.patch.destinations = destinations;
 }
