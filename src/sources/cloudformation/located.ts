@@ -224,7 +224,7 @@ export function parseYamlLocated(text: string, file: string): Located {
     const line = lineOfNode(yamlNode);
     if (line !== null && !lines.has(path)) lines.set(path, line);
     let plain: unknown;
-    if (isScalar(node)) plain = node.value;
+    if (isScalar(node)) plain = yaml11Boolean(node) ?? node.value;
     else if (isMap(node)) {
       const obj: Record<string, unknown> = {};
       for (const pair of node.items) {
@@ -245,6 +245,21 @@ export function parseYamlLocated(text: string, file: string): Located {
   };
   const value = convert(doc.contents, "", 0);
   return { value, lineOf: (path) => lines.get(path) ?? null };
+}
+
+/**
+ * CloudFormation reads YAML 1.1, whose booleans include `yes`/`no`/`on`/`off` (also `Yes`, `YES` …):
+ * unquoted, they are `true`/`false` (a parameter's `Default: yes` is "true", a tag's `Value: NO` is
+ * "false", a mapping's `Enabled: no` is disabled; aws/aws-cli#5257, ASFHyP3/hyp3#2061). The yaml
+ * package reads YAML 1.2, where they are text, so `!Equals [!Ref Flag, "true"]` with
+ * `Default: yes` was false here and true when deployed. Single letters (`y`, `N`) stay text:
+ * `AttributeType: N` deploys as the DynamoDB type N. Quoted or tagged scalars are text as written.
+ */
+const YAML11_BOOLEAN = /^(?:yes|Yes|YES|on|On|ON|no|No|NO|off|Off|OFF)$/;
+
+function yaml11Boolean(node: { type?: string | undefined; tag?: string | undefined; value: unknown }): boolean | undefined {
+  if (node.type !== "PLAIN" || node.tag !== undefined || typeof node.value !== "string" || !YAML11_BOOLEAN.test(node.value)) return undefined;
+  return /^(?:yes|on)$/i.test(node.value);
 }
 
 function parseYaml(text: string, file: string): { doc: Document; counter: LineCounter } {
