@@ -548,7 +548,10 @@ export class TemplateReader {
         path,
       );
     }
-    for (const { code, path, message } of unreadConstructs(written)) this.warn(code, "warning", message, path);
+    for (const { code, path, message, resource } of unreadConstructs(written)) {
+      this.warn(code, "warning", message, path);
+      if (resource?.type === "AWS::IAM::Role") this.incomplete.add(this.roleArn(resource.id));
+    }
     for (const c of [...this.undecided].sort()) {
       // Name the parameters without a value it depends on, and how to give them: an Amplify
       // function's ShouldNotCreateEnvResources depends on `env`, which has no Default, and read

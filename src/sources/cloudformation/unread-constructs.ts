@@ -28,7 +28,30 @@ export interface UnreadConstruct {
   code: "cloudformation-transform" | "cloudformation-unsupported-intrinsic";
   path: string;
   message: string;
+  /** A property a macro reads: the resource that holds it (a role's policies are then a lower bound). */
+  resource?: { id: string; type: string };
 }
+
+/**
+ * The properties CloudFormation's resource schemas give the types whose grants the audit reads
+ * (CloudFormation Template Reference). Under a macro, a property outside them is the macro's
+ * input (ExecutionRoleBuilder's `Type`/`Name`/`Permissions` on an `AWS::IAM::Role`, which it turns
+ * into the role's policies): read as written it is nothing, and the role looked as if it had no
+ * policy, with only the template-wide warning to say otherwise.
+ */
+const SCHEMA_PROPERTIES: Record<string, ReadonlySet<string>> = {
+  "AWS::IAM::Role": new Set(["AssumeRolePolicyDocument", "Description", "ManagedPolicyArns", "MaxSessionDuration", "Path", "PermissionsBoundary", "Policies", "RoleName", "Tags"]),
+  "AWS::IAM::Policy": new Set(["Groups", "PolicyDocument", "PolicyName", "Roles", "Users"]),
+  "AWS::IAM::ManagedPolicy": new Set(["Description", "Groups", "ManagedPolicyName", "Path", "PolicyDocument", "Roles", "Users"]),
+  "AWS::IAM::RolePolicy": new Set(["PolicyDocument", "PolicyName", "RoleName"]),
+  // With the newest (DurableConfig, CapacityProviderConfig …): one missing here would only be said under a macro.
+  "AWS::Lambda::Function": new Set([
+    "Architectures", "CapacityProviderConfig", "Code", "CodeSigningConfigArn", "DeadLetterConfig", "Description", "DurableConfig", "Environment", "EphemeralStorage", "FileSystemConfigs",
+    "FunctionName", "FunctionScalingConfig", "Handler", "ImageConfig", "KmsKeyArn", "Layers", "LoggingConfig", "MemorySize", "PackageType", "PublishToLatestPublished", "RecursiveLoop",
+    "ReservedConcurrentExecutions", "Role", "Runtime", "RuntimeManagementConfig", "SnapStartConfig", "Tags", "TenancyConfig", "Timeout", "TracingConfig", "VpcConfig",
+  ]),
+  "AWS::Lambda::Permission": new Set(["Action", "EventSourceToken", "FunctionName", "FunctionUrlAuthType", "InvokedViaFunctionUrl", "Principal", "PrincipalOrgID", "SourceAccount", "SourceArn"]),
+};
 
 /** A transform's name and where its content comes from, as the template writes it. */
 function describeTransform(t: unknown): string {
@@ -85,9 +108,20 @@ export function unreadConstructs(template: Record<string, unknown>): UnreadConst
       message: `Resources: Fn::Transform (${describeTransform(resources["Fn::Transform"])}) adds resources at deployment that this template does not hold: the functions, roles and policies it adds are not in this audit`,
     });
   }
+  const macros = transforms.filter((t) => !(typeof t === "string" && MODELLED.has(t))).map(describeTransform);
   for (const [id, r] of Object.entries(resources)) {
     if (!isRecord(r) || typeof r.Type !== "string" || !READ.test(r.Type)) continue;
     walk(r.Properties, childPath(childPath("Resources", id), "Properties"), id, 0);
+    const known = SCHEMA_PROPERTIES[r.Type];
+    if (macros.length === 0 || known === undefined || !isRecord(r.Properties)) continue;
+    for (const k of Object.keys(r.Properties).filter((k) => !known.has(k))) {
+      out.push({
+        code: "cloudformation-transform",
+        path: childPath(childPath(childPath("Resources", id), "Properties"), k),
+        message: `${id}: ${k} is not a property of ${r.Type}: the transform ${macros.join(", ")} reads it at deployment and leastrole does not, so what it grants or configures is not in this audit${r.Type === "AWS::IAM::Role" ? " (the role's policies are a lower bound)" : ""}`,
+        resource: { id, type: r.Type },
+      });
+    }
   }
   return out;
 }
