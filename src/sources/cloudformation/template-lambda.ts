@@ -57,6 +57,24 @@ function defaultLogGroup(reader: TemplateReader, id: string, r: SamResource): st
   return `/aws/lambda/\${AWS::StackName}-${id.slice(0, 10)}*`;
 }
 
+/**
+ * A function's Layers. Lambda takes a layer *version* ARN only (`…:layer:<name>:<version>`, or an
+ * AWS `awslayer`): its CreateFunction refuses `…:layer:<name>` ("Member must satisfy regular
+ * expression pattern: (arn:…:layer:[a-zA-Z0-9-_]+:[0-9]+)|…", pulumi/pulumi-aws#750), as it
+ * refuses `:latest`, so such a function is not deployed as written. Said, naming the ARN; the
+ * value is kept as written (it names no version, so it joins none the inputs describe).
+ * Values with placeholders (`${LayerVersion}`) may be anything at deployment and are not said.
+ */
+function layerList(reader: TemplateReader, r: SamResource): string[] {
+  const layers = strings(reader.prop(r, "Layers"));
+  layers.forEach((arn, i) => {
+    if (arn.includes("${") || !/^arn:[^:]+:lambda:[^:]*:[^:]*:layer:/.test(arn) || /^arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+$/.test(arn)) return;
+    const path = childPath(childPath(childPath(r.sourcePath, "Properties"), "Layers"), i);
+    reader.warn("cloudformation-layer-not-a-version", "warning", `layer ${arn} is not a layer version ARN (…:layer:<name>:<version number>): Lambda refuses it when the stack is deployed, so the function is not created as written; give the version`, path);
+  });
+  return layers;
+}
+
 /** Characters of `<stack>-<logical ID>` that a generated function name keeps, a few to spare. */
 const KEPT_BEFORE_SUFFIX = 48;
 
@@ -182,7 +200,7 @@ export function readFunction(reader: TemplateReader, id: string, r: SamResource)
     destinations: { onSuccess: null, onFailure: null },
     logGroup: isRecord(logging) && typeof logging.LogGroup === "string" ? logging.LogGroup : defaultLogGroup(reader, id, r),
     logFormat: isRecord(logging) && (logging.LogFormat === "JSON" || logging.LogFormat === "Text") ? logging.LogFormat : null,
-    layers: strings(reader.prop(r, "Layers")),
+    layers: layerList(reader, r),
     fileSystems: (Array.isArray(reader.prop(r, "FileSystemConfigs")) ? (reader.prop(r, "FileSystemConfigs") as unknown[]) : [])
       .map((f) => (isRecord(f) && typeof f.Arn === "string" ? f.Arn : null))
       .filter((x): x is string => x !== null),
