@@ -9,7 +9,8 @@
  * (`Fn::Join [-, [<service>, <stage>, !Ref AWS::Region, lambdaRole]]`) stayed unresolved.
  *
  * The stack is named `provider.stackName`, else `<service>-<stage>` (the framework's default). The
- * account is not in the state: `--account-id` gives it.
+ * account is not in the state: `--account-id` gives it. Without the state file, what the template
+ * itself writes as text (templateSays).
  */
 
 import { existsSync, readFileSync } from "node:fs";
@@ -30,7 +31,11 @@ export function serverlessStateOptions(files: string[]): Map<string, StackTempla
   const dirs = new Set(files.filter((f) => TEMPLATES.some((t) => f.endsWith(t))).map((f) => dirname(resolve(f))));
   for (const dir of [...dirs].sort()) {
     const stateFile = join(dir, "serverless-state.json");
-    if (!existsSync(stateFile)) continue;
+    if (!existsSync(stateFile)) {
+      const said = templateSays(join(dir, TEMPLATES[0] as string));
+      if (said !== null) for (const t of TEMPLATES) out.set(join(dir, t), { options: said, stackTemplate: join(dir, TEMPLATES[0] as string) });
+      continue;
+    }
     let state: unknown;
     try {
       state = JSON.parse(readFileSync(stateFile, "utf8"));
@@ -52,4 +57,35 @@ export function serverlessStateOptions(files: string[]): Map<string, StackTempla
     for (const t of TEMPLATES) out.set(join(dir, t), { options, stackTemplate: update });
   }
   return out;
+}
+
+/**
+ * A template without its state file (committed alone, as in 15Dkatz/official_joke_api): what the
+ * framework wrote into it literally. Serverless Framework 1.x named the role
+ * `Fn::Join [-, [<service>, <stage>, <region>, lambdaRole]]` with the region as text (later
+ * versions write `!Ref AWS::Region` there), and the REST API's `ServiceEndpoint` output
+ * `https://<api>.execute-api.<region>.amazonaws.com/<stage>`. The stack's name is not taken:
+ * `<service>-<stage>` is only the default (`provider.stackName` changes it), which the state says
+ * and the template does not. Null when the template says no region (it stays unknown, as before).
+ */
+function templateSays(file: string): StackTemplateContext["options"] | null {
+  let template: unknown;
+  try {
+    template = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return null; // a missing or damaged template is said by the reader
+  }
+  if (!isRecord(template)) return null;
+  const options: StackTemplateContext["options"] = {};
+  const role = isRecord(template.Resources) && isRecord(template.Resources.IamRoleLambdaExecution) ? template.Resources.IamRoleLambdaExecution : null;
+  const roleName = role && isRecord(role.Properties) && isRecord(role.Properties.RoleName) ? role.Properties.RoleName["Fn::Join"] : undefined;
+  const parts = Array.isArray(roleName) && roleName[0] === "-" && Array.isArray(roleName[1]) ? (roleName[1] as unknown[]) : [];
+  if (parts.length === 4 && parts[3] === "lambdaRole") {
+    const region = stringOf(parts[2]);
+    if (region !== undefined && isRegionCode(region)) options.region = region;
+  }
+  const endpoint = isRecord(template.Outputs) && isRecord(template.Outputs.ServiceEndpoint) ? JSON.stringify(template.Outputs.ServiceEndpoint.Value) : "";
+  const m = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/.exec(endpoint);
+  if (options.region === undefined && m !== null && isRegionCode(m[1] as string)) options.region = m[1] as string;
+  return Object.keys(options).length > 0 ? options : null;
 }
