@@ -710,7 +710,7 @@ describe("what the sweep's plans say, one by one", () => {
     expect(normalizeFragments([f]).document.functions.map((x) => x.aliases)).toEqual([[]]);
   });
 
-  it("without the .tf files, a policy document's `\"${aws_cloudwatch_log_group.fn.arn}:*\"` is read as the reference alone, and said so: the plan's configuration holds references, not the text around them", () => {
+  it("without the .tf files, a policy document's `\"${aws_cloudwatch_log_group.fn.arn}:*\"` is read as the reference alone, and said so visibly (a warning, the plan partial): the plan's configuration holds references, not the text around them", () => {
     const f = read("sweep-log-group-suffix", false);
     expect(f.policies.map((p) => grants(p.document))).toEqual([[[["logs:CreateLogStream", "logs:PutLogEvents"], ["${aws_cloudwatch_log_group.fn.arn}", "${aws_cloudwatch_log_group.fn.arn}"]]]]);
     // What the configuration section says of the element: its references only.
@@ -718,8 +718,11 @@ describe("what the sweep's plans say, one by one", () => {
     const doc = plan.configuration.root_module.resources.find((r: { address: string }) => r.address === "data.aws_iam_policy_document.logs_doc");
     expect(Object.keys(doc.expressions.statement[0].resources)).toEqual(["references"]);
     const said = f.warnings.find((w) => w.path === "resource_changes[0]")!;
-    expect([said.code, said.severity]).toEqual(["terraform-unknown-value", "info"]);
+    // Before: an info warning the table does not print, the log requirement "conditional" with no
+    // finding, and the plan not partial.
+    expect([said.code, said.severity]).toEqual(["terraform-reference-alone", "warning"]);
     expect(said.message).toContain("not the text written around them");
+    expect(f.partial).toBe(true);
     expect(said.message).toContain("--tf-config");
     // The module's logs policy, read alone, names its statement list, not a resource: nothing more to say.
     const module = read("tfmod-async", false).warnings.filter((w) => w.code === "terraform-unknown-value");

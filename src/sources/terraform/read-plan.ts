@@ -50,7 +50,10 @@ import { placeholderOf, renderedLine, Unknown, type HclValue, type RenderedFile 
  * same reference list, and the element is read as the reference alone.
  */
 const ALONE_PLACEHOLDERS =
-  "; the plan gives only the references each value is made of, not the text written around them (`\"${aws_cloudwatch_log_group.x.arn}:*\"` reads as the log group's ARN without `:*`), so each is read as its reference alone: give the configuration's folder with --tf-config to read them from the .tf files";
+  "; the plan gives only the references each value is made of, not the text written around them (`\"${aws_cloudwatch_log_group.x.arn}:*\"` reads as the log group's ARN without `:*`), so each is read as its reference alone, and whether the statement grants what a function needs is not known (the plan is read as partial): give the configuration's folder with --tf-config to read them from the .tf files";
+
+/** The code of a policy value read as its reference alone, which makes the plan partial. */
+const REFERENCE_ALONE = "terraform-reference-alone";
 
 /** `${aws_cloudwatch_log_group.fn.arn}`: a placeholder naming a resource's attribute, not a statement's list. */
 function isAttributePlaceholder(p: string): boolean {
@@ -301,7 +304,7 @@ export class PlanReader {
     fragment.partial =
       ix.errored ||
       fragment.incompletePrincipals.length > 0 ||
-      this.warnings.some((w) => w.code === "terraform-external-role" || ((w.code === "terraform-deferred-change" || w.code === "terraform-plan-format-unknown" || w.code === "terraform-unplanned-resource" || w.code === "terraform-plan-incomplete") && w.severity === "warning"));
+      this.warnings.some((w) => w.code === "terraform-external-role" || w.code === REFERENCE_ALONE || ((w.code === "terraform-deferred-change" || w.code === "terraform-plan-format-unknown" || w.code === "terraform-unplanned-resource" || w.code === "terraform-plan-incomplete") && w.severity === "warning"));
     fragment.warnings = sortWarnings(this.warnings);
     fragment.source.records = fragment.roles.length + fragment.principals.length + fragment.policies.length + fragment.functions.length;
     fragment.statementLocations = this.statementLocations(fragment);
@@ -766,10 +769,15 @@ export class PlanReader {
         this.warn("terraform-policy-from-config", "info", `${r.address}.${attr}: built from ${data.address}, known only after apply; ${rebuilt.fromConfig} statement list${rebuilt.fromConfig === 1 ? "" : "s"} read from its block in the .tf files`, data.jsonPath);
       }
       if (rebuilt.placeholders.length > 0) {
+        // Read as its reference alone (no .tf files): `"${aws_cloudwatch_log_group.x.arn}:*"` is
+        // the log group's ARN without `:*`, so whether the statement grants what a requirement
+        // needs is not known. Before, an info warning (not printed in the table) said so, the
+        // requirement was "conditional" without a finding, and the audit was not partial.
+        const alone = !this.configValues && rebuilt.placeholders.some(isAttributePlaceholder);
         this.warn(
-          "terraform-unknown-value",
-          "info",
-          `${r.address}.${attr}: built from ${data.address}, whose values ${[...new Set(rebuilt.placeholders)].join(", ")} are known only after apply${this.configValues || !rebuilt.placeholders.some(isAttributePlaceholder) ? "" : ALONE_PLACEHOLDERS}`,
+          alone ? REFERENCE_ALONE : "terraform-unknown-value",
+          alone ? "warning" : "info",
+          `${r.address}.${attr}: built from ${data.address}, whose values ${[...new Set(rebuilt.placeholders)].join(", ")} are known only after apply${alone ? ALONE_PLACEHOLDERS : ""}`,
           data.jsonPath,
         );
       }
