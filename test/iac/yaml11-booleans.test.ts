@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { readCloudFormationTemplate } from "../../src/sources/cloudformation/index.js";
 import { parseYamlLocated } from "../../src/sources/cloudformation/located.js";
+import { parameterViolation } from "../../src/sources/cloudformation/parameters.js";
 
 const TEMPLATE = `Parameters:
   UsePolicy:
@@ -55,5 +56,11 @@ describe("YAML 1.1 booleans, as CloudFormation reads them", () => {
     expect(f.roles[0]?.inlinePolicies.map((p) => p.name)).toEqual(["consume"]);
     expect(f.functions[0]?.triggers.map((t) => t.state)).toEqual(["Disabled"]);
     expect(f.warnings.filter((w) => w.code === "cloudformation-undecided-condition")).toEqual([]);
+  });
+
+  it("AllowedValues [yes, no] are [true, false]: a --parameter of yes is refused, as CloudFormation refuses it, and the message says why", () => {
+    const spec = (parseYamlLocated(TEMPLATE, "t.yaml").value as { Parameters: { UsePolicy: unknown } }).Parameters.UsePolicy;
+    expect(parameterViolation(spec, "true")).toBeNull();
+    expect(parameterViolation(spec, "yes")).toBe("must be one of AllowedValues [true, false]; unquoted in the template, yes/no/on/off are YAML 1.1 booleans, which CloudFormation reads as true/false: give true");
   });
 });

@@ -51,7 +51,9 @@ export function parameterViolation(spec: unknown, value: string): string | null 
     if (Array.isArray(spec.AllowedValues)) {
       const allowed = spec.AllowedValues.map(text);
       const ok = allowed.includes(item) || (numeric && allowed.some((a) => a.trim() !== "" && Number(a) === Number(item)));
-      if (!ok) return `${member}must be one of AllowedValues [${allowed.join(", ")}]${explain}`;
+      // `AllowedValues: [yes, no]` unquoted is [true, false] to CloudFormation (YAML 1.1, located.ts): say why `yes` is refused.
+      const yaml11 = spec.AllowedValues.some((a) => typeof a === "boolean") && /^(?:yes|no|on|off)$/i.test(item) ? `; unquoted in the template, yes/no/on/off are YAML 1.1 booleans, which CloudFormation reads as true/false: give ${/^(?:yes|on)$/i.test(item) ? "true" : "false"}` : "";
+      if (!ok) return `${member}must be one of AllowedValues [${allowed.join(", ")}]${explain}${yaml11}`;
     }
     if (pattern && !numeric && !pattern.test(item)) return `${member}must match AllowedPattern ${spec.AllowedPattern as string}${explain}`;
     if (numeric) {
