@@ -20,6 +20,7 @@ import { isAliasConfiguration, isListAliases, readLambdaAliases } from "./lambda
 import { isBarePolicyDocument } from "./policy-document-file.js";
 import { isAwsConfigOutput, oversizedConfigNotificationHint, readAwsConfig } from "./aws-config.js";
 import { isObject } from "./record-reader.js";
+import { accessAnalyzerEventsHint } from "../usage/access-analyzer.js";
 import type { PathContext, ReaderInput, SourceFragment } from "./types.js";
 
 export type Detection =
@@ -54,6 +55,9 @@ export function detect(values: unknown[], context: PathContext | null = null): D
   if (all(values, (v) => isListAliases(v) || isAliasConfiguration(v))) return { kind: "lambda-aliases", read: readLambdaAliases };
   if (all(values, isLayersOutput)) return { kind: "lambda-layers", read: readLambdaLayers };
   if (values.length === 1 && isBarePolicyDocument(values[0])) return { kind: "policy-document" };
+  // Access Analyzer's finding events are EventBridge events, but no Lambda event payload: said with what to give.
+  const analyzerEvents = accessAnalyzerEventsHint(values);
+  if (analyzerEvents !== null) return { kind: "not-used", what: analyzerEvents };
   const known = knownUnusedShape(values);
   if (known) return { kind: "not-used", what: known };
   return { kind: "unknown" };

@@ -10,6 +10,7 @@ import { basename, join } from "node:path";
 import { LeastroleError, toError } from "../errors.js";
 import type { Warning } from "../model/document.js";
 import { ACCESS_ADVISOR_JOB_ONLY, analyzerOutputHint, detect } from "./detect.js";
+import { ACCESS_ANALYZER_UNUSED_EVENTS } from "../usage/access-analyzer.js";
 import { CONFIG_OVERSIZED_NOTIFICATION } from "./aws-config.js";
 import { decodeGunzipped, gunzipped, isLargeUtf8, looksLikeJson, parseJsonDocuments, sha256 } from "./json-input.js";
 import { parseLargeJson } from "./large-json.js";
@@ -204,9 +205,10 @@ function readValues(file: string, digest: string, values: unknown[], data: Uint8
       if (detection.what.startsWith(ACCESS_ADVISOR_JOB_ONLY) && context.call === "iam-generate-service-last-accessed-details") {
         return { fragment: null, warnings: [{ code: "input-not-used", severity: "info", file, message: "skipped: an Access Advisor job id (the usage stage reads it to name the role of the report beside it)" }] };
       }
-      // A job id alone, or an oversized Config notification (its item is in S3): the data the user
-      // meant to give is not in the file, a warning.
-      const missing = detection.what.startsWith(ACCESS_ADVISOR_JOB_ONLY) || detection.what.startsWith(CONFIG_OVERSIZED_NOTIFICATION);
+      // A job id alone, an oversized Config notification (its item is in S3), or Access Analyzer's
+      // unused-access finding events (the finding is not in them): the data the user meant to
+      // give is not in the file, a warning.
+      const missing = detection.what.startsWith(ACCESS_ADVISOR_JOB_ONLY) || detection.what.startsWith(CONFIG_OVERSIZED_NOTIFICATION) || detection.what.startsWith(ACCESS_ANALYZER_UNUSED_EVENTS);
       return { fragment: null, warnings: [{ code: "input-not-used", severity: missing ? "warning" : "info", file, message: `skipped: ${detection.what}` }] };
     }
     case "policy-document":

@@ -108,3 +108,34 @@ export function parseAccessAnalyzer(doc: unknown): AccessAnalyzerFinding[] {
   });
   return out;
 }
+
+/**
+ * The EventBridge events IAM Access Analyzer sends of its findings (source `aws.access-analyzer`;
+ * IAM User Guide, "Monitoring AWS Identity and Access Management Access Analyzer with Amazon
+ * EventBridge", https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-eventbridge.html):
+ * "Unused Access Finding for IAM entities", "Access Analyzer Finding" (external access) and
+ * "Internal Access Finding". An unused-access event names the finding (`findingId`), its resource
+ * and type, and counts the unused services and actions (`numberOfUnusedServices`,
+ * `numberOfUnusedActions`), but names none of them: no service, action or time to agree with a
+ * label. What to say of a file of them (one event, a list, or one per line), else null. Before,
+ * an event was taken for a CloudTrail record in an EventBridge envelope ("record skipped: missing
+ * eventTime") by the usage reader, and for "a Lambda event payload" by the account readers.
+ */
+/** How the message of unused-access finding events starts (read-sources.ts makes it a warning: the data meant is not in the file). */
+export const ACCESS_ANALYZER_UNUSED_EVENTS = 'IAM Access Analyzer "Unused Access Finding for IAM entities" EventBridge event';
+
+export function accessAnalyzerEventsHint(values: unknown[]): string | null {
+  const events = values.flatMap((v) => (Array.isArray(v) ? v : [v]));
+  if (events.length === 0 || !events.every((e) => isObj(e) && e.source === "aws.access-analyzer" && typeof e["detail-type"] === "string" && isObj(e.detail))) return null;
+  const details = (events as Obj[]).map((e) => ({ type: String(e["detail-type"]), detail: e.detail as Obj, analyzer: Array.isArray(e.resources) ? s(e.resources[0]) : null }));
+  const unused = details.filter((d) => /^Unused Access Finding/i.test(d.type));
+  if (unused.length === 0) {
+    const types = [...new Set(details.map((d) => d.type))].sort().join(", ");
+    return `IAM Access Analyzer EventBridge events (${types}) hold no unused-access data and are not used: give get-finding-v2 output of an unused-access analyzer's findings (aws accessanalyzer get-finding-v2 --analyzer-arn … --id … for each UnusedPermission finding)`;
+  }
+  const first = unused[0]!;
+  const id = s(first.detail.findingId) ?? s(first.detail.id) ?? "<findingId>";
+  const more = unused.length > 1 ? ` (and so for the other ${unused.length - 1})` : "";
+  const one = unused.length === 1;
+  return `${ACCESS_ANALYZER_UNUSED_EVENTS}${one ? "" : "s"} (${unused.length}) name${one ? "s" : ""} the finding${one ? "" : "s"}, ${one ? "its" : "their"} role and type (an UnusedPermission finding's only counts its unused services and actions), but no unused service or action and no time of last use, so ${one ? "it is" : "they are"} not used: give the finding itself, aws accessanalyzer get-finding-v2 --analyzer-arn ${first.analyzer ?? "<analyzer ARN>"} --id ${printable(id)}${more}`;
+}

@@ -21,7 +21,7 @@ import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { constants, gunzipSync } from "node:zlib";
 import { accessAdvisorPages, depthCutTrackedActions, mergeAccessAdvisorPages, notTheRolesReport, parseAccessAdvisor, type AccessAdvisorReport } from "./access-advisor.js";
-import { accessAnalyzerNextTokens, isAccessAnalyzerOutput, parseAccessAnalyzer, unusedPermissionWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
+import { accessAnalyzerEventsHint, accessAnalyzerNextTokens, isAccessAnalyzerOutput, parseAccessAnalyzer, unusedPermissionWithoutDetails, type AccessAnalyzerFinding } from "./access-analyzer.js";
 import { FileAccumulator, type AccumulateOptions, type FilePartial } from "./accumulate.js";
 import { eventMessages, isSubscriptionMessage, logEventsIncomplete, logEventsKind } from "./cloudwatch-logs.js";
 import { foreignLakeRows, isLakeResults, lakePageOf, lakeStatusProblem } from "./lake-page.js";
@@ -322,6 +322,7 @@ function readContent(data: Buffer, acc: FileAccumulator, result: FileResult, opt
       readAccessAdvisor(pages, acc, result);
       return;
     }
+    if (accessAnalyzerEventsInStream(trimmed, acc)) return;
     readJsonStream(trimmed, acc, (e as Error).message);
     return;
   }
@@ -345,6 +346,7 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
     result.trails.push(parseEventSelectors(doc));
     return;
   }
+  if (accessAnalyzerEvents([doc], acc)) return;
   if (isAccessAnalyzerOutput(doc)) {
     acc.format = "access-analyzer";
     try {
@@ -487,6 +489,30 @@ function readDocument(doc: unknown, acc: FileAccumulator, result: FileResult): v
     return;
   }
   notOurs(acc, `not CloudTrail, usage rows, Access Advisor or Access Analyzer data (top-level ${Array.isArray(doc) ? "array" : isObj(doc) ? `keys: ${Object.keys(doc).slice(0, 6).join(", ")}` : typeof doc})`);
+}
+
+/**
+ * IAM Access Analyzer's EventBridge events of its findings (accessAnalyzerEventsHint): said, with
+ * the get-finding-v2 call that gives the finding, instead of read as CloudTrail records in an
+ * EventBridge envelope. A warning, not partial usage: findings label nothing (they only agree
+ * with the labels of the logs or Access Advisor), as a cut findings list is not partial either.
+ */
+function accessAnalyzerEvents(values: unknown[], acc: FileAccumulator): boolean {
+  const hint = accessAnalyzerEventsHint(values);
+  if (hint === null) return false;
+  acc.format = "access-analyzer-events";
+  acc.warnings.push(warn("access-analyzer-events", hint, acc.path));
+  return true;
+}
+
+/** The same events one per line (an EventBridge rule's target writing each event): read no further than the first value that is none. */
+function accessAnalyzerEventsInStream(text: string, acc: FileAccumulator): boolean {
+  const values: unknown[] = [];
+  for (const v of jsonValues(text)) {
+    if (v.error !== undefined || accessAnalyzerEventsHint([v.value]) === null) return false;
+    values.push(v.value);
+  }
+  return values.length > 0 && accessAnalyzerEvents(values, acc);
 }
 
 /**
