@@ -16,8 +16,9 @@
  *   QueryInfo, NextToken?}`, rows holding only the fields the query selected;
  * - `get-aggregate-resource-config`: one item, `{ConfigurationItem}`;
  * - a configuration item change notification, `{messageType: "ConfigurationItemChangeNotification",
- *   configurationItem}` (SNS), alone or as an EventBridge event's detail: one item, `configuration`
- *   an object.
+ *   configurationItem}`, alone, as an EventBridge event's detail, as the Message of the SNS message
+ *   Config's topic delivers (alone, or in the Lambda event of an SNS or SQS subscriber), or as a
+ *   custom rule's invokingEvent (carriedMessages): one item, `configuration` an object.
  *
  * Each item's configuration is turned into the shape of the API the other readers take (a
  * get-account-authorization-details RoleDetail or ManagedPolicyDetail, a Lambda
@@ -137,13 +138,33 @@ function pagesOf(values: unknown[]): Page[] | null {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     const base = many ? `[${i}]` : "";
-    const page = pageOf(v, base);
-    if (page) pages.push(page);
-    else if (Array.isArray(v) && v.length > 0 && v.every((p) => pageOf(p, "") !== null)) {
-      v.forEach((p, j) => pages.push(pageOf(p, `${base}[${j}]`)!));
+    const found = pagesAt(v, base);
+    if (found) pages.push(...found);
+    else if (Array.isArray(v) && v.length > 0) {
+      const each = v.map((p, j) => pagesAt(p, `${base}[${j}]`));
+      if (each.some((p) => p === null)) return null;
+      for (const p of each) pages.push(...p!);
     } else return null;
   }
   return pages.length > 0 ? pages : null;
+}
+
+/**
+ * The pages at `path`: a page itself, or what a message that carries notifications holds (see
+ * carriedMessages), each of which must be a page; else null.
+ */
+function pagesAt(v: unknown, path: string): Page[] | null {
+  const page = pageOf(v, path);
+  if (page) return [page];
+  const carried = carriedMessages(v, path);
+  if (carried === null) return null;
+  const pages: Page[] = [];
+  for (const m of carried) {
+    const inner = pagesAt(m.value, m.path);
+    if (inner === null) return null;
+    pages.push(...inner);
+  }
+  return pages;
 }
 
 /** One page of a Config output at `path`, or an EventBridge event carrying one (its detail); else null. */
@@ -161,6 +182,56 @@ function configChangeEventDetail(v: unknown): JsonObject | null {
   return formOf(detail)?.form === "notification" ? (detail as JsonObject) : null;
 }
 
+/** A JSON document in a string (an SNS Message, an SQS body, a rule's invokingEvent), or undefined when it is none. */
+function parsedString(v: unknown): unknown {
+  if (typeof v !== "string" || !v.trimStart().startsWith("{")) return undefined;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The messages a delivery wraps a Config notification in, each as the JSON its string holds, with
+ * its path; null when `v` is none of them:
+ * - an SNS message (`{Type: "Notification", TopicArn, Message: "<notification as JSON>"}`): what
+ *   Config's SNS topic delivers (an HTTP/S subscriber, an SQS queue without raw message
+ *   delivery, a saved message; Amazon SNS Developer Guide, "Amazon SNS message and JSON formats");
+ * - the event Lambda hands a function subscribed to the topic (`Records[].Sns`, EventSource
+ *   "aws:sns"), or reading an SQS queue (`Records[].body`, eventSource "aws:sqs": the SNS message,
+ *   or with raw message delivery the notification itself; Lambda Developer Guide, "Using Lambda
+ *   with Amazon SNS" and "… Amazon SQS");
+ * - the event Config invokes a custom rule's function with (`invokingEvent`, the notification as a
+ *   JSON string, beside `configRuleName`, `resultToken` …; AWS Config Developer Guide, "Example
+ *   Events for AWS Config Rules",
+ *   https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_example-events.html).
+ * Before, these were "a Lambda event payload" or not an input at all, and the roles and functions
+ * they carry were never audited.
+ */
+function carriedMessages(v: unknown, path: string): Array<{ value: unknown; path: string }> | null {
+  if (!isObject(v)) return null;
+  if (v["Type"] === "Notification" && typeof v["Message"] === "string" && typeof v["TopicArn"] === "string") {
+    const message = parsedString(v["Message"]);
+    return message === undefined ? null : [{ value: message, path: joinPath(path, "Message") }];
+  }
+  if (typeof v["invokingEvent"] === "string" && (typeof v["configRuleName"] === "string" || typeof v["configRuleArn"] === "string" || "resultToken" in v)) {
+    const event = parsedString(v["invokingEvent"]);
+    return event === undefined ? null : [{ value: event, path: joinPath(path, "invokingEvent") }];
+  }
+  const records = v["Records"];
+  if (!Array.isArray(records) || records.length === 0) return null;
+  const out: Array<{ value: unknown; path: string }> = [];
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    const at = joinPath(joinPath(path, "Records"), i);
+    if (isObject(r) && r["EventSource"] === "aws:sns" && isObject(r["Sns"])) out.push({ value: r["Sns"], path: joinPath(at, "Sns") });
+    else if (isObject(r) && r["eventSource"] === "aws:sqs" && parsedString(r["body"]) !== undefined) out.push({ value: parsedString(r["body"]), path: joinPath(at, "body") });
+    else return null;
+  }
+  return out;
+}
+
 /** How an oversized configuration item change notification's message starts (read-sources.ts warns it). */
 export const CONFIG_OVERSIZED_NOTIFICATION = "an AWS Config oversized configuration item change notification";
 
@@ -174,6 +245,15 @@ export const CONFIG_OVERSIZED_NOTIFICATION = "an AWS Config oversized configurat
  * An IAM role with many policies is such an item.
  */
 export function oversizedConfigNotificationHint(v: unknown): string | null {
+  // The same notification carried by SNS, SQS or a rule's event (carriedMessages): said alike.
+  const carried = carriedMessages(v, "");
+  if (carried !== null) {
+    for (const m of carried) {
+      const hint = oversizedConfigNotificationHint(m.value);
+      if (hint !== null) return hint;
+    }
+    return null;
+  }
   const n = isObject(v) && v["source"] === "aws.config" && isObject(v["detail"]) ? v["detail"] : v;
   if (!isObject(n) || n["messageType"] !== "OversizedConfigurationItemChangeNotification") return null;
   const summary = isObject(n["configurationItemSummary"]) ? n["configurationItemSummary"] : {};

@@ -93,6 +93,12 @@ function knownUnusedShape(values: unknown[]): string | null {
   if (isObject(v)) {
     const oversized = oversizedConfigNotificationHint(v);
     if (oversized !== null) return oversized;
+    // A custom Config rule's event whose invokingEvent holds no item (a periodic rule's
+    // ScheduledNotification; aws-config.ts reads those that hold one).
+    if (typeof v["invokingEvent"] === "string" && (typeof v["configRuleName"] === "string" || typeof v["configRuleArn"] === "string")) {
+      const type = /"messageType"\s*:\s*"(\w+)"/.exec(v["invokingEvent"])?.[1];
+      return `an AWS Config rule's event${type ? ` (${type})` : ""}: it carries no configuration item`;
+    }
     if (isLambdaEventPayload(v)) return "a Lambda event payload (what a service hands a function, as in a SAM project's events/ or sam local generate-event), not activity data";
     if (Array.isArray(v["Records"]) && members(v["Records"] as unknown[]).some((r) => isObject(r) && "eventSource" in r)) return CLOUDTRAIL_NOT_READ;
     if ("ServicesLastAccessed" in v) return "IAM Access Advisor output (read by the usage stage)";
