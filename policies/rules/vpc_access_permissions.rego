@@ -4,7 +4,9 @@
 #   A function attached to a VPC needs its execution role to manage elastic network interfaces
 #   (ec2:CreateNetworkInterface, DescribeNetworkInterfaces, DeleteNetworkInterface,
 #   AssignPrivateIpAddresses, UnassignPrivateIpAddresses); without them Lambda cannot create or
-#   update the function's network interfaces and the function fails (medium). `$LATEST` and each
+#   update the function's network interfaces and the function fails (medium). Lambda's guide also
+#   lists ec2:DescribeSubnets, which AWSLambdaVPCAccessExecutionRole grants since 2024 but older
+#   roles lack: missing alone, Lambda may need it (low). `$LATEST` and each
 #   published version running with the role count: a version keeps the VpcConfig it was published
 #   with. Conversely, a role none of whose functions or versions is in a VPC but that carries these
 #   permissions lets a compromised
@@ -21,8 +23,8 @@
 #   severity: medium
 #   category: configuration
 #   remediation: |
-#     For a VPC function, attach AWSLambdaVPCAccessExecutionRole (or allow the five ec2 actions on
-#     `*`). For a function outside any VPC, remove them (detach AWSLambdaVPCAccessExecutionRole).
+#     For a VPC function, attach AWSLambdaVPCAccessExecutionRole (or allow the six ec2 actions of
+#     Lambda's guide on `*`). For a function outside any VPC, remove them (detach AWSLambdaVPCAccessExecutionRole).
 package leastrole.rules.vpc_access_permissions
 
 import data.leastrole.lib.analysis
@@ -38,9 +40,10 @@ missing_findings := [finding |
 	finding := {
 		"resource": analysis.function_resource(fn),
 		"detail": "missing",
-		"severity": severity_missing(fn.analysis.roleIncomplete),
-		"message": sprintf("Function %s runs in %s but its execution role does not allow %s%s", [
+		"severity": severity_missing(essential_missing(missing), fn.analysis.roleIncomplete),
+		"message": sprintf("Function %s runs in %s but its execution role does not allow %s%s%s", [
 			analysis.display_name(fn), vpc_text(fn, missing[0].subject), concat(", ", actions),
+			only_discovery_text(essential_missing(missing)),
 			analysis.lambda_module_turn_on(fn, "vpc", "set attach_network_policy = true there, which attaches the module's copy of AWSLambdaENIManagementAccess"),
 		]),
 		"evidence": {
@@ -106,6 +109,19 @@ unneeded_advice(fn) := analysis.lambda_module_advice(fn, "set attach_network_pol
 
 else := ""
 
-severity_missing(true) := "info"
+# ec2:DescribeSubnets is required but not essential (src/analysis/requirements.ts,
+# VPC_SUBNET_DISCOVERY): the Lambda Developer Guide lists it with the five ENI actions
+# (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions)
+# and AWSLambdaVPCAccessExecutionRole grants it since v3 (2024), but AWSLambdaENIManagementAccess and
+# older roles lack it and their VPC functions run: missing alone, it is "may" (low), not "cannot".
+essential_missing(missing) := count([r | some r in missing; r.essential]) > 0
 
-severity_missing(false) := "medium"
+only_discovery_text(true) := ""
+
+only_discovery_text(false) := ", which Lambda's guide lists with the network-interface actions (AWSLambdaVPCAccessExecutionRole grants it since its 2024 version; AWSLambdaENIManagementAccess does not): Lambda may need it to manage the function's network interfaces"
+
+severity_missing(_, true) := "info"
+
+severity_missing(true, false) := "medium"
+
+severity_missing(false, false) := "low"

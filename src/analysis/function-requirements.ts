@@ -8,7 +8,10 @@ import type { Requirement, UnneededCapability } from "../model/analysis.js";
 import { actionApplies, evaluateRequest } from "./iam.js";
 import { principalContext, timeOf } from "./context.js";
 import { pointers, type PrincipalPolicies } from "./policies.js";
-import { inVpc, requiredPermissions, runConfigurations, TRACING_ACTIONS, VPC_ACTIONS } from "./requirements.js";
+import { inVpc, requiredPermissions, runConfigurations, TRACING_ACTIONS, VPC_ACTIONS, VPC_SUBNET_DISCOVERY } from "./requirements.js";
+
+/** The VPC actions that only read (see unneededCapabilities). */
+const VPC_READS: ReadonlySet<string> = new Set(["ec2:DescribeNetworkInterfaces", VPC_SUBNET_DISCOVERY]);
 
 const POLLER_VPC_KINDS = new Set(["kafka", "self-managed-kafka", "mq", "docdb"]);
 
@@ -106,13 +109,17 @@ export function unneededCapabilities(role: Role, policies: PrincipalPolicies, fn
         refs.push(...r.explanation.statements);
       }
     }
-    // ec2:DescribeNetworkInterfaces alone is a read a function's own code makes (a custom resource
-    // that looks up a VPC endpoint's interfaces), not a VPC attachment left behind: the capability is
-    // the interfaces Lambda creates and deletes, so it is unneeded only when one of those is granted.
-    if (purpose === "vpc" && !granted.some((a) => a !== "ec2:DescribeNetworkInterfaces")) return;
+    // ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets alone are reads a function's own code
+    // makes (a custom resource that looks up a VPC endpoint's interfaces or a subnet), not a VPC
+    // attachment left behind: the capability is the interfaces Lambda creates and deletes, so it is
+    // unneeded only when one of those is granted, and then the reads are listed with them.
+    if (purpose === "vpc" && !granted.some((a) => !VPC_READS.has(a))) return;
     if (granted.length > 0) out.push({ purpose, actions: granted.sort(), statements: pointers(refs) });
   };
-  if (!needsVpc) check("vpc", VPC_ACTIONS);
+  // The six actions of the Lambda Developer Guide's list, as AWSLambdaVPCAccessExecutionRole v3
+  // grants them (requirements.ts): before, ec2:DescribeSubnets was left out, so a role outside any
+  // VPC with that policy was told to remove five of its six VPC actions.
+  if (!needsVpc) check("vpc", [...VPC_ACTIONS, VPC_SUBNET_DISCOVERY]);
   if (!needsTracing) check("tracing", TRACING_ACTIONS);
   return out;
 }

@@ -31,7 +31,12 @@ export interface RequiredPermission {
   essential: boolean;
 }
 
-/** ENI management Lambda does for a VPC function (AWSLambdaVPCAccessExecutionRole). */
+/**
+ * ENI management Lambda does with the execution role for a VPC function. The Lambda Developer
+ * Guide ("Giving Lambda functions access to resources in an Amazon VPC", Required IAM permissions,
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions)
+ * lists these five and ec2:DescribeSubnets (VPC_SUBNET_DISCOVERY), all on `"Resource": "*"`.
+ */
 export const VPC_ACTIONS = [
   "ec2:AssignPrivateIpAddresses",
   "ec2:CreateNetworkInterface",
@@ -39,6 +44,17 @@ export const VPC_ACTIONS = [
   "ec2:DescribeNetworkInterfaces",
   "ec2:UnassignPrivateIpAddresses",
 ] as const;
+
+/**
+ * The sixth action of that list. AWSLambdaVPCAccessExecutionRole grants it since its v3
+ * (2024-01-05, https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html),
+ * and the guide added it then; AWSLambdaENIManagementAccess (v2, the managed policy AWS still
+ * publishes for ENI management, which the terraform-aws-modules/lambda module copies) and the
+ * roles written from the older guide lack it, and VPC functions run with them. So it is required
+ * but not essential: its absence alone is "may" (LR006 at low), never "cannot"; a role outside any
+ * VPC that grants it with the ENI writes carries it for nothing, as it carries them.
+ */
+export const VPC_SUBNET_DISCOVERY = "ec2:DescribeSubnets";
 
 /**
  * What a durable function's executions call with the execution role to checkpoint and replay
@@ -319,6 +335,7 @@ export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
   const vpc = configurations.find((c) => inVpc(c));
   if (vpc) {
     for (const action of VPC_ACTIONS) out.push({ purpose: "vpc", subject: configurationSubject(vpc, vpc.vpc!.vpcId || "vpc"), action, resource: "*", essential: true });
+    out.push({ purpose: "vpc", subject: configurationSubject(vpc, vpc.vpc!.vpcId || "vpc"), action: VPC_SUBNET_DISCOVERY, resource: "*", essential: false });
   }
   const traced = configurations.find((c) => c.tracingMode === "Active");
   if (traced) {

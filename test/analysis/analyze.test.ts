@@ -103,8 +103,10 @@ describe("function requirements against the execution role", () => {
     const xray = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess";
     const policies = [awsManaged(BASIC), awsManaged(VPC_ROLE), awsManaged(xray)];
     const lone = analyzed(documentOf({ roles: [role("r", { managed: [BASIC, VPC_ROLE, xray] })], functions: [fn("api", "r")], policies }));
+    // AWSLambdaVPCAccessExecutionRole v3 grants six EC2 actions, all for the VPC attachment (Lambda's
+    // guide lists the same six): before, ec2:DescribeSubnets was left out of the unneeded ones.
     expect(fnOf(lone, "api").analysis!.unneededCapabilities.map((c) => [c.purpose, c.actions.length])).toEqual([
-      ["vpc", 5],
+      ["vpc", 6],
       ["tracing", 2],
     ]);
     const shared = analyzed(
@@ -130,6 +132,22 @@ describe("LR006's unneeded VPC permissions", () => {
     const write = policy(allow(["ec2:DescribeNetworkInterfaces", "ec2:CreateNetworkInterface"], ["*"]));
     const both = analyzed(documentOf({ roles: [role("r", { managed: [BASIC], inline: { eni: write } })], functions: [fn("custom", "r")], policies: [awsManaged(BASIC)] }));
     expect(fnOf(both, "custom").analysis!.unneededCapabilities.map((c) => [c.purpose, c.actions])).toEqual([["vpc", ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces"]]]);
+  });
+
+  it("ec2:DescribeSubnets is a read too: alone (with DescribeNetworkInterfaces) it is not reported; with a write it is listed", () => {
+    const reads = policy(allow(["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], ["*"]));
+    const lone = analyzed(documentOf({ roles: [role("r", { managed: [BASIC], inline: { eni: reads } })], functions: [fn("custom", "r")], policies: [awsManaged(BASIC)] }));
+    expect(fnOf(lone, "custom").analysis!.unneededCapabilities).toEqual([]);
+    const write = policy(allow(["ec2:DescribeSubnets", "ec2:DeleteNetworkInterface"], ["*"]));
+    const both = analyzed(documentOf({ roles: [role("r", { managed: [BASIC], inline: { eni: write } })], functions: [fn("custom", "r")], policies: [awsManaged(BASIC)] }));
+    expect(fnOf(both, "custom").analysis!.unneededCapabilities.map((c) => [c.purpose, c.actions])).toEqual([["vpc", ["ec2:DeleteNetworkInterface", "ec2:DescribeSubnets"]]]);
+  });
+
+  it("a VPC function whose role has AWSLambdaENIManagementAccess (no ec2:DescribeSubnets): the requirement is there, not essential", () => {
+    const eni = "arn:aws:iam::aws:policy/service-role/AWSLambdaENIManagementAccess";
+    const doc = analyzed(documentOf({ roles: [role("r", { managed: [BASIC, eni] })], functions: [fn("db", "r", { vpc: { vpcId: "vpc-1", subnetIds: ["s"], securityGroupIds: [] } })], policies: [awsManaged(BASIC), awsManaged(eni)] }));
+    const vpc = fnOf(doc, "db").analysis!.requirements.filter((r) => r.purpose === "vpc");
+    expect(vpc.filter((r) => r.decision !== "allowed").map((r) => [r.action, r.essential])).toEqual([["ec2:DescribeSubnets", false]]);
   });
 });
 

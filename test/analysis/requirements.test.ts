@@ -24,13 +24,14 @@ describe("requiredPermissions", () => {
     );
   });
 
-  it("adds the five ENI actions for a VPC function and the X-Ray actions for Active tracing", () => {
+  it("adds the six EC2 actions of Lambda's guide for a VPC function and the X-Ray actions for Active tracing", () => {
     const r = brief(fn("api", "r", { vpc: { vpcId: "vpc-1", subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] }, tracingMode: "Active" }));
     expect(r.filter((x) => x.startsWith("vpc "))).toEqual([
       "vpc ec2:AssignPrivateIpAddresses *",
       "vpc ec2:CreateNetworkInterface *",
       "vpc ec2:DeleteNetworkInterface *",
       "vpc ec2:DescribeNetworkInterfaces *",
+      "vpc ec2:DescribeSubnets *",
       "vpc ec2:UnassignPrivateIpAddresses *",
     ]);
     expect(r.filter((x) => x.startsWith("tracing "))).toEqual(["tracing xray:PutTelemetryRecords *", "tracing xray:PutTraceSegments *"]);

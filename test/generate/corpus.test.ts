@@ -23,7 +23,7 @@ describe("cloudmapper demo account", () => {
     expect(r.targets.map((t) => t.subject)).toEqual(["arn:aws:lambda:us-east-1:123456789012:function:invpclambda"]);
     const b = r.targets[0]!.build;
     expect(b.policy.Statement.map((s) => [s.Sid, s.Action, s.Resource])).toEqual([
-      ["Ec2Required", ["ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:UnassignPrivateIpAddresses"], ["*"]],
+      ["Ec2Required", ["ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses"], ["*"]],
       ["LogsRequired", ["logs:CreateLogGroup"], ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/invpclambda", "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/invpclambda:*"]],
       ["LogsRequired2", ["logs:CreateLogStream", "logs:PutLogEvents"], ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/invpclambda:log-stream:*"]],
     ]);

@@ -74,13 +74,13 @@ describe("a published version's own VPC and tracing", () => {
   it("LR006 and LR007 report the permissions the version needs and its role lacks", () => {
     const doc = document([], [version3]);
     expect(findings(doc, "LR006").map((f) => f.message)).toEqual([
-      "Function worker runs in VPC vpc-0c3 (version 3) but its execution role does not allow ec2:AssignPrivateIpAddresses, ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:UnassignPrivateIpAddresses",
+      "Function worker runs in VPC vpc-0c3 (version 3) but its execution role does not allow ec2:AssignPrivateIpAddresses, ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DescribeSubnets, ec2:UnassignPrivateIpAddresses",
     ]);
     expect(findings(doc, "LR007").map((f) => f.message)).toEqual(["Function worker has Active tracing (version 3) but its execution role does not allow xray:PutTelemetryRecords, xray:PutTraceSegments"]);
   });
 
   it("the permissions the version needs are not unneeded, and generate grants them", () => {
-    const granted = ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses", "xray:PutTraceSegments", "xray:PutTelemetryRecords"];
+    const granted = ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses", "xray:PutTraceSegments", "xray:PutTelemetryRecords"];
     expect(findings(document(granted, [version3]), "LR006")).toEqual([]);
     expect(findings(document(granted, [version3]), "LR007")).toEqual([]);
     // Without the version, the same grants are unneeded.

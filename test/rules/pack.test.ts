@@ -57,8 +57,8 @@ describe("built-in pack on the insecure fixture", () => {
   it("LR005/LR006/LR007/LR010: the worker's role lacks logs, ENI, X-Ray, SQS, DLQ and KMS permissions", () => {
     expect(by("LR005").map(key)).toEqual(["LR005 medium function:worker"]);
     expect(by("LR006").map((f) => `${key(f)} ${f.message}`)).toEqual([
-      "LR006 low function:idle Function idle is not in a VPC but its execution role allows ec2:AssignPrivateIpAddresses, ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:UnassignPrivateIpAddresses",
-      "LR006 medium function:worker Function worker runs in VPC vpc-0abc but its execution role does not allow ec2:AssignPrivateIpAddresses, ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:UnassignPrivateIpAddresses",
+      "LR006 low function:idle Function idle is not in a VPC but its execution role allows ec2:AssignPrivateIpAddresses, ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DescribeSubnets, ec2:UnassignPrivateIpAddresses",
+      "LR006 medium function:worker Function worker runs in VPC vpc-0abc but its execution role does not allow ec2:AssignPrivateIpAddresses, ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DescribeSubnets, ec2:UnassignPrivateIpAddresses",
     ].sort((a, b) => (a.includes("medium") ? -1 : b.includes("medium") ? 1 : 0)));
     expect(by("LR007").map(key).sort()).toEqual(["LR007 low function:idle", "LR007 low function:worker"]);
     expect(by("LR010").map((f) => f.evidence.purpose).sort()).toEqual(["dead-letter", "environment-kms", "trigger"]);
