@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { analyzeIdentities, startCompletion, type AnalysisCompletion, type AnalysisDraft } from "../analysis/index.js";
 import type { LeastroleConfig } from "../model/config.js";
-import type { CanonicalDocument, Warning } from "../model/document.js";
+import type { CanonicalDocument, Role, Warning } from "../model/document.js";
 import { defaultFactsFunction, normalizeFragments, type CollectedFunctionLists, type NormalizeOptions } from "../normalize/index.js";
 import { readSourceBytes } from "../sources/index.js";
 import { tfConfigBeside, type ConfigBeside } from "../sources/terraform/config-files.js";
@@ -534,6 +534,7 @@ async function buildFrom(
     markNamedDigests(aggregate.warnings, routed.namedUsage);
     appendAll(document.meta.warnings, aggregate.warnings);
     appendAll(document.meta.warnings, advisorRolesNotAudited(aggregate.accessAdvisor, document.roles));
+    lastUsedFromAdvisor(aggregate.accessAdvisor, document.roles);
     // Reports that end before the window does prove nothing unused: said, with the --as-of that fits.
     appendAll(document.meta.warnings, advisorWindowWarnings(aggregate.accessAdvisor, document.roles, document.usage));
     // Unused-access findings are read as agreement only (labels.ts, mergeAccessAnalyzer): alone they
@@ -609,6 +610,35 @@ function advisorRolesNotAudited(reports: ReadonlyArray<{ file: string; roleArn: 
   return reports
     .filter((r) => r.roleArn !== null && !known.has(key(r.roleArn)))
     .map((r) => ({ code: "access-advisor-role-not-audited", severity: "warning" as const, file: r.file, message: `Access Advisor report about ${r.roleArn}, which is not in the IAM inputs: not used` }));
+}
+
+/**
+ * A role whose inputs do not say when it was last used (`lastUsed` null, or without a date: IAM's
+ * RoleLastUsed missing from the export, as in AWS Config items and collectors that drop it) takes
+ * the latest time its Access Advisor reports say it authenticated to a service (or, at action
+ * level, called an action), region unknown. The labels use the reports only for the roles of
+ * functions; before, a role no function uses was called by LR016 "never used, or last use not
+ * recorded" beside a report of its use (cloudmapper's demo account: role service-role/level1,
+ * CloudWatch Logs on 2019-04-15). A date the inputs give is kept: RoleLastUsed counts every use,
+ * Access Advisor only the services it tracks.
+ */
+function lastUsedFromAdvisor(reports: ReadonlyArray<{ roleArn: string | null; services: ReadonlyArray<{ lastAuthenticated: string | null; actions: ReadonlyArray<{ lastAccessed: string | null }> | null }> }>, roles: Role[]): void {
+  const key = (arn: string): string => `${arn.split(":")[4] ?? ""}/${arn.slice(arn.lastIndexOf("/") + 1)}`;
+  const latest = new Map<string, string>();
+  for (const r of reports) {
+    if (r.roleArn === null) continue;
+    const times = r.services.flatMap((s) => [s.lastAuthenticated, ...(s.actions ?? []).map((a) => a.lastAccessed)]).filter((t): t is string => t !== null);
+    for (const t of times) {
+      const k = key(r.roleArn);
+      const seen = latest.get(k);
+      if (seen === undefined || Date.parse(t) > Date.parse(seen)) latest.set(k, t);
+    }
+  }
+  for (const role of roles) {
+    if (role.lastUsed !== null && role.lastUsed.date !== null) continue;
+    const t = latest.get(key(role.arn));
+    if (t !== undefined) role.lastUsed = { date: t, region: role.lastUsed?.region ?? null };
+  }
 }
 
 /** The document, its roles completed and its functions labelled as asked (PendingDocument). */
