@@ -59,6 +59,17 @@
  * - [APPCONFIG-MODEL] the AppConfigData service's Smithy model (aws/api-models-aws,
  *                models/appconfigdata): "cloudTrailEventSource": "appconfigdata.amazonaws.com", SigV4 name
  *                appconfig; the IAM actions are appconfig:StartConfigurationSession and GetLatestConfiguration.
+ * - [SMITHY]     the services' Smithy models (aws/api-models-aws, as copied at sjesinc/api-models-aws commit
+ *                56c8953e87aeead95ae5e66a3ca6a355731db6ad): each service's `aws.api#service` trait gives its
+ *                cloudTrailEventSource, arnNamespace and SigV4 name; test/usage/fixtures/smithy-service-traits
+ *                holds the rows read. The trait is not always the host CloudTrail writes (Marketplace Metering's
+ *                says marketplacemetering.amazonaws.com, AWS's example record metering-marketplace.amazonaws.com):
+ *                both are mapped.
+ * - [MP-CT]      AWS Marketplace seller guide, "Logging AWS Marketplace metering API calls with AWS CloudTrail"
+ *                (https://docs.aws.amazon.com/marketplace/latest/userguide/cloudtrail-logging.html): its
+ *                BatchMeterUsage example record has eventSource metering-marketplace.amazonaws.com.
+ * - [CCAPI-IAM]  Cloud Control API user guide / Service Authorization Reference: Cloud Control's operations are
+ *                authorised as cloudformation:CreateResource, GetResource, ListResources … (no IAM service of its own).
  * - [CORPUS]     seen in shared/corpus (invictus-ir-aws-dataset, stratus-red-team-detonation-logs).
  */
 
@@ -88,6 +99,14 @@ export const SERVICE_PREFIXES: { readonly [eventSourceHost: string]: { prefix: s
   rdsdataapi: { prefix: "rds-data", source: "[RDS-DATA-CT] Aurora Serverless v2 and provisioned clusters' Data API calls: eventSource rdsdataapi.amazonaws.com (data events); IAM prefix rds-data" },
   tagging: { prefix: "tag", source: "[TAG-CT] Resource Groups Tagging API (Tag Editor): eventSource tagging.amazonaws.com; IAM prefix tag" },
   pinpoint: { prefix: "mobiletargeting", source: "[PINPOINT-CT] Amazon Pinpoint: eventSource pinpoint.amazonaws.com; IAM prefix mobiletargeting" },
+  // Found by reading the Smithy models' service traits [SMITHY]: hosts that by the default rule
+  // became actions of no IAM service (cloudcontrolapi:GetResource, iotdataplane:Publish …), so the
+  // permission the call needs was labelled unused and generate granted an action no policy can.
+  cloudcontrolapi: { prefix: "cloudformation", source: "[SMITHY][CCAPI-IAM] Cloud Control API: cloudTrailEventSource cloudcontrolapi.amazonaws.com, no arnNamespace; its operations are cloudformation actions" },
+  iotdataplane: { prefix: "iot", source: "[SMITHY] IoT Data Plane: cloudTrailEventSource iotdataplane.amazonaws.com (arnNamespace iotdata, no IAM service); its operations' documentation names the iot actions (list_awsiot.html)" },
+  marketplacemetering: { prefix: "aws-marketplace", source: "[SMITHY] Marketplace Metering: cloudTrailEventSource marketplacemetering.amazonaws.com, arnNamespace and SigV4 name aws-marketplace" },
+  "metering-marketplace": { prefix: "aws-marketplace", source: "[MP-CT] the host AWS's BatchMeterUsage example record carries; arnNamespace aws-marketplace [SMITHY]" },
+  marketplaceentitlementservice: { prefix: "aws-marketplace", source: "[SMITHY] Marketplace Entitlement Service: cloudTrailEventSource marketplaceentitlementservice.amazonaws.com, arnNamespace and SigV4 name aws-marketplace" },
   appconfigdata: { prefix: "appconfig", source: "[APPCONFIG-MODEL] AppConfig Data (StartConfigurationSession, GetLatestConfiguration: the AppConfig Lambda extension's calls): cloudTrailEventSource appconfigdata.amazonaws.com, signed and authorised as appconfig" },
 };
 
