@@ -132,6 +132,9 @@ export const PARAM_KEYS = [
   // which PartiQL action authorised it (event-actions.ts partiqlEventName). Read for that call only;
   // the Athena and Security Lake queries give its verb alone (rp_statement), the CloudTrail Lake query none.
   "statement",
+  // RDS Data API (rdsdata, rdsdataapi): the Aurora cluster a statement runs on, which its records
+  // name nowhere else (no resources[]): the rds-data actions are authorised on it (resources.ts).
+  "resourceArn",
 ] as const;
 
 export type ParamKey = (typeof PARAM_KEYS)[number];

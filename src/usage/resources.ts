@@ -8,7 +8,7 @@
  * job-queue/<name> and job-definition/<name>:<revision>, EC2 instance/<id> and the other ids of
  * ec2Arns and key-pair/<name>, IAM user/<path><name> for a Create* call and a policy's ARN, Step Functions
  * stateMachine:<name> and activity:<name>, CloudTrail trail/<name>, EventBridge Scheduler
- * schedule/<group>/<name> and schedule-group/<name>).
+ * schedule/<group>/<name> and schedule-group/<name>, the RDS Data API's cluster (resourceArn)).
  */
 
 import type { RequestParams } from "./event.js";
@@ -110,6 +110,14 @@ export function deriveResources(ctx: ResourceContext): string[] {
       }
       // DescribeStream, GetShardIterator: the stream (`table/<t>/stream/<label>`), by its ARN.
       if (p.streamArn !== undefined && isArn(p.streamArn)) push(p.streamArn);
+      break;
+    case "rdsdata":
+    case "rdsdataapi":
+      // The RDS Data API names the Aurora cluster only in resourceArn (its records have no
+      // resources[]: the Aurora user guide's examples), and the rds-data actions are authorised on
+      // it (Service Authorization Reference, RDS Data API: resource type cluster). The secret
+      // (secretArn) is read by the Data API, not authorised as this call.
+      if (p.resourceArn !== undefined && /^arn:[^:]+:rds:[^:]*:[0-9]{12}:cluster:./.test(p.resourceArn)) push(p.resourceArn);
       break;
     case "s3":
       // An empty bucketName names no bucket (the S3 user guide's PutBucketAcl example writes ""):

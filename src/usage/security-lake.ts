@@ -43,7 +43,7 @@
 
 import { ACCESS_DENIED_CODES, callEventTypeSql } from "./event-actions.js";
 import { isListParamKey, isSetParamKey, PARAM_KEYS, paramColumn, type ParamKey } from "./event.js";
-import { REQUEST_ITEMS_SQL, USAGE_ROW_COLUMNS } from "./sql.js";
+import { RDS_DATA_SOURCES_SQL, REQUEST_ITEMS_SQL, USAGE_ROW_COLUMNS } from "./sql.js";
 
 export type SecurityLakeSourceVersion = 1 | 2;
 
@@ -114,6 +114,8 @@ function paramSql(key: ParamKey): string {
   // A DynamoDB ExecuteStatement's statement: its PartiQL verb alone, as the Athena query gives it
   // (sql.ts rp_statement), so that calls group as before rather than one row per statement.
   if (key === "statement") return `CASE WHEN eventsource = 'dynamodb.amazonaws.com' AND eventname = 'ExecuteStatement' THEN upper(regexp_extract(${value}, '^\\s*([A-Za-z]+)', 1)) END`;
+  // An RDS Data API call's cluster, for the Data API's calls only (sql.ts rp_resourcearn): every other call groups as before.
+  if (key === "resourceArn") return `CASE WHEN eventsource IN (${RDS_DATA_SOURCES_SQL}) THEN ${value} END`;
   return value;
 }
 

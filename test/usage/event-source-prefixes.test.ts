@@ -108,6 +108,22 @@ describe("event sources whose host is not the IAM prefix", () => {
     for (const p of [rows.json, rows.csv]) expect(await actionsOf(p), p).toEqual(want);
   });
 
+  // The RDS Data API's records name the cluster only in requestParameters.resourceArn (no resources[]).
+  const CLUSTER = "arn:aws:rds:us-east-1:123456789012:cluster:my-database-1";
+  async function resourcesOf(path: string, fastScan?: "js" | false): Promise<{ [action: string]: string[] }> {
+    const u = await readUsage([path], { workers: 1, fastScan });
+    return Object.fromEntries((u.sessions.find((x) => x.sessionName === FN)?.actions ?? []).map((a) => [a.action, a.resources]));
+  }
+
+  it("every reader counts a Data API call on the cluster its resourceArn names", async () => {
+    expect(published.filter((r) => r.eventSource.startsWith("rdsdata")).map((r) => (r as unknown as { requestParameters: { resourceArn: string } }).requestParameters.resourceArn)).toEqual([CLUSTER, CLUSTER]);
+    const path = writeRecords(asFunctionCalls("2024-10-01"), "leastrole-prefixes-res-");
+    // Before: [] (the call named no resource, and generate granted rds-data:ExecuteStatement on every cluster).
+    for (const fastScan of [undefined, "js", false] as const) expect((await resourcesOf(path, fastScan))["rds-data:ExecuteStatement"], String(fastScan)).toEqual([CLUSTER]);
+    const rows = writeRows(join(path, ".."), await athenaRows(path));
+    for (const p of [rows.json, rows.csv]) expect((await resourcesOf(p))["rds-data:ExecuteStatement"], p).toEqual([CLUSTER]);
+  });
+
   // The function, and a role granting what it calls and one Data API action it does not.
   const GRANTED = ["rds-data:ExecuteStatement", "rds-data:BeginTransaction", "tag:TagResources", "mobiletargeting:GetCampaigns"];
   async function labelled(): Promise<{ doc: ReturnType<typeof document>; arn: string }> {
@@ -137,5 +153,13 @@ describe("event sources whose host is not the IAM prefix", () => {
     const actions = generatePolicy(doc, arn, {}, loadActionCatalogSync()).policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : s.Action === undefined ? [] : [s.Action]));
     expect(actions).toEqual(expect.arrayContaining(["rds-data:ExecuteStatement", "tag:TagResources", "mobiletargeting:GetCampaigns"]));
     expect(actions).not.toContain("rds-data:BeginTransaction");
+  });
+
+  it("generate: the Data API action is granted on the cluster the function used, not on every cluster", async () => {
+    const { doc, arn } = await labelled();
+    const statements = generatePolicy(doc, arn, {}, loadActionCatalogSync()).policy.Statement.filter((s) => ([] as string[]).concat(s.Action ?? []).includes("rds-data:ExecuteStatement"));
+    // Before: Resource "*" (or arn:aws:rds:*:*:cluster:*): the call named no cluster.
+    expect(statements.length).toBeGreaterThan(0);
+    for (const s of statements) expect(([] as string[]).concat(s.Resource ?? [])).toEqual([CLUSTER]);
   });
 });
