@@ -30,6 +30,9 @@ export interface ResourceContext {
 
 const isArn = (s: string): boolean => s.startsWith("arn:");
 
+/** A KMS keyId that is an alias: its name (`alias/…`) or its ARN (`arn:aws:kms:<region>:<account>:alias/…`). */
+const isKmsAlias = (keyId: string): boolean => keyId.startsWith("alias/") || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(keyId);
+
 const NONE: string[] = Object.freeze([]) as unknown as string[];
 
 /**
@@ -145,9 +148,14 @@ export function deriveResources(ctx: ResourceContext): string[] {
       if (ctx.eventName === "CreateTopic" && p.name !== undefined && /^[A-Za-z0-9_-]{1,256}(?:\.fifo)?$/.test(p.name)) push(regional("sns", p.name));
       break;
     case "kms":
-      if (p.keyId !== undefined) {
-        push(isArn(p.keyId) ? p.keyId : regional("kms", p.keyId.startsWith("alias/") ? p.keyId : `key/${p.keyId}`));
-      }
+      // A key named by an alias (alias/<name>, or the alias's ARN) names no key: KMS resolves the
+      // alias and authorises the call on the key it points to; an alias ARN in a policy's Resource
+      // governs only the alias operations (CreateAlias, UpdateAlias, DeleteAlias: KMS developer
+      // guide, "Using aliases to control access to KMS keys"), which name it by aliasName, not keyId.
+      // A successful call's resources[] gives the key; a refused call's message names it
+      // (denials.ts); otherwise the call names none. Counted on the alias, a refused call made
+      // generate grant the operation on the alias ARN, which allows nothing.
+      if (p.keyId !== undefined && !isKmsAlias(p.keyId)) push(isArn(p.keyId) ? p.keyId : regional("kms", `key/${p.keyId}`));
       break;
     case "secretsmanager":
       if (p.secretId !== undefined) push(isArn(p.secretId) ? secretArn(p.secretId) : regional("secretsmanager", `secret:${p.secretId}-??????`));
