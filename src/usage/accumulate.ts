@@ -19,6 +19,7 @@ import { refusalOf, refusedCallResources, refusingPolicyOfCall, type Refusal } f
 import { isAccessDenied, isCallEventType, partiqlEventName } from "./event-actions.js";
 import { DDB_ITEM_CALLS, DDB_ITEM_EVENT_NAMES, refusedItemOf, type DdbItem } from "./ddb-items.js";
 import { isSecretBatch } from "./secret-batches.js";
+import { isAssumeRole } from "./session-tags.js";
 import { commonPrefix, copySourceOf, ddbItemGroups, deriveResources, reEncryptSplit, resourcesFollowEventName, resourcesOf, type CopySource } from "./resources.js";
 import { addParent, parentsOf, unionParents, type Parents } from "./parents.js";
 import type { LakePage } from "./lake-page.js";
@@ -449,10 +450,11 @@ export class FileAccumulator {
     const name = c.text(m[r + S_NAME] as number) as string;
     const dynamodb = source === DYNAMODB_SOURCE;
     // A DynamoDB call whose items are in a list of objects (ddb-items.ts), or a Secrets Manager
-    // BatchGetSecretValue whose filters or secret ids are (secret-batches.ts), which the scanner
+    // BatchGetSecretValue whose filters or secret ids are (secret-batches.ts), or an STS AssumeRole
+    // whose session tags are (session-tags.ts), which the scanner
     // does not read: parsed whole and counted as the full parser's event is. The common path pays
     // the one source compare, which the checks below share.
-    if ((dynamodb && DDB_ITEM_CALLS.has(name)) || isSecretBatch(source, name)) {
+    if ((dynamodb && DDB_ITEM_CALLS.has(name)) || isSecretBatch(source, name) || isAssumeRole(source, name)) {
       const ev = c.event(r);
       if (ev !== null) {
         this.add(ev, index);

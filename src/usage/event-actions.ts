@@ -70,6 +70,9 @@
  *                BatchMeterUsage example record has eventSource metering-marketplace.amazonaws.com.
  * - [CCAPI-IAM]  Cloud Control API user guide / Service Authorization Reference: Cloud Control's operations are
  *                authorised as cloudformation:CreateResource, GetResource, ListResources … (no IAM service of its own).
+ * - [STS-TAGS]   IAM user guide, "Passing session tags in AWS STS" (sts:TagSession) and "Monitor and control
+ *                actions taken with assumed roles" (sts:SetSourceIdentity); its CloudTrail page's "Example AWS
+ *                STS role chaining API event" shows requestParameters.tags, transitiveTagKeys, sourceIdentity.
  * - [CORPUS]     seen in shared/corpus (invictus-ir-aws-dataset, stratus-red-team-detonation-logs).
  */
 
@@ -266,6 +269,13 @@ export const EVENT_ACTIONS: { readonly [key: string]: EventMapping } = {
   "secretsmanager:BatchGetSecretValue": { actions: ["secretsmanager:BatchGetSecretValue", "secretsmanager:ListSecrets"], source: "[SM-API] request not read: ListSecrets kept, as filters need it" },
   "secretsmanager:BatchGetSecretValue (filters)": { actions: ["secretsmanager:BatchGetSecretValue", "secretsmanager:ListSecrets"], source: "[SM-API] \"If you use filters, you must also have secretsmanager:ListSecrets\"" },
   "secretsmanager:BatchGetSecretValue (secret ids)": { actions: ["secretsmanager:BatchGetSecretValue"], source: "[SM-API] a list of secret ids needs BatchGetSecretValue (and each secret's GetSecretValue, logged apart)" },
+
+  // STS AssumeRole that passes session tags or a source identity [STS-TAGS]: the readers count it
+  // under these names when they read its request (session-tags.ts); the query readers' rows, which
+  // do not carry it, under its own name (sts:AssumeRole alone, the default rule).
+  "sts:AssumeRole (session tags)": { actions: ["sts:AssumeRole", "sts:TagSession"], source: "[STS-TAGS] tags or transitiveTagKeys passed: sts:TagSession too" },
+  "sts:AssumeRole (source identity)": { actions: ["sts:AssumeRole", "sts:SetSourceIdentity"], source: "[STS-TAGS] sourceIdentity set: sts:SetSourceIdentity too" },
+  "sts:AssumeRole (session tags, source identity)": { actions: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"], source: "[STS-TAGS] both" },
 
   // SQS / SNS batch APIs [SQS-IAM][SNS-IAM]
   "sqs:SendMessageBatch": { actions: ["sqs:SendMessage"], source: "[IF-3.6][SQS-IAM]" },

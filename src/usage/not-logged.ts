@@ -35,8 +35,8 @@ export const NOT_LOGGED: { readonly [action: string]: string } = {
   // required to add session tags" and "… to set source identity"): an AssumeRole that passes tags
   // or a sourceIdentity needs them in the caller's policy, and CloudTrail records only the
   // AssumeRole. Before, a function role's sts:TagSession was "unused" and generate dropped it.
-  "sts:tagsession": "sts:TagSession is authorised inside AssumeRole (or AssumeRoleWithSAML/WithWebIdentity, GetFederationToken) when the call passes session tags; CloudTrail never logs it",
-  "sts:setsourceidentity": "sts:SetSourceIdentity is authorised inside AssumeRole (or AssumeRoleWithSAML/WithWebIdentity) when the call sets a source identity; CloudTrail never logs it",
+  "sts:tagsession": "sts:TagSession is authorised inside AssumeRole (or AssumeRoleWithSAML/WithWebIdentity, GetFederationToken) when the call passes session tags; CloudTrail never logs it apart (an AssumeRole record that shows its tags counts it used: session-tags.ts)",
+  "sts:setsourceidentity": "sts:SetSourceIdentity is authorised inside AssumeRole (or AssumeRoleWithSAML/WithWebIdentity) when the call sets a source identity; CloudTrail never logs it apart (an AssumeRole record that shows it counts it used: session-tags.ts)",
   "logs:createloggroup": "the Lambda service creates the function's log group with the execution role; not seen as the function's call",
   "logs:createlogstream": "the Lambda service writes the function's logs with the execution role; not seen as the function's call",
   "logs:putlogevents": "the Lambda service writes the function's logs with the execution role; not logged by CloudTrail",

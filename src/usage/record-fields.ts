@@ -7,6 +7,7 @@
 import { isListParamKey, isSetParamKey, PARAM_KEYS, SET_PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
 import { ddbItems } from "./ddb-items.js";
 import { secretBatchEventName } from "./secret-batches.js";
+import { assumeRoleEventName } from "./session-tags.js";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -111,7 +112,8 @@ export function eventFromRecord(rec: Obj): UsageEvent {
   const items = isObj(rp) && rp.requestItems !== undefined ? ddbItems(ev.eventSource, ev.eventName, rp.requestItems) : null;
   if (items !== null) ev.items = items;
   // A Secrets Manager BatchGetSecretValue by filters or by secret ids (secret-batches.ts).
-  const countedAs = secretBatchEventName(ev.eventSource, ev.eventName, rp);
+  // An STS AssumeRole that passes session tags or a source identity (session-tags.ts).
+  const countedAs = secretBatchEventName(ev.eventSource, ev.eventName, rp) ?? assumeRoleEventName(ev.eventSource, ev.eventName, rp);
   if (countedAs !== null) ev.countedAs = countedAs;
   return ev;
 }
