@@ -110,6 +110,8 @@ export const SERVICE_PREFIXES: { readonly [eventSourceHost: string]: { prefix: s
   marketplacemetering: { prefix: "aws-marketplace", source: "[SMITHY] Marketplace Metering: cloudTrailEventSource marketplacemetering.amazonaws.com, arnNamespace and SigV4 name aws-marketplace" },
   "metering-marketplace": { prefix: "aws-marketplace", source: "[MP-CT] the host AWS's BatchMeterUsage example record carries; arnNamespace aws-marketplace [SMITHY]" },
   marketplaceentitlementservice: { prefix: "aws-marketplace", source: "[SMITHY] Marketplace Entitlement Service: cloudTrailEventSource marketplaceentitlementservice.amazonaws.com, arnNamespace and SigV4 name aws-marketplace" },
+  lexruntimev2: { prefix: "lex", source: "[SMITHY] Lex Runtime V2: cloudTrailEventSource lexruntimev2.amazonaws.com, arnNamespace and SigV4 name lex" },
+  ssooidc: { prefix: "sso-oauth", source: "[SMITHY] SSO OIDC: cloudTrailEventSource ssooidc.amazonaws.com, arnNamespace and SigV4 name sso-oauth" },
   appconfigdata: { prefix: "appconfig", source: "[APPCONFIG-MODEL] AppConfig Data (StartConfigurationSession, GetLatestConfiguration: the AppConfig Lambda extension's calls): cloudTrailEventSource appconfigdata.amazonaws.com, signed and authorised as appconfig" },
 };
 
