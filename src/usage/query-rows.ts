@@ -13,6 +13,7 @@ import { setIds } from "./record-fields.js";
 import { copySourceOf, ddbItemGroups, reEncryptSplit, resourcesOf } from "./resources.js";
 import { refusalOf, refusedCallResources, refusingPolicyOfCall } from "./denials.js";
 import { isAccessDenied, partiqlEventName } from "./event-actions.js";
+import { ASSUME_ROLE_NAMES, isAssumeRole } from "./session-tags.js";
 import { DDB_ITEM_CALLS, ddbItems, DYNAMODB_SOURCE, refusedItemOf, type DdbItem } from "./ddb-items.js";
 import { USAGE_ROW_COLUMNS } from "./sql.js";
 import { printable } from "../printable.js";
@@ -190,7 +191,11 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
   const split = reEncryptSplit(eventSource, eventName, resources);
   // A PartiQL ExecuteStatement under its verb's name, as the record readers count it (the query's
   // rp_statement is the verb).
-  const callName = refusedItem?.eventName ?? partiqlEventName(eventSource, eventName, params.statement) ?? eventName;
+  // An STS AssumeRole under what its request passed (session-tags.ts; the query's rp_sessiontags).
+  const passes = val(row, "rp_sessiontags");
+  const assumeRole = passes !== null && isAssumeRole(eventSource, eventName) ? `${eventName} (${passes})` : null;
+  if (assumeRole !== null && !ASSUME_ROLE_NAMES.has(assumeRole)) return `rp_sessiontags ${JSON.stringify(passes)} is not one the query writes ("session tags", "source identity" or "session tags, source identity")`;
+  const callName = refusedItem?.eventName ?? partiqlEventName(eventSource, eventName, params.statement) ?? assumeRole ?? eventName;
   acc.addGroup(session, { eventSource, eventName: callName, errorCode, versioned: val(row, "version_id_present") === "1", region, deniedBy: refusal === null ? deniedBy : 0 }, calls, first, last, copy !== null ? copyDestination(resources, copy) : split !== null ? split.destination : resources);
   // The copy's read half (resources.ts copySourceOf), or a ReEncrypt's source key (reEncryptSplit), as the record readers count it.
   const half = copy ?? split?.half ?? null;

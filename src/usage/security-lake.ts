@@ -43,7 +43,7 @@
 
 import { ACCESS_DENIED_CODES, callEventTypeSql } from "./event-actions.js";
 import { isListParamKey, isSetParamKey, PARAM_KEYS, paramColumn, type ParamKey } from "./event.js";
-import { RDS_DATA_SOURCES_SQL, REQUEST_ITEMS_SQL, USAGE_ROW_COLUMNS } from "./sql.js";
+import { RDS_DATA_SOURCES_SQL, REQUEST_ITEMS_SQL, SESSION_TAGS_SQL, USAGE_ROW_COLUMNS } from "./sql.js";
 
 export type SecurityLakeSourceVersion = 1 | 2;
 
@@ -129,10 +129,10 @@ function buildQuery(version: SecurityLakeSourceVersion): string {
     row_kind: "'usage'", account_id: "recipientaccountid", role_arn: "role_arn", session_name: "session_name", invoked_by: "invoked_by",
     aws_region: "awsregion", event_source: "eventsource", event_name: "eventname", error_code: "errorcode", version_id_present: "version_id_present",
     resource_arns: "resource_arns", event_day: "CAST(NULL AS VARCHAR)", calls: "count(*)", data_events: "0", first_seen: "min(eventtime)", last_seen: "max(eventtime)",
-    error_message: "error_message", rp_requestitems: "rp_requestitems",
+    error_message: "error_message", rp_requestitems: "rp_requestitems", rp_sessiontags: "rp_sessiontags",
   };
   for (const c of rpColumns) usage[c] = c;
-  const groupBy = ["recipientaccountid", "role_arn", "session_name", "invoked_by", "awsregion", "eventsource", "eventname", "errorcode", "version_id_present", "resource_arns", "error_message", ...rpColumns, "rp_requestitems"];
+  const groupBy = ["recipientaccountid", "role_arn", "session_name", "invoked_by", "awsregion", "eventsource", "eventname", "errorcode", "version_id_present", "resource_arns", "error_message", ...rpColumns, "rp_requestitems", "rp_sessiontags"];
   const coverage = row({
     row_kind: "'coverage'", account_id: "recipientaccountid", aws_region: "awsregion", event_day: "substr(eventtime, 1, 10)", calls: "count(*)",
     data_events: "sum(CASE WHEN lr_source <> 'management' OR eventcategory = 'Data' THEN 1 ELSE 0 END)", first_seen: "min(eventtime)", last_seen: "max(eventtime)",
@@ -186,6 +186,7 @@ events AS (
 ${params.map((k) => `    ${paramSql(k)} AS ${paramColumn(k)},`).join("\n")}
     CASE WHEN errorcode IN (${REFUSAL_CODES_SQL}) THEN errormessage END AS error_message,
     ${REQUEST_ITEMS_SQL} AS rp_requestitems,
+    ${SESSION_TAGS_SQL} AS rp_sessiontags,
     call_rn = 1 OR coalesce(sharedeventid, eventid) IS NULL AS counted_call
   FROM delivered
 )

@@ -12,8 +12,9 @@
  *
  * `tags` is not a string, which is all the byte scanners read of requestParameters: every reader
  * parses an AssumeRole whole, as it does DynamoDB's multi-item calls (secret-batches.ts likewise).
- * The query readers' rows do not carry the request: there the call keeps its own name,
- * sts:AssumeRole alone.
+ * The Athena and Security Lake queries say what it passed in rp_sessiontags (sql.ts), read by
+ * query-rows.ts; the CloudTrail Lake query's rows, and an older query's, do not: there the call keeps
+ * its own name, sts:AssumeRole alone (the other two stay "unknowable", not-logged.ts).
  */
 
 /** The event source compared, exactly (the readers decide by it which records to parse whole). */
@@ -24,6 +25,9 @@ const ASSUME_ROLE = "AssumeRole";
 export function isAssumeRole(eventSource: string, eventName: string): boolean {
   return eventName === ASSUME_ROLE && eventSource === STS_SOURCE;
 }
+
+/** The names an AssumeRole is counted under when its request passes something (event-actions.ts maps each). */
+export const ASSUME_ROLE_NAMES: ReadonlySet<string> = new Set([`${ASSUME_ROLE} (session tags)`, `${ASSUME_ROLE} (source identity)`, `${ASSUME_ROLE} (session tags, source identity)`]);
 
 type Obj = { [k: string]: unknown };
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);

@@ -166,10 +166,24 @@ export const USAGE_ROW_COLUMNS = [
   // calls only: every other row has none and groups as before. After the others: rows of an older
   // query are read as before, such a call naming no resource.
   "rp_resourcearn",
+  // An STS AssumeRole's passes (session-tags.ts): "session tags", "source identity" or both, which
+  // add sts:TagSession / sts:SetSourceIdentity to it; null for every other call, so other rows group
+  // as before. After the others: rows of an older query are read as before, AssumeRole alone.
+  "rp_sessiontags",
 ] as const;
 
 /** The RDS Data API's event sources (event-actions.ts SERVICE_PREFIXES), as an SQL list: only their requestParameters.resourceArn is kept (rp_resourcearn). */
 export const RDS_DATA_SOURCES_SQL = "'rdsdata.amazonaws.com', 'rdsdataapi.amazonaws.com'";
+
+/**
+ * rp_sessiontags: what an STS AssumeRole's request passes (session-tags.ts assumeRoleEventName's
+ * suffix), from requestParameters as JSON text: tags or transitiveTagKeys, sourceIdentity.
+ */
+export const SESSION_TAGS_SQL = `CASE WHEN eventsource = 'sts.amazonaws.com' AND eventname = 'AssumeRole' THEN
+      CASE WHEN (json_extract(requestparameters, '$.tags') IS NOT NULL OR json_extract(requestparameters, '$.transitiveTagKeys') IS NOT NULL)
+          AND json_extract_scalar(requestparameters, '$.sourceIdentity') IS NOT NULL THEN 'session tags, source identity'
+        WHEN json_extract(requestparameters, '$.tags') IS NOT NULL OR json_extract(requestparameters, '$.transitiveTagKeys') IS NOT NULL THEN 'session tags'
+        WHEN json_extract_scalar(requestparameters, '$.sourceIdentity') IS NOT NULL THEN 'source identity' END END`;
 
 /** The event names whose items the query keeps (ddb-items.ts DDB_ITEM_CALLS), as an SQL list. */
 const ITEM_CALLS_SQL = "'TransactWriteItems', 'BatchExecuteStatement', 'ExecuteTransaction'";
@@ -295,6 +309,7 @@ events AS (
       THEN upper(regexp_extract(json_extract_scalar(requestparameters, '$.statement'), '^\\s*([A-Za-z]+)', 1)) END AS rp_statement,
     ${REQUEST_ITEMS_SQL} AS rp_requestitems,
     CASE WHEN eventsource IN (${RDS_DATA_SOURCES_SQL}) THEN json_extract_scalar(requestparameters, '$.resourceArn') END AS rp_resourcearn,
+    ${SESSION_TAGS_SQL} AS rp_sessiontags,
     call_rn = 1 OR coalesce(sharedeventid, eventid) IS NULL AS counted_call
   FROM delivered
 )
@@ -304,26 +319,26 @@ SELECT 'usage' AS row_kind, recipientaccountid AS account_id, role_arn, session_
   rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn, rp_loggroupname,
   rp_statemachinearn, rp_indexname, rp_xamzcopysource, rp_modelid, rp_restapiid, rp_path, rp_taskdefinition, rp_executionarn, rp_deliverystreamname, rp_userpoolid, rp_projectname, rp_jobname, rp_workgroup, rp_databasename, rp_catalogid, rp_queuename, rp_queueownerawsaccountid, rp_dynamodbstreamarn, rp_cluster, rp_service, rp_services, rp_jobqueue, rp_jobdefinition, CAST(NULL AS VARCHAR) AS event_day, count(*) AS calls, 0 AS data_events,
   min(eventtime) AS first_seen, max(eventtime) AS last_seen, error_message,
-  rp_instancesset, rp_resourcesset, rp_instanceid, rp_volumeid, rp_snapshotid, rp_groupid, rp_networkinterfaceid, rp_username, rp_groupname, rp_rolename, rp_instanceprofilename, rp_policyname, rp_policyarn, rp_activityarn, rp_trailname, rp_keyname, rp_newusername, rp_newgroupname, rp_newpath, rp_statement, rp_requestitems, rp_resourcearn
+  rp_instancesset, rp_resourcesset, rp_instanceid, rp_volumeid, rp_snapshotid, rp_groupid, rp_networkinterfaceid, rp_username, rp_groupname, rp_rolename, rp_instanceprofilename, rp_policyname, rp_policyarn, rp_activityarn, rp_trailname, rp_keyname, rp_newusername, rp_newgroupname, rp_newpath, rp_statement, rp_requestitems, rp_resourcearn, rp_sessiontags
 FROM events
 WHERE role_arn IS NOT NULL AND session_name IS NOT NULL AND ${callEventTypeSql("eventtype", true)} AND counted_call
 GROUP BY recipientaccountid, role_arn, session_name, invoked_by, awsregion, eventsource, eventname, errorcode,
   version_id_present, resource_arns, rp_bucketname, rp_key, rp_tablename, rp_queueurl, rp_topicarn,
   rp_targetarn, rp_keyid, rp_secretid, rp_name, rp_names, rp_functionname, rp_streamname, rp_streamarn,
   rp_loggroupname, rp_statemachinearn, rp_indexname, rp_xamzcopysource, rp_modelid, rp_restapiid, rp_path, rp_taskdefinition, rp_executionarn, rp_deliverystreamname, rp_userpoolid, rp_projectname, rp_jobname, rp_workgroup, rp_databasename, rp_catalogid, rp_queuename, rp_queueownerawsaccountid, rp_dynamodbstreamarn, rp_cluster, rp_service, rp_services, rp_jobqueue, rp_jobdefinition, error_message,
-  rp_instancesset, rp_resourcesset, rp_instanceid, rp_volumeid, rp_snapshotid, rp_groupid, rp_networkinterfaceid, rp_username, rp_groupname, rp_rolename, rp_instanceprofilename, rp_policyname, rp_policyarn, rp_activityarn, rp_trailname, rp_keyname, rp_newusername, rp_newgroupname, rp_newpath, rp_statement, rp_requestitems, rp_resourcearn
+  rp_instancesset, rp_resourcesset, rp_instanceid, rp_volumeid, rp_snapshotid, rp_groupid, rp_networkinterfaceid, rp_username, rp_groupname, rp_rolename, rp_instanceprofilename, rp_policyname, rp_policyarn, rp_activityarn, rp_trailname, rp_keyname, rp_newusername, rp_newgroupname, rp_newpath, rp_statement, rp_requestitems, rp_resourcearn, rp_sessiontags
 UNION ALL
 SELECT 'coverage', coverage_account, NULL, NULL, NULL, awsregion, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, substr(eventtime, 1, 10),
   count(*), sum(CASE WHEN eventcategory = 'Data' OR managementevent = false THEN 1 ELSE 0 END),
-  min(eventtime), max(eventtime), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  min(eventtime), max(eventtime), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM events
 GROUP BY coverage_account, awsregion, substr(eventtime, 1, 10)
 UNION ALL
 SELECT 'function-created', recipientaccountid, NULL, NULL, NULL, awsregion, eventsource, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, rp_functionname, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*), 0, min(eventtime), max(eventtime), NULL,
-  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM events
 WHERE eventsource = 'lambda.amazonaws.com' AND eventname LIKE 'CreateFunction%' AND errorcode IS NULL
   AND rp_functionname IS NOT NULL AND recipientaccountid IS NOT NULL AND awsregion IS NOT NULL
@@ -406,7 +421,10 @@ SELECT 'usage' AS row_kind, recipientAccountId AS account_id,
   -- stores"), and how it writes a list as the map's string value is not documented. Such a call
   -- is counted under every candidate action, as before the column.
   CAST(NULL AS VARCHAR) AS rp_requestitems,
-  CASE WHEN eventSource IN (${RDS_DATA_SOURCES_SQL}) THEN element_at(requestParameters, 'resourceArn') END AS rp_resourcearn
+  CASE WHEN eventSource IN (${RDS_DATA_SOURCES_SQL}) THEN element_at(requestParameters, 'resourceArn') END AS rp_resourcearn,
+  -- Not an AssumeRole's session tags or source identity (the Athena query's rp_sessiontags): how Lake's
+  -- map<string, string> holds the tags list is not documented. Such a call counts sts:AssumeRole alone.
+  CAST(NULL AS VARCHAR) AS rp_sessiontags
 FROM (
   -- The copies of one action sent to several accounts share a sharedEventID: one call, the caller's copy first.
   SELECT e.*, row_number() OVER (
@@ -418,13 +436,13 @@ FROM (
 WHERE (sharedEventID IS NULL OR call_rn = 1)
   AND userIdentity.type = 'AssumedRole' AND userIdentity.sessionContext.sessionIssuer.arn LIKE 'arn:%:iam::%:role/%'
   AND ${callEventTypeSql("eventType", false)}
-GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76
+GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77
 UNION ALL
 SELECT 'coverage', coalesce(recipientAccountId, userIdentity.accountId), NULL, NULL, NULL, awsRegion, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, date_format(eventTime, '%Y-%m-%d'), count(*),
   sum(CASE WHEN eventCategory = 'Data' THEN 1 ELSE 0 END), min(eventTime), max(eventTime), NULL,
-  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM {{table}}
 WHERE eventTime >= timestamp '{{start}}' AND eventTime < timestamp '{{end}}'
 GROUP BY 2, 6, 49

@@ -13,6 +13,7 @@ import { loadActionCatalogSync } from "../../src/iam/index.js";
 import { eventToActions } from "../../src/usage/event-actions.js";
 import { readUsage } from "../../src/usage/index.js";
 import { assumeRoleEventName } from "../../src/usage/session-tags.js";
+import { athenaRows, writeRows } from "../support/athena-rows.js";
 
 type Rec = { [k: string]: unknown; requestParameters: { [k: string]: unknown } };
 const published = JSON.parse(readFileSync(join(__dirname, "fixtures/session-tags/assume-role-with-tags.json"), "utf8")) as Rec;
@@ -41,11 +42,16 @@ async function actionsByReader(records: Rec[]): Promise<{ [reader: string]: { [a
   const path = join(mkdtempSync(join(tmpdir(), "leastrole-session-tags-")), "111111111111_CloudTrail_us-east-2_20191002T2215Z_sts.json");
   writeFileSync(path, JSON.stringify({ Records: records }));
   const out: { [reader: string]: { [action: string]: [number, string[]] } } = {};
-  for (const fastScan of [undefined, "js", false] as const) {
-    const u = await readUsage([path], { workers: 1, fastScan });
+  const read = async (key: string, p: string, fastScan?: "js" | false): Promise<void> => {
+    const u = await readUsage([p], { workers: 1, fastScan });
     expect(u.warnings).toEqual([]);
-    out[String(fastScan)] = Object.fromEntries(u.sessions.flatMap((s) => s.actions).map((a) => [a.action, [a.count, a.resources]]));
-  }
+    out[key] = Object.fromEntries(u.sessions.flatMap((s) => s.actions).map((a) => [a.action, [a.count, a.resources]]));
+  };
+  for (const fastScan of [undefined, "js", false] as const) await read(String(fastScan), path, fastScan);
+  // The Athena query's rows (rp_sessiontags), as JSON and as Athena's CSV.
+  const rows = writeRows(join(path, ".."), await athenaRows(path));
+  await read("athena json", rows.json);
+  await read("athena csv", rows.csv);
   return out;
 }
 
@@ -65,7 +71,7 @@ describe("AssumeRole with session tags or a source identity", () => {
     }
   });
 
-  it("every reader counts sts:TagSession and sts:SetSourceIdentity on the role, and AssumeRole alone without them", async () => {
+  it("every reader, and the Athena query's rows, count sts:TagSession and sts:SetSourceIdentity on the role, and AssumeRole alone without them", async () => {
     const byReader = await actionsByReader([asFunctionCall("tags-and-source"), asFunctionCall("tags-only", ["sourceIdentity"]), asFunctionCall("plain", ["tags", "transitiveTagKeys", "sourceIdentity", "incomingTransitiveTags"])]);
     for (const [reader, actions] of Object.entries(byReader)) {
       // Before: { "sts:AssumeRole": [3, [TARGET]] } alone.
