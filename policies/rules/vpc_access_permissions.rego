@@ -6,7 +6,7 @@
 #   AssignPrivateIpAddresses, UnassignPrivateIpAddresses); without them Lambda cannot create or
 #   update the function's network interfaces and the function fails (medium). Lambda's guide also
 #   lists ec2:DescribeSubnets, which AWSLambdaVPCAccessExecutionRole grants since 2024 but older
-#   roles lack: missing alone, Lambda may need it (low). `$LATEST` and each
+#   roles lack: missing alone, Lambda may need it (info: AWS's own AWSLambdaENIManagementAccess lacks it). `$LATEST` and each
 #   published version running with the role count: a version keeps the VpcConfig it was published
 #   with. Conversely, a role none of whose functions or versions is in a VPC but that carries these
 #   permissions lets a compromised
@@ -113,7 +113,8 @@ else := ""
 # VPC_SUBNET_DISCOVERY): the Lambda Developer Guide lists it with the five ENI actions
 # (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions)
 # and AWSLambdaVPCAccessExecutionRole grants it since v3 (2024), but AWSLambdaENIManagementAccess and
-# older roles lack it and their VPC functions run: missing alone, it is "may" (low), not "cannot".
+# older roles lack it and their VPC functions run: missing alone, it is "may" (info), not "cannot": a low finding would
+# tell every role with AWS's own ENI policy to grow, against the observed need.
 essential_missing(missing) := count([r | some r in missing; r.essential]) > 0
 
 only_discovery_text(true) := ""
@@ -124,4 +125,4 @@ severity_missing(_, true) := "info"
 
 severity_missing(true, false) := "medium"
 
-severity_missing(false, false) := "low"
+severity_missing(false, false) := "info"

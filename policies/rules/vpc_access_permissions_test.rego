@@ -15,13 +15,13 @@ test_vpc_function_without_eni_permissions if {
 }
 
 # A role with AWSLambdaENIManagementAccess (the five ENI actions, no ec2:DescribeSubnets): Lambda's
-# guide lists DescribeSubnets too, but such roles run VPC functions, so it is low and "may".
+# guide lists DescribeSubnets too, but such roles run VPC functions, so it is info and "may".
 test_vpc_function_without_only_describe_subnets if {
 	reqs := array.concat(vpc_reqs("allowed"), [h.req("vpc", "vpc-1", "ec2:DescribeSubnets", "implicit-deny", false)])
 	fs := vpc_access_permissions.findings with input as {"functions": [h.fn(reqs, {"vpc": {"vpcId": "vpc-1", "subnetIds": ["subnet-1"], "securityGroupIds": []}})]}
 	count(fs) == 1
 	some f in fs
-	f.severity == "low"
+	f.severity == "info"
 	f.evidence.missing == ["ec2:DescribeSubnets"]
 	startswith(f.message, "Function api runs in VPC vpc-1 but its execution role does not allow ec2:DescribeSubnets, which Lambda's guide lists")
 	contains(f.message, "Lambda may need it")
