@@ -19,7 +19,7 @@ import { refusalOf, refusedCallResources, refusingPolicyOfCall, type Refusal } f
 import { isAccessDenied, isCallEventType, partiqlEventName } from "./event-actions.js";
 import { DDB_ITEM_CALLS, DDB_ITEM_EVENT_NAMES, refusedItemOf, type DdbItem } from "./ddb-items.js";
 import { isSecretBatch } from "./secret-batches.js";
-import { isAssumeRole } from "./session-tags.js";
+import { parseAssumeRoleWhole } from "./session-tags.js";
 import { commonPrefix, copySourceOf, ddbItemGroups, deriveResources, reEncryptSplit, resourcesFollowEventName, resourcesOf, type CopySource } from "./resources.js";
 import { addParent, parentsOf, unionParents, type Parents } from "./parents.js";
 import type { LakePage } from "./lake-page.js";
@@ -454,7 +454,7 @@ export class FileAccumulator {
     // whose session tags are (session-tags.ts), which the scanner
     // does not read: parsed whole and counted as the full parser's event is. The common path pays
     // the one source compare, which the checks below share.
-    if ((dynamodb && DDB_ITEM_CALLS.has(name)) || isSecretBatch(source, name) || isAssumeRole(source, name)) {
+    if ((dynamodb && DDB_ITEM_CALLS.has(name)) || isSecretBatch(source, name) || (name === "AssumeRole" && parseAssumeRoleWhole(source, name, m[r + S_IDENTITY] === -1 ? null : c.identity(m[r + S_IDENTITY] as number, r).identityType))) {
       const ev = c.event(r);
       if (ev !== null) {
         this.add(ev, index);

@@ -20,7 +20,7 @@ import { isSetParamKey, PARAM_KEYS, RECORD_KEYS, SET_PARAM_KEYS, type RequestPar
 import { eventFromText, INSIGHT_EVENT_TYPE, INSIGHT_RECORD } from "./record-fields.js";
 import { DDB_ITEM_CALLS, DYNAMODB_SOURCE } from "./ddb-items.js";
 import { isSecretBatch } from "./secret-batches.js";
-import { isAssumeRole } from "./session-tags.js";
+import { parseAssumeRoleWhole } from "./session-tags.js";
 
 export class ScanError extends Error {
   constructor(
@@ -309,7 +309,7 @@ export class RecordScanner {
     // lists of its requestParameters (ddb-items.ts, secret-batches.ts), read by the full parser from
     // the record's bytes. Bytes that are not valid JSON (skipped values are only checked for
     // balance) leave the call as scanned, counted whole: as the WebAssembly reader does.
-    if ((this.requestItems && DDB_ITEM_CALLS.has(eventName) && eventSource === DYNAMODB_SOURCE) || isSecretBatch(eventSource, eventName) || isAssumeRole(eventSource, eventName)) {
+    if ((this.requestItems && DDB_ITEM_CALLS.has(eventName) && eventSource === DYNAMODB_SOURCE) || isSecretBatch(eventSource, eventName) || parseAssumeRoleWhole(eventSource, eventName, ui?.type)) {
       const whole = this.parsed(start, this.i);
       if (whole !== null) return whole;
     }

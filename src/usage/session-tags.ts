@@ -21,9 +21,20 @@
 export const STS_SOURCE = "sts.amazonaws.com";
 const ASSUME_ROLE = "AssumeRole";
 
-/** Whether a record is an STS AssumeRole call, which every record reader parses whole. */
+/** Whether a record is an STS AssumeRole call. */
 export function isAssumeRole(eventSource: string, eventName: string): boolean {
   return eventName === ASSUME_ROLE && eventSource === STS_SOURCE;
+}
+
+/**
+ * Whether a record reader parses this record whole to read its session tags: an AssumeRole made by
+ * an assumed-role session, the only kind a function's call is attributed to. Lambda's own
+ * AssumeRole of each execution role (userIdentity type AWSService), one per execution environment
+ * and credential refresh, is among the commonest records of a real trail and is nobody's call here:
+ * parsing it whole would cost the full parser on each for nothing.
+ */
+export function parseAssumeRoleWhole(eventSource: string, eventName: string, identityType: string | null | undefined): boolean {
+  return identityType === "AssumedRole" && isAssumeRole(eventSource, eventName);
 }
 
 /** The names an AssumeRole is counted under when its request passes something (event-actions.ts maps each). */
