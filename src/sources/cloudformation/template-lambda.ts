@@ -158,7 +158,11 @@ export function readFunction(reader: TemplateReader, id: string, r: SamResource)
   const name = reader.functionName(id);
   const arn = syntheticFunctionArn(reader.ctx, name);
   const roleArn = reader.joinRole(reader.propString(r, "Role")) ?? syntheticRoleArn(reader.ctx, "/", `\${${id}.Role}`);
-  if (r.Properties.Role === undefined) reader.warn("cloudformation-missing-role", "error", `${id} has no Role`, childPath(r.sourcePath, "Properties"));
+  // CloudFormation refuses the function (Role is a required property of AWS::Lambda::Function), so
+  // the template does not deploy as written. A warning, not an error: the rest of the template is
+  // audited and the read is partial (an error printed with exit 0 contradicted itself). The message
+  // names the placeholder the role is shown as, which also tells normalize this is explained.
+  if (r.Properties.Role === undefined) reader.warn("cloudformation-missing-role", "warning", `${id} has no Role: CloudFormation refuses an AWS::Lambda::Function without one (a required property), so the template does not deploy as written; its execution role is unknown, shown as \${${id}.Role}`, childPath(r.sourcePath, "Properties"));
   const vpcRaw = reader.prop(r, "VpcConfig");
   const vpc = isRecord(vpcRaw)
     ? {
