@@ -124,7 +124,10 @@ const STREAM_DEPTH = 4;
 /** The input serialised to UTF-8 JSON in external chunks (see ChunkSink). */
 export function encodeChunked(input: unknown): ChunkSink {
   const sink = new ChunkSink();
-  writeJson(input, (s) => sink.write(s), STREAM_DEPTH);
+  // Objects member by member, arrays (functions, roles, usage entries) 64 whole items per
+  // JSON.stringify: a third less CPU than field by field (write-json.ts Chunking.arraysWhole), and
+  // the 1 MiB bound on each string still holds.
+  writeJson(input, (s) => sink.write(s), STREAM_DEPTH, 0, { arraysWhole: true, items: 64 });
   sink.finish();
   return sink;
 }

@@ -16,7 +16,7 @@ function skipped(v: unknown): boolean {
  * fewer past 1 MiB of text). `indent`: spaces per level as JSON.stringify's third argument (0: compact).
  */
 export function writeJson(value: unknown, write: (s: string) => void, depth: number, indent = 0, chunk: Partial<Chunking> = {}): void {
-  writeLevel(value, write, depth, indent, 0, { items: Math.max(1, Math.floor(chunk.items ?? 512)), chars: chunk.chars ?? 1 << 20 });
+  writeLevel(value, write, depth, indent, 0, { items: Math.max(1, Math.floor(chunk.items ?? 512)), chars: chunk.chars ?? 1 << 20, arraysWhole: chunk.arraysWhole ?? false });
 }
 
 /**
@@ -54,6 +54,14 @@ function writeItemsWhole(items: readonly unknown[], write: (s: string) => void, 
 interface Chunking {
   items: number;
   chars: number;
+  /**
+   * Every array met within `depth` written as chunks of whole items, not item by item: objects are
+   * still walked member by member down to `depth`. Why: the rules' input (wasm-input.ts) walked each
+   * function and role field by field, one JSON.stringify per field; a chunk of items per call costs
+   * 30–40% less CPU for the same bytes (bench/out: the 10,000-function slices, 340–440 → 200–240
+   * CPU-ms), and `chars` still bounds the strings.
+   */
+  arraysWhole: boolean;
 }
 
 function writeLevel(value: unknown, write: (s: string) => void, depth: number, indent: number, level: number, chunk: Chunking): void {
@@ -73,7 +81,7 @@ function writeLevel(value: unknown, write: (s: string) => void, depth: number, i
       return;
     }
     write("[");
-    if (depth <= 1) {
+    if (depth <= 1 || chunk.arraysWhole) {
       writeItemsWhole(value, write, indent, level, chunk);
       write(`${outer}]`);
       return;

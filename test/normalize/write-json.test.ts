@@ -8,9 +8,9 @@ import { serializeCanonicalDocument, writeCanonicalDocument } from "../../src/no
 import { writeJson } from "../../src/normalize/write-json.js";
 import { syntheticDocument } from "../support/synthetic-document.js";
 
-function written(value: unknown, depth: number, indent?: number, items?: number, chars?: number): string {
+function written(value: unknown, depth: number, indent?: number, items?: number, chars?: number, arraysWhole?: boolean): string {
   let out = "";
-  writeJson(value, (s) => (out += s), depth, indent, { ...(items !== undefined ? { items } : {}), ...(chars !== undefined ? { chars } : {}) });
+  writeJson(value, (s) => (out += s), depth, indent, { ...(items !== undefined ? { items } : {}), ...(chars !== undefined ? { chars } : {}), ...(arraysWhole !== undefined ? { arraysWhole } : {}) });
   return out;
 }
 
@@ -29,8 +29,9 @@ describe("writeJson", () => {
       value: fc.oneof({ depthSize: "small", withCrossShrink: true }, fc.jsonValue({ maxDepth: 1 }), fc.array(tie("value"), { maxLength: 7 }), fc.dictionary(fc.string({ maxLength: 3 }), tie("value"), { maxKeys: 4 })),
     })).value;
     fc.assert(
-      fc.property(nested, fc.integer({ min: 0, max: 5 }), fc.constantFrom(0, 1, 2, 4), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 40 }), (value, depth, indent, items, chars) => {
-        expect(written(value, depth, indent, items, chars)).toBe(JSON.stringify(value, null, indent));
+      fc.property(nested, fc.integer({ min: 0, max: 5 }), fc.constantFrom(0, 1, 2, 4), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 40 }), fc.boolean(), (value, depth, indent, items, chars, arraysWhole) => {
+        // arraysWhole: every array within `depth` in chunks of whole items (the rules' input, wasm-input.ts).
+        expect(written(value, depth, indent, items, chars, arraysWhole)).toBe(JSON.stringify(value, null, indent));
       }),
       { numRuns: 600 },
     );
@@ -38,7 +39,7 @@ describe("writeJson", () => {
 
   it("leaves out undefined members and writes undefined array items as null, like JSON.stringify", () => {
     const value = { a: undefined, b: [1, undefined, { c: undefined, d: "é\u2028\ud83d\ude00\n" }], e: null, f: { g: undefined }, h: [] };
-    for (const indent of [0, 2]) for (const items of [1, 2, 512]) expect(written(value, 4, indent, items)).toBe(JSON.stringify(value, null, indent));
+    for (const indent of [0, 2]) for (const items of [1, 2, 512]) for (const arraysWhole of [false, true]) expect(written(value, 4, indent, items, undefined, arraysWhole)).toBe(JSON.stringify(value, null, indent));
   });
 
   it("writes the canonical document as serializeCanonicalDocument does", () => {
