@@ -10,7 +10,7 @@ import { findNearestConfigs, loadConfig, windowDaysProblem } from "../config/loa
 import { configDisplayPath } from "../config/display.js";
 import { InputError } from "../errors.js";
 import { writeErr } from "./io.js";
-import { inputWarningLines } from "./warning-groups.js";
+import { inputWarningLines, stderrLabel } from "./warning-groups.js";
 import { isPackFailure, type Diagnostic } from "../evaluate/findings.js";
 import { windowCoverage } from "../usage/window-coverage.js";
 import type { LeastroleConfig } from "../model/config.js";
@@ -149,7 +149,9 @@ export function makeProgress(flags: { quiet?: boolean }): Progress {
 }
 
 /**
- * Warnings of the inputs, one line each, on stderr (errors and warnings; info only when verbose).
+ * Warnings of the inputs, one line each, on stderr (errors and warnings; info only when verbose),
+ * each a `leastrole: warning:` line whatever its severity (stderrLabel): none of them decides the
+ * exit code, and `error:` is said of what does (reportUnreadNamedInputs).
  * `named`: the paths given on the command line; the warning that reportUnreadNamedInputs prints
  * for a file of them that could not be read is left to it, which says it last with the exit code:
  * printed here too, `leastrole: error: empty.json: empty file …` came twice, word for word.
@@ -221,7 +223,7 @@ export function printRuleDiagnostics(diagnostics: readonly Diagnostic[], progres
       const missing = d.code === "bad-finding" ? "they are left out of the report" : "its findings are missing from the report";
       writeErr(`leastrole: error: rule pack ${d.pack ?? "(unknown)"}: ${d.message}; ${missing}: fix the pack (exit code 2)\n`);
       failed = true;
-    } else warnOn(progress, `leastrole: ${d.severity}: ${d.message}`);
+    } else warnOn(progress, `leastrole: ${stderrLabel(d.severity)}: ${d.message}`); // not a failed pack: exit 0, so no "error:" (stderrLabel)
   }
   return failed;
 }

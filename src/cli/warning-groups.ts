@@ -44,23 +44,37 @@ function subjectOf(message: string): { arn: string; rest: string } | null {
 }
 
 /**
- * The input warnings as stderr lines (`leastrole: warning: <file>: <path>: …`), those of one code,
- * severity, file and path that say the same thing of different resources as one line naming them.
- * In the order first met; a warning alone is written as before.
+ * The label a problem the command goes on after takes on stderr: `leastrole: error:` is said only
+ * of what makes the command exit 2 (reportUnreadNamedInputs, a rule pack that failed, a refused
+ * input) or 3, so a warning of severity "error" (a refused policy document, a list cut short, an
+ * errored plan: the inputs partial, makesPartial, but the command exits 0) is a `warning:` line.
+ * The severity itself is kept in the document and the reports (`warnings[].severity`), where
+ * "error" means "makes the inputs partial". Before, `leastrole audit` printed
+ * `leastrole: error: …` and exited 0, which contradicted README's exit codes.
+ */
+export function stderrLabel(severity: Warning["severity"]): "warning" | "info" {
+  return severity === "info" ? "info" : "warning";
+}
+
+/**
+ * The input warnings as stderr lines (`leastrole: warning: <file>: <path>: …`, stderrLabel), those
+ * of one code, label, file and path that say the same thing of different resources as one line
+ * naming them. In the order first met; a warning alone is written as before.
  */
 export function inputWarningLines(warnings: readonly Warning[]): string[] {
   const groups = new Map<string, { w: Warning; rest: string | null; arns: string[] }>();
   for (const w of warnings) {
     const s = subjectOf(w.message);
-    const key = s === null ? `\u0001${groups.size}` : [w.severity, w.code, w.file ?? "", w.path ?? "", s.rest].join("\u0000");
+    const key = s === null ? `\u0001${groups.size}` : [stderrLabel(w.severity), w.code, w.file ?? "", w.path ?? "", s.rest].join("\u0000");
     const group = groups.get(key);
     if (group === undefined) groups.set(key, { w, rest: s?.rest ?? null, arns: s === null ? [] : [s.arn] });
     else if (s !== null && !group.arns.includes(s.arn)) group.arns.push(s.arn);
   }
   return [...groups.values()].map(({ w, rest, arns }) => {
     const where = `${w.file ? `${w.file}: ` : ""}${w.path ? `${w.path}: ` : ""}`;
-    if (rest === null || arns.length === 1) return `leastrole: ${w.severity}: ${where}${w.message}`;
+    const label = stderrLabel(w.severity);
+    if (rest === null || arns.length === 1) return `leastrole: ${label}: ${where}${w.message}`;
     const what = arns.every((a) => /^arn:[^:]+:lambda:/.test(a)) ? "functions" : arns.every((a) => /^arn:[^:]+:iam::[^:]*:role\//.test(a)) ? "roles" : "resources";
-    return `leastrole: ${w.severity}: ${where}${namesListed(labels(arns), what)}: ${rest}`;
+    return `leastrole: ${label}: ${where}${namesListed(labels(arns), what)}: ${rest}`;
   });
 }
