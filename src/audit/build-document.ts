@@ -16,7 +16,7 @@ import { readSourceBytes } from "../sources/index.js";
 import { tfConfigBeside, type ConfigBeside } from "../sources/terraform/config-files.js";
 import { cdkAssemblyOptions, samConfigOptions, serverlessStateOptions, syntheticAccountFor, type IacReadOptions } from "../sources/cloudformation/index.js";
 import { localNestedStacks, type LocalNesting } from "../sources/cloudformation/local-nested-stacks.js";
-import { localNestedOptions } from "../sources/cloudformation/local-nested-options.js";
+import { localNestedOptions, type NestedReadUnit } from "../sources/cloudformation/local-nested-options.js";
 import { parameterViolation, shownParameter, templateParameters } from "../sources/cloudformation/parameters.js";
 import { InputError } from "../errors.js";
 import type { SourceFragment } from "../sources/types.js";
@@ -120,22 +120,25 @@ export function exceptionsMatchingNothing(config: LeastroleConfig | undefined, d
  * and Terraform addresses are unique only within one template or root module). Only the IaC files
  * are read again, and only then; a single template keeps the plain `unknown` account.
  */
-async function separateIacFiles(read: { fragments: SourceFragment[]; warnings: Warning[] }, options: BuildOptions, perFile: IacPerFile): Promise<void> {
+async function separateIacFiles(read: { fragments: SourceFragment[]; warnings: Warning[]; unitOf: Map<SourceFragment, NestedReadUnit> }, options: BuildOptions, perFile: IacPerFile): Promise<void> {
   const iac = read.fragments.filter((f) => f.source.kind === "terraform-plan" || f.source.kind === "cloudformation");
   // With a key function (diff), always: both sides must key their files the same way.
   if ((iac.length < 2 && !options.iacKeyOf) || options.iac?.accountId !== undefined) return;
-  const again = new Map<string, SourceFragment>();
-  const keyOf = options.iacKeyOf ?? keyInsideCommonFolder(iac.map((f) => perFile.stackTemplateOf(f.source.path)));
+  // By fragment: the instances of one local nested stack's template are fragments of one file.
+  const again = new Map<SourceFragment, SourceFragment>();
+  const unitOf = (f: SourceFragment): NestedReadUnit => read.unitOf.get(f) ?? { file: f.source.path, key: resolve(f.source.path), explicit: true };
+  const keyOf = options.iacKeyOf ?? keyInsideCommonFolder(iac.map((f) => perFile.stackTemplateOf(unitOf(f))));
   for (const f of iac) {
+    const unit = unitOf(f);
     const file = f.source.path;
-    if (perFile.optionsOf(file)?.accountId !== undefined) continue; // a CDK stack whose manifest names its account
+    if (perFile.optionsOf(unit)?.accountId !== undefined) continue; // a CDK stack whose manifest names its account
     // A CDK nested stack shares its parent stack's unknown account.
-    const syntheticAccountId = syntheticAccountFor(keyOf(perFile.stackTemplateOf(file)));
+    const syntheticAccountId = syntheticAccountFor(keyOf(perFile.stackTemplateOf(unit)));
     if (syntheticAccountId === "unknown") continue; // the first file of a diff side: read so already
-    const r = readSourceBytes(file, await readFile(file), { explicit: true, iac: { ...perFile.optionsOf(file, syntheticAccountId), syntheticAccountId } });
-    if (r.fragment) again.set(file, r.fragment);
+    const r = readSourceBytes(file, await readFile(file), { explicit: true, iac: { ...perFile.optionsOf(unit, syntheticAccountId), syntheticAccountId } });
+    if (r.fragment) again.set(f, r.fragment);
   }
-  read.fragments = read.fragments.map((f) => again.get(f.source.path) ?? f);
+  read.fragments = read.fragments.map((f) => again.get(f) ?? f);
 }
 
 /**
@@ -177,18 +180,21 @@ function keyInsideCommonFolder(files: string[]): (file: string) => string {
  * parameter values it deploys with, which the caller's flags override, as they do `sam deploy`'s.
  */
 interface IacPerFile {
+  /**
+   * What each input is read as (local-nested-options.ts): itself, unless it is read as a local
+   * nested stack of another input; and each instance of a local nested stack.
+   */
+  units(inputs: ReadonlyArray<{ file: string; explicit: boolean }>): NestedReadUnit[];
   /** `syntheticAccountId`: the one the file is read in (the ARNs a parent passes its local nested stack are the parent's, read in it). */
-  optionsOf(file: string, syntheticAccountId?: string): IacReadOptions | undefined;
-  /** Whether the file is read as a local nested stack of another input (local-nested-options.ts). */
-  nestedRead(file: string): boolean;
+  optionsOf(unit: NestedReadUnit, syntheticAccountId?: string): IacReadOptions | undefined;
   /** The file whose key names the file's synthetic account: itself, or its CDK stack's or local nested stack's top template. */
-  stackTemplateOf(file: string): string;
+  stackTemplateOf(unit: NestedReadUnit): string;
   /**
    * Where the file's parameter values come from: the caller's (`--parameter`) when they reach it
    * (not a CDK nested stack's template, whose parameters are what its parent passes), and the
    * samconfig deploying it with the values the caller's do not override.
    */
-  parameterOrigins(file: string): { caller: boolean; samconfig: { file: string; values: Record<string, string> } | null };
+  parameterOrigins(unit: NestedReadUnit): { caller: boolean; samconfig: { file: string; values: Record<string, string> } | null };
 }
 
 function iacOptionsPerFile(files: string[], iac: IacReadOptions | undefined, nesting: LocalNesting): IacPerFile {
@@ -206,8 +212,9 @@ function iacOptionsPerFile(files: string[], iac: IacReadOptions | undefined, nes
   // over a samconfig of their own or the caller's parameters.
   const nested = localNestedOptions(nesting, iac, ownOptions);
   return {
-    parameterOrigins: (file) => {
-      if (nested.childOptions(file) !== undefined) return { caller: false, samconfig: null };
+    units: (inputs) => nested.units(inputs),
+    parameterOrigins: ({ file, key }) => {
+      if (nested.childOptions(key) !== undefined) return { caller: false, samconfig: null };
       const stack = assembly.get(resolve(file));
       const sam = samConfigs.get(resolve(file));
       const caller = !stack || stack.flagsWin === true || stack.options.parameters === undefined;
@@ -215,15 +222,14 @@ function iacOptionsPerFile(files: string[], iac: IacReadOptions | undefined, nes
       const values = Object.fromEntries(Object.entries(sam.options.parameters ?? {}).filter(([name]) => !Object.hasOwn(iac?.parameters ?? {}, name)));
       return { caller, samconfig: { file: sam.configFile, values } };
     },
-    optionsOf: (file, syntheticAccountId) => {
-      const own = nested.childOptions(file, syntheticAccountId) ?? ownOptions(file);
-      const told = nested.parentOptions(file, syntheticAccountId);
+    optionsOf: ({ file, key }, syntheticAccountId) => {
+      const own = nested.childOptions(key, syntheticAccountId) ?? ownOptions(file);
+      const told = nested.parentOptions(key, syntheticAccountId);
       if (Object.keys(told).length === 0) return own;
       return { ...own, ...told, ...(told.nestedStacksRead !== undefined && own?.nestedStacksRead !== undefined ? { nestedStacksRead: [...own.nestedStacksRead, ...told.nestedStacksRead] } : {}) };
     },
-    nestedRead: (file) => nested.childOptions(file) !== undefined,
     // A local nested stack shares its top-level parent's unknown account.
-    stackTemplateOf: (file) => stackTemplate(nested.topOf(file)),
+    stackTemplateOf: ({ file, key }) => stackTemplate(nested.topOf(key) ?? file),
   };
   function stackTemplate(file: string): string {
     const stack = assembly.get(resolve(file));
@@ -238,24 +244,30 @@ function withConfigBeside(file: string, iac: IacReadOptions | undefined, beside:
   return found ? { ...iac, ...found, configDiscovered: true } : iac;
 }
 
-async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>, onDone: (n: number) => void, iacFor: IacPerFile) {
+async function readSourceFiles(files: NestedReadUnit[], onDone: (n: number) => void, iacFor: IacPerFile) {
   const fragments: SourceFragment[] = [];
+  // What each fragment was read as: the instances of one local nested stack's template share its path.
+  const unitOf = new Map<SourceFragment, NestedReadUnit>();
   const warnings: Warning[] = [];
   // One file at a time, read synchronously: the reading is parsing-bound, and asynchronous reads
   // (four round trips per file, a few at a time) left the thread idle for ~0.5 s over the 1,000
   // files of a 10,000-function export. Progress is reported every PROGRESS_EVERY files.
   const PROGRESS_EVERY = 8;
   for (let i = 0; i < files.length; i++) {
-    const { file, explicit } = files[i] as { file: string; explicit: boolean };
+    const unit = files[i] as NestedReadUnit;
+    const { file, explicit } = unit;
     let r: { fragment: SourceFragment | null; warnings: Warning[] };
     try {
-      const iac = iacFor.optionsOf(file);
+      const iac = iacFor.optionsOf(unit);
       r = readSourceBytes(file, readFileSync(file), { explicit, ...(iac ? { iac } : {}) });
     } catch (e) {
       // Named on the command line an input error (exit code 2), met in a folder a warning (README).
       r = { fragment: null, warnings: [{ code: "unreadable-file", severity: explicit ? "error" : "warning", file, message: `cannot read: ${(e as Error).message}` } as Warning] };
     }
-    if (r.fragment) fragments.push(r.fragment);
+    if (r.fragment) {
+      fragments.push(r.fragment);
+      unitOf.set(r.fragment, unit);
+    }
     appendAll(warnings, r.warnings);
     if ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === files.length) {
       onDone(i + 1);
@@ -263,7 +275,7 @@ async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>
       if ((i + 1) % (PROGRESS_EVERY * 16) === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
-  return { fragments, warnings };
+  return { fragments, warnings, unitOf };
 }
 
 /**
@@ -275,13 +287,13 @@ async function readSourceFiles(files: Array<{ file: string; explicit: boolean }>
  * and said (info). Returns what each template the caller's parameters reach declares, for
  * refuseUndeclaredParameters. Only templates with values to check are parsed again.
  */
-function checkIacParameters(read: { fragments: SourceFragment[]; warnings: Warning[] }, caller: Record<string, string>, perFile: IacPerFile): Map<string, string[]> {
+function checkIacParameters(read: { fragments: SourceFragment[]; warnings: Warning[]; unitOf: Map<SourceFragment, NestedReadUnit> }, caller: Record<string, string>, perFile: IacPerFile): Map<string, string[]> {
   const declared = new Map<string, string[]>();
   const callerNames = Object.keys(caller);
   for (const f of read.fragments) {
     if (f.source.kind !== "cloudformation") continue;
     const file = f.source.path;
-    const origins = perFile.parameterOrigins(file);
+    const origins = perFile.parameterOrigins(read.unitOf.get(f) ?? { file, key: resolve(file), explicit: true });
     const fromCaller = origins.caller ? callerNames : [];
     const fromConfig = Object.entries(origins.samconfig?.values ?? {});
     if (fromCaller.length === 0 && fromConfig.length === 0) continue;
@@ -331,10 +343,11 @@ export async function readAccountInputs(
   routed: RoutedInputs,
   options: Pick<BuildOptions, "iac" | "iacKeyOf" | "onProgress" | "onIacParameters"> = {},
 ): Promise<{ fragments: SourceFragment[]; warnings: Warning[]; options: Pick<NormalizeOptions, "collectedAt" | "collections"> }> {
-  // The local nested stacks' templates that are not inputs themselves are read too (as found in a folder).
+  // The local nested stacks' templates are read once per nested stack naming them (an instance
+  // each, local-nested-options.ts); those that are not inputs themselves as found in a folder.
   const nesting = localNestedStacks(routed.sources.map((s) => s.file));
   const iacFor = iacOptionsPerFile(routed.sources.map((s) => s.file), options.iac, nesting);
-  const sources = [...routed.sources, ...nesting.extra.filter((file) => iacFor.nestedRead(file)).map((file) => ({ file, explicit: false }))];
+  const sources = iacFor.units(routed.sources);
   const read = await readSourceFiles(sources, (done) => options.onProgress?.({ stage: "read", done, total: sources.length }), iacFor);
   const declared = checkIacParameters(read, options.iac?.parameters ?? {}, iacFor);
   if (options.onIacParameters) options.onIacParameters(declared);

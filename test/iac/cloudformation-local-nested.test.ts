@@ -4,10 +4,11 @@
  * their parent as CloudFormation deploys them (src/sources/cloudformation/local-nested-stacks.ts,
  * local-nested-options.ts). Fixtures: test/iac/fixtures/sam-nested-local (SOURCE.md).
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { audit } from "../../src/audit/audit.js";
 import { buildDocument, type BuildOptions } from "../../src/audit/build-document.js";
 import type { CanonicalDocument } from "../../src/model/document.js";
 import { packageRoot } from "../../src/evaluate/locate.js";
@@ -15,6 +16,7 @@ import { packageRoot } from "../../src/evaluate/locate.js";
 const DIR = join(packageRoot(), "test", "iac", "fixtures", "sam-nested-local");
 const SSM = join(DIR, "lambda-layer-ssm-parameters");
 const NESTED = join(DIR, "aws-nested-stacks");
+const TWICE = join(DIR, "sam-cli-deep-nested");
 
 const build = (paths: string[], options: BuildOptions = {}): Promise<CanonicalDocument> => buildDocument(paths, { workers: 1, ...options });
 const nestedWarnings = (doc: CanonicalDocument) => doc.meta.warnings.filter((w) => w.code === "cloudformation-nested-stack");
@@ -134,7 +136,7 @@ Resources:
     expect(given.meta.warnings.filter((w) => w.code === "cloudformation-parameter-default")).toEqual([]);
   });
 
-  it("a missing file, a URL and a SAR application keep the warning, naming what is not read; a cycle and a template read twice are said", async () => {
+  it("a missing file, a URL and a SAR application keep the warning, naming what is not read; a cycle is said, a template two nested stacks name is read as both", async () => {
     const dir = project({
       "template.yaml": `${SAM}Resources:
   Missing:
@@ -178,14 +180,14 @@ Resources:
     const said = nestedWarnings(doc).map((w) => [w.path, w.message.replace(/^[^(]*\(AWS::[A-Za-z:]+\) is not read/, "")]);
     expect(said).toEqual([
       ["Resources.Back", ": its template ./template.yaml is this template or one that nests it: a cycle, which CloudFormation cannot create"],
-      ["Resources.Loop", `: its template ./loop.yaml is read once, as nested stack Again of ${join(dir, "template.yaml")}: the functions and roles this second stack makes of it are not in this audit`],
       ["Resources.Missing", " (its template ./missing/template.yaml is not found (relative to this file's folder)): the functions and roles of its own template are not in this audit; give that template too (for a deployed stack, get-template of the nested stack)"],
       ["Resources.Remote", " (its template https://s3.amazonaws.com/bucket/child.yaml is not read): the functions and roles of its own template are not in this audit; give that template too (for a deployed stack, get-template of the nested stack)"],
       ["Resources.Sar", " (its template is that of application arn:aws:serverlessrepo:us-east-1:077246666028:applications/hello-world (AWS Serverless Application Repository), not read): the functions and roles of its own template are not in this audit; give that template too (for a deployed stack, get-template of the nested stack)"],
     ]);
     expect(doc.meta.partial).toBe(true);
-    // The loop's own function is read once, as the first nested stack's (by logical ID).
-    expect(doc.functions.map((f) => f.name)).toEqual(["Again-Fn"]);
+    // The loop's template is read once per nested stack naming it (before: once, as Again's, and Loop
+    // said "read once"); the cycle below each is cut.
+    expect(doc.functions.map((f) => f.name)).toEqual(["Again-Fn", "Loop-Fn"]);
   });
 
   it("a nested stack's outputs: passed to another nested stack (a table's name, a layer's ARN), and used in the parent (a role)", async () => {
@@ -265,5 +267,204 @@ Resources:
     expect((await build([join(dir, "template.yaml")])).functions).toEqual([]);
     const yes = await build([join(dir, "template.yaml")], { iac: { parameters: { WithWorker: "yes" } } });
     expect(yes.functions.map((f) => f.name)).toEqual(["Worker-Fn"]);
+  });
+
+  describe("one template named by several nested stacks: read once per nested stack, as CloudFormation deploys one stack per resource", () => {
+    // Before: read once, as the first's; the second said "is read once, as nested stack …" and the audit was partial.
+    it("each instance's functions and roles, named <parent>-<its logical ID>-…, and the nested stacks of each (aws-sam-cli deep-nested)", async () => {
+      const doc = await build([join(TWICE, "template.yaml")]);
+      expect(nestedWarnings(doc)).toEqual([]);
+      expect(doc.meta.partial).toBe(false);
+      expect(doc.functions.map((f) => [f.name, f.roleArn.split(":").slice(5).join(":")])).toEqual([
+        ["ChildStackX-ChildStackY-FunctionA", "role/ChildStackX-ChildStackY-FunctionARole"],
+        ["ChildStackX-FunctionB", "role/ChildStackX-FunctionBRole"],
+        ["ChildStackXViaSymlink-ChildStackY-FunctionA", "role/ChildStackXViaSymlink-ChildStackY-FunctionARole"],
+        ["ChildStackXViaSymlink-FunctionB", "role/ChildStackXViaSymlink-FunctionBRole"],
+        ["FunctionA", "role/FunctionARole"],
+      ]);
+      // Warnings and statements still name the child's file and the path in it.
+      const child = join(TWICE, "ChildStackX", "template.yaml");
+      const fnB = doc.functions.filter((f) => f.name.endsWith("-FunctionB"));
+      expect(fnB.map((f) => f.source?.file)).toEqual([child, child]);
+      // The child given too (a folder): read as the two nested stacks, not as a stack of its own.
+      const folder = await build([TWICE]);
+      expect(folder.functions.map((f) => f.name)).toEqual(doc.functions.map((f) => f.name));
+      expect(nestedWarnings(folder)).toEqual([]);
+    });
+
+    it("each instance with its own parameter values and outputs (the real layer and function templates of lambda-layer-ssm-parameters, each nested twice)", async () => {
+      const fixture = (path: string) => readFileSync(join(SSM, path, "template.yml"), "utf8");
+      const dir = project({
+        "template.yaml": `${SAM}Parameters:
+  Deploy:
+    Type: String
+    Default: "no"
+Conditions:
+  WithReports: !Equals [!Ref Deploy, "yes"]
+Resources:
+  OrdersLayer:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: ./layer/template.yml
+      Parameters:
+        AppName: orders
+  UsersLayer:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: ./layer/template.yml
+      Parameters:
+        AppName: users
+  Orders:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: ./function/template.yml
+      Parameters:
+        AppName: orders
+        ParameterPath: /orders
+        LayerArn: !GetAtt OrdersLayer.Outputs.LayerArn
+  Users:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: ./function/template.yml
+      Parameters:
+        AppName: users
+        ParameterPath: /users
+        LayerArn: !GetAtt UsersLayer.Outputs.LayerArn
+  Reports:
+    Type: AWS::Serverless::Application
+    Condition: WithReports
+    Properties:
+      Location: ./function/template.yml
+      Parameters:
+        AppName: reports
+        ParameterPath: /reports
+        LayerArn: !GetAtt UsersLayer.Outputs.LayerArn
+`,
+        "layer/template.yml": fixture("layer"),
+        "function/template.yml": fixture("function"),
+      });
+      const doc = await build([join(dir, "template.yaml")]);
+      expect(nestedWarnings(doc)).toEqual([]);
+      const account = accountOf(doc.functions[0]?.arn ?? "");
+      // FunctionName: !Sub ${AppName}-function, and Layers: [!Ref LayerArn], the layer stack's !Ref Layer (LayerName: !Sub ${AppName}-layer).
+      expect(doc.functions.map((f) => [f.name, f.layers])).toEqual([
+        ["orders-function", [`arn:aws:lambda:unknown:${account}:layer:orders-layer:\${OrdersLayer/Layer.Version}`]],
+        ["users-function", [`arn:aws:lambda:unknown:${account}:layer:users-layer:\${UsersLayer/Layer.Version}`]],
+      ]);
+      expect(doc.roles.map((r) => r.name)).toEqual(["Orders-FunctionRole", "Users-FunctionRole"]);
+      // The third instance, whose Condition is false, is not read; true, it is.
+      const reports = await build([join(dir, "template.yaml")], { iac: { parameters: { Deploy: "yes" } } });
+      expect(reports.functions.map((f) => f.name)).toEqual(["orders-function", "reports-function", "users-function"]);
+      expect(reports.functions.find((f) => f.name === "reports-function")?.layers?.[0]).toMatch(/:layer:users-layer:/);
+    });
+
+    it("a parent's function uses the role of the instance it names (!GetAtt A.Outputs.X is A's, B.Outputs.X is B's)", async () => {
+      const dir = project({
+        "template.yaml": `${SAM}Resources:
+  ApiRoles:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: roles.yaml
+      Parameters:
+        Table: orders
+  WorkerRoles:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: roles.yaml
+      Parameters:
+        Table: jobs
+  Api:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Role: !GetAtt ApiRoles.Outputs.RoleArn
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Role: !GetAtt WorkerRoles.Outputs.RoleArn
+`,
+        "roles.yaml": `Parameters:
+  Table:
+    Type: String
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: lambda.amazonaws.com }
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: table
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: dynamodb:GetItem
+                Resource: !Sub arn:aws:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/\${Table}
+Outputs:
+  RoleArn:
+    Value: !GetAtt Role.Arn
+`,
+      });
+      const doc = await build([join(dir, "template.yaml")], { iac: { accountId: "111122223333", region: "eu-west-1" } });
+      expect(doc.functions.map((f) => [f.name, f.roleArn])).toEqual([
+        ["Api", "arn:aws:iam::111122223333:role/ApiRoles-Role"],
+        ["Worker", "arn:aws:iam::111122223333:role/WorkerRoles-Role"],
+      ]);
+      const tables = (name: string) => doc.roles.find((r) => r.name === name)?.inlinePolicies.flatMap((p) => p.document.Statement.flatMap((st) => st.Resource ?? []));
+      expect(tables("ApiRoles-Role")).toEqual(["arn:aws:dynamodb:eu-west-1:111122223333:table/orders"]);
+      expect(tables("WorkerRoles-Role")).toEqual(["arn:aws:dynamodb:eu-west-1:111122223333:table/jobs"]);
+    });
+
+    it("the findings name each instance's resources, with the same fingerprints from run to run", async () => {
+      const dir = project({
+        "template.yaml": `${SAM}Resources:
+  Orders:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: ./service.yaml
+      Parameters:
+        Bucket: orders-data
+  Users:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: ./service.yaml
+      Parameters:
+        Bucket: users-data
+`,
+        "service.yaml": `${SAM}Parameters:
+  Bucket:
+    Type: String
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: s3:*
+              Resource: !Sub arn:aws:s3:::\${Bucket}/*
+`,
+      });
+      const run = async () => (await audit([join(dir, "template.yaml")], { workers: 1 })).report.findings.map((f) => [f.ruleId, f.fingerprint, f.resource.arn, f.location?.file, f.location?.line]);
+      const first = await run();
+      const arns = [...new Set(first.map(([, , arn]) => arn))];
+      // Before: Users' role was not read, so none of its findings.
+      expect(arns.some((a) => String(a).endsWith(":role/Orders-FnRole"))).toBe(true);
+      expect(arns.some((a) => String(a).endsWith(":role/Users-FnRole"))).toBe(true);
+      // Each finding its own fingerprint, the same in the second run; both instances' point at the child's file.
+      expect(new Set(first.map(([, fp]) => fp)).size).toBe(first.length);
+      expect(new Set(first.map(([, , , file]) => file))).toEqual(new Set([join(dir, "service.yaml")]));
+      expect(await run()).toEqual(first);
+    });
   });
 });

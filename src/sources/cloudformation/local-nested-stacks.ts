@@ -10,10 +10,18 @@
  *
  * This finds them among the inputs (and in the children found, to any depth): which child each
  * nested-stack resource reads, and the child files that are not inputs themselves (read too). A
- * child is read once, as the nested stack of the first parent (by path, then logical ID) that names
- * it: given on the command line or met in a folder too, it is the nested stack CloudFormation
- * deploys, not a stack of its own. What the child is read with (its name, its parameters) is
- * decided at reading time (build-document.ts): its parent's values depend on the parent's options.
+ * child is read once per nested-stack resource that names it, as CloudFormation deploys one stack
+ * per resource: one generic template (a service, a function module) instantiated twice with other
+ * `Parameters` is two stacks, with their own names, parameter values and outputs (an instance),
+ * and so are the nested stacks of each (a tree, not a graph: a grandchild under two instances is
+ * two instances). Before, a template two resources named was read once, as the first's, and the
+ * second's functions and roles were missing. Given on the command line or met in a folder too, a
+ * child is the nested stack(s) CloudFormation deploys, not a stack of its own. What each instance
+ * is read with (its name, its parameters) is decided at reading time (local-nested-options.ts):
+ * its parent's values depend on the parent's options.
+ *
+ * Each file is parsed here once, however many instances are made of it (nestedLocations is kept
+ * per path): the finding costs one more read of each template, as before.
  */
 
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -21,8 +29,12 @@ import { dirname, join, resolve } from "node:path";
 import { isRecord } from "./lambda-shapes.js";
 import { decodeText, parseJsonLocated, parseYamlLocated } from "./located.js";
 
-/** One nested-stack resource whose template is a local file that is read. */
+/** One instance of a local template: a nested-stack resource of one instance of its parent, read. */
 export interface LocalNestedStack {
+  /** The instance's key: its parent's key, then a NUL and the nested-stack resource's logical ID (the chain of logical IDs from the top template). */
+  key: string;
+  /** The parent instance's key (a top template's is its resolved path, instanceRoot). */
+  parentKey: string;
   /** The parent template, as the caller named it (or as found from its own parent). */
   parent: string;
   /** The nested-stack resource's logical ID in the parent. */
@@ -32,16 +44,22 @@ export interface LocalNestedStack {
 }
 
 export interface LocalNesting {
-  /** By the child's resolved path: the resource that reads it. */
-  children: Map<string, LocalNestedStack>;
+  /** By instance key: each nested stack read, one per nested-stack resource of each instance of its parent, in the order found. */
+  instances: Map<string, LocalNestedStack>;
   /**
-   * By the parent's resolved path: its nested stacks read (logical ID and the child's resolved
-   * path), why each other local one found is not, and, by logical ID, the other nested stacks
-   * whose outputs its `Parameters` property uses (`LayerArn: !GetAtt Layer.Outputs.LayerArn`).
+   * By the parent instance's key (a top template's: instanceRoot): its nested stacks read (logical
+   * ID and the child instance's key), why each other local one found is not, and, by logical ID,
+   * the other nested stacks whose outputs its `Parameters` property uses (`LayerArn: !GetAtt
+   * Layer.Outputs.LayerArn`).
    */
   parents: Map<string, { read: Array<[id: string, child: string]>; skipped: Record<string, string>; needs: Record<string, string[]> }>;
-  /** Child templates that are not among the inputs, in the order found (read as inputs found in a folder). */
-  extra: string[];
+  /** The templates among the inputs, by instanceRoot (sorted), as the caller named them: the top of each tree. */
+  roots: Map<string, string>;
+}
+
+/** The key of a template read as a stack of its own: the root of its tree of nested-stack instances. */
+export function instanceRoot(file: string): string {
+  return resolve(file);
 }
 
 /**
@@ -117,47 +135,55 @@ function nestedLocations(file: string): Array<[id: string, location: string, nee
   return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** The local nested stacks of the templates among `files`, followed to their own. */
+/**
+ * The local nested stacks of the templates among `files`, followed to their own: a tree of
+ * instances under each input (an input that is also another's nested stack has a tree of its
+ * own too; which one is read is decided with the conditions, local-nested-options.ts).
+ */
 export function localNestedStacks(files: readonly string[]): LocalNesting {
-  const nesting: LocalNesting = { children: new Map(), parents: new Map(), extra: [] };
-  const inputs = new Set(files.map((f) => resolve(f)));
-  const seen = new Set<string>();
-  const queue = [...files].filter((f) => /\.(ya?ml|json|template)$/i.test(f)).sort((a, b) => (resolve(a) < resolve(b) ? -1 : 1));
-  // The chain of parents above a template (its own resolved path first), to cut cycles and bound depth.
-  const chain = (path: string): string[] => {
+  const nesting: LocalNesting = { instances: new Map(), parents: new Map(), roots: new Map() };
+  // Parsed once per file, however many instances it has.
+  const located = new Map<string, Array<[string, string, string[]]>>();
+  const locationsOf = (file: string): Array<[string, string, string[]]> => {
+    const path = resolve(file);
+    let found = located.get(path);
+    if (found === undefined) located.set(path, (found = nestedLocations(file)));
+    return found;
+  };
+  const templates = [...new Map(files.filter((f) => /\.(ya?ml|json|template)$/i.test(f)).map((f) => [instanceRoot(f), f] as const))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // The resolved paths of an instance's chain of parents (its own first), to cut cycles and bound depth.
+  const chain = (key: string, path: string): string[] => {
     const out = [path];
-    for (let p = nesting.children.get(path); p !== undefined && out.length <= MAX_LOCAL_NESTING + 1; p = nesting.children.get(resolve(p.parent))) out.push(resolve(p.parent));
+    for (let i = nesting.instances.get(key); i !== undefined && out.length <= MAX_LOCAL_NESTING + 1; i = nesting.instances.get(i.parentKey)) out.push(resolve(i.parent));
     return out;
   };
-  while (queue.length > 0) {
-    const parent = queue.shift() as string;
-    const parentPath = resolve(parent);
-    if (seen.has(parentPath)) continue;
-    seen.add(parentPath);
-    const found = nestedLocations(parent);
-    if (found.length === 0) continue;
-    const entry = { read: [] as Array<[string, string]>, skipped: {} as Record<string, string>, needs: {} as Record<string, string[]> };
-    for (const [id, location, needs] of found) {
-      if (needs.length > 0) entry.needs[id] = needs;
-      const file = childPathOf(parent, location);
-      const path = resolve(file);
-      if (!isFile(path)) continue; // the parent's reader says it is not found
-      const above = chain(parentPath);
-      const owner = nesting.children.get(path);
-      if (above.includes(path)) {
-        entry.skipped[id] = `its template ${location} is this template or one that nests it: a cycle, which CloudFormation cannot create`;
-      } else if (above.length > MAX_LOCAL_NESTING) {
-        entry.skipped[id] = `its template ${location} is nested more than ${MAX_LOCAL_NESTING} deep: not followed`;
-      } else if (owner !== undefined) {
-        entry.skipped[id] = `its template ${location} is read once, as nested stack ${owner.id} of ${owner.parent}: the functions and roles this second stack makes of it are not in this audit`;
-      } else {
-        nesting.children.set(path, { parent, id, file });
-        entry.read.push([id, path]);
-        if (!inputs.has(path)) nesting.extra.push(file);
-        queue.push(file);
+  for (const [root, file] of templates) {
+    nesting.roots.set(root, file);
+    const queue: Array<[key: string, file: string]> = [[root, file]];
+    while (queue.length > 0) {
+      const [parentKey, parent] = queue.shift() as [string, string];
+      const found = locationsOf(parent);
+      if (found.length === 0) continue;
+      const entry = { read: [] as Array<[string, string]>, skipped: {} as Record<string, string>, needs: {} as Record<string, string[]> };
+      const above = chain(parentKey, resolve(parent));
+      for (const [id, location, needs] of found) {
+        if (needs.length > 0) entry.needs[id] = needs;
+        const child = childPathOf(parent, location);
+        const path = resolve(child);
+        if (!isFile(path)) continue; // the parent's reader says it is not found
+        if (above.includes(path)) {
+          entry.skipped[id] = `its template ${location} is this template or one that nests it: a cycle, which CloudFormation cannot create`;
+        } else if (above.length > MAX_LOCAL_NESTING) {
+          entry.skipped[id] = `its template ${location} is nested more than ${MAX_LOCAL_NESTING} deep: not followed`;
+        } else {
+          const key = `${parentKey}\u0000${id}`;
+          nesting.instances.set(key, { key, parentKey, parent, id, file: child });
+          entry.read.push([id, key]);
+          queue.push([key, child]);
+        }
       }
+      nesting.parents.set(parentKey, entry);
     }
-    nesting.parents.set(parentPath, entry);
   }
   return nesting;
 }

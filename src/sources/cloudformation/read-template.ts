@@ -81,7 +81,7 @@ export interface CloudFormationReadOptions {
   nestedStacksRead?: string[];
   /**
    * Nested stacks whose local template is found but not read with this one, by logical ID, and why
-   * (a cycle, a template another nested stack already reads; local-nested-stacks.ts): said in the
+   * (a cycle, nested too deep; local-nested-stacks.ts): said in the
    * `cloudformation-nested-stack` warning in place of "not read".
    */
   nestedStacksSkipped?: Record<string, string>;
