@@ -422,6 +422,45 @@ Outputs:
       expect(tables("WorkerRoles-Role")).toEqual(["arn:aws:dynamodb:eu-west-1:111122223333:table/jobs"]);
     });
 
+    it("each instance's chain is bounded at 8 deep, as a single chain is", async () => {
+      const files: Record<string, string> = {
+        "t0.yaml": `Resources:
+  A:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: t1.yaml
+  B:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: t1.yaml
+`,
+      };
+      for (let i = 1; i <= 9; i++) {
+        // t9 names t10, which does not exist (never reached).
+        files[`t${i}.yaml`] = `Resources:
+  Next:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: t${i + 1}.yaml
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::111122223333:role/r
+      Code: { ZipFile: x }
+`;
+      }
+      const dir = project(files);
+      const doc = await build([join(dir, "t0.yaml")]);
+      // t1 … t8 under each of A and B (t8's Next, 9 deep, is not followed).
+      const names = doc.functions.map((f) => f.name);
+      expect(names.length).toBe(16);
+      expect(names.filter((n) => n.startsWith("A-")).map((n) => n.split("-").length)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(names).toContain("B-Next-Next-Next-Next-Next-Next-Next-Fn");
+      expect(nestedWarnings(doc).map((w) => [w.file, w.path, /nested more than 8 deep/.test(w.message)])).toEqual([[join(dir, "t8.yaml"), "Resources.Next", true]]);
+    });
+
     it("the findings name each instance's resources, with the same fingerprints from run to run", async () => {
       const dir = project({
         "template.yaml": `${SAM}Resources:
