@@ -391,6 +391,27 @@ Resources:
     ]);
   });
 
+  it("an enhanced fan-out consumer of a stream CloudFormation names (StreamARN: !GetAtt Stream.Arn) is read through that stream", () => {
+    // The consumer's ARN is <stream ARN>/consumer/<name>:<creation timestamp>; Ref of the stream
+    // gives its name. Read as a stream, the consumer lost kinesis:SubscribeToShard.
+    const d = doc(`${SAM}Resources:
+  Stream:
+    Type: AWS::Kinesis::Stream
+    Properties: { ShardCount: 1 }
+  Consumer:
+    Type: AWS::Kinesis::StreamConsumer
+    Properties: { StreamARN: !GetAtt Stream.Arn, ConsumerName: fanout }
+  Fn:
+${FUNCTION}      Events:
+        Efo: { Type: Kinesis, Properties: { Stream: !GetAtt Consumer.ConsumerARN, StartingPosition: LATEST } }
+`);
+    const consumer = "arn:aws:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${Stream}/consumer/fanout:${Consumer.ConsumerCreationTimestamp}";
+    expect(d.functions[0]?.triggers.map((t) => [t.kind, t.eventSourceArn])).toEqual([["kinesis", consumer]]);
+    const trigger = requiredPermissions(d.functions[0]!).filter((r) => r.purpose === "trigger");
+    expect(trigger.filter((r) => r.action === "kinesis:SubscribeToShard").map((r) => r.resource)).toEqual([consumer]);
+    expect(trigger.filter((r) => r.action === "kinesis:GetRecords").map((r) => r.resource)).toEqual(["arn:aws:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${Stream}"]);
+  });
+
   it("a queue or stream of the template encrypted with a customer managed key: its poller needs kms:Decrypt on the key", () => {
     const d = doc(`AWSTemplateFormatVersion: '2010-09-09'
 Resources:

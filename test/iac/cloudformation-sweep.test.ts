@@ -2,10 +2,11 @@
  * CloudFormation and SAM templates published in public repositories that the corpus does not hold
  * (test/fixtures/cloudformation-sweep/SOURCE.md: the AWS CloudFormation sample templates, the
  * CloudFormation User Guide's and the DynamoDB Developer Guide's examples, cfn-lint's valid
- * templates), each read as CloudFormation reads it. The expected values are read off the templates
- * with the CloudFormation resource reference (what `Ref` and `Fn::GetAtt` give, which properties
- * name the role, the event source, the invoker), never copied from leastrole's output. Every
- * template but the one refused was checked with cfn-lint 1.58 (SOURCE.md lists what it says).
+ * templates, a Serverless Land pattern), each read as CloudFormation reads it. The expected values
+ * are read off the templates with the CloudFormation resource reference (what `Ref` and
+ * `Fn::GetAtt` give, which properties name the role, the event source, the invoker), never copied
+ * from leastrole's output. Every template but the one refused was checked with cfn-lint 1.58
+ * (SOURCE.md lists what it says).
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -190,6 +191,13 @@ const EXPECTED: Record<string, Expected> = {
     },
     warnings: [],
   },
+  // SAM: the basic role, AWSXrayWriteOnlyAccess for `Tracing: Active`, and the Kinesis event's
+  // AWSLambdaKinesisExecutionRole (listed by ARN).
+  "serverless-patterns-kinesis-lambda-efo.yaml": {
+    functions: { ApplicationFunction: role("ApplicationFunctionRole") },
+    roles: { [role("ApplicationFunctionRole")]: { attached: [managed("AWSXrayWriteOnlyAccess"), BASIC, managed("service-role/AWSLambdaKinesisExecutionRole")] } },
+    warnings: [],
+  },
   // Fn::GetStackOutput in SNS topics only: no Lambda or IAM resource; Env decides a topic's name only.
   "cfn-lint-get-stack-output.yaml": { functions: {}, roles: {}, warnings: [] },
   // Both nested stacks are created only when their parameter says Yes (default No): those two decide what exists.
@@ -317,6 +325,15 @@ describe("what each template's Lambda resources say", () => {
   it("SAM's environment variables: their names only", () => {
     const fns = read("cfn-templates-macro-boto3.yaml").functions;
     expect(fns.map((f) => [f.name, f.environmentVariableNames])).toEqual([["MacroFunction", ["LAMBDA_ARN"]], ["ResourceFunction", []]]);
+  });
+
+  it("the enhanced fan-out pattern: its Kinesis event reads the consumer the template registers on its stream, not a stream", () => {
+    // Consumer ARN: <stream ARN>/consumer/<ConsumerName>:<creation timestamp> (Kinesis API,
+    // RegisterStreamConsumer); the stream has no Name, so its ARN holds Ref's name, `${KinesisStream}`.
+    const fn = read("serverless-patterns-kinesis-lambda-efo.yaml").functions[0]!;
+    expect(fn.triggers.map((t) => [t.kind, t.eventSourceArn])).toEqual([
+      ["kinesis", "arn:aws:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${KinesisStream}/consumer/ApplicationConsumer:${ApplicationConsumer.ConsumerCreationTimestamp}"],
+    ]);
   });
 
   it("the flow-logs stacks, asked for, are nested stacks not read: said, and the read is partial", () => {

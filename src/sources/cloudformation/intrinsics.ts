@@ -281,9 +281,23 @@ export class IntrinsicResolver {
    * `<stream ARN>/consumer/<name>:<creation timestamp>`, the timestamp known once it is made.
    */
   private consumerArn(id: string, res: Record<string, unknown>): string | undefined {
-    const stream = this.prop(res, "StreamARN");
+    const stream = this.prop(res, "StreamARN") ?? this.templateStreamArn(res);
     const name = this.prop(res, "ConsumerName");
     return stream && name ? `${stream}/consumer/${name}:\${${id}.ConsumerCreationTimestamp}` : undefined;
+  }
+
+  /**
+   * A consumer's StreamARN that is `!GetAtt S.Arn` of a stream of the template CloudFormation
+   * names (the usual enhanced fan-out template): `arn:…:stream/${S}`, Ref giving the stream's
+   * name. Left as `${Consumer.ConsumerARN}`, the consumer was read as a stream: generate put the
+   * stream's actions on the consumer and left out kinesis:SubscribeToShard, which Lambda needs.
+   */
+  private templateStreamArn(res: Record<string, unknown>): string | undefined {
+    const v = isRecord(res.Properties) ? this.resolve(res.Properties.StreamARN) : undefined;
+    const m = typeof v === "string" ? /^\$\{([A-Za-z0-9]+)\.Arn\}$/.exec(v) : null;
+    const stream = m === null ? undefined : own(this.ctx.resources, m[1] as string);
+    if (m === null || !isRecord(stream) || stream.Type !== "AWS::Kinesis::Stream") return undefined;
+    return `arn:${this.ctx.partition}:kinesis:${this.region()}:${this.account()}:stream/\${${m[1]}}`;
   }
 
   getAtt(id: string, attribute: string): unknown {
