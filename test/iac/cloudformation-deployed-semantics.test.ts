@@ -412,6 +412,28 @@ ${FUNCTION}      Events:
     expect(trigger.filter((r) => r.action === "kinesis:GetRecords").map((r) => r.resource)).toEqual(["arn:aws:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${Stream}"]);
   });
 
+  it("a mapping on an MSK Serverless cluster of the template (Ref or Arn) is a Kafka source, as on a provisioned one", () => {
+    // Ref and Fn::GetAtt Arn of AWS::MSK::ServerlessCluster both give the cluster's ARN
+    // (CloudFormation resource reference). Before, the source was of no kind: generate granted
+    // the mapping nothing, and no rule said its permissions were missing.
+    for (const source of ["!Ref Cluster", "!GetAtt Cluster.Arn"]) {
+      const d = doc(`${SAM}Resources:
+  Cluster:
+    Type: AWS::MSK::ServerlessCluster
+    Properties:
+      ClusterName: orders
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } } }
+      VpcConfigs: [{ SubnetIds: [subnet-1, subnet-2] }]
+  Fn:
+${FUNCTION}  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties: { FunctionName: !Ref Fn, EventSourceArn: ${source}, Topics: [orders], StartingPosition: LATEST }
+`);
+      expect(d.functions[0]?.triggers.map((t) => t.kind), source).toEqual(["kafka"]);
+      expect(requiredPermissions(d.functions[0]!).some((r) => r.purpose === "trigger" && r.action === "kafka:DescribeClusterV2"), source).toBe(true);
+    }
+  });
+
   it("a queue or stream of the template encrypted with a customer managed key: its poller needs kms:Decrypt on the key", () => {
     const d = doc(`AWSTemplateFormatVersion: '2010-09-09'
 Resources:

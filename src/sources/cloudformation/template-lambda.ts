@@ -309,7 +309,8 @@ export function readEventSourceMapping(reader: TemplateReader, id: string, r: Sa
   const refId = isRecord(raw) ? (typeof raw.Ref === "string" ? raw.Ref : Array.isArray(raw["Fn::GetAtt"]) ? printable(raw["Fn::GetAtt"][0]) : undefined) : undefined;
   const refType = refId ? reader.resources[refId]?.Type : undefined;
   if (kind === "other" && refType) {
-    kind = ({ "AWS::SQS::Queue": "sqs", "AWS::DynamoDB::Table": "dynamodb", "AWS::Kinesis::Stream": "kinesis", "AWS::MSK::Cluster": "kafka", "AWS::AmazonMQ::Broker": "mq", "AWS::DocDB::DBCluster": "docdb" } as Record<string, Trigger["kind"]>)[refType] ?? "other";
+    // An MSK Serverless cluster is read like a provisioned one (its Ref and Arn are its ARN).
+    kind = ({ "AWS::SQS::Queue": "sqs", "AWS::DynamoDB::Table": "dynamodb", "AWS::Kinesis::Stream": "kinesis", "AWS::MSK::Cluster": "kafka", "AWS::MSK::ServerlessCluster": "kafka", "AWS::AmazonMQ::Broker": "mq", "AWS::DocDB::DBCluster": "docdb" } as Record<string, Trigger["kind"]>)[refType] ?? "other";
   }
   if (r.Properties.SelfManagedEventSource !== undefined) kind = "self-managed-kafka";
   if (r.triggerKind) kind = r.triggerKind;
