@@ -412,6 +412,23 @@ ${FUNCTION}      Events:
     expect(trigger.filter((r) => r.action === "kinesis:GetRecords").map((r) => r.resource)).toEqual(["arn:aws:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${Stream}"]);
   });
 
+  it("an enhanced fan-out consumer named with !Sub keeps the name's reference in its ARN", () => {
+    const d = doc(`${SAM}Resources:
+  Stream:
+    Type: AWS::Kinesis::Stream
+    Properties: { Name: !Sub "\${AWS::StackName}-orders", ShardCount: 1 }
+  Consumer:
+    Type: AWS::Kinesis::StreamConsumer
+    Properties: { StreamARN: !GetAtt Stream.Arn, ConsumerName: !Sub "\${AWS::StackName}-fanout" }
+  Fn:
+${FUNCTION}      Events:
+        Efo: { Type: Kinesis, Properties: { Stream: !Ref Consumer, StartingPosition: LATEST } }
+`);
+    expect(d.functions[0]?.triggers.map((t) => [t.kind, t.eventSourceArn])).toEqual([
+      ["kinesis", "arn:aws:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${Stream}/consumer/${AWS::StackName}-fanout:${Consumer.ConsumerCreationTimestamp}"],
+    ]);
+  });
+
   it("a mapping on an MSK Serverless cluster of the template (Ref or Arn) is a Kafka source, as on a provisioned one", () => {
     // Ref and Fn::GetAtt Arn of AWS::MSK::ServerlessCluster both give the cluster's ARN
     // (CloudFormation resource reference). Before, the source was of no kind: generate granted

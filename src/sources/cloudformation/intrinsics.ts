@@ -282,8 +282,9 @@ export class IntrinsicResolver {
    */
   private consumerArn(id: string, res: Record<string, unknown>): string | undefined {
     const stream = this.prop(res, "StreamARN") ?? this.templateStreamArn(res);
-    const name = this.prop(res, "ConsumerName");
-    return stream && name ? `${stream}/consumer/${name}:\${${id}.ConsumerCreationTimestamp}` : undefined;
+    // A name made with !Sub (`${AWS::StackName}-consumer`) stays a reference inside the ARN.
+    const name = isRecord(res.Properties) ? this.resolve(res.Properties.ConsumerName) : undefined;
+    return stream && typeof name === "string" && name !== "" ? `${stream}/consumer/${name}:\${${id}.ConsumerCreationTimestamp}` : undefined;
   }
 
   /**
