@@ -451,6 +451,29 @@ ${FUNCTION}  Mapping:
     }
   });
 
+  it("a traffic hook's policy may name ServerlessDeploymentApplication, which SAM makes for a DeploymentPreference", () => {
+    // SAM's generated resources "With DeploymentPreference": AWS::CodeDeploy::Application
+    // ServerlessDeploymentApplication (and CodeDeployServiceRole when no Role is given). The hook
+    // pattern of SAM's safe-deployment guide names it; it was called undefined, an error that made
+    // the whole read partial.
+    const template = (preference: string) => `${SAM}Resources:
+  Live:
+${FUNCTION}      AutoPublishAlias: live
+${preference}  PreTraffic:
+${FUNCTION}      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: codedeploy:PutLifecycleEventHookExecutionStatus
+              Resource: !Sub "arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:deploymentgroup:\${ServerlessDeploymentApplication}/*"
+`;
+    const deploying = read(template("      DeploymentPreference:\n        Type: AllAtOnce\n        Hooks: { PreTraffic: !Ref PreTraffic }\n"));
+    expect(deploying.warnings.filter((w) => w.code === "cloudformation-undefined-reference")).toEqual([]);
+    expect(deploying.partial).toBe(false);
+    // Without one SAM makes no application, and CloudFormation refuses the reference.
+    const plain = read(template(""));
+    expect(plain.warnings.filter((w) => w.code === "cloudformation-undefined-reference").map((w) => w.message.split(" ")[0])).toEqual(["ServerlessDeploymentApplication"]);
+  });
+
   it("a queue or stream of the template encrypted with a customer managed key: its poller needs kms:Decrypt on the key", () => {
     const d = doc(`AWSTemplateFormatVersion: '2010-09-09'
 Resources:

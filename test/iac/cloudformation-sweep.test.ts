@@ -198,6 +198,27 @@ const EXPECTED: Record<string, Expected> = {
     roles: { [role("ApplicationFunctionRole")]: { attached: [managed("AWSXrayWriteOnlyAccess"), BASIC, managed("service-role/AWSLambdaKinesisExecutionRole")] } },
     warnings: [],
   },
+  // SAM's safe-deployment pattern: the hooks' policies name ServerlessDeploymentApplication, the
+  // CodeDeploy application SAM makes for BaseFunction's DeploymentPreference (not an undefined
+  // name); BaseFunction, which CloudFormation names, is the logical ID in its synthetic ARN.
+  "sessions-with-aws-sam-safe-deploy.yaml": {
+    functions: { BaseFunction: role("BaseFunctionRole"), CodeDeployHook_preTrafficHook1: role("BasePreFunctionRole"), CodeDeployHook_postTrafficHook1: role("BasePostFunctionRole") },
+    roles: {
+      [role("BaseFunctionRole")]: { attached: [managed("AWSXrayWriteOnlyAccess"), BASIC] },
+      [role("BasePreFunctionRole")]: {
+        inline: {
+          BasePreFunctionRolePolicy0: [[["codedeploy:PutLifecycleEventHookExecutionStatus"], ["arn:aws:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:${ServerlessDeploymentApplication}/*"]]],
+          BasePreFunctionRolePolicy1: [[["lambda:InvokeFunction"], ["arn:aws:lambda:unknown:unknown:function:BaseFunction:*"]]],
+        },
+        attached: [managed("AWSXrayWriteOnlyAccess"), BASIC],
+      },
+      [role("BasePostFunctionRole")]: {
+        inline: { BasePostFunctionRolePolicy0: [[["codedeploy:PutLifecycleEventHookExecutionStatus"], ["arn:aws:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:${ServerlessDeploymentApplication}/*"]]] },
+        attached: [managed("AWSXrayWriteOnlyAccess"), BASIC],
+      },
+    },
+    warnings: [["cloudformation-parameter-default", "Parameters.Environment"]],
+  },
   // Fn::GetStackOutput in SNS topics only: no Lambda or IAM resource; Env decides a topic's name only.
   "cfn-lint-get-stack-output.yaml": { functions: {}, roles: {}, warnings: [] },
   // Both nested stacks are created only when their parameter says Yes (default No): those two decide what exists.

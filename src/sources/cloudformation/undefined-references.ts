@@ -28,10 +28,15 @@ export function undefinedReferences(template: Record<string, unknown>, defined: 
   // AWS::Include (Fn::Transform) puts in resources and values at deployment: a name may be defined there.
   if (holdsTransform(template.Resources) || holdsTransform(template.Outputs) || holdsTransform(template.Conditions)) return [];
   const found = new Map<string, string>();
+  const deploying = sam && hasDeploymentPreference(template);
   const isDefined = (name: string): boolean => {
     if (PSEUDO.has(name) || defined.has(name)) return true;
     if (!sam) return false;
     if (name.startsWith("ServerlessRestApi") || name.startsWith("ServerlessHttpApi")) return true;
+    // What SAM makes for gradual deployments (generated resources, "With DeploymentPreference"):
+    // the stack's one CodeDeploy application and the role CodeDeploy runs with. Hooks name the
+    // application in their codedeploy:PutLifecycleEventHookExecutionStatus statement.
+    if (deploying && (name === "ServerlessDeploymentApplication" || name === "CodeDeployServiceRole")) return true;
     const dot = name.indexOf(".");
     return dot > 0 && defined.has(name.slice(0, dot));
   };
@@ -93,4 +98,12 @@ export function undefinedReferences(template: Record<string, unknown>, defined: 
   }
   for (const [id, c] of Object.entries(isRecord(template.Conditions) ? template.Conditions : {})) walk(c, childPath("Conditions", id), 0);
   return [...[...found].map(([name, path]) => ({ name, path })), ...[...attributesOf].map(([name, path]) => ({ name, path, parameter: true as const }))];
+}
+
+/** A SAM function (or the Globals every function takes) with a DeploymentPreference. */
+function hasDeploymentPreference(template: Record<string, unknown>): boolean {
+  const globals = isRecord(template.Globals) && isRecord(template.Globals.Function) ? template.Globals.Function : {};
+  if (globals.DeploymentPreference !== undefined) return true;
+  const resources = isRecord(template.Resources) ? Object.values(template.Resources) : [];
+  return resources.some((r) => isRecord(r) && r.Type === "AWS::Serverless::Function" && isRecord(r.Properties) && r.Properties.DeploymentPreference !== undefined);
 }
