@@ -10,6 +10,8 @@ import { findNearestConfigs, loadConfig, windowDaysProblem } from "../config/loa
 import { configDisplayPath } from "../config/display.js";
 import { InputError } from "../errors.js";
 import { writeErr } from "./io.js";
+import { FUNCTION_NOT_CREATED } from "../sources/cloudformation/read-template.js";
+import { plural } from "../printable.js";
 import { inputWarningLines, stderrLabel } from "./warning-groups.js";
 import { isPackFailure, type Diagnostic } from "../evaluate/findings.js";
 import { windowCoverage } from "../usage/window-coverage.js";
@@ -125,7 +127,7 @@ export async function pendingDocumentFor(
     const used = document.meta.sources.filter((s) => !unusable.has(resolve(s.path)));
     if (used.length > 0) {
       const kinds = [...new Set(used.map((s) => s.kind))].sort().join(", ");
-      if (emptyNote) progress.note(`leastrole: note: nothing to audit: the inputs (${kinds}) hold no Lambda functions or IAM roles`);
+      if (emptyNote) progress.note(`leastrole: note: nothing to audit: ${notCreatedReason(document.meta.warnings) ?? `the inputs (${kinds}) hold no Lambda functions or IAM roles`}`);
       return pending;
     }
     // The first error, else what the readers said of a file they saw but did not use (a bare
@@ -302,4 +304,17 @@ export function asOfFlag(value: string): string {
 function warnOn(progress: Progress, message: string): void {
   if (progress.warn) progress.warn(message);
   else progress.note(message);
+}
+
+/**
+ * Why a template's inputs hold no function when the template has some: their Conditions are false
+ * with the parameter values read (FUNCTION_NOT_CREATED, read-template.ts). Null when none is.
+ * Before, "the inputs hold no Lambda functions" of a template with one, gated by a parameter.
+ */
+export function notCreatedReason(warnings: readonly Warning[]): string | null {
+  const notCreated = warnings.filter((w) => w.code === FUNCTION_NOT_CREATED);
+  const first = notCreated[0];
+  if (first === undefined) return null;
+  const more = notCreated.length > 1 ? ` (and ${plural(notCreated.length - 1, "more function")} not created)` : "";
+  return `${first.file ? `${first.file}: ` : ""}${first.message}${more}`;
 }

@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
 import { writeGenerate, type GenerateFormat, type GenerateRunOptions, type WrittenTarget } from "../../generate/index.js";
-import { documentFor, loadConfigFor, makeProgress, printInputWarnings, reportUnreadNamedInputs, type InputFlags } from "../context.js";
+import { documentFor, loadConfigFor, makeProgress, notCreatedReason, printInputWarnings, reportUnreadNamedInputs, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { writeOutputStreamed } from "../io.js";
 import { InputError } from "../../errors.js";
@@ -57,8 +57,11 @@ export function registerGenerate(program: Command): void {
       // as an audit of a plan that touches no Lambda passes. Before, nothing said why (roles
       // without functions), or "nothing to audit" (logs alone), which documentFor no longer says here.
       if (document.functions.length === 0 && flags.function === undefined) {
+        const notCreated = notCreatedReason(document.meta.warnings);
         progress.note(
-          "leastrole: note: nothing to generate: no input holds a Lambda function, and policies are made per function; give the account's export (leastrole collect, or aws lambda list-functions with aws iam get-account-authorization-details) or the template or plan that defines the functions",
+          notCreated !== null
+            ? `leastrole: note: nothing to generate: ${notCreated}`
+            : "leastrole: note: nothing to generate: no input holds a Lambda function, and policies are made per function; give the account's export (leastrole collect, or aws lambda list-functions with aws iam get-account-authorization-details) or the template or plan that defines the functions",
         );
       }
       const options: GenerateRunOptions = {

@@ -560,6 +560,19 @@ export class TemplateReader {
       const give = unset.length === 0 ? "" : ` (${unset.join(", ")} ${unset.length === 1 ? "has" : "have"} no value: give ${unset.map((n) => `--parameter ${n}=…`).join(" ")})`;
       this.warn("cloudformation-undecided-condition", "warning", `condition ${c} cannot be decided from parameter defaults${give}; where it selects a value, the first branch that has one was read`, childPath("Conditions", c));
     }
+    // A function whose Condition is false is not created, so it is not read: said (info), with the
+    // parameter values that decided it, so that an empty audit or generate can say why it is empty
+    // (before: "the inputs hold no Lambda functions" of a template that has one).
+    for (const id of Object.keys(this.resources).sort()) {
+      const r = this.resources[id] as SamResource;
+      if ((r.Type !== "AWS::Lambda::Function" && r.Type !== "AWS::Serverless::Function") || typeof r.Condition !== "string" || this.resolver.condition(r.Condition) !== false) continue;
+      const values = conditionParameters(this.conditionInputs.conditions[r.Condition], this.conditionInputs.conditions).map((n) => {
+        const v = this.conditionInputs.values[n];
+        return v === undefined ? `${n} without a value` : `${n}=${typeof v === "string" ? JSON.stringify(v) : printable(v)}`;
+      });
+      const by = values.length === 0 ? "" : ` with ${values.join(", ")}`;
+      this.warn(FUNCTION_NOT_CREATED, "info", `function ${id} is not created: its condition ${r.Condition} is false${by}; give the parameter values the stack deploys with (--parameter) to read it`, r.sourcePath);
+    }
     const fragment = emptyFragment({ path: this.file, kind: "cloudformation", sha256: this.digest, records: 0 }) as IacFragment;
     const references = this.valueReferences();
     if (references !== undefined) fragment.valueReferences = references;
@@ -1187,6 +1200,28 @@ function isServerlessFrameworkTemplate(template: Record<string, unknown>): boole
   const resources = isRecord(template.Resources) ? template.Resources : {};
   const typeOf = (id: string): unknown => (isRecord(resources[id]) ? (resources[id] as Record<string, unknown>).Type : undefined);
   return typeOf("ServerlessDeploymentBucket") === "AWS::S3::Bucket" || typeOf("IamRoleLambdaExecution") === "AWS::IAM::Role" || template.Description === "The AWS CloudFormation template for this Serverless application";
+}
+
+/** The warning code of a template function whose Condition is false (not created, not read). */
+export const FUNCTION_NOT_CREATED = "cloudformation-function-not-created";
+
+/** The parameters a condition depends on, through the conditions it names; sorted. */
+function conditionParameters(condition: unknown, conditions: Record<string, unknown>): string[] {
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (isRecord(v)) {
+      if (typeof v.Ref === "string" && !v.Ref.startsWith("AWS::")) found.add(v.Ref);
+      if (typeof v.Condition === "string" && !seen.has(v.Condition) && Object.hasOwn(conditions, v.Condition)) {
+        seen.add(v.Condition);
+        walk(conditions[v.Condition]);
+      }
+      for (const [k, x] of Object.entries(v)) if (k !== "Ref" && k !== "Condition") walk(x);
+    }
+  };
+  walk(condition);
+  return [...found].sort();
 }
 
 /** The parameters without a value (no Default, a placeholder, an SSM type) a condition depends on, through the conditions it names; sorted. */
