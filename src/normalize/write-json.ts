@@ -58,8 +58,8 @@ interface Chunking {
    * Every array met within `depth` written as chunks of whole items, not item by item: objects are
    * still walked member by member down to `depth`. Why: the rules' input (wasm-input.ts) walked each
    * function and role field by field, one JSON.stringify per field; a chunk of items per call costs
-   * 30–40% less CPU for the same bytes (bench/out: the 10,000-function slices, 340–440 → 200–240
-   * CPU-ms), and `chars` still bounds the strings.
+   * 30–40% less CPU for the same bytes (the 10,000-function slices, 335–399 → 178–247 CPU-ms:
+   * bench/results/scale.md, "Session 41"), and `chars` still bounds the strings.
    */
   arraysWhole: boolean;
 }

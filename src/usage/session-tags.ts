@@ -11,7 +11,7 @@
  * and a generated policy without it refused the call.
  *
  * `tags` is not a string, which is all the byte scanners read of requestParameters: every reader
- * parses an AssumeRole whole, as it does DynamoDB's multi-item calls (secret-batches.ts likewise).
+ * parses an AssumeRole made by an assumed-role session whole (parseAssumeRoleWhole), as it does DynamoDB's multi-item calls (secret-batches.ts likewise).
  * The Athena and Security Lake queries say what it passed in rp_sessiontags (sql.ts), read by
  * query-rows.ts; the CloudTrail Lake query's rows, and an older query's, do not: there the call keeps
  * its own name, sts:AssumeRole alone (the other two stay "unknowable", not-logged.ts).
