@@ -18,6 +18,7 @@ import type { LambdaFunction, Trigger } from "../model/document.js";
 import type { RequirementPurpose } from "../model/analysis.js";
 import { partitionOf } from "./policies.js";
 import { own } from "../collections.js";
+import { kafkaIamGrants } from "../normalize/kafka-access.js";
 
 export interface RequiredPermission {
   purpose: RequirementPurpose;
@@ -227,6 +228,14 @@ function triggerRequirements(t: Trigger): RequiredPermission[] {
         // which the ARN does not tell: V2 is what `generate` writes.
         add(MSK, source, { "kafka:DescribeClusterV2": ["kafka:DescribeCluster"] });
         add(POLLER_VPC_ACTIONS, "*");
+        // With IAM access control (a cluster the inputs define says so) the poller also
+        // authenticates to Kafka with the execution role: the cluster, topics and group it reads,
+        // and its kafka:// on-failure topic (kafka-access.ts). Without it they were not required,
+        // and a generated policy left the function unable to read.
+        for (const g of kafkaIamGrants(t)) {
+          if (g.destination === undefined) add(g.actions, g.resource);
+          else for (const action of g.actions) out.push({ purpose: "trigger-destination", subject: g.destination, action, resource: g.resource, essential: true });
+        }
         break;
       case "mq":
         add(MQ, source);

@@ -18,7 +18,7 @@ export type { AccessLevel, RoleFacts, ServiceGrant, StatementFacts } from "./fac
 import type { UsageSection } from "./usage.js";
 
 /** Bumped on any incompatible change to this file. Rules and embedders may check it. */
-export const SCHEMA_VERSION = "1.9";
+export const SCHEMA_VERSION = "1.10";
 
 export interface CanonicalDocument {
   schemaVersion: string;
@@ -683,6 +683,30 @@ export interface Trigger {
    * not say it. Added in schema 1.9.
    */
   lastProcessingResult?: string;
+  /**
+   * How an Amazon MSK mapping without a SASL/SCRAM or mTLS secret reaches its cluster, when the
+   * inputs define the cluster: "iam" (IAM access control: the execution role needs kafka-cluster
+   * permissions on the cluster, its topics and the consumer group), "unauthenticated" (nothing of
+   * the role). An `AWS::MSK::ServerlessCluster` supports only IAM access control; an
+   * `AWS::MSK::Cluster` says it in its ClientAuthentication. Absent when the inputs do not say it
+   * (a cluster outside them, or one with both). Added in schema 1.10.
+   */
+  kafkaAccess?: "iam" | "unauthenticated";
+  /**
+   * The cluster's ARN with `*` for what is known only once it is made (its UUID), when
+   * `eventSourceArn` is a reference to a cluster of the template (`${Cluster}`):
+   * `arn:aws:kafka:<region>:<account>:cluster/<ClusterName>/*`. The topic and group ARNs
+   * IAM access control names are made from it. Absent otherwise. Added in schema 1.10.
+   */
+  kafkaClusterArn?: string;
+  /** The Kafka topics the mapping reads (`Topics`), when the input says them. Added in schema 1.10. */
+  topics?: string[];
+  /**
+   * The mapping's Kafka consumer group ID (`AmazonManagedKafkaEventSourceConfig.ConsumerGroupId`,
+   * SAM's `ConsumerGroupId`), when the input says it. Lambda names the group itself (a UUID) when
+   * the mapping does not. Added in schema 1.10.
+   */
+  consumerGroupId?: string;
 }
 
 export interface FunctionUrl {

@@ -30,13 +30,68 @@ export interface MskAccessUnknown {
   destinationTopicArn: string | null;
 }
 
-/** Null unless `t` reads an MSK cluster with no SASL/SCRAM or mTLS secret (IAM access control or none). */
+/** The mapping's `kafka://<topic>` on-failure destination, or null. */
+function kafkaDestination(t: Trigger): string | null {
+  return t.onFailureDestination !== null && t.onFailureDestination.startsWith(KAFKA_DESTINATION_PREFIX) ? t.onFailureDestination : null;
+}
+
+/**
+ * The ARN of a resource of the mapping's cluster that IAM access control names (Amazon MSK
+ * developer guide, "Authorization policy resources"): `arn:<p>:kafka:<region>:<account>:<type>/<cluster
+ * name>/<cluster uuid>/<name>` for a topic or group. From the cluster's ARN, or the pattern a
+ * template's cluster has before it is made (`kafkaClusterArn`, its UUID `*`); null when neither
+ * gives it.
+ */
+function clusterResourceArn(t: Trigger, type: "topic" | "group", name: string): string | null {
+  const arn = t.kafkaClusterArn ?? t.eventSourceArn;
+  // A template's region and account are `${AWS::Region}` and `${AWS::AccountId}`, colons inside.
+  const part = "((?:\\$\\{[^}]*\\}|[^:])*)";
+  const m = arn === null ? null : new RegExp(`^arn:([^:]+):kafka:${part}:${part}:cluster/([^/]+)/([^/]+)$`).exec(arn);
+  return m === null ? null : `arn:${m[1]}:kafka:${m[2]}:${m[3]}:${type}/${m[4]}/${m[5]}/${name}`;
+}
+
+/**
+ * Null unless `t` reads an MSK cluster with no SASL/SCRAM or mTLS secret (IAM access control or
+ * none) and the inputs do not say which (`kafkaAccess`: the cluster is defined in them).
+ */
 export function mskAccessUnknown(t: Trigger): MskAccessUnknown | null {
-  if (t.kind !== "kafka" || t.secretArns.length > 0) return null;
-  const dest = t.onFailureDestination !== null && t.onFailureDestination.startsWith(KAFKA_DESTINATION_PREFIX) ? t.onFailureDestination : null;
-  const m = t.eventSourceArn === null ? null : /^arn:([^:]+):kafka:([^:]*):([^:]*):cluster\/([^/]+)\/([^/]+)$/.exec(t.eventSourceArn);
-  const topicArn = dest !== null && m !== null ? `arn:${m[1]}:kafka:${m[2]}:${m[3]}:topic/${m[4]}/${m[5]}/${dest.slice(KAFKA_DESTINATION_PREFIX.length)}` : null;
+  if (t.kind !== "kafka" || t.secretArns.length > 0 || t.kafkaAccess !== undefined) return null;
+  const dest = kafkaDestination(t);
+  const topicArn = dest === null ? null : clusterResourceArn(t, "topic", dest.slice(KAFKA_DESTINATION_PREFIX.length));
   return { source: t.eventSourceArn, destination: dest, destinationTopicArn: topicArn };
+}
+
+/** What IAM access control needs of the execution role, on one resource. */
+export interface KafkaIamGrant {
+  actions: readonly string[];
+  resource: string;
+  /** The `kafka://<topic>` on-failure destination it is for; absent for the cluster, topics and group. */
+  destination?: string;
+}
+
+/**
+ * What an MSK mapping with IAM access control (`kafkaAccess: "iam"`, no secret) needs of the
+ * execution role, as the Lambda developer guide lists it ("IAM authentication"): Connect and
+ * DescribeClusterDynamicConfiguration on the cluster, DescribeTopic and ReadData on each topic,
+ * DescribeGroup and AlterGroup on the consumer group, and WriteData on a `kafka://` on-failure
+ * topic. A part not known before deployment is `*`: the cluster's UUID (kafkaClusterArn), the
+ * group when the mapping names none (Lambda makes one), every topic when the input lists none.
+ * Empty for any other mapping.
+ */
+export function kafkaIamGrants(t: Trigger): KafkaIamGrant[] {
+  if (t.kind !== "kafka" || t.secretArns.length > 0 || t.kafkaAccess !== "iam" || t.eventSourceArn === null) return [];
+  const out: KafkaIamGrant[] = [{ actions: ["kafka-cluster:Connect", "kafka-cluster:DescribeClusterDynamicConfiguration"], resource: t.eventSourceArn }];
+  const topics = t.topics !== undefined && t.topics.length > 0 ? t.topics : ["*"];
+  for (const topic of topics) {
+    const arn = clusterResourceArn(t, "topic", topic);
+    if (arn !== null) out.push({ actions: ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"], resource: arn });
+  }
+  const group = clusterResourceArn(t, "group", t.consumerGroupId ?? "*");
+  if (group !== null) out.push({ actions: ["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"], resource: group });
+  const dest = kafkaDestination(t);
+  const destArn = dest === null ? null : clusterResourceArn(t, "topic", dest.slice(KAFKA_DESTINATION_PREFIX.length));
+  if (dest !== null && destArn !== null) out.push({ actions: ["kafka-cluster:WriteData"], resource: destArn, destination: dest });
+  return out;
 }
 
 /** One sentence on what the role needs if the cluster uses IAM access control. */

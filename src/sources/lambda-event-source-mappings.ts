@@ -118,6 +118,14 @@ function readTrigger(m: { [k: string]: unknown }, ctx: FileContext, path: string
     kmsKeyArn: optString(m, "KMSKeyArn", ctx, path),
   };
   if (inVpc) trigger.sourceInVpc = true;
+  // A Kafka mapping's topics and consumer group, which IAM access control grants on by name.
+  const topics = optArray(m, "Topics", ctx, path).filter((t): t is string => typeof t === "string" && t !== "");
+  if (topics.length > 0) trigger.topics = [...new Set(topics)].sort();
+  for (const key of ["AmazonManagedKafkaEventSourceConfig", "SelfManagedKafkaEventSourceConfig"]) {
+    const config = optObject(m, key, ctx, path);
+    const group = config ? optString(config, "ConsumerGroupId", ctx, joinPath(path, key)) : null;
+    if (group !== null && trigger.consumerGroupId === undefined) trigger.consumerGroupId = group;
+  }
   // What Lambda says of the mapping: LR010 tells a mapping Lambda stopped for lack of permissions
   // (EVENT_SOURCE_AUTHZ_ERROR, "PROBLEM: Cluster failed to authorize Lambda") from one a user
   // disabled. An empty string says nothing: left out.

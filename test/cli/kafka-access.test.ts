@@ -124,6 +124,16 @@ describe("Kafka event source mappings: what the cluster's authentication leaves 
     expect(doc.functions.map((f) => `${f.name} ${f.triggers[0]?.onFailureDestination}`)).toEqual(names.map((n) => `${n} kafka://orders-failed`));
   });
 
+  it("normalize keeps each Kafka mapping's topics and consumer group ID (what IAM access control grants on)", () => {
+    // Before, both were dropped: a consumer group or topic the role must be granted on was nowhere.
+    const doc = JSON.parse(run("normalize", dir)) as { functions: Array<{ name: string; triggers: Array<{ topics?: string[]; consumerGroupId?: string }> }> };
+    expect(doc.functions.map((f) => [f.name, f.triggers[0]?.topics, f.triggers[0]?.consumerGroupId])).toEqual([
+      ["iam-reader", ["orders"], "1b2c3d4e-5f60-4718-9a0b-1c2d3e4f5a61"],
+      ["scram-reader", ["orders"], "2c3d4e5f-6071-4829-8b1c-2d3e4f5a6b72"],
+      ["smk-reader", ["orders"], "3d4e5f60-7182-4930-9c2d-3e4f5a6b7c83"],
+    ]);
+  });
+
   it("generate says it leaves them out, and no longer calls the kafka:// topic an ARN it does not understand", () => {
     const out = JSON.parse(run("generate", dir, "--format", "json")) as Array<{ functionArn?: string; subject?: string; warnings: Array<{ code: string; message: string }> }>;
     const warnings = out.flatMap((t) => t.warnings);

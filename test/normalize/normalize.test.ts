@@ -554,7 +554,7 @@ describe("normalize: a function's URLs, one per qualifier", () => {
 
   it("a canonical document of schema 1.1 to 1.7 (before their optional fields: lambdaServiceUses, durable; lambdaAtEdge, samMadeFrom …; layerVersions; the aws-config source kind; secretKmsKeyArn) is read as today's, unchanged", () => {
     const { document } = normalizeFragments(fragments(files.slice(0, 1)));
-    expect(document.schemaVersion).toBe("1.9");
+    expect(document.schemaVersion).toBe("1.10");
     for (const version of ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7"]) {
       const old = JSON.parse(serializeCanonicalDocument(document)) as Record<string, unknown>;
       old.schemaVersion = version;

@@ -306,7 +306,7 @@ export function readEventSourceMapping(reader: TemplateReader, id: string, r: Sa
   const source = reader.propString(r, "EventSourceArn") ?? null;
   let kind = triggerKindOfArn(source);
   const raw = r.Properties.EventSourceArn;
-  const refId = isRecord(raw) ? (typeof raw.Ref === "string" ? raw.Ref : Array.isArray(raw["Fn::GetAtt"]) ? printable(raw["Fn::GetAtt"][0]) : undefined) : undefined;
+  const refId = isRecord(raw) ? (typeof raw.Ref === "string" ? raw.Ref : Array.isArray(raw["Fn::GetAtt"]) ? printable(raw["Fn::GetAtt"][0]) : typeof raw["Fn::GetAtt"] === "string" ? raw["Fn::GetAtt"].split(".")[0] : undefined) : undefined;
   const refType = refId ? reader.resources[refId]?.Type : undefined;
   if (kind === "other" && refType) {
     // An MSK Serverless cluster is read like a provisioned one (its Ref and Arn are its ARN).
@@ -335,12 +335,65 @@ export function readEventSourceMapping(reader: TemplateReader, id: string, r: Sa
     kmsKeyArn: reader.propString(r, "KmsKeyArn") ?? null,
   };
   if (sourceKey) trigger.sourceKmsKeyArn = sourceKey;
+  if (kind === "kafka" || kind === "self-managed-kafka") readKafkaConfiguration(reader, r, trigger);
+  if (kind === "kafka" && refId !== undefined && (refType === "AWS::MSK::Cluster" || refType === "AWS::MSK::ServerlessCluster")) {
+    readMskCluster(reader, reader.resources[refId] as SamResource, trigger);
+  }
   const secretKey = r.secretKmsKeyId !== undefined && secretArns.length > 0 ? secretKmsKey(reader, r.secretKmsKeyId) : null;
   if (secretKey) trigger.secretKmsKeyArn = secretKey;
   if ((Array.isArray(access) ? access : []).some((a) => isRecord(a) && isVpcAccessType(a.Type))) trigger.sourceInVpc = true;
   if (t.local) t.local.fn.triggers.push(trigger);
   else if (t.patch) (t.patch.patch.triggers ??= []).push(trigger);
   void id;
+}
+
+/**
+ * A Kafka mapping's topics (`Topics`) and consumer group ID (`AmazonManagedKafkaEventSourceConfig`
+ * or `SelfManagedKafkaEventSourceConfig`, or SAM's `ConsumerGroupId` passed through from its event):
+ * IAM access control grants on them by name. A value that does not resolve to a string is left
+ * out (a topic list of `!Ref Topics` says nothing of its topics).
+ */
+function readKafkaConfiguration(reader: TemplateReader, r: SamResource, trigger: Trigger): void {
+  const topics = reader.resolver.resolve(r.Properties.Topics);
+  if (Array.isArray(topics) && topics.length > 0 && topics.every((t): t is string => typeof t === "string" && t !== "")) trigger.topics = [...new Set(topics)].sort();
+  const config = reader.resolver.resolve(r.Properties.AmazonManagedKafkaEventSourceConfig ?? r.Properties.SelfManagedKafkaEventSourceConfig);
+  const group = isRecord(config) ? config.ConsumerGroupId : reader.resolver.resolve(r.Properties.ConsumerGroupId);
+  if (typeof group === "string" && group !== "") trigger.consumerGroupId = group;
+}
+
+/** A CloudFormation Boolean as written (`true`, or the string "true" in any case); null when it does not resolve to one. */
+function flag(reader: TemplateReader, raw: unknown): boolean | null {
+  if (raw === undefined) return false;
+  const v = reader.resolver.resolve(raw);
+  if (typeof v === "boolean") return v;
+  if (typeof v === "string" && /^(true|false)$/i.test(v)) return v.toLowerCase() === "true";
+  return null;
+}
+
+/**
+ * What an MSK cluster of the template says of a mapping without a secret (`kafkaAccess`), and its
+ * ARN as a pattern (`kafkaClusterArn`). An AWS::MSK::ServerlessCluster supports only IAM access
+ * control (CloudFormation: its ClientAuthentication.Sasl.Iam is required, and MSK Serverless
+ * authenticates clients with IAM only). An AWS::MSK::Cluster says it in ClientAuthentication:
+ * `Sasl.Iam.Enabled` alone is IAM, `Unauthenticated.Enabled` alone is unauthenticated; with both,
+ * neither, a value that does not resolve, or no ClientAuthentication, the mapping's mode stays
+ * unknown (said by the kafka-access-not-checked warning). A mapping with a SASL/SCRAM or mTLS
+ * secret authenticates with it whatever the cluster allows (kafka-access.ts ignores the mode then).
+ */
+function readMskCluster(reader: TemplateReader, cluster: SamResource, trigger: Trigger): void {
+  const name = reader.resolver.resolve(cluster.Properties.ClusterName);
+  const prefix = reader.resolver.resolve({ "Fn::Sub": "arn:${AWS::Partition}:kafka:${AWS::Region}:${AWS::AccountId}:cluster/" });
+  if (typeof prefix === "string") trigger.kafkaClusterArn = `${prefix}${typeof name === "string" && name !== "" && !name.includes("/") ? name : "*"}/*`;
+  if (cluster.Type === "AWS::MSK::ServerlessCluster") {
+    trigger.kafkaAccess = "iam";
+    return;
+  }
+  const auth = reader.resolver.resolve(cluster.Properties.ClientAuthentication);
+  if (!isRecord(auth)) return;
+  const iam = flag(reader, isRecord(auth.Sasl) && isRecord(auth.Sasl.Iam) ? auth.Sasl.Iam.Enabled : undefined);
+  const open = flag(reader, isRecord(auth.Unauthenticated) ? auth.Unauthenticated.Enabled : undefined);
+  if (iam === null || open === null || iam === open) return;
+  trigger.kafkaAccess = iam ? "iam" : "unauthenticated";
 }
 
 /**

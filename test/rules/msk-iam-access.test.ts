@@ -1,0 +1,190 @@
+/**
+ * An Amazon MSK mapping without a SASL/SCRAM or mTLS secret whose cluster the template defines.
+ * The cluster says how Lambda reaches it: an AWS::MSK::ServerlessCluster only with IAM access
+ * control (CloudFormation requires its ClientAuthentication.Sasl.Iam), an AWS::MSK::Cluster as its
+ * ClientAuthentication says (`Sasl.Iam.Enabled`, `Unauthenticated.Enabled`). With IAM access
+ * control the execution role needs the kafka-cluster permissions the Lambda developer guide lists
+ * ("Configuring Amazon MSK cluster authentication methods", IAM authentication) on the cluster,
+ * the mapping's topics and consumer group (ARNs as the MSK developer guide's "Authorization policy
+ * resources" writes them) and its kafka:// on-failure topic. Before, the mode was never read: every
+ * such mapping only warned (kafka-access-not-checked), LR010 checked none of them and `generate`
+ * wrote a policy with which the function could not read its topic.
+ *
+ * Through the template reader, the normaliser, the analysis, the compiled pack (LR010) and
+ * `generate`. The templates are written here: no public template found defines the cluster and
+ * its consumer together (aws-samples/serverless-patterns msk-lambda-iam-python-sam takes the
+ * cluster's name and ID as parameters); the consumer's policy in the "grants" case is that
+ * pattern's KafkaClusterPermissionsPolicy, written for the cluster of this template.
+ * Needs `npm run build:policies`.
+ */
+import { describe, expect, it } from "vitest";
+import { analyzeDocument, requiredPermissions } from "../../src/analysis/index.js";
+import { evaluateDocument, loadBuiltinPack } from "../../src/evaluate/index.js";
+import { generatePolicy } from "../../src/generate/generate.js";
+import { loadActionCatalogSync } from "../../src/iam/index.js";
+import { readCloudFormationTemplate } from "../../src/sources/cloudformation/index.js";
+import { normalizeFragments } from "../normalize/checked.js";
+
+const catalog = loadActionCatalogSync();
+
+const CONSUMER = `  Consumer:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "x"
+      Role: !GetAtt ConsumerRole.Arn
+`;
+const ROLE = (statements: string) => `  ConsumerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement: [{ Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }]
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole]
+${statements}`;
+const SERVERLESS = `  Cluster:
+    Type: AWS::MSK::ServerlessCluster
+    Properties:
+      ClusterName: orders
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } } }
+      VpcConfigs: [{ SubnetIds: [subnet-1, subnet-2] }]
+`;
+const PROVISIONED = (auth: string) => `  Cluster:
+    Type: AWS::MSK::Cluster
+    Properties:
+      ClusterName: orders
+      KafkaVersion: 3.6.0
+      NumberOfBrokerNodes: 2
+      BrokerNodeGroupInfo: { InstanceType: kafka.m5.large, ClientSubnets: [subnet-1, subnet-2] }
+${auth === "" ? "" : `      ClientAuthentication: ${auth}\n`}`;
+const MAPPING = (source: string, extra = "") => `  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Consumer
+      EventSourceArn: ${source}
+      Topics: [orders]
+      StartingPosition: LATEST
+${extra}`;
+
+function read(resources: string) {
+  const fragment = readCloudFormationTemplate(Buffer.from(`AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n${resources}`), "template.yaml", { region: "us-east-1", accountId: "123456789012" });
+  return normalizeFragments([fragment]);
+}
+
+const kafkaCluster = (doc: ReturnType<typeof read>["document"]) =>
+  requiredPermissions(doc.functions[0]!)
+    .filter((r) => r.action.startsWith("kafka-cluster:"))
+    .map((r) => `${r.purpose} ${r.subject} ${r.action} ${r.resource}`)
+    .sort();
+
+const TOPIC = "arn:aws:kafka:us-east-1:123456789012:topic/orders/*";
+const GROUP = "arn:aws:kafka:us-east-1:123456789012:group/orders/*";
+
+describe("MSK IAM access control, when the template defines the cluster", () => {
+  it("a serverless cluster: the trigger says IAM, and its cluster, topics, group and kafka:// topic are required", () => {
+    const { document, warnings } = read(
+      SERVERLESS + CONSUMER + ROLE("") +
+        MAPPING("!GetAtt Cluster.Arn", "      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: orders-consumer }\n      DestinationConfig: { OnFailure: { Destination: kafka://orders-failed } }\n"),
+    );
+    const t = document.functions[0]!.triggers[0]!;
+    expect([t.kafkaAccess, t.kafkaClusterArn, t.topics, t.consumerGroupId]).toEqual(["iam", "arn:aws:kafka:us-east-1:123456789012:cluster/orders/*", ["orders"], "orders-consumer"]);
+    expect(kafkaCluster(document)).toEqual([
+      "trigger ${Cluster.Arn} kafka-cluster:AlterGroup arn:aws:kafka:us-east-1:123456789012:group/orders/*/orders-consumer",
+      "trigger ${Cluster.Arn} kafka-cluster:Connect ${Cluster.Arn}",
+      "trigger ${Cluster.Arn} kafka-cluster:DescribeClusterDynamicConfiguration ${Cluster.Arn}",
+      "trigger ${Cluster.Arn} kafka-cluster:DescribeGroup arn:aws:kafka:us-east-1:123456789012:group/orders/*/orders-consumer",
+      "trigger ${Cluster.Arn} kafka-cluster:DescribeTopic arn:aws:kafka:us-east-1:123456789012:topic/orders/*/orders",
+      "trigger ${Cluster.Arn} kafka-cluster:ReadData arn:aws:kafka:us-east-1:123456789012:topic/orders/*/orders",
+      "trigger-destination kafka://orders-failed kafka-cluster:WriteData arn:aws:kafka:us-east-1:123456789012:topic/orders/*/orders-failed",
+    ]);
+    expect(warnings.filter((w) => w.code === "kafka-access-not-checked")).toEqual([]);
+  });
+
+  it("a SAM MSK event on a provisioned cluster's Ref: IAM alone is IAM; unauthenticated alone needs nothing; both, neither, or no ClientAuthentication stay unknown", () => {
+    const event = (auth: string) =>
+      read(
+        PROVISIONED(auth) +
+          CONSUMER.replace(
+            "      Role: !GetAtt ConsumerRole.Arn\n",
+            "      Role: !GetAtt ConsumerRole.Arn\n      Events:\n        Orders:\n          Type: MSK\n          Properties: { Stream: !Ref Cluster, Topics: [orders, refunds], StartingPosition: LATEST, ConsumerGroupId: orders-consumer }\n",
+          ) +
+          ROLE(""),
+      );
+    const iam = event("{ Sasl: { Iam: { Enabled: true } } }");
+    expect(iam.document.functions[0]!.triggers.map((t) => [t.kafkaAccess, t.topics, t.consumerGroupId])).toEqual([["iam", ["orders", "refunds"], "orders-consumer"]]);
+    expect(kafkaCluster(iam.document).filter((r) => r.includes("ReadData"))).toEqual([
+      "trigger ${Cluster} kafka-cluster:ReadData arn:aws:kafka:us-east-1:123456789012:topic/orders/*/orders",
+      "trigger ${Cluster} kafka-cluster:ReadData arn:aws:kafka:us-east-1:123456789012:topic/orders/*/refunds",
+    ]);
+    expect(iam.warnings.filter((w) => w.code === "kafka-access-not-checked")).toEqual([]);
+
+    const open = event("{ Unauthenticated: { Enabled: true }, Sasl: { Scram: { Enabled: true } } }");
+    expect(open.document.functions[0]!.triggers[0]!.kafkaAccess).toBe("unauthenticated");
+    expect(kafkaCluster(open.document)).toEqual([]);
+    expect(open.warnings.filter((w) => w.code === "kafka-access-not-checked")).toEqual([]);
+
+    for (const auth of ["{ Sasl: { Iam: { Enabled: true } }, Unauthenticated: { Enabled: true } }", "{ Sasl: { Scram: { Enabled: true } } }", ""]) {
+      const unknown = event(auth);
+      expect(unknown.document.functions[0]!.triggers[0]!.kafkaAccess, auth).toBeUndefined();
+      expect(kafkaCluster(unknown.document), auth).toEqual([]);
+      expect(unknown.warnings.filter((w) => w.code === "kafka-access-not-checked").length, auth).toBe(1);
+    }
+  });
+
+  it("a mapping with a SASL/SCRAM secret authenticates with it: no kafka-cluster permission, whatever the cluster allows", () => {
+    const { document } = read(
+      PROVISIONED("{ Sasl: { Iam: { Enabled: true }, Scram: { Enabled: true } } }") + CONSUMER + ROLE("") +
+        MAPPING("!Ref Cluster", "      SourceAccessConfigurations: [{ Type: SASL_SCRAM_512_AUTH, URI: arn:aws:secretsmanager:us-east-1:123456789012:secret:AmazonMSK_orders-AbCdEf }]\n"),
+    );
+    expect(kafkaCluster(document)).toEqual([]);
+  });
+
+  it("LR010 reports the kafka-cluster permissions the role lacks, and passes the role that grants them", () => {
+    const lr010 = (statements: string) => {
+      const { document } = read(SERVERLESS + CONSUMER + ROLE(statements) + MAPPING("!GetAtt Cluster.Arn"));
+      const { findings, diagnostics } = evaluateDocument(analyzeDocument(document, catalog), [loadBuiltinPack()], { today: "2026-12-03" });
+      expect(diagnostics).toEqual([]);
+      return findings.filter((f) => f.ruleId === "LR010");
+    };
+    const missing = lr010("");
+    expect(missing.map((f) => (f.evidence as { subject: string }).subject)).toEqual(["${Cluster.Arn}"]);
+    expect((missing[0]!.evidence as { missing: Array<{ action: string }> }).missing.map((m) => m.action).sort()).toEqual([
+      "kafka-cluster:AlterGroup",
+      "kafka-cluster:Connect",
+      "kafka-cluster:DescribeClusterDynamicConfiguration",
+      "kafka-cluster:DescribeGroup",
+      "kafka-cluster:DescribeTopic",
+      "kafka-cluster:ReadData",
+    ]);
+    // serverless-patterns msk-lambda-iam-python-sam's statement, on this template's cluster.
+    const granted = lr010(`      Policies:
+        - PolicyName: KafkaClusterPermissionsPolicy
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action: [kafka-cluster:Connect, kafka-cluster:DescribeGroup, kafka-cluster:DescribeCluster, kafka-cluster:AlterCluster, kafka-cluster:AlterClusterDynamicConfiguration, kafka-cluster:WriteDataIdempotently, kafka-cluster:AlterGroup, kafka-cluster:DescribeTopic, kafka-cluster:ReadData, kafka-cluster:DescribeClusterDynamicConfiguration]
+                Resource:
+                  - !GetAtt Cluster.Arn
+                  - !Sub arn:aws:kafka:\${AWS::Region}:\${AWS::AccountId}:topic/orders/*
+                  - !Sub arn:aws:kafka:\${AWS::Region}:\${AWS::AccountId}:group/orders/*
+`);
+    expect(granted).toEqual([]);
+  });
+
+  it("generate writes them, on the cluster, the topic and the group as the template names them", () => {
+    const { document } = read(SERVERLESS + CONSUMER + ROLE("") + MAPPING("!Ref Cluster", "      DestinationConfig: { OnFailure: { Destination: kafka://orders-failed } }\n"));
+    const g = generatePolicy(document, "Consumer", {}, catalog);
+    const grants = g.policy.Statement.filter((s) => (s.Action ?? []).some((a) => a.startsWith("kafka-cluster:")))
+      .map((s) => `${[...(s.Action ?? [])].sort().join(",")} ${[s.Resource ?? []].flat().sort().join(",")}`)
+      .sort();
+    expect(grants).toEqual([
+      "kafka-cluster:AlterGroup,kafka-cluster:DescribeGroup " + `${GROUP}/*`,
+      "kafka-cluster:Connect,kafka-cluster:DescribeClusterDynamicConfiguration ${Cluster}",
+      "kafka-cluster:DescribeTopic,kafka-cluster:ReadData " + `${TOPIC}/orders`,
+      "kafka-cluster:WriteData " + `${TOPIC}/orders-failed`,
+    ]);
+    expect(g.warnings.filter((w) => w.code === "kafka-access-not-granted")).toEqual([]);
+  });
+});
