@@ -687,14 +687,15 @@ export interface Trigger {
    * How an Amazon MSK mapping without a SASL/SCRAM or mTLS secret reaches its cluster, when the
    * inputs define the cluster: "iam" (IAM access control: the execution role needs kafka-cluster
    * permissions on the cluster, its topics and the consumer group), "unauthenticated" (nothing of
-   * the role). An `AWS::MSK::ServerlessCluster` supports only IAM access control; an
-   * `AWS::MSK::Cluster` says it in its ClientAuthentication. Absent when the inputs do not say it
-   * (a cluster outside them, or one with both). Added in schema 1.10.
+   * the role). An `AWS::MSK::ServerlessCluster` (`aws_msk_serverless_cluster`) supports only IAM
+   * access control; an `AWS::MSK::Cluster` says it in its ClientAuthentication (`aws_msk_cluster`:
+   * `client_authentication`). Absent when the inputs do not say it (a cluster outside them, or one
+   * with both). Added in schema 1.10.
    */
   kafkaAccess?: "iam" | "unauthenticated";
   /**
    * The cluster's ARN with `*` for what is known only once it is made (its UUID), when
-   * `eventSourceArn` is a reference to a cluster of the template (`${Cluster}`):
+   * `eventSourceArn` is a reference to a cluster of the template or plan (`${Cluster}`):
    * `arn:aws:kafka:<region>:<account>:cluster/<ClusterName>/*`. The topic and group ARNs
    * IAM access control names are made from it. Absent otherwise. Added in schema 1.10.
    */

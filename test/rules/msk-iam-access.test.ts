@@ -23,6 +23,7 @@ import { evaluateDocument, loadBuiltinPack } from "../../src/evaluate/index.js";
 import { generatePolicy } from "../../src/generate/generate.js";
 import { loadActionCatalogSync } from "../../src/iam/index.js";
 import { readCloudFormationTemplate } from "../../src/sources/cloudformation/index.js";
+import { readTerraformPlan } from "../../src/sources/terraform/index.js";
 import { normalizeFragments } from "../normalize/checked.js";
 
 const catalog = loadActionCatalogSync();
@@ -186,5 +187,69 @@ describe("MSK IAM access control, when the template defines the cluster", () => 
       "kafka-cluster:WriteData " + `${TOPIC}/orders-failed`,
     ]);
     expect(g.warnings.filter((w) => w.code === "kafka-access-not-granted")).toEqual([]);
+  });
+
+  describe("in a Terraform plan: aws_msk_serverless_cluster, aws_msk_cluster's client_authentication", () => {
+    // A plan that makes the cluster and the mapping (the cluster's ARN known only after apply;
+    // the mapping's event_source_arn a reference to it), in the plan's JSON shape.
+    const plan = (cluster: { type: string; values: object; unknown?: object }) => {
+      const resources = [
+        { address: "aws_lambda_function.consumer", mode: "managed", type: "aws_lambda_function", name: "consumer", values: { function_name: "consumer", role: "arn:aws:iam::123456789012:role/consumer", runtime: "python3.12" } },
+        { address: `${cluster.type}.orders`, mode: "managed", type: cluster.type, name: "orders", values: cluster.values },
+        {
+          address: "aws_lambda_event_source_mapping.orders", mode: "managed", type: "aws_lambda_event_source_mapping", name: "orders",
+          values: { function_name: "consumer", topics: ["orders"], starting_position: "LATEST", amazon_managed_kafka_event_source_config: [{ consumer_group_id: "orders-consumer" }], destination_config: [] },
+        },
+      ];
+      const unknown: Record<string, object> = { [`${cluster.type}.orders`]: { arn: true, ...(cluster.unknown ?? {}) }, "aws_lambda_event_source_mapping.orders": { event_source_arn: true } };
+      return {
+        format_version: "1.2", terraform_version: "1.9.0",
+        planned_values: { root_module: { resources } },
+        resource_changes: resources.map((r) => ({ address: r.address, mode: "managed", type: r.type, name: r.name, change: { actions: ["create"], before: null, after: r.values, after_unknown: unknown[r.address] ?? {} } })),
+        configuration: {
+          provider_config: { aws: { name: "aws", expressions: { region: { constant_value: "us-east-1" } } } },
+          root_module: {
+            resources: [
+              { address: "aws_lambda_function.consumer", mode: "managed", type: "aws_lambda_function", name: "consumer", expressions: { function_name: { constant_value: "consumer" } } },
+              { address: `${cluster.type}.orders`, mode: "managed", type: cluster.type, name: "orders", expressions: { cluster_name: { constant_value: "orders" } } },
+              {
+                address: "aws_lambda_event_source_mapping.orders", mode: "managed", type: "aws_lambda_event_source_mapping", name: "orders",
+                expressions: { function_name: { references: ["aws_lambda_function.consumer.arn", "aws_lambda_function.consumer"] }, event_source_arn: { references: [`${cluster.type}.orders.arn`, `${cluster.type}.orders`] } },
+              },
+            ],
+          },
+        },
+      };
+    };
+    const triggerOf = (p: object) => {
+      const { document, warnings } = normalizeFragments([readTerraformPlan(Buffer.from(JSON.stringify(p)), "plan.json", { accountId: "123456789012" })]);
+      return { t: document.functions[0]!.triggers[0]!, document, warnings };
+    };
+
+    it("a serverless cluster is IAM: the cluster, topic and group are required", () => {
+      const { t, document, warnings } = triggerOf(plan({ type: "aws_msk_serverless_cluster", values: { cluster_name: "orders", client_authentication: [{ sasl: [{ iam: [{ enabled: true }] }] }] } }));
+      expect([t.kind, t.kafkaAccess, t.kafkaClusterArn, t.topics, t.consumerGroupId]).toEqual(["kafka", "iam", "arn:aws:kafka:us-east-1:123456789012:cluster/orders/*", ["orders"], "orders-consumer"]);
+      expect(kafkaCluster(document).map((r) => r.split(" ").slice(2).join(" "))).toEqual([
+        `kafka-cluster:AlterGroup ${GROUP}/orders-consumer`,
+        `kafka-cluster:Connect ${t.eventSourceArn}`,
+        `kafka-cluster:DescribeClusterDynamicConfiguration ${t.eventSourceArn}`,
+        `kafka-cluster:DescribeGroup ${GROUP}/orders-consumer`,
+        `kafka-cluster:DescribeTopic ${TOPIC}/orders`,
+        `kafka-cluster:ReadData ${TOPIC}/orders`,
+      ]);
+      expect(warnings.filter((w) => w.code === "kafka-access-not-checked")).toEqual([]);
+    });
+
+    it("a provisioned cluster: sasl.iam alone is IAM, unauthenticated alone is unauthenticated, both or a value known after apply stay unknown", () => {
+      const provisioned = (auth: object, unknown?: object) => triggerOf(plan({ type: "aws_msk_cluster", values: { cluster_name: "orders", client_authentication: [auth] }, ...(unknown ? { unknown } : {}) }));
+      expect(provisioned({ sasl: [{ iam: true, scram: false }], tls: [], unauthenticated: false }).t.kafkaAccess).toBe("iam");
+      const open = provisioned({ sasl: [], tls: [], unauthenticated: true });
+      expect(open.t.kafkaAccess).toBe("unauthenticated");
+      expect(kafkaCluster(open.document)).toEqual([]);
+      expect(provisioned({ sasl: [{ iam: true, scram: false }], tls: [], unauthenticated: true }).t.kafkaAccess).toBeUndefined();
+      const later = provisioned({ sasl: [{ scram: false }], tls: [], unauthenticated: false }, { client_authentication: [{ sasl: [{ iam: true }] }] });
+      expect(later.t.kafkaAccess).toBeUndefined();
+      expect(later.warnings.filter((w) => w.code === "kafka-access-not-checked").length).toBe(1);
+    });
   });
 });

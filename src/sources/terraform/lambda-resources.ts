@@ -268,6 +268,8 @@ export function readEventSourceMapping(p: PlanReader, r: TfResource): void {
   const sourceKey = kind === "sqs" || kind === "kinesis" ? sourceKmsKey(p, r, source?.known ? source.value : null) : null;
   if (sourceKey) trigger.sourceKmsKeyArn = sourceKey;
   if ((Array.isArray(access) ? access : []).some((a) => isRecord(a) && isVpcAccessType(a.type))) trigger.sourceInVpc = true;
+  if (kind === "kafka" || kind === "self-managed-kafka") readKafkaConfiguration(p, r, trigger);
+  if (kind === "kafka") readMskCluster(p, r, trigger, source?.known ? source.value : null);
   // Computed attributes a plan of an existing mapping carries from its state (the provider reads
   // them from GetEventSourceMapping): what Lambda says of the mapping, for LR010.
   const reason = p.knownString(r, "state_transition_reason");
@@ -279,6 +281,54 @@ export function readEventSourceMapping(p: PlanReader, r: TfResource): void {
     const patch = patchFor(p, target, r);
     (patch.patch.triggers ??= []).push(trigger);
   }
+}
+
+/**
+ * A Kafka mapping's `topics` and consumer group ID (`amazon_managed_kafka_event_source_config` or
+ * `self_managed_kafka_event_source_config`'s `consumer_group_id`), when the plan knows them: IAM
+ * access control grants on them by name.
+ */
+function readKafkaConfiguration(p: PlanReader, r: TfResource, trigger: Trigger): void {
+  const topics = p.known(r, "topics");
+  if (Array.isArray(topics) && topics.length > 0 && topics.every((t): t is string => typeof t === "string" && t !== "")) trigger.topics = [...new Set(topics)].sort();
+  for (const attr of ["amazon_managed_kafka_event_source_config", "self_managed_kafka_event_source_config"]) {
+    const config = p.known(r, attr);
+    const group = Array.isArray(config) && isRecord(config[0]) ? config[0].consumer_group_id : undefined;
+    if (typeof group === "string" && group !== "" && trigger.consumerGroupId === undefined) trigger.consumerGroupId = group;
+  }
+}
+
+/**
+ * What an MSK cluster of the plan says of a mapping without a secret (`kafkaAccess`), and, when
+ * its ARN is known only after apply, that ARN as a pattern (`kafkaClusterArn`, its UUID `*`). As
+ * for a template (cloudformation/template-lambda.ts): an `aws_msk_serverless_cluster` supports
+ * only IAM access control; an `aws_msk_cluster` says it in `client_authentication` (`sasl.iam`
+ * alone: IAM; `unauthenticated` alone: unauthenticated; both, neither, a value known only after
+ * apply, or no `client_authentication`: unknown).
+ */
+function readMskCluster(p: PlanReader, r: TfResource, trigger: Trigger, knownArn: string | null): void {
+  const followed = targetOf(p.index, p.follow(r, "event_source_arn"), r);
+  const isCluster = (x: TfResource | undefined): x is TfResource => x !== undefined && (x.type === "aws_msk_cluster" || x.type === "aws_msk_serverless_cluster");
+  const cluster = isCluster(followed) ? followed : knownArn ? p.index.resources.find((x) => x.mode === "managed" && isCluster(x) && x.values.arn === knownArn) : undefined;
+  if (!cluster) return;
+  if (typeof cluster.values.arn !== "string") {
+    const { partition, region, accountId } = p.ctxOf(cluster);
+    const name = p.knownString(cluster, "cluster_name");
+    trigger.kafkaClusterArn = `arn:${partition}:kafka:${region}:${accountId}:cluster/${name && !name.includes("/") ? name : "*"}/*`;
+  }
+  if (cluster.type === "aws_msk_serverless_cluster") {
+    trigger.kafkaAccess = "iam";
+    return;
+  }
+  const auth = p.known(cluster, "client_authentication");
+  const block = Array.isArray(auth) && isRecord(auth[0]) ? auth[0] : undefined;
+  if (block === undefined) return;
+  const sasl = Array.isArray(block.sasl) && isRecord(block.sasl[0]) ? block.sasl[0] : undefined;
+  const flag = (v: unknown): boolean | null => (v === undefined || v === null ? false : typeof v === "boolean" ? v : null);
+  const iam = unknownAt(cluster.unknown, ["client_authentication", 0, "sasl", 0, "iam"]) ? null : flag(sasl?.iam);
+  const open = unknownAt(cluster.unknown, ["client_authentication", 0, "unauthenticated"]) ? null : flag(block.unauthenticated);
+  if (iam === null || open === null || iam === open) return;
+  trigger.kafkaAccess = iam ? "iam" : "unauthenticated";
 }
 
 /**
