@@ -133,6 +133,23 @@ describe("MSK IAM access control, when the template defines the cluster", () => 
     }
   });
 
+  it("a JSON template's string form of Fn::GetAtt (\"Cluster.Arn\") names the cluster too", () => {
+    // CloudFormation takes `"Fn::GetAtt": "Cluster.Arn"` as `["Cluster", "Arn"]`. Before, the
+    // mapping's source was then of no kind: nothing was required of it.
+    const template = {
+      AWSTemplateFormatVersion: "2010-09-09",
+      Resources: {
+        Cluster: { Type: "AWS::MSK::ServerlessCluster", Properties: { ClusterName: "orders", ClientAuthentication: { Sasl: { Iam: { Enabled: true } } }, VpcConfigs: [{ SubnetIds: ["subnet-1"] }] } },
+        Consumer: { Type: "AWS::Lambda::Function", Properties: { Runtime: "python3.12", Handler: "app.handler", Role: "arn:aws:iam::123456789012:role/consumer", Code: { ZipFile: "x" } } },
+        Mapping: { Type: "AWS::Lambda::EventSourceMapping", Properties: { FunctionName: { Ref: "Consumer" }, EventSourceArn: { "Fn::GetAtt": "Cluster.Arn" }, Topics: ["orders"], StartingPosition: "LATEST" } },
+      },
+    };
+    const { document } = normalizeFragments([readCloudFormationTemplate(Buffer.from(JSON.stringify(template)), "template.json", { region: "us-east-1", accountId: "123456789012" })]);
+    const t = document.functions[0]!.triggers[0]!;
+    expect([t.kind, t.kafkaAccess]).toEqual(["kafka", "iam"]);
+    expect(kafkaCluster(document)).toContain(`trigger ${t.eventSourceArn} kafka-cluster:ReadData ${TOPIC}/orders`);
+  });
+
   it("a mapping with a SASL/SCRAM secret authenticates with it: no kafka-cluster permission, whatever the cluster allows", () => {
     const { document } = read(
       PROVISIONED("{ Sasl: { Iam: { Enabled: true }, Scram: { Enabled: true } } }") + CONSUMER + ROLE("") +
