@@ -175,9 +175,9 @@ export function finishDeliveryTargets(fn: LambdaFunction, warnings: Warning[]): 
 
 /**
  * An Amazon MSK mapping that names no SASL/SCRAM or mTLS secret reads its cluster with IAM access
- * control or unauthenticated, and only the cluster says which (kafka-access.ts): the kafka-cluster
- * permissions IAM access control needs of the role, its Kafka on-failure topic's included, are not
- * required, and a warning says so. Before, nothing did, and a `kafka://` on-failure destination
+ * control or unauthenticated, and only the cluster says which (kafka-access.ts): unless the inputs
+ * define the cluster (`kafkaAccess`), the kafka-cluster permissions IAM access control needs of the
+ * role, its Kafka on-failure topic's included, are not required, and a warning says so. Before, nothing did, and a `kafka://` on-failure destination
  * was dropped without a word.
  */
 export function kafkaAccessWarnings(fn: LambdaFunction, warnings: Warning[]): void {

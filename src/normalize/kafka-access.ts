@@ -8,9 +8,11 @@
  * AlterGroup, DescribeTopic, ReadData and DescribeClusterDynamicConfiguration, and for a Kafka
  * topic as on-failure destination (`kafka://<topic>`, "Capturing discarded batches for Amazon MSK
  * and self-managed Apache Kafka event sources") kafka-cluster:WriteData. A mapping without a
- * secret is IAM or unauthenticated, which only the cluster's configuration says, and the inputs
- * do not hold it: requiring them would fail every role of an unauthenticated cluster, leaving them
- * out would pass a role that cannot read. Said instead, as a warning.
+ * secret is IAM or unauthenticated, which only the cluster's configuration says. When the inputs
+ * define the cluster (a template's or plan's MSK cluster: the trigger's `kafkaAccess`), they are
+ * required for IAM access control (kafkaIamGrants) and not for unauthenticated access. Otherwise
+ * the inputs do not hold it: requiring them would fail every role of an unauthenticated cluster,
+ * leaving them out would pass a role that cannot read. Said instead, as a warning.
  *
  * A self-managed cluster, or an MSK mapping with a secret, authenticates with that secret, the
  * on-failure topic's writes included: no IAM permission of the role is involved beyond the secret
