@@ -7,7 +7,10 @@
  * needs Kafka-level permissions of the execution role: kafka-cluster:Connect, DescribeGroup,
  * AlterGroup, DescribeTopic, ReadData and DescribeClusterDynamicConfiguration, and for a Kafka
  * topic as on-failure destination (`kafka://<topic>`, "Capturing discarded batches for Amazon MSK
- * and self-managed Apache Kafka event sources") kafka-cluster:WriteData. A mapping without a
+ * and self-managed Apache Kafka event sources") kafka-cluster:WriteData, which MSK's IAM access
+ * control grants only with kafka-cluster:DescribeTopic on the topic (Amazon MSK developer guide,
+ * "Semantics of IAM authorization policy actions": its required actions; "Common use cases":
+ * producing data needs Connect, DescribeTopic and WriteData). A mapping without a
  * secret is IAM or unauthenticated, which only the cluster's configuration says. When the inputs
  * define the cluster (a template's or plan's MSK cluster: the trigger's `kafkaAccess`), they are
  * required for IAM access control (kafkaIamGrants) and not for unauthenticated access. Otherwise
@@ -75,7 +78,7 @@ export interface KafkaIamGrant {
  * What an MSK mapping with IAM access control (`kafkaAccess: "iam"`, no secret) needs of the
  * execution role, as the Lambda developer guide lists it ("IAM authentication"): Connect and
  * DescribeClusterDynamicConfiguration on the cluster, DescribeTopic and ReadData on each topic,
- * DescribeGroup and AlterGroup on the consumer group, and WriteData on a `kafka://` on-failure
+ * DescribeGroup and AlterGroup on the consumer group, and DescribeTopic and WriteData on a `kafka://` on-failure
  * topic. A part not known before deployment is `*`: the cluster's UUID (kafkaClusterArn), the
  * group when the mapping names none (Lambda makes one), every topic when the input lists none.
  * Empty for any other mapping.
@@ -92,7 +95,7 @@ export function kafkaIamGrants(t: Trigger): KafkaIamGrant[] {
   if (group !== null) out.push({ actions: ["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"], resource: group });
   const dest = kafkaDestination(t);
   const destArn = dest === null ? null : clusterResourceArn(t, "topic", dest.slice(KAFKA_DESTINATION_PREFIX.length));
-  if (dest !== null && destArn !== null) out.push({ actions: ["kafka-cluster:WriteData"], resource: destArn, destination: dest });
+  if (dest !== null && destArn !== null) out.push({ actions: ["kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"], resource: destArn, destination: dest });
   return out;
 }
 
@@ -107,7 +110,7 @@ export function mappingOf(t: Trigger): string {
 
 export function mskAccessSentence(u: MskAccessUnknown): string {
   const destination =
-    u.destination === null ? "" : `, and kafka-cluster:WriteData on ${u.destinationTopicArn ?? `the topic ${u.destination.slice(KAFKA_DESTINATION_PREFIX.length)}`} for its on-failure destination ${u.destination}`;
+    u.destination === null ? "" : `, and kafka-cluster:DescribeTopic and kafka-cluster:WriteData on ${u.destinationTopicArn ?? `the topic ${u.destination.slice(KAFKA_DESTINATION_PREFIX.length)}`} for its on-failure destination ${u.destination}`;
   return (
     `reads Amazon MSK cluster ${u.source ?? "(source unknown)"} without a SASL/SCRAM or mTLS secret, so with IAM access control or unauthenticated, which the inputs do not say; ` +
     `with IAM access control the execution role also needs kafka-cluster:Connect and kafka-cluster:DescribeClusterDynamicConfiguration on the cluster, ` +

@@ -97,6 +97,7 @@ describe("MSK IAM access control, when the template defines the cluster", () => 
       "trigger ${Cluster.Arn} kafka-cluster:DescribeGroup arn:aws:kafka:us-east-1:123456789012:group/orders/*/orders-consumer",
       "trigger ${Cluster.Arn} kafka-cluster:DescribeTopic arn:aws:kafka:us-east-1:123456789012:topic/orders/*/orders",
       "trigger ${Cluster.Arn} kafka-cluster:ReadData arn:aws:kafka:us-east-1:123456789012:topic/orders/*/orders",
+      "trigger-destination kafka://orders-failed kafka-cluster:DescribeTopic arn:aws:kafka:us-east-1:123456789012:topic/orders/*/orders-failed",
       "trigger-destination kafka://orders-failed kafka-cluster:WriteData arn:aws:kafka:us-east-1:123456789012:topic/orders/*/orders-failed",
     ]);
     expect(warnings.filter((w) => w.code === "kafka-access-not-checked")).toEqual([]);
@@ -200,7 +201,8 @@ describe("MSK IAM access control, when the template defines the cluster", () => 
     expect(grants).toEqual([
       "kafka-cluster:AlterGroup,kafka-cluster:DescribeGroup " + `${GROUP}/*`,
       "kafka-cluster:Connect,kafka-cluster:DescribeClusterDynamicConfiguration ${Cluster}",
-      "kafka-cluster:DescribeTopic,kafka-cluster:ReadData " + `${TOPIC}/orders`,
+      "kafka-cluster:DescribeTopic " + `${TOPIC}/orders,${TOPIC}/orders-failed`,
+      "kafka-cluster:ReadData " + `${TOPIC}/orders`,
       "kafka-cluster:WriteData " + `${TOPIC}/orders-failed`,
     ]);
     expect(g.warnings.filter((w) => w.code === "kafka-access-not-granted")).toEqual([]);
