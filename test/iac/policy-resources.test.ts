@@ -2,7 +2,8 @@
  * Policies put on a role by resources of their own, beside the role's definition: CDK's
  * `<Role>DefaultPolicy` and `iam.Policy` / `iam.ManagedPolicy` naming roles (real `cdk synth`
  * output, fixtures/cdk-policy-resources), and Terraform's aws_iam_role_policy, attachments and
- * `*_exclusive` resources (a real plan, fixtures/terraform-policy-resources). Each is attached to
+ * `*_exclusive` resources (a real plan, fixtures/terraform-policy-resources; a plan against an
+ * applied state whose aws_iam_role_policy is known only after apply, fixtures/terraform-role-policy-after-apply). Each is attached to
  * the role it names, and the role says where it is written (Role.policyResources), with what
  * else it names and what depends on it: what `generate` needs to tell the user to remove it.
  */
@@ -17,6 +18,7 @@ import type { CanonicalDocument, Role } from "../../src/model/document.js";
 const fixtures = join(packageRoot(), "test", "iac", "fixtures");
 const cdk = join(fixtures, "cdk-policy-resources", "cdk.out");
 const plan = join(fixtures, "terraform-policy-resources", "plan.json");
+const afterApply = join(fixtures, "terraform-role-policy-after-apply", "plan.json");
 
 function roleOf(doc: CanonicalDocument, logicalId: string): Role {
   const role = doc.roles.find((r) => r.source?.address === logicalId);
@@ -158,6 +160,22 @@ describe("Terraform: policies a plan puts on a role from outside its aws_iam_rol
       "aws_iam_role_policy.worker_legacy",
       "aws_iam_role_policy.worker_s3",
       "aws_iam_role_policy_attachments_exclusive.worker",
+    ]);
+  });
+
+  it("an aws_iam_role_policy whose policy is known only after apply: today's policy of its name, which the role's inline_policy lists as read back from IAM, is not judged as what will be; the role is partial and says the resource", async () => {
+    const doc = await buildDocument([afterApply], { workers: 1 });
+    const role = doc.roles.find((r) => r.source?.address === "aws_iam_role.lambda");
+    // Before, today's intake-data-access (dynamodb:* and s3:*) stayed on the role, and was judged
+    // (two LR002, an LR020) though the plan replaces it with a policy known only after apply.
+    expect(role?.inlinePolicies.map((p) => p.name)).toEqual([]);
+    expect(role?.facts.incomplete).toBe(true);
+    expect(doc.meta.partial).toBe(true);
+    expect(doc.meta.warnings.map((w) => [w.code, w.path])).toEqual([["terraform-unknown-policy", "resource_changes[2].change.after.policy"]]);
+    // generate's replacement role must say it stays beside it (before, only the attachment was said).
+    expect(role ? where(role) : []).toEqual([
+      ["aws_iam_role_policy.lambda_inline", "aws_iam_role_policy", "intake-data-access", [], []],
+      ["aws_iam_role_policy_attachment.lambda_basic", "aws_iam_role_policy_attachment", ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"], [], []],
     ]);
   });
 

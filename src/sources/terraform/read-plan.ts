@@ -1138,11 +1138,16 @@ export class PlanReader {
     const name = this.knownString(r, "name") ?? (this.knownString(r, "name_prefix") ? `${this.knownString(r, "name_prefix")}*` : r.address);
     const valuesPath = valuesPathOf(r);
     const document = this.documentOf(r, "policy", this.known(r, "policy"), ["policy"], childPath(valuesPath, "policy"));
+    // The role's own inline_policy attribute is read back from IAM, so in a plan against an applied
+    // state it lists this resource's policy as it is today. After apply the inline policy of this
+    // name is this resource's: a known document replaces today's, and one known only after apply
+    // leaves it unknown (the role partial), never today's statements judged as what will be.
+    if (this.knownString(r, "name") !== undefined) role.record.inlinePolicies = role.record.inlinePolicies.filter((p) => p.name !== name);
     if (!document) {
       this.incomplete.add(role.record.arn);
+      this.recordPolicyResource(r, [role], [], this.knownString(r, "name") === undefined ? {} : { inlinePolicy: name });
       return;
     }
-    role.record.inlinePolicies = role.record.inlinePolicies.filter((p) => p.name !== name);
     role.record.inlinePolicies.push({ name, document, source: this.location(r, "policy") });
     this.recordPolicyResource(r, [role], [], { inlinePolicy: name });
   }
