@@ -3,7 +3,8 @@
  * `<Role>DefaultPolicy` and `iam.Policy` / `iam.ManagedPolicy` naming roles (real `cdk synth`
  * output, fixtures/cdk-policy-resources), and Terraform's aws_iam_role_policy, attachments and
  * `*_exclusive` resources (a real plan, fixtures/terraform-policy-resources; a plan against an
- * applied state whose aws_iam_role_policy is known only after apply, fixtures/terraform-role-policy-after-apply). Each is attached to
+ * applied state whose aws_iam_role_policy is known only after apply, fixtures/terraform-role-policy-after-apply,
+ * and one that destroys a role's aws_iam_role_policy and attachment, fixtures/terraform-role-policies-destroyed). Each is attached to
  * the role it names, and the role says where it is written (Role.policyResources), with what
  * else it names and what depends on it: what `generate` needs to tell the user to remove it.
  */
@@ -19,6 +20,7 @@ const fixtures = join(packageRoot(), "test", "iac", "fixtures");
 const cdk = join(fixtures, "cdk-policy-resources", "cdk.out");
 const plan = join(fixtures, "terraform-policy-resources", "plan.json");
 const afterApply = join(fixtures, "terraform-role-policy-after-apply", "plan.json");
+const destroyed = join(fixtures, "terraform-role-policies-destroyed", "plan.json");
 
 function roleOf(doc: CanonicalDocument, logicalId: string): Role {
   const role = doc.roles.find((r) => r.source?.address === logicalId);
@@ -177,6 +179,16 @@ describe("Terraform: policies a plan puts on a role from outside its aws_iam_rol
       ["aws_iam_role_policy.lambda_inline", "aws_iam_role_policy", "intake-data-access", [], []],
       ["aws_iam_role_policy_attachment.lambda_basic", "aws_iam_role_policy_attachment", ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"], [], []],
     ]);
+  });
+
+  it("an aws_iam_role_policy and an aws_iam_role_policy_attachment the plan destroys are gone from the role, though its inline_policy and managed_policy_arns, read back from IAM, still list them", async () => {
+    const doc = await buildDocument([destroyed], { workers: 1 });
+    const role = doc.roles.find((r) => r.source?.address === "aws_iam_role.lambda");
+    // Before, the plan that removes `*` and AmazonS3FullAccess was judged as keeping both.
+    expect(role?.inlinePolicies.map((p) => p.name)).toEqual([]);
+    expect(role?.attachedPolicies.map((p) => p.arn)).toEqual(["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]);
+    expect(role?.facts.incomplete).toBe(false);
+    expect(doc.meta.partial).toBe(false);
   });
 
   it("aws_iam_role_policies_exclusive leaves the role only the inline policies it names", async () => {

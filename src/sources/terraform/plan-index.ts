@@ -46,6 +46,13 @@ export interface TfConfigResource {
   dependsOn: string[];
 }
 
+export interface TfDestroyed {
+  address: string;
+  type: string;
+  before: Record<string, unknown>;
+  jsonPath: string;
+}
+
 export interface TfModuleCall {
   /** Path of the called module: `module.a.module.b`. */
   path: string;
@@ -94,6 +101,11 @@ export interface PlanIndex {
   /** The root module's input variables and their values for this plan (`variables.<name>.value`). */
   variables: Map<string, unknown>;
   deletedCount: number;
+  /**
+   * The managed objects the plan destroys (`["delete"]`), as they are today (`change.before`): a
+   * role's own attributes, read back from IAM, still list the policies they put on it.
+   */
+  destroyed: TfDestroyed[];
   /** What the reader met in the plan and does not read: said as warnings (read-plan.ts). */
   notices: PlanNotices;
 }
@@ -295,6 +307,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
       moduleCalls: new Map(),
       variables: new Map(),
       deletedCount: 0,
+      destroyed: [],
       notices: { newerFormat: false, unknownKeys: [], deferred: [], forgotten: [], unplanned: [], refreshOnly: false },
     };
   }
@@ -328,6 +341,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
   const resources: TfResource[] = [];
   const seen = new Set<string>();
   let deletedCount = 0;
+  const destroyed: TfDestroyed[] = [];
 
   const changes = plan.resource_changes;
   if (changes !== undefined && !Array.isArray(changes)) throw new InputError("resource_changes must be an array", { file, path: "resource_changes" });
@@ -348,6 +362,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     const after = change.after;
     if (actions.includes("delete") && !actions.includes("create")) {
       deletedCount++;
+      if (rc.mode !== "data" && isRecord(change.before)) destroyed.push({ address, type, before: change.before, jsonPath });
       return;
     }
     // ["forget"] alone: Terraform lets go of the object, which stays in the account. ["create",
@@ -511,6 +526,7 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     moduleCalls,
     variables: rootVariables(plan.variables),
     deletedCount,
+    destroyed,
     notices,
   };
 }

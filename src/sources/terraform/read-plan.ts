@@ -237,6 +237,7 @@ export class PlanReader {
     for (const r of ofType("aws_iam_role_policy_attachment")) this.readAttachment(r);
     for (const r of ofType("aws_iam_policy_attachment")) this.readExclusiveAttachment(r);
     for (const r of ofType("aws_iam_role_policy_attachments_exclusive")) this.readAttachmentsExclusive(r);
+    this.dropDestroyed();
     for (const r of ofType("aws_iam_user")) readPrincipal(this, r, "user");
     for (const r of ofType("aws_iam_group")) readPrincipal(this, r, "group");
     for (const r of ofType("aws_iam_user_policy")) readPrincipalPolicy(this, r, "user");
@@ -1150,6 +1151,36 @@ export class PlanReader {
     }
     role.record.inlinePolicies.push({ name, document, source: this.location(r, "policy") });
     this.recordPolicyResource(r, [role], [], { inlinePolicy: name });
+  }
+
+  /**
+   * A role's own inline_policy and managed_policy_arns are read back from IAM, so in a plan against
+   * an applied state they still list the policies an aws_iam_role_policy or
+   * aws_iam_role_policy_attachment puts on the role today, also when the plan destroys that
+   * resource. After apply such a policy is gone from the role: dropped, unless a resource the plan
+   * keeps puts it there too, or the role's own block sets its policies (then they are the block's).
+   * Before, a plan that detaches AmazonS3FullAccess was judged as keeping it.
+   */
+  dropDestroyed(): void {
+    for (const d of this.index.destroyed) {
+      if (d.type !== "aws_iam_role_policy" && d.type !== "aws_iam_role_policy_attachment") continue;
+      const roleName = d.before.role;
+      if (typeof roleName !== "string" || roleName === "") continue;
+      for (const role of this.roles.values()) {
+        if (role.record.name !== roleName && role.record.arn !== roleName) continue;
+        const own = this.index.config.get(role.resource.configAddress)?.expressions ?? {};
+        const kept = role.record.policyResources ?? [];
+        if (d.type === "aws_iam_role_policy") {
+          const name = d.before.name;
+          if (typeof name !== "string" || "inline_policy" in own || kept.some((p) => p.inlinePolicy === name)) continue;
+          role.record.inlinePolicies = role.record.inlinePolicies.filter((p) => p.name !== name);
+        } else {
+          const arn = d.before.policy_arn;
+          if (typeof arn !== "string" || "managed_policy_arns" in own || kept.some((p) => p.managedPolicyArns?.includes(arn))) continue;
+          role.record.attachedPolicies = role.record.attachedPolicies.filter((p) => p.arn !== arn);
+        }
+      }
+    }
   }
 
   /**
