@@ -4,7 +4,8 @@
  * output, fixtures/cdk-policy-resources), and Terraform's aws_iam_role_policy, attachments and
  * `*_exclusive` resources (a real plan, fixtures/terraform-policy-resources; a plan against an
  * applied state whose aws_iam_role_policy is known only after apply, fixtures/terraform-role-policy-after-apply,
- * and one that destroys a role's aws_iam_role_policy and attachment, fixtures/terraform-role-policies-destroyed). Each is attached to
+ * one that destroys a role's aws_iam_role_policy and attachment, fixtures/terraform-role-policies-destroyed, and
+ * one that replaces an attachment, fixtures/terraform-role-attachment-replaced). Each is attached to
  * the role it names, and the role says where it is written (Role.policyResources), with what
  * else it names and what depends on it: what `generate` needs to tell the user to remove it.
  */
@@ -21,6 +22,7 @@ const cdk = join(fixtures, "cdk-policy-resources", "cdk.out");
 const plan = join(fixtures, "terraform-policy-resources", "plan.json");
 const afterApply = join(fixtures, "terraform-role-policy-after-apply", "plan.json");
 const destroyed = join(fixtures, "terraform-role-policies-destroyed", "plan.json");
+const replaced = join(fixtures, "terraform-role-attachment-replaced", "plan.json");
 
 function roleOf(doc: CanonicalDocument, logicalId: string): Role {
   const role = doc.roles.find((r) => r.source?.address === logicalId);
@@ -189,6 +191,13 @@ describe("Terraform: policies a plan puts on a role from outside its aws_iam_rol
     expect(role?.attachedPolicies.map((p) => p.arn)).toEqual(["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]);
     expect(role?.facts.incomplete).toBe(false);
     expect(doc.meta.partial).toBe(false);
+  });
+
+  it("an aws_iam_role_policy_attachment replaced by one of another policy: the role has the new policy only, though its managed_policy_arns, read back from IAM, still lists the old", async () => {
+    const doc = await buildDocument([replaced], { workers: 1 });
+    const role = doc.roles.find((r) => r.source?.address === "aws_iam_role.lambda");
+    // Before, AmazonS3FullAccess stayed beside AmazonS3ReadOnlyAccess (an LR004 the plan fixes).
+    expect(role?.attachedPolicies.map((p) => p.arn)).toEqual(["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]);
   });
 
   it("aws_iam_role_policies_exclusive leaves the role only the inline policies it names", async () => {

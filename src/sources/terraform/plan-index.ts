@@ -102,8 +102,9 @@ export interface PlanIndex {
   variables: Map<string, unknown>;
   deletedCount: number;
   /**
-   * The managed objects the plan destroys (`["delete"]`), as they are today (`change.before`): a
-   * role's own attributes, read back from IAM, still list the policies they put on it.
+   * The managed objects the plan destroys (`["delete"]`, and the old half of a replacement), as they
+   * are today (`change.before`): a role's own attributes, read back from IAM, still list the
+   * policies they put on it.
    */
   destroyed: TfDestroyed[];
   /** What the reader met in the plan and does not read: said as warnings (read-plan.ts). */
@@ -354,15 +355,19 @@ export function indexPlan(located: Located, file: string): PlanIndex {
     if (typeof address !== "string" || typeof type !== "string" || typeof name !== "string") {
       throw new InputError("resource change without address, type or name", { file, path: jsonPath });
     }
+    const change = rc.change;
+    // What the plan destroys, also the old half of a replacement (a deposed object, or
+    // ["delete", "create"] and ["create", "delete"]), as it is today.
+    if (rc.mode !== "data" && isRecord(change) && Array.isArray(change.actions) && change.actions.includes("delete") && isRecord(change.before)) {
+      destroyed.push({ address, type, before: change.before, jsonPath });
+    }
     // A deposed object is the old half of a create-before-destroy replacement: about to go.
     if (rc.deposed !== undefined && rc.deposed !== null) return;
-    const change = rc.change;
     if (!isRecord(change) || !Array.isArray(change.actions)) throw new InputError("resource change without change.actions", { file, path: childPath(jsonPath, "change") });
     const actions = change.actions as unknown[];
     const after = change.after;
     if (actions.includes("delete") && !actions.includes("create")) {
       deletedCount++;
-      if (rc.mode !== "data" && isRecord(change.before)) destroyed.push({ address, type, before: change.before, jsonPath });
       return;
     }
     // ["forget"] alone: Terraform lets go of the object, which stays in the account. ["create",

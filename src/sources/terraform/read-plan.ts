@@ -1157,9 +1157,11 @@ export class PlanReader {
    * A role's own inline_policy and managed_policy_arns are read back from IAM, so in a plan against
    * an applied state they still list the policies an aws_iam_role_policy or
    * aws_iam_role_policy_attachment puts on the role today, also when the plan destroys that
-   * resource. After apply such a policy is gone from the role: dropped, unless a resource the plan
-   * keeps puts it there too, or the role's own block sets its policies (then they are the block's).
-   * Before, a plan that detaches AmazonS3FullAccess was judged as keeping it.
+   * resource or replaces it (a new policy_arn or name replaces the resource). After apply such a
+   * policy is gone from the role: dropped, unless a resource the plan keeps (or the replacement)
+   * puts it there too, or the role's own block sets its policies (then they are the block's).
+   * Before, a plan that detaches AmazonS3FullAccess, or attaches AmazonS3ReadOnlyAccess in its
+   * place, was judged as keeping it.
    */
   dropDestroyed(): void {
     for (const d of this.index.destroyed) {
