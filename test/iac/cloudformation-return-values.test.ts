@@ -2,7 +2,7 @@
  * What `Ref` and `Fn::GetAtt` return for the resources a function's permissions name, as the
  * CloudFormation resource reference says ("Return values"), and what the rules then see.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -183,5 +183,44 @@ Outputs:
     Value: !Ref Handler.Alias
 `;
     expect(undefinedRef(yaml)).toEqual([]);
+  });
+
+  it("named by an Output alone is a warning naming the Output and the name: the functions and roles are read whole, not partial", () => {
+    // 18F identity-infra-functions (test/fixtures/undefined-output/SOURCE.md): an Output's
+    // `!GetAtt RDSCopySnaphotFunction.Arn` misspells the function. Before: the undefined-reference
+    // error, and the whole audit partial for an output that grants nothing.
+    const file = new URL("../fixtures/undefined-output/identity-infra-functions-rds-copy.yaml", import.meta.url).pathname;
+    const f = readCloudFormationTemplate(readFileSync(file), file);
+    expect(f.warnings.filter((w) => w.code === "cloudformation-undefined-reference")).toEqual([]);
+    const w = f.warnings.filter((x) => x.code === "cloudformation-output-undefined-reference");
+    expect(w.map((x) => [x.severity, x.path])).toEqual([["warning", "Outputs.RDSCopySnapshotFunctionArn.Value.Fn::GetAtt"]]);
+    expect(w[0]?.message).toMatch(/^Output RDSCopySnapshotFunctionArn names RDSCopySnaphotFunction, which is neither a parameter nor a resource of this template \(line 39\): CloudFormation refuses such a template/);
+    expect(f.partial).toBe(false);
+    const d = normalizeFragments([f]).document;
+    expect(d.meta.partial).toBe(false);
+    expect(d.functions.map((x) => x.name)).toEqual(["RDSCopySnapshotFunction"]);
+  });
+
+  it("named by an Output and by a resource (or a parameter given to GetAtt in an Output) stays as before where a resource names it", () => {
+    const yaml = `Parameters:
+  P: {Type: String, Default: x}
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !GetAtt MissingRole.Arn
+      Code: {ZipFile: x}
+Outputs:
+  RoleArn:
+    Value: !GetAtt MissingRole.Arn
+  Param:
+    Value: !GetAtt P.Arn
+`;
+    const f = read(yaml);
+    expect(undefinedRef(yaml)).toEqual([["error", "Resources.Fn.Properties.Role.Fn::GetAtt", "MissingRole"]]);
+    expect(f.warnings.filter((w) => w.code === "cloudformation-output-undefined-reference").map((w) => [w.severity, w.path, w.message.split(",")[0]])).toEqual([["warning", "Outputs.Param.Value.Fn::GetAtt", "Output Param names P"]]);
+    expect(f.partial).toBe(true);
   });
 });

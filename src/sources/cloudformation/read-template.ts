@@ -535,8 +535,21 @@ export class TemplateReader {
     const defined = new Set([...Object.keys(isRecord(this.template.Parameters) ? this.template.Parameters : {}), ...resourceIds, ...resourceIds.map((id) => `resource:${id}`)]);
     // The template as written (its Resources' own Fn::Transform included; withoutIncludedResources).
     const written = isRecord(this.located.value) ? this.located.value : this.template;
-    for (const { name, path, parameter } of undefinedReferences(written, defined, isSamTemplate(this.template))) {
+    for (const { name, path, parameter, output } of undefinedReferences(written, defined, isSamTemplate(this.template))) {
       const line = this.lineNear(path);
+      if (output !== undefined) {
+        // Only an Output names it (a typo there, as 18F identity-infra-functions' `!GetAtt
+        // RDSCopySnaphotFunction.Arn`): CloudFormation refuses the template all the same, but
+        // the functions, roles and policies are read whole, so the inputs are not partial.
+        const what = parameter ? `${name}, a parameter of this template (Fn::GetAtt reads resources only)` : `${name}, which is neither a parameter nor a resource of this template`;
+        this.warn(
+          "cloudformation-output-undefined-reference",
+          "warning",
+          `Output ${output} names ${what}${line === null ? "" : ` (line ${line})`}: CloudFormation refuses such a template; no function, role or policy refers to it, so what the audit reads is whole`,
+          path,
+        );
+        continue;
+      }
       if (parameter) {
         this.warn("cloudformation-undefined-reference", "error", `${name} is neither a resource nor a resource attribute: it is a parameter of this template, and Fn::GetAtt reads resources only${line === null ? "" : ` (line ${line})`}; CloudFormation refuses such a template; read as a placeholder, which names nothing`, path);
         continue;

@@ -21,8 +21,10 @@ const MODELLED = new Set(["AWS::Serverless-2016-10-31", "AWS::LanguageExtensions
  * template's parameters and resources, and those a transform the reader applied made (SAM's
  * `<Fn>Role`), each resource also as `resource:<logical ID>`. A SAM template may also name a referable property of a resource (`Fn.Alias`) and
  * the APIs SAM makes for events (`ServerlessRestApi`, `ServerlessHttpApi`).
+ * `output`: the Output (its logical ID) that alone refers to the name, the resources and
+ * conditions not: a typo in an Output changes no function, role or policy the audit reads.
  */
-export function undefinedReferences(template: Record<string, unknown>, defined: ReadonlySet<string>, sam: boolean): Array<{ name: string; path: string; parameter?: true }> {
+export function undefinedReferences(template: Record<string, unknown>, defined: ReadonlySet<string>, sam: boolean): Array<{ name: string; path: string; parameter?: true; output?: string }> {
   const transforms = template.Transform === undefined ? [] : Array.isArray(template.Transform) ? template.Transform : [template.Transform];
   if (transforms.some((t) => typeof t !== "string" || !MODELLED.has(t))) return [];
   // AWS::Include (Fn::Transform) puts in resources and values at deployment: a name may be defined there.
@@ -42,13 +44,21 @@ export function undefinedReferences(template: Record<string, unknown>, defined: 
   };
   const parameters = new Set(Object.keys(isRecord(template.Parameters) ? template.Parameters : {}));
   const attributesOf = new Map<string, string>(); // parameters given to Fn::GetAtt: they have none
+  // The Output being walked: Outputs are walked last, so a name first found there is in no
+  // resource or condition.
+  let output: string | undefined;
+  const outputOf = new Map<string, string>();
   const check = (name: string, path: string): void => {
-    if (name !== "" && !isDefined(name) && !found.has(name)) found.set(name, path);
+    if (name === "" || isDefined(name) || found.has(name)) return;
+    found.set(name, path);
+    if (output !== undefined) outputOf.set(name, output);
   };
   const checkResource = (name: string, path: string): void => {
     // A parameter of the same name as no resource: CloudFormation's GetAtt reads resources only.
     if (parameters.has(name) && !defined.has(`resource:${name}`)) {
-      if (!attributesOf.has(name)) attributesOf.set(name, path);
+      if (attributesOf.has(name)) return;
+      attributesOf.set(name, path);
+      if (output !== undefined) outputOf.set(`parameter:${name}`, output);
       return;
     }
     check(name, path);
@@ -93,11 +103,16 @@ export function undefinedReferences(template: Record<string, unknown>, defined: 
   for (const [id, r] of Object.entries(isRecord(template.Resources) ? template.Resources : {})) {
     if (isRecord(r) && r.Properties !== undefined) walk(r.Properties, childPath(childPath("Resources", id), "Properties"), 0);
   }
+  for (const [id, c] of Object.entries(isRecord(template.Conditions) ? template.Conditions : {})) walk(c, childPath("Conditions", id), 0);
   for (const [id, o] of Object.entries(isRecord(template.Outputs) ? template.Outputs : {})) {
+    output = id;
     if (isRecord(o)) walk({ Value: o.Value, Export: o.Export }, childPath("Outputs", id), 0);
   }
-  for (const [id, c] of Object.entries(isRecord(template.Conditions) ? template.Conditions : {})) walk(c, childPath("Conditions", id), 0);
-  return [...[...found].map(([name, path]) => ({ name, path })), ...[...attributesOf].map(([name, path]) => ({ name, path, parameter: true as const }))];
+  const of = (key: string): { output?: string } => {
+    const id = outputOf.get(key);
+    return id === undefined ? {} : { output: id };
+  };
+  return [...[...found].map(([name, path]) => ({ name, path, ...of(name) })), ...[...attributesOf].map(([name, path]) => ({ name, path, parameter: true as const, ...of(`parameter:${name}`) }))];
 }
 
 /** A SAM function (or the Globals every function takes) with a DeploymentPreference. */
