@@ -84,18 +84,47 @@ missing_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": sprintf("%s:%s", [key[0], key[1]]),
 		"severity": severity(fn.analysis.roleIncomplete, essential(reqs)),
-		"message": sprintf("Function %s: its execution role %s use its %s %s (missing %s)%s%s", [analysis.display_name(fn), verb(essential(reqs)), labels[key[0]], key[1], concat(", ", actions), state_clause(fn, key[0], key[1]), module_advice(fn, key[0])]),
-		"evidence": {
-			"purpose": key[0],
-			"subject": key[1],
-			"roleArn": fn.roleArn,
-			"missing": [{"action": r.action, "resource": r.resource, "decision": r.decision, "explanation": r.explanation} | some r in reqs],
-			"roleIncomplete": fn.analysis.roleIncomplete,
-			"mappingDisabled": mapping_disabled(fn, key[0], key[1]),
-			"mappingProblem": mapping_problem(fn, key[0], key[1]),
-		},
+		"message": sprintf("Function %s: its execution role %s use its %s (missing %s)%s%s", [analysis.display_name(fn), verb(essential(reqs)), what(fn, key[0], key[1], reqs), concat(", ", actions), state_clause(fn, key[0], key[1]), module_advice(fn, key[0])]),
+		"evidence": object.union(
+			{
+				"purpose": key[0],
+				"subject": key[1],
+				"roleArn": fn.roleArn,
+				"missing": [{"action": r.action, "resource": r.resource, "decision": r.decision, "explanation": r.explanation} | some r in reqs],
+				"roleIncomplete": fn.analysis.roleIncomplete,
+				"mappingDisabled": mapping_disabled(fn, key[0], key[1]),
+				"mappingProblem": mapping_problem(fn, key[0], key[1]),
+			},
+			secret_evidence(fn, key[0], key[1], reqs),
+		),
 	}
 ]
+
+# What the role cannot use, as the message names it. A mapping's secret is named itself, with the
+# source it holds the credentials of: the subject of a trigger-secret requirement is the mapping's
+# source (the broker or cluster, requirements.ts), and before, "its event source secret
+# arn:aws:mq:…:broker:…" named the broker as the secret.
+what(fn, purpose, subject, reqs) := sprintf("%s %s (the credentials of its event source %s)", [secret_label(secrets(fn, subject, reqs)), concat(", ", secrets(fn, subject, reqs)), subject]) if {
+	purpose == "trigger-secret"
+	count(secrets(fn, subject, reqs)) > 0
+} else := sprintf("%s %s", [labels[purpose], subject])
+
+secret_label(names) := "event source secret" if count(names) == 1
+
+secret_label(names) := "event source secrets" if count(names) > 1
+
+# The secrets a trigger-secret finding is about: those the role may not read
+# (secretsmanager:GetSecretValue missing on them); when only the key they are encrypted with is
+# missing (kms:Decrypt), every secret of the source's mappings.
+secrets(fn, subject, reqs) := names if {
+	names := sort({r.resource | some r in reqs; r.action == "secretsmanager:GetSecretValue"})
+	count(names) > 0
+} else := sort({s | some t in mappings(fn, "trigger-secret", subject); some s in t.secretArns})
+
+# evidence.secretArns on a secret's finding (secrets above), evidence.subject staying the source.
+secret_evidence(fn, "trigger-secret", subject, reqs) := {"secretArns": secrets(fn, subject, reqs)}
+
+secret_evidence(_, purpose, _, _) := {} if purpose != "trigger-secret"
 
 # A mapping Lambda says it could not use for want of access, though the role's policies allow
 # everything the mapping needs (no missing requirement of its source): the refusal comes from

@@ -202,3 +202,38 @@ test_user_disabled_mapping_keeps_disabled_clause if {
 	f.evidence.mappingProblem == null
 	contains(f.message, "its event source mapping is disabled")
 }
+
+# A mapping's secret the role may not read is named itself, the source as context (before: "its
+# event source secret <broker ARN>", the broker named as the secret). evidence.subject stays the
+# source, evidence.secretArns names the secret.
+test_secret_named_with_its_source if {
+	broker := "arn:aws:mq:us-east-1:123456789012:broker:orders:b-1234"
+	secret := "arn:aws:secretsmanager:us-east-1:123456789012:secret:MQaccess-AbCdEf"
+	reqs := [object.union(h.req("trigger-secret", broker, "secretsmanager:GetSecretValue", "implicit-deny", true), {"resource": secret})]
+	triggers := [{"uuid": "u1", "kind": "mq", "eventSourceArn": broker, "state": "Enabled", "onFailureDestination": null, "secretArns": [secret], "kmsKeyArn": null}]
+	fs := trigger_permissions.findings with input as {"functions": [h.fn(reqs, {"triggers": triggers})]}
+	count(fs) == 1
+	some f in fs
+	f.detail == sprintf("trigger-secret:%s", [broker])
+	f.message == sprintf("Function api: its execution role cannot use its event source secret %s (the credentials of its event source %s) (missing secretsmanager:GetSecretValue)", [secret, broker])
+	f.evidence.subject == broker
+	f.evidence.secretArns == [secret]
+}
+
+# Only the secret's key is missing (kms:Decrypt): the secrets of the source's mappings are named.
+test_secret_key_names_the_secrets if {
+	broker := "arn:aws:mq:us-east-1:123456789012:broker:orders:b-1234"
+	secret := "arn:aws:secretsmanager:us-east-1:123456789012:secret:MQaccess-AbCdEf"
+	reqs := [h.req("trigger-secret", broker, "kms:Decrypt", "implicit-deny", true)]
+	triggers := [{"uuid": "u1", "kind": "mq", "eventSourceArn": broker, "state": "Enabled", "onFailureDestination": null, "secretArns": [secret], "kmsKeyArn": null}]
+	some f in trigger_permissions.findings with input as {"functions": [h.fn(reqs, {"triggers": triggers})]}
+	startswith(f.message, sprintf("Function api: its execution role cannot use its event source secret %s (the credentials of its event source %s) (missing kms:Decrypt)", [secret, broker]))
+	f.evidence.secretArns == [secret]
+}
+
+# Other purposes keep their evidence as it was: no secretArns.
+test_no_secret_evidence_elsewhere if {
+	reqs := [h.req("trigger", queue, "sqs:ReceiveMessage", "implicit-deny", true)]
+	some f in trigger_permissions.findings with input as {"functions": [h.fn(reqs, {})]}
+	not f.evidence.secretArns
+}
