@@ -159,7 +159,7 @@ export function makeProgress(flags: { quiet?: boolean }): Progress {
  * printed here too, `leastrole: error: empty.json: empty file …` came twice, word for word.
  */
 export function printInputWarnings(document: CanonicalDocument, progress: Progress, named: readonly string[] = []): void {
-  const saidLater = new Set(firstUnreadPerFile(document, named));
+  const saidLater = new Set([...firstUnreadPerFile(document, named), ...readerDefects(document)]);
   const all = document.meta.warnings.filter((w) => w.severity !== "info");
   const shown = all.filter((w) => !saidLater.has(w));
   // Those that say the same of several functions are one line naming them (warning-groups.ts).
@@ -275,6 +275,30 @@ export function reportUnreadNamedInputs(document: CanonicalDocument, paths: read
   }
   return unread.length > 0;
 }
+
+/**
+ * A reader's own defect (`reader-defect`: an exception of one reader, caught so that the file's
+ * other records and the other files are read): a bug in leastrole, as exit code 3 is (README's exit
+ * codes), not a problem of the input. Said on stderr as an error line, even with --quiet, and the
+ * command exits 3 after writing its output from what was read (partial: makesPartial); true when
+ * any. Before, it was a `leastrole: warning:` line (hidden by --quiet) and exit 0: a CI step passed
+ * on an audit that had left records out because of a bug.
+ */
+export function reportReaderDefects(document: CanonicalDocument): boolean {
+  const defects = readerDefects(document);
+  for (const w of defects) {
+    const where = `${w.file ? `${w.file}: ` : ""}${w.path ? `${w.path}: ` : ""}`;
+    writeErr(`leastrole: error: ${where}${w.message}; this is a bug in leastrole: the other records were read and the output is written from them (partial); please report it (exit code 3)\n`);
+  }
+  return defects.length > 0;
+}
+
+function readerDefects(document: CanonicalDocument): Warning[] {
+  return document.meta.warnings.filter((w) => w.code === READER_DEFECT);
+}
+
+/** The code of a reader's own defect (record-reader.ts, read-sources.ts): reportReaderDefects. */
+export const READER_DEFECT = "reader-defect";
 
 /** unreadNamedInputs, the first warning of each file: the one reportUnreadNamedInputs prints. */
 function firstUnreadPerFile(document: CanonicalDocument, paths: readonly string[]): Warning[] {

@@ -50,7 +50,9 @@ function subjectOf(message: string): { arn: string; rest: string } | null {
  * errored plan: the inputs partial, makesPartial, but the command exits 0) is a `warning:` line.
  * The severity itself is kept in the document and the reports (`warnings[].severity`), where
  * "error" means "makes the inputs partial". Before, `leastrole audit` printed
- * `leastrole: error: …` and exited 0, which contradicted README's exit codes.
+ * `leastrole: error: …` and exited 0, which contradicted README's exit codes. A reader's own
+ * defect (`reader-defect`) is not printed through here: it is a bug, exit code 3, and
+ * reportReaderDefects (context.ts) says it as an error line.
  */
 export function stderrLabel(severity: Warning["severity"]): "warning" | "info" {
   return severity === "info" ? "info" : "warning";

@@ -144,3 +144,46 @@ describe("what makes the command exit 2 is still an error line", () => {
     expect((JSON.parse(r.stdout) as Report).summary.partial).toBe(true);
   });
 });
+
+describe("a reader's defect is a bug: an error line and exit code 3, the output written all the same", () => {
+  // A reader's exception caught so the other records are read (record-reader.ts report,
+  // read-sources.ts): no input should give one, so the case is a canonical document whose reader
+  // had one (`leastrole normalize` output, which keeps its warnings and ends as its inputs did).
+  // Before: a `leastrole: warning:` line, hidden by --quiet, and exit 0.
+  let withDefect: string;
+  let file: string;
+  beforeAll(() => {
+    const canonical = join(work, "demo-canonical.json");
+    const n = run(["normalize", DEMO, "-o", canonical]);
+    expect(n.code, n.stderr).toBe(0);
+    const document = JSON.parse(readFileSync(canonical, "utf8")) as { meta: { partial: boolean; warnings: Warning[] } };
+    file = join(DEMO, "lambda", "us-east-1", "list-functions.json");
+    document.meta.warnings.push({ code: "reader-defect", severity: "error", file, message: "internal error while reading: Cannot read properties of undefined (reading 'Arn')" });
+    document.meta.partial = true;
+    withDefect = join(work, "demo-with-defect.json");
+    writeFileSync(withDefect, JSON.stringify(document));
+  });
+
+  it("audit: exit 3 even with --quiet, one error line naming the file and saying it is a bug; the JSON report written, partial", () => {
+    const r = run(["audit", withDefect, "--format", "json", "--quiet"]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(linesOf(r.stderr, "error"), r.stderr).toEqual([
+      `leastrole: error: ${file}: internal error while reading: Cannot read properties of undefined (reading 'Arn'); this is a bug in leastrole: the other records were read and the output is written from them (partial); please report it (exit code 3)`,
+    ]);
+    expect(linesOf(r.stderr, "warning").filter((l) => l.includes("internal error")), r.stderr).toEqual([]);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.summary.partial).toBe(true);
+    expect(report.warnings.filter((w) => w.code === "reader-defect").map((w) => w.severity)).toEqual(["error"]);
+  });
+
+  it("above --fail-on's 1, and generate and normalize end the same way", () => {
+    expect(run(["audit", withDefect, "--format", "json", "--fail-on", "info", "-o", join(work, "defect-audit.json")]).code).toBe(3);
+    for (const command of ["generate", "normalize"]) {
+      const out = join(work, `defect-${command}.json`);
+      const r = run([command, withDefect, "-o", out]);
+      expect(r.code, `${command}: ${r.stderr}`).toBe(3);
+      expect(linesOf(r.stderr, "error").filter((l) => l.endsWith("(exit code 3)")), `${command}: ${r.stderr}`).toHaveLength(1);
+      expect(existsSync(out)).toBe(true);
+    }
+  });
+});

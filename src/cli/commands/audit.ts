@@ -12,7 +12,7 @@ import { htmlFixRoles, writeHtml } from "../../report/html.js";
 import { writeSarif } from "../../report/sarif.js";
 import { diffPolicies, eachTarget, renderDiffMarkdown, subjectNames } from "../../generate/index.js";
 import { loadActionCatalogSync } from "../../iam/index.js";
-import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, noteWithoutUsage, reportUnreadNamedInputs, printRuleDiagnostics, asOfFlag, INPUT_PATHS_HELP, type InputFlags } from "../context.js";
+import { loadConfigFor, makeProgress, pendingDocumentFor, printInputWarnings, noteWithoutUsage, reportUnreadNamedInputs, reportReaderDefects, printRuleDiagnostics, asOfFlag, INPUT_PATHS_HELP, type InputFlags } from "../context.js";
 import { repositoryRoot } from "../../repository.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { extraPackSpecs, loadExtraPacks, rulesOption } from "../rules-flag.js";
@@ -155,5 +155,7 @@ export function registerAudit(program: Command): void {
       if (packFailed) process.exitCode = 2;
       // A file named on the command line that could not be read: an input error, above --fail-on too.
       if (reportUnreadNamedInputs(document, paths)) process.exitCode = 2;
+      // A reader's defect left records out: a bug, exit code 3, above all others (output written all the same).
+      if (reportReaderDefects(document)) process.exitCode = 3;
     });
 }

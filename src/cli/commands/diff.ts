@@ -8,7 +8,7 @@ import { InputError } from "../../errors.js";
 import { SEVERITIES, type Severity } from "../../model/findings.js";
 import { renderPermissionDiffJson, renderPermissionDiffMarkdown, renderPermissionDiffTable } from "../../report/diff.js";
 import { displayNames } from "../../report/view.js";
-import { asOfFlag, loadConfigFor, makeProgress, printInputWarnings, printRuleDiagnostics, reportUnreadNamedInputs, type InputFlags } from "../context.js";
+import { asOfFlag, loadConfigFor, makeProgress, printInputWarnings, printRuleDiagnostics, reportUnreadNamedInputs, reportReaderDefects, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { collect, extraPackSpecs, loadExtraPacks, rulesOption } from "../rules-flag.js";
 import { terminalWidth, writeErr, writeOutput } from "../io.js";
@@ -120,6 +120,9 @@ export function registerDiff(program: Command): void {
     // A file named on the command line that could not be read, on either side: an input error.
     const unreadBefore = reportUnreadNamedInputs(result.before.document, beforePaths);
     if (reportUnreadNamedInputs(result.after.document, afterPaths) || unreadBefore) process.exitCode = 2;
+    // A reader's defect on either side left records out: a bug, exit code 3.
+    const defectBefore = reportReaderDefects(result.before.document);
+    if (reportReaderDefects(result.after.document) || defectBefore) process.exitCode = 3;
   });
 }
 

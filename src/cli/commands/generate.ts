@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
 import { writeGenerate, type GenerateFormat, type GenerateRunOptions, type WrittenTarget } from "../../generate/index.js";
-import { documentFor, loadConfigFor, makeProgress, notCreatedReason, printInputWarnings, reportUnreadNamedInputs, type InputFlags } from "../context.js";
+import { documentFor, loadConfigFor, makeProgress, notCreatedReason, printInputWarnings, reportUnreadNamedInputs, reportReaderDefects, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { writeOutputStreamed } from "../io.js";
 import { InputError } from "../../errors.js";
@@ -82,6 +82,8 @@ export function registerGenerate(program: Command): void {
       for (const line of warningLines(targets, whereDefined(document))) progress.note(line);
       // A file named on the command line that could not be read: an input error (output written all the same).
       if (reportUnreadNamedInputs(document, paths)) process.exitCode = 2;
+      // A reader's defect left records out: a bug, exit code 3 (output written all the same).
+      if (reportReaderDefects(document)) process.exitCode = 3;
     });
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { writeCanonicalDocument } from "../../normalize/index.js";
-import { documentFor, loadConfigFor, makeProgress, printInputWarnings, reportUnreadNamedInputs, INPUT_PATHS_HELP, type InputFlags } from "../context.js";
+import { documentFor, loadConfigFor, makeProgress, printInputWarnings, reportUnreadNamedInputs, reportReaderDefects, INPUT_PATHS_HELP, type InputFlags } from "../context.js";
 import { addIacOptions, iacOptionsOf, type IacFlags } from "../iac-flags.js";
 import { writeOutputStreamed } from "../io.js";
 
@@ -22,5 +22,7 @@ export function registerNormalize(program: Command): void {
       writeOutputStreamed((write) => writeCanonicalDocument(document, write), flags.output);
       // A file named on the command line that could not be read: an input error (output written all the same).
       if (reportUnreadNamedInputs(document, paths)) process.exitCode = 2;
+      // A reader's defect left records out: a bug, exit code 3 (output written all the same).
+      if (reportReaderDefects(document)) process.exitCode = 3;
     });
 }
