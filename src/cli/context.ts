@@ -17,6 +17,7 @@ import { isPackFailure, type Diagnostic } from "../evaluate/findings.js";
 import { windowCoverage } from "../usage/window-coverage.js";
 import type { LeastroleConfig } from "../model/config.js";
 import type { CanonicalDocument, Warning } from "../model/document.js";
+import { READER_DEFECT } from "../model/warning-label.js";
 import type { PendingDocument } from "../model/pending.js";
 import { createProgress, type Progress } from "./progress.js";
 
@@ -296,9 +297,6 @@ export function reportReaderDefects(document: CanonicalDocument): boolean {
 function readerDefects(document: CanonicalDocument): Warning[] {
   return document.meta.warnings.filter((w) => w.code === READER_DEFECT);
 }
-
-/** The code of a reader's own defect (record-reader.ts, read-sources.ts): reportReaderDefects. */
-export const READER_DEFECT = "reader-defect";
 
 /** unreadNamedInputs, the first warning of each file: the one reportUnreadNamedInputs prints. */
 function firstUnreadPerFile(document: CanonicalDocument, paths: readonly string[]): Warning[] {

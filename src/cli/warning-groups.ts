@@ -7,6 +7,7 @@
  */
 
 import type { Warning } from "../model/document.js";
+import { warningLabel } from "../model/warning-label.js";
 
 /** How many names a grouped line lists before "and N more". */
 const NAMES_SHOWN = 5;
@@ -67,14 +68,14 @@ export function inputWarningLines(warnings: readonly Warning[]): string[] {
   const groups = new Map<string, { w: Warning; rest: string | null; arns: string[] }>();
   for (const w of warnings) {
     const s = subjectOf(w.message);
-    const key = s === null ? `\u0001${groups.size}` : [stderrLabel(w.severity), w.code, w.file ?? "", w.path ?? "", s.rest].join("\u0000");
+    const key = s === null ? `\u0001${groups.size}` : [warningLabel(w), w.code, w.file ?? "", w.path ?? "", s.rest].join("\u0000");
     const group = groups.get(key);
     if (group === undefined) groups.set(key, { w, rest: s?.rest ?? null, arns: s === null ? [] : [s.arn] });
     else if (s !== null && !group.arns.includes(s.arn)) group.arns.push(s.arn);
   }
   return [...groups.values()].map(({ w, rest, arns }) => {
     const where = `${w.file ? `${w.file}: ` : ""}${w.path ? `${w.path}: ` : ""}`;
-    const label = stderrLabel(w.severity);
+    const label = warningLabel(w);
     if (rest === null || arns.length === 1) return `leastrole: ${label}: ${where}${w.message}`;
     const what = arns.every((a) => /^arn:[^:]+:lambda:/.test(a)) ? "functions" : arns.every((a) => /^arn:[^:]+:iam::[^:]*:role\//.test(a)) ? "roles" : "resources";
     return `leastrole: ${label}: ${where}${namesListed(labels(arns), what)}: ${rest}`;

@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import type { RuleMetadata } from "../evaluate/catalog.js";
 import type { CanonicalDocument } from "../model/document.js";
+import { makesPartial, warningLabel } from "../model/warning-label.js";
 import { SEVERITIES, type Finding, type Severity } from "../model/findings.js";
 import { REPORT_CSS, REPORT_JS } from "./html-assets.js";
 import { esc, num } from "./html-escape.js";
@@ -472,7 +473,12 @@ function htmlBody(report: AuditReport, document: Partial<CanonicalDocument>, opt
   }
   if (warnings.length > 0) {
     body.push(`<h3>Warnings (${num(warnings.length)})</h3><ul class="warnings">`);
-    for (const w of warnings.slice(0, 200)) body.push(`<li><strong>${esc(w.severity)}</strong> ${esc([w.file, w.path].filter(Boolean).join(": "))}${w.file || w.path ? ": " : ""}${esc(w.message)}</li>`);
+    // Labelled as stderr says it (warningLabel): severity "error" means "makes the inputs
+    // partial", which is said in words; before, it was shown as "error" while stderr said "warning".
+    for (const w of warnings.slice(0, 200)) {
+      const partial = makesPartial(w) ? ` <em class="partial">makes the audit partial</em>` : "";
+      body.push(`<li><strong>${esc(warningLabel(w))}</strong>${partial} ${esc([w.file, w.path].filter(Boolean).join(": "))}${w.file || w.path ? ": " : ""}${esc(w.message)}</li>`);
+    }
     if (warnings.length > 200) body.push(`<li>… and ${num(warnings.length - 200)} more (see the JSON report)</li>`);
     body.push(`</ul>`);
   }

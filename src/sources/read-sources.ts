@@ -9,6 +9,7 @@ import { lstat, readdir, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { LeastroleError, toError } from "../errors.js";
 import type { Warning } from "../model/document.js";
+import { makesPartial } from "../model/warning-label.js";
 import { ACCESS_ADVISOR_JOB_ONLY, analyzerOutputHint, detect } from "./detect.js";
 import { ACCESS_ANALYZER_UNUSED_EVENTS } from "../usage/access-analyzer.js";
 import { CONFIG_OVERSIZED_NOTIFICATION } from "./aws-config.js";
@@ -276,15 +277,8 @@ function errorWarning(file: string, error: unknown, explicit: boolean): Warning 
   return { code: "reader-defect", severity: "error", file, message: `internal error while reading: ${toError(error).message}` };
 }
 
-/**
- * A warning that leaves the inputs partial: an error, or a file or folder that could not be read,
- * which is a warning when met in a folder walk (the command exits 0, README's exit codes) but whose
- * content is missing all the same, or a `leastrole collect` collection that did not complete (its
- * failed calls' files are missing; a warning too, since every file given was read).
- */
-export function makesPartial(w: Warning): boolean {
-  return w.severity === "error" || w.code === "unreadable-file" || w.code === "collection-partial";
-}
+/** makesPartial (model/warning-label.ts), where the readers and the normaliser have always found it. */
+export { makesPartial };
 
 /** Read files and folders (recursively). Paths in the result are as given, joined with the relative path inside folders. */
 export async function readSources(paths: string[]): Promise<ReadResult> {
