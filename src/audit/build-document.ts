@@ -17,6 +17,7 @@ import { tfConfigBeside, type ConfigBeside } from "../sources/terraform/config-f
 import { cdkAssemblyOptions, samConfigOptions, serverlessStateOptions, syntheticAccountFor, type IacReadOptions } from "../sources/cloudformation/index.js";
 import { localNestedStacks, type LocalNesting } from "../sources/cloudformation/local-nested-stacks.js";
 import { localNestedOptions, type NestedReadUnit } from "../sources/cloudformation/local-nested-options.js";
+import { nestedNameClashes } from "./nested-name-clashes.js";
 import { parameterViolation, shownParameter, templateParameters } from "../sources/cloudformation/parameters.js";
 import { InputError } from "../errors.js";
 import type { SourceFragment } from "../sources/types.js";
@@ -136,7 +137,10 @@ async function separateIacFiles(read: { fragments: SourceFragment[]; warnings: W
     const syntheticAccountId = syntheticAccountFor(keyOf(perFile.stackTemplateOf(unit)));
     if (syntheticAccountId === "unknown") continue; // the first file of a diff side: read so already
     const r = readSourceBytes(file, await readFile(file), { explicit: true, iac: { ...perFile.optionsOf(unit, syntheticAccountId), syntheticAccountId } });
-    if (r.fragment) again.set(f, r.fragment);
+    if (r.fragment) {
+      again.set(f, r.fragment);
+      read.unitOf.set(r.fragment, unit); // still an instance of its nested stack (nestedNameClashes)
+    }
   }
   read.fragments = read.fragments.map((f) => again.get(f) ?? f);
 }
@@ -353,6 +357,8 @@ export async function readAccountInputs(
   if (options.onIacParameters) options.onIacParameters(declared);
   else refuseUndeclaredParameters(options.iac?.parameters ?? {}, declared);
   await separateIacFiles(read, options, iacFor);
+  // A fixed name in a template two nested stacks deploy: one ARN twice, which CloudFormation refuses.
+  appendAll(read.warnings, nestedNameClashes(read.fragments, read.unitOf, (unit) => iacFor.stackTemplateOf(unit)));
   let collectedAt: string | undefined;
   const collections: CollectedFunctionLists[] = [];
   for (const file of routed.manifests) {

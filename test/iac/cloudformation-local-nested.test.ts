@@ -505,5 +505,48 @@ Resources:
       expect(new Set(first.map(([, , , file]) => file))).toEqual(new Set([join(dir, "service.yaml")]));
       expect(await run()).toEqual(first);
     });
+
+    it("a fixed FunctionName in it is one function twice, which CloudFormation refuses: said, naming both nested stacks, and read as the first's", async () => {
+      // The real child of sunshine0709/AWS.Nested.Stacks (FunctionName: AWS-Nested-Stack-Lambda-ProtoType),
+      // nested twice. Before: conflicting-records, "function … differs between
+      // Resources/nested-stack-lambda.yml (LambdaFunction) and Resources/nested-stack-lambda.yml (LambdaFunction)".
+      const child = (name: string) => readFileSync(join(NESTED, "Resources", name), "utf8");
+      const dir = project({
+        "application-stack.yml": `${SAM}Resources:
+  DynamoDbStack:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./Resources/nested-stack-dynamodb.yml
+  LambdaStack:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./Resources/nested-stack-lambda.yml
+      Parameters:
+        DynamoDbTable: !GetAtt DynamoDbStack.Outputs.TableName
+  SecondLambdaStack:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./Resources/nested-stack-lambda.yml
+      Parameters:
+        DynamoDbTable: !GetAtt DynamoDbStack.Outputs.TableName
+`,
+        "Resources/nested-stack-lambda.yml": child("nested-stack-lambda.yml"),
+        "Resources/nested-stack-dynamodb.yml": child("nested-stack-dynamodb.yml"),
+      });
+      const top = join(dir, "application-stack.yml");
+      const file = join(dir, "Resources", "nested-stack-lambda.yml");
+      for (const options of [{}, { iac: { accountId: "123456789012" } }]) {
+        const doc = await build([top], options);
+        expect(doc.meta.warnings.filter((w) => w.code === "conflicting-records")).toEqual([]);
+        const clash = doc.meta.warnings.filter((w) => w.code === "cloudformation-nested-name-clash");
+        expect(clash.map((w) => [w.severity, w.file, w.path])).toEqual([["warning", file, "LambdaFunction"]]);
+        const fn = doc.functions[0]!;
+        expect(clash[0]!.message).toBe(
+          `two nested stacks of ${top}, LambdaStack and SecondLambdaStack, deploy this template, and its function (LambdaFunction) has a fixed name (FunctionName): both make ${fn.arn}; a function name is unique in its account, so CloudFormation fails to create it in SecondLambdaStack (AWS-Nested-Stack-Lambda-ProtoType already exists) and rolls the deployment back; read as LambdaStack's`,
+        );
+        expect(doc.functions.map((f) => [f.name, f.roleArn.split(":").slice(5).join(":")])).toEqual([["AWS-Nested-Stack-Lambda-ProtoType", "role/LambdaStack-LambdaFunctionRole"]]);
+        expect(doc.meta.partial).toBe(false);
+      }
+    });
   });
 });
