@@ -104,14 +104,14 @@ missing_findings := [finding |
 # source it holds the credentials of: the subject of a trigger-secret requirement is the mapping's
 # source (the broker or cluster, requirements.ts), and before, "its event source secret
 # arn:aws:mq:…:broker:…" named the broker as the secret.
-what(fn, purpose, subject, reqs) := sprintf("%s %s (the credentials of its event source %s)", [secret_label(secrets(fn, subject, reqs)), concat(", ", secrets(fn, subject, reqs)), subject]) if {
+what(fn, purpose, subject, reqs) := sprintf("%s %s of its event source %s", [secret_label(secrets(fn, subject, reqs)), concat(", ", secrets(fn, subject, reqs)), subject]) if {
 	purpose == "trigger-secret"
 	count(secrets(fn, subject, reqs)) > 0
 } else := sprintf("%s %s", [labels[purpose], subject])
 
-secret_label(names) := "event source secret" if count(names) == 1
+secret_label(names) := "secret" if count(names) == 1
 
-secret_label(names) := "event source secrets" if count(names) > 1
+secret_label(names) := "secrets" if count(names) > 1
 
 # The secrets a trigger-secret finding is about: those the role may not read
 # (secretsmanager:GetSecretValue missing on them); when only the key they are encrypted with is

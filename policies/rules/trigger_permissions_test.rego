@@ -215,7 +215,7 @@ test_secret_named_with_its_source if {
 	count(fs) == 1
 	some f in fs
 	f.detail == sprintf("trigger-secret:%s", [broker])
-	f.message == sprintf("Function api: its execution role cannot use its event source secret %s (the credentials of its event source %s) (missing secretsmanager:GetSecretValue)", [secret, broker])
+	f.message == sprintf("Function api: its execution role cannot use its secret %s of its event source %s (missing secretsmanager:GetSecretValue)", [secret, broker])
 	f.evidence.subject == broker
 	f.evidence.secretArns == [secret]
 }
@@ -227,7 +227,7 @@ test_secret_key_names_the_secrets if {
 	reqs := [h.req("trigger-secret", broker, "kms:Decrypt", "implicit-deny", true)]
 	triggers := [{"uuid": "u1", "kind": "mq", "eventSourceArn": broker, "state": "Enabled", "onFailureDestination": null, "secretArns": [secret], "kmsKeyArn": null}]
 	some f in trigger_permissions.findings with input as {"functions": [h.fn(reqs, {"triggers": triggers})]}
-	startswith(f.message, sprintf("Function api: its execution role cannot use its event source secret %s (the credentials of its event source %s) (missing kms:Decrypt)", [secret, broker]))
+	startswith(f.message, sprintf("Function api: its execution role cannot use its secret %s of its event source %s (missing kms:Decrypt)", [secret, broker]))
 	f.evidence.secretArns == [secret]
 }
 

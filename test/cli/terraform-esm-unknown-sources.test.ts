@@ -28,8 +28,8 @@ describe("event source mappings whose consumer or secret the plan creates", () =
     expect(report.findings.map((f) => `${f.ruleId} ${f.message}`).sort()).toEqual([
       "LR010 Function aws_lambda_function.f: its execution role cannot use its event source arn:aws:kinesis:us-east-1:unknown:stream/esm-stream/consumer/esm-consumer:${aws_kinesis_stream_consumer.c.creation_timestamp} (missing kinesis:DescribeStream, kinesis:DescribeStreamConsumer, kinesis:DescribeStreamSummary, kinesis:GetRecords, kinesis:GetShardIterator, kinesis:ListShards, kinesis:SubscribeToShard)",
       "LR010 Function aws_lambda_function.f: its execution role cannot use its event source arn:aws:mq:us-east-1:123456789012:broker:esm-broker:b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9 (missing ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DescribeSecurityGroups, ec2:DescribeSubnets, ec2:DescribeVpcs, mq:DescribeBroker)",
-      "LR010 Function aws_lambda_function.f: its execution role cannot use its event source secret arn:aws:secretsmanager:us-east-1:unknown:secret:esm-kafka-?????? (the credentials of its event source arn:aws:mq:us-east-1:123456789012:broker:esm-broker:b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9) (missing secretsmanager:GetSecretValue)",
-      "LR010 Function aws_lambda_function.f: its execution role cannot use its event source secret arn:aws:secretsmanager:us-east-1:unknown:secret:esm-kafka-?????? (the credentials of its event source self-managed-kafka:unknown) (missing secretsmanager:GetSecretValue)",
+      "LR010 Function aws_lambda_function.f: its execution role cannot use its secret arn:aws:secretsmanager:us-east-1:unknown:secret:esm-kafka-?????? of its event source arn:aws:mq:us-east-1:123456789012:broker:esm-broker:b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9 (missing secretsmanager:GetSecretValue)",
+      "LR010 Function aws_lambda_function.f: its execution role cannot use its secret arn:aws:secretsmanager:us-east-1:unknown:secret:esm-kafka-?????? of its event source self-managed-kafka:unknown (missing secretsmanager:GetSecretValue)",
     ]);
   });
 

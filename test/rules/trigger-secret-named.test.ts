@@ -19,7 +19,7 @@ describe("LR010 on a mapping's secret", () => {
     expect(secret?.map((m) => m.resource)).toEqual([expect.stringMatching(/^arn:aws:secretsmanager:us-west-2:123456789012:secret:my-path\/my-secret-name-1a2b3c$/)]);
     const arn = secret![0]!.resource;
     expect(findings.map((f) => [f.severity, f.message])).toEqual([
-      ["medium", `Function MyMskStreamProcessor: its execution role cannot use its event source secret ${arn} (the credentials of its event source \${MyMskCluster}) (missing secretsmanager:GetSecretValue)`],
+      ["medium", `Function MyMskStreamProcessor: its execution role cannot use its secret ${arn} of its event source \${MyMskCluster} (missing secretsmanager:GetSecretValue)`],
     ]);
     expect(findings[0]?.evidence).toMatchObject({ subject: "${MyMskCluster}", secretArns: [arn] });
   });
