@@ -289,7 +289,7 @@ export function reportReaderDefects(document: CanonicalDocument): boolean {
   const defects = readerDefects(document);
   for (const w of defects) {
     const where = `${w.file ? `${w.file}: ` : ""}${w.path ? `${w.path}: ` : ""}`;
-    writeErr(`leastrole: error: ${where}${w.message}; this is a bug in leastrole: the other records were read and the output is written from them (partial); please report it (exit code 3)\n`);
+    writeErr(`leastrole: error: ${where}${w.message}; this is a bug in leastrole: the other records were read and the output is written from them (partial); please report it, with its stack trace (rerun with LEASTROLE_DEBUG=1) (exit code 3)\n`);
   }
   return defects.length > 0;
 }

@@ -8,6 +8,7 @@
 import { lstat, readdir, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { LeastroleError, toError } from "../errors.js";
+import { debugReaderDefect } from "./record-reader.js";
 import type { Warning } from "../model/document.js";
 import { makesPartial } from "../model/warning-label.js";
 import { ACCESS_ADVISOR_JOB_ONLY, analyzerOutputHint, detect } from "./detect.js";
@@ -274,6 +275,7 @@ function errorWarning(file: string, error: unknown, explicit: boolean): Warning 
     if (error.path) w.path = error.path;
     return w;
   }
+  debugReaderDefect(file, error);
   return { code: "reader-defect", severity: "error", file, message: `internal error while reading: ${toError(error).message}` };
 }
 

@@ -38,6 +38,7 @@ export class FileContext {
       this.warn(error.code === "policy-parse" ? "invalid-policy-document" : code, "error", error.path ?? "", error.message);
     } else {
       // Not a user-input problem but a defect in a reader: still keep the other records.
+      debugReaderDefect(this.file, error);
       this.warn("reader-defect", "error", "", `internal error while reading: ${toError(error).message}`);
     }
   }
@@ -164,4 +165,13 @@ export function eachRecord<T>(items: unknown[], ctx: FileContext, path: string, 
     }
   });
   return out;
+}
+
+/**
+ * A reader's defect, caught so that the file's other records are read (`reader-defect`, exit code
+ * 3): its stack trace on stderr when LEASTROLE_DEBUG is set, as the CLI prints one for an internal
+ * error it did not catch (cli/main.ts), for the bug report. The warning keeps the message only.
+ */
+export function debugReaderDefect(file: string, thrown: unknown): void {
+  if (process.env.LEASTROLE_DEBUG) process.stderr.write(`leastrole: debug: ${file}: ${toError(thrown).stack ?? String(thrown)}\n`);
 }

@@ -168,7 +168,7 @@ describe("a reader's defect is a bug: an error line and exit code 3, the output 
     const r = run(["audit", withDefect, "--format", "json", "--quiet"]);
     expect(r.code, r.stderr).toBe(3);
     expect(linesOf(r.stderr, "error"), r.stderr).toEqual([
-      `leastrole: error: ${file}: internal error while reading: Cannot read properties of undefined (reading 'Arn'); this is a bug in leastrole: the other records were read and the output is written from them (partial); please report it (exit code 3)`,
+      `leastrole: error: ${file}: internal error while reading: Cannot read properties of undefined (reading 'Arn'); this is a bug in leastrole: the other records were read and the output is written from them (partial); please report it, with its stack trace (rerun with LEASTROLE_DEBUG=1) (exit code 3)`,
     ]);
     expect(linesOf(r.stderr, "warning").filter((l) => l.includes("internal error")), r.stderr).toEqual([]);
     const report = JSON.parse(r.stdout) as Report;
