@@ -11,7 +11,8 @@
  *    limited by the role's boundary, a grant to a user or a role session is not ("Evaluating
  *    identity-based policies with permissions boundaries");
  * 3. cross account: the identity policy (within the boundary) AND the resource policy must allow;
- *    KMS keys behave that way in the same account too: the key policy must allow or delegate to IAM;
+ *    KMS keys and IAM roles (an sts: call with the role's trust policy as resource policy) behave
+ *    that way in the same account too: the key or trust policy must allow or delegate to IAM;
  * 4. otherwise implicit deny.
  * SCPs, RCPs, session and endpoint policies are out of scope here (the inputs do not carry them).
  */
@@ -139,7 +140,13 @@ export function evaluateRequest(input: EvaluationInput): EvaluationResult {
     // access to a KMS key"). Without a key policy in the input we assume the default key policy,
     // which delegates to IAM.
     const kmsKey = resourcePolicy !== null && /^arn:[^:]+:kms:[^:]*:[^:]*:key\//.test(request.resource);
-    const identityPath = kmsKey ? and(and(identityAllow, boundaryAllow), accountDelegation(resource)) : and(identityAllow, boundaryAllow);
+    // A role's trust policy is the other exception ("IAM role trust policies and KMS key policies are
+    // exceptions to this logic, because they must explicitly allow access for principals", IAM User
+    // Guide, "Policy evaluation logic"): an identity policy allowing sts:AssumeRole counts only where
+    // the trust policy names the caller's account (`arn:aws:iam::<acct>:root` or the account ID),
+    // delegating to it; a trust policy naming the caller's ARN allows it directly, as above.
+    const trustPolicy = resourcePolicy !== null && isRoleTrustRequest(request);
+    const identityPath = kmsKey || trustPolicy ? and(and(identityAllow, boundaryAllow), accountDelegation(resource)) : and(identityAllow, boundaryAllow);
     allow = or(or(identityPath, unbounded), and(roleArnGrant, boundaryAllow));
   }
 
@@ -169,6 +176,11 @@ export function evaluateRequest(input: EvaluationInput): EvaluationResult {
       ? `Allowed unless a conditional Deny applies (${describe(refs(denies, "unknown"))}); depends on ${missing.join(", ") || "the request context"}.`
       : `Allowed only under conditions (${describe(refs(grants, "unknown"))}); depends on ${missing.join(", ") || "the request context"}.`;
   return result("conditional", summary, undecided, missing);
+}
+
+/** An STS call on an IAM role (sts:AssumeRole, sts:TagSession …): the resource policy is the role's trust policy. */
+function isRoleTrustRequest(request: EvaluationRequest): boolean {
+  return /^sts:/i.test(request.action) && /^arn:[^:]+:iam::[^:]*:role\//.test(request.resource);
 }
 
 /** Does the resource policy allow the principal's account (delegating to IAM policies)? */
