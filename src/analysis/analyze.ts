@@ -12,7 +12,8 @@ import { evaluateRequirements, unneededCapabilities } from "./function-requireme
 import { analyzeTrust } from "./trust.js";
 import { layerPolicyGrants, publicUrlGrants, resourcePolicyGrants } from "./resource-policy.js";
 import { analyzeGrants, broadManagedOf, fullAccessFor, fullAccessOf, LAMBDA_FEATURE_POLICIES, summarizeGrants } from "./grants.js";
-import { escalationPaths, indexTargets } from "./escalation.js";
+import { administratorPolicy, ASSUME_ROLE_METHOD, assumeRolePath, ESCALATION_METHODS, escalationPaths, indexTargets, type RolePrivilege } from "./escalation.js";
+import type { BlockedEscalation, EscalationPath } from "../model/analysis.js";
 import { buildReaderIndex } from "./readers.js";
 import { scopeSuggestions } from "./scope.js";
 import { resourcePolicyStatementIds } from "./statement-ids.js";
@@ -129,11 +130,25 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
     return { role, identity: policies.identity, analysis };
   });
 
+  // Second pass: the roles each principal may assume that are more privileged (sts-assume-role),
+  // judged by the first pass's paths, so that no path depends on another's second pass (A → B → A).
+  const firstPass = new Map(roles.map(({ role, analysis }) => [role.arn, analysis.escalationPaths]));
+  const privileges = new Map<string, RolePrivilege>();
+  const privilegeOf = (r: Role): RolePrivilege => {
+    let hit = privileges.get(r.arn);
+    if (hit === undefined) privileges.set(r.arn, (hit = { administrator: administratorPolicy(policiesFor(r)), paths: firstPass.get(r.arn) ?? [] }));
+    return hit;
+  };
+  // Every role's second pass is decided before any is added: a role's privilege is its first pass.
+  const assumed = roles.map(({ role }) => assumeRolePath(role, policiesFor(role), targets, document.roles, privilegeOf));
+  roles.forEach(({ analysis }, i) => withAssumePath(analysis, assumed[i]!));
+
   const principals: Principal[] = document.principals.map((p) => {
     if (options.principals === false || p.type !== "user") return p;
     const policies = policiesFor(p);
     const esc = escalationPaths(p, policies, targets);
     const analysis: PrincipalAnalysis = { incomplete: policies.incomplete, escalationPaths: esc.paths, blockedEscalations: esc.blocked };
+    withAssumePath(analysis, assumeRolePath(p, policies, targets, document.roles, privilegeOf));
     return { ...p, analysis };
   });
 
@@ -182,6 +197,26 @@ export function analyzeIdentities(document: CanonicalDocument, catalog: ActionCa
 
   return { of: { roles: document.roles, functions: document.functions, principals: document.principals, layerVersions: document.layerVersions }, roles, functions, principals, ...(layerVersions ? { layerVersions } : {}), catalog, options };
 }
+
+/**
+ * Adds the second pass's sts-assume-role path (or its ruled-out candidate) to a principal's
+ * escalation analysis, the path in the catalogue's place (after sts-assume-any-role), the blocked
+ * ones sorted by id as escalationPaths leaves them.
+ */
+function withAssumePath(analysis: { escalationPaths: EscalationPath[]; blockedEscalations: BlockedEscalation[] }, assume: { path: EscalationPath | null; blocked: BlockedEscalation | null }): void {
+  if (assume.path !== null) {
+    const paths = analysis.escalationPaths;
+    const after = paths.findIndex((p) => p.id === ASSUME_ROLE_METHOD.after);
+    const at = after >= 0 ? after + 1 : paths.findIndex((p) => METHOD_ORDER.get(p.id)! > METHOD_ORDER.get(ASSUME_ROLE_METHOD.after)!);
+    paths.splice(at < 0 ? paths.length : at, 0, assume.path);
+  }
+  if (assume.blocked !== null) {
+    analysis.blockedEscalations.push(assume.blocked);
+    analysis.blockedEscalations.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+}
+
+const METHOD_ORDER = new Map(ESCALATION_METHODS.map((m, i) => [m.id, i]));
 
 /** A resource policy's statements whose time window closed before `earliest` (docs/iam-engine.md, "Time windows"). */
 function closedStatements(policy: PolicyDocument | null, earliest: number | null): number[] {

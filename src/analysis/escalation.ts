@@ -279,6 +279,8 @@ export interface EscalationTargets {
   candidateLists?: Map<string, readonly Candidate[]>;
   /** A candidate list cut by resource signature, per list and set of patterns (partitionOfList). */
   partitions?: Map<string, Candidate[][]>;
+  /** The roles by what their trust policies name for sts:AssumeRole (trustIndex), built on first use. */
+  trustIndex?: Map<string, Role[]>;
 }
 
 function passableRoles(targets: EscalationTargets, account: string, service: string): Role[] {
@@ -738,3 +740,202 @@ function resourceDisplayNames(resources: readonly string[], outcomes: readonly S
 }
 
 export { accountOf };
+
+/**
+ * What makes a role worth assuming (`sts-assume-role`): it is administrator, or it has
+ * privilege-escalation paths of its own. Both mean the caller becomes able to do anything, which
+ * is LR014's "critical". A role that only grants other actions (a read role another account
+ * offers, a deployment role for one stack) is a delegation someone wrote on both sides, not a way
+ * to become administrator, and is left out.
+ */
+export interface RolePrivilege {
+  /** "AdministratorAccess" / "inline policy admin": the policy that allows every action on every resource; null when none does unconditionally. */
+  administrator: string | null;
+  /** The role's own escalation paths, from the first pass (without sts-assume-role: no cycles). */
+  paths: readonly EscalationPath[];
+}
+
+export const ASSUME_ROLE_METHOD = {
+  id: "sts-assume-role",
+  title: "Assume a more privileged role",
+  /** Listed right after this method (analyze.ts orders the paths as the catalogue does). */
+  after: "sts-assume-any-role",
+} as const;
+
+/**
+ * The policy that makes a principal administrator: an Allow of every action (`*`, `*:*`) on every
+ * resource without conditions, where no Deny statement can take part of it back and the
+ * permissions boundary, if any, allows the same. Null otherwise (such a role may still have
+ * escalation paths, which RolePrivilege.paths says).
+ */
+export function administratorPolicy(policies: PrincipalPolicies): string | null {
+  const everything = (st: PolicyStatement) =>
+    st.Effect === "Allow" && (st.Action ?? []).some((a) => a === "*" || a === "*:*") && (st.Resource ?? []).includes("*") && (st.Condition === undefined || Object.keys(st.Condition).length === 0);
+  if (policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Deny"))) return null;
+  if (policies.boundary !== null && !policies.boundary.document.Statement.some(everything)) return null;
+  if (policies.boundary?.document.Statement.some((st) => st.Effect === "Deny")) return null;
+  const granting = policies.identity.find((p) => p.document.Statement.some(everything));
+  if (granting === undefined) return null;
+  return granting.id.startsWith("inline:") ? `inline policy ${granting.id.slice("inline:".length)}` : granting.id.slice(granting.id.lastIndexOf("/") + 1);
+}
+
+/**
+ * Trust-index key of a principal a trust policy names for sts:AssumeRole: `*` (anyone), the account
+ * (`account:<id>`, from `arn:<p>:iam::<id>:root` or the 12-digit ID: "The account ARN and the
+ * shortened account ID behave the same way", IAM User Guide, "AWS JSON policy elements:
+ * Principal"), else the ARN as written (a role, user or role session).
+ */
+function trustKey(id: string): string {
+  if (id === "*") return "*";
+  if (/^\d{12}$/.test(id)) return `account:${id}`;
+  const root = /^arn:[^:]+:iam::(\d{12}):root$/.exec(id);
+  return root ? `account:${root[1]}` : id;
+}
+
+/**
+ * The roles of the document by what their trust policies name for sts:AssumeRole (trustKey), built
+ * once: the roles a principal may assume are looked up by its ARN, its sessions' ARNs and its
+ * account, not found by walking every role for every principal (10,000 roles). The index only
+ * proposes; the IAM engine decides each with the trust policy (its conditions and Deny statements).
+ */
+function trustIndex(targets: EscalationTargets, roles: readonly Role[]): Map<string, Role[]> {
+  if (targets.trustIndex !== undefined) return targets.trustIndex;
+  const index = new Map<string, Role[]>();
+  for (const r of roles) {
+    const keys = new Set<string>();
+    for (const st of r.trustPolicy?.Statement ?? []) {
+      if (st.Effect !== "Allow" || st.Principal === undefined || !actionApplies(st, "sts:AssumeRole")) continue;
+      if (st.Principal === "*") keys.add("*");
+      else for (const id of st.Principal.AWS ?? []) keys.add(trustKey(id));
+    }
+    for (const k of keys) {
+      const list = index.get(k);
+      if (list) list.push(r);
+      else index.set(k, [r]);
+    }
+  }
+  targets.trustIndex = index;
+  return index;
+}
+
+/**
+ * The session ARNs a role's own calls are made with when a function runs with it: Lambda names the
+ * session after the function (`arn:aws:sts::<acct>:assumed-role/<role>/<function>`, the caller
+ * CloudTrail records: src/usage/attribution.ts). A trust policy may name one of them.
+ */
+function sessionArns(self: Role | Principal): string[] {
+  if (!("trustsLambda" in self)) return [];
+  const p = partitionOf(self.arn);
+  return self.functions.map((f) => `arn:${p}:sts::${self.accountId}:assumed-role/${self.name}/${f.slice(f.lastIndexOf(":") + 1)}`);
+}
+
+/**
+ * `sts-assume-role`: the roles of the document that the principal may assume, as the IAM engine
+ * decides sts:AssumeRole on each with the role's trust policy as resource policy (the caller's
+ * identity policies and boundary, their Deny statements and conditions; the trust policy's
+ * principals, conditions and Deny statements; same or other account), and that are more privileged
+ * (RolePrivilege). Candidates come from the trust index: roles whose trust names the principal, one
+ * of its sessions, `*`, or (when some Allow statement of the principal names sts:AssumeRole, without
+ * which a delegation to the account lets it in nowhere) its account. A principal that is
+ * administrator itself has no role more privileged to assume. Uses the first pass's paths only, so
+ * A → B → A adds nothing and the result does not depend on the order of the roles.
+ */
+export function assumeRolePath(
+  self: Role | Principal,
+  policies: PrincipalPolicies,
+  targets: EscalationTargets,
+  roles: readonly Role[],
+  privilegeOf: (role: Role) => RolePrivilege,
+): { path: EscalationPath | null; blocked: BlockedEscalation | null } {
+  const none = { path: null, blocked: null };
+  if (administratorPolicy(policies) !== null) return none;
+  const index = trustIndex(targets, roles);
+  const sessions = sessionArns(self);
+  const grantsAssume = policies.identity.some((p) => p.document.Statement.some((st) => st.Effect === "Allow" && actionApplies(st, "sts:AssumeRole")));
+  // Candidate → the principals to evaluate it as (the role itself, or the session its trust names),
+  // each with what of the trust policy names it (said in `why`), in the order proposed.
+  const candidates = new Map<string, { role: Role; as: { principal: string; basis: string }[] }>();
+  const propose = (key: string, principal: string, basis: string) => {
+    for (const r of index.get(key) ?? []) {
+      if (r.arn === self.arn) continue;
+      const c = candidates.get(r.arn);
+      if (c === undefined) candidates.set(r.arn, { role: r, as: [{ principal, basis }] });
+      else if (!c.as.some((x) => x.principal === principal)) c.as.push({ principal, basis });
+    }
+  };
+  propose(self.arn, self.arn, `which trusts ${self.name} by its ARN`);
+  for (const s of sessions) propose(s, s, `which trusts ${self.name}'s session ${s.slice(s.lastIndexOf("/") + 1)}`);
+  if (grantsAssume) propose(`account:${self.accountId}`, self.arn, `which trusts the account ${self.accountId}`);
+  propose("*", self.arn, 'which trusts everyone (Principal "*")');
+  if (candidates.size === 0) return none;
+
+  interface Reached {
+    role: Role;
+    conditional: boolean;
+    reason: string;
+    refs: StatementRef[];
+  }
+  const reached: Reached[] = [];
+  let denial = "";
+  for (const arn of [...candidates.keys()].sort(byString)) {
+    const { role, as } = candidates.get(arn)!;
+    const privilege = privilegeOf(role);
+    if (privilege.administrator === null && privilege.paths.length === 0) continue;
+    for (const { principal, basis } of as) {
+      const r = evaluateRequest({
+        identityPolicies: policies.identity,
+        permissionsBoundary: policies.boundary,
+        resourcePolicy: role.trustPolicy ? { id: `trust:${role.arn}`, document: role.trustPolicy } : null,
+        request: { action: "sts:AssumeRole", resource: role.arn, principalArn: principal, context: principalContext(principal), ...timeOf(policies.earliestTime) },
+      });
+      if (r.decision !== "allowed" && r.decision !== "conditional") {
+        if (denial === "") denial = `${role.name}: ${r.explanation.summary}`;
+        continue;
+      }
+      const name = role.displayName ?? role.name;
+      const reason =
+        privilege.administrator !== null
+          ? `${name}, ${basis} and is administrator (${privilege.administrator} allows every action on every resource)`
+          : `${name}, ${basis} and has ${privilege.paths.length === 1 ? "a privilege-escalation path" : "privilege-escalation paths"} of its own (${privilege.paths
+              .slice(0, 2)
+              .map((p) => p.title)
+              .join("; ")}${privilege.paths.length > 2 ? `; and ${privilege.paths.length - 2} more` : ""})`;
+      const conditional = r.decision === "conditional" || (privilege.administrator === null && privilege.paths.every((p) => p.conditional));
+      // Only the caller's own statements point at what to change in its policies (those that allow
+      // the call, as the engine decides them without the trust policy); the trust policy's part is
+      // said in `why` (it belongs to the other role). None when the trust alone lets it in.
+      const own = evaluateRequest({
+        identityPolicies: policies.identity,
+        permissionsBoundary: policies.boundary,
+        request: { action: "sts:AssumeRole", resource: role.arn, principalArn: principal, context: principalContext(principal), ...timeOf(policies.earliestTime) },
+      });
+      const refs = own.decision === "allowed" || own.decision === "conditional" ? own.explanation.statements.filter((s) => s.effect === "Allow") : [];
+      reached.push({ role, conditional, reason, refs });
+      break;
+    }
+  }
+  if (reached.length === 0) return { path: null, blocked: denial === "" ? null : { id: ASSUME_ROLE_METHOD.id, action: "sts:AssumeRole", reason: denial } };
+  const conditional = reached.every((x) => x.conditional);
+  const resources = reached.map((x) => x.role.arn).slice(0, 20);
+  let names: { [resource: string]: string } | undefined;
+  for (const x of reached.slice(0, 20)) {
+    const n = shownName(x.role);
+    if (n !== undefined) (names ??= {})[x.role.arn] = n;
+  }
+  const reasons = reached.slice(0, 3).map((x) => x.reason);
+  const more = reached.length > 3 ? `; and ${reached.length - 3} more` : "";
+  return {
+    path: {
+      id: ASSUME_ROLE_METHOD.id,
+      title: ASSUME_ROLE_METHOD.title,
+      actions: ["sts:AssumeRole"],
+      resources,
+      ...(names ? { resourceDisplayNames: names } : {}),
+      statements: pointers(reached.flatMap((x) => x.refs)),
+      conditional,
+      // `<name> can assume <reasons>`: LR014's message says the reasons (privilege_escalation.rego).
+      why: `${self.name} can assume ${reasons.join("; ")}${more}${conditional ? " (only under conditions the inputs do not settle)" : ""}`,
+    },
+    blocked: null,
+  };
+}
