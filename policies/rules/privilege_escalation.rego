@@ -7,12 +7,16 @@
 #   or Bedrock AgentCore code interpreter; take over an existing instance, task, stack, notebook or
 #   code interpreter, or run commands on an instance through Systems Manager; write or attach IAM
 #   policies, create policy versions, change a trust policy, mint access keys or passwords, add
-#   users to groups; assume any role; or replace another function's code or layers. Each step is
+#   users to groups; assume any role, or assume a more privileged role (administrator, or with
+#   escalation paths of its own) whose trust policy lets it in (its ARN, its function's session,
+#   its account, or everyone); or replace another function's code or layers. Each step is
 #   decided by the IAM engine on its target with the context it implies
-#   (iam:PassedToService for PassRole), so a resource constraint that excludes every target, a
+#   (iam:PassedToService for PassRole; the target's trust policy for AssumeRole, which must name
+#   the caller or delegate to its account), so a resource constraint that excludes every target, a
 #   condition that fails, a Deny or a permissions boundary removes the path, while a NotAction
 #   grant or a wildcard that still reaches a target keeps it. Severity critical (the role can
-#   become administrator); high when the path depends on conditions the inputs do not settle.
+#   become administrator); high when the path depends on conditions the inputs do not settle
+#   (a trust policy's sts:ExternalId or aws:MultiFactorAuthPresent).
 #   Runs on execution roles by default; with `--scope account` (config `scope: account`) on every
 #   role and IAM user.
 # related_resources:
@@ -35,6 +39,7 @@
 #     resources that cannot lead to more privilege (iam:PassRole to one named role with an
 #     `iam:PassedToService` condition; lambda:UpdateFunctionCode to the function's own ARN;
 #     ssm:SendCommand to tagged instances), and consider a permissions boundary that denies them.
+#     For a more privileged role it may assume, also take it out of that role's trust policy.
 package leastrole.rules.privilege_escalation
 
 import data.leastrole.lib.analysis
@@ -45,14 +50,14 @@ role_findings := [finding |
 	some role in input.roles
 	in_scope(role)
 	count(role.analysis.escalationPaths) > 0
-	finding := paths_finding(analysis.role_resource(role), "Role", analysis.display_name(role), role.analysis.escalationPaths)
+	finding := paths_finding(analysis.role_resource(role), "Role", role, role.analysis.escalationPaths)
 ]
 
 principal_findings := [finding |
 	analysis.account_scope
 	some p in input.principals
 	count(p.analysis.escalationPaths) > 0
-	finding := paths_finding(analysis.principal_resource(p), principal_label(p), analysis.display_name(p), p.analysis.escalationPaths)
+	finding := paths_finding(analysis.principal_resource(p), principal_label(p), p, p.analysis.escalationPaths)
 ]
 
 in_scope(role) if role.analysis.executionRole
@@ -65,11 +70,11 @@ principal_label(p) := "Group" if p.type != "user"
 
 # One finding per principal (its paths in the evidence): the fix is one change to the principal's
 # policies, and twenty findings for one administrator role would drown everything else.
-paths_finding(resource, label, name, paths) := {
+paths_finding(resource, label, entity, paths) := {
 	"resource": resource,
 	"severity": analysis.max_severity([severity(p.conditional) | some p in paths]),
 	"message": sprintf("%s %s has %s: %s%s", [
-		label, name, analysis.counted(count(paths), "privilege-escalation path"), concat("; ", [describe(p) | some p in array.slice(paths, 0, 3)]), more(count(paths), 3),
+		label, analysis.display_name(entity), analysis.counted(count(paths), "privilege-escalation path"), concat("; ", [describe(entity, p) | some p in array.slice(paths, 0, 3)]), more(count(paths), 3),
 	]),
 	"evidence": {
 		"pathCount": count(paths),
@@ -87,7 +92,12 @@ paths_finding(resource, label, name, paths) := {
 	},
 }
 
-describe(p) := sprintf("%s (%s on %s)", [p.title, concat(" + ", p.actions), concat(", ", array.slice(resource_names(p), 0, 2))])
+describe(_, p) := sprintf("%s (%s on %s)", [p.title, concat(" + ", p.actions), concat(", ", array.slice(resource_names(p), 0, 2))]) if p.id != "sts-assume-role"
+
+# Assuming a more privileged role: which role, what of its trust policy lets the principal in and
+# why it is more privileged, as the analysis says it (`<name> can assume <reasons>`:
+# assumeRolePath in src/analysis/escalation.ts), without the principal's name.
+describe(entity, p) := sprintf("%s (%s on %s): %s", [p.title, concat(" + ", p.actions), concat(", ", array.slice(resource_names(p), 0, 2)), trim_prefix(p.why, sprintf("%s can assume ", [entity.name]))]) if p.id == "sts-assume-role"
 
 # The targets as the message shows them, in the order of those names (then the listed resource)
 # when a template's or plan's are among them, so the two shown are the first by the names the user

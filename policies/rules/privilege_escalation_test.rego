@@ -94,3 +94,25 @@ test_iac_targets_are_listed_by_the_names_shown if {
 	some g in privilege_escalation.findings with input as {"roles": [role(true, [plain])], "principals": []}
 	endswith(g.message, sprintf("(iam:PutRolePolicy on %s, %s)", [zeta, alpha]))
 }
+
+# Assuming a more privileged role: the message says which role, what of its trust policy lets the
+# role in and why the target is more privileged (the analysis's `why` without the role's name).
+test_assume_role_says_why_the_target_is_more_privileged if {
+	p := object.union(path("sts-assume-role", false), {
+		"title": "Assume a more privileged role",
+		"actions": ["sts:AssumeRole"],
+		"resources": ["arn:aws:iam::123456789012:role/admin"],
+		"why": "app can assume admin, which trusts the account 123456789012 and is administrator (AdministratorAccess allows every action on every resource)",
+	})
+	some f in privilege_escalation.findings with input as {"roles": [role(true, [p])], "principals": []}
+	f.severity == "critical"
+	f.message == "Role app has 1 privilege-escalation path: Assume a more privileged role (sts:AssumeRole on arn:aws:iam::123456789012:role/admin): admin, which trusts the account 123456789012 and is administrator (AdministratorAccess allows every action on every resource)"
+	f.evidence.paths[0].why == p.why
+}
+
+test_assume_role_under_a_trust_condition_is_high if {
+	p := object.union(path("sts-assume-role", true), {"why": "app can assume admin, which trusts the account 123456789012 and is administrator (AdministratorAccess allows every action on every resource) (only under conditions the inputs do not settle)"})
+	some f in privilege_escalation.findings with input as {"roles": [role(true, [p])], "principals": []}
+	f.severity == "high"
+	endswith(f.message, "(only under conditions the inputs do not settle)")
+}

@@ -3,6 +3,6 @@ export { analyzeDocument, analyzeIdentities, completeAnalysis, startCompletion, 
 export { actionKeyOf } from "./policies.js";
 export { requiredPermissions, inVpc, destinationPermission, logGroupArns, VPC_ACTIONS, TRACING_ACTIONS, type RequiredPermission } from "./requirements.js";
 export { analyzeTrust, LAMBDA_PRINCIPALS } from "./trust.js";
-export { ESCALATION_METHODS } from "./escalation.js";
+export { ASSUME_ROLE_METHOD, ESCALATION_METHODS } from "./escalation.js";
 export { READ_CONFIGURATION_ACTIONS, MAX_READERS } from "./readers.js";
 export { typeWide } from "./scope.js";
