@@ -12,7 +12,7 @@
  * only a policy pattern that covers every name of that type matches it, which is exactly "granted
  * on arbitrary X", including the ones the inputs do not show.
  */
-import type { CanonicalDocument, LambdaFunction, PolicyStatement, Principal, Role } from "../model/document.js";
+import type { CanonicalDocument, LambdaFunction, PolicyDocument, PolicyStatement, Principal, Role } from "../model/document.js";
 import type { BlockedEscalation, EscalationPath, StatementPointer } from "../model/analysis.js";
 import { actionApplies, arnMatches, evaluateRequest, instantOf, serviceMayAssume, type EvaluationResult, type NamedPolicy, type StatementRef } from "./iam.js";
 import { principalContext, timeOf } from "./context.js";
@@ -788,7 +788,7 @@ export function administratorPolicy(policies: PrincipalPolicies): string | null 
 function trustKey(id: string): string {
   if (id === "*") return "*";
   if (/^\d{12}$/.test(id)) return `account:${id}`;
-  const root = /^arn:[^:]+:iam::(\d{12}):root$/.exec(id);
+  const root = /^arn:[^:]+:iam::([^:/]+):root$/.exec(id);
   return root ? `account:${root[1]}` : id;
 }
 
@@ -803,7 +803,7 @@ function trustIndex(targets: EscalationTargets, roles: readonly Role[]): Map<str
   const index = new Map<string, Role[]>();
   for (const r of roles) {
     const keys = new Set<string>();
-    for (const st of r.trustPolicy?.Statement ?? []) {
+    for (const st of trustOf(r)?.Statement ?? []) {
       if (st.Effect !== "Allow" || st.Principal === undefined || !actionApplies(st, "sts:AssumeRole")) continue;
       if (st.Principal === "*") keys.add("*");
       else for (const id of st.Principal.AWS ?? []) keys.add(trustKey(id));
@@ -816,6 +816,26 @@ function trustIndex(targets: EscalationTargets, roles: readonly Role[]): Map<str
   }
   targets.trustIndex = index;
   return index;
+}
+
+const resolvedTrust = new WeakMap<Role, PolicyDocument | null>();
+
+/**
+ * A role's trust policy with the template's own-account placeholders resolved: in a
+ * CloudFormation template `arn:${AWS::Partition}:iam::${AWS::AccountId}:root` (what the CDK writes
+ * for an AccountRootPrincipal of an environment-agnostic stack) is the account the role is made in,
+ * which the role's ARN gives (a placeholder account when the template names none). Otherwise the
+ * trust policy as it is.
+ */
+function trustOf(role: Role): PolicyDocument | null {
+  const trust = role.trustPolicy;
+  if (trust === null || !JSON.stringify(trust).includes("${AWS::")) return trust;
+  let hit = resolvedTrust.get(role);
+  if (hit === undefined) {
+    const text = JSON.stringify(trust).replaceAll("${AWS::AccountId}", role.accountId).replaceAll("${AWS::Partition}", partitionOf(role.arn));
+    resolvedTrust.set(role, (hit = JSON.parse(text) as PolicyDocument));
+  }
+  return hit;
 }
 
 /**
@@ -865,7 +885,7 @@ export function assumeRolePath(
   };
   propose(self.arn, self.arn, `which trusts ${self.name} by its ARN`);
   for (const s of sessions) propose(s, s, `which trusts ${self.name}'s session ${s.slice(s.lastIndexOf("/") + 1)}`);
-  if (grantsAssume) propose(`account:${self.accountId}`, self.arn, `which trusts the account ${self.accountId}`);
+  if (grantsAssume) propose(`account:${self.accountId}`, self.arn, isPlaceholderAccount(self.accountId) ? "which trusts the deployment account" : `which trusts the account ${self.accountId}`);
   propose("*", self.arn, 'which trusts everyone (Principal "*")');
   if (candidates.size === 0) return none;
 
@@ -885,7 +905,7 @@ export function assumeRolePath(
       const r = evaluateRequest({
         identityPolicies: policies.identity,
         permissionsBoundary: policies.boundary,
-        resourcePolicy: role.trustPolicy ? { id: `trust:${role.arn}`, document: role.trustPolicy } : null,
+        resourcePolicy: role.trustPolicy ? { id: `trust:${role.arn}`, document: trustOf(role) ?? role.trustPolicy } : null,
         request: { action: "sts:AssumeRole", resource: role.arn, principalArn: principal, context: principalContext(principal), ...timeOf(policies.earliestTime) },
       });
       if (r.decision !== "allowed" && r.decision !== "conditional") {

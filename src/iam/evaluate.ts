@@ -496,7 +496,10 @@ function principalMatch(principal: PolicyPrincipal, principalArn: string | null)
   const aws = principal.AWS ?? [];
   if (aws.includes("*")) return true;
   if (principalArn === null) return aws.length > 0 ? "unknown" : false;
-  const account = arnAccount(principalArn);
+  // The account field as written: 12 digits, or a template's placeholder account (`unknown`), whose
+  // root a trust policy of the same template names once `${AWS::AccountId}` is resolved
+  // (src/analysis/escalation.ts trustOf).
+  const account = arnAccount(principalArn) ?? (splitArn(principalArn)?.[4] || null);
   let viaAccount = false;
   for (const id of aws) {
     if (id === principalArn) return /^arn:[^:]+:iam::[^:]*:role\//.test(id) ? "role" : true;

@@ -153,3 +153,17 @@ describe("sts-assume-role: cycles, order and other accounts", () => {
     expect(analysis.escalationPaths.map((p) => p.id)).toEqual(["sts-assume-any-role", "sts-assume-role", "lambda-update-code"]);
   });
 });
+
+describe("sts-assume-role in a template", () => {
+  it("a trust policy naming the stack's own account (`arn:${AWS::Partition}:iam::${AWS::AccountId}:root`, as the CDK writes an AccountRootPrincipal) is the role's account", () => {
+    const inAccount = (r: Role, account: string): Role => ({ ...r, arn: r.arn.replace(ACCOUNT, account), accountId: account });
+    const own = trust({ AWS: ["arn:${AWS::Partition}:iam::${AWS::AccountId}:root"] });
+    const account = "unknown";
+    const exec = inAccount(role("FnRole", { inline: { assume: assumeOn(`arn:aws:iam::${account}:role/AdminRole`) } }), account);
+    const admin = inAccount(role("AdminRole", { trust: own, managed: [ADMIN] }), account);
+    const doc = analyzeDocument(documentOf({ roles: [exec, admin], policies: [awsManaged("AdministratorAccess")] }), catalog);
+    const path = doc.roles.find((r) => r.name === "FnRole")!.analysis!.escalationPaths.find((p) => p.id === "sts-assume-role");
+    expect(path?.resources).toEqual([`arn:aws:iam::${account}:role/AdminRole`]);
+    expect(path?.why).toBe("FnRole can assume AdminRole, which trusts the deployment account and is administrator (AdministratorAccess allows every action on every resource)");
+  });
+});

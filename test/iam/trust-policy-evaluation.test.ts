@@ -65,6 +65,17 @@ describe("sts:AssumeRole with the role's trust policy", () => {
     });
   }
 
+  it("a template's placeholder account: its root in the trust policy delegates to the caller of that account", () => {
+    const decide = (identity: object[]) =>
+      evaluateRequest({
+        identityPolicies: identity.map((d, i) => ({ id: `inline:p${i}`, document: parsePolicyDocument(d) })),
+        resourcePolicy: { id: "trust", document: parsePolicyDocument(trust({ AWS: "arn:aws:iam::unknown:root" })) },
+        request: { action: "sts:AssumeRole", resource: "arn:aws:iam::unknown:role/AdminRole", principalArn: "arn:aws:iam::unknown:role/FnRole" },
+      }).decision;
+    expect(decide([assumeOn("arn:aws:iam::unknown:role/AdminRole")])).toBe("allowed");
+    expect(decide([])).toBe("implicit-deny");
+  });
+
   it("a trust condition the inputs cannot settle (sts:ExternalId, aws:MultiFactorAuthPresent) makes it conditional", () => {
     for (const condition of [{ StringEquals: { "sts:ExternalId": ["Unique-ID-1234"] } }, { Bool: { "aws:MultiFactorAuthPresent": ["true"] } }]) {
       const r = evaluateRequest({
