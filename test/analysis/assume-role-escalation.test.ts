@@ -6,7 +6,10 @@
  * external ID when granting access to your AWS resources to a third party" (sts:ExternalId) and of
  * "Configuring MFA-protected API access" (aws:MultiFactorAuthPresent), which the inputs cannot settle.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { principalContext } from "../../src/analysis/context.js";
+import { evaluateRequest } from "../../src/iam/index.js";
 import { analyzeDocument } from "../../src/analysis/index.js";
 import { loadActionCatalogSync } from "../../src/iam/index.js";
 import type { PolicyDocument, PolicyStatement, Role } from "../../src/model/document.js";
@@ -165,5 +168,50 @@ describe("sts-assume-role in a template", () => {
     const path = doc.roles.find((r) => r.name === "FnRole")!.analysis!.escalationPaths.find((p) => p.id === "sts-assume-role");
     expect(path?.resources).toEqual([`arn:aws:iam::${account}:role/AdminRole`]);
     expect(path?.why).toBe("FnRole can assume AdminRole, which trusts the deployment account and is administrator (AdministratorAccess allows every action on every resource)");
+  });
+});
+
+describe("sts-assume-role: trust naming both everyone and the account", () => {
+  it("is reached without the principal's own grant (everyone lets it in)", () => {
+    const both = policy({ Effect: "Allow", Principal: { AWS: [`arn:aws:iam::${ACCOUNT}:root`] }, Action: ["sts:AssumeRole"] }, { Effect: "Allow", Principal: "*", Action: ["sts:AssumeRole"] });
+    const { path } = analyse({ inline: { other: assumeOn(roleArn("unrelated")) } }, { trust: both, managed: [ADMIN] });
+    expect(path?.why).toBe('orders-role can assume admin, which trusts everyone (Principal "*") and is administrator (AdministratorAccess allows every action on every resource)');
+  });
+});
+
+describe("sts-assume-role: the candidates looked up are exactly the roles the engine lets in", () => {
+  it("law: reached = the administrator roles for which evaluateRequest with the trust policy allows sts:AssumeRole", () => {
+    const patterns = fc.constantFrom("*", roleArn("admin-*"), roleArn("admin-1"), roleArn("*"), roleArn("ops-?"), "arn:aws:iam::999999999999:role/*");
+    const grant = fc.oneof(
+      fc.array(patterns, { minLength: 1, maxLength: 2 }).map((r) => allow(["sts:AssumeRole"], r)),
+      fc.array(patterns, { minLength: 1, maxLength: 2 }).map((r) => ({ Effect: "Allow" as const, Action: ["sts:AssumeRole"], NotResource: r })),
+      fc.array(patterns, { minLength: 1, maxLength: 2 }).map((r) => deny(["sts:AssumeRole"], r)),
+    );
+    const trusts = fc.constantFrom<PolicyDocument>(ROOT, ACCOUNT_ID, EXEC_ARN, EXEC_SESSION, LAMBDA_ONLY, trust("*"), trust({ AWS: [roleArn("someone")] }));
+    const names = ["admin-1", "admin-2", "ops-1", "web"];
+    fc.assert(
+      fc.property(fc.array(grant, { minLength: 0, maxLength: 3 }), fc.array(trusts, { minLength: names.length, maxLength: names.length }), (grants, ts) => {
+        const exec = role("orders-role", grants.length ? { inline: { p: policy(...grants) } } : {});
+        const targets = names.map((n, i) => role(n, { trust: ts[i]!, managed: [ADMIN] }));
+        const doc = analyzeDocument(documentOf({ roles: [exec, ...targets], functions: [fn("orders", "orders-role")], policies: [awsManaged("AdministratorAccess")] }), catalog);
+        const path = doc.roles.find((r) => r.name === "orders-role")!.analysis!.escalationPaths.find((p) => p.id === "sts-assume-role");
+        const session = `arn:aws:sts::${ACCOUNT}:assumed-role/orders-role/orders`;
+        const expected = targets
+          .filter((t) =>
+            [exec.arn, session].some((principal) => {
+              const d = evaluateRequest({
+                identityPolicies: exec.inlinePolicies.map((p) => ({ id: `inline:${p.name}`, document: p.document })),
+                resourcePolicy: { id: "trust", document: t.trustPolicy! },
+                request: { action: "sts:AssumeRole", resource: t.arn, principalArn: principal, context: principalContext(principal), earliestTime: "2026-10-31T00:00:00Z" },
+              }).decision;
+              return d === "allowed" || d === "conditional";
+            }),
+          )
+          .map((t) => t.arn)
+          .sort();
+        expect(path?.resources ?? []).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
