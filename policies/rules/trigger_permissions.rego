@@ -6,9 +6,12 @@
 #   failed events to the dead-letter queue or topic, to deliver to asynchronous destinations
 #   (SQS, SNS, Lambda, EventBridge, S3), and to decrypt the environment with a customer managed KMS
 #   key; a durable function's executions checkpoint their progress with it
-#   (lambda:CheckpointDurableExecution, lambda:GetDurableExecutionState on `function:<name>:*`).
-#   When the role cannot, records pile up or are lost, the function fails to start, or every
-#   durable execution fails at its first step.
+#   (lambda:CheckpointDurableExecution, lambda:GetDurableExecutionState on `function:<name>:*`);
+#   an AWS Config custom rule's evaluator (a `CUSTOM_LAMBDA` rule of the inputs names it, or its
+#   resource policy lets config.amazonaws.com invoke it) reports its results with it
+#   (config:PutEvaluations on `*`).
+#   When the role cannot, records pile up or are lost, the function fails to start, every
+#   durable execution fails at its first step, or the Config rule never shows a result.
 #   Each requirement is evaluated by the IAM engine on the exact ARN. Severity medium (data loss or
 #   outage); low when only actions that older working setups lack are missing (kinesis:ListShards,
 #   DescribeStreamSummary); info when a policy of the role could not be resolved. A resource that
@@ -42,6 +45,8 @@
 #     description: Securing environment variables
 #   - ref: https://docs.aws.amazon.com/lambda/latest/dg/durable-security.html
 #     description: Security and permissions for Lambda durable functions
+#   - ref: https://docs.aws.amazon.com/config/latest/APIReference/API_PutEvaluations.html
+#     description: "AWS Config PutEvaluations: required in every Lambda function an AWS Config rule invokes"
 # custom:
 #   id: LR010
 #   name: trigger-permissions
@@ -50,13 +55,14 @@
 #   remediation: |
 #     Grant the listed actions on the listed ARN (e.g. AWSLambdaSQSQueueExecutionRole's three
 #     actions scoped to the queue; for a durable function the two checkpoint actions on
-#     `function:<name>:*`, as AWSLambdaBasicDurableExecutionRolePolicy grants them on `*`), and check
-#     that no Deny or permissions boundary removes them.
+#     `function:<name>:*`, as AWSLambdaBasicDurableExecutionRolePolicy grants them on `*`; for a
+#     Config rule's evaluator config:PutEvaluations on `*`, as AWSConfigRulesExecutionRole grants
+#     it), and check that no Deny or permissions boundary removes them.
 package leastrole.rules.trigger_permissions
 
 import data.leastrole.lib.analysis
 
-purposes := {"trigger", "trigger-secret", "trigger-kms", "trigger-destination", "dead-letter", "destination", "environment-kms", "durable"}
+purposes := {"trigger", "trigger-secret", "trigger-kms", "trigger-destination", "dead-letter", "destination", "environment-kms", "durable", "config-rule"}
 
 labels := {
 	"trigger": "event source",
@@ -69,7 +75,17 @@ labels := {
 	"destination": "destination",
 	"environment-kms": "environment encryption key",
 	"durable": "durable executions",
+	# An AWS Config custom rule the function evaluates for (requirements.ts): the subject is the
+	# rule's name, or the resource-policy statement that lets Config invoke it.
+	"config-rule": "AWS Config rule",
 }
+
+# What the role is for, by purpose: most are used; a Config rule's evaluator reports to its rule.
+uses := {"config-rule": "report the results of"}
+
+use(purpose) := uses[purpose] if {
+	uses[purpose]
+} else := "use"
 
 findings := array.concat(missing_findings, reported_findings)
 
@@ -84,7 +100,7 @@ missing_findings := [finding |
 		"resource": analysis.function_resource(fn),
 		"detail": sprintf("%s:%s", [key[0], key[1]]),
 		"severity": severity(fn.analysis.roleIncomplete, essential(reqs)),
-		"message": sprintf("Function %s: its execution role %s use its %s (missing %s)%s%s", [analysis.display_name(fn), verb(essential(reqs)), what(fn, key[0], key[1], reqs), concat(", ", actions), state_clause(fn, key[0], key[1]), module_advice(fn, key[0])]),
+		"message": sprintf("Function %s: its execution role %s %s its %s (missing %s)%s%s", [analysis.display_name(fn), verb(essential(reqs)), use(key[0]), what(fn, key[0], key[1], reqs), concat(", ", actions), state_clause(fn, key[0], key[1]), module_advice(fn, key[0])]),
 		"evidence": object.union(
 			{
 				"purpose": key[0],

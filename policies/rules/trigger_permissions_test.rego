@@ -55,6 +55,16 @@ test_durable_function_without_checkpoint_permissions if {
 	f.message == sprintf("Function api: its execution role cannot use its durable executions %s (missing lambda:CheckpointDurableExecution, lambda:GetDurableExecutionState)", [executions])
 }
 
+test_config_rule_evaluator_cannot_report if {
+	reqs := [h.req("config-rule", "required-tags", "config:PutEvaluations", "implicit-deny", true)]
+	fs := trigger_permissions.findings with input as {"functions": [h.fn(reqs, {})]}
+	count(fs) == 1
+	some f in fs
+	f.severity == "medium"
+	f.detail == "config-rule:required-tags"
+	f.message == "Function api: its execution role cannot report the results of its AWS Config rule required-tags (missing config:PutEvaluations)"
+}
+
 test_everything_granted if {
 	reqs := [h.req("trigger", queue, "sqs:ReceiveMessage", "allowed", true), h.req("destination", dlq, "sns:Publish", "conditional", true)]
 	count(trigger_permissions.findings) == 0 with input as {"functions": [h.fn(reqs, {})]}

@@ -11,10 +11,12 @@
  * the "Execution role permissions" sections of each event source page (SQS, DynamoDB Streams,
  * Kinesis, MSK, self-managed Kafka, Amazon MQ, DocumentDB), "Capturing records of asynchronous
  * invocations" (destinations and DLQs), "Securing environment variables" (kms:Decrypt) and
- * "Security and permissions for Lambda durable functions" (checkpoints).
+ * "Security and permissions for Lambda durable functions" (checkpoints); an AWS Config custom
+ * rule's evaluator reports with config:PutEvaluations (AWS Config developer guide, "Creating AWS
+ * Config Custom Lambda Rules"; the AWSConfigRulesExecutionRole managed policy grants it).
  * Table: /work/shared/reference/input-formats.md §2.3.
  */
-import type { LambdaFunction, Trigger } from "../model/document.js";
+import type { LambdaFunction, PolicyStatement, Trigger } from "../model/document.js";
 import type { RequirementPurpose } from "../model/analysis.js";
 import { partitionOf } from "./policies.js";
 import { own } from "../collections.js";
@@ -321,6 +323,53 @@ function configurationSubject(c: RunConfiguration, what: string): string {
   return c.version === null ? what : `${what} (version ${c.version})`;
 }
 
+/**
+ * How an AWS Config custom rule's evaluator reports its results: config:PutEvaluations, with the
+ * result token of the invocation, called by the function's code with its execution role (AWS Config
+ * developer guide, "Creating AWS Config Custom Lambda Rules"; AWSConfigRulesExecutionRole, which the
+ * RDK attaches, grants it). It has no resource-level permissions: only `*` grants it (Service
+ * Authorization Reference, AWS Config). Without it the rule never shows a result.
+ */
+export const CONFIG_RULE_ACTION = "config:PutEvaluations";
+
+/**
+ * The Config rules a function evaluates for: those the inputs name (LambdaFunction.configRules),
+ * else, when its resource policy lets `config.amazonaws.com` invoke it, that statement (an account
+ * export names no rule: the statement's `AWS:SourceArn` rule ARN when it has one, else the
+ * statement). Config invokes a function for nothing but a custom rule. A statement whose
+ * `AWS:SourceAccount` or `AWS:SourceArn` names only other accounts is left out: there the rules are
+ * another account's, whose evaluators report with a role of that account (the RDK's cross-account
+ * mode assumes one), and the execution role may rightly lack the action.
+ */
+export function configRuleSubjects(fn: LambdaFunction): string[] {
+  if (fn.configRules && fn.configRules.length > 0) return fn.configRules;
+  const out: string[] = [];
+  (fn.resourcePolicy?.Statement ?? []).forEach((st, index) => {
+    if (!configMayInvoke(st) || !sameAccountRule(st, fn.accountId)) return;
+    const ruleArns = conditionValues(st, "aws:sourcearn").filter((v) => /^arn:[^:]+:config:/.test(v));
+    if (ruleArns.length > 0) out.push(...ruleArns);
+    else out.push(`invoked by config.amazonaws.com (resource policy statement ${st.Sid !== undefined && st.Sid !== "" ? st.Sid : index})`);
+  });
+  return [...new Set(out)].sort(cmp);
+}
+
+function configMayInvoke(st: PolicyStatement): boolean {
+  if (st.Effect !== "Allow" || st.Principal === undefined || st.Principal === "*") return false;
+  const services = Object.entries(st.Principal).flatMap(([k, v]) => (k.toLowerCase() === "service" ? v : []));
+  if (!services.some((s) => s.toLowerCase() === "config.amazonaws.com")) return false;
+  return (st.Action ?? []).some((a) => ["lambda:invokefunction", "lambda:*", "*"].includes(a.toLowerCase()));
+}
+
+/** Every value of a condition key (any operator), lower-cased key. */
+function conditionValues(st: PolicyStatement, key: string): string[] {
+  return Object.values(st.Condition ?? {}).flatMap((block) => Object.entries(block).flatMap(([k, v]) => (k.toLowerCase() === key ? v : [])));
+}
+
+function sameAccountRule(st: PolicyStatement, accountId: string): boolean {
+  const accounts = [...conditionValues(st, "aws:sourceaccount"), ...conditionValues(st, "aws:sourcearn").map((a) => a.split(":")[4] ?? "")];
+  return accounts.length === 0 || accounts.some((a) => a === accountId || a === "" || a.includes("*") || a.includes("${"));
+}
+
 /** Every permission the function's configuration requires, sorted and de-duplicated. */
 export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
   const out: RequiredPermission[] = [];
@@ -378,6 +427,10 @@ export function requiredPermissions(fn: LambdaFunction): RequiredPermission[] {
     const executions = `${fn.arn}:*`;
     for (const action of DURABLE_ACTIONS) out.push({ purpose: "durable", subject: executions, action, resource: executions, essential: true });
   }
+  // An AWS Config custom rule's evaluator: its code reports with the execution role. Before, this
+  // was never required: LR010 passed a role without it and generate left it out, and the rule
+  // showed no result.
+  for (const rule of configRuleSubjects(fn)) out.push({ purpose: "config-rule", subject: rule, action: CONFIG_RULE_ACTION, resource: "*", essential: true });
   if (fn.kmsKeyArn && fn.environmentVariableNames.length > 0) {
     out.push({ purpose: "environment-kms", subject: fn.kmsKeyArn, action: "kms:Decrypt", resource: fn.kmsKeyArn, essential: true });
   }

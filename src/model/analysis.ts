@@ -33,7 +33,8 @@ export type RequirementPurpose =
   | "dead-letter"
   | "destination"
   | "environment-kms"
-  | "durable";
+  | "durable"
+  | "config-rule";
 
 /** A pointer to a policy statement: `policy` is `inline:<name>`, a managed policy ARN, or `boundary:<arn>`. */
 export interface StatementPointer {

@@ -18,7 +18,7 @@ export type { AccessLevel, RoleFacts, ServiceGrant, StatementFacts } from "./fac
 import type { UsageSection } from "./usage.js";
 
 /** Bumped on any incompatible change to this file. Rules and embedders may check it. */
-export const SCHEMA_VERSION = "1.10";
+export const SCHEMA_VERSION = "1.11";
 
 export interface CanonicalDocument {
   schemaVersion: string;
@@ -542,6 +542,15 @@ export interface LambdaFunction {
    * guide, "Edge function logs". Absent otherwise.
    */
   lambdaAtEdge?: true;
+  /**
+   * The AWS Config custom rules the inputs say evaluate with this function, by name, sorted: a
+   * template's `AWS::Config::ConfigRule` or a plan's `aws_config_config_rule` whose source is
+   * `CUSTOM_LAMBDA` with the function's ARN as its identifier (the rule's `ConfigRuleName` /
+   * `name`, else its logical ID). Config invokes the function, and its code reports its results
+   * with config:PutEvaluations, which it calls with the execution role ("Creating AWS Config
+   * Custom Lambda Rules"). Absent when none. Added in schema 1.11.
+   */
+  configRules?: string[];
   /**
    * The log group is made by the same template or plan as the function (an `AWS::Logs::LogGroup`
    * or `aws_cloudwatch_log_group` of that name, as the Serverless Framework and CDK make one), or

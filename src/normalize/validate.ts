@@ -61,7 +61,7 @@ export function markBuiltDocument<T extends object>(document: T): T {
 }
 
 /** Versions read as they are: a 1.1, 1.2 or 1.3 document is a 1.4 one without the later optional fields. */
-const READABLE_VERSIONS = new Set([SCHEMA_VERSION, "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9"]);
+const READABLE_VERSIONS = new Set([SCHEMA_VERSION, "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "1.10"]);
 
 /**
  * A canonical document given to a public entry point (auditDocument, evaluateDocument), checked

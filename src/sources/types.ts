@@ -69,6 +69,8 @@ export interface FunctionPatch {
      * is the later word (the statement may have been removed since).
      */
     resourcePolicyPart?: boolean;
+    /** AWS Config custom rules of the file that evaluate with the function (LambdaFunction.configRules). */
+    configRules?: string[];
   };
   /** JSON path of the record in its file, for warnings when the target function is unknown. */
   path: string;

@@ -38,7 +38,7 @@ import { undefinedReferences } from "./undefined-references.js";
 import { holdsTransform, unreadConstructs } from "./unread-constructs.js";
 import { awsCustomResourceOfLogicalId, cdkHandlerOf, cdkHandlerOfLogicalId, CUSTOM_RESOURCE_POLICY } from "./cdk-handlers.js";
 import { expandForEach, usesLanguageExtensions } from "./language-extensions.js";
-import { linkedValue, readAlias, readEventInvokeConfig, readEventSourceMapping, readFunction, readPermission, readUrl } from "./template-lambda.js";
+import { linkedValue, readAlias, readConfigRule, readEventInvokeConfig, readEventSourceMapping, readFunction, readPermission, readUrl } from "./template-lambda.js";
 import { principalsOf, readPrincipal, readUserToGroupAddition } from "./template-principals.js";
 import { metadataSuppressions } from "./metadata-suppressions.js";
 import { childPathOf, isFile, localTemplateLocation } from "./local-nested-stacks.js";
@@ -505,6 +505,7 @@ export class TemplateReader {
     for (const [id, r] of ofType("AWS::Lambda::EventSourceMapping")) readEventSourceMapping(this, id, r);
     for (const [id, r] of ofType("AWS::Lambda::Url")) readUrl(this, id, r);
     for (const [id, r] of ofType("AWS::Lambda::EventInvokeConfig")) readEventInvokeConfig(this, id, r);
+    for (const [id, r] of ofType("AWS::Config::ConfigRule")) readConfigRule(this, id, r);
     for (const [id, r] of ofType("AWS::Lambda::CapacityProvider")) this.readRoleUse(id, r, "capacity-provider-operator", ["PermissionsConfig", "CapacityProviderOperatorRoleArn"], "CapacityProviderName");
     for (const [id, r] of ofType("AWS::Lambda::NetworkConnector")) this.readRoleUse(id, r, "network-connector-operator", ["OperatorRole"], "Name");
     for (const [id, r] of ofType("AWS::Lambda::MicrovmImage")) this.readRoleUse(id, r, "microvm-image-build", ["BuildRoleArn"], "Name");

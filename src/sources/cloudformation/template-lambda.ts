@@ -301,6 +301,24 @@ export function readPermission(reader: TemplateReader, id: string, r: SamResourc
   (t.local ?? t.patch)?.statements.push(statement);
 }
 
+/**
+ * An AWS::Config::ConfigRule whose `Source.Owner` is CUSTOM_LAMBDA: AWS Config invokes the function
+ * its `Source.SourceIdentifier` names (`!GetAtt Fn.Arn`, a Sub or a literal ARN) to evaluate the
+ * rule, and the function's code reports each result with config:PutEvaluations, with its execution
+ * role (AWS Config developer guide, "Creating AWS Config Custom Lambda Rules"). The function gets
+ * the rule's name (`ConfigRuleName`, else the logical ID) in `configRules`. A CUSTOM_POLICY (Guard)
+ * or AWS managed rule runs no function of the account.
+ */
+export function readConfigRule(reader: TemplateReader, id: string, r: SamResource): void {
+  const source = r.Properties.Source;
+  if (!isRecord(source) || reader.resolver.resolve(source.Owner) !== "CUSTOM_LAMBDA" || source.SourceIdentifier === undefined) return;
+  const name = reader.propString(r, "ConfigRuleName") ?? id;
+  const t = target(reader, source.SourceIdentifier, r);
+  const add = (rules: string[] | undefined): string[] => [...new Set([...(rules ?? []), name])].sort();
+  if (t.local) t.local.fn.configRules = add(t.local.fn.configRules);
+  else if (t.patch) t.patch.patch.configRules = add(t.patch.patch.configRules);
+}
+
 export function readEventSourceMapping(reader: TemplateReader, id: string, r: SamResource): void {
   const t = target(reader, r.Properties.FunctionName, r);
   const source = reader.propString(r, "EventSourceArn") ?? null;

@@ -221,6 +221,38 @@ export function readPermission(p: PlanReader, r: TfResource): void {
   else patchFor(p, target, r).statements.push(statement);
 }
 
+/**
+ * An `aws_config_config_rule` whose `source.owner` is CUSTOM_LAMBDA: AWS Config invokes the function
+ * its `source.source_identifier` names to evaluate the rule, and the function's code reports each
+ * result with config:PutEvaluations, with its execution role (AWS Config developer guide, "Creating
+ * AWS Config Custom Lambda Rules"). As the CloudFormation reader: the function gets the rule's
+ * `name` in `configRules`. The identifier is usually `aws_lambda_function.x.arn`, known only after
+ * apply: followed through the configuration to the plan's function. One that leads nowhere known
+ * (a variable without a value) names no function, and is left: a placeholder joins none.
+ */
+export function readConfigRule(p: PlanReader, r: TfResource): void {
+  if (valueAtPath(r.values, ["source", 0, "owner"]) !== "CUSTOM_LAMBDA") return;
+  const name = p.knownString(r, "name") || r.address;
+  const path = ["source", 0, "source_identifier"];
+  const value = valueAtPath(r.values, path);
+  let t: FunctionTarget | undefined;
+  if (typeof value === "string" && value !== "") t = targetByValue(p, value, null);
+  else {
+    const evaluated = p.stringFromConfig(r, path);
+    const byConfig = evaluated === undefined ? undefined : targetByValue(p, evaluated, null);
+    const local = byConfig?.fn ?? p.functions.get(targetOf(p.index, p.follow(r, ...path), r)?.address ?? "");
+    if (local) t = { fn: local, arn: local.fn.arn, qualifier: null, byName: false };
+    else if (evaluated !== undefined && splitFunctionArn(evaluated) !== null) t = byConfig;
+  }
+  if (!t) return;
+  const add = (rules: string[] | undefined): string[] => [...new Set([...(rules ?? []), name])].sort();
+  if (t.fn) t.fn.fn.configRules = add(t.fn.fn.configRules);
+  else {
+    const patch = patchFor(p, { ...t, qualifier: null }, r);
+    patch.patch.configRules = add(patch.patch.configRules);
+  }
+}
+
 export function readEventSourceMapping(p: PlanReader, r: TfResource): void {
   const target = targetFunction(p, r, "function_name");
   let source = p.stringOrPlaceholder(r, "event_source_arn");

@@ -35,7 +35,7 @@ import {
 import { configExpression, indexPlan, resolveExpression, targetOf, type PlanIndex, type Resolved, type TfResource } from "./plan-index.js";
 import { dataSourceFromConfiguration, rebuildPolicyDocument } from "./policy-document-data.js";
 import { layerVersionArn, readLayerVersions } from "./lambda-layers.js";
-import { readAlias, readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission, readRoleUse, ROLE_USE_TYPES } from "./lambda-resources.js";
+import { readAlias, readConfigRule, readEventInvokeConfig, readEventSourceMapping, readFunction, readFunctionUrl, readPermission, readRoleUse, ROLE_USE_TYPES } from "./lambda-resources.js";
 import { stringMap, unknownAt, valueAtPath } from "./values.js";
 import { readMembership, readPrincipal, readPrincipalAttachment, readPrincipalPolicy, type PrincipalBuild } from "./principals.js";
 import { indexConfigBlocks, statementOffsets, type BlockLocation, type TerraformConfigFiles } from "./config-locations.js";
@@ -252,6 +252,7 @@ export class PlanReader {
     for (const r of ofType("aws_lambda_event_source_mapping")) readEventSourceMapping(this, r);
     for (const r of ofType("aws_lambda_function_url")) readFunctionUrl(this, r);
     for (const r of ofType("aws_lambda_function_event_invoke_config")) readEventInvokeConfig(this, r);
+    for (const r of ofType("aws_config_config_rule")) readConfigRule(this, r);
     const layerVersions = readLayerVersions(this, ofType("aws_lambda_layer_version"), ofType("aws_lambda_layer_version_permission"));
     for (const type of ROLE_USE_TYPES) for (const r of ofType(type)) readRoleUse(this, r);
     // A log group the plan makes, or reads as one that exists, in the function's region: Lambda never
