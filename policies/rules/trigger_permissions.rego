@@ -1,5 +1,5 @@
 # METADATA
-# title: Execution role lacks what an event source, DLQ, destination, key or durable execution needs
+# title: Execution role lacks what an event source, DLQ, destination, key, durable execution or Config rule needs
 # description: |
 #   Lambda uses the function's execution role, not the caller's, to poll event sources (SQS,
 #   DynamoDB and Kinesis streams, MSK, Amazon MQ, DocumentDB, self-managed Kafka secrets), to send
