@@ -104,6 +104,7 @@ export type SourceKind =
   | "lambda-layers"
   | "lambda-layer-policy"
   | "aws-config"
+  | "aws-config-rules"
   | "cloudtrail"
   | "usage-query-rows"
   | "access-advisor"
@@ -545,8 +546,8 @@ export interface LambdaFunction {
   /**
    * The AWS Config custom rules the inputs say evaluate with this function, by name, sorted: a
    * template's `AWS::Config::ConfigRule` or a plan's `aws_config_config_rule` whose source is
-   * `CUSTOM_LAMBDA` with the function's ARN as its identifier (the rule's `ConfigRuleName` /
-   * `name`, else its logical ID). Config invokes the function, and its code reports its results
+   * `CUSTOM_LAMBDA` with the function's ARN as its identifier, or such a rule of a
+   * `describe-config-rules` output (the rule's `ConfigRuleName` / `name`, else its logical ID). Config invokes the function, and its code reports its results
    * with config:PutEvaluations, which it calls with the execution role ("Creating AWS Config
    * Custom Lambda Rules"). Absent when none. Added in schema 1.11.
    */

@@ -66,8 +66,8 @@ const EARLIER_VERSIONS: readonly string[] = ["1.0", "1.1", "1.2", "1.3", "1.4", 
  * a 1.8 document is a 1.9 document without them.
  * 1.9 → 1.10: optional fields only (triggers' `kafkaAccess`, `kafkaClusterArn`, `topics` and
  * `consumerGroupId`): a 1.9 document is a 1.10 document without them.
- * 1.10 → 1.11: optional fields only (functions' `configRules`): a 1.10 document is a 1.11 document
- * without them.
+ * 1.10 → 1.11: optional fields only (functions' `configRules`, the `aws-config-rules` source kind):
+ * a 1.10 document is a 1.11 document without them.
  */
 function upgraded(value: unknown): unknown {
   if (!isObject(value) || !Array.isArray(value["functions"])) return value;

@@ -19,6 +19,7 @@ import { isCapacityProvidersOutput, readCapacityProviders } from "./lambda-capac
 import { isAliasConfiguration, isListAliases, readLambdaAliases } from "./lambda-aliases.js";
 import { isBarePolicyDocument } from "./policy-document-file.js";
 import { isAwsConfigOutput, oversizedConfigNotificationHint, readAwsConfig } from "./aws-config.js";
+import { isDescribeConfigRules, readConfigRules } from "./aws-config-rules.js";
 import { isObject } from "./record-reader.js";
 import { accessAnalyzerEventsHint } from "../usage/access-analyzer.js";
 import type { PathContext, ReaderInput, SourceFragment } from "./types.js";
@@ -43,6 +44,7 @@ export function detect(values: unknown[], context: PathContext | null = null): D
   if (values.length === 1 && isCanonicalDocument(values[0])) return { kind: "canonical-document", read: readCanonicalDocument };
   if (authorizationDetailsPages(values)) return { kind: "iam-authorization-details", read: readAuthorizationDetails };
   if (isAwsConfigOutput(values)) return { kind: "aws-config", read: readAwsConfig };
+  if (all(values, isDescribeConfigRules)) return { kind: "aws-config-rules", read: readConfigRules };
   if (all(values, isLambdaFunctionsValue)) return { kind: "lambda-functions", read: readLambdaFunctions };
   // A layer version's policy has get-policy's envelope: told apart by its Resource (or path) first.
   if (values.length === 1 && (isGetLayerVersionPolicy(values[0], context) || isBareLayerVersionPolicy(values[0]))) return { kind: "lambda-layer-policy", read: readLayerVersionPolicy };

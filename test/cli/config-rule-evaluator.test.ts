@@ -58,21 +58,21 @@ describe("an AWS Config custom rule's evaluator, from the command line", () => {
     expect(statements.map((s) => [s.actions, s.resources, s.provenance, s.notes])).toEqual([[["config:PutEvaluations"], ["*"], ["required:config-rule"], ["required (config-rule): ConfigRuleForVolumeAutoEnableIO"]]]);
   });
 
-  it("an account export: a get-policy statement letting config.amazonaws.com invoke the function makes it an evaluator", () => {
-    const account = join(dir, "account");
-    mkdirSync(join(account, "iam"), { recursive: true });
-    mkdirSync(join(account, "lambda", "us-east-1"), { recursive: true });
-    writeExport(join(account, "iam"), [exportRole("required-tags-role", { managed: ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"] })]);
-    const arn = `arn:aws:lambda:us-east-1:${A}:function:required-tags`;
+  /** An account export of one function (list-functions) and its role (authorization details), granted only its logs. */
+  function account(name: string): string {
+    const folder = join(dir, name);
+    mkdirSync(join(folder, "iam"), { recursive: true });
+    mkdirSync(join(folder, "lambda", "us-east-1"), { recursive: true });
+    writeExport(join(folder, "iam"), [exportRole(`${name}-role`, { managed: ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"] })]);
     writeFileSync(
-      join(account, "lambda", "us-east-1", "list-functions.json"),
+      join(folder, "lambda", "us-east-1", "list-functions.json"),
       JSON.stringify({
         Functions: [
           {
-            FunctionName: "required-tags",
-            FunctionArn: arn,
+            FunctionName: name,
+            FunctionArn: `arn:aws:lambda:us-east-1:${A}:function:${name}`,
             Runtime: "python3.12",
-            Role: `arn:aws:iam::${A}:role/required-tags-role`,
+            Role: `arn:aws:iam::${A}:role/${name}-role`,
             Handler: "app.handler",
             CodeSize: 1024,
             Description: "",
@@ -86,17 +86,34 @@ describe("an AWS Config custom rule's evaluator, from the command line", () => {
             PackageType: "Zip",
             Architectures: ["x86_64"],
             EphemeralStorage: { Size: 512 },
-            LoggingConfig: { LogFormat: "Text", LogGroup: "/aws/lambda/required-tags" },
+            LoggingConfig: { LogFormat: "Text", LogGroup: `/aws/lambda/${name}` },
           },
         ],
       }),
     );
+    return folder;
+  }
+
+  it("an account export: a get-policy statement letting config.amazonaws.com invoke the function makes it an evaluator", () => {
+    const folder = account("required-tags");
+    const arn = `arn:aws:lambda:us-east-1:${A}:function:required-tags`;
     // What `aws lambda get-policy` prints after `add-permission --statement-id config
     // --action lambda:InvokeFunction --principal config.amazonaws.com --source-account <account>`.
     const policy = { Version: "2012-10-17", Id: "default", Statement: [{ Sid: "config", Effect: "Allow", Principal: { Service: "config.amazonaws.com" }, Action: "lambda:InvokeFunction", Resource: arn, Condition: { StringEquals: { "AWS:SourceAccount": A } } }] };
-    writeFileSync(join(account, "lambda", "us-east-1", "get-policy-required-tags.json"), JSON.stringify({ Policy: JSON.stringify(policy), RevisionId: "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f" }));
-    expect(lr010(account).map((f) => f.message)).toEqual([
+    writeFileSync(join(folder, "lambda", "us-east-1", "get-policy-required-tags.json"), JSON.stringify({ Policy: JSON.stringify(policy), RevisionId: "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f" }));
+    expect(lr010(folder).map((f) => f.message)).toEqual([
       "Function required-tags: its execution role cannot report the results of its AWS Config rule invoked by config.amazonaws.com (resource policy statement config) (missing config:PutEvaluations)",
+    ]);
+  });
+
+  it("an account export with describe-config-rules (the AWS CLI's example): the rule's function is its evaluator, named by the rule", () => {
+    const folder = account("InstanceTypeCheck");
+    writeFileSync(join(folder, "describe-config-rules.json"), readFileSync(join(packageRoot(), "test", "fixtures", "config-custom-rule", "describe-config-rules.json")));
+    const doc = JSON.parse(run("normalize", folder)) as { meta: { sources: Array<{ kind: string; records: number }> }; functions: Array<{ name: string; configRules?: string[] }> };
+    expect(doc.meta.sources.filter((x) => x.kind === "aws-config-rules").map((x) => x.records)).toEqual([1]);
+    expect(doc.functions.map((f) => [f.name, f.configRules])).toEqual([["InstanceTypeCheck", ["InstanceTypesAreT2micro"]]]);
+    expect(lr010(folder).map((f) => f.message)).toEqual([
+      "Function InstanceTypeCheck: its execution role cannot report the results of its AWS Config rule InstanceTypesAreT2micro (missing config:PutEvaluations)",
     ]);
   });
 });

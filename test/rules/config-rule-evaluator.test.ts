@@ -23,6 +23,8 @@ import { loadActionCatalogSync } from "../../src/iam/index.js";
 import type { CanonicalDocument, LambdaFunction } from "../../src/model/document.js";
 import { readCloudFormationTemplate } from "../../src/sources/cloudformation/index.js";
 import { readTerraformPlan } from "../../src/sources/terraform/index.js";
+import { detect } from "../../src/sources/detect.js";
+import { readConfigRules } from "../../src/sources/aws-config-rules.js";
 import { normalizeFragments } from "../normalize/checked.js";
 
 const catalog = loadActionCatalogSync();
@@ -186,6 +188,34 @@ describe("an AWS Config custom rule's evaluator needs config:PutEvaluations", ()
       expect(literal.configRules).toEqual(["required-tags"]);
       const managed = fnOf(plan({ owner: "AWS", source_identifier: "REQUIRED_TAGS" }, { owner: { constant_value: "AWS" }, source_identifier: { constant_value: "REQUIRED_TAGS" } }, {}));
       expect(managed.configRules).toBeUndefined();
+    });
+  });
+
+  describe("describe-config-rules", () => {
+    const sample = JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "config-custom-rule", "describe-config-rules.json"), "utf8")) as { ConfigRules: Array<Record<string, unknown>> };
+    const readRules = (value: object) => readConfigRules({ file: "rules.json", values: [value], sha256: "0", context: { call: null, service: null, region: null, parameter: null } });
+
+    it("the AWS CLI's example is recognised and names its custom rule's function", () => {
+      expect(detect([sample]).kind).toBe("aws-config-rules");
+      const f = readRules(sample);
+      expect(f.functionPatches.map((p) => [p.functionArn, p.patch.configRules])).toEqual([[`arn:aws:lambda:us-east-1:${A}:function:InstanceTypeCheck`, ["InstanceTypesAreT2micro"]]]);
+      expect([f.partial, f.pagination?.truncated, f.warnings]).toEqual([false, false, []]);
+    });
+
+    it("managed, Guard and deleting rules name no function; another account's function is not this rule's evaluator; a NextToken says the list is cut", () => {
+      const rule = sample.ConfigRules[0]!;
+      const source = rule["Source"] as object;
+      const f = readRules({
+        ConfigRules: [
+          { ...rule, ConfigRuleName: "managed", Source: { Owner: "AWS", SourceIdentifier: "REQUIRED_TAGS" } },
+          { ...rule, ConfigRuleName: "guard", Source: { Owner: "CUSTOM_POLICY", SourceDetails: [], CustomPolicyDetails: { PolicyRuntime: "guard-2.x.x", PolicyText: "" } } },
+          { ...rule, ConfigRuleName: "deleting", ConfigRuleState: "DELETING" },
+          { ...rule, ConfigRuleName: "cross-account", Source: { ...source, SourceIdentifier: "arn:aws:lambda:us-east-1:210987654321:function:central-check" } },
+        ],
+        NextToken: "abc",
+      });
+      expect(f.functionPatches).toEqual([]);
+      expect(f.pagination).toEqual({ truncated: true, path: "NextToken" });
     });
   });
 
