@@ -182,6 +182,17 @@ describe("an AWS Config custom rule's evaluator needs config:PutEvaluations", ()
       expect(configRequirements(fn)).toEqual(["required-tags config:PutEvaluations * true"]);
     });
 
+    it("a terraform-aws-modules/lambda call's lambda_function_arn output names the module's function", () => {
+      // The sweep's tfmod-async plan (a call of the module), with a rule of the root module on its output.
+      const p = JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "terraform-sweep", "tfmod-async", "plan.json"), "utf8")) as Record<string, any>;
+      const values = { name: "required-tags", source: [{ owner: "CUSTOM_LAMBDA", source_detail: [], custom_policy_details: [] }] };
+      const rule = { address: "aws_config_config_rule.r", mode: "managed", type: "aws_config_config_rule", name: "r" };
+      (p.planned_values.root_module.resources ??= []).push({ ...rule, values });
+      p.resource_changes.push({ ...rule, change: { actions: ["create"], before: null, after: values, after_unknown: { arn: true, source: [{ source_identifier: true, source_detail: [], custom_policy_details: [] }] } } });
+      (p.configuration.root_module.resources ??= []).push({ ...rule, expressions: { name: { constant_value: "required-tags" }, source: [{ owner: { constant_value: "CUSTOM_LAMBDA" }, source_identifier: { references: ["module.lambda_function.lambda_function_arn", "module.lambda_function"] } }] } });
+      expect(fnOf(p).configRules).toEqual(["required-tags"]);
+    });
+
     it("a literal ARN names it too; owner AWS names none", () => {
       const arn = `arn:aws:lambda:us-east-1:${A}:function:required-tags-evaluator`;
       const literal = fnOf(plan({ owner: "CUSTOM_LAMBDA", source_identifier: arn }, { owner: { constant_value: "CUSTOM_LAMBDA" }, source_identifier: { constant_value: arn } }, {}));
