@@ -10,7 +10,7 @@ import type { Warning } from "../model/document.js";
 import { isLambdaServiceSession, LAMBDA_SERVICE_SESSION, partitionOf, sessionOf, type SessionRef } from "./attribution.js";
 import { PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
 import type { CompactRecords } from "./scan-wasm.js";
-import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERR_MSG, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_ID_EVENT, S_ID_SHARED, S_SHARED_FP1, S_SHARED_FP2, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_PAR_START, S_READ_ONLY, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE, S_UI_INVOKED_BY, S_UI_ISSUER, S_UI_PRINCIPAL, S_UI_TYPE } from "./scan-slots.js";
+import { MAX_SYMBOLS, S_ACCOUNT, S_CATEGORY, S_ERR_MSG, S_ERROR, S_FP1, S_FP2, S_ID_STATE, S_ID_EVENT, S_ID_SHARED, S_SHARED_FP1, S_SHARED_FP2, S_IDENTITY, S_MANAGEMENT, S_NAME, S_PAR_COUNT, S_PAR_START, S_READ_ONLY, S_REGION, S_RES_COUNT, S_SOURCE, S_TIME, S_TIME_STATE, S_TYPE, S_UI_INVOKED_BY, S_UI_ISSUER, S_UI_PRINCIPAL, S_UI_SCOPE_TO, S_UI_SCOPE_TYPE, S_UI_TYPE } from "./scan-slots.js";
 import { fingerprint52, fingerprintTo } from "./fingerprints.js";
 import { GroupCache } from "./group-cache.js";
 import { hourOf, LATE_COPY } from "./dedup.js";
@@ -84,6 +84,12 @@ export interface PrincipalPartial {
   sessionName: string;
   /** For the folded Lambda service sessions: the smallest invokedBy seen (deterministic). */
   invokedBy: string | null;
+  /**
+   * The function the session's credentials were issued to (userIdentity.inScopeOf, attribution.ts):
+   * part of the key, so one name's sessions of two functions (two regions) stay apart. Null when
+   * the records do not say.
+   */
+  functionArn: string | null;
   regions: string[];
   /**
    * The distinct session names folded into a Lambda service principal, as fingerprint52s (sorted);
@@ -215,7 +221,7 @@ export class FileAccumulator {
   private readonly principalByRef = new Map<SessionRef, number>();
   /** Per role ARN: its Lambda service principal (see serviceSession). */
   private readonly serviceByRole = new Map<string, number>();
-  private readonly sessionCache = new Map<string, { issuerArn: string | null; principalArn: string | null; invokedBy: string | null; identityType: string | null; ref: SessionRef | null }>();
+  private readonly sessionCache = new Map<string, { issuerArn: string | null; principalArn: string | null; invokedBy: string | null; identityType: string | null; issuedToFunction: string | null; ref: SessionRef | null }>();
   /** Per group: members of its resource sample, and the index of its largest ARN when full. */
   private readonly members: (Set<string> | undefined)[] = [];
   private readonly maxIdx: number[] = [];
@@ -330,13 +336,13 @@ export class FileAccumulator {
     // string objects), so the session is looked up by principalId and checked by identity.
     let session: SessionRef | null;
     const cached = ev.principalId === null ? undefined : this.sessionCache.get(ev.principalId);
-    if (cached !== undefined && cached.issuerArn === ev.issuerArn && cached.principalArn === ev.principalArn && cached.invokedBy === ev.invokedBy && cached.identityType === ev.identityType) {
+    if (cached !== undefined && cached.issuerArn === ev.issuerArn && cached.principalArn === ev.principalArn && cached.invokedBy === ev.invokedBy && cached.identityType === ev.identityType && cached.issuedToFunction === ev.issuedToFunction) {
       session = cached.ref;
     } else {
       session = sessionOf(ev);
       if (ev.principalId !== null) {
         if (this.sessionCache.size > 10_000) this.sessionCache.clear();
-        this.sessionCache.set(ev.principalId, { issuerArn: ev.issuerArn, principalArn: ev.principalArn, invokedBy: ev.invokedBy, identityType: ev.identityType, ref: session });
+        this.sessionCache.set(ev.principalId, { issuerArn: ev.issuerArn, principalArn: ev.principalArn, invokedBy: ev.invokedBy, identityType: ev.identityType, issuedToFunction: ev.issuedToFunction, ref: session });
       }
     }
     if (session === null) return;
@@ -555,7 +561,9 @@ export class FileAccumulator {
     const m = c.i32;
     const issuerCode = m[r + S_UI_ISSUER] as number;
     const pidCode = m[r + S_UI_PRINCIPAL] as number;
-    if (issuerCode === -1 || pidCode === -1 || this.serviceByRole.size === 0) return -1;
+    // A session whose records name the function it was issued to (inScopeOf) is that function's:
+    // the whole path keys it by the function (principalByKey).
+    if (issuerCode === -1 || pidCode === -1 || this.serviceByRole.size === 0 || m[r + S_UI_SCOPE_TYPE] !== -1 || m[r + S_UI_SCOPE_TO] !== -1) return -1;
     const pid = c.text(pidCode) as string;
     const colon = pid.indexOf(":");
     if (colon <= 0 || colon === pid.length - 1) return -1;
@@ -761,7 +769,7 @@ export class FileAccumulator {
    * these resources. Rows are deduplicated by the query, so no fingerprints.
    */
   addGroup(
-    session: { accountId: string; roleArn: string; sessionName: string; invokedBy: string | null },
+    session: { accountId: string; roleArn: string; sessionName: string; invokedBy: string | null; functionArn: string | null },
     call: { eventSource: string; eventName: string; errorCode: string | null; versioned: boolean; region: string | null; deniedBy?: number },
     count: number,
     firstSeen: number,
@@ -858,21 +866,26 @@ export class FileAccumulator {
   /**
    * Lambda's own sessions on a role (awslambda_…, or invokedBy lambda.amazonaws.com) are folded
    * into one principal per role, keyed by LAMBDA_SERVICE_SESSION; every other session keeps its
-   * own (role, session, invokedBy) entry, so functions sharing a role stay apart.
+   * own (role, session, invokedBy) entry, so functions sharing a role stay apart. A session whose
+   * records name the function its credentials were issued to (functionArn, from inScopeOf) is
+   * keyed by that too: one per (role, session, invokedBy, function), service sessions folded per
+   * function. Resolved once per session, so the key costs nothing per record.
    */
-  private principalByKey(session: { accountId: string; roleArn: string; sessionName: string; invokedBy: string | null }): number {
+  private principalByKey(session: { accountId: string; roleArn: string; sessionName: string; invokedBy: string | null; functionArn: string | null }): number {
     const service = isLambdaServiceSession(session.sessionName, session.invokedBy);
     let bySession = this.principalIndex.get(session.roleArn);
     if (bySession === undefined) this.principalIndex.set(session.roleArn, (bySession = new Map()));
     const name = service ? LAMBDA_SERVICE_SESSION : session.sessionName;
     let byInvoker = bySession.get(name);
     if (byInvoker === undefined) bySession.set(name, (byInvoker = new Map()));
-    // Any session named awslambda_… is a service session, so the folded key cannot collide.
-    const inv = service ? "" : (session.invokedBy ?? "");
+    // Any session named awslambda_… is a service session, so the folded key cannot collide. A
+    // function's ARN never holds U+0000: the scoped key never equals an unscoped one.
+    const invoker = service ? "" : (session.invokedBy ?? "");
+    const inv = session.functionArn === null ? invoker : `${invoker}\u0000${session.functionArn}`;
     let p = byInvoker.get(inv);
     if (p === undefined) {
       p = this.principals.length;
-      this.principals.push({ accountId: session.accountId, roleArn: session.roleArn, sessionName: name, invokedBy: session.invokedBy, regions: [], sessionFingerprints: null });
+      this.principals.push({ accountId: session.accountId, roleArn: session.roleArn, sessionName: name, invokedBy: session.invokedBy, functionArn: session.functionArn, regions: [], sessionFingerprints: null });
       this.principalRegions.push(new Set());
       this.principalLastRegion.push(undefined);
       this.principalPartition.push(partitionOf(session.roleArn));
@@ -880,7 +893,8 @@ export class FileAccumulator {
       byInvoker.set(inv, p);
     }
     if (service) {
-      this.serviceByRole.set(session.roleArn, p);
+      // serviceSession's fast path takes the role's unscoped service principal only.
+      if (session.functionArn === null) this.serviceByRole.set(session.roleArn, p);
       (this.principalSessions[p] as number[]).push(fingerprint52(session.sessionName));
       const pr = this.principals[p] as PrincipalPartial;
       pr.invokedBy = minInvoker(pr.invokedBy, session.invokedBy);

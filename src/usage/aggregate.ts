@@ -33,6 +33,12 @@ export interface SessionUsage {
   sessionCount: number;
   /** userIdentity.invokedBy when a service made the calls with the role's credentials. */
   invokedBy: string | null;
+  /**
+   * The function the session's credentials were issued to, as the records say it
+   * (userIdentity.inScopeOf.credentialsIssuedTo of a Lambda function: its ARN, region and account
+   * included); labels.ts attributes the session by it. Absent when the records do not say.
+   */
+  functionArn?: string;
   regions: string[];
   firstSeen: string;
   lastSeen: string;
@@ -84,6 +90,7 @@ interface SessionAcc {
   roleArn: string;
   sessionName: string;
   invokedBy: string | null;
+  functionArn: string | null;
   regions: Set<string>;
   /** By callKey: (eventSource, eventName, versioned) as a number, with the error code as a string. */
   groups: Map<number | string, GroupAcc>;
@@ -171,10 +178,11 @@ export class UsageAggregator {
       if (byName === undefined) this.sessions.set(p.roleArn, (byName = new Map()));
       let byInvoker = byName.get(p.sessionName);
       if (byInvoker === undefined) byName.set(p.sessionName, (byInvoker = new Map()));
-      const invoker = service ? "\u0000" : (p.invokedBy ?? "");
+      // A session scoped to a function (inScopeOf) is apart from the same name's other sessions.
+      const invoker = `${service ? "\u0000" : (p.invokedBy ?? "")}${p.functionArn === null ? "" : `\u0000${p.functionArn}`}`;
       let s = byInvoker.get(invoker);
       if (s === undefined) {
-        s = { accountId: p.accountId, roleArn: p.roleArn, sessionName: p.sessionName, invokedBy: p.invokedBy, regions: new Set(), groups: new Map(), serviceSessions: service ? new Set() : null };
+        s = { accountId: p.accountId, roleArn: p.roleArn, sessionName: p.sessionName, invokedBy: p.invokedBy, functionArn: p.functionArn, regions: new Set(), groups: new Map(), serviceSessions: service ? new Set() : null };
         byInvoker.set(invoker, s);
         this.sessionList.push(s);
       }
@@ -339,6 +347,7 @@ export class UsageAggregator {
         sessionName: s.sessionName,
         sessionCount: s.serviceSessions === null ? 1 : s.serviceSessions.size,
         invokedBy: s.invokedBy,
+        ...(s.functionArn === null ? {} : { functionArn: s.functionArn }),
         regions: [...s.regions].sort(),
         firstSeen: first,
         lastSeen: last,
@@ -348,7 +357,7 @@ export class UsageAggregator {
         unmapped: sortKeys(unmapped),
       });
     }
-    sessions.sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.sessionName, b.sessionName) || cmp(a.invokedBy ?? "", b.invokedBy ?? ""));
+    sessions.sort((a, b) => cmp(a.roleArn, b.roleArn) || cmp(a.sessionName, b.sessionName) || cmp(a.invokedBy ?? "", b.invokedBy ?? "") || cmp(a.functionArn ?? "", b.functionArn ?? ""));
     // Lake results pages are complete or not together (the pages of one query given as files).
     const lake = incompleteLakePages(this.files);
     const files = this.files.map((f) => (lake.has(f.path) ? { ...f, partialReasons: [...f.partialReasons, lake.get(f.path) as string] } : f)).sort((a, b) => cmp(a.path, b.path));

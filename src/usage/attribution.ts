@@ -8,6 +8,15 @@
  * named `awslambda_<n>_<timestamp>` (real: invictus-ir/aws_dataset, AssumeRole by
  * lambda.amazonaws.com with roleSessionName `awslambda_291_20230710122648994`), and calls a service
  * makes with the role's credentials carry `invokedBy`.
+ *
+ * The session name is only the function's name: two functions of one name in two regions (a
+ * multi-region deployment) sharing one role write the same session, and a call one of them makes
+ * to another region is logged there. CloudTrail now also writes which function the credentials
+ * were issued to (`userIdentity.inScopeOf`, issuerType `AWS::Lambda::Function`, credentialsIssuedTo
+ * the function's ARN: Lambda adds it to every call made from the execution environment, and to
+ * the CloudWatch Logs, X-Ray and EFS calls it makes for the function outside it). A session
+ * carrying it is keyed by that ARN too (`functionArn`), and labels.ts attributes it by the ARN,
+ * not by the name.
  */
 
 import type { UsageEvent } from "./event.js";
@@ -20,13 +29,15 @@ export interface SessionRef {
   sessionName: string;
   /** userIdentity.invokedBy when a service made the call with the role's credentials. */
   invokedBy: string | null;
+  /** The function the credentials were issued to (userIdentity.inScopeOf, record-fields.ts issuedToFunctionOf); null when the record does not say. */
+  functionArn: string | null;
 }
 
 const ROLE_ARN = /^arn:([^:]+):iam::(\d{12}):role\/(.+)$/;
 const STS_ARN = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/;
 
 /** The role session that made the call, or null when the caller is not a role session. */
-export function sessionOf(ev: Pick<UsageEvent, "identityType" | "issuerArn" | "principalId" | "principalArn" | "invokedBy">): SessionRef | null {
+export function sessionOf(ev: Pick<UsageEvent, "identityType" | "issuerArn" | "principalId" | "principalArn" | "invokedBy" | "issuedToFunction">): SessionRef | null {
   if (ev.identityType !== "AssumedRole") return null;
   let roleArn = ev.issuerArn;
   let accountId: string | null = null;
@@ -54,7 +65,7 @@ export function sessionOf(ev: Pick<UsageEvent, "identityType" | "issuerArn" | "p
     }
   }
   if (roleArn === null || accountId === null || sessionName === null) return null;
-  return { accountId, roleArn, sessionName, invokedBy: ev.invokedBy };
+  return { accountId, roleArn, sessionName, invokedBy: ev.invokedBy, functionArn: ev.issuedToFunction };
 }
 
 /** Account of a role ARN, or null when it is not one; memoised (a trail has few roles). */

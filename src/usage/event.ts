@@ -217,6 +217,12 @@ export interface UsageEvent {
   invokedBy: string | null;
   /** userIdentity.sessionContext.sessionIssuer.arn */
   issuerArn: string | null;
+  /**
+   * userIdentity.inScopeOf.credentialsIssuedTo when inScopeOf.issuerType is
+   * `AWS::Lambda::Function` (LAMBDA_ISSUER_TYPE): the function whose execution-role credentials
+   * made the call, its ARN with region and account (attribution.ts). Null otherwise.
+   */
+  issuedToFunction: string | null;
   /** resources[].ARN, in record order. */
   resources: string[];
   params: RequestParams;

@@ -210,6 +210,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
       fnByRoleAndName.set(k, list);
     }
   }
+  const functionByArn = new Map<string, LambdaFunction>(document.functions.map((f) => [f.arn, f]));
   const sessionsByFunction = new Map<string, SessionUsage[]>();
   const serviceSessionsByRole = new Map<string, SessionUsage[]>();
   // Sessions on a role attributed to none of its functions: what they called is not "unused" for
@@ -221,11 +222,19 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
   // and the labels read the principals made here.
   const deployed = matchDeployedNames(aggregate.sessions, document);
   for (const s of aggregate.sessions) {
-    const lambdaService = isLambdaServiceSession(s.sessionName, s.invokedBy);
+    // A session whose records name the function its credentials were issued to (inScopeOf) is
+    // that function's, Lambda's own calls for it (its logs, traces) included: attributed by the
+    // ARN, never by the name (two regions' functions of one name share it).
+    const scoped = s.functionArn !== undefined;
+    const lambdaService = !scoped && isLambdaServiceSession(s.sessionName, s.invokedBy);
     // The document's role the session's role is, when the document names it otherwise.
     const documentRole = deployed.documentRoleOf(s);
     let fn: LambdaFunction | null = null;
-    if (!lambdaService) {
+    if (scoped) {
+      const issued = issuedFunction(s, documentRole, functionByArn, deployed.functionOf(s));
+      fn = issued.fn;
+      if (fn === null) deploymentWarnings.push(issued.warning as Warning);
+    } else if (!lambdaService) {
       const cands = fnByRoleAndName.get(`${s.accountId}/${roleNameOf(s.roleArn)}/${s.sessionName}`) ?? [];
       const inRegion = cands.filter((f) => s.regions.includes(f.region));
       const pick = cands.length === 1 ? cands : inRegion.length === 1 ? inRegion : [];
@@ -361,7 +370,7 @@ export function startLabelling(aggregate: UsageAggregate, document: LabelDocumen
     // (functionArn null) from all their sessions.
     const otherByRole = new Map<string, SessionUsage[]>();
     for (const s of aggregate.sessions) {
-      if (isLambdaServiceSession(s.sessionName, s.invokedBy)) continue;
+      if (s.functionArn === undefined && isLambdaServiceSession(s.sessionName, s.invokedBy)) continue;
       pushTo(otherByRole, roleKey(s.roleArn), s);
     }
     for (const role of [...document.roles].sort((a, b) => cmp(a.arn, b.arn))) {
@@ -1007,6 +1016,36 @@ function applyExceptions(ls: PermissionLabels, lsRoleKey: string, exceptions: Re
     if (ex.roleKey !== undefined && ex.roleKey !== lsRoleKey) continue;
     for (const p of ls.permissions) if (ex.re.test(p.action)) p.exception = { reason: ex.reason };
   }
+}
+
+/**
+ * The document's function a scoped session's credentials were issued to (SessionUsage.functionArn,
+ * from inScopeOf): the function of that ARN (a qualifier dropped) running with the session's role,
+ * in the function or one of its versions; else the template function the deployed names matched
+ * (deployed-names.ts), when it is in the ARN's region and account. Null with the warning that says
+ * why otherwise: the session is then attributed to no function, as a session whose name matches
+ * none (labels count its calls unknowable for the role's functions, unattributed.ts says so), not
+ * to a function of its name elsewhere.
+ */
+function issuedFunction(s: SessionUsage, documentRole: string | null, byArn: ReadonlyMap<string, LambdaFunction>, deployedFn: LambdaFunction | null): { fn: LambdaFunction | null; warning: Warning | null } {
+  const issuedTo = s.functionArn as string;
+  const parts = issuedTo.split(":");
+  const arn = parts.slice(0, 7).join(":");
+  const role = roleKey(documentRole ?? s.roleArn);
+  const runsWith = (f: LambdaFunction): boolean => roleKey(f.roleArn) === role || f.versions.some((v) => roleKey(v.roleArn) === role);
+  const fn = byArn.get(arn);
+  if (fn !== undefined && runsWith(fn)) return { fn, warning: null };
+  if (fn === undefined && deployedFn !== null && deployedFn.region === parts[3] && deployedFn.accountId === parts[4] && runsWith(deployedFn)) return { fn: deployedFn, warning: null };
+  const calls = s.actions.reduce((n, a) => n + a.count, 0);
+  const why = fn === undefined ? "which the inputs do not hold" : `which runs with another role in the inputs (${fn.roleArn})`;
+  return {
+    fn: null,
+    warning: {
+      code: "issued-to-function-not-in-inputs",
+      severity: "warning",
+      message: `session ${s.sessionName} of ${s.roleArn}: CloudTrail says its credentials were issued to ${issuedTo} (userIdentity.inScopeOf), ${why}; its ${calls} call${calls === 1 ? "" : "s"} are attributed to no function (not to a function of the same name elsewhere)`,
+    },
+  };
 }
 
 function principalOf(s: SessionUsage, fn: LambdaFunction | null, kind: PrincipalUsage["sessionKind"], documentRole: string | null = null): PrincipalUsage {

@@ -163,7 +163,9 @@ export function ingestUsageRow(acc: FileAccumulator, row: QueryRow): string | nu
   const sessionAccount = m[1] as string;
   const partition = partitionOf(roleArn);
   const copy = copySourceOf(eventSource, eventName, params, partition);
-  const session = { accountId: sessionAccount, roleArn, sessionName, invokedBy: val(row, "invoked_by") };
+  // issued_to_function: the function the credentials were issued to (userIdentity.inScopeOf, when
+  // its issuerType is a Lambda function's), in the queries that select it; absent in older results.
+  const session = { accountId: sessionAccount, roleArn, sessionName, invokedBy: val(row, "invoked_by"), functionArn: val(row, "issued_to_function") };
   let resources = resourcesOf({ eventSource, region, accountId: account ?? sessionAccount, partition, resources: resourceArns, params, eventName });
   const rowCode = val(row, "error_code");
   // A DynamoDB multi-item call's items (sql.ts rp_requestitems), each under its own action on its

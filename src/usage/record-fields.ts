@@ -40,13 +40,27 @@ export function missingField(rec: unknown): string | null {
 }
 
 /** The userIdentity fields usage reads (UsageEvent's names). */
-export type IdentityFields = Pick<UsageEvent, "identityType" | "principalArn" | "principalId" | "invokedBy" | "issuerArn"> & { accountId: string | null };
+export type IdentityFields = Pick<UsageEvent, "identityType" | "principalArn" | "principalId" | "invokedBy" | "issuerArn" | "issuedToFunction"> & { accountId: string | null };
+
+/**
+ * `userIdentity.inScopeOf.issuerType` of the credentials Lambda issues to a function from its
+ * execution role (CloudTrail user guide, "CloudTrail userIdentity element"; Lambda developer
+ * guide, "Using source function ARN to control function access behavior"): then
+ * `credentialsIssuedTo` is the function's ARN.
+ */
+export const LAMBDA_ISSUER_TYPE = "AWS::Lambda::Function";
+
+/** The function an inScopeOf's type and credentialsIssuedTo (strings or null) name: the ARN when the issuer is a Lambda function, else null. */
+export function issuedToFunctionOf(issuerType: string | null, credentialsIssuedTo: string | null): string | null {
+  return issuerType === LAMBDA_ISSUER_TYPE ? credentialsIssuedTo : null;
+}
 
 /** The fields of a parsed userIdentity value (anything but an object gives all nulls). */
 export function identityFields(ui: unknown): IdentityFields {
   const u = isObj(ui) ? ui : null;
   const sc = u && isObj(u.sessionContext) ? u.sessionContext : null;
   const si = sc && isObj(sc.sessionIssuer) ? sc.sessionIssuer : null;
+  const scope = u && isObj(u.inScopeOf) ? u.inScopeOf : null;
   return {
     identityType: u ? str(u.type) : null,
     principalArn: u ? str(u.arn) : null,
@@ -54,6 +68,7 @@ export function identityFields(ui: unknown): IdentityFields {
     accountId: u ? str(u.accountId) : null,
     invokedBy: u ? str(u.invokedBy) : null,
     issuerArn: si ? str(si.arn) : null,
+    issuedToFunction: scope ? issuedToFunctionOf(str(scope.issuerType), str(scope.credentialsIssuedTo)) : null,
   };
 }
 
@@ -104,6 +119,7 @@ export function eventFromRecord(rec: Obj): UsageEvent {
     identityAccountId: ui.accountId,
     invokedBy: ui.invokedBy,
     issuerArn: ui.issuerArn,
+    issuedToFunction: ui.issuedToFunction,
     resources,
     params,
   };

@@ -17,7 +17,7 @@
  */
 
 import { isSetParamKey, PARAM_KEYS, RECORD_KEYS, SET_PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
-import { eventFromText, INSIGHT_EVENT_TYPE, INSIGHT_RECORD } from "./record-fields.js";
+import { eventFromText, INSIGHT_EVENT_TYPE, INSIGHT_RECORD, issuedToFunctionOf } from "./record-fields.js";
 import { DDB_ITEM_CALLS, DYNAMODB_SOURCE } from "./ddb-items.js";
 import { isSecretBatch } from "./secret-batches.js";
 import { parseAssumeRoleWhole } from "./session-tags.js";
@@ -92,9 +92,11 @@ class KeySet {
 
 const R = Object.fromEntries(RECORD_KEYS.map((k, i) => [k, i])) as { [K in (typeof RECORD_KEYS)[number]]: number };
 const REC = new KeySet(RECORD_KEYS);
-const UI_KEYS = new KeySet(["type", "arn", "principalId", "accountId", "invokedBy", "sessionContext"]);
+const UI_KEYS = new KeySet(["type", "arn", "principalId", "accountId", "invokedBy", "sessionContext", "inScopeOf"]);
 const SC_KEYS = new KeySet(["sessionIssuer"]);
 const SI_KEYS = new KeySet(["arn"]);
+/** userIdentity.inScopeOf: which resource the credentials were issued to (record-fields.ts issuedToFunctionOf). */
+const SCOPE_KEYS = new KeySet(["issuerType", "credentialsIssuedTo"]);
 const RES_KEYS = new KeySet(["ARN"]);
 // requestItems after the keys read: a DynamoDB multi-item call's items (ddb-items.ts), a list of
 // objects this scanner does not read; its record is handed to the full parser (see `record`).
@@ -134,7 +136,7 @@ export class RecordScanner {
     private readonly b: Buffer,
     reuseEvent = false,
   ) {
-    this.reuse = reuseEvent ? { eventId: null, sharedEventId: null, eventTime: "", eventSource: "", eventName: "", awsRegion: null, recipientAccountId: null, errorCode: null, errorMessage: null, eventType: null, eventCategory: null, managementEvent: null, readOnly: null, identityType: null, principalArn: null, principalId: null, identityAccountId: null, invokedBy: null, issuerArn: null, resources: NO_RESOURCES, params: NO_PARAMS } : null;
+    this.reuse = reuseEvent ? { eventId: null, sharedEventId: null, eventTime: "", eventSource: "", eventName: "", awsRegion: null, recipientAccountId: null, errorCode: null, errorMessage: null, eventType: null, eventCategory: null, managementEvent: null, readOnly: null, identityType: null, principalArn: null, principalId: null, identityAccountId: null, invokedBy: null, issuerArn: null, issuedToFunction: null, resources: NO_RESOURCES, params: NO_PARAMS } : null;
     this.n = b.length;
     // Bound once: Buffer#toString re-validates its arguments on every call.
     const buf = b as Buffer & { latin1Slice?: (s: number, e: number) => string; utf8Slice?: (s: number, e: number) => string };
@@ -337,6 +339,7 @@ export class RecordScanner {
       ev.identityAccountId = ui?.accountId ?? null;
       ev.invokedBy = ui?.invokedBy ?? null;
       ev.issuerArn = ui?.issuerArn ?? null;
+      ev.issuedToFunction = ui?.issuedToFunction ?? null;
       ev.resources = resources;
       ev.params = params;
       return ev;
@@ -361,6 +364,7 @@ export class RecordScanner {
       identityAccountId: ui?.accountId ?? null,
       invokedBy: ui?.invokedBy ?? null,
       issuerArn: ui?.issuerArn ?? null,
+      issuedToFunction: ui?.issuedToFunction ?? null,
       resources,
       params,
     };
@@ -416,7 +420,7 @@ export class RecordScanner {
 
   private userIdentity(): UiFields {
     const b = this.b;
-    const f: UiFields = { type: null, arn: null, principalId: null, accountId: null, invokedBy: null, issuerArn: null };
+    const f: UiFields = { type: null, arn: null, principalId: null, accountId: null, invokedBy: null, issuerArn: null, issuedToFunction: null };
     this.object(UI_KEYS, (id) => {
       switch (id) {
         case 0: f.type = this.stringOrNull(); break;
@@ -438,6 +442,20 @@ export class RecordScanner {
             });
           } else this.skipValue();
           f.issuerArn = issuer;
+          break;
+        }
+        case 6: {
+          // inScopeOf: read only when present (a record without it walks nothing more); a later
+          // duplicate replaces an earlier one, at each level, like JSON.parse.
+          let issuerType: string | null = null;
+          let issuedTo: string | null = null;
+          if (b[this.i] === LBRACE) {
+            this.object(SCOPE_KEYS, (k) => {
+              if (k === 0) issuerType = this.stringOrNull();
+              else issuedTo = this.stringOrNull();
+            });
+          } else this.skipValue();
+          f.issuedToFunction = issuedToFunctionOf(issuerType, issuedTo);
           break;
         }
         default: this.skipValue();
@@ -833,6 +851,7 @@ interface UiFields {
   accountId: string | null;
   invokedBy: string | null;
   issuerArn: string | null;
+  issuedToFunction: string | null;
 }
 
 /**

@@ -4,7 +4,7 @@
  * two equal (the module exports its own).
  */
 
-export const STRIDE = 32;
+export const STRIDE = 34;
 /** Symbol ids are below this (the scanner's table size, see wasm/cloudtrail-scan.ts). */
 export const MAX_SYMBOLS = 1 << 17;
 /** 0 event, 1 not an object, 2 slow record (the host parses bytes [S_START, S_END) itself). */
@@ -57,3 +57,10 @@ export const S_ERR_MSG = 29;
 /** sharedEventID's fingerprint (fingerprints.ts), when S_ID_STATE has S_ID_SHARED. */
 export const S_SHARED_FP1 = 30;
 export const S_SHARED_FP2 = 31;
+/**
+ * userIdentity.inScopeOf's issuerType and credentialsIssuedTo (spans, -1 absent or not a string):
+ * the function Lambda issued the credentials to (record-fields.ts issuedToFunctionOf). Like S_UI_*,
+ * set only when S_IDENTITY is not -1; part of the session key only when the record has inScopeOf.
+ */
+export const S_UI_SCOPE_TYPE = 32;
+export const S_UI_SCOPE_TO = 33;

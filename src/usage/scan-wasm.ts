@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { constants, createGunzip } from "node:zlib";
 import { packageRoot } from "../evaluate/locate.js";
 import { PARAM_KEYS, RECORD_KEYS, SET_PARAM_KEYS, type RequestParams, type UsageEvent } from "./event.js";
-import { eventFromRecord, eventFromText, INSIGHT_EVENT_TYPE, INSIGHT_RECORD, missingField, type IdentityFields } from "./record-fields.js";
+import { eventFromRecord, eventFromText, INSIGHT_EVENT_TYPE, INSIGHT_RECORD, issuedToFunctionOf, missingField, type IdentityFields } from "./record-fields.js";
 import { ScanError, type ScanOutcome } from "./scan-records.js";
 import * as S from "./scan-slots.js";
 
@@ -43,12 +43,14 @@ const KEY_GROUPS: readonly (readonly string[])[] = [
   ],
   ["ARN", "accountId", "type"],
   PARAM_KEYS,
-  ["type", "arn", "principalId", "accountId", "invokedBy", "sessionContext", "accessKeyId", "userName", "identityProvider", "credentialId", "onBehalfOf", "inScopeOf"],
+  ["type", "arn", "principalId", "accountId", "invokedBy", "sessionContext", "inScopeOf", "accessKeyId", "userName", "identityProvider", "credentialId", "onBehalfOf"],
   ["sessionIssuer", "webIdFederationData", "attributes", "sourceIdentity", "ec2RoleDelivery", "assumedRoot"],
   ["arn", "type", "principalId", "accountId", "userName"],
   // An EC2 set; its items: the id keys read (SET_PARAM_KEYS order), then RunInstances' launch specification's first keys.
   ["items"],
   [...Object.values(SET_PARAM_KEYS), "imageId", "minCount", "maxCount"],
+  // userIdentity.inScopeOf: the two read (S_UI_SCOPE_TYPE, S_UI_SCOPE_TO), then the version CloudTrail writes after them.
+  ["issuerType", "credentialsIssuedTo", "credentialsIssuedToVersion"],
 ];
 const NAMES_ID = PARAM_KEYS.indexOf("names");
 const SERVICES_ID = PARAM_KEYS.indexOf("services");
@@ -384,6 +386,7 @@ export class WasmScanner implements CompactRecords {
       accountId: this.text(m[r + S.S_UI_ACCOUNT] as number),
       invokedBy: this.text(m[r + S.S_UI_INVOKED_BY] as number),
       issuerArn: this.text(m[r + S.S_UI_ISSUER] as number),
+      issuedToFunction: issuedToFunctionOf(this.text(m[r + S.S_UI_SCOPE_TYPE] as number), this.text(m[r + S.S_UI_SCOPE_TO] as number)),
     };
     this.ids[code] = fields;
     return fields;

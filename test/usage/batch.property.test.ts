@@ -37,6 +37,7 @@ const event = (resources: string[], i: number): UsageEvent => ({
   identityAccountId: "123456789012",
   invokedBy: null,
   issuerArn: ROLE,
+  issuedToFunction: null,
   resources,
   params: {},
 });

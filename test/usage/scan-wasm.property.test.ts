@@ -104,6 +104,22 @@ const recordText = fc
     seq: fc.integer({ min: 0, max: 40 }),
     region: fc.constantFrom("us-east-1", "eu-west-1", "cn-north-1"),
     invokedBy: fc.option(fc.constantFrom("lambda.amazonaws.com", "apigateway.amazonaws.com"), { nil: undefined }),
+    // userIdentity.inScopeOf (record-fields.ts issuedToFunctionOf): a Lambda function's (two
+    // regions), another issuer's, a wrong type, a partial one, non-ASCII; or none.
+    scope: fc.option(
+      fc.constantFrom<unknown>(
+        { issuerType: "AWS::Lambda::Function", credentialsIssuedTo: "arn:aws:lambda:us-west-2:111122223333:function:orders-fn", credentialsIssuedToVersion: "arn:aws:lambda:us-west-2:111122223333:function:orders-fn:$LATEST" },
+        { issuerType: "AWS::Lambda::Function", credentialsIssuedTo: "arn:aws:lambda:us-east-1:111122223333:function:orders-fn" },
+        { credentialsIssuedTo: "arn:aws:lambda:us-east-1:111122223333:function:orders-fn", issuerType: "AWS::Lambda::Function" },
+        { issuerType: "AWS::EC2::Instance", credentialsIssuedTo: "arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0" },
+        { issuerType: "AWS::Lambda::Function", credentialsIssuedTo: 5 },
+        { credentialsIssuedTo: "arn:aws:lambda:us-east-1:111122223333:function:orders-fn" },
+        { issuerType: "AWS::Lambda::Function", credentialsIssuedTo: "arn:aws:lambda:us-east-1:111122223333:function:caf\u00e9" },
+        {},
+        "not an object",
+      ),
+      { nil: undefined },
+    ),
     extra: fc.record(
       {
         errorCode: fc.oneof(fc.constantFrom("AccessDenied", "ThrottlingException", "AccessDeniedException", "KMS.AccessDeniedException", "KMSAccessDeniedException"), fc.constant(null)),
@@ -135,13 +151,18 @@ const recordText = fc
       },
       { requiredKeys: [] },
     ),
-    mutation: fc.constantFrom("none", "none", "none", "duplicate", "escapedKey", "indent", "reorder", "dropSource", "otherType", "noIssuer", "sharedTwice", "sharedThenNot", "duplicateInSet"),
+    mutation: fc.constantFrom("none", "none", "none", "duplicate", "escapedKey", "indent", "reorder", "dropSource", "otherType", "noIssuer", "sharedTwice", "sharedThenNot", "duplicateInSet", "scopeTwice"),
   })
   .map((r) => {
     const [i, params] = r.call;
     const [source, callName] = CALLS[i] as [string, string, unknown];
     const rec = roleCallRecord({ account: r.account, roleArn: r.roleArn, session: r.session, time: r.time, source, name: callName, seq: r.seq, region: r.region, invokedBy: r.invokedBy, extra: { requestParameters: params, ...r.extra } }) as { [k: string]: unknown };
+    const ui = rec.userIdentity;
+    if (r.scope !== undefined && ui !== null && typeof ui === "object") (ui as { inScopeOf?: unknown }).inScopeOf = r.scope;
     switch (r.mutation) {
+      case "scopeTwice":
+        // Two inScopeOf keys: the later one wins, whole (an earlier one's values do not survive).
+        return JSON.stringify(rec).replace('"sessionContext":', '"inScopeOf":{"issuerType":"AWS::Lambda::Function","credentialsIssuedTo":"arn:aws:lambda:eu-west-1:111122223333:function:orders-fn"},"sessionContext":');
       case "duplicate":
         // A later duplicate key wins, as with JSON.parse.
         return JSON.stringify(rec).replace(/}$/, ',"eventName":"Overridden","requestParameters":{"tableName":"dup"}}');
@@ -219,6 +240,9 @@ describe("WebAssembly scanner ≡ JSON.parse ≡ JavaScript scanner", () => {
     expect(sample.filter((p) => p.groups.some((g) => g.resources.length > 0)).length).toBeGreaterThan(20);
     expect(sample.filter((p) => p.principals.some((q) => q.sessionName === "caf\u00e9-fn")).length).toBeGreaterThan(5);
     expect(sample.filter((p) => p.skipped > 0).length).toBeGreaterThan(20);
+    // …and sessions scoped to a function (inScopeOf), of both regions, beside unscoped ones.
+    for (const region of ["us-west-2", "us-east-1", "eu-west-1"]) expect(sample.filter((p) => p.principals.some((q) => q.functionArn?.includes(`:${region}:`) === true)).length).toBeGreaterThan(2);
+    expect(sample.filter((p) => p.principals.some((q) => q.functionArn === null)).length).toBeGreaterThan(20);
     // …and calls keyed by sharedEventID, owners' copies (marked late) among them.
     expect(sample.filter((p) => Array.from(p.fingerprints).some((v, i) => i % 4 === 2 && v >= LATE_COPY)).length).toBeGreaterThan(5);
     // …and management events with readOnly true, false and absent or not a boolean.

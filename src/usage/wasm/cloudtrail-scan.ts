@@ -61,11 +61,11 @@ export const ARENA_BYTES: u32 = 16 << 20;
 /** Strings longer than this are reported as spans (they rarely repeat and would fill the arena). */
 const MAX_INTERNED: u32 = 256;
 export const OUT_RECORDS: u32 = 4096;
-export const STRIDE: u32 = 32;
+export const STRIDE: u32 = 34;
 const SPAN_ENTRIES: u32 = 1 << 18;
 const LIST_ENTRIES: u32 = 1 << 18;
 const KEY_BYTES: u32 = 4096;
-const KEY_GROUPS: u32 = 9;
+const KEY_GROUPS: u32 = 10;
 const KEYS_PER_GROUP: u32 = 64;
 
 let symTable: usize = 0;
@@ -132,14 +132,20 @@ export const S_READ_ONLY: u32 = 28; // readOnly: 1 true, 0 false, -1 absent or n
 export const S_ERR_MSG: u32 = 29; // errorMessage: a span (the host reads it only with an errorCode), or -1
 export const S_SHARED_FP1: u32 = 30; // sharedEventID's fingerprint, when S_ID_STATE has S_ID_SHARED
 export const S_SHARED_FP2: u32 = 31;
+// userIdentity.inScopeOf's issuerType and credentialsIssuedTo (spans; -1 absent or not a string):
+// which function Lambda issued the credentials to (the host reads the ARN when the type is a
+// Lambda function's). Set only when userIdentity is an object, like S_UI_*.
+export const S_UI_SCOPE_TYPE: u32 = 32;
+export const S_UI_SCOPE_TO: u32 = 33;
 
 // Key groups the host defines (setKeys): 0 top level, 1 record, 2 resources[] element, 3 params,
-// 4–6 userIdentity, its sessionContext and sessionIssuer, 7 an EC2 set (`items`), 8 its items.
+// 4–6 userIdentity, its sessionContext and sessionIssuer, 7 an EC2 set (`items`), 8 its items,
+// 9 userIdentity.inScopeOf.
 const G_TOP: i32 = 0;
 const G_RECORD: i32 = 1;
 const G_RESOURCE: i32 = 2;
 const G_PARAMS: i32 = 3;
-// userIdentity: type, arn, principalId, accountId, invokedBy, sessionContext; then sessionIssuer; then arn.
+// userIdentity: type, arn, principalId, accountId, invokedBy, sessionContext, inScopeOf; then sessionIssuer; then arn.
 const G_IDENTITY: i32 = 4;
 const G_SESSION_CONTEXT: i32 = 5;
 const G_ISSUER: i32 = 6;
@@ -147,6 +153,8 @@ const G_ISSUER: i32 = 6;
 // host's SET_PARAM_KEYS order (instanceId, resourceId).
 const G_SET: i32 = 7;
 const G_ITEM: i32 = 8;
+// userIdentity.inScopeOf: issuerType, credentialsIssuedTo.
+const G_SCOPE: i32 = 9;
 // Record keys, in the order the host defines them (scan-wasm.ts RECORD_KEYS).
 const K_EVENT_ID: i32 = 0;
 const K_EVENT_TIME: i32 = 1;
@@ -723,12 +731,14 @@ function epochSeconds(s: usize, len: u32): i64 {
 
 /**
  * userIdentity → its six fields (type, arn, principalId, accountId, invokedBy,
- * sessionContext.sessionIssuer.arn) as symbols in S_UI_*, and a session key in S_IDENTITY: the
- * symbol of those six ids. A session's calls share the key even when other bytes of the object
+ * sessionContext.sessionIssuer.arn) as spans in S_UI_*, inScopeOf's two in S_UI_SCOPE_*, and a
+ * session key in S_IDENTITY: the symbol of those values. A session's calls share the key even when other bytes of the object
  * differ (its credentials' creationDate changes hourly), so the host resolves each session once.
  */
 function identity(r: usize): void {
   for (let k: u32 = S_UI_TYPE; k <= S_UI_ISSUER; k++) store<i32>(r + k * 4, -1);
+  store<i32>(r + S_UI_SCOPE_TYPE * 4, -1);
+  store<i32>(r + S_UI_SCOPE_TO * 4, -1);
   if (pos >= end || byte(pos) != LBRACE) {
     skipValue();
     store<i32>(r + S_IDENTITY * 4, -1);
@@ -754,6 +764,8 @@ function identity(r: usize): void {
         // sessionContext: a later duplicate replaces an earlier one, like JSON.parse.
         store<i32>(r + S_UI_ISSUER * 4, -1);
         issuer(r);
+      } else if (k == 6) {
+        scope(r);
       } else {
         skipValue();
       }
@@ -761,10 +773,14 @@ function identity(r: usize): void {
     }
   }
   // The key: the six values (spans of the input) one after another, each after its length
-  // (0xffff for none), interned as one string: one table lookup per record for the session.
+  // (0xffff for none), interned as one string: one table lookup per record for the session. The
+  // inScopeOf pair follows only when the record has one (a record without it builds the key it
+  // always did); a key of eight values never equals one of six (they differ in length).
+  const scoped = load<i32>(r + S_UI_SCOPE_TYPE * 4) != -1 || load<i32>(r + S_UI_SCOPE_TO * 4) != -1;
+  const values: u32 = scoped ? 8 : 6;
   let at = scratch;
-  for (let k: u32 = 0; k < 6; k++) {
-    const v = load<i32>(r + (S_UI_TYPE + k) * 4);
+  for (let k: u32 = 0; k < values; k++) {
+    const v = load<i32>(r + (k < 6 ? S_UI_TYPE + k : S_UI_SCOPE_TYPE + k - 6) * 4);
     if (v == -1) {
       store<u16>(at, 0xffff);
       at += 2;
@@ -784,6 +800,38 @@ function identity(r: usize): void {
   const key_ = slow ? -1 : intern(scratch, <u32>(at - scratch), SCRATCH_BYTES);
   if (key_ < 0) slow = true;
   store<i32>(r + S_IDENTITY * 4, key_);
+}
+
+/**
+ * inScopeOf (at pos) → issuerType and credentialsIssuedTo in S_UI_SCOPE_TYPE, S_UI_SCOPE_TO, as
+ * spans. A later duplicate replaces an earlier one (both values), like JSON.parse; anything but
+ * an object leaves both -1. Only records that have it walk it.
+ */
+function scope(r: usize): void {
+  store<i32>(r + S_UI_SCOPE_TYPE * 4, -1);
+  store<i32>(r + S_UI_SCOPE_TO * 4, -1);
+  if (pos >= end || byte(pos) != LBRACE) {
+    skipValue();
+    return;
+  }
+  pos++;
+  ws();
+  if (pos < end && byte(pos) == RBRACE) {
+    pos++;
+    return;
+  }
+  beginObject(G_SCOPE);
+  for (;;) {
+    ws();
+    if (pos >= end || byte(pos) != QUOTE) fail(E_KEY, pos);
+    const k = key(G_SCOPE);
+    if (keyEscaped) slow = true;
+    colon();
+    if (k == 0) store<i32>(r + S_UI_SCOPE_TYPE * 4, stringValue(SPAN));
+    else if (k == 1) store<i32>(r + S_UI_SCOPE_TO * 4, stringValue(SPAN));
+    else skipValue();
+    if (endOfMember(RBRACE)) break;
+  }
 }
 
 /** sessionContext (at pos) → sessionIssuer.arn in S_UI_ISSUER (last duplicate wins). */
