@@ -1043,7 +1043,7 @@ function issuedFunction(s: SessionUsage, documentRole: string | null, byArn: Rea
     warning: {
       code: "issued-to-function-not-in-inputs",
       severity: "warning",
-      message: `session ${s.sessionName} of ${s.roleArn}: CloudTrail says its credentials were issued to ${issuedTo} (userIdentity.inScopeOf), ${why}; its ${calls} call${calls === 1 ? "" : "s"} are attributed to no function (not to a function of the same name elsewhere)`,
+      message: `session ${s.sessionName} of ${s.roleArn}: CloudTrail says its credentials were issued to ${issuedTo} (userIdentity.inScopeOf), ${why}; its ${calls} call${calls === 1 ? " is" : "s are"} attributed to no function (not to a function of the same name elsewhere)`,
     },
   };
 }

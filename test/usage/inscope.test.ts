@@ -79,7 +79,7 @@ const EXPECTED = [
   ["other", NAME, "-", "us-east-1", "ec2:DescribeVolumes×1"],
 ].sort();
 const NOT_HELD = [
-  `session ${NAME} of ${ROLE}: CloudTrail says its credentials were issued to ${fnArn("eu-west-1")} (userIdentity.inScopeOf), which the inputs do not hold; its 1 call are attributed to no function (not to a function of the same name elsewhere)`,
+  `session ${NAME} of ${ROLE}: CloudTrail says its credentials were issued to ${fnArn("eu-west-1")} (userIdentity.inScopeOf), which the inputs do not hold; its 1 call is attributed to no function (not to a function of the same name elsewhere)`,
 ];
 
 describe("userIdentity.inScopeOf attributes a call to the function its credentials were issued to", () => {
