@@ -47,20 +47,24 @@ any_sensitivity_tag(fn) if {
 	lower(k) in sensitivity_tag_keys
 }
 
-# Usage of each function's own session, by [role ARN, function ARN]. The usage section has one
-# entry per (role, session name, invokedBy); a function's own calls are the session named after it
-# with no invokedBy, so the pair is unique. (Lambda's own `awslambda_…` sessions have no function.)
-# The role is the document's: a template's role CloudFormation named at deployment is matched to
-# CloudTrail's name for it in `documentRoleArn` (src/usage/deployed-names.ts).
-usage_by_function := {[object.get(p, "documentRoleArn", p.roleArn), p.functionArn]: p |
+# The IAM actions each function's own sessions called successfully, by [role ARN, function ARN].
+# A function's own calls are its sessions with no invokedBy; it may have more than one: the
+# records that say which function the credentials were issued to (userIdentity.inScopeOf) and
+# older ones attributed by session name are two principals of one function (src/usage/labels.ts),
+# so this is a multi-value rule, not an object of one principal per pair (two would conflict).
+# (Lambda's own `awslambda_…` sessions have no function.) The role is the document's: a template's
+# role CloudFormation named at deployment is matched to CloudTrail's name for it in
+# `documentRoleArn` (src/usage/deployed-names.ts).
+used_by_function[key] contains a.action if {
 	some p in input.usage.principals
 	p.sessionKind == "function"
 	p.functionArn != null
 	object.get(p, "invokedBy", null) == null
+	key := [object.get(p, "documentRoleArn", p.roleArn), p.functionArn]
+	some a in p.actions
+	a.count > a.deniedCount
 }
 
 # The set of IAM actions a function was seen calling successfully under a role.
-used_actions(role_arn, fn_arn) := {a.action |
-	some a in usage_by_function[[role_arn, fn_arn]].actions
-	a.count > a.deniedCount
-}
+# (A comprehension: the empty set for a function without usage; object.get would take the pair for a path.)
+used_actions(role_arn, fn_arn) := {x | some x in used_by_function[[role_arn, fn_arn]]}

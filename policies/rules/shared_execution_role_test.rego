@@ -196,3 +196,18 @@ test_usage_on_the_deployed_role_counts_for_the_template_role if {
 	f.severity == "high"
 	f.evidence.usedActions[arn("a")] == ["dynamodb:GetItem"]
 }
+
+# A function's records with userIdentity.inScopeOf and older ones without it are two principals of
+# the same function (src/usage/labels.ts attributes the first by ARN, the second by name): the
+# function's usage is both's, and the pair of them is no conflict.
+test_two_principals_of_one_function if {
+	findings := shared_execution_role.findings with input as {
+		"roles": [role("arn:aws:iam::123456789012:role/shared", [arn("a"), arn("b")])],
+		"functions": [fn("a", {}), fn("b", {})],
+		"usage": usage_of([["a", ["dynamodb:GetItem"]], ["a", ["s3:GetObject"]], ["b", ["dynamodb:GetItem"]]]),
+	}
+	some f in findings
+	f.severity == "high"
+	f.evidence.usedActions[arn("a")] == ["dynamodb:GetItem", "s3:GetObject"]
+	f.evidence.usedActions[arn("b")] == ["dynamodb:GetItem"]
+}

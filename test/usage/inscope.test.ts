@@ -6,7 +6,8 @@
  * logged in us-east-1, where the session name alone picked the us-east-1 function. The fixture's
  * records follow the shape of a real 2026 lookup-events output (test/fixtures/cloudtrail-inscope/SOURCE.md).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -132,5 +133,49 @@ describe("userIdentity.inScopeOf attributes a call to the function its credentia
     expect(ingestUsageRow(acc, row("us-west-2"))).toBeNull();
     expect(ingestUsageRow(acc, row(null))).toBeNull();
     expect(acc.finish().principals.map((p) => [p.sessionName, p.functionArn])).toEqual([[NAME, fnArn("us-west-2")], [NAME, null]]);
+  });
+});
+
+describe("leastrole audit of the multi-region deployment (CLI, the compiled rule pack)", () => {
+  it("attributes each copy's calls to it, and a function with records with and without inScopeOf has both as its usage", () => {
+    const dir = mkdtempSync(join(tmpdir(), "leastrole-inscope-audit-"));
+    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+    const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ALLOWED, Resource: "*" }] };
+    const iam = {
+      RoleDetailList: [{ Path: "/", RoleName: role.name, RoleId: "AROAEXAMPLEEXAMPLE01", Arn: ROLE, CreateDate: "2025-01-01T00:00:00Z", AssumeRolePolicyDocument: trust, RolePolicyList: [{ PolicyName: "ec2-read", PolicyDocument: policy }], AttachedManagedPolicies: [], Tags: [] }],
+      UserDetailList: [], GroupDetailList: [], Policies: [],
+    };
+    writeFileSync(join(dir, "iam.json"), JSON.stringify(iam));
+    for (const region of ["us-east-1", "us-west-2"]) {
+      const names = region === "us-east-1" ? [NAME, "adl-snapshot-report"] : [NAME];
+      mkdirSync(join(dir, "lambda", region), { recursive: true });
+      writeFileSync(join(dir, "lambda", region, "functions.json"), JSON.stringify({ Functions: names.map((n) => ({ FunctionName: n, FunctionArn: fnArn(region, n), Runtime: "python3.12", Role: ROLE, Version: "$LATEST", LastModified: "2025-05-01T00:00:00.000+0000" })) }));
+    }
+    // The fixture's records, and an older call of the us-west-2 copy logged in us-west-2 without
+    // inScopeOf (attributed by name and region): two principals of that function.
+    const trail = JSON.parse(readFileSync(TRAIL, "utf8")) as { Records: Array<{ [k: string]: unknown }> };
+    const older = JSON.parse(JSON.stringify(trail.Records[0])) as { [k: string]: unknown } & { userIdentity: { inScopeOf?: unknown } };
+    delete older.userIdentity.inScopeOf;
+    Object.assign(older, { eventTime: "2026-08-20T10:00:00Z", awsRegion: "us-west-2", eventName: "DescribeAddresses", eventID: "6eed181e-ef5b-46bd-b440-000000000009", requestParameters: { publicIpsSet: {} } });
+    mkdirSync(join(dir, "cloudtrail"));
+    writeFileSync(join(dir, "cloudtrail", `${ACCT}_CloudTrail_us-east-1_20260827T2000Z_inscope.json`), JSON.stringify({ Records: [...trail.Records, older] }));
+    const cli = join(__dirname, "..", "..", "dist", "cli.js");
+    const run = (command: string, args: string[]) => spawnSync(process.execPath, [cli, command, dir, ...args, "--as-of", "2026-09-01T00:00:00Z"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 28 });
+    const document = JSON.parse(run("normalize", []).stdout) as { usage: { principals: Array<{ functionArn: string | null; sessionKind: string; actions: Array<{ action: string }> }> } };
+    const mine = (arn: string | null): string[][] => document.usage.principals.filter((p) => p.functionArn === arn).map((p) => [p.sessionKind, ...p.actions.map((a) => a.action)]).sort();
+    expect(mine(fnArn("us-west-2"))).toEqual([["function", "ec2:DescribeAddresses"], ["function", "ec2:DescribeInstances"]]);
+    expect(mine(fnArn("us-east-1"))).toEqual([["function", "ec2:DescribeRegions"]]);
+    expect(mine(null)).toEqual([["other", "ec2:DescribeVolumes"]]);
+    // The rules read both principals of the us-west-2 copy as its usage (LR001's evidence): the
+    // pair [role, function] is no longer one principal (policies/lib/functions.rego).
+    const audit = run("audit", ["--format", "json", "--quiet"]);
+    const report = JSON.parse(audit.stdout) as { findings: Array<{ ruleId: string; evidence: { usedActions?: { [arn: string]: string[] } } }>; diagnostics: unknown[]; warnings: Array<{ code: string }> };
+    expect(report.diagnostics).toEqual([]);
+    expect(report.findings.find((f) => f.ruleId === "LR001")?.evidence.usedActions).toEqual({
+      [fnArn("us-east-1")]: ["ec2:DescribeRegions"],
+      [fnArn("us-east-1", "adl-snapshot-report")]: ["ec2:DescribeSnapshots"],
+      [fnArn("us-west-2")]: ["ec2:DescribeAddresses", "ec2:DescribeInstances"],
+    });
+    expect(report.warnings.map((w) => w.code)).toEqual(["unattributed-sessions", "issued-to-function-not-in-inputs"]);
   });
 });
